@@ -1,0 +1,42 @@
+"""Pure learning-rate and momentum schedules: callables ``step -> float`` with no torch dependency.
+
+Every schedule is a pure function of the optimizer step (0 before the first step), validated at
+construction, picklable, with a readable repr and a vectorized ``values(n)``.
+"""
+
+from ._base import Schedule
+from .compose import Join, Lambda, Multiplicative, join, warmup
+from .cyclic import Cyclic, CyclicMomentum, OneCycle, OneCycleMomentum
+from .decay import (
+    Constant,
+    CosineDecay,
+    CosineRestarts,
+    ExponentialDecay,
+    Linear,
+    MultiStepDecay,
+    PolynomialDecay,
+    StepDecay,
+    TimeDecay,
+)
+
+__all__ = [
+    "Constant",
+    "CosineDecay",
+    "CosineRestarts",
+    "Cyclic",
+    "CyclicMomentum",
+    "ExponentialDecay",
+    "Join",
+    "Lambda",
+    "Linear",
+    "MultiStepDecay",
+    "Multiplicative",
+    "OneCycle",
+    "OneCycleMomentum",
+    "PolynomialDecay",
+    "Schedule",
+    "StepDecay",
+    "TimeDecay",
+    "join",
+    "warmup",
+]
