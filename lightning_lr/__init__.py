@@ -1,11 +1,34 @@
 """lightning_lr: the learning rate for PyTorch Lightning.
 
 Schedules are pure functions of the optimizer step (:mod:`lightning_lr.schedules`), applied by one torch
-scheduler (:mod:`lightning_lr.optim`) and injected into Lightning by callbacks or a mixin.
+scheduler (:mod:`lightning_lr.optim`) and injected into Lightning by callbacks or a mixin. The Lightning
+parts are imported on first use, so ``import lightning_lr.schedules`` stays free of torch and Lightning.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from . import schedules
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["__version__", "schedules"]
+_LAZY = {
+    "LRScheduleMixin": "lightning_lr.mixin",
+    "LRRangeTest": "lightning_lr.tuner",
+    "Tuner": "lightning_lr.tuner",
+    "RangeTestResult": "lightning_lr.tuner",
+}
+
+__all__ = ["LRRangeTest", "LRScheduleMixin", "RangeTestResult", "Tuner", "__version__", "schedules"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'lightning_lr' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
