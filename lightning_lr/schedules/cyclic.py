@@ -225,7 +225,7 @@ class OneCycle(Schedule):
 
     Example:
         >>> s = OneCycle(1.0, total_steps=100, div_factor=10.0, final_div_factor=100.0)
-        >>> s(0), s(29), s(99), s(10**9)
+        >>> round(s(0), 12), s(29), s(99), s(10**9)
         (0.1, 1.0, 0.001, 0.001)
     """
 
