@@ -11,7 +11,18 @@ LinearLR, PolynomialLR, LambdaLR, MultiplicativeLR) use one shape schedule for e
 ``relative`` mode; the others (CyclicLR, OneCycleLR, CosineAnnealingLR, CosineAnnealingWarmRestarts) build
 one absolute schedule per param group.
 
-Where torch raises or misbehaves, a drop-in differs on purpose; each class's docstring says where.
+Where torch raises or misbehaves, a drop-in differs on purpose; each class's docstring says where. Common
+to all of them:
+
+- The LR is always ``schedule(last_epoch)``, so a change made to ``group["lr"]`` from outside is
+  overwritten at the next step (torch's recursive schedulers carry it along).
+- Creating a scheduler with ``last_epoch=k`` applies the value at step ``k + 1``, as torch's closed-form
+  schedulers (OneCycleLR, CyclicLR) do. torch's recursive ones keep the optimizer's current LR for that
+  first step and stay one step behind ``last_epoch`` from then on (CosineAnnealingLR also drifts off its
+  curve). Resuming with ``load_state_dict`` is exact in both.
+- ``state_dict()`` holds the step and readable reprs of the schedules, never functions. A torch
+  scheduler's state_dict loads into the matching drop-in (only its step is used), so a run can switch from
+  torch's scheduler to ours through a checkpoint.
 """
 
 from __future__ import annotations
