@@ -120,8 +120,8 @@ def fit(
     with torch.no_grad():
         full_loss = float(model.loss(x, y))
     return {
-        "Wa": float(model.Wa),
-        "Wb": float(model.Wb),
+        "Wa": model.Wa.item(),
+        "Wb": model.Wb.item(),
         "loss": full_loss,
         "seconds": time.perf_counter() - start,
         "suggestion": suggestion,
