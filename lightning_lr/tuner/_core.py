@@ -83,7 +83,8 @@ def run_range_test(
             wd_mask = _weight_decay_mask(optimizer) if options.weight_decays else None
             for i, wd in enumerate(options.weight_decays or (None,)):
                 if i:
-                    snapshot.restore()  # every sweep starts from the same state
+                    batches.close()  # every sweep starts from the same state and sees the same batches
+                    snapshot.restore()
                 if wd is not None:
                     _set_weight_decay(optimizer, wd, wd_mask)
                 prefix = _prefix(options, wd)

@@ -105,15 +105,16 @@ def _prepare(lrs: Sequence[float], smoothed: Sequence[float]) -> tuple[np.ndarra
 def _descent(y: np.ndarray) -> tuple[int, int, float, str]:
     """Where the descent is: (first index of the descent band, index of the minimum, total drop, reason).
 
-    The start level is the mean of the first ``START_FRACTION`` of the smoothed points (a flat, noisy
-    start averages out there); the total drop is from that level to the minimum. The descent band starts
+    The start level is the mean of the first ``START_FRACTION`` of the smoothed points (at least 1; a
+    flat, noisy start averages out there); the minimum is searched after them (a low first raw loss is
+    noise, not the best LR); the total drop is from the start level to the minimum. The descent band starts
     at the first point that has fallen ``BAND`` of the drop below the start level: before it, a slope is
     noise of the flat start (an EMA of few points moves a lot), not descent.
     """
     n = len(y)
-    k = max(3, math.ceil(START_FRACTION * n))
+    k = max(1, math.ceil(START_FRACTION * n))
     start = float(np.mean(y[:k]))
-    i_min = int(np.argmin(y))
+    i_min = k + int(np.argmin(y[k:])) if n > k else int(np.argmin(y))
     drop = start - float(y[i_min])
     if i_min == 0 or drop <= 1e-9 * max(abs(start), 1e-12):
         return 0, i_min, 0.0, (

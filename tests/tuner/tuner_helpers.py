@@ -149,7 +149,8 @@ def full_state(trainer: pl.Trainer, module: pl.LightningModule) -> dict[str, Any
             "modes": {n: m.training for n, m in module.named_modules()},
             "optimizers": [o.state_dict() for o in trainer.optimizers],
             "schedulers": [c.scheduler.state_dict() for c in trainer.lr_scheduler_configs],
-            "callbacks": [cb.state_dict() for cb in trainer.callbacks],
+            # the range test's own callback records its result; every other callback must be untouched
+            "callbacks": [cb.state_dict() for cb in trainer.callbacks if not hasattr(cb, "results")],
             "progress": trainer.fit_loop.state_dict(),
             "global_step": trainer.global_step,
             "epoch": trainer.current_epoch,
