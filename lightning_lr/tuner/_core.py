@@ -27,6 +27,7 @@ from torch.utils.data import DataLoader
 import lightning.pytorch as pl
 from lightning.pytorch.trainer.states import RunningStage
 from lightning.pytorch.utilities.combined_loader import CombinedLoader
+from lightning.pytorch.utilities.exceptions import MisconfigurationException
 from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
 from ..optim import momentum_key
@@ -252,18 +253,24 @@ class _Batches:
         self.combined.reset()
 
 
+_NO_VAL = (
+    "val_loss=True needs validation data: pass val_dataloaders or a datamodule with val_dataloader(), "
+    "and keep limit_val_batches > 0"
+)
+
+
 def _val_batches(trainer: pl.Trainer, options: Options) -> list[Any]:
-    L.val_loop_setup(trainer)
+    try:
+        L.val_loop_setup(trainer)
+    except MisconfigurationException as exc:
+        raise ValueError(f"{_NO_VAL} ({exc})") from exc
     loaders = trainer.val_dataloaders
     if isinstance(loaders, Mapping):
         loaders = next(iter(loaders.values()), None)
     elif isinstance(loaders, Sequence) and not isinstance(loaders, DataLoader):
         loaders = loaders[0] if loaders else None
     if loaders is None:
-        raise ValueError(
-            "val_loss=True needs validation data: pass val_dataloaders or a datamodule with val_dataloader(), "
-            "and keep limit_val_batches > 0"
-        )
+        raise ValueError(_NO_VAL)
     out = []
     for batch in _single_use(loaders):
         out.append(L.to_device(trainer, batch, 0))
