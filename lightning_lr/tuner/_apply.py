@@ -23,14 +23,14 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-import torch
-
 import lightning.pytorch as pl
+import torch
 from lightning.pytorch.strategies import DDPStrategy, SingleDeviceStrategy, Strategy
 from lightning.pytorch.utilities.parsing import lightning_getattr, lightning_hasattr, lightning_setattr
 from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 
 from ..optim import ScheduleLR
+from . import _lightning as L
 from ._options import Options
 from ._result import RangeTestResult, WeightDecayResult
 
@@ -56,7 +56,7 @@ def check_attr(module: pl.LightningModule, options: Options) -> str | None:
 
 
 def _owners(trainer: pl.Trainer) -> list[Any]:
-    return [cb for cb in trainer.callbacks if callable(getattr(cb, "apply_range_test", None))]
+    return [cb for cb in L.callbacks(trainer) if callable(getattr(cb, "apply_range_test", None))]
 
 
 def apply_result(

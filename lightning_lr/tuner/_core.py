@@ -21,14 +21,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import torch
-from torch.utils.data import DataLoader
-
 import lightning.pytorch as pl
+import torch
 from lightning.pytorch.trainer.states import RunningStage
 from lightning.pytorch.utilities.combined_loader import CombinedLoader
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 from lightning.pytorch.utilities.rank_zero import rank_zero_warn
+from torch.utils.data import DataLoader
 
 from ..optim import momentum_key
 from ..schedules import Schedule
@@ -75,10 +74,10 @@ def run_range_test(
         trainer.precision_plugin,
         batches.generators(),
     )
-    callbacks = trainer.callbacks
+    callbacks = L.callbacks(trainer)
     results: list[RangeTestResult] = []
     try:
-        trainer.callbacks = []  # the sweep is invisible to other callbacks (they keep their state)
+        L.set_callbacks(trainer, [])  # the sweep is invisible to other callbacks (they keep their state)
         with L.isolated_logging(trainer):
             val_batches = _val_batches(trainer, options) if options.val_loss else None
             wd_mask = _weight_decay_mask(optimizer) if options.weight_decays else None
@@ -86,18 +85,22 @@ def run_range_test(
                 if i:
                     batches.close()  # every sweep starts from the same state and sees the same batches
                     snapshot.restore()
-                if wd is not None:
+                if wd is not None and wd_mask is not None:
                     _set_weight_decay(optimizer, wd, wd_mask)
                 prefix = _prefix(options, wd)
                 desc = _describe(options, wd)
                 results.append(
-                    _sweep(trainer, module, optimizer, options, batches, val_batches, wd, prefix, desc, show_bar)
+                    _sweep(
+                        trainer, module, optimizer, options, batches, val_batches, wd, prefix, desc, show_bar
+                    )
                 )
     finally:
-        trainer.callbacks = callbacks
+        L.set_callbacks(trainer, callbacks)
         batches.close()
         snapshot.restore()
-    result: RangeTestResult | WeightDecayResult = results[0] if options.weight_decays is None else WeightDecayResult(results)
+    result: RangeTestResult | WeightDecayResult = (
+        results[0] if options.weight_decays is None else WeightDecayResult(tuple(results))
+    )
     if options.log and trainer.is_global_zero:
         _log_summary(trainer, result, options, base_step)
     if options.apply and options.param == "lr":
@@ -171,7 +174,9 @@ def _check_ready(trainer: pl.Trainer, module: pl.LightningModule, options: Optio
             "supported"
         )
     if options.val_loss and not _overridden(module, "validation_step"):
-        raise ValueError("val_loss=True needs a validation_step on the model; define one or pass val_loss=False")
+        raise ValueError(
+            "val_loss=True needs a validation_step on the model; define one or pass val_loss=False"
+        )
     return optimizer
 
 
@@ -199,7 +204,11 @@ def _single_use(dl: Any) -> Any:
 
 def _generators(dl: Any) -> list[torch.Generator]:
     found = []
-    for obj in (dl, getattr(dl, "sampler", None), getattr(getattr(dl, "batch_sampler", None), "sampler", None)):
+    for obj in (
+        dl,
+        getattr(dl, "sampler", None),
+        getattr(getattr(dl, "batch_sampler", None), "sampler", None),
+    ):
         g = getattr(obj, "generator", None)
         if isinstance(g, torch.Generator):
             found.append(g)
@@ -400,7 +409,11 @@ def _sweep(
             weight = beta * weight + (1.0 - beta)
             smoothed = avg / weight
             if loggers:
-                metrics = {f"{prefix}/lr": lr_t, f"{prefix}/loss": value_t, f"{prefix}/smoothed_loss": smoothed}
+                metrics = {
+                    f"{prefix}/lr": lr_t,
+                    f"{prefix}/loss": value_t,
+                    f"{prefix}/smoothed_loss": smoothed,
+                }
                 if momentum_t is not None:
                     metrics[f"{prefix}/momentum"] = momentum_t
                 for lg in loggers:
@@ -418,9 +431,9 @@ def _sweep(
     finally:
         bar.close()
     return RangeTestResult(
-        lrs=curve.lrs,
-        losses=curve.losses,
-        momentums=curve.momentums,
+        lrs=tuple(curve.lrs),
+        losses=tuple(curve.losses),
+        momentums=tuple(curve.momentums),
         mode=options.mode,
         smoothing=options.smoothing,
         param=options.param,
@@ -432,7 +445,11 @@ def _sweep(
 
 
 def _automatic_step(
-    trainer: pl.Trainer, module: pl.LightningModule, optimizer: torch.optim.Optimizer, batches: _Batches, t: int
+    trainer: pl.Trainer,
+    module: pl.LightningModule,
+    optimizer: torch.optim.Optimizer,
+    batches: _Batches,
+    t: int,
 ) -> torch.Tensor:
     """One optimizer step over ``accumulate_grad_batches`` micro-batches; returns their mean loss."""
     accumulate = trainer.accumulate_grad_batches
@@ -446,7 +463,9 @@ def _automatic_step(
         first: list[torch.Tensor] = []
 
         @torch.enable_grad()
-        def closure(batch: Any = batch, batch_idx: int = batch_idx, k: int = k, first: list = first) -> torch.Tensor:
+        def closure(
+            batch: Any = batch, batch_idx: int = batch_idx, k: int = k, first: list = first
+        ) -> torch.Tensor:
             output = L.call_strategy(trainer, "training_step", batch, batch_idx)
             loss = _loss_of(output, "training_step")
             if not first:  # closure optimizers (LBFGS) call this several times; the first is the step's loss
@@ -473,7 +492,11 @@ def _automatic_step(
 
 
 def _manual_step(
-    trainer: pl.Trainer, module: pl.LightningModule, optimizer: torch.optim.Optimizer, batches: _Batches, t: int
+    trainer: pl.Trainer,
+    module: pl.LightningModule,
+    optimizer: torch.optim.Optimizer,
+    batches: _Batches,
+    t: int,
 ) -> torch.Tensor:
     """Manual optimization: ``training_step`` steps the optimizer itself; it must return the loss."""
     batch, batch_idx = batches.next()
@@ -534,11 +557,14 @@ def _log_summary(
         if value is not None:
             for lg in loggers:
                 lg.log_metrics({f"{prefix}/suggestion": value}, step=base + max(len(r) - 1, 0))
-    writers = [lg.experiment for lg in loggers if hasattr(getattr(lg, "experiment", None), "add_figure")]
+    experiments = [getattr(lg, "experiment", None) for lg in loggers]
+    writers: list[Any] = [e for e in experiments if hasattr(e, "add_figure")]
     if not writers:
         return
     if importlib.util.find_spec("matplotlib") is None:  # pragma: no cover - depends on the environment
-        rank_zero_warn("the range-test figure needs matplotlib (pip install matplotlib); only scalars were logged")
+        rank_zero_warn(
+            "the range-test figure needs matplotlib (pip install matplotlib); only scalars were logged"
+        )
         return
     from ..plotting import pyplot
 
@@ -549,4 +575,3 @@ def _log_summary(
     for w in writers:
         w.add_figure(tag, fig, global_step=base, close=False)
     pyplot().close(fig)
-

@@ -28,13 +28,28 @@ from lightning.pytorch.utilities.exceptions import _TunerExitException
 __all__ = [
     "call_module",
     "call_strategy",
+    "callbacks",
     "isolated_logging",
+    "logged_value",
     "new_val_results",
     "no_sync",
+    "prime_val_results",
+    "runs_in_spawned_processes",
+    "set_callbacks",
     "stage",
     "to_device",
     "tuner_exit",
+    "val_loop_setup",
 ]
+
+
+def callbacks(trainer: pl.Trainer) -> list[Any]:
+    """``trainer.callbacks`` (set by Lightning's callback connector, so invisible to type checkers)."""
+    return trainer.callbacks  # type: ignore[attr-defined]
+
+
+def set_callbacks(trainer: pl.Trainer, value: list[Any]) -> None:
+    trainer.callbacks = value  # type: ignore[attr-defined]
 
 
 def call_strategy(trainer: pl.Trainer, name: str, *args: Any, **kwargs: Any) -> Any:

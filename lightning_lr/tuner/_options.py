@@ -150,14 +150,20 @@ def _common(
     out["val_loss"] = _flag("val_loss", val_loss)
     out["val_batches"] = _int_at_least("val_batches", val_batches, 1)
     if not isinstance(val_key, str) or not val_key:
-        raise TypeError(f"val_key must be a non-empty string (the name validation_step logs), got {val_key!r}")
+        raise TypeError(
+            f"val_key must be a non-empty string (the name validation_step logs), got {val_key!r}"
+        )
     out["val_key"] = val_key
     out["method"] = _choice("method", method, METHODS)
     if weight_decays is not None:
         if isinstance(weight_decays, (str, bytes)) or not isinstance(weight_decays, Sequence):
-            raise TypeError(f"weight_decays must be a sequence of numbers >= 0 or None, got {weight_decays!r}")
+            raise TypeError(
+                f"weight_decays must be a sequence of numbers >= 0 or None, got {weight_decays!r}"
+            )
         if not weight_decays:
-            raise ValueError("weight_decays must hold at least one value (or be None for a single sweep), got []")
+            raise ValueError(
+                "weight_decays must hold at least one value (or be None for a single sweep), got []"
+            )
         wds = []
         for i, w in enumerate(weight_decays):
             v = _real(f"weight_decays[{i}]", w)
@@ -169,7 +175,9 @@ def _common(
         out["weight_decays"] = tuple(wds)
     out["apply"] = _flag("apply", apply)
     if attr_name is not None and (not isinstance(attr_name, str) or not attr_name):
-        raise TypeError(f"attr_name must be a non-empty string or None (find 'lr' or 'learning_rate'), got {attr_name!r}")
+        raise TypeError(
+            f"attr_name must be a non-empty string or None (find 'lr' or 'learning_rate'), got {attr_name!r}"
+        )
     out["attr_name"] = attr_name
     out["progress_bar"] = _flag("progress_bar", progress_bar, optional=True)
     out["log"] = _flag("log", log)

@@ -185,7 +185,9 @@ class RangeTestResult:
         value, reason = self._pick(method)
         if value is None:
             name = DEFAULT_METHOD if method is None else method
-            warnings.warn(f"no {self.param} suggestion (method={name!r}): {reason}", UserWarning, stacklevel=2)
+            warnings.warn(
+                f"no {self.param} suggestion (method={name!r}): {reason}", UserWarning, stacklevel=2
+            )
         return value
 
     def suggestions(self) -> dict[str, float | None]:
@@ -314,9 +316,13 @@ class RangeTestResult:
     def from_dict(cls, data: Mapping[str, Any]) -> RangeTestResult:
         """The result written by :meth:`to_dict` (``smoothed`` is recomputed from the raw losses)."""
         if not isinstance(data, Mapping) or data.get("kind") != "RangeTestResult":
-            raise ValueError(f"not a RangeTestResult dict (its 'kind' must be 'RangeTestResult'): {_short(data)}")
+            raise ValueError(
+                f"not a RangeTestResult dict (its 'kind' must be 'RangeTestResult'): {_short(data)}"
+            )
         if data.get("format") != _FORMAT:
-            raise ValueError(f"unsupported RangeTestResult format {data.get('format')!r}; this version reads {_FORMAT}")
+            raise ValueError(
+                f"unsupported RangeTestResult format {data.get('format')!r}; this version reads {_FORMAT}"
+            )
         keys = ("lrs", "losses", "momentums", "mode", "smoothing", "param", "num_steps", "stop_reason")
         missing = [k for k in keys if k not in data]
         if missing:
@@ -453,13 +459,19 @@ class WeightDecayResult:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict holding every sweep's :meth:`RangeTestResult.to_dict`."""
-        return {"format": _FORMAT, "kind": "WeightDecayResult", "results": [r.to_dict() for r in self.results]}
+        return {
+            "format": _FORMAT,
+            "kind": "WeightDecayResult",
+            "results": [r.to_dict() for r in self.results],
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> WeightDecayResult:
         """The result written by :meth:`to_dict`."""
         if not isinstance(data, Mapping) or data.get("kind") != "WeightDecayResult":
-            raise ValueError(f"not a WeightDecayResult dict (its 'kind' must be 'WeightDecayResult'): {_short(data)}")
+            raise ValueError(
+                f"not a WeightDecayResult dict (its 'kind' must be 'WeightDecayResult'): {_short(data)}"
+            )
         return cls(tuple(RangeTestResult.from_dict(d) for d in data["results"]))
 
     def save(self, path: str | os.PathLike[str]) -> None:
@@ -500,4 +512,3 @@ def _load(path: str | os.PathLike[str]) -> Any:
 def _short(data: Any) -> str:
     text = repr(data)
     return text if len(text) <= 80 else text[:77] + "..."
-

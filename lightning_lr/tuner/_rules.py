@@ -93,9 +93,13 @@ def _prepare(lrs: Sequence[float], smoothed: Sequence[float]) -> tuple[np.ndarra
         x = np.log(lr)
     x, y = _finite(x, y)
     if len(y) < MIN_POINTS:
-        return x, y, (
-            f"only {len(y)} finite point(s) before the loss became NaN/inf or the sweep ended "
-            f"(need {MIN_POINTS}); start lower (min_lr) or take more steps (num_steps)"
+        return (
+            x,
+            y,
+            (
+                f"only {len(y)} finite point(s) before the loss became NaN/inf or the sweep ended "
+                f"(need {MIN_POINTS}); start lower (min_lr) or take more steps (num_steps)"
+            ),
         )
     if np.any(np.diff(x) <= 0):
         return x, y, "the learning rates of the sweep do not increase strictly; the rules need a rising LR"
@@ -117,9 +121,14 @@ def _descent(y: np.ndarray) -> tuple[int, int, float, str]:
     i_min = k + int(np.argmin(y[k:])) if n > k else int(np.argmin(y))
     drop = start - float(y[i_min])
     if i_min == 0 or drop <= 1e-9 * max(abs(start), 1e-12):
-        return 0, i_min, 0.0, (
-            "the smoothed loss never fell below its starting level; lower min_lr, or check that the model "
-            "trains at all"
+        return (
+            0,
+            i_min,
+            0.0,
+            (
+                "the smoothed loss never fell below its starting level; lower min_lr, or check that the model "
+                "trains at all"
+            ),
         )
     level = start - BAND * drop
     first = next(i for i in range(i_min + 1) if y[i] <= level)
@@ -181,7 +190,7 @@ def minimum(lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
         >>> minimum([1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.5, 1.0, 1.2, 5.0]).index
         2
     """
-    x, y, reason = _prepare(lrs, smoothed)
+    _, y, reason = _prepare(lrs, smoothed)
     if reason:
         return Pick(None, reason)
     _, i_min, _, reason = _descent(y)
@@ -233,7 +242,7 @@ def knee(lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
         >>> knee([1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.9, 1.2, 1.05, 1.0, 4.0]).index
         3
     """
-    x, y, reason = _prepare(lrs, smoothed)
+    _, y, reason = _prepare(lrs, smoothed)
     if reason:
         return Pick(None, reason)
     first, i_min, drop, reason = _descent(y)

@@ -176,7 +176,11 @@ class _RNGState:
         self.python = random.getstate()
         self.numpy = np.random.get_state()
         self.torch = torch.get_rng_state()
-        self.cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_available() and torch.cuda.is_initialized() else None
+        self.cuda = (
+            torch.cuda.get_rng_state_all()
+            if torch.cuda.is_available() and torch.cuda.is_initialized()
+            else None
+        )
         unique = {id(g): g for g in generators}
         self.generators = [(g, g.get_state()) for g in unique.values()]
 

@@ -256,13 +256,13 @@ class Tuner(_LightningTuner):
             )
         callback = _RangeTestCallback(options)
         callback._tuner_exit = True
-        trainer.callbacks = [callback, *trainer.callbacks]
+        L.set_callbacks(trainer, [callback, *L.callbacks(trainer)])
         sanity = trainer.num_sanity_val_steps
         trainer.num_sanity_val_steps = 0  # the test needs no validation dry run
         try:
             trainer.fit(model, train_dataloaders, val_dataloaders, datamodule, ckpt_path=ckpt_path)
         finally:
-            trainer.callbacks = [cb for cb in trainer.callbacks if cb is not callback]
+            L.set_callbacks(trainer, [cb for cb in L.callbacks(trainer) if cb is not callback])
             trainer.num_sanity_val_steps = sanity
         if callback.result is None:
             raise RuntimeError(

@@ -60,7 +60,9 @@ def test_zero_configuration_with_a_schedule_callback(tmp_path: Any) -> None:
 def test_explicit_value_in_the_schedule_callback_wins(tmp_path: Any) -> None:
     seed_all(1)
     owner, probe = StandInOneCycle(max_lr=0.02), LRAtBatch()
-    trainer(tmp_path, callbacks=[LRRangeTest(num_steps=20), owner, probe], max_steps=2).fit(TinyModel(), loader())
+    trainer(tmp_path, callbacks=[LRRangeTest(num_steps=20), owner, probe], max_steps=2).fit(
+        TinyModel(), loader()
+    )
     assert len(owner.received) == 1 and probe.lrs == [0.02, 0.02]
 
 
@@ -100,7 +102,11 @@ def test_tuner_warns_when_the_suggestion_has_nowhere_to_go(tmp_path: Any) -> Non
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"min_lr": 1.0, "max_lr": 0.1}, ValueError, r"min_lr must be < max_lr, got min_lr=1.0 and max_lr=0.1"),
+        (
+            {"min_lr": 1.0, "max_lr": 0.1},
+            ValueError,
+            r"min_lr must be < max_lr, got min_lr=1.0 and max_lr=0.1",
+        ),
         ({"min_lr": 0.1, "max_lr": 0.1}, ValueError, r"min_lr must be < max_lr"),
         ({"min_lr": 0.0}, ValueError, r"min_lr must be > 0, got 0.0"),
         ({"max_lr": -1.0}, ValueError, r"max_lr must be > 0, got -1.0"),
@@ -111,7 +117,11 @@ def test_tuner_warns_when_the_suggestion_has_nowhere_to_go(tmp_path: Any) -> Non
         ({"mode": "log"}, ValueError, r"mode must be one of 'exponential', 'linear', got 'log'"),
         ({"smoothing": 1.0}, ValueError, r"smoothing must be in \[0, 1\) .*got 1.0"),
         ({"early_stop_threshold": 1.0}, ValueError, r"early_stop_threshold must be > 1 .*got 1.0"),
-        ({"method": "best"}, ValueError, r"method must be one of 'valley', 'steepest', 'minimum', 'slide', got 'best'"),
+        (
+            {"method": "best"},
+            ValueError,
+            r"method must be one of 'valley', 'steepest', 'minimum', 'slide', got 'best'",
+        ),
         ({"val_batches": 0}, ValueError, r"val_batches must be an integer >= 1, got 0"),
         ({"weight_decays": []}, ValueError, r"weight_decays must hold at least one value"),
         ({"weight_decays": [0.1, -1]}, ValueError, r"weight_decays\[1\] must be >= 0, got -1"),
@@ -132,7 +142,11 @@ def test_bad_options_are_named_with_their_value(kwargs: dict[str, Any], error: t
 
 @pytest.mark.parametrize(
     ("epochs", "match"),
-    [(-1, r"epochs must hold epoch indices"), ([], r"epochs must name at least one epoch"), ("0", r"epochs must be None")],
+    [
+        (-1, r"epochs must hold epoch indices"),
+        ([], r"epochs must name at least one epoch"),
+        ("0", r"epochs must be None"),
+    ],
 )
 def test_bad_epochs(epochs: Any, match: str) -> None:
     with pytest.raises((TypeError, ValueError), match=match):
@@ -168,7 +182,10 @@ def test_model_problems_are_clear_errors(tmp_path: Any) -> None:
             self.automatic_optimization = False
 
         def configure_optimizers(self) -> Any:
-            return [torch.optim.SGD(self.net[0].parameters(), lr=0.1), torch.optim.SGD(self.net[-1].parameters(), lr=0.1)]
+            return [
+                torch.optim.SGD(self.net[0].parameters(), lr=0.1),
+                torch.optim.SGD(self.net[-1].parameters(), lr=0.1),
+            ]
 
     class ReturnsNone(TinyModel):
         def training_step(self, batch: Any, batch_idx: int) -> None:
@@ -182,7 +199,7 @@ def test_model_problems_are_clear_errors(tmp_path: Any) -> None:
         Tuner(trainer(tmp_path)).lr_range_test(Frozen(), loader())
     with pytest.raises(ValueError, match="configure_optimizers returned 2"):
         Tuner(trainer(tmp_path)).lr_range_test(TwoOptimizers(), loader())
-    with pytest.raises(ValueError, match="training_step must return the loss .* got None"):
+    with pytest.raises(ValueError, match=r"training_step must return the loss .* got None"):
         Tuner(trainer(tmp_path)).lr_range_test(ReturnsNone(), loader())
     with pytest.raises(AttributeError, match="attr_name='rate' is neither an attribute"):
         Tuner(trainer(tmp_path)).lr_range_test(TinyModel(), loader(), attr_name="rate")
@@ -255,7 +272,7 @@ def test_ddp_curve_is_the_mean_over_ranks(tmp_path: Any) -> None:
         max_steps=1,
     )
     t.fit(RankModel(str(tmp_path)), loader(n=192))
-    ranks = [json.load(open(tmp_path / f"rank{i}.json")) for i in range(2)]
+    ranks = [json.loads((tmp_path / f"rank{i}.json").read_text()) for i in range(2)]
     raw = np.asarray([r["raw"] for r in ranks])
     assert raw.shape == (2, 12) and not np.allclose(raw[0], raw[1])  # each rank saw its own batches
     for r in ranks:

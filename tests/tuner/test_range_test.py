@@ -181,7 +181,12 @@ def test_val_loss_mode_uses_fixed_validation_batches(tmp_path: Any) -> None:
     seed_all(9)
     model = Count()
     result = Tuner(trainer(tmp_path)).lr_range_test(
-        model, loader(), val_dataloaders=loader(seed=1, shuffle=False), num_steps=6, val_loss=True, val_batches=2
+        model,
+        loader(),
+        val_dataloaders=loader(seed=1, shuffle=False),
+        num_steps=6,
+        val_loss=True,
+        val_batches=2,
     )
     assert result.val_loss and calls == [0, 1] * len(result)
     assert model.training

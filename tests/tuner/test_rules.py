@@ -115,7 +115,7 @@ def test_too_few_points_and_flat_curves_give_none_with_the_reason() -> None:
             assert flat.suggestion(method) is None
     with pytest.warns(UserWarning, match="no one_cycle_max_lr"):
         assert flat.one_cycle_max_lr() is None
-    with pytest.raises(ValueError, match="method must be one of .* got 'best'"):
+    with pytest.raises(ValueError, match=r"method must be one of .* got 'best'"):
         flat.suggestion("best")
 
 
@@ -177,7 +177,10 @@ def test_bad_results_are_refused() -> None:
 def test_repr_is_readable() -> None:
     r = RangeTestResult(LRS[:60], descent_curve()[:60], [0.9] * 60, num_steps=100, stop_reason="diverged")
     text = repr(r)
-    assert text.startswith("RangeTestResult(60 steps, lr 1e-07..") and "stopped: diverged after 60 of 100" in text
+    assert (
+        text.startswith("RangeTestResult(60 steps, lr 1e-07..")
+        and "stopped: diverged after 60 of 100" in text
+    )
     assert "suggestion(valley)=" in text
 
 

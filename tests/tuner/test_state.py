@@ -43,7 +43,9 @@ def assert_same(before: dict[str, Any], after: dict[str, Any]) -> None:
         assert equal_tree(before[key], after[key]), f"{key} changed"
 
 
-def run_with_probes(tmp_path: Any, model: TinyModel, test: LRRangeTest, epoch: int | None = None, **kw: Any) -> tuple:
+def run_with_probes(
+    tmp_path: Any, model: TinyModel, test: LRRangeTest, epoch: int | None = None, **kw: Any
+) -> tuple:
     before, after = Probe(epoch), Probe(epoch)
     t = trainer(tmp_path, callbacks=[before, test, after], **kw)
     t.fit(model, loader(), ckpt_path=kw.pop("ckpt_path", None) if "ckpt_path" in kw else None)
@@ -54,12 +56,14 @@ def run_with_probes(tmp_path: Any, model: TinyModel, test: LRRangeTest, epoch: i
     ("optimizer", "scheduler", "stop"),
     [("sgd", None, 4.0), ("adamw", "step", 4.0), ("sgd", "onecycle", None)],
 )
-def test_fresh_start_state_is_bitwise_restored(tmp_path: Any, optimizer: str, scheduler: str | None, stop: Any) -> None:
+def test_fresh_start_state_is_bitwise_restored(
+    tmp_path: Any, optimizer: str, scheduler: str | None, stop: Any
+) -> None:
     seed_all(1)
     model = TinyModel(optimizer=optimizer, scheduler=scheduler)
     test = LRRangeTest(num_steps=30, max_lr=100.0, early_stop_threshold=stop, apply=False)
     files = files_under(tmp_path, os.getcwd())
-    before, after, t = run_with_probes(tmp_path, model, test, max_steps=1)
+    before, after, _ = run_with_probes(tmp_path, model, test, max_steps=1)
     assert_same(before, after)
     assert files_under(tmp_path, os.getcwd()) == files, "the range test wrote a file"
     assert test.result is not None and len(test.result) <= 30
@@ -110,7 +114,7 @@ def test_resumed_fit_keeps_its_progress(tmp_path: Any) -> None:
     assert t2.global_step == 24
 
 
-class _Boom(Exception):
+class BoomError(Exception):
     pass
 
 
@@ -139,13 +143,13 @@ class RunCore(Callback):
         self.before = full_state(trainer, pl_module)
         try:
             run_range_test(trainer, pl_module, self.options, live=True)
-        except BaseException as exc:  # noqa: BLE001 - the test inspects it
+        except BaseException as exc:
             self.raised = exc
         self.after = full_state(trainer, pl_module)
         trainer.should_stop = True
 
 
-@pytest.mark.parametrize("error", [_Boom, KeyboardInterrupt])
+@pytest.mark.parametrize("error", [BoomError, KeyboardInterrupt])
 def test_restored_then_reraised_when_training_step_raises(tmp_path: Any, error: type[BaseException]) -> None:
     seed_all(5)
     model = ExplodingModel(at=7, error=error, optimizer="adamw")
@@ -175,7 +179,9 @@ def test_torchmetrics_state_is_restored(tmp_path: Any) -> None:
             seen["count"] = pl_module.acc._update_count
             seen["tp"] = pl_module.acc.tp.clone()
 
-    trainer(tmp_path, callbacks=[LRRangeTest(num_steps=10, apply=False), Check()], max_steps=1).fit(model, loader())
+    trainer(tmp_path, callbacks=[LRRangeTest(num_steps=10, apply=False), Check()], max_steps=1).fit(
+        model, loader()
+    )
     assert seen["count"] == 0 and int(seen["tp"].sum()) == 0
 
 

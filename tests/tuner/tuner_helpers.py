@@ -6,13 +6,12 @@ import os
 import random
 from typing import Any
 
+import lightning.pytorch as pl
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
-
-import lightning.pytorch as pl
 
 
 def dataset(n: int = 256, dim: int = 8, classes: int = 3, seed: int = 0) -> TensorDataset:
@@ -23,7 +22,9 @@ def dataset(n: int = 256, dim: int = 8, classes: int = 3, seed: int = 0) -> Tens
     return TensorDataset(x, y)
 
 
-def loader(n: int = 256, batch_size: int = 32, shuffle: bool = True, seed: int = 0, **kwargs: Any) -> DataLoader:
+def loader(
+    n: int = 256, batch_size: int = 32, shuffle: bool = True, seed: int = 0, **kwargs: Any
+) -> DataLoader:
     return DataLoader(dataset(n, seed=seed), batch_size=batch_size, shuffle=shuffle, **kwargs)
 
 
@@ -81,7 +82,10 @@ class TinyModel(pl.LightningModule):
         else:
             opt = torch.optim.AdamW(params, lr=h.lr, weight_decay=h.weight_decay)
         if h.scheduler == "step":
-            return {"optimizer": opt, "lr_scheduler": torch.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)}
+            return {
+                "optimizer": opt,
+                "lr_scheduler": torch.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5),
+            }
         if h.scheduler == "onecycle":
             sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=h.lr, total_steps=1000)
             return {"optimizer": opt, "lr_scheduler": {"scheduler": sched, "interval": "step"}}
@@ -129,11 +133,20 @@ def clone_tree(x: Any) -> Any:
 
 def equal_tree(a: Any, b: Any) -> bool:
     if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
-        return isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.shape == b.shape and torch.equal(a, b)
+        return (
+            isinstance(a, torch.Tensor)
+            and isinstance(b, torch.Tensor)
+            and a.shape == b.shape
+            and torch.equal(a, b)
+        )
     if isinstance(a, dict):
         return isinstance(b, dict) and a.keys() == b.keys() and all(equal_tree(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)):
-        return type(a) is type(b) and len(a) == len(b) and all(equal_tree(x, y) for x, y in zip(a, b))
+        return (
+            type(a) is type(b)
+            and len(a) == len(b)
+            and all(equal_tree(x, y) for x, y in zip(a, b, strict=True))
+        )
     if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
         return True
     return a == b
