@@ -43,7 +43,8 @@ def digits(batch_size: int = 32, seed: int = 0) -> tuple[DataLoader, DataLoader]
 
     x, y = load_digits(return_X_y=True)
     x_tr, x_va, y_tr, y_va = train_test_split(x, y, test_size=0.25, random_state=seed, stratify=y)
-    mean, std = x_tr.mean(0), x_tr.std(0) + 1e-6
+    mean, std = x_tr.mean(0), x_tr.std(0)
+    std[std == 0] = 1.0  # pixels that are always blank in the training split
     to = lambda a, b: TensorDataset(  # noqa: E731
         torch.tensor((a - mean) / std, dtype=torch.float32), torch.tensor(b, dtype=torch.long)
     )
