@@ -212,32 +212,31 @@ def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
         parser.error(
             "give a schedule to draw, e.g. lightning-lr plot OneCycle --max-lr 0.1 --total-steps 1000"
         )
-    try:
-        schedule = build_schedule(args.schedule, words)
-    except SpecError as exc:
-        parser.error(str(exc))
-
-    # The horizon.
+    # The horizon: --steps, or --epochs x --steps-per-epoch, or (below) the schedule's own length.
     if args.steps is not None and args.epochs is not None:
         parser.error("give --steps or --epochs, not both")
     spe = args.steps_per_epoch
-    if args.epochs is not None:
-        if spe is None:
-            if args.interval != "epoch":
-                parser.error("--epochs needs --steps-per-epoch (or --interval epoch, one step per epoch)")
-            spe = 1
-        steps = args.epochs * spe
-    elif args.steps is not None:
-        steps = args.steps
-    else:
+    if args.epochs is not None and spe is None:
+        if args.interval != "epoch":
+            parser.error("--epochs needs --steps-per-epoch (or --interval epoch, one step per epoch)")
+        spe = 1
+    if args.interval == "epoch" and spe is None:
+        spe = 1
+    steps: int | None = args.epochs * spe if args.epochs is not None else args.steps
+    # A length argument left out (OneCycle's total_steps, CosineDecay's total, ...) is the horizon, in the
+    # schedule's own unit: optimizer steps, or epochs with --interval epoch.
+    length = None if steps is None else (-(-steps // (spe or 1)) if args.interval == "epoch" else steps)
+    try:
+        schedule, filled = build_schedule(args.schedule, words, length=length)
+    except SpecError as exc:
+        parser.error(str(exc))
+    if steps is None:
         natural = natural_length(schedule)
         steps = natural * (spe or 1) if args.interval == "epoch" else natural
     if steps > MAX_STEPS:
         parser.error(
             f"{steps} steps is more than plot draws ({MAX_STEPS}); lower --epochs or --steps-per-epoch"
         )
-    if args.interval == "epoch" and spe is None:
-        spe = 1
     horizon = Horizon(steps=steps, steps_per_epoch=spe, interval=args.interval)
 
     # The momentum that goes with the schedule (Cyclic and OneCycle have one).
@@ -280,6 +279,10 @@ def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
     except (TypeError, ValueError) as exc:  # a user function that returns a bad value
         parser.error(str(exc))
     print(repr(schedule))
+    if filled:
+        print(
+            f"  ({', '.join(f'{k}={v}' for k, v in filled.items())}: the length of the plot, as it was not given)"
+        )
     for line in describe(lr_curve, mom_curve, horizon):
         print(line)
     try:
@@ -297,15 +300,23 @@ def _run_demo(args: argparse.Namespace, words: list[str]) -> int:
     out: Path = args.output_dir
     if out.exists() and not out.is_dir():
         parser.error(f"--output-dir: {str(out)!r} exists and is not a directory")
-    from ._demo import DemoConfig, DemoError, run_demo  # torch and Lightning load only now
+    from ._demo import (  # torch and Lightning load only now
+        DemoConfig,
+        DemoFailedError,
+        DemoUsageError,
+        run_demo,
+    )
 
     config = DemoConfig(
         output_dir=out, epochs=args.epochs, accelerator=args.accelerator, devices=args.devices, seed=args.seed
     )
     try:
         run_demo(config)
-    except DemoError as exc:
+    except DemoUsageError as exc:
         parser.error(str(exc))
+    except DemoFailedError as exc:
+        print(f"lightning-lr demo: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -23,13 +23,17 @@ from typing import Any
 
 from ..schedules import Constant, OneCycle, Schedule, StepDecay
 
-__all__ = ["DemoConfig", "DemoError", "DemoResult", "RunResult", "run_demo"]
+__all__ = ["DemoConfig", "DemoResult", "DemoUsageError", "RunResult", "run_demo"]
 
 TARGET = 0.95  # the accuracy "epochs to" counts towards
 
 
-class DemoError(Exception):
+class DemoUsageError(Exception):
     """A demo configuration that cannot run here (reported as a usage error, exit status 2)."""
+
+
+class DemoFailedError(Exception):
+    """The demo ran but could not finish (reported without a traceback, exit status 1)."""
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,9 @@ def _trainer(config: DemoConfig, name: str | None, callbacks: list[Any]) -> Any:
             deterministic=True,
         )
     except Exception as exc:  # MisconfigurationException, ValueError, RuntimeError: devices not available
-        raise DemoError(f"--accelerator {config.accelerator} --devices {config.devices}: {exc}") from None
+        raise DemoUsageError(
+            f"--accelerator {config.accelerator} --devices {config.devices}: {exc}"
+        ) from None
 
 
 def _range_test(config: DemoConfig, datamodule: Any) -> tuple[list[float], list[float], float, float]:
@@ -273,7 +279,7 @@ def run_demo(config: DemoConfig) -> DemoResult | None:
     rank zero (None on the other ranks of a multi-process run).
 
     Raises:
-        DemoError: the accelerator or devices are not available, or the output directory cannot be made.
+        DemoUsageError: the accelerator or devices are not available, or the output directory cannot be made.
     """
     import torch
 
@@ -283,7 +289,7 @@ def run_demo(config: DemoConfig) -> DemoResult | None:
     try:
         config.output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DemoError(
+        raise DemoUsageError(
             f"--output-dir: cannot create {str(config.output_dir)!r}: {exc.strerror or exc}"
         ) from None
     threads = torch.get_num_threads()

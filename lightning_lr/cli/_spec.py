@@ -294,8 +294,17 @@ def _split_words(
     return given
 
 
-def build_schedule(name_or_expression: str, words: Sequence[str] = ()) -> Schedule:
-    """The schedule named (or written out) by the command-line words.
+# The arguments that are the length of the whole schedule: when they are not given, ``plot`` takes them
+# from the horizon (as the callbacks' default duration is the whole run).
+LENGTH_ARGUMENTS = ("total_steps", "total")
+
+
+def build_schedule(
+    name_or_expression: str, words: Sequence[str] = (), length: int | None = None
+) -> tuple[Schedule, dict[str, int]]:
+    """The schedule named (or written out) by the command-line words, and the arguments filled in.
+
+    ``length``: the value for a missing length argument (``total_steps``, ``total``), if any.
 
     Raises:
         SpecError: unknown name or argument, unreadable value, missing argument, or the schedule's
@@ -306,20 +315,27 @@ def build_schedule(name_or_expression: str, words: Sequence[str] = ()) -> Schedu
             raise SpecError(
                 f"give either a schedule expression or a name with arguments, not both: {list(words)!r}"
             )
-        return expression_schedule(name_or_expression)
+        return expression_schedule(name_or_expression), {}
     name = resolve_name(name_or_expression)
     factory = _FACTORIES[name]
     params, hints = _parameters(factory), _hints(factory)
     texts = _split_words(words, params, hints)
     kwargs = {k: convert(k, hints.get(k, Any), v) for k, v in texts.items()}
+    filled = {
+        p.name: length
+        for p in params
+        if length is not None and p.name in LENGTH_ARGUMENTS and p.default is p.empty and p.name not in kwargs
+    }
+    kwargs.update(filled)
     missing = [p.name for p in params if p.default is p.empty and p.name not in kwargs]
     if missing:
-        raise SpecError(f"{name} needs {', '.join(missing)} (try: lightning-lr plot {name} --help)")
+        hint = " or give --steps/--epochs" if any(m in LENGTH_ARGUMENTS for m in missing) else ""
+        raise SpecError(f"{name} needs {', '.join(missing)}{hint} (try: lightning-lr plot {name} --help)")
     try:
         schedule = factory(**kwargs)
     except (TypeError, ValueError) as exc:
         raise SpecError(f"{name}: {exc}") from None
-    return schedule
+    return schedule, filled
 
 
 def _hint_text(hint: Any) -> str:

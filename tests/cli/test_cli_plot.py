@@ -81,20 +81,49 @@ def test_default_length_and_output_name(
     assert "peak 0.1 at step 50" in out
 
 
-def test_three_spellings_build_the_same_schedule() -> None:
-    by_option = build_schedule(
-        "MultiStepDecay", ["--initial", "0.12", "--milestones", "4,8,10", "--gamma", "0.8"]
+def _build(name: str, words: list[str] | None = None) -> object:
+    return build_schedule(name, words or [])[0]
+
+
+def test_length_comes_from_the_horizon_when_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        [
+            "plot",
+            "OneCycle",
+            "--max-lr",
+            "0.1",
+            "--epochs",
+            "10",
+            "--steps-per-epoch",
+            "50",
+            "-o",
+            str(tmp_path / "a.png"),
+        ],
+        capsys,
     )
-    by_key = build_schedule("multistepdecay", ["initial=0.12", "milestones=[4, 8, 10]", "gamma=4/5"])
-    by_position = build_schedule("MultiStepDecay", ["0.12", "range(4, 12, 4)", "0.8"])
+    assert code == 0
+    assert "OneCycle(max_lr=0.1, total_steps=500," in out
+    assert "(total_steps=500: the length of the plot, as it was not given)" in out
+    assert "peak 0.1 at step 149, 30% of the run, epoch 2.98" in out
+    code, out, _ = run(["plot", "CosineDecay", "0.1", "--steps", "80", "-o", str(tmp_path / "b.png")], capsys)
+    assert code == 0 and "CosineDecay(initial=0.1, total=80, final=0)" in out
+    assert build_schedule("OneCycle", ["1", "100"], length=7)[1] == {}  # given: not replaced
+
+
+def test_three_spellings_build_the_same_schedule() -> None:
+    by_option = _build("MultiStepDecay", ["--initial", "0.12", "--milestones", "4,8,10", "--gamma", "0.8"])
+    by_key = _build("multistepdecay", ["initial=0.12", "milestones=[4, 8, 10]", "gamma=4/5"])
+    by_position = _build("MultiStepDecay", ["0.12", "range(4, 12, 4)", "0.8"])
     assert by_option == by_key == MultiStepDecay(0.12, [4, 8, 10], gamma=0.8)
     assert by_position == MultiStepDecay(0.12, [4, 8], gamma=0.8)
-    assert build_schedule("Cyclic(0.01, 0.1, step_size_up=5, mode='triangular2')") == Cyclic(
+    assert _build("Cyclic(0.01, 0.1, step_size_up=5, mode='triangular2')") == Cyclic(
         0.01, 0.1, step_size_up=5, mode="triangular2"
     )
-    assert build_schedule("StepDecay", ["initial=1e-1", "every=1e1"]) == StepDecay(0.1, every=10)
-    assert build_schedule("OneCycle", ["1", "100", "--three-phase"]).three_phase
-    assert not build_schedule("OneCycle", ["1", "100", "--no-three-phase"]).three_phase
+    assert _build("StepDecay", ["initial=1e-1", "every=1e1"]) == StepDecay(0.1, every=10)
+    assert _build("OneCycle", ["1", "100", "--three-phase"]).three_phase
+    assert not _build("OneCycle", ["1", "100", "--no-three-phase"]).three_phase
 
 
 def test_every_schedule_name_can_be_drawn(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -148,7 +177,7 @@ def test_schedule_help_lists_arguments(capsys: pytest.CaptureFixture[str]) -> No
         (["plot", "Foo"], "unknown schedule 'Foo'"),
         (["plot", "OneCycel", "0.1", "10"], "did you mean OneCycle?"),
         (["plot", "OneCycle", "--max-lr", "0", "--total-steps", "10"], "OneCycle: max_lr must be > 0, got 0"),
-        (["plot", "OneCycle", "--max-lr", "0.1"], "OneCycle needs total_steps"),
+        (["plot", "OneCycle", "--max-lr", "0.1"], "OneCycle needs total_steps or give --steps/--epochs"),
         (["plot", "OneCycle", "max_lr=abc", "total_steps=10"], "max_lr: cannot read 'abc'"),
         (["plot", "OneCycle", "0.1", "10", "--frob", "3"], "unknown argument '--frob'"),
         (["plot", "OneCycle", "0.1", "10", "1", "2", "3", "4", "5", "6"], "too many values"),
