@@ -8,9 +8,9 @@ import inspect
 import math
 import numbers
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import lightning.pytorch as pl
 import torch
@@ -39,6 +39,7 @@ _STATE_KEYS = ("version", "total_steps", "steps_per_epoch", "durations", "filled
 _OWNERS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 LRSpec = float | Sequence[float | None] | None
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -382,7 +383,9 @@ class ScheduleCallback(Callback):
                 momentum_keys=tuple(momentum_key(g) for g in optimizer.param_groups),
             )
             lr, momentum = self._build_checked(info)
-            scheduler = ScheduleLR(optimizer, lr=lr, momentum=momentum, relative=self._relative())
+            scheduler = self._with_context(
+                info, ScheduleLR, optimizer, lr=lr, momentum=momentum, relative=self._relative()
+            )
             _OWNERS[scheduler] = self.name
             config = {"scheduler": scheduler, "interval": "step", "frequency": 1, "name": None}
             conf.schedulers.insert(position, config)
@@ -413,9 +416,14 @@ class ScheduleCallback(Callback):
         return found[0] if found else len(conf.schedulers)
 
     def _build_checked(self, info: OptimizerInfo) -> tuple[Any, Any]:
-        assert self.run is not None
+        run = self.run
+        assert run is not None
+        return self._with_context(info, self.build, run, self.steps, info)
+
+    def _with_context(self, info: OptimizerInfo, make: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``make(*args, **kwargs)``, prefixing a TypeError/ValueError with this callback and the optimizer."""
         try:
-            return self.build(self.run, self.steps, info)
+            return make(*args, **kwargs)
         except (TypeError, ValueError) as exc:
             message = str(exc)
             if not message.startswith(self.name):
@@ -426,7 +434,7 @@ class ScheduleCallback(Callback):
         """Rebuild the schedules and apply them to the live schedulers from the next step on."""
         for entry in self._injected:
             lr, momentum = self._build_checked(entry.info)
-            entry.scheduler.set_schedule(lr, momentum)
+            self._with_context(entry.info, entry.scheduler.set_schedule, lr, momentum)
 
     # --- range test ----------------------------------------------------------------------------
     def apply_range_test(self, result: Any) -> None:
