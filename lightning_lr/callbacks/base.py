@@ -149,20 +149,22 @@ class ScheduleCallback(Callback):
       one warning listing what changed. Values filled by a range test are restored, not searched again.
     - **Logging.** Every optimizer step (subject to ``log_every_n_steps``), the LR and momentum of every
       scheduled param group go to every logger under LearningRateMonitor's tags (``lr-SGD``,
-      ``lr-Adam/pg2``, ``lr-SGD-momentum``, ...). Values a LearningRateMonitor already logs are skipped.
+      ``lr-Adam/pg2``, ``lr-SGD-momentum``, ...), exactly (float64). If a LearningRateMonitor is attached
+      it writes the LR (and the momentum if its ``log_momentum=True``) and this callback writes only the
+      rest, so no value is written twice.
     - **Preview.** At train start, with a TensorBoardLogger and matplotlib, a figure of the planned LR
       and momentum of the whole run is added under ``lr_schedule/<tag>``.
 
     Args:
         optimizer: which optimizers to schedule: ``"all"``, an index, or a class name.
-        log: log LR and momentum every optimizer step.
+        log_lr: log the LR and momentum of every scheduled param group each optimizer step.
         preview: add the preview figure to TensorBoard.
     """
 
     #: the LR-valued arguments a range test may fill, in the order they are reported
     _fillable: tuple[str, ...] = ()
 
-    def __init__(self, *, optimizer: int | str = "all", log: bool = True, preview: bool = True) -> None:
+    def __init__(self, *, optimizer: int | str = "all", log_lr: bool = True, preview: bool = True) -> None:
         owner = type(self).__name__
         if isinstance(optimizer, bool) or not isinstance(optimizer, (int, str)):
             raise TypeError(
@@ -174,7 +176,8 @@ class ScheduleCallback(Callback):
         if isinstance(optimizer, str) and not optimizer:
             raise ValueError(f"{owner}: optimizer must be 'all' or a class name, got an empty string")
         self.optimizer = optimizer
-        self.log = check_bool("log", log, owner=owner)
+        # not `log`: Lightning sets `callback.log = pl_module.log` on every callback
+        self.log_lr = check_bool("log_lr", log_lr, owner=owner)
         self.preview = check_bool("preview", preview, owner=owner)
         self._init_runtime()
         self._filled: dict[str, float] = {}
@@ -183,6 +186,7 @@ class ScheduleCallback(Callback):
         self._warned: set[str] = set()
         self.run: RunInfo | None = None
         self.steps: dict[str, Any] = {}
+        self._plans: list[tuple[list[str], list[Any], list[Any], list[float]]] = []
         self._record_hparams = False  # set by LRScheduleMixin for the schedule a module declares
 
     # --- to implement --------------------------------------------------------------------------
@@ -435,6 +439,7 @@ class ScheduleCallback(Callback):
         for entry in self._injected:
             lr, momentum = self._build_checked(entry.info)
             self._with_context(entry.info, entry.scheduler.set_schedule, lr, momentum)
+        self._snapshot()
 
     # --- range test ----------------------------------------------------------------------------
     def apply_range_test(self, result: Any) -> None:
@@ -587,17 +592,15 @@ class ScheduleCallback(Callback):
         names = lr_monitor_names(trainer.lr_scheduler_configs, trainer.optimizers)
         for entry in self._injected:
             entry.tags = names.get(id(entry.optimizer))
-        monitors = [
-            cb
-            for cb in getattr(trainer, "callbacks", [])
-            if isinstance(cb, LearningRateMonitor) and cb.logging_interval in (None, "step")
-        ]
-        self._log_lr = self.log and not monitors
-        self._log_momentum = self.log and not any(m.log_momentum for m in monitors)
+        # a LearningRateMonitor (at any interval) owns the LR tags; the momentum ones if it logs momentum
+        monitors = [cb for cb in getattr(trainer, "callbacks", []) if isinstance(cb, LearningRateMonitor)]
+        self._log_lr = self.log_lr and not monitors
+        self._log_momentum = self.log_lr and not any(m.log_momentum for m in monitors)
         if not pl_module.automatic_optimization:
             for entry in self._injected:
                 entry.steps_seen = 0
                 entry.hook = entry.optimizer.register_step_post_hook(self._counter(entry))
+        self._snapshot()
         if self.preview and trainer.is_global_zero:
             self._add_preview(trainer)
 
@@ -611,7 +614,7 @@ class ScheduleCallback(Callback):
     def on_before_optimizer_step(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, optimizer: Optimizer
     ) -> None:
-        if not (self.log and trainer.loggers and self._injected):
+        if not ((self._log_lr or self._log_momentum) and trainer.loggers and self._injected):
             return
         optimizer = getattr(optimizer, "_optimizer", optimizer)
         for entry in self._injected:
@@ -619,16 +622,12 @@ class ScheduleCallback(Callback):
                 self._log_groups(pl_module, entry)
 
     def _log_groups(self, pl_module: pl.LightningModule, entry: _Injected) -> None:
-        groups = entry.optimizer.param_groups
-        lr_index = entry.scheduler.lr_schedules
-        mom_index = entry.scheduler.momentum_schedules
         assert entry.tags is not None
-        for group, tag, lr_s, mom_s, key in zip(
-            groups, entry.tags, lr_index, mom_index, entry.info.momentum_keys, strict=True
-        ):
-            if self._log_lr and lr_s is not None:
+        for group, tag in zip(entry.optimizer.param_groups, entry.tags, strict=True):
+            if self._log_lr:
                 pl_module.log(tag, _exact(group["lr"]), on_step=True, on_epoch=False, logger=True)
-            if self._log_momentum and mom_s is not None and key is not None:
+            key = momentum_key(group)
+            if self._log_momentum and key is not None:
                 value = group["momentum"] if key == "momentum" else group["betas"][0]
                 pl_module.log(f"{tag}-momentum", _exact(value), on_step=True, on_epoch=False, logger=True)
 
@@ -647,10 +646,27 @@ class ScheduleCallback(Callback):
                 )
 
     # --- preview -------------------------------------------------------------------------------
+    def _snapshot(self) -> None:
+        """Keep what :meth:`planned` draws (schedules, tags, relative factors), without the optimizers."""
+        plans = []
+        for entry in self._injected:
+            n = len(entry.info.base_lrs)
+            tags = entry.tags or [
+                f"{entry.info.label}/pg{i + 1}" if n > 1 else entry.info.label for i in range(n)
+            ]
+            sched = entry.scheduler
+            factors = [
+                float(g.get("initial_lr", b)) if sched.relative else 1.0
+                for g, b in zip(entry.optimizer.param_groups, entry.info.base_lrs, strict=True)
+            ]
+            plans.append((tags, list(sched.lr_schedules), list(sched.momentum_schedules), factors))
+        self._plans = plans
+
     def planned(self, n: int | None = None, points: int = 2000) -> dict[str, Any]:
-        """The planned LR and momentum curves of the running fit: ``{"steps": array, "lr": {tag: array},
-        "momentum": {tag: array}}`` at up to ``points`` steps of ``0 .. n-1`` (``n`` defaults to the run's
-        total steps). Values include each group's factor when the schedule is relative."""
+        """The planned LR and momentum curves of the current (or last) fit, as drawn in the preview:
+        ``{"steps": array, "lr": {tag: array}, "momentum": {tag: array}}`` at up to ``points`` steps of
+        ``0 .. n-1`` (``n`` defaults to the run's total steps). Relative schedules include each group's
+        factor; groups left alone are not included."""
         import numpy as np
 
         total = n if n is not None else (self.run.total_steps if self.run else None)
@@ -659,20 +675,11 @@ class ScheduleCallback(Callback):
         steps = np.unique(np.linspace(0, total - 1, min(points, total)).round().astype(np.int64))
         lrs: dict[str, Any] = {}
         moms: dict[str, Any] = {}
-        for entry in self._injected:
-            sched = entry.scheduler
-            tags = entry.tags or [
-                f"{entry.info.label}/pg{i + 1}" if len(entry.info.base_lrs) > 1 else entry.info.label
-                for i in range(len(entry.info.base_lrs))
-            ]
-            factors = [
-                float(g.get("initial_lr", b)) if sched.relative else 1.0
-                for g, b in zip(entry.optimizer.param_groups, entry.info.base_lrs, strict=True)
-            ]
-            for tag, s, f in zip(tags, sched.lr_schedules, factors, strict=True):
+        for tags, lr_schedules, momentum_schedules, factors in self._plans:
+            for tag, s, f in zip(tags, lr_schedules, factors, strict=True):
                 if s is not None:
                     lrs[tag] = np.array([s(int(t)) * f for t in steps])
-            for tag, s in zip(tags, sched.momentum_schedules, strict=True):
+            for tag, s in zip(tags, momentum_schedules, strict=True):
                 if s is not None:
                     moms[f"{tag}-momentum"] = np.array([s(int(t)) for t in steps])
         return {"steps": steps, "lr": lrs, "momentum": moms}

@@ -50,7 +50,7 @@ class OneCycle(ScheduleCallback):
         base_momentum: the momentum at the LR peak.
         max_momentum: the momentum at the start and the end.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
-        log: log LR and momentum of every param group each optimizer step.
+        log_lr: log the LR and momentum of every param group each optimizer step.
         preview: add a figure of the planned curves to TensorBoard at train start.
 
     A range test calls :meth:`apply_range_test`: it fills ``max_lr`` from ``result.one_cycle_max_lr()``
@@ -81,10 +81,10 @@ class OneCycle(ScheduleCallback):
         max_momentum: float = 0.95,
         *,
         optimizer: int | str = "all",
-        log: bool = True,
+        log_lr: bool = True,
         preview: bool = True,
     ) -> None:
-        super().__init__(optimizer=optimizer, log=log, preview=preview)
+        super().__init__(optimizer=optimizer, log_lr=log_lr, preview=preview)
         owner = type(self).__name__
         self.max_lr = check_lr("max_lr", max_lr, owner=owner)
         self.total = check_duration("total", total, owner=owner)
@@ -150,7 +150,7 @@ class Cyclic(ScheduleCallback):
         base_momentum: the momentum at the LR peak.
         max_momentum: the momentum at ``base_lr``.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
-        log: log LR and momentum of every param group each optimizer step.
+        log_lr: log the LR and momentum of every param group each optimizer step.
         preview: add a figure of the planned curves to TensorBoard at train start.
 
     A range test calls :meth:`apply_range_test`: it fills ``base_lr`` and ``max_lr`` from
@@ -179,10 +179,10 @@ class Cyclic(ScheduleCallback):
         max_momentum: float = 0.95,
         *,
         optimizer: int | str = "all",
-        log: bool = True,
+        log_lr: bool = True,
         preview: bool = True,
     ) -> None:
-        super().__init__(optimizer=optimizer, log=log, preview=preview)
+        super().__init__(optimizer=optimizer, log_lr=log_lr, preview=preview)
         owner = type(self).__name__
         self.base_lr = check_lr("base_lr", base_lr, owner=owner)
         self.max_lr = check_lr("max_lr", max_lr, owner=owner)

@@ -31,10 +31,10 @@ class _Decay(ScheduleCallback):
         warmup: int | Duration,
         *,
         optimizer: int | str,
-        log: bool,
+        log_lr: bool,
         preview: bool,
     ) -> None:
-        super().__init__(optimizer=optimizer, log=log, preview=preview)
+        super().__init__(optimizer=optimizer, log_lr=log_lr, preview=preview)
         self.lr = check_lr("lr", lr, owner=self.name)
         self.warmup = check_duration("warmup", warmup, minimum=0, owner=self.name)
 
@@ -92,7 +92,7 @@ class TimeDecay(_Decay):
         staircase: decay in whole units of ``every`` instead of continuously.
         warmup: a linear warm-up from 0 to ``lr`` before the decay (0: none).
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
-        log: log the LR of every param group each optimizer step.
+        log_lr: log the LR and momentum of every param group each optimizer step.
         preview: add a figure of the planned curve to TensorBoard at train start.
 
     Example:
@@ -110,10 +110,10 @@ class TimeDecay(_Decay):
         warmup: int | Duration = 0,
         *,
         optimizer: int | str = "all",
-        log: bool = True,
+        log_lr: bool = True,
         preview: bool = True,
     ) -> None:
-        super().__init__(lr, warmup, optimizer=optimizer, log=log, preview=preview)
+        super().__init__(lr, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
         self.decay = decay
         self.every = check_duration("every", every, owner=self.name)
         self.staircase = check_bool("staircase", staircase, owner=self.name)
@@ -137,7 +137,7 @@ class StepDecay(_Decay):
         lr: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
         warmup: a linear warm-up from 0 to ``lr`` before the decay (0: none).
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
-        log: log the LR of every param group each optimizer step.
+        log_lr: log the LR and momentum of every param group each optimizer step.
         preview: add a figure of the planned curve to TensorBoard at train start.
 
     Example:
@@ -154,10 +154,10 @@ class StepDecay(_Decay):
         warmup: int | Duration = 0,
         *,
         optimizer: int | str = "all",
-        log: bool = True,
+        log_lr: bool = True,
         preview: bool = True,
     ) -> None:
-        super().__init__(lr, warmup, optimizer=optimizer, log=log, preview=preview)
+        super().__init__(lr, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
         self.every = check_duration("every", every, owner=self.name)
         self.drop = drop
         self._probe()
@@ -183,7 +183,7 @@ class MultiStepDecay(_Decay):
         lr: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
         warmup: a linear warm-up from 0 to ``lr`` before the decay (0: none).
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
-        log: log the LR of every param group each optimizer step.
+        log_lr: log the LR and momentum of every param group each optimizer step.
         preview: add a figure of the planned curve to TensorBoard at train start.
 
     Example:
@@ -200,10 +200,10 @@ class MultiStepDecay(_Decay):
         warmup: int | Duration = 0,
         *,
         optimizer: int | str = "all",
-        log: bool = True,
+        log_lr: bool = True,
         preview: bool = True,
     ) -> None:
-        super().__init__(lr, warmup, optimizer=optimizer, log=log, preview=preview)
+        super().__init__(lr, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
         if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Sequence):
             raise TypeError(
                 f"{self.name}: milestones must be a list of durations (int steps, Epochs or Fraction), "
@@ -247,7 +247,7 @@ class ExponentialDecay(_Decay):
         staircase: decay in whole units of ``every``.
         warmup: a linear warm-up from 0 to ``lr`` before the decay (0: none).
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
-        log: log the LR of every param group each optimizer step.
+        log_lr: log the LR and momentum of every param group each optimizer step.
         preview: add a figure of the planned curve to TensorBoard at train start.
 
     Example:
@@ -266,10 +266,10 @@ class ExponentialDecay(_Decay):
         warmup: int | Duration = 0,
         *,
         optimizer: int | str = "all",
-        log: bool = True,
+        log_lr: bool = True,
         preview: bool = True,
     ) -> None:
-        super().__init__(lr, warmup, optimizer=optimizer, log=log, preview=preview)
+        super().__init__(lr, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
         self.gamma = gamma
         self.rate = rate
         self.every = check_duration("every", every, owner=self.name)
@@ -299,7 +299,7 @@ class CosineDecay(_Decay):
         warmup: a linear warm-up from 0 to ``lr`` before the decay (0: none). If it is not shorter
             than ``total``, a warning says so and the decay takes one step.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
-        log: log the LR of every param group each optimizer step.
+        log_lr: log the LR and momentum of every param group each optimizer step.
         preview: add a figure of the planned curve to TensorBoard at train start.
 
     Example:
@@ -316,10 +316,10 @@ class CosineDecay(_Decay):
         warmup: int | Duration = 0,
         *,
         optimizer: int | str = "all",
-        log: bool = True,
+        log_lr: bool = True,
         preview: bool = True,
     ) -> None:
-        super().__init__(lr, warmup, optimizer=optimizer, log=log, preview=preview)
+        super().__init__(lr, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
         self.total = check_duration("total", total, owner=self.name)
         self.final = check_lr("final", final, owner=self.name, allow_zero=True)
         if self.final is None or (isinstance(self.final, list) and None in self.final):

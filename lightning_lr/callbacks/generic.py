@@ -58,7 +58,7 @@ class LRSchedule(ScheduleCallback):
             ``initial_lr``), so discriminative ratios are kept: ``lr=CosineDecay(1.0, total=1000)``
             anneals every group from its own LR.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
-        log: log LR and momentum of every param group each optimizer step.
+        log_lr: log the LR and momentum of every param group each optimizer step.
         preview: add a figure of the planned curves to TensorBoard at train start.
 
     An LR range test does not change an explicit schedule: :meth:`apply_range_test` keeps it with a
@@ -82,10 +82,10 @@ class LRSchedule(ScheduleCallback):
         relative: bool = False,
         *,
         optimizer: int | str = "all",
-        log: bool = True,
+        log_lr: bool = True,
         preview: bool = True,
     ) -> None:
-        super().__init__(optimizer=optimizer, log=log, preview=preview)
+        super().__init__(optimizer=optimizer, log_lr=log_lr, preview=preview)
         self.lr = _check_spec(self.name, "lr", lr, allow_none=False)
         self.momentum = _check_spec(self.name, "momentum", momentum, allow_none=True)
         self.relative = check_bool("relative", relative, owner=self.name)

@@ -350,7 +350,7 @@ def test_lr_schedule_errors(tmp_path) -> None:
             ValueError,
             r"optimizer must be 'all' or a class name, got an empty",
         ),
-        (lambda: OneCycle(log="no"), TypeError, r"OneCycle: log must be True or False, got 'no'"),
+        (lambda: OneCycle(log_lr="no"), TypeError, r"OneCycle: log_lr must be True or False, got 'no'"),
         (
             lambda: Cyclic(base_lr=0.5, max_lr=0.1),
             ValueError,
