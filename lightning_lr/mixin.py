@@ -80,27 +80,35 @@ class LRScheduleMixin:
         return _with_schedule(self, parent() if parent is not None else [])
 
     def lr_schedule_callback(self) -> ScheduleCallback:
-        """The schedule callback declared by ``lr_schedule`` (built or copied as described above)."""
-        owner = type(self).__name__
-        declared = self.__dict__.get("lr_schedule", _MISSING)
-        if declared is _MISSING:
-            cached = self.__dict__.get(_CACHE)
-            if cached is not None:
-                return cached
-            declared = getattr(type(self), "lr_schedule", None)
-            if callable(declared) and not isinstance(declared, (Schedule, Callback)):
-                callback = _as_callback(owner, declared(self), "returned by lr_schedule()")
-                callback._record_hparams = True
-                return callback
-            callback = _as_callback(owner, copy.deepcopy(declared), "the class attribute lr_schedule")
-            callback._record_hparams = True
-            self.__dict__[_CACHE] = callback
-            return callback
+        """The schedule callback of the current (or last) fit; before any fit, the one the declaration
+        gives. Use it to look at what was resolved (``.run``, ``.steps``, ``.planned()``)."""
+        cached = self.__dict__.get(_CACHE)
+        return cached[1] if cached is not None else _declared_callback(self, fresh=False)
+
+
+def _declared_callback(module: Any, *, fresh: bool) -> ScheduleCallback:
+    """Build (method form, when ``fresh``), copy (class attribute) or wrap (Schedule) the declaration,
+    and remember the result as the module's current schedule callback."""
+    owner = type(module).__name__
+    declared: Any = module.__dict__.get("lr_schedule", _MISSING)
+    cached = module.__dict__.get(_CACHE)  # (declaration, callback)
+    if declared is not _MISSING:
+        if cached is not None and cached[0] is declared:
+            return cached[1]
         callback = _as_callback(owner, declared, "self.lr_schedule")
-        if callback is not declared:  # a Schedule wrapped once, then reused
-            self.__dict__["lr_schedule"] = callback
-        callback._record_hparams = True
-        return callback
+    else:
+        declared = getattr(type(module), "lr_schedule", None)
+        is_method = callable(declared) and not isinstance(declared, (Schedule, Callback))
+        if cached is not None and not (is_method and fresh):
+            return cached[1]
+        if is_method:
+            callback = _as_callback(owner, declared(module), "the value returned by lr_schedule()")
+        else:
+            callback = _as_callback(owner, copy.deepcopy(declared), "the class attribute lr_schedule")
+            declared = None
+    callback._record_hparams = True
+    module.__dict__[_CACHE] = (declared, callback)
+    return callback
 
 
 class _Missing:
@@ -134,7 +142,7 @@ def _with_schedule(module: Any, callbacks: Any) -> list[Callback]:
         out = [callbacks]
     else:
         out = list(callbacks)
-    schedule = module.lr_schedule_callback()
+    schedule = _declared_callback(module, fresh=True)
     if not any(cb is schedule for cb in out):
         out.append(schedule)
     return out
