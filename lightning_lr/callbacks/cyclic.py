@@ -8,11 +8,9 @@ from typing import Any
 
 from .. import schedules as S
 from .base import LRSpec, OptimizerInfo, ScheduleCallback, check_bool, check_lr
-from .durations import WHOLE_RUN, Duration, Epochs, RunInfo, check_duration
+from .durations import TWO_EPOCHS, WHOLE_RUN, Duration, RunInfo, check_duration
 
 __all__ = ["Cyclic", "OneCycle"]
-
-TWO_EPOCHS = Epochs(2)
 
 
 def _probe(owner: str, make: Callable[[], Any]) -> None:

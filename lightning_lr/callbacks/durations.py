@@ -17,7 +17,7 @@ import numbers
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["WHOLE_RUN", "Duration", "Epochs", "Fraction", "RunInfo"]
+__all__ = ["TWO_EPOCHS", "WHOLE_RUN", "Duration", "Epochs", "Fraction", "RunInfo"]
 
 
 class Duration:
@@ -147,8 +147,11 @@ class Fraction(Duration):
         return (Fraction, (self.fraction,))
 
 
-#: ``Fraction(1.0)``: the default length of schedules that span the run
+#: ``Fraction(1.0)``: the default length of schedules that span the run. Defaults are module-level
+#: constants so that LightningCLI can write them into a config (it names them by import path).
 WHOLE_RUN = Fraction(1.0)
+#: ``Epochs(2)``: Cyclic's default half cycle
+TWO_EPOCHS = Epochs(2)
 
 
 def round_steps(x: float) -> int:

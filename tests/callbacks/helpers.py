@@ -190,3 +190,13 @@ class ApplyAt(Callback):
     def on_train_batch_end(self, trainer: pl.Trainer, pl_module: Any, *args: Any) -> None:
         if self.at_batch is not None and trainer.global_step == self.at_batch + 1:
             self._apply(trainer)
+
+
+class CLIModel(Tiny):
+    """For LightningCLI: the schedule callback is an __init__ argument (configured from YAML) that the
+    mixin injects."""
+
+    def __init__(self, lr: float = 0.1, lr_schedule: Any = None) -> None:
+        super().__init__(lr=lr)
+        if lr_schedule is not None:
+            self.lr_schedule = lr_schedule
