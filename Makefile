@@ -21,8 +21,8 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python ../shared/tools/check_layers.py lightning_lr || test ! -f ../shared/tools/check_layers.py
-	$(BIN)/ruff check lightning_lr tests benchmarks examples
-	$(BIN)/ruff format --check lightning_lr tests benchmarks examples
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
