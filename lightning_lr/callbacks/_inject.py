@@ -34,7 +34,7 @@ class OptimizerConfig:
 
     @staticmethod
     def scheduler_of(entry: Any) -> Any:
-        return entry["scheduler"] if isinstance(entry, Mapping) else entry
+        return entry.get("scheduler") if isinstance(entry, Mapping) else entry
 
     def entries_for(self, optimizer: Any) -> list[int]:
         """Indices of the scheduler entries that drive ``optimizer``."""

@@ -52,12 +52,20 @@ class OptimizerInfo:
         base_lrs: every param group's LR as configured (``initial_lr`` if a scheduler already recorded
             it, else ``lr``), as floats.
         momentum_keys: where each group keeps momentum: ``"momentum"``, ``"betas"`` or None.
+        momentums: each group's momentum (or ``betas[0]``) as configured, None where it has neither.
+
+    Example:
+        >>> from lightning_lr.callbacks import OptimizerInfo
+        >>> info = OptimizerInfo(0, "SGD", base_lrs=(0.1, 0.01), momentum_keys=("momentum", "momentum"))
+        >>> info.label
+        'optimizer 0 (SGD)'
     """
 
     index: int
     name: str
     base_lrs: tuple[float, ...]
     momentum_keys: tuple[str | None, ...]
+    momentums: tuple[float | None, ...] | None = None
 
     @property
     def label(self) -> str:
@@ -159,6 +167,25 @@ class ScheduleCallback(Callback):
         optimizer: which optimizers to schedule: ``"all"``, an index, or a class name.
         log_lr: log the LR and momentum of every scheduled param group each optimizer step.
         preview: add the preview figure to TensorBoard.
+
+    Example:
+        A preset of your own: a linear decay to 0 over a duration.
+
+        >>> from lightning_lr import schedules
+        >>> from lightning_lr.callbacks import Fraction, ScheduleCallback
+        >>> class LinearDecay(ScheduleCallback):
+        ...     def __init__(self, total=Fraction(1.0), **kwargs):
+        ...         super().__init__(**kwargs)
+        ...         self.total = total
+        ...
+        ...     def durations(self):
+        ...         return {"total": (self.total, 1)}
+        ...
+        ...     def build(self, run, steps, info):
+        ...         lrs = [schedules.Linear(lr, 0.0, total=steps["total"]) for lr in info.base_lrs]
+        ...         return lrs, None  # one LR schedule per param group, momentum left alone
+        >>> LinearDecay(total=Fraction(0.5))
+        LinearDecay(total=Fraction(0.5))
     """
 
     #: the LR-valued arguments a range test may fill, in the order they are reported
@@ -242,10 +269,19 @@ class ScheduleCallback(Callback):
 
     def cycled_momentum(self, cycle: bool | None, info: OptimizerInfo) -> bool:
         """Whether to cycle momentum on ``info``'s optimizer: True/False as given; None (the default)
-        cycles where the optimizer has ``momentum`` or ``betas`` and warns once where it has neither."""
+        cycles where the optimizer has ``momentum`` or ``betas``, and warns once where it has neither or
+        where its momentum was configured as 0 (plain SGD), since cycling turns momentum on there."""
         if cycle is False:
             return False
         if any(k is not None for k in info.momentum_keys):
+            if cycle is None and info.momentums and all(m == 0 for m in info.momentums if m is not None):
+                self.warn_once(
+                    f"zero-momentum-{info.name}",
+                    f"{self.name}: {info.label} was configured with momentum=0 and its momentum is now cycled "
+                    f"between {getattr(self, 'base_momentum', '?')} and {getattr(self, 'max_momentum', '?')} "
+                    f"(as torch's schedulers do); pass cycle_momentum=False to keep it at 0, or True to "
+                    f"silence this warning",
+                )
             return True
         if cycle is True:
             raise ValueError(
@@ -385,6 +421,7 @@ class ScheduleCallback(Callback):
                 name=type(optimizer).__name__,
                 base_lrs=tuple(float(g.get("initial_lr", g["lr"])) for g in optimizer.param_groups),
                 momentum_keys=tuple(momentum_key(g) for g in optimizer.param_groups),
+                momentums=tuple(_momentum_of(g) for g in optimizer.param_groups),
             )
             lr, momentum = self._build_checked(info)
             scheduler = self._with_context(
@@ -628,7 +665,7 @@ class ScheduleCallback(Callback):
                 pl_module.log(tag, _exact(group["lr"]), on_step=True, on_epoch=False, logger=True)
             key = momentum_key(group)
             if self._log_momentum and key is not None:
-                value = group["momentum"] if key == "momentum" else group["betas"][0]
+                value = group["momentum"] if key == "momentum" else group["betas"][0]  # a tensor stays one
                 pl_module.log(f"{tag}-momentum", _exact(value), on_step=True, on_epoch=False, logger=True)
 
     def on_train_batch_end(
@@ -733,6 +770,13 @@ class ScheduleCallback(Callback):
             if default is inspect.Parameter.empty or value != default:
                 shown.append(f"{name}={_fmt_value(value)}")
         return f"{self.name}({', '.join(shown)})"
+
+
+def _momentum_of(group: dict[str, Any]) -> float | None:
+    key = momentum_key(group)
+    if key is None:
+        return None
+    return float(group["momentum"] if key == "momentum" else group["betas"][0])
 
 
 def _exact(value: Any) -> Any:

@@ -42,9 +42,10 @@ class OneCycle(ScheduleCallback):
         final_div_factor: the final LR is the starting LR divided by this.
         three_phase: come back down to the starting LR before annihilating (fast.ai's variant is
             two-phase; torch's ``three_phase=True``).
-        cycle_momentum: None (default) cycles momentum where the optimizer has ``momentum`` or ``betas``
-            and warns once where it has neither; True cycles and raises where it cannot; False leaves
-            momentum alone.
+        cycle_momentum: None (default) cycles momentum where the optimizer has ``momentum`` or ``betas``,
+            and warns once where it has neither (the LR is still scheduled) or where momentum was
+            configured as 0 (cycling turns it on, as torch's ``OneCycleLR`` does); True cycles and raises
+            where it cannot; False leaves momentum alone.
         base_momentum: the momentum at the LR peak.
         max_momentum: the momentum at the start and the end.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.

@@ -22,7 +22,13 @@ __all__ = ["TWO_EPOCHS", "WHOLE_RUN", "Duration", "Epochs", "Fraction", "RunInfo
 
 class Duration:
     """A length of training that is resolved to optimizer steps at fit start. See :class:`Epochs` and
-    :class:`Fraction`; a plain ``int`` means optimizer steps."""
+    :class:`Fraction`; a plain ``int`` means optimizer steps.
+
+    Example:
+        >>> from lightning_lr.callbacks import Duration, Epochs, Fraction
+        >>> isinstance(Epochs(1), Duration), isinstance(Fraction(0.5), Duration), isinstance(100, Duration)
+        (True, True, False)
+    """
 
     __slots__ = ()
 

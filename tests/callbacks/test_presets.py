@@ -4,6 +4,7 @@ pure schedule's values; per-group LRs; momentum cycling; argument validation."""
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -411,3 +412,21 @@ def test_reprs_show_what_differs_from_the_defaults() -> None:
 def test_values_in_numpy_are_accepted() -> None:
     assert OneCycle(max_lr=np.float64(0.1)).max_lr == 0.1
     assert StepDecay(every=np.int64(3)).every == 3
+
+
+def plain_sgd(model):
+    return torch.optim.SGD(model.parameters(), lr=0.1)
+
+
+def test_cycling_turns_on_a_momentum_configured_as_zero_with_one_warning(tmp_path) -> None:
+    with pytest.warns(
+        UserWarning,
+        match=r"OneCycle: optimizer 0 \(SGD\) was configured with momentum=0 .* cycled between 0.85 and 0.95",
+    ):
+        rec = fit(tmp_path, Tiny(optim=plain_sgd), [OneCycle()])
+    assert_trace(rec.momentum(), S.OneCycle(0.1, total_steps=N).momentum().values(N))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*momentum=0.*")
+        fit(tmp_path, Tiny(optim=plain_sgd), [OneCycle(cycle_momentum=True)])  # asked for: no warning
+        rec = fit(tmp_path, Tiny(optim=plain_sgd), [OneCycle(cycle_momentum=False)])
+    assert_trace(rec.momentum(), [0.0] * N)
