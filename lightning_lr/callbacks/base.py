@@ -135,7 +135,8 @@ class ScheduleCallback(Callback):
       in ``teardown`` or on an exception). Whatever it returns (an optimizer, a list, a dict, a list of
       dicts, ``([optimizers], [schedulers])``), the targeted optimizers get a scheduler config
       ``{"scheduler": ScheduleLR(...), "interval": "step", "frequency": 1, "name": None}``. The schedule
-      advances once per optimizer step (once every ``accumulate_grad_batches`` batches).
+      advances once per optimizer step (once every ``accumulate_grad_batches`` batches; Lightning also
+      steps it on a batch whose ``training_step`` returned None).
     - **A scheduler already there.** If ``configure_optimizers`` returns a scheduler for a targeted
       optimizer, it is *replaced* with one warning that names it, so a schedule callback added from the
       command line overrides the module's default. Two lightning_lr schedules on one optimizer are an
@@ -155,6 +156,7 @@ class ScheduleCallback(Callback):
       (larger ``max_epochs``), ``Epochs``/``Fraction`` durations follow the new run (the schedule continues
       from the checkpoint's step as if it had been planned for the new length, so the LR may jump), with
       one warning listing what changed. Values filled by a range test are restored, not searched again.
+      A checkpoint written without this callback starts the schedule at the trainer's step (warned).
     - **Logging.** Every optimizer step (subject to ``log_every_n_steps``), the LR and momentum of every
       scheduled param group go to every logger under LearningRateMonitor's tags (``lr-SGD``,
       ``lr-Adam/pg2``, ``lr-SGD-momentum``, ...), exactly (float64). If a LearningRateMonitor is attached
@@ -637,9 +639,24 @@ class ScheduleCallback(Callback):
             for entry in self._injected:
                 entry.steps_seen = 0
                 entry.hook = entry.optimizer.register_step_post_hook(self._counter(entry))
+        elif trainer.global_step > 0:
+            self._catch_up(trainer.global_step)
         self._snapshot()
         if self.preview and trainer.is_global_zero:
             self._add_preview(trainer)
+
+    def _catch_up(self, step: int) -> None:
+        """A resumed run whose checkpoint has no state for this scheduler (written without this callback)
+        would restart the schedule at 0: start it at the trainer's step instead, with a warning."""
+        for entry in self._injected:
+            if entry.scheduler.last_epoch == 0:
+                rank_zero_warn(
+                    f"{self.name}: the checkpoint has no state for the scheduler of {entry.info.label} (it was "
+                    f"written without this callback), so the schedule starts at the trainer's step {step} "
+                    f"instead of 0",
+                    category=UserWarning,
+                )
+                entry.scheduler.step(step)
 
     @staticmethod
     def _counter(entry: _Injected) -> Any:

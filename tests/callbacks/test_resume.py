@@ -143,3 +143,14 @@ def test_same_run_resumes_without_warnings(tmp_path) -> None:
         warnings.simplefilter("always")
         fit(tmp_path, Tiny(), [OneCycle()], max_epochs=2, ckpt_path=path_at(ckpts, 5))
     assert not [w for w in caught if "OneCycle" in str(w.message)]
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
+def test_adding_the_callback_when_resuming_starts_the_schedule_at_the_trainers_step(tmp_path) -> None:
+    _, ckpts = checkpointed_run(tmp_path, Tiny(), [], every=10, max_epochs=2)
+    with pytest.warns(
+        UserWarning, match=r"OneCycle: the checkpoint has no state for the scheduler of optimizer 0 \(SGD\)"
+    ):
+        resumed = fit(tmp_path, Tiny(), [OneCycle(max_lr=0.5)], max_epochs=2, ckpt_path=path_at(ckpts, 10))
+    assert resumed.steps()[0] == 10
+    assert_trace(resumed.lr(), S.OneCycle(0.5, total_steps=24).values(24)[10:])
