@@ -158,17 +158,24 @@ class ScheduleCallback(Callback):
       one warning listing what changed. Values filled by a range test are restored, not searched again.
       A checkpoint written without this callback starts the schedule at the trainer's step (warned).
     - **Logging.** Every optimizer step (subject to ``log_every_n_steps``), the LR and momentum of every
-      scheduled param group go to every logger under LearningRateMonitor's tags (``lr-SGD``,
+      param group of the scheduled optimizers go to every logger under LearningRateMonitor's tags (``lr-SGD``,
       ``lr-Adam/pg2``, ``lr-SGD-momentum``, ...), exactly (float64). If a LearningRateMonitor is attached
       it writes the LR (and the momentum if its ``log_momentum=True``) and this callback writes only the
       rest, so no value is written twice.
     - **Preview.** At train start, with a TensorBoardLogger and matplotlib, a figure of the planned LR
-      and momentum of the whole run is added under ``lr_schedule/<tag>``.
+      and momentum of the whole run is added under ``lr_schedule/<class name>`` (e.g.
+      ``lr_schedule/OneCycle``); :meth:`planned` returns the same curves as arrays.
+    - **Range test.** :meth:`apply_range_test` fills the arguments in :attr:`range_test_args` that were
+      left as None (see there).
 
     Args:
         optimizer: which optimizers to schedule: ``"all"``, an index, or a class name.
-        log_lr: log the LR and momentum of every scheduled param group each optimizer step.
+        log_lr: log the LR and momentum of every param group of the scheduled optimizers each step.
         preview: add the preview figure to TensorBoard.
+
+    Attributes:
+        run: the :class:`RunInfo` of the current (or last) fit, None before the first.
+        steps: the duration arguments resolved to optimizer steps for that fit (``{"total": 240}``).
 
     Example:
         A preset of your own: a linear decay to 0 over a duration.
@@ -190,8 +197,8 @@ class ScheduleCallback(Callback):
         LinearDecay(total=Fraction(0.5))
     """
 
-    #: the LR-valued arguments a range test may fill, in the order they are reported
-    _fillable: tuple[str, ...] = ()
+    #: the LR-valued arguments an LR range test may fill when they are None
+    range_test_args: tuple[str, ...] = ()
 
     def __init__(self, *, optimizer: int | str = "all", log_lr: bool = True, preview: bool = True) -> None:
         owner = type(self).__name__
@@ -230,7 +237,7 @@ class ScheduleCallback(Callback):
         return {}
 
     def range_test_values(self, result: Any) -> dict[str, float | None]:
-        """What a range test suggests for each of :attr:`_fillable`."""
+        """What a range test suggests for each of :attr:`range_test_args`."""
         return {}
 
     # --- helpers for subclasses ----------------------------------------------------------------
@@ -491,13 +498,13 @@ class ScheduleCallback(Callback):
         scheduler into the running fit, the schedule is rebuilt and applied from the next optimizer step.
         The filled values are saved in :meth:`state_dict`, so a resumed run keeps them.
         """
-        if not self._fillable:
+        if not self.range_test_args:
             return
         suggestions = self.range_test_values(result)
         kept: list[str] = []
         missing: list[str] = []
         changed = False
-        for arg in self._fillable:
+        for arg in self.range_test_args:
             suggested = suggestions.get(arg)
             if suggested is None:
                 missing.append(f"{arg}={self._describe_current(arg)}")
@@ -576,7 +583,7 @@ class ScheduleCallback(Callback):
             )
         self._restored = dict(state_dict)
         for arg, value in dict(state_dict["filled"]).items():
-            if arg not in self._fillable:
+            if arg not in self.range_test_args:
                 raise KeyError(
                     f"{self.name}: the checkpoint fills {arg!r}, which is not an argument of {self.name}"
                 )

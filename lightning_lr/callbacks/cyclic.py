@@ -64,7 +64,7 @@ class OneCycle(ScheduleCallback):
         >>> trainer = pl.Trainer(max_epochs=3, callbacks=[OneCycle(max_lr=0.1, total=Epochs(2))], logger=False)
     """
 
-    _fillable = ("max_lr",)
+    range_test_args = ("max_lr",)
 
     def __init__(
         self,
@@ -161,7 +161,7 @@ class Cyclic(ScheduleCallback):
         Cyclic(base_lr=0.01, max_lr=0.1, step_size=Epochs(4), mode='triangular2')
     """
 
-    _fillable = ("base_lr", "max_lr")
+    range_test_args = ("base_lr", "max_lr")
 
     def __init__(
         self,

@@ -23,7 +23,7 @@ __all__ = ["CosineDecay", "ExponentialDecay", "MultiStepDecay", "StepDecay", "Ti
 class _Decay(ScheduleCallback):
     """Shared by the decay presets: per-group peak LRs, warm-up, range-test filling of ``lr``."""
 
-    _fillable = ("lr",)
+    range_test_args = ("lr",)
 
     def __init__(
         self,
