@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["pyplot"]
+__all__ = ["pyplot", "range_test_figure", "weight_decay_figure"]
 
 
 def pyplot() -> Any:
