@@ -276,35 +276,44 @@ class ScheduleCallback(Callback):
             )
         return [spec * b / top for b in info.base_lrs]
 
-    def cycled_momentum(self, cycle: bool | None, info: OptimizerInfo) -> bool:
-        """Whether to cycle momentum on ``info``'s optimizer: True/False as given; None (the default)
-        cycles where the optimizer has ``momentum`` or ``betas``, and warns once where it has neither or
-        where its momentum was configured as 0 (plain SGD), since cycling turns momentum on there."""
+    def cycled_momentum(self, cycle: bool | None, info: OptimizerInfo) -> list[bool]:
+        """Which param groups of ``info``'s optimizer get their momentum cycled.
+
+        False: none. True: every group with ``momentum`` or ``betas``; an optimizer with neither is an
+        error. None (the default): every group whose momentum is not 0, with one warning for groups
+        configured with ``momentum=0`` (they keep it: cycling would switch momentum on) and one warning
+        for an optimizer with neither (the LR is still scheduled).
+        """
+        keys = info.momentum_keys
         if cycle is False:
-            return False
-        if any(k is not None for k in info.momentum_keys):
-            if cycle is None and info.momentums and all(m == 0 for m in info.momentums if m is not None):
-                self.warn_once(
-                    f"zero-momentum-{info.name}",
-                    f"{self.name}: {info.label} was configured with momentum=0 and its momentum is now cycled "
-                    f"between {getattr(self, 'base_momentum', '?')} and {getattr(self, 'max_momentum', '?')} "
-                    f"(as torch's schedulers do); pass cycle_momentum=False to keep it at 0, or True to "
-                    f"silence this warning",
+            return [False] * len(keys)
+        if all(k is None for k in keys):
+            if cycle is True:
+                raise ValueError(
+                    f"{self.name}(cycle_momentum=True): {info.label} has neither 'momentum' nor 'betas' in its "
+                    f"param groups, so there is no momentum to cycle; pass cycle_momentum=False or use an "
+                    f"optimizer with momentum (SGD, RMSprop) or betas (Adam, AdamW, NAdam, ...)"
                 )
-            return True
-        if cycle is True:
-            raise ValueError(
-                f"{self.name}(cycle_momentum=True): {info.label} has neither 'momentum' nor 'betas' in its "
-                f"param groups, so there is no momentum to cycle; pass cycle_momentum=False or use an "
-                f"optimizer with momentum (SGD, RMSprop) or betas (Adam, AdamW, NAdam, ...)"
+            self.warn_once(
+                f"no-momentum-{info.name}",
+                f"{self.name}: {info.label} has neither 'momentum' nor 'betas', so momentum is not cycled "
+                f"(cycle_momentum=None cycles it where the optimizer has it); pass cycle_momentum=False to "
+                f"silence this warning",
             )
-        self.warn_once(
-            f"no-momentum-{info.name}",
-            f"{self.name}: {info.label} has neither 'momentum' nor 'betas', so momentum is not cycled "
-            f"(cycle_momentum=None cycles it where the optimizer has it); pass cycle_momentum=False to "
-            f"silence this warning",
-        )
-        return False
+            return [False] * len(keys)
+        if cycle is True:
+            return [k is not None for k in keys]
+        momentums = info.momentums or (None,) * len(keys)
+        off = [i for i, (k, m) in enumerate(zip(keys, momentums, strict=True)) if k == "momentum" and m == 0]
+        if off:
+            self.warn_once(
+                f"zero-momentum-{info.name}",
+                f"{self.name}: param group(s) {off} of {info.label} have momentum=0, so their momentum is left "
+                f"at 0 (torch would switch it on silently). Give the optimizer a momentum (e.g. momentum=0.9) "
+                f"to have it cycled, pass cycle_momentum=True to cycle it from 0 anyway, or "
+                f"cycle_momentum=False to silence this warning.",
+            )
+        return [k is not None and i not in off for i, k in enumerate(keys)]
 
     def warn_once(self, key: str, message: str) -> None:
         if key not in self._warned:

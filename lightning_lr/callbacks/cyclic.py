@@ -43,9 +43,10 @@ class OneCycle(ScheduleCallback):
         three_phase: come back down to the starting LR before annihilating (fast.ai's variant is
             two-phase; torch's ``three_phase=True``).
         cycle_momentum: None (default) cycles momentum where the optimizer has ``momentum`` or ``betas``,
-            and warns once where it has neither (the LR is still scheduled) or where momentum was
-            configured as 0 (cycling turns it on, as torch's ``OneCycleLR`` does); True cycles and raises
-            where it cannot; False leaves momentum alone.
+            and warns once where it has neither (the LR is still scheduled); a param group configured with
+            ``momentum=0`` (plain SGD, RMSprop's default) keeps it, with one warning (torch would switch
+            momentum on silently). True cycles every group, momentum 0 included, and raises where the
+            optimizer has no momentum; False leaves momentum alone.
         base_momentum: the momentum at the LR peak.
         max_momentum: the momentum at the start and the end.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
@@ -114,11 +115,12 @@ class OneCycle(ScheduleCallback):
     def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
         peaks = self.per_group("max_lr", self.value("max_lr"), info, default=info.base_lrs)
         lrs = [None if p is None else self._schedule(p, steps["total"]) for p in peaks]
-        if not self.cycled_momentum(self.cycle_momentum, info):
+        cycled = self.cycled_momentum(self.cycle_momentum, info)
+        if not any(cycled):
             return lrs, None
         momentum = [
-            None if s is None or key is None else s.momentum(self.base_momentum, self.max_momentum)
-            for s, key in zip(lrs, info.momentum_keys, strict=True)
+            s.momentum(self.base_momentum, self.max_momentum) if s is not None and on else None
+            for s, on in zip(lrs, cycled, strict=True)
         ]
         return lrs, momentum
 
@@ -240,11 +242,12 @@ class Cyclic(ScheduleCallback):
                 lrs.append(self._schedule(b, t, up, down))
             except ValueError as exc:
                 raise ValueError(f"param group {i}: {exc}") from None
-        if not self.cycled_momentum(self.cycle_momentum, info):
+        cycled = self.cycled_momentum(self.cycle_momentum, info)
+        if not any(cycled):
             return lrs, None
         momentum = [
-            None if s is None or key is None else s.momentum(self.base_momentum, self.max_momentum)
-            for s, key in zip(lrs, info.momentum_keys, strict=True)
+            s.momentum(self.base_momentum, self.max_momentum) if s is not None and on else None
+            for s, on in zip(lrs, cycled, strict=True)
         ]
         return lrs, momentum
 

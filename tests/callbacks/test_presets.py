@@ -418,15 +418,16 @@ def plain_sgd(model):
     return torch.optim.SGD(model.parameters(), lr=0.1)
 
 
-def test_cycling_turns_on_a_momentum_configured_as_zero_with_one_warning(tmp_path) -> None:
+def test_a_momentum_configured_as_zero_is_left_alone_by_default_with_one_warning(tmp_path) -> None:
     with pytest.warns(
         UserWarning,
-        match=r"OneCycle: optimizer 0 \(SGD\) was configured with momentum=0 .* cycled between 0.85 and 0.95",
-    ):
+        match=r"OneCycle: param group\(s\) \[0\] of optimizer 0 \(SGD\) have momentum=0, so their momentum is left at 0",
+    ) as w:
         rec = fit(tmp_path, Tiny(optim=plain_sgd), [OneCycle()])
-    assert_trace(rec.momentum(), S.OneCycle(0.1, total_steps=N).momentum().values(N))
+    assert sum("momentum=0" in str(x.message) for x in w) == 1
+    assert_trace(rec.momentum(), [0.0] * N)
+    assert_trace(rec.lr(), S.OneCycle(0.1, total_steps=N).values(N))
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*momentum=0.*")
-        fit(tmp_path, Tiny(optim=plain_sgd), [OneCycle(cycle_momentum=True)])  # asked for: no warning
-        rec = fit(tmp_path, Tiny(optim=plain_sgd), [OneCycle(cycle_momentum=False)])
-    assert_trace(rec.momentum(), [0.0] * N)
+        rec = fit(tmp_path, Tiny(optim=plain_sgd), [OneCycle(cycle_momentum=True)])  # asked for: cycled
+    assert_trace(rec.momentum(), S.OneCycle(0.1, total_steps=N).momentum().values(N))
