@@ -1,7 +1,7 @@
 """Decay presets: time-based, step, multi-step, exponential and cosine decay, each with an optional
 linear warm-up.
 
-All of them share the rules of :class:`_Decay`: ``lr`` (None: the optimizer's LR per param group, or a
+All of them share these rules: ``lr`` (None: the optimizer's LR per param group, or a
 range test's suggestion), per-group ratios, durations as steps / :class:`Epochs` / :class:`Fraction`, and
 ``warmup``: a linear ramp from 0 to ``lr`` over that many steps, after which the decay starts. Positions
 (``total``, ``milestones``) count from the start of training; periods (``every``) count from the end of
@@ -40,7 +40,8 @@ class _Decay(ScheduleCallback):
 
     def _probe(self) -> None:
         """Build one decay from the arguments now, so a bad argument fails at construction."""
-        info = OptimizerInfo(index=0, name="probe", base_lrs=(1.0,), momentum_keys=(None,))
+        n = max([len(v) for v in (self.lr, getattr(self, "final", None)) if isinstance(v, list)] + [1])
+        info = OptimizerInfo(index=0, name="probe", base_lrs=(1.0,) * n, momentum_keys=(None,) * n)
         steps = {k: [4] * len(v) if isinstance(v, list) else 4 for k, (v, _) in self.durations().items()}
         steps["warmup"] = 0
         try:

@@ -431,3 +431,9 @@ def test_a_momentum_configured_as_zero_is_left_alone_by_default_with_one_warning
         warnings.filterwarnings("error", message=".*momentum=0.*")
         rec = fit(tmp_path, Tiny(optim=plain_sgd), [OneCycle(cycle_momentum=True)])  # asked for: cycled
     assert_trace(rec.momentum(), S.OneCycle(0.1, total_steps=N).momentum().values(N))
+
+
+def test_cosine_final_per_group(tmp_path) -> None:
+    rec = fit(tmp_path, Tiny(groups=2), [CosineDecay(final=[0.001, 0.0], lr=[0.1, 0.05])])
+    assert_trace(rec.lr(0), S.CosineDecay(0.1, total=N, final=0.001).values(N))
+    assert_trace(rec.lr(1), S.CosineDecay(0.05, total=N, final=0.0).values(N))
