@@ -687,8 +687,14 @@ class ScheduleCallback(Callback):
         if not ((self._log_lr or self._log_momentum) and trainer.loggers and self._injected):
             return
         optimizer = getattr(optimizer, "_optimizer", optimizer)
+        every = trainer.log_every_n_steps
         for entry in self._injected:
-            if entry.optimizer is optimizer and entry.tags is not None:
+            if entry.optimizer is not optimizer or entry.tags is None or not every:
+                continue
+            # `self.log` is costly; call it only on the steps Lightning writes. In automatic optimization the
+            # scheduler's step is the count of stepping batches Lightning gates on (log_every_n_steps).
+            due = (entry.scheduler.last_epoch + 1) % every == 0 or trainer.should_stop
+            if due or not pl_module.automatic_optimization:
                 self._log_groups(pl_module, entry)
 
     def _log_groups(self, pl_module: pl.LightningModule, entry: _Injected) -> None:

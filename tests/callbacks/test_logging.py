@@ -164,3 +164,24 @@ def test_schedule_figure_needs_a_curve() -> None:
 def test_planned_needs_a_length() -> None:
     with pytest.raises(ValueError, match=r"OneCycle: the run's length is unknown \(infinite\); pass n"):
         OneCycle().planned()
+
+
+class LossLogger(Tiny):
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        loss = super().training_step(batch, batch_idx)
+        self.log("loss", loss)
+        return loss
+
+
+@pytest.mark.filterwarnings("ignore:You're resuming from a checkpoint that ended before the epoch ended")
+def test_logged_steps_match_lightnings_own_metrics_after_a_resume(tmp_path) -> None:
+    from lightning.pytorch.callbacks import ModelCheckpoint
+
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_train_steps=7, save_top_k=-1)
+    fit(tmp_path, LossLogger(), [OneCycle(), ckpt], enable_checkpointing=True)
+    logger = CSVLogger(tmp_path, name="resumed")
+    (path,) = (tmp_path / "ckpt").glob("*-step=7.ckpt")
+    fit(tmp_path, LossLogger(), [OneCycle()], logger=logger, log_every_n_steps=5, ckpt_path=str(path))
+    rows = csv_rows(logger)
+    lr_steps = [s for s, _ in logged(rows, "lr-SGD")]
+    assert lr_steps == [s for s, _ in logged(rows, "loss")] == [9, 14, 19]
