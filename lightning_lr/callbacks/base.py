@@ -10,7 +10,7 @@ import numbers
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import lightning.pytorch as pl
 import torch
@@ -687,7 +687,7 @@ class ScheduleCallback(Callback):
         if not ((self._log_lr or self._log_momentum) and trainer.loggers and self._injected):
             return
         optimizer = getattr(optimizer, "_optimizer", optimizer)
-        every = trainer.log_every_n_steps
+        every = cast(Any, trainer).log_every_n_steps  # set by Lightning's logger connector, untyped
         for entry in self._injected:
             if entry.optimizer is not optimizer or entry.tags is None or not every:
                 continue
