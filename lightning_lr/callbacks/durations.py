@@ -8,6 +8,12 @@ another batch size or another ``accumulate_grad_batches`` keeps the schedule's s
 Resolution rule: ``Epochs(e)`` is ``e * steps_per_epoch`` and ``Fraction(f)`` is ``f * total_steps``, rounded
 half up to a whole number of steps. Arguments that are lengths (``total``, ``every``, ``step_size``, ...)
 are at least one step; a warm-up may round to zero steps (no warm-up).
+
+Resume rule: durations are resolved again at every fit start, also on ``fit(ckpt_path=...)``. With the
+same trainer settings they come out the same and the resumed run is exact; with a longer run (a larger
+``max_epochs``) ``Epochs`` and ``Fraction`` durations follow the new run: from the checkpoint's step the
+schedule is the one planned for the new length (so the LR may jump there), with one warning that lists
+what changed. Nothing raises.
 """
 
 from __future__ import annotations
