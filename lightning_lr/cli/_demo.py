@@ -1,10 +1,13 @@
 """``lightning-lr demo``: the LR range test, then three trainings on scikit-learn's digits.
 
-1. The range test sweeps the LR of a fresh model and suggests one.
+1. ``Tuner(trainer).lr_range_test`` sweeps the LR of a fresh model on a Trainer that holds a ``OneCycle()``
+   callback without ``max_lr``: the test sets the model's ``lr`` to its suggestion and fills the callback's
+   ``max_lr`` (zero configuration).
 2. Three trainings from the same initial weights and the same batches:
-   - ``1cycle``: the 1cycle policy with inverse momentum cycling, its peak configured by the range test;
-   - ``constant``: the suggestion, held;
-   - ``step decay``: the suggestion, halved every fifth of the run (seed 002's step decay).
+   - ``1cycle``: that Trainer's fit: the 1cycle policy with inverse momentum cycling;
+   - ``constant``: the suggestion, held (``LRSchedule(Constant(suggestion))``);
+   - ``step decay``: the suggestion, halved every fifth of the run (seed 002's step decay,
+     ``StepDecay(every=Epochs(n), drop=0.5)``).
 3. Figures (PNG and TensorBoard), a summary table and the ``tensorboard`` command.
 """
 
@@ -21,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..schedules import Constant, OneCycle, Schedule, StepDecay
+from ..schedules import Constant
 
-__all__ = ["DemoConfig", "DemoResult", "DemoUsageError", "RunResult", "run_demo"]
+__all__ = ["DemoConfig", "DemoFailedError", "DemoResult", "DemoUsageError", "RunResult", "run_demo"]
 
 TARGET = 0.95  # the accuracy "epochs to" counts towards
 
@@ -74,6 +77,9 @@ class RunResult:
 
 @dataclass
 class DemoResult:
+    """What the demo computed (rank zero): the range test's result, the runs, the figure files, the table."""
+
+    range_test: Any
     suggestion: float
     one_cycle_max_lr: float
     runs: list[RunResult]
@@ -137,25 +143,6 @@ def _recorder() -> Any:
     return Recorder()
 
 
-def _scheduled_model(lr: float, make: Callable[[int, int], tuple[Schedule, Schedule | None]] | None) -> Any:
-    """The digits CNN with a schedule injected into configure_optimizers as an LR scheduler stepped
-    every optimizer step. ``make(total_steps, steps_per_epoch)`` builds the LR and momentum schedules."""
-    from ..optim import ScheduleLR
-    from ._digits import DigitsCNN
-
-    class ScheduledCNN(DigitsCNN):
-        def configure_optimizers(self) -> Any:
-            optimizer = super().configure_optimizers()
-            if make is None:
-                return optimizer
-            total = int(self.trainer.estimated_stepping_batches)
-            lr_s, momentum_s = make(total, max(1, total // max(1, self.trainer.max_epochs or 1)))
-            scheduler = ScheduleLR(optimizer, lr=lr_s, momentum=momentum_s)
-            return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}
-
-    return ScheduledCNN(lr=lr)
-
-
 def _trainer(config: DemoConfig, name: str | None, callbacks: list[Any]) -> Any:
     import lightning.pytorch as pl
     from lightning.pytorch.loggers import TensorBoardLogger
@@ -183,55 +170,22 @@ def _trainer(config: DemoConfig, name: str | None, callbacks: list[Any]) -> Any:
         ) from None
 
 
-def _range_test(config: DemoConfig, datamodule: Any) -> tuple[list[float], list[float], float, float]:
-    """(lrs, smoothed losses, suggestion, 1cycle max_lr)."""
+def _train(
+    config: DemoConfig, datamodule: Any, name: str, slug: str, lr: float, callbacks: list[Any]
+) -> RunResult:
+    """Fit a fresh model (the same initial weights for every run) built with ``lr``, with ``callbacks``."""
     import lightning.pytorch as pl
-    from lightning.pytorch.tuner import Tuner
+
+    from ._digits import DigitsCNN
 
     pl.seed_everything(config.seed, verbose=False)
-    model = _scheduled_model(1e-3, None)
-    trainer = _trainer(config, None, [])
-    finder = Tuner(trainer).lr_find(
-        model,
-        datamodule=datamodule,
-        min_lr=1e-5,
-        max_lr=10.0,
-        num_training=config.range_test_steps,
-        update_attr=False,
-    )
-    if finder is None:  # not rank zero
-        return [], [], 0.0, 0.0
-    lrs, losses = list(finder.results["lr"]), list(finder.results["loss"])
-    # (Lightning's first smoothed points are biased low: skip the first tenth.)
-    finite = [i for i, v in enumerate(losses) if math.isfinite(v) and i >= len(losses) // 10]
-    if not finite:
-        raise RuntimeError("the range test recorded no finite loss")
-    # Interim rules until lightning_lr's range test lands: the LR at the loss minimum / 10 ("minimum"),
-    # and a third of it for the 1cycle peak.
-    best = lrs[min(finite, key=lambda i: losses[i])]
-    return lrs, losses, best / 10.0, best / 3.0
-
-
-def _train(
-    config: DemoConfig,
-    datamodule: Any,
-    name: str,
-    slug: str,
-    lr: float,
-    make: Callable[[int, int], tuple[Schedule, Schedule | None]],
-) -> RunResult:
-    import lightning.pytorch as pl
-
-    pl.seed_everything(config.seed, verbose=False)  # the same initial weights for every run
-    model = _scheduled_model(lr, make)
     recorder = _recorder()
-    trainer = _trainer(config, slug, [recorder])
+    trainer = _trainer(config, slug, [*callbacks, recorder])
     start = time.perf_counter()
-    trainer.fit(model, datamodule=datamodule)
-    seconds = time.perf_counter() - start
-    scheduler = trainer.lr_scheduler_configs[0].scheduler if trainer.lr_scheduler_configs else None
-    schedule = repr(scheduler.lr_schedules[0]) if scheduler is not None else f"Constant({lr:g})"
-    return RunResult(name, schedule, recorder.val_acc, recorder.lrs, recorder.momentums, seconds)
+    trainer.fit(DigitsCNN(lr=lr), datamodule=datamodule)
+    return RunResult(
+        name, "", recorder.val_acc, recorder.lrs, recorder.momentums, time.perf_counter() - start
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,6 +215,12 @@ def format_table(runs: list[RunResult]) -> str:
     return "\n".join([line(header), "  ".join("-" * w for w in widths), *(line(row) for row in rows)])
 
 
+def _log_y(fig: Any) -> Any:
+    """LR on a log axis: a constant LR beside a 1cycle peak 50x higher is otherwise a flat line at 0."""
+    fig.axes[0].set_yscale("log")
+    return fig
+
+
 def _save(fig: Any, path: Path, tb: Any, tag: str) -> Path:
     from ..plotting import pyplot
 
@@ -285,7 +245,8 @@ def run_demo(config: DemoConfig) -> DemoResult | None:
 
     say = config.print_fn if _is_rank_zero() else (lambda _: None)
     with _quiet():
-        _trainer(config, None, [])  # fails early, before anything is written, if the hardware is not there
+        # Fails early, before anything is written, if the hardware is not there.
+        processes = _trainer(config, None, []).num_devices
     try:
         config.output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -297,108 +258,145 @@ def run_demo(config: DemoConfig) -> DemoResult | None:
         # A model this small runs fastest on one thread; more threads only contend for the cores.
         torch.set_num_threads(1)
     try:
-        return _run(config, say)
+        return _run(config, say, processes)
     finally:
         torch.set_num_threads(threads)
 
 
-def _run(config: DemoConfig, say: Callable[[str], None]) -> DemoResult | None:
+def _run(config: DemoConfig, say: Callable[[str], None], processes: int) -> DemoResult | None:
+    import lightning.pytorch as pl
 
-    from ._digits import DigitsDataModule
+    from .. import Tuner
+    from ..callbacks import Epochs, LRSchedule, OneCycle, StepDecay
+    from ._digits import DigitsCNN, DigitsDataModule
 
     started = time.perf_counter()
     with _quiet():
         dm = DigitsDataModule(batch_size=config.batch_size, seed=config.seed, train_size=config.train_size)
         dm.setup()
         assert dm.train is not None and dm.val is not None
-        steps_per_epoch = math.ceil(len(dm.train) / config.batch_size)
+        # Each of the processes trains on its share of every epoch (Lightning's DistributedSampler).
+        steps_per_epoch = math.ceil(math.ceil(len(dm.train) / processes) / config.batch_size)
+        on = f"{config.accelerator}" + (f", {processes} processes" if processes > 1 else "")
         say(
             f"lightning-lr demo: digits ({len(dm.train)} train / {len(dm.val)} validation images, 8x8), "
-            f"small CNN, SGD momentum 0.9, {config.epochs} epochs x {steps_per_epoch} steps, "
-            f"{config.accelerator} x {config.devices}"
+            f"small CNN, SGD momentum 0.9, {config.epochs} epochs x {steps_per_epoch} steps, on {on}"
         )
 
+        # 1. The range test, on the Trainer that then trains 1cycle: OneCycle() has no max_lr, the test
+        #    fills it in (result.one_cycle_max_lr()) and sets model.lr to the suggestion.
+        pl.seed_everything(config.seed, verbose=False)
+        model = DigitsCNN(lr=1e-3)
+        one_cycle, recorder = OneCycle(), _recorder()
+        trainer = _trainer(config, "one_cycle", [one_cycle, recorder])
         t0 = time.perf_counter()
-        lrs, losses, suggestion, max_lr = _range_test(config, dm)
+        result = Tuner(trainer).lr_range_test(
+            model,
+            datamodule=dm,
+            min_lr=1e-5,
+            max_lr=10.0,
+            num_steps=config.range_test_steps,
+            progress_bar=False,
+        )
+        suggestion = result.suggestion()
+        max_lr = one_cycle.value("max_lr")
+        if suggestion is None or max_lr is None:
+            raise DemoFailedError(
+                f"the range test gave no suggestion (stop: {result.stop_reason}); see the warnings above"
+            )
         say(
-            f"[1/4] range test: {len(lrs)} steps from {lrs[0] if lrs else 0:.0e} to {lrs[-1] if lrs else 0:.2g} "
-            f"in {time.perf_counter() - t0:.1f} s -> suggestion {suggestion:.3g}, 1cycle max_lr {max_lr:.3g}"
+            f"[1/4] range test: {len(result.lrs)} steps from {result.lrs[0]:.0e} to {result.lrs[-1]:.2g} "
+            f"({result.stop_reason}) in {time.perf_counter() - t0:.1f} s -> suggestion {suggestion:.3g}, "
+            f"1cycle max_lr {max_lr:.3g}"
         )
 
+        # 2. Three trainings.
+        start = time.perf_counter()
+        trainer.fit(model, datamodule=dm)
+        runs = [
+            RunResult(
+                "1cycle",
+                f"OneCycle(max_lr={max_lr:.3g}), momentum 0.95-0.85-0.95",
+                recorder.val_acc,
+                recorder.lrs,
+                recorder.momentums,
+                time.perf_counter() - start,
+            )
+        ]
+        say(f"[2/4] {_line(runs[-1])}")
         every = max(1, config.epochs // 5)
-        plans: list[tuple[str, str, float, Callable[[int, int], tuple[Schedule, Schedule | None]]]] = [
-            ("1cycle", "one_cycle", max_lr, lambda total, spe: _one_cycle(max_lr, total)),
-            ("constant", "constant", suggestion, lambda total, spe: (Constant(suggestion), None)),
+        plans: list[tuple[str, str, str, list[Any]]] = [
+            ("constant", "constant", f"Constant({suggestion:.3g})", [LRSchedule(Constant(suggestion))]),
             (
                 "step decay",
                 "step_decay",
-                suggestion,
-                lambda total, spe: (StepDecay(suggestion, every=every * spe, drop=0.5), None),
+                f"StepDecay({suggestion:.3g}, x0.5 every {every} epoch{'s' if every > 1 else ''})",
+                [StepDecay(every=Epochs(every), drop=0.5)],
             ),
         ]
-        runs: list[RunResult] = []
-        for k, (name, slug, lr, make) in enumerate(plans, start=2):
-            run = _train(config, dm, name, slug, lr, make)
+        for k, (name, slug, described, callbacks) in enumerate(plans, start=3):
+            run = _train(config, dm, name, slug, suggestion, callbacks)
+            run.schedule = described
             runs.append(run)
-            say(f"[{k}/4] {name}: {run.schedule}: final val acc {run.final_acc:.1%} in {run.seconds:.1f} s")
+            say(f"[{k}/4] {_line(run)}")
 
     if not _is_rank_zero():
         return None
-    figures = _figures(config, runs, lrs, losses, suggestion, max_lr, steps_per_epoch)
+    figures = _figures(config, runs, result, steps_per_epoch)
     table = format_table(runs)
     say("")
     say(table)
     say("")
     say(f"figures: {', '.join(str(p) for p in figures)}")
     say(
-        f"total {time.perf_counter() - started:.0f} s. TensorBoard logs (scalars and figures) are in {config.output_dir}:"
+        f"total {time.perf_counter() - started:.0f} s. TensorBoard logs (scalars and figures) are in "
+        f"{config.output_dir}:"
     )
     say(f"  tensorboard --logdir {shlex.quote(str(config.output_dir))}")
-    return DemoResult(suggestion, max_lr, runs, figures, table, steps_per_epoch)
+    return DemoResult(result, suggestion, max_lr, runs, figures, table, steps_per_epoch)
 
 
-def _one_cycle(max_lr: float, total: int) -> tuple[Schedule, Schedule | None]:
-    lr = OneCycle(max_lr, total_steps=total)
-    return lr, lr.momentum()
+def _line(run: RunResult) -> str:
+    return f"{run.name}: {run.schedule}: final val acc {run.final_acc:.1%} in {run.seconds:.1f} s"
 
 
-def _figures(
-    config: DemoConfig,
-    runs: list[RunResult],
-    lrs: list[float],
-    losses: list[float],
-    suggestion: float,
-    max_lr: float,
-    steps_per_epoch: int,
-) -> list[Path]:
+def _figures(config: DemoConfig, runs: list[RunResult], result: Any, steps_per_epoch: int) -> list[Path]:
     from lightning.pytorch.loggers import TensorBoardLogger
 
-    from ._figures import accuracy_figure, range_test_figure, schedule_figure
+    from ..plotting import schedule_figure
+    from ._figures import accuracy_figure, focus_loss_axis
 
     out = config.output_dir
     tb = TensorBoardLogger(str(out), name="summary", default_hp_metric=False).experiment
+    one = runs[0]
+    steps = range(len(one.lrs))
     try:
-        one = runs[0]
         return [
             _save(
-                range_test_figure(lrs, losses, suggestion, {"1cycle max_lr": max_lr}),
+                focus_loss_axis(result.plot(suggest=True), result.smoothed),
                 out / "range_test.png",
                 tb,
                 "range_test",
             ),
             _save(
                 schedule_figure(
-                    {one.name: (one.lrs, one.momentums)}, steps_per_epoch, f"1cycle: {one.schedule}"
+                    steps,
+                    {"lr": one.lrs},
+                    {"momentum": one.momentums},
+                    title=f"1cycle as applied: {one.schedule}",
                 ),
                 out / "one_cycle.png",
                 tb,
                 "one_cycle_schedule",
             ),
             _save(
-                schedule_figure(
-                    {r.name: (r.lrs, r.momentums) for r in runs},
-                    steps_per_epoch,
-                    "LR and momentum as applied",
+                _log_y(
+                    schedule_figure(
+                        range(max(len(r.lrs) for r in runs)),
+                        {r.name: r.lrs for r in runs},
+                        {r.name: r.momentums for r in runs if any(m is not None for m in r.momentums)},
+                        title="LR and momentum as applied",
+                    )
                 ),
                 out / "schedules.png",
                 tb,

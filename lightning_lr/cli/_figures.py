@@ -1,4 +1,4 @@
-"""The demo's figures (matplotlib Figure objects: saved as PNG and added to TensorBoard)."""
+"""The demo's own figure (the range-test and schedule figures come from :mod:`lightning_lr.plotting`)."""
 
 from __future__ import annotations
 
@@ -9,62 +9,7 @@ import numpy as np
 
 from ..plotting import pyplot
 
-__all__ = ["accuracy_figure", "range_test_figure", "schedule_figure"]
-
-
-def range_test_figure(
-    lrs: Sequence[float],
-    losses: Sequence[float],
-    suggestion: float | None,
-    marks: dict[str, float] | None = None,
-) -> Any:
-    """Loss against LR (log axis), the suggestion marked, and optional extra vertical marks."""
-    plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6.0, 3.6))
-    lrs_a, losses_a = np.asarray(lrs, dtype=float), np.asarray(losses, dtype=float)
-    ax.plot(lrs_a, losses_a, color="C0", linewidth=1.6, label="loss (smoothed)")
-    ax.set_xscale("log")
-    ax.set_xlabel("learning rate")
-    ax.set_ylabel("training loss")
-    ax.grid(True, which="both", alpha=0.25)
-    if suggestion is not None and len(lrs_a):
-        i = int(np.argmin(np.abs(np.log(lrs_a) - np.log(suggestion))))
-        ax.plot(
-            [suggestion], [losses_a[i]], "o", color="C3", markersize=7, label=f"suggestion {suggestion:.3g}"
-        )
-    for k, (label, value) in enumerate((marks or {}).items()):
-        ax.axvline(value, color=f"C{k + 1}", linestyle="--", linewidth=1.0, label=f"{label} {value:.3g}")
-    finite = losses_a[np.isfinite(losses_a)]
-    if len(finite):  # keep the divergence from squashing the interesting part
-        lo, first = float(finite.min()), float(finite[0])
-        ax.set_ylim(lo - 0.05 * (first - lo + 1e-12), first + 0.6 * (first - lo + 1e-12))
-    ax.legend(fontsize=8, loc="upper left")
-    ax.set_title("LR range test", fontsize=10)
-    fig.tight_layout()
-    return fig
-
-
-def schedule_figure(
-    runs: dict[str, tuple[Sequence[float], Sequence[float | None]]], steps_per_epoch: int, title: str
-) -> Any:
-    """LR (top) and momentum (bottom) per optimizer step as applied, one line per run; x in epochs."""
-    plt = pyplot()
-    fig, (ax_lr, ax_m) = plt.subplots(2, 1, sharex=True, figsize=(6.0, 4.2))
-    for k, (name, (lrs, moms)) in enumerate(runs.items()):
-        x = np.arange(len(lrs)) / steps_per_epoch
-        ax_lr.plot(x, lrs, color=f"C{k}", linewidth=1.5, label=name)
-        if any(m is not None for m in moms):
-            ax_m.plot(x, [np.nan if m is None else m for m in moms], color=f"C{k}", linewidth=1.5, label=name)
-    ax_lr.set_ylabel("learning rate")
-    ax_m.set_ylabel("momentum")
-    ax_m.set_xlabel("epoch")
-    for ax in (ax_lr, ax_m):
-        ax.grid(True, alpha=0.25)
-    if len(runs) > 1:
-        ax_lr.legend(fontsize=8)
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    return fig
+__all__ = ["accuracy_figure", "focus_loss_axis"]
 
 
 def accuracy_figure(runs: dict[str, Sequence[float]], target: float) -> Any:
@@ -82,4 +27,17 @@ def accuracy_figure(runs: dict[str, Sequence[float]], target: float) -> Any:
     ax.legend(fontsize=8, loc="lower right")
     ax.set_title("Validation accuracy per epoch", fontsize=10)
     fig.tight_layout()
+    return fig
+
+
+def focus_loss_axis(fig: Any, smoothed: Sequence[float]) -> Any:
+    """Cut a range-test figure's loss axis to the part that matters: from the lowest smoothed loss to
+    half the drop above the first, so a divergence at the end does not flatten the valley."""
+    values = np.asarray([v for v in smoothed if v is not None], dtype=float)
+    values = values[np.isfinite(values)]
+    if len(values) < 2:
+        return fig
+    lo, first = float(values.min()), float(values[0])
+    drop = max(first - lo, 0.05 * abs(first), 1e-12)
+    fig.axes[0].set_ylim(lo - 0.1 * drop, first + 0.5 * drop)
     return fig

@@ -3,12 +3,16 @@ the summary table and the tensorboard command."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from lightning_lr.cli import main
 from lightning_lr.cli._demo import TARGET, RunResult, format_table
+
+# lightning 2.6 on torch 2.13 warns about its own use of a deprecated pytree name.
+pytestmark = pytest.mark.filterwarnings("ignore:.*LeafSpec")
 
 
 def _tags(run_dir: Path) -> dict[str, list[str]]:
@@ -31,9 +35,13 @@ def test_demo_end_to_end_quick(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
     for name in ("range_test.png", "one_cycle.png", "schedules.png", "val_accuracy.png"):
         assert (out_dir / name).read_bytes()[:4] == b"\x89PNG", name
-    for run in ("one_cycle", "constant", "step_decay"):
+    for run, schedule in (("one_cycle", "OneCycle"), ("constant", "LRSchedule"), ("step_decay", "StepDecay")):
         tags = _tags(out_dir / run)
-        assert {"train_loss", "val_acc", "val_loss"} <= set(tags.get("scalars", [])), (run, tags)
+        assert {"train_loss", "val_acc", "val_loss", "lr-SGD"} <= set(tags.get("scalars", [])), (run, tags)
+        assert f"lr_schedule/{schedule}" in tags.get("images", []), (run, tags)  # the callbacks' preview
+    one_cycle = _tags(out_dir / "one_cycle")
+    assert {"lr-SGD-momentum", "lr_range_test/loss", "lr_range_test/lr"} <= set(one_cycle["scalars"])
+    assert "lr_range_test/figure" in one_cycle["images"]
     summary = _tags(out_dir / "summary")
     assert {"range_test", "one_cycle_schedule", "schedules", "val_acc"} <= set(summary.get("images", []))
 
@@ -47,6 +55,10 @@ def test_demo_end_to_end_quick(tmp_path: Path, capsys: pytest.CaptureFixture[str
         assert row.rstrip().endswith(" s")
         assert "%" in row
     assert lines[-1].strip() == f"tensorboard --logdir '{out_dir}'"
+    # The range test configured the 1cycle peak, and the other runs start at its suggestion.
+    progress = "\n".join(lines[:header])
+    assert "[1/4] range test:" in progress and "suggestion" in progress and "1cycle max_lr" in progress
+    assert re.split(r"\s{2,}", rows[0])[1].startswith("OneCycle(max_lr=")
 
 
 def test_table_counts_epochs_to_target() -> None:
