@@ -148,42 +148,45 @@ def draw(
     log_y: bool = False,
     dpi: int = 100,
 ) -> None:
-    """Write the LR (and momentum) figure to ``out`` (format from the suffix)."""
-    from ..plotting import pyplot
+    """Write the LR (and momentum) figure to ``out`` (format from the suffix): the callbacks' preview
+    figure (:func:`lightning_lr.plotting.schedule_figure`), with the peak marked and x in epochs when the
+    horizon has them."""
+    from ..plotting import pyplot, schedule_figure
 
-    plt = pyplot()
-    rows = 2 if momentum is not None else 1
-    fig, axes = plt.subplots(rows, 1, sharex=True, figsize=(7.0, 2.4 + 1.9 * rows), squeeze=False)
     steps = np.arange(horizon.steps)
     x: Any = steps / horizon.steps_per_epoch if horizon.steps_per_epoch else steps
+    per = ", evaluated per epoch" if horizon.interval == "epoch" else ""
+    fig = schedule_figure(
+        x,
+        {"lr": lr.values},
+        None if momentum is None else {"momentum": momentum.values},
+        title=textwrap.fill(repr(schedule) + per, 100),
+    )
     try:
-        for ax, curve, highest, color in zip(
-            axes[:, 0], (lr, momentum), (True, False), ("C0", "C1"), strict=False
-        ):
+        fig.texts[-1].set_fontsize(8) if fig.texts else None
+        for ax, curve, highest in zip(fig.axes, (lr, momentum), (True, False), strict=False):
             assert curve is not None
-            ax.plot(x, curve.values, color=color, linewidth=1.6, drawstyle="steps-post")
-            ax.set_ylabel("learning rate" if curve is lr else "momentum")
-            ax.grid(True, alpha=0.3)
             value, first, _ = curve.extreme(highest)
-            if not np.all(curve.values == curve.values[0]):
-                ax.plot([x[first]], [value], "o", color=color, markersize=5)
-                where = f"epoch {x[first]:.3g}" if horizon.steps_per_epoch else f"step {first}"
-                ax.annotate(
-                    f"{'peak' if highest else 'lowest'} {value:.3g} at {where}",
-                    (x[first], value),
-                    xytext=(6, -12 if highest else 6),
-                    textcoords="offset points",
-                    fontsize=8,
-                )
+            if np.all(curve.values == curve.values[0]):
+                continue
+            color = ax.get_lines()[0].get_color()
+            ax.plot([x[first]], [value], "o", color=color, markersize=5)
+            where = f"epoch {x[first]:.3g}" if horizon.steps_per_epoch else f"step {first}"
+            ax.annotate(
+                f"{'peak' if highest else 'lowest'} {value:.3g} at {where}",
+                (x[first], value),
+                xytext=(6, -12 if highest else 6),
+                textcoords="offset points",
+                fontsize=8,
+            )
         if log_y:
             if np.all(lr.values > 0):
-                axes[0, 0].set_yscale("log")
+                fig.axes[0].set_yscale("log")
             else:
-                axes[0, 0].set_title("(--log-y ignored: the LR reaches 0)", fontsize=8, loc="right")
-        axes[-1, 0].set_xlabel("epoch" if horizon.steps_per_epoch else "optimizer step")
-        per = ", evaluated per epoch" if horizon.interval == "epoch" else ""
-        fig.suptitle(textwrap.fill(repr(schedule) + per, 100), fontsize=8)
+                fig.axes[0].set_title("(--log-y ignored: the LR reaches 0)", fontsize=8, loc="right")
+        if horizon.steps_per_epoch:
+            fig.axes[-1].set_xlabel("epoch")
         fig.tight_layout()
         fig.savefig(out, dpi=dpi)
     finally:
-        plt.close(fig)
+        pyplot().close(fig)
