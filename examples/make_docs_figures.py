@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> list[Path]:
     parser.add_argument("--epochs", type=int, default=12, help="the demo's epochs (default 12, as the demo)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    print("running the demo (about a minute on 2 CPU cores)...")
+    print("running the demo (about 20 seconds on 2 CPU cores)...")
     with tempfile.TemporaryDirectory() as tmp:
         result = run_demo(DemoConfig(output_dir=Path(tmp), epochs=args.epochs, print_fn=lambda line: None))
     assert result is not None
