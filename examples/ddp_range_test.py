@@ -28,9 +28,9 @@ from torchmetrics.classification import MulticlassAccuracy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _shared import digits, loaders, quiet, table, trainer
-from lightning_lr.callbacks import OneCycle
 
 from lightning_lr import LRRangeTest, RangeTestResult
+from lightning_lr.callbacks import OneCycle
 
 GLOBAL_BATCH = 64
 

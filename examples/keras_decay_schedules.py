@@ -39,6 +39,7 @@ from torchmetrics.classification import BinaryAccuracy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _shared import History, digits, loaders, quiet, table, trainer
+
 from lightning_lr.callbacks import Epochs, ExponentialDecay, StepDecay, TimeDecay
 
 

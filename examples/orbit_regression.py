@@ -39,9 +39,9 @@ from torch.utils.data import DataLoader, TensorDataset
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _shared import quiet, table, trainer
-from lightning_lr.callbacks import LRSchedule, MultiStepDecay
 
 from lightning_lr import Tuner
+from lightning_lr.callbacks import LRSchedule, MultiStepDecay
 from lightning_lr.schedules import Multiplicative
 
 A, B = 1.261845, 1.234378
