@@ -29,6 +29,20 @@ def momentum_key(group: dict[str, Any]) -> str | None:
     return None
 
 
+def check_optimizer(optimizer: Any) -> list[dict[str, Any]]:
+    """The optimizer's param groups, or a TypeError if ``optimizer`` is not a torch optimizer."""
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
+    return optimizer.param_groups
+
+
+def check_last_epoch(last_epoch: Any) -> int:
+    """``last_epoch`` as torch uses it: -1 for a fresh start, else the step already taken."""
+    if not isinstance(last_epoch, int) or isinstance(last_epoch, bool) or last_epoch < -1:
+        raise ValueError(f"last_epoch must be an integer >= -1, got {last_epoch!r}")
+    return last_epoch
+
+
 def _per_group(name: str, spec: ScheduleSpec, n_groups: int) -> list[Schedule | None]:
     if spec is None:
         return [None] * n_groups
@@ -48,10 +62,12 @@ def _per_group(name: str, spec: ScheduleSpec, n_groups: int) -> list[Schedule | 
 
 
 BLOCK = 1024
+#: ``_block_start`` before the first fill: no step ``t >= 0`` falls into the block it describes.
+_NO_BLOCK = -2 * BLOCK
 
 
 class _Plan:
-    """Which distinct schedule drives each group, and a cache of their values.
+    """Which distinct schedule drives each group, and how to evaluate a block of their values.
 
     Every distinct schedule is evaluated once per step, not once per group. Vectorizable schedules are
     evaluated a block of ``BLOCK`` steps at a time with numpy (``Schedule._eval`` on an array), so a step
@@ -74,39 +90,51 @@ class _Plan:
             else:
                 self.unique.append(s)
                 self.index.append(len(self.unique) - 1)
-        self.start = -1
-        self.rows: list[Any] = []
 
-    def values(self, t: int) -> list[float]:
-        """The value of every distinct schedule at step ``t``."""
-        k = t - self.start
-        if self.start < 0 or not 0 <= k < BLOCK:
-            self.fill(t)
-            k = t - self.start
-        return [row[k] for row in self.rows]
-
-    def fill(self, t: int) -> None:
-        """Compute the aligned block that holds step ``t``."""
-        self.start = (t // BLOCK) * BLOCK
-        steps = np.arange(self.start, self.start + BLOCK, dtype=np.int64)
-        rows: list[Any] = []
+    def block(self, start: int) -> list[np.ndarray | _Lazy]:
+        """One row per distinct schedule for steps ``start .. start + BLOCK - 1``: a float64 array for
+        vectorized schedules, a lazy per-step row for the others (user functions are called only for the
+        steps actually taken: they may be undefined, or costly, beyond them)."""
+        steps = np.arange(start, start + BLOCK, dtype=np.int64)
+        rows: list[np.ndarray | _Lazy] = []
         for s in self.unique:
             if s.vectorized:
-                out = np.broadcast_to(np.asarray(s._eval(steps, ARRAY), dtype=np.float64), (BLOCK,))
-                rows.append(out.tolist())
+                rows.append(np.broadcast_to(np.asarray(s._eval(steps, ARRAY), dtype=np.float64), (BLOCK,)))
             else:
-                rows.append(_Lazy(s, self.start))
-        self.rows = rows
+                rows.append(_Lazy(s, start))
+        return rows
 
 
 class _Lazy:
-    """Row stand-in for schedules that are not vectorized (user functions): evaluated per step only."""
+    """Row stand-in for schedules that are not vectorized (user functions): evaluated per step only, and
+    once per step however many groups read it."""
+
+    __slots__ = ("_k", "_v", "schedule", "start")
 
     def __init__(self, schedule: Schedule, start: int) -> None:
         self.schedule, self.start = schedule, start
+        self._k, self._v = -1, 0.0
 
     def __getitem__(self, k: int) -> float:
-        return float(self.schedule._eval(self.start + k, SCALAR))
+        if k != self._k:
+            self._v = float(self.schedule._eval(self.start + k, SCALAR))
+            self._k = k
+        return self._v
+
+
+class _Scaled:
+    """A lazy row times a group's factor (relative mode)."""
+
+    __slots__ = ("factor", "row")
+
+    def __init__(self, row: _Lazy, factor: float) -> None:
+        self.row, self.factor = row, factor
+
+    def __getitem__(self, k: int) -> float:
+        return self.row[k] * self.factor
+
+
+Row = list[float] | _Lazy | _Scaled
 
 
 class ScheduleLR(LRScheduler):
@@ -145,10 +173,8 @@ class ScheduleLR(LRScheduler):
         relative: bool = False,
         last_epoch: int = -1,
     ) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
-        if not isinstance(last_epoch, int) or isinstance(last_epoch, bool) or last_epoch < -1:
-            raise ValueError(f"last_epoch must be an integer >= -1, got {last_epoch!r}")
+        check_optimizer(optimizer)
+        check_last_epoch(last_epoch)
         self.optimizer = optimizer
         self.relative = bool(relative)
         self._configure(lr, momentum)
@@ -156,13 +182,14 @@ class ScheduleLR(LRScheduler):
 
     # --- configuration ------------------------------------------------------------------------
     def _configure(self, lr: ScheduleSpec, momentum: ScheduleSpec) -> None:
+        # Validate everything before assigning anything, so a failed set_schedule() changes nothing.
         groups = self.optimizer.param_groups
         if lr is None:
             raise TypeError("lr must be a Schedule or a list of one Schedule per param group, got None")
-        self.lr_schedules = _per_group("lr", lr, len(groups))
-        self.momentum_schedules = _per_group("momentum", momentum, len(groups))
+        lr_schedules = _per_group("lr", lr, len(groups))
+        momentum_schedules = _per_group("momentum", momentum, len(groups))
         keys: list[str | None] = []
-        for i, (group, m) in enumerate(zip(groups, self.momentum_schedules, strict=True)):
+        for i, (group, m) in enumerate(zip(groups, momentum_schedules, strict=True)):
             key = momentum_key(group)
             if m is not None and key is None:
                 raise ValueError(
@@ -170,85 +197,128 @@ class ScheduleLR(LRScheduler):
                     f"neither 'momentum' nor 'betas'; pass momentum=None for this optimizer"
                 )
             keys.append(key if m is not None else None)
+        self.lr_schedules, self.momentum_schedules = lr_schedules, momentum_schedules
         self._momentum_keys = keys
-        # One plan for LR and momentum schedules, so a step makes one cache lookup for both.
+        # One plan for LR and momentum schedules, so a block is one evaluation of each distinct schedule.
         n = len(groups)
-        self._plan = _Plan([*self.lr_schedules, *self.momentum_schedules])
+        self._plan = _Plan([*lr_schedules, *momentum_schedules])
         self._lr_index = self._plan.index[:n]
         self._momentum_index = self._plan.index[n:]
-        self._has_momentum = any(m is not None for m in self.momentum_schedules)
-        self._factor_cache: list[float] | None = None
+        self._invalidate()
+
+    def _invalidate(self) -> None:
+        """Forget the cached block (and the relative factors baked into it): the next step refills it."""
+        self._block_start = _NO_BLOCK
+        self._lr_jobs: list[tuple[int, Row]] = []
+        self._momentum_jobs: list[tuple[int, Row]] = []
+        self._beta_jobs: list[tuple[int, Row]] = []
 
     def set_schedule(self, lr: ScheduleSpec, momentum: ScheduleSpec = None) -> None:
         """Replace the schedules and apply them at the current step (used to apply a range test's result
-        to a scheduler that already exists). The step count is kept."""
+        to a scheduler that already exists). The step count is kept.
+
+        Args:
+            lr: the new LR schedule(s), same forms as in the constructor.
+            momentum: the new momentum schedule(s), or None to leave momentum alone from now on.
+        """
         self._configure(lr, momentum)
         self._apply(max(self.last_epoch, 0))
 
     # --- stepping -----------------------------------------------------------------------------
     def _factors(self) -> list[float]:
-        if self._factor_cache is None:
-            groups = self.optimizer.param_groups
-            self._factor_cache = (
-                [float(g["initial_lr"]) for g in groups] if self.relative else [1.0] * len(groups)
-            )
-        return self._factor_cache
-
-    def _apply(self, t: int) -> None:
-        # The hot path: cached values, then plain assignments. No helper calls and no zip(strict=True)
-        # (3x slower than plain zip here); the lists are checked against the groups in _configure.
-        plan = self._plan
-        k = t - plan.start
-        if plan.start < 0 or not 0 <= k < BLOCK:
-            plan.fill(t)
-            k = t - plan.start
-        rows = plan.rows
         groups = self.optimizer.param_groups
-        factors = self._factor_cache or self._factors()
-        for group, j, f in zip(groups, self._lr_index, factors):  # noqa: B905
-            if j >= 0:
-                cur = group["lr"]
-                if type(cur) is float or not isinstance(cur, torch.Tensor):
-                    group["lr"] = rows[j][k] * f
+        return [float(g["initial_lr"]) for g in groups] if self.relative else [1.0] * len(groups)
+
+    def _fill(self, t: int) -> None:
+        """Compute the aligned block that holds step ``t`` and the per-group jobs that apply it.
+
+        A job is ``(group index, row)`` where ``row[k]`` is the group's value at step ``start + k``, with
+        the relative factor already applied (``value * factor`` is the same IEEE multiplication whether
+        numpy does it for the block or Python does it per step, so the values are unchanged).
+        """
+        start = (t // BLOCK) * BLOCK
+        rows = self._plan.block(start)
+        factors = self._factors()
+        scaled: dict[tuple[int, float], Row] = {}
+
+        def row_for(j: int, f: float) -> Row:
+            key = (j, f)
+            if key not in scaled:
+                r = rows[j]
+                if isinstance(r, _Lazy):
+                    scaled[key] = r if f == 1.0 else _Scaled(r, f)
                 else:
-                    cur.fill_(rows[j][k] * f)
-        if not self._has_momentum:
-            return
-        for group, j, key in zip(groups, self._momentum_index, self._momentum_keys):  # noqa: B905
+                    scaled[key] = (r if f == 1.0 else r * f).tolist()
+            return scaled[key]
+
+        self._lr_jobs = [(i, row_for(j, factors[i])) for i, j in enumerate(self._lr_index) if j >= 0]
+        self._momentum_jobs = []
+        self._beta_jobs = []
+        for i, (j, key) in enumerate(zip(self._momentum_index, self._momentum_keys, strict=True)):
             if j < 0 or key is None:
                 continue
-            v = rows[j][k]
-            if key == "momentum":
-                cur = group["momentum"]
-                if type(cur) is float or not isinstance(cur, torch.Tensor):
-                    group["momentum"] = v
-                else:
-                    cur.fill_(v)
+            (self._momentum_jobs if key == "momentum" else self._beta_jobs).append((i, row_for(j, 1.0)))
+        self._block_start = start
+
+    def _apply(self, t: int) -> None:
+        # The hot path: a list lookup per group, then a plain assignment (or an in-place fill for a tensor).
+        # Loops run over precomputed (index, row) pairs because building a zip() costs more than a whole
+        # one-group step here, and `type(x) is float` is checked before isinstance(x, Tensor), which goes
+        # through torch's metaclass and is several times slower.
+        k = t - self._block_start
+        if not 0 <= k < BLOCK:
+            self._fill(t)
+            k = t - self._block_start
+        groups = self.optimizer.param_groups
+        for i, row in self._lr_jobs:
+            group = groups[i]
+            cur = group["lr"]
+            if type(cur) is float or not isinstance(cur, torch.Tensor):
+                group["lr"] = row[k]
             else:
-                betas = group["betas"]
-                if isinstance(betas[0], torch.Tensor):
-                    betas[0].fill_(v)
-                else:
-                    group["betas"] = (v, *betas[1:])
+                cur.fill_(row[k])
+        for i, row in self._momentum_jobs:
+            group = groups[i]
+            cur = group["momentum"]
+            if type(cur) is float or not isinstance(cur, torch.Tensor):
+                group["momentum"] = row[k]
+            else:
+                cur.fill_(row[k])
+        for i, row in self._beta_jobs:
+            group = groups[i]
+            betas = group["betas"]
+            if type(betas[0]) is float or not isinstance(betas[0], torch.Tensor):
+                group["betas"] = (row[k], *betas[1:])
+            else:
+                betas[0].fill_(row[k])
 
     def step(self, epoch: int | None = None) -> None:
-        """Advance one optimizer step, or jump to step ``epoch`` (exact, since the value is a pure
-        function of the step)."""
+        """Advance one optimizer step, or jump to step ``epoch``.
+
+        Args:
+            epoch: if given, the step to jump to (exact, since the value is a pure function of the step).
+        """
         self._step_count += 1
         if epoch is None:
-            self.last_epoch += 1
+            self.last_epoch = t = self.last_epoch + 1
         else:
-            self.last_epoch = check_step(epoch)
-        self._apply(self.last_epoch)
+            self.last_epoch = t = check_step(epoch)
+        self._apply(t)
 
     def get_lr(self) -> list[float | torch.Tensor]:
         """The LRs for the current step (``get_last_lr`` is the usual way to read them)."""
-        vals = self._plan.values(max(self.last_epoch, 0))
-        factors = self._factors()
-        groups = self.optimizer.param_groups
-        return [
-            g["lr"] if j < 0 else vals[j] * f for g, j, f in zip(groups, self._lr_index, factors, strict=True)
+        t = max(self.last_epoch, 0)
+        k = t - self._block_start
+        if not 0 <= k < BLOCK:
+            self._fill(t)
+            k = t - self._block_start
+        out: list[float | torch.Tensor] = [
+            g["lr"].clone() if isinstance(g["lr"], torch.Tensor) else g["lr"]
+            for g in self.optimizer.param_groups
         ]
+        for i, row in self._lr_jobs:
+            out[i] = row[k]
+        return out
 
     def get_last_lr(self) -> list[float | torch.Tensor]:
         """The LR of every param group after the last step (tensors are copies, as in torch)."""
@@ -292,4 +362,6 @@ class ScheduleLR(LRScheduler):
             )
         self.last_epoch = int(state_dict["last_epoch"])
         self._step_count = int(state_dict["_step_count"])
+        # optimizer.load_state_dict may have brought other initial_lr values: re-read them.
+        self._invalidate()
         self._apply(max(self.last_epoch, 0))

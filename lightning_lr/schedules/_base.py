@@ -8,9 +8,12 @@ numbers, used by ``schedule(step)``) or :data:`ARRAY` (numpy on an array of step
 
 from __future__ import annotations
 
+import copy
+import functools
 import math
 import numbers
-from collections.abc import Callable, Iterable
+import pickle
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -19,12 +22,34 @@ __all__ = ["Schedule"]
 
 
 class _ScalarMath:
-    """``math`` with numpy's names, for one Python number at a time."""
+    """``math`` with numpy's names, for one Python number at a time.
+
+    ``exp`` and ``power`` return ``inf`` on overflow instead of raising ``OverflowError`` (a growing
+    exponential evaluated at step 10**9), as numpy does.
+    """
 
     cos = staticmethod(math.cos)
-    exp = staticmethod(math.exp)
     log = staticmethod(math.log)
     floor = staticmethod(math.floor)
+
+    @staticmethod
+    def exp(x: Any) -> Any:
+        try:
+            return math.exp(x)
+        except OverflowError:
+            return math.inf
+
+    @staticmethod
+    def power(base: float, exponent: Any) -> Any:
+        try:
+            return base**exponent
+        except OverflowError:
+            return math.inf
+
+    @staticmethod
+    def half_cos(t: Any, period: Any) -> Any:
+        """``(1 + cos(pi * t / period)) / 2``: 1 at ``t = 0``, 0 at ``t = period``."""
+        return (1 + math.cos(math.pi * t / period)) / 2
 
     @staticmethod
     def minimum(a: Any, b: Any) -> Any:
@@ -44,20 +69,104 @@ class _ScalarMath:
 
 
 class _ArrayMath:
-    """numpy, for an array of steps."""
+    """numpy, for an array of steps. Overflow gives ``inf`` silently, as on the scalar path."""
 
     cos = staticmethod(np.cos)
-    exp = staticmethod(np.exp)
     log = staticmethod(np.log)
     floor = staticmethod(np.floor)
+
+    @staticmethod
+    def exp(x: Any) -> Any:
+        with np.errstate(over="ignore"):
+            return np.exp(x)
+
+    @staticmethod
+    def power(base: float, exponent: Any) -> Any:
+        """``base ** exponent`` for a scalar ``base > 0`` and an array of exponents, fast and (nearly) exact.
+
+        ``np.power`` costs over 50 ms per million values. Integer exponents (steps, cycles, step counts)
+        use tables of exact powers instead: with few distinct exponents, one table, so every value is
+        the scalar path's ``base ** k`` bit for bit; otherwise ``base ** (lo + q k) * base ** r`` for
+        ``k ~ sqrt(span)``, one rounding on two exact powers (within about 1 ulp; exact for powers of 2).
+        Fractional exponents use ``exp(exponent * log(base))``, within about 1e-13 (relative) wherever
+        the power is a normal float (beyond, it is 0 or inf either way).
+        """
+        exponent = np.asarray(exponent)
+        if base == 1.0:
+            return np.ones(exponent.shape)
+        with np.errstate(over="ignore", under="ignore"):
+            if exponent.dtype.kind in "iu" and exponent.size:
+                lo = int(exponent.min())
+                span = int(exponent.max()) - lo
+                if span < max(16, exponent.size // 4):  # few distinct exponents: one table
+                    return np.take(
+                        np.power(base, np.arange(lo, lo + span + 1, dtype=np.float64)), exponent - lo
+                    )
+                if span < 2**40:
+                    k = math.isqrt(span) + 1
+                    q, r = np.divmod(exponent - lo, k)
+                    coarse = np.power(base, lo + k * np.arange(span // k + 1, dtype=np.float64))
+                    fine = np.power(base, np.arange(k, dtype=np.float64))
+                    out = np.take(coarse, q)
+                    out *= np.take(fine, r)
+                    return out
+            return np.exp(np.multiply(exponent, math.log(base), dtype=np.float64))
+
     minimum = staticmethod(np.minimum)
     maximum = staticmethod(np.maximum)
+
+    @staticmethod
+    def half_cos(t: Any, period: Any) -> Any:
+        """``(1 + cos(pi * t / period)) / 2`` in one buffer (the same operations as the scalar path)."""
+        x = np.multiply(t, math.pi, dtype=np.float64)
+        x /= period
+        np.cos(x, out=x)
+        x += 1.0
+        x /= 2.0
+        return x
+
     where = staticmethod(np.where)
     clip = staticmethod(np.clip)
 
 
 SCALAR = _ScalarMath()
 ARRAY = _ArrayMath()
+
+
+def segments(t: np.ndarray, bounds: Any) -> Iterator[tuple[int, slice | np.ndarray]]:
+    """Split an array of steps at sorted integer ``bounds``: segment ``i`` holds the steps with
+    ``bounds[i-1] <= t < bounds[i]`` (no lower limit for the first, no upper limit for the last).
+
+    Yields ``(i, selector)`` for the non-empty segments, where ``t[selector]`` are the segment's steps: a
+    slice when ``t`` is sorted (as ``values(n)`` and ScheduleLR's blocks are: no copies, no masks), else
+    a boolean mask.
+    """
+    bounds = np.asarray(bounds, dtype=np.int64)
+    if t.ndim == 1 and (t.size < 2 or bool((t[1:] >= t[:-1]).all())):
+        cuts = [0, *np.searchsorted(t, bounds, side="left").tolist(), t.size]
+        for i in range(len(cuts) - 1):
+            if cuts[i + 1] > cuts[i]:
+                yield i, slice(cuts[i], cuts[i + 1])
+        return
+    which = np.searchsorted(bounds, t, side="right")
+    for i in np.unique(which).tolist():
+        yield i, which == i
+
+
+def lerp(a: Any, b: Any, w: Any, xp: Any) -> Any:
+    """``a + (b - a) * w`` for ``w`` in [0, 1], the form torch's schedulers use, made exact at the ends.
+
+    Exactly ``a`` at ``w == 0`` and ``b`` at ``w == 1`` (the plain formula misses ``b`` by a rounding
+    error: 4.000000000004e-06 for 4e-06), constant when ``a == b``, monotone in ``w`` and never outside
+    ``[min(a, b), max(a, b)]`` (as C++'s ``std::lerp``). Elsewhere it is torch's value bit for bit.
+    """
+    if not isinstance(w, np.ndarray):
+        value = b if w >= 1.0 else a + (b - a) * w
+        return xp.clip(value, xp.minimum(a, b), xp.maximum(a, b))
+    value = np.multiply(w, np.subtract(b, a))  # the same operations as above, in one buffer
+    value += a
+    np.copyto(value, b, where=w >= 1.0)
+    return np.clip(value, np.minimum(a, b), np.maximum(a, b), out=value)
 
 
 class Schedule:
@@ -85,7 +194,22 @@ class Schedule:
         return float(self._eval(check_step(step), SCALAR))
 
     def values(self, n: int) -> np.ndarray:
-        """The values at steps ``0 .. n-1`` as a float64 numpy array (vectorized)."""
+        """The values at steps ``0 .. n-1`` as a float64 numpy array.
+
+        Closed-form schedules compute the whole array with numpy at once; the result equals
+        ``[self(t) for t in range(n)]``.
+
+        Args:
+            n: how many steps, an integer >= 0.
+
+        Returns:
+            A new float64 array of shape ``(n,)``.
+
+        Example:
+            >>> from lightning_lr.schedules import StepDecay
+            >>> StepDecay(0.1, every=2).values(5)
+            array([0.1  , 0.1  , 0.05 , 0.05 , 0.025])
+        """
         n = non_negative_int("n", n)
         steps = np.arange(n, dtype=np.int64)
         out = np.asarray(self._eval(steps, ARRAY), dtype=np.float64)
@@ -114,12 +238,28 @@ class Schedule:
     def __hash__(self) -> int:
         return hash((type(self).__name__, _key(self._args())))
 
+    # --- copies -------------------------------------------------------------------------------
+    # Copying shares user functions by reference (as copy does for functions), so a schedule holding a
+    # lambda can be copied even though it cannot be pickled: these bypass ``__getstate__``'s check.
+    def __copy__(self) -> Schedule:
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        return new
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Schedule:
+        new = object.__new__(type(self))
+        memo[id(self)] = new
+        new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return new
+
 
 def _fmt(v: Any) -> str:
     if callable(v) and not isinstance(v, Schedule):
-        return getattr(v, "__qualname__", repr(v))
+        name = getattr(v, "__qualname__", None)  # functions by name; callable objects by their repr
+        return name if isinstance(name, str) else repr(v)
     if isinstance(v, float):
-        return f"{v:g}"
+        short = f"{v:g}"  # readable; fall back to the exact repr when %g would round the value
+        return short if float(short) == v else repr(v)
     if isinstance(v, (list, tuple)):
         inner = ", ".join(_fmt(x) for x in v)
         return f"[{inner}]" if isinstance(v, list) else f"({inner}{',' if len(v) == 1 else ''})"
@@ -202,18 +342,62 @@ def one_of(name: str, value: Any, allowed: Iterable[str]) -> str:
     return str(value)
 
 
+def boolean(name: str, value: Any) -> bool:
+    """A real bool (or numpy bool): ``bool("False")`` is True, so strings and numbers are refused."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def checked_output(owner: str, fn: Callable[..., Any], arg: Any, value: Any, hi: float = math.inf) -> float:
+    """The number a user function returned, checked to be finite and in ``[0, hi]``."""
+    name = getattr(fn, "__qualname__", None)
+    if not isinstance(name, str):
+        name = type(fn).__qualname__
+    try:
+        if isinstance(value, (str, bytes, bool, np.bool_)):  # float("0.1") and float(True) would pass
+            raise TypeError
+        v = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{owner}: {name}({arg!r}) returned {value!r}, not a number") from None
+    if not (math.isfinite(v) and 0.0 <= v <= hi):
+        allowed = ">= 0" if hi == math.inf else f"in [0, {hi:g}]"
+        raise ValueError(f"{owner}: {name}({arg!r}) returned {v!r}; values must be finite and {allowed}")
+    return v
+
+
 def function(name: str, value: Any) -> Callable[..., Any]:
     if not callable(value):
         raise TypeError(f"{name} must be callable, got {value!r}")
     return value
 
 
+class UnpicklableFunctionError(pickle.PicklingError, TypeError):
+    """A schedule holds a lambda or a local function, which pickle cannot store by reference.
+
+    Both a :class:`pickle.PicklingError` and a :class:`TypeError`, so either ``except`` catches it.
+    """
+
+
+def _unpicklable_name(fn: Any) -> str | None:
+    """The qualified name that makes ``fn`` unpicklable by reference, or None if it looks fine."""
+    if isinstance(fn, functools.partial):
+        return _unpicklable_name(fn.func)
+    qualname = getattr(fn, "__qualname__", None)
+    if not isinstance(qualname, str):  # a callable instance: its class must be importable
+        qualname = str(getattr(type(fn), "__qualname__", ""))
+    if getattr(fn, "__name__", "") == "<lambda>" or "<lambda>" in qualname or "<locals>" in qualname:
+        return qualname
+    return None
+
+
 def check_picklable_function(owner: str, name: str, fn: Callable[..., Any]) -> None:
-    """Raise a TypeError that says how to fix it when ``fn`` cannot be pickled by reference."""
-    qualname = getattr(fn, "__qualname__", "")
-    if getattr(fn, "__name__", "") == "<lambda>" or "<locals>" in qualname:
-        raise TypeError(
-            f"{owner}({name}={qualname or fn!r}) cannot be pickled: {name} is a lambda or a local "
-            f"function. Define it with `def` at module level (or use a callable class instance) so that "
-            f"checkpoints, DDP spawn and copies of the schedule work."
+    """Raise a clear error that says how to fix it when ``fn`` cannot be pickled by reference."""
+    bad = _unpicklable_name(fn)
+    if bad is not None:
+        raise UnpicklableFunctionError(
+            f"{owner}({name}={bad}) cannot be pickled: {name} is a lambda or a local function (or an "
+            f"instance of a local class). Use a named module-level function instead (`def {name}(t): ...` "
+            f"at the top level of a module, or an instance of a module-level class) so that checkpoints, "
+            f"DDP spawn and copies to other processes work."
         )

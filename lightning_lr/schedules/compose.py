@@ -3,37 +3,36 @@
 from __future__ import annotations
 
 import bisect
-import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from ._base import Schedule, check_picklable_function, function, non_negative, positive, positive_int
+from ._base import (
+    Schedule,
+    check_picklable_function,
+    checked_output,
+    function,
+    non_negative,
+    positive,
+    positive_int,
+    segments,
+)
 from .decay import Linear
 
 __all__ = ["Join", "Lambda", "Multiplicative", "join", "warmup"]
 
 
-def _checked(owner: str, fn: Callable[[int], float], t: int, value: Any) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{owner}: {getattr(fn, '__qualname__', fn)}({t}) returned {value!r}, not a number"
-        ) from None
-    if not math.isfinite(v) or v < 0:
-        raise ValueError(
-            f"{owner}: {getattr(fn, '__qualname__', fn)}({t}) returned {v!r}; values must be finite and >= 0"
-        )
-    return v
-
-
 class Lambda(Schedule):
     """Any function of the step: ``fn(t)``.
 
-    To pickle it (checkpoints of the schedule itself, ``ddp_spawn``), ``fn`` must be a module-level
-    function or a callable object, not a lambda.
+    ``fn`` is called once per evaluated step (``values(n)`` calls it ``n`` times), with an ``int``, and must
+    return a finite number >= 0. To pickle the schedule (checkpoints of the schedule itself,
+    ``ddp_spawn``), ``fn`` must be a named module-level function or an instance of a module-level class;
+    a lambda or a local function works until it is pickled, which then raises an error saying so.
+
+    Args:
+        fn: the function of the step.
 
     Example:
         >>> def halve_every_10(t):
@@ -53,7 +52,7 @@ class Lambda(Schedule):
         return self._one(t)
 
     def _one(self, t: int) -> float:
-        return _checked("Lambda", self.fn, t, self.fn(t))
+        return checked_output("Lambda", self.fn, t, self.fn(t))
 
     def _args(self) -> dict[str, Any]:
         return {"fn": self.fn}
@@ -66,8 +65,15 @@ class Lambda(Schedule):
 class Multiplicative(Schedule):
     """``initial * prod(factor(i) for i in 1..t)``, as torch's ``MultiplicativeLR``.
 
-    The running product is cached, so evaluating steps in increasing order costs O(1) each; going
-    backwards recomputes from step 0.
+    The running product is cached, so evaluating steps in increasing order costs one ``factor`` call per
+    new step; going backwards recomputes from step 0 (the product is always taken in the same order, so
+    the value at a step does not depend on the order of evaluation). Evaluating a far step costs one call
+    per step before it: this schedule is not closed form.
+
+    Args:
+        initial: the value at step 0, > 0.
+        factor: ``factor(i)`` multiplies the value at step ``i`` (``i >= 1``); it must return a finite
+            number >= 0. A named module-level function if the schedule is to be pickled.
 
     Example:
         >>> def ninety_percent(i):
@@ -81,19 +87,18 @@ class Multiplicative(Schedule):
     def __init__(self, initial: float, factor: Callable[[int], float]) -> None:
         self.initial = positive("initial", initial)
         self.factor = function("factor", factor)
-        self._reset_cache()
-
-    def _reset_cache(self) -> None:
-        self._at, self._value = 0, self.initial
+        self._cache: tuple[int, float] = (0, self.initial)
 
     def _one(self, t: int) -> float:
-        if t < self._at:
-            self._reset_cache()
-        v, i = self._value, self._at
+        # One attribute holds (step, value), read and written whole, so threads sharing the schedule
+        # never pair the step of one evaluation with the value of another.
+        i, v = self._cache
+        if t < i:
+            i, v = 0, self.initial
         while i < t:
             i += 1
-            v = v * _checked("Multiplicative", self.factor, i, self.factor(i))
-        self._at, self._value = i, v
+            v = v * checked_output("Multiplicative", self.factor, i, self.factor(i))
+        self._cache = (i, v)
         return v
 
     def _eval(self, t: Any, xp: Any) -> Any:
@@ -107,13 +112,25 @@ class Multiplicative(Schedule):
     def __getstate__(self) -> dict[str, Any]:
         check_picklable_function("Multiplicative", "factor", self.factor)
         state = self.__dict__.copy()
-        state["_at"], state["_value"] = 0, self.initial
+        state["_cache"] = (0, self.initial)
         return state
 
 
 class Join(Schedule):
     """Schedules one after another: ``schedules[k]`` runs from ``boundaries[k-1]`` (0 for the first)
-    and sees the step counted from its own start. Build it with :func:`join`."""
+    and sees the step counted from its own start. Usually built with :func:`join`.
+
+    Args:
+        schedules: a non-empty sequence of schedules.
+        boundaries: ``len(schedules) - 1`` strictly increasing positive integers, the steps at which the
+            next schedule takes over.
+
+    Example:
+        >>> from lightning_lr.schedules import Constant, Linear
+        >>> s = Join([Linear(0.0, 1.0, total=2), Constant(1.0)], [2])
+        >>> [s(t) for t in range(4)]
+        [0.0, 0.5, 1.0, 1.0]
+    """
 
     def __init__(self, schedules: Sequence[Schedule], boundaries: Sequence[int]) -> None:
         if isinstance(schedules, Schedule) or not isinstance(schedules, Sequence) or not schedules:
@@ -121,7 +138,11 @@ class Join(Schedule):
         for i, s in enumerate(schedules):
             if not isinstance(s, Schedule):
                 raise TypeError(f"schedules[{i}] must be a Schedule, got {s!r}")
-        if not isinstance(boundaries, Sequence) or len(boundaries) != len(schedules) - 1:
+        if isinstance(boundaries, np.ndarray) and boundaries.ndim == 1:
+            boundaries = boundaries.tolist()
+        if isinstance(boundaries, (str, bytes)) or not isinstance(boundaries, Sequence):
+            raise TypeError(f"boundaries must be a sequence of positive integers, got {boundaries!r}")
+        if len(boundaries) != len(schedules) - 1:
             raise ValueError(
                 f"boundaries must have len(schedules) - 1 = {len(schedules) - 1} entries, got {boundaries!r}"
             )
@@ -137,11 +158,8 @@ class Join(Schedule):
         starts = [0, *self.boundaries]
         if isinstance(t, np.ndarray):
             out = np.empty(t.shape, dtype=np.float64)
-            k = np.searchsorted(np.asarray(self.boundaries, dtype=np.int64), t, side="right")
-            for i, s in enumerate(self.schedules):
-                sel = k == i
-                if sel.any():
-                    out[sel] = np.asarray(s._eval(t[sel] - starts[i], xp), dtype=np.float64)
+            for i, sel in segments(t, self.boundaries):
+                out[sel] = self.schedules[i]._eval(t[sel] - starts[i], xp)
             return out
         i = bisect.bisect_right(self.boundaries, t)
         return self.schedules[i]._eval(t - starts[i], xp)
@@ -154,6 +172,14 @@ def join(schedules: Sequence[Schedule], boundaries: Sequence[int]) -> Join:
     """Run ``schedules`` one after another, switching at the steps in ``boundaries``.
 
     Each schedule sees the step counted from its own start, so ``join([a, b], [100])(130) == b(30)``.
+    The result is continuous where ``a(boundary) == b(0)``.
+
+    Args:
+        schedules: a non-empty sequence of schedules.
+        boundaries: ``len(schedules) - 1`` strictly increasing positive integers.
+
+    Returns:
+        The :class:`Join`.
 
     Example:
         >>> from lightning_lr.schedules import Constant, CosineDecay
@@ -166,6 +192,17 @@ def join(schedules: Sequence[Schedule], boundaries: Sequence[int]) -> Join:
 
 def warmup(schedule: Schedule, steps: int, start: float = 0.0) -> Join:
     """Linear warm-up from ``start`` to ``schedule(0)`` over ``steps`` steps, then ``schedule``.
+
+    Step ``steps`` is ``schedule(0)``, so the warm-up meets the schedule without a jump (each warm-up step
+    adds ``(schedule(0) - start) / steps``) and the schedule keeps its full length after it.
+
+    Args:
+        schedule: the schedule that follows the warm-up.
+        steps: the length of the warm-up, a positive integer.
+        start: the value at step 0, >= 0.
+
+    Returns:
+        ``join([Linear(start, schedule(0), steps), schedule], [steps])``.
 
     Example:
         >>> from lightning_lr.schedules import CosineDecay

@@ -3,7 +3,6 @@ inverse momentum schedule."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -11,12 +10,16 @@ import numpy as np
 
 from ._base import (
     Schedule,
+    boolean,
     check_picklable_function,
+    checked_output,
     function,
     in_range,
+    lerp,
     one_of,
     positive,
     positive_int,
+    segments,
 )
 
 __all__ = ["Cyclic", "CyclicMomentum", "OneCycle", "OneCycleMomentum"]
@@ -33,23 +36,39 @@ def _check_momentum_bounds(base_momentum: float, max_momentum: float) -> tuple[f
 
 
 class Cyclic(Schedule):
-    """Cyclical learning rate between ``base_lr`` and ``max_lr``.
+    """Cyclical learning rate between ``base_lr`` and ``max_lr`` (Smith 2017, torch's ``CyclicLR``).
 
     A cycle rises for ``step_size_up`` steps and falls for ``step_size_down`` (default: the same). The
-    amplitude is scaled per cycle or per step:
+    amplitude ``max_lr - base_lr`` is scaled per cycle or per step:
 
     - ``"triangular"``: constant amplitude;
     - ``"triangular2"``: the amplitude halves every cycle ("fixed decay");
     - ``"exp_range"``: the amplitude is multiplied by ``gamma ** t`` ("exponential decay");
-    - a custom ``scale_fn(x)`` with ``scale_mode="cycle"`` (x = cycle number, from 1) or
-      ``"iterations"`` (x = step).
+    - a custom ``scale_fn(x)`` with ``scale_mode="cycle"`` (x = cycle number, an int from 1) or
+      ``"iterations"`` (x = step, an int). It must return a number in [0, 1].
 
-    The formula is torch's ``CyclicLR``. :meth:`momentum` gives the inverse momentum cycle.
+    The values are torch's ``CyclicLR`` formula, with the position in the cycle computed exactly in
+    integers (so step 10**9 is as exact as step 10), and never leave ``[base_lr, max_lr]``.
+    :meth:`momentum` gives the inverse momentum cycle.
+
+    Args:
+        base_lr: the low end of the cycle, > 0.
+        max_lr: the high end of the cycle, >= ``base_lr``.
+        step_size_up: steps from ``base_lr`` up to ``max_lr``, a positive integer.
+        step_size_down: steps back down, a positive integer (default: ``step_size_up``).
+        mode: ``"triangular"``, ``"triangular2"`` or ``"exp_range"``.
+        gamma: the per-step factor of ``"exp_range"``, in (0, 1]; only with that mode.
+        scale_fn: a custom amplitude scale instead of ``mode``; a named module-level function (or an
+            instance of a module-level class) if the schedule is to be pickled.
+        scale_mode: with ``scale_fn``: ``"cycle"`` (default) or ``"iterations"``.
 
     Example:
         >>> s = Cyclic(0.1, 1.0, step_size_up=2)
         >>> [round(s(t), 2) for t in range(5)]
         [0.1, 0.55, 1.0, 0.55, 0.1]
+        >>> s = Cyclic(0.0001, 0.0009, step_size_up=1, mode="triangular2")
+        >>> [round(s(t), 6) for t in range(7)]
+        [0.0001, 0.0009, 0.0001, 0.0005, 0.0001, 0.0003, 0.0001]
     """
 
     def __init__(
@@ -60,7 +79,7 @@ class Cyclic(Schedule):
         step_size_down: int | None = None,
         mode: str = "triangular",
         gamma: float = 1.0,
-        scale_fn: Callable[[float], float] | None = None,
+        scale_fn: Callable[[int], float] | None = None,
         scale_mode: str | None = None,
     ) -> None:
         self.base_lr = positive("base_lr", base_lr)
@@ -95,41 +114,59 @@ class Cyclic(Schedule):
                     f"(pass scale_fn to choose the scale_mode)"
                 )
             self.scale_mode = natural
-        self._total = float(self.step_size_up + self.step_size_down)
-        self._ratio = self.step_size_up / self._total
 
     @property
     def cycle_length(self) -> int:
         """Steps in one full cycle (up + down)."""
         return self.step_size_up + self.step_size_down
 
+    def _user_scale(self, x: int) -> float:
+        assert self.scale_fn is not None
+        return checked_output("Cyclic", self.scale_fn, x, self.scale_fn(x), hi=1.0)
+
     def _scale(self, x: Any, xp: Any) -> Any:
+        """The amplitude scale at ``x``: the cycle number (from 1, as torch counts) with
+        ``scale_mode="cycle"``, the step with ``"iterations"``. (The optim drop-in's ``scale_fn`` calls it.)"""
         if self.scale_fn is not None:
-            if isinstance(x, np.ndarray):
-                return np.array([self.scale_fn(v) for v in x.tolist()], dtype=np.float64)
-            return self.scale_fn(x)
+            if not isinstance(x, np.ndarray):
+                return self._user_scale(int(x))
+            if self.scale_mode == "cycle":  # one call per distinct cycle, not per step
+                cycles, where = np.unique(x, return_inverse=True)
+                per_cycle = np.array([self._user_scale(c) for c in cycles.tolist()], dtype=np.float64)
+                return per_cycle[where.reshape(x.shape)]
+            return np.array([self._user_scale(v) for v in x.tolist()], dtype=np.float64)
         if self.mode == "triangular":
             return 1.0
         if self.mode == "triangular2":
-            return 0.5 ** (x - 1)  # == torch's 1 / 2 ** (x - 1), without overflow
-        return self.gamma**x
+            return xp.power(0.5, x - 1)  # torch's 1 / 2 ** (x - 1), which overflows after 1024 cycles
+        return xp.power(self.gamma, x)
 
     def _phase(self, t: Any, xp: Any) -> tuple[Any, Any]:
-        """(scale factor in [0, 1] along the triangle, amplitude scale)."""
-        cycle = xp.floor(1 + t / self._total)
-        x = 1.0 + t / self._total - cycle
-        r = self._ratio
-        factor = xp.where(x <= r, x / r, (x - 1) / (r - 1))
-        amp = self._scale(cycle if self.scale_mode == "cycle" else t, xp)
-        return factor, amp
+        """(position factor in [0, 1] along the triangle, amplitude scale in [0, 1]).
+
+        torch computes ``x = 1 + t / total - floor(1 + t / total)`` in floats, which loses the position
+        in the cycle at large steps; here the cycle and the position in it are exact integers.
+        """
+        total, up, down = self.cycle_length, self.step_size_up, self.step_size_down
+        done = t // total  # completed cycles
+        pos = t - done * total  # steps into the current cycle, 0 <= pos < total
+        # pos / up on the way up (where it is <= 1 <= (total - pos) / down), (total - pos) / down after
+        factor = xp.minimum(pos / up, (total - pos) / down)
+        return factor, self._scale(done + 1 if self.scale_mode == "cycle" else t, xp)
 
     def _eval(self, t: Any, xp: Any) -> Any:
         factor, amp = self._phase(t, xp)
-        return self.base_lr + (self.max_lr - self.base_lr) * factor * amp
+        return lerp(self.base_lr, self.max_lr, factor * amp, xp)  # torch's base + (max - base) * g
 
     def momentum(self, base_momentum: float = 0.85, max_momentum: float = 0.95) -> CyclicMomentum:
         """The inverse momentum cycle: ``max_momentum`` where the LR is at ``base_lr``, ``base_momentum``
-        at the LR peak."""
+        at the LR peak.
+
+        Example:
+            >>> m = Cyclic(0.1, 1.0, step_size_up=2).momentum()
+            >>> [round(m(t), 3) for t in range(5)]
+            [0.95, 0.9, 0.85, 0.9, 0.95]
+        """
         return CyclicMomentum(self, base_momentum, max_momentum)
 
     def _args(self) -> dict[str, Any]:
@@ -154,7 +191,21 @@ class Cyclic(Schedule):
 
 
 class CyclicMomentum(Schedule):
-    """Momentum that cycles opposite to a :class:`Cyclic` learning rate (torch's ``cycle_momentum``)."""
+    """Momentum that cycles opposite to a :class:`Cyclic` learning rate (torch's ``cycle_momentum``).
+
+    ``max_momentum - (max_momentum - base_momentum) * position * scale``: ``max_momentum`` where the LR is
+    at ``base_lr``, ``base_momentum`` at the LR peak, with the same amplitude scaling as the LR.
+
+    Args:
+        lr: the :class:`Cyclic` learning-rate schedule to mirror.
+        base_momentum: the low end, in [0, 1).
+        max_momentum: the high end, in ``[base_momentum, 1)``.
+
+    Example:
+        >>> m = CyclicMomentum(Cyclic(0.1, 1.0, step_size_up=2), base_momentum=0.8, max_momentum=0.9)
+        >>> [round(m(t), 3) for t in range(5)]
+        [0.9, 0.85, 0.8, 0.85, 0.9]
+    """
 
     def __init__(self, lr: Cyclic, base_momentum: float = 0.85, max_momentum: float = 0.95) -> None:
         if not isinstance(lr, Cyclic):
@@ -165,7 +216,7 @@ class CyclicMomentum(Schedule):
 
     def _eval(self, t: Any, xp: Any) -> Any:
         factor, amp = self.lr._phase(t, xp)
-        return self.max_momentum - (self.max_momentum - self.base_momentum) * factor * amp
+        return lerp(self.max_momentum, self.base_momentum, factor * amp, xp)
 
     def _args(self) -> dict[str, Any]:
         return {"lr": self.lr, "base_momentum": self.base_momentum, "max_momentum": self.max_momentum}
@@ -175,53 +226,75 @@ _ANNEAL = ("cos", "linear")
 
 
 def _anneal(kind: str, start: Any, end: Any, pct: Any, xp: Any) -> Any:
+    # torch's end + (start - end) / 2 * (cos(pi pct) + 1) and (end - start) * pct + start, exact at the
+    # ends of the phase (torch's linear end of the run is 4.000000000004e-06 for 4e-06)
     if kind == "cos":
-        return end + (start - end) / 2.0 * (xp.cos(math.pi * pct) + 1)
-    return (end - start) * pct + start
+        return lerp(end, start, xp.half_cos(pct, 1.0), xp)
+    return lerp(start, end, pct, xp)
 
 
 class _Phases:
     """Piecewise annealing between knots at (possibly fractional) phase ends, as torch's OneCycleLR.
 
-    Phase ``k`` runs from the end of phase ``k-1`` (0 for the first) to ``ends[k]``. The fraction is
-    clamped to [0, 1], so the value holds at the last knot after the end, and a phase of zero length
-    counts as already finished (no division by zero).
+    Phase ``k`` runs from the end of phase ``k-1`` (0 for the first) to ``ends[k]``; step ``t`` is in the
+    first phase with ``t <= ends[k]`` (the last phase if none). The fraction is clamped to [0, 1], so the
+    value holds at the last knot after the end, and a phase of zero length counts as already finished
+    (no division by zero).
+
+    Arrays of steps are split by phase (contiguous slices when sorted, as ``values(n)`` and ScheduleLR's
+    blocks are), and each phase is evaluated by the same :meth:`_phase` as a single step.
     """
 
     def __init__(self, ends: list[float], values: list[tuple[float, float]], anneal: str) -> None:
         self.ends, self.values, self.anneal = ends, values, anneal
+        self.starts = [0.0, *ends[:-1]]
+        # The first phase with t <= ends[k] is the first with t <= the running maximum of the ends (the
+        # ends decrease only when pct_start * total_steps < 1, and then only below 0), and for an integer
+        # t that is t <= floor(running maximum): a sorted integer array, so one binary search splits a
+        # sorted array of steps into phases.
+        self._search = np.floor(np.maximum.accumulate(np.asarray(ends, dtype=np.float64))).astype(np.int64)
+
+    def _phase(self, i: int, t: Any, xp: Any) -> Any:
+        start, end = self.starts[i], self.ends[i]
+        # a phase of zero or negative length is finished wherever a step can be in it
+        pct = xp.clip((t - start) / (end - start), 0.0, 1.0) if end > start else 1.0 + 0.0 * t
+        first, second = self.values[i]
+        return _anneal(self.anneal, first, second, pct, xp)
 
     def eval(self, t: Any, xp: Any) -> Any:
-        last = len(self.ends) - 1
-        if isinstance(t, np.ndarray):
-            ends = np.asarray(self.ends, dtype=np.float64)
-            starts = np.concatenate(([0.0], ends[:-1]))
-            k = np.minimum(np.searchsorted(ends, t, side="left"), last)
-            s, e = starts[k], ends[k]
-            length = e - s
-            pcts = np.where(length > 0, np.clip((t - s) / np.where(length > 0, length, 1.0), 0.0, 1.0), 1.0)
-            a = np.asarray([v[0] for v in self.values])[k]
-            b = np.asarray([v[1] for v in self.values])[k]
-            return _anneal(self.anneal, a, b, pcts, xp)
-        start = 0.0
-        for i, end in enumerate(self.ends):
-            if t <= end or i == last:
-                first, second = self.values[i]
-                pct = min(max((t - start) / (end - start), 0.0), 1.0) if end > start else 1.0
-                return _anneal(self.anneal, first, second, pct, xp)
-            start = end
-        raise AssertionError("unreachable")
+        if not isinstance(t, np.ndarray):
+            last = len(self.ends) - 1
+            for i, end in enumerate(self.ends):
+                if t <= end or i == last:
+                    return self._phase(i, t, xp)
+            raise AssertionError("unreachable")
+        out = np.empty(t.shape, dtype=np.float64)
+        # for an integer step, t <= floor(end) means t < floor(end) + 1
+        for i, sel in segments(t, self._search[:-1] + 1):
+            out[sel] = self._phase(i, t[sel], xp)
+        return out
 
 
 class OneCycle(Schedule):
-    """The 1cycle policy: warm up from ``max_lr / div_factor`` to ``max_lr`` over ``pct_start`` of the
-    run, then anneal to ``max_lr / (div_factor * final_div_factor)``.
+    """The 1cycle policy (Smith 2018, torch's ``OneCycleLR``): warm up from ``max_lr / div_factor`` to
+    ``max_lr`` over ``pct_start`` of the run, then anneal to ``max_lr / (div_factor * final_div_factor)``.
 
     With ``three_phase=True`` the LR comes back down symmetrically to the start value before the final
     annihilation phase. The formula is torch's ``OneCycleLR`` for steps ``0 .. total_steps - 1``; after
     that the final value holds instead of raising, and the value never leaves ``[min, max]`` (torch's
     linear annealing goes negative at ``t == total_steps``, and ``pct_start * total_steps == 1`` divides
-    by zero there).
+    by zero there). When ``pct_start * total_steps <= 1`` the warm-up has no whole step: as in torch, the
+    run starts at (or just past) the peak.
+
+    Args:
+        max_lr: the peak, > 0.
+        total_steps: the length of the run in optimizer steps, a positive integer.
+        pct_start: the fraction of the run spent warming up, in (0, 1); below 0.5 with ``three_phase``.
+        anneal: ``"cos"`` or ``"linear"``.
+        div_factor: the start is ``max_lr / div_factor``; >= 1 so that the start is not above the peak.
+        final_div_factor: the end is ``max_lr / (div_factor * final_div_factor)``; > 0 and at least
+            ``1 / div_factor`` so that the end is not above the peak.
+        three_phase: come back down to the start value before annealing to the end.
 
     Example:
         >>> s = OneCycle(1.0, total_steps=100, div_factor=10.0, final_div_factor=100.0)
@@ -244,8 +317,18 @@ class OneCycle(Schedule):
         self.pct_start = in_range("pct_start", pct_start, 0.0, 1.0, lo_open=True, hi_open=True)
         self.anneal = one_of("anneal", anneal, _ANNEAL)
         self.div_factor = positive("div_factor", div_factor)
+        if self.div_factor < 1.0:
+            raise ValueError(
+                f"div_factor must be >= 1 (the start max_lr / div_factor must not be above max_lr), "
+                f"got {div_factor!r}"
+            )
         self.final_div_factor = positive("final_div_factor", final_div_factor)
-        self.three_phase = bool(three_phase)
+        if self.div_factor * self.final_div_factor < 1.0:
+            raise ValueError(
+                f"final_div_factor must be >= 1 / div_factor = {1 / self.div_factor:g} (the final LR "
+                f"max_lr / (div_factor * final_div_factor) must not be above max_lr), got {final_div_factor!r}"
+            )
+        self.three_phase = boolean("three_phase", three_phase)
         if self.three_phase and self.pct_start >= 0.5:
             raise ValueError(
                 f"pct_start must be < 0.5 with three_phase=True (the warm-up and cool-down phases each take "
@@ -276,7 +359,13 @@ class OneCycle(Schedule):
 
     def momentum(self, base_momentum: float = 0.85, max_momentum: float = 0.95) -> OneCycleMomentum:
         """The inverse momentum schedule: ``max_momentum`` at the start, ``base_momentum`` at the LR peak,
-        back to ``max_momentum`` at the end."""
+        back to ``max_momentum`` at the end.
+
+        Example:
+            >>> m = OneCycle(1.0, total_steps=100).momentum()
+            >>> m(0), m(29), m(99)
+            (0.95, 0.85, 0.95)
+        """
         return OneCycleMomentum(self, base_momentum, max_momentum)
 
     def _args(self) -> dict[str, Any]:
@@ -292,7 +381,21 @@ class OneCycle(Schedule):
 
 
 class OneCycleMomentum(Schedule):
-    """Momentum that moves opposite to a :class:`OneCycle` learning rate."""
+    """Momentum that moves opposite to a :class:`OneCycle` learning rate (torch's ``cycle_momentum``).
+
+    ``max_momentum`` -> ``base_momentum`` while the LR warms up, back to ``max_momentum`` while it anneals
+    (in the three-phase policy it then holds ``max_momentum`` during the final phase).
+
+    Args:
+        lr: the :class:`OneCycle` learning-rate schedule to mirror.
+        base_momentum: the low end (at the LR peak), in [0, 1).
+        max_momentum: the high end (at the start and the end), in ``[base_momentum, 1)``.
+
+    Example:
+        >>> m = OneCycleMomentum(OneCycle(1.0, total_steps=10, pct_start=0.5), 0.8, 0.9)
+        >>> m(0), m(4), m(9)
+        (0.9, 0.8, 0.9)
+    """
 
     def __init__(self, lr: OneCycle, base_momentum: float = 0.85, max_momentum: float = 0.95) -> None:
         if not isinstance(lr, OneCycle):

@@ -4,7 +4,6 @@ cosine with warm restarts."""
 from __future__ import annotations
 
 import bisect
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,13 +11,18 @@ import numpy as np
 
 from ._base import (
     Schedule,
+    boolean,
     finite,
     in_range,
+    lerp,
     non_negative,
     non_negative_int,
     positive,
     positive_int,
+    segments,
 )
+
+_INT64_MAX = int(np.iinfo(np.int64).max)
 
 __all__ = [
     "Constant",
@@ -35,6 +39,9 @@ __all__ = [
 
 class Constant(Schedule):
     """The same value at every step.
+
+    Args:
+        value: the value, a finite number >= 0 (0 freezes a param group).
 
     Example:
         >>> Constant(0.01)(12345)
@@ -54,20 +61,28 @@ class Constant(Schedule):
 class TimeDecay(Schedule):
     """Time-based ("1/t") decay: ``initial / (1 + decay * t / every)``.
 
-    With ``staircase=True`` the exponent is ``floor(t / every)``, so the value changes once per ``every``
-    steps (Keras' ``InverseTimeDecay``).
+    This is Keras' time-based decay (``decay`` per step) and ``InverseTimeDecay``.
+
+    Args:
+        initial: the value at step 0, > 0.
+        decay: the decay rate ``k``, >= 0 (0 gives a constant).
+        every: steps per unit of ``t`` in the formula, a positive integer.
+        staircase: floor ``t / every``, so that the value changes once per ``every`` steps.
 
     Example:
         >>> s = TimeDecay(0.1, decay=0.002)
         >>> round(s(500), 6)
         0.05
+        >>> s = TimeDecay(1.0, decay=1.0, every=10, staircase=True)
+        >>> s(9), s(10), s(25)
+        (1.0, 0.5, 0.3333333333333333)
     """
 
     def __init__(self, initial: float, decay: float, every: int = 1, staircase: bool = False) -> None:
         self.initial = positive("initial", initial)
         self.decay = non_negative("decay", decay)
         self.every = positive_int("every", every)
-        self.staircase = bool(staircase)
+        self.staircase = boolean("staircase", staircase)
 
     def _eval(self, t: Any, xp: Any) -> Any:
         p = t // self.every if self.staircase else t / self.every
@@ -85,6 +100,11 @@ class TimeDecay(Schedule):
 class StepDecay(Schedule):
     """Step decay: ``initial * drop ** floor(t / every)``.
 
+    Args:
+        initial: the value at step 0, > 0.
+        every: the value is multiplied by ``drop`` once every ``every`` steps, a positive integer.
+        drop: the factor, > 0 (a factor above 1 grows; past the float range the value is ``inf``).
+
     Example:
         >>> s = StepDecay(0.1, every=10, drop=0.5)
         >>> [s(0), s(9), s(10), s(25)]
@@ -97,7 +117,7 @@ class StepDecay(Schedule):
         self.drop = positive("drop", drop)
 
     def _eval(self, t: Any, xp: Any) -> Any:
-        return self.initial * self.drop ** (t // self.every)
+        return self.initial * xp.power(self.drop, t // self.every)
 
     def _args(self) -> dict[str, Any]:
         return {"initial": self.initial, "every": self.every, "drop": self.drop}
@@ -105,6 +125,12 @@ class StepDecay(Schedule):
 
 class MultiStepDecay(Schedule):
     """``initial * gamma ** (number of milestones <= t)``. A repeated milestone compounds (as in torch).
+
+    Args:
+        initial: the value at step 0 (before any milestone), > 0.
+        milestones: non-decreasing steps (integers >= 0) at which the value is multiplied by ``gamma``;
+            a list, tuple, range or 1-d integer array.
+        gamma: the factor, > 0.
 
     Example:
         >>> s = MultiStepDecay(1.0, milestones=[2, 4, 4], gamma=0.5)
@@ -114,6 +140,8 @@ class MultiStepDecay(Schedule):
 
     def __init__(self, initial: float, milestones: Sequence[int], gamma: float = 0.1) -> None:
         self.initial = positive("initial", initial)
+        if isinstance(milestones, np.ndarray) and milestones.ndim == 1:
+            milestones = milestones.tolist()
         if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Sequence):
             raise TypeError(f"milestones must be a sequence of non-negative integers, got {milestones!r}")
         ms = [non_negative_int(f"milestones[{i}]", m) for i, m in enumerate(milestones)]
@@ -128,9 +156,12 @@ class MultiStepDecay(Schedule):
         self.gamma = positive("gamma", gamma)
 
     def _eval(self, t: Any, xp: Any) -> Any:
+        count: Any
         if isinstance(t, np.ndarray):
-            return self.initial * self.gamma ** np.searchsorted(self._ms_array, t, side="right")
-        return self.initial * self.gamma ** bisect.bisect_right(self.milestones, t)
+            count = np.searchsorted(self._ms_array, t, side="right")
+        else:
+            count = bisect.bisect_right(self.milestones, t)
+        return self.initial * xp.power(self.gamma, count)
 
     def _args(self) -> dict[str, Any]:
         return {"initial": self.initial, "milestones": self.milestones, "gamma": self.gamma}
@@ -138,14 +169,24 @@ class MultiStepDecay(Schedule):
 
 class ExponentialDecay(Schedule):
     """Exponential decay, by factor (``initial * gamma ** (t / every)``) or by rate
-    (``initial * exp(-rate * t / every)``). Give exactly one of ``gamma`` and ``rate``.
+    (``initial * exp(-rate * t / every)``).
 
-    ``staircase=True`` floors ``t / every``.
+    A ``gamma`` above 1 or a negative ``rate`` grows instead (as an LR range test does); past the float
+    range the value is ``inf``, never an error.
+
+    Args:
+        initial: the value at step 0, > 0.
+        gamma: the factor per ``every`` steps, > 0. Give exactly one of ``gamma`` and ``rate``.
+        rate: the rate ``k`` of ``exp(-k t)``, a finite number.
+        every: steps per unit of ``t`` in the formula, a positive integer.
+        staircase: floor ``t / every``, so that the value changes once per ``every`` steps.
 
     Example:
         >>> s = ExponentialDecay(0.1, rate=0.1)
         >>> round(s(10), 4), round(s(25), 4), round(s(50), 5)
         (0.0368, 0.0082, 0.00067)
+        >>> ExponentialDecay(1.0, gamma=0.5)(3)
+        0.125
     """
 
     def __init__(
@@ -162,12 +203,13 @@ class ExponentialDecay(Schedule):
         self.gamma = None if gamma is None else positive("gamma", gamma)
         self.rate = None if rate is None else finite("rate", rate)
         self.every = positive_int("every", every)
-        self.staircase = bool(staircase)
+        self.staircase = boolean("staircase", staircase)
 
     def _eval(self, t: Any, xp: Any) -> Any:
-        p = t // self.every if self.staircase else t / self.every
+        # integer exponents when they are whole (t / 1 would be a float): exact powers on the array path
+        p = t // self.every if self.staircase or self.every == 1 else t / self.every
         if self.gamma is not None:
-            return self.initial * self.gamma**p
+            return self.initial * xp.power(self.gamma, p)
         assert self.rate is not None
         return self.initial * xp.exp(-self.rate * p)
 
@@ -185,6 +227,12 @@ class ExponentialDecay(Schedule):
 class PolynomialDecay(Schedule):
     """``(initial - final) * (1 - min(t, total) / total) ** power + final``; held at ``final`` after ``total``.
 
+    Args:
+        initial: the value at step 0, > 0.
+        total: the step at which ``final`` is reached, a positive integer.
+        power: the exponent, > 0 (1 is a straight line).
+        final: the value from step ``total`` on, in ``[0, initial]``.
+
     Example:
         >>> s = PolynomialDecay(1.0, total=4, power=2.0)
         >>> [s(t) for t in range(6)]
@@ -200,8 +248,8 @@ class PolynomialDecay(Schedule):
             raise ValueError(f"final must be <= initial ({self.initial:g}), got {final!r}")
 
     def _eval(self, t: Any, xp: Any) -> Any:
-        frac = 1.0 - xp.minimum(t, self.total) / self.total
-        return (self.initial - self.final) * frac**self.power + self.final
+        w = (1.0 - xp.minimum(t, self.total) / self.total) ** self.power
+        return lerp(self.final, self.initial, w, xp)
 
     def _args(self) -> dict[str, Any]:
         return {"initial": self.initial, "total": self.total, "power": self.power, "final": self.final}
@@ -214,6 +262,13 @@ class CosineDecay(Schedule):
     ``final``; with ``periodic=True`` it continues along the cosine instead (back up to ``initial`` at
     ``2 * total``), which is what torch's ``CosineAnnealingLR`` does.
 
+    Args:
+        initial: the value at step 0 (the base LR), >= 0.
+        total: the step at which ``final`` is reached, a positive integer.
+        final: the value at ``total``, >= 0. Above ``initial`` the cosine rises (torch allows
+            ``eta_min > base_lr``).
+        periodic: continue along the cosine after ``total`` instead of holding ``final``.
+
     Example:
         >>> s = CosineDecay(1.0, total=10, final=0.1)
         >>> s(0), round(s(5), 6), s(10), s(99)
@@ -224,12 +279,13 @@ class CosineDecay(Schedule):
         self.initial = non_negative("initial", initial)
         self.total = positive_int("total", total)
         self.final = non_negative("final", final)
-        self.periodic = bool(periodic)
+        self.periodic = boolean("periodic", periodic)
 
     def _eval(self, t: Any, xp: Any) -> Any:
         if not self.periodic:
             t = xp.minimum(t, self.total)
-        return self.final + (self.initial - self.final) * (1 + xp.cos(math.pi * t / self.total)) / 2
+        w = xp.half_cos(t, self.total)
+        return lerp(self.final, self.initial, w, xp)  # final + (initial - final) * w, exact at the ends
 
     def _args(self) -> dict[str, Any]:
         args: dict[str, Any] = {"initial": self.initial, "total": self.total, "final": self.final}
@@ -240,6 +296,11 @@ class CosineDecay(Schedule):
 
 class Linear(Schedule):
     """Straight line from ``start`` to ``end`` over ``total`` steps, then held at ``end``.
+
+    Args:
+        start: the value at step 0, >= 0.
+        end: the value from step ``total`` on, >= 0 (above or below ``start``).
+        total: the length of the ramp, a positive integer.
 
     Example:
         >>> s = Linear(0.0, 1.0, total=4)
@@ -253,22 +314,34 @@ class Linear(Schedule):
         self.total = positive_int("total", total)
 
     def _eval(self, t: Any, xp: Any) -> Any:
-        return self.start + (self.end - self.start) * (xp.minimum(t, self.total) / self.total)
+        return lerp(self.start, self.end, xp.minimum(t, self.total) / self.total, xp)
 
     def _args(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "total": self.total}
 
 
 class CosineRestarts(Schedule):
-    """Cosine annealing with warm restarts (SGDR).
+    """Cosine annealing with warm restarts (SGDR, torch's ``CosineAnnealingWarmRestarts``).
 
-    Cycle ``i`` lasts ``period * period_mult ** i`` steps and anneals from ``initial * decay ** i`` down
-    towards ``final``; then the value jumps back up.
+    Cycle ``i`` (from 0) lasts ``period * period_mult ** i`` steps and anneals from its peak
+    ``max(initial * decay ** i, final)`` down towards ``final``; then the value jumps back up. The peak
+    never falls below the floor ``final``. Cycle boundaries are computed exactly in integers, so a
+    restart lands on its step at any distance (step 10**9 costs the same as step 0).
+
+    Args:
+        initial: the peak of the first cycle, > 0.
+        period: the length of the first cycle, a positive integer.
+        period_mult: each cycle is this many times longer than the one before, a positive integer.
+        decay: each cycle's peak is this times the one before, in (0, 1].
+        final: the floor, in ``[0, initial]``.
 
     Example:
         >>> s = CosineRestarts(1.0, period=4, final=0.0)
         >>> [round(s(t), 3) for t in range(9)]
         [1.0, 0.854, 0.5, 0.146, 1.0, 0.854, 0.5, 0.146, 1.0]
+        >>> s = CosineRestarts(1.0, period=2, period_mult=2, decay=0.5)
+        >>> [s(t) for t in (0, 2, 6, 14)]  # restarts at 2, 2 + 4, 2 + 4 + 8
+        [1.0, 0.5, 0.25, 0.125]
     """
 
     def __init__(
@@ -287,31 +360,53 @@ class CosineRestarts(Schedule):
         if self.final > self.initial:
             raise ValueError(f"final must be <= initial ({self.initial:g}), got {final!r}")
 
+    def _cycles_up_to(self, top: int) -> tuple[list[int], list[int]]:
+        """Start and length of every cycle that starts at or before step ``top``, as exact Python ints
+        (with period_mult > 1, at most 64 cycles up to any int64 step)."""
+        starts, lengths = [0], [self.period]
+        while starts[-1] + lengths[-1] <= top:
+            starts.append(starts[-1] + lengths[-1])
+            lengths.append(lengths[-1] * self.period_mult)
+        return starts, lengths
+
+    def _peak(self, i: Any, xp: Any) -> Any:
+        if self.decay == 1.0:
+            return self.initial
+        return xp.maximum(self.initial * xp.power(self.decay, i), self.final)
+
+    def _anneal(self, i: Any, t_cur: Any, length: Any, xp: Any) -> Any:
+        """The value ``t_cur`` steps into cycle ``i`` of ``length`` steps: exactly the peak at a restart."""
+        return lerp(self.final, self._peak(i, xp), xp.half_cos(t_cur, length), xp)
+
     def _cycle(self, t: Any) -> tuple[Any, Any, Any]:
-        """(cycle index, steps into the cycle, cycle length), exact in integers."""
-        p, m = self.period, self.period_mult
-        if m == 1:
+        """(cycle index, steps into the cycle, cycle length) of step ``t`` (an int or an int array),
+        exact in integers. (The optim drop-in's ``T_cur`` and ``T_i`` read it.)"""
+        p = self.period
+        if self.period_mult == 1:
             i = t // p
-            return i, t - i * p, p + 0 * t
-        if isinstance(t, np.ndarray):
-            i = np.floor(np.log(t * (m - 1) / p + 1.0) / math.log(m)).astype(np.int64)
-            start = p * (m**i - 1) // (m - 1)
-            i = np.where(t < start, i - 1, i)
-            i = np.where(t >= p * (m ** (i + 1) - 1) // (m - 1), i + 1, i)
-            start = p * (m**i - 1) // (m - 1)
-            return i, t - start, p * m**i
-        i = int(math.log(t * (m - 1) / p + 1.0) / math.log(m))
-        while i > 0 and t < p * (m**i - 1) // (m - 1):
-            i -= 1
-        while t >= p * (m ** (i + 1) - 1) // (m - 1):
-            i += 1
-        start = p * (m**i - 1) // (m - 1)
-        return i, t - start, p * m**i
+            return i, t - i * p, p
+        if not isinstance(t, np.ndarray):
+            i, start, length = 0, 0, p
+            while t >= start + length:
+                start, length, i = start + length, length * self.period_mult, i + 1
+            return i, t - start, length
+        starts, lengths = self._cycles_up_to(int(t.max()) if t.size else 0)
+        begin = np.asarray(starts, dtype=np.int64)
+        cycle = np.searchsorted(begin, t, side="right") - 1
+        span = np.asarray([min(n, _INT64_MAX) for n in lengths], dtype=np.int64)  # capped near 2**63
+        return cycle, t - np.take(begin, cycle), np.take(span, cycle)
 
     def _eval(self, t: Any, xp: Any) -> Any:
-        i, t_cur, t_i = self._cycle(t)
-        peak = self.initial * self.decay**i
-        return self.final + (peak - self.final) * (1 + xp.cos(math.pi * t_cur / t_i)) / 2
+        if self.period_mult == 1 or not isinstance(t, np.ndarray):
+            return self._anneal(*self._cycle(t), xp)
+        # An array with growing cycles: evaluate cycle by cycle (at most 64 up to any int64 step), each
+        # with its index, start and length as exact Python ints (the same numbers as for a single step).
+        out = np.empty(t.shape, dtype=np.float64)
+        if t.size:
+            starts, lengths = self._cycles_up_to(int(t.max()))
+            for i, sel in segments(t, starts[1:]):
+                out[sel] = self._anneal(i, t[sel] - starts[i], lengths[i], xp)
+        return out
 
     def _args(self) -> dict[str, Any]:
         return {

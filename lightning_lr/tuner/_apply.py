@@ -1,0 +1,185 @@
+"""Applying a range test's result: the model's attribute, the schedule callbacks, the running optimizer.
+
+The rules, in order (after every piece of state has been restored):
+
+1. The model's ``lr`` / ``learning_rate`` attribute or hparam (or ``attr_name``) is set to the suggestion,
+   and ``weight_decay`` to the best weight decay of a weight-decay sweep, when the model has one.
+2. Every callback in ``trainer.callbacks`` with an ``apply_range_test(result)`` method gets the result
+   (one duck-typed mechanism: lightning_lr's OneCycle / Cyclic fill the values left as None and update
+   the scheduler they injected). Such a callback owns the LR; the range test leaves it alone.
+3. Otherwise, when the test ran inside ``fit`` (the callback entry point), the running fit must train
+   with the suggestion, and a scheduler the user configured must not overwrite it:
+
+   - at a fresh start (no optimizer step taken yet) with the attribute set, the optimizers and schedulers
+     are rebuilt from ``configure_optimizers``: exactly as if the user had written the suggested LR;
+   - otherwise (a resumed or later-epoch test, or no attribute) every param group's LR is scaled so that
+     group 0 continues at the suggestion (the groups keep their ratios), and the schedulers' base LRs
+     (``base_lrs``, ``initial_lr``, CyclicLR's ``max_lrs``, OneCycleLR's ``max_lr`` / ``min_lr``) by the
+     same factor, so the schedule keeps its shape around the new LR.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import lightning.pytorch as pl
+import torch
+from lightning.pytorch.strategies import DDPStrategy, SingleDeviceStrategy, Strategy
+from lightning.pytorch.utilities.parsing import lightning_getattr, lightning_hasattr, lightning_setattr
+from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
+
+from ..optim import ScheduleLR
+from . import _lightning as L
+from ._options import Options
+from ._result import RangeTestResult, WeightDecayResult
+
+__all__ = ["apply_result", "check_attr"]
+
+LR_ATTRS = ("lr", "learning_rate")
+
+
+def check_attr(module: pl.LightningModule, options: Options) -> str | None:
+    """The model attribute (or hparam) that holds the LR, or None; an error for a named one that is missing."""
+    if options.attr_name is not None:
+        if not lightning_hasattr(module, options.attr_name):
+            raise AttributeError(
+                f"attr_name={options.attr_name!r} is neither an attribute of {type(module).__name__} nor a key "
+                f"of its hparams; name the attribute that holds the LR, or pass attr_name=None to look for "
+                f"{' or '.join(map(repr, LR_ATTRS))}"
+            )
+        return options.attr_name
+    for name in LR_ATTRS:
+        if lightning_hasattr(module, name):
+            return name
+    return None
+
+
+def _owners(trainer: pl.Trainer) -> list[Any]:
+    return [cb for cb in L.callbacks(trainer) if callable(getattr(cb, "apply_range_test", None))]
+
+
+def apply_result(
+    trainer: pl.Trainer,
+    module: pl.LightningModule,
+    result: RangeTestResult | WeightDecayResult,
+    options: Options,
+    *,
+    attr: str | None,
+    live: bool,
+) -> None:
+    best = result.best if isinstance(result, WeightDecayResult) else result
+    lr = best.suggestion(options.method)
+    owners = _owners(trainer)
+    for cb in owners:
+        cb.apply_range_test(best)
+    wd = best.weight_decay
+    if wd is not None:
+        if lightning_hasattr(module, "weight_decay"):
+            lightning_setattr(module, "weight_decay", wd)
+        if live:
+            _set_live_weight_decay(trainer, wd)
+    if lr is None:
+        return
+    old = lightning_getattr(module, attr) if attr is not None else None
+    if attr is not None:
+        lightning_setattr(module, attr, lr)
+        rank_zero_info(f"LR range test: set {type(module).__name__}.{attr} = {lr:.4g}")
+    if owners:
+        return
+    if not live:
+        if attr is None:
+            rank_zero_warn(
+                f"the LR range test suggests {lr:.4g}, but {type(module).__name__} has no attribute or hparam "
+                f"{' or '.join(map(repr, LR_ATTRS))} and no callback takes the result: nothing was set. Use "
+                f"result.suggestion(), or name the attribute with attr_name="
+            )
+        return
+    if attr is not None and _fresh(trainer) and _can_rebuild(trainer.strategy):
+        before = _lr_signature(trainer)
+        trainer.strategy.setup_optimizers(trainer)
+        trainer.strategy.setup_precision_plugin()
+        if wd is not None:
+            _set_live_weight_decay(trainer, wd)
+        if _lr_signature(trainer) != before or old == lr:
+            return
+        rank_zero_warn(
+            f"configure_optimizers() does not read self.{attr} (or self.hparams.{attr}): the rebuilt optimizer "
+            f"has the old LRs, so they are scaled to the suggestion instead"
+        )
+    _scale_live(trainer, lr)
+
+
+def _fresh(trainer: pl.Trainer) -> bool:
+    return trainer.global_step == 0 and all(not opt.state for opt in trainer.optimizers)
+
+
+def _can_rebuild(strategy: Strategy) -> bool:
+    return (
+        isinstance(strategy, (SingleDeviceStrategy, DDPStrategy))
+        and type(strategy).setup_optimizers is Strategy.setup_optimizers
+    )
+
+
+def _lr_signature(trainer: pl.Trainer) -> list[float]:
+    return [float(g.get("initial_lr", g["lr"])) for opt in trainer.optimizers for g in opt.param_groups]
+
+
+def _mul(container: dict[str, Any], key: str, factor: float) -> None:
+    value = container[key]
+    if isinstance(value, torch.Tensor):
+        value.mul_(factor)
+    elif isinstance(value, (list, tuple)):
+        container[key] = type(value)(v * factor for v in value)
+    else:
+        container[key] = value * factor
+
+
+def _scale_live(trainer: pl.Trainer, lr: float) -> None:
+    optimizer = trainer.optimizers[0]
+    current = float(optimizer.param_groups[0]["lr"])
+    if not current > 0:  # pragma: no cover - checked before the sweep
+        return
+    factor = lr / current
+    for opt in trainer.optimizers:
+        for group in opt.param_groups:
+            for key in ("lr", "initial_lr", "max_lr", "min_lr"):
+                if key in group:
+                    _mul(group, key, factor)
+    for cfg in trainer.lr_scheduler_configs:
+        _scale_scheduler(cfg.scheduler, factor)
+
+
+def _scale_scheduler(scheduler: Any, factor: float) -> None:
+    for inner in getattr(scheduler, "_schedulers", None) or ():
+        _scale_scheduler(inner, factor)
+    if isinstance(scheduler, ScheduleLR):
+        if scheduler.relative:
+            scheduler.set_schedule(scheduler.lr_schedules, scheduler.momentum_schedules)
+        else:
+            warnings.warn(
+                "a ScheduleLR with absolute schedules sets the LR itself, so the range test's suggestion cannot "
+                "reach it; use ScheduleLR(..., relative=True) or a lightning_lr schedule callback",
+                UserWarning,
+                stacklevel=3,
+            )
+        return
+    for attr in ("base_lrs", "max_lrs", "_last_lr"):
+        value = getattr(scheduler, attr, None)
+        if isinstance(value, list):
+            setattr(scheduler, attr, [v * factor for v in value])
+
+
+def _set_live_weight_decay(trainer: pl.Trainer, wd: float) -> None:
+    for opt in trainer.optimizers:
+        groups = opt.param_groups
+        if not all("weight_decay" in g for g in groups):
+            continue
+        nonzero = [float(g["weight_decay"]) != 0.0 for g in groups]
+        mask = nonzero if any(nonzero) else [True] * len(groups)
+        for g, on in zip(groups, mask, strict=True):
+            if on:
+                if isinstance(g["weight_decay"], torch.Tensor):
+                    g["weight_decay"].fill_(wd)
+                else:
+                    g["weight_decay"] = wd

@@ -1,0 +1,173 @@
+"""Every Lightning internal the range test touches, in one place.
+
+The sweep drives the strategy's public methods (``training_step``, ``backward``, ``optimizer_step`` via the
+module's ``optimizer_step`` hook, ``reduce``, ``batch_to_device``). A few things have no public hook;
+they are wrapped here so a Lightning upgrade has one file to check:
+
+- ``lightning.pytorch.trainer.call``: the dispatch the loops use, which sets the module's current hook
+  name (``self.log`` checks it) and profiles the call.
+- the loops' ``_results`` collections: swapped for throwaway ones during the sweep, so ``self.log``
+  inside ``training_step`` works and nothing the sweep logs reaches the real epoch's metrics.
+- ``LightningModule._on_before_batch_transfer``: the batch hooks as the training loop calls them.
+- ``_TunerExitException``: how Lightning's own Tuner leaves ``fit`` after its search.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import lightning.pytorch as pl
+from lightning.pytorch.strategies import ParallelStrategy
+from lightning.pytorch.trainer import call
+from lightning.pytorch.trainer.connectors.logger_connector.result import _ResultCollection
+from lightning.pytorch.trainer.states import RunningStage
+from lightning.pytorch.utilities.exceptions import _TunerExitException
+
+__all__ = [
+    "call_module",
+    "call_strategy",
+    "callbacks",
+    "isolated_logging",
+    "logged_value",
+    "new_val_results",
+    "no_sync",
+    "prime_val_results",
+    "runs_in_spawned_processes",
+    "set_callbacks",
+    "stage",
+    "to_device",
+    "tuner_exit",
+    "val_loop_setup",
+]
+
+
+def callbacks(trainer: pl.Trainer) -> list[Any]:
+    """``trainer.callbacks`` (set by Lightning's callback connector, so invisible to type checkers)."""
+    return trainer.callbacks  # type: ignore[attr-defined]
+
+
+def set_callbacks(trainer: pl.Trainer, value: list[Any]) -> None:
+    trainer.callbacks = value  # type: ignore[attr-defined]
+
+
+def call_strategy(trainer: pl.Trainer, name: str, *args: Any, **kwargs: Any) -> Any:
+    """``trainer.strategy.<name>(...)`` the way the training loop calls it."""
+    return call._call_strategy_hook(trainer, name, *args, **kwargs)
+
+
+def call_module(trainer: pl.Trainer, name: str, *args: Any, **kwargs: Any) -> Any:
+    """``trainer.lightning_module.<name>(...)`` the way the training loop calls it."""
+    return call._call_lightning_module_hook(trainer, name, *args, **kwargs)
+
+
+def to_device(trainer: pl.Trainer, batch: Any, dataloader_idx: int = 0) -> Any:
+    """The batch as ``training_step`` sees it: precision input conversion, then the module's and
+    datamodule's batch-transfer hooks and the strategy's device transfer (the training loop's order)."""
+    module = trainer.lightning_module
+    batch = trainer.precision_plugin.convert_input(batch)
+    batch = module._on_before_batch_transfer(batch, dataloader_idx=dataloader_idx)
+    return call_strategy(trainer, "batch_to_device", batch, dataloader_idx=dataloader_idx)
+
+
+@contextlib.contextmanager
+def no_sync(trainer: pl.Trainer) -> Iterator[None]:
+    """Skip DDP's gradient all-reduce (for the micro-batches of an accumulated step)."""
+    strategy = trainer.strategy
+    if isinstance(strategy, ParallelStrategy):
+        with strategy.block_backward_sync():
+            yield
+    else:
+        yield
+
+
+def _result_owners(trainer: pl.Trainer) -> list[tuple[Any, bool]]:
+    loop = trainer.fit_loop.epoch_loop
+    return [(loop, True), (loop.val_loop, False), (trainer.validate_loop, False)]
+
+
+@contextlib.contextmanager
+def isolated_logging(trainer: pl.Trainer) -> Iterator[None]:
+    """``self.log`` during the sweep goes to throwaway collections; the loops' own collections, the
+    logger connector's current hook, the module's current hook name and the trainer's stage are put back
+    afterwards (also on error)."""
+    owners = _result_owners(trainer)
+    saved = [(owner, owner._results) for owner, _ in owners]
+    connector = trainer._logger_connector
+    module = trainer.lightning_module
+    saved_fx = connector._current_fx
+    saved_name = module._current_fx_name
+    saved_stage = trainer.state.stage
+    try:
+        for owner, training in owners:
+            owner._results = _ResultCollection(training=training)
+        yield
+    finally:
+        for owner, results in saved:
+            owner._results = results
+        connector._current_fx = saved_fx
+        module._current_fx_name = saved_name
+        trainer.state.stage = saved_stage
+
+
+def new_val_results(trainer: pl.Trainer, batch: Any) -> list[Any]:
+    """Fresh validation collections (inside :func:`isolated_logging`), primed with ``batch`` for batch-size
+    inference; returns them so the caller can read what ``validation_step`` logged."""
+    out = []
+    for owner, training in _result_owners(trainer)[1:]:
+        owner._results = _ResultCollection(training=training)
+        owner._results.batch = batch
+        out.append(owner._results)
+    return out
+
+
+def prime_val_results(collections: list[Any], batch: Any) -> None:
+    """Point the collections at the next validation batch (as the loop's ``on_batch_start`` does)."""
+    for c in collections:
+        c.batch = batch
+        c.batch_size = None
+
+
+def logged_value(collections: list[Any], key: str) -> tuple[Any, list[str]]:
+    """The epoch-level value logged under ``key`` in any of the collections, and every key logged."""
+    names: list[str] = []
+    for c in collections:
+        metrics = c.metrics(on_step=False)["callback"]
+        names.extend(metrics)
+        if key in metrics:
+            return metrics[key], names
+    return None, names
+
+
+@contextlib.contextmanager
+def stage(trainer: pl.Trainer, value: RunningStage) -> Iterator[None]:
+    """Run with ``trainer.state.stage`` set to ``value`` (e.g. validating for the val-loss mode)."""
+    saved = trainer.state.stage
+    trainer.state.stage = value
+    try:
+        yield
+    finally:
+        trainer.state.stage = saved
+
+
+def val_loop_setup(trainer: pl.Trainer) -> None:
+    """Set up the fit loop's validation dataloaders if the loop has not done it yet (the fit loop does the
+    same at train start when it validates in the first epoch)."""
+    if trainer.val_dataloaders is not None:
+        return
+    with stage(trainer, RunningStage.VALIDATING):
+        trainer.fit_loop.epoch_loop.val_loop.setup_data()
+
+
+def tuner_exit() -> BaseException:
+    """The exception Lightning's Tuner raises to leave ``fit`` cleanly after its search."""
+    return _TunerExitException()
+
+
+def runs_in_spawned_processes(trainer: pl.Trainer) -> bool:
+    """Whether ``fit`` runs in processes the launcher starts (ddp_spawn, ddp_fork, ddp_notebook, XLA), whose
+    objects never come back to this one."""
+    from lightning.pytorch.strategies.launchers.multiprocessing import _MultiProcessingLauncher
+
+    return isinstance(trainer.strategy.launcher, _MultiProcessingLauncher)

@@ -1,0 +1,297 @@
+"""Pure curve math of the range test: smoothing and the suggestion rules (numpy only, no torch).
+
+Every rule reads the smoothed loss against ``log(lr)`` on the finite part of the curve (the points
+before the first NaN/inf) and answers with an index into the sweep, or with the reason why there is no
+answer. :class:`~lightning_lr.tuner.RangeTestResult` turns that into a learning rate or ``None`` and a
+warning; the functions here never warn, so they can be benchmarked and tested on synthetic curves.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "DEFAULT_METHOD",
+    "KNEE_FRACTION",
+    "METHODS",
+    "MIN_POINTS",
+    "Pick",
+    "ema",
+    "knee",
+    "minimum",
+    "pick",
+    "slide",
+    "steepest",
+    "valley",
+]
+
+#: the suggestion rules, in the order the docs and figures list them
+METHODS = ("valley", "steepest", "minimum", "slide")
+#: the rule used when none is named (the benchmark in ``benchmarks/`` measures which rule wins)
+DEFAULT_METHOD = "valley"
+#: fewer finite points than this and no rule answers
+MIN_POINTS = 5
+#: the start level of the loss is the mean of this fraction of the first smoothed points
+START_FRACTION = 0.1
+#: the descent band begins where the smoothed loss has fallen this fraction of its total drop
+BAND = 0.1
+#: ``knee``: the first point whose smoothed loss has completed this fraction of its total drop
+KNEE_FRACTION = 0.9
+#: ``slide``: the window, as a fraction of the finite points, and the largest difference of the
+#: normalized slopes (slope of the smoothed loss over log LR, divided by the loss range) at its ends
+SLIDE_WINDOW = 0.15
+SLIDE_THRESHOLD = 0.05
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A rule's answer: the index of the chosen point, or ``None`` and the reason."""
+
+    index: int | None
+    reason: str = ""
+
+
+def ema(values: Sequence[float], beta: float) -> np.ndarray:
+    """Bias-corrected exponential moving average, exact from the first point.
+
+    ``avg_t = beta * avg_{t-1} + (1 - beta) * x_t`` and ``smoothed_t = avg_t / (1 - beta ** (t + 1))``, so
+    the first smoothed value is the first raw value (no pull towards 0). ``beta=0`` returns the values.
+    A NaN or inf propagates to every later point (the sweep stops there anyway).
+
+    Example:
+        >>> ema([4.0, 2.0], beta=0.5).tolist()
+        [4.0, 2.6666666666666665]
+    """
+    x = np.asarray(values, dtype=np.float64)
+    if not 0.0 <= beta < 1.0:
+        raise ValueError(f"smoothing must be in [0, 1), got {beta!r}")
+    out = np.empty_like(x)
+    avg, weight = 0.0, 0.0
+    for i, v in enumerate(x):
+        avg = beta * avg + (1.0 - beta) * v
+        weight = beta * weight + (1.0 - beta)  # = 1 - beta ** (i + 1), without the power
+        out[i] = avg / weight
+    return out
+
+
+def _finite(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The prefix before the first non-finite loss (or non-positive LR)."""
+    bad = ~(np.isfinite(ys) & np.isfinite(xs))
+    n = int(np.argmax(bad)) if bad.any() else len(ys)
+    return xs[:n], ys[:n]
+
+
+def _prepare(lrs: Sequence[float], smoothed: Sequence[float]) -> tuple[np.ndarray, np.ndarray, str]:
+    lr = np.asarray(lrs, dtype=np.float64)
+    y = np.asarray(smoothed, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = np.log(lr)
+    x, y = _finite(x, y)
+    if len(y) < MIN_POINTS:
+        return (
+            x,
+            y,
+            (
+                f"only {len(y)} finite point(s) before the loss became NaN/inf or the sweep ended "
+                f"(need {MIN_POINTS}); start lower (min_lr) or take more steps (num_steps)"
+            ),
+        )
+    if np.any(np.diff(x) <= 0):
+        return x, y, "the learning rates of the sweep do not increase strictly; the rules need a rising LR"
+    return x, y, ""
+
+
+def _descent(y: np.ndarray) -> tuple[int, int, float, str]:
+    """Where the descent is: (first index of the descent band, index of the minimum, total drop, reason).
+
+    The start level is the mean of the first ``START_FRACTION`` of the smoothed points (at least 1; a
+    flat, noisy start averages out there); the minimum is searched after them (a low first raw loss is
+    noise, not the best LR); the total drop is from the start level to the minimum. The descent band starts
+    at the first point that has fallen ``BAND`` of the drop below the start level: before it, a slope is
+    noise of the flat start (an EMA of few points moves a lot), not descent.
+    """
+    n = len(y)
+    k = max(1, math.ceil(START_FRACTION * n))
+    start = float(np.mean(y[:k]))
+    i_min = k + int(np.argmin(y[k:])) if n > k else int(np.argmin(y))
+    drop = start - float(y[i_min])
+    if i_min == 0 or drop <= 1e-9 * max(abs(start), 1e-12):
+        return (
+            0,
+            i_min,
+            0.0,
+            (
+                "the smoothed loss never fell below its starting level; lower min_lr, or check that the model "
+                "trains at all"
+            ),
+        )
+    level = start - BAND * drop
+    first = next(i for i in range(i_min + 1) if y[i] <= level)
+    return first, i_min, drop, ""
+
+
+def steepest(lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
+    """The steepest descent of the smoothed loss over ``log(lr)``, searched only on the way down.
+
+    Only the descent counts: from where the loss has fallen ``BAND`` (10%) of its total drop below its
+    starting level, to the minimum. Noise in the flat start can never win (the fault behind suggestions
+    like 9e-8). Slopes are taken over log LR, not LR: over LR, an exponential sweep's tiny
+    steps at the start turn noise into huge slopes.
+
+    Example:
+        >>> lrs = [10 ** (k / 2) for k in range(-8, 1)]
+        >>> steepest(lrs, [2.0, 2.0, 1.9, 1.5, 1.0, 0.8, 0.7, 0.7, 3.0]).index
+        3
+    """
+    x, y, reason = _prepare(lrs, smoothed)
+    if reason:
+        return Pick(None, reason)
+    first, i_min, _, reason = _descent(y)
+    if reason:
+        return Pick(None, reason)
+    grad = np.gradient(y, x)
+    best = min(range(first, i_min + 1), key=lambda i: grad[i])
+    if grad[best] >= 0:
+        return Pick(None, "the smoothed loss has no descending stretch")
+    return Pick(best)
+
+
+def valley(lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
+    """The middle (in log LR) of the longest valley: the longest strictly decreasing subsequence of the
+    smoothed loss in its descent (from where it has fallen ``BAND`` of its drop, to the minimum). Bumps do
+    not break a valley, since a subsequence may step over them; the drift of a flat noisy start is not
+    part of it.
+
+    Example:
+        >>> lrs = [10 ** (k / 2) for k in range(-8, 1)]
+        >>> valley(lrs, [2.0, 1.8, 1.9, 1.5, 1.2, 0.9, 0.7, 0.8, 3.0]).index
+        4
+    """
+    x, y, reason = _prepare(lrs, smoothed)
+    if reason:
+        return Pick(None, reason)
+    start, i_min, _, reason = _descent(y)
+    if reason:
+        return Pick(None, reason)
+    first, last = _longest_decrease(y[start : i_min + 1])
+    first, last = first + start, last + start
+    return Pick(_nearest(x, (x[first] + x[last]) / 2.0))
+
+
+def minimum(lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
+    """The point of lowest smoothed loss (the learning rate to suggest is a tenth of its LR).
+
+    Example:
+        >>> minimum([1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.5, 1.0, 1.2, 5.0]).index
+        2
+    """
+    _, y, reason = _prepare(lrs, smoothed)
+    if reason:
+        return Pick(None, reason)
+    _, i_min, _, reason = _descent(y)
+    return Pick(None, reason) if reason else Pick(i_min)
+
+
+def slide(lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
+    """Slide a window from the high-LR end towards low LRs until the slopes at its two ends agree; the
+    window's left end is the answer (the "slide" rule of fastai, made scale-free).
+
+    Slopes are of the smoothed loss over log LR, divided by the loss range of the finite curve, so the
+    threshold ``SLIDE_THRESHOLD`` does not depend on the loss's units. The window spans
+    ``SLIDE_WINDOW`` of the finite points (at least 2).
+
+    Example:
+        >>> import numpy as np
+        >>> lrs = np.logspace(-6, 1, 50)
+        >>> y = np.r_[np.full(20, 2.0), np.linspace(2.0, 0.5, 20), np.geomspace(0.5, 8.0, 10)]
+        >>> 20 <= slide(lrs, y).index <= 40
+        True
+    """
+    x, y, reason = _prepare(lrs, smoothed)
+    if reason:
+        return Pick(None, reason)
+    _, _, _, reason = _descent(y)
+    if reason:
+        return Pick(None, reason)
+    span = float(y.max() - y.min())
+    grad = np.gradient(y, x) / span
+    n = len(y)
+    width = max(2, round(SLIDE_WINDOW * n))
+    right = n - 1
+    left = right - width
+    while left > 0 and abs(grad[right] - grad[left]) > SLIDE_THRESHOLD:
+        left -= 1
+        right -= 1
+    return Pick(max(left, 0))
+
+
+def knee(lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
+    """Where the loss still falls: the first point of the descent whose smoothed loss has completed
+    ``KNEE_FRACTION`` (90%) of its drop from the starting level to the minimum.
+
+    This is the largest LR at which the loss is still clearly decreasing: the bias-corrected EMA lags the
+    raw loss, so its minimum sits where the raw loss already rises; the knee sits before it. It is the
+    maximum LR of the 1cycle policy and the upper bound of a cyclical LR.
+
+    Example:
+        >>> knee([1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.9, 1.2, 1.05, 1.0, 4.0]).index
+        3
+    """
+    _, y, reason = _prepare(lrs, smoothed)
+    if reason:
+        return Pick(None, reason)
+    first, i_min, drop, reason = _descent(y)
+    if reason:
+        return Pick(None, reason)
+    level = y[i_min] + (1.0 - KNEE_FRACTION) * drop
+    for i in range(first, i_min + 1):
+        if y[i] <= level:
+            return Pick(i)
+    return Pick(i_min)  # pragma: no cover - y[i_min] <= level always holds
+
+
+_RULES = {"valley": valley, "steepest": steepest, "minimum": minimum, "slide": slide}
+
+
+def pick(method: str, lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
+    """Run the rule called ``method`` (one of :data:`METHODS`).
+
+    Example:
+        >>> pick("minimum", [1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.5, 1.0, 1.2, 5.0])
+        Pick(index=2, reason='')
+    """
+    rule = _RULES.get(method) if isinstance(method, str) else None
+    if rule is None:
+        raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
+    return rule(lrs, smoothed)
+
+
+def _longest_decrease(y: np.ndarray) -> tuple[int, int]:
+    """First and last index of a longest strictly decreasing subsequence (patience sorting, O(n log n))."""
+    neg = (-y).tolist()  # strictly decreasing y == strictly increasing -y
+    tails: list[float] = []  # tails[k]: smallest last value of an increasing run of length k + 1
+    tail_idx: list[int] = []
+    prev = [-1] * len(neg)
+    for i, v in enumerate(neg):
+        k = bisect_left(tails, v)
+        if k == len(tails):
+            tails.append(v)
+            tail_idx.append(i)
+        else:
+            tails[k] = v
+            tail_idx[k] = i
+        prev[i] = tail_idx[k - 1] if k > 0 else -1
+    last = tail_idx[-1]
+    first = last
+    while prev[first] >= 0:
+        first = prev[first]
+    return first, last
+
+
+def _nearest(x: np.ndarray, value: float) -> int:
+    return int(np.argmin(np.abs(x - value)))

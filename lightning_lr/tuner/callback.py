@@ -1,0 +1,169 @@
+"""The LRRangeTest callback: the range test at the start of fit or of chosen epochs."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+from typing import Any
+
+import lightning.pytorch as pl
+from lightning.pytorch.callbacks import Callback
+
+from . import _lightning as L
+from ._core import run_range_test
+from ._options import Options
+from ._result import RangeTestResult, WeightDecayResult
+from ._rules import DEFAULT_METHOD
+
+__all__ = ["LRRangeTest"]
+
+Result = RangeTestResult | WeightDecayResult
+
+
+def _epochs(value: Any) -> tuple[int, ...] | None:
+    if value is None:
+        return None
+    items = [value] if isinstance(value, numbers.Integral) and not isinstance(value, bool) else value
+    if isinstance(items, (str, bytes)) or not isinstance(items, Iterable):
+        raise TypeError(f"epochs must be None, an epoch index or a list of them, got {value!r}")
+    out = []
+    for e in items:
+        if isinstance(e, bool) or not isinstance(e, numbers.Integral) or e < 0:
+            raise ValueError(f"epochs must hold epoch indices (integers >= 0), got {value!r}")
+        out.append(int(e))
+    if not out:
+        raise ValueError("epochs must name at least one epoch (or be None: at the start of fit), got []")
+    return tuple(sorted(set(out)))
+
+
+class _RangeTestCallback(Callback):
+    """Runs the range-test core at train start (``epochs=None``) or at the start of the listed epochs."""
+
+    def __init__(self, options: Options, epochs: Any = None) -> None:
+        self.options = options
+        self.epochs = _epochs(epochs)
+        self.result: Result | None = None
+        self.results: dict[int, Result] = {}
+        self._tuner_exit = False
+
+    def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        if self.epochs is None:
+            self._run(trainer, pl_module)
+
+    def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        epoch = trainer.current_epoch
+        if self.epochs is not None and epoch in self.epochs and epoch not in self.results:
+            self._run(trainer, pl_module)
+
+    def _run(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        result = run_range_test(trainer, pl_module, self.options, live=not self._tuner_exit)
+        self.result = result
+        self.results[trainer.current_epoch] = result
+        if self._tuner_exit:
+            raise L.tuner_exit()
+
+    def state_dict(self) -> dict[str, Any]:
+        """The results so far, by epoch (a resumed fit does not repeat a listed epoch's test)."""
+        return {"results": {str(e): r.to_dict() for e, r in self.results.items()}}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        loaded: dict[int, Result] = {}
+        for epoch, data in state_dict.get("results", {}).items():
+            cls = WeightDecayResult if data.get("kind") == "WeightDecayResult" else RangeTestResult
+            loaded[int(epoch)] = cls.from_dict(data)
+        self.results = loaded
+        if loaded:
+            self.result = loaded[max(loaded)]
+
+
+class LRRangeTest(_RangeTestCallback):
+    """The LR range test as a callback: at the start of ``fit`` (after a resume too) or at the start of the
+    listed epochs, then training continues from the restored state with the result applied.
+
+    The sweep runs the same core as :meth:`Tuner.lr_range_test <lightning_lr.Tuner.lr_range_test>`: the
+    learning rate of param group 0 grows from ``min_lr`` to ``max_lr`` over ``num_steps`` optimizer steps
+    (other groups keep their ratio to it), the loss of each step is recorded (mean over DDP ranks), and
+    afterwards the model, optimizer, schedulers, callbacks, RNGs and trainer progress are bitwise what
+    they were. Then the result is applied: the model's ``lr``/``learning_rate`` attribute or hparam is set,
+    callbacks with ``apply_range_test`` (lightning_lr's ``OneCycle``, ``Cyclic``) take their bounds from
+    it, and otherwise the running optimizer is rebuilt (fresh start) or rescaled so the fit trains with
+    the suggestion. See :mod:`lightning_lr.tuner` for every option.
+
+    Args:
+        min_lr: first LR of the sweep, > 0.
+        max_lr: last LR of the sweep, > min_lr.
+        num_steps: optimizer steps of the sweep (one point each), >= 5.
+        mode: ``"exponential"`` (even steps in log LR) or ``"linear"``.
+        smoothing: bias-corrected EMA factor in [0, 1) for the smoothed curve and early stop.
+        early_stop_threshold: stop when the smoothed loss exceeds this many times its best (> 1), or None.
+        val_loss: record the validation loss on ``val_batches`` fixed batches at each LR (Smith's mode).
+        val_batches: how many validation batches, >= 1.
+        val_key: the name ``validation_step`` logs the loss under (used when it returns nothing).
+        method: the suggestion rule applied: ``"valley"``, ``"steepest"``, ``"minimum"``, ``"slide"``.
+        weight_decays: one sweep per weight decay (Smith 2018); the best is applied.
+        epochs: None: at the start of fit; an epoch index or a list: at the start of those epochs.
+        apply: apply the result (False: only record it in :attr:`result`).
+        attr_name: the model attribute holding the LR (None: ``lr`` or ``learning_rate`` if present).
+        progress_bar: show a progress bar for the sweep (None: when the trainer shows one).
+        log: log the curve, the suggestion and the figure to the trainer's loggers (rank 0).
+
+    Attributes:
+        result: the last result (:class:`~lightning_lr.RangeTestResult`, or a
+            :class:`~lightning_lr.tuner.WeightDecayResult` with ``weight_decays``), None before any test.
+        results: every result by epoch.
+
+    Example:
+        >>> import lightning.pytorch as pl
+        >>> from lightning_lr import LRRangeTest
+        >>> cb = LRRangeTest(max_lr=1.0, num_steps=50, epochs=[0, 5])
+        >>> trainer = pl.Trainer(callbacks=[cb], logger=False, enable_progress_bar=False)
+        >>> LRRangeTest(min_lr=1.0, max_lr=0.1)
+        Traceback (most recent call last):
+        ...
+        ValueError: min_lr must be < max_lr, got min_lr=1.0 and max_lr=0.1
+    """
+
+    def __init__(
+        self,
+        min_lr: float = 1e-7,
+        max_lr: float = 10.0,
+        num_steps: int = 100,
+        mode: str = "exponential",
+        smoothing: float = 0.98,
+        early_stop_threshold: float | None = 4.0,
+        val_loss: bool = False,
+        val_batches: int = 5,
+        val_key: str = "val_loss",
+        method: str = DEFAULT_METHOD,
+        weight_decays: list[float] | None = None,
+        epochs: int | list[int] | None = None,
+        apply: bool = True,
+        attr_name: str | None = None,
+        progress_bar: bool | None = None,
+        log: bool = True,
+    ) -> None:
+        options = Options.for_lr(
+            min_lr,
+            max_lr,
+            num_steps=num_steps,
+            mode=mode,
+            smoothing=smoothing,
+            early_stop_threshold=early_stop_threshold,
+            val_loss=val_loss,
+            val_batches=val_batches,
+            val_key=val_key,
+            method=method,
+            weight_decays=weight_decays,
+            apply=apply,
+            attr_name=attr_name,
+            progress_bar=progress_bar,
+            log=log,
+        )
+        super().__init__(options, epochs)
+
+    def __repr__(self) -> str:
+        o = self.options
+        return (
+            f"LRRangeTest(min_lr={o.start:g}, max_lr={o.end:g}, num_steps={o.num_steps}, mode={o.mode!r}, "
+            f"method={o.method!r}, epochs={None if self.epochs is None else list(self.epochs)})"
+        )

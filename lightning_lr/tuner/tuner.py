@@ -1,0 +1,272 @@
+"""``lightning_lr.Tuner``: Lightning's Tuner plus the LR and momentum range tests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, overload
+
+import lightning.pytorch as pl
+from lightning.pytorch.tuner import Tuner as _LightningTuner
+
+from . import _lightning as L
+from ._options import Options
+from ._result import RangeTestResult, WeightDecayResult
+from ._rules import DEFAULT_METHOD
+from .callback import _RangeTestCallback
+
+__all__ = ["Tuner"]
+
+
+class Tuner(_LightningTuner):
+    """Lightning's :class:`~lightning.pytorch.tuner.Tuner` (``lr_find`` and ``scale_batch_size`` work as
+    before) with :meth:`lr_range_test` and :meth:`momentum_range_test`.
+
+    Example:
+        >>> import lightning.pytorch as pl
+        >>> from lightning_lr import Tuner
+        >>> tuner = Tuner(pl.Trainer(logger=False, enable_progress_bar=False, enable_model_summary=False))
+        >>> callable(tuner.lr_range_test) and callable(tuner.lr_find)
+        True
+    """
+
+    @overload
+    def lr_range_test(
+        self,
+        model: pl.LightningModule,
+        train_dataloaders: Any = ...,
+        val_dataloaders: Any = ...,
+        datamodule: pl.LightningDataModule | None = ...,
+        min_lr: float = ...,
+        max_lr: float = ...,
+        num_steps: int = ...,
+        mode: str = ...,
+        smoothing: float = ...,
+        early_stop_threshold: float | None = ...,
+        val_loss: bool = ...,
+        val_batches: int = ...,
+        val_key: str = ...,
+        method: str = ...,
+        weight_decays: None = ...,
+        apply: bool = ...,
+        attr_name: str | None = ...,
+        progress_bar: bool | None = ...,
+        log: bool = ...,
+        ckpt_path: str | None = ...,
+    ) -> RangeTestResult: ...
+
+    @overload
+    def lr_range_test(
+        self,
+        model: pl.LightningModule,
+        train_dataloaders: Any = ...,
+        val_dataloaders: Any = ...,
+        datamodule: pl.LightningDataModule | None = ...,
+        min_lr: float = ...,
+        max_lr: float = ...,
+        num_steps: int = ...,
+        mode: str = ...,
+        smoothing: float = ...,
+        early_stop_threshold: float | None = ...,
+        val_loss: bool = ...,
+        val_batches: int = ...,
+        val_key: str = ...,
+        method: str = ...,
+        *,
+        weight_decays: Sequence[float],
+        apply: bool = ...,
+        attr_name: str | None = ...,
+        progress_bar: bool | None = ...,
+        log: bool = ...,
+        ckpt_path: str | None = ...,
+    ) -> WeightDecayResult: ...
+
+    def lr_range_test(
+        self,
+        model: pl.LightningModule,
+        train_dataloaders: Any = None,
+        val_dataloaders: Any = None,
+        datamodule: pl.LightningDataModule | None = None,
+        min_lr: float = 1e-7,
+        max_lr: float = 10.0,
+        num_steps: int = 100,
+        mode: str = "exponential",
+        smoothing: float = 0.98,
+        early_stop_threshold: float | None = 4.0,
+        val_loss: bool = False,
+        val_batches: int = 5,
+        val_key: str = "val_loss",
+        method: str = DEFAULT_METHOD,
+        weight_decays: Sequence[float] | None = None,
+        apply: bool = True,
+        attr_name: str | None = None,
+        progress_bar: bool | None = None,
+        log: bool = True,
+        ckpt_path: str | None = None,
+    ) -> RangeTestResult | WeightDecayResult:
+        """The LR range test (Smith 2015): train ``num_steps`` optimizer steps while the LR grows from
+        ``min_lr`` to ``max_lr``, record the loss of each, then put everything back.
+
+        Runs inside ``trainer.fit`` (so DDP, precision plugins, gradient accumulation and clipping are the
+        trainer's own), which it leaves right after the sweep. Afterwards the model's parameters and
+        buffers, the optimizer, schedulers, callbacks' state, trainer progress and RNG states are bitwise
+        what they were, also when the sweep diverges or ``training_step`` raises. Then the result is
+        applied: the model's ``lr``/``learning_rate`` attribute or hparam is set to the suggestion (the next
+        ``fit`` builds its optimizer with it) and callbacks with ``apply_range_test`` (lightning_lr's
+        ``OneCycle`` and ``Cyclic``) take their bounds from it.
+
+        Args:
+            model: the LightningModule.
+            train_dataloaders: training data (as for ``fit``), or a datamodule.
+            val_dataloaders: validation data (used with ``val_loss=True``).
+            datamodule: a LightningDataModule instead of dataloaders.
+            min_lr: first LR of the sweep, > 0.
+            max_lr: last LR of the sweep, > min_lr.
+            num_steps: optimizer steps of the sweep (one recorded point each), >= 5.
+            mode: ``"exponential"`` (even steps in log LR) or ``"linear"``.
+            smoothing: bias-corrected EMA factor in [0, 1) of the smoothed curve (0: none).
+            early_stop_threshold: stop when the smoothed loss exceeds this many times its best (> 1); None
+                never stops early. A NaN/inf loss always stops the sweep.
+            val_loss: record the validation loss of ``val_batches`` fixed validation batches at each LR
+                instead of the training loss (Smith's mode; slower, less noisy).
+            val_batches: how many validation batches, >= 1.
+            val_key: the name ``validation_step`` logs its loss under (when it does not return it).
+            method: the suggestion rule applied to the model: ``"valley"`` (default), ``"steepest"``,
+                ``"minimum"`` or ``"slide"``.
+            weight_decays: run one sweep per weight decay from the same state and return a
+                :class:`~lightning_lr.tuner.WeightDecayResult`; the best weight decay is applied.
+            apply: set the model's attribute and hand the result to callbacks (False: only return it).
+            attr_name: the attribute or hparam holding the LR (None: ``lr`` or ``learning_rate``).
+            progress_bar: show the sweep's progress bar (None: when the trainer shows one).
+            log: log ``lr_range_test/{lr,loss,smoothed_loss,momentum}`` every step, then the suggestion and
+                the figure, to the trainer's loggers (rank 0).
+            ckpt_path: resume this checkpoint first, as ``fit(ckpt_path=...)`` does, and test from there.
+
+        Returns:
+            The :class:`~lightning_lr.RangeTestResult` (a :class:`~lightning_lr.tuner.WeightDecayResult`
+            with ``weight_decays``).
+
+        Raises:
+            ValueError: for an option outside its range (the message names it, its value and what is
+                allowed), several optimizers, or a model without trainable parameters.
+            RuntimeError: under a strategy that runs ``fit`` in spawned processes (``ddp_spawn``), whose
+                result cannot come back; use the :class:`~lightning_lr.LRRangeTest` callback or ``ddp``.
+        """
+        options = Options.for_lr(
+            min_lr,
+            max_lr,
+            num_steps=num_steps,
+            mode=mode,
+            smoothing=smoothing,
+            early_stop_threshold=early_stop_threshold,
+            val_loss=val_loss,
+            val_batches=val_batches,
+            val_key=val_key,
+            method=method,
+            weight_decays=weight_decays,
+            apply=apply,
+            attr_name=attr_name,
+            progress_bar=progress_bar,
+            log=log,
+        )
+        return self._run(options, model, train_dataloaders, val_dataloaders, datamodule, ckpt_path)
+
+    def momentum_range_test(
+        self,
+        model: pl.LightningModule,
+        train_dataloaders: Any = None,
+        val_dataloaders: Any = None,
+        datamodule: pl.LightningDataModule | None = None,
+        lr: float | None = None,
+        min_momentum: float = 0.8,
+        max_momentum: float = 0.99,
+        num_steps: int = 100,
+        mode: str = "linear",
+        smoothing: float = 0.98,
+        early_stop_threshold: float | None = 4.0,
+        val_loss: bool = False,
+        val_batches: int = 5,
+        val_key: str = "val_loss",
+        progress_bar: bool | None = None,
+        log: bool = True,
+        ckpt_path: str | None = None,
+    ) -> RangeTestResult:
+        """Smith's (2018) momentum range test: a fixed LR while the momentum (SGD, RMSprop) or beta1 (Adam
+        family) of every param group grows from ``min_momentum`` to ``max_momentum``.
+
+        Same core, state restore and logging (``momentum_range_test/...``) as :meth:`lr_range_test`. The
+        result's ``momentums`` hold the swept values and ``suggestion()`` is the momentum of lowest
+        smoothed loss; nothing is applied.
+
+        Args:
+            model: the LightningModule.
+            train_dataloaders: training data (as for ``fit``).
+            val_dataloaders: validation data (used with ``val_loss=True``).
+            datamodule: a LightningDataModule instead of dataloaders.
+            lr: the fixed LR of param group 0 (others keep their ratio); None keeps the optimizer's LRs.
+            min_momentum: first momentum, in [0, 1).
+            max_momentum: last momentum, in (min_momentum, 1).
+            num_steps: optimizer steps, >= 5.
+            mode: ``"linear"`` (default) or ``"exponential"``.
+            smoothing: EMA factor in [0, 1).
+            early_stop_threshold: as for :meth:`lr_range_test`.
+            val_loss: record the validation loss (as for :meth:`lr_range_test`).
+            val_batches: how many validation batches.
+            val_key: the name ``validation_step`` logs its loss under.
+            progress_bar: show the sweep's progress bar (None: when the trainer shows one).
+            log: log to the trainer's loggers (rank 0).
+            ckpt_path: resume this checkpoint first.
+
+        Returns:
+            A :class:`~lightning_lr.RangeTestResult` with ``param="momentum"``.
+        """
+        options = Options.for_momentum(
+            min_momentum,
+            max_momentum,
+            lr,
+            num_steps=num_steps,
+            mode=mode,
+            smoothing=smoothing,
+            early_stop_threshold=early_stop_threshold,
+            val_loss=val_loss,
+            val_batches=val_batches,
+            val_key=val_key,
+            apply=False,
+            progress_bar=progress_bar,
+            log=log,
+        )
+        result = self._run(options, model, train_dataloaders, val_dataloaders, datamodule, ckpt_path)
+        assert isinstance(result, RangeTestResult)
+        return result
+
+    def _run(
+        self,
+        options: Options,
+        model: pl.LightningModule,
+        train_dataloaders: Any,
+        val_dataloaders: Any,
+        datamodule: pl.LightningDataModule | None,
+        ckpt_path: str | None,
+    ) -> RangeTestResult | WeightDecayResult:
+        trainer = self._trainer
+        if L.runs_in_spawned_processes(trainer):
+            raise RuntimeError(
+                f"Tuner range tests cannot run under strategy {type(trainer.strategy).__name__} with processes "
+                f"started by the launcher (ddp_spawn, ddp_fork, ddp_notebook): the result would stay in those "
+                f"processes. Add the LRRangeTest callback to the Trainer instead, or use strategy='ddp'"
+            )
+        callback = _RangeTestCallback(options)
+        callback._tuner_exit = True
+        L.set_callbacks(trainer, [callback, *L.callbacks(trainer)])
+        sanity = trainer.num_sanity_val_steps
+        trainer.num_sanity_val_steps = 0  # the test needs no validation dry run
+        try:
+            trainer.fit(model, train_dataloaders, val_dataloaders, datamodule, ckpt_path=ckpt_path)
+        finally:
+            L.set_callbacks(trainer, [cb for cb in L.callbacks(trainer) if cb is not callback])
+            trainer.num_sanity_val_steps = sanity
+        if callback.result is None:
+            raise RuntimeError(
+                "the range test did not run: fit ended before training started (max_epochs or max_steps already "
+                f"reached at global_step={trainer.global_step}, or limit_train_batches=0); use a new Trainer"
+            )
+        return callback.result

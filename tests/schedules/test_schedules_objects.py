@@ -1,0 +1,240 @@
+"""Schedules as values: pickle round trips, copies, readable reprs, equality, and Multiplicative's cost."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import pickle
+import re
+
+import numpy as np
+import pytest
+from schedule_zoo import all_examples, closed_form_examples, halve_every_10, ninety_percent, one_over_cycle
+
+import lightning_lr.schedules as sched
+from lightning_lr.schedules import (
+    Constant,
+    CosineDecay,
+    Cyclic,
+    ExponentialDecay,
+    Lambda,
+    Multiplicative,
+    OneCycle,
+    StepDecay,
+    join,
+)
+
+# --- pickle ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(all_examples()))
+def test_pickle_round_trip(name: str) -> None:
+    s = all_examples()[name]
+    s(57)  # a used schedule (Multiplicative's cache is warm) pickles the same
+    for protocol in (2, pickle.HIGHEST_PROTOCOL):
+        back = pickle.loads(pickle.dumps(s, protocol=protocol))
+        assert back == s
+        assert hash(back) == hash(s)
+        assert repr(back) == repr(s)
+        assert back.values(80).tolist() == s.values(80).tolist()
+
+
+@pytest.mark.parametrize("name", list(all_examples()))
+def test_copies_are_equal_and_independent(name: str) -> None:
+    s = all_examples()[name]
+    for c in (copy.copy(s), copy.deepcopy(s)):
+        assert c == s and c is not s
+        assert c.values(50).tolist() == s.values(50).tolist()
+
+
+def local_function_holder():
+    def local(t: int) -> float:
+        return 0.5
+
+    return local
+
+
+def local_class_instance():
+    class Local:
+        def __call__(self, t: int) -> float:
+            return 0.5
+
+    return Local()
+
+
+UNPICKLABLE = {
+    "Lambda-lambda": (lambda: Lambda(lambda t: 0.1), "Lambda(fn="),
+    "Lambda-local-def": (
+        lambda: Lambda(local_function_holder()),
+        "Lambda(fn=local_function_holder.<locals>.local)",
+    ),
+    "Lambda-local-class": (
+        lambda: Lambda(local_class_instance()),
+        "Lambda(fn=local_class_instance.<locals>.Local)",
+    ),
+    "Lambda-partial-of-lambda": (lambda: Lambda(functools.partial(lambda t, k: k, k=0.1)), "Lambda(fn="),
+    "Multiplicative-lambda": (lambda: Multiplicative(0.1, lambda i: 0.9), "Multiplicative(factor="),
+    "Multiplicative-local": (lambda: Multiplicative(0.1, local_function_holder()), "Multiplicative(factor="),
+    "Cyclic-lambda": (lambda: Cyclic(0.1, 1.0, scale_fn=lambda x: 1.0), "Cyclic(scale_fn="),
+    "Cyclic-local": (lambda: Cyclic(0.1, 1.0, scale_fn=local_function_holder()), "Cyclic(scale_fn="),
+    "CyclicMomentum-lambda": (
+        lambda: Cyclic(0.1, 1.0, scale_fn=lambda x: 1.0).momentum(),
+        "Cyclic(scale_fn=",
+    ),
+    "Join-holding-a-lambda": (lambda: join([Constant(0.1), Lambda(lambda t: 0.1)], [5]), "Lambda(fn="),
+}
+
+
+@pytest.mark.parametrize("name", list(UNPICKLABLE))
+def test_pickling_a_lambda_or_local_function_says_to_use_a_named_function(name: str) -> None:
+    make, where = UNPICKLABLE[name]
+    s = make()
+    assert s(3) >= 0  # usable as long as it is not pickled
+    with pytest.raises(TypeError, match=re.escape(where)) as info:
+        pickle.dumps(s)
+    message = str(info.value)
+    assert "lambda or a local function" in message
+    assert "Use a named module-level function" in message
+    assert isinstance(info.value, pickle.PicklingError)  # also what pickle's callers catch
+    # copying does not pickle (deepcopy shares functions and copies callable instances)
+    assert copy.deepcopy(s).values(10).tolist() == s.values(10).tolist()
+    assert copy.copy(s) == s
+
+
+def test_named_functions_and_module_level_instances_pickle() -> None:
+    for s in (
+        Lambda(halve_every_10),
+        Multiplicative(0.1, ninety_percent),
+        Cyclic(0.1, 1.0, scale_fn=one_over_cycle),
+    ):
+        assert pickle.loads(pickle.dumps(s)) == s
+    partial = Lambda(functools.partial(max, 0.1))
+    assert pickle.loads(pickle.dumps(partial))(5) == 5.0
+
+
+def test_unpickled_multiplicative_starts_with_a_cold_cache() -> None:
+    s = Multiplicative(1.0, ninety_percent)
+    s(100)
+    state = s.__getstate__()
+    assert state["_cache"] == (0, 1.0)
+    assert pickle.loads(pickle.dumps(s))(100) == s(100)
+
+
+# --- repr -------------------------------------------------------------------------------------------------
+
+
+def test_reprs_are_readable() -> None:
+    assert repr(StepDecay(0.1, every=10)) == "StepDecay(initial=0.1, every=10, drop=0.5)"
+    assert repr(ExponentialDecay(0.1, rate=0.1)) == "ExponentialDecay(initial=0.1, rate=0.1)"
+    assert repr(OneCycle(0.1, 1000)) == (
+        "OneCycle(max_lr=0.1, total_steps=1000, pct_start=0.3, anneal='cos', div_factor=25, "
+        "final_div_factor=10000, three_phase=False)"
+    )
+    assert repr(Cyclic(1e-4, 1e-3, step_size_up=500, mode="exp_range", gamma=0.999)) == (
+        "Cyclic(base_lr=0.0001, max_lr=0.001, step_size_up=500, step_size_down=500, mode='exp_range', gamma=0.999)"
+    )
+    assert repr(Lambda(halve_every_10)) == "Lambda(fn=halve_every_10)"
+    assert repr(Multiplicative(0.1, ninety_percent)) == "Multiplicative(initial=0.1, factor=ninety_percent)"
+    assert repr(join([Constant(0.1), CosineDecay(0.1, total=10)], [5])) == (
+        "Join(schedules=[Constant(value=0.1), CosineDecay(initial=0.1, total=10, final=0)], boundaries=[5])"
+    )
+    assert repr(OneCycle(0.1, 100).momentum()).startswith("OneCycleMomentum(lr=OneCycle(max_lr=0.1, ")
+
+
+def test_repr_does_not_round_arguments() -> None:
+    # before: %g printed 0.123456789 as 0.123457, so two different schedules had the same repr
+    assert repr(Constant(0.123456789)) == "Constant(value=0.123456789)"
+    assert repr(Constant(0.123456789)) != repr(Constant(0.123457))
+    assert repr(Constant(1 / 3)) == "Constant(value=0.3333333333333333)"
+
+
+@pytest.mark.parametrize("name", list(closed_form_examples()))
+def test_repr_evaluates_back_to_an_equal_schedule(name: str) -> None:
+    s = closed_form_examples()[name]
+    namespace = {k: getattr(sched, k) for k in sched.__all__}
+    assert eval(repr(s), namespace) == s
+
+
+def test_repr_of_a_lambda_names_it() -> None:
+    assert repr(Lambda(lambda t: 0.1)) == "Lambda(fn=test_repr_of_a_lambda_names_it.<locals>.<lambda>)"
+    assert "Local" in repr(Lambda(local_class_instance()))
+
+
+# --- equality ---------------------------------------------------------------------------------------------
+
+
+def test_equal_arguments_make_equal_schedules() -> None:
+    assert OneCycle(0.1, 100) == OneCycle(0.1, 100, pct_start=0.3)
+    assert hash(OneCycle(0.1, 100)) == hash(OneCycle(0.1, 100, pct_start=0.3))
+    assert OneCycle(0.1, 100) != OneCycle(0.1, 101)
+    assert StepDecay(0.1, every=10) != ExponentialDecay(0.1, gamma=0.5)
+    assert Constant(0.1) != 0.1
+    assert len({Constant(0.1), Constant(0.1), Constant(0.2)}) == 2
+    assert Lambda(halve_every_10) == Lambda(halve_every_10)
+    assert OneCycle(0.1, 100).momentum() == OneCycle(0.1, 100).momentum()
+    assert OneCycle(0.1, 100).momentum() != OneCycle(0.1, 100).momentum(0.8)
+
+
+# --- Multiplicative costs O(1) per step in increasing order ------------------------------------------------
+
+
+class CountingFactor:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, i: int) -> float:
+        self.calls += 1
+        return 0.999
+
+
+def test_multiplicative_in_increasing_order_calls_factor_once_per_new_step() -> None:
+    f = CountingFactor()
+    s = Multiplicative(1.0, f)
+    for t in range(1000):
+        s(t)
+    assert f.calls == 999  # factor(1) .. factor(999): one call per new step
+    s(999)
+    s(1000)
+    assert f.calls == 1000  # repeating a step is free, the next step costs one call
+    s(1500)
+    assert f.calls == 1500
+
+
+def test_multiplicative_going_back_recomputes_from_step_0() -> None:
+    f = CountingFactor()
+    s = Multiplicative(1.0, f)
+    s(1000)
+    f.calls = 0
+    assert s(10) == pytest.approx(0.999**10)
+    assert f.calls == 10
+
+
+def test_multiplicative_values_costs_n_calls() -> None:
+    f = CountingFactor()
+    s = Multiplicative(1.0, f)
+    v = s.values(5000)
+    assert f.calls == 4999
+    assert v[-1] == pytest.approx(0.999**4999, rel=1e-12)
+    assert np.all(np.diff(v) < 0)
+
+
+def test_multiplicative_is_thread_safe_in_value() -> None:
+    """Threads sharing one schedule (and its cache) still see the pure function."""
+    import threading
+
+    s = Multiplicative(1.0, ninety_percent)
+    expected = [Multiplicative(1.0, ninety_percent)(t) for t in range(200)]
+    errors: list[int] = []
+
+    def work(offset: int) -> None:
+        for k in range(400):
+            t = (k * 37 + offset) % 200
+            if s(t) != expected[t]:
+                errors.append(t)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []

@@ -1,0 +1,616 @@
+"""Every validation error: the type, and a message that names the argument and the value it got."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from schedule_zoo import all_examples, ninety_percent
+
+from lightning_lr.schedules import (
+    Constant,
+    CosineDecay,
+    CosineRestarts,
+    Cyclic,
+    CyclicMomentum,
+    ExponentialDecay,
+    Join,
+    Lambda,
+    Linear,
+    Multiplicative,
+    MultiStepDecay,
+    OneCycle,
+    OneCycleMomentum,
+    PolynomialDecay,
+    StepDecay,
+    TimeDecay,
+    join,
+    warmup,
+)
+
+NAN, INF = math.nan, math.inf
+
+# (constructor call, exception type, an exact fragment of the message: the argument and its value)
+CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
+    # non-positive learning rates
+    ("step-zero-lr", lambda: StepDecay(0.0, every=10), ValueError, "initial must be > 0, got 0.0"),
+    ("step-negative-lr", lambda: StepDecay(-0.1, every=10), ValueError, "initial must be > 0, got -0.1"),
+    ("time-zero-lr", lambda: TimeDecay(0, decay=0.1), ValueError, "initial must be > 0, got 0"),
+    ("multistep-lr", lambda: MultiStepDecay(-1.0, [1]), ValueError, "initial must be > 0, got -1.0"),
+    ("exp-lr", lambda: ExponentialDecay(0.0, gamma=0.9), ValueError, "initial must be > 0, got 0.0"),
+    ("poly-lr", lambda: PolynomialDecay(0.0, total=10), ValueError, "initial must be > 0, got 0.0"),
+    ("restarts-lr", lambda: CosineRestarts(0.0, period=5), ValueError, "initial must be > 0, got 0.0"),
+    ("mult-lr", lambda: Multiplicative(0.0, ninety_percent), ValueError, "initial must be > 0, got 0.0"),
+    ("cyclic-base", lambda: Cyclic(0.0, 1.0), ValueError, "base_lr must be > 0, got 0.0"),
+    ("cyclic-max", lambda: Cyclic(0.1, -1.0), ValueError, "max_lr must be > 0, got -1.0"),
+    ("onecycle-max", lambda: OneCycle(0.0, total_steps=100), ValueError, "max_lr must be > 0, got 0.0"),
+    ("constant-negative", lambda: Constant(-0.01), ValueError, "value must be >= 0, got -0.01"),
+    ("cosine-negative", lambda: CosineDecay(-0.1, total=10), ValueError, "initial must be >= 0, got -0.1"),
+    (
+        "cosine-final",
+        lambda: CosineDecay(0.1, total=10, final=-1e-5),
+        ValueError,
+        "final must be >= 0, got -1e-05",
+    ),
+    ("linear-start", lambda: Linear(-1.0, 0.0, total=5), ValueError, "start must be >= 0, got -1.0"),
+    ("linear-end", lambda: Linear(0.0, -1.0, total=5), ValueError, "end must be >= 0, got -1.0"),
+    (
+        "warmup-start",
+        lambda: warmup(Constant(0.1), steps=5, start=-0.1),
+        ValueError,
+        "start must be >= 0, got -0.1",
+    ),
+    # base above max
+    (
+        "cyclic-base-above-max",
+        lambda: Cyclic(1.0, 0.1),
+        ValueError,
+        "base_lr must be <= max_lr (0.1), got 1.0",
+    ),
+    (
+        "poly-final-above",
+        lambda: PolynomialDecay(0.1, 10, final=0.2),
+        ValueError,
+        "final must be <= initial (0.1), got 0.2",
+    ),
+    (
+        "restarts-final-above",
+        lambda: CosineRestarts(0.1, 5, final=0.2),
+        ValueError,
+        "final must be <= initial (0.1), got 0.2",
+    ),
+    (
+        "momentum-base-above-max",
+        lambda: Cyclic(0.1, 1.0).momentum(0.95, 0.85),
+        ValueError,
+        "base_momentum must be <= max_momentum (0.85), got 0.95",
+    ),
+    (
+        "onecycle-momentum-base-above-max",
+        lambda: OneCycle(0.1, 10).momentum(0.9, 0.8),
+        ValueError,
+        "base_momentum must be <= max_momentum (0.8), got 0.9",
+    ),
+    (
+        "momentum-max-1",
+        lambda: OneCycle(0.1, 10).momentum(0.85, 1.0),
+        ValueError,
+        "max_momentum must be in [0, 1), got 1.0",
+    ),
+    (
+        "momentum-base-negative",
+        lambda: Cyclic(0.1, 1.0).momentum(-0.1, 0.9),
+        ValueError,
+        "base_momentum must be in [0, 1), got -0.1",
+    ),
+    (
+        "onecycle-start-above-max",
+        lambda: OneCycle(1.0, 100, div_factor=0.5),
+        ValueError,
+        "div_factor must be >= 1 (the start max_lr / div_factor must not be above max_lr), got 0.5",
+    ),
+    (
+        "onecycle-end-above-max",
+        lambda: OneCycle(1.0, 100, div_factor=25.0, final_div_factor=0.01),
+        ValueError,
+        "final_div_factor must be >= 1 / div_factor = 0.04",
+    ),
+    (
+        "onecycle-div-zero",
+        lambda: OneCycle(1.0, 100, div_factor=0.0),
+        ValueError,
+        "div_factor must be > 0, got 0.0",
+    ),
+    (
+        "onecycle-final-div-zero",
+        lambda: OneCycle(1.0, 100, final_div_factor=-1.0),
+        ValueError,
+        "final_div_factor must be > 0, got -1.0",
+    ),
+    # step sizes, periods, totals <= 0
+    (
+        "cyclic-up-zero",
+        lambda: Cyclic(0.1, 1.0, step_size_up=0),
+        ValueError,
+        "step_size_up must be a positive integer, got 0",
+    ),
+    (
+        "cyclic-down-negative",
+        lambda: Cyclic(0.1, 1.0, step_size_down=-2),
+        ValueError,
+        "step_size_down must be a positive integer, got -2",
+    ),
+    (
+        "step-every-zero",
+        lambda: StepDecay(0.1, every=0),
+        ValueError,
+        "every must be a positive integer, got 0",
+    ),
+    (
+        "time-every-zero",
+        lambda: TimeDecay(0.1, 0.1, every=0),
+        ValueError,
+        "every must be a positive integer, got 0",
+    ),
+    (
+        "exp-every-zero",
+        lambda: ExponentialDecay(0.1, gamma=0.9, every=-1),
+        ValueError,
+        "every must be a positive integer, got -1",
+    ),
+    (
+        "restarts-period-zero",
+        lambda: CosineRestarts(0.1, period=0),
+        ValueError,
+        "period must be a positive integer, got 0",
+    ),
+    (
+        "restarts-mult-zero",
+        lambda: CosineRestarts(0.1, period=5, period_mult=0),
+        ValueError,
+        "period_mult must be a positive integer, got 0",
+    ),
+    (
+        "poly-total-zero",
+        lambda: PolynomialDecay(0.1, total=0),
+        ValueError,
+        "total must be a positive integer, got 0",
+    ),
+    (
+        "cosine-total-negative",
+        lambda: CosineDecay(0.1, total=-1),
+        ValueError,
+        "total must be a positive integer, got -1",
+    ),
+    (
+        "linear-total-zero",
+        lambda: Linear(0.0, 0.1, total=0),
+        ValueError,
+        "total must be a positive integer, got 0",
+    ),
+    (
+        "onecycle-total-zero",
+        lambda: OneCycle(0.1, total_steps=0),
+        ValueError,
+        "total_steps must be a positive integer, got 0",
+    ),
+    (
+        "warmup-steps-zero",
+        lambda: warmup(Constant(0.1), steps=0),
+        ValueError,
+        "steps must be a positive integer, got 0",
+    ),
+    # pct_start
+    (
+        "pct-zero",
+        lambda: OneCycle(0.1, 100, pct_start=0.0),
+        ValueError,
+        "pct_start must be in (0, 1), got 0.0",
+    ),
+    (
+        "pct-one",
+        lambda: OneCycle(0.1, 100, pct_start=1.0),
+        ValueError,
+        "pct_start must be in (0, 1), got 1.0",
+    ),
+    (
+        "pct-above",
+        lambda: OneCycle(0.1, 100, pct_start=1.5),
+        ValueError,
+        "pct_start must be in (0, 1), got 1.5",
+    ),
+    (
+        "pct-negative",
+        lambda: OneCycle(0.1, 100, pct_start=-0.1),
+        ValueError,
+        "pct_start must be in (0, 1), got -0.1",
+    ),
+    (
+        "three-phase-half",
+        lambda: OneCycle(0.1, 100, pct_start=0.5, three_phase=True),
+        ValueError,
+        "pct_start must be < 0.5 with three_phase=True",
+    ),
+    ("three-phase-above", lambda: OneCycle(0.1, 100, pct_start=0.7, three_phase=True), ValueError, "got 0.7"),
+    # milestones
+    (
+        "milestones-decreasing",
+        lambda: MultiStepDecay(0.1, [5, 3]),
+        ValueError,
+        "milestones must be non-decreasing (a repeat compounds), got [5, 3]: milestones[1]=3 < milestones[0]=5",
+    ),
+    (
+        "milestones-negative",
+        lambda: MultiStepDecay(0.1, [-1, 3]),
+        ValueError,
+        "milestones[0] must be a non-negative integer, got -1",
+    ),
+    (
+        "milestones-float",
+        lambda: MultiStepDecay(0.1, [1, 2.5]),
+        TypeError,
+        "milestones[1] must be a non-negative integer, got 2.5",
+    ),
+    (
+        "milestones-bool",
+        lambda: MultiStepDecay(0.1, [True]),
+        TypeError,
+        "milestones[0] must be a non-negative integer, got True",
+    ),
+    (
+        "milestones-int",
+        lambda: MultiStepDecay(0.1, 5),
+        TypeError,
+        "milestones must be a sequence of non-negative integers, got 5",
+    ),
+    (
+        "milestones-str",
+        lambda: MultiStepDecay(0.1, "12"),
+        TypeError,
+        "milestones must be a sequence of non-negative integers, got '12'",
+    ),
+    # gamma, drop, decay
+    (
+        "multistep-gamma-zero",
+        lambda: MultiStepDecay(0.1, [1], gamma=0.0),
+        ValueError,
+        "gamma must be > 0, got 0.0",
+    ),
+    (
+        "exp-gamma-negative",
+        lambda: ExponentialDecay(0.1, gamma=-0.5),
+        ValueError,
+        "gamma must be > 0, got -0.5",
+    ),
+    ("step-drop-zero", lambda: StepDecay(0.1, every=5, drop=0.0), ValueError, "drop must be > 0, got 0.0"),
+    (
+        "cyclic-gamma-zero",
+        lambda: Cyclic(0.1, 1.0, mode="exp_range", gamma=0.0),
+        ValueError,
+        "gamma must be > 0, got 0.0",
+    ),
+    (
+        "cyclic-gamma-above-1",
+        lambda: Cyclic(0.1, 1.0, mode="exp_range", gamma=1.5),
+        ValueError,
+        "gamma must be in (0, 1] with mode='exp_range', got 1.5",
+    ),
+    (
+        "cyclic-gamma-wrong-mode",
+        lambda: Cyclic(0.1, 1.0, mode="triangular2", gamma=0.9),
+        ValueError,
+        "gamma is only used with mode='exp_range', got gamma=0.9 with mode='triangular2'",
+    ),
+    (
+        "restarts-decay-zero",
+        lambda: CosineRestarts(0.1, 5, decay=0.0),
+        ValueError,
+        "decay must be in (0, 1], got 0.0",
+    ),
+    (
+        "restarts-decay-above",
+        lambda: CosineRestarts(0.1, 5, decay=1.5),
+        ValueError,
+        "decay must be in (0, 1], got 1.5",
+    ),
+    ("time-decay-negative", lambda: TimeDecay(0.1, decay=-0.1), ValueError, "decay must be >= 0, got -0.1"),
+    (
+        "poly-power-zero",
+        lambda: PolynomialDecay(0.1, 10, power=0.0),
+        ValueError,
+        "power must be > 0, got 0.0",
+    ),
+    (
+        "exp-both",
+        lambda: ExponentialDecay(0.1, gamma=0.9, rate=0.1),
+        ValueError,
+        "give exactly one of gamma and rate, got gamma=0.9, rate=0.1",
+    ),
+    (
+        "exp-neither",
+        lambda: ExponentialDecay(0.1),
+        ValueError,
+        "give exactly one of gamma and rate, got gamma=None, rate=None",
+    ),
+    # bools, strings, NaN and inf where numbers are expected
+    ("bool-lr", lambda: StepDecay(True, every=10), TypeError, "initial must be a real number, got True"),
+    ("str-lr", lambda: StepDecay("0.1", every=10), TypeError, "initial must be a real number, got '0.1'"),
+    ("nan-lr", lambda: StepDecay(NAN, every=10), ValueError, "initial must be finite, got nan"),
+    ("inf-lr", lambda: Cyclic(0.1, INF), ValueError, "max_lr must be finite, got inf"),
+    ("none-lr", lambda: OneCycle(None, 100), TypeError, "max_lr must be a real number, got None"),
+    ("nan-pct", lambda: OneCycle(0.1, 100, pct_start=NAN), ValueError, "pct_start must be finite, got nan"),
+    ("inf-rate", lambda: ExponentialDecay(0.1, rate=-INF), ValueError, "rate must be finite, got -inf"),
+    ("nan-decay", lambda: TimeDecay(0.1, decay=NAN), ValueError, "decay must be finite, got nan"),
+    (
+        "str-gamma",
+        lambda: MultiStepDecay(0.1, [1], gamma="0.1"),
+        TypeError,
+        "gamma must be a real number, got '0.1'",
+    ),
+    (
+        "bool-total",
+        lambda: OneCycle(0.1, total_steps=True),
+        TypeError,
+        "total_steps must be a positive integer, got True",
+    ),
+    (
+        "float-total",
+        lambda: OneCycle(0.1, total_steps=100.0),
+        TypeError,
+        "total_steps must be a positive integer, got 100.0",
+    ),
+    (
+        "str-step-size",
+        lambda: Cyclic(0.1, 1.0, step_size_up="5"),
+        TypeError,
+        "step_size_up must be a positive integer, got '5'",
+    ),
+    (
+        "float-every",
+        lambda: StepDecay(0.1, every=2.5),
+        TypeError,
+        "every must be a positive integer, got 2.5",
+    ),
+    (
+        "nan-momentum",
+        lambda: OneCycle(0.1, 10).momentum(NAN),
+        ValueError,
+        "base_momentum must be finite, got nan",
+    ),
+    # flags must be real bools: bool("no") is True
+    (
+        "str-staircase",
+        lambda: TimeDecay(0.1, 0.1, staircase="no"),
+        TypeError,
+        "staircase must be True or False, got 'no'",
+    ),
+    (
+        "int-three-phase",
+        lambda: OneCycle(0.1, 100, three_phase=1),
+        TypeError,
+        "three_phase must be True or False, got 1",
+    ),
+    (
+        "str-periodic",
+        lambda: CosineDecay(0.1, 10, periodic="yes"),
+        TypeError,
+        "periodic must be True or False, got 'yes'",
+    ),
+    (
+        "none-exp-staircase",
+        lambda: ExponentialDecay(0.1, rate=0.1, staircase=None),
+        TypeError,
+        "staircase must be True or False, got None",
+    ),
+    # choices
+    (
+        "cyclic-mode",
+        lambda: Cyclic(0.1, 1.0, mode="triangle"),
+        ValueError,
+        "mode must be one of 'triangular', 'triangular2', 'exp_range'; got 'triangle'",
+    ),
+    (
+        "onecycle-anneal",
+        lambda: OneCycle(0.1, 100, anneal="cosine"),
+        ValueError,
+        "anneal must be one of 'cos', 'linear'; got 'cosine'",
+    ),
+    (
+        "scale-mode",
+        lambda: Cyclic(0.1, 1.0, scale_fn=ninety_percent, scale_mode="epoch"),
+        ValueError,
+        "scale_mode must be one of 'cycle', 'iterations'; got 'epoch'",
+    ),
+    (
+        "scale-mode-without-fn",
+        lambda: Cyclic(0.1, 1.0, scale_mode="iterations"),
+        ValueError,
+        "scale_mode is set by mode='triangular' to 'cycle'; got scale_mode='iterations'",
+    ),
+    (
+        "scale-fn-and-mode",
+        lambda: Cyclic(0.1, 1.0, mode="triangular2", scale_fn=ninety_percent),
+        ValueError,
+        "give either mode or scale_fn, not both: got mode='triangular2'",
+    ),
+    # callables and composition
+    ("lambda-not-callable", lambda: Lambda(0.1), TypeError, "fn must be callable, got 0.1"),
+    ("mult-not-callable", lambda: Multiplicative(0.1, 0.9), TypeError, "factor must be callable, got 0.9"),
+    (
+        "scale-fn-not-callable",
+        lambda: Cyclic(0.1, 1.0, scale_fn=1.0),
+        TypeError,
+        "scale_fn must be callable, got 1.0",
+    ),
+    (
+        "cyclic-momentum-lr",
+        lambda: CyclicMomentum(OneCycle(0.1, 10)),
+        TypeError,
+        "lr must be a Cyclic schedule, got OneCycle(",
+    ),
+    (
+        "onecycle-momentum-lr",
+        lambda: OneCycleMomentum(Cyclic(0.1, 1.0)),
+        TypeError,
+        "lr must be a OneCycle schedule, got Cyclic(",
+    ),
+    (
+        "join-empty",
+        lambda: join([], []),
+        TypeError,
+        "schedules must be a non-empty sequence of Schedule, got []",
+    ),
+    (
+        "join-single",
+        lambda: Join(Constant(0.1), []),
+        TypeError,
+        "schedules must be a non-empty sequence of Schedule, got Constant(",
+    ),
+    (
+        "join-not-schedule",
+        lambda: join([Constant(0.1), 0.2], [3]),
+        TypeError,
+        "schedules[1] must be a Schedule, got 0.2",
+    ),
+    (
+        "join-count",
+        lambda: join([Constant(0.1), Constant(0.2)], [3, 5]),
+        ValueError,
+        "boundaries must have len(schedules) - 1 = 1 entries, got [3, 5]",
+    ),
+    (
+        "join-order",
+        lambda: join([Constant(0.1)] * 3, [5, 5]),
+        ValueError,
+        "boundaries must be strictly increasing, got [5, 5]",
+    ),
+    (
+        "join-zero",
+        lambda: join([Constant(0.1)] * 2, [0]),
+        ValueError,
+        "boundaries[0] must be a positive integer, got 0",
+    ),
+    (
+        "join-float",
+        lambda: join([Constant(0.1)] * 2, [2.0]),
+        TypeError,
+        "boundaries[0] must be a positive integer, got 2.0",
+    ),
+    (
+        "join-boundaries-int",
+        lambda: join([Constant(0.1)] * 2, 3),
+        TypeError,
+        "boundaries must be a sequence of positive integers, got 3",
+    ),
+    ("warmup-not-schedule", lambda: warmup(0.1, steps=5), TypeError, "schedule must be a Schedule, got 0.1"),
+]
+
+
+@pytest.mark.parametrize(("make", "error", "message"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_validation_error(make: Callable[[], Any], error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=re.escape(message)):
+        make()
+
+
+@pytest.mark.parametrize(
+    ("step", "error", "message"),
+    [
+        (1.0, TypeError, "step must be a non-negative integer, got 1.0"),
+        (-1, ValueError, "step must be a non-negative integer, got -1"),
+        (True, TypeError, "step must be a non-negative integer, got True"),
+        ("3", TypeError, "step must be a non-negative integer, got '3'"),
+        (None, TypeError, "step must be a non-negative integer, got None"),
+        (np.float64(2.0), TypeError, "step must be a non-negative integer, got "),
+        (np.int64(-5), ValueError, "step must be a non-negative integer, got "),
+    ],
+)
+@pytest.mark.parametrize("name", list(all_examples()))
+def test_wrong_step_types(name: str, step: object, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=re.escape(message)):
+        all_examples()[name](step)  # type: ignore[arg-type]
+
+
+def test_numpy_integer_steps_are_accepted() -> None:
+    s = StepDecay(0.1, every=10)
+    assert s(np.int64(25)) == s(25) == s(np.uint8(25)) == 0.025
+
+
+@pytest.mark.parametrize(
+    ("n", "error", "message"),
+    [
+        (-1, ValueError, "n must be a non-negative integer, got -1"),
+        (2.0, TypeError, "got 2.0"),
+        (True, TypeError, "got True"),
+    ],
+)
+def test_values_checks_n(n: object, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=re.escape(message)):
+        Constant(0.1).values(n)  # type: ignore[arg-type]
+
+
+# --- user functions returning something that is not a learning rate --------------------------------------
+
+
+def negative_at_3(t: int) -> float:
+    return -1.0 if t == 3 else 0.1
+
+
+def text(t: int) -> object:
+    return "0.1"
+
+
+def not_a_number(t: int) -> float:
+    return math.nan
+
+
+def two(x: int) -> float:
+    return 2.0
+
+
+@pytest.mark.parametrize(
+    ("make", "step", "error", "message"),
+    [
+        (
+            lambda: Lambda(negative_at_3),
+            3,
+            ValueError,
+            "Lambda: negative_at_3(3) returned -1.0; values must be finite and >= 0",
+        ),
+        (lambda: Lambda(text), 0, TypeError, "Lambda: text(0) returned '0.1', not a number"),
+        (lambda: Lambda(not_a_number), 0, ValueError, "Lambda: not_a_number(0) returned nan"),
+        (
+            lambda: Multiplicative(0.1, negative_at_3),
+            5,
+            ValueError,
+            "Multiplicative: negative_at_3(3) returned -1.0",
+        ),
+        (
+            lambda: Cyclic(0.1, 1.0, step_size_up=2, scale_fn=two),
+            1,
+            ValueError,
+            "Cyclic: two(1) returned 2.0; values must be finite and in [0, 1]",
+        ),
+    ],
+)
+def test_user_functions_must_return_a_learning_rate(
+    make: Callable[[], Any], step: int, error: type[Exception], message: str
+) -> None:
+    s = make()
+    with pytest.raises(error, match=re.escape(message)):
+        s(step)
+    with pytest.raises(error, match=re.escape(message)):
+        s.values(step + 1)
+
+
+def test_flags_accept_numpy_bools() -> None:
+    assert OneCycle(0.1, 100, three_phase=np.bool_(True)).three_phase is True
+
+
+def test_arrays_are_accepted_for_milestones_and_boundaries() -> None:
+    assert MultiStepDecay(0.1, np.array([2, 4])) == MultiStepDecay(0.1, [2, 4])
+    assert join([Constant(0.1)] * 2, np.array([3])) == join([Constant(0.1)] * 2, [3])
+    assert MultiStepDecay(0.1, range(2, 6, 2)).milestones == [2, 4]

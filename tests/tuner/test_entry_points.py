@@ -1,0 +1,282 @@
+"""The contract with schedule callbacks (apply_range_test), clear errors for every bad input, DDP."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from lightning.pytorch.callbacks import Callback
+from tuner_helpers import TinyModel, loader, seed_all, trainer
+
+from lightning_lr import LRRangeTest, RangeTestResult, Tuner
+from lightning_lr.optim import ScheduleLR
+from lightning_lr.schedules import Constant
+
+
+class StandInOneCycle(Callback):
+    """Stands in for lightning_lr.callbacks.OneCycle: owns the LR through a ScheduleLR it injected and takes
+    max_lr from the range test when the user left it None."""
+
+    def __init__(self, max_lr: float | None = None) -> None:
+        self.max_lr = max_lr
+        self.received: list[RangeTestResult] = []
+        self.scheduler: ScheduleLR | None = None
+
+    def on_fit_start(self, trainer: Any, pl_module: Any) -> None:
+        opt = trainer.optimizers[0]
+        self.scheduler = ScheduleLR(opt, lr=Constant(self.max_lr or 1e-3))
+
+    def apply_range_test(self, result: RangeTestResult) -> None:
+        self.received.append(result)
+        if self.max_lr is None:
+            self.max_lr = result.one_cycle_max_lr()
+            assert self.scheduler is not None
+            self.scheduler.set_schedule(Constant(self.max_lr))
+
+
+class LRAtBatch(Callback):
+    def __init__(self) -> None:
+        self.lrs: list[float] = []
+
+    def on_train_batch_start(self, trainer: Any, pl_module: Any, batch: Any, batch_idx: int) -> None:
+        self.lrs.append(float(trainer.optimizers[0].param_groups[0]["lr"]))
+
+
+def test_zero_configuration_with_a_schedule_callback(tmp_path: Any) -> None:
+    seed_all(0)
+    owner, probe = StandInOneCycle(), LRAtBatch()
+    test = LRRangeTest(num_steps=30, max_lr=3.0)
+    trainer(tmp_path, callbacks=[test, owner, probe], max_steps=3).fit(TinyModel(), loader())
+    assert owner.received == [test.result]
+    top = test.result.one_cycle_max_lr()
+    assert top is not None and owner.max_lr == top
+    assert probe.lrs == [top] * 3  # the running fit trains with it; the range test left the LR to the owner
+
+
+def test_explicit_value_in_the_schedule_callback_wins(tmp_path: Any) -> None:
+    seed_all(1)
+    owner, probe = StandInOneCycle(max_lr=0.02), LRAtBatch()
+    trainer(tmp_path, callbacks=[LRRangeTest(num_steps=20), owner, probe], max_steps=2).fit(
+        TinyModel(), loader()
+    )
+    assert len(owner.received) == 1 and probe.lrs == [0.02, 0.02]
+
+
+def test_tuner_hands_the_result_to_schedule_callbacks(tmp_path: Any) -> None:
+    seed_all(2)
+    owner = StandInOneCycle()
+    t = trainer(tmp_path, callbacks=[owner])
+    result = Tuner(t).lr_range_test(TinyModel(), loader(), num_steps=30, max_lr=3.0)
+    assert owner.received == [result] and owner.max_lr == result.one_cycle_max_lr()
+
+
+class NoLRAttribute(TinyModel):
+    """Its LR lives only in configure_optimizers: no ``lr`` attribute or hparam to set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        del self.hparams["lr"]
+
+    def configure_optimizers(self) -> Any:
+        return torch.optim.SGD(self.parameters(), lr=0.05, momentum=0.9)
+
+
+def test_model_without_lr_attribute_gets_the_running_optimizer_scaled(tmp_path: Any) -> None:
+    seed_all(3)
+    test, probe = LRRangeTest(num_steps=30, max_lr=3.0), LRAtBatch()
+    trainer(tmp_path, callbacks=[test, probe], max_steps=2).fit(NoLRAttribute(), loader())
+    s = test.result.suggestion()
+    assert probe.lrs == pytest.approx([s, s], rel=1e-12)
+
+
+def test_tuner_warns_when_the_suggestion_has_nowhere_to_go(tmp_path: Any) -> None:
+    seed_all(4)
+    with pytest.warns(UserWarning, match="nothing was set"):
+        Tuner(trainer(tmp_path)).lr_range_test(NoLRAttribute(), loader(), num_steps=30, max_lr=3.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        (
+            {"min_lr": 1.0, "max_lr": 0.1},
+            ValueError,
+            r"min_lr must be < max_lr, got min_lr=1.0 and max_lr=0.1",
+        ),
+        ({"min_lr": 0.1, "max_lr": 0.1}, ValueError, r"min_lr must be < max_lr"),
+        ({"min_lr": 0.0}, ValueError, r"min_lr must be > 0, got 0.0"),
+        ({"max_lr": -1.0}, ValueError, r"max_lr must be > 0, got -1.0"),
+        ({"min_lr": float("nan")}, ValueError, r"min_lr must be finite, got nan"),
+        ({"min_lr": "1e-3"}, TypeError, r"min_lr must be a real number, got '1e-3'"),
+        ({"num_steps": 4}, ValueError, r"num_steps must be an integer >= 5 .*got 4"),
+        ({"num_steps": 10.0}, TypeError, r"num_steps must be an integer >= 5 .*got 10.0"),
+        ({"mode": "log"}, ValueError, r"mode must be one of 'exponential', 'linear', got 'log'"),
+        ({"smoothing": 1.0}, ValueError, r"smoothing must be in \[0, 1\) .*got 1.0"),
+        ({"early_stop_threshold": 1.0}, ValueError, r"early_stop_threshold must be > 1 .*got 1.0"),
+        (
+            {"method": "best"},
+            ValueError,
+            r"method must be one of 'valley', 'steepest', 'minimum', 'slide', got 'best'",
+        ),
+        ({"val_batches": 0}, ValueError, r"val_batches must be an integer >= 1, got 0"),
+        ({"weight_decays": []}, ValueError, r"weight_decays must hold at least one value"),
+        ({"weight_decays": [0.1, -1]}, ValueError, r"weight_decays\[1\] must be >= 0, got -1"),
+        ({"weight_decays": [0.1, 0.1]}, ValueError, r"weight_decays must not repeat a value"),
+        ({"weight_decays": 0.1}, TypeError, r"weight_decays must be a sequence"),
+        ({"apply": "yes"}, TypeError, r"apply must be True or False, got 'yes'"),
+        ({"progress_bar": 1}, TypeError, r"progress_bar must be True, False or None, got 1"),
+        ({"attr_name": ""}, TypeError, r"attr_name must be a non-empty string or None"),
+        ({"val_key": None}, TypeError, r"val_key must be a non-empty string"),
+    ],
+)
+def test_bad_options_are_named_with_their_value(kwargs: dict[str, Any], error: type, match: str) -> None:
+    with pytest.raises(error, match=match):
+        LRRangeTest(**kwargs)
+    with pytest.raises(error, match=match):
+        Tuner(trainer("unused")).lr_range_test(TinyModel(), loader(), **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("epochs", "match"),
+    [
+        (-1, r"epochs must hold epoch indices"),
+        ([], r"epochs must name at least one epoch"),
+        ("0", r"epochs must be None"),
+    ],
+)
+def test_bad_epochs(epochs: Any, match: str) -> None:
+    with pytest.raises((TypeError, ValueError), match=match):
+        LRRangeTest(epochs=epochs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"min_momentum": 0.99, "max_momentum": 0.9}, r"min_momentum must be < max_momentum"),
+        ({"max_momentum": 1.0}, r"max_momentum must be in \[0, 1\), got 1.0"),
+        ({"lr": 0}, r"lr must be > 0, got 0"),
+    ],
+)
+def test_bad_momentum_options(tmp_path: Any, kwargs: dict[str, Any], match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        Tuner(trainer(tmp_path)).momentum_range_test(TinyModel(), loader(), **kwargs)
+
+
+def test_model_problems_are_clear_errors(tmp_path: Any) -> None:
+    class Frozen(TinyModel):
+        def __init__(self) -> None:
+            super().__init__()
+            for p in self.parameters():
+                p.requires_grad_(False)
+
+        def configure_optimizers(self) -> Any:
+            return torch.optim.SGD(self.parameters(), lr=0.1)
+
+    class TwoOptimizers(TinyModel):
+        def __init__(self) -> None:
+            super().__init__()
+            self.automatic_optimization = False
+
+        def configure_optimizers(self) -> Any:
+            return [
+                torch.optim.SGD(self.net[0].parameters(), lr=0.1),
+                torch.optim.SGD(self.net[-1].parameters(), lr=0.1),
+            ]
+
+    class ReturnsNone(TinyModel):
+        def training_step(self, batch: Any, batch_idx: int) -> None:
+            return None
+
+    class NoMomentum(TinyModel):
+        def configure_optimizers(self) -> Any:
+            return torch.optim.Adagrad(self.parameters(), lr=0.1)
+
+    with pytest.raises(ValueError, match="no trainable parameters"):
+        Tuner(trainer(tmp_path)).lr_range_test(Frozen(), loader())
+    with pytest.raises(ValueError, match="configure_optimizers returned 2"):
+        Tuner(trainer(tmp_path)).lr_range_test(TwoOptimizers(), loader())
+    with pytest.raises(ValueError, match=r"training_step must return the loss .* got None"):
+        Tuner(trainer(tmp_path)).lr_range_test(ReturnsNone(), loader())
+    with pytest.raises(AttributeError, match="attr_name='rate' is neither an attribute"):
+        Tuner(trainer(tmp_path)).lr_range_test(TinyModel(), loader(), attr_name="rate")
+    with pytest.raises(ValueError, match="param group 0 of Adagrad has neither"):
+        Tuner(trainer(tmp_path)).momentum_range_test(NoMomentum(), loader())
+    with pytest.raises(ValueError, match="val_loss=True needs validation data"):
+        Tuner(trainer(tmp_path)).lr_range_test(TinyModel(), loader(), val_loss=True)
+
+
+def test_tuner_refuses_spawned_processes(tmp_path: Any) -> None:
+    t = trainer(tmp_path, devices=2, strategy="ddp_spawn")
+    with pytest.raises(RuntimeError, match="LRRangeTest callback"):
+        Tuner(t).lr_range_test(TinyModel(), loader())
+
+
+def test_tuner_says_when_nothing_ran(tmp_path: Any) -> None:
+    with pytest.raises(RuntimeError, match="the range test did not run"):
+        Tuner(trainer(tmp_path, limit_train_batches=0)).lr_range_test(TinyModel(), loader())
+
+
+# ---------------------------------------------------------------------------------------------
+# DDP: two CPU processes; each writes what it saw, the parent compares.
+# ---------------------------------------------------------------------------------------------
+
+
+class RankModel(TinyModel):
+    """Records its raw losses during the sweep and writes them with the curve the rank computed."""
+
+    def __init__(self, out: str) -> None:
+        super().__init__(dropout=0.0)
+        self.out = out
+
+
+class Dump(Callback):
+    def __init__(self, out: str, test: LRRangeTest) -> None:
+        self.out, self.test = out, test
+
+    def on_train_start(self, trainer: Any, pl_module: Any) -> None:
+        r = self.test.result
+        assert r is not None
+        n = len(r)
+        after = {k: v.tolist() for k, v in pl_module.state_dict().items()}
+        data = {
+            "raw": pl_module.seen_losses[:n],
+            "curve": list(r.losses),
+            "suggestion": r.suggestion(),
+            "applied": float(trainer.optimizers[0].param_groups[0]["lr"]),
+            "weights_after": after,
+            "weights_before": pl_module.weights_before,
+            "global_step": trainer.global_step,
+        }
+        with open(os.path.join(self.out, f"rank{trainer.global_rank}.json"), "w") as f:
+            json.dump(data, f)
+
+
+class Before(Callback):
+    def on_train_start(self, trainer: Any, pl_module: Any) -> None:
+        pl_module.weights_before = {k: v.tolist() for k, v in pl_module.state_dict().items()}
+
+
+@pytest.mark.ddp
+def test_ddp_curve_is_the_mean_over_ranks(tmp_path: Any) -> None:
+    seed_all(5)
+    test = LRRangeTest(num_steps=12, max_lr=3.0, early_stop_threshold=None)
+    t = trainer(
+        tmp_path,
+        devices=2,
+        strategy="ddp_spawn",
+        callbacks=[Before(), test, Dump(str(tmp_path), test)],
+        max_steps=1,
+    )
+    t.fit(RankModel(str(tmp_path)), loader(n=192))
+    ranks = [json.loads((tmp_path / f"rank{i}.json").read_text()) for i in range(2)]
+    raw = np.asarray([r["raw"] for r in ranks])
+    assert raw.shape == (2, 12) and not np.allclose(raw[0], raw[1])  # each rank saw its own batches
+    for r in ranks:
+        np.testing.assert_allclose(r["curve"], raw.mean(0), rtol=1e-6)
+        assert r["curve"] == ranks[0]["curve"] and r["suggestion"] == ranks[0]["suggestion"]
+        assert r["applied"] == pytest.approx(r["suggestion"], rel=1e-12)
+        assert r["weights_after"] == r["weights_before"] and r["global_step"] == 0

@@ -1,0 +1,301 @@
+"""End-to-end: the sweep itself, both entry points, applying the result, logging, precision, accumulation."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from lightning.pytorch.callbacks import Callback
+from lightning.pytorch.loggers import TensorBoardLogger
+from tuner_helpers import TinyModel, loader, seed_all, trainer
+
+from lightning_lr import LRRangeTest, RangeTestResult, Tuner
+from lightning_lr.tuner import WeightDecayResult
+
+
+class LRProbe(Callback):
+    """Reads param group LRs at every training batch of the real fit (after the range test)."""
+
+    def __init__(self) -> None:
+        self.lrs: list[list[float]] = []
+
+    def on_train_batch_start(self, trainer: Any, pl_module: Any, batch: Any, batch_idx: int) -> None:
+        self.lrs.append([float(g["lr"]) for g in trainer.optimizers[0].param_groups])
+
+
+def test_exponential_sweep_follows_the_schedule_and_restores_the_model(tmp_path: Any) -> None:
+    seed_all(0)
+    model = TinyModel()
+    weights = {k: v.clone() for k, v in model.state_dict().items()}
+    result = Tuner(trainer(tmp_path)).lr_range_test(
+        model, loader(), min_lr=1e-5, max_lr=1.0, num_steps=25, early_stop_threshold=None
+    )
+    assert isinstance(result, RangeTestResult)
+    assert len(result.lrs) == len(result.losses) == len(result.smoothed) == len(result.momentums) == 25
+    expected = [1e-5 * (1.0 / 1e-5) ** (t / 24) for t in range(25)]
+    np.testing.assert_allclose(result.lrs, expected, rtol=1e-12)
+    assert result.momentums == (0.9,) * 25
+    assert result.stop_reason == "completed"
+    assert all(torch.equal(weights[k], v) for k, v in model.state_dict().items())
+    s = result.suggestion()
+    assert s is not None and 1e-5 <= s <= 1.0
+    assert model.hparams.lr == s  # applied to the hparam the model reads
+
+
+def test_linear_mode(tmp_path: Any) -> None:
+    seed_all(0)
+    result = Tuner(trainer(tmp_path)).lr_range_test(
+        TinyModel(), loader(), min_lr=0.01, max_lr=0.5, num_steps=8, mode="linear", early_stop_threshold=None
+    )
+    np.testing.assert_allclose(result.lrs, np.linspace(0.01, 0.5, 8), rtol=1e-12)
+    assert result.plot().axes[0].get_xscale() == "linear"
+
+
+def test_early_stop_on_divergence_and_none_disables_it(tmp_path: Any) -> None:
+    seed_all(1)
+    diverged = Tuner(trainer(tmp_path)).lr_range_test(
+        TinyModel(batchnorm=False), loader(), min_lr=1e-3, max_lr=1e4, num_steps=60
+    )
+    assert diverged.stop_reason in ("diverged", "non-finite loss") and len(diverged) < 60
+    full = Tuner(trainer(tmp_path)).lr_range_test(
+        TinyModel(batchnorm=False), loader(), min_lr=1e-3, max_lr=1e4, num_steps=60, early_stop_threshold=None
+    )
+    assert len(full) == 60 or full.stop_reason == "non-finite loss"
+
+
+def test_non_finite_loss_stops_and_suggestion_uses_the_finite_part(tmp_path: Any) -> None:
+    class NaNAbove(TinyModel):
+        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            loss = super().training_step(batch, batch_idx)
+            lr = self.optimizers().param_groups[0]["lr"]
+            return loss * float("nan") if lr > 0.5 else loss
+
+    seed_all(2)
+    result = Tuner(trainer(tmp_path)).lr_range_test(
+        NaNAbove(), loader(), min_lr=1e-4, max_lr=10.0, num_steps=40, early_stop_threshold=None
+    )
+    assert result.stop_reason == "non-finite loss"
+    assert math.isnan(result.losses[-1]) and all(math.isfinite(v) for v in result.losses[:-1])
+    assert result.lrs[-1] > 0.5 >= result.lrs[-2]
+    finite = RangeTestResult(result.lrs[:-1], result.losses[:-1], result.momentums[:-1])
+    assert result.suggestions() == finite.suggestions()
+
+
+def test_applied_lr_is_what_the_fit_trains_with_and_the_user_scheduler_keeps_it(tmp_path: Any) -> None:
+    """Lightning's lr_find suggestion is overwritten by the user's scheduler; here the optimizer is rebuilt
+    from configure_optimizers with the suggestion, so StepLR decays from it."""
+    seed_all(3)
+    model = TinyModel(scheduler="step")
+    test, probe = LRRangeTest(num_steps=30, max_lr=1.0), LRProbe()
+    trainer(tmp_path, callbacks=[test, probe], max_epochs=4).fit(model, loader())
+    s = test.result.suggestion()
+    assert s is not None and model.hparams.lr == s
+    per_epoch = probe.lrs[::8]
+    assert per_epoch[0][0] == pytest.approx(s, rel=1e-12)
+    assert per_epoch[3][0] == pytest.approx(s * 0.5, rel=1e-12)  # StepLR(step_size=3, gamma=0.5) from s
+
+
+def test_later_epoch_test_rescales_the_running_optimizer_and_keeps_group_ratios(tmp_path: Any) -> None:
+    seed_all(4)
+    model = TinyModel(groups=True, scheduler="step")
+    test, probe = LRRangeTest(num_steps=30, min_lr=1e-4, max_lr=3.0, epochs=[1]), LRProbe()
+    t = trainer(tmp_path, callbacks=[test, probe], max_epochs=2)
+    t.fit(model, loader())
+    s = test.results[1].suggestion()
+    assert s is not None
+    epoch1 = probe.lrs[8]
+    assert epoch1[0] == pytest.approx(s, rel=1e-12)
+    assert epoch1[1] == pytest.approx(10 * s, rel=1e-12)
+    base = t.lr_scheduler_configs[0].scheduler.base_lrs
+    assert base[1] / base[0] == pytest.approx(10.0)
+    assert base[0] == pytest.approx(s, rel=1e-12)
+
+
+def test_groups_are_swept_in_proportion(tmp_path: Any) -> None:
+    ratios: list[float] = []
+
+    class Record(TinyModel):
+        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            g = self.optimizers().param_groups
+            ratios.append(g[1]["lr"] / g[0]["lr"])
+            return super().training_step(batch, batch_idx)
+
+    seed_all(5)
+    result = Tuner(trainer(tmp_path)).lr_range_test(Record(groups=True), loader(), num_steps=12, max_lr=1.0)
+    assert len(ratios) == len(result) and ratios == pytest.approx([10.0] * len(ratios))
+
+
+def test_gradient_accumulation_one_point_per_optimizer_step(tmp_path: Any) -> None:
+    seed_all(6)
+    model = TinyModel()
+    result = Tuner(trainer(tmp_path, accumulate_grad_batches=3)).lr_range_test(
+        model, loader(), num_steps=10, max_lr=1e-2, early_stop_threshold=None
+    )
+    assert len(result) == 10 and len(model.seen_losses) == 30
+    means = np.asarray(model.seen_losses).reshape(10, 3).mean(1)
+    np.testing.assert_allclose(result.losses, means, rtol=1e-6)
+
+
+def test_bf16_mixed_precision(tmp_path: Any) -> None:
+    seed_all(7)
+    model = TinyModel()
+    weights = {k: v.clone() for k, v in model.state_dict().items()}
+    result = Tuner(trainer(tmp_path, precision="bf16-mixed")).lr_range_test(model, loader(), num_steps=20)
+    assert all(math.isfinite(v) for v in result.losses[:-1])
+    assert all(torch.equal(weights[k], v) for k, v in model.state_dict().items())
+
+
+def test_logs_every_step_the_figure_and_the_suggestion(tmp_path: Any) -> None:
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    seed_all(8)
+    logger = TensorBoardLogger(tmp_path, name="tb")
+    result = Tuner(trainer(tmp_path, logger=logger)).lr_range_test(
+        TinyModel(), loader(), num_steps=15, max_lr=1.0, early_stop_threshold=None
+    )
+    logger.experiment.flush()
+    events = EventAccumulator(logger.log_dir)
+    events.Reload()
+    scalars = events.Tags()["scalars"]
+    for tag in ("lr", "loss", "smoothed_loss", "momentum"):
+        values = events.Scalars(f"lr_range_test/{tag}")
+        assert [e.step for e in values] == list(range(15))
+    np.testing.assert_allclose([e.value for e in events.Scalars("lr_range_test/lr")], result.lrs, rtol=1e-6)
+    assert "lr_range_test/suggestion" in scalars
+    assert events.Scalars("lr_range_test/suggestion")[0].value == pytest.approx(result.suggestion(), rel=1e-6)
+    assert "lr_range_test/figure" in events.Tags()["images"]
+
+
+def test_val_loss_mode_uses_fixed_validation_batches(tmp_path: Any) -> None:
+    calls: list[int] = []
+
+    class Count(TinyModel):
+        def validation_step(self, batch: Any, batch_idx: int) -> None:
+            calls.append(batch_idx)
+            assert not self.training
+            super().validation_step(batch, batch_idx)
+
+    seed_all(9)
+    model = Count()
+    result = Tuner(trainer(tmp_path)).lr_range_test(
+        model,
+        loader(),
+        val_dataloaders=loader(seed=1, shuffle=False),
+        num_steps=6,
+        val_loss=True,
+        val_batches=2,
+    )
+    assert result.val_loss and calls == [0, 1] * len(result)
+    assert model.training
+    assert result.losses != tuple(model.seen_losses[: len(result)])
+
+
+def test_val_loss_needs_what_validation_step_logs(tmp_path: Any) -> None:
+    with pytest.raises(ValueError, match="neither returned a loss nor logged 'loss_val'"):
+        Tuner(trainer(tmp_path)).lr_range_test(
+            TinyModel(), loader(), val_dataloaders=loader(), num_steps=5, val_loss=True, val_key="loss_val"
+        )
+
+
+def test_momentum_range_test_sweeps_momentum_at_fixed_lr(tmp_path: Any) -> None:
+    seed_all(10)
+    model = TinyModel(optimizer="adamw")
+    result = Tuner(trainer(tmp_path)).momentum_range_test(
+        model, loader(), lr=1e-3, num_steps=10, early_stop_threshold=None
+    )
+    assert result.param == "momentum"
+    np.testing.assert_allclose(result.momentums, np.linspace(0.8, 0.99, 10), rtol=1e-12)
+    assert result.lrs == (1e-3,) * 10
+    m = result.suggestion()
+    assert m is not None and 0.8 <= m <= 0.99
+    assert model.hparams.lr == 0.05  # nothing applied
+    with pytest.raises(ValueError, match="needs an LR sweep"):
+        result.one_cycle_max_lr()
+
+
+def test_weight_decays_one_sweep_each_from_the_same_state(tmp_path: Any) -> None:
+    seed_all(11)
+    model = TinyModel(weight_decay=1e-4)
+    result = Tuner(trainer(tmp_path)).lr_range_test(
+        model, loader(), num_steps=10, max_lr=1.0, weight_decays=[0.0, 1e-3, 1e-1]
+    )
+    assert isinstance(result, WeightDecayResult) and result.weight_decays == (0.0, 1e-3, 1e-1)
+    firsts = {r.losses[0] for r in result.results}
+    assert len(firsts) == 1  # same starting weights, same first batch
+    assert model.hparams.weight_decay == result.best_weight_decay
+    assert model.hparams.lr == result.suggestion()
+    fig = result.plot()
+    assert len([ln for ln in fig.axes[0].get_lines() if ln.get_label().startswith("weight_decay")]) == 3
+
+
+def test_manual_optimization(tmp_path: Any) -> None:
+    class Manual(TinyModel):
+        def __init__(self) -> None:
+            super().__init__()
+            self.automatic_optimization = False
+
+        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            opt = self.optimizers()
+            x, y = batch
+            loss = torch.nn.functional.cross_entropy(self(x), y)
+            opt.zero_grad()
+            self.manual_backward(loss)
+            opt.step()
+            return loss
+
+    seed_all(12)
+    model = Manual()
+    result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=12, max_lr=1.0)
+    assert len(result) >= 5 and all(math.isfinite(v) for v in result.losses)
+
+
+def test_tuner_then_fit_trains_with_the_found_lr(tmp_path: Any) -> None:
+    seed_all(13)
+    model = TinyModel()
+    t = trainer(tmp_path, max_epochs=1)
+    result = Tuner(t).lr_range_test(model, loader(), num_steps=20, max_lr=1.0)
+    probe = LRProbe()
+    t.callbacks.append(probe)
+    t.fit(model, loader())
+    assert probe.lrs[0][0] == result.suggestion() and t.global_step == 8
+
+
+def test_lightning_tuner_methods_still_work(tmp_path: Any) -> None:
+    class WithBatchSize(TinyModel):
+        def __init__(self) -> None:
+            super().__init__()
+            self.batch_size = 8
+
+        def train_dataloader(self) -> Any:
+            return loader(batch_size=self.batch_size)
+
+        def val_dataloader(self) -> Any:
+            return loader(batch_size=self.batch_size)
+
+    seed_all(14)
+    tuner = Tuner(trainer(tmp_path))
+    finder = tuner.lr_find(TinyModel(), loader(), loader(), num_training=10)
+    assert finder is not None and len(finder.results["lr"]) > 0
+    size = tuner.scale_batch_size(WithBatchSize(), max_trials=2, steps_per_trial=1)
+    assert size == 4  # init_val=2, doubled once in 2 trials
+
+
+def test_apply_false_leaves_the_model_alone(tmp_path: Any) -> None:
+    seed_all(15)
+    model = TinyModel()
+    Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=10, apply=False)
+    assert model.hparams.lr == 0.05
+
+
+def test_callback_result_survives_a_checkpoint(tmp_path: Any) -> None:
+    seed_all(16)
+    test = LRRangeTest(num_steps=10, epochs=[0], apply=False)
+    t = trainer(tmp_path, callbacks=[test])
+    t.fit(TinyModel(), loader())
+    t.save_checkpoint(tmp_path / "a.ckpt")
+    again = LRRangeTest(num_steps=10, epochs=[0], apply=False)
+    again.load_state_dict(torch.load(tmp_path / "a.ckpt", weights_only=False)["callbacks"][again.state_key])
+    assert again.results == test.results and again.result == test.result

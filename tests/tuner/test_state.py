@@ -1,0 +1,198 @@
+"""After a range test everything is bitwise what it was: fresh, after epochs, after a resume, when the sweep
+stops early or diverges, when training_step raises; and nothing is written to disk."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+import torch
+import torchmetrics
+from lightning.pytorch.callbacks import Callback, ModelCheckpoint
+from tuner_helpers import TinyModel, equal_tree, files_under, full_state, loader, seed_all, trainer
+
+from lightning_lr import LRRangeTest
+from lightning_lr.tuner._core import run_range_test
+from lightning_lr.tuner._options import Options
+
+
+class Probe(Callback):
+    """Captures the full state at the hook where the range test runs (before or after it)."""
+
+    def __init__(self, epoch: int | None = None) -> None:
+        self.epoch = epoch
+        self.state: dict[str, Any] | None = None
+
+    def _capture(self, trainer: Any, pl_module: Any) -> None:
+        if self.state is None:
+            self.state = full_state(trainer, pl_module)
+
+    def on_train_start(self, trainer: Any, pl_module: Any) -> None:
+        if self.epoch is None:
+            self._capture(trainer, pl_module)
+
+    def on_train_epoch_start(self, trainer: Any, pl_module: Any) -> None:
+        if self.epoch is not None and trainer.current_epoch == self.epoch:
+            self._capture(trainer, pl_module)
+
+
+def assert_same(before: dict[str, Any], after: dict[str, Any]) -> None:
+    assert before.keys() == after.keys()
+    for key in before:
+        assert equal_tree(before[key], after[key]), f"{key} changed"
+
+
+def run_with_probes(
+    tmp_path: Any, model: TinyModel, test: LRRangeTest, epoch: int | None = None, **kw: Any
+) -> tuple:
+    before, after = Probe(epoch), Probe(epoch)
+    t = trainer(tmp_path, callbacks=[before, test, after], **kw)
+    t.fit(model, loader(), ckpt_path=kw.pop("ckpt_path", None) if "ckpt_path" in kw else None)
+    return before.state, after.state, t
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "scheduler", "stop"),
+    [("sgd", None, 4.0), ("adamw", "step", 4.0), ("sgd", "onecycle", None)],
+)
+def test_fresh_start_state_is_bitwise_restored(
+    tmp_path: Any, optimizer: str, scheduler: str | None, stop: Any
+) -> None:
+    seed_all(1)
+    model = TinyModel(optimizer=optimizer, scheduler=scheduler)
+    test = LRRangeTest(num_steps=30, max_lr=100.0, early_stop_threshold=stop, apply=False)
+    files = files_under(tmp_path, os.getcwd())
+    before, after, _ = run_with_probes(tmp_path, model, test, max_steps=1)
+    assert_same(before, after)
+    assert files_under(tmp_path, os.getcwd()) == files, "the range test wrote a file"
+    assert test.result is not None and len(test.result) <= 30
+
+
+def test_state_restored_after_epochs_with_adam_state(tmp_path: Any) -> None:
+    """A test at epoch 2: Adam moments, scheduler progress and loop counters exist and come back."""
+    seed_all(2)
+    model = TinyModel(optimizer="adamw", scheduler="step")
+    test = LRRangeTest(num_steps=20, epochs=[2], apply=False)
+    before, after = Probe(2), Probe(2)
+    t = trainer(tmp_path, callbacks=[before, test, after], max_epochs=3)
+    t.fit(model, loader())
+    assert before.state is not None and before.state["global_step"] == 16
+    assert before.state["optimizers"][0]["state"], "Adam has moments by epoch 2"
+    assert_same(before.state, after.state)
+    assert list(test.results) == [2]
+
+
+def test_same_training_with_and_without_the_test(tmp_path: Any) -> None:
+    """apply=False: a fit with the range test is bitwise the fit without it (data order, dropout, weights)."""
+
+    def fit(with_test: bool) -> dict[str, torch.Tensor]:
+        seed_all(3)
+        model = TinyModel(optimizer="adamw")
+        callbacks = [LRRangeTest(num_steps=15, apply=False)] if with_test else []
+        trainer(tmp_path, callbacks=callbacks, max_epochs=2).fit(model, loader())
+        return {k: v.clone() for k, v in model.state_dict().items()}
+
+    a, b = fit(True), fit(False)
+    assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_resumed_fit_keeps_its_progress(tmp_path: Any) -> None:
+    """Lightning's lr_find reset global_step 200 -> 0 after fit(ckpt_path=...); here it stays."""
+    seed_all(4)
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", save_last=True)
+    t = trainer(tmp_path, max_epochs=2, callbacks=[ckpt], enable_checkpointing=True)
+    t.fit(TinyModel(), loader())
+    assert t.global_step == 16
+    model = TinyModel()
+    before, after = Probe(), Probe()
+    test = LRRangeTest(num_steps=10, apply=False)
+    t2 = trainer(tmp_path, max_epochs=3, callbacks=[before, test, after])
+    t2.fit(model, loader(), ckpt_path=str(tmp_path / "ckpt" / "last.ckpt"))
+    assert before.state is not None and before.state["global_step"] == 16
+    assert_same(before.state, after.state)
+    assert t2.global_step == 24
+
+
+class BoomError(Exception):
+    pass
+
+
+class ExplodingModel(TinyModel):
+    def __init__(self, at: int, error: type[BaseException], **kw: Any) -> None:
+        super().__init__(**kw)
+        self.at, self.error, self.calls = at, error, 0
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        self.calls += 1
+        if self.calls == self.at:
+            raise self.error("boom")
+        return super().training_step(batch, batch_idx)
+
+
+class RunCore(Callback):
+    """Calls the core directly and catches what it raises, so the state after the failure can be read."""
+
+    def __init__(self, **options: Any) -> None:
+        self.options = Options.for_lr(1e-6, 1.0, **options)
+        self.before: Any = None
+        self.after: Any = None
+        self.raised: BaseException | None = None
+
+    def on_train_start(self, trainer: Any, pl_module: Any) -> None:
+        self.before = full_state(trainer, pl_module)
+        try:
+            run_range_test(trainer, pl_module, self.options, live=True)
+        except BaseException as exc:
+            self.raised = exc
+        self.after = full_state(trainer, pl_module)
+        trainer.should_stop = True
+
+
+@pytest.mark.parametrize("error", [BoomError, KeyboardInterrupt])
+def test_restored_then_reraised_when_training_step_raises(tmp_path: Any, error: type[BaseException]) -> None:
+    seed_all(5)
+    model = ExplodingModel(at=7, error=error, optimizer="adamw")
+    probe = RunCore(num_steps=20)
+    trainer(tmp_path, callbacks=[probe], max_steps=1).fit(model, loader())
+    assert isinstance(probe.raised, error)
+    assert_same(probe.before, probe.after)
+    assert model._current_fx_name is None or model._current_fx_name != "training_step"
+
+
+def test_torchmetrics_state_is_restored(tmp_path: Any) -> None:
+    class WithMetric(TinyModel):
+        def __init__(self) -> None:
+            super().__init__()
+            self.acc = torchmetrics.classification.MulticlassAccuracy(num_classes=3)
+
+        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            self.acc.update(self(batch[0]), batch[1])
+            return super().training_step(batch, batch_idx)
+
+    seed_all(6)
+    model = WithMetric()
+    seen: dict[str, Any] = {}
+
+    class Check(Callback):
+        def on_train_start(self, trainer: Any, pl_module: Any) -> None:
+            seen["count"] = pl_module.acc._update_count
+            seen["tp"] = pl_module.acc.tp.clone()
+
+    trainer(tmp_path, callbacks=[LRRangeTest(num_steps=10, apply=False), Check()], max_steps=1).fit(
+        model, loader()
+    )
+    assert seen["count"] == 0 and int(seen["tp"].sum()) == 0
+
+
+def test_logged_metrics_of_the_sweep_do_not_leak(tmp_path: Any) -> None:
+    """training_step's self.log during the sweep must not reach the epoch's aggregated metrics."""
+    seed_all(7)
+    model = TinyModel()
+    t = trainer(tmp_path, callbacks=[LRRangeTest(num_steps=40, max_lr=1e4, apply=False)], max_epochs=1)
+    t.fit(model, loader())
+    sweep_losses = model.seen_losses[: len(model.seen_losses) - 8]
+    epoch_losses = model.seen_losses[-8:]
+    assert len(sweep_losses) >= 5
+    expected = sum(epoch_losses) / 8
+    assert float(t.callback_metrics["train_loss_epoch"]) == pytest.approx(expected, rel=1e-5)
