@@ -15,7 +15,7 @@ For each task (digits MLP + SGD-momentum, digits MLP + AdamW, small CNN on digit
 Goal (issue 4): the default rule is within 3x of the grid-best on every task (ratio in [1/3, 3]). A rule
 meets it on a task only if every seed's suggestion does.
 
-Run: ``python benchmarks/range_test_quality.py`` (about 4-5 minutes on 2 CPU cores) or ``--quick`` (2 seeds).
+Run: ``python benchmarks/range_test_quality.py`` (about 3 minutes on one CPU core) or ``--quick`` (2 seeds).
 ``--curves`` also prints each task's range-test curve (seed 0) with where every rule lands.
 Nothing is written outside a temporary directory: no Lightning logs, no checkpoints.
 """
@@ -48,13 +48,11 @@ from _tasks import TASKS, Task, make_module, train_constant_lr, train_loader
 GRID = tuple(10 ** (k / 3) for k in range(-12, 2))
 #: the rules of ``RangeTestResult.suggestion(method=...)``
 RULES = ("valley", "steepest", "minimum", "slide")
-#: the range test every rule reads (issue 4's documented defaults)
-RANGE = {"min_lr": 1e-7, "max_lr": 10.0, "num_steps": 100, "mode": "exponential"}
+#: the range test every rule reads (issue 4's documented defaults; --num-steps etc. for what-ifs)
+RANGE: dict[str, Any] = {"min_lr": 1e-7, "max_lr": 10.0, "num_steps": 100, "mode": "exponential"}
 GOAL = 3.0
 #: a grid point is "near best" when its mean accuracy is within this many points of the best
 NEAR_BEST_PTS = 0.5
-
-LIGHTNING_ROWS = ("lr_find (1e-7..10)", "lr_find (defaults)")
 
 
 # --- quiet Lightning -----------------------------------------------------------------------------------
@@ -160,11 +158,23 @@ def _range_test_api() -> tuple[Callable[..., Any] | None, str]:
     return Tuner, ""
 
 
-def _default_method(result: Any) -> str | None:
-    """The name of the rule ``result.suggestion()`` uses, read from its signature (None if not a name)."""
-    default = inspect.signature(result.suggestion).parameters.get("method")
-    value = None if default is None else default.default
-    return value if isinstance(value, str) else None
+def _default_method(always_equal: dict[str, bool]) -> str | None:
+    """The rule ``suggestion()`` uses: ``lightning_lr.tuner.DEFAULT_METHOD`` when exported, checked against
+    the runs (its suggestion equalled ``suggestion()`` on every one); else the one rule that always did."""
+    import lightning_lr.tuner
+
+    named = getattr(lightning_lr.tuner, "DEFAULT_METHOD", None)
+    if isinstance(named, str) and always_equal.get(named, False):
+        return named
+    same = [rule for rule, eq in always_equal.items() if eq]
+    return same[0] if len(same) == 1 else None
+
+
+def _default_smoothing(tuner_cls: Any) -> object:
+    if tuner_cls is None:
+        return "n/a"
+    param = inspect.signature(tuner_cls.lr_range_test).parameters.get("smoothing")
+    return "default" if param is None else param.default
 
 
 def _suggest(call: Callable[[], float | None]) -> tuple[float | None, str]:
@@ -178,19 +188,21 @@ def _suggest(call: Callable[[], float | None]) -> tuple[float | None, str]:
 
 
 def range_test(
-    tuner_cls: Any, task: Task, seed: int, root: str
+    tuner_cls: Any, task: Task, seed: int, root: str, sweep: dict[str, Any]
 ) -> tuple[dict[str, tuple[float | None, str]], Any]:
     """Our range test on a fresh module (seeded): every rule's suggestion, and the result itself."""
     torch.manual_seed(seed)
     model = make_module(task, seed)
     trainer = _trainer(task, root)
-    result = tuner_cls(trainer).lr_range_test(model, train_dataloaders=train_loader(task, seed), **RANGE)
+    result = tuner_cls(trainer).lr_range_test(model, train_dataloaders=train_loader(task, seed), **sweep)
     out = {rule: _suggest(lambda rule=rule: result.suggestion(method=rule)) for rule in RULES}
     out["default"] = _suggest(result.suggestion)
     return out, result
 
 
-def lightning_lr_find(task: Task, seed: int, root: str, same_range: bool) -> tuple[float | None, str, Any]:
+def lightning_lr_find(
+    task: Task, seed: int, root: str, same_range: bool, sweep: dict[str, Any]
+) -> tuple[float | None, str, Any]:
     """Lightning's ``Tuner.lr_find(...).suggestion()`` on a fresh module (seeded)."""
     from lightning.pytorch.tuner import Tuner
 
@@ -198,7 +210,7 @@ def lightning_lr_find(task: Task, seed: int, root: str, same_range: bool) -> tup
     trainer = _trainer(task, root)
     kwargs: dict[str, Any] = {"update_attr": False}
     if same_range:
-        kwargs.update(min_lr=RANGE["min_lr"], max_lr=RANGE["max_lr"], num_training=RANGE["num_steps"])
+        kwargs.update(min_lr=sweep["min_lr"], max_lr=sweep["max_lr"], num_training=sweep["num_steps"])
     with contextlib.redirect_stderr(
         io.StringIO()
     ):  # lr_find draws its own tqdm bar, whatever the Trainer says
@@ -216,6 +228,11 @@ def _e(x: float | None) -> str:
 
 def _pct(x: float) -> str:
     return f"{100 * x:5.1f}%"
+
+
+def _r(x: float) -> str:
+    """A ratio, readable from 1e-5 to 1e5 in 6 characters."""
+    return f"{x:6.2f}" if 0.01 <= x < 1000 else f"{x:6.0e}"
 
 
 def _gmean(xs: Sequence[float]) -> float:
@@ -262,17 +279,17 @@ def print_rows(rows: dict[str, Suggestions], best: GridPoint, default: str | Non
         none = f" +{s.misses()} None" if s.misses() else ""
         print(
             f"  {label:<18}  {_e(_gmean(ok)):>9}  ({_e(min(ok))} .. {_e(max(ok))})   "
-            f"{_gmean(r):6.2f} ({min(r):5.2f} .. {max(r):5.2f})   {_pct(acc)}  {100 * (acc - best.acc):+5.1f}"
+            f"{_r(_gmean(r))} ({_r(min(r))} .. {_r(max(r))})   {_pct(acc)}  {100 * (acc - best.acc):+5.1f}"
             f"   {hits}/{len(s.lrs)} seeds{none}"
         )
 
 
-def print_curve(result: Any, finder: Any, picks: dict[str, float | None]) -> None:
+def print_curve(result: Any, finder: Any, picks: dict[str, float | None], best_lr: float) -> None:
     lrs = np.asarray(result.lrs)
     raw = np.asarray(result.losses)
     smooth = np.asarray(result.smoothed)
     lf = finder.results if finder is not None else {"lr": [], "loss": []}
-    marks: dict[int, list[str]] = {}
+    marks: dict[int, list[str]] = {int(np.argmin(np.abs(np.log(lrs) - math.log(best_lr)))): ["GRID-BEST"]}
     for name, lr in picks.items():
         if lr is not None:
             lookup = lr * 10 if name == "minimum" else lr  # minimum suggests a tenth of its point
@@ -297,7 +314,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="2 seeds instead of 5 (about 2 minutes)")
     parser.add_argument("--seeds", type=int, default=None, help="number of seeds (default 5, --quick 2)")
     parser.add_argument("--curves", action="store_true", help="print each task's range-test curve (seed 0)")
+    what_if = parser.add_argument_group("what-if: another sweep than issue 4's defaults (both range tests)")
+    what_if.add_argument("--num-steps", type=int, default=RANGE["num_steps"])
+    what_if.add_argument("--min-lr", type=float, default=RANGE["min_lr"])
+    what_if.add_argument("--max-lr", type=float, default=RANGE["max_lr"])
+    what_if.add_argument("--smoothing", type=float, default=None, help="our range test only (lr_find: 0.98)")
     args = parser.parse_args(argv)
+    sweep: dict[str, Any] = {
+        **RANGE,
+        "num_steps": args.num_steps,
+        "min_lr": args.min_lr,
+        "max_lr": args.max_lr,
+    }
+    if args.smoothing is not None:
+        sweep["smoothing"] = args.smoothing
+    lightning_rows = (f"lr_find ({sweep['min_lr']:.0e}..{sweep['max_lr']:g})", "lr_find (defaults)")
     n_seeds = args.seeds if args.seeds is not None else (2 if args.quick else 5)
     seeds = list(range(n_seeds))
 
@@ -319,13 +350,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(
         f"grid: {len(GRID)} LRs {GRID[0]:.0e}..{GRID[-1]:.2f}, 3 per decade; range test: "
-        f"{RANGE['min_lr']:.0e}..{RANGE['max_lr']:g}, {RANGE['num_steps']} steps, {RANGE['mode']}"
+        f"{sweep['min_lr']:.0e}..{sweep['max_lr']:g}, {sweep['num_steps']} steps, {sweep['mode']}, "
+        f"smoothing {sweep.get('smoothing', _default_smoothing(tuner_cls))}; lr_find (defaults) = 1e-08..1, 100 steps"
     )
+    if sweep != RANGE:
+        print("WHAT-IF: this sweep is not issue 4's default (1e-07..10, 100 steps, default smoothing)")
     if tuner_cls is None:
         print(f"NOTE: {missing}; the range-test rows are empty until it lands on main.")
 
     summary: dict[str, dict[str, tuple[Suggestions, GridPoint]]] = {}
-    defaults: set[str | None] = set()
+    always_equal: dict[str, bool] = {}
     with tempfile.TemporaryDirectory(prefix="range_test_quality_") as root:
         for task in TASKS:
             print(f"\n== {task.name}: {task.recipe} ==")
@@ -333,20 +367,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             best = max(points, key=lambda p: p.key)
             print_grid(task, points, best)
 
-            rows: dict[str, Suggestions] = {name: Suggestions() for name in (*RULES, *LIGHTNING_ROWS)}
+            rows: dict[str, Suggestions] = {name: Suggestions() for name in (*RULES, *lightning_rows)}
             curve: tuple[Any, Any, dict[str, float | None]] | None = None
             for seed in seeds:
                 picks: dict[str, float | None] = {}
                 if tuner_cls is not None:
-                    out, result = range_test(tuner_cls, task, seed, root)
-                    defaults.add(_default_method(result) or _which_default(out))
+                    out, result = range_test(tuner_cls, task, seed, root, sweep)
+                    for rule in RULES:
+                        always_equal[rule] = (
+                            always_equal.get(rule, True) and out[rule][0] == out["default"][0]
+                        )
                     for rule in RULES:
                         lr, why = out[rule]
                         rows[rule].lrs.append(lr)
                         rows[rule].reasons.append(why)
                         picks[rule] = lr
-                for name, same in zip(LIGHTNING_ROWS, (True, False), strict=True):
-                    lr, why, finder = lightning_lr_find(task, seed, root, same_range=same)
+                for name, same in zip(lightning_rows, (True, False), strict=True):
+                    lr, why, finder = lightning_lr_find(task, seed, root, same, sweep)
                     rows[name].lrs.append(lr)
                     rows[name].reasons.append(why)
                     if same:
@@ -358,27 +395,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if seed == 0 and tuner_cls is not None:
                     curve = (result, lf_finder, picks)
 
-            default = next(iter(defaults)) if len(defaults) == 1 else None
+            default = _default_method(always_equal) if always_equal else None
             print(f"  suggestions over {n_seeds} seeds (* = default rule; ratio = suggestion / grid-best)")
             print_rows({k: v for k, v in rows.items() if v.lrs}, best, default)
             if args.curves and curve is not None:
-                print_curve(*curve)
+                print_curve(*curve, best.lr)
             summary[task.name] = {k: (v, best) for k, v in rows.items() if v.lrs}
 
         leftovers = os.listdir(root)
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
 
-    default = next(iter(defaults)) if len(defaults) == 1 else None
+    default = _default_method(always_equal) if always_equal else None
     print_summary(summary, default)
     print(
         f"\nwall time {wall:.0f} s (CPU {cpu:.0f} s); temp dir held {len(leftovers)} entries at the end (removed)"
     )
     return 0
-
-
-def _which_default(out: dict[str, tuple[float | None, str]]) -> str | None:
-    same = [r for r in RULES if out[r][0] == out["default"][0]]
-    return same[0] if len(same) == 1 else None
 
 
 def print_summary(summary: dict[str, dict[str, tuple[Suggestions, GridPoint]]], default: str | None) -> None:
@@ -413,9 +445,9 @@ def print_summary(summary: dict[str, dict[str, tuple[Suggestions, GridPoint]]], 
             hit = s.misses() == 0 and all(1 / GOAL <= x <= GOAL for x in r)
             ok_all &= hit
             acc = _pct(float(np.mean(s.accs))) if s.accs else "  -  "
-            cell = f"{_gmean(r):6.2f} [{worst:6.2f}] {acc}{'' if hit else '!'}"
+            cell = f"{_r(_gmean(r))} [{_r(worst)}] {acc}{'' if hit else '!'}"
             line += f"  {cell:<26}"
-        line += f"  {_gmean(all_r):9.2f}  {_x_off(all_r):6.2f}   {'yes' if ok_all else 'no'}"
+        line += f"     {_r(_gmean(all_r))}  {_r(_x_off(all_r))}   {'yes' if ok_all else 'no'}"
         print(line)
         if ok_all:
             meets.append(name)
