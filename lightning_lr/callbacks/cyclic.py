@@ -1,0 +1,259 @@
+"""OneCycle and Cyclic: the callbacks for Smith's 1cycle policy and cyclical learning rates, with
+inverse momentum cycling."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .. import schedules as S
+from .base import LRSpec, OptimizerInfo, ScheduleCallback, check_bool, check_lr
+from .durations import TWO_EPOCHS, WHOLE_RUN, Duration, RunInfo, check_duration
+
+__all__ = ["Cyclic", "OneCycle"]
+
+
+def _probe(owner: str, make: Callable[[], Any]) -> None:
+    """Build a schedule from the arguments now, so a bad argument fails at construction."""
+    try:
+        make()
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{owner}: {exc}") from None
+
+
+class OneCycle(ScheduleCallback):
+    """The 1cycle policy (Smith 2018) for the whole run, with inverse momentum cycling.
+
+    The LR warms up from ``max_lr / div_factor`` to ``max_lr`` over ``pct_start`` of the cycle, then
+    anneals to ``max_lr / (div_factor * final_div_factor)``; momentum (SGD's ``momentum`` or Adam's
+    ``betas[0]``) moves the opposite way between ``max_momentum`` and ``base_momentum``. The values are
+    those of :class:`lightning_lr.schedules.OneCycle` (torch's ``OneCycleLR``).
+
+    Args:
+        max_lr: the peak LR. None: each param group's LR in the optimizer is its peak, unless an LR range
+            test (:class:`~lightning_lr.LRRangeTest`) fills it in. One number is the peak of the group with
+            the largest LR; the other groups keep their ratio to it. A list gives one peak per group
+            (None leaves a group alone).
+        total: the cycle's length: an int (optimizer steps), :class:`Epochs` or :class:`Fraction` of the
+            run. Default: the whole run. After it, the final LR holds.
+        pct_start: the fraction of the cycle spent warming up, in (0, 1).
+        anneal: ``"cos"`` or ``"linear"``.
+        div_factor: ``max_lr / div_factor`` is the starting LR.
+        final_div_factor: the final LR is the starting LR divided by this.
+        three_phase: come back down to the starting LR before annihilating (fast.ai's variant is
+            two-phase; torch's ``three_phase=True``).
+        cycle_momentum: None (default) cycles momentum where the optimizer has ``momentum`` or ``betas``,
+            and warns once where it has neither (the LR is still scheduled); a param group configured with
+            ``momentum=0`` (plain SGD, RMSprop's default) keeps it, with one warning (torch would switch
+            momentum on silently). True cycles every group, momentum 0 included, and raises where the
+            optimizer has no momentum; False leaves momentum alone.
+        base_momentum: the momentum at the LR peak.
+        max_momentum: the momentum at the start and the end.
+        optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
+        log_lr: log the LR and momentum of every param group each optimizer step.
+        preview: add a figure of the planned curves to TensorBoard at train start.
+
+    A range test calls :meth:`apply_range_test`: it fills ``max_lr`` from ``result.one_cycle_max_lr()``
+    when ``max_lr`` is None, keeps an explicit ``max_lr`` with a warning, and applies the new peak to the
+    running fit from the next step. See :class:`ScheduleCallback` for injection, resume and logging.
+
+    Example:
+        >>> import lightning.pytorch as pl
+        >>> from lightning_lr.callbacks import Epochs, OneCycle
+        >>> OneCycle(max_lr=0.1)
+        OneCycle(max_lr=0.1)
+        >>> trainer = pl.Trainer(max_epochs=3, callbacks=[OneCycle(max_lr=0.1, total=Epochs(2))], logger=False)
+    """
+
+    range_test_args = ("max_lr",)
+
+    def __init__(
+        self,
+        max_lr: float | list[float | None] | None = None,
+        total: int | Duration = WHOLE_RUN,
+        pct_start: float = 0.3,
+        anneal: str = "cos",
+        div_factor: float = 25.0,
+        final_div_factor: float = 1e4,
+        three_phase: bool = False,
+        cycle_momentum: bool | None = None,
+        base_momentum: float = 0.85,
+        max_momentum: float = 0.95,
+        *,
+        optimizer: int | str = "all",
+        log_lr: bool = True,
+        preview: bool = True,
+    ) -> None:
+        super().__init__(optimizer=optimizer, log_lr=log_lr, preview=preview)
+        owner = type(self).__name__
+        self.max_lr = check_lr("max_lr", max_lr, owner=owner)
+        self.total = check_duration("total", total, owner=owner)
+        self.pct_start = pct_start
+        self.anneal = anneal
+        self.div_factor = div_factor
+        self.final_div_factor = final_div_factor
+        self.three_phase = check_bool("three_phase", three_phase, owner=owner)
+        self.cycle_momentum = check_bool("cycle_momentum", cycle_momentum, owner=owner, allow_none=True)
+        self.base_momentum = base_momentum
+        self.max_momentum = max_momentum
+        _probe(owner, lambda: self._schedule(1.0, 100).momentum(base_momentum, max_momentum))
+
+    def _schedule(self, peak: float, total: int) -> S.OneCycle:
+        return S.OneCycle(
+            peak,
+            total_steps=total,
+            pct_start=self.pct_start,
+            anneal=self.anneal,
+            div_factor=self.div_factor,
+            final_div_factor=self.final_div_factor,
+            three_phase=self.three_phase,
+        )
+
+    def durations(self) -> dict[str, tuple[Any, int]]:
+        return {"total": (self.total, 1)}
+
+    def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
+        peaks = self.per_group("max_lr", self.value("max_lr"), info, default=info.base_lrs)
+        lrs = [None if p is None else self._schedule(p, steps["total"]) for p in peaks]
+        cycled = self.cycled_momentum(self.cycle_momentum, info)
+        if not any(cycled):
+            return lrs, None
+        momentum = [
+            s.momentum(self.base_momentum, self.max_momentum) if s is not None and on else None
+            for s, on in zip(lrs, cycled, strict=True)
+        ]
+        return lrs, momentum
+
+    def range_test_values(self, result: Any) -> dict[str, float | None]:
+        return {"max_lr": result.one_cycle_max_lr()}
+
+
+class Cyclic(ScheduleCallback):
+    """Cyclical learning rates (Smith 2017): the LR goes back and forth between ``base_lr`` and
+    ``max_lr``, momentum the opposite way.
+
+    Args:
+        base_lr: the lower bound. None: ``max_lr / 4`` (Smith suggests a third to a quarter of
+            ``max_lr``), unless an LR range test fills it in. One number, or a list per param group, as
+            ``max_lr``.
+        max_lr: the upper bound. None: each param group's LR in the optimizer, unless an LR range test
+            fills it in. One number is the bound of the group with the largest LR; the other groups keep
+            their ratio to it. A list gives one value per group (None leaves a group alone).
+        step_size: half a cycle (the rise): an int (optimizer steps), :class:`Epochs` or
+            :class:`Fraction`. Smith suggests 2 to 10 epochs.
+        step_size_down: the fall, if different from ``step_size``.
+        mode: ``"triangular"`` (constant amplitude), ``"triangular2"`` (halved every cycle) or
+            ``"exp_range"`` (multiplied by ``gamma ** step``).
+        gamma: the per-step factor of ``"exp_range"``, in (0, 1].
+        scale_fn: a custom amplitude function instead of ``mode`` (a module-level function, so it pickles).
+        scale_mode: ``"cycle"`` or ``"iterations"``, what ``scale_fn`` receives.
+        cycle_momentum: None (default), True or False, as in :class:`OneCycle`.
+        base_momentum: the momentum at the LR peak.
+        max_momentum: the momentum at ``base_lr``.
+        optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
+        log_lr: log the LR and momentum of every param group each optimizer step.
+        preview: add a figure of the planned curves to TensorBoard at train start.
+
+    A range test calls :meth:`apply_range_test`: it fills ``base_lr`` and ``max_lr`` from
+    ``result.cyclic_bounds()`` where they are None and keeps explicit ones with a warning.
+
+    Example:
+        >>> from lightning_lr.callbacks import Cyclic, Epochs
+        >>> Cyclic(base_lr=0.01, max_lr=0.1, step_size=Epochs(4), mode="triangular2")
+        Cyclic(base_lr=0.01, max_lr=0.1, step_size=Epochs(4), mode='triangular2')
+    """
+
+    range_test_args = ("base_lr", "max_lr")
+
+    def __init__(
+        self,
+        base_lr: float | list[float | None] | None = None,
+        max_lr: float | list[float | None] | None = None,
+        step_size: int | Duration = TWO_EPOCHS,
+        step_size_down: int | Duration | None = None,
+        mode: str = "triangular",
+        gamma: float = 1.0,
+        scale_fn: Callable[[float], float] | None = None,
+        scale_mode: str | None = None,
+        cycle_momentum: bool | None = None,
+        base_momentum: float = 0.85,
+        max_momentum: float = 0.95,
+        *,
+        optimizer: int | str = "all",
+        log_lr: bool = True,
+        preview: bool = True,
+    ) -> None:
+        super().__init__(optimizer=optimizer, log_lr=log_lr, preview=preview)
+        owner = type(self).__name__
+        self.base_lr = check_lr("base_lr", base_lr, owner=owner)
+        self.max_lr = check_lr("max_lr", max_lr, owner=owner)
+        self.step_size = check_duration("step_size", step_size, owner=owner)
+        self.step_size_down = (
+            None if step_size_down is None else check_duration("step_size_down", step_size_down, owner=owner)
+        )
+        self.mode = mode
+        self.gamma = gamma
+        self.scale_fn = scale_fn
+        self.scale_mode = scale_mode
+        self.cycle_momentum = check_bool("cycle_momentum", cycle_momentum, owner=owner, allow_none=True)
+        self.base_momentum = base_momentum
+        self.max_momentum = max_momentum
+        if isinstance(self.base_lr, float) and isinstance(self.max_lr, float) and self.base_lr > self.max_lr:
+            raise ValueError(f"{owner}: base_lr must be <= max_lr ({self.max_lr:g}), got {base_lr!r}")
+        _probe(owner, lambda: self._schedule(0.1, 1.0, 4, 4).momentum(base_momentum, max_momentum))
+
+    def _schedule(self, base: float, top: float, up: int, down: int) -> S.Cyclic:
+        return S.Cyclic(
+            base,
+            top,
+            step_size_up=up,
+            step_size_down=down,
+            mode=self.mode,
+            gamma=self.gamma,
+            scale_fn=self.scale_fn,
+            scale_mode=self.scale_mode,
+        )
+
+    def durations(self) -> dict[str, tuple[Any, int]]:
+        out: dict[str, tuple[Any, int]] = {"step_size": (self.step_size, 1)}
+        if self.step_size_down is not None:
+            out["step_size_down"] = (self.step_size_down, 1)
+        return out
+
+    def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
+        tops = self.per_group("max_lr", self.value("max_lr"), info, default=info.base_lrs)
+        base_spec: LRSpec = self.value("base_lr")
+        bases = self.per_group(
+            "base_lr", base_spec, info, default=[None if t is None else t / 4 for t in tops]
+        )
+        up = steps["step_size"]
+        down = steps.get("step_size_down", up)
+        lrs: list[S.Cyclic | None] = []
+        for i, (b, t) in enumerate(zip(bases, tops, strict=True)):
+            if t is None:
+                lrs.append(None)
+                continue
+            if b is None:
+                raise ValueError(
+                    f"base_lr[{i}] is None but max_lr for param group {i} is {t:g}; give both bounds for a "
+                    f"group or leave it alone with None in max_lr"
+                )
+            try:
+                lrs.append(self._schedule(b, t, up, down))
+            except ValueError as exc:
+                raise ValueError(f"param group {i}: {exc}") from None
+        cycled = self.cycled_momentum(self.cycle_momentum, info)
+        if not any(cycled):
+            return lrs, None
+        momentum = [
+            s.momentum(self.base_momentum, self.max_momentum) if s is not None and on else None
+            for s, on in zip(lrs, cycled, strict=True)
+        ]
+        return lrs, momentum
+
+    def range_test_values(self, result: Any) -> dict[str, float | None]:
+        bounds = result.cyclic_bounds()
+        if bounds is None:
+            return {"base_lr": None, "max_lr": None}
+        base, top = bounds
+        return {"base_lr": base, "max_lr": top}

@@ -1,0 +1,351 @@
+"""Decay presets: time-based, step, multi-step, exponential and cosine decay, each with an optional
+linear warm-up.
+
+All of them share these rules: ``lr`` (None: the optimizer's LR per param group, or a
+range test's suggestion), per-group ratios, durations as steps / :class:`Epochs` / :class:`Fraction`, and
+``warmup``: a linear ramp from 0 to ``lr`` over that many steps, after which the decay starts. Positions
+(``total``, ``milestones``) count from the start of training; periods (``every``) count from the end of
+the warm-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .. import schedules as S
+from .base import LRSpec, OptimizerInfo, ScheduleCallback, check_bool, check_lr
+from .durations import WHOLE_RUN, Duration, RunInfo, check_duration
+
+__all__ = ["CosineDecay", "ExponentialDecay", "MultiStepDecay", "StepDecay", "TimeDecay"]
+
+
+class _Decay(ScheduleCallback):
+    """Shared by the decay presets: per-group peak LRs, warm-up, range-test filling of ``lr``."""
+
+    range_test_args = ("lr",)
+
+    def __init__(
+        self,
+        lr: LRSpec,
+        warmup: int | Duration,
+        *,
+        optimizer: int | str,
+        log_lr: bool,
+        preview: bool,
+    ) -> None:
+        super().__init__(optimizer=optimizer, log_lr=log_lr, preview=preview)
+        self.lr = check_lr("lr", lr, owner=self.name)
+        self.warmup = check_duration("warmup", warmup, minimum=0, owner=self.name)
+
+    def _probe(self) -> None:
+        """Build one decay from the arguments now, so a bad argument fails at construction."""
+        n = max([len(v) for v in (self.lr, getattr(self, "final", None)) if isinstance(v, list)] + [1])
+        info = OptimizerInfo(index=0, name="probe", base_lrs=(1.0,) * n, momentum_keys=(None,) * n)
+        steps = {k: [4] * len(v) if isinstance(v, list) else 4 for k, (v, _) in self.durations().items()}
+        steps["warmup"] = 0
+        try:
+            self._decay_schedule(0, 1.0, info, steps)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"{self.name}: {exc}") from None
+
+    def _decay_schedule(
+        self, group: int, peak: float, info: OptimizerInfo, steps: Mapping[str, Any]
+    ) -> S.Schedule:
+        """The decay of param group ``group`` of ``info``'s optimizer, starting at ``peak``."""
+        raise NotImplementedError
+
+    def durations(self) -> dict[str, tuple[Any, int]]:
+        return {"warmup": (self.warmup, 0)}
+
+    def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
+        peaks = self.per_group("lr", self.value("lr"), info, default=info.base_lrs)
+        warm = steps["warmup"]
+        out: list[S.Schedule | None] = []
+        for i, (peak, base) in enumerate(zip(peaks, info.base_lrs, strict=True)):
+            if peak is None:
+                out.append(None)
+                continue
+            if peak <= 0:
+                raise ValueError(
+                    f"lr for param group {i} is {peak:g} (its lr in the optimizer is {base:g}); give lr as a "
+                    f"list with None for groups to leave alone"
+                )
+            schedule = self._decay_schedule(i, peak, info, steps)
+            out.append(S.warmup(schedule, warm) if warm > 0 else schedule)
+        return out, None
+
+    def range_test_values(self, result: Any) -> dict[str, float | None]:
+        return {"lr": result.suggestion()}
+
+
+class TimeDecay(_Decay):
+    """Time-based ("1/t") decay: ``lr / (1 + decay * t / every)``, ``t`` counted from the end of the
+    warm-up (Keras' ``InverseTimeDecay``; the seeds' ``lr0 / (1 + k t)``).
+
+    Args:
+        decay: the decay rate ``k`` per ``every``, >= 0.
+        lr: the initial LR. None: the optimizer's LR per param group (or a range test's suggestion). One
+            number is the LR of the group with the largest LR, the others keep their ratio; a list gives
+            one per group (None leaves a group alone).
+        every: the time unit of ``decay``: an int (optimizer steps), :class:`Epochs` or :class:`Fraction`.
+            ``every=Epochs(1)`` decays per epoch.
+        staircase: decay in whole units of ``every`` instead of continuously.
+        warmup: a linear warm-up from 0 to ``lr`` before the decay (0: none).
+        optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
+        log_lr: log the LR and momentum of every param group each optimizer step.
+        preview: add a figure of the planned curve to TensorBoard at train start.
+
+    Example:
+        >>> from lightning_lr.callbacks import Epochs, TimeDecay
+        >>> TimeDecay(decay=0.5, every=Epochs(1))
+        TimeDecay(decay=0.5, every=Epochs(1))
+    """
+
+    def __init__(
+        self,
+        decay: float,
+        lr: float | list[float | None] | None = None,
+        every: int | Duration = 1,
+        staircase: bool = False,
+        warmup: int | Duration = 0,
+        *,
+        optimizer: int | str = "all",
+        log_lr: bool = True,
+        preview: bool = True,
+    ) -> None:
+        super().__init__(lr, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
+        self.decay = decay
+        self.every = check_duration("every", every, owner=self.name)
+        self.staircase = check_bool("staircase", staircase, owner=self.name)
+        self._probe()
+
+    def durations(self) -> dict[str, tuple[Any, int]]:
+        return {**super().durations(), "every": (self.every, 1)}
+
+    def _decay_schedule(
+        self, group: int, peak: float, info: OptimizerInfo, steps: Mapping[str, Any]
+    ) -> S.Schedule:
+        return S.TimeDecay(peak, self.decay, every=steps["every"], staircase=self.staircase)
+
+
+class StepDecay(_Decay):
+    """Step decay: the LR is multiplied by ``drop`` every ``every`` (counted from the end of the warm-up).
+
+    Args:
+        every: the period: an int (optimizer steps), :class:`Epochs` or :class:`Fraction`.
+        drop: the factor applied every period, > 0.
+        lr: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
+        warmup: a linear warm-up from 0 to ``lr`` before the decay (0: none).
+        optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
+        log_lr: log the LR and momentum of every param group each optimizer step.
+        preview: add a figure of the planned curve to TensorBoard at train start.
+
+    Example:
+        >>> from lightning_lr.callbacks import Epochs, StepDecay
+        >>> StepDecay(every=Epochs(10), drop=0.5, lr=0.1)
+        StepDecay(every=Epochs(10), lr=0.1)
+    """
+
+    def __init__(
+        self,
+        every: int | Duration,
+        drop: float = 0.5,
+        lr: float | list[float | None] | None = None,
+        warmup: int | Duration = 0,
+        *,
+        optimizer: int | str = "all",
+        log_lr: bool = True,
+        preview: bool = True,
+    ) -> None:
+        super().__init__(lr, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
+        self.every = check_duration("every", every, owner=self.name)
+        self.drop = drop
+        self._probe()
+
+    def durations(self) -> dict[str, tuple[Any, int]]:
+        return {**super().durations(), "every": (self.every, 1)}
+
+    def _decay_schedule(
+        self, group: int, peak: float, info: OptimizerInfo, steps: Mapping[str, Any]
+    ) -> S.Schedule:
+        return S.StepDecay(peak, every=steps["every"], drop=self.drop)
+
+
+class MultiStepDecay(_Decay):
+    """Multi-step decay: the LR is multiplied by ``gamma`` at each milestone.
+
+    Args:
+        milestones: positions in the run (counted from the start of training, warm-up included), each an
+            int (optimizer steps), :class:`Epochs` or :class:`Fraction`; non-decreasing once resolved (a
+            repeat compounds, as in torch). A milestone inside the warm-up takes effect when it ends (with
+            a warning).
+        gamma: the factor applied at each milestone, > 0.
+        lr: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
+        warmup: a linear warm-up from 0 to ``lr`` before the decay (0: none).
+        optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
+        log_lr: log the LR and momentum of every param group each optimizer step.
+        preview: add a figure of the planned curve to TensorBoard at train start.
+
+    Example:
+        >>> from lightning_lr.callbacks import Epochs, Fraction, MultiStepDecay
+        >>> MultiStepDecay(milestones=[Epochs(30), Fraction(0.9)], gamma=0.1)
+        MultiStepDecay(milestones=[Epochs(30), Fraction(0.9)])
+    """
+
+    def __init__(
+        self,
+        milestones: Sequence[int | Duration],
+        gamma: float = 0.1,
+        lr: float | list[float | None] | None = None,
+        warmup: int | Duration = 0,
+        *,
+        optimizer: int | str = "all",
+        log_lr: bool = True,
+        preview: bool = True,
+    ) -> None:
+        super().__init__(lr, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
+        if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Sequence):
+            raise TypeError(
+                f"{self.name}: milestones must be a list of durations (int steps, Epochs or Fraction), "
+                f"got {milestones!r}"
+            )
+        self.milestones = [
+            check_duration(f"milestones[{i}]", m, minimum=0, owner=self.name)
+            for i, m in enumerate(milestones)
+        ]
+        self.gamma = gamma
+        self._probe()
+
+    def durations(self) -> dict[str, tuple[Any, int]]:
+        return {**super().durations(), "milestones": (self.milestones, 0)}
+
+    def _decay_schedule(
+        self, group: int, peak: float, info: OptimizerInfo, steps: Mapping[str, Any]
+    ) -> S.Schedule:
+        warm = steps["warmup"]
+        ms = steps["milestones"]
+        inside = [f"milestones[{i}]={self.milestones[i]!r} (step {m})" for i, m in enumerate(ms) if m < warm]
+        if inside:
+            self.warn_once(
+                "milestone-in-warmup",
+                f"{self.name}: {', '.join(inside)} falls inside the warm-up ({warm} steps); it takes effect "
+                f"when the warm-up ends (milestones count from the start of training)",
+            )
+        return S.MultiStepDecay(peak, milestones=[max(0, m - warm) for m in ms], gamma=self.gamma)
+
+
+class ExponentialDecay(_Decay):
+    """Exponential decay by ``gamma`` per ``every`` (``lr * gamma ** (t / every)``) or at ``rate``
+    (``lr * exp(-rate * t / every)``), ``t`` counted from the end of the warm-up. Give exactly one of
+    ``gamma`` and ``rate``.
+
+    Args:
+        gamma: the factor per ``every``, > 0.
+        rate: the continuous decay rate per ``every`` (the seeds' ``lr0 * exp(-k t)``).
+        lr: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
+        every: the time unit: an int (optimizer steps), :class:`Epochs` or :class:`Fraction`.
+        staircase: decay in whole units of ``every``.
+        warmup: a linear warm-up from 0 to ``lr`` before the decay (0: none).
+        optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
+        log_lr: log the LR and momentum of every param group each optimizer step.
+        preview: add a figure of the planned curve to TensorBoard at train start.
+
+    Example:
+        >>> from lightning_lr.callbacks import Epochs, ExponentialDecay
+        >>> ExponentialDecay(gamma=0.9, every=Epochs(1))
+        ExponentialDecay(gamma=0.9, every=Epochs(1))
+    """
+
+    def __init__(
+        self,
+        gamma: float | None = None,
+        rate: float | None = None,
+        lr: float | list[float | None] | None = None,
+        every: int | Duration = 1,
+        staircase: bool = False,
+        warmup: int | Duration = 0,
+        *,
+        optimizer: int | str = "all",
+        log_lr: bool = True,
+        preview: bool = True,
+    ) -> None:
+        super().__init__(lr, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
+        self.gamma = gamma
+        self.rate = rate
+        self.every = check_duration("every", every, owner=self.name)
+        self.staircase = check_bool("staircase", staircase, owner=self.name)
+        self._probe()
+
+    def durations(self) -> dict[str, tuple[Any, int]]:
+        return {**super().durations(), "every": (self.every, 1)}
+
+    def _decay_schedule(
+        self, group: int, peak: float, info: OptimizerInfo, steps: Mapping[str, Any]
+    ) -> S.Schedule:
+        return S.ExponentialDecay(
+            peak, gamma=self.gamma, rate=self.rate, every=steps["every"], staircase=self.staircase
+        )
+
+
+class CosineDecay(_Decay):
+    """Cosine annealing from ``lr`` to ``final``, ending at ``total`` (by default the end of the run).
+
+    Args:
+        total: where the decay ends, counted from the start of training (the warm-up is part of it): an
+            int (optimizer steps), :class:`Epochs` or :class:`Fraction`. Default: the whole run. After it,
+            ``final`` holds.
+        final: the last LR, >= 0; one number (scaled by each group's ratio) or a list per group.
+        lr: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
+        warmup: a linear warm-up from 0 to ``lr`` before the decay (0: none). If it is not shorter
+            than ``total``, a warning says so and the decay takes one step.
+        optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
+        log_lr: log the LR and momentum of every param group each optimizer step.
+        preview: add a figure of the planned curve to TensorBoard at train start.
+
+    Example:
+        >>> from lightning_lr.callbacks import CosineDecay, Fraction
+        >>> CosineDecay(warmup=Fraction(0.05), final=1e-5)
+        CosineDecay(final=1e-05, warmup=Fraction(0.05))
+    """
+
+    def __init__(
+        self,
+        total: int | Duration = WHOLE_RUN,
+        final: float | list[float | None] = 0.0,
+        lr: float | list[float | None] | None = None,
+        warmup: int | Duration = 0,
+        *,
+        optimizer: int | str = "all",
+        log_lr: bool = True,
+        preview: bool = True,
+    ) -> None:
+        super().__init__(lr, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
+        self.total = check_duration("total", total, owner=self.name)
+        self.final = check_lr("final", final, owner=self.name, allow_zero=True)
+        if self.final is None or (isinstance(self.final, list) and None in self.final):
+            raise TypeError(
+                f"{self.name}: final must be a number >= 0 or a list with one number >= 0 per param group, "
+                f"got {final!r}"
+            )
+        self._probe()
+
+    def durations(self) -> dict[str, tuple[Any, int]]:
+        return {**super().durations(), "total": (self.total, 1)}
+
+    def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
+        warm, total = steps["warmup"], steps["total"]
+        if warm >= total:
+            self.warn_once(
+                "warmup-total",
+                f"{self.name}: warmup ({warm} steps) is not shorter than total ({total} steps), so the "
+                f"warm-up takes the whole decay; the cosine then lasts 1 step",
+            )
+        return super().build(run, steps, info)
+
+    def _decay_schedule(
+        self, group: int, peak: float, info: OptimizerInfo, steps: Mapping[str, Any]
+    ) -> S.Schedule:
+        final = self.per_group("final", self.final, info, default=[0.0] * len(info.base_lrs))[group]
+        length = max(1, steps["total"] - steps["warmup"])
+        return S.CosineDecay(peak, total=length, final=final)

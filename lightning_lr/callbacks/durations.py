@@ -1,0 +1,222 @@
+"""Durations: how long a phase of a schedule lasts, in optimizer steps, epochs or a fraction of the run.
+
+A plain ``int`` is a number of **optimizer steps** (with ``accumulate_grad_batches=k`` one step is ``k``
+batches). Epochs and fractions are spelled explicitly, as :class:`Epochs` and :class:`Fraction`, and are
+turned into steps at fit start from ``trainer.estimated_stepping_batches``, so a run on more devices, with
+another batch size or another ``accumulate_grad_batches`` keeps the schedule's shape.
+
+Resolution rule: ``Epochs(e)`` is ``e * steps_per_epoch`` and ``Fraction(f)`` is ``f * total_steps``, rounded
+half up to a whole number of steps. Arguments that are lengths (``total``, ``every``, ``step_size``, ...)
+are at least one step; a warm-up may round to zero steps (no warm-up).
+
+Resume rule: durations are resolved again at every fit start, also on ``fit(ckpt_path=...)``. With the
+same trainer settings they come out the same and the resumed run is exact; with a longer run (a larger
+``max_epochs``) ``Epochs`` and ``Fraction`` durations follow the new run: from the checkpoint's step the
+schedule is the one planned for the new length (so the LR may jump there), with one warning that lists
+what changed. Nothing raises.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["TWO_EPOCHS", "WHOLE_RUN", "Duration", "Epochs", "Fraction", "RunInfo"]
+
+
+class Duration:
+    """A length of training that is resolved to optimizer steps at fit start. See :class:`Epochs` and
+    :class:`Fraction`; a plain ``int`` means optimizer steps.
+
+    Example:
+        >>> from lightning_lr.callbacks import Duration, Epochs, Fraction
+        >>> isinstance(Epochs(1), Duration), isinstance(Fraction(0.5), Duration), isinstance(100, Duration)
+        (True, True, False)
+    """
+
+    __slots__ = ()
+
+    def resolve(self, run: RunInfo) -> float:
+        """The duration in (possibly fractional) optimizer steps for ``run``, before rounding."""
+        raise NotImplementedError
+
+
+def _positive_real(owner: str, name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{owner}: {name} must be a positive number, got {value!r}")
+    v = float(value)
+    if not math.isfinite(v) or v <= 0:
+        raise ValueError(f"{owner}: {name} must be a positive finite number, got {value!r}")
+    return v
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if v == int(v) else repr(v)
+
+
+class Epochs(Duration):
+    """A duration in epochs: ``Epochs(2)``, ``Epochs(0.5)``.
+
+    One epoch is ``ceil(num_training_batches / accumulate_grad_batches)`` optimizer steps, as Lightning
+    counts them (``limit_train_batches``, the number of devices and the batch size are accounted for).
+    Epochs need a train dataloader with a length.
+
+    Args:
+        epochs: a positive number of epochs (fractions of an epoch are allowed).
+
+    Example:
+        >>> from lightning_lr.callbacks import Epochs, RunInfo
+        >>> Epochs(2).steps(RunInfo(total_steps=1000, steps_per_epoch=100))
+        200
+        >>> Epochs(2)
+        Epochs(2)
+    """
+
+    __slots__ = ("epochs",)
+    epochs: float
+
+    def __init__(self, epochs: float) -> None:
+        object.__setattr__(self, "epochs", _positive_real("Epochs", "epochs", epochs))
+
+    def resolve(self, run: RunInfo) -> float:
+        if run.steps_per_epoch is None:
+            raise ValueError(
+                f"{self!r} cannot be converted to optimizer steps: the number of steps per epoch is unknown "
+                f"(the train dataloader has no length); give this duration in optimizer steps (an int)"
+            )
+        return self.epochs * run.steps_per_epoch
+
+    def steps(self, run: RunInfo) -> int:
+        """The duration in whole optimizer steps (rounded half up, at least 1)."""
+        return max(1, round_steps(self.resolve(run)))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Epochs is immutable")
+
+    def __repr__(self) -> str:
+        return f"Epochs({_fmt(self.epochs)})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Epochs) and other.epochs == self.epochs
+
+    def __hash__(self) -> int:
+        return hash(("Epochs", self.epochs))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Epochs, (self.epochs,))
+
+
+class Fraction(Duration):
+    """A duration as a fraction of the whole run: ``Fraction(0.25)`` is a quarter of
+    ``trainer.estimated_stepping_batches``.
+
+    Values above 1 are allowed (``CosineDecay(total=Fraction(1.25))`` stops before reaching ``final``).
+    The run's length must be known: ``max_epochs`` with a sized dataloader, or ``max_steps``.
+
+    Args:
+        fraction: a positive number.
+
+    Example:
+        >>> from lightning_lr.callbacks import Fraction, RunInfo
+        >>> Fraction(0.25).steps(RunInfo(total_steps=1000, steps_per_epoch=100))
+        250
+    """
+
+    __slots__ = ("fraction",)
+    fraction: float
+
+    def __init__(self, fraction: float) -> None:
+        object.__setattr__(self, "fraction", _positive_real("Fraction", "fraction", fraction))
+
+    def resolve(self, run: RunInfo) -> float:
+        if run.total_steps is None:
+            raise ValueError(
+                f"{self!r} cannot be converted to optimizer steps: the length of the run is unknown "
+                f"(trainer.estimated_stepping_batches is infinite: set max_steps, or max_epochs with a sized "
+                f"train dataloader), or give this duration in optimizer steps (an int)"
+            )
+        return self.fraction * run.total_steps
+
+    def steps(self, run: RunInfo) -> int:
+        """The duration in whole optimizer steps (rounded half up, at least 1)."""
+        return max(1, round_steps(self.resolve(run)))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Fraction is immutable")
+
+    def __repr__(self) -> str:
+        return f"Fraction({self.fraction!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Fraction) and other.fraction == self.fraction
+
+    def __hash__(self) -> int:
+        return hash(("Fraction", self.fraction))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Fraction, (self.fraction,))
+
+
+#: ``Fraction(1.0)``: the default length of schedules that span the run. Defaults are module-level
+#: constants so that LightningCLI can write them into a config (it names them by import path).
+WHOLE_RUN = Fraction(1.0)
+#: ``Epochs(2)``: Cyclic's default half cycle
+TWO_EPOCHS = Epochs(2)
+
+
+def round_steps(x: float) -> int:
+    """Round half up (``round`` in Python rounds half to even, which would make 2.5 epochs of 1 step 2)."""
+    return math.floor(x + 0.5)
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What a schedule needs to know about the run, resolved at fit start.
+
+    Attributes:
+        total_steps: optimizer steps in the whole run (``trainer.estimated_stepping_batches``), None when
+            it is infinite.
+        steps_per_epoch: optimizer steps per epoch, None when the train dataloader has no length.
+
+    Example:
+        >>> from lightning_lr.callbacks import Epochs, Fraction, RunInfo
+        >>> run = RunInfo(total_steps=500, steps_per_epoch=50)
+        >>> run.steps(3), run.steps(Epochs(1.5)), run.steps(Fraction(0.1))
+        (3, 75, 50)
+    """
+
+    total_steps: int | None
+    steps_per_epoch: int | None
+
+    def steps(self, duration: int | Duration, *, minimum: int = 1, name: str = "duration") -> int:
+        """``duration`` in optimizer steps: an int as is, :class:`Epochs` and :class:`Fraction` resolved
+        and rounded half up, then raised to ``minimum``."""
+        if isinstance(duration, Duration):
+            return max(minimum, round_steps(duration.resolve(self)))
+        return check_duration(name, duration, minimum=minimum)
+
+
+def check_duration(name: str, value: Any, *, minimum: int = 1, owner: str = "") -> Any:
+    """Validate a duration argument: an int >= ``minimum`` (optimizer steps), :class:`Epochs` or
+    :class:`Fraction`. Returns it unchanged."""
+    if isinstance(value, Duration):
+        return value
+    prefix = f"{owner}: " if owner else ""
+    allowed = (
+        f"an int >= {minimum} (optimizer steps), Epochs(n) or Fraction(f)"
+        if minimum
+        else "an int >= 0 (optimizer steps), Epochs(n) or Fraction(f)"
+    )
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        hint = ""
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            hint = (
+                f"; a plain number means optimizer steps and must be whole: write Epochs({value!r}) for "
+                f"epochs or Fraction({value!r}) for a fraction of the run"
+            )
+        raise TypeError(f"{prefix}{name} must be {allowed}, got {value!r}{hint}")
+    if value < minimum:
+        raise ValueError(f"{prefix}{name} must be {allowed}, got {value!r}")
+    return int(value)

@@ -1,0 +1,127 @@
+"""LRSchedule: any pure schedule (or one built from the run's length) as a callback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from lightning.pytorch.utilities import rank_zero_warn
+
+from ..schedules import Schedule
+from ..schedules._base import check_picklable_function
+from .base import OptimizerInfo, ScheduleCallback, check_bool
+from .durations import RunInfo
+
+__all__ = ["LRSchedule"]
+
+ScheduleArg = Schedule | Sequence[Schedule | None] | Callable[[RunInfo], Any]
+
+
+def _check_spec(owner: str, name: str, value: Any, *, allow_none: bool) -> Any:
+    if value is None:
+        if allow_none:
+            return None
+        raise TypeError(
+            f"{owner}: {name} must be a Schedule, a list with one Schedule (or None) per param group, or a "
+            f"function of the run (RunInfo -> Schedule or list); got None"
+        )
+    if isinstance(value, Schedule):
+        return value
+    if isinstance(value, (list, tuple)):
+        if not value:
+            raise ValueError(f"{owner}: {name} must not be an empty list; give one Schedule per param group")
+        for i, s in enumerate(value):
+            if s is not None and not isinstance(s, Schedule):
+                raise TypeError(f"{owner}: {name}[{i}] must be a Schedule or None, got {s!r}")
+        return list(value)
+    if callable(value):
+        return value
+    raise TypeError(
+        f"{owner}: {name} must be a Schedule, a list with one Schedule (or None) per param group, or a "
+        f"function of the run (RunInfo -> Schedule or list); got {value!r}"
+    )
+
+
+class LRSchedule(ScheduleCallback):
+    """Any schedule from :mod:`lightning_lr.schedules` as a callback: the generic one.
+
+    Args:
+        lr: the LR schedule: one :class:`~lightning_lr.schedules.Schedule` for every param group, a list
+            with one per group (None leaves a group alone), or a function ``f(run) -> Schedule or list``
+            called at fit start with a :class:`RunInfo`, for schedules whose lengths depend on the run
+            (``run.steps(Epochs(2))``, ``run.total_steps``). The function must be defined at module level
+            so the callback pickles (``ddp_spawn``).
+        momentum: a momentum schedule in the same forms, or None to leave momentum alone. Written to
+            ``momentum`` (SGD, RMSprop) or ``betas[0]`` (Adam, AdamW, NAdam, ...); an optimizer with
+            neither is an error.
+        relative: if True, the LR schedule is a factor of each param group's LR in the optimizer (its
+            ``initial_lr``), so discriminative ratios are kept: ``lr=CosineDecay(1.0, total=1000)``
+            anneals every group from its own LR.
+        optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
+        log_lr: log the LR and momentum of every param group each optimizer step.
+        preview: add a figure of the planned curves to TensorBoard at train start.
+
+    An LR range test does not change an explicit schedule: :meth:`apply_range_test` keeps it with a
+    warning that gives the suggested LR. See :class:`ScheduleCallback` for injection, resume and logging.
+
+    Example:
+        >>> from lightning_lr.callbacks import Epochs, LRSchedule
+        >>> from lightning_lr.schedules import CosineDecay, warmup
+        >>> LRSchedule(warmup(CosineDecay(0.1, total=900), steps=100))
+        LRSchedule(lr=Join(schedules=[Linear(start=0, end=0.1, total=100), CosineDecay(initial=0.1, total=900, final=0)], boundaries=[100]))
+        >>> def cosine_after_one_epoch(run):
+        ...     w = run.steps(Epochs(1))
+        ...     return warmup(CosineDecay(0.1, total=run.total_steps - w), steps=w)
+        >>> cb = LRSchedule(cosine_after_one_epoch)
+    """
+
+    def __init__(
+        self,
+        lr: ScheduleArg,
+        momentum: ScheduleArg | None = None,
+        relative: bool = False,
+        *,
+        optimizer: int | str = "all",
+        log_lr: bool = True,
+        preview: bool = True,
+    ) -> None:
+        super().__init__(optimizer=optimizer, log_lr=log_lr, preview=preview)
+        self.lr = _check_spec(self.name, "lr", lr, allow_none=False)
+        self.momentum = _check_spec(self.name, "momentum", momentum, allow_none=True)
+        self.relative = check_bool("relative", relative, owner=self.name)
+
+    def _relative(self) -> bool:
+        return self.relative
+
+    def _evaluate(self, name: str, spec: Any, run: RunInfo) -> Any:
+        if spec is None or isinstance(spec, (Schedule, list)):
+            return spec
+        out = spec(run)
+        qual = getattr(spec, "__qualname__", repr(spec))
+        if isinstance(out, (Schedule, list, tuple)) or (out is None and name == "momentum"):
+            return _check_spec(self.name, f"{name} (returned by {qual})", out, allow_none=True)
+        raise TypeError(
+            f"{self.name}: the {name} function {qual} returned {out!r}; it must return a Schedule or a list "
+            f"with one Schedule (or None) per param group"
+        )
+
+    def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
+        return self._evaluate("lr", self.lr, run), self._evaluate("momentum", self.momentum, run)
+
+    def apply_range_test(self, result: Any) -> None:
+        """An explicit schedule is kept: one warning gives the range test's suggested LR (use a preset
+        such as :class:`OneCycle` with ``max_lr=None`` to have it filled in)."""
+        suggestion = result.suggestion()
+        shown = "no suggestion" if suggestion is None else f"suggested lr {suggestion:g}"
+        rank_zero_warn(
+            f"{self.name} keeps lr={self.lr!r} (given explicitly; the range test {shown}). Use a preset with "
+            f"its LR left as None (OneCycle, Cyclic, CosineDecay, ...) to take the range test's value.",
+            category=UserWarning,
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        for name in ("lr", "momentum"):
+            spec = getattr(self, name)
+            if callable(spec) and not isinstance(spec, Schedule):
+                check_picklable_function(self.name, name, spec)
+        return super().__getstate__()

@@ -1,0 +1,148 @@
+"""LRScheduleMixin: a LightningModule declares its LR schedule; the same callbacks inject it."""
+
+from __future__ import annotations
+
+import copy
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+from lightning.pytorch.callbacks import Callback
+
+from .callbacks import LRSchedule, ScheduleCallback
+from .callbacks.base import HPARAMS_KEY
+from .schedules import Schedule
+
+__all__ = ["HPARAMS_KEY", "LRScheduleMixin"]
+
+_CACHE = "_lightning_lr_schedule_callback"
+
+
+class LRScheduleMixin:
+    """Lets a LightningModule declare its LR schedule, as an attribute or a method named ``lr_schedule``.
+
+    The declaration is a schedule callback (:class:`~lightning_lr.callbacks.OneCycle`,
+    :class:`~lightning_lr.callbacks.CosineDecay`, :class:`~lightning_lr.callbacks.LRSchedule`, ...) or a
+    pure :class:`~lightning_lr.schedules.Schedule` (wrapped in ``LRSchedule``). The mixin returns it from
+    ``configure_callbacks``, so it is injected into ``configure_optimizers``' result by exactly the same
+    code as a callback passed to the ``Trainer`` (steps, resume, logging, range test: see
+    :class:`~lightning_lr.callbacks.ScheduleCallback`). As for any callback from ``configure_callbacks``, it
+    replaces a Trainer callback of the same class.
+
+    At fit start its arguments are written to ``self.hparams["lightning_lr"]`` (and the initial hparams),
+    so loggers show them (TensorBoard's HPARAMS: ``lightning_lr/schedule``, ``lightning_lr/max_lr``, ...)
+    and checkpoints keep them; values an LR range test fills in are included.
+
+    Forms:
+
+    - an attribute set in ``__init__``: ``self.lr_schedule = OneCycle(max_lr=lr)``;
+    - a class attribute: ``lr_schedule = CosineDecay(warmup=100)`` (each instance gets its own copy);
+    - a method: ``def lr_schedule(self): return OneCycle(max_lr=self.hparams.lr)``, called at every fit.
+
+    Overriding ``configure_callbacks`` is fine: the declared schedule is added to what it returns.
+
+    Example:
+        >>> import lightning.pytorch as pl
+        >>> import torch
+        >>> from lightning_lr import LRScheduleMixin
+        >>> from lightning_lr.callbacks import OneCycle
+        >>> class Model(LRScheduleMixin, pl.LightningModule):
+        ...     def __init__(self, lr: float = 0.1):
+        ...         super().__init__()
+        ...         self.save_hyperparameters()
+        ...         self.layer = torch.nn.Linear(4, 1)
+        ...
+        ...     def lr_schedule(self):
+        ...         return OneCycle(max_lr=self.hparams.lr)
+        ...
+        ...     def configure_optimizers(self):
+        ...         return torch.optim.SGD(self.parameters(), lr=self.hparams.lr, momentum=0.9)
+        >>> Model().configure_callbacks()
+        [OneCycle(max_lr=0.1)]
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("configure_callbacks")
+        if own is None or getattr(own, "_lightning_lr_wrapped", False):
+            return
+
+        @functools.wraps(own)
+        def configure_callbacks(self: Any) -> Any:
+            return _with_schedule(self, own(self))
+
+        configure_callbacks._lightning_lr_wrapped = True  # type: ignore[attr-defined]
+        cls.configure_callbacks = configure_callbacks  # type: ignore[method-assign]
+
+    def configure_callbacks(self) -> Sequence[Callback] | Callback:
+        """The callbacks of the classes after this mixin in the MRO, plus the declared schedule."""
+        parent = getattr(super(), "configure_callbacks", None)  # LightningModule's, after the mixin
+        return _with_schedule(self, parent() if parent is not None else [])
+
+    def lr_schedule_callback(self) -> ScheduleCallback:
+        """The schedule callback of the current (or last) fit; before any fit, the one the declaration
+        gives. Use it to look at what was resolved (``.run``, ``.steps``, ``.planned()``)."""
+        cached = self.__dict__.get(_CACHE)
+        return cached[1] if cached is not None else _declared_callback(self, fresh=False)
+
+
+def _declared_callback(module: Any, *, fresh: bool) -> ScheduleCallback:
+    """Build (method form, when ``fresh``), copy (class attribute) or wrap (Schedule) the declaration,
+    and remember the result as the module's current schedule callback."""
+    owner = type(module).__name__
+    declared: Any = module.__dict__.get("lr_schedule", _MISSING)
+    cached = module.__dict__.get(_CACHE)  # (declaration, callback)
+    if declared is not _MISSING:
+        if cached is not None and cached[0] is declared:
+            return cached[1]
+        callback = _as_callback(owner, declared, "self.lr_schedule")
+    else:
+        declared = getattr(type(module), "lr_schedule", None)
+        is_method = callable(declared) and not isinstance(declared, (Schedule, Callback))
+        if cached is not None and not (is_method and fresh):
+            return cached[1]
+        if is_method:
+            callback = _as_callback(owner, declared(module), "the value returned by lr_schedule()")
+        else:
+            callback = _as_callback(owner, copy.deepcopy(declared), "the class attribute lr_schedule")
+            declared = None
+    callback._record_hparams = True
+    module.__dict__[_CACHE] = (declared, callback)
+    return callback
+
+
+class _Missing:
+    pass
+
+
+_MISSING = _Missing()
+
+
+def _as_callback(owner: str, declared: Any, where: str) -> ScheduleCallback:
+    if isinstance(declared, ScheduleCallback):
+        return declared
+    if isinstance(declared, Schedule):
+        return LRSchedule(declared)
+    if declared is None:
+        raise TypeError(
+            f"{owner} uses LRScheduleMixin but declares no schedule ({where} is None): set "
+            f"`self.lr_schedule = OneCycle(...)` in __init__, or define `def lr_schedule(self)` returning a "
+            f"schedule callback or a Schedule"
+        )
+    raise TypeError(
+        f"{owner}: {where} must be a schedule callback from lightning_lr.callbacks (OneCycle, Cyclic, "
+        f"CosineDecay, LRSchedule, ...) or a lightning_lr.schedules.Schedule, got {declared!r}"
+    )
+
+
+def _with_schedule(module: Any, callbacks: Any) -> list[Callback]:
+    if callbacks is None:
+        out: list[Callback] = []
+    elif isinstance(callbacks, Callback):
+        out = [callbacks]
+    else:
+        out = list(callbacks)
+    schedule = _declared_callback(module, fresh=True)
+    if not any(cb is schedule for cb in out):
+        out.append(schedule)
+    return out

@@ -1,0 +1,149 @@
+"""LightningCLI: schedule callbacks, durations and pure schedules configured from YAML
+(``class_path`` / ``init_args``), run for real."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from lightning.pytorch.cli import LightningCLI
+
+from lightning_lr import LRScheduleMixin
+from lightning_lr import schedules as S
+from lightning_lr.callbacks import Cyclic, Epochs, Fraction, OneCycle, ScheduleCallback
+
+from .helpers import CLIModel, Recorder, assert_trace
+
+N = 24
+RECORDER = f"{Recorder.__module__}.Recorder"
+
+
+class MixinCLIModel(LRScheduleMixin, CLIModel):
+    """The schedule comes from the model's YAML section and is injected by the mixin."""
+
+    def __init__(self, lr: float = 0.1, lr_schedule: ScheduleCallback | None = None) -> None:
+        super().__init__(lr=lr, lr_schedule=lr_schedule)
+
+
+def run_cli(tmp_path: Path, config: str, model_class: type = CLIModel) -> LightningCLI:
+    path = tmp_path / "input.yaml"
+    path.write_text(textwrap.dedent(config))
+    defaults = dict(
+        default_root_dir=str(tmp_path),
+        max_epochs=2,
+        accelerator="cpu",
+        devices=1,
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+    )
+    return LightningCLI(
+        model_class,
+        args=["fit", "--config", str(path)],
+        trainer_defaults=defaults,
+        save_config_kwargs={"overwrite": True},
+    )
+
+
+def recorder(cli: LightningCLI) -> Recorder:
+    (rec,) = [c for c in cli.trainer.callbacks if isinstance(c, Recorder)]
+    return rec
+
+
+@pytest.mark.filterwarnings("ignore:.*does not have many workers")
+def test_trainer_callbacks_from_yaml(tmp_path) -> None:
+    cli = run_cli(
+        tmp_path,
+        f"""
+        trainer:
+          callbacks:
+            - class_path: lightning_lr.callbacks.OneCycle
+              init_args:
+                max_lr: 0.5
+                total:
+                  class_path: lightning_lr.callbacks.Epochs
+                  init_args:
+                    epochs: 1
+                three_phase: true
+                base_momentum: 0.8
+            - class_path: {RECORDER}
+        """,
+    )
+    (cb,) = [c for c in cli.trainer.callbacks if isinstance(c, OneCycle)]
+    assert (cb.max_lr, cb.total, cb.three_phase, cb.base_momentum) == (0.5, Epochs(1), True, 0.8)
+    expected = S.OneCycle(0.5, total_steps=12, three_phase=True)
+    assert_trace(recorder(cli).lr(), expected.values(N))
+    assert_trace(recorder(cli).momentum(), expected.momentum(0.8, 0.95).values(N))
+    saved = (tmp_path / "config.yaml").read_text()  # SaveConfigCallback wrote the resolved config
+    assert "class_path: lightning_lr.callbacks.OneCycle" in saved
+    assert "class_path: lightning_lr.callbacks.Epochs" in saved
+
+
+@pytest.mark.filterwarnings("ignore:.*does not have many workers")
+def test_a_pure_schedule_in_the_models_yaml_through_the_mixin(tmp_path) -> None:
+    cli = run_cli(
+        tmp_path,
+        f"""
+        model:
+          lr: 0.2
+          lr_schedule:
+            class_path: lightning_lr.callbacks.LRSchedule
+            init_args:
+              lr:
+                class_path: lightning_lr.schedules.CosineDecay
+                init_args:
+                  initial: 0.2
+                  total: 20
+                  final: 0.01
+              momentum:
+                class_path: lightning_lr.schedules.Linear
+                init_args:
+                  start: 0.95
+                  end: 0.85
+                  total: 20
+        trainer:
+          callbacks:
+            - class_path: {RECORDER}
+        """,
+        model_class=MixinCLIModel,
+    )
+    rec = recorder(cli)
+    assert_trace(rec.lr(), S.CosineDecay(0.2, total=20, final=0.01).values(N))
+    assert_trace(rec.momentum(), S.Linear(0.95, 0.85, total=20).values(N))
+    assert cli.model.hparams["lightning_lr"]["schedule"] == "LRSchedule"
+
+
+def test_yaml_values_are_validated(tmp_path) -> None:
+    with pytest.raises(ValueError, match=r"Fraction: fraction must be a positive finite number, got -0.5"):
+        run_cli(
+            tmp_path,
+            """
+            trainer:
+              callbacks:
+                - class_path: lightning_lr.callbacks.Cyclic
+                  init_args:
+                    step_size:
+                      class_path: lightning_lr.callbacks.Fraction
+                      init_args:
+                        fraction: -0.5
+            """,
+        )
+
+
+def test_parser_accepts_every_duration_spelling_and_round_trips_defaults() -> None:
+    from jsonargparse import ArgumentParser
+
+    parser = ArgumentParser()
+    parser.add_class_arguments(Cyclic, "cyclic")
+    parser.add_class_arguments(OneCycle, "one_cycle")
+    fraction = '{"class_path": "lightning_lr.callbacks.Fraction", "init_args": {"fraction": 0.1}}'
+    cfg = parser.parse_args(["--cyclic.step_size=500", f"--cyclic.step_size_down={fraction}"])
+    init = parser.instantiate(cfg)
+    assert init.cyclic.step_size == 500 and init.cyclic.step_size_down == Fraction(0.1)
+    # defaults (Epochs(2), Fraction(1.0)) are written as importable constants and read back
+    dumped = parser.dump(parser.parse_args([]))
+    assert "lightning_lr.callbacks.durations.TWO_EPOCHS" in dumped
+    init = parser.instantiate(parser.parse_string(dumped))
+    assert init.cyclic.step_size == Epochs(2) and init.one_cycle.total == Fraction(1.0)

@@ -1,0 +1,147 @@
+"""Durations: steps / Epochs / Fraction, validated at construction and resolved at fit start from the
+trainer, so the schedule keeps its shape whatever the batch size, devices or gradient accumulation."""
+
+from __future__ import annotations
+
+import math
+import pickle
+
+import pytest
+from torch.utils.data import DataLoader, IterableDataset
+
+from lightning_lr import schedules as S
+from lightning_lr.callbacks import (
+    CosineDecay,
+    Cyclic,
+    Epochs,
+    Fraction,
+    MultiStepDecay,
+    OneCycle,
+    RunInfo,
+    StepDecay,
+)
+
+from .helpers import Tiny, assert_trace, dataset, fit
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "match"),
+    [
+        (lambda: Epochs(0), ValueError, r"Epochs: epochs must be a positive finite number, got 0"),
+        (lambda: Epochs(-1.5), ValueError, r"epochs must be a positive finite number, got -1.5"),
+        (lambda: Epochs(float("inf")), ValueError, r"epochs must be a positive finite number, got inf"),
+        (lambda: Epochs("2"), TypeError, r"epochs must be a positive number, got '2'"),
+        (lambda: Epochs(True), TypeError, r"epochs must be a positive number, got True"),
+        (lambda: Fraction(0.0), ValueError, r"Fraction: fraction must be a positive finite number, got 0.0"),
+        (lambda: Fraction(None), TypeError, r"fraction must be a positive number, got None"),
+        (lambda: OneCycle(total=0), ValueError, r"OneCycle: total must be an int >= 1 \(optimizer steps\)"),
+        (lambda: OneCycle(total=2.5), TypeError, r"write Epochs\(2.5\) for epochs or Fraction\(2.5\)"),
+        (lambda: OneCycle(total="all"), TypeError, r"OneCycle: total must be an int >= 1 .*got 'all'"),
+        (lambda: StepDecay(every=True), TypeError, r"StepDecay: every must be an int >= 1.*got True"),
+        (lambda: CosineDecay(warmup=-1), ValueError, r"CosineDecay: warmup must be an int >= 0.*got -1"),
+        (lambda: MultiStepDecay(milestones=[1, 0.5]), TypeError, r"milestones\[1\] must be an int >= 0"),
+        (lambda: Cyclic(step_size=Fraction(-0.1)), ValueError, r"fraction must be a positive finite"),
+    ],
+)
+def test_bad_durations_are_rejected_at_construction(make, error, match) -> None:
+    with pytest.raises(error, match=match):
+        make()
+
+
+def test_durations_are_values() -> None:
+    assert Epochs(2) == Epochs(2.0) and hash(Epochs(2)) == hash(Epochs(2.0))
+    assert Fraction(0.5) != Epochs(0.5)
+    assert repr(Epochs(2)) == "Epochs(2)" and repr(Epochs(0.5)) == "Epochs(0.5)"
+    assert pickle.loads(pickle.dumps(Fraction(0.25))) == Fraction(0.25)
+    with pytest.raises(AttributeError, match="immutable"):
+        Epochs(1).epochs = 2  # type: ignore[misc]
+
+
+def test_resolution_rounds_half_up_and_lengths_are_at_least_one_step() -> None:
+    run = RunInfo(total_steps=5, steps_per_epoch=3)
+    assert run.steps(Fraction(0.5)) == 3  # 2.5 -> 3 (Python's round would give 2)
+    assert run.steps(Epochs(0.5)) == 2  # 1.5 -> 2
+    assert run.steps(Fraction(0.01)) == 1  # a length is at least one step
+    assert run.steps(Fraction(0.01), minimum=0) == 0  # a warm-up may vanish
+    assert run.steps(7) == 7
+    unknown = RunInfo(total_steps=None, steps_per_epoch=None)
+    with pytest.raises(
+        ValueError, match=r"Fraction\(0.5\) cannot be converted.*length of the run is unknown"
+    ):
+        unknown.steps(Fraction(0.5))
+    with pytest.raises(ValueError, match=r"Epochs\(1\) cannot be converted.*steps per epoch is unknown"):
+        unknown.steps(Epochs(1))
+
+
+def test_a_step_is_an_optimizer_step_under_gradient_accumulation(tmp_path) -> None:
+    # 12 batches per epoch, accumulate 3 -> 4 optimizer steps per epoch, 8 in the run
+    rec = fit(tmp_path, Tiny(), [OneCycle(max_lr=0.5)], accumulate_grad_batches=3)
+    assert rec.steps() == list(range(8))
+    expected = S.OneCycle(0.5, total_steps=8)
+    assert_trace(rec.lr(), expected.values(8))
+    assert_trace(rec.momentum(), expected.momentum().values(8))
+
+
+def test_epochs_follow_the_optimizer_steps_per_epoch(tmp_path) -> None:
+    # 12 batches, accumulate 5 -> ceil(12 / 5) = 3 steps per epoch (Lightning steps on the last batch)
+    rec = fit(
+        tmp_path, Tiny(), [StepDecay(every=Epochs(1), drop=0.5)], accumulate_grad_batches=5, max_epochs=3
+    )
+    assert_trace(rec.lr(), [0.1] * 3 + [0.05] * 3 + [0.025] * 3)
+
+
+@pytest.mark.parametrize("batch_size", [4, 8])
+def test_the_schedule_keeps_its_shape_with_another_batch_size(tmp_path, batch_size) -> None:
+    rec = fit(tmp_path, Tiny(batch_size=batch_size), [OneCycle(max_lr=0.5, total=Fraction(0.5))])
+    n = 2 * math.ceil(48 / batch_size)
+    assert len(rec.rows) == n
+    assert_trace(rec.lr(), S.OneCycle(0.5, total_steps=n // 2).values(n))
+
+
+def test_max_steps_caps_the_run(tmp_path) -> None:
+    rec = fit(tmp_path, Tiny(), [CosineDecay()], max_epochs=10, max_steps=15)
+    assert_trace(rec.lr(), S.CosineDecay(0.1, total=15).values(15))
+
+
+def test_max_steps_alone_gives_fractions_and_epochs_with_a_sized_loader(tmp_path) -> None:
+    cb = MultiStepDecay(milestones=[Epochs(1), Fraction(0.75)], gamma=0.5)
+    rec = fit(tmp_path, Tiny(), [cb], max_epochs=-1, max_steps=16)
+    assert cb.run == RunInfo(total_steps=16, steps_per_epoch=12)
+    assert cb.steps == {"warmup": 0, "milestones": [12, 12]}
+    assert_trace(rec.lr(), [0.1] * 12 + [0.025] * 4)
+
+
+class Stream(IterableDataset):
+    def __iter__(self):
+        data = dataset()
+        return iter(data[i] for i in range(len(data)))
+
+
+class StreamModel(Tiny):
+    def train_dataloader(self) -> DataLoader:
+        return DataLoader(Stream(), batch_size=4)
+
+
+def test_epochs_need_a_sized_train_dataloader(tmp_path) -> None:
+    with pytest.raises(ValueError, match=r"StepDecay\(every=Epochs\(1\)\): .*steps per epoch is unknown"):
+        fit(tmp_path, StreamModel(), [StepDecay(every=Epochs(1))], max_epochs=1)
+
+
+def test_fractions_need_a_known_run_length(tmp_path) -> None:
+    with pytest.raises(
+        ValueError, match=r"OneCycle\(total=Fraction\(1.0\)\): .*length of the run is unknown"
+    ):
+        fit(tmp_path, StreamModel(), [OneCycle()], max_epochs=1)
+    # with max_steps the length is known, and steps need nothing
+    rec = fit(tmp_path, StreamModel(), [OneCycle(max_lr=0.3)], max_epochs=-1, max_steps=10)
+    assert_trace(rec.lr(), S.OneCycle(0.3, total_steps=10).values(10))
+
+
+@pytest.mark.parametrize(
+    "make", [OneCycle, lambda: Cyclic(step_size=Epochs(2)), lambda: CosineDecay(warmup=Fraction(0.1))]
+)
+def test_fast_dev_run_resolves_to_a_one_step_run(tmp_path, make) -> None:
+    cb = make()
+    rec = fit(tmp_path, Tiny(), [cb], fast_dev_run=True)
+    assert len(rec.rows) == 1
+    assert cb.run == RunInfo(total_steps=1, steps_per_epoch=1)

@@ -1,0 +1,268 @@
+"""Injection into every form configure_optimizers may return, a scheduler already there, several
+optimizers under manual optimization, tensor LRs, and leaving the module as it was."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import torch
+from torch.optim.lr_scheduler import LinearLR, ReduceLROnPlateau, StepLR
+
+from lightning_lr import schedules as S
+from lightning_lr.callbacks import CosineDecay, LRSchedule, OneCycle
+from lightning_lr.callbacks._inject import parse
+from lightning_lr.optim import ScheduleLR
+
+from .helpers import Recorder, Tiny, assert_trace, fit
+
+N = 24
+ONE_CYCLE = S.OneCycle(0.1, total_steps=N)
+
+
+def _sgd(model: Tiny) -> torch.optim.Optimizer:
+    return torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+
+
+FORMS = {
+    "optimizer": lambda m: _sgd(m),
+    "list": lambda m: [_sgd(m)],
+    "tuple": lambda m: (_sgd(m),),
+    "two lists": lambda m: ([_sgd(m)], []),
+    "dict": lambda m: {"optimizer": _sgd(m)},
+    "dict with monitor": lambda m: {"optimizer": _sgd(m), "monitor": "loss"},
+    "list of dicts": lambda m: [{"optimizer": _sgd(m)}],
+}
+
+
+@pytest.mark.parametrize("form", list(FORMS))
+def test_every_configure_optimizers_form(tmp_path, form) -> None:
+    model = Tiny(optim=FORMS[form])
+    rec = fit(tmp_path, model, [OneCycle()])
+    assert_trace(rec.lr(), ONE_CYCLE.values(N))
+    assert_trace(rec.momentum(), ONE_CYCLE.momentum().values(N))
+    (config,) = model.trainer.lr_scheduler_configs
+    assert isinstance(config.scheduler, ScheduleLR)
+    assert (config.interval, config.frequency, config.name) == ("step", 1, None)
+
+
+def _with(make_scheduler: Any, wrap: Any) -> Any:
+    def optim(model: Tiny) -> Any:
+        opt = _sgd(model)
+        return wrap(opt, make_scheduler(opt))
+
+    return optim
+
+
+USER_SCHEDULERS = {
+    "two lists": _with(lambda o: StepLR(o, 2), lambda o, s: ([o], [s])),
+    "dict": _with(lambda o: StepLR(o, 2), lambda o, s: {"optimizer": o, "lr_scheduler": s}),
+    "config dict": _with(
+        lambda o: StepLR(o, 2),
+        lambda o, s: {"optimizer": o, "lr_scheduler": {"scheduler": s, "interval": "step"}},
+    ),
+    "list of dicts": _with(lambda o: StepLR(o, 2), lambda o, s: [{"optimizer": o, "lr_scheduler": s}]),
+    "plateau": _with(
+        lambda o: ReduceLROnPlateau(o),
+        lambda o, s: {"optimizer": o, "lr_scheduler": s, "monitor": "val_loss"},
+    ),
+}
+
+
+@pytest.mark.parametrize("form", list(USER_SCHEDULERS))
+def test_a_scheduler_already_on_the_optimizer_is_replaced_with_one_warning(tmp_path, form) -> None:
+    model = Tiny(optim=USER_SCHEDULERS[form])
+    with pytest.warns(
+        UserWarning, match=r"OneCycle replaces the (StepLR|ReduceLROnPlateau) that configure_optimizers"
+    ) as w:
+        rec = fit(tmp_path, model, [OneCycle()])
+    assert sum("replaces the" in str(x.message) for x in w) == 1
+    assert_trace(rec.lr(), ONE_CYCLE.values(N))
+    assert [type(c.scheduler) for c in model.trainer.lr_scheduler_configs] == [ScheduleLR]
+
+
+def test_the_replaced_scheduler_does_not_change_the_base_lr(tmp_path) -> None:
+    # LinearLR multiplies the LR by start_factor when it is created; the peak is still the configured LR
+    model = Tiny(optim=_with(lambda o: LinearLR(o, start_factor=0.25), lambda o, s: ([o], [s])))
+    with pytest.warns(UserWarning, match="OneCycle replaces the LinearLR"):
+        rec = fit(tmp_path, model, [OneCycle()])
+    assert_trace(rec.lr(), ONE_CYCLE.values(N))
+
+
+def test_two_lightning_lr_schedules_on_one_optimizer_are_an_error(tmp_path) -> None:
+    with pytest.raises(ValueError, match=r"CosineDecay and OneCycle both schedule optimizer 0 \(SGD\)"):
+        fit(tmp_path, Tiny(), [OneCycle(), CosineDecay()])
+
+
+def test_no_optimizer_is_an_error(tmp_path) -> None:
+    with pytest.raises(
+        ValueError, match=r"configure_optimizers returned None, so there is no optimizer to schedule"
+    ):
+        fit(tmp_path, Tiny(optim=lambda m: None), [OneCycle()])
+
+
+def test_parse_rejects_unknown_forms_and_keeps_a_plateau_monitor() -> None:
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    with pytest.raises(TypeError, match=r"configure_optimizers must return an Optimizer, .*got 3"):
+        parse(3)
+    with pytest.raises(
+        TypeError, match=r"a dict returned by configure_optimizers must have the key 'optimizer'"
+    ):
+        parse({"lr_scheduler": None})
+    plateau = ReduceLROnPlateau(opt)
+    conf = parse({"optimizer": opt, "lr_scheduler": plateau, "monitor": "val_loss"})
+    assert conf.schedulers == [{"scheduler": plateau, "monitor": "val_loss"}]
+    assert conf.entries_for(opt) == [0]
+
+
+class Boom(Tiny):
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        if batch_idx == 3:
+            raise RuntimeError("boom")
+        return super().training_step(batch, batch_idx)
+
+
+def test_the_module_is_left_as_it_was_after_fit_and_after_an_exception(tmp_path) -> None:
+    model = Tiny()
+    fit(tmp_path, model, [OneCycle()])
+    assert "configure_optimizers" not in vars(model)
+    assert not isinstance(model.configure_optimizers(), tuple)
+
+    model = Boom()
+    with pytest.raises(RuntimeError, match="boom"):
+        fit(tmp_path, model, [OneCycle()])
+    assert "configure_optimizers" not in vars(model)
+
+    model = Tiny()
+    own = model.configure_optimizers
+    model.configure_optimizers = own  # an instance attribute the user set is restored as it was
+    fit(tmp_path, model, [OneCycle()])
+    assert vars(model)["configure_optimizers"] is own
+
+
+def test_fitting_twice_injects_again(tmp_path) -> None:
+    model, cb = Tiny(), OneCycle()
+    fit(tmp_path, model, [cb], max_epochs=1)
+    rec = fit(tmp_path, model, [cb], max_epochs=1)
+    assert_trace(rec.lr(), S.OneCycle(0.1, total_steps=12).values(12))
+
+
+# --- tensor LRs -------------------------------------------------------------------------------------
+
+
+def test_tensor_lrs_and_betas_stay_the_same_tensors(tmp_path) -> None:
+    tensors: dict[str, torch.Tensor] = {}
+
+    def adam(model: Tiny) -> torch.optim.Optimizer:
+        tensors["lr"] = torch.tensor(0.1, dtype=torch.float64)
+        tensors["beta1"] = torch.tensor(0.9, dtype=torch.float64)
+        betas = (tensors["beta1"], torch.tensor(0.999, dtype=torch.float64))
+        return torch.optim.Adam(model.parameters(), lr=tensors["lr"], betas=betas)
+
+    model = Tiny(optim=adam)
+    rec = fit(tmp_path, model, [OneCycle()])
+    group = model.trainer.optimizers[0].param_groups[0]
+    assert group["lr"] is tensors["lr"] and group["betas"][0] is tensors["beta1"]
+    assert_trace(rec.lr(), ONE_CYCLE.values(N))
+    assert_trace(rec.momentum(), ONE_CYCLE.momentum().values(N))
+
+
+def test_float32_tensor_lrs_are_filled_in_place(tmp_path) -> None:
+    lr = torch.tensor(0.1)
+    model = Tiny(optim=lambda m: torch.optim.SGD(m.parameters(), lr=lr, momentum=0.9))
+    rec = fit(tmp_path, model, [CosineDecay()])
+    assert model.trainer.optimizers[0].param_groups[0]["lr"] is lr
+    assert_trace(rec.lr(), S.CosineDecay(float(torch.tensor(0.1)), total=N).values(N), rtol=1e-6)
+
+
+# --- several optimizers (manual optimization) --------------------------------------------------------
+
+
+class TwoOptimizers(Tiny):
+    """Manual optimization with two optimizers stepped every batch. ``second`` picks the second
+    optimizer; ``step_schedulers`` steps every scheduler after the optimizers, as Lightning documents."""
+
+    def __init__(self, second: str = "adam", step_schedulers: bool = True) -> None:
+        super().__init__()
+        self.automatic_optimization = False
+        self.other = torch.nn.Linear(4, 1)
+        self.second = second
+        self.step_schedulers = step_schedulers
+
+    def training_step(self, batch: Any, batch_idx: int) -> None:
+        x, y = batch
+        for opt, layer in zip(self.optimizers(), (self.layer, self.other), strict=True):
+            loss = torch.nn.functional.mse_loss(layer(x), y)
+            opt.zero_grad()
+            self.manual_backward(loss)
+            opt.step()
+        schedulers = self.lr_schedulers()
+        if self.step_schedulers and schedulers is not None:
+            for s in schedulers if isinstance(schedulers, list) else [schedulers]:
+                s.step()
+
+    def configure_optimizers(self) -> Any:
+        first = torch.optim.SGD(self.layer.parameters(), lr=0.1, momentum=0.9)
+        if self.second == "sgd":
+            return [first, torch.optim.SGD(self.other.parameters(), lr=0.01, momentum=0.5)]
+        return [first, torch.optim.Adam(self.other.parameters(), lr=0.01)]
+
+
+def _trace(rec: Recorder, index: int) -> tuple[list[float], list[float]]:
+    rows = rec.by_optimizer[index]
+    return [r[0][0] for r in rows], [r[1][0] for r in rows]
+
+
+@pytest.mark.parametrize(("target", "scheduled"), [("all", (0, 1)), (1, (1,)), ("SGD", (0,)), ("Adam", (1,))])
+def test_targeting_optimizers_under_manual_optimization(tmp_path, target, scheduled) -> None:
+    model = TwoOptimizers()
+    rec = fit(tmp_path, model, [OneCycle(optimizer=target)])
+    peaks, momentum = (0.1, 0.01), (0.9, 0.9)
+    for index in (0, 1):
+        lrs, moms = _trace(rec, index)
+        if index in scheduled:
+            expected = S.OneCycle(peaks[index], total_steps=N)
+            assert_trace(lrs, expected.values(N))
+            assert_trace(moms, expected.momentum().values(N))
+        else:
+            assert_trace(lrs, [peaks[index]] * N)
+            assert_trace(moms, [momentum[index]] * N)
+
+
+def test_two_callbacks_on_two_optimizers(tmp_path) -> None:
+    model = TwoOptimizers()
+    rec = fit(tmp_path, model, [OneCycle(optimizer=0), CosineDecay(optimizer=1, final=0.001)])
+    assert_trace(_trace(rec, 0)[0], S.OneCycle(0.1, total_steps=N).values(N))
+    assert_trace(_trace(rec, 1)[0], S.CosineDecay(0.01, total=N, final=0.001).values(N))
+
+
+def test_bad_targets_are_errors_that_list_the_optimizers(tmp_path) -> None:
+    with pytest.raises(
+        IndexError,
+        match=r"OneCycle\(optimizer=2\): configure_optimizers returned 2 optimizer\(s\) \(0: SGD, 1: Adam\)",
+    ):
+        fit(tmp_path, TwoOptimizers(), [OneCycle(optimizer=2)])
+    with pytest.raises(
+        ValueError, match=r"OneCycle\(optimizer='Adagrad'\) matches no optimizer .*\(0: SGD, 1: Adam\)"
+    ):
+        fit(tmp_path, TwoOptimizers(), [OneCycle(optimizer="Adagrad")])
+    with pytest.raises(
+        ValueError, match=r"OneCycle\(optimizer='SGD'\) matches 2 optimizers .*\(0: SGD, 1: SGD\)"
+    ):
+        fit(tmp_path, TwoOptimizers(second="sgd"), [OneCycle(optimizer="SGD")])
+
+
+def test_forgetting_to_step_under_manual_optimization_warns_once(tmp_path) -> None:
+    with pytest.warns(
+        UserWarning,
+        match=r"OneCycle: optimizer 0 \(SGD\) has stepped 1 time\(s\) but its schedule has not moved",
+    ) as w:
+        rec = fit(tmp_path, TwoOptimizers(step_schedulers=False), [OneCycle(optimizer=0)])
+    assert sum("has not moved" in str(x.message) for x in w) == 1
+    assert_trace(_trace(rec, 0)[0], [ONE_CYCLE(0)] * N)
+
+
+def test_lr_schedule_on_one_of_two_sgd_optimizers_by_index(tmp_path) -> None:
+    rec = fit(tmp_path, TwoOptimizers(second="sgd"), [LRSchedule(S.Constant(0.05), optimizer=1)])
+    assert_trace(_trace(rec, 1)[0], [0.05] * N)
+    assert_trace(_trace(rec, 0)[0], [0.1] * N)

@@ -1,0 +1,185 @@
+"""Logging LR and momentum under LearningRateMonitor's tags, without duplicates, and the preview figure."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+from lightning.pytorch.callbacks import LearningRateMonitor
+from lightning.pytorch.loggers import CSVLogger, TensorBoardLogger
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+from lightning_lr import plotting
+from lightning_lr import schedules as S
+from lightning_lr.callbacks import CosineDecay, OneCycle
+
+from .helpers import Tiny, assert_trace, fit
+from .test_injection import TwoOptimizers
+
+N = 24
+
+
+def csv_rows(logger: CSVLogger) -> list[dict[str, str]]:
+    with open(Path(logger.log_dir) / "metrics.csv") as f:
+        return list(csv.DictReader(f))
+
+
+def logged(rows: list[dict[str, str]], tag: str) -> list[tuple[int, float]]:
+    return [(int(r["step"]), float(r[tag])) for r in rows if r.get(tag)]
+
+
+def tags(rows: list[dict[str, str]]) -> set[str]:
+    return {k for k in rows[0] if k not in ("step", "epoch")} if rows else set()
+
+
+def named_groups(model: Tiny) -> torch.optim.Optimizer:
+    groups = [
+        {"params": [model.layer.weight], "lr": 0.1, "name": "backbone"},
+        {"params": [model.layer.bias], "lr": 0.01, "name": "head"},
+    ]
+    return torch.optim.Adam(groups)
+
+
+CASES = {
+    "sgd": (lambda: Tiny(), {"lr-SGD", "lr-SGD-momentum"}),
+    "two groups": (
+        lambda: Tiny(groups=2),
+        {"lr-SGD/pg1", "lr-SGD/pg2", "lr-SGD/pg1-momentum", "lr-SGD/pg2-momentum"},
+    ),
+    "named groups": (
+        lambda: Tiny(optim=named_groups),
+        {"lr-Adam/backbone", "lr-Adam/head", "lr-Adam/backbone-momentum", "lr-Adam/head-momentum"},
+    ),
+    "two sgd optimizers": (
+        lambda: TwoOptimizers(second="sgd"),
+        {"lr-SGD", "lr-SGD-1", "lr-SGD-momentum", "lr-SGD-1-momentum"},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_tags_are_learning_rate_monitors(tmp_path, case) -> None:
+    make, expected = CASES[case]
+    ours = CSVLogger(tmp_path, name="ours")
+    rec = fit(tmp_path, make(), [OneCycle()], logger=ours, log_every_n_steps=1)
+    theirs = CSVLogger(tmp_path, name="lrm")
+    fit(
+        tmp_path,
+        make(),
+        [OneCycle(log_lr=False), LearningRateMonitor(log_momentum=True)],
+        logger=theirs,
+        log_every_n_steps=1,
+    )
+    assert tags(csv_rows(ours)) == tags(csv_rows(theirs)) == expected
+    if case == "sgd":  # the logged values are the ones the optimizer used, exactly, one per step
+        rows = csv_rows(ours)
+        assert logged(rows, "lr-SGD") == list(enumerate(rec.lr().tolist()))
+        assert logged(rows, "lr-SGD-momentum") == list(enumerate(rec.momentum().tolist()))
+
+
+def test_every_optimizer_step_respecting_log_every_n_steps(tmp_path) -> None:
+    logger = CSVLogger(tmp_path)
+    rec = fit(tmp_path, Tiny(), [OneCycle()], logger=logger, log_every_n_steps=5)
+    assert logged(csv_rows(logger), "lr-SGD") == [(s, rec.lr()[s]) for s in (4, 9, 14, 19)]
+    logger = CSVLogger(tmp_path, name="accumulate")
+    rec = fit(tmp_path, Tiny(), [OneCycle()], logger=logger, log_every_n_steps=1, accumulate_grad_batches=2)
+    assert logged(csv_rows(logger), "lr-SGD") == list(enumerate(rec.lr().tolist()))  # 12 optimizer steps
+
+
+@pytest.mark.parametrize(
+    "monitor",
+    [
+        LearningRateMonitor(),
+        LearningRateMonitor(log_momentum=True),
+        LearningRateMonitor(logging_interval="epoch"),
+    ],
+    ids=["lr", "lr+momentum", "epoch"],
+)
+def test_no_duplicates_with_a_learning_rate_monitor(tmp_path, monitor) -> None:
+    logger = CSVLogger(tmp_path)
+    fit(tmp_path, Tiny(), [OneCycle(), monitor], logger=logger, log_every_n_steps=1)
+    rows = csv_rows(logger)
+    lr_steps = [s for s, _ in logged(rows, "lr-SGD")]
+    momentum_steps = [s for s, _ in logged(rows, "lr-SGD-momentum")]
+    assert len(lr_steps) == len(set(lr_steps)) and len(momentum_steps) == len(set(momentum_steps))
+    # the monitor owns the LR tag (at its interval); the momentum is written every step by one of us
+    assert lr_steps == (list(range(N)) if monitor.logging_interval is None else [0, 12])
+    assert momentum_steps == list(range(N))
+
+
+def test_log_false_logs_nothing(tmp_path) -> None:
+    logger = CSVLogger(tmp_path)
+    fit(tmp_path, Tiny(), [OneCycle(log_lr=False)], logger=logger, log_every_n_steps=1)
+    assert not Path(logger.log_dir, "metrics.csv").exists() or not tags(csv_rows(logger))
+
+
+def events(logger: TensorBoardLogger) -> EventAccumulator:
+    acc = EventAccumulator(logger.log_dir, size_guidance={"images": 0, "scalars": 0})
+    acc.Reload()
+    return acc
+
+
+def test_every_logger_gets_the_values_and_tensorboard_gets_a_preview(tmp_path) -> None:
+    tb, csv_logger = TensorBoardLogger(tmp_path, name="tb"), CSVLogger(tmp_path, name="csv")
+    cb = OneCycle(max_lr=0.5)
+    rec = fit(tmp_path, Tiny(groups=2), [cb], logger=[tb, csv_logger], log_every_n_steps=1)
+    acc = events(tb)
+    assert acc.Tags()["images"] == ["lr_schedule/OneCycle"]
+    scalars = acc.Scalars("lr-SGD/pg2")
+    assert [e.step for e in scalars] == list(range(N))
+    assert_trace([e.value for e in scalars], rec.lr(1), rtol=1e-6)  # TensorBoard stores float32
+    assert logged(csv_rows(csv_logger), "lr-SGD/pg2") == list(enumerate(rec.lr(1).tolist()))
+    # the figure shows the whole planned run
+    planned = cb.planned()
+    assert list(planned["lr"]) == ["lr-SGD/pg1", "lr-SGD/pg2"]
+    assert list(planned["momentum"]) == ["lr-SGD/pg1-momentum", "lr-SGD/pg2-momentum"]
+    assert_trace(planned["lr"]["lr-SGD/pg2"], S.OneCycle(0.05, total_steps=N).values(N))
+
+
+def test_no_preview_without_matplotlib_or_when_disabled(tmp_path, monkeypatch) -> None:
+    tb = TensorBoardLogger(tmp_path, name="off")
+    fit(tmp_path, Tiny(), [CosineDecay(preview=False)], logger=tb)
+    assert events(tb).Tags()["images"] == []
+
+    def missing() -> Any:
+        raise ImportError("no matplotlib")
+
+    monkeypatch.setattr(plotting, "pyplot", missing)
+    tb = TensorBoardLogger(tmp_path, name="missing")
+    rec = fit(tmp_path, Tiny(), [CosineDecay()], logger=tb)
+    assert events(tb).Tags()["images"] == []
+    assert_trace(rec.lr(), S.CosineDecay(0.1, total=N).values(N))
+
+
+def test_schedule_figure_needs_a_curve() -> None:
+    with pytest.raises(ValueError, match="lrs must hold at least one curve, got none"):
+        plotting.schedule_figure(range(3), {})
+
+
+def test_planned_needs_a_length() -> None:
+    with pytest.raises(ValueError, match=r"OneCycle: the run's length is unknown \(infinite\); pass n"):
+        OneCycle().planned()
+
+
+class LossLogger(Tiny):
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        loss = super().training_step(batch, batch_idx)
+        self.log("loss", loss)
+        return loss
+
+
+@pytest.mark.filterwarnings("ignore:You're resuming from a checkpoint that ended before the epoch ended")
+def test_logged_steps_match_lightnings_own_metrics_after_a_resume(tmp_path) -> None:
+    from lightning.pytorch.callbacks import ModelCheckpoint
+
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_train_steps=7, save_top_k=-1)
+    fit(tmp_path, LossLogger(), [OneCycle(), ckpt], enable_checkpointing=True)
+    logger = CSVLogger(tmp_path, name="resumed")
+    (path,) = (tmp_path / "ckpt").glob("*-step=7.ckpt")
+    fit(tmp_path, LossLogger(), [OneCycle()], logger=logger, log_every_n_steps=5, ckpt_path=str(path))
+    rows = csv_rows(logger)
+    lr_steps = [s for s, _ in logged(rows, "lr-SGD")]
+    assert lr_steps == [s for s, _ in logged(rows, "loss")] == [9, 14, 19]

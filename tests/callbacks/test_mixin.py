@@ -1,0 +1,161 @@
+"""LRScheduleMixin: the module declares its schedule; the callbacks' injection does the rest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+import yaml
+from lightning.pytorch.callbacks import ModelCheckpoint
+from lightning.pytorch.loggers import TensorBoardLogger
+
+from lightning_lr import LRScheduleMixin
+from lightning_lr import schedules as S
+from lightning_lr.callbacks import CosineDecay, Epochs, OneCycle, ScheduleCallback
+
+from .helpers import ApplyAt, FakeRangeTest, Tiny, assert_trace, fit
+
+N = 24
+
+
+class AttributeModel(LRScheduleMixin, Tiny):
+    def __init__(self, max_lr: float = 0.3) -> None:
+        super().__init__()
+        self.save_hyperparameters()
+        self.lr_schedule = OneCycle(max_lr=max_lr, total=Epochs(1))
+
+
+class MethodModel(LRScheduleMixin, Tiny):
+    def lr_schedule(self) -> ScheduleCallback:
+        return CosineDecay(warmup=4, final=0.001)
+
+
+class ClassAttributeModel(LRScheduleMixin, Tiny):
+    lr_schedule = OneCycle(max_lr=0.2)
+
+
+class ScheduleModel(LRScheduleMixin, Tiny):
+    lr_schedule = S.Constant(0.05)
+
+
+class OwnCallbacksModel(LRScheduleMixin, Tiny):
+    lr_schedule = OneCycle(max_lr=0.2)
+
+    def configure_callbacks(self) -> Any:
+        return ModelCheckpoint(dirpath=None)  # does not call super(): the schedule is still added
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        (AttributeModel, S.OneCycle(0.3, total_steps=12)),
+        (MethodModel, S.warmup(S.CosineDecay(0.1, total=20, final=0.001), steps=4)),
+        (ClassAttributeModel, S.OneCycle(0.2, total_steps=N)),
+        (ScheduleModel, S.Constant(0.05)),
+        (OwnCallbacksModel, S.OneCycle(0.2, total_steps=N)),
+    ],
+    ids=lambda x: x.__name__ if isinstance(x, type) else "",
+)
+def test_declared_schedules_are_injected(tmp_path, model, expected) -> None:
+    module = model()
+    rec = fit(tmp_path, module, [])
+    assert_trace(rec.lr(), expected.values(N))
+    (callback,) = [c for c in module.trainer.callbacks if isinstance(c, ScheduleCallback)]
+    assert callback is module.lr_schedule_callback()
+    assert "configure_optimizers" not in vars(module)
+
+
+def test_class_attributes_are_copied_per_instance() -> None:
+    a, b = ClassAttributeModel(), ClassAttributeModel()
+    assert a.lr_schedule_callback() is a.lr_schedule_callback()
+    assert a.lr_schedule_callback() is not b.lr_schedule_callback()
+    assert a.lr_schedule_callback() is not ClassAttributeModel.lr_schedule
+
+
+def test_configure_callbacks_lists_the_schedule_once() -> None:
+    model = OwnCallbacksModel()
+    callbacks = model.configure_callbacks()
+    assert [type(c).__name__ for c in callbacks] == ["ModelCheckpoint", "OneCycle"]
+
+
+class Undeclared(LRScheduleMixin, Tiny):
+    pass
+
+
+class WrongType(LRScheduleMixin, Tiny):
+    lr_schedule = 0.1
+
+
+def test_declaration_errors(tmp_path) -> None:
+    with pytest.raises(TypeError, match=r"Undeclared uses LRScheduleMixin but declares no schedule"):
+        fit(tmp_path, Undeclared(), [])
+    with pytest.raises(
+        TypeError, match=r"WrongType: the class attribute lr_schedule must be a schedule callback .* got 0.1"
+    ):
+        fit(tmp_path, WrongType(), [])
+
+
+def test_the_schedule_arguments_land_in_hparams_and_tensorboard(tmp_path) -> None:
+    model = AttributeModel(max_lr=0.3)
+    logger = TensorBoardLogger(tmp_path, name="tb")
+    fit(tmp_path, model, [], logger=logger, enable_checkpointing=True)
+    expected = {
+        "schedule": "OneCycle",
+        "max_lr": 0.3,
+        "total": "Epochs(1)",
+        "pct_start": 0.3,
+        "anneal": "cos",
+        "div_factor": 25.0,
+        "final_div_factor": 10000.0,
+        "three_phase": False,
+        "cycle_momentum": None,
+        "base_momentum": 0.85,
+        "max_momentum": 0.95,
+        "optimizer": "all",
+        "log_lr": True,
+        "preview": True,
+    }
+    assert model.hparams["lightning_lr"] == expected
+    assert model.hparams_initial["lightning_lr"] == expected
+    assert model.hparams["max_lr"] == 0.3  # the user's own hparams are untouched
+    saved = yaml.safe_load(Path(logger.log_dir, "hparams.yaml").read_text())
+    assert saved["lightning_lr"]["max_lr"] == 0.3
+    event_bytes = b"".join(p.read_bytes() for p in Path(logger.log_dir).glob("events.out.tfevents.*"))
+    assert b"lightning_lr/max_lr" in event_bytes and b"lightning_lr/schedule" in event_bytes  # HPARAMS
+
+    (ckpt,) = Path(logger.log_dir, "checkpoints").glob("*.ckpt")
+    restored = AttributeModel.load_from_checkpoint(ckpt)  # an extra hparam does not break loading
+    assert restored.hparams["max_lr"] == 0.3
+
+
+class NoHparamsModel(LRScheduleMixin, Tiny):
+    lr_schedule = OneCycle()
+
+
+def test_filled_values_land_in_hparams_even_without_save_hyperparameters(tmp_path) -> None:
+    model = NoHparamsModel()
+    logger = TensorBoardLogger(tmp_path, name="tb")
+    fit(tmp_path, model, [ApplyAt(FakeRangeTest(max_lr=0.05))], logger=logger)
+    assert model.hparams["lightning_lr"]["max_lr"] == 0.05
+    saved = yaml.safe_load(Path(logger.log_dir, "hparams.yaml").read_text())
+    assert saved["lightning_lr"]["max_lr"] == 0.05
+
+
+def test_a_trainer_callback_is_not_recorded_in_hparams(tmp_path) -> None:
+    model = Tiny()
+    fit(tmp_path, model, [OneCycle()])
+    assert "lightning_lr" not in model.hparams
+
+
+def test_the_mixin_does_not_disturb_an_optimizer_without_schedule_arguments(tmp_path) -> None:
+    class AdamModel(LRScheduleMixin, Tiny):
+        lr_schedule = OneCycle()
+
+        def configure_optimizers(self) -> Any:
+            return torch.optim.AdamW(self.parameters(), lr=0.02)
+
+    rec = fit(tmp_path, AdamModel(), [])
+    assert_trace(rec.lr(), S.OneCycle(0.02, total_steps=N).values(N))
+    assert_trace(rec.momentum(), S.OneCycle(0.02, total_steps=N).momentum().values(N))

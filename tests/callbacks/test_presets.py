@@ -1,0 +1,439 @@
+"""Every preset, end to end: the LR (and momentum) the optimizer really used at each step equals the
+pure schedule's values; per-group LRs; momentum cycling; argument validation."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from lightning_lr import schedules as S
+from lightning_lr.callbacks import (
+    CosineDecay,
+    Cyclic,
+    Epochs,
+    ExponentialDecay,
+    Fraction,
+    LRSchedule,
+    MultiStepDecay,
+    OneCycle,
+    RunInfo,
+    StepDecay,
+    TimeDecay,
+)
+
+from .helpers import Tiny, adam, assert_trace, fit
+
+N = 24  # optimizer steps in the default run: 48 samples / batch 4 * 2 epochs; 12 per epoch
+
+
+def sgd_nesterov(model):
+    return torch.optim.SGD(model.param_groups(), lr=model.lr, momentum=0.9, nesterov=True)
+
+
+@pytest.mark.parametrize("optim", [None, adam], ids=["sgd", "adam"])
+def test_one_cycle_lr_and_inverse_momentum(tmp_path, optim) -> None:
+    rec = fit(tmp_path, Tiny(optim=optim), [OneCycle(max_lr=0.5, pct_start=0.25, three_phase=True)])
+    expected = S.OneCycle(0.5, total_steps=N, pct_start=0.25, three_phase=True)
+    assert_trace(rec.lr(), expected.values(N))
+    assert_trace(rec.momentum(), expected.momentum(0.85, 0.95).values(N))
+
+
+def test_one_cycle_takes_the_peak_from_the_optimizer(tmp_path) -> None:
+    cb = OneCycle(total=Epochs(1), anneal="linear", base_momentum=0.8, max_momentum=0.9)
+    rec = fit(tmp_path, Tiny(lr=0.3), [cb])
+    expected = S.OneCycle(0.3, total_steps=12, anneal="linear")
+    assert_trace(rec.lr(), expected.values(N))  # after the cycle the final LR holds
+    assert_trace(rec.momentum(), expected.momentum(0.8, 0.9).values(N))
+
+
+def test_adam_beta2_is_left_alone(tmp_path) -> None:
+    model = Tiny(optim=lambda m: torch.optim.AdamW(m.parameters(), lr=0.01, betas=(0.9, 0.98)))
+    fit(tmp_path, model, [OneCycle()])
+    assert model.trainer.optimizers[0].param_groups[0]["betas"][1] == 0.98
+
+
+def test_cyclic_triangular2_in_epochs_with_momentum(tmp_path) -> None:
+    cb = Cyclic(base_lr=0.01, max_lr=0.2, step_size=Epochs(0.5), mode="triangular2")
+    rec = fit(tmp_path, Tiny(optim=sgd_nesterov), [cb])
+    expected = S.Cyclic(0.01, 0.2, step_size_up=6, mode="triangular2")
+    assert_trace(rec.lr(), expected.values(N))
+    assert_trace(rec.momentum(), expected.momentum(0.85, 0.95).values(N))
+
+
+def test_cyclic_defaults_base_lr_to_a_quarter_of_max_lr(tmp_path) -> None:
+    cb = Cyclic(
+        step_size=5, step_size_down=Fraction(0.25), mode="exp_range", gamma=0.99, cycle_momentum=False
+    )
+    rec = fit(tmp_path, Tiny(lr=0.4), [cb])
+    assert_trace(rec.lr(), S.Cyclic(0.1, 0.4, 5, 6, mode="exp_range", gamma=0.99).values(N))
+    assert_trace(rec.momentum(), [0.9] * N)  # cycle_momentum=False leaves momentum alone
+
+
+def scale_half(x: float) -> float:
+    return 0.5**x
+
+
+def test_cyclic_custom_scale_fn(tmp_path) -> None:
+    cb = Cyclic(0.01, 0.1, step_size=3, scale_fn=scale_half, scale_mode="iterations")
+    rec = fit(tmp_path, Tiny(), [cb])
+    assert_trace(rec.lr(), S.Cyclic(0.01, 0.1, 3, scale_fn=scale_half, scale_mode="iterations").values(N))
+
+
+@pytest.mark.parametrize(
+    ("callback", "expected"),
+    [
+        (TimeDecay(decay=0.5, every=Epochs(1)), S.TimeDecay(0.1, 0.5, every=12)),
+        (
+            TimeDecay(decay=1.0, lr=0.2, every=4, staircase=True),
+            S.TimeDecay(0.2, 1.0, every=4, staircase=True),
+        ),
+        (StepDecay(every=Epochs(0.5), drop=0.5), S.StepDecay(0.1, every=6, drop=0.5)),
+        (
+            MultiStepDecay(milestones=[5, Epochs(1), Fraction(0.75)], gamma=0.5),
+            S.MultiStepDecay(0.1, [5, 12, 18], gamma=0.5),
+        ),
+        (ExponentialDecay(gamma=0.5, every=Epochs(1)), S.ExponentialDecay(0.1, gamma=0.5, every=12)),
+        (
+            ExponentialDecay(rate=0.1, staircase=True, every=2),
+            S.ExponentialDecay(0.1, rate=0.1, every=2, staircase=True),
+        ),
+        (CosineDecay(final=0.001), S.CosineDecay(0.1, total=N, final=0.001)),
+        (CosineDecay(total=Fraction(0.5), lr=0.05), S.CosineDecay(0.05, total=12)),
+    ],
+    ids=lambda x: repr(x) if not isinstance(x, S.Schedule) else "",
+)
+def test_decay_presets(tmp_path, callback, expected) -> None:
+    rec = fit(tmp_path, Tiny(), [callback])
+    assert_trace(rec.lr(), expected.values(N))
+    assert_trace(rec.momentum(), [0.9] * N)  # decays leave momentum alone
+
+
+def test_warmup_then_decay_counts_positions_from_the_start_and_periods_after_the_warmup(tmp_path) -> None:
+    rec = fit(tmp_path, Tiny(), [CosineDecay(warmup=Fraction(0.25), final=0.01)])
+    assert_trace(rec.lr(), S.warmup(S.CosineDecay(0.1, total=18, final=0.01), steps=6).values(N))
+    rec = fit(tmp_path, Tiny(), [StepDecay(every=4, warmup=Epochs(0.5))])
+    assert_trace(rec.lr(), S.warmup(S.StepDecay(0.1, every=4), steps=6).values(N))
+    rec = fit(tmp_path, Tiny(), [MultiStepDecay([Epochs(1)], warmup=4)])
+    assert_trace(rec.lr(), S.warmup(S.MultiStepDecay(0.1, [8]), steps=4).values(N))
+
+
+def test_warmup_longer_than_the_run_warns_and_runs(tmp_path) -> None:
+    with pytest.warns(
+        UserWarning, match=r"CosineDecay: warmup \(30 steps\) is not shorter than total \(24 steps\)"
+    ):
+        rec = fit(tmp_path, Tiny(), [CosineDecay(warmup=30)])
+    assert_trace(rec.lr(), S.warmup(S.CosineDecay(0.1, total=1), steps=30).values(N))
+
+
+def test_milestone_inside_the_warmup_takes_effect_when_it_ends(tmp_path) -> None:
+    with pytest.warns(
+        UserWarning, match=r"milestones\[0\]=2 \(step 2\) falls inside the warm-up \(6 steps\)"
+    ):
+        rec = fit(tmp_path, Tiny(), [MultiStepDecay([2, 10], warmup=6)])
+    assert_trace(rec.lr(), S.warmup(S.MultiStepDecay(0.1, [0, 4]), steps=6).values(N))
+
+
+def test_decreasing_milestones_are_an_error_at_fit_start(tmp_path) -> None:
+    with pytest.raises(
+        ValueError, match=r"MultiStepDecay on optimizer 0 \(SGD\): milestones must be non-decreasing"
+    ):
+        fit(tmp_path, Tiny(), [MultiStepDecay([Epochs(1), 3])])
+
+
+# --- per-param-group LRs (discriminative fine-tuning) -----------------------------------------------
+
+
+def test_one_number_keeps_each_groups_ratio(tmp_path) -> None:
+    rec = fit(tmp_path, Tiny(groups=2, lr=0.1, ratio=0.1), [OneCycle(max_lr=1.0)])
+    assert_trace(rec.lr(0), S.OneCycle(1.0, total_steps=N).values(N))
+    assert_trace(rec.lr(1), S.OneCycle(0.1, total_steps=N).values(N))
+    assert_trace(rec.momentum(1), S.OneCycle(0.1, total_steps=N).momentum().values(N))
+
+
+def test_none_takes_each_groups_own_lr(tmp_path) -> None:
+    rec = fit(tmp_path, Tiny(groups=2, lr=0.2, ratio=0.25), [CosineDecay(final=0.01)])
+    assert_trace(rec.lr(0), S.CosineDecay(0.2, total=N, final=0.01).values(N))
+    assert_trace(rec.lr(1), S.CosineDecay(0.05, total=N, final=0.0025).values(N))
+
+
+def test_an_explicit_list_per_group_and_none_leaves_a_group_alone(tmp_path) -> None:
+    rec = fit(tmp_path, Tiny(groups=2, lr=0.1, ratio=0.5), [OneCycle(max_lr=[None, 0.3])])
+    assert_trace(rec.lr(0), [0.1] * N)
+    assert_trace(rec.momentum(0), [0.9] * N)
+    assert_trace(rec.lr(1), S.OneCycle(0.3, total_steps=N).values(N))
+    rec = fit(tmp_path, Tiny(groups=2), [Cyclic(base_lr=[0.001, 0.01], max_lr=[0.01, 0.1], step_size=4)])
+    assert_trace(rec.lr(0), S.Cyclic(0.001, 0.01, 4).values(N))
+    assert_trace(rec.lr(1), S.Cyclic(0.01, 0.1, 4).values(N))
+
+
+def test_a_list_of_the_wrong_length_is_an_error(tmp_path) -> None:
+    with pytest.raises(
+        ValueError, match=r"OneCycle: max_lr has 3 values but optimizer 0 \(SGD\) has 2 param groups"
+    ):
+        fit(tmp_path, Tiny(groups=2), [OneCycle(max_lr=[0.1, 0.2, 0.3])])
+
+
+def test_a_group_at_lr_zero_cannot_take_a_scaled_peak(tmp_path) -> None:
+    with pytest.raises(ValueError, match=r"OneCycle on optimizer 0 \(SGD\): max_lr must be > 0, got 0.0"):
+        fit(tmp_path, Tiny(groups=2, ratio=0.0), [OneCycle(max_lr=0.5)])
+    with pytest.raises(ValueError, match=r"lr for param group 1 is 0 \(its lr in the optimizer is 0\)"):
+        fit(tmp_path, Tiny(groups=2, ratio=0.0), [CosineDecay()])
+    rec = fit(tmp_path, Tiny(groups=2, ratio=0.0), [CosineDecay(lr=[0.1, None])])  # the way to freeze a group
+    assert_trace(rec.lr(1), [0.0] * N)
+
+
+def test_cyclic_bounds_per_group_must_be_ordered(tmp_path) -> None:
+    with pytest.raises(
+        ValueError, match=r"Cyclic on optimizer 0 \(SGD\): param group 0: base_lr must be <= max_lr"
+    ):
+        fit(tmp_path, Tiny(lr=0.01), [Cyclic(base_lr=0.05)])
+    with pytest.raises(ValueError, match=r"base_lr\[1\] is None but max_lr for param group 1 is 0.01"):
+        fit(tmp_path, Tiny(groups=2), [Cyclic(base_lr=[0.001, None])])
+
+
+# --- momentum ------------------------------------------------------------------------------------------
+
+
+def adagrad(model):
+    return torch.optim.Adagrad(model.parameters(), lr=0.1)
+
+
+def test_cycling_momentum_on_an_optimizer_without_it_is_an_error_when_asked(tmp_path) -> None:
+    with pytest.raises(
+        ValueError, match=r"OneCycle\(cycle_momentum=True\): optimizer 0 \(Adagrad\) has neither"
+    ):
+        fit(tmp_path, Tiny(optim=adagrad), [OneCycle(cycle_momentum=True)])
+    with pytest.raises(ValueError, match=r"Cyclic\(cycle_momentum=True\): optimizer 0 \(Adagrad\)"):
+        fit(tmp_path, Tiny(optim=adagrad), [Cyclic(step_size=3, cycle_momentum=True)])
+
+
+def test_cycling_momentum_by_default_warns_once_and_cycles_the_lr(tmp_path) -> None:
+    cb = OneCycle()
+    with pytest.warns(
+        UserWarning, match=r"OneCycle: optimizer 0 \(Adagrad\) has neither 'momentum' nor 'betas'"
+    ) as w:
+        rec = fit(tmp_path, Tiny(optim=adagrad), [cb])
+    assert sum("neither 'momentum'" in str(x.message) for x in w) == 1
+    assert_trace(rec.lr(), S.OneCycle(0.1, total_steps=N).values(N))
+    assert all(m is None for m in rec.momentum())
+    rec = fit(tmp_path, Tiny(optim=adagrad), [OneCycle(cycle_momentum=False)])  # no warning needed
+    assert_trace(rec.lr(), S.OneCycle(0.1, total_steps=N).values(N))
+
+
+def test_rmsprop_and_nadam_momentum_are_cycled(tmp_path) -> None:
+    def rmsprop(model):
+        return torch.optim.RMSprop(model.parameters(), lr=0.01, momentum=0.5)
+
+    def nadam(model):
+        return torch.optim.NAdam(model.parameters(), lr=0.01)
+
+    for optim in (rmsprop, nadam):
+        rec = fit(tmp_path, Tiny(optim=optim), [OneCycle(base_momentum=0.7, max_momentum=0.9)])
+        assert_trace(rec.momentum(), S.OneCycle(0.01, total_steps=N).momentum(0.7, 0.9).values(N))
+
+
+# --- LRSchedule ---------------------------------------------------------------------------------------
+
+
+def test_lr_schedule_with_schedules_per_group_and_momentum(tmp_path) -> None:
+    lr = [S.Constant(0.05), S.CosineDecay(0.02, total=10)]
+    momentum = S.Linear(0.99, 0.9, total=10)
+    rec = fit(tmp_path, Tiny(groups=2), [LRSchedule(lr, momentum=momentum)])
+    assert_trace(rec.lr(0), [0.05] * N)
+    assert_trace(rec.lr(1), S.CosineDecay(0.02, total=10).values(N))
+    assert_trace(rec.momentum(1), momentum.values(N))
+
+
+def test_lr_schedule_relative_keeps_ratios(tmp_path) -> None:
+    shape = S.CosineDecay(1.0, total=N)
+    rec = fit(tmp_path, Tiny(groups=2, lr=0.2, ratio=0.1), [LRSchedule(shape, relative=True)])
+    assert_trace(rec.lr(0), 0.2 * shape.values(N))
+    assert_trace(rec.lr(1), 0.2 * 0.1 * shape.values(N))
+
+
+def warmup_one_epoch_then_cosine(run: RunInfo) -> S.Schedule:
+    w = run.steps(Epochs(1))
+    assert run.total_steps is not None
+    return S.warmup(S.CosineDecay(0.1, total=run.total_steps - w), steps=w)
+
+
+def test_lr_schedule_from_a_function_of_the_run(tmp_path) -> None:
+    rec = fit(tmp_path, Tiny(), [LRSchedule(warmup_one_epoch_then_cosine)])
+    assert_trace(rec.lr(), S.warmup(S.CosineDecay(0.1, total=12), steps=12).values(N))
+
+
+def not_a_schedule(run: RunInfo) -> float:
+    return 0.1
+
+
+def test_lr_schedule_errors(tmp_path) -> None:
+    with pytest.raises(
+        TypeError, match=r"the lr function not_a_schedule returned 0.1; it must return a Schedule"
+    ):
+        fit(tmp_path, Tiny(), [LRSchedule(not_a_schedule)])
+    with pytest.raises(
+        ValueError, match=r"LRSchedule on optimizer 0 \(SGD\): lr has 2 schedules but the optimizer has 1"
+    ):
+        fit(tmp_path, Tiny(), [LRSchedule([S.Constant(0.1), S.Constant(0.2)])])
+    with pytest.raises(
+        ValueError, match=r"LRSchedule on optimizer 0 \(Adagrad\): a momentum schedule was given"
+    ):
+        fit(tmp_path, Tiny(optim=adagrad), [LRSchedule(S.Constant(0.1), momentum=S.Constant(0.9))])
+
+
+# --- construction-time validation ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "match"),
+    [
+        (
+            lambda: OneCycle(max_lr=-0.1),
+            ValueError,
+            r"OneCycle: max_lr must be a finite number > 0, got -0.1",
+        ),
+        (lambda: OneCycle(max_lr=0), ValueError, r"OneCycle: max_lr must be a finite number > 0, got 0"),
+        (
+            lambda: OneCycle(max_lr="1e-3"),
+            TypeError,
+            r"OneCycle: max_lr must be a number > 0, a list .*got '1e-3'",
+        ),
+        (lambda: OneCycle(max_lr=[]), ValueError, r"OneCycle: max_lr must not be an empty list"),
+        (
+            lambda: OneCycle(max_lr=[0.1, math.nan]),
+            ValueError,
+            r"max_lr\[1\] must be a finite number > 0, got nan",
+        ),
+        (lambda: OneCycle(pct_start=1.0), ValueError, r"OneCycle: pct_start must be in \(0, 1\), got 1.0"),
+        (
+            lambda: OneCycle(anneal="cosine"),
+            ValueError,
+            r"OneCycle: anneal must be one of 'cos', 'linear'; got 'cosine'",
+        ),
+        (lambda: OneCycle(div_factor=0), ValueError, r"OneCycle: div_factor must be > 0, got 0"),
+        (lambda: OneCycle(three_phase=1), TypeError, r"OneCycle: three_phase must be True or False, got 1"),
+        (
+            lambda: OneCycle(three_phase=True, pct_start=0.5),
+            ValueError,
+            r"pct_start must be < 0.5 with three_phase",
+        ),
+        (
+            lambda: OneCycle(cycle_momentum="yes"),
+            TypeError,
+            r"cycle_momentum must be True or False, or None, got 'yes'",
+        ),
+        (
+            lambda: OneCycle(base_momentum=0.99),
+            ValueError,
+            r"OneCycle: base_momentum must be <= max_momentum",
+        ),
+        (
+            lambda: OneCycle(max_momentum=1.0),
+            ValueError,
+            r"OneCycle: max_momentum must be in \[0, 1\), got 1.0",
+        ),
+        (
+            lambda: OneCycle(optimizer=-1),
+            ValueError,
+            r"OneCycle: optimizer must be a non-negative index, got -1",
+        ),
+        (
+            lambda: OneCycle(optimizer=True),
+            TypeError,
+            r"OneCycle: optimizer must be 'all', an optimizer index",
+        ),
+        (
+            lambda: OneCycle(optimizer=""),
+            ValueError,
+            r"optimizer must be 'all' or a class name, got an empty",
+        ),
+        (lambda: OneCycle(log_lr="no"), TypeError, r"OneCycle: log_lr must be True or False, got 'no'"),
+        (
+            lambda: Cyclic(base_lr=0.5, max_lr=0.1),
+            ValueError,
+            r"Cyclic: base_lr must be <= max_lr \(0.1\), got 0.5",
+        ),
+        (
+            lambda: Cyclic(mode="tri"),
+            ValueError,
+            r"Cyclic: mode must be one of 'triangular', 'triangular2', 'exp_range'",
+        ),
+        (lambda: Cyclic(gamma=0.9), ValueError, r"Cyclic: gamma is only used with mode='exp_range'"),
+        (lambda: Cyclic(scale_fn=3), TypeError, r"Cyclic: scale_fn must be callable, got 3"),
+        (lambda: TimeDecay(decay=-1), ValueError, r"TimeDecay: decay must be >= 0, got -1"),
+        (lambda: StepDecay(every=3, drop=0), ValueError, r"StepDecay: drop must be > 0, got 0"),
+        (
+            lambda: MultiStepDecay(milestones=5),
+            TypeError,
+            r"MultiStepDecay: milestones must be a list of durations",
+        ),
+        (lambda: MultiStepDecay([1], gamma=-2), ValueError, r"MultiStepDecay: gamma must be > 0, got -2"),
+        (lambda: ExponentialDecay(), ValueError, r"ExponentialDecay: give exactly one of gamma and rate"),
+        (lambda: ExponentialDecay(gamma=0.9, rate=0.1), ValueError, r"give exactly one of gamma and rate"),
+        (
+            lambda: CosineDecay(final=-1.0),
+            ValueError,
+            r"CosineDecay: final must be a finite number >= 0, got -1.0",
+        ),
+        (
+            lambda: CosineDecay(final=[0.0, None]),
+            TypeError,
+            r"CosineDecay: final must be a number >= 0 or a list",
+        ),
+        (lambda: CosineDecay(lr=True), TypeError, r"CosineDecay: lr must be a number > 0, a list .*got True"),
+        (lambda: LRSchedule(None), TypeError, r"LRSchedule: lr must be a Schedule, a list .*got None"),
+        (lambda: LRSchedule(0.1), TypeError, r"LRSchedule: lr must be a Schedule, .*got 0.1"),
+        (
+            lambda: LRSchedule([S.Constant(0.1), 0.2]),
+            TypeError,
+            r"LRSchedule: lr\[1\] must be a Schedule or None",
+        ),
+        (lambda: LRSchedule([]), ValueError, r"LRSchedule: lr must not be an empty list"),
+        (lambda: LRSchedule(S.Constant(0.1), relative=None), TypeError, r"relative must be True or False"),
+    ],
+)
+def test_bad_arguments_are_rejected_at_construction(make, error, match) -> None:
+    with pytest.raises(error, match=match):
+        make()
+
+
+def test_reprs_show_what_differs_from_the_defaults() -> None:
+    assert repr(OneCycle()) == "OneCycle()"
+    assert repr(OneCycle(max_lr=[0.01, 0.1], total=Epochs(3), optimizer="Adam")) == (
+        "OneCycle(max_lr=[0.01, 0.1], total=Epochs(3), optimizer='Adam')"
+    )
+    assert repr(CosineDecay(total=Fraction(0.9))) == "CosineDecay(total=Fraction(0.9))"
+
+
+def test_values_in_numpy_are_accepted() -> None:
+    assert OneCycle(max_lr=np.float64(0.1)).max_lr == 0.1
+    assert StepDecay(every=np.int64(3)).every == 3
+
+
+def plain_sgd(model):
+    return torch.optim.SGD(model.parameters(), lr=0.1)
+
+
+def test_a_momentum_configured_as_zero_is_left_alone_by_default_with_one_warning(tmp_path) -> None:
+    with pytest.warns(
+        UserWarning,
+        match=r"OneCycle: param group\(s\) \[0\] of optimizer 0 \(SGD\) have momentum=0, so their momentum is left at 0",
+    ) as w:
+        rec = fit(tmp_path, Tiny(optim=plain_sgd), [OneCycle()])
+    assert sum("momentum=0" in str(x.message) for x in w) == 1
+    assert_trace(rec.momentum(), [0.0] * N)
+    assert_trace(rec.lr(), S.OneCycle(0.1, total_steps=N).values(N))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*momentum=0.*")
+        rec = fit(tmp_path, Tiny(optim=plain_sgd), [OneCycle(cycle_momentum=True)])  # asked for: cycled
+    assert_trace(rec.momentum(), S.OneCycle(0.1, total_steps=N).momentum().values(N))
+
+
+def test_cosine_final_per_group(tmp_path) -> None:
+    rec = fit(tmp_path, Tiny(groups=2), [CosineDecay(final=[0.001, 0.0], lr=[0.1, 0.05])])
+    assert_trace(rec.lr(0), S.CosineDecay(0.1, total=N, final=0.001).values(N))
+    assert_trace(rec.lr(1), S.CosineDecay(0.05, total=N, final=0.0).values(N))

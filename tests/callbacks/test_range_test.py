@@ -1,0 +1,110 @@
+"""apply_range_test (the contract with the range test of issue 4), exercised with a stand-in result."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from lightning_lr import schedules as S
+from lightning_lr.callbacks import CosineDecay, Cyclic, LRSchedule, OneCycle, StepDecay
+
+from .helpers import ApplyAt, FakeRangeTest, Tiny, assert_trace, fit
+
+N = 24
+
+
+def test_fills_max_lr_before_the_fit(tmp_path) -> None:
+    cb = OneCycle()
+    cb.apply_range_test(FakeRangeTest(max_lr=0.05))
+    rec = fit(tmp_path, Tiny(), [cb])
+    assert_trace(rec.lr(), S.OneCycle(0.05, total_steps=N).values(N))
+
+
+def test_fills_max_lr_at_fit_start_after_injection(tmp_path) -> None:
+    # like LRRangeTest: runs in on_fit_start, after configure_optimizers injected the scheduler
+    rec = fit(tmp_path, Tiny(groups=2), [OneCycle(), ApplyAt(FakeRangeTest(max_lr=0.05))])
+    assert_trace(rec.lr(0), S.OneCycle(0.05, total_steps=N).values(N))
+    assert_trace(rec.lr(1), S.OneCycle(0.005, total_steps=N).values(N))  # the group ratio is kept
+    assert_trace(rec.momentum(1), S.OneCycle(0.05, total_steps=N).momentum().values(N))
+
+
+def test_applies_to_the_running_fit_from_the_next_step(tmp_path) -> None:
+    rec = fit(tmp_path, Tiny(), [OneCycle(), ApplyAt(FakeRangeTest(max_lr=0.05), at_batch=5)])
+    before, after = S.OneCycle(0.1, total_steps=N), S.OneCycle(0.05, total_steps=N)
+    assert_trace(rec.lr()[:6], before.values(6))
+    assert_trace(rec.lr()[6:], after.values(N)[6:])
+
+
+def test_explicit_values_are_kept_with_one_warning(tmp_path) -> None:
+    with pytest.warns(
+        UserWarning, match=r"OneCycle keeps max_lr=0.2 \(given explicitly; suggested 0.05\)"
+    ) as w:
+        rec = fit(tmp_path, Tiny(), [OneCycle(max_lr=0.2), ApplyAt(FakeRangeTest(max_lr=0.05))])
+    assert sum("keeps" in str(x.message) for x in w) == 1
+    assert_trace(rec.lr(), S.OneCycle(0.2, total_steps=N).values(N))
+
+
+def test_no_suggestion_keeps_the_current_values_and_says_why(tmp_path) -> None:
+    with pytest.warns(
+        UserWarning,
+        match=r"OneCycle: the LR range test gave no suggestion .* so max_lr=None \(from the optimizer\) is kept",
+    ):
+        rec = fit(tmp_path, Tiny(), [OneCycle(), ApplyAt(FakeRangeTest(max_lr=None))])
+    assert_trace(rec.lr(), S.OneCycle(0.1, total_steps=N).values(N))
+
+
+def test_cyclic_fills_both_bounds_or_only_the_missing_one(tmp_path) -> None:
+    rec = fit(tmp_path, Tiny(), [Cyclic(step_size=4), ApplyAt(FakeRangeTest(bounds=(0.01, 0.2)))])
+    assert_trace(rec.lr(), S.Cyclic(0.01, 0.2, 4).values(N))
+    with pytest.warns(UserWarning, match=r"Cyclic keeps base_lr=0.02 \(given explicitly; suggested 0.01\)"):
+        rec = fit(
+            tmp_path, Tiny(), [Cyclic(base_lr=0.02, step_size=4), ApplyAt(FakeRangeTest(bounds=(0.01, 0.2)))]
+        )
+    assert_trace(rec.lr(), S.Cyclic(0.02, 0.2, 4).values(N))
+    with pytest.warns(
+        UserWarning,
+        match=r"Cyclic: the LR range test gave no suggestion .* so base_lr=None \(from the optimizer\), max_lr=0.3 is kept",
+    ):
+        rec = fit(tmp_path, Tiny(), [Cyclic(max_lr=0.3, step_size=4), ApplyAt(FakeRangeTest(bounds=None))])
+    assert_trace(rec.lr(), S.Cyclic(0.075, 0.3, 4).values(N))
+
+
+@pytest.mark.parametrize("make", [lambda: CosineDecay(), lambda: StepDecay(every=5)])
+def test_decay_presets_take_the_suggestion(tmp_path, make) -> None:
+    cb = make()
+    rec = fit(tmp_path, Tiny(), [cb, ApplyAt(FakeRangeTest(suggestion=0.03))])
+    assert rec.lr()[0] == 0.03
+    assert cb.state_dict()["filled"] == {"lr": 0.03}
+    assert cb.hparams()["lr"] == 0.03
+
+
+def test_an_explicit_schedule_is_kept_with_the_suggestion_in_the_warning(tmp_path) -> None:
+    with pytest.warns(
+        UserWarning,
+        match=r"LRSchedule keeps lr=Constant\(value=0.2\) \(given explicitly; the range test suggested lr 0.03\)",
+    ):
+        rec = fit(tmp_path, Tiny(), [LRSchedule(S.Constant(0.2)), ApplyAt(FakeRangeTest(suggestion=0.03))])
+    assert_trace(rec.lr(), np.full(N, 0.2))
+
+
+@pytest.mark.parametrize("bad", [math.nan, -1.0, 0.0])
+def test_an_unusable_suggestion_is_an_error(bad) -> None:
+    with pytest.raises(
+        ValueError, match=rf"OneCycle: the range test suggested max_lr={bad}; need a number > 0"
+    ):
+        OneCycle().apply_range_test(FakeRangeTest(max_lr=bad))
+    with pytest.raises(TypeError, match=r"OneCycle: the range test suggested max_lr='0.1', not a number"):
+        OneCycle().apply_range_test(FakeRangeTest(max_lr="0.1"))  # type: ignore[arg-type]
+
+
+def test_a_second_range_test_replaces_the_first(tmp_path) -> None:
+    cb = OneCycle()
+    cb.apply_range_test(FakeRangeTest(max_lr=0.05))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # replacing a value a range test filled is silent
+        cb.apply_range_test(FakeRangeTest(max_lr=0.07))
+    rec = fit(tmp_path, Tiny(), [cb])
+    assert_trace(rec.lr(), S.OneCycle(0.07, total_steps=N).values(N))

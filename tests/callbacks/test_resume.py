@@ -1,0 +1,156 @@
+"""Exact resume from a mid-epoch checkpoint, resuming into a longer run, and the callback's state."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+from lightning.pytorch.callbacks import ModelCheckpoint
+
+from lightning_lr import schedules as S
+from lightning_lr.callbacks import CosineDecay, Epochs, Fraction, MultiStepDecay, OneCycle
+
+from .helpers import ApplyAt, FakeRangeTest, Tiny, adam, assert_trace, fit
+
+RESUMABLE = "ignore:You're resuming from a checkpoint that ended before the epoch ended"
+
+
+def checkpointed_run(tmp_path: Path, model: Tiny, callbacks: list, every: int, **kwargs):
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_train_steps=every, save_top_k=-1)
+    rec = fit(tmp_path, model, [*callbacks, ckpt], enable_checkpointing=True, **kwargs)
+    return rec, tmp_path / "ckpt"
+
+
+def path_at(directory: Path, step: int) -> str:
+    (path,) = directory.glob(f"*-step={step}.ckpt")
+    return str(path)
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
+@pytest.mark.parametrize(
+    ("optim", "groups", "make"),
+    [(adam, 2, lambda: OneCycle()), (None, 1, lambda: CosineDecay(warmup=Epochs(1), final=1e-4))],
+    ids=["one-cycle-adam-2-groups", "cosine-warmup-sgd"],
+)
+def test_mid_epoch_resume_is_bitwise_identical(tmp_path, optim, groups, make) -> None:
+    full, ckpts = checkpointed_run(
+        tmp_path, Tiny(optim=optim, groups=groups), [make()], every=7, max_epochs=3
+    )
+    assert len(full.rows) == 36
+    resumed = fit(
+        tmp_path, Tiny(optim=optim, groups=groups), [make()], max_epochs=3, ckpt_path=path_at(ckpts, 7)
+    )
+    assert resumed.steps() == list(range(7, 36))
+    assert resumed.rows == full.rows[7:]  # step, every group's LR and momentum: exactly equal floats
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
+def test_resuming_into_a_longer_run_re_resolves_fractions_and_warns(tmp_path) -> None:
+    _, ckpts = checkpointed_run(tmp_path, Tiny(), [OneCycle(max_lr=0.5)], every=7, max_epochs=2)
+    with pytest.warns(
+        UserWarning,
+        match=r"OneCycle: the run differs from the checkpoint's \(total_steps 24 -> 48; total 24 -> 48 steps\)",
+    ):
+        resumed = fit(tmp_path, Tiny(), [OneCycle(max_lr=0.5)], max_epochs=4, ckpt_path=path_at(ckpts, 7))
+    # the documented rule: from the checkpoint's step on, the schedule planned for the new run
+    assert resumed.steps() == list(range(7, 48))
+    assert_trace(resumed.lr(), S.OneCycle(0.5, total_steps=48).values(48)[7:])
+    assert_trace(resumed.momentum(), S.OneCycle(0.5, total_steps=48).momentum().values(48)[7:])
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
+def test_resuming_into_a_longer_run_never_raises(tmp_path) -> None:
+    # a warm-up given as a fraction grows past a milestone given in epochs: warned, not raised
+    def make():
+        return MultiStepDecay(milestones=[Epochs(1)], warmup=Fraction(0.25), gamma=0.5)
+
+    _, ckpts = checkpointed_run(tmp_path, Tiny(), [make()], every=12, max_epochs=2)
+    with pytest.warns(
+        UserWarning, match=r"milestones\[0\]=Epochs\(1\) \(step 12\) falls inside the warm-up \(24 steps\)"
+    ):
+        resumed = fit(tmp_path, Tiny(), [make()], max_epochs=8, ckpt_path=path_at(ckpts, 12))
+    assert_trace(resumed.lr(), S.warmup(S.MultiStepDecay(0.1, [0], gamma=0.5), steps=24).values(96)[12:])
+
+
+def test_state_dict_has_explicit_keys(tmp_path) -> None:
+    cb = MultiStepDecay(milestones=[Epochs(1), Fraction(0.75)], warmup=3)
+    assert cb.state_dict() == {
+        "version": 1,
+        "total_steps": None,
+        "steps_per_epoch": None,
+        "durations": {},
+        "filled": {},
+    }
+    fit(tmp_path, Tiny(), [cb])
+    assert cb.state_dict() == {
+        "version": 1,
+        "total_steps": 24,
+        "steps_per_epoch": 12,
+        "durations": {"warmup": 3, "milestones": [12, 18]},
+        "filled": {},
+    }
+
+
+def test_load_state_dict_rejects_what_it_cannot_read() -> None:
+    cb = OneCycle()
+    good = {"version": 1, "total_steps": 10, "steps_per_epoch": 5, "durations": {"total": 10}, "filled": {}}
+    with pytest.raises(
+        KeyError, match=r"OneCycle: the checkpoint's state for this callback lacks \['filled'\]"
+    ):
+        cb.load_state_dict({k: v for k, v in good.items() if k != "filled"})
+    with pytest.raises(ValueError, match=r"OneCycle: checkpoint state version 2 is not supported"):
+        cb.load_state_dict({**good, "version": 2})
+    with pytest.raises(KeyError, match=r"OneCycle: the checkpoint fills 'base_lr', which is not an argument"):
+        cb.load_state_dict({**good, "filled": {"base_lr": 0.1}})
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
+def test_values_filled_by_a_range_test_survive_a_resume(tmp_path) -> None:
+    _, ckpts = checkpointed_run(
+        tmp_path, Tiny(), [OneCycle(), ApplyAt(FakeRangeTest(max_lr=0.05))], every=7, max_epochs=2
+    )
+    cb = OneCycle()
+    resumed = fit(tmp_path, Tiny(), [cb], max_epochs=2, ckpt_path=path_at(ckpts, 7))
+    assert cb.state_dict()["filled"] == {"max_lr": 0.05}
+    assert_trace(resumed.lr(), S.OneCycle(0.05, total_steps=24).values(24)[7:])
+
+    # a range test that runs again on resume does not move the restored value
+    with pytest.warns(
+        UserWarning, match=r"OneCycle keeps max_lr=0.05 \(restored from the checkpoint; suggested 0.07\)"
+    ):
+        resumed = fit(
+            tmp_path,
+            Tiny(),
+            [OneCycle(), ApplyAt(FakeRangeTest(max_lr=0.07))],
+            max_epochs=2,
+            ckpt_path=path_at(ckpts, 7),
+        )
+    assert_trace(resumed.lr(), S.OneCycle(0.05, total_steps=24).values(24)[7:])
+
+    # an explicit value given on resume wins, and says so
+    with pytest.warns(
+        UserWarning, match=r"OneCycle: max_lr=0.2 given explicitly is used instead of max_lr=0.05"
+    ):
+        resumed = fit(tmp_path, Tiny(), [OneCycle(max_lr=0.2)], max_epochs=2, ckpt_path=path_at(ckpts, 7))
+    assert_trace(resumed.lr(), S.OneCycle(0.2, total_steps=24).values(24)[7:])
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
+def test_same_run_resumes_without_warnings(tmp_path) -> None:
+    _, ckpts = checkpointed_run(tmp_path, Tiny(), [OneCycle()], every=5, max_epochs=2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit(tmp_path, Tiny(), [OneCycle()], max_epochs=2, ckpt_path=path_at(ckpts, 5))
+    assert not [w for w in caught if "OneCycle" in str(w.message)]
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
+def test_adding_the_callback_when_resuming_starts_the_schedule_at_the_trainers_step(tmp_path) -> None:
+    _, ckpts = checkpointed_run(tmp_path, Tiny(), [], every=10, max_epochs=2)
+    with pytest.warns(
+        UserWarning, match=r"OneCycle: the checkpoint has no state for the scheduler of optimizer 0 \(SGD\)"
+    ):
+        resumed = fit(tmp_path, Tiny(), [OneCycle(max_lr=0.5)], max_epochs=2, ckpt_path=path_at(ckpts, 10))
+    assert resumed.steps()[0] == 10
+    assert_trace(resumed.lr(), S.OneCycle(0.5, total_steps=24).values(24)[10:])
