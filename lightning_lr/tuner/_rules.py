@@ -113,16 +113,20 @@ def zero_lag(lrs: Sequence[float], losses: Sequence[float], decades: float = ZER
         x = np.log10(lr)
     xf, yf = _finite(x, y)
     out = np.full(len(y), np.nan)
-    n = len(yf)
-    if n == 0:
-        return out
-    if np.any(np.diff(xf) < 0):
+    if len(yf) and np.any(np.diff(xf) < 0):
         raise ValueError("zero_lag needs the learning rates in increasing order")
-    for i in range(n):
-        half = min(decades, xf[i] - xf[0], xf[-1] - xf[i])
-        lo = int(np.searchsorted(xf, xf[i] - half - 1e-12, side="left"))
-        hi = int(np.searchsorted(xf, xf[i] + half + 1e-12, side="right"))
-        out[i] = float(np.mean(yf[lo:hi]))  # not a cumsum: one huge loss at the blow-up would swamp it
+    out[: len(yf)] = _centred(xf, yf, decades)
+    return out
+
+
+def _centred(x10: np.ndarray, y: np.ndarray, decades: float) -> np.ndarray:
+    """:func:`zero_lag` on finite arrays, ``x10 = log10(lr)`` increasing."""
+    out = np.empty(len(y))
+    for i in range(len(y)):
+        half = min(decades, x10[i] - x10[0], x10[-1] - x10[i])
+        lo = int(np.searchsorted(x10, x10[i] - half - 1e-12, side="left"))
+        hi = int(np.searchsorted(x10, x10[i] + half + 1e-12, side="right"))
+        out[i] = float(np.mean(y[lo:hi]))  # not a cumsum: one huge loss at the blow-up would swamp it
     return out
 
 
@@ -156,7 +160,7 @@ def _prepare(
     if np.any(np.diff(x) <= 0):
         return x, y, "the learning rates of the sweep do not increase strictly; the rules need a rising LR"
     if smooth:
-        y = zero_lag(np.exp(x), y)
+        y = _centred(x / math.log(10.0), y, ZERO_LAG_DECADES)
     return x, y, ""
 
 
