@@ -15,8 +15,10 @@ For each task (digits MLP + SGD-momentum, digits MLP + AdamW, small CNN on digit
 Goal (issue 4): the default rule is within 3x of the grid-best on every task (ratio in [1/3, 3]). A rule
 meets it on a task only if every seed's suggestion does.
 
-Run from the repository root: ``python benchmarks/range_test_quality.py`` (about 3 minutes, one torch thread)
-or ``--quick`` (2 seeds, about 1.5 minutes). ``--curves`` also prints each task's range-test curve (seed 0)
+Run from the repository root: ``python benchmarks/range_test_quality.py`` (about 5 minutes, one torch thread)
+or ``--quick`` (2 seeds, about 2 minutes). ``--dump FILE`` also writes the grid, every seed's raw range-test
+curve and every training to FILE; ``--from FILE`` re-scores today's rules on those curves in seconds,
+without training (the accuracy column is then blank for LRs the dump never trained). ``--curves`` also prints each task's range-test curve (seed 0)
 with where every rule lands; ``--num-steps/--min-lr/--max-lr/--smoothing`` rerun the table with another
 sweep (a what-if; the goal is judged on issue 4's defaults). Everything is seeded, so a rerun prints the
 same numbers. Nothing is written outside a temporary directory: no Lightning logs, no checkpoints.
@@ -326,15 +328,24 @@ def print_curve(result: Any, finder: Any, picks: dict[str, float | None], best_l
             lookup = lr * 10 if name == "minimum" else lr  # minimum suggests a tenth of its point
             i = int(np.argmin(np.abs(np.log(lrs) - math.log(lookup))))
             marks.setdefault(i, []).append(name)
+    try:  # the curve the rules read (this branch's rules), beside the EMA users see
+        from lightning_lr.tuner._rules import zero_lag
+
+        rule_curve = zero_lag(lrs, raw)
+    except ImportError:
+        rule_curve = np.full(len(lrs), np.nan)
     stop = getattr(result, "stop_reason", "?")
-    print(f"  range-test curve, seed 0 ({len(lrs)} steps, stop: {stop}); lr_find's smoothed loss beside it")
-    print("   step        lr   raw loss   smoothed   lr_find")
+    print(
+        f"  range-test curve, seed 0 ({len(lrs)} steps, stop: {stop}); the zero-lag curve the rules read and "
+        "lr_find's smoothed loss beside it"
+    )
+    print("   step        lr   raw loss   smoothed   zero-lag   lr_find")
     for i in range(len(lrs)):
         if i % 4 and i not in marks and i != len(lrs) - 1:
             continue
         lfl = f"{lf['loss'][i]:9.4f}" if i < len(lf["loss"]) else "        -"
         tag = ("  <- " + ", ".join(marks[i])) if i in marks else ""
-        print(f"  {i:5d}  {lrs[i]:9.2e}  {raw[i]:9.4f}  {smooth[i]:9.4f}  {lfl}{tag}")
+        print(f"  {i:5d}  {lrs[i]:9.2e}  {raw[i]:9.4f}  {smooth[i]:9.4f}  {rule_curve[i]:9.4f}  {lfl}{tag}")
 
 
 # --- collecting (live or from a dump) and scoring ----------------------------------------------------
