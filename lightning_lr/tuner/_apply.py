@@ -34,7 +34,7 @@ from . import _lightning as L
 from ._options import Options
 from ._result import RangeTestResult, WeightDecayResult
 
-__all__ = ["apply_result", "check_attr"]
+__all__ = ["apply_result", "check_attr", "restore_attrs"]
 
 LR_ATTRS = ("lr", "learning_rate")
 
@@ -53,6 +53,22 @@ def check_attr(module: pl.LightningModule, options: Options) -> str | None:
         if lightning_hasattr(module, name):
             return name
     return None
+
+
+def restore_attrs(
+    module: pl.LightningModule, result: RangeTestResult | WeightDecayResult, options: Options
+) -> None:
+    """On a resume that does not test again: set the model's attributes (rule 1) to the values the
+    checkpoint's result gave them, silently (the run that tested already warned where it had to)."""
+    if not (options.apply and options.param == "lr"):
+        return
+    best = result.best if isinstance(result, WeightDecayResult) else result
+    attr = check_attr(module, options)
+    lr = best.suggestions()[options.method]
+    if attr is not None and lr is not None:
+        lightning_setattr(module, attr, lr)
+    if best.weight_decay is not None and lightning_hasattr(module, "weight_decay"):
+        lightning_setattr(module, "weight_decay", best.weight_decay)
 
 
 def _owners(trainer: pl.Trainer) -> list[Any]:
