@@ -65,6 +65,14 @@ class _RangeTestCallback(Callback):
         if self.epochs is not None and epoch in self.epochs and epoch not in self.results:
             self._run(trainer, pl_module)
 
+    def on_train_batch_start(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, batch: Any, batch_idx: int
+    ) -> None:
+        # Lightning skips on_train_epoch_start for the epoch a fit resumes into, also when the checkpoint was
+        # written at the last step of the epoch before, so that epoch's test would never run: it runs here,
+        # before the epoch's first step of the resumed fit. (A no-op when on_train_epoch_start tested.)
+        self.on_train_epoch_start(trainer, pl_module)
+
     def teardown(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         self._resumed = False  # a fit that ended before training started
 
@@ -97,8 +105,9 @@ class LRRangeTest(_RangeTestCallback):
     A fit resumed from a checkpoint of a run that already tested (``fit(ckpt_path=...)``) does not test
     again: the results come from the checkpoint, the schedule callbacks keep the values they filled, the
     optimizer its LRs and the model's ``lr`` attribute is set as in that run, so the resumed run continues
-    exactly. A listed epoch whose test has not run yet is tested when it starts. A checkpoint written
-    without this callback is tested at the start of the resumed fit.
+    exactly. A listed epoch whose test has not run yet is tested when it starts (or, when the fit resumes
+    inside it, before its first step in the resumed fit). A checkpoint written without this callback is
+    tested at the start of the resumed fit.
 
     The sweep runs the same core as :meth:`Tuner.lr_range_test <lightning_lr.Tuner.lr_range_test>`: the
     learning rate of param group 0 grows from ``min_lr`` to ``max_lr`` over ``num_steps`` optimizer steps
