@@ -69,6 +69,16 @@ def test_a_decay_preset_takes_the_suggestion(tmp_path) -> None:
     assert model.hparams.lr == lr
 
 
+@pytest.mark.parametrize("method", ["steepest", "minimum", "slide"])
+def test_a_decay_preset_takes_the_suggestion_of_the_chosen_rule(tmp_path, method) -> None:
+    test, cosine, rec, model = LRRangeTest(method=method), CosineDecay(), Recorder(), Net()
+    fit(tmp_path, model, [test, cosine, rec], max_epochs=3)
+    lr = test.result.suggestion(method)
+    assert lr is not None and lr != test.result.suggestion()  # differs from the default rule's
+    assert model.hparams.lr == lr and cosine.state_dict()["filled"] == {"lr": lr}
+    assert_trace(rec.lr(), S.CosineDecay(lr, total=N).values(N))
+
+
 @pytest.mark.parametrize("first", ["range_test", "schedule"])
 def test_with_tensorboard_both_log_and_the_preview_draws_what_runs(tmp_path, monkeypatch, first) -> None:
     drawn = []
