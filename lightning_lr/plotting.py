@@ -11,7 +11,13 @@ __all__ = ["pyplot", "range_test_figure", "schedule_figure", "weight_decay_figur
 
 def pyplot() -> Any:
     """``matplotlib.pyplot`` with the non-interactive Agg backend, or an ImportError that says what to
-    install."""
+    install.
+
+    Example:
+        >>> plt = pyplot()
+        >>> fig, ax = plt.subplots()
+        >>> plt.close(fig)
+    """
     try:
         import matplotlib
 
