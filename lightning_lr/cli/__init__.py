@@ -1,0 +1,350 @@
+"""The ``lightning-lr`` command (also ``python -m lightning_lr``).
+
+``lightning-lr demo``
+    The main job: an LR range test on scikit-learn's digits, then three trainings (1cycle configured by
+    the range test, a constant LR at the suggestion, a step decay), with TensorBoard logs, PNG figures and
+    a summary table.
+``lightning-lr plot SCHEDULE [ARGUMENTS] -o OUT.png``
+    Draw any schedule of :mod:`lightning_lr.schedules` (LR and, for the cyclic ones, momentum) before
+    training, and print where it starts, ends and peaks.
+
+Bad arguments print the usage and a message and exit with status 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["build_parser", "main"]
+
+_EPILOG_PLOT = """\
+schedule arguments, three spellings (checked by the schedule itself):
+  lightning-lr plot OneCycle --max-lr 0.1 --total-steps 1000 -o 1cycle.png
+  lightning-lr plot OneCycle max_lr=0.1 total_steps=1000 --no-momentum
+  lightning-lr plot StepDecay 0.1 10 --epochs 50 --steps-per-epoch 20 --interval epoch
+  lightning-lr plot MultiStepDecay initial=0.12 milestones=4,8,10,12 gamma=0.8 --steps 40
+  lightning-lr plot Multiplicative initial=0.12 factor="0.5 if t % 5 == 0 and t <= 20 else 1.0"
+  lightning-lr plot "warmup(CosineDecay(0.1, total=900), steps=100)"
+`lightning-lr plot NAME --help` lists NAME's arguments. Numbers may be arithmetic (decay=0.1/50); lists are
+4,8,10 or [4,8,10] or range(4,26,2); functions are an expression in t or package.module:function. When a
+schedule argument has the name of an option of plot itself (warmup's steps), write it as name=value.
+
+schedules: {names}
+"""
+
+_ACCELERATORS = ("auto", "cpu", "gpu", "cuda", "mps", "tpu", "hpu")
+_FIGURE_SUFFIXES = (".png", ".pdf", ".svg", ".svgz", ".jpg", ".jpeg", ".webp", ".eps", ".ps", ".tif", ".tiff")
+
+
+# ---------------------------------------------------------------------------------------------
+# Argument types: each raises ArgumentTypeError, which argparse turns into usage + exit 2.
+# ---------------------------------------------------------------------------------------------
+def _int_in(lo: int, hi: int | None = None) -> argparse._ActionType:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        if value < lo or (hi is not None and value > hi):
+            bound = f">= {lo}" if hi is None else f"in [{lo}, {hi}]"
+            raise argparse.ArgumentTypeError(f"must be an integer {bound}, got {value}")
+        return value
+
+    parse.__name__ = "integer"
+    return parse
+
+
+def _momentum(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {value:g}")
+    return value
+
+
+def _devices(text: str) -> int | str | list[int]:
+    """Lightning's ``devices``: ``auto``, a count (``-1`` for all), or a list of indices ``0,1``."""
+    t = text.strip().strip("[]").replace(" ", "")
+    if t == "auto":
+        return "auto"
+    try:
+        if "," in t:
+            ids = [int(p) for p in t.split(",") if p != ""]
+            if not ids or any(i < 0 for i in ids) or len(set(ids)) != len(ids):
+                raise ValueError
+            return ids
+        n = int(t)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected 'auto', a number of devices (-1 for all) or a list of device indices such as 0,1; got {text!r}"
+        ) from None
+    if n == 0 or n < -1:
+        raise argparse.ArgumentTypeError(f"the number of devices must be >= 1 (or -1 for all), got {n}")
+    return n
+
+
+def _accelerator(text: str) -> str:
+    value = text.strip().lower()
+    if value not in _ACCELERATORS:
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(_ACCELERATORS)}; got {text!r}")
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Parser
+# ---------------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    """The ``lightning-lr`` argument parser (``demo`` and ``plot`` subcommands).
+
+    Example:
+        >>> args = build_parser().parse_args(["demo", "--epochs", "3", "--devices", "0,1"])
+        >>> args.epochs, args.devices, str(args.output_dir)
+        (3, [0, 1], 'lightning_lr_demo')
+    """
+    from ._spec import schedule_names
+
+    parser = argparse.ArgumentParser(
+        prog="lightning-lr",
+        description="Learning-rate schedules, 1cycle and an LR range test for PyTorch Lightning.",
+        allow_abbrev=False,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="{demo,plot}", required=True)
+
+    demo = sub.add_parser(
+        "demo",
+        help="range test + three trainings on scikit-learn's digits, with figures and TensorBoard logs",
+        description=(
+            "The main job: on scikit-learn's digits (embedded, nothing is downloaded), run the LR range "
+            "test, then train three ways (1cycle configured by the range test, a constant LR at the "
+            "suggestion, a step decay). Writes TensorBoard logs and PNG figures to --output-dir and prints "
+            "a summary table. About 20 seconds on 2 CPU cores."
+        ),
+        allow_abbrev=False,
+    )
+    demo.add_argument(
+        "--accelerator", type=_accelerator, default="cpu", help="cpu (default), gpu, mps, auto, ..."
+    )
+    demo.add_argument(
+        "--devices",
+        type=_devices,
+        default=1,
+        help="number of devices, -1 for all, or indices such as 0,1 (default 1)",
+    )
+    demo.add_argument(
+        "--epochs", type=_int_in(1, 1000), default=12, help="epochs per training run (default 12)"
+    )
+    demo.add_argument(
+        "--output-dir",
+        type=Path,
+        default=Path("lightning_lr_demo"),
+        help="where logs and figures go (default ./lightning_lr_demo)",
+    )
+    demo.add_argument("--seed", type=_int_in(0, 2**32 - 1), default=0, help="random seed (default 0)")
+    demo.set_defaults(func=_run_demo, parser=demo)
+
+    plot = sub.add_parser(
+        "plot",
+        help="draw a schedule's LR and momentum before training",
+        description="Draw a schedule's learning rate (and momentum, for Cyclic and OneCycle) and print a summary.",
+        usage="lightning-lr plot SCHEDULE [ARGUMENTS] [-o OUT.png] [--steps N | --epochs E --steps-per-epoch S] [options]",
+        epilog=_EPILOG_PLOT.format(names=", ".join(schedule_names())),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=False,
+        allow_abbrev=False,
+    )
+    plot.add_argument("schedule", nargs="?", help="a schedule name (see below) or a schedule expression")
+    plot.add_argument(
+        "-h", "--help", action="store_true", help="show this help (or SCHEDULE's arguments) and exit"
+    )
+    plot.add_argument(
+        "-o", "--output", type=Path, default=None, help="the figure file (default: <schedule>.png)"
+    )
+    plot.add_argument(
+        "--steps",
+        type=_int_in(1, 10_000_000),
+        help="optimizer steps to draw (default: the schedule's length)",
+    )
+    plot.add_argument("--epochs", type=_int_in(1, 1_000_000), help="epochs to draw (needs --steps-per-epoch)")
+    plot.add_argument(
+        "--steps-per-epoch",
+        type=_int_in(1, 10_000_000),
+        help="optimizer steps per epoch; the x axis is then in epochs",
+    )
+    plot.add_argument(
+        "--interval",
+        choices=("step", "epoch"),
+        default="step",
+        help="step: the schedule's argument is the optimizer step (default); epoch: the epoch index, "
+        "held for an epoch (Lightning's interval='epoch', Keras' LearningRateScheduler)",
+    )
+    plot.add_argument("--log-y", action="store_true", help="logarithmic LR axis")
+    plot.add_argument(
+        "--no-momentum", action="store_true", help="do not draw the momentum of Cyclic/OneCycle"
+    )
+    plot.add_argument(
+        "--base-momentum", type=_momentum, default=None, help="momentum at the LR peak (default 0.85)"
+    )
+    plot.add_argument(
+        "--max-momentum", type=_momentum, default=None, help="momentum at the LR floor (default 0.95)"
+    )
+    plot.add_argument("--dpi", type=_int_in(20, 600), default=100, help="figure resolution (default 100)")
+    plot.set_defaults(func=_run_plot, parser=plot)
+    return parser
+
+
+# ---------------------------------------------------------------------------------------------
+# Commands
+# ---------------------------------------------------------------------------------------------
+def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
+    from ._plot import MAX_STEPS, Curve, Horizon, describe, draw, evaluate, natural_length
+    from ._spec import SpecError, build_schedule, resolve_name, schedule_help
+
+    parser: argparse.ArgumentParser = args.parser
+    if args.help:
+        if args.schedule is None:
+            parser.print_help()
+        else:
+            try:
+                print(schedule_help(args.schedule))
+            except SpecError as exc:
+                parser.error(str(exc))
+        return 0
+    if args.schedule is None:
+        parser.error(
+            "give a schedule to draw, e.g. lightning-lr plot OneCycle --max-lr 0.1 --total-steps 1000"
+        )
+    # The horizon: --steps, or --epochs x --steps-per-epoch, or (below) the schedule's own length.
+    if args.steps is not None and args.epochs is not None:
+        parser.error("give --steps or --epochs, not both")
+    spe = args.steps_per_epoch
+    if args.epochs is not None and spe is None:
+        if args.interval != "epoch":
+            parser.error("--epochs needs --steps-per-epoch (or --interval epoch, one step per epoch)")
+        spe = 1
+    if args.interval == "epoch" and spe is None:
+        spe = 1
+    steps: int | None = args.epochs * spe if args.epochs is not None else args.steps
+    # A length argument left out (OneCycle's total_steps, CosineDecay's total, ...) is the horizon, in the
+    # schedule's own unit: optimizer steps, or epochs with --interval epoch.
+    length = None if steps is None else (-(-steps // (spe or 1)) if args.interval == "epoch" else steps)
+    try:
+        schedule, filled = build_schedule(args.schedule, words, length=length)
+    except SpecError as exc:
+        parser.error(str(exc))
+    if steps is None:
+        natural = natural_length(schedule)
+        steps = natural * (spe or 1) if args.interval == "epoch" else natural
+    if steps > MAX_STEPS:
+        parser.error(
+            f"{steps} steps is more than plot draws ({MAX_STEPS}); lower --epochs or --steps-per-epoch"
+        )
+    horizon = Horizon(steps=steps, steps_per_epoch=spe, interval=args.interval)
+
+    # The momentum that goes with the schedule (Cyclic and OneCycle have one).
+    momentum = None
+    has_momentum = callable(getattr(schedule, "momentum", None))
+    wants = args.base_momentum is not None or args.max_momentum is not None
+    if wants and (args.no_momentum or not has_momentum):
+        why = (
+            "--no-momentum was given"
+            if args.no_momentum
+            else f"{type(schedule).__name__} has no momentum schedule"
+        )
+        parser.error(f"--base-momentum/--max-momentum: {why}")
+    if has_momentum and not args.no_momentum:
+        base = 0.85 if args.base_momentum is None else args.base_momentum
+        top = 0.95 if args.max_momentum is None else args.max_momentum
+        try:
+            momentum = schedule.momentum(base, top)  # type: ignore[attr-defined]
+        except (TypeError, ValueError) as exc:
+            parser.error(f"momentum: {exc}")
+
+    # The output file.
+    out: Path = args.output
+    if out is None:
+        try:
+            stem = resolve_name(args.schedule).lower()
+        except SpecError:
+            stem = "schedule"
+        out = Path(f"{stem}.png")
+    if out.suffix.lower() not in _FIGURE_SUFFIXES:
+        parser.error(f"-o/--output: {str(out)!r} needs a figure suffix, one of {', '.join(_FIGURE_SUFFIXES)}")
+    if out.is_dir():
+        parser.error(
+            f"-o/--output: {str(out)!r} is a directory; give a file name such as {out / 'schedule.png'}"
+        )
+
+    try:
+        lr_curve = Curve("lr", evaluate(schedule, horizon))
+        mom_curve = None if momentum is None else Curve("momentum", evaluate(momentum, horizon))
+    except (TypeError, ValueError) as exc:  # a user function that returns a bad value
+        parser.error(str(exc))
+    print(repr(schedule))
+    if filled:
+        print(
+            f"  ({', '.join(f'{k}={v}' for k, v in filled.items())}: the length of the plot, as it was not given)"
+        )
+    for line in describe(lr_curve, mom_curve, horizon):
+        print(line)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        draw(schedule, lr_curve, mom_curve, horizon, out, log_y=args.log_y, dpi=args.dpi)
+    except OSError as exc:
+        print(f"lightning-lr plot: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {out}")
+    return 0
+
+
+def _run_demo(args: argparse.Namespace, words: list[str]) -> int:
+    parser: argparse.ArgumentParser = args.parser
+    out: Path = args.output_dir
+    if out.exists() and not out.is_dir():
+        parser.error(f"--output-dir: {str(out)!r} exists and is not a directory")
+    from ._demo import (  # torch and Lightning load only now
+        DemoConfig,
+        DemoFailedError,
+        DemoUsageError,
+        run_demo,
+    )
+
+    config = DemoConfig(
+        output_dir=out, epochs=args.epochs, accelerator=args.accelerator, devices=args.devices, seed=args.seed
+    )
+    try:
+        run_demo(config)
+    except DemoUsageError as exc:
+        parser.error(str(exc))
+    except DemoFailedError as exc:
+        print(f"lightning-lr demo: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``lightning-lr`` with ``argv`` (default ``sys.argv[1:]``); returns the exit status.
+
+    Usage errors exit with status 2 (argparse's convention) after printing the usage and the reason.
+
+    Example:
+        >>> main(["plot", "OneCycle", "--help"])  # doctest: +ELLIPSIS, +NORMALIZE_WHITESPACE
+        lightning-lr plot OneCycle [ARGUMENTS] ...
+          --max-lr float required
+          --total-steps int required
+        ...
+        0
+    """
+    parser = build_parser()
+    args, words = parser.parse_known_args(argv)
+    if args.command != "plot" and words:
+        args.parser.error(f"unrecognized arguments: {' '.join(words)}")
+    return int(args.func(args, words))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

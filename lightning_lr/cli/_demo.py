@@ -1,0 +1,413 @@
+"""``lightning-lr demo``: the LR range test, then three trainings on scikit-learn's digits.
+
+1. ``Tuner(trainer).lr_range_test`` sweeps the LR of a fresh model on a Trainer that holds a ``OneCycle()``
+   callback without ``max_lr``: the test sets the model's ``lr`` to its suggestion and fills the callback's
+   ``max_lr`` (zero configuration).
+2. Three trainings from the same initial weights and the same batches:
+   - ``1cycle``: that Trainer's fit: the 1cycle policy with inverse momentum cycling;
+   - ``constant``: the suggestion, held (``LRSchedule(Constant(suggestion))``);
+   - ``step decay``: the suggestion, halved every fifth of the run (seed 002's step decay,
+     ``StepDecay(every=Epochs(n), drop=0.5)``).
+3. Figures (PNG and TensorBoard), a summary table and the ``tensorboard`` command.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import shlex
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..schedules import Constant
+
+__all__ = ["DemoConfig", "DemoFailedError", "DemoResult", "DemoUsageError", "RunResult", "run_demo"]
+
+TARGET = 0.95  # the accuracy "epochs to" counts towards
+
+
+class DemoUsageError(Exception):
+    """A demo configuration that cannot run here (reported as a usage error, exit status 2)."""
+
+
+class DemoFailedError(Exception):
+    """The demo ran but could not finish (reported without a traceback, exit status 1)."""
+
+
+@dataclass(frozen=True)
+class DemoConfig:
+    """What ``lightning-lr demo`` runs. The last fields are for quick checks (tests), not the CLI."""
+
+    output_dir: Path = Path("lightning_lr_demo")
+    epochs: int = 12
+    accelerator: str = "cpu"
+    devices: int | str | list[int] = 1
+    seed: int = 0
+    batch_size: int = 32
+    range_test_steps: int = 100
+    train_size: int | None = None
+    print_fn: Callable[[str], None] = print
+
+
+@dataclass
+class RunResult:
+    """One training run: its schedule, validation accuracy per epoch, LR/momentum per step, wall time."""
+
+    name: str
+    schedule: str
+    val_acc: list[float] = field(default_factory=list)
+    lrs: list[float] = field(default_factory=list)
+    momentums: list[float | None] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def final_acc(self) -> float:
+        return self.val_acc[-1] if self.val_acc else math.nan
+
+    @property
+    def epochs_to_target(self) -> int | None:
+        """The first epoch (from 1) that reached ``TARGET`` validation accuracy, None if none did."""
+        return next((i + 1 for i, a in enumerate(self.val_acc) if a >= TARGET), None)
+
+
+@dataclass
+class DemoResult:
+    """What the demo computed (rank zero): the range test's result, the runs, the figure files, the table."""
+
+    range_test: Any
+    suggestion: float
+    one_cycle_max_lr: float
+    runs: list[RunResult]
+    figures: list[Path]
+    table: str
+    steps_per_epoch: int
+
+
+# ---------------------------------------------------------------------------------------------
+# Quiet Lightning: no banner lines or hints in the demo's output (warnings that matter still show).
+# ---------------------------------------------------------------------------------------------
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    loggers = [logging.getLogger(n) for n in ("lightning.pytorch", "lightning.fabric", "lightning")]
+    levels = [lg.level for lg in loggers]
+    with warnings.catch_warnings():
+        from lightning.fabric.utilities.warnings import PossibleUserWarning
+
+        warnings.filterwarnings("ignore", category=PossibleUserWarning)
+        warnings.filterwarnings("ignore", message=".*does not have many workers.*")
+        warnings.filterwarnings("ignore", message=".*LeafSpec.*")
+        for lg in loggers:
+            lg.setLevel(logging.WARNING)
+        try:
+            yield
+        finally:
+            for lg, level in zip(loggers, levels, strict=True):
+                lg.setLevel(level)
+
+
+def _is_rank_zero() -> bool:
+    from lightning.pytorch.utilities import rank_zero_only
+
+    return getattr(rank_zero_only, "rank", 0) == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# The pieces
+# ---------------------------------------------------------------------------------------------
+def _recorder() -> Any:
+    import lightning.pytorch as pl
+
+    class Recorder(pl.Callback):
+        """Records the LR and momentum each optimizer step really uses, and val_acc per epoch."""
+
+        def __init__(self) -> None:
+            self.lrs: list[float] = []
+            self.momentums: list[float | None] = []
+            self.val_acc: list[float] = []
+
+        def on_train_batch_start(self, trainer: pl.Trainer, *args: Any) -> None:
+            group = trainer.optimizers[0].param_groups[0]
+            self.lrs.append(float(group["lr"]))
+            m = group.get("momentum", group.get("betas", (None,))[0])
+            self.momentums.append(None if m is None else float(m))
+
+        def on_validation_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+            if not trainer.sanity_checking and "val_acc" in trainer.callback_metrics:
+                self.val_acc.append(float(trainer.callback_metrics["val_acc"]))
+
+    return Recorder()
+
+
+def _trainer(config: DemoConfig, name: str | None, callbacks: list[Any]) -> Any:
+    import lightning.pytorch as pl
+    from lightning.pytorch.loggers import TensorBoardLogger
+
+    logger: Any = (
+        TensorBoardLogger(str(config.output_dir), name=name, default_hp_metric=False) if name else False
+    )
+    try:
+        return pl.Trainer(
+            max_epochs=config.epochs,
+            accelerator=config.accelerator,
+            devices=config.devices,
+            logger=logger,
+            callbacks=callbacks,
+            enable_checkpointing=False,
+            enable_progress_bar=False,
+            enable_model_summary=False,
+            num_sanity_val_steps=0,
+            log_every_n_steps=5,
+            deterministic=True,
+        )
+    except Exception as exc:  # MisconfigurationException, ValueError, RuntimeError: devices not available
+        raise DemoUsageError(
+            f"--accelerator {config.accelerator} --devices {config.devices}: {exc}"
+        ) from None
+
+
+def _train(
+    config: DemoConfig, datamodule: Any, name: str, slug: str, lr: float, callbacks: list[Any]
+) -> RunResult:
+    """Fit a fresh model (the same initial weights for every run) built with ``lr``, with ``callbacks``."""
+    import lightning.pytorch as pl
+
+    from ._digits import DigitsCNN
+
+    pl.seed_everything(config.seed, verbose=False)
+    recorder = _recorder()
+    trainer = _trainer(config, slug, [*callbacks, recorder])
+    start = time.perf_counter()
+    trainer.fit(DigitsCNN(lr=lr), datamodule=datamodule)
+    return RunResult(
+        name, "", recorder.val_acc, recorder.lrs, recorder.momentums, time.perf_counter() - start
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------
+def format_table(runs: list[RunResult]) -> str:
+    """The summary table: one row per run."""
+    header = ("run", "schedule", "final val acc", f"epochs to {TARGET:.0%}", "wall time")
+    rows = [
+        (
+            r.name,
+            r.schedule if len(r.schedule) <= 60 else r.schedule[:57] + "...",
+            f"{r.final_acc:.1%}",
+            "never" if r.epochs_to_target is None else str(r.epochs_to_target),
+            f"{r.seconds:.1f} s",
+        )
+        for r in runs
+    ]
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
+    right = (False, False, True, True, True)
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(
+            c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True)
+        )
+
+    return "\n".join([line(header), "  ".join("-" * w for w in widths), *(line(row) for row in rows)])
+
+
+def _log_y(fig: Any) -> Any:
+    """LR on a log axis: a constant LR beside a 1cycle peak 50x higher is otherwise a flat line at 0."""
+    fig.axes[0].set_yscale("log")
+    return fig
+
+
+def _save(fig: Any, path: Path, tb: Any, tag: str) -> Path:
+    from ..plotting import pyplot
+
+    fig.savefig(path, dpi=100)
+    if tb is not None:
+        tb.add_figure(tag, fig, close=False)
+    pyplot().close(fig)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# The job
+# ---------------------------------------------------------------------------------------------
+def run_demo(config: DemoConfig) -> DemoResult | None:
+    """Run the demo; print progress, the table and the TensorBoard command. Returns the results on
+    rank zero (None on the other ranks of a multi-process run).
+
+    Raises:
+        DemoUsageError: the accelerator or devices are not available, or the output directory cannot be made.
+    """
+    import torch
+
+    say = config.print_fn if _is_rank_zero() else (lambda _: None)
+    with _quiet():
+        # Fails early, before anything is written, if the hardware is not there.
+        processes = _trainer(config, None, []).num_devices
+    try:
+        config.output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DemoUsageError(
+            f"--output-dir: cannot create {str(config.output_dir)!r}: {exc.strerror or exc}"
+        ) from None
+    threads = torch.get_num_threads()
+    if config.accelerator == "cpu":
+        # A model this small runs fastest on one thread; more threads only contend for the cores.
+        torch.set_num_threads(1)
+    try:
+        return _run(config, say, processes)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _run(config: DemoConfig, say: Callable[[str], None], processes: int) -> DemoResult | None:
+    import lightning.pytorch as pl
+
+    from .. import Tuner
+    from ..callbacks import Epochs, LRSchedule, OneCycle, StepDecay
+    from ._digits import DigitsCNN, DigitsDataModule
+
+    started = time.perf_counter()
+    with _quiet():
+        dm = DigitsDataModule(batch_size=config.batch_size, seed=config.seed, train_size=config.train_size)
+        dm.setup()
+        assert dm.train is not None and dm.val is not None
+        # Each of the processes trains on its share of every epoch (Lightning's DistributedSampler).
+        steps_per_epoch = math.ceil(math.ceil(len(dm.train) / processes) / config.batch_size)
+        on = f"{config.accelerator}" + (f", {processes} processes" if processes > 1 else "")
+        say(
+            f"lightning-lr demo: digits ({len(dm.train)} train / {len(dm.val)} validation images, 8x8), "
+            f"small CNN, SGD momentum 0.9, {config.epochs} epochs x {steps_per_epoch} steps, on {on}"
+        )
+
+        # 1. The range test, on the Trainer that then trains 1cycle: OneCycle() has no max_lr, the test
+        #    fills it in (result.one_cycle_max_lr()) and sets model.lr to the suggestion.
+        pl.seed_everything(config.seed, verbose=False)
+        model = DigitsCNN(lr=1e-3)
+        one_cycle, recorder = OneCycle(), _recorder()
+        trainer = _trainer(config, "one_cycle", [one_cycle, recorder])
+        t0 = time.perf_counter()
+        result = Tuner(trainer).lr_range_test(
+            model,
+            datamodule=dm,
+            min_lr=1e-5,
+            max_lr=10.0,
+            num_steps=config.range_test_steps,
+            progress_bar=False,
+        )
+        suggestion = result.suggestion()
+        max_lr = one_cycle.value("max_lr")
+        if suggestion is None or max_lr is None:
+            raise DemoFailedError(
+                f"the range test gave no suggestion (stop: {result.stop_reason}); see the warnings above"
+            )
+        say(
+            f"[1/4] range test: {len(result.lrs)} steps from {result.lrs[0]:.0e} to {result.lrs[-1]:.2g} "
+            f"({result.stop_reason}) in {time.perf_counter() - t0:.1f} s -> suggestion {suggestion:.3g}, "
+            f"1cycle max_lr {max_lr:.3g}"
+        )
+
+        # 2. Three trainings.
+        start = time.perf_counter()
+        trainer.fit(model, datamodule=dm)
+        runs = [
+            RunResult(
+                "1cycle",
+                f"OneCycle(max_lr={max_lr:.3g}), momentum 0.95-0.85-0.95",
+                recorder.val_acc,
+                recorder.lrs,
+                recorder.momentums,
+                time.perf_counter() - start,
+            )
+        ]
+        say(f"[2/4] {_line(runs[-1])}")
+        every = max(1, config.epochs // 5)
+        plans: list[tuple[str, str, str, list[Any]]] = [
+            ("constant", "constant", f"Constant({suggestion:.3g})", [LRSchedule(Constant(suggestion))]),
+            (
+                "step decay",
+                "step_decay",
+                f"StepDecay({suggestion:.3g}, x0.5 every {every} epoch{'s' if every > 1 else ''})",
+                [StepDecay(every=Epochs(every), drop=0.5)],
+            ),
+        ]
+        for k, (name, slug, described, callbacks) in enumerate(plans, start=3):
+            run = _train(config, dm, name, slug, suggestion, callbacks)
+            run.schedule = described
+            runs.append(run)
+            say(f"[{k}/4] {_line(run)}")
+
+    if not _is_rank_zero():
+        return None
+    figures = _figures(config, runs, result, steps_per_epoch)
+    table = format_table(runs)
+    say("")
+    say(table)
+    say("")
+    say(f"figures: {', '.join(str(p) for p in figures)}")
+    say(
+        f"total {time.perf_counter() - started:.0f} s. TensorBoard logs (scalars and figures) are in "
+        f"{config.output_dir}:"
+    )
+    say(f"  tensorboard --logdir {shlex.quote(str(config.output_dir))}")
+    return DemoResult(result, suggestion, max_lr, runs, figures, table, steps_per_epoch)
+
+
+def _line(run: RunResult) -> str:
+    return f"{run.name}: {run.schedule}: final val acc {run.final_acc:.1%} in {run.seconds:.1f} s"
+
+
+def _figures(config: DemoConfig, runs: list[RunResult], result: Any, steps_per_epoch: int) -> list[Path]:
+    from lightning.pytorch.loggers import TensorBoardLogger
+
+    from ..plotting import schedule_figure
+    from ._figures import accuracy_figure
+
+    out = config.output_dir
+    tb = TensorBoardLogger(str(out), name="summary", default_hp_metric=False).experiment
+    one = runs[0]
+    steps = range(len(one.lrs))
+    try:
+        return [
+            _save(
+                result.plot(suggest=True),
+                out / "range_test.png",
+                tb,
+                "range_test",
+            ),
+            _save(
+                schedule_figure(
+                    steps,
+                    {"lr": one.lrs},
+                    {"momentum": one.momentums},
+                    title=f"1cycle as applied: {one.schedule}",
+                ),
+                out / "one_cycle.png",
+                tb,
+                "one_cycle_schedule",
+            ),
+            _save(
+                _log_y(
+                    schedule_figure(
+                        range(max(len(r.lrs) for r in runs)),
+                        {r.name: r.lrs for r in runs},
+                        {r.name: r.momentums for r in runs if any(m is not None for m in r.momentums)},
+                        title="LR and momentum as applied",
+                    )
+                ),
+                out / "schedules.png",
+                tb,
+                "schedules",
+            ),
+            _save(
+                accuracy_figure({r.name: r.val_acc for r in runs}, TARGET),
+                out / "val_accuracy.png",
+                tb,
+                "val_acc",
+            ),
+        ]
+    finally:
+        tb.close()

@@ -1,0 +1,192 @@
+"""``lightning-lr plot``: draw a schedule's LR (and momentum) before any training, and summarize it."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..schedules import (
+    CosineDecay,
+    CosineRestarts,
+    Cyclic,
+    CyclicMomentum,
+    ExponentialDecay,
+    Join,
+    Linear,
+    MultiStepDecay,
+    OneCycle,
+    OneCycleMomentum,
+    PolynomialDecay,
+    Schedule,
+    StepDecay,
+    TimeDecay,
+)
+
+__all__ = ["Curve", "Horizon", "describe", "draw", "evaluate", "natural_length"]
+
+MAX_STEPS = 10_000_000
+DEFAULT_STEPS = 1000
+
+
+def natural_length(schedule: Schedule) -> int:
+    """A number of steps that shows the whole shape of ``schedule`` (its length when it has one)."""
+    s = schedule
+    if isinstance(s, (OneCycleMomentum, CyclicMomentum)):
+        return natural_length(s.lr)
+    if isinstance(s, OneCycle):
+        return s.total_steps
+    if isinstance(s, CosineDecay):
+        return 2 * s.total if s.periodic else s.total
+    if isinstance(s, (PolynomialDecay, Linear)):
+        return s.total
+    if isinstance(s, Cyclic):
+        return 3 * (s.step_size_up + s.step_size_down)
+    if isinstance(s, CosineRestarts):
+        return s.period * (1 + s.period_mult + s.period_mult**2)
+    if isinstance(s, StepDecay):
+        return 5 * s.every
+    if isinstance(s, MultiStepDecay):
+        return max(math.ceil(1.25 * s.milestones[-1]), s.milestones[-1] + 1) if s.milestones else 100
+    if isinstance(s, ExponentialDecay):  # down to ~5% of the start
+        per = -math.log(s.gamma) if s.gamma is not None else (s.rate or 0.0)
+        return _clamp(3.0 / per * s.every) if per > 0 else DEFAULT_STEPS
+    if isinstance(s, TimeDecay):  # down to 10% of the start
+        return _clamp(9.0 / s.decay * s.every) if s.decay > 0 else DEFAULT_STEPS
+    if isinstance(s, Join):
+        return s.boundaries[-1] + natural_length(s.schedules[-1])
+    return DEFAULT_STEPS
+
+
+def _clamp(n: float) -> int:
+    return int(min(max(math.ceil(n), 10), 100_000))
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """How far to draw: ``steps`` optimizer steps; with ``steps_per_epoch`` the x axis is in epochs;
+    with ``interval="epoch"`` the schedule's argument is the epoch index (held for an epoch)."""
+
+    steps: int
+    steps_per_epoch: int | None = None
+    interval: str = "step"
+
+    @property
+    def epochs(self) -> float | None:
+        return None if self.steps_per_epoch is None else self.steps / self.steps_per_epoch
+
+
+@dataclass(frozen=True)
+class Curve:
+    """A schedule's values over a horizon, and where its extremes fall."""
+
+    name: str
+    values: np.ndarray
+
+    def extreme(self, highest: bool) -> tuple[float, int, int]:
+        """(value, first step, last step of that contiguous plateau)."""
+        v = self.values
+        i = int(np.argmax(v) if highest else np.argmin(v))
+        j = i
+        while j + 1 < len(v) and v[j + 1] == v[i]:
+            j += 1
+        return float(v[i]), i, j
+
+
+def evaluate(schedule: Schedule, horizon: Horizon) -> np.ndarray:
+    """The schedule's value at every optimizer step ``0 .. horizon.steps - 1``."""
+    if horizon.interval == "epoch":
+        spe = horizon.steps_per_epoch or 1
+        epochs = -(-horizon.steps // spe)
+        return np.repeat(schedule.values(epochs), spe)[: horizon.steps]
+    return schedule.values(horizon.steps)
+
+
+def _where(step: int, horizon: Horizon) -> str:
+    parts = [f"step {step}"]
+    if horizon.steps > 1:
+        parts.append(f"{step / (horizon.steps - 1):.0%} of the run")
+    if horizon.steps_per_epoch:
+        parts.append(f"epoch {step / horizon.steps_per_epoch:.3g}")
+    return ", ".join(parts)
+
+
+def describe(lr: Curve, momentum: Curve | None, horizon: Horizon) -> list[str]:
+    """The text summary: LR at start and end, the peak and where it falls; momentum likewise."""
+    last = horizon.steps - 1
+    unit = (
+        f" ({horizon.epochs:g} epochs of {horizon.steps_per_epoch} steps)" if horizon.steps_per_epoch else ""
+    )
+    lines = [f"over {horizon.steps} optimizer steps{unit}, interval={horizon.interval}"]
+    for curve, highest, word in ((lr, True, "peak"), (momentum, False, "lowest")):
+        if curve is None:
+            continue
+        v = curve.values
+        label = f"{curve.name}:"
+        if np.all(v == v[0]):
+            lines.append(f"  {label:<10} constant {v[0]:.4g}")
+            continue
+        value, first, until = curve.extreme(highest)
+        held = f", held to step {until}" if until > first else ""
+        lines.append(
+            f"  {label:<10} start {v[0]:.4g}, end {v[-1]:.4g} (step {last}); "
+            f"{word} {value:.4g} at {_where(first, horizon)}{held}"
+        )
+    return lines
+
+
+def draw(
+    schedule: Schedule,
+    lr: Curve,
+    momentum: Curve | None,
+    horizon: Horizon,
+    out: Path,
+    log_y: bool = False,
+    dpi: int = 100,
+) -> None:
+    """Write the LR (and momentum) figure to ``out`` (format from the suffix): the callbacks' preview
+    figure (:func:`lightning_lr.plotting.schedule_figure`), with the peak marked and x in epochs when the
+    horizon has them."""
+    from ..plotting import pyplot, schedule_figure
+
+    steps = np.arange(horizon.steps)
+    x: Any = steps / horizon.steps_per_epoch if horizon.steps_per_epoch else steps
+    per = ", evaluated per epoch" if horizon.interval == "epoch" else ""
+    fig = schedule_figure(
+        x,
+        {"lr": lr.values},
+        None if momentum is None else {"momentum": momentum.values},
+        title=textwrap.fill(repr(schedule) + per, 100),
+    )
+    try:
+        fig.texts[-1].set_fontsize(8) if fig.texts else None
+        for ax, curve, highest in zip(fig.axes, (lr, momentum), (True, False), strict=False):
+            assert curve is not None
+            value, first, _ = curve.extreme(highest)
+            if np.all(curve.values == curve.values[0]):
+                continue
+            color = ax.get_lines()[0].get_color()
+            ax.plot([x[first]], [value], "o", color=color, markersize=5)
+            where = f"epoch {x[first]:.3g}" if horizon.steps_per_epoch else f"step {first}"
+            ax.annotate(
+                f"{'peak' if highest else 'lowest'} {value:.3g} at {where}",
+                (x[first], value),
+                xytext=(6, -12 if highest else 6),
+                textcoords="offset points",
+                fontsize=8,
+            )
+        if log_y:
+            if np.all(lr.values > 0):
+                fig.axes[0].set_yscale("log")
+            else:
+                fig.axes[0].set_title("(--log-y ignored: the LR reaches 0)", fontsize=8, loc="right")
+        if horizon.steps_per_epoch:
+            fig.axes[-1].set_xlabel("epoch")
+        fig.tight_layout()
+        fig.savefig(out, dpi=dpi)
+    finally:
+        pyplot().close(fig)

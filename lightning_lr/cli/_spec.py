@@ -1,0 +1,370 @@
+"""Build a schedule from command-line words.
+
+Three spellings, all checked by the schedule's own constructor:
+
+- options: ``OneCycle --max-lr 0.1 --total-steps 1000`` (booleans: ``--three-phase``/``--no-three-phase``);
+- ``key=value`` pairs or values in signature order: ``OneCycle max_lr=0.1 total_steps=1000``,
+  ``StepDecay 0.1 10``;
+- one Python expression, for composition: ``"warmup(CosineDecay(0.1, total=900), steps=100)"``.
+
+Values are converted from the constructor's type hints: numbers may be arithmetic (``decay=0.1/50``),
+lists are ``4,8,10`` or ``[4, 8, 10]`` or ``range(4, 26, 2)``, functions (``Lambda``'s ``fn``,
+``Multiplicative``'s ``factor``, ``Cyclic``'s ``scale_fn``) are an expression in ``t`` such as
+``"0.8 if t % 2 == 0 else 1.0"`` or an import path ``package.module:function``.
+"""
+
+from __future__ import annotations
+
+import ast
+import collections.abc
+import difflib
+import importlib
+import inspect
+import math
+import re
+import types
+import typing
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .. import schedules as _schedules
+from ..schedules import Schedule
+
+__all__ = ["SpecError", "build_schedule", "schedule_help", "schedule_names"]
+
+
+class SpecError(ValueError):
+    """A schedule specification that cannot be turned into a schedule (the message says why)."""
+
+
+# The factories a user can name: every public schedule class or function that builds one from plain
+# arguments. Join is spelled `join`; the momentum schedules come from `.momentum()` (or an expression).
+_FACTORIES: dict[str, Callable[..., Schedule]] = {
+    name: getattr(_schedules, name)
+    for name in _schedules.__all__
+    if name not in {"Schedule", "Join", "CyclicMomentum", "OneCycleMomentum"}
+}
+_ALIASES = {"1cycle": "OneCycle", "onecyclelr": "OneCycle", "cycliclr": "Cyclic"}
+
+
+def schedule_names() -> list[str]:
+    """The schedule names ``plot`` accepts, in the order of ``lightning_lr.schedules.__all__``."""
+    return list(_FACTORIES)
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_\s]", "", name).lower()
+
+
+def resolve_name(name: str) -> str:
+    """The canonical schedule name for ``name`` (case, ``_`` and ``-`` ignored), or a SpecError that
+    lists the names and the closest match."""
+    wanted = _norm(name)
+    for canonical in _FACTORIES:
+        if _norm(canonical) == wanted:
+            return canonical
+    if wanted in _ALIASES:
+        return _ALIASES[wanted]
+    close = difflib.get_close_matches(name, list(_FACTORIES), n=1, cutoff=0.5)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    raise SpecError(f"unknown schedule {name!r}{hint}; choose from {', '.join(_FACTORIES)}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Restricted expressions: numbers, lists, math, schedule constructors. No attribute access to
+# private names, no builtins beyond a few harmless ones.
+# ---------------------------------------------------------------------------------------------
+_MATH = {
+    name: getattr(math, name)
+    for name in ("pi", "e", "inf", "exp", "log", "log10", "sqrt", "cos", "sin", "floor", "ceil")
+}
+_BUILTINS = {"range": range, "list": list, "min": min, "max": max, "abs": abs, "round": round}
+_CONSTANTS = {"true": True, "false": False, "none": None, "True": True, "False": False, "None": None}
+
+
+def _namespace(**extra: Any) -> dict[str, Any]:
+    return {**_MATH, **_BUILTINS, **_CONSTANTS, **_FACTORIES, **extra}
+
+
+def _evaluate(text: str, what: str, **extra: Any) -> Any:
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError:
+        raise SpecError(f"{what}: cannot read {text!r} (not a number, list or expression)") from None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+            raise SpecError(f"{what}: {text!r} uses a private attribute ({node.attr})")
+    try:
+        return eval(compile(tree, "<argument>", "eval"), {"__builtins__": {}}, _namespace(**extra))
+    except NameError as exc:
+        raise SpecError(f"{what}: cannot read {text!r} ({exc})") from None
+    except (TypeError, ValueError) as exc:
+        raise SpecError(f"{what}: {exc}") from None
+    except Exception as exc:  # e.g. ZeroDivisionError in "0.1/0"
+        raise SpecError(f"{what}: cannot evaluate {text!r} ({type(exc).__name__}: {exc})") from None
+
+
+def expression_schedule(text: str) -> Schedule:
+    """Evaluate a schedule expression such as ``"warmup(CosineDecay(0.1, total=900), steps=100)"``."""
+    value = _evaluate(text, "schedule expression")
+    if not isinstance(value, Schedule):
+        raise SpecError(f"schedule expression {text!r} gave {value!r}, not a schedule")
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Type-directed conversion of one argument
+# ---------------------------------------------------------------------------------------------
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+def _unwrap_optional(hint: Any) -> tuple[Any, bool]:
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if len(args) == 1:
+            return args[0], True
+    return hint, False
+
+
+class _Expression:
+    """A user function given as an expression in ``t`` (``x`` and ``i`` are the same argument).
+
+    Not picklable on purpose: a schedule built from it is for drawing, not for checkpoints."""
+
+    def __init__(self, text: str, code: types.CodeType) -> None:
+        self.text, self.code = text, code
+        self.__qualname__ = self.__name__ = f"({text})"
+
+    def __call__(self, t: Any) -> Any:
+        return eval(self.code, {"__builtins__": {}}, _namespace(t=t, x=t, i=t))
+
+    def __repr__(self) -> str:
+        return repr(self.text)
+
+
+def _function(name: str, raw: str) -> Callable[..., Any]:
+    if re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*", raw):
+        module, _, attr = raw.partition(":")
+        try:
+            obj: Any = importlib.import_module(module)
+            for part in attr.split("."):
+                obj = getattr(obj, part)
+        except (ImportError, AttributeError) as exc:
+            raise SpecError(f"{name}: cannot import {raw!r} ({exc})") from None
+        if not callable(obj):
+            raise SpecError(f"{name}: {raw!r} is not callable")
+        return typing.cast(Callable[..., Any], obj)
+    try:
+        tree = ast.parse(raw.strip(), mode="eval")
+    except SyntaxError:
+        raise SpecError(
+            f"{name}: {raw!r} is not an expression in t (e.g. '0.5 if t % 10 == 0 else 1.0') nor an "
+            f"import path (package.module:function)"
+        ) from None
+    code = compile(tree, "<argument>", "eval")
+    fn = _Expression(raw, code)
+    try:
+        fn(1)
+    except Exception as exc:
+        raise SpecError(f"{name}: evaluating {raw!r} at t=1 failed ({type(exc).__name__}: {exc})") from None
+    return fn
+
+
+def _number(name: str, raw: str, integral: bool) -> Any:
+    value = _evaluate(raw, name)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise SpecError(f"{name} must be a number, got {raw!r}")
+    if integral and isinstance(value, float) and value.is_integer():
+        return int(value)  # 1e3 -> 1000; 1.5 stays a float and the schedule says what is wrong
+    return value
+
+
+def convert(name: str, hint: Any, raw: str) -> Any:
+    """Convert the command-line text ``raw`` for parameter ``name`` with type hint ``hint``."""
+    hint, optional = _unwrap_optional(hint)
+    if optional and raw.strip().lower() in ("none", "null"):
+        return None
+    origin = typing.get_origin(hint)
+    if hint is bool:
+        low = raw.strip().lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        raise SpecError(f"{name} must be true or false, got {raw!r}")
+    if hint is int or hint is float:
+        return _number(name, raw, integral=hint is int)
+    if hint is str:
+        return raw
+    if origin is collections.abc.Callable or hint is collections.abc.Callable:
+        return _function(name, raw)
+    if isinstance(hint, type) and issubclass(hint, Schedule):
+        value = _evaluate(raw, name)
+        if not isinstance(value, Schedule):
+            raise SpecError(f"{name} must be a schedule such as 'CosineDecay(0.1, total=900)', got {raw!r}")
+        return value
+    if origin is collections.abc.Sequence:
+        text = raw.strip()
+        value = _evaluate(text if text.startswith(("[", "(", "range")) else f"[{text}]", name)
+        if isinstance(value, (range, tuple)):
+            value = list(value)
+        if not isinstance(value, list):
+            value = [value]
+        (item,) = typing.get_args(hint) or (Any,)
+        if item is int:
+            value = [int(v) if isinstance(v, float) and v.is_integer() else v for v in value]
+        return value
+    return _evaluate(raw, name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Words -> schedule
+# ---------------------------------------------------------------------------------------------
+def _parameters(factory: Callable[..., Any]) -> list[inspect.Parameter]:
+    target = factory.__init__ if isinstance(factory, type) else factory  # type: ignore[misc]
+    params = list(inspect.signature(target).parameters.values())
+    return [p for p in params if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+
+def _hints(factory: Callable[..., Any]) -> dict[str, Any]:
+    target = factory.__init__ if isinstance(factory, type) else factory  # type: ignore[misc]
+    return typing.get_type_hints(target)
+
+
+def _split_words(
+    words: Sequence[str], params: list[inspect.Parameter], hints: dict[str, Any]
+) -> dict[str, str]:
+    """``--opt value``, ``--flag``, ``--no-flag``, ``key=value`` and positional values -> {name: text}."""
+    by_name = {p.name: p for p in params}
+    given: dict[str, str] = {}
+    positional: list[str] = []
+
+    def put(name: str, text: str, spelled: str) -> None:
+        if name not in by_name:
+            close = difflib.get_close_matches(name, list(by_name), n=1)
+            hint = f" (did you mean {close[0].replace('_', '-')}?)" if close else ""
+            raise SpecError(
+                f"unknown argument {spelled!r}{hint}; this schedule takes "
+                f"{', '.join(p.name for p in params) or 'no arguments'}"
+            )
+        if name in given:
+            raise SpecError(f"{name} is given twice")
+        given[name] = text
+
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word.startswith("--") and len(word) > 2:
+            key, eq, text = word[2:].partition("=")
+            name = key.replace("-", "_")
+            negated = name.startswith("no_") and name[3:] in by_name and hints.get(name[3:]) is bool
+            if negated:
+                if eq:
+                    raise SpecError(f"{word}: --no-{key[3:]} takes no value")
+                put(name[3:], "false", word)
+            elif eq:
+                put(name, text, word)
+            elif hints.get(name) is bool and (
+                i + 1 == len(words) or words[i + 1].lower() not in _TRUE | _FALSE
+            ):
+                put(name, "true", word)
+            else:
+                if i + 1 == len(words):
+                    raise SpecError(f"{word} needs a value")
+                put(name, words[i + 1], word)
+                i += 1
+        elif re.match(r"^[A-Za-z_]\w*=", word):
+            name, _, text = word.partition("=")
+            put(name, text, word)
+        else:
+            if given:
+                raise SpecError(f"positional value {word!r} after named arguments")
+            positional.append(word)
+        i += 1
+    if len(positional) > len(params):
+        raise SpecError(
+            f"too many values: {len(positional)} given, the schedule takes {len(params)} "
+            f"({', '.join(p.name for p in params)})"
+        )
+    for p, text in zip(params, positional, strict=False):
+        if p.name in given:
+            raise SpecError(f"{p.name} is given twice (as the value {text!r} in position and by name)")
+        given[p.name] = text
+    return given
+
+
+# The arguments that are the length of the whole schedule: when they are not given, ``plot`` takes them
+# from the horizon (as the callbacks' default duration is the whole run).
+LENGTH_ARGUMENTS = ("total_steps", "total")
+
+
+def build_schedule(
+    name_or_expression: str, words: Sequence[str] = (), length: int | None = None
+) -> tuple[Schedule, dict[str, int]]:
+    """The schedule named (or written out) by the command-line words, and the arguments filled in.
+
+    ``length``: the value for a missing length argument (``total_steps``, ``total``), if any.
+
+    Raises:
+        SpecError: unknown name or argument, unreadable value, missing argument, or the schedule's
+            own validation error (its message is kept).
+    """
+    if "(" in name_or_expression:
+        if words:
+            raise SpecError(
+                f"give either a schedule expression or a name with arguments, not both: {list(words)!r}"
+            )
+        return expression_schedule(name_or_expression), {}
+    name = resolve_name(name_or_expression)
+    factory = _FACTORIES[name]
+    params, hints = _parameters(factory), _hints(factory)
+    texts = _split_words(words, params, hints)
+    kwargs = {k: convert(k, hints.get(k, Any), v) for k, v in texts.items()}
+    filled = {
+        p.name: length
+        for p in params
+        if length is not None and p.name in LENGTH_ARGUMENTS and p.default is p.empty and p.name not in kwargs
+    }
+    kwargs.update(filled)
+    missing = [p.name for p in params if p.default is p.empty and p.name not in kwargs]
+    if missing:
+        hint = " or give --steps/--epochs" if any(m in LENGTH_ARGUMENTS for m in missing) else ""
+        raise SpecError(f"{name} needs {', '.join(missing)}{hint} (try: lightning-lr plot {name} --help)")
+    try:
+        schedule = factory(**kwargs)
+    except (TypeError, ValueError) as exc:
+        raise SpecError(f"{name}: {exc}") from None
+    return schedule, filled
+
+
+def _hint_text(hint: Any) -> str:
+    hint, optional = _unwrap_optional(hint)
+    origin = typing.get_origin(hint)
+    if origin is collections.abc.Callable or hint is collections.abc.Callable:
+        text = "expression in t | module:function"
+    elif origin is collections.abc.Sequence:
+        (item,) = typing.get_args(hint) or (Any,)
+        text = "list of schedules" if item is Schedule else f"list of {getattr(item, '__name__', item)}"
+    else:
+        text = getattr(hint, "__name__", str(hint))
+    return f"{text} | none" if optional else text
+
+
+def schedule_help(name: str) -> str:
+    """The arguments of one schedule (name, type, default) and the first paragraph of its docstring."""
+    name = resolve_name(name)
+    factory = _FACTORIES[name]
+    hints = _hints(factory)
+    doc = inspect.getdoc(factory) or ""
+    summary = doc.split("\n\n")[0]
+    lines = [
+        f"lightning-lr plot {name} [ARGUMENTS] [-o OUT.png] [--steps N | --epochs E --steps-per-epoch S]",
+        "",
+    ]
+    lines += [summary, "", "arguments (--name value, name=value, or values in this order):"]
+    for p in _parameters(factory):
+        default = "required" if p.default is p.empty else f"default {p.default!r}"
+        flag = "--" + p.name.replace("_", "-")
+        lines.append(f"  {flag:<22} {_hint_text(hints.get(p.name, Any)):<34} {default}")
+    return "\n".join(lines)

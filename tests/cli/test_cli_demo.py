@@ -1,0 +1,85 @@
+"""A quick run of `lightning-lr demo`'s code path: PNGs, TensorBoard event files (scalars and figures),
+the summary table and the tensorboard command."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from lightning_lr.cli import main
+from lightning_lr.cli._demo import TARGET, RunResult, format_table
+
+# lightning 2.6 on torch 2.13 warns about its own use of a deprecated pytree name.
+pytestmark = pytest.mark.filterwarnings("ignore:.*LeafSpec")
+
+
+def _tags(run_dir: Path) -> dict[str, list[str]]:
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    tags: dict[str, list[str]] = {}
+    for events in run_dir.rglob("events.out.tfevents.*"):
+        acc = EventAccumulator(str(events.parent), size_guidance={"images": 0, "scalars": 0})
+        acc.Reload()
+        for kind, names in acc.Tags().items():
+            if isinstance(names, list):
+                tags.setdefault(kind, []).extend(names)
+    return tags
+
+
+def test_demo_end_to_end_quick(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_dir = tmp_path / "demo out"
+    assert main(["demo", "--epochs", "2", "--output-dir", str(out_dir)]) == 0
+    out = capsys.readouterr().out
+
+    for name in ("range_test.png", "one_cycle.png", "schedules.png", "val_accuracy.png"):
+        assert (out_dir / name).read_bytes()[:4] == b"\x89PNG", name
+    for run, schedule in (("one_cycle", "OneCycle"), ("constant", "LRSchedule"), ("step_decay", "StepDecay")):
+        tags = _tags(out_dir / run)
+        assert {"train_loss", "val_acc", "val_loss", "lr-SGD"} <= set(tags.get("scalars", [])), (run, tags)
+        assert f"lr_schedule/{schedule}" in tags.get("images", []), (run, tags)  # the callbacks' preview
+    one_cycle = _tags(out_dir / "one_cycle")
+    assert {"lr-SGD-momentum", "lr_range_test/loss", "lr_range_test/lr"} <= set(one_cycle["scalars"])
+    assert "lr_range_test/figure" in one_cycle["images"]
+    summary = _tags(out_dir / "summary")
+    assert {"range_test", "one_cycle_schedule", "schedules", "val_acc"} <= set(summary.get("images", []))
+
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("run "))
+    assert "final val acc" in lines[header] and f"epochs to {TARGET:.0%}" in lines[header]
+    assert "wall time" in lines[header]
+    rows = lines[header + 2 : header + 5]
+    assert [r.split("  ")[0].strip() for r in rows] == ["1cycle", "constant", "step decay"]
+    for row in rows:
+        assert row.rstrip().endswith(" s")
+        assert "%" in row
+    assert lines[-1].strip() == f"tensorboard --logdir '{out_dir}'"
+    # The range test configured the 1cycle peak, and the other runs start at its suggestion.
+    progress = "\n".join(lines[:header])
+    assert "[1/4] range test:" in progress and "suggestion" in progress and "1cycle max_lr" in progress
+    assert re.split(r"\s{2,}", rows[0])[1].startswith("OneCycle(max_lr=")
+
+
+def test_table_counts_epochs_to_target() -> None:
+    runs = [
+        RunResult("a", "Constant(value=0.1)", val_acc=[0.5, 0.96, 0.97], seconds=1.25),
+        RunResult("b", "StepDecay(initial=0.1, every=90, drop=0.5)", val_acc=[0.5, 0.6], seconds=2.0),
+    ]
+    assert runs[0].epochs_to_target == 2 and runs[1].epochs_to_target is None
+    table = format_table(runs).splitlines()
+    assert table[2].split() == ["a", "Constant(value=0.1)", "97.0%", "2", "1.2", "s"]
+    assert table[3].split()[-4:] == ["60.0%", "never", "2.0", "s"]
+
+
+def test_unavailable_accelerator_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is available here")
+    with pytest.raises(SystemExit) as exc:
+        main(["demo", "--accelerator", "gpu", "--output-dir", str(tmp_path / "x")])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage: lightning-lr demo" in err and "--accelerator gpu" in err
+    assert not (tmp_path / "x").exists()

@@ -1,0 +1,255 @@
+"""`lightning-lr plot`: the figure, the printed summary, the three argument spellings and the errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lightning_lr.cli import main
+from lightning_lr.cli._spec import build_schedule, schedule_names
+from lightning_lr.schedules import Cyclic, MultiStepDecay, OneCycle, StepDecay
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_one_cycle_png_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_png = tmp_path / "1cycle.png"
+    code, out, err = run(
+        ["plot", "OneCycle", "--max-lr", "0.1", "--total-steps", "1000", "-o", str(out_png)], capsys
+    )
+    assert code == 0, err
+    assert out_png.read_bytes()[:8] == PNG_MAGIC
+    assert repr(OneCycle(0.1, total_steps=1000)) in out
+    assert "over 1000 optimizer steps" in out
+    # LR: 0.1/25 at the start, 0.1/25/1e4 at the last step, the peak at step 0.3*1000 - 1.
+    assert "lr:        start 0.004, end 4e-07 (step 999); peak 0.1 at step 299, 30% of the run" in out
+    assert "momentum:  start 0.95, end 0.95 (step 999); lowest 0.85 at step 299" in out
+    assert f"wrote {out_png}" in out
+
+
+def test_epochs_and_interval_epoch(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_png = tmp_path / "step.png"
+    code, out, _ = run(
+        [
+            "plot",
+            "StepDecay",
+            "0.1",
+            "10",
+            "--epochs",
+            "50",
+            "--steps-per-epoch",
+            "20",
+            "--interval",
+            "epoch",
+            "-o",
+            str(out_png),
+        ],
+        capsys,
+    )
+    assert code == 0
+    assert out_png.exists()
+    assert "over 1000 optimizer steps (50 epochs of 20 steps), interval=epoch" in out
+    # 0.1 * 0.5 ** 4 in the last epoch; held at 0.1 for the first 10 epochs (200 steps).
+    assert (
+        "start 0.1, end 0.00625 (step 999); peak 0.1 at step 0, 0% of the run, epoch 0, held to step 199"
+        in out
+    )
+
+
+def test_default_length_and_output_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(
+        ["plot", "cyclic", "base_lr=0.001", "max_lr=0.1", "step_size_up=50", "--log-y"], capsys
+    )
+    assert code == 0
+    assert (tmp_path / "cyclic.png").read_bytes()[:8] == PNG_MAGIC
+    assert "over 300 optimizer steps" in out  # three cycles of 50 up + 50 down
+    assert "peak 0.1 at step 50" in out
+
+
+def _build(name: str, words: list[str] | None = None) -> object:
+    return build_schedule(name, words or [])[0]
+
+
+def test_length_comes_from_the_horizon_when_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        [
+            "plot",
+            "OneCycle",
+            "--max-lr",
+            "0.1",
+            "--epochs",
+            "10",
+            "--steps-per-epoch",
+            "50",
+            "-o",
+            str(tmp_path / "a.png"),
+        ],
+        capsys,
+    )
+    assert code == 0
+    assert "OneCycle(max_lr=0.1, total_steps=500," in out
+    assert "(total_steps=500: the length of the plot, as it was not given)" in out
+    assert "peak 0.1 at step 149, 30% of the run, epoch 2.98" in out
+    code, out, _ = run(["plot", "CosineDecay", "0.1", "--steps", "80", "-o", str(tmp_path / "b.png")], capsys)
+    assert code == 0 and "CosineDecay(initial=0.1, total=80, final=0)" in out
+    assert build_schedule("OneCycle", ["1", "100"], length=7)[1] == {}  # given: not replaced
+
+
+def test_three_spellings_build_the_same_schedule() -> None:
+    by_option = _build("MultiStepDecay", ["--initial", "0.12", "--milestones", "4,8,10", "--gamma", "0.8"])
+    by_key = _build("multistepdecay", ["initial=0.12", "milestones=[4, 8, 10]", "gamma=4/5"])
+    by_position = _build("MultiStepDecay", ["0.12", "range(4, 12, 4)", "0.8"])
+    assert by_option == by_key == MultiStepDecay(0.12, [4, 8, 10], gamma=0.8)
+    assert by_position == MultiStepDecay(0.12, [4, 8], gamma=0.8)
+    assert _build("Cyclic(0.01, 0.1, step_size_up=5, mode='triangular2')") == Cyclic(
+        0.01, 0.1, step_size_up=5, mode="triangular2"
+    )
+    assert _build("StepDecay", ["initial=1e-1", "every=1e1"]) == StepDecay(0.1, every=10)
+    assert _build("OneCycle", ["1", "100", "--three-phase"]).three_phase
+    assert not _build("OneCycle", ["1", "100", "--no-three-phase"]).three_phase
+
+
+def test_every_schedule_name_can_be_drawn(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = {
+        "Constant": ["0.01"],
+        "TimeDecay": ["0.1", "decay=0.1/50"],
+        "StepDecay": ["0.1", "10"],
+        "MultiStepDecay": ["0.12", "4,8,10"],
+        "ExponentialDecay": ["0.1", "rate=0.1"],
+        "PolynomialDecay": ["0.1", "100", "power=2"],
+        "CosineDecay": ["0.1", "100"],
+        "CosineRestarts": ["0.1", "10", "period_mult=2"],
+        "Linear": ["0", "0.1", "50"],
+        "Multiplicative": ["0.12", "factor=0.8 if 6 <= t <= 24 and t % 2 == 0 else 1.0"],
+        "Lambda": ["fn=0.1 * 0.5 ** (t // 10)"],
+        "Cyclic": ["0.01", "0.1", "20", "mode=exp_range", "gamma=0.99"],
+        "OneCycle": ["0.1", "100"],
+        "join": ["schedules=[Constant(0.1), CosineDecay(0.1, total=50)]", "boundaries=10"],
+        "warmup": ["schedule=CosineDecay(0.1, total=90)", "steps=10"],
+    }
+    assert set(args) == set(schedule_names())
+    for name, words in args.items():
+        code, out, err = run(["plot", name, *words, "-o", str(tmp_path / f"{name}.png")], capsys)
+        assert code == 0, (name, err)
+        assert (tmp_path / f"{name}.png").stat().st_size > 1000
+        assert "lr:" in out
+
+
+def test_lambda_expression_values(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(
+        ["plot", "Lambda", "fn=0.1 * 0.5 ** (t // 10)", "--steps", "30", "-o", str(tmp_path / "l.png")],
+        capsys,
+    )
+    assert code == 0
+    assert "start 0.1, end 0.025 (step 29); peak 0.1 at step 0, 0% of the run, held to step 9" in out
+
+
+def test_schedule_help_lists_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["plot", "OneCycle", "--help"], capsys)
+    assert code == 0
+    assert "--max-lr" in out and "--total-steps" in out and "required" in out
+    code, out, _ = run(["plot", "--help"], capsys)
+    assert code == 0
+    assert "OneCycle" in out and "--steps-per-epoch" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["plot"], "give a schedule to draw"),
+        (["plot", "Foo"], "unknown schedule 'Foo'"),
+        (["plot", "OneCycel", "0.1", "10"], "did you mean OneCycle?"),
+        (["plot", "OneCycle", "--max-lr", "0", "--total-steps", "10"], "OneCycle: max_lr must be > 0, got 0"),
+        (["plot", "OneCycle", "--max-lr", "0.1"], "OneCycle needs total_steps or give --steps/--epochs"),
+        (["plot", "OneCycle", "max_lr=abc", "total_steps=10"], "max_lr: cannot read 'abc'"),
+        (["plot", "OneCycle", "0.1", "10", "--frob", "3"], "unknown argument '--frob'"),
+        (["plot", "OneCycle", "0.1", "10", "1", "2", "3", "4", "5", "6"], "too many values"),
+        (["plot", "OneCycle", "0.1", "max_lr=0.2", "total_steps=5"], "max_lr is given twice"),
+        (["plot", "StepDecay", "0.1", "every=0"], "every must be a positive integer, got 0"),
+        (["plot", "StepDecay", "0.1", "every=1.5"], "every must be a positive integer, got 1.5"),
+        (["plot", "MultiStepDecay", "0.1", "8,4"], "milestones must be non-decreasing"),
+        (["plot", "Cyclic", "0.1", "0.01"], "base_lr must be <= max_lr"),
+        (["plot", "Cyclic", "0.01", "0.1", "mode=sawtooth"], "mode must be one of"),
+        (["plot", "OneCycle", "1", "10", "three_phase=maybe"], "three_phase must be true or false"),
+        (["plot", "Lambda", "fn=t +"], "is not an expression in t"),
+        (["plot", "Lambda", "fn=no_such_module_xyz:f"], "cannot import"),
+        (
+            [
+                "plot",
+                "Constant(0.1",
+            ],
+            "schedule expression: cannot read",
+        ),
+        (["plot", "Constant(0.1).__class__"], "private attribute"),
+        (["plot", "StepDecay", "0.1", "10", "--epochs", "5"], "--epochs needs --steps-per-epoch"),
+        (
+            ["plot", "StepDecay", "0.1", "10", "--epochs", "5", "--steps", "9"],
+            "give --steps or --epochs, not both",
+        ),
+        (["plot", "StepDecay", "0.1", "10", "--steps", "0"], "argument --steps: must be an integer"),
+        (["plot", "StepDecay", "0.1", "10", "-o", "out.txt"], "needs a figure suffix"),
+        (["plot", "StepDecay", "0.1", "10", "--base-momentum", "0.8"], "StepDecay has no momentum schedule"),
+        (
+            ["plot", "OneCycle", "0.1", "10", "--base-momentum", "0.99"],
+            "base_momentum must be <= max_momentum",
+        ),
+        (["plot", "OneCycle", "0.1", "10", "--max-momentum", "1.5"], "must be in [0, 1)"),
+        (["plot", "OneCycle", "0.1", "10", "--interval", "batch"], "invalid choice: 'batch'"),
+    ],
+)
+def test_bad_arguments_exit_2_with_usage(
+    argv: list[str],
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(argv, capsys)
+    assert code == 2
+    assert "usage: lightning-lr plot" in err
+    assert message in err
+    assert "Traceback" not in err
+    assert not list(tmp_path.iterdir())  # nothing was written
+
+
+def test_lambda_returning_a_bad_value_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(
+        ["plot", "Lambda", "fn=0.1 - t", "--steps", "5", "-o", str(tmp_path / "x.png")], capsys
+    )
+    assert code == 2
+    assert "values must be finite and >= 0" in err
+
+
+def test_python_m_entry_point_reports_errors_without_traceback(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-m", "lightning_lr", "plot", "NoSuchSchedule"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert "unknown schedule 'NoSuchSchedule'" in proc.stderr
+    assert "Traceback" not in proc.stderr
