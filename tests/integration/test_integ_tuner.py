@@ -76,15 +76,7 @@ class DeclaredAsMethod(LRScheduleMixin, Net):
     "model_class",
     [
         DeclaredAsAttribute,
-        pytest.param(
-            DeclaredAsMethod,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known, in lightning_lr/mixin.py: the method form builds a new OneCycle() for the fit "
-                "after the Tuner, so the max_lr the range test filled into the Tuner's one is lost and the fit "
-                "peaks at the optimizer's LR (the suggestion)",
-            ),
-        ),
+        DeclaredAsMethod,
     ],
 )
 def test_a_schedule_declared_on_the_module_takes_the_found_max_lr(tmp_path, model_class) -> None:
