@@ -12,7 +12,6 @@ import tempfile
 from pathlib import Path
 
 from lightning_lr.cli._demo import DemoConfig, run_demo
-from lightning_lr.cli._figures import focus_loss_axis
 from lightning_lr.plotting import pyplot, schedule_figure
 
 
@@ -29,7 +28,7 @@ def main(argv: list[str] | None = None) -> list[Path]:
     plt = pyplot()
     written = []
 
-    fig = focus_loss_axis(result.range_test.plot(suggest=True), result.range_test.smoothed)
+    fig = result.range_test.plot(suggest=True)
     fig.set_size_inches(5.6, 3.5)
     fig.axes[0].set_title("LR range test on digits (lightning-lr demo)", fontsize=10)
     fig.tight_layout()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import inspect
 from collections.abc import Sequence
 from typing import Any
 
@@ -103,12 +104,27 @@ def _declared_callback(module: Any, *, fresh: bool) -> ScheduleCallback:
             return cached[1]
         if is_method:
             callback = _as_callback(owner, declared(module), "the value returned by lr_schedule()")
+            if cached is not None:
+                _carry_filled_values(cached[1], callback)
         else:
             callback = _as_callback(owner, copy.deepcopy(declared), "the class attribute lr_schedule")
             declared = None
     callback._record_hparams = True
     module.__dict__[_CACHE] = (declared, callback)
     return callback
+
+
+def _carry_filled_values(old: ScheduleCallback, new: ScheduleCallback) -> None:
+    """The method form builds a new callback at every fit. Values an LR range test filled into the previous
+    one (e.g. ``Tuner.lr_range_test`` before this fit) carry over when the declaration is the same, so the
+    method form behaves as the attribute form does."""
+    if type(old) is not type(new) or not old._filled:
+        return
+    names = [n for n in inspect.signature(type(new).__init__).parameters if n != "self"]
+    if all(repr(getattr(old, n, None)) == repr(getattr(new, n, None)) for n in names):
+        for arg, value in old._filled.items():
+            new._filled.setdefault(arg, value)
+            new._filled_from.setdefault(arg, old._filled_from.get(arg, "range_test"))
 
 
 class _Missing:

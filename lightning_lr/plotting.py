@@ -11,7 +11,13 @@ __all__ = ["pyplot", "range_test_figure", "schedule_figure", "weight_decay_figur
 
 def pyplot() -> Any:
     """``matplotlib.pyplot`` with the non-interactive Agg backend, or an ImportError that says what to
-    install."""
+    install.
+
+    Example:
+        >>> plt = pyplot()
+        >>> fig, ax = plt.subplots()
+        >>> plt.close(fig)
+    """
     try:
         import matplotlib
 
@@ -97,12 +103,22 @@ def schedule_figure(
 
 
 def _curve_limits(ys: list[Any]) -> tuple[float, float] | None:
+    """y limits for loss curves: from just below the lowest point to half the drop above the highest
+    starting point, so a divergence at the end does not flatten the valley. A curve that never falls
+    (no drop of at least 5% of its start) gets its full range instead."""
     import numpy as np
 
-    finite = np.concatenate([np.asarray(y, dtype=float)[np.isfinite(np.asarray(y, dtype=float))] for y in ys])
-    if not len(finite):
+    curves = [np.asarray(y, dtype=float) for y in ys]
+    curves = [c[np.isfinite(c)] for c in curves]
+    curves = [c for c in curves if len(c)]
+    if not curves:
         return None
-    lo, hi = float(finite.min()), float(finite.max())
+    lo = min(float(c.min()) for c in curves)
+    hi = max(float(c.max()) for c in curves)
+    start = max(float(c[0]) for c in curves)
+    drop = start - lo
+    if drop > 0.05 * abs(start):
+        return lo - 0.1 * drop, min(hi, start + 0.5 * drop) + 0.05 * drop
     pad = 0.05 * (hi - lo) if hi > lo else 0.05 * max(abs(hi), 1.0)
     return lo - pad, hi + pad
 
@@ -151,7 +167,9 @@ def range_test_figure(
     if limits is not None:
         ax.set_ylim(*limits)
     if suggest:
-        name = method or ("minimum" if momentum else "valley")
+        from .tuner._rules import DEFAULT_METHOD
+
+        name = method or ("minimum" if momentum else DEFAULT_METHOD)
         value = result.suggestion(method)
         if value is not None:
             y = _marker_y(xs, result.smoothed, value, log)

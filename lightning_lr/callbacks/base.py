@@ -163,9 +163,11 @@ class ScheduleCallback(Callback):
       own metrics at (``Logger.log_metrics`` as LearningRateMonitor does; ``self.log`` under manual
       optimization). If a LearningRateMonitor is attached it writes the LR (and the momentum if its
       ``log_momentum=True``) and this callback writes only the rest, so no value is written twice.
-    - **Preview.** At train start, with a TensorBoardLogger and matplotlib, a figure of the planned LR
-      and momentum of the whole run is added under ``lr_schedule/<class name>`` (e.g.
-      ``lr_schedule/OneCycle``); :meth:`planned` returns the same curves as arrays.
+    - **Preview.** At train start (before the first step, after every callback's ``on_train_start``, so a
+      range test's values are included), with a TensorBoardLogger and matplotlib, a figure of the planned
+      LR and momentum of the whole run is added under ``lr_schedule/<class name>`` (e.g.
+      ``lr_schedule/OneCycle``); when a range test changes the schedule during the run, the new plan is
+      added at that step. :meth:`planned` returns the same curves as arrays.
     - **Range test.** :meth:`apply_range_test` fills the arguments in :attr:`range_test_args` that were
       left as None (see there).
 
@@ -327,6 +329,7 @@ class ScheduleCallback(Callback):
         self._module: pl.LightningModule | None = None
         self._injected: list[_Injected] = []
         self._log_lr = self._log_momentum = False
+        self._preview_due = self._previewed = False
 
     def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         if stage != "fit":
@@ -496,6 +499,8 @@ class ScheduleCallback(Callback):
             lr, momentum = self._build_checked(entry.info)
             self._with_context(entry.info, entry.scheduler.set_schedule, lr, momentum)
         self._snapshot()
+        if self._previewed:  # changed during the run (a range test at a later epoch): draw the new plan
+            self._preview_due = True
 
     # --- range test ----------------------------------------------------------------------------
     def apply_range_test(self, result: Any) -> None:
@@ -659,7 +664,16 @@ class ScheduleCallback(Callback):
         elif trainer.global_step > 0:
             self._catch_up(trainer.global_step)
         self._snapshot()
-        if self.preview and trainer.is_global_zero:
+        # drawn before the first step, not now: a callback later in the list (an LRRangeTest) may still change
+        # the schedule in its on_train_start
+        self._preview_due = self.preview and trainer.is_global_zero
+
+    def on_train_batch_start(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, batch: Any, batch_idx: int
+    ) -> None:
+        if self._preview_due:
+            self._preview_due = False
+            self._previewed = True
             self._add_preview(trainer)
 
     def _catch_up(self, step: int) -> None:

@@ -364,7 +364,7 @@ def _figures(config: DemoConfig, runs: list[RunResult], result: Any, steps_per_e
     from lightning.pytorch.loggers import TensorBoardLogger
 
     from ..plotting import schedule_figure
-    from ._figures import accuracy_figure, focus_loss_axis
+    from ._figures import accuracy_figure
 
     out = config.output_dir
     tb = TensorBoardLogger(str(out), name="summary", default_hp_metric=False).experiment
@@ -373,7 +373,7 @@ def _figures(config: DemoConfig, runs: list[RunResult], result: Any, steps_per_e
     try:
         return [
             _save(
-                focus_loss_axis(result.plot(suggest=True), result.smoothed),
+                result.plot(suggest=True),
                 out / "range_test.png",
                 tb,
                 "range_test",

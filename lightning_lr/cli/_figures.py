@@ -9,7 +9,7 @@ import numpy as np
 
 from ..plotting import pyplot
 
-__all__ = ["accuracy_figure", "focus_loss_axis"]
+__all__ = ["accuracy_figure"]
 
 
 def accuracy_figure(runs: dict[str, Sequence[float]], target: float) -> Any:
@@ -27,17 +27,4 @@ def accuracy_figure(runs: dict[str, Sequence[float]], target: float) -> Any:
     ax.legend(fontsize=8, loc="lower right")
     ax.set_title("Validation accuracy per epoch", fontsize=10)
     fig.tight_layout()
-    return fig
-
-
-def focus_loss_axis(fig: Any, smoothed: Sequence[float]) -> Any:
-    """Cut a range-test figure's loss axis to the part that matters: from the lowest smoothed loss to
-    half the drop above the first, so a divergence at the end does not flatten the valley."""
-    values = np.asarray([v for v in smoothed if v is not None], dtype=float)
-    values = values[np.isfinite(values)]
-    if len(values) < 2:
-        return fig
-    lo, first = float(values.min()), float(values[0])
-    drop = max(first - lo, 0.05 * abs(first), 1e-12)
-    fig.axes[0].set_ylim(lo - 0.1 * drop, first + 0.5 * drop)
     return fig

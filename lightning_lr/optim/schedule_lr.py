@@ -21,7 +21,18 @@ ScheduleSpec = Schedule | Sequence[Schedule | None] | None
 
 def momentum_key(group: dict[str, Any]) -> str | None:
     """Where a param group keeps its momentum: ``"momentum"`` (SGD, RMSprop), ``"betas"`` (beta1 of
-    Adam, AdamW, NAdam, ...) or None."""
+    Adam, AdamW, NAdam, ...) or None.
+
+    Example:
+        >>> import torch
+        >>> params = [torch.nn.Parameter(torch.zeros(1))]
+        >>> momentum_key(torch.optim.SGD(params, lr=0.1).param_groups[0])
+        'momentum'
+        >>> momentum_key(torch.optim.AdamW(params).param_groups[0])
+        'betas'
+        >>> momentum_key(torch.optim.Adagrad(params).param_groups[0]) is None
+        True
+    """
     if "momentum" in group:
         return "momentum"
     if "betas" in group:

@@ -6,7 +6,9 @@ The rules, in order (after every piece of state has been restored):
    and ``weight_decay`` to the best weight decay of a weight-decay sweep, when the model has one.
 2. Every callback in ``trainer.callbacks`` with an ``apply_range_test(result)`` method gets the result
    (one duck-typed mechanism: lightning_lr's OneCycle / Cyclic fill the values left as None and update
-   the scheduler they injected). Such a callback owns the LR; the range test leaves it alone.
+   the scheduler they injected). Such a callback owns the LR; the range test leaves it alone. With a
+   ``method`` other than the default, the result it gets answers ``suggestion()`` by that rule, so a preset
+   that takes the suggestion (CosineDecay, ...) trains with the LR the model's attribute was set to.
 3. Otherwise, when the test ran inside ``fit`` (the callback entry point), the running fit must train
    with the suggestion, and a scheduler the user configured must not overwrite it:
 
@@ -20,6 +22,7 @@ The rules, in order (after every piece of state has been restored):
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from typing import Any
 
@@ -33,8 +36,9 @@ from ..optim import ScheduleLR
 from . import _lightning as L
 from ._options import Options
 from ._result import RangeTestResult, WeightDecayResult
+from ._rules import DEFAULT_METHOD
 
-__all__ = ["apply_result", "check_attr"]
+__all__ = ["apply_result", "check_attr", "restore_attrs"]
 
 LR_ATTRS = ("lr", "learning_rate")
 
@@ -55,6 +59,40 @@ def check_attr(module: pl.LightningModule, options: Options) -> str | None:
     return None
 
 
+def restore_attrs(
+    module: pl.LightningModule, result: RangeTestResult | WeightDecayResult, options: Options
+) -> None:
+    """On a resume that does not test again: set the model's attributes (rule 1) to the values the
+    checkpoint's result gave them, silently (the run that tested already warned where it had to)."""
+    if not (options.apply and options.param == "lr"):
+        return
+    best = result.best if isinstance(result, WeightDecayResult) else result
+    attr = check_attr(module, options)
+    lr = best.suggestions()[options.method]
+    if attr is not None and lr is not None:
+        lightning_setattr(module, attr, lr)
+    if best.weight_decay is not None and lightning_hasattr(module, "weight_decay"):
+        lightning_setattr(module, "weight_decay", best.weight_decay)
+
+
+class _RuledResult(RangeTestResult):
+    """A result (equal to it: same curve) whose ``suggestion()`` without a method applies ``rule``."""
+
+    rule: str = DEFAULT_METHOD
+
+    def suggestion(self, method: str | None = None) -> float | None:
+        return super().suggestion(self.rule if method is None else method)
+
+
+def _for_callbacks(result: RangeTestResult, method: str) -> RangeTestResult:
+    if method == DEFAULT_METHOD or result.param != "lr":
+        return result
+    fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(result) if f.init}
+    ruled = _RuledResult(**fields)
+    object.__setattr__(ruled, "rule", method)
+    return ruled
+
+
 def _owners(trainer: pl.Trainer) -> list[Any]:
     return [cb for cb in L.callbacks(trainer) if callable(getattr(cb, "apply_range_test", None))]
 
@@ -71,8 +109,9 @@ def apply_result(
     best = result.best if isinstance(result, WeightDecayResult) else result
     lr = best.suggestion(options.method)
     owners = _owners(trainer)
+    handed = _for_callbacks(best, options.method)
     for cb in owners:
-        cb.apply_range_test(best)
+        cb.apply_range_test(handed)
     wd = best.weight_decay
     if wd is not None:
         if lightning_hasattr(module, "weight_decay"):

@@ -10,6 +10,7 @@ import lightning.pytorch as pl
 from lightning.pytorch.callbacks import Callback
 
 from . import _lightning as L
+from ._apply import restore_attrs
 from ._core import run_range_test
 from ._options import Options
 from ._result import RangeTestResult, WeightDecayResult
@@ -45,8 +46,17 @@ class _RangeTestCallback(Callback):
         self.result: Result | None = None
         self.results: dict[int, Result] = {}
         self._tuner_exit = False
+        self._resumed = False
 
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        resumed, self._resumed = self._resumed, False
+        if resumed:
+            # The checkpoint holds this run's results: the test is not repeated (a new sweep would find other
+            # values and move the LR of a resumed run). The schedule callbacks restore what they filled and
+            # the optimizer its LRs; the model's attribute gets back the value the run set.
+            assert self.result is not None
+            restore_attrs(pl_module, self.result, self.options)
+            return
         if self.epochs is None:
             self._run(trainer, pl_module)
 
@@ -54,6 +64,17 @@ class _RangeTestCallback(Callback):
         epoch = trainer.current_epoch
         if self.epochs is not None and epoch in self.epochs and epoch not in self.results:
             self._run(trainer, pl_module)
+
+    def on_train_batch_start(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, batch: Any, batch_idx: int
+    ) -> None:
+        # Lightning skips on_train_epoch_start for the epoch a fit resumes into, also when the checkpoint was
+        # written at the last step of the epoch before, so that epoch's test would never run: it runs here,
+        # before the epoch's first step of the resumed fit. (A no-op when on_train_epoch_start tested.)
+        self.on_train_epoch_start(trainer, pl_module)
+
+    def teardown(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
+        self._resumed = False  # a fit that ended before training started
 
     def _run(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         result = run_range_test(trainer, pl_module, self.options, live=not self._tuner_exit)
@@ -63,7 +84,7 @@ class _RangeTestCallback(Callback):
             raise L.tuner_exit()
 
     def state_dict(self) -> dict[str, Any]:
-        """The results so far, by epoch (a resumed fit does not repeat a listed epoch's test)."""
+        """The results so far, by epoch (a fit resumed from them does not repeat their tests)."""
         return {"results": {str(e): r.to_dict() for e, r in self.results.items()}}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -74,11 +95,19 @@ class _RangeTestCallback(Callback):
         self.results = loaded
         if loaded:
             self.result = loaded[max(loaded)]
+        self._resumed = bool(loaded)
 
 
 class LRRangeTest(_RangeTestCallback):
-    """The LR range test as a callback: at the start of ``fit`` (after a resume too) or at the start of the
-    listed epochs, then training continues from the restored state with the result applied.
+    """The LR range test as a callback: at the start of ``fit`` or at the start of the listed epochs, then
+    training continues from the restored state with the result applied.
+
+    A fit resumed from a checkpoint of a run that already tested (``fit(ckpt_path=...)``) does not test
+    again: the results come from the checkpoint, the schedule callbacks keep the values they filled, the
+    optimizer its LRs and the model's ``lr`` attribute is set as in that run, so the resumed run continues
+    exactly. A listed epoch whose test has not run yet is tested when it starts (or, when the fit resumes
+    inside it, before its first step in the resumed fit). A checkpoint written without this callback is
+    tested at the start of the resumed fit.
 
     The sweep runs the same core as :meth:`Tuner.lr_range_test <lightning_lr.Tuner.lr_range_test>`: the
     learning rate of param group 0 grows from ``min_lr`` to ``max_lr`` over ``num_steps`` optimizer steps

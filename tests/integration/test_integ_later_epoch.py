@@ -1,0 +1,57 @@
+"""``LRRangeTest(epochs=[1])`` with OneCycle: the range test runs at the start of epoch 1 and the running
+schedule takes the new peak from the next optimizer step on, without losing or repeating a step."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from lightning.pytorch.loggers import TensorBoardLogger
+
+from lightning_lr import LRRangeTest
+from lightning_lr import schedules as S
+from lightning_lr.callbacks import OneCycle
+
+from .integ_helpers import QUIET, STEPS_PER_EPOCH, Net, Recorder, assert_trace, fit
+
+N = 3 * STEPS_PER_EPOCH
+LR = 0.003  # the optimizer's LR, the provisional peak: low enough that epoch 0 leaves the loss room to fall
+
+pytestmark = [pytest.mark.filterwarnings(q) for q in QUIET]
+
+
+def test_the_schedule_switches_at_the_first_step_of_the_epoch(tmp_path) -> None:
+    test, cycle, rec = LRRangeTest(epochs=[1], num_steps=40), OneCycle(), Recorder()
+    model = Net(lr=LR, shuffle=True)
+    fit(tmp_path, model, [test, cycle, rec], max_epochs=3)
+    assert list(test.results) == [1] and test.result is test.results[1]
+    # the fit's own steps only: each once, in order, global_step continuing across the test
+    assert rec.steps() == list(range(N))
+    top = test.result.one_cycle_max_lr()
+    assert top is not None and cycle.state_dict()["filled"] == {"max_lr": top}
+    before, after = S.OneCycle(LR, total_steps=N), S.OneCycle(top, total_steps=N)
+    k = STEPS_PER_EPOCH  # the first step of epoch 1
+    assert_trace(rec.lr()[:k], before.values(N)[:k])
+    assert_trace(rec.lr()[k:], after.values(N)[k:])
+    assert_trace(rec.momentum()[:k], before.momentum(0.85, 0.95).values(N)[:k])
+    assert_trace(rec.momentum()[k:], after.momentum(0.85, 0.95).values(N)[k:])
+    # training_step calls: epoch 0, the sweep (at its own LRs), then epochs 1 and 2
+    assert len(model.step_lrs) == N + len(test.result)
+    assert_trace(model.step_lrs[:k], before.values(N)[:k])
+    assert_trace(model.step_lrs[k : k + len(test.result)], test.result.lrs)
+    assert_trace(model.step_lrs[k + len(test.result) :], after.values(N)[k:])
+
+
+def test_the_preview_shows_the_new_plan_from_the_step_it_takes_over(tmp_path) -> None:
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    logger = TensorBoardLogger(str(tmp_path), name="tb")
+    test, cycle = LRRangeTest(epochs=[1], num_steps=40), OneCycle()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # matplotlib, tensorboard deprecations
+        fit(tmp_path, Net(lr=LR, shuffle=True), [test, cycle], max_epochs=3, logger=logger)
+    events = EventAccumulator(logger.log_dir).Reload()
+    # the plan at train start, then the new plan at the first step of epoch 1
+    assert [e.step for e in events.Images("lr_schedule/OneCycle")] == [0, STEPS_PER_EPOCH]
+    top = test.result.one_cycle_max_lr()
+    assert_trace(cycle.planned()["lr"]["lr-SGD"], S.OneCycle(top, total_steps=N).values(N))

@@ -1,0 +1,69 @@
+"""Resume: a fit with ``[LRRangeTest(), OneCycle()]`` interrupted at a mid-epoch checkpoint and resumed with
+``fit(ckpt_path=...)`` gives an LR and momentum trace bitwise identical to the uninterrupted run. A
+checkpoint that holds the range test's result is not tested again; a listed epoch not reached yet is."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+from lightning.pytorch.callbacks import ModelCheckpoint
+
+from lightning_lr import LRRangeTest
+from lightning_lr.callbacks import OneCycle
+
+from .integ_helpers import QUIET, STEPS_PER_EPOCH, Net, Recorder, fit
+
+N = 3 * STEPS_PER_EPOCH
+EVERY = 6  # checkpoints at steps 6, 12, ..., 36
+
+pytestmark = [pytest.mark.filterwarnings(q) for q in QUIET]
+
+
+def callbacks(epochs, schedule):
+    test = LRRangeTest(epochs=epochs, num_steps=40, method="minimum")
+    return [test, *([OneCycle()] if schedule else [])], test
+
+
+def uninterrupted(tmp_path: Path, epochs, schedule):
+    cbs, test = callbacks(epochs, schedule)
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_train_steps=EVERY, save_top_k=-1)
+    model = Net(lr=0.003)
+    rec = fit(tmp_path, model, [*cbs, ckpt], enable_checkpointing=True, max_epochs=3)
+    assert rec.steps() == list(range(N))
+    return rec, test, model
+
+
+@pytest.mark.parametrize(
+    ("epochs", "schedule", "at"),
+    [
+        (None, True, 6),  # mid-epoch 0
+        (None, True, 30),  # mid-epoch 2
+        (None, False, 30),  # no schedule callback: the range test's own application to the optimizer
+        ([1], True, 18),  # mid-epoch 1: its test already ran
+        # the last step of epoch 0 (Lightning resumes a plain DataLoader mid-epoch from its first batch,
+        # so only an epoch boundary gives the same parameters): epoch 1's test runs after the resume
+        ([1], True, 12),
+    ],
+    ids=["fit-start-step6", "fit-start-step30", "no-schedule-step30", "epoch1-after", "epoch1-before"],
+)
+def test_resume_is_bitwise_identical(tmp_path, epochs, schedule, at) -> None:
+    full, full_test, full_model = uninterrupted(tmp_path, epochs, schedule)
+    (path,) = (tmp_path / "ckpt").glob(f"*-step={at}.ckpt")
+    cbs, test = callbacks(epochs, schedule)
+    model = Net(lr=0.003)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        resumed = fit(tmp_path, model, [*cbs, Recorder()], max_epochs=3, ckpt_path=str(path))
+    ours = [str(w.message) for w in caught if "lightning_lr" in w.filename or "OneCycle" in str(w.message)]
+    assert ours == []  # nothing kept "instead of a suggestion": there was no new suggestion
+    assert resumed.steps() == list(range(at, N))
+    assert resumed.rows == full.rows[at:]  # step, LR and momentum: exactly equal floats
+    # the results are the uninterrupted run's: restored, or found again on the same state
+    assert test.results == full_test.results and test.result == full_test.result
+    tested_now = epochs is not None and at <= epochs[0] * STEPS_PER_EPOCH  # before the epoch's first step
+    assert len(model.step_lrs) == N - at + (len(test.result) if tested_now else 0)
+    assert model.hparams.lr == full_model.hparams.lr == full_test.result.suggestion("minimum")
+    if schedule:
+        assert cbs[1].state_dict()["filled"] == {"max_lr": full_test.result.one_cycle_max_lr()}
