@@ -10,9 +10,13 @@ table reports the median over rounds. Goal (issue 4): the range test at most 1.0
 The building blocks (:func:`digits`, :class:`DigitsMLP`, :func:`make_trainer`) are shared with the
 suggestion-quality table, which runs its tasks on the same data.
 
+Table (b), suggestion quality (each rule's suggestion against the grid-best constant LR on three digits
+tasks), lives in ``range_test_quality.py``; ``--quality`` prints it after table (a), ``--quality-only``
+instead of it (options after ``--`` go to it, e.g. ``-- --quick`` or ``-- --from FILE``).
+
 Run from the repository root (one torch thread, so the timings do not depend on OpenMP spinning on a
 busy machine):
-    python benchmarks/range_test.py [--rounds 7] [--steps 100]
+    python benchmarks/range_test.py [--rounds 7] [--steps 100] [--quality | --quality-only] [-- ARGS]
 """
 
 from __future__ import annotations
@@ -170,7 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--root", default=None, help="Trainer default_root_dir (lr_find writes its checkpoint there)"
     )
+    parser.add_argument("--quality", action="store_true", help="also print table (b), suggestion quality")
+    parser.add_argument("--quality-only", action="store_true", help="print only table (b)")
+    parser.add_argument("quality_args", nargs="*", help="after --: options of range_test_quality.py")
     args = parser.parse_args(argv)
+    if args.quality_only:
+        return _table_b(args.quality_args)
     torch.set_num_threads(1)
     warnings.filterwarnings("ignore")
     logging.getLogger("lightning.pytorch").setLevel(logging.ERROR)
@@ -178,7 +187,23 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         print(table_a(args.rounds, args.steps, args.root or tmp))
+    if args.quality:
+        print()
+        return _table_b(args.quality_args)
     return 0
+
+
+def _table_b(argv: list[str]) -> int:
+    """Table (b): ``range_test_quality.main`` (the file next to this one)."""
+    import os
+    import sys
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    import range_test_quality
+
+    return range_test_quality.main(argv)
 
 
 if __name__ == "__main__":

@@ -15,8 +15,10 @@ For each task (digits MLP + SGD-momentum, digits MLP + AdamW, small CNN on digit
 Goal (issue 4): the default rule is within 3x of the grid-best on every task (ratio in [1/3, 3]). A rule
 meets it on a task only if every seed's suggestion does.
 
-Run from the repository root: ``python benchmarks/range_test_quality.py`` (about 3 minutes, one torch thread)
-or ``--quick`` (2 seeds, about 1.5 minutes). ``--curves`` also prints each task's range-test curve (seed 0)
+Run from the repository root: ``python benchmarks/range_test_quality.py`` (about 5 minutes, one torch thread)
+or ``--quick`` (2 seeds, about 2 minutes). ``--dump FILE`` also writes the grid, every seed's raw range-test
+curve and every training to FILE; ``--from FILE`` re-scores today's rules on those curves in seconds,
+without training (the accuracy column is then blank for LRs the dump never trained). ``--curves`` also prints each task's range-test curve (seed 0)
 with where every rule lands; ``--num-steps/--min-lr/--max-lr/--smoothing`` rerun the table with another
 sweep (a what-if; the goal is judged on issue 4's defaults). Everything is seeded, so a rerun prints the
 same numbers. Nothing is written outside a temporary directory: no Lightning logs, no checkpoints.
@@ -28,6 +30,7 @@ import argparse
 import contextlib
 import inspect
 import io
+import json
 import logging
 import math
 import os
@@ -55,6 +58,10 @@ RULES = ("valley", "steepest", "minimum", "slide")
 #: the range test every rule reads (issue 4's documented defaults; --num-steps etc. for what-ifs)
 RANGE: dict[str, Any] = {"min_lr": 1e-7, "max_lr": 10.0, "num_steps": 100, "mode": "exponential"}
 GOAL = 3.0
+#: lr_find rows: with our range, and with its own defaults
+LIGHTNING_ROWS = ("lr_find (our range)", "lr_find (defaults)")
+#: format of a --dump file
+DUMP_FORMAT = "range_test_quality/1"
 #: a grid point is "near best" when its mean accuracy is within this many points of the best
 NEAR_BEST_PTS = 0.5
 
@@ -112,17 +119,35 @@ class GridPoint:
 
 
 class Trainings:
-    """Constant-LR trainings, memoized on (task, lr, seed): rules that agree cost one training."""
+    """Constant-LR trainings, memoized on (task, lr, seed): rules that agree cost one training.
 
-    def __init__(self) -> None:
+    ``offline=True`` (a ``--from`` dump) never trains: :meth:`get` answers None for an LR not in the memo.
+    """
+
+    def __init__(self, offline: bool = False) -> None:
+        self.offline = offline
         self._cache: dict[tuple[str, float, int], tuple[float, float]] = {}
 
     def __call__(self, task: Task, lr: float, seed: int) -> tuple[float, float]:
+        got = self.get(task, lr, seed)
+        if got is None:
+            raise KeyError(f"{task.name} at lr={lr!r}, seed {seed} was not trained in the dump")
+        return got
+
+    def get(self, task: Task, lr: float, seed: int) -> tuple[float, float] | None:
         key = (task.name, float(lr), seed)
         if key not in self._cache:
+            if self.offline:
+                return None
             r = train_constant_lr(task, lr, seed)
             self._cache[key] = (r.val_acc, r.val_loss)
         return self._cache[key]
+
+    def put(self, task_name: str, lr: float, seed: int, value: tuple[float, float]) -> None:
+        self._cache[(task_name, float(lr), seed)] = value
+
+    def items(self) -> list[tuple[tuple[str, float, int], tuple[float, float]]]:
+        return list(self._cache.items())
 
 
 def grid_search(task: Task, seeds: Sequence[int], train: Trainings) -> list[GridPoint]:
@@ -231,7 +256,11 @@ def _e(x: float | None) -> str:
 
 
 def _pct(x: float) -> str:
-    return f"{100 * x:5.1f}%"
+    return f"{100 * x:5.1f}%" if math.isfinite(x) else "   -  "  # nan: not trained (a --from re-score)
+
+
+def _delta(acc: float, best: float) -> str:
+    return f"{100 * (acc - best):+5.1f}" if math.isfinite(acc) else "    -"
 
 
 def _r(x: float) -> str:
@@ -283,7 +312,7 @@ def print_rows(rows: dict[str, Suggestions], best: GridPoint, default: str | Non
         none = f" +{s.misses()} None" if s.misses() else ""
         print(
             f"  {label:<18}  {_e(_gmean(ok)):>9}  ({_e(min(ok))} .. {_e(max(ok))})   "
-            f"{_r(_gmean(r))} ({_r(min(r))} .. {_r(max(r))})   {_pct(acc)}  {100 * (acc - best.acc):+5.1f}"
+            f"{_r(_gmean(r))} ({_r(min(r))} .. {_r(max(r))})   {_pct(acc)}  {_delta(acc, best.acc)}"
             f"   {hits}/{len(s.lrs)} seeds{none}"
         )
 
@@ -299,15 +328,160 @@ def print_curve(result: Any, finder: Any, picks: dict[str, float | None], best_l
             lookup = lr * 10 if name == "minimum" else lr  # minimum suggests a tenth of its point
             i = int(np.argmin(np.abs(np.log(lrs) - math.log(lookup))))
             marks.setdefault(i, []).append(name)
+    try:  # the curve the rules read (this branch's rules), beside the EMA users see
+        from lightning_lr.tuner._rules import zero_lag
+
+        rule_curve = zero_lag(lrs, raw)
+    except ImportError:
+        rule_curve = np.full(len(lrs), np.nan)
     stop = getattr(result, "stop_reason", "?")
-    print(f"  range-test curve, seed 0 ({len(lrs)} steps, stop: {stop}); lr_find's smoothed loss beside it")
-    print("   step        lr   raw loss   smoothed   lr_find")
+    print(
+        f"  range-test curve, seed 0 ({len(lrs)} steps, stop: {stop}); the zero-lag curve the rules read and "
+        "lr_find's smoothed loss beside it"
+    )
+    print("   step        lr   raw loss   smoothed   zero-lag   lr_find")
     for i in range(len(lrs)):
         if i % 4 and i not in marks and i != len(lrs) - 1:
             continue
         lfl = f"{lf['loss'][i]:9.4f}" if i < len(lf["loss"]) else "        -"
         tag = ("  <- " + ", ".join(marks[i])) if i in marks else ""
-        print(f"  {i:5d}  {lrs[i]:9.2e}  {raw[i]:9.4f}  {smooth[i]:9.4f}  {lfl}{tag}")
+        print(f"  {i:5d}  {lrs[i]:9.2e}  {raw[i]:9.4f}  {smooth[i]:9.4f}  {rule_curve[i]:9.4f}  {lfl}{tag}")
+
+
+# --- collecting (live or from a dump) and scoring ----------------------------------------------------
+
+
+@dataclass
+class SeedRun:
+    """One seed's range test (None when the range test is not on this branch) and lr_find's answers."""
+
+    seed: int
+    result: Any
+    lightning: dict[str, tuple[float | None, str]]
+    finder: Any = None  # lr_find with our range (live runs only; for --curves)
+
+
+@dataclass
+class TaskRuns:
+    points: list[GridPoint]
+    seeds: list[SeedRun]
+
+    @property
+    def best(self) -> GridPoint:
+        return max(self.points, key=lambda p: p.key)
+
+
+def collect_live(
+    task: Task, seeds: Sequence[int], train: Trainings, root: str, sweep: dict[str, Any], tuner_cls: Any
+) -> TaskRuns:
+    """Train the grid and run both range tests on every seed."""
+    points = grid_search(task, seeds, train)
+    runs = []
+    for seed in seeds:
+        result = None
+        if tuner_cls is not None:
+            _, result = range_test(tuner_cls, task, seed, root, sweep)
+        lightning: dict[str, tuple[float | None, str]] = {}
+        finder_same = None
+        for name, same in zip(LIGHTNING_ROWS, (True, False), strict=True):
+            lr, why, finder = lightning_lr_find(task, seed, root, same, sweep)
+            lightning[name] = (lr, why)
+            if same:
+                finder_same = finder
+        runs.append(SeedRun(seed, result, lightning, finder_same))
+    return TaskRuns(points, runs)
+
+
+def score(
+    task: Task, runs: TaskRuns, train: Trainings, always_equal: dict[str, bool], smoothing: float | None
+) -> dict[str, Suggestions]:
+    """Every rule's (and lr_find's) suggestion per seed, and the accuracy of training with it.
+
+    ``train`` is a live or an offline (dumped) memo; offline, an LR that was never trained has no accuracy.
+    ``smoothing`` re-smooths a dumped curve (what-if; the raw losses are kept, so this is exact).
+    """
+    rows: dict[str, Suggestions] = {name: Suggestions() for name in (*RULES, *LIGHTNING_ROWS)}
+    for run in runs.seeds:
+        result = run.result
+        if result is not None:
+            if smoothing is not None and smoothing != result.smoothing:
+                result = result.with_smoothing(smoothing)
+            default = _suggest(result.suggestion)
+            for rule in RULES:
+                lr, why = _suggest(lambda rule=rule, r=result: r.suggestion(method=rule))
+                always_equal[rule] = always_equal.get(rule, True) and lr == default[0]
+                rows[rule].lrs.append(lr)
+                rows[rule].reasons.append(why)
+        for name in LIGHTNING_ROWS:
+            lr, why = run.lightning[name]
+            rows[name].lrs.append(lr)
+            rows[name].reasons.append(why)
+        for row in rows.values():
+            if len(row.lrs) == run.seed + 1 and row.lrs[-1] is not None:
+                acc = train.get(task, row.lrs[-1], run.seed)
+                row.accs.append(math.nan if acc is None else acc[0])
+    return rows
+
+
+def write_dump(
+    path: str, sweep: dict[str, Any], seeds: Sequence[int], data: dict[str, TaskRuns], train: Trainings
+) -> None:
+    """Everything the table needs to be re-scored without training: the grid, each seed's raw curve and
+    lr_find's answers, and every constant-LR training that ran (so unchanged suggestions keep their
+    accuracy)."""
+    out = {
+        "format": DUMP_FORMAT,
+        "sweep": sweep,
+        "seeds": list(seeds),
+        "tasks": {
+            name: {
+                "grid": [
+                    {"lr": p.lr, "accs": p.accs, "losses": [_jf(v) for v in p.losses]} for p in r.points
+                ],
+                "seeds": [
+                    {
+                        "seed": s.seed,
+                        "range_test": None if s.result is None else s.result.to_dict(),
+                        "lightning": {k: list(v) for k, v in s.lightning.items()},
+                    }
+                    for s in r.seeds
+                ],
+            }
+            for name, r in data.items()
+        },
+        "trainings": [[t, lr, seed, acc, _jf(loss)] for (t, lr, seed), (acc, loss) in train.items()],
+    }
+    with open(path, "w") as f:
+        json.dump(out, f)
+
+
+def read_dump(path: str) -> tuple[dict[str, Any], list[int], dict[str, TaskRuns], Trainings]:
+    from lightning_lr import RangeTestResult
+
+    with open(path) as f:
+        data = json.load(f)
+    if data.get("format") != DUMP_FORMAT:
+        raise SystemExit(f"{path}: not a dump of this benchmark (format {data.get('format')!r})")
+    train = Trainings(offline=True)
+    for t, lr, seed, acc, loss in data["trainings"]:
+        train.put(t, lr, seed, (acc, float(loss)))
+    tasks: dict[str, TaskRuns] = {}
+    for name, r in data["tasks"].items():
+        points = [GridPoint(p["lr"], p["accs"], [float(v) for v in p["losses"]]) for p in r["grid"]]
+        runs = [
+            SeedRun(
+                s["seed"],
+                None if s["range_test"] is None else RangeTestResult.from_dict(s["range_test"]),
+                {k: (v[0], v[1]) for k, v in s["lightning"].items()},
+            )
+            for s in r["seeds"]
+        ]
+        tasks[name] = TaskRuns(points, runs)
+    return data["sweep"], data["seeds"], tasks, train
+
+
+def _jf(x: float) -> float | str:
+    return x if math.isfinite(x) else ("Infinity" if x > 0 else ("-Infinity" if x < 0 else "NaN"))
 
 
 # --- main ----------------------------------------------------------------------------------------------
@@ -318,11 +492,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="2 seeds instead of 5 (about 1.5 minutes)")
     parser.add_argument("--seeds", type=int, default=None, help="number of seeds (default 5, --quick 2)")
     parser.add_argument("--curves", action="store_true", help="print each task's range-test curve (seed 0)")
+    parser.add_argument(
+        "--dump", metavar="FILE", help="also write the grid, every raw range-test curve and training to FILE"
+    )
+    parser.add_argument(
+        "--from",
+        dest="from_",
+        metavar="FILE",
+        help="re-score the rules on a --dump FILE in seconds, without training (the sweep is the dump's; "
+        "val acc only where that LR was trained in the dump)",
+    )
     what_if = parser.add_argument_group("what-if: another sweep than issue 4's defaults (both range tests)")
     what_if.add_argument("--num-steps", type=int, default=RANGE["num_steps"])
     what_if.add_argument("--min-lr", type=float, default=RANGE["min_lr"])
     what_if.add_argument("--max-lr", type=float, default=RANGE["max_lr"])
-    what_if.add_argument("--smoothing", type=float, default=None, help="our range test only (lr_find: 0.98)")
+    what_if.add_argument(
+        "--smoothing",
+        type=float,
+        default=None,
+        help="our range test only (lr_find: 0.98); with --from, re-smooths the dumped raw losses",
+    )
     args = parser.parse_args(argv)
     sweep: dict[str, Any] = {
         **RANGE,
@@ -332,7 +521,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     if args.smoothing is not None:
         sweep["smoothing"] = args.smoothing
-    lightning_rows = (f"lr_find ({sweep['min_lr']:.0e}..{sweep['max_lr']:g})", "lr_find (defaults)")
     n_seeds = args.seeds if args.seeds is not None else (2 if args.quick else 5)
     seeds = list(range(n_seeds))
 
@@ -342,11 +530,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     tuner_cls, missing = _range_test_api()
-    train = Trainings()
     start, cpu_start = time.perf_counter(), time.process_time()
+
+    loaded: dict[str, TaskRuns] | None = None
+    if args.from_:
+        dumped_sweep, seeds, loaded, train = read_dump(args.from_)
+        sweep = {**dumped_sweep, **({"smoothing": args.smoothing} if args.smoothing is not None else {})}
+        n_seeds = len(seeds)
+    else:
+        train = Trainings()
 
     t0 = TASKS[0]
     print("Table (b): LR range test suggestion quality (issue 4, item 10)")
+    if args.from_:
+        print(f"RE-SCORED from {args.from_}: the dumped curves, today's rules; nothing was trained")
     print(
         f"budget: {t0.epochs} epochs x {t0.steps_per_epoch} steps = {t0.steps} optimizer steps, batch "
         f"{t0.batch_size}, constant LR; digits 1347 train / 450 val; {n_seeds} seeds; torch "
@@ -357,7 +554,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{sweep['min_lr']:.0e}..{sweep['max_lr']:g}, {sweep['num_steps']} steps, {sweep['mode']}, "
         f"smoothing {sweep.get('smoothing', _default_smoothing(tuner_cls))}; lr_find (defaults) = 1e-08..1, 100 steps"
     )
-    if sweep != RANGE:
+    if {k: v for k, v in sweep.items() if k != "smoothing"} != RANGE or sweep.get("smoothing") not in (
+        None,
+        _default_smoothing(tuner_cls),
+    ):
         print("WHAT-IF: this sweep is not issue 4's default (1e-07..10, 100 steps, default smoothing)")
     import lightning_lr
 
@@ -367,55 +567,44 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     summary: dict[str, dict[str, tuple[Suggestions, GridPoint]]] = {}
     always_equal: dict[str, bool] = {}
+    collected: dict[str, TaskRuns] = {}
+    resmooth = args.smoothing if args.from_ else None
     with tempfile.TemporaryDirectory(prefix="range_test_quality_") as root:
         for task in TASKS:
             print(f"\n== {task.name}: {task.recipe} ==")
-            points = grid_search(task, seeds, train)
-            best = max(points, key=lambda p: p.key)
-            print_grid(task, points, best)
-
-            rows: dict[str, Suggestions] = {name: Suggestions() for name in (*RULES, *lightning_rows)}
-            curve: tuple[Any, Any, dict[str, float | None]] | None = None
-            for seed in seeds:
-                picks: dict[str, float | None] = {}
-                if tuner_cls is not None:
-                    out, result = range_test(tuner_cls, task, seed, root, sweep)
-                    for rule in RULES:
-                        always_equal[rule] = (
-                            always_equal.get(rule, True) and out[rule][0] == out["default"][0]
-                        )
-                    for rule in RULES:
-                        lr, why = out[rule]
-                        rows[rule].lrs.append(lr)
-                        rows[rule].reasons.append(why)
-                        picks[rule] = lr
-                for name, same in zip(lightning_rows, (True, False), strict=True):
-                    lr, why, finder = lightning_lr_find(task, seed, root, same, sweep)
-                    rows[name].lrs.append(lr)
-                    rows[name].reasons.append(why)
-                    if same:
-                        lf_finder = finder
-                for row in rows.values():
-                    lr = row.lrs[-1] if len(row.lrs) == seed + 1 else None
-                    if lr is not None:
-                        row.accs.append(train(task, lr, seed)[0])
-                if seed == 0 and tuner_cls is not None:
-                    curve = (result, lf_finder, picks)
-
+            if loaded is not None:
+                if task.name not in loaded:
+                    print("  not in the dump")
+                    continue
+                runs = loaded[task.name]
+            else:
+                runs = collect_live(task, seeds, train, root, sweep, tuner_cls)
+            collected[task.name] = runs
+            best = runs.best
+            print_grid(task, runs.points, best)
+            task_equal: dict[str, bool] = {}
+            rows = score(task, runs, train, task_equal, resmooth)
+            for rule, eq in task_equal.items():
+                always_equal[rule] = always_equal.get(rule, True) and eq
             default = _default_method(always_equal) if always_equal else None
             print(f"  suggestions over {n_seeds} seeds (* = default rule; ratio = suggestion / grid-best)")
             print_rows({k: v for k, v in rows.items() if v.lrs}, best, default)
-            if args.curves and curve is not None:
-                print_curve(*curve, best.lr)
+            if args.curves and runs.seeds and runs.seeds[0].result is not None:
+                s0 = runs.seeds[0]
+                result = s0.result if resmooth is None else s0.result.with_smoothing(resmooth)
+                print_curve(result, s0.finder, {rule: rows[rule].lrs[0] for rule in RULES}, best.lr)
             summary[task.name] = {k: (v, best) for k, v in rows.items() if v.lrs}
 
         leftovers = os.listdir(root)
+    if args.dump:
+        write_dump(args.dump, sweep, seeds, collected, train)
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
 
     default = _default_method(always_equal) if always_equal else None
     print_summary(summary, default)
     print(
         f"\nwall time {wall:.0f} s (CPU {cpu:.0f} s); temp dir held {len(leftovers)} entries at the end (removed)"
+        + (f"; dumped to {args.dump}" if args.dump else "")
     )
     return 0
 

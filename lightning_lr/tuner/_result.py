@@ -153,7 +153,7 @@ class RangeTestResult:
                 return None, "no finite loss was recorded"
             return float(moms[int(np.argmin(y[:n]))]), ""
         method = DEFAULT_METHOD if method is None else method
-        p = _rules.pick(method, self.lrs, self.smoothed)
+        p = _rules.pick(method, self.lrs, self.losses)
         if p.index is None:
             return None, p.reason
         lr = self.lrs[p.index]
@@ -162,15 +162,18 @@ class RangeTestResult:
     def suggestion(self, method: str | None = None) -> float | None:
         """The suggested learning rate by rule ``method``, or None (with a warning that says why).
 
-        Rules, all on the smoothed loss over log LR, finite part only:
+        Rules, all on the finite part of the raw losses over log LR, read through a centred moving
+        average of a quarter decade each side (``_rules.zero_lag``; it has no lag, unlike ``smoothed``):
 
-        - ``"valley"``: the middle of the longest valley (longest decreasing run, bumps allowed).
-        - ``"steepest"``: the steepest descent, searched between the start and the minimum.
+        - ``"valley"``: the middle of the longest valley (longest decreasing run, bumps allowed) in the
+          descent, the stretch before the minimum that has fallen 10% of the drop.
+        - ``"steepest"``: the steepest descent, searched in that stretch.
         - ``"minimum"``: a tenth of the LR of lowest loss.
         - ``"slide"``: fastai's sliding window, made independent of the loss's scale.
 
-        None (the default) is ``"valley"``. For a momentum sweep the only rule is ``"minimum"``: the
-        momentum of lowest smoothed loss.
+        None (the default) is ``"minimum"`` (``DEFAULT_METHOD``), the rule that wins the suggestion-quality
+        benchmark (``benchmarks/range_test_quality.py``). For a momentum sweep the only rule is
+        ``"minimum"``: the momentum of lowest smoothed loss.
 
         Example:
             >>> r = RangeTestResult([1e-4, 1e-3, 1e-2, 1e-1, 1.0], [3.0] * 5, [None] * 5)

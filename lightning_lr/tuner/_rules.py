@@ -1,8 +1,13 @@
 """Pure curve math of the range test: smoothing and the suggestion rules (numpy only, no torch).
 
-Every rule reads the smoothed loss against ``log(lr)`` on the finite part of the curve (the points
-before the first NaN/inf) and answers with an index into the sweep, or with the reason why there is no
-answer. :class:`~lightning_lr.tuner.RangeTestResult` turns that into a learning rate or ``None`` and a
+Every suggestion rule reads the *raw* losses of the finite part of the curve (the points before the first
+NaN/inf) through :func:`zero_lag`, a centred moving average over ``log(lr)``, and answers with an index
+into the sweep, or with the reason why there is no answer. The rules do not read the bias-corrected EMA
+(:func:`ema`, the ``smoothed`` curve users see): over a 100-step sweep its default factor 0.98 averages
+about 50 points, so it lags the raw loss by decades of LR (on a digits MLP the raw loss was 1.21 where the
+EMA still said 2.22, and the EMA's minimum sat 4 steps before the raw loss hit 10). A centred average has
+no lag: a point's value is the mean of the losses on both sides of it. Only :func:`knee` (1cycle's max LR,
+the cyclic bounds) still reads the EMA. :class:`~lightning_lr.tuner.RangeTestResult` turns that into a learning rate or ``None`` and a
 warning; the functions here never warn, so they can be benchmarked and tested on synthetic curves.
 """
 
@@ -28,22 +33,28 @@ __all__ = [
     "slide",
     "steepest",
     "valley",
+    "zero_lag",
 ]
 
 #: the suggestion rules, in the order the docs and figures list them
 METHODS = ("valley", "steepest", "minimum", "slide")
-#: the rule used when none is named (the benchmark in ``benchmarks/`` measures which rule wins)
-DEFAULT_METHOD = "valley"
+#: the rule used when none is named: the one that wins table (b) of ``benchmarks/range_test_quality.py``
+#: (within 3x of the grid-best constant LR on every task and seed at the default sweep)
+DEFAULT_METHOD = "minimum"
 #: fewer finite points than this and no rule answers
 MIN_POINTS = 5
-#: the start level of the loss is the mean of this fraction of the first smoothed points
+#: :func:`zero_lag`: half-width of the centred window, in decades of LR. A quarter decade is finer than
+#: the 3x (0.48 decade) a suggestion may be off, and averages 7 points at the default sweep (100 steps over
+#: 8 decades, 12.4 points per decade) and 19 at 300 steps
+ZERO_LAG_DECADES = 0.25
+#: the start level of the loss is the mean of this fraction of the curve's first points
 START_FRACTION = 0.1
-#: the descent band begins where the smoothed loss has fallen this fraction of its total drop
+#: the descent band is the stretch before the minimum that has fallen this fraction of the total drop
 BAND = 0.1
 #: ``knee``: the first point whose smoothed loss has completed this fraction of its total drop
 KNEE_FRACTION = 0.9
 #: ``slide``: the window, as a fraction of the finite points, and the largest difference of the
-#: normalized slopes (slope of the smoothed loss over log LR, divided by the loss range) at its ends
+#: normalized slopes (slope of the zero-lag curve over log LR, divided by its range) at its ends
 SLIDE_WINDOW = 0.15
 SLIDE_THRESHOLD = 0.05
 
@@ -79,6 +90,46 @@ def ema(values: Sequence[float], beta: float) -> np.ndarray:
     return out
 
 
+def zero_lag(lrs: Sequence[float], losses: Sequence[float], decades: float = ZERO_LAG_DECADES) -> np.ndarray:
+    """The losses smoothed without lag: a centred moving average over ``log10(lr)``, the curve the rules read.
+
+    Point ``i`` is the mean of the raw losses whose LR lies within ``decades`` (in log10) of ``lrs[i]``. The
+    window is shrunk symmetrically near the ends of the curve (to the distance to the nearer end), so it is
+    always centred and the first and last points are their raw values: unlike an EMA, nothing is pulled
+    towards the past (or, at the end, towards the future). In exponential mode the window holds the same
+    number of points everywhere (7 at the default sweep); in linear mode it holds more at high LRs.
+    Only the finite part is smoothed (the points before the first NaN/inf loss or non-positive LR); the
+    rest is NaN. ``decades=0`` returns the raw finite losses.
+
+    Example:
+        >>> zero_lag([1e-3, 1e-2, 1e-1, 1.0, 10.0], [4.0, 2.0, 3.0, 1.0, float("nan")], decades=1).tolist()
+        [4.0, 3.0, 2.0, 1.0, nan]
+    """
+    if not (isinstance(decades, (int, float)) and decades >= 0):
+        raise ValueError(f"decades must be a number >= 0, got {decades!r}")
+    lr = np.asarray(lrs, dtype=np.float64)
+    y = np.asarray(losses, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = np.log10(lr)
+    xf, yf = _finite(x, y)
+    out = np.full(len(y), np.nan)
+    if len(yf) and np.any(np.diff(xf) < 0):
+        raise ValueError("zero_lag needs the learning rates in increasing order")
+    out[: len(yf)] = _centred(xf, yf, decades)
+    return out
+
+
+def _centred(x10: np.ndarray, y: np.ndarray, decades: float) -> np.ndarray:
+    """:func:`zero_lag` on finite arrays, ``x10 = log10(lr)`` increasing."""
+    out = np.empty(len(y))
+    for i in range(len(y)):
+        half = min(decades, x10[i] - x10[0], x10[-1] - x10[i])
+        lo = int(np.searchsorted(x10, x10[i] - half - 1e-12, side="left"))
+        hi = int(np.searchsorted(x10, x10[i] + half + 1e-12, side="right"))
+        out[i] = float(np.mean(y[lo:hi]))  # not a cumsum: one huge loss at the blow-up would swamp it
+    return out
+
+
 def _finite(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The prefix before the first non-finite loss (or non-positive LR)."""
     bad = ~(np.isfinite(ys) & np.isfinite(xs))
@@ -86,9 +137,14 @@ def _finite(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return xs[:n], ys[:n]
 
 
-def _prepare(lrs: Sequence[float], smoothed: Sequence[float]) -> tuple[np.ndarray, np.ndarray, str]:
+def _prepare(
+    lrs: Sequence[float], losses: Sequence[float], smooth: bool = True
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """``(log(lr), curve, reason)`` on the finite part: the curve is :func:`zero_lag` of the raw ``losses``
+    (or ``losses`` as given, already smoothed, when ``smooth`` is False); ``reason`` is why no rule can
+    answer, else empty."""
     lr = np.asarray(lrs, dtype=np.float64)
-    y = np.asarray(smoothed, dtype=np.float64)
+    y = np.asarray(losses, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         x = np.log(lr)
     x, y = _finite(x, y)
@@ -103,17 +159,20 @@ def _prepare(lrs: Sequence[float], smoothed: Sequence[float]) -> tuple[np.ndarra
         )
     if np.any(np.diff(x) <= 0):
         return x, y, "the learning rates of the sweep do not increase strictly; the rules need a rising LR"
+    if smooth:
+        y = _centred(x / math.log(10.0), y, ZERO_LAG_DECADES)
     return x, y, ""
 
 
 def _descent(y: np.ndarray) -> tuple[int, int, float, str]:
     """Where the descent is: (first index of the descent band, index of the minimum, total drop, reason).
 
-    The start level is the mean of the first ``START_FRACTION`` of the smoothed points (at least 1; a
-    flat, noisy start averages out there); the minimum is searched after them (a low first raw loss is
-    noise, not the best LR); the total drop is from the start level to the minimum. The descent band starts
-    at the first point that has fallen ``BAND`` of the drop below the start level: before it, a slope is
-    noise of the flat start (an EMA of few points moves a lot), not descent.
+    The start level is the mean of the first ``START_FRACTION`` of the curve's points (at least 1; a flat,
+    noisy start averages out there); the minimum is searched after them (a low first loss is noise, not the
+    best LR); the total drop is from the start level to the minimum. The descent band is the stretch just
+    before the minimum that stays below ``start - BAND * drop``: it starts right after the *last* point
+    above that level before the minimum. (The first point at or below the level would let one low point of
+    the noisy flat start open the band there, and a band that spans the flat start is noise, not descent.)
     """
     n = len(y)
     k = max(1, math.ceil(START_FRACTION * n))
@@ -126,29 +185,30 @@ def _descent(y: np.ndarray) -> tuple[int, int, float, str]:
             i_min,
             0.0,
             (
-                "the smoothed loss never fell below its starting level; lower min_lr, or check that the model "
+                "the loss never fell below its starting level; lower min_lr, or check that the model "
                 "trains at all"
             ),
         )
     level = start - BAND * drop
-    first = next(i for i in range(i_min + 1) if y[i] <= level)
+    above = np.flatnonzero(y[:i_min] > level)
+    first = int(above[-1]) + 1 if len(above) else 0
     return first, i_min, drop, ""
 
 
-def steepest(lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
-    """The steepest descent of the smoothed loss over ``log(lr)``, searched only on the way down.
+def steepest(lrs: Sequence[float], losses: Sequence[float]) -> Pick:
+    """The steepest descent of the :func:`zero_lag` curve over ``log(lr)``, searched only on the way down.
 
-    Only the descent counts: from where the loss has fallen ``BAND`` (10%) of its total drop below its
-    starting level, to the minimum. Noise in the flat start can never win (the fault behind suggestions
-    like 9e-8). Slopes are taken over log LR, not LR: over LR, an exponential sweep's tiny
-    steps at the start turn noise into huge slopes.
+    Only the descent band counts (see :func:`_descent`: the stretch before the minimum that has fallen
+    ``BAND``, 10%, of the total drop below the starting level). Noise in the flat start can never win (the
+    fault behind suggestions like 9e-8). Slopes are taken over log LR, not LR: over LR, an exponential
+    sweep's tiny steps at the start turn noise into huge slopes.
 
     Example:
         >>> lrs = [10 ** (k / 2) for k in range(-8, 1)]
         >>> steepest(lrs, [2.0, 2.0, 1.9, 1.5, 1.0, 0.8, 0.7, 0.7, 3.0]).index
         3
     """
-    x, y, reason = _prepare(lrs, smoothed)
+    x, y, reason = _prepare(lrs, losses)
     if reason:
         return Pick(None, reason)
     first, i_min, _, reason = _descent(y)
@@ -157,22 +217,22 @@ def steepest(lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
     grad = np.gradient(y, x)
     best = min(range(first, i_min + 1), key=lambda i: grad[i])
     if grad[best] >= 0:
-        return Pick(None, "the smoothed loss has no descending stretch")
+        return Pick(None, "the loss has no descending stretch")
     return Pick(best)
 
 
-def valley(lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
+def valley(lrs: Sequence[float], losses: Sequence[float]) -> Pick:
     """The middle (in log LR) of the longest valley: the longest strictly decreasing subsequence of the
-    smoothed loss in its descent (from where it has fallen ``BAND`` of its drop, to the minimum). Bumps do
-    not break a valley, since a subsequence may step over them; the drift of a flat noisy start is not
-    part of it.
+    :func:`zero_lag` curve in its descent band (the stretch before the minimum that has fallen ``BAND`` of
+    the drop, see :func:`_descent`). Bumps do not break a valley, since a subsequence may step over them;
+    the drift of a flat noisy start is not part of it.
 
     Example:
         >>> lrs = [10 ** (k / 2) for k in range(-8, 1)]
         >>> valley(lrs, [2.0, 1.8, 1.9, 1.5, 1.2, 0.9, 0.7, 0.8, 3.0]).index
         4
     """
-    x, y, reason = _prepare(lrs, smoothed)
+    x, y, reason = _prepare(lrs, losses)
     if reason:
         return Pick(None, reason)
     start, i_min, _, reason = _descent(y)
@@ -183,27 +243,32 @@ def valley(lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
     return Pick(_nearest(x, (x[first] + x[last]) / 2.0))
 
 
-def minimum(lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
-    """The point of lowest smoothed loss (the learning rate to suggest is a tenth of its LR).
+def minimum(lrs: Sequence[float], losses: Sequence[float]) -> Pick:
+    """The point of lowest loss on the :func:`zero_lag` curve (the LR to suggest is a tenth of its LR).
+
+    The minimum of the centred average sits where the raw loss bottoms out, just before it blows up; a
+    tenth of that LR is the largest LR that is an order of magnitude away from divergence. (On the lagging
+    EMA the minimum sits at or past the blow-up, and "a tenth" only worked where the lag happened to cancel.)
+    It is searched after the first ``START_FRACTION`` of the points, like every rule's minimum.
 
     Example:
         >>> minimum([1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.5, 1.0, 1.2, 5.0]).index
         2
     """
-    _, y, reason = _prepare(lrs, smoothed)
+    _, y, reason = _prepare(lrs, losses)
     if reason:
         return Pick(None, reason)
     _, i_min, _, reason = _descent(y)
     return Pick(None, reason) if reason else Pick(i_min)
 
 
-def slide(lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
+def slide(lrs: Sequence[float], losses: Sequence[float]) -> Pick:
     """Slide a window from the high-LR end towards low LRs until the slopes at its two ends agree; the
     window's left end is the answer (the "slide" rule of fastai, made scale-free).
 
-    Slopes are of the smoothed loss over log LR, divided by the loss range of the finite curve, so the
-    threshold ``SLIDE_THRESHOLD`` does not depend on the loss's units. The window spans
-    ``SLIDE_WINDOW`` of the finite points (at least 2).
+    Slopes are of the :func:`zero_lag` curve over log LR, divided by its range, so the threshold
+    ``SLIDE_THRESHOLD`` does not depend on the loss's units. The window spans ``SLIDE_WINDOW`` of the
+    finite points (at least 2).
 
     Example:
         >>> import numpy as np
@@ -212,7 +277,7 @@ def slide(lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
         >>> 20 <= slide(lrs, y).index <= 40
         True
     """
-    x, y, reason = _prepare(lrs, smoothed)
+    x, y, reason = _prepare(lrs, losses)
     if reason:
         return Pick(None, reason)
     _, _, _, reason = _descent(y)
@@ -231,8 +296,9 @@ def slide(lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
 
 
 def knee(lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
-    """Where the loss still falls: the first point of the descent whose smoothed loss has completed
-    ``KNEE_FRACTION`` (90%) of its drop from the starting level to the minimum.
+    """Where the loss still falls: the first point of the descent whose *smoothed* loss (the EMA, as given;
+    not :func:`zero_lag`) has completed ``KNEE_FRACTION`` (90%) of its drop from the starting level to the
+    minimum.
 
     This is the largest LR at which the loss is still clearly decreasing: the bias-corrected EMA lags the
     raw loss, so its minimum sits where the raw loss already rises; the knee sits before it. It is the
@@ -242,7 +308,7 @@ def knee(lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
         >>> knee([1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.9, 1.2, 1.05, 1.0, 4.0]).index
         3
     """
-    _, y, reason = _prepare(lrs, smoothed)
+    _, y, reason = _prepare(lrs, smoothed, smooth=False)
     if reason:
         return Pick(None, reason)
     first, i_min, drop, reason = _descent(y)
@@ -258,8 +324,8 @@ def knee(lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
 _RULES = {"valley": valley, "steepest": steepest, "minimum": minimum, "slide": slide}
 
 
-def pick(method: str, lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
-    """Run the rule called ``method`` (one of :data:`METHODS`).
+def pick(method: str, lrs: Sequence[float], losses: Sequence[float]) -> Pick:
+    """Run the rule called ``method`` (one of :data:`METHODS`) on the raw ``losses``.
 
     Example:
         >>> pick("minimum", [1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.5, 1.0, 1.2, 5.0])
@@ -268,7 +334,7 @@ def pick(method: str, lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
     rule = _RULES.get(method) if isinstance(method, str) else None
     if rule is None:
         raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
-    return rule(lrs, smoothed)
+    return rule(lrs, losses)
 
 
 def _longest_decrease(y: np.ndarray) -> tuple[int, int]:

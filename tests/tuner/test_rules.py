@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lightning_lr import RangeTestResult
-from lightning_lr.tuner import METHODS, WeightDecayResult, _rules
+from lightning_lr.tuner import DEFAULT_METHOD, METHODS, WeightDecayResult, _rules
 
 LRS = np.logspace(-7, 1, 100)
 X = np.log10(LRS)
@@ -45,21 +45,86 @@ def test_steepest_is_the_inflection_point_of_a_clean_descent() -> None:
     assert i is not None and abs(X[i] - (-2.0)) <= (X[1] - X[0]) + 1e-12
 
 
-def test_minimum_is_a_tenth_of_the_lowest_point() -> None:
+def test_minimum_is_a_tenth_of_the_lowest_point_of_the_zero_lag_curve() -> None:
     y = descent_curve()
     r = RangeTestResult(LRS, y, [None] * 100, smoothing=0)
-    assert r.suggestion("minimum") == LRS[int(np.argmin(y))] / 10
+    z = _rules.zero_lag(LRS, y)
+    assert r.suggestion("minimum") == LRS[int(np.argmin(z))] / 10
+    # a clean curve: the centred average keeps the minimum where the raw loss has it, to a step
+    assert abs(int(np.argmin(z)) - int(np.argmin(y))) <= 1
+
+
+def test_rules_read_the_raw_losses_not_the_ema() -> None:
+    """The EMA (``smoothed``) is for the eye; the rules do not depend on its factor."""
+    rng = np.random.default_rng(0)
+    y = descent_curve() + rng.normal(0, 0.05, 100)
+    r = RangeTestResult(LRS, y, [None] * 100, smoothing=0.98)
+    assert r.with_smoothing(0.5).suggestions() == r.suggestions() == r.with_smoothing(0.0).suggestions()
 
 
 def test_valley_is_the_log_middle_of_the_descent() -> None:
     y = descent_curve()
     r = RangeTestResult(LRS, y, [None] * 100, smoothing=0)
-    start = np.mean(y[:10])
-    i_min = int(np.argmin(y))
-    first = int(np.argmax(y <= start - 0.1 * (start - y[i_min])))
+    z = _rules.zero_lag(LRS, y)
+    start = np.mean(z[:10])
+    i_min = int(np.argmin(z))
+    # the band starts after the last point above the 10%-of-the-drop level before the minimum
+    first = int(np.flatnonzero(z[:i_min] > start - 0.1 * (start - z[i_min]))[-1]) + 1
     expected = LRS[round((first + i_min) / 2)]
     assert r.suggestion("valley") == pytest.approx(expected, rel=0.2)
     assert LRS[first] < r.suggestion("valley") < LRS[i_min]
+
+
+@pytest.mark.parametrize("dip", [0, 1, 5, 12, 30])
+def test_a_low_point_in_the_flat_start_does_not_open_the_descent(dip: int) -> None:
+    """The band used to start at the *first* point at or below ``start - 10% of the drop``: one low point in
+    the flat start (noise, or a lucky first batch) opened it there, and the valley spanned the flat start
+    (a digits CNN answered 5e-4 for a best LR of 5e-2). It now starts after the *last* point above it."""
+    y = descent_curve()
+    y[dip : dip + 2] = 0.3  # two lucky batches in the flat start, as low as the minimum
+    z = _rules.zero_lag(LRS, y)
+    start = np.mean(z[:10])
+    level = start - 0.1 * (start - z[int(np.argmin(z[10:])) + 10])
+    assert int(np.argmax(z <= level)) <= dip + 2  # the old rule's band would have opened at the dip
+    first, i_min, _, reason = _rules._descent(z)
+    assert not reason and X[first] > -3.5 and X[i_min] > -1.0
+    for method in ("valley", "steepest"):
+        i = _rules.pick(method, LRS, y).index
+        assert i is not None and -3.5 < X[i] < -0.5, (method, dip, X[i])
+
+
+def test_zero_lag_is_a_centred_average_in_log_lr() -> None:
+    x = np.linspace(-7, 1, 100)
+    lrs = 10**x
+    # a straight line in log LR is kept exactly (every window is centred), ends included
+    line = 3.0 - 0.2 * x
+    np.testing.assert_allclose(_rules.zero_lag(lrs, line), line, rtol=1e-12)
+    # interior points average the points within a quarter decade each side (7 at 12.4 points per decade)
+    y = np.random.default_rng(1).normal(size=100)
+    z = _rules.zero_lag(lrs, y)
+    for i in (10, 50, 90):
+        near = np.abs(x - x[i]) <= _rules.ZERO_LAG_DECADES + 1e-9
+        assert near.sum() == 7 and z[i] == pytest.approx(y[near].mean())
+    assert z[0] == y[0] and z[-1] == y[-1] and z[1] == pytest.approx(y[:3].mean())
+    # decades=0 is the raw curve; a NaN ends the finite part
+    assert _rules.zero_lag(lrs, y, decades=0).tolist() == y.tolist()
+    cut = np.r_[y[:40], np.nan, y[41:]]
+    zc = _rules.zero_lag(lrs, cut)
+    assert np.isnan(zc[40:]).all() and zc[20] == pytest.approx(z[20])
+    with pytest.raises(ValueError, match="decades must be a number >= 0"):
+        _rules.zero_lag(lrs, y, decades=-1)
+
+
+def test_zero_lag_has_no_lag_where_the_ema_has_a_lot() -> None:
+    """A step down at 1e-2: the EMA (0.98) is still half-way down more than a decade later; the centred
+    average is half-way down at the step itself."""
+    y = np.where(X < -2.0, 2.3, 0.3)
+    step = int(np.argmax(X >= -2.0))
+    z = _rules.zero_lag(LRS, y)
+    e = _rules.ema(y, 0.98)
+    half = 1.3
+    assert abs(int(np.argmax(z < half)) - step) <= 1
+    assert X[int(np.argmax(e < half))] - X[step] > 1.0
 
 
 def test_knee_bounds_for_one_cycle_and_cyclic() -> None:
@@ -181,7 +246,7 @@ def test_repr_is_readable() -> None:
         text.startswith("RangeTestResult(60 steps, lr 1e-07..")
         and "stopped: diverged after 60 of 100" in text
     )
-    assert "suggestion(valley)=" in text
+    assert f"suggestion({DEFAULT_METHOD})=" in text
 
 
 def test_plot_marks_the_suggestion_on_a_log_axis() -> None:
