@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..schedules import Constant, ExponentialDecay, Linear, Schedule
-from ._rules import METHODS, MIN_POINTS
+from ._rules import DEFAULT_METHOD, METHODS, MIN_POINTS
 
 __all__ = ["Options"]
 
@@ -70,7 +70,7 @@ class Options:
     val_loss: bool = False
     val_batches: int = 5
     val_key: str = "val_loss"
-    method: str = "valley"
+    method: str = DEFAULT_METHOD
     weight_decays: tuple[float, ...] | None = None
     apply: bool = True
     attr_name: str | None = None
@@ -121,7 +121,7 @@ def _common(
     val_loss: Any = False,
     val_batches: Any = 5,
     val_key: Any = "val_loss",
-    method: Any = "valley",
+    method: Any = DEFAULT_METHOD,
     weight_decays: Any = None,
     apply: Any = True,
     attr_name: Any = None,

@@ -130,8 +130,8 @@ class Tuner(_LightningTuner):
                 instead of the training loss (Smith's mode; slower, less noisy).
             val_batches: how many validation batches, >= 1.
             val_key: the name ``validation_step`` logs its loss under (when it does not return it).
-            method: the suggestion rule applied to the model: ``"valley"`` (default), ``"steepest"``,
-                ``"minimum"`` or ``"slide"``.
+            method: the suggestion rule applied to the model: ``"minimum"`` (default), ``"valley"``,
+                ``"steepest"`` or ``"slide"``.
             weight_decays: run one sweep per weight decay from the same state and return a
                 :class:`~lightning_lr.tuner.WeightDecayResult`; the best weight decay is applied.
             apply: set the model's attribute and hand the result to callbacks (False: only return it).

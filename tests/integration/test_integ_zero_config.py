@@ -12,6 +12,7 @@ from lightning.pytorch.loggers import TensorBoardLogger
 from lightning_lr import LRRangeTest, plotting
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import CosineDecay, Cyclic, OneCycle
+from lightning_lr.tuner import DEFAULT_METHOD, METHODS
 
 from .integ_helpers import STEPS_PER_EPOCH, Net, Recorder, assert_trace, fit
 
@@ -69,7 +70,7 @@ def test_a_decay_preset_takes_the_suggestion(tmp_path) -> None:
     assert model.hparams.lr == lr
 
 
-@pytest.mark.parametrize("method", ["steepest", "minimum", "slide"])
+@pytest.mark.parametrize("method", [m for m in METHODS if m != DEFAULT_METHOD])
 def test_a_decay_preset_takes_the_suggestion_of_the_chosen_rule(tmp_path, method) -> None:
     test, cosine, rec, model = LRRangeTest(method=method), CosineDecay(), Recorder(), Net()
     fit(tmp_path, model, [test, cosine, rec], max_epochs=3)
