@@ -19,7 +19,7 @@ def test_tuner_snippet(tmp_path: Any, monkeypatch: Any) -> None:
     trainer = pl.Trainer(max_epochs=5)
     tuner = Tuner(trainer)
     result = tuner.lr_range_test(model, train_dataloaders=train_loader, min_lr=1e-6, max_lr=1.0)
-    print(result)  # RangeTestResult(100 steps, lr 1e-06..1 (exponential), suggestion(valley)=...)
+    print(result)  # RangeTestResult(100 steps, lr 1e-06..1 (exponential), suggestion(minimum)=...)
     fig = result.plot(suggest=True)  # loss vs LR, log x axis, suggestion marked
     result.save("lr_range_test.json")  # reload with RangeTestResult.load(...)
     trainer.fit(model, train_dataloaders=train_loader)  # model.lr / model.hparams.lr now holds the suggestion
