@@ -377,7 +377,8 @@ class ScheduleCallback(Callback):
             if self.optimizer >= len(optimizers):
                 raise IndexError(
                     f"{self.name}(optimizer={self.optimizer}): configure_optimizers returned "
-                    f"{len(optimizers)} optimizer(s) ({names})"
+                    f"{len(optimizers)} optimizer(s) ({names}); pass 'all', an index from 0 to "
+                    f"{len(optimizers) - 1} or an optimizer's class name"
                 )
             return [self.optimizer]
         hits = [i for i, o in enumerate(optimizers) if type(o).__name__ == self.optimizer]

@@ -136,7 +136,8 @@ def _check_ready(trainer: pl.Trainer, module: pl.LightningModule, options: Optio
     if not trainable:
         raise ValueError(
             "the model has no trainable parameters (every parameter has requires_grad=False); "
-            "the range test needs something to train"
+            "the range test needs something to train, and it snapshots and restores only the "
+            "LightningModule's own parameters (register any extra nn.Parameter on the module)"
         )
     in_optimizer = {id(p) for g in optimizer.param_groups for p in g["params"] if p.requires_grad}
     if not in_optimizer:

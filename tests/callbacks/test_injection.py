@@ -266,3 +266,8 @@ def test_lr_schedule_on_one_of_two_sgd_optimizers_by_index(tmp_path) -> None:
     rec = fit(tmp_path, TwoOptimizers(second="sgd"), [LRSchedule(S.Constant(0.05), optimizer=1)])
     assert_trace(_trace(rec, 1)[0], [0.05] * N)
     assert_trace(_trace(rec, 0)[0], [0.1] * N)
+
+
+def test_an_optimizer_index_out_of_range_says_what_is_allowed(tmp_path: Any) -> None:
+    with pytest.raises(IndexError, match=r"optimizer=3.*1 optimizer\(s\).*index from 0 to 0"):
+        fit(tmp_path, Tiny(), [OneCycle(max_lr=0.1, optimizer=3)])
