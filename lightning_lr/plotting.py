@@ -167,7 +167,7 @@ def range_test_figure(
     if limits is not None:
         ax.set_ylim(*limits)
     if suggest:
-        from .tuner._rules import DEFAULT_METHOD
+        from .tuner import DEFAULT_METHOD
 
         name = method or ("minimum" if momentum else DEFAULT_METHOD)
         value = result.suggestion(method)
