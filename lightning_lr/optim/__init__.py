@@ -14,7 +14,9 @@ from .dropins import (
     PolynomialLR,
     StepLR,
 )
-from .schedule_lr import ScheduleLR, momentum_key
+from . import param_groups
+from .param_groups import momentum_key
+from .schedule_lr import ScheduleLR
 
 __all__ = [
     "CosineAnnealingLR",
@@ -30,4 +32,5 @@ __all__ = [
     "ScheduleLR",
     "StepLR",
     "momentum_key",
+    "param_groups",
 ]

@@ -13,31 +13,11 @@ from torch.optim.lr_scheduler import LRScheduler
 
 from ..schedules import Schedule
 from ..schedules._base import ARRAY, SCALAR, check_step
+from .param_groups import momentum_key, raw_momentum
 
 __all__ = ["ScheduleLR", "momentum_key"]
 
 ScheduleSpec = Schedule | Sequence[Schedule | None] | None
-
-
-def momentum_key(group: dict[str, Any]) -> str | None:
-    """Where a param group keeps its momentum: ``"momentum"`` (SGD, RMSprop), ``"betas"`` (beta1 of
-    Adam, AdamW, NAdam, ...) or None.
-
-    Example:
-        >>> import torch
-        >>> params = [torch.nn.Parameter(torch.zeros(1))]
-        >>> momentum_key(torch.optim.SGD(params, lr=0.1).param_groups[0])
-        'momentum'
-        >>> momentum_key(torch.optim.AdamW(params).param_groups[0])
-        'betas'
-        >>> momentum_key(torch.optim.Adagrad(params).param_groups[0]) is None
-        True
-    """
-    if "momentum" in group:
-        return "momentum"
-    if "betas" in group:
-        return "betas"
-    return None
 
 
 def check_optimizer(optimizer: Any) -> list[dict[str, Any]]:
@@ -342,8 +322,7 @@ class ScheduleLR(LRScheduler):
         """The momentum (or beta1) of every param group, None where the group has neither."""
         out: list[float | None] = []
         for g in self.optimizer.param_groups:
-            key = momentum_key(g)
-            v = None if key is None else (g["momentum"] if key == "momentum" else g["betas"][0])
+            v = raw_momentum(g)
             out.append(None if v is None else float(v))
         return out
 

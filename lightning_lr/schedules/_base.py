@@ -13,10 +13,22 @@ import functools
 import math
 import numbers
 import pickle
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
+
+from .._validate import (  # noqa: F401  (re-exported for the schedules)
+    boolean,
+    finite,
+    function,
+    in_range,
+    non_negative,
+    non_negative_int,
+    one_of,
+    positive,
+    positive_int,
+)
 
 __all__ = ["Schedule"]
 
@@ -283,72 +295,6 @@ def check_step(step: Any) -> int:
     return int(step)
 
 
-def _real(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return value
-
-
-def finite(name: str, value: Any) -> float:
-    return _real(name, value)
-
-
-def positive(name: str, value: Any) -> float:
-    v = _real(name, value)
-    if v <= 0:
-        raise ValueError(f"{name} must be > 0, got {value!r}")
-    return v
-
-
-def non_negative(name: str, value: Any) -> float:
-    v = _real(name, value)
-    if v < 0:
-        raise ValueError(f"{name} must be >= 0, got {value!r}")
-    return v
-
-
-def in_range(name: str, value: Any, lo: float, hi: float, *, lo_open: bool, hi_open: bool) -> float:
-    v = _real(name, value)
-    ok = (v > lo if lo_open else v >= lo) and (v < hi if hi_open else v <= hi)
-    if not ok:
-        interval = f"{'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
-        raise ValueError(f"{name} must be in {interval}, got {value!r}")
-    return v
-
-
-def positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a positive integer, got {value!r}")
-    if value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def non_negative_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a non-negative integer, got {value!r}")
-    if value < 0:
-        raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
-    return int(value)
-
-
-def one_of(name: str, value: Any, allowed: Iterable[str]) -> str:
-    allowed = tuple(allowed)
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
-    return str(value)
-
-
-def boolean(name: str, value: Any) -> bool:
-    """A real bool (or numpy bool): ``bool("False")`` is True, so strings and numbers are refused."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
 def checked_output(owner: str, fn: Callable[..., Any], arg: Any, value: Any, hi: float = math.inf) -> float:
     """The number a user function returned, checked to be finite and in ``[0, hi]``."""
     name = getattr(fn, "__qualname__", None)
@@ -364,12 +310,6 @@ def checked_output(owner: str, fn: Callable[..., Any], arg: Any, value: Any, hi:
         allowed = ">= 0" if hi == math.inf else f"in [0, {hi:g}]"
         raise ValueError(f"{owner}: {name}({arg!r}) returned {v!r}; values must be finite and {allowed}")
     return v
-
-
-def function(name: str, value: Any) -> Callable[..., Any]:
-    if not callable(value):
-        raise TypeError(f"{name} must be callable, got {value!r}")
-    return value
 
 
 class UnpicklableFunctionError(pickle.PicklingError, TypeError):

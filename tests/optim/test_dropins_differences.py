@@ -214,7 +214,7 @@ ERRORS: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         "base_lr has 1 values but the optimizer has 2 param groups",
     ),
     ("CyclicLR", dict(base_lr=0.0, max_lr=0.1), ValueError, "base_lr must be > 0, got 0.0"),
-    ("CyclicLR", dict(base_lr="0.1", max_lr=0.3), TypeError, "base_lr must be a real number, got '0.1'"),
+    ("CyclicLR", dict(base_lr="0.1", max_lr=0.3), TypeError, "base_lr must be a finite number > 0, got '0.1'"),
     (
         "CyclicLR",
         dict(base_lr=torch.ones(2), max_lr=0.3),
@@ -243,7 +243,7 @@ ERRORS: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         "CyclicLR",
         dict(base_lr=0.1, max_lr=0.3, mode="cosine"),
         ValueError,
-        "mode must be one of 'triangular', 'triangular2', 'exp_range'; got 'cosine'",
+        "mode must be one of 'triangular', 'triangular2', 'exp_range', got 'cosine'",
     ),
     (
         "CyclicLR",
@@ -256,7 +256,7 @@ ERRORS: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         "CyclicLR",
         dict(base_lr=0.1, max_lr=0.3, scale_fn=abs, scale_mode="epoch"),
         ValueError,
-        "scale_mode must be one of 'cycle', 'iterations'; got 'epoch'",
+        "scale_mode must be one of 'cycle', 'iterations', got 'epoch'",
     ),
     (
         "CyclicLR",
@@ -329,7 +329,7 @@ ERRORS: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         "OneCycleLR",
         dict(max_lr=0.1, total_steps=10, anneal_strategy="cosine"),
         ValueError,
-        "anneal_strategy must be one of 'cos', 'linear'; got 'cosine'",
+        "anneal_strategy must be one of 'cos', 'linear', got 'cosine'",
     ),
     (
         "OneCycleLR",
@@ -385,7 +385,7 @@ ERRORS: list[tuple[str, dict[str, Any], type[Exception], str]] = [
     ),
     ("MultiStepLR", dict(milestones=[10], gamma=-0.1), ValueError, "gamma must be > 0, got -0.1"),
     ("ExponentialLR", dict(gamma=0.0), ValueError, "gamma must be > 0, got 0.0"),
-    ("ExponentialLR", dict(gamma="0.9"), TypeError, "gamma must be a real number, got '0.9'"),
+    ("ExponentialLR", dict(gamma="0.9"), TypeError, "gamma must be a finite number > 0, got '0.9'"),
     ("CosineAnnealingLR", dict(T_max=0), ValueError, "T_max must be a positive integer, got 0"),
     ("CosineAnnealingLR", dict(T_max=10, eta_min=-1e-3), ValueError, "eta_min must be >= 0, got -0.001"),
     ("CosineAnnealingWarmRestarts", dict(T_0=0), ValueError, "T_0 must be a positive integer, got 0"),

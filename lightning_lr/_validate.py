@@ -1,0 +1,197 @@
+"""Argument checks for every layer, in one message format: ``<argument> must be <what is allowed>, got <value!r>``.
+
+This module sits below every layer (it imports only the standard library and numpy), so the pure
+schedules, the torch drop-ins, the callbacks, the range test and the command line all reject a bad
+input with the same words. A caller that wants to say whose argument it was wraps the checks in
+:func:`context`, which prefixes the message (``"OneCycle: max_lr must be > 0, got -1"``) without
+changing the exception type.
+
+Example:
+    >>> from lightning_lr._validate import positive, context
+    >>> positive("max_lr", 0.1)
+    0.1
+    >>> with context("OneCycle"):
+    ...     positive("max_lr", -1)
+    Traceback (most recent call last):
+    ...
+    ValueError: OneCycle: max_lr must be > 0, got -1
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import numbers
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, NoReturn, TypeVar
+
+import numpy as np
+
+__all__ = [
+    "boolean",
+    "context",
+    "fail",
+    "finite",
+    "function",
+    "in_range",
+    "integer",
+    "non_negative",
+    "non_negative_int",
+    "one_of",
+    "optional",
+    "positive",
+    "positive_int",
+    "sequence",
+    "text",
+]
+
+T = TypeVar("T")
+
+
+def fail(name: str, allowed: str, value: Any, error: type[Exception] = ValueError) -> NoReturn:
+    """Raise ``error("<name> must be <allowed>, got <value!r>")``: the one message format."""
+    raise error(f"{name} must be {allowed}, got {value!r}")
+
+
+@contextlib.contextmanager
+def context(owner: str) -> Iterator[None]:
+    """Prefix the message of a TypeError/ValueError raised inside with ``"<owner>: "`` (once)."""
+    try:
+        yield
+    except (TypeError, ValueError) as exc:
+        message = str(exc)
+        if message.startswith(f"{owner}:") or message.startswith(f"{owner}("):
+            raise
+        new = type(exc)(f"{owner}: {message}")
+        raise new.with_traceback(exc.__traceback__) from None
+
+
+def _is_real(value: Any) -> bool:
+    return not isinstance(value, (bool, np.bool_)) and isinstance(value, numbers.Real)
+
+
+def _is_int(value: Any) -> bool:
+    return not isinstance(value, (bool, np.bool_)) and isinstance(value, numbers.Integral)
+
+
+def finite(name: str, value: Any, allowed: str = "a finite real number") -> float:
+    """``value`` as a float; a TypeError for a non-number (bools included), a ValueError for nan/inf."""
+    if not _is_real(value):
+        fail(name, allowed, value, TypeError)
+    v = float(value)
+    if not math.isfinite(v):
+        fail(name, allowed, value)
+    return v
+
+
+def positive(name: str, value: Any) -> float:
+    """A finite number > 0."""
+    v = finite(name, value, "a finite number > 0")
+    if v <= 0:
+        fail(name, "> 0", value)
+    return v
+
+
+def non_negative(name: str, value: Any) -> float:
+    """A finite number >= 0."""
+    v = finite(name, value, "a finite number >= 0")
+    if v < 0:
+        fail(name, ">= 0", value)
+    return v
+
+
+def in_range(name: str, value: Any, lo: float, hi: float, *, lo_open: bool, hi_open: bool) -> float:
+    """A finite number in the interval from ``lo`` to ``hi`` (open or closed at each end)."""
+    interval = f"{'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
+    v = finite(name, value, f"a number in {interval}")
+    if not ((v > lo if lo_open else v >= lo) and (v < hi if hi_open else v <= hi)):
+        fail(name, f"in {interval}", value)
+    return v
+
+
+def integer(name: str, value: Any, minimum: int, why: str = "") -> int:
+    """An integer >= ``minimum`` (bools refused); ``why`` explains the bound in the message."""
+    allowed = f"an integer >= {minimum}{why}"
+    if not _is_int(value):
+        fail(name, allowed, value, TypeError)
+    if value < minimum:
+        fail(name, allowed, value)
+    return int(value)
+
+
+def positive_int(name: str, value: Any) -> int:
+    """An integer >= 1."""
+    if not _is_int(value):
+        fail(name, "a positive integer", value, TypeError)
+    if value <= 0:
+        fail(name, "a positive integer", value)
+    return int(value)
+
+
+def non_negative_int(name: str, value: Any) -> int:
+    """An integer >= 0."""
+    if not _is_int(value):
+        fail(name, "a non-negative integer", value, TypeError)
+    if value < 0:
+        fail(name, "a non-negative integer", value)
+    return int(value)
+
+
+def one_of(name: str, value: Any, allowed: Iterable[Any]) -> Any:
+    """One of the ``allowed`` values (compared with ``==``, so ``"cos"`` but not ``1``)."""
+    choices = tuple(allowed)
+    if isinstance(value, (str, int, float, type(None))) and not isinstance(value, bool) and value in choices:
+        return value
+    fail(name, f"one of {', '.join(map(repr, choices))}", value)
+
+
+def boolean(name: str, value: Any) -> bool:
+    """A real bool (or numpy bool): ``bool("False")`` is True, so strings and numbers are refused."""
+    if not isinstance(value, (bool, np.bool_)):
+        fail(name, "True or False", value, TypeError)
+    return bool(value)
+
+
+def text(name: str, value: Any, what: str = "a non-empty string") -> str:
+    """A non-empty string."""
+    if not isinstance(value, str) or not value:
+        fail(name, what, value, TypeError)
+    return value
+
+
+def function(name: str, value: Any) -> Callable[..., Any]:
+    """A callable."""
+    if not callable(value):
+        fail(name, "callable", value, TypeError)
+    return value
+
+
+def optional(check: Callable[..., T], name: str, value: Any, *args: Any, **kwargs: Any) -> T | None:
+    """None, or ``check(name, value, ...)``; the message of a failed check then adds ``or None``."""
+    if value is None:
+        return None
+    try:
+        return check(name, value, *args, **kwargs)
+    except (TypeError, ValueError) as exc:
+        message = str(exc)
+        head = f"{name} must be "
+        if message.startswith(head) and ", got " in message:
+            allowed, _, rest = message[len(head) :].rpartition(", got ")
+            message = f"{head}{allowed} or None, got {rest}"
+        raise type(exc)(message) from None
+
+
+def sequence(
+    name: str, value: Any, item: Callable[[str, Any], T], *, what: str, non_empty: bool = True
+) -> list[T]:
+    """A list or tuple (or 1-d numpy array) whose items each pass ``item(f"{name}[i]", v)``.
+
+    ``what`` says what the items must be (``"numbers >= 0"``) for the message of a wrong container.
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        value = value.tolist()
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        fail(name, f"a list of {what}", value, TypeError)
+    if non_empty and len(value) == 0:
+        fail(name, f"a non-empty list of {what}", value)
+    return [item(f"{name}[{i}]", v) for i, v in enumerate(value)]

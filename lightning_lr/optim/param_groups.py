@@ -1,0 +1,125 @@
+"""Reading and writing a param group's lr, momentum (``momentum`` or ``betas[0]``) and weight_decay.
+
+Optimizers keep these as Python floats or as tensors (``torch.optim.Adam(lr=torch.tensor(0.01))``,
+capturable and compiled optimizers). Writes keep a tensor the same object, filled in place, so a
+compiled graph or a CUDA graph that captured it sees the new value; a float is replaced. Momentum is
+``group["momentum"]`` (SGD, RMSprop) or ``group["betas"][0]`` (Adam, AdamW, NAdam, ...).
+
+Every layer above reads and writes param groups through these functions only. (The per-step hot path
+of :class:`~lightning_lr.optim.ScheduleLR` inlines :func:`assign` for speed.)
+
+Example:
+    >>> import torch
+    >>> from lightning_lr.optim import param_groups as pg
+    >>> opt = torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))], lr=0.01)
+    >>> group = opt.param_groups[0]
+    >>> pg.set_momentum(group, 0.8)
+    >>> pg.momentum(group), group["betas"]
+    (0.8, (0.8, 0.999))
+    >>> pg.set_lr(group, 0.5)
+    >>> pg.lr(group)
+    0.5
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+__all__ = [
+    "assign",
+    "base_lr",
+    "lr",
+    "momentum",
+    "momentum_key",
+    "raw_momentum",
+    "set_lr",
+    "set_momentum",
+    "set_weight_decay",
+    "weight_decay",
+]
+
+Group = dict[str, Any]
+
+
+def momentum_key(group: Group) -> str | None:
+    """Where a param group keeps its momentum: ``"momentum"`` (SGD, RMSprop), ``"betas"`` (beta1 of
+    Adam, AdamW, NAdam, ...) or None.
+
+    Example:
+        >>> import torch
+        >>> params = [torch.nn.Parameter(torch.zeros(1))]
+        >>> momentum_key(torch.optim.SGD(params, lr=0.1).param_groups[0])
+        'momentum'
+        >>> momentum_key(torch.optim.AdamW(params).param_groups[0])
+        'betas'
+        >>> momentum_key(torch.optim.Adagrad(params).param_groups[0]) is None
+        True
+    """
+    if "momentum" in group:
+        return "momentum"
+    if "betas" in group:
+        return "betas"
+    return None
+
+
+def assign(group: Group, key: str, value: float) -> None:
+    """``group[key] = value``, filling a tensor in place instead of replacing it."""
+    current = group[key]
+    if type(current) is not float and isinstance(current, torch.Tensor):
+        current.fill_(value)
+    else:
+        group[key] = value
+
+
+def lr(group: Group) -> float:
+    """The group's current LR as a float."""
+    return float(group["lr"])
+
+
+def base_lr(group: Group) -> float:
+    """The LR the group was configured with: ``initial_lr`` if a scheduler recorded it, else ``lr``."""
+    return float(group.get("initial_lr", group["lr"]))
+
+
+def set_lr(group: Group, value: float) -> None:
+    """Set the group's LR (in place for a tensor)."""
+    assign(group, "lr", value)
+
+
+def raw_momentum(group: Group) -> Any:
+    """The group's momentum (or ``betas[0]``) as stored, a float or a tensor; None if it has neither."""
+    key = momentum_key(group)
+    if key is None:
+        return None
+    return group["momentum"] if key == "momentum" else group["betas"][0]
+
+
+def momentum(group: Group) -> float | None:
+    """The group's momentum (or ``betas[0]``) as a float; None if it has neither."""
+    value = raw_momentum(group)
+    return None if value is None else float(value)
+
+
+def set_momentum(group: Group, value: float) -> None:
+    """Set the group's momentum, or ``betas[0]`` (a group with neither is left alone)."""
+    key = momentum_key(group)
+    if key == "momentum":
+        assign(group, "momentum", value)
+    elif key == "betas":
+        betas = group["betas"]
+        if isinstance(betas[0], torch.Tensor):
+            betas[0].fill_(value)
+        else:
+            group["betas"] = (value, *betas[1:])
+
+
+def weight_decay(group: Group) -> float | None:
+    """The group's weight decay as a float; None if it has none."""
+    return float(group["weight_decay"]) if "weight_decay" in group else None
+
+
+def set_weight_decay(group: Group, value: float) -> None:
+    """Set the group's weight decay (in place for a tensor)."""
+    assign(group, "weight_decay", value)
