@@ -1,6 +1,7 @@
 """Torch adapter: :class:`ScheduleLR` applies pure schedules to an optimizer's param groups, and drop-in
 replacements for ``torch.optim.lr_scheduler`` classes are thin layers over it."""
 
+from . import param_groups
 from .dropins import (
     CosineAnnealingLR,
     CosineAnnealingWarmRestarts,
@@ -14,7 +15,6 @@ from .dropins import (
     PolynomialLR,
     StepLR,
 )
-from . import param_groups
 from .param_groups import momentum_key
 from .schedule_lr import ScheduleLR
 

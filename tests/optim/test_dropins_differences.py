@@ -214,7 +214,12 @@ ERRORS: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         "base_lr has 1 values but the optimizer has 2 param groups",
     ),
     ("CyclicLR", dict(base_lr=0.0, max_lr=0.1), ValueError, "base_lr must be > 0, got 0.0"),
-    ("CyclicLR", dict(base_lr="0.1", max_lr=0.3), TypeError, "base_lr must be a finite number > 0, got '0.1'"),
+    (
+        "CyclicLR",
+        dict(base_lr="0.1", max_lr=0.3),
+        TypeError,
+        "base_lr must be a finite number > 0, got '0.1'",
+    ),
     (
         "CyclicLR",
         dict(base_lr=torch.ones(2), max_lr=0.3),
