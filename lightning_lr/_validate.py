@@ -137,7 +137,7 @@ def non_negative_int(name: str, value: Any) -> int:
     return int(value)
 
 
-def one_of(name: str, value: Any, allowed: Iterable[Any]) -> Any:
+def one_of(name: str, value: Any, allowed: Iterable[T]) -> T:
     """One of the ``allowed`` values (compared with ``==``, so ``"cos"`` but not ``1``)."""
     choices = tuple(allowed)
     if isinstance(value, (str, int, float, type(None))) and not isinstance(value, bool) and value in choices:

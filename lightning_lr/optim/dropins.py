@@ -290,12 +290,12 @@ class CyclicLR(ScheduleLR):
         down = up if step_size_down is None else _steps("step_size_down", step_size_down)
         shape: dict[str, Any]
         if scale_fn is None:
-            mode = one_of("mode", mode, ("triangular", "triangular2", "exp_range"))  # type: ignore[assignment]
+            mode = one_of("mode", mode, ("triangular", "triangular2", "exp_range"))
             if mode == "exp_range":
                 gamma = in_range("gamma", gamma, 0.0, 1.0, lo_open=True, hi_open=False)
             shape = {"mode": mode, "gamma": gamma if mode == "exp_range" else 1.0}
         else:
-            scale_mode = one_of("scale_mode", scale_mode, ("cycle", "iterations"))  # type: ignore[assignment]
+            scale_mode = one_of("scale_mode", scale_mode, ("cycle", "iterations"))
             shape = {"scale_fn": function("scale_fn", scale_fn), "scale_mode": scale_mode}
         lrs = [Cyclic(b, m, up, down, **shape) for b, m in zip(base_lrs, max_lrs, strict=True)]
 

@@ -80,7 +80,7 @@ def lr(group: Group) -> float:
 
 def base_lr(group: Group) -> float:
     """The LR the group was configured with: ``initial_lr`` if a scheduler recorded it, else ``lr``."""
-    return float(group.get("initial_lr", group["lr"]))
+    return float(group["initial_lr"] if "initial_lr" in group else group["lr"])
 
 
 def set_lr(group: Group, value: float) -> None:
