@@ -20,7 +20,8 @@ demo: $(STAMP)
 	$(BIN)/lightning-lr demo $(ARGS)
 
 test: $(STAMP)
-	$(BIN)/python ../shared/tools/check_layers.py lightning_lr || test ! -f ../shared/tools/check_layers.py
+	@if [ -f ../shared/tools/check_layers.py ]; then $(BIN)/python ../shared/tools/check_layers.py lightning_lr; fi
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
