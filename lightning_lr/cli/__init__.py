@@ -14,6 +14,7 @@ Bad arguments print the usage and a message and exit with status 2; no traceback
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -95,6 +96,29 @@ def _accelerator(text: str) -> str:
     return value
 
 
+def _missing(command: str, needs: dict[str, str], extra: str) -> str | None:
+    """One line naming what ``command`` needs and how to install it, or None when everything is there.
+
+    ``needs`` maps an importable module to the distribution that provides it.
+    """
+    absent = [dist for module, dist in needs.items() if importlib.util.find_spec(module) is None]
+    if not absent:
+        return None
+    return (
+        f"lightning-lr {command}: needs {' and '.join(absent)}; install with "
+        f"pip install 'lightning_lr[{extra}]' (or pip install {' '.join(absent)})"
+    )
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("lightning_lr")
+    except PackageNotFoundError:  # running from a source tree that was not installed
+        return "unknown (not installed)"
+
+
 # ---------------------------------------------------------------------------------------------
 # Parser
 # ---------------------------------------------------------------------------------------------
@@ -113,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Learning-rate schedules, 1cycle and an LR range test for PyTorch Lightning.",
         allow_abbrev=False,
     )
+    parser.add_argument("--version", action="version", version=f"lightning-lr {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="{demo,plot}", required=True)
 
     demo = sub.add_parser(
@@ -218,6 +243,10 @@ def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
         parser.error(
             "give a schedule to draw, e.g. lightning-lr plot OneCycle --max-lr 0.1 --total-steps 1000"
         )
+    missing = _missing("plot", {"matplotlib": "matplotlib"}, "plot")
+    if missing:
+        print(missing, file=sys.stderr)
+        return 2
     # The horizon: --steps, or --epochs x --steps-per-epoch, or (below) the schedule's own length.
     if args.steps is not None and args.epochs is not None:
         parser.error("give --steps or --epochs, not both")
@@ -306,6 +335,10 @@ def _run_demo(args: argparse.Namespace, words: list[str]) -> int:
     out: Path = args.output_dir
     if out.exists() and not out.is_dir():
         parser.error(f"--output-dir: {str(out)!r} exists and is not a directory")
+    missing = _missing("demo", {"sklearn": "scikit-learn", "matplotlib": "matplotlib"}, "demo")
+    if missing:
+        print(missing, file=sys.stderr)
+        return 2
     from ._demo import (  # torch and Lightning load only now
         DemoConfig,
         DemoFailedError,
