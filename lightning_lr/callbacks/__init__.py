@@ -15,6 +15,7 @@ from .cyclic import Cyclic, OneCycle
 from .decay import CosineDecay, ExponentialDecay, MultiStepDecay, StepDecay, TimeDecay
 from .durations import Duration, Epochs, Fraction, RunInfo
 from .generic import LRSchedule
+from .schedule_free import ScheduleFree
 
 __all__ = [
     "CosineDecay",
@@ -29,6 +30,7 @@ __all__ = [
     "OptimizerInfo",
     "RunInfo",
     "ScheduleCallback",
+    "ScheduleFree",
     "StepDecay",
     "TimeDecay",
 ]

@@ -1,0 +1,187 @@
+"""The ScheduleFree callback: puts schedule-free optimizers in train() or eval() mode at every point of a run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import lightning.pytorch as pl
+import numpy as np
+import torch
+from lightning.pytorch.callbacks import Callback
+from lightning.pytorch.utilities import rank_zero_warn
+
+from ..optim import ScheduleLR
+
+__all__ = ["ScheduleFree", "is_schedule_free"]
+
+
+def is_schedule_free(optimizer: Any) -> bool:
+    """Whether ``optimizer`` is schedule-free (the ``schedulefree`` package's optimizers and wrappers): it
+    has ``train()``/``eval()`` methods and keeps ``train_mode`` in its param groups."""
+    optimizer = getattr(optimizer, "optimizer", optimizer)  # Lightning's LightningOptimizer wraps it
+    return (
+        callable(getattr(optimizer, "train", None))
+        and callable(getattr(optimizer, "eval", None))
+        and bool(optimizer.param_groups)
+        and all("train_mode" in g for g in optimizer.param_groups)
+    )
+
+
+def _in_train_mode(optimizer: Any) -> bool:
+    return bool(optimizer.param_groups[0]["train_mode"])
+
+
+class ScheduleFree(Callback):
+    """Puts schedule-free optimizers (``schedulefree.AdamWScheduleFree``, ``SGDScheduleFree``
+    and ``RAdamScheduleFree``) in the right mode at every point of a Lightning run.
+
+    A schedule-free optimizer keeps two sequences of weights: it trains on one and evaluates on the other
+    (an average). The model's parameters hold the training sequence after ``optimizer.train()`` and the
+    evaluation sequence after ``optimizer.eval()``, and the optimizer refuses to step in eval mode. This
+    callback calls:
+
+    - ``train()`` when training starts and whenever it resumes after validation;
+    - ``eval()`` before validation (the sanity check included), testing and prediction, and puts back the
+      mode each optimizer had afterwards;
+    - ``eval()`` for checkpointing: the checkpoint holds the evaluation weights and the optimizer state in
+      eval mode (as ``schedulefree`` prescribes), and training goes on in train mode. The weights are copied
+      for the checkpoint, which costs one copy of the model while it is written;
+    - ``eval()`` around an LR range test's restore, so the restored weights and the optimizer's mode agree.
+
+    It warns once if a schedule other than a warm-up (a non-decreasing LR) drives a schedule-free optimizer:
+    these optimizers replace the decay, and a decaying schedule on top works against their averaging.
+
+    Args:
+        warn_on_schedule: warn about a decaying schedule on a schedule-free optimizer.
+
+    Raises:
+        ValueError: at fit start, if no optimizer of the run is schedule-free.
+
+    Example:
+        >>> from lightning_lr.callbacks import ScheduleFree
+        >>> ScheduleFree()
+        ScheduleFree(warn_on_schedule=True)
+    """
+
+    def __init__(self, warn_on_schedule: bool = True) -> None:
+        from .._validate import boolean
+
+        self.warn_on_schedule = boolean("warn_on_schedule", warn_on_schedule)
+        self._saved_modes: list[tuple[Any, bool]] = []
+
+    def __repr__(self) -> str:
+        return f"ScheduleFree(warn_on_schedule={self.warn_on_schedule})"
+
+    # --- which optimizers ---------------------------------------------------------------------
+    @staticmethod
+    def optimizers(trainer: pl.Trainer) -> list[Any]:
+        """The schedule-free optimizers of ``trainer`` (unwrapped)."""
+        return [getattr(o, "optimizer", o) for o in trainer.optimizers if is_schedule_free(o)]
+
+    def _eval(self, trainer: pl.Trainer) -> None:
+        """Switch every schedule-free optimizer to eval mode, remembering its mode to put it back."""
+        self._saved_modes = [(o, _in_train_mode(o)) for o in self.optimizers(trainer)]
+        for optimizer, _ in self._saved_modes:
+            optimizer.eval()
+
+    def _restore(self) -> None:
+        for optimizer, was_training in self._saved_modes:
+            if was_training:
+                optimizer.train()
+        self._saved_modes = []
+
+    # --- fit ----------------------------------------------------------------------------------
+    def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        if not self.optimizers(trainer):
+            names = [type(getattr(o, "optimizer", o)).__name__ for o in trainer.optimizers]
+            raise ValueError(
+                f"ScheduleFree: none of the optimizers {names} is schedule-free (an optimizer with train()/"
+                f"eval() and 'train_mode' in its param groups, such as schedulefree.AdamWScheduleFree); remove "
+                f"the callback or use a schedule-free optimizer"
+            )
+
+    def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        for optimizer in self.optimizers(trainer):
+            optimizer.train()
+        if self.warn_on_schedule:
+            self._check_schedules(trainer)
+
+    def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        for optimizer in self.optimizers(trainer):  # a validation run between epochs left eval mode
+            optimizer.train()
+
+    def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        # after fit the model holds the evaluation weights, ready to use or save
+        for optimizer in self.optimizers(trainer):
+            optimizer.eval()
+
+    # --- evaluation ---------------------------------------------------------------------------
+    def on_validation_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self._eval(trainer)
+
+    def on_validation_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self._restore()
+
+    def on_test_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self._eval(trainer)
+
+    def on_test_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self._restore()
+
+    def on_predict_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self._eval(trainer)
+
+    def on_predict_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self._restore()
+
+    # --- checkpoints --------------------------------------------------------------------------
+    def on_save_checkpoint(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, checkpoint: dict[str, Any]
+    ) -> None:
+        """Replace the weights and optimizer states in ``checkpoint`` with their eval-mode values."""
+        optimizers = [getattr(o, "optimizer", o) for o in trainer.optimizers]
+        if not any(is_schedule_free(o) and _in_train_mode(o) for o in optimizers):
+            return  # already in eval mode (saved during validation): the checkpoint holds eval values
+        self._eval(trainer)
+        try:
+            if "state_dict" in checkpoint:
+                checkpoint["state_dict"] = {
+                    k: v.detach().clone() if isinstance(v, torch.Tensor) else v
+                    for k, v in trainer.strategy.lightning_module_state_dict().items()
+                }
+            if "optimizer_states" in checkpoint:
+                import copy
+
+                checkpoint["optimizer_states"] = [
+                    copy.deepcopy(trainer.strategy.optimizer_state(o)) for o in trainer.optimizers
+                ]
+        finally:
+            self._restore()
+
+    # --- schedules ----------------------------------------------------------------------------
+    def _check_schedules(self, trainer: pl.Trainer) -> None:
+        free = {id(o) for o in self.optimizers(trainer)}
+        total = trainer.estimated_stepping_batches
+        horizon = int(total) if np.isfinite(total) and total > 0 else 10_000
+        for config in trainer.lr_scheduler_configs:
+            scheduler = config.scheduler
+            if id(getattr(scheduler, "optimizer", None)) not in free:
+                continue
+            name = type(scheduler.optimizer).__name__
+            if isinstance(scheduler, ScheduleLR):
+                decaying = [
+                    repr(s)
+                    for s in scheduler.lr_schedules
+                    if s is not None and bool(np.any(np.diff(s.values(horizon)) < 0))
+                ]
+                if not decaying:
+                    continue  # a warm-up or a constant: what schedule-free optimizers are made for
+                what = ", ".join(decaying)
+            else:
+                what = type(scheduler).__name__
+            rank_zero_warn(
+                f"ScheduleFree: {what} drives the LR of the schedule-free {name}. Schedule-free optimizers "
+                f"replace the decay; use at most a warm-up (their own warmup_steps, or a non-decreasing "
+                f"schedule). Pass ScheduleFree(warn_on_schedule=False) to silence this warning.",
+                category=UserWarning,
+            )
