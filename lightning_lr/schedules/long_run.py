@@ -1,0 +1,136 @@
+"""Schedules for long runs: warmup-stable-decay (WSD) and the inverse square root of Transformers."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .._validate import fail, non_negative, non_negative_int, one_of, positive, positive_int
+from ._base import Schedule
+
+__all__ = ["InverseSqrt", "WarmupStableDecay"]
+
+SHAPES = ("1-sqrt", "linear", "cosine")
+
+
+def _decay_steps(decay: Any, total: int) -> int:
+    """``decay`` as a number of steps: an int is steps (1 .. total), a float in (0, 1] a fraction of ``total``."""
+    if isinstance(decay, float):
+        if not (math.isfinite(decay) and 0.0 < decay <= 1.0):
+            fail("decay", "an int number of steps or a float in (0, 1] (a fraction of total)", decay)
+        return max(1, math.floor(decay * total + 0.5))  # half up, as durations round
+    steps = positive_int("decay", decay)
+    if steps > total:
+        fail("decay", f"at most total={total} steps", decay)
+    return steps
+
+
+class WarmupStableDecay(Schedule):
+    """Warmup-stable-decay: a linear warm-up to ``peak``, ``peak`` held, then a cooldown to ``final``.
+
+    The standard schedule for long runs (a run can be extended by moving the cooldown, without redoing the
+    schedule). With ``D`` the decay's length in steps and ``x = (t - (total - D)) / D`` the fraction of the
+    cooldown done:
+
+    - ``t < warmup``: ``peak * t / warmup`` (from 0, reaching ``peak`` at step ``warmup``, as
+      :func:`warmup` does);
+    - ``warmup <= t < total - D``: ``peak``;
+    - then ``final + (peak - final) * g(x)`` with ``g`` = ``1 - sqrt(x)`` (``shape="1-sqrt"``), ``1 - x``
+      (``"linear"``) or ``(1 + cos(pi x)) / 2`` (``"cosine"``), reaching ``final`` at ``total`` and holding it.
+
+    Args:
+        peak: the LR of the stable phase, > 0.
+        total: the step where the cooldown ends, a positive integer.
+        warmup: the warm-up's length in steps, an integer >= 0.
+        decay: the cooldown's length: an int number of steps, or a float in (0, 1] for a fraction of
+            ``total`` (default: the last 20%).
+        shape: the cooldown's shape, ``"1-sqrt"``, ``"linear"`` or ``"cosine"``.
+        final: the LR at ``total`` and after, in [0, peak].
+
+    Example:
+        >>> s = WarmupStableDecay(1.0, total=100, warmup=10, decay=0.2)
+        >>> s(0), s(5), s(10), s(79), s(80), round(s(95), 4), s(100), s(500)
+        (0.0, 0.5, 1.0, 1.0, 1.0, 0.134, 0.0, 0.0)
+    """
+
+    def __init__(
+        self,
+        peak: float,
+        total: int,
+        warmup: int = 0,
+        decay: int | float = 0.2,
+        shape: str = "1-sqrt",
+        final: float = 0.0,
+    ) -> None:
+        self.peak = positive("peak", peak)
+        self.total = positive_int("total", total)
+        self.warmup = non_negative_int("warmup", warmup)
+        if isinstance(decay, bool):
+            fail("decay", "an int number of steps or a float in (0, 1] (a fraction of total)", decay)
+        self.decay = decay
+        self.decay_steps = _decay_steps(decay, self.total)
+        self.shape = one_of("shape", shape, SHAPES)
+        self.final = non_negative("final", final)
+        if self.final > self.peak:
+            fail("final", f"<= peak ({self.peak:g})", final)
+        if self.warmup > self.total - self.decay_steps:
+            fail(
+                "warmup",
+                f"<= total - decay steps = {self.total} - {self.decay_steps} = {self.total - self.decay_steps} "
+                f"(the warm-up must end before the cooldown starts)",
+                warmup,
+            )
+
+    def _eval(self, t: Any, xp: Any) -> Any:
+        start = self.total - self.decay_steps
+        x = xp.clip((t - start) / self.decay_steps, 0.0, 1.0)
+        if self.shape == "1-sqrt":
+            g = 1.0 - x**0.5
+        elif self.shape == "linear":
+            g = 1.0 - x
+        else:
+            g = xp.half_cos(x, 1.0)
+        cooled = self.final + (self.peak - self.final) * g
+        if self.warmup:
+            ramp = self.peak * xp.minimum(t, self.warmup) / self.warmup
+            return xp.where(t < self.warmup, ramp, cooled)
+        return cooled
+
+    def _args(self) -> dict[str, Any]:
+        return {
+            "peak": self.peak,
+            "total": self.total,
+            "warmup": self.warmup,
+            "decay": self.decay,
+            "shape": self.shape,
+            "final": self.final,
+        }
+
+
+class InverseSqrt(Schedule):
+    """A linear warm-up to ``peak`` at step ``warmup``, then ``peak * sqrt(warmup / t)``.
+
+    The schedule of the original Transformer (and transformers' ``inverse_sqrt``): no end, no length to
+    choose, so a run can go on as long as it likes.
+
+    Args:
+        peak: the LR at step ``warmup``, > 0.
+        warmup: the warm-up's length in steps, a positive integer.
+
+    Example:
+        >>> s = InverseSqrt(1.0, warmup=4)
+        >>> s(0), s(2), s(4), s(16), s(400)
+        (0.0, 0.5, 1.0, 0.5, 0.1)
+    """
+
+    def __init__(self, peak: float, warmup: int) -> None:
+        self.peak = positive("peak", peak)
+        self.warmup = positive_int("warmup", warmup)
+
+    def _eval(self, t: Any, xp: Any) -> Any:
+        ramp = self.peak * xp.minimum(t, self.warmup) / self.warmup
+        tail = self.peak * (self.warmup / xp.maximum(t, self.warmup)) ** 0.5
+        return xp.where(t < self.warmup, ramp, tail)
+
+    def _args(self) -> dict[str, Any]:
+        return {"peak": self.peak, "warmup": self.warmup}
