@@ -11,7 +11,7 @@ from typing import Any
 from lightning.pytorch.callbacks import Callback
 
 from .callbacks import LRSchedule, ScheduleCallback
-from .callbacks.base import HPARAMS_KEY
+from .callbacks._hparams import HPARAMS_KEY
 from .schedules import Schedule
 
 __all__ = ["HPARAMS_KEY", "LRScheduleMixin"]
@@ -118,13 +118,11 @@ def _carry_filled_values(old: ScheduleCallback, new: ScheduleCallback) -> None:
     """The method form builds a new callback at every fit. Values an LR range test filled into the previous
     one (e.g. ``Tuner.lr_range_test`` before this fit) carry over when the declaration is the same, so the
     method form behaves as the attribute form does."""
-    if type(old) is not type(new) or not old._filled:
+    if type(old) is not type(new) or not old._filled.values:
         return
     names = [n for n in inspect.signature(type(new).__init__).parameters if n != "self"]
     if all(repr(getattr(old, n, None)) == repr(getattr(new, n, None)) for n in names):
-        for arg, value in old._filled.items():
-            new._filled.setdefault(arg, value)
-            new._filled_from.setdefault(arg, old._filled_from.get(arg, "range_test"))
+        new._filled.carry_over(old._filled)
 
 
 class _Missing:

@@ -1,22 +1,52 @@
-"""Injection: wrap a LightningModule's ``configure_optimizers`` so schedule callbacks can add their
-scheduler configs to whatever it returns.
+"""Injection: schedule callbacks add their schedulers to what ``configure_optimizers`` returns.
+
+The module's ``configure_optimizers`` is wrapped so schedule callbacks can add their scheduler configs to
+whatever it returns.
 
 One :class:`Injection` is installed per module (as the instance attribute ``configure_optimizers``) while
 at least one schedule callback is set up for fit. It calls the module's own ``configure_optimizers``,
 normalizes the result to Lightning's ``([optimizers], [schedulers])`` form and passes it through every
 registered callback, in the order they were set up. When the last callback leaves (teardown or an
 exception), the module's own method is visible again.
+
+A callback's part (its ``_inject(OptimizerConfig)``) uses the functions below: :func:`select` the targeted
+optimizers, :func:`take_over` the place of a scheduler already driving one, describe it
+(:func:`optimizer_info`) and add its own scheduler (:func:`add`), which records the callback as the
+scheduler's owner so that two lightning_lr schedules on one optimizer are refused.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from lightning.pytorch.utilities import rank_zero_warn
+from torch.optim import Optimizer
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
-__all__ = ["Injection", "OptimizerConfig", "install", "uninstall"]
+from ..optim import ScheduleLR
+from ..optim import param_groups as pg
+
+__all__ = [
+    "Injected",
+    "Injection",
+    "OptimizerConfig",
+    "OptimizerInfo",
+    "add",
+    "install",
+    "optimizer_info",
+    "select",
+    "take_over",
+    "uninstall",
+    "with_context",
+]
+
+T = TypeVar("T")
+
+# Which callback owns each injected scheduler, to refuse two schedules on one optimizer.
+_OWNERS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 _FORMS = (
     "an Optimizer, a list of Optimizers, ([Optimizers], [schedulers]), a dict with 'optimizer' (and "
@@ -143,3 +173,123 @@ def uninstall(module: Any, rewriter: Any) -> None:
 
 def optimizer_names(optimizers: Sequence[Any]) -> str:
     return ", ".join(f"{i}: {type(o).__name__}" for i, o in enumerate(optimizers)) or "none"
+
+
+@dataclass(frozen=True)
+class OptimizerInfo:
+    """What a schedule callback knows about one targeted optimizer when it builds its schedules.
+
+    Attributes:
+        index: position in what ``configure_optimizers`` returned.
+        name: the optimizer's class name.
+        base_lrs: every param group's LR as configured (``initial_lr`` if a scheduler already recorded
+            it, else ``lr``), as floats.
+        momentum_keys: where each group keeps momentum: ``"momentum"``, ``"betas"`` or None.
+        momentums: each group's momentum (or ``betas[0]``) as configured, None where it has neither.
+
+    Example:
+        >>> from lightning_lr.callbacks import OptimizerInfo
+        >>> info = OptimizerInfo(0, "SGD", base_lrs=(0.1, 0.01), momentum_keys=("momentum", "momentum"))
+        >>> info.label
+        'optimizer 0 (SGD)'
+    """
+
+    index: int
+    name: str
+    base_lrs: tuple[float, ...]
+    momentum_keys: tuple[str | None, ...]
+    momentums: tuple[float | None, ...] | None = None
+
+    @property
+    def label(self) -> str:
+        return f"optimizer {self.index} ({self.name})"
+
+
+@dataclass
+class Injected:
+    """One scheduler a callback injected: the optimizer it drives and what the callback knew about it."""
+
+    info: OptimizerInfo
+    optimizer: Optimizer
+    scheduler: ScheduleLR
+
+
+def select(owner: str, target: int | str, optimizers: list[Any]) -> list[int]:
+    """The positions of the optimizers ``target`` (``"all"``, an index or a class name) picks."""
+    names = optimizer_names(optimizers)
+    if target == "all":
+        return list(range(len(optimizers)))
+    if isinstance(target, int):
+        if target >= len(optimizers):
+            raise IndexError(
+                f"{owner}(optimizer={target}): configure_optimizers returned "
+                f"{len(optimizers)} optimizer(s) ({names}); pass 'all', an index from 0 to "
+                f"{len(optimizers) - 1} or an optimizer's class name"
+            )
+        return [target]
+    hits = [i for i, o in enumerate(optimizers) if type(o).__name__ == target]
+    if len(hits) != 1:
+        what = "no optimizer" if not hits else f"{len(hits)} optimizers"
+        raise ValueError(
+            f"{owner}(optimizer={target!r}) matches {what} of those configure_optimizers "
+            f"returned ({names}); use 'all', a class name that matches exactly one, or an index"
+        )
+    return hits
+
+
+def optimizer_info(owner: str, index: int, optimizer: Any) -> OptimizerInfo:
+    """Describe a targeted optimizer from its param groups (a torch Optimizer, or an error)."""
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"{owner}: optimizer {index} returned by configure_optimizers is a "
+            f"{type(optimizer).__name__}, not a torch.optim.Optimizer, so it cannot be scheduled"
+        )
+    groups = optimizer.param_groups
+    return OptimizerInfo(
+        index=index,
+        name=type(optimizer).__name__,
+        base_lrs=tuple(pg.base_lr(g) for g in groups),
+        momentum_keys=tuple(pg.momentum_key(g) for g in groups),
+        momentums=tuple(pg.momentum(g) for g in groups),
+    )
+
+
+def take_over(owner: str, conf: OptimizerConfig, optimizer: Optimizer, index: int) -> int:
+    """Remove the schedulers already driving ``optimizer`` (one warning each); where ours goes."""
+    found = conf.entries_for(optimizer)
+    for i in reversed(found):
+        scheduler = conf.scheduler_of(conf.schedulers[i])
+        other = _OWNERS.get(scheduler)
+        if other is not None:
+            raise ValueError(
+                f"{owner} and {other} both schedule optimizer {index} ({type(optimizer).__name__}); "
+                f"one lightning_lr schedule per optimizer: remove one, or target different optimizers "
+                f"with optimizer=<index or class name>"
+            )
+        rank_zero_warn(
+            f"{owner} replaces the {type(scheduler).__name__} that configure_optimizers returned for "
+            f"optimizer {index} ({type(optimizer).__name__}); the LR of that optimizer follows {owner}. "
+            f"Remove the scheduler from configure_optimizers to silence this warning.",
+            category=UserWarning,
+        )
+        del conf.schedulers[i]
+    return found[0] if found else len(conf.schedulers)
+
+
+def add(owner: str, conf: OptimizerConfig, position: int, scheduler: ScheduleLR) -> None:
+    """Insert ``scheduler`` at ``position``, stepped every optimizer step, owned by ``owner``."""
+    _OWNERS[scheduler] = owner
+    conf.schedulers.insert(
+        position, {"scheduler": scheduler, "interval": "step", "frequency": 1, "name": None}
+    )
+
+
+def with_context(owner: str, info: OptimizerInfo, make: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``make(*args, **kwargs)``, prefixing a TypeError/ValueError with the callback and the optimizer."""
+    try:
+        return make(*args, **kwargs)
+    except (TypeError, ValueError) as exc:
+        message = str(exc)
+        if not message.startswith(owner):
+            message = f"{owner} on {info.label}: {message}"
+        raise type(exc)(message) from None

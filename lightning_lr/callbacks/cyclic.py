@@ -1,24 +1,74 @@
-"""OneCycle and Cyclic: the callbacks for Smith's 1cycle policy and cyclical learning rates, with
-inverse momentum cycling."""
+"""OneCycle and Cyclic: the callbacks for the 1cycle policy and cyclical learning rates.
+
+Both with inverse momentum cycling (Smith 2018, Smith 2017)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .. import _validate as V
 from .. import schedules as S
-from .base import LRSpec, OptimizerInfo, ScheduleCallback, check_bool, check_lr
+from ._args import LRSpec, lr_spec
+from .base import OptimizerInfo, ScheduleCallback
 from .durations import TWO_EPOCHS, WHOLE_RUN, Duration, RunInfo, check_duration
 
 __all__ = ["Cyclic", "OneCycle"]
 
+# The checks below are the rules of schedules.OneCycle, schedules.Cyclic and their momentum schedules, with
+# their words, for the arguments a preset passes on unchanged (the LRs and lengths are checked above them).
 
-def _probe(owner: str, make: Callable[[], Any]) -> None:
-    """Build a schedule from the arguments now, so a bad argument fails at construction."""
-    try:
-        make()
-    except (TypeError, ValueError) as exc:
-        raise type(exc)(f"{owner}: {exc}") from None
+
+def _check_momentum(base_momentum: Any, max_momentum: Any) -> None:
+    base = V.in_range("base_momentum", base_momentum, 0.0, 1.0, lo_open=False, hi_open=True)
+    top = V.in_range("max_momentum", max_momentum, 0.0, 1.0, lo_open=False, hi_open=True)
+    if base > top:
+        V.fail("base_momentum", f"<= max_momentum ({top:g})", base_momentum)
+
+
+def _check_one_cycle(
+    pct_start: Any, anneal: Any, div_factor: Any, final_div_factor: Any, three_phase: bool
+) -> None:
+    pct = V.in_range("pct_start", pct_start, 0.0, 1.0, lo_open=True, hi_open=True)
+    V.one_of("anneal", anneal, ("cos", "linear"))
+    div = V.positive("div_factor", div_factor)
+    if div < 1.0:
+        V.fail("div_factor", ">= 1 (the start max_lr / div_factor must not be above max_lr)", div_factor)
+    final = V.positive("final_div_factor", final_div_factor)
+    if div * final < 1.0:
+        V.fail(
+            "final_div_factor",
+            f">= 1 / div_factor = {1 / div:g} (the final LR max_lr / (div_factor * final_div_factor) must not "
+            f"be above max_lr)",
+            final_div_factor,
+        )
+    if three_phase and pct >= 0.5:
+        V.fail(
+            "pct_start",
+            "< 0.5 with three_phase=True (the warm-up and cool-down phases each take pct_start of the run)",
+            pct_start,
+        )
+
+
+def _check_cyclic(mode: Any, gamma: Any, scale_fn: Any, scale_mode: Any) -> None:
+    V.one_of("mode", mode, ("triangular", "triangular2", "exp_range"))
+    g = V.positive("gamma", gamma)
+    if g != 1.0 and mode != "exp_range":
+        raise ValueError(f"gamma is only used with mode='exp_range', got gamma={gamma!r} with mode={mode!r}")
+    if mode == "exp_range" and g > 1.0:
+        V.fail("gamma", "in (0, 1] with mode='exp_range'", gamma)
+    if scale_fn is not None:
+        V.function("scale_fn", scale_fn)
+        if mode != "triangular":
+            raise ValueError(f"give either mode or scale_fn, not both: got mode={mode!r} and a scale_fn")
+        V.one_of("scale_mode", "cycle" if scale_mode is None else scale_mode, ("cycle", "iterations"))
+        return
+    natural = "iterations" if mode == "exp_range" else "cycle"
+    if scale_mode is not None and scale_mode != natural:
+        raise ValueError(
+            f"scale_mode is set by mode={mode!r} to {natural!r}; got scale_mode={scale_mode!r} "
+            f"(pass scale_fn to choose the scale_mode)"
+        )
 
 
 class OneCycle(ScheduleCallback):
@@ -85,18 +135,19 @@ class OneCycle(ScheduleCallback):
         preview: bool = True,
     ) -> None:
         super().__init__(optimizer=optimizer, log_lr=log_lr, preview=preview)
-        owner = type(self).__name__
-        self.max_lr = check_lr("max_lr", max_lr, owner=owner)
-        self.total = check_duration("total", total, owner=owner)
+        with V.context(self.name):
+            self.max_lr = lr_spec("max_lr", max_lr)
+            self.total = check_duration("total", total)
+            self.three_phase = V.boolean("three_phase", three_phase)
+            self.cycle_momentum = V.optional(V.boolean, "cycle_momentum", cycle_momentum)
+            _check_one_cycle(pct_start, anneal, div_factor, final_div_factor, self.three_phase)
+            _check_momentum(base_momentum, max_momentum)
         self.pct_start = pct_start
         self.anneal = anneal
         self.div_factor = div_factor
         self.final_div_factor = final_div_factor
-        self.three_phase = check_bool("three_phase", three_phase, owner=owner)
-        self.cycle_momentum = check_bool("cycle_momentum", cycle_momentum, owner=owner, allow_none=True)
         self.base_momentum = base_momentum
         self.max_momentum = max_momentum
-        _probe(owner, lambda: self._schedule(1.0, 100).momentum(base_momentum, max_momentum))
 
     def _schedule(self, peak: float, total: int) -> S.OneCycle:
         return S.OneCycle(
@@ -184,23 +235,28 @@ class Cyclic(ScheduleCallback):
         preview: bool = True,
     ) -> None:
         super().__init__(optimizer=optimizer, log_lr=log_lr, preview=preview)
-        owner = type(self).__name__
-        self.base_lr = check_lr("base_lr", base_lr, owner=owner)
-        self.max_lr = check_lr("max_lr", max_lr, owner=owner)
-        self.step_size = check_duration("step_size", step_size, owner=owner)
-        self.step_size_down = (
-            None if step_size_down is None else check_duration("step_size_down", step_size_down, owner=owner)
-        )
+        with V.context(self.name):
+            self.base_lr = lr_spec("base_lr", base_lr)
+            self.max_lr = lr_spec("max_lr", max_lr)
+            self.step_size = check_duration("step_size", step_size)
+            self.step_size_down = (
+                None if step_size_down is None else check_duration("step_size_down", step_size_down)
+            )
+            self.cycle_momentum = V.optional(V.boolean, "cycle_momentum", cycle_momentum)
+            if (
+                isinstance(self.base_lr, float)
+                and isinstance(self.max_lr, float)
+                and self.base_lr > self.max_lr
+            ):
+                V.fail("base_lr", f"<= max_lr ({self.max_lr:g})", base_lr)
+            _check_cyclic(mode, gamma, scale_fn, scale_mode)
+            _check_momentum(base_momentum, max_momentum)
         self.mode = mode
         self.gamma = gamma
         self.scale_fn = scale_fn
         self.scale_mode = scale_mode
-        self.cycle_momentum = check_bool("cycle_momentum", cycle_momentum, owner=owner, allow_none=True)
         self.base_momentum = base_momentum
         self.max_momentum = max_momentum
-        if isinstance(self.base_lr, float) and isinstance(self.max_lr, float) and self.base_lr > self.max_lr:
-            raise ValueError(f"{owner}: base_lr must be <= max_lr ({self.max_lr:g}), got {base_lr!r}")
-        _probe(owner, lambda: self._schedule(0.1, 1.0, 4, 4).momentum(base_momentum, max_momentum))
 
     def _schedule(self, base: float, top: float, up: int, down: int) -> S.Cyclic:
         return S.Cyclic(

@@ -1,5 +1,6 @@
-"""Decay presets: time-based, step, multi-step, exponential and cosine decay, each with an optional
-linear warm-up.
+"""Decay presets: time-based, step, multi-step, exponential and cosine decay callbacks.
+
+Each has an optional linear warm-up.
 
 All of them share these rules: ``lr`` (None: the optimizer's LR per param group, or a
 range test's suggestion), per-group ratios, durations as steps / :class:`Epochs` / :class:`Fraction`, and
@@ -13,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .. import _validate as V
 from .. import schedules as S
-from .base import LRSpec, OptimizerInfo, ScheduleCallback, check_bool, check_lr
+from ._args import LRSpec, lr_spec
+from .base import OptimizerInfo, ScheduleCallback
 from .durations import WHOLE_RUN, Duration, RunInfo, check_duration
 
 __all__ = ["CosineDecay", "ExponentialDecay", "MultiStepDecay", "StepDecay", "TimeDecay"]
@@ -35,19 +38,9 @@ class _Decay(ScheduleCallback):
         preview: bool,
     ) -> None:
         super().__init__(optimizer=optimizer, log_lr=log_lr, preview=preview)
-        self.lr = check_lr("lr", lr, owner=self.name)
-        self.warmup = check_duration("warmup", warmup, minimum=0, owner=self.name)
-
-    def _probe(self) -> None:
-        """Build one decay from the arguments now, so a bad argument fails at construction."""
-        n = max([len(v) for v in (self.lr, getattr(self, "final", None)) if isinstance(v, list)] + [1])
-        info = OptimizerInfo(index=0, name="probe", base_lrs=(1.0,) * n, momentum_keys=(None,) * n)
-        steps = {k: [4] * len(v) if isinstance(v, list) else 4 for k, (v, _) in self.durations().items()}
-        steps["warmup"] = 0
-        try:
-            self._decay_schedule(0, 1.0, info, steps)
-        except (TypeError, ValueError) as exc:
-            raise type(exc)(f"{self.name}: {exc}") from None
+        with V.context(self.name):
+            self.lr = lr_spec("lr", lr)
+            self.warmup = check_duration("warmup", warmup, minimum=0)
 
     def _decay_schedule(
         self, group: int, peak: float, info: OptimizerInfo, steps: Mapping[str, Any]
@@ -115,10 +108,11 @@ class TimeDecay(_Decay):
         preview: bool = True,
     ) -> None:
         super().__init__(lr, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
+        with V.context(self.name):
+            self.every = check_duration("every", every)
+            self.staircase = V.boolean("staircase", staircase)
+            V.non_negative("decay", decay)  # the rule of schedules.TimeDecay
         self.decay = decay
-        self.every = check_duration("every", every, owner=self.name)
-        self.staircase = check_bool("staircase", staircase, owner=self.name)
-        self._probe()
 
     def durations(self) -> dict[str, tuple[Any, int]]:
         return {**super().durations(), "every": (self.every, 1)}
@@ -159,9 +153,10 @@ class StepDecay(_Decay):
         preview: bool = True,
     ) -> None:
         super().__init__(lr, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
-        self.every = check_duration("every", every, owner=self.name)
+        with V.context(self.name):
+            self.every = check_duration("every", every)
+            V.positive("drop", drop)  # the rule of schedules.StepDecay
         self.drop = drop
-        self._probe()
 
     def durations(self) -> dict[str, tuple[Any, int]]:
         return {**super().durations(), "every": (self.every, 1)}
@@ -205,17 +200,18 @@ class MultiStepDecay(_Decay):
         preview: bool = True,
     ) -> None:
         super().__init__(lr, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
-        if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Sequence):
-            raise TypeError(
-                f"{self.name}: milestones must be a list of durations (int steps, Epochs or Fraction), "
-                f"got {milestones!r}"
-            )
-        self.milestones = [
-            check_duration(f"milestones[{i}]", m, minimum=0, owner=self.name)
-            for i, m in enumerate(milestones)
-        ]
+        with V.context(self.name):
+            if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Sequence):
+                V.fail(
+                    "milestones", "a list of durations (int steps, Epochs or Fraction)", milestones, TypeError
+                )
+            self.milestones = [
+                check_duration(f"milestones[{i}]", m, minimum=0) for i, m in enumerate(milestones)
+            ]
+            V.positive(
+                "gamma", gamma
+            )  # the rule of schedules.MultiStepDecay (their order is checked at fit start)
         self.gamma = gamma
-        self._probe()
 
     def durations(self) -> dict[str, tuple[Any, int]]:
         return {**super().durations(), "milestones": (self.milestones, 0)}
@@ -271,11 +267,18 @@ class ExponentialDecay(_Decay):
         preview: bool = True,
     ) -> None:
         super().__init__(lr, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
+        with V.context(self.name):
+            self.every = check_duration("every", every)
+            self.staircase = V.boolean("staircase", staircase)
+            # the rules of schedules.ExponentialDecay
+            if (gamma is None) == (rate is None):
+                raise ValueError(f"give exactly one of gamma and rate, got gamma={gamma!r}, rate={rate!r}")
+            if gamma is not None:
+                V.positive("gamma", gamma)
+            if rate is not None:
+                V.finite("rate", rate)
         self.gamma = gamma
         self.rate = rate
-        self.every = check_duration("every", every, owner=self.name)
-        self.staircase = check_bool("staircase", staircase, owner=self.name)
-        self._probe()
 
     def durations(self) -> dict[str, tuple[Any, int]]:
         return {**super().durations(), "every": (self.every, 1)}
@@ -321,14 +324,13 @@ class CosineDecay(_Decay):
         preview: bool = True,
     ) -> None:
         super().__init__(lr, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
-        self.total = check_duration("total", total, owner=self.name)
-        self.final = check_lr("final", final, owner=self.name, allow_zero=True)
-        if self.final is None or (isinstance(self.final, list) and None in self.final):
-            raise TypeError(
-                f"{self.name}: final must be a number >= 0 or a list with one number >= 0 per param group, "
-                f"got {final!r}"
-            )
-        self._probe()
+        with V.context(self.name):
+            self.total = check_duration("total", total)
+            self.final = lr_spec("final", final, allow_zero=True)  # >= 0, the rule of schedules.CosineDecay
+            if self.final is None or (isinstance(self.final, list) and None in self.final):
+                V.fail(
+                    "final", "a number >= 0 or a list with one number >= 0 per param group", final, TypeError
+                )
 
     def durations(self) -> dict[str, tuple[Any, int]]:
         return {**super().durations(), "total": (self.total, 1)}

@@ -23,6 +23,8 @@ import numbers
 from dataclasses import dataclass
 from typing import Any
 
+from .. import _validate as V
+
 __all__ = ["TWO_EPOCHS", "WHOLE_RUN", "Duration", "Epochs", "Fraction", "RunInfo"]
 
 
@@ -41,15 +43,6 @@ class Duration:
     def resolve(self, run: RunInfo) -> float:
         """The duration in (possibly fractional) optimizer steps for ``run``, before rounding."""
         raise NotImplementedError
-
-
-def _positive_real(owner: str, name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{owner}: {name} must be a positive number, got {value!r}")
-    v = float(value)
-    if not math.isfinite(v) or v <= 0:
-        raise ValueError(f"{owner}: {name} must be a positive finite number, got {value!r}")
-    return v
 
 
 def _fmt(v: float) -> str:
@@ -78,7 +71,8 @@ class Epochs(Duration):
     epochs: float
 
     def __init__(self, epochs: float) -> None:
-        object.__setattr__(self, "epochs", _positive_real("Epochs", "epochs", epochs))
+        with V.context("Epochs"):
+            object.__setattr__(self, "epochs", V.positive("epochs", epochs))
 
     def resolve(self, run: RunInfo) -> float:
         if run.steps_per_epoch is None:
@@ -128,7 +122,8 @@ class Fraction(Duration):
     fraction: float
 
     def __init__(self, fraction: float) -> None:
-        object.__setattr__(self, "fraction", _positive_real("Fraction", "fraction", fraction))
+        with V.context("Fraction"):
+            object.__setattr__(self, "fraction", V.positive("fraction", fraction))
 
     def resolve(self, run: RunInfo) -> float:
         if run.total_steps is None:
@@ -198,25 +193,20 @@ class RunInfo:
         return check_duration(name, duration, minimum=minimum)
 
 
-def check_duration(name: str, value: Any, *, minimum: int = 1, owner: str = "") -> Any:
+def check_duration(name: str, value: Any, *, minimum: int = 1) -> Any:
     """Validate a duration argument: an int >= ``minimum`` (optimizer steps), :class:`Epochs` or
-    :class:`Fraction`. Returns it unchanged."""
+    :class:`Fraction`. Returns it unchanged (an int as an int); wrap the call in ``_validate.context(owner)``
+    to name the owner in the message."""
     if isinstance(value, Duration):
         return value
-    prefix = f"{owner}: " if owner else ""
-    allowed = (
-        f"an int >= {minimum} (optimizer steps), Epochs(n) or Fraction(f)"
-        if minimum
-        else "an int >= 0 (optimizer steps), Epochs(n) or Fraction(f)"
-    )
+    allowed = f"an int >= {minimum} (optimizer steps), Epochs(n) or Fraction(f)"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        hint = ""
         if isinstance(value, numbers.Real) and not isinstance(value, bool):
-            hint = (
-                f"; a plain number means optimizer steps and must be whole: write Epochs({value!r}) for "
-                f"epochs or Fraction({value!r}) for a fraction of the run"
+            allowed += (
+                f" (a plain number means optimizer steps and must be whole: write Epochs({value!r}) for "
+                f"epochs or Fraction({value!r}) for a fraction of the run)"
             )
-        raise TypeError(f"{prefix}{name} must be {allowed}, got {value!r}{hint}")
+        V.fail(name, allowed, value, TypeError)
     if value < minimum:
-        raise ValueError(f"{prefix}{name} must be {allowed}, got {value!r}")
+        V.fail(name, allowed, value)
     return int(value)

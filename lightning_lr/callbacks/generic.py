@@ -7,39 +7,42 @@ from typing import Any
 
 from lightning.pytorch.utilities import rank_zero_warn
 
+from .. import _validate as V
 from ..schedules import Schedule
 from ..schedules._base import check_picklable_function
-from .base import OptimizerInfo, ScheduleCallback, check_bool
+from .base import OptimizerInfo, ScheduleCallback
 from .durations import RunInfo
 
 __all__ = ["LRSchedule"]
 
 ScheduleArg = Schedule | Sequence[Schedule | None] | Callable[[RunInfo], Any]
 
+_FORMS = (
+    "a Schedule, a list with one Schedule (or None) per param group, or a function of the run "
+    "(RunInfo -> Schedule or list)"
+)
+
 
 def _check_spec(owner: str, name: str, value: Any, *, allow_none: bool) -> Any:
-    if value is None:
-        if allow_none:
-            return None
-        raise TypeError(
-            f"{owner}: {name} must be a Schedule, a list with one Schedule (or None) per param group, or a "
-            f"function of the run (RunInfo -> Schedule or list); got None"
-        )
-    if isinstance(value, Schedule):
-        return value
-    if isinstance(value, (list, tuple)):
-        if not value:
-            raise ValueError(f"{owner}: {name} must not be an empty list; give one Schedule per param group")
-        for i, s in enumerate(value):
-            if s is not None and not isinstance(s, Schedule):
-                raise TypeError(f"{owner}: {name}[{i}] must be a Schedule or None, got {s!r}")
-        return list(value)
-    if callable(value):
-        return value
-    raise TypeError(
-        f"{owner}: {name} must be a Schedule, a list with one Schedule (or None) per param group, or a "
-        f"function of the run (RunInfo -> Schedule or list); got {value!r}"
-    )
+    with V.context(owner):
+        if value is None:
+            if allow_none:
+                return None
+            V.fail(name, _FORMS, value, TypeError)
+        if isinstance(value, Schedule):
+            return value
+        if isinstance(value, (list, tuple)):
+            if not value:
+                V.fail(
+                    name, "a Schedule or a non-empty list with one Schedule (or None) per param group", value
+                )
+            for i, s in enumerate(value):
+                if s is not None and not isinstance(s, Schedule):
+                    V.fail(f"{name}[{i}]", "a Schedule or None", s, TypeError)
+            return list(value)
+        if callable(value):
+            return value
+        V.fail(name, _FORMS, value, TypeError)
 
 
 class LRSchedule(ScheduleCallback):
@@ -88,7 +91,8 @@ class LRSchedule(ScheduleCallback):
         super().__init__(optimizer=optimizer, log_lr=log_lr, preview=preview)
         self.lr = _check_spec(self.name, "lr", lr, allow_none=False)
         self.momentum = _check_spec(self.name, "momentum", momentum, allow_none=True)
-        self.relative = check_bool("relative", relative, owner=self.name)
+        with V.context(self.name):
+            self.relative = V.boolean("relative", relative)
 
     def _relative(self) -> bool:
         return self.relative

@@ -116,7 +116,7 @@ def test_a_pure_schedule_in_the_models_yaml_through_the_mixin(tmp_path) -> None:
 
 
 def test_yaml_values_are_validated(tmp_path) -> None:
-    with pytest.raises(ValueError, match=r"Fraction: fraction must be a positive finite number, got -0.5"):
+    with pytest.raises(ValueError, match=r"Fraction: fraction must be > 0, got -0.5"):
         run_cli(
             tmp_path,
             """

@@ -302,7 +302,11 @@ def test_lr_schedule_errors(tmp_path) -> None:
             TypeError,
             r"OneCycle: max_lr must be a number > 0, a list .*got '1e-3'",
         ),
-        (lambda: OneCycle(max_lr=[]), ValueError, r"OneCycle: max_lr must not be an empty list"),
+        (
+            lambda: OneCycle(max_lr=[]),
+            ValueError,
+            r"OneCycle: max_lr must be a number > 0 or a non-empty list .*got \[\]",
+        ),
         (
             lambda: OneCycle(max_lr=[0.1, math.nan]),
             ValueError,
@@ -312,7 +316,7 @@ def test_lr_schedule_errors(tmp_path) -> None:
         (
             lambda: OneCycle(anneal="cosine"),
             ValueError,
-            r"OneCycle: anneal must be one of 'cos', 'linear'; got 'cosine'",
+            r"OneCycle: anneal must be one of 'cos', 'linear', got 'cosine'",
         ),
         (lambda: OneCycle(div_factor=0), ValueError, r"OneCycle: div_factor must be > 0, got 0"),
         (lambda: OneCycle(three_phase=1), TypeError, r"OneCycle: three_phase must be True or False, got 1"),
@@ -324,7 +328,7 @@ def test_lr_schedule_errors(tmp_path) -> None:
         (
             lambda: OneCycle(cycle_momentum="yes"),
             TypeError,
-            r"cycle_momentum must be True or False, or None, got 'yes'",
+            r"cycle_momentum must be True or False or None, got 'yes'",
         ),
         (
             lambda: OneCycle(base_momentum=0.99),
@@ -349,7 +353,7 @@ def test_lr_schedule_errors(tmp_path) -> None:
         (
             lambda: OneCycle(optimizer=""),
             ValueError,
-            r"optimizer must be 'all' or a class name, got an empty",
+            r"OneCycle: optimizer must be 'all' or a class name, got ''",
         ),
         (lambda: OneCycle(log_lr="no"), TypeError, r"OneCycle: log_lr must be True or False, got 'no'"),
         (
@@ -392,13 +396,73 @@ def test_lr_schedule_errors(tmp_path) -> None:
             TypeError,
             r"LRSchedule: lr\[1\] must be a Schedule or None",
         ),
-        (lambda: LRSchedule([]), ValueError, r"LRSchedule: lr must not be an empty list"),
+        (
+            lambda: LRSchedule([]),
+            ValueError,
+            r"LRSchedule: lr must be a Schedule or a non-empty list .*got \[\]",
+        ),
         (lambda: LRSchedule(S.Constant(0.1), relative=None), TypeError, r"relative must be True or False"),
     ],
 )
 def test_bad_arguments_are_rejected_at_construction(make, error, match) -> None:
     with pytest.raises(error, match=match):
         make()
+
+
+def shrink(x: int) -> float:
+    return 1.0 / x
+
+
+# The presets check the arguments they pass on to a schedule themselves, with the schedule's rules: the same
+# bad value gets the same error from both, the preset's prefixed with its name.
+SAME_RULES = [
+    (lambda: OneCycle(pct_start=0.0), lambda: S.OneCycle(1.0, 100, pct_start=0.0)),
+    (lambda: OneCycle(anneal="cosine"), lambda: S.OneCycle(1.0, 100, anneal="cosine")),
+    (lambda: OneCycle(div_factor=0.5), lambda: S.OneCycle(1.0, 100, div_factor=0.5)),
+    (lambda: OneCycle(final_div_factor=0.01), lambda: S.OneCycle(1.0, 100, final_div_factor=0.01)),
+    (lambda: OneCycle(final_div_factor=-1), lambda: S.OneCycle(1.0, 100, final_div_factor=-1)),
+    (
+        lambda: OneCycle(three_phase=True, pct_start=0.5),
+        lambda: S.OneCycle(1.0, 100, three_phase=True, pct_start=0.5),
+    ),
+    (lambda: OneCycle(base_momentum=-0.1), lambda: S.OneCycle(1.0, 100).momentum(base_momentum=-0.1)),
+    (lambda: OneCycle(base_momentum=0.99), lambda: S.OneCycle(1.0, 100).momentum(base_momentum=0.99)),
+    (lambda: OneCycle(max_momentum="0.9"), lambda: S.OneCycle(1.0, 100).momentum(max_momentum="0.9")),
+    (lambda: Cyclic(mode="tri"), lambda: S.Cyclic(0.1, 1.0, mode="tri")),
+    (lambda: Cyclic(gamma=0.9), lambda: S.Cyclic(0.1, 1.0, gamma=0.9)),
+    (lambda: Cyclic(gamma=0), lambda: S.Cyclic(0.1, 1.0, gamma=0)),
+    (lambda: Cyclic(mode="exp_range", gamma=1.5), lambda: S.Cyclic(0.1, 1.0, mode="exp_range", gamma=1.5)),
+    (lambda: Cyclic(scale_fn=3), lambda: S.Cyclic(0.1, 1.0, scale_fn=3)),  # type: ignore[arg-type]
+    (
+        lambda: Cyclic(scale_fn=shrink, mode="triangular2"),
+        lambda: S.Cyclic(0.1, 1.0, scale_fn=shrink, mode="triangular2"),
+    ),
+    (
+        lambda: Cyclic(scale_fn=shrink, scale_mode="epoch"),
+        lambda: S.Cyclic(0.1, 1.0, scale_fn=shrink, scale_mode="epoch"),
+    ),
+    (lambda: Cyclic(scale_mode="iterations"), lambda: S.Cyclic(0.1, 1.0, scale_mode="iterations")),
+    (lambda: Cyclic(max_momentum=1.0), lambda: S.Cyclic(0.1, 1.0).momentum(max_momentum=1.0)),
+    (lambda: TimeDecay(decay=-1), lambda: S.TimeDecay(1.0, decay=-1)),
+    (lambda: TimeDecay(decay="1"), lambda: S.TimeDecay(1.0, decay="1")),
+    (lambda: StepDecay(every=4, drop=0), lambda: S.StepDecay(1.0, every=4, drop=0)),
+    (lambda: MultiStepDecay([4], gamma=-2), lambda: S.MultiStepDecay(1.0, [4], gamma=-2)),
+    (lambda: ExponentialDecay(), lambda: S.ExponentialDecay(1.0)),
+    (lambda: ExponentialDecay(gamma=0.9, rate=0.1), lambda: S.ExponentialDecay(1.0, gamma=0.9, rate=0.1)),
+    (lambda: ExponentialDecay(gamma=0), lambda: S.ExponentialDecay(1.0, gamma=0)),
+    (lambda: ExponentialDecay(rate=math.inf), lambda: S.ExponentialDecay(1.0, rate=math.inf)),
+]
+
+
+@pytest.mark.parametrize(("preset", "schedule"), SAME_RULES)
+def test_presets_check_their_arguments_with_the_rules_of_the_schedules(preset, schedule) -> None:
+    with pytest.raises((TypeError, ValueError)) as expected:
+        schedule()
+    with pytest.raises(expected.type) as got:
+        preset()
+    owner = str(got.value).split(":")[0]
+    assert owner in {"OneCycle", "Cyclic", "TimeDecay", "StepDecay", "MultiStepDecay", "ExponentialDecay"}
+    assert str(got.value) == f"{owner}: {expected.value}"
 
 
 def test_reprs_show_what_differs_from_the_defaults() -> None:

@@ -1,0 +1,117 @@
+"""The values an LR range test filled in for a schedule callback's LR arguments left as None.
+
+A callback names the arguments a range test may fill (``range_test_args``) and says what a result
+suggests for each (``range_test_values``). :class:`FilledValues` keeps what was filled and where it came
+from (the range test, or the checkpoint of a resumed run), takes new suggestions (keeping arguments given
+explicitly and values restored from a checkpoint, with one warning that names them) and restores the
+values a checkpoint holds.
+
+Example:
+    >>> from lightning_lr.callbacks._filled import FilledValues
+    >>> filled = FilledValues()
+    >>> filled.take("OneCycle", {"max_lr": 0.05}, {"max_lr": None})
+    True
+    >>> filled.value("max_lr", None), filled.value("max_lr", 0.1), filled.describe("max_lr", None)
+    (0.05, 0.1, '0.05')
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping
+from typing import Any
+
+from lightning.pytorch.utilities import rank_zero_warn
+
+from ._hparams import fmt_value
+
+__all__ = ["FilledValues"]
+
+
+class FilledValues:
+    """The filled values of one callback: ``values`` (argument -> LR) and ``sources`` (argument ->
+    ``"range_test"`` or ``"checkpoint"``)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, float] = {}
+        self.sources: dict[str, str] = {}
+
+    def value(self, arg: str, given: Any) -> Any:
+        """``given`` (the argument as the user gave it), or the filled value when it is None."""
+        return self.values.get(arg) if given is None else given
+
+    def describe(self, arg: str, given: Any) -> str:
+        """The argument's current value for a message."""
+        if given is not None:
+            return fmt_value(given)
+        if arg in self.values:
+            return f"{self.values[arg]:g}"
+        return "None (from the optimizer)"
+
+    def take(self, owner: str, suggestions: Mapping[str, Any], given: Mapping[str, Any]) -> bool:
+        """Fill every argument of ``given`` (argument -> value as given) that is None from
+        ``suggestions``; warn once for those kept (given explicitly, restored from a checkpoint) and once
+        for those without a suggestion. True if a filled value changed."""
+        kept: list[str] = []
+        missing: list[str] = []
+        changed = False
+        for arg, value in given.items():
+            suggested = suggestions.get(arg)
+            if suggested is None:
+                missing.append(f"{arg}={self.describe(arg, value)}")
+                continue
+            suggested = _usable(owner, arg, suggested)
+            if value is not None:
+                kept.append(f"{arg}={fmt_value(value)} (given explicitly; suggested {suggested:g})")
+            elif self.sources.get(arg) == "checkpoint":
+                kept.append(
+                    f"{arg}={self.values[arg]:g} (restored from the checkpoint; suggested {suggested:g})"
+                )
+            else:
+                changed = changed or self.values.get(arg) != suggested
+                self.values[arg] = suggested
+                self.sources[arg] = "range_test"
+        if missing:
+            rank_zero_warn(
+                f"{owner}: the LR range test gave no suggestion (see its warnings for why), so "
+                f"{', '.join(missing)} is kept",
+                category=UserWarning,
+            )
+        if kept:
+            rank_zero_warn(
+                f"{owner} keeps {'; '.join(kept)}. Leave an argument as None to take the range test's value.",
+                category=UserWarning,
+            )
+        return changed
+
+    def restore(self, owner: str, filled: Mapping[str, Any], given: Mapping[str, Any]) -> None:
+        """Take the values a checkpoint's run filled (``filled``); ``given`` maps each argument a range
+        test may fill to its value as given. An argument given explicitly keeps its value (warned)."""
+        for arg, value in dict(filled).items():
+            if arg not in given:
+                raise KeyError(f"{owner}: the checkpoint fills {arg!r}, which is not an argument of {owner}")
+            if given[arg] is not None:
+                rank_zero_warn(
+                    f"{owner}: {arg}={fmt_value(given[arg])} given explicitly is used instead of "
+                    f"{arg}={value:g} that a range test filled in the checkpoint's run",
+                    category=UserWarning,
+                )
+                continue
+            self.values[arg] = float(value)
+            self.sources[arg] = "checkpoint"
+
+    def carry_over(self, previous: FilledValues) -> None:
+        """Take the values of ``previous`` (another callback for the same declaration) not filled here."""
+        for arg, value in previous.values.items():
+            self.values.setdefault(arg, value)
+            self.sources.setdefault(arg, previous.sources.get(arg, "range_test"))
+
+
+def _usable(owner: str, arg: str, suggested: Any) -> float:
+    if isinstance(suggested, bool) or not isinstance(suggested, numbers.Real):
+        raise TypeError(f"{owner}: the range test suggested {arg}={suggested!r}, not a number")
+    value = float(suggested)
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{owner}: the range test suggested {arg}={value!r}; need a number > 0")
+    return value

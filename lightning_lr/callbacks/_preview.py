@@ -1,0 +1,110 @@
+"""The preview of a schedule callback: the planned LR and momentum of the whole run.
+
+As arrays (:meth:`Preview.planned`) and as a figure added to TensorBoard.
+
+The figure is drawn before the first step, not at train start: a callback later in the list (an
+LRRangeTest) may still change the schedule in its own ``on_train_start``. When the schedule changes during
+the run (a range test at a later epoch), the new plan is drawn at that step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import lightning.pytorch as pl
+from lightning.pytorch.loggers import TensorBoardLogger
+from lightning.pytorch.utilities import rank_zero_info
+
+from ..optim import param_groups as pg
+from ._inject import Injected
+from .durations import RunInfo
+
+__all__ = ["Preview"]
+
+_Plan = tuple[list[str], list[Any], list[Any], list[float]]
+
+
+class Preview:
+    """What a callback plans (kept after the fit, for :meth:`planned`) and when to draw it."""
+
+    def __init__(self) -> None:
+        self.plans: list[_Plan] = []
+        self.due = False  # draw before the next batch
+        self.drawn = False  # drawn in this fit: a new plan is drawn again
+
+    def snapshot(self, entries: Sequence[Injected], tags: Sequence[list[str] | None]) -> None:
+        """Keep what :meth:`planned` draws (schedules, tags, relative factors), without the optimizers.
+        ``tags`` gives each entry's tags (None: named after the optimizer)."""
+        plans = []
+        for entry, names in zip(entries, tags, strict=True):
+            n = len(entry.info.base_lrs)
+            names = names or [
+                f"{entry.info.label}/pg{i + 1}" if n > 1 else entry.info.label for i in range(n)
+            ]
+            sched = entry.scheduler
+            factors = [pg.base_lr(g) if sched.relative else 1.0 for g in entry.optimizer.param_groups]
+            plans.append((names, list(sched.lr_schedules), list(sched.momentum_schedules), factors))
+        self.plans = plans
+
+    def planned(
+        self, owner: str, run: RunInfo | None, n: int | None = None, points: int = 2000
+    ) -> dict[str, Any]:
+        """See :meth:`ScheduleCallback.planned <lightning_lr.callbacks.ScheduleCallback.planned>`."""
+        import numpy as np
+
+        total = n if n is not None else (run.total_steps if run else None)
+        if not total:
+            raise ValueError(f"{owner}: the run's length is unknown (infinite); pass n")
+        steps = np.unique(np.linspace(0, total - 1, min(points, total)).round().astype(np.int64))
+        lrs: dict[str, Any] = {}
+        moms: dict[str, Any] = {}
+        for tags, lr_schedules, momentum_schedules, factors in self.plans:
+            for tag, s, f in zip(tags, lr_schedules, factors, strict=True):
+                if s is not None:
+                    lrs[tag] = np.array([s(int(t)) * f for t in steps])
+            for tag, s in zip(tags, momentum_schedules, strict=True):
+                if s is not None:
+                    moms[f"{tag}-momentum"] = np.array([s(int(t)) for t in steps])
+        return {"steps": steps, "lr": lrs, "momentum": moms}
+
+    def replanned(self) -> None:
+        """The plan changed during the run: draw it again if it was drawn."""
+        if self.drawn:
+            self.due = True
+
+    def reset(self) -> None:
+        """End of a fit: nothing due, nothing drawn."""
+        self.due = self.drawn = False
+
+    def draw_if_due(self, trainer: pl.Trainer, owner: str, run: RunInfo | None) -> None:
+        if self.due:
+            self.due = False
+            self.drawn = True
+            self.draw(trainer, owner, run)
+
+    def draw(self, trainer: pl.Trainer, owner: str, run: RunInfo | None) -> None:
+        """Add the figure under ``lr_schedule/<owner>`` to every TensorBoardLogger (with matplotlib)."""
+        loggers = [lg for lg in trainer.loggers if isinstance(lg, TensorBoardLogger)]
+        if not loggers:
+            return
+        try:
+            from .. import plotting
+
+            plotting.pyplot()
+        except ImportError:
+            rank_zero_info(f"{owner}: matplotlib is not installed, so no schedule preview is drawn")
+            return
+        if run is None or run.total_steps is None:
+            rank_zero_info(f"{owner}: the run's length is unknown, so no schedule preview is drawn")
+            return
+        curves = self.planned(owner, run)
+        title = f"{owner}: planned schedule ({run.total_steps} optimizer steps)"
+        fig = plotting.schedule_figure(
+            curves["steps"], curves["lr"], curves["momentum"], title=title, marker=trainer.global_step or None
+        )
+        try:
+            for lg in loggers:
+                lg.experiment.add_figure(f"lr_schedule/{owner}", fig, global_step=trainer.global_step)
+        finally:
+            plotting.pyplot().close(fig)

@@ -1,0 +1,88 @@
+"""Resolving a callback's durations to optimizer steps from the trainer at fit start.
+
+Its int, Epochs and Fraction arguments become steps; a resumed run that resolves them differently from its
+checkpoint gets one warning.
+
+A callback says which arguments are durations with ``durations()``: ``{name: (value, minimum steps)}``,
+where a value may be a list. :func:`resolve` turns them into ``(RunInfo, {name: steps})`` for the
+current fit; :func:`warn_if_changed` compares that with what a checkpoint recorded (see
+:mod:`lightning_lr.callbacks.durations` for the rules).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import lightning.pytorch as pl
+from lightning.pytorch.utilities import rank_zero_warn
+
+from .durations import Epochs, RunInfo
+
+__all__ = ["resolve", "run_info", "steps", "warn_if_changed"]
+
+Durations = Mapping[str, tuple[Any, int]]
+
+
+def resolve(trainer: pl.Trainer, owner: str, durations: Durations) -> tuple[RunInfo, dict[str, Any]]:
+    """The run of ``trainer`` and ``durations`` in optimizer steps for it."""
+    run = run_info(trainer, _needs_epochs(durations))
+    return run, steps(owner, durations, run)
+
+
+def run_info(trainer: pl.Trainer, needs_epochs: bool) -> RunInfo:
+    """The run's total optimizer steps and steps per epoch, as Lightning counts them (None if unknown).
+    With ``needs_epochs``, the train dataloader is set up if it is not yet, to know its length."""
+    total = trainer.estimated_stepping_batches
+    total_steps = int(total) if math.isfinite(total) and total > 0 else None
+    batches = trainer.num_training_batches
+    if needs_epochs and not math.isfinite(batches) and trainer.train_dataloader is None:
+        trainer.fit_loop.setup_data()  # what estimated_stepping_batches does when max_epochs is set
+        batches = trainer.num_training_batches
+    steps_per_epoch = None
+    if math.isfinite(batches) and batches > 0:
+        steps_per_epoch = math.ceil(batches / trainer.accumulate_grad_batches)
+    return RunInfo(total_steps=total_steps, steps_per_epoch=steps_per_epoch)
+
+
+def steps(owner: str, durations: Durations, run: RunInfo) -> dict[str, Any]:
+    """Each duration in optimizer steps for ``run`` (a list stays a list); an error names the argument."""
+    out: dict[str, Any] = {}
+    for arg, (value, minimum) in durations.items():
+        try:
+            if isinstance(value, (list, tuple)):
+                out[arg] = [run.steps(v, minimum=minimum, name=f"{arg}[{i}]") for i, v in enumerate(value)]
+            else:
+                out[arg] = run.steps(value, minimum=minimum, name=arg)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"{owner}({arg}={value!r}): {exc}") from None
+    return out
+
+
+def _needs_epochs(durations: Durations) -> bool:
+    for value, _ in durations.values():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        if any(isinstance(v, Epochs) for v in values):
+            return True
+    return False
+
+
+def warn_if_changed(owner: str, saved: Mapping[str, Any], run: RunInfo, resolved: Mapping[str, Any]) -> None:
+    """Warn once, listing what differs, if ``run`` and the durations ``resolved`` for it differ from those a
+    checkpoint ``saved`` (its ``total_steps``, ``steps_per_epoch`` and ``durations``)."""
+    changes = []
+    for key, new in (("total_steps", run.total_steps), ("steps_per_epoch", run.steps_per_epoch)):
+        if saved[key] is not None and saved[key] != new:
+            changes.append(f"{key} {saved[key]} -> {new}")
+    for arg, new in resolved.items():
+        old = saved["durations"].get(arg)
+        if old is not None and old != new:
+            changes.append(f"{arg} {old} -> {new} steps")
+    if changes:
+        rank_zero_warn(
+            f"{owner}: the run differs from the checkpoint's ({'; '.join(changes)}). Durations given "
+            f"as Epochs or Fraction follow the new run: the schedule continues from the checkpoint's step "
+            f"as if it had been planned for this run, so the LR may jump there.",
+            category=UserWarning,
+        )

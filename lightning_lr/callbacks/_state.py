@@ -1,0 +1,87 @@
+"""Checkpoint state of a schedule callback: writing it, reading it back, and resuming from it.
+
+The resume cases it covers: a run that resolves its durations differently, a scheduler without state.
+
+The scheduler's step is checkpointed by Lightning with the scheduler itself; the callback's own state is
+the run its durations were resolved for and the values a range test filled in:
+
+- ``version``: :data:`STATE_VERSION`;
+- ``total_steps`` and ``steps_per_epoch``: the :class:`~lightning_lr.callbacks.RunInfo` of that run;
+- ``durations``: each duration argument in optimizer steps;
+- ``filled``: the values a range test filled in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from lightning.pytorch.utilities import rank_zero_warn
+
+from . import _resolve
+from ._inject import Injected
+from .durations import RunInfo
+
+__all__ = ["STATE_KEYS", "STATE_VERSION", "CheckpointState", "catch_up"]
+
+STATE_VERSION = 1
+STATE_KEYS = ("version", "total_steps", "steps_per_epoch", "durations", "filled")
+
+
+class CheckpointState:
+    """Writes and reads a callback's state; keeps the state read from a checkpoint (``restored``) until
+    the new run's durations are resolved and compared with it."""
+
+    def __init__(self) -> None:
+        self.restored: dict[str, Any] | None = None
+
+    @staticmethod
+    def state_dict(
+        run: RunInfo | None, steps: Mapping[str, Any], filled: Mapping[str, float]
+    ) -> dict[str, Any]:
+        """The state to checkpoint, with explicit keys (:data:`STATE_KEYS`)."""
+        return {
+            "version": STATE_VERSION,
+            "total_steps": None if run is None else run.total_steps,
+            "steps_per_epoch": None if run is None else run.steps_per_epoch,
+            "durations": dict(steps),
+            "filled": dict(filled),
+        }
+
+    def load(self, owner: str, state_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """Check and keep a checkpoint's state; returns its ``filled`` values."""
+        missing = [k for k in STATE_KEYS if k not in state_dict]
+        if missing:
+            raise KeyError(
+                f"{owner}: the checkpoint's state for this callback lacks {missing}; it has {sorted(state_dict)}"
+            )
+        if state_dict["version"] != STATE_VERSION:
+            raise ValueError(
+                f"{owner}: checkpoint state version {state_dict['version']!r} is not supported "
+                f"(this version of lightning_lr reads version {STATE_VERSION})"
+            )
+        self.restored = dict(state_dict)
+        return dict(state_dict["filled"])
+
+    def check_run(self, owner: str, run: RunInfo | None, steps: Mapping[str, Any]) -> None:
+        """Once the resumed run's durations are resolved: warn if they differ from the checkpoint's (the
+        comparison is made once)."""
+        restored = self.restored
+        if restored is None or run is None or restored["durations"] is None:
+            return
+        self.restored = None
+        _resolve.warn_if_changed(owner, restored, run, steps)
+
+
+def catch_up(owner: str, entries: Sequence[Injected], step: int) -> None:
+    """A resumed run whose checkpoint has no state for a scheduler (written without this callback) would
+    restart the schedule at 0: start it at the trainer's step instead, with a warning."""
+    for entry in entries:
+        if entry.scheduler.last_epoch == 0:
+            rank_zero_warn(
+                f"{owner}: the checkpoint has no state for the scheduler of {entry.info.label} (it was "
+                f"written without this callback), so the schedule starts at the trainer's step {step} "
+                f"instead of 0",
+                category=UserWarning,
+            )
+            entry.scheduler.step(step)
