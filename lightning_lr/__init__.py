@@ -19,9 +19,18 @@ _LAZY = {
     "LRRangeTest": "lightning_lr.tuner",
     "Tuner": "lightning_lr.tuner",
     "RangeTestResult": "lightning_lr.tuner",
+    "MomentumRangeTestResult": "lightning_lr.tuner",
 }
 
-__all__ = ["LRRangeTest", "LRScheduleMixin", "RangeTestResult", "Tuner", "__version__", "schedules"]
+__all__ = [
+    "LRRangeTest",
+    "LRScheduleMixin",
+    "MomentumRangeTestResult",
+    "RangeTestResult",
+    "Tuner",
+    "__version__",
+    "schedules",
+]
 
 
 def __getattr__(name: str) -> Any:

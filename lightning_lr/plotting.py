@@ -1,9 +1,13 @@
-"""Matplotlib figures. matplotlib is an optional dependency (``pip install lightning_lr[plot]``) and is
-imported only when a figure is made."""
+"""Matplotlib figures drawn from plain data (arrays, names, numbers) that the callers resolve.
+
+A leaf beside the layers: it imports nothing of torch, Lightning or the rest of lightning_lr, so the
+schedule previews, the range-test results and the CLI all draw through it. matplotlib is an optional
+dependency (``pip install lightning_lr[plot]``) and is imported only when a figure is made.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 __all__ = ["pyplot", "range_test_figure", "schedule_figure", "weight_decay_figure"]
@@ -135,93 +139,129 @@ def _marker_y(xs: Any, ys: Any, x: float, log: bool) -> float:
 
 
 def range_test_figure(
-    result: Any, suggest: bool = True, method: str | None = None, ax: Any = None, raw: bool = True
+    x: Sequence[float],
+    losses: Sequence[float],
+    smoothed: Sequence[float],
+    *,
+    smoothing: float | None = None,
+    log_x: bool = True,
+    x_label: str = "learning rate",
+    y_label: str = "training loss",
+    suggestion: float | None = None,
+    rule: str | None = None,
+    max_lr: float | None = None,
+    title: str | None = "LR range test",
+    ax: Any = None,
+    raw: bool = True,
 ) -> Any:
-    """Loss against the swept learning rate (or momentum) of a
-    :class:`~lightning_lr.tuner.RangeTestResult`: raw losses faint, the smoothed curve on top, the
-    suggestion of ``method`` and the 1cycle max LR marked. Log x axis in exponential mode; the y axis is
-    cut to the smoothed curve, so a diverging last raw loss does not flatten the figure.
+    """The loss of a range test against the swept value: raw losses faint, the smoothed curve on top, the
+    suggestion and the 1cycle max LR marked. The y axis is cut to the smoothed curve, so a diverging last
+    raw loss does not flatten the figure.
+
+    Args:
+        x: the swept value at each step (LR or momentum).
+        losses: the raw loss at each step.
+        smoothed: the smoothed loss at each step.
+        smoothing: the EMA factor of ``smoothed``, for its legend entry.
+        log_x: a log x axis (an LR sweep in exponential mode).
+        x_label: the x axis's label.
+        y_label: the y axis's label.
+        suggestion: the suggested value to mark on the smoothed curve (None: no mark).
+        rule: the name of the rule that suggested it, for the legend.
+        max_lr: a 1cycle max LR to mark with a dashed vertical line (None: no line).
+        title: the axes' title.
+        ax: a matplotlib Axes to draw into; a new figure when None.
+        raw: also draw the raw losses.
+
+    Returns:
+        the ``matplotlib.figure.Figure``.
 
     Example:
-        >>> from lightning_lr import RangeTestResult
-        >>> r = RangeTestResult([1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.5, 1.0, 1.2, 5.0], [None] * 5, smoothing=0)
-        >>> fig = range_test_figure(r, method="minimum")
+        >>> fig = range_test_figure([1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.5, 1.0, 1.2, 5.0],
+        ...                         [2.0, 1.5, 1.0, 1.2, 5.0], smoothing=0, suggestion=0.01, rule="minimum",
+        ...                         max_lr=0.1)
         >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-        ['loss', 'smoothed (EMA 0)', 'minimum: 0.01', '1cycle max_lr: 0.1']
+        ['loss', 'smoothed (EMA 0)', 'suggestion 0.01 (rule: minimum)', '1cycle max_lr: 0.1']
     """
-    import warnings
-
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.4, 4.2)) if ax is None else (ax.figure, ax)
-    momentum = result.param == "momentum"
-    xs = [float("nan") if m is None else m for m in result.momentums] if momentum else list(result.lrs)
-    log = result.mode == "exponential" and not momentum
+    xs = list(x)
     if raw:
-        ax.plot(xs, result.losses, color="0.7", lw=1, label="loss")
-    ax.plot(xs, result.smoothed, color="C0", lw=2, label=f"smoothed (EMA {result.smoothing:g})")
-    if log:
+        ax.plot(xs, losses, color="0.7", lw=1, label="loss")
+    label = "smoothed" if smoothing is None else f"smoothed (EMA {smoothing:g})"
+    ax.plot(xs, smoothed, color="C0", lw=2, label=label)
+    if log_x:
         ax.set_xscale("log")
-    ax.set_xlabel("momentum" if momentum else "learning rate")
-    ax.set_ylabel("validation loss" if result.val_loss else "training loss")
-    limits = _curve_limits([result.smoothed])
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    limits = _curve_limits([smoothed])
     if limits is not None:
         ax.set_ylim(*limits)
-    if suggest:
-        from .tuner import DEFAULT_METHOD
-
-        name = method or ("minimum" if momentum else DEFAULT_METHOD)
-        value = result.suggestion(method)
-        if value is not None:
-            y = _marker_y(xs, result.smoothed, value, log)
-            ax.plot([value], [y], "o", color="C3", ms=8, label=f"{name}: {value:.3g}", zorder=5)
-        if not momentum:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                top = result.one_cycle_max_lr()
-            if top is not None:
-                ax.axvline(top, color="C2", ls="--", lw=1, label=f"1cycle max_lr: {top:.3g}")
-    title = "momentum range test" if momentum else "LR range test"
-    if result.weight_decay is not None:
-        title += f" (weight_decay={result.weight_decay:g})"
-    if result.stop_reason != "completed":
-        title += f", stopped: {result.stop_reason}"
-    ax.set_title(title)
+    if suggestion is not None:
+        y = _marker_y(xs, smoothed, suggestion, log_x)
+        ax.plot([suggestion], [y], "o", color="C3", ms=8, label=_suggestion_label(suggestion, rule), zorder=5)
+    if max_lr is not None:
+        ax.axvline(max_lr, color="C2", ls="--", lw=1, label=f"1cycle max_lr: {max_lr:.3g}")
+    if title:
+        ax.set_title(title)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(loc="best", fontsize="small")
     return fig
 
 
-def weight_decay_figure(sweep: Any, suggest: bool = True, method: str | None = None, ax: Any = None) -> Any:
-    """The smoothed LR-vs-loss curves of a :class:`~lightning_lr.tuner.WeightDecayResult` overlaid, one
-    colour per weight decay, each suggestion marked and the best weight decay named in the legend.
+def _suggestion_label(value: float, rule: str | None) -> str:
+    return f"suggestion {value:.3g}" + ("" if rule is None else f" (rule: {rule})")
+
+
+def weight_decay_figure(
+    curves: Mapping[str, tuple[Sequence[float], Sequence[float]]],
+    suggestions: Mapping[str, float | None] | None = None,
+    *,
+    log_x: bool = True,
+    x_label: str = "learning rate",
+    y_label: str = "training loss",
+    title: str | None = "LR range test per weight decay",
+    ax: Any = None,
+) -> Any:
+    """Smoothed range-test curves overlaid, one colour per curve (one per weight decay), each suggestion
+    marked on its curve.
+
+    Args:
+        curves: ``{label: (x, smoothed)}``, one entry per sweep, in legend order.
+        suggestions: ``{label: value}`` to mark on the curve of that label (None values are not marked).
+        log_x: a log x axis.
+        x_label: the x axis's label.
+        y_label: the y axis's label.
+        title: the axes' title.
+        ax: a matplotlib Axes to draw into; a new figure when None.
+
+    Returns:
+        the ``matplotlib.figure.Figure``.
 
     Example:
-        >>> from lightning_lr import RangeTestResult
-        >>> from lightning_lr.tuner import WeightDecayResult
-        >>> lrs = [1e-3, 1e-2, 1e-1, 1.0, 10.0]
-        >>> runs = [RangeTestResult(lrs, [2.0, 1.5, 1.0, 1.2, 5.0], [None] * 5, weight_decay=w) for w in (0, 1e-4)]
-        >>> len(weight_decay_figure(WeightDecayResult(runs), suggest=False).axes[0].get_lines())
+        >>> lrs, y = [1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.5, 1.0, 1.2, 5.0]
+        >>> fig = weight_decay_figure({"weight_decay=0": (lrs, y), "weight_decay=0.0001 (best)": (lrs, y)})
+        >>> len(fig.axes[0].get_lines())
         2
     """
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.4, 4.2)) if ax is None else (ax.figure, ax)
-    best = sweep.best_weight_decay
-    for i, r in enumerate(sweep.results):
+    marks = suggestions or {}
+    for i, (label, (x, smoothed)) in enumerate(curves.items()):
         color = f"C{i % 10}"
-        label = f"weight_decay={r.weight_decay:g}" + (" (best)" if r.weight_decay == best else "")
-        ax.plot(r.lrs, r.smoothed, color=color, lw=2, label=label)
-        if suggest:
-            value = r.suggestion(method)
-            if value is not None:
-                ax.plot([value], [_marker_y(r.lrs, r.smoothed, value, True)], "o", color=color, ms=7)
-    if sweep.results[0].mode == "exponential":
+        ax.plot(x, smoothed, color=color, lw=2, label=label)
+        value = marks.get(label)
+        if value is not None:
+            ax.plot([value], [_marker_y(x, smoothed, value, log_x)], "o", color=color, ms=7)
+    if log_x:
         ax.set_xscale("log")
-    ax.set_xlabel("learning rate")
-    ax.set_ylabel("validation loss" if sweep.results[0].val_loss else "training loss")
-    limits = _curve_limits([r.smoothed for r in sweep.results])
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    limits = _curve_limits([smoothed for _, smoothed in curves.values()])
     if limits is not None:
         ax.set_ylim(*limits)
-    ax.set_title("LR range test per weight decay")
+    if title:
+        ax.set_title(title)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(loc="best", fontsize="small")
     return fig

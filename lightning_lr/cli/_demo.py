@@ -122,6 +122,8 @@ def _is_rank_zero() -> bool:
 def _recorder() -> Any:
     import lightning.pytorch as pl
 
+    from ..optim import param_groups as pg
+
     class Recorder(pl.Callback):
         """Records the LR and momentum each optimizer step really uses, and val_acc per epoch."""
 
@@ -132,9 +134,8 @@ def _recorder() -> Any:
 
         def on_train_batch_start(self, trainer: pl.Trainer, *args: Any) -> None:
             group = trainer.optimizers[0].param_groups[0]
-            self.lrs.append(float(group["lr"]))
-            m = group.get("momentum", group.get("betas", (None,))[0])
-            self.momentums.append(None if m is None else float(m))
+            self.lrs.append(pg.lr(group))
+            self.momentums.append(pg.momentum(group))
 
         def on_validation_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
             if not trainer.sanity_checking and "val_acc" in trainer.callback_metrics:
@@ -213,22 +214,6 @@ def format_table(runs: list[RunResult]) -> str:
         )
 
     return "\n".join([line(header), "  ".join("-" * w for w in widths), *(line(row) for row in rows)])
-
-
-def _log_y(fig: Any) -> Any:
-    """LR on a log axis: a constant LR beside a 1cycle peak 50x higher is otherwise a flat line at 0."""
-    fig.axes[0].set_yscale("log")
-    return fig
-
-
-def _save(fig: Any, path: Path, tb: Any, tag: str) -> Path:
-    from ..plotting import pyplot
-
-    fig.savefig(path, dpi=100)
-    if tb is not None:
-        tb.add_figure(tag, fig, close=False)
-    pyplot().close(fig)
-    return path
 
 
 # ---------------------------------------------------------------------------------------------
@@ -342,7 +327,9 @@ def _run(config: DemoConfig, say: Callable[[str], None], processes: int) -> Demo
 
     if not _is_rank_zero():
         return None
-    figures = _figures(config, runs, result, steps_per_epoch)
+    from ._figures import save_figures
+
+    figures = save_figures(config.output_dir, result, runs, TARGET)
     table = format_table(runs)
     say("")
     say(table)
@@ -358,56 +345,3 @@ def _run(config: DemoConfig, say: Callable[[str], None], processes: int) -> Demo
 
 def _line(run: RunResult) -> str:
     return f"{run.name}: {run.schedule}: final val acc {run.final_acc:.1%} in {run.seconds:.1f} s"
-
-
-def _figures(config: DemoConfig, runs: list[RunResult], result: Any, steps_per_epoch: int) -> list[Path]:
-    from lightning.pytorch.loggers import TensorBoardLogger
-
-    from ..plotting import schedule_figure
-    from ._figures import accuracy_figure
-
-    out = config.output_dir
-    tb = TensorBoardLogger(str(out), name="summary", default_hp_metric=False).experiment
-    one = runs[0]
-    steps = range(len(one.lrs))
-    try:
-        return [
-            _save(
-                result.plot(suggest=True),
-                out / "range_test.png",
-                tb,
-                "range_test",
-            ),
-            _save(
-                schedule_figure(
-                    steps,
-                    {"lr": one.lrs},
-                    {"momentum": one.momentums},
-                    title=f"1cycle as applied: {one.schedule}",
-                ),
-                out / "one_cycle.png",
-                tb,
-                "one_cycle_schedule",
-            ),
-            _save(
-                _log_y(
-                    schedule_figure(
-                        range(max(len(r.lrs) for r in runs)),
-                        {r.name: r.lrs for r in runs},
-                        {r.name: r.momentums for r in runs if any(m is not None for m in r.momentums)},
-                        title="LR and momentum as applied",
-                    )
-                ),
-                out / "schedules.png",
-                tb,
-                "schedules",
-            ),
-            _save(
-                accuracy_figure({r.name: r.val_acc for r in runs}, TARGET),
-                out / "val_accuracy.png",
-                tb,
-                "val_acc",
-            ),
-        ]
-    finally:
-        tb.close()

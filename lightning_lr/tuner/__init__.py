@@ -2,13 +2,24 @@
 
 - :class:`Tuner`: Lightning's Tuner with :meth:`~Tuner.lr_range_test` and :meth:`~Tuner.momentum_range_test`.
 - :class:`LRRangeTest`: the same test as a callback, at the start of fit or of chosen epochs.
-- :class:`RangeTestResult`: the curve, the suggestion rules (:data:`METHODS`), bounds for 1cycle and
-  cyclical LRs, figures and JSON files; :class:`WeightDecayResult` for ``weight_decays=[...]``.
+- :class:`RangeTestResult`: an LR sweep's curve, the suggestion rules (:data:`METHODS`), bounds for 1cycle
+  and cyclical LRs, figures and JSON files; :class:`WeightDecayResult` for ``weight_decays=[...]``;
+  :class:`MomentumRangeTestResult` for :meth:`~Tuner.momentum_range_test`.
 """
 
-from ._result import RangeTestResult, WeightDecayResult
+from ._momentum import MomentumRangeTestResult
+from ._result import RangeTestResult
 from ._rules import DEFAULT_METHOD, METHODS
+from ._weight_decay import WeightDecayResult
 from .callback import LRRangeTest
 from .tuner import Tuner
 
-__all__ = ["DEFAULT_METHOD", "METHODS", "LRRangeTest", "RangeTestResult", "Tuner", "WeightDecayResult"]
+__all__ = [
+    "DEFAULT_METHOD",
+    "METHODS",
+    "LRRangeTest",
+    "MomentumRangeTestResult",
+    "RangeTestResult",
+    "Tuner",
+    "WeightDecayResult",
+]

@@ -32,18 +32,20 @@ from lightning.pytorch.strategies import DDPStrategy, SingleDeviceStrategy, Stra
 from lightning.pytorch.utilities.parsing import lightning_getattr, lightning_hasattr, lightning_setattr
 from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 
+from .. import _lightning_compat as L
 from ..optim import ScheduleLR
-from . import _lightning as L
-from ._options import Options
-from ._result import RangeTestResult, WeightDecayResult
-from ._rules import DEFAULT_METHOD
+from ..optim import param_groups as pg
+from ._options import LROptions
+from ._result import RangeTestResult
+from ._sweep import set_weight_decay
+from ._weight_decay import WeightDecayResult
 
 __all__ = ["apply_result", "check_attr", "restore_attrs"]
 
 LR_ATTRS = ("lr", "learning_rate")
 
 
-def check_attr(module: pl.LightningModule, options: Options) -> str | None:
+def check_attr(module: pl.LightningModule, options: LROptions) -> str | None:
     """The model attribute (or hparam) that holds the LR, or None; an error for a named one that is missing."""
     if options.attr_name is not None:
         if not lightning_hasattr(module, options.attr_name):
@@ -60,11 +62,11 @@ def check_attr(module: pl.LightningModule, options: Options) -> str | None:
 
 
 def restore_attrs(
-    module: pl.LightningModule, result: RangeTestResult | WeightDecayResult, options: Options
+    module: pl.LightningModule, result: RangeTestResult | WeightDecayResult, options: LROptions
 ) -> None:
     """On a resume that does not test again: set the model's attributes (rule 1) to the values the
     checkpoint's result gave them, silently (the run that tested already warned where it had to)."""
-    if not (options.apply and options.param == "lr"):
+    if not options.apply:
         return
     best = result.best if isinstance(result, WeightDecayResult) else result
     attr = check_attr(module, options)
@@ -75,21 +77,13 @@ def restore_attrs(
         lightning_setattr(module, "weight_decay", best.weight_decay)
 
 
-class _RuledResult(RangeTestResult):
-    """A result (equal to it: same curve) whose ``suggestion()`` without a method applies ``rule``."""
-
-    rule: str = DEFAULT_METHOD
-
-    def suggestion(self, method: str | None = None) -> float | None:
-        return super().suggestion(self.rule if method is None else method)
-
-
 def _for_callbacks(result: RangeTestResult, method: str) -> RangeTestResult:
-    if method == DEFAULT_METHOD or result.param != "lr":
+    """The result, or a copy of it (equal to it: same curve) whose ``suggestion()`` without a method
+    applies ``method``."""
+    if method == result._default_rule:
         return result
-    fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(result) if f.init}
-    ruled = _RuledResult(**fields)
-    object.__setattr__(ruled, "rule", method)
+    ruled = dataclasses.replace(result)
+    object.__setattr__(ruled, "_default_rule", method)
     return ruled
 
 
@@ -101,7 +95,7 @@ def apply_result(
     trainer: pl.Trainer,
     module: pl.LightningModule,
     result: RangeTestResult | WeightDecayResult,
-    options: Options,
+    options: LROptions,
     *,
     attr: str | None,
     live: bool,
@@ -136,8 +130,7 @@ def apply_result(
         return
     if attr is not None and _fresh(trainer) and _can_rebuild(trainer.strategy):
         before = _lr_signature(trainer)
-        trainer.strategy.setup_optimizers(trainer)
-        trainer.strategy.setup_precision_plugin()
+        L.rebuild_optimizers(trainer)
         if wd is not None:
             _set_live_weight_decay(trainer, wd)
         if _lr_signature(trainer) != before or old == lr:
@@ -161,7 +154,7 @@ def _can_rebuild(strategy: Strategy) -> bool:
 
 
 def _lr_signature(trainer: pl.Trainer) -> list[float]:
-    return [float(g.get("initial_lr", g["lr"])) for opt in trainer.optimizers for g in opt.param_groups]
+    return [pg.base_lr(g) for opt in trainer.optimizers for g in opt.param_groups]
 
 
 def _mul(container: dict[str, Any], key: str, factor: float) -> None:
@@ -176,7 +169,7 @@ def _mul(container: dict[str, Any], key: str, factor: float) -> None:
 
 def _scale_live(trainer: pl.Trainer, lr: float) -> None:
     optimizer = trainer.optimizers[0]
-    current = float(optimizer.param_groups[0]["lr"])
+    current = pg.lr(optimizer.param_groups[0])
     if not current > 0:  # pragma: no cover - checked before the sweep
         return
     factor = lr / current
@@ -211,14 +204,5 @@ def _scale_scheduler(scheduler: Any, factor: float) -> None:
 
 def _set_live_weight_decay(trainer: pl.Trainer, wd: float) -> None:
     for opt in trainer.optimizers:
-        groups = opt.param_groups
-        if not all("weight_decay" in g for g in groups):
-            continue
-        nonzero = [float(g["weight_decay"]) != 0.0 for g in groups]
-        mask = nonzero if any(nonzero) else [True] * len(groups)
-        for g, on in zip(groups, mask, strict=True):
-            if on:
-                if isinstance(g["weight_decay"], torch.Tensor):
-                    g["weight_decay"].fill_(wd)
-                else:
-                    g["weight_decay"] = wd
+        if all(pg.weight_decay(g) is not None for g in opt.param_groups):
+            set_weight_decay(opt.param_groups, wd)

@@ -1,68 +1,45 @@
-"""The options of a range test, validated once for both entry points (Tuner method and callback)."""
+"""The options of a range test: every option, its default and its check, in one frozen object per sweep.
+
+:class:`LROptions` is what ``Tuner.lr_range_test`` and ``LRRangeTest`` take; :class:`MomentumOptions` what
+``Tuner.momentum_range_test`` takes. Both validate at construction (``lightning_lr._validate``'s one
+message format) and are the single source of the defaults: the entry points spell the same defaults in
+their signatures (for IDEs and LightningCLI) and a test holds them equal to these fields.
+
+Example:
+    >>> LROptions(max_lr=1.0).num_steps
+    100
+    >>> LROptions(min_lr=1.0, max_lr=0.1)
+    Traceback (most recent call last):
+    ...
+    ValueError: min_lr must be < max_lr, got min_lr=1.0 and max_lr=0.1
+"""
 
 from __future__ import annotations
 
-import math
-import numbers
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
+from .. import _validate as V
 from ..schedules import Constant, ExponentialDecay, Linear, Schedule
 from ._rules import DEFAULT_METHOD, METHODS, MIN_POINTS
 
-__all__ = ["Options"]
+__all__ = ["MODES", "LROptions", "MomentumOptions", "SweepOptions"]
 
 MODES = ("exponential", "linear")
 
 
-def _real(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    v = float(value)
-    if not math.isfinite(v):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return v
+def _progress_bar(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    V.fail("progress_bar", "True, False or None", value, TypeError)
 
 
-def _positive(name: str, value: Any) -> float:
-    v = _real(name, value)
-    if v <= 0:
-        raise ValueError(f"{name} must be > 0, got {value!r}")
-    return v
+@dataclass(frozen=True, kw_only=True)
+class SweepOptions:
+    """What every sweep takes: its length, smoothing, early stop, validation-loss mode and logging."""
 
-
-def _int_at_least(name: str, value: Any, low: int, why: str = "") -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer >= {low}{why}, got {value!r}")
-    if value < low:
-        raise ValueError(f"{name} must be an integer >= {low}{why}, got {value!r}")
-    return int(value)
-
-
-def _choice(name: str, value: Any, allowed: Sequence[str]) -> str:
-    if not isinstance(value, str) or value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, got {value!r}")
-    return value
-
-
-def _flag(name: str, value: Any, optional: bool = False) -> Any:
-    if value is None and optional:
-        return None
-    if not isinstance(value, bool):
-        allowed = "True, False or None" if optional else "True or False"
-        raise TypeError(f"{name} must be {allowed}, got {value!r}")
-    return value
-
-
-@dataclass(frozen=True)
-class Options:
-    """Validated range-test options. ``param`` says what is swept: ``"lr"`` from ``start`` to ``end``
-    (``min_lr`` to ``max_lr``), or ``"momentum"`` from ``start`` to ``end`` at the fixed LR ``lr``
-    (None: the optimizer's own)."""
-
-    start: float
-    end: float
     num_steps: int = 100
     mode: str = "exponential"
     smoothing: float = 0.98
@@ -70,115 +47,143 @@ class Options:
     val_loss: bool = False
     val_batches: int = 5
     val_key: str = "val_loss"
-    method: str = DEFAULT_METHOD
-    weight_decays: tuple[float, ...] | None = None
-    apply: bool = True
-    attr_name: str | None = None
     progress_bar: bool | None = None
     log: bool = True
-    param: str = "lr"
-    lr: float | None = None
 
-    @classmethod
-    def for_lr(cls, min_lr: Any, max_lr: Any, **kwargs: Any) -> Options:
-        min_lr = _positive("min_lr", min_lr)
-        max_lr = _positive("max_lr", max_lr)
-        if min_lr >= max_lr:
-            raise ValueError(f"min_lr must be < max_lr, got min_lr={min_lr!r} and max_lr={max_lr!r}")
-        return cls(start=min_lr, end=max_lr, param="lr", **_common(**kwargs))
+    #: the logger tag prefix and the progress bar's name
+    prefix: ClassVar[str] = ""
+    title: ClassVar[str] = ""
 
-    @classmethod
-    def for_momentum(cls, min_momentum: Any, max_momentum: Any, lr: Any, **kwargs: Any) -> Options:
-        lo = _real("min_momentum", min_momentum)
-        hi = _real("max_momentum", max_momentum)
-        for name, v, raw in (("min_momentum", lo, min_momentum), ("max_momentum", hi, max_momentum)):
-            if not 0.0 <= v < 1.0:
-                raise ValueError(f"{name} must be in [0, 1), got {raw!r}")
-        if lo >= hi:
-            raise ValueError(
-                f"min_momentum must be < max_momentum, got min_momentum={min_momentum!r} and "
-                f"max_momentum={max_momentum!r}"
-            )
-        fixed = None if lr is None else _positive("lr", lr)
-        return cls(start=lo, end=hi, param="momentum", lr=fixed, **_common(**kwargs))
+    def __post_init__(self) -> None:
+        why = f" (the suggestion rules need at least {MIN_POINTS} points)"
+        self._set("num_steps", V.integer("num_steps", self.num_steps, MIN_POINTS, why))
+        self._set("mode", V.one_of("mode", self.mode, MODES))
+        self._set("smoothing", V.in_range("smoothing", self.smoothing, 0.0, 1.0, lo_open=False, hi_open=True))
+        threshold = self.early_stop_threshold
+        if threshold is not None:
+            allowed = "> 1 (stop when the smoothed loss exceeds that many times its best) or None (never stop early)"
+            threshold = V.finite("early_stop_threshold", threshold, allowed)
+            if threshold <= 1.0:
+                V.fail("early_stop_threshold", allowed, self.early_stop_threshold)
+        self._set("early_stop_threshold", threshold)
+        self._set("val_loss", V.boolean("val_loss", self.val_loss))
+        self._set("val_batches", V.integer("val_batches", self.val_batches, 1))
+        self._set(
+            "val_key", V.text("val_key", self.val_key, "a non-empty string (the name validation_step logs)")
+        )
+        self._set("progress_bar", _progress_bar(self.progress_bar))
+        self._set("log", V.boolean("log", self.log))
 
-    def schedule(self) -> Schedule:
-        """The swept value as a pure schedule of the sweep step: ``start`` at step 0, ``end`` at the last."""
+    def _set(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+
+    def _span(self, start: float, end: float) -> Schedule:
+        """``start`` at sweep step 0 to ``end`` at the last, evenly in ``mode``."""
         last = self.num_steps - 1
         if self.mode == "linear":
-            return Linear(self.start, self.end, total=last)
-        return ExponentialDecay(self.start, gamma=(self.end / self.start) ** (1.0 / last))
+            return Linear(start, end, total=last)
+        return ExponentialDecay(start, gamma=(end / start) ** (1.0 / last))
 
-    def fixed_lr(self) -> Schedule | None:
+    def lr_schedule(self) -> Schedule | None:
+        """The LR of param group 0 at each sweep step (None: the optimizer's own)."""
+        return None
+
+    def momentum_schedule(self) -> Schedule | None:
+        """The momentum of every param group at each sweep step (None: the optimizer's own)."""
+        return None
+
+    def needs_optimizer_lr(self) -> bool:
+        """Whether the sweep starts from param group 0's LR (the other groups keep their ratio to it)."""
+        return True
+
+    def decays(self) -> tuple[float, ...] | None:
+        """The weight decays to sweep one by one, or None for a single sweep."""
+        return None
+
+    def rule(self) -> str | None:
+        """The suggestion rule the result is read with (None: the result type's own)."""
+        return None
+
+    @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        """Every option's default, by name."""
+        return {f.name: f.default for f in dataclasses.fields(cls)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class LROptions(SweepOptions):
+    """The LR range test's options: the LR of param group 0 grows from ``min_lr`` to ``max_lr``."""
+
+    min_lr: float = 1e-7
+    max_lr: float = 10.0
+    method: str = DEFAULT_METHOD
+    weight_decays: Sequence[float] | None = None
+    apply: bool = True
+    attr_name: str | None = None
+
+    prefix: ClassVar[str] = "lr_range_test"
+    title: ClassVar[str] = "LR range test"
+
+    def __post_init__(self) -> None:
+        lo = V.positive("min_lr", self.min_lr)
+        hi = V.positive("max_lr", self.max_lr)
+        if lo >= hi:
+            raise ValueError(
+                f"min_lr must be < max_lr, got min_lr={self.min_lr!r} and max_lr={self.max_lr!r}"
+            )
+        self._set("min_lr", lo)
+        self._set("max_lr", hi)
+        super().__post_init__()
+        self._set("method", V.one_of("method", self.method, METHODS))
+        wds = V.optional(V.sequence, "weight_decays", self.weight_decays, V.non_negative, what="numbers >= 0")
+        if wds is not None:
+            if len(set(wds)) != len(wds):
+                V.fail("weight_decays", "distinct numbers >= 0", list(wds))
+            self._set("weight_decays", tuple(wds))
+        self._set("apply", V.boolean("apply", self.apply))
+        self._set("attr_name", V.optional(V.text, "attr_name", self.attr_name))
+
+    def lr_schedule(self) -> Schedule:
+        return self._span(self.min_lr, self.max_lr)
+
+    def decays(self) -> tuple[float, ...] | None:
+        return None if self.weight_decays is None else tuple(self.weight_decays)
+
+    def rule(self) -> str:
+        return self.method
+
+
+@dataclass(frozen=True, kw_only=True)
+class MomentumOptions(SweepOptions):
+    """The momentum range test's options: the momentum (or Adam beta1) of every param group grows from
+    ``min_momentum`` to ``max_momentum`` at the fixed LR ``lr`` (None: the optimizer's own)."""
+
+    mode: str = "linear"
+    lr: float | None = None
+    min_momentum: float = 0.8
+    max_momentum: float = 0.99
+
+    prefix: ClassVar[str] = "momentum_range_test"
+    title: ClassVar[str] = "Momentum range test"
+
+    def __post_init__(self) -> None:
+        lo = V.in_range("min_momentum", self.min_momentum, 0.0, 1.0, lo_open=False, hi_open=True)
+        hi = V.in_range("max_momentum", self.max_momentum, 0.0, 1.0, lo_open=False, hi_open=True)
+        if lo >= hi:
+            raise ValueError(
+                f"min_momentum must be < max_momentum, got min_momentum={self.min_momentum!r} and "
+                f"max_momentum={self.max_momentum!r}"
+            )
+        self._set("min_momentum", lo)
+        self._set("max_momentum", hi)
+        self._set("lr", V.optional(V.positive, "lr", self.lr))
+        super().__post_init__()
+
+    def lr_schedule(self) -> Schedule | None:
         return None if self.lr is None else Constant(self.lr)
 
+    def momentum_schedule(self) -> Schedule:
+        return self._span(self.min_momentum, self.max_momentum)
 
-def _common(
-    num_steps: Any = 100,
-    mode: Any = "exponential",
-    smoothing: Any = 0.98,
-    early_stop_threshold: Any = 4.0,
-    val_loss: Any = False,
-    val_batches: Any = 5,
-    val_key: Any = "val_loss",
-    method: Any = DEFAULT_METHOD,
-    weight_decays: Any = None,
-    apply: Any = True,
-    attr_name: Any = None,
-    progress_bar: Any = None,
-    log: Any = True,
-) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    out["num_steps"] = _int_at_least(
-        "num_steps", num_steps, MIN_POINTS, f" (the suggestion rules need at least {MIN_POINTS} points)"
-    )
-    out["mode"] = _choice("mode", mode, MODES)
-    s = _real("smoothing", smoothing)
-    if not 0.0 <= s < 1.0:
-        raise ValueError(f"smoothing must be in [0, 1) (0: no smoothing), got {smoothing!r}")
-    out["smoothing"] = s
-    if early_stop_threshold is None:
-        out["early_stop_threshold"] = None
-    else:
-        t = _real("early_stop_threshold", early_stop_threshold)
-        if t <= 1.0:
-            raise ValueError(
-                f"early_stop_threshold must be > 1 (stop when the smoothed loss exceeds that many times its "
-                f"best) or None (never stop early), got {early_stop_threshold!r}"
-            )
-        out["early_stop_threshold"] = t
-    out["val_loss"] = _flag("val_loss", val_loss)
-    out["val_batches"] = _int_at_least("val_batches", val_batches, 1)
-    if not isinstance(val_key, str) or not val_key:
-        raise TypeError(
-            f"val_key must be a non-empty string (the name validation_step logs), got {val_key!r}"
-        )
-    out["val_key"] = val_key
-    out["method"] = _choice("method", method, METHODS)
-    if weight_decays is not None:
-        if isinstance(weight_decays, (str, bytes)) or not isinstance(weight_decays, Sequence):
-            raise TypeError(
-                f"weight_decays must be a sequence of numbers >= 0 or None, got {weight_decays!r}"
-            )
-        if not weight_decays:
-            raise ValueError(
-                "weight_decays must hold at least one value (or be None for a single sweep), got []"
-            )
-        wds = []
-        for i, w in enumerate(weight_decays):
-            v = _real(f"weight_decays[{i}]", w)
-            if v < 0:
-                raise ValueError(f"weight_decays[{i}] must be >= 0, got {w!r}")
-            wds.append(v)
-        if len(set(wds)) != len(wds):
-            raise ValueError(f"weight_decays must not repeat a value, got {list(weight_decays)!r}")
-        out["weight_decays"] = tuple(wds)
-    out["apply"] = _flag("apply", apply)
-    if attr_name is not None and (not isinstance(attr_name, str) or not attr_name):
-        raise TypeError(
-            f"attr_name must be a non-empty string or None (find 'lr' or 'learning_rate'), got {attr_name!r}"
-        )
-    out["attr_name"] = attr_name
-    out["progress_bar"] = _flag("progress_bar", progress_bar, optional=True)
-    out["log"] = _flag("log", log)
-    return out
+    def needs_optimizer_lr(self) -> bool:
+        return self.lr is None

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import _validate as V
+
 __all__ = [
     "DEFAULT_METHOD",
     "KNEE_FRACTION",
@@ -28,6 +30,7 @@ __all__ = [
     "Pick",
     "ema",
     "knee",
+    "lowest",
     "minimum",
     "pick",
     "slide",
@@ -79,8 +82,7 @@ def ema(values: Sequence[float], beta: float) -> np.ndarray:
         [4.0, 2.6666666666666665]
     """
     x = np.asarray(values, dtype=np.float64)
-    if not 0.0 <= beta < 1.0:
-        raise ValueError(f"smoothing must be in [0, 1), got {beta!r}")
+    V.in_range("smoothing", beta, 0.0, 1.0, lo_open=False, hi_open=True)
     out = np.empty_like(x)
     avg, weight = 0.0, 0.0
     for i, v in enumerate(x):
@@ -105,8 +107,7 @@ def zero_lag(lrs: Sequence[float], losses: Sequence[float], decades: float = ZER
         >>> zero_lag([1e-3, 1e-2, 1e-1, 1.0, 10.0], [4.0, 2.0, 3.0, 1.0, float("nan")], decades=1).tolist()
         [4.0, 3.0, 2.0, 1.0, nan]
     """
-    if not (isinstance(decades, (int, float)) and decades >= 0):
-        raise ValueError(f"decades must be a number >= 0, got {decades!r}")
+    V.non_negative("decades", decades)
     lr = np.asarray(lrs, dtype=np.float64)
     y = np.asarray(losses, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -321,6 +322,24 @@ def knee(lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
     return Pick(i_min)  # pragma: no cover - y[i_min] <= level always holds
 
 
+def lowest(values: Sequence[float | None], smoothed: Sequence[float]) -> Pick:
+    """The point of lowest *smoothed* loss in the finite part of the curve (the momentum sweep's rule:
+    over a narrow momentum range the EMA's lag moves the answer little, and the raw loss is too noisy).
+    A None value (no momentum recorded) ends the finite part like a NaN loss.
+
+    Example:
+        >>> lowest([0.8, 0.85, 0.9, 0.95], [2.0, 1.5, 1.2, float("nan")]).index
+        2
+    """
+    x = np.asarray([math.nan if v is None else v for v in values], dtype=np.float64)
+    y = np.asarray(smoothed, dtype=np.float64)
+    finite = np.isfinite(y) & np.isfinite(x)
+    n = len(y) if finite.all() else int(np.argmin(finite))
+    if n == 0:
+        return Pick(None, "no finite loss was recorded")
+    return Pick(int(np.argmin(y[:n])))
+
+
 _RULES = {"valley": valley, "steepest": steepest, "minimum": minimum, "slide": slide}
 
 
@@ -331,10 +350,7 @@ def pick(method: str, lrs: Sequence[float], losses: Sequence[float]) -> Pick:
         >>> pick("minimum", [1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.5, 1.0, 1.2, 5.0])
         Pick(index=2, reason='')
     """
-    rule = _RULES.get(method) if isinstance(method, str) else None
-    if rule is None:
-        raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
-    return rule(lrs, losses)
+    return _RULES[V.one_of("method", method, METHODS)](lrs, losses)
 
 
 def _longest_decrease(y: np.ndarray) -> tuple[int, int]:

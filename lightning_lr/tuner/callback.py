@@ -9,16 +9,16 @@ from typing import Any
 import lightning.pytorch as pl
 from lightning.pytorch.callbacks import Callback
 
-from . import _lightning as L
+from .. import _lightning_compat as L
 from ._apply import restore_attrs
-from ._core import run_range_test
-from ._options import Options
-from ._result import RangeTestResult, WeightDecayResult
+from ._core import Result, run_range_test
+from ._curve import SweepResult
+from ._options import LROptions, SweepOptions
+from ._result import RangeTestResult
 from ._rules import DEFAULT_METHOD
+from ._weight_decay import WeightDecayResult
 
 __all__ = ["LRRangeTest"]
-
-Result = RangeTestResult | WeightDecayResult
 
 
 def _epochs(value: Any) -> tuple[int, ...] | None:
@@ -40,7 +40,7 @@ def _epochs(value: Any) -> tuple[int, ...] | None:
 class _RangeTestCallback(Callback):
     """Runs the range-test core at train start (``epochs=None``) or at the start of the listed epochs."""
 
-    def __init__(self, options: Options, epochs: Any = None) -> None:
+    def __init__(self, options: SweepOptions, epochs: Any = None) -> None:
         self.options = options
         self.epochs = _epochs(epochs)
         self.result: Result | None = None
@@ -54,8 +54,10 @@ class _RangeTestCallback(Callback):
             # The checkpoint holds this run's results: the test is not repeated (a new sweep would find other
             # values and move the LR of a resumed run). The schedule callbacks restore what they filled and
             # the optimizer its LRs; the model's attribute gets back the value the run set.
-            assert self.result is not None
-            restore_attrs(pl_module, self.result, self.options)
+            if isinstance(self.options, LROptions) and isinstance(
+                self.result, (RangeTestResult, WeightDecayResult)
+            ):
+                restore_attrs(pl_module, self.result, self.options)
             return
         if self.epochs is None:
             self._run(trainer, pl_module)
@@ -90,8 +92,9 @@ class _RangeTestCallback(Callback):
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         loaded: dict[int, Result] = {}
         for epoch, data in state_dict.get("results", {}).items():
-            cls = WeightDecayResult if data.get("kind") == "WeightDecayResult" else RangeTestResult
-            loaded[int(epoch)] = cls.from_dict(data)
+            kind = data.get("kind") if isinstance(data, dict) else None
+            read = WeightDecayResult.from_dict if kind == "WeightDecayResult" else SweepResult.from_dict
+            loaded[int(epoch)] = read(data)
         self.results = loaded
         if loaded:
             self.result = loaded[max(loaded)]
@@ -171,9 +174,9 @@ class LRRangeTest(_RangeTestCallback):
         progress_bar: bool | None = None,
         log: bool = True,
     ) -> None:
-        options = Options.for_lr(
-            min_lr,
-            max_lr,
+        options = LROptions(
+            min_lr=min_lr,
+            max_lr=max_lr,
             num_steps=num_steps,
             mode=mode,
             smoothing=smoothing,
@@ -192,7 +195,8 @@ class LRRangeTest(_RangeTestCallback):
 
     def __repr__(self) -> str:
         o = self.options
+        assert isinstance(o, LROptions)
         return (
-            f"LRRangeTest(min_lr={o.start:g}, max_lr={o.end:g}, num_steps={o.num_steps}, mode={o.mode!r}, "
+            f"LRRangeTest(min_lr={o.min_lr:g}, max_lr={o.max_lr:g}, num_steps={o.num_steps}, mode={o.mode!r}, "
             f"method={o.method!r}, epochs={None if self.epochs is None else list(self.epochs)})"
         )

@@ -8,10 +8,13 @@ from typing import Any, overload
 import lightning.pytorch as pl
 from lightning.pytorch.tuner import Tuner as _LightningTuner
 
-from . import _lightning as L
-from ._options import Options
-from ._result import RangeTestResult, WeightDecayResult
+from .. import _lightning_compat as L
+from ._core import Result
+from ._momentum import MomentumRangeTestResult
+from ._options import LROptions, MomentumOptions, SweepOptions
+from ._result import RangeTestResult
 from ._rules import DEFAULT_METHOD
+from ._weight_decay import WeightDecayResult
 from .callback import _RangeTestCallback
 
 __all__ = ["Tuner"]
@@ -151,9 +154,9 @@ class Tuner(_LightningTuner):
             RuntimeError: under a strategy that runs ``fit`` in spawned processes (``ddp_spawn``), whose
                 result cannot come back; use the :class:`~lightning_lr.LRRangeTest` callback or ``ddp``.
         """
-        options = Options.for_lr(
-            min_lr,
-            max_lr,
+        options = LROptions(
+            min_lr=min_lr,
+            max_lr=max_lr,
             num_steps=num_steps,
             mode=mode,
             smoothing=smoothing,
@@ -168,7 +171,9 @@ class Tuner(_LightningTuner):
             progress_bar=progress_bar,
             log=log,
         )
-        return self._run(options, model, train_dataloaders, val_dataloaders, datamodule, ckpt_path)
+        result = self._run(options, model, train_dataloaders, val_dataloaders, datamodule, ckpt_path)
+        assert isinstance(result, (RangeTestResult, WeightDecayResult))
+        return result
 
     def momentum_range_test(
         self,
@@ -189,7 +194,7 @@ class Tuner(_LightningTuner):
         progress_bar: bool | None = None,
         log: bool = True,
         ckpt_path: str | None = None,
-    ) -> RangeTestResult:
+    ) -> MomentumRangeTestResult:
         """Smith's (2018) momentum range test: a fixed LR while the momentum (SGD, RMSprop) or beta1 (Adam
         family) of every param group grows from ``min_momentum`` to ``max_momentum``.
 
@@ -217,12 +222,12 @@ class Tuner(_LightningTuner):
             ckpt_path: resume this checkpoint first.
 
         Returns:
-            A :class:`~lightning_lr.RangeTestResult` with ``param="momentum"``.
+            A :class:`~lightning_lr.MomentumRangeTestResult`.
         """
-        options = Options.for_momentum(
-            min_momentum,
-            max_momentum,
-            lr,
+        options = MomentumOptions(
+            lr=lr,
+            min_momentum=min_momentum,
+            max_momentum=max_momentum,
             num_steps=num_steps,
             mode=mode,
             smoothing=smoothing,
@@ -230,23 +235,22 @@ class Tuner(_LightningTuner):
             val_loss=val_loss,
             val_batches=val_batches,
             val_key=val_key,
-            apply=False,
             progress_bar=progress_bar,
             log=log,
         )
         result = self._run(options, model, train_dataloaders, val_dataloaders, datamodule, ckpt_path)
-        assert isinstance(result, RangeTestResult)
+        assert isinstance(result, MomentumRangeTestResult)
         return result
 
     def _run(
         self,
-        options: Options,
+        options: SweepOptions,
         model: pl.LightningModule,
         train_dataloaders: Any,
         val_dataloaders: Any,
         datamodule: pl.LightningDataModule | None,
         ckpt_path: str | None,
-    ) -> RangeTestResult | WeightDecayResult:
+    ) -> Result:
         trainer = self._trainer
         if L.runs_in_spawned_processes(trainer):
             raise RuntimeError(

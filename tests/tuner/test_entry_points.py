@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 from typing import Any
@@ -15,6 +16,7 @@ from tuner_helpers import TinyModel, loader, seed_all, trainer
 from lightning_lr import LRRangeTest, RangeTestResult, Tuner
 from lightning_lr.optim import ScheduleLR
 from lightning_lr.schedules import Constant
+from lightning_lr.tuner._options import LROptions, MomentumOptions
 
 
 class StandInOneCycle(Callback):
@@ -110,12 +112,12 @@ def test_tuner_warns_when_the_suggestion_has_nowhere_to_go(tmp_path: Any) -> Non
         ({"min_lr": 0.1, "max_lr": 0.1}, ValueError, r"min_lr must be < max_lr"),
         ({"min_lr": 0.0}, ValueError, r"min_lr must be > 0, got 0.0"),
         ({"max_lr": -1.0}, ValueError, r"max_lr must be > 0, got -1.0"),
-        ({"min_lr": float("nan")}, ValueError, r"min_lr must be finite, got nan"),
-        ({"min_lr": "1e-3"}, TypeError, r"min_lr must be a real number, got '1e-3'"),
+        ({"min_lr": float("nan")}, ValueError, r"min_lr must be a finite number > 0, got nan"),
+        ({"min_lr": "1e-3"}, TypeError, r"min_lr must be a finite number > 0, got '1e-3'"),
         ({"num_steps": 4}, ValueError, r"num_steps must be an integer >= 5 .*got 4"),
         ({"num_steps": 10.0}, TypeError, r"num_steps must be an integer >= 5 .*got 10.0"),
         ({"mode": "log"}, ValueError, r"mode must be one of 'exponential', 'linear', got 'log'"),
-        ({"smoothing": 1.0}, ValueError, r"smoothing must be in \[0, 1\) .*got 1.0"),
+        ({"smoothing": 1.0}, ValueError, r"smoothing must be in \[0, 1\), got 1.0"),
         ({"early_stop_threshold": 1.0}, ValueError, r"early_stop_threshold must be > 1 .*got 1.0"),
         (
             {"method": "best"},
@@ -123,10 +125,18 @@ def test_tuner_warns_when_the_suggestion_has_nowhere_to_go(tmp_path: Any) -> Non
             r"method must be one of 'valley', 'steepest', 'minimum', 'slide', got 'best'",
         ),
         ({"val_batches": 0}, ValueError, r"val_batches must be an integer >= 1, got 0"),
-        ({"weight_decays": []}, ValueError, r"weight_decays must hold at least one value"),
+        (
+            {"weight_decays": []},
+            ValueError,
+            r"weight_decays must be a non-empty list of numbers >= 0 or None, got \[\]",
+        ),
         ({"weight_decays": [0.1, -1]}, ValueError, r"weight_decays\[1\] must be >= 0, got -1"),
-        ({"weight_decays": [0.1, 0.1]}, ValueError, r"weight_decays must not repeat a value"),
-        ({"weight_decays": 0.1}, TypeError, r"weight_decays must be a sequence"),
+        (
+            {"weight_decays": [0.1, 0.1]},
+            ValueError,
+            r"weight_decays must be distinct numbers >= 0, got \[0.1, 0.1\]",
+        ),
+        ({"weight_decays": 0.1}, TypeError, r"weight_decays must be a list of numbers >= 0 or None, got 0.1"),
         ({"apply": "yes"}, TypeError, r"apply must be True or False, got 'yes'"),
         ({"progress_bar": 1}, TypeError, r"progress_bar must be True, False or None, got 1"),
         ({"attr_name": ""}, TypeError, r"attr_name must be a non-empty string or None"),
@@ -138,6 +148,24 @@ def test_bad_options_are_named_with_their_value(kwargs: dict[str, Any], error: t
         LRRangeTest(**kwargs)
     with pytest.raises(error, match=match):
         Tuner(trainer("unused")).lr_range_test(TinyModel(), loader(), **kwargs)
+
+
+FIT_ARGS = {"self", "model", "train_dataloaders", "val_dataloaders", "datamodule", "ckpt_path"}
+
+
+@pytest.mark.parametrize(
+    ("entry_point", "options", "own"),
+    [
+        (Tuner.lr_range_test, LROptions, FIT_ARGS),
+        (Tuner.momentum_range_test, MomentumOptions, FIT_ARGS),
+        (LRRangeTest.__init__, LROptions, {"self", "epochs"}),
+    ],
+)
+def test_entry_points_spell_the_options_defaults(entry_point: Any, options: Any, own: set[str]) -> None:
+    """The keyword signatures (for IDEs and LightningCLI) take every option, with the options' defaults."""
+    parameters = inspect.signature(entry_point).parameters
+    spelled = {name: p.default for name, p in parameters.items() if name not in own}
+    assert spelled == options.defaults()
 
 
 @pytest.mark.parametrize(
@@ -158,7 +186,7 @@ def test_bad_epochs(epochs: Any, match: str) -> None:
     [
         ({"min_momentum": 0.99, "max_momentum": 0.9}, r"min_momentum must be < max_momentum"),
         ({"max_momentum": 1.0}, r"max_momentum must be in \[0, 1\), got 1.0"),
-        ({"lr": 0}, r"lr must be > 0, got 0"),
+        ({"lr": 0}, r"lr must be > 0 or None, got 0"),
     ],
 )
 def test_bad_momentum_options(tmp_path: Any, kwargs: dict[str, Any], match: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lightning_lr import RangeTestResult
+from lightning_lr import MomentumRangeTestResult, RangeTestResult
 from lightning_lr.tuner import DEFAULT_METHOD, METHODS, WeightDecayResult, _rules
 
 LRS = np.logspace(-7, 1, 100)
@@ -111,7 +111,7 @@ def test_zero_lag_is_a_centred_average_in_log_lr() -> None:
     cut = np.r_[y[:40], np.nan, y[41:]]
     zc = _rules.zero_lag(lrs, cut)
     assert np.isnan(zc[40:]).all() and zc[20] == pytest.approx(z[20])
-    with pytest.raises(ValueError, match="decades must be a number >= 0"):
+    with pytest.raises(ValueError, match="decades must be >= 0, got -1"):
         _rules.zero_lag(lrs, y, decades=-1)
 
 
@@ -254,7 +254,8 @@ def test_plot_marks_the_suggestion_on_a_log_axis() -> None:
     fig = r.plot(method="steepest")
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert ax.get_xscale() == "log" and any(lbl.startswith("steepest: ") for lbl in labels)
+    value = r.suggestion("steepest")
+    assert ax.get_xscale() == "log" and f"suggestion {value:.3g} (rule: steepest)" in labels
     assert any(lbl.startswith("1cycle max_lr") for lbl in labels)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -264,11 +265,45 @@ def test_plot_marks_the_suggestion_on_a_log_axis() -> None:
 def test_momentum_result_rules() -> None:
     moms = np.linspace(0.8, 0.99, 20)
     y = (moms - 0.9) ** 2 + 1.0
-    r = RangeTestResult([1e-2] * 20, y, moms, mode="linear", param="momentum", smoothing=0)
-    assert r.suggestion() == moms[int(np.argmin(y))]
+    r = MomentumRangeTestResult(moms, y, [1e-2] * 20, smoothing=0)
+    assert r.suggestion() == moms[int(np.argmin(y))] and r.suggestions() == {"minimum": r.suggestion()}
     with pytest.raises(ValueError, match="a momentum sweep has one rule"):
         r.suggestion("valley")
     assert r.plot().axes[0].get_xlabel() == "momentum"
+    assert not hasattr(r, "one_cycle_max_lr") and not hasattr(r, "cyclic_bounds")
+    with pytest.raises(TypeError, match=r"momentums\[1\] must be a number, got None"):
+        MomentumRangeTestResult([0.9, None], [1.0, 1.0], [0.1, 0.1])
+
+
+def test_momentum_files_of_the_current_format_load_as_the_momentum_type(tmp_path: Any) -> None:
+    moms = np.linspace(0.8, 0.99, 10)
+    r = MomentumRangeTestResult(moms, (moms - 0.9) ** 2 + 1.0, [1e-2] * 10, stop_reason="completed")
+    # the format every momentum sweep was written in: a RangeTestResult dict with param "momentum"
+    data = {
+        "format": 1,
+        "kind": "RangeTestResult",
+        "param": "momentum",
+        "mode": "linear",
+        "smoothing": 0.98,
+        "num_steps": 10,
+        "stop_reason": "completed",
+        "val_loss": False,
+        "weight_decay": None,
+        "lrs": [1e-2] * 10,
+        "losses": list(r.losses),
+        "smoothed": list(r.smoothed),
+        "momentums": list(moms),
+    }
+    assert r.to_dict() == data
+    (tmp_path / "m.json").write_text(json.dumps(data))
+    loaded = MomentumRangeTestResult.load(tmp_path / "m.json")
+    assert isinstance(loaded, MomentumRangeTestResult) and loaded == r
+    with pytest.raises(
+        ValueError, match=r"holds a MomentumRangeTestResult .* read it with MomentumRangeTestResult.from_dict"
+    ):
+        RangeTestResult.from_dict(data)
+    with pytest.raises(ValueError, match=r"holds a RangeTestResult .*not a MomentumRangeTestResult"):
+        MomentumRangeTestResult.from_dict(sample().to_dict())
 
 
 def test_with_smoothing_keeps_raw_losses() -> None:

@@ -14,7 +14,7 @@ from tuner_helpers import TinyModel, equal_tree, files_under, full_state, loader
 
 from lightning_lr import LRRangeTest
 from lightning_lr.tuner._core import run_range_test
-from lightning_lr.tuner._options import Options
+from lightning_lr.tuner._options import LROptions
 
 
 class Probe(Callback):
@@ -134,7 +134,7 @@ class RunCore(Callback):
     """Calls the core directly and catches what it raises, so the state after the failure can be read."""
 
     def __init__(self, **options: Any) -> None:
-        self.options = Options.for_lr(1e-6, 1.0, **options)
+        self.options = LROptions(min_lr=1e-6, max_lr=1.0, **options)
         self.before: Any = None
         self.after: Any = None
         self.raised: BaseException | None = None

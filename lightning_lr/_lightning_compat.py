@@ -1,20 +1,30 @@
-"""Every Lightning internal the range test touches, in one place.
+"""Every Lightning internal lightning_lr touches, in one module (checked on Lightning 2.6.6).
 
-The sweep drives the strategy's public methods (``training_step``, ``backward``, ``optimizer_step`` via the
-module's ``optimizer_step`` hook, ``reduce``, ``batch_to_device``). A few things have no public hook;
-they are wrapped here so a Lightning upgrade has one file to check:
+The range test, the schedule callbacks and the mixin use Lightning's public API wherever it has a hook.
+What it lacks is wrapped here, so a Lightning upgrade has one file to check (and the tests that cover it):
 
 - ``lightning.pytorch.trainer.call``: the dispatch the loops use, which sets the module's current hook
   name (``self.log`` checks it) and profiles the call.
-- the loops' ``_results`` collections: swapped for throwaway ones during the sweep, so ``self.log``
-  inside ``training_step`` works and nothing the sweep logs reaches the real epoch's metrics.
+- the loops' ``_results`` collections (``_ResultCollection``), the logger connector's ``_current_fx`` and
+  the module's ``_current_fx_name``: swapped for throwaway ones during the sweep, so ``self.log`` inside
+  ``training_step`` works and nothing the sweep logs reaches the real epoch's metrics.
 - ``LightningModule._on_before_batch_transfer``: the batch hooks as the training loop calls them.
+- ``LightningModule._hparams_initial`` / ``_log_hyperparams``: the initial hparams loggers receive.
+- ``fit_loop.setup_data()`` / ``val_loop.setup_data()``: the loops' own data setup, before they run it.
 - ``_TunerExitException``: how Lightning's own Tuner leaves ``fit`` after its search.
+- ``_MultiProcessingLauncher``: whether ``fit`` runs in spawned processes.
+- ``utilities.signature_utils.is_param_in_hook_signature`` and ``utilities.model_helpers.is_overridden``.
+- ``Strategy.setup_optimizers`` / ``setup_precision_plugin``: what the trainer calls at fit start, called
+  again to rebuild the optimizers.
+- ``trainer.callbacks``: set by the callback connector (an attribute type checkers cannot see).
+
+Lightning versions checked: 2.6.6.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,6 +34,7 @@ from lightning.pytorch.trainer import call
 from lightning.pytorch.trainer.connectors.logger_connector.result import _ResultCollection
 from lightning.pytorch.trainer.states import RunningStage
 from lightning.pytorch.utilities.exceptions import _TunerExitException
+from lightning.pytorch.utilities.parsing import AttributeDict
 
 __all__ = [
     "call_module",
@@ -33,10 +44,15 @@ __all__ = [
     "logged_value",
     "new_val_results",
     "no_sync",
+    "overrides",
     "prime_val_results",
+    "rebuild_optimizers",
     "runs_in_spawned_processes",
     "set_callbacks",
+    "set_initial_hparams",
+    "setup_train_data",
     "stage",
+    "takes_dataloader_iter",
     "to_device",
     "tuner_exit",
     "val_loop_setup",
@@ -171,3 +187,40 @@ def runs_in_spawned_processes(trainer: pl.Trainer) -> bool:
     from lightning.pytorch.strategies.launchers.multiprocessing import _MultiProcessingLauncher
 
     return isinstance(trainer.strategy.launcher, _MultiProcessingLauncher)
+
+
+def set_initial_hparams(module: pl.LightningModule, key: str, values: Any) -> None:
+    """Put a copy of ``values`` under ``key`` in the module's initial hparams (what loggers receive at fit
+    start); a module that never called ``save_hyperparameters`` gets initial hparams and logs them."""
+    m: Any = module
+    if getattr(m, "_hparams_initial", None) is None:
+        m._hparams_initial = AttributeDict()
+        m._log_hyperparams = True
+    m._hparams_initial[key] = copy.deepcopy(values)
+
+
+def setup_train_data(trainer: pl.Trainer) -> None:
+    """Set up the fit loop's training dataloader now (what ``estimated_stepping_batches`` does when
+    ``max_epochs`` is set), so ``trainer.num_training_batches`` is known before the loop runs."""
+    trainer.fit_loop.setup_data()
+
+
+def rebuild_optimizers(trainer: pl.Trainer) -> None:
+    """Build the optimizers and schedulers again from ``configure_optimizers`` (and wrap them for the
+    precision plugin), as the trainer does at fit start."""
+    trainer.strategy.setup_optimizers(trainer)
+    trainer.strategy.setup_precision_plugin()
+
+
+def takes_dataloader_iter(module: pl.LightningModule) -> bool:
+    """Whether ``training_step`` takes ``dataloader_iter`` instead of ``(batch, batch_idx)``."""
+    from lightning.pytorch.utilities.signature_utils import is_param_in_hook_signature
+
+    return is_param_in_hook_signature(module.training_step, "dataloader_iter", explicit=True)
+
+
+def overrides(module: pl.LightningModule, name: str) -> bool:
+    """Whether the module's class overrides the LightningModule hook ``name``."""
+    from lightning.pytorch.utilities.model_helpers import is_overridden
+
+    return is_overridden(name, module)

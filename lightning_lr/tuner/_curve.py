@@ -1,0 +1,270 @@
+"""What every range-test result shares: the recorded curve, its checks and smoothing, equality and JSON files.
+
+No torch and no Lightning here: a result is plain numbers, so it can be saved, loaded on a laptop,
+compared across runs and fed to the suggestion benchmark without a model.
+
+The JSON format (``"format": 1``) is one dict per sweep with ``"kind": "RangeTestResult"`` and ``"param"``
+saying what was swept; :meth:`SweepResult.from_dict` builds the result type of that ``param`` (``"lr"``:
+:class:`~lightning_lr.tuner.RangeTestResult`, ``"momentum"``:
+:class:`~lightning_lr.tuner.MomentumRangeTestResult`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import numbers
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar, TypeVar
+
+import numpy as np
+
+from .. import _validate as V
+from . import _rules
+from ._options import MODES
+
+__all__ = ["FORMAT", "STOPS", "SweepResult", "fmt", "load_json", "save_json", "short"]
+
+FORMAT = 1
+STOPS = ("completed", "diverged", "non-finite loss")
+_JSON_CONSTANTS = ("NaN", "Infinity", "-Infinity")
+
+R = TypeVar("R", bound="SweepResult")
+
+
+def _point(name: str, value: Any) -> float:
+    """A recorded value: any real number (NaN and inf included, as JSON writes them) as a float."""
+    if isinstance(value, str) and value in _JSON_CONSTANTS:
+        return float(value.replace("Infinity", "inf"))
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        V.fail(name, "a number", value, TypeError)
+    return float(value)
+
+
+def _points(name: str, values: Any, optional: bool = False) -> tuple[Any, ...]:
+    if isinstance(values, Iterable) and not isinstance(values, (str, bytes, Sequence, np.ndarray)):
+        values = list(values)  # a generator or another one-pass iterable
+    if optional:
+        return tuple(V.sequence(name, values, _optional_point, what="numbers or None", non_empty=False))
+    return tuple(V.sequence(name, values, _point, what="numbers", non_empty=False))
+
+
+def _optional_point(name: str, value: Any) -> float | None:
+    return V.optional(_point, name, value)
+
+
+def _json_float(v: float | None) -> float | str | None:
+    if v is None or math.isfinite(v):
+        return v
+    return "NaN" if math.isnan(v) else ("Infinity" if v > 0 else "-Infinity")
+
+
+def fmt(v: float | None) -> str:
+    """A value for a repr: three significant digits, or None."""
+    return "None" if v is None else f"{v:.3g}"
+
+
+def short(data: Any) -> str:
+    """``repr(data)``, cut to 80 characters for an error message."""
+    text = repr(data)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def save_json(data: dict[str, Any], path: str | os.PathLike[str]) -> None:
+    """Write ``data`` as strict JSON (no NaN constants) to ``path``."""
+    with open(os.fspath(path), "w", encoding="utf-8") as f:
+        json.dump(data, f, indent=1, allow_nan=False)
+        f.write("\n")
+
+
+def load_json(path: str | os.PathLike[str]) -> Any:
+    """Read the JSON file at ``path``."""
+    with open(os.fspath(path), encoding="utf-8") as f:
+        return json.load(f)
+
+
+class SweepResult:
+    """The base of the sweep results: one entry per optimizer step in ``lrs``, ``losses`` and ``momentums``
+    (those of param group 0), the bias-corrected EMA ``smoothed`` of the losses, and how the sweep ran.
+
+    Subclasses are frozen dataclasses holding these fields; they call :meth:`_check` from
+    ``__post_init__`` and say in :attr:`param` what they swept.
+    """
+
+    #: what the sweep varied: ``"lr"`` or ``"momentum"`` (the JSON files' ``"param"``)
+    param: ClassVar[str] = ""
+    #: whether ``momentums`` may hold None (an optimizer without momentum)
+    _optional_momentums: ClassVar[bool] = True
+    _types: ClassVar[dict[str, type[SweepResult]]] = {}
+
+    lrs: tuple[float, ...]
+    losses: tuple[float, ...]
+    momentums: tuple[float | None, ...]
+    mode: str
+    smoothing: float
+    num_steps: int | None
+    stop_reason: str
+    val_loss: bool
+    smoothed: tuple[float, ...]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.param and cls.param not in SweepResult._types:
+            SweepResult._types[cls.param] = cls
+
+    def _check(self) -> None:
+        """Check and normalize the shared fields, then compute ``smoothed``."""
+        set_ = object.__setattr__
+        set_(self, "lrs", _points("lrs", self.lrs))
+        set_(self, "losses", _points("losses", self.losses))
+        set_(self, "momentums", _points("momentums", self.momentums, optional=self._optional_momentums))
+        if not len(self.lrs) == len(self.losses) == len(self.momentums):
+            raise ValueError(
+                f"lrs, losses and momentums must have one entry per step each, got lengths "
+                f"{len(self.lrs)}, {len(self.losses)} and {len(self.momentums)}"
+            )
+        V.one_of("mode", self.mode, MODES)
+        V.one_of("stop_reason", self.stop_reason, STOPS)
+        set_(
+            self, "smoothing", V.in_range("smoothing", self.smoothing, 0.0, 1.0, lo_open=False, hi_open=True)
+        )
+        recorded = len(self.lrs)
+        if self.num_steps is None:
+            set_(self, "num_steps", recorded)
+        else:
+            set_(self, "num_steps", V.integer("num_steps", self.num_steps, recorded, " (the recorded steps)"))
+        set_(self, "val_loss", V.boolean("val_loss", self.val_loss))
+        set_(self, "smoothed", tuple(_rules.ema(self.losses, self.smoothing).tolist()))
+
+    # --- shared reading ---------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.losses)
+
+    def with_smoothing(self: R, smoothing: float) -> R:
+        """The same curve smoothed with another EMA factor (the raw losses are kept, so this is exact).
+
+        Example:
+            >>> from lightning_lr.tuner import RangeTestResult
+            >>> r = RangeTestResult([1e-3, 1e-2, 1e-1], [2.0, 1.0, 3.0], [None] * 3)
+            >>> r.with_smoothing(0.0).smoothed
+            (2.0, 1.0, 3.0)
+        """
+        return dataclasses.replace(self, smoothing=smoothing)  # type: ignore[type-var]
+
+    def _title(self, name: str) -> str:
+        """A figure's title: the sweep's name, its weight decay and why it stopped early."""
+        weight_decay = self._weight_decay()
+        if weight_decay is not None:
+            name += f" (weight_decay={weight_decay:g})"
+        if self.stop_reason != "completed":
+            name += f", stopped: {self.stop_reason}"
+        return name
+
+    def _y_label(self) -> str:
+        return "validation loss" if self.val_loss else "training loss"
+
+    def _repr_parts(self, xs: Sequence[float | None]) -> list[str]:
+        """The repr's parts up to the suggestion: steps, the swept span, how it stopped."""
+        n = len(self)
+        known = [v for v in xs if v is not None]
+        span = f"{self.param} {fmt(min(known))}..{fmt(max(known))}" if known else f"{self.param} -"
+        parts = [f"{n} steps", f"{span} ({self.mode})"]
+        if self.stop_reason != "completed":
+            parts.append(f"stopped: {self.stop_reason} after {n} of {self.num_steps}")
+        if self.val_loss:
+            parts.append("val_loss")
+        weight_decay = self._weight_decay()
+        if weight_decay is not None:
+            parts.append(f"weight_decay={weight_decay:g}")
+        return parts
+
+    def _weight_decay(self) -> float | None:
+        """The weight decay of the sweep, when it was one of several (only LR sweeps have one)."""
+        return None
+
+    # --- what every result type answers -----------------------------------------------------------
+    def suggestion(self, method: str | None = None) -> float | None:
+        """The suggested value by rule ``method`` (None: the type's default rule), or None with a warning."""
+        raise NotImplementedError  # pragma: no cover - every concrete result defines it
+
+    def suggestions(self) -> dict[str, float | None]:
+        """Every rule's suggestion, without warnings."""
+        raise NotImplementedError  # pragma: no cover - every concrete result defines it
+
+    def plot(self, suggest: bool = True, method: str | None = None, ax: Any = None, raw: bool = True) -> Any:
+        """The loss against the swept value; returns the matplotlib Figure."""
+        raise NotImplementedError  # pragma: no cover - every concrete result defines it
+
+    # --- files ------------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (NaN and inf as the strings ``"NaN"``, ``"Infinity"``, ``"-Infinity"``).
+
+        Example:
+            >>> from lightning_lr.tuner import RangeTestResult
+            >>> r = RangeTestResult([1e-3, 1e-2], [2.0, float("nan")], [0.9, 0.9], stop_reason="non-finite loss")
+            >>> RangeTestResult.from_dict(r.to_dict()) == r
+            True
+        """
+        return {
+            "format": FORMAT,
+            "kind": "RangeTestResult",
+            "param": self.param,
+            "mode": self.mode,
+            "smoothing": self.smoothing,
+            "num_steps": self.num_steps,
+            "stop_reason": self.stop_reason,
+            "val_loss": self.val_loss,
+            "weight_decay": self._weight_decay(),
+            "lrs": [_json_float(v) for v in self.lrs],
+            "losses": [_json_float(v) for v in self.losses],
+            "smoothed": [_json_float(v) for v in self.smoothed],
+            "momentums": [_json_float(v) for v in self.momentums],
+        }
+
+    @classmethod
+    def from_dict(cls: type[R], data: Mapping[str, Any]) -> R:
+        """The result written by :meth:`to_dict` (``smoothed`` is recomputed from the raw losses), of the type
+        its ``param`` names; an error if that is not this class."""
+        if not isinstance(data, Mapping) or data.get("kind") != "RangeTestResult":
+            raise ValueError(
+                f"not a RangeTestResult dict (its 'kind' must be 'RangeTestResult'): {short(data)}"
+            )
+        if data.get("format") != FORMAT:
+            raise ValueError(
+                f"unsupported RangeTestResult format {data.get('format')!r}; this version reads {FORMAT}"
+            )
+        keys = ("lrs", "losses", "momentums", "mode", "smoothing", "param", "num_steps", "stop_reason")
+        missing = [k for k in keys if k not in data]
+        if missing:
+            raise ValueError(f"RangeTestResult dict is missing {missing}")
+        kind = SweepResult._types[V.one_of("param", data["param"], SweepResult._types)]
+        if not issubclass(kind, cls):
+            raise ValueError(
+                f"this dict holds a {kind.__name__} (param={data['param']!r}), not a {cls.__name__}; read it "
+                f"with {kind.__name__}.from_dict or {kind.__name__}.load"
+            )
+        return kind._from_fields(data)  # type: ignore[return-value]
+
+    @classmethod
+    def _from_fields(cls, data: Mapping[str, Any]) -> SweepResult:
+        """The result of this type from a checked :meth:`to_dict` dict."""
+        raise NotImplementedError  # pragma: no cover - every concrete result defines it
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the result as JSON to ``path``."""
+        save_json(self.to_dict(), path)
+
+    @classmethod
+    def load(cls: type[R], path: str | os.PathLike[str]) -> R:
+        """Read a result written by :meth:`save`."""
+        return cls.from_dict(load_json(path))
+
+    # --- value semantics ------------------------------------------------------------------------
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SweepResult):
+            return NotImplemented
+        return json.dumps(self.to_dict(), sort_keys=True) == json.dumps(other.to_dict(), sort_keys=True)
+
+    __hash__ = None  # type: ignore[assignment]

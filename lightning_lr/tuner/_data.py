@@ -1,0 +1,122 @@
+"""The range test's data: training batches on device, cycling as epochs would, and the fixed validation batches.
+
+The sweep iterates its own copies of the trainer's loaders (a persistent-worker loader's shared iterator is
+never advanced), so the fit loop's data fetcher and its position in the epoch are untouched.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import lightning.pytorch as pl
+import torch
+from lightning.pytorch.utilities.combined_loader import CombinedLoader
+from lightning.pytorch.utilities.exceptions import MisconfigurationException
+from torch.utils.data import DataLoader
+
+from .. import _lightning_compat as L
+from ._options import SweepOptions
+
+__all__ = ["Batches", "val_batches"]
+
+
+def _single_use(dl: Any) -> Any:
+    """A loader whose iterator is not shared with the fit loop: a persistent-worker DataLoader hands the
+    same iterator to every ``iter()``, so the sweep iterates a non-persistent shallow copy of it."""
+    if isinstance(dl, DataLoader) and dl.persistent_workers and dl.num_workers > 0:
+        twin = copy.copy(dl)
+        object.__setattr__(twin, "persistent_workers", False)
+        object.__setattr__(twin, "_iterator", None)
+        return twin
+    return dl
+
+
+def _generators(dl: Any) -> list[torch.Generator]:
+    found = []
+    for obj in (
+        dl,
+        getattr(dl, "sampler", None),
+        getattr(getattr(dl, "batch_sampler", None), "sampler", None),
+    ):
+        g = getattr(obj, "generator", None)
+        if isinstance(g, torch.Generator):
+            found.append(g)
+    return found
+
+
+class Batches:
+    """Training batches for the sweep, on device, cycling through the training data as epochs would
+    (``limit_train_batches`` respected)."""
+
+    def __init__(self, trainer: pl.Trainer) -> None:
+        self.trainer = trainer
+        loaders = trainer.train_dataloader
+        if loaders is None:
+            raise RuntimeError(
+                "the range test found no training data: pass train_dataloaders or a datamodule, or define "
+                "train_dataloader() on the model"
+            )
+        self.combined = CombinedLoader(loaders, "max_size_cycle")
+        self.combined.flattened = [_single_use(dl) for dl in self.combined.flattened]
+        limit = trainer.num_training_batches
+        self.limit = limit if isinstance(limit, int) else math.inf
+        self.iterator: Iterator[Any] | None = None
+        self.in_epoch = 0
+        self.index = 0
+
+    def generators(self) -> list[torch.Generator]:
+        return [g for dl in self.combined.flattened for g in _generators(dl)]
+
+    def next(self) -> tuple[Any, int]:
+        for _ in range(3):
+            if self.iterator is None:
+                self.iterator = iter(self.combined)
+                self.in_epoch = 0
+            if self.in_epoch < self.limit:
+                try:
+                    batch, _, _ = next(self.iterator)
+                except StopIteration:
+                    pass
+                else:
+                    self.in_epoch += 1
+                    index, self.index = self.index, self.index + 1
+                    return L.to_device(self.trainer, batch), index
+            if self.in_epoch == 0:
+                break
+            self.iterator = None
+        raise RuntimeError("the training dataloader yielded no batch; the range test needs training data")
+
+    def close(self) -> None:
+        self.iterator = None
+        self.combined.reset()
+
+
+_NO_VAL = (
+    "val_loss=True needs validation data: pass val_dataloaders or a datamodule with val_dataloader(), "
+    "and keep limit_val_batches > 0"
+)
+
+
+def val_batches(trainer: pl.Trainer, options: SweepOptions) -> list[Any]:
+    try:
+        L.val_loop_setup(trainer)
+    except MisconfigurationException as exc:
+        raise ValueError(f"{_NO_VAL} ({exc})") from exc
+    loaders = trainer.val_dataloaders
+    if isinstance(loaders, Mapping):
+        loaders = next(iter(loaders.values()), None)
+    elif isinstance(loaders, Sequence) and not isinstance(loaders, DataLoader):
+        loaders = loaders[0] if loaders else None
+    if loaders is None:
+        raise ValueError(_NO_VAL)
+    out = []
+    for batch in _single_use(loaders):
+        out.append(L.to_device(trainer, batch, 0))
+        if len(out) == options.val_batches:
+            break
+    if not out:
+        raise ValueError("val_loss=True: the validation dataloader yielded no batch")
+    return out

@@ -1,0 +1,131 @@
+"""The momentum range test's result: the loss against the momentum, its one rule and its figure."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from . import _rules
+from ._curve import SweepResult, fmt
+from ._options import MomentumOptions
+
+__all__ = ["MomentumRangeTestResult"]
+
+RULE = "minimum"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class MomentumRangeTestResult(SweepResult):
+    """The curve of one momentum range test (Smith 2018): the momentum (or Adam beta1) of every param
+    group grew at a fixed LR, and the loss of each step was recorded.
+
+    One entry per optimizer step in each of ``momentums`` (the swept values), ``losses`` (raw; under DDP
+    the mean over ranks), ``smoothed`` (bias-corrected EMA of ``losses``) and ``lrs`` (the LR of param
+    group 0, the same at every step). The one rule, ``"minimum"``, is the momentum of lowest smoothed loss.
+
+    Args:
+        momentums: momentum / beta1 at each step.
+        losses: raw loss at each step (the validation loss when ``val_loss`` is True).
+        lrs: the (fixed) learning rate of param group 0 at each step.
+        mode: ``"linear"`` or ``"exponential"``: how the momentum grew.
+        smoothing: EMA factor in [0, 1) used for ``smoothed``.
+        num_steps: the steps the sweep was asked for (more than ``len(momentums)`` when it stopped early).
+        stop_reason: ``"completed"``, ``"diverged"`` or ``"non-finite loss"``.
+        val_loss: whether ``losses`` are validation losses.
+
+    Example:
+        >>> import numpy as np
+        >>> moms = np.linspace(0.8, 0.99, 20)
+        >>> r = MomentumRangeTestResult(moms, (moms - 0.9) ** 2 + 1.0, [1e-2] * 20, smoothing=0)
+        >>> round(r.suggestion(), 3)
+        0.9
+        >>> MomentumRangeTestResult.from_dict(r.to_dict()) == r
+        True
+    """
+
+    momentums: tuple[float, ...]
+    losses: tuple[float, ...]
+    lrs: tuple[float, ...]
+    mode: str = MomentumOptions.mode
+    smoothing: float = MomentumOptions.smoothing
+    num_steps: int | None = None
+    stop_reason: str = "completed"
+    val_loss: bool = False
+    smoothed: tuple[float, ...] = field(init=False)
+
+    param: ClassVar[str] = "momentum"
+    _optional_momentums: ClassVar[bool] = False
+
+    def __post_init__(self) -> None:
+        self._check()
+
+    @classmethod
+    def _from_fields(cls, data: Mapping[str, Any]) -> MomentumRangeTestResult:
+        if data.get("weight_decay") is not None:
+            raise ValueError(f"a momentum sweep has no weight_decay, got {data['weight_decay']!r}")
+        return cls(
+            momentums=data["momentums"],
+            losses=data["losses"],
+            lrs=data["lrs"],
+            mode=data["mode"],
+            smoothing=data["smoothing"],
+            num_steps=data["num_steps"],
+            stop_reason=data["stop_reason"],
+            val_loss=bool(data.get("val_loss", False)),
+        )
+
+    def _pick(self, method: str | None) -> tuple[float | None, str]:
+        if method not in (None, RULE):
+            raise ValueError(
+                f"a momentum sweep has one rule, method={RULE!r} (the momentum of lowest loss), got {method!r}"
+            )
+        p = _rules.lowest(self.momentums, self.smoothed)
+        return (None, p.reason) if p.index is None else (self.momentums[p.index], "")
+
+    def suggestion(self, method: str | None = None) -> float | None:
+        """The momentum of lowest smoothed loss (the one rule, ``method="minimum"``), or None with a warning
+        when no finite loss was recorded."""
+        value, reason = self._pick(method)
+        if value is None:
+            warnings.warn(f"no momentum suggestion (method={RULE!r}): {reason}", UserWarning, stacklevel=2)
+        return value
+
+    def suggestions(self) -> dict[str, float | None]:
+        """The one rule's suggestion, without warnings: ``{"minimum": value}``."""
+        return {RULE: self._pick(None)[0]}
+
+    def plot(self, suggest: bool = True, method: str | None = None, ax: Any = None, raw: bool = True) -> Any:
+        """The loss against the momentum (linear x axis), the suggestion marked.
+
+        Args:
+            suggest: mark the suggestion.
+            method: the rule to mark (only ``"minimum"``; None is the same).
+            ax: a matplotlib Axes to draw into; a new figure when None.
+            raw: also draw the raw losses (faint) under the smoothed curve.
+
+        Returns:
+            The matplotlib Figure.
+        """
+        from ..plotting import range_test_figure
+
+        return range_test_figure(
+            self.momentums,
+            self.losses,
+            self.smoothed,
+            smoothing=self.smoothing,
+            log_x=False,
+            x_label="momentum",
+            y_label=self._y_label(),
+            suggestion=self.suggestion(method) if suggest else None,
+            rule=RULE,
+            title=self._title("momentum range test"),
+            ax=ax,
+            raw=raw,
+        )
+
+    def __repr__(self) -> str:
+        parts = self._repr_parts(self.momentums)
+        parts.append(f"suggestion={fmt(self._pick(None)[0])}")
+        return f"MomentumRangeTestResult({', '.join(parts)})"

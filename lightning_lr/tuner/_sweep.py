@@ -1,0 +1,263 @@
+"""The sweep itself: per optimizer step set the swept value, train one step as the loop does, record the loss.
+
+Per optimizer step it sets the swept value (a pure schedule of the sweep step), runs ``training_step``
+through the strategy (precision autocast, DDP forward), ``backward`` through the strategy (precision
+plugin, ``no_sync`` on accumulated micro-batches) and the module's ``optimizer_step`` hook with a closure
+(gradient clipping, the AMP scaler, closure optimizers such as LBFGS), exactly as the training loop does;
+under manual optimization ``training_step`` does the stepping itself. The recorded loss is the mean of
+the step's micro-batch losses, averaged over ranks with the strategy's ``reduce``: every rank holds the
+same curve, stops at the same step and suggests the same value.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import lightning.pytorch as pl
+import torch
+from lightning.pytorch.trainer.states import RunningStage
+
+from .. import _lightning_compat as L
+from ..optim import param_groups as pg
+from ._curve import SweepResult
+from ._data import Batches
+from ._momentum import MomentumRangeTestResult
+from ._options import MomentumOptions, SweepOptions
+from ._result import RangeTestResult
+
+__all__ = ["describe", "prefix", "set_weight_decay", "sweep"]
+
+if importlib.util.find_spec("ipywidgets") is not None:  # pragma: no cover - notebook only
+    from tqdm.auto import tqdm
+else:
+    from tqdm import tqdm
+
+
+def prefix(options: SweepOptions, weight_decay: float | None) -> str:
+    """The logger tag prefix: ``lr_range_test`` (``momentum_range_test``), per weight decay a sub-prefix."""
+    return options.prefix if weight_decay is None else f"{options.prefix}/wd={weight_decay:g}"
+
+
+def describe(options: SweepOptions, weight_decay: float | None) -> str:
+    """The progress bar's name."""
+    return options.title if weight_decay is None else f"{options.title} (weight_decay={weight_decay:g})"
+
+
+def set_weight_decay(groups: list[dict[str, Any]], value: float) -> None:
+    """Set the weight decay of the groups that have a non-zero one (groups kept at 0, such as biases and
+    norms, stay at 0), or of every group when none has one."""
+    nonzero = [pg.weight_decay(g) != 0.0 for g in groups]
+    for g, on in zip(groups, nonzero if any(nonzero) else [True] * len(groups), strict=True):
+        if on:
+            pg.set_weight_decay(g, value)
+
+
+def _loss_of(output: Any, where: str) -> torch.Tensor:
+    loss = output.get("loss") if isinstance(output, Mapping) else output
+    if not isinstance(loss, torch.Tensor):
+        got = "None" if output is None else type(output).__name__
+        raise ValueError(
+            f"{where} must return the loss (a tensor, or a dict with a 'loss' tensor) at every step of the "
+            f"range test, got {got}"
+        )
+    return loss
+
+
+@dataclass
+class _Curve:
+    lrs: list[float] = field(default_factory=list)
+    losses: list[float] = field(default_factory=list)
+    momentums: list[float | None] = field(default_factory=list)
+    stop: str = "completed"
+
+
+def sweep(
+    trainer: pl.Trainer,
+    module: pl.LightningModule,
+    optimizer: torch.optim.Optimizer,
+    options: SweepOptions,
+    batches: Batches,
+    val_batches: list[Any] | None,
+    weight_decay: float | None,
+    show_bar: bool,
+) -> SweepResult:
+    """One sweep of ``options.num_steps`` optimizer steps (fewer when it stops early); its result."""
+    groups = optimizer.param_groups
+    lr0 = pg.lr(groups[0])
+    ratios = [pg.lr(g) / lr0 if lr0 > 0 else 1.0 for g in groups]
+    lr_schedule = options.lr_schedule()
+    momentum_schedule = options.momentum_schedule()
+    tags = prefix(options, weight_decay)
+    step = _automatic_step if module.automatic_optimization else _manual_step
+    loggers = trainer.loggers if (options.log and trainer.is_global_zero) else []
+    base = trainer.global_step
+    threshold = options.early_stop_threshold
+    beta = options.smoothing
+    curve = _Curve()
+    avg = weight = 0.0
+    best = math.inf
+    bar = tqdm(
+        total=options.num_steps,
+        desc=describe(options, weight_decay),
+        disable=not show_bar,
+        leave=False,
+        dynamic_ncols=True,
+    )
+    try:
+        for t in range(options.num_steps):
+            if lr_schedule is not None:
+                lr = lr_schedule(t)
+                for g, r in zip(groups, ratios, strict=True):
+                    pg.set_lr(g, lr * r)
+            if momentum_schedule is not None:
+                m = momentum_schedule(t)
+                for g in groups:
+                    pg.set_momentum(g, m)
+            lr_t = pg.lr(groups[0])
+            momentum_t = pg.momentum(groups[0])
+            loss = step(trainer, module, optimizer, batches, t)
+            if val_batches is not None:
+                loss = _val_loss(trainer, val_batches, options.val_key)
+            value_t = float(trainer.strategy.reduce(loss.detach().float(), reduce_op="mean"))
+            curve.lrs.append(lr_t)
+            curve.losses.append(value_t)
+            curve.momentums.append(momentum_t)
+            avg = beta * avg + (1.0 - beta) * value_t
+            weight = beta * weight + (1.0 - beta)
+            smoothed = avg / weight
+            if loggers:
+                metrics = {
+                    f"{tags}/lr": lr_t,
+                    f"{tags}/loss": value_t,
+                    f"{tags}/smoothed_loss": smoothed,
+                }
+                if momentum_t is not None:
+                    metrics[f"{tags}/momentum"] = momentum_t
+                for lg in loggers:
+                    lg.log_metrics(metrics, step=base + t)
+            bar.update(1)
+            if show_bar:
+                bar.set_postfix(lr=f"{lr_t:.2e}", loss=f"{smoothed:.4g}", refresh=False)
+            if not math.isfinite(value_t):
+                curve.stop = "non-finite loss"
+                break
+            if threshold is not None and t > 0 and smoothed > best + (threshold - 1.0) * abs(best):
+                curve.stop = "diverged"
+                break
+            best = min(best, smoothed)
+    finally:
+        bar.close()
+    return _result(options, curve, weight_decay)
+
+
+def _result(options: SweepOptions, curve: _Curve, weight_decay: float | None) -> SweepResult:
+    common: dict[str, Any] = {
+        "lrs": tuple(curve.lrs),
+        "losses": tuple(curve.losses),
+        "mode": options.mode,
+        "smoothing": options.smoothing,
+        "num_steps": options.num_steps,
+        "stop_reason": curve.stop,
+        "val_loss": options.val_loss,
+    }
+    if isinstance(options, MomentumOptions):
+        # every group has a momentum (checked before the sweep); the result refuses a None
+        momentums = cast("tuple[float, ...]", tuple(curve.momentums))
+        return MomentumRangeTestResult(momentums=momentums, **common)
+    return RangeTestResult(momentums=tuple(curve.momentums), weight_decay=weight_decay, **common)
+
+
+def _automatic_step(
+    trainer: pl.Trainer,
+    module: pl.LightningModule,
+    optimizer: torch.optim.Optimizer,
+    batches: Batches,
+    t: int,
+) -> torch.Tensor:
+    """One optimizer step over ``accumulate_grad_batches`` micro-batches; returns their mean loss."""
+    accumulate = trainer.accumulate_grad_batches
+    epoch = trainer.current_epoch
+    lightning_optimizer = module.optimizers(use_pl_optimizer=True)
+    if isinstance(lightning_optimizer, list):  # pragma: no cover - one optimizer is checked before
+        lightning_optimizer = lightning_optimizer[0]
+    total: torch.Tensor | None = None
+    for k in range(accumulate):
+        batch, batch_idx = batches.next()
+        first: list[torch.Tensor] = []
+
+        @torch.enable_grad()
+        def closure(
+            batch: Any = batch, batch_idx: int = batch_idx, k: int = k, first: list = first
+        ) -> torch.Tensor:
+            output = L.call_strategy(trainer, "training_step", batch, batch_idx)
+            loss = _loss_of(output, "training_step")
+            if not first:  # closure optimizers (LBFGS) call this several times; the first is the step's loss
+                first.append(loss.detach().float())
+            if k == 0:
+                L.call_module(trainer, "on_before_zero_grad", optimizer)
+                L.call_module(trainer, "optimizer_zero_grad", epoch, batch_idx, optimizer)
+            L.call_strategy(trainer, "backward", loss / accumulate, optimizer)
+            return loss.detach() / accumulate
+
+        if k < accumulate - 1:
+            with L.no_sync(trainer):
+                closure()
+        else:
+            L.call_module(trainer, "optimizer_step", epoch, batch_idx, lightning_optimizer, closure)
+        if not first:
+            raise RuntimeError(
+                f"optimizer_step did not call its optimizer_closure at step {t} of the range test; "
+                f"call optimizer.step(closure=optimizer_closure) in your optimizer_step override"
+            )
+        total = first[0] if total is None else total + first[0]
+    assert total is not None
+    return total / accumulate
+
+
+def _manual_step(
+    trainer: pl.Trainer,
+    module: pl.LightningModule,
+    optimizer: torch.optim.Optimizer,
+    batches: Batches,
+    t: int,
+) -> torch.Tensor:
+    """Manual optimization: ``training_step`` steps the optimizer itself; it must return the loss."""
+    batch, batch_idx = batches.next()
+    output = L.call_strategy(trainer, "training_step", batch, batch_idx)
+    return _loss_of(output, "training_step (manual optimization)").detach().float()
+
+
+def _val_loss(trainer: pl.Trainer, val_batches: list[Any], key: str) -> torch.Tensor:
+    """Mean validation loss over the fixed validation batches, in eval mode without gradients."""
+    module = trainer.lightning_module
+    modes = [(m, m.training) for m in module.modules()]
+    returned: list[torch.Tensor] = []
+    try:
+        module.eval()
+        with torch.no_grad(), L.stage(trainer, RunningStage.VALIDATING):
+            collections = L.new_val_results(trainer, val_batches[0])
+            for j, batch in enumerate(val_batches):
+                L.prime_val_results(collections, batch)
+                output = L.call_strategy(trainer, "validation_step", batch, j)
+                if isinstance(output, torch.Tensor):
+                    returned.append(output.detach().float().mean())
+                elif isinstance(output, Mapping):
+                    v = output.get(key, output.get("loss"))
+                    if isinstance(v, torch.Tensor):
+                        returned.append(v.detach().float().mean())
+            if len(returned) == len(val_batches):
+                return torch.stack(returned).mean()
+            value, names = L.logged_value(collections, key)
+    finally:
+        for m, training in modes:
+            m.training = training
+    if value is None:
+        raise ValueError(
+            f"val_loss=True: validation_step neither returned a loss nor logged {key!r} (it logged "
+            f"{sorted(set(names)) or 'nothing'}); log the validation loss as {key!r} or pass val_key=<its name>"
+        )
+    return torch.as_tensor(value).detach().float()

@@ -1,0 +1,157 @@
+"""The result of a weight-decay sweep: one LR range test per weight decay, the best one, their figure."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ._curve import FORMAT, fmt, load_json, save_json, short
+from ._result import RangeTestResult
+
+__all__ = ["WeightDecayResult"]
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class WeightDecayResult:
+    """One LR sweep per weight decay (Smith 2018), from the same starting state.
+
+    ``best`` is the sweep whose smoothed loss reaches the lowest value (a weight decay that lets the loss
+    fall lower, or keeps it falling to higher LRs, regularizes the way the data allows). The suggestion
+    methods answer for ``best``, so this object can stand wherever a :class:`RangeTestResult` is read.
+
+    Example:
+        >>> lrs = [1e-3, 1e-2, 1e-1, 1.0, 10.0]
+        >>> a = RangeTestResult(lrs, [2.0, 1.5, 1.0, 1.2, 5.0], [None] * 5, smoothing=0, weight_decay=0.0)
+        >>> b = RangeTestResult(lrs, [2.0, 1.4, 0.8, 0.9, 4.0], [None] * 5, smoothing=0, weight_decay=1e-4)
+        >>> sweep = WeightDecayResult([a, b])
+        >>> sweep.best_weight_decay, sweep.suggestion("minimum")
+        (0.0001, 0.01)
+    """
+
+    results: tuple[RangeTestResult, ...]
+
+    def __post_init__(self) -> None:
+        results = tuple(self.results)
+        if not results:
+            raise ValueError("results must hold at least one RangeTestResult")
+        for i, r in enumerate(results):
+            if not isinstance(r, RangeTestResult):
+                raise TypeError(f"results[{i}] must be a RangeTestResult, got {type(r).__name__}")
+            if r.weight_decay is None:
+                raise ValueError(f"results[{i}] has no weight_decay; each sweep must say its weight decay")
+        wds = [r.weight_decay for r in results]
+        if len(set(wds)) != len(wds):
+            raise ValueError(f"each weight decay must appear once, got {wds}")
+        object.__setattr__(self, "results", results)
+
+    @property
+    def weight_decays(self) -> tuple[float, ...]:
+        """The weight decays, in the order they were swept."""
+        return tuple(float(r.weight_decay) for r in self.results)  # type: ignore[arg-type]
+
+    def __getitem__(self, weight_decay: float) -> RangeTestResult:
+        for r in self.results:
+            if r.weight_decay == weight_decay:
+                return r
+        raise KeyError(f"no sweep with weight_decay={weight_decay!r}; swept {list(self.weight_decays)}")
+
+    @property
+    def best(self) -> RangeTestResult:
+        """The sweep with the lowest finite smoothed loss (the first one on ties)."""
+
+        def low(r: RangeTestResult) -> float:
+            y = np.asarray(r.smoothed)
+            y = y[np.isfinite(y)]
+            return float(y.min()) if len(y) else math.inf
+
+        return min(self.results, key=low)
+
+    @property
+    def best_weight_decay(self) -> float:
+        """The weight decay of :attr:`best`."""
+        return float(self.best.weight_decay)  # type: ignore[arg-type]
+
+    def suggestion(self, method: str | None = None) -> float | None:
+        """``best.suggestion(method)``."""
+        return self.best.suggestion(method)
+
+    def one_cycle_max_lr(self) -> float | None:
+        """``best.one_cycle_max_lr()``."""
+        return self.best.one_cycle_max_lr()
+
+    def cyclic_bounds(self, ratio: float = 4.0) -> tuple[float, float] | None:
+        """``best.cyclic_bounds(ratio)``."""
+        return self.best.cyclic_bounds(ratio)
+
+    def plot(self, suggest: bool = True, method: str | None = None, ax: Any = None) -> Any:
+        """All sweeps' smoothed curves overlaid in one figure (log x axis), each suggestion marked.
+
+        Example:
+            >>> lrs = [1e-3, 1e-2, 1e-1, 1.0, 10.0]
+            >>> runs = [RangeTestResult(lrs, [2.0, 1.5, 1.0, 1.2, 5.0], [None] * 5, weight_decay=w) for w in (0, 1e-4)]
+            >>> len(WeightDecayResult(runs).plot(suggest=False).axes[0].get_lines())
+            2
+        """
+        from ..plotting import weight_decay_figure
+
+        best = self.best_weight_decay
+        curves: dict[str, tuple[Any, Any]] = {}
+        marks: dict[str, float | None] = {}
+        for r in self.results:
+            label = f"weight_decay={r.weight_decay:g}" + (" (best)" if r.weight_decay == best else "")
+            curves[label] = (r.lrs, r.smoothed)
+            if suggest:
+                marks[label] = r.suggestion(method)
+        first = self.results[0]
+        return weight_decay_figure(
+            curves,
+            marks,
+            log_x=first.mode == "exponential",
+            y_label=first._y_label(),
+            ax=ax,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict holding every sweep's :meth:`RangeTestResult.to_dict`."""
+        return {
+            "format": FORMAT,
+            "kind": "WeightDecayResult",
+            "results": [r.to_dict() for r in self.results],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> WeightDecayResult:
+        """The result written by :meth:`to_dict`."""
+        if not isinstance(data, Mapping) or data.get("kind") != "WeightDecayResult":
+            raise ValueError(
+                f"not a WeightDecayResult dict (its 'kind' must be 'WeightDecayResult'): {short(data)}"
+            )
+        return cls(tuple(RangeTestResult.from_dict(d) for d in data["results"]))
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the sweeps as JSON to ``path``."""
+        save_json(self.to_dict(), path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> WeightDecayResult:
+        """Read sweeps written by :meth:`save`."""
+        return cls.from_dict(load_json(path))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, WeightDecayResult):
+            return NotImplemented
+        return self.results == other.results
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        wds = ", ".join(f"{w:g}" for w in self.weight_decays)
+        return (
+            f"WeightDecayResult(weight_decays=[{wds}], best={self.best_weight_decay:g}, "
+            f"suggestion({self.best._default_rule})={fmt(self.best._pick(None)[0])})"
+        )

@@ -1,0 +1,59 @@
+"""The Lightning internals lightning_lr wraps in ``_lightning_compat`` do what their callers rely on
+(these fail first when a Lightning upgrade changes them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import lightning.pytorch as pl
+from lightning.pytorch.demos.boring_classes import BoringModel
+
+from lightning_lr import _lightning_compat as L
+
+
+def test_set_initial_hparams_starts_or_extends_what_loggers_receive() -> None:
+    bare = BoringModel()
+    L.set_initial_hparams(bare, "lightning_lr", {"max_lr": 0.1})
+    assert bare.hparams_initial == {"lightning_lr": {"max_lr": 0.1}} and bare._log_hyperparams
+
+    class Saved(BoringModel):
+        def __init__(self, lr: float = 0.05) -> None:
+            super().__init__()
+            self.save_hyperparameters()
+
+    saved = Saved()
+    values = {"milestones": [1]}
+    L.set_initial_hparams(saved, "lightning_lr", values)
+    values["milestones"].append(2)  # a copy was stored
+    assert saved.hparams_initial == {"lr": 0.05, "lightning_lr": {"milestones": [1]}}
+
+
+def test_setup_train_data_makes_the_batch_count_known_before_the_loop(tmp_path: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    class Probe(pl.Callback):
+        def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+            seen["before"] = trainer.train_dataloader
+            L.setup_train_data(trainer)
+            seen["after"] = trainer.num_training_batches
+
+    trainer = pl.Trainer(
+        default_root_dir=tmp_path,
+        max_steps=1,
+        callbacks=[Probe()],
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+    )
+    trainer.fit(BoringModel())
+    assert seen["before"] is None and seen["after"] == 64
+
+
+def test_overrides_and_dataloader_iter_signature() -> None:
+    class WithIter(BoringModel):
+        def training_step(self, dataloader_iter: Any) -> Any:  # type: ignore[override]
+            return super().training_step(next(dataloader_iter)[0], 0)
+
+    assert L.takes_dataloader_iter(WithIter()) and not L.takes_dataloader_iter(BoringModel())
+    assert L.overrides(BoringModel(), "validation_step") and not L.overrides(BoringModel(), "on_fit_start")
