@@ -11,7 +11,6 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from .._validate import fail
 from ..schedules import Schedule
 from ..schedules._base import check_step
 from ..schedules._math import ARRAY, SCALAR
@@ -44,7 +43,10 @@ def _per_group(name: str, spec: ScheduleSpec, n_groups: int) -> list[Schedule | 
     if isinstance(spec, (str, bytes)) or not isinstance(spec, Sequence):
         raise TypeError(f"{name} must be a Schedule or a list of one Schedule per param group, got {spec!r}")
     if len(spec) != n_groups:
-        fail(name, f"a Schedule or a list of {n_groups} (one per param group)", spec)
+        raise ValueError(
+            f"{name} has {len(spec)} schedules but the optimizer has {n_groups} param groups; give one per "
+            f"group or a single Schedule for all"
+        )
     for i, s in enumerate(spec):
         if s is not None and not isinstance(s, Schedule):
             raise TypeError(f"{name}[{i}] must be a Schedule (or None to leave the group alone), got {s!r}")

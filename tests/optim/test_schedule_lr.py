@@ -166,15 +166,11 @@ def test_multiplicative_keeps_its_running_product() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "exc", "match"),
     [
-        (
-            dict(lr=[Constant(0.1)]),
-            ValueError,
-            r"lr must be a Schedule or a list of 2 \(one per param group\), got \[Constant\(value=0.1\)\]",
-        ),
+        (dict(lr=[Constant(0.1)]), ValueError, "lr has 1 schedules but the optimizer has 2 param groups"),
         (
             dict(lr=Constant(0.1), momentum=[Constant(0.9)] * 3),
             ValueError,
-            r"momentum must be a Schedule or a list of 2 \(one per param group\), got \[Constant\(value=0.9\)",
+            "momentum has 3 schedules but the optimizer has 2",
         ),
         (dict(lr=0.1), TypeError, "lr must be a Schedule or a list of one Schedule per param group, got 0.1"),
         (
@@ -267,7 +263,7 @@ def test_set_schedule_swaps_at_the_current_step() -> None:
     sched.set_schedule([Constant(0.01), None], momentum=Constant(0.8))
     assert lrs_of(opt) == [0.01, new(101)]
     assert [g["momentum"] for g in opt.param_groups] == [0.8, 0.8]
-    with pytest.raises(ValueError, match=r"lr must be a Schedule or a list of 2 \(one per param group\)"):
+    with pytest.raises(ValueError, match="lr has 3 schedules"):
         sched.set_schedule([new] * 3)
     with pytest.raises(TypeError, match="momentum must be a Schedule"):
         sched.set_schedule(new, momentum="high")  # type: ignore[arg-type]
@@ -405,9 +401,6 @@ class PositionSensitive(Schedule):
         if isinstance(t, np.ndarray):
             return base + (np.arange(t.size) % 4 == 3) * 2.0**-45
         return base
-
-    def _args(self) -> dict[str, Any]:
-        return {}
 
 
 @pytest.mark.parametrize("resume_at", [1, 500, BLOCK + 3, 2 * BLOCK - 1])
