@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,22 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..schedules import (
-    CosineDecay,
-    CosineRestarts,
-    Cyclic,
-    CyclicMomentum,
-    ExponentialDecay,
-    Join,
-    Linear,
-    MultiStepDecay,
-    OneCycle,
-    OneCycleMomentum,
-    PolynomialDecay,
-    Schedule,
-    StepDecay,
-    TimeDecay,
-)
+from ..schedules import Schedule
 
 __all__ = ["Curve", "Horizon", "describe", "draw", "evaluate", "natural_length"]
 
@@ -34,36 +18,10 @@ DEFAULT_STEPS = 1000
 
 
 def natural_length(schedule: Schedule) -> int:
-    """A number of steps that shows the whole shape of ``schedule`` (its length when it has one)."""
-    s = schedule
-    if isinstance(s, (OneCycleMomentum, CyclicMomentum)):
-        return natural_length(s.lr)
-    if isinstance(s, OneCycle):
-        return s.total_steps
-    if isinstance(s, CosineDecay):
-        return 2 * s.total if s.periodic else s.total
-    if isinstance(s, (PolynomialDecay, Linear)):
-        return s.total
-    if isinstance(s, Cyclic):
-        return 3 * (s.step_size_up + s.step_size_down)
-    if isinstance(s, CosineRestarts):
-        return s.period * (1 + s.period_mult + s.period_mult**2)
-    if isinstance(s, StepDecay):
-        return 5 * s.every
-    if isinstance(s, MultiStepDecay):
-        return max(math.ceil(1.25 * s.milestones[-1]), s.milestones[-1] + 1) if s.milestones else 100
-    if isinstance(s, ExponentialDecay):  # down to ~5% of the start
-        per = -math.log(s.gamma) if s.gamma is not None else (s.rate or 0.0)
-        return _clamp(3.0 / per * s.every) if per > 0 else DEFAULT_STEPS
-    if isinstance(s, TimeDecay):  # down to 10% of the start
-        return _clamp(9.0 / s.decay * s.every) if s.decay > 0 else DEFAULT_STEPS
-    if isinstance(s, Join):
-        return s.boundaries[-1] + natural_length(s.schedules[-1])
-    return DEFAULT_STEPS
-
-
-def _clamp(n: float) -> int:
-    return int(min(max(math.ceil(n), 10), 100_000))
+    """A number of steps that shows the whole shape of ``schedule``: its own
+    :meth:`~lightning_lr.schedules.Schedule.natural_length`, or :data:`DEFAULT_STEPS` if it has none."""
+    n = schedule.natural_length(default=DEFAULT_STEPS)
+    return DEFAULT_STEPS if n is None else n
 
 
 @dataclass(frozen=True)

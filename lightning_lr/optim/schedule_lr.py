@@ -12,7 +12,8 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
 from ..schedules import Schedule
-from ..schedules._base import ARRAY, SCALAR, check_step
+from ..schedules._base import check_step
+from ..schedules._math import ARRAY, SCALAR
 from .param_groups import momentum_key, raw_momentum
 
 __all__ = ["ScheduleLR", "momentum_key"]

@@ -1,7 +1,8 @@
 """Pure learning-rate and momentum schedules: callables ``step -> float`` with no torch dependency.
 
 Every schedule is a pure function of the optimizer step (0 before the first step), validated at
-construction, picklable, with a readable repr and a vectorized ``values(n)``.
+construction, immutable (``replace(...)`` builds a changed copy), picklable, with a readable repr, a
+vectorized ``values(n)`` and a ``natural_length()`` (how many steps show its whole shape).
 """
 
 from ._base import Schedule

@@ -1,184 +1,59 @@
-"""The schedule protocol, argument validation and the scalar/array math shim.
+"""The Schedule base class (an immutable value with one formula) and the checks only schedules need.
 
-A schedule is a pure function of the optimizer step. Each concrete schedule writes its formula once,
-in :meth:`Schedule._eval`, against a tiny math namespace ``xp``: :data:`SCALAR` (``math`` on Python
-numbers, used by ``schedule(step)``) or :data:`ARRAY` (numpy on an array of steps, used by
-``schedule.values(n)``). One formula therefore serves the per-step path and the vectorized path.
+A schedule is a pure function of the optimizer step, written once in :meth:`Schedule._eval` against the
+math shim of :mod:`._math`. It is also a value: its fields are its constructor's parameters, each stored
+under its own name; they make up its repr, equality, hash, copies and pickles, and they cannot be
+reassigned (:meth:`Schedule.replace` builds a new schedule, checked again by the constructor).
+
+Argument checks come from :mod:`lightning_lr._validate`; the checks here are the ones only schedules need:
+the step, the number a user function returned, and a user function that pickle cannot store.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import inspect
 import math
-import numbers
 import pickle
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Collection
+from typing import Any, ClassVar, NoReturn, TypeVar
 
 import numpy as np
 
-from .._validate import (  # noqa: F401  (re-exported for the schedules)
-    boolean,
-    finite,
-    function,
-    in_range,
-    non_negative,
-    non_negative_int,
-    one_of,
-    positive,
-    positive_int,
-)
+from .._validate import context, fail, non_negative_int
+from ._math import ARRAY, SCALAR
 
-__all__ = ["Schedule"]
+__all__ = ["Schedule", "UnpicklableFunctionError"]
+
+_S = TypeVar("_S", bound="Schedule")
 
 
-class _ScalarMath:
-    """``math`` with numpy's names, for one Python number at a time.
+def _freezing(init: Callable[..., None]) -> Callable[..., None]:
+    """``init`` that freezes the schedule when it is the outermost constructor and returns. (Wrapped with
+    functools.wraps, so ``inspect.signature`` and ``typing.get_type_hints`` still see ``init``'s.)"""
 
-    ``exp`` and ``power`` return ``inf`` on overflow instead of raising ``OverflowError`` (a growing
-    exponential evaluated at step 10**9), as numpy does.
-    """
+    @functools.wraps(init)
+    def construct(self: Schedule, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        if type(self).__init__ is construct:  # not a super().__init__() inside a subclass's constructor
+            object.__setattr__(self, "_frozen", True)
 
-    cos = staticmethod(math.cos)
-    log = staticmethod(math.log)
-    floor = staticmethod(math.floor)
-
-    @staticmethod
-    def exp(x: Any) -> Any:
-        try:
-            return math.exp(x)
-        except OverflowError:
-            return math.inf
-
-    @staticmethod
-    def power(base: float, exponent: Any) -> Any:
-        try:
-            return base**exponent
-        except OverflowError:
-            return math.inf
-
-    @staticmethod
-    def half_cos(t: Any, period: Any) -> Any:
-        """``(1 + cos(pi * t / period)) / 2``: 1 at ``t = 0``, 0 at ``t = period``."""
-        return (1 + math.cos(math.pi * t / period)) / 2
-
-    @staticmethod
-    def minimum(a: Any, b: Any) -> Any:
-        return a if a < b else b
-
-    @staticmethod
-    def maximum(a: Any, b: Any) -> Any:
-        return a if a > b else b
-
-    @staticmethod
-    def where(cond: Any, a: Any, b: Any) -> Any:
-        return a if cond else b
-
-    @staticmethod
-    def clip(x: Any, lo: Any, hi: Any) -> Any:
-        return lo if x < lo else (hi if x > hi else x)
+    return construct
 
 
-class _ArrayMath:
-    """numpy, for an array of steps. Overflow gives ``inf`` silently, as on the scalar path."""
+class FrozenList(list):
+    """A list field of a schedule (milestones, boundaries, the schedules of a join): a list for reading
+    and comparing, but changing it in place raises, as assigning a field does. ``FrozenList(items)``."""
 
-    cos = staticmethod(np.cos)
-    log = staticmethod(np.log)
-    floor = staticmethod(np.floor)
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("a schedule's list fields cannot be changed: build a new schedule with replace(...)")
 
-    @staticmethod
-    def exp(x: Any) -> Any:
-        with np.errstate(over="ignore"):
-            return np.exp(x)
+    append = extend = insert = remove = pop = clear = sort = reverse = _refuse
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
 
-    @staticmethod
-    def power(base: float, exponent: Any) -> Any:
-        """``base ** exponent`` for a scalar ``base > 0`` and an array of exponents, fast and (nearly) exact.
-
-        ``np.power`` costs over 50 ms per million values. Integer exponents (steps, cycles, step counts)
-        use tables of exact powers instead: with few distinct exponents, one table, so every value is
-        the scalar path's ``base ** k`` bit for bit; otherwise ``base ** (lo + q k) * base ** r`` for
-        ``k ~ sqrt(span)``, one rounding on two exact powers (within about 1 ulp; exact for powers of 2).
-        Fractional exponents use ``exp(exponent * log(base))``, within about 1e-13 (relative) wherever
-        the power is a normal float (beyond, it is 0 or inf either way).
-        """
-        exponent = np.asarray(exponent)
-        if base == 1.0:
-            return np.ones(exponent.shape)
-        with np.errstate(over="ignore", under="ignore"):
-            if exponent.dtype.kind in "iu" and exponent.size:
-                lo = int(exponent.min())
-                span = int(exponent.max()) - lo
-                if span < max(16, exponent.size // 4):  # few distinct exponents: one table
-                    return np.take(
-                        np.power(base, np.arange(lo, lo + span + 1, dtype=np.float64)), exponent - lo
-                    )
-                if span < 2**40:
-                    k = math.isqrt(span) + 1
-                    q, r = np.divmod(exponent - lo, k)
-                    coarse = np.power(base, lo + k * np.arange(span // k + 1, dtype=np.float64))
-                    fine = np.power(base, np.arange(k, dtype=np.float64))
-                    out = np.take(coarse, q)
-                    out *= np.take(fine, r)
-                    return out
-            return np.exp(np.multiply(exponent, math.log(base), dtype=np.float64))
-
-    minimum = staticmethod(np.minimum)
-    maximum = staticmethod(np.maximum)
-
-    @staticmethod
-    def half_cos(t: Any, period: Any) -> Any:
-        """``(1 + cos(pi * t / period)) / 2`` in one buffer (the same operations as the scalar path)."""
-        x = np.multiply(t, math.pi, dtype=np.float64)
-        x /= period
-        np.cos(x, out=x)
-        x += 1.0
-        x /= 2.0
-        return x
-
-    where = staticmethod(np.where)
-    clip = staticmethod(np.clip)
-
-
-SCALAR = _ScalarMath()
-ARRAY = _ArrayMath()
-
-
-def segments(t: np.ndarray, bounds: Any) -> Iterator[tuple[int, slice | np.ndarray]]:
-    """Split an array of steps at sorted integer ``bounds``: segment ``i`` holds the steps with
-    ``bounds[i-1] <= t < bounds[i]`` (no lower limit for the first, no upper limit for the last).
-
-    Yields ``(i, selector)`` for the non-empty segments, where ``t[selector]`` are the segment's steps: a
-    slice when ``t`` is sorted (as ``values(n)`` and ScheduleLR's blocks are: no copies, no masks), else
-    a boolean mask.
-    """
-    bounds = np.asarray(bounds, dtype=np.int64)
-    if t.ndim == 1 and (t.size < 2 or bool((t[1:] >= t[:-1]).all())):
-        cuts = [0, *np.searchsorted(t, bounds, side="left").tolist(), t.size]
-        for i in range(len(cuts) - 1):
-            if cuts[i + 1] > cuts[i]:
-                yield i, slice(cuts[i], cuts[i + 1])
-        return
-    which = np.searchsorted(bounds, t, side="right")
-    for i in np.unique(which).tolist():
-        yield i, which == i
-
-
-def lerp(a: Any, b: Any, w: Any, xp: Any) -> Any:
-    """``a + (b - a) * w`` for ``w`` in [0, 1], the form torch's schedulers use, made exact at the ends.
-
-    Exactly ``a`` at ``w == 0`` and ``b`` at ``w == 1`` (the plain formula misses ``b`` by a rounding
-    error: 4.000000000004e-06 for 4e-06), constant when ``a == b``, monotone in ``w`` and never outside
-    ``[min(a, b), max(a, b)]`` (as C++'s ``std::lerp``). Elsewhere it is torch's value bit for bit.
-    """
-    if not isinstance(w, np.ndarray):
-        value = b if w >= 1.0 else a + (b - a) * w
-        return xp.clip(value, xp.minimum(a, b), xp.maximum(a, b))
-    value = np.multiply(w, np.subtract(b, a))  # the same operations as above, in one buffer
-    value += a
-    np.copyto(value, b, where=w >= 1.0)
-    return np.clip(value, np.minimum(a, b), np.maximum(a, b), out=value)
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (list, (list(self),))  # a copy is a plain list, the copier's to change
 
 
 class Schedule:
@@ -187,8 +62,12 @@ class Schedule:
     ``step`` counts the optimizer steps already taken (0 before the first). Calling a schedule never
     changes it, so any step can be evaluated in any order, on any rank, at the same cost.
 
-    Subclasses implement ``_eval(t, xp)`` once for both Python ints and numpy arrays, and ``_args()``,
-    the constructor arguments that make up the repr, equality and hash.
+    A schedule is an immutable value. Its fields are its constructor's parameters, each stored under its
+    own name: the repr shows them, equality, hashing, copies and pickles use them, and assigning one
+    raises (:meth:`replace` builds a changed copy, checked by the constructor again).
+
+    Subclasses implement ``_eval(t, xp)`` once for both Python ints and numpy arrays, store every
+    constructor argument under its own name, and may override :meth:`natural_length`.
 
     Example:
         >>> from lightning_lr.schedules import CosineDecay
@@ -197,10 +76,36 @@ class Schedule:
         0.05
         >>> s.values(3).shape
         (3,)
+        >>> s.replace(total=200)
+        CosineDecay(initial=0.1, total=200, final=0)
     """
 
     #: whether ``_eval`` on an array is vectorized (False for schedules that call user functions per step)
     vectorized: bool = True
+    #: the fields: the constructor's parameters, in order (set for each subclass from its signature)
+    _fields: ClassVar[tuple[str, ...]] = ()
+    #: the fields that may hold a user function, which pickling checks can be stored by reference
+    _functions: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is None:
+            return
+        fields = []
+        for p in list(inspect.signature(init).parameters.values())[1:]:
+            if p.kind is not p.POSITIONAL_OR_KEYWORD:
+                raise TypeError(
+                    f"{cls.__name__}.__init__ must take its fields as plain parameters (they are passed back "
+                    f"in order to copy and unpickle the schedule), got {p}"
+                )
+            fields.append(p.name)
+        cls._fields = tuple(fields)
+        cls.__init__ = _freezing(init)  # type: ignore[method-assign]
+
+    @_freezing
+    def __init__(self) -> None:
+        """A schedule with no fields (subclasses take their fields as constructor arguments)."""
 
     def __call__(self, step: int) -> float:
         return float(self._eval(check_step(step), SCALAR))
@@ -229,40 +134,124 @@ class Schedule:
             out = np.broadcast_to(out, (n,)).copy()
         return out
 
+    def natural_length(self, default: int | None = None) -> int | None:
+        """A number of steps that shows the whole shape of the schedule: its length when it has one (a
+        1cycle run, a cosine decay), else a few of its cycles or decay steps.
+
+        Args:
+            default: what a schedule with neither a length nor a scale of its own (a constant, a user
+                function) answers; a join ending in such a schedule adds it after its last boundary.
+
+        Returns:
+            The number of steps, or ``default``.
+
+        Example:
+            >>> from lightning_lr.schedules import Constant, OneCycle, StepDecay
+            >>> OneCycle(0.1, total_steps=500).natural_length(), StepDecay(0.1, every=10).natural_length()
+            (500, 50)
+            >>> Constant(0.1).natural_length(), Constant(0.1).natural_length(default=1000)
+            (None, 1000)
+        """
+        return default
+
+    def replace(self: _S, **changes: Any) -> _S:
+        """A new schedule of the same class with some fields changed, checked by the constructor again.
+
+        The other fields keep their values; the ones the constructor fills in from the others when they
+        are not given (those the repr leaves out, such as Cyclic's ``scale_mode``) are filled in again.
+
+        Args:
+            **changes: new values for fields, by name.
+
+        Returns:
+            The new schedule (this one is unchanged).
+
+        Example:
+            >>> from lightning_lr.schedules import OneCycle
+            >>> s = OneCycle(1.0, total_steps=100)
+            >>> s.replace(max_lr=2.0)(29), s(29)
+            (2.0, 1.0)
+        """
+        for name in changes:
+            if name not in self._fields:
+                with context(f"{type(self).__name__}.replace"):
+                    fail("each argument", f"a field: one of {', '.join(self._fields)}", name, TypeError)
+        return type(self)(**{**self._arguments(), **changes})
+
     # --- to implement -------------------------------------------------------------------------
     def _eval(self, t: Any, xp: Any) -> Any:
         raise NotImplementedError
 
-    def _args(self) -> dict[str, Any]:
-        raise NotImplementedError
+    def _implicit(self) -> Collection[str]:
+        """The fields the constructor would set to the same values if they were not given (left at their
+        default, or filled in from the other fields): the repr leaves them out and :meth:`replace` fills
+        them in again. None by default."""
+        return ()
 
     # --- value semantics ----------------------------------------------------------------------
+    def _values(self) -> tuple[Any, ...]:
+        """Every field's value in constructor order (list fields as plain lists): the constructor's
+        arguments that rebuild this schedule."""
+        return tuple(_plain(getattr(self, name)) for name in self._fields)
+
+    def _arguments(self) -> dict[str, Any]:
+        """The fields the repr shows, by name: every field but the :meth:`_implicit` ones."""
+        implicit = self._implicit()
+        return {name: _plain(getattr(self, name)) for name in self._fields if name not in implicit}
+
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={_fmt(v)}" for k, v in self._args().items())
+        args = ", ".join(f"{k}={_fmt(v)}" for k, v in self._arguments().items())
         return f"{type(self).__name__}({args})"
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
         assert isinstance(other, Schedule)
-        return _key(self._args()) == _key(other._args())
+        return _key(self._values()) == _key(other._values())
 
     def __hash__(self) -> int:
-        return hash((type(self).__name__, _key(self._args())))
+        return hash((type(self).__name__, _key(self._values())))
 
-    # --- copies -------------------------------------------------------------------------------
-    # Copying shares user functions by reference (as copy does for functions), so a schedule holding a
-    # lambda can be copied even though it cannot be pickled: these bypass ``__getstate__``'s check.
-    def __copy__(self) -> Schedule:
-        new = object.__new__(type(self))
-        new.__dict__.update(self.__dict__)
-        return new
+    def __setattr__(self, name: str, value: Any) -> None:
+        if "_frozen" not in self.__dict__:  # still in the constructor
+            object.__setattr__(self, name, value)
+            return
+        _refuse_change(self, name)
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> Schedule:
-        new = object.__new__(type(self))
+    def __delattr__(self, name: str) -> None:
+        _refuse_change(self, name)
+
+    # --- copies and pickles: the constructor's arguments ----------------------------------------
+    def __reduce__(self) -> tuple[Any, ...]:
+        for name in self._functions:
+            fn = getattr(self, name)
+            if fn is not None:
+                check_picklable_function(type(self).__name__, name, fn)
+        return (type(self), self._values())
+
+    # Copying passes user functions by reference (as copy does for functions), so a schedule holding a
+    # lambda can be copied even though it cannot be pickled: these do not go through __reduce__'s check.
+    def __copy__(self: _S) -> _S:
+        return type(self)(*self._values())
+
+    def __deepcopy__(self: _S, memo: dict[int, Any]) -> _S:
+        new = type(self)(*copy.deepcopy(self._values(), memo))
         memo[id(self)] = new
-        new.__dict__.update(copy.deepcopy(self.__dict__, memo))
         return new
+
+
+def _refuse_change(schedule: Schedule, name: str) -> NoReturn:
+    owner = type(schedule).__name__
+    if name in schedule._fields:
+        raise AttributeError(
+            f"{owner} is immutable: build a new one with schedule.replace({name}=...), which checks the "
+            f"arguments again"
+        )
+    raise AttributeError(f"{owner} is immutable: {name!r} cannot be set or deleted")
+
+
+def _plain(v: Any) -> Any:
+    return list(v) if isinstance(v, FrozenList) else v
 
 
 def _fmt(v: Any) -> str:
@@ -278,21 +267,18 @@ def _fmt(v: Any) -> str:
     return repr(v)
 
 
-def _key(args: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in args.items())
+def _key(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(tuple(v) if isinstance(v, list) else v for v in values)
 
 
 # ---------------------------------------------------------------------------------------------
-# Validation: every check names the argument, its value and what is allowed.
+# The checks only schedules need (argument checks come from lightning_lr._validate)
 # ---------------------------------------------------------------------------------------------
 
 
 def check_step(step: Any) -> int:
-    if isinstance(step, bool) or not isinstance(step, numbers.Integral):
-        raise TypeError(f"step must be a non-negative integer, got {step!r}")
-    if step < 0:
-        raise ValueError(f"step must be a non-negative integer, got {step!r}")
-    return int(step)
+    """The step a schedule is evaluated at: an integer >= 0 (numpy integers included, bools refused)."""
+    return non_negative_int("step", step)
 
 
 def checked_output(owner: str, fn: Callable[..., Any], arg: Any, value: Any, hi: float = math.inf) -> float:

@@ -8,16 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from ._base import (
-    Schedule,
-    check_picklable_function,
-    checked_output,
-    function,
-    non_negative,
-    positive,
-    positive_int,
-    segments,
-)
+from .._validate import fail, function, non_negative, positive, positive_int, sequence
+from ._base import FrozenList, Schedule, checked_output
+from ._math import segments
 from .decay import Linear
 
 __all__ = ["Join", "Lambda", "Multiplicative", "join", "warmup"]
@@ -42,6 +35,7 @@ class Lambda(Schedule):
     """
 
     vectorized = False
+    _functions = ("fn",)
 
     def __init__(self, fn: Callable[[int], float]) -> None:
         self.fn = function("fn", fn)
@@ -53,13 +47,6 @@ class Lambda(Schedule):
 
     def _one(self, t: int) -> float:
         return checked_output("Lambda", self.fn, t, self.fn(t))
-
-    def _args(self) -> dict[str, Any]:
-        return {"fn": self.fn}
-
-    def __getstate__(self) -> dict[str, Any]:
-        check_picklable_function("Lambda", "fn", self.fn)
-        return self.__dict__.copy()
 
 
 class Multiplicative(Schedule):
@@ -83,37 +70,31 @@ class Multiplicative(Schedule):
     """
 
     vectorized = False
+    _functions = ("factor",)
 
     def __init__(self, initial: float, factor: Callable[[int], float]) -> None:
         self.initial = positive("initial", initial)
         self.factor = function("factor", factor)
-        self._cache: tuple[int, float] = (0, self.initial)
+        # The running product: a cache, not a field (the schedule's value does not depend on it), in a
+        # one-slot list since the schedule's attributes cannot be reassigned.
+        self._cache: list[tuple[int, float]] = [(0, self.initial)]
 
     def _one(self, t: int) -> float:
-        # One attribute holds (step, value), read and written whole, so threads sharing the schedule
-        # never pair the step of one evaluation with the value of another.
-        i, v = self._cache
+        # One slot holds (step, value), read and written whole, so threads sharing the schedule never
+        # pair the step of one evaluation with the value of another.
+        i, v = self._cache[0]
         if t < i:
             i, v = 0, self.initial
         while i < t:
             i += 1
             v = v * checked_output("Multiplicative", self.factor, i, self.factor(i))
-        self._cache = (i, v)
+        self._cache[0] = (i, v)
         return v
 
     def _eval(self, t: Any, xp: Any) -> Any:
         if isinstance(t, np.ndarray):
             return np.array([self._one(int(i)) for i in t.tolist()], dtype=np.float64)
         return self._one(t)
-
-    def _args(self) -> dict[str, Any]:
-        return {"initial": self.initial, "factor": self.factor}
-
-    def __getstate__(self) -> dict[str, Any]:
-        check_picklable_function("Multiplicative", "factor", self.factor)
-        state = self.__dict__.copy()
-        state["_cache"] = (0, self.initial)
-        return state
 
 
 class Join(Schedule):
@@ -134,24 +115,19 @@ class Join(Schedule):
 
     def __init__(self, schedules: Sequence[Schedule], boundaries: Sequence[int]) -> None:
         if isinstance(schedules, Schedule) or not isinstance(schedules, Sequence) or not schedules:
-            raise TypeError(f"schedules must be a non-empty sequence of Schedule, got {schedules!r}")
+            fail("schedules", "a non-empty sequence of Schedule", schedules, TypeError)
         for i, s in enumerate(schedules):
             if not isinstance(s, Schedule):
-                raise TypeError(f"schedules[{i}] must be a Schedule, got {s!r}")
-        if isinstance(boundaries, np.ndarray) and boundaries.ndim == 1:
-            boundaries = boundaries.tolist()
-        if isinstance(boundaries, (str, bytes)) or not isinstance(boundaries, Sequence):
-            raise TypeError(f"boundaries must be a sequence of positive integers, got {boundaries!r}")
-        if len(boundaries) != len(schedules) - 1:
-            raise ValueError(
-                f"boundaries must have len(schedules) - 1 = {len(schedules) - 1} entries, got {boundaries!r}"
-            )
-        bs = [positive_int(f"boundaries[{i}]", b) for i, b in enumerate(boundaries)]
+                fail(f"schedules[{i}]", "a Schedule", s, TypeError)
+        n = len(schedules) - 1
+        bs = sequence("boundaries", boundaries, positive_int, what="positive integers", non_empty=False)
+        if len(bs) != n:
+            fail("boundaries", f"a list of len(schedules) - 1 = {n} steps", list(bs))
         for i in range(1, len(bs)):
             if bs[i] <= bs[i - 1]:
-                raise ValueError(f"boundaries must be strictly increasing, got {list(boundaries)!r}")
-        self.schedules = list(schedules)
-        self.boundaries = bs
+                fail("boundaries", "strictly increasing", bs)
+        self.schedules = FrozenList(schedules)
+        self.boundaries = FrozenList(bs)
         self.vectorized = all(s.vectorized for s in self.schedules)
 
     def _eval(self, t: Any, xp: Any) -> Any:
@@ -164,8 +140,10 @@ class Join(Schedule):
         i = bisect.bisect_right(self.boundaries, t)
         return self.schedules[i]._eval(t - starts[i], xp)
 
-    def _args(self) -> dict[str, Any]:
-        return {"schedules": self.schedules, "boundaries": self.boundaries}
+    def natural_length(self, default: int | None = None) -> int | None:
+        """The last boundary plus the last schedule's natural length (None if that has none)."""
+        last = self.schedules[-1].natural_length(default)
+        return None if last is None else self.boundaries[-1] + last
 
 
 def join(schedules: Sequence[Schedule], boundaries: Sequence[int]) -> Join:
@@ -211,7 +189,7 @@ def warmup(schedule: Schedule, steps: int, start: float = 0.0) -> Join:
         [0.0, 0.25, 0.5, 0.75, 1.0]
     """
     if not isinstance(schedule, Schedule):
-        raise TypeError(f"schedule must be a Schedule, got {schedule!r}")
+        fail("schedule", "a Schedule", schedule, TypeError)
     steps = positive_int("steps", steps)
     start = non_negative("start", start)
     return Join([Linear(start, schedule(0), steps), schedule], [steps])

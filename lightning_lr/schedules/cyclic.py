@@ -8,19 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from ._base import (
-    Schedule,
-    boolean,
-    check_picklable_function,
-    checked_output,
-    function,
-    in_range,
-    lerp,
-    one_of,
-    positive,
-    positive_int,
-    segments,
-)
+from .._validate import boolean, fail, function, in_range, one_of, positive, positive_int
+from ._base import Schedule, checked_output
+from ._math import lerp, segments
 
 __all__ = ["Cyclic", "CyclicMomentum", "OneCycle", "OneCycleMomentum"]
 
@@ -31,7 +21,7 @@ def _check_momentum_bounds(base_momentum: float, max_momentum: float) -> tuple[f
     base = in_range("base_momentum", base_momentum, 0.0, 1.0, lo_open=False, hi_open=True)
     top = in_range("max_momentum", max_momentum, 0.0, 1.0, lo_open=False, hi_open=True)
     if base > top:
-        raise ValueError(f"base_momentum must be <= max_momentum ({top:g}), got {base_momentum!r}")
+        fail("base_momentum", f"<= max_momentum ({top:g})", base_momentum)
     return base, top
 
 
@@ -71,6 +61,8 @@ class Cyclic(Schedule):
         [0.0001, 0.0009, 0.0001, 0.0005, 0.0001, 0.0003, 0.0001]
     """
 
+    _functions = ("scale_fn",)
+
     def __init__(
         self,
         base_lr: float,
@@ -85,7 +77,7 @@ class Cyclic(Schedule):
         self.base_lr = positive("base_lr", base_lr)
         self.max_lr = positive("max_lr", max_lr)
         if self.base_lr > self.max_lr:
-            raise ValueError(f"base_lr must be <= max_lr ({self.max_lr:g}), got {base_lr!r}")
+            fail("base_lr", f"<= max_lr ({self.max_lr:g})", base_lr)
         self.step_size_up = positive_int("step_size_up", step_size_up)
         self.step_size_down = (
             self.step_size_up if step_size_down is None else positive_int("step_size_down", step_size_down)
@@ -93,25 +85,24 @@ class Cyclic(Schedule):
         self.mode = one_of("mode", mode, _MODES)
         self.gamma = positive("gamma", gamma)
         if self.gamma != 1.0 and self.mode != "exp_range":
-            raise ValueError(
-                f"gamma is only used with mode='exp_range', got gamma={gamma!r} with mode={mode!r}"
-            )
+            fail("gamma", f"1 (the default) with mode={self.mode!r}: only mode='exp_range' uses it", gamma)
         if self.mode == "exp_range" and self.gamma > 1.0:
-            raise ValueError(f"gamma must be in (0, 1] with mode='exp_range', got {gamma!r}")
+            fail("gamma", "in (0, 1] with mode='exp_range'", gamma)
         self.scale_fn = None if scale_fn is None else function("scale_fn", scale_fn)
         self.vectorized = self.scale_fn is None
         if self.scale_fn is not None:
             if mode != "triangular":
-                raise ValueError(f"give either mode or scale_fn, not both: got mode={mode!r} and a scale_fn")
+                fail("mode", "'triangular' (the default) with a scale_fn, which replaces it", mode)
             self.scale_mode = one_of(
                 "scale_mode", "cycle" if scale_mode is None else scale_mode, ("cycle", "iterations")
             )
         else:
             natural = "iterations" if self.mode == "exp_range" else "cycle"
             if scale_mode is not None and scale_mode != natural:
-                raise ValueError(
-                    f"scale_mode is set by mode={self.mode!r} to {natural!r}; got scale_mode={scale_mode!r} "
-                    f"(pass scale_fn to choose the scale_mode)"
+                fail(
+                    "scale_mode",
+                    f"None or {natural!r} with mode={self.mode!r} (only a scale_fn lets you choose it)",
+                    scale_mode,
                 )
             self.scale_mode = natural
 
@@ -119,6 +110,10 @@ class Cyclic(Schedule):
     def cycle_length(self) -> int:
         """Steps in one full cycle (up + down)."""
         return self.step_size_up + self.step_size_down
+
+    def natural_length(self, default: int | None = None) -> int:
+        """Three full cycles (enough to see how the amplitude changes from one cycle to the next)."""
+        return 3 * self.cycle_length
 
     def _user_scale(self, x: int) -> float:
         assert self.scale_fn is not None
@@ -169,25 +164,10 @@ class Cyclic(Schedule):
         """
         return CyclicMomentum(self, base_momentum, max_momentum)
 
-    def _args(self) -> dict[str, Any]:
-        args: dict[str, Any] = {
-            "base_lr": self.base_lr,
-            "max_lr": self.max_lr,
-            "step_size_up": self.step_size_up,
-            "step_size_down": self.step_size_down,
-            "mode": self.mode,
-        }
-        if self.mode == "exp_range":
-            args["gamma"] = self.gamma
-        if self.scale_fn is not None:
-            args["scale_fn"] = self.scale_fn
-            args["scale_mode"] = self.scale_mode
-        return args
-
-    def __getstate__(self) -> dict[str, Any]:
-        if self.scale_fn is not None:
-            check_picklable_function("Cyclic", "scale_fn", self.scale_fn)
-        return self.__dict__.copy()
+    def _implicit(self) -> tuple[str, ...]:
+        # gamma is 1 unless mode='exp_range'; without a scale_fn, the mode sets scale_mode
+        unused = () if self.mode == "exp_range" else ("gamma",)
+        return unused if self.scale_fn is not None else (*unused, "scale_fn", "scale_mode")
 
 
 class CyclicMomentum(Schedule):
@@ -209,7 +189,7 @@ class CyclicMomentum(Schedule):
 
     def __init__(self, lr: Cyclic, base_momentum: float = 0.85, max_momentum: float = 0.95) -> None:
         if not isinstance(lr, Cyclic):
-            raise TypeError(f"lr must be a Cyclic schedule, got {lr!r}")
+            fail("lr", "a Cyclic schedule", lr, TypeError)
         self.lr = lr
         self.vectorized = lr.vectorized
         self.base_momentum, self.max_momentum = _check_momentum_bounds(base_momentum, max_momentum)
@@ -218,8 +198,9 @@ class CyclicMomentum(Schedule):
         factor, amp = self.lr._phase(t, xp)
         return lerp(self.max_momentum, self.base_momentum, factor * amp, xp)
 
-    def _args(self) -> dict[str, Any]:
-        return {"lr": self.lr, "base_momentum": self.base_momentum, "max_momentum": self.max_momentum}
+    def natural_length(self, default: int | None = None) -> int | None:
+        """The learning-rate schedule's (the two move together)."""
+        return self.lr.natural_length(default)
 
 
 _ANNEAL = ("cos", "linear")
@@ -318,21 +299,21 @@ class OneCycle(Schedule):
         self.anneal = one_of("anneal", anneal, _ANNEAL)
         self.div_factor = positive("div_factor", div_factor)
         if self.div_factor < 1.0:
-            raise ValueError(
-                f"div_factor must be >= 1 (the start max_lr / div_factor must not be above max_lr), "
-                f"got {div_factor!r}"
-            )
+            fail("div_factor", ">= 1 (the start max_lr / div_factor must not be above max_lr)", div_factor)
         self.final_div_factor = positive("final_div_factor", final_div_factor)
         if self.div_factor * self.final_div_factor < 1.0:
-            raise ValueError(
-                f"final_div_factor must be >= 1 / div_factor = {1 / self.div_factor:g} (the final LR "
-                f"max_lr / (div_factor * final_div_factor) must not be above max_lr), got {final_div_factor!r}"
+            fail(
+                "final_div_factor",
+                f">= 1 / div_factor = {1 / self.div_factor:g} (the final LR max_lr / (div_factor * "
+                f"final_div_factor) must not be above max_lr)",
+                final_div_factor,
             )
         self.three_phase = boolean("three_phase", three_phase)
         if self.three_phase and self.pct_start >= 0.5:
-            raise ValueError(
-                f"pct_start must be < 0.5 with three_phase=True (the warm-up and cool-down phases each take "
-                f"pct_start of the run), got {pct_start!r}"
+            fail(
+                "pct_start",
+                "< 0.5 with three_phase=True (the warm-up and cool-down phases each take pct_start of the run)",
+                pct_start,
             )
         self.initial_lr = self.max_lr / self.div_factor
         self.min_lr = self.initial_lr / self.final_div_factor
@@ -368,16 +349,9 @@ class OneCycle(Schedule):
         """
         return OneCycleMomentum(self, base_momentum, max_momentum)
 
-    def _args(self) -> dict[str, Any]:
-        return {
-            "max_lr": self.max_lr,
-            "total_steps": self.total_steps,
-            "pct_start": self.pct_start,
-            "anneal": self.anneal,
-            "div_factor": self.div_factor,
-            "final_div_factor": self.final_div_factor,
-            "three_phase": self.three_phase,
-        }
+    def natural_length(self, default: int | None = None) -> int:
+        """The run: ``total_steps``."""
+        return self.total_steps
 
 
 class OneCycleMomentum(Schedule):
@@ -399,7 +373,7 @@ class OneCycleMomentum(Schedule):
 
     def __init__(self, lr: OneCycle, base_momentum: float = 0.85, max_momentum: float = 0.95) -> None:
         if not isinstance(lr, OneCycle):
-            raise TypeError(f"lr must be a OneCycle schedule, got {lr!r}")
+            fail("lr", "a OneCycle schedule", lr, TypeError)
         self.lr = lr
         self.base_momentum, self.max_momentum = _check_momentum_bounds(base_momentum, max_momentum)
         lo, hi = self.base_momentum, self.max_momentum
@@ -409,5 +383,6 @@ class OneCycleMomentum(Schedule):
     def _eval(self, t: Any, xp: Any) -> Any:
         return self._knots.eval(t, xp)
 
-    def _args(self) -> dict[str, Any]:
-        return {"lr": self.lr, "base_momentum": self.base_momentum, "max_momentum": self.max_momentum}
+    def natural_length(self, default: int | None = None) -> int | None:
+        """The learning-rate schedule's (the two move together)."""
+        return self.lr.natural_length(default)

@@ -4,23 +4,25 @@ cosine with warm restarts."""
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from ._base import (
-    Schedule,
+from .._validate import (
     boolean,
+    fail,
     finite,
     in_range,
-    lerp,
     non_negative,
     non_negative_int,
     positive,
     positive_int,
-    segments,
+    sequence,
 )
+from ._base import FrozenList, Schedule
+from ._math import lerp, segments
 
 _INT64_MAX = int(np.iinfo(np.int64).max)
 
@@ -54,9 +56,6 @@ class Constant(Schedule):
     def _eval(self, t: Any, xp: Any) -> Any:
         return self.value + 0.0 * t
 
-    def _args(self) -> dict[str, Any]:
-        return {"value": self.value}
-
 
 class TimeDecay(Schedule):
     """Time-based ("1/t") decay: ``initial / (1 + decay * t / every)``.
@@ -88,13 +87,9 @@ class TimeDecay(Schedule):
         p = t // self.every if self.staircase else t / self.every
         return self.initial / (1.0 + self.decay * p)
 
-    def _args(self) -> dict[str, Any]:
-        return {
-            "initial": self.initial,
-            "decay": self.decay,
-            "every": self.every,
-            "staircase": self.staircase,
-        }
+    def natural_length(self, default: int | None = None) -> int | None:
+        """Down to 10% of the start (``default`` without decay)."""
+        return _steps_to_show(9.0 / self.decay * self.every) if self.decay > 0 else default
 
 
 class StepDecay(Schedule):
@@ -119,8 +114,9 @@ class StepDecay(Schedule):
     def _eval(self, t: Any, xp: Any) -> Any:
         return self.initial * xp.power(self.drop, t // self.every)
 
-    def _args(self) -> dict[str, Any]:
-        return {"initial": self.initial, "every": self.every, "drop": self.drop}
+    def natural_length(self, default: int | None = None) -> int:
+        """Five steps of ``every``."""
+        return 5 * self.every
 
 
 class MultiStepDecay(Schedule):
@@ -140,18 +136,12 @@ class MultiStepDecay(Schedule):
 
     def __init__(self, initial: float, milestones: Sequence[int], gamma: float = 0.1) -> None:
         self.initial = positive("initial", initial)
-        if isinstance(milestones, np.ndarray) and milestones.ndim == 1:
-            milestones = milestones.tolist()
-        if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Sequence):
-            raise TypeError(f"milestones must be a sequence of non-negative integers, got {milestones!r}")
-        ms = [non_negative_int(f"milestones[{i}]", m) for i, m in enumerate(milestones)]
-        for i in range(1, len(ms)):
-            if ms[i] < ms[i - 1]:
-                raise ValueError(
-                    f"milestones must be non-decreasing (a repeat compounds), got {list(milestones)!r}: "
-                    f"milestones[{i}]={ms[i]} < milestones[{i - 1}]={ms[i - 1]}"
-                )
-        self.milestones = ms
+        ms = sequence(
+            "milestones", milestones, non_negative_int, what="non-negative integers", non_empty=False
+        )
+        if ms != sorted(ms):
+            fail("milestones", "non-decreasing (a repeat compounds)", ms)
+        self.milestones = FrozenList(ms)
         self._ms_array = np.asarray(ms, dtype=np.int64)
         self.gamma = positive("gamma", gamma)
 
@@ -163,8 +153,12 @@ class MultiStepDecay(Schedule):
             count = bisect.bisect_right(self.milestones, t)
         return self.initial * xp.power(self.gamma, count)
 
-    def _args(self) -> dict[str, Any]:
-        return {"initial": self.initial, "milestones": self.milestones, "gamma": self.gamma}
+    def natural_length(self, default: int | None = None) -> int:
+        """A quarter past the last milestone (100 steps without milestones)."""
+        if not self.milestones:
+            return 100
+        last = self.milestones[-1]
+        return max(math.ceil(1.25 * last), last + 1)
 
 
 class ExponentialDecay(Schedule):
@@ -199,7 +193,9 @@ class ExponentialDecay(Schedule):
     ) -> None:
         self.initial = positive("initial", initial)
         if (gamma is None) == (rate is None):
-            raise ValueError(f"give exactly one of gamma and rate, got gamma={gamma!r}, rate={rate!r}")
+            if gamma is None:
+                fail("gamma", "a number > 0 when rate is None (give exactly one of gamma and rate)", gamma)
+            fail("rate", "None when gamma is given (give exactly one of gamma and rate)", rate)
         self.gamma = None if gamma is None else positive("gamma", gamma)
         self.rate = None if rate is None else finite("rate", rate)
         self.every = positive_int("every", every)
@@ -213,15 +209,15 @@ class ExponentialDecay(Schedule):
         assert self.rate is not None
         return self.initial * xp.exp(-self.rate * p)
 
-    def _args(self) -> dict[str, Any]:
-        args: dict[str, Any] = {"initial": self.initial}
-        if self.gamma is not None:
-            args["gamma"] = self.gamma
-        else:
-            args["rate"] = self.rate
-        if self.every != 1 or self.staircase:
-            args.update(every=self.every, staircase=self.staircase)
-        return args
+    def natural_length(self, default: int | None = None) -> int | None:
+        """Down to about 5% of the start (``default`` for a constant or a growth)."""
+        per = -math.log(self.gamma) if self.gamma is not None else self.rate
+        assert per is not None
+        return _steps_to_show(3.0 / per * self.every) if per > 0 else default
+
+    def _implicit(self) -> tuple[str, ...]:
+        unused = "gamma" if self.gamma is None else "rate"
+        return (unused, "every", "staircase") if self.every == 1 and not self.staircase else (unused,)
 
 
 class PolynomialDecay(Schedule):
@@ -245,14 +241,15 @@ class PolynomialDecay(Schedule):
         self.power = positive("power", power)
         self.final = non_negative("final", final)
         if self.final > self.initial:
-            raise ValueError(f"final must be <= initial ({self.initial:g}), got {final!r}")
+            fail("final", f"<= initial ({self.initial:g})", final)
 
     def _eval(self, t: Any, xp: Any) -> Any:
         w = (1.0 - xp.minimum(t, self.total) / self.total) ** self.power
         return lerp(self.final, self.initial, w, xp)
 
-    def _args(self) -> dict[str, Any]:
-        return {"initial": self.initial, "total": self.total, "power": self.power, "final": self.final}
+    def natural_length(self, default: int | None = None) -> int:
+        """``total``."""
+        return self.total
 
 
 class CosineDecay(Schedule):
@@ -287,11 +284,12 @@ class CosineDecay(Schedule):
         w = xp.half_cos(t, self.total)
         return lerp(self.final, self.initial, w, xp)  # final + (initial - final) * w, exact at the ends
 
-    def _args(self) -> dict[str, Any]:
-        args: dict[str, Any] = {"initial": self.initial, "total": self.total, "final": self.final}
-        if self.periodic:
-            args["periodic"] = True
-        return args
+    def natural_length(self, default: int | None = None) -> int:
+        """``total``; a whole period (``2 * total``, back up to ``initial``) when periodic."""
+        return 2 * self.total if self.periodic else self.total
+
+    def _implicit(self) -> tuple[str, ...]:
+        return () if self.periodic else ("periodic",)
 
 
 class Linear(Schedule):
@@ -316,8 +314,9 @@ class Linear(Schedule):
     def _eval(self, t: Any, xp: Any) -> Any:
         return lerp(self.start, self.end, xp.minimum(t, self.total) / self.total, xp)
 
-    def _args(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "total": self.total}
+    def natural_length(self, default: int | None = None) -> int:
+        """``total``."""
+        return self.total
 
 
 class CosineRestarts(Schedule):
@@ -358,7 +357,11 @@ class CosineRestarts(Schedule):
         self.decay = in_range("decay", decay, 0.0, 1.0, lo_open=True, hi_open=False)
         self.final = non_negative("final", final)
         if self.final > self.initial:
-            raise ValueError(f"final must be <= initial ({self.initial:g}), got {final!r}")
+            fail("final", f"<= initial ({self.initial:g})", final)
+
+    def natural_length(self, default: int | None = None) -> int:
+        """Three cycles (three periods when ``period_mult`` is 1)."""
+        return self.period * (1 + self.period_mult + self.period_mult**2)
 
     def _cycles_up_to(self, top: int) -> tuple[list[int], list[int]]:
         """Start and length of every cycle that starts at or before step ``top``, as exact Python ints
@@ -408,11 +411,7 @@ class CosineRestarts(Schedule):
                 out[sel] = self._anneal(i, t[sel] - starts[i], lengths[i], xp)
         return out
 
-    def _args(self) -> dict[str, Any]:
-        return {
-            "initial": self.initial,
-            "period": self.period,
-            "period_mult": self.period_mult,
-            "decay": self.decay,
-            "final": self.final,
-        }
+
+def _steps_to_show(n: float) -> int:
+    """``n`` steps rounded up, within 10 .. 100,000 (how long a decay without an end takes to show)."""
+    return int(min(max(math.ceil(n), 10), 100_000))

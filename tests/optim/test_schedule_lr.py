@@ -402,9 +402,6 @@ class PositionSensitive(Schedule):
             return base + (np.arange(t.size) % 4 == 3) * 2.0**-45
         return base
 
-    def _args(self) -> dict[str, Any]:
-        return {}
-
 
 @pytest.mark.parametrize("resume_at", [1, 500, BLOCK + 3, 2 * BLOCK - 1])
 def test_cache_blocks_are_aligned_so_position_sensitive_kernels_resume_bitwise(resume_at: int) -> None:

@@ -23,7 +23,7 @@ from lightning_lr.schedules import (
     StepDecay,
     TimeDecay,
 )
-from lightning_lr.schedules._base import ARRAY
+from lightning_lr.schedules._math import ARRAY
 
 # --- reference formulas ----------------------------------------------------------------------------
 
@@ -310,14 +310,24 @@ def test_cyclic_triangular2_halves_the_amplitude_each_cycle() -> None:
     assert all(s(10 * k) == 1.0 for k in range(5))
 
 
-def test_cyclic_triangular2_after_2000_cycles() -> None:
-    # torch computes 1 / 2.0 ** (cycle - 1): OverflowError from cycle 1026 on
+@pytest.mark.parametrize("cycle", [3, 60, 1024, 1025, 1026, 1027, 1100, 2001])
+def test_cyclic_triangular2_is_right_and_finite_after_thousands_of_cycles(cycle: int) -> None:
+    """The amplitude of cycle c is (max_lr - base_lr) / 2 ** (c - 1). torch computes 1 / 2.0 ** (c - 1),
+    which overflows from cycle 1025 on; ours is the same number, computed as 0.5 ** (c - 1)."""
     s = Cyclic(0.001, 0.006, step_size_up=2, mode="triangular2")
-    t = 4 * 2000 + 2  # the peak of cycle 2001
-    assert s(t) == 0.001
-    assert s.values(t + 1)[t] == 0.001
-    with pytest.raises(OverflowError):
-        torch_cyclic(t, 0.001, 0.006, 2, 2, "triangular2")
+    start = 4 * (cycle - 1)  # a cycle is 4 steps: up 2, down 2
+    steps = [start + k for k in range(4)]
+    right = [0.001 + (0.006 - 0.001) * f * 2.0 ** -(cycle - 1) for f in (0.0, 0.5, 1.0, 0.5)]
+    got = [s(t) for t in steps]
+    assert got == pytest.approx(right, rel=1e-15)
+    assert all(math.isfinite(v) and 0.001 <= v <= 0.006 for v in got)
+    assert s.values(steps[-1] + 1)[start:].tolist() == got
+    if cycle < 1025:  # where torch's formula still works, it agrees
+        assert got == pytest.approx(
+            [torch_cyclic(t, 0.001, 0.006, 2, 2, "triangular2") for t in steps], rel=1e-12
+        )
+    if cycle > 1100:  # the amplitude is below the resolution of base_lr: base_lr at every step
+        assert got == [0.001] * 4
 
 
 def test_cyclic_exp_range_scales_by_gamma_to_the_step() -> None:
@@ -466,7 +476,7 @@ def test_cosine_restarts_cycle_gives_index_position_and_length() -> None:
 
 
 def test_cyclic_scale_takes_the_cycle_number_or_the_step() -> None:
-    from lightning_lr.schedules._base import SCALAR
+    from lightning_lr.schedules._math import SCALAR
 
     assert Cyclic(0.1, 1.0, mode="triangular2")._scale(3, SCALAR) == 0.25  # cycle 3: amplitude / 4
     assert Cyclic(0.1, 1.0, mode="exp_range", gamma=0.5)._scale(2, SCALAR) == 0.25  # step 2

@@ -1,9 +1,12 @@
-"""Schedules as values: pickle round trips, copies, readable reprs, equality, and Multiplicative's cost."""
+"""Schedules as values: immutable fields, replace, pickle round trips, copies, readable reprs, equality,
+natural lengths, and Multiplicative's cost."""
 
 from __future__ import annotations
 
+import ast
 import copy
 import functools
+import inspect
 import pickle
 import re
 
@@ -19,10 +22,103 @@ from lightning_lr.schedules import (
     ExponentialDecay,
     Lambda,
     Multiplicative,
+    MultiStepDecay,
     OneCycle,
+    Schedule,
     StepDecay,
     join,
 )
+
+
+def fields(s: Schedule) -> list[str]:
+    """The constructor's parameters: the fields of a schedule."""
+    return list(inspect.signature(type(s)).parameters)
+
+
+# --- immutable fields -------------------------------------------------------------------------------------
+
+
+def test_the_zoo_has_every_schedule_class() -> None:
+    classes = {getattr(sched, n) for n in sched.__all__ if isinstance(getattr(sched, n), type)} - {Schedule}
+    assert classes == {type(s) for s in all_examples().values()}
+
+
+@pytest.mark.parametrize("name", list(all_examples()))
+def test_assigning_or_deleting_any_attribute_raises(name: str) -> None:
+    s = all_examples()[name]
+    before = (repr(s), s.values(40).tolist())
+    for field in fields(s):
+        with pytest.raises(
+            AttributeError, match=rf"{type(s).__name__} is immutable: .*replace\({field}=\.\.\.\)"
+        ):
+            setattr(s, field, getattr(s, field))
+        with pytest.raises(AttributeError, match="is immutable"):
+            delattr(s, field)
+    with pytest.raises(AttributeError, match="'anything' cannot be set"):
+        s.anything = 1  # type: ignore[attr-defined]
+    with pytest.raises(AttributeError, match="is immutable"):
+        s.vectorized = False
+    assert (repr(s), s.values(40).tolist()) == before
+
+
+def test_a_changed_field_can_no_longer_leave_derived_values_stale() -> None:
+    # before: `s.max_lr = 2.0` changed the repr while s(29) stayed at the old peak
+    s = OneCycle(1.0, total_steps=100)
+    with pytest.raises(
+        AttributeError,
+        match=re.escape("OneCycle is immutable: build a new one with schedule.replace(max_lr=...)"),
+    ):
+        s.max_lr = 2.0
+    assert s(29) == 1.0
+    t = s.replace(max_lr=2.0)
+    assert (t.max_lr, t(29), t(0), t(99)) == (2.0, 2.0, 2.0 / 25, 2.0 / 25 / 1e4)
+    assert repr(t).startswith("OneCycle(max_lr=2, total_steps=100,")
+    assert s(29) == 1.0
+
+
+def test_list_fields_cannot_be_changed_in_place() -> None:
+    ms = MultiStepDecay(1.0, [2, 4], gamma=0.5)
+    j = join([Constant(0.1), Constant(0.2)], [5])
+    for change in (
+        lambda: ms.milestones.append(1),
+        lambda: ms.milestones.sort(),
+        lambda: ms.milestones.__setitem__(0, 3),
+        lambda: ms.milestones.__iadd__([9]),
+        lambda: j.schedules.__setitem__(0, Constant(1.0)),
+        lambda: j.boundaries.clear(),
+    ):
+        with pytest.raises(TypeError, match="list fields cannot be changed"):
+            change()
+    assert (ms.milestones, ms(4)) == ([2, 4], 0.25)
+    assert (j.boundaries, j(0)) == ([5], 0.1)
+    assert copy.copy(ms.milestones) == [2, 4] and type(copy.deepcopy(ms.milestones)) is list
+
+
+# --- replace ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(all_examples()))
+def test_replace_without_changes_and_the_fields_rebuild_an_equal_schedule(name: str) -> None:
+    s = all_examples()[name]
+    for same in (s.replace(), type(s)(*(getattr(s, f) for f in fields(s)))):
+        assert same == s and hash(same) == hash(s) and repr(same) == repr(s) and same is not s
+        assert same.values(60).tolist() == s.values(60).tolist()
+
+
+def test_replace_checks_the_arguments_again_and_fills_in_the_implied_ones() -> None:
+    with pytest.raises(ValueError, match="max_lr must be > 0, got -1"):
+        OneCycle(1.0, 100).replace(max_lr=-1)
+    with pytest.raises(
+        TypeError, match=r"OneCycle.replace: each argument must be a field: one of max_lr, .*got 'lr'"
+    ):
+        OneCycle(1.0, 100).replace(lr=0.1)
+    c = Cyclic(0.1, 1.0, step_size_up=2)
+    e = c.replace(mode="exp_range", gamma=0.5)
+    assert (e.scale_mode, e.gamma) == ("iterations", 0.5)  # scale_mode follows the new mode
+    assert e.replace(mode="triangular", gamma=1.0) == c
+    assert ExponentialDecay(0.1, gamma=0.5).replace(gamma=None, rate=0.1) == ExponentialDecay(0.1, rate=0.1)
+    assert CosineDecay(1.0, total=10).replace(periodic=True).periodic is True
+
 
 # --- pickle ----------------------------------------------------------------------------------------------
 
@@ -112,12 +208,19 @@ def test_named_functions_and_module_level_instances_pickle() -> None:
     assert pickle.loads(pickle.dumps(partial))(5) == 5.0
 
 
-def test_unpickled_multiplicative_starts_with_a_cold_cache() -> None:
+def test_a_pickled_multiplicative_holds_its_arguments_not_its_cache() -> None:
     s = Multiplicative(1.0, ninety_percent)
-    s(100)
-    state = s.__getstate__()
-    assert state["_cache"] == (0, 1.0)
+    s(100)  # a warm cache
+    assert s.__reduce__() == (Multiplicative, (1.0, ninety_percent))
     assert pickle.loads(pickle.dumps(s))(100) == s(100)
+
+
+@pytest.mark.parametrize("name", list(all_examples()))
+def test_a_pickle_holds_the_constructor_arguments(name: str) -> None:
+    s = all_examples()[name]
+    cls, args = s.__reduce__()
+    assert cls is type(s)
+    assert args == tuple(getattr(s, f) for f in fields(s))
 
 
 # --- repr -------------------------------------------------------------------------------------------------
@@ -173,6 +276,97 @@ def test_equal_arguments_make_equal_schedules() -> None:
     assert Lambda(halve_every_10) == Lambda(halve_every_10)
     assert OneCycle(0.1, 100).momentum() == OneCycle(0.1, 100).momentum()
     assert OneCycle(0.1, 100).momentum() != OneCycle(0.1, 100).momentum(0.8)
+
+
+@pytest.mark.parametrize("name", list(all_examples()))
+def test_every_field_takes_part_in_equality_and_the_repr_shows_every_field_it_needs(name: str) -> None:
+    s = all_examples()[name]
+    call = ast.parse(repr(s), mode="eval").body
+    assert isinstance(call, ast.Call) and not call.args
+    shown = [k.arg for k in call.keywords]
+    assert set(shown) <= set(fields(s))
+    # the repr's arguments are enough to rebuild the schedule: the other fields are at the value the
+    # constructor gives them by itself
+    assert type(s)(**{f: getattr(s, f) for f in fields(s) if f in shown}) == s
+
+
+def test_schedules_that_differ_in_one_field_differ() -> None:
+    base = OneCycle(1.0, 100)
+    for change in (
+        dict(max_lr=2.0),
+        dict(total_steps=99),
+        dict(pct_start=0.25),
+        dict(anneal="linear"),
+        dict(div_factor=10.0),
+        dict(final_div_factor=1e3),
+        dict(three_phase=True),
+    ):
+        other = base.replace(**change)
+        assert other != base and repr(other) != repr(base)
+        assert len({base, other}) == 2
+
+
+# --- natural length ---------------------------------------------------------------------------------------
+
+NATURAL_LENGTHS = {
+    "Constant": None,
+    "TimeDecay": 4500,  # down to 10%: 9 / decay
+    "TimeDecay-staircase": 126,
+    "StepDecay": 50,  # 5 * every
+    "MultiStepDecay": 38,  # 1.25 * the last milestone
+    "ExponentialDecay-rate": 30,  # down to ~5%: 3 / rate
+    "ExponentialDecay-gamma": 176,
+    "ExponentialDecay-growth": None,
+    "PolynomialDecay": 50,  # total
+    "CosineDecay": 60,
+    "CosineDecay-periodic": 120,  # a whole period
+    "Linear": 30,
+    "CosineRestarts": 21,  # three periods
+    "CosineRestarts-mult": 21,  # 3 + 6 + 12
+    "Cyclic-triangular": 30,  # three cycles
+    "Cyclic-triangular2": 24,
+    "Cyclic-exp_range": 24,
+    "CyclicMomentum": 18,  # its LR's
+    "OneCycle": 100,  # total_steps
+    "OneCycle-linear": 37,
+    "OneCycle-3phase": 50,
+    "OneCycle-tiny": 3,
+    "OneCycleMomentum": 40,
+    "OneCycleMomentum-3phase": 40,
+    "join": 55,  # the last boundary + the last schedule's
+    "warmup": 50,
+    "Lambda": None,
+    "Multiplicative": None,
+    "Cyclic-scale_fn-cycle": 18,
+    "Cyclic-scale_fn-iterations": 18,
+    "join-of-user-functions": None,
+}
+
+
+def test_natural_lengths_cover_the_zoo() -> None:
+    assert set(NATURAL_LENGTHS) == set(all_examples())
+
+
+@pytest.mark.parametrize("name", list(NATURAL_LENGTHS))
+def test_natural_length(name: str) -> None:
+    s = all_examples()[name]
+    expected = NATURAL_LENGTHS[name]
+    assert s.natural_length() == expected
+    if expected is not None:
+        assert s.natural_length(default=7) == expected
+    elif isinstance(s, sched.Join):
+        assert s.natural_length(default=7) == s.boundaries[-1] + 7
+    else:
+        assert s.natural_length(default=7) == 7
+
+
+def test_natural_length_of_decays_without_a_scale() -> None:
+    assert ExponentialDecay(0.1, gamma=1.0).natural_length() is None
+    assert ExponentialDecay(0.1, rate=0.0).natural_length(default=5) == 5
+    assert sched.TimeDecay(0.1, decay=0.0).natural_length() is None
+    assert MultiStepDecay(0.1, []).natural_length() == 100
+    assert ExponentialDecay(0.1, rate=1e-9).natural_length() == 100_000  # at most 100,000 steps
+    assert ExponentialDecay(0.1, rate=50.0).natural_length() == 10  # at least 10
 
 
 # --- Multiplicative costs O(1) per step in increasing order ------------------------------------------------

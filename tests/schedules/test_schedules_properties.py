@@ -25,7 +25,7 @@ from schedule_zoo import (
 )
 
 from lightning_lr.schedules import Cyclic, Join, Multiplicative, OneCycle, Schedule, join, warmup
-from lightning_lr.schedules._base import ARRAY
+from lightning_lr.schedules._math import ARRAY
 
 FAST = settings(max_examples=60, deadline=None)
 REL = 1e-12

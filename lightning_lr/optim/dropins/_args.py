@@ -1,0 +1,100 @@
+"""Torch's arguments onto the schedules: per-group values, tensors, whole floats, and torch's names in errors.
+
+A drop-in does not check an argument that a schedule checks: it converts torch's forms (one value per
+param group, one-element tensors, ``100.0`` steps), builds the schedule inside :func:`torch_names`, and
+the schedule's own message comes out with torch's argument names. The checks here are only those of
+torch's API (how many values per group, what a tensor may be, resuming without ``initial_lr``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import torch
+
+from ..._validate import fail
+from .. import param_groups as pg
+
+__all__ = ["base_lrs", "item", "per_group", "torch_names", "whole"]
+
+# An argument name (``max_lr``, ``milestones[3]``), or a quoted value to leave alone (``'exp_range'``).
+_TOKEN = re.compile(r"'[^']*'|[A-Za-z_]\w*(?:\[\d+\])?")
+
+
+@contextlib.contextmanager
+def torch_names(names: Mapping[str, str]) -> Iterator[None]:
+    """Re-raise a schedule's TypeError/ValueError with torch's argument names in place of the schedule's.
+
+    The message keeps its format, ``<argument> must be <what is allowed>, got <value>``: every name before
+    the value that ``names`` maps (the schedule's ``anneal`` to torch's ``anneal_strategy``, ``max_lr`` to
+    ``max_lr[1]`` for a per-group list) is replaced; the value is left as it is.
+
+    Args:
+        names: the schedule's argument names to torch's.
+
+    Example:
+        >>> from lightning_lr.schedules import StepDecay
+        >>> with torch_names({"every": "step_size"}):
+        ...     StepDecay(1.0, every=0)
+        Traceback (most recent call last):
+        ...
+        ValueError: step_size must be a positive integer, got 0
+    """
+    try:
+        yield
+    except (TypeError, ValueError) as exc:
+        message = str(exc)
+        head, got, value = message.rpartition(", got ")
+        if not got:
+            head, value = message, ""
+        head = _TOKEN.sub(lambda m: names.get(m.group(), m.group()), head)
+        if head + got + value == message:
+            raise
+        raise type(exc)(head + got + value).with_traceback(exc.__traceback__) from None
+
+
+def item(name: str, value: Any) -> Any:
+    """A one-element tensor as a Python number (torch accepts tensors for LRs and momentums)."""
+    if isinstance(value, torch.Tensor):
+        if value.numel() != 1:
+            fail(name, "a number or a one-element tensor", value)
+        return value.item()
+    return value
+
+
+def per_group(name: str, value: Any, n: int, what: str = "value") -> list[tuple[str, Any]]:
+    """torch's per-group argument: one value for all ``n`` groups, or a list/tuple with one per group.
+
+    Returns:
+        ``(name, value)`` per group, where the name is the one to give in messages (``max_lr[1]`` for an
+        item of a list) and tensors are Python numbers.
+    """
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            fail(name, f"a single {what} or a list of {n} (one per param group)", value)
+        return [(f"{name}[{i}]", item(f"{name}[{i}]", v)) for i, v in enumerate(value)]
+    return [(name, item(name, value))] * n
+
+
+def whole(value: Any) -> Any:
+    """An integral float (``100.0``) as an int, as torch accepts it for a number of steps; anything else
+    unchanged, for the schedule to check."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def base_lrs(groups: list[dict[str, Any]], last_epoch: int) -> list[float]:
+    """The LR each group starts from, as torch's ``base_lrs``: ``initial_lr`` if the group has one (a
+    resumed run, or an earlier scheduler), else its current ``lr``."""
+    for i, g in enumerate(groups):
+        if last_epoch != -1 and "initial_lr" not in g:
+            raise KeyError(
+                f"param group {i} has no 'initial_lr', which resuming with last_epoch={last_epoch} needs: load "
+                f"the optimizer's state_dict first, or create the scheduler with last_epoch=-1 and load the "
+                f"scheduler's state_dict"
+            )
+    return [pg.base_lr(g) for g in groups]

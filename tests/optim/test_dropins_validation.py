@@ -1,0 +1,416 @@
+"""Every wrong argument of a drop-in: the schedule's check, in the one message format, under torch's name.
+
+A drop-in maps torch's arguments onto a schedule and lets the schedule check them, so its messages are
+the schedule's (tests/schedules/test_schedules_validation.py) with torch's argument names; only what
+exists in torch's API alone (per-group lists, tensors, the optimizer, ``last_epoch``, ``epochs *
+steps_per_epoch``) is checked by the drop-in itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import torch
+
+import lightning_lr.optim as ours
+from lightning_lr.schedules import Cyclic, MultiStepDecay, OneCycle, PolynomialDecay, StepDecay
+
+#: the one message format of lightning_lr._validate: "<argument> must be <what is allowed>, got <value!r>"
+ONE_FORMAT = re.compile(r"(?P<argument>.+?) must be (?P<allowed>.+), got (?P<value>.+)", re.DOTALL)
+
+
+def sgd(*lrs: float, momentum: float = 0.9) -> torch.optim.SGD:
+    groups: list[dict[str, Any]] = [
+        {"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr} for lr in lrs or (0.1,)
+    ]
+    return torch.optim.SGD(groups, momentum=momentum)
+
+
+# (drop-in, its arguments besides the optimizer, exception type, an exact fragment of the message)
+CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
+    # CyclicLR
+    ("CyclicLR", dict(base_lr=0.2, max_lr=0.1), ValueError, "base_lr must be <= max_lr (0.1), got 0.2"),
+    (
+        "CyclicLR",
+        dict(base_lr=[0.1, 0.2], max_lr=[0.3, 0.1]),
+        ValueError,
+        "base_lr[1] must be <= max_lr[1]",
+    ),
+    (
+        "CyclicLR",
+        dict(base_lr=[0.1], max_lr=0.3),
+        ValueError,
+        "base_lr must be a single value or a list of 2 (one per param group), got [0.1]",
+    ),
+    ("CyclicLR", dict(base_lr=0.0, max_lr=0.1), ValueError, "base_lr must be > 0, got 0.0"),
+    (
+        "CyclicLR",
+        dict(base_lr="0.1", max_lr=0.3),
+        TypeError,
+        "base_lr must be a finite number > 0, got '0.1'",
+    ),
+    (
+        "CyclicLR",
+        dict(base_lr=torch.ones(2), max_lr=0.3),
+        ValueError,
+        "base_lr must be a number or a one-element tensor",
+    ),
+    (
+        "CyclicLR",
+        dict(base_lr=0.1, max_lr=0.3, step_size_up=0),
+        ValueError,
+        "step_size_up must be a positive integer, got 0",
+    ),
+    (
+        "CyclicLR",
+        dict(base_lr=0.1, max_lr=0.3, step_size_up=2.5),
+        TypeError,
+        "step_size_up must be a positive integer, got 2.5",
+    ),
+    (
+        "CyclicLR",
+        dict(base_lr=0.1, max_lr=0.3, step_size_down=-1),
+        ValueError,
+        "step_size_down must be a positive integer, got -1",
+    ),
+    (
+        "CyclicLR",
+        dict(base_lr=0.1, max_lr=0.3, mode="cosine"),
+        ValueError,
+        "mode must be one of 'triangular', 'triangular2', 'exp_range', got 'cosine'",
+    ),
+    (
+        "CyclicLR",
+        dict(base_lr=0.1, max_lr=0.3, mode="exp_range", gamma=1.5),
+        ValueError,
+        "gamma must be in (0, 1] with mode='exp_range', got 1.5",
+    ),
+    ("CyclicLR", dict(base_lr=0.1, max_lr=0.3, scale_fn=3), TypeError, "scale_fn must be callable, got 3"),
+    (
+        "CyclicLR",
+        dict(base_lr=0.1, max_lr=0.3, scale_fn=abs, scale_mode="epoch"),
+        ValueError,
+        "scale_mode must be one of 'cycle', 'iterations', got 'epoch'",
+    ),
+    (
+        "CyclicLR",
+        dict(base_lr=0.1, max_lr=0.3, base_momentum=0.95),
+        ValueError,
+        "base_momentum must be <= max_momentum (0.9), got 0.95",
+    ),
+    (
+        "CyclicLR",
+        dict(base_lr=0.1, max_lr=0.3, max_momentum=1.0),
+        ValueError,
+        "max_momentum must be in [0, 1), got 1.0",
+    ),
+    (
+        "CyclicLR",
+        dict(base_lr=0.1, max_lr=0.3, base_momentum=[0.8, 0.99]),
+        ValueError,
+        "base_momentum[1] must be <= max_momentum",
+    ),
+    # OneCycleLR
+    (
+        "OneCycleLR",
+        dict(max_lr=0.1),
+        ValueError,
+        "total_steps must be a positive integer, or None with both epochs and steps_per_epoch given "
+        "(epochs=None, steps_per_epoch=None), got None",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=0.1, epochs=3),
+        ValueError,
+        "(epochs=3, steps_per_epoch=None), got None",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=0.1, total_steps=0),
+        ValueError,
+        "total_steps must be a positive integer, got 0",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=0.1, total_steps=10.5),
+        TypeError,
+        "total_steps must be a positive integer, got 10.5",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=0.1, epochs=0, steps_per_epoch=5),
+        ValueError,
+        "epochs must be a positive integer, got 0",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=0.1, epochs=2, steps_per_epoch=-5),
+        ValueError,
+        "steps_per_epoch must be a positive integer, got -5",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=0.1, total_steps=10, pct_start=1.0),
+        ValueError,
+        "pct_start must be in (0, 1), got 1.0",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=0.1, total_steps=10, pct_start=0.6, three_phase=True),
+        ValueError,
+        "pct_start must be < 0.5 with three_phase=True",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=0.1, total_steps=10, anneal_strategy="cosine"),
+        ValueError,
+        "anneal_strategy must be one of 'cos', 'linear', got 'cosine'",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=0.1, total_steps=10, div_factor=0),
+        ValueError,
+        "div_factor must be > 0, got 0",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=0.1, total_steps=10, div_factor=0.5),
+        ValueError,
+        "div_factor must be >= 1 (the start max_lr / div_factor must not be above max_lr), got 0.5",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=[0.1, 0.2], total_steps=10, div_factor=0.5),
+        ValueError,
+        "div_factor must be >= 1 (the start max_lr[0] / div_factor must not be above max_lr[0]), got 0.5",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=0.1, total_steps=10, final_div_factor=-1.0),
+        ValueError,
+        "final_div_factor must be > 0, got -1.0",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=[0.1, -1.0], total_steps=10),
+        ValueError,
+        "max_lr[1] must be > 0, got -1.0",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=0.1, total_steps=10, base_momentum=-0.1),
+        ValueError,
+        "base_momentum must be in [0, 1), got -0.1",
+    ),
+    # decays
+    ("StepLR", dict(step_size=0), ValueError, "step_size must be a positive integer, got 0"),
+    ("StepLR", dict(step_size=1.5), TypeError, "step_size must be a positive integer, got 1.5"),
+    ("StepLR", dict(step_size=10, gamma=0), ValueError, "gamma must be > 0, got 0"),
+    (
+        "MultiStepLR",
+        dict(milestones=[10, -1]),
+        ValueError,
+        "milestones[1] must be a non-negative integer, got -1",
+    ),
+    (
+        "MultiStepLR",
+        dict(milestones=[10, 2.5]),
+        TypeError,
+        "milestones[1] must be a non-negative integer, got 2.5",
+    ),
+    (
+        "MultiStepLR",
+        dict(milestones=5),
+        TypeError,
+        "milestones must be an iterable of non-negative integers, got 5",
+    ),
+    (
+        "MultiStepLR",
+        dict(milestones="10"),
+        TypeError,
+        "milestones must be an iterable of non-negative integers, got '10'",
+    ),
+    ("MultiStepLR", dict(milestones=[10], gamma=-0.1), ValueError, "gamma must be > 0, got -0.1"),
+    (
+        "MultiStepLR",
+        dict(milestones=[10, None]),
+        TypeError,
+        "milestones[1] must be a non-negative integer, got None",
+    ),
+    (
+        "MultiStepLR",
+        dict(milestones=[10], gamma=torch.ones(2)),
+        ValueError,
+        "gamma must be a number or a one-element tensor, got tensor([1., 1.])",
+    ),
+    ("ExponentialLR", dict(gamma=0.0), ValueError, "gamma must be > 0, got 0.0"),
+    ("ExponentialLR", dict(gamma="0.9"), TypeError, "gamma must be a finite number > 0, got '0.9'"),
+    ("CosineAnnealingLR", dict(T_max=0), ValueError, "T_max must be a positive integer, got 0"),
+    ("CosineAnnealingLR", dict(T_max=2.5), TypeError, "T_max must be a positive integer, got 2.5"),
+    ("CosineAnnealingLR", dict(T_max=10, eta_min=-1e-3), ValueError, "eta_min must be >= 0, got -0.001"),
+    ("CosineAnnealingWarmRestarts", dict(T_0=0), ValueError, "T_0 must be a positive integer, got 0"),
+    ("CosineAnnealingWarmRestarts", dict(T_0=10.0), TypeError, "T_0 must be a positive integer, got 10.0"),
+    (
+        "CosineAnnealingWarmRestarts",
+        dict(T_0=10, eta_min=-0.1),
+        ValueError,
+        "eta_min must be >= 0, got -0.1",
+    ),
+    (
+        "CosineAnnealingWarmRestarts",
+        dict(T_0=10, eta_min="0"),
+        TypeError,
+        "eta_min must be a finite number >= 0, got '0'",
+    ),
+    (
+        "CosineAnnealingWarmRestarts",
+        dict(T_0=10, T_mult=0),
+        ValueError,
+        "T_mult must be a positive integer, got 0",
+    ),
+    (
+        "CosineAnnealingWarmRestarts",
+        dict(T_0=10, T_mult=1.5),
+        TypeError,
+        "T_mult must be a positive integer, got 1.5",
+    ),
+    (
+        "CosineAnnealingWarmRestarts",
+        dict(T_0=10, eta_min=0.5),
+        ValueError,
+        "eta_min must be <= the initial LR of param group 0 (0.1), got 0.5",
+    ),
+    ("LambdaLR", dict(lr_lambda=3), TypeError, "lr_lambda must be callable, got 3"),
+    ("LambdaLR", dict(lr_lambda=[abs, 3]), TypeError, "lr_lambda[1] must be callable, got 3"),
+    (
+        "LambdaLR",
+        dict(lr_lambda=[abs]),
+        ValueError,
+        "lr_lambda must be a single function or a list of 2 (one per param group), got [<built-in function abs>]",
+    ),
+    (
+        "MultiplicativeLR",
+        dict(lr_lambda=[abs, None]),
+        TypeError,
+        "lr_lambda[1] must be callable, got None",
+    ),
+    ("LinearLR", dict(start_factor=0.0), ValueError, "start_factor must be in (0, 1], got 0.0"),
+    ("LinearLR", dict(end_factor=1.5), ValueError, "end_factor must be in [0, 1], got 1.5"),
+    ("LinearLR", dict(total_iters=0), ValueError, "total_iters must be a positive integer, got 0"),
+    ("PolynomialLR", dict(power=0.0), ValueError, "power must be > 0, got 0.0"),
+    ("PolynomialLR", dict(total_iters=2.5), TypeError, "total_iters must be a positive integer, got 2.5"),
+    ("PolynomialLR", dict(total_iters=-3), ValueError, "total_iters must be a positive integer, got -3"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "error", "message"), CASES, ids=[f"{c[0]}-{c[3][:40]}" for c in CASES]
+)
+def test_wrong_arguments_are_named(
+    name: str, kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    opt = sgd(0.1, 0.1)
+    if name == "CosineAnnealingWarmRestarts" and "eta_min" in kwargs:
+        opt = sgd(0.1)
+    with pytest.raises(error, match=re.escape(message)) as info:
+        getattr(ours, name)(opt, **kwargs)
+    assert ONE_FORMAT.fullmatch(str(info.value)), str(info.value)
+
+
+# (drop-in call, the schedule call it maps onto, the schedule's names -> torch's)
+SAME_CHECK: list[tuple[str, Callable[[], Any], Callable[[], Any], dict[str, str]]] = [
+    (
+        "three-phase-pct",
+        lambda: ours.OneCycleLR(sgd(), max_lr=0.1, total_steps=10, pct_start=0.6, three_phase=True),
+        lambda: OneCycle(0.1, 10, pct_start=0.6, three_phase=True),
+        {},
+    ),
+    (
+        "anneal",
+        lambda: ours.OneCycleLR(sgd(), max_lr=0.1, total_steps=10, anneal_strategy="cosine"),
+        lambda: OneCycle(0.1, 10, anneal="cosine"),
+        {"anneal": "anneal_strategy"},
+    ),
+    (
+        "cyclic-momentum",
+        lambda: ours.CyclicLR(sgd(), base_lr=0.1, max_lr=0.3, base_momentum=0.95),
+        lambda: Cyclic(0.1, 0.3).momentum(0.95, 0.9),
+        {},
+    ),
+    (
+        "step-size",
+        lambda: ours.StepLR(sgd(), step_size=-2),
+        lambda: StepDecay(1.0, every=-2),
+        {"every": "step_size"},
+    ),
+    (
+        "milestones",
+        lambda: ours.MultiStepLR(sgd(), milestones=[3], gamma=0.0),
+        lambda: MultiStepDecay(1.0, [3], gamma=0.0),
+        {},
+    ),
+    (
+        "total-iters",
+        lambda: ours.PolynomialLR(sgd(), total_iters=0),
+        lambda: PolynomialDecay(1.0, total=0),
+        {"total": "total_iters"},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("drop_in", "schedule", "names"), [c[1:] for c in SAME_CHECK], ids=[c[0] for c in SAME_CHECK]
+)
+def test_a_drop_in_reports_the_schedules_check_in_torchs_names(
+    drop_in: Callable[[], Any], schedule: Callable[[], Any], names: dict[str, str]
+) -> None:
+    with pytest.raises((TypeError, ValueError)) as ours_info:
+        drop_in()
+    with pytest.raises(type(ours_info.value)) as schedule_info:
+        schedule()
+    expected = str(schedule_info.value)
+    for name, torch_name in names.items():
+        expected = expected.replace(name, torch_name, 1)
+    assert str(ours_info.value) == expected
+
+
+def negative(step: int) -> float:
+    return -1.0
+
+
+@pytest.mark.parametrize("name", ["LambdaLR", "MultiplicativeLR"])
+def test_lr_lambda_must_return_a_learning_rate(name: str) -> None:
+    with pytest.raises(ValueError, match=r"negative\(\d+\) returned -1.0; values must be finite and >= 0"):
+        getattr(ours, name)(sgd(), lr_lambda=negative).step()
+
+
+REQUIRED: dict[str, dict[str, Any]] = {
+    "CyclicLR": dict(base_lr=0.01, max_lr=0.1),
+    "OneCycleLR": dict(max_lr=0.1, total_steps=10),
+    "StepLR": dict(step_size=3),
+    "MultiStepLR": dict(milestones=[3]),
+    "ExponentialLR": dict(gamma=0.9),
+    "CosineAnnealingLR": dict(T_max=10),
+    "CosineAnnealingWarmRestarts": dict(T_0=10),
+    "MultiplicativeLR": dict(lr_lambda=abs),
+    "LambdaLR": dict(lr_lambda=abs),
+    "LinearLR": dict(),
+    "PolynomialLR": dict(),
+}
+
+
+@pytest.mark.parametrize("name", list(REQUIRED))
+def test_optimizer_and_last_epoch_are_checked(name: str) -> None:
+    with pytest.raises(TypeError, match=r"optimizer must be a torch\.optim\.Optimizer, got str"):
+        getattr(ours, name)("sgd", **REQUIRED[name])
+    with pytest.raises(ValueError, match="last_epoch must be an integer >= -1, got -2"):
+        getattr(ours, name)(sgd(), **REQUIRED[name], last_epoch=-2)
+
+
+@pytest.mark.parametrize("name", ["StepLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts", "OneCycleLR"])
+def test_resuming_by_last_epoch_without_initial_lr_is_a_key_error(name: str) -> None:
+    with pytest.raises(KeyError, match="initial_lr"):
+        getattr(ours, name)(sgd(), **REQUIRED[name], last_epoch=5)
