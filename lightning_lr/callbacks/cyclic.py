@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import _validate as V
 from .. import schedules as S
+from ..schedules.cyclic import cyclic_shape
 from ._args import LRSpec, lr_spec
 from .base import OptimizerInfo, ScheduleCallback
 from .durations import TWO_EPOCHS, WHOLE_RUN, Duration, RunInfo, check_duration
@@ -47,27 +48,6 @@ def _check_one_cycle(
             "pct_start",
             "< 0.5 with three_phase=True (the warm-up and cool-down phases each take pct_start of the run)",
             pct_start,
-        )
-
-
-def _check_cyclic(mode: Any, gamma: Any, scale_fn: Any, scale_mode: Any) -> None:
-    V.one_of("mode", mode, ("triangular", "triangular2", "exp_range"))
-    g = V.positive("gamma", gamma)
-    if g != 1.0 and mode != "exp_range":
-        raise ValueError(f"gamma is only used with mode='exp_range', got gamma={gamma!r} with mode={mode!r}")
-    if mode == "exp_range" and g > 1.0:
-        V.fail("gamma", "in (0, 1] with mode='exp_range'", gamma)
-    if scale_fn is not None:
-        V.function("scale_fn", scale_fn)
-        if mode != "triangular":
-            raise ValueError(f"give either mode or scale_fn, not both: got mode={mode!r} and a scale_fn")
-        V.one_of("scale_mode", "cycle" if scale_mode is None else scale_mode, ("cycle", "iterations"))
-        return
-    natural = "iterations" if mode == "exp_range" else "cycle"
-    if scale_mode is not None and scale_mode != natural:
-        raise ValueError(
-            f"scale_mode is set by mode={mode!r} to {natural!r}; got scale_mode={scale_mode!r} "
-            f"(pass scale_fn to choose the scale_mode)"
         )
 
 
@@ -249,7 +229,7 @@ class Cyclic(ScheduleCallback):
                 and self.base_lr > self.max_lr
             ):
                 V.fail("base_lr", f"<= max_lr ({self.max_lr:g})", base_lr)
-            _check_cyclic(mode, gamma, scale_fn, scale_mode)
+            cyclic_shape(mode, gamma, scale_fn, scale_mode)  # the schedule's own rules
             _check_momentum(base_momentum, max_momentum)
         self.mode = mode
         self.gamma = gamma

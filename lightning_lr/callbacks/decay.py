@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import _validate as V
 from .. import schedules as S
+from ..schedules.decay import exponential_rate
 from ._args import LRSpec, lr_spec
 from .base import OptimizerInfo, ScheduleCallback
 from .durations import WHOLE_RUN, Duration, RunInfo, check_duration
@@ -270,13 +271,7 @@ class ExponentialDecay(_Decay):
         with V.context(self.name):
             self.every = check_duration("every", every)
             self.staircase = V.boolean("staircase", staircase)
-            # the rules of schedules.ExponentialDecay
-            if (gamma is None) == (rate is None):
-                raise ValueError(f"give exactly one of gamma and rate, got gamma={gamma!r}, rate={rate!r}")
-            if gamma is not None:
-                V.positive("gamma", gamma)
-            if rate is not None:
-                V.finite("rate", rate)
+            exponential_rate(gamma, rate)  # the schedule's own rule
         self.gamma = gamma
         self.rate = rate
 

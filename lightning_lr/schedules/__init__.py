@@ -19,6 +19,7 @@ from .decay import (
     StepDecay,
     TimeDecay,
 )
+from .long_run import InverseSqrt, WarmupStableDecay
 
 __all__ = [
     "Constant",
@@ -27,6 +28,7 @@ __all__ = [
     "Cyclic",
     "CyclicMomentum",
     "ExponentialDecay",
+    "InverseSqrt",
     "Join",
     "Lambda",
     "Linear",
@@ -38,6 +40,7 @@ __all__ = [
     "Schedule",
     "StepDecay",
     "TimeDecay",
+    "WarmupStableDecay",
     "join",
     "warmup",
 ]

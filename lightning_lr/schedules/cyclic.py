@@ -25,6 +25,41 @@ def _check_momentum_bounds(base_momentum: float, max_momentum: float) -> tuple[f
     return base, top
 
 
+def cyclic_shape(
+    mode: Any, gamma: Any, scale_fn: Any, scale_mode: Any
+) -> tuple[str, float, Callable[[int], float] | None, str]:
+    """The rules that tie Cyclic's ``mode``, ``gamma``, ``scale_fn`` and ``scale_mode`` together, checked
+    once for the schedule, the Cyclic callback and the CyclicLR drop-in.
+
+    Returns:
+        ``(mode, gamma, scale_fn, scale_mode)`` with ``scale_mode`` resolved (``"cycle"`` or ``"iterations"``).
+    """
+    mode = one_of("mode", mode, _MODES)
+    g = positive("gamma", gamma)
+    if g != 1.0 and mode != "exp_range":
+        fail("gamma", f"1 (the default) with mode={mode!r}: only mode='exp_range' uses it", gamma)
+    if mode == "exp_range" and g > 1.0:
+        fail("gamma", "in (0, 1] with mode='exp_range'", gamma)
+    if scale_fn is not None:
+        fn = function("scale_fn", scale_fn)
+        if mode != "triangular":
+            fail("mode", "'triangular' (the default) with a scale_fn, which replaces it", mode)
+        return (
+            mode,
+            g,
+            fn,
+            one_of("scale_mode", "cycle" if scale_mode is None else scale_mode, ("cycle", "iterations")),
+        )
+    natural = "iterations" if mode == "exp_range" else "cycle"
+    if scale_mode is not None and scale_mode != natural:
+        fail(
+            "scale_mode",
+            f"None or {natural!r} with mode={mode!r} (only a scale_fn lets you choose it)",
+            scale_mode,
+        )
+    return mode, g, None, natural
+
+
 class Cyclic(Schedule):
     """Cyclical learning rate between ``base_lr`` and ``max_lr`` (Smith 2017, torch's ``CyclicLR``).
 
@@ -82,29 +117,10 @@ class Cyclic(Schedule):
         self.step_size_down = (
             self.step_size_up if step_size_down is None else positive_int("step_size_down", step_size_down)
         )
-        self.mode = one_of("mode", mode, _MODES)
-        self.gamma = positive("gamma", gamma)
-        if self.gamma != 1.0 and self.mode != "exp_range":
-            fail("gamma", f"1 (the default) with mode={self.mode!r}: only mode='exp_range' uses it", gamma)
-        if self.mode == "exp_range" and self.gamma > 1.0:
-            fail("gamma", "in (0, 1] with mode='exp_range'", gamma)
-        self.scale_fn = None if scale_fn is None else function("scale_fn", scale_fn)
+        self.mode, self.gamma, self.scale_fn, self.scale_mode = cyclic_shape(
+            mode, gamma, scale_fn, scale_mode
+        )
         self.vectorized = self.scale_fn is None
-        if self.scale_fn is not None:
-            if mode != "triangular":
-                fail("mode", "'triangular' (the default) with a scale_fn, which replaces it", mode)
-            self.scale_mode = one_of(
-                "scale_mode", "cycle" if scale_mode is None else scale_mode, ("cycle", "iterations")
-            )
-        else:
-            natural = "iterations" if self.mode == "exp_range" else "cycle"
-            if scale_mode is not None and scale_mode != natural:
-                fail(
-                    "scale_mode",
-                    f"None or {natural!r} with mode={self.mode!r} (only a scale_fn lets you choose it)",
-                    scale_mode,
-                )
-            self.scale_mode = natural
 
     @property
     def cycle_length(self) -> int:

@@ -161,6 +161,18 @@ class MultiStepDecay(Schedule):
         return max(math.ceil(1.25 * last), last + 1)
 
 
+def exponential_rate(gamma: Any, rate: Any) -> tuple[float | None, float | None]:
+    """ExponentialDecay's rule for ``gamma`` and ``rate`` (exactly one of them), checked once for the
+    schedule and the ExponentialDecay callback."""
+    if (gamma is None) == (rate is None):
+        if gamma is None:
+            fail("gamma", "a number > 0 when rate is None (give exactly one of gamma and rate)", gamma)
+        fail("rate", "None when gamma is given (give exactly one of gamma and rate)", rate)
+    return (None if gamma is None else positive("gamma", gamma)), (
+        None if rate is None else finite("rate", rate)
+    )
+
+
 class ExponentialDecay(Schedule):
     """Exponential decay, by factor (``initial * gamma ** (t / every)``) or by rate
     (``initial * exp(-rate * t / every)``).
@@ -192,12 +204,7 @@ class ExponentialDecay(Schedule):
         staircase: bool = False,
     ) -> None:
         self.initial = positive("initial", initial)
-        if (gamma is None) == (rate is None):
-            if gamma is None:
-                fail("gamma", "a number > 0 when rate is None (give exactly one of gamma and rate)", gamma)
-            fail("rate", "None when gamma is given (give exactly one of gamma and rate)", rate)
-        self.gamma = None if gamma is None else positive("gamma", gamma)
-        self.rate = None if rate is None else finite("rate", rate)
+        self.gamma, self.rate = exponential_rate(gamma, rate)
         self.every = positive_int("every", every)
         self.staircase = boolean("staircase", staircase)
 
@@ -265,18 +272,36 @@ class CosineDecay(Schedule):
         final: the value at ``total``, >= 0. Above ``initial`` the cosine rises (torch allows
             ``eta_min > base_lr``).
         periodic: continue along the cosine after ``total`` instead of holding ``final``.
+        final_ratio: the floor as a ratio of ``initial`` instead (``final = initial * final_ratio``, as
+            transformers' ``cosine_with_min_lr`` takes ``min_lr_rate``), a number >= 0; give ``final`` or
+            ``final_ratio``, not both.
 
     Example:
         >>> s = CosineDecay(1.0, total=10, final=0.1)
         >>> s(0), round(s(5), 6), s(10), s(99)
         (1.0, 0.55, 0.1, 0.1)
+        >>> CosineDecay(0.5, total=10, final_ratio=0.1)(10)
+        0.05
     """
 
-    def __init__(self, initial: float, total: int, final: float = 0.0, periodic: bool = False) -> None:
+    def __init__(
+        self,
+        initial: float,
+        total: int,
+        final: float = 0.0,
+        periodic: bool = False,
+        final_ratio: float | None = None,
+    ) -> None:
         self.initial = non_negative("initial", initial)
         self.total = positive_int("total", total)
         self.final = non_negative("final", final)
         self.periodic = boolean("periodic", periodic)
+        self.final_ratio = None if final_ratio is None else non_negative("final_ratio", final_ratio)
+        if self.final_ratio is not None:
+            floor = self.initial * self.final_ratio
+            if self.final not in (0.0, floor):  # a copy passes both back, consistent
+                fail("final", "0 (the default) when final_ratio is given (give one of them)", final)
+            self.final = floor
 
     def _eval(self, t: Any, xp: Any) -> Any:
         if not self.periodic:
@@ -289,7 +314,8 @@ class CosineDecay(Schedule):
         return 2 * self.total if self.periodic else self.total
 
     def _implicit(self) -> tuple[str, ...]:
-        return () if self.periodic else ("periodic",)
+        hidden = ("final",) if self.final_ratio is not None else ("final_ratio",)
+        return hidden if self.periodic else (*hidden, "periodic")
 
 
 class Linear(Schedule):

@@ -7,6 +7,7 @@ from typing import Any
 
 from .._validate import fail, non_negative, non_negative_int, one_of, positive, positive_int
 from ._base import Schedule
+from ._math import lerp
 
 __all__ = ["InverseSqrt", "WarmupStableDecay"]
 
@@ -90,21 +91,15 @@ class WarmupStableDecay(Schedule):
             g = 1.0 - x
         else:
             g = xp.half_cos(x, 1.0)
-        cooled = self.final + (self.peak - self.final) * g
+        cooled = lerp(self.final, self.peak, g, xp)  # final + (peak - final) * g, exact at the ends
         if self.warmup:
             ramp = self.peak * xp.minimum(t, self.warmup) / self.warmup
             return xp.where(t < self.warmup, ramp, cooled)
         return cooled
 
-    def _args(self) -> dict[str, Any]:
-        return {
-            "peak": self.peak,
-            "total": self.total,
-            "warmup": self.warmup,
-            "decay": self.decay,
-            "shape": self.shape,
-            "final": self.final,
-        }
+    def natural_length(self, default: int | None = None) -> int:
+        """``total``: warm-up, stable phase and cooldown."""
+        return self.total
 
 
 class InverseSqrt(Schedule):
@@ -132,5 +127,6 @@ class InverseSqrt(Schedule):
         tail = self.peak * (self.warmup / xp.maximum(t, self.warmup)) ** 0.5
         return xp.where(t < self.warmup, ramp, tail)
 
-    def _args(self) -> dict[str, Any]:
-        return {"peak": self.peak, "warmup": self.warmup}
+    def natural_length(self, default: int | None = None) -> int:
+        """Ten warm-ups: the decay to a third of the peak."""
+        return 10 * self.warmup

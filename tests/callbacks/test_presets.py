@@ -366,7 +366,11 @@ def test_lr_schedule_errors(tmp_path) -> None:
             ValueError,
             r"Cyclic: mode must be one of 'triangular', 'triangular2', 'exp_range'",
         ),
-        (lambda: Cyclic(gamma=0.9), ValueError, r"Cyclic: gamma is only used with mode='exp_range'"),
+        (
+            lambda: Cyclic(gamma=0.9),
+            ValueError,
+            r"Cyclic: gamma must be 1 \(the default\) with mode='triangular': only mode='exp_range' uses it, got 0.9",
+        ),
         (lambda: Cyclic(scale_fn=3), TypeError, r"Cyclic: scale_fn must be callable, got 3"),
         (lambda: TimeDecay(decay=-1), ValueError, r"TimeDecay: decay must be >= 0, got -1"),
         (lambda: StepDecay(every=3, drop=0), ValueError, r"StepDecay: drop must be > 0, got 0"),
@@ -376,7 +380,11 @@ def test_lr_schedule_errors(tmp_path) -> None:
             r"MultiStepDecay: milestones must be a list of durations",
         ),
         (lambda: MultiStepDecay([1], gamma=-2), ValueError, r"MultiStepDecay: gamma must be > 0, got -2"),
-        (lambda: ExponentialDecay(), ValueError, r"ExponentialDecay: give exactly one of gamma and rate"),
+        (
+            lambda: ExponentialDecay(),
+            ValueError,
+            r"ExponentialDecay: gamma must be a number > 0 when rate is None \(give exactly one of gamma and rate\), got None",
+        ),
         (lambda: ExponentialDecay(gamma=0.9, rate=0.1), ValueError, r"give exactly one of gamma and rate"),
         (
             lambda: CosineDecay(final=-1.0),

@@ -143,6 +143,8 @@ def test_every_schedule_name_can_be_drawn(tmp_path: Path, capsys: pytest.Capture
         "OneCycle": ["0.1", "100"],
         "join": ["schedules=[Constant(0.1), CosineDecay(0.1, total=50)]", "boundaries=10"],
         "warmup": ["schedule=CosineDecay(0.1, total=90)", "steps=10"],
+        "WarmupStableDecay": ["0.1", "100", "warmup=10", "shape=cosine"],
+        "InverseSqrt": ["0.1", "10"],
     }
     assert set(args) == set(schedule_names())
     for name, words in args.items():

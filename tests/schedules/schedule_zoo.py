@@ -15,6 +15,7 @@ from lightning_lr.schedules import (
     CosineRestarts,
     Cyclic,
     ExponentialDecay,
+    InverseSqrt,
     Lambda,
     Linear,
     Multiplicative,
@@ -24,6 +25,7 @@ from lightning_lr.schedules import (
     Schedule,
     StepDecay,
     TimeDecay,
+    WarmupStableDecay,
     join,
     warmup,
 )
@@ -63,6 +65,7 @@ def closed_form_examples() -> dict[str, Schedule]:
         "ExponentialDecay-growth": ExponentialDecay(1e-7, gamma=1.2),
         "PolynomialDecay": PolynomialDecay(0.1, total=50, power=2.0, final=1e-3),
         "CosineDecay": CosineDecay(0.1, total=60, final=1e-4),
+        "CosineDecay-ratio": CosineDecay(0.1, total=60, final_ratio=0.05),
         "CosineDecay-periodic": CosineDecay(0.1, total=60, final=1e-4, periodic=True),
         "Linear": Linear(0.0, 0.1, total=30),
         "CosineRestarts": CosineRestarts(0.1, period=7),
@@ -79,6 +82,10 @@ def closed_form_examples() -> dict[str, Schedule]:
         "OneCycleMomentum-3phase": OneCycle(0.1, total_steps=40, three_phase=True).momentum(0.8, 0.9),
         "join": join([Constant(0.05), CosineDecay(0.1, total=20), StepDecay(0.01, every=5)], [10, 30]),
         "warmup": warmup(CosineDecay(0.1, total=40), steps=10, start=0.001),
+        "WarmupStableDecay": WarmupStableDecay(0.1, total=60, warmup=7, decay=0.25),
+        "WarmupStableDecay-cosine": WarmupStableDecay(0.1, total=50, decay=13, shape="cosine", final=0.01),
+        "WarmupStableDecay-linear": WarmupStableDecay(0.1, total=40, decay=1.0, shape="linear"),
+        "InverseSqrt": InverseSqrt(0.1, warmup=9),
     }
 
 

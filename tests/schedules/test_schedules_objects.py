@@ -335,6 +335,11 @@ NATURAL_LENGTHS = {
     "OneCycleMomentum-3phase": 40,
     "join": 55,  # the last boundary + the last schedule's
     "warmup": 50,
+    "CosineDecay-ratio": 60,
+    "WarmupStableDecay": 60,  # total
+    "WarmupStableDecay-cosine": 50,
+    "WarmupStableDecay-linear": 40,
+    "InverseSqrt": 90,  # ten warm-ups
     "Lambda": None,
     "Multiplicative": None,
     "Cyclic-scale_fn-cycle": 18,

@@ -19,6 +19,7 @@ from lightning_lr.schedules import (
     Cyclic,
     CyclicMomentum,
     ExponentialDecay,
+    InverseSqrt,
     Join,
     Lambda,
     Linear,
@@ -29,6 +30,7 @@ from lightning_lr.schedules import (
     PolynomialDecay,
     StepDecay,
     TimeDecay,
+    WarmupStableDecay,
     join,
     warmup,
 )
@@ -537,6 +539,81 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         "boundaries must be a list of positive integers, got 3",
     ),
     ("warmup-not-schedule", lambda: warmup(0.1, steps=5), TypeError, "schedule must be a Schedule, got 0.1"),
+    # WarmupStableDecay and InverseSqrt
+    ("wsd-peak", lambda: WarmupStableDecay(0.0, total=100), ValueError, "peak must be > 0, got 0.0"),
+    (
+        "wsd-total",
+        lambda: WarmupStableDecay(0.1, total=0),
+        ValueError,
+        "total must be a positive integer, got 0",
+    ),
+    (
+        "wsd-warmup",
+        lambda: WarmupStableDecay(0.1, 100, warmup=-1),
+        ValueError,
+        "warmup must be a non-negative integer, got -1",
+    ),
+    (
+        "wsd-decay-fraction",
+        lambda: WarmupStableDecay(0.1, 100, decay=1.5),
+        ValueError,
+        "decay must be an int number of steps or a float in (0, 1] (a fraction of total), got 1.5",
+    ),
+    (
+        "wsd-decay-zero",
+        lambda: WarmupStableDecay(0.1, 100, decay=0.0),
+        ValueError,
+        "decay must be an int number of steps or a float in (0, 1] (a fraction of total), got 0.0",
+    ),
+    (
+        "wsd-decay-bool",
+        lambda: WarmupStableDecay(0.1, 100, decay=True),
+        ValueError,
+        "decay must be an int number of steps or a float in (0, 1] (a fraction of total), got True",
+    ),
+    (
+        "wsd-decay-steps",
+        lambda: WarmupStableDecay(0.1, 100, decay=101),
+        ValueError,
+        "decay must be at most total=100 steps, got 101",
+    ),
+    (
+        "wsd-shape",
+        lambda: WarmupStableDecay(0.1, 100, shape="sqrt"),
+        ValueError,
+        "shape must be one of '1-sqrt', 'linear', 'cosine', got 'sqrt'",
+    ),
+    (
+        "wsd-final",
+        lambda: WarmupStableDecay(0.1, 100, final=0.2),
+        ValueError,
+        "final must be <= peak (0.1), got 0.2",
+    ),
+    (
+        "wsd-overlap",
+        lambda: WarmupStableDecay(0.1, 100, warmup=90, decay=20),
+        ValueError,
+        "warmup must be <= total - decay steps = 100 - 20 = 80 (the warm-up must end before the cooldown starts), got 90",
+    ),
+    (
+        "cos-ratio-both",
+        lambda: CosineDecay(0.5, 10, final=0.2, final_ratio=0.1),
+        ValueError,
+        "final must be 0 (the default) when final_ratio is given (give one of them), got 0.2",
+    ),
+    (
+        "cos-ratio-negative",
+        lambda: CosineDecay(0.5, 10, final_ratio=-0.1),
+        ValueError,
+        "final_ratio must be >= 0, got -0.1",
+    ),
+    ("isqrt-peak", lambda: InverseSqrt(-1.0, warmup=10), ValueError, "peak must be > 0, got -1.0"),
+    (
+        "isqrt-warmup",
+        lambda: InverseSqrt(0.1, warmup=0),
+        ValueError,
+        "warmup must be a positive integer, got 0",
+    ),
 ]
 
 
