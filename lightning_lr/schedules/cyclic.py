@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import boolean, fail, function, in_range, one_of, positive, positive_int
+from .._validate import boolean, fail, function, in_range, integer, one_of, positive, positive_int
 from ._base import Schedule, checked_output
 from ._math import lerp, segments
 
@@ -310,7 +310,9 @@ class OneCycle(Schedule):
         three_phase: bool = False,
     ) -> None:
         self.max_lr = positive("max_lr", max_lr)
-        self.total_steps = positive_int("total_steps", total_steps)
+        self.total_steps = integer(
+            "total_steps", total_steps, 2, " (a cycle needs at least one step up and one step down)"
+        )
         self.pct_start = in_range("pct_start", pct_start, 0.0, 1.0, lo_open=True, hi_open=True)
         self.anneal = one_of("anneal", anneal, _ANNEAL)
         self.div_factor = positive("div_factor", div_factor)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -110,6 +111,13 @@ class StepDecay(Schedule):
         self.initial = positive("initial", initial)
         self.every = positive_int("every", every)
         self.drop = positive("drop", drop)
+        if self.drop > 1.0:
+            warnings.warn(
+                f"StepDecay: drop={self.drop:g} > 1 makes the value grow {self.drop:g}x every {self.every} "
+                f"steps; a decay needs drop < 1",
+                UserWarning,
+                stacklevel=3,
+            )
 
     def _eval(self, t: Any, xp: Any) -> Any:
         return self.initial * xp.power(self.drop, t // self.every)
@@ -136,9 +144,7 @@ class MultiStepDecay(Schedule):
 
     def __init__(self, initial: float, milestones: Sequence[int], gamma: float = 0.1) -> None:
         self.initial = positive("initial", initial)
-        ms = sequence(
-            "milestones", milestones, non_negative_int, what="non-negative integers", non_empty=False
-        )
+        ms = sequence("milestones", milestones, non_negative_int, what="non-negative integers")
         if ms != sorted(ms):
             fail("milestones", "non-decreasing (a repeat compounds)", ms)
         self.milestones = FrozenList(ms)
@@ -154,9 +160,7 @@ class MultiStepDecay(Schedule):
         return self.initial * xp.power(self.gamma, count)
 
     def natural_length(self, default: int | None = None) -> int:
-        """A quarter past the last milestone (100 steps without milestones)."""
-        if not self.milestones:
-            return 100
+        """A quarter past the last milestone."""
         last = self.milestones[-1]
         return max(math.ceil(1.25 * last), last + 1)
 

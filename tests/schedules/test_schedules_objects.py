@@ -369,7 +369,6 @@ def test_natural_length_of_decays_without_a_scale() -> None:
     assert ExponentialDecay(0.1, gamma=1.0).natural_length() is None
     assert ExponentialDecay(0.1, rate=0.0).natural_length(default=5) == 5
     assert sched.TimeDecay(0.1, decay=0.0).natural_length() is None
-    assert MultiStepDecay(0.1, []).natural_length() == 100
     assert ExponentialDecay(0.1, rate=1e-9).natural_length() == 100_000  # at most 100,000 steps
     assert ExponentialDecay(0.1, rate=50.0).natural_length() == 10  # at least 10
 

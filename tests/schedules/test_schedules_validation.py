@@ -202,7 +202,7 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         "onecycle-total-zero",
         lambda: OneCycle(0.1, total_steps=0),
         ValueError,
-        "total_steps must be a positive integer, got 0",
+        "total_steps must be an integer >= 2 (a cycle needs at least one step up and one step down), got 0",
     ),
     (
         "warmup-steps-zero",
@@ -386,13 +386,13 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         "bool-total",
         lambda: OneCycle(0.1, total_steps=True),
         TypeError,
-        "total_steps must be a positive integer, got True",
+        "total_steps must be an integer >= 2 (a cycle needs at least one step up and one step down), got True",
     ),
     (
         "float-total",
         lambda: OneCycle(0.1, total_steps=100.0),
         TypeError,
-        "total_steps must be a positive integer, got 100.0",
+        "total_steps must be an integer >= 2 (a cycle needs at least one step up and one step down), got 100.0",
     ),
     (
         "str-step-size",
@@ -606,6 +606,18 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         lambda: CosineDecay(0.5, 10, final_ratio=-0.1),
         ValueError,
         "final_ratio must be >= 0, got -0.1",
+    ),
+    (
+        "onecycle-total-one",
+        lambda: OneCycle(0.1, total_steps=1),
+        ValueError,
+        "total_steps must be an integer >= 2 (a cycle needs at least one step up and one step down), got 1",
+    ),
+    (
+        "multistep-empty",
+        lambda: MultiStepDecay(0.1, milestones=[]),
+        ValueError,
+        "milestones must be a non-empty list of non-negative integers, got []",
     ),
     ("isqrt-peak", lambda: InverseSqrt(-1.0, warmup=10), ValueError, "peak must be > 0, got -1.0"),
     (
