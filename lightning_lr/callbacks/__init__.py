@@ -15,6 +15,7 @@ from .cyclic import Cyclic, OneCycle
 from .decay import CosineDecay, ExponentialDecay, MultiStepDecay, StepDecay, TimeDecay
 from .durations import Duration, Epochs, Fraction, RunInfo
 from .generic import LRSchedule
+from .plateau import ReduceOnPlateau
 from .schedule_free import ScheduleFree
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "MultiStepDecay",
     "OneCycle",
     "OptimizerInfo",
+    "ReduceOnPlateau",
     "RunInfo",
     "ScheduleCallback",
     "ScheduleFree",
