@@ -15,8 +15,10 @@ from .cyclic import Cyclic, OneCycle
 from .decay import CosineDecay, ExponentialDecay, MultiStepDecay, StepDecay, TimeDecay
 from .durations import Duration, Epochs, Fraction, RunInfo
 from .generic import LRSchedule
+from .inverse_sqrt import InverseSqrt
 from .plateau import ReduceOnPlateau
 from .schedule_free import ScheduleFree
+from .warmup_stable_decay import WarmupStableDecay
 
 __all__ = [
     "CosineDecay",
@@ -25,6 +27,7 @@ __all__ = [
     "Epochs",
     "ExponentialDecay",
     "Fraction",
+    "InverseSqrt",
     "LRSchedule",
     "MultiStepDecay",
     "OneCycle",
@@ -35,4 +38,5 @@ __all__ = [
     "ScheduleFree",
     "StepDecay",
     "TimeDecay",
+    "WarmupStableDecay",
 ]
