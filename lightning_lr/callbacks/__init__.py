@@ -15,7 +15,10 @@ from .cyclic import Cyclic, OneCycle
 from .decay import CosineDecay, ExponentialDecay, MultiStepDecay, StepDecay, TimeDecay
 from .durations import Duration, Epochs, Fraction, RunInfo
 from .generic import LRSchedule
+from .inverse_sqrt import InverseSqrt
+from .plateau import ReduceOnPlateau
 from .schedule_free import ScheduleFree
+from .warmup_stable_decay import WarmupStableDecay
 
 __all__ = [
     "CosineDecay",
@@ -24,13 +27,16 @@ __all__ = [
     "Epochs",
     "ExponentialDecay",
     "Fraction",
+    "InverseSqrt",
     "LRSchedule",
     "MultiStepDecay",
     "OneCycle",
     "OptimizerInfo",
+    "ReduceOnPlateau",
     "RunInfo",
     "ScheduleCallback",
     "ScheduleFree",
     "StepDecay",
     "TimeDecay",
+    "WarmupStableDecay",
 ]

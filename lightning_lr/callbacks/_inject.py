@@ -13,6 +13,10 @@ A callback's part (its ``_inject(OptimizerConfig)``) uses the functions below: :
 optimizers, :func:`take_over` the place of a scheduler already driving one, describe it
 (:func:`optimizer_info`) and add its own scheduler (:func:`add`), which records the callback as the
 scheduler's owner so that two lightning_lr schedules on one optimizer are refused.
+
+A callback that composes with the others (``composes = True``: ReduceOnPlateau, which scales whatever
+schedule drives an optimizer) runs after every other one, finds the lightning_lr scheduler already there
+(:func:`owned_scheduler`) and claims its scale (:func:`claim_scale`, one per scheduler).
 """
 
 from __future__ import annotations
@@ -35,8 +39,10 @@ __all__ = [
     "OptimizerConfig",
     "OptimizerInfo",
     "add",
+    "claim_scale",
     "install",
     "optimizer_info",
+    "owned_scheduler",
     "select",
     "take_over",
     "uninstall",
@@ -47,6 +53,8 @@ T = TypeVar("T")
 
 # Which callback owns each injected scheduler, to refuse two schedules on one optimizer.
 _OWNERS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+# Which callback scales each injected scheduler (ReduceOnPlateau), to refuse two on one optimizer.
+_SCALERS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 _FORMS = (
     "an Optimizer, a list of Optimizers, ([Optimizers], [schedulers]), a dict with 'optimizer' (and "
@@ -141,7 +149,8 @@ class Injection:
         if not self.rewriters:
             return result
         conf = parse(result)
-        for rewriter in list(self.rewriters):
+        # callbacks that compose with the others' schedules come last, whatever their place in the list
+        for rewriter in sorted(self.rewriters, key=lambda r: bool(getattr(r, "composes", False))):
             rewriter._inject(conf)
         return conf.to_lightning()
 
@@ -282,6 +291,27 @@ def add(owner: str, conf: OptimizerConfig, position: int, scheduler: ScheduleLR)
     conf.schedulers.insert(
         position, {"scheduler": scheduler, "interval": "step", "frequency": 1, "name": None}
     )
+
+
+def owned_scheduler(conf: OptimizerConfig, optimizer: Optimizer) -> tuple[ScheduleLR, str] | None:
+    """The lightning_lr scheduler another callback injected for ``optimizer``, and that callback's name."""
+    for i in conf.entries_for(optimizer):
+        scheduler = conf.scheduler_of(conf.schedulers[i])
+        owner = _OWNERS.get(scheduler)
+        if owner is not None and isinstance(scheduler, ScheduleLR):
+            return scheduler, owner
+    return None
+
+
+def claim_scale(owner: str, scheduler: ScheduleLR, info: OptimizerInfo) -> None:
+    """Record ``owner`` as the one callback that sets the scale of ``scheduler`` (two are an error)."""
+    other = _SCALERS.get(scheduler)
+    if other is not None:
+        raise ValueError(
+            f"{owner} and {other} both reduce the LR of {info.label} on a plateau; one per optimizer: remove "
+            f"one, or target different optimizers with optimizer=<index or class name>"
+        )
+    _SCALERS[scheduler] = owner
 
 
 def with_context(owner: str, info: OptimizerInfo, make: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -8,10 +8,16 @@ One :class:`StepLogging` lives for one fit, from train start. Every optimizer st
 metrics at (``Logger.log_metrics`` as LearningRateMonitor does; ``self.log`` under manual optimization).
 If a LearningRateMonitor is attached it writes the LR (and the momentum if its ``log_momentum=True``) and
 this writes only the rest, so no value is written twice.
+
+Optimizers that adapt their own step size (Prodigy, D-Adaptation) keep ``lr`` (often 1.0) and move a
+``d`` entry of their param groups: the effective LR ``d * lr`` is written beside the LR tag as
+``<tag>-effective``, also when a LearningRateMonitor owns the LR tag. A callback may add values of its own
+(``extra``), for schedulers it owns or only scales (``attached``: their LR is another callback's to log).
 """
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -28,10 +34,15 @@ from ._names import lr_monitor_names
 __all__ = ["StepLogging"]
 
 
+#: ``extra(entry, tags)``: more values to log for an injected scheduler, by tag
+Extra = Callable[[Injected, Sequence[str]], dict[str, float]]
+
+
 @dataclass
 class _Tracked:
     entry: Injected
     tags: list[str] | None
+    own: bool = True  # the callback's own scheduler: its LR and momentum are logged here
     steps_seen: int = 0  # optimizer steps counted under manual optimization
     hook: Any = None
 
@@ -45,6 +56,8 @@ class StepLogging:
         trainer: the trainer of the fit, at train start.
         pl_module: its module.
         entries: the injected schedulers.
+        attached: schedulers of other callbacks this one only adds values to (through ``extra``).
+        extra: more values to log for each scheduler, ``extra(entry, tags) -> {tag: value}``.
     """
 
     def __init__(
@@ -54,17 +67,23 @@ class StepLogging:
         trainer: pl.Trainer,
         pl_module: pl.LightningModule,
         entries: Sequence[Injected],
+        attached: Sequence[Injected] = (),
+        extra: Extra | None = None,
     ) -> None:
         self.owner = owner
+        self.enabled = enabled
+        self.extra = extra
         names = lr_monitor_names(trainer.lr_scheduler_configs, trainer.optimizers)
         self.tracked = [_Tracked(entry, names.get(id(entry.optimizer))) for entry in entries]
+        self.tracked += [_Tracked(entry, names.get(id(entry.optimizer)), own=False) for entry in attached]
         # a LearningRateMonitor (at any interval) owns the LR tags; the momentum ones if it logs momentum
         monitors = [cb for cb in getattr(trainer, "callbacks", []) if isinstance(cb, LearningRateMonitor)]
         self.log_lr = enabled and not monitors
         self.log_momentum = enabled and not any(m.log_momentum for m in monitors)
         if not pl_module.automatic_optimization:
             for t in self.tracked:
-                t.hook = t.entry.optimizer.register_step_post_hook(_counter(t))
+                if t.own:
+                    t.hook = t.entry.optimizer.register_step_post_hook(_counter(t))
 
     def tags(self) -> list[list[str] | None]:
         """The tag of every param group of each injected scheduler, in order (None where unknown)."""
@@ -74,14 +93,16 @@ class StepLogging:
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, optimizer: Any
     ) -> None:
         """Log the values of ``optimizer``'s param groups, if one of ours, on the steps Lightning logs."""
-        if not ((self.log_lr or self.log_momentum) and trainer.loggers):
+        if not (self.enabled and trainer.loggers):
             return
         optimizer = getattr(optimizer, "_optimizer", optimizer)
         every = cast(Any, trainer).log_every_n_steps  # set by Lightning's logger connector, untyped
         for t in self.tracked:
             if t.entry.optimizer is not optimizer or t.tags is None or not every:
                 continue
-            values = self.values(t.entry.optimizer, t.tags)
+            values = self.values(t)
+            if not values:
+                continue
             if not pl_module.automatic_optimization:
                 # Lightning counts logging steps in batches here: let it place and gate the values
                 for tag, value in values.items():
@@ -95,22 +116,32 @@ class StepLogging:
                 for logger in trainer.loggers:
                     logger.log_metrics(values, step=step)
 
-    def values(self, optimizer: Optimizer, tags: Sequence[str]) -> dict[str, float]:
-        """LR and momentum of every param group of ``optimizer`` under ``tags`` (one per group)."""
+    def values(self, tracked: _Tracked) -> dict[str, float]:
+        """LR, momentum and effective LR of every param group of a scheduler's optimizer (if it is the
+        callback's own), and the callback's extra values, by tag."""
         out: dict[str, float] = {}
-        for group, tag in zip(optimizer.param_groups, tags, strict=True):
-            if self.log_lr:
-                out[tag] = pg.lr(group)
-            momentum = pg.momentum(group)
-            if self.log_momentum and momentum is not None:
-                out[f"{tag}-momentum"] = momentum
+        tags = tracked.tags
+        assert tags is not None
+        if tracked.own:
+            optimizer: Optimizer = tracked.entry.optimizer
+            for group, tag in zip(optimizer.param_groups, tags, strict=True):
+                if self.log_lr:
+                    out[tag] = pg.lr(group)
+                momentum = pg.momentum(group)
+                if self.log_momentum and momentum is not None:
+                    out[f"{tag}-momentum"] = momentum
+                d = _number(group.get("d"))
+                if d is not None:
+                    out[f"{tag}-effective"] = d * pg.lr(group)
+        if self.extra is not None:
+            out.update(self.extra(tracked.entry, tags))
         return out
 
     def check_manual(self, warn_once: Callable[[str, str], None]) -> None:
         """Under manual optimization: warn once per optimizer that stepped while its schedule did not."""
         for t in self.tracked:
             entry = t.entry
-            if t.steps_seen > 0 and entry.scheduler.last_epoch == 0:
+            if t.own and t.steps_seen > 0 and entry.scheduler.last_epoch == 0:
                 warn_once(
                     f"manual-{entry.info.index}",
                     f"{self.owner}: {entry.info.label} has stepped {t.steps_seen} time(s) but its schedule "
@@ -130,6 +161,15 @@ def _counter(tracked: _Tracked) -> Any:
         tracked.steps_seen += 1
 
     return count
+
+
+def _number(value: Any) -> float | None:
+    """A param group's numeric entry (a float or a one-element tensor) as a float, else None."""
+    if isinstance(value, torch.Tensor) and value.numel() == 1:
+        return float(value.item())
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    return None
 
 
 def _exact(value: float) -> torch.Tensor:

@@ -25,7 +25,7 @@ from typing import Any
 
 from .. import _validate as V
 
-__all__ = ["TWO_EPOCHS", "WHOLE_RUN", "Duration", "Epochs", "Fraction", "RunInfo"]
+__all__ = ["FIFTH_OF_RUN", "TWO_EPOCHS", "WHOLE_RUN", "Duration", "Epochs", "Fraction", "RunInfo"]
 
 
 class Duration:
@@ -159,6 +159,8 @@ class Fraction(Duration):
 WHOLE_RUN = Fraction(1.0)
 #: ``Epochs(2)``: Cyclic's default half cycle
 TWO_EPOCHS = Epochs(2)
+#: ``Fraction(0.2)``: WarmupStableDecay's default decay, the last 20% of the run
+FIFTH_OF_RUN = Fraction(0.2)
 
 
 def round_steps(x: float) -> int:

@@ -14,6 +14,7 @@ from torch.optim.lr_scheduler import LRScheduler
 from ..schedules import Schedule
 from ..schedules._base import check_step
 from ..schedules._math import ARRAY, SCALAR
+from . import _scale
 from .param_groups import momentum_key, raw_momentum
 
 __all__ = ["ScheduleLR", "momentum_key"]
@@ -126,7 +127,7 @@ class _Scaled:
         return self.row[k] * self.factor
 
 
-Row = list[float] | _Lazy | _Scaled
+Row = list[float] | _Lazy | _Scaled | _scale.ScaledBy
 
 
 class ScheduleLR(LRScheduler):
@@ -169,6 +170,9 @@ class ScheduleLR(LRScheduler):
         check_last_epoch(last_epoch)
         self.optimizer = optimizer
         self.relative = bool(relative)
+        n = len(optimizer.param_groups)
+        self.lr_scales: list[Schedule | None] = [None] * n
+        self.lr_floors: list[float | None] = [None] * n
         self._configure(lr, momentum)
         super().__init__(optimizer, last_epoch)
 
@@ -216,6 +220,37 @@ class ScheduleLR(LRScheduler):
         self._configure(lr, momentum)
         self._apply(max(self.last_epoch, 0))
 
+    def set_scale(self, scales: ScheduleSpec, floors: float | Sequence[float | None] | None = None) -> None:
+        """Multiply each group's LR by a scale schedule, bounded below by a floor, from the current step
+        on: the LR at step ``t`` is ``max(lr(t) * scale(t), min(lr(t), floor))`` (the scale does not take
+        it below the floor; a schedule that is itself lower, a warm-up from 0, keeps its values).
+
+        The scale is kept apart from the LR schedules: :meth:`set_schedule` replaces those and keeps it.
+        A group with a scale but no LR schedule is scaled from its ``initial_lr``. Used by
+        :class:`~lightning_lr.callbacks.ReduceOnPlateau`, whose reductions are a step-wise scale.
+
+        Args:
+            scales: one Schedule for every group, a list with one per group (None: no scale), or None to
+                remove every scale.
+            floors: the lowest LR of each scaled group: one number, a list with one per group (None: no
+                floor), or None.
+
+        Example:
+            >>> import torch
+            >>> from lightning_lr.schedules import Constant, MultiStepDecay
+            >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+            >>> sched = ScheduleLR(opt, lr=Constant(0.1))
+            >>> sched.set_scale(MultiStepDecay(1.0, milestones=[0], gamma=0.5), floors=0.08)
+            >>> opt.param_groups[0]["lr"]
+            0.08
+        """
+        n = len(self.optimizer.param_groups)
+        scale_list = _per_group("scales", scales, n)
+        floor_list = _scale.floors(floors, n)
+        self.lr_scales, self.lr_floors = scale_list, floor_list
+        self._invalidate()
+        self._apply(max(self.last_epoch, 0))
+
     # --- stepping -----------------------------------------------------------------------------
     def _factors(self) -> list[float]:
         groups = self.optimizer.param_groups
@@ -244,6 +279,12 @@ class ScheduleLR(LRScheduler):
             return scaled[key]
 
         self._lr_jobs = [(i, row_for(j, factors[i])) for i, j in enumerate(self._lr_index) if j >= 0]
+        if any(s is not None for s in self.lr_scales):
+            plan = _Plan(self.lr_scales)
+            initial = [float(g.get("initial_lr", g["lr"])) for g in self.optimizer.param_groups]
+            self._lr_jobs = _scale.scaled_jobs(
+                self._lr_jobs, plan.index, plan.block(start), self.lr_floors, initial, BLOCK
+            )
         self._momentum_jobs = []
         self._beta_jobs = []
         for i, (j, key) in enumerate(zip(self._momentum_index, self._momentum_keys, strict=True)):
@@ -337,6 +378,8 @@ class ScheduleLR(LRScheduler):
             "base_lrs": [float(b) for b in self.base_lrs],
             "lr_schedules": [repr(s) for s in self.lr_schedules],
             "momentum_schedules": [None if s is None else repr(s) for s in self.momentum_schedules],
+            "lr_scales": [None if s is None else repr(s) for s in self.lr_scales],
+            "lr_floors": list(self.lr_floors),
         }
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:

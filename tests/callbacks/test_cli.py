@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 from lightning.pytorch.cli import LightningCLI
 
 from lightning_lr import LRScheduleMixin
 from lightning_lr import schedules as S
-from lightning_lr.callbacks import Cyclic, Epochs, Fraction, OneCycle, ScheduleCallback
+from lightning_lr.callbacks import Cyclic, Epochs, Fraction, OneCycle, ReduceOnPlateau, ScheduleCallback
 
 from .helpers import CLIModel, Recorder, assert_trace
 
@@ -147,3 +149,44 @@ def test_parser_accepts_every_duration_spelling_and_round_trips_defaults() -> No
     assert "lightning_lr.callbacks.durations.TWO_EPOCHS" in dumped
     init = parser.instantiate(parser.parse_string(dumped))
     assert init.cyclic.step_size == Epochs(2) and init.one_cycle.total == Fraction(1.0)
+
+
+class PlateauCLIModel(MixinCLIModel):
+    """Logs a training metric that improves, then stalls: 1.0, 0.5, 0.5, ... (one value per epoch)."""
+
+    def training_step(self, batch: Any, batch_idx: int) -> Any:
+        loss = super().training_step(batch, batch_idx)
+        self.log("train_metric", 1.0 if self.current_epoch == 0 else 0.5, on_step=False, on_epoch=True)
+        return loss
+
+
+@pytest.mark.filterwarnings("ignore:.*does not have many workers")
+def test_a_plateau_in_the_models_yaml_composes_with_a_trainer_callback(tmp_path) -> None:
+    cli = run_cli(
+        tmp_path,
+        f"""
+        model:
+          lr_schedule:
+            class_path: lightning_lr.callbacks.ReduceOnPlateau
+            init_args:
+              monitor: train_metric
+              factor: 0.5
+              patience: 0
+              min_lr: [0.001]
+        trainer:
+          max_epochs: 5
+          callbacks:
+            - class_path: lightning_lr.callbacks.CosineDecay
+            - class_path: {RECORDER}
+        """,
+        model_class=PlateauCLIModel,
+    )
+    plateau = cli.model.lr_schedule_callback()
+    assert isinstance(plateau, ReduceOnPlateau) and plateau.min_lr == [0.001]
+    # epochs 2, 3 and 4 do not improve on 0.5; at step 60 the cosine is at 0, so nothing is reduced there
+    assert plateau.reductions == {0: [[36, 48]]}
+    base = S.CosineDecay(0.1, total=60).values(60)
+    expected = np.maximum(
+        base * S.MultiStepDecay(1.0, [36, 48], gamma=0.5).values(60), np.minimum(base, 0.001)
+    )
+    assert_trace(recorder(cli).lr(), expected)

@@ -1,4 +1,5 @@
-"""DDP: every rank applies the same LR and momentum at every step (two CPU processes, ddp_spawn)."""
+"""DDP: every rank applies the same LR and momentum at every step, and reduces on a plateau at the same step
+(two CPU processes, ddp_spawn)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from lightning_lr import schedules as S
-from lightning_lr.callbacks import OneCycle
+from lightning_lr.callbacks import OneCycle, ReduceOnPlateau
 
 from .helpers import Recorder, Tiny, adam, assert_trace, fit
+from .plateau_helpers import Scripted, as_logged, torch_lrs
 
 
 class DumpPerRank(Recorder):
@@ -43,3 +46,24 @@ def test_every_rank_applies_the_same_lr_and_momentum(tmp_path) -> None:
     assert_trace([row[1][0] for row in rank0], expected.values(12))
     assert_trace([row[1][1] for row in rank0], S.OneCycle(0.005, total_steps=12).values(12))
     assert_trace([row[2][0] for row in rank0], expected.momentum().values(12))
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_every_rank_reduces_on_a_plateau_at_the_same_step_from_the_mean_value(tmp_path) -> None:
+    # each rank logs its own value, without sync_dist: rank 1's drop at epoch 2 makes the mean improve there,
+    # where rank 0's own values would have reduced
+    values = [1.0, 0.5, 0.5, 0.5, 0.5, 0.5]
+    offsets = [[0.0] * 6, [0.0, 0.0, -0.4, 0.0, 0.0, 0.0]]
+    out = tmp_path / "ranks"
+    out.mkdir()
+    model = Scripted(values, offsets=offsets, n=16)  # 16 samples on 2 ranks, batch 4: 2 steps per epoch
+    plateau = ReduceOnPlateau("val", factor=0.5, patience=0)
+    fit(tmp_path, model, [plateau, DumpPerRank(str(out))], strategy="ddp_spawn", devices=2, max_epochs=6)
+    rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
+    assert rank0 == rank1
+    per_rank = [as_logged([v + o for v, o in zip(values, offs, strict=True)]) for offs in offsets]
+    mean = [(a + b) / 2 for a, b in zip(*per_rank, strict=True)]
+    expected = torch_lrs(mean, [0.1], 2, factor=0.5, patience=0)[:, 0]
+    assert_trace([row[1][0] for row in rank0], expected)
+    assert not np.allclose(expected, torch_lrs(per_rank[0], [0.1], 2, factor=0.5, patience=0)[:, 0])

@@ -1,4 +1,5 @@
-"""Logging LR and momentum under LearningRateMonitor's tags, without duplicates, and the preview figure."""
+"""Logging LR and momentum under LearningRateMonitor's tags, without duplicates, the effective LR of optimizers
+that adapt their own step size (Prodigy), and the preview figure."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from lightning_lr import plotting
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import CosineDecay, OneCycle
 
-from .helpers import Tiny, assert_trace, fit
+from .helpers import Recorder, Tiny, assert_trace, fit
 from .test_injection import TwoOptimizers
 
 N = 24
@@ -183,3 +184,43 @@ def test_logged_steps_match_lightnings_own_metrics_after_a_resume(tmp_path) -> N
     rows = csv_rows(logger)
     lr_steps = [s for s, _ in logged(rows, "lr-SGD")]
     assert lr_steps == [s for s, _ in logged(rows, "loss")] == [9, 14, 19]
+
+
+def prodigy(model: Tiny) -> torch.optim.Optimizer:
+    from prodigyopt import Prodigy
+
+    return Prodigy(model.parameters(), lr=1.0)
+
+
+class EffectiveRecorder(Recorder):
+    """Also records ``d`` and ``d * lr`` of the first param group before every optimizer step."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.d: list[float] = []
+        self.effective: list[float] = []
+
+    def on_before_optimizer_step(self, trainer: Any, pl_module: Any, optimizer: Any) -> None:
+        super().on_before_optimizer_step(trainer, pl_module, optimizer)
+        group = optimizer.param_groups[0]
+        self.d.append(float(group["d"]))
+        self.effective.append(float(group["d"]) * float(group["lr"]))
+
+
+@pytest.mark.parametrize("monitor", [False, True], ids=["alone", "with-lr-monitor"])
+def test_the_effective_lr_of_prodigy_is_logged_beside_the_lr(tmp_path, monitor) -> None:
+    logger = CSVLogger(tmp_path)
+    rec = EffectiveRecorder()
+    callbacks = [CosineDecay(), rec, *([LearningRateMonitor()] if monitor else [])]
+    fit(tmp_path, Tiny(optim=prodigy), callbacks, logger=logger, log_every_n_steps=1)
+    rows = csv_rows(logger)
+    assert len(set(rec.d)) > 1 and rec.lr()[0] == 1.0  # Prodigy moves d, the LR is the schedule's
+    assert logged(rows, "lr-Prodigy-effective") == list(enumerate(rec.effective))
+    assert logged(rows, "lr-Prodigy") == list(enumerate(rec.lr().tolist()))  # written once, by one of us
+    assert tags(rows) == {"lr-Prodigy", "lr-Prodigy-momentum", "lr-Prodigy-effective"}
+
+
+def test_no_effective_lr_for_optimizers_without_d(tmp_path) -> None:
+    logger = CSVLogger(tmp_path)
+    fit(tmp_path, Tiny(), [CosineDecay()], logger=logger, log_every_n_steps=1)
+    assert tags(csv_rows(logger)) == {"lr-SGD", "lr-SGD-momentum"}

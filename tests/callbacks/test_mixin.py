@@ -13,9 +13,10 @@ from lightning.pytorch.loggers import TensorBoardLogger
 
 from lightning_lr import LRScheduleMixin
 from lightning_lr import schedules as S
-from lightning_lr.callbacks import CosineDecay, Epochs, OneCycle, ScheduleCallback
+from lightning_lr.callbacks import CosineDecay, Epochs, OneCycle, ReduceOnPlateau, ScheduleCallback
 
 from .helpers import ApplyAt, FakeRangeTest, Tiny, assert_trace, fit
+from .plateau_helpers import FLAT, STEPS_PER_EPOCH, Scripted, as_logged, torch_lrs
 
 N = 24
 
@@ -159,3 +160,36 @@ def test_the_mixin_does_not_disturb_an_optimizer_without_schedule_arguments(tmp_
     rec = fit(tmp_path, AdamModel(), [])
     assert_trace(rec.lr(), S.OneCycle(0.02, total_steps=N).values(N))
     assert_trace(rec.momentum(), S.OneCycle(0.02, total_steps=N).momentum().values(N))
+
+
+class PlateauModel(LRScheduleMixin, Scripted):
+    def __init__(self) -> None:
+        super().__init__(FLAT)
+
+    def lr_schedule(self) -> ScheduleCallback:
+        return ReduceOnPlateau("val", factor=0.5, patience=1)
+
+
+class WarmupModel(LRScheduleMixin, Scripted):
+    def __init__(self) -> None:
+        super().__init__(FLAT)
+
+    lr_schedule = CosineDecay(warmup=4)
+
+
+def test_a_declared_plateau_alone_gives_torchs_lrs(tmp_path) -> None:
+    model = PlateauModel()
+    rec = fit(tmp_path, model, [], max_epochs=len(FLAT))
+    expected = torch_lrs(as_logged(FLAT), [0.1], STEPS_PER_EPOCH, factor=0.5, patience=1)[:, 0]
+    assert_trace(rec.lr(), expected)
+    assert model.hparams["lightning_lr"]["schedule"] == "ReduceOnPlateau"
+    assert model.hparams["lightning_lr"]["monitor"] == "val"
+
+
+def test_a_trainer_plateau_composes_with_the_declared_schedule(tmp_path) -> None:
+    plateau = ReduceOnPlateau("val", factor=0.5, patience=1)
+    rec = fit(tmp_path, WarmupModel(), [plateau], max_epochs=len(FLAT))
+    ((steps,),) = plateau.reductions.values()
+    assert len(steps) >= 2
+    base = S.warmup(S.CosineDecay(0.1, total=20), steps=4).values(24)
+    assert_trace(rec.lr(), base * S.MultiStepDecay(1.0, steps, gamma=0.5).values(24))

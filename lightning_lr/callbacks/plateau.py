@@ -1,0 +1,340 @@
+"""ReduceOnPlateau: reduce the LR when a logged metric stops improving, on top of any schedule callback."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import lightning.pytorch as pl
+import torch
+from lightning.pytorch.trainer.states import TrainerFn
+from lightning.pytorch.utilities import rank_zero_info
+from lightning.pytorch.utilities.model_helpers import is_overridden
+
+from .. import _validate as V
+from .. import schedules as S
+from ..optim import ScheduleLR
+from ..optim import param_groups as pg
+from . import _inject, _resolve, _state
+from ._inject import Injected, OptimizerConfig
+from ._log import StepLogging
+from ._plateau import STATE_KEYS, Plateau
+from .base import OptimizerInfo, ScheduleCallback
+from .durations import RunInfo
+
+__all__ = ["ReduceOnPlateau"]
+
+_KEYS = (*STATE_KEYS, "reductions", "monitor_source")
+
+
+def _min_lr(value: Any) -> float | list[float]:
+    if isinstance(value, (list, tuple)):
+        return V.sequence("min_lr", value, V.non_negative, what="numbers >= 0 (one per param group)")
+    return V.non_negative("min_lr", value)
+
+
+def _factor(entry: Injected, group: int, t: int) -> float:
+    """The factor the reductions put on a param group's LR at step ``t`` (1.0 before any)."""
+    scale = entry.scheduler.lr_scales[group]
+    return 1.0 if scale is None else float(scale(t))
+
+
+class ReduceOnPlateau(ScheduleCallback):
+    """Reduces the LR by ``factor`` when a logged metric has stopped improving, with torch's
+    ``ReduceLROnPlateau`` rule, names and defaults, and composes with the other schedule callbacks.
+
+    **Composition.** It multiplies whatever schedule the other callbacks give an optimizer: a warm-up
+    then a plateau rule, a cosine with a plateau safety net under it. With no other schedule callback on
+    the optimizer it holds the optimizer's LR (a constant per param group) and gives the same LRs as
+    torch's ``ReduceLROnPlateau`` for the same metric values. The schedule stays a pure function of the
+    step: the reductions so far (the steps at which they happened) are the state, and the LR at step
+    ``t`` is ``max(schedule(t) * factor ** k(t), min(schedule(t), min_lr))``, ``k(t)`` the reductions
+    at steps ``<= t`` (a reduction never takes a group below ``min_lr``; a schedule that is lower by
+    itself keeps its values). As in torch, a reduction that would change a group's LR by ``eps`` or
+    less is not made.
+
+    **When it decides.** When the monitored value is produced: after each validation run for a metric
+    logged in validation (not in the sanity check), at the end of each training epoch for a metric
+    logged in training (``training_step``; a value logged in the module's own ``on_train_epoch_end``
+    comes after callbacks see the epoch's end). If the metric never appears, an error names it and
+    lists the logged ones. Under DDP every rank decides from the mean of the ranks' values (also when
+    the metric was logged without ``sync_dist``), so they all reduce at the same step.
+
+    **Checkpoint.** The reductions, ``best``, ``num_bad_epochs``, ``cooldown_counter`` and the count of
+    checks are in :meth:`state_dict`; a resumed run continues exactly.
+
+    **Logging.** Each step the LR is logged, ``<lr tag>-plateau_factor`` (``lr-SGD-plateau_factor``)
+    gets the current factor of every param group, and each reduction is announced (step, metric value,
+    new factor). Alone on an optimizer, an LR range test's suggestion becomes its LR (the largest
+    group's; the others keep their ratio).
+
+    Args:
+        monitor: the name of the logged metric (as in ``self.log(name, ...)``).
+        mode: ``"min"`` (lower is better) or ``"max"``.
+        factor: the factor of each reduction, in (0, 1).
+        patience: checks without improvement before a reduction, an integer >= 0.
+        threshold: how much better a value must be to count as an improvement, >= 0.
+        threshold_mode: ``"rel"`` (``best * (1 - threshold)`` in min mode) or ``"abs"``
+            (``best - threshold``).
+        cooldown: checks after a reduction in which bad checks are not counted, an integer >= 0.
+        min_lr: the LR reductions never go below: one number, or a list with one per param group.
+        eps: a reduction that would change a group's LR by this much or less is not made.
+        optimizer: which optimizers: ``"all"``, an index or a class name.
+        log_lr: log the LR (when it holds it) and the factor each optimizer step.
+
+    Example:
+        >>> from lightning_lr.callbacks import CosineDecay, ReduceOnPlateau
+        >>> ReduceOnPlateau(monitor="val_loss", patience=3)
+        ReduceOnPlateau(monitor='val_loss', patience=3)
+        >>> callbacks = [CosineDecay(warmup=100), ReduceOnPlateau("val_loss", factor=0.5)]  # composed
+    """
+
+    #: runs after the other schedule callbacks' injection, to scale their schedulers
+    composes = True
+    range_test_args = ("lr",)
+    #: not an argument: the LR of its own schedule is the optimizer's, or a range test's suggestion
+    lr = None
+
+    def __init__(
+        self,
+        monitor: str,
+        mode: str = "min",
+        factor: float = 0.1,
+        patience: int = 10,
+        threshold: float = 1e-4,
+        threshold_mode: str = "rel",
+        cooldown: int = 0,
+        min_lr: float | list[float] = 0.0,
+        eps: float = 1e-8,
+        *,
+        optimizer: int | str = "all",
+        log_lr: bool = True,
+    ) -> None:
+        super().__init__(optimizer=optimizer, log_lr=log_lr, preview=False)
+        with V.context(self.name):
+            self.monitor = V.text("monitor", monitor, "the name of a logged metric (a non-empty string)")
+            self.mode = V.one_of("mode", mode, ("min", "max"))
+            self.factor = V.in_range("factor", factor, 0.0, 1.0, lo_open=True, hi_open=True)
+            self.patience = V.non_negative_int("patience", patience)
+            self.threshold = V.non_negative("threshold", threshold)
+            self.threshold_mode = V.one_of("threshold_mode", threshold_mode, ("rel", "abs"))
+            self.cooldown = V.non_negative_int("cooldown", cooldown)
+            self.min_lr = _min_lr(min_lr)
+            self.eps = V.non_negative("eps", eps)
+        self._plateau = Plateau(self.mode, self.threshold, self.threshold_mode, self.patience, self.cooldown)
+        #: optimizer index -> for each param group, the steps at which its LR was reduced
+        self.reductions: dict[int, list[list[int]]] = {}
+        self._source: str | None = None  # "validation" or "train" once the metric was seen
+
+    @property
+    def state_key(self) -> str:
+        return self._generate_state_key(optimizer=self.optimizer, monitor=self.monitor)
+
+    # --- its own schedule (no other schedule callback on the optimizer) -------------------------
+    def build(self, run: RunInfo, steps: Any, info: OptimizerInfo) -> tuple[Any, Any]:
+        lrs = self.per_group("lr", self.value("lr"), info, default=info.base_lrs)
+        return [S.Constant(lr) for lr in lrs], None
+
+    def range_test_values(self, result: Any) -> dict[str, float | None]:
+        return {"lr": result.suggestion()}
+
+    # --- injection ------------------------------------------------------------------------------
+    def _init_runtime(self) -> None:
+        super()._init_runtime()
+        self._attached: list[Injected] = []  # schedulers of other callbacks that this one scales
+        self._absent_before = False
+        self._validations = 0
+        self._epochs = 0
+
+    def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
+        if stage == "fit":  # a new fit starts from nothing; a checkpoint's state is loaded after this
+            self._plateau.reset()
+            self.reductions = {}
+            self._source = None
+        super().setup(trainer, pl_module, stage)
+
+    def _inject(self, conf: OptimizerConfig) -> None:
+        trainer = self._trainer
+        assert trainer is not None, "setup() installs the wrapper and sets the trainer"
+        self.run, self.steps = _resolve.resolve(trainer, self.name, {})
+        self._injected, self._attached = [], []
+        for index in _inject.select(self.name, self.optimizer, conf.optimizers):
+            optimizer = conf.optimizers[index]
+            info = _inject.optimizer_info(self.name, index, optimizer)
+            found = _inject.owned_scheduler(conf, optimizer)
+            if found is None:  # alone: hold the optimizer's LR
+                position = _inject.take_over(self.name, conf, optimizer, index)
+                lr, _ = self._build_checked(info)
+                scheduler = _inject.with_context(self.name, info, ScheduleLR, optimizer, lr=lr)
+                _inject.add(self.name, conf, position, scheduler)
+                entry = Injected(info, optimizer, scheduler)
+                self._injected.append(entry)
+            else:
+                entry = Injected(info, optimizer, found[0])
+                self._attached.append(entry)
+            _inject.claim_scale(self.name, entry.scheduler, info)
+            self._set_reductions(entry, self._reductions_of(entry))
+
+    def _entries(self) -> list[Injected]:
+        return [*self._injected, *self._attached]
+
+    def _reductions_of(self, entry: Injected) -> list[list[int]]:
+        n = len(entry.optimizer.param_groups)
+        saved = self.reductions.get(entry.info.index)
+        if saved is None:
+            return [[] for _ in range(n)]
+        if len(saved) != n:
+            raise ValueError(
+                f"{self.name}: the checkpoint holds reductions for {len(saved)} param groups of optimizer "
+                f"{entry.info.index}, but {entry.info.label} has {n}"
+            )
+        return [list(s) for s in saved]
+
+    def _floors(self, info: OptimizerInfo) -> list[float]:
+        n = len(info.base_lrs)
+        if isinstance(self.min_lr, list):
+            if len(self.min_lr) != n:
+                raise ValueError(
+                    f"{self.name}: min_lr has {len(self.min_lr)} values but {info.label} has {n} param "
+                    f"groups; give one per group or a single number"
+                )
+            return list(self.min_lr)
+        return [self.min_lr] * n
+
+    def _set_reductions(self, entry: Injected, steps: Sequence[Sequence[int]]) -> None:
+        """Record ``steps`` (per param group) as the reductions of ``entry``'s optimizer and apply them."""
+        scales = [S.MultiStepDecay(1.0, milestones=list(s), gamma=self.factor) for s in steps]
+        entry.scheduler.set_scale(scales, self._floors(entry.info))
+        self.reductions[entry.info.index] = [list(s) for s in steps]
+
+    # --- deciding -------------------------------------------------------------------------------
+    def _fitting(self, trainer: pl.Trainer) -> bool:
+        return (
+            bool(self._injected or self._attached)
+            and not trainer.sanity_checking
+            and trainer.state.fn == TrainerFn.FITTING
+        )
+
+    def on_validation_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        if self._fitting(trainer) and self._source is None:
+            self._absent_before = self.monitor not in trainer.callback_metrics
+
+    def on_validation_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        if not self._fitting(trainer):
+            return
+        self._validations += 1
+        metrics = trainer.callback_metrics
+        if self._source is None and self._absent_before and self.monitor in metrics:
+            self._source = "validation"  # absent before this validation run, there after it
+        if self._source == "validation" and self.monitor in metrics:
+            self._decide(trainer, pl_module, metrics[self.monitor])
+
+    def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        if not self._fitting(trainer):
+            return
+        self._epochs += 1
+        if self._source == "validation":
+            return
+        metrics = trainer.callback_metrics
+        if self.monitor in metrics:
+            self._source = "train"
+            self._decide(trainer, pl_module, metrics[self.monitor])
+            return
+        every = trainer.check_val_every_n_epoch
+        validates = is_overridden("validation_step", pl_module) and trainer.limit_val_batches != 0
+        if self._validations == 0 and validates and (every is None or self._epochs < every):
+            return  # no validation run yet: the metric may come from the first one
+        logged = sorted(metrics)
+        raise ValueError(
+            f"{self.name}(monitor={self.monitor!r}): the metric {self.monitor!r} was not logged; the logged "
+            f"metrics (trainer.callback_metrics) are {logged or 'none'}. Log it with "
+            f"self.log({self.monitor!r}, value) in training_step or validation_step, or monitor one of those."
+        )
+
+    def _decide(self, trainer: pl.Trainer, pl_module: pl.LightningModule, raw: Any) -> None:
+        value = float(raw)
+        if trainer.world_size > 1:  # every rank decides from the same value
+            mean = trainer.strategy.reduce(
+                torch.tensor(value, dtype=torch.float64, device=pl_module.device), reduce_op="mean"
+            )
+            value = float(mean)
+        if self._plateau.step(value):
+            self._reduce(value)
+
+    def _reduce(self, value: float) -> None:
+        """Add a reduction at the current step to every param group whose LR it lowers by more than eps."""
+        for entry in self._entries():
+            t = max(entry.scheduler.last_epoch, 0)
+            groups = entry.optimizer.param_groups
+            before = self._reductions_of(entry)
+            old = [pg.lr(g) for g in groups]
+            trial = [[*s, t] for s in before]
+            self._set_reductions(entry, trial)
+            new = [pg.lr(g) for g in groups]
+            reduced = [i for i in range(len(groups)) if old[i] - new[i] > self.eps]
+            if len(reduced) < len(groups):  # as torch: a change of eps or less is not made
+                self._set_reductions(
+                    entry, [trial[i] if i in reduced else before[i] for i in range(len(groups))]
+                )
+            if reduced:
+                factors = sorted({_factor(entry, i, t) for i in reduced})
+                shown = f"{factors[0]:g}" if len(factors) == 1 else "/".join(f"{f:g}" for f in factors)
+                which = "" if len(reduced) == len(groups) else f" (param groups {reduced})"
+                rank_zero_info(
+                    f"{self.name}: step {t}: {self.monitor}={value:.6g}, no improvement on the best "
+                    f"{self._plateau.best:.6g} for {self.patience + 1} checks: the LR factor of "
+                    f"{entry.info.label}{which} is now {shown}"
+                )
+
+    # --- logging --------------------------------------------------------------------------------
+    def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        if not self._entries():
+            return
+        self._logging = StepLogging(
+            self.name, self.log_lr, trainer, pl_module, self._injected, self._attached, self._factor_values
+        )
+        if pl_module.automatic_optimization and trainer.global_step > 0:
+            _state.catch_up(self.name, self._injected, trainer.global_step)
+
+    @staticmethod
+    def _factor_values(entry: Injected, tags: Sequence[str]) -> dict[str, float]:
+        """The current factor of every param group, under ``<lr tag>-plateau_factor``."""
+        t = max(entry.scheduler.last_epoch, 0)
+        scales = entry.scheduler.lr_scales
+        return {
+            f"{tag}-plateau_factor": float(s(t)) for tag, s in zip(tags, scales, strict=True) if s is not None
+        }
+
+    # --- state ----------------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """The keys of :meth:`ScheduleCallback.state_dict`, plus ``best``, ``num_bad_epochs``,
+        ``cooldown_counter`` and ``last_epoch`` (checks so far) as in torch, ``reductions`` (optimizer index
+        -> for each param group, the steps at which its LR was reduced) and ``monitor_source``
+        (``"validation"``, ``"train"`` or None: where the metric was found)."""
+        return {
+            **super().state_dict(),
+            **self._plateau.state_dict(),
+            "reductions": {i: [list(s) for s in r] for i, r in self.reductions.items()},
+            "monitor_source": self._source,
+        }
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        missing = [k for k in _KEYS if k not in state_dict]
+        if missing:
+            raise KeyError(
+                f"{self.name}: the checkpoint's state for this callback lacks {missing}; it has "
+                f"{sorted(state_dict)}"
+            )
+        super().load_state_dict(state_dict)
+        self._plateau.load_state_dict(state_dict)
+        self.reductions = {
+            int(i): [list(map(int, s)) for s in r] for i, r in state_dict["reductions"].items()
+        }
+        self._source = state_dict["monitor_source"]
+        for entry in self._entries():  # strategies that restore callbacks after configure_optimizers
+            self._set_reductions(entry, self._reductions_of(entry))
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        state["_attached"] = []
+        return state

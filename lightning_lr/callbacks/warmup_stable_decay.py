@@ -1,0 +1,107 @@
+"""The WarmupStableDecay callback: a warm-up, the peak LR held, then a cooldown over the end of the run."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .. import _validate as V
+from .. import schedules as S
+from ..schedules import long_run
+from ._args import LRSpec, lr_spec
+from .base import OptimizerInfo, ScheduleCallback
+from .durations import FIFTH_OF_RUN, WHOLE_RUN, Duration, RunInfo, check_duration
+
+__all__ = ["WarmupStableDecay"]
+
+
+class WarmupStableDecay(ScheduleCallback):
+    """Warmup-stable-decay (WSD), the schedule of long runs: a linear warm-up from 0 to ``peak``, ``peak``
+    held, then a cooldown to ``final`` over the last ``decay`` of the run (see
+    :class:`lightning_lr.schedules.long_run.WarmupStableDecay`).
+
+    The cooldown is placed at the end of the run: when a run is extended on resume (a larger
+    ``max_epochs``), ``total`` and ``decay`` given as :class:`Fraction` or :class:`Epochs` follow the new
+    run, so the stable phase grows and the cooldown moves to the new end (one warning lists what changed).
+
+    Args:
+        peak: the LR of the stable phase. None: the optimizer's LR per param group (or a range test's
+            suggestion). One number is the LR of the group with the largest LR, the others keep their
+            ratio; a list gives one per group (None leaves a group alone).
+        total: where the cooldown ends, counted from the start of training: an int (optimizer steps),
+            :class:`Epochs` or :class:`Fraction`. Default: the whole run.
+        warmup: the warm-up's length (0: none); it must end before the cooldown starts.
+        decay: the cooldown's length. Default: the last 20% of the run.
+        shape: the cooldown's shape, ``"1-sqrt"``, ``"linear"`` or ``"cosine"``.
+        final: the LR at ``total`` and after, >= 0; one number (scaled by each group's ratio) or a list
+            per group.
+        optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
+        log_lr: log the LR and momentum of every param group each optimizer step.
+        preview: add a figure of the planned curve to TensorBoard at train start.
+
+    Example:
+        >>> from lightning_lr.callbacks import Epochs, WarmupStableDecay
+        >>> WarmupStableDecay(warmup=Epochs(1))
+        WarmupStableDecay(warmup=Epochs(1))
+        >>> WarmupStableDecay(peak=3e-4, decay=1000, shape="linear")
+        WarmupStableDecay(peak=0.0003, decay=1000, shape='linear')
+    """
+
+    range_test_args = ("peak",)
+
+    def __init__(
+        self,
+        peak: float | list[float | None] | None = None,
+        total: int | Duration = WHOLE_RUN,
+        warmup: int | Duration = 0,
+        decay: int | Duration = FIFTH_OF_RUN,
+        shape: str = "1-sqrt",
+        final: float | list[float | None] = 0.0,
+        *,
+        optimizer: int | str = "all",
+        log_lr: bool = True,
+        preview: bool = True,
+    ) -> None:
+        super().__init__(optimizer=optimizer, log_lr=log_lr, preview=preview)
+        with V.context(self.name):
+            self.peak: LRSpec = lr_spec("peak", peak)
+            self.total = check_duration("total", total)
+            self.warmup = check_duration("warmup", warmup, minimum=0)
+            self.decay = check_duration("decay", decay)
+            self.shape = V.one_of("shape", shape, long_run.SHAPES)
+            self.final = lr_spec("final", final, allow_zero=True)
+            if self.final is None or (isinstance(self.final, list) and None in self.final):
+                V.fail(
+                    "final", "a number >= 0 or a list with one number >= 0 per param group", final, TypeError
+                )
+
+    def durations(self) -> dict[str, tuple[Any, int]]:
+        return {"total": (self.total, 1), "warmup": (self.warmup, 0), "decay": (self.decay, 1)}
+
+    def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
+        peaks = self.per_group("peak", self.value("peak"), info, default=info.base_lrs)
+        finals = self.per_group("final", self.final, info, default=[0.0] * len(info.base_lrs))
+        out: list[S.Schedule | None] = []
+        for i, (peak, final) in enumerate(zip(peaks, finals, strict=True)):
+            if peak is None:
+                out.append(None)
+                continue
+            if peak <= 0:
+                raise ValueError(
+                    f"peak for param group {i} is {peak:g} (its lr in the optimizer is {info.base_lrs[i]:g}); "
+                    f"give peak as a list with None for groups to leave alone"
+                )
+            out.append(
+                long_run.WarmupStableDecay(
+                    peak,
+                    total=steps["total"],
+                    warmup=steps["warmup"],
+                    decay=steps["decay"],
+                    shape=self.shape,
+                    final=final,
+                )
+            )
+        return out, None
+
+    def range_test_values(self, result: Any) -> dict[str, float | None]:
+        return {"peak": result.suggestion()}

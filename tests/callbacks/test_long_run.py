@@ -1,0 +1,105 @@
+"""The long-run presets WarmupStableDecay and InverseSqrt: their traces, range tests, resuming into a longer
+run, and their errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from lightning_lr.callbacks import Epochs, Fraction, InverseSqrt, WarmupStableDecay
+from lightning_lr.schedules import long_run as L
+
+from .helpers import ApplyAt, FakeRangeTest, Tiny, assert_trace, fit
+from .test_resume import RESUMABLE, checkpointed_run, path_at
+
+N = 24  # 2 epochs of 12 optimizer steps
+
+
+def test_warmup_stable_decay_defaults_to_a_cooldown_over_the_last_fifth(tmp_path) -> None:
+    cb = WarmupStableDecay(warmup=4)
+    rec = fit(tmp_path, Tiny(groups=2), [cb])
+    assert cb.steps == {"total": 24, "warmup": 4, "decay": 5}  # 20% of 24 steps, rounded half up
+    assert_trace(rec.lr(0), L.WarmupStableDecay(0.1, total=24, warmup=4, decay=5).values(N))
+    assert_trace(rec.lr(1), L.WarmupStableDecay(0.01, total=24, warmup=4, decay=5).values(N))  # its ratio
+    assert_trace(rec.momentum(), [0.9] * N)
+
+
+def test_warmup_stable_decay_durations_shape_and_final(tmp_path) -> None:
+    cb = WarmupStableDecay(peak=0.2, total=Fraction(0.75), decay=Epochs(0.5), shape="cosine", final=0.01)
+    rec = fit(tmp_path, Tiny(), [cb])
+    assert_trace(rec.lr(), L.WarmupStableDecay(0.2, total=18, decay=6, shape="cosine", final=0.01).values(N))
+    assert rec.lr()[-1] == 0.01
+
+
+def test_inverse_sqrt_warms_up_then_falls_as_one_over_the_root_of_the_step(tmp_path) -> None:
+    rec = fit(tmp_path, Tiny(groups=2), [InverseSqrt(warmup=Epochs(0.5))])
+    assert_trace(rec.lr(0), L.InverseSqrt(0.1, warmup=6).values(N))
+    assert_trace(rec.lr(1), L.InverseSqrt(0.01, warmup=6).values(N))
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda: WarmupStableDecay(), L.WarmupStableDecay(0.05, total=24, decay=5)),
+        (lambda: InverseSqrt(warmup=3), L.InverseSqrt(0.05, warmup=3)),
+    ],
+    ids=["wsd", "inverse-sqrt"],
+)
+def test_a_range_test_fills_the_peak(tmp_path, make, expected) -> None:
+    cb = make()
+    rec = fit(tmp_path, Tiny(), [cb, ApplyAt(FakeRangeTest(suggestion=0.05))])
+    assert cb.state_dict()["filled"] == {"peak": 0.05}
+    assert_trace(rec.lr(), expected.values(N))
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
+def test_a_longer_run_on_resume_grows_the_stable_phase_and_moves_the_cooldown_to_the_end(tmp_path) -> None:
+    full, ckpts = checkpointed_run(tmp_path, Tiny(), [WarmupStableDecay(warmup=2)], every=7, max_epochs=2)
+    assert_trace(full.lr(), L.WarmupStableDecay(0.1, total=24, warmup=2, decay=5).values(N))
+    with pytest.warns(UserWarning) as caught:
+        resumed = fit(
+            tmp_path, Tiny(), [WarmupStableDecay(warmup=2)], max_epochs=4, ckpt_path=path_at(ckpts, 7)
+        )
+    ours = [str(w.message) for w in caught if str(w.message).startswith("WarmupStableDecay")]
+    assert ours == [
+        "WarmupStableDecay: the run differs from the checkpoint's (total_steps 24 -> 48; total 24 -> 48 steps; "
+        "decay 5 -> 10 steps). Durations given as Epochs or Fraction follow the new run: the schedule continues "
+        "from the checkpoint's step as if it had been planned for this run, so the LR may jump there."
+    ]
+    expected = L.WarmupStableDecay(0.1, total=48, warmup=2, decay=10).values(48)
+    assert_trace(resumed.lr(), expected[7:])
+    assert expected[37] == 0.1 > expected[39]  # still stable where the old run was cooling down
+
+
+def test_errors_name_the_callback_and_the_argument(tmp_path) -> None:
+    with pytest.raises(
+        ValueError, match=r"WarmupStableDecay: shape must be one of '1-sqrt', 'linear', 'cosine'"
+    ):
+        WarmupStableDecay(shape="sqrt")
+    with pytest.raises(
+        TypeError,
+        match=r"WarmupStableDecay: decay must be an int >= 1 .* or Fraction\(0.2\) for a fraction of the run",
+    ):
+        WarmupStableDecay(decay=0.2)
+    with pytest.raises(ValueError, match=r"WarmupStableDecay: peak must be a finite number > 0, got 0"):
+        WarmupStableDecay(peak=0)
+    with pytest.raises(TypeError, match=r"missing 1 required keyword-only argument: 'warmup'"):
+        InverseSqrt()  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=r"InverseSqrt: warmup must be an int >= 1"):
+        InverseSqrt(warmup=0.5)
+    with pytest.raises(
+        ValueError,
+        match=r"WarmupStableDecay on optimizer 0 \(SGD\): warmup must be <= total - decay steps = 24 - 5 = 19",
+    ):
+        fit(tmp_path, Tiny(), [WarmupStableDecay(warmup=20)])
+
+
+def test_repr_and_the_cli_default_of_decay() -> None:
+    from jsonargparse import ArgumentParser
+
+    assert repr(WarmupStableDecay(peak=3e-4, decay=1000)) == "WarmupStableDecay(peak=0.0003, decay=1000)"
+    assert repr(InverseSqrt(warmup=4000)) == "InverseSqrt(warmup=4000)"
+    parser = ArgumentParser()
+    parser.add_class_arguments(WarmupStableDecay, "wsd")
+    dumped = parser.dump(parser.parse_args([]))
+    assert "lightning_lr.callbacks.durations.FIFTH_OF_RUN" in dumped
+    assert parser.instantiate(parser.parse_string(dumped)).wsd.decay == Fraction(0.2)

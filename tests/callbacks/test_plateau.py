@@ -1,0 +1,309 @@
+"""ReduceOnPlateau: torch's ReduceLROnPlateau as the oracle alone, composition with schedule callbacks,
+when it decides, resume, logging and its errors."""
+
+from __future__ import annotations
+
+import logging
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from lightning.pytorch.callbacks import ModelCheckpoint
+from lightning.pytorch.loggers import CSVLogger
+from torch.optim.lr_scheduler import ReduceLROnPlateau as TorchPlateau
+
+from lightning_lr import schedules as S
+from lightning_lr.callbacks import CosineDecay, LRSchedule, ReduceOnPlateau
+from lightning_lr.callbacks._plateau import Plateau
+
+from .helpers import ApplyAt, FakeRangeTest, Tiny, assert_trace, fit
+from .plateau_helpers import FLAT, STEPS_PER_EPOCH, Scripted, Unlogged, as_logged, reduction_checks, torch_lrs
+from .test_logging import csv_rows, logged
+
+
+# --- the rule, value by value ---------------------------------------------------------------------
+@pytest.mark.parametrize("mode", ["min", "max"])
+@pytest.mark.parametrize("threshold_mode", ["rel", "abs"])
+def test_the_rule_is_torchs_on_random_sequences(mode, threshold_mode) -> None:
+    rng = random.Random(0)
+    for _ in range(50):
+        patience, cooldown = rng.randint(0, 3), rng.randint(0, 2)
+        threshold = rng.choice([0.0, 1e-4, 0.05])
+        values = [round(rng.uniform(0, 1), 2) for _ in range(40)]
+        ours = Plateau(mode, threshold, threshold_mode, patience, cooldown)
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+        theirs = TorchPlateau(
+            opt, mode=mode, threshold=threshold, threshold_mode=threshold_mode, patience=patience,
+            cooldown=cooldown, factor=0.5, eps=0.0,
+        )  # fmt: skip
+        for v in values:
+            before = opt.param_groups[0]["lr"]
+            reduce = ours.step(v)
+            theirs.step(v)
+            assert reduce == (opt.param_groups[0]["lr"] != before)
+            assert (ours.best, ours.num_bad_epochs, ours.cooldown_counter, ours.last_epoch) == (
+                theirs.best, theirs.num_bad_epochs, theirs.cooldown_counter, theirs.last_epoch,
+            )  # fmt: skip
+
+
+# --- alone: the LRs of torch's ReduceLROnPlateau ---------------------------------------------------
+CASES = {
+    "defaults": (dict(), [1.0] * 14, 1),
+    "factor, patience": (dict(factor=0.5, patience=1), FLAT, 1),
+    "min_lr per group": (dict(factor=0.5, patience=0, min_lr=[0.02, 0.004]), FLAT, 2),
+    "cooldown": (dict(factor=0.5, patience=0, cooldown=2), FLAT, 2),
+    "abs threshold": (
+        dict(factor=0.5, patience=1, threshold=0.1, threshold_mode="abs"),
+        [1.0, 0.95, 0.9, 0.85, 0.7, 0.65, 0.6, 0.55, 0.5, 0.3, 0.25],
+        1,
+    ),
+    "mode max": (dict(mode="max", factor=0.5, patience=1), [0.1, 0.5, 0.5, 0.5, 0.6, 0.6, 0.6, 0.6, 0.7], 1),
+    "eps": (dict(factor=0.5, patience=0, eps=0.004), FLAT, 2),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_alone_it_gives_torchs_lrs(tmp_path, case) -> None:
+    kwargs, values, groups = CASES[case]
+    rec = fit(
+        tmp_path, Scripted(values, groups=groups), [ReduceOnPlateau("val", **kwargs)], max_epochs=len(values)
+    )
+    lrs = [0.1, 0.01][:groups]
+    expected = torch_lrs(as_logged(values), lrs, STEPS_PER_EPOCH, **kwargs)
+    assert len(np.unique(expected[:, 0])) > 1  # the case reduces
+    for g in range(groups):
+        assert_trace(rec.lr(g), expected[:, g])
+
+
+def test_a_training_metric_decides_at_train_epoch_end(tmp_path) -> None:
+    kwargs = dict(factor=0.5, patience=1)
+    model = Scripted(FLAT, where="train")
+    cb = ReduceOnPlateau("train_metric", **kwargs)
+    rec = fit(tmp_path, model, [cb], max_epochs=len(FLAT))
+    assert_trace(rec.lr(), torch_lrs(as_logged(FLAT), [0.1], STEPS_PER_EPOCH, **kwargs)[:, 0])
+    assert cb.state_dict()["monitor_source"] == "train"
+
+
+def test_a_validation_metric_decides_after_every_validation_run_not_the_sanity_check(tmp_path) -> None:
+    # counted, the sanity check's 1.0 would make the first run's 1.0 a bad check and reduce at step 2
+    values = [1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.5]
+    model = Scripted(values, by_run=True, n=16)  # 4 steps per epoch, validated every 2
+    cb = ReduceOnPlateau("val", factor=0.5, patience=0)
+    rec = fit(tmp_path, model, [cb], max_epochs=4, val_check_interval=0.5, num_sanity_val_steps=1)
+    assert model.runs == 8
+    steps = [(k + 1) * 2 for k in reduction_checks(as_logged(values), factor=0.5, patience=0)]
+    assert cb.reductions == {0: [steps]} and steps[0] == 4
+    assert_trace(rec.lr(), torch_lrs(as_logged(values), [0.1], 2, factor=0.5, patience=0)[:, 0])
+
+
+# --- composition ---------------------------------------------------------------------------------
+def composed(base: S.Schedule, steps: list[int], factor: float, min_lr: float, n: int) -> np.ndarray:
+    b = base.values(n)
+    return np.maximum(b * S.MultiStepDecay(1.0, steps, gamma=factor).values(n), np.minimum(b, min_lr))
+
+
+def made(base: S.Schedule, candidates: list[int], factor: float, min_lr: float) -> list[int]:
+    """The reductions torch's rule asks for that change the LR by more than eps (1e-8): the others are
+    not made (once a schedule is below min_lr, a reduction changes nothing)."""
+    kept: list[int] = []
+    for s in candidates:
+        old, new = (composed(base, steps, factor, min_lr, s + 1)[s] for steps in (kept, [*kept, s]))
+        if old - new > 1e-8:
+            kept.append(s)
+    return kept
+
+
+@pytest.mark.parametrize("plateau_first", [True, False])
+def test_it_multiplies_a_warmup_cosine_whatever_the_order(tmp_path, plateau_first) -> None:
+    kwargs = dict(factor=0.5, patience=1, min_lr=0.01)
+    plateau, cosine = ReduceOnPlateau("val", **kwargs), CosineDecay(warmup=4)
+    callbacks = [plateau, cosine] if plateau_first else [cosine, plateau]
+    rec = fit(tmp_path, Scripted(FLAT), callbacks, max_epochs=len(FLAT))
+    n = len(FLAT) * STEPS_PER_EPOCH
+    base = S.warmup(S.CosineDecay(0.1, total=n - 4), steps=4)
+    asked = [(k + 1) * STEPS_PER_EPOCH for k in reduction_checks(as_logged(FLAT), factor=0.5, patience=1)]
+    steps = made(base, asked, 0.5, 0.01)
+    assert plateau.reductions == {0: [steps]}
+    assert steps == [8, 16] and asked == [8, 16, 20, 24]  # from step 20 the cosine is below min_lr
+    expected = composed(base, steps, 0.5, 0.01, n)
+    assert_trace(rec.lr(), expected)
+    assert expected[16] == 0.01 > expected[-1]  # the floor bounds the reductions, not the schedule
+    assert_trace(rec.momentum(), np.full(n, 0.9))  # the cosine leaves momentum alone; so does the plateau
+
+
+def test_the_scale_survives_the_owners_rebuild(tmp_path) -> None:
+    # a range test at a later step rebuilds the cosine from its new LR: the reductions so far stay
+    plateau = ReduceOnPlateau("val", factor=0.5, patience=1)
+    rec = fit(
+        tmp_path,
+        Scripted(FLAT),
+        [CosineDecay(), plateau, ApplyAt(FakeRangeTest(suggestion=0.05), at_batch=13)],
+        max_epochs=len(FLAT),
+    )
+    ((steps,),) = plateau.reductions.values()
+    assert steps[0] < 14
+    n = len(FLAT) * STEPS_PER_EPOCH
+    before = composed(S.CosineDecay(0.1, total=n), steps, 0.5, 0.0, n)
+    after = composed(S.CosineDecay(0.05, total=n), steps, 0.5, 0.0, n)
+    assert_trace(rec.lr(), np.concatenate([before[:14], after[14:]]))
+
+
+def test_it_scales_groups_the_schedule_leaves_alone_from_their_own_lr(tmp_path) -> None:
+    plateau = ReduceOnPlateau("val", factor=0.5, patience=1)
+    cosine = LRSchedule([S.CosineDecay(0.1, total=24), None])
+    rec = fit(tmp_path, Scripted(FLAT, groups=2), [cosine, plateau], max_epochs=len(FLAT))
+    ((steps, steps_1),) = plateau.reductions.values()
+    assert steps_1 == [*steps, 24]  # at step 24 the cosine is at 0: nothing to reduce in group 0
+    assert_trace(rec.lr(1), composed(S.Constant(0.01), steps_1, 0.5, 0.0, 24))
+    assert_trace(rec.lr(0), composed(S.CosineDecay(0.1, total=24), steps, 0.5, 0.0, 24))
+
+
+def test_alone_a_range_test_sets_its_lr(tmp_path) -> None:
+    plateau = ReduceOnPlateau("val", factor=0.5, patience=1)
+    rec = fit(
+        tmp_path, Scripted(FLAT, groups=2), [plateau, ApplyAt(FakeRangeTest(suggestion=0.05))], max_epochs=12
+    )
+    ((steps, _),) = plateau.reductions.values()
+    assert_trace(rec.lr(0), composed(S.Constant(0.05), steps, 0.5, 0.0, 24))
+    assert_trace(rec.lr(1), composed(S.Constant(0.005), steps, 0.5, 0.0, 24))  # the ratio is kept
+
+
+def test_it_replaces_a_torch_scheduler_and_refuses_a_second_plateau(tmp_path) -> None:
+    def with_step_lr(model):
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        return [opt], [torch.optim.lr_scheduler.StepLR(opt, 3)]
+
+    with pytest.warns(UserWarning, match=r"ReduceOnPlateau replaces the StepLR that configure_optimizers"):
+        rec = fit(tmp_path, Scripted(FLAT, optim=with_step_lr), [ReduceOnPlateau("val", patience=100)])
+    assert_trace(rec.lr(), np.full(2 * STEPS_PER_EPOCH, 0.1))
+    with pytest.raises(
+        ValueError, match=r"ReduceOnPlateau and ReduceOnPlateau both reduce the LR of optimizer 0"
+    ):
+        fit(
+            tmp_path,
+            Scripted(FLAT),
+            [ReduceOnPlateau("val"), CosineDecay(), ReduceOnPlateau("val", optimizer=0)],
+        )
+
+
+# --- resume --------------------------------------------------------------------------------------
+@pytest.mark.filterwarnings("ignore:.*resuming from a checkpoint that ended before the epoch ended")
+def test_a_resume_after_a_reduction_is_bitwise_the_uninterrupted_run(tmp_path) -> None:
+    def callbacks():
+        return [CosineDecay(warmup=2), ReduceOnPlateau("val", factor=0.5, patience=1, cooldown=1)]
+
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
+    full = fit(
+        tmp_path, Scripted(FLAT), [*callbacks(), ckpt], max_epochs=len(FLAT), enable_checkpointing=True
+    )
+    first = (reduction_checks(as_logged(FLAT), factor=0.5, patience=1, cooldown=1)[0] + 1) * STEPS_PER_EPOCH
+    (path,) = (tmp_path / "ckpt").glob(f"*-step={first + STEPS_PER_EPOCH}.ckpt")  # one epoch after it
+    state = torch.load(path, weights_only=False)["callbacks"]
+    (plateau_state,) = [v for k, v in state.items() if k.startswith("ReduceOnPlateau")]
+    assert plateau_state["reductions"] == {0: [[first]]}
+    resumed = fit(tmp_path, Scripted(FLAT), callbacks(), max_epochs=len(FLAT), ckpt_path=str(path))
+    assert resumed.steps()[0] == first + STEPS_PER_EPOCH
+    assert resumed.rows == full.rows[first + STEPS_PER_EPOCH :]
+
+
+def test_state_dict_has_explicit_keys_and_load_checks_them() -> None:
+    cb = ReduceOnPlateau("val")
+    state = cb.state_dict()
+    assert {k: state[k] for k in ("best", "num_bad_epochs", "cooldown_counter", "reductions")} == {
+        "best": float("inf"),
+        "num_bad_epochs": 0,
+        "cooldown_counter": 0,
+        "reductions": {},
+    }
+    other = ReduceOnPlateau("val", mode="max")
+    other.load_state_dict({**state, "best": 0.5, "num_bad_epochs": 2, "reductions": {0: [[4, 8]]}})
+    assert other.state_dict()["best"] == 0.5 and other.reductions == {0: [[4, 8]]}
+    with pytest.raises(
+        KeyError, match=r"ReduceOnPlateau: the checkpoint's state for this callback lacks \['reductions'\]"
+    ):
+        cb.load_state_dict({k: v for k, v in state.items() if k != "reductions"})
+
+
+# --- logging -------------------------------------------------------------------------------------
+def test_the_factor_is_logged_each_step_and_each_reduction_is_announced(tmp_path, caplog) -> None:
+    logger = CSVLogger(tmp_path)
+    plateau = ReduceOnPlateau("val", factor=0.5, patience=1)
+    with caplog.at_level(logging.INFO):
+        rec = fit(
+            tmp_path,
+            Scripted(FLAT),
+            [CosineDecay(), plateau],
+            max_epochs=12,
+            logger=logger,
+            log_every_n_steps=1,
+        )
+    ((steps,),) = plateau.reductions.values()
+    rows = csv_rows(logger)
+    factors = S.MultiStepDecay(1.0, steps, gamma=0.5).values(24)
+    assert logged(rows, "lr-SGD-plateau_factor") == list(enumerate(factors.tolist()))
+    assert logged(rows, "lr-SGD") == list(enumerate(rec.lr().tolist()))  # the cosine logs the LR, once
+    announced = [r.getMessage() for r in caplog.records if "ReduceOnPlateau: step" in r.getMessage()]
+    assert len(announced) == len(steps)
+    assert announced[0] == (
+        f"ReduceOnPlateau: step {steps[0]}: val=0.5, no improvement on the best 0.5 for 2 checks: the LR "
+        f"factor of optimizer 0 (SGD) is now 0.5"
+    )
+
+
+# --- errors --------------------------------------------------------------------------------------
+def test_a_metric_that_never_appears_is_named(tmp_path) -> None:
+    with pytest.raises(
+        ValueError,
+        match=r"ReduceOnPlateau\(monitor='val_loss'\): the metric 'val_loss' was not logged; the logged "
+        r"metrics \(trainer.callback_metrics\) are \['val_other'\]",
+    ):
+        fit(tmp_path, Unlogged(FLAT), [ReduceOnPlateau("val_loss")])
+    with pytest.raises(ValueError, match=r"the metric 'loss' was not logged; the logged metrics .* are none"):
+        fit(tmp_path, Tiny(), [ReduceOnPlateau("loss")])
+
+
+def test_it_waits_for_a_validation_run_that_comes_later(tmp_path) -> None:
+    cb = ReduceOnPlateau("val", factor=0.5, patience=0)
+    fit(tmp_path, Scripted(FLAT), [cb], max_epochs=4, check_val_every_n_epoch=2)
+    assert cb.reductions == {0: [[8]]}  # 0.5 at epoch 1 (the best), 0.5 again at epoch 3: reduced
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        (dict(monitor=""), TypeError, r"ReduceOnPlateau: monitor must be the name of a logged metric"),
+        (dict(mode="minimum"), ValueError, r"mode must be one of 'min', 'max', got 'minimum'"),
+        (dict(factor=1.0), ValueError, r"factor must be in \(0, 1\), got 1.0"),
+        (dict(patience=-1), ValueError, r"patience must be a non-negative integer, got -1"),
+        (dict(threshold_mode="relative"), ValueError, r"threshold_mode must be one of 'rel', 'abs'"),
+        (dict(cooldown=0.5), TypeError, r"cooldown must be a non-negative integer, got 0.5"),
+        (dict(min_lr=[0.1, -1]), ValueError, r"min_lr\[1\] must be >= 0, got -1"),
+        (dict(eps=float("nan")), ValueError, r"eps must be a finite number >= 0, got nan"),
+    ],
+)
+def test_arguments_are_checked(kwargs, error, match) -> None:
+    with pytest.raises(error, match=match):
+        ReduceOnPlateau(**{"monitor": "val", **kwargs})
+
+
+def test_min_lr_needs_one_value_per_group(tmp_path) -> None:
+    with pytest.raises(
+        ValueError, match=r"ReduceOnPlateau: min_lr has 3 values but optimizer 0 \(SGD\) has 2 param groups"
+    ):
+        fit(tmp_path, Scripted(FLAT, groups=2), [ReduceOnPlateau("val", min_lr=[0.0, 0.0, 0.0])])
+
+
+def test_repr_shows_what_differs_from_torchs_defaults() -> None:
+    assert repr(ReduceOnPlateau("val", factor=0.5, min_lr=[0.0, 1e-5])) == (
+        "ReduceOnPlateau(monitor='val', factor=0.5, min_lr=[0, 1e-05])"
+    )
+
+
+def test_state_after_a_fit(tmp_path: Path) -> None:
+    cb = ReduceOnPlateau("val", factor=0.5, patience=0)
+    fit(tmp_path, Scripted(FLAT), [cb], max_epochs=4)
+    state = cb.state_dict()
+    assert state["reductions"] == {0: [[6, 8]]} and state["last_epoch"] == 4
+    assert (state["best"], state["num_bad_epochs"], state["monitor_source"]) == (0.5, 0, "validation")
