@@ -141,7 +141,7 @@ class OneCycle(ScheduleCallback):
         )
 
     def durations(self) -> dict[str, tuple[Any, int]]:
-        return {"total": (self.total, 1)}
+        return {"total": (self.total, 2)}  # a cycle needs a step up and a step down
 
     def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
         peaks = self.per_group("max_lr", self.value("max_lr"), info, default=info.base_lrs)

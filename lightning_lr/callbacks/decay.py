@@ -168,6 +168,26 @@ class StepDecay(_Decay):
         return S.StepDecay(peak, every=steps["every"], drop=self.drop)
 
 
+def _check_order(milestones: Sequence[Any]) -> None:
+    """Milestones of one kind (steps, Epochs or Fraction) must be non-decreasing; the order of mixed kinds
+    is known only once they are resolved at fit start, and is checked there."""
+    last: dict[type, tuple[int, Any]] = {}
+    for i, m in enumerate(milestones):
+        key = _magnitude(m)
+        if type(m) in last and key < last[type(m)][1]:
+            j, _ = last[type(m)]
+            V.fail(
+                "milestones",
+                f"non-decreasing (milestones[{i}]={m!r} comes after milestones[{j}]={milestones[j]!r})",
+                list(milestones),
+            )
+        last[type(m)] = (i, key)
+
+
+def _magnitude(duration: Any) -> float:
+    return float(getattr(duration, "epochs", getattr(duration, "fraction", duration)))
+
+
 class MultiStepDecay(_Decay):
     """Multi-step decay: the LR is multiplied by ``gamma`` at each milestone.
 
@@ -206,12 +226,15 @@ class MultiStepDecay(_Decay):
                 V.fail(
                     "milestones", "a list of durations (int steps, Epochs or Fraction)", milestones, TypeError
                 )
+            if not milestones:
+                V.fail(
+                    "milestones", "a non-empty list of durations (int steps, Epochs or Fraction)", milestones
+                )
             self.milestones = [
                 check_duration(f"milestones[{i}]", m, minimum=0) for i, m in enumerate(milestones)
             ]
-            V.positive(
-                "gamma", gamma
-            )  # the rule of schedules.MultiStepDecay (their order is checked at fit start)
+            _check_order(self.milestones)
+            V.positive("gamma", gamma)  # the rule of schedules.MultiStepDecay
         self.gamma = gamma
 
     def durations(self) -> dict[str, tuple[Any, int]]:
@@ -344,5 +367,12 @@ class CosineDecay(_Decay):
         self, group: int, peak: float, info: OptimizerInfo, steps: Mapping[str, Any]
     ) -> S.Schedule:
         final = self.per_group("final", self.final, info, default=[0.0] * len(info.base_lrs))[group]
+        if final > peak:
+            self.warn_once(
+                f"final-above-{info.index}-{group}",
+                f"{self.name}: final={final:g} is above the LR it starts from ({peak:g}) for param group {group} "
+                f"of {info.label}, so the LR rises along the cosine instead of decaying; give a final below "
+                f"the start LR",
+            )
         length = max(1, steps["total"] - steps["warmup"])
         return S.CosineDecay(peak, total=length, final=final)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,7 +107,8 @@ class Fraction(Duration):
     """A duration as a fraction of the whole run: ``Fraction(0.25)`` is a quarter of
     ``trainer.estimated_stepping_batches``.
 
-    Values above 1 are allowed (``CosineDecay(total=Fraction(1.25))`` stops before reaching ``final``).
+    Values above 1 are allowed, with a warning (``CosineDecay(total=Fraction(1.25))`` stops before reaching
+    ``final``).
     The run's length must be known: ``max_epochs`` with a sized dataloader, or ``max_steps``.
 
     Args:
@@ -124,6 +126,13 @@ class Fraction(Duration):
     def __init__(self, fraction: float) -> None:
         with V.context("Fraction"):
             object.__setattr__(self, "fraction", V.positive("fraction", fraction))
+        if self.fraction > 1.0:
+            warnings.warn(
+                f"Fraction({self.fraction:g}) is longer than the run: a schedule given this duration is cut off "
+                f"when training ends, {self.fraction - 1:.0%} of the run before its end",
+                UserWarning,
+                stacklevel=2,
+            )
 
     def resolve(self, run: RunInfo) -> float:
         if run.total_steps is None:

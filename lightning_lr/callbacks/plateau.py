@@ -203,7 +203,10 @@ class ReduceOnPlateau(ScheduleCallback):
 
     def _set_reductions(self, entry: Injected, steps: Sequence[Sequence[int]]) -> None:
         """Record ``steps`` (per param group) as the reductions of ``entry``'s optimizer and apply them."""
-        scales = [S.MultiStepDecay(1.0, milestones=list(s), gamma=self.factor) for s in steps]
+        scales = [
+            S.MultiStepDecay(1.0, milestones=list(s), gamma=self.factor) if s else S.Constant(1.0)
+            for s in steps
+        ]
         entry.scheduler.set_scale(scales, self._floors(entry.info))
         self.reductions[entry.info.index] = [list(s) for s in steps]
 

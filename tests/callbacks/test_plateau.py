@@ -101,7 +101,10 @@ def test_a_validation_metric_decides_after_every_validation_run_not_the_sanity_c
 # --- composition ---------------------------------------------------------------------------------
 def composed(base: S.Schedule, steps: list[int], factor: float, min_lr: float, n: int) -> np.ndarray:
     b = base.values(n)
-    return np.maximum(b * S.MultiStepDecay(1.0, steps, gamma=factor).values(n), np.minimum(b, min_lr))
+    return np.maximum(
+        b * (S.MultiStepDecay(1.0, steps, gamma=factor) if steps else S.Constant(1.0)).values(n),
+        np.minimum(b, min_lr),
+    )
 
 
 def made(base: S.Schedule, candidates: list[int], factor: float, min_lr: float) -> list[int]:
