@@ -16,7 +16,7 @@ at 6 configurations (100/50/300/1000 steps over 1e-7..10, and 100 steps over 1e-
 peers on the same seeds: Lightning's ``lr_find`` (its defaults, and 1e-7..10), torch-lr-finder, and
 fastai's four rules computed on our curves; and confirmation stages (``benchmarks/quality/confirm.py``).
 
-    python benchmarks/range_test_suggestion.py --dump benchmarks/results/suggestion.json   # ~35 min
+    python benchmarks/range_test_suggestion.py --dump benchmarks/results/suggestion.json   # ~35 min, 1 core
     python benchmarks/range_test_suggestion.py --from benchmarks/results/suggestion.json   # seconds
     python benchmarks/range_test_suggestion.py --quick                                     # smoke run
 
