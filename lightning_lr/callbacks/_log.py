@@ -85,6 +85,10 @@ class StepLogging:
                 if t.own:
                     t.hook = t.entry.optimizer.register_step_post_hook(_counter(t))
 
+    def steps_seen(self) -> list[int]:
+        """Optimizer steps counted so far (under manual optimization) for each scheduler it owns."""
+        return [t.steps_seen for t in self.tracked if t.own]
+
     def tags(self) -> list[list[str] | None]:
         """The tag of every param group of each injected scheduler, in order (None where unknown)."""
         return [t.tags for t in self.tracked]

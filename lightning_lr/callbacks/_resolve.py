@@ -12,7 +12,7 @@ current fit; :func:`warn_if_changed` compares that with what a checkpoint record
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import lightning.pytorch as pl
@@ -20,15 +20,44 @@ from lightning.pytorch.utilities import rank_zero_warn
 
 from .durations import Epochs, RunInfo
 
-__all__ = ["resolve", "run_info", "steps", "warn_if_changed"]
+__all__ = ["per_batch", "resolve", "run_info", "steps", "warn_if_changed", "warn_if_ends_early"]
 
 Durations = Mapping[str, tuple[Any, int]]
 
 
-def resolve(trainer: pl.Trainer, owner: str, durations: Durations) -> tuple[RunInfo, dict[str, Any]]:
-    """The run of ``trainer`` and ``durations`` in optimizer steps for it."""
+def resolve(
+    trainer: pl.Trainer, owner: str, durations: Durations, steps_per_batch: int = 1
+) -> tuple[RunInfo, dict[str, Any]]:
+    """The run of ``trainer`` and ``durations`` in optimizer steps for it, counted in the steps of an
+    optimizer that steps ``steps_per_batch`` times per stepping batch (manual optimization)."""
     run = run_info(trainer, _needs_epochs(durations))
+    if steps_per_batch != 1:
+        run = RunInfo(
+            total_steps=None if run.total_steps is None else run.total_steps * steps_per_batch,
+            steps_per_epoch=None if run.steps_per_epoch is None else run.steps_per_epoch * steps_per_batch,
+        )
     return run, steps(owner, durations, run)
+
+
+def per_batch(counts: Sequence[int]) -> int | None:
+    """The steps per batch of the targeted optimizers, counted over their first batch: the common count, or
+    None when they differ (or none stepped)."""
+    seen = {c for c in counts if c > 0}
+    return seen.pop() if len(seen) == 1 else None
+
+
+def warn_if_ends_early(
+    owner: str, resolved: Mapping[str, Any], run: RunInfo, warn_once: Callable[[str, str], None]
+) -> None:
+    """Warn once when the schedule's ``total`` ends before the run does: from there on its final value holds."""
+    end = resolved.get("total")
+    if isinstance(end, int) and run.total_steps is not None and end < run.total_steps:
+        warn_once(
+            "ends-early",
+            f"{owner}: the schedule ends at step {end}, but the run has {run.total_steps} optimizer steps; from "
+            f"step {end} on the LR stays at the schedule's final value (give total=Fraction(1.0), or a longer "
+            f"total, to span the run)",
+        )
 
 
 def run_info(trainer: pl.Trainer, needs_epochs: bool) -> RunInfo:

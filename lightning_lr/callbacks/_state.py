@@ -8,7 +8,9 @@ the run its durations were resolved for and the values a range test filled in:
 - ``version``: :data:`STATE_VERSION`;
 - ``total_steps`` and ``steps_per_epoch``: the :class:`~lightning_lr.callbacks.RunInfo` of that run;
 - ``durations``: each duration argument in optimizer steps;
-- ``filled``: the values a range test filled in.
+- ``filled``: the values a range test filled in;
+- ``steps_per_batch``: the steps the scheduled optimizers take per batch under manual optimization (1
+  otherwise; a checkpoint without it reads as 1).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ class CheckpointState:
 
     @staticmethod
     def state_dict(
-        run: RunInfo | None, steps: Mapping[str, Any], filled: Mapping[str, float]
+        run: RunInfo | None, steps: Mapping[str, Any], filled: Mapping[str, float], steps_per_batch: int = 1
     ) -> dict[str, Any]:
         """The state to checkpoint, with explicit keys (:data:`STATE_KEYS`)."""
         return {
@@ -46,6 +48,7 @@ class CheckpointState:
             "steps_per_epoch": None if run is None else run.steps_per_epoch,
             "durations": dict(steps),
             "filled": dict(filled),
+            "steps_per_batch": steps_per_batch,
         }
 
     def load(self, owner: str, state_dict: Mapping[str, Any]) -> dict[str, Any]:

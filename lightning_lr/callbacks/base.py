@@ -136,6 +136,7 @@ class ScheduleCallback(Callback):
         self._plan = Preview()
         self._warned: set[str] = set()
         self._record_hparams = False  # set by LRScheduleMixin for the schedule a module declares
+        self._per_batch = 1  # optimizer steps per batch, counted under manual optimization
         self._init_runtime()
 
     # --- to implement --------------------------------------------------------------------------
@@ -268,8 +269,9 @@ class ScheduleCallback(Callback):
         """Add this callback's scheduler configs to ``conf`` (called from the wrapped configure_optimizers)."""
         trainer = self._trainer
         assert trainer is not None, "setup() installs the wrapper and sets the trainer"
-        self.run, self.steps = _resolve.resolve(trainer, self.name, self.durations())
+        self.run, self.steps = _resolve.resolve(trainer, self.name, self.durations(), self._per_batch)
         self._checkpoint.check_run(self.name, self.run, self.steps)
+        _resolve.warn_if_ends_early(self.name, self.steps, self.run, self.warn_once)
         self._injected = []
         for index in _inject.select(self.name, self.optimizer, conf.optimizers):
             optimizer = conf.optimizers[index]
@@ -328,6 +330,35 @@ class ScheduleCallback(Callback):
     ) -> None:
         if not pl_module.automatic_optimization and self._logging is not None:
             self._logging.check_manual(self.warn_once)
+            if batch_idx == 0 and trainer.current_epoch == 0:
+                self._count_in_optimizer_steps(trainer)
+
+    def _count_in_optimizer_steps(self, trainer: pl.Trainer) -> None:
+        """Under manual optimization an optimizer may step several times per batch (a critic): once the
+        first batch has shown how many, resolve the durations in that optimizer's steps (from then on)."""
+        assert self._logging is not None
+        counts = self._logging.steps_seen()
+        k = _resolve.per_batch(counts)
+        if k is None:
+            if len({c for c in counts if c > 0}) > 1:
+                self.warn_once(
+                    "steps-differ",
+                    f"{self.name}: the optimizers it schedules step {counts} times per batch; its durations are "
+                    f"counted in batches. Schedule each with its own callback (optimizer=<index>) to count "
+                    f"each in its own steps.",
+                )
+            return
+        if k == self._per_batch:
+            return
+        self._per_batch = k
+        self.run, self.steps = _resolve.resolve(trainer, self.name, self.durations(), k)
+        self._refresh()
+        self.warn_once(
+            "steps-per-batch",
+            f"{self.name}: under manual optimization the optimizer(s) it schedules step {k} times per batch, so "
+            f"its durations are counted in their steps: the run is {self.run.total_steps} optimizer steps "
+            f"({', '.join(f'{a}={v}' for a, v in self.steps.items())}).",
+        )
 
     def planned(self, n: int | None = None, points: int = 2000) -> dict[str, Any]:
         """The planned LR and momentum curves of the current (or last) fit, as drawn in the preview:
@@ -367,10 +398,11 @@ class ScheduleCallback(Callback):
         """``version``; ``total_steps`` and ``steps_per_epoch`` of the run the durations were resolved
         for; ``durations`` (each duration argument in optimizer steps); ``filled`` (values a range test
         filled in)."""
-        return self._checkpoint.state_dict(self.run, self.steps, self._filled.values)
+        return self._checkpoint.state_dict(self.run, self.steps, self._filled.values, self._per_batch)
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         filled = self._checkpoint.load(self.name, state_dict)
+        self._per_batch = int(state_dict.get("steps_per_batch", 1))
         self._filled.restore(self.name, filled, self._given())
         self._write_hparams()
         if self._injected:  # strategies that restore callbacks after configure_optimizers

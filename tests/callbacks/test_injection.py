@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 import torch
 from torch.optim.lr_scheduler import LinearLR, ReduceLROnPlateau, StepLR
@@ -271,3 +272,43 @@ def test_lr_schedule_on_one_of_two_sgd_optimizers_by_index(tmp_path) -> None:
 def test_an_optimizer_index_out_of_range_says_what_is_allowed(tmp_path: Any) -> None:
     with pytest.raises(IndexError, match=r"optimizer=3.*1 optimizer\(s\).*index from 0 to 0"):
         fit(tmp_path, Tiny(), [OneCycle(max_lr=0.1, optimizer=3)])
+
+
+class Critic(TwoOptimizers):
+    """A GAN-like loop: the second optimizer (the critic) steps twice per batch, the first once."""
+
+    def training_step(self, batch: Any, batch_idx: int) -> None:
+        x, y = batch
+        first, critic = self.optimizers()
+        for opt, layer, times in ((first, self.layer, 1), (critic, self.other, 2)):
+            for _ in range(times):
+                loss = torch.nn.functional.mse_loss(layer(x), y)
+                opt.zero_grad()
+                self.manual_backward(loss)
+                opt.step()
+                if opt is critic:
+                    self.lr_schedulers().step()
+
+
+def test_durations_count_the_steps_of_the_optimizer_they_drive(tmp_path) -> None:
+    callback = OneCycle(optimizer=1)
+    with pytest.warns(
+        UserWarning,
+        match=r"OneCycle: under manual optimization .* step 2 times per batch, .* the run is 48 optimizer steps \(total=48\)",
+    ):
+        rec = fit(tmp_path, Critic(), [callback])
+    assert callback.run is not None and callback.run.total_steps == 2 * N
+    lrs, _ = _trace(rec, 1)
+    assert len(lrs) == 2 * N  # the critic's 48 steps, not the 24 batches
+    # from the end of the first batch on, the cycle spans the critic's steps: the peak is reached 30% in,
+    # and the last step is the cycle's last, not a final value held for half the run
+    expected = S.OneCycle(0.01, total_steps=2 * N).values(2 * N)
+    assert_trace(lrs[2:], expected[2:])
+    assert int(np.argmax(lrs)) == int(np.argmax(expected)) == 14
+
+
+def test_a_schedule_that_ends_before_the_run_warns_once(tmp_path) -> None:
+    with pytest.warns(
+        UserWarning, match=r"OneCycle: the schedule ends at step 3, but the run has 24 optimizer steps"
+    ):
+        fit(tmp_path, Tiny(), [OneCycle(total=3)])

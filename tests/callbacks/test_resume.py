@@ -81,6 +81,7 @@ def test_state_dict_has_explicit_keys(tmp_path) -> None:
         "steps_per_epoch": None,
         "durations": {},
         "filled": {},
+        "steps_per_batch": 1,
     }
     fit(tmp_path, Tiny(), [cb])
     assert cb.state_dict() == {
@@ -89,6 +90,7 @@ def test_state_dict_has_explicit_keys(tmp_path) -> None:
         "steps_per_epoch": 12,
         "durations": {"warmup": 3, "milestones": [12, 18]},
         "filled": {},
+        "steps_per_batch": 1,
     }
 
 
