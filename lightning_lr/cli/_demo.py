@@ -116,6 +116,10 @@ def _is_rank_zero() -> bool:
     return getattr(rank_zero_only, "rank", 0) == 0
 
 
+#: the TensorBoard runs the demo writes, one folder each under the output directory
+_RUNS = ("one_cycle", "constant", "step_decay", "summary")
+
+
 # ---------------------------------------------------------------------------------------------
 # The pieces
 # ---------------------------------------------------------------------------------------------
@@ -148,8 +152,11 @@ def _trainer(config: DemoConfig, name: str | None, callbacks: list[Any]) -> Any:
     import lightning.pytorch as pl
     from lightning.pytorch.loggers import TensorBoardLogger
 
+    # version="": one folder per run of the demo (output_dir/<run>), replaced by the next demo, not version_N
     logger: Any = (
-        TensorBoardLogger(str(config.output_dir), name=name, default_hp_metric=False) if name else False
+        TensorBoardLogger(str(config.output_dir), name=name, version="", default_hp_metric=False)
+        if name
+        else False
     )
     try:
         return pl.Trainer(
@@ -172,7 +179,14 @@ def _trainer(config: DemoConfig, name: str | None, callbacks: list[Any]) -> Any:
 
 
 def _train(
-    config: DemoConfig, datamodule: Any, name: str, slug: str, lr: float, callbacks: list[Any]
+    config: DemoConfig,
+    datamodule: Any,
+    name: str,
+    slug: str,
+    lr: float,
+    callbacks: list[Any],
+    described: str,
+    hparams: dict[str, Any],
 ) -> RunResult:
     """Fit a fresh model (the same initial weights for every run) built with ``lr``, with ``callbacks``."""
     import lightning.pytorch as pl
@@ -184,9 +198,40 @@ def _train(
     trainer = _trainer(config, slug, [*callbacks, recorder])
     start = time.perf_counter()
     trainer.fit(DigitsCNN(lr=lr), datamodule=datamodule)
-    return RunResult(
-        name, "", recorder.val_acc, recorder.lrs, recorder.momentums, time.perf_counter() - start
+    run = RunResult(
+        name, described, recorder.val_acc, recorder.lrs, recorder.momentums, time.perf_counter() - start
     )
+    _log_result(trainer, run, hparams)
+    return run
+
+
+def _log_result(trainer: Any, run: RunResult, hparams: dict[str, Any]) -> None:
+    """The run's real settings and its final validation accuracy, for TensorBoard's HPARAMS tab (and the
+    run's hparams.yaml)."""
+    if trainer.logger is None or not run.val_acc:
+        return
+    from pathlib import Path
+
+    from lightning.pytorch.core.saving import save_hparams_to_yaml
+
+    params = {"run": run.name, "schedule": run.schedule, **hparams, "epochs": len(run.val_acc)}
+    trainer.logger.log_hyperparams(params, metrics={"hp/final_val_acc": run.final_acc})
+    # the logger wrote hparams.yaml at fit start (empty: the model does not log its own); write the real one
+    save_hparams_to_yaml(Path(trainer.logger.log_dir) / "hparams.yaml", params)
+
+
+def _clear_previous_logs(config: DemoConfig) -> bool:
+    """Remove the TensorBoard runs a previous demo wrote to the output directory (only the demo's own run
+    folders), so TensorBoard shows this demo's runs once. Returns whether there were any."""
+    import shutil
+
+    found = False
+    for slug in _RUNS:
+        folder = config.output_dir / slug
+        if folder.is_dir():
+            shutil.rmtree(folder)
+            found = True
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,6 +277,8 @@ def run_demo(config: DemoConfig) -> DemoResult | None:
     with _quiet():
         # Fails early, before anything is written, if the hardware is not there.
         processes = _trainer(config, None, []).num_devices
+    if _is_rank_zero() and _clear_previous_logs(config):
+        say(f"lightning-lr demo: replacing the previous demo's TensorBoard runs in {config.output_dir}")
     try:
         config.output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -308,6 +355,7 @@ def _run(config: DemoConfig, say: Callable[[str], None], processes: int) -> Demo
                 time.perf_counter() - start,
             )
         ]
+        _log_result(trainer, runs[-1], {"max_lr": max_lr, "suggestion": suggestion})
         say(f"[2/4] {_line(runs[-1])}")
         every = max(1, config.epochs // 5)
         plans: list[tuple[str, str, str, list[Any]]] = [
@@ -320,8 +368,12 @@ def _run(config: DemoConfig, say: Callable[[str], None], processes: int) -> Demo
             ),
         ]
         for k, (name, slug, described, callbacks) in enumerate(plans, start=3):
-            run = _train(config, dm, name, slug, suggestion, callbacks)
-            run.schedule = described
+            hparams = (
+                {"lr": suggestion}
+                if slug == "constant"
+                else {"lr": suggestion, "every_epochs": every, "drop": 0.5}
+            )
+            run = _train(config, dm, name, slug, suggestion, callbacks, described, hparams)
             runs.append(run)
             say(f"[{k}/4] {_line(run)}")
 

@@ -66,7 +66,7 @@ class DigitsCNN(pl.LightningModule):
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.9, weight_decay: float = 5e-4) -> None:
         super().__init__()
-        self.save_hyperparameters()
+        self.save_hyperparameters(logger=False)  # the demo logs each run's real settings with its result
         self.lr = lr
         self.net = nn.Sequential(
             nn.Conv2d(1, 16, 3, padding=1),

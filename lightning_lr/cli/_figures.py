@@ -16,17 +16,18 @@ __all__ = ["accuracy_figure", "save_figures"]
 
 
 def save_figures(out: Path, range_test: Any, runs: Sequence[Any], target: float) -> list[Path]:
-    """The demo's four figures as PNG files in ``out`` and as images of the TensorBoard run ``summary``:
-    the range test, the 1cycle run's LR and momentum as applied, every run's LR and momentum, and the
-    validation accuracy per epoch (``runs`` hold ``name``, ``schedule``, ``lrs``, ``momentums``, ``val_acc``;
+    """The demo's four figures as PNG files in ``out``, and the last three as images of the TensorBoard run
+    ``summary`` (the range test's is in the 1cycle run already): the range test, the 1cycle run's LR and
+    momentum as applied, every run's LR and momentum, and the validation accuracy per epoch (``runs`` hold ``name``, ``schedule``, ``lrs``, ``momentums``, ``val_acc``;
     the first is the 1cycle run)."""
     from lightning.pytorch.loggers import TensorBoardLogger
 
-    tb = TensorBoardLogger(str(out), name="summary", default_hp_metric=False).experiment
+    tb = TensorBoardLogger(str(out), name="summary", version="", default_hp_metric=False).experiment
     one = runs[0]
     try:
         return [
-            _save(range_test.plot(suggest=True), out / "range_test.png", tb, "range_test"),
+            # the range test's figure is in TensorBoard once already, in the 1cycle run where the test ran
+            _save(range_test.plot(suggest=True), out / "range_test.png", None, "range_test"),
             _save(
                 schedule_figure(
                     range(len(one.lrs)),

@@ -7,9 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from lightning_lr.cli import main
-from lightning_lr.cli._demo import TARGET, RunResult, format_table
+from lightning_lr.cli._demo import _RUNS, TARGET, RunResult, format_table
 
 # lightning 2.6 on torch 2.13 warns about its own use of a deprecated pytree name.
 pytestmark = pytest.mark.filterwarnings("ignore:.*LeafSpec")
@@ -19,13 +20,24 @@ def _tags(run_dir: Path) -> dict[str, list[str]]:
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
     tags: dict[str, list[str]] = {}
-    for events in run_dir.rglob("events.out.tfevents.*"):
-        acc = EventAccumulator(str(events.parent), size_guidance={"images": 0, "scalars": 0})
+    for folder in sorted({events.parent for events in run_dir.rglob("events.out.tfevents.*")}):
+        acc = EventAccumulator(str(folder), size_guidance={"images": 0, "scalars": 0})
         acc.Reload()
         for kind, names in acc.Tags().items():
             if isinstance(names, list):
                 tags.setdefault(kind, []).extend(names)
     return tags
+
+
+def _has_hparams_session(run_dir: Path) -> bool:
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    for events in run_dir.glob("events.out.tfevents.*"):
+        acc = EventAccumulator(str(events.parent))
+        acc.Reload()
+        if "_hparams_/session_start_info" in acc.PluginTagToContent("hparams"):
+            return True
+    return False
 
 
 def test_demo_end_to_end_quick(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -43,7 +55,23 @@ def test_demo_end_to_end_quick(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert {"lr-SGD-momentum", "lr_range_test/loss", "lr_range_test/lr"} <= set(one_cycle["scalars"])
     assert "lr_range_test/figure" in one_cycle["images"]
     summary = _tags(out_dir / "summary")
-    assert {"range_test", "one_cycle_schedule", "schedules", "val_acc"} <= set(summary.get("images", []))
+    assert set(summary.get("images", [])) == {"one_cycle_schedule", "schedules", "val_acc"}
+    # the range-test figure is logged once, in the run where the test ran
+    everywhere = [t for run in _RUNS for t in _tags(out_dir / run).get("images", [])]
+    assert everywhere.count("lr_range_test/figure") == 1
+
+    # HPARAMS: each run records the schedule it really used and its final validation accuracy
+    table = {
+        r.split("  ")[0].strip(): r for r in out.splitlines() if r.startswith(("1cycle", "constant", "step"))
+    }
+    for run, name in (("one_cycle", "1cycle"), ("constant", "constant"), ("step_decay", "step decay")):
+        hparams = yaml.safe_load((out_dir / run / "hparams.yaml").read_text())
+        assert hparams["run"] == name and hparams["schedule"] in table[name]
+        assert "hp/final_val_acc" in _tags(out_dir / run)["scalars"]
+        assert _has_hparams_session(out_dir / run)
+    one_cycle_hparams = yaml.safe_load((out_dir / "one_cycle" / "hparams.yaml").read_text())
+    assert "lr" not in one_cycle_hparams  # the model's initial lr=0.001 was never used by that run
+    assert f"OneCycle(max_lr={one_cycle_hparams['max_lr']:.3g})" in one_cycle_hparams["schedule"]
 
     lines = out.splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith("run "))
@@ -83,3 +111,16 @@ def test_unavailable_accelerator_is_a_usage_error(tmp_path: Path, capsys: pytest
     err = capsys.readouterr().err
     assert "usage: lightning-lr demo" in err and "--accelerator gpu" in err
     assert not (tmp_path / "x").exists()
+
+
+def test_a_second_demo_replaces_the_first_ones_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_dir = tmp_path / "out"
+    files = []
+    for _ in range(2):
+        assert main(["demo", "--epochs", "1", "--output-dir", str(out_dir)]) == 0
+        files.append({p for run in _RUNS for p in (out_dir / run).rglob("events.out.tfevents.*")})
+    assert "replacing the previous demo's TensorBoard runs" in capsys.readouterr().out
+    assert files[0] and files[1] and not files[0] & files[1]  # the first demo's logs are gone
+    assert {p.parent.name for p in files[1] if p.name.startswith("events.")} == set(_RUNS)  # no version_N
