@@ -5,7 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint venv clean
+# The lowest Lightning release we support, tested by `make test-lowest` (CI runs it after `make test`).
+LOWEST_LIGHTNING := 2.4.0
+LOWEST := .venv-lowest
+LOWEST_STAMP := $(LOWEST)/.installed
+
+.PHONY: demo test test-lowest lint venv clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -27,5 +32,19 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+$(LOWEST_STAMP): pyproject.toml constraints.txt
+	test -x $(LOWEST)/bin/python || $(PY) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip
+	$(LOWEST)/bin/python -m pip install --quiet -c constraints.txt torch==2.13.0
+	$(LOWEST)/bin/python -m pip install --quiet -c constraints.txt "lightning==$(LOWEST_LIGHTNING)" \
+		"pytorch-lightning==$(LOWEST_LIGHTNING)" -e ".[dev]"
+	touch $(LOWEST_STAMP)
+
+# The Lightning-facing tests against the lowest supported Lightning, in a venv of its own.
+test-lowest: $(LOWEST_STAMP)
+	$(LOWEST)/bin/python -c "import lightning; print('lightning', lightning.__version__)"
+	$(LOWEST)/bin/python -m pytest -q -n 2 tests/callbacks tests/integration tests/tuner tests/cli \
+		tests/test_readme.py tests/test_lightning_compat.py $(PYTEST_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOWEST) .pytest_cache .mypy_cache .ruff_cache

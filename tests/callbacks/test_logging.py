@@ -173,6 +173,7 @@ class LossLogger(Tiny):
 
 
 @pytest.mark.filterwarnings("ignore:You're resuming from a checkpoint that ended before the epoch ended")
+@pytest.mark.usefixtures("exact_mid_epoch_resume")
 def test_logged_steps_match_lightnings_own_metrics_after_a_resume(tmp_path) -> None:
     from lightning.pytorch.callbacks import ModelCheckpoint
 

@@ -52,6 +52,7 @@ def test_a_range_test_fills_the_peak(tmp_path, make, expected) -> None:
 
 
 @pytest.mark.filterwarnings(RESUMABLE)
+@pytest.mark.usefixtures("exact_mid_epoch_resume")
 def test_a_longer_run_on_resume_grows_the_stable_phase_and_moves_the_cooldown_to_the_end(tmp_path) -> None:
     full, ckpts = checkpointed_run(tmp_path, Tiny(), [WarmupStableDecay(warmup=2)], every=7, max_epochs=2)
     assert_trace(full.lr(), L.WarmupStableDecay(0.1, total=24, warmup=2, decay=5).values(N))

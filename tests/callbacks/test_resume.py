@@ -33,6 +33,7 @@ def path_at(directory: Path, step: int) -> str:
     [(adam, 2, lambda: OneCycle()), (None, 1, lambda: CosineDecay(warmup=Epochs(1), final=1e-4))],
     ids=["one-cycle-adam-2-groups", "cosine-warmup-sgd"],
 )
+@pytest.mark.usefixtures("exact_mid_epoch_resume")
 def test_mid_epoch_resume_is_bitwise_identical(tmp_path, optim, groups, make) -> None:
     full, ckpts = checkpointed_run(
         tmp_path, Tiny(optim=optim, groups=groups), [make()], every=7, max_epochs=3
@@ -46,6 +47,7 @@ def test_mid_epoch_resume_is_bitwise_identical(tmp_path, optim, groups, make) ->
 
 
 @pytest.mark.filterwarnings(RESUMABLE)
+@pytest.mark.usefixtures("exact_mid_epoch_resume")
 def test_resuming_into_a_longer_run_re_resolves_fractions_and_warns(tmp_path) -> None:
     _, ckpts = checkpointed_run(tmp_path, Tiny(), [OneCycle(max_lr=0.5)], every=7, max_epochs=2)
     with pytest.warns(
@@ -60,6 +62,7 @@ def test_resuming_into_a_longer_run_re_resolves_fractions_and_warns(tmp_path) ->
 
 
 @pytest.mark.filterwarnings(RESUMABLE)
+@pytest.mark.usefixtures("exact_mid_epoch_resume")
 def test_resuming_into_a_longer_run_never_raises(tmp_path) -> None:
     # a warm-up given as a fraction grows past a milestone given in epochs: warned, not raised
     def make():
@@ -108,6 +111,7 @@ def test_load_state_dict_rejects_what_it_cannot_read() -> None:
 
 
 @pytest.mark.filterwarnings(RESUMABLE)
+@pytest.mark.usefixtures("exact_mid_epoch_resume")
 def test_values_filled_by_a_range_test_survive_a_resume(tmp_path) -> None:
     _, ckpts = checkpointed_run(
         tmp_path, Tiny(), [OneCycle(), ApplyAt(FakeRangeTest(max_lr=0.05))], every=7, max_epochs=2
@@ -148,6 +152,7 @@ def test_same_run_resumes_without_warnings(tmp_path) -> None:
 
 
 @pytest.mark.filterwarnings(RESUMABLE)
+@pytest.mark.usefixtures("exact_mid_epoch_resume")
 def test_adding_the_callback_when_resuming_starts_the_schedule_at_the_trainers_step(tmp_path) -> None:
     _, ckpts = checkpointed_run(tmp_path, Tiny(), [], every=10, max_epochs=2)
     with pytest.warns(

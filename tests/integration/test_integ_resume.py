@@ -48,6 +48,7 @@ def uninterrupted(tmp_path: Path, epochs, schedule):
     ],
     ids=["fit-start-step6", "fit-start-step30", "no-schedule-step30", "epoch1-after", "epoch1-before"],
 )
+@pytest.mark.usefixtures("exact_mid_epoch_resume")
 def test_resume_is_bitwise_identical(tmp_path, epochs, schedule, at) -> None:
     full, full_test, full_model = uninterrupted(tmp_path, epochs, schedule)
     (path,) = (tmp_path / "ckpt").glob(f"*-step={at}.ckpt")
