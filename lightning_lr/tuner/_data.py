@@ -20,7 +20,7 @@ from torch.utils.data import DataLoader
 from .. import _lightning_compat as L
 from ._options import SweepOptions
 
-__all__ = ["Batches", "val_batches"]
+__all__ = ["Batches", "loader_generators", "val_batches"]
 
 
 def _single_use(dl: Any) -> Any:
@@ -45,6 +45,18 @@ def _generators(dl: Any) -> list[torch.Generator]:
         if isinstance(g, torch.Generator):
             found.append(g)
     return found
+
+
+def loader_generators(loaders: Any) -> list[torch.Generator]:
+    """The generators of the DataLoaders in ``loaders`` (a loader, or a mapping or sequence of them; anything
+    else, such as a datamodule, has none that can be found before ``fit`` asks it for its loaders)."""
+    if isinstance(loaders, DataLoader):
+        return _generators(loaders)
+    if isinstance(loaders, Mapping):
+        loaders = list(loaders.values())
+    if isinstance(loaders, (list, tuple)):
+        return [g for dl in loaders for g in loader_generators(dl)]
+    return []
 
 
 class Batches:

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["Snapshot"]
+__all__ = ["RNGState", "Snapshot"]
 
 _MISSING = object()
 
@@ -171,7 +171,19 @@ class _OptimizerState:
             opt._opt_called = self.opt_called  # type: ignore[attr-defined]
 
 
-class _RNGState:
+class RNGState:
+    """The RNG states of python, numpy, torch (CPU and every initialized CUDA device) and the given
+    generators, captured now and put back by :meth:`restore`.
+
+    Example:
+        >>> import torch
+        >>> rng = RNGState()
+        >>> a = torch.rand(1)
+        >>> rng.restore()
+        >>> torch.equal(torch.rand(1), a)
+        True
+    """
+
     def __init__(self, generators: Iterable[torch.Generator]) -> None:
         self.python = random.getstate()
         self.numpy = np.random.get_state()
@@ -225,7 +237,7 @@ class Snapshot:
         self.optimizers = [_OptimizerState(o) for o in optimizers]
         self.schedulers = [(s, _clone(s.state_dict())) for s in schedulers]
         self.precision = None if precision is None else (precision, _clone(precision.state_dict()))
-        self.rng = _RNGState(generators)
+        self.rng = RNGState(generators)
 
     def restore(self) -> None:
         """Put everything back (the snapshot stays valid: restore can be called again)."""

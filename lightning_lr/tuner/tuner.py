@@ -10,10 +10,12 @@ from lightning.pytorch.tuner import Tuner as _LightningTuner
 
 from .. import _lightning_compat as L
 from ._core import Result
+from ._data import loader_generators
 from ._momentum import MomentumRangeTestResult
 from ._options import LROptions, MomentumOptions, SweepOptions
 from ._result import RangeTestResult
 from ._rules import DEFAULT_METHOD
+from ._state import RNGState
 from ._weight_decay import WeightDecayResult
 from .callback import _RangeTestCallback
 
@@ -263,11 +265,16 @@ class Tuner(_LightningTuner):
         L.set_callbacks(trainer, [callback, *L.callbacks(trainer)])
         sanity = trainer.num_sanity_val_steps
         trainer.num_sanity_val_steps = 0  # the test needs no validation dry run
+        # The fit below draws from the RNGs before the test's own snapshot (its data fetcher creates the
+        # epoch's iterator, drawing a base seed and the shuffled order): put them back, so the fit that
+        # follows sees the batches and dropout masks it would have seen without the test.
+        rng = RNGState(loader_generators(train_dataloaders))
         try:
             trainer.fit(model, train_dataloaders, val_dataloaders, datamodule, ckpt_path=ckpt_path)
         finally:
             L.set_callbacks(trainer, [cb for cb in L.callbacks(trainer) if cb is not callback])
             trainer.num_sanity_val_steps = sanity
+            rng.restore()
         if callback.result is None:
             raise RuntimeError(
                 "the range test did not run: fit ended before training started (max_epochs or max_steps already "
