@@ -8,6 +8,7 @@ from typing import Any
 
 import lightning.pytorch as pl
 from lightning.pytorch.callbacks import Callback
+from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
 from .. import _lightning_compat as L
 from ._apply import restore_attrs
@@ -37,6 +38,26 @@ def _epochs(value: Any) -> tuple[int, ...] | None:
     return tuple(sorted(set(out)))
 
 
+def _check_epochs(epochs: tuple[int, ...] | None, max_epochs: int | None) -> None:
+    """Say at fit start which listed epochs this fit never reaches (epochs count from 0); an error when
+    none of them can run."""
+    if epochs is None or max_epochs is None or max_epochs < 0:
+        return
+    never = [e for e in epochs if e >= max_epochs]
+    if not never:
+        return
+    what = f"epochs={list(epochs)}, but the fit runs epochs 0 to {max_epochs - 1} (max_epochs={max_epochs})"
+    if len(never) == len(epochs):
+        raise ValueError(
+            f"LRRangeTest: {what}, so the range test would never run; list epochs < {max_epochs}"
+        )
+    rank_zero_warn(
+        f"LRRangeTest: {what}, so the test of epoch{'s' if len(never) > 1 else ''} "
+        f"{', '.join(map(str, never))} will never run",
+        category=UserWarning,
+    )
+
+
 class _RangeTestCallback(Callback):
     """Runs the range-test core at train start (``epochs=None``) or at the start of the listed epochs."""
 
@@ -47,6 +68,9 @@ class _RangeTestCallback(Callback):
         self.results: dict[int, Result] = {}
         self._tuner_exit = False
         self._resumed = False
+
+    def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        _check_epochs(self.epochs, trainer.max_epochs)
 
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         resumed, self._resumed = self._resumed, False
@@ -133,7 +157,9 @@ class LRRangeTest(_RangeTestCallback):
         val_key: the name ``validation_step`` logs the loss under (used when it returns nothing).
         method: the suggestion rule applied: ``"valley"``, ``"steepest"``, ``"minimum"``, ``"slide"``.
         weight_decays: one sweep per weight decay (Smith 2018); the best is applied.
-        epochs: None: at the start of fit; an epoch index or a list: at the start of those epochs.
+        epochs: None: at the start of fit; an epoch index or a list (counted from 0): at the start of those
+            epochs. At fit start a warning names the listed epochs the fit never reaches (``max_epochs``);
+            a ValueError is raised when it reaches none of them.
         apply: apply the result (False: only record it in :attr:`result`).
         attr_name: the model attribute holding the LR (None: ``lr`` or ``learning_rate`` if present).
         progress_bar: show a progress bar for the sweep (None: when the trainer shows one).

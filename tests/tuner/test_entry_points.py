@@ -308,3 +308,18 @@ def test_ddp_curve_is_the_mean_over_ranks(tmp_path: Any) -> None:
         assert r["curve"] == ranks[0]["curve"] and r["suggestion"] == ranks[0]["suggestion"]
         assert r["applied"] == pytest.approx(r["suggestion"], rel=1e-12)
         assert r["weights_after"] == r["weights_before"] and r["global_step"] == 0
+
+
+def test_epochs_the_fit_never_reaches_are_named_at_fit_start(tmp_path: Any) -> None:
+    seed_all(8)
+    test = LRRangeTest(num_steps=5, epochs=[1, 5, 7], apply=False)
+    with pytest.warns(UserWarning, match=r"max_epochs=2\), so the test of epochs 5, 7 will never run"):
+        trainer(tmp_path, max_epochs=2, callbacks=[test]).fit(TinyModel(), loader())
+    assert list(test.results) == [1]
+
+
+def test_epochs_none_of_which_can_run_are_an_error_before_training(tmp_path: Any) -> None:
+    model = TinyModel()
+    with pytest.raises(ValueError, match=r"epochs=\[5\], but the fit runs epochs 0 to 1 \(max_epochs=2\)"):
+        trainer(tmp_path, max_epochs=2, callbacks=[LRRangeTest(epochs=[5])]).fit(model, loader())
+    assert model.seen_losses == []
