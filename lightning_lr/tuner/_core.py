@@ -55,6 +55,7 @@ def run_range_test(
         [cfg.scheduler for cfg in trainer.lr_scheduler_configs],
         trainer.precision_plugin,
         batches.generators(),
+        place=options.snapshot,
     )
     callbacks = L.callbacks(trainer)
     decays = options.decays()

@@ -164,6 +164,10 @@ class LRRangeTest(_RangeTestCallback):
         attr_name: the model attribute holding the LR (None: ``lr`` or ``learning_rate`` if present).
         progress_bar: show a progress bar for the sweep (None: when the trainer shows one).
         log: log the curve, the suggestion and the figure to the trainer's loggers (rank 0).
+        snapshot: where the copy of the model and optimizer state that the test restores lives:
+            ``"device"``, ``"host"`` (pinned, asynchronous copies on CUDA) or ``"auto"`` (the device when
+            the copy fits there with a fifth of its memory to spare, else host); see
+            :meth:`Tuner.lr_range_test <lightning_lr.Tuner.lr_range_test>`.
 
     Attributes:
         result: the last result (:class:`~lightning_lr.RangeTestResult`, or a
@@ -199,6 +203,7 @@ class LRRangeTest(_RangeTestCallback):
         attr_name: str | None = None,
         progress_bar: bool | None = None,
         log: bool = True,
+        snapshot: str = "auto",
     ) -> None:
         options = LROptions(
             min_lr=min_lr,
@@ -216,6 +221,7 @@ class LRRangeTest(_RangeTestCallback):
             attr_name=attr_name,
             progress_bar=progress_bar,
             log=log,
+            snapshot=snapshot,
         )
         super().__init__(options, epochs)
 

@@ -57,6 +57,7 @@ class Tuner(_LightningTuner):
         progress_bar: bool | None = ...,
         log: bool = ...,
         ckpt_path: str | None = ...,
+        snapshot: str = ...,
     ) -> RangeTestResult: ...
 
     @overload
@@ -83,6 +84,7 @@ class Tuner(_LightningTuner):
         progress_bar: bool | None = ...,
         log: bool = ...,
         ckpt_path: str | None = ...,
+        snapshot: str = ...,
     ) -> WeightDecayResult: ...
 
     def lr_range_test(
@@ -107,6 +109,7 @@ class Tuner(_LightningTuner):
         progress_bar: bool | None = None,
         log: bool = True,
         ckpt_path: str | None = None,
+        snapshot: str = "auto",
     ) -> RangeTestResult | WeightDecayResult:
         """The LR range test (Smith 2015): train ``num_steps`` optimizer steps while the LR grows from
         ``min_lr`` to ``max_lr``, record the loss of each, then put everything back.
@@ -145,6 +148,11 @@ class Tuner(_LightningTuner):
             log: log ``lr_range_test/{lr,loss,smoothed_loss,momentum}`` every step, then the suggestion and
                 the figure, to the trainer's loggers (rank 0).
             ckpt_path: resume this checkpoint first, as ``fit(ckpt_path=...)`` does, and test from there.
+            snapshot: where the copy of the model and optimizer state that the test restores lives:
+                ``"device"`` (beside them), ``"host"`` (host memory; pinned and copied asynchronously on
+                CUDA, which leaves the device's memory to the sweep) or ``"auto"`` (the device when the copy
+                fits there with a fifth of the device's memory to spare, else host; on CPU one copy in
+                host memory either way).
 
         Returns:
             The :class:`~lightning_lr.RangeTestResult` (a :class:`~lightning_lr.tuner.WeightDecayResult`
@@ -172,6 +180,7 @@ class Tuner(_LightningTuner):
             attr_name=attr_name,
             progress_bar=progress_bar,
             log=log,
+            snapshot=snapshot,
         )
         result = self._run(options, model, train_dataloaders, val_dataloaders, datamodule, ckpt_path)
         assert isinstance(result, (RangeTestResult, WeightDecayResult))
@@ -196,6 +205,7 @@ class Tuner(_LightningTuner):
         progress_bar: bool | None = None,
         log: bool = True,
         ckpt_path: str | None = None,
+        snapshot: str = "auto",
     ) -> MomentumRangeTestResult:
         """Smith's (2018) momentum range test: a fixed LR while the momentum (SGD, RMSprop) or beta1 (Adam
         family) of every param group grows from ``min_momentum`` to ``max_momentum``.
@@ -222,6 +232,7 @@ class Tuner(_LightningTuner):
             progress_bar: show the sweep's progress bar (None: when the trainer shows one).
             log: log to the trainer's loggers (rank 0).
             ckpt_path: resume this checkpoint first.
+            snapshot: where the copy the test restores lives (as for :meth:`lr_range_test`).
 
         Returns:
             A :class:`~lightning_lr.MomentumRangeTestResult`.
@@ -239,6 +250,7 @@ class Tuner(_LightningTuner):
             val_key=val_key,
             progress_bar=progress_bar,
             log=log,
+            snapshot=snapshot,
         )
         result = self._run(options, model, train_dataloaders, val_dataloaders, datamodule, ckpt_path)
         assert isinstance(result, MomentumRangeTestResult)

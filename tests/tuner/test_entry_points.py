@@ -141,6 +141,11 @@ def test_tuner_warns_when_the_suggestion_has_nowhere_to_go(tmp_path: Any) -> Non
         ({"progress_bar": 1}, TypeError, r"progress_bar must be True, False or None, got 1"),
         ({"attr_name": ""}, TypeError, r"attr_name must be a non-empty string or None"),
         ({"val_key": None}, TypeError, r"val_key must be a non-empty string"),
+        (
+            {"snapshot": "gpu"},
+            ValueError,
+            r"snapshot must be one of 'device', 'host', 'auto', got 'gpu'",
+        ),
     ],
 )
 def test_bad_options_are_named_with_their_value(kwargs: dict[str, Any], error: type, match: str) -> None:
