@@ -3,7 +3,8 @@
 The sweep (:mod:`._sweep`) is its own small loop over the trainer's strategy, not a re-run of Lightning's
 fit loop, so the fit loop's progress, data fetcher and logged metrics are never touched and need no
 restoring. Everything else it changes (model, optimizer, schedulers, precision plugin, RNGs) is captured
-by a :class:`~._state.Snapshot` first and put back afterwards, also when the sweep raises.
+by a :class:`~._state.Snapshot` first and put back afterwards, also when the sweep raises. A schedule-free
+optimizer sweeps in train mode (the only mode it steps in) and gets back the mode and weights it had.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import torch
 from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
 from .. import _lightning_compat as L
+from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
 from ._apply import apply_result, check_attr
 from ._curve import SweepResult
@@ -70,6 +72,8 @@ def run_range_test(
                     snapshot.restore()
                 if wd is not None:
                     set_weight_decay(optimizer.param_groups, wd)
+                if is_schedule_free(optimizer):
+                    optimizer.train()  # it steps only in train mode; the restore puts its mode and weights back
                 results.append(sweep(trainer, module, optimizer, options, batches, fixed_val, wd, show_bar))
     finally:
         L.set_callbacks(trainer, callbacks)

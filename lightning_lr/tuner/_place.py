@@ -23,6 +23,7 @@ import torch
 __all__ = [
     "MARGIN",
     "choose",
+    "cuda_devices",
     "device_bytes",
     "free_memory",
     "stash",
