@@ -17,6 +17,8 @@ What it lacks is wrapped here, so a Lightning upgrade has one file to check (and
 - ``Strategy.setup_optimizers`` / ``setup_precision_plugin``: what the trainer calls at fit start, called
   again to rebuild the optimizers.
 - ``trainer.callbacks``: set by the callback connector (an attribute type checkers cannot see).
+- the sharded strategies' class names (FSDP, ModelParallel, DeepSpeed, XLA FSDP), which the range test
+  refuses.
 
 Lightning versions checked: 2.6.6.
 """
@@ -51,6 +53,7 @@ __all__ = [
     "set_callbacks",
     "set_initial_hparams",
     "setup_train_data",
+    "sharded_strategy",
     "stage",
     "takes_dataloader_iter",
     "to_device",
@@ -174,6 +177,19 @@ def val_loop_setup(trainer: pl.Trainer) -> None:
         return
     with stage(trainer, RunningStage.VALIDATING):
         trainer.fit_loop.epoch_loop.val_loop.setup_data()
+
+
+#: strategies that shard the parameters and optimizer state over ranks, by class name (DeepSpeed may not be
+#: installed, and the standalone ``pytorch_lightning`` has its own classes of the same names)
+SHARDED = ("FSDPStrategy", "ModelParallelStrategy", "DeepSpeedStrategy", "XLAFSDPStrategy")
+
+
+def sharded_strategy(strategy: Any) -> str | None:
+    """The name of the sharded strategy class ``strategy`` is (or derives from), or None."""
+    for cls in type(strategy).__mro__:
+        if cls.__name__ in SHARDED:
+            return cls.__name__
+    return None
 
 
 def tuner_exit() -> BaseException:

@@ -29,7 +29,7 @@ from ._state import Snapshot
 from ._sweep import prefix, set_weight_decay, sweep
 from ._weight_decay import WeightDecayResult
 
-__all__ = ["Result", "run_range_test"]
+__all__ = ["Result", "check_strategy", "run_range_test"]
 
 Result = SweepResult | WeightDecayResult
 
@@ -99,9 +99,21 @@ def _lr_results(results: list[SweepResult]) -> tuple[RangeTestResult, ...]:
 # ---------------------------------------------------------------------------------------------
 
 
+def check_strategy(strategy: Any) -> None:
+    """Refuse a strategy that shards the parameters and optimizer state over the ranks."""
+    name = L.sharded_strategy(strategy)
+    if name is not None:
+        raise RuntimeError(
+            f"the range test does not support {name}: it shards the parameters and the optimizer state over "
+            f"the ranks, and the range test's snapshot and restore are made for whole ones. Run the range test "
+            f"with strategy='ddp' (or on one device) and give its suggestion to the sharded run"
+        )
+
+
 def _check_ready(
     trainer: pl.Trainer, module: pl.LightningModule, options: SweepOptions
 ) -> torch.optim.Optimizer:
+    check_strategy(trainer.strategy)
     optimizers = trainer.optimizers
     if len(optimizers) != 1:
         raise ValueError(

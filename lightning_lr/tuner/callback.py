@@ -12,7 +12,7 @@ from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
 from .. import _lightning_compat as L
 from ._apply import restore_attrs
-from ._core import Result, run_range_test
+from ._core import Result, check_strategy, run_range_test
 from ._curve import SweepResult
 from ._options import LROptions, SweepOptions
 from ._result import RangeTestResult
@@ -68,6 +68,10 @@ class _RangeTestCallback(Callback):
         self.results: dict[int, Result] = {}
         self._tuner_exit = False
         self._resumed = False
+
+    def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
+        if stage == "fit":
+            check_strategy(trainer.strategy)  # before the strategy wraps the model
 
     def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         _check_epochs(self.epochs, trainer.max_epochs)
@@ -168,6 +172,10 @@ class LRRangeTest(_RangeTestCallback):
             ``"device"``, ``"host"`` (pinned, asynchronous copies on CUDA) or ``"auto"`` (the device when
             the copy fits there with a fifth of its memory to spare, else host); see
             :meth:`Tuner.lr_range_test <lightning_lr.Tuner.lr_range_test>`.
+
+    Raises:
+        RuntimeError: when fit sets up under a sharded strategy (FSDP, DeepSpeed), before anything runs.
+        ValueError: at fit start, when the fit reaches none of ``epochs``.
 
     Attributes:
         result: the last result (:class:`~lightning_lr.RangeTestResult`, or a

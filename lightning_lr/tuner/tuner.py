@@ -9,7 +9,7 @@ import lightning.pytorch as pl
 from lightning.pytorch.tuner import Tuner as _LightningTuner
 
 from .. import _lightning_compat as L
-from ._core import Result
+from ._core import Result, check_strategy
 from ._data import loader_generators
 from ._momentum import MomentumRangeTestResult
 from ._options import LROptions, MomentumOptions, SweepOptions
@@ -162,7 +162,8 @@ class Tuner(_LightningTuner):
             ValueError: for an option outside its range (the message names it, its value and what is
                 allowed), several optimizers, or a model without trainable parameters.
             RuntimeError: under a strategy that runs ``fit`` in spawned processes (``ddp_spawn``), whose
-                result cannot come back; use the :class:`~lightning_lr.LRRangeTest` callback or ``ddp``.
+                result cannot come back (use the :class:`~lightning_lr.LRRangeTest` callback or ``ddp``), or
+                under a sharded strategy (FSDP, DeepSpeed), before anything runs.
         """
         options = LROptions(
             min_lr=min_lr,
@@ -266,6 +267,7 @@ class Tuner(_LightningTuner):
         ckpt_path: str | None,
     ) -> Result:
         trainer = self._trainer
+        check_strategy(trainer.strategy)
         if L.runs_in_spawned_processes(trainer):
             raise RuntimeError(
                 f"Tuner range tests cannot run under strategy {type(trainer.strategy).__name__} with processes "
