@@ -237,7 +237,7 @@ def _val_loss(trainer: pl.Trainer, val_batches: list[Any], key: str) -> torch.Te
     optimizers in eval mode too)."""
     module = trainer.lightning_module
     modes = [(m, m.training) for m in module.modules()]
-    free = [o for o in trainer.optimizers if is_schedule_free(o)]
+    free: list[Any] = [o for o in trainer.optimizers if is_schedule_free(o)]
     returned: list[torch.Tensor] = []
     try:
         module.eval()
