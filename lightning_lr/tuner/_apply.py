@@ -28,7 +28,6 @@ from typing import Any
 
 import lightning.pytorch as pl
 import torch
-from lightning.pytorch.strategies import DDPStrategy, SingleDeviceStrategy, Strategy
 from lightning.pytorch.utilities.parsing import lightning_getattr, lightning_hasattr, lightning_setattr
 from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 
@@ -128,7 +127,7 @@ def apply_result(
                 f"result.suggestion(), or name the attribute with attr_name="
             )
         return
-    if attr is not None and _fresh(trainer) and _can_rebuild(trainer.strategy):
+    if attr is not None and _fresh(trainer) and L.can_rebuild_optimizers(trainer.strategy):
         before = _lr_signature(trainer)
         L.rebuild_optimizers(trainer)
         if wd is not None:
@@ -144,13 +143,6 @@ def apply_result(
 
 def _fresh(trainer: pl.Trainer) -> bool:
     return trainer.global_step == 0 and all(not opt.state for opt in trainer.optimizers)
-
-
-def _can_rebuild(strategy: Strategy) -> bool:
-    return (
-        isinstance(strategy, (SingleDeviceStrategy, DDPStrategy))
-        and type(strategy).setup_optimizers is Strategy.setup_optimizers
-    )
 
 
 def _lr_signature(trainer: pl.Trainer) -> list[float]:

@@ -73,7 +73,9 @@ def run_range_test(
                 if wd is not None:
                     set_weight_decay(optimizer.param_groups, wd)
                 if is_schedule_free(optimizer):
-                    cast(Any, optimizer).train()  # it steps only in train mode; the restore puts its mode and weights back
+                    cast(
+                        Any, optimizer
+                    ).train()  # it steps only in train mode; the restore puts its mode and weights back
                 results.append(sweep(trainer, module, optimizer, options, batches, fixed_val, wd, show_bar))
     finally:
         L.set_callbacks(trainer, callbacks)

@@ -14,7 +14,6 @@ from typing import Any
 import lightning.pytorch as pl
 import torch
 from lightning.pytorch.utilities.combined_loader import CombinedLoader
-from lightning.pytorch.utilities.exceptions import MisconfigurationException
 from torch.utils.data import DataLoader
 
 from .. import _lightning_compat as L
@@ -115,7 +114,7 @@ _NO_VAL = (
 def val_batches(trainer: pl.Trainer, options: SweepOptions) -> list[Any]:
     try:
         L.val_loop_setup(trainer)
-    except MisconfigurationException as exc:
+    except L.misconfiguration_errors() as exc:
         raise ValueError(f"{_NO_VAL} ({exc})") from exc
     loaders = trainer.val_dataloaders
     if isinstance(loaders, Mapping):

@@ -19,7 +19,6 @@ from typing import Any, cast
 
 import lightning.pytorch as pl
 import torch
-from lightning.pytorch.trainer.states import RunningStage
 
 from .. import _lightning_compat as L
 from ..callbacks.schedule_free import is_schedule_free
@@ -243,7 +242,7 @@ def _val_loss(trainer: pl.Trainer, val_batches: list[Any], key: str) -> torch.Te
         module.eval()
         for o in free:
             o.eval()  # the evaluation weights, as validation sees them
-        with torch.no_grad(), L.stage(trainer, RunningStage.VALIDATING):
+        with torch.no_grad(), L.validating(trainer):
             collections = L.new_val_results(trainer, val_batches[0])
             for j, batch in enumerate(val_batches):
                 L.prime_val_results(collections, batch)

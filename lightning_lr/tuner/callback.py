@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from typing import Any
 
 import lightning.pytorch as pl
-from lightning.pytorch.callbacks import Callback
 from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
 from .. import _lightning_compat as L
+from .._lightning_compat import Callback
 from ._apply import restore_attrs
 from ._core import Result, check_strategy, run_range_test
 from ._curve import SweepResult
@@ -111,7 +111,7 @@ class _RangeTestCallback(Callback):
         self.result = result
         self.results[trainer.current_epoch] = result
         if self._tuner_exit:
-            raise L.tuner_exit()
+            raise L.tuner_exit(trainer)
 
     def state_dict(self) -> dict[str, Any]:
         """The results so far, by epoch (a fit resumed from them does not repeat their tests)."""
