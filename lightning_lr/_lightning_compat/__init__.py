@@ -42,6 +42,8 @@ from ._namespaces import (
     namespace,
     resolve,
 )
+from ._spawn import HAND_OVER, RECEIVE
+from ._spawn import install as install_spawn_hand_over
 from ._trainer import (
     SHARDED,
     call_module,
@@ -68,7 +70,9 @@ from ._trainer import (
 )
 
 __all__ = [
+    "HAND_OVER",
     "NAMESPACES",
+    "RECEIVE",
     "SHARDED",
     "Callback",
     "LearningRateMonitor",
@@ -77,6 +81,7 @@ __all__ = [
     "call_strategy",
     "callbacks",
     "can_rebuild_optimizers",
+    "install_spawn_hand_over",
     "isolated_logging",
     "logged_value",
     "misconfiguration_errors",

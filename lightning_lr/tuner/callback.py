@@ -14,6 +14,7 @@ from .._lightning_compat import Callback
 from ._apply import restore_attrs
 from ._core import Result, check_strategy, run_range_test
 from ._curve import SweepResult
+from ._handover import hand_over, receive
 from ._options import LROptions, SweepOptions
 from ._result import RangeTestResult
 from ._rules import DEFAULT_METHOD
@@ -68,6 +69,20 @@ class _RangeTestCallback(Callback):
         self.results: dict[int, Result] = {}
         self._tuner_exit = False
         self._resumed = False
+        L.install_spawn_hand_over()  # so a ddp_spawn fit brings the results back (see _handover)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # unpickled in a process a spawn launcher started: its launcher must hand the results over too
+        self.__dict__.update(state)
+        L.install_spawn_hand_over()
+
+    def _spawn_hand_over(self, trainer: pl.Trainer) -> dict[str, Any]:
+        """Rank 0 of a spawned fit, after fit: what the main process's twin of this callback receives."""
+        return hand_over(trainer, self.state_dict()["results"], self.options)
+
+    def _spawn_receive(self, trainer: pl.Trainer, data: dict[str, Any]) -> None:
+        """The main process, after a spawned fit: the results and what they set (see :mod:`._handover`)."""
+        receive(trainer, self, data)
 
     def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         if stage == "fit":
@@ -148,6 +163,11 @@ class LRRangeTest(_RangeTestCallback):
     callbacks with ``apply_range_test`` (lightning_lr's ``OneCycle``, ``Cyclic``) take their bounds from
     it, and otherwise the running optimizer is rebuilt (fresh start) or rescaled so the fit trains with
     the suggestion. See :mod:`lightning_lr.tuner` for every option.
+
+    Under ``ddp_spawn`` (a fit in spawned processes) the results come back to this callback in the main
+    process when fit ends, and so do the model's LR attribute and the filled values of the Trainer's
+    schedule callbacks (and of an ``LRScheduleMixin``'s declared schedule); a warning names what cannot
+    (a datamodule's attribute, callbacks returned by ``configure_callbacks``).
 
     Args:
         min_lr: first LR of the sweep, > 0.
