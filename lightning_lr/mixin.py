@@ -8,8 +8,7 @@ import inspect
 from collections.abc import Sequence
 from typing import Any
 
-from lightning.pytorch.callbacks import Callback
-
+from ._lightning_compat import Callback
 from .callbacks import LRSchedule, ScheduleCallback
 from .callbacks._hparams import HPARAMS_KEY
 from .schedules import Schedule

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import lightning.pytorch as pl
+import pytest
+import torch
 from lightning.pytorch.demos.boring_classes import BoringModel
 
 from lightning_lr import _lightning_compat as L
@@ -57,3 +60,33 @@ def test_overrides_and_dataloader_iter_signature() -> None:
 
     assert L.takes_dataloader_iter(WithIter()) and not L.takes_dataloader_iter(BoringModel())
     assert L.overrides(BoringModel(), "validation_step") and not L.overrides(BoringModel(), "on_fit_start")
+
+
+@pytest.mark.parametrize("ns", L.NAMESPACES)
+def test_spawn_hand_over_goes_from_rank_zero_to_the_callback_at_the_same_place(ns: str) -> None:
+    """The wrapped launcher methods keep what they carried (callback_metrics) and carry each callback's
+    hand-over to the callback with the same state_key at the same position."""
+    lightning = importlib.import_module(ns)
+    launchers = importlib.import_module(f"{ns}.strategies.launchers.multiprocessing")
+
+    class Taker(L.Callback):
+        def __init__(self, tag: str) -> None:
+            self.tag, self.got = tag, None
+
+        def _spawn_hand_over(self, trainer: Any) -> Any:
+            return {"from": self.tag}
+
+        def _spawn_receive(self, trainer: Any, data: Any) -> None:
+            self.got = data
+
+    L.install_spawn_hand_over()
+    L.install_spawn_hand_over()  # idempotent
+    rank0 = lightning.Trainer(logger=False, callbacks=[Taker("a"), Taker("b")])
+    rank0.callback_metrics["loss"] = torch.tensor(1.5)
+    launcher = launchers._MultiProcessingLauncher(rank0.strategy)
+    extra = launcher.get_extra_results(rank0)
+    main = lightning.Trainer(logger=False, callbacks=[Taker("x"), Taker("y")])
+    launcher.update_main_process_results(main, extra)
+    takers = [cb for cb in main.callbacks if isinstance(cb, Taker)]
+    assert [t.got for t in takers] == [{"from": "a"}, {"from": "b"}]
+    assert float(main.callback_metrics["loss"]) == 1.5

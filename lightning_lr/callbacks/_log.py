@@ -24,9 +24,9 @@ from typing import Any, cast
 
 import lightning.pytorch as pl
 import torch
-from lightning.pytorch.callbacks import LearningRateMonitor
 from torch.optim import Optimizer
 
+from .._lightning_compat import LearningRateMonitor
 from ..optim import param_groups as pg
 from ._inject import Injected
 from ._names import lr_monitor_names

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import lightning.pytorch as pl
-from lightning.pytorch.loggers import TensorBoardLogger
 from lightning.pytorch.utilities import rank_zero_info
 
+from .._lightning_compat import TensorBoardLogger
 from ..optim import param_groups as pg
 from ._inject import Injected
 from .durations import RunInfo

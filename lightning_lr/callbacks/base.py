@@ -12,11 +12,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import lightning.pytorch as pl
-from lightning.pytorch.callbacks import Callback
 from lightning.pytorch.utilities import rank_zero_warn
 from torch.optim import Optimizer
 
 from .. import _validate as V
+from .._lightning_compat import Callback
 from ..optim import ScheduleLR
 from . import _hparams, _inject, _resolve, _state
 from ._args import LRSpec

@@ -7,9 +7,9 @@ from typing import Any
 import lightning.pytorch as pl
 import numpy as np
 import torch
-from lightning.pytorch.callbacks import Callback
 from lightning.pytorch.utilities import rank_zero_warn
 
+from .._lightning_compat import Callback
 from ..optim import ScheduleLR
 
 __all__ = ["ScheduleFree", "is_schedule_free"]

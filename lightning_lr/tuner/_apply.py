@@ -28,7 +28,6 @@ from typing import Any
 
 import lightning.pytorch as pl
 import torch
-from lightning.pytorch.strategies import DDPStrategy, SingleDeviceStrategy, Strategy
 from lightning.pytorch.utilities.parsing import lightning_getattr, lightning_hasattr, lightning_setattr
 from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 
@@ -40,7 +39,7 @@ from ._result import RangeTestResult
 from ._sweep import set_weight_decay
 from ._weight_decay import WeightDecayResult
 
-__all__ = ["apply_result", "check_attr", "restore_attrs"]
+__all__ = ["apply_result", "check_attr", "for_callbacks", "owners", "restore_attrs"]
 
 LR_ATTRS = ("lr", "learning_rate")
 
@@ -77,7 +76,7 @@ def restore_attrs(
         lightning_setattr(module, "weight_decay", best.weight_decay)
 
 
-def _for_callbacks(result: RangeTestResult, method: str) -> RangeTestResult:
+def for_callbacks(result: RangeTestResult, method: str) -> RangeTestResult:
     """The result, or a copy of it (equal to it: same curve) whose ``suggestion()`` without a method
     applies ``method``."""
     if method == result._default_rule:
@@ -87,8 +86,9 @@ def _for_callbacks(result: RangeTestResult, method: str) -> RangeTestResult:
     return ruled
 
 
-def _owners(trainer: pl.Trainer) -> list[Any]:
-    return [cb for cb in L.callbacks(trainer) if callable(getattr(cb, "apply_range_test", None))]
+def owners(callbacks: list[Any]) -> list[Any]:
+    """The callbacks that take a range test's result (rule 2)."""
+    return [cb for cb in callbacks if callable(getattr(cb, "apply_range_test", None))]
 
 
 def apply_result(
@@ -102,9 +102,9 @@ def apply_result(
 ) -> None:
     best = result.best if isinstance(result, WeightDecayResult) else result
     lr = best.suggestion(options.method)
-    owners = _owners(trainer)
-    handed = _for_callbacks(best, options.method)
-    for cb in owners:
+    takers = owners(L.callbacks(trainer))
+    handed = for_callbacks(best, options.method)
+    for cb in takers:
         cb.apply_range_test(handed)
     wd = best.weight_decay
     if wd is not None:
@@ -118,7 +118,7 @@ def apply_result(
     if attr is not None:
         lightning_setattr(module, attr, lr)
         rank_zero_info(f"LR range test: set {type(module).__name__}.{attr} = {lr:.4g}")
-    if owners:
+    if takers:
         return
     if not live:
         if attr is None:
@@ -128,7 +128,7 @@ def apply_result(
                 f"result.suggestion(), or name the attribute with attr_name="
             )
         return
-    if attr is not None and _fresh(trainer) and _can_rebuild(trainer.strategy):
+    if attr is not None and _fresh(trainer) and L.can_rebuild_optimizers(trainer.strategy):
         before = _lr_signature(trainer)
         L.rebuild_optimizers(trainer)
         if wd is not None:
@@ -144,13 +144,6 @@ def apply_result(
 
 def _fresh(trainer: pl.Trainer) -> bool:
     return trainer.global_step == 0 and all(not opt.state for opt in trainer.optimizers)
-
-
-def _can_rebuild(strategy: Strategy) -> bool:
-    return (
-        isinstance(strategy, (SingleDeviceStrategy, DDPStrategy))
-        and type(strategy).setup_optimizers is Strategy.setup_optimizers
-    )
 
 
 def _lr_signature(trainer: pl.Trainer) -> list[float]:

@@ -3,20 +3,22 @@
 The sweep (:mod:`._sweep`) is its own small loop over the trainer's strategy, not a re-run of Lightning's
 fit loop, so the fit loop's progress, data fetcher and logged metrics are never touched and need no
 restoring. Everything else it changes (model, optimizer, schedulers, precision plugin, RNGs) is captured
-by a :class:`~._state.Snapshot` first and put back afterwards, also when the sweep raises.
+by a :class:`~._state.Snapshot` first and put back afterwards, also when the sweep raises. A schedule-free
+optimizer sweeps in train mode (the only mode it steps in) and gets back the mode and weights it had.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import warnings
-from typing import Any
+from typing import Any, cast
 
 import lightning.pytorch as pl
 import torch
 from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
 from .. import _lightning_compat as L
+from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
 from ._apply import apply_result, check_attr
 from ._curve import SweepResult
@@ -27,7 +29,7 @@ from ._state import Snapshot
 from ._sweep import prefix, set_weight_decay, sweep
 from ._weight_decay import WeightDecayResult
 
-__all__ = ["Result", "run_range_test"]
+__all__ = ["Result", "check_strategy", "run_range_test"]
 
 Result = SweepResult | WeightDecayResult
 
@@ -55,6 +57,7 @@ def run_range_test(
         [cfg.scheduler for cfg in trainer.lr_scheduler_configs],
         trainer.precision_plugin,
         batches.generators(),
+        place=options.snapshot,
     )
     callbacks = L.callbacks(trainer)
     decays = options.decays()
@@ -69,6 +72,10 @@ def run_range_test(
                     snapshot.restore()
                 if wd is not None:
                     set_weight_decay(optimizer.param_groups, wd)
+                if is_schedule_free(optimizer):
+                    cast(
+                        Any, optimizer
+                    ).train()  # it steps only in train mode; the restore puts its mode and weights back
                 results.append(sweep(trainer, module, optimizer, options, batches, fixed_val, wd, show_bar))
     finally:
         L.set_callbacks(trainer, callbacks)
@@ -94,9 +101,21 @@ def _lr_results(results: list[SweepResult]) -> tuple[RangeTestResult, ...]:
 # ---------------------------------------------------------------------------------------------
 
 
+def check_strategy(strategy: Any) -> None:
+    """Refuse a strategy that shards the parameters and optimizer state over the ranks."""
+    name = L.sharded_strategy(strategy)
+    if name is not None:
+        raise RuntimeError(
+            f"the range test does not support {name}: it shards the parameters and the optimizer state over "
+            f"the ranks, and the range test's snapshot and restore are made for whole ones. Run the range test "
+            f"with strategy='ddp' (or on one device) and give its suggestion to the sharded run"
+        )
+
+
 def _check_ready(
     trainer: pl.Trainer, module: pl.LightningModule, options: SweepOptions
 ) -> torch.optim.Optimizer:
+    check_strategy(trainer.strategy)
     optimizers = trainer.optimizers
     if len(optimizers) != 1:
         raise ValueError(

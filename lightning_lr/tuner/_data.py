@@ -14,13 +14,12 @@ from typing import Any
 import lightning.pytorch as pl
 import torch
 from lightning.pytorch.utilities.combined_loader import CombinedLoader
-from lightning.pytorch.utilities.exceptions import MisconfigurationException
 from torch.utils.data import DataLoader
 
 from .. import _lightning_compat as L
 from ._options import SweepOptions
 
-__all__ = ["Batches", "val_batches"]
+__all__ = ["Batches", "loader_generators", "val_batches"]
 
 
 def _single_use(dl: Any) -> Any:
@@ -45,6 +44,18 @@ def _generators(dl: Any) -> list[torch.Generator]:
         if isinstance(g, torch.Generator):
             found.append(g)
     return found
+
+
+def loader_generators(loaders: Any) -> list[torch.Generator]:
+    """The generators of the DataLoaders in ``loaders`` (a loader, or a mapping or sequence of them; anything
+    else, such as a datamodule, has none that can be found before ``fit`` asks it for its loaders)."""
+    if isinstance(loaders, DataLoader):
+        return _generators(loaders)
+    if isinstance(loaders, Mapping):
+        loaders = list(loaders.values())
+    if isinstance(loaders, (list, tuple)):
+        return [g for dl in loaders for g in loader_generators(dl)]
+    return []
 
 
 class Batches:
@@ -103,7 +114,7 @@ _NO_VAL = (
 def val_batches(trainer: pl.Trainer, options: SweepOptions) -> list[Any]:
     try:
         L.val_loop_setup(trainer)
-    except MisconfigurationException as exc:
+    except L.misconfiguration_errors() as exc:
         raise ValueError(f"{_NO_VAL} ({exc})") from exc
     loaders = trainer.val_dataloaders
     if isinstance(loaders, Mapping):

@@ -25,9 +25,11 @@ from .. import _validate as V
 from ..schedules import Constant, ExponentialDecay, Linear, Schedule
 from ._rules import DEFAULT_METHOD, METHODS, MIN_POINTS
 
-__all__ = ["MODES", "LROptions", "MomentumOptions", "SweepOptions"]
+__all__ = ["MODES", "PLACES", "LROptions", "MomentumOptions", "SweepOptions"]
 
 MODES = ("exponential", "linear")
+#: where the snapshot keeps its copies (``lightning_lr.tuner._place``)
+PLACES = ("device", "host", "auto")
 
 
 def _progress_bar(value: Any) -> bool | None:
@@ -38,7 +40,8 @@ def _progress_bar(value: Any) -> bool | None:
 
 @dataclass(frozen=True, kw_only=True)
 class SweepOptions:
-    """What every sweep takes: its length, smoothing, early stop, validation-loss mode and logging."""
+    """What every sweep takes: its length, smoothing, early stop, validation-loss mode, logging and where
+    the snapshot of the state it restores lives."""
 
     num_steps: int = 100
     mode: str = "exponential"
@@ -49,6 +52,7 @@ class SweepOptions:
     val_key: str = "val_loss"
     progress_bar: bool | None = None
     log: bool = True
+    snapshot: str = "auto"
 
     #: the logger tag prefix and the progress bar's name
     prefix: ClassVar[str] = ""
@@ -73,6 +77,7 @@ class SweepOptions:
         )
         self._set("progress_bar", _progress_bar(self.progress_bar))
         self._set("log", V.boolean("log", self.log))
+        self._set("snapshot", V.one_of("snapshot", self.snapshot, PLACES))
 
     def _set(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)

@@ -17,7 +17,9 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["Snapshot"]
+from ._place import choose, cuda_devices, device_bytes, stash, synchronize, tensors_of, unstash
+
+__all__ = ["RNGState", "Snapshot"]
 
 _MISSING = object()
 
@@ -40,9 +42,9 @@ def _restore_value(current: Any, original: Any, saved: Any) -> Any:
     if isinstance(original, torch.Tensor) and isinstance(saved, torch.Tensor):
         with torch.no_grad():
             if original.shape != saved.shape:
-                original.data = saved.clone()
+                original.data = unstash(saved, original)
             else:
-                original.copy_(saved)
+                original.copy_(saved, non_blocking=saved.is_pinned())
         return original
     if isinstance(original, tuple) and isinstance(saved, tuple) and len(original) == len(saved):
         return tuple(_restore_value(None, o, s) for o, s in zip(original, saved, strict=True))
@@ -57,12 +59,14 @@ class _TensorSlot:
 
     __slots__ = ("grad", "kind", "module", "name", "obj", "requires_grad", "value")
 
-    def __init__(self, module: nn.Module, name: str, obj: torch.Tensor, kind: str, clones: dict[int, Any]):
+    def __init__(
+        self, module: nn.Module, name: str, obj: torch.Tensor, kind: str, clones: dict[int, Any], host: bool
+    ) -> None:
         self.module, self.name, self.obj, self.kind = module, name, obj, kind
         key = id(obj)
         if key not in clones:  # tied weights: one clone
             grad = obj.grad
-            clones[key] = (obj.detach().clone(), None if grad is None else grad.detach().clone())
+            clones[key] = (stash(obj, host), None if grad is None else stash(grad, host))
         self.value, self.grad = clones[key]
         self.requires_grad = obj.requires_grad
 
@@ -72,22 +76,22 @@ class _TensorSlot:
             table[self.name] = self.obj  # type: ignore[assignment]
         with torch.no_grad():
             if self.obj.shape != self.value.shape:
-                self.obj.data = self.value.clone()
+                self.obj.data = unstash(self.value, self.obj)
             else:
-                self.obj.copy_(self.value)
+                self.obj.copy_(self.value, non_blocking=self.value.is_pinned())
         if self.obj.requires_grad != self.requires_grad and self.obj.is_leaf:
             self.obj.requires_grad_(self.requires_grad)
         if self.kind == "param":
             if self.grad is None:
                 self.obj.grad = None
             elif self.obj.grad is not None and self.obj.grad.shape == self.grad.shape:
-                self.obj.grad.copy_(self.grad)
+                self.obj.grad.copy_(self.grad, non_blocking=self.grad.is_pinned())
             else:
-                self.obj.grad = self.grad.clone()
+                self.obj.grad = unstash(self.grad, self.obj)
 
 
 class _ModuleState:
-    def __init__(self, module: nn.Module) -> None:
+    def __init__(self, module: nn.Module, host: bool) -> None:
         clones: dict[int, Any] = {}
         self.slots: list[_TensorSlot] = []
         self.modes: list[tuple[nn.Module, bool]] = []
@@ -101,10 +105,10 @@ class _ModuleState:
             self.modes.append((m, m.training))
             for name, p in m._parameters.items():
                 if p is not None:
-                    self.slots.append(_TensorSlot(m, name, p, "param", clones))
+                    self.slots.append(_TensorSlot(m, name, p, "param", clones, host))
             for name, b in m._buffers.items():
                 if b is not None:
-                    self.slots.append(_TensorSlot(m, name, b, "buffer", clones))
+                    self.slots.append(_TensorSlot(m, name, b, "buffer", clones, host))
             if metric_cls is not None and isinstance(m, metric_cls):
                 self.metrics.append((m, _metric_state(m)))
 
@@ -137,13 +141,19 @@ def _metric_state(metric: Any) -> dict[str, Any]:
 
 
 class _OptimizerState:
-    def __init__(self, optimizer: torch.optim.Optimizer) -> None:
+    def __init__(self, optimizer: torch.optim.Optimizer, host: bool) -> None:
         self.optimizer = optimizer
         self.groups = list(optimizer.param_groups)
         self.group_values = [{k: (v, _clone(v)) for k, v in g.items() if k != "params"} for g in self.groups]
         self.group_params = [list(g["params"]) for g in self.groups]
+        # the per-parameter tensors (Adam's moments, momentum buffers) go where the snapshot's place says;
+        # the rest is small and stays beside the original
         self.state: dict[Any, tuple[dict[str, Any], dict[str, tuple[Any, Any]]]] = {
-            p: (s, {k: (v, _clone(v)) for k, v in s.items()}) for p, s in optimizer.state.items()
+            p: (
+                s,
+                {k: (v, stash(v, host) if isinstance(v, torch.Tensor) else _clone(v)) for k, v in s.items()},
+            )
+            for p, s in optimizer.state.items()
         }
         self.opt_called = getattr(optimizer, "_opt_called", _MISSING)
 
@@ -171,8 +181,20 @@ class _OptimizerState:
             opt._opt_called = self.opt_called  # type: ignore[attr-defined]
 
 
-class _RNGState:
-    def __init__(self, generators: Iterable[torch.Generator]) -> None:
+class RNGState:
+    """The RNG states of python, numpy, torch (CPU and every initialized CUDA device) and the given
+    generators, captured now and put back by :meth:`restore`.
+
+    Example:
+        >>> import torch
+        >>> rng = RNGState()
+        >>> a = torch.rand(1)
+        >>> rng.restore()
+        >>> torch.equal(torch.rand(1), a)
+        True
+    """
+
+    def __init__(self, generators: Iterable[torch.Generator] = ()) -> None:
         self.python = random.getstate()
         self.numpy = np.random.get_state()
         self.torch = torch.get_rng_state()
@@ -202,6 +224,11 @@ class Snapshot:
     per-parameter state; each LR scheduler (``state_dict``); the precision plugin (the AMP grad scaler);
     and the RNGs of python, numpy, torch, CUDA and the given dataloader generators.
 
+    ``place`` says where the copies of the parameters, gradients, buffers and optimizer state go:
+    ``"device"`` (beside the originals), ``"host"`` (host memory, pinned and copied asynchronously on
+    CUDA) or ``"auto"`` (see :func:`~._place.choose`); :attr:`place` is the one chosen. Restoring is
+    bitwise exact from either place.
+
     Example:
         >>> import torch
         >>> model = torch.nn.Linear(2, 1)
@@ -220,12 +247,19 @@ class Snapshot:
         schedulers: Iterable[Any] = (),
         precision: Any = None,
         generators: Iterable[torch.Generator] = (),
+        place: str = "device",
     ) -> None:
-        self.module = _ModuleState(module)
-        self.optimizers = [_OptimizerState(o) for o in optimizers]
+        optimizers = list(optimizers)
+        tensors = tensors_of(module, optimizers)
+        self.place = choose(place, device_bytes(tensors) if place == "auto" else {})
+        host = self.place == "host"
+        self.module = _ModuleState(module, host)
+        self.optimizers = [_OptimizerState(o, host) for o in optimizers]
+        self._devices = cuda_devices(tensors) if host else set()
+        synchronize(self._devices)  # the host copies are complete before the sweep changes the originals
         self.schedulers = [(s, _clone(s.state_dict())) for s in schedulers]
         self.precision = None if precision is None else (precision, _clone(precision.state_dict()))
-        self.rng = _RNGState(generators)
+        self.rng = RNGState(generators)
 
     def restore(self) -> None:
         """Put everything back (the snapshot stays valid: restore can be called again)."""
@@ -235,6 +269,7 @@ class Snapshot:
         for opt in self.optimizers:
             opt.restore()
         self.module.restore()
+        synchronize(self._devices)
         if self.precision is not None:
             plugin, state = self.precision
             if state:

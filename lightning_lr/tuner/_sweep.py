@@ -19,9 +19,9 @@ from typing import Any, cast
 
 import lightning.pytorch as pl
 import torch
-from lightning.pytorch.trainer.states import RunningStage
 
 from .. import _lightning_compat as L
+from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
 from ._curve import SweepResult
 from ._data import Batches
@@ -232,13 +232,17 @@ def _manual_step(
 
 
 def _val_loss(trainer: pl.Trainer, val_batches: list[Any], key: str) -> torch.Tensor:
-    """Mean validation loss over the fixed validation batches, in eval mode without gradients."""
+    """Mean validation loss over the fixed validation batches, in eval mode without gradients (schedule-free
+    optimizers in eval mode too)."""
     module = trainer.lightning_module
     modes = [(m, m.training) for m in module.modules()]
+    free: list[Any] = [o for o in trainer.optimizers if is_schedule_free(o)]
     returned: list[torch.Tensor] = []
     try:
         module.eval()
-        with torch.no_grad(), L.stage(trainer, RunningStage.VALIDATING):
+        for o in free:
+            o.eval()  # the evaluation weights, as validation sees them
+        with torch.no_grad(), L.validating(trainer):
             collections = L.new_val_results(trainer, val_batches[0])
             for j, batch in enumerate(val_batches):
                 L.prime_val_results(collections, batch)
@@ -255,6 +259,8 @@ def _val_loss(trainer: pl.Trainer, val_batches: list[Any], key: str) -> torch.Te
     finally:
         for m, training in modes:
             m.training = training
+        for o in free:
+            o.train()
     if value is None:
         raise ValueError(
             f"val_loss=True: validation_step neither returned a loss nor logged {key!r} (it logged "

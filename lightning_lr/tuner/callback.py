@@ -7,12 +7,14 @@ from collections.abc import Iterable
 from typing import Any
 
 import lightning.pytorch as pl
-from lightning.pytorch.callbacks import Callback
+from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
 from .. import _lightning_compat as L
+from .._lightning_compat import Callback
 from ._apply import restore_attrs
-from ._core import Result, run_range_test
+from ._core import Result, check_strategy, run_range_test
 from ._curve import SweepResult
+from ._handover import hand_over, receive
 from ._options import LROptions, SweepOptions
 from ._result import RangeTestResult
 from ._rules import DEFAULT_METHOD
@@ -37,6 +39,26 @@ def _epochs(value: Any) -> tuple[int, ...] | None:
     return tuple(sorted(set(out)))
 
 
+def _check_epochs(epochs: tuple[int, ...] | None, max_epochs: int | None) -> None:
+    """Say at fit start which listed epochs this fit never reaches (epochs count from 0); an error when
+    none of them can run."""
+    if epochs is None or max_epochs is None or max_epochs < 0:
+        return
+    never = [e for e in epochs if e >= max_epochs]
+    if not never:
+        return
+    what = f"epochs={list(epochs)}, but the fit runs epochs 0 to {max_epochs - 1} (max_epochs={max_epochs})"
+    if len(never) == len(epochs):
+        raise ValueError(
+            f"LRRangeTest: {what}, so the range test would never run; list epochs < {max_epochs}"
+        )
+    rank_zero_warn(
+        f"LRRangeTest: {what}, so the test of epoch{'s' if len(never) > 1 else ''} "
+        f"{', '.join(map(str, never))} will never run",
+        category=UserWarning,
+    )
+
+
 class _RangeTestCallback(Callback):
     """Runs the range-test core at train start (``epochs=None``) or at the start of the listed epochs."""
 
@@ -47,6 +69,27 @@ class _RangeTestCallback(Callback):
         self.results: dict[int, Result] = {}
         self._tuner_exit = False
         self._resumed = False
+        L.install_spawn_hand_over()  # so a ddp_spawn fit brings the results back (see _handover)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # unpickled in a process a spawn launcher started: its launcher must hand the results over too
+        self.__dict__.update(state)
+        L.install_spawn_hand_over()
+
+    def _spawn_hand_over(self, trainer: pl.Trainer) -> dict[str, Any]:
+        """Rank 0 of a spawned fit, after fit: what the main process's twin of this callback receives."""
+        return hand_over(trainer, self.state_dict()["results"], self.options)
+
+    def _spawn_receive(self, trainer: pl.Trainer, data: dict[str, Any]) -> None:
+        """The main process, after a spawned fit: the results and what they set (see :mod:`._handover`)."""
+        receive(trainer, self, data)
+
+    def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
+        if stage == "fit":
+            check_strategy(trainer.strategy)  # before the strategy wraps the model
+
+    def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        _check_epochs(self.epochs, trainer.max_epochs)
 
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         resumed, self._resumed = self._resumed, False
@@ -83,7 +126,7 @@ class _RangeTestCallback(Callback):
         self.result = result
         self.results[trainer.current_epoch] = result
         if self._tuner_exit:
-            raise L.tuner_exit()
+            raise L.tuner_exit(trainer)
 
     def state_dict(self) -> dict[str, Any]:
         """The results so far, by epoch (a fit resumed from them does not repeat their tests)."""
@@ -121,6 +164,11 @@ class LRRangeTest(_RangeTestCallback):
     it, and otherwise the running optimizer is rebuilt (fresh start) or rescaled so the fit trains with
     the suggestion. See :mod:`lightning_lr.tuner` for every option.
 
+    Under ``ddp_spawn`` (a fit in spawned processes) the results come back to this callback in the main
+    process when fit ends, and so do the model's LR attribute and the filled values of the Trainer's
+    schedule callbacks (and of an ``LRScheduleMixin``'s declared schedule); a warning names what cannot
+    (a datamodule's attribute, callbacks returned by ``configure_callbacks``).
+
     Args:
         min_lr: first LR of the sweep, > 0.
         max_lr: last LR of the sweep, > min_lr.
@@ -133,11 +181,21 @@ class LRRangeTest(_RangeTestCallback):
         val_key: the name ``validation_step`` logs the loss under (used when it returns nothing).
         method: the suggestion rule applied: ``"valley"``, ``"steepest"``, ``"minimum"``, ``"slide"``.
         weight_decays: one sweep per weight decay (Smith 2018); the best is applied.
-        epochs: None: at the start of fit; an epoch index or a list: at the start of those epochs.
+        epochs: None: at the start of fit; an epoch index or a list (counted from 0): at the start of those
+            epochs. At fit start a warning names the listed epochs the fit never reaches (``max_epochs``);
+            a ValueError is raised when it reaches none of them.
         apply: apply the result (False: only record it in :attr:`result`).
         attr_name: the model attribute holding the LR (None: ``lr`` or ``learning_rate`` if present).
         progress_bar: show a progress bar for the sweep (None: when the trainer shows one).
         log: log the curve, the suggestion and the figure to the trainer's loggers (rank 0).
+        snapshot: where the copy of the model and optimizer state that the test restores lives:
+            ``"device"``, ``"host"`` (pinned, asynchronous copies on CUDA) or ``"auto"`` (the device when
+            the copy fits there with a fifth of its memory to spare, else host); see
+            :meth:`Tuner.lr_range_test <lightning_lr.Tuner.lr_range_test>`.
+
+    Raises:
+        RuntimeError: when fit sets up under a sharded strategy (FSDP, DeepSpeed), before anything runs.
+        ValueError: at fit start, when the fit reaches none of ``epochs``.
 
     Attributes:
         result: the last result (:class:`~lightning_lr.RangeTestResult`, or a
@@ -173,6 +231,7 @@ class LRRangeTest(_RangeTestCallback):
         attr_name: str | None = None,
         progress_bar: bool | None = None,
         log: bool = True,
+        snapshot: str = "auto",
     ) -> None:
         options = LROptions(
             min_lr=min_lr,
@@ -190,6 +249,7 @@ class LRRangeTest(_RangeTestCallback):
             attr_name=attr_name,
             progress_bar=progress_bar,
             log=log,
+            snapshot=snapshot,
         )
         super().__init__(options, epochs)
 

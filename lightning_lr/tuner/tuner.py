@@ -9,11 +9,13 @@ import lightning.pytorch as pl
 from lightning.pytorch.tuner import Tuner as _LightningTuner
 
 from .. import _lightning_compat as L
-from ._core import Result
+from ._core import Result, check_strategy
+from ._data import loader_generators
 from ._momentum import MomentumRangeTestResult
 from ._options import LROptions, MomentumOptions, SweepOptions
 from ._result import RangeTestResult
 from ._rules import DEFAULT_METHOD
+from ._state import RNGState
 from ._weight_decay import WeightDecayResult
 from .callback import _RangeTestCallback
 
@@ -55,6 +57,7 @@ class Tuner(_LightningTuner):
         progress_bar: bool | None = ...,
         log: bool = ...,
         ckpt_path: str | None = ...,
+        snapshot: str = ...,
     ) -> RangeTestResult: ...
 
     @overload
@@ -81,6 +84,7 @@ class Tuner(_LightningTuner):
         progress_bar: bool | None = ...,
         log: bool = ...,
         ckpt_path: str | None = ...,
+        snapshot: str = ...,
     ) -> WeightDecayResult: ...
 
     def lr_range_test(
@@ -105,6 +109,7 @@ class Tuner(_LightningTuner):
         progress_bar: bool | None = None,
         log: bool = True,
         ckpt_path: str | None = None,
+        snapshot: str = "auto",
     ) -> RangeTestResult | WeightDecayResult:
         """The LR range test (Smith 2015): train ``num_steps`` optimizer steps while the LR grows from
         ``min_lr`` to ``max_lr``, record the loss of each, then put everything back.
@@ -143,6 +148,11 @@ class Tuner(_LightningTuner):
             log: log ``lr_range_test/{lr,loss,smoothed_loss,momentum}`` every step, then the suggestion and
                 the figure, to the trainer's loggers (rank 0).
             ckpt_path: resume this checkpoint first, as ``fit(ckpt_path=...)`` does, and test from there.
+            snapshot: where the copy of the model and optimizer state that the test restores lives:
+                ``"device"`` (beside them), ``"host"`` (host memory; pinned and copied asynchronously on
+                CUDA, which leaves the device's memory to the sweep) or ``"auto"`` (the device when the copy
+                fits there with a fifth of the device's memory to spare, else host; on CPU one copy in
+                host memory either way).
 
         Returns:
             The :class:`~lightning_lr.RangeTestResult` (a :class:`~lightning_lr.tuner.WeightDecayResult`
@@ -152,7 +162,8 @@ class Tuner(_LightningTuner):
             ValueError: for an option outside its range (the message names it, its value and what is
                 allowed), several optimizers, or a model without trainable parameters.
             RuntimeError: under a strategy that runs ``fit`` in spawned processes (``ddp_spawn``), whose
-                result cannot come back; use the :class:`~lightning_lr.LRRangeTest` callback or ``ddp``.
+                result cannot come back (use the :class:`~lightning_lr.LRRangeTest` callback or ``ddp``), or
+                under a sharded strategy (FSDP, DeepSpeed), before anything runs.
         """
         options = LROptions(
             min_lr=min_lr,
@@ -170,6 +181,7 @@ class Tuner(_LightningTuner):
             attr_name=attr_name,
             progress_bar=progress_bar,
             log=log,
+            snapshot=snapshot,
         )
         result = self._run(options, model, train_dataloaders, val_dataloaders, datamodule, ckpt_path)
         assert isinstance(result, (RangeTestResult, WeightDecayResult))
@@ -194,6 +206,7 @@ class Tuner(_LightningTuner):
         progress_bar: bool | None = None,
         log: bool = True,
         ckpt_path: str | None = None,
+        snapshot: str = "auto",
     ) -> MomentumRangeTestResult:
         """Smith's (2018) momentum range test: a fixed LR while the momentum (SGD, RMSprop) or beta1 (Adam
         family) of every param group grows from ``min_momentum`` to ``max_momentum``.
@@ -220,6 +233,7 @@ class Tuner(_LightningTuner):
             progress_bar: show the sweep's progress bar (None: when the trainer shows one).
             log: log to the trainer's loggers (rank 0).
             ckpt_path: resume this checkpoint first.
+            snapshot: where the copy the test restores lives (as for :meth:`lr_range_test`).
 
         Returns:
             A :class:`~lightning_lr.MomentumRangeTestResult`.
@@ -237,6 +251,7 @@ class Tuner(_LightningTuner):
             val_key=val_key,
             progress_bar=progress_bar,
             log=log,
+            snapshot=snapshot,
         )
         result = self._run(options, model, train_dataloaders, val_dataloaders, datamodule, ckpt_path)
         assert isinstance(result, MomentumRangeTestResult)
@@ -252,6 +267,7 @@ class Tuner(_LightningTuner):
         ckpt_path: str | None,
     ) -> Result:
         trainer = self._trainer
+        check_strategy(trainer.strategy)
         if L.runs_in_spawned_processes(trainer):
             raise RuntimeError(
                 f"Tuner range tests cannot run under strategy {type(trainer.strategy).__name__} with processes "
@@ -263,11 +279,16 @@ class Tuner(_LightningTuner):
         L.set_callbacks(trainer, [callback, *L.callbacks(trainer)])
         sanity = trainer.num_sanity_val_steps
         trainer.num_sanity_val_steps = 0  # the test needs no validation dry run
+        # The fit below draws from the RNGs before the test's own snapshot (its data fetcher creates the
+        # epoch's iterator, drawing a base seed and the shuffled order): put them back, so the fit that
+        # follows sees the batches and dropout masks it would have seen without the test.
+        rng = RNGState(loader_generators(train_dataloaders))
         try:
             trainer.fit(model, train_dataloaders, val_dataloaders, datamodule, ckpt_path=ckpt_path)
         finally:
             L.set_callbacks(trainer, [cb for cb in L.callbacks(trainer) if cb is not callback])
             trainer.num_sanity_val_steps = sanity
+            rng.restore()
         if callback.result is None:
             raise RuntimeError(
                 "the range test did not run: fit ended before training started (max_epochs or max_steps already "

@@ -141,6 +141,11 @@ def test_tuner_warns_when_the_suggestion_has_nowhere_to_go(tmp_path: Any) -> Non
         ({"progress_bar": 1}, TypeError, r"progress_bar must be True, False or None, got 1"),
         ({"attr_name": ""}, TypeError, r"attr_name must be a non-empty string or None"),
         ({"val_key": None}, TypeError, r"val_key must be a non-empty string"),
+        (
+            {"snapshot": "gpu"},
+            ValueError,
+            r"snapshot must be one of 'device', 'host', 'auto', got 'gpu'",
+        ),
     ],
 )
 def test_bad_options_are_named_with_their_value(kwargs: dict[str, Any], error: type, match: str) -> None:
@@ -308,3 +313,18 @@ def test_ddp_curve_is_the_mean_over_ranks(tmp_path: Any) -> None:
         assert r["curve"] == ranks[0]["curve"] and r["suggestion"] == ranks[0]["suggestion"]
         assert r["applied"] == pytest.approx(r["suggestion"], rel=1e-12)
         assert r["weights_after"] == r["weights_before"] and r["global_step"] == 0
+
+
+def test_epochs_the_fit_never_reaches_are_named_at_fit_start(tmp_path: Any) -> None:
+    seed_all(8)
+    test = LRRangeTest(num_steps=5, epochs=[1, 5, 7], apply=False)
+    with pytest.warns(UserWarning, match=r"max_epochs=2\), so the test of epochs 5, 7 will never run"):
+        trainer(tmp_path, max_epochs=2, callbacks=[test]).fit(TinyModel(), loader())
+    assert list(test.results) == [1]
+
+
+def test_epochs_none_of_which_can_run_are_an_error_before_training(tmp_path: Any) -> None:
+    model = TinyModel()
+    with pytest.raises(ValueError, match=r"epochs=\[5\], but the fit runs epochs 0 to 1 \(max_epochs=2\)"):
+        trainer(tmp_path, max_epochs=2, callbacks=[LRRangeTest(epochs=[5])]).fit(model, loader())
+    assert model.seen_losses == []

@@ -52,16 +52,17 @@ def run_with_probes(
     return before.state, after.state, t
 
 
+@pytest.mark.parametrize("snapshot", ["device", "host"])
 @pytest.mark.parametrize(
     ("optimizer", "scheduler", "stop"),
     [("sgd", None, 4.0), ("adamw", "step", 4.0), ("sgd", "onecycle", None)],
 )
 def test_fresh_start_state_is_bitwise_restored(
-    tmp_path: Any, optimizer: str, scheduler: str | None, stop: Any
+    tmp_path: Any, optimizer: str, scheduler: str | None, stop: Any, snapshot: str
 ) -> None:
     seed_all(1)
     model = TinyModel(optimizer=optimizer, scheduler=scheduler)
-    test = LRRangeTest(num_steps=30, max_lr=100.0, early_stop_threshold=stop, apply=False)
+    test = LRRangeTest(num_steps=30, max_lr=100.0, early_stop_threshold=stop, apply=False, snapshot=snapshot)
     files = files_under(tmp_path, os.getcwd())
     before, after, _ = run_with_probes(tmp_path, model, test, max_steps=1)
     assert_same(before, after)
@@ -69,11 +70,12 @@ def test_fresh_start_state_is_bitwise_restored(
     assert test.result is not None and len(test.result) <= 30
 
 
-def test_state_restored_after_epochs_with_adam_state(tmp_path: Any) -> None:
+@pytest.mark.parametrize("snapshot", ["device", "host", "auto"])
+def test_state_restored_after_epochs_with_adam_state(tmp_path: Any, snapshot: str) -> None:
     """A test at epoch 2: Adam moments, scheduler progress and loop counters exist and come back."""
     seed_all(2)
     model = TinyModel(optimizer="adamw", scheduler="step")
-    test = LRRangeTest(num_steps=20, epochs=[2], apply=False)
+    test = LRRangeTest(num_steps=20, epochs=[2], apply=False, snapshot=snapshot)
     before, after = Probe(2), Probe(2)
     t = trainer(tmp_path, callbacks=[before, test, after], max_epochs=3)
     t.fit(model, loader())

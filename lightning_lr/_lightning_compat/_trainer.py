@@ -1,45 +1,28 @@
-"""Every Lightning internal lightning_lr touches, in one module (checked on Lightning 2.6.6).
+"""The trainer's internals the range test drives: hook dispatch, logging isolation, data setup, optimizers.
 
-The range test, the schedule callbacks and the mixin use Lightning's public API wherever it has a hook.
-What it lacks is wrapped here, so a Lightning upgrade has one file to check (and the tests that cover it):
-
-- ``lightning.pytorch.trainer.call``: the dispatch the loops use, which sets the module's current hook
-  name (``self.log`` checks it) and profiles the call.
-- the loops' ``_results`` collections (``_ResultCollection``), the logger connector's ``_current_fx`` and
-  the module's ``_current_fx_name``: swapped for throwaway ones during the sweep, so ``self.log`` inside
-  ``training_step`` works and nothing the sweep logs reaches the real epoch's metrics.
-- ``LightningModule._on_before_batch_transfer``: the batch hooks as the training loop calls them.
-- ``LightningModule._hparams_initial`` / ``_log_hyperparams``: the initial hparams loggers receive.
-- ``fit_loop.setup_data()`` / ``val_loop.setup_data()``: the loops' own data setup, before they run it.
-- ``_TunerExitException``: how Lightning's own Tuner leaves ``fit`` after its search.
-- ``_MultiProcessingLauncher``: whether ``fit`` runs in spawned processes.
-- ``utilities.signature_utils.is_param_in_hook_signature`` and ``utilities.model_helpers.is_overridden``.
-- ``Strategy.setup_optimizers`` / ``setup_precision_plugin``: what the trainer calls at fit start, called
-  again to rebuild the optimizers.
-- ``trainer.callbacks``: set by the callback connector (an attribute type checkers cannot see).
-
-Lightning versions checked: 2.6.6.
+Each is resolved in the namespace of the trainer (or module, or strategy) it is given, so a
+``pytorch_lightning.Trainer`` gets its own classes and exceptions; see :mod:`lightning_lr._lightning_compat`
+for the list and the Lightning versions checked.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import importlib
 from collections.abc import Iterator
 from typing import Any
 
 import lightning.pytorch as pl
-from lightning.pytorch.strategies import ParallelStrategy
-from lightning.pytorch.trainer import call
-from lightning.pytorch.trainer.connectors.logger_connector.result import _ResultCollection
-from lightning.pytorch.trainer.states import RunningStage
-from lightning.pytorch.utilities.exceptions import _TunerExitException
-from lightning.pytorch.utilities.parsing import AttributeDict
+
+from ._namespaces import namespace, resolve
 
 __all__ = [
+    "SHARDED",
     "call_module",
     "call_strategy",
     "callbacks",
+    "can_rebuild_optimizers",
     "isolated_logging",
     "logged_value",
     "new_val_results",
@@ -51,11 +34,12 @@ __all__ = [
     "set_callbacks",
     "set_initial_hparams",
     "setup_train_data",
-    "stage",
+    "sharded_strategy",
     "takes_dataloader_iter",
     "to_device",
     "tuner_exit",
     "val_loop_setup",
+    "validating",
 ]
 
 
@@ -68,14 +52,18 @@ def set_callbacks(trainer: pl.Trainer, value: list[Any]) -> None:
     trainer.callbacks = value  # type: ignore[attr-defined]
 
 
+def _call(trainer: pl.Trainer) -> Any:
+    return importlib.import_module(f"{namespace(trainer)}.trainer.call")
+
+
 def call_strategy(trainer: pl.Trainer, name: str, *args: Any, **kwargs: Any) -> Any:
     """``trainer.strategy.<name>(...)`` the way the training loop calls it."""
-    return call._call_strategy_hook(trainer, name, *args, **kwargs)
+    return _call(trainer)._call_strategy_hook(trainer, name, *args, **kwargs)
 
 
 def call_module(trainer: pl.Trainer, name: str, *args: Any, **kwargs: Any) -> Any:
     """``trainer.lightning_module.<name>(...)`` the way the training loop calls it."""
-    return call._call_lightning_module_hook(trainer, name, *args, **kwargs)
+    return _call(trainer)._call_lightning_module_hook(trainer, name, *args, **kwargs)
 
 
 def to_device(trainer: pl.Trainer, batch: Any, dataloader_idx: int = 0) -> Any:
@@ -91,11 +79,15 @@ def to_device(trainer: pl.Trainer, batch: Any, dataloader_idx: int = 0) -> Any:
 def no_sync(trainer: pl.Trainer) -> Iterator[None]:
     """Skip DDP's gradient all-reduce (for the micro-batches of an accumulated step)."""
     strategy = trainer.strategy
-    if isinstance(strategy, ParallelStrategy):
+    if isinstance(strategy, resolve(trainer, "strategies", "ParallelStrategy")):
         with strategy.block_backward_sync():
             yield
     else:
         yield
+
+
+def _result_collection(trainer: pl.Trainer) -> Any:
+    return resolve(trainer, "trainer.connectors.logger_connector.result", "_ResultCollection")
 
 
 def _result_owners(trainer: pl.Trainer) -> list[tuple[Any, bool]]:
@@ -115,9 +107,10 @@ def isolated_logging(trainer: pl.Trainer) -> Iterator[None]:
     saved_fx = connector._current_fx
     saved_name = module._current_fx_name
     saved_stage = trainer.state.stage
+    collection = _result_collection(trainer)
     try:
         for owner, training in owners:
-            owner._results = _ResultCollection(training=training)
+            owner._results = collection(training=training)
         yield
     finally:
         for owner, results in saved:
@@ -131,8 +124,9 @@ def new_val_results(trainer: pl.Trainer, batch: Any) -> list[Any]:
     """Fresh validation collections (inside :func:`isolated_logging`), primed with ``batch`` for batch-size
     inference; returns them so the caller can read what ``validation_step`` logged."""
     out = []
+    collection = _result_collection(trainer)
     for owner, training in _result_owners(trainer)[1:]:
-        owner._results = _ResultCollection(training=training)
+        owner._results = collection(training=training)
         owner._results.batch = batch
         out.append(owner._results)
     return out
@@ -157,10 +151,10 @@ def logged_value(collections: list[Any], key: str) -> tuple[Any, list[str]]:
 
 
 @contextlib.contextmanager
-def stage(trainer: pl.Trainer, value: RunningStage) -> Iterator[None]:
-    """Run with ``trainer.state.stage`` set to ``value`` (e.g. validating for the val-loss mode)."""
+def validating(trainer: pl.Trainer) -> Iterator[None]:
+    """Run with ``trainer.state.stage`` set to validating (e.g. for the val-loss mode)."""
     saved = trainer.state.stage
-    trainer.state.stage = value
+    trainer.state.stage = resolve(trainer, "trainer.states", "RunningStage").VALIDATING
     try:
         yield
     finally:
@@ -172,21 +166,34 @@ def val_loop_setup(trainer: pl.Trainer) -> None:
     same at train start when it validates in the first epoch)."""
     if trainer.val_dataloaders is not None:
         return
-    with stage(trainer, RunningStage.VALIDATING):
+    with validating(trainer):
         trainer.fit_loop.epoch_loop.val_loop.setup_data()
 
 
-def tuner_exit() -> BaseException:
-    """The exception Lightning's Tuner raises to leave ``fit`` cleanly after its search."""
-    return _TunerExitException()
+#: strategies that shard the parameters and optimizer state over ranks, by class name (DeepSpeed may not be
+#: installed, and the standalone ``pytorch_lightning`` has its own classes of the same names)
+SHARDED = ("FSDPStrategy", "ModelParallelStrategy", "DeepSpeedStrategy", "XLAFSDPStrategy")
+
+
+def sharded_strategy(strategy: Any) -> str | None:
+    """The name of the sharded strategy class ``strategy`` is (or derives from), or None."""
+    for cls in type(strategy).__mro__:
+        if cls.__name__ in SHARDED:
+            return cls.__name__
+    return None
+
+
+def tuner_exit(trainer: pl.Trainer) -> BaseException:
+    """The exception Lightning's Tuner raises to leave ``fit`` cleanly after its search (the trainer's
+    namespace's: a Trainer catches only its own)."""
+    return resolve(trainer, "utilities.exceptions", "_TunerExitException")()
 
 
 def runs_in_spawned_processes(trainer: pl.Trainer) -> bool:
     """Whether ``fit`` runs in processes the launcher starts (ddp_spawn, ddp_fork, ddp_notebook, XLA), whose
     objects never come back to this one."""
-    from lightning.pytorch.strategies.launchers.multiprocessing import _MultiProcessingLauncher
-
-    return isinstance(trainer.strategy.launcher, _MultiProcessingLauncher)
+    launcher = resolve(trainer, "strategies.launchers.multiprocessing", "_MultiProcessingLauncher")
+    return isinstance(trainer.strategy.launcher, launcher)
 
 
 def set_initial_hparams(module: pl.LightningModule, key: str, values: Any) -> None:
@@ -194,7 +201,7 @@ def set_initial_hparams(module: pl.LightningModule, key: str, values: Any) -> No
     start); a module that never called ``save_hyperparameters`` gets initial hparams and logs them."""
     m: Any = module
     if getattr(m, "_hparams_initial", None) is None:
-        m._hparams_initial = AttributeDict()
+        m._hparams_initial = resolve(module, "utilities.parsing", "AttributeDict")()
         m._log_hyperparams = True
     m._hparams_initial[key] = copy.deepcopy(values)
 
@@ -212,15 +219,23 @@ def rebuild_optimizers(trainer: pl.Trainer) -> None:
     trainer.strategy.setup_precision_plugin()
 
 
+def can_rebuild_optimizers(strategy: Any) -> bool:
+    """Whether the strategy builds its optimizers the plain way (one device or DDP, ``setup_optimizers``
+    not overridden), so :func:`rebuild_optimizers` gives what the trainer built at fit start."""
+    plain = (
+        resolve(strategy, "strategies", "SingleDeviceStrategy"),
+        resolve(strategy, "strategies", "DDPStrategy"),
+    )
+    base = resolve(strategy, "strategies", "Strategy")
+    return isinstance(strategy, plain) and type(strategy).setup_optimizers is base.setup_optimizers
+
+
 def takes_dataloader_iter(module: pl.LightningModule) -> bool:
     """Whether ``training_step`` takes ``dataloader_iter`` instead of ``(batch, batch_idx)``."""
-    from lightning.pytorch.utilities.signature_utils import is_param_in_hook_signature
-
-    return is_param_in_hook_signature(module.training_step, "dataloader_iter", explicit=True)
+    is_param_in_hook_signature = resolve(module, "utilities.signature_utils", "is_param_in_hook_signature")
+    return bool(is_param_in_hook_signature(module.training_step, "dataloader_iter", explicit=True))
 
 
 def overrides(module: pl.LightningModule, name: str) -> bool:
     """Whether the module's class overrides the LightningModule hook ``name``."""
-    from lightning.pytorch.utilities.model_helpers import is_overridden
-
-    return is_overridden(name, module)
+    return bool(resolve(module, "utilities.model_helpers", "is_overridden")(name, module))

@@ -1,0 +1,105 @@
+"""Every Lightning internal lightning_lr touches, in one package (checked on Lightning 2.6.6).
+
+The range test, the schedule callbacks and the mixin use Lightning's public API wherever it has a hook.
+What it lacks is wrapped here, so a Lightning upgrade has one place to check (and the tests that cover it).
+Everything works with a ``lightning.pytorch`` and a ``pytorch_lightning`` Trainer alike: each internal is
+taken from the namespace of the object it is used on (:mod:`._namespaces`).
+
+- :mod:`._namespaces`: the two namespaces; the :class:`Callback` base of both; ``isinstance`` stand-ins for
+  ``LearningRateMonitor`` and ``TensorBoardLogger``; ``MisconfigurationException``.
+- :mod:`._trainer`:
+
+  - ``trainer.call``: the dispatch the loops use, which sets the module's current hook name (``self.log``
+    checks it) and profiles the call.
+  - the loops' ``_results`` collections (``_ResultCollection``), the logger connector's ``_current_fx``
+    and the module's ``_current_fx_name``: swapped for throwaway ones during the sweep, so ``self.log``
+    inside ``training_step`` works and nothing the sweep logs reaches the real epoch's metrics.
+  - ``LightningModule._on_before_batch_transfer``: the batch hooks as the training loop calls them.
+  - ``LightningModule._hparams_initial`` / ``_log_hyperparams``: the initial hparams loggers receive.
+  - ``fit_loop.setup_data()`` / ``val_loop.setup_data()``: the loops' own data setup, before they run it.
+  - ``trainer.states.RunningStage``: the stage set while the sweep validates.
+  - ``_TunerExitException``: how Lightning's own Tuner leaves ``fit`` after its search.
+  - ``_MultiProcessingLauncher``: whether ``fit`` runs in spawned processes.
+  - ``utilities.signature_utils.is_param_in_hook_signature`` and ``utilities.model_helpers.is_overridden``.
+  - ``Strategy.setup_optimizers`` / ``setup_precision_plugin``: what the trainer calls at fit start, called
+    again to rebuild the optimizers (for ``SingleDeviceStrategy`` and ``DDPStrategy``).
+  - ``trainer.callbacks``: set by the callback connector (an attribute type checkers cannot see).
+  - the sharded strategies' class names (FSDP, ModelParallel, DeepSpeed, XLA FSDP), which the range test
+    refuses.
+
+- :mod:`._spawn`: ``_MultiProcessingLauncher.get_extra_results`` / ``update_main_process_results``, which
+  carry what callbacks hand over from rank 0 of a ``ddp_spawn`` fit to the main process.
+
+Lightning versions checked: 2.6.6 (``lightning`` and ``pytorch_lightning``).
+"""
+
+from ._namespaces import (
+    NAMESPACES,
+    Callback,
+    LearningRateMonitor,
+    TensorBoardLogger,
+    misconfiguration_errors,
+    namespace,
+    resolve,
+)
+from ._spawn import HAND_OVER, RECEIVE
+from ._spawn import install as install_spawn_hand_over
+from ._trainer import (
+    SHARDED,
+    call_module,
+    call_strategy,
+    callbacks,
+    can_rebuild_optimizers,
+    isolated_logging,
+    logged_value,
+    new_val_results,
+    no_sync,
+    overrides,
+    prime_val_results,
+    rebuild_optimizers,
+    runs_in_spawned_processes,
+    set_callbacks,
+    set_initial_hparams,
+    setup_train_data,
+    sharded_strategy,
+    takes_dataloader_iter,
+    to_device,
+    tuner_exit,
+    val_loop_setup,
+    validating,
+)
+
+__all__ = [
+    "HAND_OVER",
+    "NAMESPACES",
+    "RECEIVE",
+    "SHARDED",
+    "Callback",
+    "LearningRateMonitor",
+    "TensorBoardLogger",
+    "call_module",
+    "call_strategy",
+    "callbacks",
+    "can_rebuild_optimizers",
+    "install_spawn_hand_over",
+    "isolated_logging",
+    "logged_value",
+    "misconfiguration_errors",
+    "namespace",
+    "new_val_results",
+    "no_sync",
+    "overrides",
+    "prime_val_results",
+    "rebuild_optimizers",
+    "resolve",
+    "runs_in_spawned_processes",
+    "set_callbacks",
+    "set_initial_hparams",
+    "setup_train_data",
+    "sharded_strategy",
+    "takes_dataloader_iter",
+    "to_device",
+    "tuner_exit",
+    "val_loop_setup",
+    "validating",
+]

@@ -1,0 +1,112 @@
+"""Both Lightning namespaces at once: ``lightning.pytorch`` and the standalone ``pytorch_lightning``.
+
+The two packages hold the same code under different names, so their classes are different classes: a
+``pytorch_lightning.Trainer`` rejects a ``lightning.pytorch`` callback and catches only its own
+``_TunerExitException``. Here:
+
+- :class:`Callback` is the base of every lightning_lr callback: a subclass of both namespaces' ``Callback``
+  (when ``pytorch_lightning`` is importable), so either Trainer takes it; ``isinstance(x, Callback)`` is
+  True for a callback of either namespace.
+- :data:`LearningRateMonitor` and :data:`TensorBoardLogger` stand for both namespaces' classes in
+  ``isinstance`` checks.
+- :func:`resolve` finds a Lightning class or function in the namespace of a given trainer, module or
+  strategy (the exceptions it must raise or catch, the classes it must build).
+
+Example:
+    >>> import lightning.pytorch as lp
+    >>> namespace(lp.Trainer) == "lightning.pytorch"
+    True
+    >>> isinstance(lp.callbacks.LearningRateMonitor(), LearningRateMonitor)
+    True
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__all__ = [
+    "NAMESPACES",
+    "Callback",
+    "LearningRateMonitor",
+    "TensorBoardLogger",
+    "misconfiguration_errors",
+    "namespace",
+    "resolve",
+]
+
+
+def _importable(name: str) -> bool:
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        return False
+    return True
+
+
+#: the Lightning namespaces installed, ``lightning.pytorch`` first
+NAMESPACES: tuple[str, ...] = ("lightning.pytorch",) + (
+    ("pytorch_lightning",) if _importable("pytorch_lightning") else ()
+)
+
+
+def namespace(obj: Any) -> str:
+    """The namespace of a Lightning object or class (a Trainer, module, strategy, or a subclass of one):
+    ``"pytorch_lightning"`` or ``"lightning.pytorch"`` (also for objects of neither)."""
+    cls = obj if isinstance(obj, type) else type(obj)
+    for base in cls.__mro__:
+        module = base.__module__ or ""
+        if module == "pytorch_lightning" or module.startswith("pytorch_lightning."):
+            return "pytorch_lightning"
+        if module.startswith("lightning.pytorch"):
+            return "lightning.pytorch"
+    return "lightning.pytorch"
+
+
+def resolve(obj: Any, module: str, name: str) -> Any:
+    """``<namespace of obj>.<module>.<name>``, e.g. ``resolve(trainer, "strategies", "ParallelStrategy")``."""
+    return getattr(importlib.import_module(f"{namespace(obj)}.{module}"), name)
+
+
+def _everywhere(module: str, name: str) -> tuple[type, ...]:
+    return tuple(getattr(importlib.import_module(f"{ns}.{module}"), name) for ns in NAMESPACES)
+
+
+def misconfiguration_errors() -> tuple[type[BaseException], ...]:
+    """Both namespaces' ``MisconfigurationException`` (to catch the one a trainer raises)."""
+    return _everywhere("utilities.exceptions", "MisconfigurationException")
+
+
+_BOTH = "_lightning_lr_any_namespace"
+
+
+class _AnyNamespace(type):
+    """The metaclass of a class that stands for both namespaces' versions of a Lightning class: an
+    ``isinstance``/``issubclass`` check against it (not against its subclasses) accepts either."""
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        both = cls.__dict__.get(_BOTH)
+        return isinstance(obj, both) if both else super().__instancecheck__(obj)
+
+    def __subclasscheck__(cls, sub: type) -> bool:
+        both = cls.__dict__.get(_BOTH)
+        return issubclass(sub, both) if both else super().__subclasscheck__(sub)
+
+
+def _stand_in(module: str, name: str) -> Any:
+    """A class for ``isinstance`` checks against both namespaces' ``<module>.<name>``."""
+    return _AnyNamespace(name, (), {_BOTH: _everywhere(module, name), "__module__": __name__})
+
+
+if TYPE_CHECKING:
+    from lightning.pytorch.callbacks import Callback, LearningRateMonitor
+    from lightning.pytorch.loggers import TensorBoardLogger
+else:
+    _CALLBACKS = _everywhere("callbacks", "Callback")
+
+    class Callback(*_CALLBACKS, metaclass=_AnyNamespace):
+        """A Lightning ``Callback`` in every installed namespace: either Trainer takes its subclasses."""
+
+    setattr(Callback, _BOTH, _CALLBACKS)
+    LearningRateMonitor = _stand_in("callbacks", "LearningRateMonitor")
+    TensorBoardLogger = _stand_in("loggers", "TensorBoardLogger")

@@ -1,0 +1,86 @@
+"""Bringing the results of an LRRangeTest in a spawned fit (``ddp_spawn``), and what they set, to the main process.
+
+Rank 0 hands over, after fit: every result (as ``to_dict``), which callbacks took the result (by
+``state_key``; whether it was the schedule an ``LRScheduleMixin`` declared) and whether the LR attribute
+also lives on the datamodule. The main process's LRRangeTest then holds the same results, the model's LR
+attribute (and weight decay) the value the fit set, and the schedule callbacks it can reach (the Trainer's,
+the mixin's declared schedule) the values the result filled in. What it cannot reach (a datamodule's
+attribute, callbacks that ``configure_callbacks`` returned) is named in one warning.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from typing import Any
+
+import lightning.pytorch as pl
+
+from .. import _lightning_compat as L
+from ._apply import check_attr, for_callbacks, owners, restore_attrs
+from ._options import LROptions
+from ._result import RangeTestResult
+from ._weight_decay import WeightDecayResult
+
+__all__ = ["hand_over", "receive"]
+
+
+def _declared(module: Any) -> Any:
+    """The schedule callback an ``LRScheduleMixin`` module declared for this fit, or None."""
+    get = getattr(module, "lr_schedule_callback", None)
+    return get() if callable(get) else None
+
+
+def hand_over(trainer: pl.Trainer, results: dict[str, Any], options: Any) -> dict[str, Any]:
+    """In rank 0 after fit: ``results`` (the callback's ``state_dict()["results"]``) and where they went."""
+    if not results:  # the test never ran in this fit
+        return {"results": {}, "owners": [], "datamodule_attr": None}
+    module = trainer.lightning_module
+    declared = _declared(module)
+    datamodule = getattr(trainer, "datamodule", None)
+    attr = check_attr(module, options) if isinstance(options, LROptions) and options.apply else None
+    return {
+        "results": results,
+        "owners": [[cb.state_key, cb is declared] for cb in owners(L.callbacks(trainer))],
+        "datamodule_attr": attr if attr is not None and hasattr(datamodule, attr) else None,
+    }
+
+
+def receive(trainer: pl.Trainer, callback: Any, data: dict[str, Any]) -> None:
+    """In the main process: take the results and set what the fit set, then warn about what stays behind."""
+    callback.load_state_dict({"results": data["results"]})
+    callback._resumed = False  # the results came from this fit, not a checkpoint to resume
+    options, result = callback.options, callback.result
+    if not (isinstance(options, LROptions) and options.apply):
+        return
+    if not isinstance(result, (RangeTestResult, WeightDecayResult)):
+        return
+    module = trainer.lightning_module
+    lost: list[str] = []
+    if data["datamodule_attr"] is not None:
+        lost.append(f"the datamodule's {data['datamodule_attr']!r}")
+    best = result.best if isinstance(result, WeightDecayResult) else result
+    handed = for_callbacks(best, options.method)
+    available = owners(L.callbacks(trainer))
+    declared = _declared(module)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # rank 0 already warned about what it kept or could not fill
+        with contextlib.suppress(AttributeError):  # the attribute lives on the datamodule only: named above
+            restore_attrs(module, result, options)
+        for key, was_declared in data["owners"]:
+            match = declared if was_declared else next((cb for cb in available if cb.state_key == key), None)
+            if match is None:
+                lost.append(f"callback {key} (returned by configure_callbacks)")
+                continue
+            if not was_declared:
+                available.remove(match)
+            match.apply_range_test(handed)
+    if lost:
+        warnings.warn(
+            f"LRRangeTest: the fit ran in spawned processes ({type(trainer.strategy).__name__}); the range "
+            f"test's result, the model's LR attribute and the Trainer's schedule callbacks came back to this "
+            f"process, but {', '.join(lost)} got the result in the spawned processes only and keep their "
+            f"values here. Pass those callbacks to the Trainer (or use strategy='ddp') to have them here too.",
+            UserWarning,
+            stacklevel=2,
+        )

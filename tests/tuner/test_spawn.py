@@ -1,0 +1,92 @@
+"""ddp_spawn on 2 CPU processes: the LRRangeTest callback's results and the values they set come back from
+rank 0 to the main process; what cannot is named in a warning when fit ends."""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from typing import Any
+
+import lightning.pytorch as pl
+import pytest
+from lightning.pytorch.callbacks import Callback
+from tuner_helpers import TinyModel, loader, seed_all, trainer
+
+from lightning_lr import LRRangeTest
+from lightning_lr.callbacks import Cyclic, OneCycle
+
+pytestmark = [
+    pytest.mark.ddp,
+    pytest.mark.filterwarnings("ignore:.*does not have many workers.*"),
+    pytest.mark.filterwarnings("ignore:.*is smaller than the logging interval.*"),
+]
+
+
+class RankZero(Callback):
+    """Writes what rank 0 holds after fit: the result, the model's LR and OneCycle's filled max_lr."""
+
+    def __init__(self, out: str) -> None:
+        self.out = out
+
+    def on_fit_end(self, trainer: Any, pl_module: Any) -> None:
+        if trainer.global_rank != 0:
+            return
+        test = next(cb for cb in trainer.callbacks if isinstance(cb, LRRangeTest))
+        cycle = next((cb for cb in trainer.callbacks if isinstance(cb, OneCycle)), None)
+        data = {
+            "results": {e: r.to_dict() for e, r in test.results.items()},
+            "lr": pl_module.hparams.lr,
+            "max_lr": None if cycle is None else cycle.value("max_lr"),
+        }
+        with open(os.path.join(self.out, "rank0.json"), "w") as f:
+            json.dump(data, f)
+
+
+def _fit(tmp_path: Any, model: Any, callbacks: list[Any], **data: Any) -> list[warnings.WarningMessage]:
+    """Fit under ddp_spawn (``data``: fit's data arguments); the warnings about what stayed behind."""
+    t = trainer(tmp_path, devices=2, strategy="ddp_spawn", callbacks=callbacks, max_epochs=2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        t.fit(model, **(data or {"train_dataloaders": loader(n=128)}))
+    return [w for w in caught if "spawned processes only" in str(w.message)]
+
+
+def test_results_and_applied_values_reach_the_main_process(tmp_path: Any) -> None:
+    seed_all(31)
+    model = TinyModel(dropout=0.0)
+    test = LRRangeTest(num_steps=12, max_lr=3.0, early_stop_threshold=None, epochs=[0, 1])
+    cycle = OneCycle()
+    lost = _fit(tmp_path, model, [test, cycle, RankZero(str(tmp_path))])
+    rank0 = json.loads((tmp_path / "rank0.json").read_text())
+    assert test.result is not None and sorted(test.results) == [0, 1]
+    assert {str(e): r.to_dict() for e, r in test.results.items()} == rank0["results"]
+    assert model.hparams.lr == rank0["lr"] == test.result.suggestion() != 0.05
+    assert cycle.value("max_lr") == rank0["max_lr"] == test.result.one_cycle_max_lr()
+    assert not lost
+
+
+class WithOwnCallbacks(TinyModel):
+    def configure_callbacks(self) -> Any:
+        return [Cyclic()]
+
+
+class Data(pl.LightningDataModule):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lr = 0.05
+
+    def train_dataloader(self) -> Any:
+        return loader(n=128)
+
+
+def test_what_stays_in_the_spawned_processes_is_named_when_fit_ends(tmp_path: Any) -> None:
+    seed_all(32)
+    model, data = WithOwnCallbacks(dropout=0.0), Data()
+    test = LRRangeTest(num_steps=12, max_lr=3.0, early_stop_threshold=None)
+    lost = _fit(tmp_path, model, [test], datamodule=data)
+    assert test.result is not None and model.hparams.lr == test.result.suggestion()
+    assert data.lr == 0.05
+    assert len(lost) == 1
+    message = str(lost[0].message)
+    assert "the datamodule's 'lr'" in message and "callback Cyclic" in message
