@@ -67,3 +67,62 @@ def test_cyclical_and_one_cycle_takes_its_bounds_from_the_range_test(
     out = capsys.readouterr().out
     assert "range test at momentum 0.95: suggestion" in out and "cyclic bounds" in out
     assert r["1cycle"][1].startswith("max_lr ")
+
+
+def test_plateau_step_one_cycle_start_from_the_range_test_max_lr(capsys: pytest.CaptureFixture[str]) -> None:
+    r = rows(load("plateau_step_one_cycle").main(["--epochs", "2", "--every", "1", "--patience", "0"]))
+    assert list(r) == ["plateau", "step", "1cycle", "constant"]
+    max_lr = float(r["1cycle"][1].split()[1].rstrip(","))  # "max_lr 0.0756, momentum ..."
+    assert f"range test: max_lr {max_lr:.3g}" in capsys.readouterr().out
+    final_lr = {name: float(cells[5]) for name, cells in r.items()}
+    assert final_lr["constant"] == pytest.approx(max_lr, rel=1e-2)
+    assert final_lr["step"] == pytest.approx(max_lr * 0.5, rel=1e-2)  # halved once, after epoch 1
+    assert final_lr["1cycle"] == pytest.approx(max_lr / 25 / 1e4, rel=1e-2)  # OneCycle's last LR
+    # the first check is always an improvement: no reduction can act before the last epoch's end
+    assert final_lr["plateau"] == pytest.approx(max_lr, rel=1e-2)
+    assert r["plateau"][6] in ("0", "1") and r["step"][6] == "-"
+    for cells in r.values():
+        assert 0.5 < float(cells[2].rstrip("%")) / 100 <= 1.0  # final val acc
+
+
+def test_wsd_carries_on_when_extended_and_cosine_jumps(capsys: pytest.CaptureFixture[str]) -> None:
+    r = rows(load("wsd_vs_cosine_extended").main(["--epochs", "2"]))
+    assert list(r) == [
+        "WSD planned 4",
+        "WSD planned 2, extended at 1",
+        "cosine planned 4",
+        "cosine planned 2, extended at 1",
+        "cosine planned 2, redone for 4",
+    ]
+    assert r["WSD planned 2, extended at 1"][2:4] == ["0.05 -> 0.05", "+0 (+0%)"]
+    assert r["WSD planned 2, extended at 1"][4] == r["WSD planned 4"][4]  # the same run
+    # cosine with a warm-up of 23 steps, at step 45: planned for 90 steps, then for 180
+    before, after = (float(v) for v in r["cosine planned 2, extended at 1"][2].split(" -> "))
+    assert before == pytest.approx(0.05 * 0.5 * (1 + math.cos(math.pi * 22 / 67)), rel=1e-2)
+    assert after == pytest.approx(0.05 * 0.5 * (1 + math.cos(math.pi * 22 / 157)), rel=1e-2)
+    assert float(r["cosine planned 4"][2]) == after
+    assert r["cosine planned 2, redone for 4"][1::4] == ["5", "1"]  # epochs, extra epochs
+    out = capsys.readouterr().out
+    assert "the resume at step 45 gave 1 warning(s)" in out and "total_steps 90 -> 180" in out
+    assert "extended: the same LR at every step as the run planned for 4 epochs" in out
+    assert "extended: other LRs than the run planned for 4 epochs" in out
+
+
+def test_schedule_free_vs_cosine_trains_all_three() -> None:
+    import re
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        text = load("schedule_free_vs_cosine").main(["--epochs", "2"])
+    assert not [w for w in caught if "ScheduleFree" in str(w.message) or "CosineDecay" in str(w.message)]
+    table = [re.split(r"\s{2,}", line.strip()) for line in text.splitlines()[2:]]
+    assert [row[:2] for row in table] == [
+        ["AdamW", "warm-up + cosine to 0"],
+        ["AdamWScheduleFree", "warm-up, none after"],
+        ["AdamW", "warm-up + constant"],
+    ]
+    for row in table:
+        assert 0.5 < float(row[2].rstrip("%")) / 100 <= float(row[3].rstrip("%")) / 100 <= 1.0
+        assert 0.0 < float(row[4]) < math.log(10)  # below the loss of a uniform guess
+        assert row[5].endswith(" s")
