@@ -30,7 +30,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 $(LOWEST_STAMP): pyproject.toml constraints.txt
 	test -x $(LOWEST)/bin/python || $(PY) -m venv $(LOWEST)

@@ -11,13 +11,11 @@ subclass describes itself without extra code. :func:`write` is the contract with
 
 from __future__ import annotations
 
-import copy
 import inspect
 from collections.abc import Mapping
 from typing import Any
 
-from lightning.pytorch.utilities.parsing import AttributeDict
-
+from .. import _lightning_compat as _compat
 from ..schedules import Schedule
 from .durations import Duration
 
@@ -47,11 +45,7 @@ def hparams(name: str, args: Mapping[str, Any], filled: Mapping[str, float]) -> 
 def write(module: Any, values: dict[str, Any]) -> None:
     """Put ``values`` into ``module.hparams`` and its initial hparams under :data:`HPARAMS_KEY`."""
     module.hparams[HPARAMS_KEY] = values
-    if getattr(module, "_hparams_initial", None) is None:
-        # the module never called save_hyperparameters: start its initial hparams and log them
-        module._hparams_initial = AttributeDict()
-        module._log_hyperparams = True
-    module._hparams_initial[HPARAMS_KEY] = copy.deepcopy(values)
+    _compat.set_initial_hparams(module, HPARAMS_KEY, values)
 
 
 def call_repr(callback: Any, name: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 import lightning.pytorch as pl
 from lightning.pytorch.utilities import rank_zero_warn
 
+from .. import _lightning_compat as _compat
 from .durations import Epochs, RunInfo
 
 __all__ = ["per_batch", "resolve", "run_info", "steps", "warn_if_changed", "warn_if_ends_early"]
@@ -67,7 +68,7 @@ def run_info(trainer: pl.Trainer, needs_epochs: bool) -> RunInfo:
     total_steps = int(total) if math.isfinite(total) and total > 0 else None
     batches = trainer.num_training_batches
     if needs_epochs and not math.isfinite(batches) and trainer.train_dataloader is None:
-        trainer.fit_loop.setup_data()  # what estimated_stepping_batches does when max_epochs is set
+        _compat.setup_train_data(trainer)  # what estimated_stepping_batches does when max_epochs is set
         batches = trainer.num_training_batches
     steps_per_epoch = None
     if math.isfinite(batches) and batches > 0:
