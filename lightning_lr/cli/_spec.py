@@ -143,6 +143,24 @@ class _Expression:
         return repr(self.text)
 
 
+class _Named:
+    """A user function as the command line gave it: an error it raises names the argument, what was given
+    and the step (``fn: os:system failed at t=0 (TypeError: ...)``), instead of a bare message."""
+
+    def __init__(self, name: str, raw: str, fn: Callable[..., Any]) -> None:
+        self.name, self.raw, self.fn = name, raw, fn
+        self.__qualname__ = self.__name__ = getattr(fn, "__qualname__", raw)
+
+    def __call__(self, t: Any) -> Any:
+        try:
+            return self.fn(t)
+        except Exception as exc:
+            raise ValueError(f"{self.name}: {self.raw} failed at t={t} ({type(exc).__name__}: {exc})") from None
+
+    def __repr__(self) -> str:
+        return repr(self.raw)
+
+
 def _function(name: str, raw: str) -> Callable[..., Any]:
     if re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*", raw):
         module, _, attr = raw.partition(":")
@@ -154,7 +172,7 @@ def _function(name: str, raw: str) -> Callable[..., Any]:
             raise SpecError(f"{name}: cannot import {raw!r} ({exc})") from None
         if not callable(obj):
             raise SpecError(f"{name}: {raw!r} is not callable")
-        return typing.cast(Callable[..., Any], obj)
+        return _Named(name, raw, typing.cast(Callable[..., Any], obj))
     try:
         tree = ast.parse(raw.strip(), mode="eval")
     except SyntaxError:
@@ -168,7 +186,7 @@ def _function(name: str, raw: str) -> Callable[..., Any]:
         fn(1)
     except Exception as exc:
         raise SpecError(f"{name}: evaluating {raw!r} at t=1 failed ({type(exc).__name__}: {exc})") from None
-    return fn
+    return _Named(name, repr(raw), fn)
 
 
 def _number(name: str, raw: str, integral: bool) -> Any:

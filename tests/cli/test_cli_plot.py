@@ -255,3 +255,29 @@ def test_python_m_entry_point_reports_errors_without_traceback(tmp_path: Path) -
     assert proc.returncode == 2
     assert "unknown schedule 'NoSuchSchedule'" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("words", "message"),
+    [
+        (
+            ["Lambda", "os:system", "--steps", "2"],
+            "fn: os:system failed at t=0 (TypeError: expected str, bytes or os.PathLike object, not int)",
+        ),
+        (
+            ["Lambda", "fn=1/(2-t)", "--steps", "4"],
+            "fn: '1/(2-t)' failed at t=2 (ZeroDivisionError: division by zero)",
+        ),
+        (
+            ["Multiplicative", "initial=0.1", "factor=os:getcwd", "--steps", "3"],
+            "factor: os:getcwd failed at t=1 (TypeError:",
+        ),
+    ],
+)
+def test_a_failing_user_function_is_named_with_the_step(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], words: list[str], message: str
+) -> None:
+    code, _, err = run(["plot", *words, "-o", str(tmp_path / "x.png")], capsys)
+    assert code == 2
+    assert f"lightning-lr plot: error: {message}" in err
+    assert "Traceback" not in err and not (tmp_path / "x.png").exists()
