@@ -86,6 +86,7 @@ def trace(sched: Any, opt: torch.optim.Optimizer, start: int, stop: int) -> tupl
     lrs, moms = [], []
     for t in range(start, stop):
         if t > start:
+            opt.step()
             sched.step()
         lr, mom = read(opt)
         lrs.append(lr)

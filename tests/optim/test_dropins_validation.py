@@ -384,7 +384,10 @@ def negative(step: int) -> float:
 @pytest.mark.parametrize("name", ["LambdaLR", "MultiplicativeLR"])
 def test_lr_lambda_must_return_a_learning_rate(name: str) -> None:
     with pytest.raises(ValueError, match=r"negative\(\d+\) returned -1.0; values must be finite and >= 0"):
-        getattr(ours, name)(sgd(), lr_lambda=negative).step()
+        opt = sgd()
+        sched = getattr(ours, name)(opt, lr_lambda=negative)
+        opt.step()
+        sched.step()
 
 
 REQUIRED: dict[str, dict[str, Any]] = {

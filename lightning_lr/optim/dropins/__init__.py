@@ -29,7 +29,8 @@ to all of them:
 
 from .cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
 from .cyclic import CyclicLR, OneCycleLR
-from .decay import ExponentialLR, LambdaLR, LinearLR, MultiplicativeLR, MultiStepLR, PolynomialLR, StepLR
+from .decay import ExponentialLR, LinearLR, MultiStepLR, PolynomialLR, StepLR
+from .lambdas import LambdaLR, MultiplicativeLR
 
 __all__ = [
     "CosineAnnealingLR",

@@ -3,11 +3,18 @@ one schedule per param group."""
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
+import torch
 from torch.optim import Optimizer
 
+from ..._validate import non_negative
 from ...schedules import Constant, CosineDecay, CosineRestarts, Schedule
-from ..schedule_lr import ScheduleLR, check_last_epoch, check_optimizer
+from ...schedules._math import SCALAR
+from ..schedule_lr import ScheduleLR, ScheduleSpec, check_last_epoch, check_optimizer
 from ._args import base_lrs, item, torch_names, whole
+from ._base import AbsoluteDropIn, DropIn
 
 __all__ = ["CosineAnnealingLR", "CosineAnnealingWarmRestarts"]
 
@@ -17,7 +24,7 @@ def _initial(group: int) -> str:
     return f"the initial LR of param group {group}"
 
 
-class CosineAnnealingLR(ScheduleLR):
+class CosineAnnealingLR(DropIn):
     """Cosine annealing from each group's initial LR to ``eta_min`` over ``T_max`` steps; a drop-in for
     ``torch.optim.lr_scheduler.CosineAnnealingLR`` (built on
     :class:`~lightning_lr.schedules.CosineDecay` with ``periodic=True``).
@@ -32,10 +39,14 @@ class CosineAnnealingLR(ScheduleLR):
         eta_min: the lowest LR, >= 0.
         last_epoch: the step already taken, -1 for a fresh start.
 
-    Differences from torch: the closed form torch documents, where torch computes a recursive
-    approximation of it (the two agree to ~1e-12 relative over 10,000 steps; an outside change to
-    ``group["lr"]`` is overwritten at the next step). ``T_max`` must be a positive whole number
-    (``T_max=0`` divides by zero in torch) and ``eta_min`` >= 0.
+    Alone, the LR is the closed form torch documents (torch computes a recursive approximation of it; the
+    two agree to ~1e-12 relative over 10,000 steps). Stacked with other schedulers it moves their LR as
+    torch's recursion does: scaled about ``eta_min`` by the cosine's own change, and by a step of the
+    cosine at the bottom.
+
+    Differences from torch: ``T_max`` must be a positive whole number (``T_max=0`` divides by zero in
+    torch) and ``eta_min`` >= 0; stacked with a scheduler that took the LR below ``eta_min``, the LR
+    stops at 0 where torch's goes negative.
 
     Example:
         >>> import torch
@@ -50,6 +61,9 @@ class CosineAnnealingLR(ScheduleLR):
         [1.0, 0.854, 0.5, 0.146, 0.0, 0.146, 0.5, 0.854, 1.0]
     """
 
+    settings_keys = ("T_max", "eta_min")
+    built_from_base_lrs = True
+
     def __init__(
         self,
         optimizer: Optimizer,
@@ -59,15 +73,26 @@ class CosineAnnealingLR(ScheduleLR):
     ) -> None:
         groups = check_optimizer(optimizer)
         check_last_epoch(last_epoch)
-        lrs = []
-        for i, b in enumerate(base_lrs(groups, last_epoch)):
-            with torch_names({"total": "T_max", "final": "eta_min", "initial": _initial(i)}):
-                lrs.append(CosineDecay(b, total=whole(T_max), final=item("eta_min", eta_min), periodic=True))
-        self.T_max, self.eta_min = lrs[0].total, lrs[0].final
+        self.T_max, self.eta_min = T_max, eta_min
+        self.base_lrs = base_lrs(groups, last_epoch)  # type: ignore[assignment]
+        lrs, _ = self._build()
         super().__init__(optimizer, lr=lrs, last_epoch=last_epoch)
 
+    def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
+        lrs = []
+        for i, b in enumerate(self._base_floats()):
+            with torch_names({"total": "T_max", "final": "eta_min", "initial": _initial(i)}):
+                lrs.append(
+                    CosineDecay(
+                        b, total=whole(self.T_max), final=item("eta_min", self.eta_min), periodic=True
+                    )
+                )
+        self.T_max, self.eta_min = lrs[0].total, lrs[0].final
+        self._pivot = self.eta_min  # torch's recursion is affine about eta_min
+        return lrs, None
 
-class CosineAnnealingWarmRestarts(ScheduleLR):
+
+class CosineAnnealingWarmRestarts(AbsoluteDropIn):
     """Cosine annealing with warm restarts (SGDR); a drop-in for
     ``torch.optim.lr_scheduler.CosineAnnealingWarmRestarts`` (built on
     :class:`~lightning_lr.schedules.CosineRestarts`).
@@ -79,13 +104,16 @@ class CosineAnnealingWarmRestarts(ScheduleLR):
         eta_min: the lowest LR, >= 0 and at most every group's initial LR.
         last_epoch: the step already taken, -1 for a fresh start.
 
-    ``T_cur`` (steps since the last restart) and ``T_i`` (the current period) are read-only properties
-    computed from the step.
+    As torch's: ``T_cur`` (steps since the last restart) and ``T_i`` (the current period) are attributes
+    that ``step()`` advances and that may be set; ``step(epoch)`` takes fractional epochs
+    (``step(epoch + i / iters)``); the LR is ``eta_min + (base_lr - eta_min) * (1 + cos(pi * T_cur /
+    T_i)) / 2``, written outright; ``step`` neither warns nor counts. While ``T_cur`` is the whole number
+    of steps since the last restart, the values are the schedule's closed form; a restart's step is found
+    exactly in integers (torch's ``step(epoch)`` takes a floating-point logarithm).
 
-    Differences from torch: ``step(epoch)`` takes a whole number of steps; torch's fractional epochs
-    (``step(epoch + i / iters)``) raise a TypeError saying to give ``T_0`` in optimizer steps and call
-    ``step()`` after every optimizer step. ``eta_min`` above a group's initial LR (an upside-down cosine in
-    torch) is a ValueError.
+    Differences from torch: ``eta_min`` above a group's initial LR (an upside-down cosine in torch) is a
+    ValueError; ``last_epoch=k`` at construction starts at the exact position of step ``k + 1`` (torch
+    starts ``T_cur`` at ``k + 1``).
 
     Example:
         >>> import torch
@@ -98,7 +126,13 @@ class CosineAnnealingWarmRestarts(ScheduleLR):
         ...     sched.step()
         >>> lrs, (sched.T_cur, sched.T_i)
         ([1.0, 0.5, 1.0, 0.854, 0.5, 0.146, 1.0], (1, 8))
+        >>> sched.step(1.5)  # a fractional epoch, as torch
+        >>> round(opt.param_groups[0]["lr"], 3), sched.T_cur, sched.last_epoch
+        (0.146, 1.5, 1)
     """
+
+    settings_keys = ("T_0", "T_mult", "eta_min")
+    built_from_base_lrs = True
 
     def __init__(
         self,
@@ -110,41 +144,104 @@ class CosineAnnealingWarmRestarts(ScheduleLR):
     ) -> None:
         groups = check_optimizer(optimizer)
         check_last_epoch(last_epoch)
-        names = {"period": "T_0", "period_mult": "T_mult", "final": "eta_min", "value": "eta_min"}
-        with torch_names(names):
-            self._shape = CosineRestarts(1.0, T_0, T_mult)
-            floor = Constant(item("eta_min", eta_min))  # the LR every group anneals to, >= 0
-        lrs: list[Schedule | None] = []
-        for i, b in enumerate(base_lrs(groups, last_epoch)):
-            with torch_names({**names, "initial": _initial(i)}):
-                # A group already at eta_min (e.g. a frozen group, lr=0) stays there.
-                lrs.append(floor if b == floor.value else CosineRestarts(b, T_0, T_mult, final=floor.value))
-        self.T_0, self.T_mult, self.eta_min = self._shape.period, self._shape.period_mult, floor.value
+        self.T_0, self.T_mult, self.eta_min = T_0, T_mult, eta_min
+        self.base_lrs = base_lrs(groups, last_epoch)  # type: ignore[assignment]
+        lrs, _ = self._build()
+        # torch's position; resuming with last_epoch=k starts from k's exact place in the cycles
+        self.T_cur: float = last_epoch
+        self.T_i: int = self.T_0
+        if last_epoch >= 0:
+            self.T_cur, self.T_i = self._shape._cycle(last_epoch)[1:]
+        #: (last_epoch, T_cur, T_i) while they are the closed form's position (the values come from it)
+        self._grid: tuple[int, float, int] | None = None
         super().__init__(optimizer, lr=lrs, last_epoch=last_epoch)
 
-    @property
-    def T_cur(self) -> int:  # noqa: N802 (torch's name)
-        """Steps since the last restart."""
-        return int(self._shape._cycle(max(self.last_epoch, 0))[1])
+    def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
+        names = {"period": "T_0", "period_mult": "T_mult", "final": "eta_min", "value": "eta_min"}
+        with torch_names(names):
+            self._shape = CosineRestarts(1.0, self.T_0, self.T_mult)
+            floor = Constant(item("eta_min", self.eta_min))  # the LR every group anneals to, >= 0
+        lrs: list[Schedule | None] = []
+        for i, b in enumerate(self._base_floats()):
+            with torch_names({**names, "initial": _initial(i)}):
+                # A group already at eta_min (e.g. a frozen group, lr=0) stays there.
+                lrs.append(
+                    floor if b == floor.value else CosineRestarts(b, self.T_0, self.T_mult, final=floor.value)
+                )
+        self.T_0, self.T_mult, self.eta_min = self._shape.period, self._shape.period_mult, floor.value
+        return lrs, None
 
-    @property
-    def T_i(self) -> int:  # noqa: N802 (torch's name)
-        """Length of the current period."""
-        return int(self._shape._cycle(max(self.last_epoch, 0))[2])
+    def _settings(self) -> dict[str, Any]:
+        return {
+            "T_0": self.T_0,
+            "T_i": self.T_i,
+            "T_mult": self.T_mult,
+            "eta_min": self.eta_min,
+            "T_cur": self.T_cur,
+        }
 
-    def step(self, epoch: int | None = None) -> None:
-        """Advance one optimizer step, or jump to step ``epoch`` (a whole number of steps).
+    def _load_position(self, state_dict: dict[str, Any]) -> None:
+        self.T_cur = state_dict.get("T_cur", self.T_cur)
+        self.T_i = state_dict.get("T_i", self.T_i)
+        self._grid = None
+
+    def step(self, epoch: float | None = None) -> None:
+        """Advance one step, or go to ``epoch`` (fractional epochs allowed, as torch's); no warning.
 
         Args:
-            epoch: if given, the step to jump to.
+            epoch: where to go: ``T_cur`` and ``T_i`` become the position of ``epoch`` in the cycles
+                and ``last_epoch`` its whole part.
         """
-        if isinstance(epoch, float):
-            if not epoch.is_integer():
-                raise TypeError(
-                    f"CosineAnnealingWarmRestarts.step(epoch) takes a whole number of steps, got {epoch!r}. "
-                    f"Fractional epochs (torch's step(epoch + i / iters)) are not supported: give T_0 in "
-                    f"optimizer steps (T_0 = epochs per restart * batches per epoch) and call step() after "
-                    f"every optimizer step."
-                )
-            epoch = int(epoch)
-        super().step(epoch)
+        if epoch is None and self.last_epoch < 0:
+            epoch = 0
+        if epoch is None:
+            t, cur, period = self.last_epoch + 1, self.T_cur + 1, self.T_i
+            if cur >= period:
+                cur, period = cur % period, period * self.T_mult
+            on_grid = self._grid == (self.last_epoch, self.T_cur, self.T_i)
+        else:
+            e = non_negative("epoch", epoch)
+            t = math.floor(e)
+            cur, period = self._shape._cycle(t)[1:]
+            if e != t:
+                cur = cur + (e - t)
+            on_grid = e == t
+        self.last_epoch, self.T_cur, self.T_i = t, cur, period
+        self._write_position(on_grid)
+
+    def _update_lr(self, epoch: int | None = None) -> None:
+        # torch's SequentialLR at a milestone: last_epoch = epoch, the LR of the current T_cur and T_i
+        if epoch is None:
+            self.step()
+            return
+        self.last_epoch = epoch
+        self._write_position(False)
+
+    def _write_position(self, on_grid: bool) -> None:
+        t, cur, period = self.last_epoch, self.T_cur, self.T_i
+        if not on_grid and type(cur) is int and self._shape._cycle(t)[1:] == (cur, period):
+            on_grid = True
+        if on_grid:
+            ScheduleLR._apply(self, t)
+            self._grid, self._at, self._wrote = (t, cur, period), t, None
+            return
+        values = []
+        for s in self.lr_schedules:
+            if isinstance(s, CosineRestarts):
+                values.append(float(s._anneal(0, cur, period, SCALAR)))
+            else:  # a group at eta_min
+                values.append(float(s(0)) if s is not None else 0.0)
+        self._write(values)
+        self._grid, self._at, self._wrote = None, t, values
+
+    def _record(self, t: int) -> None:
+        # a jump (set_schedule, load): the closed form's position at t
+        self.T_cur, self.T_i = self._shape._cycle(t)[1:]
+        self._grid, self._at, self._wrote = (t, self.T_cur, self.T_i), t, None
+
+    def get_lr(self) -> list[float | torch.Tensor]:
+        """The LRs at the current position; warns as torch's when called outside ``step()``."""
+        out = super().get_lr()
+        if self._grid is None and self._wrote is not None:
+            return list(self._wrote)
+        return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import types
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
@@ -11,9 +12,11 @@ from torch.optim import Optimizer
 from ..._validate import fail, positive_int
 from ...schedules import Cyclic, OneCycle, Schedule
 from ...schedules._math import SCALAR
+from ...schedules.cyclic import OneCycleMomentum
 from .. import param_groups as pg
-from ..schedule_lr import ScheduleLR, check_last_epoch, check_optimizer
+from ..schedule_lr import ScheduleSpec, check_last_epoch, check_optimizer
 from ._args import per_group, torch_names, whole
+from ._base import AbsoluteDropIn, number, same
 
 __all__ = ["CyclicLR", "OneCycleLR"]
 
@@ -25,12 +28,13 @@ def cycled_momentum(
     base_momentum: Any,
     max_momentum: Any,
     last_epoch: int,
+    warn: bool = True,
 ) -> tuple[list[Schedule | None], list[float], list[float]]:
     """The inverse momentum schedule of every group for ``cycle_momentum=True``, with the per-group base
     and max momentums.
 
-    A group whose ``momentum`` is 0 (SGD or RMSprop without momentum) is left alone, with one warning:
-    torch would silently switch momentum on for it.
+    A group whose ``momentum`` is 0 (SGD or RMSprop without momentum) is left alone, with one warning
+    (unless ``warn`` is False: a checkpoint's settings): torch would silently switch momentum on for it.
     """
     groups = optimizer.param_groups
     opt_name = type(optimizer).__name__
@@ -51,7 +55,7 @@ def cycled_momentum(
         with torch_names({"base_momentum": bname, "max_momentum": tname}):
             momenta.append(s.momentum(b, t))
     off = [i for i, g in enumerate(groups) if pg.momentum_key(g) == "momentum" and pg.momentum(g) == 0.0]
-    if off:
+    if off and warn:
         warnings.warn(
             f"{owner}: cycle_momentum=True, but param group(s) {off} of {opt_name} have momentum=0. torch "
             f"would silently switch momentum on for them; lightning_lr leaves it at 0. Pass "
@@ -71,7 +75,7 @@ def cycled_momentum(
     return out, [m.base_momentum for m in momenta], [m.max_momentum for m in momenta]
 
 
-class CyclicLR(ScheduleLR):
+class CyclicLR(AbsoluteDropIn):
     """Cyclical learning rate (Smith 2017), a drop-in for ``torch.optim.lr_scheduler.CyclicLR``.
 
     Same signature, defaults and values as torch (built on :class:`~lightning_lr.schedules.Cyclic`, one
@@ -103,7 +107,8 @@ class CyclicLR(ScheduleLR):
         - Arguments are validated: ``base_lr`` must be > 0 and <= ``max_lr``; ``exp_range`` needs
           ``gamma`` in (0, 1]; momentums must lie in [0, 1) with ``base_momentum <= max_momentum``;
           ``scale_mode`` must be ``"cycle"`` or ``"iterations"``; step sizes are whole steps.
-        - ``state_dict()`` holds the step (and readable reprs), never the functions.
+        - ``state_dict()`` holds torch's keys; as torch, a ``scale_fn`` that is a callable object has its
+          ``__dict__`` saved, a plain function comes from the constructor.
 
     Example:
         >>> import torch
@@ -136,22 +141,9 @@ class CyclicLR(ScheduleLR):
     ) -> None:
         groups = check_optimizer(optimizer)
         check_last_epoch(last_epoch)
-        n = len(groups)
-        # As torch: a scale_fn replaces mode (and its scale_mode), and only exp_range uses gamma.
-        shape: dict[str, Any] = (
-            {"mode": mode, "gamma": gamma if mode == "exp_range" else 1.0}
-            if scale_fn is None
-            else {"scale_fn": scale_fn, "scale_mode": scale_mode}
-        )
-        up = whole(step_size_up)
-        down = None if step_size_down is None else whole(step_size_down)
-        lrs = []
-        for (bname, b), (mname, m) in zip(
-            per_group("base_lr", base_lr, n), per_group("max_lr", max_lr, n), strict=True
-        ):
-            with torch_names({"base_lr": bname, "max_lr": mname}):
-                lrs.append(Cyclic(b, m, up, down, **shape))
-
+        self.optimizer = optimizer
+        self._scale_fn_custom = scale_fn
+        lrs = self._cycles(base_lr, max_lr, whole(step_size_up), step_size_down, mode, gamma, scale_mode)
         # torch's public attributes
         first = lrs[0]
         self.max_lrs = [s.max_lr for s in lrs]
@@ -161,10 +153,9 @@ class CyclicLR(ScheduleLR):
         self.gamma = gamma
         self.scale_mode = first.scale_mode
         self.cycle_momentum = bool(cycle_momentum)
-        self.use_beta1 = "betas" in optimizer.defaults
-        self._shape = first
         momentum = None
         if self.cycle_momentum:
+            self.use_beta1 = "betas" in optimizer.defaults
             momentum, self.base_momentums, self.max_momentums = cycled_momentum(
                 "CyclicLR", optimizer, lrs, base_momentum, max_momentum, last_epoch
             )
@@ -174,13 +165,93 @@ class CyclicLR(ScheduleLR):
         super().__init__(optimizer, lr=lrs, momentum=momentum, last_epoch=last_epoch)
         self.base_lrs = [s.base_lr for s in lrs]
 
+    def _cycles(
+        self, base_lr: Any, max_lr: Any, up: Any, down: Any, mode: Any, gamma: Any, scale_mode: Any
+    ) -> list[Cyclic]:
+        """One Cyclic per group (torch's names in messages); keeps the first for :meth:`scale_fn`."""
+        n = len(self.optimizer.param_groups)
+        # As torch: a scale_fn replaces mode (and its scale_mode), and only exp_range uses gamma.
+        fn = self._scale_fn_custom
+        shape: dict[str, Any] = (
+            {"mode": mode, "gamma": gamma if mode == "exp_range" else 1.0}
+            if fn is None
+            else {"scale_fn": fn, "scale_mode": scale_mode}
+        )
+        down = None if down is None else whole(down)
+        lrs = []
+        for (bname, b), (mname, m) in zip(
+            per_group("base_lr", base_lr, n), per_group("max_lr", max_lr, n), strict=True
+        ):
+            with torch_names({"base_lr": bname, "max_lr": mname}):
+                lrs.append(Cyclic(b, m, up, down, **shape))
+        self._shape = lrs[0]
+        return lrs
+
+    def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
+        up = _steps(self.total_size * self.step_ratio)
+        lrs = self._cycles(
+            list(self.base_lrs),
+            list(self.max_lrs),
+            up,
+            _steps(self.total_size - up),
+            self.mode,
+            self.gamma,
+            self.scale_mode,
+        )
+        momentum = None
+        if self.cycle_momentum:
+            momentum, self.base_momentums, self.max_momentums = cycled_momentum(
+                "CyclicLR", self.optimizer, lrs, self.base_momentums, self.max_momentums, 0, warn=False
+            )
+        return lrs, momentum
+
+    def _settings(self) -> dict[str, Any]:
+        keys = ["max_lrs", "total_size", "step_ratio", "mode", "gamma", "scale_mode", "cycle_momentum"]
+        if self.cycle_momentum:
+            keys += ["use_beta1", "base_momentums", "max_momentums"]
+        state = {k: getattr(self, k) for k in keys}
+        fn = self._scale_fn_custom  # as torch: a callable object's __dict__, never a function
+        state["_scale_fn_custom"] = (
+            None if fn is None or isinstance(fn, types.FunctionType) else dict(fn.__dict__)
+        )
+        return state
+
+    def _load_settings(self, state_dict: dict[str, Any], base_lrs: list[Any]) -> None:
+        attrs = state_dict.get("_scale_fn_custom")
+        if attrs is not None and self._scale_fn_custom is not None:
+            self._scale_fn_custom.__dict__.update(attrs)
+        keys = ["max_lrs", "total_size", "step_ratio", "mode", "gamma", "scale_mode", "cycle_momentum"]
+        keys += ["base_momentums", "max_momentums"]
+        given = {k: state_dict[k] for k in keys if k in state_dict}
+        if "use_beta1" in state_dict:
+            given["use_beta1"] = state_dict["use_beta1"]
+        changed = attrs is not None or not same(list(base_lrs), list(self.base_lrs))
+        changed = changed or any(not same(v, getattr(self, k, None)) for k, v in given.items())
+        if not changed:
+            return
+        kept = dict(self.__dict__)
+        self.__dict__.update(given)
+        self.base_lrs = list(base_lrs)
+        try:
+            self._configure(*self._build())
+        except (TypeError, ValueError):
+            self.__dict__.update(kept)
+            raise
+
     def scale_fn(self, x: float) -> float:
         """The amplitude scale at ``x`` (the cycle number or the step, per :attr:`scale_mode`), as torch's
         ``CyclicLR.scale_fn``."""
         return float(self._shape._scale(x, SCALAR))
 
 
-class OneCycleLR(ScheduleLR):
+def _steps(x: float) -> Any:
+    """A number of steps kept by torch as a float (``total_size * step_ratio``) as the whole number it
+    stands for; anything else unchanged, for the schedule to refuse."""
+    r = round(x)
+    return r if abs(x - r) <= 1e-9 * max(1.0, abs(x)) else x
+
+
+class OneCycleLR(AbsoluteDropIn):
     """The 1cycle policy (Smith 2018), a drop-in for ``torch.optim.lr_scheduler.OneCycleLR``.
 
     Same signature, defaults and values as torch for steps ``0 .. total_steps - 1`` (built on
@@ -272,10 +343,12 @@ class OneCycleLR(ScheduleLR):
 
         # torch's public attributes
         self.total_steps = lrs[0].total_steps
+        self._schedule_phases = _phases(lrs[0])
+        self._anneal_func_type = lrs[0].anneal
         self.cycle_momentum = bool(cycle_momentum)
-        self.use_beta1 = "betas" in optimizer.defaults
         momentum = None
         if self.cycle_momentum:
+            self.use_beta1 = "betas" in optimizer.defaults
             momentum, _, _ = cycled_momentum(
                 "OneCycleLR", optimizer, lrs, base_momentum, max_momentum, last_epoch
             )
@@ -283,3 +356,62 @@ class OneCycleLR(ScheduleLR):
             for g, s in zip(groups, lrs, strict=True):
                 g["initial_lr"], g["max_lr"], g["min_lr"] = s.initial_lr, s.max_lr, s.min_lr
         super().__init__(optimizer, lr=lrs, momentum=momentum, last_epoch=last_epoch)
+
+    def _settings(self) -> dict[str, Any]:
+        keys = ["total_steps", "_schedule_phases", "_anneal_func_type", "cycle_momentum"]
+        return {k: getattr(self, k) for k in keys + (["use_beta1"] if self.cycle_momentum else [])}
+
+    def _load_settings(self, state_dict: dict[str, Any], base_lrs: list[Any]) -> None:
+        """torch keeps max_lr, initial_lr, min_lr and the momentums in the param groups (the optimizer's
+        state), the rest in the scheduler's: a cycle that differs from this one is rebuilt from both."""
+        keys = ("total_steps", "_schedule_phases", "_anneal_func_type", "cycle_momentum")
+        given = {k: state_dict[k] for k in keys if k in state_dict}
+        cycle_momentum = bool(given.get("cycle_momentum", self.cycle_momentum))
+        mine = [self._group_values(i) for i in range(len(self.optimizer.param_groups))]
+        theirs = [
+            {k: number(g[k]) if k in g else v for k, v in values.items()}
+            for g, values in zip(self.optimizer.param_groups, mine, strict=True)
+        ]
+        if all(same(v, getattr(self, k)) for k, v in given.items()) and theirs == mine:
+            return
+        total = given.get("total_steps", self.total_steps)
+        phases = given.get("_schedule_phases", self._schedule_phases)
+        anneal = given.get("_anneal_func_type", self._anneal_func_type)
+        pct_start = (float(phases[0]["end_step"]) + 1) / total
+        lrs = []
+        for i, v in enumerate(theirs):
+            top, low, end = v["max_lr"], v["initial_lr"], v["min_lr"]
+            with torch_names({"max_lr": f"param group {i}'s max_lr", "anneal": "_anneal_func_type"}):
+                lrs.append(OneCycle(top, total, pct_start, anneal, top / low, low / end, len(phases) == 3))
+        momentum = None
+        if cycle_momentum:
+            base = [v.get("base_momentum", 0.85) for v in theirs]
+            top_m = [v.get("max_momentum", 0.95) for v in theirs]
+            momentum, _, _ = cycled_momentum("OneCycleLR", self.optimizer, lrs, base, top_m, 0, warn=False)
+        self._configure(lrs, momentum)
+        self.total_steps, self._schedule_phases, self._anneal_func_type = total, _phases(lrs[0]), anneal
+        self.cycle_momentum = cycle_momentum
+
+    def _group_values(self, i: int) -> dict[str, float]:
+        """What torch keeps of group ``i``'s cycle in the group: max_lr, initial_lr, min_lr and the momentums."""
+        s, m = self.lr_schedules[i], self.momentum_schedules[i]
+        assert isinstance(s, OneCycle)
+        values = {"max_lr": s.max_lr, "initial_lr": s.initial_lr, "min_lr": s.min_lr}
+        if isinstance(m, OneCycleMomentum):
+            values["max_momentum"], values["base_momentum"] = m.max_momentum, m.base_momentum
+        return values
+
+
+def _phases(cycle: OneCycle) -> list[dict[str, Any]]:
+    """torch's ``OneCycleLR._schedule_phases`` for a cycle (what its state_dict holds)."""
+    ends: list[Any] = cycle._ends()
+    ends[-1] = cycle.total_steps - 1  # torch's last end is an int
+    names = [
+        ("initial_lr", "max_lr", "max_momentum", "base_momentum"),
+        ("max_lr", "initial_lr", "base_momentum", "max_momentum"),
+        ("initial_lr", "min_lr", "max_momentum", "max_momentum"),
+    ]
+    if not cycle.three_phase:
+        names = [names[0], ("max_lr", "min_lr", "base_momentum", "max_momentum")]
+    keys = ("start_lr", "end_lr", "start_momentum", "end_momentum")
+    return [{"end_step": end, **dict(zip(keys, n, strict=True))} for end, n in zip(ends, names, strict=True)]

@@ -3,35 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from torch.optim import Optimizer
 
 from ..._validate import fail, in_range
-from ...schedules import (
-    ExponentialDecay,
-    Lambda,
-    Linear,
-    Multiplicative,
-    MultiStepDecay,
-    PolynomialDecay,
-    StepDecay,
-)
-from ..schedule_lr import ScheduleLR, check_optimizer
-from ._args import item, per_group, torch_names, whole
+from ...schedules import ExponentialDecay, Linear, MultiStepDecay, PolynomialDecay, StepDecay
+from ..schedule_lr import ScheduleSpec, check_optimizer
+from ._args import item, torch_names, whole
+from ._base import DropIn
 
-__all__ = [
-    "ExponentialLR",
-    "LambdaLR",
-    "LinearLR",
-    "MultiStepLR",
-    "MultiplicativeLR",
-    "PolynomialLR",
-    "StepLR",
-]
+__all__ = ["ExponentialLR", "LinearLR", "MultiStepLR", "PolynomialLR", "StepLR"]
 
 
-class StepLR(ScheduleLR):
+class StepLR(DropIn):
     """Decay each group's LR by ``gamma`` every ``step_size`` steps; a drop-in for
     ``torch.optim.lr_scheduler.StepLR`` (built on :class:`~lightning_lr.schedules.StepDecay`).
 
@@ -41,10 +26,10 @@ class StepLR(ScheduleLR):
         gamma: the decay factor, > 0.
         last_epoch: the step already taken, -1 for a fresh start.
 
-    Differences from torch: the LR is ``base_lr * gamma ** (step // step_size)`` in closed form, so a
-    change made to ``group["lr"]`` from outside is overwritten at the next step instead of being decayed
-    along (torch's recursive form keeps it). ``step_size`` must be a positive whole number and ``gamma``
-    > 0.
+    Alone, the LR is ``base_lr * gamma ** (step // step_size)`` in closed form; stacked with other
+    schedulers it scales their LR by ``gamma`` at every decay, as torch's.
+
+    Differences from torch: ``step_size`` must be a positive whole number and ``gamma`` > 0.
 
     Example:
         >>> import torch
@@ -59,6 +44,8 @@ class StepLR(ScheduleLR):
         [0.1, 0.1, 0.05, 0.05, 0.025, 0.025]
     """
 
+    settings_keys = ("step_size", "gamma")
+
     def __init__(
         self,
         optimizer: Optimizer,
@@ -67,13 +54,18 @@ class StepLR(ScheduleLR):
         last_epoch: int = -1,
     ) -> None:
         check_optimizer(optimizer)
+        self.step_size, self.gamma = step_size, gamma
+        lr, _ = self._build()
+        super().__init__(optimizer, lr=lr, relative=True, last_epoch=last_epoch)
+
+    def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
         with torch_names({"every": "step_size", "drop": "gamma"}):
-            shape = StepDecay(1.0, every=whole(step_size), drop=item("gamma", gamma))
+            shape = StepDecay(1.0, every=whole(self.step_size), drop=item("gamma", self.gamma))
         self.step_size, self.gamma = shape.every, shape.drop
-        super().__init__(optimizer, lr=shape, relative=True, last_epoch=last_epoch)
+        return shape, None
 
 
-class MultiStepLR(ScheduleLR):
+class MultiStepLR(DropIn):
     """Decay each group's LR by ``gamma`` at every milestone; a drop-in for
     ``torch.optim.lr_scheduler.MultiStepLR`` (built on :class:`~lightning_lr.schedules.MultiStepDecay`).
 
@@ -83,9 +75,11 @@ class MultiStepLR(ScheduleLR):
         gamma: the decay factor, > 0.
         last_epoch: the step already taken, -1 for a fresh start.
 
-    Differences from torch: closed form ``base_lr * gamma ** (milestones <= step)`` (an outside change to
-    ``group["lr"]`` is overwritten at the next step). Milestones may come in any order (they are sorted,
-    which is what torch's closed form does too) but must be non-negative integers; ``gamma`` must be > 0.
+    Alone, the LR is ``base_lr * gamma ** (milestones <= step)`` in closed form; stacked with other
+    schedulers it scales their LR by ``gamma`` at every milestone, as torch's.
+
+    Differences from torch: milestones may come in any order (they are sorted, which is what torch's
+    closed form does too) but must be non-negative integers; ``gamma`` must be > 0.
 
     Example:
         >>> import torch
@@ -99,6 +93,8 @@ class MultiStepLR(ScheduleLR):
         >>> [round(x, 12) for x in lrs]
         [1.0, 1.0, 0.1, 0.1, 0.01]
     """
+
+    settings_keys = ("milestones", "gamma")
 
     def __init__(
         self,
@@ -123,8 +119,13 @@ class MultiStepLR(ScheduleLR):
         self.gamma = shape.gamma
         super().__init__(optimizer, lr=shape, relative=True, last_epoch=last_epoch)
 
+    def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
+        shape = MultiStepDecay(1.0, sorted(Counter(self.milestones).elements()), item("gamma", self.gamma))
+        self.milestones, self.gamma = Counter(shape.milestones), shape.gamma
+        return shape, None
 
-class ExponentialLR(ScheduleLR):
+
+class ExponentialLR(DropIn):
     """Multiply each group's LR by ``gamma`` every step; a drop-in for
     ``torch.optim.lr_scheduler.ExponentialLR`` (built on :class:`~lightning_lr.schedules.ExponentialDecay`).
 
@@ -133,17 +134,23 @@ class ExponentialLR(ScheduleLR):
         gamma: the factor per step, > 0.
         last_epoch: the step already taken, -1 for a fresh start.
 
-    Differences from torch: closed form ``base_lr * gamma ** step`` (an outside change to ``group["lr"]``
-    is overwritten at the next step); ``gamma`` must be > 0.
+    Alone, the LR is ``base_lr * gamma ** step`` in closed form; stacked with other schedulers it scales
+    their LR by ``gamma`` every step, as torch's.
+
+    Differences from torch: ``gamma`` must be > 0.
 
     Example:
         >>> import torch
         >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
         >>> sched = ExponentialLR(opt, gamma=0.5)
-        >>> sched.step(3)  # jump straight to step 3: exact, no recursion
+        >>> for _ in range(3):
+        ...     opt.step()
+        ...     sched.step()
         >>> opt.param_groups[0]["lr"]
         0.125
     """
+
+    settings_keys = ("gamma",)
 
     def __init__(
         self,
@@ -152,13 +159,18 @@ class ExponentialLR(ScheduleLR):
         last_epoch: int = -1,
     ) -> None:
         check_optimizer(optimizer)
-        shape = ExponentialDecay(1.0, gamma=item("gamma", gamma))
+        self.gamma = gamma
+        lr, _ = self._build()
+        super().__init__(optimizer, lr=lr, relative=True, last_epoch=last_epoch)
+
+    def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
+        shape = ExponentialDecay(1.0, gamma=item("gamma", self.gamma))
         assert shape.gamma is not None
         self.gamma = shape.gamma
-        super().__init__(optimizer, lr=shape, relative=True, last_epoch=last_epoch)
+        return shape, None
 
 
-class LinearLR(ScheduleLR):
+class LinearLR(DropIn):
     """Scale each group's LR by a factor that moves linearly from ``start_factor`` to ``end_factor`` over
     ``total_iters`` steps; a drop-in for ``torch.optim.lr_scheduler.LinearLR`` (built on
     :class:`~lightning_lr.schedules.Linear`).
@@ -170,9 +182,11 @@ class LinearLR(ScheduleLR):
         total_iters: steps to go from one factor to the other.
         last_epoch: the step already taken, -1 for a fresh start.
 
-    Differences from torch: closed form (an outside change to ``group["lr"]`` is overwritten at the next
-    step); ``total_iters`` must be a positive whole number (torch's ``total_iters=0`` divides by zero in
-    its closed form).
+    Alone, the LR is ``base_lr * factor(step)`` in closed form; stacked with other schedulers (a warm-up
+    before a decay, ReduceLROnPlateau) it scales their LR by its own change, as torch's.
+
+    Differences from torch: ``total_iters`` must be a positive whole number (torch's ``total_iters=0``
+    divides by zero in its closed form).
 
     Example:
         >>> import torch
@@ -187,6 +201,8 @@ class LinearLR(ScheduleLR):
         [0.25, 0.5, 0.75, 1.0, 1.0]
     """
 
+    settings_keys = ("start_factor", "end_factor", "total_iters")
+
     def __init__(
         self,
         optimizer: Optimizer,
@@ -196,16 +212,21 @@ class LinearLR(ScheduleLR):
         last_epoch: int = -1,
     ) -> None:
         check_optimizer(optimizer)
+        self.start_factor, self.end_factor, self.total_iters = start_factor, end_factor, total_iters
+        lr, _ = self._build()
+        super().__init__(optimizer, lr=lr, relative=True, last_epoch=last_epoch)
+
+    def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
         # torch's own bounds on the factors (the schedule takes any values >= 0)
-        in_range("start_factor", start_factor, 0.0, 1.0, lo_open=True, hi_open=False)
-        in_range("end_factor", end_factor, 0.0, 1.0, lo_open=False, hi_open=False)
+        in_range("start_factor", self.start_factor, 0.0, 1.0, lo_open=True, hi_open=False)
+        in_range("end_factor", self.end_factor, 0.0, 1.0, lo_open=False, hi_open=False)
         with torch_names({"start": "start_factor", "end": "end_factor", "total": "total_iters"}):
-            shape = Linear(start_factor, end_factor, whole(total_iters))
+            shape = Linear(self.start_factor, self.end_factor, whole(self.total_iters))
         self.start_factor, self.end_factor, self.total_iters = shape.start, shape.end, shape.total
-        super().__init__(optimizer, lr=shape, relative=True, last_epoch=last_epoch)
+        return shape, None
 
 
-class PolynomialLR(ScheduleLR):
+class PolynomialLR(DropIn):
     """Polynomial decay of each group's LR to 0 over ``total_iters`` steps; a drop-in for
     ``torch.optim.lr_scheduler.PolynomialLR`` (built on :class:`~lightning_lr.schedules.PolynomialDecay`).
 
@@ -215,8 +236,10 @@ class PolynomialLR(ScheduleLR):
         power: the power of the polynomial, > 0.
         last_epoch: the step already taken, -1 for a fresh start.
 
-    Differences from torch: closed form (an outside change to ``group["lr"]`` is overwritten at the next
-    step); ``total_iters`` must be a positive whole number and ``power`` > 0.
+    Alone, the LR is ``base_lr * (1 - step / total_iters) ** power`` in closed form; stacked with other
+    schedulers it scales their LR by its own change, as torch's (and leaves it alone after the end).
+
+    Differences from torch: ``total_iters`` must be a positive whole number and ``power`` > 0.
 
     Example:
         >>> import torch
@@ -231,6 +254,8 @@ class PolynomialLR(ScheduleLR):
         [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0]
     """
 
+    settings_keys = ("total_iters", "power")
+
     def __init__(
         self,
         optimizer: Optimizer,
@@ -239,99 +264,12 @@ class PolynomialLR(ScheduleLR):
         last_epoch: int = -1,
     ) -> None:
         check_optimizer(optimizer)
+        self.total_iters, self.power = total_iters, power
+        lr, _ = self._build()
+        super().__init__(optimizer, lr=lr, relative=True, last_epoch=last_epoch)
+
+    def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
         with torch_names({"total": "total_iters"}):
-            shape = PolynomialDecay(1.0, total=whole(total_iters), power=power, final=0.0)
+            shape = PolynomialDecay(1.0, total=whole(self.total_iters), power=self.power, final=0.0)
         self.total_iters, self.power = shape.total, shape.power
-        super().__init__(optimizer, lr=shape, relative=True, last_epoch=last_epoch)
-
-
-class LambdaLR(ScheduleLR):
-    """Each group's LR is its initial LR times ``lr_lambda(step)``; a drop-in for
-    ``torch.optim.lr_scheduler.LambdaLR`` (built on :class:`~lightning_lr.schedules.Lambda`).
-
-    Args:
-        optimizer: the wrapped optimizer.
-        lr_lambda: a function of the step, or a list with one per param group.
-        last_epoch: the step already taken, -1 for a fresh start.
-
-    The function is called once per step (per distinct function), only for steps actually taken.
-
-    Differences from torch: ``lr_lambda`` must be callable (TypeError at construction, not at the first
-    step) and return a finite number >= 0 (a negative LR is an error). ``state_dict()`` holds the step,
-    not the ``__dict__`` of callable objects (torch saves it): the function must be a pure function of
-    the step.
-
-    Example:
-        >>> import torch
-        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
-        >>> def warmup(step):
-        ...     return min(1.0, (step + 1) / 4)
-        >>> sched = LambdaLR(opt, lr_lambda=warmup)
-        >>> lrs = []
-        >>> for _ in range(5):
-        ...     lrs.append(round(opt.param_groups[0]["lr"], 6))
-        ...     opt.step()
-        ...     sched.step()
-        >>> lrs
-        [0.025, 0.05, 0.075, 0.1, 0.1]
-    """
-
-    def __init__(
-        self,
-        optimizer: Optimizer,
-        lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
-        last_epoch: int = -1,
-    ) -> None:
-        groups = check_optimizer(optimizer)
-        lambdas = []
-        for name, f in per_group("lr_lambda", lr_lambda, len(groups), what="function"):
-            with torch_names({"fn": name}):
-                lambdas.append(Lambda(f))
-        self.lr_lambdas = [s.fn for s in lambdas]
-        super().__init__(optimizer, lr=lambdas, relative=True, last_epoch=last_epoch)
-
-
-class MultiplicativeLR(ScheduleLR):
-    """Each group's LR is multiplied by ``lr_lambda(step)`` at every step: ``initial_lr * prod(lr_lambda(i)
-    for i in 1..step)``; a drop-in for ``torch.optim.lr_scheduler.MultiplicativeLR`` (built on
-    :class:`~lightning_lr.schedules.Multiplicative`).
-
-    Args:
-        optimizer: the wrapped optimizer.
-        lr_lambda: a function of the step giving the factor, or a list with one per param group.
-        last_epoch: the step already taken, -1 for a fresh start.
-
-    The running product is kept, so stepping costs one call per step; a jump (``step(epoch)`` backwards,
-    or a resume) recomputes the product from step 0 once.
-
-    Differences from torch: the product starts from the group's initial LR, so an outside change to
-    ``group["lr"]`` is overwritten at the next step; factors must be finite and >= 0; ``state_dict()``
-    holds the step, not the ``__dict__`` of callable objects: the function must be a pure function of the
-    step.
-
-    Example:
-        >>> import torch
-        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
-        >>> def halve(step):
-        ...     return 0.5
-        >>> sched = MultiplicativeLR(opt, lr_lambda=halve)
-        >>> for _ in range(3):
-        ...     opt.step()
-        ...     sched.step()
-        >>> opt.param_groups[0]["lr"]
-        0.125
-    """
-
-    def __init__(
-        self,
-        optimizer: Optimizer,
-        lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
-        last_epoch: int = -1,
-    ) -> None:
-        groups = check_optimizer(optimizer)
-        products = []
-        for name, f in per_group("lr_lambda", lr_lambda, len(groups), what="function"):
-            with torch_names({"factor": name}):
-                products.append(Multiplicative(1.0, f))
-        self.lr_lambdas = [s.factor for s in products]
-        super().__init__(optimizer, lr=products, relative=True, last_epoch=last_epoch)
+        return shape, None

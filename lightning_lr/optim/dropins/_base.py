@@ -1,0 +1,365 @@
+"""What makes a drop-in behave as torch's scheduler of the same name: composition, warnings and state.
+
+:class:`DropIn` is the base of every drop-in. The values still come from :class:`ScheduleLR`'s closed form;
+this layer adds what torch's users rely on beyond the values of a scheduler alone:
+
+- **Composition.** torch's recursive schedulers (StepLR, MultiStepLR, ExponentialLR, LinearLR,
+  PolynomialLR, MultiplicativeLR, CosineAnnealingLR) scale the group's *current* LR, so schedulers stacked
+  on one optimizer (side by side, ChainedScheduler, ConstantLR, ReduceLROnPlateau, SequentialLR) compound.
+  A drop-in does the same in closed form: at step ``t`` it looks at the group's LR; if it is exactly the
+  drop-in's own closed-form value ``v(t - 1)`` (nobody changed it), it writes ``v(t)``, bit for bit the
+  value of the schedule alone; otherwise it scales the current LR by its own change, ``v(t) / v(t - 1)``
+  (affine about ``eta_min`` for the cosine; additive where ``v(t - 1)`` is the pivot, as torch at the
+  bottom of the cosine). Before the first step ``v(-1)`` is the group's initial LR.
+  :class:`AbsoluteDropIn` is the base of those torch writes absolutely (LambdaLR, CyclicLR, OneCycleLR,
+  CosineAnnealingWarmRestarts): they overwrite, as torch's do.
+- **Warnings.** torch's: ``step()`` before ``optimizer.step()`` (UserWarning, at the first step), the
+  deprecated ``step(epoch)`` (torch's text and category; the jump stays exact), ``get_lr()`` outside
+  ``step()``.
+- **SequentialLR.** It calls ``_update_lr(0)`` on the next scheduler at a milestone: the value at step 0,
+  written as torch's closed form does.
+- **State.** ``state_dict()`` has torch's keys: the hyperparameters (a checkpoint resumes with its own
+  settings), ``base_lrs``, ``last_epoch``, ``_step_count``, ``_last_lr``. torch's state_dict of the same
+  class loads into a drop-in, and a drop-in's into torch's.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, ClassVar
+
+import torch
+from torch.optim import Optimizer
+from torch.optim.lr_scheduler import EPOCH_DEPRECATION_WARNING
+
+from ...schedules._base import check_step
+from ..schedule_lr import BLOCK, ScheduleLR, ScheduleSpec, check_optimizer
+
+__all__ = ["EPOCH_DEPRECATION_WARNING", "AbsoluteDropIn", "DropIn", "number", "same", "warn_order"]
+
+# torch's own texts (torch.optim.lr_scheduler.LRScheduler.step and _warn_get_lr_called_within_step)
+_OVERRIDDEN = (
+    "Seems like `optimizer.step()` has been overridden after learning rate scheduler "
+    "initialization. Please, make sure to call `optimizer.step()` before "
+    "`lr_scheduler.step()`. See more details at "
+    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
+)
+_ORDER = (
+    "Detected call of `lr_scheduler.step()` before `optimizer.step()`. "
+    "In PyTorch 1.1.0 and later, you should call them in the opposite order: "
+    "`optimizer.step()` before `lr_scheduler.step()`.  Failure to do this "
+    "will result in PyTorch skipping the first value of the learning rate schedule. "
+    "See more details at "
+    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
+)
+_GET_LR = "To get the last learning rate computed by the scheduler, please use `get_last_lr()`."
+
+
+def warn_order(optimizer: Optimizer) -> None:
+    """torch's warnings at the first ``step()``: ``optimizer.step`` replaced after the scheduler was
+    created, or not called yet (the first value of the schedule would be skipped)."""
+    if not hasattr(optimizer.step, "_wrapped_by_lr_sched"):
+        warnings.warn(_OVERRIDDEN, UserWarning, stacklevel=3)
+    elif not getattr(optimizer, "_opt_called", False):
+        warnings.warn(_ORDER, UserWarning, stacklevel=3)
+
+
+def same(a: Any, b: Any) -> bool:
+    """Whether two settings are equal (tensors by value; anything that does not compare is different)."""
+    try:
+        return bool(a == b)
+    except (RuntimeError, TypeError, ValueError):
+        return False
+
+
+def number(x: Any) -> float:
+    return x.item() if isinstance(x, torch.Tensor) else float(x)
+
+
+class DropIn(ScheduleLR):
+    """A drop-in whose torch class scales the current LR: it composes with other schedulers (see the
+    module docstring). Subclasses give their hyperparameters (:attr:`settings_keys`, :meth:`_build`)."""
+
+    #: torch's attribute names of the settings a state_dict carries (beside base_lrs and the step)
+    settings_keys: ClassVar[tuple[str, ...]] = ()
+    #: whether the per-group schedules are built from ``base_lrs`` (rebuilt when a checkpoint's differ)
+    built_from_base_lrs: ClassVar[bool] = False
+    #: the value the LR is scaled about when composing (CosineAnnealingLR: eta_min)
+    _pivot: float = 0.0
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        lr: ScheduleSpec,
+        momentum: ScheduleSpec = None,
+        relative: bool = False,
+        last_epoch: int = -1,
+    ) -> None:
+        n = len(check_optimizer(optimizer))
+        #: the step whose closed-form values ``_vals`` holds; None when unknown (after a load)
+        self._at: int | None = None
+        self._vals: list[float] = []
+        #: the LR this scheduler last wrote to each group (torch's ``_last_lr``); None: ``v(_at)``
+        self._wrote: list[float] | None = [0.0] * n
+        #: per tensor LR: (tensor, version) while it holds exactly this scheduler's value ``v(_at)``
+        self._refs: list[tuple[torch.Tensor, int] | None] = [None] * n
+        super().__init__(optimizer, lr, momentum, relative, last_epoch)
+
+    # --- the settings ---------------------------------------------------------------------------------
+    def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
+        """The LR and momentum schedules for the current settings (raise, under torch's names, if invalid)."""
+        raise NotImplementedError
+
+    def _settings(self) -> dict[str, Any]:
+        """The settings as torch's state_dict holds them."""
+        return {key: getattr(self, key) for key in self.settings_keys}
+
+    def _load_settings(self, state_dict: dict[str, Any], base_lrs: list[Any]) -> None:
+        """Take a checkpoint's settings, rebuilding the schedules if they differ from this scheduler's."""
+        given = {k: state_dict[k] for k in self.settings_keys if k in state_dict}
+        changed = any(not same(v, getattr(self, k)) for k, v in given.items())
+        if self.built_from_base_lrs and not same([number(b) for b in base_lrs], self._base_floats()):
+            changed = True
+        if not changed:
+            return
+        kept = {k: getattr(self, k) for k in given}
+        kept_base = self.base_lrs
+        for k, v in given.items():
+            setattr(self, k, v)
+        self.base_lrs = base_lrs
+        try:
+            self._configure(*self._build())
+        except (TypeError, ValueError):
+            for k, v in kept.items():
+                setattr(self, k, v)
+            self.base_lrs = kept_base
+            raise
+
+    def _base_floats(self) -> list[float]:
+        return [number(b) for b in self.base_lrs]
+
+    # --- stepping -------------------------------------------------------------------------------------
+    def step(self, epoch: int | None = None) -> None:
+        """Advance one step; or, deprecated as in torch (which warns), jump to step ``epoch``.
+
+        Args:
+            epoch: the step to jump to. The jump is exact: the closed-form value at ``epoch``, from the
+                initial LR, whatever the steps before (torch's closed form, where it has one).
+        """
+        if self._step_count == 1:
+            warn_order(self.optimizer)
+        self._step_count += 1
+        if epoch is None:
+            self.last_epoch = t = self.last_epoch + 1
+            self._advance(t)
+        else:
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+            self.last_epoch = t = check_step(epoch)
+            self._apply(t)
+
+    def _update_lr(self, epoch: int | None = None) -> None:
+        """What torch's SequentialLR calls: ``epoch=0`` at a milestone (the value at step 0, written as
+        torch's closed form does), None for a plain step (neither counts nor warns, as torch's)."""
+        if epoch is None:
+            self.last_epoch = t = self.last_epoch + 1
+            self._advance(t)
+        else:
+            self.last_epoch = t = check_step(epoch)
+            self._jump(t)
+
+    def _jump(self, t: int) -> None:
+        """Write the values at step ``t`` (torch's closed form; MultiplicativeLR, which has none, scales)."""
+        self._apply(t)
+
+    def _advance(self, t: int) -> None:
+        # The hot path. `cur != p` is one float comparison: alone, the group always holds v(t - 1), and the
+        # value written is the closed form. A tensor LR is recognized by identity and version (in-place
+        # writes bump it) instead of being read (.item() costs several times a step).
+        k = t - self._block_start
+        if self._at != t - 1 or not 0 <= k < BLOCK:
+            k = self._prepare(t)
+        vals, wrote, refs = self._vals, self._wrote, self._refs
+        assert wrote is not None
+        groups = self.optimizer.param_groups
+        for i, row in self._lr_jobs:
+            v = row[k]
+            p = vals[i]
+            vals[i] = v
+            group = groups[i]
+            cur = group["lr"]
+            if type(cur) is float:
+                if cur != p:
+                    v = self._combine(cur, p, v, i, t)
+                group["lr"] = wrote[i] = v
+            elif isinstance(cur, torch.Tensor):
+                ref = refs[i]
+                clean = ref is not None and ref[0] is cur and ref[1] == cur._version
+                if not clean:
+                    x = cur.item()
+                    clean = x == p
+                    if not clean:
+                        v = self._combine(x, p, v, i, t)
+                cur.fill_(v)
+                wrote[i] = v
+                refs[i] = (cur, cur._version) if clean else None
+            else:  # an int LR
+                x = float(cur)
+                if x != p:
+                    v = self._combine(x, p, v, i, t)
+                group["lr"] = wrote[i] = v
+        self._at = t
+
+    def _prepare(self, t: int) -> int:
+        """Make ``_vals`` hold ``v(t - 1)`` (after a jump, a load, or SequentialLR moving ``last_epoch``)
+        and the block hold step ``t``; the index of ``t`` in the block."""
+        if self._at != t - 1:
+            self._vals = self._values_at(t - 1)
+            self._refs = [None] * len(self.optimizer.param_groups)
+            if self._wrote is None:
+                self._wrote = list(self._vals)
+        k = t - self._block_start
+        if not 0 <= k < BLOCK:
+            self._fill(t)
+            k = t - self._block_start
+        return k
+
+    def _combine(self, cur: float, p: float, v: float, i: int, t: int) -> float:
+        """The LR after this step when the group holds ``cur`` instead of this scheduler's ``v(t - 1) = p``:
+        ``cur`` scaled by the scheduler's own change, as torch's recursive form (never below 0)."""
+        c = self._pivot
+        d = p - c
+        new = cur + (v - p) if d == 0.0 else c + (cur - c) * ((v - c) / d)
+        return 0.0 if new < 0.0 else new
+
+    def _start_values(self) -> list[float]:
+        """``v(-1)``: the LR each group has before the first step (its initial LR)."""
+        return self._factors() if self.relative else self._base_floats()
+
+    def _values_at(self, s: int) -> list[float]:
+        """The closed-form LR of every group at step ``s`` (``-1``: before the first step)."""
+        if s < 0:
+            return self._start_values()
+        k = s - self._block_start
+        if not 0 <= k < BLOCK:
+            self._fill(s)
+            k = s - self._block_start
+        out = [number(g["lr"]) for g in self.optimizer.param_groups]
+        for i, row in self._lr_jobs:
+            out[i] = row[k]
+        return out
+
+    def _apply(self, t: int) -> None:
+        """Write the closed-form values at step ``t`` (a jump, the first step, set_schedule)."""
+        super()._apply(t)
+        self._record(t)
+
+    def _record(self, t: int) -> None:
+        self._at = t
+        self._vals = self._values_at(t)
+        self._wrote = list(self._vals)
+        self._refs = [
+            (g["lr"], g["lr"]._version) if isinstance(g["lr"], torch.Tensor) else None
+            for g in self.optimizer.param_groups
+        ]
+
+    # --- reading --------------------------------------------------------------------------------------
+    def _last_written(self) -> list[float]:
+        if self._wrote is not None:
+            return list(self._wrote)
+        if self._at is None:
+            return [number(g["lr"]) for g in self.optimizer.param_groups]
+        return self._values_at(self._at)
+
+    def get_last_lr(self) -> list[float | torch.Tensor]:
+        """The LR this scheduler wrote to each group at its last step, as torch's (tensors as tensors of the
+        group's dtype; in a chain, later schedulers may have changed the group's LR since)."""
+        out: list[float | torch.Tensor] = []
+        for g, x in zip(self.optimizer.param_groups, self._last_written(), strict=True):
+            lr = g["lr"]
+            out.append(
+                torch.tensor(x, dtype=lr.dtype, device=lr.device) if isinstance(lr, torch.Tensor) else x
+            )
+        return out
+
+    def get_lr(self) -> list[float | torch.Tensor]:
+        """The closed-form LRs at the current step; warns as torch's when called outside ``step()``
+        (``get_last_lr`` is the way to read the LR)."""
+        if not self._get_lr_called_within_step:
+            warnings.warn(_GET_LR, UserWarning, stacklevel=2)
+        return super().get_lr()
+
+    # --- state ----------------------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """torch's state_dict for this class: the settings, ``base_lrs``, ``last_epoch``, ``_step_count``,
+        ``_is_initial``, ``_get_lr_called_within_step`` and ``_last_lr`` (never the optimizer)."""
+        state = self._settings()
+        state["base_lrs"] = [b.clone() if isinstance(b, torch.Tensor) else b for b in self.base_lrs]
+        state["last_epoch"] = self.last_epoch
+        state["_step_count"] = self._step_count
+        state["_is_initial"] = False
+        state["_get_lr_called_within_step"] = False
+        state["_last_lr"] = self.get_last_lr()
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Continue from a checkpoint, ours or torch's scheduler of the same class: its settings (the
+        schedules are rebuilt if they differ from the constructor's), step and last LRs.
+
+        As in torch, the optimizer's state holds the LR: load it too. If the groups still hold what this
+        scheduler wrote (the optimizer's state was not loaded), they get the checkpoint's last LRs.
+        """
+        missing = {"last_epoch", "_step_count"} - set(state_dict)
+        if missing:
+            raise KeyError(f"state_dict is missing {sorted(missing)}; keys present: {sorted(state_dict)}")
+        untouched = self._untouched()
+        base_lrs = list(state_dict.get("base_lrs", self.base_lrs))
+        self._load_settings(state_dict, base_lrs)
+        self.base_lrs = base_lrs
+        self.last_epoch = int(state_dict["last_epoch"])
+        self._step_count = int(state_dict["_step_count"])
+        self._invalidate()  # the optimizer's state may have brought other initial_lr values
+        last = state_dict.get("_last_lr")
+        if last is None:  # a checkpoint of an earlier version: the step alone
+            self._apply(max(self.last_epoch, 0))
+            self._load_position(state_dict)
+            return
+        wrote = [number(x) for x in last]
+        if untouched:
+            self._apply(max(self.last_epoch, 0))  # momentum, for the cycles
+            self._write(wrote)
+        self._load_position(state_dict)
+        self._at, self._wrote = None, wrote
+
+    def _load_position(self, state_dict: dict[str, Any]) -> None:
+        """Restore position state beyond ``last_epoch`` (CosineAnnealingWarmRestarts' ``T_cur``)."""
+
+    def _untouched(self) -> bool:
+        """Whether every group's LR is still what this scheduler last wrote."""
+        for g, x in zip(self.optimizer.param_groups, self._last_written(), strict=True):
+            lr = g["lr"]
+            if isinstance(lr, torch.Tensor):
+                if lr.item() != torch.tensor(x, dtype=lr.dtype).item():
+                    return False
+            elif lr != x:
+                return False
+        return True
+
+    def _write(self, values: list[float]) -> None:
+        """Set each group's LR (tensors in place)."""
+        for g, x in zip(self.optimizer.param_groups, values, strict=True):
+            if isinstance(g["lr"], torch.Tensor):
+                g["lr"].fill_(x)
+            else:
+                g["lr"] = x
+
+
+class AbsoluteDropIn(DropIn):
+    """A drop-in whose torch class writes absolute values (LambdaLR, CyclicLR, OneCycleLR,
+    CosineAnnealingWarmRestarts): each step overwrites the LR, whatever other schedulers did."""
+
+    def _advance(self, t: int) -> None:
+        ScheduleLR._apply(self, t)
+        self._at, self._wrote = t, None
+
+    def _record(self, t: int) -> None:
+        self._at, self._wrote = t, None
