@@ -193,3 +193,78 @@ def test_integral_float_step_counts_and_tensor_arguments_are_accepted() -> None:
     assert sched.total_size == 8.0
     assert ours.StepLR(sgd(), step_size=10.0).step_size == 10
     assert ours.CosineAnnealingLR(sgd(), T_max=100.0, eta_min=torch.tensor(0.0)).T_max == 100
+
+
+# --- composition never takes the LR below 0 ----------------------------------------------------------------
+def test_a_stacked_cosine_stops_at_zero_where_torch_goes_negative() -> None:
+    """A StepLR beside a cosine with eta_min takes the LR below eta_min; torch's affine recursion then
+    overshoots below 0 as the cosine rises, ours stops at 0."""
+    got = []
+    for module in (torch.optim.lr_scheduler, ours):
+        opt = sgd(0.01)
+        step = module.StepLR(opt, step_size=3, gamma=0.5)
+        cosine = module.CosineAnnealingLR(opt, T_max=7, eta_min=1e-3)
+        lrs = []
+        for _ in range(20):
+            opt.step()
+            step.step()
+            cosine.step()
+            lrs.append(opt.param_groups[0]["lr"])
+        got.append(lrs)
+    first_negative = next(t for t, x in enumerate(got[0]) if x < 0)
+    assert got[1][:first_negative] == pytest.approx(got[0][:first_negative], rel=1e-9)
+    assert got[1][first_negative] == 0.0
+    assert min(got[1]) >= 0.0
+
+
+# --- step(epoch) is an exact jump ----------------------------------------------------------------------------
+def shrink(t: int) -> float:
+    return 0.9
+
+
+def test_multiplicative_step_with_epoch_jumps_to_the_product() -> None:
+    """torch's MultiplicativeLR has no closed form: step(epoch) multiplies the current LR once."""
+    got = []
+    for module in (torch.optim.lr_scheduler, ours):
+        opt = sgd(1.0)
+        sched = module.MultiplicativeLR(opt, lr_lambda=shrink)
+        opt.step()
+        with pytest.warns(UserWarning, match="The epoch parameter"):
+            sched.step(5)
+        got.append(opt.param_groups[0]["lr"])
+    assert got[0] == pytest.approx(0.9)
+    assert got[1] == pytest.approx(0.9**5, rel=1e-12)
+
+
+def test_restarts_land_on_their_step_where_torchs_logarithm_misses() -> None:
+    """torch's step(epoch) finds the cycle with a floating-point logarithm, which puts some restarts one
+    cycle early (T_0=1, T_mult=3: epoch 121 starts the fifth cycle, torch puts it at the end of the fourth)."""
+    opt_t = sgd(1.0)
+    torch_sched = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt_t, T_0=1, T_mult=3)
+    torch_sched.step(121)
+    assert (torch_sched.T_cur, torch_sched.T_i) == (81, 81)  # the bottom of the fourth cycle
+    opt = sgd(1.0)
+    sched = ours.CosineAnnealingWarmRestarts(opt, T_0=1, T_mult=3)
+    sched.step(121)
+    assert (sched.T_cur, sched.T_i) == (0, 243)  # 1 + 3 + 9 + 27 + 81 = 121: a restart
+    assert opt.param_groups[0]["lr"] == 1.0
+
+
+# --- arguments torch takes that make no sense -----------------------------------------------------------------
+REFUSED: list[tuple[str, dict[str, Any]]] = [
+    ("CyclicLR", dict(base_lr=0.1, max_lr=0.3, max_momentum=1.0)),  # momentum >= 1 diverges
+    ("CyclicLR", dict(base_lr=0.3, max_lr=0.1)),  # an upside-down cycle
+    ("OneCycleLR", dict(max_lr=0.1, total_steps=10, base_momentum=0.99, max_momentum=0.9)),
+    ("StepLR", dict(step_size=3, gamma=0.0)),  # the LR is 0 for good after the first decay
+    ("ExponentialLR", dict(gamma=-0.5)),  # a negative LR every other step
+    ("LinearLR", dict(total_iters=0)),  # divides by zero in torch's closed form
+    ("CosineAnnealingLR", dict(T_max=0)),  # divides by zero at the first step
+    ("CosineAnnealingWarmRestarts", dict(T_0=5, eta_min=0.5)),  # eta_min above the LR: upside down
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), REFUSED)
+def test_arguments_torch_accepts_are_refused(name: str, kwargs: dict[str, Any]) -> None:
+    quiet_torch(name, sgd(0.1), **kwargs)  # torch builds it
+    with pytest.raises(ValueError, match=" must be "):
+        getattr(ours, name)(sgd(0.1), **kwargs)

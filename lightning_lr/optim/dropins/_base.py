@@ -80,12 +80,37 @@ class DropIn(ScheduleLR):
     """A drop-in whose torch class scales the current LR: it composes with other schedulers (see the
     module docstring). Subclasses give their hyperparameters (:attr:`settings_keys`, :meth:`_build`)."""
 
+    # ScheduleLR's machinery and this class's caches live in slots, so that a drop-in's __dict__ holds
+    # what torch's does (torch's tests compare schedulers' __dict__ after load_state_dict).
+    __slots__ = (
+        "_at",
+        "_beta_jobs",
+        "_block_start",
+        "_lr_index",
+        "_lr_jobs",
+        "_momentum_index",
+        "_momentum_jobs",
+        "_momentum_keys",
+        "_plan",
+        "_refs",
+        "_vals",
+        "_wrote",
+        "lr_floors",
+        "lr_scales",
+        "lr_schedules",
+        "momentum_schedules",
+        "relative",
+    )
+
     #: torch's attribute names of the settings a state_dict carries (beside base_lrs and the step)
     settings_keys: ClassVar[tuple[str, ...]] = ()
     #: whether the per-group schedules are built from ``base_lrs`` (rebuilt when a checkpoint's differ)
     built_from_base_lrs: ClassVar[bool] = False
-    #: the value the LR is scaled about when composing (CosineAnnealingLR: eta_min)
-    _pivot: float = 0.0
+
+    @property
+    def _pivot(self) -> float:
+        """The value the LR is scaled about when composing (CosineAnnealingLR: eta_min)."""
+        return 0.0
 
     def __init__(
         self,
@@ -177,6 +202,10 @@ class DropIn(ScheduleLR):
         # writes bump it) instead of being read (.item() costs several times a step).
         k = t - self._block_start
         if self._at != t - 1 or not 0 <= k < BLOCK:
+            if self._is_initial and t > 0:
+                # created with last_epoch >= 0 (a resume): the value at t, as before the checkpoint
+                self._apply(t)
+                return
             k = self._prepare(t)
         vals, wrote, refs = self._vals, self._wrote, self._refs
         assert wrote is not None
@@ -269,6 +298,15 @@ class DropIn(ScheduleLR):
         if self._at is None:
             return [number(g["lr"]) for g in self.optimizer.param_groups]
         return self._values_at(self._at)
+
+    @property
+    def _last_lr(self) -> list[float | torch.Tensor]:
+        """torch's attribute behind ``get_last_lr()``."""
+        return self.get_last_lr()
+
+    @_last_lr.setter
+    def _last_lr(self, values: list[Any]) -> None:
+        self._wrote = [number(x) for x in values]
 
     def get_last_lr(self) -> list[float | torch.Tensor]:
         """The LR this scheduler wrote to each group at its last step, as torch's (tensors as tensors of the

@@ -88,8 +88,11 @@ class CosineAnnealingLR(DropIn):
                     )
                 )
         self.T_max, self.eta_min = lrs[0].total, lrs[0].final
-        self._pivot = self.eta_min  # torch's recursion is affine about eta_min
         return lrs, None
+
+    @property
+    def _pivot(self) -> float:
+        return float(self.eta_min)  # torch's recursion is affine about eta_min
 
 
 class CosineAnnealingWarmRestarts(AbsoluteDropIn):
@@ -131,6 +134,7 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
         (0.146, 1.5, 1)
     """
 
+    __slots__ = ("_grid", "_shape")
     settings_keys = ("T_0", "T_mult", "eta_min")
     built_from_base_lrs = True
 

@@ -123,6 +123,8 @@ class CyclicLR(AbsoluteDropIn):
         [0.1, 0.55, 1.0, 0.55, 0.1]
     """
 
+    __slots__ = ("_shape",)
+
     def __init__(
         self,
         optimizer: Optimizer,

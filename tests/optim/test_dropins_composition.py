@@ -1,0 +1,374 @@
+"""Several schedulers on one optimizer, torch as the oracle.
+
+Every scenario is a function of a namespace of scheduler classes: run once with torch's classes and once
+with ours (torch-only classes, ConstantLR, ReduceLROnPlateau, SWALR, ChainedScheduler, SequentialLR, are
+torch's in both runs), on the same optimizer settings. The LR of every param group must match at every
+step. Alone a drop-in stays its closed form bit for bit, and a composed run resumes bit for bit.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import types
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import torch
+from torch.optim import lr_scheduler as L
+from torch.optim.swa_utils import SWALR
+
+import lightning_lr.optim as ours
+from lightning_lr.optim import ScheduleLR
+from lightning_lr.schedules import CosineDecay, ExponentialDecay
+
+RTOL = 1e-9
+NAMES = [
+    "StepLR",
+    "MultiStepLR",
+    "ExponentialLR",
+    "LinearLR",
+    "PolynomialLR",
+    "MultiplicativeLR",
+    "CosineAnnealingLR",
+    "LambdaLR",
+    "CyclicLR",
+    "OneCycleLR",
+    "CosineAnnealingWarmRestarts",
+]
+TORCH = types.SimpleNamespace(**{n: getattr(L, n) for n in NAMES})
+OURS = types.SimpleNamespace(**{n: getattr(ours, n) for n in NAMES})
+Stepper = Callable[[int], None]
+Scenario = Callable[[Any, torch.optim.Optimizer], Stepper]
+
+
+def shrink(t: int) -> float:
+    return 0.97 if t % 2 else 0.99
+
+
+def warm(t: int) -> float:
+    return min(1.0, (t + 1) / 6)
+
+
+def sgd(lrs: tuple[float, ...] = (0.05, 0.01), tensor: bool = False) -> torch.optim.SGD:
+    def lr(x: float) -> float | torch.Tensor:
+        return torch.tensor(x, dtype=torch.float64) if tensor else x
+
+    groups = [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr(x)} for x in lrs]
+    return torch.optim.SGD(groups, momentum=0.9)
+
+
+def lrs_of(opt: torch.optim.Optimizer) -> list[float]:
+    return [float(g["lr"]) for g in opt.param_groups]
+
+
+def run(scenario: Scenario, module: Any, steps: int, tensor: bool = False) -> list[list[float]]:
+    """Every group's LR at epochs 0 .. steps - 1 (the optimizer steps before the schedulers, as it should)."""
+    opt = sgd(tensor=tensor)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the right order of calls raises no warning, torch's or ours
+        stepper = scenario(module, opt)
+        out = []
+        for epoch in range(steps):
+            out.append(lrs_of(opt))
+            opt.step()
+            stepper(epoch)
+    return out
+
+
+def assert_same_lrs(got: list[list[float]], want: list[list[float]]) -> None:
+    assert len(got) == len(want)
+    for t, (g, w) in enumerate(zip(got, want, strict=True)):
+        assert g == pytest.approx(w, rel=RTOL, abs=1e-15), f"epoch {t}: ours {g}, torch {w}"
+
+
+def check(scenario: Scenario, steps: int = 40, tensor: bool = False) -> list[list[float]]:
+    want = run(scenario, TORCH, steps, tensor)
+    got = run(scenario, OURS, steps, tensor)
+    assert_same_lrs(got, want)
+    return got
+
+
+def steps_all(*schedulers: Any) -> Stepper:
+    def step(epoch: int) -> None:
+        for s in schedulers:
+            s.step()
+
+    return step
+
+
+# --- the chainable ones with each other: side by side and in a ChainedScheduler -----------------------
+CHAINABLE: dict[str, Callable[[Any, torch.optim.Optimizer], Any]] = {
+    "step": lambda m, o: m.StepLR(o, step_size=3, gamma=0.5),
+    "multistep": lambda m, o: m.MultiStepLR(o, milestones=[2, 5, 5, 9], gamma=0.3),
+    "exponential": lambda m, o: m.ExponentialLR(o, gamma=0.9),
+    "linear": lambda m, o: m.LinearLR(o, start_factor=0.4, total_iters=4),
+    "polynomial": lambda m, o: m.PolynomialLR(o, total_iters=12, power=2.0),
+    "multiplicative": lambda m, o: m.MultiplicativeLR(o, lr_lambda=shrink),
+    "cosine": lambda m, o: m.CosineAnnealingLR(o, T_max=7),
+}
+PAIRS = [(a, b) for a, b in itertools.product(CHAINABLE, repeat=2) if a != b]
+
+
+@pytest.mark.parametrize(("first", "second"), PAIRS)
+def test_two_side_by_side_compound_as_in_torch(first: str, second: str) -> None:
+    check(lambda m, o: steps_all(CHAINABLE[first](m, o), CHAINABLE[second](m, o)), steps=30)
+
+
+@pytest.mark.parametrize(("first", "second"), PAIRS)
+def test_chained_scheduler_compounds_as_in_torch(first: str, second: str) -> None:
+    def chained(m: Any, o: torch.optim.Optimizer) -> Stepper:
+        chain = L.ChainedScheduler([CHAINABLE[first](m, o), CHAINABLE[second](m, o)])
+        return lambda epoch: chain.step()
+
+    check(chained, steps=30)
+
+
+def test_the_issues_numbers() -> None:
+    def chained(m: Any, o: torch.optim.Optimizer) -> Stepper:
+        chain = L.ChainedScheduler(
+            [m.LinearLR(o, start_factor=0.4, total_iters=3), m.MultiStepLR(o, milestones=[2], gamma=0.1)]
+        )
+        return lambda epoch: chain.step()
+
+    got = check(chained, steps=4)
+    assert [row[0] for row in got] == pytest.approx([0.02, 0.03, 0.004, 0.005], rel=1e-12)
+
+    got = check(lambda m, o: steps_all(m.StepLR(o, 3, 0.1), m.ExponentialLR(o, 0.9)), steps=5)
+    assert [row[0] for row in got] == pytest.approx([0.05, 0.045, 0.0405, 0.003645, 0.0032805], rel=1e-12)
+
+
+@pytest.mark.parametrize("which", ["ours first", "torch first"])
+def test_ours_and_torchs_in_one_chain(which: str) -> None:
+    def chained(m: Any, o: torch.optim.Optimizer) -> Stepper:
+        mine = m.ExponentialLR(o, gamma=0.95)
+        theirs = L.StepLR(o, step_size=4, gamma=0.5)
+        chain = L.ChainedScheduler([mine, theirs] if which == "ours first" else [theirs, mine])
+        return lambda epoch: chain.step()
+
+    check(chained)
+
+
+def test_tensor_lrs_compound_in_place() -> None:
+    def chained(m: Any, o: torch.optim.Optimizer) -> Stepper:
+        chain = L.ChainedScheduler([m.CosineAnnealingLR(o, T_max=6), m.StepLR(o, step_size=4, gamma=0.5)])
+        return lambda epoch: chain.step()
+
+    check(chained, tensor=True)
+
+
+# --- the absolute ones overwrite, as torch's --------------------------------------------------------------
+ABSOLUTE: dict[str, Callable[[Any, torch.optim.Optimizer], Any]] = {
+    "lambda": lambda m, o: m.LambdaLR(o, lr_lambda=warm),
+    "cyclic": lambda m, o: m.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=3, cycle_momentum=False),
+    "one-cycle": lambda m, o: m.OneCycleLR(o, max_lr=0.1, total_steps=60, cycle_momentum=False),
+    "restarts": lambda m, o: m.CosineAnnealingWarmRestarts(o, T_0=5, T_mult=2),
+}
+
+
+@pytest.mark.parametrize("chainable", ["step", "exponential", "cosine"])
+@pytest.mark.parametrize("absolute", list(ABSOLUTE))
+@pytest.mark.parametrize("order", ["absolute first", "absolute last"])
+def test_absolute_schedulers_overwrite_as_in_torch(absolute: str, chainable: str, order: str) -> None:
+    def chained(m: Any, o: torch.optim.Optimizer) -> Stepper:
+        a, c = ABSOLUTE[absolute](m, o), CHAINABLE[chainable](m, o)
+        chain = L.ChainedScheduler([a, c] if order == "absolute first" else [c, a])
+        return lambda epoch: chain.step()
+
+    check(chained)
+
+
+# --- SequentialLR ---------------------------------------------------------------------------------------
+SEQUENCES: dict[str, Callable[[Any, torch.optim.Optimizer], list[Any]]] = {
+    "warm-up then cosine": lambda m, o: [
+        m.LinearLR(o, start_factor=0.1, total_iters=5),
+        m.CosineAnnealingLR(o, T_max=20, eta_min=1e-4),
+    ],
+    "warm-up then exponential": lambda m, o: [m.LinearLR(o, total_iters=4), m.ExponentialLR(o, gamma=0.9)],
+    "constant then step": lambda m, o: [L.ConstantLR(o, factor=0.25, total_iters=3), m.StepLR(o, 4, 0.5)],
+    "warm-up then multiplicative": lambda m, o: [
+        m.LinearLR(o, start_factor=0.5, total_iters=3),
+        m.MultiplicativeLR(o, lr_lambda=shrink),
+    ],
+    "warm-up then restarts": lambda m, o: [
+        m.LinearLR(o, start_factor=0.2, total_iters=5),
+        m.CosineAnnealingWarmRestarts(o, T_0=4, T_mult=2),
+    ],
+    "lambda then polynomial": lambda m, o: [m.LambdaLR(o, lr_lambda=warm), m.PolynomialLR(o, total_iters=15)],
+    "three": lambda m, o: [
+        m.LinearLR(o, start_factor=0.25, total_iters=4),
+        m.MultiStepLR(o, milestones=[3, 6], gamma=0.5),
+        m.CosineAnnealingLR(o, T_max=9),
+    ],
+}
+MILESTONES = {"three": [6, 16]}
+
+
+@pytest.mark.parametrize("tensor", [False, True])
+@pytest.mark.parametrize("case", list(SEQUENCES))
+def test_sequential_lr_as_in_torch(case: str, tensor: bool) -> None:
+    def sequence(m: Any, o: torch.optim.Optimizer) -> Stepper:
+        schedulers = SEQUENCES[case](m, o)
+        seq = L.SequentialLR(o, schedulers, milestones=MILESTONES.get(case, [6]))
+        return lambda epoch: seq.step()
+
+    check(sequence, tensor=tensor)
+
+
+# --- torch-only schedulers around a drop-in ------------------------------------------------------------
+def test_the_cosine_is_affine_about_eta_min_when_stacked() -> None:
+    others = [lambda o: L.ConstantLR(o, factor=0.5, total_iters=9), lambda o: L.ExponentialLR(o, 0.98)]
+    for other in others:
+        check(
+            lambda m, o, other=other: steps_all(m.CosineAnnealingLR(o, T_max=8, eta_min=2e-3), other(o)),
+            steps=60,
+        )
+
+
+def test_constant_lr_beside_a_drop_in() -> None:
+    check(lambda m, o: steps_all(L.ConstantLR(o, factor=0.5, total_iters=4), m.ExponentialLR(o, gamma=0.9)))
+    check(
+        lambda m, o: steps_all(m.CosineAnnealingLR(o, T_max=10), L.ConstantLR(o, factor=0.5, total_iters=4))
+    )
+
+
+LOSSES = [1.0, 0.8, 0.7, 0.7, 0.7, 0.69, 0.7, 0.7, 0.7, 0.6, 0.6, 0.6, 0.6, 0.6] * 3
+
+
+@pytest.mark.parametrize("warmup", ["linear", "cosine", "step"])
+def test_reduce_lr_on_plateau_after_a_warm_up(warmup: str) -> None:
+    def plateau(m: Any, o: torch.optim.Optimizer) -> Stepper:
+        first = {
+            "linear": lambda: m.LinearLR(o, start_factor=0.1, total_iters=5),
+            "cosine": lambda: m.CosineAnnealingLR(o, T_max=12, eta_min=1e-5),
+            "step": lambda: m.StepLR(o, step_size=5, gamma=0.5),
+        }[warmup]()
+        reduce = L.ReduceLROnPlateau(o, factor=0.5, patience=1)
+
+        def step(epoch: int) -> None:
+            first.step()
+            reduce.step(LOSSES[epoch])
+
+        return step
+
+    got = check(plateau, steps=len(LOSSES))
+    assert len({row[0] for row in got}) > 8
+
+
+def test_swalr_after_a_decay() -> None:
+    def swa(m: Any, o: torch.optim.Optimizer) -> Stepper:
+        decay = m.CosineAnnealingLR(o, T_max=30)
+        swa_sched = SWALR(o, swa_lr=0.02, anneal_epochs=5)
+
+        def step(epoch: int) -> None:
+            (swa_sched if epoch >= 15 else decay).step()
+
+        return step
+
+    got = check(swa)
+    assert got[-1] == pytest.approx([0.02, 0.02], rel=1e-12)
+
+
+# --- alone: the closed form, bit for bit ----------------------------------------------------------------
+def test_alone_a_drop_in_is_its_closed_form_bit_for_bit() -> None:
+    n = 5000
+    for make, shape in [
+        (lambda o: ours.ExponentialLR(o, gamma=0.999), ExponentialDecay(1.0, gamma=0.999)),
+        (lambda o: ours.CosineAnnealingLR(o, T_max=1234, eta_min=1e-4), None),
+    ]:
+        opt, ref_opt = sgd(), sgd()
+        sched = make(opt)
+        if shape is not None:
+            ref = ScheduleLR(ref_opt, lr=shape, relative=True)
+        else:
+            lrs = [CosineDecay(b, total=1234, final=1e-4, periodic=True) for b in (0.05, 0.01)]
+            ref = ScheduleLR(ref_opt, lr=lrs)
+        for _ in range(n):
+            assert lrs_of(opt) == lrs_of(ref_opt)
+            opt.step()
+            sched.step()
+            ref.step()
+
+
+def test_after_a_milestone_the_next_drop_in_is_its_closed_form_bit_for_bit() -> None:
+    opt, ref_opt = sgd(), sgd()
+    seq = L.SequentialLR(
+        opt, [ours.LinearLR(opt, start_factor=0.1, total_iters=5), ours.ExponentialLR(opt, gamma=0.99)], [5]
+    )
+    ref = ScheduleLR(ref_opt, lr=ExponentialDecay(1.0, gamma=0.99), relative=True)
+    for _ in range(5):
+        opt.step()
+        seq.step()
+    for _ in range(2000):
+        assert lrs_of(opt) == lrs_of(ref_opt)
+        opt.step()
+        seq.step()
+        ref.step()
+
+
+# --- resuming a composed run ---------------------------------------------------------------------------
+def roundtrip(state: dict[str, Any]) -> dict[str, Any]:
+    buf = io.BytesIO()
+    torch.save(state, buf)
+    buf.seek(0)
+    return torch.load(buf, weights_only=False)
+
+
+@pytest.mark.parametrize("tensor", [False, True])
+@pytest.mark.parametrize("kind", ["chained", "sequential", "side by side with torch's"])
+def test_a_composed_run_resumes_bit_for_bit(kind: str, tensor: bool) -> None:
+    def build(o: torch.optim.Optimizer) -> Any:
+        if kind == "chained":
+            return L.ChainedScheduler([ours.LinearLR(o, total_iters=7), ours.CosineAnnealingLR(o, T_max=25)])
+        if kind == "sequential":
+            parts = [ours.LinearLR(o, start_factor=0.2, total_iters=6), ours.MultiplicativeLR(o, shrink)]
+            return L.SequentialLR(o, parts, milestones=[6])
+        return L.ChainedScheduler([ours.StepLR(o, 4, 0.5), L.ExponentialLR(o, gamma=0.93)])
+
+    def go(opt: torch.optim.Optimizer, sched: Any, n: int) -> list[list[float]]:
+        out = []
+        for _ in range(n):
+            opt.step()
+            sched.step()
+            out.append(lrs_of(opt))
+        return out
+
+    opt = sgd(tensor=tensor)
+    full = go(opt, build(opt), 60)
+    opt1 = sgd(tensor=tensor)
+    sched1 = build(opt1)
+    first = go(opt1, sched1, 23)
+    opt_state, sched_state = roundtrip(opt1.state_dict()), roundtrip(sched1.state_dict())
+    opt2 = sgd(tensor=tensor)
+    sched2 = build(opt2)
+    opt2.load_state_dict(opt_state)
+    sched2.load_state_dict(sched_state)
+    assert first + go(opt2, sched2, 37) == full
+
+
+def test_float32_tensor_lrs_compound_as_in_torch() -> None:
+    """torch's own test optimizer has a float32 tensor LR: the values agree to float32's precision."""
+
+    def run32(module: Any) -> list[list[float]]:
+        opt = torch.optim.SGD(
+            [
+                {"params": [torch.nn.Parameter(torch.zeros(1))]},
+                {"params": [torch.nn.Parameter(torch.zeros(1))], "lr": torch.tensor(0.5)},
+            ],
+            lr=0.05,
+        )
+        chain = L.ChainedScheduler(
+            [module.LinearLR(opt, start_factor=0.4, total_iters=3), module.MultiStepLR(opt, [4, 8], 0.1)]
+        )
+        out = []
+        for _ in range(12):
+            out.append(lrs_of(opt))
+            opt.step()
+            chain.step()
+        return out
+
+    got, want = run32(OURS), run32(TORCH)
+    for g, w in zip(got, want, strict=True):
+        assert g == pytest.approx(w, rel=1e-6)

@@ -1,0 +1,342 @@
+"""state_dict / load_state_dict of the drop-ins against torch's: the same keys, checkpoints that carry their
+own settings, and checkpoints that cross between torch's scheduler and ours in both directions.
+
+A checkpoint is the optimizer's and the scheduler's state_dicts through torch.save / torch.load; the
+scheduler that loads it is built with *other* arguments, so continuing on the checkpoint's values shows
+that its settings came from the checkpoint.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from typing import Any
+
+import pytest
+import torch
+from torch.optim import lr_scheduler as L
+
+import lightning_lr.optim as ours
+
+RTOL = 1e-9
+
+
+class Decay:
+    """A callable object: torch saves its ``__dict__``, and so do we."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+
+    def __call__(self, t: int) -> float:
+        return self.rate ** (t / 10)
+
+
+def halve_every_5(t: int) -> float:
+    return 0.5 ** (t // 5)
+
+
+# name -> (the checkpoint's arguments, the other arguments of the scheduler that loads it)
+CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "StepLR": (dict(step_size=7, gamma=0.5), dict(step_size=3, gamma=0.9)),
+    "MultiStepLR": (dict(milestones=[10, 25, 25], gamma=0.5), dict(milestones=[4], gamma=0.1)),
+    "ExponentialLR": (dict(gamma=0.97), dict(gamma=0.5)),
+    "LinearLR": (dict(start_factor=0.1, total_iters=40), dict(start_factor=0.5, total_iters=5)),
+    "PolynomialLR": (dict(total_iters=50, power=2.0), dict(total_iters=10, power=1.0)),
+    "CosineAnnealingLR": (dict(T_max=30, eta_min=1e-4), dict(T_max=100)),
+    "CosineAnnealingWarmRestarts": (dict(T_0=7, T_mult=2, eta_min=1e-4), dict(T_0=50)),
+    "CyclicLR": (
+        dict(base_lr=[0.01, 0.002], max_lr=0.1, step_size_up=6, step_size_down=4, mode="triangular2"),
+        dict(base_lr=0.001, max_lr=0.5, step_size_up=20),
+    ),
+    "OneCycleLR": (
+        dict(max_lr=[0.1, 0.05], total_steps=70, pct_start=0.2, anneal_strategy="linear", three_phase=True),
+        dict(max_lr=1.0, total_steps=200),
+    ),
+    "LambdaLR": (dict(lr_lambda=Decay(0.2)), dict(lr_lambda=Decay(0.9))),
+    "MultiplicativeLR": (dict(lr_lambda=Decay(0.99)), dict(lr_lambda=Decay(0.5))),
+}
+N, K = 60, 23  # steps in all; the checkpoint is taken after K steps
+
+
+def sgd() -> torch.optim.SGD:
+    groups = [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr} for lr in (0.05, 0.01)]
+    return torch.optim.SGD(groups, momentum=0.9)
+
+
+def make(module: Any, name: str, opt: torch.optim.Optimizer, kwargs: dict[str, Any]) -> Any:
+    kwargs = {k: (Decay(v.rate) if isinstance(v, Decay) else v) for k, v in kwargs.items()}  # no sharing
+    return getattr(module, name)(opt, **kwargs)
+
+
+def read(opt: torch.optim.Optimizer) -> list[float]:
+    return [float(g["lr"]) for g in opt.param_groups] + [float(g["momentum"]) for g in opt.param_groups]
+
+
+def go(opt: torch.optim.Optimizer, sched: Any, n: int) -> list[list[float]]:
+    out = []
+    for _ in range(n):
+        opt.step()
+        sched.step()
+        out.append(read(opt))
+    return out
+
+
+def roundtrip(state: dict[str, Any]) -> dict[str, Any]:
+    buf = io.BytesIO()
+    torch.save(state, buf)
+    buf.seek(0)
+    return torch.load(buf, weights_only=False)
+
+
+def uninterrupted(module: Any, name: str) -> list[list[float]]:
+    opt = sgd()
+    return go(opt, make(module, name, opt, CASES[name][0]), N)
+
+
+def checkpoint(module: Any, name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    opt = sgd()
+    sched = make(module, name, opt, CASES[name][0])
+    go(opt, sched, K)
+    return roundtrip(opt.state_dict()), roundtrip(sched.state_dict())
+
+
+def resumed(module: Any, name: str, states: tuple[dict[str, Any], dict[str, Any]]) -> list[list[float]]:
+    opt = sgd()
+    sched = make(module, name, opt, CASES[name][1])
+    opt.load_state_dict(states[0])
+    sched.load_state_dict(states[1])
+    return go(opt, sched, N - K)
+
+
+def assert_close(got: list[list[float]], want: list[list[float]], rel: float = RTOL) -> None:
+    for t, (g, w) in enumerate(zip(got, want, strict=True)):
+        assert g == pytest.approx(w, rel=rel, abs=1e-15), f"step {t}: {g} != {w}"
+
+
+@pytest.fixture(autouse=True)
+def _quiet_torch() -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # torch's OneCycleLR/CyclicLR momentum notes aside
+        yield
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_keys_are_torchs(name: str) -> None:
+    states = [checkpoint(module, name)[1] for module in (L, ours)]
+    assert set(states[1]) == set(states[0])
+    for key, theirs in states[0].items():
+        mine = states[1][key]
+        if key in ("lr_lambdas", "_scale_fn_custom", "_schedule_phases", "milestones", "mode", "scale_mode"):
+            assert mine == theirs, key
+        elif isinstance(theirs, list):
+            assert mine == pytest.approx(theirs, rel=RTOL), key
+        else:
+            assert mine == pytest.approx(theirs, rel=RTOL) if isinstance(theirs, float) else mine == theirs, (
+                key
+            )
+
+
+@pytest.mark.parametrize("name", ["CyclicLR", "OneCycleLR"])
+def test_the_keys_are_torchs_without_momentum_cycling(name: str) -> None:
+    kwargs = {**CASES[name][0], "cycle_momentum": False}
+    keys = []
+    for module in (L, ours):
+        opt = sgd()
+        keys.append(set(getattr(module, name)(opt, **kwargs).state_dict()))
+    assert keys[1] == keys[0]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_checkpoint_resumes_with_its_own_settings(name: str) -> None:
+    full = uninterrupted(ours, name)
+    got = resumed(ours, name, checkpoint(ours, name))
+    assert_close(got, full[K:], rel=1e-12)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_torchs_checkpoint_continues_in_ours(name: str) -> None:
+    assert_close(resumed(ours, name, checkpoint(L, name)), uninterrupted(L, name)[K:])
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_our_checkpoint_continues_in_torchs(name: str) -> None:
+    assert_close(resumed(L, name, checkpoint(ours, name)), uninterrupted(L, name)[K:])
+
+
+def test_the_issues_numbers() -> None:
+    """StepLR saved with step_size=3, gamma=0.5, loaded into one built with other arguments."""
+    values = []
+    for module in (L, ours):
+        opt = sgd()
+        sched = module.StepLR(opt, step_size=3, gamma=0.5)
+        go(opt, sched, 8)
+        states = roundtrip(opt.state_dict()), roundtrip(sched.state_dict())
+        opt2 = sgd()
+        sched2 = module.StepLR(opt2, step_size=10, gamma=0.1)
+        opt2.load_state_dict(states[0])
+        sched2.load_state_dict(states[1])
+        values.append(go(opt2, sched2, 1)[0][0])
+    assert values[1] == pytest.approx(values[0], rel=1e-12) == 0.05 * 0.5**3
+
+
+def test_without_the_optimizers_state_the_groups_get_the_checkpoints_last_lrs() -> None:
+    """torch leaves the LR at the new scheduler's start when only the scheduler's state is loaded; the
+    drop-in sets it to the LR the checkpoint's scheduler last wrote, and continues from there."""
+    opt = sgd()
+    sched = ours.ExponentialLR(opt, gamma=0.9)
+    full = go(opt, sched, 20)
+    opt1 = sgd()
+    sched1 = ours.ExponentialLR(opt1, gamma=0.9)
+    go(opt1, sched1, 8)
+    opt2 = sgd()
+    sched2 = ours.ExponentialLR(opt2, gamma=0.9)
+    sched2.load_state_dict(roundtrip(sched1.state_dict()))
+    assert read(opt2)[:2] == full[7][:2]
+    assert [row[:2] for row in go(opt2, sched2, 12)] == [row[:2] for row in full[8:]]
+
+
+def test_a_callable_objects_state_is_saved_a_functions_is_not() -> None:
+    """As torch: a plain function (or lambda) cannot be saved, so the loading scheduler's own runs on."""
+    for module in (L, ours):
+        opt = sgd()
+        assert module.LambdaLR(opt, lr_lambda=halve_every_5).state_dict()["lr_lambdas"] == [None, None]
+        assert module.LambdaLR(opt, lr_lambda=Decay(0.3)).state_dict()["lr_lambdas"] == [{"rate": 0.3}] * 2
+    opt = sgd()
+    sched = ours.LambdaLR(opt, lr_lambda=halve_every_5)
+    go(opt, sched, 10)
+    state = roundtrip(sched.state_dict())
+    opt2 = sgd()
+    other = ours.LambdaLR(opt2, lr_lambda=Decay(0.5))
+    other.load_state_dict(state)
+    opt2.step()
+    other.step()
+    assert opt2.param_groups[0]["lr"] == pytest.approx(0.05 * 0.5 ** (11 / 10), rel=1e-12)
+
+
+def test_a_checkpoint_of_an_earlier_version_loads() -> None:
+    """Before torch's keys, a drop-in's state_dict held the step, ``relative`` and the schedules' reprs."""
+    opt = sgd()
+    sched = ours.StepLR(opt, step_size=4, gamma=0.5)
+    sched.load_state_dict(
+        {
+            "last_epoch": 9,
+            "_step_count": 10,
+            "relative": True,
+            "base_lrs": [0.05, 0.01],
+            "lr_schedules": ["..."],
+        }
+    )
+    assert read(opt)[:2] == pytest.approx([0.05 * 0.25, 0.01 * 0.25], rel=1e-12)
+    opt.step()
+    sched.step()
+    assert read(opt)[:2] == pytest.approx([0.05 * 0.25, 0.01 * 0.25], rel=1e-12)
+
+
+def test_a_state_dict_without_the_step_is_refused() -> None:
+    with pytest.raises(KeyError, match=r"state_dict is missing \['_step_count', 'last_epoch'\]"):
+        ours.StepLR(sgd(), step_size=2).load_state_dict({"gamma": 0.5})
+
+
+def test_a_checkpoints_invalid_setting_is_refused_and_the_scheduler_is_unchanged() -> None:
+    opt = sgd()
+    sched = ours.StepLR(opt, step_size=2, gamma=0.5)
+    state = sched.state_dict()
+    with pytest.raises(ValueError, match="step_size must be a positive integer, got 0"):
+        sched.load_state_dict({**state, "step_size": 0})
+    assert (sched.step_size, sched.gamma) == (2, 0.5)
+
+
+def test_get_last_lr_is_what_each_scheduler_wrote_as_in_torch() -> None:
+    got = []
+    for module in (L, ours):
+        opt = sgd()
+        first = module.ExponentialLR(opt, gamma=0.5)
+        second = module.StepLR(opt, step_size=1, gamma=0.1)
+        go(opt, L.ChainedScheduler([first, second]), 2)
+        got.append((first.get_last_lr(), second.get_last_lr()))
+    assert got[1][0] == pytest.approx(got[0][0], rel=1e-12)
+    assert got[1][1] == pytest.approx(got[0][1], rel=1e-12)
+    assert got[1][0] != pytest.approx(got[1][1])
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_after_loading_the_attributes_are_the_checkpoints(name: str) -> None:
+    """What torch's tests check of torch's schedulers: every attribute but the optimizer equals the
+    checkpoint's scheduler's after load_state_dict (ScheduleLR's machinery is kept out of __dict__)."""
+    opt = sgd()
+    source = make(ours, name, opt, CASES[name][0])
+    go(opt, source, 11)
+    opt2 = sgd()
+    copy = make(
+        ours, name, opt2, CASES[name][1] if name not in ("LambdaLR", "MultiplicativeLR") else CASES[name][0]
+    )
+    opt2.load_state_dict(opt.state_dict())
+    copy.load_state_dict(source.state_dict())
+    keys = set(vars(source)) - {"optimizer"}
+    assert keys == set(vars(copy)) - {"optimizer"}
+    for key in keys - {"lr_lambdas"}:
+        assert repr(vars(copy)[key]) == repr(vars(source)[key]), key
+    for mine, theirs in zip(getattr(copy, "lr_lambdas", []), getattr(source, "lr_lambdas", []), strict=True):
+        assert vars(mine) == vars(theirs)  # the objects' state (they are the constructor's objects)
+    assert copy.get_last_lr() == source.get_last_lr()
+    torch_keys = set(vars(getattr(L, name)(sgd(), **CASES[name][0]))) - {"_last_lr", "_scale_fn_ref"}
+    assert keys <= torch_keys | {"_get_lr_called_within_step"}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_state_dict_loads_with_weights_only(name: str) -> None:
+    opt = sgd()
+    sched = make(ours, name, opt, CASES[name][0])
+    go(opt, sched, 5)
+    state = sched.state_dict()
+    buf = io.BytesIO()
+    torch.save(state, buf)
+    buf.seek(0)
+    loaded = torch.load(buf, weights_only=True)
+    assert loaded == state
+    opt2 = sgd()
+    again = make(ours, name, opt2, CASES[name][0])
+    again.load_state_dict(loaded)
+    assert again.state_dict() == state
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_resuming_with_last_epoch_keeps_the_optimizers_lr_as_torch(name: str) -> None:
+    """A scheduler created with last_epoch=0 after one step, on an optimizer loaded from that step."""
+    one_group = {
+        k: v[0] if isinstance(v, list) and k != "milestones" else v for k, v in CASES[name][0].items()
+    }
+    got = []
+    for module in (L, ours):
+        model = torch.nn.Linear(3, 3)
+        opt = torch.optim.AdamW(model.parameters())
+        sched = make(module, name, opt, one_group)
+        opt.step()
+        sched.step()
+        opt2 = torch.optim.AdamW(model.parameters())
+        opt2.load_state_dict(opt.state_dict())
+        again = make(module, name, opt2, {**one_group, "last_epoch": 0})
+        assert float(again.get_last_lr()[0]) == pytest.approx(float(opt.param_groups[0]["lr"]), rel=1e-12)
+        got.append(float(opt2.param_groups[0]["lr"]))
+    assert got[1] == pytest.approx(got[0], rel=1e-12)
+
+
+def test_tensor_arguments_are_copied_as_in_torch() -> None:
+    """Changing a tensor given as an argument afterwards changes nothing."""
+    lr, top, low_m, top_m = (torch.tensor(x) for x in (0.1, 0.2, 0.8, 0.9))
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr, momentum=0.9)
+    sched = ours.CyclicLR(
+        opt, base_lr=lr, max_lr=top, base_momentum=low_m, max_momentum=top_m, step_size_up=2
+    )
+    before = [(g["initial_lr"], g["max_momentum"], g["base_momentum"]) for g in opt.param_groups]
+    values = []
+    for _ in range(2):
+        for x in (lr, top, low_m, top_m):
+            x.mul_(0.5)
+        opt.step()
+        sched.step()
+        values.append(float(opt.param_groups[0]["lr"]))
+    after = [(g["initial_lr"], g["max_momentum"], g["base_momentum"]) for g in opt.param_groups]
+    assert [tuple(float(v) for v in b) for b in before] == [tuple(float(v) for v in a) for a in after]
+    assert sched.base_lrs == pytest.approx([0.1]) and sched.max_lrs == pytest.approx([0.2])
+    assert values == pytest.approx([0.15, 0.2], rel=1e-6)

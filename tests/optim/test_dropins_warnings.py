@@ -1,0 +1,128 @@
+"""torch's warnings, from the drop-ins where torch's schedulers give them: same category, same text, at the
+caller's line; and none where torch gives none."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import pytest
+import torch
+from torch.optim import lr_scheduler as L
+
+import lightning_lr.optim as ours
+
+
+def warm(t: int) -> float:
+    return min(1.0, (t + 1) / 5)
+
+
+CASES: dict[str, dict[str, Any]] = {
+    "StepLR": dict(step_size=3),
+    "MultiStepLR": dict(milestones=[2, 4]),
+    "ExponentialLR": dict(gamma=0.9),
+    "LinearLR": dict(),
+    "PolynomialLR": dict(total_iters=8),
+    "CosineAnnealingLR": dict(T_max=10),
+    "MultiplicativeLR": dict(lr_lambda=warm),
+    "LambdaLR": dict(lr_lambda=warm),
+    "CyclicLR": dict(base_lr=0.01, max_lr=0.1, step_size_up=4),
+    "OneCycleLR": dict(max_lr=0.1, total_steps=100),
+}
+ALL = [*CASES, "CosineAnnealingWarmRestarts"]
+
+
+def sgd() -> torch.optim.SGD:
+    return torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1, momentum=0.9)
+
+
+def build(module: Any, name: str, opt: torch.optim.Optimizer) -> Any:
+    return getattr(module, name)(opt, **CASES.get(name, dict(T_0=5)))
+
+
+def caught(action: Any) -> list[tuple[type[Warning], str, str]]:
+    """(category, message, file) of every warning ``action()`` gives."""
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        action()
+    return [(w.category, str(w.message), w.filename) for w in record]
+
+
+def both(name: str, action: Any) -> tuple[list[Any], list[Any]]:
+    """The warnings of ``action(scheduler, optimizer)`` for torch's scheduler and for ours."""
+    out = []
+    for module in (L, ours):
+        opt = sgd()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sched = build(module, name, opt)
+        out.append(caught(lambda: action(sched, opt)))  # noqa: B023 (called at once)
+    return out[0], out[1]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_step_before_optimizer_step_warns_as_torch(name: str) -> None:
+    theirs, mine = both(name, lambda s, o: [s.step() for _ in range(3)])
+    assert len(theirs) == 1 and theirs[0][0] is UserWarning
+    assert "Detected call of `lr_scheduler.step()` before `optimizer.step()`" in theirs[0][1]
+    assert mine == [(UserWarning, theirs[0][1], __file__)]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_replaced_optimizer_step_warns_as_torch(name: str) -> None:
+    def replace_then_step(sched: Any, opt: torch.optim.Optimizer) -> None:
+        opt.step = lambda: None  # type: ignore[method-assign]
+        sched.step()
+
+    theirs, mine = both(name, replace_then_step)
+    assert "Seems like `optimizer.step()` has been overridden" in theirs[0][1]
+    assert mine == [(UserWarning, theirs[0][1], __file__)]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_the_right_order_gives_no_warning(name: str) -> None:
+    def right(sched: Any, opt: torch.optim.Optimizer) -> None:
+        for _ in range(5):
+            opt.step()
+            sched.step()
+
+    assert both(name, right) == ([], [])
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_step_with_epoch_gives_torchs_deprecation_warning_and_jumps_exactly(name: str) -> None:
+    theirs, mine = both(name, lambda s, o: (o.step(), s.step(7)))
+    assert theirs == [(UserWarning, L.EPOCH_DEPRECATION_WARNING, __file__)]
+    assert mine == theirs
+    opt, ref_opt = sgd(), sgd()
+    jumped, stepped = build(ours, name, opt), build(ours, name, ref_opt)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        jumped.step(7)
+    for _ in range(7):
+        ref_opt.step()
+        stepped.step()
+    assert opt.param_groups[0]["lr"] == ref_opt.param_groups[0]["lr"]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_get_lr_outside_step_warns_as_torch(name: str) -> None:
+    theirs, mine = both(name, lambda s, o: s.get_lr())
+    assert [m[:2] for m in mine] == [t[:2] for t in theirs] == [(UserWarning, theirs[0][1])]
+    assert "please use `get_last_lr()`" in theirs[0][1]
+
+
+def test_restarts_warn_about_nothing_as_torch() -> None:
+    """torch's CosineAnnealingWarmRestarts.step warns neither about the order nor about step(epoch)."""
+    theirs, mine = both("CosineAnnealingWarmRestarts", lambda s, o: (s.step(), s.step(), s.step(3.5)))
+    assert theirs == mine == []
+
+
+def test_lightning_lr_s_own_loop_gives_no_warning() -> None:
+    """ScheduleLR is not a drop-in: it keeps its own (silent) stepping."""
+    from lightning_lr.optim import ScheduleLR
+    from lightning_lr.schedules import Constant
+
+    opt = sgd()
+    sched = ScheduleLR(opt, lr=Constant(0.1))
+    assert caught(lambda: [sched.step() for _ in range(3)]) == []
