@@ -3,28 +3,26 @@
 Each class has torch's constructor signature and defaults and gives torch's values, but is only a thin
 layer: it maps torch's arguments onto pure schedules from :mod:`lightning_lr.schedules` (whose checks
 report a wrong argument under torch's name) and hands them to :class:`~lightning_lr.optim.ScheduleLR`,
-which applies them in closed form from the step count. There is no recursive formula and no second
-stepping mechanism, so resuming, jumping with ``step(epoch)`` and running far past the end are exact and
-cheap.
+which applies them in closed form from the step count, so resuming, jumping with ``step(epoch)`` and
+running far past the end are exact and cheap.
+
+What torch's users rely on beyond a scheduler's own values is kept (:mod:`._base`): schedulers stacked on
+one optimizer (side by side, ChainedScheduler, SequentialLR, ConstantLR, ReduceLROnPlateau) compound as
+torch's do, while a drop-in alone stays bit for bit its closed form; torch's warnings fire where torch's
+do; ``state_dict()`` has torch's keys, hyperparameters included, and loads into torch's scheduler of the
+same class and back.
 
 Schedulers whose torch formula is ``base_lr * factor(step)`` (StepLR, MultiStepLR, ExponentialLR,
-LinearLR, PolynomialLR, LambdaLR, MultiplicativeLR: :mod:`.decay`) use one shape schedule for every group
-in ``relative`` mode; the others (CyclicLR, OneCycleLR: :mod:`.cyclic`; CosineAnnealingLR,
-CosineAnnealingWarmRestarts: :mod:`.cosine`) build one absolute schedule per param group. :mod:`._args`
-maps torch's arguments (per-group lists, tensors, names) onto the schedules.
+LinearLR, PolynomialLR: :mod:`.decay`; LambdaLR, MultiplicativeLR: :mod:`.lambdas`) use one shape
+schedule for every group in ``relative`` mode; the others (CyclicLR, OneCycleLR: :mod:`.cyclic`;
+CosineAnnealingLR, CosineAnnealingWarmRestarts: :mod:`.cosine`) build one absolute schedule per param
+group. :mod:`._args` maps torch's arguments (per-group lists, tensors, names) onto the schedules.
 
-Where torch raises or misbehaves, a drop-in differs on purpose; each class's docstring says where. Common
-to all of them:
-
-- The LR is always ``schedule(last_epoch)``, so a change made to ``group["lr"]`` from outside is
-  overwritten at the next step (torch's recursive schedulers carry it along).
-- Creating a scheduler with ``last_epoch=k`` applies the value at step ``k + 1``, as torch's closed-form
-  schedulers (OneCycleLR, CyclicLR) do. torch's recursive ones keep the optimizer's current LR for that
-  first step and stay one step behind ``last_epoch`` from then on (CosineAnnealingLR also drifts off its
-  curve). Resuming with ``load_state_dict`` is exact in both.
-- ``state_dict()`` holds the step and readable reprs of the schedules, never functions. A torch
-  scheduler's state_dict loads into the matching drop-in (only its step is used), so a run can switch from
-  torch's scheduler to ours through a checkpoint.
+Where torch raises, divides by zero, goes negative or accepts arguments that make no sense, a drop-in
+differs on purpose; each class's docstring says where, and ``docs/differences_from_torch.md`` lists them
+all. Common to all of them: creating a scheduler with ``last_epoch=k`` applies the value at step
+``k + 1``, as torch's closed-form schedulers (OneCycleLR, CyclicLR) do; torch's recursive ones keep the
+optimizer's LR for that first step and stay one step behind ``last_epoch`` from then on.
 """
 
 from .cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts

@@ -107,8 +107,10 @@ class CyclicLR(AbsoluteDropIn):
         - Arguments are validated: ``base_lr`` must be > 0 and <= ``max_lr``; ``exp_range`` needs
           ``gamma`` in (0, 1]; momentums must lie in [0, 1) with ``base_momentum <= max_momentum``;
           ``scale_mode`` must be ``"cycle"`` or ``"iterations"``; step sizes are whole steps.
-        - ``state_dict()`` holds torch's keys; as torch, a ``scale_fn`` that is a callable object has its
-          ``__dict__`` saved, a plain function comes from the constructor.
+
+    As torch's, it writes the LR and momentum outright (another scheduler's change is overwritten), and
+    ``state_dict()`` saves a ``scale_fn`` that is a callable object by its ``__dict__``; a plain function
+    is not saved and comes from the constructor.
 
     Example:
         >>> import torch
@@ -290,6 +292,10 @@ class OneCycleLR(AbsoluteDropIn):
           ValueError naming the optimizer and saying to pass ``cycle_momentum=False``.
         - Arguments are validated: ``pct_start`` in (0, 1) (< 0.5 with ``three_phase``), positive LRs and
           factors, momentums in [0, 1) with ``base_momentum <= max_momentum``.
+
+    As torch's, it writes the LR and momentum outright (another scheduler's change is overwritten), and
+    keeps ``max_lr``, ``initial_lr``, ``min_lr`` and the momentums in the param groups: a checkpoint's
+    cycle comes from the optimizer's state and the scheduler's (load both).
 
     Example:
         >>> import torch
