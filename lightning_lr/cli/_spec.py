@@ -155,7 +155,9 @@ class _Named:
         try:
             return self.fn(t)
         except Exception as exc:
-            raise ValueError(f"{self.name}: {self.raw} failed at t={t} ({type(exc).__name__}: {exc})") from None
+            raise ValueError(
+                f"{self.name}: {self.raw} failed at t={t} ({type(exc).__name__}: {exc})"
+            ) from None
 
     def __repr__(self) -> str:
         return repr(self.raw)
