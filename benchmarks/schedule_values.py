@@ -55,10 +55,10 @@ def schedules(n: int) -> dict[str, Schedule]:
         "CosineRestarts(mult=2, decay)": CosineRestarts(
             0.1, period=1000, period_mult=2, decay=0.8, final=1e-4
         ),
-        "Cyclic(triangular)": Cyclic(1e-4, 1e-2, step_size_up=2000),
-        "Cyclic(triangular2)": Cyclic(1e-4, 1e-2, step_size_up=2000, mode="triangular2"),
-        "Cyclic(exp_range)": Cyclic(1e-4, 1e-2, step_size_up=2000, mode="exp_range", gamma=0.99999),
-        "CyclicMomentum": Cyclic(1e-4, 1e-2, step_size_up=2000).momentum(),
+        "Cyclic(triangular)": Cyclic(1e-4, 1e-2, step_size=2000),
+        "Cyclic(triangular2)": Cyclic(1e-4, 1e-2, step_size=2000, mode="triangular2"),
+        "Cyclic(exp_range)": Cyclic(1e-4, 1e-2, step_size=2000, mode="exp_range", gamma=0.99999),
+        "CyclicMomentum": Cyclic(1e-4, 1e-2, step_size=2000).momentum(),
         "OneCycle(cos)": OneCycle(0.1, total_steps=n),
         "OneCycle(linear, 3 phases)": OneCycle(0.1, total_steps=n, anneal="linear", three_phase=True),
         "OneCycleMomentum": OneCycle(0.1, total_steps=n).momentum(),

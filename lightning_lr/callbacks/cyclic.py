@@ -242,7 +242,7 @@ class Cyclic(ScheduleCallback):
         return S.Cyclic(
             base,
             top,
-            step_size_up=up,
+            step_size=up,
             step_size_down=down,
             mode=self.mode,
             gamma=self.gamma,

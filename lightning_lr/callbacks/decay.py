@@ -2,9 +2,9 @@
 
 Each has an optional linear warm-up.
 
-All of them share these rules: ``lr`` (None: the optimizer's LR per param group, or a
+All of them share these rules: ``initial`` (None: the optimizer's LR per param group, or a
 range test's suggestion), per-group ratios, durations as steps / :class:`Epochs` / :class:`Fraction`, and
-``warmup``: a linear ramp from 0 to ``lr`` over that many steps, after which the decay starts. Positions
+``warmup``: a linear ramp from 0 to ``initial`` over that many steps, after which the decay starts. Positions
 (``total``, ``milestones``) count from the start of training; periods (``every``) count from the end of
 the warm-up.
 """
@@ -25,13 +25,13 @@ __all__ = ["CosineDecay", "ExponentialDecay", "MultiStepDecay", "StepDecay", "Ti
 
 
 class _Decay(ScheduleCallback):
-    """Shared by the decay presets: per-group peak LRs, warm-up, range-test filling of ``lr``."""
+    """Shared by the decay presets: per-group initial LRs, warm-up, range-test filling of ``initial``."""
 
-    range_test_args = ("lr",)
+    range_test_args = ("initial",)
 
     def __init__(
         self,
-        lr: LRSpec,
+        initial: LRSpec,
         warmup: int | Duration,
         *,
         optimizer: int | str,
@@ -40,7 +40,7 @@ class _Decay(ScheduleCallback):
     ) -> None:
         super().__init__(optimizer=optimizer, log_lr=log_lr, preview=preview)
         with V.context(self.name):
-            self.lr = lr_spec("lr", lr)
+            self.initial = lr_spec("initial", initial)
             self.warmup = check_duration("warmup", warmup, minimum=0)
 
     def _decay_schedule(
@@ -53,7 +53,7 @@ class _Decay(ScheduleCallback):
         return {"warmup": (self.warmup, 0)}
 
     def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
-        peaks = self.per_group("lr", self.value("lr"), info, default=info.base_lrs)
+        peaks = self.per_group("initial", self.value("initial"), info, default=info.base_lrs)
         warm = steps["warmup"]
         out: list[S.Schedule | None] = []
         for i, (peak, base) in enumerate(zip(peaks, info.base_lrs, strict=True)):
@@ -62,30 +62,30 @@ class _Decay(ScheduleCallback):
                 continue
             if peak <= 0:
                 raise ValueError(
-                    f"lr for param group {i} is {peak:g} (its lr in the optimizer is {base:g}); give lr as a "
-                    f"list with None for groups to leave alone"
+                    f"initial for param group {i} is {peak:g} (its lr in the optimizer is {base:g}); give initial "
+                    f"as a list with None for groups to leave alone"
                 )
             schedule = self._decay_schedule(i, peak, info, steps)
             out.append(S.warmup(schedule, warm) if warm > 0 else schedule)
         return out, None
 
     def range_test_values(self, result: Any) -> dict[str, float | None]:
-        return {"lr": result.suggestion()}
+        return {"initial": result.suggestion()}
 
 
 class TimeDecay(_Decay):
-    """Time-based ("1/t") decay: ``lr / (1 + decay * t / every)``, ``t`` counted from the end of the
+    """Time-based ("1/t") decay: ``initial / (1 + decay * t / every)``, ``t`` counted from the end of the
     warm-up (Keras' ``InverseTimeDecay``; the seeds' ``lr0 / (1 + k t)``).
 
     Args:
         decay: the decay rate ``k`` per ``every``, >= 0.
-        lr: the initial LR. None: the optimizer's LR per param group (or a range test's suggestion). One
+        initial: the initial LR. None: the optimizer's LR per param group (or a range test's suggestion). One
             number is the LR of the group with the largest LR, the others keep their ratio; a list gives
             one per group (None leaves a group alone).
         every: the time unit of ``decay``: an int (optimizer steps), :class:`Epochs` or :class:`Fraction`.
             ``every=Epochs(1)`` decays per epoch.
         staircase: decay in whole units of ``every`` instead of continuously.
-        warmup: a linear warm-up from 0 to ``lr`` before the decay (0: none).
+        warmup: a linear warm-up from 0 to ``initial`` before the decay (0: none).
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
         log_lr: log the LR and momentum of every param group each optimizer step.
         preview: add a figure of the planned curve to TensorBoard at train start.
@@ -99,7 +99,7 @@ class TimeDecay(_Decay):
     def __init__(
         self,
         decay: float,
-        lr: float | list[float | None] | None = None,
+        initial: float | list[float | None] | None = None,
         every: int | Duration = 1,
         staircase: bool = False,
         warmup: int | Duration = 0,
@@ -108,7 +108,7 @@ class TimeDecay(_Decay):
         log_lr: bool = True,
         preview: bool = True,
     ) -> None:
-        super().__init__(lr, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
+        super().__init__(initial, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
         with V.context(self.name):
             self.every = check_duration("every", every)
             self.staircase = V.boolean("staircase", staircase)
@@ -130,30 +130,30 @@ class StepDecay(_Decay):
     Args:
         every: the period: an int (optimizer steps), :class:`Epochs` or :class:`Fraction`.
         drop: the factor applied every period, > 0.
-        lr: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
-        warmup: a linear warm-up from 0 to ``lr`` before the decay (0: none).
+        initial: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
+        warmup: a linear warm-up from 0 to ``initial`` before the decay (0: none).
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
         log_lr: log the LR and momentum of every param group each optimizer step.
         preview: add a figure of the planned curve to TensorBoard at train start.
 
     Example:
         >>> from lightning_lr.callbacks import Epochs, StepDecay
-        >>> StepDecay(every=Epochs(10), drop=0.5, lr=0.1)
-        StepDecay(every=Epochs(10), lr=0.1)
+        >>> StepDecay(every=Epochs(10), drop=0.5, initial=0.1)
+        StepDecay(every=Epochs(10), initial=0.1)
     """
 
     def __init__(
         self,
         every: int | Duration,
         drop: float = 0.5,
-        lr: float | list[float | None] | None = None,
+        initial: float | list[float | None] | None = None,
         warmup: int | Duration = 0,
         *,
         optimizer: int | str = "all",
         log_lr: bool = True,
         preview: bool = True,
     ) -> None:
-        super().__init__(lr, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
+        super().__init__(initial, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
         with V.context(self.name):
             self.every = check_duration("every", every)
             V.positive("drop", drop)  # the rule of schedules.StepDecay
@@ -197,8 +197,8 @@ class MultiStepDecay(_Decay):
             repeat compounds, as in torch). A milestone inside the warm-up takes effect when it ends (with
             a warning).
         gamma: the factor applied at each milestone, > 0.
-        lr: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
-        warmup: a linear warm-up from 0 to ``lr`` before the decay (0: none).
+        initial: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
+        warmup: a linear warm-up from 0 to ``initial`` before the decay (0: none).
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
         log_lr: log the LR and momentum of every param group each optimizer step.
         preview: add a figure of the planned curve to TensorBoard at train start.
@@ -213,14 +213,14 @@ class MultiStepDecay(_Decay):
         self,
         milestones: Sequence[int | Duration],
         gamma: float = 0.1,
-        lr: float | list[float | None] | None = None,
+        initial: float | list[float | None] | None = None,
         warmup: int | Duration = 0,
         *,
         optimizer: int | str = "all",
         log_lr: bool = True,
         preview: bool = True,
     ) -> None:
-        super().__init__(lr, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
+        super().__init__(initial, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
         with V.context(self.name):
             if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Sequence):
                 V.fail(
@@ -256,17 +256,17 @@ class MultiStepDecay(_Decay):
 
 
 class ExponentialDecay(_Decay):
-    """Exponential decay by ``gamma`` per ``every`` (``lr * gamma ** (t / every)``) or at ``rate``
-    (``lr * exp(-rate * t / every)``), ``t`` counted from the end of the warm-up. Give exactly one of
+    """Exponential decay by ``gamma`` per ``every`` (``initial * gamma ** (t / every)``) or at ``rate``
+    (``initial * exp(-rate * t / every)``), ``t`` counted from the end of the warm-up. Give exactly one of
     ``gamma`` and ``rate``.
 
     Args:
         gamma: the factor per ``every``, > 0.
         rate: the continuous decay rate per ``every`` (the seeds' ``lr0 * exp(-k t)``).
-        lr: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
+        initial: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
         every: the time unit: an int (optimizer steps), :class:`Epochs` or :class:`Fraction`.
         staircase: decay in whole units of ``every``.
-        warmup: a linear warm-up from 0 to ``lr`` before the decay (0: none).
+        warmup: a linear warm-up from 0 to ``initial`` before the decay (0: none).
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
         log_lr: log the LR and momentum of every param group each optimizer step.
         preview: add a figure of the planned curve to TensorBoard at train start.
@@ -281,7 +281,7 @@ class ExponentialDecay(_Decay):
         self,
         gamma: float | None = None,
         rate: float | None = None,
-        lr: float | list[float | None] | None = None,
+        initial: float | list[float | None] | None = None,
         every: int | Duration = 1,
         staircase: bool = False,
         warmup: int | Duration = 0,
@@ -290,7 +290,7 @@ class ExponentialDecay(_Decay):
         log_lr: bool = True,
         preview: bool = True,
     ) -> None:
-        super().__init__(lr, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
+        super().__init__(initial, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
         with V.context(self.name):
             self.every = check_duration("every", every)
             self.staircase = V.boolean("staircase", staircase)
@@ -310,15 +310,15 @@ class ExponentialDecay(_Decay):
 
 
 class CosineDecay(_Decay):
-    """Cosine annealing from ``lr`` to ``final``, ending at ``total`` (by default the end of the run).
+    """Cosine annealing from ``initial`` to ``final``, ending at ``total`` (by default the end of the run).
 
     Args:
         total: where the decay ends, counted from the start of training (the warm-up is part of it): an
             int (optimizer steps), :class:`Epochs` or :class:`Fraction`. Default: the whole run. After it,
             ``final`` holds.
         final: the last LR, >= 0; one number (scaled by each group's ratio) or a list per group.
-        lr: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
-        warmup: a linear warm-up from 0 to ``lr`` before the decay (0: none). If it is not shorter
+        initial: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
+        warmup: a linear warm-up from 0 to ``initial`` before the decay (0: none). If it is not shorter
             than ``total``, a warning says so and the decay takes one step.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
         log_lr: log the LR and momentum of every param group each optimizer step.
@@ -334,14 +334,14 @@ class CosineDecay(_Decay):
         self,
         total: int | Duration = WHOLE_RUN,
         final: float | list[float | None] = 0.0,
-        lr: float | list[float | None] | None = None,
+        initial: float | list[float | None] | None = None,
         warmup: int | Duration = 0,
         *,
         optimizer: int | str = "all",
         log_lr: bool = True,
         preview: bool = True,
     ) -> None:
-        super().__init__(lr, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
+        super().__init__(initial, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
         with V.context(self.name):
             self.total = check_duration("total", total)
             self.final = lr_spec("final", final, allow_zero=True)  # >= 0, the rule of schedules.CosineDecay

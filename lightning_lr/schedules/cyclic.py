@@ -63,7 +63,7 @@ def cyclic_shape(
 class Cyclic(Schedule):
     """Cyclical learning rate between ``base_lr`` and ``max_lr`` (Smith 2017, torch's ``CyclicLR``).
 
-    A cycle rises for ``step_size_up`` steps and falls for ``step_size_down`` (default: the same). The
+    A cycle rises for ``step_size`` steps and falls for ``step_size_down`` (default: the same). The
     amplitude ``max_lr - base_lr`` is scaled per cycle or per step:
 
     - ``"triangular"``: constant amplitude;
@@ -79,8 +79,8 @@ class Cyclic(Schedule):
     Args:
         base_lr: the low end of the cycle, > 0.
         max_lr: the high end of the cycle, >= ``base_lr``.
-        step_size_up: steps from ``base_lr`` up to ``max_lr``, a positive integer.
-        step_size_down: steps back down, a positive integer (default: ``step_size_up``).
+        step_size: steps from ``base_lr`` up to ``max_lr``, a positive integer.
+        step_size_down: steps back down, a positive integer (default: ``step_size``).
         mode: ``"triangular"``, ``"triangular2"`` or ``"exp_range"``.
         gamma: the per-step factor of ``"exp_range"``, in (0, 1]; only with that mode.
         scale_fn: a custom amplitude scale instead of ``mode``; a named module-level function (or an
@@ -88,10 +88,10 @@ class Cyclic(Schedule):
         scale_mode: with ``scale_fn``: ``"cycle"`` (default) or ``"iterations"``.
 
     Example:
-        >>> s = Cyclic(0.1, 1.0, step_size_up=2)
+        >>> s = Cyclic(0.1, 1.0, step_size=2)
         >>> [round(s(t), 2) for t in range(5)]
         [0.1, 0.55, 1.0, 0.55, 0.1]
-        >>> s = Cyclic(0.0001, 0.0009, step_size_up=1, mode="triangular2")
+        >>> s = Cyclic(0.0001, 0.0009, step_size=1, mode="triangular2")
         >>> [round(s(t), 6) for t in range(7)]
         [0.0001, 0.0009, 0.0001, 0.0005, 0.0001, 0.0003, 0.0001]
     """
@@ -102,7 +102,7 @@ class Cyclic(Schedule):
         self,
         base_lr: float,
         max_lr: float,
-        step_size_up: int = 2000,
+        step_size: int = 2000,
         step_size_down: int | None = None,
         mode: str = "triangular",
         gamma: float = 1.0,
@@ -113,9 +113,9 @@ class Cyclic(Schedule):
         self.max_lr = positive("max_lr", max_lr)
         if self.base_lr > self.max_lr:
             fail("base_lr", f"<= max_lr ({self.max_lr:g})", base_lr)
-        self.step_size_up = positive_int("step_size_up", step_size_up)
+        self.step_size = positive_int("step_size", step_size)
         self.step_size_down = (
-            self.step_size_up if step_size_down is None else positive_int("step_size_down", step_size_down)
+            self.step_size if step_size_down is None else positive_int("step_size_down", step_size_down)
         )
         self.mode, self.gamma, self.scale_fn, self.scale_mode = cyclic_shape(
             mode, gamma, scale_fn, scale_mode
@@ -125,7 +125,7 @@ class Cyclic(Schedule):
     @property
     def cycle_length(self) -> int:
         """Steps in one full cycle (up + down)."""
-        return self.step_size_up + self.step_size_down
+        return self.step_size + self.step_size_down
 
     def natural_length(self, default: int | None = None) -> int:
         """Three full cycles (enough to see how the amplitude changes from one cycle to the next)."""
@@ -158,7 +158,7 @@ class Cyclic(Schedule):
         torch computes ``x = 1 + t / total - floor(1 + t / total)`` in floats, which loses the position
         in the cycle at large steps; here the cycle and the position in it are exact integers.
         """
-        total, up, down = self.cycle_length, self.step_size_up, self.step_size_down
+        total, up, down = self.cycle_length, self.step_size, self.step_size_down
         done = t // total  # completed cycles
         pos = t - done * total  # steps into the current cycle, 0 <= pos < total
         # pos / up on the way up (where it is <= 1 <= (total - pos) / down), (total - pos) / down after
@@ -174,7 +174,7 @@ class Cyclic(Schedule):
         at the LR peak.
 
         Example:
-            >>> m = Cyclic(0.1, 1.0, step_size_up=2).momentum()
+            >>> m = Cyclic(0.1, 1.0, step_size=2).momentum()
             >>> [round(m(t), 3) for t in range(5)]
             [0.95, 0.9, 0.85, 0.9, 0.95]
         """
@@ -198,7 +198,7 @@ class CyclicMomentum(Schedule):
         max_momentum: the high end, in ``[base_momentum, 1)``.
 
     Example:
-        >>> m = CyclicMomentum(Cyclic(0.1, 1.0, step_size_up=2), base_momentum=0.8, max_momentum=0.9)
+        >>> m = CyclicMomentum(Cyclic(0.1, 1.0, step_size=2), base_momentum=0.8, max_momentum=0.9)
         >>> [round(m(t), 3) for t in range(5)]
         [0.9, 0.85, 0.8, 0.85, 0.9]
     """

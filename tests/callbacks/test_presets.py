@@ -59,7 +59,7 @@ def test_adam_beta2_is_left_alone(tmp_path) -> None:
 def test_cyclic_triangular2_in_epochs_with_momentum(tmp_path) -> None:
     cb = Cyclic(base_lr=0.01, max_lr=0.2, step_size=Epochs(0.5), mode="triangular2")
     rec = fit(tmp_path, Tiny(optim=sgd_nesterov), [cb])
-    expected = S.Cyclic(0.01, 0.2, step_size_up=6, mode="triangular2")
+    expected = S.Cyclic(0.01, 0.2, step_size=6, mode="triangular2")
     assert_trace(rec.lr(), expected.values(N))
     assert_trace(rec.momentum(), expected.momentum(0.85, 0.95).values(N))
 
@@ -88,7 +88,7 @@ def test_cyclic_custom_scale_fn(tmp_path) -> None:
     [
         (TimeDecay(decay=0.5, every=Epochs(1)), S.TimeDecay(0.1, 0.5, every=12)),
         (
-            TimeDecay(decay=1.0, lr=0.2, every=4, staircase=True),
+            TimeDecay(decay=1.0, initial=0.2, every=4, staircase=True),
             S.TimeDecay(0.2, 1.0, every=4, staircase=True),
         ),
         (StepDecay(every=Epochs(0.5), drop=0.5), S.StepDecay(0.1, every=6, drop=0.5)),
@@ -182,7 +182,7 @@ def test_a_group_at_lr_zero_cannot_take_a_scaled_peak(tmp_path) -> None:
         fit(tmp_path, Tiny(groups=2, ratio=0.0), [OneCycle(max_lr=0.5)])
     with pytest.raises(ValueError, match=r"lr for param group 1 is 0 \(its lr in the optimizer is 0\)"):
         fit(tmp_path, Tiny(groups=2, ratio=0.0), [CosineDecay()])
-    rec = fit(tmp_path, Tiny(groups=2, ratio=0.0), [CosineDecay(lr=[0.1, None])])  # the way to freeze a group
+    rec = fit(tmp_path, Tiny(groups=2, ratio=0.0), [CosineDecay(initial=[0.1, None])])  # the way to freeze a group
     assert_trace(rec.lr(1), [0.0] * N)
 
 
@@ -396,7 +396,7 @@ def test_lr_schedule_errors(tmp_path) -> None:
             TypeError,
             r"CosineDecay: final must be a number >= 0 or a list",
         ),
-        (lambda: CosineDecay(lr=True), TypeError, r"CosineDecay: lr must be a number > 0, a list .*got True"),
+        (lambda: CosineDecay(initial=True), TypeError, r"CosineDecay: initial must be a number > 0, a list .*got True"),
         (lambda: LRSchedule(None), TypeError, r"LRSchedule: lr must be a Schedule, a list .*got None"),
         (lambda: LRSchedule(0.1), TypeError, r"LRSchedule: lr must be a Schedule, .*got 0.1"),
         (
@@ -506,6 +506,6 @@ def test_a_momentum_configured_as_zero_is_left_alone_by_default_with_one_warning
 
 
 def test_cosine_final_per_group(tmp_path) -> None:
-    rec = fit(tmp_path, Tiny(groups=2), [CosineDecay(final=[0.001, 0.0], lr=[0.1, 0.05])])
+    rec = fit(tmp_path, Tiny(groups=2), [CosineDecay(final=[0.001, 0.0], initial=[0.1, 0.05])])
     assert_trace(rec.lr(0), S.CosineDecay(0.1, total=N, final=0.001).values(N))
     assert_trace(rec.lr(1), S.CosineDecay(0.05, total=N, final=0.0).values(N))

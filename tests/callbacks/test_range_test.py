@@ -77,8 +77,8 @@ def test_decay_presets_take_the_suggestion(tmp_path, make) -> None:
     cb = make()
     rec = fit(tmp_path, Tiny(), [cb, ApplyAt(FakeRangeTest(suggestion=0.03))])
     assert rec.lr()[0] == 0.03
-    assert cb.state_dict()["filled"] == {"lr": 0.03}
-    assert cb.hparams()["lr"] == 0.03
+    assert cb.state_dict()["filled"] == {"initial": 0.03}
+    assert cb.hparams()["initial"] == 0.03
 
 
 def test_an_explicit_schedule_is_kept_with_the_suggestion_in_the_warning(tmp_path) -> None:

@@ -73,7 +73,7 @@ def test_default_length_and_output_name(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     code, out, _ = run(
-        ["plot", "cyclic", "base_lr=0.001", "max_lr=0.1", "step_size_up=50", "--log-y"], capsys
+        ["plot", "cyclic", "base_lr=0.001", "max_lr=0.1", "step_size=50", "--log-y"], capsys
     )
     assert code == 0
     assert (tmp_path / "cyclic.png").read_bytes()[:8] == PNG_MAGIC
@@ -118,8 +118,8 @@ def test_three_spellings_build_the_same_schedule() -> None:
     by_position = _build("MultiStepDecay", ["0.12", "range(4, 12, 4)", "0.8"])
     assert by_option == by_key == MultiStepDecay(0.12, [4, 8, 10], gamma=0.8)
     assert by_position == MultiStepDecay(0.12, [4, 8], gamma=0.8)
-    assert _build("Cyclic(0.01, 0.1, step_size_up=5, mode='triangular2')") == Cyclic(
-        0.01, 0.1, step_size_up=5, mode="triangular2"
+    assert _build("Cyclic(0.01, 0.1, step_size=5, mode='triangular2')") == Cyclic(
+        0.01, 0.1, step_size=5, mode="triangular2"
     )
     assert _build("StepDecay", ["initial=1e-1", "every=1e1"]) == StepDecay(0.1, every=10)
     assert _build("OneCycle", ["1", "100", "--three-phase"]).three_phase

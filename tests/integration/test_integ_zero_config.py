@@ -54,7 +54,7 @@ def test_cyclic_takes_both_bounds_from_the_range_test(tmp_path) -> None:
     assert bounds is not None
     base, top = bounds
     assert cyclic.state_dict()["filled"] == {"base_lr": base, "max_lr": top}
-    expected = S.Cyclic(base, top, step_size_up=2 * STEPS_PER_EPOCH)
+    expected = S.Cyclic(base, top, step_size=2 * STEPS_PER_EPOCH)
     assert_trace(rec.lr(), expected.values(N))
     assert_trace(rec.momentum(), expected.momentum(0.85, 0.95).values(N))
     assert rec.lr().max() == pytest.approx(top, rel=1e-12)  # the run reaches the found upper bound
@@ -64,7 +64,7 @@ def test_a_decay_preset_takes_the_suggestion(tmp_path) -> None:
     cosine = CosineDecay()
     result, model, rec = run(tmp_path, cosine)
     lr = result.suggestion()
-    assert lr is not None and cosine.state_dict()["filled"] == {"lr": lr}
+    assert lr is not None and cosine.state_dict()["filled"] == {"initial": lr}
     assert_trace(rec.lr(), S.CosineDecay(lr, total=N).values(N))
     assert_trace(rec.momentum(), np.full(N, 0.9))  # decays leave momentum alone
     assert model.hparams.lr == lr
@@ -76,7 +76,7 @@ def test_a_decay_preset_takes_the_suggestion_of_the_chosen_rule(tmp_path, method
     fit(tmp_path, model, [test, cosine, rec], max_epochs=3)
     lr = test.result.suggestion(method)
     assert lr is not None and lr != test.result.suggestion()  # differs from the default rule's
-    assert model.hparams.lr == lr and cosine.state_dict()["filled"] == {"lr": lr}
+    assert model.hparams.lr == lr and cosine.state_dict()["filled"] == {"initial": lr}
     assert_trace(rec.lr(), S.CosineDecay(lr, total=N).values(N))
 
 

@@ -232,7 +232,7 @@ def test_step_with_epoch_jumps_exactly_and_stepping_continues_from_there() -> No
     [
         OneCycle(0.1, total_steps=100, anneal="linear", three_phase=True),
         CosineRestarts(0.1, period=10, period_mult=2),
-        Cyclic(0.01, 0.1, step_size_up=7, mode="exp_range", gamma=0.999),
+        Cyclic(0.01, 0.1, step_size=7, mode="exp_range", gamma=0.999),
         join([Constant(0.1), CosineDecay(0.1, total=50)], [20]),
         ExponentialDecay(0.1, gamma=0.9),
     ],
@@ -321,7 +321,7 @@ SCHEDULES = [
     OneCycle(1.0, total_steps=4000, three_phase=True),
     CosineRestarts(1.0, period=300, period_mult=2, decay=0.7, final=0.01),
     warmup(CosineDecay(1.0, total=3000, final=0.05), steps=200),
-    Cyclic(0.1, 1.0, step_size_up=333, step_size_down=222, mode="exp_range", gamma=0.9995),
+    Cyclic(0.1, 1.0, step_size=333, step_size_down=222, mode="exp_range", gamma=0.9995),
     Lambda(halve_every_10),
 ]
 

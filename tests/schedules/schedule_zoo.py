@@ -70,10 +70,10 @@ def closed_form_examples() -> dict[str, Schedule]:
         "Linear": Linear(0.0, 0.1, total=30),
         "CosineRestarts": CosineRestarts(0.1, period=7),
         "CosineRestarts-mult": CosineRestarts(0.1, period=3, period_mult=2, decay=0.7, final=0.01),
-        "Cyclic-triangular": Cyclic(0.001, 0.006, step_size_up=5),
-        "Cyclic-triangular2": Cyclic(0.001, 0.006, step_size_up=3, step_size_down=5, mode="triangular2"),
-        "Cyclic-exp_range": Cyclic(0.001, 0.006, step_size_up=4, mode="exp_range", gamma=0.99),
-        "CyclicMomentum": Cyclic(0.001, 0.006, step_size_up=3, mode="triangular2").momentum(),
+        "Cyclic-triangular": Cyclic(0.001, 0.006, step_size=5),
+        "Cyclic-triangular2": Cyclic(0.001, 0.006, step_size=3, step_size_down=5, mode="triangular2"),
+        "Cyclic-exp_range": Cyclic(0.001, 0.006, step_size=4, mode="exp_range", gamma=0.99),
+        "CyclicMomentum": Cyclic(0.001, 0.006, step_size=3, mode="triangular2").momentum(),
         "OneCycle": OneCycle(0.1, total_steps=100),
         "OneCycle-linear": OneCycle(0.1, total_steps=37, pct_start=0.25, anneal="linear"),
         "OneCycle-3phase": OneCycle(0.1, total_steps=50, pct_start=0.3, three_phase=True),
@@ -94,9 +94,9 @@ def user_function_examples() -> dict[str, Schedule]:
     return {
         "Lambda": Lambda(halve_every_10),
         "Multiplicative": Multiplicative(0.12, seed_lambda0_8),
-        "Cyclic-scale_fn-cycle": Cyclic(0.001, 0.006, step_size_up=3, scale_fn=one_over_cycle),
+        "Cyclic-scale_fn-cycle": Cyclic(0.001, 0.006, step_size=3, scale_fn=one_over_cycle),
         "Cyclic-scale_fn-iterations": Cyclic(
-            0.001, 0.006, step_size_up=3, scale_fn=decay_per_step, scale_mode="iterations"
+            0.001, 0.006, step_size=3, scale_fn=decay_per_step, scale_mode="iterations"
         ),
         "join-of-user-functions": join([Lambda(halve_every_10), Multiplicative(0.1, ninety_percent)], [15]),
     }
@@ -120,7 +120,7 @@ def cyclics(draw: st.DrawFn) -> Cyclic:
     down = draw(st.one_of(st.none(), sizes))
     mode = draw(st.sampled_from(["triangular", "triangular2", "exp_range"]))
     gamma = draw(st.floats(min_value=0.9, max_value=1.0)) if mode == "exp_range" else 1.0
-    return Cyclic(base, top, step_size_up=up, step_size_down=down, mode=mode, gamma=gamma)
+    return Cyclic(base, top, step_size=up, step_size_down=down, mode=mode, gamma=gamma)
 
 
 @st.composite

@@ -165,7 +165,7 @@ def test_time_decay_is_initial_over_one_plus_k_t() -> None:
 def test_cyclic_triangular_equals_seed_000_cyclical_lr() -> None:
     for stepsize in (1, 4, 7, 100):
         ref = seed_cyclical_lr(stepsize, min_lr=3e-4, max_lr=3e-3)
-        s = Cyclic(3e-4, 3e-3, step_size_up=stepsize)
+        s = Cyclic(3e-4, 3e-3, step_size=stepsize)
         n = 5 * 2 * stepsize + 3
         assert s.values(n) == pytest.approx([ref(it) for it in range(n)], rel=1e-12)
 
@@ -296,7 +296,7 @@ def test_cosine_restarts_peak_never_below_the_floor() -> None:
 @pytest.mark.parametrize(("up", "down"), [(1, 1), (4, 4), (3, 7), (2000, 2000), (10, 3)])
 def test_cyclic_equals_torch_formula(mode: str, up: int, down: int) -> None:
     gamma = 0.9999 if mode == "exp_range" else 1.0
-    s = Cyclic(0.001, 0.006, step_size_up=up, step_size_down=down, mode=mode, gamma=gamma)
+    s = Cyclic(0.001, 0.006, step_size=up, step_size_down=down, mode=mode, gamma=gamma)
     n = min(10_000, 4 * (up + down))
     ref = [torch_cyclic(t, 0.001, 0.006, up, down, mode, gamma) for t in range(n)]
     assert s.values(n) == pytest.approx(ref, rel=1e-12)
@@ -304,7 +304,7 @@ def test_cyclic_equals_torch_formula(mode: str, up: int, down: int) -> None:
 
 
 def test_cyclic_triangular2_halves_the_amplitude_each_cycle() -> None:
-    s = Cyclic(1.0, 3.0, step_size_up=5, mode="triangular2")
+    s = Cyclic(1.0, 3.0, step_size=5, mode="triangular2")
     peaks = [s(5 + 10 * k) for k in range(5)]
     assert peaks == [3.0, 2.0, 1.5, 1.25, 1.125]
     assert all(s(10 * k) == 1.0 for k in range(5))
@@ -314,7 +314,7 @@ def test_cyclic_triangular2_halves_the_amplitude_each_cycle() -> None:
 def test_cyclic_triangular2_is_right_and_finite_after_thousands_of_cycles(cycle: int) -> None:
     """The amplitude of cycle c is (max_lr - base_lr) / 2 ** (c - 1). torch computes 1 / 2.0 ** (c - 1),
     which overflows from cycle 1025 on; ours is the same number, computed as 0.5 ** (c - 1)."""
-    s = Cyclic(0.001, 0.006, step_size_up=2, mode="triangular2")
+    s = Cyclic(0.001, 0.006, step_size=2, mode="triangular2")
     start = 4 * (cycle - 1)  # a cycle is 4 steps: up 2, down 2
     steps = [start + k for k in range(4)]
     right = [0.001 + (0.006 - 0.001) * f * 2.0 ** -(cycle - 1) for f in (0.0, 0.5, 1.0, 0.5)]
@@ -331,7 +331,7 @@ def test_cyclic_triangular2_is_right_and_finite_after_thousands_of_cycles(cycle:
 
 
 def test_cyclic_exp_range_scales_by_gamma_to_the_step() -> None:
-    s = Cyclic(1e-9, 1.0, step_size_up=5, mode="exp_range", gamma=0.99)
+    s = Cyclic(1e-9, 1.0, step_size=5, mode="exp_range", gamma=0.99)
     for k in range(4):
         t = 5 + 10 * k
         assert s(t) == pytest.approx(1e-9 + (1.0 - 1e-9) * 0.99**t, rel=1e-12)
@@ -339,7 +339,7 @@ def test_cyclic_exp_range_scales_by_gamma_to_the_step() -> None:
 
 def test_cyclic_is_exact_at_large_steps() -> None:
     # before: torch's float formula put step 3e8 + 1 (the peak) at 0.999999986588955
-    s = Cyclic(0.1, 1.0, step_size_up=1, step_size_down=2)
+    s = Cyclic(0.1, 1.0, step_size=1, step_size_down=2)
     assert s(3 * 10**8 + 1) == 1.0
     assert s(3 * 10**8) == 0.1
     assert s(10**9 + 2) == 0.1  # 10**9 + 2 = 3 * 333333334: a cycle start
@@ -347,9 +347,9 @@ def test_cyclic_is_exact_at_large_steps() -> None:
 
 
 def test_cyclic_custom_scale_fn_gets_int_cycles_and_steps() -> None:
-    s = Cyclic(1.0, 2.0, step_size_up=2, scale_fn=one_over_cycle)
+    s = Cyclic(1.0, 2.0, step_size=2, scale_fn=one_over_cycle)
     assert [s(t) for t in (2, 6, 10)] == pytest.approx([2.0, 1.5, 1 + 1 / 3])
-    it = Cyclic(1.0, 2.0, step_size_up=2, scale_fn=decay_per_step, scale_mode="iterations")
+    it = Cyclic(1.0, 2.0, step_size=2, scale_fn=decay_per_step, scale_mode="iterations")
     assert it(2) == pytest.approx(1.0 + 0.999**2)
     seen: list[type] = []
 
@@ -357,19 +357,19 @@ def test_cyclic_custom_scale_fn_gets_int_cycles_and_steps() -> None:
         seen.append(type(x))
         return 1.0
 
-    spied = Cyclic(1.0, 2.0, step_size_up=2, scale_fn=spy)
+    spied = Cyclic(1.0, 2.0, step_size=2, scale_fn=spy)
     spied(3)
     spied.values(9)  # three cycles: one call each, not one per step
     assert seen == [int] * 4
 
 
 def test_cyclic_asymmetric_up_and_down() -> None:
-    s = Cyclic(1.0, 2.0, step_size_up=2, step_size_down=4)
+    s = Cyclic(1.0, 2.0, step_size=2, step_size_down=4)
     assert [s(t) for t in range(7)] == pytest.approx([1.0, 1.5, 2.0, 1.75, 1.5, 1.25, 1.0])
 
 
 def test_cyclic_momentum_is_inverse() -> None:
-    lr = Cyclic(0.1, 1.0, step_size_up=4, mode="triangular2")
+    lr = Cyclic(0.1, 1.0, step_size=4, mode="triangular2")
     m = lr.momentum(0.8, 0.9)
     for t in range(40):
         frac = (lr(t) - 0.1) / 0.9

@@ -112,7 +112,7 @@ def test_replace_checks_the_arguments_again_and_fills_in_the_implied_ones() -> N
         TypeError, match=r"OneCycle.replace: each argument must be a field: one of max_lr, .*got 'lr'"
     ):
         OneCycle(1.0, 100).replace(lr=0.1)
-    c = Cyclic(0.1, 1.0, step_size_up=2)
+    c = Cyclic(0.1, 1.0, step_size=2)
     e = c.replace(mode="exp_range", gamma=0.5)
     assert (e.scale_mode, e.gamma) == ("iterations", 0.5)  # scale_mode follows the new mode
     assert e.replace(mode="triangular", gamma=1.0) == c
@@ -233,8 +233,8 @@ def test_reprs_are_readable() -> None:
         "OneCycle(max_lr=0.1, total_steps=1000, pct_start=0.3, anneal='cos', div_factor=25, "
         "final_div_factor=10000, three_phase=False)"
     )
-    assert repr(Cyclic(1e-4, 1e-3, step_size_up=500, mode="exp_range", gamma=0.999)) == (
-        "Cyclic(base_lr=0.0001, max_lr=0.001, step_size_up=500, step_size_down=500, mode='exp_range', gamma=0.999)"
+    assert repr(Cyclic(1e-4, 1e-3, step_size=500, mode="exp_range", gamma=0.999)) == (
+        "Cyclic(base_lr=0.0001, max_lr=0.001, step_size=500, step_size_down=500, mode='exp_range', gamma=0.999)"
     )
     assert repr(Lambda(halve_every_10)) == "Lambda(fn=halve_every_10)"
     assert repr(Multiplicative(0.1, ninety_percent)) == "Multiplicative(initial=0.1, factor=ninety_percent)"

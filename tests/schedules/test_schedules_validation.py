@@ -140,9 +140,9 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     # step sizes, periods, totals <= 0
     (
         "cyclic-up-zero",
-        lambda: Cyclic(0.1, 1.0, step_size_up=0),
+        lambda: Cyclic(0.1, 1.0, step_size=0),
         ValueError,
-        "step_size_up must be a positive integer, got 0",
+        "step_size must be a positive integer, got 0",
     ),
     (
         "cyclic-down-negative",
@@ -396,9 +396,9 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ),
     (
         "str-step-size",
-        lambda: Cyclic(0.1, 1.0, step_size_up="5"),
+        lambda: Cyclic(0.1, 1.0, step_size="5"),
         TypeError,
-        "step_size_up must be a positive integer, got '5'",
+        "step_size must be a positive integer, got '5'",
     ),
     (
         "float-every",
@@ -709,7 +709,7 @@ def two(x: int) -> float:
             "Multiplicative: negative_at_3(3) returned -1.0",
         ),
         (
-            lambda: Cyclic(0.1, 1.0, step_size_up=2, scale_fn=two),
+            lambda: Cyclic(0.1, 1.0, step_size=2, scale_fn=two),
             1,
             ValueError,
             "Cyclic: two(1) returned 2.0; values must be finite and in [0, 1]",

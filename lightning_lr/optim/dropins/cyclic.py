@@ -152,7 +152,7 @@ class CyclicLR(AbsoluteDropIn):
         first = lrs[0]
         self.max_lrs = [s.max_lr for s in lrs]
         self.total_size = float(first.cycle_length)
-        self.step_ratio = first.step_size_up / self.total_size
+        self.step_ratio = first.step_size / self.total_size
         self.mode = mode
         self.gamma = gamma
         self.scale_mode = first.scale_mode
@@ -186,7 +186,7 @@ class CyclicLR(AbsoluteDropIn):
         for (bname, b), (mname, m) in zip(
             per_group("base_lr", base_lr, n), per_group("max_lr", max_lr, n), strict=True
         ):
-            with torch_names({"base_lr": bname, "max_lr": mname}):
+            with torch_names({"base_lr": bname, "max_lr": mname, "step_size": "step_size_up"}):
                 lrs.append(Cyclic(b, m, up, down, **shape))
         self._shape = lrs[0]
         return lrs
