@@ -4,29 +4,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
+from support.models import Tiny, adam
+from support.plateau import Scripted, as_logged, torch_lrs
+from support.recording import DumpPerRank, assert_trace
+from support.trainers import fit
 
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import OneCycle, ReduceOnPlateau
-
-from .helpers import Recorder, Tiny, adam, assert_trace, fit
-from .plateau_helpers import Scripted, as_logged, torch_lrs
-
-
-class DumpPerRank(Recorder):
-    """Writes what this rank's optimizer used at each step to ``<directory>/rank<r>.json``."""
-
-    def __init__(self, directory: str) -> None:
-        super().__init__()
-        self.directory = directory
-
-    def on_train_end(self, trainer: Any, pl_module: Any) -> None:
-        path = Path(self.directory, f"rank{trainer.global_rank}.json")
-        path.write_text(json.dumps({"rows": self.rows, "world_size": trainer.world_size}))
 
 
 @pytest.mark.ddp

@@ -7,6 +7,9 @@ import math
 import pickle
 
 import pytest
+from support.models import Tiny, dataset
+from support.recording import assert_trace
+from support.trainers import fit
 from torch.utils.data import DataLoader, IterableDataset
 
 from lightning_lr import schedules as S
@@ -20,8 +23,6 @@ from lightning_lr.callbacks import (
     RunInfo,
     StepDecay,
 )
-
-from .helpers import Tiny, assert_trace, dataset, fit
 
 
 @pytest.mark.parametrize(

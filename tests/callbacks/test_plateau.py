@@ -12,14 +12,17 @@ import pytest
 import torch
 from lightning.pytorch.callbacks import ModelCheckpoint
 from lightning.pytorch.loggers import CSVLogger
+from support.fakes import ApplyAt, FakeRangeTest
+from support.models import Tiny
+from support.plateau import FLAT, STEPS_PER_EPOCH, Scripted, Unlogged, as_logged, reduction_checks, torch_lrs
+from support.recording import assert_trace
+from support.trainers import fit
 from torch.optim.lr_scheduler import ReduceLROnPlateau as TorchPlateau
 
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import CosineDecay, LRSchedule, ReduceOnPlateau
 from lightning_lr.callbacks._plateau import Plateau
 
-from .helpers import ApplyAt, FakeRangeTest, Tiny, assert_trace, fit
-from .plateau_helpers import FLAT, STEPS_PER_EPOCH, Scripted, Unlogged, as_logged, reduction_checks, torch_lrs
 from .test_logging import csv_rows, logged
 
 

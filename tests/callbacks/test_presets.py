@@ -9,6 +9,9 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from support.models import Tiny, adam
+from support.recording import assert_trace
+from support.trainers import fit
 
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import (
@@ -24,8 +27,6 @@ from lightning_lr.callbacks import (
     StepDecay,
     TimeDecay,
 )
-
-from .helpers import Tiny, adam, assert_trace, fit
 
 N = 24  # optimizer steps in the default run: 48 samples / batch 4 * 2 epochs; 12 per epoch
 

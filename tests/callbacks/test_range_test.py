@@ -7,11 +7,13 @@ import warnings
 
 import numpy as np
 import pytest
+from support.fakes import ApplyAt, FakeRangeTest
+from support.models import Tiny
+from support.recording import assert_trace
+from support.trainers import fit
 
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import CosineDecay, Cyclic, LRSchedule, OneCycle, StepDecay
-
-from .helpers import ApplyAt, FakeRangeTest, Tiny, assert_trace, fit
 
 N = 24
 

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 from lightning.pytorch.callbacks import ModelCheckpoint
+from support.fakes import ApplyAt, FakeRangeTest
+from support.models import Tiny, adam
+from support.recording import assert_trace
+from support.trainers import fit
 
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import CosineDecay, Epochs, Fraction, MultiStepDecay, OneCycle
-
-from .helpers import ApplyAt, FakeRangeTest, Tiny, adam, assert_trace, fit
 
 RESUMABLE = "ignore:You're resuming from a checkpoint that ended before the epoch ended"
 

@@ -9,6 +9,7 @@ import lightning.pytorch as pl
 import pytest
 import torch
 from lightning.pytorch.callbacks import ModelCheckpoint
+from support.trainers import trainer
 from torch.utils.data import DataLoader, TensorDataset
 
 from lightning_lr.callbacks import CosineDecay, LRSchedule, ScheduleFree
@@ -60,31 +61,19 @@ class Model(pl.LightningModule):
         return _data()
 
 
-def _trainer(tmp_path: Any, callbacks: list[Any], **kwargs: Any) -> pl.Trainer:
-    return pl.Trainer(
-        default_root_dir=tmp_path,
-        max_epochs=2,
-        callbacks=callbacks,
-        logger=False,
-        enable_progress_bar=False,
-        enable_model_summary=False,
-        **kwargs,
-    )
-
-
 def test_without_the_callback_the_optimizer_refuses_to_step(tmp_path: Any) -> None:
     with pytest.raises(Exception, match="not in train mode"):
-        _trainer(tmp_path, [], enable_checkpointing=False).fit(Model())
+        trainer(tmp_path, [], num_sanity_val_steps=2).fit(Model())
 
 
 def test_train_mode_for_training_eval_mode_for_validation_and_test(tmp_path: Any) -> None:
     model = Model()
-    trainer = _trainer(tmp_path, [ScheduleFree()], enable_checkpointing=False)
-    trainer.fit(model)
+    t = trainer(tmp_path, [ScheduleFree()], num_sanity_val_steps=2)
+    t.fit(model)
     seen = {(stage, mode) for stage, mode in model.modes}
     assert seen == {("train", True), ("val", False)}
     assert [s for s, _ in model.modes].count("train") == 8
-    trainer.test(model, verbose=False)
+    t.test(model, verbose=False)
     assert model.modes[-1] == ("test", False)
 
 
@@ -97,14 +86,14 @@ def test_the_checkpoint_holds_the_evaluation_weights(tmp_path: Any, make: str) -
     }
     model = Model(makers[make])
     checkpoint = ModelCheckpoint(dirpath=tmp_path, save_last=True)
-    trainer = _trainer(tmp_path, [ScheduleFree(), checkpoint])
-    trainer.fit(model)
+    t = trainer(tmp_path, [ScheduleFree(), checkpoint], num_sanity_val_steps=2, enable_checkpointing=True)
+    t.fit(model)
     # after fit the model holds the evaluation weights (x); the last checkpoint was written in training,
     # where the model held the training weights (y), yet it must hold x
     saved = torch.load(checkpoint.last_model_path, weights_only=False)
     for name, value in model.state_dict().items():
         assert torch.equal(saved["state_dict"][name], value), name
-    optimizer = trainer.optimizers[0]
+    optimizer = t.optimizers[0]
     assert optimizer.param_groups[0]["train_mode"] is False
     assert saved["optimizer_states"][0]["param_groups"][0]["train_mode"] is False
     # and the training weights differ from the evaluation weights, so the test can tell them apart
@@ -116,7 +105,7 @@ def test_a_decaying_schedule_on_a_schedule_free_optimizer_warns(tmp_path: Any) -
     with pytest.warns(
         UserWarning, match=r"ScheduleFree: CosineDecay\(.*\) drives the LR of the schedule-free"
     ):
-        _trainer(tmp_path, [ScheduleFree(), CosineDecay()], enable_checkpointing=False).fit(Model())
+        trainer(tmp_path, [ScheduleFree(), CosineDecay()], num_sanity_val_steps=2).fit(Model())
 
 
 def test_a_warm_up_does_not_warn(tmp_path: Any) -> None:
@@ -125,14 +114,14 @@ def test_a_warm_up_does_not_warn(tmp_path: Any) -> None:
     warm = LRSchedule(join([Linear(0.0, 0.01, total=4), Constant(0.01)], [4]))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        _trainer(tmp_path, [ScheduleFree(), warm], enable_checkpointing=False).fit(Model())
+        trainer(tmp_path, [ScheduleFree(), warm], num_sanity_val_steps=2).fit(Model())
     assert not [w for w in caught if "ScheduleFree:" in str(w.message)]
 
 
 def test_no_schedule_free_optimizer_is_an_error(tmp_path: Any) -> None:
     model = Model(lambda p: torch.optim.SGD(p, lr=0.1))
     with pytest.raises(ValueError, match=r"ScheduleFree: none of the optimizers \['SGD'\] is schedule-free"):
-        _trainer(tmp_path, [ScheduleFree()], enable_checkpointing=False).fit(model)
+        trainer(tmp_path, [ScheduleFree()], num_sanity_val_steps=2).fit(model)
 
 
 def test_bad_argument() -> None:

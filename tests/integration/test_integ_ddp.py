@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from support.models import BATCH, N_SAMPLES, Net
+from support.recording import DumpPerRank, assert_trace
+from support.trainers import fit
 
 from lightning_lr import LRRangeTest
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import OneCycle
-
-from .integ_helpers import BATCH, N_SAMPLES, DumpPerRank, Net, assert_trace, fit
 
 N = 2 * N_SAMPLES // (2 * BATCH)  # 2 epochs, each rank 24 samples in batches of 4: 12 optimizer steps
 
@@ -37,5 +38,6 @@ def test_every_rank_applies_the_same_found_max_lr(tmp_path, monkeypatch) -> None
     assert r0["total_steps"] == N and [row[0] for row in r0["rows"]] == list(range(N))
     assert r0["rows"] == r1["rows"]
     expected = S.OneCycle(top, total_steps=N)
-    assert_trace([row[1] for row in r0["rows"]], expected.values(N))
-    assert_trace([row[2] for row in r0["rows"]], expected.momentum(0.85, 0.95).values(N))
+    assert [len(row[1]) for row in r0["rows"]] == [1] * N  # Net has one param group
+    assert_trace([row[1][0] for row in r0["rows"]], expected.values(N))
+    assert_trace([row[2][0] for row in r0["rows"]], expected.momentum(0.85, 0.95).values(N))

@@ -6,12 +6,13 @@ from __future__ import annotations
 import warnings
 
 import pytest
+from support.models import STEPS_PER_EPOCH, Net
+from support.recording import Recorder, assert_trace
+from support.trainers import QUIET, trainer
 
 from lightning_lr import LRScheduleMixin, Tuner
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import OneCycle
-
-from .integ_helpers import QUIET, STEPS_PER_EPOCH, Net, Recorder, assert_trace, make_trainer
 
 N = 2 * STEPS_PER_EPOCH
 
@@ -20,13 +21,13 @@ pytestmark = [pytest.mark.filterwarnings(q) for q in QUIET]
 
 def tune_then_fit(tmp_path, cycle):
     recorder = Recorder()
-    trainer = make_trainer(tmp_path, [cycle, recorder])
+    t = trainer(tmp_path, [cycle, recorder])
     model = Net()
-    result = Tuner(trainer).lr_range_test(model)
+    result = Tuner(t).lr_range_test(model)
     assert recorder.rows == []  # the sweep is not part of the fit
-    assert trainer.global_step == 0 and trainer.callbacks[:2] == [cycle, recorder]
-    trainer.fit(model)
-    assert recorder.steps() == list(range(N)) and trainer.global_step == N
+    assert t.global_step == 0 and t.callbacks[:2] == [cycle, recorder]
+    t.fit(model)
+    assert recorder.steps() == list(range(N)) and t.global_step == N
     return result, model, recorder
 
 
@@ -81,8 +82,8 @@ class DeclaredAsMethod(LRScheduleMixin, Net):
 )
 def test_a_schedule_declared_on_the_module_takes_the_found_max_lr(tmp_path, model_class) -> None:
     recorder = Recorder()
-    trainer = make_trainer(tmp_path, [recorder])
+    t = trainer(tmp_path, [recorder])
     model = model_class()
-    result = Tuner(trainer).lr_range_test(model)
-    trainer.fit(model)
+    result = Tuner(t).lr_range_test(model)
+    t.fit(model)
     assert_trace(recorder.lr(), S.OneCycle(result.one_cycle_max_lr(), total_steps=N).values(N))

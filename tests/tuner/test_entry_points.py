@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 import torch
 from lightning.pytorch.callbacks import Callback
-from tuner_helpers import TinyModel, loader, seed_all, trainer
+from support.models import TinyModel, loader
+from support.state import seed_all
+from support.trainers import trainer
 
 from lightning_lr import LRRangeTest, RangeTestResult, Tuner
 from lightning_lr.optim import ScheduleLR

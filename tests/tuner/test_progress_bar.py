@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tuner_helpers import TinyModel, loader, seed_all, trainer
+from support.models import TinyModel, loader
+from support.state import seed_all
+from support.trainers import trainer
 
 from lightning_lr import Tuner
 

@@ -10,7 +10,9 @@ import pytest
 import torch
 from lightning.pytorch.callbacks import Callback
 from lightning.pytorch.loggers import TensorBoardLogger
-from tuner_helpers import TinyModel, loader, seed_all, trainer
+from support.models import TinyModel, loader
+from support.state import seed_all
+from support.trainers import trainer
 
 from lightning_lr import LRRangeTest, MomentumRangeTestResult, RangeTestResult, Tuner
 from lightning_lr.tuner import WeightDecayResult
@@ -281,7 +283,7 @@ def test_lightning_tuner_methods_still_work(tmp_path: Any) -> None:
     answers = []
     for cls in (Tuner, LightningTuner):
         seed_all(14)
-        tuner = cls(trainer(tmp_path / cls.__module__))
+        tuner = cls(trainer(tmp_path / cls.__module__, max_epochs=1, num_sanity_val_steps=2))
         finder = tuner.lr_find(TinyModel(), loader(), loader(), num_training=10)
         assert finder is not None
         size = tuner.scale_batch_size(WithBatchSize(), max_trials=2, steps_per_trial=1)
@@ -300,7 +302,7 @@ def test_apply_false_leaves_the_model_alone(tmp_path: Any) -> None:
 def test_callback_result_survives_a_checkpoint(tmp_path: Any) -> None:
     seed_all(16)
     test = LRRangeTest(num_steps=10, epochs=[0], apply=False)
-    t = trainer(tmp_path, callbacks=[test])
+    t = trainer(tmp_path, callbacks=[test], max_epochs=1)
     t.fit(TinyModel(), loader())
     t.save_checkpoint(tmp_path / "a.ckpt")
     again = LRRangeTest(num_steps=10, epochs=[0], apply=False)

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 import torch
-from tuner_helpers import TinyModel, loader, rng_state, same_rng, seed_all, trainer
+from support.models import TinyModel, loader
+from support.state import rng_state, same_rng, seed_all
+from support.trainers import trainer
 
 from lightning_lr import LRRangeTest, Tuner
 

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 import torch
 from lightning.pytorch.callbacks import Callback
-from tuner_helpers import TinyModel, clone_tree, equal_tree, loader, seed_all, trainer
+from support.models import TinyModel, loader
+from support.state import clone_tree, equal_tree, seed_all
+from support.trainers import trainer
 
 from lightning_lr import LRRangeTest, Tuner
 from lightning_lr.callbacks import ScheduleFree

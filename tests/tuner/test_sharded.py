@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 import torch
 from lightning.pytorch.strategies import FSDPStrategy, SingleDeviceStrategy
-from tuner_helpers import TinyModel, loader, trainer
+from support.models import TinyModel, loader
+from support.trainers import trainer
 
 from lightning_lr import LRRangeTest, Tuner
 from lightning_lr._lightning_compat import sharded_strategy

@@ -11,7 +11,9 @@ from typing import Any
 import lightning.pytorch as pl
 import pytest
 from lightning.pytorch.callbacks import Callback
-from tuner_helpers import TinyModel, loader, seed_all, trainer
+from support.models import TinyModel, loader
+from support.state import seed_all
+from support.trainers import trainer
 
 from lightning_lr import LRRangeTest
 from lightning_lr.callbacks import Cyclic, OneCycle

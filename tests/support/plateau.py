@@ -1,5 +1,4 @@
-"""A module that logs a scripted metric, and torch's ReduceLROnPlateau run on the same values: the oracle
-of the ReduceOnPlateau tests."""
+"""The ReduceOnPlateau oracle: a module logging a scripted metric, torch's rule run on the same values."""
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ import torch
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 from torch.utils.data import DataLoader
 
-from .helpers import Tiny, dataset
+from support.models import Tiny, dataset
 
 #: 8 samples in batches of 4: two optimizer steps per epoch
 N, STEPS_PER_EPOCH = 8, 2

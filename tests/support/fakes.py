@@ -1,0 +1,50 @@
+"""Stand-ins for the range test as schedule callbacks see it: a fixed result, handed over when chosen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import lightning.pytorch as pl
+from lightning.pytorch.callbacks import Callback
+
+
+class FakeRangeTest:
+    """Stands in for the range test's result object (what the schedule callbacks read of it)."""
+
+    def __init__(
+        self,
+        max_lr: float | None = 0.05,
+        bounds: tuple[float, float] | None = (0.01, 0.2),
+        suggestion: float | None = 0.03,
+    ) -> None:
+        self._max_lr, self._bounds, self._suggestion = max_lr, bounds, suggestion
+
+    def one_cycle_max_lr(self) -> float | None:
+        return self._max_lr
+
+    def cyclic_bounds(self) -> tuple[float, float] | None:
+        return self._bounds
+
+    def suggestion(self) -> float | None:
+        return self._suggestion
+
+
+class ApplyAt(Callback):
+    """Calls ``apply_range_test(result)`` on every callback that has it: at fit start (after
+    configure_optimizers, like LRRangeTest) or after the batch ``at_batch``."""
+
+    def __init__(self, result: Any, at_batch: int | None = None) -> None:
+        self.result, self.at_batch = result, at_batch
+
+    def _apply(self, trainer: pl.Trainer) -> None:
+        for cb in trainer.callbacks:
+            if cb is not self and hasattr(cb, "apply_range_test"):
+                cb.apply_range_test(self.result)
+
+    def on_fit_start(self, trainer: pl.Trainer, pl_module: Any) -> None:
+        if self.at_batch is None:
+            self._apply(trainer)
+
+    def on_train_batch_end(self, trainer: pl.Trainer, pl_module: Any, *args: Any) -> None:
+        if self.at_batch is not None and trainer.global_step == self.at_batch + 1:
+            self._apply(trainer)

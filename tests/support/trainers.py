@@ -1,0 +1,57 @@
+"""The tests' Trainer (one CPU, quiet, two epochs) and a fit that records what the optimizer used."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import lightning.pytorch as pl
+from lightning.pytorch.callbacks import Callback
+
+from support.recording import Recorder
+
+# Lightning's hints about tiny data; the tests check every warning of lightning_lr they care about.
+QUIET = (
+    "ignore:.*does not have many workers.*",
+    "ignore:.*is smaller than the logging interval.*",
+    "ignore:.*resuming from a checkpoint that ended before the epoch ended.*",
+)
+
+
+def trainer(tmp_path: Any, callbacks: list[Callback] | None = None, **kwargs: Any) -> pl.Trainer:
+    """A Trainer in ``tmp_path`` on one CPU for two epochs, with no logger, checkpoints, progress bar, model
+    summary or validation sanity check; ``kwargs`` override any of these."""
+    defaults: dict[str, Any] = dict(
+        default_root_dir=str(tmp_path),
+        max_epochs=2,
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        accelerator="cpu",
+        devices=1,
+        num_sanity_val_steps=0,
+    )
+    defaults.update(kwargs)
+    return pl.Trainer(callbacks=callbacks, **defaults)
+
+
+def fit(
+    tmp_path: Any,
+    model: pl.LightningModule,
+    callbacks: list[Callback],
+    ckpt_path: str | None = None,
+    **kwargs: Any,
+) -> Recorder:
+    """Fit ``model`` on :func:`trainer` with ``callbacks`` (plus a Recorder unless one is there) and Lightning's
+    hints about tiny data silenced; returns the Recorder."""
+    recorder = next((c for c in callbacks if isinstance(c, Recorder)), None)
+    if recorder is None:
+        recorder = Recorder()
+        callbacks = [*callbacks, recorder]
+    t = trainer(tmp_path, callbacks, **kwargs)
+    with warnings.catch_warnings():
+        for spec in QUIET:
+            warnings.filterwarnings("ignore", message=spec.split(":", 1)[1])
+        t.fit(model, ckpt_path=ckpt_path)
+    return recorder
