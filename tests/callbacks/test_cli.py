@@ -10,12 +10,13 @@ from typing import Any
 import numpy as np
 import pytest
 from lightning.pytorch.cli import LightningCLI
-from support.models import CLIModel
-from support.recording import Recorder, assert_trace
 
 from lightning_lr import LRScheduleMixin
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import Cyclic, Epochs, Fraction, OneCycle, ReduceOnPlateau, ScheduleCallback
+
+from support.models import CLIModel
+from support.recording import Recorder, assert_trace
 
 N = 24
 RECORDER = f"{Recorder.__module__}.Recorder"

@@ -7,13 +7,14 @@ import json
 
 import numpy as np
 import pytest
+
+from lightning_lr import schedules as S
+from lightning_lr.callbacks import OneCycle, ReduceOnPlateau
+
 from support.models import Tiny, adam
 from support.plateau import Scripted, as_logged, torch_lrs
 from support.recording import DumpPerRank, assert_trace
 from support.trainers import fit
-
-from lightning_lr import schedules as S
-from lightning_lr.callbacks import OneCycle, ReduceOnPlateau
 
 
 @pytest.mark.ddp

@@ -7,9 +7,6 @@ import math
 import pickle
 
 import pytest
-from support.models import Tiny, dataset
-from support.recording import assert_trace
-from support.trainers import fit
 from torch.utils.data import DataLoader, IterableDataset
 
 from lightning_lr import schedules as S
@@ -23,6 +20,10 @@ from lightning_lr.callbacks import (
     RunInfo,
     StepDecay,
 )
+
+from support.models import Tiny, dataset
+from support.recording import assert_trace
+from support.trainers import fit
 
 
 @pytest.mark.parametrize(

@@ -8,15 +8,16 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from support.models import Tiny
-from support.recording import Recorder, assert_trace
-from support.trainers import fit
 from torch.optim.lr_scheduler import LinearLR, ReduceLROnPlateau, StepLR
 
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import CosineDecay, LRSchedule, OneCycle
 from lightning_lr.callbacks._inject import parse
 from lightning_lr.optim import ScheduleLR
+
+from support.models import Tiny
+from support.recording import Recorder, assert_trace
+from support.trainers import fit
 
 N = 24
 ONE_CYCLE = S.OneCycle(0.1, total_steps=N)

@@ -11,9 +11,6 @@ import pytest
 import torch
 from lightning.pytorch.callbacks import LearningRateMonitor
 from lightning.pytorch.loggers import CSVLogger, TensorBoardLogger
-from support.models import Tiny
-from support.recording import Recorder, assert_trace
-from support.trainers import fit
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from lightning_lr import plotting
@@ -21,6 +18,9 @@ from lightning_lr import schedules as S
 from lightning_lr.callbacks import CosineDecay, OneCycle
 
 from .test_injection import TwoOptimizers
+from support.models import Tiny
+from support.recording import Recorder, assert_trace
+from support.trainers import fit
 
 N = 24
 

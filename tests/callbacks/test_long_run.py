@@ -4,15 +4,15 @@ run, and their errors."""
 from __future__ import annotations
 
 import pytest
-from support.fakes import ApplyAt, FakeRangeTest
-from support.models import Tiny
-from support.recording import assert_trace
-from support.trainers import fit
 
 from lightning_lr.callbacks import Epochs, Fraction, InverseSqrt, WarmupStableDecay
 from lightning_lr.schedules import long_run as L
 
 from .test_resume import RESUMABLE, checkpointed_run, path_at
+from support.fakes import ApplyAt, FakeRangeTest
+from support.models import Tiny
+from support.recording import assert_trace
+from support.trainers import fit
 
 N = 24  # 2 epochs of 12 optimizer steps
 

@@ -10,15 +10,16 @@ import torch
 import yaml
 from lightning.pytorch.callbacks import ModelCheckpoint
 from lightning.pytorch.loggers import TensorBoardLogger
+
+from lightning_lr import LRScheduleMixin
+from lightning_lr import schedules as S
+from lightning_lr.callbacks import CosineDecay, Epochs, OneCycle, ReduceOnPlateau, ScheduleCallback
+
 from support.fakes import ApplyAt, FakeRangeTest
 from support.models import Tiny
 from support.plateau import FLAT, STEPS_PER_EPOCH, Scripted, as_logged, torch_lrs
 from support.recording import assert_trace
 from support.trainers import fit
-
-from lightning_lr import LRScheduleMixin
-from lightning_lr import schedules as S
-from lightning_lr.callbacks import CosineDecay, Epochs, OneCycle, ReduceOnPlateau, ScheduleCallback
 
 N = 24
 

@@ -12,11 +12,6 @@ import pytest
 import torch
 from lightning.pytorch.callbacks import ModelCheckpoint
 from lightning.pytorch.loggers import CSVLogger
-from support.fakes import ApplyAt, FakeRangeTest
-from support.models import Tiny
-from support.plateau import FLAT, STEPS_PER_EPOCH, Scripted, Unlogged, as_logged, reduction_checks, torch_lrs
-from support.recording import assert_trace
-from support.trainers import fit
 from torch.optim.lr_scheduler import ReduceLROnPlateau as TorchPlateau
 
 from lightning_lr import schedules as S
@@ -24,6 +19,11 @@ from lightning_lr.callbacks import CosineDecay, LRSchedule, ReduceOnPlateau
 from lightning_lr.callbacks._plateau import Plateau
 
 from .test_logging import csv_rows, logged
+from support.fakes import ApplyAt, FakeRangeTest
+from support.models import Tiny
+from support.plateau import FLAT, STEPS_PER_EPOCH, Scripted, Unlogged, as_logged, reduction_checks, torch_lrs
+from support.recording import assert_trace
+from support.trainers import fit
 
 
 # --- the rule, value by value ---------------------------------------------------------------------

@@ -9,9 +9,6 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from support.models import Tiny, adam
-from support.recording import assert_trace
-from support.trainers import fit
 
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import (
@@ -27,6 +24,10 @@ from lightning_lr.callbacks import (
     StepDecay,
     TimeDecay,
 )
+
+from support.models import Tiny, adam
+from support.recording import assert_trace
+from support.trainers import fit
 
 N = 24  # optimizer steps in the default run: 48 samples / batch 4 * 2 epochs; 12 per epoch
 
@@ -183,7 +184,9 @@ def test_a_group_at_lr_zero_cannot_take_a_scaled_peak(tmp_path) -> None:
         fit(tmp_path, Tiny(groups=2, ratio=0.0), [OneCycle(max_lr=0.5)])
     with pytest.raises(ValueError, match=r"lr for param group 1 is 0 \(its lr in the optimizer is 0\)"):
         fit(tmp_path, Tiny(groups=2, ratio=0.0), [CosineDecay()])
-    rec = fit(tmp_path, Tiny(groups=2, ratio=0.0), [CosineDecay(initial=[0.1, None])])  # the way to freeze a group
+    rec = fit(
+        tmp_path, Tiny(groups=2, ratio=0.0), [CosineDecay(initial=[0.1, None])]
+    )  # the way to freeze a group
     assert_trace(rec.lr(1), [0.0] * N)
 
 
@@ -397,7 +400,11 @@ def test_lr_schedule_errors(tmp_path) -> None:
             TypeError,
             r"CosineDecay: final must be a number >= 0 or a list",
         ),
-        (lambda: CosineDecay(initial=True), TypeError, r"CosineDecay: initial must be a number > 0, a list .*got True"),
+        (
+            lambda: CosineDecay(initial=True),
+            TypeError,
+            r"CosineDecay: initial must be a number > 0, a list .*got True",
+        ),
         (lambda: LRSchedule(None), TypeError, r"LRSchedule: lr must be a Schedule, a list .*got None"),
         (lambda: LRSchedule(0.1), TypeError, r"LRSchedule: lr must be a Schedule, .*got 0.1"),
         (

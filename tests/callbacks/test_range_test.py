@@ -7,13 +7,14 @@ import warnings
 
 import numpy as np
 import pytest
+
+from lightning_lr import schedules as S
+from lightning_lr.callbacks import CosineDecay, Cyclic, LRSchedule, OneCycle, StepDecay
+
 from support.fakes import ApplyAt, FakeRangeTest
 from support.models import Tiny
 from support.recording import assert_trace
 from support.trainers import fit
-
-from lightning_lr import schedules as S
-from lightning_lr.callbacks import CosineDecay, Cyclic, LRSchedule, OneCycle, StepDecay
 
 N = 24
 

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 from lightning.pytorch.callbacks import ModelCheckpoint
+
+from lightning_lr import schedules as S
+from lightning_lr.callbacks import CosineDecay, Epochs, Fraction, MultiStepDecay, OneCycle
+
 from support.fakes import ApplyAt, FakeRangeTest
 from support.models import Tiny, adam
 from support.recording import assert_trace
 from support.trainers import fit
-
-from lightning_lr import schedules as S
-from lightning_lr.callbacks import CosineDecay, Epochs, Fraction, MultiStepDecay, OneCycle
 
 RESUMABLE = "ignore:You're resuming from a checkpoint that ended before the epoch ended"
 

@@ -9,11 +9,12 @@ import lightning.pytorch as pl
 import pytest
 import torch
 from lightning.pytorch.callbacks import ModelCheckpoint
-from support.trainers import trainer
 from torch.utils.data import DataLoader, TensorDataset
 
 from lightning_lr.callbacks import CosineDecay, LRSchedule, ScheduleFree
 from lightning_lr.schedules import Linear
+
+from support.trainers import trainer
 
 schedulefree = pytest.importorskip("schedulefree")
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from support.models import Tiny
-from support.trainers import fit
 
 from lightning_lr.callbacks import CosineDecay, Epochs, Fraction, MultiStepDecay, OneCycle
+
+from support.models import Tiny
+from support.trainers import fit
 
 
 def test_a_fraction_longer_than_the_run_warns() -> None:

@@ -72,9 +72,7 @@ def test_default_length_and_output_name(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    code, out, _ = run(
-        ["plot", "cyclic", "base_lr=0.001", "max_lr=0.1", "step_size=50", "--log-y"], capsys
-    )
+    code, out, _ = run(["plot", "cyclic", "base_lr=0.001", "max_lr=0.1", "step_size=50", "--log-y"], capsys)
     assert code == 0
     assert (tmp_path / "cyclic.png").read_bytes()[:8] == PNG_MAGIC
     assert "over 300 optimizer steps" in out  # three cycles of 50 up + 50 down

@@ -5,13 +5,14 @@ once per two batches."""
 from __future__ import annotations
 
 import pytest
-from support.models import STEPS_PER_EPOCH, Net
-from support.recording import Recorder, assert_trace
-from support.trainers import QUIET, fit
 
 from lightning_lr import LRRangeTest
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import OneCycle
+
+from support.models import STEPS_PER_EPOCH, Net
+from support.recording import Recorder, assert_trace
+from support.trainers import QUIET, fit
 
 K = 2
 N = 2 * STEPS_PER_EPOCH // K  # 2 epochs of 12 batches: 12 optimizer steps

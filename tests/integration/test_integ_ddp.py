@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from support.models import BATCH, N_SAMPLES, Net
-from support.recording import DumpPerRank, assert_trace
-from support.trainers import fit
 
 from lightning_lr import LRRangeTest
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import OneCycle
+
+from support.models import BATCH, N_SAMPLES, Net
+from support.recording import DumpPerRank, assert_trace
+from support.trainers import fit
 
 N = 2 * N_SAMPLES // (2 * BATCH)  # 2 epochs, each rank 24 samples in batches of 4: 12 optimizer steps
 

@@ -7,13 +7,14 @@ import warnings
 
 import pytest
 from lightning.pytorch.loggers import TensorBoardLogger
-from support.models import STEPS_PER_EPOCH, Net
-from support.recording import Recorder, assert_trace
-from support.trainers import QUIET, fit
 
 from lightning_lr import LRRangeTest
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import OneCycle
+
+from support.models import STEPS_PER_EPOCH, Net
+from support.recording import Recorder, assert_trace
+from support.trainers import QUIET, fit
 
 N = 3 * STEPS_PER_EPOCH
 LR = 0.003  # the optimizer's LR, the provisional peak: low enough that epoch 0 leaves the loss room to fall

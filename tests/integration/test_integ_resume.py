@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from lightning.pytorch.callbacks import ModelCheckpoint
-from support.models import STEPS_PER_EPOCH, Net
-from support.recording import Recorder
-from support.trainers import QUIET, fit
 
 from lightning_lr import LRRangeTest
 from lightning_lr.callbacks import OneCycle
+
+from support.models import STEPS_PER_EPOCH, Net
+from support.recording import Recorder
+from support.trainers import QUIET, fit
 
 N = 3 * STEPS_PER_EPOCH
 EVERY = 6  # checkpoints at steps 6, 12, ..., 36

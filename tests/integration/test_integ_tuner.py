@@ -6,13 +6,14 @@ from __future__ import annotations
 import warnings
 
 import pytest
-from support.models import STEPS_PER_EPOCH, Net
-from support.recording import Recorder, assert_trace
-from support.trainers import QUIET, trainer
 
 from lightning_lr import LRScheduleMixin, Tuner
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import OneCycle
+
+from support.models import STEPS_PER_EPOCH, Net
+from support.recording import Recorder, assert_trace
+from support.trainers import QUIET, trainer
 
 N = 2 * STEPS_PER_EPOCH
 

@@ -8,14 +8,15 @@ import warnings
 import numpy as np
 import pytest
 from lightning.pytorch.loggers import TensorBoardLogger
-from support.models import STEPS_PER_EPOCH, Net
-from support.recording import Recorder, assert_trace
-from support.trainers import fit
 
 from lightning_lr import LRRangeTest, plotting
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import CosineDecay, Cyclic, OneCycle
 from lightning_lr.tuner import DEFAULT_METHOD, METHODS
+
+from support.models import STEPS_PER_EPOCH, Net
+from support.recording import Recorder, assert_trace
+from support.trainers import fit
 
 N = 3 * STEPS_PER_EPOCH  # max_epochs=3
 

@@ -11,14 +11,15 @@ import numpy as np
 import pytest
 import torch
 from lightning.pytorch.callbacks import Callback
-from support.models import TinyModel, loader
-from support.state import seed_all
-from support.trainers import trainer
 
 from lightning_lr import LRRangeTest, RangeTestResult, Tuner
 from lightning_lr.optim import ScheduleLR
 from lightning_lr.schedules import Constant
 from lightning_lr.tuner._options import LROptions, MomentumOptions
+
+from support.models import TinyModel, loader
+from support.state import seed_all
+from support.trainers import trainer
 
 
 class StandInOneCycle(Callback):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from lightning_lr import Tuner
+
 from support.models import TinyModel, loader
 from support.state import seed_all
 from support.trainers import trainer
-
-from lightning_lr import Tuner
 
 
 def test_progress_bar_shows_the_sweep(tmp_path: Any, capsys: Any) -> None:

@@ -10,12 +10,13 @@ import pytest
 import torch
 from lightning.pytorch.callbacks import Callback
 from lightning.pytorch.loggers import TensorBoardLogger
-from support.models import TinyModel, loader
-from support.state import seed_all
-from support.trainers import trainer
 
 from lightning_lr import LRRangeTest, MomentumRangeTestResult, RangeTestResult, Tuner
 from lightning_lr.tuner import WeightDecayResult
+
+from support.models import TinyModel, loader
+from support.state import seed_all
+from support.trainers import trainer
 
 
 class LRProbe(Callback):

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 import torch
+
+from lightning_lr import LRRangeTest, Tuner
+
 from support.models import TinyModel, loader
 from support.state import rng_state, same_rng, seed_all
 from support.trainers import trainer
-
-from lightning_lr import LRRangeTest, Tuner
 
 
 def _tuner_lr(t: Any, model: TinyModel, data: Any) -> None:

@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 import torch
 from lightning.pytorch.callbacks import Callback
-from support.models import TinyModel, loader
-from support.state import clone_tree, equal_tree, seed_all
-from support.trainers import trainer
 
 from lightning_lr import LRRangeTest, Tuner
 from lightning_lr.callbacks import ScheduleFree
+
+from support.models import TinyModel, loader
+from support.state import clone_tree, equal_tree, seed_all
+from support.trainers import trainer
 
 schedulefree = pytest.importorskip("schedulefree")
 

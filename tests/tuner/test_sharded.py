@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 import torch
 from lightning.pytorch.strategies import FSDPStrategy, SingleDeviceStrategy
-from support.models import TinyModel, loader
-from support.trainers import trainer
 
 from lightning_lr import LRRangeTest, Tuner
 from lightning_lr._lightning_compat import sharded_strategy
+
+from support.models import TinyModel, loader
+from support.trainers import trainer
 
 
 class CPUFSDP(FSDPStrategy):

@@ -11,12 +11,13 @@ from typing import Any
 import lightning.pytorch as pl
 import pytest
 from lightning.pytorch.callbacks import Callback
-from support.models import TinyModel, loader
-from support.state import seed_all
-from support.trainers import trainer
 
 from lightning_lr import LRRangeTest
 from lightning_lr.callbacks import Cyclic, OneCycle
+
+from support.models import TinyModel, loader
+from support.state import seed_all
+from support.trainers import trainer
 
 pytestmark = [
     pytest.mark.ddp,

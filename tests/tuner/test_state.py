@@ -10,13 +10,14 @@ import pytest
 import torch
 import torchmetrics
 from lightning.pytorch.callbacks import Callback, ModelCheckpoint
-from support.models import TinyModel, loader
-from support.state import equal_tree, files_under, full_state, seed_all
-from support.trainers import trainer
 
 from lightning_lr import LRRangeTest
 from lightning_lr.tuner._core import run_range_test
 from lightning_lr.tuner._options import LROptions
+
+from support.models import TinyModel, loader
+from support.state import equal_tree, files_under, full_state, seed_all
+from support.trainers import trainer
 
 
 class Probe(Callback):
