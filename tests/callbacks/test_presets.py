@@ -104,7 +104,7 @@ def test_cyclic_custom_scale_fn(tmp_path) -> None:
             S.ExponentialDecay(0.1, rate=0.1, every=2, staircase=True),
         ),
         (CosineDecay(final=0.001), S.CosineDecay(0.1, total=N, final=0.001)),
-        (CosineDecay(total=Fraction(0.5), lr=0.05), S.CosineDecay(0.05, total=12)),
+        (CosineDecay(total=Fraction(0.5), initial=0.05), S.CosineDecay(0.05, total=12)),
     ],
     ids=lambda x: repr(x) if not isinstance(x, S.Schedule) else "",
 )
@@ -182,7 +182,7 @@ def test_a_list_of_the_wrong_length_is_an_error(tmp_path) -> None:
 def test_a_group_at_lr_zero_cannot_take_a_scaled_peak(tmp_path) -> None:
     with pytest.raises(ValueError, match=r"OneCycle on optimizer 0 \(SGD\): max_lr must be > 0, got 0.0"):
         fit(tmp_path, Tiny(groups=2, ratio=0.0), [OneCycle(max_lr=0.5)])
-    with pytest.raises(ValueError, match=r"lr for param group 1 is 0 \(its lr in the optimizer is 0\)"):
+    with pytest.raises(ValueError, match=r"initial for param group 1 is 0 \(its lr in the optimizer is 0\)"):
         fit(tmp_path, Tiny(groups=2, ratio=0.0), [CosineDecay()])
     rec = fit(
         tmp_path, Tiny(groups=2, ratio=0.0), [CosineDecay(initial=[0.1, None])]

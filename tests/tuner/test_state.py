@@ -61,8 +61,11 @@ def run_with_probes(
     [("sgd", None, 4.0), ("adamw", "step", 4.0), ("sgd", "onecycle", None)],
 )
 def test_fresh_start_state_is_bitwise_restored(
-    tmp_path: Any, optimizer: str, scheduler: str | None, stop: Any, snapshot: str
+    tmp_path: Any, optimizer: str, scheduler: str | None, stop: Any, snapshot: str, monkeypatch: Any
 ) -> None:
+    # a working directory of its own: the repository's would see other processes' files (git, hypothesis)
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
     seed_all(1)
     model = TinyModel(optimizer=optimizer, scheduler=scheduler)
     test = LRRangeTest(num_steps=30, max_lr=100.0, early_stop_threshold=stop, apply=False, snapshot=snapshot)
