@@ -19,6 +19,7 @@ from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 from .. import _lightning_compat as L
 from ..optim import param_groups as pg
 from ._apply import apply_result, check_attr
+from ._candidates import confirm_results
 from ._curve import SweepResult
 from ._data import Batches, val_batches
 from ._options import LROptions, SweepOptions
@@ -70,6 +71,10 @@ def run_range_test(
                 if wd is not None:
                     set_weight_decay(optimizer.param_groups, wd)
                 results.append(sweep(trainer, module, optimizer, options, batches, fixed_val, wd, show_bar))
+            if isinstance(options, LROptions) and options.confirm:  # the candidates (``_candidates``)
+                results = confirm_results(
+                    trainer, module, optimizer, options, batches, snapshot, fixed_val, results, show_bar
+                )
     finally:
         L.set_callbacks(trainer, callbacks)
         batches.close()

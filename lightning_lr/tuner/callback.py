@@ -15,7 +15,6 @@ from ._core import Result, run_range_test
 from ._curve import SweepResult
 from ._options import LROptions, SweepOptions
 from ._result import RangeTestResult
-from ._rules import DEFAULT_METHOD
 from ._weight_decay import WeightDecayResult
 
 __all__ = ["LRRangeTest"]
@@ -166,13 +165,15 @@ class LRRangeTest(_RangeTestCallback):
         val_loss: bool = False,
         val_batches: int = 5,
         val_key: str = "val_loss",
-        method: str = DEFAULT_METHOD,
+        method: str | None = None,
         weight_decays: list[float] | None = None,
         epochs: int | list[int] | None = None,
         apply: bool = True,
         attr_name: str | None = None,
         progress_bar: bool | None = None,
         log: bool = True,
+        confirm: bool = True,
+        confirm_steps: int = 80,
     ) -> None:
         options = LROptions(
             min_lr=min_lr,
@@ -185,6 +186,8 @@ class LRRangeTest(_RangeTestCallback):
             val_batches=val_batches,
             val_key=val_key,
             method=method,
+            confirm=confirm,
+            confirm_steps=confirm_steps,
             weight_decays=weight_decays,
             apply=apply,
             attr_name=attr_name,

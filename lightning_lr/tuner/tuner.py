@@ -13,7 +13,6 @@ from ._core import Result
 from ._momentum import MomentumRangeTestResult
 from ._options import LROptions, MomentumOptions, SweepOptions
 from ._result import RangeTestResult
-from ._rules import DEFAULT_METHOD
 from ._weight_decay import WeightDecayResult
 from .callback import _RangeTestCallback
 
@@ -48,13 +47,15 @@ class Tuner(_LightningTuner):
         val_loss: bool = ...,
         val_batches: int = ...,
         val_key: str = ...,
-        method: str = ...,
+        method: str | None = ...,
         weight_decays: None = ...,
         apply: bool = ...,
         attr_name: str | None = ...,
         progress_bar: bool | None = ...,
         log: bool = ...,
         ckpt_path: str | None = ...,
+        confirm: bool = ...,
+        confirm_steps: int = ...,
     ) -> RangeTestResult: ...
 
     @overload
@@ -73,7 +74,7 @@ class Tuner(_LightningTuner):
         val_loss: bool = ...,
         val_batches: int = ...,
         val_key: str = ...,
-        method: str = ...,
+        method: str | None = ...,
         *,
         weight_decays: Sequence[float],
         apply: bool = ...,
@@ -81,6 +82,8 @@ class Tuner(_LightningTuner):
         progress_bar: bool | None = ...,
         log: bool = ...,
         ckpt_path: str | None = ...,
+        confirm: bool = ...,
+        confirm_steps: int = ...,
     ) -> WeightDecayResult: ...
 
     def lr_range_test(
@@ -98,13 +101,15 @@ class Tuner(_LightningTuner):
         val_loss: bool = False,
         val_batches: int = 5,
         val_key: str = "val_loss",
-        method: str = DEFAULT_METHOD,
+        method: str | None = None,
         weight_decays: Sequence[float] | None = None,
         apply: bool = True,
         attr_name: str | None = None,
         progress_bar: bool | None = None,
         log: bool = True,
         ckpt_path: str | None = None,
+        confirm: bool = True,
+        confirm_steps: int = 80,
     ) -> RangeTestResult | WeightDecayResult:
         """The LR range test (Smith 2015): train ``num_steps`` optimizer steps while the LR grows from
         ``min_lr`` to ``max_lr``, record the loss of each, then put everything back.
@@ -165,6 +170,8 @@ class Tuner(_LightningTuner):
             val_batches=val_batches,
             val_key=val_key,
             method=method,
+            confirm=confirm,
+            confirm_steps=confirm_steps,
             weight_decays=weight_decays,
             apply=apply,
             attr_name=attr_name,
