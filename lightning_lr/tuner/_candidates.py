@@ -75,7 +75,7 @@ def confirm_results(
             cands = [run(lr, bar) for lr in lrs]
         finally:
             bar.close()
-        conf = decide(cands, options.confirm_steps, anchor, found.start)
+        conf = decide(cands, options.confirm_steps, anchor, found.start, found.points, found.noise)
     out = list(results)
     out[i] = dataclasses.replace(target, confirmation=conf)
     return out

@@ -12,12 +12,13 @@ the tuning half of the suggestion benchmark and held on the validation half.
 
 It also knows when not to answer (:func:`verdict`, :func:`decide`): the sweep's drop is within the noise
 of its flat start, the loss blew up in the first quarter of the sweep, the loss never fell, every
-candidate diverged, or the best candidate ends no lower than the loss at the start. Each reason says what
+candidate diverged, or the best candidate does not end clearly below the loss at the start. Each reason says what
 to change. Numpy only: the candidates are trained by :mod:`._candidates`.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -54,6 +55,8 @@ BLOWUP = 1e3
 EARLY_FRACTION = 0.25
 #: the lowest point must lie this many standard errors below the start level (see :func:`verdict`)
 NOISE_SE = 2.0
+#: a drop smaller than this fraction of the start level is no descent (a noise-free loss that barely moves)
+MIN_DROP = 0.01
 
 
 def _float(name: str, value: Any) -> float:
@@ -90,7 +93,7 @@ class Candidate:
         return cls(V.positive("lr", data["lr"]), losses, _float("score", data["score"]))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Confirmation:
     """The outcome of the confirmation stage: the candidates, the chosen one, or why there is no answer.
 
@@ -137,6 +140,13 @@ class Confirmation:
         """Optimizer steps the candidates took (a diverged candidate stops early)."""
         return sum(len(c.losses) for c in self.candidates)
 
+    def __eq__(self, other: object) -> bool:  # NaN losses compare equal, as in the JSON files
+        if not isinstance(other, Confirmation):
+            return NotImplemented
+        return json.dumps(self.to_dict(), sort_keys=True) == json.dumps(other.to_dict(), sort_keys=True)
+
+    __hash__ = None  # type: ignore[assignment]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "candidates": [c.to_dict() for c in self.candidates],
@@ -162,11 +172,14 @@ class Confirmation:
 
 @dataclass(frozen=True)
 class Verdict:
-    """What a sweep says before any candidate runs: the anchor's index, or None and the reason."""
+    """What a sweep says before any candidate runs: the anchor's index, or None and the reason; the start
+    level, the number of points it averages and the per-step noise of the losses."""
 
     anchor: int | None
     start: float | None
     reason: str = ""
+    points: int = 1
+    noise: float = 0.0
 
 
 def _where(lrs: Sequence[float], i: int) -> str:
@@ -182,7 +195,8 @@ def verdict(
     """Whether the sweep gives a scale to confirm, and its anchor (the lowest point of the zero-lag curve).
 
     No answer when the rules have too few points, the loss blew up (NaN/inf, or the early stop) before
-    ``EARLY_FRACTION`` of the ``num_steps`` the sweep was asked for, the loss never fell, or the drop is
+    ``EARLY_FRACTION`` of the ``num_steps`` the sweep was asked for, the loss never fell (by ``MIN_DROP``
+    of its start level: a noise-free loss that barely moves has not started to fall), or the drop is
     within the noise of the flat start: the mean of the raw losses in the zero-lag window of the lowest
     point must lie ``NOISE_SE`` standard errors below the mean of the first tenth of the losses (the
     start level), the per-step noise measured as the robust spread (MAD) of the raw losses around the
@@ -216,13 +230,15 @@ def verdict(
         )
     if reason:
         return Verdict(None, start, reason)
-    _, i_min, _, reason = _rules._descent(y)
-    if reason:
+    _, i_min, drop, reason = _rules._descent(y)
+    level = float(np.mean(y[:k]))
+    if reason or drop < MIN_DROP * abs(level):
         return Verdict(
             None,
             start,
-            f"the loss never fell below its starting level over lr {lrs[0]:.3g}..{lrs[n - 1]:.3g}: raise max_lr "
-            f"if the sweep ended before the loss started to fall, or check that the model trains",
+            f"the loss never fell below its starting level (by {MIN_DROP:.0%} of it or more) over lr "
+            f"{lrs[0]:.3g}..{lrs[n - 1]:.3g}: the sweep ended before any descent; raise max_lr, or check that "
+            f"the model trains",
         )
     x10 = x / math.log(10.0)
     half = min(_rules.ZERO_LAG_DECADES, x10[i_min] - x10[0], x10[-1] - x10[i_min])
@@ -239,8 +255,10 @@ def verdict(
             f"noise of the flat start ({drop / se if se > 0 else 0:.1f} standard errors, {NOISE_SE:g} needed): the "
             f"sweep shows no clear descent; take more steps (num_steps), a larger batch, val_loss=True, or a "
             f"range where the loss falls",
+            k,
+            sigma,
         )
-    return Verdict(i_min, start)
+    return Verdict(i_min, start, "", k, sigma)
 
 
 def candidate_lrs(anchor: float, min_lr: float, max_lr: float) -> tuple[float, ...]:
@@ -275,15 +293,26 @@ def score(losses: Sequence[float], steps: int) -> float:
     return float(np.mean(tail)) if np.all(np.isfinite(tail)) else math.inf
 
 
-def decide(candidates: Sequence[Candidate], steps: int, anchor: float, start: float | None) -> Confirmation:
-    """The candidate of lowest score, or no answer: every candidate diverged, or the best ends no lower than
-    the loss at the start (ties go to the lower LR).
+def decide(
+    candidates: Sequence[Candidate],
+    steps: int,
+    anchor: float,
+    start: float | None,
+    points: int = 1,
+    noise: float = 0.0,
+) -> Confirmation:
+    """The candidate of lowest score, or no answer: every candidate diverged, or the best does not end
+    clearly below the loss at the start (ties go to the lower LR).
+
+    "Clearly": by ``NOISE_SE`` standard errors of the difference between the start level (a mean of
+    ``points`` losses) and the score (a mean of the last fifth of ``steps``), for losses with the sweep's
+    per-step ``noise``. A model that trains at no candidate LR ends within that of its start.
 
     Example:
         >>> c = decide([Candidate(0.01, (2.0,), 1.5), Candidate(0.1, (2.0,), 2.5)], 1, 0.1, start=2.0)
         >>> c.lr
         0.01
-        >>> decide([Candidate(0.01, (2.0,), 2.1)], 1, 0.1, start=2.0).reason[:30]
+        >>> decide([Candidate(0.01, (2.0,), 1.9)], 1, 0.1, start=2.0, noise=0.1).reason[:30]
         'the best candidate (lr=0.01) e'
     """
     cands = tuple(sorted(candidates, key=lambda c: c.lr))
@@ -299,10 +328,12 @@ def decide(candidates: Sequence[Candidate], steps: int, anchor: float, start: fl
             f"steps (num_steps), or pass confirm=False and read the curve"
         )
     best = min(range(len(cands)), key=lambda i: (cands[i].score, i))
-    if start is not None and math.isfinite(start) and not cands[best].score < start:
+    tail = min(steps, max(MIN_TAIL, round(TAIL * steps)))
+    margin = NOISE_SE * noise * math.sqrt(1.0 / max(points, 1) + 1.0 / tail)
+    if start is not None and math.isfinite(start) and not cands[best].score < start - margin:
         return none(
-            f"the best candidate (lr={cands[best].lr:.3g}) ends at loss {cands[best].score:.4g}, no lower than "
-            f"the loss at the start ({start:.4g}): none of {span} trains in {steps} steps; check the model, "
-            f"or take more confirm_steps"
+            f"the best candidate (lr={cands[best].lr:.3g}) ends at loss {cands[best].score:.4g}, not clearly "
+            f"below the loss at the start ({start:.4g}; by {NOISE_SE:g} standard errors, {margin:.3g}): none of "
+            f"{span} trains in {steps} steps; check the model, or take more confirm_steps"
         )
     return Confirmation(cands, steps, anchor, start, best)
