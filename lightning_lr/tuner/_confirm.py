@@ -54,7 +54,7 @@ BLOWUP = 1e3
 #: a sweep that stopped (NaN/inf or diverged) before this fraction of its steps gives no scale
 EARLY_FRACTION = 0.25
 #: the lowest point must lie this many standard errors below the start level (see :func:`verdict`)
-NOISE_SE = 2.0
+NOISE_SE = 1.5
 #: a drop smaller than this fraction of the start level is no descent (a noise-free loss that barely moves)
 MIN_DROP = 0.01
 
@@ -200,9 +200,10 @@ def verdict(
     within the noise of the flat start: the mean of the raw losses in the zero-lag window of the lowest
     point must lie ``NOISE_SE`` standard errors below the mean of the first tenth of the losses (the
     start level), the per-step noise measured as the robust spread (MAD) of the raw losses around the
-    zero-lag curve. Pure noise has a lowest point too (about 1.5 standard errors below the start over 8
-    decades); a sweep whose loss really falls lies 2.3 to 2000 standard errors below it in the
-    suggestion benchmark.
+    zero-lag curve up to the lowest point. Pure noise has a lowest point too (1.4 to 2 standard errors below
+    the start, at any density), so this refuses only part of it (the candidates' check, :func:`decide`, most
+    of the rest); a sweep whose loss really falls lies 2.3 to 2000 standard errors below it in the
+    suggestion benchmark at 100 steps or more.
 
     Example:
         >>> import numpy as np
@@ -220,13 +221,20 @@ def verdict(
     start = float(np.mean(raw[:k])) if n else None
     asked = len(lrs) if num_steps is None else num_steps
     if stop_reason != "completed" and n < EARLY_FRACTION * asked:
-        how = "became NaN/inf" if stop_reason == "non-finite loss" else "diverged (the early stop)"
         at = _where(lrs, min(n, len(lrs) - 1))
+        if stop_reason == "non-finite loss":
+            how, change = "became NaN/inf", "the sweep started too high; lower min_lr (and max_lr)"
+        else:
+            how = "diverged (the early stop)"
+            change = (
+                "the sweep started too high (lower min_lr), or the early stop fired on a noisy loss (raise "
+                "early_stop_threshold or smoothing, or pass early_stop_threshold=None)"
+            )
         return Verdict(
             None,
             start,
             f"the loss {how} at {at} of {asked}, in the first quarter of the sweep, before it showed where the "
-            f"loss falls: the sweep started too high; lower min_lr (and max_lr)",
+            f"loss falls: {change}",
         )
     if reason:
         return Verdict(None, start, reason)
@@ -243,7 +251,7 @@ def verdict(
     x10 = x / math.log(10.0)
     half = min(_rules.ZERO_LAG_DECADES, x10[i_min] - x10[0], x10[-1] - x10[i_min])
     window = np.abs(x10 - x10[i_min]) <= half + 1e-12
-    resid = raw - _rules._centred(x10, raw, _rules.ZERO_LAG_DECADES)
+    resid = (raw - _rules._centred(x10, raw, _rules.ZERO_LAG_DECADES))[: i_min + 1]  # not the blow-up
     sigma = 1.4826 * float(np.median(np.abs(resid - np.median(resid))))
     drop = float(np.mean(raw[:k]) - np.mean(raw[window]))
     se = sigma * math.sqrt(1.0 / k + 1.0 / int(window.sum()))

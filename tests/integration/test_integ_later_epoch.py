@@ -35,11 +35,12 @@ def test_the_schedule_switches_at_the_first_step_of_the_epoch(tmp_path) -> None:
     assert_trace(rec.lr()[k:], after.values(N)[k:])
     assert_trace(rec.momentum()[:k], before.momentum(0.85, 0.95).values(N)[:k])
     assert_trace(rec.momentum()[k:], after.momentum(0.85, 0.95).values(N)[k:])
-    # training_step calls: epoch 0, the sweep (at its own LRs), then epochs 1 and 2
-    assert len(model.step_lrs) == N + len(test.result)
+    # training_step calls: epoch 0, the sweep (at its own LRs), the candidates, then epochs 1 and 2
+    tested = len(test.result) + test.result.confirmation.cost
+    assert len(model.step_lrs) == N + tested
     assert_trace(model.step_lrs[:k], before.values(N)[:k])
     assert_trace(model.step_lrs[k : k + len(test.result)], test.result.lrs)
-    assert_trace(model.step_lrs[k + len(test.result) :], after.values(N)[k:])
+    assert_trace(model.step_lrs[k + tested :], after.values(N)[k:])
 
 
 def test_the_preview_shows_the_new_plan_from_the_step_it_takes_over(tmp_path) -> None:
