@@ -40,7 +40,7 @@ sys.path[:0] = [
 ]  # benchmarks/ (quality, _tasks) and this checkout's lightning_lr
 
 import torch  # noqa: E402
-from quality.collect import TaskData, collect, train_suggestions  # noqa: E402
+from quality.collect import REAL, SWEEP_ONLY, TaskData, collect, derive_cycles, train_suggestions  # noqa: E402
 from quality.confirm import Design  # noqa: E402
 from quality.report import agreement_table, grid_table, method_table, per_task_table, score_method  # noqa: E402
 from quality.store import Store  # noqa: E402
@@ -75,7 +75,17 @@ def _methods(datas: Sequence[TaskData]) -> list[str]:
     names += [f"fastai {m}" for m in ("minimum", "steep", "valley", "slide")]
     names += ["lr_find (its defaults)", "lr_find (1e-7..10)", "torch-lr-finder"]
     names += [f"confirm {d.name}" for d in DESIGNS]
+    names += [SWEEP_ONLY, REAL]
     return [n for n in names if any(n in d.lrs for d in datas)]
+
+
+#: the 1cycle / cyclical rows: the former knee of the EMA, then the peak (top) whose schedule has the mean LR
+#: of the answer: the sweep-only default, the prototype's confirmed LR, the real implementation's
+CYCLES = [
+    f"{w} {v}"
+    for w in ("one_cycle_max_lr", "cyclic_bounds")
+    for v in ("knee (exp)", "knee (lin)", "(exp)", "(prototype confirm)", "(confirm)")
+]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -120,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if store.offline and f"{t.name}|constant|-72|0" not in store.trainings:
                 continue  # not in the dump (a partial one)
             d = collect(store, t, seeds, root, DESIGNS, configs, robust_designs=(FINAL.name,))
+            derive_cycles(d, f"confirm {FINAL.name}", "prototype confirm")
             if not store.offline:
                 train_suggestions(store, d)
             datas.append(d)
@@ -153,9 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(grid_table(hd, SPLIT))
         print(f"\n### suggestions vs the constant-LR grid ({half})\n")
         print(method_table([score_method(store, hd, m) for m in methods], default))
-        cyc = [
-            m for m in (f"{w} ({t})" for w in ("one_cycle_max_lr", "cyclic_bounds") for t in ("exp", "lin"))
-        ]
+        cyc = [m for m in CYCLES if any(m in d.lrs for d in hd)]
         print(f"\n### 1cycle max_lr and cyclical bounds vs the 1cycle grid ({half})\n")
         print(method_table([score_method(store, hd, m) for m in cyc], ""))
         if len(configs) > 1:
@@ -164,12 +173,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "each cell: runs whose suggestion agrees within 2x with the default sweep's; median over tasks of "
                 "the per-task median disagreement factor; runs within 3x of the grid-best\n"
             )
-            print(agreement_table(hd, [default, "valley (exp)", f"confirm {FINAL.name}"]))
+            print(agreement_table(hd, [default, "valley (exp)", f"confirm {FINAL.name}", REAL]))
         if args.per_task:
             print(f"\n### per task: ratio per seed ({half})\n")
             print(
                 per_task_table(
-                    hd, [default, "valley (exp)", f"confirm {FINAL.name}", "one_cycle_max_lr (exp)"]
+                    hd,
+                    [
+                        default,
+                        f"confirm {FINAL.name}",
+                        REAL,
+                        "one_cycle_max_lr knee (exp)",
+                        "one_cycle_max_lr (confirm)",
+                    ],
                 )
             )
     print(f"\nwall time {wall:.0f} s; {store.computed} things computed in this process")
