@@ -101,6 +101,7 @@ class _Runner:
             set_weight_decay(groups, self.weight_decay)
         lr0 = pg.lr(groups[0])
         ratios = [pg.lr(g) / lr0 for g in groups]
+        momentum = options.momentum_schedule()  # the sweep's held momentum (``_cycle_momentum``), if any
         step = _automatic_step if self.module.automatic_optimization else _manual_step
         loggers = trainer.loggers if (options.log and trainer.is_global_zero) else []
         tag = f"{prefix(options, self.weight_decay)}/candidates/lr={lr:.3g}"
@@ -109,6 +110,8 @@ class _Runner:
         for t in range(options.confirm_steps):
             for g, r in zip(groups, ratios, strict=True):
                 pg.set_lr(g, lr * r)
+                if momentum is not None:
+                    pg.set_momentum(g, momentum(t))
             loss = step(trainer, self.module, self.optimizer, self.batches, t)
             if self.val_batches is not None:
                 loss = _val_loss(trainer, self.val_batches, options.val_key)

@@ -21,6 +21,7 @@ from ..optim import param_groups as pg
 from ._apply import apply_result, check_attr
 from ._candidates import confirm_results
 from ._curve import SweepResult
+from ._cycle_momentum import hold_cycle_momentum
 from ._data import Batches, val_batches
 from ._options import LROptions, SweepOptions
 from ._result import RangeTestResult
@@ -43,6 +44,9 @@ def run_range_test(
     the schedule callbacks (the Tuner's next ``fit`` builds its optimizer from those).
     """
     optimizer = _check_ready(trainer, module, options)
+    options = hold_cycle_momentum(
+        options, trainer, optimizer
+    )  # a cycling momentum: its mean (_cycle_momentum)
     attr = check_attr(module, options) if isinstance(options, LROptions) and options.apply else None
     show_bar = options.progress_bar
     if show_bar is None:

@@ -342,3 +342,45 @@ def test_candidates_are_logged_to_tensorboard(tmp_path: Any) -> None:
     (s,) = acc.Scalars("lr_range_test/suggestion")
     assert s.value == pytest.approx(conf.lr, rel=1e-6)
     assert "lr_range_test/figure" in acc.Tags()["images"]
+
+
+def test_with_a_cycling_momentum_the_test_runs_at_the_cycles_mean_momentum(tmp_path: Any) -> None:
+    """OneCycle sets the momentum to 0.95 (its start) when it is built; the sweep and the candidates hold the
+    mean of its momentum cycle instead (the LR is matched to the cycle's mean LR), then 0.95 is restored."""
+    from lightning.pytorch.callbacks import Callback
+
+    from lightning_lr import schedules as S
+
+    momentums: list[float] = []
+
+    class Seen(TinyModel):
+        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            momentums.append(float(self.optimizers().param_groups[0]["momentum"]))
+            return super().training_step(batch, batch_idx)
+
+    class Probe(Callback):
+        def on_train_start(self, trainer: Any, pl_module: Any) -> None:
+            self.momentum = trainer.optimizers[0].param_groups[0]["momentum"]
+
+    seed_all(12)
+    before, after = Probe(), Probe()
+    test = LRRangeTest(num_steps=20, confirm_steps=5, apply=False)
+    cycle = OneCycle()
+    t = trainer(tmp_path, callbacks=[before, cycle, test, after], max_epochs=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(Seen(), loader())
+    n = cycle.run.total_steps  # type: ignore[union-attr]
+    assert n == 16
+    mean = float(np.mean(S.OneCycle(1.0, total_steps=n).momentum(0.85, 0.95).values(n)))
+    result = test.result
+    assert isinstance(result, RangeTestResult) and result.confirmation is not None
+    tested = len(result) + result.confirmation.cost
+    assert momentums[:tested] == pytest.approx([mean] * tested) and result.momentums == pytest.approx(
+        [mean] * 20
+    )
+    assert before.momentum == after.momentum == 0.95
+    # without a cycling schedule: the optimizer's own momentum
+    seed_all(12)
+    plain = run(tmp_path, TinyModel(momentum=0.8), num_steps=20, confirm_steps=5)
+    assert plain.momentums == (0.8,) * len(plain)
