@@ -136,6 +136,21 @@ class Confirmation:
         return tuple(c.score for c in self.candidates)
 
     @property
+    def ceiling(self) -> float | None:
+        """The largest candidate LR that trained without diverging, when a higher candidate diverged: the
+        highest LR known to be stable (a 1cycle peak or a cycle's top above it is not trusted); else None.
+
+        Example:
+            >>> c = Confirmation((Candidate(0.01, (1.0,), 0.5), Candidate(0.1, (1.0, float("nan")), float("inf"))), 1, 0.1, 1.0, 0)
+            >>> c.ceiling
+            0.01
+        """
+        stable = [c.lr for c in self.candidates if math.isfinite(c.score)]
+        if not stable or not any(not math.isfinite(c.score) and c.lr > max(stable) for c in self.candidates):
+            return None
+        return max(stable)
+
+    @property
     def cost(self) -> int:
         """Optimizer steps the candidates took (a diverged candidate stops early)."""
         return sum(len(c.losses) for c in self.candidates)

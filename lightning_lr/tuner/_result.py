@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -209,7 +210,10 @@ class RangeTestResult(SweepResult):
         A 1cycle spends much of its time below its peak; with the shape arguments of
         :class:`~lightning_lr.callbacks.OneCycle` (torch's defaults: a mean of 0.506 of the peak) its peak is
         ``suggestion / mean`` (1.98x the suggested constant LR), so it trains with the same LR on average.
-        None, with the suggestion's warning, when there is no suggestion.
+        For the confirmed LR the peak stays at or below the highest candidate LR that trained without
+        diverging when a higher candidate diverged (the stability limit lies between them; on the
+        benchmark's SGD linear regression a peak 2x the confirmed LR diverged). None, with the suggestion's
+        warning, when there is no suggestion.
 
         Example:
             >>> r = RangeTestResult([1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.9, 1.2, 1.05, 1.0, 4.0],
@@ -233,14 +237,22 @@ class RangeTestResult(SweepResult):
                 stacklevel=2,
             )
             return None
-        return value / mean
+        return min(value / mean, self._ceiling(method))
+
+    def _ceiling(self, method: str | None) -> float:
+        """The highest LR known stable when the answer is the confirmed one (see ``Confirmation.ceiling``)."""
+        conf = self.confirmation
+        if conf is None or self._rule_name(method) != CONFIRMED or conf.ceiling is None:
+            return math.inf
+        return conf.ceiling
 
     def cyclic_bounds(self, ratio: float = 4.0, method: str | None = None) -> tuple[float, float] | None:
         """``(base_lr, max_lr)`` of the triangular cycle with ``max_lr / base_lr = ratio`` whose mean LR equals
         :meth:`suggestion` (``method``): ``max_lr = 2 * suggestion / (1 + 1 / ratio)``.
 
-        Smith (2017) recommends ``base_lr`` = 1/3 to 1/4 of ``max_lr``. None, with the suggestion's warning,
-        when there is no suggestion.
+        Smith (2017) recommends ``base_lr`` = 1/3 to 1/4 of ``max_lr``. ``max_lr`` stays at or below the
+        highest stable candidate as in :meth:`one_cycle_max_lr`. None, with the suggestion's warning, when there
+        is no suggestion.
 
         Args:
             ratio: ``max_lr / base_lr``, > 1 (Smith: 3 to 4).
@@ -259,7 +271,9 @@ class RangeTestResult(SweepResult):
                 f"no cyclic_bounds (method={self._rule_name(method)!r}): {reason}", UserWarning, stacklevel=2
             )
             return None
-        return _bounds.cyclic_bounds(value, ratio)
+        base, top = _bounds.cyclic_bounds(value, ratio)
+        ceiling = self._ceiling(method)
+        return (base, top) if top <= ceiling else (ceiling / ratio, ceiling)
 
     # --- figure ---------------------------------------------------------------------------------
     def plot(self, suggest: bool = True, method: str | None = None, ax: Any = None, raw: bool = True) -> Any:

@@ -115,7 +115,13 @@ class LRRangeTest(_RangeTestCallback):
     learning rate of param group 0 grows from ``min_lr`` to ``max_lr`` over ``num_steps`` optimizer steps
     (other groups keep their ratio to it), the loss of each step is recorded (mean over DDP ranks), and
     afterwards the model, optimizer, schedulers, callbacks, RNGs and trainer progress are bitwise what
-    they were. Then the result is applied: the model's ``lr``/``learning_rate`` attribute or hparam is set,
+    they were. Then, with ``confirm`` (the default), five candidate LRs around the lowest point of the
+    curve train ``confirm_steps`` steps each from the restored state on the same batches, the best is the
+    suggestion, and everything is restored again (500 optimizer steps in all by default, 5x the sweep);
+    with a schedule that cycles momentum (``OneCycle``, ``Cyclic``) the test runs at the cycle's mean
+    momentum (0.90 by default), not the 0.95 it starts at. There is no suggestion (a warning says why, and
+    nothing is applied) when the sweep or the candidates give no trustworthy LR. Then the result is
+    applied: the model's ``lr``/``learning_rate`` attribute or hparam is set,
     callbacks with ``apply_range_test`` (lightning_lr's ``OneCycle``, ``Cyclic``) take their bounds from
     it, and otherwise the running optimizer is rebuilt (fresh start) or rescaled so the fit trains with
     the suggestion. See :mod:`lightning_lr.tuner` for every option.
@@ -130,13 +136,16 @@ class LRRangeTest(_RangeTestCallback):
         val_loss: record the validation loss on ``val_batches`` fixed batches at each LR (Smith's mode).
         val_batches: how many validation batches, >= 1.
         val_key: the name ``validation_step`` logs the loss under (used when it returns nothing).
-        method: the suggestion rule applied: ``"valley"``, ``"steepest"``, ``"minimum"``, ``"slide"``.
+        method: what is applied: None (the confirmed LR; with ``confirm=False`` the ``"minimum"`` rule),
+            ``"confirmed"``, or a sweep rule ``"valley"``, ``"steepest"``, ``"minimum"``, ``"slide"``.
         weight_decays: one sweep per weight decay (Smith 2018); the best is applied.
         epochs: None: at the start of fit; an epoch index or a list: at the start of those epochs.
         apply: apply the result (False: only record it in :attr:`result`).
         attr_name: the model attribute holding the LR (None: ``lr`` or ``learning_rate`` if present).
         progress_bar: show a progress bar for the sweep (None: when the trainer shows one).
-        log: log the curve, the suggestion and the figure to the trainer's loggers (rank 0).
+        log: log the curve, the candidates, the suggestion and the figure to the trainer's loggers (rank 0).
+        confirm: train the candidate LRs after the sweep (False: the sweep alone).
+        confirm_steps: optimizer steps per candidate, >= 5.
 
     Attributes:
         result: the last result (:class:`~lightning_lr.RangeTestResult`, or a
@@ -201,5 +210,5 @@ class LRRangeTest(_RangeTestCallback):
         assert isinstance(o, LROptions)
         return (
             f"LRRangeTest(min_lr={o.min_lr:g}, max_lr={o.max_lr:g}, num_steps={o.num_steps}, mode={o.mode!r}, "
-            f"method={o.method!r}, epochs={None if self.epochs is None else list(self.epochs)})"
+            f"method={o.method!r}, confirm={o.confirm}, epochs={None if self.epochs is None else list(self.epochs)})"
         )

@@ -3,6 +3,7 @@ the exact restore, when it does not answer, and how the result carries it (files
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from typing import Any
@@ -384,3 +385,17 @@ def test_with_a_cycling_momentum_the_test_runs_at_the_cycles_mean_momentum(tmp_p
     seed_all(12)
     plain = run(tmp_path, TinyModel(momentum=0.8), num_steps=20, confirm_steps=5)
     assert plain.momentums == (0.8,) * len(plain)
+
+
+def test_the_1cycle_peak_stays_below_a_candidate_that_diverged() -> None:
+    """The peak whose mean LR is the answer (2x it) is not trusted above the highest candidate that trained
+    without diverging when the next one up diverged: the stability limit lies between them."""
+    r = confirmed_result()
+    conf = r.confirmation
+    assert conf is not None and conf.ceiling == 3e-3
+    edge = dataclasses.replace(r, confirmation=dataclasses.replace(conf, chosen=3))  # 3e-3, next one diverged
+    assert edge.suggestion() == 3e-3
+    assert edge.one_cycle_max_lr() == 3e-3 and edge.cyclic_bounds() == pytest.approx((0.75e-3, 3e-3))
+    assert edge.one_cycle_max_lr("minimum") == pytest.approx(r.suggestion("minimum") / one_cycle_mean())  # type: ignore[operator]
+    free = dataclasses.replace(conf, candidates=conf.candidates[:-1])  # no candidate diverged: no ceiling
+    assert free.ceiling is None
