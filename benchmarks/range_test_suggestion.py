@@ -14,11 +14,16 @@ at it (2 seeds, whole budget, at the nearest of 12 LRs per decade) over the grid
 Sweeps: our range test (``lightning_lr.Tuner.lr_range_test``) on 3 seeds per task, both modes, every rule,
 at 6 configurations (100/50/300/1000 steps over 1e-7..10, and 100 steps over 1e-8..1 and 1e-6..100); the
 peers on the same seeds: Lightning's ``lr_find`` (its defaults, and 1e-7..10), torch-lr-finder, and
-fastai's four rules computed on our curves; and confirmation stages (``benchmarks/quality/confirm.py``).
+fastai's four rules computed on our curves; confirmation stages (``benchmarks/quality/confirm.py``, the
+prototype: candidates trained in a plain loop at the nearest of 12 LRs per decade); and the real thing,
+``Tuner.lr_range_test`` with its confirmation stage (``lr_range_test (confirm)``, the default) and without
+it (``lr_range_test (confirm=False)``), in every exponential configuration. The 1cycle rows: the former
+knee of the EMA curve, and the peak whose 1cycle has the answer's mean LR (``lightning_lr.tuner._bounds``).
 
     python benchmarks/range_test_suggestion.py --dump benchmarks/results/suggestion.json   # ~35 min, 1 core
     python benchmarks/range_test_suggestion.py --from benchmarks/results/suggestion.json   # seconds
     python benchmarks/range_test_suggestion.py --quick                                     # smoke run
+    python benchmarks/range_test_suggestion.py --resume F --dump F --half validation       # add what F lacks
 
 ``--resume FILE`` loads FILE and computes only what it lacks (and dumps back to ``--dump``).
 ``--half tuning`` prints only the tuning half (what the confirmation's design was chosen on).
@@ -40,7 +45,7 @@ sys.path[:0] = [
 ]  # benchmarks/ (quality, _tasks) and this checkout's lightning_lr
 
 import torch  # noqa: E402
-from quality.collect import TaskData, collect, train_suggestions  # noqa: E402
+from quality.collect import REAL, SWEEP_ONLY, TaskData, collect, derive_cycles, train_suggestions  # noqa: E402
 from quality.confirm import Design  # noqa: E402
 from quality.report import agreement_table, grid_table, method_table, per_task_table, score_method  # noqa: E402
 from quality.store import Store  # noqa: E402
@@ -75,7 +80,17 @@ def _methods(datas: Sequence[TaskData]) -> list[str]:
     names += [f"fastai {m}" for m in ("minimum", "steep", "valley", "slide")]
     names += ["lr_find (its defaults)", "lr_find (1e-7..10)", "torch-lr-finder"]
     names += [f"confirm {d.name}" for d in DESIGNS]
+    names += [SWEEP_ONLY, REAL]
     return [n for n in names if any(n in d.lrs for d in datas)]
+
+
+#: the 1cycle / cyclical rows: the former knee of the EMA, then the peak (top) whose schedule has the mean LR
+#: of the answer: the sweep-only default, the prototype's confirmed LR, the real implementation's
+CYCLES = [
+    f"{w} {v}"
+    for w in ("one_cycle_max_lr", "cyclic_bounds")
+    for v in ("knee (exp)", "knee (lin)", "(exp)", "(prototype confirm)", "(confirm)")
+]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -120,6 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if store.offline and f"{t.name}|constant|-72|0" not in store.trainings:
                 continue  # not in the dump (a partial one)
             d = collect(store, t, seeds, root, DESIGNS, configs, robust_designs=(FINAL.name,))
+            derive_cycles(d, f"confirm {FINAL.name}", "prototype confirm")
             if not store.offline:
                 train_suggestions(store, d)
             datas.append(d)
@@ -131,13 +147,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     import lightning_lr
     from lightning_lr.tuner import DEFAULT_METHOD
 
-    default = f"{DEFAULT_METHOD} (exp)"
+    default = REAL
     print("# LR suggestion quality on tasks the rules were not tuned on\n")
     print(
         f"lightning_lr {lightning_lr.__version__}; torch {torch.__version__}, 1 thread; sweep seeds {seeds}, "
         f"grid seeds (0, 1); default sweep: {DEFAULT_CONFIG[0]} steps {DEFAULT_CONFIG[1]:g}..{DEFAULT_CONFIG[2]:g}"
-        f"; default rule: {DEFAULT_METHOD}; confirmation chosen on the tuning half: {FINAL}"
-        + (f"; RE-SCORED from {args.from_}" if args.from_ else "")
+        f"; default: the confirmed LR ({REAL}: the real Tuner.lr_range_test, its default confirm=True; "
+        f"{SWEEP_ONLY}: its sweep alone, the {DEFAULT_METHOD} rule); the prototype's design, chosen on the "
+        f"tuning half: {FINAL}" + (f"; RE-SCORED from {args.from_}" if args.from_ else "")
     )
     print(
         "\nratio = suggestion / grid-best LR by final training loss; regret = loss of training at the "
@@ -153,9 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(grid_table(hd, SPLIT))
         print(f"\n### suggestions vs the constant-LR grid ({half})\n")
         print(method_table([score_method(store, hd, m) for m in methods], default))
-        cyc = [
-            m for m in (f"{w} ({t})" for w in ("one_cycle_max_lr", "cyclic_bounds") for t in ("exp", "lin"))
-        ]
+        cyc = [m for m in CYCLES if any(m in d.lrs for d in hd)]
         print(f"\n### 1cycle max_lr and cyclical bounds vs the 1cycle grid ({half})\n")
         print(method_table([score_method(store, hd, m) for m in cyc], ""))
         if len(configs) > 1:
@@ -164,12 +179,23 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "each cell: runs whose suggestion agrees within 2x with the default sweep's; median over tasks of "
                 "the per-task median disagreement factor; runs within 3x of the grid-best\n"
             )
-            print(agreement_table(hd, [default, "valley (exp)", f"confirm {FINAL.name}"]))
+            print(
+                agreement_table(
+                    hd, [f"{DEFAULT_METHOD} (exp)", "valley (exp)", f"confirm {FINAL.name}", REAL]
+                )
+            )
         if args.per_task:
             print(f"\n### per task: ratio per seed ({half})\n")
             print(
                 per_task_table(
-                    hd, [default, "valley (exp)", f"confirm {FINAL.name}", "one_cycle_max_lr (exp)"]
+                    hd,
+                    [
+                        f"{DEFAULT_METHOD} (exp)",
+                        f"confirm {FINAL.name}",
+                        REAL,
+                        "one_cycle_max_lr knee (exp)",
+                        "one_cycle_max_lr (confirm)",
+                    ],
                 )
             )
     print(f"\nwall time {wall:.0f} s; {store.computed} things computed in this process")

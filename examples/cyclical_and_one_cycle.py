@@ -104,8 +104,8 @@ def main(argv: list[str] | None = None) -> str:
             # the suggestion and fills the LRs the callbacks were created without.
             result = Tuner(run).lr_range_test(model, train_dataloaders=train_dl, min_lr=1e-5, max_lr=10.0)
             if name in ("triangular", "constant"):
-                # (With a cyclic callback attached the sweep runs at the cycle's starting momentum, 0.95;
-                # without one at the optimizer's 0.9, so the constant run's suggestion differs a little.)
+                # (With a cyclic callback attached the sweep runs at the cycle's mean momentum, about 0.90,
+                # not the 0.95 the cycle starts at; without one at the optimizer's 0.9.)
                 bounds = result.cyclic_bounds()
                 print(
                     f"range test at momentum {result.momentums[0]:g}: suggestion {result.suggestion():.3g}, "

@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> list[Path]:
     written = []
 
     fig = result.range_test.plot(suggest=True)
-    fig.set_size_inches(5.6, 3.5)
+    fig.set_size_inches(8.0, 3.5)  # the legend beside the axes (the candidates fill the plot)
     fig.axes[0].set_title("LR range test on digits (lightning-lr demo)", fontsize=10)
     fig.tight_layout()
     written.append(args.out / "range_test.png")

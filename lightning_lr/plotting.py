@@ -7,6 +7,7 @@ dependency (``pip install lightning_lr[plot]``) and is imported only when a figu
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -153,10 +154,14 @@ def range_test_figure(
     title: str | None = "LR range test",
     ax: Any = None,
     raw: bool = True,
+    candidates: Sequence[tuple[float, float]] | None = None,
+    chosen: float | None = None,
+    candidate_steps: int | None = None,
 ) -> Any:
     """The loss of a range test against the swept value: raw losses faint, the smoothed curve on top, the
-    suggestion and the 1cycle max LR marked. The y axis is cut to the smoothed curve, so a diverging last
-    raw loss does not flatten the figure.
+    suggestion and the 1cycle max LR marked, and the candidates of a confirmation (each LR at its score; a
+    diverged one, score inf or NaN, as a cross at the top; the suggestion on the chosen one). The y axis is cut to the
+    smoothed curve and the finite scores, so a diverging last raw loss does not flatten the figure.
 
     Args:
         x: the swept value at each step (LR or momentum).
@@ -172,6 +177,9 @@ def range_test_figure(
         title: the axes' title.
         ax: a matplotlib Axes to draw into; a new figure when None.
         raw: also draw the raw losses.
+        candidates: ``(lr, score)`` of each candidate LR trained after the sweep (None: none).
+        chosen: the LR of the chosen candidate: the suggestion is marked at its score when it is that LR.
+        candidate_steps: the steps each candidate trained, for the legend.
 
     Returns:
         the ``matplotlib.figure.Figure``.
@@ -182,9 +190,15 @@ def range_test_figure(
         ...                         max_lr=0.1)
         >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
         ['loss', 'smoothed (EMA 0)', 'suggestion 0.01 (rule: minimum)', '1cycle max_lr: 0.1']
+        >>> fig = range_test_figure([1e-3, 1e-2, 1e-1, 1.0], [2.0, 1.5, 1.0, 5.0], [2.0, 1.5, 1.0, 5.0],
+        ...                         suggestion=0.01, rule="confirmed", candidates=[(0.01, 0.8), (0.1, float("inf"))],
+        ...                         chosen=0.01, candidate_steps=80)
+        >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][1:]
+        ['smoothed', 'candidates: mean loss, last steps (80 steps each)', 'diverged candidate', 'suggestion 0.01 (rule: confirmed)']
     """
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6.4, 4.2)) if ax is None else (ax.figure, ax)
+    new = ax is None
+    fig, ax = plt.subplots(figsize=(8.6 if candidates else 6.4, 4.2)) if ax is None else (ax.figure, ax)
     xs = list(x)
     if raw:
         ax.plot(xs, losses, color="0.7", lw=1, label="loss")
@@ -195,18 +209,63 @@ def range_test_figure(
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
     limits = _curve_limits([smoothed])
+    scores = [(lr, sc) for lr, sc in (candidates or ()) if math.isfinite(sc)]
+    if limits is not None and scores:
+        low = min(sc for _, sc in scores)
+        if low < limits[0]:
+            limits = (low - 0.05 * (limits[1] - low), limits[1])
     if limits is not None:
         ax.set_ylim(*limits)
-    if suggestion is not None:
-        y = _marker_y(xs, smoothed, suggestion, log_x)
-        ax.plot([suggestion], [y], "o", color="C3", ms=8, label=_suggestion_label(suggestion, rule), zorder=5)
+    at_candidate = [sc for lr, sc in scores if suggestion is not None and lr == suggestion == chosen]
+    if candidates:
+        _draw_candidates(ax, candidates, scores, candidate_steps)
+    if suggestion is not None:  # on the chosen candidate (its score), else on the smoothed curve
+        y = at_candidate[0] if at_candidate else _marker_y(xs, smoothed, suggestion, log_x)
+        ax.plot([suggestion], [y], "o", color="C3", ms=8, label=_suggestion_label(suggestion, rule), zorder=7)
     if max_lr is not None:
         ax.axvline(max_lr, color="C2", ls="--", lw=1, label=f"1cycle max_lr: {max_lr:.3g}")
     if title:
         ax.set_title(title)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(loc="best", fontsize="small")
+    if candidates and new:  # beside the axes: the candidates fill the lower part of the plot
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
+        fig.tight_layout()
+    else:
+        ax.legend(loc="best", fontsize="small")
     return fig
+
+
+def _draw_candidates(
+    ax: Any,
+    candidates: Sequence[tuple[float, float]],
+    scores: Sequence[tuple[float, float]],
+    steps: int | None,
+) -> None:
+    each = "" if steps is None else f" ({steps} steps each)"
+    if scores:
+        ax.plot(
+            [lr for lr, _ in scores],
+            [sc for _, sc in scores],
+            "D",
+            color="C1",
+            ms=6,
+            label=f"candidates: mean loss, last steps{each}",
+            zorder=6,
+        )
+    bad = [lr for lr, sc in candidates if not math.isfinite(sc)]
+    if bad:
+        top = ax.get_ylim()[1]
+        ax.plot(
+            bad,
+            [top] * len(bad),
+            "x",
+            color="C1",
+            ms=8,
+            mew=2,
+            label="diverged candidate",
+            zorder=6,
+            clip_on=False,
+        )
 
 
 def _suggestion_label(value: float, rule: str | None) -> str:

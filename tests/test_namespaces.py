@@ -149,7 +149,8 @@ def test_schedule_callbacks_and_the_zero_configuration_range_test(ns: Any, tmp_p
     test, cycle = LRRangeTest(num_steps=20, min_lr=1e-3, max_lr=1.0), Cyclic()
     trainer(ns, tmp_path, callbacks=[test, cycle]).fit(net_class(ns)(), data())
     assert test.result is not None and test.result.one_cycle_max_lr() is not None
-    assert cycle.value("max_lr") == test.result.one_cycle_max_lr()
+    bounds = test.result.cyclic_bounds()
+    assert bounds is not None and (cycle.value("base_lr"), cycle.value("max_lr")) == bounds
 
 
 def test_lr_monitor_and_tensorboard_of_the_namespace_are_recognized(ns: Any, tmp_path: Any) -> None:

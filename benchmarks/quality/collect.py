@@ -13,10 +13,23 @@ import numpy as np
 from .confirm import Confirmation, Design, confirm
 from .fastai_rules import fastai_suggestions
 from .store import Store, lattice_index, lattice_lr
-from .sweeps import CONFIGS, DEFAULT_CONFIG, MODES, lightning_lr_find, our_sweep, torch_lr_finder
+from .sweeps import (
+    CONFIGS,
+    DEFAULT_CONFIG,
+    MODES,
+    lightning_lr_find,
+    our_confirmed,
+    our_sweep,
+    torch_lr_finder,
+)
 from .tasks import Task
 
-__all__ = ["GRID_SEEDS", "Grid", "TaskData", "collect"]
+__all__ = ["GRID_SEEDS", "REAL", "SWEEP_ONLY", "Grid", "TaskData", "collect", "derive_cycles"]
+
+#: the real implementation: ``Tuner.lr_range_test`` with its confirmation stage (the default), and its
+#: sweep-only default (``confirm=False``: the ``minimum`` rule on a sweep that shows a clear descent)
+REAL = "lr_range_test (confirm)"
+SWEEP_ONLY = "lr_range_test (confirm=False)"
 
 GRID_SEEDS = (0, 1)
 #: the grid: every 4th lattice point (3 per decade), from 1e-6 (k=-72) up to 2 points past divergence
@@ -132,7 +145,7 @@ def suggestions_of(result: Any, mode: str) -> dict[str, float | None]:
     four rules on the same curve (exponential sweeps only: fastai sweeps exponentially)."""
     import warnings
 
-    from lightning_lr.tuner import METHODS
+    from lightning_lr.tuner import METHODS, _rules
 
     out: dict[str, float | None] = {}
     tag = "exp" if mode == "exponential" else "lin"
@@ -140,9 +153,17 @@ def suggestions_of(result: Any, mode: str) -> dict[str, float | None]:
         warnings.simplefilter("ignore")
         for m in METHODS:
             out[f"{m} ({tag})"] = result.suggestion(m)
+        if mode == "exponential":
+            out[SWEEP_ONLY] = result.suggestion()
+        # the peak of the 1cycle (and the top of the cycle) read from the default answer: the same mean LR
         out[f"one_cycle_max_lr ({tag})"] = result.one_cycle_max_lr()
         b = result.cyclic_bounds()
         out[f"cyclic_bounds ({tag})"] = None if b is None else b[1]
+        # the former rule: the knee of the EMA curve (90% of its drop)
+        knee = _rules.knee(result.lrs, result.smoothed).index
+        out[f"one_cycle_max_lr knee ({tag})"] = out[f"cyclic_bounds knee ({tag})"] = (
+            None if knee is None else result.lrs[knee]
+        )
     if mode == "exponential":
         for name, v in fastai_suggestions(result.lrs, result.smoothed, result.num_steps).items():
             out[f"fastai {name}"] = v
@@ -200,8 +221,76 @@ def collect(
                             seconds + c.steps * data.plain_step_seconds,
                         )
                         data.confirmations.setdefault(d.name, [Confirmation(None)] * len(seeds))[i] = c
+            got = _real(store, task, seed, root, cfg)
+            if got is None:
+                continue
+            real, seconds = got
+            per = data.by_config.setdefault((cfg, "exponential"), {})
+            cost = len(real.lrs) + (real.confirmation.cost if real.confirmation is not None else 0)
+            for m, v in real_suggestions(real).items():
+                per.setdefault(m, [None] * len(seeds))[i] = v
+                if cfg == DEFAULT_CONFIG:
+                    add(m, i, v, cost, seconds)
         _peers(store, task, seed, i, root, add)
     return data
+
+
+def _rounded(x: Any) -> Any:
+    if isinstance(x, float):
+        return float(f"{x:.6g}")
+    if isinstance(x, list):
+        return [_rounded(v) for v in x]
+    if isinstance(x, dict):
+        return {k: _rounded(v) for k, v in x.items()}
+    return x
+
+
+def _real(
+    store: Store, task: Task, seed: int, root: str, cfg: tuple[int, float, float]
+) -> tuple[Any, float] | None:
+    """The real ``Tuner.lr_range_test`` (confirm=True) at ``cfg``, memoized as its JSON dict."""
+    from lightning_lr import RangeTestResult
+
+    n, lo, hi = cfg
+
+    def make() -> dict[str, Any]:
+        r, s = our_confirmed(task, seed, root, n, lo, hi)
+        return {"result": _rounded(r.to_dict()), "seconds": s}
+
+    d = store.memo(store.sweeps, f"{task.name}|confirm|{n}|{lo:g}|{hi:g}|{seed}", make)
+    if d is None:
+        return None
+    return RangeTestResult.from_dict(d["result"]), float(d["seconds"])
+
+
+def real_suggestions(result: Any) -> dict[str, float | None]:
+    """The real implementation's answers: the confirmed LR, and the 1cycle peak / cycle top read from it."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        b = result.cyclic_bounds()
+        return {
+            REAL: result.suggestion(),
+            "one_cycle_max_lr (confirm)": result.one_cycle_max_lr(),
+            "cyclic_bounds (confirm)": None if b is None else b[1],
+        }
+
+
+def derive_cycles(data: TaskData, method: str, tag: str) -> None:
+    """Add the 1cycle peak and the cycle top whose mean LR is ``method``'s constant LR (``_bounds``), as
+    ``one_cycle_max_lr (tag)`` and ``cyclic_bounds (tag)``: a re-scoring of the stored answers."""
+    from lightning_lr.tuner._bounds import cyclic_bounds, one_cycle_mean
+
+    if method not in data.lrs:
+        return
+    mean = one_cycle_mean()
+    lrs = data.lrs[method]
+    data.lrs[f"one_cycle_max_lr ({tag})"] = [None if v is None else v / mean for v in lrs]
+    data.lrs[f"cyclic_bounds ({tag})"] = [None if v is None else cyclic_bounds(v, 4.0)[1] for v in lrs]
+    for name in (f"one_cycle_max_lr ({tag})", f"cyclic_bounds ({tag})"):
+        data.steps[name] = list(data.steps[method])
+        data.seconds[name] = list(data.seconds[method])
 
 
 def _confirm(store: Store, task: Task, seed: int, result: Any, design: Design) -> Confirmation | None:

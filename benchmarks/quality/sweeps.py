@@ -22,7 +22,15 @@ from torch.utils.data import DataLoader, Dataset
 
 from .tasks import Task, batches, loss_fn, make_net, make_optimizer
 
-__all__ = ["CONFIGS", "DEFAULT_CONFIG", "lightning_lr_find", "our_sweep", "quiet", "torch_lr_finder"]
+__all__ = [
+    "CONFIGS",
+    "DEFAULT_CONFIG",
+    "lightning_lr_find",
+    "our_confirmed",
+    "our_sweep",
+    "quiet",
+    "torch_lr_finder",
+]
 
 #: sweep configurations: (num_steps, min_lr, max_lr). The default of ``lr_range_test`` is (100, 1e-7, 10);
 #: densities vary on the default range and ranges vary at the default density (both modes each)
@@ -117,6 +125,28 @@ def our_sweep(
             num_steps=num_steps,
             mode=mode,
             apply=False,
+        )
+    return result, time.perf_counter() - start
+
+
+def our_confirmed(
+    task: Task, seed: int, root: str, num_steps: int, min_lr: float, max_lr: float
+) -> tuple[Any, float]:
+    """The real range test with its confirmation stage (``confirm=True``, the default; exponential mode) on a
+    fresh network: (RangeTestResult with its candidates, seconds). The loader holds the seed's first
+    ``max(num_steps, confirm_steps)`` batches: the sweep reads ``num_steps`` of them, every candidate starts
+    again from the first."""
+    from lightning_lr import Tuner
+    from lightning_lr.tuner._options import LROptions
+
+    steps = LROptions().confirm_steps
+    model = Module(task, seed)
+    loader = _loader(task, seed, max(num_steps, steps))
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(_trainer(root)).lr_range_test(
+            model, train_dataloaders=loader, min_lr=min_lr, max_lr=max_lr, num_steps=num_steps, apply=False
         )
     return result, time.perf_counter() - start
 

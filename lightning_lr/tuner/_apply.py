@@ -69,14 +69,16 @@ def restore_attrs(
         return
     best = result.best if isinstance(result, WeightDecayResult) else result
     attr = check_attr(module, options)
-    lr = best.suggestions()[options.method]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lr = best.suggestion(options.method)
     if attr is not None and lr is not None:
         lightning_setattr(module, attr, lr)
     if best.weight_decay is not None and lightning_hasattr(module, "weight_decay"):
         lightning_setattr(module, "weight_decay", best.weight_decay)
 
 
-def for_callbacks(result: RangeTestResult, method: str) -> RangeTestResult:
+def for_callbacks(result: RangeTestResult, method: str | None) -> RangeTestResult:
     """The result, or a copy of it (equal to it: same curve) whose ``suggestion()`` without a method
     applies ``method``."""
     if method == result._default_rule:

@@ -21,7 +21,9 @@ from .. import _lightning_compat as L
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
 from ._apply import apply_result, check_attr
+from ._candidates import confirm_results
 from ._curve import SweepResult
+from ._cycle_momentum import hold_cycle_momentum
 from ._data import Batches, val_batches
 from ._options import LROptions, SweepOptions
 from ._result import RangeTestResult
@@ -44,6 +46,9 @@ def run_range_test(
     the schedule callbacks (the Tuner's next ``fit`` builds its optimizer from those).
     """
     optimizer = _check_ready(trainer, module, options)
+    options = hold_cycle_momentum(
+        options, trainer, optimizer
+    )  # a cycling momentum: its mean (_cycle_momentum)
     attr = check_attr(module, options) if isinstance(options, LROptions) and options.apply else None
     show_bar = options.progress_bar
     if show_bar is None:
@@ -77,6 +82,10 @@ def run_range_test(
                         Any, optimizer
                     ).train()  # it steps only in train mode; the restore puts its mode and weights back
                 results.append(sweep(trainer, module, optimizer, options, batches, fixed_val, wd, show_bar))
+            if isinstance(options, LROptions) and options.confirm:  # the candidates (``_candidates``)
+                results = confirm_results(
+                    trainer, module, optimizer, options, batches, snapshot, fixed_val, results, show_bar
+                )
     finally:
         L.set_callbacks(trainer, callbacks)
         batches.close()

@@ -23,7 +23,8 @@ from typing import Any, ClassVar
 
 from .. import _validate as V
 from ..schedules import Constant, ExponentialDecay, Linear, Schedule
-from ._rules import DEFAULT_METHOD, METHODS, MIN_POINTS
+from ._confirm import CONFIRMED
+from ._rules import METHODS, MIN_POINTS
 
 __all__ = ["MODES", "PLACES", "LROptions", "MomentumOptions", "SweepOptions"]
 
@@ -117,11 +118,15 @@ class SweepOptions:
 
 @dataclass(frozen=True, kw_only=True)
 class LROptions(SweepOptions):
-    """The LR range test's options: the LR of param group 0 grows from ``min_lr`` to ``max_lr``."""
+    """The LR range test's options: the LR of param group 0 grows from ``min_lr`` to ``max_lr``; then, with
+    ``confirm``, candidate LRs train ``confirm_steps`` steps each (``_confirm``). ``method=None`` applies
+    the confirmed LR (``confirm=True``) or the default sweep rule (``confirm=False``)."""
 
     min_lr: float = 1e-7
     max_lr: float = 10.0
-    method: str = DEFAULT_METHOD
+    method: str | None = None
+    confirm: bool = True
+    confirm_steps: int = 80
     weight_decays: Sequence[float] | None = None
     apply: bool = True
     attr_name: str | None = None
@@ -139,7 +144,16 @@ class LROptions(SweepOptions):
         self._set("min_lr", lo)
         self._set("max_lr", hi)
         super().__post_init__()
-        self._set("method", V.one_of("method", self.method, METHODS))
+        self._set("method", V.optional(V.one_of, "method", self.method, (CONFIRMED, *METHODS)))
+        self._set("confirm", V.boolean("confirm", self.confirm))
+        why = " (the candidates' score averages the last fifth of their steps)"
+        self._set("confirm_steps", V.integer("confirm_steps", self.confirm_steps, MIN_POINTS, why))
+        if self.method == CONFIRMED and not self.confirm:
+            V.fail(
+                "method",
+                f"a sweep rule ({', '.join(map(repr, METHODS))}) or None with confirm=False",
+                CONFIRMED,
+            )
         wds = V.optional(V.sequence, "weight_decays", self.weight_decays, V.non_negative, what="numbers >= 0")
         if wds is not None:
             if len(set(wds)) != len(wds):
@@ -154,7 +168,7 @@ class LROptions(SweepOptions):
     def decays(self) -> tuple[float, ...] | None:
         return None if self.weight_decays is None else tuple(self.weight_decays)
 
-    def rule(self) -> str:
+    def rule(self) -> str | None:
         return self.method
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .. import _validate as V
-from . import _rules
+from . import _bounds, _rules
+from ._confirm import CONFIRMED, Confirmation, verdict
 from ._curve import SweepResult, fmt
 from ._options import LROptions
 from ._rules import DEFAULT_METHOD, METHODS
@@ -38,6 +40,8 @@ class RangeTestResult(SweepResult):
             ``"non-finite loss"``.
         val_loss: whether ``losses`` are validation losses (Smith's mode).
         weight_decay: the weight decay of the sweep, when it was one of several (``weight_decays=[...]``).
+        confirmation: the candidate LRs trained after the sweep (``confirm=True``), their per-step losses and
+            scores, the chosen one or the reason there is none; None for a sweep-only result.
 
     Example:
         >>> import numpy as np
@@ -49,7 +53,7 @@ class RangeTestResult(SweepResult):
         >>> r.suggestion("minimum") == r.lrs[int(np.argmin(r.smoothed))] / 10
         True
         >>> base, top = r.cyclic_bounds()
-        >>> top / base
+        >>> round(top / base, 12)
         4.0
     """
 
@@ -62,18 +66,22 @@ class RangeTestResult(SweepResult):
     stop_reason: str = "completed"
     val_loss: bool = False
     weight_decay: float | None = None
+    confirmation: Confirmation | None = None
     smoothed: tuple[float, ...] = field(init=False)
 
     param: ClassVar[str] = "lr"
-    #: the rule ``suggestion()`` applies without a ``method`` (the range test can hand schedule callbacks a
-    #: copy that answers with the rule it was asked for)
-    _default_rule: ClassVar[str] = DEFAULT_METHOD
+    #: the rule ``suggestion()`` applies without a ``method``; None: the confirmed LR when the result has a
+    #: confirmation, else ``DEFAULT_METHOD`` (the range test can hand schedule callbacks a copy that answers
+    #: with the rule it was asked for)
+    _default_rule: ClassVar[str | None] = None
 
     def __post_init__(self) -> None:
         self._check()
         object.__setattr__(
             self, "weight_decay", V.optional(V.non_negative, "weight_decay", self.weight_decay)
         )
+        if self.confirmation is not None and not isinstance(self.confirmation, Confirmation):
+            V.fail("confirmation", "a Confirmation or None", self.confirmation, TypeError)
 
     def _weight_decay(self) -> float | None:
         return self.weight_decay
@@ -90,31 +98,70 @@ class RangeTestResult(SweepResult):
             stop_reason=data["stop_reason"],
             val_loss=bool(data.get("val_loss", False)),
             weight_decay=data.get("weight_decay"),
+            confirmation=None
+            if data.get("confirmation") is None
+            else Confirmation.from_dict(data["confirmation"]),
         )
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (see :meth:`SweepResult.to_dict`), with the ``confirmation`` when there is one."""
+        data = super().to_dict()
+        if self.confirmation is not None:
+            data["confirmation"] = self.confirmation.to_dict()
+        return data
+
     # --- rules ----------------------------------------------------------------------------------
+    def _rule_name(self, method: str | None) -> str:
+        """The rule ``method`` means: None is the default answer's (``"confirmed"`` or ``DEFAULT_METHOD``)."""
+        name = self._default_rule if method is None else method
+        if name is None:
+            return CONFIRMED if self.confirmation is not None else DEFAULT_METHOD
+        return name
+
     def _pick(self, method: str | None) -> tuple[float | None, str]:
-        method = self._default_rule if method is None else method
-        p = _rules.pick(method, self.lrs, self.losses)
+        name = self._default_rule if method is None else method
+        if name is None and self.confirmation is None:  # the default answer of a sweep-only result
+            found = verdict(self.lrs, self.losses, self.num_steps, self.stop_reason)
+            if found.reason:
+                return None, found.reason
+        name = V.one_of("method", self._rule_name(method), (CONFIRMED, *METHODS))
+        if name == CONFIRMED:
+            if self.confirmation is None:
+                return None, (
+                    "no candidates were trained (the range test ran with confirm=False); run it with "
+                    "confirm=True, or name a sweep rule"
+                )
+            return self.confirmation.lr, self.confirmation.reason
+        p = _rules.pick(name, self.lrs, self.losses)
         if p.index is None:
             return None, p.reason
         lr = self.lrs[p.index]
-        return (lr / 10.0 if method == "minimum" else lr), ""
+        if name == "minimum":
+            lr /= 10.0
+            if lr < self.lrs[0]:
+                return None, (
+                    f"a tenth of the LR of the lowest loss ({lr:.3g}) lies below the sweep's first LR "
+                    f"({self.lrs[0]:.3g}): the sweep started too high; lower min_lr"
+                )
+        return lr, ""
 
     def suggestion(self, method: str | None = None) -> float | None:
-        """The suggested learning rate by rule ``method``, or None (with a warning that says why).
+        """The suggested learning rate, or None (with a warning that says why and what to change).
 
-        Rules, all on the finite part of the raw losses over log LR, read through a centred moving
-        average of a quarter decade each side (``_rules.zero_lag``; it has no lag, unlike ``smoothed``):
+        Without a ``method`` it is the default answer: the confirmed LR when the range test trained
+        candidates (``confirm=True``, the default: :attr:`confirmation`), else the ``"minimum"`` rule
+        (``DEFAULT_METHOD``) read from a sweep that shows a clear descent. None when the sweep gives no
+        scale (the drop is within the noise of its flat start, the loss blew up in the first quarter of the
+        sweep, or never fell) or the candidates disagree with it (every one diverged, or the best does not end
+        clearly below the loss at the start). ``method="confirmed"`` is the confirmed LR; the sweep rules,
+        all on the finite part of the raw losses over log LR, read through a centred moving average of a
+        quarter decade each side (``_rules.zero_lag``; it has no lag, unlike ``smoothed``), are:
 
         - ``"valley"``: the middle of the longest valley (longest decreasing run, bumps allowed) in the
           descent, the stretch before the minimum that has fallen 10% of the drop.
         - ``"steepest"``: the steepest descent, searched in that stretch.
-        - ``"minimum"``: a tenth of the LR of lowest loss.
+        - ``"minimum"``: a tenth of the LR of lowest loss (None when that lies below the first LR).
         - ``"slide"``: fastai's sliding window, made independent of the loss's scale.
-
-        None (the default) is ``"minimum"`` (``DEFAULT_METHOD``), the rule that wins the suggestion-quality
-        benchmark (``benchmarks/range_test_quality.py``).
 
         Example:
             >>> r = RangeTestResult([1e-4, 1e-3, 1e-2, 1e-1, 1.0], [3.0] * 5, [None] * 5)
@@ -128,74 +175,115 @@ class RangeTestResult(SweepResult):
         """
         value, reason = self._pick(method)
         if value is None:
-            name = self._default_rule if method is None else method
-            warnings.warn(f"no lr suggestion (method={name!r}): {reason}", UserWarning, stacklevel=2)
+            warnings.warn(
+                f"no lr suggestion (method={self._rule_name(method)!r}): {reason}", UserWarning, stacklevel=2
+            )
         return value
 
     def suggestions(self) -> dict[str, float | None]:
-        """Every rule's suggestion, without warnings (None where a rule has no answer).
+        """Every answer without warnings (None where there is none): ``"confirmed"`` first when the result
+        has a confirmation, then every sweep rule.
 
         Example:
             >>> r = RangeTestResult([1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.5, 1.0, 1.2, 5.0], [None] * 5, smoothing=0)
             >>> r.suggestions()["minimum"]
             0.01
         """
-        return {m: self._pick(m)[0] for m in METHODS}
+        out: dict[str, float | None] = {}
+        if self.confirmation is not None:
+            out[CONFIRMED] = self.confirmation.lr
+        out.update({m: self._pick(m)[0] for m in METHODS})
+        return out
 
-    def one_cycle_max_lr(self) -> float | None:
-        """The maximum LR for the 1cycle policy: where the loss still falls.
+    def one_cycle_max_lr(
+        self,
+        method: str | None = None,
+        *,
+        pct_start: float = 0.3,
+        anneal: str = "cos",
+        div_factor: float = 25.0,
+        final_div_factor: float = 1e4,
+        three_phase: bool = False,
+    ) -> float | None:
+        """The peak LR of the 1cycle whose mean LR over the cycle equals :meth:`suggestion` (``method``).
 
-        Smith (2018) takes the largest LR at which the loss still decreases. On the smoothed curve that is
-        the knee: the first LR where the smoothed loss has completed 90% of its drop to the minimum (the
-        EMA lags the raw loss, so the smoothed minimum itself sits where the raw loss already rises).
-        None, with a warning, when the loss never fell.
+        A 1cycle spends much of its time below its peak; with the shape arguments of
+        :class:`~lightning_lr.callbacks.OneCycle` (torch's defaults: a mean of 0.506 of the peak) its peak is
+        ``suggestion / mean`` (1.98x the suggested constant LR), so it trains with the same LR on average.
+        For the confirmed LR the peak stays at or below the highest candidate LR that trained without
+        diverging when a higher candidate diverged (the stability limit lies between them; on the
+        benchmark's SGD linear regression a peak 2x the confirmed LR diverged). None, with the suggestion's
+        warning, when there is no suggestion.
 
         Example:
             >>> r = RangeTestResult([1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.9, 1.2, 1.05, 1.0, 4.0],
             ...                     [None] * 6, smoothing=0)
-            >>> r.one_cycle_max_lr()
-            0.1
+            >>> r.suggestion("minimum"), round(r.one_cycle_max_lr("minimum"), 4)
+            (0.1, 0.1976)
         """
-        p = _rules.knee(self.lrs, self.smoothed)
-        if p.index is None:
-            warnings.warn(f"no one_cycle_max_lr: {p.reason}", UserWarning, stacklevel=2)
+        shape = {
+            "pct_start": pct_start,
+            "anneal": anneal,
+            "div_factor": div_factor,
+            "final_div_factor": final_div_factor,
+            "three_phase": three_phase,
+        }
+        mean = _bounds.one_cycle_mean(**shape)  # type: ignore[arg-type]
+        value, reason = self._pick(method)
+        if value is None:
+            warnings.warn(
+                f"no one_cycle_max_lr (method={self._rule_name(method)!r}): {reason}",
+                UserWarning,
+                stacklevel=2,
+            )
             return None
-        return self.lrs[p.index]
+        return min(value / mean, self._ceiling(method))
 
-    def cyclic_bounds(self, ratio: float = 4.0) -> tuple[float, float] | None:
-        """``(base_lr, max_lr)`` for a cyclical LR: ``max_lr = one_cycle_max_lr()``, ``base_lr = max_lr / ratio``.
+    def _ceiling(self, method: str | None) -> float:
+        """The highest LR known stable when the answer is the confirmed one (see ``Confirmation.ceiling``)."""
+        conf = self.confirmation
+        if conf is None or self._rule_name(method) != CONFIRMED or conf.ceiling is None:
+            return math.inf
+        return conf.ceiling
 
-        Smith (2017) bounds the cycle by where the loss starts to fall and where it stops falling, and
-        recommends ``base_lr`` = 1/3 to 1/4 of ``max_lr``. The LR where the loss starts to fall is usually
-        orders of magnitude lower, and a cycle that wide spends most of its time at LRs that barely train,
-        so the upper bound comes from the curve (the knee, as for 1cycle) and the lower from the ratio.
+    def cyclic_bounds(self, ratio: float = 4.0, method: str | None = None) -> tuple[float, float] | None:
+        """``(base_lr, max_lr)`` of the triangular cycle with ``max_lr / base_lr = ratio`` whose mean LR equals
+        :meth:`suggestion` (``method``): ``max_lr = 2 * suggestion / (1 + 1 / ratio)``.
+
+        Smith (2017) recommends ``base_lr`` = 1/3 to 1/4 of ``max_lr``. ``max_lr`` stays at or below the
+        highest stable candidate as in :meth:`one_cycle_max_lr`. None, with the suggestion's warning, when there
+        is no suggestion.
 
         Args:
             ratio: ``max_lr / base_lr``, > 1 (Smith: 3 to 4).
+            method: the answer to read (None: the default answer).
 
         Example:
             >>> r = RangeTestResult([1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.9, 1.2, 1.05, 1.0, 4.0],
             ...                     [None] * 6, smoothing=0)
-            >>> r.cyclic_bounds(ratio=4)
-            (0.025, 0.1)
+            >>> [round(v, 6) for v in r.cyclic_bounds(ratio=4, method="minimum")]
+            [0.04, 0.16]
         """
-        allowed = "a number > 1 (max_lr / base_lr)"
-        if V.finite("ratio", ratio, allowed) <= 1:
-            V.fail("ratio", allowed, ratio)
-        p = _rules.knee(self.lrs, self.smoothed)
-        if p.index is None:
-            warnings.warn(f"no cyclic_bounds: {p.reason}", UserWarning, stacklevel=2)
+        _bounds.cyclic_bounds(1.0, ratio)  # its check of ratio
+        value, reason = self._pick(method)
+        if value is None:
+            warnings.warn(
+                f"no cyclic_bounds (method={self._rule_name(method)!r}): {reason}", UserWarning, stacklevel=2
+            )
             return None
-        top = self.lrs[p.index]
-        return top / float(ratio), top
+        base, top = _bounds.cyclic_bounds(value, ratio)
+        ceiling = self._ceiling(method)
+        return (base, top) if top <= ceiling else (ceiling / ratio, ceiling)
 
     # --- figure ---------------------------------------------------------------------------------
     def plot(self, suggest: bool = True, method: str | None = None, ax: Any = None, raw: bool = True) -> Any:
-        """The loss against the LR (log x axis in exponential mode), the suggestion and 1cycle max LR marked.
+        """The loss against the LR (log x axis in exponential mode), the suggestion and 1cycle max LR marked,
+        and the confirmation's candidates (each LR at its score, the mean loss of its last steps; a diverged
+        one as a cross at the top).
 
         Args:
             suggest: mark the suggestion of ``method`` and the 1cycle max LR.
-            method: the rule to mark (None: the default rule).
+            method: the answer to mark (None: the default answer).
             ax: a matplotlib Axes to draw into; a new figure when None.
             raw: also draw the raw losses (faint) under the smoothed curve.
 
@@ -215,7 +303,8 @@ class RangeTestResult(SweepResult):
             value = self.suggestion(method)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                top = self.one_cycle_max_lr()
+                top = self.one_cycle_max_lr(method)
+        conf = self.confirmation
         return range_test_figure(
             self.lrs,
             self.losses,
@@ -225,14 +314,19 @@ class RangeTestResult(SweepResult):
             x_label="learning rate",
             y_label=self._y_label(),
             suggestion=value,
-            rule=self._default_rule if method is None else method,
+            rule=self._rule_name(method),
             max_lr=top,
             title=self._title("LR range test"),
             ax=ax,
             raw=raw,
+            candidates=None
+            if conf is None or not conf.candidates
+            else list(zip(conf.lrs, conf.scores, strict=True)),
+            chosen=None if conf is None else conf.lr,
+            candidate_steps=None if conf is None else conf.steps,
         )
 
     def __repr__(self) -> str:
         parts = self._repr_parts(self.lrs)
-        parts.append(f"suggestion({self._default_rule})={fmt(self._pick(None)[0])}")
+        parts.append(f"suggestion({self._rule_name(None)})={fmt(self._pick(None)[0])}")
         return f"RangeTestResult({', '.join(parts)})"

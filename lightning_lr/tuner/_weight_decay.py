@@ -80,13 +80,13 @@ class WeightDecayResult:
         """``best.suggestion(method)``."""
         return self.best.suggestion(method)
 
-    def one_cycle_max_lr(self) -> float | None:
-        """``best.one_cycle_max_lr()``."""
-        return self.best.one_cycle_max_lr()
+    def one_cycle_max_lr(self, method: str | None = None, **shape: Any) -> float | None:
+        """``best.one_cycle_max_lr(method, **shape)``."""
+        return self.best.one_cycle_max_lr(method, **shape)
 
-    def cyclic_bounds(self, ratio: float = 4.0) -> tuple[float, float] | None:
-        """``best.cyclic_bounds(ratio)``."""
-        return self.best.cyclic_bounds(ratio)
+    def cyclic_bounds(self, ratio: float = 4.0, method: str | None = None) -> tuple[float, float] | None:
+        """``best.cyclic_bounds(ratio, method)``."""
+        return self.best.cyclic_bounds(ratio, method)
 
     def plot(self, suggest: bool = True, method: str | None = None, ax: Any = None) -> Any:
         """All sweeps' smoothed curves overlaid in one figure (log x axis), each suggestion marked.
@@ -153,5 +153,5 @@ class WeightDecayResult:
         wds = ", ".join(f"{w:g}" for w in self.weight_decays)
         return (
             f"WeightDecayResult(weight_decays=[{wds}], best={self.best_weight_decay:g}, "
-            f"suggestion({self.best._default_rule})={fmt(self.best._pick(None)[0])})"
+            f"suggestion({self.best._rule_name(None)})={fmt(self.best._pick(None)[0])})"
         )

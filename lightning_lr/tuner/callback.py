@@ -17,7 +17,6 @@ from ._curve import SweepResult
 from ._handover import hand_over, receive
 from ._options import LROptions, SweepOptions
 from ._result import RangeTestResult
-from ._rules import DEFAULT_METHOD
 from ._weight_decay import WeightDecayResult
 
 __all__ = ["LRRangeTest"]
@@ -159,7 +158,13 @@ class LRRangeTest(_RangeTestCallback):
     learning rate of param group 0 grows from ``min_lr`` to ``max_lr`` over ``num_steps`` optimizer steps
     (other groups keep their ratio to it), the loss of each step is recorded (mean over DDP ranks), and
     afterwards the model, optimizer, schedulers, callbacks, RNGs and trainer progress are bitwise what
-    they were. Then the result is applied: the model's ``lr``/``learning_rate`` attribute or hparam is set,
+    they were. Then, with ``confirm`` (the default), five candidate LRs around the lowest point of the
+    curve train ``confirm_steps`` steps each from the restored state on the same batches, the best is the
+    suggestion, and everything is restored again (500 optimizer steps in all by default, 5x the sweep);
+    with a schedule that cycles momentum (``OneCycle``, ``Cyclic``) the test runs at the cycle's mean
+    momentum (0.90 by default), not the 0.95 it starts at. There is no suggestion (a warning says why, and
+    nothing is applied) when the sweep or the candidates give no trustworthy LR. Then the result is
+    applied: the model's ``lr``/``learning_rate`` attribute or hparam is set,
     callbacks with ``apply_range_test`` (lightning_lr's ``OneCycle``, ``Cyclic``) take their bounds from
     it, and otherwise the running optimizer is rebuilt (fresh start) or rescaled so the fit trains with
     the suggestion. See :mod:`lightning_lr.tuner` for every option.
@@ -179,7 +184,8 @@ class LRRangeTest(_RangeTestCallback):
         val_loss: record the validation loss on ``val_batches`` fixed batches at each LR (Smith's mode).
         val_batches: how many validation batches, >= 1.
         val_key: the name ``validation_step`` logs the loss under (used when it returns nothing).
-        method: the suggestion rule applied: ``"valley"``, ``"steepest"``, ``"minimum"``, ``"slide"``.
+        method: what is applied: None (the confirmed LR; with ``confirm=False`` the ``"minimum"`` rule),
+            ``"confirmed"``, or a sweep rule ``"valley"``, ``"steepest"``, ``"minimum"``, ``"slide"``.
         weight_decays: one sweep per weight decay (Smith 2018); the best is applied.
         epochs: None: at the start of fit; an epoch index or a list (counted from 0): at the start of those
             epochs. At fit start a warning names the listed epochs the fit never reaches (``max_epochs``);
@@ -187,11 +193,13 @@ class LRRangeTest(_RangeTestCallback):
         apply: apply the result (False: only record it in :attr:`result`).
         attr_name: the model attribute holding the LR (None: ``lr`` or ``learning_rate`` if present).
         progress_bar: show a progress bar for the sweep (None: when the trainer shows one).
-        log: log the curve, the suggestion and the figure to the trainer's loggers (rank 0).
+        log: log the curve, the candidates, the suggestion and the figure to the trainer's loggers (rank 0).
         snapshot: where the copy of the model and optimizer state that the test restores lives:
             ``"device"``, ``"host"`` (pinned, asynchronous copies on CUDA) or ``"auto"`` (the device when
             the copy fits there with a fifth of its memory to spare, else host); see
             :meth:`Tuner.lr_range_test <lightning_lr.Tuner.lr_range_test>`.
+        confirm: train the candidate LRs after the sweep (False: the sweep alone).
+        confirm_steps: optimizer steps per candidate, >= 5.
 
     Raises:
         RuntimeError: when fit sets up under a sharded strategy (FSDP, DeepSpeed), before anything runs.
@@ -224,7 +232,7 @@ class LRRangeTest(_RangeTestCallback):
         val_loss: bool = False,
         val_batches: int = 5,
         val_key: str = "val_loss",
-        method: str = DEFAULT_METHOD,
+        method: str | None = None,
         weight_decays: list[float] | None = None,
         epochs: int | list[int] | None = None,
         apply: bool = True,
@@ -232,6 +240,8 @@ class LRRangeTest(_RangeTestCallback):
         progress_bar: bool | None = None,
         log: bool = True,
         snapshot: str = "auto",
+        confirm: bool = True,
+        confirm_steps: int = 80,
     ) -> None:
         options = LROptions(
             min_lr=min_lr,
@@ -244,6 +254,8 @@ class LRRangeTest(_RangeTestCallback):
             val_batches=val_batches,
             val_key=val_key,
             method=method,
+            confirm=confirm,
+            confirm_steps=confirm_steps,
             weight_decays=weight_decays,
             apply=apply,
             attr_name=attr_name,
@@ -258,5 +270,5 @@ class LRRangeTest(_RangeTestCallback):
         assert isinstance(o, LROptions)
         return (
             f"LRRangeTest(min_lr={o.min_lr:g}, max_lr={o.max_lr:g}, num_steps={o.num_steps}, mode={o.mode!r}, "
-            f"method={o.method!r}, epochs={None if self.epochs is None else list(self.epochs)})"
+            f"method={o.method!r}, confirm={o.confirm}, epochs={None if self.epochs is None else list(self.epochs)})"
         )

@@ -40,4 +40,4 @@ def test_one_point_per_optimizer_step_and_one_schedule_step_per_k_batches(tmp_pa
     assert_trace(rec.lr(), expected.values(N))
     assert_trace(rec.momentum(), expected.momentum(0.85, 0.95).values(N))
     assert_trace(rec.batch_lrs, expected.values(N).repeat(K))  # batches 2i and 2i+1 both train at step i's LR
-    assert len(model.step_lrs) == K * POINTS + K * N
+    assert len(model.step_lrs) == K * (POINTS + result.confirmation.cost) + K * N  # + the candidates

@@ -23,13 +23,18 @@ pytestmark = [pytest.mark.filterwarnings(q) for q in QUIET]
 
 
 def test_the_schedule_switches_at_the_first_step_of_the_epoch(tmp_path) -> None:
-    test, cycle, rec = LRRangeTest(epochs=[1], num_steps=40), OneCycle(), Recorder()
+    # batches of 4 make a 40-step sweep at epoch 1 noise-level: the rule is named (the switch is tested here)
+    test, cycle, rec = (
+        LRRangeTest(epochs=[1], num_steps=40, method="minimum", confirm=False),
+        OneCycle(),
+        Recorder(),
+    )
     model = Net(lr=LR, shuffle=True)
     fit(tmp_path, model, [test, cycle, rec], max_epochs=3)
     assert list(test.results) == [1] and test.result is test.results[1]
     # the fit's own steps only: each once, in order, global_step continuing across the test
     assert rec.steps() == list(range(N))
-    top = test.result.one_cycle_max_lr()
+    top = test.result.one_cycle_max_lr("minimum")
     assert top is not None and cycle.state_dict()["filled"] == {"max_lr": top}
     before, after = S.OneCycle(LR, total_steps=N), S.OneCycle(top, total_steps=N)
     k = STEPS_PER_EPOCH  # the first step of epoch 1
@@ -48,12 +53,12 @@ def test_the_preview_shows_the_new_plan_from_the_step_it_takes_over(tmp_path) ->
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
     logger = TensorBoardLogger(str(tmp_path), name="tb")
-    test, cycle = LRRangeTest(epochs=[1], num_steps=40), OneCycle()
+    test, cycle = LRRangeTest(epochs=[1], num_steps=40, method="minimum", confirm=False), OneCycle()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # matplotlib, tensorboard deprecations
         fit(tmp_path, Net(lr=LR, shuffle=True), [test, cycle], max_epochs=3, logger=logger)
     events = EventAccumulator(logger.log_dir).Reload()
     # the plan at train start, then the new plan at the first step of epoch 1
     assert [e.step for e in events.Images("lr_schedule/OneCycle")] == [0, STEPS_PER_EPOCH]
-    top = test.result.one_cycle_max_lr()
+    top = test.result.one_cycle_max_lr("minimum")
     assert_trace(cycle.planned()["lr"]["lr-SGD"], S.OneCycle(top, total_steps=N).values(N))

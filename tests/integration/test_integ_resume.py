@@ -66,7 +66,8 @@ def test_resume_is_bitwise_identical(tmp_path, epochs, schedule, at) -> None:
     # the results are the uninterrupted run's: restored, or found again on the same state
     assert test.results == full_test.results and test.result == full_test.result
     tested_now = epochs is not None and at <= epochs[0] * STEPS_PER_EPOCH  # before the epoch's first step
-    assert len(model.step_lrs) == N - at + (len(test.result) if tested_now else 0)
+    tested = len(test.result) + test.result.confirmation.cost  # the sweep and the candidates
+    assert len(model.step_lrs) == N - at + (tested if tested_now else 0)
     assert model.hparams.lr == full_model.hparams.lr == full_test.result.suggestion("minimum")
     if schedule:
-        assert cbs[1].state_dict()["filled"] == {"max_lr": full_test.result.one_cycle_max_lr()}
+        assert cbs[1].state_dict()["filled"] == {"max_lr": full_test.result.one_cycle_max_lr("minimum")}

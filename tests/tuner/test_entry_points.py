@@ -125,7 +125,7 @@ def test_tuner_warns_when_the_suggestion_has_nowhere_to_go(tmp_path: Any) -> Non
         (
             {"method": "best"},
             ValueError,
-            r"method must be one of 'valley', 'steepest', 'minimum', 'slide', got 'best'",
+            r"method must be one of 'confirmed', 'valley', 'steepest', 'minimum', 'slide' or None, got 'best'",
         ),
         ({"val_batches": 0}, ValueError, r"val_batches must be an integer >= 1, got 0"),
         (

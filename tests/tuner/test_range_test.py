@@ -78,7 +78,7 @@ def test_non_finite_loss_stops_and_suggestion_uses_the_finite_part(tmp_path: Any
 
     seed_all(2)
     result = Tuner(trainer(tmp_path)).lr_range_test(
-        NaNAbove(), loader(), min_lr=1e-4, max_lr=10.0, num_steps=40, early_stop_threshold=None
+        NaNAbove(), loader(), min_lr=1e-4, max_lr=10.0, num_steps=40, early_stop_threshold=None, confirm=False
     )
     assert result.stop_reason == "non-finite loss"
     assert math.isnan(result.losses[-1]) and all(math.isfinite(v) for v in result.losses[:-1])
@@ -104,10 +104,12 @@ def test_applied_lr_is_what_the_fit_trains_with_and_the_user_scheduler_keeps_it(
 def test_later_epoch_test_rescales_the_running_optimizer_and_keeps_group_ratios(tmp_path: Any) -> None:
     seed_all(4)
     model = TinyModel(groups=True, scheduler="step")
-    test, probe = LRRangeTest(num_steps=30, min_lr=1e-4, max_lr=3.0, epochs=[1]), LRProbe()
+    # the sweep of epoch 1 is within the noise of its start, so no default answer: the rule is named
+    test = LRRangeTest(num_steps=30, min_lr=1e-4, max_lr=3.0, epochs=[1], method="minimum", confirm=False)
+    probe = LRProbe()
     t = trainer(tmp_path, callbacks=[test, probe], max_epochs=2)
     t.fit(model, loader())
-    s = test.results[1].suggestion()
+    s = test.results[1].suggestion("minimum")
     assert s is not None
     epoch1 = probe.lrs[8]
     assert epoch1[0] == pytest.approx(s, rel=1e-12)
@@ -128,7 +130,9 @@ def test_groups_are_swept_in_proportion(tmp_path: Any) -> None:
 
     seed_all(5)
     result = Tuner(trainer(tmp_path)).lr_range_test(Record(groups=True), loader(), num_steps=12, max_lr=1.0)
-    assert len(ratios) == len(result) and ratios == pytest.approx([10.0] * len(ratios))
+    assert result.confirmation is not None  # the candidates keep the ratio too
+    assert len(ratios) == len(result) + result.confirmation.cost
+    assert ratios == pytest.approx([10.0] * len(ratios))
 
 
 def test_gradient_accumulation_one_point_per_optimizer_step(tmp_path: Any) -> None:
@@ -137,9 +141,14 @@ def test_gradient_accumulation_one_point_per_optimizer_step(tmp_path: Any) -> No
     result = Tuner(trainer(tmp_path, accumulate_grad_batches=3)).lr_range_test(
         model, loader(), num_steps=10, max_lr=1e-2, early_stop_threshold=None
     )
-    assert len(result) == 10 and len(model.seen_losses) == 30
-    means = np.asarray(model.seen_losses).reshape(10, 3).mean(1)
-    np.testing.assert_allclose(result.losses, means, rtol=1e-6)
+    assert result.confirmation is not None
+    candidates = [v for c in result.confirmation.candidates for v in c.losses]
+    assert len(result) == 10 and len(model.seen_losses) == 3 * (10 + len(candidates))
+    means = np.asarray(model.seen_losses).reshape(-1, 3).mean(1)
+    np.testing.assert_allclose(result.losses, means[:10], rtol=1e-6)
+    np.testing.assert_allclose(
+        candidates, means[10:], rtol=1e-6
+    )  # the candidates too: one per optimizer step
 
 
 def test_bf16_mixed_precision(tmp_path: Any) -> None:

@@ -1,0 +1,129 @@
+"""The confirmation stage's training: each candidate LR from the restored pre-sweep state on the same batches.
+
+Run by the range-test core right after the sweep(s), inside the same isolation (other callbacks
+invisible, logging isolated). Before each candidate everything is restored exactly as before a sweep
+(:class:`~._state.Snapshot`, the data iterator reset, so every candidate sees the sweep's first batches
+with the same batch indices); the candidate then trains at a constant LR (param group 0's, the other
+groups keep their ratio to it, set before every step as the sweep does) through the sweep's own step
+functions, so precision, accumulation, clipping, closures and manual optimization behave as in the sweep,
+and records the loss of every step (under DDP the mean over ranks, so every rank chooses the same). The
+core restores everything once more afterwards.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+from typing import Any, cast
+
+import lightning.pytorch as pl
+import torch
+
+from ..callbacks.schedule_free import is_schedule_free
+from ..optim import param_groups as pg
+from ._confirm import Candidate, Confirmation, candidate_lrs, decide, diverged, score, verdict
+from ._curve import SweepResult
+from ._data import Batches
+from ._options import LROptions
+from ._result import RangeTestResult
+from ._state import Snapshot
+from ._sweep import _automatic_step, _manual_step, _val_loss, prefix, set_weight_decay
+from ._weight_decay import WeightDecayResult
+
+if importlib.util.find_spec("ipywidgets") is not None:  # pragma: no cover - notebook only
+    from tqdm.auto import tqdm
+else:
+    from tqdm import tqdm
+
+__all__ = ["confirm_results"]
+
+
+def confirm_results(
+    trainer: pl.Trainer,
+    module: pl.LightningModule,
+    optimizer: torch.optim.Optimizer,
+    options: LROptions,
+    batches: Batches,
+    snapshot: Snapshot,
+    val_batches: list[Any] | None,
+    results: list[SweepResult],
+    show_bar: bool,
+) -> list[SweepResult]:
+    """``results`` with the confirmation added to the sweep whose suggestion is applied (the only sweep, or
+    the best weight decay's)."""
+    lr_results = [r for r in results if isinstance(r, RangeTestResult)]
+    if len(lr_results) != len(results) or not lr_results:  # pragma: no cover - an LR sweep's results
+        return results
+    target = WeightDecayResult(tuple(lr_results)).best if len(lr_results) > 1 else lr_results[0]
+    i = lr_results.index(target)
+    found = verdict(target.lrs, target.losses, target.num_steps, target.stop_reason)
+    if found.anchor is None:
+        conf = Confirmation((), options.confirm_steps, None, found.start, None, found.reason)
+    else:
+        anchor = target.lrs[found.anchor]
+        lrs = candidate_lrs(anchor, options.min_lr, options.max_lr)
+        run = _Runner(
+            trainer, module, optimizer, options, batches, snapshot, val_batches, target.weight_decay
+        )
+        bar = tqdm(
+            total=len(lrs) * options.confirm_steps,
+            desc=f"{options.title}: {len(lrs)} candidates",
+            disable=not show_bar,
+            leave=False,
+            dynamic_ncols=True,
+        )
+        try:
+            cands = [run(lr, bar) for lr in lrs]
+        finally:
+            bar.close()
+        conf = decide(cands, options.confirm_steps, anchor, found.start, found.points, found.noise)
+    out = list(results)
+    out[i] = dataclasses.replace(target, confirmation=conf)
+    return out
+
+
+@dataclasses.dataclass
+class _Runner:
+    trainer: pl.Trainer
+    module: pl.LightningModule
+    optimizer: torch.optim.Optimizer
+    options: LROptions
+    batches: Batches
+    snapshot: Snapshot
+    val_batches: list[Any] | None
+    weight_decay: float | None
+
+    def __call__(self, lr: float, bar: Any) -> Candidate:
+        trainer, options, groups = self.trainer, self.options, self.optimizer.param_groups
+        self.batches.close()
+        self.snapshot.restore()
+        self.batches.index = 0  # the same batch indices as the sweep's (training_step may read them)
+        if self.weight_decay is not None:
+            set_weight_decay(groups, self.weight_decay)
+        if is_schedule_free(self.optimizer):  # it steps only in train mode; the restore puts its mode back
+            cast(Any, self.optimizer).train()
+        lr0 = pg.lr(groups[0])
+        ratios = [pg.lr(g) / lr0 for g in groups]
+        momentum = options.momentum_schedule()  # the sweep's held momentum (``_cycle_momentum``), if any
+        step = _automatic_step if self.module.automatic_optimization else _manual_step
+        loggers = trainer.loggers if (options.log and trainer.is_global_zero) else []
+        tag = f"{prefix(options, self.weight_decay)}/candidates/lr={lr:.3g}"
+        base = trainer.global_step
+        losses: list[float] = []
+        for t in range(options.confirm_steps):
+            for g, r in zip(groups, ratios, strict=True):
+                pg.set_lr(g, lr * r)
+                if momentum is not None:
+                    pg.set_momentum(g, momentum(t))
+            loss = step(trainer, self.module, self.optimizer, self.batches, t)
+            if self.val_batches is not None:
+                loss = _val_loss(trainer, self.val_batches, options.val_key)
+            value = float(trainer.strategy.reduce(loss.detach().float(), reduce_op="mean"))
+            losses.append(value)
+            for lg in loggers:
+                lg.log_metrics({tag: value}, step=base + t)
+            bar.update(1)
+            if diverged(value, losses[0]):
+                bar.update(options.confirm_steps - t - 1)
+                break
+        return Candidate(lr, tuple(losses), score(losses, options.confirm_steps))

@@ -1,0 +1,362 @@
+"""The confirmation stage's decisions: whether a sweep gives an answer, which candidate LRs to train, which wins.
+
+The sweep's curve gives the *scale* (where the loss falls and where it blows up) but not the best constant
+LR for a whole training: on tasks the rules were never tuned on, the best LR lay anywhere from 2.4
+decades below to 1.8 decades above the LR of the sweep's lowest loss, so no fixed divisor of that LR
+works (``benchmarks/results/suggestion.md``). The confirmation measures instead of guessing: five
+candidate LRs half a decade apart, from 1.5 decades below to half a decade above the *anchor* (the LR of
+the lowest point of the sweep's zero-lag curve, :func:`~._rules.minimum`), each trained ``steps``
+optimizer steps from the same state on the same batches (a paired comparison: the batch noise is common
+to all of them); the lowest mean loss over the last fifth of the steps wins. That design was chosen on
+the tuning half of the suggestion benchmark and held on the validation half.
+
+It also knows when not to answer (:func:`verdict`, :func:`decide`): the sweep's drop is within the noise
+of its flat start, the loss blew up in the first quarter of the sweep, the loss never fell, every
+candidate diverged, or the best candidate does not end clearly below the loss at the start. Each reason says what
+to change. Numpy only: the candidates are trained by :mod:`._candidates`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import _validate as V
+from . import _rules
+
+__all__ = [
+    "CONFIRMED",
+    "OFFSETS",
+    "Candidate",
+    "Confirmation",
+    "Verdict",
+    "candidate_lrs",
+    "decide",
+    "diverged",
+    "score",
+    "verdict",
+]
+
+#: the name of the confirmed suggestion among the rules (``suggestion("confirmed")``, ``suggestions()``)
+CONFIRMED = "confirmed"
+#: candidate LRs, in decades from the anchor (the chosen design: ``benchmarks/quality/confirm.py``)
+OFFSETS = (-1.5, -1.0, -0.5, 0.0, 0.5)
+#: the score is the mean loss of this fraction of a candidate's last steps (at least ``MIN_TAIL``)
+TAIL = 0.2
+MIN_TAIL = 3
+#: a candidate whose loss exceeds this many times its first loss (when that is > 0) has diverged
+BLOWUP = 1e3
+#: a sweep that stopped (NaN/inf or diverged) before this fraction of its steps gives no scale
+EARLY_FRACTION = 0.25
+#: the lowest point must lie this many standard errors below the start level (see :func:`verdict`)
+NOISE_SE = 1.5
+#: a drop smaller than this fraction of the start level is no descent (a noise-free loss that barely moves)
+MIN_DROP = 0.01
+
+
+def _float(name: str, value: Any) -> float:
+    if isinstance(value, str) and value in ("NaN", "Infinity", "-Infinity"):
+        return float(value.replace("Infinity", "inf"))
+    return V.finite(name, value) if not isinstance(value, float) else value
+
+
+def _json(v: float) -> float | str:
+    if math.isfinite(v):
+        return v
+    return "NaN" if math.isnan(v) else ("Infinity" if v > 0 else "-Infinity")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One candidate LR of the confirmation: its per-step losses (under DDP the mean over ranks; the
+    validation loss when the sweep recorded validation losses) and its score.
+
+    ``losses`` stop at the step the candidate diverged (a NaN/inf loss, or above ``BLOWUP`` times its
+    first loss); its ``score`` is then ``inf``.
+    """
+
+    lr: float
+    losses: tuple[float, ...]
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"lr": self.lr, "losses": [_json(v) for v in self.losses], "score": _json(self.score)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Candidate:
+        losses = tuple(_float("losses", v) for v in data["losses"])
+        return cls(V.positive("lr", data["lr"]), losses, _float("score", data["score"]))
+
+
+@dataclass(frozen=True, eq=False)
+class Confirmation:
+    """The outcome of the confirmation stage: the candidates, the chosen one, or why there is no answer.
+
+    Attributes:
+        candidates: the candidates trained, by increasing LR (none when the sweep gave no answer).
+        steps: optimizer steps each candidate was to train.
+        anchor: the LR of the lowest point of the sweep's zero-lag curve (None: the sweep gave none).
+        start: the loss at the start (the mean of the first tenth of the sweep's losses).
+        chosen: the index of the chosen candidate, or None.
+        reason: why there is no answer and what to change ("" when there is one).
+
+    Example:
+        >>> c = Confirmation((Candidate(0.01, (2.0, 1.0), 1.0), Candidate(0.1, (2.0, 0.5), 0.5)), 2, 0.1, 2.0, 1)
+        >>> c.lr, c.lrs, c.cost
+        (0.1, (0.01, 0.1), 4)
+        >>> Confirmation.from_dict(c.to_dict()) == c
+        True
+    """
+
+    candidates: tuple[Candidate, ...]
+    steps: int
+    anchor: float | None
+    start: float | None
+    chosen: int | None
+    reason: str = ""
+
+    @property
+    def lr(self) -> float | None:
+        """The confirmed LR (None: no answer, see :attr:`reason`)."""
+        return None if self.chosen is None else self.candidates[self.chosen].lr
+
+    @property
+    def lrs(self) -> tuple[float, ...]:
+        """The candidates' LRs."""
+        return tuple(c.lr for c in self.candidates)
+
+    @property
+    def scores(self) -> tuple[float, ...]:
+        """The candidates' scores (``inf``: diverged)."""
+        return tuple(c.score for c in self.candidates)
+
+    @property
+    def ceiling(self) -> float | None:
+        """The largest candidate LR that trained without diverging, when a higher candidate diverged: the
+        highest LR known to be stable (a 1cycle peak or a cycle's top above it is not trusted); else None.
+
+        Example:
+            >>> c = Confirmation((Candidate(0.01, (1.0,), 0.5), Candidate(0.1, (1.0, float("nan")), float("inf"))), 1, 0.1, 1.0, 0)
+            >>> c.ceiling
+            0.01
+        """
+        stable = [c.lr for c in self.candidates if math.isfinite(c.score)]
+        if not stable or not any(not math.isfinite(c.score) and c.lr > max(stable) for c in self.candidates):
+            return None
+        return max(stable)
+
+    @property
+    def cost(self) -> int:
+        """Optimizer steps the candidates took (a diverged candidate stops early)."""
+        return sum(len(c.losses) for c in self.candidates)
+
+    def __eq__(self, other: object) -> bool:  # NaN losses compare equal, as in the JSON files
+        if not isinstance(other, Confirmation):
+            return NotImplemented
+        return json.dumps(self.to_dict(), sort_keys=True) == json.dumps(other.to_dict(), sort_keys=True)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "candidates": [c.to_dict() for c in self.candidates],
+            "steps": self.steps,
+            "anchor": self.anchor,
+            "start": None if self.start is None else _json(self.start),
+            "chosen": self.chosen,
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Confirmation:
+        start = data.get("start")
+        return cls(
+            candidates=tuple(Candidate.from_dict(c) for c in data.get("candidates", ())),
+            steps=V.integer("steps", data["steps"], 1),
+            anchor=V.optional(V.positive, "anchor", data.get("anchor")),
+            start=None if start is None else _float("start", start),
+            chosen=V.optional(V.non_negative_int, "chosen", data.get("chosen")),
+            reason=str(data.get("reason", "")),
+        )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a sweep says before any candidate runs: the anchor's index, or None and the reason; the start
+    level, the number of points it averages and the per-step noise of the losses."""
+
+    anchor: int | None
+    start: float | None
+    reason: str = ""
+    points: int = 1
+    noise: float = 0.0
+
+
+def _where(lrs: Sequence[float], i: int) -> str:
+    return f"lr={lrs[i]:.3g}, step {i + 1}"
+
+
+def verdict(
+    lrs: Sequence[float],
+    losses: Sequence[float],
+    num_steps: int | None = None,
+    stop_reason: str = "completed",
+) -> Verdict:
+    """Whether the sweep gives a scale to confirm, and its anchor (the lowest point of the zero-lag curve).
+
+    No answer when the rules have too few points, the loss blew up (NaN/inf, or the early stop) before
+    ``EARLY_FRACTION`` of the ``num_steps`` the sweep was asked for, the loss never fell (by ``MIN_DROP``
+    of its start level: a noise-free loss that barely moves has not started to fall), or the drop is
+    within the noise of the flat start: the mean of the raw losses in the zero-lag window of the lowest
+    point must lie ``NOISE_SE`` standard errors below the mean of the first tenth of the losses (the
+    start level), the per-step noise measured as the robust spread (MAD) of the raw losses around the
+    zero-lag curve up to the lowest point. Pure noise has a lowest point too (1.4 to 2 standard errors below
+    the start, at any density), so this refuses only part of it (the candidates' check, :func:`decide`, most
+    of the rest); a sweep whose loss really falls lies 2.3 to 2000 standard errors below it in the
+    suggestion benchmark at 100 steps or more.
+
+    Example:
+        >>> import numpy as np
+        >>> lrs = np.logspace(-6, 0, 60)
+        >>> verdict(lrs, 2.0 - 1.5 / (1 + np.exp(-(np.log10(lrs) + 2) * 3))).anchor
+        59
+        >>> flat = 2.0 + 0.1 * (-1.0) ** np.arange(60) - 0.02 * (np.arange(60) == 40)
+        >>> "within the noise of the flat start" in verdict(lrs, flat).reason
+        True
+    """
+    x, y, reason = _rules._prepare(lrs, losses)
+    n = len(y)
+    raw = np.asarray(losses, dtype=np.float64)[:n]
+    k = max(1, math.ceil(_rules.START_FRACTION * n))
+    start = float(np.mean(raw[:k])) if n else None
+    asked = len(lrs) if num_steps is None else num_steps
+    if stop_reason != "completed" and n < EARLY_FRACTION * asked:
+        at = _where(lrs, min(n, len(lrs) - 1))
+        if stop_reason == "non-finite loss":
+            how, change = "became NaN/inf", "the sweep started too high; lower min_lr (and max_lr)"
+        else:
+            how = "diverged (the early stop)"
+            change = (
+                "the sweep started too high (lower min_lr), or the early stop fired on a noisy loss (raise "
+                "early_stop_threshold or smoothing, or pass early_stop_threshold=None)"
+            )
+        return Verdict(
+            None,
+            start,
+            f"the loss {how} at {at} of {asked}, in the first quarter of the sweep, before it showed where the "
+            f"loss falls: {change}",
+        )
+    if reason:
+        return Verdict(None, start, reason)
+    _, i_min, drop, reason = _rules._descent(y)
+    level = float(np.mean(y[:k]))
+    if reason or drop < MIN_DROP * abs(level):
+        return Verdict(
+            None,
+            start,
+            f"the loss never fell below its starting level (by {MIN_DROP:.0%} of it or more) over lr "
+            f"{lrs[0]:.3g}..{lrs[n - 1]:.3g}: the sweep ended before any descent; raise max_lr, or check that "
+            f"the model trains",
+        )
+    x10 = x / math.log(10.0)
+    half = min(_rules.ZERO_LAG_DECADES, x10[i_min] - x10[0], x10[-1] - x10[i_min])
+    window = np.abs(x10 - x10[i_min]) <= half + 1e-12
+    resid = (raw - _rules._centred(x10, raw, _rules.ZERO_LAG_DECADES))[: i_min + 1]  # not the blow-up
+    sigma = 1.4826 * float(np.median(np.abs(resid - np.median(resid))))
+    drop = float(np.mean(raw[:k]) - np.mean(raw[window]))
+    se = sigma * math.sqrt(1.0 / k + 1.0 / int(window.sum()))
+    if not drop > NOISE_SE * se:
+        return Verdict(
+            None,
+            start,
+            f"the lowest point of the loss ({_where(lrs, i_min)}) lies {drop:.3g} below the start, within the "
+            f"noise of the flat start ({drop / se if se > 0 else 0:.1f} standard errors, {NOISE_SE:g} needed): the "
+            f"sweep shows no clear descent; take more steps (num_steps), a larger batch, val_loss=True, or a "
+            f"range where the loss falls",
+            k,
+            sigma,
+        )
+    return Verdict(i_min, start, "", k, sigma)
+
+
+def candidate_lrs(anchor: float, min_lr: float, max_lr: float) -> tuple[float, ...]:
+    """The candidates: ``anchor * 10 ** OFFSETS``, clipped to ``[min_lr, max_lr]`` (duplicates once).
+
+    Example:
+        >>> [f"{v:.3g}" for v in candidate_lrs(0.1, 1e-7, 0.2)]
+        ['0.00316', '0.01', '0.0316', '0.1', '0.2']
+    """
+    out = sorted({min(max(anchor * 10.0**o, min_lr), max_lr) for o in OFFSETS})
+    return tuple(out)
+
+
+def diverged(loss: float, first: float) -> bool:
+    """Whether a candidate's loss says it diverged: NaN/inf, or above ``BLOWUP`` times a positive first loss."""
+    return not math.isfinite(loss) or (first > 0 and loss > BLOWUP * first)
+
+
+def score(losses: Sequence[float], steps: int) -> float:
+    """The mean of the last ``TAIL`` (at least ``MIN_TAIL``) of ``steps`` losses; ``inf`` for a candidate that
+    stopped early (diverged) or has a non-finite loss there.
+
+    Example:
+        >>> score([3.0, 2.0, 1.0, 1.0, 1.0], 5), score([3.0, float("nan")], 5)
+        (1.0, inf)
+    """
+    if len(losses) < steps:
+        return math.inf
+    tail = np.asarray(
+        losses[steps - min(steps, max(MIN_TAIL, round(TAIL * steps))) : steps], dtype=np.float64
+    )
+    return float(np.mean(tail)) if np.all(np.isfinite(tail)) else math.inf
+
+
+def decide(
+    candidates: Sequence[Candidate],
+    steps: int,
+    anchor: float,
+    start: float | None,
+    points: int = 1,
+    noise: float = 0.0,
+) -> Confirmation:
+    """The candidate of lowest score, or no answer: every candidate diverged, or the best does not end
+    clearly below the loss at the start (ties go to the lower LR).
+
+    "Clearly": by ``NOISE_SE`` standard errors of the difference between the start level (a mean of
+    ``points`` losses) and the score (a mean of the last fifth of ``steps``), for losses with the sweep's
+    per-step ``noise``. A model that trains at no candidate LR ends within that of its start.
+
+    Example:
+        >>> c = decide([Candidate(0.01, (2.0,), 1.5), Candidate(0.1, (2.0,), 2.5)], 1, 0.1, start=2.0)
+        >>> c.lr
+        0.01
+        >>> decide([Candidate(0.01, (2.0,), 1.9)], 1, 0.1, start=2.0, noise=0.1).reason[:30]
+        'the best candidate (lr=0.01) e'
+    """
+    cands = tuple(sorted(candidates, key=lambda c: c.lr))
+    span = f"lr {cands[0].lr:.3g}..{cands[-1].lr:.3g}" if cands else "no candidates"
+
+    def none(reason: str) -> Confirmation:
+        return Confirmation(cands, steps, anchor, start, None, reason)
+
+    if not cands or not any(math.isfinite(c.score) for c in cands):
+        return none(
+            f"every candidate ({span}) diverged within {steps} steps, although the sweep's loss still fell at "
+            f"lr={anchor:.3g}: the sweep is no guide to a constant LR here; sweep a lower range or take more "
+            f"steps (num_steps), or pass confirm=False and read the curve"
+        )
+    best = min(range(len(cands)), key=lambda i: (cands[i].score, i))
+    tail = min(steps, max(MIN_TAIL, round(TAIL * steps)))
+    margin = NOISE_SE * noise * math.sqrt(1.0 / max(points, 1) + 1.0 / tail)
+    if start is not None and math.isfinite(start) and not cands[best].score < start - margin:
+        return none(
+            f"the best candidate (lr={cands[best].lr:.3g}) ends at loss {cands[best].score:.4g}, not clearly "
+            f"below the loss at the start ({start:.4g}; by {NOISE_SE:g} standard errors, {margin:.3g}): none of "
+            f"{span} trains in {steps} steps; check the model, or take more confirm_steps"
+        )
+    return Confirmation(cands, steps, anchor, start, best)

@@ -1,0 +1,404 @@
+"""The confirmation stage end to end: candidates from the restored state on the same batches, the choice,
+the exact restore, when it does not answer, and how the result carries it (files, figure, TensorBoard)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from lightning.pytorch.loggers import TensorBoardLogger
+
+from lightning_lr import LRRangeTest, RangeTestResult, Tuner
+from lightning_lr.callbacks import OneCycle
+from lightning_lr.tuner import WeightDecayResult, _confirm
+from lightning_lr.tuner._bounds import one_cycle_mean
+
+from support.models import TinyModel, loader
+from support.state import equal_tree, full_state, seed_all
+from support.trainers import trainer
+
+
+class Recorder(TinyModel):
+    """Records every training step: its LR, batch index and a fingerprint of the batch."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.steps: list[tuple[float, int, float]] = []
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        x, _ = batch
+        self.steps.append((float(self.optimizers().param_groups[0]["lr"]), batch_idx, float(x.sum())))
+        return super().training_step(batch, batch_idx)
+
+
+def run(tmp_path: Any, model: Any, **kwargs: Any) -> RangeTestResult:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), **kwargs)
+    assert isinstance(result, RangeTestResult)
+    return result
+
+
+def test_default_confirms_five_candidates_on_the_same_batches_and_applies_the_winner(tmp_path: Any) -> None:
+    seed_all(0)
+    model = Recorder()
+    result = run(tmp_path, model, min_lr=1e-5, max_lr=10.0)
+    conf = result.confirmation
+    assert conf is not None and conf.reason == "" and conf.steps == 80
+    # 5 candidates half a decade apart, from 1.5 decades below the anchor to half a decade above it
+    assert conf.anchor is not None
+    np.testing.assert_allclose(
+        np.log10(conf.lrs), np.log10(conf.anchor) + np.array(_confirm.OFFSETS), atol=1e-12
+    )
+    i_min = _confirm.verdict(result.lrs, result.losses, result.num_steps, result.stop_reason).anchor
+    assert i_min is not None and conf.anchor == result.lrs[i_min]
+    # every candidate: 80 steps at its constant LR, on the sweep's first batches with the same indices
+    sweep, rest = model.steps[: len(result)], model.steps[len(result) :]
+    assert len(rest) == conf.cost == 5 * 80 and len(model.steps) == 500  # the cost: 5x the 100-step sweep
+    for i, c in enumerate(conf.candidates):
+        steps = rest[80 * i : 80 * (i + 1)]
+        assert [lr for lr, _, _ in steps] == pytest.approx([c.lr] * 80, rel=1e-12)
+        assert [(b, x) for _, b, x in steps[:80]] == [(b, x) for _, b, x in (sweep * 2)[:80]]
+        assert c.score == pytest.approx(float(np.mean(c.losses[-16:])))
+    # the winner is the lowest score; it is the default suggestion and what the model got
+    assert conf.chosen == int(np.argmin(conf.scores))
+    assert result.suggestion() == conf.lr == model.hparams.lr
+    assert result.suggestions()["confirmed"] == conf.lr
+    assert result.suggestion("minimum") == result.suggestions()["minimum"] != conf.lr
+    assert repr(result).endswith(f"suggestion(confirmed)={conf.lr:.3g})")
+
+
+def test_everything_is_restored_bitwise_after_the_candidates(tmp_path: Any) -> None:
+    from lightning.pytorch.callbacks import Callback
+
+    class Probe(Callback):
+        def on_train_start(self, trainer: Any, pl_module: Any) -> None:
+            self.state = full_state(trainer, pl_module)
+
+    seed_all(1)
+    before, after = Probe(), Probe()
+    test = LRRangeTest(num_steps=20, max_lr=1.0, confirm_steps=10, apply=False)
+    t = trainer(tmp_path, callbacks=[before, test, after], max_steps=1)
+    t.fit(TinyModel(scheduler="onecycle", optimizer="adamw"), loader())
+    assert test.result is not None and test.result.confirmation is not None  # type: ignore[union-attr]
+    assert len(test.result.confirmation.candidates) == 5  # type: ignore[union-attr]
+    assert [k for k in before.state if not equal_tree(before.state[k], after.state[k])] == []
+
+
+def test_candidates_are_clipped_to_the_swept_range(tmp_path: Any) -> None:
+    seed_all(2)
+    # the loss still falls at max_lr: the anchor is near the end, half a decade above it is out of range
+    result = run(tmp_path, TinyModel(), min_lr=1e-4, max_lr=0.05, num_steps=30, confirm_steps=10)
+    conf = result.confirmation
+    assert conf is not None and conf.candidates
+    assert all(1e-4 <= lr <= 0.05 for lr in conf.lrs) and max(conf.lrs) == 0.05
+    assert len(set(conf.lrs)) == len(conf.lrs)
+
+
+def test_val_loss_scores_the_candidates_by_the_validation_loss(tmp_path: Any) -> None:
+    calls: list[int] = []
+
+    class Val(TinyModel):
+        def validation_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            calls.append(batch_idx)
+            x, y = batch
+            return torch.nn.functional.cross_entropy(self(x), y)
+
+    seed_all(3)
+    result = Tuner(trainer(tmp_path)).lr_range_test(
+        Val(), loader(), loader(seed=1, shuffle=False), min_lr=1e-4, max_lr=10.0, num_steps=30, val_loss=True,
+        val_batches=2, confirm_steps=10,
+    )  # fmt: skip
+    conf = result.confirmation
+    assert conf is not None
+    steps = len(result) + conf.cost
+    assert len(calls) == 2 * steps  # the fixed validation batches after every sweep and candidate step
+    assert result.val_loss and all(len(c.losses) == 10 or math.isinf(c.score) for c in conf.candidates)
+
+
+def test_confirm_false_is_the_sweep_alone(tmp_path: Any) -> None:
+    seed_all(4)
+    model = Recorder()
+    result = run(tmp_path, model, num_steps=30, max_lr=10.0, confirm=False)
+    assert result.confirmation is None and len(model.steps) == len(result)
+    assert "confirmed" not in result.suggestions()
+    assert result.suggestion() == result.suggestion("minimum") == model.hparams.lr
+    with pytest.warns(UserWarning, match="no candidates were trained"):
+        assert result.suggestion("confirmed") is None
+    with pytest.raises(
+        ValueError, match=r"method must be a sweep rule .* with confirm=False, got 'confirmed'"
+    ):
+        LRRangeTest(method="confirmed", confirm=False)
+    with pytest.raises(ValueError, match="confirm_steps must be an integer >= 5"):
+        LRRangeTest(confirm_steps=4)
+    with pytest.raises(TypeError, match="confirm must be True or False, got 1"):
+        LRRangeTest(confirm=1)  # type: ignore[arg-type]
+
+
+def test_an_explicit_rule_is_applied_and_handed_to_callbacks(tmp_path: Any) -> None:
+    seed_all(5)
+    model, cycle = TinyModel(), OneCycle()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path, callbacks=[cycle])).lr_range_test(
+            model, loader(), num_steps=40, confirm_steps=10, method="valley"
+        )
+    assert result.confirmation is not None  # recorded, not applied
+    assert model.hparams.lr == result.suggestion("valley")
+    assert cycle.max_lr is None and cycle._filled.values["max_lr"] == result.one_cycle_max_lr("valley")
+
+
+def test_weight_decays_confirm_the_best_sweep_only(tmp_path: Any) -> None:
+    seed_all(6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            TinyModel(), loader(), num_steps=20, weight_decays=[0.0, 1e-2], confirm_steps=5
+        )
+    assert isinstance(result, WeightDecayResult)
+    confirmed = [r for r in result.results if r.confirmation is not None]
+    assert confirmed == [result.best]
+    assert WeightDecayResult.from_dict(result.to_dict()) == result
+
+
+# ---------------------------------------------------------------------------------------------
+# when it does not answer: the reason, None with a warning, nothing applied
+# ---------------------------------------------------------------------------------------------
+
+
+def assert_no_answer(
+    tmp_path: Any, model: Any, match: str, data: Any = None, **kwargs: Any
+) -> RangeTestResult:
+    cycle = OneCycle()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = Tuner(trainer(tmp_path, callbacks=[cycle])).lr_range_test(model, data or loader(), **kwargs)
+    assert isinstance(result, RangeTestResult)
+    assert result.confirmation is not None and result.confirmation.chosen is None
+    assert any(match in str(w.message) for w in caught), [str(w.message) for w in caught]
+    assert match in result.confirmation.reason
+    with pytest.warns(UserWarning, match="no lr suggestion"):
+        assert result.suggestion() is None
+    with pytest.warns(UserWarning, match="no one_cycle_max_lr"):
+        assert result.one_cycle_max_lr() is None
+    assert model.hparams.lr == 0.05 and cycle._filled.values.get("max_lr") is None  # nothing applied
+    assert RangeTestResult.from_dict(result.to_dict()) == result
+    return result
+
+
+def test_no_answer_when_the_drop_is_within_the_noise(tmp_path: Any) -> None:
+    class Noise(TinyModel):  # the loss does not depend on the LR at all: pure noise around 1
+        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            return super().training_step(batch, batch_idx) * 0.0 + 1.0 + 0.1 * torch.randn(())
+
+    reasons = []
+    for seed in range(8):
+        seed_all(seed)
+        r = run(tmp_path, Noise(), num_steps=60, confirm_steps=20, apply=False)
+        assert r.confirmation is not None
+        reasons.append(r.confirmation.reason)
+    # pure noise has a lowest point too: the sweep refuses most of it, the candidates most of the rest (a
+    # pure-noise curve passes both checks about one time in ten)
+    noise = [i for i, why in enumerate(reasons) if "within the noise of the flat start" in why]
+    refused = [why for why in reasons if "within the noise" in why or "not clearly below" in why]
+    assert len(noise) >= 3 and len(refused) >= 6, [why[:60] for why in reasons]
+    seed_all(noise[0])
+    result = assert_no_answer(tmp_path, Noise(), "within the noise of the flat start", num_steps=60)
+    assert result.confirmation is not None and not result.confirmation.candidates  # no candidate was trained
+
+
+def test_no_answer_when_the_loss_is_nan_from_the_sixth_step(tmp_path: Any) -> None:
+    class NaNEarly(TinyModel):
+        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            loss = super().training_step(batch, batch_idx)
+            return loss * float("nan") if self.optimizers().param_groups[0]["lr"] > 2e-6 else loss
+
+    seed_all(7)
+    result = assert_no_answer(tmp_path, NaNEarly(), "in the first quarter of the sweep", min_lr=1e-6)
+    assert len(result) == 6 and result.stop_reason == "non-finite loss"
+    assert result.suggestion("valley") is not None or True  # the sweep rules still read the curve
+    with pytest.warns(UserWarning, match="below the sweep's first LR"):
+        assert result.suggestion("minimum") is None  # was 1.75e-7 below min_lr=1e-6, applied silently
+
+
+def test_no_answer_when_the_sweep_ended_before_any_descent(tmp_path: Any) -> None:
+    seed_all(8)  # one fixed batch, no dropout: a loss without noise, that barely moves at these LRs
+    one_batch = loader(n=32, shuffle=False)
+    result = assert_no_answer(
+        tmp_path, TinyModel(dropout=0.0), "the sweep ended before any descent", one_batch, max_lr=1e-5
+    )
+    assert not result.confirmation.candidates  # type: ignore[union-attr]
+
+
+class Unstable(TinyModel):
+    """Trains normally while the LR keeps changing (the sweep), but fails after ``after`` steps at one constant
+    LR (the candidates): with NaN (``nan=True``) or a loss far above the start."""
+
+    def __init__(self, after: int, nan: bool) -> None:
+        super().__init__()
+        self.after, self.nan = after, nan
+        self.last_lr, self.same = -1.0, 0
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        loss = super().training_step(batch, batch_idx)
+        lr = float(self.optimizers().param_groups[0]["lr"])
+        self.same = self.same + 1 if lr == self.last_lr else 0
+        self.last_lr = lr
+        if self.same < self.after:
+            return loss
+        return loss * float("nan") if self.nan else loss * 0.0 + 50.0
+
+
+def test_no_answer_when_every_candidate_diverges(tmp_path: Any) -> None:
+    seed_all(9)
+    result = assert_no_answer(
+        tmp_path, Unstable(after=5, nan=True), "diverged within 20 steps", confirm_steps=20
+    )
+    conf = result.confirmation
+    assert conf is not None and len(conf.candidates) == 5 and all(math.isinf(s) for s in conf.scores)
+    assert all(len(c.losses) == 6 for c in conf.candidates)  # each stopped at its NaN
+
+
+def test_no_answer_when_the_best_candidate_ends_above_the_start(tmp_path: Any) -> None:
+    seed_all(10)
+    result = assert_no_answer(
+        tmp_path, Unstable(after=5, nan=False), "not clearly below the loss at the start", confirm_steps=20
+    )
+    assert all(s == 50.0 for s in result.confirmation.scores)  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------------------------------------
+# the result: files, 1cycle and cyclic bounds, the figure, TensorBoard
+# ---------------------------------------------------------------------------------------------
+
+
+def confirmed_result() -> RangeTestResult:
+    lrs = np.logspace(-5, 0, 40)
+    losses = 2.0 - 1.5 / (1 + np.exp(-(np.log10(lrs) + 2.5) * 4)) + np.exp(np.log10(lrs) * 3)
+    cands = tuple(
+        _confirm.Candidate(lr, tuple(np.linspace(2.0, sc, 10)), sc) if math.isfinite(sc) else
+        _confirm.Candidate(lr, (2.0, float("nan")), sc)
+        for lr, sc in zip((1e-4, 3e-4, 1e-3, 3e-3, 1e-2), (1.2, 0.9, 0.7, 0.8, math.inf), strict=True)
+    )  # fmt: skip
+    conf = _confirm.Confirmation(cands, 10, 3e-3, 2.0, 2)
+    return RangeTestResult(lrs, losses, [0.9] * 40, smoothing=0.0, confirmation=conf)
+
+
+def test_json_round_trips_the_candidates_and_old_files_still_load(tmp_path: Any) -> None:
+    r = confirmed_result()
+    r.save(tmp_path / "r.json")
+    back = RangeTestResult.load(tmp_path / "r.json")
+    assert back == r and back.confirmation == r.confirmation and back.suggestion() == 1e-3
+    assert math.isnan(back.confirmation.candidates[-1].losses[-1])  # type: ignore[union-attr]
+    old = r.to_dict()
+    del old["confirmation"]
+    assert RangeTestResult.from_dict(old).confirmation is None
+
+
+def test_one_cycle_and_cyclic_read_the_confirmed_lr() -> None:
+    r = confirmed_result()
+    assert r.one_cycle_max_lr() == pytest.approx(1e-3 / one_cycle_mean())
+    assert r.one_cycle_max_lr(pct_start=0.25, div_factor=10.0) == pytest.approx(
+        1e-3 / one_cycle_mean(pct_start=0.25, div_factor=10.0)
+    )
+    assert r.cyclic_bounds() == pytest.approx((0.4e-3, 1.6e-3))
+    assert r.one_cycle_max_lr("minimum") == pytest.approx(r.suggestion("minimum") / one_cycle_mean())  # type: ignore[operator]
+    with pytest.raises(ValueError, match="pct_start must be"):
+        r.one_cycle_max_lr(pct_start=1.5)
+
+
+def test_figure_names_the_rule_and_draws_the_candidates() -> None:
+    fig = confirmed_result().plot()
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "suggestion 0.001 (rule: confirmed)" in labels
+    assert any(lab.startswith("candidates: mean loss") for lab in labels) and "diverged candidate" in labels
+    (diamonds,) = [line for line in ax.get_lines() if line.get_marker() == "D"]
+    assert list(diamonds.get_xdata()) == [1e-4, 3e-4, 1e-3, 3e-3]
+    assert list(diamonds.get_ydata()) == [1.2, 0.9, 0.7, 0.8]
+
+
+def test_candidates_are_logged_to_tensorboard(tmp_path: Any) -> None:
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    seed_all(11)
+    logger = TensorBoardLogger(tmp_path, name="tb")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path, logger=logger)).lr_range_test(
+            TinyModel(), loader(), num_steps=30, confirm_steps=10
+        )
+    logger.experiment.flush()
+    acc = EventAccumulator(logger.log_dir)
+    acc.Reload()
+    tags = set(acc.Tags()["scalars"])
+    conf = result.confirmation
+    assert conf is not None
+    for c in conf.candidates:
+        events = acc.Scalars(f"lr_range_test/candidates/lr={c.lr:.3g}")
+        assert [e.value for e in events] == pytest.approx(list(c.losses), rel=1e-6)
+    assert "lr_range_test/suggestion" in tags
+    (s,) = acc.Scalars("lr_range_test/suggestion")
+    assert s.value == pytest.approx(conf.lr, rel=1e-6)
+    assert "lr_range_test/figure" in acc.Tags()["images"]
+
+
+def test_with_a_cycling_momentum_the_test_runs_at_the_cycles_mean_momentum(tmp_path: Any) -> None:
+    """OneCycle sets the momentum to 0.95 (its start) when it is built; the sweep and the candidates hold the
+    mean of its momentum cycle instead (the LR is matched to the cycle's mean LR), then 0.95 is restored."""
+    from lightning.pytorch.callbacks import Callback
+
+    from lightning_lr import schedules as S
+
+    momentums: list[float] = []
+
+    class Seen(TinyModel):
+        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            momentums.append(float(self.optimizers().param_groups[0]["momentum"]))
+            return super().training_step(batch, batch_idx)
+
+    class Probe(Callback):
+        def on_train_start(self, trainer: Any, pl_module: Any) -> None:
+            self.momentum = trainer.optimizers[0].param_groups[0]["momentum"]
+
+    seed_all(12)
+    before, after = Probe(), Probe()
+    test = LRRangeTest(num_steps=20, confirm_steps=5, apply=False)
+    cycle = OneCycle()
+    t = trainer(tmp_path, callbacks=[before, cycle, test, after], max_epochs=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(Seen(), loader())
+    n = cycle.run.total_steps  # type: ignore[union-attr]
+    assert n == 16
+    mean = float(np.mean(S.OneCycle(1.0, total_steps=n).momentum(0.85, 0.95).values(n)))
+    result = test.result
+    assert isinstance(result, RangeTestResult) and result.confirmation is not None
+    tested = len(result) + result.confirmation.cost
+    assert momentums[:tested] == pytest.approx([mean] * tested) and result.momentums == pytest.approx(
+        [mean] * 20
+    )
+    assert before.momentum == after.momentum == 0.95
+    # without a cycling schedule: the optimizer's own momentum
+    seed_all(12)
+    plain = run(tmp_path, TinyModel(momentum=0.8), num_steps=20, confirm_steps=5)
+    assert plain.momentums == (0.8,) * len(plain)
+
+
+def test_the_1cycle_peak_stays_below_a_candidate_that_diverged() -> None:
+    """The peak whose mean LR is the answer (2x it) is not trusted above the highest candidate that trained
+    without diverging when the next one up diverged: the stability limit lies between them."""
+    r = confirmed_result()
+    conf = r.confirmation
+    assert conf is not None and conf.ceiling == 3e-3
+    edge = dataclasses.replace(r, confirmation=dataclasses.replace(conf, chosen=3))  # 3e-3, next one diverged
+    assert edge.suggestion() == 3e-3
+    assert edge.one_cycle_max_lr() == 3e-3 and edge.cyclic_bounds() == pytest.approx((0.75e-3, 3e-3))
+    assert edge.one_cycle_max_lr("minimum") == pytest.approx(r.suggestion("minimum") / one_cycle_mean())  # type: ignore[operator]
+    free = dataclasses.replace(conf, candidates=conf.candidates[:-1])  # no candidate diverged: no ceiling
+    assert free.ceiling is None
