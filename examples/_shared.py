@@ -1,5 +1,5 @@
-"""Helpers the examples share: scikit-learn's digits as tensors, a quiet Trainer, a per-epoch history
-and a plain-text table. Nothing here is specific to lightning_lr: the examples show its API."""
+"""Helpers the examples share: scikit-learn's digits as tensors, a small CNN for them, a quiet Trainer, a
+per-epoch history and a plain-text table. Nothing here is specific to lightning_lr: the examples show its API."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from typing import Any
 
 import lightning.pytorch as pl
 import torch
+import torch.nn.functional as F
+from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
+from torchmetrics.classification import MulticlassAccuracy
 
 # lightning 2.6 on torch 2.13 warns about its own use of a deprecated pytree name (also in the processes
 # ddp_spawn starts, which do not inherit `quiet()`).
@@ -120,3 +123,32 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[
         ).rstrip()
 
     return "\n".join([line(header), "  ".join("-" * w for w in widths), *(line(r) for r in cells)])
+
+
+class DigitsCNN(pl.LightningModule):
+    """Two 3x3 convolutions with batch norm, max-pooling, two dense layers; SGD with momentum 0.9 at ``self.lr``.
+    Logs ``val_acc`` and ``val_loss``."""
+
+    def __init__(self, lr: float = 0.01) -> None:
+        super().__init__()
+        self.lr = lr
+        self.net = nn.Sequential(
+            nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(),
+            nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(),
+            nn.MaxPool2d(2), nn.Flatten(), nn.Linear(32 * 16, 64), nn.ReLU(), nn.Linear(64, 10),
+        )  # fmt: skip
+        self.val_acc = MulticlassAccuracy(num_classes=10)
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        x, y = batch
+        return F.cross_entropy(self.net(x), y)
+
+    def validation_step(self, batch: Any, batch_idx: int) -> None:
+        x, y = batch
+        logits = self.net(x)
+        self.val_acc(logits, y)
+        self.log("val_acc", self.val_acc)
+        self.log("val_loss", F.cross_entropy(logits, y))
+
+    def configure_optimizers(self) -> torch.optim.Optimizer:
+        return torch.optim.SGD(self.parameters(), lr=self.lr, momentum=0.9, weight_decay=5e-4)

@@ -25,51 +25,18 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import lightning.pytorch as pl
 import torch
-import torch.nn.functional as F
-from torch import nn
-from torchmetrics.classification import MulticlassAccuracy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _shared import History, digits, loaders, quiet, table, trainer
+from _shared import DigitsCNN, History, digits, loaders, quiet, table, trainer
 
 from lightning_lr import Tuner
 from lightning_lr.callbacks import Epochs, OneCycle, ReduceOnPlateau, StepDecay
 
 BATCH = 32
 TARGET = 0.95
-
-
-class DigitsCNN(pl.LightningModule):
-    """Two 3x3 convolutions with batch norm, max-pooling, two dense layers; SGD with momentum 0.9 at ``self.lr``.
-    Logs ``val_acc`` and ``val_loss`` (the plateau rule watches the loss)."""
-
-    def __init__(self, lr: float = 0.01) -> None:
-        super().__init__()
-        self.lr = lr
-        self.net = nn.Sequential(
-            nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(),
-            nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(),
-            nn.MaxPool2d(2), nn.Flatten(), nn.Linear(32 * 16, 64), nn.ReLU(), nn.Linear(64, 10),
-        )  # fmt: skip
-        self.val_acc = MulticlassAccuracy(num_classes=10)
-
-    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
-        x, y = batch
-        return F.cross_entropy(self.net(x), y)
-
-    def validation_step(self, batch: Any, batch_idx: int) -> None:
-        x, y = batch
-        logits = self.net(x)
-        self.val_acc(logits, y)
-        self.log("val_acc", self.val_acc)
-        self.log("val_loss", F.cross_entropy(logits, y))
-
-    def configure_optimizers(self) -> torch.optim.Optimizer:
-        return torch.optim.SGD(self.parameters(), lr=self.lr, momentum=0.9, weight_decay=5e-4)
 
 
 def main(argv: list[str] | None = None) -> str:
