@@ -1,3 +1,5 @@
+"""``python -m lightning_lr``: the ``lightning-lr`` command."""
+
 import sys
 
 from .cli import main
