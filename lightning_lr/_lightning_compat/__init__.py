@@ -1,4 +1,4 @@
-"""Every Lightning internal lightning_lr touches, in one package (checked on Lightning 2.6.6).
+"""Every Lightning internal lightning_lr touches, in one package (checked on Lightning 2.6.6 and 2.4.0).
 
 The range test, the schedule callbacks and the mixin use Lightning's public API wherever it has a hook.
 What it lacks is wrapped here, so a Lightning upgrade has one place to check (and the tests that cover it).
@@ -30,7 +30,8 @@ taken from the namespace of the object it is used on (:mod:`._namespaces`).
 - :mod:`._spawn`: ``_MultiProcessingLauncher.get_extra_results`` / ``update_main_process_results``, which
   carry what callbacks hand over from rank 0 of a ``ddp_spawn`` fit to the main process.
 
-Lightning versions checked: 2.6.6 (``lightning`` and ``pytorch_lightning``).
+Lightning versions checked: 2.6.6 and 2.4.0, the lowest supported (``make test-lowest``), for ``lightning`` and
+``pytorch_lightning``.
 """
 
 from ._namespaces import (

@@ -11,7 +11,8 @@ after the workers joined) reads it. :func:`install` wraps both, once per namespa
 - in the main process, the callback at the same place (same ``state_key``, same position among those
   with that key) gets it through ``_spawn_receive(trainer, data)``.
 
-Lightning versions checked: 2.6.6 (``lightning`` and ``pytorch_lightning``).
+Lightning versions checked: 2.6.6 and 2.4.0, the lowest supported (``make test-lowest``), for ``lightning`` and
+``pytorch_lightning``.
 """
 
 from __future__ import annotations
