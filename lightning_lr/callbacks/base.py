@@ -189,6 +189,19 @@ class ScheduleCallback(Callback):
             )
         return [spec * b / top for b in info.base_lrs]
 
+    def starting_lrs(self, arg: str, info: OptimizerInfo) -> list[float | None]:
+        """The LR each param group starts from: :meth:`per_group` of the argument ``arg`` (or the value a
+        range test filled in), defaulting to the optimizer's LRs; None leaves a group alone, and a group
+        that would start at 0 or below is an error that says how to leave it alone."""
+        lrs = self.per_group(arg, self.value(arg), info, default=info.base_lrs)
+        for i, lr in enumerate(lrs):
+            if lr is not None and lr <= 0:
+                raise ValueError(
+                    f"{arg} for param group {i} is {lr:g} (its lr in the optimizer is {info.base_lrs[i]:g}); "
+                    f"give {arg} as a list with None for groups to leave alone"
+                )
+        return lrs
+
     def cycled_momentum(self, cycle: bool | None, info: OptimizerInfo) -> list[bool]:
         """Which param groups of ``info``'s optimizer get their momentum cycled.
 

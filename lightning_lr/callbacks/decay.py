@@ -53,18 +53,13 @@ class _Decay(ScheduleCallback):
         return {"warmup": (self.warmup, 0)}
 
     def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
-        peaks = self.per_group("initial", self.value("initial"), info, default=info.base_lrs)
+        peaks = self.starting_lrs("initial", info)
         warm = steps["warmup"]
         out: list[S.Schedule | None] = []
-        for i, (peak, base) in enumerate(zip(peaks, info.base_lrs, strict=True)):
+        for i, peak in enumerate(peaks):
             if peak is None:
                 out.append(None)
                 continue
-            if peak <= 0:
-                raise ValueError(
-                    f"initial for param group {i} is {peak:g} (its lr in the optimizer is {base:g}); give initial "
-                    f"as a list with None for groups to leave alone"
-                )
             schedule = self._decay_schedule(i, peak, info, steps)
             out.append(S.warmup(schedule, warm) if warm > 0 else schedule)
         return out, None

@@ -57,17 +57,12 @@ class InverseSqrt(ScheduleCallback):
         return {"warmup": (self.warmup, 1)}
 
     def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
-        peaks = self.per_group("peak", self.value("peak"), info, default=info.base_lrs)
+        peaks = self.starting_lrs("peak", info)
         out: list[S.Schedule | None] = []
-        for i, peak in enumerate(peaks):
+        for peak in peaks:
             if peak is None:
                 out.append(None)
                 continue
-            if peak <= 0:
-                raise ValueError(
-                    f"peak for param group {i} is {peak:g} (its lr in the optimizer is {info.base_lrs[i]:g}); "
-                    f"give peak as a list with None for groups to leave alone"
-                )
             out.append(long_run.InverseSqrt(peak, warmup=steps["warmup"]))
         return out, None
 

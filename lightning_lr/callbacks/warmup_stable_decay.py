@@ -79,18 +79,13 @@ class WarmupStableDecay(ScheduleCallback):
         return {"total": (self.total, 1), "warmup": (self.warmup, 0), "decay": (self.decay, 1)}
 
     def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
-        peaks = self.per_group("peak", self.value("peak"), info, default=info.base_lrs)
+        peaks = self.starting_lrs("peak", info)
         finals = self.per_group("final", self.final, info, default=[0.0] * len(info.base_lrs))
         out: list[S.Schedule | None] = []
-        for i, (peak, final) in enumerate(zip(peaks, finals, strict=True)):
+        for peak, final in zip(peaks, finals, strict=True):
             if peak is None:
                 out.append(None)
                 continue
-            if peak <= 0:
-                raise ValueError(
-                    f"peak for param group {i} is {peak:g} (its lr in the optimizer is {info.base_lrs[i]:g}); "
-                    f"give peak as a list with None for groups to leave alone"
-                )
             out.append(
                 long_run.WarmupStableDecay(
                     peak,
