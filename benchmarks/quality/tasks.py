@@ -161,6 +161,49 @@ def data(name: str) -> Data:
 
         x, y = make_friedman1(1500, 10, noise=1.0, random_state=8)
         return _standardize(_split(x, y[:, None], 400, False), y_too=True)
+    if name == "waveforms":
+        # 1-D signals of 32 samples: sine, square or sawtooth, random frequency, phase, amplitude, noise
+        n, t = 2500, 32
+        lab = rng.integers(0, 3, n)
+        tt = np.arange(t)[None, :]
+        freq = rng.uniform(0.05, 0.2, (n, 1))
+        ph = rng.uniform(0, 2 * np.pi, (n, 1))
+        u = 2 * np.pi * freq * tt + ph
+        saw = 2 * ((u / (2 * np.pi)) % 1.0) - 1
+        sig = np.where(lab[:, None] == 0, np.sin(u), np.where(lab[:, None] == 1, np.sign(np.sin(u)), saw))
+        sig = sig * rng.uniform(0.5, 1.5, (n, 1)) + rng.normal(0, 0.5, (n, t))
+        return _split(sig, lab, 500, True)
+    if name == "classif-3":
+        from sklearn.datasets import make_classification
+
+        x, y = make_classification(
+            3000, 16, n_informative=8, n_redundant=2, n_classes=3, flip_y=0.03, class_sep=1.2, random_state=11
+        )
+        return _standardize(_split(x, y, 600, True))
+    if name == "bag-of-words":
+        # 40 tokens of a vocabulary of 50 drawn per document; the label is the sign of their summed weights
+        n, t, k = 2500, 40, 50
+        w = rng.normal(0, 1, k)
+        tok = rng.integers(0, k, (n, t))
+        y = (w[tok].sum(1) + rng.normal(0, 2.0, n) > 0).astype(np.int64)
+        return _split(tok.astype(np.float32), y, 500, True)
+    if name == "multireg":
+        from sklearn.datasets import make_regression
+
+        x, y = make_regression(2500, 12, n_informative=8, n_targets=3, noise=10.0, random_state=13)
+        y = y + 0.01 * y**2 * np.sign(y)  # a mild nonlinearity
+        return _standardize(_split(x, y, 500, False), y_too=True)
+    if name == "circles":
+        from sklearn.datasets import make_circles
+
+        x, y = make_circles(1200, noise=0.15, factor=0.5, random_state=14)
+        return _split(x, y, 400, True)
+    if name == "rank":
+        # per token: its rank (0..5) among the 6 distinct values of its sequence, values are token ids 0..15
+        n, t, k = 2500, 6, 16
+        tok = np.stack([rng.choice(k, t, replace=False) for _ in range(n)])
+        y = np.argsort(np.argsort(tok, 1), 1)
+        return _split(tok.astype(np.float32), y, 500, True)
     raise KeyError(name)
 
 
@@ -208,6 +251,67 @@ class _ResBlock(nn.Module):
         return x + self.f(x)
 
 
+class _Bag(nn.Module):
+    """Mean of token embeddings, then a small MLP (a bag-of-words text classifier)."""
+
+    def __init__(self, vocab: int, d: int, n_out: int) -> None:
+        super().__init__()
+        self.emb = nn.Embedding(vocab, d)
+        self.head = nn.Sequential(nn.Linear(d, d), nn.ReLU(), nn.Linear(d, n_out))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.emb(x.long()).mean(1))
+
+
+class _Rnn(nn.Module):
+    """A plain tanh RNN reading a sequence, a linear head on its last hidden state."""
+
+    def __init__(self, n_in: int, hidden: int, n_out: int) -> None:
+        super().__init__()
+        self.rnn = nn.RNN(n_in, hidden, batch_first=True)
+        self.head = nn.Linear(hidden, n_out)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out, _ = self.rnn(x)
+        return self.head(out[:, -1])
+
+
+def _conv1d() -> nn.Module:
+    return nn.Sequential(
+        nn.Unflatten(1, (1, 32)),
+        nn.Conv1d(1, 8, 5, padding=2),
+        nn.ReLU(),
+        nn.MaxPool1d(2),
+        nn.Conv1d(8, 16, 5, padding=2),
+        nn.ReLU(),
+        nn.AdaptiveAvgPool1d(1),
+        nn.Flatten(),
+        nn.Linear(16, 3),
+    )
+
+
+def _gn_cnn() -> nn.Module:
+    return nn.Sequential(
+        nn.Unflatten(1, (1, 8, 8)),
+        nn.Conv2d(1, 8, 3, padding=1),
+        nn.GroupNorm(2, 8),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(8, 16, 3, padding=1),
+        nn.GroupNorm(4, 16),
+        nn.ReLU(),
+        nn.Flatten(),
+        nn.Linear(16 * 16, 4),
+    )
+
+
+def _deep_tanh() -> nn.Module:
+    layers: list[nn.Module] = [nn.Linear(16, 32), nn.Tanh()]
+    for _ in range(5):
+        layers += [nn.Linear(32, 32), nn.Tanh()]
+    return nn.Sequential(*layers, nn.Linear(32, 3))
+
+
 def _bn_cnn() -> nn.Module:
     return nn.Sequential(
         nn.Unflatten(1, (1, 8, 8)),
@@ -248,6 +352,17 @@ NETS: dict[str, Callable[[], nn.Module]] = {
         nn.Linear(2, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 2)
     ),
     "friedman-mlp": lambda: nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 1)),
+    # the fresh tasks (added after the first design round, see SPLIT)
+    "conv1d": _conv1d,
+    "deep-tanh": _deep_tanh,
+    "bag": lambda: _Bag(50, 16, 2),
+    "gn-cnn": _gn_cnn,
+    "rnn": lambda: _Rnn(2, 16, 1),
+    "wide-mlp": lambda: nn.Sequential(nn.Linear(12, 128), nn.ReLU(), nn.Linear(128, 3)),
+    "circles-mlp": lambda: nn.Sequential(
+        nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 2)
+    ),
+    "tf-rank": lambda: _Encoder(16, 6, 16, 6, per_token=True, norm_first=False),
 }
 
 
@@ -397,6 +512,15 @@ TASKS: tuple[Task, ...] = (
         8,
         "batch 8",
     ),
+    # fresh tasks: added after the first design round had seen both halves, to judge the second round
+    _t("fresh-conv1d-nesterov", "fresh", "waveforms", "conv1d", "ce", "nesterov", 200, 32, "1-D CNN"),
+    _t("fresh-deep-tanh-sgd", "fresh", "classif-3", "deep-tanh", "ce", "sgd", 300, 32, "7 tanh layers"),
+    _t("fresh-bag-adagrad", "fresh", "bag-of-words", "bag", "ce", "adagrad", 250, 32, "embedding bag"),
+    _t("fresh-gn-cnn-adamw", "fresh", "gratings", "gn-cnn", "ce", "adamw", 200, 32, "GroupNorm"),
+    _t("fresh-rnn-adam", "fresh", "adding", "rnn", "mse", "adam", 200, 32, "tanh RNN"),
+    _t("fresh-wide-rmsprop", "fresh", "multireg", "wide-mlp", "mse", "rmsprop", 300, 16, "3 targets"),
+    _t("fresh-circles-bs2-nadam", "fresh", "circles", "circles-mlp", "ce", "nadam", 400, 2, "batch 2"),
+    _t("fresh-tf-rank-sgdm", "fresh", "rank", "tf-rank", "ce", "sgd-momentum", 250, 32, "post-LN, per token"),
 )
 
 #: the fixed split, written down before any result was seen: alternate within each family (the digits
@@ -419,7 +543,16 @@ SPLIT: dict[str, str] = {
     "reg-orbit-adam": "validation",
     "noisy-moons-bs4-sgdm": "tuning",
     "noisy-friedman-bs8-adagrad": "validation",
+    # the fresh tasks, alternating, fixed before any of their results was computed
+    "fresh-conv1d-nesterov": "tuning",
+    "fresh-deep-tanh-sgd": "validation",
+    "fresh-bag-adagrad": "tuning",
+    "fresh-gn-cnn-adamw": "validation",
+    "fresh-rnn-adam": "tuning",
+    "fresh-wide-rmsprop": "validation",
+    "fresh-circles-bs2-nadam": "tuning",
+    "fresh-tf-rank-sgdm": "validation",
 }
 
 assert set(SPLIT) == {t.name for t in TASKS}
-assert math.isclose(sum(v == "tuning" for v in SPLIT.values()), 9)
+assert math.isclose(sum(v == "tuning" for v in SPLIT.values()), 13)
