@@ -155,12 +155,12 @@ def range_test_figure(
     ax: Any = None,
     raw: bool = True,
     candidates: Sequence[tuple[float, float]] | None = None,
-    chosen: float | None = None,
+    suggestion_y: float | None = None,
     candidate_steps: int | None = None,
 ) -> Any:
     """The loss of a range test against the swept value: raw losses faint, the smoothed curve on top, the
     suggestion and the 1cycle max LR marked, and the candidates of a confirmation (each LR at its score; a
-    diverged one, score inf or NaN, as a cross at the top; the suggestion on the chosen one). The y axis is cut to the
+    diverged one, score inf or NaN, as a cross at the top; the suggestion at the score they give it). The y axis is cut to the
     smoothed curve and the finite scores, so a diverging last raw loss does not flatten the figure.
 
     Args:
@@ -178,7 +178,8 @@ def range_test_figure(
         ax: a matplotlib Axes to draw into; a new figure when None.
         raw: also draw the raw losses.
         candidates: ``(lr, score)`` of each candidate LR trained after the sweep (None: none).
-        chosen: the LR of the chosen candidate: the suggestion is marked at its score when it is that LR.
+        suggestion_y: the loss at which to mark the suggestion (the score the candidates give it); None: on
+            the smoothed curve.
         candidate_steps: the steps each candidate trained, for the legend.
 
     Returns:
@@ -192,7 +193,7 @@ def range_test_figure(
         ['loss', 'smoothed (EMA 0)', 'suggestion 0.01 (rule: minimum)', '1cycle max_lr: 0.1']
         >>> fig = range_test_figure([1e-3, 1e-2, 1e-1, 1.0], [2.0, 1.5, 1.0, 5.0], [2.0, 1.5, 1.0, 5.0],
         ...                         suggestion=0.01, rule="confirmed", candidates=[(0.01, 0.8), (0.1, float("inf"))],
-        ...                         chosen=0.01, candidate_steps=80)
+        ...                         suggestion_y=0.8, candidate_steps=80)
         >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][1:]
         ['smoothed', 'candidates: mean loss, last steps (80 steps each)', 'diverged candidate', 'suggestion 0.01 (rule: confirmed)']
     """
@@ -216,11 +217,10 @@ def range_test_figure(
             limits = (low - 0.05 * (limits[1] - low), limits[1])
     if limits is not None:
         ax.set_ylim(*limits)
-    at_candidate = [sc for lr, sc in scores if suggestion is not None and lr == suggestion == chosen]
     if candidates:
         _draw_candidates(ax, candidates, scores, candidate_steps)
-    if suggestion is not None:  # on the chosen candidate (its score), else on the smoothed curve
-        y = at_candidate[0] if at_candidate else _marker_y(xs, smoothed, suggestion, log_x)
+    if suggestion is not None:  # at the candidates' score for it, else on the smoothed curve
+        y = suggestion_y if suggestion_y is not None else _marker_y(xs, smoothed, suggestion, log_x)
         ax.plot([suggestion], [y], "o", color="C3", ms=8, label=_suggestion_label(suggestion, rule), zorder=7)
     if max_lr is not None:
         ax.axvline(max_lr, color="C2", ls="--", lw=1, label=f"1cycle max_lr: {max_lr:.3g}")

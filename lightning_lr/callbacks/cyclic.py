@@ -83,8 +83,8 @@ class OneCycle(ScheduleCallback):
         log_lr: log the LR and momentum of every param group each optimizer step.
         preview: add a figure of the planned curves to TensorBoard at train start.
 
-    A range test calls :meth:`apply_range_test`: it fills ``max_lr`` from ``result.one_cycle_max_lr()``
-    when ``max_lr`` is None, keeps an explicit ``max_lr`` with a warning, and applies the new peak to the
+    A range test calls :meth:`apply_range_test`: it fills ``max_lr`` from ``result.one_cycle_max_lr()``,
+    read for this callback's own shape (``pct_start``, ``anneal``, ...), when ``max_lr`` is None, keeps an explicit ``max_lr`` with a warning, and applies the new peak to the
     running fit from the next step. See :class:`ScheduleCallback` for injection, resume and logging.
 
     Example:
@@ -156,7 +156,16 @@ class OneCycle(ScheduleCallback):
         return lrs, momentum
 
     def range_test_values(self, result: Any) -> dict[str, float | None]:
-        return {"max_lr": result.one_cycle_max_lr()}
+        """The peak for this callback's own shape (its mean LR sets the peak's lower bound)."""
+        return {
+            "max_lr": result.one_cycle_max_lr(
+                pct_start=self.pct_start,
+                anneal=self.anneal,
+                div_factor=self.div_factor,
+                final_div_factor=self.final_div_factor,
+                three_phase=self.three_phase,
+            )
+        }
 
 
 class Cyclic(ScheduleCallback):

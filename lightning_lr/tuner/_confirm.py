@@ -7,8 +7,13 @@ works (``benchmarks/results/suggestion.md``). The confirmation measures instead 
 candidate LRs half a decade apart, from 1.5 decades below to half a decade above the *anchor* (the LR of
 the lowest point of the sweep's zero-lag curve, :func:`~._rules.minimum`), each trained ``steps``
 optimizer steps from the same state on the same batches (a paired comparison: the batch noise is common
-to all of them); the lowest mean loss over the last fifth of the steps wins. That design was chosen on
-the tuning half of the suggestion benchmark and held on the validation half.
+to all of them); the lowest mean loss over the last fifth of the steps wins. Candidates half a decade apart
+place the answer only to within a quarter decade, so the answer is the vertex of the parabola through
+the winner and its two neighbours (log score over log LR, :func:`refine`), the standard way to locate
+a minimum between the points of a line search. The candidates also say how high an LR still trains as
+well as the winner: the *plateau* (:func:`plateau_top`), the candidates above the winner whose scores
+lie within the noise of its score, which the 1cycle peak and the cycle's top use (``_result``). That
+design was chosen on the tuning half of the suggestion benchmark (``benchmarks/results/suggestion.md``).
 
 It also knows when not to answer (:func:`verdict`, :func:`decide`): the sweep's drop is within the noise
 of its flat start, the loss blew up in the first quarter of the sweep, the loss never fell, every
@@ -38,7 +43,10 @@ __all__ = [
     "candidate_lrs",
     "decide",
     "diverged",
+    "plateau_top",
+    "refine",
     "score",
+    "tail_length",
     "verdict",
 ]
 
@@ -107,8 +115,8 @@ class Confirmation:
 
     Example:
         >>> c = Confirmation((Candidate(0.01, (2.0, 1.0), 1.0), Candidate(0.1, (2.0, 0.5), 0.5)), 2, 0.1, 2.0, 1)
-        >>> c.lr, c.lrs, c.cost
-        (0.1, (0.01, 0.1), 4)
+        >>> c.lr, c.lrs, c.cost, c.top
+        (0.1, (0.01, 0.1), 4, 0.1)
         >>> Confirmation.from_dict(c.to_dict()) == c
         True
     """
@@ -121,9 +129,24 @@ class Confirmation:
     reason: str = ""
 
     @property
-    def lr(self) -> float | None:
-        """The confirmed LR (None: no answer, see :attr:`reason`)."""
+    def winner(self) -> float | None:
+        """The LR of the candidate with the lowest score (None: no answer, see :attr:`reason`)."""
         return None if self.chosen is None else self.candidates[self.chosen].lr
+
+    @property
+    def lr(self) -> float | None:
+        """The confirmed LR: the winner refined between its neighbours (:func:`refine`); None: no answer."""
+        return None if self.chosen is None else refine(self.lrs, self.scores, self.chosen)[0]
+
+    @property
+    def lr_score(self) -> float | None:
+        """The score the refinement's parabola gives :attr:`lr` (the winner's score when it is the winner)."""
+        return None if self.chosen is None else refine(self.lrs, self.scores, self.chosen)[1]
+
+    @property
+    def top(self) -> float | None:
+        """The highest candidate LR that trains as well as the winner (:func:`plateau_top`); None: no answer."""
+        return None if self.chosen is None else plateau_top(self.candidates, self.chosen, self.steps)
 
     @property
     def lrs(self) -> tuple[float, ...]:
@@ -300,6 +323,77 @@ def diverged(loss: float, first: float) -> bool:
     return not math.isfinite(loss) or (first > 0 and loss > BLOWUP * first)
 
 
+def tail_length(steps: int) -> int:
+    """How many of a candidate's last losses its score averages: ``TAIL`` of ``steps``, at least ``MIN_TAIL``."""
+    return min(steps, max(MIN_TAIL, round(TAIL * steps)))
+
+
+def refine(lrs: Sequence[float], scores: Sequence[float], best: int) -> tuple[float, float]:
+    """The winner ``lrs[best]`` refined: the vertex of the parabola through it and its two neighbours, and the
+    parabola's score there.
+
+    The parabola is fitted to log score over log LR when every score is positive (losses that span
+    decades compare as ratios), to the scores themselves otherwise; its vertex is kept between the two
+    neighbours. The winner itself when it is the lowest or the highest candidate, a neighbour diverged
+    (the stability limit lies there and the parabola says nothing about it), or the three points do not
+    open upwards.
+
+    Example:
+        >>> lr, sc = refine([0.001, 0.01, 0.1], [2.0, 1.0, 1.5], 1)
+        >>> 0.01 < lr < 0.1, round(sc, 3)  # 0.1 scored better than 0.001: the vertex lies above the winner
+        (True, 0.991)
+        >>> refine([0.001, 0.01, 0.1], [2.0, 1.0, float("inf")], 1)
+        (0.01, 1.0)
+    """
+    lr, sc = float(lrs[best]), float(scores[best])
+    if not 0 < best < len(lrs) - 1:
+        return lr, sc
+    y = np.asarray(scores[best - 1 : best + 2], dtype=np.float64)
+    if not np.all(np.isfinite(y)):
+        return lr, sc
+    positive = bool(np.all(y > 0))
+    x = np.log10(np.asarray(lrs[best - 1 : best + 2], dtype=np.float64))
+    a, b, c = np.polyfit(x, np.log(y) if positive else y, 2)
+    if not a > 0:
+        return lr, sc
+    v = float(min(max(-b / (2.0 * a), x[0]), x[2]))
+    fit = float(a * v * v + b * v + c)
+    return float(10.0**v), float(math.exp(fit) if positive else fit)
+
+
+def plateau_top(candidates: Sequence[Candidate], best: int, steps: int) -> float:
+    """The highest LR of the *plateau* (``candidates`` by increasing LR, ``best`` the winner's index, ``steps``
+    each candidate's length): the winner and the candidates right above it (no gap, none diverged)
+    whose scores lie within ``NOISE_SE`` standard errors of the winner's, each score's standard error
+    measured from the spread of the losses it averages.
+
+    Those LRs train as well as the winner over the candidates' steps; a constant LR stays at the winner
+    (the noise a higher LR adds shows over a longer training), but a 1cycle or a cycle, which anneals
+    or returns below its top, can peak as high as the plateau reaches.
+
+    Example:
+        >>> c = [Candidate(0.01, (1.0, 0.9, 1.1), 1.0), Candidate(0.1, (1.2, 0.8, 1.0), 1.0),
+        ...      Candidate(1.0, (3.0, 3.1, 2.9), 3.0)]
+        >>> plateau_top(c, 0, 3)
+        0.1
+    """
+    cands = list(candidates)  # by increasing LR, as a Confirmation holds them
+    n = tail_length(steps)
+
+    def se(c: Candidate) -> float:
+        tail = np.asarray(c.losses[-n:], dtype=np.float64)
+        return float(np.std(tail, ddof=1) / math.sqrt(len(tail))) if len(tail) > 1 else 0.0
+
+    win = cands[best]
+    top = best
+    for i in range(best + 1, len(cands)):
+        c = cands[i]
+        if not math.isfinite(c.score) or not c.score - win.score < NOISE_SE * math.hypot(se(c), se(win)):
+            break
+        top = i
+    return cands[top].lr
+
+
 def score(losses: Sequence[float], steps: int) -> float:
     """The mean of the last ``TAIL`` (at least ``MIN_TAIL``) of ``steps`` losses; ``inf`` for a candidate that
     stopped early (diverged) or has a non-finite loss there.
@@ -310,9 +404,7 @@ def score(losses: Sequence[float], steps: int) -> float:
     """
     if len(losses) < steps:
         return math.inf
-    tail = np.asarray(
-        losses[steps - min(steps, max(MIN_TAIL, round(TAIL * steps))) : steps], dtype=np.float64
-    )
+    tail = np.asarray(losses[steps - tail_length(steps) : steps], dtype=np.float64)
     return float(np.mean(tail)) if np.all(np.isfinite(tail)) else math.inf
 
 
@@ -351,7 +443,7 @@ def decide(
             f"steps (num_steps), or pass confirm=False and read the curve"
         )
     best = min(range(len(cands)), key=lambda i: (cands[i].score, i))
-    tail = min(steps, max(MIN_TAIL, round(TAIL * steps)))
+    tail = tail_length(steps)
     margin = NOISE_SE * noise * math.sqrt(1.0 / max(points, 1) + 1.0 / tail)
     if start is not None and math.isfinite(start) and not cands[best].score < start - margin:
         return none(

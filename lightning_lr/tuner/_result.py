@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -205,54 +204,75 @@ class RangeTestResult(SweepResult):
         final_div_factor: float = 1e4,
         three_phase: bool = False,
     ) -> float | None:
-        """The peak LR of the 1cycle whose mean LR over the cycle equals :meth:`suggestion` (``method``).
+        """The peak LR of a 1cycle (its ``max_lr``) for :meth:`suggestion` (``method``), or None.
 
-        A 1cycle spends much of its time below its peak; with the shape arguments of
-        :class:`~lightning_lr.callbacks.OneCycle` (torch's defaults: a mean of 0.506 of the peak) its peak is
-        ``suggestion / mean`` (1.98x the suggested constant LR), so it trains with the same LR on average.
-        For the confirmed LR the peak stays at or below the highest candidate LR that trained without
-        diverging when a higher candidate diverged (the stability limit lies between them; on the
-        benchmark's SGD linear regression a peak 2x the confirmed LR diverged). None, with the suggestion's
-        warning, when there is no suggestion.
+        A 1cycle spends most of its time below its peak and anneals to almost zero, so its peak lies above
+        the best constant LR. Which peak depends on what the answer knows:
+
+        - **The confirmed LR** (the default): the higher of two LRs. One is the peak of the 1cycle whose mean
+          LR over the cycle equals the confirmed LR (with the shape arguments of
+          :class:`~lightning_lr.callbacks.OneCycle`; torch's defaults give a mean of 0.506 of the peak, so
+          that peak is 1.98x the confirmed LR). The other is the top of the candidates' *plateau*
+          (``Confirmation.top``): the highest candidate LR that trained as well as the winner, within the noise
+          of its score. A constant LR pays for a higher LR's noise over a whole training, a 1cycle
+          anneals it away, so it can peak as high as the plateau reaches. The peak stays at or below the
+          highest candidate that trained without diverging when a higher one diverged (the stability limit
+          lies between them).
+        - **The ``"minimum"`` rule**: the LR of the lowest loss itself (ten times the rule's answer), where
+          the loss stops falling: the 1cycle peak of Smith (2018). The rule's tenth is the margin a
+          *constant* LR keeps below that point.
+        - **Another sweep rule**: the peak of the 1cycle whose mean LR equals its answer.
+
+        None, with the suggestion's warning, when there is no suggestion.
 
         Example:
             >>> r = RangeTestResult([1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.9, 1.2, 1.05, 1.0, 4.0],
             ...                     [None] * 6, smoothing=0)
-            >>> r.suggestion("minimum"), round(r.one_cycle_max_lr("minimum"), 4)
-            (0.1, 0.1976)
+            >>> r.suggestion("valley"), round(r.one_cycle_max_lr("valley"), 4)
+            (0.01, 0.0198)
         """
-        shape = {
-            "pct_start": pct_start,
-            "anneal": anneal,
-            "div_factor": div_factor,
-            "final_div_factor": final_div_factor,
-            "three_phase": three_phase,
-        }
-        mean = _bounds.one_cycle_mean(**shape)  # type: ignore[arg-type]
-        value, reason = self._pick(method)
-        if value is None:
+        mean = _bounds.one_cycle_mean(
+            pct_start=pct_start,
+            anneal=anneal,
+            div_factor=div_factor,
+            final_div_factor=final_div_factor,
+            three_phase=three_phase,
+        )
+        peak, reason = self._peak(method, mean)
+        if peak is None:
             warnings.warn(
                 f"no one_cycle_max_lr (method={self._rule_name(method)!r}): {reason}",
                 UserWarning,
                 stacklevel=2,
             )
-            return None
-        return min(value / mean, self._ceiling(method))
+        return peak
 
-    def _ceiling(self, method: str | None) -> float:
-        """The highest LR known stable when the answer is the confirmed one (see ``Confirmation.ceiling``)."""
+    def _peak(self, method: str | None, mean: float) -> tuple[float | None, str]:
+        """The top of a schedule whose mean LR is ``mean`` of its top, for the answer ``method`` (see
+        :meth:`one_cycle_max_lr`), or None and the reason."""
+        value, reason = self._pick(method)
+        if value is None:
+            return None, reason
+        name = self._rule_name(method)
+        if name == "minimum":
+            return value * 10.0, ""  # the LR of the lowest loss (``_pick`` divides it by ten)
         conf = self.confirmation
-        if conf is None or self._rule_name(method) != CONFIRMED or conf.ceiling is None:
-            return math.inf
-        return conf.ceiling
+        if name != CONFIRMED or conf is None:
+            return value / mean, ""
+        peak = max(value / mean, conf.top or 0.0)
+        return (peak if conf.ceiling is None else min(peak, conf.ceiling)), ""
 
     def cyclic_bounds(self, ratio: float = 4.0, method: str | None = None) -> tuple[float, float] | None:
-        """``(base_lr, max_lr)`` of the triangular cycle with ``max_lr / base_lr = ratio`` whose mean LR equals
-        :meth:`suggestion` (``method``): ``max_lr = 2 * suggestion / (1 + 1 / ratio)``.
+        """``(base_lr, max_lr)`` of a triangular cycle with ``max_lr / base_lr = ratio`` for :meth:`suggestion`
+        (``method``), or None.
 
-        Smith (2017) recommends ``base_lr`` = 1/3 to 1/4 of ``max_lr``. ``max_lr`` stays at or below the
-        highest stable candidate as in :meth:`one_cycle_max_lr`. None, with the suggestion's warning, when there
-        is no suggestion.
+        ``max_lr`` is chosen as :meth:`one_cycle_max_lr` chooses a 1cycle's peak, for a schedule whose mean
+        LR is that of the triangle, ``(1 + 1 / ratio) / 2`` of its top: for the confirmed LR the higher of
+        the top of the triangle with the confirmed LR as its mean and the top of the candidates' plateau,
+        capped by the stability limit; for the ``"minimum"`` rule the LR of the lowest loss (Smith (2017):
+        the cycle's top is where the loss stops falling); for another rule the triangle with its answer as
+        mean. Smith recommends ``base_lr`` = 1/3 to 1/4 of ``max_lr``. None, with the suggestion's warning,
+        when there is no suggestion.
 
         Args:
             ratio: ``max_lr / base_lr``, > 1 (Smith: 3 to 4).
@@ -261,19 +281,17 @@ class RangeTestResult(SweepResult):
         Example:
             >>> r = RangeTestResult([1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.9, 1.2, 1.05, 1.0, 4.0],
             ...                     [None] * 6, smoothing=0)
-            >>> [round(v, 6) for v in r.cyclic_bounds(ratio=4, method="minimum")]
-            [0.04, 0.16]
+            >>> [round(v, 6) for v in r.cyclic_bounds(ratio=4, method="valley")]
+            [0.004, 0.016]
         """
-        _bounds.cyclic_bounds(1.0, ratio)  # its check of ratio
-        value, reason = self._pick(method)
-        if value is None:
+        _, top = _bounds.cyclic_bounds(1.0, ratio)  # its check of ratio; the triangle of mean 1
+        peak, reason = self._peak(method, 1.0 / top)
+        if peak is None:
             warnings.warn(
                 f"no cyclic_bounds (method={self._rule_name(method)!r}): {reason}", UserWarning, stacklevel=2
             )
             return None
-        base, top = _bounds.cyclic_bounds(value, ratio)
-        ceiling = self._ceiling(method)
-        return (base, top) if top <= ceiling else (ceiling / ratio, ceiling)
+        return peak / ratio, peak
 
     # --- figure ---------------------------------------------------------------------------------
     def plot(self, suggest: bool = True, method: str | None = None, ax: Any = None, raw: bool = True) -> Any:
@@ -322,7 +340,9 @@ class RangeTestResult(SweepResult):
             candidates=None
             if conf is None or not conf.candidates
             else list(zip(conf.lrs, conf.scores, strict=True)),
-            chosen=None if conf is None else conf.lr,
+            suggestion_y=conf.lr_score
+            if conf is not None and value is not None and value == conf.lr
+            else None,
             candidate_steps=None if conf is None else conf.steps,
         )
 

@@ -26,6 +26,21 @@ def test_fills_max_lr_before_the_fit(tmp_path) -> None:
     assert_trace(rec.lr(), S.OneCycle(0.05, total_steps=N).values(N))
 
 
+def test_asks_for_the_peak_of_its_own_shape() -> None:
+    """The peak's lower bound is the 1cycle whose mean LR is the answer, and the mean depends on the shape."""
+    fake = FakeRangeTest(max_lr=0.05)
+    OneCycle(pct_start=0.25, anneal="linear", div_factor=10.0, final_div_factor=100.0).apply_range_test(fake)
+    assert fake.shapes == [
+        {
+            "pct_start": 0.25,
+            "anneal": "linear",
+            "div_factor": 10.0,
+            "final_div_factor": 100.0,
+            "three_phase": False,
+        }
+    ]
+
+
 def test_fills_max_lr_at_fit_start_after_injection(tmp_path) -> None:
     # like LRRangeTest: runs in on_fit_start, after configure_optimizers injected the scheduler
     rec = fit(tmp_path, Tiny(groups=2), [OneCycle(), ApplyAt(FakeRangeTest(max_lr=0.05))])

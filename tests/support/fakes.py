@@ -18,8 +18,10 @@ class FakeRangeTest:
         suggestion: float | None = 0.03,
     ) -> None:
         self._max_lr, self._bounds, self._suggestion = max_lr, bounds, suggestion
+        self.shapes: list[dict[str, Any]] = []  # the shape arguments each one_cycle_max_lr call passed
 
-    def one_cycle_max_lr(self) -> float | None:
+    def one_cycle_max_lr(self, **shape: Any) -> float | None:
+        self.shapes.append(shape)
         return self._max_lr
 
     def cyclic_bounds(self) -> tuple[float, float] | None:

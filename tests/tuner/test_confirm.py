@@ -65,8 +65,12 @@ def test_default_confirms_five_candidates_on_the_same_batches_and_applies_the_wi
         assert [lr for lr, _, _ in steps] == pytest.approx([c.lr] * 80, rel=1e-12)
         assert [(b, x) for _, b, x in steps[:80]] == [(b, x) for _, b, x in (sweep * 2)[:80]]
         assert c.score == pytest.approx(float(np.mean(c.losses[-16:])))
-    # the winner is the lowest score; it is the default suggestion and what the model got
-    assert conf.chosen == int(np.argmin(conf.scores))
+    # the winner is the lowest score; refined between its neighbours, it is the default suggestion and what
+    # the model got
+    assert conf.chosen == int(np.argmin(conf.scores)) and conf.winner == conf.lrs[conf.chosen]
+    assert conf.lr == _confirm.refine(conf.lrs, conf.scores, conf.chosen)[0]
+    if 0 < conf.chosen < len(conf.lrs) - 1:
+        assert conf.lrs[conf.chosen - 1] <= conf.lr <= conf.lrs[conf.chosen + 1]
     assert result.suggestion() == conf.lr == model.hparams.lr
     assert result.suggestions()["confirmed"] == conf.lr
     assert result.suggestion("minimum") == result.suggestions()["minimum"] != conf.lr
@@ -293,34 +297,97 @@ def test_json_round_trips_the_candidates_and_old_files_still_load(tmp_path: Any)
     r = confirmed_result()
     r.save(tmp_path / "r.json")
     back = RangeTestResult.load(tmp_path / "r.json")
-    assert back == r and back.confirmation == r.confirmation and back.suggestion() == 1e-3
+    assert back == r and back.confirmation == r.confirmation and back.suggestion() == r.suggestion()
+    assert r.confirmation is not None and r.suggestion() == r.confirmation.lr
+    assert r.confirmation.winner == 1e-3 and 1e-3 < r.confirmation.lr < 3e-3  # 3e-3 scored closer than 3e-4
     assert math.isnan(back.confirmation.candidates[-1].losses[-1])  # type: ignore[union-attr]
     old = r.to_dict()
     del old["confirmation"]
     assert RangeTestResult.from_dict(old).confirmation is None
 
 
-def test_one_cycle_and_cyclic_read_the_confirmed_lr() -> None:
+def flat_tail(lr: float, score: float, noise: float = 0.0, steps: int = 10) -> _confirm.Candidate:
+    """A candidate whose last losses (the score's tail) are ``score`` plus or minus ``noise``, alternately."""
+    n = _confirm.tail_length(steps)
+    tail = [score + noise * (-1) ** i for i in range(n)]
+    tail[-1] = score * n - sum(tail[:-1])  # the tail's mean is exactly the score
+    return _confirm.Candidate(lr, (2.0,) * (steps - n) + tuple(tail), score)
+
+
+def with_candidates(*cands: _confirm.Candidate, chosen: int) -> RangeTestResult:
     r = confirmed_result()
-    assert r.one_cycle_max_lr() == pytest.approx(1e-3 / one_cycle_mean())
-    assert r.one_cycle_max_lr(pct_start=0.25, div_factor=10.0) == pytest.approx(
-        1e-3 / one_cycle_mean(pct_start=0.25, div_factor=10.0)
+    conf = _confirm.Confirmation(tuple(cands), 10, 3e-3, 2.0, chosen)
+    return dataclasses.replace(r, confirmation=conf)
+
+
+def test_one_cycle_and_cyclic_read_the_confirmed_lr() -> None:
+    """Without a plateau above the winner (a noise-free tail, the next candidate clearly worse), the 1cycle
+    peak and the cycle's top are those whose mean LR is the confirmed LR, for any shape."""
+    r = with_candidates(
+        flat_tail(1e-4, 1.2), flat_tail(3e-4, 0.9), flat_tail(1e-3, 0.7), flat_tail(3e-3, 0.8), chosen=2
     )
-    assert r.cyclic_bounds() == pytest.approx((0.4e-3, 1.6e-3))
-    assert r.one_cycle_max_lr("minimum") == pytest.approx(r.suggestion("minimum") / one_cycle_mean())  # type: ignore[operator]
+    conf = r.confirmation
+    assert conf is not None and conf.top == conf.winner == 1e-3 and conf.ceiling is None
+    s = r.suggestion()
+    assert s == conf.lr and s is not None
+    assert r.one_cycle_max_lr() == pytest.approx(s / one_cycle_mean())
+    assert r.one_cycle_max_lr(pct_start=0.25, div_factor=10.0) == pytest.approx(
+        s / one_cycle_mean(pct_start=0.25, div_factor=10.0)
+    )
+    assert r.cyclic_bounds() == pytest.approx((0.4 * s, 1.6 * s))
     with pytest.raises(ValueError, match="pct_start must be"):
         r.one_cycle_max_lr(pct_start=1.5)
+
+
+def test_the_peak_reaches_the_top_of_the_plateau() -> None:
+    """Candidates above the winner whose scores lie within the noise of its score train as well as it: a
+    1cycle or a cycle may peak there (never below the mean-matched peak); a gap ends the plateau."""
+    noisy = [flat_tail(1e-4, 1.2, 0.2), flat_tail(1e-3, 0.70, 0.2), flat_tail(1e-2, 0.72, 0.2)]
+    r = with_candidates(*noisy, flat_tail(1e-1, 0.71, 0.2), chosen=1)
+    conf = r.confirmation
+    assert conf is not None and conf.top == 1e-1
+    assert r.one_cycle_max_lr() == 1e-1 and r.cyclic_bounds(ratio=4) == pytest.approx((0.025, 0.1))
+    gap = with_candidates(*noisy, flat_tail(1e-1, 5.0, 0.2), flat_tail(1.0, 0.71, 0.2), chosen=1)
+    assert gap.confirmation is not None and gap.confirmation.top == 1e-2
+    quiet = with_candidates(
+        *[flat_tail(c.lr, c.score, 0.001) for c in noisy], chosen=1
+    )  # 0.72 is clearly worse
+    assert quiet.confirmation is not None and quiet.confirmation.top == 1e-3
+    s = quiet.suggestion()
+    assert s is not None and quiet.one_cycle_max_lr() == pytest.approx(s / one_cycle_mean())
+
+
+def test_refine_finds_the_vertex_between_the_candidates() -> None:
+    lrs = [1e-3, 10**-2.5, 1e-2, 10**-1.5, 1e-1]
+    vertex = -2.2  # log score is a parabola in log10 lr with its lowest point at 10**-2.2
+    scores = [math.exp(0.5 * (math.log10(lr) - vertex) ** 2) * 0.3 for lr in lrs]
+    best = int(np.argmin(scores))
+    lr, sc = _confirm.refine(lrs, scores, best)
+    assert lr == pytest.approx(10**vertex) and sc == pytest.approx(0.3)
+    # kept between the neighbours; the winner at an end, next to a diverged one, or where it is no minimum
+    assert _confirm.refine([1.0, 2.0, 4.0], [1.0, 0.5, 0.51], 1)[0] <= 4.0
+    assert _confirm.refine(lrs, scores, 0) == (lrs[0], scores[0])
+    assert _confirm.refine(lrs, [*scores[:3], math.inf, 1.0], 2) == (1e-2, scores[2])
+    assert _confirm.refine([1.0, 2.0, 4.0], [1.0, 2.0, 3.0], 1) == (2.0, 2.0)
+    # scores that are not all positive (a loss may be negative): the parabola of the scores themselves
+    lr, sc = _confirm.refine([1e-3, 1e-2, 1e-1], [-1.0, -2.0, -1.0], 1)
+    assert lr == pytest.approx(1e-2) and sc == pytest.approx(-2.0)
 
 
 def test_figure_names_the_rule_and_draws_the_candidates() -> None:
     fig = confirmed_result().plot()
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "suggestion 0.001 (rule: confirmed)" in labels
+    s = confirmed_result().suggestion()
+    assert s is not None and f"suggestion {s:.3g} (rule: confirmed)" in labels
     assert any(lab.startswith("candidates: mean loss") for lab in labels) and "diverged candidate" in labels
     (diamonds,) = [line for line in ax.get_lines() if line.get_marker() == "D"]
     assert list(diamonds.get_xdata()) == [1e-4, 3e-4, 1e-3, 3e-3]
     assert list(diamonds.get_ydata()) == [1.2, 0.9, 0.7, 0.8]
+    # the suggestion is marked at the score the candidates' parabola gives it, below the winner's 0.7
+    (mark,) = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    conf = confirmed_result().confirmation
+    assert conf is not None and list(mark.get_ydata()) == [conf.lr_score] and conf.lr_score < 0.7
 
 
 def test_candidates_are_logged_to_tensorboard(tmp_path: Any) -> None:
@@ -397,8 +464,8 @@ def test_the_1cycle_peak_stays_below_a_candidate_that_diverged() -> None:
     conf = r.confirmation
     assert conf is not None and conf.ceiling == 3e-3
     edge = dataclasses.replace(r, confirmation=dataclasses.replace(conf, chosen=3))  # 3e-3, next one diverged
-    assert edge.suggestion() == 3e-3
+    assert edge.suggestion() == 3e-3  # not refined: the parabola says nothing about the diverged neighbour
     assert edge.one_cycle_max_lr() == 3e-3 and edge.cyclic_bounds() == pytest.approx((0.75e-3, 3e-3))
-    assert edge.one_cycle_max_lr("minimum") == pytest.approx(r.suggestion("minimum") / one_cycle_mean())  # type: ignore[operator]
+    assert edge.one_cycle_max_lr("minimum") == pytest.approx(10 * r.suggestion("minimum"))  # type: ignore[operator]
     free = dataclasses.replace(conf, candidates=conf.candidates[:-1])  # no candidate diverged: no ceiling
     assert free.ceiling is None

@@ -129,19 +129,26 @@ def test_zero_lag_has_no_lag_where_the_ema_has_a_lot() -> None:
 
 
 def test_one_cycle_and_cyclic_bounds_have_the_suggestions_mean() -> None:
-    """The 1cycle peak and the cyclical bounds come from the suggestion: their schedules' mean LR is it."""
+    """A sweep rule's 1cycle peak and cyclical bounds come from its suggestion: their schedules' mean LR is
+    it. The ``minimum`` rule's peak is the LR of the lowest loss itself (Smith's max_lr), ten times its
+    constant-LR answer."""
     y = descent_curve()
     r = RangeTestResult(LRS, y, [None] * 100, smoothing=0)
-    s = r.suggestion()
+    s = r.suggestion("valley")
     assert s is not None
-    top = r.one_cycle_max_lr()
+    top = r.one_cycle_max_lr("valley")
     assert top is not None and float(
         np.mean(OneCycle(top, total_steps=20_000).values(20_000))
     ) == pytest.approx(s, rel=1e-3)
-    base, high = r.cyclic_bounds()  # type: ignore[misc]
+    base, high = r.cyclic_bounds(method="valley")  # type: ignore[misc]
     assert high / base == pytest.approx(4.0) and (base + high) / 2 == pytest.approx(s)
-    base3, high3 = r.cyclic_bounds(ratio=3)  # type: ignore[misc]
+    base3, high3 = r.cyclic_bounds(ratio=3, method="valley")  # type: ignore[misc]
     assert high3 / base3 == pytest.approx(3.0) and (base3 + high3) / 2 == pytest.approx(s)
+    m = r.suggestion()  # the sweep-only default: the minimum rule
+    assert m is not None and r.one_cycle_max_lr() == pytest.approx(10 * m)
+    assert r.cyclic_bounds() == pytest.approx((10 * m / 4, 10 * m))
+    lowest = int(np.argmin(_rules.zero_lag(LRS, y)))
+    assert r.one_cycle_max_lr() == pytest.approx(LRS[lowest], rel=0.2)
     with pytest.raises(ValueError, match="ratio must be a number > 1"):
         r.cyclic_bounds(ratio=1)
 
