@@ -28,6 +28,7 @@ from ._data import Batches
 from ._momentum import MomentumRangeTestResult
 from ._options import MomentumOptions, SweepOptions
 from ._result import RangeTestResult
+from ._rules import START_FRACTION
 
 __all__ = ["describe", "prefix", "set_weight_decay", "sweep"]
 
@@ -96,6 +97,10 @@ def sweep(
     loggers = trainer.loggers if (options.log and trainer.is_global_zero) else []
     base = trainer.global_step
     threshold = options.early_stop_threshold
+    # the early stop compares with the lowest smoothed loss, once that is a level: an average of the start's
+    # losses (the first tenth), not one lucky first batch (a batch of 16 with outliers read a quarter of the
+    # data's loss, and an ordinary batch three steps later "diverged")
+    warm = max(1, math.ceil(START_FRACTION * options.num_steps))
     beta = options.smoothing
     curve = _Curve()
     avg = weight = 0.0
@@ -145,10 +150,11 @@ def sweep(
             if not math.isfinite(value_t):
                 curve.stop = "non-finite loss"
                 break
-            if threshold is not None and t > 0 and smoothed > best + (threshold - 1.0) * abs(best):
+            if threshold is not None and t >= warm and smoothed > best + (threshold - 1.0) * abs(best):
                 curve.stop = "diverged"
                 break
-            best = min(best, smoothed)
+            if t + 1 >= warm:
+                best = min(best, smoothed)
     finally:
         bar.close()
     return _result(options, curve, weight_decay)

@@ -180,7 +180,8 @@ class LRRangeTest(_RangeTestCallback):
         num_steps: optimizer steps of the sweep (one point each), >= 5.
         mode: ``"exponential"`` (even steps in log LR) or ``"linear"``.
         smoothing: bias-corrected EMA factor in [0, 1) for the smoothed curve and early stop.
-        early_stop_threshold: stop when the smoothed loss exceeds this many times its best (> 1), or None.
+        early_stop_threshold: stop when the smoothed loss exceeds this many times its best (> 1; the best
+            counted once the smoothed loss has averaged the first tenth of the steps), or None.
         val_loss: record the validation loss on ``val_batches`` fixed batches at each LR (Smith's mode).
         val_batches: how many validation batches, >= 1.
         val_key: the name ``validation_step`` logs the loss under (used when it returns nothing).

@@ -156,8 +156,10 @@ class Tuner(_LightningTuner):
             num_steps: optimizer steps of the sweep (one recorded point each), >= 5.
             mode: ``"exponential"`` (even steps in log LR) or ``"linear"``.
             smoothing: bias-corrected EMA factor in [0, 1) of the smoothed curve (0: none).
-            early_stop_threshold: stop when the smoothed loss exceeds this many times its best (> 1); None
-                never stops early. A NaN/inf loss always stops the sweep.
+            early_stop_threshold: stop when the smoothed loss exceeds this many times its best (> 1), the
+                best counted from the step the smoothed loss has averaged the first tenth of the steps (one
+                lucky first batch is no level to diverge from); None never stops early. A NaN/inf loss
+                always stops the sweep.
             val_loss: record the validation loss of ``val_batches`` fixed validation batches at each LR
                 instead of the training loss (Smith's mode; slower, less noisy).
             val_batches: how many validation batches, >= 1.

@@ -69,6 +69,35 @@ def test_early_stop_on_divergence_and_none_disables_it(tmp_path: Any) -> None:
     assert len(full) == 60 or full.stop_reason == "non-finite loss"
 
 
+class Scripted(TinyModel):
+    """Reports the loss ``script[i]`` at its ``i``-th training step (the gradient is the model's, scaled to 0)."""
+
+    def __init__(self, script: list[float]) -> None:
+        super().__init__()
+        self.script, self.i = script, 0
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        loss = super().training_step(batch, batch_idx) * 0.0 + self.script[min(self.i, len(self.script) - 1)]
+        self.i += 1
+        return loss
+
+
+def test_a_lucky_first_batch_is_no_level_to_diverge_from(tmp_path: Any) -> None:
+    """One low first loss, then a flat level 5x higher: the old early stop fired at step 4 (its best was that
+    one batch); the best now counts from the first tenth of the steps on, so the sweep completes, and a real
+    blow-up later still stops it."""
+    flat = [0.3] + [1.5] * 59
+    result = Tuner(trainer(tmp_path)).lr_range_test(
+        Scripted(flat), loader(), num_steps=60, confirm=False, apply=False
+    )
+    assert result.stop_reason == "completed" and len(result) == 60
+    blowup = [0.3] + [1.5] * 39 + [1.5 * 10 ** (i / 4) for i in range(1, 21)]
+    result = Tuner(trainer(tmp_path)).lr_range_test(
+        Scripted(blowup), loader(), num_steps=60, confirm=False, apply=False
+    )
+    assert result.stop_reason == "diverged" and 40 < len(result) < 60
+
+
 def test_non_finite_loss_stops_and_suggestion_uses_the_finite_part(tmp_path: Any) -> None:
     class NaNAbove(TinyModel):
         def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
