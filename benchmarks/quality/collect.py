@@ -83,11 +83,15 @@ def grid(store: Store, task: Task, schedule: str) -> Grid:
         outs = [store.training(task, schedule, k, s) for s in GRID_SEEDS]
         if any(o is None for o in outs):
             break
-        g.first = outs[0].first_loss  # type: ignore[union-attr]
         tr = _mean([o.train_loss for o in outs])  # type: ignore[union-attr]
         g.train[k], g.val[k] = tr, _mean([o.val_loss for o in outs])  # type: ignore[union-attr]
-        # failed: NaN/inf or above 3x the first loss (the brief's rule), or no progress at all past the
-        # best point so far (a stuck network, e.g. dead ReLUs at a huge LR, only gets worse above)
+        # the loss before training: one batch's loss is a noisy reference (a batch of 16 with outliers
+        # read 0.32 where the data's loss was 1.2, and stopped a grid after 3 points), so the largest of
+        # the seeds' first-batch losses and the loss of training at the grid's lowest LR
+        refs = [o.first_loss for o in outs] + [g.train[min(g.train)]]  # type: ignore[union-attr]
+        g.first = max(r for r in refs if math.isfinite(r))
+        # failed: NaN/inf or above 3x that (the brief's rule), or no progress at all past the best point so
+        # far (a stuck network, e.g. dead ReLUs at a huge LR, only gets worse above)
         stuck = tr >= g.first and len(g.train) > 1 and k > g.best_k
         if after >= 0 or not (math.isfinite(tr) and tr <= 3 * g.first) or stuck:
             after += 1
