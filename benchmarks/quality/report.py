@@ -29,6 +29,7 @@ class Row:
     seconds: list[float] | None = None
     wall_x: list[float] | None = None
     untrained: int = 0
+    answered: list[float] | None = None  # the training regrets of the runs that gave an LR
 
 
 def _loss(store: Store, data: TaskData, schedule: str, lr: float) -> tuple[float, float] | None:
@@ -42,7 +43,7 @@ def _loss(store: Store, data: TaskData, schedule: str, lr: float) -> tuple[float
 
 
 def score_method(store: Store, datas: Sequence[TaskData], method: str) -> Row:
-    row = Row(method, ratios=[], regret_train=[], regret_val=[], steps=[], seconds=[], wall_x=[])
+    row = Row(method, ratios=[], regret_train=[], regret_val=[], steps=[], seconds=[], wall_x=[], answered=[])
     assert row.ratios is not None and row.regret_train is not None and row.regret_val is not None
     assert row.steps is not None and row.seconds is not None and row.wall_x is not None
     for d in datas:
@@ -78,6 +79,7 @@ def score_method(store: Store, datas: Sequence[TaskData], method: str) -> Row:
                 row.untrained += 1
                 continue
             row.regret_train.append(got[0] / best_tr)
+            row.answered.append(got[0] / best_tr)  # type: ignore[union-attr]
             row.regret_val.append(got[1] / best_va)
     return row
 
@@ -110,6 +112,8 @@ def method_table(rows: Sequence[Row], default: str) -> str:
         rt = r.regret_train or [math.nan]
         rv = r.regret_val or [math.nan]
         unt = f" ({r.untrained} untrained)" if r.untrained else ""
+        if r.none and r.answered:  # a None counts as inf; the worst of the runs that answered as well
+            unt += f" (answered: {_f(max(r.answered))})"
         lines.append(
             f"| {name} | {r.runs} | {r.within3}/{r.runs} | {r.within10}/{r.runs} | {r.none} | "
             f"{_f(_med(r.ratios))} | {_f(_worst(r.ratios))} | {_f(_med(rt))} / {_f(max(rt))}{unt} | "

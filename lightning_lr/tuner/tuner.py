@@ -119,23 +119,26 @@ class Tuner(_LightningTuner):
         """The LR range test (Smith 2015): train ``num_steps`` optimizer steps while the LR grows from
         ``min_lr`` to ``max_lr``, record the loss of each, then confirm: train five candidate LRs
         (``confirm_steps`` steps each, from the restored state on the same batches) around the lowest point
-        of the curve and keep the one of lowest loss; then put everything back.
+        of the curve and keep the one of lowest loss, refined between its neighbours; then put everything
+        back.
 
         The sweep gives the scale, the candidates the answer: on tasks the rules were never tuned on
         (``benchmarks/range_test_suggestion.py``) the sweep's rule alone was within 3x of the grid-best
-        constant LR on 5 of 24 runs, the confirmed LR on 24 of 24. The candidates lie half a decade apart,
-        from 1.5 decades below to half a decade above the LR of the curve's lowest point (clipped to
-        ``[min_lr, max_lr]``), each is scored by the mean loss of its last fifth of steps (the validation
-        loss with ``val_loss=True``; under DDP the mean over ranks). The default costs 500 optimizer steps,
-        5x the 100-step sweep; ``confirm=False`` is the sweep alone. There is no answer (None, a warning
-        with the reason and what to change, nothing applied) when the sweep's drop is within the noise of
-        its flat start, the loss blew up in the first quarter of the sweep, it never fell, every candidate
-        diverged, or the best candidate does not end clearly below the loss at the start.
+        constant LR on 10 of 36 validation runs, the confirmed LR on 32 of 36. The candidates lie half a
+        decade apart, from 1.5 decades below to half a decade above the LR of the curve's lowest point
+        (clipped to ``[min_lr, max_lr]``), each is scored by the mean loss of its last fifth of steps (the
+        validation loss with ``val_loss=True``; under DDP the mean over ranks); the answer is the lowest
+        point of the parabola through the best candidate and its two neighbours. The default costs 500
+        optimizer steps, 5x the 100-step sweep; ``confirm=False`` is the sweep alone. There is no answer
+        (None, a warning with the reason and what to change, nothing applied) when the sweep's drop is
+        within the noise of its flat start, the loss blew up in the first quarter of the sweep, it never
+        fell, every candidate diverged, or the best candidate does not end clearly below the loss at the
+        start.
 
         With a schedule that cycles momentum (``OneCycle``, ``Cyclic``: they set the momentum to the
         cycle's start, 0.95, as soon as they are built), the sweep and the candidates run at the mean
-        momentum of the cycle (0.90 by default), the momentum the cycle trains at on average, since the
-        1cycle peak is the one whose mean LR is the answer; otherwise at the optimizer's own momentum.
+        momentum of the cycle (0.90 by default), the momentum the cycle trains at on average (its peak is at
+        least the one whose mean LR is the answer); otherwise at the optimizer's own momentum.
 
         Runs inside ``trainer.fit`` (so DDP, precision plugins, gradient accumulation and clipping are the
         trainer's own), which it leaves right after the sweep. Afterwards the model's parameters and
@@ -143,8 +146,9 @@ class Tuner(_LightningTuner):
         what they were, also when the sweep diverges or ``training_step`` raises. Then the result is
         applied: the model's ``lr``/``learning_rate`` attribute or hparam is set to the suggestion (the next
         ``fit`` builds its optimizer with it) and callbacks with ``apply_range_test`` (lightning_lr's
-        ``OneCycle`` and ``Cyclic``) take their bounds from it (the 1cycle and the triangular cycle whose
-        mean LR is the suggestion).
+        ``OneCycle`` and ``Cyclic``) take their bounds from it (``RangeTestResult.one_cycle_max_lr()`` and
+        ``cyclic_bounds()``: the schedule whose mean LR is the suggestion, or a higher peak up to the
+        highest candidate that trained as well as the best).
 
         Args:
             model: the LightningModule.
