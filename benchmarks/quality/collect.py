@@ -264,7 +264,22 @@ def _real(
     d = store.memo(store.sweeps, f"{task.name}|confirm|{n}|{lo:g}|{hi:g}|{seed}", make)
     if d is None:
         return None
-    return RangeTestResult.from_dict(d["result"]), float(d["seconds"])
+    return redecide(RangeTestResult.from_dict(d["result"])), float(d["seconds"])
+
+
+def redecide(result: Any) -> Any:
+    """``result`` with its confirmation decided again from its stored candidates by the current rules (the
+    stored part is the training; which candidate wins, or whether none does, is re-scored)."""
+    import dataclasses
+
+    from lightning_lr.tuner._confirm import decide, verdict
+
+    conf = result.confirmation
+    if conf is None or not conf.candidates or conf.anchor is None:
+        return result
+    found = verdict(result.lrs, result.losses, result.num_steps, result.stop_reason)
+    again = decide(conf.candidates, conf.steps, conf.anchor, found.start, found.points, found.noise)
+    return dataclasses.replace(result, confirmation=again)
 
 
 def real_suggestions(result: Any) -> dict[str, float | None]:

@@ -17,8 +17,8 @@ design was chosen on the tuning half of the suggestion benchmark (``benchmarks/r
 
 It also knows when not to answer (:func:`verdict`, :func:`decide`): the sweep's drop is within the noise
 of its flat start, the loss blew up in the first quarter of the sweep, the loss never fell, every
-candidate diverged, or the best candidate does not end clearly below the loss at the start. Each reason says what
-to change. Numpy only: the candidates are trained by :mod:`._candidates`.
+candidate diverged, the best candidate does not end clearly below the loss at the start, or the
+candidates all end alike (the LR does not matter to them). Each reason says what to change. Numpy only: the candidates are trained by :mod:`._candidates`.
 """
 
 from __future__ import annotations
@@ -380,15 +380,13 @@ def plateau_top(candidates: Sequence[Candidate], best: int, steps: int) -> float
     cands = list(candidates)  # by increasing LR, as a Confirmation holds them
     n = tail_length(steps)
 
-    def se(c: Candidate) -> float:
-        tail = np.asarray(c.losses[-n:], dtype=np.float64)
-        return float(np.std(tail, ddof=1) / math.sqrt(len(tail))) if len(tail) > 1 else 0.0
-
     win = cands[best]
     top = best
     for i in range(best + 1, len(cands)):
         c = cands[i]
-        if not math.isfinite(c.score) or not c.score - win.score < NOISE_SE * math.hypot(se(c), se(win)):
+        if not math.isfinite(c.score) or not c.score - win.score < NOISE_SE * math.hypot(
+            _tail_se(c, n), _tail_se(win, n)
+        ):
             break
         top = i
     return cands[top].lr
@@ -416,12 +414,19 @@ def decide(
     points: int = 1,
     noise: float = 0.0,
 ) -> Confirmation:
-    """The candidate of lowest score, or no answer: every candidate diverged, or the best does not end
-    clearly below the loss at the start (ties go to the lower LR).
+    """The candidate of lowest score, or no answer: every candidate diverged, the best does not end
+    clearly below the loss at the start, or the candidates' scores do not depend on the LR (ties go to
+    the lower LR).
 
-    "Clearly": by ``NOISE_SE`` standard errors of the difference between the start level (a mean of
-    ``points`` losses) and the score (a mean of the last fifth of ``steps``), for losses with the sweep's
-    per-step ``noise``. A model that trains at no candidate LR ends within that of its start.
+    "Clearly below the start": by ``NOISE_SE`` standard errors of the difference between the start level
+    (a mean of ``points`` losses) and the score (a mean of the last fifth of ``steps``), for losses with the
+    sweep's per-step ``noise``. A model that trains at no candidate LR ends within that of its start.
+
+    "Do not depend on the LR": none diverged and the best score is not ``NOISE_SE`` standard errors below
+    the worst, each score's standard error measured from the spread of the losses it averages. The sweep
+    said the loss falls near the anchor; candidates two decades around it that all end alike disagree (on
+    a 1-D CNN whose sweep showed only noise, they all learned the class prior and nothing else, and the
+    answer was 1/700 of the best LR).
 
     Example:
         >>> c = decide([Candidate(0.01, (2.0,), 1.5), Candidate(0.1, (2.0,), 2.5)], 1, 0.1, start=2.0)
@@ -451,4 +456,21 @@ def decide(
             f"below the loss at the start ({start:.4g}; by {NOISE_SE:g} standard errors, {margin:.3g}): none of "
             f"{span} trains in {steps} steps; check the model, or take more confirm_steps"
         )
+    if len(cands) > 1 and all(math.isfinite(c.score) for c in cands):
+        worst = max(range(len(cands)), key=lambda i: cands[i].score)
+        spread = NOISE_SE * math.hypot(_tail_se(cands[best], tail), _tail_se(cands[worst], tail))
+        if not cands[best].score < cands[worst].score - spread:
+            return none(
+                f"the candidates' losses do not depend on the LR: from {span} every candidate ends within the "
+                f"noise of the others (best {cands[best].score:.4g}, worst {cands[worst].score:.4g}; by "
+                f"{NOISE_SE:g} standard errors, {spread:.3g}), so the sweep's drop near lr={anchor:.3g} was not "
+                f"the LR's doing (the model may only learn a trivial solution, such as the class prior, in "
+                f"{steps} steps); take more confirm_steps or num_steps, or pass confirm=False and read the curve"
+            )
     return Confirmation(cands, steps, anchor, start, best)
+
+
+def _tail_se(c: Candidate, tail: int) -> float:
+    """The standard error of the mean of a candidate's last ``tail`` losses (its score)."""
+    losses = np.asarray(c.losses[-tail:], dtype=np.float64)
+    return float(np.std(losses, ddof=1) / math.sqrt(len(losses))) if len(losses) > 1 else 0.0

@@ -151,8 +151,9 @@ class RangeTestResult(SweepResult):
         candidates (``confirm=True``, the default: :attr:`confirmation`), else the ``"minimum"`` rule
         (``DEFAULT_METHOD``) read from a sweep that shows a clear descent. None when the sweep gives no
         scale (the drop is within the noise of its flat start, the loss blew up in the first quarter of the
-        sweep, or never fell) or the candidates disagree with it (every one diverged, or the best does not end
-        clearly below the loss at the start). ``method="confirmed"`` is the confirmed LR; the sweep rules,
+        sweep, or never fell) or the candidates disagree with it (every one diverged, the best does not end
+        clearly below the loss at the start, or they all end alike). ``method="confirmed"`` is the confirmed
+        LR (the best candidate refined between its neighbours); the sweep rules,
         all on the finite part of the raw losses over log LR, read through a centred moving average of a
         quarter decade each side (``_rules.zero_lag``; it has no lag, unlike ``smoothed``), are:
 

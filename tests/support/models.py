@@ -197,3 +197,16 @@ class TinyModel(pl.LightningModule):
             sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=h.lr, total_steps=1000)
             return {"optimizer": opt, "lr_scheduler": {"scheduler": sched, "interval": "step"}}
         return opt
+
+
+class Scripted(TinyModel):
+    """Reports the loss ``script[i]`` at its ``i``-th training step (the gradient is the model's, scaled to 0)."""
+
+    def __init__(self, script: list[float]) -> None:
+        super().__init__()
+        self.script, self.i = script, 0
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        loss = super().training_step(batch, batch_idx) * 0.0 + self.script[min(self.i, len(self.script) - 1)]
+        self.i += 1
+        return loss

@@ -18,7 +18,7 @@ from lightning_lr.callbacks import OneCycle
 from lightning_lr.tuner import WeightDecayResult, _confirm
 from lightning_lr.tuner._bounds import one_cycle_mean
 
-from support.models import TinyModel, loader
+from support.models import Scripted, TinyModel, loader
 from support.state import equal_tree, full_state, seed_all
 from support.trainers import trainer
 
@@ -209,7 +209,11 @@ def test_no_answer_when_the_drop_is_within_the_noise(tmp_path: Any) -> None:
     # pure noise has a lowest point too: the sweep refuses most of it, the candidates most of the rest (a
     # pure-noise curve passes both checks about one time in ten)
     noise = [i for i, why in enumerate(reasons) if "within the noise of the flat start" in why]
-    refused = [why for why in reasons if "within the noise" in why or "not clearly below" in why]
+    refused = [
+        why
+        for why in reasons
+        if "within the noise" in why or "not clearly below" in why or "do not depend on the LR" in why
+    ]
     assert len(noise) >= 3 and len(refused) >= 6, [why[:60] for why in reasons]
     seed_all(noise[0])
     result = assert_no_answer(tmp_path, Noise(), "within the noise of the flat start", num_steps=60)
@@ -256,6 +260,43 @@ class Unstable(TinyModel):
         if self.same < self.after:
             return loss
         return loss * float("nan") if self.nan else loss * 0.0 + 50.0
+
+
+def test_no_answer_when_the_candidates_do_not_depend_on_the_lr(tmp_path: Any) -> None:
+    """The sweep's loss falls (a clear dip), but the five candidates, two decades around it, all end at the
+    same loss: they disagree with the sweep, and there is no answer."""
+    sweep = [2.0 + 0.02 * (-1) ** i for i in range(30)] + [1.0 + 0.02 * (-1) ** i for i in range(10)]
+    candidate = [1.5 + 0.05 * (-1) ** i for i in range(10)]
+    assert_no_answer(
+        tmp_path,
+        Scripted(sweep + candidate * 5),
+        "do not depend on the LR",
+        num_steps=40,
+        confirm_steps=10,
+        early_stop_threshold=None,
+    )
+    # the same candidates with a clear spread answer
+    spread = [[v + 0.3 * j for v in candidate] for j in range(5)]
+    result = run(
+        tmp_path,
+        Scripted(sweep + [v for c in spread for v in c]),
+        num_steps=40,
+        confirm_steps=10,
+        early_stop_threshold=None,
+    )
+    assert result.confirmation is not None and result.confirmation.chosen == 0
+
+
+def test_decide_needs_the_lr_to_matter() -> None:
+    noisy = [flat_tail(lr, sc, 0.2) for lr, sc in ((1e-3, 1.0), (1e-2, 0.98), (1e-1, 1.02))]
+    assert "do not depend on the LR" in _confirm.decide(noisy, 10, 1e-2, start=2.0).reason
+    clear = [flat_tail(lr, sc, 0.01) for lr, sc in ((1e-3, 1.0), (1e-2, 0.9), (1e-1, 1.02))]
+    assert _confirm.decide(clear, 10, 1e-2, start=2.0).winner == 1e-2
+    # a candidate that diverged shows the LR matters: the rest may tie
+    blown = [*noisy, _confirm.Candidate(1.0, (2.0, math.nan), math.inf)]
+    assert _confirm.decide(blown, 10, 1e-2, start=2.0).winner == 1e-2
+    # one candidate (the range clipped the others away) cannot show it: it answers
+    assert _confirm.decide(noisy[:1], 10, 1e-3, start=2.0).winner == 1e-3
 
 
 def test_no_answer_when_every_candidate_diverges(tmp_path: Any) -> None:

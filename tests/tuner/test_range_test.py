@@ -14,7 +14,7 @@ from lightning.pytorch.loggers import TensorBoardLogger
 from lightning_lr import LRRangeTest, MomentumRangeTestResult, RangeTestResult, Tuner
 from lightning_lr.tuner import WeightDecayResult
 
-from support.models import TinyModel, loader
+from support.models import Scripted, TinyModel, loader
 from support.state import seed_all
 from support.trainers import trainer
 
@@ -67,19 +67,6 @@ def test_early_stop_on_divergence_and_none_disables_it(tmp_path: Any) -> None:
         TinyModel(batchnorm=False), loader(), min_lr=1e-3, max_lr=1e4, num_steps=60, early_stop_threshold=None
     )
     assert len(full) == 60 or full.stop_reason == "non-finite loss"
-
-
-class Scripted(TinyModel):
-    """Reports the loss ``script[i]`` at its ``i``-th training step (the gradient is the model's, scaled to 0)."""
-
-    def __init__(self, script: list[float]) -> None:
-        super().__init__()
-        self.script, self.i = script, 0
-
-    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
-        loss = super().training_step(batch, batch_idx) * 0.0 + self.script[min(self.i, len(self.script) - 1)]
-        self.i += 1
-        return loss
 
 
 def test_a_lucky_first_batch_is_no_level_to_diverge_from(tmp_path: Any) -> None:
