@@ -18,7 +18,8 @@ design was chosen on the tuning half of the suggestion benchmark (``benchmarks/r
 It also knows when not to answer (:func:`verdict`, :func:`decide`): the sweep's drop is within the noise
 of its flat start, the loss blew up in the first quarter of the sweep, the loss never fell, every
 candidate diverged, the best candidate does not end clearly below the loss at the start, or the
-candidates all end alike (the LR does not matter to them). Each reason says what to change. Numpy only: the candidates are trained by :mod:`._candidates`.
+candidates all end alike (the LR does not matter to them). Each reason says what to change. Numpy only:
+the candidates are trained by :mod:`._candidates`.
 """
 
 from __future__ import annotations
@@ -379,7 +380,6 @@ def plateau_top(candidates: Sequence[Candidate], best: int, steps: int) -> float
     """
     cands = list(candidates)  # by increasing LR, as a Confirmation holds them
     n = tail_length(steps)
-
     win = cands[best]
     top = best
     for i in range(best + 1, len(cands)):
