@@ -255,8 +255,8 @@ class RangeTestResult(SweepResult):
         if value is None:
             return None, reason
         name = self._rule_name(method)
-        if name == "minimum":
-            return value * 10.0, ""  # the LR of the lowest loss (``_pick`` divides it by ten)
+        if name == "minimum":  # the LR of the lowest loss itself, not the rule's tenth of it
+            return self.lrs[_rules.minimum(self.lrs, self.losses).index], ""  # type: ignore[index]
         conf = self.confirmation
         if name != CONFIRMED or conf is None:
             return value / mean, ""
