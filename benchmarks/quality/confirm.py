@@ -7,7 +7,8 @@ instead of guessing: candidates half a decade apart around the sweep's scale, ea
 initial state on the same batches (a paired comparison: the batch noise is common to all of them), and
 the candidate with the lowest training loss at the end wins.
 
-:func:`confirm` is self-contained (numpy only) so it can be ported into the tuner: it needs the sweep's
+:func:`confirm` trains nothing itself (the tuner's version is ``lightning_lr/tuner/_confirm.py``, whose
+parabola it shares for ``refine``): it needs the sweep's
 ``lrs`` and raw ``losses`` and a function ``run(lr, steps)`` that trains ``steps`` optimizer steps at a
 constant ``lr`` from the initial state on the first batches and returns the per-step losses (NaN once
 diverged), deterministically (so that a longer call extends a shorter one: successive halving continues a
@@ -155,11 +156,7 @@ def confirm(
                 break
     lr = cands[best]
     if design.refine and 0 < best < len(cands) - 1 and {best - 1, best + 1} <= set(alive):
-        x = np.log10([cands[best - 1], cands[best], cands[best + 1]])
-        y = np.log([scores[best - 1], scores[best], scores[best + 1]])  # losses span scales: compare ratios
-        if np.all(np.isfinite(y)):
-            a, b, _ = np.polyfit(x, y, 2)
-            if a > 0:
-                v = -b / (2 * a)
-                lr = float(10 ** min(max(v, x[0]), x[2]))
+        from lightning_lr.tuner._confirm import refine  # the tuner's own parabola (log score over log LR)
+
+        lr = refine(cands, scores, best)[0]
     return Confirmation(lr, cands, scores, steps)
