@@ -6,8 +6,9 @@ invisible, logging isolated). Before each candidate everything is restored exact
 with the same batch indices); the candidate then trains at a constant LR (param group 0's, the other
 groups keep their ratio to it, set before every step as the sweep does) through the sweep's own step
 functions, so precision, accumulation, clipping, closures and manual optimization behave as in the sweep,
-and records the loss of every step (under DDP the mean over ranks, so every rank chooses the same). The
-core restores everything once more afterwards.
+and records the loss of every step (under DDP the mean over ranks, so every rank chooses the same). Which
+LR trains next is the line search's choice from the scores so far (:func:`~._confirm.next_lr`). The core
+restores everything once more afterwards.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import torch
 
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
-from ._confirm import Candidate, Confirmation, candidate_lrs, decide, diverged, score, verdict
+from ._confirm import OFFSETS, Candidate, Confirmation, decide, diverged, next_lr, score, verdict
 from ._curve import SweepResult
 from ._data import Batches
 from ._options import LROptions
@@ -61,19 +62,20 @@ def confirm_results(
         conf = Confirmation((), options.confirm_steps, None, found.start, None, found.reason)
     else:
         anchor = target.lrs[found.anchor]
-        lrs = candidate_lrs(anchor, options.min_lr, options.max_lr)
         run = _Runner(
             trainer, module, optimizer, options, batches, snapshot, val_batches, target.weight_decay
         )
         bar = tqdm(
-            total=len(lrs) * options.confirm_steps,
-            desc=f"{options.title}: {len(lrs)} candidates",
+            total=len(OFFSETS) * options.confirm_steps,
+            desc=f"{options.title}: {len(OFFSETS)} candidates",
             disable=not show_bar,
             leave=False,
             dynamic_ncols=True,
         )
-        try:
-            cands = [run(lr, bar) for lr in lrs]
+        cands: list[Candidate] = []
+        try:  # the line search: every rank takes the same LRs, its scores come from losses averaged over ranks
+            while (lr := next_lr(anchor, cands, options.min_lr, options.max_lr)) is not None:
+                cands.append(run(lr, bar))
         finally:
             bar.close()
         conf = decide(cands, options.confirm_steps, anchor, found.start, found.points, found.noise)

@@ -4,16 +4,23 @@ The sweep's curve gives the *scale* (where the loss falls and where it blows up)
 LR for a whole training: on tasks the rules were never tuned on, the best LR lay anywhere from 2.4
 decades below to 1.8 decades above the LR of the sweep's lowest loss, so no fixed divisor of that LR
 works (``benchmarks/results/suggestion.md``). The confirmation measures instead of guessing: five
-candidate LRs half a decade apart, from 1.5 decades below to half a decade above the *anchor* (the LR of
-the lowest point of the sweep's zero-lag curve, :func:`~._rules.minimum`), each trained ``steps``
-optimizer steps from the same state on the same batches (a paired comparison: the batch noise is common
-to all of them); the lowest mean loss over the last fifth of the steps wins. Candidates half a decade apart
-place the answer only to within a quarter decade, so the answer is the vertex of the parabola through
-the winner and its two neighbours (log score over log LR, :func:`refine`), the standard way to locate
-a minimum between the points of a line search. The candidates also say how high an LR still trains as
-well as the winner: the *plateau* (:func:`plateau_top`), the candidates above the winner whose scores
-lie within the noise of its score, which the 1cycle peak and the cycle's top use (``_result``). That
-design was chosen on the tuning half of the suggestion benchmark (``benchmarks/results/suggestion.md``).
+candidate LRs half a decade apart around the *anchor* (the LR of the lowest point of the sweep's zero-lag
+curve, :func:`~._rules.minimum`), each trained ``steps`` optimizer steps from the same state on the same
+batches (a paired comparison: the batch noise is common to all of them); the lowest mean loss over the
+last fifth of the steps wins. The candidates are a bracketing line search (:func:`next_lr`): the first
+three lie 1 decade below, half a decade below and at the anchor; while the best so far is the lowest or
+the highest LR tried, the next one goes half a decade further that way, else the set fills to 1.5 decades
+below and half a decade above the anchor. When the first ones bracket the best (the usual case) that is
+the fixed set -1.5..+0.5 decades chosen on the tuning half of the benchmark; when they do not, the
+candidates follow the loss down to 2 decades below or up to 1 decade above the anchor, at the same cost,
+instead of answering with an edge of the set, where a line search knows only that the best lies beyond.
+Candidates half a decade apart place the answer only to within a quarter decade, so the answer is the
+vertex of the parabola through the winner and its two neighbours (log score over log LR, :func:`refine`),
+the standard way to locate a minimum between the points of a line search. The candidates also say how
+high an LR still trains as well as the winner: the *plateau* (:func:`plateau_top`), the candidates above
+the winner whose scores lie within the noise of its score, which the 1cycle peak and the cycle's top use
+(``_result``). That design was chosen on the tuning half of the suggestion benchmark
+(``benchmarks/results/suggestion.md``).
 
 It also knows when not to answer (:func:`verdict`, :func:`decide`): the sweep's drop is within the noise
 of its flat start, the loss blew up in the first quarter of the sweep, the loss never fell, every
@@ -41,9 +48,9 @@ __all__ = [
     "Candidate",
     "Confirmation",
     "Verdict",
-    "candidate_lrs",
     "decide",
     "diverged",
+    "next_lr",
     "plateau_top",
     "refine",
     "score",
@@ -53,8 +60,13 @@ __all__ = [
 
 #: the name of the confirmed suggestion among the rules (``suggestion("confirmed")``, ``suggestions()``)
 CONFIRMED = "confirmed"
-#: candidate LRs, in decades from the anchor (the chosen design: ``benchmarks/quality/confirm.py``)
+#: candidate LRs, in decades from the anchor, when the first three bracket the best (the chosen design:
+#: ``benchmarks/quality/confirm.py``); the first three are trained first, then the line search goes on
+#: (:func:`next_lr`)
 OFFSETS = (-1.5, -1.0, -0.5, 0.0, 0.5)
+FIRST = (-1.0, -0.5, 0.0)
+#: the spacing of the candidates, in decades
+SPACING = 0.5
 #: the score is the mean loss of this fraction of a candidate's last steps (at least ``MIN_TAIL``)
 TAIL = 0.2
 MIN_TAIL = 3
@@ -308,15 +320,51 @@ def verdict(
     return Verdict(i_min, start, "", k, sigma)
 
 
-def candidate_lrs(anchor: float, min_lr: float, max_lr: float) -> tuple[float, ...]:
-    """The candidates: ``anchor * 10 ** OFFSETS``, clipped to ``[min_lr, max_lr]`` (duplicates once).
+def next_lr(anchor: float, tried: Sequence[Candidate], min_lr: float, max_lr: float) -> float | None:
+    """The next candidate LR of the line search after ``tried`` (the candidates trained so far, in any order),
+    or None: ``len(OFFSETS)`` candidates are trained, or no new LR is left within ``[min_lr, max_lr]``.
+
+    First ``anchor * 10 ** FIRST``; then, while the best so far (the lowest score; ties go to the lower LR,
+    and a diverged candidate scores ``inf``) is the highest LR tried, ``SPACING`` decades above it, while
+    it is the lowest, ``SPACING`` decades below it; else the offsets of ``OFFSETS`` not yet tried, the
+    lowest first. Every LR is clipped to ``[min_lr, max_lr]``; an LR already tried, or above one that
+    diverged, is not trained.
 
     Example:
-        >>> [f"{v:.3g}" for v in candidate_lrs(0.1, 1e-7, 0.2)]
-        ['0.00316', '0.01', '0.0316', '0.1', '0.2']
+        >>> def c(o, s): return Candidate(0.1 * 10**o, (s,), s)  # anchor 0.1, ``o`` decades from it
+        >>> tried = [c(-1, 2.0), c(-0.5, 1.5), c(0, 1.8)]  # the best is inside: fill -1.5, then +0.5
+        >>> f"{next_lr(0.1, tried, 1e-7, 10):.3g}", f"{next_lr(0.1, tried + [c(-1.5, 3)], 1e-7, 10):.3g}"
+        ('0.00316', '0.316')
+        >>> tried = [c(-1, 1.0), c(-0.5, 1.5), c(0, 1.8)]  # the best is the lowest: go lower
+        >>> f"{next_lr(0.1, tried, 1e-7, 10):.3g}", f"{next_lr(0.1, tried, 0.01, 10):.3g}"  # unless min_lr is there
+        ('0.00316', '0.316')
     """
-    out = sorted({min(max(anchor * 10.0**o, min_lr), max_lr) for o in OFFSETS})
-    return tuple(out)
+    if len(tried) >= len(OFFSETS):
+        return None
+    have = [c.lr for c in tried]
+
+    blown = min((c.lr for c in tried if not math.isfinite(c.score)), default=math.inf)
+
+    def new(lr: float) -> float | None:
+        lr = min(max(lr, min_lr), max_lr)
+        if lr > blown or any(math.isclose(lr, h, rel_tol=1e-9) for h in have):
+            return None
+        return lr
+
+    for o in FIRST:
+        if (lr := new(anchor * 10.0**o)) is not None:
+            return lr
+    by_lr = sorted(tried, key=lambda c: c.lr)
+    best = min(range(len(by_lr)), key=lambda i: (by_lr[i].score, i))
+    step = 10.0**SPACING
+    if best == len(by_lr) - 1 and (lr := new(by_lr[best].lr * step)) is not None:
+        return lr
+    if best == 0 and (lr := new(by_lr[0].lr / step)) is not None:
+        return lr
+    for o in sorted(OFFSETS):
+        if (lr := new(anchor * 10.0**o)) is not None:
+            return lr
+    return None
 
 
 def diverged(loss: float, first: float) -> bool:

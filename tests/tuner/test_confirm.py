@@ -50,18 +50,25 @@ def test_default_confirms_five_candidates_on_the_same_batches_and_applies_the_wi
     result = run(tmp_path, model, min_lr=1e-5, max_lr=10.0)
     conf = result.confirmation
     assert conf is not None and conf.reason == "" and conf.steps == 80
-    # 5 candidates half a decade apart, from 1.5 decades below the anchor to half a decade above it
+    # 5 candidates half a decade apart, from 1.5 decades below the anchor to half a decade above it (the
+    # line search's first three bracket the best here)
     assert conf.anchor is not None
     np.testing.assert_allclose(
         np.log10(conf.lrs), np.log10(conf.anchor) + np.array(_confirm.OFFSETS), atol=1e-12
     )
     i_min = _confirm.verdict(result.lrs, result.losses, result.num_steps, result.stop_reason).anchor
     assert i_min is not None and conf.anchor == result.lrs[i_min]
-    # every candidate: 80 steps at its constant LR, on the sweep's first batches with the same indices
+    # every candidate: 80 steps at its constant LR, on the sweep's first batches with the same indices, in
+    # the line search's order: the first three, then the lowest and the highest
     sweep, rest = model.steps[: len(result)], model.steps[len(result) :]
     assert len(rest) == conf.cost == 5 * 80 and len(model.steps) == 500  # the cost: 5x the 100-step sweep
-    for i, c in enumerate(conf.candidates):
-        steps = rest[80 * i : 80 * (i + 1)]
+    order = [rest[80 * i][0] for i in range(5)]
+    np.testing.assert_allclose(
+        np.log10(order), np.log10(conf.anchor) + np.array([-1.0, -0.5, 0.0, -1.5, 0.5]), atol=1e-12
+    )
+    by_lr = {c.lr: c for c in conf.candidates}
+    for i, lr in enumerate(order):
+        steps, c = rest[80 * i : 80 * (i + 1)], by_lr[lr]
         assert [lr for lr, _, _ in steps] == pytest.approx([c.lr] * 80, rel=1e-12)
         assert [(b, x) for _, b, x in steps[:80]] == [(b, x) for _, b, x in (sweep * 2)[:80]]
         assert c.score == pytest.approx(float(np.mean(c.losses[-16:])))
@@ -90,7 +97,8 @@ def test_everything_is_restored_bitwise_after_the_candidates(tmp_path: Any) -> N
     t = trainer(tmp_path, callbacks=[before, test, after], max_steps=1)
     t.fit(TinyModel(scheduler="onecycle", optimizer="adamw"), loader())
     assert test.result is not None and test.result.confirmation is not None  # type: ignore[union-attr]
-    assert len(test.result.confirmation.candidates) == 5  # type: ignore[union-attr]
+    # the anchor is at max_lr, so half a decade above it is max_lr again and not trained twice
+    assert len(test.result.confirmation.candidates) == 4  # type: ignore[union-attr]
     assert [k for k in before.state if not equal_tree(before.state[k], after.state[k])] == []
 
 
@@ -284,7 +292,9 @@ def test_no_answer_when_the_candidates_do_not_depend_on_the_lr(tmp_path: Any) ->
         confirm_steps=10,
         early_stop_threshold=None,
     )
-    assert result.confirmation is not None and result.confirmation.chosen == 0
+    conf = result.confirmation  # the first one trained, a decade below the anchor, ends lowest
+    assert conf is not None and conf.anchor is not None
+    assert conf.winner == pytest.approx(conf.anchor / 10, rel=1e-12)
 
 
 def test_decide_needs_the_lr_to_matter() -> None:
@@ -299,6 +309,60 @@ def test_decide_needs_the_lr_to_matter() -> None:
     assert _confirm.decide(noisy[:1], 10, 1e-3, start=2.0).winner == 1e-3
 
 
+@pytest.mark.parametrize(
+    ("scores", "offsets", "winner"),
+    [
+        # the first three bracket the best: the set fills to 1.5 decades below and half a decade above
+        ((1.2, 1.0, 1.1, 1.4, 1.3), (-1.0, -0.5, 0.0, -1.5, 0.5), -0.5),
+        # the best is the lowest tried: the search follows it down, and stops once it is bracketed
+        ((1.0, 1.2, 1.4, 0.8, 0.9), (-1.0, -0.5, 0.0, -1.5, -2.0), -1.5),
+        ((1.0, 1.2, 1.4, 1.1, 1.3), (-1.0, -0.5, 0.0, -1.5, 0.5), -1.0),
+        # the best is the highest tried: the search follows it up
+        ((1.4, 1.2, 1.0, 0.8, 0.9), (-1.0, -0.5, 0.0, 0.5, 1.0), 0.5),
+    ],
+)
+def test_the_candidates_follow_the_loss_beyond_the_first_ones(
+    tmp_path: Any, scores: tuple[float, ...], offsets: tuple[float, ...], winner: float
+) -> None:
+    """The candidates are a line search: whichever way the first three's best points, the next ones go,
+    at the same cost (five candidates); the scores are given in the order the candidates train."""
+    sweep = [2.0 + 0.02 * (-1) ** i for i in range(15)]
+    sweep += [1.0 + 0.02 * (-1) ** i for i in range(10)] + [2.0 + 0.02 * (-1) ** i for i in range(15)]
+    script = sweep + [v + 0.01 * (-1) ** i for sc in scores for i, v in enumerate([sc] * 10)]
+    model = Scripted(script)
+    result = run(
+        tmp_path, model, min_lr=1e-6, max_lr=10.0, num_steps=40, confirm_steps=10, early_stop_threshold=None
+    )
+    conf = result.confirmation
+    assert conf is not None and conf.anchor is not None and conf.reason == ""
+    assert model.i == len(script) and conf.cost == 5 * 10
+    np.testing.assert_allclose(np.log10(conf.lrs), np.log10(conf.anchor) + np.sort(offsets), atol=1e-12)
+    by_lr = dict(zip(np.round(np.log10(conf.lrs) - np.log10(conf.anchor), 6), conf.scores, strict=True))
+    assert [by_lr[round(o, 6)] for o in offsets] == pytest.approx(scores, abs=0.01)  # trained in that order
+    assert conf.winner == pytest.approx(conf.anchor * 10**winner, rel=1e-12)
+
+
+def test_next_lr_keeps_to_the_range_and_below_a_diverged_candidate() -> None:
+    def cand(o: float, sc: float) -> _confirm.Candidate:
+        return _confirm.Candidate(0.1 * 10**o, (2.0, sc), sc)
+
+    first = [cand(-1.0, 1.2), cand(-0.5, 1.1), cand(0.0, 1.0)]  # the best is the highest
+    assert _confirm.next_lr(0.1, first, 1e-7, 10.0) == pytest.approx(0.1 * 10**0.5)
+    # max_lr is reached: half a decade above is max_lr, then nothing more above; the set fills below
+    assert _confirm.next_lr(0.1, first, 1e-7, 0.2) == 0.2
+    at_max = [*first, _confirm.Candidate(0.2, (2.0, 0.9), 0.9)]
+    assert _confirm.next_lr(0.1, at_max, 1e-7, 0.2) == pytest.approx(0.1 * 10**-1.5)
+    # nothing is trained above a candidate that diverged
+    blown = [cand(-1.0, 1.2), cand(-0.5, 1.1), cand(0.0, math.inf)]
+    assert _confirm.next_lr(0.1, blown, 1e-7, 10.0) == pytest.approx(0.1 * 10**-1.5)
+    assert _confirm.next_lr(0.1, [*blown, cand(-1.5, 1.3)], 1e-7, 10.0) is None
+    # every candidate so far diverged: lower and lower
+    assert _confirm.next_lr(0.1, [cand(-1.0, math.inf)], 1e-7, 10.0) == pytest.approx(0.1 * 10**-1.5)
+    # five candidates, or a range too narrow for more: done
+    assert _confirm.next_lr(0.1, [*first, cand(0.5, 0.9), cand(1.0, 0.8)], 1e-7, 10.0) is None
+    assert _confirm.next_lr(0.1, [_confirm.Candidate(0.1, (2.0, 1.0), 1.0)], 0.1, 0.1) is None
+
+
 def test_no_answer_when_every_candidate_diverges(tmp_path: Any) -> None:
     seed_all(9)
     result = assert_no_answer(
@@ -307,6 +371,11 @@ def test_no_answer_when_every_candidate_diverges(tmp_path: Any) -> None:
     conf = result.confirmation
     assert conf is not None and len(conf.candidates) == 5 and all(math.isinf(s) for s in conf.scores)
     assert all(len(c.losses) == 6 for c in conf.candidates)  # each stopped at its NaN
+    # the line search went lower after each: from a decade below the anchor down to three decades below
+    assert conf.anchor is not None
+    np.testing.assert_allclose(
+        np.log10(conf.lrs) - np.log10(conf.anchor), [-3, -2.5, -2, -1.5, -1], atol=1e-9
+    )
 
 
 def test_no_answer_when_the_best_candidate_ends_above_the_start(tmp_path: Any) -> None:

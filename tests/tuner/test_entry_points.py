@@ -282,6 +282,9 @@ class Dump(Callback):
             "raw": pl_module.seen_losses[:n],
             "curve": list(r.losses),
             "suggestion": r.suggestion(),
+            "candidates": []
+            if r.confirmation is None
+            else [[c.lr, *c.losses] for c in r.confirmation.candidates],
             "applied": float(trainer.optimizers[0].param_groups[0]["lr"]),
             "weights_after": after,
             "weights_before": pl_module.weights_before,
@@ -314,6 +317,8 @@ def test_ddp_curve_is_the_mean_over_ranks(tmp_path: Any) -> None:
     for r in ranks:
         np.testing.assert_allclose(r["curve"], raw.mean(0), rtol=1e-6)
         assert r["curve"] == ranks[0]["curve"] and r["suggestion"] == ranks[0]["suggestion"]
+        # the candidates' line search took the same LRs on every rank, from losses averaged over ranks
+        assert len(r["candidates"]) >= 3 and r["candidates"] == ranks[0]["candidates"]
         assert r["applied"] == pytest.approx(r["suggestion"], rel=1e-12)
         assert r["weights_after"] == r["weights_before"] and r["global_step"] == 0
 
