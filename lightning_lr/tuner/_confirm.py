@@ -64,6 +64,7 @@ CONFIRMED = "confirmed"
 #: ``benchmarks/quality/confirm.py``); the first three are trained first, then the line search goes on
 #: (:func:`next_lr`)
 OFFSETS = (-1.5, -1.0, -0.5, 0.0, 0.5)
+#: the candidates trained first, in decades from the anchor, before the line search decides where the rest go
 FIRST = (-1.0, -0.5, 0.0)
 #: the spacing of the candidates, in decades
 SPACING = 0.5
@@ -342,7 +343,6 @@ def next_lr(anchor: float, tried: Sequence[Candidate], min_lr: float, max_lr: fl
     if len(tried) >= len(OFFSETS):
         return None
     have = [c.lr for c in tried]
-
     blown = min((c.lr for c in tried if not math.isfinite(c.score)), default=math.inf)
 
     def new(lr: float) -> float | None:
