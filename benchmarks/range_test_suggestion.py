@@ -6,7 +6,9 @@ orbit and multi-output regression, a 1-D CNN, a deep tanh MLP, an embedding bag,
 training; SGD, SGD-momentum, Nesterov, Adam, AdamW, RMSprop, Adagrad, NAdam), split into a tuning and a
 validation half fixed in ``benchmarks/quality/tasks.py`` before any of their results was seen. The first
 17 were the first design round's; the 8 ``fresh-*`` tasks were added for the second round (the
-refinement and the plateau), after the first had seen both halves, and split 4 and 4.
+refinement and the plateau), after the first had seen both halves, and split 4 and 4. A third set, 8
+``holdout-*`` tasks written after the last design choice (the line search of candidates), only judges:
+nothing was chosen on it.
 
 Ground truth per task: a grid of constant LRs, 3 per decade from 1e-6 up to 2 points past divergence, each
 trained for the task's whole budget from the same init, 2 seeds, scored by the final training loss (mean
@@ -29,7 +31,8 @@ knee of the EMA curve, and the peak whose 1cycle has the answer's mean LR (``lig
     python benchmarks/range_test_suggestion.py --resume F --dump F --half validation       # add what F lacks
 
 ``--resume FILE`` loads FILE and computes only what it lacks (and dumps back to ``--dump``).
-``--half tuning`` prints only the tuning half (what the confirmation's design was chosen on).
+``--half tuning`` prints only the tuning half (what the confirmation's design was chosen on); ``--half
+holdout`` the third round's held-out tasks.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ from quality.confirm import Design  # noqa: E402
 from quality.report import agreement_table, grid_table, method_table, per_task_table, score_method  # noqa: E402
 from quality.store import Store  # noqa: E402
 from quality.sweeps import CONFIGS, DEFAULT_CONFIG, quiet  # noqa: E402
-from quality.tasks import SPLIT, TASKS  # noqa: E402
+from quality.tasks import HALVES, SPLIT, TASKS  # noqa: E402
 
 #: the confirmation designs. FINAL was chosen on the tuning half only, before the validation half was
 #: looked at: 5 candidates half a decade apart, from 1.5 decades below to half a decade above the LR of the
@@ -105,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--quick", action="store_true", help="3 tasks, 1 seed, default sweep only (smoke run)"
     )
     parser.add_argument("--tasks", help="comma-separated task names (default: all)")
-    parser.add_argument("--half", choices=("tuning", "validation", "both"), default="both")
+    parser.add_argument("--half", choices=(*HALVES, "both"), default="both")
     parser.add_argument("--dump", metavar="FILE", help="write every curve, grid and candidate run to FILE")
     parser.add_argument("--from", dest="from_", metavar="FILE", help="re-score a dump without training")
     parser.add_argument("--resume", metavar="FILE", help="load FILE, compute only what is missing")
@@ -124,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tasks = [t for t in TASKS if t.name in want]
     if args.half != "both":
         tasks = [t for t in tasks if SPLIT[t.name] == args.half]
-    tasks.sort(key=lambda t: SPLIT[t.name] != "tuning")  # the tuning half first
+    tasks.sort(key=lambda t: HALVES.index(SPLIT[t.name]))  # the tuning half first
     seeds: list[int] = [0, 1, 2]
     configs = CONFIGS
     if args.quick:
@@ -168,11 +171,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "against the 1cycle grid; wall / plain fit = wall time over a plain training loop of as many steps.\n"
     )
     methods = _methods(datas)
-    for half in ("tuning", "validation"):
+    for half in HALVES:
         hd = [d for d in datas if SPLIT[d.task.name] == half]
         if not hd:
             continue
-        print(f"\n## {half} half ({len(hd)} tasks)\n")
+        heading = "holdout: the third round's tasks, judged only" if half == "holdout" else f"{half} half"
+        print(f"\n## {heading} ({len(hd)} tasks)\n")
         print(grid_table(hd, SPLIT))
         print(f"\n### suggestions vs the constant-LR grid ({half})\n")
         print(method_table([score_method(store, hd, m) for m in methods], default))

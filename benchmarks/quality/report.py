@@ -78,10 +78,18 @@ def score_method(store: Store, datas: Sequence[TaskData], method: str) -> Row:
             if got is None:
                 row.untrained += 1
                 continue
-            row.regret_train.append(got[0] / best_tr)
-            row.answered.append(got[0] / best_tr)  # type: ignore[union-attr]
-            row.regret_val.append(got[1] / best_va)
+            row.regret_train.append(_regret(got[0], best_tr))
+            row.answered.append(_regret(got[0], best_tr))  # type: ignore[union-attr]
+            row.regret_val.append(_regret(got[1], best_va))
     return row
+
+
+def _regret(loss: float, best: float) -> float:
+    """``loss / best``; a grid-best loss of exactly 0 (a task solved to float precision) gives 1 for a loss of 0
+    too, else inf."""
+    if best == 0:
+        return 1.0 if loss == 0 else math.inf
+    return loss / best
 
 
 def _f(x: float) -> str:

@@ -12,6 +12,13 @@ the validation half also holds two optimizers the tuning half has none of (Adagr
 
 The 8 ``fresh-*`` tasks were added for the second design round, after the first had seen both halves of
 the other 17, and split alternately, 4 and 4, before any of their results was computed.
+
+The 8 ``holdout-*`` tasks were written after the second round's last choice (the line search of
+candidates) and before any of their results was computed. Nothing is chosen on them: they judge the
+finished design on families, data and optimizer pairings none of the others has (an autoencoder with a
+2-D bottleneck, an LSTM with SGD-momentum, a pre-LN Transformer with NAdam, BatchNorm1d with plain SGD on
+unscaled features, softmax regression with Adam, batch-4 regression with RMSprop, dropout with AdamW, a
+CNN without normalization with Adagrad).
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ from _tasks import _cnn, _digits, _mlp  # noqa: E402
 
 Data = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]
 
-__all__ = ["SPLIT", "TASKS", "Task", "batches", "loss_fn", "make_net", "make_optimizer"]
+__all__ = ["HALVES", "SPLIT", "TASKS", "Task", "batches", "loss_fn", "make_net", "make_optimizer"]
 
 
 # --- data ----------------------------------------------------------------------------------------------
@@ -208,6 +215,60 @@ def data(name: str) -> Data:
         tok = np.stack([rng.choice(k, t, replace=False) for _ in range(n)])
         y = np.argsort(np.argsort(tok, 1), 1)
         return _split(tok.astype(np.float32), y, 500, True)
+    # the held-out tasks of the third round (see SPLIT)
+    if name == "swiss-roll":
+        from sklearn.datasets import make_swiss_roll
+
+        x, _ = make_swiss_roll(2500, noise=0.3, random_state=21)
+        d = _standardize(_split(x, x, 500, False))
+        return d[0], d[0], d[2], d[2]  # an autoencoder: the target is the input
+    if name == "last-minus-first":
+        # a sequence of 10 Gaussian values; the target is the last minus the first (memory over the sequence)
+        x = rng.normal(0, 1, (2500, 10, 1))
+        return _split(x, x[:, -1] - x[:, 0], 500, False)
+    if name == "reverse":
+        # per position: the token at the mirrored position of the sequence of 12 (tokens 0..11)
+        n, t, k = 2500, 12, 12
+        tok = rng.integers(0, k, (n, t))
+        return _split(tok.astype(np.float32), tok[:, ::-1].copy(), 500, True)
+    if name == "classif-4":
+        from sklearn.datasets import make_classification
+
+        x, y = make_classification(
+            3000,
+            24,
+            n_informative=10,
+            n_redundant=6,
+            n_classes=4,
+            flip_y=0.05,
+            class_sep=0.9,
+            random_state=22,
+        )
+        x = x * np.exp(rng.uniform(np.log(0.1), np.log(10.0), 24))  # unscaled features: BatchNorm's job
+        return _split(x, y, 600, True)
+    if name == "blobs":
+        from sklearn.datasets import make_blobs
+
+        x, y = make_blobs(2500, 10, centers=6, cluster_std=3.0, random_state=23)
+        return _split(x, y, 500, True)  # not standardized: a linear model on raw features
+    if name == "sine":
+        x = rng.uniform(-2.0, 2.0, (1500, 1))
+        y = np.sin(3 * x) + 0.3 * x + rng.normal(0, 0.2, (1500, 1))
+        return _split(x, y, 400, False)
+    if name == "quantiles":
+        from sklearn.datasets import make_gaussian_quantiles
+
+        x, y = make_gaussian_quantiles(n_samples=2500, n_features=8, n_classes=3, random_state=24)
+        return _split(x, y, 500, True)
+    if name == "spots":
+        # 8x8 images: a bright 2x2 spot somewhere in noise; which quadrant holds it
+        n = 2500
+        img = rng.normal(0, 0.7, (n, 8, 8))
+        r, c = rng.integers(0, 7, n), rng.integers(0, 7, n)
+        for i in range(n):
+            img[i, r[i] : r[i] + 2, c[i] : c[i] + 2] += 1.5
+        lab = (r + 0.5 >= 3.5).astype(np.int64) * 2 + (c + 0.5 >= 3.5).astype(np.int64)
+        return _split(img.reshape(n, 64), lab, 500, True)
     raise KeyError(name)
 
 
@@ -357,6 +418,44 @@ NETS: dict[str, Callable[[], nn.Module]] = {
         nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 2)
     ),
     "tf-rank": lambda: _Encoder(16, 6, 16, 6, per_token=True, norm_first=False),
+    # the held-out tasks of the third round
+    "swiss-ae": lambda: nn.Sequential(
+        nn.Linear(3, 32), nn.ELU(), nn.Linear(32, 2), nn.Linear(2, 32), nn.ELU(), nn.Linear(32, 3)
+    ),
+    "memory-lstm": lambda: _SeqHead("lstm", 1, 16, 1),
+    "tf-reverse": lambda: _Encoder(12, 12, 16, 12, per_token=True, norm_first=True),
+    "bn-mlp": lambda: nn.Sequential(
+        nn.Linear(24, 64),
+        nn.BatchNorm1d(64),
+        nn.ReLU(),
+        nn.Linear(64, 64),
+        nn.BatchNorm1d(64),
+        nn.ReLU(),
+        nn.Linear(64, 4),
+    ),
+    "blobs-linear": lambda: nn.Linear(10, 6),
+    "sine-mlp": lambda: nn.Sequential(
+        nn.Linear(1, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 1)
+    ),
+    "dropout-mlp": lambda: nn.Sequential(
+        nn.Linear(8, 64),
+        nn.ReLU(),
+        nn.Dropout(0.2),
+        nn.Linear(64, 64),
+        nn.ReLU(),
+        nn.Dropout(0.2),
+        nn.Linear(64, 3),
+    ),
+    "spots-cnn": lambda: nn.Sequential(
+        nn.Unflatten(1, (1, 8, 8)),
+        nn.Conv2d(1, 8, 3, padding=1),
+        nn.ReLU(),
+        nn.Conv2d(8, 8, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(8 * 16, 4),
+    ),
 }
 
 
@@ -515,6 +614,37 @@ TASKS: tuple[Task, ...] = (
     _t("fresh-wide-rmsprop", "fresh", "multireg", "wide-mlp", "mse", "rmsprop", 300, 16, "3 targets"),
     _t("fresh-circles-bs2-nadam", "fresh", "circles", "circles-mlp", "ce", "nadam", 400, 2, "batch 2"),
     _t("fresh-tf-rank-sgdm", "fresh", "rank", "tf-rank", "ce", "sgd-momentum", 250, 32, "post-LN, per token"),
+    # held-out tasks: added after the line search of candidates was chosen, judged only (see SPLIT)
+    _t(
+        "holdout-swiss-ae-sgdm",
+        "holdout",
+        "swiss-roll",
+        "swiss-ae",
+        "mse",
+        "sgd-momentum",
+        300,
+        32,
+        "bottleneck 2",
+    ),
+    _t(
+        "holdout-memory-lstm-sgdm",
+        "holdout",
+        "last-minus-first",
+        "memory-lstm",
+        "mse",
+        "sgd-momentum",
+        300,
+        32,
+        "LSTM",
+    ),
+    _t("holdout-tf-reverse-nadam", "holdout", "reverse", "tf-reverse", "ce", "nadam", 150, 32, "pre-LN"),
+    _t("holdout-bn-mlp-sgd", "holdout", "classif-4", "bn-mlp", "ce", "sgd", 250, 64, "BatchNorm1d"),
+    _t(
+        "holdout-blobs-linear-adam", "holdout", "blobs", "blobs-linear", "ce", "adam", 200, 16, "raw features"
+    ),
+    _t("holdout-sine-bs4-rmsprop", "holdout", "sine", "sine-mlp", "mse", "rmsprop", 400, 4, "batch 4"),
+    _t("holdout-dropout-adamw", "holdout", "quantiles", "dropout-mlp", "ce", "adamw", 250, 32, "dropout 0.2"),
+    _t("holdout-spots-cnn-adagrad", "holdout", "spots", "spots-cnn", "ce", "adagrad", 200, 32, "no norm"),
 )
 
 #: the fixed split, written down before any result was seen: alternate within each family (the digits
@@ -546,7 +676,20 @@ SPLIT: dict[str, str] = {
     "fresh-wide-rmsprop": "validation",
     "fresh-circles-bs2-nadam": "tuning",
     "fresh-tf-rank-sgdm": "validation",
+    # the third round's held-out tasks: written after the line search of candidates was chosen and before
+    # any of their results was computed; nothing is chosen on them, they only judge
+    "holdout-swiss-ae-sgdm": "holdout",
+    "holdout-memory-lstm-sgdm": "holdout",
+    "holdout-tf-reverse-nadam": "holdout",
+    "holdout-bn-mlp-sgd": "holdout",
+    "holdout-blobs-linear-adam": "holdout",
+    "holdout-sine-bs4-rmsprop": "holdout",
+    "holdout-dropout-adamw": "holdout",
+    "holdout-spots-cnn-adagrad": "holdout",
 }
 
-assert set(SPLIT) == {t.name for t in TASKS}
+#: the sets of tasks, in the order they are reported
+HALVES = ("tuning", "validation", "holdout")
+
+assert set(SPLIT) == {t.name for t in TASKS} and set(SPLIT.values()) == set(HALVES)
 assert math.isclose(sum(v == "tuning" for v in SPLIT.values()), 13)
