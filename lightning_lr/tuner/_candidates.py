@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import warnings
 from typing import Any, cast
 
 import lightning.pytorch as pl
@@ -22,7 +23,17 @@ import torch
 
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
-from ._confirm import OFFSETS, Candidate, Confirmation, decide, diverged, next_lr, score, verdict
+from ._confirm import (
+    OFFSETS,
+    Candidate,
+    Confirmation,
+    decide,
+    diverged,
+    edge_warning,
+    next_lr,
+    score,
+    verdict,
+)
 from ._curve import SweepResult
 from ._data import Batches
 from ._options import LROptions
@@ -79,6 +90,8 @@ def confirm_results(
         finally:
             bar.close()
         conf = decide(cands, options.confirm_steps, anchor, found.start, found.points, found.noise)
+        if edge := edge_warning(conf, options.min_lr, options.max_lr):
+            warnings.warn(f"{options.title}: {edge}", UserWarning, stacklevel=2)
     out = list(results)
     out[i] = dataclasses.replace(target, confirmation=conf)
     return out

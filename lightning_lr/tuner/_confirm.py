@@ -50,6 +50,7 @@ __all__ = [
     "Verdict",
     "decide",
     "diverged",
+    "edge_warning",
     "next_lr",
     "plateau_top",
     "refine",
@@ -365,6 +366,38 @@ def next_lr(anchor: float, tried: Sequence[Candidate], min_lr: float, max_lr: fl
         if (lr := new(anchor * 10.0**o)) is not None:
             return lr
     return None
+
+
+def edge_warning(conf: Confirmation, min_lr: float, max_lr: float) -> str:
+    """What to tell the user when the confirmed LR is the lowest or the highest candidate trained (the line
+    search ran out of candidates, or of range, before the scores turned up): the best constant LR may lie
+    beyond it, so the answer is a bound; "" otherwise.
+
+    Example:
+        >>> c = [Candidate(lr, (2.0, sc), sc) for lr, sc in ((0.01, 0.5), (0.1, 0.9), (1.0, 1.5))]
+        >>> edge_warning(Confirmation(tuple(c), 2, 1.0, 2.0, 0), 1e-7, 10)[:60]
+        'the best candidate (lr=0.01) is the lowest of the 3 trained '
+        >>> edge_warning(Confirmation(tuple(c), 2, 1.0, 2.0, 1), 1e-7, 10)
+        ''
+    """
+    if conf.chosen is None or len(conf.candidates) < 2 or 0 < conf.chosen < len(conf.candidates) - 1:
+        return ""
+    lr, lrs = conf.candidates[conf.chosen].lr, conf.lrs
+    if conf.chosen == 0:
+        side = "lowest", "lower"
+        change = "lower min_lr" if lr <= min_lr * (1 + 1e-9) else f"run it again with max_lr={lr:.3g}"
+    else:
+        side = "highest", "higher"
+        change = (
+            "raise max_lr"
+            if lr >= max_lr * (1 - 1e-9)
+            else "take more num_steps: a denser sweep shows better where the loss turns up"
+        )
+    return (
+        f"the best candidate (lr={lr:.3g}) is the {side[0]} of the {len(lrs)} trained (lr {lrs[0]:.3g}.."
+        f"{lrs[-1]:.3g}), so the best constant LR may lie {side[1]} still and the suggestion is a bound; to "
+        f"search {side[1]}, {change}"
+    )
 
 
 def diverged(loss: float, first: float) -> bool:

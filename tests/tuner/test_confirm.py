@@ -342,6 +342,40 @@ def test_the_candidates_follow_the_loss_beyond_the_first_ones(
     assert conf.winner == pytest.approx(conf.anchor * 10**winner, rel=1e-12)
 
 
+@pytest.mark.parametrize(
+    ("scores", "edge"),
+    [
+        ((1.0, 1.2, 1.4, 0.8, 0.7), "lowest"),
+        ((1.4, 1.2, 1.0, 0.8, 0.7), "highest"),
+        ((1.2, 1.0, 1.1, 1.4, 1.3), ""),
+    ],
+)
+def test_a_winner_at_the_edge_of_the_candidates_is_named_as_a_bound(
+    tmp_path: Any, scores: tuple[float, ...], edge: str
+) -> None:
+    """When the line search runs out of candidates before the scores turn up, the answer is still given (the
+    best LR trained), with a warning that the best may lie beyond it and how to search there."""
+    sweep = [2.0 + 0.02 * (-1) ** i for i in range(15)]
+    sweep += [1.0 + 0.02 * (-1) ** i for i in range(10)] + [2.0 + 0.02 * (-1) ** i for i in range(15)]
+    script = sweep + [v + 0.01 * (-1) ** i for sc in scores for i, v in enumerate([sc] * 10)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            Scripted(script), loader(), min_lr=1e-6, max_lr=10.0, num_steps=40, confirm_steps=10,
+            early_stop_threshold=None,
+        )  # fmt: skip
+    assert isinstance(result, RangeTestResult)
+    conf = result.confirmation
+    assert conf is not None and conf.winner is not None and result.suggestion() == conf.lr
+    bound = [str(w.message) for w in caught if "suggestion is a bound" in str(w.message)]
+    if not edge:
+        assert bound == [] and conf.lr != conf.winner  # inside: refined between its neighbours
+        return
+    assert conf.lr == conf.winner  # at the edge the refinement keeps the winner
+    assert len(bound) == 1 and f"(lr={conf.winner:.3g}) is the {edge} of the 5 trained" in bound[0]
+    assert (f"max_lr={conf.winner:.3g}" if edge == "lowest" else "num_steps") in bound[0]
+
+
 def test_next_lr_keeps_to_the_range_and_below_a_diverged_candidate() -> None:
     def cand(o: float, sc: float) -> _confirm.Candidate:
         return _confirm.Candidate(0.1 * 10**o, (2.0, sc), sc)
