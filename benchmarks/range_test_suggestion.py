@@ -1,11 +1,11 @@
 """How good are LR suggestions on tasks they were never tuned on? A benchmark that fitting cannot pass.
 
-25 tiny tasks of 9 families (digits MLP/CNN/autoencoder/softmax, GRU, LSTM and a tanh RNN, three
-Transformer encoders, BatchNorm, GroupNorm and LayerNorm nets, logistic and linear regression, polynomial,
-orbit and multi-output regression, a 1-D CNN, a deep tanh MLP, an embedding bag, batch-2/4/8 noisy
-training; SGD, SGD-momentum, Nesterov, Adam, AdamW, RMSprop, Adagrad, NAdam), split into a tuning and a
-validation half fixed in ``benchmarks/quality/tasks.py`` before any of their results was seen. The first
-17 were the first design round's; the 8 ``fresh-*`` tasks were added for the second round (the
+33 tiny tasks (digits MLP/CNN/autoencoder/softmax, GRU, LSTMs and a tanh RNN, four Transformer encoders,
+BatchNorm, GroupNorm and LayerNorm nets, logistic, softmax and linear regression, polynomial, sine, orbit
+and multi-output regression, a 1-D CNN, a deep tanh MLP, an embedding bag, a swiss-roll autoencoder,
+dropout, batch-2/4/8 noisy training; SGD, SGD-momentum, Nesterov, Adam, AdamW, RMSprop, Adagrad, NAdam).
+The first 25 are split into a tuning and a validation half fixed in ``benchmarks/quality/tasks.py``
+before any of their results was seen. The first 17 were the first design round's; the 8 ``fresh-*`` tasks were added for the second round (the
 refinement and the plateau), after the first had seen both halves, and split 4 and 4. A third set, 8
 ``holdout-*`` tasks written after the last design choice (the line search of candidates), only judges:
 nothing was chosen on it.
@@ -25,7 +25,7 @@ prototype: candidates trained in a plain loop at the nearest of 12 LRs per decad
 it (``lr_range_test (confirm=False)``), in every exponential configuration. The 1cycle rows: the former
 knee of the EMA curve, and the peak whose 1cycle has the answer's mean LR (``lightning_lr.tuner._bounds``).
 
-    python benchmarks/range_test_suggestion.py --dump benchmarks/results/suggestion.json   # ~60 min, 1 core
+    python benchmarks/range_test_suggestion.py --dump benchmarks/results/suggestion.json   # ~70 min, 1 core
     python benchmarks/range_test_suggestion.py --from benchmarks/results/suggestion.json   # seconds
     python benchmarks/range_test_suggestion.py --quick                                     # smoke run
     python benchmarks/range_test_suggestion.py --resume F --dump F --half validation       # add what F lacks
