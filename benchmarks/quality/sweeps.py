@@ -165,9 +165,11 @@ def lightning_lr_find(task: Task, seed: int, root: str, **kwargs: Any) -> tuple[
         )
         lr = finder.suggestion() if finder is not None else None
     seconds = time.perf_counter() - start
-    curve = {"lr": list(map(float, finder.results["lr"])), "loss": list(map(float, finder.results["loss"]))}
-    ok = lr is not None and math.isfinite(lr) and lr > 0
-    return (float(lr) if ok else None), curve, seconds
+    results = finder.results if finder is not None else {"lr": [], "loss": []}
+    curve = {"lr": list(map(float, results["lr"])), "loss": list(map(float, results["loss"]))}
+    if lr is None or not (math.isfinite(lr) and lr > 0):
+        return None, curve, seconds
+    return float(lr), curve, seconds
 
 
 def torch_lr_finder(
