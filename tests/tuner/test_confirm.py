@@ -309,6 +309,24 @@ def test_decide_needs_the_lr_to_matter() -> None:
     assert _confirm.decide(noisy[:1], 10, 1e-3, start=2.0).winner == 1e-3
 
 
+def line_search_script(scores: tuple[float, ...]) -> list[float]:
+    """A 40-step sweep with a clear dip in its middle (its anchor lies about 3 decades above ``min_lr=1e-6``
+    and 4 below ``max_lr=10``: the line search has room both ways), then 10 steps per candidate at
+    ``scores``, in the order they train."""
+    sweep = [2.0 + 0.02 * (-1) ** i for i in range(15)]
+    sweep += [1.0 + 0.02 * (-1) ** i for i in range(10)] + [2.0 + 0.02 * (-1) ** i for i in range(15)]
+    return sweep + [sc + 0.01 * (-1) ** i for sc in scores for i in range(10)]
+
+
+LINE_SEARCH = {
+    "min_lr": 1e-6,
+    "max_lr": 10.0,
+    "num_steps": 40,
+    "confirm_steps": 10,
+    "early_stop_threshold": None,
+}
+
+
 @pytest.mark.parametrize(
     ("scores", "offsets", "winner"),
     [
@@ -326,13 +344,9 @@ def test_the_candidates_follow_the_loss_beyond_the_first_ones(
 ) -> None:
     """The candidates are a line search: whichever way the first three's best points, the next ones go,
     at the same cost (five candidates); the scores are given in the order the candidates train."""
-    sweep = [2.0 + 0.02 * (-1) ** i for i in range(15)]
-    sweep += [1.0 + 0.02 * (-1) ** i for i in range(10)] + [2.0 + 0.02 * (-1) ** i for i in range(15)]
-    script = sweep + [v + 0.01 * (-1) ** i for sc in scores for i, v in enumerate([sc] * 10)]
+    script = line_search_script(scores)
     model = Scripted(script)
-    result = run(
-        tmp_path, model, min_lr=1e-6, max_lr=10.0, num_steps=40, confirm_steps=10, early_stop_threshold=None
-    )
+    result = run(tmp_path, model, **LINE_SEARCH)
     conf = result.confirmation
     assert conf is not None and conf.anchor is not None and conf.reason == ""
     assert model.i == len(script) and conf.cost == 5 * 10
@@ -355,15 +369,11 @@ def test_a_winner_at_the_edge_of_the_candidates_is_named_as_a_bound(
 ) -> None:
     """When the line search runs out of candidates before the scores turn up, the answer is still given (the
     best LR trained), with a warning that the best may lie beyond it and how to search there."""
-    sweep = [2.0 + 0.02 * (-1) ** i for i in range(15)]
-    sweep += [1.0 + 0.02 * (-1) ** i for i in range(10)] + [2.0 + 0.02 * (-1) ** i for i in range(15)]
-    script = sweep + [v + 0.01 * (-1) ** i for sc in scores for i, v in enumerate([sc] * 10)]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = Tuner(trainer(tmp_path)).lr_range_test(
-            Scripted(script), loader(), min_lr=1e-6, max_lr=10.0, num_steps=40, confirm_steps=10,
-            early_stop_threshold=None,
-        )  # fmt: skip
+            Scripted(line_search_script(scores)), loader(), **LINE_SEARCH
+        )
     assert isinstance(result, RangeTestResult)
     conf = result.confirmation
     assert conf is not None and conf.winner is not None and result.suggestion() == conf.lr
