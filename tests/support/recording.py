@@ -63,7 +63,8 @@ class DumpPerRank(Recorder):
     """A Recorder that writes, at the end of training, what its rank's optimizer used to
     ``<directory>/rank<r>.json`` (for ddp_spawn, whose objects stay in the child): ``rank``, ``world_size``,
     ``rows`` and ``batch_lrs``; with an LRRangeTest among the callbacks also its curve (``losses``, ``lrs``)
-    and ``one_cycle_max_lr``; with a OneCycle callback its ``filled`` arguments and ``total_steps``; with an
+    ``one_cycle_max_lr`` and the whole ``result`` (``to_dict``); with a OneCycle callback its ``filled``
+    arguments and ``total_steps``; with an
     ``lr`` hparam on the module, ``module_lr``."""
 
     def __init__(self, directory: str) -> None:
@@ -89,6 +90,7 @@ class DumpPerRank(Recorder):
             data["losses"] = list(test.result.losses)
             data["lrs"] = list(test.result.lrs)
             data["one_cycle_max_lr"] = test.result.one_cycle_max_lr()
+            data["result"] = test.result.to_dict()
         cycle = next((cb for cb in trainer.callbacks if isinstance(cb, OneCycle)), None)
         if cycle is not None:
             data["filled"] = cycle.state_dict()["filled"]

@@ -1,0 +1,70 @@
+"""Two simulated nodes on one host: ``strategy="ddp"`` launched as a script per node (``NODE_RANK`` 0 and 1,
+``MASTER_ADDR=127.0.0.1``), one CPU process each. The range test's sweep and confirmation, the suggestion
+it applies and the OneCycle it fills agree on both nodes, and both train at the same LR and momentum."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import lightning_lr
+
+SCRIPT = Path(__file__).with_name("multinode_fit.py")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _run_two_nodes(out: Path) -> list[dict[str, Any]]:
+    port = str(_free_port())
+    root = str(Path(lightning_lr.__file__).parents[1])  # the nodes import the lightning_lr under test
+    path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
+    procs = []
+    for node in (0, 1):
+        env = {**os.environ, "NODE_RANK": str(node), "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": port}
+        env["PYTHONPATH"] = path
+        env.pop("LOCAL_RANK", None)
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, str(SCRIPT), str(out)],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        )
+    logs = []
+    try:
+        for p in procs:
+            logs.append(p.communicate(timeout=600)[0])
+    finally:
+        for p in procs:
+            p.kill()
+    for node, (p, log) in enumerate(zip(procs, logs, strict=True)):
+        assert p.returncode == 0, f"node {node} exited with {p.returncode}:\n{log[-4000:]}"
+    return [json.loads((out / f"rank{r}.json").read_text()) for r in (0, 1)]
+
+
+@pytest.mark.ddp
+def test_two_nodes_agree_on_the_range_test_and_the_schedule_it_fills(tmp_path: Any) -> None:
+    rank0, rank1 = _run_two_nodes(tmp_path)
+    assert [r["rank"] for r in (rank0, rank1)] == [0, 1]
+    assert [r["world_size"] for r in (rank0, rank1)] == [2, 2]
+    result = rank0["result"]
+    assert rank1["result"] == result  # curve (the mean over ranks), candidates, their losses, the verdict
+    conf = result["confirmation"]
+    assert conf is not None and len(conf["candidates"]) >= 3 and conf["chosen"] is not None
+    assert rank0["module_lr"] == rank1["module_lr"] != 0.05  # the suggestion, applied on both nodes
+    assert rank0["filled"] == rank1["filled"] and rank0["filled"]["max_lr"] == rank0["one_cycle_max_lr"]
+    # 128 samples on 2 ranks, batch 32: 2 steps per epoch on each rank, 4 in the run, the same on both
+    assert len(rank0["rows"]) == 4 and rank0["rows"] == rank1["rows"]
