@@ -132,6 +132,32 @@ def test_the_tuner_range_tests(ns: Any, tmp_path: Any) -> None:
     assert len(momentum) == 10 and momentum.val_loss
 
 
+def test_lightnings_own_tuning_runs_in_the_trainers_namespace(ns: Any, tmp_path: Any) -> None:
+    # lr_find and scale_batch_size are Lightning's; a pytorch_lightning Trainer needs pytorch_lightning's Tuner
+    torch.manual_seed(0)
+    model = net_class(ns)()
+    finder = Tuner(trainer(ns, tmp_path)).lr_find(
+        model, data(), num_training=6, early_stop_threshold=None, update_attr=False
+    )
+    assert finder is not None and len(finder.results["lr"]) == 6
+    assert type(finder).__module__.startswith(ns.__name__)
+
+    class Sized(net_class(ns)):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.batch_size = 2
+
+        def train_dataloader(self) -> DataLoader:
+            return DataLoader(data().dataset, batch_size=self.batch_size)
+
+        def val_dataloader(self) -> DataLoader:
+            return data(16)
+
+    sized = Sized()
+    found = Tuner(trainer(ns, tmp_path)).scale_batch_size(sized, max_trials=2, steps_per_trial=1)
+    assert found == sized.batch_size > 2  # scaled up from 2, and set on the module
+
+
 def test_the_callback_applies_its_suggestion_to_the_running_fit(ns: Any, tmp_path: Any) -> None:
     torch.manual_seed(0)
     test, seen = LRRangeTest(num_steps=20, max_lr=1.0), recorder(ns)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from typing import Any, overload
 
 import lightning.pytorch as pl
@@ -21,9 +22,27 @@ from .callback import _RangeTestCallback
 __all__ = ["Tuner"]
 
 
+def _trainers_own(name: str) -> Callable[..., Any]:
+    """Lightning's ``Tuner.<name>``, run by the Tuner of the Trainer's own namespace: a
+    ``pytorch_lightning.Trainer`` needs ``pytorch_lightning``'s (it catches only its own exit exception)."""
+    inherited = getattr(_LightningTuner, name)
+
+    @functools.wraps(inherited)
+    def method(self: Tuner, *args: Any, **kwargs: Any) -> Any:
+        own = L.resolve(self._trainer, "tuner", "Tuner")
+        return (
+            inherited(self, *args, **kwargs)
+            if own is _LightningTuner
+            else getattr(own(self._trainer), name)(*args, **kwargs)
+        )
+
+    return method
+
+
 class Tuner(_LightningTuner):
     """Lightning's :class:`~lightning.pytorch.tuner.Tuner` (``lr_find`` and ``scale_batch_size`` work as
-    before) with :meth:`lr_range_test` and :meth:`momentum_range_test`.
+    before, with a ``lightning.pytorch`` or a ``pytorch_lightning`` Trainer) with :meth:`lr_range_test` and
+    :meth:`momentum_range_test`.
 
     Example:
         >>> import lightning.pytorch as pl
@@ -32,6 +51,9 @@ class Tuner(_LightningTuner):
         >>> callable(tuner.lr_range_test) and callable(tuner.lr_find)
         True
     """
+
+    lr_find = _trainers_own("lr_find")
+    scale_batch_size = _trainers_own("scale_batch_size")
 
     @overload
     def lr_range_test(
