@@ -62,10 +62,9 @@ class Recorder(Callback):
 class DumpPerRank(Recorder):
     """A Recorder that writes, at the end of training, what its rank's optimizer used to
     ``<directory>/rank<r>.json`` (for ddp_spawn, whose objects stay in the child): ``rank``, ``world_size``,
-    ``rows`` and ``batch_lrs``; with an LRRangeTest among the callbacks also its curve (``losses``, ``lrs``)
+    ``rows`` and ``batch_lrs``; with an LRRangeTest among the callbacks also its curve (``losses``, ``lrs``),
     ``one_cycle_max_lr`` and the whole ``result`` (``to_dict``); with a OneCycle callback its ``filled``
-    arguments and ``total_steps``; with an
-    ``lr`` hparam on the module, ``module_lr``."""
+    arguments and ``total_steps``; with an ``lr`` hparam on the module, ``module_lr``."""
 
     def __init__(self, directory: str) -> None:
         super().__init__()
