@@ -19,6 +19,7 @@ Nothing here is chosen: it reports. The T grid and the answers come from
 
     python benchmarks/range_test_horizon.py --dump benchmarks/results/horizon.json --jobs 2   # ~5 min
     python benchmarks/range_test_horizon.py --from benchmarks/results/horizon.json            # seconds
+    python benchmarks/range_test_horizon.py --factor 2 --dump benchmarks/results/horizon_x2.json --jobs 2
 """
 
 from __future__ import annotations
@@ -135,7 +136,11 @@ def _within(ratio: float) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--factor", type=int, default=4, help="the long training, in multiples of the budget")
+    parser.add_argument(
+        "--factor",
+        type=int,
+        help="the long training, in multiples of the budget (default 4; --from: the file's)",
+    )
     parser.add_argument("--half", choices=(*HALVES, "all"), default="all")
     parser.add_argument("--suggestion", default=SUGGESTION, help="the suggestion benchmark's dump")
     parser.add_argument("--dump", metavar="FILE", help="write the long trainings to FILE")
@@ -152,6 +157,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if data.get("format") != FORMAT:
             raise SystemExit(f"{args.from_}: not a dump of this benchmark (format {data.get('format')!r})")
         memo = {k: float(v) for k, v in data["trainings"].items()}
+        if args.factor not in (None, data["factor"]):
+            raise SystemExit(
+                f"{args.from_} holds trainings at factor {data['factor']}, not --factor {args.factor}"
+            )
+        args.factor = data["factor"]
+    elif args.factor is None:
+        args.factor = 4
+    if args.factor < 1:
+        raise SystemExit(f"--factor must be a whole number >= 1, got {args.factor}")
     tasks = [t for t in TASKS if args.half == "all" or SPLIT[t.name] == args.half]
     grids = {t.name: grid(store, t, "constant") for t in tasks}
     if not args.from_:
