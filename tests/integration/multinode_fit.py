@@ -1,10 +1,12 @@
-"""One node of a two-node DDP fit (``strategy="ddp"``, one CPU process per node), run as a script by
+"""One node of a two-node DDP run (``strategy="ddp"``, one CPU process per node), run as a script by
 ``test_multinode.py``: ``python multinode_fit.py OUT`` with ``NODE_RANK``, ``MASTER_ADDR`` and
-``MASTER_PORT`` set. The fit runs an LRRangeTest (sweep and confirmation) whose result fills a OneCycle;
-every rank writes what it used to ``OUT/rank<r>.json`` (:class:`~support.recording.DumpPerRank`)."""
+``MASTER_PORT`` set. The node runs ``Tuner.lr_range_test`` (sweep and confirmation) and writes what its
+rank holds to ``OUT/tuner<r>.json``; then a fit whose LRRangeTest callback fills a OneCycle, and every rank
+writes what it used to ``OUT/rank<r>.json`` (:class:`~support.recording.DumpPerRank`)."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -12,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) 
 
 
 def main(out: str) -> None:
-    from lightning_lr import LRRangeTest
+    from lightning_lr import LRRangeTest, Tuner
     from lightning_lr.callbacks import OneCycle
 
     from support.models import TinyModel, loader
@@ -20,16 +22,24 @@ def main(out: str) -> None:
     from support.state import seed_all
     from support.trainers import trainer
 
+    ddp = dict(strategy="ddp", num_nodes=2, devices=1)
+    seed_all(40)
+    model = TinyModel(dropout=0.0)
+    before = {k: v.tolist() for k, v in model.state_dict().items()}
+    tuner = trainer(out, **ddp)
+    result = Tuner(tuner).lr_range_test(model, loader(n=128), num_steps=12, max_lr=3.0, confirm_steps=10)
+    held = {
+        "rank": tuner.global_rank,
+        "result": result.to_dict(),
+        "lr": float(model.hparams.lr),
+        "restored": before == {k: v.tolist() for k, v in model.state_dict().items()},
+    }
+    with open(os.path.join(out, f"tuner{tuner.global_rank}.json"), "w") as f:
+        json.dump(held, f)
+
     seed_all(41)
     test = LRRangeTest(num_steps=12, max_lr=3.0, early_stop_threshold=None, confirm_steps=10)
-    t = trainer(
-        out,
-        [test, OneCycle(), DumpPerRank(out)],
-        strategy="ddp",
-        num_nodes=2,
-        devices=1,
-        max_epochs=2,
-    )
+    t = trainer(out, [test, OneCycle(), DumpPerRank(out)], max_epochs=2, **ddp)
     t.fit(TinyModel(dropout=0.0), loader(n=128))
 
 

@@ -1,6 +1,7 @@
 """Two simulated nodes on one host: ``strategy="ddp"`` launched as a script per node (``NODE_RANK`` 0 and 1,
-``MASTER_ADDR=127.0.0.1``), one CPU process each. The range test's sweep and confirmation, the suggestion
-it applies and the OneCycle it fills agree on both nodes, and both train at the same LR and momentum."""
+``MASTER_ADDR=127.0.0.1``), one CPU process each. ``Tuner.lr_range_test`` and the LRRangeTest callback:
+their sweep and confirmation, the suggestion applied and the OneCycle filled agree on both nodes, the
+Tuner restores the model on both, and both train at the same LR and momentum."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _run_two_nodes(out: Path) -> list[dict[str, Any]]:
+def _run_two_nodes(out: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Run both nodes; per rank, what the Tuner left (``tuner<r>.json``) and what the fit used."""
     port = str(_free_port())
     root = str(Path(lightning_lr.__file__).parents[1])  # the nodes import the lightning_lr under test
     path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
@@ -52,12 +54,20 @@ def _run_two_nodes(out: Path) -> list[dict[str, Any]]:
             p.kill()
     for node, (p, log) in enumerate(zip(procs, logs, strict=True)):
         assert p.returncode == 0, f"node {node} exited with {p.returncode}:\n{log[-4000:]}"
-    return [json.loads((out / f"rank{r}.json").read_text()) for r in (0, 1)]
+    read = [[json.loads((out / f"{kind}{r}.json").read_text()) for r in (0, 1)] for kind in ("tuner", "rank")]
+    return read[0], read[1]
 
 
 @pytest.mark.ddp
 def test_two_nodes_agree_on_the_range_test_and_the_schedule_it_fills(tmp_path: Any) -> None:
-    rank0, rank1 = _run_two_nodes(tmp_path)
+    tuner, (rank0, rank1) = _run_two_nodes(tmp_path)
+    # Tuner.lr_range_test: the same result on both nodes, applied to both models, which are otherwise restored
+    assert [t["rank"] for t in tuner] == [0, 1]
+    assert (
+        tuner[0]["result"] == tuner[1]["result"] and tuner[0]["result"]["confirmation"]["chosen"] is not None
+    )
+    assert tuner[0]["lr"] == tuner[1]["lr"] != 0.05 and all(t["restored"] for t in tuner)
+    # the LRRangeTest callback in a fit
     assert [r["rank"] for r in (rank0, rank1)] == [0, 1]
     assert [r["world_size"] for r in (rank0, rank1)] == [2, 2]
     result = rank0["result"]
