@@ -1,7 +1,7 @@
 """One node of a two-node DDP run (``strategy="ddp"``, one CPU process per node), run as a script by
 ``test_multinode.py``: ``python multinode_fit.py OUT`` with ``NODE_RANK``, ``MASTER_ADDR`` and
 ``MASTER_PORT`` set. The node runs ``Tuner.lr_range_test`` (sweep and confirmation) and writes what its
-rank holds to ``OUT/tuner<r>.json``; then a fit whose LRRangeTest callback fills a OneCycle, and every rank
+rank holds to ``OUT/tuner<r>.json``, with a weight-decay sweep's and a momentum range test's results; then a fit whose LRRangeTest callback fills a OneCycle, and every rank
 writes what it used to ``OUT/rank<r>.json`` (:class:`~support.recording.DumpPerRank`)."""
 
 from __future__ import annotations
@@ -34,6 +34,22 @@ def main(out: str) -> None:
         "lr": float(model.hparams.lr),
         "restored": before == {k: v.tolist() for k, v in model.state_dict().items()},
     }
+    # the weight-decay sweeps and the momentum sweep, on a fresh model each
+    decays = Tuner(trainer(out, **ddp)).lr_range_test(
+        TinyModel(dropout=0.0),
+        loader(n=128),
+        num_steps=12,
+        max_lr=3.0,
+        confirm_steps=10,
+        weight_decays=[0.0, 1e-2],
+        apply=False,
+    )
+    held["weight_decays"] = decays.to_dict()
+    held["best_weight_decay"] = decays.best_weight_decay
+    momentum = Tuner(trainer(out, **ddp)).momentum_range_test(
+        TinyModel(dropout=0.0), loader(n=128), num_steps=12
+    )
+    held["momentum"] = momentum.to_dict()
     with open(os.path.join(out, f"tuner{tuner.global_rank}.json"), "w") as f:
         json.dump(held, f)
 

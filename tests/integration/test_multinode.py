@@ -67,6 +67,9 @@ def test_two_nodes_agree_on_the_range_test_and_the_schedule_it_fills(tmp_path: A
         tuner[0]["result"] == tuner[1]["result"] and tuner[0]["result"]["confirmation"]["chosen"] is not None
     )
     assert tuner[0]["lr"] == tuner[1]["lr"] != 0.05 and all(t["restored"] for t in tuner)
+    for key in ("weight_decays", "best_weight_decay", "momentum"):  # the other sweeps agree as well
+        assert tuner[0][key] == tuner[1][key]
+    assert len(tuner[0]["weight_decays"]["results"]) == 2 and len(tuner[0]["momentum"]["momentums"]) == 12
     # the LRRangeTest callback in a fit
     assert [r["rank"] for r in (rank0, rank1)] == [0, 1]
     assert [r["world_size"] for r in (rank0, rank1)] == [2, 2]
