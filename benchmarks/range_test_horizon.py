@@ -40,7 +40,8 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from quality.collect import GRID_SEEDS, GRID_STEP, grid, redecide
+from quality.collect import GRID_SEEDS, GRID_STEP, finite_mean, grid, redecide
+from quality.report import within
 from quality.store import Store, lattice_lr
 from quality.tasks import HALVES, SPLIT, TASKS, Task
 from quality.train import train
@@ -64,10 +65,6 @@ def _long_loss(task: Task, factor: int, k: int, seed: int) -> float:
     return out.train_loss if math.isfinite(out.train_loss) else math.inf
 
 
-def _mean(xs: Sequence[float]) -> float:
-    return float(np.mean(xs)) if all(math.isfinite(x) for x in xs) else math.inf
-
-
 def long_grid(
     task: Task, factor: int, around: int, memo: dict[str, float], offline: bool
 ) -> dict[int, float]:
@@ -82,7 +79,7 @@ def long_grid(
                     return None
                 memo[key] = _long_loss(task, factor, k, s)
             losses.append(memo[key])
-        return _mean(losses)
+        return finite_mean(losses)
 
     g: dict[int, float] = {}
     for k in range(around - REACH, around + REACH + 1, GRID_STEP):
@@ -128,10 +125,6 @@ def answers(store: Store, task: Task) -> list[float | None]:
             warnings.simplefilter("ignore")
             out.append(redecide(RangeTestResult.from_dict(d["result"])).suggestion())
     return out
-
-
-def _within(ratio: float) -> bool:
-    return 1 / 3 <= ratio <= 3
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -234,8 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("|---|---|---|")
         for beta in EXPONENTS:
             # the answer scaled to the run's length L: (L / CANDIDATE_STEPS) ** -beta (beta 0: as it is)
-            at_t = sum(_within(rt * (st / CANDIDATE_STEPS) ** -beta) for st, rt, _ in runs)
-            at_l = sum(_within(rl * (args.factor * st / CANDIDATE_STEPS) ** -beta) for st, _, rl in runs)
+            at_t = sum(within(rt * (st / CANDIDATE_STEPS) ** -beta) for st, rt, _ in runs)
+            at_l = sum(within(rl * (args.factor * st / CANDIDATE_STEPS) ** -beta) for st, _, rl in runs)
             name = "as it is" if beta == 0 else f"x (run length / {CANDIDATE_STEPS}) ** -{beta:g}"
             print(f"| {name} | {at_t}/{n} | {at_l}/{n} |")
         print()

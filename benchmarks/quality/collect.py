@@ -24,7 +24,7 @@ from .sweeps import (
 )
 from .tasks import Task
 
-__all__ = ["GRID_SEEDS", "REAL", "SWEEP_ONLY", "Grid", "TaskData", "collect", "derive_cycles"]
+__all__ = ["GRID_SEEDS", "REAL", "SWEEP_ONLY", "Grid", "TaskData", "collect", "derive_cycles", "finite_mean"]
 
 #: the real implementation: ``Tuner.lr_range_test`` with its confirmation stage (the default), and its
 #: sweep-only default (``confirm=False``: the ``minimum`` rule on a sweep that shows a clear descent)
@@ -71,7 +71,8 @@ class TaskData:
     plain_step_seconds: float = math.nan
 
 
-def _mean(xs: Sequence[float]) -> float:
+def finite_mean(xs: Sequence[float]) -> float:
+    """The mean of ``xs``; inf when any is not finite (a diverged seed makes the point diverged)."""
     return float(np.mean(xs)) if all(math.isfinite(x) for x in xs) else math.inf
 
 
@@ -83,8 +84,8 @@ def grid(store: Store, task: Task, schedule: str) -> Grid:
         outs = [store.training(task, schedule, k, s) for s in GRID_SEEDS]
         if any(o is None for o in outs):
             break
-        tr = _mean([o.train_loss for o in outs])  # type: ignore[union-attr]
-        g.train[k], g.val[k] = tr, _mean([o.val_loss for o in outs])  # type: ignore[union-attr]
+        tr = finite_mean([o.train_loss for o in outs])  # type: ignore[union-attr]
+        g.train[k], g.val[k] = tr, finite_mean([o.val_loss for o in outs])  # type: ignore[union-attr]
         # the loss before training: one batch's loss is a noisy reference (a batch of 16 with outliers
         # read 0.32 where the data's loss was 1.2, and stopped a grid after 3 points), so the largest of
         # the seeds' first-batch losses and the loss of training at the grid's lowest LR
@@ -102,8 +103,8 @@ def grid(store: Store, task: Task, schedule: str) -> Grid:
         outs = [store.training(task, schedule, k, s) for s in GRID_SEEDS]
         if any(o is None for o in outs):
             break
-        g.train[k] = _mean([o.train_loss for o in outs])  # type: ignore[union-attr]
-        g.val[k] = _mean([o.val_loss for o in outs])  # type: ignore[union-attr]
+        g.train[k] = finite_mean([o.train_loss for o in outs])  # type: ignore[union-attr]
+        g.val[k] = finite_mean([o.val_loss for o in outs])  # type: ignore[union-attr]
     return g
 
 

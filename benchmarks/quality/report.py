@@ -12,7 +12,7 @@ from .collect import GRID_SEEDS, TaskData, is_cycle
 from .store import Store, lattice_index, lattice_lr
 from .sweeps import CONFIGS, DEFAULT_CONFIG
 
-__all__ = ["Row", "agreement_table", "grid_table", "method_table", "score_method"]
+__all__ = ["Row", "agreement_table", "grid_table", "method_table", "score_method", "within"]
 
 
 @dataclass
@@ -30,6 +30,11 @@ class Row:
     wall_x: list[float] | None = None
     untrained: int = 0
     answered: list[float] | None = None  # the training regrets of the runs that gave an LR
+
+
+def within(ratio: float, factor: float = 3.0) -> bool:
+    """Whether a suggestion ``ratio`` times the grid-best lies within ``factor`` of it, either way."""
+    return 1 / factor <= ratio <= factor
 
 
 def _loss(store: Store, data: TaskData, schedule: str, lr: float) -> tuple[float, float] | None:
@@ -72,8 +77,8 @@ def score_method(store: Store, datas: Sequence[TaskData], method: str) -> Row:
                 continue
             r = lr / best_lr
             row.ratios.append(r)
-            row.within3 += 1 / 3 <= r <= 3
-            row.within10 += 1 / 10 <= r <= 10
+            row.within3 += within(r)
+            row.within10 += within(r, 10.0)
             got = _loss(store, d, schedule, lr)
             if got is None:
                 row.untrained += 1
@@ -178,7 +183,7 @@ def agreement_table(datas: Sequence[TaskData], methods: Sequence[str]) -> str:
                     f = max(x / b, b / x)
                     per.append(f)
                     agree += f <= 2
-                    hit += 1 / 3 <= x / best <= 3
+                    hit += within(x / best)
                 factors.append(float(np.median(per)))
             if total == 0:
                 cells.append("-")

@@ -154,9 +154,10 @@ class Tuner(_LightningTuner):
         over ranks); the answer is the lowest point of the parabola through the best candidate and its two
         neighbours. The default costs 500 optimizer steps, 5x the 100-step sweep; ``confirm=False`` is the
         sweep alone. There is no answer (None, a warning with the reason and what to change, nothing
-        applied) when the sweep's drop is within the noise of its flat start, the loss blew up in the first quarter of the sweep, it never
-        fell, every candidate diverged, the best candidate does not end clearly below the loss at the
-        start, or the candidates all end alike (the LR does not matter to them).
+        applied) when the sweep's drop is within the noise of its flat start, the loss blew up in the first
+        quarter of the sweep, it never fell, every candidate diverged, the best candidate does not end
+        clearly below the loss at the start, or the candidates all end alike (the LR does not matter to
+        them).
 
         With a schedule that cycles momentum (``OneCycle``, ``Cyclic``: they set the momentum to the
         cycle's start, 0.95, as soon as they are built), the sweep and the candidates run at the mean

@@ -199,7 +199,7 @@ class TinyModel(pl.LightningModule):
         return opt
 
 
-class Scripted(TinyModel):
+class ScriptedLoss(TinyModel):
     """Reports the loss ``script[i]`` at its ``i``-th training step (the gradient is the model's, scaled to 0)."""
 
     def __init__(self, script: list[float]) -> None:

@@ -18,7 +18,7 @@ from lightning_lr.callbacks import OneCycle
 from lightning_lr.tuner import WeightDecayResult, _confirm
 from lightning_lr.tuner._bounds import one_cycle_mean
 
-from support.models import Scripted, TinyModel, loader
+from support.models import ScriptedLoss, TinyModel, loader
 from support.state import equal_tree, full_state, seed_all
 from support.trainers import trainer
 
@@ -277,7 +277,7 @@ def test_no_answer_when_the_candidates_do_not_depend_on_the_lr(tmp_path: Any) ->
     candidate = [1.5 + 0.05 * (-1) ** i for i in range(10)]
     assert_no_answer(
         tmp_path,
-        Scripted(sweep + candidate * 5),
+        ScriptedLoss(sweep + candidate * 5),
         "do not depend on the LR",
         num_steps=40,
         confirm_steps=10,
@@ -287,7 +287,7 @@ def test_no_answer_when_the_candidates_do_not_depend_on_the_lr(tmp_path: Any) ->
     spread = [[v + 0.3 * j for v in candidate] for j in range(5)]
     result = run(
         tmp_path,
-        Scripted(sweep + [v for c in spread for v in c]),
+        ScriptedLoss(sweep + [v for c in spread for v in c]),
         num_steps=40,
         confirm_steps=10,
         early_stop_threshold=None,
@@ -345,7 +345,7 @@ def test_the_candidates_follow_the_loss_beyond_the_first_ones(
     """The candidates are a line search: whichever way the first three's best points, the next ones go,
     at the same cost (five candidates); the scores are given in the order the candidates train."""
     script = line_search_script(scores)
-    model = Scripted(script)
+    model = ScriptedLoss(script)
     result = run(tmp_path, model, **LINE_SEARCH)
     conf = result.confirmation
     assert conf is not None and conf.anchor is not None and conf.reason == ""
@@ -372,7 +372,7 @@ def test_a_winner_at_the_edge_of_the_candidates_is_named_as_a_bound(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = Tuner(trainer(tmp_path)).lr_range_test(
-            Scripted(line_search_script(scores)), loader(), **LINE_SEARCH
+            ScriptedLoss(line_search_script(scores)), loader(), **LINE_SEARCH
         )
     assert isinstance(result, RangeTestResult)
     conf = result.confirmation

@@ -14,7 +14,7 @@ from lightning.pytorch.loggers import TensorBoardLogger
 from lightning_lr import LRRangeTest, MomentumRangeTestResult, RangeTestResult, Tuner
 from lightning_lr.tuner import WeightDecayResult
 
-from support.models import Scripted, TinyModel, loader
+from support.models import ScriptedLoss, TinyModel, loader
 from support.state import seed_all
 from support.trainers import trainer
 
@@ -75,12 +75,12 @@ def test_a_lucky_first_batch_is_no_level_to_diverge_from(tmp_path: Any) -> None:
     blow-up later still stops it."""
     flat = [0.3] + [1.5] * 59
     result = Tuner(trainer(tmp_path)).lr_range_test(
-        Scripted(flat), loader(), num_steps=60, confirm=False, apply=False
+        ScriptedLoss(flat), loader(), num_steps=60, confirm=False, apply=False
     )
     assert result.stop_reason == "completed" and len(result) == 60
     blowup = [0.3] + [1.5] * 39 + [1.5 * 10 ** (i / 4) for i in range(1, 21)]
     result = Tuner(trainer(tmp_path)).lr_range_test(
-        Scripted(blowup), loader(), num_steps=60, confirm=False, apply=False
+        ScriptedLoss(blowup), loader(), num_steps=60, confirm=False, apply=False
     )
     assert result.stop_reason == "diverged" and 40 < len(result) < 60
 
