@@ -231,7 +231,7 @@ def collect(
                 continue
             real, seconds = got
             per = data.by_config.setdefault((cfg, "exponential"), {})
-            cost = len(real.lrs) + (real.confirmation.cost if real.confirmation is not None else 0)
+            cost = real.cost  # the sweep, the candidates and a second try's first try
             for m, v in real_suggestions(real).items():
                 per.setdefault(m, [None] * len(seeds))[i] = v
                 if cfg == DEFAULT_CONFIG:

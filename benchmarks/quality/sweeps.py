@@ -134,14 +134,14 @@ def our_confirmed(
 ) -> tuple[Any, float]:
     """The real range test with its confirmation stage (``confirm=True``, the default; exponential mode) on a
     fresh network: (RangeTestResult with its candidates, seconds). The loader holds the seed's first
-    ``max(num_steps, confirm_steps)`` batches: the sweep reads ``num_steps`` of them, every candidate starts
-    again from the first."""
+    ``max(RETRY_FACTOR * num_steps, confirm_steps)`` batches: the sweep reads ``num_steps`` of them (a second
+    try, ``retry``, three times as many), every candidate starts again from the first."""
     from lightning_lr import Tuner
-    from lightning_lr.tuner._options import LROptions
+    from lightning_lr.tuner._options import RETRY_FACTOR, LROptions
 
     steps = LROptions().confirm_steps
     model = Module(task, seed)
-    loader = _loader(task, seed, max(num_steps, steps))
+    loader = _loader(task, seed, max(RETRY_FACTOR * num_steps, steps))  # a second try reads 3x the batches
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -47,7 +47,13 @@ if importlib.util.find_spec("ipywidgets") is not None:  # pragma: no cover - not
 else:
     from tqdm import tqdm
 
-__all__ = ["confirm_results"]
+__all__ = ["answer_index", "confirm_results"]
+
+
+def answer_index(results: list[RangeTestResult]) -> int:
+    """Which of the LR sweeps' ``results`` gives the answer that is applied: the only one, or the best weight
+    decay's."""
+    return results.index(WeightDecayResult(tuple(results)).best) if len(results) > 1 else 0
 
 
 def confirm_results(
@@ -66,11 +72,11 @@ def confirm_results(
     lr_results = [r for r in results if isinstance(r, RangeTestResult)]
     if len(lr_results) != len(results) or not lr_results:  # pragma: no cover - an LR sweep's results
         return results
-    target = WeightDecayResult(tuple(lr_results)).best if len(lr_results) > 1 else lr_results[0]
-    i = lr_results.index(target)
+    i = answer_index(lr_results)
+    target = lr_results[i]
     found = verdict(target.lrs, target.losses, target.num_steps, target.stop_reason)
     if found.anchor is None:
-        conf = Confirmation((), options.confirm_steps, None, found.start, None, found.reason)
+        conf = Confirmation((), options.confirm_steps, None, found.start, None, found.reason, found.retry)
     else:
         anchor = target.lrs[found.anchor]
         run = _Runner(
@@ -78,7 +84,7 @@ def confirm_results(
         )
         bar = tqdm(
             total=len(OFFSETS) * options.confirm_steps,
-            desc=f"{options.title}: {len(OFFSETS)} candidates",
+            desc=f"{options.name}: {len(OFFSETS)} candidates",
             disable=not show_bar,
             leave=False,
             dynamic_ncols=True,
@@ -91,7 +97,7 @@ def confirm_results(
             bar.close()
         conf = decide(cands, options.confirm_steps, anchor, found.start, found.points, found.noise)
         if edge := edge_warning(conf, options.min_lr, options.max_lr):
-            warnings.warn(f"{options.title}: {edge}", UserWarning, stacklevel=2)
+            warnings.warn(f"{options.name}: {edge}", UserWarning, stacklevel=2)
     out = list(results)
     out[i] = dataclasses.replace(target, confirmation=conf)
     return out

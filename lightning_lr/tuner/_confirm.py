@@ -25,8 +25,10 @@ the winner whose scores lie within the noise of its score, which the 1cycle peak
 It also knows when not to answer (:func:`verdict`, :func:`decide`): the sweep's drop is within the noise
 of its flat start, the loss blew up in the first quarter of the sweep, the loss never fell, every
 candidate diverged, the best candidate does not end clearly below the loss at the start, or the
-candidates all end alike (the LR does not matter to them). Each reason says what to change. Numpy only:
-the candidates are trained by :mod:`._candidates`.
+candidates all end alike (the LR does not matter to them). Each reason says what to change; those that
+more steps can fix (all but a blow-up early and candidates that all diverged) carry ``retry``, and the
+range test then runs once more with 3x the sweep's steps (``_core``). Numpy only: the candidates are
+trained by :mod:`._candidates`.
 """
 
 from __future__ import annotations
@@ -127,6 +129,10 @@ class Confirmation:
         start: the loss at the start (the mean of the first tenth of the sweep's losses).
         chosen: the index of the chosen candidate, or None.
         reason: why there is no answer and what to change ("" when there is one).
+        retry: whether more steps may give the answer this one lacks: the sweep's drop lay within its noise,
+            its loss never fell, the candidates all ended alike or none ended clearly below the start (a
+            sweep that blew up early, or candidates that all diverged, need another range, not more steps).
+            The range test then runs once more with more steps (``retry=True``).
 
     Example:
         >>> c = Confirmation((Candidate(0.01, (2.0, 1.0), 1.0), Candidate(0.1, (2.0, 0.5), 0.5)), 2, 0.1, 2.0, 1)
@@ -142,6 +148,7 @@ class Confirmation:
     start: float | None
     chosen: int | None
     reason: str = ""
+    retry: bool = False
 
     @property
     def winner(self) -> float | None:
@@ -208,6 +215,7 @@ class Confirmation:
             "start": None if self.start is None else _json(self.start),
             "chosen": self.chosen,
             "reason": self.reason,
+            "retry": self.retry,
         }
 
     @classmethod
@@ -220,19 +228,22 @@ class Confirmation:
             start=None if start is None else _float("start", start),
             chosen=V.optional(V.non_negative_int, "chosen", data.get("chosen")),
             reason=str(data.get("reason", "")),
+            retry=V.boolean("retry", data.get("retry", False)),
         )
 
 
 @dataclass(frozen=True)
 class Verdict:
     """What a sweep says before any candidate runs: the anchor's index, or None and the reason; the start
-    level, the number of points it averages and the per-step noise of the losses."""
+    level, the number of points it averages and the per-step noise of the losses; whether a longer sweep may
+    answer (``retry``: the drop lay within the noise, or the loss never fell)."""
 
     anchor: int | None
     start: float | None
     reason: str = ""
     points: int = 1
     noise: float = 0.0
+    retry: bool = False
 
 
 def _where(lrs: Sequence[float], i: int) -> str:
@@ -298,8 +309,9 @@ def verdict(
             None,
             start,
             f"the loss never fell below its starting level (by {MIN_DROP:.0%} of it or more) over lr "
-            f"{lrs[0]:.3g}..{lrs[n - 1]:.3g}: the sweep ended before any descent; raise max_lr, or check that "
-            f"the model trains",
+            f"{lrs[0]:.3g}..{lrs[n - 1]:.3g}: the sweep ended before any descent; raise max_lr, take more steps "
+            f"(num_steps: the model trains longer at each LR), or check that the model trains",
+            retry=True,
         )
     x10 = x / math.log(10.0)
     half = min(_rules.ZERO_LAG_DECADES, x10[i_min] - x10[0], x10[-1] - x10[i_min])
@@ -318,6 +330,7 @@ def verdict(
             f"range where the loss falls",
             k,
             sigma,
+            retry=True,
         )
     return Verdict(i_min, start, "", k, sigma)
 
@@ -519,8 +532,8 @@ def decide(
     cands = tuple(sorted(candidates, key=lambda c: c.lr))
     span = f"lr {cands[0].lr:.3g}..{cands[-1].lr:.3g}" if cands else "no candidates"
 
-    def none(reason: str) -> Confirmation:
-        return Confirmation(cands, steps, anchor, start, None, reason)
+    def none(reason: str, retry: bool = False) -> Confirmation:
+        return Confirmation(cands, steps, anchor, start, None, reason, retry)
 
     if not cands or not any(math.isfinite(c.score) for c in cands):
         return none(
@@ -535,7 +548,8 @@ def decide(
         return none(
             f"the best candidate (lr={cands[best].lr:.3g}) ends at loss {cands[best].score:.4g}, not clearly "
             f"below the loss at the start ({start:.4g}; by {NOISE_SE:g} standard errors, {margin:.3g}): none of "
-            f"{span} trains in {steps} steps; check the model, or take more confirm_steps"
+            f"{span} trains in {steps} steps; check the model, or take more confirm_steps",
+            retry=True,
         )
     if len(cands) > 1 and all(math.isfinite(c.score) for c in cands):
         worst = max(range(len(cands)), key=lambda i: cands[i].score)
@@ -546,7 +560,8 @@ def decide(
                 f"noise of the others (best {cands[best].score:.4g}, worst {cands[worst].score:.4g}; by "
                 f"{NOISE_SE:g} standard errors, {spread:.3g}), so the sweep's drop near lr={anchor:.3g} was not "
                 f"the LR's doing (the model may only learn a trivial solution, such as the class prior, in "
-                f"{steps} steps); take more confirm_steps or num_steps, or pass confirm=False and read the curve"
+                f"{steps} steps); take more confirm_steps or num_steps, or pass confirm=False and read the curve",
+                retry=True,
             )
     return Confirmation(cands, steps, anchor, start, best)
 

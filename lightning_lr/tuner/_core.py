@@ -9,6 +9,7 @@ optimizer sweeps in train mode (the only mode it steps in) and gets back the mod
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import warnings
 from typing import Any, cast
@@ -21,7 +22,8 @@ from .. import _lightning_compat as L
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
 from ._apply import apply_result, check_attr
-from ._candidates import confirm_results
+from ._candidates import answer_index, confirm_results
+from ._confirm import CONFIRMED, verdict
 from ._curve import SweepResult
 from ._cycle_momentum import hold_cycle_momentum
 from ._data import Batches, val_batches
@@ -66,26 +68,43 @@ def run_range_test(
     )
     callbacks = L.callbacks(trainer)
     decays = options.decays()
-    results: list[SweepResult] = []
+
+    def attempt(opts: SweepOptions, fixed_val: list[Any] | None, first: bool) -> list[SweepResult]:
+        """The sweep(s), one per weight decay, then the candidates; each sweep from the snapshot's state."""
+        out: list[SweepResult] = []
+        for i, wd in enumerate(decays or (None,)):
+            if i or not first:
+                batches.close()  # every sweep starts from the same state and sees the same batches
+                snapshot.restore()
+            if wd is not None:
+                set_weight_decay(optimizer.param_groups, wd)
+            if is_schedule_free(optimizer):
+                cast(Any, optimizer).train()  # it steps only in train mode; the restore puts its mode back
+            out.append(sweep(trainer, module, optimizer, opts, batches, fixed_val, wd, show_bar))
+        if isinstance(opts, LROptions) and opts.confirm:  # the candidates (``_candidates``)
+            out = confirm_results(
+                trainer, module, optimizer, opts, batches, snapshot, fixed_val, out, show_bar
+            )
+        return out
+
     try:
         L.set_callbacks(trainer, [])  # the sweep is invisible to other callbacks (they keep their state)
         with L.isolated_logging(trainer):
             fixed_val = val_batches(trainer, options) if options.val_loss else None
-            for i, wd in enumerate(decays or (None,)):
-                if i:
-                    batches.close()  # every sweep starts from the same state and sees the same batches
-                    snapshot.restore()
-                if wd is not None:
-                    set_weight_decay(optimizer.param_groups, wd)
-                if is_schedule_free(optimizer):
-                    cast(
-                        Any, optimizer
-                    ).train()  # it steps only in train mode; the restore puts its mode and weights back
-                results.append(sweep(trainer, module, optimizer, options, batches, fixed_val, wd, show_bar))
-            if isinstance(options, LROptions) and options.confirm:  # the candidates (``_candidates``)
-                results = confirm_results(
-                    trainer, module, optimizer, options, batches, snapshot, fixed_val, results, show_bar
+            results = attempt(options, fixed_val, first=True)
+            if isinstance(options, LROptions) and (why := _retry_reason(options, results)):
+                again = options.retried()
+                warnings.warn(
+                    f"{options.title}: no answer from {options.num_steps} steps ({why}); running it once more "
+                    f"with {again.num_steps} steps (retry=False skips the second try)",
+                    UserWarning,
+                    stacklevel=2,
                 )
+                first = _lr_results(results)
+                results = attempt(again, fixed_val, first=False)
+                second = _lr_results(results)
+                i = answer_index(list(second))
+                results[i] = dataclasses.replace(second[i], first_try=first[answer_index(list(first))])
     finally:
         L.set_callbacks(trainer, callbacks)
         batches.close()
@@ -97,6 +116,16 @@ def run_range_test(
         lr_result = result if isinstance(result, WeightDecayResult) else _lr_results([result])[0]
         apply_result(trainer, module, lr_result, options, attr=attr, live=live)
     return result
+
+
+def _retry_reason(options: LROptions, results: list[SweepResult]) -> str:
+    """Why the default answer of ``results`` is None when more steps may give one (``retry``), else ""."""
+    if not options.retry or options.method not in (None, CONFIRMED):  # a named sweep rule answers on its own
+        return ""
+    lr_results = _lr_results(results)
+    r = lr_results[answer_index(list(lr_results))]
+    found = r.confirmation or verdict(r.lrs, r.losses, r.num_steps, r.stop_reason)
+    return found.reason if found.retry else ""
 
 
 def _lr_results(results: list[SweepResult]) -> tuple[RangeTestResult, ...]:

@@ -26,9 +26,14 @@ from ..schedules import Constant, ExponentialDecay, Linear, Schedule
 from ._confirm import CONFIRMED
 from ._rules import METHODS, MIN_POINTS
 
-__all__ = ["MODES", "PLACES", "LROptions", "MomentumOptions", "SweepOptions"]
+__all__ = ["MODES", "PLACES", "RETRY_FACTOR", "LROptions", "MomentumOptions", "SweepOptions"]
 
 MODES = ("exponential", "linear")
+#: ``retry``: the second test sweeps this many times ``num_steps``. A longer sweep averages more losses in
+#: each window of LR (the noise of a drop shrinks as the square root of its points) and trains the model
+#: longer at each LR before it moves on; three times is what the suggestion benchmark stores besides the
+#: default (``benchmarks/range_test_suggestion.py``, 300 steps against 100)
+RETRY_FACTOR = 3
 #: where the snapshot keeps its copies (``lightning_lr.tuner._place``)
 PLACES = ("device", "host", "auto")
 
@@ -110,26 +115,41 @@ class SweepOptions:
         """The suggestion rule the result is read with (None: the result type's own)."""
         return None
 
+    @property
+    def tag(self) -> str:
+        """The logger tag prefix of this test's sweeps and candidates (``prefix``; a second try's its own)."""
+        return self.prefix
+
+    @property
+    def name(self) -> str:
+        """This test's name in progress bars and warnings (``title``; a second try's its own)."""
+        return self.title
+
     @classmethod
     def defaults(cls) -> dict[str, Any]:
         """Every option's default, by name."""
-        return {f.name: f.default for f in dataclasses.fields(cls)}
+        return {f.name: f.default for f in dataclasses.fields(cls) if not f.name.startswith("_")}
 
 
 @dataclass(frozen=True, kw_only=True)
 class LROptions(SweepOptions):
     """The LR range test's options: the LR of param group 0 grows from ``min_lr`` to ``max_lr``; then, with
     ``confirm``, candidate LRs train ``confirm_steps`` steps each (``_confirm``). ``method=None`` applies
-    the confirmed LR (``confirm=True``) or the default sweep rule (``confirm=False``)."""
+    the confirmed LR (``confirm=True``) or the default sweep rule (``confirm=False``). With ``retry``, a
+    test whose default answer is None for a reason more steps can fix runs once more with
+    :data:`RETRY_FACTOR` times ``num_steps`` (:meth:`retried`)."""
 
     min_lr: float = 1e-7
     max_lr: float = 10.0
     method: str | None = None
     confirm: bool = True
     confirm_steps: int = 80
+    retry: bool = True
     weight_decays: Sequence[float] | None = None
     apply: bool = True
     attr_name: str | None = None
+    #: set by :meth:`retried` only: these are the second test's options
+    _second: bool = dataclasses.field(default=False, repr=False)
 
     prefix: ClassVar[str] = "lr_range_test"
     title: ClassVar[str] = "LR range test"
@@ -148,6 +168,7 @@ class LROptions(SweepOptions):
         self._set("confirm", V.boolean("confirm", self.confirm))
         why = " (the candidates' score averages the last fifth of their steps)"
         self._set("confirm_steps", V.integer("confirm_steps", self.confirm_steps, MIN_POINTS, why))
+        self._set("retry", V.boolean("retry", self.retry))
         if self.method == CONFIRMED and not self.confirm:
             V.fail(
                 "method",
@@ -170,6 +191,25 @@ class LROptions(SweepOptions):
 
     def rule(self) -> str | None:
         return self.method
+
+    @property
+    def tag(self) -> str:
+        return f"{self.prefix}/retry" if self._second else self.prefix
+
+    @property
+    def name(self) -> str:
+        return f"{self.title} (retry)" if self._second else self.title
+
+    def retried(self) -> LROptions:
+        """The options of the second test (``retry``): ``RETRY_FACTOR`` times the steps, no further retry, its
+        curve and candidates logged under ``lr_range_test/retry``.
+
+        Example:
+            >>> again = LROptions(num_steps=100).retried()
+            >>> again.num_steps, again.retry, again.tag
+            (300, False, 'lr_range_test/retry')
+        """
+        return dataclasses.replace(self, num_steps=RETRY_FACTOR * self.num_steps, retry=False, _second=True)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -41,6 +41,9 @@ class RangeTestResult(SweepResult):
         weight_decay: the weight decay of the sweep, when it was one of several (``weight_decays=[...]``).
         confirmation: the candidate LRs trained after the sweep (``confirm=True``), their per-step losses and
             scores, the chosen one or the reason there is none; None for a sweep-only result.
+        first_try: when this result is the range test's second try (``retry=True``: the first gave no answer
+            for a reason more steps can fix, so the test ran once more with more steps), the first try's
+            result, its sweep, candidates and reason kept; None otherwise.
 
     Example:
         >>> import numpy as np
@@ -66,6 +69,7 @@ class RangeTestResult(SweepResult):
     val_loss: bool = False
     weight_decay: float | None = None
     confirmation: Confirmation | None = None
+    first_try: RangeTestResult | None = None
     smoothed: tuple[float, ...] = field(init=False)
 
     param: ClassVar[str] = "lr"
@@ -81,6 +85,8 @@ class RangeTestResult(SweepResult):
         )
         if self.confirmation is not None and not isinstance(self.confirmation, Confirmation):
             V.fail("confirmation", "a Confirmation or None", self.confirmation, TypeError)
+        if self.first_try is not None and not isinstance(self.first_try, RangeTestResult):
+            V.fail("first_try", "a RangeTestResult or None", self.first_try, TypeError)
 
     def _weight_decay(self) -> float | None:
         return self.weight_decay
@@ -100,14 +106,31 @@ class RangeTestResult(SweepResult):
             confirmation=None
             if data.get("confirmation") is None
             else Confirmation.from_dict(data["confirmation"]),
+            first_try=None if data.get("first_try") is None else RangeTestResult.from_dict(data["first_try"]),
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (see :meth:`SweepResult.to_dict`), with the ``confirmation`` when there is one."""
+        """A JSON-ready dict (see :meth:`SweepResult.to_dict`), with the ``confirmation`` and the ``first_try``
+        when there are."""
         data = super().to_dict()
         if self.confirmation is not None:
             data["confirmation"] = self.confirmation.to_dict()
+        if self.first_try is not None:
+            data["first_try"] = self.first_try.to_dict()
         return data
+
+    @property
+    def cost(self) -> int:
+        """The optimizer steps the range test took for this result: the sweep's, the candidates' and, for a
+        second try, the first try's.
+
+        Example:
+            >>> first = RangeTestResult([1e-3, 1e-2, 1e-1], [2.0, 2.0, 2.0], [None] * 3)
+            >>> RangeTestResult([1e-3, 1e-2], [2.0, 1.0], [None] * 2, first_try=first).cost
+            5
+        """
+        own = len(self) + (self.confirmation.cost if self.confirmation is not None else 0)
+        return own + (self.first_try.cost if self.first_try is not None else 0)
 
     # --- rules ----------------------------------------------------------------------------------
     def _rule_name(self, method: str | None) -> str:

@@ -39,13 +39,14 @@ else:
 
 
 def prefix(options: SweepOptions, weight_decay: float | None) -> str:
-    """The logger tag prefix: ``lr_range_test`` (``momentum_range_test``), per weight decay a sub-prefix."""
-    return options.prefix if weight_decay is None else f"{options.prefix}/wd={weight_decay:g}"
+    """The logger tag prefix: ``lr_range_test`` (``momentum_range_test``; a second try's
+    ``lr_range_test/retry``), per weight decay a sub-prefix."""
+    return options.tag if weight_decay is None else f"{options.tag}/wd={weight_decay:g}"
 
 
 def describe(options: SweepOptions, weight_decay: float | None) -> str:
     """The progress bar's name."""
-    return options.title if weight_decay is None else f"{options.title} (weight_decay={weight_decay:g})"
+    return options.name if weight_decay is None else f"{options.name} (weight_decay={weight_decay:g})"
 
 
 def set_weight_decay(groups: list[dict[str, Any]], value: float) -> None:

@@ -163,7 +163,8 @@ class LRRangeTest(_RangeTestCallback):
     suggestion, and everything is restored again (500 optimizer steps in all by default, 5x the sweep);
     with a schedule that cycles momentum (``OneCycle``, ``Cyclic``) the test runs at the cycle's mean
     momentum (0.90 by default), not the 0.95 it starts at. There is no suggestion (a warning says why, and
-    nothing is applied) when the sweep or the candidates give no trustworthy LR. Then the result is
+    nothing is applied) when the sweep or the candidates give no trustworthy LR; where more steps can fix
+    that, the test first runs once more with 3x ``num_steps`` (``retry``). Then the result is
     applied: the model's ``lr``/``learning_rate`` attribute or hparam is set,
     callbacks with ``apply_range_test`` (lightning_lr's ``OneCycle``, ``Cyclic``) take their bounds from
     it, and otherwise the running optimizer is rebuilt (fresh start) or rescaled so the fit trains with
@@ -201,6 +202,8 @@ class LRRangeTest(_RangeTestCallback):
             :meth:`Tuner.lr_range_test <lightning_lr.Tuner.lr_range_test>`.
         confirm: train the candidate LRs after the sweep (False: the sweep alone).
         confirm_steps: optimizer steps per candidate, >= 5.
+        retry: when the default answer is None for a reason more steps can fix, run the test once more with
+            3x ``num_steps`` (False: no second try).
 
     Raises:
         RuntimeError: when fit sets up under a sharded strategy (FSDP, DeepSpeed), before anything runs.
@@ -243,6 +246,7 @@ class LRRangeTest(_RangeTestCallback):
         snapshot: str = "auto",
         confirm: bool = True,
         confirm_steps: int = 80,
+        retry: bool = True,
     ) -> None:
         options = LROptions(
             min_lr=min_lr,
@@ -257,6 +261,7 @@ class LRRangeTest(_RangeTestCallback):
             method=method,
             confirm=confirm,
             confirm_steps=confirm_steps,
+            retry=retry,
             weight_decays=weight_decays,
             apply=apply,
             attr_name=attr_name,

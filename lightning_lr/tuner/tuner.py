@@ -81,6 +81,7 @@ class Tuner(_LightningTuner):
         snapshot: str = ...,
         confirm: bool = ...,
         confirm_steps: int = ...,
+        retry: bool = ...,
     ) -> RangeTestResult: ...
 
     @overload
@@ -110,6 +111,7 @@ class Tuner(_LightningTuner):
         snapshot: str = ...,
         confirm: bool = ...,
         confirm_steps: int = ...,
+        retry: bool = ...,
     ) -> WeightDecayResult: ...
 
     def lr_range_test(
@@ -137,6 +139,7 @@ class Tuner(_LightningTuner):
         snapshot: str = "auto",
         confirm: bool = True,
         confirm_steps: int = 80,
+        retry: bool = True,
     ) -> RangeTestResult | WeightDecayResult:
         """The LR range test (Smith 2015): train ``num_steps`` optimizer steps while the LR grows from
         ``min_lr`` to ``max_lr``, record the loss of each, then confirm: train five candidate LRs
@@ -146,7 +149,7 @@ class Tuner(_LightningTuner):
 
         The sweep gives the scale, the candidates the answer: on tasks the rules were never tuned on
         (``benchmarks/range_test_suggestion.py``) the sweep's rule alone was within 3x of the grid-best
-        constant LR on 10 of 36 validation runs, the confirmed LR on 32 of 36. The candidates lie half a
+        constant LR on 10 of 36 validation runs, the confirmed LR on 34 of 36. The candidates lie half a
         decade apart around the LR of the curve's lowest point, a line search: a decade below, half a decade
         below and at it first, then further down or up while the best is the lowest or highest tried, else
         1.5 decades below and half a decade above (clipped to ``[min_lr, max_lr]``); each is scored by the
@@ -157,7 +160,11 @@ class Tuner(_LightningTuner):
         applied) when the sweep's drop is within the noise of its flat start, the loss blew up in the first
         quarter of the sweep, it never fell, every candidate diverged, the best candidate does not end
         clearly below the loss at the start, or the candidates all end alike (the LR does not matter to
-        them).
+        them). Where more steps can fix that (the noise, no descent, candidates that do not train or all end
+        alike; not a blow-up, which needs another range), the test runs once more with 3x ``num_steps``
+        (``retry``, with a warning): a longer sweep averages more losses at each LR and trains longer before
+        it moves on. The second try's answer is applied; the first try is kept in the result
+        (``first_try``), and ``RangeTestResult.cost`` counts both.
 
         With a schedule that cycles momentum (``OneCycle``, ``Cyclic``: they set the momentum to the
         cycle's start, 0.95, as soon as they are built), the sweep and the candidates run at the mean
@@ -212,6 +219,8 @@ class Tuner(_LightningTuner):
             confirm: train the candidate LRs after the sweep and answer with the best (False: the sweep
                 alone, 5x cheaper, read by the rule ``method``).
             confirm_steps: optimizer steps per candidate, >= 5 (the score averages their last fifth).
+            retry: when the default answer is None for a reason more steps can fix, run the test once more
+                with 3x ``num_steps`` (False: answer None at once). Not with a named sweep rule (``method``).
 
         Returns:
             The :class:`~lightning_lr.RangeTestResult` (a :class:`~lightning_lr.tuner.WeightDecayResult`
@@ -237,6 +246,7 @@ class Tuner(_LightningTuner):
             method=method,
             confirm=confirm,
             confirm_steps=confirm_steps,
+            retry=retry,
             weight_decays=weight_decays,
             apply=apply,
             attr_name=attr_name,

@@ -1,7 +1,8 @@
 """One node of a two-node DDP run (``strategy="ddp"``, one CPU process per node), run as a script by
 ``test_multinode.py``: ``python multinode_fit.py OUT`` with ``NODE_RANK``, ``MASTER_ADDR`` and
 ``MASTER_PORT`` set. The node runs ``Tuner.lr_range_test`` (sweep and confirmation) and writes what its
-rank holds to ``OUT/tuner<r>.json``, with a weight-decay sweep's and a momentum range test's results; then a fit whose LRRangeTest callback fills a OneCycle, and every rank
+rank holds to ``OUT/tuner<r>.json``, with a weight-decay sweep's, a momentum range test's and a retried
+test's results; then a fit whose LRRangeTest callback fills a OneCycle, and every rank
 writes what it used to ``OUT/rank<r>.json`` (:class:`~support.recording.DumpPerRank`)."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ def main(out: str) -> None:
     from lightning_lr import LRRangeTest, Tuner
     from lightning_lr.callbacks import OneCycle
 
-    from support.models import TinyModel, loader
+    from support.models import LateStart, TinyModel, loader
     from support.recording import DumpPerRank
     from support.state import seed_all
     from support.trainers import trainer
@@ -50,6 +51,12 @@ def main(out: str) -> None:
         TinyModel(dropout=0.0), loader(n=128), num_steps=12
     )
     held["momentum"] = momentum.to_dict()
+    # a first try without an answer (a flat loss for its 12 steps: it never fell) and its second try, 3x longer
+    late = LateStart(quiet=12, noise=0.0)
+    retried = Tuner(trainer(out, **ddp)).lr_range_test(
+        late, loader(n=128), num_steps=12, max_lr=3.0, confirm_steps=10
+    )
+    held["retry"] = {"result": retried.to_dict(), "lr": float(late.hparams.lr), "calls": late.calls}
     with open(os.path.join(out, f"tuner{tuner.global_rank}.json"), "w") as f:
         json.dump(held, f)
 

@@ -70,6 +70,14 @@ def test_two_nodes_agree_on_the_range_test_and_the_schedule_it_fills(tmp_path: A
     for key in ("weight_decays", "best_weight_decay", "momentum"):  # the other sweeps agree as well
         assert tuner[0][key] == tuner[1][key]
     assert len(tuner[0]["weight_decays"]["results"]) == 2 and len(tuner[0]["momentum"]["momentums"]) == 12
+    # the retry: both nodes judge the first try alike (from the losses averaged over ranks), both run the
+    # second try, 3x longer, and hold and apply the same answer
+    assert tuner[0]["retry"] == tuner[1]["retry"]
+    retried = tuner[0]["retry"]["result"]
+    first = retried["first_try"]["confirmation"]
+    assert retried["first_try"]["num_steps"] == 12 and first["retry"] and "never fell" in first["reason"]
+    assert retried["num_steps"] == 36 and retried["confirmation"]["chosen"] is not None
+    assert tuner[0]["retry"]["lr"] != 0.05
     # the LRRangeTest callback in a fit
     assert [r["rank"] for r in (rank0, rank1)] == [0, 1]
     assert [r["world_size"] for r in (rank0, rank1)] == [2, 2]

@@ -210,3 +210,20 @@ class ScriptedLoss(TinyModel):
         loss = super().training_step(batch, batch_idx) * 0.0 + self.script[min(self.i, len(self.script) - 1)]
         self.i += 1
         return loss
+
+
+class LateStart(TinyModel):
+    """Reports 1 plus noise of standard deviation ``noise`` for its first ``quiet`` training steps (the LR does
+    not matter to it), then its real loss: a first sweep of ``quiet`` steps sees no descent, a longer one
+    does."""
+
+    def __init__(self, quiet: int, noise: float = 0.1) -> None:
+        super().__init__()
+        self.quiet, self.noise, self.calls = quiet, noise, 0
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        self.calls += 1
+        loss = super().training_step(batch, batch_idx)
+        if self.calls > self.quiet:
+            return loss
+        return loss * 0.0 + 1.0 + (self.noise * torch.randn(()) if self.noise else 0.0)

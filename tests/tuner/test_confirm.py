@@ -18,7 +18,7 @@ from lightning_lr.callbacks import OneCycle
 from lightning_lr.tuner import WeightDecayResult, _confirm
 from lightning_lr.tuner._bounds import one_cycle_mean
 
-from support.models import ScriptedLoss, TinyModel, loader
+from support.models import LateStart, ScriptedLoss, TinyModel, loader
 from support.state import equal_tree, full_state, seed_all
 from support.trainers import trainer
 
@@ -128,8 +128,7 @@ def test_val_loss_scores_the_candidates_by_the_validation_loss(tmp_path: Any) ->
     )  # fmt: skip
     conf = result.confirmation
     assert conf is not None
-    steps = len(result) + conf.cost
-    assert len(calls) == 2 * steps  # the fixed validation batches after every sweep and candidate step
+    assert len(calls) == 2 * result.cost  # the fixed validation batches after every sweep and candidate step
     assert result.val_loss and all(len(c.losses) == 10 or math.isinf(c.score) for c in conf.candidates)
 
 
@@ -184,7 +183,7 @@ def test_weight_decays_confirm_the_best_sweep_only(tmp_path: Any) -> None:
 
 
 def assert_no_answer(
-    tmp_path: Any, model: Any, match: str, data: Any = None, **kwargs: Any
+    tmp_path: Any, model: Any, match: str, data: Any = None, *, retryable: bool, **kwargs: Any
 ) -> RangeTestResult:
     cycle = OneCycle()
     with warnings.catch_warnings(record=True) as caught:
@@ -193,7 +192,17 @@ def assert_no_answer(
     assert isinstance(result, RangeTestResult)
     assert result.confirmation is not None and result.confirmation.chosen is None
     assert any(match in str(w.message) for w in caught), [str(w.message) for w in caught]
-    assert match in result.confirmation.reason
+    # a reason more steps can fix runs the test once more (retry=True, the default), and only once; the
+    # first try is kept whole, its reason included
+    first = result.first_try or result
+    assert first.confirmation is not None and match in first.confirmation.reason
+    assert first.confirmation.retry == retryable and first.first_try is None
+    assert (result.first_try is not None) == (retryable and kwargs.get("retry", True))
+    if result.first_try is not None:
+        assert result.num_steps == 3 * first.num_steps and result.cost == first.cost + len(result) + (
+            result.confirmation.cost
+        )
+        assert any("running it once more" in str(w.message) for w in caught)
     with pytest.warns(UserWarning, match="no lr suggestion"):
         assert result.suggestion() is None
     with pytest.warns(UserWarning, match="no one_cycle_max_lr"):
@@ -224,8 +233,12 @@ def test_no_answer_when_the_drop_is_within_the_noise(tmp_path: Any) -> None:
     ]
     assert len(noise) >= 3 and len(refused) >= 6, [why[:60] for why in reasons]
     seed_all(noise[0])
-    result = assert_no_answer(tmp_path, Noise(), "within the noise of the flat start", num_steps=60)
-    assert result.confirmation is not None and not result.confirmation.candidates  # no candidate was trained
+    result = assert_no_answer(
+        tmp_path, Noise(), "within the noise of the flat start", num_steps=60, retryable=True
+    )
+    first = result.first_try
+    assert first is not None and first.confirmation is not None
+    assert not first.confirmation.candidates  # no candidate was trained
 
 
 def test_no_answer_when_the_loss_is_nan_from_the_sixth_step(tmp_path: Any) -> None:
@@ -235,9 +248,12 @@ def test_no_answer_when_the_loss_is_nan_from_the_sixth_step(tmp_path: Any) -> No
             return loss * float("nan") if self.optimizers().param_groups[0]["lr"] > 2e-6 else loss
 
     seed_all(7)
-    result = assert_no_answer(tmp_path, NaNEarly(), "in the first quarter of the sweep", min_lr=1e-6)
+    result = assert_no_answer(
+        tmp_path, NaNEarly(), "in the first quarter of the sweep", min_lr=1e-6, retryable=False
+    )
     assert len(result) == 6 and result.stop_reason == "non-finite loss"
-    assert result.suggestion("valley") is not None or True  # the sweep rules still read the curve
+    valley = result.suggestion("valley")  # the sweep rules still read the five finite points
+    assert valley is not None and result.lrs[0] <= valley <= result.lrs[4]
     with pytest.warns(UserWarning, match="below the sweep's first LR"):
         assert result.suggestion("minimum") is None  # was 1.75e-7 below min_lr=1e-6, applied silently
 
@@ -246,9 +262,15 @@ def test_no_answer_when_the_sweep_ended_before_any_descent(tmp_path: Any) -> Non
     seed_all(8)  # one fixed batch, no dropout: a loss without noise, that barely moves at these LRs
     one_batch = loader(n=32, shuffle=False)
     result = assert_no_answer(
-        tmp_path, TinyModel(dropout=0.0), "the sweep ended before any descent", one_batch, max_lr=1e-5
+        tmp_path,
+        TinyModel(dropout=0.0),
+        "the sweep ended before any descent",
+        one_batch,
+        max_lr=1e-5,
+        retryable=True,
     )
-    assert not result.confirmation.candidates  # type: ignore[union-attr]
+    first = result.first_try
+    assert first is not None and not first.confirmation.candidates  # type: ignore[union-attr]
 
 
 class Unstable(TinyModel):
@@ -282,6 +304,7 @@ def test_no_answer_when_the_candidates_do_not_depend_on_the_lr(tmp_path: Any) ->
         num_steps=40,
         confirm_steps=10,
         early_stop_threshold=None,
+        retryable=True,
     )
     # the same candidates with a clear spread answer
     spread = [[v + 0.3 * j for v in candidate] for j in range(5)]
@@ -410,7 +433,7 @@ def test_next_lr_keeps_to_the_range_and_below_a_diverged_candidate() -> None:
 def test_no_answer_when_every_candidate_diverges(tmp_path: Any) -> None:
     seed_all(9)
     result = assert_no_answer(
-        tmp_path, Unstable(after=5, nan=True), "diverged within 20 steps", confirm_steps=20
+        tmp_path, Unstable(after=5, nan=True), "diverged within 20 steps", confirm_steps=20, retryable=False
     )
     conf = result.confirmation
     assert conf is not None and len(conf.candidates) == 5 and all(math.isinf(s) for s in conf.scores)
@@ -425,9 +448,75 @@ def test_no_answer_when_every_candidate_diverges(tmp_path: Any) -> None:
 def test_no_answer_when_the_best_candidate_ends_above_the_start(tmp_path: Any) -> None:
     seed_all(10)
     result = assert_no_answer(
-        tmp_path, Unstable(after=5, nan=False), "not clearly below the loss at the start", confirm_steps=20
+        tmp_path,
+        Unstable(after=5, nan=False),
+        "not clearly below the loss at the start",
+        confirm_steps=20,
+        retryable=True,
     )
-    assert all(s == 50.0 for s in result.confirmation.scores)  # type: ignore[union-attr]
+    for r in (result, result.first_try):
+        assert r is not None and all(s == 50.0 for s in r.confirmation.scores)  # type: ignore[union-attr]
+
+
+def test_a_test_without_an_answer_runs_once_more_with_three_times_the_steps(tmp_path: Any) -> None:
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    seed_all(0)
+    logger = TensorBoardLogger(tmp_path, name="tb")
+    model = LateStart(quiet=40)
+    with pytest.warns(UserWarning, match=r"no answer from 40 steps \(the lowest point .* running it once more "
+                      r"with 120 steps \(retry=False skips"):  # fmt: skip
+        result = Tuner(trainer(tmp_path, logger=logger)).lr_range_test(
+            model, loader(), num_steps=40, confirm_steps=10
+        )
+    first = result.first_try
+    assert first is not None and first.num_steps == 40 and first.first_try is None
+    assert (
+        first.confirmation is not None and "within the noise of the flat start" in first.confirmation.reason
+    )
+    assert result.num_steps == 120 and result.confirmation is not None and result.confirmation.reason == ""
+    lr = result.suggestion()
+    assert (
+        lr is not None and 1e-7 <= lr <= 10.0 and model.hparams.lr == lr
+    )  # the second try's answer is applied
+    # every step the test took is counted, and its cost says so
+    assert model.calls == result.cost == len(first) + len(result) + result.confirmation.cost
+    # the second try's curve and candidates are logged apart from the first's; the answer where it always is
+    logger.experiment.flush()
+    acc = EventAccumulator(logger.log_dir)
+    acc.Reload()
+    assert [e.value for e in acc.Scalars("lr_range_test/loss")] == pytest.approx(list(first.losses), rel=1e-6)
+    assert [e.value for e in acc.Scalars("lr_range_test/retry/loss")] == pytest.approx(
+        list(result.losses), rel=1e-6
+    )
+    for c in result.confirmation.candidates:
+        assert f"lr_range_test/retry/candidates/lr={c.lr:.3g}" in acc.Tags()["scalars"]
+    (s,) = acc.Scalars("lr_range_test/suggestion")
+    assert s.value == pytest.approx(lr, rel=1e-6)
+    # the file keeps both tries
+    again = RangeTestResult.from_dict(result.to_dict())
+    assert again == result and again.first_try == first
+
+    seed_all(0)
+    model = LateStart(quiet=40)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            model, loader(), num_steps=40, confirm_steps=10, retry=False
+        )
+    assert result.first_try is None and result.num_steps == 40 and model.calls == 40
+    assert not any("once more" in str(w.message) for w in caught)
+    assert model.hparams.lr == 0.05  # nothing applied
+
+
+def test_a_named_sweep_rule_is_not_retried(tmp_path: Any) -> None:
+    seed_all(0)
+    model = LateStart(quiet=40)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=40, method="valley")
+    assert result.first_try is None and len(result) == 40
+    assert result.confirmation is not None and result.confirmation.retry  # the confirmed LR alone lacks one
 
 
 # ---------------------------------------------------------------------------------------------
