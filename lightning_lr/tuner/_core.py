@@ -100,11 +100,11 @@ def run_range_test(
                     UserWarning,
                     stacklevel=2,
                 )
-                first = _lr_results(results)
+                tried = _lr_results(results)
                 results = attempt(again, fixed_val, first=False)
                 second = _lr_results(results)
                 i = answer_index(list(second))
-                results[i] = dataclasses.replace(second[i], first_try=first[answer_index(list(first))])
+                results[i] = dataclasses.replace(second[i], first_try=tried[answer_index(list(tried))])
     finally:
         L.set_callbacks(trainer, callbacks)
         batches.close()
