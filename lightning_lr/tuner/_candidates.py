@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import warnings
+from collections.abc import Sequence
 from typing import Any, cast
 
 import lightning.pytorch as pl
@@ -50,10 +51,10 @@ else:
 __all__ = ["answer_index", "confirm_results"]
 
 
-def answer_index(results: list[RangeTestResult]) -> int:
+def answer_index(results: Sequence[RangeTestResult]) -> int:
     """Which of the LR sweeps' ``results`` gives the answer that is applied: the only one, or the best weight
     decay's."""
-    return results.index(WeightDecayResult(tuple(results)).best) if len(results) > 1 else 0
+    return list(results).index(WeightDecayResult(tuple(results)).best) if len(results) > 1 else 0
 
 
 def confirm_results(

@@ -103,8 +103,8 @@ def run_range_test(
                 tried = _lr_results(results)
                 results = attempt(again, fixed_val, first=False)
                 second = _lr_results(results)
-                i = answer_index(list(second))
-                results[i] = dataclasses.replace(second[i], first_try=tried[answer_index(list(tried))])
+                i = answer_index(second)
+                results[i] = dataclasses.replace(second[i], first_try=tried[answer_index(tried)])
     finally:
         L.set_callbacks(trainer, callbacks)
         batches.close()
@@ -123,7 +123,7 @@ def _retry_reason(options: LROptions, results: list[SweepResult]) -> str:
     if not options.retry or options.method not in (None, CONFIRMED):  # a named sweep rule answers on its own
         return ""
     lr_results = _lr_results(results)
-    r = lr_results[answer_index(list(lr_results))]
+    r = lr_results[answer_index(lr_results)]
     found = r.confirmation or verdict(r.lrs, r.losses, r.num_steps, r.stop_reason)
     return found.reason if found.retry else ""
 

@@ -59,6 +59,8 @@ class SweepOptions:
     progress_bar: bool | None = None
     log: bool = True
     snapshot: str = "auto"
+    #: set by :meth:`LROptions.retried` only: these are a second try's options
+    _second: bool = dataclasses.field(default=False, repr=False)
 
     #: the logger tag prefix and the progress bar's name
     prefix: ClassVar[str] = ""
@@ -117,13 +119,13 @@ class SweepOptions:
 
     @property
     def tag(self) -> str:
-        """The logger tag prefix of this test's sweeps and candidates (``prefix``; a second try's its own)."""
-        return self.prefix
+        """The logger tag prefix of this test's sweeps and candidates (``prefix``; a second try's below it)."""
+        return f"{self.prefix}/retry" if self._second else self.prefix
 
     @property
     def name(self) -> str:
-        """This test's name in progress bars and warnings (``title``; a second try's its own)."""
-        return self.title
+        """This test's name in progress bars and warnings (``title``; a second try's marked)."""
+        return f"{self.title} (retry)" if self._second else self.title
 
     @classmethod
     def defaults(cls) -> dict[str, Any]:
@@ -148,8 +150,6 @@ class LROptions(SweepOptions):
     weight_decays: Sequence[float] | None = None
     apply: bool = True
     attr_name: str | None = None
-    #: set by :meth:`retried` only: these are the second test's options
-    _second: bool = dataclasses.field(default=False, repr=False)
 
     prefix: ClassVar[str] = "lr_range_test"
     title: ClassVar[str] = "LR range test"
@@ -191,14 +191,6 @@ class LROptions(SweepOptions):
 
     def rule(self) -> str | None:
         return self.method
-
-    @property
-    def tag(self) -> str:
-        return f"{self.prefix}/retry" if self._second else self.prefix
-
-    @property
-    def name(self) -> str:
-        return f"{self.title} (retry)" if self._second else self.title
 
     def retried(self) -> LROptions:
         """The options of the second test (``retry``): ``RETRY_FACTOR`` times the steps, no further retry, its
