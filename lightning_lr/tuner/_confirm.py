@@ -16,7 +16,9 @@ candidates follow the loss down to 2 decades below or up to 1 decade above the a
 instead of answering with an edge of the set, where a line search knows only that the best lies beyond.
 Candidates half a decade apart place the answer only to within a quarter decade, so the answer is the
 vertex of the parabola through the winner and its two neighbours (log score over log LR, :func:`refine`),
-the standard way to locate a minimum between the points of a line search. The candidates also say how
+the standard way to locate a minimum between the points of a line search; next to a neighbour that
+diverged, the vertex's limit as that score grows without bound, halfway to the other neighbour (the
+stable side of the winner). The candidates also say how
 high an LR still trains as well as the winner: the *plateau* (:func:`plateau_top`), the candidates above
 the winner whose scores lie within the noise of its score, which the 1cycle peak and the cycle's top use
 (``_result``). That design was chosen on the tuning half of the suggestion benchmark
@@ -429,25 +431,36 @@ def refine(lrs: Sequence[float], scores: Sequence[float], best: int) -> tuple[fl
 
     The parabola is fitted to log score over log LR when every score is positive (losses that span
     decades compare as ratios), to the scores themselves otherwise; its vertex is kept between the two
-    neighbours. The winner itself when it is the lowest or the highest candidate, a neighbour diverged
-    (the stability limit lies there and the parabola says nothing about it), or the three points do not
-    open upwards.
+    neighbours. A neighbour that diverged (score ``inf``) is the limit of a score that grows without bound:
+    the parabola's vertex then tends to the midpoint (in log LR) between the winner and its other
+    neighbour, whatever their scores, so that midpoint is the answer, with the mean of their scores (the
+    parabola's own value there grows without bound). The best constant LR then lies on the stable side of
+    the winner: the stability limit is somewhere between the winner and the diverged candidate, and a
+    whole training at the winner runs close to it. The winner itself when it is the lowest or the highest
+    candidate, both neighbours diverged, or the three points do not open upwards.
 
     Example:
         >>> lr, sc = refine([0.001, 0.01, 0.1], [2.0, 1.0, 1.5], 1)
         >>> 0.01 < lr < 0.1, round(sc, 3)  # 0.1 scored better than 0.001: the vertex lies above the winner
         (True, 0.991)
-        >>> refine([0.001, 0.01, 0.1], [2.0, 1.0, float("inf")], 1)
-        (0.01, 1.0)
+        >>> lr, sc = refine([0.001, 0.01, 0.1], [2.0, 1.0, float("inf")], 1)  # 0.1 diverged
+        >>> round(lr, 6), round(sc, 3)  # halfway (in log LR) from the winner to 0.001
+        (0.003162, 1.414)
     """
     lr, sc = float(lrs[best]), float(scores[best])
     if not 0 < best < len(lrs) - 1:
         return lr, sc
     y = np.asarray(scores[best - 1 : best + 2], dtype=np.float64)
-    if not np.all(np.isfinite(y)):
-        return lr, sc
     positive = bool(np.all(y > 0))
     x = np.log10(np.asarray(lrs[best - 1 : best + 2], dtype=np.float64))
+    finite = np.isfinite(y)
+    if not finite[1] or not (finite[0] or finite[2]):
+        return lr, sc
+    if not np.all(finite):  # one neighbour diverged: the limit of its score growing without bound
+        other = 0 if finite[0] else 2
+        pair = y[[other, 1]]
+        mid = float(np.mean(np.log(pair)) if positive else np.mean(pair))
+        return float(10.0 ** ((x[other] + x[1]) / 2.0)), float(math.exp(mid) if positive else mid)
     a, b, c = np.polyfit(x, np.log(y) if positive else y, 2)
     if not a > 0:
         return lr, sc

@@ -607,14 +607,38 @@ def test_refine_finds_the_vertex_between_the_candidates() -> None:
     best = int(np.argmin(scores))
     lr, sc = _confirm.refine(lrs, scores, best)
     assert lr == pytest.approx(10**vertex) and sc == pytest.approx(0.3)
-    # kept between the neighbours; the winner at an end, next to a diverged one, or where it is no minimum
+    # kept between the neighbours; the winner at an end, between two diverged ones, or where it is no minimum
     assert _confirm.refine([1.0, 2.0, 4.0], [1.0, 0.5, 0.51], 1)[0] <= 4.0
     assert _confirm.refine(lrs, scores, 0) == (lrs[0], scores[0])
-    assert _confirm.refine(lrs, [*scores[:3], math.inf, 1.0], 2) == (1e-2, scores[2])
+    assert _confirm.refine([1.0, 2.0, 4.0], [math.inf, 0.5, math.inf], 1) == (2.0, 0.5)
     assert _confirm.refine([1.0, 2.0, 4.0], [1.0, 2.0, 3.0], 1) == (2.0, 2.0)
-    # scores that are not all positive (a loss may be negative): the parabola of the scores themselves
+
+
+@pytest.mark.parametrize("side", [1, -1])
+def test_refine_next_to_a_diverged_candidate_is_the_limit_of_a_growing_score(side: int) -> None:
+    # the upper (side 1) or the lower (side -1) neighbour of the winner diverged; unequal spacing on purpose
+    lrs = [1e-3, 10**-2.3, 1e-2, 10**-1.6, 1e-1]
+    scores = [2.0, 1.2, 0.8, 0.9, 1.5]
+    scores[2 + side] = math.inf
+    lr, sc = _confirm.refine(lrs, scores, 2)
+    other = lrs[2 - side]
+    assert lr == pytest.approx(math.sqrt(other * 1e-2))  # halfway in log LR, on the side that trained
+    assert sc == pytest.approx(math.sqrt(0.8 * scores[2 - side]))
+    # the place a finite score tends to as it grows without bound
+    gaps = []
+    for big in (1e3, 1e12, 1e100):
+        near = list(scores)
+        near[2 + side] = big
+        gaps.append(abs(math.log10(_confirm.refine(lrs, near, 2)[0] / lr)))
+    assert gaps == sorted(gaps, reverse=True) and gaps[-1] < 0.02
+
+
+def test_refine_fits_scores_that_are_not_positive() -> None:
+    # a loss may be negative: the parabola of the scores themselves
     lr, sc = _confirm.refine([1e-3, 1e-2, 1e-1], [-1.0, -2.0, -1.0], 1)
     assert lr == pytest.approx(1e-2) and sc == pytest.approx(-2.0)
+    lr, sc = _confirm.refine([1e-3, 1e-2, 1e-1], [-1.0, -2.0, math.inf], 1)
+    assert lr == pytest.approx(10**-2.5) and sc == pytest.approx(-1.5)
 
 
 def test_figure_names_the_rule_and_draws_the_candidates() -> None:
@@ -707,7 +731,8 @@ def test_the_1cycle_peak_stays_below_a_candidate_that_diverged() -> None:
     conf = r.confirmation
     assert conf is not None and conf.ceiling == 3e-3
     edge = dataclasses.replace(r, confirmation=dataclasses.replace(conf, chosen=3))  # 3e-3, next one diverged
-    assert edge.suggestion() == 3e-3  # not refined: the parabola says nothing about the diverged neighbour
+    below = conf.candidates[2].lr  # refined halfway towards the neighbour that trained
+    assert edge.suggestion() == pytest.approx(math.sqrt(below * 3e-3)) and below < 3e-3
     assert edge.one_cycle_max_lr() == 3e-3 and edge.cyclic_bounds() == pytest.approx((0.75e-3, 3e-3))
     assert edge.one_cycle_max_lr("minimum") == pytest.approx(10 * r.suggestion("minimum"))  # type: ignore[operator]
     free = dataclasses.replace(conf, candidates=conf.candidates[:-1])  # no candidate diverged: no ceiling
