@@ -479,10 +479,20 @@ def plateau_top(candidates: Sequence[Candidate], best: int, steps: int) -> float
     (the noise a higher LR adds shows over a longer training), but a 1cycle or a cycle, which anneals
     or returns below its top, can peak as high as the plateau reaches.
 
+    Positive scores compare as ratios, as the refinement's parabola does (:func:`refine`): the log of the
+    ratio against the relative standard errors (the standard error of the log of a mean is its relative
+    standard error). Where most losses are near 0 and a few spike, as on separable data, a score's
+    standard error is as large as the score itself, and a difference of scores says nothing: a candidate
+    at 800x the winner's score lay within the noise of its difference. Their ratio does not. Scores that
+    are not all positive compare as differences.
+
     Example:
         >>> c = [Candidate(0.01, (1.0, 0.9, 1.1), 1.0), Candidate(0.1, (1.2, 0.8, 1.0), 1.0),
         ...      Candidate(1.0, (3.0, 3.1, 2.9), 3.0)]
         >>> plateau_top(c, 0, 3)
+        0.1
+        >>> spiky = [Candidate(0.1, (0.0, 0.0, 0.003), 0.001), Candidate(1.0, (0.0, 0.0, 2.4), 0.8)]
+        >>> plateau_top(spiky, 0, 3)  # 800x the winner's score: no plateau, however noisy both are
         0.1
     """
     cands = list(candidates)  # by increasing LR, as a Confirmation holds them
@@ -491,12 +501,19 @@ def plateau_top(candidates: Sequence[Candidate], best: int, steps: int) -> float
     top = best
     for i in range(best + 1, len(cands)):
         c = cands[i]
-        if not math.isfinite(c.score) or not c.score - win.score < NOISE_SE * math.hypot(
-            _tail_se(c, n), _tail_se(win, n)
-        ):
+        if not math.isfinite(c.score) or not _alike(c, win, n):
             break
         top = i
     return cands[top].lr
+
+
+def _alike(c: Candidate, win: Candidate, tail: int) -> bool:
+    """Whether ``c``'s score lies within ``NOISE_SE`` standard errors above the winner's (as ratios when both
+    are positive, see :func:`plateau_top`)."""
+    se_c, se_w = _tail_se(c, tail), _tail_se(win, tail)
+    if c.score > 0 and win.score > 0:
+        return math.log(c.score / win.score) < NOISE_SE * math.hypot(se_c / c.score, se_w / win.score)
+    return c.score - win.score < NOISE_SE * math.hypot(se_c, se_w)
 
 
 def score(losses: Sequence[float], steps: int) -> float:

@@ -600,6 +600,35 @@ def test_the_peak_reaches_the_top_of_the_plateau() -> None:
     assert s is not None and quiet.one_cycle_max_lr() == pytest.approx(s / one_cycle_mean())
 
 
+def spiky_tail(lr: float, score: float, steps: int = 10) -> _confirm.Candidate:
+    """A candidate whose last losses are 0 but one spike (separable data): the score's standard error is about
+    the score itself."""
+    n = _confirm.tail_length(steps)
+    return _confirm.Candidate(lr, (2.0,) * (steps - n) + (0.0,) * (n - 1) + (score * n,), score)
+
+
+def test_spiky_losses_make_no_plateau_of_scores_decades_apart() -> None:
+    """Scores compare as ratios: where every tail is a spike among zeros, each difference of scores lies within
+    its noise, yet a candidate at 100x the winner's score does not train as well as it, and the 1cycle peak
+    stays at the mean-matched one."""
+    cands = [spiky_tail(1e-3, 0.5), spiky_tail(1e-2, 0.002), spiky_tail(1e-1, 0.2), spiky_tail(1.0, 2.0)]
+    n = _confirm.tail_length(10)
+    w, up = cands[1], cands[2]
+    diff_se = math.hypot(_confirm._tail_se(w, n), _confirm._tail_se(up, n))
+    assert up.score - w.score < _confirm.NOISE_SE * diff_se  # the difference alone could not tell them apart
+    r = with_candidates(*cands, chosen=1)
+    conf = r.confirmation
+    assert conf is not None and conf.top == 1e-2
+    s = r.suggestion()
+    assert s is not None and r.one_cycle_max_lr() == pytest.approx(s / one_cycle_mean())
+    # a ratio within the relative noise is still a plateau; scores that are not positive compare as differences
+    near = with_candidates(spiky_tail(1e-3, 0.5), spiky_tail(1e-2, 0.2), spiky_tail(1e-1, 0.25), chosen=1)
+    assert near.confirmation is not None and near.confirmation.top == 1e-1
+    negative = [flat_tail(1e-3, -0.5, 0.3), flat_tail(1e-2, -0.7, 0.3), flat_tail(1e-1, -0.6, 0.3)]
+    assert _confirm.plateau_top(negative, 1, 10) == 1e-1
+    assert _confirm.plateau_top([*negative[:2], flat_tail(1e-1, 0.5, 0.01)], 1, 10) == 1e-2
+
+
 def test_refine_finds_the_vertex_between_the_candidates() -> None:
     lrs = [1e-3, 10**-2.5, 1e-2, 10**-1.5, 1e-1]
     vertex = -2.2  # log score is a parabola in log10 lr with its lowest point at 10**-2.2
