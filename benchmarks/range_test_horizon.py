@@ -6,7 +6,7 @@ can move with the length of the training, while the range test's answer does not
 candidates train 80 steps each). This script measures both, per task of the suggestion benchmark:
 
 - the grid-best constant LR at ``--factor`` x T (default 4): 3 LRs per decade from 1.67 decades below to
-  1.67 decades above the T grid's best, extended while the best lies at an edge, the grid seeds (0, 1),
+  1.67 decades above the T grid's best, extended while the best lies at an edge, seeds 0 and 1 (``LONG_SEEDS``),
   the same initial weights and batches as the T grid, scored by the final training loss (mean of the
   last 10% of the steps);
 - the default answer (``Tuner.lr_range_test``, confirm=True, 100 steps over 1e-7..10, 3 sweep seeds, read
@@ -53,6 +53,8 @@ REACH = 20
 #: the default sweep's key in the suggestion benchmark's dump
 DEFAULT_SWEEP = "confirm|100|1e-07|10"
 SWEEP_SEEDS = (0, 1, 2)
+#: the seeds of the longer trainings (the T grid has the suggestion benchmark's ``GRID_SEEDS``)
+LONG_SEEDS = (0, 1)
 #: the candidates' length (``LROptions.confirm_steps``' default), the horizon the answer is measured at
 CANDIDATE_STEPS = 80
 #: exponents of the length scaling reported beside the answer as it is (0)
@@ -72,7 +74,7 @@ def long_grid(
 
     def point(k: int) -> float | None:
         losses = []
-        for s in GRID_SEEDS:
+        for s in LONG_SEEDS:
             key = f"{task.name}|{factor}|{k}|{s}"
             if key not in memo:
                 if offline:
@@ -175,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"# The default answer against the best constant LR at the budget T and at {args.factor} x T\n")
     print(
         f"answer: Tuner.lr_range_test defaults (confirm=True, 100 steps over 1e-7..10), sweep seeds "
-        f"{list(SWEEP_SEEDS)}; grids: 3 LRs per decade, grid seeds {list(GRID_SEEDS)}, final training loss. "
+        f"{list(SWEEP_SEEDS)}; grids: 3 LRs per decade, grid seeds {list(GRID_SEEDS)} (longer budgets: {list(LONG_SEEDS)}), final training loss. "
         f"shift: decades from the T grid's best to the {args.factor}T grid's best.\n"
     )
     for half in HALVES:

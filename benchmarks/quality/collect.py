@@ -31,7 +31,7 @@ __all__ = ["GRID_SEEDS", "REAL", "SWEEP_ONLY", "Grid", "TaskData", "collect", "d
 REAL = "lr_range_test (confirm)"
 SWEEP_ONLY = "lr_range_test (confirm=False)"
 
-GRID_SEEDS = (0, 1)
+GRID_SEEDS = (0, 1, 2, 3)
 #: the grid: every 4th lattice point (3 per decade), from 1e-6 (k=-72) up to 2 points past divergence
 GRID_STEP = 4
 GRID_START = -72

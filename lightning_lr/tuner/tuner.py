@@ -149,7 +149,7 @@ class Tuner(_LightningTuner):
 
         The sweep gives the scale, the candidates the answer: on tasks the rules were never tuned on
         (``benchmarks/range_test_suggestion.py``) the sweep's rule alone was within 3x of the grid-best
-        constant LR on 10 of 36 validation runs, the confirmed LR on 34 of 36. The candidates lie half a
+        constant LR on 11 of 36 validation runs, the confirmed LR on 34 of 36. The candidates lie half a
         decade apart around the LR of the curve's lowest point, a line search: a decade below, half a decade
         below and at it first, then further down or up while the best is the lowest or highest tried, else
         1.5 decades below and half a decade above (clipped to ``[min_lr, max_lr]``); each is scored by the
