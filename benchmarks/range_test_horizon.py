@@ -70,7 +70,7 @@ def _long_loss(task: Task, factor: int, k: int, seed: int) -> float:
 def long_grid(
     task: Task, factor: int, around: int, memo: dict[str, float], offline: bool
 ) -> dict[int, float]:
-    """Lattice index -> mean final training loss over the grid seeds at ``factor`` x the task's budget."""
+    """Lattice index -> mean final training loss over ``LONG_SEEDS`` at ``factor`` x the task's budget."""
 
     def point(k: int) -> float | None:
         losses = []

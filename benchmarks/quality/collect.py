@@ -270,11 +270,18 @@ def _real(
 
 def redecide(result: Any) -> Any:
     """``result`` with its confirmation decided again from its stored candidates by the current rules (the
-    stored part is the training; which candidate wins, or whether none does, is re-scored)."""
+    stored part is the training; which candidate wins, or whether none does, is re-scored). A second try's
+    first try is decided again too: where it now answers, the real test would have stopped there, so the
+    first try is the result (its cost is its own)."""
     import dataclasses
 
     from lightning_lr.tuner._confirm import decide, verdict
 
+    if result.first_try is not None:
+        first = redecide(result.first_try)
+        if first.confirmation is not None and first.confirmation.chosen is not None:
+            return first
+        result = dataclasses.replace(result, first_try=first)
     conf = result.confirmation
     if conf is None or not conf.candidates or conf.anchor is None:
         return result

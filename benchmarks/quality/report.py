@@ -19,6 +19,7 @@ __all__ = [
     "method_table",
     "resolution_line",
     "score_method",
+    "seed_halves",
     "split_half_regret",
     "within",
 ]
@@ -146,26 +147,32 @@ def method_table(rows: Sequence[Row], default: str) -> str:
 
 
 def split_half_regret(store: Store, data: TaskData, schedule: str = "constant") -> float:
-    """The resolution of the regret: the grid's best LR chosen on half of the grid seeds, its mean training
-    loss on the other half over the best mean there; the worse of the two ways round. A perfect grid
-    search scores this on fresh seeds, so a suggestion's regret below it cannot be told from the best."""
-    half = len(GRID_SEEDS) // 2
-    if half == 0:
+    """The resolution of the regret: the grid's best LR chosen on the first half of the grid seeds
+    (:func:`seed_halves`), its mean training loss on the second half over the best mean there, and the
+    other way round; the worse of the two (NaN without two halves, inf when the chosen LR diverged on the
+    other half). A perfect grid search scores this on fresh seeds, so a suggestion's regret below it
+    cannot be told from the best."""
+    halves = seed_halves()
+    if halves is None:
         return math.nan
     g = data.onecycle if schedule == "onecycle" else data.constant
-    a, b = GRID_SEEDS[:half], GRID_SEEDS[half : 2 * half]
 
     def mean(k: int, seeds: Sequence[int]) -> float:
         outs = [store.training(data.task, schedule, k, s) for s in seeds]
         return math.inf if any(o is None for o in outs) else finite_mean([o.train_loss for o in outs])  # type: ignore[union-attr]
 
     worst = 1.0
-    for pick, judge in ((a, b), (b, a)):
+    for pick, judge in (halves, halves[::-1]):
         losses = {k: (mean(k, pick), mean(k, judge)) for k in g.train}
         chosen = min(losses, key=lambda k: (losses[k][0], k))
-        best = min(v[1] for v in losses.values())
-        worst = max(worst, losses[chosen][1] / best if best > 0 else math.inf)
+        worst = max(worst, _regret(losses[chosen][1], min(v[1] for v in losses.values())))
     return worst
+
+
+def seed_halves() -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """The grid seeds in two halves of equal size (an odd one out is left out), or None when fewer than 2."""
+    half = len(GRID_SEEDS) // 2
+    return None if half == 0 else (tuple(GRID_SEEDS[:half]), tuple(GRID_SEEDS[half : 2 * half]))
 
 
 def grid_table(store: Store, datas: Sequence[TaskData], split: dict[str, str]) -> str:
@@ -189,14 +196,15 @@ def grid_table(store: Store, datas: Sequence[TaskData], split: dict[str, str]) -
 
 def resolution_line(store: Store, datas: Sequence[TaskData]) -> str:
     """One sentence: the median and worst split-half regret of the constant grid over ``datas``."""
+    halves = seed_halves()
     got = sorted((split_half_regret(store, d), d.task.name) for d in datas)
-    if not got:
+    if not got or halves is None:
         return ""
     med = float(np.median([v for v, _ in got]))
     return (
-        f"Resolution of the regret: a perfect grid search (the best LR on grid seeds {list(GRID_SEEDS[: len(GRID_SEEDS) // 2])},"
-        f" judged on {list(GRID_SEEDS[len(GRID_SEEDS) // 2 :])}, and the other way round) scores a training-loss "
-        f"regret of median {_f(med)}, worst {_f(got[-1][0])} ({got[-1][1]}) on this half's constant grids."
+        f"Resolution of the regret: a perfect grid search (the best LR on grid seeds {list(halves[0])}, judged "
+        f"on {list(halves[1])}, and the other way round) scores a training-loss regret of median {_f(med)}, "
+        f"worst {_f(got[-1][0])} ({got[-1][1]}) on this half's constant grids."
     )
 
 

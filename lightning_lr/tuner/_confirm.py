@@ -164,7 +164,8 @@ class Confirmation:
 
     @property
     def lr_score(self) -> float | None:
-        """The score the refinement's parabola gives :attr:`lr` (the winner's score when it is the winner)."""
+        """The score :func:`refine` gives :attr:`lr`: the parabola's there, the winner's when it is the winner,
+        the mean of two candidates' when it lies halfway between them (next to one that diverged)."""
         return None if self.chosen is None else refine(self.lrs, self.scores, self.chosen)[1]
 
     @property
@@ -427,16 +428,17 @@ def tail_length(steps: int) -> int:
 
 def refine(lrs: Sequence[float], scores: Sequence[float], best: int) -> tuple[float, float]:
     """The winner ``lrs[best]`` refined: the vertex of the parabola through it and its two neighbours, and the
-    parabola's score there.
+    parabola's score there (see below for a neighbour that diverged).
 
     The parabola is fitted to log score over log LR when every score is positive (losses that span
     decades compare as ratios), to the scores themselves otherwise; its vertex is kept between the two
-    neighbours. A neighbour that diverged (score ``inf``) is the limit of a score that grows without bound:
-    the parabola's vertex then tends to the midpoint (in log LR) between the winner and its other
-    neighbour, whatever their scores, so that midpoint is the answer, with the mean of their scores (the
-    parabola's own value there grows without bound). The best constant LR then lies on the stable side of
-    the winner: the stability limit is somewhere between the winner and the diverged candidate, and a
-    whole training at the winner runs close to it. The winner itself when it is the lowest or the highest
+    neighbours. A neighbour that diverged (a score that is not finite) is the limit of a score that grows
+    without bound: the parabola's vertex then tends to the midpoint (in log LR) between the winner and its
+    other neighbour, whatever their scores and spacing, so that midpoint is the answer, with the mean of
+    their scores (the mean of their logs when positive; the parabola's own value there falls without
+    bound, so it says nothing). Any finite score puts the vertex between that midpoint and the winner. The
+    answer lies on the side of the winner that trained: the stability limit is somewhere between the winner
+    and the diverged candidate, and a whole training at the winner would run close to it. The winner itself when it is the lowest or the highest
     candidate, both neighbours diverged, or the three points do not open upwards.
 
     Example:
@@ -547,7 +549,8 @@ def decide(
     sweep's per-step ``noise``. A model that trains at no candidate LR ends within that of its start.
 
     "Do not depend on the LR": none diverged and the best score is not ``NOISE_SE`` standard errors below
-    the worst, each score's standard error measured from the spread of the losses it averages. The sweep
+    the worst, each score's standard error measured from the spread of the losses it averages (positive
+    scores compared as ratios, as the plateau compares them: :func:`plateau_top`). The sweep
     said the loss falls near the anchor; candidates two decades around it that all end alike disagree (on
     a 1-D CNN whose sweep showed only noise, they all learned the class prior and nothing else, and the
     answer was 1/700 of the best LR).
@@ -583,12 +586,11 @@ def decide(
         )
     if len(cands) > 1 and all(math.isfinite(c.score) for c in cands):
         worst = max(range(len(cands)), key=lambda i: cands[i].score)
-        spread = NOISE_SE * math.hypot(_tail_se(cands[best], tail), _tail_se(cands[worst], tail))
-        if not cands[best].score < cands[worst].score - spread:
+        if _alike(cands[worst], cands[best], tail):
             return none(
                 f"the candidates' losses do not depend on the LR: from {span} every candidate ends within the "
-                f"noise of the others (best {cands[best].score:.4g}, worst {cands[worst].score:.4g}; by "
-                f"{NOISE_SE:g} standard errors, {spread:.3g}), so the sweep's drop near lr={anchor:.3g} was not "
+                f"noise of the others (best {cands[best].score:.4g}, worst {cands[worst].score:.4g}, within "
+                f"{NOISE_SE:g} standard errors of each other), so the sweep's drop near lr={anchor:.3g} was not "
                 f"the LR's doing (the model may only learn a trivial solution, such as the class prior, in "
                 f"{steps} steps); take more confirm_steps or num_steps, or pass confirm=False and read the curve",
                 retry=True,

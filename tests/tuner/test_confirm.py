@@ -621,12 +621,24 @@ def test_spiky_losses_make_no_plateau_of_scores_decades_apart() -> None:
     assert conf is not None and conf.top == 1e-2
     s = r.suggestion()
     assert s is not None and r.one_cycle_max_lr() == pytest.approx(s / one_cycle_mean())
+    # the candidates do not all end alike either (the same test): the confirmation answers with the winner
+    decided = _confirm.decide(cands, 10, 1e-2, start=2.0)
+    assert decided.chosen == 1 and decided.reason == ""
+    alike = [spiky_tail(1e-3, 0.5), spiky_tail(1e-2, 0.3), spiky_tail(1e-1, 0.4)]
+    assert "do not depend on the LR" in _confirm.decide(alike, 10, 1e-2, start=2.0).reason
     # a ratio within the relative noise is still a plateau; scores that are not positive compare as differences
     near = with_candidates(spiky_tail(1e-3, 0.5), spiky_tail(1e-2, 0.2), spiky_tail(1e-1, 0.25), chosen=1)
     assert near.confirmation is not None and near.confirmation.top == 1e-1
     negative = [flat_tail(1e-3, -0.5, 0.3), flat_tail(1e-2, -0.7, 0.3), flat_tail(1e-1, -0.6, 0.3)]
     assert _confirm.plateau_top(negative, 1, 10) == 1e-1
     assert _confirm.plateau_top([*negative[:2], flat_tail(1e-1, 0.5, 0.01)], 1, 10) == 1e-2
+    # two negative scores 1.0 apart with little noise differ (as ratios, -1 / -2, they would look alike)
+    apart = [flat_tail(1e-2, -2.0, 0.01), flat_tail(1e-1, -1.0, 0.01)]
+    assert _confirm.plateau_top(apart, 0, 10) == 1e-2
+    # a winner at exactly 0 compares as a difference (no ratio to 0)
+    zero = [flat_tail(1e-2, 0.0), flat_tail(1e-1, 1e-3, 1e-4), flat_tail(1.0, 0.5, 1e-4)]
+    assert _confirm.plateau_top(zero, 0, 10) == 1e-2
+    assert _confirm.plateau_top([zero[0], flat_tail(1e-1, 1e-3, 0.01)], 0, 10) == 1e-1
 
 
 def test_refine_finds_the_vertex_between_the_candidates() -> None:
