@@ -18,10 +18,9 @@ Candidates half a decade apart place the answer only to within a quarter decade,
 vertex of the parabola through the winner and its two neighbours (log score over log LR, :func:`refine`),
 the standard way to locate a minimum between the points of a line search; next to a neighbour that
 diverged, the vertex's limit as that score grows without bound, halfway to the other neighbour (the
-stable side of the winner). The candidates also say how
-high an LR still trains as well as the winner: the *plateau* (:func:`plateau_top`), the candidates above
-the winner whose scores lie within the noise of its score, which the 1cycle peak and the cycle's top use
-(``_result``). That design was chosen on the tuning half of the suggestion benchmark
+stable side of the winner). The candidates also say how high an LR still trains as well as the winner:
+the *plateau* (:func:`plateau_top`), the candidates above the winner whose scores lie within the noise of
+its score, which the 1cycle peak and the cycle's top use (``_result``). That design was chosen on the tuning half of the suggestion benchmark
 (``benchmarks/results/suggestion.md``).
 
 It also knows when not to answer (:func:`verdict`, :func:`decide`): the sweep's drop is within the noise
@@ -438,8 +437,9 @@ def refine(lrs: Sequence[float], scores: Sequence[float], best: int) -> tuple[fl
     their scores (the mean of their logs when positive; the parabola's own value there falls without
     bound, so it says nothing). Any finite score puts the vertex between that midpoint and the winner. The
     answer lies on the side of the winner that trained: the stability limit is somewhere between the winner
-    and the diverged candidate, and a whole training at the winner would run close to it. The winner itself when it is the lowest or the highest
-    candidate, both neighbours diverged, or the three points do not open upwards.
+    and the diverged candidate, and a whole training at the winner would run close to it. The winner itself
+    when it is the lowest or the highest candidate, both neighbours diverged, or the three points do not
+    open upwards.
 
     Example:
         >>> lr, sc = refine([0.001, 0.01, 0.1], [2.0, 1.0, 1.5], 1)
@@ -511,11 +511,11 @@ def plateau_top(candidates: Sequence[Candidate], best: int, steps: int) -> float
 
 def _alike(c: Candidate, win: Candidate, tail: int) -> bool:
     """Whether ``c``'s score lies within ``NOISE_SE`` standard errors above the winner's (as ratios when both
-    are positive, see :func:`plateau_top`)."""
+    are positive, see :func:`plateau_top`); equal scores are alike, also without noise."""
     se_c, se_w = _tail_se(c, tail), _tail_se(win, tail)
     if c.score > 0 and win.score > 0:
-        return math.log(c.score / win.score) < NOISE_SE * math.hypot(se_c / c.score, se_w / win.score)
-    return c.score - win.score < NOISE_SE * math.hypot(se_c, se_w)
+        return math.log(c.score / win.score) <= NOISE_SE * math.hypot(se_c / c.score, se_w / win.score)
+    return c.score - win.score <= NOISE_SE * math.hypot(se_c, se_w)
 
 
 def score(losses: Sequence[float], steps: int) -> float:

@@ -626,6 +626,10 @@ def test_spiky_losses_make_no_plateau_of_scores_decades_apart() -> None:
     assert decided.chosen == 1 and decided.reason == ""
     alike = [spiky_tail(1e-3, 0.5), spiky_tail(1e-2, 0.3), spiky_tail(1e-1, 0.4)]
     assert "do not depend on the LR" in _confirm.decide(alike, 10, 1e-2, start=2.0).reason
+    # equal scores are alike, also without noise (a loss the LR does not change at all)
+    same = [flat_tail(1e-3, 0.5), flat_tail(1e-2, 0.5), flat_tail(1e-1, 0.5)]
+    assert "do not depend on the LR" in _confirm.decide(same, 10, 1e-2, start=2.0).reason
+    assert _confirm.plateau_top(same, 0, 10) == 1e-1
     # a ratio within the relative noise is still a plateau; scores that are not positive compare as differences
     near = with_candidates(spiky_tail(1e-3, 0.5), spiky_tail(1e-2, 0.2), spiky_tail(1e-1, 0.25), chosen=1)
     assert near.confirmation is not None and near.confirmation.top == 1e-1
