@@ -195,7 +195,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         hd = [d for d in datas if SPLIT[d.task.name] == half]
         if not hd:
             continue
-        heading = "holdout: the third round's tasks, judged only" if half == "holdout" else f"{half} half"
+        heading = {
+            "holdout": "holdout: the third round's tasks, judged only",
+            "fourth": "fourth round: tasks written after the 4-seed grids and this round's changes, judged only",
+        }.get(half, f"{half} half")
         print(f"\n## {heading} ({len(hd)} tasks)\n")
         print(grid_table(store, hd, SPLIT))
         print(f"\n### suggestions vs the constant-LR grid ({half})\n")
