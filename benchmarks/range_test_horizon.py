@@ -20,6 +20,7 @@ Nothing here is chosen: it reports. The T grid and the answers come from
     python benchmarks/range_test_horizon.py --dump benchmarks/results/horizon.json --jobs 2   # ~5 min
     python benchmarks/range_test_horizon.py --from benchmarks/results/horizon.json            # seconds
     python benchmarks/range_test_horizon.py --factor 2 --dump benchmarks/results/horizon_x2.json --jobs 2
+    python benchmarks/range_test_horizon.py --resume F --dump F --jobs 2   # train only the tasks F lacks
 """
 
 from __future__ import annotations
@@ -105,10 +106,10 @@ def long_grid(
     return g
 
 
-def _task_job(args: tuple[Task, int, int]) -> dict[str, float]:
-    task, factor, around = args
+def _task_job(args: tuple[Task, int, int, dict[str, float]]) -> dict[str, float]:
+    task, factor, around, known = args  # ``known``: the task's trainings already in the dump (--resume)
     warnings.simplefilter("ignore")
-    memo: dict[str, float] = {}
+    memo = dict(known)
     long_grid(task, factor, around, memo, offline=False)
     return memo
 
@@ -140,22 +141,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--suggestion", default=SUGGESTION, help="the suggestion benchmark's dump")
     parser.add_argument("--dump", metavar="FILE", help="write the long trainings to FILE")
     parser.add_argument("--from", dest="from_", metavar="FILE", help="re-score FILE without training")
+    parser.add_argument("--resume", metavar="FILE", help="load FILE, train only what it lacks")
     parser.add_argument("--jobs", type=int, default=1, help="tasks trained in parallel")
     args = parser.parse_args(argv)
 
     store = Store(offline=True)
     store.load(args.suggestion)
     memo: dict[str, float] = {}
-    if args.from_:
-        with open(args.from_) as f:
+    if args.from_ and args.resume:
+        raise SystemExit("--from re-scores without training and --resume trains what is missing: pass one")
+    if args.from_ or args.resume:
+        path = args.from_ or args.resume
+        with open(path) as f:
             data = json.load(f)
         if data.get("format") != FORMAT:
-            raise SystemExit(f"{args.from_}: not a dump of this benchmark (format {data.get('format')!r})")
+            raise SystemExit(f"{path}: not a dump of this benchmark (format {data.get('format')!r})")
         memo = {k: float(v) for k, v in data["trainings"].items()}
         if args.factor not in (None, data["factor"]):
-            raise SystemExit(
-                f"{args.from_} holds trainings at factor {data['factor']}, not --factor {args.factor}"
-            )
+            raise SystemExit(f"{path} holds trainings at factor {data['factor']}, not --factor {args.factor}")
         args.factor = data["factor"]
     elif args.factor is None:
         args.factor = 4
@@ -164,7 +167,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     tasks = [t for t in TASKS if args.half == "all" or SPLIT[t.name] == args.half]
     grids = {t.name: grid(store, t, "constant") for t in tasks}
     if not args.from_:
-        jobs = [(t, args.factor, grids[t.name].best_k) for t in tasks]
+        jobs = [
+            (
+                t,
+                args.factor,
+                grids[t.name].best_k,
+                {k: v for k, v in memo.items() if k.startswith(f"{t.name}|")},
+            )
+            for t in tasks
+        ]
         with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             for t, got in zip(tasks, pool.map(_task_job, jobs), strict=True):
                 memo.update(got)

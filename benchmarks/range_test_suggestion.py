@@ -1,14 +1,16 @@
 """How good are LR suggestions on tasks they were never tuned on? A benchmark that fitting cannot pass.
 
-33 tiny tasks (digits MLP/CNN/autoencoder/softmax, GRU, LSTMs and a tanh RNN, four Transformer encoders,
+41 tiny tasks (digits MLP/CNN/autoencoder/softmax, GRU, LSTMs and a tanh RNN, five Transformer encoders,
 BatchNorm, GroupNorm and LayerNorm nets, logistic, softmax and linear regression, polynomial, sine, orbit
 and multi-output regression, a 1-D CNN, a deep tanh MLP, an embedding bag, a swiss-roll autoencoder,
-dropout, batch-2/4/8 noisy training; SGD, SGD-momentum, Nesterov, Adam, AdamW, RMSprop, Adagrad, NAdam).
+dropout, two real data sets shipped with scikit-learn, batch-2/4/8 noisy training; SGD, SGD-momentum,
+Nesterov, Adam, AdamW, RMSprop, Adagrad, NAdam).
 The first 25 are split into a tuning and a validation half fixed in ``benchmarks/quality/tasks.py``
 before any of their results was seen. The first 17 were the first design round's; the 8 ``fresh-*`` tasks were added for the second round (the
 refinement and the plateau), after the first had seen both halves, and split 4 and 4. A third set, 8
 ``holdout-*`` tasks written after the last design choice (the line search of candidates), only judges:
-nothing was chosen on it.
+nothing was chosen on it. A fourth round, 8 ``r4-*`` tasks written after the third round's changes (4
+grid seeds, the refinement next to a diverged candidate, scores compared as ratios), judges those.
 
 Ground truth per task: a grid of constant LRs, 3 per decade from 1e-6 up to 2 points past divergence, each
 trained for the task's whole budget from the same init, 4 seeds (``GRID_SEEDS``), scored by the mean over

@@ -19,6 +19,13 @@ finished design on families, data and optimizer pairings none of the others has 
 2-D bottleneck, an LSTM with SGD-momentum, a pre-LN Transformer with NAdam, BatchNorm1d with plain SGD on
 unscaled features, softmax regression with Adam, batch-4 regression with RMSprop, dropout with AdamW, a
 CNN without normalization with Adagrad).
+
+The 8 ``r4-*`` tasks (the fourth round) were written after the third round's changes (4 grid seeds, the
+refinement next to a diverged candidate, the plateau and "alike" compared as ratios) and before any of
+their results was computed; they judge those changes only: real tabular data shipped with scikit-learn
+(breast cancer, diabetes), a post-LN Transformer copying the token two places back, a GRU with
+SGD-momentum, BatchNorm1d on digits with RMSprop, a CNN without normalization with Adam, a deeper SiLU
+regression net with Nesterov, batch-2 regression with plain SGD.
 """
 
 from __future__ import annotations
