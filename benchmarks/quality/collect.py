@@ -24,7 +24,17 @@ from .sweeps import (
 )
 from .tasks import Task
 
-__all__ = ["GRID_SEEDS", "REAL", "SWEEP_ONLY", "Grid", "TaskData", "collect", "derive_cycles", "finite_mean"]
+__all__ = [
+    "GRID_SEEDS",
+    "REAL",
+    "SWEEP_ONLY",
+    "Grid",
+    "TaskData",
+    "collect",
+    "derive_cycles",
+    "finite_mean",
+    "seed_mean",
+]
 
 #: the real implementation: ``Tuner.lr_range_test`` with its confirmation stage (the default), and its
 #: sweep-only default (``confirm=False``: the ``minimum`` rule on a sweep that shows a clear descent)
@@ -76,6 +86,20 @@ def finite_mean(xs: Sequence[float]) -> float:
     return float(np.mean(xs)) if all(math.isfinite(x) for x in xs) else math.inf
 
 
+def seed_mean(
+    store: Store, task: Task, schedule: str, k: int, seeds: Sequence[int] = GRID_SEEDS
+) -> tuple[float, float] | None:
+    """(train, val) loss of training at lattice point ``k``, each the :func:`finite_mean` over ``seeds``; None
+    when a training is missing (offline)."""
+    outs = [store.training(task, schedule, k, s) for s in seeds]
+    if any(o is None for o in outs):
+        return None
+    return (
+        finite_mean([o.train_loss for o in outs]),  # type: ignore[union-attr]
+        finite_mean([o.val_loss for o in outs]),  # type: ignore[union-attr]
+    )
+
+
 def grid(store: Store, task: Task, schedule: str) -> Grid:
     g = Grid()
     k = GRID_START
@@ -100,11 +124,10 @@ def grid(store: Store, task: Task, schedule: str) -> Grid:
     # lower where needed: extend downwards while the best is the lowest point
     while g.train and g.best_k == min(g.train) and min(g.train) > -120:
         k = min(g.train) - GRID_STEP
-        outs = [store.training(task, schedule, k, s) for s in GRID_SEEDS]
-        if any(o is None for o in outs):
+        got = seed_mean(store, task, schedule, k)
+        if got is None:
             break
-        g.train[k] = finite_mean([o.train_loss for o in outs])  # type: ignore[union-attr]
-        g.val[k] = finite_mean([o.val_loss for o in outs])  # type: ignore[union-attr]
+        g.train[k], g.val[k] = got
     return g
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .collect import GRID_SEEDS, TaskData, finite_mean, is_cycle
+from .collect import GRID_SEEDS, TaskData, is_cycle, seed_mean
 from .store import Store, lattice_index, lattice_lr
 from .sweeps import CONFIGS, DEFAULT_CONFIG
 
@@ -48,13 +48,7 @@ def within(ratio: float, factor: float = 3.0) -> bool:
 
 
 def _loss(store: Store, data: TaskData, schedule: str, lr: float) -> tuple[float, float] | None:
-    outs = [store.training(data.task, schedule, lattice_index(lr), s) for s in GRID_SEEDS]
-    if any(o is None for o in outs):
-        return None
-    tr = [o.train_loss for o in outs]  # type: ignore[union-attr]
-    va = [o.val_loss for o in outs]  # type: ignore[union-attr]
-    f = lambda xs: float(np.mean(xs)) if all(math.isfinite(x) for x in xs) else math.inf  # noqa: E731
-    return f(tr), f(va)
+    return seed_mean(store, data.task, schedule, lattice_index(lr))
 
 
 def score_method(store: Store, datas: Sequence[TaskData], method: str) -> Row:
@@ -158,8 +152,8 @@ def split_half_regret(store: Store, data: TaskData, schedule: str = "constant") 
     g = data.onecycle if schedule == "onecycle" else data.constant
 
     def mean(k: int, seeds: Sequence[int]) -> float:
-        outs = [store.training(data.task, schedule, k, s) for s in seeds]
-        return math.inf if any(o is None for o in outs) else finite_mean([o.train_loss for o in outs])  # type: ignore[union-attr]
+        got = seed_mean(store, data.task, schedule, k, seeds)
+        return math.inf if got is None else got[0]
 
     worst = 1.0
     for pick, judge in (halves, halves[::-1]):
