@@ -55,10 +55,12 @@ class ReduceOnPlateau(ScheduleCallback):
 
     **When it decides.** When the monitored value is produced: after each validation run for a metric
     logged in validation (not in the sanity check), at the end of each training epoch for a metric
-    logged in training (``training_step``; a value logged in the module's own ``on_train_epoch_end``
-    comes after callbacks see the epoch's end). If the metric never appears, an error names it and
-    lists the logged ones. Under DDP every rank decides from the mean of the ranks' values (also when
-    the metric was logged without ``sync_dist``), so they all reduce at the same step.
+    logged in training (in ``training_step`` or in the module's own ``on_train_epoch_end``; Lightning
+    calls that after the callbacks' hook, so the decision waits for it and is made before the next
+    epoch's first step, or when a checkpoint is saved in between, so the checkpoint holds it). If the
+    metric never appears, an error names it and lists the logged ones. Under DDP every rank decides from
+    the mean of the ranks' values (also when the metric was logged without ``sync_dist``), so they all
+    reduce at the same step.
 
     **Checkpoint.** The reductions, ``best``, ``num_bad_epochs``, ``cooldown_counter`` and the count of
     checks are in :meth:`state_dict`; a resumed run continues exactly.
@@ -145,6 +147,7 @@ class ReduceOnPlateau(ScheduleCallback):
         self._absent_before = False
         self._validations = 0
         self._epochs = 0
+        self._pending = False  # a training epoch ended and its decision waits for the module's hook
 
     def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         if stage == "fit":  # a new fit starts from nothing; a checkpoint's state is loaded after this
@@ -236,9 +239,28 @@ class ReduceOnPlateau(ScheduleCallback):
         if not self._fitting(trainer):
             return
         self._epochs += 1
-        if self._source == "validation":
+        if self._source != "validation":
+            # Lightning calls the module's own on_train_epoch_end after the callbacks' (and before the
+            # checkpoint callbacks'): a value logged there is not in the metrics yet, and the one that is
+            # may be the last epoch's. Decide at the next hook that reaches this callback after it.
+            self._pending = True
+
+    def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self._settle(trainer, pl_module)
+
+    def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self._settle(trainer, pl_module)
+
+    def _settle(self, trainer: pl.Trainer, pl_module: pl.LightningModule, *, saving: bool = False) -> None:
+        """Decide on the training epoch that ended, now that the module's own ``on_train_epoch_end`` has
+        run: at the next epoch's start, at the end of the fit, or when a checkpoint is saved before those
+        (``saving``: the checkpoint then holds the decision; a metric not there yet is left for later)."""
+        if not self._pending:
             return
         metrics = trainer.callback_metrics
+        if saving and self.monitor not in metrics:
+            return
+        self._pending = False
         if self.monitor in metrics:
             self._source = "train"
             self._decide(trainer, pl_module, metrics[self.monitor])
@@ -251,7 +273,8 @@ class ReduceOnPlateau(ScheduleCallback):
         raise ValueError(
             f"{self.name}(monitor={self.monitor!r}): the metric {self.monitor!r} was not logged; the logged "
             f"metrics (trainer.callback_metrics) are {logged or 'none'}. Log it with "
-            f"self.log({self.monitor!r}, value) in training_step or validation_step, or monitor one of those."
+            f"self.log({self.monitor!r}, value) in training_step, on_train_epoch_end or validation_step, or "
+            f"monitor one of those."
         )
 
     def _decide(self, trainer: pl.Trainer, pl_module: pl.LightningModule, raw: Any) -> None:
@@ -313,7 +336,11 @@ class ReduceOnPlateau(ScheduleCallback):
         """The keys of :meth:`ScheduleCallback.state_dict`, plus ``best``, ``num_bad_epochs``,
         ``cooldown_counter`` and ``last_epoch`` (checks so far) as in torch, ``reductions`` (optimizer index
         -> for each param group, the steps at which its LR was reduced) and ``monitor_source``
-        (``"validation"``, ``"train"`` or None: where the metric was found)."""
+        (``"validation"``, ``"train"`` or None: where the metric was found). Saved at a training epoch's
+        end (Lightning's checkpoint callbacks run after the module's ``on_train_epoch_end``), it holds that
+        epoch's decision."""
+        if self._pending and self._trainer is not None and self._module is not None:
+            self._settle(self._trainer, self._module, saving=True)
         return {
             **super().state_dict(),
             **self._plateau.state_dict(),

@@ -7,12 +7,14 @@ import json
 
 import numpy as np
 import pytest
+import torch
+from lightning.pytorch.callbacks import ModelCheckpoint
 
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import OneCycle, ReduceOnPlateau
 
 from support.models import Tiny, adam
-from support.plateau import Scripted, as_logged, torch_lrs
+from support.plateau import Scripted, as_logged, reduction_checks, torch_lrs
 from support.recording import DumpPerRank, assert_trace
 from support.trainers import fit
 
@@ -38,16 +40,24 @@ def test_every_rank_applies_the_same_lr_and_momentum(tmp_path) -> None:
 
 @pytest.mark.ddp
 @pytest.mark.filterwarnings("ignore::UserWarning")
-def test_every_rank_reduces_on_a_plateau_at_the_same_step_from_the_mean_value(tmp_path) -> None:
+@pytest.mark.parametrize(("where", "monitor"), [("val", "val"), ("epoch_end", "train_metric")])
+def test_every_rank_reduces_on_a_plateau_at_the_same_step_from_the_mean_value(
+    tmp_path, where, monitor
+) -> None:
     # each rank logs its own value, without sync_dist: rank 1's drop at epoch 2 makes the mean improve there,
-    # where rank 0's own values would have reduced
+    # where rank 0's own values would have reduced; logged in validation, or in the module's own
+    # on_train_epoch_end (after the callbacks' hook)
     values = [1.0, 0.5, 0.5, 0.5, 0.5, 0.5]
     offsets = [[0.0] * 6, [0.0, 0.0, -0.4, 0.0, 0.0, 0.0]]
     out = tmp_path / "ranks"
     out.mkdir()
-    model = Scripted(values, offsets=offsets, n=16)  # 16 samples on 2 ranks, batch 4: 2 steps per epoch
-    plateau = ReduceOnPlateau("val", factor=0.5, patience=0)
-    fit(tmp_path, model, [plateau, DumpPerRank(str(out))], strategy="ddp_spawn", devices=2, max_epochs=6)
+    model = Scripted(
+        values, where=where, offsets=offsets, n=16
+    )  # 16 samples, 2 ranks, batch 4: 2 steps an epoch
+    plateau = ReduceOnPlateau(monitor, factor=0.5, patience=0)
+    ckpt = ModelCheckpoint(tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1, save_on_train_epoch_end=True)
+    callbacks = [plateau, DumpPerRank(str(out)), ckpt]
+    fit(tmp_path, model, callbacks, strategy="ddp_spawn", devices=2, max_epochs=6, enable_checkpointing=True)
     rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
     assert rank0 == rank1
     per_rank = [as_logged([v + o for v, o in zip(values, offs, strict=True)]) for offs in offsets]
@@ -55,3 +65,12 @@ def test_every_rank_reduces_on_a_plateau_at_the_same_step_from_the_mean_value(tm
     expected = torch_lrs(mean, [0.1], 2, factor=0.5, patience=0)[:, 0]
     assert_trace([row[1][0] for row in rank0], expected)
     assert not np.allclose(expected, torch_lrs(per_rank[0], [0.1], 2, factor=0.5, patience=0)[:, 0])
+    # each epoch's checkpoint holds the reductions up to its step, that epoch's decision included
+    reduced = [(k + 1) * 2 for k in reduction_checks(mean, factor=0.5, patience=0)]
+    saved = sorted((tmp_path / "ckpt").glob("*.ckpt"), key=lambda p: int(p.stem.split("step=")[1]))
+    assert len(saved) == 6 and reduced
+    for path in saved:
+        step = int(path.stem.split("step=")[1])
+        state = torch.load(path, weights_only=False)["callbacks"]
+        (plateau_state,) = [v for k, v in state.items() if k.startswith("ReduceOnPlateau")]
+        assert plateau_state["reductions"] == {0: [[t for t in reduced if t <= step]]}

@@ -80,11 +80,20 @@ def test_alone_it_gives_torchs_lrs(tmp_path, case) -> None:
         assert_trace(rec.lr(g), expected[:, g])
 
 
-def test_a_training_metric_decides_at_train_epoch_end(tmp_path) -> None:
+@pytest.mark.parametrize("where", ["train", "epoch_end"])
+@pytest.mark.parametrize(
+    "trainer_args",
+    [{}, {"limit_val_batches": 0}, {"check_val_every_n_epoch": 2}],
+    ids=["validating", "no validation", "validating every 2 epochs"],
+)
+def test_a_training_metric_decides_on_its_own_epochs_value(tmp_path, where, trainer_args) -> None:
+    # "epoch_end": logged in the module's on_train_epoch_end, which Lightning calls after the callbacks'; the
+    # value then in the metrics is the last epoch's (validating every 2 epochs, deciding on it reduced one
+    # epoch late) or none (it said the metric was never logged)
     kwargs = dict(factor=0.5, patience=1)
-    model = Scripted(FLAT, where="train")
+    model = Scripted(FLAT, where=where)
     cb = ReduceOnPlateau("train_metric", **kwargs)
-    rec = fit(tmp_path, model, [cb], max_epochs=len(FLAT))
+    rec = fit(tmp_path, model, [cb], max_epochs=len(FLAT), **trainer_args)
     assert_trace(rec.lr(), torch_lrs(as_logged(FLAT), [0.1], STEPS_PER_EPOCH, **kwargs)[:, 0])
     assert cb.state_dict()["monitor_source"] == "train"
 
@@ -212,6 +221,28 @@ def test_a_resume_after_a_reduction_is_bitwise_the_uninterrupted_run(tmp_path) -
     resumed = fit(tmp_path, Scripted(FLAT), callbacks(), max_epochs=len(FLAT), ckpt_path=str(path))
     assert resumed.steps()[0] == first + STEPS_PER_EPOCH
     assert resumed.rows == full.rows[first + STEPS_PER_EPOCH :]
+
+
+def test_a_checkpoint_at_the_end_of_an_epoch_holds_a_decision_on_a_metric_logged_at_its_end(tmp_path) -> None:
+    # the checkpoint callback saves after the module's on_train_epoch_end, before the next epoch starts
+    def callbacks():
+        return [CosineDecay(warmup=2), ReduceOnPlateau("train_metric", factor=0.5, patience=1, cooldown=1)]
+
+    ckpt = ModelCheckpoint(
+        dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1, save_on_train_epoch_end=True
+    )
+    model = Scripted(FLAT, where="epoch_end")
+    full = fit(tmp_path, model, [*callbacks(), ckpt], max_epochs=len(FLAT), enable_checkpointing=True)
+    first = (reduction_checks(as_logged(FLAT), factor=0.5, patience=1, cooldown=1)[0] + 1) * STEPS_PER_EPOCH
+    (path,) = (tmp_path / "ckpt").glob(f"*-step={first}.ckpt")  # saved at the end of the epoch that reduced
+    state = torch.load(path, weights_only=False)["callbacks"]
+    (plateau_state,) = [v for k, v in state.items() if k.startswith("ReduceOnPlateau")]
+    assert plateau_state["reductions"] == {0: [[first]]} and plateau_state["monitor_source"] == "train"
+    resumed = fit(
+        tmp_path, Scripted(FLAT, where="epoch_end"), callbacks(), max_epochs=len(FLAT), ckpt_path=str(path)
+    )
+    assert resumed.steps()[0] == first
+    assert resumed.rows == full.rows[first:]
 
 
 def test_state_dict_has_explicit_keys_and_load_checks_them() -> None:

@@ -20,8 +20,10 @@ FLAT = [1.0, 0.5, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25]
 
 class Scripted(Tiny):
     """Logs ``values[k]`` as ``"val"`` in validation (``where="val"``) or as ``"train_metric"`` once per
-    training epoch (``where="train"``). ``k`` is the epoch, or with ``by_run`` the count of validation runs
-    so far (several per epoch with ``val_check_interval``); ``offsets[rank]`` is added on each rank."""
+    training epoch: from ``training_step`` (``where="train"``) or from the module's own
+    ``on_train_epoch_end`` (``where="epoch_end"``). ``k`` is the epoch, or with ``by_run`` the count of
+    validation runs so far (several per epoch with ``val_check_interval``); ``offsets[rank]`` is added on
+    each rank."""
 
     def __init__(
         self,
@@ -47,6 +49,10 @@ class Scripted(Tiny):
         if self.where == "train":
             self.log("train_metric", self.value(self.current_epoch), on_step=False, on_epoch=True)
         return loss
+
+    def on_train_epoch_end(self) -> None:
+        if self.where == "epoch_end":
+            self.log("train_metric", self.value(self.current_epoch))
 
     def validation_step(self, batch: Any, batch_idx: int) -> None:
         if self.where == "val":
