@@ -30,6 +30,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/mypy benchmarks
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 $(LOWEST_STAMP): pyproject.toml constraints.txt

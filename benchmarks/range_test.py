@@ -82,7 +82,7 @@ class DigitsMLP(pl.LightningModule):
         self.log("val_loss", F.cross_entropy(self(x), y))
 
     def configure_optimizers(self) -> torch.optim.Optimizer:
-        h = self.hparams
+        h: Any = self.hparams  # an AttributeDict: the range test may have set h.lr
         if h.optimizer == "sgd":
             return torch.optim.SGD(self.parameters(), lr=h.lr, momentum=0.9, weight_decay=h.weight_decay)
         return torch.optim.AdamW(self.parameters(), lr=h.lr, weight_decay=h.weight_decay)

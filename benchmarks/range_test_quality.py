@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import inspect
 import io
 import json
@@ -55,6 +56,8 @@ from _tasks import TASKS, Task, make_module, train_constant_lr, train_loader  # 
 GRID = tuple(10 ** (k / 3) for k in range(-12, 2))
 #: the rules of ``RangeTestResult.suggestion(method=...)``
 RULES = ("valley", "steepest", "minimum", "slide")
+#: the row of the range test's own answer, ``suggestion()`` (with the confirmation, no sweep rule gives it)
+DEFAULT_ROW = "default"
 #: the range test every rule reads (issue 4's documented defaults; --num-steps etc. for what-ifs)
 RANGE: dict[str, Any] = {"min_lr": 1e-7, "max_lr": 10.0, "num_steps": 100, "mode": "exponential"}
 GOAL = 3.0
@@ -187,16 +190,17 @@ def _range_test_api() -> tuple[Callable[..., Any] | None, str]:
     return Tuner, ""
 
 
-def _default_method(always_equal: dict[str, bool]) -> str | None:
-    """The rule ``suggestion()`` uses: ``lightning_lr.tuner.DEFAULT_METHOD`` when exported, checked against
-    the runs (its suggestion equalled ``suggestion()`` on every one); else the one rule that always did."""
+def _default_method(always_equal: dict[str, bool]) -> str:
+    """The row of ``suggestion()``'s answer: the sweep rule that gave it on every run
+    (``lightning_lr.tuner.DEFAULT_METHOD`` when exported, else the one rule that always did), or the
+    ``DEFAULT_ROW`` itself (the confirmed answer, which no sweep rule gives)."""
     import lightning_lr.tuner
 
     named = getattr(lightning_lr.tuner, "DEFAULT_METHOD", None)
     if isinstance(named, str) and always_equal.get(named, False):
         return named
     same = [rule for rule, eq in always_equal.items() if eq]
-    return same[0] if len(same) == 1 else None
+    return same[0] if len(same) == 1 else DEFAULT_ROW
 
 
 def _default_smoothing(tuner_cls: Any) -> object:
@@ -224,7 +228,7 @@ def range_test(
     model = make_module(task, seed)
     trainer = _trainer(task, root)
     result = tuner_cls(trainer).lr_range_test(model, train_dataloaders=train_loader(task, seed), **sweep)
-    out = {rule: _suggest(lambda rule=rule: result.suggestion(method=rule)) for rule in RULES}
+    out = {rule: _suggest(functools.partial(result.suggestion, method=rule)) for rule in RULES}
     out["default"] = _suggest(result.suggestion)
     return out, result
 
@@ -244,6 +248,8 @@ def lightning_lr_find(
         io.StringIO()
     ):  # lr_find draws its own tqdm bar, whatever the Trainer says
         finder = Tuner(trainer).lr_find(model, train_dataloaders=train_loader(task, seed), **kwargs)
+    if finder is None:  # Lightning returns None when it skips the search (fast_dev_run)
+        return None, "lr_find returned no finder", None
     value, reason = _suggest(finder.suggestion)
     return value, reason, finder
 
@@ -331,7 +337,7 @@ def print_curve(result: Any, finder: Any, picks: dict[str, float | None], best_l
     try:  # the curve the rules read (this branch's rules), beside the EMA users see
         from lightning_lr.tuner._rules import zero_lag
 
-        rule_curve = zero_lag(lrs, raw)
+        rule_curve = zero_lag(list(lrs), list(raw))
     except ImportError:
         rule_curve = np.full(len(lrs), np.nan)
     stop = getattr(result, "stop_reason", "?")
@@ -400,15 +406,17 @@ def score(
     ``train`` is a live or an offline (dumped) memo; offline, an LR that was never trained has no accuracy.
     ``smoothing`` re-smooths a dumped curve (what-if; the raw losses are kept, so this is exact).
     """
-    rows: dict[str, Suggestions] = {name: Suggestions() for name in (*RULES, *LIGHTNING_ROWS)}
+    rows: dict[str, Suggestions] = {name: Suggestions() for name in (DEFAULT_ROW, *RULES, *LIGHTNING_ROWS)}
     for run in runs.seeds:
         result = run.result
         if result is not None:
             if smoothing is not None and smoothing != result.smoothing:
                 result = result.with_smoothing(smoothing)
             default = _suggest(result.suggestion)
+            rows[DEFAULT_ROW].lrs.append(default[0])
+            rows[DEFAULT_ROW].reasons.append(default[1])
             for rule in RULES:
-                lr, why = _suggest(lambda rule=rule, r=result: r.suggestion(method=rule))
+                lr, why = _suggest(functools.partial(result.suggestion, method=rule))
                 always_equal[rule] = always_equal.get(rule, True) and lr == default[0]
                 rows[rule].lrs.append(lr)
                 rows[rule].reasons.append(why)
@@ -654,6 +662,11 @@ def print_summary(summary: dict[str, dict[str, tuple[Suggestions, GridPoint]]], 
     print("  x-off: geometric mean of max(ratio, 1/ratio) over all tasks and seeds (1.00 = always grid-best)")
     if default is None:
         print("  default rule: unknown (range test not on this branch)")
+    elif default == DEFAULT_ROW:
+        print(
+            f"  default: the answer of suggestion() (the confirmed LR, not a sweep rule); goal "
+            f"{'MET' if default in meets else 'NOT met'}. Its broad benchmark: benchmarks/range_test_suggestion.py"
+        )
     else:
         print(f"  default rule: {default}; goal {'MET' if default in meets else 'NOT met'}")
     print(f"  rules meeting the goal on every task: {', '.join(meets) if meets else 'none'}")

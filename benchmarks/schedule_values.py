@@ -13,6 +13,7 @@ Not a test: timings depend on the machine and its load.
 from __future__ import annotations
 
 import argparse
+import functools
 import platform
 import statistics
 import time
@@ -69,6 +70,11 @@ def schedules(n: int) -> dict[str, Schedule]:
     }
 
 
+def _loop(s: Schedule, n: int) -> list[float]:
+    """The schedule's first ``n`` values, one call each."""
+    return [s(t) for t in range(n)]
+
+
 def median_seconds(fn: Callable[[], object], repeats: int) -> tuple[float, float]:
     """Median wall-clock and median CPU seconds of ``repeats`` calls."""
     wall, cpu = [], []
@@ -102,8 +108,8 @@ def main() -> None:
     worst = 0.0
     for name, s in schedules(n).items():
         s.values(1000)  # warm up
-        vec, vec_cpu = median_seconds(lambda s=s: s.values(n), args.repeats)
-        loop = median_seconds(lambda s=s: [s(t) for t in range(loop_n)], 3)[0] * n / loop_n
+        vec, vec_cpu = median_seconds(functools.partial(s.values, n), args.repeats)
+        loop = median_seconds(functools.partial(_loop, s, loop_n), 3)[0] * n / loop_n
         worst = max(worst, vec)
         ok = "yes" if vec < GOAL_S else "NO"
         print(
