@@ -13,10 +13,14 @@ one epoch of linear warm-up for each:
   as a factor of the optimizer's LR), for reference: neither decay nor averaging.
 
 "final train loss" is the mean training loss of the last epoch; for the schedule-free optimizer it is
-measured at the weights it trains on, not at the average it is evaluated on. The CNN has no batch norm:
-the averaged weights of a schedule-free optimizer would need their own batch-norm statistics, which
-the ``schedulefree`` package asks users to recompute before each evaluation.
-Run: ``python examples/schedule_free_vs_cosine.py [--epochs 12] [--lr 0.003]``.
+measured at the weights it trains on, not at the average it is evaluated on.
+
+``--batch-norm`` puts a BatchNorm2d after each convolution. Its running statistics are gathered in
+training, at the weights the schedule-free optimizer trains on; the averaged weights it evaluates on need
+their own. The ``ScheduleFree`` callback gathers them again before each validation (``bn_batches``
+training batches run forward at the averaged weights); a fourth row turns that off (``bn_batches=0``)
+to show what it changes.
+Run: ``python examples/schedule_free_vs_cosine.py [--epochs 12] [--lr 0.003] [--batch-norm]``.
 """
 
 from __future__ import annotations
@@ -46,29 +50,39 @@ WEIGHT_DECAY = 1e-2
 
 
 class DigitsCNN(pl.LightningModule):
-    """Two 3x3 convolutions, max-pooling, two dense layers (no batch norm); ``optimizer`` is
-    ``"AdamW"`` or ``"AdamWScheduleFree"`` at ``lr``, the latter with ``warmup_steps``."""
+    """Two 3x3 convolutions (each followed by a BatchNorm2d with ``batch_norm``), max-pooling, two dense
+    layers; ``optimizer`` is ``"AdamW"`` or ``"AdamWScheduleFree"`` at ``lr``, the latter with
+    ``warmup_steps``."""
 
-    def __init__(self, optimizer: str, lr: float, warmup_steps: int = 0) -> None:
+    def __init__(self, optimizer: str, lr: float, warmup_steps: int = 0, batch_norm: bool = False) -> None:
         super().__init__()
         self.optimizer, self.lr, self.warmup_steps = optimizer, lr, warmup_steps
+
+        def norm(channels: int) -> nn.Module:
+            return nn.BatchNorm2d(channels) if batch_norm else nn.Identity()
+
         self.net = nn.Sequential(
-            nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(),
-            nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(),
+            nn.Conv2d(1, 16, 3, padding=1), norm(16), nn.ReLU(),
+            nn.Conv2d(16, 32, 3, padding=1), norm(32), nn.ReLU(),
             nn.MaxPool2d(2), nn.Flatten(), nn.Linear(32 * 16, 64), nn.ReLU(), nn.Linear(64, 10),
         )  # fmt: skip
         self.val_acc = MulticlassAccuracy(num_classes=10)
 
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x)
+
     def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
         x, y = batch
-        loss = F.cross_entropy(self.net(x), y)
+        loss = F.cross_entropy(self(x), y)
         self.log("train_loss", loss, on_step=False, on_epoch=True)
         return loss
 
     def validation_step(self, batch: Any, batch_idx: int) -> None:
         x, y = batch
-        self.val_acc(self.net(x), y)
+        logits = self(x)
+        self.val_acc(logits, y)
         self.log("val_acc", self.val_acc)
+        self.log("val_loss", F.cross_entropy(logits, y))
 
     def configure_optimizers(self) -> torch.optim.Optimizer:
         if self.optimizer == "AdamWScheduleFree":
@@ -87,6 +101,9 @@ def main(argv: list[str] | None = None) -> str:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=12, help="epochs per run (default 12)")
     parser.add_argument("--lr", type=float, default=3e-3, help="the peak LR of every run (default 0.003)")
+    parser.add_argument(
+        "--batch-norm", action="store_true", help="a BatchNorm2d after each convolution (and a fourth row)"
+    )
     args = parser.parse_args(argv)
     if args.epochs < 1:
         parser.error("--epochs must be >= 1")
@@ -96,7 +113,8 @@ def main(argv: list[str] | None = None) -> str:
     train, val = digits()
     steps_per_epoch = len(loaders(train, val, BATCH)[0])
     print(
-        f"digits: {len(train)} train / {len(val)} validation images; CNN, batch {BATCH}, {args.epochs} epochs "
+        f"digits: {len(train)} train / {len(val)} validation images; CNN"
+        f"{' with batch norm' if args.batch_norm else ''}, batch {BATCH}, {args.epochs} epochs "
         f"({args.epochs * steps_per_epoch} steps), peak LR {args.lr:g}, weight decay {WEIGHT_DECAY:g}, "
         f"warm-up 1 epoch ({steps_per_epoch} steps)"
     )
@@ -111,10 +129,21 @@ def main(argv: list[str] | None = None) -> str:
         ),
         ("AdamW", "warm-up + constant", "AdamW", 0, lambda: [LRSchedule(warm_then_hold, relative=True)]),
     ]
+    if args.batch_norm:
+        plans.insert(
+            2,
+            (
+                "AdamWScheduleFree",
+                "warm-up, none after; bn_batches=0",
+                "AdamWScheduleFree",
+                steps_per_epoch,
+                lambda: [ScheduleFree(bn_batches=0)],
+            ),
+        )
     rows = []
     for name, schedule, optimizer, warmup_steps, callbacks in plans:
         pl.seed_everything(0, verbose=False)
-        model = DigitsCNN(optimizer, args.lr, warmup_steps)
+        model = DigitsCNN(optimizer, args.lr, warmup_steps, args.batch_norm)
         history = History()
         start = time.perf_counter()
         with quiet():
@@ -127,15 +156,24 @@ def main(argv: list[str] | None = None) -> str:
                 schedule,
                 f"{history.val_acc[-1]:.1%}",
                 f"{max(history.val_acc):.1%}",
+                f"{history.val_loss[-1]:.4f}",
                 f"{float(run.callback_metrics['train_loss']):.4f}",
                 f"{seconds:.1f} s",
             )
         )
         print(f"  {name}, {schedule}: final val acc {history.val_acc[-1]:.1%} in {seconds:.1f} s")
     text = table(
-        ("optimizer", "schedule", "final val acc", "best val acc", "final train loss", "wall time"),
+        (
+            "optimizer",
+            "schedule",
+            "final val acc",
+            "best val acc",
+            "final val loss",
+            "final train loss",
+            "wall time",
+        ),
         rows,
-        right=(False, False, True, True, True, True),
+        right=(False, False, True, True, True, True, True),
     )
     print()
     print(text)

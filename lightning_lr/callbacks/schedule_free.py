@@ -7,10 +7,13 @@ from typing import Any
 import lightning.pytorch as pl
 import numpy as np
 import torch
+from lightning.pytorch.trainer.states import TrainerFn
 from lightning.pytorch.utilities import rank_zero_warn
 
+from .. import _validate as V
 from .._lightning_compat import Callback
 from ..optim import ScheduleLR
+from . import _bn_stats
 
 __all__ = ["ScheduleFree", "is_schedule_free"]
 
@@ -48,29 +51,64 @@ class ScheduleFree(Callback):
       for the checkpoint, which costs one copy of the model while it is written;
     - ``eval()`` around an LR range test's restore, so the restored weights and the optimizer's mode agree.
 
+    **BatchNorm.** BatchNorm layers gather their running statistics in training, at the training weights;
+    evaluated at the other weights they would normalize with statistics that are not theirs. So whenever
+    the evaluation weights are put in place during a fit (before each validation run, for a checkpoint
+    saved in training, and at the end of the fit, which leaves them in the model), the callback first
+    gathers the statistics again: it runs ``bn_batches`` training batches forward at the evaluation weights
+    in training mode, without gradients, and gives each layer the average of their statistics (under DDP,
+    the mean over the ranks). That costs ``bn_batches`` forward passes each time; a model without
+    BatchNorm runs none. ``bn_forward(module, batch)`` says how to run a batch forward: by default
+    ``module(batch)``, or ``module(batch[0])`` for a list or tuple (inputs first); any other batch (a
+    dict) needs it. Testing and prediction outside a fit have no training data: they use the statistics
+    the fit or its checkpoint left.
+
     It warns once if a schedule other than a warm-up (a non-decreasing LR) drives a schedule-free optimizer:
     these optimizers replace the decay, and a decaying schedule on top works against their averaging.
 
     Args:
         warn_on_schedule: warn about a decaying schedule on a schedule-free optimizer.
+        bn_batches: training batches to gather BatchNorm statistics from at the evaluation weights, an
+            integer >= 0 (0: keep the statistics of the training weights).
+        bn_forward: ``bn_forward(module, batch)`` runs a training batch forward (see BatchNorm above);
+            None for the default.
 
     Raises:
         ValueError: at fit start, if no optimizer of the run is schedule-free.
+        TypeError: at fit start, if the statistics are to be gathered (BatchNorm layers, ``bn_batches`` > 0)
+            with the default ``bn_forward`` and the module has no ``forward()``.
 
     Example:
         >>> from lightning_lr.callbacks import ScheduleFree
         >>> ScheduleFree()
-        ScheduleFree(warn_on_schedule=True)
+        ScheduleFree(warn_on_schedule=True, bn_batches=50)
     """
 
-    def __init__(self, warn_on_schedule: bool = True) -> None:
-        from .._validate import boolean
-
-        self.warn_on_schedule = boolean("warn_on_schedule", warn_on_schedule)
+    def __init__(
+        self, warn_on_schedule: bool = True, bn_batches: int = 50, bn_forward: _bn_stats.Forward | None = None
+    ) -> None:
+        with V.context("ScheduleFree"):
+            self.warn_on_schedule = V.boolean("warn_on_schedule", warn_on_schedule)
+            self.bn_batches = V.non_negative_int("bn_batches", bn_batches)
+            if bn_forward is not None and not callable(bn_forward):
+                raise TypeError(
+                    f"ScheduleFree: bn_forward must be a callable bn_forward(module, batch) or None, got "
+                    f"{bn_forward!r}"
+                )
+        self.bn_forward = bn_forward
         self._saved_modes: list[tuple[Any, bool]] = []
 
     def __repr__(self) -> str:
-        return f"ScheduleFree(warn_on_schedule={self.warn_on_schedule})"
+        forward = "" if self.bn_forward is None else f", bn_forward={self.bn_forward!r}"
+        return (
+            f"ScheduleFree(warn_on_schedule={self.warn_on_schedule}, bn_batches={self.bn_batches}{forward})"
+        )
+
+    def _gather_bn(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        """Gather the BatchNorm statistics at the evaluation weights now in place (during a fit)."""
+        if trainer.state.fn != TrainerFn.FITTING or trainer.sanity_checking:
+            return
+        _bn_stats.recompute(trainer, pl_module, self.bn_batches, self.bn_forward or _bn_stats.default_forward)
 
     # --- which optimizers ---------------------------------------------------------------------
     @staticmethod
@@ -99,6 +137,7 @@ class ScheduleFree(Callback):
                 f"eval() and 'train_mode' in its param groups, such as schedulefree.AdamWScheduleFree); remove "
                 f"the callback or use a schedule-free optimizer"
             )
+        _bn_stats.check_forward(pl_module, self.bn_batches, self.bn_forward)
 
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         for optimizer in self.optimizers(trainer):
@@ -114,10 +153,12 @@ class ScheduleFree(Callback):
         # after fit the model holds the evaluation weights, ready to use or save
         for optimizer in self.optimizers(trainer):
             optimizer.eval()
+        self._gather_bn(trainer, pl_module)
 
     # --- evaluation ---------------------------------------------------------------------------
     def on_validation_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         self._eval(trainer)
+        self._gather_bn(trainer, pl_module)
 
     def on_validation_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         self._restore()
@@ -144,6 +185,7 @@ class ScheduleFree(Callback):
             return  # already in eval mode (saved during validation): the checkpoint holds eval values
         self._eval(trainer)
         try:
+            self._gather_bn(trainer, pl_module)
             if "state_dict" in checkpoint:
                 checkpoint["state_dict"] = {
                     k: v.detach().clone() if isinstance(v, torch.Tensor) else v

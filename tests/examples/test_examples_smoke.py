@@ -108,21 +108,25 @@ def test_wsd_carries_on_when_extended_and_cosine_jumps(capsys: pytest.CaptureFix
     assert "extended: other LRs than the run planned for 4 epochs" in out
 
 
-def test_schedule_free_vs_cosine_trains_all_three() -> None:
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_schedule_free_vs_cosine_trains_every_row(batch_norm: bool) -> None:
     import re
     import warnings
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        text = load("schedule_free_vs_cosine").main(["--epochs", "2"])
+        text = load("schedule_free_vs_cosine").main(
+            ["--epochs", "2", *(["--batch-norm"] if batch_norm else [])]
+        )
     assert not [w for w in caught if "ScheduleFree" in str(w.message) or "CosineDecay" in str(w.message)]
     table = [re.split(r"\s{2,}", line.strip()) for line in text.splitlines()[2:]]
-    assert [row[:2] for row in table] == [
-        ["AdamW", "warm-up + cosine to 0"],
-        ["AdamWScheduleFree", "warm-up, none after"],
-        ["AdamW", "warm-up + constant"],
-    ]
+    rows = [["AdamW", "warm-up + cosine to 0"], ["AdamWScheduleFree", "warm-up, none after"]]
+    if batch_norm:
+        rows.append(["AdamWScheduleFree", "warm-up, none after; bn_batches=0"])
+    assert [row[:2] for row in table] == [*rows, ["AdamW", "warm-up + constant"]]
     for row in table:
         assert 0.5 < float(row[2].rstrip("%")) / 100 <= float(row[3].rstrip("%")) / 100 <= 1.0
-        assert 0.0 < float(row[4]) < math.log(10)  # below the loss of a uniform guess
-        assert row[5].endswith(" s")
+        assert 0.0 < float(row[4]) < math.log(10) and 0.0 < float(row[5]) < math.log(
+            10
+        )  # below a uniform guess
+        assert row[6].endswith(" s")

@@ -1,0 +1,160 @@
+"""BatchNorm statistics gathered again at the weights a model is evaluated with (schedule-free optimizers).
+
+A schedule-free optimizer trains on one sequence of weights and evaluates on another (an average of
+them). BatchNorm layers gather their running mean and variance in training mode, so at the training
+weights: evaluated at the averaged weights, the network normalizes with statistics that belong to other
+weights. :func:`recompute` gathers them again: with the evaluation weights in place, it runs training
+batches forward in training mode (no gradients) and replaces each layer's running statistics with their
+plain average over those batches (torch's cumulative average, ``momentum=None``), the way
+``torch.optim.swa_utils.update_bn`` does after weight averaging. Under DDP the ranks' statistics are then
+averaged, so every rank evaluates with the same ones. The fit's randomness is left as it was (the random
+generators the extra iteration and forward passes draw from are restored), so training takes the same
+path with or without it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import lightning.pytorch as pl
+import torch
+from lightning.pytorch.utilities import CombinedLoader
+from torch.nn.modules.batchnorm import _BatchNorm
+from torch.utils.data import DataLoader
+
+__all__ = ["Forward", "batch_norms", "check_forward", "default_forward", "recompute"]
+
+#: runs one training batch forward through the module (the batch as ``training_step`` gets it)
+Forward = Callable[[pl.LightningModule, Any], Any]
+
+
+def batch_norms(module: torch.nn.Module) -> list[_BatchNorm]:
+    """The BatchNorm layers of ``module`` that keep running statistics."""
+    return [
+        m
+        for m in module.modules()
+        if isinstance(m, _BatchNorm) and m.track_running_stats and m.running_mean is not None
+    ]
+
+
+def default_forward(module: pl.LightningModule, batch: Any) -> Any:
+    """``module(batch)`` for a tensor batch, ``module(batch[0])`` for a list or tuple whose first item is a
+    tensor (``(inputs, targets)``); any other batch needs ``bn_forward``."""
+    x = batch[0] if isinstance(batch, (list, tuple)) and len(batch) > 0 else batch
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(
+            f"ScheduleFree: cannot tell the model's input in a training batch of type {type(batch).__name__} "
+            f"(the default bn_forward takes a tensor batch, or the first item of a list or tuple) to gather "
+            f"the BatchNorm statistics at the evaluation weights; pass bn_forward=lambda module, batch: "
+            f"module(<the input in batch>), or bn_batches=0 to keep the statistics of the training weights"
+        )
+    return module(x)
+
+
+def check_forward(module: pl.LightningModule, batches: int, forward: Forward | None) -> None:
+    """Raise at fit start if the statistics would be gathered (BatchNorm layers, ``batches`` > 0) by the
+    default ``bn_forward`` through a module without ``forward`` (many call their network in
+    ``training_step`` only)."""
+    if batches == 0 or forward is not None or not batch_norms(module):
+        return
+    if type(module).forward is pl.LightningModule.forward:
+        names = [n for n, m in module.named_modules() if m in batch_norms(module)]
+        raise TypeError(
+            f"ScheduleFree(bn_batches={batches}): {type(module).__name__} has BatchNorm layers ({', '.join(names)}) "
+            f"and no forward(), so the default bn_forward cannot run a training batch through it to gather "
+            f"their statistics at the evaluation weights; pass bn_forward=lambda module, batch: "
+            f"module.<network>(batch[0]) (as training_step runs it), or bn_batches=0 to keep the statistics "
+            f"of the training weights"
+        )
+
+
+def _loader(trainer: pl.Trainer) -> Any:
+    """The training data, to iterate once more without disturbing the fit's own iteration."""
+    data = trainer.train_dataloader
+    if data is None:
+        return None
+    if isinstance(data, DataLoader) and data.persistent_workers and data.num_workers > 0:
+        # iter() on such a loader resets the one iterator it shares with the running epoch
+        data = _twin(data)
+    return CombinedLoader(data, "max_size_cycle")
+
+
+def _generators(data: Any) -> list[torch.Generator]:
+    """The random generators of the loaders in ``data`` (a loader or a collection of them) and of their
+    samplers: iterating advances them, and the fit's next epochs must see the batches they would have."""
+    if isinstance(data, dict):
+        return [g for d in data.values() for g in _generators(d)]
+    if isinstance(data, (list, tuple)):
+        return [g for d in data for g in _generators(d)]
+    found: list[torch.Generator] = []
+    for owner in (
+        data,
+        getattr(data, "sampler", None),
+        getattr(getattr(data, "batch_sampler", None), "sampler", None),
+    ):
+        g = getattr(owner, "generator", None)
+        if isinstance(g, torch.Generator) and all(g is not f for f in found):
+            found.append(g)
+    return found
+
+
+def _twin(loader: DataLoader) -> DataLoader:
+    """A loader of the same batches as ``loader``, with its own (non-persistent) workers."""
+    common: dict[str, Any] = dict(
+        num_workers=loader.num_workers,
+        collate_fn=loader.collate_fn,
+        pin_memory=loader.pin_memory,
+        worker_init_fn=loader.worker_init_fn,
+        multiprocessing_context=loader.multiprocessing_context,
+    )
+    if loader.batch_sampler is not None:
+        return DataLoader(loader.dataset, batch_sampler=loader.batch_sampler, **common)
+    return DataLoader(loader.dataset, batch_size=loader.batch_size, drop_last=loader.drop_last, **common)
+
+
+def recompute(trainer: pl.Trainer, module: pl.LightningModule, batches: int, forward: Forward) -> int:
+    """Replace the running statistics of ``module``'s BatchNorm layers with their average over the first
+    ``batches`` training batches, run forward at the weights the module holds now; returns the number of
+    batches used (0: no BatchNorm layer, no training data, or ``batches`` is 0; the statistics are then
+    unchanged). Every other module keeps its train/eval flag and every layer its momentum."""
+    norms = batch_norms(module)
+    data = _loader(trainer) if norms and batches > 0 else None
+    if data is None:
+        return 0
+    saved = [(m.momentum, m.running_mean.clone(), m.running_var.clone()) for m in norms]  # type: ignore[union-attr]
+    counts = [None if m.num_batches_tracked is None else m.num_batches_tracked.clone() for m in norms]
+    flags = [(m, m.training) for m in module.modules()]
+    # the fit's own randomness (its next shuffles, dropout) is what it would have been without this
+    generators = _generators(trainer.train_dataloader)
+    states = [g.get_state() for g in generators]
+    cuda = [module.device.index] if module.device.type == "cuda" and module.device.index is not None else []
+    seen = 0
+    try:
+        for m in norms:
+            m.reset_running_stats()
+            m.momentum = None  # the cumulative average of the batches' statistics
+        module.train()
+        with torch.random.fork_rng(devices=cuda), torch.no_grad(), trainer.precision_plugin.forward_context():
+            for batch, _, _ in itertools.islice(iter(data), batches):
+                forward(module, trainer.strategy.batch_to_device(batch))
+                seen += 1
+    finally:
+        for g, state in zip(generators, states, strict=True):
+            g.set_state(state)
+        for sub, flag in flags:
+            sub.training = flag
+        for m, (momentum, mean, var), count in zip(norms, saved, counts, strict=True):
+            m.momentum = momentum
+            if seen == 0:  # nothing ran (or the first batch failed): keep what was there
+                m.running_mean.copy_(mean)  # type: ignore[union-attr]
+                m.running_var.copy_(var)  # type: ignore[union-attr]
+                if count is not None:
+                    m.num_batches_tracked.copy_(count)  # type: ignore[union-attr]
+    if trainer.world_size > 1:  # every rank evaluates with the same statistics: the mean of the ranks'
+        for m in norms:
+            for name in ("running_mean", "running_var"):
+                buffer = getattr(m, name)
+                buffer.copy_(trainer.strategy.reduce(buffer.clone(), reduce_op="mean"))
+    return seen
