@@ -43,6 +43,7 @@ __all__ = [
     "install",
     "optimizer_info",
     "owned_scheduler",
+    "scale_owner",
     "select",
     "take_over",
     "uninstall",
@@ -312,6 +313,11 @@ def claim_scale(owner: str, scheduler: ScheduleLR, info: OptimizerInfo) -> None:
             f"one, or target different optimizers with optimizer=<index or class name>"
         )
     _SCALERS[scheduler] = owner
+
+
+def scale_owner(scheduler: Any) -> str | None:
+    """The name of the callback that sets the scale of ``scheduler`` (a plateau rule), or None."""
+    return _SCALERS.get(scheduler) if isinstance(scheduler, ScheduleLR) else None
 
 
 def with_context(owner: str, info: OptimizerInfo, make: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -19,9 +19,17 @@ import lightning.pytorch as pl
 from lightning.pytorch.utilities import rank_zero_warn
 
 from .. import _lightning_compat as _compat
-from .durations import Epochs, RunInfo
+from .durations import Epochs, Fraction, RunInfo
 
-__all__ = ["per_batch", "resolve", "run_info", "steps", "warn_if_changed", "warn_if_ends_early"]
+__all__ = [
+    "per_batch",
+    "resolve",
+    "run_info",
+    "steps",
+    "warn_if_beyond_run",
+    "warn_if_changed",
+    "warn_if_ends_early",
+]
 
 Durations = Mapping[str, tuple[Any, int]]
 
@@ -59,6 +67,42 @@ def warn_if_ends_early(
             f"step {end} on the LR stays at the schedule's final value (give total=Fraction(1.0), or a longer "
             f"total, to span the run)",
         )
+
+
+def warn_if_beyond_run(
+    owner: str,
+    durations: Durations,
+    resolved: Mapping[str, Any],
+    run: RunInfo,
+    warn_once: Callable[[str, str], None],
+) -> None:
+    """Warn once per argument whose duration lies past the end of the run: a ``total`` or a period longer
+    than the run is cut off by its end, a milestone after it never takes effect. ``Fraction`` values above
+    1 already warned when they were made."""
+    n = run.total_steps
+    if n is None:
+        return
+    for arg, (value, _) in durations.items():
+        steps_ = resolved.get(arg)
+        if isinstance(value, (list, tuple)) and isinstance(steps_, list):
+            late = [
+                f"{arg}[{i}]={v!r} (step {s})"
+                for i, (v, s) in enumerate(zip(value, steps_, strict=True))
+                if s > n and not isinstance(v, Fraction)
+            ]
+            if late:
+                warn_once(
+                    f"beyond-run-{arg}",
+                    f"{owner}: {', '.join(late)} lies past the end of the run ({n} optimizer steps), so it never "
+                    f"takes effect; give steps within the run, Epochs(n) or Fraction(f)",
+                )
+        elif isinstance(steps_, int) and steps_ > n and not isinstance(value, Fraction):
+            warn_once(
+                f"beyond-run-{arg}",
+                f"{owner}: {arg}={value!r} is {steps_} optimizer steps, but the run has {n}: the run ends at step "
+                f"{n} of it and the schedule is cut off there; give a duration within the run (steps, "
+                f"Epochs(n) or Fraction(f), e.g. Fraction(1.0) for the whole run)",
+            )
 
 
 def run_info(trainer: pl.Trainer, needs_epochs: bool) -> RunInfo:

@@ -285,6 +285,7 @@ class ScheduleCallback(Callback):
         self.run, self.steps = _resolve.resolve(trainer, self.name, self.durations(), self._per_batch)
         self._checkpoint.check_run(self.name, self.run, self.steps)
         _resolve.warn_if_ends_early(self.name, self.steps, self.run, self.warn_once)
+        _resolve.warn_if_beyond_run(self.name, self.durations(), self.steps, self.run, self.warn_once)
         self._injected = []
         for index in _inject.select(self.name, self.optimizer, conf.optimizers):
             optimizer = conf.optimizers[index]

@@ -213,10 +213,14 @@ def check_duration(name: str, value: Any, *, minimum: int = 1) -> Any:
     allowed = f"an int >= {minimum} (optimizer steps), Epochs(n) or Fraction(f)"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         if isinstance(value, numbers.Real) and not isinstance(value, bool):
-            allowed += (
-                f" (a plain number means optimizer steps and must be whole: write Epochs({value!r}) for "
-                f"epochs or Fraction({value!r}) for a fraction of the run)"
-            )
+            x = float(value)
+            hints = [f"Epochs({value!r}) for epochs"] if math.isfinite(x) and x > 0 else []
+            if 0 < x <= 1:  # a fraction of the run is (0, 1]
+                hints.append(f"Fraction({value!r}) for a fraction of the run")
+            if hints:
+                allowed += (
+                    f" (a plain number means optimizer steps and must be whole: write {' or '.join(hints)})"
+                )
         V.fail(name, allowed, value, TypeError)
     if value < minimum:
         V.fail(name, allowed, value)

@@ -13,7 +13,7 @@ from lightning.pytorch.utilities import rank_zero_warn
 from .. import _validate as V
 from .._lightning_compat import Callback
 from ..optim import ScheduleLR
-from . import _bn_stats
+from . import _bn_stats, _inject
 
 __all__ = ["ScheduleFree", "is_schedule_free"]
 
@@ -63,8 +63,9 @@ class ScheduleFree(Callback):
     dict) needs it. Testing and prediction outside a fit have no training data: they use the statistics
     the fit or its checkpoint left.
 
-    It warns once if a schedule other than a warm-up (a non-decreasing LR) drives a schedule-free optimizer:
-    these optimizers replace the decay, and a decaying schedule on top works against their averaging.
+    It warns once if a schedule other than a warm-up (a non-decreasing LR) drives a schedule-free optimizer,
+    or a ``ReduceOnPlateau`` can lower its LR: these optimizers replace the decay, and a decay on top works
+    against their averaging.
 
     Args:
         warn_on_schedule: warn about a decaying schedule on a schedule-free optimizer.
@@ -210,6 +211,15 @@ class ScheduleFree(Callback):
             if id(getattr(scheduler, "optimizer", None)) not in free:
                 continue
             name = type(scheduler.optimizer).__name__
+            scaler = _inject.scale_owner(scheduler)
+            if scaler is not None:
+                rank_zero_warn(
+                    f"ScheduleFree: {scaler} lowers the LR of the schedule-free {name} on a plateau. "
+                    f"Schedule-free optimizers replace the decay; use at most a warm-up (their own "
+                    f"warmup_steps, or a non-decreasing schedule). Pass ScheduleFree(warn_on_schedule=False) "
+                    f"to silence this warning.",
+                    category=UserWarning,
+                )
             if isinstance(scheduler, ScheduleLR):
                 decaying = [
                     repr(s)

@@ -37,7 +37,22 @@ from support.trainers import fit
         (lambda: Fraction(0.0), ValueError, r"Fraction: fraction must be > 0, got 0.0"),
         (lambda: Fraction(None), TypeError, r"fraction must be a finite number > 0, got None"),
         (lambda: OneCycle(total=0), ValueError, r"OneCycle: total must be an int >= 1 \(optimizer steps\)"),
-        (lambda: OneCycle(total=2.5), TypeError, r"write Epochs\(2.5\) for epochs or Fraction\(2.5\)"),
+        (
+            lambda: OneCycle(total=2.5),
+            TypeError,
+            r"must be whole: write Epochs\(2.5\) for epochs\), got 2.5$",
+        ),
+        (
+            lambda: OneCycle(total=0.5),
+            TypeError,
+            r"write Epochs\(0.5\) for epochs or Fraction\(0.5\) for a fraction",
+        ),
+        (
+            lambda: OneCycle(total=-0.5),
+            TypeError,
+            r"total must be an int >= 1 \(optimizer steps\), Epochs\(n\) or "
+            r"Fraction\(f\), got -0.5$",
+        ),
         (lambda: OneCycle(total="all"), TypeError, r"OneCycle: total must be an int >= 1 .*got 'all'"),
         (lambda: StepDecay(every=True), TypeError, r"StepDecay: every must be an int >= 1.*got True"),
         (lambda: CosineDecay(warmup=-1), ValueError, r"CosineDecay: warmup must be an int >= 0.*got -1"),

@@ -3,6 +3,8 @@ optimizers under manual optimization, tensor LRs, and leaving the module as it w
 
 from __future__ import annotations
 
+import re
+import warnings
 from typing import Any
 
 import numpy as np
@@ -11,7 +13,15 @@ import torch
 from torch.optim.lr_scheduler import LinearLR, ReduceLROnPlateau, StepLR
 
 from lightning_lr import schedules as S
-from lightning_lr.callbacks import CosineDecay, LRSchedule, OneCycle
+from lightning_lr.callbacks import (
+    CosineDecay,
+    Epochs,
+    Fraction,
+    LRSchedule,
+    MultiStepDecay,
+    OneCycle,
+    StepDecay,
+)
 from lightning_lr.callbacks._inject import parse
 from lightning_lr.optim import ScheduleLR
 
@@ -307,6 +317,52 @@ def test_durations_count_the_steps_of_the_optimizer_they_drive(tmp_path) -> None
     expected = S.OneCycle(0.01, total_steps=2 * N).values(2 * N)
     assert_trace(lrs[2:], expected[2:])
     assert int(np.argmax(lrs)) == int(np.argmax(expected)) == 14
+
+
+@pytest.mark.parametrize(
+    ("callback", "match"),
+    [
+        (lambda: OneCycle(total=1000), r"OneCycle: total=1000 is 1000 optimizer steps, but the run has 24"),
+        (
+            lambda: StepDecay(every=Epochs(100)),
+            r"StepDecay: every=Epochs\(100\) is 1200 optimizer steps, but the run",
+        ),
+        (
+            lambda: CosineDecay(total=Epochs(10)),
+            r"CosineDecay: total=Epochs\(10\) is 120 optimizer steps, but the",
+        ),
+        (
+            lambda: MultiStepDecay(milestones=[4, 1000]),
+            r"MultiStepDecay: milestones\[1\]=1000 \(step 1000\) lies past the end of the run \(24 optimizer "
+            r"steps\), so it never takes effect",
+        ),
+    ],
+)
+def test_a_duration_past_the_end_of_the_run_warns(tmp_path, callback, match) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit(tmp_path, Tiny(), [callback()])
+    ours = [
+        str(w.message)
+        for w in caught
+        if "past the end of the run" in str(w.message) or "but the run has" in str(w.message)
+    ]
+    assert len(ours) == 1 and re.search(match, ours[0]), ours
+
+
+@pytest.mark.parametrize(
+    "callback",
+    [
+        lambda: OneCycle(total=24),
+        lambda: MultiStepDecay(milestones=[4, 24]),
+        lambda: CosineDecay(total=Fraction(1.0)),
+    ],
+)
+def test_durations_within_the_run_do_not_warn(tmp_path, callback) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit(tmp_path, Tiny(), [callback()])
+    assert not [w for w in caught if "the run has" in str(w.message) or "end of the run" in str(w.message)]
 
 
 def test_a_schedule_that_ends_before_the_run_warns_once(tmp_path) -> None:

@@ -12,7 +12,7 @@ import torch
 from lightning.pytorch.callbacks import ModelCheckpoint
 from torch.utils.data import DataLoader, TensorDataset
 
-from lightning_lr.callbacks import CosineDecay, LRSchedule, ScheduleFree
+from lightning_lr.callbacks import CosineDecay, LRSchedule, ReduceOnPlateau, ScheduleFree
 from lightning_lr.schedules import Linear
 
 from support.trainers import trainer
@@ -108,6 +108,14 @@ def test_a_decaying_schedule_on_a_schedule_free_optimizer_warns(tmp_path: Any) -
         UserWarning, match=r"ScheduleFree: CosineDecay\(.*\) drives the LR of the schedule-free"
     ):
         trainer(tmp_path, [ScheduleFree(), CosineDecay()], num_sanity_val_steps=2).fit(Model())
+
+
+def test_a_plateau_rule_on_a_schedule_free_optimizer_warns(tmp_path: Any) -> None:
+    with pytest.warns(
+        UserWarning,
+        match=r"ScheduleFree: ReduceOnPlateau lowers the LR of the schedule-free AdamWScheduleFree",
+    ):
+        trainer(tmp_path, [ScheduleFree(), ReduceOnPlateau("val_loss")], num_sanity_val_steps=2).fit(Model())
 
 
 def test_a_warm_up_does_not_warn(tmp_path: Any) -> None:
