@@ -188,7 +188,9 @@ class Cyclic(ScheduleCallback):
         scale_fn: a custom amplitude function instead of ``mode`` (a module-level function, so it pickles).
         scale_mode: ``"cycle"`` or ``"iterations"``, what ``scale_fn`` receives.
         cycle_momentum: None (default), True or False, as in :class:`OneCycle`.
-        base_momentum: the momentum at the LR peak.
+        base_momentum: the momentum at the LR peak. 0.85 and 0.95 (``max_momentum``) are
+            :class:`OneCycle`'s defaults and Smith's recommended range; torch's ``CyclicLR`` and the
+            ``lightning_lr.optim.CyclicLR`` drop-in default to 0.8 and 0.9.
         max_momentum: the momentum at ``base_lr``.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
         log_lr: log the LR and momentum of every param group each optimizer step.
