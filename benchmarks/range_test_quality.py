@@ -229,7 +229,7 @@ def range_test(
     trainer = _trainer(task, root)
     result = tuner_cls(trainer).lr_range_test(model, train_dataloaders=train_loader(task, seed), **sweep)
     out = {rule: _suggest(functools.partial(result.suggestion, method=rule)) for rule in RULES}
-    out["default"] = _suggest(result.suggestion)
+    out[DEFAULT_ROW] = _suggest(result.suggestion)
     return out, result
 
 

@@ -7,24 +7,28 @@ weights. :func:`recompute` gathers them again: with the evaluation weights in pl
 batches forward in training mode (no gradients) and replaces each layer's running statistics with their
 plain average over those batches (torch's cumulative average, ``momentum=None``), the way
 ``torch.optim.swa_utils.update_bn`` does after weight averaging. Under DDP the ranks' statistics are then
-averaged, so every rank evaluates with the same ones. The fit's randomness is left as it was (the random
-generators the extra iteration and forward passes draw from are restored), so training takes the same
-path with or without it.
+averaged, so every rank evaluates with the same ones: with the same number of batches on each rank (a
+distributed sampler), the average over all the ranks' batches, as one process gathering them would have
+it. The fit's randomness is left as it was (torch's generators, the loaders' and samplers' own, Python's
+and NumPy's global state are restored), so training takes the same path with or without it; loaders with
+persistent workers are read through a twin, so a validation mid-epoch does not restart the epoch.
 """
 
 from __future__ import annotations
 
 import itertools
+import random
 from collections.abc import Callable
 from typing import Any
 
 import lightning.pytorch as pl
+import numpy as np
 import torch
 from lightning.pytorch.utilities import CombinedLoader
 from torch.nn.modules.batchnorm import _BatchNorm
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, IterableDataset
 
-__all__ = ["Forward", "batch_norms", "check_forward", "default_forward", "recompute"]
+__all__ = ["Forward", "batch_norms", "check_forward", "default_forward", "model_input", "recompute"]
 
 #: runs one training batch forward through the module (the batch as ``training_step`` gets it)
 Forward = Callable[[pl.LightningModule, Any], Any]
@@ -39,9 +43,9 @@ def batch_norms(module: torch.nn.Module) -> list[_BatchNorm]:
     ]
 
 
-def default_forward(module: pl.LightningModule, batch: Any) -> Any:
-    """``module(batch)`` for a tensor batch, ``module(batch[0])`` for a list or tuple whose first item is a
-    tensor (``(inputs, targets)``); any other batch needs ``bn_forward``."""
+def model_input(batch: Any) -> torch.Tensor:
+    """The model's input in a training batch, as the default ``bn_forward`` takes it: the batch itself if
+    it is a tensor, else the first item of a list or tuple (``(inputs, targets)``)."""
     x = batch[0] if isinstance(batch, (list, tuple)) and len(batch) > 0 else batch
     if not isinstance(x, torch.Tensor):
         raise TypeError(
@@ -50,17 +54,21 @@ def default_forward(module: pl.LightningModule, batch: Any) -> Any:
             f"the BatchNorm statistics at the evaluation weights; pass bn_forward=lambda module, batch: "
             f"module(<the input in batch>), or bn_batches=0 to keep the statistics of the training weights"
         )
-    return module(x)
+    return x
+
+
+def default_forward(module: pl.LightningModule, batch: Any) -> Any:
+    """``module(model_input(batch))``; any other batch needs ``bn_forward``."""
+    return module(model_input(batch))
 
 
 def check_forward(module: pl.LightningModule, batches: int, forward: Forward | None) -> None:
     """Raise at fit start if the statistics would be gathered (BatchNorm layers, ``batches`` > 0) by the
     default ``bn_forward`` through a module without ``forward`` (many call their network in
     ``training_step`` only)."""
-    if batches == 0 or forward is not None or not batch_norms(module):
-        return
-    if type(module).forward is pl.LightningModule.forward:
-        names = [n for n, m in module.named_modules() if m in batch_norms(module)]
+    norms = batch_norms(module) if batches > 0 and forward is None else []
+    if norms and type(module).forward is pl.LightningModule.forward:
+        names = [n for n, m in module.named_modules() if any(m is b for b in norms)]
         raise TypeError(
             f"ScheduleFree(bn_batches={batches}): {type(module).__name__} has BatchNorm layers ({', '.join(names)}) "
             f"and no forward(), so the default bn_forward cannot run a training batch through it to gather "
@@ -73,12 +81,19 @@ def check_forward(module: pl.LightningModule, batches: int, forward: Forward | N
 def _loader(trainer: pl.Trainer) -> Any:
     """The training data, to iterate once more without disturbing the fit's own iteration."""
     data = trainer.train_dataloader
-    if data is None:
-        return None
+    return None if data is None else CombinedLoader(_detached(data), "max_size_cycle")
+
+
+def _detached(data: Any) -> Any:
+    """``data`` (a loader or a collection of them) with every loader that keeps persistent workers replaced
+    by its :func:`_twin`: iter() on such a loader resets the one iterator it shares with the running epoch."""
+    if isinstance(data, dict):
+        return {k: _detached(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return type(data)(_detached(v) for v in data)
     if isinstance(data, DataLoader) and data.persistent_workers and data.num_workers > 0:
-        # iter() on such a loader resets the one iterator it shares with the running epoch
-        data = _twin(data)
-    return CombinedLoader(data, "max_size_cycle")
+        return _twin(data)
+    return data
 
 
 def _generators(data: Any) -> list[torch.Generator]:
@@ -101,17 +116,25 @@ def _generators(data: Any) -> list[torch.Generator]:
 
 
 def _twin(loader: DataLoader) -> DataLoader:
-    """A loader of the same batches as ``loader``, with its own (non-persistent) workers."""
+    """A loader of the same batches as ``loader`` (its dataset, sampler or batch sampler and settings), with
+    its own workers, which do not persist."""
     common: dict[str, Any] = dict(
         num_workers=loader.num_workers,
         collate_fn=loader.collate_fn,
         pin_memory=loader.pin_memory,
+        timeout=loader.timeout,
         worker_init_fn=loader.worker_init_fn,
         multiprocessing_context=loader.multiprocessing_context,
+        generator=loader.generator,
+        prefetch_factor=loader.prefetch_factor,
     )
+    if hasattr(loader, "in_order"):  # torch >= 2.6
+        common["in_order"] = loader.in_order
+    if isinstance(loader.dataset, IterableDataset):  # no sampler: the dataset yields the samples
+        return DataLoader(loader.dataset, batch_size=loader.batch_size, drop_last=loader.drop_last, **common)
     if loader.batch_sampler is not None:
         return DataLoader(loader.dataset, batch_sampler=loader.batch_sampler, **common)
-    return DataLoader(loader.dataset, batch_size=loader.batch_size, drop_last=loader.drop_last, **common)
+    return DataLoader(loader.dataset, batch_size=None, sampler=loader.sampler, **common)
 
 
 def recompute(trainer: pl.Trainer, module: pl.LightningModule, batches: int, forward: Forward) -> int:
@@ -129,6 +152,7 @@ def recompute(trainer: pl.Trainer, module: pl.LightningModule, batches: int, for
     # the fit's own randomness (its next shuffles, dropout) is what it would have been without this
     generators = _generators(trainer.train_dataloader)
     states = [g.get_state() for g in generators]
+    py_state, np_state = random.getstate(), np.random.get_state()  # transforms in the main process
     cuda = [module.device.index] if module.device.type == "cuda" and module.device.index is not None else []
     seen = 0
     try:
@@ -143,6 +167,8 @@ def recompute(trainer: pl.Trainer, module: pl.LightningModule, batches: int, for
     finally:
         for g, state in zip(generators, states, strict=True):
             g.set_state(state)
+        random.setstate(py_state)
+        np.random.set_state(np_state)
         for sub, flag in flags:
             sub.training = flag
         for m, (momentum, mean, var), count in zip(norms, saved, counts, strict=True):

@@ -22,6 +22,9 @@ from .. import _lightning_compat as _compat
 from .durations import Epochs, Fraction, RunInfo
 
 __all__ = [
+    "EVENT",
+    "SPAN",
+    "UNIT",
     "per_batch",
     "resolve",
     "run_info",
@@ -69,40 +72,56 @@ def warn_if_ends_early(
         )
 
 
+#: what a duration argument times, for :func:`warn_if_beyond_run`: a length (``total``, a warm-up, half a
+#: cycle: past the end of the run it is cut off), a step at which something happens (a milestone, the
+#: period of a step decay: at or past the end it never happens), or a unit of time (a continuous decay's
+#: ``every``: any value is meaningful)
+SPAN, EVENT, UNIT = "span", "event", "unit"
+
+
 def warn_if_beyond_run(
     owner: str,
     durations: Durations,
     resolved: Mapping[str, Any],
     run: RunInfo,
+    kinds: Mapping[str, str],
     warn_once: Callable[[str, str], None],
 ) -> None:
-    """Warn once per argument whose duration lies past the end of the run: a ``total`` or a period longer
-    than the run is cut off by its end, a milestone after it never takes effect. ``Fraction`` values above
-    1 already warned when they were made."""
+    """Warn once per argument whose duration does not fit in the run (``kinds`` says what each times; an
+    argument not in it is a :data:`SPAN`). ``Fraction`` values above 1 already warned when they were
+    made."""
     n = run.total_steps
     if n is None:
         return
     for arg, (value, _) in durations.items():
+        kind = kinds.get(arg, SPAN)
         steps_ = resolved.get(arg)
-        if isinstance(value, (list, tuple)) and isinstance(steps_, list):
-            late = [
-                f"{arg}[{i}]={v!r} (step {s})"
-                for i, (v, s) in enumerate(zip(value, steps_, strict=True))
-                if s > n and not isinstance(v, Fraction)
-            ]
-            if late:
-                warn_once(
-                    f"beyond-run-{arg}",
-                    f"{owner}: {', '.join(late)} lies past the end of the run ({n} optimizer steps), so it never "
-                    f"takes effect; give steps within the run, Epochs(n) or Fraction(f)",
-                )
-        elif isinstance(steps_, int) and steps_ > n and not isinstance(value, Fraction):
-            warn_once(
-                f"beyond-run-{arg}",
-                f"{owner}: {arg}={value!r} is {steps_} optimizer steps, but the run has {n}: the run ends at step "
-                f"{n} of it and the schedule is cut off there; give a duration within the run (steps, "
-                f"Epochs(n) or Fraction(f), e.g. Fraction(1.0) for the whole run)",
+        if kind == UNIT or steps_ is None:
+            continue
+        values = list(value) if isinstance(value, (list, tuple)) else [value]
+        counts = list(steps_) if isinstance(steps_, list) else [steps_]
+        names = [f"{arg}[{i}]" for i in range(len(values))] if isinstance(value, (list, tuple)) else [arg]
+        late = [
+            f"{name}={v!r} (step {s})" if kind == EVENT else f"{name}={v!r} ({s} optimizer steps)"
+            for name, v, s in zip(names, values, counts, strict=True)
+            if not isinstance(v, Fraction) and (s >= n if kind == EVENT else s > n)
+        ]
+        if not late:
+            continue
+        if kind == EVENT:
+            what = (
+                f"lies at or past the end of the run ({n} optimizer steps: the last is step {n - 1}), so it "
+                f"never takes effect"
             )
+        else:
+            what = (
+                f"is longer than the run ({n} optimizer steps), so the schedule is cut off where the run ends"
+            )
+        warn_once(
+            f"beyond-run-{arg}",
+            f"{owner}: {', '.join(late)} {what}; give a duration within the run (steps, Epochs(n) or "
+            f"Fraction(f), e.g. Fraction(1.0) for the whole run)",
+        )
 
 
 def run_info(trainer: pl.Trainer, needs_epochs: bool) -> RunInfo:

@@ -150,6 +150,12 @@ class ScheduleCallback(Callback):
         """The duration arguments to resolve: ``{name: (value, minimum steps)}``; a value may be a list."""
         return {}
 
+    def duration_kinds(self) -> dict[str, str]:
+        """What each duration argument times, to warn when it does not fit in the run: ``milestones`` and
+        ``every`` are steps at which something happens (``_resolve.EVENT``), the others lengths
+        (``_resolve.SPAN``); a continuous decay's ``every`` is a unit of time (``_resolve.UNIT``)."""
+        return {"milestones": _resolve.EVENT, "every": _resolve.EVENT}
+
     def range_test_values(self, result: Any) -> dict[str, float | None]:
         """What a range test suggests for each of :attr:`range_test_args`."""
         return {}
@@ -284,8 +290,8 @@ class ScheduleCallback(Callback):
         assert trainer is not None, "setup() installs the wrapper and sets the trainer"
         self.run, self.steps = _resolve.resolve(trainer, self.name, self.durations(), self._per_batch)
         self._checkpoint.check_run(self.name, self.run, self.steps)
-        _resolve.warn_if_ends_early(self.name, self.steps, self.run, self.warn_once)
-        _resolve.warn_if_beyond_run(self.name, self.durations(), self.steps, self.run, self.warn_once)
+        if self._module is None or self._module.automatic_optimization:  # else: after the first batch
+            self._check_durations(trainer)
         self._injected = []
         for index in _inject.select(self.name, self.optimizer, conf.optimizers):
             optimizer = conf.optimizers[index]
@@ -347,9 +353,18 @@ class ScheduleCallback(Callback):
             if batch_idx == 0 and trainer.current_epoch == 0:
                 self._count_in_optimizer_steps(trainer)
 
+    def _check_durations(self, trainer: pl.Trainer) -> None:
+        """Warn when a duration does not fit in the run (not in a ``fast_dev_run``, which is a few steps)."""
+        if getattr(trainer, "fast_dev_run", False) or self.run is None:
+            return
+        _resolve.warn_if_ends_early(self.name, self.steps, self.run, self.warn_once)
+        kinds = self.duration_kinds()
+        _resolve.warn_if_beyond_run(self.name, self.durations(), self.steps, self.run, kinds, self.warn_once)
+
     def _count_in_optimizer_steps(self, trainer: pl.Trainer) -> None:
         """Under manual optimization an optimizer may step several times per batch (a critic): once the
-        first batch has shown how many, resolve the durations in that optimizer's steps (from then on)."""
+        first batch has shown how many, resolve the durations in that optimizer's steps (from then on),
+        then check that they fit in the run."""
         assert self._logging is not None
         counts = self._logging.steps_seen()
         k = _resolve.per_batch(counts)
@@ -361,12 +376,15 @@ class ScheduleCallback(Callback):
                     f"counted in batches. Schedule each with its own callback (optimizer=<index>) to count "
                     f"each in its own steps.",
                 )
+            self._check_durations(trainer)
             return
         if k == self._per_batch:
+            self._check_durations(trainer)
             return
         self._per_batch = k
         self.run, self.steps = _resolve.resolve(trainer, self.name, self.durations(), k)
         self._refresh()
+        self._check_durations(trainer)
         self.warn_once(
             "steps-per-batch",
             f"{self.name}: under manual optimization the optimizer(s) it schedules step {k} times per batch, so "

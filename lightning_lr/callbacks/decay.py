@@ -17,6 +17,7 @@ from typing import Any
 from .. import _validate as V
 from .. import schedules as S
 from ..schedules.decay import exponential_rate
+from . import _resolve
 from ._args import LRSpec, lr_spec
 from .base import OptimizerInfo, ScheduleCallback
 from .durations import WHOLE_RUN, Duration, RunInfo, check_duration
@@ -112,6 +113,9 @@ class TimeDecay(_Decay):
 
     def durations(self) -> dict[str, tuple[Any, int]]:
         return {**super().durations(), "every": (self.every, 1)}
+
+    def duration_kinds(self) -> dict[str, str]:
+        return {**super().duration_kinds(), "every": _resolve.EVENT if self.staircase else _resolve.UNIT}
 
     def _decay_schedule(
         self, group: int, peak: float, info: OptimizerInfo, steps: Mapping[str, Any]
@@ -295,6 +299,9 @@ class ExponentialDecay(_Decay):
 
     def durations(self) -> dict[str, tuple[Any, int]]:
         return {**super().durations(), "every": (self.every, 1)}
+
+    def duration_kinds(self) -> dict[str, str]:
+        return {**super().duration_kinds(), "every": _resolve.EVENT if self.staircase else _resolve.UNIT}
 
     def _decay_schedule(
         self, group: int, peak: float, info: OptimizerInfo, steps: Mapping[str, Any]

@@ -55,10 +55,11 @@ class ReduceOnPlateau(ScheduleCallback):
 
     **When it decides.** When the monitored value is produced: after each validation run for a metric
     logged in validation (not in the sanity check), at the end of each training epoch for a metric
-    logged in training (in ``training_step`` or in the module's own ``on_train_epoch_end``; Lightning
-    calls that after the callbacks' hook, so the decision waits for it and is made before the next
-    epoch's first step, or when a checkpoint is saved in between, so the checkpoint holds it). If the
-    metric never appears, an error names it and lists the logged ones. Under DDP every rank decides from
+    logged in training. When the module has its own ``on_train_epoch_end`` (where it may log the metric),
+    Lightning calls that after the callbacks' hook, so the decision waits for it: it is made before the
+    next epoch's first step, or when a checkpoint is saved in between, so the checkpoint holds it (a
+    callback that reads the LR at the next epoch's start before this one sees the old LR). If the metric
+    never appears, an error names it and lists the logged ones. Under DDP every rank decides from
     the mean of the ranks' values (also when the metric was logged without ``sync_dist``), so they all
     reduce at the same step.
 
@@ -239,11 +240,14 @@ class ReduceOnPlateau(ScheduleCallback):
         if not self._fitting(trainer):
             return
         self._epochs += 1
-        if self._source != "validation":
-            # Lightning calls the module's own on_train_epoch_end after the callbacks' (and before the
-            # checkpoint callbacks'): a value logged there is not in the metrics yet, and the one that is
-            # may be the last epoch's. Decide at the next hook that reaches this callback after it.
-            self._pending = True
+        if self._source == "validation":
+            return
+        self._pending = True
+        if not is_overridden("on_train_epoch_end", pl_module):
+            self._settle(trainer, pl_module)  # nothing logs after this hook: decide now
+        # else Lightning calls the module's own on_train_epoch_end after the callbacks' (and before the
+        # checkpoint callbacks'): a value logged there is not in the metrics yet, and the one that is may
+        # be the last epoch's. Decide at the next hook that reaches this callback after it.
 
     def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         self._settle(trainer, pl_module)

@@ -48,7 +48,8 @@ class ScheduleFree(Callback):
       mode each optimizer had afterwards;
     - ``eval()`` for checkpointing: the checkpoint holds the evaluation weights and the optimizer state in
       eval mode (as ``schedulefree`` prescribes), and training goes on in train mode. The weights are copied
-      for the checkpoint, which costs one copy of the model while it is written;
+      for the checkpoint, which costs one copy of the model while it is written. Lightning does not call
+      callbacks for a weights-only checkpoint (``save_weights_only=True``): it holds the training weights;
     - ``eval()`` around an LR range test's restore, so the restored weights and the optimizer's mode agree.
 
     **BatchNorm.** BatchNorm layers gather their running statistics in training, at the training weights;
@@ -57,11 +58,17 @@ class ScheduleFree(Callback):
     saved in training, and at the end of the fit, which leaves them in the model), the callback first
     gathers the statistics again: it runs ``bn_batches`` training batches forward at the evaluation weights
     in training mode, without gradients, and gives each layer the average of their statistics (under DDP,
-    the mean over the ranks). That costs ``bn_batches`` forward passes each time; a model without
-    BatchNorm runs none. ``bn_forward(module, batch)`` says how to run a batch forward: by default
-    ``module(batch)``, or ``module(batch[0])`` for a list or tuple (inputs first); any other batch (a
-    dict) needs it. Testing and prediction outside a fit have no training data: they use the statistics
-    the fit or its checkpoint left.
+    the mean over the ranks: the average over every rank's batches). That costs ``bn_batches`` forward
+    passes each time; a model without BatchNorm runs none. The fit's randomness is restored afterwards
+    (torch's generators, the loaders' and samplers' own, Python's and NumPy's), so training takes the same
+    path with or without it; after a checkpoint the layers keep the gathered statistics, which training
+    does not use. ``bn_forward(module, batch)`` says how to run a batch forward: by default
+    ``module(batch)``, or ``module(batch[0])`` for a list or tuple (inputs first). A module with BatchNorm
+    and no ``forward()`` is told at fit start, a batch of another kind (a dict) at the first training
+    batch, to give ``bn_forward`` or ``bn_batches=0``. Testing and prediction outside a fit have no
+    training data: they use the statistics the fit or its checkpoint left. This is on by default
+    (``bn_batches=50``): without it, validation at the averaged weights normalizes with the training
+    weights' statistics.
 
     It warns once if a schedule other than a warm-up (a non-decreasing LR) drives a schedule-free optimizer,
     or a ``ReduceOnPlateau`` can lower its LR: these optimizers replace the decay, and a decay on top works
@@ -76,8 +83,9 @@ class ScheduleFree(Callback):
 
     Raises:
         ValueError: at fit start, if no optimizer of the run is schedule-free.
-        TypeError: at fit start, if the statistics are to be gathered (BatchNorm layers, ``bn_batches`` > 0)
-            with the default ``bn_forward`` and the module has no ``forward()``.
+        TypeError: if the statistics are to be gathered (BatchNorm layers, ``bn_batches`` > 0) with the
+            default ``bn_forward`` and the module has no ``forward()`` (at fit start) or a training batch
+            is neither a tensor nor a list or tuple that starts with one (at the first batch).
 
     Example:
         >>> from lightning_lr.callbacks import ScheduleFree
@@ -98,6 +106,7 @@ class ScheduleFree(Callback):
                 )
         self.bn_forward = bn_forward
         self._saved_modes: list[tuple[Any, bool]] = []
+        self._input_checked = False  # the first training batch was checked against the default bn_forward
 
     def __repr__(self) -> str:
         forward = "" if self.bn_forward is None else f", bn_forward={self.bn_forward!r}"
@@ -139,6 +148,7 @@ class ScheduleFree(Callback):
                 f"the callback or use a schedule-free optimizer"
             )
         _bn_stats.check_forward(pl_module, self.bn_batches, self.bn_forward)
+        self._input_checked = False
 
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         for optimizer in self.optimizers(trainer):
@@ -149,6 +159,15 @@ class ScheduleFree(Callback):
     def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         for optimizer in self.optimizers(trainer):  # a validation run between epochs left eval mode
             optimizer.train()
+
+    def on_train_batch_start(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, batch: Any, batch_idx: int
+    ) -> None:
+        if self._input_checked:
+            return
+        self._input_checked = True
+        if self.bn_forward is None and self.bn_batches > 0 and _bn_stats.batch_norms(pl_module):
+            _bn_stats.model_input(batch)  # a batch the default bn_forward cannot read: say so before training
 
     def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         # after fit the model holds the evaluation weights, ready to use or save
@@ -213,13 +232,7 @@ class ScheduleFree(Callback):
             name = type(scheduler.optimizer).__name__
             scaler = _inject.scale_owner(scheduler)
             if scaler is not None:
-                rank_zero_warn(
-                    f"ScheduleFree: {scaler} lowers the LR of the schedule-free {name} on a plateau. "
-                    f"Schedule-free optimizers replace the decay; use at most a warm-up (their own "
-                    f"warmup_steps, or a non-decreasing schedule). Pass ScheduleFree(warn_on_schedule=False) "
-                    f"to silence this warning.",
-                    category=UserWarning,
-                )
+                _warn_decay(f"{scaler} lowers the LR of the schedule-free {name} on a plateau")
             if isinstance(scheduler, ScheduleLR):
                 decaying = [
                     repr(s)
@@ -231,9 +244,13 @@ class ScheduleFree(Callback):
                 what = ", ".join(decaying)
             else:
                 what = type(scheduler).__name__
-            rank_zero_warn(
-                f"ScheduleFree: {what} drives the LR of the schedule-free {name}. Schedule-free optimizers "
-                f"replace the decay; use at most a warm-up (their own warmup_steps, or a non-decreasing "
-                f"schedule). Pass ScheduleFree(warn_on_schedule=False) to silence this warning.",
-                category=UserWarning,
-            )
+            _warn_decay(f"{what} drives the LR of the schedule-free {name}")
+
+
+def _warn_decay(what: str) -> None:
+    rank_zero_warn(
+        f"ScheduleFree: {what}. Schedule-free optimizers replace the decay; use at most a warm-up (their own "
+        f"warmup_steps, or a non-decreasing schedule). Pass ScheduleFree(warn_on_schedule=False) to silence "
+        f"this warning.",
+        category=UserWarning,
+    )

@@ -14,7 +14,7 @@ from lightning_lr import schedules as S
 from lightning_lr.callbacks import OneCycle, ReduceOnPlateau
 
 from support.models import Tiny, adam
-from support.plateau import Scripted, as_logged, reduction_checks, torch_lrs
+from support.plateau import as_logged, reduction_checks, scripted, torch_lrs
 from support.recording import DumpPerRank, assert_trace
 from support.trainers import fit
 
@@ -51,7 +51,7 @@ def test_every_rank_reduces_on_a_plateau_at_the_same_step_from_the_mean_value(
     offsets = [[0.0] * 6, [0.0, 0.0, -0.4, 0.0, 0.0, 0.0]]
     out = tmp_path / "ranks"
     out.mkdir()
-    model = Scripted(
+    model = scripted(
         values, where=where, offsets=offsets, n=16
     )  # 16 samples, 2 ranks, batch 4: 2 steps an epoch
     plateau = ReduceOnPlateau(monitor, factor=0.5, patience=0)

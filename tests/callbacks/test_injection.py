@@ -16,11 +16,13 @@ from lightning_lr import schedules as S
 from lightning_lr.callbacks import (
     CosineDecay,
     Epochs,
+    ExponentialDecay,
     Fraction,
     LRSchedule,
     MultiStepDecay,
     OneCycle,
     StepDecay,
+    TimeDecay,
 )
 from lightning_lr.callbacks._inject import parse
 from lightning_lr.optim import ScheduleLR
@@ -319,50 +321,74 @@ def test_durations_count_the_steps_of_the_optimizer_they_drive(tmp_path) -> None
     assert int(np.argmax(lrs)) == int(np.argmax(expected)) == 14
 
 
+def _run_warnings(tmp_path: Any, model: Any, callback: Any, **kwargs: Any) -> list[str]:
+    """The warnings of a fit that say a duration does not fit in the run."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit(tmp_path, model, [callback], **kwargs)
+    return [
+        str(w.message)
+        for w in caught
+        if "end of the run" in str(w.message) or "longer than the run" in str(w.message)
+    ]
+
+
 @pytest.mark.parametrize(
     ("callback", "match"),
     [
-        (lambda: OneCycle(total=1000), r"OneCycle: total=1000 is 1000 optimizer steps, but the run has 24"),
         (
-            lambda: StepDecay(every=Epochs(100)),
-            r"StepDecay: every=Epochs\(100\) is 1200 optimizer steps, but the run",
+            lambda: OneCycle(total=1000),
+            r"OneCycle: total=1000 \(1000 optimizer steps\) is longer than the run \(24 ",
         ),
         (
             lambda: CosineDecay(total=Epochs(10)),
-            r"CosineDecay: total=Epochs\(10\) is 120 optimizer steps, but the",
+            r"CosineDecay: total=Epochs\(10\) \(120 optimizer steps\) is longer",
         ),
         (
-            lambda: MultiStepDecay(milestones=[4, 1000]),
-            r"MultiStepDecay: milestones\[1\]=1000 \(step 1000\) lies past the end of the run \(24 optimizer "
-            r"steps\), so it never takes effect",
+            lambda: StepDecay(every=Epochs(100)),
+            r"StepDecay: every=Epochs\(100\) \(step 1200\) lies at or past the end",
+        ),
+        (lambda: StepDecay(every=24), r"StepDecay: every=24 \(step 24\) lies at or past the end of the run"),
+        (
+            lambda: MultiStepDecay(milestones=[4, 24, 1000]),
+            r"MultiStepDecay: milestones\[1\]=24 \(step 24\), milestones\[2\]=1000 \(step 1000\) lies at or past "
+            r"the end of the run \(24 optimizer steps: the last is step 23\), so it never takes effect",
+        ),
+        (
+            lambda: ExponentialDecay(gamma=0.5, every=30, staircase=True),
+            r"ExponentialDecay: every=30 \(step 30\)",
         ),
     ],
 )
-def test_a_duration_past_the_end_of_the_run_warns(tmp_path, callback, match) -> None:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fit(tmp_path, Tiny(), [callback()])
-    ours = [
-        str(w.message)
-        for w in caught
-        if "past the end of the run" in str(w.message) or "but the run has" in str(w.message)
-    ]
-    assert len(ours) == 1 and re.search(match, ours[0]), ours
+def test_a_duration_that_does_not_fit_in_the_run_warns(tmp_path, callback, match) -> None:
+    (message,) = _run_warnings(tmp_path, Tiny(), callback())
+    assert re.search(match, message), message
 
 
 @pytest.mark.parametrize(
     "callback",
     [
         lambda: OneCycle(total=24),
-        lambda: MultiStepDecay(milestones=[4, 24]),
+        lambda: MultiStepDecay(milestones=[4, 23]),
         lambda: CosineDecay(total=Fraction(1.0)),
+        lambda: ExponentialDecay(gamma=0.5, every=48),  # continuous: every is a unit of time
+        lambda: TimeDecay(decay=1.0, every=100),
     ],
 )
-def test_durations_within_the_run_do_not_warn(tmp_path, callback) -> None:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fit(tmp_path, Tiny(), [callback()])
-    assert not [w for w in caught if "the run has" in str(w.message) or "end of the run" in str(w.message)]
+def test_durations_that_fit_in_the_run_do_not_warn(tmp_path, callback) -> None:
+    assert _run_warnings(tmp_path, Tiny(), callback()) == []
+
+
+def test_a_fast_dev_run_does_not_warn_about_durations(tmp_path) -> None:
+    assert _run_warnings(tmp_path, Tiny(), OneCycle(total=1000), fast_dev_run=True) == []
+
+
+def test_under_manual_optimization_durations_are_checked_in_the_optimizers_steps(tmp_path) -> None:
+    # the critic steps twice per batch: 48 steps in 24 batches, known after the first batch
+    assert _run_warnings(tmp_path, Critic(), CosineDecay(total=48, optimizer=1)) == []
+    assert _run_warnings(tmp_path, Critic(), MultiStepDecay(milestones=[40], optimizer=1)) == []
+    (message,) = _run_warnings(tmp_path, Critic(), CosineDecay(total=60, optimizer=1))
+    assert "total=60 (60 optimizer steps) is longer than the run (48 optimizer steps)" in message
 
 
 def test_a_schedule_that_ends_before_the_run_warns_once(tmp_path) -> None:

@@ -7,6 +7,7 @@ import logging
 import random
 from pathlib import Path
 
+import lightning.pytorch as pl
 import numpy as np
 import pytest
 import torch
@@ -21,7 +22,16 @@ from lightning_lr.callbacks._plateau import Plateau
 from .test_logging import csv_rows, logged
 from support.fakes import ApplyAt, FakeRangeTest
 from support.models import Tiny
-from support.plateau import FLAT, STEPS_PER_EPOCH, Scripted, Unlogged, as_logged, reduction_checks, torch_lrs
+from support.plateau import (
+    FLAT,
+    STEPS_PER_EPOCH,
+    Scripted,
+    Unlogged,
+    as_logged,
+    reduction_checks,
+    scripted,
+    torch_lrs,
+)
 from support.recording import assert_trace
 from support.trainers import fit
 
@@ -91,11 +101,43 @@ def test_a_training_metric_decides_on_its_own_epochs_value(tmp_path, where, trai
     # value then in the metrics is the last epoch's (validating every 2 epochs, deciding on it reduced one
     # epoch late) or none (it said the metric was never logged)
     kwargs = dict(factor=0.5, patience=1)
-    model = Scripted(FLAT, where=where)
+    model = scripted(FLAT, where=where)
     cb = ReduceOnPlateau("train_metric", **kwargs)
     rec = fit(tmp_path, model, [cb], max_epochs=len(FLAT), **trainer_args)
     assert_trace(rec.lr(), torch_lrs(as_logged(FLAT), [0.1], STEPS_PER_EPOCH, **kwargs)[:, 0])
     assert cb.state_dict()["monitor_source"] == "train"
+
+
+class LRAtEpochEnd(pl.Callback):
+    """The optimizer's LR when the callbacks see a training epoch end (after the ones listed before it)."""
+
+    def __init__(self) -> None:
+        self.lrs: list[float] = []
+
+    def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self.lrs.append(float(trainer.optimizers[0].param_groups[0]["lr"]))
+
+
+@pytest.mark.parametrize("where", ["train", "epoch_end"])
+def test_without_its_own_epoch_end_hook_the_module_gets_the_decision_at_the_epochs_end(
+    tmp_path, where
+) -> None:
+    # a module without on_train_epoch_end cannot log after the callbacks' hook: the decision is made there,
+    # so a callback after it (or Lightning's LearningRateMonitor at the next epoch's start) sees the new LR
+    kwargs = dict(factor=0.5, patience=1)
+    seen = LRAtEpochEnd()
+    rec = fit(
+        tmp_path,
+        scripted(FLAT, where=where),
+        [ReduceOnPlateau("train_metric", **kwargs), seen],
+        max_epochs=len(FLAT),
+    )
+    next_epoch = [float(x) for x in rec.lr()[STEPS_PER_EPOCH::STEPS_PER_EPOCH]]  # the LR of each next epoch
+    if where == "train":
+        assert seen.lrs[:-1] == next_epoch
+    else:  # decided after the module's hook: the epoch's end still shows the LR before the decision
+        assert seen.lrs[1:] == [float(x) for x in rec.lr()[STEPS_PER_EPOCH - 1 :: STEPS_PER_EPOCH]][1:]
+    assert seen.lrs[:-1] != [0.1] * (len(FLAT) - 1)  # it reduced
 
 
 def test_a_validation_metric_decides_after_every_validation_run_not_the_sanity_check(tmp_path) -> None:
@@ -231,7 +273,7 @@ def test_a_checkpoint_at_the_end_of_an_epoch_holds_a_decision_on_a_metric_logged
     ckpt = ModelCheckpoint(
         dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1, save_on_train_epoch_end=True
     )
-    model = Scripted(FLAT, where="epoch_end")
+    model = scripted(FLAT, where="epoch_end")
     full = fit(tmp_path, model, [*callbacks(), ckpt], max_epochs=len(FLAT), enable_checkpointing=True)
     first = (reduction_checks(as_logged(FLAT), factor=0.5, patience=1, cooldown=1)[0] + 1) * STEPS_PER_EPOCH
     (path,) = (tmp_path / "ckpt").glob(f"*-step={first}.ckpt")  # saved at the end of the epoch that reduced
@@ -239,7 +281,7 @@ def test_a_checkpoint_at_the_end_of_an_epoch_holds_a_decision_on_a_metric_logged
     (plateau_state,) = [v for k, v in state.items() if k.startswith("ReduceOnPlateau")]
     assert plateau_state["reductions"] == {0: [[first]]} and plateau_state["monitor_source"] == "train"
     resumed = fit(
-        tmp_path, Scripted(FLAT, where="epoch_end"), callbacks(), max_epochs=len(FLAT), ckpt_path=str(path)
+        tmp_path, scripted(FLAT, where="epoch_end"), callbacks(), max_epochs=len(FLAT), ckpt_path=str(path)
     )
     assert resumed.steps()[0] == first
     assert resumed.rows == full.rows[first:]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import random
 import warnings
 from typing import Any
 
 import lightning.pytorch as pl
+import numpy as np
 import pytest
 import torch
 from lightning.pytorch.callbacks import ModelCheckpoint
@@ -159,7 +161,7 @@ class BNModel(pl.LightningModule):
             torch.nn.Linear(4, 8), torch.nn.BatchNorm1d(8), torch.nn.ReLU(), torch.nn.Linear(8, 1)
         )
         self.dict_batches = dict_batches
-        self.loader = loader or _bn_data()
+        self.loader = loader if loader is not None else _bn_data()
         self.at_validation: list[torch.nn.Module] = []
         self.bn_inputs: list[torch.Tensor] = []  # what _recording_forward ran since the last validation run
         self.seen: list[torch.Tensor] = []
@@ -272,12 +274,51 @@ def test_a_validation_mid_epoch_leaves_the_epochs_batches_alone(tmp_path: Any) -
         assert torch.equal(x, order[i % 6]), i
 
 
+class Streamed(torch.utils.data.IterableDataset):
+    """The samples of ``_bn_data()`` as a stream (no length, no sampler)."""
+
+    def __iter__(self) -> Any:
+        x, y = _bn_data().dataset.tensors
+        yield from zip(x, y, strict=True)
+
+
+class DictOfLoaders(BNModel):
+    """Its training data is ``{"a": loader}``: each batch is ``{"a": [x, y]}``."""
+
+    def _xy(self, batch: Any) -> tuple[torch.Tensor, torch.Tensor]:
+        return batch["a"][0], batch["a"][1]
+
+    def train_dataloader(self) -> Any:
+        return {"a": self.loader}
+
+
+@pytest.mark.parametrize("data", ["a stream", "a dict of loaders"])
+def test_loaders_with_persistent_workers_of_every_kind_keep_their_epochs(tmp_path: Any, data: str) -> None:
+    if data == "a stream":
+        model: BNModel = BNModel(
+            loader=DataLoader(Streamed(), batch_size=8, num_workers=1, persistent_workers=True)
+        )
+        callback = ScheduleFree()
+    else:
+        model = DictOfLoaders(loader=_bn_data(num_workers=1, persistent_workers=True))
+        callback = ScheduleFree(bn_forward=lambda module, batch: module(batch["a"][0]))
+    trainer(tmp_path, [callback], max_epochs=2, val_check_interval=3).fit(model)
+    order = _bn_data().dataset.tensors[0][::8]
+    assert len(model.seen) == 12 and len(model.at_validation) == 4
+    for i, x in enumerate(model.seen):
+        assert torch.equal(x, order[i % 6]), i
+    for net in model.at_validation:
+        _assert_stats(net, _oracle(net, _bn_data()))
+
+
 def test_batches_that_are_not_inputs_first_need_bn_forward(tmp_path: Any) -> None:
+    model = BNModel(dict_batches=True)
     with pytest.raises(
         TypeError,
         match=r"ScheduleFree: cannot tell the model's input in a training batch of type dict.*bn_forward=lambda module, batch",
     ):
-        trainer(tmp_path, [ScheduleFree()], max_epochs=1).fit(BNModel(dict_batches=True))
+        trainer(tmp_path, [ScheduleFree()], max_epochs=1).fit(model)
+    assert model.global_step == 0 and model.seen == []  # told at the first batch, before any training
     model = BNModel(dict_batches=True)
     forward = ScheduleFree(bn_forward=lambda module, batch: module(batch["x"]))
     trainer(tmp_path, [forward], max_epochs=1).fit(model)
@@ -400,14 +441,33 @@ class WithDropout(BNModel):
         self.net.insert(3, torch.nn.Dropout(0.3))  # after the ReLU: draws from torch's generator
 
 
-@pytest.mark.parametrize("own_generator", [False, True], ids=["torch's generator", "the loader's generator"])
-def test_training_takes_the_same_path_with_or_without_gathering(tmp_path: Any, own_generator: bool) -> None:
-    # the extra iteration of a shuffled loader and the forward passes with dropout draw random numbers:
-    # the next epochs' order and dropout masks must be what they are without the gathering
+class Jittered(torch.utils.data.Dataset):
+    """The samples of ``_bn_data()`` with noise drawn from Python's and NumPy's generators (a transform)."""
+
+    def __init__(self) -> None:
+        self.x, self.y = _bn_data().dataset.tensors
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.x[i] + float(np.random.rand()) + random.random(), self.y[i]
+
+
+@pytest.mark.parametrize(
+    "randomness", ["torch's generator", "the loader's generator", "Python's and NumPy's generators"]
+)
+def test_training_takes_the_same_path_with_or_without_gathering(tmp_path: Any, randomness: str) -> None:
+    # the extra iteration of a shuffled loader, a transform and the forward passes with dropout draw random
+    # numbers: the next epochs' order, noise and dropout masks must be what they are without the gathering
     def run(bn_batches: int) -> WithDropout:
         pl.seed_everything(0, verbose=False)
-        generator = torch.Generator().manual_seed(3) if own_generator else None
-        model = WithDropout(loader=_bn_data(shuffle=True, generator=generator))
+        generator = torch.Generator().manual_seed(3) if randomness == "the loader's generator" else None
+        if randomness == "Python's and NumPy's generators":
+            loader = DataLoader(Jittered(), batch_size=8, shuffle=True)
+        else:
+            loader = _bn_data(shuffle=True, generator=generator)
+        model = WithDropout(loader=loader)
         trainer(tmp_path, [ScheduleFree(bn_batches=bn_batches)], max_epochs=3).fit(model)
         return model
 

@@ -50,10 +50,6 @@ class Scripted(Tiny):
             self.log("train_metric", self.value(self.current_epoch), on_step=False, on_epoch=True)
         return loss
 
-    def on_train_epoch_end(self) -> None:
-        if self.where == "epoch_end":
-            self.log("train_metric", self.value(self.current_epoch))
-
     def validation_step(self, batch: Any, batch_idx: int) -> None:
         if self.where == "val":
             self.log("val", self.value(self.runs if self.by_run else self.current_epoch))
@@ -64,6 +60,19 @@ class Scripted(Tiny):
 
     def val_dataloader(self) -> DataLoader:
         return DataLoader(dataset(4), batch_size=4)
+
+
+class AtEpochEnd(Scripted):
+    """Logs ``"train_metric"`` in its own ``on_train_epoch_end`` (which Lightning calls after the callbacks')."""
+
+    def on_train_epoch_end(self) -> None:
+        self.log("train_metric", self.value(self.current_epoch))
+
+
+def scripted(values: Sequence[float], where: str = "val", **kwargs: Any) -> Scripted:
+    """A :class:`Scripted` module, or with ``where="epoch_end"`` an :class:`AtEpochEnd` (only that one has
+    its own ``on_train_epoch_end``: the callback decides at once for the others)."""
+    return (AtEpochEnd if where == "epoch_end" else Scripted)(values, where=where, **kwargs)
 
 
 class Unlogged(Scripted):
