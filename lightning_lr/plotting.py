@@ -160,8 +160,10 @@ def range_test_figure(
 ) -> Any:
     """The loss of a range test against the swept value: raw losses faint, the smoothed curve on top, the
     suggestion and the 1cycle max LR marked, and the candidates of a confirmation (each LR at its score; a
-    diverged one, score inf or NaN, as a cross at the top; the suggestion at the score they give it). The y axis is cut to the
-    smoothed curve and the finite scores, so a diverging last raw loss does not flatten the figure.
+    diverged one, score inf or NaN, as a cross at the top; the suggestion at the score they give it). The y
+    axis is cut to the smoothed curve, reaching down to the lowest score and the suggestion's mark, so a
+    diverging last raw loss does not flatten the figure; a candidate whose score lies above the cut is a
+    triangle at the top edge, its score in the legend.
 
     Args:
         x: the swept value at each step (LR or momentum).
@@ -211,14 +213,17 @@ def range_test_figure(
     ax.set_ylabel(y_label)
     limits = _curve_limits([smoothed])
     scores = [(lr, sc) for lr, sc in (candidates or ()) if math.isfinite(sc)]
-    if limits is not None and scores:
-        low = min(sc for _, sc in scores)
+    marked = [sc for _, sc in scores]
+    if suggestion is not None and suggestion_y is not None and math.isfinite(suggestion_y):
+        marked.append(suggestion_y)  # the refined score can lie below every candidate's
+    if limits is not None and marked:
+        low = min(marked)
         if low < limits[0]:
             limits = (low - 0.05 * (limits[1] - low), limits[1])
     if limits is not None:
         ax.set_ylim(*limits)
     if candidates:
-        _draw_candidates(ax, candidates, scores, candidate_steps)
+        _draw_candidates(ax, candidates, scores, candidate_steps, None if limits is None else limits[1])
     if suggestion is not None:  # at the candidates' score for it, else on the smoothed curve
         y = suggestion_y if suggestion_y is not None else _marker_y(xs, smoothed, suggestion, log_x)
         ax.plot([suggestion], [y], "o", color="C3", ms=8, label=_suggestion_label(suggestion, rule), zorder=7)
@@ -240,17 +245,33 @@ def _draw_candidates(
     candidates: Sequence[tuple[float, float]],
     scores: Sequence[tuple[float, float]],
     steps: int | None,
+    top: float | None,
 ) -> None:
+    """The candidates at their scores; a finite score above ``top`` (the axis, cut to the curve) as a
+    triangle at the top edge, a diverged one as a cross there."""
     each = "" if steps is None else f" ({steps} steps each)"
-    if scores:
+    inside = [(lr, sc) for lr, sc in scores if top is None or sc <= top]
+    above = [(lr, sc) for lr, sc in scores if top is not None and sc > top]
+    if inside:
         ax.plot(
-            [lr for lr, _ in scores],
-            [sc for _, sc in scores],
+            [lr for lr, _ in inside],
+            [sc for _, sc in inside],
             "D",
             color="C1",
             ms=6,
             label=f"candidates: mean loss, last steps{each}",
             zorder=6,
+        )
+    if above and top is not None:
+        ax.plot(
+            [lr for lr, _ in above],
+            [top] * len(above),
+            "^",
+            color="C1",
+            ms=8,
+            label="candidate above the axes: " + ", ".join(f"{sc:.3g}" for _, sc in above),
+            zorder=6,
+            clip_on=False,
         )
     bad = [lr for lr, sc in candidates if not math.isfinite(sc)]
     if bad:

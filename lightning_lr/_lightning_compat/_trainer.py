@@ -219,6 +219,13 @@ def rebuild_optimizers(trainer: pl.Trainer) -> None:
     trainer.strategy.setup_precision_plugin()
 
 
+def configured_optimizers(module: pl.LightningModule) -> list[Any]:
+    """The optimizers ``configure_optimizers`` builds now, parsed as the trainer parses them at fit start
+    (a call of the hook; nothing is kept)."""
+    init = resolve(module, "core.optimizer", "_init_optimizers_and_lr_schedulers")
+    return list(init(module)[0])
+
+
 def can_rebuild_optimizers(strategy: Any) -> bool:
     """Whether the strategy builds its optimizers the plain way (one device or DDP, ``setup_optimizers``
     not overridden), so :func:`rebuild_optimizers` gives what the trainer built at fit start."""

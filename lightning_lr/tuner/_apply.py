@@ -129,6 +129,13 @@ def apply_result(
                 f"{' or '.join(map(repr, LR_ATTRS))} and no callback takes the result: nothing was set. Use "
                 f"result.suggestion(), or name the attribute with attr_name="
             )
+        elif old != lr and not _configure_reads(module, attr, old, lr):
+            rank_zero_warn(
+                f"LR range test: set {type(module).__name__}.{attr} = {lr:.4g}, but configure_optimizers() does "
+                f"not read self.{attr} (or self.hparams.{attr}): the optimizers it builds have the same LRs for "
+                f"{attr}={old!r} and {attr}={lr:.4g}, so the next fit trains with its own LRs. Pass "
+                f"lr=self.{attr} to the optimizer, or use result.suggestion()"
+            )
         return
     if attr is not None and _fresh(trainer) and L.can_rebuild_optimizers(trainer.strategy):
         before = _lr_signature(trainer)
@@ -142,6 +149,21 @@ def apply_result(
             f"has the old LRs, so they are scaled to the suggestion instead"
         )
     _scale_live(trainer, lr)
+
+
+def _configure_reads(module: pl.LightningModule, attr: str, old: Any, new: float) -> bool:
+    """Whether ``configure_optimizers`` builds other LRs with ``attr`` at ``old`` than at ``new`` (True when
+    it cannot tell: the hook fails for ``old``, or there is no optimizer). ``attr`` ends at ``new``."""
+    try:
+        lightning_setattr(module, attr, old)
+        before = [pg.base_lr(g) for opt in L.configured_optimizers(module) for g in opt.param_groups]
+        lightning_setattr(module, attr, new)
+        after = [pg.base_lr(g) for opt in L.configured_optimizers(module) for g in opt.param_groups]
+    except Exception:  # the hook's own business (e.g. it cannot build with the old value): do not guess
+        return True
+    finally:
+        lightning_setattr(module, attr, new)
+    return not before or before != after
 
 
 def _fresh(trainer: pl.Trainer) -> bool:

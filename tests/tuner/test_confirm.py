@@ -702,6 +702,29 @@ def test_figure_names_the_rule_and_draws_the_candidates() -> None:
     assert conf is not None and list(mark.get_ydata()) == [conf.lr_score] and conf.lr_score < 0.7
 
 
+def test_the_figure_keeps_the_suggestion_and_every_candidate_in_sight() -> None:
+    # a refined score below every candidate's, and a candidate that trained badly (finite, far above the
+    # curve): the axis is cut to the curve, so the mark sat below it and the candidate above it, unseen
+    from lightning_lr.plotting import range_test_figure
+
+    lrs = list(np.logspace(-4, 0, 40))
+    smoothed = list(np.linspace(1.1, 0.47, 40))
+    candidates = [(1e-3, 1.0), (3e-3, 0.9), (1e-2, 0.548), (3e-2, 0.476), (1e-1, 26.8)]
+    fig = range_test_figure(
+        lrs, smoothed, smoothed, suggestion=0.025, rule="confirmed", candidates=candidates, suggestion_y=0.302
+    )
+    ax = fig.axes[0]
+    low, top = ax.get_ylim()
+    (mark,) = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    assert low < mark.get_ydata()[0] == 0.302 < top
+    (diamonds,) = [line for line in ax.get_lines() if line.get_marker() == "D"]
+    assert list(diamonds.get_ydata()) == [1.0, 0.9, 0.548, 0.476]
+    (above,) = [line for line in ax.get_lines() if line.get_marker() == "^"]
+    assert list(above.get_xdata()) == [1e-1] and list(above.get_ydata()) == [top] and top < 26.8
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "candidate above the axes: 26.8" in labels
+
+
 def test_candidates_are_logged_to_tensorboard(tmp_path: Any) -> None:
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 

@@ -104,6 +104,46 @@ def test_tuner_warns_when_the_suggestion_has_nowhere_to_go(tmp_path: Any) -> Non
         Tuner(trainer(tmp_path)).lr_range_test(NoLRAttribute(), loader(), num_steps=30, max_lr=3.0)
 
 
+class HardCodedLR(TinyModel):
+    """Has the ``lr`` hparam, but its optimizer does not read it."""
+
+    def configure_optimizers(self) -> Any:
+        return torch.optim.SGD(self.parameters(), lr=0.05, momentum=0.9)
+
+
+def _says_it_is_not_read(caught: Any) -> list[str]:
+    return [str(w.message) for w in caught if "does not read self.lr" in str(w.message)]
+
+
+def test_tuner_warns_when_configure_optimizers_ignores_the_attribute_it_set(tmp_path: Any) -> None:
+    import warnings
+
+    seed_all(5)
+    model = HardCodedLR()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=30, max_lr=3.0)
+    s = result.suggestion()
+    assert s is not None and model.hparams.lr == s  # set, as documented
+    (message,) = _says_it_is_not_read(caught)
+    assert f"the optimizers it builds have the same LRs for lr=0.05 and lr={s:.4g}" in message
+    seed_all(5)
+    model = TinyModel()  # reads self.hparams.lr: no such warning
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=30, max_lr=3.0)
+    assert _says_it_is_not_read(caught) == [] and model.hparams.lr != 0.05
+
+
+def test_the_callback_scales_an_optimizer_that_ignores_the_attribute_it_set(tmp_path: Any) -> None:
+    seed_all(6)
+    test, probe = LRRangeTest(num_steps=30, max_lr=3.0), LRAtBatch()
+    with pytest.warns(UserWarning, match=r"configure_optimizers\(\) does not read self.lr .* scaled to the"):
+        trainer(tmp_path, callbacks=[test, probe], max_steps=2).fit(HardCodedLR(), loader())
+    s = test.result.suggestion()
+    assert probe.lrs == pytest.approx([s, s], rel=1e-12)  # the fit trains with the suggestion anyway
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
