@@ -206,6 +206,14 @@ def set_initial_hparams(module: pl.LightningModule, key: str, values: Any) -> No
     m._hparams_initial[key] = copy.deepcopy(values)
 
 
+def set_saved_hparam(module: pl.LightningModule, key: str, value: Any) -> None:
+    """Set ``key`` among the hyperparameters the module saved (``save_hyperparameters``: what loggers
+    receive at fit start) when it is one of them; else nothing."""
+    initial = getattr(module, "_hparams_initial", None)
+    if initial is not None and key in initial:
+        initial[key] = copy.deepcopy(value)
+
+
 def setup_train_data(trainer: pl.Trainer) -> None:
     """Set up the fit loop's training dataloader now (what ``estimated_stepping_batches`` does when
     ``max_epochs`` is set), so ``trainer.num_training_batches`` is known before the loop runs."""

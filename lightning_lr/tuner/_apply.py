@@ -3,7 +3,8 @@
 The rules, in order (after every piece of state has been restored):
 
 1. The model's ``lr`` / ``learning_rate`` attribute or hparam (or ``attr_name``) is set to the suggestion,
-   and ``weight_decay`` to the best weight decay of a weight-decay sweep, when the model has one.
+   and ``weight_decay`` to the best weight decay of a weight-decay sweep, when the model has one; a saved
+   hyperparameter of that name (``save_hyperparameters``) too, so a logger records the value that trains.
 2. Every callback in ``trainer.callbacks`` with an ``apply_range_test(result)`` method gets the result
    (one duck-typed mechanism: lightning_lr's OneCycle / Cyclic fill the values left as None and update
    the scheduler they injected). Such a callback owns the LR; the range test leaves it alone. With a
@@ -73,9 +74,9 @@ def restore_attrs(
         warnings.simplefilter("ignore")
         lr = best.suggestion(options.method)
     if attr is not None and lr is not None:
-        lightning_setattr(module, attr, lr)
+        _set(module, attr, lr)
     if best.weight_decay is not None and lightning_hasattr(module, "weight_decay"):
-        lightning_setattr(module, "weight_decay", best.weight_decay)
+        _set(module, "weight_decay", best.weight_decay)
 
 
 def for_callbacks(result: RangeTestResult, method: str | None) -> RangeTestResult:
@@ -111,14 +112,14 @@ def apply_result(
     wd = best.weight_decay
     if wd is not None:
         if lightning_hasattr(module, "weight_decay"):
-            lightning_setattr(module, "weight_decay", wd)
+            _set(module, "weight_decay", wd)
         if live:
             _set_live_weight_decay(trainer, wd)
     if lr is None:
         return
     old = lightning_getattr(module, attr) if attr is not None else None
     if attr is not None:
-        lightning_setattr(module, attr, lr)
+        _set(module, attr, lr)
         rank_zero_info(f"LR range test: set {type(module).__name__}.{attr} = {lr:.4g}")
     if takers:
         return
@@ -149,6 +150,13 @@ def apply_result(
             f"has the old LRs, so they are scaled to the suggestion instead"
         )
     _scale_live(trainer, lr)
+
+
+def _set(module: pl.LightningModule, name: str, value: float) -> None:
+    """Set the attribute or hparam ``name`` to ``value``, and the hyperparameter the module saved under that
+    name too, so the next fit's logger records the value it trains with (not the constructor's)."""
+    lightning_setattr(module, name, value)
+    L.set_saved_hparam(module, name, value)
 
 
 def _configure_reads(module: pl.LightningModule, attr: str, old: Any, new: float) -> bool:

@@ -135,6 +135,40 @@ def test_tuner_warns_when_configure_optimizers_ignores_the_attribute_it_set(tmp_
     assert _says_it_is_not_read(caught) == [] and model.hparams.lr != 0.05
 
 
+class PlainLRAttribute(TinyModel):
+    """Holds its LR in a plain attribute ``self.lr``; the saved hyperparameters have no ``lr``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lr = 0.05
+
+    def save_hyperparameters(self, *args: Any, **kwargs: Any) -> None:
+        caller = inspect.currentframe()
+        assert caller is not None
+        super().save_hyperparameters(*args, ignore=["lr"], frame=caller.f_back, **kwargs)
+
+    def configure_optimizers(self) -> Any:
+        return torch.optim.SGD(self.parameters(), lr=self.lr, momentum=0.9)
+
+
+def test_the_next_fit_logs_the_lr_the_tuner_applied(tmp_path: Any) -> None:
+    from lightning.pytorch.core.saving import load_hparams_from_yaml
+    from lightning.pytorch.loggers import CSVLogger
+
+    seed_all(7)
+    model = TinyModel()
+    result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=30, max_lr=3.0)
+    s = result.suggestion()
+    assert s is not None and s != 0.05 and model.hparams_initial["lr"] == s and model.hparams.lr == s
+    logger = CSVLogger(tmp_path, name="after")
+    trainer(tmp_path, logger=logger, max_steps=1).fit(model, loader())
+    assert load_hparams_from_yaml(f"{logger.log_dir}/hparams.yaml")["lr"] == s  # was the constructor's 0.05
+    seed_all(7)
+    plain = PlainLRAttribute()
+    Tuner(trainer(tmp_path)).lr_range_test(plain, loader(), num_steps=30, max_lr=3.0)
+    assert plain.lr != 0.05 and "lr" not in plain.hparams_initial  # nothing added where nothing was saved
+
+
 def test_the_callback_scales_an_optimizer_that_ignores_the_attribute_it_set(tmp_path: Any) -> None:
     seed_all(6)
     test, probe = LRRangeTest(num_steps=30, max_lr=3.0), LRAtBatch()
