@@ -209,9 +209,8 @@ def set_initial_hparams(module: pl.LightningModule, key: str, values: Any) -> No
 def set_saved_hparam(module: pl.LightningModule, key: str, value: Any) -> None:
     """Set ``key`` among the hyperparameters the module saved (``save_hyperparameters``: what loggers
     receive at fit start) when it is one of them; else nothing."""
-    initial = getattr(module, "_hparams_initial", None)
-    if initial is not None and key in initial:
-        initial[key] = copy.deepcopy(value)
+    if key in (getattr(module, "_hparams_initial", None) or {}):
+        set_initial_hparams(module, key, value)
 
 
 def setup_train_data(trainer: pl.Trainer) -> None:

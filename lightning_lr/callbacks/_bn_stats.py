@@ -25,6 +25,7 @@ import lightning.pytorch as pl
 import numpy as np
 import torch
 from lightning.pytorch.utilities import CombinedLoader
+from lightning_utilities.core.apply_func import apply_to_collection
 from torch.nn.modules.batchnorm import _BatchNorm
 from torch.utils.data import DataLoader, IterableDataset
 
@@ -87,31 +88,24 @@ def _loader(trainer: pl.Trainer) -> Any:
 def _detached(data: Any) -> Any:
     """``data`` (a loader or a collection of them) with every loader that keeps persistent workers replaced
     by its :func:`_twin`: iter() on such a loader resets the one iterator it shares with the running epoch."""
-    if isinstance(data, dict):
-        return {k: _detached(v) for k, v in data.items()}
-    if isinstance(data, (list, tuple)):
-        return type(data)(_detached(v) for v in data)
-    if isinstance(data, DataLoader) and data.persistent_workers and data.num_workers > 0:
-        return _twin(data)
-    return data
+    return apply_to_collection(data, DataLoader, _own_iterator)
+
+
+def _own_iterator(loader: DataLoader) -> DataLoader:
+    return _twin(loader) if loader.persistent_workers and loader.num_workers > 0 else loader
 
 
 def _generators(data: Any) -> list[torch.Generator]:
     """The random generators of the loaders in ``data`` (a loader or a collection of them) and of their
     samplers: iterating advances them, and the fit's next epochs must see the batches they would have."""
-    if isinstance(data, dict):
-        return [g for d in data.values() for g in _generators(d)]
-    if isinstance(data, (list, tuple)):
-        return [g for d in data for g in _generators(d)]
+    loaders: list[DataLoader] = []
+    apply_to_collection(data, DataLoader, loaders.append)
     found: list[torch.Generator] = []
-    for owner in (
-        data,
-        getattr(data, "sampler", None),
-        getattr(getattr(data, "batch_sampler", None), "sampler", None),
-    ):
-        g = getattr(owner, "generator", None)
-        if isinstance(g, torch.Generator) and all(g is not f for f in found):
-            found.append(g)
+    for loader in loaders:
+        for owner in (loader, loader.sampler, getattr(loader.batch_sampler, "sampler", None)):
+            g = getattr(owner, "generator", None)
+            if isinstance(g, torch.Generator) and all(g is not f for f in found):
+                found.append(g)
     return found
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
+from collections.abc import Iterable
 from typing import Any
 
 import lightning.pytorch as pl
@@ -139,11 +140,11 @@ def apply_result(
             )
         return
     if attr is not None and _fresh(trainer) and L.can_rebuild_optimizers(trainer.strategy):
-        before = _lr_signature(trainer)
+        before = _lr_signature(trainer.optimizers)
         L.rebuild_optimizers(trainer)
         if wd is not None:
             _set_live_weight_decay(trainer, wd)
-        if _lr_signature(trainer) != before or old == lr:
+        if _lr_signature(trainer.optimizers) != before or old == lr:
             return
         rank_zero_warn(
             f"configure_optimizers() does not read self.{attr} (or self.hparams.{attr}): the rebuilt optimizer "
@@ -164,9 +165,9 @@ def _configure_reads(module: pl.LightningModule, attr: str, old: Any, new: float
     it cannot tell: the hook fails for ``old``, or there is no optimizer). ``attr`` ends at ``new``."""
     try:
         lightning_setattr(module, attr, old)
-        before = [pg.base_lr(g) for opt in L.configured_optimizers(module) for g in opt.param_groups]
+        before = _lr_signature(L.configured_optimizers(module))
         lightning_setattr(module, attr, new)
-        after = [pg.base_lr(g) for opt in L.configured_optimizers(module) for g in opt.param_groups]
+        after = _lr_signature(L.configured_optimizers(module))
     except Exception:  # the hook's own business (e.g. it cannot build with the old value): do not guess
         return True
     finally:
@@ -178,8 +179,9 @@ def _fresh(trainer: pl.Trainer) -> bool:
     return trainer.global_step == 0 and all(not opt.state for opt in trainer.optimizers)
 
 
-def _lr_signature(trainer: pl.Trainer) -> list[float]:
-    return [pg.base_lr(g) for opt in trainer.optimizers for g in opt.param_groups]
+def _lr_signature(optimizers: Iterable[Any]) -> list[float]:
+    """The base LR of every param group of ``optimizers``."""
+    return [pg.base_lr(g) for opt in optimizers for g in opt.param_groups]
 
 
 def _mul(container: dict[str, Any], key: str, factor: float) -> None:

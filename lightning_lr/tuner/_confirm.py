@@ -20,8 +20,8 @@ the standard way to locate a minimum between the points of a line search; next t
 diverged, the vertex's limit as that score grows without bound, halfway to the other neighbour (the
 stable side of the winner). The candidates also say how high an LR still trains as well as the winner:
 the *plateau* (:func:`plateau_top`), the candidates above the winner whose scores lie within the noise of
-its score, which the 1cycle peak and the cycle's top use (``_result``). That design was chosen on the tuning half of the suggestion benchmark
-(``benchmarks/results/suggestion.md``).
+its score, which the 1cycle peak and the cycle's top use (``_result``). That design was chosen on the
+tuning half of the suggestion benchmark (``benchmarks/results/suggestion.md``).
 
 It also knows when not to answer (:func:`verdict`, :func:`decide`): the sweep's drop is within the noise
 of its flat start, the loss blew up in the first quarter of the sweep, the loss never fell, every
