@@ -24,6 +24,8 @@ taken from the namespace of the object it is used on (:mod:`._namespaces`).
   - ``Strategy.setup_optimizers`` / ``setup_precision_plugin``: what the trainer calls at fit start, called
     again to rebuild the optimizers (for ``SingleDeviceStrategy`` and ``DDPStrategy``).
   - ``trainer.callbacks``: set by the callback connector (an attribute type checkers cannot see).
+  - the checkpoint connector's ``dump_checkpoint``, wrapped so a weights-only checkpoint (which callbacks
+    never see) is built at the weights a callback chooses (:func:`._trainer.wrap_checkpoint_dump`).
   - the sharded strategies' class names (FSDP, ModelParallel, DeepSpeed, XLA FSDP), which the range test
     refuses.
 
@@ -70,6 +72,7 @@ from ._trainer import (
     tuner_exit,
     val_loop_setup,
     validating,
+    wrap_checkpoint_dump,
 )
 
 __all__ = [
@@ -107,4 +110,5 @@ __all__ = [
     "tuner_exit",
     "val_loop_setup",
     "validating",
+    "wrap_checkpoint_dump",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import lightning.pytorch as pl
@@ -40,6 +40,7 @@ __all__ = [
     "tuner_exit",
     "val_loop_setup",
     "validating",
+    "wrap_checkpoint_dump",
 ]
 
 
@@ -253,3 +254,33 @@ def takes_dataloader_iter(module: pl.LightningModule) -> bool:
 def overrides(module: pl.LightningModule, name: str) -> bool:
     """Whether the module's class overrides the LightningModule hook ``name``."""
     return bool(resolve(module, "utilities.model_helpers", "is_overridden")(name, module))
+
+
+def wrap_checkpoint_dump(
+    trainer: pl.Trainer, around: Callable[[Callable[[], dict]], dict]
+) -> Callable[[], None]:
+    """Have every checkpoint ``trainer`` builds go through ``around(dump)``, where ``dump()`` builds it as
+    Lightning would; returns the function that takes the wrapper off again.
+
+    ``Trainer.save_checkpoint`` (what ``ModelCheckpoint`` calls, for full and weights-only checkpoints alike)
+    builds the checkpoint with the checkpoint connector's ``dump_checkpoint``; callbacks see only full
+    checkpoints (``on_save_checkpoint``), so whatever must hold for a weights-only one too is done here.
+    """
+    connector: Any = trainer._checkpoint_connector
+    previous = connector.__dict__.get("dump_checkpoint")  # a wrapper of someone else's, kept under ours
+    original = connector.dump_checkpoint
+
+    def dump_checkpoint(*args: Any, **kwargs: Any) -> dict:
+        return around(lambda: original(*args, **kwargs))
+
+    connector.dump_checkpoint = dump_checkpoint
+
+    def unwrap() -> None:
+        if connector.__dict__.get("dump_checkpoint") is not dump_checkpoint:
+            return  # already taken off, or wrapped again since: leave the newer wrapper in place
+        if previous is None:
+            del connector.dump_checkpoint
+        else:
+            connector.dump_checkpoint = previous
+
+    return unwrap

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from typing import Any
 
 import lightning.pytorch as pl
@@ -11,7 +13,7 @@ from lightning.pytorch.trainer.states import TrainerFn
 from lightning.pytorch.utilities import rank_zero_warn
 
 from .. import _validate as V
-from .._lightning_compat import Callback
+from .._lightning_compat import Callback, wrap_checkpoint_dump
 from ..optim import ScheduleLR
 from . import _bn_stats, _inject
 
@@ -46,10 +48,11 @@ class ScheduleFree(Callback):
     - ``train()`` when training starts and whenever it resumes after validation;
     - ``eval()`` before validation (the sanity check included), testing and prediction, and puts back the
       mode each optimizer had afterwards;
-    - ``eval()`` for checkpointing: the checkpoint holds the evaluation weights and the optimizer state in
-      eval mode (as ``schedulefree`` prescribes), and training goes on in train mode. The weights are copied
-      for the checkpoint, which costs one copy of the model while it is written. Lightning does not call
-      callbacks for a weights-only checkpoint (``save_weights_only=True``): it holds the training weights;
+    - ``eval()`` for checkpointing: every checkpoint of the fit, full or weights-only
+      (``save_weights_only=True``, which Lightning builds without calling callbacks), holds the evaluation
+      weights, and a full one the optimizer state in eval mode (as ``schedulefree`` prescribes); training
+      goes on in train mode. The weights are copied for the checkpoint, which costs one copy of the model
+      while it is written;
     - ``eval()`` around an LR range test's restore, so the restored weights and the optimizer's mode agree.
 
     **BatchNorm.** BatchNorm layers gather their running statistics in training, at the training weights;
@@ -107,6 +110,7 @@ class ScheduleFree(Callback):
         self.bn_forward = bn_forward
         self._saved_modes: list[tuple[Any, bool]] = []
         self._input_checked = False  # the first training batch was checked against the default bn_forward
+        self._unwrap: Any = None  # takes the checkpoint wrapper off the trainer (see setup)
 
     def __repr__(self) -> str:
         forward = "" if self.bn_forward is None else f", bn_forward={self.bn_forward!r}"
@@ -139,6 +143,17 @@ class ScheduleFree(Callback):
         self._saved_modes = []
 
     # --- fit ----------------------------------------------------------------------------------
+    def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
+        if stage == "fit" and self._unwrap is None:
+            self._unwrap = wrap_checkpoint_dump(
+                trainer, lambda dump: self._checkpoint(trainer, pl_module, dump)
+            )
+
+    def teardown(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
+        if stage == "fit" and self._unwrap is not None:
+            self._unwrap()
+            self._unwrap = None
+
     def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         if not self.optimizers(trainer):
             names = [type(getattr(o, "optimizer", o)).__name__ for o in trainer.optimizers]
@@ -196,31 +211,28 @@ class ScheduleFree(Callback):
         self._restore()
 
     # --- checkpoints --------------------------------------------------------------------------
-    def on_save_checkpoint(
-        self, trainer: pl.Trainer, pl_module: pl.LightningModule, checkpoint: dict[str, Any]
-    ) -> None:
-        """Replace the weights and optimizer states in ``checkpoint`` with their eval-mode values."""
+    def _checkpoint(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, dump: Callable[[], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """``dump()`` (Lightning building a checkpoint, full or weights-only) at the evaluation weights, with
+        the weights and optimizer states copied, since training goes on in train mode before it is written."""
         optimizers = [getattr(o, "optimizer", o) for o in trainer.optimizers]
         if not any(is_schedule_free(o) and _in_train_mode(o) for o in optimizers):
-            return  # already in eval mode (saved during validation): the checkpoint holds eval values
+            return dump()  # already in eval mode (saved during validation, or after the fit)
         self._eval(trainer)
         try:
             self._gather_bn(trainer, pl_module)
-            if "state_dict" in checkpoint:
-                checkpoint["state_dict"] = {
-                    k: v.detach().clone() if isinstance(v, torch.Tensor) else v
-                    for k, v in trainer.strategy.lightning_module_state_dict().items()
-                }
+            checkpoint = dump()
+            checkpoint["state_dict"] = {
+                k: v.detach().clone() if isinstance(v, torch.Tensor) else v
+                for k, v in checkpoint["state_dict"].items()
+            }
             if "optimizer_states" in checkpoint:
-                import copy
-
-                checkpoint["optimizer_states"] = [
-                    copy.deepcopy(trainer.strategy.optimizer_state(o)) for o in trainer.optimizers
-                ]
+                checkpoint["optimizer_states"] = copy.deepcopy(checkpoint["optimizer_states"])
+            return checkpoint
         finally:
             self._restore()
 
-    # --- schedules ----------------------------------------------------------------------------
     def _check_schedules(self, trainer: pl.Trainer) -> None:
         free = {id(o) for o in self.optimizers(trainer)}
         total = trainer.estimated_stepping_batches

@@ -105,6 +105,36 @@ def test_the_checkpoint_holds_the_evaluation_weights(tmp_path: Any, make: str) -
     assert not torch.equal(model.layer.weight, saved["state_dict"]["layer.weight"])
 
 
+def _adamw(params: Any) -> Any:
+    return schedulefree.AdamWScheduleFree(params, lr=0.01)
+
+
+@pytest.mark.parametrize("devices", [1, 2])
+def test_a_weights_only_checkpoint_holds_the_evaluation_weights_too(tmp_path: Any, devices: int) -> None:
+    # Lightning builds a weights-only checkpoint without calling callbacks (no on_save_checkpoint)
+    model = Model(_adamw)  # a maker that pickles, for ddp_spawn
+    checkpoint = ModelCheckpoint(dirpath=tmp_path, save_last=True, save_weights_only=True)
+    ddp = {"strategy": "ddp_spawn", "devices": 2} if devices == 2 else {}
+    t = trainer(tmp_path, [ScheduleFree(), checkpoint], limit_val_batches=0, enable_checkpointing=True, **ddp)
+    t.fit(model)  # under ddp_spawn the model comes back from rank 0, holding the evaluation weights
+    saved = torch.load(tmp_path / "last.ckpt", weights_only=False)  # written by rank 0 under ddp_spawn
+    assert "optimizer_states" not in saved  # weights-only indeed
+    for name, value in model.state_dict().items():  # after fit: the evaluation weights
+        assert torch.equal(saved["state_dict"][name], value), name
+    if devices == 1:  # the optimizer stays in the spawned processes; in one, the training weights differ
+        t.optimizers[0].train()
+        assert not torch.equal(model.layer.weight, saved["state_dict"]["layer.weight"])
+
+
+def test_the_trainer_saves_checkpoints_as_lightning_does_after_the_fit(tmp_path: Any) -> None:
+    t = trainer(tmp_path, [ScheduleFree()], limit_val_batches=0)
+    connector = t._checkpoint_connector
+    t.fit(Model())
+    assert "dump_checkpoint" not in vars(connector)  # the callback's wrapper came off at teardown
+    t.save_checkpoint(tmp_path / "after.ckpt", weights_only=True)
+    assert "state_dict" in torch.load(tmp_path / "after.ckpt", weights_only=False)
+
+
 def test_a_decaying_schedule_on_a_schedule_free_optimizer_warns(tmp_path: Any) -> None:
     with pytest.warns(
         UserWarning, match=r"ScheduleFree: CosineDecay\(.*\) drives the LR of the schedule-free"
