@@ -101,7 +101,12 @@ def run_case(case: str) -> dict[str, Any]:
     params = sum(p.numel() for p in model.parameters())
     root = tempfile.mkdtemp()
     callbacks: list[Any] = []
-    options = {"num_steps": STEPS, "early_stop_threshold": None, "progress_bar": False, "log": False}
+    options: dict[str, Any] = {
+        "num_steps": STEPS,
+        "early_stop_threshold": None,
+        "progress_bar": False,
+        "log": False,
+    }
     if case.startswith("callback@"):
         where = case.split("@")[1]
         epochs = None if where == "start" else [1]

@@ -8,9 +8,13 @@ parts are imported on first use, so ``import lightning_lr.schedules`` stays free
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import schedules
+
+if TYPE_CHECKING:  # what the lazy names are, for type checkers (imported on first use at run time)
+    from .mixin import LRScheduleMixin
+    from .tuner import LRRangeTest, MomentumRangeTestResult, RangeTestResult, Tuner
 
 __version__ = "0.1.0.dev0"
 

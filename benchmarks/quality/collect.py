@@ -138,7 +138,7 @@ def _result(d: dict[str, Any]) -> Any:
     return RangeTestResult(
         d["lrs"],
         d["losses"],
-        [None] * n,
+        (None,) * n,
         mode=d["mode"],
         num_steps=d["num_steps"],
         stop_reason=d["stop_reason"],
