@@ -104,6 +104,11 @@ class StepLogging:
         for t in self.tracked:
             if t.entry.optimizer is not optimizer or t.tags is None or not every:
                 continue
+            if len(t.tags) != len(optimizer.param_groups):
+                # a param group was added (BaseFinetuning): LearningRateMonitor renames the groups too
+                t.tags = lr_monitor_names(trainer.lr_scheduler_configs, trainer.optimizers).get(id(optimizer))
+                if t.tags is None:
+                    continue
             values = self.values(t)
             if not values:
                 continue

@@ -187,6 +187,15 @@ class ReduceOnPlateau(ScheduleCallback):
         saved = self.reductions.get(entry.info.index)
         if saved is None:
             return [[] for _ in range(n)]
+        added = entry.scheduler.added_groups
+        if (
+            len(saved) > n
+        ):  # a resume: the groups added in training come back later, and follow their reference
+            saved = saved[:n]
+        elif (
+            len(saved) < n and len(saved) + len(added) == n
+        ):  # groups added since: their reference's reductions
+            saved = [*saved, *([] if ref is None else saved[ref] for ref in added.values())]
         if len(saved) != n:
             raise ValueError(
                 f"{self.name}: the checkpoint holds reductions for {len(saved)} param groups of optimizer "
@@ -194,7 +203,8 @@ class ReduceOnPlateau(ScheduleCallback):
             )
         return [list(s) for s in saved]
 
-    def _floors(self, info: OptimizerInfo) -> list[float]:
+    def _floors(self, entry: Injected) -> list[float | None]:
+        info = entry.info
         n = len(info.base_lrs)
         if isinstance(self.min_lr, list):
             if len(self.min_lr) != n:
@@ -202,8 +212,11 @@ class ReduceOnPlateau(ScheduleCallback):
                     f"{self.name}: min_lr has {len(self.min_lr)} values but {info.label} has {n} param "
                     f"groups; give one per group or a single number"
                 )
-            return list(self.min_lr)
-        return [self.min_lr] * n
+            own: list[float | None] = list(self.min_lr)
+        else:
+            own = [self.min_lr] * n
+        # param groups added in training (BaseFinetuning) take the floor of the group they follow
+        return own + [None if ref is None else own[ref] for ref in entry.scheduler.added_groups.values()]
 
     def _set_reductions(self, entry: Injected, steps: Sequence[Sequence[int]]) -> None:
         """Record ``steps`` (per param group) as the reductions of ``entry``'s optimizer and apply them."""
@@ -211,7 +224,7 @@ class ReduceOnPlateau(ScheduleCallback):
             S.MultiStepDecay(1.0, milestones=list(s), gamma=self.factor) if s else S.Constant(1.0)
             for s in steps
         ]
-        entry.scheduler.set_scale(scales, self._floors(entry.info))
+        entry.scheduler.set_scale(scales, self._floors(entry))
         self.reductions[entry.info.index] = [list(s) for s in steps]
 
     # --- deciding -------------------------------------------------------------------------------

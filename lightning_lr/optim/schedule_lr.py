@@ -143,6 +143,12 @@ class ScheduleLR(LRScheduler):
             when the scheduler was created): the schedule is a shape and every group keeps its ratio.
         last_epoch: the step already taken, -1 for a fresh start (as in torch).
 
+    **Param groups added later** (``optimizer.add_param_group`` mid-run, as Lightning's ``BaseFinetuning``
+    does to unfreeze a backbone) follow the schedule of the first scheduled group from the LR they were
+    added with: a group added at LR ``a`` while that group is at ``b`` gets ``a / b`` times its LR (and its
+    momentum schedule, if the new group has momentum or betas) from the next step on, as torch's recursive
+    schedulers scale every group. If that group's LR is 0 then, the new group keeps its LR, with a warning.
+
     The only state is the step: ``state_dict()`` holds ``last_epoch``, ``_step_count`` and the schedules'
     reprs (for inspection), and ``load_state_dict`` restores the step and re-applies the values. Tensor
     LRs, momentums and betas stay the same tensor objects, updated in place. Stepping past the end of a
@@ -157,6 +163,10 @@ class ScheduleLR(LRScheduler):
         >>> opt.param_groups[0]["lr"] == lr(0), opt.param_groups[0]["momentum"]
         (True, 0.95)
     """
+
+    #: param groups added to the optimizer after the scheduler was made: group -> (reference, ratio), or
+    #: None for a group left alone
+    _added: dict[int, tuple[int, float] | None]
 
     def __init__(
         self,
@@ -173,17 +183,20 @@ class ScheduleLR(LRScheduler):
         n = len(optimizer.param_groups)
         self.lr_scales: list[Schedule | None] = [None] * n
         self.lr_floors: list[float | None] = [None] * n
+        self._added = {}
         self._configure(lr, momentum)
         super().__init__(optimizer, last_epoch)
 
     # --- configuration ------------------------------------------------------------------------
     def _configure(self, lr: ScheduleSpec, momentum: ScheduleSpec) -> None:
         # Validate everything before assigning anything, so a failed set_schedule() changes nothing.
-        groups = self.optimizer.param_groups
+        # The schedules are for the groups the scheduler was made for; groups added since follow them.
+        n = self._own_groups()
+        groups = self.optimizer.param_groups[:n]
         if lr is None:
             raise TypeError("lr must be a Schedule or a list of one Schedule per param group, got None")
-        lr_schedules = _per_group("lr", lr, len(groups))
-        momentum_schedules = _per_group("momentum", momentum, len(groups))
+        lr_schedules = _per_group("lr", lr, n)
+        momentum_schedules = _per_group("momentum", momentum, n)
         keys: list[str | None] = []
         for i, (group, m) in enumerate(zip(groups, momentum_schedules, strict=True)):
             key = momentum_key(group)
@@ -195,12 +208,19 @@ class ScheduleLR(LRScheduler):
             keys.append(key if m is not None else None)
         self.lr_schedules, self.momentum_schedules = lr_schedules, momentum_schedules
         self._momentum_keys = keys
-        # One plan for LR and momentum schedules, so a block is one evaluation of each distinct schedule.
-        n = len(groups)
-        self._plan = _Plan([*lr_schedules, *momentum_schedules])
-        self._lr_index = self._plan.index[:n]
-        self._momentum_index = self._plan.index[n:]
-        self._invalidate()
+        self._extend(n)
+
+    @property
+    def added_groups(self) -> dict[int, int | None]:
+        """The param groups added to the optimizer after the scheduler was made, each with the group whose
+        schedule it follows (None: left at its LR)."""
+        self._sync_groups()
+        return {i: None if a is None else a[0] for i, a in self._added.items()}
+
+    def _own_groups(self) -> int:
+        """How many param groups the scheduler was made for (the first ones; the rest were added later)."""
+        # (drop-ins build their schedules before ScheduleLR.__init__ sets ``_added``)
+        return len(self.optimizer.param_groups) - len(getattr(self, "_added", ()))
 
     def _invalidate(self) -> None:
         """Forget the cached block (and the relative factors baked into it): the next step refills it."""
@@ -217,7 +237,14 @@ class ScheduleLR(LRScheduler):
             lr: the new LR schedule(s), same forms as in the constructor.
             momentum: the new momentum schedule(s), or None to leave momentum alone from now on.
         """
-        self._configure(lr, momentum)
+        self._sync_groups()
+        added = self._added
+        self._added = {}  # every group gets the schedule given here
+        try:
+            self._configure(lr, momentum)
+        except (TypeError, ValueError):
+            self._added = added
+            raise
         self._apply(max(self.last_epoch, 0))
 
     def set_scale(self, scales: ScheduleSpec, floors: float | Sequence[float | None] | None = None) -> None:
@@ -244,6 +271,7 @@ class ScheduleLR(LRScheduler):
             >>> opt.param_groups[0]["lr"]
             0.08
         """
+        self._sync_groups()
         n = len(self.optimizer.param_groups)
         scale_list = _per_group("scales", scales, n)
         floor_list = _scale.floors(floors, n)
@@ -252,9 +280,91 @@ class ScheduleLR(LRScheduler):
         self._apply(max(self.last_epoch, 0))
 
     # --- stepping -----------------------------------------------------------------------------
+    def _group_factors(self, n: int) -> list[float]:
+        """The factor of each of the first ``n`` groups (those the scheduler was made for)."""
+        groups = self.optimizer.param_groups[:n]
+        return [float(g["initial_lr"]) for g in groups] if self.relative else [1.0] * n
+
     def _factors(self) -> list[float]:
+        out = self._group_factors(len(self._lr_index) - len(self._added))
+        for i in sorted(self._added):
+            adopted = self._added[i]
+            out.append(1.0 if adopted is None else out[adopted[0]] * adopted[1])
+        return out
+
+    # --- param groups added to the optimizer ---------------------------------------------------------
+    def _sync_groups(self, saved: dict[int, tuple[int, float] | None] | None = None) -> None:
+        """Schedule the param groups added to the optimizer since the last step (see the class docs);
+        ``saved``: the adoptions a checkpoint holds, kept as they were."""
         groups = self.optimizer.param_groups
-        return [float(g["initial_lr"]) for g in groups] if self.relative else [1.0] * len(groups)
+        n = len(self._lr_index) - len(self._added)  # the groups the scheduler was made for
+        if saved and min(saved) < n:
+            # the optimizer was rebuilt with groups that the checkpoint's scheduler had adopted: they follow
+            # their reference again, with the checkpoint's ratios
+            n = min(saved)
+            self._added = {}
+        elif len(groups) == len(self._lr_index) and not saved:
+            return
+        if len(groups) < len(self._lr_index):
+            raise RuntimeError(
+                f"{type(self).__name__}: the optimizer has {len(groups)} param groups, fewer than the "
+                f"{len(self._lr_index)} it schedules; param groups cannot be removed from a scheduled optimizer"
+            )
+        for i in range(n, len(groups)):
+            if saved and i in saved:
+                self._added[i] = saved[i]
+            elif i not in self._added:
+                self._added[i] = self._adopt(i)
+        if saved and max(saved) >= len(groups):
+            warnings.warn(
+                f"{type(self).__name__}: the checkpoint's scheduler also scheduled param groups "
+                f"{sorted(i for i in saved if i >= len(groups))}, added to the optimizer during training, which "
+                f"{type(self.optimizer).__name__} does not have now; add them again before loading the state "
+                f"(as Lightning's BaseFinetuning does) to resume them",
+                stacklevel=3,
+            )
+        self._extend(n)
+
+    def _extend(self, n: int) -> None:
+        """Plan the first ``n`` groups' own schedules and the added groups after them, which take their
+        reference's LR schedule (times their ratio: :meth:`_factors`), momentum schedule, scale and floor."""
+        groups = self.optimizer.param_groups
+        lr, momentum, keys = self.lr_schedules[:n], self.momentum_schedules[:n], self._momentum_keys[:n]
+        scales, floors = self.lr_scales[:n], self.lr_floors[:n]
+        for i in range(n, n + len(self._added)):
+            adopted = self._added[i]
+            ref = None if adopted is None else adopted[0]
+            key = momentum_key(groups[i])
+            m = None if ref is None or key is None else momentum[ref]
+            lr.append(None if ref is None else lr[ref])
+            momentum.append(m)
+            keys.append(key if m is not None else None)
+            scales.append(None if ref is None else scales[ref])
+            floors.append(None if ref is None else floors[ref])
+        self.lr_schedules, self.momentum_schedules, self._momentum_keys = lr, momentum, keys
+        self.lr_scales, self.lr_floors = scales, floors
+        # One plan for LR and momentum schedules, so a block is one evaluation of each distinct schedule.
+        self._plan = _Plan([*lr, *momentum])
+        self._lr_index = self._plan.index[: len(lr)]
+        self._momentum_index = self._plan.index[len(lr) :]
+        self._invalidate()
+
+    def _adopt(self, i: int) -> tuple[int, float] | None:
+        """Group ``i``'s reference group and LR ratio to it, or None (left alone, with a warning)."""
+        groups = self.optimizer.param_groups
+        ref = next((j for j, k in enumerate(self._lr_index) if k >= 0), None)
+        lr = float(groups[i]["lr"])
+        at = None if ref is None else float(groups[ref]["lr"])
+        if ref is None or at is None or at <= 0.0 or not np.isfinite(at):
+            why = "no param group has an LR schedule" if at is None else f"param group {ref}'s LR is {at:g}"
+            warnings.warn(
+                f"{type(self).__name__}: param group {i} was added to {type(self.optimizer).__name__} at step "
+                f"{max(self.last_epoch, 0)} with LR {lr:g}; {why} then, so there is no schedule to scale "
+                f"it to, and it keeps its LR",
+                stacklevel=4,
+            )
+            return None
+        return ref, lr / at
 
     def _fill(self, t: int) -> None:
         """Compute the aligned block that holds step ``t`` and the per-group jobs that apply it.
@@ -331,6 +441,7 @@ class ScheduleLR(LRScheduler):
         Args:
             epoch: if given, the step to jump to (exact, since the value is a pure function of the step).
         """
+        self._sync_groups()
         self._step_count += 1
         if epoch is None:
             self.last_epoch = t = self.last_epoch + 1
@@ -340,6 +451,7 @@ class ScheduleLR(LRScheduler):
 
     def get_lr(self) -> list[float | torch.Tensor]:
         """The LRs for the current step (``get_last_lr`` is the usual way to read them)."""
+        self._sync_groups()
         t = max(self.last_epoch, 0)
         k = t - self._block_start
         if not 0 <= k < BLOCK:
@@ -370,7 +482,9 @@ class ScheduleLR(LRScheduler):
 
     # --- state --------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
-        """The step, plus the schedules' reprs so a checkpoint says what produced its LRs."""
+        """The step, plus the schedules' reprs so a checkpoint says what produced its LRs (and how the
+        param groups added later follow them)."""
+        self._sync_groups()
         return {
             "last_epoch": self.last_epoch,
             "_step_count": self._step_count,
@@ -380,6 +494,18 @@ class ScheduleLR(LRScheduler):
             "momentum_schedules": [None if s is None else repr(s) for s in self.momentum_schedules],
             "lr_scales": [None if s is None else repr(s) for s in self.lr_scales],
             "lr_floors": list(self.lr_floors),
+            "added_groups": self._added_state(),
+        }
+
+    def _added_state(self) -> list[list[Any]]:
+        """``[[group, reference, ratio], ...]`` (reference and ratio None for a group left alone)."""
+        return [[i, *(a if a is not None else (None, None))] for i, a in sorted(self._added.items())]
+
+    @staticmethod
+    def _added_from(state_dict: dict[str, Any]) -> dict[int, tuple[int, float] | None]:
+        return {
+            int(i): None if ref is None else (int(ref), float(ratio))
+            for i, ref, ratio in state_dict.get("added_groups", [])
         }
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -396,6 +522,9 @@ class ScheduleLR(LRScheduler):
             )
         self.last_epoch = int(state_dict["last_epoch"])
         self._step_count = int(state_dict["_step_count"])
+        # the groups added before the checkpoint (re-added to the optimizer before this load, as
+        # BaseFinetuning does) follow the schedule with the ratios they had
+        self._sync_groups(self._added_from(state_dict))
         # optimizer.load_state_dict may have brought other initial_lr values: re-read them.
         self._invalidate()
         self._apply(max(self.last_epoch, 0))

@@ -10,7 +10,10 @@ this layer adds what torch's users rely on beyond the values of a scheduler alon
   drop-in's own closed-form value ``v(t - 1)`` (nobody changed it), it writes ``v(t)``, bit for bit the
   value of the schedule alone; otherwise it scales the current LR by its own change, ``v(t) / v(t - 1)``
   (affine about ``eta_min`` for the cosine; additive where ``v(t - 1)`` is the pivot, as torch at the
-  bottom of the cosine). Before the first step ``v(-1)`` is the group's initial LR.
+  bottom of the cosine). Before the first step ``v(-1)`` is the drop-in's own base LR (torch's
+  ``base_lrs``, kept from construction: a OneCycleLR made later rewrites the groups' ``initial_lr``).
+- **Param groups added later** (``optimizer.add_param_group``) follow the first group's schedule from the
+  LR they were added with (:class:`ScheduleLR`), which for the recursive ones is torch's scaling.
   :class:`AbsoluteDropIn` is the base of those torch writes absolutely (LambdaLR, CyclicLR, OneCycleLR,
   CosineAnnealingWarmRestarts): they overwrite, as torch's do.
 - **Warnings.** torch's: ``step()`` before ``optimizer.step()`` (UserWarning, at the first step), the
@@ -83,6 +86,7 @@ class DropIn(ScheduleLR):
     # ScheduleLR's machinery and this class's caches live in slots, so that a drop-in's __dict__ holds
     # what torch's does (torch's tests compare schedulers' __dict__ after load_state_dict).
     __slots__ = (
+        "_added",
         "_at",
         "_beta_jobs",
         "_block_start",
@@ -163,6 +167,26 @@ class DropIn(ScheduleLR):
     def _base_floats(self) -> list[float]:
         return [number(b) for b in self.base_lrs]
 
+    def _group_factors(self, n: int) -> list[float]:
+        # torch's ``base_lrs``, taken at construction (or from a loaded state_dict), not the groups' live
+        # ``initial_lr``: a scheduler built later on the same optimizer (OneCycleLR) rewrites that, and
+        # torch's schedulers keep their own base
+        return self._base_floats()[:n] if self.relative else [1.0] * n
+
+    def _sync_groups(self, saved: dict[int, tuple[int, float] | None] | None = None) -> None:
+        # a group added since holds its own LR: that is its value at the last step (so the next one
+        # writes the closed form from it, unless someone changes it in between)
+        n = len(self._lr_index)
+        super()._sync_groups(saved)
+        added = [number(g["lr"]) for g in self.optimizer.param_groups[n:]]
+        if not added:
+            return
+        if len(self._vals) == n:
+            self._vals += added
+        if self._wrote is not None:
+            self._wrote += added
+        self._refs += [None] * len(added)
+
     # --- stepping -------------------------------------------------------------------------------------
     def step(self, epoch: int | None = None) -> None:
         """Advance one step; or, deprecated as in torch (which warns), jump to step ``epoch``.
@@ -173,6 +197,7 @@ class DropIn(ScheduleLR):
         """
         if self._step_count == 1:
             warn_order(self.optimizer)
+        self._sync_groups()
         self._step_count += 1
         if epoch is None:
             self.last_epoch = t = self.last_epoch + 1
@@ -185,6 +210,7 @@ class DropIn(ScheduleLR):
     def _update_lr(self, epoch: int | None = None) -> None:
         """What torch's SequentialLR calls: ``epoch=0`` at a milestone (the value at step 0, written as
         torch's closed form does), None for a plain step (neither counts nor warns, as torch's)."""
+        self._sync_groups()
         if epoch is None:
             self.last_epoch = t = self.last_epoch + 1
             self._advance(t)
@@ -311,6 +337,7 @@ class DropIn(ScheduleLR):
     def get_last_lr(self) -> list[float | torch.Tensor]:
         """The LR this scheduler wrote to each group at its last step, as torch's (tensors as tensors of the
         group's dtype; in a chain, later schedulers may have changed the group's LR since)."""
+        self._sync_groups()
         out: list[float | torch.Tensor] = []
         for g, x in zip(self.optimizer.param_groups, self._last_written(), strict=True):
             lr = g["lr"]
@@ -329,7 +356,9 @@ class DropIn(ScheduleLR):
     # --- state ----------------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
         """torch's state_dict for this class: the settings, ``base_lrs``, ``last_epoch``, ``_step_count``,
-        ``_is_initial``, ``_get_lr_called_within_step`` and ``_last_lr`` (never the optimizer)."""
+        ``_is_initial``, ``_get_lr_called_within_step`` and ``_last_lr`` (never the optimizer); and
+        ``added_groups`` once param groups were added to the optimizer (see :class:`ScheduleLR`)."""
+        self._sync_groups()
         state = self._settings()
         state["base_lrs"] = [b.clone() if isinstance(b, torch.Tensor) else b for b in self.base_lrs]
         state["last_epoch"] = self.last_epoch
@@ -337,6 +366,8 @@ class DropIn(ScheduleLR):
         state["_is_initial"] = False
         state["_get_lr_called_within_step"] = False
         state["_last_lr"] = self.get_last_lr()
+        if self._added:
+            state["added_groups"] = self._added_state()
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -349,6 +380,7 @@ class DropIn(ScheduleLR):
         missing = {"last_epoch", "_step_count"} - set(state_dict)
         if missing:
             raise KeyError(f"state_dict is missing {sorted(missing)}; keys present: {sorted(state_dict)}")
+        self._sync_groups(self._added_from(state_dict))
         untouched = self._untouched()
         base_lrs = list(state_dict.get("base_lrs", self.base_lrs))
         self._load_settings(state_dict, base_lrs)

@@ -196,6 +196,7 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
             epoch: where to go: ``T_cur`` and ``T_i`` become the position of ``epoch`` in the cycles
                 and ``last_epoch`` its whole part.
         """
+        self._sync_groups()
         if epoch is None and self.last_epoch < 0:
             epoch = 0
         if epoch is None:
@@ -215,6 +216,7 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
 
     def _update_lr(self, epoch: int | None = None) -> None:
         # torch's SequentialLR at a milestone: last_epoch = epoch, the LR of the current T_cur and T_i
+        self._sync_groups()
         if epoch is None:
             self.step()
             return
@@ -230,11 +232,15 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
             self._grid, self._at, self._wrote = (t, cur, period), t, None
             return
         values = []
-        for s in self.lr_schedules:
+        groups = self.optimizer.param_groups
+        # the factor is 1 but for a param group added later (its ratio to the group it follows)
+        for g, s, factor in zip(groups, self.lr_schedules, self._factors(), strict=True):
             if isinstance(s, CosineRestarts):
-                values.append(float(s._anneal(0, cur, period, SCALAR)))
-            else:  # a group at eta_min
-                values.append(float(s(0)) if s is not None else 0.0)
+                values.append(float(s._anneal(0, cur, period, SCALAR)) * factor)
+            elif s is not None:  # a group at eta_min
+                values.append(float(s(0)) * factor)
+            else:  # an added group left alone
+                values.append(float(g["lr"]))
         self._write(values)
         self._grid, self._at, self._wrote = None, t, values
 

@@ -36,7 +36,7 @@ def cycled_momentum(
     A group whose ``momentum`` is 0 (SGD or RMSprop without momentum) is left alone, with one warning
     (unless ``warn`` is False: a checkpoint's settings): torch would silently switch momentum on for it.
     """
-    groups = optimizer.param_groups
+    groups = optimizer.param_groups[: len(lr_schedules)]  # the groups the scheduler was made for
     opt_name = type(optimizer).__name__
     lacking = [i for i, g in enumerate(groups) if pg.momentum_key(g) is None]
     if lacking:
@@ -173,7 +173,7 @@ class CyclicLR(AbsoluteDropIn):
         self, base_lr: Any, max_lr: Any, up: Any, down: Any, mode: Any, gamma: Any, scale_mode: Any
     ) -> list[Cyclic]:
         """One Cyclic per group (torch's names in messages); keeps the first for :meth:`scale_fn`."""
-        n = len(self.optimizer.param_groups)
+        n = self._own_groups()
         # As torch: a scale_fn replaces mode (and its scale_mode), and only exp_range uses gamma.
         fn = self._scale_fn_custom
         shape: dict[str, Any] = (
@@ -375,10 +375,11 @@ class OneCycleLR(AbsoluteDropIn):
         keys = ("total_steps", "_schedule_phases", "_anneal_func_type", "cycle_momentum")
         given = {k: state_dict[k] for k in keys if k in state_dict}
         cycle_momentum = bool(given.get("cycle_momentum", self.cycle_momentum))
-        mine = [self._group_values(i) for i in range(len(self.optimizer.param_groups))]
+        own = self.optimizer.param_groups[: self._own_groups()]  # not the groups added later
+        mine = [self._group_values(i) for i in range(len(own))]
         theirs = [
             {k: number(g[k]) if k in g else v for k, v in values.items()}
-            for g, values in zip(self.optimizer.param_groups, mine, strict=True)
+            for g, values in zip(own, mine, strict=True)
         ]
         if all(same(v, getattr(self, k)) for k, v in given.items()) and theirs == mine:
             return

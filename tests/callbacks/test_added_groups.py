@@ -1,0 +1,146 @@
+"""A param group added to the optimizer mid-run (Lightning's BaseFinetuning unfreezing a backbone) follows the
+schedule from the LR it was added with, is logged under LearningRateMonitor's tags, and resumes exactly."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from typing import Any
+
+import lightning.pytorch as pl
+import pytest
+import torch
+from lightning.pytorch.callbacks import BaseFinetuning, LearningRateMonitor, ModelCheckpoint
+from lightning.pytorch.loggers import CSVLogger
+from torch.utils.data import DataLoader, TensorDataset
+
+from lightning_lr.callbacks import CosineDecay, OneCycle, ReduceOnPlateau
+
+from support.recording import DumpPerRank, Recorder
+from support.trainers import fit
+
+
+class Backbone(pl.LightningModule):
+    """A frozen backbone and a head; the optimizer starts with the head's parameters only."""
+
+    def __init__(self, lr: float = 0.1) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        self.lr = lr
+        self.backbone = torch.nn.Linear(8, 16)
+        self.head = torch.nn.Linear(16, 2)
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        x, y = batch
+        loss = torch.nn.functional.cross_entropy(self.head(torch.relu(self.backbone(x))), y)
+        self.log("train_loss", loss, on_step=False, on_epoch=True)
+        return loss
+
+    def configure_optimizers(self) -> Any:
+        params = [p for p in self.parameters() if p.requires_grad]
+        return torch.optim.SGD(params, lr=self.lr, momentum=0.9)
+
+    def train_dataloader(self) -> DataLoader:
+        g = torch.Generator().manual_seed(0)
+        x = torch.randn(32, 8, generator=g)
+        return DataLoader(TensorDataset(x, (x[:, 0] > 0).long()), batch_size=8)
+
+
+class TorchCosine(Backbone):
+    """The reference: torch's CosineAnnealingLR returned by the module, over the same 12 steps."""
+
+    def configure_optimizers(self) -> Any:
+        optimizer = super().configure_optimizers()
+        cosine = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=12)
+        return {"optimizer": optimizer, "lr_scheduler": {"scheduler": cosine, "interval": "step"}}
+
+
+class Unfreeze(BaseFinetuning):
+    """Unfreezes the backbone at epoch 1 as a group at a tenth of the head's LR (BaseFinetuning's default)."""
+
+    def freeze_before_training(self, pl_module: pl.LightningModule) -> None:
+        self.freeze(pl_module.backbone)
+
+    def finetune_function(self, pl_module: pl.LightningModule, epoch: int, optimizer: Any) -> None:
+        if epoch == 1:
+            self.unfreeze_and_add_param_group(pl_module.backbone, optimizer)
+
+
+def _fit(tmp_path: Any, model: Backbone, callbacks: list[Any], **kwargs: Any) -> Recorder:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", ".*does not have many workers.*")
+        return fit(tmp_path, model, [Unfreeze(), *callbacks], max_epochs=3, **kwargs)
+
+
+def test_the_added_group_follows_the_cosine_as_under_torchs_scheduler(tmp_path: Any) -> None:
+    ours = _fit(tmp_path / "ours", Backbone(), [CosineDecay()])
+    theirs = _fit(tmp_path / "torch", TorchCosine(), [])
+    assert [len(r[1]) for r in ours.rows] == [1] * 4 + [2] * 8  # the backbone joins at epoch 1 (step 4)
+    for (_, mine, _), (_, want, _) in zip(ours.rows, theirs.rows, strict=True):
+        assert mine == pytest.approx(want, rel=1e-12)
+    assert ours.rows[4][1][1] == pytest.approx(ours.rows[4][1][0] / 10)  # added at a tenth of the head's LR
+
+
+def test_with_a_one_cycle_the_added_group_keeps_its_ratio_and_gets_the_momentum_cycle(tmp_path: Any) -> None:
+    rec = _fit(tmp_path, Backbone(), [OneCycle(max_lr=0.1)])
+    for _, lrs, _ in rec.rows[4:]:
+        assert lrs[1] == pytest.approx(lrs[0] / 10, rel=1e-12)
+    # the scheduler takes the group in at its next step: the group's first step has SGD's momentum
+    assert rec.rows[4][2] == [pytest.approx(0.8567, abs=1e-4), 0.9]
+    for _, _, moms in rec.rows[5:]:
+        assert moms[1] == moms[0]
+    assert len({m[0] for _, _, m in rec.rows[4:]}) > 1  # the momentum does cycle
+
+
+def test_the_added_group_is_logged_under_learning_rate_monitors_tags(tmp_path: Any) -> None:
+    # before the fix the logging crashed at the first step after the unfreeze (a zip of groups and tags)
+    tags = {}
+    monitor = LearningRateMonitor(log_momentum=True)
+    for name, callbacks in (("ours", [CosineDecay()]), ("monitor", [CosineDecay(log_lr=False), monitor])):
+        logger = CSVLogger(tmp_path, name=name)
+        _fit(tmp_path / name, Backbone(), callbacks, logger=logger, log_every_n_steps=1)
+        header = (tmp_path / name / "version_0" / "metrics.csv").read_text().splitlines()[0].split(",")
+        tags[name] = {h for h in header if h.startswith("lr-")}
+    # one group: "lr-SGD"; two: "/pg1", "/pg2", as LearningRateMonitor names them
+    assert tags["ours"] == tags["monitor"]
+    assert {"lr-SGD", "lr-SGD/pg1", "lr-SGD/pg2", "lr-SGD/pg2-momentum"} <= tags["ours"]
+
+
+@pytest.mark.filterwarnings("ignore:.*(cut off|past the run).*")
+def test_a_resume_after_the_unfreeze_repeats_the_uninterrupted_run(tmp_path: Any) -> None:
+    full = _fit(tmp_path / "full", Backbone(), [CosineDecay(total=12)])
+    ckpt = ModelCheckpoint(tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1, save_on_train_epoch_end=True)
+    # stopped after 2 epochs (the backbone joined at the second), then resumed from the end of epoch 1
+    first = _fit(
+        tmp_path / "first", Backbone(), [CosineDecay(total=12), ckpt], enable_checkpointing=True, max_steps=8
+    )
+    (path,) = (tmp_path / "ckpt").glob("epoch=1-step=8.ckpt")
+    resumed = _fit(tmp_path / "again", Backbone(), [CosineDecay(total=12)], ckpt_path=str(path))
+    assert [r[1] for r in first.rows] == [r[1] for r in full.rows[:8]]
+    assert [r[1] for r in resumed.rows] == [r[1] for r in full.rows[8:]]  # bit for bit, both groups
+    assert len({r[1][1] for r in full.rows[4:]}) == 8  # the added group's LR moves at every step
+
+
+def test_a_plateau_reduction_before_the_unfreeze_carries_over_to_the_added_group(tmp_path: Any) -> None:
+    # patience 0 on a loss logged per epoch: each epoch that does not improve halves the LR
+    plateau = ReduceOnPlateau("train_loss", factor=0.5, patience=0, threshold=10.0)
+    rec = _fit(tmp_path, Backbone(), [plateau])
+    head = [r[1][0] for r in rec.rows]
+    backbone = [r[1][1] for r in rec.rows[4:]]
+    assert head[:4] == [0.1] * 4 and head[4] == 0.05 and head[8] == 0.025  # reduced after epochs 0 and 1
+    assert backbone[0] == pytest.approx(0.005)  # added at a tenth of the reduced head LR
+    assert backbone == pytest.approx([h / 10 for h in head[4:]], rel=1e-12)  # and reduced with it after
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_under_ddp_every_rank_schedules_the_added_group_alike(tmp_path: Any) -> None:
+    out = tmp_path / "ranks"
+    out.mkdir()
+    _fit(tmp_path, Backbone(), [CosineDecay(), DumpPerRank(str(out))], strategy="ddp_spawn", devices=2)
+    ranks = [json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1)]
+    assert ranks[0] == ranks[1]
+    # 32 samples on 2 ranks with batch 8: 2 steps an epoch; the backbone joins at epoch 1
+    assert [len(row[1]) for row in ranks[0]] == [1, 1, 2, 2, 2, 2]
+    for row in ranks[0][2:]:
+        assert row[1][1] == pytest.approx(row[1][0] / 10, rel=1e-12)

@@ -1,0 +1,185 @@
+"""A param group added to the optimizer mid-run (``optimizer.add_param_group``, progressive unfreezing).
+
+torch's recursive schedulers scale every group, the added one included; ours give the same LRs. Where torch
+raises (its OneCycleLR, and in torch 2.13 MultiplicativeLR and CosineAnnealingLR) or leaves the group alone
+(CyclicLR, LambdaLR, CosineAnnealingWarmRestarts), ours schedule it too: it keeps its ratio to the first
+group's LR from the step it was added on. A checkpoint taken after the addition resumes bit for bit.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import torch
+from torch.optim import lr_scheduler as L
+
+import lightning_lr.optim as ours
+from lightning_lr.optim import ScheduleLR
+from lightning_lr.schedules import Constant, CosineDecay, Linear
+
+ADDED_AT = 3  # the group is added before this step
+STEPS = 40
+CHAINABLE: dict[str, Callable[[Any, torch.optim.Optimizer], Any]] = {
+    "StepLR": lambda m, o: m.StepLR(o, 3, 0.5),
+    "MultiStepLR": lambda m, o: m.MultiStepLR(o, [2, 5, 9], 0.3),
+    "ExponentialLR": lambda m, o: m.ExponentialLR(o, 0.9),
+    "LinearLR": lambda m, o: m.LinearLR(o, 0.4, total_iters=6),
+    "PolynomialLR": lambda m, o: m.PolynomialLR(o, total_iters=30, power=2.0),
+}
+OTHERS: dict[str, Callable[[Any, torch.optim.Optimizer], Any]] = {
+    "MultiplicativeLR": lambda m, o: m.MultiplicativeLR(o, _shrink),
+    "CosineAnnealingLR": lambda m, o: m.CosineAnnealingLR(o, T_max=17),
+    "OneCycleLR": lambda m, o: m.OneCycleLR(o, 0.1, total_steps=60),
+    "CyclicLR": lambda m, o: m.CyclicLR(o, 0.01, 0.1, step_size_up=4),
+    "LambdaLR": lambda m, o: m.LambdaLR(o, _decay),
+    "CosineAnnealingWarmRestarts": lambda m, o: m.CosineAnnealingWarmRestarts(o, T_0=5, T_mult=2),
+}
+
+
+def _shrink(t: int) -> float:
+    return 0.97
+
+
+def _decay(t: int) -> float:
+    return 1 / (1 + t)
+
+
+def _sgd() -> torch.optim.SGD:
+    return torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.05, momentum=0.9)
+
+
+def _add(opt: torch.optim.Optimizer) -> None:
+    opt.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.02})
+
+
+def _roundtrip(state: dict[str, Any]) -> dict[str, Any]:
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    buffer.seek(0)
+    return torch.load(buffer, weights_only=True)
+
+
+def _run(
+    module: Any,
+    make: Callable[[Any, torch.optim.Optimizer], Any],
+    cut: int | None = None,
+    rebuilt: bool = False,
+) -> list[list[float]]:
+    """LR and momentum of every group before each step; with ``cut``, the run is saved there and resumed in a
+    new optimizer and scheduler: one made with one group and given the second before loading (as Lightning's
+    BaseFinetuning does), or with ``rebuilt``, an optimizer made with both groups before the scheduler."""
+    opt = _sgd()
+    sched = make(module, opt)
+    out = []
+    for t in range(STEPS):
+        if t == ADDED_AT:
+            _add(opt)
+        if t == cut:
+            opt_state, sched_state = _roundtrip(opt.state_dict()), _roundtrip(sched.state_dict())
+            opt = _sgd()
+            if rebuilt:
+                _add(opt)
+            sched = make(module, opt)
+            if not rebuilt:
+                _add(opt)
+            opt.load_state_dict(opt_state)
+            sched.load_state_dict(sched_state)
+        out.append([float(g["lr"]) for g in opt.param_groups] + [g["momentum"] for g in opt.param_groups])
+        opt.step()
+        sched.step()
+    return out
+
+
+@pytest.mark.parametrize("name", list(CHAINABLE))
+def test_the_recursive_ones_scale_the_added_group_as_torchs_do(name: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's own warnings, the same for both
+        want, got = _run(L, CHAINABLE[name]), _run(ours, CHAINABLE[name])
+    for t, (g, w) in enumerate(zip(got, want, strict=True)):
+        assert g == pytest.approx(w, rel=1e-12), f"step {t}"
+
+
+@pytest.mark.parametrize("name", list(OTHERS))
+def test_the_others_keep_the_added_groups_ratio_to_the_first_group(name: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = _run(ours, OTHERS[name])
+    ratio = got[ADDED_AT][1] / got[ADDED_AT][0]
+    for row in got[ADDED_AT:]:
+        assert row[1] == pytest.approx(ratio * row[0], rel=1e-12)
+    for row in got[ADDED_AT + 1 :]:  # from the next step on (the group came with SGD's momentum)
+        assert row[3] == row[2]  # the momentum (cycled by OneCycleLR and CyclicLR) follows the first group's
+    assert len({row[0] for row in got[ADDED_AT:]}) >= 5  # the schedule does move
+
+
+@pytest.mark.parametrize("rebuilt", [False, True], ids=["group added again", "optimizer rebuilt"])
+@pytest.mark.parametrize("name", [*CHAINABLE, *OTHERS])
+def test_a_checkpoint_after_the_addition_resumes_bit_for_bit(name: str, rebuilt: bool) -> None:
+    make = {**CHAINABLE, **OTHERS}[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert _run(ours, make, cut=11, rebuilt=rebuilt) == _run(ours, make)
+
+
+def test_get_last_lr_and_state_dict_cover_the_added_group_before_the_next_step() -> None:
+    opt = _sgd()
+    sched = ours.StepLR(opt, 3, 0.5)
+    opt.step()
+    sched.step()
+    _add(opt)
+    assert sched.get_last_lr() == [0.05, 0.02]
+    assert sched.state_dict()["added_groups"] == [[1, 0, 0.02 / 0.05]]
+    assert "added_groups" not in ours.StepLR(_sgd(), 3, 0.5).state_dict()  # torch's keys alone until then
+
+
+def test_a_group_added_while_the_first_groups_lr_is_0_keeps_its_lr_with_a_warning() -> None:
+    opt = _sgd()
+    sched = ScheduleLR(opt, lr=Linear(0.0, 0.1, 10))  # a warm-up from 0
+    _add(opt)
+    with pytest.warns(
+        UserWarning, match=r"param group 1 was added to SGD at step 0 with LR 0.02; param group 0's LR is 0"
+    ):
+        opt.step()
+        sched.step()
+    for _ in range(3):
+        opt.step()
+        sched.step()
+    assert [g["lr"] for g in opt.param_groups] == [pytest.approx(0.04), 0.02]
+    assert sched.added_groups == {1: None}
+
+
+def test_set_schedule_after_an_addition_takes_one_schedule_per_group() -> None:
+    opt = _sgd()
+    sched = ScheduleLR(opt, lr=CosineDecay(0.05, 100))
+    _add(opt)
+    with pytest.raises(ValueError, match="lr has 1 schedules but the optimizer has 2 param groups"):
+        sched.set_schedule([Constant(0.1)])
+    sched.set_schedule([Constant(0.1), Constant(0.01)])
+    assert [g["lr"] for g in opt.param_groups] == [0.1, 0.01]
+    assert sched.added_groups == {}
+
+
+def test_a_checkpoint_with_groups_the_optimizer_no_longer_has_warns() -> None:
+    opt = _sgd()
+    sched = ScheduleLR(opt, lr=CosineDecay(0.05, 100))
+    _add(opt)
+    opt.step()
+    sched.step()
+    state = sched.state_dict()
+    fresh = ScheduleLR(_sgd(), lr=CosineDecay(0.05, 100))
+    with pytest.warns(UserWarning, match=r"also scheduled param groups \[1\].*add them again before loading"):
+        fresh.load_state_dict(state)
+
+
+def test_removing_a_group_is_an_error() -> None:
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1)), torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    opt.param_groups = [{**opt.param_groups[0], "params": [opt.param_groups[0]["params"][0]]}]
+    opt.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.1})
+    sched = ScheduleLR(opt, lr=Constant(0.1))
+    del opt.param_groups[1]
+    with pytest.raises(RuntimeError, match="has 1 param groups, fewer than the 2 it schedules"):
+        sched.step()
