@@ -188,14 +188,13 @@ class ReduceOnPlateau(ScheduleCallback):
         if saved is None:
             return [[] for _ in range(n)]
         added = entry.scheduler.added_groups
-        if (
-            len(saved) > n
-        ):  # a resume: the groups added in training come back later, and follow their reference
+        if len(saved) > n:
+            # a resume: the groups added in training come back later (BaseFinetuning adds them again
+            # before the optimizer's state is loaded); their reductions are applied at train start
             saved = saved[:n]
-        elif (
-            len(saved) < n and len(saved) + len(added) == n
-        ):  # groups added since: their reference's reductions
-            saved = [*saved, *([] if ref is None else saved[ref] for ref in added.values())]
+        elif len(saved) < n and len(saved) + len(added) == n:
+            # groups added since: their reference's reductions (the scale they were added under)
+            saved = [*saved, *([] if a is None else saved[a[0]] for a in added.values())]
         if len(saved) != n:
             raise ValueError(
                 f"{self.name}: the checkpoint holds reductions for {len(saved)} param groups of optimizer "
@@ -215,8 +214,12 @@ class ReduceOnPlateau(ScheduleCallback):
             own: list[float | None] = list(self.min_lr)
         else:
             own = [self.min_lr] * n
-        # param groups added in training (BaseFinetuning) take the floor of the group they follow
-        return own + [None if ref is None else own[ref] for ref in entry.scheduler.added_groups.values()]
+        # param groups added in training (BaseFinetuning): the floor of the group they follow, times the ratio
+        # of their LRs (a group left alone, at its own LR: the first group's floor)
+        for a in entry.scheduler.added_groups.values():
+            floor = own[0] if a is None else own[a[0]]
+            own.append(floor if a is None or floor is None else floor * a[1])
+        return own
 
     def _set_reductions(self, entry: Injected, steps: Sequence[Sequence[int]]) -> None:
         """Record ``steps`` (per param group) as the reductions of ``entry``'s optimizer and apply them."""
@@ -225,7 +228,8 @@ class ReduceOnPlateau(ScheduleCallback):
             for s in steps
         ]
         entry.scheduler.set_scale(scales, self._floors(entry))
-        self.reductions[entry.info.index] = [list(s) for s in steps]
+        kept = self.reductions.get(entry.info.index, [])[len(steps) :]  # groups not back yet (a resume)
+        self.reductions[entry.info.index] = [*(list(s) for s in steps), *kept]
 
     # --- deciding -------------------------------------------------------------------------------
     def _fitting(self, trainer: pl.Trainer) -> bool:
@@ -333,6 +337,9 @@ class ReduceOnPlateau(ScheduleCallback):
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         if not self._entries():
             return
+        for entry in self._entries():  # a resume: the groups added in training are back by now
+            if entry.scheduler.added_groups:
+                self._set_reductions(entry, self._reductions_of(entry))
         self._logging = StepLogging(
             self.name, self.log_lr, trainer, pl_module, self._injected, self._attached, self._factor_values
         )

@@ -144,13 +144,21 @@ class ScheduleFree(Callback):
 
     # --- fit ----------------------------------------------------------------------------------
     def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
-        if stage == "fit" and self._unwrap is None:
-            self._unwrap = wrap_checkpoint_dump(
-                trainer, lambda dump: self._checkpoint(trainer, pl_module, dump)
-            )
+        if stage == "fit":
+            self._take_off()  # a fit that raised (Lightning skips teardown then) left it on its trainer
+            self._unwrap = wrap_checkpoint_dump(trainer, lambda dump: self._checkpoint(trainer, dump))
 
     def teardown(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
-        if stage == "fit" and self._unwrap is not None:
+        if stage == "fit":
+            self._take_off()
+
+    def on_exception(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, exception: BaseException
+    ) -> None:
+        self._take_off()
+
+    def _take_off(self) -> None:
+        if self._unwrap is not None:
             self._unwrap()
             self._unwrap = None
 
@@ -211,9 +219,7 @@ class ScheduleFree(Callback):
         self._restore()
 
     # --- checkpoints --------------------------------------------------------------------------
-    def _checkpoint(
-        self, trainer: pl.Trainer, pl_module: pl.LightningModule, dump: Callable[[], dict[str, Any]]
-    ) -> dict[str, Any]:
+    def _checkpoint(self, trainer: pl.Trainer, dump: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         """``dump()`` (Lightning building a checkpoint, full or weights-only) at the evaluation weights, with
         the weights and optimizer states copied, since training goes on in train mode before it is written."""
         optimizers = [getattr(o, "optimizer", o) for o in trainer.optimizers]
@@ -221,7 +227,7 @@ class ScheduleFree(Callback):
             return dump()  # already in eval mode (saved during validation, or after the fit)
         self._eval(trainer)
         try:
-            self._gather_bn(trainer, pl_module)
+            self._gather_bn(trainer, trainer.lightning_module)
             checkpoint = dump()
             checkpoint["state_dict"] = {
                 k: v.detach().clone() if isinstance(v, torch.Tensor) else v

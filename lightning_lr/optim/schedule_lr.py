@@ -145,9 +145,12 @@ class ScheduleLR(LRScheduler):
 
     **Param groups added later** (``optimizer.add_param_group`` mid-run, as Lightning's ``BaseFinetuning``
     does to unfreeze a backbone) follow the schedule of the first scheduled group from the LR they were
-    added with: a group added at LR ``a`` while that group is at ``b`` gets ``a / b`` times its LR (and its
-    momentum schedule, if the new group has momentum or betas) from the next step on, as torch's recursive
-    schedulers scale every group. If that group's LR is 0 then, the new group keeps its LR, with a warning.
+    added with: a group added at LR ``a`` while this scheduler gives that group ``b`` gets ``a / b`` times
+    its LR from the next step on, as torch's recursive schedulers scale every group, and also its momentum
+    schedule (if the new group has momentum or betas), its scale and its floor times ``a / b``
+    (:meth:`set_scale`). If ``b`` is 0, the new group keeps its LR, with a warning (a scale still applies,
+    to the LR it was added with). :meth:`set_schedule` with one schedule, or one per group the scheduler
+    was made for, keeps the added groups following; with one per group, theirs included, they take theirs.
 
     The only state is the step: ``state_dict()`` holds ``last_epoch``, ``_step_count`` and the schedules'
     reprs (for inspection), and ``load_state_dict`` restores the step and re-applies the values. Tensor
@@ -211,11 +214,11 @@ class ScheduleLR(LRScheduler):
         self._extend(n)
 
     @property
-    def added_groups(self) -> dict[int, int | None]:
+    def added_groups(self) -> dict[int, tuple[int, float] | None]:
         """The param groups added to the optimizer after the scheduler was made, each with the group whose
-        schedule it follows (None: left at its LR)."""
+        schedule it follows and the ratio of its LR to that group's (None: left at its LR)."""
         self._sync_groups()
-        return {i: None if a is None else a[0] for i, a in self._added.items()}
+        return dict(self._added)
 
     def _own_groups(self) -> int:
         """How many param groups the scheduler was made for (the first ones; the rest were added later)."""
@@ -233,18 +236,31 @@ class ScheduleLR(LRScheduler):
         """Replace the schedules and apply them at the current step (used to apply a range test's result
         to a scheduler that already exists). The step count is kept.
 
+        Param groups added to the optimizer since the scheduler was made keep following their reference
+        group's new schedule, unless ``lr`` is a list with one schedule for every group, theirs included.
+
         Args:
             lr: the new LR schedule(s), same forms as in the constructor.
             momentum: the new momentum schedule(s), or None to leave momentum alone from now on.
         """
         self._sync_groups()
-        added = self._added
-        self._added = {}  # every group gets the schedule given here
-        try:
+        count = len(lr) if isinstance(lr, Sequence) and not isinstance(lr, (str, bytes)) else None
+        n, own = len(self.optimizer.param_groups), self._own_groups()
+        if self._added and count is not None and count not in (own, n):
+            raise ValueError(
+                f"lr has {count} schedules; give one Schedule, one per param group the scheduler was made for "
+                f"({own}; the {n - own} added since follow the first), or one per param group ({n})"
+            )
+        if self._added and count == n:
+            added = self._added
+            self._added = {}  # every group gets the schedule given here
+            try:
+                self._configure(lr, momentum)
+            except (TypeError, ValueError):
+                self._added = added
+                raise
+        else:
             self._configure(lr, momentum)
-        except (TypeError, ValueError):
-            self._added = added
-            raise
         self._apply(max(self.last_epoch, 0))
 
     def set_scale(self, scales: ScheduleSpec, floors: float | Sequence[float | None] | None = None) -> None:
@@ -297,14 +313,17 @@ class ScheduleLR(LRScheduler):
         """Schedule the param groups added to the optimizer since the last step (see the class docs);
         ``saved``: the adoptions a checkpoint holds, kept as they were."""
         groups = self.optimizer.param_groups
+        if len(groups) == len(self._lr_index) and not saved:
+            return
+        # the reference, and its value in this scheduler now (read while the plan still matches ``_added``)
+        ref = next((j for j, k in enumerate(self._lr_index) if k >= 0), None)
+        at = None if ref is None else self._own_lr(ref)
         n = len(self._lr_index) - len(self._added)  # the groups the scheduler was made for
         if saved and min(saved) < n:
             # the optimizer was rebuilt with groups that the checkpoint's scheduler had adopted: they follow
             # their reference again, with the checkpoint's ratios
             n = min(saved)
             self._added = {}
-        elif len(groups) == len(self._lr_index) and not saved:
-            return
         if len(groups) < len(self._lr_index):
             raise RuntimeError(
                 f"{type(self).__name__}: the optimizer has {len(groups)} param groups, fewer than the "
@@ -314,7 +333,7 @@ class ScheduleLR(LRScheduler):
             if saved and i in saved:
                 self._added[i] = saved[i]
             elif i not in self._added:
-                self._added[i] = self._adopt(i)
+                self._added[i] = self._adopt(i, ref, at)
         if saved and max(saved) >= len(groups):
             warnings.warn(
                 f"{type(self).__name__}: the checkpoint's scheduler also scheduled param groups "
@@ -333,14 +352,22 @@ class ScheduleLR(LRScheduler):
         scales, floors = self.lr_scales[:n], self.lr_floors[:n]
         for i in range(n, n + len(self._added)):
             adopted = self._added[i]
-            ref = None if adopted is None else adopted[0]
             key = momentum_key(groups[i])
-            m = None if ref is None or key is None else momentum[ref]
-            lr.append(None if ref is None else lr[ref])
+            if adopted is None:
+                lr.append(None)
+                momentum.append(None)
+                keys.append(None)
+                scales.append(None)
+                floors.append(None)
+                continue
+            ref, ratio = adopted
+            floor = floors[ref]
+            m = None if key is None else momentum[ref]
+            lr.append(lr[ref])
             momentum.append(m)
             keys.append(key if m is not None else None)
-            scales.append(None if ref is None else scales[ref])
-            floors.append(None if ref is None else floors[ref])
+            scales.append(scales[ref])
+            floors.append(None if floor is None else floor * ratio)  # the floor keeps the ratio too
         self.lr_schedules, self.momentum_schedules, self._momentum_keys = lr, momentum, keys
         self.lr_scales, self.lr_floors = scales, floors
         # One plan for LR and momentum schedules, so a block is one evaluation of each distinct schedule.
@@ -349,12 +376,14 @@ class ScheduleLR(LRScheduler):
         self._momentum_index = self._plan.index[len(lr) :]
         self._invalidate()
 
-    def _adopt(self, i: int) -> tuple[int, float] | None:
-        """Group ``i``'s reference group and LR ratio to it, or None (left alone, with a warning)."""
+    def _adopt(self, i: int, ref: int | None, at: float | None) -> tuple[int, float] | None:
+        """Group ``i``'s reference group and LR ratio to it, or None (left alone, with a warning). ``at`` is
+        the reference's value in this scheduler now, not its group's LR, which another scheduler of a chain
+        may have changed since: the added group follows this scheduler's change from its own LR."""
         groups = self.optimizer.param_groups
-        ref = next((j for j, k in enumerate(self._lr_index) if k >= 0), None)
         lr = float(groups[i]["lr"])
-        at = None if ref is None else float(groups[ref]["lr"])
+        # its LR when the scheduler took it (torch's meaning; the base a scale applies to)
+        groups[i].setdefault("initial_lr", groups[i]["lr"])
         if ref is None or at is None or at <= 0.0 or not np.isfinite(at):
             why = "no param group has an LR schedule" if at is None else f"param group {ref}'s LR is {at:g}"
             warnings.warn(
@@ -365,6 +394,15 @@ class ScheduleLR(LRScheduler):
             )
             return None
         return ref, lr / at
+
+    def _own_lr(self, i: int) -> float:
+        """The LR this scheduler gives group ``i`` (scheduled) at the current step."""
+        t = max(self.last_epoch, 0)
+        k = t - self._block_start
+        if not 0 <= k < BLOCK:
+            self._fill(t)
+            k = t - self._block_start
+        return float(dict(self._lr_jobs)[i][k])
 
     def _fill(self, t: int) -> None:
         """Compute the aligned block that holds step ``t`` and the per-group jobs that apply it.

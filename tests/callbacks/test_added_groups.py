@@ -69,7 +69,7 @@ class Unfreeze(BaseFinetuning):
 def _fit(tmp_path: Any, model: Backbone, callbacks: list[Any], **kwargs: Any) -> Recorder:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", ".*does not have many workers.*")
-        return fit(tmp_path, model, [Unfreeze(), *callbacks], max_epochs=3, **kwargs)
+        return fit(tmp_path, model, [Unfreeze(), *callbacks], **{"max_epochs": 3, **kwargs})
 
 
 def test_the_added_group_follows_the_cosine_as_under_torchs_scheduler(tmp_path: Any) -> None:
@@ -144,3 +144,64 @@ def test_under_ddp_every_rank_schedules_the_added_group_alike(tmp_path: Any) -> 
     assert [len(row[1]) for row in ranks[0]] == [1, 1, 2, 2, 2, 2]
     for row in ranks[0][2:]:
         assert row[1][1] == pytest.approx(row[1][0] / 10, rel=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:.*(cut off|past the run).*")
+def test_reductions_the_added_group_did_not_get_survive_a_resume(tmp_path: Any) -> None:
+    # a change of eps or less is not made (as torch): the head (0.05 -> 0.025) is reduced at the end of epoch
+    # 1, the backbone, added at 0.005, is not (0.0025 is too small a change)
+    def plateau() -> ReduceOnPlateau:
+        return ReduceOnPlateau("train_loss", factor=0.5, patience=0, threshold=10.0, eps=0.004)
+
+    full = _fit(tmp_path / "full", Backbone(), [plateau()], max_epochs=4)
+    assert [r[1] for r in full.rows[8:9]] == [[0.025, 0.005]]
+    ckpt = ModelCheckpoint(tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1, save_on_train_epoch_end=True)
+    _fit(tmp_path / "first", Backbone(), [plateau(), ckpt], enable_checkpointing=True, max_epochs=4)
+    (path,) = (tmp_path / "ckpt").glob("epoch=1-step=8.ckpt")
+    resumed = _fit(tmp_path / "again", Backbone(), [plateau()], ckpt_path=str(path), max_epochs=4)
+    assert [r[1] for r in resumed.rows] == [r[1] for r in full.rows[8:]]
+
+
+def test_a_plateau_floor_applies_to_the_added_group_at_its_ratio(tmp_path: Any) -> None:
+    # min_lr 0.03: the head stops at 0.03 after two reductions; the backbone, at a tenth, stops at 0.003
+    plateau = ReduceOnPlateau("train_loss", factor=0.5, patience=0, threshold=10.0, min_lr=0.03)
+    rec = _fit(tmp_path, Backbone(), [plateau], max_epochs=4)
+    got = [r[1] for r in rec.rows[4::4]]
+    assert got == [[0.05, 0.005], [0.03, pytest.approx(0.003)], [0.03, pytest.approx(0.003)]]
+
+
+class _TwoStepsPerBatch(Backbone):
+    """Manual optimization, two optimizer steps per batch (the callback rebuilds its schedule after the
+    first batch, once it knows the steps per batch)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.automatic_optimization = False
+
+    def training_step(self, batch: Any, batch_idx: int) -> None:
+        opt, sched = self.optimizers(), self.lr_schedulers()
+        x, y = batch
+        for _ in range(2):
+            loss = torch.nn.functional.cross_entropy(self.head(torch.relu(self.backbone(x))), y)
+            opt.zero_grad()
+            self.manual_backward(loss)
+            opt.step()
+            sched.step()
+
+
+class _UnfreezeFirst(Unfreeze):
+    def finetune_function(self, pl_module: pl.LightningModule, epoch: int, optimizer: Any) -> None:
+        if epoch == 0:
+            self.unfreeze_and_add_param_group(pl_module.backbone, optimizer)
+
+
+@pytest.mark.filterwarnings("ignore:.*step 2 times per batch.*")
+def test_a_schedule_rebuilt_after_the_first_batch_keeps_the_group_added_before_it(tmp_path: Any) -> None:
+    rec = Recorder()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", ".*does not have many workers.*")
+        fit(tmp_path, _TwoStepsPerBatch(), [_UnfreezeFirst(), CosineDecay(), rec], max_epochs=2)
+    lrs = [r[1] for r in rec.rows]
+    assert len(lrs) == 16  # 8 batches, 2 steps each
+    assert all(len(r) == 2 and r[1] == pytest.approx(r[0] / 10, rel=1e-12) for r in lrs)
+    assert lrs[-1][0] < lrs[0][0] / 10  # the cosine over the 16 steps

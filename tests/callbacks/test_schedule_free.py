@@ -135,6 +135,28 @@ def test_the_trainer_saves_checkpoints_as_lightning_does_after_the_fit(tmp_path:
     assert "state_dict" in torch.load(tmp_path / "after.ckpt", weights_only=False)
 
 
+class _Raises(Model):
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        if self.global_step == 2:
+            raise RuntimeError("boom")
+        return super().training_step(batch, batch_idx)
+
+
+def test_after_a_fit_that_raised_the_callback_serves_the_next_trainer(tmp_path: Any) -> None:
+    callback = ScheduleFree()
+    first = trainer(tmp_path / "a", [callback], limit_val_batches=0)
+    with pytest.raises(RuntimeError, match="boom"):
+        first.fit(_Raises())  # Lightning calls on_exception, not teardown
+    assert "dump_checkpoint" not in vars(first._checkpoint_connector)
+    model = Model()
+    checkpoint = ModelCheckpoint(dirpath=tmp_path / "b", save_last=True)
+    second = trainer(tmp_path / "b", [callback, checkpoint], limit_val_batches=0, enable_checkpointing=True)
+    second.fit(model)
+    saved = torch.load(tmp_path / "b" / "last.ckpt", weights_only=False)
+    for name, value in model.state_dict().items():  # the evaluation weights, as after any fit
+        assert torch.equal(saved["state_dict"][name], value), name
+
+
 def test_a_decaying_schedule_on_a_schedule_free_optimizer_warns(tmp_path: Any) -> None:
     with pytest.warns(
         UserWarning, match=r"ScheduleFree: CosineDecay\(.*\) drives the LR of the schedule-free"

@@ -19,7 +19,7 @@ from torch.optim import lr_scheduler as L
 
 import lightning_lr.optim as ours
 from lightning_lr.optim import ScheduleLR
-from lightning_lr.schedules import Constant, CosineDecay, Linear
+from lightning_lr.schedules import Constant, CosineDecay, Linear, MultiStepDecay
 
 ADDED_AT = 3  # the group is added before this step
 STEPS = 40
@@ -156,8 +156,8 @@ def test_set_schedule_after_an_addition_takes_one_schedule_per_group() -> None:
     opt = _sgd()
     sched = ScheduleLR(opt, lr=CosineDecay(0.05, 100))
     _add(opt)
-    with pytest.raises(ValueError, match="lr has 1 schedules but the optimizer has 2 param groups"):
-        sched.set_schedule([Constant(0.1)])
+    with pytest.raises(ValueError, match=r"lr has 3 schedules; give one Schedule, one per param group the "):
+        sched.set_schedule([Constant(0.1)] * 3)
     sched.set_schedule([Constant(0.1), Constant(0.01)])
     assert [g["lr"] for g in opt.param_groups] == [0.1, 0.01]
     assert sched.added_groups == {}
@@ -183,3 +183,79 @@ def test_removing_a_group_is_an_error() -> None:
     del opt.param_groups[1]
     with pytest.raises(RuntimeError, match="has 1 param groups, fewer than the 2 it schedules"):
         sched.step()
+
+
+CHAINS: dict[str, Callable[[Any, torch.optim.Optimizer], Any]] = {
+    "ChainedScheduler": lambda m, o: L.ChainedScheduler([m.StepLR(o, 3, 0.5), m.ExponentialLR(o, 0.9)]),
+    "side by side": lambda m, o: _Both(m.StepLR(o, 3, 0.5), m.ExponentialLR(o, 0.9)),
+    "ours beside torch's": lambda m, o: _Both(m.StepLR(o, 3, 0.5), L.ExponentialLR(o, 0.9)),
+}
+
+
+class _Both:
+    def __init__(self, *schedulers: Any) -> None:
+        self.schedulers = schedulers
+
+    def step(self) -> None:
+        for s in self.schedulers:
+            s.step()
+
+
+@pytest.mark.parametrize("name", list(CHAINS))
+def test_in_a_chain_the_added_group_is_scaled_as_torchs_are(name: str) -> None:
+    # each scheduler scales the group by its own change from the LR the group has, not by its ratio to the
+    # first group's LR, which the other scheduler changed
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want, got = _run(L, CHAINS[name]), _run(ours, CHAINS[name])
+    for t, (g, w) in enumerate(zip(got, want, strict=True)):
+        assert g == pytest.approx(w, rel=1e-12), f"step {t}"
+
+
+def test_a_floor_applies_to_the_added_group_at_its_ratio() -> None:
+    opt = _sgd()
+    sched = ScheduleLR(opt, lr=Constant(0.05))
+    sched.set_scale(MultiStepDecay(1.0, milestones=[2, 4, 6], gamma=0.5), floors=0.01)
+    for _ in range(2):
+        opt.step()
+        sched.step()
+    _add(opt)  # at 0.02 while the first group is at 0.025: ratio 0.8, floor 0.008
+    for _ in range(6):
+        opt.step()
+        sched.step()
+    assert [g["lr"] for g in opt.param_groups] == [0.01, pytest.approx(0.008)]
+
+
+def test_set_schedule_for_the_groups_it_was_made_for_keeps_the_added_ones_following() -> None:
+    for relative in (False, True):
+        opt = _sgd()
+        sched = ScheduleLR(opt, lr=CosineDecay(1.0 if relative else 0.05, 100), relative=relative)
+        opt.step()
+        sched.step()
+        _add(opt)
+        opt.step()
+        sched.step()
+        ratio = opt.param_groups[1]["lr"] / opt.param_groups[0]["lr"]
+        sched.set_schedule(Constant(1.0 if relative else 0.1))  # one schedule: the first group's
+        first = 0.05 if relative else 0.1
+        assert [g["lr"] for g in opt.param_groups] == [pytest.approx(first), pytest.approx(ratio * first)]
+        sched.set_schedule([Constant(1.0), Constant(0.5)] if relative else [Constant(0.1), Constant(0.01)])
+        opt.step()
+        sched.step()  # a list for every group, the added one included: it has its own from now on
+        assert sched.added_groups == {}
+        assert opt.param_groups[1]["lr"] == pytest.approx(0.01)
+
+
+def test_a_scaled_group_left_alone_is_scaled_from_the_lr_it_was_added_with() -> None:
+    opt = _sgd()
+    sched = ScheduleLR(opt, lr=Linear(0.0, 0.1, 10))
+    _add(opt)
+    with pytest.warns(UserWarning, match="keeps its LR"):
+        opt.step()
+        sched.step()
+    sched.set_scale(MultiStepDecay(1.0, milestones=[2], gamma=0.5))
+    for _ in range(5):
+        opt.step()
+        sched.step()
+        sched.set_scale(MultiStepDecay(1.0, milestones=[2], gamma=0.5))  # as ReduceOnPlateau re-applies
+    assert opt.param_groups[1]["lr"] == 0.01  # once halved, not compounded
