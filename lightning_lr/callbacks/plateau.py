@@ -192,9 +192,13 @@ class ReduceOnPlateau(ScheduleCallback):
             # a resume: the groups added in training come back later (BaseFinetuning adds them again
             # before the optimizer's state is loaded); their reductions are applied at train start
             saved = saved[:n]
-        elif len(saved) < n and len(saved) + len(added) == n:
-            # groups added since: their reference's reductions (the scale they were added under)
-            saved = [*saved, *([] if a is None else saved[a[0]] for a in added.values())]
+        elif len(saved) < n and all(i in added for i in range(len(saved), n)):
+            # groups added since the last reduction: their reference's reductions (the scale they were
+            # added under)
+            saved = list(saved)
+            for i in range(len(saved), n):
+                adopted = added[i]
+                saved.append([] if adopted is None else saved[adopted[0]])
         if len(saved) != n:
             raise ValueError(
                 f"{self.name}: the checkpoint holds reductions for {len(saved)} param groups of optimizer "

@@ -146,14 +146,17 @@ class ScheduleLR(LRScheduler):
     **Param groups added later** (``optimizer.add_param_group`` mid-run, as Lightning's ``BaseFinetuning``
     does to unfreeze a backbone) follow the schedule of the first scheduled group from the LR they were
     added with: a group added at LR ``a`` while this scheduler gives that group ``b`` gets ``a / b`` times
-    its LR from the next step on, as torch's recursive schedulers scale every group, and also its momentum
+    its LR from the next step on, as torch's recursive schedulers scale every group (if whoever added it
+    changes its LR later, as Lightning's ``BackboneFinetuning`` does at each epoch, the ratio moves with
+    it), and also its momentum
     schedule (if the new group has momentum or betas), its scale and its floor times ``a / b``
     (:meth:`set_scale`). If ``b`` is 0, the new group keeps its LR, with a warning (a scale still applies,
     to the LR it was added with). :meth:`set_schedule` with one schedule, or one per group the scheduler
     was made for, keeps the added groups following; with one per group, theirs included, they take theirs.
 
-    The only state is the step: ``state_dict()`` holds ``last_epoch``, ``_step_count`` and the schedules'
-    reprs (for inspection), and ``load_state_dict`` restores the step and re-applies the values. Tensor
+    The state is the step (and the added groups' ratios): ``state_dict()`` holds ``last_epoch``,
+    ``_step_count``, ``added_groups`` and the schedules' reprs (for inspection), and ``load_state_dict``
+    restores the step and re-applies the values. Tensor
     LRs, momentums and betas stay the same tensor objects, updated in place. Stepping past the end of a
     schedule never raises.
 
@@ -480,12 +483,39 @@ class ScheduleLR(LRScheduler):
             epoch: if given, the step to jump to (exact, since the value is a pure function of the step).
         """
         self._sync_groups()
+        self._follow_added()
         self._step_count += 1
         if epoch is None:
             self.last_epoch = t = self.last_epoch + 1
         else:
             self.last_epoch = t = check_step(epoch)
         self._apply(t)
+
+    def refresh(self) -> None:
+        """Apply the values at the current step again, re-reading what they are computed from (the groups'
+        ``initial_lr`` in relative mode, a drop-in's ``base_lrs``) after it was changed in place, as an LR
+        range test applied during a fit does."""
+        self._sync_groups()
+        self._invalidate()
+        self._apply(max(self.last_epoch, 0))
+
+    def _follow_added(self) -> None:
+        """An added group whose LR its owner changed since the last step (BackboneFinetuning raises the
+        backbone's LR at every epoch start) keeps its new LR's ratio from now on."""
+        if not self._added:
+            return
+        groups = self.optimizer.param_groups
+        changed = False
+        for i, adopted in self._added.items():
+            if adopted is None:
+                continue
+            now, mine = float(groups[i]["lr"]), self._own_lr(i)
+            # (a change beyond rounding: the group holds this scheduler's value to the last bits otherwise)
+            if abs(now - mine) > 1e-12 * mine and mine > 0.0 and np.isfinite(now):
+                self._added[i] = (adopted[0], adopted[1] * (now / mine))
+                changed = True
+        if changed:
+            self._extend(len(self._lr_index) - len(self._added))  # the floors keep the new ratios
 
     def get_lr(self) -> list[float | torch.Tensor]:
         """The LRs for the current step (``get_last_lr`` is the usual way to read them)."""

@@ -213,8 +213,9 @@ def _scale_scheduler(scheduler: Any, factor: float) -> None:
     for inner in getattr(scheduler, "_schedulers", None) or ():
         _scale_scheduler(inner, factor)
     if isinstance(scheduler, ScheduleLR):
-        if scheduler.relative:
-            scheduler.set_schedule(scheduler.lr_schedules, scheduler.momentum_schedules)
+        if scheduler.relative:  # its LRs scale with initial_lr (scaled above), a drop-in's with base_lrs
+            scheduler.base_lrs = [b * factor for b in scheduler.base_lrs]
+            scheduler.refresh()
         else:
             warnings.warn(
                 "a ScheduleLR with absolute schedules sets the LR itself, so the range test's suggestion cannot "

@@ -205,3 +205,102 @@ def test_a_schedule_rebuilt_after_the_first_batch_keeps_the_group_added_before_i
     assert len(lrs) == 16  # 8 batches, 2 steps each
     assert all(len(r) == 2 and r[1] == pytest.approx(r[0] / 10, rel=1e-12) for r in lrs)
     assert lrs[-1][0] < lrs[0][0] / 10  # the cosine over the 16 steps
+
+
+class _UnfreezeTwice(Unfreeze):
+    """The backbone's two layers: the first at epoch 1, the second at epoch 2."""
+
+    def freeze_before_training(self, pl_module: pl.LightningModule) -> None:
+        self.freeze(pl_module.backbone)
+
+    def finetune_function(self, pl_module: pl.LightningModule, epoch: int, optimizer: Any) -> None:
+        if epoch == 1:
+            self.unfreeze_and_add_param_group(pl_module.backbone.weight_holder, optimizer)
+        if epoch == 2:
+            self.unfreeze_and_add_param_group(pl_module.backbone.bias_holder, optimizer)
+
+
+class _TwoParts(Backbone):
+    def __init__(self) -> None:
+        super().__init__()
+        self.backbone = torch.nn.Module()
+        self.backbone.weight_holder = torch.nn.Linear(8, 16)
+        self.backbone.bias_holder = torch.nn.Linear(16, 16)
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        x, y = batch
+        hidden = torch.relu(self.backbone.bias_holder(torch.relu(self.backbone.weight_holder(x))))
+        loss = torch.nn.functional.cross_entropy(self.head(hidden), y)
+        self.log("train_loss", loss, on_step=False, on_epoch=True)
+        return loss
+
+
+def test_groups_added_at_two_epochs_with_reductions_between_them(tmp_path: Any) -> None:
+    # before the fix the reduction after the second addition raised "the checkpoint holds reductions for
+    # 2 param groups ... has 3"
+    plateau = ReduceOnPlateau("train_loss", factor=0.5, patience=0, threshold=10.0)
+    rec = fit(tmp_path, _TwoParts(), [_UnfreezeTwice(), plateau], max_epochs=4)
+    assert [len(r[1]) for r in rec.rows] == [1] * 4 + [2] * 4 + [3] * 8
+    assert [r[1][0] for r in rec.rows[::4]] == [0.1, 0.05, 0.025, 0.0125]
+    for _, lrs, _ in rec.rows[8:]:  # each added at a tenth of the head's LR then, and reduced with it
+        assert lrs[1:] == [pytest.approx(lrs[0] / 10, rel=1e-12)] * 2
+
+
+class _Ramp(Backbone):
+    """The reference for BackboneFinetuning: torch's CosineAnnealingLR returned by the module."""
+
+    def configure_optimizers(self) -> Any:
+        optimizer = super().configure_optimizers()
+        cosine = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=16)
+        return {"optimizer": optimizer, "lr_scheduler": {"scheduler": cosine, "interval": "step"}}
+
+
+def _backbone_finetuning() -> Any:
+    from lightning.pytorch.callbacks import BackboneFinetuning
+
+    # unfreezes at epoch 1 at a tenth of the head's LR, then raises the backbone's LR 1.5x every epoch start
+    return BackboneFinetuning(1, _times_one_and_a_half, backbone_initial_ratio_lr=0.1, should_align=False)
+
+
+def _times_one_and_a_half(epoch: int) -> float:
+    return 1.5
+
+
+def test_backbone_finetunings_ramp_holds_as_under_torchs_scheduler(tmp_path: Any) -> None:
+    # BackboneFinetuning changes the added group's LR at every epoch start: the group keeps the new ratio
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", ".*does not have many workers.*")
+        ours = fit(
+            tmp_path / "ours", Backbone(), [_backbone_finetuning(), CosineDecay(total=16)], max_epochs=4
+        )
+        theirs = fit(tmp_path / "torch", _Ramp(), [_backbone_finetuning()], max_epochs=4)
+    for (_, mine, _), (_, want, _) in zip(ours.rows, theirs.rows, strict=True):
+        assert mine == pytest.approx(want, rel=1e-12)
+    ratios = [r[1][1] / r[1][0] for r in ours.rows[4::4]]
+    assert ratios[0] == pytest.approx(0.1) and ratios[0] < ratios[1] < ratios[2]  # the ramp is kept
+
+
+class _DropIn(Backbone):
+    """The module returns lightning_lr's ExponentialLR drop-in (a relative scheduler)."""
+
+    def configure_optimizers(self) -> Any:
+        from lightning_lr.optim import ExponentialLR
+
+        optimizer = super().configure_optimizers()
+        return {
+            "optimizer": optimizer,
+            "lr_scheduler": {"scheduler": ExponentialLR(optimizer, 0.99), "interval": "step"},
+        }
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_range_test_during_the_fit_after_an_unfreeze_keeps_the_added_group_following(tmp_path: Any) -> None:
+    # the test at epoch 2 rescales the live scheduler; before the fix the drop-in then raised an IndexError
+    from lightning_lr import LRRangeTest
+
+    test = LRRangeTest(min_lr=1e-4, max_lr=1.0, num_steps=8, epochs=[2], confirm=False)
+    rec = _fit(tmp_path, _DropIn(), [test], max_epochs=4)
+    (result,) = test.results.values()
+    assert rec.rows[8][1][0] == pytest.approx(result.suggestion(), rel=1e-9)  # applied at epoch 2
+    for _, lrs, _ in rec.rows[4:]:
+        assert lrs[1] == pytest.approx(lrs[0] / 10, rel=1e-9)

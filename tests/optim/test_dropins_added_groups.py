@@ -1,9 +1,9 @@
 """A param group added to the optimizer mid-run (``optimizer.add_param_group``, progressive unfreezing).
 
 torch's recursive schedulers scale every group, the added one included; ours give the same LRs. Where torch
-raises (its OneCycleLR, and in torch 2.13 MultiplicativeLR and CosineAnnealingLR) or leaves the group alone
-(CyclicLR, LambdaLR, CosineAnnealingWarmRestarts), ours schedule it too: it keeps its ratio to the first
-group's LR from the step it was added on. A checkpoint taken after the addition resumes bit for bit.
+raises at the next step (torch 2.13: OneCycleLR, MultiplicativeLR, CyclicLR, LambdaLR,
+CosineAnnealingWarmRestarts, and CosineAnnealingLR at the bottom of its cosine), ours schedule it too: it
+keeps its ratio to the first group's LR from the step it was added on. A checkpoint taken after the addition resumes bit for bit.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from torch.optim import lr_scheduler as L
 
 import lightning_lr.optim as ours
 from lightning_lr.optim import ScheduleLR
-from lightning_lr.schedules import Constant, CosineDecay, Linear, MultiStepDecay
+from lightning_lr.schedules import Constant, CosineDecay, ExponentialDecay, Linear, MultiStepDecay
 
 ADDED_AT = 3  # the group is added before this step
 STEPS = 40
@@ -259,3 +259,18 @@ def test_a_scaled_group_left_alone_is_scaled_from_the_lr_it_was_added_with() -> 
         sched.step()
         sched.set_scale(MultiStepDecay(1.0, milestones=[2], gamma=0.5))  # as ReduceOnPlateau re-applies
     assert opt.param_groups[1]["lr"] == 0.01  # once halved, not compounded
+
+
+def test_a_relative_drop_in_given_a_schedule_for_every_group_scales_the_added_one_from_its_lr() -> None:
+    opt = _sgd()
+    sched = ours.ExponentialLR(opt, 0.9)
+    opt.step()
+    sched.step()
+    _add(opt)  # at 0.02
+    opt.step()
+    sched.step()
+    sched.set_schedule([ExponentialDecay(1.0, 0.9), Constant(0.5)])  # relative: times each group's base
+    assert sched.added_groups == {}
+    opt.step()
+    sched.step()
+    assert [g["lr"] for g in opt.param_groups] == [pytest.approx(0.05 * 0.9**3), pytest.approx(0.01)]

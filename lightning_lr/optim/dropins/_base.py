@@ -171,7 +171,12 @@ class DropIn(ScheduleLR):
         # torch's ``base_lrs``, taken at construction (or from a loaded state_dict), not the groups' live
         # ``initial_lr``: a scheduler built later on the same optimizer (OneCycleLR) rewrites that, and
         # torch's schedulers keep their own base
-        return self._base_floats()[:n] if self.relative else [1.0] * n
+        if not self.relative:
+            return [1.0] * n
+        bases = self._base_floats()[:n]
+        # groups added later that were given schedules of their own (set_schedule for every group): the LR
+        # they had when the scheduler took them in (their initial_lr)
+        return bases + [float(g["initial_lr"]) for g in self.optimizer.param_groups[len(bases) : n]]
 
     def _sync_groups(self, saved: dict[int, tuple[int, float] | None] | None = None) -> None:
         # a group added since holds its own LR: that is its value at the last step (so the next one
