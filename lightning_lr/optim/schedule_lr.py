@@ -130,6 +130,14 @@ class _Scaled:
 Row = list[float] | _Lazy | _Scaled | _scale.ScaledBy
 
 
+def _moved(lr: Any, mine: float) -> bool:
+    """Whether a group's LR differs from ``mine`` (what the scheduler wrote) beyond the rounding of its type
+    (a float32 tensor LR holds ``mine`` rounded to float32)."""
+    if isinstance(lr, torch.Tensor):
+        return abs(lr.item() - mine) > 4 * torch.finfo(lr.dtype).eps * abs(mine)
+    return abs(float(lr) - mine) > 1e-12 * abs(mine)
+
+
 class ScheduleLR(LRScheduler):
     """Apply pure schedules to an optimizer, in closed form from the step count.
 
@@ -148,7 +156,7 @@ class ScheduleLR(LRScheduler):
     added with: a group added at LR ``a`` while this scheduler gives that group ``b`` gets ``a / b`` times
     its LR from the next step on, as torch's recursive schedulers scale every group (if whoever added it
     changes its LR later, as Lightning's ``BackboneFinetuning`` does at each epoch, the ratio moves with
-    it), and also its momentum
+    it; a change to every group, by another scheduler of a chain, does not move it), and also its momentum
     schedule (if the new group has momentum or betas), its scale and its floor times ``a / b``
     (:meth:`set_scale`). If ``b`` is 0, the new group keeps its LR, with a warning (a scale still applies,
     to the LR it was added with). :meth:`set_schedule` with one schedule, or one per group the scheduler
@@ -501,18 +509,29 @@ class ScheduleLR(LRScheduler):
 
     def _follow_added(self) -> None:
         """An added group whose LR its owner changed since the last step (BackboneFinetuning raises the
-        backbone's LR at every epoch start) keeps its new LR's ratio from now on."""
+        backbone's LR at every epoch start) keeps its new LR's ratio from now on. Only a change to that
+        group alone: when the reference group moved too, another scheduler of a chain scaled every group,
+        and the added group follows this scheduler's own change, as the others do."""
         if not self._added:
             return
         groups = self.optimizer.param_groups
+        jobs = None
         changed = False
         for i, adopted in self._added.items():
             if adopted is None:
                 continue
-            now, mine = float(groups[i]["lr"]), self._own_lr(i)
-            # (a change beyond rounding: the group holds this scheduler's value to the last bits otherwise)
-            if abs(now - mine) > 1e-12 * mine and mine > 0.0 and np.isfinite(now):
-                self._added[i] = (adopted[0], adopted[1] * (now / mine))
+            if jobs is None:
+                t = max(self.last_epoch, 0)
+                if not 0 <= t - self._block_start < BLOCK:
+                    self._fill(t)
+                jobs, k = dict(self._lr_jobs), t - self._block_start
+            ref, ratio = adopted
+            mine, ref_mine = float(jobs[i][k]), float(jobs[ref][k])
+            if _moved(groups[ref]["lr"], ref_mine) or not _moved(groups[i]["lr"], mine) or not mine > 0.0:
+                continue
+            now = float(groups[i]["lr"])
+            if np.isfinite(now):
+                self._added[i] = (ref, ratio * (now / mine))
                 changed = True
         if changed:
             self._extend(len(self._lr_index) - len(self._added))  # the floors keep the new ratios

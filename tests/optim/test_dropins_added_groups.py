@@ -274,3 +274,37 @@ def test_a_relative_drop_in_given_a_schedule_for_every_group_scales_the_added_on
     opt.step()
     sched.step()
     assert [g["lr"] for g in opt.param_groups] == [pytest.approx(0.05 * 0.9**3), pytest.approx(0.01)]
+
+
+@pytest.mark.parametrize("after", ["torch's ExponentialLR", "the ExponentialLR drop-in"])
+def test_a_scheduler_after_schedule_lr_in_a_chain_does_not_move_the_added_groups_ratio(after: str) -> None:
+    # the later scheduler scales every group; the added group follows ScheduleLR's change as the first does
+    opt = _sgd()
+    first = ScheduleLR(opt, lr=CosineDecay(0.05, 100))
+    second = L.ExponentialLR(opt, 0.9) if after.startswith("torch") else ours.ExponentialLR(opt, 0.9)
+    chain = L.ChainedScheduler([first, second])
+    ratios = []
+    for t in range(12):
+        if t == 3:
+            _add(opt)
+        opt.step()
+        chain.step()
+        if t >= 3:
+            ratios.append(opt.param_groups[1]["lr"] / opt.param_groups[0]["lr"])
+    assert ratios == [pytest.approx(ratios[0], rel=1e-12)] * len(
+        ratios
+    )  # before the fix it shrank 0.9x a step
+    assert first.added_groups[1] == (0, pytest.approx(ratios[0], rel=1e-12))
+
+
+def test_a_float32_tensor_lr_is_not_taken_for_a_change_by_its_owner() -> None:
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=torch.tensor(0.05), momentum=0.9)
+    sched = ScheduleLR(opt, lr=CosineDecay(0.05, 1000))
+    opt.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))], "lr": torch.tensor(0.005)})
+    opt.step()
+    sched.step()
+    ratio = sched.added_groups[1]
+    for _ in range(300):
+        opt.step()
+        sched.step()
+    assert sched.added_groups[1] == ratio  # rounding to float32 is not an owner's change
