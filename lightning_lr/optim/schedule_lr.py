@@ -328,7 +328,7 @@ class ScheduleLR(LRScheduler):
             return
         # the reference, and its value in this scheduler now (read while the plan still matches ``_added``)
         ref = next((j for j, k in enumerate(self._lr_index) if k >= 0), None)
-        at = None if ref is None else self._own_lr(ref)
+        at = None if ref is None else self._own_lrs()[ref]
         n = len(self._lr_index) - len(self._added)  # the groups the scheduler was made for
         if saved and min(saved) < n:
             # the optimizer was rebuilt with groups that the checkpoint's scheduler had adopted: they follow
@@ -406,14 +406,19 @@ class ScheduleLR(LRScheduler):
             return None
         return ref, lr / at
 
-    def _own_lr(self, i: int) -> float:
-        """The LR this scheduler gives group ``i`` (scheduled) at the current step."""
-        t = max(self.last_epoch, 0)
+    def _own_lrs(self) -> dict[int, float]:
+        """The LR this scheduler gives each group it schedules at the current step (whatever the groups
+        hold now)."""
+        k = self._block_index(max(self.last_epoch, 0))
+        return {i: float(row[k]) for i, row in self._lr_jobs}
+
+    def _block_index(self, t: int) -> int:
+        """Step ``t``'s position in the cached block, computing the block that holds it if needed."""
         k = t - self._block_start
         if not 0 <= k < BLOCK:
             self._fill(t)
             k = t - self._block_start
-        return float(dict(self._lr_jobs)[i][k])
+        return k
 
     def _fill(self, t: int) -> None:
         """Compute the aligned block that holds step ``t`` and the per-group jobs that apply it.
@@ -515,18 +520,13 @@ class ScheduleLR(LRScheduler):
         if not self._added:
             return
         groups = self.optimizer.param_groups
-        jobs = None
+        own = self._own_lrs()
         changed = False
         for i, adopted in self._added.items():
             if adopted is None:
                 continue
-            if jobs is None:
-                t = max(self.last_epoch, 0)
-                if not 0 <= t - self._block_start < BLOCK:
-                    self._fill(t)
-                jobs, k = dict(self._lr_jobs), t - self._block_start
             ref, ratio = adopted
-            mine, ref_mine = float(jobs[i][k]), float(jobs[ref][k])
+            mine, ref_mine = own[i], own[ref]
             if _moved(groups[ref]["lr"], ref_mine) or not _moved(groups[i]["lr"], mine) or not mine > 0.0:
                 continue
             now = float(groups[i]["lr"])
@@ -539,17 +539,12 @@ class ScheduleLR(LRScheduler):
     def get_lr(self) -> list[float | torch.Tensor]:
         """The LRs for the current step (``get_last_lr`` is the usual way to read them)."""
         self._sync_groups()
-        t = max(self.last_epoch, 0)
-        k = t - self._block_start
-        if not 0 <= k < BLOCK:
-            self._fill(t)
-            k = t - self._block_start
         out: list[float | torch.Tensor] = [
             g["lr"].clone() if isinstance(g["lr"], torch.Tensor) else g["lr"]
             for g in self.optimizer.param_groups
         ]
-        for i, row in self._lr_jobs:
-            out[i] = row[k]
+        for i, lr in self._own_lrs().items():
+            out[i] = lr
         return out
 
     def get_last_lr(self) -> list[float | torch.Tensor]:
