@@ -65,6 +65,20 @@ class Model(pl.LightningModule):
         return _data()
 
 
+def _assert_holds(saved: dict[str, Any], model: pl.LightningModule) -> None:
+    """``saved`` holds the evaluation weights now in ``model``.  Between a save in training and the end of the
+    fit the optimizer goes back to train mode and to eval mode again, and schedulefree's train()/eval() undo
+    each other only to float rounding (a few ulps), so the weights are compared at that precision."""
+    for name, value in model.state_dict().items():
+        torch.testing.assert_close(saved["state_dict"][name], value, rtol=1e-5, atol=1e-6, msg=name)
+
+
+def _differ(training: torch.Tensor, evaluation: torch.Tensor) -> bool:
+    """The training weights differ from the evaluation weights beyond that precision (after these short fits
+    by 2.6e-5 at the least, under RAdamScheduleFree, on weights of about 0.4)."""
+    return bool((training - evaluation).abs().max() > 1e-5)
+
+
 def test_without_the_callback_the_optimizer_refuses_to_step(tmp_path: Any) -> None:
     with pytest.raises(Exception, match="not in train mode"):
         trainer(tmp_path, [], num_sanity_val_steps=2).fit(Model())
@@ -88,6 +102,7 @@ def test_the_checkpoint_holds_the_evaluation_weights(tmp_path: Any, make: str) -
         "sgd": lambda p: schedulefree.SGDScheduleFree(p, lr=0.01),
         "radam": lambda p: schedulefree.RAdamScheduleFree(p, lr=0.01),
     }
+    torch.manual_seed(0)  # the initial weights are this test's, not those left by the tests run before it
     model = Model(makers[make])
     checkpoint = ModelCheckpoint(dirpath=tmp_path, save_last=True)
     t = trainer(tmp_path, [ScheduleFree(), checkpoint], num_sanity_val_steps=2, enable_checkpointing=True)
@@ -95,14 +110,13 @@ def test_the_checkpoint_holds_the_evaluation_weights(tmp_path: Any, make: str) -
     # after fit the model holds the evaluation weights (x); the last checkpoint was written in training,
     # where the model held the training weights (y), yet it must hold x
     saved = torch.load(checkpoint.last_model_path, weights_only=False)
-    for name, value in model.state_dict().items():
-        assert torch.equal(saved["state_dict"][name], value), name
+    _assert_holds(saved, model)
     optimizer = t.optimizers[0]
     assert optimizer.param_groups[0]["train_mode"] is False
     assert saved["optimizer_states"][0]["param_groups"][0]["train_mode"] is False
     # and the training weights differ from the evaluation weights, so the test can tell them apart
     optimizer.train()
-    assert not torch.equal(model.layer.weight, saved["state_dict"]["layer.weight"])
+    assert _differ(model.layer.weight, saved["state_dict"]["layer.weight"])
 
 
 def _adamw(params: Any) -> Any:
@@ -112,6 +126,7 @@ def _adamw(params: Any) -> Any:
 @pytest.mark.parametrize("devices", [1, 2])
 def test_a_weights_only_checkpoint_holds_the_evaluation_weights_too(tmp_path: Any, devices: int) -> None:
     # Lightning builds a weights-only checkpoint without calling callbacks (no on_save_checkpoint)
+    torch.manual_seed(0)
     model = Model(_adamw)  # a maker that pickles, for ddp_spawn
     checkpoint = ModelCheckpoint(dirpath=tmp_path, save_last=True, save_weights_only=True)
     ddp = {"strategy": "ddp_spawn", "devices": 2} if devices == 2 else {}
@@ -119,11 +134,10 @@ def test_a_weights_only_checkpoint_holds_the_evaluation_weights_too(tmp_path: An
     t.fit(model)  # under ddp_spawn the model comes back from rank 0, holding the evaluation weights
     saved = torch.load(tmp_path / "last.ckpt", weights_only=False)  # written by rank 0 under ddp_spawn
     assert "optimizer_states" not in saved  # weights-only indeed
-    for name, value in model.state_dict().items():  # after fit: the evaluation weights
-        assert torch.equal(saved["state_dict"][name], value), name
+    _assert_holds(saved, model)  # after fit: the evaluation weights
     if devices == 1:  # the optimizer stays in the spawned processes; in one, the training weights differ
         t.optimizers[0].train()
-        assert not torch.equal(model.layer.weight, saved["state_dict"]["layer.weight"])
+        assert _differ(model.layer.weight, saved["state_dict"]["layer.weight"])
 
 
 def test_the_trainer_saves_checkpoints_as_lightning_does_after_the_fit(tmp_path: Any) -> None:
@@ -148,13 +162,13 @@ def test_after_a_fit_that_raised_the_callback_serves_the_next_trainer(tmp_path: 
     with pytest.raises(RuntimeError, match="boom"):
         first.fit(_Raises())  # Lightning calls on_exception, not teardown
     assert "dump_checkpoint" not in vars(first._checkpoint_connector)
+    torch.manual_seed(0)
     model = Model()
     checkpoint = ModelCheckpoint(dirpath=tmp_path / "b", save_last=True)
     second = trainer(tmp_path / "b", [callback, checkpoint], limit_val_batches=0, enable_checkpointing=True)
     second.fit(model)
     saved = torch.load(tmp_path / "b" / "last.ckpt", weights_only=False)
-    for name, value in model.state_dict().items():  # the evaluation weights, as after any fit
-        assert torch.equal(saved["state_dict"][name], value), name
+    _assert_holds(saved, model)  # the evaluation weights, as after any fit
 
 
 def test_a_decaying_schedule_on_a_schedule_free_optimizer_warns(tmp_path: Any) -> None:
