@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction as Ratio
 from typing import Any
 
 import lightning.pytorch as pl
@@ -25,7 +26,10 @@ __all__ = [
     "EVENT",
     "SPAN",
     "UNIT",
-    "per_batch",
+    "StepRate",
+    "describe_rate",
+    "rate_from_state",
+    "rate_to_state",
     "resolve",
     "run_info",
     "steps",
@@ -38,24 +42,89 @@ Durations = Mapping[str, tuple[Any, int]]
 
 
 def resolve(
-    trainer: pl.Trainer, owner: str, durations: Durations, steps_per_batch: int = 1
+    trainer: pl.Trainer, owner: str, durations: Durations, steps_per_batch: Ratio | int = 1
 ) -> tuple[RunInfo, dict[str, Any]]:
     """The run of ``trainer`` and ``durations`` in optimizer steps for it, counted in the steps of an
-    optimizer that steps ``steps_per_batch`` times per stepping batch (manual optimization)."""
+    optimizer that steps ``steps_per_batch`` times per stepping batch (manual optimization; a fraction when
+    it steps once every few batches, as a hand-written gradient accumulation does)."""
     run = run_info(trainer, _needs_epochs(durations))
     if steps_per_batch != 1:
         run = RunInfo(
-            total_steps=None if run.total_steps is None else run.total_steps * steps_per_batch,
-            steps_per_epoch=None if run.steps_per_epoch is None else run.steps_per_epoch * steps_per_batch,
+            total_steps=_times(run.total_steps, steps_per_batch),
+            steps_per_epoch=_times(run.steps_per_epoch, steps_per_batch),
         )
     return run, steps(owner, durations, run)
 
 
-def per_batch(counts: Sequence[int]) -> int | None:
-    """The steps per batch of the targeted optimizers, counted over their first batch: the common count, or
-    None when they differ (or none stepped)."""
-    seen = {c for c in counts if c > 0}
-    return seen.pop() if len(seen) == 1 else None
+def _times(batches: int | None, rate: Ratio | int) -> int | None:
+    """The optimizer steps of ``batches`` batches at ``rate`` steps per batch (at least 1)."""
+    return None if batches is None else max(1, math.floor(batches * Ratio(rate)))
+
+
+class StepRate:
+    """How many times the scheduled optimizers step per batch under manual optimization, told from the
+    counts of their steps after each batch of the first epoch (:meth:`observe`).
+
+    A batch in which they step k > 1 times each (a critic) decides at once: k. When they step once, the
+    next batch in which they step again decides: one step per batch if that is the next batch, else one
+    per that many batches (a gradient accumulation written by hand). Timing the second step, not the
+    first, keeps a first batch that only accumulates from halving the rate of an optimizer that then steps
+    every batch. An epoch that ends with a single step decides one per the epoch's batches.
+    """
+
+    WAIT = "wait"  # not decided yet
+    DIFFER = "differ"  # the optimizers step at different rates: count in batches
+
+    def __init__(self) -> None:
+        self.first: tuple[int, list[int]] | None = None  # batches seen and counts at the first step
+
+    def observe(self, batches: int, counts: Sequence[int], epoch_end: bool = False) -> Ratio | str:
+        """The rate once it can be told from ``counts`` (steps of each optimizer after ``batches`` batches),
+        else :attr:`WAIT`; :attr:`DIFFER` when the optimizers that stepped did so at different rates."""
+        counts = list(counts)
+        if self.first is None:
+            if not any(counts):
+                return self.WAIT
+            self.first = (batches, counts)
+            seen = {c for c in counts if c > 0}
+            if len(seen) > 1:
+                return self.DIFFER
+            k = seen.pop()
+            if k > 1:
+                return Ratio(k)
+            if not epoch_end:
+                return self.WAIT
+            return Ratio(1, batches)  # the epoch's only step
+        before, at_first = self.first
+        grown = {c - a for c, a in zip(counts, at_first, strict=True) if a > 0 or c > 0}
+        if grown == {0}:
+            return Ratio(max(at_first), batches) if epoch_end else self.WAIT
+        if len(grown) > 1:
+            return self.DIFFER
+        return Ratio(grown.pop(), batches - before)
+
+
+def describe_rate(rate: Ratio | int) -> str:
+    """``2 times per batch``, ``once every 2 batches``, ``3 times every 4 batches``."""
+    rate = Ratio(rate)
+    if rate.denominator == 1:
+        return f"{rate.numerator} times per batch"
+    if rate.numerator == 1:
+        return f"once every {rate.denominator} batches"
+    return f"{rate.numerator} times every {rate.denominator} batches"
+
+
+def rate_to_state(rate: Ratio | int) -> int | list[int]:
+    """A rate as checkpoint state: an int, or ``[numerator, denominator]`` (exact, and plain data)."""
+    rate = Ratio(rate)
+    return rate.numerator if rate.denominator == 1 else [rate.numerator, rate.denominator]
+
+
+def rate_from_state(value: Any) -> Ratio:
+    """The rate :func:`rate_to_state` wrote (a checkpoint without one reads as 1)."""
+    if isinstance(value, (list, tuple)):
+        return Ratio(int(value[0]), int(value[1]))
+    return Ratio(int(value))
 
 
 def warn_if_ends_early(

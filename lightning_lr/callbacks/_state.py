@@ -10,7 +10,8 @@ the run its durations were resolved for and the values a range test filled in:
 - ``durations``: each duration argument in optimizer steps;
 - ``filled``: the values a range test filled in;
 - ``steps_per_batch``: the steps the scheduled optimizers take per batch under manual optimization (1
-  otherwise; a checkpoint without it reads as 1).
+  otherwise; a checkpoint without it reads as 1): an int, or ``[numerator, denominator]`` when they step
+  once every few batches.
 """
 
 from __future__ import annotations
@@ -39,7 +40,10 @@ class CheckpointState:
 
     @staticmethod
     def state_dict(
-        run: RunInfo | None, steps: Mapping[str, Any], filled: Mapping[str, float], steps_per_batch: int = 1
+        run: RunInfo | None,
+        steps: Mapping[str, Any],
+        filled: Mapping[str, float],
+        steps_per_batch: int | list[int] = 1,
     ) -> dict[str, Any]:
         """The state to checkpoint, with explicit keys (:data:`STATE_KEYS`)."""
         return {

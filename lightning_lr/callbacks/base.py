@@ -9,6 +9,7 @@ Each hook delegates to the module that does the job: injection into ``configure_
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from fractions import Fraction as Ratio
 from typing import Any
 
 import lightning.pytorch as pl
@@ -54,8 +55,10 @@ class ScheduleCallback(Callback):
       by position, a string by class name (``"Adam"``; an error if it matches none or several).
     - **Manual optimization.** Lightning does not step schedulers then: call ``.step()`` on the
       schedulers from ``self.lr_schedulers()`` after each ``opt.step()``, as for any scheduler. Durations
-      given as :class:`Epochs`/:class:`Fraction` assume one step per batch. If an optimizer steps but its
-      schedule never moves, one warning says so.
+      count the steps of the optimizers they drive: the first epoch tells how many times they step per
+      batch (twice for a critic, once every 2 batches for a gradient accumulation written by hand), and
+      :class:`Epochs`/:class:`Fraction` are resolved in those steps from then on, with one warning. If an
+      optimizer steps but its schedule never moves, one warning says so.
     - **Durations** (:class:`Epochs`, :class:`Fraction`, plain int = optimizer steps) are resolved in
       ``configure_optimizers``, from ``trainer.estimated_stepping_batches``.
     - **Resume.** The checkpoint holds the step (in the scheduler's state) and this callback's
@@ -136,7 +139,7 @@ class ScheduleCallback(Callback):
         self._plan = Preview()
         self._warned: set[str] = set()
         self._record_hparams = False  # set by LRScheduleMixin for the schedule a module declares
-        self._per_batch = 1  # optimizer steps per batch, counted under manual optimization
+        self._per_batch: Ratio = Ratio(1)  # optimizer steps per batch, counted under manual optimization
         self._init_runtime()
 
     # --- to implement --------------------------------------------------------------------------
@@ -259,6 +262,7 @@ class ScheduleCallback(Callback):
         self._module: pl.LightningModule | None = None
         self._injected: list[Injected] = []
         self._logging: StepLogging | None = None
+        self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
 
     def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         if stage != "fit":
@@ -351,7 +355,9 @@ class ScheduleCallback(Callback):
         if not pl_module.automatic_optimization and self._logging is not None:
             self._logging.check_manual(self.warn_once)
             if batch_idx == 0 and trainer.current_epoch == 0:
-                self._count_in_optimizer_steps(trainer)
+                self._rate = _resolve.StepRate()  # a fit from the start: tell the steps per batch
+            if self._rate is not None:
+                self._count_in_optimizer_steps(trainer, batch_idx + 1)
 
     def _check_durations(self, trainer: pl.Trainer) -> None:
         """Warn when a duration does not fit in the run (not in a ``fast_dev_run``, which is a few steps)."""
@@ -361,35 +367,43 @@ class ScheduleCallback(Callback):
         kinds = self.duration_kinds()
         _resolve.warn_if_beyond_run(self.name, self.durations(), self.steps, self.run, kinds, self.warn_once)
 
-    def _count_in_optimizer_steps(self, trainer: pl.Trainer) -> None:
-        """Under manual optimization an optimizer may step several times per batch (a critic): once the
-        first batch has shown how many, resolve the durations in that optimizer's steps (from then on),
-        then check that they fit in the run."""
-        assert self._logging is not None
+    def _count_in_optimizer_steps(self, trainer: pl.Trainer, batches: int) -> None:
+        """Under manual optimization an optimizer may step several times per batch (a critic), or once every
+        few batches (a gradient accumulation written by hand): once the first epoch's batches have shown
+        which (:class:`~lightning_lr.callbacks._resolve.StepRate`), resolve the durations in that
+        optimizer's steps (from then on), then check that they fit in the run."""
+        assert self._logging is not None and self._rate is not None
         counts = self._logging.steps_seen()
-        k = _resolve.per_batch(counts)
-        if k is None:
-            if len({c for c in counts if c > 0}) > 1:
-                self.warn_once(
-                    "steps-differ",
-                    f"{self.name}: the optimizers it schedules step {counts} times per batch; its durations are "
-                    f"counted in batches. Schedule each with its own callback (optimizer=<index>) to count "
-                    f"each in its own steps.",
-                )
+        epoch_end = batches >= trainer.num_training_batches
+        rate = self._rate.observe(batches, counts, epoch_end)
+        if rate == _resolve.StepRate.WAIT:
+            if epoch_end:  # no optimizer it schedules stepped in the first epoch: nothing to tell
+                self._rate = None
+                self._check_durations(trainer)
+            return
+        self._rate = None
+        if rate == _resolve.StepRate.DIFFER:
+            self.warn_once(
+                "steps-differ",
+                f"{self.name}: the optimizers it schedules step {counts} times in the first {batches} batches; "
+                f"its durations are counted in batches. Schedule each with its own callback "
+                f"(optimizer=<index>) to count each in its own steps.",
+            )
             self._check_durations(trainer)
             return
-        if k == self._per_batch:
+        assert not isinstance(rate, str)
+        if rate == self._per_batch:
             self._check_durations(trainer)
             return
-        self._per_batch = k
-        self.run, self.steps = _resolve.resolve(trainer, self.name, self.durations(), k)
+        self._per_batch = rate
+        self.run, self.steps = _resolve.resolve(trainer, self.name, self.durations(), rate)
         self._refresh()
         self._check_durations(trainer)
         self.warn_once(
             "steps-per-batch",
-            f"{self.name}: under manual optimization the optimizer(s) it schedules step {k} times per batch, so "
-            f"its durations are counted in their steps: the run is {self.run.total_steps} optimizer steps "
-            f"({', '.join(f'{a}={v}' for a, v in self.steps.items())}).",
+            f"{self.name}: under manual optimization the optimizer(s) it schedules step "
+            f"{_resolve.describe_rate(rate)}, so its durations are counted in their steps: the run is "
+            f"{self.run.total_steps} optimizer steps ({', '.join(f'{a}={v}' for a, v in self.steps.items())}).",
         )
 
     def planned(self, n: int | None = None, points: int = 2000) -> dict[str, Any]:
@@ -430,11 +444,13 @@ class ScheduleCallback(Callback):
         """``version``; ``total_steps`` and ``steps_per_epoch`` of the run the durations were resolved
         for; ``durations`` (each duration argument in optimizer steps); ``filled`` (values a range test
         filled in)."""
-        return self._checkpoint.state_dict(self.run, self.steps, self._filled.values, self._per_batch)
+        return self._checkpoint.state_dict(
+            self.run, self.steps, self._filled.values, _resolve.rate_to_state(self._per_batch)
+        )
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         filled = self._checkpoint.load(self.name, state_dict)
-        self._per_batch = int(state_dict.get("steps_per_batch", 1))
+        self._per_batch = _resolve.rate_from_state(state_dict.get("steps_per_batch", 1))
         self._filled.restore(self.name, filled, self._given())
         self._write_hparams()
         if self._injected:  # strategies that restore callbacks after configure_optimizers

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import pickle
+from fractions import Fraction as Ratio
 
 import pytest
 from torch.utils.data import DataLoader, IterableDataset
@@ -19,6 +20,7 @@ from lightning_lr.callbacks import (
     OneCycle,
     RunInfo,
     StepDecay,
+    _resolve,
 )
 
 from support.models import Tiny, dataset
@@ -162,3 +164,33 @@ def test_fast_dev_run_resolves_to_a_one_step_run(tmp_path, make) -> None:
     rec = fit(tmp_path, Tiny(), [cb], fast_dev_run=True)
     assert len(rec.rows) == 1
     assert cb.run == RunInfo(total_steps=1, steps_per_epoch=1)
+
+
+def _told(counts_after_each_batch: list[list[int]], epoch: int = 100) -> object:
+    """What a StepRate tells from the steps counted after each batch (``epoch`` batches per epoch)."""
+    rate = _resolve.StepRate()
+    for batches, counts in enumerate(counts_after_each_batch, start=1):
+        told = rate.observe(batches, counts, epoch_end=batches == epoch)
+        if told != _resolve.StepRate.WAIT:
+            return told
+    return _resolve.StepRate.WAIT
+
+
+def test_the_steps_per_batch_are_told_from_the_second_step() -> None:
+    assert _told([[2]]) == 2  # a critic: told at its first batch
+    assert _told([[1], [2]]) == 1
+    assert _told([[0], [1], [1], [2]]) == Ratio(1, 2)  # steps after batches 2 and 4
+    assert _told([[0], [0], [1], [1], [1], [2]]) == Ratio(1, 3)
+    assert _told([[0], [1], [2]]) == 1  # a first batch that only accumulated: still one per batch
+    assert _told([[0], [0], [0], [1]], epoch=4) == Ratio(1, 4)  # the epoch's only step
+    assert _told([[0], [0]], epoch=2) == _resolve.StepRate.WAIT  # nothing stepped
+    assert _told([[1, 2]]) == _resolve.StepRate.DIFFER
+    assert _told([[1, 1], [2, 3]]) == _resolve.StepRate.DIFFER
+    assert _told([[1, 0], [2, 1]]) == 1  # the second optimizer starts later, at the same rate
+
+
+def test_a_fractional_rate_is_exact_checkpoint_state() -> None:
+    for rate in (Ratio(1), Ratio(2), Ratio(1, 3), Ratio(3, 4)):
+        assert _resolve.rate_from_state(_resolve.rate_to_state(rate)) == rate
+    assert _resolve.rate_to_state(Ratio(1, 3)) == [1, 3]
+    assert _resolve.describe_rate(Ratio(3, 4)) == "3 times every 4 batches"

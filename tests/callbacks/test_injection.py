@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
+from lightning.pytorch.callbacks import ModelCheckpoint
 from torch.optim.lr_scheduler import LinearLR, ReduceLROnPlateau, StepLR
 
 from lightning_lr import schedules as S
@@ -319,6 +320,77 @@ def test_durations_count_the_steps_of_the_optimizer_they_drive(tmp_path) -> None
     expected = S.OneCycle(0.01, total_steps=2 * N).values(2 * N)
     assert_trace(lrs[2:], expected[2:])
     assert int(np.argmax(lrs)) == int(np.argmax(expected)) == 14
+
+
+class Accumulating(Tiny):
+    """Manual optimization with a gradient accumulation written by hand: the optimizer and its scheduler step
+    at the end of every ``every`` batches (from ``start`` on: batch 0 of an epoch may only accumulate)."""
+
+    def __init__(self, every: int = 2, start: int = 0) -> None:
+        super().__init__()
+        self.automatic_optimization = False
+        self.every, self.start = every, start
+
+    def training_step(self, batch: Any, batch_idx: int) -> None:
+        x, y = batch
+        self.manual_backward(torch.nn.functional.mse_loss(self.layer(x), y) / self.every)
+        if batch_idx >= self.start and (batch_idx + 1) % self.every == 0:
+            self.optimizers().step()
+            self.optimizers().zero_grad()
+            self.lr_schedulers().step()
+
+
+@pytest.mark.parametrize(("every", "said"), [(2, "once every 2 batches"), (3, "once every 3 batches")])
+def test_durations_count_the_steps_of_an_optimizer_that_steps_every_few_batches(
+    tmp_path: Any, every: int, said: str
+) -> None:
+    callback = OneCycle()
+    steps = N // every  # 12 batches per epoch, 2 epochs
+    with pytest.warns(
+        UserWarning,
+        match=rf"OneCycle: under manual optimization .* step {said}, .* the run is {steps} optimizer steps "
+        rf"\(total={steps}\)",
+    ):
+        rec = fit(tmp_path, Accumulating(every), [callback])
+    assert callback.run is not None and callback.run.total_steps == steps
+    lrs, _ = _trace(rec, 0)
+    assert len(lrs) == steps
+    # told at the second step: from the third on the cycle spans the run's steps and ends where it should,
+    # at the cycle's last value (before: planned for the 24 batches, the run ended near the peak)
+    expected = S.OneCycle(0.1, total_steps=steps).values(steps)
+    assert_trace(lrs[2:], expected[2:])
+    assert lrs[-1] == pytest.approx(expected[-1], rel=1e-12)
+    assert callback.state_dict()["steps_per_batch"] == [1, every]
+
+
+def test_a_first_batch_that_only_accumulates_does_not_halve_the_steps(tmp_path: Any) -> None:
+    # the optimizer steps at every batch but the first of each epoch: one step per batch, not one per two
+    callback = OneCycle()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # nothing to say
+        warnings.filterwarnings("ignore", ".*OneCycle: the schedule ends at step.*")
+        fit(tmp_path, Accumulating(every=1, start=1), [callback])
+    assert callback.run is not None and callback.run.total_steps == N
+    assert callback.state_dict()["steps_per_batch"] == 1
+
+
+def test_a_resume_keeps_the_steps_per_batch_it_was_told(tmp_path: Any) -> None:
+    # 3 epochs of 12 batches, a step every 2: 18 steps; the resumed run (from the end of epoch 0) has no
+    # first batch of the first epoch to tell it again, and plans the same 18 steps from the checkpoint
+    def run(**kwargs: Any) -> tuple[Recorder, OneCycle]:
+        callback = OneCycle()
+        checkpoint = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", ".*once every 2 batches.*")
+            rec = fit(tmp_path, Accumulating(2), [callback, checkpoint], max_epochs=3, **kwargs)
+        return rec, callback
+
+    full, callback = run(enable_checkpointing=True)
+    assert callback.run is not None and callback.run.total_steps == 18
+    (first_epoch,) = (tmp_path / "ckpt").glob("epoch=0-*.ckpt")
+    resumed, again = run(enable_checkpointing=True, ckpt_path=str(first_epoch))
+    assert again.run is not None and again.run.total_steps == 18
+    assert resumed.rows == full.rows[6:]
 
 
 def _run_warnings(tmp_path: Any, model: Any, callback: Any, **kwargs: Any) -> list[str]:
