@@ -313,7 +313,13 @@ class ScheduleCallback(Callback):
 
     def _build_checked(self, info: OptimizerInfo) -> tuple[Any, Any]:
         assert self.run is not None
-        return _inject.with_context(self.name, info, self.build, self.run, self.steps, info)
+        lr, momentum = _inject.with_context(self.name, info, self.build, self.run, self.steps, info)
+        if _alone(lr) and _alone(momentum):
+            raise ValueError(
+                f"{self!r} leaves every param group of {info.label} alone, so it would schedule nothing; give "
+                f"a value for at least one group (None leaves that group alone), or remove the callback"
+            )
+        return lr, momentum
 
     def _refresh(self) -> None:
         """Rebuild the schedules and apply them to the live schedulers from the next step on."""
@@ -481,3 +487,8 @@ class ScheduleCallback(Callback):
 
     def __repr__(self) -> str:
         return _hparams.call_repr(self, self.name)
+
+
+def _alone(schedules: Any) -> bool:
+    """Whether :meth:`ScheduleCallback.build`'s LR or momentum schedules leave every param group alone."""
+    return schedules is None or (isinstance(schedules, (list, tuple)) and all(s is None for s in schedules))

@@ -4,6 +4,7 @@ pure schedule's values; per-group LRs; momentum cycling; argument validation."""
 from __future__ import annotations
 
 import math
+import re
 import warnings
 
 import numpy as np
@@ -170,6 +171,22 @@ def test_an_explicit_list_per_group_and_none_leaves_a_group_alone(tmp_path) -> N
     rec = fit(tmp_path, Tiny(groups=2), [Cyclic(base_lr=[0.001, 0.01], max_lr=[0.01, 0.1], step_size=4)])
     assert_trace(rec.lr(0), S.Cyclic(0.001, 0.01, 4).values(N))
     assert_trace(rec.lr(1), S.Cyclic(0.01, 0.1, 4).values(N))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda: OneCycle(max_lr=[None, None]), lambda: Cyclic(base_lr=[None, None], max_lr=[None, None])],
+    ids=["one-cycle", "cyclic"],
+)
+def test_a_list_that_leaves_every_group_alone_is_an_error(tmp_path, make) -> None:
+    # before: accepted, and the fit ran at the optimizer's constant LR and momentum without a word
+    callback = make()
+    with pytest.raises(
+        ValueError,
+        match=rf"{re.escape(repr(callback))} leaves every param group of optimizer 0 \(SGD\) alone, so it "
+        rf"would schedule nothing",
+    ):
+        fit(tmp_path, Tiny(groups=2), [callback])
 
 
 def test_a_list_of_the_wrong_length_is_an_error(tmp_path) -> None:
