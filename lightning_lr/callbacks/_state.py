@@ -16,6 +16,7 @@ the run its durations were resolved for and the values a range test filled in:
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -25,7 +26,7 @@ from . import _resolve
 from ._inject import Injected
 from .durations import RunInfo
 
-__all__ = ["STATE_KEYS", "STATE_VERSION", "CheckpointState", "catch_up"]
+__all__ = ["STATE_KEYS", "STATE_VERSION", "CheckpointState", "catch_up", "other_spellings"]
 
 STATE_VERSION = 1
 STATE_KEYS = ("version", "total_steps", "steps_per_epoch", "durations", "filled")
@@ -92,3 +93,39 @@ def catch_up(owner: str, entries: Sequence[Injected], step: int) -> None:
                 category=UserWarning,
             )
             entry.scheduler.step(step)
+
+
+def _key_arguments(key: str, kind: str) -> dict[str, Any] | None:
+    """The arguments in a state key Lightning's ``_generate_state_key`` wrote for a callback of class
+    ``kind`` (``"OneCycle{'optimizer': 'all'}"``), or None if it is not one."""
+    if not key.startswith(kind + "{"):
+        return None
+    try:
+        arguments = ast.literal_eval(key[len(kind) :])
+    except (ValueError, SyntaxError):
+        return None
+    return arguments if isinstance(arguments, dict) and "optimizer" in arguments else None
+
+
+def other_spellings(
+    callback: Any, states: Mapping[str, Any], claimed: set[str]
+) -> list[tuple[Any, str, Mapping[str, Any]]]:
+    """The states a checkpoint holds for ``callback``'s class under another ``optimizer`` spelling and
+    otherwise the same state key (``OneCycle()`` written, ``OneCycle(optimizer=0)`` resuming): ``(that
+    optimizer target, its key, its state)`` for each not ``claimed`` by another callback of the trainer.
+    None when the checkpoint has ``callback``'s own key (Lightning loads that)."""
+    if callback.state_key in states:
+        return []
+    kind = type(callback).__qualname__
+    mine = _key_arguments(callback.state_key, kind)
+    if mine is None:
+        return []
+    rest = {k: v for k, v in mine.items() if k != "optimizer"}
+    found = []
+    for key, state in states.items():
+        arguments = _key_arguments(key, kind)
+        if arguments is None or key in claimed or not isinstance(state, Mapping):
+            continue
+        if {k: v for k, v in arguments.items() if k != "optimizer"} == rest:
+            found.append((arguments["optimizer"], key, state))
+    return found

@@ -16,6 +16,7 @@ import lightning.pytorch as pl
 from lightning.pytorch.utilities import rank_zero_warn
 from torch.optim import Optimizer
 
+from .. import _lightning_compat as L
 from .. import _validate as V
 from .._lightning_compat import Callback
 from ..optim import ScheduleLR
@@ -68,7 +69,9 @@ class ScheduleCallback(Callback):
       (larger ``max_epochs``), ``Epochs``/``Fraction`` durations follow the new run (the schedule continues
       from the checkpoint's step as if it had been planned for the new length, so the LR may jump), with
       one warning listing what changed. Values filled by a range test are restored, not searched again.
-      A checkpoint written without this callback starts the schedule at the trainer's step (warned).
+      A checkpoint written without this callback starts the schedule at the trainer's step (warned). A
+      checkpoint written with ``optimizer`` spelled otherwise (``"all"``, an index, a class name) is this
+      callback's when it picks the same optimizers: its state is taken, with one warning.
     - **Logging.** Every optimizer step (subject to ``log_every_n_steps``), the LR and momentum of every
       param group of the scheduled optimizers go to every logger under LearningRateMonitor's tags (``lr-SGD``,
       ``lr-Adam/pg2``, ``lr-SGD-momentum``, ...), as exact Python floats, at the step Lightning logs its
@@ -263,6 +266,8 @@ class ScheduleCallback(Callback):
         self._injected: list[Injected] = []
         self._logging: StepLogging | None = None
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
+        # this callback's state in the checkpoint being resumed, under another spelling of its optimizer
+        self._respelled: list[tuple[Any, str, Mapping[str, Any]]] = []
 
     def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         if stage != "fit":
@@ -292,6 +297,7 @@ class ScheduleCallback(Callback):
         """Add this callback's scheduler configs to ``conf`` (called from the wrapped configure_optimizers)."""
         trainer = self._trainer
         assert trainer is not None, "setup() installs the wrapper and sets the trainer"
+        self._adopt_respelled(conf.optimizers)
         self.run, self.steps = _resolve.resolve(trainer, self.name, self.durations(), self._per_batch)
         self._checkpoint.check_run(self.name, self.run, self.steps)
         if self._module is None or self._module.automatic_optimization:  # else: after the first batch
@@ -462,6 +468,45 @@ class ScheduleCallback(Callback):
         if self._injected:  # strategies that restore callbacks after configure_optimizers
             self._checkpoint.check_run(self.name, self.run, self.steps)
             self._refresh()
+
+    def on_load_checkpoint(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, checkpoint: dict[str, Any]
+    ) -> None:
+        # Lightning loads the state saved under this callback's state_key, which holds its `optimizer` as
+        # written: OneCycle() and OneCycle(optimizer=0) on a one-optimizer module are the same schedule, and
+        # the other's state would be dropped (a range test's max_lr with it). Keep the states saved under
+        # another spelling until the optimizers are known, and take the one that targets the same ones.
+        claimed = {cb.state_key for cb in L.callbacks(trainer) if cb is not self}
+        self._respelled = _state.other_spellings(self, checkpoint.get("callbacks") or {}, claimed)
+        if self._injected:  # strategies that restore callbacks after configure_optimizers
+            self._adopt_respelled(trainer.optimizers)
+
+    def _adopt_respelled(self, optimizers: list[Any]) -> None:
+        """Load the checkpoint's state saved under another spelling of ``optimizer`` that picks the same
+        optimizers as this callback (one warning says so); nothing if none, or more than one, does."""
+        found, self._respelled = self._respelled, []
+        if not found:
+            return
+        mine = _inject.select(self.name, self.optimizer, optimizers)
+        same = []
+        for target, key, state in found:
+            try:
+                if _inject.select(self.name, target, optimizers) == mine:
+                    same.append((key, state))
+            except (IndexError, ValueError):  # a target this module's optimizers do not have
+                continue
+        if len(same) != 1:
+            return
+        key, state = same[0]
+        self.load_state_dict(dict(state))
+        names = ", ".join(f"{i}: {type(optimizers[i]).__name__}" for i in mine)
+        rank_zero_warn(
+            f"{self.name}(optimizer={self.optimizer!r}): resumed from the checkpoint's state for {key}, which "
+            f"schedules the same optimizer(s) ({names}) under another spelling; its durations and the values "
+            f"a range test filled in carry on (Lightning's warning that this callback is missing does not "
+            f"apply to it)",
+            category=UserWarning,
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         # the trainer, module and live schedulers of a running fit do not travel (ddp_spawn, deepcopy)

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
 import pytest
+import torch
 from lightning.pytorch.callbacks import ModelCheckpoint
 
 from lightning_lr import schedules as S
-from lightning_lr.callbacks import CosineDecay, Epochs, Fraction, MultiStepDecay, OneCycle
+from lightning_lr.callbacks import (
+    CosineDecay,
+    Epochs,
+    Fraction,
+    MultiStepDecay,
+    OneCycle,
+    ReduceOnPlateau,
+    _state,
+)
 
 from support.fakes import ApplyAt, FakeRangeTest
 from support.models import Tiny, adam
@@ -143,6 +153,67 @@ def test_values_filled_by_a_range_test_survive_a_resume(tmp_path) -> None:
     ):
         resumed = fit(tmp_path, Tiny(), [OneCycle(max_lr=0.2)], max_epochs=2, ckpt_path=path_at(ckpts, 7))
     assert_trace(resumed.lr(), S.OneCycle(0.2, total_steps=24).values(24)[7:])
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
+@pytest.mark.usefixtures("exact_mid_epoch_resume")
+@pytest.mark.parametrize(("written", "resumed_with"), [("all", 0), (0, "SGD"), ("SGD", "all")])
+def test_a_resume_with_the_optimizer_spelled_differently_keeps_the_state(
+    tmp_path, written, resumed_with
+) -> None:
+    # the state key holds `optimizer` as written: before, OneCycle() resumed as OneCycle(optimizer=0) lost
+    # the max_lr a range test had filled in, and the LR dropped at the resume without a word of lightning_lr
+    fake = ApplyAt(FakeRangeTest(max_lr=0.05))
+    _, ckpts = checkpointed_run(tmp_path, Tiny(), [OneCycle(optimizer=written), fake], every=7, max_epochs=2)
+    cb = OneCycle(optimizer=resumed_with)
+    with pytest.warns(
+        UserWarning,
+        match=rf"OneCycle\(optimizer={re.escape(repr(resumed_with))}\): resumed from the checkpoint's state "
+        rf"for OneCycle\{{'optimizer': {re.escape(repr(written))}\}}, which schedules the same optimizer\(s\) "
+        rf"\(0: SGD\)",
+    ):
+        resumed = fit(tmp_path, Tiny(), [cb], max_epochs=2, ckpt_path=path_at(ckpts, 7))
+    assert cb.state_dict()["filled"] == {"max_lr": 0.05}
+    assert_trace(resumed.lr(), S.OneCycle(0.05, total_steps=24).values(24)[7:])
+
+
+def test_only_a_state_for_the_same_optimizers_and_settings_is_taken() -> None:
+    state = {
+        "version": 1,
+        "total_steps": 10,
+        "steps_per_epoch": 5,
+        "durations": {},
+        "filled": {"max_lr": 0.5},
+    }
+    states = {
+        "OneCycle{'optimizer': 1}": state,
+        "CosineDecay{'optimizer': 'all'}": state,  # another class
+        "ReduceOnPlateau{'optimizer': 'all', 'monitor': 'val_loss'}": state,
+    }
+    found = _state.other_spellings(OneCycle(optimizer=0), states, claimed=set())
+    assert found == [(1, "OneCycle{'optimizer': 1}", state)]
+    # a key another callback of the trainer holds is that callback's
+    assert _state.other_spellings(OneCycle(optimizer=0), states, {"OneCycle{'optimizer': 1}"}) == []
+    # the checkpoint has this callback's own key: Lightning loads it
+    assert _state.other_spellings(OneCycle(optimizer=1), states, claimed=set()) == []
+    # another monitor is another decision, not another spelling
+    assert _state.other_spellings(ReduceOnPlateau("train_loss", optimizer=0), states, claimed=set()) == []
+    assert len(_state.other_spellings(ReduceOnPlateau("val_loss", optimizer=0), states, claimed=set())) == 1
+
+    # found, it is taken only when it picks the same optimizers
+    cb = OneCycle(optimizer=0)
+    sgd = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    adam = torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    cb._respelled = list(found)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cb._adopt_respelled([sgd, adam])  # optimizer 1 is not optimizer 0: left alone, silently
+    assert cb.state_dict()["filled"] == {}
+    taker = OneCycle(optimizer="Adam")
+    taker._respelled = list(found)
+    with pytest.warns(UserWarning, match=r"which schedules the same optimizer\(s\) \(1: Adam\)"):
+        taker._adopt_respelled([sgd, adam])
+    assert taker.state_dict()["filled"] == {"max_lr": 0.5}
 
 
 @pytest.mark.filterwarnings(RESUMABLE)
