@@ -36,6 +36,7 @@ __all__ = [
     "setup_train_data",
     "sharded_strategy",
     "takes_dataloader_iter",
+    "time_limit",
     "to_device",
     "tuner_exit",
     "val_loop_setup",
@@ -47,6 +48,14 @@ __all__ = [
 def callbacks(trainer: pl.Trainer) -> list[Any]:
     """``trainer.callbacks`` (set by Lightning's callback connector, so invisible to type checkers)."""
     return trainer.callbacks  # type: ignore[attr-defined]
+
+
+def time_limit(trainer: pl.Trainer) -> float | None:
+    """The seconds a ``Timer`` callback allows the run (``Trainer(max_time=...)`` adds one), the shortest if
+    there are several; None without one."""
+    timer = resolve(trainer, "callbacks", "Timer")
+    limits = [cb._duration for cb in callbacks(trainer) if isinstance(cb, timer) and cb._duration is not None]
+    return min(limits) if limits else None
 
 
 def set_callbacks(trainer: pl.Trainer, value: list[Any]) -> None:

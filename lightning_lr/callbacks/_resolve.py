@@ -36,6 +36,7 @@ __all__ = [
     "warn_if_beyond_run",
     "warn_if_changed",
     "warn_if_ends_early",
+    "warn_if_time_limited",
 ]
 
 Durations = Mapping[str, tuple[Any, int]]
@@ -139,6 +140,32 @@ def warn_if_ends_early(
             f"step {end} on the LR stays at the schedule's final value (give total=Fraction(1.0), or a longer "
             f"total, to span the run)",
         )
+
+
+def warn_if_time_limited(
+    owner: str, durations: Durations, run: RunInfo, limit: float | None, warn_once: Callable[[str, str], None]
+) -> None:
+    """Warn once when a time limit (``Trainer(max_time=...)``) may stop the run before the steps that
+    ``Epochs``/``Fraction`` durations were planned for: the schedule does not shrink to fit the time."""
+    if limit is None or run.total_steps is None:
+        return
+    relative = [arg for arg, (value, _) in durations.items() if _is_relative(value)]
+    if not relative:
+        return
+    warn_once(
+        "time-limit",
+        f"{owner}: Trainer(max_time=...) allows the run {limit:g} s, and may stop it before the "
+        f"{run.total_steps} optimizer steps that {', '.join(relative)} {'is' if len(relative) == 1 else 'are'} "
+        f"planned for (from max_epochs/max_steps); the schedule does not shrink to fit the time, so if the "
+        f"time runs out first the LR stops where the schedule is then (in its warm-up, before its decay). "
+        f"Set max_steps or max_epochs to what fits in the time to plan the schedule for it.",
+    )
+
+
+def _is_relative(value: Any) -> bool:
+    """A duration given as Epochs or Fraction (or a list holding one): planned from the run's length."""
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return any(isinstance(v, (Epochs, Fraction)) for v in values)
 
 
 #: what a duration argument times, for :func:`warn_if_beyond_run`: a length (``total``, a warm-up, half a

@@ -376,6 +376,8 @@ class ScheduleCallback(Callback):
         if getattr(trainer, "fast_dev_run", False) or self.run is None:
             return
         _resolve.warn_if_ends_early(self.name, self.steps, self.run, self.warn_once)
+        limit = L.time_limit(trainer)
+        _resolve.warn_if_time_limited(self.name, self.durations(), self.run, limit, self.warn_once)
         kinds = self.duration_kinds()
         _resolve.warn_if_beyond_run(self.name, self.durations(), self.steps, self.run, kinds, self.warn_once)
 

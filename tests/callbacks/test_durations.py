@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import math
 import pickle
+import warnings
 from fractions import Fraction as Ratio
 
 import pytest
+from lightning.pytorch.callbacks import Timer
 from torch.utils.data import DataLoader, IterableDataset
 
 from lightning_lr import schedules as S
@@ -194,3 +196,26 @@ def test_a_fractional_rate_is_exact_checkpoint_state() -> None:
         assert _resolve.rate_from_state(_resolve.rate_to_state(rate)) == rate
     assert _resolve.rate_to_state(Ratio(1, 3)) == [1, 3]
     assert _resolve.describe_rate(Ratio(3, 4)) == "3 times every 4 batches"
+
+
+def _time_warnings(tmp_path, callback, *others, **kwargs) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit(tmp_path, Tiny(), [callback, *others], max_epochs=2, **kwargs)
+    return [str(w.message) for w in caught if "max_time" in str(w.message)]
+
+
+def test_a_time_limit_that_may_cut_a_planned_schedule_warns(tmp_path) -> None:
+    # before: a schedule planned for max_epochs was cut off by max_time without a word (a user trial stopped
+    # at step 855 of 16000, in the warm-up of a 1cycle)
+    (message,) = _time_warnings(tmp_path, CosineDecay(warmup=Fraction(0.1)), max_time={"minutes": 5})
+    assert message.startswith(
+        "CosineDecay: Trainer(max_time=...) allows the run 300 s, and may stop it before the 24 optimizer "
+        "steps that warmup, total are planned for"
+    )
+    # a Timer added by hand limits the run as well
+    timer = Timer(duration={"minutes": 2})
+    assert len(_time_warnings(tmp_path, OneCycle(), timer)) == 1
+    # durations in steps are the user's plan, whatever the time; without a limit nothing to say
+    assert _time_warnings(tmp_path, OneCycle(total=24), max_time={"minutes": 5}) == []
+    assert _time_warnings(tmp_path, OneCycle()) == []
