@@ -80,13 +80,17 @@ class StepLogging:
         monitors = [cb for cb in getattr(trainer, "callbacks", []) if isinstance(cb, LearningRateMonitor)]
         self.log_lr = enabled and not monitors
         self.log_momentum = enabled and not any(m.log_momentum for m in monitors)
+        # the steps counted are those of the fit's own batches: a range test's sweep in on_train_start or at
+        # an epoch's start steps the same optimizer, and is not the run's rate
+        self.in_batch = False
         if not pl_module.automatic_optimization:
             for t in self.tracked:
                 if t.own:
-                    t.hook = t.entry.optimizer.register_step_post_hook(_counter(t))
+                    t.hook = t.entry.optimizer.register_step_post_hook(_counter(t, self))
 
     def steps_seen(self) -> list[int]:
-        """Optimizer steps counted so far (under manual optimization) for each scheduler it owns."""
+        """Optimizer steps counted so far in the fit's training batches (under manual optimization), for each
+        scheduler it owns."""
         return [t.steps_seen for t in self.tracked if t.own]
 
     def tags(self) -> list[list[str] | None]:
@@ -165,9 +169,10 @@ class StepLogging:
                 t.hook.remove()
 
 
-def _counter(tracked: _Tracked) -> Any:
+def _counter(tracked: _Tracked, logging: StepLogging) -> Any:
     def count(optimizer: Any, args: Any, kwargs: Any) -> None:
-        tracked.steps_seen += 1
+        if logging.in_batch:
+            tracked.steps_seen += 1
 
     return count
 

@@ -354,6 +354,8 @@ class ScheduleCallback(Callback):
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, batch: Any, batch_idx: int
     ) -> None:
         self._plan.draw_if_due(trainer, self.name, self.run)
+        if self._logging is not None:
+            self._logging.in_batch = True
 
     def on_before_optimizer_step(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, optimizer: Optimizer
@@ -364,6 +366,8 @@ class ScheduleCallback(Callback):
     def on_train_batch_end(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: Any, batch: Any, batch_idx: int
     ) -> None:
+        if self._logging is not None:
+            self._logging.in_batch = False
         if not pl_module.automatic_optimization and self._logging is not None:
             self._logging.check_manual(self.warn_once)
             if batch_idx == 0 and trainer.current_epoch == 0:

@@ -13,6 +13,7 @@ import torch
 from lightning.pytorch.callbacks import ModelCheckpoint
 from torch.optim.lr_scheduler import LinearLR, ReduceLROnPlateau, StepLR
 
+from lightning_lr import LRRangeTest
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import (
     CosineDecay,
@@ -331,13 +332,15 @@ class Accumulating(Tiny):
         self.automatic_optimization = False
         self.every, self.start = every, start
 
-    def training_step(self, batch: Any, batch_idx: int) -> None:
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
         x, y = batch
-        self.manual_backward(torch.nn.functional.mse_loss(self.layer(x), y) / self.every)
+        loss = torch.nn.functional.mse_loss(self.layer(x), y)
+        self.manual_backward(loss / self.every)
         if batch_idx >= self.start and (batch_idx + 1) % self.every == 0:
             self.optimizers().step()
             self.optimizers().zero_grad()
             self.lr_schedulers().step()
+        return loss  # for a range test
 
 
 @pytest.mark.parametrize(("every", "said"), [(2, "once every 2 batches"), (3, "once every 3 batches")])
@@ -372,6 +375,22 @@ def test_a_first_batch_that_only_accumulates_does_not_halve_the_steps(tmp_path: 
         fit(tmp_path, Accumulating(every=1, start=1), [callback])
     assert callback.run is not None and callback.run.total_steps == N
     assert callback.state_dict()["steps_per_batch"] == 1
+
+
+@pytest.mark.parametrize("order", ["schedule first", "range test first"])
+def test_a_range_test_at_train_start_is_not_counted_as_the_runs_steps(tmp_path: Any, order: str) -> None:
+    # before: with the schedule listed first, its step counter saw the sweep's 10 steps in the first batch
+    # and planned the run for 11 steps per batch (264 steps for a run of 24)
+    callback = OneCycle()
+    test = LRRangeTest(num_steps=10, confirm=False, progress_bar=False, log=False)
+    callbacks = [callback, test] if order == "schedule first" else [test, callback]
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", ".*(LR range test|suggest).*")
+        rec = fit(tmp_path, Accumulating(every=1), callbacks)
+    assert callback.run is not None and callback.run.total_steps == N
+    assert callback.state_dict()["steps_per_batch"] == 1
+    lrs, _ = _trace(rec, 0)
+    assert len(lrs) == N and lrs[-1] < lrs[0]  # the cycle is run to its end
 
 
 def test_a_resume_keeps_the_steps_per_batch_it_was_told(tmp_path: Any) -> None:
