@@ -5,8 +5,9 @@ invisible, logging isolated). Before each candidate everything is restored exact
 (:class:`~._state.Snapshot`, the data iterator reset, so every candidate sees the sweep's first batches
 with the same batch indices); the candidate then trains at a constant LR (param group 0's, the other
 groups keep their ratio to it, set before every step as the sweep does) through the sweep's own step
-functions, so precision, accumulation, clipping, closures and manual optimization behave as in the sweep,
-and records the loss of every step (under DDP the mean over ranks, so every rank chooses the same). Which
+functions, so precision, accumulation, clipping, closures and manual optimization behave as in the sweep
+(a step is one optimizer step, also under manual optimization), and records the loss of every step (under
+DDP the mean over ranks, so every rank chooses the same) and the optimizer steps taken. Which
 LR trains next is the line search's choice from the scores so far (:func:`~._confirm.next_lr`). The core
 restores everything once more afterwards.
 """
@@ -132,12 +133,14 @@ class _Runner:
         tag = f"{prefix(options, self.weight_decay)}/candidates/lr={lr:.3g}"
         base = trainer.global_step
         losses: list[float] = []
+        taken = 0
         for t in range(options.confirm_steps):
             for g, r in zip(groups, ratios, strict=True):
                 pg.set_lr(g, lr * r)
                 if momentum is not None:
                     pg.set_momentum(g, momentum(t))
-            loss = step(trainer, self.module, self.optimizer, self.batches, t)
+            loss, steps = step(trainer, self.module, self.optimizer, self.batches, t)
+            taken += steps
             if self.val_batches is not None:
                 loss = _val_loss(trainer, self.val_batches, options.val_key)
             value = float(trainer.strategy.reduce(loss.detach().float(), reduce_op="mean"))
@@ -148,4 +151,4 @@ class _Runner:
             if diverged(value, losses[0]):
                 bar.update(options.confirm_steps - t - 1)
                 break
-        return Candidate(lr, tuple(losses), score(losses, options.confirm_steps))
+        return Candidate(lr, tuple(losses), score(losses, options.confirm_steps), taken)

@@ -103,20 +103,37 @@ class Candidate:
     validation loss when the sweep recorded validation losses) and its score.
 
     ``losses`` stop at the step the candidate diverged (a NaN/inf loss, or above ``BLOWUP`` times its
-    first loss); its ``score`` is then ``inf``.
+    first loss); its ``score`` is then ``inf``. ``steps_taken`` is the optimizer steps it took when that is
+    more than one per loss (under manual optimization a ``training_step`` call may step the optimizer
+    several times), else None.
     """
 
     lr: float
     losses: tuple[float, ...]
     score: float
+    steps_taken: int | None = None
+
+    def __post_init__(self) -> None:
+        steps = V.optional(V.integer, "steps_taken", self.steps_taken, len(self.losses), " (one per loss)")
+        object.__setattr__(self, "steps_taken", None if steps == len(self.losses) else steps)
+
+    @property
+    def cost(self) -> int:
+        """The optimizer steps it took."""
+        return len(self.losses) if self.steps_taken is None else self.steps_taken
 
     def to_dict(self) -> dict[str, Any]:
-        return {"lr": self.lr, "losses": [_json(v) for v in self.losses], "score": _json(self.score)}
+        data = {"lr": self.lr, "losses": [_json(v) for v in self.losses], "score": _json(self.score)}
+        if self.steps_taken is not None:
+            data["steps_taken"] = self.steps_taken
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Candidate:
         losses = tuple(_float("losses", v) for v in data["losses"])
-        return cls(V.positive("lr", data["lr"]), losses, _float("score", data["score"]))
+        return cls(
+            V.positive("lr", data["lr"]), losses, _float("score", data["score"]), data.get("steps_taken")
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -200,7 +217,7 @@ class Confirmation:
     @property
     def cost(self) -> int:
         """Optimizer steps the candidates took (a diverged candidate stops early)."""
-        return sum(len(c.losses) for c in self.candidates)
+        return sum(c.cost for c in self.candidates)
 
     def __eq__(self, other: object) -> bool:  # NaN losses compare equal, as in the JSON files
         if not isinstance(other, Confirmation):

@@ -28,6 +28,11 @@ class RangeTestResult(SweepResult):
     is the last one and the rules use the points before it. A momentum sweep's result is a
     :class:`~lightning_lr.tuner.MomentumRangeTestResult`.
 
+    Under manual optimization a step is one step of the optimizer too: the ``training_step`` calls up to
+    and including the one that stepped it (k calls for an accumulation by hand over k batches), its loss
+    the mean of theirs. A call that stepped the optimizer more than once makes one point: the LR held for
+    all those steps, the loss the call returned; :attr:`cost` counts every step (``steps_taken``).
+
     Args:
         lrs: learning rate of param group 0 at each step.
         losses: raw loss at each step (the validation loss when ``val_loss`` is True).
@@ -44,6 +49,8 @@ class RangeTestResult(SweepResult):
         first_try: when this result is the range test's second try (``retry=True``: the first gave no answer
             for a reason more steps can fix, so the test ran once more with more steps), the first try's
             result, its sweep, candidates and reason kept; None otherwise.
+        steps_taken: the optimizer steps the sweep took when that is more than one per point (a manual
+            ``training_step`` call that stepped the optimizer several times), else None.
 
     Example:
         >>> import numpy as np
@@ -70,6 +77,7 @@ class RangeTestResult(SweepResult):
     weight_decay: float | None = None
     confirmation: Confirmation | None = None
     first_try: RangeTestResult | None = None
+    steps_taken: int | None = None
     smoothed: tuple[float, ...] = field(init=False)
 
     param: ClassVar[str] = "lr"
@@ -87,6 +95,8 @@ class RangeTestResult(SweepResult):
             V.fail("confirmation", "a Confirmation or None", self.confirmation, TypeError)
         if self.first_try is not None and not isinstance(self.first_try, RangeTestResult):
             V.fail("first_try", "a RangeTestResult or None", self.first_try, TypeError)
+        steps = V.optional(V.integer, "steps_taken", self.steps_taken, len(self), " (one per point)")
+        object.__setattr__(self, "steps_taken", None if steps == len(self) else steps)
 
     def _weight_decay(self) -> float | None:
         return self.weight_decay
@@ -107,12 +117,15 @@ class RangeTestResult(SweepResult):
             if data.get("confirmation") is None
             else Confirmation.from_dict(data["confirmation"]),
             first_try=None if data.get("first_try") is None else RangeTestResult.from_dict(data["first_try"]),
+            steps_taken=data.get("steps_taken"),
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (see :meth:`SweepResult.to_dict`), with the ``confirmation`` and the ``first_try``
-        when there are."""
+        """A JSON-ready dict (see :meth:`SweepResult.to_dict`), with the ``confirmation``, the ``first_try``
+        and ``steps_taken`` when there are."""
         data = super().to_dict()
+        if self.steps_taken is not None:
+            data["steps_taken"] = self.steps_taken
         if self.confirmation is not None:
             data["confirmation"] = self.confirmation.to_dict()
         if self.first_try is not None:
@@ -122,14 +135,17 @@ class RangeTestResult(SweepResult):
     @property
     def cost(self) -> int:
         """The optimizer steps the range test took for this result: the sweep's, the candidates' and, for a
-        second try, the first try's.
+        second try, the first try's. One per point, as in automatic optimization, unless a manual
+        ``training_step`` call stepped the optimizer more than once (``steps_taken``); the training_step
+        calls of a manual accumulation are not steps.
 
         Example:
             >>> first = RangeTestResult([1e-3, 1e-2, 1e-1], [2.0, 2.0, 2.0], [None] * 3)
             >>> RangeTestResult([1e-3, 1e-2], [2.0, 1.0], [None] * 2, first_try=first).cost
             5
         """
-        own = len(self) + (self.confirmation.cost if self.confirmation is not None else 0)
+        own = len(self) if self.steps_taken is None else self.steps_taken
+        own += self.confirmation.cost if self.confirmation is not None else 0
         return own + (self.first_try.cost if self.first_try is not None else 0)
 
     # --- rules ----------------------------------------------------------------------------------

@@ -3,10 +3,13 @@
 Per optimizer step it sets the swept value (a pure schedule of the sweep step), runs ``training_step``
 through the strategy (precision autocast, DDP forward), ``backward`` through the strategy (precision
 plugin, ``no_sync`` on accumulated micro-batches) and the module's ``optimizer_step`` hook with a closure
-(gradient clipping, the AMP scaler, closure optimizers such as LBFGS), exactly as the training loop does;
-under manual optimization ``training_step`` does the stepping itself. The recorded loss is the mean of
-the step's micro-batch losses, averaged over ranks with the strategy's ``reduce``: every rank holds the
-same curve, stops at the same step and suggests the same value.
+(gradient clipping, the AMP scaler, closure optimizers such as LBFGS), exactly as the training loop does.
+Under manual optimization ``training_step`` does the stepping itself, and one step of the sweep is still
+one step of the optimizer: ``training_step`` runs on successive batches until it has stepped the swept
+optimizer (a hand-made accumulation over k batches takes k calls), all at the value set for that step
+(:func:`_manual_step`). The recorded loss is the mean of the step's micro-batch losses (or calls'),
+averaged over ranks with the strategy's ``reduce``: every rank holds the same curve, stops at the same
+step and suggests the same value.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import importlib.util
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import lightning.pytorch as pl
 import torch
@@ -30,7 +33,16 @@ from ._options import MomentumOptions, SweepOptions
 from ._result import RangeTestResult
 from ._rules import START_FRACTION
 
-__all__ = ["describe", "prefix", "set_weight_decay", "sweep"]
+__all__ = ["MAX_CALLS_PER_STEP", "Step", "describe", "prefix", "set_weight_decay", "sweep"]
+
+#: Under manual optimization, the most ``training_step`` calls one step of the range test waits for the
+#: swept optimizer to step before it raises. Lightning puts no bound on gradient accumulation, and one made by
+#: hand in ``training_step`` may span many batches (large batches emulated in micro-batches, with a counter
+#: of the module's own that runs across epochs), so the bound is a generous constant, far above any
+#: accumulation seen in practice, rather than the batches of an epoch (a few on a small data set; hours of
+#: work on a large one). A ``training_step`` that never steps then fails after about twice the work of a
+#: default range test (its 100 + 400 optimizer steps).
+MAX_CALLS_PER_STEP = 1000
 
 if importlib.util.find_spec("ipywidgets") is not None:  # pragma: no cover - notebook only
     from tqdm.auto import tqdm
@@ -69,11 +81,19 @@ def _loss_of(output: Any, where: str) -> torch.Tensor:
     return loss
 
 
+class Step(NamedTuple):
+    """One step of the sweep or of a candidate."""
+
+    loss: torch.Tensor  # its loss: the mean over its micro-batches (its training_step calls)
+    steps: int  # the optimizer steps it took: 1, or more when a manual training_step stepped several times
+
+
 @dataclass
 class _Curve:
     lrs: list[float] = field(default_factory=list)
     losses: list[float] = field(default_factory=list)
     momentums: list[float | None] = field(default_factory=list)
+    steps: int = 0  # optimizer steps taken
     stop: str = "completed"
 
 
@@ -125,7 +145,8 @@ def sweep(
                     pg.set_momentum(g, m)
             lr_t = pg.lr(groups[0])
             momentum_t = pg.momentum(groups[0])
-            loss = step(trainer, module, optimizer, batches, t)
+            loss, steps = step(trainer, module, optimizer, batches, t)
+            curve.steps += steps
             if val_batches is not None:
                 loss = _val_loss(trainer, val_batches, options.val_key)
             value_t = float(trainer.strategy.reduce(loss.detach().float(), reduce_op="mean"))
@@ -175,7 +196,9 @@ def _result(options: SweepOptions, curve: _Curve, weight_decay: float | None) ->
         # every group has a momentum (checked before the sweep); the result refuses a None
         momentums = cast("tuple[float, ...]", tuple(curve.momentums))
         return MomentumRangeTestResult(momentums=momentums, **common)
-    return RangeTestResult(momentums=tuple(curve.momentums), weight_decay=weight_decay, **common)
+    return RangeTestResult(
+        momentums=tuple(curve.momentums), weight_decay=weight_decay, steps_taken=curve.steps, **common
+    )
 
 
 def _automatic_step(
@@ -184,8 +207,8 @@ def _automatic_step(
     optimizer: torch.optim.Optimizer,
     batches: Batches,
     t: int,
-) -> torch.Tensor:
-    """One optimizer step over ``accumulate_grad_batches`` micro-batches; returns their mean loss."""
+) -> Step:
+    """One optimizer step over ``accumulate_grad_batches`` micro-batches; their mean loss."""
     accumulate = trainer.accumulate_grad_batches
     epoch = trainer.current_epoch
     lightning_optimizer = module.optimizers(use_pl_optimizer=True)
@@ -222,7 +245,7 @@ def _automatic_step(
             )
         total = first[0] if total is None else total + first[0]
     assert total is not None
-    return total / accumulate
+    return Step(total / accumulate, 1)
 
 
 def _manual_step(
@@ -231,11 +254,59 @@ def _manual_step(
     optimizer: torch.optim.Optimizer,
     batches: Batches,
     t: int,
-) -> torch.Tensor:
-    """Manual optimization: ``training_step`` steps the optimizer itself; it must return the loss."""
-    batch, batch_idx = batches.next()
-    output = L.call_strategy(trainer, "training_step", batch, batch_idx)
-    return _loss_of(output, "training_step (manual optimization)").detach().float()
+) -> Step:
+    """Manual optimization: ``training_step`` steps the optimizer itself and returns the loss.
+
+    One step is one step of ``optimizer`` (counted by a step hook on it, removed afterwards): ``training_step``
+    runs on successive batches until a call has stepped it, so an accumulation by hand over k batches is k
+    calls and one step, as ``accumulate_grad_batches`` is in automatic optimization. The LR and momentum set
+    for the step hold for all its calls (put back before each further call, should ``training_step`` have
+    changed them); the step's loss is the mean of the calls' losses. A call that steps the optimizer several
+    times ends the step with all of them counted; its loss is then that call's, its LR held for all of them.
+    A step the AMP scaler skips (float16, inf/NaN gradients) never reaches the optimizer, so it is no step:
+    the next call gets another chance at the same LR.
+    """
+    groups = optimizer.param_groups
+    held = [(pg.lr(g), pg.momentum(g)) for g in groups]
+    stepped = 0
+
+    def count(*_: Any) -> None:
+        nonlocal stepped
+        stepped += 1
+
+    handle = optimizer.register_step_post_hook(count)
+    total: torch.Tensor | None = None
+    calls = 0
+    try:
+        while not stepped:
+            if calls == MAX_CALLS_PER_STEP:
+                raise RuntimeError(
+                    f"under manual optimization training_step ran {calls} times at step {t} of the range test "
+                    f"without stepping the optimizer ({type(optimizer).__name__}): 0 optimizer steps. One step "
+                    f"of the range test is one optimizer step; call opt.step() on the optimizer from "
+                    f"self.optimizers() in training_step (at least once every {MAX_CALLS_PER_STEP} calls, "
+                    f"e.g. every k-th batch when accumulating gradients)"
+                )
+            if calls:
+                _hold(groups, held)
+            batch, batch_idx = batches.next()
+            output = L.call_strategy(trainer, "training_step", batch, batch_idx)
+            loss = _loss_of(output, "training_step (manual optimization)").detach().float()
+            total = loss if total is None else total + loss
+            calls += 1
+    finally:
+        handle.remove()
+    assert total is not None
+    return Step(total / calls, stepped)
+
+
+def _hold(groups: list[dict[str, Any]], held: list[tuple[float, float | None]]) -> None:
+    """Put back the LR and momentum of each group, where they changed."""
+    for g, (lr, momentum) in zip(groups[: len(held)], held, strict=True):  # (a group added since: not ours)
+        if pg.lr(g) != lr:
+            pg.set_lr(g, lr)
+        if momentum is not None and pg.momentum(g) != momentum:
+            pg.set_momentum(g, momentum)
 
 
 def _val_loss(trainer: pl.Trainer, val_batches: list[Any], key: str) -> torch.Tensor:

@@ -178,7 +178,9 @@ class LRRangeTest(_RangeTestCallback):
     Args:
         min_lr: first LR of the sweep, > 0.
         max_lr: last LR of the sweep, > min_lr.
-        num_steps: optimizer steps of the sweep (one point each), >= 5.
+        num_steps: optimizer steps of the sweep (one point each), >= 5. Under manual optimization too: the
+            ``training_step`` calls up to one that steps the optimizer make a step (see
+            :meth:`Tuner.lr_range_test <lightning_lr.Tuner.lr_range_test>`).
         mode: ``"exponential"`` (even steps in log LR) or ``"linear"``.
         smoothing: bias-corrected EMA factor in [0, 1) for the smoothed curve and early stop.
         early_stop_threshold: stop when the smoothed loss exceeds this many times its best (> 1; the best
@@ -201,12 +203,14 @@ class LRRangeTest(_RangeTestCallback):
             the copy fits there with a fifth of its memory to spare, else host); see
             :meth:`Tuner.lr_range_test <lightning_lr.Tuner.lr_range_test>`.
         confirm: train the candidate LRs after the sweep (False: the sweep alone).
-        confirm_steps: optimizer steps per candidate, >= 5.
+        confirm_steps: optimizer steps per candidate, >= 5 (counted as for ``num_steps``).
         retry: when the default answer is None for a reason more steps can fix, run the test once more with
             3x ``num_steps`` (False: no second try).
 
     Raises:
-        RuntimeError: when fit sets up under a sharded strategy (FSDP, DeepSpeed), before anything runs.
+        RuntimeError: when fit sets up under a sharded strategy (FSDP, DeepSpeed), before anything runs; under
+            manual optimization, when ``training_step`` ran 1000 times without stepping the optimizer
+            (everything restored first).
         ValueError: at fit start, when the fit reaches none of ``epochs``.
 
     Attributes:

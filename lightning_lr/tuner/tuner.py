@@ -171,6 +171,15 @@ class Tuner(_LightningTuner):
         momentum of the cycle (0.90 by default), the momentum the cycle trains at on average (its peak is at
         least the one whose mean LR is the answer); otherwise at the optimizer's own momentum.
 
+        Under manual optimization (``self.automatic_optimization = False``) ``training_step`` steps the
+        optimizer itself, and a step of the sweep or of a candidate is still one optimizer step: the test
+        calls ``training_step`` on the next batches until it has called ``opt.step()`` (on the optimizer of
+        ``self.optimizers()``), so an accumulation by hand over k batches is k calls, all at the step's LR,
+        and one point whose loss is the mean of theirs, as with ``accumulate_grad_batches=k``. A call that
+        steps more than once (several steps on one batch) is one point, its LR held for all of them and its
+        loss the one the call returns; ``RangeTestResult.cost`` counts every step. A ``training_step`` that
+        has not stepped after 1000 calls is an error (RuntimeError, everything restored).
+
         Runs inside ``trainer.fit`` (so DDP, precision plugins, gradient accumulation and clipping are the
         trainer's own), which it leaves right after the sweep. Afterwards the model's parameters and
         buffers, the optimizer, schedulers, callbacks' state, trainer progress and RNG states are bitwise
@@ -188,7 +197,8 @@ class Tuner(_LightningTuner):
             datamodule: a LightningDataModule instead of dataloaders.
             min_lr: first LR of the sweep, > 0.
             max_lr: last LR of the sweep, > min_lr.
-            num_steps: optimizer steps of the sweep (one recorded point each), >= 5.
+            num_steps: optimizer steps of the sweep (one recorded point each; under manual optimization the
+                ``training_step`` calls up to one that steps the optimizer), >= 5.
             mode: ``"exponential"`` (even steps in log LR) or ``"linear"``.
             smoothing: bias-corrected EMA factor in [0, 1) of the smoothed curve (0: none).
             early_stop_threshold: stop when the smoothed loss exceeds this many times its best (> 1), the
@@ -218,7 +228,8 @@ class Tuner(_LightningTuner):
                 host memory either way).
             confirm: train the candidate LRs after the sweep and answer with the best (False: the sweep
                 alone, 5x cheaper, read by the rule ``method``).
-            confirm_steps: optimizer steps per candidate, >= 5 (the score averages their last fifth).
+            confirm_steps: optimizer steps per candidate, >= 5 (the score averages their last fifth); under
+                manual optimization counted as for ``num_steps``.
             retry: when the default answer is None for a reason more steps can fix, run the test once more
                 with 3x ``num_steps`` (False: answer None at once). Not with a named sweep rule (``method``).
 
@@ -231,7 +242,8 @@ class Tuner(_LightningTuner):
                 allowed), several optimizers, or a model without trainable parameters.
             RuntimeError: under a strategy that runs ``fit`` in spawned processes (``ddp_spawn``), whose
                 result cannot come back (use the :class:`~lightning_lr.LRRangeTest` callback or ``ddp``), or
-                under a sharded strategy (FSDP, DeepSpeed), before anything runs.
+                under a sharded strategy (FSDP, DeepSpeed), before anything runs; under manual
+                optimization, when ``training_step`` ran 1000 times without stepping the optimizer.
         """
         options = LROptions(
             min_lr=min_lr,
@@ -294,7 +306,7 @@ class Tuner(_LightningTuner):
             lr: the fixed LR of param group 0 (others keep their ratio); None keeps the optimizer's LRs.
             min_momentum: first momentum, in [0, 1).
             max_momentum: last momentum, in (min_momentum, 1).
-            num_steps: optimizer steps, >= 5.
+            num_steps: optimizer steps, >= 5 (under manual optimization as for :meth:`lr_range_test`).
             mode: ``"linear"`` (default) or ``"exponential"``.
             smoothing: EMA factor in [0, 1).
             early_stop_threshold: as for :meth:`lr_range_test`.

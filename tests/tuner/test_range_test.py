@@ -279,6 +279,117 @@ def test_manual_optimization(tmp_path: Any) -> None:
     assert len(result) >= 5 and all(math.isfinite(v) for v in result.losses)
 
 
+class CountsSteps(TinyModel):
+    """Counts the real steps of its optimizer (a step hook on the torch optimizer, set at the first
+    ``training_step``) and keeps the LR of param group 0 at every ``training_step`` call."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.real_steps = 0
+        self.call_lrs: list[float] = []
+        self.hook: Any = None
+
+    def _count(self, *_: Any) -> None:
+        self.real_steps += 1
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        if self.hook is None:
+            self.hook = self.trainer.optimizers[0].register_step_post_hook(self._count)
+        self.call_lrs.append(float(self.trainer.optimizers[0].param_groups[0]["lr"]))
+        return super().training_step(batch, batch_idx)
+
+
+class ManualAccumulation(CountsSteps):
+    """Manual optimization that accumulates gradients by hand over ``every`` batches and then steps the
+    optimizer ``times`` times (the further steps on the same batch); ``meddle`` halves the LR after every
+    call that does not step (as a scheduler stepped every batch would). ``stepped`` says for every call
+    whether it stepped."""
+
+    def __init__(self, every: int = 1, times: int = 1, meddle: bool = False) -> None:
+        super().__init__()
+        self.automatic_optimization = False
+        self.every, self.times, self.meddle = every, times, meddle
+        self.stepped: list[bool] = []
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        opt = self.optimizers()
+        loss = super().training_step(batch, batch_idx)
+        self.manual_backward(loss / self.every)
+        stepping = (batch_idx + 1) % self.every == 0
+        self.stepped.append(stepping)
+        if stepping:
+            opt.step()
+            opt.zero_grad()
+            for _ in range(self.times - 1):
+                x, y = batch
+                self.manual_backward(torch.nn.functional.cross_entropy(self(x), y))
+                opt.step()
+                opt.zero_grad()
+        elif self.meddle:
+            for g in opt.param_groups:
+                g["lr"] *= 0.5
+        return loss
+
+
+def _steps_of_calls(stepped: list[bool]) -> list[list[int]]:
+    """The indices of the calls of each optimizer step: the calls up to and including one that stepped."""
+    out: list[list[int]] = [[]]
+    for i, s in enumerate(stepped):
+        out[-1].append(i)
+        if s:
+            out.append([])
+    assert out[-1] == [], "every call belongs to a step that ended with an optimizer step"
+    return out[:-1]
+
+
+@pytest.mark.parametrize("meddle", [False, True])
+def test_manual_accumulation_is_one_point_per_optimizer_step(tmp_path: Any, meddle: bool) -> None:
+    """A training_step that accumulates by hand over 2 batches and then steps: one point and one step of the
+    candidates per optimizer step (2 calls), the LR of the step held for both calls (also when the first
+    call changes it), the loss the mean of the two, and the cost the optimizer steps. The whole test is then
+    the one of automatic optimization with accumulate_grad_batches=2, bit for bit."""
+    kwargs: dict[str, Any] = dict(num_steps=20, confirm_steps=10, max_lr=1.0, retry=False, log=False)
+    seed_all(17)
+    manual = ManualAccumulation(every=2, meddle=meddle)
+    result = Tuner(trainer(tmp_path)).lr_range_test(manual, loader(), **kwargs)
+    seed_all(17)
+    auto = CountsSteps()
+    expected = Tuner(trainer(tmp_path, accumulate_grad_batches=2)).lr_range_test(auto, loader(), **kwargs)
+    assert result.confirmation is not None and result.confirmation.candidates
+    steps = _steps_of_calls(manual.stepped)
+    assert all(len(calls) == 2 for calls in steps)
+    assert len(steps) == manual.real_steps == result.cost == len(result) + result.confirmation.cost
+    assert len(result) == 20 and all(
+        len(c.losses) == 10 or math.isinf(c.score) for c in result.confirmation.candidates
+    )
+    for calls in steps:
+        assert manual.call_lrs[calls[0]] == manual.call_lrs[calls[1]]
+    losses = np.asarray(manual.seen_losses).reshape(-1, 2).mean(1)
+    np.testing.assert_allclose(result.losses, losses[:20], rtol=1e-6)
+    # the same as automatic accumulation: curve, candidates, answer and cost
+    assert result.losses == expected.losses and result.lrs == expected.lrs
+    assert result.confirmation == expected.confirmation and result.suggestion() == expected.suggestion()
+    assert auto.real_steps == expected.cost == result.cost
+    assert manual.call_lrs == auto.call_lrs
+
+
+def test_manual_steps_several_times_in_one_call_all_count(tmp_path: Any) -> None:
+    """A training_step that steps the optimizer 3 times per call: one point per call, at one LR, and the cost
+    counts the 3 real steps of each (saved with the result)."""
+    seed_all(18)
+    model = ManualAccumulation(times=3)
+    result = Tuner(trainer(tmp_path)).lr_range_test(
+        model, loader(), num_steps=10, confirm_steps=5, max_lr=1.0, retry=False
+    )
+    assert result.confirmation is not None and result.confirmation.candidates
+    calls = len(result) + sum(len(c.losses) for c in result.confirmation.candidates)
+    assert len(result) == 10 and len(model.stepped) == calls
+    assert model.real_steps == 3 * calls == result.cost
+    assert result.steps_taken == 30
+    assert all(c.steps_taken == 3 * len(c.losses) for c in result.confirmation.candidates)
+    assert RangeTestResult.from_dict(result.to_dict()).cost == result.cost
+
+
 def test_tuner_then_fit_trains_with_the_found_lr(tmp_path: Any) -> None:
     seed_all(13)
     model = TinyModel()

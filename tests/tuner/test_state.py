@@ -4,6 +4,7 @@ stops early or diverges, when training_step raises; and nothing is written to di
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 import pytest
@@ -11,9 +12,10 @@ import torch
 import torchmetrics
 from lightning.pytorch.callbacks import Callback, ModelCheckpoint
 
-from lightning_lr import LRRangeTest
+from lightning_lr import LRRangeTest, Tuner
 from lightning_lr.tuner._core import run_range_test
 from lightning_lr.tuner._options import LROptions
+from lightning_lr.tuner._sweep import MAX_CALLS_PER_STEP
 
 from support.models import TinyModel, loader
 from support.state import equal_tree, files_under, full_state, seed_all
@@ -146,6 +148,7 @@ class RunCore(Callback):
         self.before: Any = None
         self.after: Any = None
         self.raised: BaseException | None = None
+        self.step_hooks: int | None = None
 
     def on_train_start(self, trainer: Any, pl_module: Any) -> None:
         self.before = full_state(trainer, pl_module)
@@ -154,6 +157,7 @@ class RunCore(Callback):
         except BaseException as exc:
             self.raised = exc
         self.after = full_state(trainer, pl_module)
+        self.step_hooks = len(trainer.optimizers[0]._optimizer_step_post_hooks)
         trainer.should_stop = True
 
 
@@ -166,6 +170,51 @@ def test_restored_then_reraised_when_training_step_raises(tmp_path: Any, error: 
     assert isinstance(probe.raised, error)
     assert_same(probe.before, probe.after)
     assert model._current_fx_name is None or model._current_fx_name != "training_step"
+
+
+class StopsStepping(TinyModel):
+    """Manual optimization whose training_step steps the optimizer at its first ``steps`` calls, then never
+    again (its gradients keep accumulating)."""
+
+    def __init__(self, steps: int, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.automatic_optimization = False
+        self.steps, self.calls = steps, 0
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        opt = self.optimizers()
+        loss = super().training_step(batch, batch_idx)
+        self.manual_backward(loss)
+        self.calls += 1
+        if self.calls <= self.steps:
+            opt.step()
+            opt.zero_grad()
+        return loss
+
+
+@pytest.mark.parametrize("steps", [0, 12])
+def test_manual_training_step_that_never_steps_is_a_clear_error_and_restored(
+    tmp_path: Any, steps: int
+) -> None:
+    """Under manual optimization a training_step that does not step the optimizer: after MAX_CALLS_PER_STEP
+    calls without a step, an error that says so and what to do, with weights, gradients, optimizer state and
+    LR put back (also when it stops stepping after a sweep of 12 steps, in the candidates), and the range
+    test's step hook gone. It used to count the calls as steps and end with a misleading warning."""
+    seed_all(8)
+    model = StopsStepping(steps, optimizer="adamw")
+    probe = RunCore(num_steps=12, retry=False)
+    trainer(tmp_path, callbacks=[probe], max_steps=1).fit(model, loader())
+    assert isinstance(probe.raised, RuntimeError)
+    assert re.search(
+        rf"training_step ran {MAX_CALLS_PER_STEP} times at step 0 of the range test without stepping the "
+        rf"optimizer \(AdamW\): 0 optimizer steps\. .* call opt\.step\(\) on the optimizer from "
+        rf"self\.optimizers\(\) in training_step",
+        str(probe.raised),
+    ), str(probe.raised)
+    assert model.calls == steps + MAX_CALLS_PER_STEP
+    assert f"ran {MAX_CALLS_PER_STEP} times" in (Tuner.lr_range_test.__doc__ or "")  # the documented bound
+    assert_same(probe.before, probe.after)
+    assert probe.step_hooks == 0
 
 
 def test_torchmetrics_state_is_restored(tmp_path: Any) -> None:
