@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction as Ratio
 from typing import Any
 
@@ -24,8 +25,10 @@ from .durations import Epochs, Fraction, RunInfo
 
 __all__ = [
     "EVENT",
+    "ONE",
     "SPAN",
     "UNIT",
+    "Rate",
     "StepRate",
     "describe_rate",
     "rate_from_state",
@@ -42,72 +45,125 @@ __all__ = [
 Durations = Mapping[str, tuple[Any, int]]
 
 
+@dataclass(frozen=True)
+class Rate:
+    """Steps per batch under manual optimization: ``ours``, of the optimizers a callback schedules, and
+    ``overall``, of every optimizer (Lightning's ``global_step``, which ``max_steps`` bounds)."""
+
+    ours: Ratio = Ratio(1)
+    overall: Ratio = Ratio(1)
+
+
+ONE = Rate()
+
+
 def resolve(
-    trainer: pl.Trainer, owner: str, durations: Durations, steps_per_batch: Ratio | int = 1
+    trainer: pl.Trainer, owner: str, durations: Durations, rate: Rate = ONE
 ) -> tuple[RunInfo, dict[str, Any]]:
     """The run of ``trainer`` and ``durations`` in optimizer steps for it, counted in the steps of an
-    optimizer that steps ``steps_per_batch`` times per stepping batch (manual optimization; a fraction when
-    it steps once every few batches, as a hand-written gradient accumulation does)."""
+    optimizer that steps at ``rate`` (manual optimization: a critic steps several times per batch, a
+    gradient accumulation written by hand once every few batches)."""
     run = run_info(trainer, _needs_epochs(durations))
-    if steps_per_batch != 1:
-        run = RunInfo(
-            total_steps=_times(run.total_steps, steps_per_batch),
-            steps_per_epoch=_times(run.steps_per_epoch, steps_per_batch),
-        )
+    if rate != ONE:
+        run = _at_rate(trainer, run, rate)
     return run, steps(owner, durations, run)
 
 
-def _times(batches: int | None, rate: Ratio | int) -> int | None:
-    """The optimizer steps of ``batches`` batches at ``rate`` steps per batch (at least 1)."""
-    return None if batches is None else max(1, math.floor(batches * Ratio(rate)))
+def _at_rate(trainer: pl.Trainer, run: RunInfo, rate: Rate) -> RunInfo:
+    """``run`` (counted in batches: manual optimization) for an optimizer that steps at ``rate``.
+
+    An epoch takes ``floor(batches * rate.ours)`` of its steps (at least 1), so ``max_epochs`` scales with
+    it. ``max_steps`` bounds Lightning's ``global_step``, the steps of every optimizer: the run ends after
+    the first batch that reaches it, ``ceil(max_steps / rate.overall)`` batches."""
+    per_epoch = None if run.steps_per_epoch is None else max(1, math.floor(run.steps_per_epoch * rate.ours))
+    if run.total_steps is None:
+        return RunInfo(total_steps=None, steps_per_epoch=per_epoch)
+    bounds = []
+    max_epochs = trainer.max_epochs
+    if per_epoch is not None and max_epochs is not None and max_epochs >= 0:
+        bounds.append(per_epoch * max_epochs)
+    if trainer.max_steps is not None and trainer.max_steps >= 0 and rate.overall > 0:
+        bounds.append(max(1, math.floor(math.ceil(trainer.max_steps / rate.overall) * rate.ours)))
+    if not bounds:  # neither known: the batches Lightning estimated, at the rate
+        bounds.append(max(1, math.floor(run.total_steps * rate.ours)))
+    return RunInfo(total_steps=min(bounds), steps_per_epoch=per_epoch)
 
 
 class StepRate:
-    """How many times the scheduled optimizers step per batch under manual optimization, told from the
-    counts of their steps after each batch of the first epoch (:meth:`observe`).
+    """The :class:`Rate` at which the scheduled optimizers step under manual optimization, told from the
+    counts of their steps (and Lightning's ``global_step``) after each batch of a window: the first epoch,
+    or, when the checkpoint was written before that window ended, from the resume to the end of its epoch.
 
-    A batch in which they step k > 1 times each (a critic) decides at once: k. When they step once, the
-    next batch in which they step again decides: one step per batch if that is the next batch, else one
-    per that many batches (a gradient accumulation written by hand). Timing the second step, not the
-    first, keeps a first batch that only accumulates from halving the rate of an optimizer that then steps
-    every batch. An epoch that ends with a single step decides one per the epoch's batches.
+    :meth:`observe` gives an early estimate. A batch in which they step k > 1 times each (a critic) tells
+    it at once: k. When they step once, the next batch in which they step again tells it: one step per
+    batch if that is the next batch, else one per that many batches (a gradient accumulation written by
+    hand). Timing the second step, not the first, keeps a first batch that only accumulates from halving the
+    rate of an optimizer that then steps every batch.
+
+    :meth:`settle`, at the end of the window, gives the rate over all of it: the steps over the batches. It
+    corrects the estimate where the steps are not evenly spaced, as in an accumulation that also steps at
+    the epoch's last batch (2 steps in 12 batches for every 8, where the first two steps are 4 apart), and
+    it sees optimizers that began to step after the estimate was told.
     """
 
-    WAIT = "wait"  # not decided yet
+    WAIT = "wait"  # not told yet
     DIFFER = "differ"  # the optimizers step at different rates: count in batches
+    NONE = "none"  # none of them stepped in the window
 
-    def __init__(self) -> None:
-        self.first: tuple[int, list[int]] | None = None  # batches seen and counts at the first step
+    def __init__(self, global_step: int) -> None:
+        self.start = global_step  # Lightning's global_step when the window began
+        self.first: tuple[int, list[int], int] | None = (
+            None  # batches, counts and global_step at the first step
+        )
+        self.told = False  # observe() has given its estimate
 
-    def observe(self, batches: int, counts: Sequence[int], epoch_end: bool = False) -> Ratio | str:
-        """The rate once it can be told from ``counts`` (steps of each optimizer after ``batches`` batches),
-        else :attr:`WAIT`; :attr:`DIFFER` when the optimizers that stepped did so at different rates."""
+    def observe(self, batches: int, counts: Sequence[int], global_step: int) -> Rate | str:
+        """The early estimate once it can be told from ``counts`` (the steps of each optimizer after
+        ``batches`` batches of the window) and ``global_step``, else :attr:`WAIT`; :attr:`DIFFER` when the
+        optimizers that stepped did so at different rates. Given once."""
+        if self.told:
+            return self.WAIT
         counts = list(counts)
         if self.first is None:
             if not any(counts):
                 return self.WAIT
-            self.first = (batches, counts)
+            self.first = (batches, counts, global_step)
             seen = {c for c in counts if c > 0}
             if len(seen) > 1:
-                return self.DIFFER
+                return self._tell(self.DIFFER)
             k = seen.pop()
-            if k > 1:
-                return Ratio(k)
-            if not epoch_end:
+            if k == 1:
                 return self.WAIT
-            return Ratio(1, batches)  # the epoch's only step
-        before, at_first = self.first
+            # every step of the window so far was in this batch
+            return self._tell(Rate(Ratio(k), Ratio(global_step - self.start)))
+        before, at_first, global_before = self.first
         grown = {c - a for c, a in zip(counts, at_first, strict=True) if a > 0 or c > 0}
         if grown == {0}:
-            return Ratio(max(at_first), batches) if epoch_end else self.WAIT
+            return self.WAIT
         if len(grown) > 1:
+            return self._tell(self.DIFFER)
+        span = batches - before
+        return self._tell(Rate(Ratio(grown.pop(), span), Ratio(global_step - global_before, span)))
+
+    def _tell(self, rate: Rate | str) -> Rate | str:
+        self.told = True
+        return rate
+
+    def settle(self, batches: int, counts: Sequence[int], global_step: int) -> Rate | str:
+        """The rate over the whole window of ``batches`` batches: the steps each optimizer took in it over
+        ``batches`` (:attr:`DIFFER` when they differ; optimizers that never stepped say nothing), or
+        :attr:`NONE`."""
+        seen = {c for c in counts if c > 0}
+        if not seen:
+            return self.NONE
+        if len(seen) > 1:
             return self.DIFFER
-        return Ratio(grown.pop(), batches - before)
+        return Rate(Ratio(seen.pop(), batches), Ratio(global_step - self.start, batches))
 
 
-def describe_rate(rate: Ratio | int) -> str:
-    """``2 times per batch``, ``once every 2 batches``, ``3 times every 4 batches``."""
-    rate = Ratio(rate)
+def describe_rate(rate: Rate | Ratio | int) -> str:
+    """``2 times per batch``, ``once every 2 batches``, ``3 times every 4 batches`` (of ``Rate.ours``)."""
+    rate = rate.ours if isinstance(rate, Rate) else Ratio(rate)
     if rate.denominator == 1:
         return f"{rate.numerator} times per batch"
     if rate.numerator == 1:
@@ -115,17 +171,34 @@ def describe_rate(rate: Ratio | int) -> str:
     return f"{rate.numerator} times every {rate.denominator} batches"
 
 
-def rate_to_state(rate: Ratio | int) -> int | list[int]:
-    """A rate as checkpoint state: an int, or ``[numerator, denominator]`` (exact, and plain data)."""
-    rate = Ratio(rate)
-    return rate.numerator if rate.denominator == 1 else [rate.numerator, rate.denominator]
+def _ratio_to_state(ratio: Ratio) -> int | list[int]:
+    return ratio.numerator if ratio.denominator == 1 else [ratio.numerator, ratio.denominator]
 
 
-def rate_from_state(value: Any) -> Ratio:
-    """The rate :func:`rate_to_state` wrote (a checkpoint without one reads as 1)."""
+def _ratio_from_state(value: Any) -> Ratio:
     if isinstance(value, (list, tuple)):
         return Ratio(int(value[0]), int(value[1]))
     return Ratio(int(value))
+
+
+def rate_to_state(rate: Rate, settled: bool) -> dict[str, Any]:
+    """A rate as checkpoint state, exact and plain data: ``steps_per_batch`` and ``global_steps_per_batch``,
+    each an int or ``[numerator, denominator]``, and ``rate_settled`` (False while its window is open)."""
+    return {
+        "steps_per_batch": _ratio_to_state(rate.ours),
+        "global_steps_per_batch": _ratio_to_state(rate.overall),
+        "rate_settled": settled,
+    }
+
+
+def rate_from_state(state: Mapping[str, Any]) -> tuple[Rate, bool]:
+    """The rate :func:`rate_to_state` wrote into ``state``, and whether it was settled. A checkpoint without
+    it reads as 1, settled; one without ``global_steps_per_batch`` or ``rate_settled``, from before they
+    were kept, as the optimizer's own steps, settled."""
+    ours = _ratio_from_state(state.get("steps_per_batch", 1))
+    overall = state.get("global_steps_per_batch")
+    rate = Rate(ours, ours if overall is None else _ratio_from_state(overall))
+    return rate, bool(state.get("rate_settled", True))
 
 
 def warn_if_ends_early(

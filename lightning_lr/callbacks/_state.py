@@ -5,13 +5,17 @@ The resume cases it covers: a run that resolves its durations differently, a sch
 The scheduler's step is checkpointed by Lightning with the scheduler itself; the callback's own state is
 the run its durations were resolved for and the values a range test filled in:
 
-- ``version``: :data:`STATE_VERSION`;
+- ``version``: 1 or :data:`STATE_VERSION` (below);
 - ``total_steps`` and ``steps_per_epoch``: the :class:`~lightning_lr.callbacks.RunInfo` of that run;
 - ``durations``: each duration argument in optimizer steps;
 - ``filled``: the values a range test filled in;
 - ``steps_per_batch``: the steps the scheduled optimizers take per batch under manual optimization (1
   otherwise; a checkpoint without it reads as 1): an int, or ``[numerator, denominator]`` when they step
-  once every few batches.
+  once every few batches; ``global_steps_per_batch``: the same for every optimizer (Lightning's
+  ``global_step``, which ``max_steps`` bounds); ``rate_settled``: False in a checkpoint written before the
+  first epoch told the rate (a resume tells it again).
+
+``version`` is 2 when a rate is a fraction (readers of version 1 cannot read it), else 1; both are read.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from .durations import RunInfo
 
 __all__ = ["STATE_KEYS", "STATE_VERSION", "CheckpointState", "catch_up", "other_spellings"]
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 STATE_KEYS = ("version", "total_steps", "steps_per_epoch", "durations", "filled")
 
 
@@ -44,16 +48,18 @@ class CheckpointState:
         run: RunInfo | None,
         steps: Mapping[str, Any],
         filled: Mapping[str, float],
-        steps_per_batch: int | list[int] = 1,
+        rate: Mapping[str, Any],
     ) -> dict[str, Any]:
-        """The state to checkpoint, with explicit keys (:data:`STATE_KEYS`)."""
+        """The state to checkpoint, with explicit keys (:data:`STATE_KEYS`) and the ``rate`` entries. Version
+        2 when a rate is a fraction (a list), which version 1's readers cannot read; else version 1."""
+        fraction = any(isinstance(v, list) for v in rate.values())
         return {
-            "version": STATE_VERSION,
+            "version": STATE_VERSION if fraction else 1,
             "total_steps": None if run is None else run.total_steps,
             "steps_per_epoch": None if run is None else run.steps_per_epoch,
             "durations": dict(steps),
             "filled": dict(filled),
-            "steps_per_batch": steps_per_batch,
+            **rate,
         }
 
     def load(self, owner: str, state_dict: Mapping[str, Any]) -> dict[str, Any]:
@@ -63,10 +69,10 @@ class CheckpointState:
             raise KeyError(
                 f"{owner}: the checkpoint's state for this callback lacks {missing}; it has {sorted(state_dict)}"
             )
-        if state_dict["version"] != STATE_VERSION:
+        if state_dict["version"] not in (1, STATE_VERSION):
             raise ValueError(
                 f"{owner}: checkpoint state version {state_dict['version']!r} is not supported "
-                f"(this version of lightning_lr reads version {STATE_VERSION})"
+                f"(this version of lightning_lr reads versions 1 to {STATE_VERSION})"
             )
         self.restored = dict(state_dict)
         return dict(state_dict["filled"])

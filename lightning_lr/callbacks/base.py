@@ -9,7 +9,6 @@ Each hook delegates to the module that does the job: injection into ``configure_
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from fractions import Fraction as Ratio
 from typing import Any
 
 import lightning.pytorch as pl
@@ -57,9 +56,12 @@ class ScheduleCallback(Callback):
     - **Manual optimization.** Lightning does not step schedulers then: call ``.step()`` on the
       schedulers from ``self.lr_schedulers()`` after each ``opt.step()``, as for any scheduler. Durations
       count the steps of the optimizers they drive: the first epoch tells how many times they step per
-      batch (twice for a critic, once every 2 batches for a gradient accumulation written by hand), and
-      :class:`Epochs`/:class:`Fraction` are resolved in those steps from then on, with one warning. If an
-      optimizer steps but its schedule never moves, one warning says so.
+      batch (twice for a critic, once every 2 batches for a gradient accumulation written by hand), early
+      from their first steps and settled at its end from all its steps, and :class:`Epochs`/
+      :class:`Fraction` are resolved in those steps from then on, with one warning each time the plan
+      changes. ``max_steps`` bounds Lightning's ``global_step``, which counts every optimizer's steps
+      then. A resume from a checkpoint written before the epoch ended tells it again. If an optimizer
+      steps but its schedule never moves, one warning says so.
     - **Durations** (:class:`Epochs`, :class:`Fraction`, plain int = optimizer steps) are resolved in
       ``configure_optimizers``, from ``trainer.estimated_stepping_batches``.
     - **Resume.** The checkpoint holds the step (in the scheduler's state) and this callback's
@@ -142,7 +144,10 @@ class ScheduleCallback(Callback):
         self._plan = Preview()
         self._warned: set[str] = set()
         self._record_hparams = False  # set by LRScheduleMixin for the schedule a module declares
-        self._per_batch: Ratio = Ratio(1)  # optimizer steps per batch, counted under manual optimization
+        # under manual optimization: the rate at which the scheduled optimizers step, told in the first
+        # epoch (settled: True once told over a whole window; a checkpoint from before that tells it again)
+        self._per_batch: _resolve.Rate = _resolve.ONE
+        self._settled: bool | None = None
         self._init_runtime()
 
     # --- to implement --------------------------------------------------------------------------
@@ -266,6 +271,10 @@ class ScheduleCallback(Callback):
         self._injected: list[Injected] = []
         self._logging: StepLogging | None = None
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
+        self._window: tuple[int, list[int]] = (
+            0,
+            [],
+        )  # batches of its window so far, step counts at its start
         # this callback's state in the checkpoint being resumed, under another spelling of its optimizer
         self._respelled: list[tuple[Any, str, Mapping[str, Any]]] = []
 
@@ -274,6 +283,8 @@ class ScheduleCallback(Callback):
             return
         self._trainer, self._module = trainer, pl_module
         self._injected = []
+        # a rate told in an earlier fit is not this one's (a checkpoint being resumed brings its own)
+        self._per_batch, self._settled = _resolve.ONE, None
         _inject.install(pl_module, self)
         self._write_hparams()
 
@@ -300,8 +311,8 @@ class ScheduleCallback(Callback):
         self._adopt_respelled(conf.optimizers)
         self.run, self.steps = _resolve.resolve(trainer, self.name, self.durations(), self._per_batch)
         self._checkpoint.check_run(self.name, self.run, self.steps)
-        if self._module is None or self._module.automatic_optimization:  # else: after the first batch
-            self._check_durations(trainer)
+        if self._module is None or self._module.automatic_optimization or self._settled:
+            self._check_durations(trainer)  # else once the first epoch has told how often they step
         self._injected = []
         for index in _inject.select(self.name, self.optimizer, conf.optimizers):
             optimizer = conf.optimizers[index]
@@ -354,8 +365,17 @@ class ScheduleCallback(Callback):
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, batch: Any, batch_idx: int
     ) -> None:
         self._plan.draw_if_due(trainer, self.name, self.run)
-        if self._logging is not None:
-            self._logging.in_batch = True
+        if self._logging is None:
+            return
+        self._logging.in_batch = True
+        if (
+            not pl_module.automatic_optimization
+            and self._rate is None
+            and self._settled is not True
+            and self.durations()
+        ):  # the first batch of a fit whose rate is not settled: its window begins
+            self._rate, self._settled = _resolve.StepRate(trainer.global_step), False
+            self._window = (0, self._logging.steps_seen())
 
     def on_before_optimizer_step(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, optimizer: Optimizer
@@ -370,10 +390,8 @@ class ScheduleCallback(Callback):
             self._logging.in_batch = False
         if not pl_module.automatic_optimization and self._logging is not None:
             self._logging.check_manual(self.warn_once)
-            if batch_idx == 0 and trainer.current_epoch == 0:
-                self._rate = _resolve.StepRate()  # a fit from the start: tell the steps per batch
             if self._rate is not None:
-                self._count_in_optimizer_steps(trainer, batch_idx + 1)
+                self._count_in_optimizer_steps(trainer, batch_idx)
 
     def _check_durations(self, trainer: pl.Trainer) -> None:
         """Warn when a duration does not fit in the run (not in a ``fast_dev_run``, which is a few steps)."""
@@ -385,43 +403,73 @@ class ScheduleCallback(Callback):
         kinds = self.duration_kinds()
         _resolve.warn_if_beyond_run(self.name, self.durations(), self.steps, self.run, kinds, self.warn_once)
 
-    def _count_in_optimizer_steps(self, trainer: pl.Trainer, batches: int) -> None:
+    def _count_in_optimizer_steps(self, trainer: pl.Trainer, batch_idx: int) -> None:
         """Under manual optimization an optimizer may step several times per batch (a critic), or once every
-        few batches (a gradient accumulation written by hand): once the first epoch's batches have shown
-        which (:class:`~lightning_lr.callbacks._resolve.StepRate`), resolve the durations in that
-        optimizer's steps (from then on), then check that they fit in the run."""
+        few batches (a gradient accumulation written by hand): tell the rate
+        (:class:`~lightning_lr.callbacks._resolve.StepRate`) early in the window, settle it at the window's
+        end (the end of the epoch), and resolve the durations in the optimizers' steps from then on."""
         assert self._logging is not None and self._rate is not None
-        counts = self._logging.steps_seen()
-        epoch_end = batches >= trainer.num_training_batches
-        rate = self._rate.observe(batches, counts, epoch_end)
-        if rate == _resolve.StepRate.WAIT:
-            if epoch_end:  # no optimizer it schedules stepped in the first epoch: nothing to tell
-                self._rate = None
-                self._check_durations(trainer)
+        batches, base = self._window
+        batches += 1
+        self._window = (batches, base)
+        counts = [c - b for c, b in zip(self._logging.steps_seen(), base, strict=True)]
+        told = self._rate.observe(batches, counts, trainer.global_step)
+        if told == _resolve.StepRate.DIFFER:
+            self._warn_differ(counts, batches)
+        elif isinstance(told, _resolve.Rate):
+            self._use_rate(trainer, told, "steps-per-batch", "")
+        if batch_idx + 1 < trainer.num_training_batches:
             return
-        self._rate = None
-        if rate == _resolve.StepRate.DIFFER:
+        settled = self._rate.settle(batches, counts, trainer.global_step)
+        self._rate, self._settled = None, True
+        if settled == _resolve.StepRate.NONE:
             self.warn_once(
-                "steps-differ",
-                f"{self.name}: the optimizers it schedules step {counts} times in the first {batches} batches; "
-                f"its durations are counted in batches. Schedule each with its own callback "
-                f"(optimizer=<index>) to count each in its own steps.",
+                "no-steps",
+                f"{self.name}: the optimizer(s) it schedules did not step in {batches} batches (to the end of "
+                f"the epoch), so it cannot tell how often they step: its durations stay counted in batches "
+                f"({self.run.total_steps if self.run else None} steps). Give durations in optimizer steps "
+                f"(an int) to plan them in steps.",
             )
-            self._check_durations(trainer)
-            return
-        assert not isinstance(rate, str)
+        elif settled == _resolve.StepRate.DIFFER:
+            self._warn_differ(counts, batches)
+            self._use_rate(trainer, _resolve.ONE, "steps-differ-reverted", "")
+        elif isinstance(settled, _resolve.Rate):
+            steps = settled.ours * batches
+            self._use_rate(
+                trainer,
+                settled,
+                "steps-per-epoch",
+                f" ({steps} steps in the {batches} batches to the epoch's end)",
+            )
+        self._check_durations(trainer)
+
+    def _warn_differ(self, counts: list[int], batches: int) -> None:
+        self.warn_once(
+            "steps-differ",
+            f"{self.name}: the optimizers it schedules stepped {counts} times in {batches} batches; its "
+            f"durations are counted in batches. Schedule each with its own callback (optimizer=<index>) to "
+            f"count each in its own steps.",
+        )
+
+    def _use_rate(self, trainer: pl.Trainer, rate: _resolve.Rate, key: str, where: str) -> None:
+        """Resolve the durations for ``rate``; rebuild the schedules and say so once if the plan changed."""
         if rate == self._per_batch:
-            self._check_durations(trainer)
             return
+        before = (self.run, dict(self.steps))
         self._per_batch = rate
         self.run, self.steps = _resolve.resolve(trainer, self.name, self.durations(), rate)
+        if (self.run, self.steps) == before:
+            return
         self._refresh()
-        self._check_durations(trainer)
+        if rate == _resolve.ONE:
+            said = "are counted in batches again"
+        else:
+            said = f"step {_resolve.describe_rate(rate)}{where}, so its durations are counted in their steps"
+            said = f"under manual optimization the optimizer(s) it schedules {said}"
         self.warn_once(
-            "steps-per-batch",
-            f"{self.name}: under manual optimization the optimizer(s) it schedules step "
-            f"{_resolve.describe_rate(rate)}, so its durations are counted in their steps: the run is "
-            f"{self.run.total_steps} optimizer steps ({', '.join(f'{a}={v}' for a, v in self.steps.items())}).",
+            key,
+            f"{self.name}: {said}: the run is {self.run.total_steps} optimizer steps "
+            f"({', '.join(f'{a}={v}' for a, v in self.steps.items())}).",
         )
 
     def planned(self, n: int | None = None, points: int = 2000) -> dict[str, Any]:
@@ -463,12 +511,15 @@ class ScheduleCallback(Callback):
         for; ``durations`` (each duration argument in optimizer steps); ``filled`` (values a range test
         filled in)."""
         return self._checkpoint.state_dict(
-            self.run, self.steps, self._filled.values, _resolve.rate_to_state(self._per_batch)
+            self.run,
+            self.steps,
+            self._filled.values,
+            _resolve.rate_to_state(self._per_batch, settled=self._settled is not False),
         )
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         filled = self._checkpoint.load(self.name, state_dict)
-        self._per_batch = _resolve.rate_from_state(state_dict.get("steps_per_batch", 1))
+        self._per_batch, self._settled = _resolve.rate_from_state(state_dict)
         self._filled.restore(self.name, filled, self._given())
         self._write_hparams()
         if self._injected:  # strategies that restore callbacks after configure_optimizers

@@ -169,32 +169,58 @@ def test_fast_dev_run_resolves_to_a_one_step_run(tmp_path, make) -> None:
 
 
 def _told(counts_after_each_batch: list[list[int]], epoch: int = 100) -> object:
-    """What a StepRate tells from the steps counted after each batch (``epoch`` batches per epoch)."""
-    rate = _resolve.StepRate()
+    """What a StepRate tells early (the estimate) from the steps counted after each batch, one optimizer
+    each stepping as counted and Lightning's global_step their sum, or at the window's end (``epoch``
+    batches) what it settles on."""
+    rate = _resolve.StepRate(global_step=0)
     for batches, counts in enumerate(counts_after_each_batch, start=1):
-        told = rate.observe(batches, counts, epoch_end=batches == epoch)
+        told = rate.observe(batches, counts, global_step=sum(counts))
         if told != _resolve.StepRate.WAIT:
             return told
+        if batches == epoch:
+            return rate.settle(batches, counts, global_step=sum(counts))
     return _resolve.StepRate.WAIT
 
 
+def _ours(rate: object) -> object:
+    return rate.ours if isinstance(rate, _resolve.Rate) else rate
+
+
 def test_the_steps_per_batch_are_told_from_the_second_step() -> None:
-    assert _told([[2]]) == 2  # a critic: told at its first batch
-    assert _told([[1], [2]]) == 1
-    assert _told([[0], [1], [1], [2]]) == Ratio(1, 2)  # steps after batches 2 and 4
-    assert _told([[0], [0], [1], [1], [1], [2]]) == Ratio(1, 3)
-    assert _told([[0], [1], [2]]) == 1  # a first batch that only accumulated: still one per batch
-    assert _told([[0], [0], [0], [1]], epoch=4) == Ratio(1, 4)  # the epoch's only step
-    assert _told([[0], [0]], epoch=2) == _resolve.StepRate.WAIT  # nothing stepped
+    assert _told([[2]]) == _resolve.Rate(Ratio(2), Ratio(2))  # a critic: told at its first batch
+    assert _told([[1], [2]]) == _resolve.ONE
+    assert _ours(_told([[0], [1], [1], [2]])) == Ratio(1, 2)  # steps after batches 2 and 4
+    assert _ours(_told([[0], [0], [1], [1], [1], [2]])) == Ratio(1, 3)
+    assert _told([[0], [1], [2]]) == _resolve.ONE  # a first batch that only accumulated: one per batch
+    assert _ours(_told([[0], [0], [0], [1]], epoch=4)) == Ratio(1, 4)  # the epoch's only step, settled
+    assert _told([[0], [0]], epoch=2) == _resolve.StepRate.NONE  # nothing stepped
     assert _told([[1, 2]]) == _resolve.StepRate.DIFFER
     assert _told([[1, 1], [2, 3]]) == _resolve.StepRate.DIFFER
-    assert _told([[1, 0], [2, 1]]) == 1  # the second optimizer starts later, at the same rate
+    # the second optimizer starts later, at the same rate; global_step counts both
+    assert _told([[1, 0], [2, 1]]) == _resolve.Rate(Ratio(1), Ratio(2))
+
+
+def test_the_window_settles_on_its_steps_over_its_batches() -> None:
+    # an accumulation over 8 batches that also steps at the epoch's last: steps after batches 8 and 12
+    counts = [[0]] * 7 + [[1]] * 4 + [[2]]
+    rate = _resolve.StepRate(global_step=0)
+    told = [rate.observe(b, c, global_step=c[0]) for b, c in enumerate(counts, start=1)]
+    assert [_ours(t) for t in told if t != _resolve.StepRate.WAIT] == [Ratio(1, 4)]  # the first two: 4 apart
+    assert rate.settle(12, [2], global_step=2) == _resolve.Rate(Ratio(1, 6), Ratio(1, 6))  # 2 in 12
+    # an optimizer that starts later, at another rate, is seen at the end
+    assert rate.settle(12, [12, 2], global_step=14) == _resolve.StepRate.DIFFER
 
 
 def test_a_fractional_rate_is_exact_checkpoint_state() -> None:
-    for rate in (Ratio(1), Ratio(2), Ratio(1, 3), Ratio(3, 4)):
-        assert _resolve.rate_from_state(_resolve.rate_to_state(rate)) == rate
-    assert _resolve.rate_to_state(Ratio(1, 3)) == [1, 3]
+    for ours, overall in ((1, 1), (2, 2), (Ratio(1, 3), Ratio(2, 3)), (Ratio(3, 4), 1)):
+        rate = _resolve.Rate(Ratio(ours), Ratio(overall))
+        for settled in (True, False):
+            assert _resolve.rate_from_state(_resolve.rate_to_state(rate, settled)) == (rate, settled)
+    state = _resolve.rate_to_state(_resolve.Rate(Ratio(1, 3), Ratio(1, 3)), settled=True)
+    assert state == {"steps_per_batch": [1, 3], "global_steps_per_batch": [1, 3], "rate_settled": True}
+    # a checkpoint from before these were kept: the optimizer's own rate, settled
+    assert _resolve.rate_from_state({"steps_per_batch": 2}) == (_resolve.Rate(Ratio(2), Ratio(2)), True)
+    assert _resolve.rate_from_state({}) == (_resolve.ONE, True)
     assert _resolve.describe_rate(Ratio(3, 4)) == "3 times every 4 batches"
 
 

@@ -327,16 +327,17 @@ class Accumulating(Tiny):
     """Manual optimization with a gradient accumulation written by hand: the optimizer and its scheduler step
     at the end of every ``every`` batches (from ``start`` on: batch 0 of an epoch may only accumulate)."""
 
-    def __init__(self, every: int = 2, start: int = 0) -> None:
+    def __init__(self, every: int = 2, start: int = 0, flush: bool = False) -> None:
         super().__init__()
         self.automatic_optimization = False
-        self.every, self.start = every, start
+        self.every, self.start, self.flush = every, start, flush
 
     def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
         x, y = batch
         loss = torch.nn.functional.mse_loss(self.layer(x), y)
         self.manual_backward(loss / self.every)
-        if batch_idx >= self.start and (batch_idx + 1) % self.every == 0:
+        last = batch_idx + 1 == self.trainer.num_training_batches
+        if batch_idx >= self.start and ((batch_idx + 1) % self.every == 0 or (self.flush and last)):
             self.optimizers().step()
             self.optimizers().zero_grad()
             self.lr_schedulers().step()
@@ -367,14 +368,22 @@ def test_durations_count_the_steps_of_an_optimizer_that_steps_every_few_batches(
 
 
 def test_a_first_batch_that_only_accumulates_does_not_halve_the_steps(tmp_path: Any) -> None:
-    # the optimizer steps at every batch but the first of each epoch: one step per batch, not one per two
+    # the optimizer steps at every batch but the first of each epoch: the early estimate (from the second
+    # step, one batch after the first) is one per batch, not one per two; the epoch's end settles on its 11
+    # steps in 12 batches, the run's 22 steps
     callback = OneCycle()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", UserWarning)  # nothing to say
-        warnings.filterwarnings("ignore", ".*OneCycle: the schedule ends at step.*")
-        fit(tmp_path, Accumulating(every=1, start=1), [callback])
-    assert callback.run is not None and callback.run.total_steps == N
-    assert callback.state_dict()["steps_per_batch"] == 1
+    with pytest.warns(UserWarning) as caught:
+        rec = fit(tmp_path, Accumulating(every=1, start=1), [callback])
+    said = [str(w.message) for w in caught if "under manual optimization" in str(w.message)]
+    assert said == [
+        "OneCycle: under manual optimization the optimizer(s) it schedules step 11 times every 12 batches (11 "
+        "steps in the 12 batches to the epoch's end), so its durations are counted in their steps: the run is 22 "
+        "optimizer steps (total=22)."
+    ]
+    assert callback.run is not None and callback.run.total_steps == 22
+    lrs, _ = _trace(rec, 0)
+    assert len(lrs) == 22
+    assert lrs[-1] == pytest.approx(S.OneCycle(0.1, total_steps=22).values(22)[-1], rel=1e-12)
 
 
 @pytest.mark.parametrize("order", ["schedule first", "range test first"])
@@ -410,6 +419,116 @@ def test_a_resume_keeps_the_steps_per_batch_it_was_told(tmp_path: Any) -> None:
     resumed, again = run(enable_checkpointing=True, ckpt_path=str(first_epoch))
     assert again.run is not None and again.run.total_steps == 18
     assert resumed.rows == full.rows[6:]
+
+
+def _manual_fit(tmp_path: Any, model: Any, callbacks: list, **kwargs: Any) -> tuple[Recorder, list[str]]:
+    """A fit and what lightning_lr said about the steps per batch."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rec = fit(tmp_path, model, callbacks, **kwargs)
+    return rec, [str(w.message) for w in caught if re.search("batches|stepped|did not step", str(w.message))]
+
+
+def _ends_its_cycle(lrs: list[float], steps: int) -> bool:
+    return len(lrs) == steps and lrs[-1] == pytest.approx(
+        S.OneCycle(0.1, total_steps=steps).values(steps)[-1]
+    )
+
+
+def test_max_steps_counts_the_optimizer_steps_already(tmp_path: Any) -> None:
+    # under manual optimization Lightning's max_steps bounds global_step, the optimizer's steps: a run of 10
+    # steps, not 5 (before: planned 5, and the last 5 steps trained at the cycle's final 4e-7)
+    callback = OneCycle()
+    rec, _ = _manual_fit(tmp_path, Accumulating(every=2), [callback], max_epochs=100, max_steps=10)
+    assert callback.run is not None and callback.run.total_steps == 10
+    assert _ends_its_cycle(_trace(rec, 0)[0], 10)
+
+
+def test_an_accumulation_that_steps_at_the_epochs_end_too_is_settled_at_the_end(tmp_path: Any) -> None:
+    # every 8 batches and at the last of each 12: 2 steps per epoch, though the first two are 4 batches apart
+    # (before: planned 6 for 4, and the run ended at 0.046)
+    callback = OneCycle()
+    rec, said = _manual_fit(tmp_path, Accumulating(every=8, flush=True), [callback])
+    assert callback.run is not None and callback.run.total_steps == 4
+    assert _ends_its_cycle(_trace(rec, 0)[0], 4)
+    assert said == [
+        "OneCycle: under manual optimization the optimizer(s) it schedules step once every 4 batches, so its "
+        "durations are counted in their steps: the run is 6 optimizer steps (total=6).",
+        "OneCycle: under manual optimization the optimizer(s) it schedules step once every 6 batches (2 steps "
+        "in the 12 batches to the epoch's end), so its durations are counted in their steps: the run is 4 "
+        "optimizer steps (total=4).",
+    ]
+
+
+def test_a_rate_told_in_one_fit_is_not_the_next_fits(tmp_path: Any) -> None:
+    callback = OneCycle()
+    _manual_fit(tmp_path, Accumulating(every=2), [callback])
+    assert callback.run is not None and callback.run.total_steps == 12
+    rec = fit(tmp_path, Tiny(), [callback])  # automatic, the same callback object
+    assert callback.run.total_steps == N
+    assert_trace(_trace(rec, 0)[0], ONE_CYCLE.values(N))
+
+
+@pytest.mark.usefixtures("exact_mid_epoch_resume")
+def test_a_resume_before_the_rate_was_settled_tells_it_again(tmp_path: Any) -> None:
+    # the checkpoint after step 1 was written before the first epoch told the rate (before: the resumed run
+    # planned the 24 batches, and ended at 0.081)
+    checkpoint = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_train_steps=1, save_top_k=-1)
+    full = OneCycle()
+    _manual_fit(tmp_path, Accumulating(every=2), [full, checkpoint], enable_checkpointing=True)
+    (early,) = (tmp_path / "ckpt").glob("*-step=1.ckpt")
+    assert (
+        torch.load(early, weights_only=False)["callbacks"]["OneCycle{'optimizer': 'all'}"]["rate_settled"]
+        is False
+    )
+    resumed = OneCycle()
+    rec, _ = _manual_fit(tmp_path, Accumulating(every=2), [resumed], ckpt_path=str(early))
+    assert resumed.run is not None and resumed.run.total_steps == 12
+    lrs, _ = _trace(rec, 0)
+    assert lrs[-1] == pytest.approx(S.OneCycle(0.1, total_steps=12).values(12)[-1])
+
+
+class _LateSecond(TwoOptimizers):
+    """The first optimizer steps every batch, the second every 5th."""
+
+    def training_step(self, batch: Any, batch_idx: int) -> None:
+        x, y = batch
+        for opt, layer, due in zip(
+            self.optimizers(), (self.layer, self.other), (True, (batch_idx + 1) % 5 == 0), strict=True
+        ):
+            if due:
+                opt.zero_grad()
+                self.manual_backward(torch.nn.functional.mse_loss(layer(x), y))
+                opt.step()
+        for scheduler, due in zip(self.lr_schedulers(), (True, (batch_idx + 1) % 5 == 0), strict=True):
+            if due:
+                scheduler.step()
+
+
+def test_one_callback_on_optimizers_that_step_at_different_rates_says_so(tmp_path: Any) -> None:
+    # the second optimizer first steps after the first one's rate was told: the epoch's end sees it
+    callback = OneCycle()
+    _, said = _manual_fit(tmp_path, _LateSecond(), [callback])
+    assert said == [
+        "OneCycle: the optimizers it schedules stepped [12, 2] times in 12 batches; its durations are counted in "
+        "batches. Schedule each with its own callback (optimizer=<index>) to count each in its own steps."
+    ]
+    # each with its own callback: counted in its own steps
+    first, second = OneCycle(optimizer=0), OneCycle(optimizer=1)
+    rec, _ = _manual_fit(tmp_path, _LateSecond(), [first, second])
+    assert first.run is not None and first.run.total_steps == N
+    assert second.run is not None and second.run.total_steps == 4
+    assert len(_trace(rec, 1)[0]) == 4
+
+
+def test_no_step_in_the_first_epoch_says_the_durations_stay_in_batches(tmp_path: Any) -> None:
+    callback = OneCycle()
+    _, said = _manual_fit(tmp_path, Accumulating(every=13), [callback], max_epochs=3)
+    assert said == [
+        "OneCycle: the optimizer(s) it schedules did not step in 12 batches (to the end of the epoch), so it "
+        "cannot tell how often they step: its durations stay counted in batches (36 steps). Give durations in "
+        "optimizer steps (an int) to plan them in steps."
+    ]
 
 
 def _run_warnings(tmp_path: Any, model: Any, callback: Any, **kwargs: Any) -> list[str]:

@@ -265,6 +265,29 @@ def test_a_resume_after_a_reduction_is_bitwise_the_uninterrupted_run(tmp_path) -
     assert resumed.rows == full.rows[first + STEPS_PER_EPOCH :]
 
 
+@pytest.mark.parametrize("spelling", [0, "SGD"])
+def test_a_resume_with_the_optimizer_spelled_otherwise_keeps_the_reductions(tmp_path, spelling) -> None:
+    # before: ReduceOnPlateau did not look for its state under another spelling of `optimizer`, so a resume
+    # as optimizer=0 of a run written with the default "all" went back to the LR before its reductions
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
+    plateau = dict(factor=0.5, patience=0)
+    full = fit(
+        tmp_path,
+        Scripted(FLAT),
+        [ReduceOnPlateau("val", **plateau), ckpt],
+        max_epochs=4,
+        enable_checkpointing=True,
+    )
+    (path,) = (tmp_path / "ckpt").glob(f"*-step={3 * STEPS_PER_EPOCH}.ckpt")
+    resumed_with = ReduceOnPlateau("val", optimizer=spelling, **plateau)
+    with pytest.warns(
+        UserWarning, match=r"resumed from the checkpoint's state for ReduceOnPlateau\{'optimizer': 'all'"
+    ):
+        resumed = fit(tmp_path, Scripted(FLAT), [resumed_with], max_epochs=4, ckpt_path=str(path))
+    assert resumed_with.reductions == {0: [[6, 8]]}
+    assert resumed.rows == full.rows[3 * STEPS_PER_EPOCH :]
+
+
 def test_a_checkpoint_at_the_end_of_an_epoch_holds_a_decision_on_a_metric_logged_at_its_end(tmp_path) -> None:
     # the checkpoint callback saves after the module's on_train_epoch_end, before the next epoch starts
     def callbacks():

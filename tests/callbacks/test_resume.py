@@ -98,6 +98,8 @@ def test_state_dict_has_explicit_keys(tmp_path) -> None:
         "durations": {},
         "filled": {},
         "steps_per_batch": 1,
+        "global_steps_per_batch": 1,
+        "rate_settled": True,
     }
     fit(tmp_path, Tiny(), [cb])
     assert cb.state_dict() == {
@@ -107,6 +109,8 @@ def test_state_dict_has_explicit_keys(tmp_path) -> None:
         "durations": {"warmup": 3, "milestones": [12, 18]},
         "filled": {},
         "steps_per_batch": 1,
+        "global_steps_per_batch": 1,
+        "rate_settled": True,
     }
 
 
@@ -117,8 +121,8 @@ def test_load_state_dict_rejects_what_it_cannot_read() -> None:
         KeyError, match=r"OneCycle: the checkpoint's state for this callback lacks \['filled'\]"
     ):
         cb.load_state_dict({k: v for k, v in good.items() if k != "filled"})
-    with pytest.raises(ValueError, match=r"OneCycle: checkpoint state version 2 is not supported"):
-        cb.load_state_dict({**good, "version": 2})
+    with pytest.raises(ValueError, match=r"OneCycle: checkpoint state version 3 is not supported"):
+        cb.load_state_dict({**good, "version": 3})
     with pytest.raises(KeyError, match=r"OneCycle: the checkpoint fills 'base_lr', which is not an argument"):
         cb.load_state_dict({**good, "filled": {"base_lr": 0.1}})
 
