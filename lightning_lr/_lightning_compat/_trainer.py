@@ -36,7 +36,7 @@ __all__ = [
     "setup_train_data",
     "sharded_strategy",
     "takes_dataloader_iter",
-    "time_limit",
+    "time_remaining",
     "to_device",
     "tuner_exit",
     "val_loop_setup",
@@ -50,12 +50,12 @@ def callbacks(trainer: pl.Trainer) -> list[Any]:
     return trainer.callbacks  # type: ignore[attr-defined]
 
 
-def time_limit(trainer: pl.Trainer) -> float | None:
-    """The seconds a ``Timer`` callback allows the run (``Trainer(max_time=...)`` adds one), the shortest if
-    there are several; None without one."""
+def time_remaining(trainer: pl.Trainer) -> float | None:
+    """The seconds a ``Timer`` callback (``Trainer(max_time=...)`` adds one) leaves the run, the least if there
+    are several; None without a time limit."""
     timer = resolve(trainer, "callbacks", "Timer")
-    limits = [cb._duration for cb in callbacks(trainer) if isinstance(cb, timer) and cb._duration is not None]
-    return min(limits) if limits else None
+    left = [cb.time_remaining() for cb in callbacks(trainer) if isinstance(cb, timer)]
+    return min((x for x in left if x is not None), default=None)
 
 
 def set_callbacks(trainer: pl.Trainer, value: list[Any]) -> None:

@@ -33,13 +33,13 @@ __all__ = [
     "describe_rate",
     "rate_from_state",
     "rate_to_state",
+    "relative",
     "resolve",
     "run_info",
     "steps",
     "warn_if_beyond_run",
     "warn_if_changed",
     "warn_if_ends_early",
-    "warn_if_time_limited",
 ]
 
 Durations = Mapping[str, tuple[Any, int]]
@@ -215,24 +215,9 @@ def warn_if_ends_early(
         )
 
 
-def warn_if_time_limited(
-    owner: str, durations: Durations, run: RunInfo, limit: float | None, warn_once: Callable[[str, str], None]
-) -> None:
-    """Warn once when a time limit (``Trainer(max_time=...)``) may stop the run before the steps that
-    ``Epochs``/``Fraction`` durations were planned for: the schedule does not shrink to fit the time."""
-    if limit is None or run.total_steps is None:
-        return
-    relative = [arg for arg, (value, _) in durations.items() if _is_relative(value)]
-    if not relative:
-        return
-    warn_once(
-        "time-limit",
-        f"{owner}: Trainer(max_time=...) allows the run {limit:g} s, and may stop it before the "
-        f"{run.total_steps} optimizer steps that {', '.join(relative)} {'is' if len(relative) == 1 else 'are'} "
-        f"planned for (from max_epochs/max_steps); the schedule does not shrink to fit the time, so if the "
-        f"time runs out first the LR stops where the schedule is then (in its warm-up, before its decay). "
-        f"Set max_steps or max_epochs to what fits in the time to plan the schedule for it.",
-    )
+def relative(durations: Durations) -> list[str]:
+    """The arguments among ``durations`` planned from the run's length (given as Epochs or Fraction)."""
+    return [arg for arg, (value, _) in durations.items() if _is_relative(value)]
 
 
 def _is_relative(value: Any) -> bool:

@@ -27,6 +27,7 @@ from ._inject import Injected, OptimizerConfig, OptimizerInfo
 from ._log import StepLogging
 from ._preview import Preview
 from ._state import CheckpointState
+from ._time_limit import Pace
 from .durations import RunInfo
 
 __all__ = ["HPARAMS_KEY", "OptimizerInfo", "ScheduleCallback"]
@@ -271,10 +272,9 @@ class ScheduleCallback(Callback):
         self._injected: list[Injected] = []
         self._logging: StepLogging | None = None
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
-        self._window: tuple[int, list[int]] = (
-            0,
-            [],
-        )  # batches of its window so far, step counts at its start
+        # the batches of that window so far, and the steps counted at its start
+        self._window: tuple[int, list[int]] = (0, [])
+        self._pace: Pace | None = None  # timing the first steps of a run a time limit bounds
         # this callback's state in the checkpoint being resumed, under another spelling of its optimizer
         self._respelled: list[tuple[Any, str, Mapping[str, Any]]] = []
 
@@ -357,6 +357,11 @@ class ScheduleCallback(Callback):
         if pl_module.automatic_optimization and trainer.global_step > 0:
             _state.catch_up(self.name, self._injected, trainer.global_step)
         self._plan.snapshot(self._injected, self._tags())
+        planned = _resolve.relative(self.durations())
+        limited = (
+            planned and L.time_remaining(trainer) is not None and not getattr(trainer, "fast_dev_run", 0)
+        )
+        self._pace = Pace(self.name, planned) if limited else None
         # drawn before the first step, not now: a callback later in the list (an LRRangeTest) may still change
         # the schedule in its on_train_start
         self._plan.due = self.preview and trainer.is_global_zero
@@ -388,6 +393,11 @@ class ScheduleCallback(Callback):
     ) -> None:
         if self._logging is not None:
             self._logging.in_batch = False
+        if self._pace is not None and self.run is not None and self.run.total_steps is not None:
+            epoch_end = batch_idx + 1 >= trainer.num_training_batches
+            step = self._injected[0].scheduler.last_epoch
+            remaining = L.time_remaining(trainer)
+            self._pace.check(step, self.run.total_steps, remaining, epoch_end, self.warn_once)
         if not pl_module.automatic_optimization and self._logging is not None:
             self._logging.check_manual(self.warn_once)
             if self._rate is not None:
@@ -398,8 +408,6 @@ class ScheduleCallback(Callback):
         if getattr(trainer, "fast_dev_run", False) or self.run is None:
             return
         _resolve.warn_if_ends_early(self.name, self.steps, self.run, self.warn_once)
-        limit = L.time_limit(trainer)
-        _resolve.warn_if_time_limited(self.name, self.durations(), self.run, limit, self.warn_once)
         kinds = self.duration_kinds()
         _resolve.warn_if_beyond_run(self.name, self.durations(), self.steps, self.run, kinds, self.warn_once)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import pickle
+import re
 import warnings
 from fractions import Fraction as Ratio
 
@@ -23,6 +24,7 @@ from lightning_lr.callbacks import (
     RunInfo,
     StepDecay,
     _resolve,
+    _time_limit,
 )
 
 from support.models import Tiny, dataset
@@ -227,21 +229,48 @@ def test_a_fractional_rate_is_exact_checkpoint_state() -> None:
 def _time_warnings(tmp_path, callback, *others, **kwargs) -> list[str]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fit(tmp_path, Tiny(), [callback, *others], max_epochs=2, **kwargs)
-    return [str(w.message) for w in caught if "max_time" in str(w.message)]
+        fit(tmp_path, Tiny(), [callback, *others], **kwargs)
+    return [str(w.message) for w in caught if "time limit" in str(w.message)]
 
 
-def test_a_time_limit_that_may_cut_a_planned_schedule_warns(tmp_path) -> None:
+def test_a_time_limit_that_will_cut_a_planned_schedule_warns(tmp_path) -> None:
     # before: a schedule planned for max_epochs was cut off by max_time without a word (a user trial stopped
-    # at step 855 of 16000, in the warm-up of a 1cycle)
-    (message,) = _time_warnings(tmp_path, CosineDecay(warmup=Fraction(0.1)), max_time={"minutes": 5})
-    assert message.startswith(
-        "CosineDecay: Trainer(max_time=...) allows the run 300 s, and may stop it before the 24 optimizer "
-        "steps that warmup, total are planned for"
+    # at step 855 of 16000, in the warm-up of a 1cycle); the first steps' pace tells it will be
+    (message,) = _time_warnings(
+        tmp_path, CosineDecay(warmup=Fraction(0.1)), max_epochs=10_000, max_time={"seconds": 2}
+    )
+    assert re.match(
+        r"CosineDecay: the time limit \(Trainer\(max_time=...\) or a Timer\) will stop the run before the "
+        r"schedule ends: at the pace of \d+ steps \([0-9.e-]+ s each\) its 120000 planned steps need \d+ s more, "
+        r"and \d+ s are left, so it stops at about step \d+ of 120000. warmup, total are planned from max_epochs",
+        message,
     )
     # a Timer added by hand limits the run as well
-    timer = Timer(duration={"minutes": 2})
-    assert len(_time_warnings(tmp_path, OneCycle(), timer)) == 1
-    # durations in steps are the user's plan, whatever the time; without a limit nothing to say
-    assert _time_warnings(tmp_path, OneCycle(total=24), max_time={"minutes": 5}) == []
-    assert _time_warnings(tmp_path, OneCycle()) == []
+    assert len(_time_warnings(tmp_path, OneCycle(), Timer(duration={"seconds": 2}), max_epochs=10_000)) == 1
+    # a limit the run fits in many times over is a safety net, and says nothing
+    assert _time_warnings(tmp_path, OneCycle(), max_epochs=2, max_time={"days": 7}) == []
+    # durations in steps are the user's plan, whatever the time
+    assert _time_warnings(tmp_path, OneCycle(total=24), max_steps=24, max_time={"seconds": 2}) == []
+
+
+def test_the_pace_is_taken_after_the_first_step(monkeypatch) -> None:
+    clock = iter([100.0, 102.0])  # the first step's end, then 20 steps of 0.1 s later
+    monkeypatch.setattr(_time_limit.time, "monotonic", lambda: next(clock))
+    said: list[str] = []
+
+    def check(step: int, remaining: float, epoch_end: bool = False) -> None:
+        pace.check(step, 1000, remaining, epoch_end, lambda key, message: said.append(message))
+
+    pace = _time_limit.Pace("OneCycle", ["total"])
+    check(0, 50.0)  # no step yet: not timed
+    check(1, 50.0)  # the first step's end: 100 s
+    check(11, 50.0)  # too few steps to tell (the clock is not read)
+    check(21, 48.0)  # 102 s: 20 steps in 2 s, 0.1 s each; 979 steps need 98 s, 48 s are left
+    (message,) = said
+    assert (
+        "at the pace of 20 steps (0.1 s each) its 1000 planned steps need 98 s more, and 48 s are left"
+        in message
+    )
+    assert "so it stops at about step 501 of 1000. total is planned from max_epochs/max_steps" in message
+    check(30, 1.0, epoch_end=True)
+    assert len(said) == 1  # checked once
