@@ -14,6 +14,13 @@ optimizers, :func:`take_over` the place of a scheduler already driving one, desc
 (:func:`optimizer_info`) and add its own scheduler (:func:`add`), which records the callback as the
 scheduler's owner so that two lightning_lr schedules on one optimizer are refused.
 
+Where the schedulers go does not depend on the order of the callbacks, because Lightning restores the
+schedulers' states from a checkpoint by position: a scheduler that replaces one ``configure_optimizers``
+returned takes its place, and the others follow those returned, in the order of their optimizers. Once
+every callback has added its schedulers, they are linked (:meth:`ScheduleLR.link`) under the key
+``"optimizer <index>"``: each writes it in its state, and a state Lightning gives to another one (a
+checkpoint written in another order, or with a schedule callback more or less) is loaded into its own.
+
 A callback that composes with the others (``composes = True``: ReduceOnPlateau, which scales whatever
 schedule drives an optimizer) runs after every other one, finds the lightning_lr scheduler already there
 (:func:`owned_scheduler`) and claims its scale (:func:`claim_scale`, one per scheduler).
@@ -41,6 +48,7 @@ __all__ = [
     "add",
     "claim_scale",
     "install",
+    "link",
     "optimizer_info",
     "owned_scheduler",
     "scale_owner",
@@ -70,6 +78,13 @@ class OptimizerConfig:
 
     optimizers: list[Any]
     schedulers: list[Any] = field(default_factory=list)
+    #: how many of ``schedulers`` are in the places of those ``configure_optimizers`` returned (some
+    #: replaced by lightning_lr's); the rest are lightning_lr's, in the order of their optimizers
+    returned: int = -1
+
+    def __post_init__(self) -> None:
+        if self.returned < 0:
+            self.returned = len(self.schedulers)
 
     @staticmethod
     def scheduler_of(entry: Any) -> Any:
@@ -82,6 +97,11 @@ class OptimizerConfig:
             for i, e in enumerate(self.schedulers)
             if getattr(self.scheduler_of(e), "optimizer", None) is optimizer
         ]
+
+    def optimizer_index(self, entry: Any) -> int:
+        """The position of the optimizer that the scheduler entry ``entry`` drives (-1 if none here)."""
+        optimizer = getattr(self.scheduler_of(entry), "optimizer", None)
+        return next((i for i, o in enumerate(self.optimizers) if o is optimizer), -1)
 
     def to_lightning(self) -> tuple[list[Any], list[Any]]:
         return list(self.optimizers), list(self.schedulers)
@@ -121,19 +141,19 @@ def parse(conf: Any) -> OptimizerConfig:
 
 
 def _from_dicts(dicts: list[Mapping[str, Any]]) -> OptimizerConfig:
-    out = OptimizerConfig([])
+    optimizers, schedulers = [], []
     for d in dicts:
         if "optimizer" not in d:
             raise TypeError(
                 f"a dict returned by configure_optimizers must have the key 'optimizer'; got {d!r}"
             )
-        out.optimizers.append(d["optimizer"])
+        optimizers.append(d["optimizer"])
         if "lr_scheduler" in d:
             entry = d["lr_scheduler"]
             if isinstance(entry, ReduceLROnPlateau) and d.get("monitor") is not None and len(dicts) == 1:
                 entry = {"scheduler": entry, "monitor": d["monitor"]}
-            out.schedulers.append(entry)
-    return out
+            schedulers.append(entry)
+    return OptimizerConfig(optimizers, schedulers)
 
 
 class Injection:
@@ -153,6 +173,7 @@ class Injection:
         # callbacks that compose with the others' schedules come last, whatever their place in the list
         for rewriter in sorted(self.rewriters, key=lambda r: bool(getattr(r, "composes", False))):
             rewriter._inject(conf)
+        link(conf)
         return conf.to_lightning()
 
 
@@ -265,7 +286,10 @@ def optimizer_info(owner: str, index: int, optimizer: Any) -> OptimizerInfo:
 
 
 def take_over(owner: str, conf: OptimizerConfig, optimizer: Optimizer, index: int) -> int:
-    """Remove the schedulers already driving ``optimizer`` (one warning each); where ours goes."""
+    """Remove the schedulers already driving ``optimizer`` (one warning each); where ours goes: the place of
+    the first of them, else after the schedulers ``configure_optimizers`` returned, among lightning_lr's
+    in the order of their optimizers (whatever the order of the callbacks: Lightning restores the states
+    by position)."""
     found = conf.entries_for(optimizer)
     for i in reversed(found):
         scheduler = conf.scheduler_of(conf.schedulers[i])
@@ -283,7 +307,11 @@ def take_over(owner: str, conf: OptimizerConfig, optimizer: Optimizer, index: in
             category=UserWarning,
         )
         del conf.schedulers[i]
-    return found[0] if found else len(conf.schedulers)
+    if found:
+        conf.returned -= len(found) - 1  # ours takes the place of the first
+        return found[0]
+    added = conf.schedulers[conf.returned :]
+    return conf.returned + sum(1 for e in added if conf.optimizer_index(e) < index)
 
 
 def add(owner: str, conf: OptimizerConfig, position: int, scheduler: ScheduleLR) -> None:
@@ -292,6 +320,19 @@ def add(owner: str, conf: OptimizerConfig, position: int, scheduler: ScheduleLR)
     conf.schedulers.insert(
         position, {"scheduler": scheduler, "interval": "step", "frequency": 1, "name": None}
     )
+
+
+def link(conf: OptimizerConfig) -> None:
+    """Name the lightning_lr schedulers of ``conf`` by their optimizer (``"optimizer 1"``) as restored
+    together (:meth:`ScheduleLR.link`), so a checkpoint's state goes to the scheduler of its optimizer
+    wherever Lightning gives it."""
+    owned = {}
+    for entry in conf.schedulers:
+        scheduler = conf.scheduler_of(entry)
+        if isinstance(scheduler, ScheduleLR) and scheduler in _OWNERS:
+            owned[f"optimizer {conf.optimizer_index(entry)}"] = scheduler
+    if owned:
+        ScheduleLR.link(owned)
 
 
 def owned_scheduler(conf: OptimizerConfig, optimizer: Optimizer) -> tuple[ScheduleLR, str] | None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -130,6 +131,22 @@ class _Scaled:
 Row = list[float] | _Lazy | _Scaled | _scale.ScaledBy
 
 
+class _Linked:
+    """Schedulers restored together from one list of states (:meth:`ScheduleLR.link`): each by its key, and
+    whether the one warning about states written without a key was given."""
+
+    __slots__ = ("members", "warned")
+
+    def __init__(self, members: dict[str, ScheduleLR]) -> None:
+        self.members = members
+        self.warned = False
+
+    def warn_once(self, message: str) -> None:
+        if not self.warned:
+            self.warned = True
+            warnings.warn(message, UserWarning, stacklevel=4)
+
+
 def _moved(lr: Any, mine: float) -> bool:
     """Whether a group's LR differs from ``mine`` (what the scheduler wrote) beyond the rounding of its type
     (a float32 tensor LR holds ``mine`` rounded to float32)."""
@@ -163,8 +180,8 @@ class ScheduleLR(LRScheduler):
     was made for, keeps the added groups following; with one per group, theirs included, they take theirs.
 
     The state is the step (and the added groups' ratios): ``state_dict()`` holds ``last_epoch``,
-    ``_step_count``, ``added_groups`` and the schedules' reprs (for inspection), and ``load_state_dict``
-    restores the step and re-applies the values. Tensor
+    ``_step_count``, ``added_groups``, the schedules' reprs (for inspection) and the scheduler's ``key``
+    (:meth:`link`), and ``load_state_dict`` restores the step and re-applies the values. Tensor
     LRs, momentums and betas stay the same tensor objects, updated in place. Stepping past the end of a
     schedule never raises.
 
@@ -181,6 +198,9 @@ class ScheduleLR(LRScheduler):
     #: param groups added to the optimizer after the scheduler was made: group -> (reference, ratio), or
     #: None for a group left alone
     _added: dict[int, tuple[int, float] | None]
+    #: what the scheduler is among those restored with it (:meth:`link`), e.g. ``"optimizer 1"``; None alone
+    key: str | None = None
+    _linked: _Linked | None = None
 
     def __init__(
         self,
@@ -577,6 +597,7 @@ class ScheduleLR(LRScheduler):
             "lr_scales": [None if s is None else repr(s) for s in self.lr_scales],
             "lr_floors": list(self.lr_floors),
             "added_groups": self._added_state(),
+            "key": self.key,
         }
 
     def _added_state(self) -> list[list[Any]]:
@@ -592,15 +613,26 @@ class ScheduleLR(LRScheduler):
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore the step and apply the schedules' values at it. The schedules themselves come from
-        the constructor, so a resumed run can re-resolve them (e.g. for a longer run)."""
+        the constructor, so a resumed run can re-resolve them (e.g. for a longer run).
+
+        A scheduler :meth:`link`-ed with others loads the state into the one that wrote it (see there)."""
         missing = {"last_epoch", "_step_count"} - set(state_dict)
         if missing:
             raise KeyError(f"state_dict is missing {sorted(missing)}; keys present: {sorted(state_dict)}")
+        owner = self._owner_of(state_dict)
+        if owner is None:
+            # another scheduler's state: the optimizer holds the LRs restored with it, apply this one's instead
+            self._invalidate()
+            self._apply(max(self.last_epoch, 0))
+            return
+        owner._load(state_dict)
+
+    def _load(self, state_dict: dict[str, Any]) -> None:
         if bool(state_dict.get("relative", self.relative)) != self.relative:
             warnings.warn(
                 f"the checkpoint was written with relative={state_dict['relative']}, this scheduler has "
                 f"relative={self.relative}; continuing with relative={self.relative}",
-                stacklevel=2,
+                stacklevel=3,
             )
         self.last_epoch = int(state_dict["last_epoch"])
         self._step_count = int(state_dict["_step_count"])
@@ -610,3 +642,121 @@ class ScheduleLR(LRScheduler):
         # optimizer.load_state_dict may have brought other initial_lr values: re-read them.
         self._invalidate()
         self._apply(max(self.last_epoch, 0))
+
+    # --- schedulers restored together ----------------------------------------------------------------
+    @staticmethod
+    def link(schedulers: Mapping[str, ScheduleLR]) -> None:
+        """Name ``schedulers`` by their keys as restored together from one list of states, by position, as
+        Lightning restores a module's schedulers: a list written in another order (or with a scheduler more
+        or less) then does not give one scheduler another's step.
+
+        Each writes its key in :meth:`state_dict`. :meth:`load_state_dict` loads a state with a key into
+        the scheduler of that key; a state written for a key none of them has is not loaded (with a
+        warning). A state of this class without a key (written before keys were, or by a scheduler not
+        linked) goes to the scheduler whose schedules it was written with, when exactly one of them has
+        them (one warning says the order differed); when that cannot be told (the schedules changed, as
+        in a resume into a longer run), it is loaded where it is given, with one warning. Linking again
+        replaces the names. (The drop-ins keep torch's state and loading: they are not linked.)
+
+        The schedule callbacks link the schedulers they add to a module by optimizer: ``"optimizer 0"``, ...
+
+        Example:
+            >>> import torch
+            >>> from lightning_lr.schedules import Constant
+            >>> p = torch.nn.Parameter(torch.zeros(1))
+            >>> a = ScheduleLR(torch.optim.SGD([p], lr=0.1), lr=Constant(0.1))
+            >>> b = ScheduleLR(torch.optim.SGD([p], lr=0.2), lr=Constant(0.2))
+            >>> ScheduleLR.link({"optimizer 0": a, "optimizer 1": b})
+            >>> b.step(); b.step()
+            >>> states = [b.state_dict(), a.state_dict()]  # written in the other order
+            >>> for scheduler, state in zip([a, b], states):  # loaded by position
+            ...     scheduler.load_state_dict(state)
+            >>> a.last_epoch, b.last_epoch
+            (0, 2)
+        """
+        linked = _Linked(dict(schedulers))
+        for key, scheduler in linked.members.items():
+            scheduler.key = key
+            scheduler._linked = linked
+
+    def _label(self) -> str:
+        name = type(self.optimizer).__name__
+        return (
+            f"{type(self).__name__} of {self.key} ({name})" if self.key else f"{type(self).__name__} ({name})"
+        )
+
+    def _owner_of(self, state_dict: Mapping[str, Any]) -> ScheduleLR | None:
+        """The scheduler ``state_dict`` was written by (see :meth:`link`): this one, another linked with it,
+        or None (written for one that is not here)."""
+        linked = self._linked
+        if linked is None:
+            return self
+        key = state_dict.get("key")
+        if key is not None:
+            owner = linked.members.get(key)
+            if owner is None:
+                warnings.warn(
+                    f"{self._label()}: the checkpoint's state given to it was written for the scheduler of {key}, "
+                    f"which none of the schedulers restored with it is ({', '.join(linked.members)}); it is not "
+                    f"loaded, and this scheduler continues from its own step ({max(self.last_epoch, 0)})",
+                    UserWarning,
+                    stacklevel=3,
+                )
+            return owner
+        if "lr_schedules" not in state_dict or len(linked.members) < 2:
+            return self  # another class's state (torch's step count), or no other scheduler it could be
+        # the schedules it was written with tell (this scheduler's, when several have them: the same schedules
+        # at the same steps); failing that, the same schedules but for their integers (the step counts of a run
+        # that got longer), when one scheduler has them
+        for exact in (True, False):
+            wrote = [s for s in linked.members.values() if s._matches(state_dict, exact)]
+            if exact and self in wrote:
+                return self
+            if len(wrote) == 1:
+                owner = wrote[0]
+                if owner is self:
+                    return self
+                linked.warn_once(
+                    f"{self._label()}: the checkpoint's scheduler states do not say which scheduler each belongs "
+                    f"to (written by an earlier lightning_lr) and come in another order than the schedulers now; "
+                    f"each is loaded into the scheduler whose schedules it was written with (the state given to "
+                    f"this one went to the scheduler of {owner.key}); checkpoints written from now on name their scheduler"
+                )
+                return owner
+            if wrote:
+                break
+        linked.warn_once(
+            f"{self._label()}: the checkpoint's scheduler states do not say which scheduler each belongs to "
+            f"(written by an earlier lightning_lr), and their schedules do not tell (they differ from those of "
+            f"the schedulers now, or several have the same), so they are loaded in the order given: if the "
+            f"schedule callbacks were listed in another order than their optimizers when the checkpoint was "
+            f"written, each scheduler now has another's step. Resume once with the settings it was written "
+            f"with, so the states are matched by their schedules, and checkpoint again"
+        )
+        return self
+
+    def _matches(self, state_dict: Mapping[str, Any], exact: bool = True) -> bool:
+        """Whether ``state_dict`` (one without a key) was written by a scheduler with this one's schedules
+        for the param groups it was made for (with ``exact=False``: but for their integers, step counts)."""
+        lrs, momentums = state_dict.get("lr_schedules"), state_dict.get("momentum_schedules")
+        if not isinstance(lrs, list) or not isinstance(momentums, list) or len(lrs) != len(momentums):
+            return False
+        if bool(state_dict.get("relative", False)) != self.relative:
+            return False
+        n = len(lrs) - len(state_dict.get("added_groups") or [])
+        own = len(self.lr_schedules) - len(self._added)
+        saved = [*lrs[:n], *momentums[:n]]
+        mine: list[str | None] = [repr(s) for s in self.lr_schedules[:own]]
+        mine += [None if s is None else repr(s) for s in self.momentum_schedules[:own]]
+        if not exact:
+            saved, mine = [_but_integers(r) for r in saved], [_but_integers(r) for r in mine]
+        return saved == mine
+
+
+_INTEGER = re.compile(r"(?<![\w.+-])\d+(?![\w.])")
+
+
+def _but_integers(text: Any) -> Any:
+    """A schedule's repr with its integers (step counts) masked: ``total_steps=24`` and ``total_steps=36``
+    read the same; floats (``0.05``, ``1e-05``) are kept."""
+    return _INTEGER.sub("#", text) if isinstance(text, str) else text

@@ -1,0 +1,273 @@
+"""Where the schedule callbacks put their schedulers, and which scheduler a checkpoint's state goes to.
+
+Lightning restores the schedulers' states by position. The schedulers lightning_lr adds follow those
+``configure_optimizers`` returned in the order of their optimizers (one that replaces a returned scheduler
+takes its place), whatever the order of the callbacks; each state names its optimizer, so a checkpoint
+written in another order (by an earlier lightning_lr, which followed the callbacks' order, or with a
+schedule callback more or less) still gives every scheduler its own step.
+
+The checkpoints are taken at an epoch's end: Lightning 2.4 takes an extra step when it resumes mid-epoch.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import lightning.pytorch as pl
+import pytest
+import torch
+import torch.nn.functional as F
+from lightning.pytorch.callbacks import ModelCheckpoint
+from torch import nn
+from torch.optim.lr_scheduler import StepLR
+from torch.utils.data import DataLoader
+
+from lightning_lr import schedules as S
+from lightning_lr.callbacks import OneCycle
+from lightning_lr.optim import ScheduleLR
+
+from support.models import STEPS_PER_EPOCH, Tiny, dataset
+from support.recording import Recorder, assert_trace
+from support.trainers import fit
+
+MAX_LRS = (0.05, 0.02, 0.03)
+
+
+class Staggered(pl.LightningModule):
+    """Manual optimization, one linear layer per optimizer (``kinds``: ``"sgd"`` with momentum, ``"adam"``).
+    Optimizer ``k`` steps at every ``(k + 1)``-th batch, then the scheduler that drives it (found by its
+    optimizer, not its place), so each schedule is at another step. ``own``: the optimizer for which
+    ``configure_optimizers`` also returns a StepLR of its own."""
+
+    def __init__(self, kinds: Sequence[str] = ("sgd", "adam"), own: int | None = None) -> None:
+        super().__init__()
+        self.automatic_optimization = False
+        self.kinds, self.own = tuple(kinds), own
+        self.layers = nn.ModuleList(nn.Linear(4, 1) for _ in self.kinds)
+
+    def training_step(self, batch: Any, batch_idx: int) -> None:
+        x, y = batch
+        optimizers = self.optimizers()
+        optimizers = optimizers if isinstance(optimizers, list) else [optimizers]
+        schedulers = self.lr_schedulers()
+        schedulers = schedulers if isinstance(schedulers, list) else [schedulers]
+        by_optimizer = {id(s.optimizer): s for s in schedulers if s is not None}
+        for k, (opt, layer) in enumerate(zip(optimizers, self.layers, strict=True)):
+            if batch_idx % (k + 1) != k:
+                continue
+            opt.zero_grad()
+            self.manual_backward(F.mse_loss(layer(x), y))
+            opt.step()
+            if id(opt.optimizer) in by_optimizer:
+                by_optimizer[id(opt.optimizer)].step()
+
+    def configure_optimizers(self) -> Any:
+        optimizers = [
+            torch.optim.SGD(layer.parameters(), lr=0.1, momentum=0.9)
+            if kind == "sgd"
+            else torch.optim.Adam(layer.parameters(), lr=0.1)
+            for kind, layer in zip(self.kinds, self.layers, strict=True)
+        ]
+        if self.own is None:
+            return optimizers
+        return optimizers, [StepLR(optimizers[self.own], step_size=3, gamma=0.5)]
+
+    def train_dataloader(self) -> DataLoader:
+        return DataLoader(dataset(), batch_size=4)
+
+
+def _callbacks(order: Sequence[int], **kwargs: Any) -> list[OneCycle]:
+    return [OneCycle(MAX_LRS[k], optimizer=k, **kwargs) for k in order]
+
+
+def _steps_in_first_epoch(k: int) -> int:
+    return STEPS_PER_EPOCH // (k + 1)
+
+
+def _run(tmp_path: Path, model: pl.LightningModule, callbacks: list, **kwargs: Any) -> tuple[Recorder, Path]:
+    """Fit with a checkpoint at the end of every epoch (``epoch=0.ckpt``, ...)."""
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1, filename="{epoch}")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*replaces the StepLR.*")
+        rec = fit(tmp_path, model, [*callbacks, ckpt], enable_checkpointing=True, **kwargs)
+    return rec, tmp_path / "ckpt"
+
+
+def _resume(tmp_path: Path, model: pl.LightningModule, callbacks: list, ckpt: Path, **kwargs: Any):
+    """Resume from ``ckpt``; the Recorder and the warnings lightning_lr gave (its scheduler's and callbacks')."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", message=".*replaces the StepLR.*")
+        rec = fit(tmp_path / "resumed", model, callbacks, ckpt_path=str(ckpt), **kwargs)
+    ours = [str(w.message) for w in caught if str(w.message).startswith(("ScheduleLR", "OneCycle"))]
+    return rec, ours
+
+
+def _assert_continues(full: Recorder, resumed: Recorder, optimizers: int) -> None:
+    """Every optimizer's LR and momentum (or beta1) after the checkpoint are the uninterrupted run's."""
+    for k in range(optimizers):
+        before = _steps_in_first_epoch(k)
+        expected, got = full.by_optimizer[k][before:], resumed.by_optimizer[k]
+        assert len(got) == len(expected) > 0
+        assert_trace([r[0][0] for r in got], [r[0][0] for r in expected])
+        assert_trace([r[1][0] for r in got], [r[1][0] for r in expected])
+
+
+def _as_written_before_keys(source: Path, target: Path, order: Sequence[int]) -> Path:
+    """The checkpoint ``source`` (written with the callbacks in the order of their optimizers, so its states
+    are in that order) as an earlier lightning_lr wrote it with the callbacks listed in ``order``: the
+    schedulers' states without their key, in the order of the callbacks."""
+    checkpoint = torch.load(source, weights_only=False)
+    states = checkpoint["lr_schedulers"]
+    assert [s.pop("key", f"optimizer {k}") for k, s in enumerate(states)] == [
+        f"optimizer {k}" for k in range(len(states))
+    ]
+    checkpoint["lr_schedulers"] = [states[k] for k in order]
+    torch.save(checkpoint, target)
+    return target
+
+
+# --- where the schedulers go --------------------------------------------------------------------------------
+
+
+def test_the_schedulers_follow_their_optimizers_whatever_the_order_of_the_callbacks(tmp_path) -> None:
+    _, ckpts = _run(tmp_path, Staggered(("sgd", "adam", "sgd")), _callbacks((2, 0, 1)), max_epochs=1)
+    states = torch.load(ckpts / "epoch=0.ckpt", weights_only=False)["lr_schedulers"]
+    assert [s["last_epoch"] for s in states] == [12, 6, 4]
+    assert [s.get("key") for s in states] == ["optimizer 0", "optimizer 1", "optimizer 2"]
+
+
+# --- resuming with the callbacks in another order ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("written", "resumed"), [((0, 1), (1, 0)), ((1, 0), (0, 1))])
+def test_a_gan_resumed_with_its_callbacks_in_another_order_continues_exactly(
+    tmp_path, written, resumed
+) -> None:
+    full, ckpts = _run(tmp_path, Staggered(), _callbacks(written))
+    rec, warned = _resume(tmp_path, Staggered(), _callbacks(resumed), ckpts / "epoch=0.ckpt")
+    _assert_continues(full, rec, 2)
+    assert warned == []
+
+
+def test_a_replaced_scheduler_keeps_its_place_and_the_others_follow_their_optimizers(tmp_path) -> None:
+    # configure_optimizers returns a StepLR for optimizer 1, which OneCycle(optimizer=1) replaces: it stays
+    # first, and the schedulers of optimizers 0 and 2 follow it in that order, whichever callback came first
+    kinds = ("sgd", "adam", "sgd")
+    full, ckpts = _run(tmp_path, Staggered(kinds, own=1), _callbacks((0, 1, 2)))
+    states = torch.load(ckpts / "epoch=0.ckpt", weights_only=False)["lr_schedulers"]
+    assert [s["last_epoch"] for s in states] == [6, 12, 4]
+    rec, warned = _resume(tmp_path, Staggered(kinds, own=1), _callbacks((2, 1, 0)), ckpts / "epoch=0.ckpt")
+    _assert_continues(full, rec, 3)
+    assert warned == []
+    assert [s.get("key") for s in states] == ["optimizer 1", "optimizer 0", "optimizer 2"]
+
+
+def test_a_single_optimizer_writes_its_key_and_resumes_exactly(tmp_path) -> None:
+    full, ckpts = _run(tmp_path, Tiny(), [OneCycle()])
+    (state,) = torch.load(ckpts / "epoch=0.ckpt", weights_only=False)["lr_schedulers"]
+    assert state["last_epoch"] == STEPS_PER_EPOCH and state.get("key") == "optimizer 0"
+    rec, warned = _resume(tmp_path, Tiny(), [OneCycle(optimizer=0)], ckpts / "epoch=0.ckpt")
+    assert_trace(rec.lr(), full.lr()[STEPS_PER_EPOCH:])
+    assert_trace(rec.momentum(), full.momentum()[STEPS_PER_EPOCH:])
+    # a checkpoint of an earlier lightning_lr (no key) resumes the same, silently: there is nothing to match
+    old = _as_written_before_keys(ckpts / "epoch=0.ckpt", tmp_path / "old.ckpt", [0])
+    again, warned_old = _resume(tmp_path, Tiny(), [OneCycle()], old)
+    assert_trace(again.lr(), full.lr()[STEPS_PER_EPOCH:])
+    assert [m for m in warned + warned_old if "ScheduleLR" in m] == []
+
+
+# --- checkpoints written by an earlier lightning_lr, in the order of the callbacks ---------------------------
+
+
+@pytest.mark.parametrize("resumed", [(0, 1), (1, 0)])
+def test_an_earlier_checkpoint_in_another_order_gives_each_scheduler_its_own_state(tmp_path, resumed) -> None:
+    full, ckpts = _run(tmp_path, Staggered(), _callbacks((0, 1)))
+    old = _as_written_before_keys(ckpts / "epoch=0.ckpt", tmp_path / "old.ckpt", (1, 0))
+    rec, warned = _resume(tmp_path, Staggered(), _callbacks(resumed), old)
+    _assert_continues(full, rec, 2)
+    assert len(warned) == 1
+    assert warned[0].startswith(
+        "ScheduleLR of optimizer 0 (SGD): the checkpoint's scheduler states do not say"
+    )
+    assert "went to the scheduler of optimizer 1" in warned[0]
+
+
+def test_an_earlier_checkpoint_in_another_order_resumed_into_a_longer_run(tmp_path) -> None:
+    # the schedules' step counts changed with the run: the states are matched by the rest of their schedules,
+    # so the resume is the one from a checkpoint that names its optimizers
+    _, ckpts = _run(tmp_path, Staggered(), _callbacks((0, 1)))
+    keyed, _ = _resume(
+        tmp_path / "keyed", Staggered(), _callbacks((0, 1)), ckpts / "epoch=0.ckpt", max_epochs=3
+    )
+    old = _as_written_before_keys(ckpts / "epoch=0.ckpt", tmp_path / "old.ckpt", (1, 0))
+    rec, warned = _resume(tmp_path / "old", Staggered(), _callbacks((0, 1)), old, max_epochs=3)
+    for k in (0, 1):
+        assert rec.by_optimizer[k] == keyed.by_optimizer[k]
+    assert sum("went to the scheduler of optimizer 1" in m for m in warned) == 1
+
+
+def test_an_earlier_checkpoint_whose_states_cannot_be_told_apart_is_loaded_in_order_with_a_warning(
+    tmp_path,
+) -> None:
+    # the same OneCycle on two SGDs: only the step counts differ, and those changed with the longer run
+    kinds = ("sgd", "sgd")
+    _, ckpts = _run(tmp_path, Staggered(kinds), [OneCycle(0.05, optimizer=k) for k in (0, 1)])
+    old = _as_written_before_keys(ckpts / "epoch=0.ckpt", tmp_path / "old.ckpt", (1, 0))
+    _, warned = _resume(
+        tmp_path, Staggered(kinds), [OneCycle(0.05, optimizer=k) for k in (0, 1)], old, max_epochs=3
+    )
+    (message,) = [m for m in warned if m.startswith("ScheduleLR")]
+    assert "their schedules do not tell" in message and "loaded in the order given" in message
+
+
+# --- a schedule callback more or less when resuming -----------------------------------------------------------
+
+
+def test_a_callback_added_when_resuming_does_not_take_another_ones_state(tmp_path) -> None:
+    # written with a schedule on optimizer 1 only; resumed with one on optimizer 0 too, which comes first now:
+    # optimizer 1's state still goes to optimizer 1's scheduler
+    full, ckpts = _run(tmp_path, Staggered(), [OneCycle(MAX_LRS[1], optimizer=1)])
+    rec, _ = _resume(tmp_path, Staggered(), _callbacks((0, 1)), ckpts / "epoch=0.ckpt")
+    before = _steps_in_first_epoch(1)
+    assert rec.by_optimizer[1] == full.by_optimizer[1][before:]
+    # optimizer 0's schedule starts from its step 0 (the checkpoint has no state for it), not at optimizer 1's
+    # step; its first step has the LR the optimizer had in the checkpoint (nothing loads into its scheduler)
+    lrs = [r[0][0] for r in rec.by_optimizer[0]]
+    assert_trace(lrs[1:], S.OneCycle(MAX_LRS[0], total_steps=2 * STEPS_PER_EPOCH).values(len(lrs))[1:])
+
+
+def test_a_state_for_an_optimizer_no_longer_scheduled_is_not_loaded_into_another(tmp_path) -> None:
+    # written with schedules on both optimizers, resumed with one on optimizer 1 only: Lightning gives it the
+    # first state, optimizer 0's, which is refused with a warning instead of moving the generator's schedule
+    _, ckpts = _run(tmp_path, Staggered(), _callbacks((0, 1)))
+    rec, warned = _resume(tmp_path, Staggered(), [OneCycle(MAX_LRS[1], optimizer=1)], ckpts / "epoch=0.ckpt")
+    (message,) = [m for m in warned if m.startswith("ScheduleLR")]
+    assert message.startswith(
+        "ScheduleLR of optimizer 1 (Adam): the checkpoint's state given to it was written for the scheduler of "
+        "optimizer 0"
+    )
+    assert rec.by_optimizer[1][0][0][0] == S.OneCycle(MAX_LRS[1], total_steps=STEPS_PER_EPOCH)(0)
+
+
+# --- the mechanism, on ScheduleLR alone ------------------------------------------------------------------------
+
+
+def test_linked_schedulers_load_each_state_into_the_one_that_wrote_it() -> None:
+    p = nn.Parameter(torch.zeros(1))
+    a = ScheduleLR(torch.optim.SGD([p], lr=0.1), lr=S.Constant(0.1))
+    b = ScheduleLR(torch.optim.SGD([p], lr=0.2), lr=S.Constant(0.2))
+    alone = ScheduleLR(torch.optim.SGD([p], lr=0.3), lr=S.Constant(0.3))
+    assert alone.state_dict()["key"] is None
+    ScheduleLR.link({"optimizer 0": a, "optimizer 1": b})
+    for _ in range(3):
+        b.step()
+    states = [b.state_dict(), a.state_dict()]
+    for scheduler, state in zip((a, b), states, strict=True):
+        scheduler.load_state_dict(state)
+    assert (a.last_epoch, b.last_epoch) == (0, 3)
+    alone.load_state_dict(states[0])  # not linked: loads whatever it is given, as torch's schedulers do
+    assert alone.last_epoch == 3
