@@ -41,7 +41,7 @@ from ._data import Batches
 from ._options import LROptions
 from ._result import RangeTestResult
 from ._state import Snapshot
-from ._sweep import _automatic_step, _manual_step, _val_loss, prefix, set_weight_decay
+from ._sweep import _automatic_step, _manual_step, _val_loss, describe, prefix, set_weight_decay
 from ._weight_decay import WeightDecayResult
 
 if importlib.util.find_spec("ipywidgets") is not None:  # pragma: no cover - notebook only
@@ -115,9 +115,16 @@ class _Runner:
     snapshot: Snapshot
     val_batches: list[Any] | None
     weight_decay: float | None
+    #: the candidates trained so far
+    count: int = 0
 
     def __call__(self, lr: float, bar: Any) -> Candidate:
         trainer, options, groups = self.trainer, self.options, self.optimizer.param_groups
+        self.count += 1
+        name = (
+            f"candidate {self.count} (lr={lr:.3g}) in the confirmation of the "
+            f"{describe(options, self.weight_decay)}"
+        )
         self.batches.close()
         self.snapshot.restore()
         self.batches.index = 0  # the same batch indices as the sweep's (training_step may read them)
@@ -139,7 +146,7 @@ class _Runner:
                 pg.set_lr(g, lr * r)
                 if momentum is not None:
                     pg.set_momentum(g, momentum(t))
-            loss, steps = step(trainer, self.module, self.optimizer, self.batches, t)
+            loss, steps = step(trainer, self.module, self.optimizer, self.batches, f"at step {t} of {name}")
             taken += steps
             if self.val_batches is not None:
                 loss = _val_loss(trainer, self.val_batches, options.val_key)

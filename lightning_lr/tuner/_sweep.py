@@ -115,6 +115,7 @@ def sweep(
     momentum_schedule = options.momentum_schedule()
     tags = prefix(options, weight_decay)
     step = _automatic_step if module.automatic_optimization else _manual_step
+    name = describe(options, weight_decay)
     loggers = trainer.loggers if (options.log and trainer.is_global_zero) else []
     base = trainer.global_step
     threshold = options.early_stop_threshold
@@ -128,7 +129,7 @@ def sweep(
     best = math.inf
     bar = tqdm(
         total=options.num_steps,
-        desc=describe(options, weight_decay),
+        desc=name,
         disable=not show_bar,
         leave=False,
         dynamic_ncols=True,
@@ -145,7 +146,7 @@ def sweep(
                     pg.set_momentum(g, m)
             lr_t = pg.lr(groups[0])
             momentum_t = pg.momentum(groups[0])
-            loss, steps = step(trainer, module, optimizer, batches, t)
+            loss, steps = step(trainer, module, optimizer, batches, f"at step {t} of the sweep of the {name}")
             curve.steps += steps
             if val_batches is not None:
                 loss = _val_loss(trainer, val_batches, options.val_key)
@@ -206,9 +207,10 @@ def _automatic_step(
     module: pl.LightningModule,
     optimizer: torch.optim.Optimizer,
     batches: Batches,
-    t: int,
+    where: str,
 ) -> Step:
-    """One optimizer step over ``accumulate_grad_batches`` micro-batches; their mean loss."""
+    """One optimizer step over ``accumulate_grad_batches`` micro-batches; their mean loss. ``where``: the
+    step's place in the range test, for an error (``"at step 3 of the sweep of the LR range test"``)."""
     accumulate = trainer.accumulate_grad_batches
     epoch = trainer.current_epoch
     lightning_optimizer = module.optimizers(use_pl_optimizer=True)
@@ -240,7 +242,7 @@ def _automatic_step(
             L.call_module(trainer, "optimizer_step", epoch, batch_idx, lightning_optimizer, closure)
         if not first:
             raise RuntimeError(
-                f"optimizer_step did not call its optimizer_closure at step {t} of the range test; "
+                f"optimizer_step did not call its optimizer_closure {where}; "
                 f"call optimizer.step(closure=optimizer_closure) in your optimizer_step override"
             )
         total = first[0] if total is None else total + first[0]
@@ -253,9 +255,10 @@ def _manual_step(
     module: pl.LightningModule,
     optimizer: torch.optim.Optimizer,
     batches: Batches,
-    t: int,
+    where: str,
 ) -> Step:
-    """Manual optimization: ``training_step`` steps the optimizer itself and returns the loss.
+    """Manual optimization: ``training_step`` steps the optimizer itself and returns the loss. ``where``: the
+    step's place in the range test, for an error (``"at step 3 of the sweep of the LR range test"``).
 
     One step is one step of ``optimizer`` (counted by a step hook on it, removed afterwards): ``training_step``
     runs on successive batches until a call has stepped it, so an accumulation by hand over k batches is k
@@ -281,9 +284,9 @@ def _manual_step(
         while not stepped:
             if calls == MAX_CALLS_PER_STEP:
                 raise RuntimeError(
-                    f"under manual optimization training_step ran {calls} times at step {t} of the range test "
-                    f"without stepping the optimizer ({type(optimizer).__name__}): 0 optimizer steps. One step "
-                    f"of the range test is one optimizer step; call opt.step() on the optimizer from "
+                    f"under manual optimization training_step ran {calls} times {where} without stepping the "
+                    f"optimizer ({type(optimizer).__name__}): 0 optimizer steps. One step of the range test is "
+                    f"one optimizer step; call opt.step() on the optimizer from "
                     f"self.optimizers() in training_step (at least once every {MAX_CALLS_PER_STEP} calls, "
                     f"e.g. every k-th batch when accumulating gradients)"
                 )

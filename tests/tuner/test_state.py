@@ -192,21 +192,29 @@ class StopsStepping(TinyModel):
         return loss
 
 
-@pytest.mark.parametrize("steps", [0, 12])
+@pytest.mark.parametrize("steps", [0, 5, 12])
 def test_manual_training_step_that_never_steps_is_a_clear_error_and_restored(
     tmp_path: Any, steps: int
 ) -> None:
     """Under manual optimization a training_step that does not step the optimizer: after MAX_CALLS_PER_STEP
     calls without a step, an error that says so and what to do, with weights, gradients, optimizer state and
     LR put back (also when it stops stepping after a sweep of 12 steps, in the candidates), and the range
-    test's step hook gone. It used to count the calls as steps and end with a misleading warning."""
+    test's step hook gone; the error says where: the sweep's step, or the candidate and its step (it used to
+    say "step 0 of the range test" in a candidate). It used to count the calls as steps and end with a
+    misleading warning."""
     seed_all(8)
     model = StopsStepping(steps, optimizer="adamw")
     probe = RunCore(num_steps=12, retry=False)
     trainer(tmp_path, callbacks=[probe], max_steps=1).fit(model, loader())
     assert isinstance(probe.raised, RuntimeError)
+    # where it happened: the sweep's step, or the candidate (and its LR) whose step it was
+    where = (
+        rf"at step {steps} of the sweep of the LR range test"
+        if steps < 12
+        else r"at step 0 of candidate 1 \(lr=[0-9.e-]+\) in the confirmation of the LR range test"
+    )
     assert re.search(
-        rf"training_step ran {MAX_CALLS_PER_STEP} times at step 0 of the range test without stepping the "
+        rf"training_step ran {MAX_CALLS_PER_STEP} times {where} without stepping the "
         rf"optimizer \(AdamW\): 0 optimizer steps\. .* call opt\.step\(\) on the optimizer from "
         rf"self\.optimizers\(\) in training_step",
         str(probe.raised),
