@@ -74,7 +74,8 @@ class ScheduleCallback(Callback):
       one warning listing what changed. Values filled by a range test are restored, not searched again.
       A checkpoint written without this callback starts the schedule at the trainer's step (warned). A
       checkpoint written with ``optimizer`` spelled otherwise (``"all"``, an index, a class name) is this
-      callback's when it picks the same optimizers: its state is taken, with one warning.
+      callback's when it picks the same optimizers: its state is taken, with one warning. The order of the
+      callbacks does not matter: each scheduler's state names its optimizer, and goes to its scheduler.
     - **Logging.** Every optimizer step (subject to ``log_every_n_steps``), the LR and momentum of every
       param group of the scheduled optimizers go to every logger under LearningRateMonitor's tags (``lr-SGD``,
       ``lr-Adam/pg2``, ``lr-SGD-momentum``, ...), as exact Python floats, at the step Lightning logs its
