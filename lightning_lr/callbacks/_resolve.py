@@ -94,11 +94,12 @@ class StepRate:
     counts of their steps (and Lightning's ``global_step``) after each batch of a window: the first epoch,
     or, when the checkpoint was written before that window ended, from the resume to the end of its epoch.
 
-    :meth:`observe` gives an early estimate. A batch in which they step k > 1 times each (a critic) tells
-    it at once: k. When they step once, the next batch in which they step again tells it: one step per
-    batch if that is the next batch, else one per that many batches (a gradient accumulation written by
-    hand). Timing the second step, not the first, keeps a first batch that only accumulates from halving the
-    rate of an optimizer that then steps every batch.
+    :meth:`observe` gives an early estimate: the next batch in which they step again after the first tells
+    it, as the steps between over the batches between (k per batch for a critic that steps k times every
+    batch, one per k batches for a gradient accumulation written by hand, one per batch for a critic that
+    steps twice every second batch). Timing the second stepping batch, not the first, keeps a first batch
+    that only accumulates from halving the rate of an optimizer that then steps every batch. Every
+    optimizer's rate (``global_step``) is estimated over the window so far.
 
     :meth:`settle`, at the end of the window, gives the rate over all of it: the steps over the batches. It
     corrects the estimate where the steps are not evenly spaced, as in an accumulation that also steps at
@@ -128,22 +129,18 @@ class StepRate:
             if not any(counts):
                 return self.WAIT
             self.first = (batches, counts, global_step)
-            seen = {c for c in counts if c > 0}
-            if len(seen) > 1:
+            if len({c for c in counts if c > 0}) > 1:
                 return self._tell(self.DIFFER)
-            k = seen.pop()
-            if k == 1:
-                return self.WAIT
-            # every step of the window so far was in this batch
-            return self._tell(Rate(Ratio(k), Ratio(global_step - self.start)))
-        before, at_first, global_before = self.first
+            return self.WAIT  # k steps in one batch may be a critic's every batch, or every few batches
+        before, at_first, _ = self.first
         grown = {c - a for c, a in zip(counts, at_first, strict=True) if a > 0 or c > 0}
         if grown == {0}:
             return self.WAIT
         if len(grown) > 1:
             return self._tell(self.DIFFER)
-        span = batches - before
-        return self._tell(Rate(Ratio(grown.pop(), span), Ratio(global_step - global_before, span)))
+        # every optimizer's steps over the whole window so far: other optimizers may step at other times
+        overall = Ratio(global_step - self.start, batches)
+        return self._tell(Rate(Ratio(grown.pop(), batches - before), overall))
 
     def _tell(self, rate: Rate | str) -> Rate | str:
         self.told = True
@@ -162,8 +159,11 @@ class StepRate:
 
 
 def describe_rate(rate: Rate | Ratio | int) -> str:
-    """``2 times per batch``, ``once every 2 batches``, ``3 times every 4 batches`` (of ``Rate.ours``)."""
+    """``once per batch``, ``2 times per batch``, ``once every 2 batches``, ``3 times every 4 batches`` (of
+    ``Rate.ours``)."""
     rate = rate.ours if isinstance(rate, Rate) else Ratio(rate)
+    if rate == 1:
+        return "once per batch"
     if rate.denominator == 1:
         return f"{rate.numerator} times per batch"
     if rate.numerator == 1:

@@ -55,7 +55,8 @@ class ScheduleCallback(Callback):
     - **Several optimizers.** ``optimizer="all"`` (default) schedules every optimizer, an int targets one
       by position, a string by class name (``"Adam"``; an error if it matches none or several).
     - **Manual optimization.** Lightning does not step schedulers then: call ``.step()`` on the
-      schedulers from ``self.lr_schedulers()`` after each ``opt.step()``, as for any scheduler. Durations
+      schedulers from ``self.lr_schedulers()`` after each ``opt.step()``, as for any scheduler (those
+      lightning_lr adds come after the module's own, in the order of their optimizers). Durations
       count the steps of the optimizers they drive: the first epoch tells how many times they step per
       batch (twice for a critic, once every 2 batches for a gradient accumulation written by hand), early
       from their first steps and settled at its end from all its steps, and :class:`Epochs`/
@@ -275,6 +276,7 @@ class ScheduleCallback(Callback):
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
         # the batches of that window so far, and the steps counted at its start
         self._window: tuple[int, list[int]] = (0, [])
+        self._whole = True  # whether that window began at an epoch's first batch
         self._pace: Pace | None = None  # timing the first steps of a run a time limit bounds
         # this callback's state in the checkpoint being resumed, under another spelling of its optimizer
         self._respelled: list[tuple[Any, str, Mapping[str, Any]]] = []
@@ -382,6 +384,9 @@ class ScheduleCallback(Callback):
         ):  # the first batch of a fit whose rate is not settled: its window begins
             self._rate, self._settled = _resolve.StepRate(trainer.global_step), False
             self._window = (0, self._logging.steps_seen())
+            # a resume from a checkpoint written before the first epoch's end: this epoch's rest is no whole
+            # epoch (its first batches' steps are not counted), so the next epoch settles the rate
+            self._whole = batch_idx == 0
 
     def on_before_optimizer_step(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, optimizer: Optimizer
@@ -429,6 +434,9 @@ class ScheduleCallback(Callback):
             self._use_rate(trainer, told, "steps-per-batch", "")
         if batch_idx + 1 < trainer.num_training_batches:
             return
+        if not self._whole:
+            self._rate = None  # the next batch begins a window of a whole epoch
+            return
         settled = self._rate.settle(batches, counts, trainer.global_step)
         self._rate, self._settled = None, True
         if settled == _resolve.StepRate.NONE:
@@ -448,7 +456,7 @@ class ScheduleCallback(Callback):
                 trainer,
                 settled,
                 "steps-per-epoch",
-                f" ({steps} steps in the {batches} batches to the epoch's end)",
+                f" ({steps} step{'' if steps == 1 else 's'} in the epoch's {batches} batches)",
             )
         self._check_durations(trainer)
 
@@ -471,10 +479,14 @@ class ScheduleCallback(Callback):
             return
         self._refresh()
         if rate == _resolve.ONE:
-            said = "are counted in batches again"
+            said = "its durations are counted in batches again"
         else:
-            said = f"step {_resolve.describe_rate(rate)}{where}, so its durations are counted in their steps"
-            said = f"under manual optimization the optimizer(s) it schedules {said}"
+            said = (
+                f"under manual optimization the optimizer(s) it schedules step {_resolve.describe_rate(rate)}"
+                f"{where}, so its durations are counted in their steps"
+            )
+            if rate.overall != rate.ours and trainer.max_steps is not None and trainer.max_steps >= 0:
+                said += f" (max_steps counts every optimizer's: {_resolve.describe_rate(rate.overall)})"
         self.warn_once(
             key,
             f"{self.name}: {said}: the run is {self.run.total_steps} optimizer steps "

@@ -620,12 +620,12 @@ class ScheduleLR(LRScheduler):
         if missing:
             raise KeyError(f"state_dict is missing {sorted(missing)}; keys present: {sorted(state_dict)}")
         owner = self._owner_of(state_dict)
-        if owner is None:
-            # another scheduler's state: the optimizer holds the LRs restored with it, apply this one's instead
+        if owner is not None:
+            owner._load(state_dict)
+        if owner is not self:
+            # another scheduler's state: the optimizer holds the LRs restored with it, apply this one's
             self._invalidate()
             self._apply(max(self.last_epoch, 0))
-            return
-        owner._load(state_dict)
 
     def _load(self, state_dict: dict[str, Any]) -> None:
         if bool(state_dict.get("relative", self.relative)) != self.relative:

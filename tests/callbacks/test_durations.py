@@ -189,17 +189,19 @@ def _ours(rate: object) -> object:
 
 
 def test_the_steps_per_batch_are_told_from_the_second_step() -> None:
-    assert _told([[2]]) == _resolve.Rate(Ratio(2), Ratio(2))  # a critic: told at its first batch
+    assert _told([[2], [4]]) == _resolve.Rate(Ratio(2), Ratio(2))  # a critic: 2 steps a batch
+    assert _ours(_told([[2], [2], [4]])) == 1  # a critic that steps twice every second batch
     assert _told([[1], [2]]) == _resolve.ONE
     assert _ours(_told([[0], [1], [1], [2]])) == Ratio(1, 2)  # steps after batches 2 and 4
     assert _ours(_told([[0], [0], [1], [1], [1], [2]])) == Ratio(1, 3)
-    assert _told([[0], [1], [2]]) == _resolve.ONE  # a first batch that only accumulated: one per batch
+    # a first batch that only accumulated: one per batch (every optimizer's, over the window so far: 2 in 3)
+    assert _told([[0], [1], [2]]) == _resolve.Rate(Ratio(1), Ratio(2, 3))
     assert _ours(_told([[0], [0], [0], [1]], epoch=4)) == Ratio(1, 4)  # the epoch's only step, settled
     assert _told([[0], [0]], epoch=2) == _resolve.StepRate.NONE  # nothing stepped
     assert _told([[1, 2]]) == _resolve.StepRate.DIFFER
     assert _told([[1, 1], [2, 3]]) == _resolve.StepRate.DIFFER
-    # the second optimizer starts later, at the same rate; global_step counts both
-    assert _told([[1, 0], [2, 1]]) == _resolve.Rate(Ratio(1), Ratio(2))
+    # the second optimizer starts later, at the same rate; global_step counts both (3 in 2 batches so far)
+    assert _told([[1, 0], [2, 1]]) == _resolve.Rate(Ratio(1), Ratio(3, 2))
 
 
 def test_the_window_settles_on_its_steps_over_its_batches() -> None:

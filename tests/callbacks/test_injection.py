@@ -316,10 +316,11 @@ def test_durations_count_the_steps_of_the_optimizer_they_drive(tmp_path) -> None
     assert callback.run is not None and callback.run.total_steps == 2 * N
     lrs, _ = _trace(rec, 1)
     assert len(lrs) == 2 * N  # the critic's 48 steps, not the 24 batches
-    # from the end of the first batch on, the cycle spans the critic's steps: the peak is reached 30% in,
-    # and the last step is the cycle's last, not a final value held for half the run
+    # from the end of the second batch on (its 2 steps after the first's 2 tell the rate), the cycle spans
+    # the critic's steps: the peak is reached 30% in, and the last step is the cycle's last, not a final
+    # value held for half the run
     expected = S.OneCycle(0.01, total_steps=2 * N).values(2 * N)
-    assert_trace(lrs[2:], expected[2:])
+    assert_trace(lrs[4:], expected[4:])
     assert int(np.argmax(lrs)) == int(np.argmax(expected)) == 14
 
 
@@ -377,7 +378,7 @@ def test_a_first_batch_that_only_accumulates_does_not_halve_the_steps(tmp_path: 
     said = [str(w.message) for w in caught if "under manual optimization" in str(w.message)]
     assert said == [
         "OneCycle: under manual optimization the optimizer(s) it schedules step 11 times every 12 batches (11 "
-        "steps in the 12 batches to the epoch's end), so its durations are counted in their steps: the run is 22 "
+        "steps in the epoch's 12 batches), so its durations are counted in their steps: the run is 22 "
         "optimizer steps (total=22)."
     ]
     assert callback.run is not None and callback.run.total_steps == 22
@@ -455,7 +456,7 @@ def test_an_accumulation_that_steps_at_the_epochs_end_too_is_settled_at_the_end(
         "OneCycle: under manual optimization the optimizer(s) it schedules step once every 4 batches, so its "
         "durations are counted in their steps: the run is 6 optimizer steps (total=6).",
         "OneCycle: under manual optimization the optimizer(s) it schedules step once every 6 batches (2 steps "
-        "in the 12 batches to the epoch's end), so its durations are counted in their steps: the run is 4 "
+        "in the epoch's 12 batches), so its durations are counted in their steps: the run is 4 "
         "optimizer steps (total=4).",
     ]
 
@@ -529,6 +530,88 @@ def test_no_step_in_the_first_epoch_says_the_durations_stay_in_batches(tmp_path:
         "cannot tell how often they step: its durations stay counted in batches (36 steps). Give durations in "
         "optimizer steps (an int) to plan them in steps."
     ]
+
+
+class _TwiceEverySecond(Tiny):
+    """Manual optimization: the optimizer steps twice at every second batch (a critic that accumulates)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.automatic_optimization = False
+
+    def training_step(self, batch: Any, batch_idx: int) -> None:
+        x, y = batch
+        if batch_idx % 2 == 1:
+            for _ in range(2):
+                self.optimizers().zero_grad()
+                self.manual_backward(torch.nn.functional.mse_loss(self.layer(x), y))
+                self.optimizers().step()
+                self.lr_schedulers().step()
+
+
+def test_a_critic_that_steps_twice_every_second_batch_steps_once_per_batch(tmp_path: Any) -> None:
+    # before: told "2 times per batch" at its first stepping batch, planned 24 steps for 12 in a one-epoch
+    # run (the epoch's end, which would settle it, is the run's end) and ended near the peak
+    callback = OneCycle()
+    rec, _ = _manual_fit(tmp_path, _TwiceEverySecond(), [callback], max_epochs=1)
+    assert callback.run is not None and callback.run.total_steps == 12
+    assert _ends_its_cycle(_trace(rec, 0)[0], 12)
+
+
+class _EveryFifth(Tiny):
+    """Manual optimization: a step at batches 4 and 9 of each 12: 2 steps an epoch, 5 batches apart."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.automatic_optimization = False
+
+    def training_step(self, batch: Any, batch_idx: int) -> None:
+        x, y = batch
+        self.manual_backward(torch.nn.functional.mse_loss(self.layer(x), y))
+        if batch_idx % 5 == 4:
+            self.optimizers().step()
+            self.optimizers().zero_grad()
+            self.lr_schedulers().step()
+
+
+@pytest.mark.usefixtures("exact_mid_epoch_resume")
+def test_a_resume_mid_epoch_settles_the_rate_over_the_next_whole_epoch(tmp_path: Any) -> None:
+    # the checkpoint after the first step (batch 4) has the rate unsettled; the rest of that epoch, batches 5
+    # to 11, hold one step: settled there, the rate would be 1 in 7 (before: 3 steps planned for 6)
+    checkpoint = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_train_steps=1, save_top_k=-1)
+    full = OneCycle()
+    _manual_fit(tmp_path, _EveryFifth(), [full, checkpoint], max_epochs=3, enable_checkpointing=True)
+    assert full.run is not None and full.run.total_steps == 6
+    (early,) = (tmp_path / "ckpt").glob("*-step=1.ckpt")
+    resumed = OneCycle()
+    rec, _ = _manual_fit(tmp_path, _EveryFifth(), [resumed], max_epochs=3, ckpt_path=str(early))
+    assert resumed.run is not None and resumed.run.total_steps == 6
+    assert resumed.state_dict()["rate_settled"] is True
+    assert _trace(rec, 0)[0][-1] == pytest.approx(S.OneCycle(0.1, total_steps=6).values(6)[-1])
+
+
+class _SecondEverySecond(TwoOptimizers):
+    """The first optimizer (scheduled) steps every batch, the second (not scheduled) every second batch."""
+
+    def training_step(self, batch: Any, batch_idx: int) -> None:
+        x, y = batch
+        first, second = self.optimizers()
+        for opt, layer, due in ((first, self.layer, True), (second, self.other, batch_idx % 2 == 1)):
+            if due:
+                opt.zero_grad()
+                self.manual_backward(torch.nn.functional.mse_loss(layer(x), y))
+                opt.step()
+        self.lr_schedulers().step()
+
+
+def test_max_steps_counts_every_optimizers_steps(tmp_path: Any) -> None:
+    # global_step grows by 1.5 a batch, so max_steps=15 is 10 batches, 10 steps of the first optimizer, all
+    # in the first epoch (12 batches), before the rate settles (before: the first estimate took the 2 of one
+    # batch, and planned 8)
+    callback = OneCycle(optimizer=0)
+    rec, _ = _manual_fit(tmp_path, _SecondEverySecond(), [callback], max_epochs=100, max_steps=15)
+    assert callback.run is not None and callback.run.total_steps == 10
+    assert len(_trace(rec, 0)[0]) == 10
 
 
 def _run_warnings(tmp_path: Any, model: Any, callback: Any, **kwargs: Any) -> list[str]:
