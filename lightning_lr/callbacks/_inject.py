@@ -172,6 +172,7 @@ class Injection:
         conf = parse(result)
         # callbacks that compose with the others' schedules come last, whatever their place in the list
         for rewriter in sorted(self.rewriters, key=lambda r: bool(getattr(r, "composes", False))):
+            rewriter._adopt_respelled(conf.optimizers)  # its checkpoint state under another spelling, if any
             rewriter._inject(conf)
         link(conf)
         return conf.to_lightning()

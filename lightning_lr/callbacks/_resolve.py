@@ -111,11 +111,13 @@ class StepRate:
     DIFFER = "differ"  # the optimizers step at different rates: count in batches
     NONE = "none"  # none of them stepped in the window
 
-    def __init__(self, global_step: int) -> None:
+    def __init__(self, global_step: int, counts: Sequence[int] = (), whole: bool = True) -> None:
         self.start = global_step  # Lightning's global_step when the window began
-        self.first: tuple[int, list[int], int] | None = (
-            None  # batches, counts and global_step at the first step
-        )
+        self.base = list(counts)  # the step counts when it began
+        self.whole = whole  # whether it began at an epoch's first batch (else it only estimates)
+        self.batches = 0  # the batches of the window so far
+        # batches, counts and global_step at the first step
+        self.first: tuple[int, list[int], int] | None = None
         self.told = False  # observe() has given its estimate
 
     def observe(self, batches: int, counts: Sequence[int], global_step: int) -> Rate | str:
@@ -141,6 +143,12 @@ class StepRate:
         # every optimizer's steps over the whole window so far: other optimizers may step at other times
         overall = Ratio(global_step - self.start, batches)
         return self._tell(Rate(Ratio(grown.pop(), batches - before), overall))
+
+    def batch(self, counts: Sequence[int]) -> tuple[int, list[int]]:
+        """Count one more batch of the window; its batches so far and ``counts`` (steps counted since the
+        fit's start) since the window began."""
+        self.batches += 1
+        return self.batches, [c - b for c, b in zip(counts, self.base, strict=True)]
 
     def _tell(self, rate: Rate | str) -> Rate | str:
         self.told = True

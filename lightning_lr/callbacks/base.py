@@ -274,9 +274,6 @@ class ScheduleCallback(Callback):
         self._injected: list[Injected] = []
         self._logging: StepLogging | None = None
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
-        # the batches of that window so far, and the steps counted at its start
-        self._window: tuple[int, list[int]] = (0, [])
-        self._whole = True  # whether that window began at an epoch's first batch
         self._pace: Pace | None = None  # timing the first steps of a run a time limit bounds
         # this callback's state in the checkpoint being resumed, under another spelling of its optimizer
         self._respelled: list[tuple[Any, str, Mapping[str, Any]]] = []
@@ -311,7 +308,6 @@ class ScheduleCallback(Callback):
         """Add this callback's scheduler configs to ``conf`` (called from the wrapped configure_optimizers)."""
         trainer = self._trainer
         assert trainer is not None, "setup() installs the wrapper and sets the trainer"
-        self._adopt_respelled(conf.optimizers)
         self.run, self.steps = _resolve.resolve(trainer, self.name, self.durations(), self._per_batch)
         self._checkpoint.check_run(self.name, self.run, self.steps)
         if self._module is None or self._module.automatic_optimization or self._settled:
@@ -382,11 +378,11 @@ class ScheduleCallback(Callback):
             and self._settled is not True
             and self.durations()
         ):  # the first batch of a fit whose rate is not settled: its window begins
-            self._rate, self._settled = _resolve.StepRate(trainer.global_step), False
-            self._window = (0, self._logging.steps_seen())
             # a resume from a checkpoint written before the first epoch's end: this epoch's rest is no whole
             # epoch (its first batches' steps are not counted), so the next epoch settles the rate
-            self._whole = batch_idx == 0
+            whole = batch_idx == 0
+            self._rate = _resolve.StepRate(trainer.global_step, self._logging.steps_seen(), whole)
+            self._settled = False
 
     def on_before_optimizer_step(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, optimizer: Optimizer
@@ -423,10 +419,7 @@ class ScheduleCallback(Callback):
         (:class:`~lightning_lr.callbacks._resolve.StepRate`) early in the window, settle it at the window's
         end (the end of the epoch), and resolve the durations in the optimizers' steps from then on."""
         assert self._logging is not None and self._rate is not None
-        batches, base = self._window
-        batches += 1
-        self._window = (batches, base)
-        counts = [c - b for c, b in zip(self._logging.steps_seen(), base, strict=True)]
+        batches, counts = self._rate.batch(self._logging.steps_seen())
         told = self._rate.observe(batches, counts, trainer.global_step)
         if told == _resolve.StepRate.DIFFER:
             self._warn_differ(counts, batches)
@@ -434,7 +427,7 @@ class ScheduleCallback(Callback):
             self._use_rate(trainer, told, "steps-per-batch", "")
         if batch_idx + 1 < trainer.num_training_batches:
             return
-        if not self._whole:
+        if not self._rate.whole:
             self._rate = None  # the next batch begins a window of a whole epoch
             return
         settled = self._rate.settle(batches, counts, trainer.global_step)

@@ -160,7 +160,6 @@ class ReduceOnPlateau(ScheduleCallback):
     def _inject(self, conf: OptimizerConfig) -> None:
         trainer = self._trainer
         assert trainer is not None, "setup() installs the wrapper and sets the trainer"
-        self._adopt_respelled(conf.optimizers)
         self.run, self.steps = _resolve.resolve(trainer, self.name, {})
         self._injected, self._attached = [], []
         for index in _inject.select(self.name, self.optimizer, conf.optimizers):

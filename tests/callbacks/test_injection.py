@@ -558,33 +558,17 @@ def test_a_critic_that_steps_twice_every_second_batch_steps_once_per_batch(tmp_p
     assert _ends_its_cycle(_trace(rec, 0)[0], 12)
 
 
-class _EveryFifth(Tiny):
-    """Manual optimization: a step at batches 4 and 9 of each 12: 2 steps an epoch, 5 batches apart."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.automatic_optimization = False
-
-    def training_step(self, batch: Any, batch_idx: int) -> None:
-        x, y = batch
-        self.manual_backward(torch.nn.functional.mse_loss(self.layer(x), y))
-        if batch_idx % 5 == 4:
-            self.optimizers().step()
-            self.optimizers().zero_grad()
-            self.lr_schedulers().step()
-
-
 @pytest.mark.usefixtures("exact_mid_epoch_resume")
 def test_a_resume_mid_epoch_settles_the_rate_over_the_next_whole_epoch(tmp_path: Any) -> None:
     # the checkpoint after the first step (batch 4) has the rate unsettled; the rest of that epoch, batches 5
     # to 11, hold one step: settled there, the rate would be 1 in 7 (before: 3 steps planned for 6)
     checkpoint = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_train_steps=1, save_top_k=-1)
     full = OneCycle()
-    _manual_fit(tmp_path, _EveryFifth(), [full, checkpoint], max_epochs=3, enable_checkpointing=True)
+    _manual_fit(tmp_path, Accumulating(every=5), [full, checkpoint], max_epochs=3, enable_checkpointing=True)
     assert full.run is not None and full.run.total_steps == 6
     (early,) = (tmp_path / "ckpt").glob("*-step=1.ckpt")
     resumed = OneCycle()
-    rec, _ = _manual_fit(tmp_path, _EveryFifth(), [resumed], max_epochs=3, ckpt_path=str(early))
+    rec, _ = _manual_fit(tmp_path, Accumulating(every=5), [resumed], max_epochs=3, ckpt_path=str(early))
     assert resumed.run is not None and resumed.run.total_steps == 6
     assert resumed.state_dict()["rate_settled"] is True
     assert _trace(rec, 0)[0][-1] == pytest.approx(S.OneCycle(0.1, total_steps=6).values(6)[-1])
