@@ -550,7 +550,7 @@ class _TwiceEverySecond(Tiny):
 
 
 def test_a_critic_that_steps_twice_every_second_batch_steps_once_per_batch(tmp_path: Any) -> None:
-    # before: told "2 times per batch" at its first stepping batch, planned 24 steps for 12 in a one-epoch
+    # before: told "2 times per batch" at its first stepping batch, it planned twice the steps in a one-epoch
     # run (the epoch's end, which would settle it, is the run's end) and ended near the peak
     callback = OneCycle()
     rec, _ = _manual_fit(tmp_path, _TwiceEverySecond(), [callback], max_epochs=1)
@@ -561,7 +561,7 @@ def test_a_critic_that_steps_twice_every_second_batch_steps_once_per_batch(tmp_p
 @pytest.mark.usefixtures("exact_mid_epoch_resume")
 def test_a_resume_mid_epoch_settles_the_rate_over_the_next_whole_epoch(tmp_path: Any) -> None:
     # the checkpoint after the first step (batch 4) has the rate unsettled; the rest of that epoch, batches 5
-    # to 11, hold one step: settled there, the rate would be 1 in 7 (before: 3 steps planned for 6)
+    # to 11, hold one step: settled there, the rate would be 1 in 7 (before: fewer steps planned than taken)
     checkpoint = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_train_steps=1, save_top_k=-1)
     full = OneCycle()
     _manual_fit(tmp_path, Accumulating(every=5), [full, checkpoint], max_epochs=3, enable_checkpointing=True)
@@ -591,7 +591,7 @@ class _SecondEverySecond(TwoOptimizers):
 def test_max_steps_counts_every_optimizers_steps(tmp_path: Any) -> None:
     # global_step grows by 1.5 a batch, so max_steps=15 is 10 batches, 10 steps of the first optimizer, all
     # in the first epoch (12 batches), before the rate settles (before: the first estimate took the 2 of one
-    # batch, and planned 8)
+    # batch, and planned fewer)
     callback = OneCycle(optimizer=0)
     rec, _ = _manual_fit(tmp_path, _SecondEverySecond(), [callback], max_epochs=100, max_steps=15)
     assert callback.run is not None and callback.run.total_steps == 10
