@@ -174,7 +174,11 @@ class Injection:
         for rewriter in sorted(self.rewriters, key=lambda r: bool(getattr(r, "composes", False))):
             rewriter._adopt_respelled(conf.optimizers)  # its checkpoint state under another spelling, if any
             rewriter._inject(conf)
-        link(conf)
+        # the scheduler states of the checkpoint being resumed (each rewriter kept the same list), if any
+        saved = next((r._saved_schedulers for r in self.rewriters if r._saved_schedulers is not None), None)
+        for rewriter in self.rewriters:
+            rewriter._saved_schedulers = None
+        link(conf, saved)
         return conf.to_lightning()
 
 
@@ -323,17 +327,17 @@ def add(owner: str, conf: OptimizerConfig, position: int, scheduler: ScheduleLR)
     )
 
 
-def link(conf: OptimizerConfig) -> None:
+def link(conf: OptimizerConfig, saved: Sequence[Any] | None = None) -> None:
     """Name the lightning_lr schedulers of ``conf`` by their optimizer (``"optimizer 1"``) as restored
     together (:meth:`ScheduleLR.link`), so a checkpoint's state goes to the scheduler of its optimizer
-    wherever Lightning gives it."""
+    wherever Lightning gives it (``saved``: the checkpoint's scheduler states, when resuming)."""
     owned = {}
     for entry in conf.schedulers:
         scheduler = conf.scheduler_of(entry)
         if isinstance(scheduler, ScheduleLR) and scheduler in _OWNERS:
             owned[f"optimizer {conf.optimizer_index(entry)}"] = scheduler
     if owned:
-        ScheduleLR.link(owned)
+        ScheduleLR.link(owned, saved)
 
 
 def owned_scheduler(conf: OptimizerConfig, optimizer: Optimizer) -> tuple[ScheduleLR, str] | None:

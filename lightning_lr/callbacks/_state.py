@@ -30,7 +30,7 @@ from . import _resolve
 from ._inject import Injected
 from .durations import RunInfo
 
-__all__ = ["STATE_KEYS", "STATE_VERSION", "CheckpointState", "catch_up", "other_spellings"]
+__all__ = ["STATE_KEYS", "STATE_VERSION", "CheckpointState", "catch_up", "other_spellings", "resumed"]
 
 STATE_VERSION = 2
 STATE_KEYS = ("version", "total_steps", "steps_per_epoch", "durations", "filled")
@@ -85,6 +85,17 @@ class CheckpointState:
             return
         self.restored = None
         _resolve.warn_if_changed(owner, restored, run, steps)
+
+
+def resumed(owner: str, entries: Sequence[Injected], trainer: Any, module: Any) -> None:
+    """At the start of training, once Lightning has restored what it restores: every scheduler has its own
+    state from the checkpoint, if it has one (:meth:`~lightning_lr.optim.ScheduleLR.load_saved`), and one it
+    has none for starts at the trainer's step (:func:`catch_up`, under automatic optimization, where the
+    trainer's step counts this optimizer's steps)."""
+    for entry in entries:
+        entry.scheduler.load_saved()
+    if module.automatic_optimization and trainer.global_step > 0:
+        catch_up(owner, entries, trainer.global_step)
 
 
 def catch_up(owner: str, entries: Sequence[Injected], step: int) -> None:

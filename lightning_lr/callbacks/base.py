@@ -277,6 +277,8 @@ class ScheduleCallback(Callback):
         self._pace: Pace | None = None  # timing the first steps of a run a time limit bounds
         # this callback's state in the checkpoint being resumed, under another spelling of its optimizer
         self._respelled: list[tuple[Any, str, Mapping[str, Any]]] = []
+        # the checkpoint's scheduler states, for the schedulers to take theirs by key (ScheduleLR.link)
+        self._saved_schedulers: list[Any] | None = None
 
     def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         if stage != "fit":
@@ -353,8 +355,7 @@ class ScheduleCallback(Callback):
         if not self._injected:
             return
         self._logging = StepLogging(self.name, self.log_lr, trainer, pl_module, self._injected)
-        if pl_module.automatic_optimization and trainer.global_step > 0:
-            _state.catch_up(self.name, self._injected, trainer.global_step)
+        _state.resumed(self.name, self._injected, trainer, pl_module)
         self._plan.snapshot(self._injected, self._tags())
         planned = _resolve.relative(self.durations())
         limited = (
@@ -536,7 +537,11 @@ class ScheduleCallback(Callback):
         self._per_batch, self._settled = _resolve.rate_from_state(state_dict)
         self._filled.restore(self.name, filled, self._given())
         self._write_hparams()
-        if self._injected:  # strategies that restore callbacks after configure_optimizers
+        if self._injected and self._trainer is not None:  # strategies that restore callbacks after
+            # configure_optimizers: the durations were resolved without the rate the checkpoint brings
+            self.run, self.steps = _resolve.resolve(
+                self._trainer, self.name, self.durations(), self._per_batch
+            )
             self._checkpoint.check_run(self.name, self.run, self.steps)
             self._refresh()
 
@@ -549,8 +554,12 @@ class ScheduleCallback(Callback):
         # another spelling until the optimizers are known, and take the one that targets the same ones.
         claimed = {cb.state_key for cb in L.callbacks(trainer) if cb is not self}
         self._respelled = _state.other_spellings(self, checkpoint.get("callbacks") or {}, claimed)
+        # Lightning gives the schedulers their states by position: with a schedule callback fewer than when
+        # the checkpoint was written, a scheduler would be given another's state and never its own
+        self._saved_schedulers = list(checkpoint.get("lr_schedulers") or [])
         if self._injected:  # strategies that restore callbacks after configure_optimizers
             self._adopt_respelled(trainer.optimizers)
+            self._injected[0].scheduler.set_saved(self._saved_schedulers)
 
     def _adopt_respelled(self, optimizers: list[Any]) -> None:
         """Load the checkpoint's state saved under another spelling of ``optimizer`` that picks the same

@@ -347,8 +347,7 @@ class ReduceOnPlateau(ScheduleCallback):
         self._logging = StepLogging(
             self.name, self.log_lr, trainer, pl_module, self._injected, self._attached, self._factor_values
         )
-        if pl_module.automatic_optimization and trainer.global_step > 0:
-            _state.catch_up(self.name, self._injected, trainer.global_step)
+        _state.resumed(self.name, self._injected, trainer, pl_module)
 
     @staticmethod
     def _factor_values(entry: Injected, tags: Sequence[str]) -> dict[str, float]:

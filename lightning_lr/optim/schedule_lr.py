@@ -132,19 +132,47 @@ Row = list[float] | _Lazy | _Scaled | _scale.ScaledBy
 
 
 class _Linked:
-    """Schedulers restored together from one list of states (:meth:`ScheduleLR.link`): each by its key, and
-    whether the one warning about states written without a key was given."""
+    """Schedulers restored together from one list of states (:meth:`ScheduleLR.link`): each by its key, the
+    states the list holds by key (``saved``, when it was given to :meth:`ScheduleLR.link`; None once they are
+    loaded), and whether the one warning about states written without a key was given."""
 
-    __slots__ = ("members", "warned")
+    __slots__ = ("loaded", "members", "saved", "warned")
 
-    def __init__(self, members: dict[str, ScheduleLR]) -> None:
+    def __init__(self, members: dict[str, ScheduleLR], saved: dict[str, Mapping[str, Any]] | None) -> None:
         self.members = members
+        self.saved = saved
+        self.loaded: list[Mapping[str, Any]] = []  # the saved states, once restored (given again: not loaded)
         self.warned = False
 
     def warn_once(self, message: str) -> None:
         if not self.warned:
             self.warned = True
             warnings.warn(message, UserWarning, stacklevel=4)
+
+    def restore(self) -> None:
+        """Load every member's own saved state (a member the list has none for applies its own values over
+        the LRs the optimizer brought back), once; the states of keys no member has are not loaded."""
+        saved, self.saved = self.saved, None
+        if saved is None:
+            return
+        self.loaded = list(saved.values())
+        for key, scheduler in self.members.items():
+            state = saved.get(key)
+            if state is not None:
+                scheduler._load(dict(state))
+            else:
+                scheduler._invalidate()
+                scheduler._apply(max(scheduler.last_epoch, 0))
+        unused = [key for key in saved if key not in self.members]
+        if unused:
+            steps = ", ".join(f"{key} at step {saved[key].get('last_epoch')}" for key in unused)
+            warnings.warn(
+                f"ScheduleLR: the checkpoint holds the state of the scheduler of {steps}, which none of the "
+                f"schedulers restored with it ({', '.join(self.members)}) drives now; it is not loaded, and each "
+                f"of those continues from its own state",
+                UserWarning,
+                stacklevel=4,
+            )
 
 
 def _moved(lr: Any, mine: float) -> bool:
@@ -619,6 +647,14 @@ class ScheduleLR(LRScheduler):
         missing = {"last_epoch", "_step_count"} - set(state_dict)
         if missing:
             raise KeyError(f"state_dict is missing {sorted(missing)}; keys present: {sorted(state_dict)}")
+        linked = self._linked
+        if linked is not None and linked.saved is not None:
+            # the states the whole list holds are known (link's ``saved``): every scheduler loads its own, by
+            # key, whatever it is given here (Lightning gives them by position, to as many as the list has)
+            linked.restore()
+            return
+        if linked is not None and any(state_dict is state for state in linked.loaded):
+            return  # one of those states, given again: each is loaded into its own scheduler already
         owner = self._owner_of(state_dict)
         if owner is not None:
             owner._load(state_dict)
@@ -645,7 +681,7 @@ class ScheduleLR(LRScheduler):
 
     # --- schedulers restored together ----------------------------------------------------------------
     @staticmethod
-    def link(schedulers: Mapping[str, ScheduleLR]) -> None:
+    def link(schedulers: Mapping[str, ScheduleLR], saved: Sequence[Any] | None = None) -> None:
         """Name ``schedulers`` by their keys as restored together from one list of states, by position, as
         Lightning restores a module's schedulers: a list written in another order (or with a scheduler more
         or less) then does not give one scheduler another's step.
@@ -657,6 +693,13 @@ class ScheduleLR(LRScheduler):
         them (one warning says the order differed); when that cannot be told (the schedules changed, as
         in a resume into a longer run), it is loaded where it is given, with one warning. Linking again
         replaces the names. (The drop-ins keep torch's state and loading: they are not linked.)
+
+        ``saved``: the whole list of states they will be restored from (a checkpoint's ``"lr_schedulers"``),
+        when it is known. Then the first :meth:`load_state_dict` of any of them (or :meth:`load_saved`)
+        loads every one from the state of its own key, whatever state it is given, and the list's states
+        given afterwards are not loaded again. That reaches a scheduler that is given no state, or only
+        another's: by position, a checkpoint written with a scheduler more hands the first schedulers the
+        states of the one that is gone. (``saved`` without a state that has a key changes nothing.)
 
         The schedule callbacks link the schedulers they add to a module by optimizer: ``"optimizer 0"``, ...
 
@@ -674,10 +717,22 @@ class ScheduleLR(LRScheduler):
             >>> a.last_epoch, b.last_epoch
             (0, 2)
         """
-        linked = _Linked(dict(schedulers))
+        linked = _Linked(dict(schedulers), _keyed(saved))
         for key, scheduler in linked.members.items():
             scheduler.key = key
             scheduler._linked = linked
+
+    def set_saved(self, saved: Sequence[Any]) -> None:
+        """Give the schedulers linked with this one (:meth:`link`) the list of states they will be restored
+        from, ``saved``, when it is known only after they were linked."""
+        if self._linked is not None:
+            self._linked.saved = _keyed(saved)
+
+    def load_saved(self) -> None:
+        """Load the states given to :meth:`link` as ``saved`` into every scheduler linked with this one, if no
+        :meth:`load_state_dict` has (nothing otherwise): for a list that gave none of them a state."""
+        if self._linked is not None:
+            self._linked.restore()
 
     def _label(self) -> str:
         name = type(self.optimizer).__name__
@@ -751,6 +806,16 @@ class ScheduleLR(LRScheduler):
         if not exact:
             saved, mine = [_but_integers(r) for r in saved], [_but_integers(r) for r in mine]
         return saved == mine
+
+
+def _keyed(saved: Sequence[Any] | None) -> dict[str, Mapping[str, Any]] | None:
+    """The states of ``saved`` (a list of scheduler states) that have a key, by key; None if there are none."""
+    keyed = {
+        state["key"]: state
+        for state in saved or ()
+        if isinstance(state, Mapping) and isinstance(state.get("key"), str) and "last_epoch" in state
+    }
+    return keyed or None
 
 
 _INTEGER = re.compile(r"(?<![\w.+-])\d+(?![\w.])")

@@ -21,6 +21,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 from lightning.pytorch.callbacks import ModelCheckpoint
+from lightning.pytorch.strategies import SingleDeviceStrategy
 from torch import nn
 from torch.optim.lr_scheduler import StepLR
 from torch.utils.data import DataLoader
@@ -242,17 +243,49 @@ def test_a_callback_added_when_resuming_does_not_take_another_ones_state(tmp_pat
     assert_trace(lrs, S.OneCycle(MAX_LRS[0], total_steps=2 * STEPS_PER_EPOCH).values(len(lrs)))
 
 
-def test_a_state_for_an_optimizer_no_longer_scheduled_is_not_loaded_into_another(tmp_path) -> None:
-    # written with schedules on both optimizers, resumed with one on optimizer 1 only: Lightning gives it the
-    # first state, optimizer 0's, which is refused with a warning instead of moving the generator's schedule
-    _, ckpts = _run(tmp_path, Staggered(), _callbacks((0, 1)))
+def test_a_callback_fewer_when_resuming_still_gives_the_other_its_own_state(tmp_path) -> None:
+    # written with schedules on both optimizers, resumed with one on optimizer 1 only: Lightning gives its
+    # scheduler the first state, optimizer 0's, and never its own; it takes its own from the checkpoint's list
+    # (before: it refused optimizer 0's and restarted its warm-up at step 0), and the state no scheduler has
+    # now is named in a warning
+    full, ckpts = _run(tmp_path, Staggered(), _callbacks((0, 1)))
     rec, warned = _resume(tmp_path, Staggered(), [OneCycle(MAX_LRS[1], optimizer=1)], ckpts / "epoch=0.ckpt")
+    before = _steps_in_first_epoch(1)
+    assert rec.by_optimizer[1] == full.by_optimizer[1][before:]
     (message,) = [m for m in warned if m.startswith("ScheduleLR")]
     assert message.startswith(
-        "ScheduleLR of optimizer 1 (Adam): the checkpoint's state given to it was written for the scheduler of "
-        "optimizer 0"
+        f"ScheduleLR: the checkpoint holds the state of the scheduler of optimizer 0 at step "
+        f"{_steps_in_first_epoch(0)}, which none of the schedulers restored with it (optimizer 1) drives now"
     )
-    assert rec.by_optimizer[1][0][0][0] == S.OneCycle(MAX_LRS[1], total_steps=STEPS_PER_EPOCH)(0)
+
+
+class _LateRestore(SingleDeviceStrategy):
+    """Restores the checkpoint's module and callbacks after ``configure_optimizers``, as FSDP and DeepSpeed
+    do."""
+
+    @property
+    def restore_checkpoint_after_setup(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("resumed", [(0, 1), (1,)])
+def test_a_strategy_that_restores_the_callbacks_late_gives_each_scheduler_its_own_state(
+    tmp_path, resumed
+) -> None:
+    # the callbacks' states (the steps per batch a manual optimization told) and the schedulers' list come
+    # after configure_optimizers: the durations are resolved again with the rate, and each scheduler takes
+    # its own state (before: planned in batches, 24 steps for 12, and with a callback fewer, step 0)
+    full, ckpts = _run(tmp_path, Staggered(), _callbacks((0, 1)))
+    strategy = _LateRestore(device=torch.device("cpu"))
+    rec, warned = _resume(
+        tmp_path, Staggered(), _callbacks(resumed), ckpts / "epoch=0.ckpt", strategy=strategy
+    )
+    for k in resumed:
+        assert rec.by_optimizer[k] == full.by_optimizer[k][_steps_in_first_epoch(k) :]
+    assert sum(m.startswith("ScheduleLR: the checkpoint holds the state of") for m in warned) == 2 - len(
+        resumed
+    )
+    assert not any("the run differs from the checkpoint's" in m for m in warned)
 
 
 # --- the mechanism, on ScheduleLR alone ------------------------------------------------------------------------
@@ -273,3 +306,54 @@ def test_linked_schedulers_load_each_state_into_the_one_that_wrote_it() -> None:
     assert (a.last_epoch, b.last_epoch) == (0, 3)
     alone.load_state_dict(states[0])  # not linked: loads whatever it is given, as torch's schedulers do
     assert alone.last_epoch == 3
+
+
+def _linked_pair() -> tuple[ScheduleLR, ScheduleLR]:
+    p = nn.Parameter(torch.zeros(1))
+    a = ScheduleLR(torch.optim.SGD([p], lr=0.1), lr=S.Linear(0.1, 0.0, 10))
+    b = ScheduleLR(torch.optim.SGD([p], lr=0.2), lr=S.Linear(0.2, 0.0, 10))
+    ScheduleLR.link({"optimizer 0": a, "optimizer 1": b})
+    return a, b
+
+
+def test_linked_schedulers_given_the_saved_list_each_load_their_own_whatever_they_are_given() -> None:
+    a, b = _linked_pair()
+    for _ in range(2):
+        a.step()
+    for _ in range(5):
+        b.step()
+    saved = [{**a.state_dict(), "key": "optimizer 7"}, a.state_dict(), b.state_dict()]
+    fresh_a, fresh_b = _linked_pair()
+    ScheduleLR.link({"optimizer 0": fresh_a, "optimizer 1": fresh_b}, saved)
+    with pytest.warns(UserWarning, match=r"state of the scheduler of optimizer 7 at step 2, which none"):
+        fresh_b.load_state_dict(saved[0])  # by position: the first state, of an optimizer not here
+    assert (fresh_a.last_epoch, fresh_b.last_epoch) == (2, 5)
+    assert fresh_b.get_last_lr() == [pytest.approx(0.2 * 0.5)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fresh_a.load_state_dict(saved[1])  # the rest of the list, given afterwards: loaded already
+        fresh_a.load_state_dict(saved[2])
+    assert (fresh_a.last_epoch, fresh_b.last_epoch) == (2, 5)
+
+
+def test_linked_schedulers_given_no_state_load_their_own_from_the_saved_list() -> None:
+    _, b = _linked_pair()
+    for _ in range(3):
+        b.step()
+    fresh_a, fresh_b = _linked_pair()
+    ScheduleLR.link({"optimizer 0": fresh_a, "optimizer 1": fresh_b}, [b.state_dict()])
+    fresh_a.load_saved()  # no load_state_dict came (Lightning gave the state to a scheduler of the module's)
+    assert (fresh_a.last_epoch, fresh_b.last_epoch) == (0, 3)
+    fresh_b.step()
+    fresh_b.load_saved()  # once only
+    assert fresh_b.last_epoch == 4
+
+
+def test_a_saved_list_without_keys_changes_nothing() -> None:
+    _, b = _linked_pair()
+    b.step()
+    keyless = {k: v for k, v in b.state_dict().items() if k != "key"}
+    fresh_a, fresh_b = _linked_pair()
+    ScheduleLR.link({"optimizer 0": fresh_a, "optimizer 1": fresh_b}, [keyless])
+    fresh_b.load_state_dict(keyless)  # matched as before: by its schedules
+    assert (fresh_a.last_epoch, fresh_b.last_epoch) == (0, 1)
