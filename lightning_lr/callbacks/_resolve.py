@@ -144,6 +144,12 @@ class StepRate:
         overall = Ratio(global_step - self.start, batches)
         return self._tell(Rate(Ratio(grown.pop(), batches - before), overall))
 
+    def in_batches(self, batches: int, global_step: int) -> Rate:
+        """The rate to count in batches at, when the optimizers step at different rates (:attr:`DIFFER`):
+        one step per batch, and every optimizer's rate over the window's ``batches`` so far (``max_steps``
+        still bounds the steps of every optimizer)."""
+        return Rate(Ratio(1), Ratio(global_step - self.start, batches))
+
     def batch(self, counts: Sequence[int]) -> tuple[int, list[int]]:
         """Count one more batch of the window; its batches so far and ``counts`` (steps counted since the
         fit's start) since the window began."""

@@ -424,6 +424,8 @@ class ScheduleCallback(Callback):
         told = self._rate.observe(batches, counts, trainer.global_step)
         if told == _resolve.StepRate.DIFFER:
             self._warn_differ(counts, batches)
+            in_batches = self._rate.in_batches(batches, trainer.global_step)
+            self._use_rate(trainer, in_batches, "steps-differ-max", "", in_batches=True)
         elif isinstance(told, _resolve.Rate):
             self._use_rate(trainer, told, "steps-per-batch", "")
         if batch_idx + 1 < trainer.num_training_batches:
@@ -431,7 +433,8 @@ class ScheduleCallback(Callback):
         if not self._rate.whole:
             self._rate = None  # the next batch begins a window of a whole epoch
             return
-        settled = self._rate.settle(batches, counts, trainer.global_step)
+        window = self._rate
+        settled = window.settle(batches, counts, trainer.global_step)
         self._rate, self._settled = None, True
         if settled == _resolve.StepRate.NONE:
             self.warn_once(
@@ -443,7 +446,8 @@ class ScheduleCallback(Callback):
             )
         elif settled == _resolve.StepRate.DIFFER:
             self._warn_differ(counts, batches)
-            self._use_rate(trainer, _resolve.ONE, "steps-differ-reverted", "")
+            in_batches = window.in_batches(batches, trainer.global_step)
+            self._use_rate(trainer, in_batches, "steps-differ-settled", "", in_batches=True)
         elif isinstance(settled, _resolve.Rate):
             steps = settled.ours * batches
             self._use_rate(
@@ -457,13 +461,17 @@ class ScheduleCallback(Callback):
     def _warn_differ(self, counts: list[int], batches: int) -> None:
         self.warn_once(
             "steps-differ",
-            f"{self.name}: the optimizers it schedules stepped {counts} times in {batches} batches; its "
+            f"{self.name}: the optimizers it schedules stepped {counts} times in {batches} "
+            f"batch{'' if batches == 1 else 'es'}; its "
             f"durations are counted in batches. Schedule each with its own callback (optimizer=<index>) to "
             f"count each in its own steps.",
         )
 
-    def _use_rate(self, trainer: pl.Trainer, rate: _resolve.Rate, key: str, where: str) -> None:
-        """Resolve the durations for ``rate``; rebuild the schedules and say so once if the plan changed."""
+    def _use_rate(
+        self, trainer: pl.Trainer, rate: _resolve.Rate, key: str, where: str, in_batches: bool = False
+    ) -> None:
+        """Resolve the durations for ``rate``; rebuild the schedules and say so once if the plan changed
+        (``in_batches``: the optimizers step at different rates, and ``rate`` counts in batches)."""
         if rate == self._per_batch:
             return
         before = (self.run, dict(self.steps))
@@ -472,18 +480,24 @@ class ScheduleCallback(Callback):
         if (self.run, self.steps) == before:
             return
         self._refresh()
-        if rate == _resolve.ONE:
-            said = "its durations are counted in batches again"
+        bounded = rate.overall != rate.ours and trainer.max_steps is not None and trainer.max_steps >= 0
+        unit = "batches" if in_batches or rate == _resolve.ONE else "optimizer steps"
+        if in_batches or rate == _resolve.ONE:
+            said = "its durations are counted in batches" + ("" if in_batches else " again")
+            if bounded:
+                said += (
+                    f", and max_steps counts every optimizer's steps ({_resolve.describe_rate(rate.overall)})"
+                )
         else:
             said = (
                 f"under manual optimization the optimizer(s) it schedules step {_resolve.describe_rate(rate)}"
                 f"{where}, so its durations are counted in their steps"
             )
-            if rate.overall != rate.ours and trainer.max_steps is not None and trainer.max_steps >= 0:
+            if bounded:
                 said += f" (max_steps counts every optimizer's: {_resolve.describe_rate(rate.overall)})"
         self.warn_once(
             key,
-            f"{self.name}: {said}: the run is {self.run.total_steps} optimizer steps "
+            f"{self.name}: {said}: the run is {self.run.total_steps} {unit} "
             f"({', '.join(f'{a}={v}' for a, v in self.steps.items())}).",
         )
 

@@ -522,6 +522,39 @@ def test_one_callback_on_optimizers_that_step_at_different_rates_says_so(tmp_pat
     assert len(_trace(rec, 1)[0]) == 4
 
 
+class _CriticStepsItsScheduler(TwoOptimizers):
+    """The first optimizer steps once per batch and the second (a critic) twice; each scheduler steps after
+    its own optimizer."""
+
+    def training_step(self, batch: Any, batch_idx: int) -> None:
+        x, y = batch
+        schedulers = {id(s.optimizer): s for s in self.lr_schedulers()}
+        for opt, layer, times in zip(self.optimizers(), (self.layer, self.other), (1, 2), strict=True):
+            for _ in range(times):
+                opt.zero_grad()
+                self.manual_backward(torch.nn.functional.mse_loss(layer(x), y))
+                opt.step()
+                schedulers[id(opt.optimizer)].step()
+
+
+def test_optimizers_stepping_at_different_rates_are_planned_in_batches_within_max_steps(
+    tmp_path: Any,
+) -> None:
+    # counted in batches, as the optimizers differ; max_steps bounds global_step, every optimizer's steps (3
+    # per batch), so the run is 10 batches, not 30 (before: 30, and the cycle stopped a third of the way in)
+    callback = OneCycle()
+    rec, said = _manual_fit(tmp_path, _CriticStepsItsScheduler(), [callback], max_epochs=5, max_steps=30)
+    assert callback.run is not None and callback.run.total_steps == 10
+    assert said == [
+        "OneCycle: the optimizers it schedules stepped [1, 2] times in 1 batch; its durations are counted in "
+        "batches. Schedule each with its own callback (optimizer=<index>) to count each in its own steps.",
+        "OneCycle: its durations are counted in batches, and max_steps counts every optimizer's steps (3 times "
+        "per batch): the run is 10 batches (total=10).",
+    ]
+    lrs, _ = _trace(rec, 0)
+    assert _ends_its_cycle(lrs, 10)
+
+
 def test_no_step_in_the_first_epoch_says_the_durations_stay_in_batches(tmp_path: Any) -> None:
     callback = OneCycle()
     _, said = _manual_fit(tmp_path, Accumulating(every=13), [callback], max_epochs=3)
