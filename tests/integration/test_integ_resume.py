@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lightning.pytorch.callbacks import ModelCheckpoint
@@ -13,7 +14,7 @@ from lightning.pytorch.callbacks import ModelCheckpoint
 from lightning_lr import LRRangeTest
 from lightning_lr.callbacks import OneCycle
 
-from support.models import STEPS_PER_EPOCH, Net
+from support.models import STEPS_PER_EPOCH, Net, Tiny
 from support.recording import Recorder
 from support.trainers import QUIET, fit
 
@@ -71,3 +72,31 @@ def test_resume_is_bitwise_identical(tmp_path, epochs, schedule, at) -> None:
     assert model.hparams.lr == full_model.hparams.lr == full_test.result.suggestion("minimum")
     if schedule:
         assert cbs[1].state_dict()["filled"] == {"max_lr": full_test.result.one_cycle_max_lr("minimum")}
+
+
+def _sequential(model: Any) -> Any:
+    """A decay phase, then a StepLR phase that begins back at the initial LR, stepped every epoch."""
+    from torch.optim import SGD
+    from torch.optim.lr_scheduler import SequentialLR
+
+    from lightning_lr import optim as dropins
+
+    opt = SGD(model.parameters(), lr=0.1, momentum=0.9)
+    phases = [dropins.ExponentialLR(opt, gamma=0.8), dropins.StepLR(opt, step_size=10, gamma=0.5)]
+    return {"optimizer": opt, "lr_scheduler": {"scheduler": SequentialLR(opt, phases, milestones=[3])}}
+
+
+def test_drop_ins_in_a_sequence_resume_where_the_lr_is_back_at_its_start(tmp_path) -> None:
+    # the checkpoint after epoch 2 holds LR 0.1 again, the value a freshly built drop-in writes; resumed, the
+    # run goes on at 0.1 (before: the ExponentialLR's last LR, 0.064, for the rest of the run)
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1, filename="{epoch}")
+    full = fit(tmp_path, Tiny(optim=_sequential), [ckpt], enable_checkpointing=True, max_epochs=6)
+    resumed = fit(
+        tmp_path / "resumed",
+        Tiny(optim=_sequential),
+        [],
+        max_epochs=6,
+        ckpt_path=str(tmp_path / "ckpt/epoch=2.ckpt"),
+    )
+    assert resumed.rows == full.rows[3 * STEPS_PER_EPOCH :]
+    assert [round(float(x), 6) for x in full.lr()[::STEPS_PER_EPOCH]] == [0.1, 0.08, 0.064, 0.1, 0.1, 0.1]

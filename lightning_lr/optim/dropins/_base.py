@@ -90,6 +90,7 @@ class DropIn(ScheduleLR):
         "_at",
         "_beta_jobs",
         "_block_start",
+        "_groups",
         "_lr_index",
         "_lr_jobs",
         "_momentum_index",
@@ -133,6 +134,9 @@ class DropIn(ScheduleLR):
         #: per tensor LR: (tensor, version) while it holds exactly this scheduler's value ``v(_at)``
         self._refs: list[tuple[torch.Tensor, int] | None] = [None] * n
         super().__init__(optimizer, lr, momentum, relative, last_epoch)
+        #: the optimizer's param group dicts as this scheduler last saw them: ``optimizer.load_state_dict``
+        #: replaces them with new ones, so they tell whether the optimizer's state was loaded since
+        self._groups: list[dict[str, Any]] = list(optimizer.param_groups)
 
     # --- the settings ---------------------------------------------------------------------------------
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
@@ -379,8 +383,9 @@ class DropIn(ScheduleLR):
         """Continue from a checkpoint, ours or torch's scheduler of the same class: its settings (the
         schedules are rebuilt if they differ from the constructor's), step and last LRs.
 
-        As in torch, the optimizer's state holds the LR: load it too. If the groups still hold what this
-        scheduler wrote (the optimizer's state was not loaded), they get the checkpoint's last LRs.
+        As in torch, the optimizer's state holds the LR: load it too. If it was not loaded (the optimizer's
+        param groups are the dicts this scheduler was built with) and the groups still hold what this
+        scheduler wrote, they get the checkpoint's last LRs.
         """
         missing = {"last_epoch", "_step_count"} - set(state_dict)
         if missing:
@@ -404,13 +409,20 @@ class DropIn(ScheduleLR):
             self._write(wrote)
         self._load_position(state_dict)
         self._at, self._wrote = None, wrote
+        self._groups = list(self.optimizer.param_groups)
 
     def _load_position(self, state_dict: dict[str, Any]) -> None:
         """Restore position state beyond ``last_epoch`` (CosineAnnealingWarmRestarts' ``T_cur``)."""
 
     def _untouched(self) -> bool:
-        """Whether every group's LR is still what this scheduler last wrote."""
-        for g, x in zip(self.optimizer.param_groups, self._last_written(), strict=True):
+        """Whether the optimizer's state was not loaded since this scheduler was built (or last loaded): its
+        param groups are the same dicts, and every group's LR is still what this scheduler last wrote. (The
+        LRs alone cannot tell: a restored LR may equal the one a fresh scheduler writes, as in a
+        SequentialLR's phase back at the initial LR.)"""
+        groups = self.optimizer.param_groups
+        if any(a is not b for a, b in zip(self._groups, groups, strict=False)):  # groups added since: new
+            return False
+        for g, x in zip(groups, self._last_written(), strict=True):
             lr = g["lr"]
             if isinstance(lr, torch.Tensor):
                 if lr.item() != torch.tensor(x, dtype=lr.dtype).item():
