@@ -31,6 +31,7 @@ __all__ = [
     "assign",
     "base_lr",
     "lr",
+    "lr_ratios",
     "momentum",
     "momentum_key",
     "raw_momentum",
@@ -81,6 +82,22 @@ def lr(group: Group) -> float:
 def base_lr(group: Group) -> float:
     """The LR the group was configured with: ``initial_lr`` if a scheduler recorded it, else ``lr``."""
     return float(group["initial_lr"] if "initial_lr" in group else group["lr"])
+
+
+def lr_ratios(groups: list[Group]) -> list[float] | None:
+    """Each group's LR over group 0's: of their current LRs, or, when group 0's is 0 (the first step of a
+    warm-up from 0, where every group is at 0), of the LRs they were configured with (:func:`base_lr`); None
+    when group 0 has no LR above 0 either way.
+
+    Example:
+        >>> lr_ratios([{"lr": 0.0, "initial_lr": 0.1}, {"lr": 0.0, "initial_lr": 0.05}])
+        [1.0, 0.5]
+    """
+    for read in (lr, base_lr):
+        lr0 = read(groups[0])
+        if lr0 > 0:
+            return [read(g) / lr0 for g in groups]
+    return None
 
 
 def set_lr(group: Group, value: float) -> None:

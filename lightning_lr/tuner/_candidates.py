@@ -132,8 +132,7 @@ class _Runner:
             set_weight_decay(groups, self.weight_decay)
         if is_schedule_free(self.optimizer):  # it steps only in train mode; the restore puts its mode back
             cast(Any, self.optimizer).train()
-        lr0 = pg.lr(groups[0])
-        ratios = [pg.lr(g) / lr0 for g in groups]
+        ratios = pg.lr_ratios(groups) or [1.0] * len(groups)
         momentum = options.momentum_schedule()  # the sweep's held momentum (``_cycle_momentum``), if any
         step = _automatic_step if self.module.automatic_optimization else _manual_step
         loggers = trainer.loggers if (options.log and trainer.is_global_zero) else []

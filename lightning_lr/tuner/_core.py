@@ -175,13 +175,12 @@ def _check_ready(
             f"the range test needs something to train"
         )
     groups = optimizer.param_groups
-    if options.needs_optimizer_lr():
-        lr0 = pg.lr(groups[0])
-        if not lr0 > 0:
-            raise ValueError(
-                f"param group 0 has lr={lr0!r}; the sweep's LR is group 0's and the other groups keep their "
-                f"ratio to it, so group 0 needs an LR > 0"
-            )
+    if options.needs_optimizer_lr() and pg.lr_ratios(groups) is None:
+        raise ValueError(
+            f"param group 0 has lr={pg.lr(groups[0])!r} (and was configured with "
+            f"{pg.base_lr(groups[0])!r}); the sweep's LR is group 0's and the other groups keep their ratio "
+            f"to it, so group 0 needs an LR > 0"
+        )
     if options.momentum_schedule() is not None:
         for i, g in enumerate(groups):
             if pg.momentum_key(g) is None:

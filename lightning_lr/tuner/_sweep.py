@@ -109,8 +109,7 @@ def sweep(
 ) -> SweepResult:
     """One sweep of ``options.num_steps`` optimizer steps (fewer when it stops early); its result."""
     groups = optimizer.param_groups
-    lr0 = pg.lr(groups[0])
-    ratios = [pg.lr(g) / lr0 if lr0 > 0 else 1.0 for g in groups]
+    ratios = pg.lr_ratios(groups) or [1.0] * len(groups)  # None only for a sweep that sets the LR itself
     lr_schedule = options.lr_schedule()
     momentum_schedule = options.momentum_schedule()
     tags = prefix(options, weight_decay)

@@ -1,15 +1,27 @@
-"""apply_range_test (the contract with the range test of issue 4), exercised with a stand-in result."""
+"""apply_range_test (the contract with the range test of issue 4), exercised with a stand-in result, and the
+real range test beside a warm-up."""
 
 from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
+import torch
 
+from lightning_lr import LRRangeTest
 from lightning_lr import schedules as S
-from lightning_lr.callbacks import CosineDecay, Cyclic, LRSchedule, OneCycle, StepDecay
+from lightning_lr.callbacks import (
+    CosineDecay,
+    Cyclic,
+    LRSchedule,
+    MultiStepDecay,
+    OneCycle,
+    StepDecay,
+    WarmupStableDecay,
+)
 
 from support.fakes import ApplyAt, FakeRangeTest
 from support.models import Tiny
@@ -126,3 +138,33 @@ def test_a_second_range_test_replaces_the_first(tmp_path) -> None:
         cb.apply_range_test(FakeRangeTest(max_lr=0.07))
     rec = fit(tmp_path, Tiny(), [cb])
     assert_trace(rec.lr(), S.OneCycle(0.07, total_steps=N).values(N))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: CosineDecay(warmup=3),
+        lambda: WarmupStableDecay(warmup=3),
+        lambda: MultiStepDecay([9], warmup=3),
+    ],
+    ids=["cosine", "wsd", "multistep"],
+)
+@pytest.mark.parametrize("first", [True, False], ids=["range-test-first", "schedule-first"])
+def test_a_warm_up_from_zero_leaves_the_range_test_the_configured_ratios(tmp_path, make, first) -> None:
+    # the warm-up's first step puts every group at LR 0; the sweep takes the groups' ratios from the LRs
+    # they were configured with (before: "param group 0 has lr=0.0", an error that blamed the optimizer)
+    def run(where: str, schedule: Any) -> tuple[LRRangeTest, Any]:
+        torch.manual_seed(0)
+        test = LRRangeTest(num_steps=20, confirm=False)
+        callbacks = [test, schedule] if first else [schedule, test]
+        return test, fit(tmp_path / where, Tiny(groups=2), callbacks)
+
+    test, rec = run("warm-up", make())
+    plain, _ = run("plain", CosineDecay())
+    assert test.result is not None and plain.result is not None
+    assert test.result.lrs == plain.result.lrs and test.result.losses == plain.result.losses
+    suggestion = test.result.suggestion()
+    assert suggestion is not None
+    lrs, other = rec.lr(0), rec.lr(1)
+    assert lrs[0] == other[0] == 0.0  # the warm-up starts from 0
+    assert lrs[3] == pytest.approx(suggestion) and other[3] == pytest.approx(0.1 * suggestion)

@@ -305,6 +305,10 @@ def test_model_problems_are_clear_errors(tmp_path: Any) -> None:
         def configure_optimizers(self) -> Any:
             return torch.optim.Adagrad(self.parameters(), lr=0.1)
 
+    class ZeroLR(TinyModel):
+        def configure_optimizers(self) -> Any:
+            return torch.optim.SGD(self.parameters(), lr=0.0)
+
     with pytest.raises(ValueError, match="no trainable parameters"):
         Tuner(trainer(tmp_path)).lr_range_test(Frozen(), loader())
     with pytest.raises(ValueError, match="configure_optimizers returned 2"):
@@ -317,6 +321,8 @@ def test_model_problems_are_clear_errors(tmp_path: Any) -> None:
         Tuner(trainer(tmp_path)).momentum_range_test(NoMomentum(), loader())
     with pytest.raises(ValueError, match="val_loss=True needs validation data"):
         Tuner(trainer(tmp_path)).lr_range_test(TinyModel(), loader(), val_loss=True)
+    with pytest.raises(ValueError, match=r"param group 0 has lr=0.0 \(and was configured with 0.0\)"):
+        Tuner(trainer(tmp_path)).lr_range_test(ZeroLR(), loader())
 
 
 def test_tuner_refuses_spawned_processes(tmp_path: Any) -> None:
