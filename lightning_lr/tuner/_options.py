@@ -38,6 +38,15 @@ RETRY_FACTOR = 3
 PLACES = ("device", "host", "auto")
 
 
+def _unused(options: Any, names: Sequence[str], why: str) -> None:
+    """Refuse a value other than the default for each of ``names``, which ``options`` would ignore (``why``)."""
+    fields = {f.name: f.default for f in dataclasses.fields(options)}
+    for name in names:
+        value, default = getattr(options, name), fields[name]
+        if value != default:
+            V.fail(name, f"{default!r} (the default) with {why}", value)
+
+
 def _progress_bar(value: Any) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
@@ -86,6 +95,10 @@ class SweepOptions:
         self._set("progress_bar", _progress_bar(self.progress_bar))
         self._set("log", V.boolean("log", self.log))
         self._set("snapshot", V.one_of("snapshot", self.snapshot, PLACES))
+        if not self.val_loss:  # settings of the validation loss, given while it is off, would be ignored
+            _unused(
+                self, ("val_batches", "val_key"), "val_loss=False: only val_loss=True reads validation data"
+            )
 
     def _set(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
@@ -182,6 +195,10 @@ class LROptions(SweepOptions):
             self._set("weight_decays", tuple(wds))
         self._set("apply", V.boolean("apply", self.apply))
         self._set("attr_name", V.optional(V.text, "attr_name", self.attr_name))
+        if not self.confirm:
+            _unused(self, ("confirm_steps",), "confirm=False: only the confirmation stage uses it")
+        if not self.apply:
+            _unused(self, ("attr_name",), "apply=False: only applying the suggestion sets it")
 
     def lr_schedule(self) -> Schedule:
         return self._span(self.min_lr, self.max_lr)

@@ -186,8 +186,9 @@ class LRRangeTest(_RangeTestCallback):
         early_stop_threshold: stop when the smoothed loss exceeds this many times its best (> 1; the best
             counted once the smoothed loss has averaged the first tenth of the steps), or None.
         val_loss: record the validation loss on ``val_batches`` fixed batches at each LR (Smith's mode).
-        val_batches: how many validation batches, >= 1.
-        val_key: the name ``validation_step`` logs the loss under (used when it returns nothing).
+        val_batches: how many validation batches, >= 1 (with ``val_loss=True`` only: otherwise an error).
+        val_key: the name ``validation_step`` logs the loss under (used when it returns nothing; with
+            ``val_loss=True`` only).
         method: what is applied: None (the confirmed LR; with ``confirm=False`` the ``"minimum"`` rule),
             ``"confirmed"``, or a sweep rule ``"valley"``, ``"steepest"``, ``"minimum"``, ``"slide"``.
         weight_decays: one sweep per weight decay (Smith 2018); the best is applied.
@@ -195,7 +196,8 @@ class LRRangeTest(_RangeTestCallback):
             epochs. At fit start a warning names the listed epochs the fit never reaches (``max_epochs``);
             a ValueError is raised when it reaches none of them.
         apply: apply the result (False: only record it in :attr:`result`).
-        attr_name: the model attribute holding the LR (None: ``lr`` or ``learning_rate`` if present).
+        attr_name: the model attribute holding the LR (None: ``lr`` or ``learning_rate`` if present; with
+            ``apply=True`` only).
         progress_bar: show a progress bar for the sweep (None: when the trainer shows one).
         log: log the curve, the candidates, the suggestion and the figure to the trainer's loggers (rank 0).
         snapshot: where the copy of the model and optimizer state that the test restores lives:
@@ -203,7 +205,8 @@ class LRRangeTest(_RangeTestCallback):
             the copy fits there with a fifth of its memory to spare, else host); see
             :meth:`Tuner.lr_range_test <lightning_lr.Tuner.lr_range_test>`.
         confirm: train the candidate LRs after the sweep (False: the sweep alone).
-        confirm_steps: optimizer steps per candidate, >= 5 (counted as for ``num_steps``).
+        confirm_steps: optimizer steps per candidate, >= 5 (counted as for ``num_steps``; with ``confirm=True``
+            only).
         retry: when the default answer is None for a reason more steps can fix, run the test once more with
             3x ``num_steps`` (False: no second try).
 

@@ -207,15 +207,17 @@ class Tuner(_LightningTuner):
                 always stops the sweep.
             val_loss: record the validation loss of ``val_batches`` fixed validation batches at each LR
                 instead of the training loss (Smith's mode; slower, less noisy).
-            val_batches: how many validation batches, >= 1.
-            val_key: the name ``validation_step`` logs its loss under (when it does not return it).
+            val_batches: how many validation batches, >= 1 (with ``val_loss=True`` only: otherwise an error).
+            val_key: the name ``validation_step`` logs its loss under (when it does not return it; with
+                ``val_loss=True`` only).
             method: what is applied: None (the default answer: the confirmed LR, or with ``confirm=False``
                 the ``"minimum"`` rule read from a sweep that shows a clear descent), ``"confirmed"``, or a
                 sweep rule: ``"minimum"``, ``"valley"``, ``"steepest"`` or ``"slide"``.
             weight_decays: run one sweep per weight decay from the same state and return a
                 :class:`~lightning_lr.tuner.WeightDecayResult`; the best weight decay is applied.
             apply: set the model's attribute and hand the result to callbacks (False: only return it).
-            attr_name: the attribute or hparam holding the LR (None: ``lr`` or ``learning_rate``).
+            attr_name: the attribute or hparam holding the LR (None: ``lr`` or ``learning_rate``; with
+                ``apply=True`` only).
             progress_bar: show the sweep's progress bar (None: when the trainer shows one).
             log: log ``lr_range_test/{lr,loss,smoothed_loss,momentum}`` every step,
                 ``lr_range_test/candidates/lr=<lr>`` every step of each candidate, then the suggestion and the
@@ -228,8 +230,8 @@ class Tuner(_LightningTuner):
                 host memory either way).
             confirm: train the candidate LRs after the sweep and answer with the best (False: the sweep
                 alone, 5x cheaper, read by the rule ``method``).
-            confirm_steps: optimizer steps per candidate, >= 5 (the score averages their last fifth); under
-                manual optimization counted as for ``num_steps``.
+            confirm_steps: optimizer steps per candidate, >= 5, with ``confirm=True`` only (the score averages
+                their last fifth); under manual optimization counted as for ``num_steps``.
             retry: when the default answer is None for a reason more steps can fix, run the test once more
                 with 3x ``num_steps`` (False: answer None at once). Not with a named sweep rule (``method``).
 
@@ -311,8 +313,8 @@ class Tuner(_LightningTuner):
             smoothing: EMA factor in [0, 1).
             early_stop_threshold: as for :meth:`lr_range_test`.
             val_loss: record the validation loss (as for :meth:`lr_range_test`).
-            val_batches: how many validation batches.
-            val_key: the name ``validation_step`` logs its loss under.
+            val_batches: how many validation batches (with ``val_loss=True`` only).
+            val_key: the name ``validation_step`` logs its loss under (with ``val_loss=True`` only).
             progress_bar: show the sweep's progress bar (None: when the trainer shows one).
             log: log to the trainer's loggers (rank 0).
             ckpt_path: resume this checkpoint first.

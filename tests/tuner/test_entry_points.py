@@ -223,6 +223,29 @@ def test_the_callback_scales_an_optimizer_that_ignores_the_attribute_it_set(tmp_
             ValueError,
             r"snapshot must be one of 'device', 'host', 'auto', got 'gpu'",
         ),
+        # a setting the other options switch off would be ignored
+        (
+            {"confirm": False, "confirm_steps": 50},
+            ValueError,
+            r"confirm_steps must be 80 \(the default\) with confirm=False: only the confirmation stage uses it, "
+            r"got 50",
+        ),
+        (
+            {"val_batches": 3},
+            ValueError,
+            r"val_batches must be 5 \(the default\) with val_loss=False: .*got 3",
+        ),
+        (
+            {"val_key": "my_val"},
+            ValueError,
+            r"val_key must be 'val_loss' \(the default\) with val_loss=False: only val_loss=True reads "
+            r"validation data, got 'my_val'",
+        ),
+        (
+            {"apply": False, "attr_name": "nope"},
+            ValueError,
+            r"attr_name must be None \(the default\) with apply=False: only applying the suggestion sets it",
+        ),
     ],
 )
 def test_bad_options_are_named_with_their_value(kwargs: dict[str, Any], error: type, match: str) -> None:
