@@ -43,8 +43,10 @@ class ReduceOnPlateau(ScheduleCallback):
     """Reduces the LR by ``factor`` when a logged metric has stopped improving, with torch's
     ``ReduceLROnPlateau`` rule, names and defaults, and composes with the other schedule callbacks.
 
-    **Composition.** It multiplies whatever schedule the other callbacks give an optimizer: a warm-up
-    then a plateau rule, a cosine with a plateau safety net under it. With no other schedule callback on
+    **Composition.** It multiplies whatever schedule the other lightning_lr callbacks give an optimizer: a
+    warm-up then a plateau rule, a cosine with a plateau safety net under it. A scheduler that
+    ``configure_optimizers`` returns for the optimizer is replaced, as by any schedule callback (with a
+    warning); put that schedule in a callback to compose with it. With no other schedule callback on
     the optimizer it holds the optimizer's LR (a constant per param group) and gives the same LRs as
     torch's ``ReduceLROnPlateau`` for the same metric values. The schedule stays a pure function of the
     step: the reductions so far (the steps at which they happened) are the state, and the LR at step
