@@ -251,6 +251,18 @@ def test_the_cosine_is_affine_about_eta_min_when_stacked() -> None:
         )
 
 
+@pytest.mark.parametrize("tensor", [False, True])
+def test_a_flat_cosine_scales_the_others_lr_as_torchs_does(tensor: bool) -> None:
+    # made after a CyclicLR, the cosine's initial LR is the cyclic base_lr, its eta_min: its own values never
+    # change, and torch's recursion still scales the excess over eta_min by its cosine's ratio (before: the
+    # drop-in left the LR alone, 0.1 where torch gives 0.0957)
+    def flat(m: Any, o: torch.optim.Optimizer) -> Stepper:
+        cyclic = L.CyclicLR(o, base_lr=0.001, max_lr=0.1, step_size_up=4, cycle_momentum=False)
+        return steps_all(cyclic, m.CosineAnnealingLR(o, T_max=6, eta_min=0.001))
+
+    check(flat, steps=30, tensor=tensor)
+
+
 def test_constant_lr_beside_a_drop_in() -> None:
     check(lambda m, o: steps_all(L.ConstantLR(o, factor=0.5, total_iters=4), m.ExponentialLR(o, gamma=0.9)))
     check(
