@@ -285,6 +285,9 @@ class ScheduleCallback(Callback):
             return
         self._trainer, self._module = trainer, pl_module
         self._injected = []
+        # what an earlier stage's checkpoint left (trainer.validate(ckpt_path=...)) is not this fit's: the
+        # checkpoint this fit resumes, if any, is read after setup
+        self._respelled, self._saved_schedulers = [], None
         # a rate told in an earlier fit is not this one's (a checkpoint being resumed brings its own)
         self._per_batch, self._settled = _resolve.ONE, None
         _inject.install(pl_module, self)
@@ -566,6 +569,8 @@ class ScheduleCallback(Callback):
         # written: OneCycle() and OneCycle(optimizer=0) on a one-optimizer module are the same schedule, and
         # the other's state would be dropped (a range test's max_lr with it). Keep the states saved under
         # another spelling until the optimizers are known, and take the one that targets the same ones.
+        if trainer.state.fn != "fit":
+            return  # the schedulers are injected for a fit only
         claimed = {cb.state_key for cb in L.callbacks(trainer) if cb is not self}
         self._respelled = _state.other_spellings(self, checkpoint.get("callbacks") or {}, claimed)
         # Lightning gives the schedulers their states by position: with a schedule callback fewer than when

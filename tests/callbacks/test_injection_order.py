@@ -357,3 +357,36 @@ def test_a_saved_list_without_keys_changes_nothing() -> None:
     ScheduleLR.link({"optimizer 0": fresh_a, "optimizer 1": fresh_b}, [keyless])
     fresh_b.load_state_dict(keyless)  # matched as before: by its schedules
     assert (fresh_a.last_epoch, fresh_b.last_epoch) == (0, 1)
+
+
+class _Validated(Tiny):
+    def validation_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        return self.training_step(batch, batch_idx)
+
+    def val_dataloader(self) -> DataLoader:
+        return self.train_dataloader()
+
+
+def test_a_checkpoint_read_by_validate_is_not_resumed_by_a_later_fit(tmp_path) -> None:
+    # validate(ckpt_path=...) hands the callbacks the checkpoint too; a later fit of the same callback object,
+    # from scratch, starts at step 0 (before: at the checkpoint's step, its cycle over, LR 4e-7 from the first
+    # step), and does not take the checkpoint's state written under another spelling either
+    full, ckpts = _run(tmp_path, _Validated(), [OneCycle()])
+    callback = OneCycle(optimizer=0)
+    checker = pl.Trainer(
+        default_root_dir=str(tmp_path / "validate"),
+        callbacks=[callback],
+        logger=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        accelerator="cpu",
+        limit_val_batches=2,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        checker.validate(_Validated(), ckpt_path=str(ckpts / "epoch=0.ckpt"), verbose=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rec = fit(tmp_path / "fresh", _Validated(), [callback])
+    assert_trace(rec.lr(), full.lr())
+    assert [str(w.message) for w in caught if str(w.message).startswith(("ScheduleLR", "OneCycle"))] == []
