@@ -262,6 +262,13 @@ def test_a_flat_cosine_scales_the_others_lr_as_torchs_does(tensor: bool) -> None
 
     check(flat, steps=30, tensor=tensor)
 
+    # after a warm-up, whose first value is below the cosine's: torch leaves it alone at construction
+    def warmed(m: Any, o: torch.optim.Optimizer) -> Stepper:
+        warm = L.LinearLR(o, start_factor=0.5, total_iters=6)
+        return steps_all(warm, m.CosineAnnealingLR(o, T_max=3, eta_min=0.05))
+
+    check(warmed, steps=20, tensor=tensor)
+
 
 def test_constant_lr_beside_a_drop_in() -> None:
     check(lambda m, o: steps_all(L.ConstantLR(o, factor=0.5, total_iters=4), m.ExponentialLR(o, gamma=0.9)))

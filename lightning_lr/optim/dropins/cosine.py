@@ -96,9 +96,10 @@ class CosineAnnealingLR(DropIn):
 
     def _combine(self, cur: float, p: float, v: float, i: int, t: int) -> float:
         # A flat cosine (the group's initial LR is eta_min) has no change of its own to scale by; torch's
-        # recursion scales the excess over eta_min by its cosine's ratio at every step but the bottom's.
+        # recursion scales the excess over eta_min by its cosine's ratio at every step but the bottom's (and
+        # leaves the LR alone at construction, step 0)
         c, n = self._pivot, self.T_max
-        if p == c and (t - 1 - n) % (2 * n) != 0:
+        if p == c and t > 0 and (t - 1 - n) % (2 * n) != 0:
             new = (1 + math.cos(math.pi * t / n)) / (1 + math.cos(math.pi * (t - 1) / n)) * (cur - c) + c
             return 0.0 if new < 0.0 else new
         return super()._combine(cur, p, v, i, t)
