@@ -119,6 +119,7 @@ class StepRate:
         # batches, counts and global_step at the first step
         self.first: tuple[int, list[int], int] | None = None
         self.told = False  # observe() has given its estimate
+        self.differ = False  # and it was DIFFER
 
     def observe(self, batches: int, counts: Sequence[int], global_step: int) -> Rate | str:
         """The early estimate once it can be told from ``counts`` (the steps of each optimizer after
@@ -141,14 +142,13 @@ class StepRate:
         if len(grown) > 1:
             return self._tell(self.DIFFER)
         # every optimizer's steps over the whole window so far: other optimizers may step at other times
-        overall = Ratio(global_step - self.start, batches)
-        return self._tell(Rate(Ratio(grown.pop(), batches - before), overall))
+        return self._tell(Rate(Ratio(grown.pop(), batches - before), self.overall(batches, global_step)))
 
     def in_batches(self, batches: int, global_step: int) -> Rate:
         """The rate to count in batches at, when the optimizers step at different rates (:attr:`DIFFER`):
         one step per batch, and every optimizer's rate over the window's ``batches`` so far (``max_steps``
         still bounds the steps of every optimizer)."""
-        return Rate(Ratio(1), Ratio(global_step - self.start, batches))
+        return Rate(Ratio(1), self.overall(batches, global_step))
 
     def batch(self, counts: Sequence[int]) -> tuple[int, list[int]]:
         """Count one more batch of the window; its batches so far and ``counts`` (steps counted since the
@@ -156,8 +156,15 @@ class StepRate:
         self.batches += 1
         return self.batches, [c - b for c, b in zip(counts, self.base, strict=True)]
 
+    def overall(self, batches: int, global_step: int) -> Ratio:
+        """Every optimizer's steps per batch (Lightning's ``global_step``) over the window's ``batches`` so far:
+        after the estimate is told, it is refined at each batch (an unscheduled optimizer, or one of a set
+        that steps at other rates, may step only every few batches)."""
+        return Ratio(global_step - self.start, batches)
+
     def _tell(self, rate: Rate | str) -> Rate | str:
         self.told = True
+        self.differ = rate == self.DIFFER
         return rate
 
     def settle(self, batches: int, counts: Sequence[int], global_step: int) -> Rate | str:
@@ -169,7 +176,7 @@ class StepRate:
             return self.NONE
         if len(seen) > 1:
             return self.DIFFER
-        return Rate(Ratio(seen.pop(), batches), Ratio(global_step - self.start, batches))
+        return Rate(Ratio(seen.pop(), batches), self.overall(batches, global_step))
 
 
 def describe_rate(rate: Rate | Ratio | int) -> str:

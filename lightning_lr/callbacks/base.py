@@ -431,6 +431,14 @@ class ScheduleCallback(Callback):
             self._use_rate(trainer, in_batches, "steps-differ-max", "", in_batches=True)
         elif isinstance(told, _resolve.Rate):
             self._use_rate(trainer, told, "steps-per-batch", "")
+        elif self._rate.told and trainer.max_steps is not None and trainer.max_steps >= 0:
+            # max_steps bounds every optimizer's steps: refine their rate, told from the first batches, over
+            # the window so far (the plan follows without a further word; the epoch's end settles it)
+            overall = self._rate.overall(batches, trainer.global_step)
+            if overall != self._per_batch.overall:
+                refined = _resolve.Rate(self._per_batch.ours, overall)
+                key = "steps-differ-max" if self._rate.differ else "steps-per-batch"
+                self._use_rate(trainer, refined, key, "", in_batches=self._rate.differ)
         if batch_idx + 1 < trainer.num_training_batches:
             return
         if not self._rate.whole:
@@ -484,20 +492,20 @@ class ScheduleCallback(Callback):
             return
         self._refresh()
         bounded = rate.overall != rate.ours and trainer.max_steps is not None and trainer.max_steps >= 0
+        # every optimizer's rate is refined until the window (the first epoch) ends
+        overall = _resolve.describe_rate(rate.overall) + (" so far" if self._rate is not None else "")
         unit = "batches" if in_batches or rate == _resolve.ONE else "optimizer steps"
         if in_batches or rate == _resolve.ONE:
             said = "its durations are counted in batches" + ("" if in_batches else " again")
             if bounded:
-                said += (
-                    f", and max_steps counts every optimizer's steps ({_resolve.describe_rate(rate.overall)})"
-                )
+                said += f", and max_steps counts every optimizer's steps ({overall})"
         else:
             said = (
                 f"under manual optimization the optimizer(s) it schedules step {_resolve.describe_rate(rate)}"
                 f"{where}, so its durations are counted in their steps"
             )
             if bounded:
-                said += f" (max_steps counts every optimizer's: {_resolve.describe_rate(rate.overall)})"
+                said += f" (max_steps counts every optimizer's: {overall})"
         self.warn_once(
             key,
             f"{self.name}: {said}: the run is {self.run.total_steps} {unit} "

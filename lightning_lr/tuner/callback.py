@@ -156,7 +156,9 @@ class LRRangeTest(_RangeTestCallback):
 
     The sweep runs the same core as :meth:`Tuner.lr_range_test <lightning_lr.Tuner.lr_range_test>`: the
     learning rate of param group 0 grows from ``min_lr`` to ``max_lr`` over ``num_steps`` optimizer steps
-    (other groups keep their ratio to it), the loss of each step is recorded (mean over DDP ranks), and
+    (other groups keep their ratio to it: of their current LRs, or, when group 0 is at 0, as at the first
+    step of a warm-up from 0, of the LRs they were configured with), the loss of each step is recorded
+    (mean over DDP ranks), and
     afterwards the model, optimizer, schedulers, callbacks, RNGs and trainer progress are bitwise what
     they were. Then, with ``confirm`` (the default), five candidate LRs around the lowest point of the
     curve train ``confirm_steps`` steps each from the restored state on the same batches, the best is the

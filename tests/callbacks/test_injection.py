@@ -549,10 +549,42 @@ def test_optimizers_stepping_at_different_rates_are_planned_in_batches_within_ma
         "OneCycle: the optimizers it schedules stepped [1, 2] times in 1 batch; its durations are counted in "
         "batches. Schedule each with its own callback (optimizer=<index>) to count each in its own steps.",
         "OneCycle: its durations are counted in batches, and max_steps counts every optimizer's steps (3 times "
-        "per batch): the run is 10 batches (total=10).",
+        "per batch so far): the run is 10 batches (total=10).",
     ]
     lrs, _ = _trace(rec, 0)
     assert _ends_its_cycle(lrs, 10)
+
+
+class _SecondEveryFifth(TwoOptimizers):
+    """The first optimizer (a critic) steps every batch, the second (a generator) at every 5th from the
+    first; each scheduler after its own optimizer. 100 batches an epoch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.n = 100 * self.batch_size
+
+    def training_step(self, batch: Any, batch_idx: int) -> None:
+        x, y = batch
+        schedulers = {id(s.optimizer): s for s in self.lr_schedulers()}
+        for opt, layer, due in zip(
+            self.optimizers(), (self.layer, self.other), (True, batch_idx % 5 == 0), strict=True
+        ):
+            if due:
+                opt.zero_grad()
+                self.manual_backward(torch.nn.functional.mse_loss(layer(x), y))
+                opt.step()
+                schedulers[id(opt.optimizer)].step()
+
+
+def test_every_optimizers_rate_is_refined_within_the_first_epoch_for_max_steps(tmp_path: Any) -> None:
+    # the first two batches hold 3 steps (1.5 per batch: 24 batches for max_steps=36), the run 1.2 per batch:
+    # 30 batches, within the first epoch, which never ends to settle it (before: 24 planned, and the critic
+    # sat at its final LR for the last 6 batches)
+    callback = OneCycle()
+    rec, _ = _manual_fit(tmp_path, _SecondEveryFifth(), [callback], max_steps=36)
+    assert callback.run is not None and callback.run.total_steps == 30
+    lrs, _ = _trace(rec, 0)
+    assert _ends_its_cycle(lrs, 30)
 
 
 def test_no_step_in_the_first_epoch_says_the_durations_stay_in_batches(tmp_path: Any) -> None:
