@@ -36,7 +36,8 @@ class CosineAnnealingLR(DropIn):
     Args:
         optimizer: the wrapped optimizer.
         T_max: steps of the half period.
-        eta_min: the lowest LR, >= 0.
+        eta_min: the LR at ``T_max``, >= 0: the lowest, or, above a group's initial LR, the highest (torch's
+            upside-down cosine, kept).
         last_epoch: the step already taken, -1 for a fresh start.
 
     Alone, the LR is the closed form torch documents (torch computes a recursive approximation of it; the
