@@ -90,12 +90,26 @@ class CheckpointState:
 def resumed(owner: str, entries: Sequence[Injected], trainer: Any, module: Any) -> None:
     """At the start of training, once Lightning has restored what it restores: every scheduler has its own
     state from the checkpoint, if it has one (:meth:`~lightning_lr.optim.ScheduleLR.load_saved`), and one it
-    has none for starts at the trainer's step (:func:`catch_up`, under automatic optimization, where the
-    trainer's step counts this optimizer's steps)."""
+    has none for starts at the trainer's step (:func:`catch_up`) where that step counts its optimizer's
+    steps: under automatic optimization, or under manual optimization with one optimizer (with several, the
+    trainer's step counts them all, and the schedule starts at 0, with a warning)."""
     for entry in entries:
         entry.scheduler.load_saved()
-    if module.automatic_optimization and trainer.global_step > 0:
-        catch_up(owner, entries, trainer.global_step)
+    step = trainer.global_step
+    if step <= 0:
+        return
+    if module.automatic_optimization or len(trainer.optimizers) == 1:
+        catch_up(owner, entries, step)
+        return
+    for entry in entries:
+        if entry.scheduler.last_epoch == 0:
+            rank_zero_warn(
+                f"{owner}: the checkpoint has no state for the scheduler of {entry.info.label} (it was "
+                f"written without this callback), and under manual optimization the trainer's step "
+                f"({step}) counts the steps of all {len(trainer.optimizers)} optimizers, so the schedule "
+                f"starts at 0",
+                category=UserWarning,
+            )
 
 
 def catch_up(owner: str, entries: Sequence[Injected], step: int) -> None:

@@ -390,3 +390,37 @@ def test_a_checkpoint_read_by_validate_is_not_resumed_by_a_later_fit(tmp_path) -
         rec = fit(tmp_path / "fresh", _Validated(), [callback])
     assert_trace(rec.lr(), full.lr())
     assert [str(w.message) for w in caught if str(w.message).startswith(("ScheduleLR", "OneCycle"))] == []
+
+
+def test_a_callback_added_on_resume_under_manual_optimization_starts_where_the_trainers_step_says(
+    tmp_path,
+) -> None:
+    # one optimizer: the trainer's step counts its steps, so the schedule starts there (before: at 0, silently)
+    _, ckpts = _run(tmp_path / "one", Staggered(("sgd",)), [])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rec = fit(
+            tmp_path / "one-resumed",
+            Staggered(("sgd",)),
+            [OneCycle(0.05)],
+            ckpt_path=str(ckpts / "epoch=0.ckpt"),
+        )
+    said = [str(w.message) for w in caught if str(w.message).startswith("OneCycle")]
+    assert said == [
+        f"OneCycle: the checkpoint has no state for the scheduler of optimizer 0 (SGD) (it was written without "
+        f"this callback), so the schedule starts at the trainer's step {STEPS_PER_EPOCH} instead of 0"
+    ]
+    lrs = [r[0][0] for r in rec.by_optimizer[0]]
+    assert_trace(
+        lrs, S.OneCycle(0.05, total_steps=2 * STEPS_PER_EPOCH).values(2 * STEPS_PER_EPOCH)[STEPS_PER_EPOCH:]
+    )
+    # two: it counts both optimizers' steps, so the schedule starts at 0, and says why (before: silently)
+    _, ckpts = _run(tmp_path / "two", Staggered(), [])
+    _, warned = _resume(
+        tmp_path / "two", Staggered(), [OneCycle(MAX_LRS[0], optimizer=0)], ckpts / "epoch=0.ckpt"
+    )
+    assert warned == [
+        f"OneCycle: the checkpoint has no state for the scheduler of optimizer 0 (SGD) (it was written without "
+        f"this callback), and under manual optimization the trainer's step ({STEPS_PER_EPOCH + 6}) counts the "
+        f"steps of all 2 optimizers, so the schedule starts at 0"
+    ]
