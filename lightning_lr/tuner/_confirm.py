@@ -324,12 +324,25 @@ def verdict(
     _, i_min, drop, reason = _rules._descent(y)
     level = float(np.mean(y[:k]))
     if reason or drop < MIN_DROP * abs(level):
+        never = (
+            f"the loss never fell below its starting level (by {MIN_DROP:.0%} of it or more) over lr "
+            f"{lrs[0]:.3g}..{lrs[n - 1]:.3g}"
+        )
+        if stop_reason != "completed":  # it rose from the start until it blew up: more steps, or a higher
+            # max_lr, sweep the same rise again
+            how = "became NaN/inf" if stop_reason == "non-finite loss" else "diverged (the early stop)"
+            return Verdict(
+                None,
+                start,
+                f"{never}, and then {how}: the sweep started too high (lower min_lr), the early stop fired on "
+                f"a noisy loss (raise early_stop_threshold or smoothing), or the model does not train at these "
+                f"settings",
+            )
         return Verdict(
             None,
             start,
-            f"the loss never fell below its starting level (by {MIN_DROP:.0%} of it or more) over lr "
-            f"{lrs[0]:.3g}..{lrs[n - 1]:.3g}: the sweep ended before any descent; raise max_lr, take more steps "
-            f"(num_steps: the model trains longer at each LR), or check that the model trains",
+            f"{never}: the sweep ended before any descent; raise max_lr, take more steps (num_steps: the model "
+            f"trains longer at each LR), or check that the model trains",
             retry=True,
         )
     x10 = x / math.log(10.0)

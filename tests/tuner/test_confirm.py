@@ -273,6 +273,20 @@ def test_no_answer_when_the_sweep_ended_before_any_descent(tmp_path: Any) -> Non
     assert first is not None and not first.confirmation.candidates  # type: ignore[union-attr]
 
 
+def test_a_loss_that_rises_until_it_blows_up_is_not_retried_and_says_to_lower_min_lr(tmp_path: Any) -> None:
+    # no descent, then the early stop, past the first quarter: the sweep started too high; more steps or a
+    # higher max_lr sweep the same rise (before: "raise max_lr", and a second try that diverged again)
+    rising = [2.0 * 1.03**i for i in range(40)] + [1e3] * 60
+    result = assert_no_answer(
+        tmp_path,
+        ScriptedLoss(rising),
+        "and then diverged (the early stop): the sweep started too high (lower min_lr)",
+        retryable=False,
+        num_steps=100,
+    )
+    assert result.stop_reason == "diverged" and len(result) > 25
+
+
 class Unstable(TinyModel):
     """Trains normally while the LR keeps changing (the sweep), but fails after ``after`` steps at one constant
     LR (the candidates): with NaN (``nan=True``) or a loss far above the start."""
