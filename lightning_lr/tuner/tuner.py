@@ -364,6 +364,11 @@ class Tuner(_LightningTuner):
         L.set_callbacks(trainer, [callback, *L.callbacks(trainer)])
         sanity = trainer.num_sanity_val_steps
         trainer.num_sanity_val_steps = 0  # the test needs no validation dry run
+        # Without ``log`` the test writes nothing: the fit below would start the loggers (their files, and
+        # the module's hparams as they are before the test changes the LR)
+        loggers = trainer.loggers
+        if not options.log:
+            trainer.loggers = []
         # The fit below draws from the RNGs before the test's own snapshot (its data fetcher creates the
         # epoch's iterator, drawing a base seed and the shuffled order): put them back, so the fit that
         # follows sees the batches and dropout masks it would have seen without the test.
@@ -373,6 +378,7 @@ class Tuner(_LightningTuner):
         finally:
             L.set_callbacks(trainer, [cb for cb in L.callbacks(trainer) if cb is not callback])
             trainer.num_sanity_val_steps = sanity
+            trainer.loggers = loggers
             rng.restore()
         if callback.result is None:
             raise RuntimeError(

@@ -11,6 +11,7 @@ import pytest
 import torch
 import torchmetrics
 from lightning.pytorch.callbacks import Callback, ModelCheckpoint
+from lightning.pytorch.loggers import CSVLogger, TensorBoardLogger
 
 from lightning_lr import LRRangeTest, Tuner
 from lightning_lr.tuner._core import run_range_test
@@ -76,6 +77,25 @@ def test_fresh_start_state_is_bitwise_restored(
     assert_same(before, after)
     assert files_under(tmp_path, os.getcwd()) == files, "the range test wrote a file"
     assert test.result is not None and len(test.result) <= 30
+
+
+def test_the_tuner_without_log_writes_nothing_to_the_loggers(tmp_path: Any, monkeypatch: Any) -> None:
+    # the Tuner's test runs in a fit, which starts the loggers: their files, and the module's hparams with the
+    # LR before the test (before: TensorBoard's events file and an hparams.yaml with that LR, which the fit
+    # after kept)
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+    seed_all(1)
+    files = files_under(tmp_path, os.getcwd())
+    loggers = [
+        TensorBoardLogger(str(tmp_path / "cwd"), name="tb"),
+        CSVLogger(str(tmp_path / "cwd"), name="csv"),
+    ]
+    t = trainer(tmp_path, logger=loggers)
+    result = Tuner(t).lr_range_test(TinyModel(), loader(), num_steps=20, confirm=False, log=False)
+    assert result.suggestion() is not None
+    assert files_under(tmp_path, os.getcwd()) == files, "the range test wrote a file"
+    assert t.loggers == loggers  # given back for the fit
 
 
 @pytest.mark.parametrize("snapshot", ["device", "host", "auto"])
