@@ -90,40 +90,34 @@ class CheckpointState:
 def resumed(owner: str, entries: Sequence[Injected], trainer: Any, module: Any) -> None:
     """At the start of training, once Lightning has restored what it restores: every scheduler has its own
     state from the checkpoint, if it has one (:meth:`~lightning_lr.optim.ScheduleLR.load_saved`), and one it
-    has none for starts at the trainer's step (:func:`catch_up`) where that step counts its optimizer's
-    steps: under automatic optimization, or under manual optimization with one optimizer (with several, the
-    trainer's step counts them all, and the schedule starts at 0, with a warning)."""
+    has none for starts at the trainer's step where that step counts its optimizer's steps (:func:`catch_up`)."""
     for entry in entries:
         entry.scheduler.load_saved()
-    step = trainer.global_step
-    if step <= 0:
-        return
-    if module.automatic_optimization or len(trainer.optimizers) == 1:
-        catch_up(owner, entries, step)
-        return
-    for entry in entries:
-        if entry.scheduler.last_epoch == 0:
-            rank_zero_warn(
-                f"{owner}: the checkpoint has no state for the scheduler of {entry.info.label} (it was "
-                f"written without this callback), and under manual optimization the trainer's step "
-                f"({step}) counts the steps of all {len(trainer.optimizers)} optimizers, so the schedule "
-                f"starts at 0",
-                category=UserWarning,
-            )
+    if trainer.global_step > 0:
+        shared = 0 if module.automatic_optimization else len(trainer.optimizers)
+        catch_up(owner, entries, trainer.global_step, shared)
 
 
-def catch_up(owner: str, entries: Sequence[Injected], step: int) -> None:
+def catch_up(owner: str, entries: Sequence[Injected], step: int, shared: int = 0) -> None:
     """A resumed run whose checkpoint has no state for a scheduler (written without this callback) would
-    restart the schedule at 0: start it at the trainer's step instead, with a warning."""
+    restart the schedule at 0: start it at the trainer's step instead, with a warning. Under manual
+    optimization with ``shared`` > 1 optimizers the trainer's step counts all their steps: the schedule
+    starts at 0, and the warning says why."""
     for entry in entries:
-        if entry.scheduler.last_epoch == 0:
+        if entry.scheduler.last_epoch != 0:
+            continue
+        lost = f"{owner}: the checkpoint has no state for the scheduler of {entry.info.label} (it was written without this callback)"
+        if shared > 1:
             rank_zero_warn(
-                f"{owner}: the checkpoint has no state for the scheduler of {entry.info.label} (it was "
-                f"written without this callback), so the schedule starts at the trainer's step {step} "
-                f"instead of 0",
+                f"{lost}, and under manual optimization the trainer's step ({step}) counts the steps of all "
+                f"{shared} optimizers, so the schedule starts at 0",
                 category=UserWarning,
             )
-            entry.scheduler.step(step)
+            continue
+        rank_zero_warn(
+            f"{lost}, so the schedule starts at the trainer's step {step} instead of 0", category=UserWarning
+        )
+        entry.scheduler.step(step)
 
 
 def _key_arguments(key: str, kind: str) -> dict[str, Any] | None:

@@ -161,8 +161,7 @@ class _Linked:
             if state is not None:
                 scheduler._load(dict(state))
             else:
-                scheduler._invalidate()
-                scheduler._apply(max(scheduler.last_epoch, 0))
+                scheduler.refresh()  # its own values, over the LRs the optimizer's state brought back
         unused = [key for key in saved if key not in self.members]
         if unused:
             steps = ", ".join(f"{key} at step {saved[key].get('last_epoch')}" for key in unused)
@@ -659,9 +658,7 @@ class ScheduleLR(LRScheduler):
         if owner is not None:
             owner._load(state_dict)
         if owner is not self:
-            # another scheduler's state: the optimizer holds the LRs restored with it, apply this one's
-            self._invalidate()
-            self._apply(max(self.last_epoch, 0))
+            self.refresh()  # another scheduler's state: the optimizer holds the LRs restored with it
 
     def _load(self, state_dict: dict[str, Any]) -> None:
         if bool(state_dict.get("relative", self.relative)) != self.relative:
