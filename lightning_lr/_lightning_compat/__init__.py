@@ -15,7 +15,6 @@ taken from the namespace of the object it is used on (:mod:`._namespaces`).
     and the module's ``_current_fx_name``: swapped for throwaway ones during the sweep, so ``self.log``
     inside ``training_step`` works and nothing the sweep logs reaches the real epoch's metrics.
   - ``LightningModule._on_before_batch_transfer``: the batch hooks as the training loop calls them.
-  - ``LightningModule._hparams_initial`` / ``_log_hyperparams``: the initial hparams loggers receive.
   - ``fit_loop.setup_data()`` / ``val_loop.setup_data()``: the loops' own data setup, before they run it.
   - ``trainer.states.RunningStage``: the stage set while the sweep validates.
   - ``_TunerExitException``: how Lightning's own Tuner leaves ``fit`` after its search.
@@ -29,6 +28,9 @@ taken from the namespace of the object it is used on (:mod:`._namespaces`).
   - the sharded strategies' class names (FSDP, ModelParallel, DeepSpeed, XLA FSDP), which the range test
     refuses.
 
+- :mod:`._hparams`: ``LightningModule._hparams_initial`` / ``_log_hyperparams`` (the initial hparams loggers
+  receive at fit start), set, and logged again after a range test changed them; ``TensorBoardLogger``'s
+  ``hparams`` and ``NAME_HPARAMS_FILE``, to write its ``hparams.yaml`` again.
 - :mod:`._spawn`: ``_MultiProcessingLauncher.get_extra_results`` / ``update_main_process_results``, which
   carry what callbacks hand over from rank 0 of a ``ddp_spawn`` fit to the main process.
 
@@ -36,6 +38,7 @@ Lightning versions checked: 2.6.6 and 2.4.0, the lowest supported (``make test-l
 ``pytorch_lightning``.
 """
 
+from ._hparams import logged_hparams, relog_hparams, set_initial_hparams, set_saved_hparam
 from ._namespaces import (
     NAMESPACES,
     Callback,
@@ -63,8 +66,6 @@ from ._trainer import (
     rebuild_optimizers,
     runs_in_spawned_processes,
     set_callbacks,
-    set_initial_hparams,
-    set_saved_hparam,
     setup_train_data,
     sharded_strategy,
     takes_dataloader_iter,
@@ -91,6 +92,7 @@ __all__ = [
     "configured_optimizers",
     "install_spawn_hand_over",
     "isolated_logging",
+    "logged_hparams",
     "logged_value",
     "misconfiguration_errors",
     "namespace",
@@ -99,6 +101,7 @@ __all__ = [
     "overrides",
     "prime_val_results",
     "rebuild_optimizers",
+    "relog_hparams",
     "resolve",
     "runs_in_spawned_processes",
     "set_callbacks",

@@ -8,7 +8,6 @@ for the list and the Lightning versions checked.
 from __future__ import annotations
 
 import contextlib
-import copy
 import importlib
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -32,7 +31,6 @@ __all__ = [
     "rebuild_optimizers",
     "runs_in_spawned_processes",
     "set_callbacks",
-    "set_initial_hparams",
     "setup_train_data",
     "sharded_strategy",
     "takes_dataloader_iter",
@@ -204,23 +202,6 @@ def runs_in_spawned_processes(trainer: pl.Trainer) -> bool:
     objects never come back to this one."""
     launcher = resolve(trainer, "strategies.launchers.multiprocessing", "_MultiProcessingLauncher")
     return isinstance(trainer.strategy.launcher, launcher)
-
-
-def set_initial_hparams(module: pl.LightningModule, key: str, values: Any) -> None:
-    """Put a copy of ``values`` under ``key`` in the module's initial hparams (what loggers receive at fit
-    start); a module that never called ``save_hyperparameters`` gets initial hparams and logs them."""
-    m: Any = module
-    if getattr(m, "_hparams_initial", None) is None:
-        m._hparams_initial = resolve(module, "utilities.parsing", "AttributeDict")()
-        m._log_hyperparams = True
-    m._hparams_initial[key] = copy.deepcopy(values)
-
-
-def set_saved_hparam(module: pl.LightningModule, key: str, value: Any) -> None:
-    """Set ``key`` among the hyperparameters the module saved (``save_hyperparameters``: what loggers
-    receive at fit start) when it is one of them; else nothing."""
-    if key in (getattr(module, "_hparams_initial", None) or {}):
-        set_initial_hparams(module, key, value)
 
 
 def setup_train_data(trainer: pl.Trainer) -> None:

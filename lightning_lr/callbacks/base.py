@@ -631,11 +631,13 @@ class ScheduleCallback(Callback):
         "max_lr": 0.1, "total": "Fraction(1.0)", ...}``); values a range test filled are included."""
         return _hparams.hparams(self.name, self.arguments(), self._filled.values)
 
-    def _write_hparams(self) -> None:
+    def _write_hparams(self, module: pl.LightningModule | None = None) -> None:
         """For a schedule the module declared: put :meth:`hparams` into the module's hparams (and initial
-        hparams, which loggers receive at fit start) under ``"lightning_lr"``."""
-        if self._record_hparams and self._module is not None:
-            _hparams.write(self._module, self.hparams())
+        hparams, which loggers receive at fit start) under ``"lightning_lr"``. ``module`` is the fit's module
+        by default; the main process of a ``ddp_spawn`` fit, which ran no hook, names it."""
+        module = module if module is not None else self._module
+        if self._record_hparams and module is not None:
+            _hparams.write(module, self.hparams())
 
     def __repr__(self) -> str:
         return _hparams.call_repr(self, self.name)

@@ -114,7 +114,9 @@ def run_range_test(
         _log_summary(trainer, result, options, base_step)
     if isinstance(options, LROptions) and options.apply:
         lr_result = result if isinstance(result, WeightDecayResult) else _lr_results([result])[0]
+        logged = L.logged_hparams(trainer)  # what the loggers got at fit start
         apply_result(trainer, module, lr_result, options, attr=attr, live=live)
+        L.relog_hparams(trainer, logged)  # so they record the values that train (the LR, filled values)
     return result
 
 

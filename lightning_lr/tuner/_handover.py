@@ -75,6 +75,8 @@ def receive(trainer: pl.Trainer, callback: Any, data: dict[str, Any]) -> None:
             if not was_declared:
                 available.remove(match)
             match.apply_range_test(handed)
+            if was_declared:  # its hparams, as rank 0's module holds them (this process ran no setup)
+                match._write_hparams(module)
     if lost:
         warnings.warn(
             f"LRRangeTest: the fit ran in spawned processes ({type(trainer.strategy).__name__}); the range "

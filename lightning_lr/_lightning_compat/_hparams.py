@@ -1,0 +1,89 @@
+"""The hyperparameters loggers receive: the module's initial hparams, set and logged again after a change.
+
+Lightning logs ``LightningModule._hparams_initial`` (merged with the datamodule's) once, at the start of a
+fit, before any ``on_train_start``. A range test that runs inside the fit (or in the Tuner's fit, with its
+loggers on) changes some of them afterwards, and :func:`relog` gives the loggers the new values. Loggers
+that write their hparams file only once (``TensorBoardLogger``'s ``hparams.yaml``) get it written again.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import lightning.pytorch as pl
+
+from ._namespaces import resolve
+
+__all__ = ["logged_hparams", "relog_hparams", "set_initial_hparams", "set_saved_hparam"]
+
+
+def set_initial_hparams(module: pl.LightningModule, key: str, values: Any) -> None:
+    """Put a copy of ``values`` under ``key`` in the module's initial hparams (what loggers receive at fit
+    start); a module that never called ``save_hyperparameters`` gets initial hparams and logs them."""
+    m: Any = module
+    if getattr(m, "_hparams_initial", None) is None:
+        m._hparams_initial = resolve(module, "utilities.parsing", "AttributeDict")()
+        m._log_hyperparams = True
+    m._hparams_initial[key] = copy.deepcopy(values)
+
+
+def set_saved_hparam(module: pl.LightningModule, key: str, value: Any) -> None:
+    """Set ``key`` among the hyperparameters the module saved (``save_hyperparameters``: what loggers
+    receive at fit start) when it is one of them; else nothing."""
+    if key in (getattr(module, "_hparams_initial", None) or {}):
+        set_initial_hparams(module, key, value)
+
+
+def logged_hparams(trainer: pl.Trainer) -> dict[str, Any] | None:
+    """What Lightning gives the loggers at fit start: the module's initial hparams, merged with the
+    datamodule's, without LightningCLI's ``_class_path``; None when neither logs any."""
+    module: Any = trainer.lightning_module
+    datamodule: Any = getattr(trainer, "datamodule", None)
+    merged: dict[str, Any] = {}
+    logs = False
+    for owner in (module, datamodule):
+        if owner is not None and getattr(owner, "_log_hyperparams", False):
+            logs = True
+            merged.update(owner.hparams_initial)  # a deep copy (Lightning's property)
+    if not logs:
+        return None
+    merged.pop("_class_path", None)
+    return merged
+
+
+def relog_hparams(trainer: pl.Trainer, before: Mapping[str, Any] | None) -> None:
+    """Give the trainer's loggers the hparams again when they differ from ``before`` (what the loggers got
+    at fit start, from :func:`logged_hparams`); rank 0 writes a logger's hparams file again when the logger
+    writes it only once."""
+    now = logged_hparams(trainer)
+    if now is None or _same(now, before) or not trainer.loggers:
+        return
+    for logger in trainer.loggers:
+        logger.log_hyperparams(now)  # rank 0 only (the loggers' own rank_zero_only)
+        logger.save()
+        if trainer.is_global_zero:
+            _rewrite_file(logger)
+
+
+def _same(a: Mapping[str, Any], b: Mapping[str, Any] | None) -> bool:
+    """Whether two hparams dicts are equal; False when a value cannot say (an array's ``==``)."""
+    try:
+        return bool(a == b)
+    except (RuntimeError, ValueError, TypeError):
+        return False
+
+
+def _rewrite_file(logger: Any) -> None:
+    """``TensorBoardLogger`` keeps its hparams in ``logger.hparams`` and writes ``hparams.yaml`` only when the
+    file is missing: write what it holds now. (``CSVLogger`` writes its file at every ``log_hyperparams``.)"""
+    name = getattr(type(logger), "NAME_HPARAMS_FILE", None)
+    held = getattr(logger, "hparams", None)
+    if not isinstance(name, str) or not isinstance(held, Mapping):
+        return
+    path = os.path.join(logger.log_dir, name)
+    fs = getattr(logger, "_fs", None)  # the logger's filesystem (fsspec: local or remote)
+    if fs.isfile(path) if fs is not None else os.path.isfile(path):
+        resolve(logger, "core.saving", "save_hparams_to_yaml")(path, held)

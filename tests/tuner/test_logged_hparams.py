@@ -1,0 +1,119 @@
+"""The loggers record the hparams a range test set: the module's LR and the values it filled into the schedule
+a module declared, also when the test runs inside the fit (after Lightning logged the hparams) or in the
+Tuner's fit with ``log=True``, and in the main process of a ``ddp_spawn`` fit."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from lightning.pytorch.loggers import CSVLogger, Logger, TensorBoardLogger
+
+from lightning_lr import LRRangeTest, LRScheduleMixin, Tuner
+from lightning_lr.callbacks import OneCycle
+
+from support.models import TinyModel, loader
+from support.state import seed_all
+from support.trainers import trainer
+
+
+class Declared(LRScheduleMixin, TinyModel):
+    lr_schedule = OneCycle()  # max_lr left to the range test
+
+
+class Counting(Logger):
+    """A logger that keeps every hparams dict it is given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.given: list[dict[str, Any]] = []
+
+    @property
+    def name(self) -> str:
+        return "counting"
+
+    @property
+    def version(self) -> int:
+        return 0
+
+    def log_hyperparams(self, params: Any, *args: Any, **kwargs: Any) -> None:
+        self.given.append(dict(params))
+
+    def log_metrics(self, metrics: dict[str, float], step: int | None = None) -> None:
+        pass
+
+
+def _saved(logger: Any) -> dict[str, Any]:
+    return yaml.safe_load(Path(logger.log_dir, "hparams.yaml").read_text())
+
+
+def test_an_in_fit_range_test_logs_the_values_it_set(tmp_path: Any) -> None:
+    # Lightning logs the hparams at fit start, before on_train_start runs the test (before: hparams.yaml and
+    # the HPARAMS tab kept lr=0.05 and max_lr=None while the run trained with others)
+    seed_all(3)
+    model = Declared()
+    tb, csv, counting = TensorBoardLogger(tmp_path, name="tb"), CSVLogger(tmp_path, name="csv"), Counting()
+    test = LRRangeTest(num_steps=20, max_lr=3.0, confirm=False)
+    trainer(tmp_path, callbacks=[test], logger=[tb, csv, counting], max_steps=4).fit(model, loader())
+    assert test.result is not None
+    lr, max_lr = test.result.suggestion(), model.lr_schedule_callback().value("max_lr")
+    assert lr is not None and lr != 0.05 and max_lr is not None
+    assert model.hparams.lr == lr and model.hparams["lightning_lr"]["max_lr"] == max_lr
+    for logger in (tb, csv):
+        saved = _saved(logger)
+        assert saved["lr"] == lr and saved["lightning_lr"]["max_lr"] == max_lr, type(logger).__name__
+    assert [g["lr"] for g in counting.given] == [0.05, lr]
+    assert counting.given[-1]["lightning_lr"]["max_lr"] == max_lr
+
+
+def test_nothing_is_logged_again_when_the_test_changes_no_hparam(tmp_path: Any) -> None:
+    seed_all(3)
+    counting = Counting()
+    test = LRRangeTest(num_steps=20, max_lr=3.0, confirm=False, apply=False)
+    trainer(tmp_path, callbacks=[test], logger=counting, max_steps=2).fit(TinyModel(), loader())
+    assert test.result is not None and test.result.suggestion() != 0.05
+    assert [g["lr"] for g in counting.given] == [0.05]
+
+
+def test_the_tuner_with_log_writes_the_hparams_it_set(tmp_path: Any) -> None:
+    # the Tuner's fit logged the hparams before the test; TensorBoard writes hparams.yaml once, so the fit after
+    # kept the old LR there (before: lr=0.05 and max_lr=None)
+    seed_all(4)
+    model = Declared()
+    tb = TensorBoardLogger(tmp_path, name="tb")
+    t = trainer(tmp_path, logger=tb, max_steps=2)
+    result = Tuner(t).lr_range_test(model, loader(), num_steps=20, max_lr=3.0, confirm=False, log=True)
+    lr, max_lr = result.suggestion(), model.lr_schedule_callback().value("max_lr")
+    assert lr is not None and lr != 0.05 and max_lr is not None
+    saved = _saved(tb)
+    assert saved["lr"] == lr and saved["lightning_lr"]["max_lr"] == max_lr
+    t.fit(model, loader())
+    saved = _saved(tb)
+    assert saved["lr"] == lr and saved["lightning_lr"]["max_lr"] == max_lr
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore:.*does not have many workers.*")
+@pytest.mark.filterwarnings("ignore:.*is smaller than the logging interval.*")
+def test_the_main_process_of_a_spawned_fit_holds_the_declared_schedules_hparams(tmp_path: Any) -> None:
+    # before: the main process's model.hparams had no "lightning_lr" (the mixin writes it at setup, which ran
+    # in the spawned processes only), and TensorBoard's files kept max_lr=None
+    seed_all(5)
+    model = Declared(dropout=0.0)
+    tb = TensorBoardLogger(tmp_path, name="tb", version=0)  # the same directory in every process
+    test = LRRangeTest(num_steps=12, max_lr=3.0, early_stop_threshold=None, confirm=False)
+    t = trainer(tmp_path, callbacks=[test], logger=tb, devices=2, strategy="ddp_spawn", max_epochs=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(model, train_dataloaders=loader(n=128))
+    assert test.result is not None
+    max_lr = model.lr_schedule_callback().value("max_lr")
+    assert max_lr == test.result.one_cycle_max_lr() and max_lr is not None
+    assert model.hparams["lightning_lr"]["max_lr"] == max_lr
+    assert model.hparams_initial["lightning_lr"]["max_lr"] == max_lr
+    saved = _saved(tb)
+    assert saved["lr"] == model.hparams.lr == test.result.suggestion()
+    assert saved["lightning_lr"]["max_lr"] == max_lr
