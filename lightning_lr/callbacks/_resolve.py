@@ -36,6 +36,7 @@ __all__ = [
     "relative",
     "resolve",
     "run_info",
+    "run_taken",
     "steps",
     "warn_if_beyond_run",
     "warn_if_changed",
@@ -312,6 +313,37 @@ def run_info(trainer: pl.Trainer, needs_epochs: bool) -> RunInfo:
     if math.isfinite(batches) and batches > 0:
         steps_per_epoch = math.ceil(batches / trainer.accumulate_grad_batches)
     return RunInfo(total_steps=total_steps, steps_per_epoch=steps_per_epoch)
+
+
+def run_taken(
+    owner: str, trainer: pl.Trainer, run: RunInfo, epochs_done: int, saved_per_epoch: int | None
+) -> RunInfo | None:
+    """The run as it is taking place, when it differs from ``run`` (with a warning that says so): the
+    optimizer steps taken so far (``global_step``) in ``epochs_done`` epochs, plus the epochs left to
+    ``max_epochs`` at ``run``'s steps per epoch (at most ``max_steps``). None when the two agree, or when
+    ``max_epochs`` does not bound the run.
+
+    Lightning estimates a run as ``max_epochs`` epochs of this fit's steps per epoch, also when it resumes a
+    checkpoint written with another number of them (``saved_per_epoch``: other devices, batch size or
+    accumulation), whose epochs took other numbers of steps."""
+    max_epochs = trainer.max_epochs
+    if run.total_steps is None or run.steps_per_epoch is None or max_epochs is None or max_epochs < 0:
+        return None
+    left = max(0, max_epochs - epochs_done)
+    total = trainer.global_step + left * run.steps_per_epoch
+    if trainer.max_steps is not None and trainer.max_steps >= 0:
+        total = min(total, trainer.max_steps)
+    if total == run.total_steps or total <= 0:
+        return None
+    rank_zero_warn(
+        f"{owner}: this run takes {total} optimizer steps ({trainer.global_step} taken in {epochs_done} "
+        f"epoch{'' if epochs_done == 1 else 's'}, then {left} epoch{'' if left == 1 else 's'} of "
+        f"{run.steps_per_epoch}), not the {run.total_steps} it was planned for: it resumed a checkpoint "
+        f"written with {saved_per_epoch} steps per epoch. The durations given as Epochs or Fraction are "
+        f"planned for {total} from step {trainer.global_step} on.",
+        category=UserWarning,
+    )
+    return RunInfo(total_steps=total, steps_per_epoch=run.steps_per_epoch)
 
 
 def steps(owner: str, durations: Durations, run: RunInfo) -> dict[str, Any]:

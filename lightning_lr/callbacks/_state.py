@@ -42,6 +42,8 @@ class CheckpointState:
 
     def __init__(self) -> None:
         self.restored: dict[str, Any] | None = None
+        #: the checkpoint's steps per epoch when the resumed run has another number of them (check_run)
+        self.reshaped: int | None = None
 
     @staticmethod
     def state_dict(
@@ -81,9 +83,13 @@ class CheckpointState:
         """Once the resumed run's durations are resolved: warn if they differ from the checkpoint's (the
         comparison is made once)."""
         restored = self.restored
+        self.reshaped = None
         if restored is None or run is None or restored["durations"] is None:
             return
         self.restored = None
+        saved = restored["steps_per_epoch"]
+        if None not in (saved, run.steps_per_epoch) and saved != run.steps_per_epoch:
+            self.reshaped = saved
         _resolve.warn_if_changed(owner, restored, run, steps)
 
 

@@ -359,6 +359,11 @@ class ScheduleCallback(Callback):
             return
         self._logging = StepLogging(self.name, self.log_lr, trainer, pl_module, self._injected)
         _state.resumed(self.name, self._injected, trainer, pl_module)
+        saved_per_epoch = self._checkpoint.reshaped
+        if saved_per_epoch and trainer.global_step > 0 and trainer.global_step % saved_per_epoch == 0:
+            # written at an epoch's end with other steps per epoch: the epochs left are whole ones (from a
+            # checkpoint within an epoch, the end of the epoch it resumes in tells)
+            self._follow_run(trainer, trainer.current_epoch)
         self._plan.snapshot(self._injected, self._tags())
         planned = _resolve.relative(self.durations())
         limited = (
@@ -408,6 +413,26 @@ class ScheduleCallback(Callback):
             self._logging.check_manual(self.warn_once)
             if self._rate is not None:
                 self._count_in_optimizer_steps(trainer, batch_idx)
+
+    def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        if self._injected and self._checkpoint.reshaped is not None:
+            self._follow_run(trainer, trainer.current_epoch + 1)
+
+    def _follow_run(self, trainer: pl.Trainer, epochs_done: int) -> None:
+        """In a fit resumed with other steps per epoch than its checkpoint's: plan the durations given as
+        Epochs or Fraction again, from the next step, for the run as it takes place when that differs from the
+        plan (:func:`~._resolve.run_taken`). At train start from a checkpoint written at an epoch's end, and
+        at every epoch's end (the one it resumed in tells how many steps Lightning gave it). Under automatic
+        optimization (under manual optimization the plan follows the steps' rate)."""
+        module = self._module
+        if self.run is None or module is None or not module.automatic_optimization:
+            return
+        if not _resolve.relative(self.durations()):
+            return
+        run = _resolve.run_taken(self.name, trainer, self.run, epochs_done, self._checkpoint.reshaped)
+        if run is not None:
+            self.run, self.steps = run, _resolve.steps(self.name, self.durations(), run)
+            self._refresh()
 
     def _check_durations(self, trainer: pl.Trainer) -> None:
         """Warn when a duration does not fit in the run (not in a ``fast_dev_run``, which is a few steps)."""

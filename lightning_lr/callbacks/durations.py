@@ -14,6 +14,13 @@ same trainer settings they come out the same and the resumed run is exact; with 
 ``max_epochs``) ``Epochs`` and ``Fraction`` durations follow the new run: from the checkpoint's step the
 schedule is the one planned for the new length (so the LR may jump there), with one warning that lists
 what changed. Nothing raises.
+
+A checkpoint written with another number of steps per epoch (other devices, batch size or accumulation):
+Lightning estimates the resumed run as ``max_epochs`` epochs of the new size, though the epochs before the
+checkpoint took other numbers of steps. The run is planned as it takes place, the steps taken plus the
+epochs left: at fit start from a checkpoint written at an epoch's end, and again at each epoch's end (the
+epoch a fit resumes in from within an epoch takes as many batches as Lightning gives it), with a warning
+at each change, so the schedule ends with the run.
 """
 
 from __future__ import annotations

@@ -260,6 +260,7 @@ class ReduceOnPlateau(ScheduleCallback):
             self._decide(trainer, pl_module, metrics[self.monitor])
 
     def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        super().on_train_epoch_end(trainer, pl_module)
         if not self._fitting(trainer):
             return
         self._epochs += 1

@@ -74,3 +74,20 @@ def test_every_rank_reduces_on_a_plateau_at_the_same_step_from_the_mean_value(
         state = torch.load(path, weights_only=False)["callbacks"]
         (plateau_state,) = [v for k, v in state.items() if k.startswith("ReduceOnPlateau")]
         assert plateau_state["reductions"] == {0: [[t for t in reduced if t <= step]]}
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_two_process_checkpoint_resumed_on_one_process_ends_the_schedule_with_the_run(tmp_path) -> None:
+    # 48 samples, batch 4: 6 steps an epoch on each of 2 ranks, 12 on one process. The checkpoint after epoch 0
+    # (step 6) resumed on one process for 3 epochs takes 6 + 2 * 12 = 30 steps, where Lightning estimates 36
+    # (before: planned for 36, the LR ended mid-anneal)
+    ckpt = ModelCheckpoint(tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1, save_on_train_epoch_end=True)
+    callbacks = [OneCycle(max_lr=0.05), ckpt]
+    fit(tmp_path, Tiny(), callbacks, strategy="ddp_spawn", devices=2, max_epochs=3, enable_checkpointing=True)
+    (path,) = (tmp_path / "ckpt").glob("*-step=6.ckpt")
+    cycle = OneCycle(max_lr=0.05)
+    resumed = fit(tmp_path, Tiny(), [cycle], max_epochs=3, ckpt_path=str(path))
+    assert resumed.steps() == list(range(6, 30))
+    assert cycle.run is not None and cycle.run.total_steps == 30
+    assert_trace(resumed.lr(), S.OneCycle(0.05, total_steps=30).values(30)[6:])

@@ -226,7 +226,7 @@ def test_same_run_resumes_without_warnings(tmp_path) -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fit(tmp_path, Tiny(), [OneCycle()], max_epochs=2, ckpt_path=path_at(ckpts, 5))
-    assert not [w for w in caught if "OneCycle" in str(w.message)]
+    assert not [str(w.message) for w in caught if "OneCycle" in str(w.message)]
 
 
 @pytest.mark.filterwarnings(RESUMABLE)
@@ -239,3 +239,36 @@ def test_adding_the_callback_when_resuming_starts_the_schedule_at_the_trainers_s
         resumed = fit(tmp_path, Tiny(), [OneCycle(max_lr=0.5)], max_epochs=2, ckpt_path=path_at(ckpts, 10))
     assert resumed.steps()[0] == 10
     assert_trace(resumed.lr(), S.OneCycle(0.5, total_steps=24).values(24)[10:])
+
+
+def test_resuming_with_other_steps_per_epoch_plans_the_steps_the_run_takes(tmp_path) -> None:
+    # an epoch-end checkpoint of a run at batch 8 (6 steps an epoch), resumed at batch 4 (12 an epoch): the run
+    # takes 6 + 2 * 12 = 30 steps, where Lightning estimates 3 * 12 = 36 (before: planned for 36, the LR ended
+    # at 0.12 of max_lr, mid-anneal, instead of the final value)
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
+    fit(tmp_path, Tiny(batch_size=8), [OneCycle(max_lr=0.5), ckpt], enable_checkpointing=True, max_epochs=3)
+    cycle = OneCycle(max_lr=0.5)
+    with pytest.warns(UserWarning, match=r"OneCycle: this run takes 30 optimizer steps .* not the 36 it was"):
+        resumed = fit(
+            tmp_path, Tiny(batch_size=4), [cycle], max_epochs=3, ckpt_path=path_at(tmp_path / "ckpt", 6)
+        )
+    assert resumed.steps() == list(range(6, 30))
+    assert cycle.run is not None and cycle.run.total_steps == 30
+    assert_trace(resumed.lr(), S.OneCycle(0.5, total_steps=30).values(30)[6:])
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
+def test_resuming_within_an_epoch_with_other_steps_per_epoch_ends_the_schedule_with_the_run(tmp_path) -> None:
+    # a checkpoint at the last batch of the first epoch (step 6 of a run at 6 steps an epoch), resumed at 12 an
+    # epoch: how many batches the epoch it resumes in still takes is Lightning's business; the end of that
+    # epoch tells, and the schedule is planned again for the run it then sees
+    _, ckpts = checkpointed_run(tmp_path, Tiny(batch_size=8), [OneCycle(max_lr=0.5)], every=6, max_epochs=3)
+    cycle = OneCycle(max_lr=0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        resumed = fit(tmp_path, Tiny(batch_size=4), [cycle], max_epochs=3, ckpt_path=path_at(ckpts, 6))
+    steps = resumed.steps()
+    assert steps[0] == 6 and steps == list(range(6, steps[-1] + 1))
+    assert cycle.run is not None and cycle.run.total_steps == steps[-1] + 1
+    final = S.OneCycle(0.5, total_steps=cycle.run.total_steps).values(cycle.run.total_steps)[-1]
+    assert resumed.lr()[-1] == pytest.approx(final, rel=1e-6)
