@@ -15,6 +15,8 @@ taken from the namespace of the object it is used on (:mod:`._namespaces`).
     and the module's ``_current_fx_name``: swapped for throwaway ones during the sweep, so ``self.log``
     inside ``training_step`` works and nothing the sweep logs reaches the real epoch's metrics.
   - ``LightningModule._on_before_batch_transfer``: the batch hooks as the training loop calls them.
+  - ``fit_loop.epoch_loop.restarting`` and its ``batch_progress``: whether a resumed fit starts within an
+    epoch, and the batches of it done before the checkpoint.
   - ``fit_loop.setup_data()`` / ``val_loop.setup_data()``: the loops' own data setup, before they run it.
   - ``trainer.states.RunningStage``: the stage set while the sweep validates.
   - ``_TunerExitException``: how Lightning's own Tuner leaves ``fit`` after its search.
@@ -52,6 +54,7 @@ from ._spawn import HAND_OVER, RECEIVE
 from ._spawn import install as install_spawn_hand_over
 from ._trainer import (
     SHARDED,
+    batches_done_in_epoch,
     call_module,
     call_strategy,
     callbacks,
@@ -64,6 +67,7 @@ from ._trainer import (
     overrides,
     prime_val_results,
     rebuild_optimizers,
+    resumes_within_epoch,
     runs_in_spawned_processes,
     set_callbacks,
     setup_train_data,
@@ -85,6 +89,7 @@ __all__ = [
     "Callback",
     "LearningRateMonitor",
     "TensorBoardLogger",
+    "batches_done_in_epoch",
     "call_module",
     "call_strategy",
     "callbacks",
@@ -103,6 +108,7 @@ __all__ = [
     "rebuild_optimizers",
     "relog_hparams",
     "resolve",
+    "resumes_within_epoch",
     "runs_in_spawned_processes",
     "set_callbacks",
     "set_initial_hparams",

@@ -18,6 +18,7 @@ from ._namespaces import namespace, resolve
 
 __all__ = [
     "SHARDED",
+    "batches_done_in_epoch",
     "call_module",
     "call_strategy",
     "callbacks",
@@ -29,6 +30,7 @@ __all__ = [
     "overrides",
     "prime_val_results",
     "rebuild_optimizers",
+    "resumes_within_epoch",
     "runs_in_spawned_processes",
     "set_callbacks",
     "setup_train_data",
@@ -202,6 +204,18 @@ def runs_in_spawned_processes(trainer: pl.Trainer) -> bool:
     objects never come back to this one."""
     launcher = resolve(trainer, "strategies.launchers.multiprocessing", "_MultiProcessingLauncher")
     return isinstance(trainer.strategy.launcher, launcher)
+
+
+def resumes_within_epoch(trainer: pl.Trainer) -> bool:
+    """At train start: whether the fit resumes a checkpoint written within an epoch (the training epoch
+    loop is restarting; from a checkpoint written at an epoch's end it starts the next epoch afresh)."""
+    return bool(trainer.fit_loop.epoch_loop.restarting)
+
+
+def batches_done_in_epoch(trainer: pl.Trainer) -> int:
+    """At train start of a fit that resumes within an epoch: the batches of that epoch done before the
+    checkpoint (the training epoch loop's restored batch progress)."""
+    return int(trainer.fit_loop.epoch_loop.batch_progress.current.ready)
 
 
 def setup_train_data(trainer: pl.Trainer) -> None:

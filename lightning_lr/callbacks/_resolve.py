@@ -30,17 +30,18 @@ __all__ = [
     "UNIT",
     "Rate",
     "StepRate",
+    "anchored",
     "describe_rate",
     "rate_from_state",
     "rate_to_state",
     "relative",
     "resolve",
     "run_info",
-    "run_taken",
     "steps",
     "warn_if_beyond_run",
     "warn_if_changed",
     "warn_if_ends_early",
+    "warn_reshaped",
 ]
 
 Durations = Mapping[str, tuple[Any, int]]
@@ -315,35 +316,18 @@ def run_info(trainer: pl.Trainer, needs_epochs: bool) -> RunInfo:
     return RunInfo(total_steps=total_steps, steps_per_epoch=steps_per_epoch)
 
 
-def run_taken(
-    owner: str, trainer: pl.Trainer, run: RunInfo, epochs_done: int, saved_per_epoch: int | None
-) -> RunInfo | None:
-    """The run as it is taking place, when it differs from ``run`` (with a warning that says so): the
-    optimizer steps taken so far (``global_step``) in ``epochs_done`` epochs, plus the epochs left to
-    ``max_epochs`` at ``run``'s steps per epoch (at most ``max_steps``). None when the two agree, or when
-    ``max_epochs`` does not bound the run.
-
-    Lightning estimates a run as ``max_epochs`` epochs of this fit's steps per epoch, also when it resumes a
-    checkpoint written with another number of them (``saved_per_epoch``: other devices, batch size or
-    accumulation), whose epochs took other numbers of steps."""
+def anchored(trainer: pl.Trainer, run: RunInfo, at: tuple[int, int]) -> RunInfo:
+    """``run`` as a run whose epochs take ``run.steps_per_epoch`` steps from epoch ``at[0]`` on, which began
+    at step ``at[1]`` (:attr:`RunInfo.resumed_at`): its total is those steps plus the epochs left to
+    ``max_epochs`` (at most ``max_steps``). Lightning's estimate counts every epoch at this fit's size."""
+    epoch, step = at
+    total = run.total_steps
     max_epochs = trainer.max_epochs
-    if run.total_steps is None or run.steps_per_epoch is None or max_epochs is None or max_epochs < 0:
-        return None
-    left = max(0, max_epochs - epochs_done)
-    total = trainer.global_step + left * run.steps_per_epoch
-    if trainer.max_steps is not None and trainer.max_steps >= 0:
-        total = min(total, trainer.max_steps)
-    if total == run.total_steps or total <= 0:
-        return None
-    rank_zero_warn(
-        f"{owner}: this run takes {total} optimizer steps ({trainer.global_step} taken in {epochs_done} "
-        f"epoch{'' if epochs_done == 1 else 's'}, then {left} epoch{'' if left == 1 else 's'} of "
-        f"{run.steps_per_epoch}), not the {run.total_steps} it was planned for: it resumed a checkpoint "
-        f"written with {saved_per_epoch} steps per epoch. The durations given as Epochs or Fraction are "
-        f"planned for {total} from step {trainer.global_step} on.",
-        category=UserWarning,
-    )
-    return RunInfo(total_steps=total, steps_per_epoch=run.steps_per_epoch)
+    if total is not None and run.steps_per_epoch is not None and max_epochs is not None and max_epochs >= 0:
+        total = step + max(0, max_epochs - epoch) * run.steps_per_epoch
+        if trainer.max_steps is not None and trainer.max_steps >= 0:
+            total = min(total, trainer.max_steps)
+    return RunInfo(total_steps=total, steps_per_epoch=run.steps_per_epoch, resumed_at=at)
 
 
 def steps(owner: str, durations: Durations, run: RunInfo) -> dict[str, Any]:
@@ -386,3 +370,50 @@ def warn_if_changed(owner: str, saved: Mapping[str, Any], run: RunInfo, resolved
             f"as if it had been planned for this run, so the LR may jump there.",
             category=UserWarning,
         )
+
+
+def epoch_end_guess(trainer: pl.Trainer, done: int) -> tuple[int, int]:
+    """For a fit that resumes within an epoch, ``done`` batches into it: ``(epoch, step)`` at which the next
+    epoch begins, as Lightning 2.6 continues such an epoch (to its last batch, or whole again when ``done``
+    reaches the new epoch's length). Other versions may differ by a step; the epoch's end tells exactly."""
+    batches = trainer.num_training_batches
+    left = batches - done if done < batches else batches
+    return (
+        trainer.current_epoch + 1,
+        trainer.global_step + math.ceil(left / trainer.accumulate_grad_batches),
+    )
+
+
+def warn_reshaped(
+    owner: str,
+    saved: Mapping[str, Any],
+    run: RunInfo,
+    resolved: Mapping[str, Any],
+    estimate: int | None,
+    now: int,
+    within_epoch: bool = False,
+) -> None:
+    """Say how a fit resumed from a checkpoint ``saved`` with another number of steps per epoch is planned:
+    for ``run`` (:attr:`RunInfo.resumed_at`), where Lightning's ``estimate`` would count every epoch at this
+    fit's size; from step ``now`` on. ``within_epoch``: the checkpoint was written within an epoch, whose end tells."""
+    epoch, step = run.resumed_at
+    changes = [
+        f"{arg} {saved['durations'][arg]} -> {new} steps"
+        for arg, new in resolved.items()
+        if saved["durations"].get(arg) not in (None, new)
+    ]
+    told = (
+        f" The checkpoint was written within an epoch: Lightning is expected to end it at step {step}; its end "
+        f"tells, and the plan follows it."
+        if within_epoch
+        else ""
+    )
+    rank_zero_warn(
+        f"{owner}: this fit resumes a checkpoint written with {saved['steps_per_epoch']} steps per epoch at "
+        f"{run.steps_per_epoch}. Epoch {epoch} begins at step {step}, so the run takes {run.total_steps} "
+        f"optimizer steps (Lightning estimates {estimate}); durations given as Epochs count its epochs from there, "
+        f"Fraction ones its {run.total_steps} steps"
+        + (f" ({'; '.join(changes)})" if changes else "")
+        + f". The schedule follows that plan from step {now} on.{told}",
+        category=UserWarning,
+    )

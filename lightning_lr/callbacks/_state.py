@@ -6,7 +6,9 @@ The scheduler's step is checkpointed by Lightning with the scheduler itself; the
 the run its durations were resolved for and the values a range test filled in:
 
 - ``version``: 1 or :data:`STATE_VERSION` (below);
-- ``total_steps`` and ``steps_per_epoch``: the :class:`~lightning_lr.callbacks.RunInfo` of that run;
+- ``total_steps`` and ``steps_per_epoch``: the :class:`~lightning_lr.callbacks.RunInfo` of that run, and
+  ``resumed_at`` (``[epoch, step]``; a checkpoint without it reads as ``[0, 0]``) when it resumed a
+  checkpoint written with another number of steps per epoch;
 - ``durations``: each duration argument in optimizer steps;
 - ``filled``: the values a range test filled in;
 - ``steps_per_batch``: the steps the scheduled optimizers take per batch under manual optimization (1
@@ -42,8 +44,9 @@ class CheckpointState:
 
     def __init__(self) -> None:
         self.restored: dict[str, Any] | None = None
-        #: the checkpoint's steps per epoch when the resumed run has another number of them (check_run)
-        self.reshaped: int | None = None
+        #: the checkpoint's state when the resumed run has another number of steps per epoch (check_run):
+        #: the run is compared with it once it is known, at train start or at the end of the first epoch
+        self.reshaped: dict[str, Any] | None = None
 
     @staticmethod
     def state_dict(
@@ -59,6 +62,7 @@ class CheckpointState:
             "version": STATE_VERSION if fraction else 1,
             "total_steps": None if run is None else run.total_steps,
             "steps_per_epoch": None if run is None else run.steps_per_epoch,
+            "resumed_at": [0, 0] if run is None else list(run.resumed_at),
             "durations": dict(steps),
             "filled": dict(filled),
             **rate,
@@ -79,9 +83,19 @@ class CheckpointState:
         self.restored = dict(state_dict)
         return dict(state_dict["filled"])
 
+    def carried(self, run: RunInfo) -> tuple[int, int]:
+        """The ``resumed_at`` of the checkpoint being resumed when this run has its steps per epoch (a run
+        resumed at another size before, resumed again at that size); else ``(0, 0)``."""
+        restored = self.restored
+        if restored is None or restored.get("steps_per_epoch") != run.steps_per_epoch:
+            return (0, 0)
+        epoch, step = restored.get("resumed_at") or (0, 0)
+        return (int(epoch), int(step))
+
     def check_run(self, owner: str, run: RunInfo | None, steps: Mapping[str, Any]) -> None:
         """Once the resumed run's durations are resolved: warn if they differ from the checkpoint's (the
-        comparison is made once)."""
+        comparison is made once). When the steps per epoch differ, the run is not known yet: the state is
+        kept in :attr:`reshaped` for :func:`~._resolve.warn_reshaped`, once it is."""
         restored = self.restored
         self.reshaped = None
         if restored is None or run is None or restored["durations"] is None:
@@ -89,7 +103,8 @@ class CheckpointState:
         self.restored = None
         saved = restored["steps_per_epoch"]
         if None not in (saved, run.steps_per_epoch) and saved != run.steps_per_epoch:
-            self.reshaped = saved
+            self.reshaped = restored
+            return
         _resolve.warn_if_changed(owner, restored, run, steps)
 
 

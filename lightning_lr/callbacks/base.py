@@ -272,6 +272,7 @@ class ScheduleCallback(Callback):
         self._trainer: pl.Trainer | None = None
         self._module: pl.LightningModule | None = None
         self._injected: list[Injected] = []
+        self._anchor_due = False  # resumed within an epoch at another size: plan the run at its end
         self._logging: StepLogging | None = None
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
         self._pace: Pace | None = None  # timing the first steps of a run a time limit bounds
@@ -313,8 +314,7 @@ class ScheduleCallback(Callback):
         """Add this callback's scheduler configs to ``conf`` (called from the wrapped configure_optimizers)."""
         trainer = self._trainer
         assert trainer is not None, "setup() installs the wrapper and sets the trainer"
-        self.run, self.steps = _resolve.resolve(trainer, self.name, self.durations(), self._per_batch)
-        self._checkpoint.check_run(self.name, self.run, self.steps)
+        self._plan_run(trainer)
         if self._module is None or self._module.automatic_optimization or self._settled:
             self._check_durations(trainer)  # else once the first epoch has told how often they step
         self._injected = []
@@ -331,6 +331,18 @@ class ScheduleCallback(Callback):
 
     def _relative(self) -> bool:
         return False
+
+    def _plan_run(self, trainer: pl.Trainer) -> None:
+        """Resolve the durations for this fit, and compare them with the checkpoint's being resumed. A
+        checkpoint of a run resumed at another size before, resumed again at that size, brings the run's
+        ``resumed_at`` (under automatic optimization)."""
+        run, steps = _resolve.resolve(trainer, self.name, self.durations(), self._per_batch)
+        at = self._checkpoint.carried(run)
+        if at != (0, 0) and self._module is not None and self._module.automatic_optimization:
+            run = _resolve.anchored(trainer, run, at)
+            steps = _resolve.steps(self.name, self.durations(), run)
+        self.run, self.steps = run, steps
+        self._checkpoint.check_run(self.name, run, steps)
 
     def _build_checked(self, info: OptimizerInfo) -> tuple[Any, Any]:
         assert self.run is not None
@@ -359,11 +371,16 @@ class ScheduleCallback(Callback):
             return
         self._logging = StepLogging(self.name, self.log_lr, trainer, pl_module, self._injected)
         _state.resumed(self.name, self._injected, trainer, pl_module)
-        saved_per_epoch = self._checkpoint.reshaped
-        if saved_per_epoch and trainer.global_step > 0 and trainer.global_step % saved_per_epoch == 0:
-            # written at an epoch's end with other steps per epoch: the epochs left are whole ones (from a
-            # checkpoint within an epoch, the end of the epoch it resumes in tells)
-            self._follow_run(trainer, trainer.current_epoch)
+        saved = self._checkpoint.reshaped
+        if saved is not None and self.run is not None:  # the checkpoint had other steps per epoch
+            if not pl_module.automatic_optimization or trainer.global_step == 0:
+                _resolve.warn_if_changed(self.name, saved, self.run, self.steps)
+            elif L.resumes_within_epoch(trainer):  # expected from Lightning's count; its end tells
+                self._anchor_due = True
+                at = _resolve.epoch_end_guess(trainer, L.batches_done_in_epoch(trainer))
+                self._anchor(trainer, saved, at, within_epoch=True)
+            else:
+                self._anchor(trainer, saved, (trainer.current_epoch, trainer.global_step))
         self._plan.snapshot(self._injected, self._tags())
         planned = _resolve.relative(self.durations())
         limited = (
@@ -415,24 +432,28 @@ class ScheduleCallback(Callback):
                 self._count_in_optimizer_steps(trainer, batch_idx)
 
     def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
-        if self._injected and self._checkpoint.reshaped is not None:
-            self._follow_run(trainer, trainer.current_epoch + 1)
+        if self._anchor_due:  # the end of the epoch a fit resumed in, at another size: where the next begins
+            self._anchor_due = False
+            at = (trainer.current_epoch + 1, trainer.global_step)
+            if self.run is not None and self.run.resumed_at != at and self._checkpoint.reshaped is not None:
+                self._anchor(trainer, self._checkpoint.reshaped, at)
 
-    def _follow_run(self, trainer: pl.Trainer, epochs_done: int) -> None:
-        """In a fit resumed with other steps per epoch than its checkpoint's: plan the durations given as
-        Epochs or Fraction again, from the next step, for the run as it takes place when that differs from the
-        plan (:func:`~._resolve.run_taken`). At train start from a checkpoint written at an epoch's end, and
-        at every epoch's end (the one it resumed in tells how many steps Lightning gave it). Under automatic
-        optimization (under manual optimization the plan follows the steps' rate)."""
-        module = self._module
-        if self.run is None or module is None or not module.automatic_optimization:
+    def _anchor(
+        self, trainer: pl.Trainer, saved: dict[str, Any], at: tuple[int, int], within_epoch: bool = False
+    ) -> None:
+        """A fit resumed from a checkpoint ``saved`` with other steps per epoch, whose epoch ``at[0]`` begins
+        at step ``at[1]``: plan its durations for the run as it takes place (:attr:`RunInfo.resumed_at`) from
+        the next step, and say so."""
+        assert self.run is not None
+        if self.run.steps_per_epoch is None:
             return
-        if not _resolve.relative(self.durations()):
-            return
-        run = _resolve.run_taken(self.name, trainer, self.run, epochs_done, self._checkpoint.reshaped)
-        if run is not None:
-            self.run, self.steps = run, _resolve.steps(self.name, self.durations(), run)
-            self._refresh()
+        self.run = _resolve.anchored(trainer, self.run, at)
+        self.steps = _resolve.steps(self.name, self.durations(), self.run)
+        self._refresh()
+        estimate = _resolve.run_info(trainer, needs_epochs=False).total_steps
+        _resolve.warn_reshaped(
+            self.name, saved, self.run, self.steps, estimate, trainer.global_step, within_epoch
+        )
 
     def _check_durations(self, trainer: pl.Trainer) -> None:
         """Warn when a duration does not fit in the run (not in a ``fast_dev_run``, which is a few steps)."""
@@ -589,10 +610,7 @@ class ScheduleCallback(Callback):
         self._write_hparams()
         if self._injected and self._trainer is not None:  # strategies that restore callbacks after
             # configure_optimizers: the durations were resolved without the rate the checkpoint brings
-            self.run, self.steps = _resolve.resolve(
-                self._trainer, self.name, self.durations(), self._per_batch
-            )
-            self._checkpoint.check_run(self.name, self.run, self.steps)
+            self._plan_run(self._trainer)
             self._refresh()
 
     def on_load_checkpoint(

@@ -15,12 +15,14 @@ same trainer settings they come out the same and the resumed run is exact; with 
 schedule is the one planned for the new length (so the LR may jump there), with one warning that lists
 what changed. Nothing raises.
 
-A checkpoint written with another number of steps per epoch (other devices, batch size or accumulation):
-Lightning estimates the resumed run as ``max_epochs`` epochs of the new size, though the epochs before the
-checkpoint took other numbers of steps. The run is planned as it takes place, the steps taken plus the
-epochs left: at fit start from a checkpoint written at an epoch's end, and again at each epoch's end (the
-epoch a fit resumes in from within an epoch takes as many batches as Lightning gives it), with a warning
-at each change, so the schedule ends with the run.
+A checkpoint written with another number of steps per epoch (other devices, batch size or accumulation,
+under automatic optimization): Lightning estimates the resumed run as ``max_epochs`` epochs of the new
+size, though the epochs before the checkpoint took other numbers of steps. The schedule is planned for the
+run as it takes place (:attr:`RunInfo.resumed_at`): the steps taken, then the epochs left at the new size,
+and ``Epochs(e)`` is where epoch ``e`` begins in it. From a checkpoint written at an epoch's end that is
+known at fit start; from one within an epoch, at the end of the epoch the fit resumes in (it takes as many
+batches as Lightning gives it), and until then the schedule follows Lightning's estimate. One warning says
+which. The checkpoints of such a run carry ``resumed_at``, so a later resume at the same size plans alike.
 """
 
 from __future__ import annotations
@@ -88,7 +90,10 @@ class Epochs(Duration):
                 f"{self!r} cannot be converted to optimizer steps: the number of steps per epoch is unknown "
                 f"(the train dataloader has no length); give this duration in optimizer steps (an int)"
             )
-        return self.epochs * run.steps_per_epoch
+        epoch, step = run.resumed_at
+        if epoch and self.epochs < epoch:  # within the epochs before the resume: their mean length
+            return self.epochs * step / epoch
+        return step + (self.epochs - epoch) * run.steps_per_epoch
 
     def steps(self, run: RunInfo) -> int:
         """The duration in whole optimizer steps (rounded half up, at least 1)."""
@@ -192,16 +197,25 @@ class RunInfo:
         total_steps: optimizer steps in the whole run (``trainer.estimated_stepping_batches``), None when
             it is infinite.
         steps_per_epoch: optimizer steps per epoch, None when the train dataloader has no length.
+        resumed_at: ``(epoch, step)``: the run's epochs take ``steps_per_epoch`` steps from epoch ``epoch``
+            on, which began at step ``step``; ``(0, 0)`` but in a run resumed from a checkpoint written with
+            another number of steps per epoch (other devices, batch size or accumulation). ``Epochs(e)`` is
+            then the step at which epoch ``e`` begins in that run, counting the epochs before ``epoch`` at
+            their mean length.
 
     Example:
         >>> from lightning_lr.callbacks import Epochs, Fraction, RunInfo
         >>> run = RunInfo(total_steps=500, steps_per_epoch=50)
         >>> run.steps(3), run.steps(Epochs(1.5)), run.steps(Fraction(0.1))
         (3, 75, 50)
+        >>> resumed = RunInfo(total_steps=110, steps_per_epoch=50, resumed_at=(1, 10))  # epoch 0 took 10
+        >>> resumed.steps(Epochs(0.5)), resumed.steps(Epochs(1)), resumed.steps(Epochs(2))
+        (5, 10, 60)
     """
 
     total_steps: int | None
     steps_per_epoch: int | None
+    resumed_at: tuple[int, int] = (0, 0)
 
     def steps(self, duration: int | Duration, *, minimum: int = 1, name: str = "duration") -> int:
         """``duration`` in optimizer steps: an int as is, :class:`Epochs` and :class:`Fraction` resolved

@@ -18,6 +18,7 @@ from lightning_lr.callbacks import (
     MultiStepDecay,
     OneCycle,
     ReduceOnPlateau,
+    RunInfo,
     _state,
 )
 
@@ -95,6 +96,7 @@ def test_state_dict_has_explicit_keys(tmp_path) -> None:
         "version": 1,
         "total_steps": None,
         "steps_per_epoch": None,
+        "resumed_at": [0, 0],
         "durations": {},
         "filled": {},
         "steps_per_batch": 1,
@@ -106,6 +108,7 @@ def test_state_dict_has_explicit_keys(tmp_path) -> None:
         "version": 1,
         "total_steps": 24,
         "steps_per_epoch": 12,
+        "resumed_at": [0, 0],
         "durations": {"warmup": 3, "milestones": [12, 18]},
         "filled": {},
         "steps_per_batch": 1,
@@ -241,34 +244,91 @@ def test_adding_the_callback_when_resuming_starts_the_schedule_at_the_trainers_s
     assert_trace(resumed.lr(), S.OneCycle(0.5, total_steps=24).values(24)[10:])
 
 
+def _reshaped_checkpoint(tmp_path, make, name="a"):
+    """A run at batch 8 (6 steps an epoch, 3 epochs) with a checkpoint at every epoch's end."""
+    ckpt = ModelCheckpoint(dirpath=tmp_path / name, every_n_epochs=1, save_top_k=-1)
+    return fit(tmp_path, Tiny(batch_size=8), [make(), ckpt], enable_checkpointing=True, max_epochs=3)
+
+
 def test_resuming_with_other_steps_per_epoch_plans_the_steps_the_run_takes(tmp_path) -> None:
     # an epoch-end checkpoint of a run at batch 8 (6 steps an epoch), resumed at batch 4 (12 an epoch): the run
     # takes 6 + 2 * 12 = 30 steps, where Lightning estimates 3 * 12 = 36 (before: planned for 36, the LR ended
     # at 0.12 of max_lr, mid-anneal, instead of the final value)
-    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
-    fit(tmp_path, Tiny(batch_size=8), [OneCycle(max_lr=0.5), ckpt], enable_checkpointing=True, max_epochs=3)
+    _reshaped_checkpoint(tmp_path, lambda: OneCycle(max_lr=0.5))
     cycle = OneCycle(max_lr=0.5)
-    with pytest.warns(UserWarning, match=r"OneCycle: this run takes 30 optimizer steps .* not the 36 it was"):
+    with pytest.warns(
+        UserWarning,
+        match=r"OneCycle: this fit resumes a checkpoint written with 6 steps per epoch at 12\. Epoch 1 begins "
+        r"at step 6, so the run takes 30 optimizer steps \(Lightning estimates 36\)",
+    ):
         resumed = fit(
-            tmp_path, Tiny(batch_size=4), [cycle], max_epochs=3, ckpt_path=path_at(tmp_path / "ckpt", 6)
+            tmp_path, Tiny(batch_size=4), [cycle], max_epochs=3, ckpt_path=path_at(tmp_path / "a", 6)
         )
     assert resumed.steps() == list(range(6, 30))
-    assert cycle.run is not None and cycle.run.total_steps == 30
+    assert cycle.run == RunInfo(total_steps=30, steps_per_epoch=12, resumed_at=(1, 6))
     assert_trace(resumed.lr(), S.OneCycle(0.5, total_steps=30).values(30)[6:])
 
 
+def test_epochs_count_the_epochs_of_a_run_resumed_at_another_size(tmp_path) -> None:
+    # epoch 1 began at step 6, epoch 2 at 18: a warm-up of one epoch is over (before: it was 12 steps, so the
+    # LR fell back from 0.1 to 0.05 and warmed up again), and the milestones fall at 6 and 18 (were 12 and 24)
+    def make():
+        return MultiStepDecay(milestones=[Epochs(1), Epochs(2)], gamma=0.5, warmup=Epochs(1))
+
+    _reshaped_checkpoint(tmp_path, make)
+    decay = make()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        resumed = fit(
+            tmp_path, Tiny(batch_size=4), [decay], max_epochs=3, ckpt_path=path_at(tmp_path / "a", 6)
+        )
+    assert decay.steps == {"warmup": 6, "milestones": [6, 18]}
+    assert_trace(resumed.lr(), [0.05] * 12 + [0.025] * 12)
+
+
+def test_a_run_resumed_at_another_size_resumes_again_at_that_size_without_a_jump(tmp_path) -> None:
+    # A at 6 steps an epoch; B resumes A's epoch-0 checkpoint at 12 (30 steps); C resumes B's checkpoint at
+    # step 18, at B's size. B's checkpoint carries where its epochs began (before: C planned Lightning's 36 and
+    # its LR jumped from 0.269 to 0.380 at step 18, and ended at 0.067)
+    _reshaped_checkpoint(tmp_path, lambda: OneCycle(max_lr=0.5))
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "b", every_n_epochs=1, save_top_k=-1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit(
+            tmp_path,
+            Tiny(batch_size=4),
+            [OneCycle(max_lr=0.5), ckpt],
+            enable_checkpointing=True,
+            max_epochs=3,
+            ckpt_path=path_at(tmp_path / "a", 6),
+        )
+    cycle = OneCycle(max_lr=0.5)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        resumed = fit(
+            tmp_path, Tiny(batch_size=4), [cycle], max_epochs=3, ckpt_path=path_at(tmp_path / "b", 18)
+        )
+    assert not [str(w.message) for w in caught if "OneCycle" in str(w.message)]
+    assert resumed.steps() == list(range(18, 30))
+    assert_trace(resumed.lr(), S.OneCycle(0.5, total_steps=30).values(30)[18:])
+
+
 @pytest.mark.filterwarnings(RESUMABLE)
-def test_resuming_within_an_epoch_with_other_steps_per_epoch_ends_the_schedule_with_the_run(tmp_path) -> None:
-    # a checkpoint at the last batch of the first epoch (step 6 of a run at 6 steps an epoch), resumed at 12 an
-    # epoch: how many batches the epoch it resumes in still takes is Lightning's business; the end of that
-    # epoch tells, and the schedule is planned again for the run it then sees
-    _, ckpts = checkpointed_run(tmp_path, Tiny(batch_size=8), [OneCycle(max_lr=0.5)], every=6, max_epochs=3)
+@pytest.mark.parametrize("at", [3, 6, 12])
+def test_resuming_within_an_epoch_with_other_steps_per_epoch_ends_the_schedule_with_the_run(
+    tmp_path, at
+) -> None:
+    # checkpoints within epochs of a run at 6 steps an epoch (3: mid-epoch; 6 and 12: an epoch's last batch),
+    # resumed at 12 an epoch: the epoch Lightning resumes in is expected to run to its last batch (the epoch's
+    # end confirms or corrects that), and the schedule is planned for the run that gives. From step 12
+    # Lightning 2.6 takes 6 steps, all in the last epoch (before: planned for 36, the LR ended at 0.14)
+    _, ckpts = checkpointed_run(tmp_path, Tiny(batch_size=8), [OneCycle(max_lr=0.5)], every=3, max_epochs=3)
     cycle = OneCycle(max_lr=0.5)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        resumed = fit(tmp_path, Tiny(batch_size=4), [cycle], max_epochs=3, ckpt_path=path_at(ckpts, 6))
+        resumed = fit(tmp_path, Tiny(batch_size=4), [cycle], max_epochs=3, ckpt_path=path_at(ckpts, at))
     steps = resumed.steps()
-    assert steps[0] == 6 and steps == list(range(6, steps[-1] + 1))
+    assert steps[0] == at and steps == list(range(at, steps[-1] + 1))
     assert cycle.run is not None and cycle.run.total_steps == steps[-1] + 1
     final = S.OneCycle(0.5, total_steps=cycle.run.total_steps).values(cycle.run.total_steps)[-1]
     assert resumed.lr()[-1] == pytest.approx(final, rel=1e-6)
