@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import lightning.pytorch as pl
+from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
 from ._namespaces import resolve
 
@@ -62,14 +63,27 @@ def relog_hparams(trainer: pl.Trainer, before: Mapping[str, Any] | None) -> None
     if now is None or _same(now, before) or not trainer.loggers:
         return
     for logger in trainer.loggers:
-        logger.log_hyperparams(now)  # rank 0 only (the loggers' own rank_zero_only)
-        logger.save()
-        if trainer.is_global_zero:
-            _rewrite_file(logger)
+        try:
+            logger.log_hyperparams(now)  # rank 0 only (the loggers' own rank_zero_only)
+            logger.save()
+            if trainer.is_global_zero:
+                _rewrite_file(logger)
+        except (
+            Exception
+        ) as exc:  # a logger that refuses a changed value (MLflow's params) must not end the fit
+            changed = sorted(
+                k for k in now if before is None or k not in before or not _same(now[k], before[k])
+            )
+            rank_zero_warn(
+                f"the LR range test changed the hparams {changed}, but {type(logger).__name__} refused them "
+                f"({type(exc).__name__}: {exc}); it keeps the values logged at fit start. The model and its "
+                f"checkpoints hold the new ones.",
+                category=UserWarning,
+            )
 
 
-def _same(a: Mapping[str, Any], b: Mapping[str, Any] | None) -> bool:
-    """Whether two hparams dicts are equal; False when a value cannot say (an array's ``==``)."""
+def _same(a: Any, b: Any) -> bool:
+    """Whether two hparams (or dicts of them) are equal; False when a value cannot say (an array's ``==``)."""
     try:
         return bool(a == b)
     except (RuntimeError, ValueError, TypeError):

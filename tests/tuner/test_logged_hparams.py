@@ -46,6 +46,17 @@ class Counting(Logger):
         pass
 
 
+class WriteOnce(Counting):
+    """Refuses to change a value it was given, as MLflow's params do."""
+
+    def log_hyperparams(self, params: Any, *args: Any, **kwargs: Any) -> None:
+        for given in self.given:
+            changed = [k for k in params if k in given and given[k] != params[k]]
+            if changed:
+                raise RuntimeError(f"Changing param values is not allowed: {changed}")
+        super().log_hyperparams(params)
+
+
 def _saved(logger: Any) -> dict[str, Any]:
     return yaml.safe_load(Path(logger.log_dir, "hparams.yaml").read_text())
 
@@ -76,6 +87,19 @@ def test_nothing_is_logged_again_when_the_test_changes_no_hparam(tmp_path: Any) 
     trainer(tmp_path, callbacks=[test], logger=counting, max_steps=2).fit(TinyModel(), loader())
     assert test.result is not None and test.result.suggestion() != 0.05
     assert [g["lr"] for g in counting.given] == [0.05]
+
+
+def test_a_logger_that_refuses_changed_values_is_warned_about_and_the_fit_goes_on(tmp_path: Any) -> None:
+    # (before: its error ended the fit in on_train_start)
+    seed_all(3)
+    refusing, counting = WriteOnce(), Counting()
+    test = LRRangeTest(num_steps=20, max_lr=3.0, confirm=False)
+    t = trainer(tmp_path, callbacks=[test], logger=[refusing, counting], max_steps=4)
+    with pytest.warns(UserWarning, match=r"changed the hparams \['lr'\], but WriteOnce refused them"):
+        t.fit(TinyModel(), loader())
+    assert t.global_step == 4 and test.result is not None
+    assert [g["lr"] for g in refusing.given] == [0.05]
+    assert [g["lr"] for g in counting.given] == [0.05, test.result.suggestion()]
 
 
 def test_the_tuner_with_log_writes_the_hparams_it_set(tmp_path: Any) -> None:
