@@ -42,6 +42,8 @@ __all__ = [
     "warn_if_changed",
     "warn_if_ends_early",
     "warn_reshaped",
+    "warn_told",
+    "with_point",
 ]
 
 Durations = Mapping[str, tuple[Any, int]]
@@ -316,18 +318,30 @@ def run_info(trainer: pl.Trainer, needs_epochs: bool) -> RunInfo:
     return RunInfo(total_steps=total_steps, steps_per_epoch=steps_per_epoch)
 
 
-def anchored(trainer: pl.Trainer, run: RunInfo, at: tuple[int, int]) -> RunInfo:
-    """``run`` as a run whose epochs take ``run.steps_per_epoch`` steps from epoch ``at[0]`` on, which began
-    at step ``at[1]`` (:attr:`RunInfo.resumed_at`): its total is those steps plus the epochs left to
-    ``max_epochs`` (at most ``max_steps``). Lightning's estimate counts every epoch at this fit's size."""
-    epoch, step = at
+def anchored(trainer: pl.Trainer, run: RunInfo, points: tuple[tuple[int, int], ...]) -> RunInfo:
+    """``run`` resumed at other sizes (:attr:`RunInfo.resumed_at` ``points``): from the last point's epoch
+    and step, the epochs take ``run.steps_per_epoch`` steps, so the total is that step plus the epochs left
+    to ``max_epochs`` (at most ``max_steps``); Lightning's estimate counts every epoch at this fit's size."""
     total = run.total_steps
     max_epochs = trainer.max_epochs
-    if total is not None and run.steps_per_epoch is not None and max_epochs is not None and max_epochs >= 0:
+    if (
+        points
+        and total is not None
+        and run.steps_per_epoch is not None
+        and max_epochs is not None
+        and max_epochs >= 0
+    ):
+        epoch, step = points[-1]
         total = step + max(0, max_epochs - epoch) * run.steps_per_epoch
         if trainer.max_steps is not None and trainer.max_steps >= 0:
             total = min(total, trainer.max_steps)
-    return RunInfo(total_steps=total, steps_per_epoch=run.steps_per_epoch, resumed_at=at)
+    return RunInfo(total_steps=total, steps_per_epoch=run.steps_per_epoch, resumed_at=points)
+
+
+def with_point(points: tuple[tuple[int, int], ...], at: tuple[int, int]) -> tuple[tuple[int, int], ...]:
+    """``points`` and ``at`` (epoch ``at[0]`` began at step ``at[1]``), which replaces the points of that epoch
+    and later ones (a guess now told)."""
+    return (*(p for p in points if p[0] < at[0]), at)
 
 
 def steps(owner: str, durations: Durations, run: RunInfo) -> dict[str, Any]:
@@ -375,13 +389,13 @@ def warn_if_changed(owner: str, saved: Mapping[str, Any], run: RunInfo, resolved
 def epoch_end_guess(trainer: pl.Trainer, done: int) -> tuple[int, int]:
     """For a fit that resumes within an epoch, ``done`` batches into it: ``(epoch, step)`` at which the next
     epoch begins, as Lightning 2.6 continues such an epoch (to its last batch, or whole again when ``done``
-    reaches the new epoch's length). Other versions may differ by a step; the epoch's end tells exactly."""
-    batches = trainer.num_training_batches
-    left = batches - done if done < batches else batches
-    return (
-        trainer.current_epoch + 1,
-        trainer.global_step + math.ceil(left / trainer.accumulate_grad_batches),
-    )
+    reaches the new epoch's length), stepping every ``accumulate_grad_batches`` batches and at the last.
+    Lightning 2.4.0 continues it otherwise; the epoch's end tells exactly."""
+    n, a = int(trainer.num_training_batches), trainer.accumulate_grad_batches
+    if done >= n:
+        done = 0
+    steps = n // a - done // a + (1 if n % a else 0)
+    return (trainer.current_epoch + 1, trainer.global_step + steps)
 
 
 def warn_reshaped(
@@ -392,16 +406,13 @@ def warn_reshaped(
     estimate: int | None,
     now: int,
     within_epoch: bool = False,
+    relative: bool = True,
 ) -> None:
     """Say how a fit resumed from a checkpoint ``saved`` with another number of steps per epoch is planned:
-    for ``run`` (:attr:`RunInfo.resumed_at`), where Lightning's ``estimate`` would count every epoch at this
-    fit's size; from step ``now`` on. ``within_epoch``: the checkpoint was written within an epoch, whose end tells."""
-    epoch, step = run.resumed_at
-    changes = [
-        f"{arg} {saved['durations'][arg]} -> {new} steps"
-        for arg, new in resolved.items()
-        if saved["durations"].get(arg) not in (None, new)
-    ]
+    for ``run`` (the last point of :attr:`RunInfo.resumed_at`), where Lightning's ``estimate`` would count
+    every epoch at this fit's size; from step ``now`` on. ``within_epoch``: the checkpoint was written within
+    an epoch, whose end tells. ``relative``: the schedule has durations given as Epochs or Fraction."""
+    epoch, step = run.resumed_at[-1]
     told = (
         f" The checkpoint was written within an epoch: Lightning is expected to end it at step {step}; its end "
         f"tells, and the plan follows it."
@@ -411,9 +422,37 @@ def warn_reshaped(
     rank_zero_warn(
         f"{owner}: this fit resumes a checkpoint written with {saved['steps_per_epoch']} steps per epoch at "
         f"{run.steps_per_epoch}. Epoch {epoch} begins at step {step}, so the run takes {run.total_steps} "
-        f"optimizer steps (Lightning estimates {estimate}); durations given as Epochs count its epochs from there, "
-        f"Fraction ones its {run.total_steps} steps"
-        + (f" ({'; '.join(changes)})" if changes else "")
-        + f". The schedule follows that plan from step {now} on.{told}",
+        f"optimizer steps (Lightning estimates {estimate}); "
+        + (
+            f"durations given as Epochs count its epochs from there, Fraction ones its {run.total_steps} steps"
+            f"{_changes(saved['durations'], resolved)}. The schedule follows that plan from step {now} on."
+            if relative
+            else "the schedule's durations are in steps and stay as they are."
+        )
+        + told,
         category=UserWarning,
     )
+
+
+def warn_told(
+    owner: str, run: RunInfo, guess: int, resolved: Mapping[str, Any], before: Mapping[str, Any]
+) -> None:
+    """Say that the epoch a fit resumed in ended at another step than expected (``guess``), and how the run
+    (``run``, its last point just told) is planned from there."""
+    epoch, step = run.resumed_at[-1]
+    rank_zero_warn(
+        f"{owner}: the epoch this fit resumed in ended at step {step}, not at step {guess} as expected, so epoch "
+        f"{epoch} begins there and the run takes {run.total_steps} optimizer steps{_changes(before, resolved)}. "
+        f"The schedule follows that plan from step {step} on.",
+        category=UserWarning,
+    )
+
+
+def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
+    """`` (arg a -> b steps; ...)`` for the durations that differ, or ""."""
+    changed = [
+        f"{arg} {before[arg]} -> {new} steps"
+        for arg, new in after.items()
+        if before.get(arg) not in (None, new)
+    ]
+    return f" ({'; '.join(changed)})" if changed else ""

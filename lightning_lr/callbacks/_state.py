@@ -6,9 +6,9 @@ The scheduler's step is checkpointed by Lightning with the scheduler itself; the
 the run its durations were resolved for and the values a range test filled in:
 
 - ``version``: 1 or :data:`STATE_VERSION` (below);
-- ``total_steps`` and ``steps_per_epoch``: the :class:`~lightning_lr.callbacks.RunInfo` of that run, and
-  ``resumed_at`` (``[epoch, step]``; a checkpoint without it reads as ``[0, 0]``) when it resumed a
-  checkpoint written with another number of steps per epoch;
+- ``total_steps``, ``steps_per_epoch`` and ``resumed_at``: the :class:`~lightning_lr.callbacks.RunInfo` of
+  that run (``resumed_at`` as ``[[epoch, step], ...]``, empty but in a run resumed from checkpoints written
+  with other numbers of steps per epoch; a checkpoint without it reads as empty);
 - ``durations``: each duration argument in optimizer steps;
 - ``filled``: the values a range test filled in;
 - ``steps_per_batch``: the steps the scheduled optimizers take per batch under manual optimization (1
@@ -62,7 +62,7 @@ class CheckpointState:
             "version": STATE_VERSION if fraction else 1,
             "total_steps": None if run is None else run.total_steps,
             "steps_per_epoch": None if run is None else run.steps_per_epoch,
-            "resumed_at": [0, 0] if run is None else list(run.resumed_at),
+            "resumed_at": [] if run is None else [list(p) for p in run.resumed_at],
             "durations": dict(steps),
             "filled": dict(filled),
             **rate,
@@ -83,14 +83,17 @@ class CheckpointState:
         self.restored = dict(state_dict)
         return dict(state_dict["filled"])
 
-    def carried(self, run: RunInfo) -> tuple[int, int]:
-        """The ``resumed_at`` of the checkpoint being resumed when this run has its steps per epoch (a run
-        resumed at another size before, resumed again at that size); else ``(0, 0)``."""
+    def carried(self) -> tuple[tuple[int, int], ...]:
+        """The ``resumed_at`` of the checkpoint being resumed (empty without one): where the epochs of a run
+        resumed at other sizes before began."""
         restored = self.restored
-        if restored is None or restored.get("steps_per_epoch") != run.steps_per_epoch:
-            return (0, 0)
-        epoch, step = restored.get("resumed_at") or (0, 0)
-        return (int(epoch), int(step))
+        if restored is None:
+            return ()
+        return RunInfo(None, None, resumed_at=restored.get("resumed_at") or ()).resumed_at
+
+    def same_size(self, run: RunInfo) -> bool:
+        """Whether the checkpoint being resumed, if any, was written with ``run``'s steps per epoch."""
+        return self.restored is None or self.restored.get("steps_per_epoch") == run.steps_per_epoch
 
     def check_run(self, owner: str, run: RunInfo | None, steps: Mapping[str, Any]) -> None:
         """Once the resumed run's durations are resolved: warn if they differ from the checkpoint's (the

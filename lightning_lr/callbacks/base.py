@@ -28,7 +28,7 @@ from ._log import StepLogging
 from ._preview import Preview
 from ._state import CheckpointState
 from ._time_limit import Pace
-from .durations import RunInfo
+from .durations import RunInfo, epoch_start, round_steps
 
 __all__ = ["HPARAMS_KEY", "OptimizerInfo", "ScheduleCallback"]
 
@@ -272,7 +272,8 @@ class ScheduleCallback(Callback):
         self._trainer: pl.Trainer | None = None
         self._module: pl.LightningModule | None = None
         self._injected: list[Injected] = []
-        self._anchor_due = False  # resumed within an epoch at another size: plan the run at its end
+        self._guess: int | None = None  # a fit resumed at other sizes: the step its first epoch should end at
+        self._history: tuple[tuple[int, int], ...] = ()  # the resumed_at of a checkpoint at another size
         self._logging: StepLogging | None = None
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
         self._pace: Pace | None = None  # timing the first steps of a run a time limit bounds
@@ -315,8 +316,11 @@ class ScheduleCallback(Callback):
         trainer = self._trainer
         assert trainer is not None, "setup() installs the wrapper and sets the trainer"
         self._plan_run(trainer)
-        if self._module is None or self._module.automatic_optimization or self._settled:
-            self._check_durations(trainer)  # else once the first epoch has told how often they step
+        automatic = self._module is None or self._module.automatic_optimization
+        if (automatic and self._checkpoint.reshaped is None) or (not automatic and self._settled):
+            # else once the first epoch has told how often they step, or (a checkpoint at another size) the
+            # run is planned as it takes place, at train start
+            self._check_durations(trainer)
         self._injected = []
         for index in _inject.select(self.name, self.optimizer, conf.optimizers):
             optimizer = conf.optimizers[index]
@@ -337,10 +341,13 @@ class ScheduleCallback(Callback):
         checkpoint of a run resumed at another size before, resumed again at that size, brings the run's
         ``resumed_at`` (under automatic optimization)."""
         run, steps = _resolve.resolve(trainer, self.name, self.durations(), self._per_batch)
-        at = self._checkpoint.carried(run)
-        if at != (0, 0) and self._module is not None and self._module.automatic_optimization:
-            run = _resolve.anchored(trainer, run, at)
-            steps = _resolve.steps(self.name, self.durations(), run)
+        points = self._checkpoint.carried()
+        if points and self._module is not None and self._module.automatic_optimization:
+            if self._checkpoint.same_size(run):  # planned as that run was
+                run = _resolve.anchored(trainer, run, points)
+                steps = _resolve.steps(self.name, self.durations(), run)
+            else:  # its points stay, and the one where this fit's size begins is added at train start
+                self._history = points
         self.run, self.steps = run, steps
         self._checkpoint.check_run(self.name, run, steps)
 
@@ -371,16 +378,7 @@ class ScheduleCallback(Callback):
             return
         self._logging = StepLogging(self.name, self.log_lr, trainer, pl_module, self._injected)
         _state.resumed(self.name, self._injected, trainer, pl_module)
-        saved = self._checkpoint.reshaped
-        if saved is not None and self.run is not None:  # the checkpoint had other steps per epoch
-            if not pl_module.automatic_optimization or trainer.global_step == 0:
-                _resolve.warn_if_changed(self.name, saved, self.run, self.steps)
-            elif L.resumes_within_epoch(trainer):  # expected from Lightning's count; its end tells
-                self._anchor_due = True
-                at = _resolve.epoch_end_guess(trainer, L.batches_done_in_epoch(trainer))
-                self._anchor(trainer, saved, at, within_epoch=True)
-            else:
-                self._anchor(trainer, saved, (trainer.current_epoch, trainer.global_step))
+        self._plan_resumed(trainer, pl_module)
         self._plan.snapshot(self._injected, self._tags())
         planned = _resolve.relative(self.durations())
         limited = (
@@ -431,29 +429,60 @@ class ScheduleCallback(Callback):
             if self._rate is not None:
                 self._count_in_optimizer_steps(trainer, batch_idx)
 
-    def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
-        if self._anchor_due:  # the end of the epoch a fit resumed in, at another size: where the next begins
-            self._anchor_due = False
-            at = (trainer.current_epoch + 1, trainer.global_step)
-            if self.run is not None and self.run.resumed_at != at and self._checkpoint.reshaped is not None:
-                self._anchor(trainer, self._checkpoint.reshaped, at)
-
-    def _anchor(
-        self, trainer: pl.Trainer, saved: dict[str, Any], at: tuple[int, int], within_epoch: bool = False
-    ) -> None:
-        """A fit resumed from a checkpoint ``saved`` with other steps per epoch, whose epoch ``at[0]`` begins
-        at step ``at[1]``: plan its durations for the run as it takes place (:attr:`RunInfo.resumed_at`) from
-        the next step, and say so."""
-        assert self.run is not None
-        if self.run.steps_per_epoch is None:
+    def _plan_resumed(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        """At train start of a resumed fit (Lightning's loops restored): a checkpoint written with other steps
+        per epoch plans the run as it takes place, from here (at an epoch's end) or from the end of the epoch
+        it resumes in, expected now (:func:`~._resolve.epoch_end_guess`). In every fit whose plan has such
+        points, the end of its first epoch tells where the next begins, and corrects the plan if it must."""
+        saved, run = self._checkpoint.reshaped, self.run
+        if run is None or trainer.global_step == 0:
+            if saved is not None and run is not None:
+                _resolve.warn_if_changed(self.name, saved, run, self.steps)
             return
-        self.run = _resolve.anchored(trainer, self.run, at)
-        self.steps = _resolve.steps(self.name, self.durations(), self.run)
-        self._refresh()
-        estimate = _resolve.run_info(trainer, needs_epochs=False).total_steps
-        _resolve.warn_reshaped(
-            self.name, saved, self.run, self.steps, estimate, trainer.global_step, within_epoch
-        )
+        within = L.resumes_within_epoch(trainer)
+        if saved is not None:
+            if not pl_module.automatic_optimization or run.steps_per_epoch is None:
+                _resolve.warn_if_changed(self.name, saved, run, self.steps)
+                self._check_durations(trainer)
+                return
+            if within:
+                at = _resolve.epoch_end_guess(trainer, L.batches_done_in_epoch(trainer))
+            else:
+                at = (trainer.current_epoch, trainer.global_step)
+            anchored = self._anchor(trainer, at)
+            estimate = _resolve.run_info(trainer, needs_epochs=False).total_steps
+            relative = bool(_resolve.relative(self.durations()))
+            _resolve.warn_reshaped(
+                self.name, saved, anchored, self.steps, estimate, trainer.global_step, within, relative
+            )
+            self._check_durations(trainer)
+        self._guess = None
+        if self.run is not None and self.run.resumed_at and self.run.steps_per_epoch is not None:
+            # where the plan has the epoch it resumes in end (a guess, or a checkpoint's): its end tells
+            self._guess = round_steps(epoch_start(self.run, trainer.current_epoch + 1))
+
+    def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        guess, self._guess = self._guess, None
+        if guess is None or self.run is None or trainer.global_step == guess:
+            return
+        before = dict(self.steps)
+        told = self._anchor(trainer, (trainer.current_epoch + 1, trainer.global_step))
+        _resolve.warn_told(self.name, told, guess, self.steps, before)
+        self._check_durations(trainer)
+
+    def _anchor(self, trainer: pl.Trainer, at: tuple[int, int]) -> RunInfo:
+        """Epoch ``at[0]`` of a fit resumed at another size begins at step ``at[1]``: plan the run as it takes
+        place (:attr:`RunInfo.resumed_at`), and apply the schedules from the next step when its durations
+        follow the run (Epochs, Fraction) or the run's length changed."""
+        assert self.run is not None
+        before = self.run
+        history, self._history = before.resumed_at or self._history, ()
+        self.run = _resolve.anchored(trainer, before, _resolve.with_point(history, at))
+        steps = _resolve.steps(self.name, self.durations(), self.run)
+        changed, self.steps = steps != self.steps, steps
+        if changed or self.run.total_steps != before.total_steps:  # (a schedule function may read the run)
+            self._refresh()
+        return self.run
 
     def _check_durations(self, trainer: pl.Trainer) -> None:
         """Warn when a duration does not fit in the run (not in a ``fast_dev_run``, which is a few steps)."""

@@ -20,9 +20,11 @@ under automatic optimization): Lightning estimates the resumed run as ``max_epoc
 size, though the epochs before the checkpoint took other numbers of steps. The schedule is planned for the
 run as it takes place (:attr:`RunInfo.resumed_at`): the steps taken, then the epochs left at the new size,
 and ``Epochs(e)`` is where epoch ``e`` begins in it. From a checkpoint written at an epoch's end that is
-known at fit start; from one within an epoch, at the end of the epoch the fit resumes in (it takes as many
-batches as Lightning gives it), and until then the schedule follows Lightning's estimate. One warning says
-which. The checkpoints of such a run carry ``resumed_at``, so a later resume at the same size plans alike.
+known at fit start; from one within an epoch, the epoch is expected to run to its last batch, as Lightning
+2.6 continues it, and one warning says how the run is planned. The end of the first epoch tells where the
+next one begins, and a plan that expected otherwise (Lightning 2.4.0 takes a step more; accumulation) is
+corrected there, with a second warning. The checkpoints carry ``resumed_at``, so a later resume plans
+alike, at the same size or at yet another one.
 """
 
 from __future__ import annotations
@@ -90,10 +92,7 @@ class Epochs(Duration):
                 f"{self!r} cannot be converted to optimizer steps: the number of steps per epoch is unknown "
                 f"(the train dataloader has no length); give this duration in optimizer steps (an int)"
             )
-        epoch, step = run.resumed_at
-        if epoch and self.epochs < epoch:  # within the epochs before the resume: their mean length
-            return self.epochs * step / epoch
-        return step + (self.epochs - epoch) * run.steps_per_epoch
+        return epoch_start(run, self.epochs)
 
     def steps(self, run: RunInfo) -> int:
         """The duration in whole optimizer steps (rounded half up, at least 1)."""
@@ -197,25 +196,30 @@ class RunInfo:
         total_steps: optimizer steps in the whole run (``trainer.estimated_stepping_batches``), None when
             it is infinite.
         steps_per_epoch: optimizer steps per epoch, None when the train dataloader has no length.
-        resumed_at: ``(epoch, step)``: the run's epochs take ``steps_per_epoch`` steps from epoch ``epoch``
-            on, which began at step ``step``; ``(0, 0)`` but in a run resumed from a checkpoint written with
-            another number of steps per epoch (other devices, batch size or accumulation). ``Epochs(e)`` is
-            then the step at which epoch ``e`` begins in that run, counting the epochs before ``epoch`` at
-            their mean length.
+        resumed_at: ``((epoch, step), ...)``, in a run resumed from checkpoints written with other numbers
+            of steps per epoch (other devices, batch size or accumulation): each epoch from which the epochs
+            took another number of steps, and the step at which it began; the last one's epochs take
+            ``steps_per_epoch``. Empty otherwise. ``Epochs(e)`` is the step at which epoch ``e`` begins in
+            that run (between two of these points, and between the first and step 0, the epochs are taken
+            as equally long).
 
     Example:
         >>> from lightning_lr.callbacks import Epochs, Fraction, RunInfo
         >>> run = RunInfo(total_steps=500, steps_per_epoch=50)
         >>> run.steps(3), run.steps(Epochs(1.5)), run.steps(Fraction(0.1))
         (3, 75, 50)
-        >>> resumed = RunInfo(total_steps=110, steps_per_epoch=50, resumed_at=(1, 10))  # epoch 0 took 10
+        >>> resumed = RunInfo(total_steps=110, steps_per_epoch=50, resumed_at=((1, 10),))  # epoch 0 took 10
         >>> resumed.steps(Epochs(0.5)), resumed.steps(Epochs(1)), resumed.steps(Epochs(2))
         (5, 10, 60)
     """
 
     total_steps: int | None
     steps_per_epoch: int | None
-    resumed_at: tuple[int, int] = (0, 0)
+    resumed_at: tuple[tuple[int, int], ...] = ()
+
+    def __post_init__(self) -> None:
+        with V.context("RunInfo"):
+            object.__setattr__(self, "resumed_at", _points(self.resumed_at))
 
     def steps(self, duration: int | Duration, *, minimum: int = 1, name: str = "duration") -> int:
         """``duration`` in optimizer steps: an int as is, :class:`Epochs` and :class:`Fraction` resolved
@@ -223,6 +227,36 @@ class RunInfo:
         if isinstance(duration, Duration):
             return max(minimum, round_steps(duration.resolve(self)))
         return check_duration(name, duration, minimum=minimum)
+
+
+def _points(value: Any) -> tuple[tuple[int, int], ...]:
+    """``RunInfo.resumed_at`` as a tuple of ``(epoch, step)`` pairs, epochs and steps increasing from (1, 1)
+    on; an error names the argument, its value and what is allowed."""
+    allowed = "pairs (epoch, step) of integers >= 1, with increasing epochs and steps that do not decrease"
+    try:
+        points = tuple((int(e), int(t)) for e, t in value)
+        exact = all(float(e) == int(e) and float(t) == int(t) for e, t in value)
+    except (TypeError, ValueError):
+        V.fail("resumed_at", allowed, value)
+    if not exact or any(
+        e < 1 or t < 1 or (i and (e <= points[i - 1][0] or t < points[i - 1][1]))
+        for i, (e, t) in enumerate(points)
+    ):
+        V.fail("resumed_at", allowed, value)
+    return points
+
+
+def epoch_start(run: RunInfo, epochs: float) -> float:
+    """The (possibly fractional) step at which epoch ``epochs`` begins in ``run``: ``epochs * steps_per_epoch``,
+    or, in a run resumed at other sizes (:attr:`RunInfo.resumed_at`), by its points and from the last one at
+    ``steps_per_epoch``."""
+    assert run.steps_per_epoch is not None
+    (e0, t0) = (0, 0)
+    for e1, t1 in run.resumed_at:
+        if epochs <= e1:  # between two points: the epochs there are equally long
+            return t0 + (epochs - e0) * (t1 - t0) / (e1 - e0)
+        e0, t0 = e1, t1
+    return t0 + (epochs - e0) * run.steps_per_epoch
 
 
 def check_duration(name: str, value: Any, *, minimum: int = 1) -> Any:

@@ -96,7 +96,7 @@ def test_state_dict_has_explicit_keys(tmp_path) -> None:
         "version": 1,
         "total_steps": None,
         "steps_per_epoch": None,
-        "resumed_at": [0, 0],
+        "resumed_at": [],
         "durations": {},
         "filled": {},
         "steps_per_batch": 1,
@@ -108,7 +108,7 @@ def test_state_dict_has_explicit_keys(tmp_path) -> None:
         "version": 1,
         "total_steps": 24,
         "steps_per_epoch": 12,
-        "resumed_at": [0, 0],
+        "resumed_at": [],
         "durations": {"warmup": 3, "milestones": [12, 18]},
         "filled": {},
         "steps_per_batch": 1,
@@ -265,7 +265,7 @@ def test_resuming_with_other_steps_per_epoch_plans_the_steps_the_run_takes(tmp_p
             tmp_path, Tiny(batch_size=4), [cycle], max_epochs=3, ckpt_path=path_at(tmp_path / "a", 6)
         )
     assert resumed.steps() == list(range(6, 30))
-    assert cycle.run == RunInfo(total_steps=30, steps_per_epoch=12, resumed_at=(1, 6))
+    assert cycle.run == RunInfo(total_steps=30, steps_per_epoch=12, resumed_at=((1, 6),))
     assert_trace(resumed.lr(), S.OneCycle(0.5, total_steps=30).values(30)[6:])
 
 
@@ -332,3 +332,80 @@ def test_resuming_within_an_epoch_with_other_steps_per_epoch_ends_the_schedule_w
     assert cycle.run is not None and cycle.run.total_steps == steps[-1] + 1
     final = S.OneCycle(0.5, total_steps=cycle.run.total_steps).values(cycle.run.total_steps)[-1]
     assert resumed.lr()[-1] == pytest.approx(final, rel=1e-6)
+
+
+def test_epochs_are_placed_through_a_chain_of_resumes_at_alternating_sizes(tmp_path) -> None:
+    # A at 6 steps an epoch, B resumes it at 12 (epoch 1 begins at step 6), C resumes B's epoch-1 checkpoint at
+    # 6 again (epoch 2 begins at step 18): epoch 1 still begins at step 6 (before: 9, the mean of epochs 0-1)
+    def make():
+        return MultiStepDecay(milestones=[Epochs(1), Epochs(3)], gamma=0.5)
+
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "a", every_n_epochs=1, save_top_k=-1)
+    fit(tmp_path, Tiny(batch_size=8), [make(), ckpt], enable_checkpointing=True, max_epochs=4)
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "b", every_n_epochs=1, save_top_k=-1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit(
+            tmp_path,
+            Tiny(batch_size=4),
+            [make(), ckpt],
+            enable_checkpointing=True,
+            max_epochs=4,
+            ckpt_path=path_at(tmp_path / "a", 6),
+        )
+        decay = make()
+        resumed = fit(
+            tmp_path, Tiny(batch_size=8), [decay], max_epochs=4, ckpt_path=path_at(tmp_path / "b", 18)
+        )
+    assert decay.run == RunInfo(total_steps=30, steps_per_epoch=6, resumed_at=((1, 6), (2, 18)))
+    assert decay.steps["milestones"] == [6, 24]
+    assert resumed.steps() == list(range(18, 30))
+    assert_trace(resumed.lr(), [0.05] * 6 + [0.025] * 6)
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
+def test_where_an_epoch_ends_is_told_by_its_end_when_accumulation_moves_it(tmp_path) -> None:
+    # B resumes a 6-steps-an-epoch checkpoint at batch 4 with accumulate_grad_batches=5 (3 steps an epoch);
+    # C resumes B's checkpoint within an epoch at B's size. However many steps Lightning gives the epoch C
+    # resumes in, the plan follows the run and the schedule ends with it (before: it ended 2 steps early)
+    _, ckpts = checkpointed_run(tmp_path, Tiny(batch_size=8), [OneCycle(max_lr=0.5)], every=3, max_epochs=3)
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "b", every_n_train_steps=1, save_top_k=-1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit(
+            tmp_path,
+            Tiny(batch_size=4),
+            [OneCycle(max_lr=0.5), ckpt],
+            enable_checkpointing=True,
+            max_epochs=3,
+            accumulate_grad_batches=5,
+            ckpt_path=path_at(ckpts, 6),
+        )
+        cycle = OneCycle(max_lr=0.5)
+        resumed = fit(
+            tmp_path,
+            Tiny(batch_size=4),
+            [cycle],
+            max_epochs=3,
+            accumulate_grad_batches=5,
+            ckpt_path=path_at(tmp_path / "b", 7),
+        )
+    steps = resumed.steps()
+    assert steps == list(range(7, steps[-1] + 1))
+    assert cycle.run is not None and cycle.run.total_steps == steps[-1] + 1
+    final = S.OneCycle(0.5, total_steps=cycle.run.total_steps).values(cycle.run.total_steps)[-1]
+    assert resumed.lr()[-1] == pytest.approx(final, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    "value", [(1, 6), ((0, 0),), ((2, 6), (1, 8)), ((1, 6), (2, 5)), ((1.5, 6),), (("a", 6),)]
+)
+def test_run_info_refuses_resumed_at_it_cannot_read(value) -> None:
+    with pytest.raises(
+        ValueError, match=r"RunInfo: resumed_at must be pairs \(epoch, step\) of integers >= 1"
+    ):
+        RunInfo(total_steps=30, steps_per_epoch=12, resumed_at=value)
+
+
+def test_run_info_takes_resumed_at_as_lists_and_compares_as_tuples() -> None:
+    assert RunInfo(30, 12, resumed_at=[[1, 6]]) == RunInfo(30, 12, resumed_at=((1, 6),))
