@@ -124,6 +124,7 @@ def contenders(steps: int, root: str) -> dict[str, Callable[[], int]]:
             log=False,
             confirm=False,  # the sweep, as lr_find's; the candidates add 5 x 80 steps (range_test_suggestion.py)
         )
+        assert result is not None  # (None only under fast_dev_run)
         return len(result)
 
     def lr_find() -> int:

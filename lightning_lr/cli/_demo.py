@@ -330,6 +330,7 @@ def _run(config: DemoConfig, say: Callable[[str], None], processes: int) -> Demo
             num_steps=config.range_test_steps,
             progress_bar=False,
         )
+        assert result is not None, "the demo's trainer has no fast_dev_run"
         suggestion = result.suggestion()
         max_lr = one_cycle.value("max_lr")
         if suggestion is None or max_lr is None:

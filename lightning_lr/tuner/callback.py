@@ -19,7 +19,22 @@ from ._options import LROptions, SweepOptions
 from ._result import RangeTestResult
 from ._weight_decay import WeightDecayResult
 
-__all__ = ["LRRangeTest"]
+__all__ = ["LRRangeTest", "skipped_for_fast_dev_run"]
+
+
+def skipped_for_fast_dev_run(trainer: pl.Trainer, title: str) -> bool:
+    """Under ``fast_dev_run`` (a smoke test of the fit, on a batch or a few) a range test is skipped, with a
+    warning, and sets nothing, as Lightning's ``lr_find`` does: a sweep of hundreds of steps on those batches
+    is no smoke test, and its answer would change the model's LR."""
+    runs = getattr(trainer, "fast_dev_run", False)
+    if not runs:
+        return False
+    rank_zero_warn(
+        f"{title}: skipped, because fast_dev_run={runs!r} (a smoke test of the fit); the model's LR and the "
+        f"schedule callbacks' values stay as they are. Run without fast_dev_run to test",
+        category=UserWarning,
+    )
+    return True
 
 
 def _epochs(value: Any) -> tuple[int, ...] | None:
@@ -68,6 +83,7 @@ class _RangeTestCallback(Callback):
         self.results: dict[int, Result] = {}
         self._tuner_exit = False
         self._resumed = False
+        self._skip = False  # this fit is a fast_dev_run: the test does not run
         L.install_spawn_hand_over()  # so a ddp_spawn fit brings the results back (see _handover)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -88,7 +104,9 @@ class _RangeTestCallback(Callback):
             check_strategy(trainer.strategy)  # before the strategy wraps the model
 
     def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
-        _check_epochs(self.epochs, trainer.max_epochs)
+        self._skip = not self._tuner_exit and skipped_for_fast_dev_run(trainer, self.options.title)
+        if not self._skip:
+            _check_epochs(self.epochs, trainer.max_epochs)
 
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         resumed, self._resumed = self._resumed, False
@@ -121,6 +139,8 @@ class _RangeTestCallback(Callback):
         self._resumed = False  # a fit that ended before training started
 
     def _run(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        if self._skip:
+            return
         result = run_range_test(trainer, pl_module, self.options, live=not self._tuner_exit)
         self.result = result
         self.results[trainer.current_epoch] = result

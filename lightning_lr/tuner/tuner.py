@@ -17,7 +17,7 @@ from ._options import LROptions, MomentumOptions, SweepOptions
 from ._result import RangeTestResult
 from ._state import RNGState
 from ._weight_decay import WeightDecayResult
-from .callback import _RangeTestCallback
+from .callback import _RangeTestCallback, skipped_for_fast_dev_run
 
 __all__ = ["Tuner"]
 
@@ -82,7 +82,7 @@ class Tuner(_LightningTuner):
         confirm: bool = ...,
         confirm_steps: int = ...,
         retry: bool = ...,
-    ) -> RangeTestResult: ...
+    ) -> RangeTestResult | None: ...
 
     @overload
     def lr_range_test(
@@ -112,7 +112,7 @@ class Tuner(_LightningTuner):
         confirm: bool = ...,
         confirm_steps: int = ...,
         retry: bool = ...,
-    ) -> WeightDecayResult: ...
+    ) -> WeightDecayResult | None: ...
 
     def lr_range_test(
         self,
@@ -140,7 +140,7 @@ class Tuner(_LightningTuner):
         confirm: bool = True,
         confirm_steps: int = 80,
         retry: bool = True,
-    ) -> RangeTestResult | WeightDecayResult:
+    ) -> RangeTestResult | WeightDecayResult | None:
         """The LR range test (Smith 2015): train ``num_steps`` optimizer steps while the LR grows from
         ``min_lr`` to ``max_lr``, record the loss of each, then confirm: train five candidate LRs
         (``confirm_steps`` steps each, from the restored state on the same batches) around the lowest point
@@ -237,7 +237,8 @@ class Tuner(_LightningTuner):
 
         Returns:
             The :class:`~lightning_lr.RangeTestResult` (a :class:`~lightning_lr.tuner.WeightDecayResult`
-            with ``weight_decays``).
+            with ``weight_decays``); None under ``fast_dev_run``, a smoke test of the fit, where the test
+            is skipped with a warning and sets nothing (as Lightning's ``lr_find`` does).
 
         Raises:
             ValueError: for an option outside its range (the message names it, its value and what is
@@ -269,7 +270,7 @@ class Tuner(_LightningTuner):
             snapshot=snapshot,
         )
         result = self._run(options, model, train_dataloaders, val_dataloaders, datamodule, ckpt_path)
-        assert isinstance(result, (RangeTestResult, WeightDecayResult))
+        assert result is None or isinstance(result, (RangeTestResult, WeightDecayResult))
         return result
 
     def momentum_range_test(
@@ -292,7 +293,7 @@ class Tuner(_LightningTuner):
         log: bool = True,
         ckpt_path: str | None = None,
         snapshot: str = "auto",
-    ) -> MomentumRangeTestResult:
+    ) -> MomentumRangeTestResult | None:
         """Smith's (2018) momentum range test: a fixed LR while the momentum (SGD, RMSprop) or beta1 (Adam
         family) of every param group grows from ``min_momentum`` to ``max_momentum``.
 
@@ -321,7 +322,8 @@ class Tuner(_LightningTuner):
             snapshot: where the copy the test restores lives (as for :meth:`lr_range_test`).
 
         Returns:
-            A :class:`~lightning_lr.MomentumRangeTestResult`.
+            A :class:`~lightning_lr.MomentumRangeTestResult`; None under ``fast_dev_run`` (skipped, with a
+            warning).
         """
         options = MomentumOptions(
             lr=lr,
@@ -339,7 +341,7 @@ class Tuner(_LightningTuner):
             snapshot=snapshot,
         )
         result = self._run(options, model, train_dataloaders, val_dataloaders, datamodule, ckpt_path)
-        assert isinstance(result, MomentumRangeTestResult)
+        assert result is None or isinstance(result, MomentumRangeTestResult)
         return result
 
     def _run(
@@ -350,8 +352,10 @@ class Tuner(_LightningTuner):
         val_dataloaders: Any,
         datamodule: pl.LightningDataModule | None,
         ckpt_path: str | None,
-    ) -> Result:
+    ) -> Result | None:
         trainer = self._trainer
+        if skipped_for_fast_dev_run(trainer, options.title):
+            return None
         check_strategy(trainer.strategy)
         if L.runs_in_spawned_processes(trainer):
             raise RuntimeError(

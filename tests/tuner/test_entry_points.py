@@ -439,3 +439,22 @@ def test_epochs_none_of_which_can_run_are_an_error_before_training(tmp_path: Any
     with pytest.raises(ValueError, match=r"epochs=\[5\], but the fit runs epochs 0 to 1 \(max_epochs=2\)"):
         trainer(tmp_path, max_epochs=2, callbacks=[LRRangeTest(epochs=[5])]).fit(model, loader())
     assert model.seen_losses == []
+
+
+@pytest.mark.parametrize("entry", ["callback", "tuner"])
+def test_fast_dev_run_skips_the_range_test_and_sets_nothing(tmp_path: Any, entry: str) -> None:
+    # a smoke test of the fit: before, the whole test ran on its batch (~500 training steps) and set
+    # model.lr from 0.05 to 0.26 (callback) or 0.72 (Tuner), without a word
+    seed_all(9)
+    model = TinyModel()
+    skipped = r"LR range test: skipped, because fast_dev_run=True \(a smoke test of the fit\)"
+    if entry == "callback":
+        test = LRRangeTest(num_steps=20, epochs=[2])  # an epoch the one-epoch smoke test never reaches
+        with pytest.warns(UserWarning, match=skipped):
+            trainer(tmp_path, callbacks=[test], fast_dev_run=True, max_epochs=5).fit(model, loader())
+        assert test.result is None
+    else:
+        with pytest.warns(UserWarning, match=skipped):
+            result = Tuner(trainer(tmp_path, fast_dev_run=True)).lr_range_test(model, loader(), num_steps=20)
+        assert result is None
+    assert model.hparams.lr == 0.05
