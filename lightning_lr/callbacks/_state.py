@@ -119,18 +119,30 @@ def resumed(owner: str, entries: Sequence[Injected], trainer: Any, module: Any) 
         entry.scheduler.load_saved()
     if trainer.global_step > 0:
         shared = 0 if module.automatic_optimization else len(trainer.optimizers)
-        catch_up(owner, entries, trainer.global_step, shared)
+        refit = getattr(trainer, "ckpt_path", None) is None
+        catch_up(owner, entries, trainer.global_step, shared, refit)
 
 
-def catch_up(owner: str, entries: Sequence[Injected], step: int, shared: int = 0) -> None:
-    """A resumed run whose checkpoint has no state for a scheduler (written without this callback) would
-    restart the schedule at 0: start it at the trainer's step instead, with a warning. Under manual
-    optimization with ``shared`` > 1 optimizers the trainer's step counts all their steps: the schedule
-    starts at 0, and the warning says why."""
+def catch_up(
+    owner: str, entries: Sequence[Injected], step: int, shared: int = 0, refit: bool = False
+) -> None:
+    """A fit that starts past step 0 with a scheduler at step 0 would restart the schedule: start it at the
+    trainer's step instead, with a warning. That is a resumed run whose checkpoint has no state for the
+    scheduler (written without this callback), or, with ``refit``, ``fit`` called again on the same Trainer
+    without a checkpoint (the trainer keeps its step; ``configure_optimizers`` built new optimizers and
+    schedulers). Under manual optimization with ``shared`` > 1 optimizers the trainer's step counts all
+    their steps: the schedule starts at 0, and the warning says why."""
     for entry in entries:
         if entry.scheduler.last_epoch != 0:
             continue
-        lost = f"{owner}: the checkpoint has no state for the scheduler of {entry.info.label} (it was written without this callback)"
+        lost = (
+            f"{owner}: fit was called again on this Trainer, which continues at its step {step}, and "
+            f"configure_optimizers built a new scheduler for {entry.info.label} (and a new optimizer: its "
+            f"state, momentum buffers included, starts afresh)"
+            if refit
+            else f"{owner}: the checkpoint has no state for the scheduler of {entry.info.label} (it was written "
+            f"without this callback)"
+        )
         if shared > 1:
             rank_zero_warn(
                 f"{lost}, and under manual optimization the trainer's step ({step}) counts the steps of all "
@@ -138,8 +150,10 @@ def catch_up(owner: str, entries: Sequence[Injected], step: int, shared: int = 0
                 category=UserWarning,
             )
             continue
+        plan = " planned for this fit's run" if refit else ""
         rank_zero_warn(
-            f"{lost}, so the schedule starts at the trainer's step {step} instead of 0", category=UserWarning
+            f"{lost}, so the schedule{plan} starts at the trainer's step {step} instead of 0",
+            category=UserWarning,
         )
         entry.scheduler.step(step)
 

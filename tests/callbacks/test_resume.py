@@ -409,3 +409,22 @@ def test_run_info_refuses_resumed_at_it_cannot_read(value) -> None:
 
 def test_run_info_takes_resumed_at_as_lists_and_compares_as_tuples() -> None:
     assert RunInfo(30, 12, resumed_at=[[1, 6]]) == RunInfo(30, 12, resumed_at=((1, 6),))
+
+
+def test_fit_called_again_on_the_same_trainer_says_so(tmp_path) -> None:
+    # the trainer continues at its step with new optimizers and schedulers (before: the warning blamed a
+    # checkpoint "written without this callback", though there was none)
+    from support.trainers import trainer as make_trainer
+
+    cycle, model = OneCycle(max_lr=0.5), Tiny()
+    t = make_trainer(tmp_path, [cycle], max_epochs=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(model)
+    t.fit_loop.max_epochs = 2
+    with pytest.warns(
+        UserWarning,
+        match=r"OneCycle: fit was called again on this Trainer, which continues at its "
+        r"step 12, .* so the schedule planned for this fit's run starts at the trainer's step 12",
+    ):
+        t.fit(model)
