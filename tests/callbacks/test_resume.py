@@ -250,6 +250,33 @@ def _reshaped_checkpoint(tmp_path, make, name="a"):
     return fit(tmp_path, Tiny(batch_size=8), [make(), ckpt], enable_checkpointing=True, max_epochs=3)
 
 
+def _resumed_into_b(tmp_path, ckpt_path: str, accumulate_grad_batches: int = 1, **every) -> None:
+    """Run B: OneCycle at batch 4 for 3 epochs, resumed from ``ckpt_path``, its checkpoints (``every``) in
+    ``tmp_path / "b"``."""
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "b", save_top_k=-1, **every)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit(
+            tmp_path,
+            Tiny(batch_size=4),
+            [OneCycle(max_lr=0.5), ckpt],
+            enable_checkpointing=True,
+            max_epochs=3,
+            accumulate_grad_batches=accumulate_grad_batches,
+            ckpt_path=ckpt_path,
+        )
+
+
+def _assert_ends_with_the_run(resumed, cycle: OneCycle, first: int) -> None:
+    """The resumed fit ran steps ``first`` on without a gap, its plan has as many, and its last LR is the
+    schedule's final one."""
+    steps = resumed.steps()
+    assert steps[0] == first and steps == list(range(first, steps[-1] + 1))
+    assert cycle.run is not None and cycle.run.total_steps == steps[-1] + 1
+    final = S.OneCycle(0.5, total_steps=cycle.run.total_steps).values(cycle.run.total_steps)[-1]
+    assert resumed.lr()[-1] == pytest.approx(final, rel=1e-6)
+
+
 def test_resuming_with_other_steps_per_epoch_plans_the_steps_the_run_takes(tmp_path) -> None:
     # an epoch-end checkpoint of a run at batch 8 (6 steps an epoch), resumed at batch 4 (12 an epoch): the run
     # takes 6 + 2 * 12 = 30 steps, where Lightning estimates 3 * 12 = 36 (before: planned for 36, the LR ended
@@ -291,17 +318,7 @@ def test_a_run_resumed_at_another_size_resumes_again_at_that_size_without_a_jump
     # step 18, at B's size. B's checkpoint carries where its epochs began (before: C planned Lightning's 36 and
     # its LR jumped from 0.269 to 0.380 at step 18, and ended at 0.067)
     _reshaped_checkpoint(tmp_path, lambda: OneCycle(max_lr=0.5))
-    ckpt = ModelCheckpoint(dirpath=tmp_path / "b", every_n_epochs=1, save_top_k=-1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fit(
-            tmp_path,
-            Tiny(batch_size=4),
-            [OneCycle(max_lr=0.5), ckpt],
-            enable_checkpointing=True,
-            max_epochs=3,
-            ckpt_path=path_at(tmp_path / "a", 6),
-        )
+    _resumed_into_b(tmp_path, path_at(tmp_path / "a", 6), every_n_epochs=1)
     cycle = OneCycle(max_lr=0.5)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -327,11 +344,7 @@ def test_resuming_within_an_epoch_with_other_steps_per_epoch_ends_the_schedule_w
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         resumed = fit(tmp_path, Tiny(batch_size=4), [cycle], max_epochs=3, ckpt_path=path_at(ckpts, at))
-    steps = resumed.steps()
-    assert steps[0] == at and steps == list(range(at, steps[-1] + 1))
-    assert cycle.run is not None and cycle.run.total_steps == steps[-1] + 1
-    final = S.OneCycle(0.5, total_steps=cycle.run.total_steps).values(cycle.run.total_steps)[-1]
-    assert resumed.lr()[-1] == pytest.approx(final, rel=1e-6)
+    _assert_ends_with_the_run(resumed, cycle, at)
 
 
 def test_epochs_are_placed_through_a_chain_of_resumes_at_alternating_sizes(tmp_path) -> None:
@@ -369,18 +382,9 @@ def test_where_an_epoch_ends_is_told_by_its_end_when_accumulation_moves_it(tmp_p
     # C resumes B's checkpoint within an epoch at B's size. However many steps Lightning gives the epoch C
     # resumes in, the plan follows the run and the schedule ends with it (before: it ended 2 steps early)
     _, ckpts = checkpointed_run(tmp_path, Tiny(batch_size=8), [OneCycle(max_lr=0.5)], every=3, max_epochs=3)
-    ckpt = ModelCheckpoint(dirpath=tmp_path / "b", every_n_train_steps=1, save_top_k=-1)
+    _resumed_into_b(tmp_path, path_at(ckpts, 6), every_n_train_steps=1, accumulate_grad_batches=5)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit(
-            tmp_path,
-            Tiny(batch_size=4),
-            [OneCycle(max_lr=0.5), ckpt],
-            enable_checkpointing=True,
-            max_epochs=3,
-            accumulate_grad_batches=5,
-            ckpt_path=path_at(ckpts, 6),
-        )
         cycle = OneCycle(max_lr=0.5)
         resumed = fit(
             tmp_path,
@@ -390,11 +394,7 @@ def test_where_an_epoch_ends_is_told_by_its_end_when_accumulation_moves_it(tmp_p
             accumulate_grad_batches=5,
             ckpt_path=path_at(tmp_path / "b", 7),
         )
-    steps = resumed.steps()
-    assert steps == list(range(7, steps[-1] + 1))
-    assert cycle.run is not None and cycle.run.total_steps == steps[-1] + 1
-    final = S.OneCycle(0.5, total_steps=cycle.run.total_steps).values(cycle.run.total_steps)[-1]
-    assert resumed.lr()[-1] == pytest.approx(final, rel=1e-6)
+    _assert_ends_with_the_run(resumed, cycle, 7)
 
 
 @pytest.mark.parametrize(
