@@ -8,7 +8,7 @@ from typing import Any
 import lightning.pytorch as pl
 import torch
 from lightning.pytorch.trainer.states import TrainerFn
-from lightning.pytorch.utilities import rank_zero_info
+from lightning.pytorch.utilities import rank_zero_info, rank_zero_warn
 from lightning.pytorch.utilities.model_helpers import is_overridden
 
 from .. import _validate as V
@@ -278,6 +278,16 @@ class ReduceOnPlateau(ScheduleCallback):
 
     def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         self._settle(trainer, pl_module)
+        if self._fitting(trainer) and self._source is None and self._epochs > 0:
+            # still waiting for a first validation run that this fit never made
+            every = trainer.check_val_every_n_epoch
+            rank_zero_warn(
+                f"{self.name}(monitor={self.monitor!r}): the fit ended without a decision: {self.monitor!r} was "
+                f"never logged in training, and validation never ran in its {self._epochs} epoch"
+                f"{'' if self._epochs == 1 else 's'} (check_val_every_n_epoch={every!r}). Validate within the "
+                f"fit, or monitor a metric logged in training.",
+                category=UserWarning,
+            )
 
     def _settle(self, trainer: pl.Trainer, pl_module: pl.LightningModule, *, saving: bool = False) -> None:
         """Decide on the training epoch that ended, now that the module's own ``on_train_epoch_end`` has

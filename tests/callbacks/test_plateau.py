@@ -366,6 +366,18 @@ def test_a_metric_that_never_appears_is_named(tmp_path) -> None:
         fit(tmp_path, Tiny(), [ReduceOnPlateau("loss")])
 
 
+def test_a_fit_that_ends_before_its_first_validation_says_it_never_decided(tmp_path) -> None:
+    # validation every 3 epochs in a fit of 2 (before: it waited for that run, and the fit ended silently)
+    cb = ReduceOnPlateau("val", factor=0.5, patience=0)
+    with pytest.warns(
+        UserWarning,
+        match=r"ReduceOnPlateau\(monitor='val'\): the fit ended without a decision: 'val' was never logged in "
+        r"training, and validation never ran in its 2 epochs \(check_val_every_n_epoch=3\)",
+    ):
+        fit(tmp_path, Scripted(FLAT), [cb], max_epochs=2, check_val_every_n_epoch=3)
+    assert cb.reductions == {0: [[]]}  # optimizer 0, its one group: no reduction
+
+
 def test_it_waits_for_a_validation_run_that_comes_later(tmp_path) -> None:
     cb = ReduceOnPlateau("val", factor=0.5, patience=0)
     fit(tmp_path, Scripted(FLAT), [cb], max_epochs=4, check_val_every_n_epoch=2)
