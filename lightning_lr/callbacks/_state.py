@@ -89,7 +89,10 @@ class CheckpointState:
         restored = self.restored
         if restored is None:
             return ()
-        return RunInfo(None, None, resumed_at=restored.get("resumed_at") or ()).resumed_at
+        points: Any = restored.get("resumed_at") or []
+        if len(points) == 2 and all(isinstance(v, int) for v in points):  # one flat pair: an earlier form
+            points = [points] if points[1] else []
+        return RunInfo(None, None, resumed_at=points).resumed_at
 
     def same_size(self, run: RunInfo) -> bool:
         """Whether the checkpoint being resumed, if any, was written with ``run``'s steps per epoch."""

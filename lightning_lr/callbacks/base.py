@@ -449,7 +449,9 @@ class ScheduleCallback(Callback):
                 at = _resolve.epoch_end_guess(trainer, L.batches_done_in_epoch(trainer))
             else:
                 at = (trainer.current_epoch, trainer.global_step)
-            anchored = self._anchor(trainer, at)
+            # the epochs before this fit took the checkpoint's steps per epoch (and its points)
+            old = RunInfo(saved["total_steps"], saved["steps_per_epoch"], resumed_at=self._history)
+            anchored = self._anchor(trainer, at, old)
             estimate = _resolve.run_info(trainer, needs_epochs=False).total_steps
             relative = bool(_resolve.relative(self.durations()))
             _resolve.warn_reshaped(
@@ -465,19 +467,30 @@ class ScheduleCallback(Callback):
         guess, self._guess = self._guess, None
         if guess is None or self.run is None or trainer.global_step == guess:
             return
+        if trainer.max_steps is not None and 0 <= trainer.max_steps <= trainer.global_step:
+            return  # max_steps cut the epoch short: the fit ends here, not the epoch
         before = dict(self.steps)
         told = self._anchor(trainer, (trainer.current_epoch + 1, trainer.global_step))
         _resolve.warn_told(self.name, told, guess, self.steps, before)
         self._check_durations(trainer)
 
-    def _anchor(self, trainer: pl.Trainer, at: tuple[int, int]) -> RunInfo:
+    def _anchor(self, trainer: pl.Trainer, at: tuple[int, int], base: RunInfo | None = None) -> RunInfo:
         """Epoch ``at[0]`` of a fit resumed at another size begins at step ``at[1]``: plan the run as it takes
         place (:attr:`RunInfo.resumed_at`), and apply the schedules from the next step when its durations
-        follow the run (Epochs, Fraction) or the run's length changed."""
+        follow the run (Epochs, Fraction) or the run's length changed. Where the epoch before began is kept
+        as ``base`` (the plan so far, or the checkpoint's run at its own size) has it, so a fit that resumed
+        within that epoch does not spread the epochs before evenly up to ``at``."""
         assert self.run is not None
         before = self.run
-        history, self._history = before.resumed_at or self._history, ()
-        self.run = _resolve.anchored(trainer, before, _resolve.with_point(history, at))
+        base = base if base is not None else before
+        points = base.resumed_at
+        epoch = at[0] - 1
+        if epoch >= 1 and base.steps_per_epoch is not None and (not points or points[-1][0] < epoch):
+            start = round_steps(epoch_start(base, epoch))
+            if 0 < start < at[1] and (not points or start > points[-1][1]):
+                points = _resolve.with_point(points, (epoch, start))
+        self._history = ()
+        self.run = _resolve.anchored(trainer, before, _resolve.with_point(points, at))
         steps = _resolve.steps(self.name, self.durations(), self.run)
         changed, self.steps = steps != self.steps, steps
         if changed or self.run.total_steps != before.total_steps:  # (a schedule function may read the run)

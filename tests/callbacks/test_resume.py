@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from pathlib import Path
@@ -428,3 +429,33 @@ def test_fit_called_again_on_the_same_trainer_says_so(tmp_path) -> None:
         r"step 12, .* so the schedule planned for this fit's run starts at the trainer's step 12",
     ):
         t.fit(model)
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
+def test_a_resume_within_an_epoch_keeps_where_that_epoch_began(tmp_path) -> None:
+    # A at 6 steps an epoch, its checkpoint 3 batches into epoch 2 (which began at step 12), resumed at 12 an
+    # epoch: epoch 2 began at 12 and epoch 3 begins at 24 (before: only (3, 24) was kept, and Epochs(2.5)
+    # fell at step 20 for 18, a warm-up of Epochs(1) took 8 steps for 6)
+    _, ckpts = checkpointed_run(
+        tmp_path,
+        Tiny(batch_size=8),
+        [MultiStepDecay(milestones=[Epochs(2.5)], warmup=Epochs(1))],
+        every=15,
+        max_epochs=3,
+    )
+    decay = MultiStepDecay(milestones=[Epochs(2.5)], warmup=Epochs(1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit(tmp_path, Tiny(batch_size=4), [decay], max_epochs=3, ckpt_path=path_at(ckpts, 15))
+    assert decay.run is not None and decay.run.resumed_at[0] == (2, 12)
+    (epoch, start), *_ = decay.run.resumed_at[1:]  # where epoch 3 began: step 24 (25 on Lightning 2.4.0)
+    assert epoch == 3 and start in (24, 25)
+    assert decay.steps == {"warmup": 6, "milestones": [math.floor(12 + (start - 12) / 2 + 0.5)]}
+
+
+@pytest.mark.parametrize("flat", [[0, 0], [1, 6]])
+def test_a_checkpoint_with_the_flat_resumed_at_of_an_earlier_version_loads(tmp_path, flat) -> None:
+    state = _state.CheckpointState()
+    saved = MultiStepDecay(milestones=[Epochs(1)]).state_dict()
+    state.load("MultiStepDecay", {**saved, "resumed_at": flat})
+    assert state.carried() == (() if flat == [0, 0] else ((1, 6),))
