@@ -2,7 +2,7 @@
 
 Lightning logs ``LightningModule._hparams_initial`` (merged with the datamodule's) once, at the start of a
 fit, before any ``on_train_start``. A range test that runs inside the fit (or in the Tuner's fit, with its
-loggers on) changes some of them afterwards, and :func:`relog` gives the loggers the new values. Loggers
+loggers on) changes some of them afterwards, and :func:`relog_hparams` gives the loggers the new values. Loggers
 that write their hparams file only once (``TensorBoardLogger``'s ``hparams.yaml``) get it written again.
 """
 
@@ -68,9 +68,8 @@ def relog_hparams(trainer: pl.Trainer, before: Mapping[str, Any] | None) -> None
             logger.save()
             if trainer.is_global_zero:
                 _rewrite_file(logger)
-        except (
-            Exception
-        ) as exc:  # a logger that refuses a changed value (MLflow's params) must not end the fit
+        # a logger that refuses a changed value (MLflow's params) must not end the fit
+        except Exception as exc:
             changed = sorted(
                 k for k in now if before is None or k not in before or not _same(now[k], before[k])
             )

@@ -207,8 +207,9 @@ def runs_in_spawned_processes(trainer: pl.Trainer) -> bool:
 
 
 def resumes_within_epoch(trainer: pl.Trainer) -> bool:
-    """At train start: whether the fit resumes a checkpoint written within an epoch (the training epoch
-    loop is restarting; from a checkpoint written at an epoch's end it starts the next epoch afresh)."""
+    """At train start: whether the training epoch loop is restarting, which it is when the fit resumes a
+    checkpoint written within an epoch, but not after every such checkpoint (after an accumulation step it
+    reads False): a guess, which the end of the epoch confirms or corrects."""
     return bool(trainer.fit_loop.epoch_loop.restarting)
 
 

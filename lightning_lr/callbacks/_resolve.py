@@ -373,10 +373,7 @@ def warn_if_changed(owner: str, saved: Mapping[str, Any], run: RunInfo, resolved
     for key, new in (("total_steps", run.total_steps), ("steps_per_epoch", run.steps_per_epoch)):
         if saved[key] is not None and saved[key] != new:
             changes.append(f"{key} {saved[key]} -> {new}")
-    for arg, new in resolved.items():
-        old = saved["durations"].get(arg)
-        if old is not None and old != new:
-            changes.append(f"{arg} {old} -> {new} steps")
+    changes += _duration_changes(saved["durations"], resolved)
     if changes:
         rank_zero_warn(
             f"{owner}: the run differs from the checkpoint's ({'; '.join(changes)}). Durations given "
@@ -448,11 +445,16 @@ def warn_told(
     )
 
 
-def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
-    """`` (arg a -> b steps; ...)`` for the durations that differ, or ""."""
-    changed = [
+def _duration_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """``arg a -> b steps`` for each duration resolved ``before`` that ``after`` resolves otherwise."""
+    return [
         f"{arg} {before[arg]} -> {new} steps"
         for arg, new in after.items()
         if before.get(arg) not in (None, new)
     ]
+
+
+def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
+    """`` (arg a -> b steps; ...)`` for the durations that differ, or ""."""
+    changed = _duration_changes(before, after)
     return f" ({'; '.join(changed)})" if changed else ""

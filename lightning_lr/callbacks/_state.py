@@ -32,7 +32,15 @@ from . import _resolve
 from ._inject import Injected
 from .durations import RunInfo
 
-__all__ = ["STATE_KEYS", "STATE_VERSION", "CheckpointState", "catch_up", "other_spellings", "resumed"]
+__all__ = [
+    "STATE_KEYS",
+    "STATE_VERSION",
+    "CheckpointState",
+    "catch_up",
+    "other_spellings",
+    "resumed",
+    "saved_run",
+]
 
 STATE_VERSION = 2
 STATE_KEYS = ("version", "total_steps", "steps_per_epoch", "durations", "filled")
@@ -86,13 +94,7 @@ class CheckpointState:
     def carried(self) -> tuple[tuple[int, int], ...]:
         """The ``resumed_at`` of the checkpoint being resumed (empty without one): where the epochs of a run
         resumed at other sizes before began."""
-        restored = self.restored
-        if restored is None:
-            return ()
-        points: Any = restored.get("resumed_at") or []
-        if len(points) == 2 and all(isinstance(v, int) for v in points):  # one flat pair: an earlier form
-            points = [points] if points[1] else []
-        return RunInfo(None, None, resumed_at=points).resumed_at
+        return () if self.restored is None else saved_run(self.restored).resumed_at
 
     def same_size(self, run: RunInfo) -> bool:
         """Whether the checkpoint being resumed, if any, was written with ``run``'s steps per epoch."""
@@ -112,6 +114,15 @@ class CheckpointState:
             self.reshaped = restored
             return
         _resolve.warn_if_changed(owner, restored, run, steps)
+
+
+def saved_run(state: Mapping[str, Any]) -> RunInfo:
+    """The :class:`RunInfo` a checkpoint's state was resolved for (``resumed_at`` read also in the flat form
+    of an earlier version: ``[0, 0]`` for none, ``[epoch, step]`` for one point)."""
+    points: Any = state.get("resumed_at") or []
+    if len(points) == 2 and all(isinstance(v, int) for v in points):
+        points = [points] if points[1] else []
+    return RunInfo(state["total_steps"], state["steps_per_epoch"], resumed_at=points)
 
 
 def resumed(owner: str, entries: Sequence[Injected], trainer: Any, module: Any) -> None:

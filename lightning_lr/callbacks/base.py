@@ -273,7 +273,6 @@ class ScheduleCallback(Callback):
         self._module: pl.LightningModule | None = None
         self._injected: list[Injected] = []
         self._guess: int | None = None  # a fit resumed at other sizes: the step its first epoch should end at
-        self._history: tuple[tuple[int, int], ...] = ()  # the resumed_at of a checkpoint at another size
         self._logging: StepLogging | None = None
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
         self._pace: Pace | None = None  # timing the first steps of a run a time limit bounds
@@ -342,12 +341,11 @@ class ScheduleCallback(Callback):
         ``resumed_at`` (under automatic optimization)."""
         run, steps = _resolve.resolve(trainer, self.name, self.durations(), self._per_batch)
         points = self._checkpoint.carried()
-        if points and self._module is not None and self._module.automatic_optimization:
-            if self._checkpoint.same_size(run):  # planned as that run was
-                run = _resolve.anchored(trainer, run, points)
-                steps = _resolve.steps(self.name, self.durations(), run)
-            else:  # its points stay, and the one where this fit's size begins is added at train start
-                self._history = points
+        automatic = self._module is not None and self._module.automatic_optimization
+        # planned as that run was (a checkpoint at another size is planned at train start)
+        if points and automatic and self._checkpoint.same_size(run):
+            run = _resolve.anchored(trainer, run, points)
+            steps = _resolve.steps(self.name, self.durations(), run)
         self.run, self.steps = run, steps
         self._checkpoint.check_run(self.name, run, steps)
 
@@ -450,8 +448,7 @@ class ScheduleCallback(Callback):
             else:
                 at = (trainer.current_epoch, trainer.global_step)
             # the epochs before this fit took the checkpoint's steps per epoch (and its points)
-            old = RunInfo(saved["total_steps"], saved["steps_per_epoch"], resumed_at=self._history)
-            anchored = self._anchor(trainer, at, old)
+            anchored = self._anchor(trainer, at, _state.saved_run(saved))
             estimate = _resolve.run_info(trainer, needs_epochs=False).total_steps
             relative = bool(_resolve.relative(self.durations()))
             _resolve.warn_reshaped(
@@ -489,7 +486,6 @@ class ScheduleCallback(Callback):
             start = round_steps(epoch_start(base, epoch))
             if 0 < start < at[1] and (not points or start > points[-1][1]):
                 points = _resolve.with_point(points, (epoch, start))
-        self._history = ()
         self.run = _resolve.anchored(trainer, before, _resolve.with_point(points, at))
         steps = _resolve.steps(self.name, self.durations(), self.run)
         changed, self.steps = steps != self.steps, steps

@@ -83,7 +83,6 @@ class _RangeTestCallback(Callback):
         self.results: dict[int, Result] = {}
         self._tuner_exit = False
         self._resumed = False
-        self._skip = False  # this fit is a fast_dev_run: the test does not run
         L.install_spawn_hand_over()  # so a ddp_spawn fit brings the results back (see _handover)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -104,8 +103,7 @@ class _RangeTestCallback(Callback):
             check_strategy(trainer.strategy)  # before the strategy wraps the model
 
     def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
-        self._skip = not self._tuner_exit and skipped_for_fast_dev_run(trainer, self.options.title)
-        if not self._skip:
+        if self._tuner_exit or not skipped_for_fast_dev_run(trainer, self.options.title):
             _check_epochs(self.epochs, trainer.max_epochs)
 
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
@@ -139,8 +137,8 @@ class _RangeTestCallback(Callback):
         self._resumed = False  # a fit that ended before training started
 
     def _run(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
-        if self._skip:
-            return
+        if getattr(trainer, "fast_dev_run", False) and not self._tuner_exit:
+            return  # skipped, as on_fit_start said (the Tuner does not start a fast_dev_run)
         result = run_range_test(trainer, pl_module, self.options, live=not self._tuner_exit)
         self.result = result
         self.results[trainer.current_epoch] = result
