@@ -379,10 +379,13 @@ class ScheduleCallback(Callback):
         self._plan_resumed(trainer, pl_module)
         self._plan.snapshot(self._injected, self._tags())
         planned = _resolve.relative(self.durations())
+        in_steps = _resolve.given_in_steps(self.durations(), self.steps, self.duration_kinds())
         limited = (
-            planned and L.time_remaining(trainer) is not None and not getattr(trainer, "fast_dev_run", 0)
+            (planned or in_steps)
+            and L.time_remaining(trainer) is not None
+            and not getattr(trainer, "fast_dev_run", 0)
         )
-        self._pace = Pace(self.name, planned) if limited else None
+        self._pace = Pace(self.name, planned, in_steps) if limited else None
         # drawn before the first step, not now: a callback later in the list (an LRRangeTest) may still change
         # the schedule in its on_train_start
         self._plan.due = self.preview and trainer.is_global_zero
@@ -417,7 +420,7 @@ class ScheduleCallback(Callback):
     ) -> None:
         if self._logging is not None:
             self._logging.in_batch = False
-        if self._pace is not None and self.run is not None and self.run.total_steps is not None:
+        if self._pace is not None and self.run is not None:
             epoch_end = batch_idx + 1 >= trainer.num_training_batches
             step = self._injected[0].scheduler.last_epoch
             remaining = L.time_remaining(trainer)

@@ -251,8 +251,35 @@ def test_a_time_limit_that_will_cut_a_planned_schedule_warns(tmp_path) -> None:
     assert len(_time_warnings(tmp_path, OneCycle(), Timer(duration={"seconds": 2}), max_epochs=10_000)) == 1
     # a limit the run fits in many times over is a safety net, and says nothing
     assert _time_warnings(tmp_path, OneCycle(), max_epochs=2, max_time={"days": 7}) == []
-    # durations in steps are the user's plan, whatever the time
+    # durations in steps that fit in the time say nothing
     assert _time_warnings(tmp_path, OneCycle(total=24), max_steps=24, max_time={"seconds": 2}) == []
+
+
+def test_a_time_limit_that_will_cut_durations_given_in_steps_warns(tmp_path) -> None:
+    # before: only Epochs/Fraction durations were checked, so a total of 50_000 steps in a run the time
+    # stopped a few hundred steps in never decayed, without a word
+    (message,) = _time_warnings(
+        tmp_path, CosineDecay(total=50_000), max_epochs=10_000, max_time={"seconds": 2}
+    )
+    assert re.match(
+        r"CosineDecay: the time limit \(Trainer\(max_time=...\) or a Timer\) will stop the run before the "
+        r"schedule ends: at the pace of \d+ steps \([0-9.e-]+ s each\) its 50000 planned steps need \d+ s more, "
+        r"and \d+ s are left, so it stops at about step (\d+) of 50000. total \(to step 50000\) is given in "
+        r"optimizer steps and does not shrink to fit the time: the LR stops where the schedule is then. Give "
+        r"durations that fit in the time \(about \1 steps\)",
+        message,
+    )
+    # a run with no length but the time's (max_epochs=-1): the durations in steps are the only plan
+    (message,) = _time_warnings(
+        tmp_path,
+        MultiStepDecay(milestones=[30_000, 40_000], warmup=100),
+        max_epochs=-1,
+        max_time={"seconds": 2},
+    )
+    assert "its 40000 planned steps" in message
+    assert (
+        "warmup (to step 100), milestones (to step 40000) are given in optimizer steps and do not" in message
+    )
 
 
 def test_the_pace_is_taken_after_the_first_step(monkeypatch) -> None:
