@@ -290,14 +290,18 @@ def optimizer_info(owner: str, index: int, optimizer: Any) -> OptimizerInfo:
     )
 
 
-def take_over(owner: str, conf: OptimizerConfig, optimizer: Optimizer, index: int) -> int:
+def take_over(owner: str, conf: OptimizerConfig, optimizer: Optimizer, index: int) -> tuple[int, str | None]:
     """Remove the schedulers already driving ``optimizer`` (one warning each); where ours goes: the place of
     the first of them, else after the schedulers ``configure_optimizers`` returned, among lightning_lr's
     in the order of their optimizers (whatever the order of the callbacks: Lightning restores the states
-    by position)."""
+    by position). Also the ``"name"`` the first of them had in its config (LearningRateMonitor's and our
+    logging's tag), which ours keeps; None without one."""
     found = conf.entries_for(optimizer)
+    names = [_config_name(conf.schedulers[i]) for i in found]
+    name = next((n for n in names if n is not None), None)
     for i in reversed(found):
-        scheduler = conf.scheduler_of(conf.schedulers[i])
+        entry = conf.schedulers[i]
+        scheduler = conf.scheduler_of(entry)
         other = _OWNERS.get(scheduler)
         if other is not None:
             raise ValueError(
@@ -305,25 +309,38 @@ def take_over(owner: str, conf: OptimizerConfig, optimizer: Optimizer, index: in
                 f"one lightning_lr schedule per optimizer: remove one, or target different optimizers "
                 f"with optimizer=<index or class name>"
             )
+        given = _config_name(entry)
+        kept = (
+            f" Its name {given!r} is kept for the logged LR." if given is not None and given == name else ""
+        )
         rank_zero_warn(
             f"{owner} replaces the {type(scheduler).__name__} that configure_optimizers returned for "
-            f"optimizer {index} ({type(optimizer).__name__}); the LR of that optimizer follows {owner}. "
+            f"optimizer {index} ({type(optimizer).__name__}); the LR of that optimizer follows {owner}.{kept} "
             f"Remove the scheduler from configure_optimizers to silence this warning.",
             category=UserWarning,
         )
         del conf.schedulers[i]
     if found:
         conf.returned -= len(found) - 1  # ours takes the place of the first
-        return found[0]
+        return found[0], name
     added = conf.schedulers[conf.returned :]
-    return conf.returned + sum(1 for e in added if conf.optimizer_index(e) < index)
+    return conf.returned + sum(1 for e in added if conf.optimizer_index(e) < index), None
 
 
-def add(owner: str, conf: OptimizerConfig, position: int, scheduler: ScheduleLR) -> None:
-    """Insert ``scheduler`` at ``position``, stepped every optimizer step, owned by ``owner``."""
+def _config_name(entry: Any) -> str | None:
+    """The ``"name"`` a scheduler config gives (None: none, or a scheduler returned bare)."""
+    given = entry.get("name") if isinstance(entry, Mapping) else None
+    return given if isinstance(given, str) else None
+
+
+def add(
+    owner: str, conf: OptimizerConfig, position: int, scheduler: ScheduleLR, name: str | None = None
+) -> None:
+    """Insert ``scheduler`` at ``position``, stepped every optimizer step, owned by ``owner``, under ``name``
+    (the replaced scheduler's, for the logged LR's tag; None: Lightning's default)."""
     _OWNERS[scheduler] = owner
     conf.schedulers.insert(
-        position, {"scheduler": scheduler, "interval": "step", "frequency": 1, "name": None}
+        position, {"scheduler": scheduler, "interval": "step", "frequency": 1, "name": name}
     )
 
 

@@ -324,12 +324,12 @@ class ScheduleCallback(Callback):
         for index in _inject.select(self.name, self.optimizer, conf.optimizers):
             optimizer = conf.optimizers[index]
             info = _inject.optimizer_info(self.name, index, optimizer)
-            position = _inject.take_over(self.name, conf, optimizer, index)
+            position, name = _inject.take_over(self.name, conf, optimizer, index)
             lr, momentum = self._build_checked(info)
             scheduler = _inject.with_context(
                 self.name, info, ScheduleLR, optimizer, lr=lr, momentum=momentum, relative=self._relative()
             )
-            _inject.add(self.name, conf, position, scheduler)
+            _inject.add(self.name, conf, position, scheduler, name)
             self._injected.append(Injected(info, optimizer, scheduler))
 
     def _relative(self) -> bool:

@@ -169,10 +169,10 @@ class ReduceOnPlateau(ScheduleCallback):
             info = _inject.optimizer_info(self.name, index, optimizer)
             found = _inject.owned_scheduler(conf, optimizer)
             if found is None:  # alone: hold the optimizer's LR
-                position = _inject.take_over(self.name, conf, optimizer, index)
+                position, name = _inject.take_over(self.name, conf, optimizer, index)
                 lr, _ = self._build_checked(info)
                 scheduler = _inject.with_context(self.name, info, ScheduleLR, optimizer, lr=lr)
-                _inject.add(self.name, conf, position, scheduler)
+                _inject.add(self.name, conf, position, scheduler, name)
                 entry = Injected(info, optimizer, scheduler)
                 self._injected.append(entry)
             else:

@@ -12,6 +12,7 @@ import torch
 from lightning.pytorch.callbacks import LearningRateMonitor
 from lightning.pytorch.loggers import CSVLogger, TensorBoardLogger
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+from torch.optim.lr_scheduler import StepLR
 
 from lightning_lr import plotting
 from lightning_lr import schedules as S
@@ -227,3 +228,25 @@ def test_no_effective_lr_for_optimizers_without_d(tmp_path) -> None:
     logger = CSVLogger(tmp_path)
     fit(tmp_path, Tiny(), [CosineDecay()], logger=logger, log_every_n_steps=1)
     assert tags(csv_rows(logger)) == {"lr-SGD", "lr-SGD-momentum"}
+
+
+def test_the_replaced_schedulers_name_is_kept_for_the_logged_lr(tmp_path) -> None:
+    # before: the "name" of the replaced config (LearningRateMonitor's tag) was dropped, so the LR curve moved
+    # from "backbone_lr" to "lr-SGD" without a word
+    def named(model: Tiny) -> Any:
+        opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        return {"optimizer": opt, "lr_scheduler": {"scheduler": StepLR(opt, 2), "name": "backbone_lr"}}
+
+    model = Tiny(optim=named)
+    logger = CSVLogger(tmp_path, name="named")
+    with pytest.warns(
+        UserWarning, match=r"replaces the StepLR .* Its name 'backbone_lr' is kept for the logged LR"
+    ):
+        rec = fit(tmp_path, model, [OneCycle()], logger=logger, log_every_n_steps=1)
+    one_cycle = S.OneCycle(0.1, total_steps=N)
+    assert_trace(rec.lr(), one_cycle.values(N))
+    assert [c.name for c in model.trainer.lr_scheduler_configs] == ["backbone_lr"]
+    rows = csv_rows(logger)
+    assert [v for _, v in logged(rows, "backbone_lr")] == pytest.approx(one_cycle.values(N).tolist())
+    assert "backbone_lr-momentum" in tags(rows)
+    assert not any(tag.startswith("lr-") for tag in tags(rows))
