@@ -28,7 +28,7 @@ from typing import Any
 
 from lightning.pytorch.utilities import rank_zero_warn
 
-from . import _resolve
+from . import _inject, _resolve
 from ._inject import Injected
 from .durations import RunInfo
 
@@ -134,7 +134,11 @@ def resumed(owner: str, entries: Sequence[Injected], trainer: Any, module: Any) 
     if trainer.global_step > 0:
         shared = 0 if module.automatic_optimization else len(trainer.optimizers)
         refit = getattr(trainer, "ckpt_path", None) is None
-        catch_up(owner, entries, trainer.global_step, shared, refit)
+        # a scheduler another callback took out of the trainer's (StochasticWeightAveraging resuming in its
+        # phase) no longer drives its optimizer: the LR the checkpoint restored stays (see ``displaced``)
+        gone = {id(e.scheduler) for e, _ in _inject.displaced(trainer.lr_scheduler_configs, entries)}
+        live = [e for e in entries if id(e.scheduler) not in gone]
+        catch_up(owner, live, trainer.global_step, shared, refit)
 
 
 def catch_up(

@@ -276,6 +276,7 @@ class ScheduleCallback(Callback):
         self._logging: StepLogging | None = None
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
         self._pace: Pace | None = None  # timing the first steps of a run a time limit bounds
+        self._first_batch = True  # the fit's first batch is still to come (a resume may begin mid-epoch)
         # this callback's state in the checkpoint being resumed, under another spelling of its optimizer
         self._respelled: list[tuple[Any, str, Mapping[str, Any]]] = []
         # the checkpoint's scheduler states, for the schedulers to take theirs by key (ScheduleLR.link)
@@ -396,6 +397,9 @@ class ScheduleCallback(Callback):
         self._plan.draw_if_due(trainer, self.name, self.run)
         if self._logging is None:
             return
+        if batch_idx == 0 or self._first_batch:  # after every callback's on_train_epoch_start
+            self._first_batch = False
+            _inject.warn_displaced(self.name, trainer, self._injected, self.warn_once)
         self._logging.in_batch = True
         if (
             not pl_module.automatic_optimization
