@@ -53,9 +53,18 @@ class Preview:
         """See :meth:`ScheduleCallback.planned <lightning_lr.callbacks.ScheduleCallback.planned>`."""
         import numpy as np
 
+        if not self.plans:
+            raise ValueError(
+                f"{owner}: no fit has planned its schedule in this process (a fit under ddp_spawn plans it in "
+                f"the processes it starts, and the plan stays there); call planned() after a fit in this "
+                f"process, or from a hook of the fit (on_train_start or later)"
+            )
         total = n if n is not None else (run.total_steps if run else None)
         if not total:
-            raise ValueError(f"{owner}: the run's length is unknown (infinite); pass n")
+            raise ValueError(
+                f"{owner}: the run's length is unknown (max_steps and max_epochs are -1, or the dataloader has "
+                f"no length); pass n"
+            )
         steps = np.unique(np.linspace(0, total - 1, min(points, total)).round().astype(np.int64))
         lrs: dict[str, Any] = {}
         moms: dict[str, Any] = {}

@@ -163,9 +163,19 @@ def test_schedule_figure_needs_a_curve() -> None:
         plotting.schedule_figure(range(3), {})
 
 
-def test_planned_needs_a_length() -> None:
-    with pytest.raises(ValueError, match=r"OneCycle: the run's length is unknown \(infinite\); pass n"):
+def test_planned_needs_a_fit_in_this_process_and_a_length(tmp_path) -> None:
+    # before: a callback never fitted here (or fitted under ddp_spawn) blamed an infinite run
+    with pytest.raises(
+        ValueError, match=r"OneCycle: no fit has planned its schedule in this process \(a fit"
+    ):
         OneCycle().planned()
+    cycle = OneCycle(total=20)
+    fit(tmp_path, Tiny(), [cycle], max_epochs=-1, max_steps=-1, max_time={"seconds": 0.5})
+    with pytest.raises(
+        ValueError, match=r"OneCycle: the run's length is unknown \(max_steps and max_epochs are"
+    ):
+        cycle.planned()
+    assert cycle.planned(10)["lr"]["lr-SGD"].shape == (10,)
 
 
 class LossLogger(Tiny):
