@@ -1,5 +1,7 @@
-"""Warning when a time limit (``Trainer(max_time=...)`` or a ``Timer`` callback) will stop a run before the
-steps its schedule was planned for.
+"""Warnings when a run stops before the steps its schedule was planned for: a time limit
+(``Trainer(max_time=...)`` or a ``Timer`` callback), projected from the run's first steps (:class:`Pace`),
+or an early stop (``EarlyStopping``, any callback setting ``trainer.should_stop``), said at the end of the
+fit (:func:`warn_stopped_early`).
 
 A schedule whose durations are ``Epochs``/``Fraction`` is planned from ``max_epochs``/``max_steps`` and
 does not shrink to fit the time: if the time runs out first, the LR stops where the schedule is then (in
@@ -14,9 +16,12 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
-__all__ = ["STEPS_TIMED", "Pace"]
+from ..optim import param_groups as pg
+
+__all__ = ["STEPS_TIMED", "Pace", "warn_stopped_early"]
 
 #: the optimizer steps timed before the projection (after the first, which carries the start-up costs)
 STEPS_TIMED = 20
@@ -94,3 +99,32 @@ class Pace:
                 f"fits."
             )
         warn_once("time-limit", said)
+
+
+def warn_stopped_early(
+    owner: str, entries: Sequence[Any], total: int | None, warn_once: Callable[[str, str], None]
+) -> None:
+    """At the end of a fit that ``trainer.should_stop`` ended: say once if a schedule of ``entries``
+    (:class:`~._inject.Injected`) planned for ``total`` steps still had to change its LR, which then stayed
+    where the schedule was (a 1cycle stopped at its peak was never annealed)."""
+    for entry in entries:
+        sched = entry.scheduler
+        step = sched.last_epoch
+        schedule = next((s for s in sched.lr_schedules if s is not None), None)
+        if total is None or step >= total or schedule is None:
+            continue
+        now, end = schedule(step), schedule(total - 1)
+        if math.isclose(now, end, rel_tol=1e-9, abs_tol=0.0):
+            continue  # nothing left to change
+        group = entry.optimizer.param_groups[sched.lr_schedules.index(schedule)]
+        factor = pg.base_lr(group) if sched.relative else 1.0
+        warn_once(
+            "stopped-early",
+            f"{owner}: the fit stopped at step {step} of the {total} its schedule was planned for "
+            f"(trainer.should_stop: EarlyStopping or another callback stopped it), so the LR of "
+            f"{entry.info.label} stayed where the schedule was, {now * factor:.3g}, and never reached its end "
+            f"({end * factor:.3g} at step {total - 1}). A schedule planned for the run's length does not "
+            f"shrink to an early stop: plan it for the steps the run will take, or lower the LR when the "
+            f"metric stalls with ReduceOnPlateau.",
+        )
+        return

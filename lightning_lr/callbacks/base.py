@@ -27,7 +27,7 @@ from ._inject import Injected, OptimizerConfig, OptimizerInfo
 from ._log import StepLogging
 from ._preview import Preview
 from ._state import CheckpointState
-from ._time_limit import Pace
+from ._time_limit import Pace, warn_stopped_early
 from .durations import RunInfo, epoch_start, round_steps
 
 __all__ = ["HPARAMS_KEY", "OptimizerInfo", "ScheduleCallback"]
@@ -433,6 +433,11 @@ class ScheduleCallback(Callback):
             self._logging.check_manual(self.warn_once)
             if self._rate is not None:
                 self._count_in_optimizer_steps(trainer, batch_idx)
+
+    def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        stopped = trainer.should_stop and not getattr(trainer, "fast_dev_run", 0)
+        if stopped and self.run is not None and "time-limit" not in self._warned:  # (a time limit said so)
+            warn_stopped_early(self.name, self._injected, self.run.total_steps, self.warn_once)
 
     def _plan_resumed(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         """At train start of a resumed fit (Lightning's loops restored): a checkpoint written with other steps

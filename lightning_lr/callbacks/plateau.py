@@ -277,6 +277,7 @@ class ReduceOnPlateau(ScheduleCallback):
         self._settle(trainer, pl_module)
 
     def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        super().on_train_end(trainer, pl_module)
         self._settle(trainer, pl_module)
         if self._fitting(trainer) and self._source is None and self._epochs > 0:
             # still waiting for a first validation run that this fit never made

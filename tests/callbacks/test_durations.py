@@ -8,9 +8,10 @@ import pickle
 import re
 import warnings
 from fractions import Fraction as Ratio
+from typing import Any
 
 import pytest
-from lightning.pytorch.callbacks import Timer
+from lightning.pytorch.callbacks import EarlyStopping, Timer
 from torch.utils.data import DataLoader, IterableDataset
 
 from lightning_lr import schedules as S
@@ -280,6 +281,42 @@ def test_a_time_limit_that_will_cut_durations_given_in_steps_warns(tmp_path) -> 
     assert (
         "warmup (to step 100), milestones (to step 40000) are given in optimizer steps and do not" in message
     )
+
+
+class Stalled(Tiny):
+    """Logs a metric that never improves, so EarlyStopping(patience=1) stops the fit after two epochs."""
+
+    def training_step(self, batch: Any, batch_idx: int) -> Any:
+        self.log("stalled", 1.0, on_epoch=True, on_step=False)
+        return super().training_step(batch, batch_idx)
+
+
+def _stop_warnings(tmp_path, callback, **kwargs) -> list[str]:
+    stop = EarlyStopping(monitor="stalled", patience=1, check_on_train_epoch_end=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rec = fit(tmp_path, Stalled(), [callback, stop], max_epochs=10, **kwargs)
+    assert rec.steps()[-1] == 23  # stopped after two epochs of 12 steps
+    return [str(w.message) for w in caught if "stopped at step" in str(w.message)]
+
+
+def test_an_early_stop_before_the_schedule_ends_warns_at_the_end(tmp_path) -> None:
+    # before: EarlyStopping ended a 1cycle planned for 10 epochs at its peak LR, never annealed, without a word
+    (message,) = _stop_warnings(tmp_path, OneCycle(max_lr=0.1))
+    plan = S.OneCycle(0.1, total_steps=120)
+    assert message == (
+        f"OneCycle: the fit stopped at step 24 of the 120 its schedule was planned for (trainer.should_stop: "
+        f"EarlyStopping or another callback stopped it), so the LR of optimizer 0 (SGD) stayed where the "
+        f"schedule was, {plan(24):.3g}, and never reached its end ({plan(119):.3g} at step 119). A schedule "
+        f"planned for the run's length does not shrink to an early stop: plan it for the steps the run will "
+        f"take, or lower the LR when the metric stalls with ReduceOnPlateau."
+    )
+    # a schedule with nothing left to change, and a fit that ran its course, say nothing
+    assert _stop_warnings(tmp_path, CosineDecay(total=20)) == []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit(tmp_path, Stalled(), [OneCycle()], max_epochs=2)
+    assert not [w for w in caught if "stopped at step" in str(w.message)]
 
 
 def test_the_pace_is_taken_after_the_first_step(monkeypatch) -> None:
