@@ -136,8 +136,20 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
     (
         "OneCycleLR",
         dict(max_lr=0.1, total_steps=10.5),
-        TypeError,
+        ValueError,
         "total_steps must be an integer >= 2 (a cycle needs at least one step up and one step down), got 10.5",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=0.1, epochs=2.5, steps_per_epoch=3),
+        ValueError,
+        "epochs must be a positive integer, got 2.5",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=0.1, total_steps=10, pct_start="a"),
+        ValueError,
+        "pct_start must be a number in (0, 1), got 'a'",
     ),
     (
         "OneCycleLR",
@@ -252,7 +264,7 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
     ("CosineAnnealingLR", dict(T_max=2.5), TypeError, "T_max must be a positive integer, got 2.5"),
     ("CosineAnnealingLR", dict(T_max=10, eta_min=-1e-3), ValueError, "eta_min must be >= 0, got -0.001"),
     ("CosineAnnealingWarmRestarts", dict(T_0=0), ValueError, "T_0 must be a positive integer, got 0"),
-    ("CosineAnnealingWarmRestarts", dict(T_0=10.0), TypeError, "T_0 must be a positive integer, got 10.0"),
+    ("CosineAnnealingWarmRestarts", dict(T_0=10.0), ValueError, "T_0 must be a positive integer, got 10.0"),
     (
         "CosineAnnealingWarmRestarts",
         dict(T_0=10, eta_min=-0.1),
@@ -262,7 +274,7 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
     (
         "CosineAnnealingWarmRestarts",
         dict(T_0=10, eta_min="0"),
-        TypeError,
+        ValueError,
         "eta_min must be a finite number >= 0, got '0'",
     ),
     (
@@ -274,7 +286,7 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
     (
         "CosineAnnealingWarmRestarts",
         dict(T_0=10, T_mult=1.5),
-        TypeError,
+        ValueError,
         "T_mult must be a positive integer, got 1.5",
     ),
     (
@@ -318,6 +330,27 @@ def test_wrong_arguments_are_named(
     with pytest.raises(error, match=re.escape(message)) as info:
         getattr(ours, name)(opt, **kwargs)
     assert ONE_FORMAT.fullmatch(str(info.value)), str(info.value)
+
+
+def test_where_torch_refuses_an_argument_too_it_raises_torchs_exception_class() -> None:
+    # code catching torch's class around the constructor catches ours (before: CosineAnnealingWarmRestarts
+    # raised TypeError for T_mult=1.5 where torch raises ValueError)
+    compared, differ = 0, []
+    for name, kwargs, error, _ in CASES:
+        opt = sgd(0.1) if name == "CosineAnnealingWarmRestarts" and "eta_min" in kwargs else sgd(0.1, 0.1)
+        try:
+            getattr(torch.optim.lr_scheduler, name)(opt, **kwargs)
+        except (
+            TypeError,
+            ValueError,
+        ) as exc:  # torch's own checks (not a crash: docs/differences_from_torch.md)
+            compared += 1
+            if not issubclass(error, type(exc)):
+                differ.append((name, kwargs, type(exc).__name__, error.__name__))
+        except (RuntimeError, ZeroDivisionError):
+            pass
+    assert differ == []
+    assert compared >= 20
 
 
 # (drop-in call, the schedule call it maps onto, the schedule's names -> torch's)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 import torch
@@ -25,7 +25,7 @@ _TOKEN = re.compile(r"'[^']*'|[A-Za-z_]\w*(?:\[\d+\])?")
 
 
 @contextlib.contextmanager
-def torch_names(names: Mapping[str, str]) -> Iterator[None]:
+def torch_names(names: Mapping[str, str], value_errors: Collection[str] = ()) -> Iterator[None]:
     """Re-raise a schedule's TypeError/ValueError with torch's argument names in place of the schedule's.
 
     The message keeps its format, ``<argument> must be <what is allowed>, got <value>``: every name before
@@ -34,6 +34,10 @@ def torch_names(names: Mapping[str, str]) -> Iterator[None]:
 
     Args:
         names: the schedule's argument names to torch's.
+        value_errors: torch's names of the arguments for which torch raises ValueError whatever is wrong,
+            a wrong type included (``CosineAnnealingWarmRestarts(T_mult=1.5)``, ``OneCycleLR(total_steps=10.5)``):
+            an error about one of them is a ValueError, so code that catches torch's class catches ours; the
+            others keep the schedule's class (TypeError for a wrong type).
 
     Example:
         >>> from lightning_lr.schedules import StepDecay
@@ -51,9 +55,10 @@ def torch_names(names: Mapping[str, str]) -> Iterator[None]:
         if not got:
             head, value = message, ""
         head = _TOKEN.sub(lambda m: names.get(m.group(), m.group()), head)
-        if head + got + value == message:
+        kind = ValueError if head.split(" must be ", 1)[0] in value_errors else type(exc)
+        if head + got + value == message and kind is type(exc):
             raise
-        raise type(exc)(head + got + value).with_traceback(exc.__traceback__) from None
+        raise kind(head + got + value).with_traceback(exc.__traceback__) from None
 
 
 def item(name: str, value: Any) -> Any:

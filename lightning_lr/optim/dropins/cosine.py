@@ -106,6 +106,10 @@ class CosineAnnealingLR(DropIn):
         return super()._combine(cur, p, v, i, t)
 
 
+#: the arguments torch's CosineAnnealingWarmRestarts refuses with a ValueError, a wrong type included
+TORCH_VALUE_ERRORS = ("T_0", "T_mult", "eta_min")
+
+
 class CosineAnnealingWarmRestarts(AbsoluteDropIn):
     """Cosine annealing with warm restarts (SGDR); a drop-in for
     ``torch.optim.lr_scheduler.CosineAnnealingWarmRestarts`` (built on
@@ -173,12 +177,12 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
 
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
         names = {"period": "T_0", "period_mult": "T_mult", "final": "eta_min", "value": "eta_min"}
-        with torch_names(names):
+        with torch_names(names, TORCH_VALUE_ERRORS):
             self._shape = CosineRestarts(1.0, self.T_0, self.T_mult)
             floor = Constant(item("eta_min", self.eta_min))  # the LR every group anneals to, >= 0
         lrs: list[Schedule | None] = []
         for i, b in enumerate(self._base_floats()):
-            with torch_names({**names, "initial": _initial(i)}):
+            with torch_names({**names, "initial": _initial(i)}, TORCH_VALUE_ERRORS):
                 # A group already at eta_min (e.g. a frozen group, lr=0) stays there.
                 lrs.append(
                     floor if b == floor.value else CosineRestarts(b, self.T_0, self.T_mult, final=floor.value)

@@ -255,6 +255,10 @@ def _steps(x: float) -> Any:
     return r if abs(x - r) <= 1e-9 * max(1.0, abs(x)) else x
 
 
+#: the arguments torch's OneCycleLR refuses with a ValueError, a wrong type included
+ONE_CYCLE_VALUE_ERRORS = ("total_steps", "epochs", "steps_per_epoch", "pct_start", "anneal_strategy")
+
+
 class OneCycleLR(AbsoluteDropIn):
     """The 1cycle policy (Smith 2018), a drop-in for ``torch.optim.lr_scheduler.OneCycleLR``.
 
@@ -339,10 +343,11 @@ class OneCycleLR(AbsoluteDropIn):
                     f"steps_per_epoch={steps_per_epoch!r})",
                     total_steps,
                 )
-            total = positive_int("epochs", epochs) * positive_int("steps_per_epoch", steps_per_epoch)
+            with torch_names({}, ONE_CYCLE_VALUE_ERRORS):
+                total = positive_int("epochs", epochs) * positive_int("steps_per_epoch", steps_per_epoch)
         lrs = []
         for name, m in per_group("max_lr", max_lr, len(groups)):
-            with torch_names({"max_lr": name, "anneal": "anneal_strategy"}):
+            with torch_names({"max_lr": name, "anneal": "anneal_strategy"}, ONE_CYCLE_VALUE_ERRORS):
                 lrs.append(
                     OneCycle(
                         m, total, pct_start, anneal_strategy, div_factor, final_div_factor, bool(three_phase)
