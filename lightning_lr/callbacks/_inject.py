@@ -47,7 +47,6 @@ __all__ = [
     "OptimizerInfo",
     "add",
     "claim_scale",
-    "displaced",
     "install",
     "link",
     "optimizer_info",
@@ -56,7 +55,6 @@ __all__ = [
     "select",
     "take_over",
     "uninstall",
-    "warn_displaced",
     "with_context",
 ]
 
@@ -250,42 +248,6 @@ class Injected:
     info: OptimizerInfo
     optimizer: Optimizer
     scheduler: ScheduleLR
-
-
-def displaced(configs: Sequence[Any], entries: Sequence[Injected]) -> list[tuple[Injected, str | None]]:
-    """The ``entries`` whose scheduler is no longer among the trainer's scheduler ``configs`` (another callback
-    took it out: StochasticWeightAveraging swaps in its SWALR at ``swa_epoch_start``, and clears the
-    schedulers when it resumes a checkpoint written in its phase), each with the class name of the scheduler
-    that now drives its optimizer (None: none)."""
-    live = {id(c.scheduler) for c in configs}
-    out = []
-    for entry in entries:
-        if id(entry.scheduler) in live:
-            continue
-        drivers = (c.scheduler for c in configs if getattr(c.scheduler, "optimizer", None) is entry.optimizer)
-        out.append((entry, next((type(d).__name__ for d in drivers), None)))
-    return out
-
-
-def warn_displaced(
-    owner: str, trainer: Any, entries: Sequence[Injected], warn_once: Callable[[str, str], None]
-) -> None:
-    """Say once per optimizer that its scheduler was taken out of the trainer's (:func:`displaced`): from
-    there its LR (and momentum) are not ``owner``'s schedule's, though the preview still draws that plan."""
-    for entry, driver in displaced(trainer.lr_scheduler_configs, entries):
-        group = entry.optimizer.param_groups[0]
-        cycled = any(m is not None for m in entry.scheduler.momentum_schedules)
-        momentum = pg.momentum(group) if cycled else None
-        now = f"a {driver} drives that optimizer now" if driver else "no scheduler drives that optimizer now"
-        held = "" if momentum is None else f", and its momentum stays at {momentum:.3g}"
-        warn_once(
-            f"displaced-{entry.info.label}",
-            f"{owner}: its scheduler for {entry.info.label} is no longer among the trainer's schedulers at "
-            f"epoch {trainer.current_epoch} (step {trainer.global_step}): another callback took it out "
-            f"(StochasticWeightAveraging swaps in its SWALR at swa_epoch_start) and {now}. From here the LR "
-            f"of that optimizer does not follow {owner} (it is {pg.lr(group):.3g} now){held}; the preview "
-            f"and planned() still show {owner}'s plan.",
-        )
 
 
 def select(owner: str, target: int | str, optimizers: list[Any]) -> list[int]:

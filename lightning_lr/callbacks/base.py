@@ -19,7 +19,7 @@ from .. import _lightning_compat as L
 from .. import _validate as V
 from .._lightning_compat import Callback
 from ..optim import ScheduleLR
-from . import _hparams, _inject, _resolve, _state
+from . import _hparams, _inject, _others, _resolve, _state
 from ._args import LRSpec
 from ._filled import FilledValues
 from ._hparams import HPARAMS_KEY
@@ -378,6 +378,7 @@ class ScheduleCallback(Callback):
         self._logging = StepLogging(self.name, self.log_lr, trainer, pl_module, self._injected)
         _state.resumed(self.name, self._injected, trainer, pl_module)
         self._plan_resumed(trainer, pl_module)
+        _others.warn_overwritten(self.name, trainer, self._injected, self.warn_once)
         self._plan.snapshot(self._injected, self._tags())
         planned = _resolve.relative(self.durations())
         in_steps = _resolve.given_in_steps(self.durations(), self.steps, self.duration_kinds())
@@ -399,7 +400,7 @@ class ScheduleCallback(Callback):
             return
         if batch_idx == 0 or self._first_batch:  # after every callback's on_train_epoch_start
             self._first_batch = False
-            _inject.warn_displaced(self.name, trainer, self._injected, self.warn_once)
+            _others.warn_displaced(self.name, trainer, self._injected, self.warn_once)
         self._logging.in_batch = True
         if (
             not pl_module.automatic_optimization

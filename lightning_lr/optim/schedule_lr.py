@@ -594,6 +594,17 @@ class ScheduleLR(LRScheduler):
             out[i] = lr
         return out
 
+    def overwritten(self) -> dict[int, tuple[float, float]]:
+        """The param groups it schedules whose LR is not what it gives them at the current step (someone wrote
+        the LR since: another scheduler, a callback, the user's code), each as ``(the group's LR, this
+        scheduler's)``."""
+        groups = self.optimizer.param_groups
+        return {
+            i: (float(groups[i]["lr"]), mine)
+            for i, mine in self._own_lrs().items()
+            if i < len(groups) and _moved(groups[i]["lr"], mine)
+        }
+
     def get_last_lr(self) -> list[float | torch.Tensor]:
         """The LR of every param group after the last step (tensors are copies, as in torch)."""
         return [

@@ -1,0 +1,87 @@
+"""What other callbacks and code do to the optimizers a schedule callback drives, said once each.
+
+Lightning's ``StochasticWeightAveraging`` takes our scheduler out of the trainer's at ``swa_epoch_start``
+(and clears the schedulers when it resumes a checkpoint written in its phase): from there the LR is
+SWALR's (:func:`displaced`, :func:`warn_displaced`). Lightning's ``LearningRateFinder`` callback writes its
+suggestion into the optimizers after ``configure_optimizers`` built our schedule, which overwrites it at the
+next step (:func:`warn_overwritten`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..optim import param_groups as pg
+from ._inject import Injected
+
+__all__ = ["displaced", "warn_displaced", "warn_overwritten"]
+
+
+def displaced(configs: Sequence[Any], entries: Sequence[Injected]) -> list[tuple[Injected, str | None]]:
+    """The ``entries`` whose scheduler is no longer among the trainer's scheduler ``configs`` (another callback
+    took it out: StochasticWeightAveraging swaps in its SWALR at ``swa_epoch_start``, and clears the
+    schedulers when it resumes a checkpoint written in its phase), each with the class name of the scheduler
+    that now drives its optimizer (None: none)."""
+    live = {id(c.scheduler) for c in configs}
+    out = []
+    for entry in entries:
+        if id(entry.scheduler) in live:
+            continue
+        drivers = (c.scheduler for c in configs if getattr(c.scheduler, "optimizer", None) is entry.optimizer)
+        out.append((entry, next((type(d).__name__ for d in drivers), None)))
+    return out
+
+
+def warn_displaced(
+    owner: str, trainer: Any, entries: Sequence[Injected], warn_once: Callable[[str, str], None]
+) -> None:
+    """Say once per optimizer that its scheduler was taken out of the trainer's (:func:`displaced`): from
+    there its LR (and momentum) are not ``owner``'s schedule's, though the preview still draws that plan."""
+    for entry, driver in displaced(trainer.lr_scheduler_configs, entries):
+        group = entry.optimizer.param_groups[0]
+        cycled = any(m is not None for m in entry.scheduler.momentum_schedules)
+        momentum = pg.momentum(group) if cycled else None
+        now = f"a {driver} drives that optimizer now" if driver else "no scheduler drives that optimizer now"
+        held = "" if momentum is None else f", and its momentum stays at {momentum:.3g}"
+        warn_once(
+            f"displaced-{entry.info.label}",
+            f"{owner}: its scheduler for {entry.info.label} is no longer among the trainer's schedulers at "
+            f"epoch {trainer.current_epoch} (step {trainer.global_step}): another callback took it out "
+            f"(StochasticWeightAveraging swaps in its SWALR at swa_epoch_start) and {now}. From here the LR "
+            f"of that optimizer does not follow {owner} (it is {pg.lr(group):.3g} now){held}; the preview "
+            f"and planned() still show {owner}'s plan.",
+        )
+
+
+def warn_overwritten(
+    owner: str, trainer: Any, entries: Sequence[Injected], warn_once: Callable[[str, str], None]
+) -> None:
+    """At the start of a fit from step 0 (after every callback's ``on_fit_start``): say once if a group's LR is
+    not what ``owner``'s schedule set, because something wrote it since; the schedule overwrites it at the
+    next step. (A resumed fit's optimizers hold the checkpoint's LRs, which the resume itself reconciles:
+    ``_state.resumed``.)"""
+    if trainer.global_step != 0:
+        return
+    gone = {id(e.scheduler) for e, _ in displaced(trainer.lr_scheduler_configs, entries)}
+    for entry in entries:
+        if id(entry.scheduler) in gone:
+            continue
+        changed = entry.scheduler.overwritten()
+        if not changed:
+            continue
+        i, (now, mine) = next(iter(changed.items()))
+        group = (
+            f"param group {i} of {entry.info.label}"
+            if len(entry.optimizer.param_groups) > 1
+            else entry.info.label
+        )
+        warn_once(
+            f"overwritten-{entry.info.label}",
+            f"{owner}: the LR of {group} is {now:.4g} at the start of training, not the {mine:.4g} its schedule "
+            f"set: something wrote it after configure_optimizers built the schedule (Lightning's "
+            f"LearningRateFinder callback writes its suggestion there), and the schedule overwrites it at the "
+            f"next step. To train with a range test's LR, use lightning_lr's LRRangeTest callback or Tuner "
+            f"(their answer reaches the schedule), or Lightning's Tuner.lr_find before fit; to set the LR "
+            f"yourself, give it to {owner}.",
+        )
