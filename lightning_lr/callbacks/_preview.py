@@ -55,9 +55,9 @@ class Preview:
 
         if not self.plans:
             raise ValueError(
-                f"{owner}: no fit has planned its schedule in this process (a fit under ddp_spawn plans it in "
-                f"the processes it starts, and the plan stays there); call planned() after a fit in this "
-                f"process, or from a hook of the fit (on_train_start or later)"
+                f"{owner}: no fit has planned its schedule in this process (under ddp_spawn, the plan comes "
+                f"back to a callback given to the Trainer, not to one LRScheduleMixin declares); call planned() "
+                f"after a fit in this process, or from a hook of the fit (on_train_start or later)"
             )
         total = n if n is not None else (run.total_steps if run else None)
         if not total:

@@ -8,6 +8,7 @@ Each hook delegates to the module that does the job: injection into ``configure_
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -147,6 +148,7 @@ class ScheduleCallback(Callback):
         self._plan = Preview()
         self._warned: set[str] = set()
         self._record_hparams = False  # set by LRScheduleMixin for the schedule a module declares
+        L.install_spawn_hand_over()  # a ddp_spawn fit brings its plan back (_spawn_hand_over)
         # under manual optimization: the rate at which the scheduled optimizers step, told in the first
         # epoch (settled: True once told over a whole window; a checkpoint from before that tells it again)
         self._per_batch: _resolve.Rate = _resolve.ONE
@@ -294,6 +296,7 @@ class ScheduleCallback(Callback):
         self._per_batch, self._settled = _resolve.ONE, None
         _inject.install(pl_module, self)
         self._write_hparams()
+        L.install_spawn_hand_over()  # in a process a spawn launcher started, too
 
     def teardown(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         if stage == "fit":
@@ -708,6 +711,15 @@ class ScheduleCallback(Callback):
             f"apply to it)",
             category=UserWarning,
         )
+
+    def _spawn_hand_over(self, trainer: pl.Trainer) -> dict[str, Any]:
+        """Rank 0 of a spawned fit (``ddp_spawn``), after fit: the run it planned, for the main process's
+        twin of this callback (:attr:`run`, :attr:`steps`, :meth:`planned`), pickled: the launcher's
+        ``apply_to_collection`` refuses the frozen dataclasses it holds (RunInfo, the schedules)."""
+        return {"plan": pickle.dumps((self.run, dict(self.steps), list(self._plan.plans)))}
+
+    def _spawn_receive(self, trainer: pl.Trainer, data: dict[str, Any]) -> None:
+        self.run, self.steps, self._plan.plans = pickle.loads(data["plan"])
 
     def __getstate__(self) -> dict[str, Any]:
         # the trainer, module and live schedulers of a running fit do not travel (ddp_spawn, deepcopy)

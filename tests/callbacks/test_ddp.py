@@ -25,7 +25,8 @@ def test_every_rank_applies_the_same_lr_and_momentum(tmp_path) -> None:
     out = tmp_path / "ranks"
     out.mkdir()
     model = Tiny(optim=adam, groups=2)
-    fit(tmp_path, model, [OneCycle(max_lr=0.05), DumpPerRank(str(out))], strategy="ddp_spawn", devices=2)
+    cycle = OneCycle(max_lr=0.05)
+    fit(tmp_path, model, [cycle, DumpPerRank(str(out))], strategy="ddp_spawn", devices=2)
     ranks = [json.loads((out / f"rank{r}.json").read_text()) for r in (0, 1)]
     assert [r["world_size"] for r in ranks] == [2, 2]
     rank0, rank1 = (r["rows"] for r in ranks)
@@ -36,6 +37,12 @@ def test_every_rank_applies_the_same_lr_and_momentum(tmp_path) -> None:
     assert_trace([row[1][0] for row in rank0], expected.values(12))
     assert_trace([row[1][1] for row in rank0], S.OneCycle(0.005, total_steps=12).values(12))
     assert_trace([row[2][0] for row in rank0], expected.momentum().values(12))
+    # the main process's callback knows the run its processes planned (before: run None, and planned()
+    # blamed an infinite run)
+    assert (cycle.run.total_steps, cycle.steps) == (12, {"total": 12})
+    planned = cycle.planned()
+    assert_trace(planned["lr"]["lr-Adam/pg1"], expected.values(12))
+    assert_trace(planned["momentum"]["lr-Adam/pg1-momentum"], expected.momentum().values(12))
 
 
 @pytest.mark.ddp

@@ -166,7 +166,7 @@ def test_schedule_figure_needs_a_curve() -> None:
 def test_planned_needs_a_fit_in_this_process_and_a_length(tmp_path) -> None:
     # before: a callback never fitted here (or fitted under ddp_spawn) blamed an infinite run
     with pytest.raises(
-        ValueError, match=r"OneCycle: no fit has planned its schedule in this process \(a fit"
+        ValueError, match=r"OneCycle: no fit has planned its schedule in this process \(under ddp_spawn"
     ):
         OneCycle().planned()
     cycle = OneCycle(total=20)
