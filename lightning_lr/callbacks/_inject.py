@@ -310,9 +310,12 @@ def take_over(owner: str, conf: OptimizerConfig, optimizer: Optimizer, index: in
                 f"with optimizer=<index or class name>"
             )
         given = _config_name(entry)
-        kept = (
-            f" Its name {given!r} is kept for the logged LR." if given is not None and given == name else ""
-        )
+        if given is None:
+            kept = ""
+        elif i == found[names.index(name)]:
+            kept = f" Its name {given!r} is kept for the logged LR."
+        else:
+            kept = f" Its name {given!r} is dropped: the LR is logged under {name!r}."
         rank_zero_warn(
             f"{owner} replaces the {type(scheduler).__name__} that configure_optimizers returned for "
             f"optimizer {index} ({type(optimizer).__name__}); the LR of that optimizer follows {owner}.{kept} "

@@ -32,7 +32,6 @@ __all__ = [
     "StepRate",
     "anchored",
     "describe_rate",
-    "given_in_steps",
     "rate_from_state",
     "rate_to_state",
     "relative",
@@ -244,23 +243,6 @@ def warn_if_ends_early(
 def relative(durations: Durations) -> list[str]:
     """The arguments among ``durations`` planned from the run's length (given as Epochs or Fraction)."""
     return [arg for arg, (value, _) in durations.items() if _is_relative(value)]
-
-
-def given_in_steps(
-    durations: Durations, resolved: Mapping[str, Any], kinds: Mapping[str, str]
-) -> dict[str, int]:
-    """The arguments among ``durations`` given in optimizer steps (not Epochs or Fraction) that say where the
-    schedule goes (a length or a step at which something happens, not a unit of time), each with the last
-    step it reaches (the largest of a list)."""
-    out = {}
-    for arg, (value, _) in durations.items():
-        steps_ = resolved.get(arg)
-        if kinds.get(arg, SPAN) == UNIT or steps_ is None or _is_relative(value):
-            continue
-        counts = [s for s in (steps_ if isinstance(steps_, list) else [steps_]) if s]  # 0: none (no warm-up)
-        if counts:
-            out[arg] = max(counts)
-    return out
 
 
 def _is_relative(value: Any) -> bool:

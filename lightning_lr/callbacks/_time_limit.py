@@ -1,22 +1,24 @@
-"""Warnings when a run stops before the steps its schedule was planned for: a time limit
-(``Trainer(max_time=...)`` or a ``Timer`` callback), projected from the run's first steps (:class:`Pace`),
-or an early stop (``EarlyStopping``, any callback setting ``trainer.should_stop``), said at the end of the
-fit (:func:`warn_stopped_early`).
+"""Warnings when a run stops before its schedule has done its work: a time limit (``Trainer(max_time=...)``
+or a ``Timer`` callback), projected from the run's first steps (:class:`Pace`), or an early stop
+(``EarlyStopping``, any callback setting ``trainer.should_stop``), said at the end of the fit
+(:func:`warn_stopped_early`).
 
-A schedule whose durations are ``Epochs``/``Fraction`` is planned from ``max_epochs``/``max_steps`` and
-does not shrink to fit the time: if the time runs out first, the LR stops where the schedule is then (in
-its warm-up, before its decay). Durations given in optimizer steps do not shrink either: a ``total=5000``
-in a run the time stops at step 134 never decays. Whether the time runs out first cannot be told at fit
-start, so :class:`Pace` times the first steps of the run and projects: one warning, with the numbers, when
-the planned steps (the run's, or the last step the durations in steps reach) need more time than the limit
-leaves. A limit that is only a safety net says nothing.
+A schedule with a planned end (``ScheduleCallback.schedule_end``: a 1cycle's or a cosine's ``total``, the last
+milestone) does not shrink to fit the time or an early stop: the LR stays where the schedule is when the run
+stops (in its warm-up, at a 1cycle's peak, before its decay). That is so whether the end was given in
+optimizer steps (``total=5000`` in a run the time stops at step 134 never decays) or planned from the run
+(``Fraction``, ``Epochs``). A schedule with no planned end (an exponential decay, a cycle) whose durations
+follow the run's length is checked against the run's end by the time limit. Whether the time runs out
+first cannot be told at fit start, so :class:`Pace` times the first steps of the run and projects: one
+warning, with the numbers, when the steps to the end need more time than the limit leaves. A limit that is
+only a safety net says nothing.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..optim import param_groups as pg
@@ -28,38 +30,33 @@ STEPS_TIMED = 20
 
 
 class Pace:
-    """Times the steps of a run that a time limit bounds; :meth:`check` after each batch."""
+    """Times the steps of a run that a time limit bounds; :meth:`check` after each batch.
 
-    def __init__(self, owner: str, planned: list[str], in_steps: Mapping[str, int] | None = None) -> None:
+    Args:
+        owner: the callback's name.
+        names: the duration arguments the end comes from (the schedule's end, or those planned from the run).
+        relative: whether they are planned from the run's length (``Epochs``/``Fraction``), else given in
+            optimizer steps.
+    """
+
+    def __init__(self, owner: str, names: list[str], relative: bool) -> None:
         self.owner = owner
-        self.planned = planned  # the arguments planned from the run's length
-        # with none of those: the arguments given in optimizer steps, each with the last step it reaches
-        self.in_steps = dict(in_steps or {})
+        self.names = names
+        self.relative = relative
         self.start: tuple[float, int] | None = None  # time and step once the first step is done
         self.done = False
-
-    def end(self, run_total: int | None) -> int | None:
-        """The step the schedule is planned to (or None: unknown): the run's last (``run_total``) when a
-        duration follows the run, else the last step the durations in steps reach, within the run."""
-        if self.planned:
-            return run_total
-        if not self.in_steps:
-            return None
-        last = max(self.in_steps.values())
-        return last if run_total is None else min(last, run_total)
 
     def check(
         self,
         step: int,
-        run_total: int | None,
+        total: int | None,
         remaining: float | None,
         epoch_end: bool,
         warn_once: Callable[[str, str], None],
     ) -> None:
-        """After a batch that left the schedule at ``step`` in a run of ``run_total`` steps (None: unknown),
+        """After a batch that left the schedule at ``step`` of the ``total`` it is planned to (None: unknown),
         with ``remaining`` seconds of the limit left: once :data:`STEPS_TIMED` steps (or the first epoch) are
-        timed, warn if the rest of the planned steps (:meth:`end`) will not fit."""
-        total = self.end(run_total)
+        timed, warn if the rest of the planned steps will not fit."""
         if self.done or remaining is None or total is None:
             return
         if self.start is None:
@@ -83,48 +80,62 @@ class Pace:
             f"need {needed:.0f} s more, and {remaining:.0f} s are left, so it stops at about step {stop} of "
             f"{total}. "
         )
-        one = len(self.planned or self.in_steps) == 1
-        if self.planned:
+        one = len(self.names) == 1
+        if self.relative:
             said += (
-                f"{', '.join(self.planned)} {'is' if one else 'are'} planned from max_epochs/max_steps and "
+                f"{', '.join(self.names)} {'is' if one else 'are'} planned from max_epochs/max_steps and "
                 f"do{'es' if one else ''} not shrink to fit the time: the LR stops where the schedule is "
                 f"then. Set max_steps (or max_epochs) to what fits in the time to plan the schedule for it."
             )
         else:
-            given = ", ".join(f"{arg} (to step {last})" for arg, last in self.in_steps.items())
             said += (
-                f"{given} {'is' if one else 'are'} given in optimizer steps and do{'es' if one else ''} not "
-                f"shrink to fit the time: the LR stops where the schedule is then. Give durations that fit "
-                f"in the time (about {stop} steps), or give them as Fraction(f) and set max_steps to what "
-                f"fits."
+                f"{', '.join(self.names)} (to step {total}) {'is' if one else 'are'} given in optimizer steps "
+                f"and do{'es' if one else ''} not shrink to fit the time: the LR stops where the schedule is "
+                f"then. Give a number of steps that fits in the time (about {stop}), or a Fraction(f) of a "
+                f"run whose max_steps fits."
             )
         warn_once("time-limit", said)
 
 
 def warn_stopped_early(
-    owner: str, entries: Sequence[Any], total: int | None, warn_once: Callable[[str, str], None]
+    owner: str,
+    entries: Sequence[Any],
+    end: tuple[str, int],
+    timed_out: bool,
+    reduces: bool,
+    warn_once: Callable[[str, str], None],
 ) -> None:
-    """At the end of a fit that ``trainer.should_stop`` ended: say once if a schedule of ``entries``
-    (:class:`~._inject.Injected`) planned for ``total`` steps still had to change its LR, which then stayed
-    where the schedule was (a 1cycle stopped at its peak was never annealed)."""
+    """At the end of a fit that ``trainer.should_stop`` ended (``timed_out``: the time limit did, though its
+    pace said the run would fit, as when validation takes the time): say once if a schedule of
+    ``entries`` (:class:`~._inject.Injected`, those still driving their optimizer) had not reached its
+    ``end`` (the argument and its step) and would still have changed the LR, which then stayed where it
+    was (a 1cycle stopped at its peak was never annealed). ``reduces``: a ReduceOnPlateau already lowers
+    the LR when the metric stalls (not advised again). The LR is read from the optimizer; the end's is
+    that LR times the schedule's change to its end (a plateau's reductions are a factor on both)."""
+    arg, last = end
     for entry in entries:
         sched = entry.scheduler
         step = sched.last_epoch
-        schedule = next((s for s in sched.lr_schedules if s is not None), None)
-        if total is None or step >= total or schedule is None:
+        index, schedule = next(((i, s) for i, s in enumerate(sched.lr_schedules) if s is not None), (0, None))
+        if schedule is None or step >= last:
             continue
-        now, end = schedule(step), schedule(total - 1)
-        if math.isclose(now, end, rel_tol=1e-9, abs_tol=0.0):
-            continue  # nothing left to change
-        group = entry.optimizer.param_groups[sched.lr_schedules.index(schedule)]
-        factor = pg.base_lr(group) if sched.relative else 1.0
+        now, then = schedule(step), schedule(last)
+        if math.isclose(now, then, rel_tol=1e-9, abs_tol=0.0) or now == 0.0:
+            continue  # nothing left to change (or no ratio to tell it by)
+        lr = pg.lr(entry.optimizer.param_groups[index])
+        target = "0" if then == 0.0 else f"about {lr * then / now:.3g}"
+        if timed_out:
+            cause = "the time limit, Trainer(max_time=...) or a Timer, stopped it"
+            advice = "to fit the time: plan it for the steps that fit (max_steps, or a shorter " + arg + ")"
+        else:
+            cause = "trainer.should_stop: EarlyStopping or another callback stopped it"
+            advice = "to an early stop: plan it for the steps the run will take" + (
+                "" if reduces else ", or lower the LR when the metric stalls with ReduceOnPlateau"
+            )
         warn_once(
             "stopped-early",
-            f"{owner}: the fit stopped at step {step} of the {total} its schedule was planned for "
-            f"(trainer.should_stop: EarlyStopping or another callback stopped it), so the LR of "
-            f"{entry.info.label} stayed where the schedule was, {now * factor:.3g}, and never reached its end "
-            f"({end * factor:.3g} at step {total - 1}). A schedule planned for the run's length does not "
-            f"shrink to an early stop: plan it for the steps the run will take, or lower the LR when the "
-            f"metric stalls with ReduceOnPlateau.",
+            f"{owner}: the fit stopped at step {step}, before its schedule's end at step {last} ({arg}) "
+            f"({cause}), so the LR of {entry.info.label} stayed where the schedule was, {lr:.3g}, and never "
+            f"reached {target}. A schedule with a planned end does not shrink {advice}.",
         )
         return

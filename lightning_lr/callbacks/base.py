@@ -123,6 +123,10 @@ class ScheduleCallback(Callback):
 
     #: the LR-valued arguments an LR range test may fill when they are None
     range_test_args: tuple[str, ...] = ()
+    #: the duration argument at which the schedule has done its work (a 1cycle's or a cosine's ``total``, the
+    #: last of ``milestones``), which a time limit or an early stop may cut; None: no planned end (it decays
+    #: or cycles for as long as the run goes)
+    schedule_end: str | None = None
 
     def __init__(self, *, optimizer: int | str = "all", log_lr: bool = True, preview: bool = True) -> None:
         with V.context(self.name):
@@ -383,14 +387,7 @@ class ScheduleCallback(Callback):
         self._plan_resumed(trainer, pl_module)
         _others.warn_overwritten(self.name, trainer, self._injected, self.warn_once)
         self._plan.snapshot(self._injected, self._tags())
-        planned = _resolve.relative(self.durations())
-        in_steps = _resolve.given_in_steps(self.durations(), self.steps, self.duration_kinds())
-        limited = (
-            (planned or in_steps)
-            and L.time_remaining(trainer) is not None
-            and not getattr(trainer, "fast_dev_run", 0)
-        )
-        self._pace = Pace(self.name, planned, in_steps) if limited else None
+        self._pace = self._time_limited(trainer)
         # drawn before the first step, not now: a callback later in the list (an LRRangeTest) may still change
         # the schedule in its on_train_start
         self._plan.due = self.preview and trainer.is_global_zero
@@ -432,16 +429,49 @@ class ScheduleCallback(Callback):
             epoch_end = batch_idx + 1 >= trainer.num_training_batches
             step = self._injected[0].scheduler.last_epoch
             remaining = L.time_remaining(trainer)
-            self._pace.check(step, self.run.total_steps, remaining, epoch_end, self.warn_once)
+            end = self._end()
+            total = end[1] if end is not None else self.run.total_steps
+            self._pace.check(step, total, remaining, epoch_end, self.warn_once)
         if not pl_module.automatic_optimization and self._logging is not None:
             self._logging.check_manual(self.warn_once)
             if self._rate is not None:
                 self._count_in_optimizer_steps(trainer, batch_idx)
 
+    def _end(self) -> tuple[str, int] | None:
+        """Where the schedule has done its work in this run: :attr:`schedule_end` and its step (the largest of
+        a list, within the run); None without one."""
+        value = self.steps.get(self.schedule_end) if self.schedule_end is not None else None
+        counts = [v for v in (value if isinstance(value, list) else [value]) if v]
+        if self.schedule_end is None or self.run is None or not counts:
+            return None
+        total = self.run.total_steps
+        return self.schedule_end, max(counts) if total is None else min(max(counts), total)
+
+    def _time_limited(self, trainer: pl.Trainer) -> Pace | None:
+        """A :class:`Pace` for a run a time limit bounds whose schedule has an end (:meth:`_end`), or durations
+        planned from the run's length; else None."""
+        if L.time_remaining(trainer) is None or getattr(trainer, "fast_dev_run", False):
+            return None
+        durations = self.durations()
+        if self._end() is not None:
+            arg = self.schedule_end
+            assert arg is not None
+            return Pace(self.name, [arg], bool(_resolve.relative({arg: durations[arg]})))
+        planned = _resolve.relative(durations)
+        return Pace(self.name, planned, True) if planned else None
+
     def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
-        stopped = trainer.should_stop and not getattr(trainer, "fast_dev_run", 0)
-        if stopped and self.run is not None and "time-limit" not in self._warned:  # (a time limit said so)
-            warn_stopped_early(self.name, self._injected, self.run.total_steps, self.warn_once)
+        end = self._end()
+        if not trainer.should_stop or getattr(trainer, "fast_dev_run", False) or end is None:
+            return
+        if "time-limit" in self._warned:
+            return  # the time limit's own warning said so, with the numbers
+        remaining = L.time_remaining(trainer)
+        timed_out = remaining is not None and remaining <= 0
+        gone = {id(e.scheduler) for e, _ in _others.displaced(trainer.lr_scheduler_configs, self._injected)}
+        live = [e for e in self._injected if id(e.scheduler) not in gone]
+        reduces = any(_inject.scale_owner(e.scheduler) is not None for e in live)
+        warn_stopped_early(self.name, live, end, timed_out, reduces, self.warn_once)
 
     def _plan_resumed(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         """At train start of a resumed fit (Lightning's loops restored): a checkpoint written with other steps

@@ -96,6 +96,7 @@ class OneCycle(ScheduleCallback):
     """
 
     range_test_args = ("max_lr",)
+    schedule_end = "total"
 
     def __init__(
         self,

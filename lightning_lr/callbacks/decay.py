@@ -208,6 +208,8 @@ class MultiStepDecay(_Decay):
         MultiStepDecay(milestones=[Epochs(30), Fraction(0.9)])
     """
 
+    schedule_end = "milestones"
+
     def __init__(
         self,
         milestones: Sequence[int | Duration],
@@ -331,6 +333,8 @@ class CosineDecay(_Decay):
         >>> CosineDecay(warmup=Fraction(0.05), final=1e-5)
         CosineDecay(final=1e-05, warmup=Fraction(0.05))
     """
+
+    schedule_end = "total"
 
     def __init__(
         self,

@@ -48,6 +48,7 @@ class WarmupStableDecay(ScheduleCallback):
     """
 
     range_test_args = ("peak",)
+    schedule_end = "total"
 
     def __init__(
         self,

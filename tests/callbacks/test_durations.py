@@ -19,9 +19,11 @@ from lightning_lr.callbacks import (
     CosineDecay,
     Cyclic,
     Epochs,
+    ExponentialDecay,
     Fraction,
     MultiStepDecay,
     OneCycle,
+    ReduceOnPlateau,
     RunInfo,
     StepDecay,
     _resolve,
@@ -245,9 +247,14 @@ def test_a_time_limit_that_will_cut_a_planned_schedule_warns(tmp_path) -> None:
     assert re.match(
         r"CosineDecay: the time limit \(Trainer\(max_time=...\) or a Timer\) will stop the run before the "
         r"schedule ends: at the pace of \d+ steps \([0-9.e-]+ s each\) its 120000 planned steps need \d+ s more, "
-        r"and \d+ s are left, so it stops at about step \d+ of 120000. warmup, total are planned from max_epochs",
+        r"and \d+ s are left, so it stops at about step \d+ of 120000. total is planned from max_epochs",
         message,
     )
+    # a schedule with no planned end whose durations follow the run: checked against the run's end
+    (message,) = _time_warnings(
+        tmp_path, StepDecay(every=Epochs(2)), max_epochs=10_000, max_time={"seconds": 2}
+    )
+    assert "its 120000 planned steps" in message and "every is planned from max_epochs" in message
     # a Timer added by hand limits the run as well
     assert len(_time_warnings(tmp_path, OneCycle(), Timer(duration={"seconds": 2}), max_epochs=10_000)) == 1
     # a limit the run fits in many times over is a safety net, and says nothing
@@ -260,26 +267,29 @@ def test_a_time_limit_that_will_cut_durations_given_in_steps_warns(tmp_path) -> 
     # before: only Epochs/Fraction durations were checked, so a total of 50_000 steps in a run the time
     # stopped a few hundred steps in never decayed, without a word
     (message,) = _time_warnings(
-        tmp_path, CosineDecay(total=50_000), max_epochs=10_000, max_time={"seconds": 2}
+        tmp_path, CosineDecay(total=50_000, warmup=Epochs(1)), max_epochs=10_000, max_time={"seconds": 2}
     )
     assert re.match(
         r"CosineDecay: the time limit \(Trainer\(max_time=...\) or a Timer\) will stop the run before the "
         r"schedule ends: at the pace of \d+ steps \([0-9.e-]+ s each\) its 50000 planned steps need \d+ s more, "
         r"and \d+ s are left, so it stops at about step (\d+) of 50000. total \(to step 50000\) is given in "
         r"optimizer steps and does not shrink to fit the time: the LR stops where the schedule is then. Give "
-        r"durations that fit in the time \(about \1 steps\)",
+        r"a number of steps that fits in the time \(about \1\)",
         message,
     )
-    # a run with no length but the time's (max_epochs=-1): the durations in steps are the only plan
+    # a run with no length but the time's (max_epochs=-1): the end in steps is the only plan (a warm-up in
+    # epochs beside it is no end)
     (message,) = _time_warnings(
         tmp_path,
-        MultiStepDecay(milestones=[30_000, 40_000], warmup=100),
+        MultiStepDecay(milestones=[30_000, 40_000], warmup=Epochs(1)),
         max_epochs=-1,
         max_time={"seconds": 2},
     )
     assert "its 40000 planned steps" in message
+    assert "milestones (to step 40000) is given in optimizer steps and does not" in message
+    # a schedule with no planned end, in steps, is no plan the time can cut
     assert (
-        "warmup (to step 100), milestones (to step 40000) are given in optimizer steps and do not" in message
+        _time_warnings(tmp_path, ExponentialDecay(gamma=0.999), max_epochs=-1, max_time={"seconds": 2}) == []
     )
 
 
@@ -291,11 +301,11 @@ class Stalled(Tiny):
         return super().training_step(batch, batch_idx)
 
 
-def _stop_warnings(tmp_path, callback, **kwargs) -> list[str]:
+def _stop_warnings(tmp_path, *callbacks, **kwargs) -> list[str]:
     stop = EarlyStopping(monitor="stalled", patience=1, check_on_train_epoch_end=True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        rec = fit(tmp_path, Stalled(), [callback, stop], max_epochs=10, **kwargs)
+        rec = fit(tmp_path, Stalled(), [*callbacks, stop], max_epochs=10, **kwargs)
     assert rec.steps()[-1] == 23  # stopped after two epochs of 12 steps
     return [str(w.message) for w in caught if "stopped at step" in str(w.message)]
 
@@ -305,13 +315,26 @@ def test_an_early_stop_before_the_schedule_ends_warns_at_the_end(tmp_path) -> No
     (message,) = _stop_warnings(tmp_path, OneCycle(max_lr=0.1))
     plan = S.OneCycle(0.1, total_steps=120)
     assert message == (
-        f"OneCycle: the fit stopped at step 24 of the 120 its schedule was planned for (trainer.should_stop: "
-        f"EarlyStopping or another callback stopped it), so the LR of optimizer 0 (SGD) stayed where the "
-        f"schedule was, {plan(24):.3g}, and never reached its end ({plan(119):.3g} at step 119). A schedule "
-        f"planned for the run's length does not shrink to an early stop: plan it for the steps the run will "
-        f"take, or lower the LR when the metric stalls with ReduceOnPlateau."
+        f"OneCycle: the fit stopped at step 24, before its schedule's end at step 120 (total) "
+        f"(trainer.should_stop: EarlyStopping or another callback stopped it), so the LR of optimizer 0 (SGD) "
+        f"stayed where the schedule was, {plan(24):.3g}, and never reached about {plan(120):.3g}. A schedule "
+        f"with a planned end does not shrink to an early stop: plan it for the steps the run will take, or "
+        f"lower the LR when the metric stalls with ReduceOnPlateau."
     )
-    # a schedule with nothing left to change, and a fit that ran its course, say nothing
+    # the end is the schedule's own (a total shorter than the run), and a milestone's
+    (message,) = _stop_warnings(tmp_path, CosineDecay(total=50))
+    assert "before its schedule's end at step 50 (total)" in message and "never reached 0." in message
+    (message,) = _stop_warnings(tmp_path, MultiStepDecay(milestones=[12, 60]))
+    assert "before its schedule's end at step 60 (milestones)" in message
+    # beside a ReduceOnPlateau: the LR the optimizer holds (the plateau's reductions included), no advice to
+    # add one
+    (message,) = _stop_warnings(tmp_path, CosineDecay(), ReduceOnPlateau(monitor="stalled", patience=0))
+    cosine = S.CosineDecay(0.1, total=120)
+    assert f"stayed where the schedule was, {cosine(24) * 0.1:.3g}" in message
+    assert message.endswith("plan it for the steps the run will take.")
+    # a schedule with no planned end, one with nothing left to change, and a fit that ran its course say
+    # nothing
+    assert _stop_warnings(tmp_path, ExponentialDecay(gamma=0.99)) == []
     assert _stop_warnings(tmp_path, CosineDecay(total=20)) == []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -327,7 +350,7 @@ def test_the_pace_is_taken_after_the_first_step(monkeypatch) -> None:
     def check(step: int, remaining: float, epoch_end: bool = False) -> None:
         pace.check(step, 1000, remaining, epoch_end, lambda key, message: said.append(message))
 
-    pace = _time_limit.Pace("OneCycle", ["total"])
+    pace = _time_limit.Pace("OneCycle", ["total"], relative=True)
     check(0, 50.0)  # no step yet: not timed
     check(1, 50.0)  # the first step's end: 100 s
     check(11, 50.0)  # too few steps to tell (the clock is not read)

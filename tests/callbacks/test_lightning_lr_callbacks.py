@@ -34,14 +34,22 @@ def _swa() -> StochasticWeightAveraging:
     return StochasticWeightAveraging(swa_lrs=SWA_LR, swa_epoch_start=2, annealing_epochs=1)
 
 
-def _fit(tmp_path, name: str, ckpt_path: str | None = None):
+class StopAfter(Callback):
+    def __init__(self, epochs: int) -> None:
+        self.epochs = epochs
+
+    def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
+        trainer.should_stop = trainer.current_epoch + 1 >= self.epochs
+
+
+def _fit(tmp_path, name: str, ckpt_path: str | None = None, *others: Callback):
     ckpt = ModelCheckpoint(dirpath=tmp_path / name, every_n_epochs=1, save_top_k=-1)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         rec = fit(
             tmp_path,
             Tiny(),
-            [OneCycle(max_lr=0.1), _swa(), ckpt],
+            [OneCycle(max_lr=0.1), _swa(), ckpt, *others],
             enable_checkpointing=True,
             max_epochs=EPOCHS,
             ckpt_path=ckpt_path,
@@ -64,6 +72,14 @@ def test_swa_taking_over_the_lr_is_said_once(tmp_path) -> None:
         "follow OneCycle (it is "
     )
     assert f"and its momentum stays at {rec.momentum()[swap]:.3g}" in message
+
+
+def test_an_early_stop_after_swa_took_over_is_not_the_schedules(tmp_path) -> None:
+    # the LR is SWALR's from swa_epoch_start: a stop after it cut nothing of OneCycle's (before: the warning
+    # said the fit stopped at the step SWA took over, at OneCycle's LR there)
+    rec, said = _fit(tmp_path, "a", None, StopAfter(3))
+    assert rec.steps()[-1] == 3 * PER_EPOCH - 1
+    assert len(said) == 1 and "is no longer among the trainer's schedulers" in said[0]
 
 
 def test_a_fit_resumed_in_the_swa_phase_keeps_swalrs_lr_and_momentum(tmp_path) -> None:

@@ -106,8 +106,8 @@ class CosineAnnealingLR(DropIn):
         return super()._combine(cur, p, v, i, t)
 
 
-#: the arguments torch's CosineAnnealingWarmRestarts refuses with a ValueError, a wrong type included
-TORCH_VALUE_ERRORS = ("T_0", "T_mult", "eta_min")
+#: what torch's CosineAnnealingWarmRestarts refuses with a ValueError (``torch_names``)
+TORCH_VALUE_ERRORS = {"T_0": "numbers", "T_mult": "numbers", "eta_min": "all"}
 
 
 class CosineAnnealingWarmRestarts(AbsoluteDropIn):

@@ -255,8 +255,14 @@ def _steps(x: float) -> Any:
     return r if abs(x - r) <= 1e-9 * max(1.0, abs(x)) else x
 
 
-#: the arguments torch's OneCycleLR refuses with a ValueError, a wrong type included
-ONE_CYCLE_VALUE_ERRORS = ("total_steps", "epochs", "steps_per_epoch", "pct_start", "anneal_strategy")
+#: what torch's OneCycleLR refuses with a ValueError (``torch_names``)
+ONE_CYCLE_VALUE_ERRORS = {
+    "total_steps": "numbers",
+    "epochs": "numbers",
+    "steps_per_epoch": "numbers",
+    "pct_start": "numbers",
+    "anneal_strategy": "all",
+}
 
 
 class OneCycleLR(AbsoluteDropIn):
