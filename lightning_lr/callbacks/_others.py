@@ -15,7 +15,7 @@ from typing import Any
 from ..optim import param_groups as pg
 from ._inject import Injected
 
-__all__ = ["displaced", "warn_displaced", "warn_overwritten"]
+__all__ = ["displaced", "driving", "warn_displaced", "warn_overwritten"]
 
 
 def displaced(configs: Sequence[Any], entries: Sequence[Injected]) -> list[tuple[Injected, str | None]]:
@@ -31,6 +31,13 @@ def displaced(configs: Sequence[Any], entries: Sequence[Injected]) -> list[tuple
         drivers = (c.scheduler for c in configs if getattr(c.scheduler, "optimizer", None) is entry.optimizer)
         out.append((entry, next((type(d).__name__ for d in drivers), None)))
     return out
+
+
+def driving(configs: Sequence[Any], entries: Sequence[Injected]) -> list[Injected]:
+    """The ``entries`` whose scheduler is still among the trainer's scheduler ``configs`` (not
+    :func:`displaced`)."""
+    gone = {id(e.scheduler) for e, _ in displaced(configs, entries)}
+    return [e for e in entries if id(e.scheduler) not in gone]
 
 
 def warn_displaced(
@@ -63,10 +70,7 @@ def warn_overwritten(
     ``_state.resumed``.)"""
     if trainer.global_step != 0:
         return
-    gone = {id(e.scheduler) for e, _ in displaced(trainer.lr_scheduler_configs, entries)}
-    for entry in entries:
-        if id(entry.scheduler) in gone:
-            continue
+    for entry in driving(trainer.lr_scheduler_configs, entries):
         changed = entry.scheduler.overwritten()
         if not changed:
             continue

@@ -136,9 +136,9 @@ def resumed(owner: str, entries: Sequence[Injected], trainer: Any, module: Any) 
         refit = getattr(trainer, "ckpt_path", None) is None
         # a scheduler another callback took out of the trainer's (StochasticWeightAveraging resuming in its
         # phase) no longer drives its optimizer: the LR the checkpoint restored stays (see ``displaced``)
-        gone = {id(e.scheduler) for e, _ in _others.displaced(trainer.lr_scheduler_configs, entries)}
-        live = [e for e in entries if id(e.scheduler) not in gone]
-        catch_up(owner, live, trainer.global_step, shared, refit)
+        catch_up(
+            owner, _others.driving(trainer.lr_scheduler_configs, entries), trainer.global_step, shared, refit
+        )
 
 
 def catch_up(

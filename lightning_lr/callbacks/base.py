@@ -468,8 +468,7 @@ class ScheduleCallback(Callback):
             return  # the time limit's own warning said so, with the numbers
         remaining = L.time_remaining(trainer)
         timed_out = remaining is not None and remaining <= 0
-        gone = {id(e.scheduler) for e, _ in _others.displaced(trainer.lr_scheduler_configs, self._injected)}
-        live = [e for e in self._injected if id(e.scheduler) not in gone]
+        live = _others.driving(trainer.lr_scheduler_configs, self._injected)
         reduces = any(_inject.scale_owner(e.scheduler) is not None for e in live)
         warn_stopped_early(self.name, live, end, timed_out, reduces, self.warn_once)
 
