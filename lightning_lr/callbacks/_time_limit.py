@@ -7,8 +7,8 @@ A schedule with a planned end (``ScheduleCallback.schedule_end``: a 1cycle's or 
 milestone) does not shrink to fit the time or an early stop: the LR stays where the schedule is when the run
 stops (in its warm-up, at a 1cycle's peak, before its decay). That is so whether the end was given in
 optimizer steps (``total=5000`` in a run the time stops at step 134 never decays) or planned from the run
-(``Fraction``, ``Epochs``). A schedule with no planned end (an exponential decay, a cycle) whose durations
-follow the run's length is checked against the run's end by the time limit. Whether the time runs out
+(``Fraction``, ``Epochs``). A schedule with no planned end (an exponential decay, a cycle) has nothing a
+stop cuts short, and says nothing. Whether the time runs out
 first cannot be told at fit start, so :class:`Pace` times the first steps of the run and projects: one
 warning, with the numbers, when the steps to the end need more time than the limit leaves. A limit that is
 only a safety net says nothing.
@@ -34,14 +34,14 @@ class Pace:
 
     Args:
         owner: the callback's name.
-        names: the duration arguments the end comes from (the schedule's end, or those planned from the run).
-        relative: whether they are planned from the run's length (``Epochs``/``Fraction``), else given in
-            optimizer steps.
+        end: what gives the schedule's end (``ScheduleCallback.schedule_end``, e.g. ``"total"``).
+        relative: whether it follows the run's length (``Epochs``/``Fraction``), else is given in optimizer
+            steps.
     """
 
-    def __init__(self, owner: str, names: list[str], relative: bool) -> None:
+    def __init__(self, owner: str, end: str, relative: bool) -> None:
         self.owner = owner
-        self.names = names
+        self.end = end
         self.relative = relative
         self.start: tuple[float, int] | None = None  # time and step once the first step is done
         self.done = False
@@ -80,19 +80,17 @@ class Pace:
             f"need {needed:.0f} s more, and {remaining:.0f} s are left, so it stops at about step {stop} of "
             f"{total}. "
         )
-        one = len(self.names) == 1
         if self.relative:
             said += (
-                f"{', '.join(self.names)} {'is' if one else 'are'} planned from max_epochs/max_steps and "
-                f"do{'es' if one else ''} not shrink to fit the time: the LR stops where the schedule is "
-                f"then. Set max_steps (or max_epochs) to what fits in the time to plan the schedule for it."
+                f"{self.end} is planned from the run's length (max_epochs/max_steps, the epochs' size), not "
+                f"from the time, and does not shrink to fit it: the LR stops where the schedule is then. Set "
+                f"max_steps (or max_epochs) to what fits in the time to plan the schedule for it."
             )
         else:
             said += (
-                f"{', '.join(self.names)} (to step {total}) {'is' if one else 'are'} given in optimizer steps "
-                f"and do{'es' if one else ''} not shrink to fit the time: the LR stops where the schedule is "
-                f"then. Give a number of steps that fits in the time (about {stop}), or a Fraction(f) of a "
-                f"run whose max_steps fits."
+                f"{self.end} (to step {total}) is given in optimizer steps and does not shrink to fit the "
+                f"time: the LR stops where the schedule is then. Give a number of steps that fits in the time "
+                f"(about {stop}), or a Fraction(f) of a run whose max_steps fits."
             )
         warn_once("time-limit", said)
 
@@ -117,12 +115,14 @@ def warn_stopped_early(
         sched = entry.scheduler
         step = sched.last_epoch
         index, schedule = next(((i, s) for i, s in enumerate(sched.lr_schedules) if s is not None), (0, None))
-        if schedule is None or step >= last:
-            continue
+        if schedule is None or step >= last or step == 0:
+            continue  # (a schedule that never stepped says so on its own: manual optimization)
         now, then = schedule(step), schedule(last)
         if math.isclose(now, then, rel_tol=1e-9, abs_tol=0.0) or now == 0.0:
             continue  # nothing left to change (or no ratio to tell it by)
-        lr = pg.lr(entry.optimizer.param_groups[index])
+        groups = entry.optimizer.param_groups
+        lr = pg.lr(groups[index])
+        label = f"param group {index} of {entry.info.label}" if len(groups) > 1 else entry.info.label
         target = "0" if then == 0.0 else f"about {lr * then / now:.3g}"
         if timed_out:
             cause = "the time limit, Trainer(max_time=...) or a Timer, stopped it"
@@ -135,7 +135,7 @@ def warn_stopped_early(
         warn_once(
             "stopped-early",
             f"{owner}: the fit stopped at step {step}, before its schedule's end at step {last} ({arg}) "
-            f"({cause}), so the LR of {entry.info.label} stayed where the schedule was, {lr:.3g}, and never "
+            f"({cause}), so the LR of {label} stayed where the schedule was, {lr:.3g}, and never "
             f"reached {target}. A schedule with a planned end does not shrink {advice}.",
         )
         return

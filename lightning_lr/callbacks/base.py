@@ -430,35 +430,31 @@ class ScheduleCallback(Callback):
             step = self._injected[0].scheduler.last_epoch
             remaining = L.time_remaining(trainer)
             end = self._end()
-            total = end[1] if end is not None else self.run.total_steps
-            self._pace.check(step, total, remaining, epoch_end, self.warn_once)
+            self._pace.check(step, end[1] if end else None, remaining, epoch_end, self.warn_once)
         if not pl_module.automatic_optimization and self._logging is not None:
             self._logging.check_manual(self.warn_once)
             if self._rate is not None:
                 self._count_in_optimizer_steps(trainer, batch_idx)
 
-    def _end(self) -> tuple[str, int] | None:
-        """Where the schedule has done its work in this run: :attr:`schedule_end` and its step (the largest of
-        a list, within the run); None without one."""
-        value = self.steps.get(self.schedule_end) if self.schedule_end is not None else None
+    def _end(self) -> tuple[str, int, bool] | None:
+        """Where the schedule has done its work in this run: what says so (:attr:`schedule_end`), its step (the
+        largest of a list, within the run) and whether it follows the run's length (Epochs, Fraction); None
+        without one."""
+        arg = self.schedule_end
+        value = self.steps.get(arg) if arg is not None else None
         counts = [v for v in (value if isinstance(value, list) else [value]) if v]
-        if self.schedule_end is None or self.run is None or not counts:
+        if arg is None or self.run is None or not counts:
             return None
         total = self.run.total_steps
-        return self.schedule_end, max(counts) if total is None else min(max(counts), total)
+        relative = bool(_resolve.relative({arg: self.durations()[arg]}))
+        return arg, max(counts) if total is None else min(max(counts), total), relative
 
     def _time_limited(self, trainer: pl.Trainer) -> Pace | None:
-        """A :class:`Pace` for a run a time limit bounds whose schedule has an end (:meth:`_end`), or durations
-        planned from the run's length; else None."""
-        if L.time_remaining(trainer) is None or getattr(trainer, "fast_dev_run", False):
+        """A :class:`Pace` for a run a time limit bounds whose schedule has an end (:meth:`_end`); else None."""
+        end = self._end()
+        if end is None or L.time_remaining(trainer) is None or getattr(trainer, "fast_dev_run", False):
             return None
-        durations = self.durations()
-        if self._end() is not None:
-            arg = self.schedule_end
-            assert arg is not None
-            return Pace(self.name, [arg], bool(_resolve.relative({arg: durations[arg]})))
-        planned = _resolve.relative(durations)
-        return Pace(self.name, planned, True) if planned else None
+        return Pace(self.name, end[0], end[2])
 
     def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         end = self._end()
@@ -470,7 +466,7 @@ class ScheduleCallback(Callback):
         timed_out = remaining is not None and remaining <= 0
         live = _others.driving(trainer.lr_scheduler_configs, self._injected)
         reduces = any(_inject.scale_owner(e.scheduler) is not None for e in live)
-        warn_stopped_early(self.name, live, end, timed_out, reduces, self.warn_once)
+        warn_stopped_early(self.name, live, end[:2], timed_out, reduces, self.warn_once)
 
     def _plan_resumed(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         """At train start of a resumed fit (Lightning's loops restored): a checkpoint written with other steps

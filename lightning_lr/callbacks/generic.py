@@ -97,6 +97,13 @@ class LRSchedule(ScheduleCallback):
     def _relative(self) -> bool:
         return self.relative
 
+    def _end(self) -> tuple[str, int, bool] | None:
+        """A function of the run plans the schedule for the run: its end is the run's (a Schedule given as it
+        is has no end the callback knows of)."""
+        if isinstance(self.lr, (Schedule, list)) or self.run is None or self.run.total_steps is None:
+            return None
+        return "lr (a function of the run)", self.run.total_steps, True
+
     def _evaluate(self, name: str, spec: Any, run: RunInfo) -> Any:
         if spec is None or isinstance(spec, (Schedule, list)):
             return spec

@@ -21,6 +21,7 @@ from lightning_lr.callbacks import (
     Epochs,
     ExponentialDecay,
     Fraction,
+    LRSchedule,
     MultiStepDecay,
     OneCycle,
     ReduceOnPlateau,
@@ -247,14 +248,13 @@ def test_a_time_limit_that_will_cut_a_planned_schedule_warns(tmp_path) -> None:
     assert re.match(
         r"CosineDecay: the time limit \(Trainer\(max_time=...\) or a Timer\) will stop the run before the "
         r"schedule ends: at the pace of \d+ steps \([0-9.e-]+ s each\) its 120000 planned steps need \d+ s more, "
-        r"and \d+ s are left, so it stops at about step \d+ of 120000. total is planned from max_epochs",
+        r"and \d+ s are left, so it stops at about step \d+ of 120000. total is planned from the run's length",
         message,
     )
-    # a schedule with no planned end whose durations follow the run: checked against the run's end
-    (message,) = _time_warnings(
-        tmp_path, StepDecay(every=Epochs(2)), max_epochs=10_000, max_time={"seconds": 2}
+    # a schedule with no planned end (it decays for as long as the run goes) has nothing the time cuts short
+    assert (
+        _time_warnings(tmp_path, StepDecay(every=Epochs(2)), max_epochs=10_000, max_time={"seconds": 2}) == []
     )
-    assert "its 120000 planned steps" in message and "every is planned from max_epochs" in message
     # a Timer added by hand limits the run as well
     assert len(_time_warnings(tmp_path, OneCycle(), Timer(duration={"seconds": 2}), max_epochs=10_000)) == 1
     # a limit the run fits in many times over is a safety net, and says nothing
@@ -291,6 +291,10 @@ def test_a_time_limit_that_will_cut_durations_given_in_steps_warns(tmp_path) -> 
     assert (
         _time_warnings(tmp_path, ExponentialDecay(gamma=0.999), max_epochs=-1, max_time={"seconds": 2}) == []
     )
+
+
+def _cosine_over_the_run(run: RunInfo) -> S.Schedule:
+    return S.CosineDecay(0.1, total=run.total_steps)
 
 
 class Stalled(Tiny):
@@ -335,6 +339,10 @@ def test_an_early_stop_before_the_schedule_ends_warns_at_the_end(tmp_path) -> No
     # a schedule with no planned end, one with nothing left to change, and a fit that ran its course say
     # nothing
     assert _stop_warnings(tmp_path, ExponentialDecay(gamma=0.99)) == []
+    # a function of the run plans for the run's end; a Schedule given as it is has no end the callback knows
+    (message,) = _stop_warnings(tmp_path, LRSchedule(_cosine_over_the_run))
+    assert "before its schedule's end at step 120 (lr (a function of the run))" in message
+    assert _stop_warnings(tmp_path, LRSchedule(S.CosineDecay(0.1, total=120))) == []
     assert _stop_warnings(tmp_path, CosineDecay(total=20)) == []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -350,7 +358,7 @@ def test_the_pace_is_taken_after_the_first_step(monkeypatch) -> None:
     def check(step: int, remaining: float, epoch_end: bool = False) -> None:
         pace.check(step, 1000, remaining, epoch_end, lambda key, message: said.append(message))
 
-    pace = _time_limit.Pace("OneCycle", ["total"], relative=True)
+    pace = _time_limit.Pace("OneCycle", "total", relative=True)
     check(0, 50.0)  # no step yet: not timed
     check(1, 50.0)  # the first step's end: 100 s
     check(11, 50.0)  # too few steps to tell (the clock is not read)
@@ -360,6 +368,6 @@ def test_the_pace_is_taken_after_the_first_step(monkeypatch) -> None:
         "at the pace of 20 steps (0.1 s each) its 1000 planned steps need 98 s more, and 48 s are left"
         in message
     )
-    assert "so it stops at about step 501 of 1000. total is planned from max_epochs/max_steps" in message
+    assert "so it stops at about step 501 of 1000. total is planned from the run's length" in message
     check(30, 1.0, epoch_end=True)
     assert len(said) == 1  # checked once

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 import torch
 
@@ -148,7 +149,7 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
     (
         "OneCycleLR",
         dict(max_lr=0.1, total_steps=10, pct_start="a"),
-        TypeError,
+        ValueError,
         "pct_start must be a number in (0, 1), got 'a'",
     ),
     (
@@ -332,22 +333,25 @@ def test_wrong_arguments_are_named(
     assert ONE_FORMAT.fullmatch(str(info.value)), str(info.value)
 
 
-#: arguments torch checks with isinstance (any wrong value is its ValueError); the others it compares first,
-#: so a string or None fails there, by accident, with whatever the comparison raises
-TORCH_TYPE_CHECKED = {("CosineAnnealingWarmRestarts", "eta_min"), ("OneCycleLR", "anneal_strategy")}
+# more values of the arguments torch checks itself: strings, None, bools, numpy numbers, lists (the class
+# follows torch's check: "5" <= 0 is a TypeError, float("a" * 10) a ValueError)
+TORCH_CLASS_CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
+    ("CosineAnnealingWarmRestarts", dict(T_0="5"), TypeError, "T_0 must be"),
+    ("CosineAnnealingWarmRestarts", dict(T_0=10, T_mult=np.float64(1.5)), ValueError, "T_mult must be"),
+    ("CosineAnnealingWarmRestarts", dict(T_0=10, eta_min=None), ValueError, "eta_min must be"),
+    ("OneCycleLR", dict(max_lr=0.1, total_steps="10"), TypeError, "total_steps must be"),
+    ("OneCycleLR", dict(max_lr=0.1, epochs="2", steps_per_epoch=3), ValueError, "epochs must be"),
+    ("OneCycleLR", dict(max_lr=0.1, epochs=2, steps_per_epoch=[3]), ValueError, "steps_per_epoch must be"),
+    ("OneCycleLR", dict(max_lr=0.1, total_steps=10, pct_start=True), ValueError, "pct_start must be"),
+    ("OneCycleLR", dict(max_lr=0.1, total_steps=10, pct_start=None), TypeError, "pct_start must be"),
+]
 
 
 def test_where_torch_refuses_an_argument_too_it_raises_torchs_exception_class() -> None:
     # code catching torch's class around the constructor catches ours (before: CosineAnnealingWarmRestarts
-    # raised TypeError for T_mult=1.5 where torch raises ValueError): every number torch's own checks refuse,
-    # and any value of an argument it checks by type
+    # raised TypeError for T_mult=1.5 where torch raises ValueError)
     compared, differ = 0, []
-    for name, kwargs, error, message in CASES:
-        arg = message.split(" must be ", 1)[0]
-        value = kwargs.get(arg)
-        number = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if not number and (name, arg) not in TORCH_TYPE_CHECKED:
-            continue
+    for name, kwargs, error, _ in CASES + TORCH_CLASS_CASES:
         opt = sgd(0.1) if name == "CosineAnnealingWarmRestarts" and "eta_min" in kwargs else sgd(0.1, 0.1)
         try:
             getattr(torch.optim.lr_scheduler, name)(opt, **kwargs)
@@ -361,7 +365,7 @@ def test_where_torch_refuses_an_argument_too_it_raises_torchs_exception_class() 
         except (RuntimeError, ZeroDivisionError):
             pass
     assert differ == []
-    assert compared >= 15
+    assert compared >= 25
 
 
 # (drop-in call, the schedule call it maps onto, the schedule's names -> torch's)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any
 
 import torch
@@ -25,7 +25,7 @@ _TOKEN = re.compile(r"'[^']*'|[A-Za-z_]\w*(?:\[\d+\])?")
 
 
 @contextlib.contextmanager
-def torch_names(names: Mapping[str, str], value_errors: Mapping[str, str] | None = None) -> Iterator[None]:
+def torch_names(names: Mapping[str, str], value_errors: Collection[str] = ()) -> Iterator[None]:
     """Re-raise a schedule's TypeError/ValueError with torch's argument names in place of the schedule's.
 
     The message keeps its format, ``<argument> must be <what is allowed>, got <value>``: every name before
@@ -34,12 +34,11 @@ def torch_names(names: Mapping[str, str], value_errors: Mapping[str, str] | None
 
     Args:
         names: the schedule's argument names to torch's.
-        value_errors: torch's names of the arguments its own checks refuse with a ValueError, each with what
-            they refuse so: ``"numbers"`` (any number it refuses, a float where it wants an int included:
-            ``CosineAnnealingWarmRestarts(T_mult=1.5)``, ``OneCycleLR(total_steps=10.5)``; a string or None
-            fails before the check, on a comparison, with a TypeError) or ``"all"`` (an isinstance check: any
-            wrong value). An error about such a value is a ValueError, so code that catches torch's class
-            catches ours; anything else keeps the schedule's class (TypeError for a wrong type).
+        value_errors: torch's names of the arguments whose values torch's own checks refuse with a ValueError
+            (:func:`torch_value_error`): an error about one of them is a ValueError too, so code that catches
+            torch's class catches ours (``CosineAnnealingWarmRestarts(T_mult=1.5)``,
+            ``OneCycleLR(total_steps=10.5)``). The others keep the schedule's class (TypeError for a wrong
+            type), as where torch fails on the value with a TypeError of its own.
 
     Example:
         >>> from lightning_lr.schedules import StepDecay
@@ -57,20 +56,22 @@ def torch_names(names: Mapping[str, str], value_errors: Mapping[str, str] | None
         if not got:
             head, value = message, ""
         head = _TOKEN.sub(lambda m: names.get(m.group(), m.group()), head)
-        refused = (value_errors or {}).get(head.split(" must be ", 1)[0])
-        kind = ValueError if refused == "all" or (refused == "numbers" and _number(value)) else type(exc)
+        kind = ValueError if head.split(" must be ", 1)[0] in value_errors else type(exc)
         if head + got + value == message and kind is type(exc):
             raise
         raise kind(head + got + value).with_traceback(exc.__traceback__) from None
 
 
-def _number(text: str) -> bool:
-    """Whether ``text`` (a value as an error message shows it) is an int or a float."""
+def torch_value_error(value: Any, refuses: Callable[[Any], object]) -> bool:
+    """Whether torch's own check of an argument, ``refuses(value)`` (its condition, in its order: ``T_0 <= 0 or
+    not isinstance(T_0, int)``), refuses ``value`` with a ValueError: the condition holds, or evaluating it
+    raises one (``float("a" * 10)``); not where it raises a TypeError (``"5" <= 0``)."""
     try:
-        float(text)
+        return bool(refuses(value))
     except ValueError:
+        return True
+    except TypeError:
         return False
-    return True
 
 
 def item(name: str, value: Any) -> Any:

@@ -13,7 +13,7 @@ from ..._validate import non_negative
 from ...schedules import Constant, CosineDecay, CosineRestarts, Schedule
 from ...schedules._math import SCALAR
 from ..schedule_lr import ScheduleLR, ScheduleSpec, check_last_epoch, check_optimizer
-from ._args import base_lrs, item, torch_names, whole
+from ._args import base_lrs, item, torch_names, torch_value_error, whole
 from ._base import AbsoluteDropIn, DropIn
 
 __all__ = ["CosineAnnealingLR", "CosineAnnealingWarmRestarts"]
@@ -106,10 +106,6 @@ class CosineAnnealingLR(DropIn):
         return super()._combine(cur, p, v, i, t)
 
 
-#: what torch's CosineAnnealingWarmRestarts refuses with a ValueError (``torch_names``)
-TORCH_VALUE_ERRORS = {"T_0": "numbers", "T_mult": "numbers", "eta_min": "all"}
-
-
 class CosineAnnealingWarmRestarts(AbsoluteDropIn):
     """Cosine annealing with warm restarts (SGDR); a drop-in for
     ``torch.optim.lr_scheduler.CosineAnnealingWarmRestarts`` (built on
@@ -177,12 +173,21 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
 
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
         names = {"period": "T_0", "period_mult": "T_mult", "final": "eta_min", "value": "eta_min"}
-        with torch_names(names, TORCH_VALUE_ERRORS):
+        refused = [  # by torch's own checks, in torch's words (its class is ValueError)
+            arg
+            for arg, value, refuses in (
+                ("T_0", self.T_0, lambda v: v <= 0 or not isinstance(v, int)),
+                ("T_mult", self.T_mult, lambda v: v < 1 or not isinstance(v, int)),
+                ("eta_min", self.eta_min, lambda v: not isinstance(v, (float, int))),
+            )
+            if torch_value_error(value, refuses)
+        ]
+        with torch_names(names, refused):
             self._shape = CosineRestarts(1.0, self.T_0, self.T_mult)
             floor = Constant(item("eta_min", self.eta_min))  # the LR every group anneals to, >= 0
         lrs: list[Schedule | None] = []
         for i, b in enumerate(self._base_floats()):
-            with torch_names({**names, "initial": _initial(i)}, TORCH_VALUE_ERRORS):
+            with torch_names({**names, "initial": _initial(i)}, refused):
                 # A group already at eta_min (e.g. a frozen group, lr=0) stays there.
                 lrs.append(
                     floor if b == floor.value else CosineRestarts(b, self.T_0, self.T_mult, final=floor.value)

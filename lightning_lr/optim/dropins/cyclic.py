@@ -15,7 +15,7 @@ from ...schedules._math import SCALAR
 from ...schedules.cyclic import OneCycleMomentum
 from .. import param_groups as pg
 from ..schedule_lr import ScheduleSpec, check_last_epoch, check_optimizer
-from ._args import per_group, torch_names, whole
+from ._args import per_group, torch_names, torch_value_error, whole
 from ._base import AbsoluteDropIn, number, same
 
 __all__ = ["CyclicLR", "OneCycleLR"]
@@ -255,16 +255,6 @@ def _steps(x: float) -> Any:
     return r if abs(x - r) <= 1e-9 * max(1.0, abs(x)) else x
 
 
-#: what torch's OneCycleLR refuses with a ValueError (``torch_names``)
-ONE_CYCLE_VALUE_ERRORS = {
-    "total_steps": "numbers",
-    "epochs": "numbers",
-    "steps_per_epoch": "numbers",
-    "pct_start": "numbers",
-    "anneal_strategy": "all",
-}
-
-
 class OneCycleLR(AbsoluteDropIn):
     """The 1cycle policy (Smith 2018), a drop-in for ``torch.optim.lr_scheduler.OneCycleLR``.
 
@@ -340,6 +330,21 @@ class OneCycleLR(AbsoluteDropIn):
     ) -> None:
         groups = check_optimizer(optimizer)
         check_last_epoch(last_epoch)
+        refused = [  # by torch's own checks, in its order (its class is ValueError)
+            arg
+            for arg, value, refuses in (
+                ("total_steps", total_steps, lambda v: v is not None and (v <= 0 or not isinstance(v, int))),
+                ("epochs", epochs, lambda v: not isinstance(v, int) or v <= 0),
+                ("steps_per_epoch", steps_per_epoch, lambda v: not isinstance(v, int) or v <= 0),
+                (
+                    "pct_start",
+                    pct_start,
+                    lambda v: (float(v * 10), v < 0 or v > 1 or not isinstance(v, float))[1],
+                ),
+                ("anneal_strategy", anneal_strategy, lambda v: v not in ["cos", "linear"]),
+            )
+            if torch_value_error(value, refuses)
+        ]
         total: Any = total_steps
         if total_steps is None:  # torch's other way to give the length
             if epochs is None or steps_per_epoch is None:
@@ -349,11 +354,11 @@ class OneCycleLR(AbsoluteDropIn):
                     f"steps_per_epoch={steps_per_epoch!r})",
                     total_steps,
                 )
-            with torch_names({}, ONE_CYCLE_VALUE_ERRORS):
+            with torch_names({}, refused):
                 total = positive_int("epochs", epochs) * positive_int("steps_per_epoch", steps_per_epoch)
         lrs = []
         for name, m in per_group("max_lr", max_lr, len(groups)):
-            with torch_names({"max_lr": name, "anneal": "anneal_strategy"}, ONE_CYCLE_VALUE_ERRORS):
+            with torch_names({"max_lr": name, "anneal": "anneal_strategy"}, refused):
                 lrs.append(
                     OneCycle(
                         m, total, pct_start, anneal_strategy, div_factor, final_div_factor, bool(three_phase)
