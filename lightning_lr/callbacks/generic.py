@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 from lightning.pytorch.utilities import rank_zero_warn
 
 from .. import _validate as V
@@ -43,6 +44,29 @@ def _check_spec(owner: str, name: str, value: Any, *, allow_none: bool) -> Any:
         if callable(value):
             return value
         V.fail(name, _FORMS, value, TypeError)
+
+
+#: the steps :func:`_last_change` evaluates at most (16 MB of values); a longer run whose schedule still
+#: changes there is taken to change to its end
+LAST_CHANGE_STEPS = 2_000_000
+
+
+def _last_change(lr: Any, total: int | None) -> int | None:
+    """The step after the last one in ``0 .. total-1`` at which any of the ``lr`` schedules (one, or a list
+    with None for groups left alone) changes its value: where it has done its work in a run of ``total``
+    steps (``total`` itself when it changes to the end); None without a length, or if none changes."""
+    if not total:
+        return None
+    n = min(total, LAST_CHANGE_STEPS)
+    ends = []
+    for schedule in lr if isinstance(lr, list) else [lr]:
+        if schedule is None:
+            continue
+        values = schedule.values(n)
+        changed = np.flatnonzero(values != values[-1])
+        if changed.size:
+            ends.append(total if n < total and changed[-1] == n - 2 else int(changed[-1]) + 1)
+    return max(ends, default=None)
 
 
 class LRSchedule(ScheduleCallback):
@@ -89,6 +113,7 @@ class LRSchedule(ScheduleCallback):
         preview: bool = True,
     ) -> None:
         super().__init__(optimizer=optimizer, log_lr=log_lr, preview=preview)
+        self._lr_end: int | None = None  # where the built LR schedules stop changing (``_end``)
         self.lr = _check_spec(self.name, "lr", lr, allow_none=False)
         self.momentum = _check_spec(self.name, "momentum", momentum, allow_none=True)
         with V.context(self.name):
@@ -98,11 +123,13 @@ class LRSchedule(ScheduleCallback):
         return self.relative
 
     def _end(self) -> tuple[str, int, bool] | None:
-        """A function of the run plans the schedule for the run: its end is the run's (a Schedule given as it
-        is has no end the callback knows of)."""
-        if isinstance(self.lr, (Schedule, list)) or self.run is None or self.run.total_steps is None:
+        """Where its LR schedules stop changing within the run (:func:`_last_change` of what :meth:`build`
+        built), given by a function of the run (planned from its length) or as it is (in steps); None when
+        nothing changes, or the run's length is unknown."""
+        end = self._lr_end
+        if not end:
             return None
-        return "lr (a function of the run)", self.run.total_steps, True
+        return "lr", end, not isinstance(self.lr, (Schedule, list))
 
     def _evaluate(self, name: str, spec: Any, run: RunInfo) -> Any:
         if spec is None or isinstance(spec, (Schedule, list)):
@@ -117,7 +144,9 @@ class LRSchedule(ScheduleCallback):
         )
 
     def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
-        return self._evaluate("lr", self.lr, run), self._evaluate("momentum", self.momentum, run)
+        lr = self._evaluate("lr", self.lr, run)
+        self._lr_end = _last_change(lr, run.total_steps)
+        return lr, self._evaluate("momentum", self.momentum, run)
 
     def apply_range_test(self, result: Any) -> None:
         """An explicit schedule is kept: one warning gives the range test's suggested LR (use a preset

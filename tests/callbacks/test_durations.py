@@ -305,11 +305,11 @@ class Stalled(Tiny):
         return super().training_step(batch, batch_idx)
 
 
-def _stop_warnings(tmp_path, *callbacks, **kwargs) -> list[str]:
+def _stop_warnings(tmp_path, *callbacks, groups: int = 1) -> list[str]:
     stop = EarlyStopping(monitor="stalled", patience=1, check_on_train_epoch_end=True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        rec = fit(tmp_path, Stalled(), [*callbacks, stop], max_epochs=10, **kwargs)
+        rec = fit(tmp_path, Stalled(groups=groups), [*callbacks, stop], max_epochs=10)
     assert rec.steps()[-1] == 23  # stopped after two epochs of 12 steps
     return [str(w.message) for w in caught if "stopped at step" in str(w.message)]
 
@@ -339,10 +339,12 @@ def test_an_early_stop_before_the_schedule_ends_warns_at_the_end(tmp_path) -> No
     # a schedule with no planned end, one with nothing left to change, and a fit that ran its course say
     # nothing
     assert _stop_warnings(tmp_path, ExponentialDecay(gamma=0.99)) == []
-    # a function of the run plans for the run's end; a Schedule given as it is has no end the callback knows
+    # an LRSchedule ends where its LR stops changing in the run: built by a function of the run, or given
     (message,) = _stop_warnings(tmp_path, LRSchedule(_cosine_over_the_run))
-    assert "before its schedule's end at step 120 (lr (a function of the run))" in message
-    assert _stop_warnings(tmp_path, LRSchedule(S.CosineDecay(0.1, total=120))) == []
+    assert "before its schedule's end at step 119 (lr)" in message
+    (message,) = _stop_warnings(tmp_path, LRSchedule([S.CosineDecay(0.1, total=50), None]), groups=2)
+    assert "before its schedule's end at step 50 (lr)" in message and "LR of param group 0 of" in message
+    assert _stop_warnings(tmp_path, LRSchedule(S.CosineDecay(0.1, total=20))) == []
     assert _stop_warnings(tmp_path, CosineDecay(total=20)) == []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
