@@ -297,8 +297,8 @@ def take_over(owner: str, conf: OptimizerConfig, optimizer: Optimizer, index: in
     by position). Also the ``"name"`` the first of them had in its config (LearningRateMonitor's and our
     logging's tag), which ours keeps; None without one."""
     found = conf.entries_for(optimizer)
-    names = [_config_name(conf.schedulers[i]) for i in found]
-    name = next((n for n in names if n is not None), None)
+    named = next((i for i in found if _config_name(conf.schedulers[i]) is not None), None)
+    name = None if named is None else _config_name(conf.schedulers[named])
     for i in reversed(found):
         entry = conf.schedulers[i]
         scheduler = conf.scheduler_of(entry)
@@ -312,7 +312,7 @@ def take_over(owner: str, conf: OptimizerConfig, optimizer: Optimizer, index: in
         given = _config_name(entry)
         if given is None:
             kept = ""
-        elif i == found[names.index(name)]:
+        elif i == named:
             kept = f" Its name {given!r} is kept for the logged LR."
         else:
             kept = f" Its name {given!r} is dropped: the LR is logged under {name!r}."

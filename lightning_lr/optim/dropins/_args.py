@@ -35,7 +35,7 @@ def torch_names(names: Mapping[str, str], value_errors: Collection[str] = ()) ->
     Args:
         names: the schedule's argument names to torch's.
         value_errors: torch's names of the arguments whose values torch's own checks refuse with a ValueError
-            (:func:`torch_value_error`): an error about one of them is a ValueError too, so code that catches
+            (:func:`torch_refuses`): an error about one of them is a ValueError too, so code that catches
             torch's class catches ours (``CosineAnnealingWarmRestarts(T_mult=1.5)``,
             ``OneCycleLR(total_steps=10.5)``). The others keep the schedule's class (TypeError for a wrong
             type), as where torch fails on the value with a TypeError of its own.
@@ -62,16 +62,22 @@ def torch_names(names: Mapping[str, str], value_errors: Collection[str] = ()) ->
         raise kind(head + got + value).with_traceback(exc.__traceback__) from None
 
 
-def torch_value_error(value: Any, refuses: Callable[[Any], object]) -> bool:
-    """Whether torch's own check of an argument, ``refuses(value)`` (its condition, in its order: ``T_0 <= 0 or
-    not isinstance(T_0, int)``), refuses ``value`` with a ValueError: the condition holds, or evaluating it
-    raises one (``float("a" * 10)``); not where it raises a TypeError (``"5" <= 0``)."""
-    try:
-        return bool(refuses(value))
-    except ValueError:
-        return True
-    except TypeError:
-        return False
+def torch_refuses(*checks: tuple[str, Any, Callable[[Any], object]]) -> list[str]:
+    """The arguments torch's own checks refuse with a ValueError, for :func:`torch_names`: each check is
+    ``(name, value, condition)``, torch's condition in its order (``T_0 <= 0 or not isinstance(T_0, int)``),
+    which refuses the value when it holds or raises a ValueError (``float("a" * 10)``), not where it raises a
+    TypeError (``"5" <= 0``)."""
+    out = []
+    for name, value, condition in checks:
+        try:
+            refused = bool(condition(value))
+        except ValueError:
+            refused = True
+        except TypeError:
+            refused = False
+        if refused:
+            out.append(name)
+    return out
 
 
 def item(name: str, value: Any) -> Any:

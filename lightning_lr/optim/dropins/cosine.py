@@ -13,7 +13,7 @@ from ..._validate import non_negative
 from ...schedules import Constant, CosineDecay, CosineRestarts, Schedule
 from ...schedules._math import SCALAR
 from ..schedule_lr import ScheduleLR, ScheduleSpec, check_last_epoch, check_optimizer
-from ._args import base_lrs, item, torch_names, torch_value_error, whole
+from ._args import base_lrs, item, torch_names, torch_refuses, whole
 from ._base import AbsoluteDropIn, DropIn
 
 __all__ = ["CosineAnnealingLR", "CosineAnnealingWarmRestarts"]
@@ -173,15 +173,11 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
 
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
         names = {"period": "T_0", "period_mult": "T_mult", "final": "eta_min", "value": "eta_min"}
-        refused = [  # by torch's own checks, in torch's words (its class is ValueError)
-            arg
-            for arg, value, refuses in (
-                ("T_0", self.T_0, lambda v: v <= 0 or not isinstance(v, int)),
-                ("T_mult", self.T_mult, lambda v: v < 1 or not isinstance(v, int)),
-                ("eta_min", self.eta_min, lambda v: not isinstance(v, (float, int))),
-            )
-            if torch_value_error(value, refuses)
-        ]
+        refused = torch_refuses(  # by torch's own checks (its class is ValueError)
+            ("T_0", self.T_0, lambda v: v <= 0 or not isinstance(v, int)),
+            ("T_mult", self.T_mult, lambda v: v < 1 or not isinstance(v, int)),
+            ("eta_min", self.eta_min, lambda v: not isinstance(v, (float, int))),
+        )
         with torch_names(names, refused):
             self._shape = CosineRestarts(1.0, self.T_0, self.T_mult)
             floor = Constant(item("eta_min", self.eta_min))  # the LR every group anneals to, >= 0

@@ -15,7 +15,7 @@ from ...schedules._math import SCALAR
 from ...schedules.cyclic import OneCycleMomentum
 from .. import param_groups as pg
 from ..schedule_lr import ScheduleSpec, check_last_epoch, check_optimizer
-from ._args import per_group, torch_names, torch_value_error, whole
+from ._args import per_group, torch_names, torch_refuses, whole
 from ._base import AbsoluteDropIn, number, same
 
 __all__ = ["CyclicLR", "OneCycleLR"]
@@ -330,21 +330,17 @@ class OneCycleLR(AbsoluteDropIn):
     ) -> None:
         groups = check_optimizer(optimizer)
         check_last_epoch(last_epoch)
-        refused = [  # by torch's own checks, in its order (its class is ValueError)
-            arg
-            for arg, value, refuses in (
-                ("total_steps", total_steps, lambda v: v is not None and (v <= 0 or not isinstance(v, int))),
-                ("epochs", epochs, lambda v: not isinstance(v, int) or v <= 0),
-                ("steps_per_epoch", steps_per_epoch, lambda v: not isinstance(v, int) or v <= 0),
-                (
-                    "pct_start",
-                    pct_start,
-                    lambda v: (float(v * 10), v < 0 or v > 1 or not isinstance(v, float))[1],
-                ),
-                ("anneal_strategy", anneal_strategy, lambda v: v not in ["cos", "linear"]),
-            )
-            if torch_value_error(value, refuses)
-        ]
+        refused = torch_refuses(  # by torch's own checks, in its order (its class is ValueError)
+            ("total_steps", total_steps, lambda v: v is not None and (v <= 0 or not isinstance(v, int))),
+            ("epochs", epochs, lambda v: not isinstance(v, int) or v <= 0),
+            ("steps_per_epoch", steps_per_epoch, lambda v: not isinstance(v, int) or v <= 0),
+            (
+                "pct_start",
+                pct_start,
+                lambda v: (float(v * 10), v < 0 or v > 1 or not isinstance(v, float))[1],
+            ),
+            ("anneal_strategy", anneal_strategy, lambda v: v not in ["cos", "linear"]),
+        )
         total: Any = total_steps
         if total_steps is None:  # torch's other way to give the length
             if epochs is None or steps_per_epoch is None:
