@@ -11,7 +11,8 @@ optimizer steps (``total=5000`` in a run the time stops at step 134 never decays
 stop cuts short, and says nothing. Whether the time runs out
 first cannot be told at fit start, so :class:`Pace` times the first steps of the run and projects: one
 warning, with the numbers, when the steps to the end need more time than the limit leaves. A limit that is
-only a safety net says nothing.
+only a safety net says nothing. Each fit is watched on its own (:class:`Stops`): a callback reused for a
+second fit that stops early says so again.
 """
 
 from __future__ import annotations
@@ -21,9 +22,14 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..optim import param_groups as pg
+import lightning.pytorch as pl
+from lightning.pytorch.utilities import rank_zero_warn
 
-__all__ = ["STEPS_TIMED", "Pace", "warn_stopped_early"]
+from .. import _lightning_compat as L
+from ..optim import param_groups as pg
+from . import _inject, _others
+
+__all__ = ["STEPS_TIMED", "Pace", "Stops", "warn_stopped_early"]
 
 #: the optimizer steps timed before the projection (after the first, which carries the start-up costs)
 STEPS_TIMED = 20
@@ -139,3 +145,48 @@ def warn_stopped_early(
             f"reached {target}. A schedule with a planned end does not shrink {advice}.",
         )
         return
+
+
+class Stops:
+    """One fit's watch on the stops that cut its schedule short: the time limit's pace (:class:`Pace`, when a
+    limit bounds the run and the schedule has an end) after each batch, the early stop at the end.
+
+    ``end`` is the schedule's end in this run (``ScheduleCallback._end``: the argument, its step, whether it
+    follows the run's length), None without one: then nothing is watched. At most one of the two warnings
+    is said per fit (the time limit's has the numbers).
+
+    Args:
+        owner: the callback's name.
+        trainer: the fit's trainer.
+        end: the schedule's end, as it is planned at train start.
+    """
+
+    def __init__(self, owner: str, trainer: pl.Trainer, end: tuple[str, int, bool] | None) -> None:
+        self.owner = owner
+        self.said = False
+        limited = L.time_remaining(trainer) is not None and not getattr(trainer, "fast_dev_run", False)
+        self.pace = Pace(owner, end[0], end[2]) if end is not None and limited else None
+
+    def _warn(self, key: str, message: str) -> None:
+        if not self.said:
+            self.said = True
+            rank_zero_warn(message, category=UserWarning)
+
+    def after_batch(
+        self, trainer: pl.Trainer, step: int, end: tuple[str, int, bool] | None, epoch_end: bool
+    ) -> None:
+        """After a batch that left the schedule at ``step`` (``end``: as planned now, a range test may have
+        changed it)."""
+        if self.pace is not None:
+            self.pace.check(step, end[1] if end else None, L.time_remaining(trainer), epoch_end, self._warn)
+
+    def at_end(self, trainer: pl.Trainer, injected: Sequence[Any], end: tuple[str, int, bool] | None) -> None:
+        """At the fit's end: warn if ``trainer.should_stop`` ended it before the ``end`` of a schedule among
+        ``injected`` that still drives its optimizer (:func:`warn_stopped_early`)."""
+        if not trainer.should_stop or getattr(trainer, "fast_dev_run", False) or end is None or self.said:
+            return
+        remaining = L.time_remaining(trainer)
+        timed_out = remaining is not None and remaining <= 0
+        live = _others.driving(trainer.lr_scheduler_configs, injected)
+        reduces = any(_inject.scale_owner(e.scheduler) is not None for e in live)
+        warn_stopped_early(self.owner, live, end[:2], timed_out, reduces, self._warn)

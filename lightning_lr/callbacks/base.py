@@ -28,7 +28,7 @@ from ._inject import Injected, OptimizerConfig, OptimizerInfo
 from ._log import StepLogging
 from ._preview import Preview
 from ._state import CheckpointState
-from ._time_limit import Pace, warn_stopped_early
+from ._time_limit import Stops
 from .durations import RunInfo, epoch_start, round_steps
 
 __all__ = ["HPARAMS_KEY", "OptimizerInfo", "ScheduleCallback"]
@@ -281,7 +281,7 @@ class ScheduleCallback(Callback):
         self._guess: int | None = None  # a fit resumed at other sizes: the step its first epoch should end at
         self._logging: StepLogging | None = None
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
-        self._pace: Pace | None = None  # timing the first steps of a run a time limit bounds
+        self._stops: Stops | None = None  # what may cut the schedule short: a time limit, an early stop
         self._first_batch = True  # the fit's first batch is still to come (a resume may begin mid-epoch)
         # this callback's state in the checkpoint being resumed, under another spelling of its optimizer
         self._respelled: list[tuple[Any, str, Mapping[str, Any]]] = []
@@ -387,7 +387,7 @@ class ScheduleCallback(Callback):
         self._plan_resumed(trainer, pl_module)
         _others.warn_overwritten(self.name, trainer, self._injected, self.warn_once)
         self._plan.snapshot(self._injected, self._tags())
-        self._pace = self._time_limited(trainer)
+        self._stops = Stops(self.name, trainer, self._end())
         # drawn before the first step, not now: a callback later in the list (an LRRangeTest) may still change
         # the schedule in its on_train_start
         self._plan.due = self.preview and trainer.is_global_zero
@@ -425,12 +425,9 @@ class ScheduleCallback(Callback):
     ) -> None:
         if self._logging is not None:
             self._logging.in_batch = False
-        if self._pace is not None and self.run is not None:
+        if self._stops is not None and self.run is not None:
             epoch_end = batch_idx + 1 >= trainer.num_training_batches
-            step = self._injected[0].scheduler.last_epoch
-            remaining = L.time_remaining(trainer)
-            end = self._end()
-            self._pace.check(step, end[1] if end else None, remaining, epoch_end, self.warn_once)
+            self._stops.after_batch(trainer, self._injected[0].scheduler.last_epoch, self._end(), epoch_end)
         if not pl_module.automatic_optimization and self._logging is not None:
             self._logging.check_manual(self.warn_once)
             if self._rate is not None:
@@ -449,24 +446,9 @@ class ScheduleCallback(Callback):
         relative = bool(_resolve.relative({arg: self.durations()[arg]}))
         return arg, max(counts) if total is None else min(max(counts), total), relative
 
-    def _time_limited(self, trainer: pl.Trainer) -> Pace | None:
-        """A :class:`Pace` for a run a time limit bounds whose schedule has an end (:meth:`_end`); else None."""
-        end = self._end()
-        if end is None or L.time_remaining(trainer) is None or getattr(trainer, "fast_dev_run", False):
-            return None
-        return Pace(self.name, end[0], end[2])
-
     def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
-        end = self._end()
-        if not trainer.should_stop or getattr(trainer, "fast_dev_run", False) or end is None:
-            return
-        if "time-limit" in self._warned:
-            return  # the time limit's own warning said so, with the numbers
-        remaining = L.time_remaining(trainer)
-        timed_out = remaining is not None and remaining <= 0
-        live = _others.driving(trainer.lr_scheduler_configs, self._injected)
-        reduces = any(_inject.scale_owner(e.scheduler) is not None for e in live)
-        warn_stopped_early(self.name, live, end[:2], timed_out, reduces, self.warn_once)
+        if self._stops is not None:
+            self._stops.at_end(trainer, self._injected, self._end())
 
     def _plan_resumed(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         """At train start of a resumed fit (Lightning's loops restored): a checkpoint written with other steps

@@ -352,6 +352,20 @@ def test_an_early_stop_before_the_schedule_ends_warns_at_the_end(tmp_path) -> No
     assert not [w for w in caught if "stopped at step" in str(w.message)]
 
 
+def test_each_fit_that_stops_early_is_said_on_its_own(tmp_path) -> None:
+    # before: the warning was said once per callback, so a callback reused for a second fit that stopped at
+    # its peak too stayed silent
+    cosine = CosineDecay(total=50)
+    assert len(_stop_warnings(tmp_path, cosine)) == 1
+    (message,) = _stop_warnings(tmp_path, cosine)
+    assert "before its schedule's end at step 50 (total)" in message
+    # and the time limit's warning, in a second fit that the time will stop too
+    decay = MultiStepDecay(milestones=[30_000, 40_000])
+    for _ in range(2):
+        (message,) = _time_warnings(tmp_path, decay, max_epochs=-1, max_time={"seconds": 2})
+        assert "its 40000 planned steps" in message
+
+
 def test_the_pace_is_taken_after_the_first_step(monkeypatch) -> None:
     clock = iter([100.0, 102.0])  # the first step's end, then 20 steps of 0.1 s later
     monkeypatch.setattr(_time_limit.time, "monotonic", lambda: next(clock))
