@@ -109,32 +109,37 @@ def in_range(name: str, value: Any, lo: float, hi: float, *, lo_open: bool, hi_o
     return v
 
 
-def integer(name: str, value: Any, minimum: int, why: str = "") -> int:
-    """An integer >= ``minimum`` (bools refused); ``why`` explains the bound in the message."""
-    allowed = f"an integer >= {minimum}{why}"
+#: the largest count of steps an integer argument may give: steps are computed in float64 (exact up to 2**53)
+#: and int64; a larger count overflowed deep in the arithmetic (``OverflowError`` naming no argument) or
+#: lost the schedule to rounding
+MAX_COUNT = 2**53
+
+
+def _count(name: str, value: Any, allowed: str, below: bool, capped: bool = True) -> int:
     if not _is_int(value):
         fail(name, allowed, value, TypeError)
-    if value < minimum:
+    if below:
         fail(name, allowed, value)
+    if capped and value > MAX_COUNT:
+        fail(name, f"{allowed}, at most 2**53 = {MAX_COUNT} (steps are computed in float64)", value)
     return int(value)
+
+
+def integer(name: str, value: Any, minimum: int, why: str = "") -> int:
+    """An integer >= ``minimum`` and <= :data:`MAX_COUNT` (bools refused); ``why`` explains the bound in the
+    message."""
+    return _count(name, value, f"an integer >= {minimum}{why}", _is_int(value) and value < minimum)
 
 
 def positive_int(name: str, value: Any) -> int:
-    """An integer >= 1."""
-    if not _is_int(value):
-        fail(name, "a positive integer", value, TypeError)
-    if value <= 0:
-        fail(name, "a positive integer", value)
-    return int(value)
+    """An integer >= 1 (and <= :data:`MAX_COUNT`)."""
+    return _count(name, value, "a positive integer", _is_int(value) and value <= 0)
 
 
-def non_negative_int(name: str, value: Any) -> int:
-    """An integer >= 0."""
-    if not _is_int(value):
-        fail(name, "a non-negative integer", value, TypeError)
-    if value < 0:
-        fail(name, "a non-negative integer", value)
-    return int(value)
+def non_negative_int(name: str, value: Any, *, capped: bool = True) -> int:
+    """An integer >= 0, and <= :data:`MAX_COUNT` unless not ``capped`` (a step a schedule is evaluated at:
+    any step, however far past the end, has a value)."""
+    return _count(name, value, "a non-negative integer", _is_int(value) and value < 0, capped)
 
 
 def one_of(name: str, value: Any, allowed: Iterable[T]) -> T:

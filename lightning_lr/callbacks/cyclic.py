@@ -30,7 +30,7 @@ def _check_momentum(base_momentum: Any, max_momentum: Any) -> None:
 def _check_one_cycle(
     pct_start: Any, anneal: Any, div_factor: Any, final_div_factor: Any, three_phase: bool
 ) -> None:
-    pct = V.in_range("pct_start", pct_start, 0.0, 1.0, lo_open=True, hi_open=True)
+    pct = V.in_range("pct_start", pct_start, 0.0, 1.0, lo_open=False, hi_open=False)
     V.one_of("anneal", anneal, ("cos", "linear"))
     div = V.positive("div_factor", div_factor)
     if div < 1.0:
@@ -66,7 +66,8 @@ class OneCycle(ScheduleCallback):
             (None leaves a group alone).
         total: the cycle's length: an int (optimizer steps), :class:`Epochs` or :class:`Fraction` of the
             run. Default: the whole run. After it, the final LR holds.
-        pct_start: the fraction of the cycle spent warming up, in (0, 1).
+        pct_start: the fraction of the cycle spent warming up, in [0, 1] (0: no warm-up, the cycle starts at
+            its peak; 1: only the warm-up, the LR ends at and holds ``max_lr``).
         anneal: ``"cos"`` or ``"linear"``.
         div_factor: ``max_lr / div_factor`` is the starting LR.
         final_div_factor: the final LR is the starting LR divided by this.

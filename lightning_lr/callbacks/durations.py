@@ -279,4 +279,6 @@ def check_duration(name: str, value: Any, *, minimum: int = 1) -> Any:
         V.fail(name, allowed, value, TypeError)
     if value < minimum:
         V.fail(name, allowed, value)
+    if int(value) > V.MAX_COUNT:
+        V.fail(name, f"{allowed}, at most 2**53 = {V.MAX_COUNT} steps (steps are computed in float64)", value)
     return int(value)

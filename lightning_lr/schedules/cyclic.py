@@ -281,12 +281,13 @@ class OneCycle(Schedule):
     that the final value holds instead of raising, and the value never leaves ``[min, max]`` (torch's
     linear annealing goes negative at ``t == total_steps``, and ``pct_start * total_steps == 1`` divides
     by zero there). When ``pct_start * total_steps <= 1`` the warm-up has no whole step: as in torch, the
-    run starts at (or just past) the peak.
+    run starts at (or just past) the peak; ``pct_start=0`` anneals from the first step. ``pct_start=1`` only
+    warms up: the run ends at the peak, and the peak (LR and momentum) holds after it.
 
     Args:
         max_lr: the peak, > 0.
         total_steps: the length of the run in optimizer steps, a positive integer.
-        pct_start: the fraction of the run spent warming up, in (0, 1); below 0.5 with ``three_phase``.
+        pct_start: the fraction of the run spent warming up, in [0, 1]; below 0.5 with ``three_phase``.
         anneal: ``"cos"`` or ``"linear"``.
         div_factor: the start is ``max_lr / div_factor``; >= 1 so that the start is not above the peak.
         final_div_factor: the end is ``max_lr / (div_factor * final_div_factor)``; > 0 and at least
@@ -313,7 +314,7 @@ class OneCycle(Schedule):
         self.total_steps = integer(
             "total_steps", total_steps, 2, " (a cycle needs at least one step up and one step down)"
         )
-        self.pct_start = in_range("pct_start", pct_start, 0.0, 1.0, lo_open=True, hi_open=True)
+        self.pct_start = in_range("pct_start", pct_start, 0.0, 1.0, lo_open=False, hi_open=False)
         self.anneal = one_of("anneal", anneal, _ANNEAL)
         self.div_factor = positive("div_factor", div_factor)
         if self.div_factor < 1.0:
@@ -345,6 +346,8 @@ class OneCycle(Schedule):
 
     def _phases(self) -> _Phases:
         lo, hi, end = self.initial_lr, self.max_lr, self.min_lr
+        if self.pct_start == 1.0:  # it only warms up: the anneal has no step, the peak holds after the run
+            end = hi
         values = [(lo, hi), (hi, lo), (lo, end)] if self.three_phase else [(lo, hi), (hi, end)]
         return _Phases(self._ends(), values, self.anneal)
 
@@ -395,7 +398,11 @@ class OneCycleMomentum(Schedule):
         self.lr = lr
         self.base_momentum, self.max_momentum = _check_momentum_bounds(base_momentum, max_momentum)
         lo, hi = self.base_momentum, self.max_momentum
-        values = [(hi, lo), (lo, hi), (hi, hi)] if lr.three_phase else [(hi, lo), (lo, hi)]
+        values = (
+            [(hi, lo), (lo, hi), (hi, hi)]
+            if lr.three_phase
+            else [(hi, lo), (lo, lo if lr.pct_start == 1.0 else hi)]
+        )
         self._knots = _Phases(lr._ends(), values, lr.anneal)
 
     def _eval(self, t: Any, xp: Any) -> Any:

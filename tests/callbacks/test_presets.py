@@ -333,7 +333,12 @@ def test_lr_schedule_errors(tmp_path) -> None:
             ValueError,
             r"max_lr\[1\] must be a finite number > 0, got nan",
         ),
-        (lambda: OneCycle(pct_start=1.0), ValueError, r"OneCycle: pct_start must be in \(0, 1\), got 1.0"),
+        (lambda: OneCycle(pct_start=1.5), ValueError, r"OneCycle: pct_start must be in \[0, 1\], got 1.5"),
+        (
+            lambda: OneCycle(total=2**60),
+            ValueError,
+            r"OneCycle: total must be an int >= 1 \(optimizer steps\), Epochs\(n\) or Fraction\(f\), at most 2\*\*53",
+        ),
         (
             lambda: OneCycle(anneal="cosine"),
             ValueError,
@@ -449,7 +454,7 @@ def shrink(x: int) -> float:
 # The presets check the arguments they pass on to a schedule themselves, with the schedule's rules: the same
 # bad value gets the same error from both, the preset's prefixed with its name.
 SAME_RULES = [
-    (lambda: OneCycle(pct_start=0.0), lambda: S.OneCycle(1.0, 100, pct_start=0.0)),
+    (lambda: OneCycle(pct_start=-0.1), lambda: S.OneCycle(1.0, 100, pct_start=-0.1)),
     (lambda: OneCycle(anneal="cosine"), lambda: S.OneCycle(1.0, 100, anneal="cosine")),
     (lambda: OneCycle(div_factor=0.5), lambda: S.OneCycle(1.0, 100, div_factor=0.5)),
     (lambda: OneCycle(final_div_factor=0.01), lambda: S.OneCycle(1.0, 100, final_div_factor=0.01)),

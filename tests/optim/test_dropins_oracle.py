@@ -195,6 +195,17 @@ def test_one_cycle_lr_matches_torch(anneal: str, three_phase: bool, opt_kind: st
     check_against_torch("OneCycleLR", kwargs, opt_kind, lr_kind)
 
 
+# (three_phase with pct_start >= 0.5 is refused on purpose: docs/differences_from_torch.md)
+@pytest.mark.parametrize("pct_start, three_phase", [(0.0, False), (0.0, True), (1.0, False)])
+@pytest.mark.parametrize("anneal", ["cos", "linear"])
+def test_one_cycle_lr_at_the_ends_of_pct_start_matches_torch(
+    pct_start: float, three_phase: bool, anneal: str
+) -> None:
+    # torch takes pct_start 0.0 (anneal from the first step) and 1.0 (only warm up); ours refused both
+    kwargs = dict(max_lr=[0.1, 0.05, 0.01], total_steps=N, pct_start=pct_start, anneal_strategy=anneal)
+    check_against_torch("OneCycleLR", dict(kwargs, three_phase=three_phase), "sgd", "float")
+
+
 def test_one_cycle_lr_defaults_and_epochs_match_torch() -> None:
     check_against_torch("OneCycleLR", dict(max_lr=0.3, epochs=8, steps_per_epoch=1250), "sgd", "float")
 

@@ -150,7 +150,7 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         "OneCycleLR",
         dict(max_lr=0.1, total_steps=10, pct_start="a"),
         ValueError,
-        "pct_start must be a number in (0, 1), got 'a'",
+        "pct_start must be a number in [0, 1], got 'a'",
     ),
     (
         "OneCycleLR",
@@ -165,10 +165,24 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         "steps_per_epoch must be a positive integer, got -5",
     ),
     (
-        "OneCycleLR",
-        dict(max_lr=0.1, total_steps=10, pct_start=1.0),
+        "CosineAnnealingWarmRestarts",
+        dict(T_0=2**63),
         ValueError,
-        "pct_start must be in (0, 1), got 1.0",
+        "T_0 must be a positive integer, at most 2**53 = 9007199254740992 (steps are computed in float64), "
+        "got 9223372036854775808",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=1.0, total_steps=10**20),
+        ValueError,
+        "total_steps must be an integer >= 2 (a cycle needs at least one step up and one step down), at most "
+        "2**53",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=0.1, total_steps=10, pct_start=1.5),
+        ValueError,
+        "pct_start must be in [0, 1], got 1.5",
     ),
     (
         "OneCycleLR",

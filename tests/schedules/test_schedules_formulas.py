@@ -444,6 +444,21 @@ def test_one_cycle_pct_start_times_total_at_most_1(total: int, pct: float, three
     assert s(10**9) == s.min_lr
 
 
+@pytest.mark.parametrize("anneal", ["cos", "linear"])
+def test_one_cycle_at_the_ends_of_pct_start(anneal: str) -> None:
+    """pct_start=0 anneals from the first step (torch's values: the annealing's first point is 1/total in);
+    pct_start=1 only warms up and holds the peak, LR and momentum, after the run instead of dropping to the
+    final LR it never annealed to."""
+    down = OneCycle(1.0, total_steps=10, pct_start=0.0, anneal=anneal)
+    assert down.peak_step == 0.0 and down(9) == down(10**9) == down.min_lr
+    assert 0.9 < down(0) < 1.0 and np.all(np.diff(down.values(10)) < 0)
+    up = OneCycle(1.0, total_steps=10, pct_start=1.0, anneal=anneal)
+    momentum = up.momentum(0.85, 0.95)
+    assert up(0) == pytest.approx(up.initial_lr) and np.all(np.diff(up.values(10)) > 0)
+    assert up(9) == up(10) == up(10**9) == 1.0 and up.values(12)[-3:].tolist() == [1.0, 1.0, 1.0]
+    assert momentum(9) == momentum(10**9) == 0.85 and momentum.values(12)[-1] == 0.85
+
+
 def test_step_decay_that_grows_warns() -> None:
     with pytest.warns(UserWarning, match=r"StepDecay: drop=1.5 > 1 makes the value grow 1.5x every 2 steps"):
         s = StepDecay(0.1, every=2, drop=1.5)

@@ -211,29 +211,38 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         "steps must be a positive integer, got 0",
     ),
     # pct_start
+    # step counts beyond float64's exact integers overflowed int64 deep in the arithmetic (an OverflowError
+    # naming no argument) or lost the schedule to rounding
     (
-        "pct-zero",
-        lambda: OneCycle(0.1, 100, pct_start=0.0),
+        "period-huge",
+        lambda: CosineRestarts(0.1, period=2**63),
         ValueError,
-        "pct_start must be in (0, 1), got 0.0",
+        "period must be a positive integer, at most 2**53 = 9007199254740992 (steps are computed in float64), "
+        "got 9223372036854775808",
     ),
     (
-        "pct-one",
-        lambda: OneCycle(0.1, 100, pct_start=1.0),
+        "milestone-huge",
+        lambda: MultiStepDecay(0.1, milestones=[10, 2**53 + 1]),
         ValueError,
-        "pct_start must be in (0, 1), got 1.0",
+        "milestones[1] must be a non-negative integer, at most 2**53 = 9007199254740992",
+    ),
+    (
+        "pct-above-one",
+        lambda: OneCycle(0.1, 100, pct_start=1.0 + 1e-9),
+        ValueError,
+        "pct_start must be in [0, 1], got 1.000000001",
     ),
     (
         "pct-above",
         lambda: OneCycle(0.1, 100, pct_start=1.5),
         ValueError,
-        "pct_start must be in (0, 1), got 1.5",
+        "pct_start must be in [0, 1], got 1.5",
     ),
     (
         "pct-negative",
         lambda: OneCycle(0.1, 100, pct_start=-0.1),
         ValueError,
-        "pct_start must be in (0, 1), got -0.1",
+        "pct_start must be in [0, 1], got -0.1",
     ),
     (
         "three-phase-half",
@@ -362,7 +371,7 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         "nan-pct",
         lambda: OneCycle(0.1, 100, pct_start=NAN),
         ValueError,
-        "pct_start must be a number in (0, 1), got nan",
+        "pct_start must be a number in [0, 1], got nan",
     ),
     (
         "inf-rate",

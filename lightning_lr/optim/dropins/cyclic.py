@@ -267,7 +267,7 @@ class OneCycleLR(AbsoluteDropIn):
         total_steps: steps in the cycle; or give ``epochs`` and ``steps_per_epoch``.
         epochs: with ``steps_per_epoch``, ``total_steps = epochs * steps_per_epoch``.
         steps_per_epoch: see ``epochs``.
-        pct_start: fraction of the cycle spent increasing the LR, in (0, 1).
+        pct_start: fraction of the cycle spent increasing the LR, in [0, 1].
         anneal_strategy: ``"cos"`` or ``"linear"``.
         cycle_momentum: cycle momentum (or Adam's beta1) inversely to the LR.
         base_momentum: momentum at the LR peak, one number or one per group.
@@ -290,7 +290,7 @@ class OneCycleLR(AbsoluteDropIn):
         - ``cycle_momentum=True`` on a group with ``momentum=0``: torch silently switches momentum on; we
           leave it at 0 and warn once. On an optimizer with neither ``momentum`` nor ``betas``: a
           ValueError naming the optimizer and saying to pass ``cycle_momentum=False``.
-        - Arguments are validated: ``pct_start`` in (0, 1) (< 0.5 with ``three_phase``), positive LRs and
+        - Arguments are validated: ``pct_start`` in [0, 1] (< 0.5 with ``three_phase``), positive LRs and
           factors, momentums in [0, 1) with ``base_momentum <= max_momentum``.
 
     As torch's, it writes the LR and momentum outright (another scheduler's change is overwritten), and
