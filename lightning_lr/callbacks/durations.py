@@ -219,6 +219,12 @@ class RunInfo:
 
     def __post_init__(self) -> None:
         with V.context("RunInfo"):
+            if self.total_steps is not None:
+                object.__setattr__(self, "total_steps", V.non_negative_int("total_steps", self.total_steps))
+            if self.steps_per_epoch is not None:
+                object.__setattr__(
+                    self, "steps_per_epoch", V.positive_int("steps_per_epoch", self.steps_per_epoch)
+                )
             object.__setattr__(self, "resumed_at", _points(self.resumed_at))
 
     def steps(self, duration: int | Duration, *, minimum: int = 1, name: str = "duration") -> int:

@@ -114,7 +114,9 @@ class Schedule:
         """The values at steps ``0 .. n-1`` as a float64 numpy array.
 
         Closed-form schedules compute the whole array with numpy at once; the result equals
-        ``[self(t) for t in range(n)]``.
+        ``[self(t) for t in range(n)]`` to within a few units in the last place (numpy's ``power`` and
+        ``exp`` may round otherwise than Python's: ``np.power(0.3, 4.0)`` is 0.008099999999999998 where
+        ``0.3 ** 4`` is 0.0081), a relative difference below 1e-14.
 
         Args:
             n: how many steps, an integer >= 0.

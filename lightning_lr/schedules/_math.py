@@ -81,9 +81,9 @@ class _ArrayMath:
         """``base ** exponent`` for a scalar ``base > 0`` and an array of exponents, fast and (nearly) exact.
 
         ``np.power`` costs over 50 ms per million values. Integer exponents (steps, cycles, step counts)
-        use tables of exact powers instead: with few distinct exponents, one table, so every value is
-        the scalar path's ``base ** k`` bit for bit; otherwise ``base ** (lo + q k) * base ** r`` for
-        ``k ~ sqrt(span)``, one rounding on two exact powers (within about 1 ulp; exact for powers of 2).
+        use tables of powers instead: with few distinct exponents, one table of ``np.power`` (numpy's power
+        may differ from Python's ``base ** k`` by an ulp); otherwise ``base ** (lo + q k) * base ** r`` for
+        ``k ~ sqrt(span)``, one more rounding on two such powers (within about 2 ulp; exact for powers of 2).
         Fractional exponents use ``exp(exponent * log(base))``, within about 1e-13 (relative) wherever
         the power is a normal float (beyond, it is 0 or inf either way).
         """

@@ -141,9 +141,10 @@ class Join(Schedule):
         return self.schedules[i]._eval(t - starts[i], xp)
 
     def natural_length(self, default: int | None = None) -> int | None:
-        """The last boundary plus the last schedule's natural length (None if that has none)."""
+        """The last boundary (0 for a join of one schedule) plus the last schedule's natural length (None if that
+        has none)."""
         last = self.schedules[-1].natural_length(default)
-        return None if last is None else self.boundaries[-1] + last
+        return None if last is None else (self.boundaries[-1] if self.boundaries else 0) + last
 
 
 def join(schedules: Sequence[Schedule], boundaries: Sequence[int]) -> Join:

@@ -181,8 +181,11 @@ class Cyclic(Schedule):
         return CyclicMomentum(self, base_momentum, max_momentum)
 
     def _implicit(self) -> tuple[str, ...]:
-        # gamma is 1 unless mode='exp_range'; without a scale_fn, the mode sets scale_mode
+        # gamma is 1 unless mode='exp_range'; without a scale_fn, the mode sets scale_mode; a symmetric cycle's
+        # step_size_down is step_size's (replace(step_size=...) keeps it symmetric)
         unused = () if self.mode == "exp_range" else ("gamma",)
+        if self.step_size_down == self.step_size:
+            unused = (*unused, "step_size_down")
         return unused if self.scale_fn is not None else (*unused, "scale_fn", "scale_mode")
 
 

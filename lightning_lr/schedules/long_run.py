@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
 
 from .._validate import fail, non_negative, non_negative_int, one_of, positive, positive_int
@@ -14,16 +15,33 @@ __all__ = ["InverseSqrt", "WarmupStableDecay"]
 SHAPES = ("1-sqrt", "linear", "cosine")
 
 
-def _decay_steps(decay: Any, total: int) -> int:
-    """``decay`` as a number of steps: an int is steps (1 .. total), a float in (0, 1] a fraction of ``total``."""
+#: what ``decay`` may be
+DECAY = "an int number of steps (1 .. total) or a float in (0, 1] (a fraction of total)"
+
+
+def _decay(decay: Any) -> int | float:
+    """``decay`` as given, as a plain int (steps) or float (a fraction of ``total``: any real number that is
+    not an integer, numpy's and ``fractions.Fraction`` included)."""
+    if isinstance(decay, bool) or not isinstance(decay, numbers.Real):
+        fail("decay", DECAY, decay, TypeError)
+    if isinstance(decay, numbers.Integral):
+        if decay < 1:
+            fail("decay", DECAY, decay)
+        return positive_int("decay", decay)
+    x = float(decay)
+    if not (math.isfinite(x) and 0.0 < x <= 1.0):
+        fail("decay", DECAY, decay)
+    return x
+
+
+def _decay_steps(decay: int | float, total: int) -> int:
+    """``decay`` (:func:`_decay`) as a number of steps: an int is steps (1 .. total), a float in (0, 1] a
+    fraction of ``total``."""
     if isinstance(decay, float):
-        if not (math.isfinite(decay) and 0.0 < decay <= 1.0):
-            fail("decay", "an int number of steps or a float in (0, 1] (a fraction of total)", decay)
         return max(1, math.floor(decay * total + 0.5))  # half up, as durations round
-    steps = positive_int("decay", decay)
-    if steps > total:
+    if decay > total:
         fail("decay", f"at most total={total} steps", decay)
-    return steps
+    return decay
 
 
 class WarmupStableDecay(Schedule):
@@ -66,10 +84,8 @@ class WarmupStableDecay(Schedule):
         self.peak = positive("peak", peak)
         self.total = positive_int("total", total)
         self.warmup = non_negative_int("warmup", warmup)
-        if isinstance(decay, bool):
-            fail("decay", "an int number of steps or a float in (0, 1] (a fraction of total)", decay)
-        self.decay = decay
-        self.decay_steps = _decay_steps(decay, self.total)
+        self.decay = _decay(decay)
+        self.decay_steps = _decay_steps(self.decay, self.total)
         self.shape = one_of("shape", shape, SHAPES)
         self.final = non_negative("final", final)
         if self.final > self.peak:

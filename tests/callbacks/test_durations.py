@@ -92,6 +92,13 @@ def test_resolution_rounds_half_up_and_lengths_are_at_least_one_step() -> None:
     assert run.steps(Fraction(0.01), minimum=0) == 0  # a warm-up may vanish
     assert run.steps(7) == 7
     unknown = RunInfo(total_steps=None, steps_per_epoch=None)
+    # its lengths are checked (before: RunInfo(-5, 0) resolved every Fraction and Epochs to 1 step)
+    with pytest.raises(ValueError, match=r"RunInfo: total_steps must be a non-negative integer, got -5"):
+        RunInfo(total_steps=-5, steps_per_epoch=3)
+    with pytest.raises(ValueError, match=r"RunInfo: steps_per_epoch must be a positive integer, got 0"):
+        RunInfo(total_steps=5, steps_per_epoch=0)
+    with pytest.raises(TypeError, match=r"RunInfo: total_steps must be a non-negative integer, got '1000'"):
+        RunInfo(total_steps="1000", steps_per_epoch=3)  # type: ignore[arg-type]
     with pytest.raises(
         ValueError, match=r"Fraction\(0.5\) cannot be converted.*length of the run is unknown"
     ):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fractions
 import math
+import re
 
 import numpy as np
 import pytest
@@ -49,6 +51,18 @@ def test_wsd_decay_given_as_steps_or_fraction() -> None:
     assert a != b  # different fields, the same values
     assert WarmupStableDecay(1.0, 10, decay=0.25).decay_steps == 3  # 2.5 rounds half up
     assert WarmupStableDecay(1.0, 10, decay=0.01).decay_steps == 1  # never an empty cooldown
+    # any real fraction (numpy's float32, fractions.Fraction) and numpy ints, kept as plain numbers; before,
+    # np.float32(0.2) was refused as "must be a positive integer"
+    for fraction in (np.float32(0.2), fractions.Fraction(1, 5), np.float64(0.2)):
+        s = WarmupStableDecay(1.0, 100, decay=fraction)
+        assert s.decay_steps == 20 and type(s.decay) is float
+    assert repr(WarmupStableDecay(1.0, 100, decay=np.int64(20))).endswith(
+        "decay=20, shape='1-sqrt', final=0)"
+    )
+    allowed = re.escape("decay must be an int number of steps (1 .. total) or a float in (0, 1] (a fraction")
+    for wrong, error in (("0.2", TypeError), (True, TypeError), (0, ValueError), (1.5, ValueError)):
+        with pytest.raises(error, match=allowed):
+            WarmupStableDecay(1.0, 100, decay=wrong)
 
 
 def test_extending_a_wsd_run_keeps_the_stable_phase_until_the_new_cooldown() -> None:

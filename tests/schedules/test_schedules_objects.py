@@ -118,6 +118,16 @@ def test_replace_checks_the_arguments_again_and_fills_in_the_implied_ones() -> N
     assert e.replace(mode="triangular", gamma=1.0) == c
     assert ExponentialDecay(0.1, gamma=0.5).replace(gamma=None, rate=0.1) == ExponentialDecay(0.1, rate=0.1)
     assert CosineDecay(1.0, total=10).replace(periodic=True).periodic is True
+    # a symmetric cycle stays symmetric: before, step_size_down kept the old step_size (a 5-up/2-down cycle)
+    assert c.replace(step_size=5) == Cyclic(0.1, 1.0, step_size=5)
+    assert c.replace(step_size=5).cycle_length == 10
+    assert Cyclic(0.1, 1.0, step_size=2, step_size_down=3).replace(step_size=5).step_size_down == 3
+
+
+def test_a_join_of_one_schedule_has_its_schedules_length() -> None:
+    # before: an IndexError from natural_length (and from `lightning-lr plot "join([...], [])"`)
+    assert join([CosineDecay(0.1, total=100)], []).natural_length() == 100
+    assert join([Constant(0.1)], []).natural_length(default=7) == 7
 
 
 # --- pickle ----------------------------------------------------------------------------------------------
@@ -234,7 +244,7 @@ def test_reprs_are_readable() -> None:
         "final_div_factor=10000, three_phase=False)"
     )
     assert repr(Cyclic(1e-4, 1e-3, step_size=500, mode="exp_range", gamma=0.999)) == (
-        "Cyclic(base_lr=0.0001, max_lr=0.001, step_size=500, step_size_down=500, mode='exp_range', gamma=0.999)"
+        "Cyclic(base_lr=0.0001, max_lr=0.001, step_size=500, mode='exp_range', gamma=0.999)"
     )
     assert repr(Lambda(halve_every_10)) == "Lambda(fn=halve_every_10)"
     assert repr(Multiplicative(0.1, ninety_percent)) == "Multiplicative(initial=0.1, factor=ninety_percent)"

@@ -566,19 +566,19 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         "wsd-decay-fraction",
         lambda: WarmupStableDecay(0.1, 100, decay=1.5),
         ValueError,
-        "decay must be an int number of steps or a float in (0, 1] (a fraction of total), got 1.5",
+        "decay must be an int number of steps (1 .. total) or a float in (0, 1] (a fraction of total), got 1.5",
     ),
     (
         "wsd-decay-zero",
         lambda: WarmupStableDecay(0.1, 100, decay=0.0),
         ValueError,
-        "decay must be an int number of steps or a float in (0, 1] (a fraction of total), got 0.0",
+        "decay must be an int number of steps (1 .. total) or a float in (0, 1] (a fraction of total), got 0.0",
     ),
     (
         "wsd-decay-bool",
         lambda: WarmupStableDecay(0.1, 100, decay=True),
-        ValueError,
-        "decay must be an int number of steps or a float in (0, 1] (a fraction of total), got True",
+        TypeError,
+        "decay must be an int number of steps (1 .. total) or a float in (0, 1] (a fraction of total), got True",
     ),
     (
         "wsd-decay-steps",
