@@ -178,7 +178,7 @@ def warmup(schedule: Schedule, steps: int, start: float = 0.0) -> Join:
     Args:
         schedule: the schedule that follows the warm-up.
         steps: the length of the warm-up, a positive integer.
-        start: the value at step 0, >= 0.
+        start: the value at step 0, >= 0 and below ``schedule(0)``.
 
     Returns:
         ``join([Linear(start, schedule(0), steps), schedule], [steps])``.
@@ -193,4 +193,12 @@ def warmup(schedule: Schedule, steps: int, start: float = 0.0) -> Join:
         fail("schedule", "a Schedule", schedule, TypeError)
     steps = positive_int("steps", steps)
     start = non_negative("start", start)
-    return Join([Linear(start, schedule(0), steps), schedule], [steps])
+    first = schedule(0)
+    if start >= first:  # a flat or falling "warm-up": LR 0 for steps + 1 steps, without a word
+        fail(
+            "start",
+            f"< schedule(0) = {first:g} (a warm-up rises to where the schedule starts); a schedule that starts "
+            f"at 0 (InverseSqrt, WarmupStableDecay) has its own warmup= argument",
+            start,
+        )
+    return Join([Linear(start, first, steps), schedule], [steps])

@@ -204,6 +204,20 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         ValueError,
         "total_steps must be an integer >= 2 (a cycle needs at least one step up and one step down), got 0",
     ),
+    # a warm-up that does not rise: before, LR 0 for steps + 1 steps (or a falling "warm-up") without a word
+    (
+        "warmup-of-a-schedule-starting-at-0",
+        lambda: warmup(InverseSqrt(0.1, warmup=10), steps=5),
+        ValueError,
+        "start must be < schedule(0) = 0 (a warm-up rises to where the schedule starts); a schedule that starts "
+        "at 0 (InverseSqrt, WarmupStableDecay) has its own warmup= argument, got 0.0",
+    ),
+    (
+        "warmup-falling",
+        lambda: warmup(Constant(0.1), steps=5, start=0.2),
+        ValueError,
+        "start must be < schedule(0) = 0.1 (a warm-up rises",
+    ),
     (
         "warmup-steps-zero",
         lambda: warmup(Constant(0.1), steps=0),
