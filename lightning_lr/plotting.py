@@ -8,6 +8,7 @@ dependency (``pip install lightning_lr[plot]``) and is imported only when a figu
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -47,6 +48,7 @@ def schedule_figure(
     *,
     title: str | None = None,
     marker: int | None = None,
+    marker_label: str | None = None,
 ) -> Any:
     """A figure of planned LR curves (top) and momentum curves (bottom, if any) against the optimizer
     step, one line per param group.
@@ -55,8 +57,9 @@ def schedule_figure(
         steps: the steps the values were taken at (x axis).
         lrs: ``{label: values}``, one entry per param group.
         momentums: ``{label: values}`` for the momentum axis; None or empty for none.
-        title: the figure's title.
+        title: the figure's title, wrapped at 100 characters (a composed schedule's repr is long).
         marker: a step to mark with a vertical line (e.g. where a resumed run starts).
+        marker_label: what the marker means, in the legend (default ``"step {marker}"``).
 
     Returns:
         a ``matplotlib.figure.Figure``; close it with ``pyplot().close(fig)`` when done.
@@ -94,10 +97,12 @@ def schedule_figure(
         ax_m.grid(alpha=0.3)
     axes[-1][0].set_xlabel("optimizer step")
     if marker is not None:
+        label = marker_label or f"step {marker}"
         for row in axes:
-            row[0].axvline(marker, color="grey", linestyle="--", linewidth=1)
+            row[0].axvline(marker, color="grey", linestyle="--", linewidth=1, label=label)
+            row[0].legend(fontsize="small", loc="best")
     if title:
-        fig.suptitle(title)
+        fig.suptitle("\n".join(textwrap.fill(line, 100) for line in title.splitlines()))
     fig.tight_layout()
     return fig
 

@@ -110,7 +110,12 @@ class Preview:
         curves = self.planned(owner, run)
         title = f"{owner}: planned schedule ({run.total_steps} optimizer steps)"
         fig = plotting.schedule_figure(
-            curves["steps"], curves["lr"], curves["momentum"], title=title, marker=trainer.global_step or None
+            curves["steps"],
+            curves["lr"],
+            curves["momentum"],
+            title=title,
+            marker=trainer.global_step or None,
+            marker_label=f"the run is here (step {trainer.global_step})",
         )
         try:
             for lg in loggers:

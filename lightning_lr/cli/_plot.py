@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,7 +117,7 @@ def draw(
         x,
         {"lr": lr.values},
         None if momentum is None else {"momentum": momentum.values},
-        title=textwrap.fill(repr(schedule) + per, 100),
+        title=repr(schedule) + per,
     )
     try:
         fig.texts[-1].set_fontsize(8) if fig.texts else None

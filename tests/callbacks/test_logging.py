@@ -163,6 +163,27 @@ def test_schedule_figure_needs_a_curve() -> None:
         plotting.schedule_figure(range(3), {})
 
 
+def test_schedule_figure_wraps_a_long_title_and_labels_its_marker() -> None:
+    # before: a composed schedule's repr ran off both sides of the figure, and the dashed marker line was in
+    # no legend
+    title = repr(S.join([S.warmup(S.CosineDecay(0.1, total=900), steps=100), S.Constant(0.001)], [1000]))
+    assert len(title) > 150
+    fig = plotting.schedule_figure(range(10), {"lr": [0.1] * 10}, {"m": [0.9] * 10}, title=title, marker=4)
+    try:
+        lines = fig._suptitle.get_text().split("\n")
+        assert len(lines) >= 2 and max(map(len, lines)) <= 100 and " ".join(lines) == title
+        for ax in fig.axes:
+            legend = [t.get_text() for t in ax.get_legend().get_texts()]
+            assert legend[-1] == "step 4"
+    finally:
+        plotting.pyplot().close(fig)
+    fig = plotting.schedule_figure(range(10), {"lr": [0.1] * 10}, marker=4, marker_label="resumed")
+    try:
+        assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["lr", "resumed"]
+    finally:
+        plotting.pyplot().close(fig)
+
+
 def test_planned_needs_a_fit_in_this_process_and_a_length(tmp_path) -> None:
     # before: a callback never fitted here (or fitted under ddp_spawn) blamed an infinite run
     with pytest.raises(
