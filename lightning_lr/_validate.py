@@ -125,20 +125,20 @@ def _count(name: str, value: Any, allowed: str, below: bool, capped: bool = True
     return int(value)
 
 
-def integer(name: str, value: Any, minimum: int, why: str = "") -> int:
-    """An integer >= ``minimum`` and <= :data:`MAX_COUNT` (bools refused); ``why`` explains the bound in the
-    message."""
-    return _count(name, value, f"an integer >= {minimum}{why}", _is_int(value) and value < minimum)
+def integer(name: str, value: Any, minimum: int, why: str = "", *, capped: bool = True) -> int:
+    """An integer >= ``minimum`` (bools refused), and <= :data:`MAX_COUNT` unless not ``capped`` (a count
+    that is no number of steps); ``why`` explains the bound in the message."""
+    return _count(name, value, f"an integer >= {minimum}{why}", _is_int(value) and value < minimum, capped)
 
 
-def positive_int(name: str, value: Any) -> int:
-    """An integer >= 1 (and <= :data:`MAX_COUNT`)."""
-    return _count(name, value, "a positive integer", _is_int(value) and value <= 0)
+def positive_int(name: str, value: Any, *, capped: bool = True) -> int:
+    """An integer >= 1, and <= :data:`MAX_COUNT` unless not ``capped`` (a count that is no number of steps)."""
+    return _count(name, value, "a positive integer", _is_int(value) and value <= 0, capped)
 
 
 def non_negative_int(name: str, value: Any, *, capped: bool = True) -> int:
-    """An integer >= 0, and <= :data:`MAX_COUNT` unless not ``capped`` (a step a schedule is evaluated at:
-    any step, however far past the end, has a value)."""
+    """An integer >= 0, and <= :data:`MAX_COUNT` unless not ``capped`` (a count that is no number of steps, a
+    step a schedule is evaluated at: any step, however far past the end, has a value)."""
     return _count(name, value, "a non-negative integer", _is_int(value) and value < 0, capped)
 
 

@@ -220,18 +220,20 @@ class RunInfo:
     def __post_init__(self) -> None:
         with V.context("RunInfo"):
             if self.total_steps is not None:
-                object.__setattr__(self, "total_steps", V.non_negative_int("total_steps", self.total_steps))
+                # any length a Trainer gives (max_steps=sys.maxsize): a duration resolved from it is capped
+                total = V.non_negative_int("total_steps", self.total_steps, capped=False)
+                object.__setattr__(self, "total_steps", total)
             if self.steps_per_epoch is not None:
-                object.__setattr__(
-                    self, "steps_per_epoch", V.positive_int("steps_per_epoch", self.steps_per_epoch)
-                )
+                per_epoch = V.positive_int("steps_per_epoch", self.steps_per_epoch, capped=False)
+                object.__setattr__(self, "steps_per_epoch", per_epoch)
             object.__setattr__(self, "resumed_at", _points(self.resumed_at))
 
     def steps(self, duration: int | Duration, *, minimum: int = 1, name: str = "duration") -> int:
         """``duration`` in optimizer steps: an int as is, :class:`Epochs` and :class:`Fraction` resolved
-        and rounded half up, then raised to ``minimum``."""
+        and rounded half up, then raised to ``minimum`` (and lowered to 2**53, what a schedule can count: a
+        run of ``max_steps=sys.maxsize`` is planned as that long, which no run reaches)."""
         if isinstance(duration, Duration):
-            return max(minimum, round_steps(duration.resolve(self)))
+            return min(V.MAX_COUNT, max(minimum, round_steps(duration.resolve(self))))
         return check_duration(name, duration, minimum=minimum)
 
 

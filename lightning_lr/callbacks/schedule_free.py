@@ -101,7 +101,7 @@ class ScheduleFree(Callback):
     ) -> None:
         with V.context("ScheduleFree"):
             self.warn_on_schedule = V.boolean("warn_on_schedule", warn_on_schedule)
-            self.bn_batches = V.non_negative_int("bn_batches", bn_batches)
+            self.bn_batches = V.non_negative_int("bn_batches", bn_batches, capped=False)
             if bn_forward is not None and not callable(bn_forward):
                 raise TypeError(
                     f"ScheduleFree: bn_forward must be a callable bn_forward(module, batch) or None, got "

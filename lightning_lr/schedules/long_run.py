@@ -7,7 +7,7 @@ import numbers
 from typing import Any
 
 from .._validate import fail, non_negative, non_negative_int, one_of, positive, positive_int
-from ._base import Schedule
+from ._base import Schedule, _fmt
 from ._math import lerp
 
 __all__ = ["InverseSqrt", "WarmupStableDecay"]
@@ -97,6 +97,22 @@ class WarmupStableDecay(Schedule):
                 f"(the warm-up must end before the cooldown starts)",
                 warmup,
             )
+
+    # decay=1.0 (all of total) and decay=1 (one step) are different schedules, though 1.0 == 1
+    def __eq__(self, other: object) -> bool:
+        same = super().__eq__(other)
+        if same is not True:
+            return same
+        assert isinstance(other, WarmupStableDecay)
+        return isinstance(self.decay, float) == isinstance(other.decay, float)
+
+    def __hash__(self) -> int:
+        return hash((super().__hash__(), isinstance(self.decay, float)))
+
+    def __repr__(self) -> str:
+        whole = isinstance(self.decay, float) and self.decay == 1.0  # not decay=1, one step
+        shown = {k: "1.0" if k == "decay" and whole else _fmt(v) for k, v in self._arguments().items()}
+        return f"{type(self).__name__}({', '.join(f'{k}={v}' for k, v in shown.items())})"
 
     def _eval(self, t: Any, xp: Any) -> Any:
         start = self.total - self.decay_steps

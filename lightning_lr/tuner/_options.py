@@ -88,7 +88,7 @@ class SweepOptions:
                 V.fail("early_stop_threshold", allowed, self.early_stop_threshold)
         self._set("early_stop_threshold", threshold)
         self._set("val_loss", V.boolean("val_loss", self.val_loss))
-        self._set("val_batches", V.integer("val_batches", self.val_batches, 1))
+        self._set("val_batches", V.integer("val_batches", self.val_batches, 1, capped=False))
         self._set(
             "val_key", V.text("val_key", self.val_key, "a non-empty string (the name validation_step logs)")
         )

@@ -99,6 +99,9 @@ def test_resolution_rounds_half_up_and_lengths_are_at_least_one_step() -> None:
         RunInfo(total_steps=5, steps_per_epoch=0)
     with pytest.raises(TypeError, match=r"RunInfo: total_steps must be a non-negative integer, got '1000'"):
         RunInfo(total_steps="1000", steps_per_epoch=3)  # type: ignore[arg-type]
+    # any length a Trainer gives (max_steps=sys.maxsize); what is resolved from it, at most 2**53 steps
+    endless = RunInfo(total_steps=2**63 - 1, steps_per_epoch=2**62)
+    assert endless.steps(Fraction(0.5)) == endless.steps(Epochs(3)) == 2**53
     with pytest.raises(
         ValueError, match=r"Fraction\(0.5\) cannot be converted.*length of the run is unknown"
     ):
@@ -357,6 +360,27 @@ def test_an_early_stop_before_the_schedule_ends_warns_at_the_end(tmp_path) -> No
         warnings.simplefilter("always")
         fit(tmp_path, Stalled(), [OneCycle()], max_epochs=2)
     assert not [w for w in caught if "stopped at step" in str(w.message)]
+
+
+class StopsAtStep5(Tiny):
+    def training_step(self, batch: Any, batch_idx: int) -> Any:
+        if self.global_step >= 5:
+            self.trainer.should_stop = True
+        return super().training_step(batch, batch_idx)
+
+
+@pytest.mark.parametrize(
+    "callback",
+    [ExponentialDecay(gamma=0.9), CosineDecay(total=100), CosineDecay(), OneCycle(max_lr=0.1)],
+    ids=["exponential", "cosine-in-steps", "cosine-over-the-run", "one-cycle-over-the-run"],
+)
+def test_a_run_longer_than_a_schedule_can_count_is_planned_as_long_as_it_can(tmp_path, callback) -> None:
+    # max_steps=sys.maxsize, an "endless" run: the run is taken as it is, and a duration resolved from it is
+    # lowered to 2**53 steps, what a schedule counts in float64 (a review found these fits refused at start)
+    rec = fit(tmp_path, StopsAtStep5(), [callback], max_steps=2**63 - 1, max_epochs=-1)
+    assert rec.steps()[-1] == 5 and callback.run.total_steps == 2**63 - 1
+    assert all(v <= 2**53 for v in callback.steps.values() if isinstance(v, int))
+    assert rec.batch_lrs[0] == pytest.approx(callback.planned(3)["lr"]["lr-SGD"][0])
 
 
 def test_each_fit_that_stops_early_is_said_on_its_own(tmp_path) -> None:

@@ -402,6 +402,12 @@ def test_arguments_are_checked(kwargs, error, match) -> None:
         ReduceOnPlateau(**{"monitor": "val", **kwargs})
 
 
+def test_patience_and_cooldown_are_no_step_counts() -> None:
+    # step counts are capped at 2**53; these count epochs or checks (a review found them capped too)
+    plateau = ReduceOnPlateau("val", patience=2**60, cooldown=2**60)
+    assert (plateau.patience, plateau.cooldown) == (2**60, 2**60)
+
+
 def test_min_lr_needs_one_value_per_group(tmp_path) -> None:
     with pytest.raises(
         ValueError, match=r"ReduceOnPlateau: min_lr has 3 values but optimizer 0 \(SGD\) has 2 param groups"

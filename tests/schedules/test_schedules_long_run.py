@@ -59,6 +59,12 @@ def test_wsd_decay_given_as_steps_or_fraction() -> None:
     assert repr(WarmupStableDecay(1.0, 100, decay=np.int64(20))).endswith(
         "decay=20, shape='1-sqrt', final=0)"
     )
+    # decay=1.0 is all of total, decay=1 one step: different schedules, though 1.0 == 1 (they compared and
+    # hashed equal, and the repr of the first built the second)
+    whole, one = WarmupStableDecay(1.0, 100, decay=1.0), WarmupStableDecay(1.0, 100, decay=1)
+    assert whole != one and whole(50) < 0.5 < one(50) == 1.0
+    assert repr(whole).endswith("decay=1.0, shape='1-sqrt', final=0)") and eval(repr(whole)) == whole
+    assert eval(repr(one)) == one and hash(whole) != hash(one)
     allowed = re.escape("decay must be an int number of steps (1 .. total) or a float in (0, 1] (a fraction")
     for wrong, error in (("0.2", TypeError), (True, TypeError), (0, ValueError), (1.5, ValueError)):
         with pytest.raises(error, match=allowed):

@@ -280,7 +280,7 @@ class OneCycleLR(AbsoluteDropIn):
     Differences from torch, on purpose:
         - Stepping past ``total_steps`` holds the final LR and momentum (torch raises
           ``ValueError: Tried to step ...``), so a run that takes a few more steps than planned (an extra
-          batch, a resumed run) does not crash.
+          batch, a resumed run) does not crash. With ``pct_start=1.0`` (only a warm-up) the peak holds.
         - At ``t == total_steps`` torch extrapolates past the end of the last phase: with linear annealing
           the LR goes below the final LR, negative for the default factors. We hold the final value: the
           LR never goes below ``max_lr / div_factor / final_div_factor``.
