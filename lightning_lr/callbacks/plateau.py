@@ -15,7 +15,7 @@ from .. import _validate as V
 from .. import schedules as S
 from ..optim import ScheduleLR
 from ..optim import param_groups as pg
-from . import _inject, _resolve, _state
+from . import _inject, _logged, _resolve, _state
 from ._inject import Injected, OptimizerConfig
 from ._log import StepLogging
 from ._plateau import STATE_KEYS, Plateau
@@ -57,7 +57,8 @@ class ReduceOnPlateau(ScheduleCallback):
 
     **When it decides.** When the monitored value is produced: after each validation run for a metric
     logged in validation (not in the sanity check), at the end of each training epoch for a metric
-    logged in training. When the module has its own ``on_train_epoch_end`` (where it may log the metric),
+    logged in training. A run or an epoch that did not log it makes no check (Lightning keeps the last
+    value in ``trainer.callback_metrics``; it is not counted again), with one warning. When the module has its own ``on_train_epoch_end`` (where it may log the metric),
     Lightning calls that after the callbacks' hook, so the decision waits for it: it is made before the
     next epoch's first step, or when a checkpoint is saved in between, so the checkpoint holds it (a
     callback that reads the LR at the next epoch's start before this one sees the old LR). If the metric
@@ -151,6 +152,10 @@ class ReduceOnPlateau(ScheduleCallback):
         self._validations = 0
         self._epochs = 0
         self._pending = False  # a training epoch ended and its decision waits for the module's hook
+        # the names the module logged since the last check (``_logged``): Lightning keeps a metric in
+        # trainer.callback_metrics until it is logged again, so a value found there may be no new one
+        self._seen: set[str] = set()
+        self._stale_said = False
 
     def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         if stage == "fit":  # a new fit starts from nothing; a checkpoint's state is loaded after this
@@ -158,6 +163,12 @@ class ReduceOnPlateau(ScheduleCallback):
             self.reductions = {}
             self._source = None
         super().setup(trainer, pl_module, stage)
+        if stage == "fit":
+            _logged.watch(pl_module, self._seen)
+
+    def _leave(self, pl_module: pl.LightningModule) -> None:
+        _logged.unwatch(pl_module, self._seen)
+        super()._leave(pl_module)
 
     def _inject(self, conf: OptimizerConfig) -> None:
         trainer = self._trainer
@@ -317,12 +328,25 @@ class ReduceOnPlateau(ScheduleCallback):
         )
 
     def _decide(self, trainer: pl.Trainer, pl_module: pl.LightningModule, raw: Any) -> None:
-        value = float(raw)
-        if trainer.world_size > 1:  # every rank decides from the same value
-            mean = trainer.strategy.reduce(
-                torch.tensor(value, dtype=torch.float64, device=pl_module.device), reduce_op="mean"
+        value, fresh = float(raw), float(_logged.logged(self._seen, self.monitor))
+        self._seen.clear()
+        if trainer.world_size > 1:  # every rank decides from the same value, and on the same checks
+            means = trainer.strategy.reduce(
+                torch.tensor([value, fresh], dtype=torch.float64, device=pl_module.device), reduce_op="mean"
             )
-            value = float(mean)
+            value, fresh = float(means[0]), float(means[1])
+        if fresh < 1.0:  # not logged since the last check (on some rank): torch's rule is fed new values only
+            if not self._stale_said:
+                self._stale_said = True
+                where = "validation run" if self._source == "validation" else "training epoch"
+                rank_zero_warn(
+                    f"{self.name}(monitor={self.monitor!r}): {self.monitor!r} was not logged in this {where} "
+                    f"(step {trainer.global_step}); trainer.callback_metrics still holds an earlier value, "
+                    f"{float(raw):.6g}, which is no new check: no decision is made until it is logged again "
+                    f"(said once).",
+                    category=UserWarning,
+                )
+            return
         if self._plateau.step(value):
             self._reduce(value)
 
@@ -353,6 +377,7 @@ class ReduceOnPlateau(ScheduleCallback):
 
     # --- logging --------------------------------------------------------------------------------
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self._seen.clear()  # what the sanity check logged is not in the metrics any more
         if not self._entries():
             return
         for entry in self._entries():  # a resume: the groups added in training are back by now

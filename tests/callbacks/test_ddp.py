@@ -85,6 +85,25 @@ def test_every_rank_reduces_on_a_plateau_at_the_same_step_from_the_mean_value(
 
 @pytest.mark.ddp
 @pytest.mark.filterwarnings("ignore::UserWarning")
+def test_every_rank_skips_an_epoch_that_logged_no_value_on_any_rank(tmp_path) -> None:
+    # epochs 1 and 3 log nothing on either rank (before: the last value was counted again, a reduction at
+    # every such epoch); the ranks agree on which checks count (a collective), so none waits for another
+    values = [1.0, None, 0.5, None, 0.5, 0.5]
+    offsets = [[0.0] * 6, [0.0] * 6]
+    out = tmp_path / "ranks"
+    out.mkdir()
+    model = scripted(values, where="val", offsets=offsets, n=16)
+    plateau = ReduceOnPlateau("val", factor=0.5, patience=0)
+    fit(tmp_path, model, [plateau, DumpPerRank(str(out))], strategy="ddp_spawn", devices=2, max_epochs=6)
+    rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
+    assert rank0 == rank1
+    expected = torch_lrs(as_logged(values), [0.1], 2, factor=0.5, patience=0)[:, 0]
+    assert_trace([row[1][0] for row in rank0], expected)
+    assert len(np.unique(expected)) == 2  # one reduction, at the stall (epoch 4), none at the silent epochs
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
 def test_a_two_process_checkpoint_resumed_on_one_process_ends_the_schedule_with_the_run(tmp_path) -> None:
     # 48 samples, batch 4: 6 steps an epoch on each of 2 ranks, 12 on one process. The checkpoint after epoch 0
     # (step 6) resumed on one process for 3 epochs takes 6 + 2 * 12 = 30 steps, where Lightning estimates 36

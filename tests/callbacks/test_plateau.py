@@ -90,6 +90,30 @@ def test_alone_it_gives_torchs_lrs(tmp_path, case) -> None:
         assert_trace(rec.lr(g), expected[:, g])
 
 
+@pytest.mark.parametrize("where", ["val", "train", "epoch_end"])
+def test_an_epoch_that_did_not_log_the_metric_is_no_check(tmp_path, where) -> None:
+    # before: Lightning keeps the last value in trainer.callback_metrics, and it was counted again as a check
+    # that did not improve: a metric logged every other epoch, always improving, cut the LR four times
+    values = [1.0, None, 0.9, None, 0.8, None, 0.7, None]
+    monitor = "val" if where == "val" else "train_metric"
+    with pytest.warns(
+        UserWarning, match=rf"'{monitor}' was not logged in this .* no decision is made"
+    ) as said:
+        rec = fit(
+            tmp_path, scripted(values, where=where), [ReduceOnPlateau(monitor, patience=0)], max_epochs=8
+        )
+    assert len([w for w in said if "was not logged in this" in str(w.message)]) == 1  # said once
+    assert_trace(rec.lr(), [0.1] * 16)
+    # and a metric that stalls when it is logged reduces where torch's rule, fed what was logged, does
+    values = [1.0, None, 1.0, 1.0, None, 0.5, None, 0.5]
+    model = scripted(values, where=where)
+    rec = fit(tmp_path, model, [ReduceOnPlateau(monitor, patience=0)], max_epochs=8)
+    assert "log" not in vars(model)  # the watch on the module's log is gone with the fit
+    expected = torch_lrs(as_logged(values), [0.1], STEPS_PER_EPOCH, patience=0)[:, 0]
+    assert len(np.unique(expected)) > 1
+    assert_trace(rec.lr(), expected)
+
+
 @pytest.mark.parametrize("where", ["train", "epoch_end"])
 @pytest.mark.parametrize(
     "trainer_args",

@@ -23,11 +23,11 @@ class Scripted(Tiny):
     training epoch: from ``training_step`` (``where="train"``) or from the module's own
     ``on_train_epoch_end`` (``where="epoch_end"``). ``k`` is the epoch, or with ``by_run`` the count of
     validation runs so far (several per epoch with ``val_check_interval``); ``offsets[rank]`` is added on
-    each rank."""
+    each rank. A value None is not logged (that epoch or run logs nothing)."""
 
     def __init__(
         self,
-        values: Sequence[float],
+        values: Sequence[float | None],
         where: str = "val",
         by_run: bool = False,
         offsets: Sequence[Sequence[float]] | None = None,
@@ -38,21 +38,24 @@ class Scripted(Tiny):
         self.values, self.where, self.by_run, self.offsets = list(values), where, by_run, offsets
         self.runs = 0
 
-    def value(self, k: int) -> float:
+    def value(self, k: int) -> float | None:
         v = self.values[k]
-        if self.offsets is not None:
+        if v is not None and self.offsets is not None:
             v += self.offsets[self.global_rank][k]
         return v
 
     def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
         loss = super().training_step(batch, batch_idx)
-        if self.where == "train":
-            self.log("train_metric", self.value(self.current_epoch), on_step=False, on_epoch=True)
+        if self.where == "train" and (v := self.value(self.current_epoch)) is not None:
+            self.log("train_metric", v, on_step=False, on_epoch=True)
         return loss
 
     def validation_step(self, batch: Any, batch_idx: int) -> None:
-        if self.where == "val":
-            self.log("val", self.value(self.runs if self.by_run else self.current_epoch))
+        if (
+            self.where == "val"
+            and (v := self.value(self.runs if self.by_run else self.current_epoch)) is not None
+        ):
+            self.log("val", v)
 
     def on_validation_epoch_end(self) -> None:
         if not self.trainer.sanity_checking:
@@ -66,7 +69,8 @@ class AtEpochEnd(Scripted):
     """Logs ``"train_metric"`` in its own ``on_train_epoch_end`` (which Lightning calls after the callbacks')."""
 
     def on_train_epoch_end(self) -> None:
-        self.log("train_metric", self.value(self.current_epoch))
+        if (v := self.value(self.current_epoch)) is not None:
+            self.log("train_metric", v)
 
 
 def scripted(values: Sequence[float], where: str = "val", **kwargs: Any) -> Scripted:
@@ -82,21 +86,25 @@ class Unlogged(Scripted):
         self.log("val_other", 1.0)
 
 
-def as_logged(values: Sequence[float]) -> list[float]:
+def as_logged(values: Sequence[float | None]) -> list[float | None]:
     """The values as the callback reads them back: ``self.log`` stores float32."""
-    return [float(np.float32(v)) for v in values]
+    return [None if v is None else float(np.float32(v)) for v in values]
 
 
-def torch_lrs(values: Sequence[float], lrs: Sequence[float], per_check: int, **kwargs: Any) -> np.ndarray:
+def torch_lrs(
+    values: Sequence[float | None], lrs: Sequence[float], per_check: int, **kwargs: Any
+) -> np.ndarray:
     """The LR of every group at every step under torch's ReduceLROnPlateau, stepped with ``values[k]``
-    after every ``per_check`` optimizer steps: shape ``(steps, groups)``."""
+    after every ``per_check`` optimizer steps (not stepped where it is None: nothing was logged):
+    shape ``(steps, groups)``."""
     params = [torch.nn.Parameter(torch.zeros(1)) for _ in lrs]
     opt = torch.optim.SGD([{"params": [p], "lr": lr} for p, lr in zip(params, lrs, strict=True)])
     scheduler = ReduceLROnPlateau(opt, **kwargs)
     rows: list[list[float]] = []
     for v in values:
         rows += [[float(g["lr"]) for g in opt.param_groups]] * per_check
-        scheduler.step(v)
+        if v is not None:
+            scheduler.step(v)
     return np.array(rows)
 
 
