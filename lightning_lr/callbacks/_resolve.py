@@ -366,14 +366,20 @@ def _needs_epochs(durations: Durations) -> bool:
     return False
 
 
-def warn_if_changed(owner: str, saved: Mapping[str, Any], run: RunInfo, resolved: Mapping[str, Any]) -> None:
-    """Warn once, listing what differs, if ``run`` and the durations ``resolved`` for it differ from those a
-    checkpoint ``saved`` (its ``total_steps``, ``steps_per_epoch`` and ``durations``)."""
-    changes = []
-    for key, new in (("total_steps", run.total_steps), ("steps_per_epoch", run.steps_per_epoch)):
-        if saved[key] is not None and saved[key] != new:
-            changes.append(f"{key} {saved[key]} -> {new}")
-    changes += _duration_changes(saved["durations"], resolved)
+def warn_if_changed(
+    owner: str, saved: Mapping[str, Any], run: RunInfo, resolved: Mapping[str, Any], reads_run: bool = True
+) -> None:
+    """Warn once, listing what differs, if the durations ``resolved`` for ``run`` differ from those a
+    checkpoint ``saved``, or (``reads_run``: the schedule is built from the run itself) the run does (its
+    ``total_steps``, ``steps_per_epoch``). A longer run whose durations resolve as before (given in steps,
+    an InverseSqrt's warm-up) changes nothing, and says nothing."""
+    changes = list(_duration_changes(saved["durations"], resolved))
+    if changes or reads_run:
+        changes = [
+            f"{key} {saved[key]} -> {new}"
+            for key, new in (("total_steps", run.total_steps), ("steps_per_epoch", run.steps_per_epoch))
+            if saved[key] is not None and saved[key] != new
+        ] + changes
     if changes:
         rank_zero_warn(
             f"{owner}: the run differs from the checkpoint's ({'; '.join(changes)}). Durations given "

@@ -100,7 +100,9 @@ class CheckpointState:
         """Whether the checkpoint being resumed, if any, was written with ``run``'s steps per epoch."""
         return self.restored is None or self.restored.get("steps_per_epoch") == run.steps_per_epoch
 
-    def check_run(self, owner: str, run: RunInfo | None, steps: Mapping[str, Any]) -> None:
+    def check_run(
+        self, owner: str, run: RunInfo | None, steps: Mapping[str, Any], reads_run: bool = True
+    ) -> None:
         """Once the resumed run's durations are resolved: warn if they differ from the checkpoint's (the
         comparison is made once). When the steps per epoch differ, the run is not known yet: the state is
         kept in :attr:`reshaped` for :func:`~._resolve.warn_reshaped`, once it is."""
@@ -113,7 +115,7 @@ class CheckpointState:
         if None not in (saved, run.steps_per_epoch) and saved != run.steps_per_epoch:
             self.reshaped = restored
             return
-        _resolve.warn_if_changed(owner, restored, run, steps)
+        _resolve.warn_if_changed(owner, restored, run, steps, reads_run)
 
 
 def saved_run(state: Mapping[str, Any]) -> RunInfo:

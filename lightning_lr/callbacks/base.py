@@ -127,6 +127,10 @@ class ScheduleCallback(Callback):
     #: last of ``milestones``), which a time limit or an early stop may cut; None: no planned end (it decays
     #: or cycles for as long as the run goes)
     schedule_end: str | None = None
+    #: whether :meth:`build` reads the run itself (its length), not only the durations resolved for it: then a
+    #: resume into a run of another length may change the schedule though no duration changed. The presets
+    #: build from the durations alone; a subclass's ``build`` may read the run
+    reads_run: bool = True
 
     def __init__(self, *, optimizer: int | str = "all", log_lr: bool = True, preview: bool = True) -> None:
         with V.context(self.name):
@@ -355,7 +359,7 @@ class ScheduleCallback(Callback):
             run = _resolve.anchored(trainer, run, points)
             steps = _resolve.steps(self.name, self.durations(), run)
         self.run, self.steps = run, steps
-        self._checkpoint.check_run(self.name, run, steps)
+        self._checkpoint.check_run(self.name, run, steps, self.reads_run)
 
     def _build_checked(self, info: OptimizerInfo) -> tuple[Any, Any]:
         assert self.run is not None
@@ -458,12 +462,12 @@ class ScheduleCallback(Callback):
         saved, run = self._checkpoint.reshaped, self.run
         if run is None or trainer.global_step == 0:
             if saved is not None and run is not None:
-                _resolve.warn_if_changed(self.name, saved, run, self.steps)
+                _resolve.warn_if_changed(self.name, saved, run, self.steps, self.reads_run)
             return
         within = L.resumes_within_epoch(trainer)
         if saved is not None:
             if not pl_module.automatic_optimization or run.steps_per_epoch is None:
-                _resolve.warn_if_changed(self.name, saved, run, self.steps)
+                _resolve.warn_if_changed(self.name, saved, run, self.steps, self.reads_run)
                 self._check_durations(trainer)
                 return
             if within:

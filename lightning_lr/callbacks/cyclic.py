@@ -97,6 +97,7 @@ class OneCycle(ScheduleCallback):
     """
 
     range_test_args = ("max_lr",)
+    reads_run = False
     schedule_end = "total"
 
     def __init__(
@@ -208,6 +209,7 @@ class Cyclic(ScheduleCallback):
     """
 
     range_test_args = ("base_lr", "max_lr")
+    reads_run = False
 
     def __init__(
         self,

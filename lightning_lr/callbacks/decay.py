@@ -29,6 +29,7 @@ class _Decay(ScheduleCallback):
     """Shared by the decay presets: per-group initial LRs, warm-up, range-test filling of ``initial``."""
 
     range_test_args = ("initial",)
+    reads_run = False
 
     def __init__(
         self,

@@ -116,6 +116,10 @@ class LRSchedule(ScheduleCallback):
         self._lr_end: int | None = None  # where the built LR schedules stop changing (``_end``)
         self.lr = _check_spec(self.name, "lr", lr, allow_none=False)
         self.momentum = _check_spec(self.name, "momentum", momentum, allow_none=True)
+        # a function of the run reads it; schedules given as they are do not
+        self.reads_run = any(
+            callable(s) and not isinstance(s, (Schedule, list)) for s in (self.lr, self.momentum)
+        )
         with V.context(self.name):
             self.relative = V.boolean("relative", relative)
 

@@ -38,6 +38,7 @@ class InverseSqrt(ScheduleCallback):
     """
 
     range_test_args = ("peak",)
+    reads_run = False
 
     def __init__(
         self,

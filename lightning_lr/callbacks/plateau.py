@@ -98,6 +98,7 @@ class ReduceOnPlateau(ScheduleCallback):
     #: runs after the other schedule callbacks' injection, to scale their schedulers
     composes = True
     range_test_args = ("lr",)
+    reads_run = False
     #: not an argument: the LR of its own schedule is the optimizer's, or a range test's suggestion
     lr = None
 

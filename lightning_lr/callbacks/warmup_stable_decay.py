@@ -48,6 +48,7 @@ class WarmupStableDecay(ScheduleCallback):
     """
 
     range_test_args = ("peak",)
+    reads_run = False
     schedule_end = "total"
 
     def __init__(
