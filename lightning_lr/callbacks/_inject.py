@@ -316,10 +316,16 @@ def take_over(owner: str, conf: OptimizerConfig, optimizer: Optimizer, index: in
             kept = f" Its name {given!r} is kept for the logged LR."
         else:
             kept = f" Its name {given!r} is dropped: the LR is logged under {name!r}."
+        plateau = (
+            f" To reduce the LR on a plateau on top of {owner}, add lightning_lr's ReduceOnPlateau callback "
+            f"(its factors multiply {owner}'s LR)."
+            if isinstance(scheduler, ReduceLROnPlateau)
+            else ""
+        )
         rank_zero_warn(
             f"{owner} replaces the {type(scheduler).__name__} that configure_optimizers returned for "
             f"optimizer {index} ({type(optimizer).__name__}); the LR of that optimizer follows {owner}.{kept} "
-            f"Remove the scheduler from configure_optimizers to silence this warning.",
+            f"Remove the scheduler from configure_optimizers to silence this warning.{plateau}",
             category=UserWarning,
         )
         del conf.schedulers[i]

@@ -299,7 +299,12 @@ def warn_if_beyond_run(
         warn_once(
             f"beyond-run-{arg}",
             f"{owner}: {', '.join(late)} {what}; give a duration within the run (steps, Epochs(n) or "
-            f"Fraction(f), e.g. Fraction(1.0) for the whole run)",
+            f"Fraction(f), e.g. "
+            + (
+                "Fraction(0.05) for the first 5% of the run)"
+                if arg == "warmup"
+                else "Fraction(1.0) for the whole run)"
+            ),
         )
 
 

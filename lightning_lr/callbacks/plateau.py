@@ -372,7 +372,7 @@ class ReduceOnPlateau(ScheduleCallback):
                 which = "" if len(reduced) == len(groups) else f" (param groups {reduced})"
                 rank_zero_info(
                     f"{self.name}: step {t}: {self.monitor}={value:.6g}, no improvement on the best "
-                    f"{self._plateau.best:.6g} for {self.patience + 1} checks: the LR factor of "
+                    f"{self._plateau.best:.6g} for {self.patience + 1} check{'' if self.patience == 0 else 's'}: the LR factor of "
                     f"{entry.info.label}{which} is now {shown}"
                 )
 

@@ -76,6 +76,13 @@ class WarmupStableDecay(ScheduleCallback):
                 V.fail(
                     "final", "a number >= 0 or a list with one number >= 0 per param group", final, TypeError
                 )
+            # what can be checked before the run is known, by the schedule's own rules: lengths all in
+            # steps (a decay longer than total, a warm-up into the cooldown), one final above one peak
+            known = [d for d in (self.total, self.warmup, self.decay) if isinstance(d, int)]
+            if len(known) == 3:
+                long_run.WarmupStableDecay(1.0, self.total, self.warmup, self.decay)
+            if isinstance(self.peak, float) and isinstance(self.final, float) and self.final > self.peak:
+                V.fail("final", f"<= peak ({self.peak:g})", final)
 
     def durations(self) -> dict[str, tuple[Any, int]]:
         return {"total": (self.total, 1), "warmup": (self.warmup, 0), "decay": (self.decay, 1)}

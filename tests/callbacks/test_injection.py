@@ -94,6 +94,9 @@ def test_a_scheduler_already_on_the_optimizer_is_replaced_with_one_warning(tmp_p
     ) as w:
         rec = fit(tmp_path, model, [OneCycle()])
     assert sum("replaces the" in str(x.message) for x in w) == 1
+    # a replaced plateau points to the callback that composes with the schedule
+    plateau = [str(x.message) for x in w if "ReduceOnPlateau callback" in str(x.message)]
+    assert len(plateau) == (form == "plateau")
     assert_trace(rec.lr(), ONE_CYCLE.values(N))
     assert [type(c.scheduler) for c in model.trainer.lr_scheduler_configs] == [ScheduleLR]
 
@@ -699,6 +702,11 @@ def _run_warnings(tmp_path: Any, model: Any, callback: Any, **kwargs: Any) -> li
         (
             lambda: ExponentialDecay(gamma=0.5, every=30, staircase=True),
             r"ExponentialDecay: every=30 \(step 30\)",
+        ),
+        (  # a warm-up's example is a small fraction (it was "Fraction(1.0) for the whole run")
+            lambda: ExponentialDecay(gamma=0.9, warmup=30),
+            r"ExponentialDecay: warmup=30 \(30 optimizer steps\) is longer than the run .* e\.g\. Fraction\(0\.05\) "
+            r"for the first 5% of the run\)$",
         ),
     ],
 )

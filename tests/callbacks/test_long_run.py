@@ -95,6 +95,16 @@ def test_errors_name_the_callback_and_the_argument(tmp_path) -> None:
         match=r"WarmupStableDecay on optimizer 0 \(SGD\): warmup must be <= total - decay steps = 24 - 5 = 19",
     ):
         fit(tmp_path, Tiny(), [WarmupStableDecay(warmup=20)])
+    # what the arguments alone refuse is refused at construction (before: a warning, then an error at fit;
+    # and a final above the peak quoted a recomputed 0.20000000000000004)
+    with pytest.raises(ValueError, match=r"WarmupStableDecay: decay must be at most total=10 steps, got 20"):
+        WarmupStableDecay(total=10, decay=20)
+    with pytest.raises(
+        ValueError, match=r"WarmupStableDecay: warmup must be <= total - decay steps = 10 - 5 = 5"
+    ):
+        WarmupStableDecay(total=10, warmup=9, decay=5)
+    with pytest.raises(ValueError, match=r"WarmupStableDecay: final must be <= peak \(0.1\), got 0.2$"):
+        WarmupStableDecay(peak=0.1, final=0.2)
 
 
 def test_repr_and_the_cli_default_of_decay() -> None:

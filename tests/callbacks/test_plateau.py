@@ -91,7 +91,7 @@ def test_alone_it_gives_torchs_lrs(tmp_path, case) -> None:
 
 
 @pytest.mark.parametrize("where", ["val", "train", "epoch_end"])
-def test_an_epoch_that_did_not_log_the_metric_is_no_check(tmp_path, where) -> None:
+def test_an_epoch_that_did_not_log_the_metric_is_no_check(tmp_path, where, caplog) -> None:
     # before: Lightning keeps the last value in trainer.callback_metrics, and it was counted again as a check
     # that did not improve: a metric logged every other epoch, always improving, cut the LR four times
     values = [1.0, None, 0.9, None, 0.8, None, 0.7, None]
@@ -107,7 +107,9 @@ def test_an_epoch_that_did_not_log_the_metric_is_no_check(tmp_path, where) -> No
     # and a metric that stalls when it is logged reduces where torch's rule, fed what was logged, does
     values = [1.0, None, 1.0, 1.0, None, 0.5, None, 0.5]
     model = scripted(values, where=where)
-    rec = fit(tmp_path, model, [ReduceOnPlateau(monitor, patience=0)], max_epochs=8)
+    with caplog.at_level(logging.INFO, logger="lightning.pytorch"):
+        rec = fit(tmp_path, model, [ReduceOnPlateau(monitor, patience=0)], max_epochs=8)
+    assert "no improvement on the best 1 for 1 check: the LR factor" in caplog.text  # (was "1 checks")
     assert "log" not in vars(model)  # the watch on the module's log is gone with the fit
     expected = torch_lrs(as_logged(values), [0.1], STEPS_PER_EPOCH, patience=0)[:, 0]
     assert len(np.unique(expected)) > 1
