@@ -14,6 +14,9 @@ taken from the namespace of the object it is used on (:mod:`._namespaces`).
   - the loops' ``_results`` collections (``_ResultCollection``), the logger connector's ``_current_fx``
     and the module's ``_current_fx_name``: swapped for throwaway ones during the sweep, so ``self.log``
     inside ``training_step`` works and nothing the sweep logs reaches the real epoch's metrics.
+  - the active loop's collection (``trainer._results``: each result's ``has_reset``, its ``meta`` names and
+    the collection's ``DATALOADER_SUFFIX``): whether a metric was logged in this validation run or training
+    epoch, which ``trainer.callback_metrics`` (holding a value until it is logged again) cannot tell.
   - ``LightningModule._on_before_batch_transfer``: the batch hooks as the training loop calls them.
   - ``fit_loop.epoch_loop.restarting`` and its ``batch_progress``: whether a resumed fit starts within an
     epoch, and the batches of it done before the checkpoint.
@@ -61,6 +64,7 @@ from ._trainer import (
     can_rebuild_optimizers,
     configured_optimizers,
     isolated_logging,
+    logged_in_this_run,
     logged_value,
     new_val_results,
     no_sync,
@@ -98,6 +102,7 @@ __all__ = [
     "install_spawn_hand_over",
     "isolated_logging",
     "logged_hparams",
+    "logged_in_this_run",
     "logged_value",
     "misconfiguration_errors",
     "namespace",

@@ -24,6 +24,7 @@ __all__ = [
     "callbacks",
     "can_rebuild_optimizers",
     "isolated_logging",
+    "logged_in_this_run",
     "logged_value",
     "new_val_results",
     "no_sync",
@@ -158,6 +159,30 @@ def logged_value(collections: list[Any], key: str) -> tuple[Any, list[str]]:
         if key in metrics:
             return metrics[key], names
     return None, names
+
+
+def logged_in_this_run(trainer: pl.Trainer, key: str) -> bool | None:
+    """Whether ``key`` of ``trainer.callback_metrics`` was logged in the active loop's run so far (this
+    validation run, this training epoch: its collection is reset after each), by any path (``self.log``,
+    ``log_dict``, a callback's ``pl_module.log``, a ``log`` override that renames); None when no loop is
+    active or its collection cannot tell."""
+    results = getattr(trainer, "_results", None)
+    if results is None:
+        return None
+    try:
+        for metric in results.values():
+            if metric.has_reset:  # not logged since the collection was reset
+                continue
+            meta = metric.meta
+            names = {meta.name, meta.forked_name(False), meta.forked_name(True)}
+            if meta.add_dataloader_idx and meta.dataloader_idx is not None:
+                suffix = results.DATALOADER_SUFFIX.format(meta.dataloader_idx)
+                names = {n + suffix for n in names}
+            if key in names:
+                return True
+        return False
+    except AttributeError:  # pragma: no cover - a Lightning whose collection is otherwise
+        return None
 
 
 @contextlib.contextmanager

@@ -290,12 +290,15 @@ def optimizer_info(owner: str, index: int, optimizer: Any) -> OptimizerInfo:
     )
 
 
-def take_over(owner: str, conf: OptimizerConfig, optimizer: Optimizer, index: int) -> tuple[int, str | None]:
+def take_over(
+    owner: str, conf: OptimizerConfig, optimizer: Optimizer, index: int, plateau: bool = False
+) -> tuple[int, str | None]:
     """Remove the schedulers already driving ``optimizer`` (one warning each); where ours goes: the place of
     the first of them, else after the schedulers ``configure_optimizers`` returned, among lightning_lr's
     in the order of their optimizers (whatever the order of the callbacks: Lightning restores the states
     by position). Also the ``"name"`` the first of them had in its config (LearningRateMonitor's and our
-    logging's tag), which ours keeps; None without one."""
+    logging's tag), which ours keeps; None without one. ``plateau``: ours reduces on a plateau itself (no
+    advice to add one where it replaces torch's)."""
     found = conf.entries_for(optimizer)
     named = next((i for i in found if _config_name(conf.schedulers[i]) is not None), None)
     name = None if named is None else _config_name(conf.schedulers[named])
@@ -316,16 +319,16 @@ def take_over(owner: str, conf: OptimizerConfig, optimizer: Optimizer, index: in
             kept = f" Its name {given!r} is kept for the logged LR."
         else:
             kept = f" Its name {given!r} is dropped: the LR is logged under {name!r}."
-        plateau = (
+        advice = (
             f" To reduce the LR on a plateau on top of {owner}, add lightning_lr's ReduceOnPlateau callback "
             f"(its factors multiply {owner}'s LR)."
-            if isinstance(scheduler, ReduceLROnPlateau)
+            if isinstance(scheduler, ReduceLROnPlateau) and not plateau
             else ""
         )
         rank_zero_warn(
             f"{owner} replaces the {type(scheduler).__name__} that configure_optimizers returned for "
             f"optimizer {index} ({type(optimizer).__name__}); the LR of that optimizer follows {owner}.{kept} "
-            f"Remove the scheduler from configure_optimizers to silence this warning.{plateau}",
+            f"Remove the scheduler from configure_optimizers to silence this warning.{advice}",
             category=UserWarning,
         )
         del conf.schedulers[i]

@@ -129,8 +129,13 @@ class ScheduleCallback(Callback):
     schedule_end: str | None = None
     #: whether :meth:`build` reads the run itself (its length), not only the durations resolved for it: then a
     #: resume into a run of another length may change the schedule though no duration changed. The presets
-    #: build from the durations alone; a subclass's ``build`` may read the run
+    #: build from the durations alone; a class that overrides ``build`` reads it unless it says otherwise
     reads_run: bool = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "build" in vars(cls) and "reads_run" not in vars(cls):
+            cls.reads_run = True
 
     def __init__(self, *, optimizer: int | str = "all", log_lr: bool = True, preview: bool = True) -> None:
         with V.context(self.name):

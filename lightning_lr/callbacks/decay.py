@@ -336,6 +336,7 @@ class CosineDecay(_Decay):
     """
 
     schedule_end = "total"
+    reads_run = False
 
     def __init__(
         self,

@@ -102,6 +102,8 @@ class LRSchedule(ScheduleCallback):
         >>> cb = LRSchedule(cosine_after_one_epoch)
     """
 
+    reads_run = False  # but through the functions of the run it is given (set per instance)
+
     def __init__(
         self,
         lr: ScheduleArg,
@@ -116,10 +118,9 @@ class LRSchedule(ScheduleCallback):
         self._lr_end: int | None = None  # where the built LR schedules stop changing (``_end``)
         self.lr = _check_spec(self.name, "lr", lr, allow_none=False)
         self.momentum = _check_spec(self.name, "momentum", momentum, allow_none=True)
-        # a function of the run reads it; schedules given as they are do not
-        self.reads_run = any(
-            callable(s) and not isinstance(s, (Schedule, list)) for s in (self.lr, self.momentum)
-        )
+        # a function of the run reads it; schedules given as they are do not (nor does this class's build)
+        functions = any(callable(s) and not isinstance(s, (Schedule, list)) for s in (self.lr, self.momentum))
+        self.reads_run = type(self).reads_run or functions
         with V.context(self.name):
             self.relative = V.boolean("relative", relative)
 

@@ -11,11 +11,12 @@ from lightning.pytorch.trainer.states import TrainerFn
 from lightning.pytorch.utilities import rank_zero_info, rank_zero_warn
 from lightning.pytorch.utilities.model_helpers import is_overridden
 
+from .. import _lightning_compat as L
 from .. import _validate as V
 from .. import schedules as S
 from ..optim import ScheduleLR
 from ..optim import param_groups as pg
-from . import _inject, _logged, _resolve, _state
+from . import _inject, _resolve, _state
 from ._inject import Injected, OptimizerConfig
 from ._log import StepLogging
 from ._plateau import STATE_KEYS, Plateau
@@ -58,13 +59,16 @@ class ReduceOnPlateau(ScheduleCallback):
     **When it decides.** When the monitored value is produced: after each validation run for a metric
     logged in validation (not in the sanity check), at the end of each training epoch for a metric
     logged in training. A run or an epoch that did not log it makes no check (Lightning keeps the last
-    value in ``trainer.callback_metrics``; it is not counted again), with one warning. When the module has its own ``on_train_epoch_end`` (where it may log the metric),
-    Lightning calls that after the callbacks' hook, so the decision waits for it: it is made before the
+    value in ``trainer.callback_metrics``; it is not counted again), with one warning: what counts is what
+    was logged (``self.log``, ``log_dict``, a callback's ``pl_module.log``, under whatever name it ends up),
+    as Lightning records it for the run; a value written into ``trainer.callback_metrics`` by hand is none.
+    When the module has its own ``on_train_epoch_end`` (where it may log the metric), Lightning calls that
+    after the callbacks' hook, so the decision waits for it: it is made before the
     next epoch's first step, or when a checkpoint is saved in between, so the checkpoint holds it (a
     callback that reads the LR at the next epoch's start before this one sees the old LR). If the metric
     never appears, an error names it and lists the logged ones. Under DDP every rank decides from
-    the mean of the ranks' values (also when the metric was logged without ``sync_dist``), so they all
-    reduce at the same step.
+    the mean of the ranks' values (also when the metric was logged without ``sync_dist``), and makes a check
+    only where every rank logged one, so they all reduce at the same step.
 
     **Checkpoint.** The reductions, ``best``, ``num_bad_epochs``, ``cooldown_counter`` and the count of
     checks are in :meth:`state_dict`; a resumed run continues exactly.
@@ -153,9 +157,12 @@ class ReduceOnPlateau(ScheduleCallback):
         self._validations = 0
         self._epochs = 0
         self._pending = False  # a training epoch ended and its decision waits for the module's hook
-        # the names the module logged since the last check (``_logged``): Lightning keeps a metric in
-        # trainer.callback_metrics until it is logged again, so a value found there may be no new one
-        self._seen: set[str] = set()
+        # Lightning keeps a metric in trainer.callback_metrics until it is logged again, so a value found there
+        # may be no new one. At a training epoch's end (before the module's own hook): whether it was logged
+        # in the epoch so far (None: cannot tell), and the object callback_metrics held (an entry not logged
+        # again is never replaced)
+        self._logged_early: bool | None = None
+        self._held_early: Any = None
         self._stale_said = False
 
     def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
@@ -164,12 +171,6 @@ class ReduceOnPlateau(ScheduleCallback):
             self.reductions = {}
             self._source = None
         super().setup(trainer, pl_module, stage)
-        if stage == "fit":
-            _logged.watch(pl_module, self._seen)
-
-    def _leave(self, pl_module: pl.LightningModule) -> None:
-        _logged.unwatch(pl_module, self._seen)
-        super()._leave(pl_module)
 
     def _inject(self, conf: OptimizerConfig) -> None:
         trainer = self._trainer
@@ -181,7 +182,7 @@ class ReduceOnPlateau(ScheduleCallback):
             info = _inject.optimizer_info(self.name, index, optimizer)
             found = _inject.owned_scheduler(conf, optimizer)
             if found is None:  # alone: hold the optimizer's LR
-                position, name = _inject.take_over(self.name, conf, optimizer, index)
+                position, name = _inject.take_over(self.name, conf, optimizer, index, plateau=True)
                 lr, _ = self._build_checked(info)
                 scheduler = _inject.with_context(self.name, info, ScheduleLR, optimizer, lr=lr)
                 _inject.add(self.name, conf, position, scheduler, name)
@@ -268,8 +269,9 @@ class ReduceOnPlateau(ScheduleCallback):
         metrics = trainer.callback_metrics
         if self._source is None and self._absent_before and self.monitor in metrics:
             self._source = "validation"  # absent before this validation run, there after it
-        if self._source == "validation" and self.monitor in metrics:
-            self._decide(trainer, pl_module, metrics[self.monitor])
+        if self._source == "validation":  # every rank gets here: under DDP the ranks decide together
+            logged = L.logged_in_this_run(trainer, self.monitor)
+            self._decide(trainer, pl_module, metrics.get(self.monitor), logged is not False)
 
     def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         super().on_train_epoch_end(trainer, pl_module)
@@ -279,6 +281,8 @@ class ReduceOnPlateau(ScheduleCallback):
         if self._source == "validation":
             return
         self._pending = True
+        self._logged_early = L.logged_in_this_run(trainer, self.monitor)
+        self._held_early = trainer.callback_metrics.get(self.monitor)
         if not is_overridden("on_train_epoch_end", pl_module):
             self._settle(trainer, pl_module)  # nothing logs after this hook: decide now
         # else Lightning calls the module's own on_train_epoch_end after the callbacks' (and before the
@@ -312,39 +316,54 @@ class ReduceOnPlateau(ScheduleCallback):
         if saving and self.monitor not in metrics:
             return
         self._pending = False
-        if self.monitor in metrics:
+        if self.monitor in metrics or self._source == "train":
             self._source = "train"
-            self._decide(trainer, pl_module, metrics[self.monitor])
+            held = metrics.get(self.monitor)
+            if saving:  # the epoch's collection is still there (checkpoint callbacks run before its reset)
+                logged = L.logged_in_this_run(trainer, self.monitor)
+            else:  # logged in the epoch (or cannot tell), or since, by the module's hook (the entry was replaced)
+                logged = self._logged_early is not False or (
+                    held is not None and held is not self._held_early
+                )
+            self._decide(trainer, pl_module, held, logged is not False)
             return
         every = trainer.check_val_every_n_epoch
         validates = is_overridden("validation_step", pl_module) and trainer.limit_val_batches != 0
         if self._validations == 0 and validates and (every is None or self._epochs < every):
             return  # no validation run yet: the metric may come from the first one
-        logged = sorted(metrics)
+        names = sorted(metrics)
         raise ValueError(
             f"{self.name}(monitor={self.monitor!r}): the metric {self.monitor!r} was not logged; the logged "
-            f"metrics (trainer.callback_metrics) are {logged or 'none'}. Log it with "
+            f"metrics (trainer.callback_metrics) are {names or 'none'}. Log it with "
             f"self.log({self.monitor!r}, value) in training_step, on_train_epoch_end or validation_step, or "
             f"monitor one of those."
         )
 
-    def _decide(self, trainer: pl.Trainer, pl_module: pl.LightningModule, raw: Any) -> None:
-        value, fresh = float(raw), float(_logged.logged(self._seen, self.monitor))
-        self._seen.clear()
-        if trainer.world_size > 1:  # every rank decides from the same value, and on the same checks
+    def _decide(self, trainer: pl.Trainer, pl_module: pl.LightningModule, raw: Any, logged: bool) -> None:
+        """A check on the monitored value ``raw`` (None: not in the metrics), ``logged`` in this run or epoch
+        (else it is an earlier one, which torch's rule is not fed again: no check). Under DDP every rank
+        comes here at the same points: they decide from the mean value, and only where every rank has one."""
+        fresh = raw is not None and logged
+        value = float(raw) if fresh else 0.0
+        if trainer.world_size > 1:
             means = trainer.strategy.reduce(
-                torch.tensor([value, fresh], dtype=torch.float64, device=pl_module.device), reduce_op="mean"
+                torch.tensor([value, float(fresh)], dtype=torch.float64, device=pl_module.device),
+                reduce_op="mean",
             )
-            value, fresh = float(means[0]), float(means[1])
-        if fresh < 1.0:  # not logged since the last check (on some rank): torch's rule is fed new values only
+            value, fresh = float(means[0]), float(means[1]) == 1.0
+        if not fresh:
             if not self._stale_said:
                 self._stale_said = True
                 where = "validation run" if self._source == "validation" else "training epoch"
+                held = (
+                    "it is not in trainer.callback_metrics"
+                    if raw is None
+                    else f"trainer.callback_metrics still holds an earlier value, {float(raw):.6g}"
+                )
                 rank_zero_warn(
                     f"{self.name}(monitor={self.monitor!r}): {self.monitor!r} was not logged in this {where} "
-                    f"(step {trainer.global_step}); trainer.callback_metrics still holds an earlier value, "
-                    f"{float(raw):.6g}, which is no new check: no decision is made until it is logged again "
-                    f"(said once).",
+                    f"(step {trainer.global_step}{', on some rank' if raw is not None and logged else ''}); "
+                    f"{held}, which is no new check: no decision is made until it is logged again (said once).",
                     category=UserWarning,
                 )
             return
@@ -378,7 +397,6 @@ class ReduceOnPlateau(ScheduleCallback):
 
     # --- logging --------------------------------------------------------------------------------
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
-        self._seen.clear()  # what the sanity check logged is not in the metrics any more
         if not self._entries():
             return
         for entry in self._entries():  # a resume: the groups added in training are back by now

@@ -14,7 +14,7 @@ from lightning_lr import schedules as S
 from lightning_lr.callbacks import OneCycle, ReduceOnPlateau
 
 from support.models import Tiny, adam
-from support.plateau import as_logged, reduction_checks, scripted, torch_lrs
+from support.plateau import Scripted, as_logged, reduction_checks, scripted, torch_lrs
 from support.recording import DumpPerRank, assert_trace
 from support.trainers import fit
 
@@ -100,6 +100,44 @@ def test_every_rank_skips_an_epoch_that_logged_no_value_on_any_rank(tmp_path) ->
     expected = torch_lrs(as_logged(values), [0.1], 2, factor=0.5, patience=0)[:, 0]
     assert_trace([row[1][0] for row in rank0], expected)
     assert len(np.unique(expected)) == 2  # one reduction, at the stall (epoch 4), none at the silent epochs
+
+
+class SilentOnRank1AtEpoch2(Scripted):
+    def value(self, k: int) -> float | None:
+        return None if self.global_rank == 1 and self.current_epoch == 2 else super().value(k)
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_resumed_fit_where_one_rank_logs_nothing_goes_on_on_both(tmp_path) -> None:
+    # a review found rank 0 waiting for ever in the mean's collective while rank 1, which had not logged the
+    # metric in the first validation after the resume, skipped it: every rank now comes to every check
+    values = [1.0, 1.0, 1.0, 0.9, 1.0, 1.0]
+    ckpt = ModelCheckpoint(tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
+    kwargs = dict(strategy="ddp_spawn", devices=2, max_epochs=6)
+    fit(
+        tmp_path,
+        scripted(values, n=16),
+        [ReduceOnPlateau("val", patience=0), ckpt],
+        enable_checkpointing=True,
+        **kwargs,
+    )
+    (path,) = (tmp_path / "ckpt").glob("epoch=1-*.ckpt")
+    out = tmp_path / "ranks"
+    out.mkdir()
+    model = SilentOnRank1AtEpoch2(values, n=16)
+    fit(
+        tmp_path,
+        model,
+        [ReduceOnPlateau("val", patience=0), DumpPerRank(str(out))],
+        ckpt_path=str(path),
+        **kwargs,
+    )
+    rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
+    assert rank0 == rank1
+    # epoch 2 is no check (one rank has no value): torch's rule fed the values of the other epochs
+    expected = torch_lrs(as_logged([1.0, 1.0, None, 0.9, 1.0, 1.0]), [0.1], 2, patience=0)[:, 0]
+    assert_trace([row[1][0] for row in rank0], expected[4:])
 
 
 @pytest.mark.ddp

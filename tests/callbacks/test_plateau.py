@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import logging
 import random
+import warnings
 from pathlib import Path
+from typing import Any
 
 import lightning.pytorch as pl
 import numpy as np
@@ -110,10 +112,76 @@ def test_an_epoch_that_did_not_log_the_metric_is_no_check(tmp_path, where, caplo
     with caplog.at_level(logging.INFO, logger="lightning.pytorch"):
         rec = fit(tmp_path, model, [ReduceOnPlateau(monitor, patience=0)], max_epochs=8)
     assert "no improvement on the best 1 for 1 check: the LR factor" in caplog.text  # (was "1 checks")
-    assert "log" not in vars(model)  # the watch on the module's log is gone with the fit
     expected = torch_lrs(as_logged(values), [0.1], STEPS_PER_EPOCH, patience=0)[:, 0]
     assert len(np.unique(expected)) > 1
     assert_trace(rec.lr(), expected)
+
+
+class Prefixed(Scripted):
+    """Its own ``log`` renames what it logs (``val`` is logged as ``val/loss``)."""
+
+    def log(self, name: str, value: Any, *args: Any, **kwargs: Any) -> None:
+        super().log("val/loss" if name == "val" else name, value, *args, **kwargs)
+
+
+class TwoLoaders(Scripted):
+    """Two validation dataloaders, each logging ``val`` (``val/dataloader_idx_0`` and ``_1``); loader 0
+    logs a value that never improves, every run."""
+
+    def validation_step(self, batch: Any, batch_idx: int, dataloader_idx: int = 0) -> None:
+        if dataloader_idx == 0:
+            self.log("val", 1.0)
+        else:
+            super().validation_step(batch, batch_idx)
+
+    def val_dataloader(self) -> Any:
+        return [super().val_dataloader(), super().val_dataloader()]
+
+
+@pytest.mark.parametrize(
+    ("model", "monitor"),
+    [(Prefixed, "val/loss"), (TwoLoaders, "val/dataloader_idx_1")],
+    ids=["log-override-renames", "second-val-dataloader"],
+)
+def test_what_was_logged_is_read_from_lightning_whatever_the_path(tmp_path, model, monitor) -> None:
+    # a review found a log override that renames never acted on (LR 0.1 for 8 epochs where torch cuts 5
+    # times), and a second dataloader's missing value counted again; Lightning's own record of what was
+    # logged in the run tells both
+    for values in ([1.0, None, 1.0, 1.0, None, 0.5, None, 0.5], [1.0, 1.0, 1.0, 0.9, 1.0, 1.0, 0.8, 1.0]):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rec = fit(tmp_path, model(values), [ReduceOnPlateau(monitor, patience=0)], max_epochs=8)
+        expected = torch_lrs(as_logged(values), [0.1], STEPS_PER_EPOCH, patience=0)[:, 0]
+        assert len(np.unique(expected)) > 1
+        assert_trace(rec.lr(), expected)
+
+
+@pytest.mark.parametrize("where", ["val", "train", "epoch_end"])
+def test_a_resume_whose_first_epoch_logs_nothing_skips_that_check(tmp_path, where) -> None:
+    # a review found "the metric was not logged" raised for a training metric missing in the first epoch after
+    # a resume, which the uninterrupted run skips as a check
+    values = [1.0, 1.0, None, 1.0, 0.5, 0.5]
+    monitor = "val" if where == "val" else "train_metric"
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
+    full = fit(
+        tmp_path,
+        scripted(values, where=where),
+        [ReduceOnPlateau(monitor, patience=0), ckpt],
+        max_epochs=6,
+        enable_checkpointing=True,
+    )
+    expected = torch_lrs(as_logged(values), [0.1], STEPS_PER_EPOCH, patience=0)[:, 0]
+    assert_trace(full.lr(), expected)
+    (path,) = (tmp_path / "ckpt").glob("epoch=1-*.ckpt")
+    with pytest.warns(UserWarning, match=rf"'{monitor}' was not logged in this .* it is not in trainer"):
+        resumed = fit(
+            tmp_path,
+            scripted(values, where=where),
+            [ReduceOnPlateau(monitor, patience=0)],
+            max_epochs=6,
+            ckpt_path=str(path),
+        )
+    assert resumed.rows == full.rows[2 * STEPS_PER_EPOCH :]
 
 
 @pytest.mark.parametrize("where", ["train", "epoch_end"])
@@ -261,6 +329,19 @@ def test_it_replaces_a_torch_scheduler_and_refuses_a_second_plateau(tmp_path) ->
     with pytest.warns(UserWarning, match=r"ReduceOnPlateau replaces the StepLR that configure_optimizers"):
         rec = fit(tmp_path, Scripted(FLAT, optim=with_step_lr), [ReduceOnPlateau("val", patience=100)])
     assert_trace(rec.lr(), np.full(2 * STEPS_PER_EPOCH, 0.1))
+
+    def with_plateau(model):
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        return {
+            "optimizer": opt,
+            "lr_scheduler": torch.optim.lr_scheduler.ReduceLROnPlateau(opt),
+            "monitor": "val",
+        }
+
+    with pytest.warns(UserWarning, match=r"ReduceOnPlateau replaces the ReduceLROnPlateau") as said:
+        fit(tmp_path, Scripted(FLAT, optim=with_plateau), [ReduceOnPlateau("val", patience=100)])
+    # no advice to add the ReduceOnPlateau callback, which is the one replacing it
+    assert not [w for w in said if "add lightning_lr's ReduceOnPlateau callback" in str(w.message)]
     with pytest.raises(
         ValueError, match=r"ReduceOnPlateau and ReduceOnPlateau both reduce the LR of optimizer 0"
     ):

@@ -6,6 +6,7 @@ import math
 import re
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -82,6 +83,13 @@ def _cosine_over(run: RunInfo) -> S.Schedule:
     return S.CosineDecay(0.1, total=run.total_steps)
 
 
+class CosineOverTheRun(InverseSqrt):
+    """A preset's subclass whose build reads the run (it says nothing about it: it is taken to)."""
+
+    def build(self, run: RunInfo, steps: Any, info: Any) -> tuple[Any, Any]:
+        return [S.CosineDecay(0.1, total=run.total_steps)], None
+
+
 @pytest.mark.filterwarnings(RESUMABLE)
 def test_resuming_into_a_longer_run_whose_schedule_does_not_change_says_nothing(tmp_path) -> None:
     # before: "the run differs from the checkpoint's ... the LR may jump" on every extension of an InverseSqrt
@@ -106,6 +114,14 @@ def test_resuming_into_a_longer_run_whose_schedule_does_not_change_says_nothing(
         UserWarning, match=r"LRSchedule: the run differs from the checkpoint's \(total_steps 24 -> 48\)"
     ):
         fit(tmp_path, Tiny(), [LRSchedule(_cosine_over)], max_epochs=4, ckpt_path=path_at(ckpts, 12))
+    # and so is a preset's subclass whose own build may read the run (a review found it silent)
+    assert CosineOverTheRun.reads_run and not InverseSqrt.reads_run
+    (tmp_path / "subclass").mkdir()
+    _, ckpts = checkpointed_run(
+        tmp_path / "subclass", Tiny(), [CosineOverTheRun(warmup=10)], every=12, max_epochs=2
+    )
+    with pytest.warns(UserWarning, match=r"CosineOverTheRun: the run differs from the checkpoint's"):
+        fit(tmp_path, Tiny(), [CosineOverTheRun(warmup=10)], max_epochs=4, ckpt_path=path_at(ckpts, 12))
 
 
 @pytest.mark.filterwarnings(RESUMABLE)
