@@ -355,15 +355,21 @@ class ReduceOnPlateau(ScheduleCallback):
             if not self._stale_said:
                 self._stale_said = True
                 where = "validation run" if self._source == "validation" else "training epoch"
-                held = (
-                    "it is not in trainer.callback_metrics"
-                    if raw is None
-                    else f"trainer.callback_metrics still holds an earlier value, {float(raw):.6g}"
-                )
+                if raw is not None and logged:  # here it was; under DDP another rank did not log it
+                    why = f"was not logged on every rank in this {where} (step {trainer.global_step})"
+                elif raw is None:
+                    why = (
+                        f"was not logged in this {where} (step {trainer.global_step}); it is not in "
+                        f"trainer.callback_metrics"
+                    )
+                else:
+                    why = (
+                        f"was not logged in this {where} (step {trainer.global_step}); "
+                        f"trainer.callback_metrics still holds an earlier value, {float(raw):.6g}"
+                    )
                 rank_zero_warn(
-                    f"{self.name}(monitor={self.monitor!r}): {self.monitor!r} was not logged in this {where} "
-                    f"(step {trainer.global_step}{', on some rank' if raw is not None and logged else ''}); "
-                    f"{held}, which is no new check: no decision is made until it is logged again (said once).",
+                    f"{self.name}(monitor={self.monitor!r}): {self.monitor!r} {why}, which is no new check: no "
+                    f"decision is made until it is logged again (said once).",
                     category=UserWarning,
                 )
             return
