@@ -14,7 +14,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from lightning_lr import LRRangeTest, LRScheduleMixin, Tuner
 from lightning_lr import _lightning_compat as L
-from lightning_lr.callbacks import Cyclic, LRSchedule, OneCycle, ScheduleFree
+from lightning_lr.callbacks import Cyclic, LRSchedule, OneCycle, ReduceOnPlateau, ScheduleFree
 from lightning_lr.schedules import Linear
 
 torch.set_num_threads(1)
@@ -177,6 +177,13 @@ def test_schedule_callbacks_and_the_zero_configuration_range_test(ns: Any, tmp_p
     assert test.result is not None and test.result.one_cycle_max_lr() is not None
     bounds = test.result.cyclic_bounds()
     assert bounds is not None and (cycle.value("base_lr"), cycle.value("max_lr")) == bounds
+
+
+def test_reduce_on_plateau_monitors_a_training_metric(ns: Any, tmp_path: Any) -> None:
+    # before: ValueError "Expected a parent" under a pytorch_lightning Trainer (lightning's is_overridden)
+    plateau = ReduceOnPlateau("train_loss", patience=0)
+    trainer(ns, tmp_path, callbacks=[plateau], max_epochs=2, limit_val_batches=0).fit(net_class(ns)(), data())
+    assert plateau._plateau.last_epoch == 2  # one check per epoch
 
 
 def test_lr_monitor_and_tensorboard_of_the_namespace_are_recognized(ns: Any, tmp_path: Any) -> None:

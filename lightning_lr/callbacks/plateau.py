@@ -9,7 +9,6 @@ import lightning.pytorch as pl
 import torch
 from lightning.pytorch.trainer.states import TrainerFn
 from lightning.pytorch.utilities import rank_zero_info, rank_zero_warn
-from lightning.pytorch.utilities.model_helpers import is_overridden
 
 from .. import _lightning_compat as L
 from .. import _validate as V
@@ -283,7 +282,7 @@ class ReduceOnPlateau(ScheduleCallback):
         self._pending = True
         self._logged_early = L.logged_in_this_run(trainer, self.monitor)
         self._held_early = trainer.callback_metrics.get(self.monitor)
-        if not is_overridden("on_train_epoch_end", pl_module):
+        if not L.overrides(pl_module, "on_train_epoch_end"):
             self._settle(trainer, pl_module)  # nothing logs after this hook: decide now
         # else Lightning calls the module's own on_train_epoch_end after the callbacks' (and before the
         # checkpoint callbacks'): a value logged there is not in the metrics yet, and the one that is may
@@ -328,7 +327,7 @@ class ReduceOnPlateau(ScheduleCallback):
             self._decide(trainer, pl_module, held, logged is not False)
             return
         every = trainer.check_val_every_n_epoch
-        validates = is_overridden("validation_step", pl_module) and trainer.limit_val_batches != 0
+        validates = L.overrides(pl_module, "validation_step") and trainer.limit_val_batches != 0
         if self._validations == 0 and validates and (every is None or self._epochs < every):
             return  # no validation run yet: the metric may come from the first one
         names = sorted(metrics)
