@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import lightning.pytorch as pl
 import torch
@@ -25,6 +25,14 @@ from .durations import RunInfo
 __all__ = ["ReduceOnPlateau"]
 
 _KEYS = (*STATE_KEYS, "reductions", "monitor_source")
+
+
+class _Agreed(NamedTuple):
+    """What every rank knows of a check (:meth:`ReduceOnPlateau._agree`)."""
+
+    present: bool  # the metric is in trainer.callback_metrics on some rank
+    value: float  # the mean of the monitored value over the ranks (where ``fresh``)
+    fresh: bool  # logged in this run or epoch on every rank
 
 
 def _min_lr(value: Any) -> float | list[float]:
@@ -61,8 +69,8 @@ class ReduceOnPlateau(ScheduleCallback):
     value in ``trainer.callback_metrics``; it is not counted again), with one warning: what counts is what
     was logged (``self.log``, ``log_dict``, a callback's ``pl_module.log``, under whatever name it ends up),
     as Lightning records it for the run; a value written into ``trainer.callback_metrics`` by hand is none.
-    When the module has its own ``on_train_epoch_end`` (where it may log the metric), Lightning calls that
-    after the callbacks' hook, so the decision waits for it: it is made before the
+    For a training metric the decision waits for every ``on_train_epoch_end`` after this callback's (the
+    callbacks listed after it, then the module's own, may log the metric there): it is made before the
     next epoch's first step, or when a checkpoint is saved in between, so the checkpoint holds it (a
     callback that reads the LR at the next epoch's start before this one sees the old LR). If the metric
     never appears, an error names it and lists the logged ones. Under DDP every rank decides from
@@ -155,9 +163,9 @@ class ReduceOnPlateau(ScheduleCallback):
         self._absent_before = False
         self._validations = 0
         self._epochs = 0
-        self._pending = False  # a training epoch ended and its decision waits for the module's hook
+        self._pending = False  # a training epoch ended and its decision waits for the hooks after this one
         # Lightning keeps a metric in trainer.callback_metrics until it is logged again, so a value found there
-        # may be no new one. At a training epoch's end (before the module's own hook): whether it was logged
+        # may be no new one. At a training epoch's end (at this callback's hook): whether it was logged
         # in the epoch so far (None: cannot tell), and the object callback_metrics held (an entry not logged
         # again is never replaced)
         self._logged_early: bool | None = None
@@ -265,12 +273,18 @@ class ReduceOnPlateau(ScheduleCallback):
         if not self._fitting(trainer):
             return
         self._validations += 1
+        if self._source == "train":
+            return
         metrics = trainer.callback_metrics
-        if self._source is None and self._absent_before and self.monitor in metrics:
-            self._source = "validation"  # absent before this validation run, there after it
-        if self._source == "validation":  # every rank gets here: under DDP the ranks decide together
-            logged = L.logged_in_this_run(trainer, self.monitor)
-            self._decide(trainer, pl_module, metrics.get(self.monitor), logged is not False)
+        raw = metrics.get(self.monitor)
+        # absent before this validation run, there after it: the metric comes from validation
+        new = self._source is None and self._absent_before and self.monitor in metrics
+        logged = L.logged_in_this_run(trainer, self.monitor) is not False
+        agreed = self._agree(trainer, pl_module, new, raw, logged)  # every rank gets here, at every run
+        if self._source is None and agreed.present:
+            self._source = "validation"
+        if self._source == "validation":
+            self._check(trainer, raw, logged, agreed)
 
     def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         super().on_train_epoch_end(trainer, pl_module)
@@ -282,11 +296,13 @@ class ReduceOnPlateau(ScheduleCallback):
         self._pending = True
         self._logged_early = L.logged_in_this_run(trainer, self.monitor)
         self._held_early = trainer.callback_metrics.get(self.monitor)
+        # the callbacks listed after this one, then the module's own on_train_epoch_end, may still log the
+        # metric (a value logged there is not in the metrics yet, and the one that is may be the last
+        # epoch's). Decide now if the epoch logged it on every rank and the module has no such hook (so
+        # the callbacks after this one see the new LR); else at the next hook that reaches this callback
+        # after those: the checkpoint callbacks' (state_dict), the next epoch's start or the fit's end
         if not L.overrides(pl_module, "on_train_epoch_end"):
-            self._settle(trainer, pl_module)  # nothing logs after this hook: decide now
-        # else Lightning calls the module's own on_train_epoch_end after the callbacks' (and before the
-        # checkpoint callbacks'): a value logged there is not in the metrics yet, and the one that is may
-        # be the last epoch's. Decide at the next hook that reaches this callback after it.
+            self._settle(trainer, pl_module, early=True)
 
     def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         self._settle(trainer, pl_module)
@@ -305,26 +321,29 @@ class ReduceOnPlateau(ScheduleCallback):
                 category=UserWarning,
             )
 
-    def _settle(self, trainer: pl.Trainer, pl_module: pl.LightningModule, *, saving: bool = False) -> None:
-        """Decide on the training epoch that ended, now that the module's own ``on_train_epoch_end`` has
-        run: at the next epoch's start, at the end of the fit, or when a checkpoint is saved before those
-        (``saving``: the checkpoint then holds the decision; a metric not there yet is left for later)."""
+    def _settle(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, *, saving: bool = False, early: bool = False
+    ) -> None:
+        """Decide on the training epoch that ended, once every ``on_train_epoch_end`` has run: at the
+        next epoch's start, at the end of the fit, or when a checkpoint is saved before those (``saving``:
+        the checkpoint then holds the decision; a metric not there yet is left for later). ``early``: at
+        this callback's own ``on_train_epoch_end``, decide only on a value the epoch logged on every rank.
+        Under DDP every rank comes here at the same points, and the ranks take every branch together."""
         if not self._pending:
             return
         metrics = trainer.callback_metrics
-        if saving and self.monitor not in metrics:
+        raw = metrics.get(self.monitor)
+        if saving:  # the epoch's collection is still there (checkpoint callbacks run before its reset)
+            logged = L.logged_in_this_run(trainer, self.monitor) is not False
+        else:  # logged in the epoch (or cannot tell), or since, by a later hook (the entry was replaced)
+            logged = self._logged_early is not False or (raw is not None and raw is not self._held_early)
+        agreed = self._agree(trainer, pl_module, self.monitor in metrics, raw, logged)
+        if (saving and not agreed.present) or (early and not agreed.fresh):
             return
         self._pending = False
-        if self.monitor in metrics or self._source == "train":
+        if agreed.present or self._source == "train":
             self._source = "train"
-            held = metrics.get(self.monitor)
-            if saving:  # the epoch's collection is still there (checkpoint callbacks run before its reset)
-                logged = L.logged_in_this_run(trainer, self.monitor)
-            else:  # logged in the epoch (or cannot tell), or since, by the module's hook (the entry was replaced)
-                logged = self._logged_early is not False or (
-                    held is not None and held is not self._held_early
-                )
-            self._decide(trainer, pl_module, held, logged is not False)
+            self._check(trainer, raw, logged, agreed)
             return
         every = trainer.check_val_every_n_epoch
         validates = L.overrides(pl_module, "validation_step") and trainer.limit_val_batches != 0
@@ -338,19 +357,28 @@ class ReduceOnPlateau(ScheduleCallback):
             f"monitor one of those."
         )
 
-    def _decide(self, trainer: pl.Trainer, pl_module: pl.LightningModule, raw: Any, logged: bool) -> None:
-        """A check on the monitored value ``raw`` (None: not in the metrics), ``logged`` in this run or epoch
-        (else it is an earlier one, which torch's rule is not fed again: no check). Under DDP every rank
-        comes here at the same points: they decide from the mean value, and only where every rank has one."""
+    @staticmethod
+    def _agree(
+        trainer: pl.Trainer, pl_module: pl.LightningModule, present: bool, raw: Any, logged: bool
+    ) -> _Agreed:
+        """What the ranks decide from, in one collective under DDP: whether the metric is ``present`` in
+        the metrics on some rank, and the mean of the monitored value ``raw`` where it is fresh (``logged``
+        in this run or epoch) on every rank."""
         fresh = raw is not None and logged
-        value = float(raw) if fresh else 0.0
+        values = [float(present), float(raw) if fresh else 0.0, float(fresh)]
         if trainer.world_size > 1:
             means = trainer.strategy.reduce(
-                torch.tensor([value, float(fresh)], dtype=torch.float64, device=pl_module.device),
-                reduce_op="mean",
+                torch.tensor(values, dtype=torch.float64, device=pl_module.device), reduce_op="mean"
             )
-            value, fresh = float(means[0]), float(means[1]) == 1.0
-        if not fresh:
+            values = [float(v) for v in means]
+        return _Agreed(present=values[0] > 0.0, value=values[1], fresh=values[2] == 1.0)
+
+    def _check(self, trainer: pl.Trainer, raw: Any, logged: bool, agreed: _Agreed) -> None:
+        """A check on the mean value the ranks agreed on, if it is fresh on every rank; else none, and a
+        warning (once per fit) that says why: ``raw`` is this rank's value (None: not in the metrics),
+        ``logged`` whether it was logged in this run or epoch (else it is an earlier one, which torch's
+        rule is not fed again)."""
+        if not agreed.fresh:
             if not self._stale_said:
                 self._stale_said = True
                 where = "validation run" if self._source == "validation" else "training epoch"
@@ -372,8 +400,8 @@ class ReduceOnPlateau(ScheduleCallback):
                     category=UserWarning,
                 )
             return
-        if self._plateau.step(value):
-            self._reduce(value)
+        if self._plateau.step(agreed.value):
+            self._reduce(agreed.value)
 
     def _reduce(self, value: float) -> None:
         """Add a reduction at the current step to every param group whose LR it lowers by more than eps."""
@@ -427,7 +455,7 @@ class ReduceOnPlateau(ScheduleCallback):
         ``cooldown_counter`` and ``last_epoch`` (checks so far) as in torch, ``reductions`` (optimizer index
         -> for each param group, the steps at which its LR was reduced) and ``monitor_source``
         (``"validation"``, ``"train"`` or None: where the metric was found). Saved at a training epoch's
-        end (Lightning's checkpoint callbacks run after the module's ``on_train_epoch_end``), it holds that
+        end (Lightning's checkpoint callbacks run after every other ``on_train_epoch_end``), it holds that
         epoch's decision."""
         if self._pending and self._trainer is not None and self._module is not None:
             self._settle(self._trainer, self._module, saving=True)

@@ -140,6 +140,33 @@ def test_a_resumed_fit_where_one_rank_logs_nothing_goes_on_on_both(tmp_path) -> 
     assert_trace([row[1][0] for row in rank0], expected[4:])
 
 
+class SilentOnRank1AtEpoch0(Scripted):
+    def value(self, k: int) -> float | None:
+        return None if self.global_rank == 1 and self.current_epoch == 0 else super().value(k)
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_training_metric_one_rank_did_not_log_before_the_first_validation_is_no_check_on_both(
+    tmp_path,
+) -> None:
+    # before: rank 0, which had the metric, went to the mean's collective while rank 1, which had not and
+    # had seen no validation run yet (every 3 epochs), went on waiting for one: rank 0 waited for ever.
+    # Where the metric comes from is now decided by the ranks together
+    values = [1.0, 1.0, 1.0, 0.9, 1.0, 1.0]
+    out = tmp_path / "ranks"
+    out.mkdir()
+    model = SilentOnRank1AtEpoch0(values, where="train", n=16)
+    plateau = ReduceOnPlateau("train_metric", patience=0)
+    kwargs = dict(strategy="ddp_spawn", devices=2, max_epochs=6, check_val_every_n_epoch=3)
+    fit(tmp_path, model, [plateau, DumpPerRank(str(out))], **kwargs)
+    rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
+    assert rank0 == rank1
+    expected = torch_lrs(as_logged([None, *values[1:]]), [0.1], 2, patience=0)[:, 0]
+    assert_trace([row[1][0] for row in rank0], expected)
+    assert len(np.unique(expected)) == 3  # reduced twice: epochs 2 and 4 (with epoch 0 counted: 1, 2, 4)
+
+
 @pytest.mark.ddp
 @pytest.mark.filterwarnings("ignore::UserWarning")
 def test_a_two_process_checkpoint_resumed_on_one_process_ends_the_schedule_with_the_run(tmp_path) -> None:

@@ -234,6 +234,34 @@ def test_without_its_own_epoch_end_hook_the_module_gets_the_decision_at_the_epoc
     assert seen.lrs[:-1] != [0.1] * (len(FLAT) - 1)  # it reduced
 
 
+class LogsAtEpochEnd(pl.Callback):
+    """Logs ``values[epoch]`` as ``"train_metric"`` from its own ``on_train_epoch_end`` (None: logs nothing)."""
+
+    def __init__(self, values: list[float | None]) -> None:
+        self.values = values
+
+    def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        if (v := self.values[trainer.current_epoch]) is not None:
+            pl_module.log("train_metric", v)
+
+
+def test_a_metric_logged_by_a_callback_listed_after_it_is_decided_on(tmp_path) -> None:
+    # the module has no on_train_epoch_end and logs nothing itself; a callback after the plateau's logs the
+    # metric at the epoch's end (before: "the metric 'train_metric' was not logged" at the first epoch's end).
+    # Epoch 6 logs nothing: no check there, though the metrics still hold epoch 5's value
+    values: list[float | None] = [*FLAT[:6], None, *FLAT[7:]]
+    kwargs = dict(factor=0.5, patience=1)
+    cb = ReduceOnPlateau("train_metric", **kwargs)
+    with pytest.warns(UserWarning, match="was not logged in this training epoch"):
+        rec = fit(
+            tmp_path, Scripted(FLAT, where="nowhere"), [cb, LogsAtEpochEnd(values)], max_epochs=len(FLAT)
+        )
+    expected = torch_lrs(as_logged(values), [0.1], STEPS_PER_EPOCH, **kwargs)[:, 0]
+    assert_trace(rec.lr(), expected)
+    assert len(np.unique(expected)) > 1
+    assert cb.state_dict()["monitor_source"] == "train"
+
+
 def test_a_validation_metric_decides_after_every_validation_run_not_the_sanity_check(tmp_path) -> None:
     # counted, the sanity check's 1.0 would make the first run's 1.0 a bad check and reduce at step 2
     values = [1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.5]

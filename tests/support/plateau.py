@@ -75,7 +75,7 @@ class AtEpochEnd(Scripted):
 
 def scripted(values: Sequence[float], where: str = "val", **kwargs: Any) -> Scripted:
     """A :class:`Scripted` module, or with ``where="epoch_end"`` an :class:`AtEpochEnd` (only that one has
-    its own ``on_train_epoch_end``: the callback decides at once for the others)."""
+    its own ``on_train_epoch_end``)."""
     return (AtEpochEnd if where == "epoch_end" else Scripted)(values, where=where, **kwargs)
 
 
