@@ -158,9 +158,11 @@ def boolean(name: str, value: Any) -> bool:
 
 
 def text(name: str, value: Any, what: str = "a non-empty string") -> str:
-    """A non-empty string."""
-    if not isinstance(value, str) or not value:
+    """A non-empty string: a TypeError for another type, a ValueError for ``""``."""
+    if not isinstance(value, str):
         fail(name, what, value, TypeError)
+    if not value:
+        fail(name, what, value)
     return value
 
 

@@ -7,9 +7,9 @@ The rules, in order (after every piece of state has been restored):
    hyperparameter of that name (``save_hyperparameters``) too, so a logger records the value that trains.
 2. Every callback in ``trainer.callbacks`` with an ``apply_range_test(result)`` method gets the result
    (one duck-typed mechanism: lightning_lr's OneCycle / Cyclic fill the values left as None and update
-   the scheduler they injected). Such a callback owns the LR; the range test leaves it alone. With a
-   ``method`` other than the default, the result it gets answers ``suggestion()`` by that rule, so a preset
-   that takes the suggestion (CosineDecay, ...) trains with the LR the model's attribute was set to.
+   the scheduler they injected). Such a callback owns the LR; the range test leaves it alone. A result of a
+   test run with a ``method`` answers ``suggestion()`` by that rule (its ``rule``), so a preset that takes
+   the suggestion (CosineDecay, ...) trains with the LR the model's attribute was set to.
 3. Otherwise, when the test ran inside ``fit`` (the callback entry point), the running fit must train
    with the suggestion, and a scheduler the user configured must not overwrite it:
 
@@ -23,9 +23,8 @@ The rules, in order (after every piece of state has been restored):
 
 from __future__ import annotations
 
-import dataclasses
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import lightning.pytorch as pl
@@ -41,7 +40,7 @@ from ._result import RangeTestResult
 from ._sweep import set_weight_decay
 from ._weight_decay import WeightDecayResult
 
-__all__ = ["apply_result", "check_attr", "for_callbacks", "owners", "restore_attrs"]
+__all__ = ["apply_result", "check_attr", "owners", "restore_attrs"]
 
 LR_ATTRS = ("lr", "learning_rate")
 
@@ -80,16 +79,6 @@ def restore_attrs(
         _set(module, "weight_decay", best.weight_decay)
 
 
-def for_callbacks(result: RangeTestResult, method: str | None) -> RangeTestResult:
-    """The result, or a copy of it (equal to it: same curve) whose ``suggestion()`` without a method
-    applies ``method``."""
-    if method == result._default_rule:
-        return result
-    ruled = dataclasses.replace(result)
-    object.__setattr__(ruled, "_default_rule", method)
-    return ruled
-
-
 def owners(callbacks: list[Any]) -> list[Any]:
     """The callbacks that take a range test's result (rule 2)."""
     return [cb for cb in callbacks if callable(getattr(cb, "apply_range_test", None))]
@@ -107,15 +96,11 @@ def apply_result(
     best = result.best if isinstance(result, WeightDecayResult) else result
     lr = best.suggestion(options.method)
     takers = owners(L.callbacks(trainer))
-    handed = for_callbacks(best, options.method)
     for cb in takers:
-        cb.apply_range_test(handed)
+        cb.apply_range_test(best)
     wd = best.weight_decay
     if wd is not None:
-        if lightning_hasattr(module, "weight_decay"):
-            _set(module, "weight_decay", wd)
-        if live:
-            _set_live_weight_decay(trainer, wd)
+        _apply_weight_decay(trainer, module, wd, live)
     if lr is None:
         return
     old = lightning_getattr(module, attr) if attr is not None else None
@@ -131,7 +116,7 @@ def apply_result(
                 f"{' or '.join(map(repr, LR_ATTRS))} and no callback takes the result: nothing was set. Use "
                 f"result.suggestion(), or name the attribute with attr_name="
             )
-        elif old != lr and not _configure_reads(module, attr, old, lr):
+        elif old != lr and not _configure_reads(module, attr, old, lr, _lr_signature):
             rank_zero_warn(
                 f"LR range test: set {type(module).__name__}.{attr} = {lr:.4g}, but configure_optimizers() does "
                 f"not read self.{attr} (or self.hparams.{attr}): the optimizers it builds have the same LRs for "
@@ -153,6 +138,34 @@ def apply_result(
     _scale_live(trainer, lr)
 
 
+def _apply_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: float, live: bool) -> None:
+    """Set the model's ``weight_decay`` (attribute or hparam) to the sweep's best, and in a running fit the
+    optimizers' too; after a Tuner's test, warn where the next fit would not train with it."""
+    name = type(module).__name__
+    if not lightning_hasattr(module, "weight_decay"):
+        if not live:
+            rank_zero_warn(
+                f"the weight-decay sweep's best weight decay is {wd:g}, but {name} has no attribute or hparam "
+                f"'weight_decay': nothing was set, and the next fit trains with the weight decay its "
+                f"configure_optimizers() gives. Use result.best_weight_decay, or give the module a "
+                f"weight_decay that configure_optimizers() reads"
+            )
+    else:
+        old = lightning_getattr(module, "weight_decay")
+        _set(module, "weight_decay", wd)
+        rank_zero_info(f"LR range test: set {name}.weight_decay = {wd:g}")
+        if not live and old != wd and not _configure_reads(module, "weight_decay", old, wd, _wd_signature):
+            rank_zero_warn(
+                f"LR range test: set {name}.weight_decay = {wd:g}, but configure_optimizers() does not read "
+                f"self.weight_decay (or self.hparams.weight_decay): the optimizers it builds have the same "
+                f"weight decays for weight_decay={old!r} and weight_decay={wd:g}, so the next fit trains "
+                f"with its own. Pass weight_decay=self.weight_decay to the optimizer, or use "
+                f"result.best_weight_decay"
+            )
+    if live:
+        _set_live_weight_decay(trainer, wd)
+
+
 def _set(module: pl.LightningModule, name: str, value: float) -> None:
     """Set the attribute or hparam ``name`` to ``value``, and the hyperparameter the module saved under that
     name too, so the next fit's logger records the value it trains with (not the constructor's)."""
@@ -160,14 +173,21 @@ def _set(module: pl.LightningModule, name: str, value: float) -> None:
     L.set_saved_hparam(module, name, value)
 
 
-def _configure_reads(module: pl.LightningModule, attr: str, old: Any, new: float) -> bool:
-    """Whether ``configure_optimizers`` builds other LRs with ``attr`` at ``old`` than at ``new`` (True when
-    it cannot tell: the hook fails for ``old``, or there is no optimizer). ``attr`` ends at ``new``."""
+def _configure_reads(
+    module: pl.LightningModule,
+    attr: str,
+    old: Any,
+    new: float,
+    signature: Callable[[Iterable[Any]], list[float | None]],
+) -> bool:
+    """Whether ``configure_optimizers`` builds optimizers of another ``signature`` (their LRs, their weight
+    decays) with ``attr`` at ``old`` than at ``new`` (True when it cannot tell: the hook fails for ``old``,
+    or there is no optimizer). ``attr`` ends at ``new``."""
     try:
         lightning_setattr(module, attr, old)
-        before = _lr_signature(L.configured_optimizers(module))
+        before = signature(L.configured_optimizers(module))
         lightning_setattr(module, attr, new)
-        after = _lr_signature(L.configured_optimizers(module))
+        after = signature(L.configured_optimizers(module))
     except Exception:  # the hook's own business (e.g. it cannot build with the old value): do not guess
         return True
     finally:
@@ -179,9 +199,14 @@ def _fresh(trainer: pl.Trainer) -> bool:
     return trainer.global_step == 0 and all(not opt.state for opt in trainer.optimizers)
 
 
-def _lr_signature(optimizers: Iterable[Any]) -> list[float]:
+def _lr_signature(optimizers: Iterable[Any]) -> list[float | None]:
     """The base LR of every param group of ``optimizers``."""
     return [pg.base_lr(g) for opt in optimizers for g in opt.param_groups]
+
+
+def _wd_signature(optimizers: Iterable[Any]) -> list[float | None]:
+    """The weight decay of every param group of ``optimizers`` (None where it has none)."""
+    return [pg.weight_decay(g) for opt in optimizers for g in opt.param_groups]
 
 
 def _mul(container: dict[str, Any], key: str, factor: float) -> None:

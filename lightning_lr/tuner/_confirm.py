@@ -374,8 +374,9 @@ def next_lr(anchor: float, tried: Sequence[Candidate], min_lr: float, max_lr: fl
     First ``anchor * 10 ** FIRST``; then, while the best so far (the lowest score; ties go to the lower LR,
     and a diverged candidate scores ``inf``) is the highest LR tried, ``SPACING`` decades above it, while
     it is the lowest, ``SPACING`` decades below it; else the offsets of ``OFFSETS`` not yet tried, the
-    lowest first. Every LR is clipped to ``[min_lr, max_lr]``; an LR already tried, or above one that
-    diverged, is not trained.
+    lowest first. Every LR is clipped to ``[min_lr, max_lr]``; an LR within a tenth of ``SPACING`` of one
+    already tried (the clipping in a narrow range brings them that close: they would tell nothing new), or
+    above one that diverged, is not trained.
 
     Example:
         >>> def c(o, s): return Candidate(0.1 * 10**o, (s,), s)  # anchor 0.1, ``o`` decades from it
@@ -393,7 +394,7 @@ def next_lr(anchor: float, tried: Sequence[Candidate], min_lr: float, max_lr: fl
 
     def new(lr: float) -> float | None:
         lr = min(max(lr, min_lr), max_lr)
-        if lr > blown or any(math.isclose(lr, h, rel_tol=1e-9) for h in have):
+        if lr > blown or any(abs(math.log10(lr / h)) < SPACING / 10 for h in have):
             return None
         return lr
 
@@ -610,7 +611,8 @@ def decide(
     if start is not None and math.isfinite(start) and not cands[best].score < start - margin:
         return none(
             f"the best candidate (lr={cands[best].lr:.3g}) ends at loss {cands[best].score:.4g}, not clearly "
-            f"below the loss at the start ({start:.4g}; by {NOISE_SE:g} standard errors, {margin:.3g}): none of "
+            f"below the loss at the start ({start:.4g}: it must end below {start - margin:.4g}, {NOISE_SE:g} "
+            f"standard errors of the losses' noise lower): none of "
             f"{span} trains in {steps} steps; check the model, or take more confirm_steps",
             retry=True,
         )

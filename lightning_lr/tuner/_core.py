@@ -109,6 +109,11 @@ def run_range_test(
         L.set_callbacks(trainer, callbacks)
         batches.close()
         snapshot.restore()
+    if isinstance(options, LROptions) and options.method is not None:  # it answers with what is applied
+        results = [
+            dataclasses.replace(r, rule=options.method) if isinstance(r, RangeTestResult) else r
+            for r in results
+        ]
     result: Result = results[0] if decays is None else WeightDecayResult(_lr_results(results))
     if options.log and trainer.is_global_zero:
         _log_summary(trainer, result, options, base_step)

@@ -193,9 +193,24 @@ class SweepResult:
         """Every rule's suggestion, without warnings."""
         raise NotImplementedError  # pragma: no cover - every concrete result defines it
 
+    def _pick(self, method: str | None) -> tuple[float | None, str]:
+        """The answer of ``method`` and, where there is none, why; an error for a method this result has no
+        rule of."""
+        raise NotImplementedError  # pragma: no cover - every concrete result defines it
+
     def plot(self, suggest: bool = True, method: str | None = None, ax: Any = None, raw: bool = True) -> Any:
         """The loss against the swept value; returns the matplotlib Figure."""
         raise NotImplementedError  # pragma: no cover - every concrete result defines it
+
+    def _check_plot(self, suggest: Any, method: Any, ax: Any, raw: Any) -> None:
+        """An error naming a wrong argument of :meth:`plot` (a ``method`` this result has no rule of
+        included, also with ``suggest=False``)."""
+        V.boolean("suggest", suggest)
+        V.boolean("raw", raw)
+        if method is not None:
+            self._pick(method)
+        if ax is not None and not (hasattr(ax, "plot") and hasattr(ax, "figure")):
+            V.fail("ax", "a matplotlib Axes to draw into, or None for a new figure", ax, TypeError)
 
     # --- files ------------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any
 import lightning.pytorch as pl
 import torch
 from lightning.pytorch.utilities.combined_loader import CombinedLoader
+from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 from torch.utils.data import DataLoader
 
 from .. import _lightning_compat as L
@@ -130,4 +131,12 @@ def val_batches(trainer: pl.Trainer, options: SweepOptions) -> list[Any]:
             break
     if not out:
         raise ValueError("val_loss=True: the validation dataloader yielded no batch")
+    if len(out) < options.val_batches:
+        n = len(out)
+        rank_zero_warn(
+            f"{options.title}: val_batches={options.val_batches}, but the validation dataloader yields "
+            f"{n} batch{'' if n == 1 else 'es'}: the validation loss at each point is the mean over "
+            f"{'that one' if n == 1 else f'those {n}'}",
+            category=UserWarning,
+        )
     return out

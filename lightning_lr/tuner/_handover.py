@@ -17,7 +17,7 @@ from typing import Any
 import lightning.pytorch as pl
 
 from .. import _lightning_compat as L
-from ._apply import check_attr, for_callbacks, owners, restore_attrs
+from ._apply import check_attr, owners, restore_attrs
 from ._options import LROptions
 from ._result import RangeTestResult
 from ._weight_decay import WeightDecayResult
@@ -60,7 +60,6 @@ def receive(trainer: pl.Trainer, callback: Any, data: dict[str, Any]) -> None:
     if data["datamodule_attr"] is not None:
         lost.append(f"the datamodule's {data['datamodule_attr']!r}")
     best = result.best if isinstance(result, WeightDecayResult) else result
-    handed = for_callbacks(best, options.method)
     available = owners(L.callbacks(trainer))
     declared = _declared(module)
     with warnings.catch_warnings():
@@ -74,7 +73,7 @@ def receive(trainer: pl.Trainer, callback: Any, data: dict[str, Any]) -> None:
                 continue
             if not was_declared:
                 available.remove(match)
-            match.apply_range_test(handed)
+            match.apply_range_test(best)
             if was_declared:  # its hparams, as rank 0's module holds them (this process ran no setup)
                 match._write_hparams(module)
     if lost:

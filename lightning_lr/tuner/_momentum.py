@@ -110,6 +110,7 @@ class MomentumRangeTestResult(SweepResult):
         """
         from ..plotting import range_test_figure
 
+        self._check_plot(suggest, method, ax, raw)
         return range_test_figure(
             self.momentums,
             self.losses,

@@ -149,7 +149,8 @@ class SweepOptions:
 @dataclass(frozen=True, kw_only=True)
 class LROptions(SweepOptions):
     """The LR range test's options: the LR of param group 0 grows from ``min_lr`` to ``max_lr``; then, with
-    ``confirm``, candidate LRs train ``confirm_steps`` steps each (``_confirm``). ``method=None`` applies
+    ``confirm``, candidate LRs train ``confirm_steps`` steps each (``_confirm``); ``confirm=None`` is True
+    unless ``method`` names a sweep rule, whose answer needs no candidates. ``method=None`` applies
     the confirmed LR (``confirm=True``) or the default sweep rule (``confirm=False``). With ``retry``, a
     test whose default answer is None for a reason more steps can fix runs once more with
     :data:`RETRY_FACTOR` times ``num_steps`` (:meth:`retried`)."""
@@ -157,7 +158,7 @@ class LROptions(SweepOptions):
     min_lr: float = 1e-7
     max_lr: float = 10.0
     method: str | None = None
-    confirm: bool = True
+    confirm: bool | None = None
     confirm_steps: int = 80
     retry: bool = True
     weight_decays: Sequence[float] | None = None
@@ -178,7 +179,8 @@ class LROptions(SweepOptions):
         self._set("max_lr", hi)
         super().__post_init__()
         self._set("method", V.optional(V.one_of, "method", self.method, (CONFIRMED, *METHODS)))
-        self._set("confirm", V.boolean("confirm", self.confirm))
+        confirm = V.optional(V.boolean, "confirm", self.confirm)
+        self._set("confirm", self.method in (None, CONFIRMED) if confirm is None else confirm)
         why = " (the candidates' score averages the last fifth of their steps)"
         self._set("confirm_steps", V.integer("confirm_steps", self.confirm_steps, MIN_POINTS, why))
         self._set("retry", V.boolean("retry", self.retry))
@@ -196,7 +198,8 @@ class LROptions(SweepOptions):
         self._set("apply", V.boolean("apply", self.apply))
         self._set("attr_name", V.optional(V.text, "attr_name", self.attr_name))
         if not self.confirm:
-            _unused(self, ("confirm_steps",), "confirm=False: only the confirmation stage uses it")
+            auto = f" (with method={self.method!r}, a sweep rule)" if confirm is None else ""
+            _unused(self, ("confirm_steps",), f"confirm=False{auto}: only the confirmation stage uses it")
         if not self.apply:
             _unused(self, ("attr_name",), "apply=False: only applying the suggestion sets it")
 

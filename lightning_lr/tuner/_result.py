@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from typing import Any, ClassVar
 from .. import _validate as V
 from . import _bounds, _rules
 from ._confirm import CONFIRMED, Confirmation, verdict
-from ._curve import SweepResult, fmt
+from ._curve import SweepResult, fmt, short
 from ._options import LROptions
 from ._rules import DEFAULT_METHOD, METHODS
 
@@ -51,6 +52,10 @@ class RangeTestResult(SweepResult):
             result, its sweep, candidates and reason kept; None otherwise.
         steps_taken: the optimizer steps the sweep took when that is more than one per point (a manual
             ``training_step`` call that stepped the optimizer several times), else None.
+        rule: what :meth:`suggestion` answers without a ``method``: None for the default answer (the
+            confirmed LR when there is a ``confirmation``, else ``"minimum"``), or ``"confirmed"`` or a
+            sweep rule. A range test run with ``method=...`` records it here, so its result answers with
+            the LR it applied.
 
     Example:
         >>> import numpy as np
@@ -78,16 +83,19 @@ class RangeTestResult(SweepResult):
     confirmation: Confirmation | None = None
     first_try: RangeTestResult | None = None
     steps_taken: int | None = None
+    rule: str | None = None
     smoothed: tuple[float, ...] = field(init=False)
 
     param: ClassVar[str] = "lr"
-    #: the rule ``suggestion()`` applies without a ``method``; None: the confirmed LR when the result has a
-    #: confirmation, else ``DEFAULT_METHOD`` (the range test can hand schedule callbacks a copy that answers
-    #: with the rule it was asked for)
-    _default_rule: ClassVar[str | None] = None
 
     def __post_init__(self) -> None:
         self._check()
+        rising = all(b > a for a, b in itertools.pairwise(self.lrs))
+        if not (rising and all(lr > 0 for lr in self.lrs[:1])):
+            raise ValueError(
+                f"lrs must be positive and increasing (the sweep's LRs in the order it took them), got "
+                f"{short(list(self.lrs))}"
+            )
         object.__setattr__(
             self, "weight_decay", V.optional(V.non_negative, "weight_decay", self.weight_decay)
         )
@@ -97,6 +105,7 @@ class RangeTestResult(SweepResult):
             V.fail("first_try", "a RangeTestResult or None", self.first_try, TypeError)
         steps = V.optional(V.integer, "steps_taken", self.steps_taken, len(self), " (one per point)")
         object.__setattr__(self, "steps_taken", None if steps == len(self) else steps)
+        object.__setattr__(self, "rule", V.optional(V.one_of, "rule", self.rule, (CONFIRMED, *METHODS)))
 
     def _weight_decay(self) -> float | None:
         return self.weight_decay
@@ -118,11 +127,12 @@ class RangeTestResult(SweepResult):
             else Confirmation.from_dict(data["confirmation"]),
             first_try=None if data.get("first_try") is None else RangeTestResult.from_dict(data["first_try"]),
             steps_taken=data.get("steps_taken"),
+            rule=data.get("rule"),
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (see :meth:`SweepResult.to_dict`), with the ``confirmation``, the ``first_try``
-        and ``steps_taken`` when there are."""
+        """A JSON-ready dict (see :meth:`SweepResult.to_dict`), with the ``confirmation``, the ``first_try``,
+        ``steps_taken`` and the ``rule`` when there are."""
         data = super().to_dict()
         if self.steps_taken is not None:
             data["steps_taken"] = self.steps_taken
@@ -130,6 +140,8 @@ class RangeTestResult(SweepResult):
             data["confirmation"] = self.confirmation.to_dict()
         if self.first_try is not None:
             data["first_try"] = self.first_try.to_dict()
+        if self.rule is not None:
+            data["rule"] = self.rule
         return data
 
     @property
@@ -151,13 +163,13 @@ class RangeTestResult(SweepResult):
     # --- rules ----------------------------------------------------------------------------------
     def _rule_name(self, method: str | None) -> str:
         """The rule ``method`` means: None is the default answer's (``"confirmed"`` or ``DEFAULT_METHOD``)."""
-        name = self._default_rule if method is None else method
+        name = self.rule if method is None else method
         if name is None:
             return CONFIRMED if self.confirmation is not None else DEFAULT_METHOD
         return name
 
     def _pick(self, method: str | None) -> tuple[float | None, str]:
-        name = self._default_rule if method is None else method
+        name = self.rule if method is None else method
         if name is None and self.confirmation is None:  # the default answer of a sweep-only result
             found = verdict(self.lrs, self.losses, self.num_steps, self.stop_reason)
             if found.reason:
@@ -356,6 +368,7 @@ class RangeTestResult(SweepResult):
         """
         from ..plotting import range_test_figure
 
+        self._check_plot(suggest, method, ax, raw)
         value = top = None
         if suggest:
             value = self.suggestion(method)

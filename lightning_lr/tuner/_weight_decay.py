@@ -99,6 +99,7 @@ class WeightDecayResult:
         """
         from ..plotting import weight_decay_figure
 
+        self.best._check_plot(suggest, method, ax, True)
         best = self.best_weight_decay
         curves: dict[str, tuple[Any, Any]] = {}
         marks: dict[str, float | None] = {}

@@ -210,7 +210,8 @@ class LRRangeTest(_RangeTestCallback):
         val_key: the name ``validation_step`` logs the loss under (used when it returns nothing; with
             ``val_loss=True`` only).
         method: what is applied: None (the confirmed LR; with ``confirm=False`` the ``"minimum"`` rule),
-            ``"confirmed"``, or a sweep rule ``"valley"``, ``"steepest"``, ``"minimum"``, ``"slide"``.
+            ``"confirmed"``, or a sweep rule ``"valley"``, ``"steepest"``, ``"minimum"``, ``"slide"``; the
+            result answers ``suggestion()`` with it (its ``rule``).
         weight_decays: one sweep per weight decay (Smith 2018); the best is applied.
         epochs: None: at the start of fit; an epoch index or a list (counted from 0): at the start of those
             epochs. At fit start a warning names the listed epochs the fit never reaches (``max_epochs``);
@@ -224,7 +225,8 @@ class LRRangeTest(_RangeTestCallback):
             ``"device"``, ``"host"`` (pinned, asynchronous copies on CUDA) or ``"auto"`` (the device when
             the copy fits there with a fifth of its memory to spare, else host); see
             :meth:`Tuner.lr_range_test <lightning_lr.Tuner.lr_range_test>`.
-        confirm: train the candidate LRs after the sweep (False: the sweep alone).
+        confirm: train the candidate LRs after the sweep (False: the sweep alone; None: True unless
+            ``method`` names a sweep rule).
         confirm_steps: optimizer steps per candidate, >= 5 (counted as for ``num_steps``; with ``confirm=True``
             only).
         retry: when the default answer is None for a reason more steps can fix, run the test once more with
@@ -271,7 +273,7 @@ class LRRangeTest(_RangeTestCallback):
         progress_bar: bool | None = None,
         log: bool = True,
         snapshot: str = "auto",
-        confirm: bool = True,
+        confirm: bool | None = None,
         confirm_steps: int = 80,
         retry: bool = True,
     ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, overload
 
@@ -79,7 +80,7 @@ class Tuner(_LightningTuner):
         log: bool = ...,
         ckpt_path: str | None = ...,
         snapshot: str = ...,
-        confirm: bool = ...,
+        confirm: bool | None = ...,
         confirm_steps: int = ...,
         retry: bool = ...,
     ) -> RangeTestResult | None: ...
@@ -109,7 +110,7 @@ class Tuner(_LightningTuner):
         log: bool = ...,
         ckpt_path: str | None = ...,
         snapshot: str = ...,
-        confirm: bool = ...,
+        confirm: bool | None = ...,
         confirm_steps: int = ...,
         retry: bool = ...,
     ) -> WeightDecayResult | None: ...
@@ -137,7 +138,7 @@ class Tuner(_LightningTuner):
         log: bool = True,
         ckpt_path: str | None = None,
         snapshot: str = "auto",
-        confirm: bool = True,
+        confirm: bool | None = None,
         confirm_steps: int = 80,
         retry: bool = True,
     ) -> RangeTestResult | WeightDecayResult | None:
@@ -212,7 +213,8 @@ class Tuner(_LightningTuner):
                 ``val_loss=True`` only).
             method: what is applied: None (the default answer: the confirmed LR, or with ``confirm=False``
                 the ``"minimum"`` rule read from a sweep that shows a clear descent), ``"confirmed"``, or a
-                sweep rule: ``"minimum"``, ``"valley"``, ``"steepest"`` or ``"slide"``.
+                sweep rule: ``"minimum"``, ``"valley"``, ``"steepest"`` or ``"slide"``. The result answers
+                ``suggestion()`` with it (its ``rule``).
             weight_decays: run one sweep per weight decay from the same state and return a
                 :class:`~lightning_lr.tuner.WeightDecayResult`; the best weight decay is applied.
             apply: set the model's attribute and hand the result to callbacks (False: only return it).
@@ -229,7 +231,9 @@ class Tuner(_LightningTuner):
                 fits there with a fifth of the device's memory to spare, else host; on CPU one copy in
                 host memory either way).
             confirm: train the candidate LRs after the sweep and answer with the best (False: the sweep
-                alone, 5x cheaper, read by the rule ``method``).
+                alone, 5x cheaper, read by the rule ``method``). None: True, unless ``method`` names a sweep
+                rule, whose answer needs no candidates (pass True to train them anyway, for
+                ``result.confirmation``).
             confirm_steps: optimizer steps per candidate, >= 5, with ``confirm=True`` only (the score averages
                 their last fifth); under manual optimization counted as for ``num_steps``.
             retry: when the default answer is None for a reason more steps can fix, run the test once more
@@ -363,6 +367,14 @@ class Tuner(_LightningTuner):
                 f"started by the launcher (ddp_spawn, ddp_fork, ddp_notebook): the result would stay in those "
                 f"processes. Add the LRRangeTest callback to the Trainer instead, or use strategy='ddp'"
             )
+        if val_dataloaders is not None and not options.val_loss:
+            warnings.warn(
+                f"{options.title}: val_dataloaders are not used: the test reads the training loss "
+                f"(val_loss=False). Pass val_loss=True to read the validation loss of val_batches of their "
+                f"batches at each point, or leave them out",
+                UserWarning,
+                stacklevel=3,
+            )
         callback = _RangeTestCallback(options)
         callback._tuner_exit = True
         L.set_callbacks(trainer, [callback, *L.callbacks(trainer)])
@@ -385,8 +397,14 @@ class Tuner(_LightningTuner):
             trainer.loggers = loggers
             rng.restore()
         if callback.result is None:
-            raise RuntimeError(
-                "the range test did not run: fit ended before training started (max_epochs or max_steps already "
-                f"reached at global_step={trainer.global_step}, or limit_train_batches=0); use a new Trainer"
-            )
+            if trainer.limit_train_batches == 0:
+                why = "limit_train_batches=0 leaves no training batch"
+            elif trainer.num_training_batches == 0:
+                why = "the training data has no batch (an empty training dataloader)"
+            else:
+                why = (
+                    f"max_epochs or max_steps was already reached at global_step={trainer.global_step}; use a "
+                    f"new Trainer"
+                )
+            raise RuntimeError(f"the range test did not run: fit ended before training started: {why}")
         return callback.result

@@ -522,7 +522,7 @@ def test_it_waits_for_a_validation_run_that_comes_later(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        (dict(monitor=""), TypeError, r"ReduceOnPlateau: monitor must be the name of a logged metric"),
+        (dict(monitor=""), ValueError, r"ReduceOnPlateau: monitor must be the name of a logged metric"),
         (dict(mode="minimum"), ValueError, r"mode must be one of 'min', 'max', got 'minimum'"),
         (dict(factor=1.0), ValueError, r"factor must be in \(0, 1\), got 1.0"),
         (dict(patience=-1), ValueError, r"patience must be a non-negative integer, got -1"),

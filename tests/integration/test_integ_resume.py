@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.filterwarnings(q) for q in QUIET]
 
 
 def callbacks(epochs, schedule):
-    test = LRRangeTest(epochs=epochs, num_steps=40, method="minimum")
+    test = LRRangeTest(epochs=epochs, num_steps=40, method="minimum", confirm=True)
     return [test, *([OneCycle()] if schedule else [])], test
 
 
@@ -67,7 +67,7 @@ def test_resume_is_bitwise_identical(tmp_path, epochs, schedule, at) -> None:
     # the results are the uninterrupted run's: restored, or found again on the same state
     assert test.results == full_test.results and test.result == full_test.result
     tested_now = epochs is not None and at <= epochs[0] * STEPS_PER_EPOCH  # before the epoch's first step
-    tested = len(test.result) + test.result.confirmation.cost  # the sweep and the candidates
+    tested = test.result.cost  # the sweep and the candidates
     assert len(model.step_lrs) == N - at + (tested if tested_now else 0)
     assert model.hparams.lr == full_model.hparams.lr == full_test.result.suggestion("minimum")
     if schedule:

@@ -77,7 +77,9 @@ def test_a_decay_preset_takes_the_suggestion_of_the_chosen_rule(tmp_path, method
     test, cosine, rec, model = LRRangeTest(method=method), CosineDecay(), Recorder(), Net()
     fit(tmp_path, model, [test, cosine, rec], max_epochs=3)
     lr = test.result.suggestion(method)
-    assert lr is not None and lr != test.result.suggestion()  # differs from the default rule's
+    assert lr is not None and lr == test.result.suggestion()  # the result answers with the rule applied
+    assert test.result.confirmation is None  # a sweep rule needs no candidates
+    assert lr != test.result.suggestion(DEFAULT_METHOD)  # differs from the default rule's
     assert model.hparams.lr == lr and cosine.state_dict()["filled"] == {"initial": lr}
     assert_trace(rec.lr(), S.CosineDecay(lr, total=N).values(N))
 

@@ -147,21 +147,46 @@ def test_confirm_false_is_the_sweep_alone(tmp_path: Any) -> None:
         LRRangeTest(method="confirmed", confirm=False)
     with pytest.raises(ValueError, match="confirm_steps must be an integer >= 5"):
         LRRangeTest(confirm_steps=4)
-    with pytest.raises(TypeError, match="confirm must be True or False, got 1"):
+    with pytest.raises(TypeError, match="confirm must be True or False or None, got 1"):
         LRRangeTest(confirm=1)  # type: ignore[arg-type]
 
 
 def test_an_explicit_rule_is_applied_and_handed_to_callbacks(tmp_path: Any) -> None:
+    # the result answers with the rule that was applied (before: suggestion() and its repr gave the
+    # confirmed LR, another than the model's), and a sweep rule trains no candidates unless asked to (before:
+    # 50 of 68 steps went to candidates whose answer was not applied)
     seed_all(5)
     model, cycle = TinyModel(), OneCycle()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = Tuner(trainer(tmp_path, callbacks=[cycle])).lr_range_test(
-            model, loader(), num_steps=40, confirm_steps=10, method="valley"
+            model, loader(), num_steps=40, method="valley"
         )
-    assert result.confirmation is not None  # recorded, not applied
-    assert model.hparams.lr == result.suggestion("valley")
+    assert isinstance(result, RangeTestResult)
+    assert result.confirmation is None and result.cost == len(result)
+    assert result.rule == "valley"
+    assert model.hparams.lr == result.suggestion() == result.suggestion("valley")
+    assert f"suggestion(valley)={result.suggestion():.3g}" in repr(result)
     assert cycle.max_lr is None and cycle._filled.values["max_lr"] == result.one_cycle_max_lr("valley")
+    assert RangeTestResult.from_dict(result.to_dict()).suggestion() == result.suggestion()
+
+    seed_all(5)
+    model = TinyModel()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        asked = Tuner(trainer(tmp_path)).lr_range_test(
+            model, loader(), num_steps=40, confirm_steps=10, method="valley", confirm=True
+        )
+    assert asked.confirmation is not None  # trained as asked, recorded, not applied
+    assert (
+        model.hparams.lr == asked.suggestion() == asked.suggestion("valley") != asked.suggestion("confirmed")
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"confirm_steps must be 80 \(the default\) with confirm=False \(with "
+        r"method='valley', a sweep rule\)",
+    ):
+        LRRangeTest(method="valley", confirm_steps=10)
 
 
 def test_weight_decays_confirm_the_best_sweep_only(tmp_path: Any) -> None:
@@ -444,6 +469,15 @@ def test_next_lr_keeps_to_the_range_and_below_a_diverged_candidate() -> None:
     assert _confirm.next_lr(0.1, [_confirm.Candidate(0.1, (2.0, 1.0), 1.0)], 0.1, 0.1) is None
 
 
+def test_candidates_the_clipping_brings_together_are_trained_once() -> None:
+    # a range of 1e-4..2e-4 with the anchor at 1.977e-4: max_lr itself was trained too (before), 0.005
+    # decades from the anchor, steps that tell nothing new
+    tried: list[_confirm.Candidate] = []
+    while (lr := _confirm.next_lr(1.977e-4, tried, 1e-4, 2e-4)) is not None:
+        tried.append(_confirm.Candidate(lr, (2.0, 1.0), 1.0 - lr))  # the higher, the better
+    assert [c.lr for c in tried] == [1e-4, 1.977e-4]
+
+
 def test_no_answer_when_every_candidate_diverges(tmp_path: Any) -> None:
     seed_all(9)
     result = assert_no_answer(
@@ -528,7 +562,9 @@ def test_a_named_sweep_rule_is_not_retried(tmp_path: Any) -> None:
     model = LateStart(quiet=40)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=40, method="valley")
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            model, loader(), num_steps=40, method="valley", confirm=True
+        )
     assert result.first_try is None and len(result) == 40
     assert result.confirmation is not None and result.confirmation.retry  # the confirmed LR alone lacks one
 

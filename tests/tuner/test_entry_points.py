@@ -135,6 +135,78 @@ def test_tuner_warns_when_configure_optimizers_ignores_the_attribute_it_set(tmp_
     assert _says_it_is_not_read(caught) == [] and model.hparams.lr != 0.05
 
 
+class NoWeightDecayAttribute(TinyModel):
+    """An AdamW whose weight decay is written into configure_optimizers; no ``weight_decay`` attribute."""
+
+    def __init__(self) -> None:
+        super().__init__(optimizer="adamw")
+        del self.hparams["weight_decay"]
+
+    def configure_optimizers(self) -> Any:
+        return torch.optim.AdamW(self.parameters(), lr=self.hparams.lr, weight_decay=0.3)
+
+
+class HardCodedWeightDecay(TinyModel):
+    """Has the ``weight_decay`` hparam, but its optimizer does not read it."""
+
+    def configure_optimizers(self) -> Any:
+        return torch.optim.AdamW(self.parameters(), lr=self.hparams.lr, weight_decay=0.3)
+
+
+@pytest.mark.parametrize(
+    ("model", "says"),
+    [
+        (NoWeightDecayAttribute, "has no attribute or hparam 'weight_decay': nothing was set"),
+        (HardCodedWeightDecay, "does not read self.weight_decay"),
+        (lambda: TinyModel(optimizer="adamw"), None),
+    ],
+    ids=["no attribute", "not read", "read"],
+)
+def test_tuner_says_where_the_best_weight_decay_does_not_reach_the_next_fit(
+    tmp_path: Any, model: Any, says: str | None
+) -> None:
+    # before: the weight-decay sweep's best was dropped without a word where the module has no weight_decay,
+    # and the next fit trained the LR found for one weight decay with another
+    import warnings
+
+    seed_all(6)
+    module = model()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            module, loader(), num_steps=20, confirm=False, weight_decays=[0.05, 0.1], max_lr=3.0
+        )
+    told = [str(w.message) for w in caught if "weight_decay" in str(w.message)]
+    if says is None:
+        assert told == [] and module.hparams.weight_decay == result.best_weight_decay
+    else:
+        (message,) = told
+        assert says in message and f"{result.best_weight_decay:g}" in message
+
+
+def test_tuner_says_val_dataloaders_are_not_read_without_val_loss(tmp_path: Any) -> None:
+    seed_all(7)
+    with pytest.warns(UserWarning, match=r"val_dataloaders are not used: the test reads the training loss"):
+        Tuner(trainer(tmp_path)).lr_range_test(
+            TinyModel(), loader(), val_dataloaders=loader(seed=1), num_steps=10, confirm=False
+        )
+
+
+def test_val_batches_beyond_the_validation_data_are_said(tmp_path: Any) -> None:
+    seed_all(8)
+    with pytest.warns(UserWarning, match=r"val_batches=50, but the validation dataloader yields 2 batches"):
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            TinyModel(),
+            loader(),
+            val_dataloaders=loader(n=64, seed=1),
+            num_steps=10,
+            confirm=False,
+            val_loss=True,
+            val_batches=50,
+        )
+    assert result.val_loss
+
+
 class PlainLRAttribute(TinyModel):
     """Holds its LR in a plain attribute ``self.lr``; the saved hyperparameters have no ``lr``."""
 
@@ -216,7 +288,7 @@ def test_the_callback_scales_an_optimizer_that_ignores_the_attribute_it_set(tmp_
         ({"weight_decays": 0.1}, TypeError, r"weight_decays must be a list of numbers >= 0 or None, got 0.1"),
         ({"apply": "yes"}, TypeError, r"apply must be True or False, got 'yes'"),
         ({"progress_bar": 1}, TypeError, r"progress_bar must be True, False or None, got 1"),
-        ({"attr_name": ""}, TypeError, r"attr_name must be a non-empty string or None"),
+        ({"attr_name": ""}, ValueError, r"attr_name must be a non-empty string or None"),
         ({"val_key": None}, TypeError, r"val_key must be a non-empty string"),
         (
             {"snapshot": "gpu"},
@@ -355,8 +427,15 @@ def test_tuner_refuses_spawned_processes(tmp_path: Any) -> None:
 
 
 def test_tuner_says_when_nothing_ran(tmp_path: Any) -> None:
-    with pytest.raises(RuntimeError, match="the range test did not run"):
+    with pytest.raises(RuntimeError, match=r"did not run: .* limit_train_batches=0 leaves no training batch"):
         Tuner(trainer(tmp_path, limit_train_batches=0)).lr_range_test(TinyModel(), loader())
+    empty = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.zeros(0, 8), torch.zeros(0)))
+    with pytest.raises(RuntimeError, match=r"did not run: .* the training data has no batch"):
+        Tuner(trainer(tmp_path)).lr_range_test(TinyModel(), empty)
+    done = trainer(tmp_path, max_steps=2)
+    done.fit(TinyModel(), loader())
+    with pytest.raises(RuntimeError, match=r"did not run: .* max_steps was already reached at global_step=2"):
+        Tuner(done).lr_range_test(TinyModel(), loader())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import warnings
@@ -273,6 +274,40 @@ def test_plot_marks_the_suggestion_on_a_log_axis() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         sample().plot(suggest=False)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"suggest": "no"}, TypeError, "suggest must be True or False, got 'no'"),
+        ({"raw": None}, TypeError, "raw must be True or False, got None"),
+        (
+            {"ax": "x"},
+            TypeError,
+            "ax must be a matplotlib Axes to draw into, or None for a new figure, got 'x'",
+        ),
+        ({"method": "lowest", "suggest": False}, ValueError, "method must be one of"),
+    ],
+)
+def test_plot_names_a_wrong_argument(kwargs: dict[str, Any], error: type[Exception], match: str) -> None:
+    # before: "no" counted as True, None as False, a method was not read with suggest=False, and ax="x" gave
+    # "AttributeError: 'str' object has no attribute 'figure'"
+    moms = np.linspace(0.8, 0.99, 20)
+    momentum = MomentumRangeTestResult(moms, (moms - 0.9) ** 2 + 1.0, [1e-2] * 20, smoothing=0)
+    runs = [dataclasses.replace(sample(), weight_decay=w) for w in (0.0, 1e-4)]
+    for result in (sample(), momentum, WeightDecayResult(runs)):
+        if isinstance(result, WeightDecayResult) and "raw" in kwargs:
+            continue  # its figure has no raw curves
+        own = "a momentum sweep has one rule" if isinstance(result, MomentumRangeTestResult) else None
+        with pytest.raises(error, match=own if own and "method" in kwargs else match):
+            result.plot(**kwargs)
+
+
+def test_a_result_needs_increasing_lrs() -> None:
+    with pytest.raises(ValueError, match=r"lrs must be positive and increasing .*, got \[0.01, 0.001\]"):
+        RangeTestResult([1e-2, 1e-3], [1.0, 1.0], [None, None])
+    with pytest.raises(ValueError, match=r"lrs must be positive and increasing"):
+        RangeTestResult([0.0, 1e-3], [1.0, 1.0], [None, None])
 
 
 def test_momentum_result_rules() -> None:

@@ -55,10 +55,12 @@ def _fit(tmp_path: Any, model: Any, callbacks: list[Any], **data: Any) -> list[w
     return [w for w in caught if "spawned processes only" in str(w.message)]
 
 
-def test_results_and_applied_values_reach_the_main_process(tmp_path: Any) -> None:
+@pytest.mark.parametrize("method", [None, "valley"])
+def test_results_and_applied_values_reach_the_main_process(tmp_path: Any, method: str | None) -> None:
+    # with a named rule, the main process's results answer with it, as rank 0's did
     seed_all(31)
     model = TinyModel(dropout=0.0)
-    test = LRRangeTest(num_steps=12, max_lr=3.0, early_stop_threshold=None, epochs=[0, 1])
+    test = LRRangeTest(num_steps=12, max_lr=3.0, early_stop_threshold=None, epochs=[0, 1], method=method)
     cycle = OneCycle()
     lost = _fit(tmp_path, model, [test, cycle, RankZero(str(tmp_path))])
     rank0 = json.loads((tmp_path / "rank0.json").read_text())
@@ -66,6 +68,7 @@ def test_results_and_applied_values_reach_the_main_process(tmp_path: Any) -> Non
     assert {str(e): r.to_dict() for e, r in test.results.items()} == rank0["results"]
     assert model.hparams.lr == rank0["lr"] == test.result.suggestion() != 0.05
     assert cycle.value("max_lr") == rank0["max_lr"] == test.result.one_cycle_max_lr()
+    assert test.result.rule == method and (test.result.confirmation is None) == (method is not None)
     assert not lost
 
 
