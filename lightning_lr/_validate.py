@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import math
 import numbers
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NoReturn, TypeVar
 
@@ -64,6 +65,15 @@ def context(owner: str) -> Iterator[None]:
             raise
         new = type(exc)(f"{owner}: {message}")
         raise new.with_traceback(exc.__traceback__) from None
+
+
+_OWNER = re.compile(r"^[A-Z]\w*: ")
+
+
+def without_owner(message: str) -> str:
+    """An error message without the ``"<Class>: "`` that :func:`context` put first (a schedule's name, where
+    the caller names the context itself)."""
+    return _OWNER.sub("", message, count=1)
 
 
 def _is_real(value: Any) -> bool:

@@ -81,9 +81,15 @@ class LRScheduleMixin:
 
     def lr_schedule_callback(self) -> ScheduleCallback:
         """The schedule callback of the current (or last) fit; before any fit, the one the declaration
-        gives. Use it to look at what was resolved (``.run``, ``.steps``, ``.planned()``)."""
+        gives. Use it to look at what was resolved (``.run``, ``.steps``, ``.planned()``); after a
+        ``ddp_spawn`` fit, the main process's holds what rank 0 planned."""
         cached = self.__dict__.get(_CACHE)
         return cached[1] if cached is not None else _declared_callback(self, fresh=False)
+
+    def _spawn_receivers(self) -> list[Callback]:
+        """The main process's twin of the declared schedule, which ran in the spawned processes only: it
+        takes what rank 0 hands over after a ``ddp_spawn`` fit (``_lightning_compat._spawn``)."""
+        return [self.lr_schedule_callback()]
 
 
 def _declared_callback(module: Any, *, fresh: bool) -> ScheduleCallback:

@@ -9,7 +9,10 @@ after the workers joined) reads it. :func:`install` wraps both, once per namespa
 - in rank 0, every callback with a ``_spawn_hand_over(trainer)`` method gives plain data (picklable,
   tensor-free);
 - in the main process, the callback at the same place (same ``state_key``, same position among those
-  with that key) gets it through ``_spawn_receive(trainer, data)``.
+  with that key) gets it through ``_spawn_receive(trainer, data)``. A callback the module returned from
+  ``configure_callbacks`` ran in the spawned processes only; a module names its main-process twins with
+  a ``_spawn_receivers()`` method (``LRScheduleMixin``: its declared schedule), which come first, as
+  Lightning puts a module's callback in place of a Trainer callback of its class.
 
 Lightning versions checked: 2.6.6 and 2.4.0, the lowest supported (``make test-lowest``), for ``lightning`` and
 ``pytorch_lightning``.
@@ -23,11 +26,12 @@ from typing import Any
 
 from ._namespaces import NAMESPACES
 
-__all__ = ["HAND_OVER", "KEY", "RECEIVE", "install"]
+__all__ = ["HAND_OVER", "KEY", "RECEIVE", "RECEIVERS", "install"]
 
 KEY = "lightning_lr_hand_over"
 HAND_OVER = "_spawn_hand_over"
 RECEIVE = "_spawn_receive"
+RECEIVERS = "_spawn_receivers"
 _INSTALLED = "_lightning_lr_hand_over_installed"
 
 
@@ -45,6 +49,10 @@ def _collect(trainer: Any) -> list[tuple[str, Any]]:
 
 def _deliver(trainer: Any, items: list[tuple[str, Any]]) -> None:
     waiting: dict[str, list[Any]] = {}
+    declared = getattr(getattr(trainer, "lightning_module", None), RECEIVERS, None)
+    for cb in declared() if callable(declared) else []:
+        if callable(getattr(cb, RECEIVE, None)):
+            waiting.setdefault(cb.state_key, []).append(cb)
     for key, cb in _takers(trainer, RECEIVE):
         waiting.setdefault(key, []).append(cb)
     for key, data in items:

@@ -309,8 +309,9 @@ def take_over(
         if other is not None:
             raise ValueError(
                 f"{owner} and {other} both schedule optimizer {index} ({type(optimizer).__name__}); "
-                f"one lightning_lr schedule per optimizer: remove one, or target different optimizers "
-                f"with optimizer=<index or class name>"
+                f"one lightning_lr schedule per optimizer: remove one (the Trainer's callbacks, or the "
+                f"module's: an LRScheduleMixin's lr_schedule, configure_callbacks), or target different "
+                f"optimizers with optimizer=<index or class name>"
             )
         given = _config_name(entry)
         if given is None:
@@ -401,6 +402,8 @@ def with_context(owner: str, info: OptimizerInfo, make: Callable[..., T], *args:
         return make(*args, **kwargs)
     except (TypeError, ValueError) as exc:
         message = str(exc)
-        if not message.startswith(owner):
+        if message.startswith(f"{owner}: "):  # a schedule of the callback's name names itself: say where
+            message = f"{owner} on {info.label}: {message[len(owner) + 2 :]}"
+        elif not message.startswith(owner):
             message = f"{owner} on {info.label}: {message}"
         raise type(exc)(message) from None

@@ -226,12 +226,10 @@ def rate_from_state(state: Mapping[str, Any]) -> tuple[Rate, bool]:
     return rate, bool(state.get("rate_settled", True))
 
 
-def warn_if_ends_early(
-    owner: str, resolved: Mapping[str, Any], run: RunInfo, warn_once: Callable[[str, str], None]
-) -> None:
-    """Warn once when the schedule's ``total`` ends before the run does: from there on its final value holds."""
-    end = resolved.get("total")
-    if isinstance(end, int) and run.total_steps is not None and end < run.total_steps:
+def warn_if_ends_early(owner: str, end: int, run: RunInfo, warn_once: Callable[[str, str], None]) -> None:
+    """Warn once when the schedule ends (at step ``end``) before the run does: from there on its final value
+    holds."""
+    if run.total_steps is not None and end < run.total_steps:
         warn_once(
             "ends-early",
             f"{owner}: the schedule ends at step {end}, but the run has {run.total_steps} optimizer steps; from "

@@ -127,7 +127,7 @@ def warn_stopped_early(
         if math.isclose(now, then, rel_tol=1e-9, abs_tol=0.0) or now == 0.0:
             continue  # nothing left to change (or no ratio to tell it by)
         groups = entry.optimizer.param_groups
-        lr = pg.lr(groups[index])
+        lr = pg.lr(groups[index])  # the scheduler's value for step ``step``, which did not run
         label = f"param group {index} of {entry.info.label}" if len(groups) > 1 else entry.info.label
         target = "0" if then == 0.0 else f"about {lr * then / now:.3g}"
         if timed_out:
@@ -141,8 +141,9 @@ def warn_stopped_early(
         warn_once(
             "stopped-early",
             f"{owner}: the fit stopped at step {step}, before its schedule's end at step {last} ({arg}) "
-            f"({cause}), so the LR of {label} stayed where the schedule was, {lr:.3g}, and never "
-            f"reached {target}. A schedule with a planned end does not shrink {advice}.",
+            f"({cause}), so the LR of {label} stayed where the schedule was (the optimizer holds {lr:.3g}, "
+            f"its value for step {step}, which did not run) and never reached {target}. A schedule with a "
+            f"planned end does not shrink {advice}.",
         )
         return
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import lightning.pytorch as pl
-from lightning.pytorch.utilities import rank_zero_warn
+from lightning.pytorch.utilities import rank_zero_info, rank_zero_warn
 from torch.optim import Optimizer
 
 from .. import _lightning_compat as L
@@ -341,8 +341,19 @@ class ScheduleCallback(Callback):
         for index in _inject.select(self.name, self.optimizer, conf.optimizers):
             optimizer = conf.optimizers[index]
             info = _inject.optimizer_info(self.name, index, optimizer)
+            try:
+                lr, momentum = self._build_checked(info)
+            except ValueError as exc:
+                if not getattr(trainer, "fast_dev_run", False):
+                    raise
+                # a smoke test of a step or a few: durations planned for the real run need not fit in it
+                rank_zero_info(
+                    f"{self.name}: fast_dev_run: the schedule does not fit the smoke test's "
+                    f"{self.run.total_steps if self.run else '?'} step(s) ({exc}); {info.label} keeps its own "
+                    f"LR for it"
+                )
+                continue
             position, name = _inject.take_over(self.name, conf, optimizer, index)
-            lr, momentum = self._build_checked(info)
             scheduler = _inject.with_context(
                 self.name, info, ScheduleLR, optimizer, lr=lr, momentum=momentum, relative=self._relative()
             )
@@ -407,6 +418,8 @@ class ScheduleCallback(Callback):
         self._plan.draw_if_due(trainer, self.name, self.run)
         if self._logging is None:
             return
+        for entry in self._injected:  # a group added since the last step (BaseFinetuning) takes its momentum
+            entry.scheduler.adopt_added()
         if batch_idx == 0 or self._first_batch:  # after every callback's on_train_epoch_start
             self._first_batch = False
             _others.warn_displaced(self.name, trainer, self._injected, self.warn_once)
@@ -529,7 +542,9 @@ class ScheduleCallback(Callback):
         """Warn when a duration does not fit in the run (not in a ``fast_dev_run``, which is a few steps)."""
         if getattr(trainer, "fast_dev_run", False) or self.run is None:
             return
-        _resolve.warn_if_ends_early(self.name, self.steps, self.run, self.warn_once)
+        end = self._end()
+        if end is not None and self.schedule_end == "total":  # where its final value holds from
+            _resolve.warn_if_ends_early(self.name, end[1], self.run, self.warn_once)
         kinds = self.duration_kinds()
         _resolve.warn_if_beyond_run(self.name, self.durations(), self.steps, self.run, kinds, self.warn_once)
 

@@ -292,7 +292,7 @@ class Cyclic(ScheduleCallback):
             try:
                 lrs.append(self._schedule(b, t, up, down))
             except ValueError as exc:
-                raise ValueError(f"param group {i}: {exc}") from None
+                raise ValueError(f"param group {i}: {V.without_owner(str(exc))}") from None
         cycled = self.cycled_momentum(self.cycle_momentum, info)
         if not any(cycled):
             return lrs, None

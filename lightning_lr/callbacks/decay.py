@@ -323,8 +323,9 @@ class CosineDecay(_Decay):
             ``final`` holds.
         final: the last LR, >= 0; one number (scaled by each group's ratio) or a list per group.
         initial: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
-        warmup: a linear warm-up from 0 to ``initial`` before the decay (0: none). If it is not shorter
-            than ``total``, a warning says so and the decay takes one step.
+        warmup: a linear warm-up from 0 to ``initial`` before the decay (0: none), shorter than ``total``
+            (an error when both are steps; when they resolve otherwise in a run, a warning says the decay
+            then takes one step, after the warm-up).
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
         log_lr: log the LR and momentum of every param group each optimizer step.
         preview: add a figure of the planned curve to TensorBoard at train start.
@@ -352,6 +353,12 @@ class CosineDecay(_Decay):
         super().__init__(initial, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
         with V.context(self.name):
             self.total = check_duration("total", total)
+            if isinstance(self.total, int) and isinstance(self.warmup, int) and 0 < self.total <= self.warmup:
+                V.fail(
+                    "warmup",
+                    f"< total ({self.total} steps: the warm-up is part of the decay, which would have no step left)",
+                    warmup,
+                )
             self.final = lr_spec("final", final, allow_zero=True)  # >= 0, the rule of schedules.CosineDecay
             if self.final is None or (isinstance(self.final, list) and None in self.final):
                 V.fail(
@@ -366,10 +373,21 @@ class CosineDecay(_Decay):
         if warm >= total:
             self.warn_once(
                 "warmup-total",
-                f"{self.name}: warmup ({warm} steps) is not shorter than total ({total} steps), so the "
-                f"warm-up takes the whole decay; the cosine then lasts 1 step",
+                f"{self.name}: warmup ({warm} steps) is not shorter than total ({total} steps) in this run: the "
+                f"LR rises to initial over the whole warm-up, then the cosine takes 1 step, to final at step "
+                f"{warm + 1}; shorten the warm-up (a Fraction of the run) or lengthen total",
             )
         return super().build(run, steps, info)
+
+    def _end(self) -> tuple[str, int, bool] | None:
+        """``total``, or after a warm-up that is not shorter (the decay's one step follows it)."""
+        end = super()._end()
+        warm = self.steps.get("warmup")
+        if end is None or self.run is None or not isinstance(warm, int) or warm < end[1]:
+            return end
+        total = self.run.total_steps
+        relative = bool(_resolve.relative({"warmup": self.durations()["warmup"]}))
+        return "warmup", warm + 1 if total is None else min(warm + 1, total), relative
 
     def _decay_schedule(
         self, group: int, peak: float, info: OptimizerInfo, steps: Mapping[str, Any]

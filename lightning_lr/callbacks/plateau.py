@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -481,6 +482,19 @@ class ReduceOnPlateau(ScheduleCallback):
         self._source = state_dict["monitor_source"]
         for entry in self._entries():  # strategies that restore callbacks after configure_optimizers
             self._set_reductions(entry, self._reductions_of(entry))
+
+    def _spawn_hand_over(self, trainer: pl.Trainer) -> dict[str, Any]:
+        """Rank 0 of a ``ddp_spawn`` fit: the plan, and the checks and reductions made, for the main
+        process's twin (:attr:`reductions`, :meth:`state_dict`)."""
+        return {
+            **super()._spawn_hand_over(trainer),
+            "plateau": pickle.dumps((self._plateau.state_dict(), self.reductions, self._source)),
+        }
+
+    def _spawn_receive(self, trainer: pl.Trainer, data: dict[str, Any]) -> None:
+        super()._spawn_receive(trainer, data)
+        state, self.reductions, self._source = pickle.loads(data["plateau"])
+        self._plateau.load_state_dict(state)
 
     def __getstate__(self) -> dict[str, Any]:
         state = super().__getstate__()

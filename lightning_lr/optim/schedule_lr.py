@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from collections.abc import Mapping, Sequence
@@ -128,7 +129,41 @@ class _Scaled:
         return self.row[k] * self.factor
 
 
-Row = list[float] | _Lazy | _Scaled | _scale.ScaledBy
+def _set_in_place(group: dict[str, Any], key: str, value: float) -> None:
+    """Set ``group[key]``, in place when it is a tensor (a capturable optimizer's)."""
+    cur = group[key]
+    if isinstance(cur, torch.Tensor):
+        cur.fill_(value)
+    else:
+        group[key] = value
+
+
+def _bad_momentum(scheduler: Any, group: int, key: str, t: int, value: float) -> None:
+    what = "momentum" if key == "momentum" else "beta1 (betas[0])"
+    raise ValueError(
+        f"{type(scheduler).__name__}: the momentum schedule of param group {group} of "
+        f"{type(scheduler.optimizer).__name__} gives {what} = {value:g} at step {t}; a momentum must be in "
+        f"[0, 1) (torch's Adam refuses betas[0] >= 1, and a momentum of 1 or more lets SGD's velocity grow "
+        f"without bound)"
+    )
+
+
+class _CheckedMomentum:
+    """A lazy momentum row whose every value is checked to lie in [0, 1) as it is read."""
+
+    __slots__ = ("group", "key", "row", "scheduler")
+
+    def __init__(self, row: _Lazy, scheduler: Any, group: int, key: str) -> None:
+        self.row, self.scheduler, self.group, self.key = row, scheduler, group, key
+
+    def __getitem__(self, k: int) -> float:
+        v = self.row[k]
+        if not 0.0 <= v < 1.0:
+            _bad_momentum(self.scheduler, self.group, self.key, self.row.start + k, v)
+        return v
+
+
+Row = list[float] | _Lazy | _Scaled | _scale.ScaledBy | _CheckedMomentum
 
 
 class _Linked:
@@ -501,7 +536,16 @@ class ScheduleLR(LRScheduler):
         for i, (j, key) in enumerate(zip(self._momentum_index, self._momentum_keys, strict=True)):
             if j < 0 or key is None:
                 continue
-            (self._momentum_jobs if key == "momentum" else self._beta_jobs).append((i, row_for(j, 1.0)))
+            r = rows[j]
+            if isinstance(r, _Lazy):
+                row: Row = _CheckedMomentum(r, self, i, key)
+            else:
+                bad = ~((r >= 0.0) & (r < 1.0))
+                if bad.any():
+                    k = int(np.argmax(bad))
+                    _bad_momentum(self, i, key, start + k, float(r[k]))
+                row = row_for(j, 1.0)
+            (self._momentum_jobs if key == "momentum" else self._beta_jobs).append((i, row))
         self._block_start = start
 
     def _apply(self, t: int) -> None:
@@ -558,6 +602,31 @@ class ScheduleLR(LRScheduler):
         self._sync_groups()
         self._invalidate()
         self._apply(max(self.last_epoch, 0))
+
+    def adopt_added(self) -> list[int]:
+        """Schedule the param groups added to the optimizer since the last step now, before the step that
+        updates them: each takes this step's momentum (or beta1) from its reference and keeps its own LR
+        for this step, whose ratio to the reference's it follows from now on, as :meth:`step` would take
+        it. Without this call, a group added between two steps takes its first step at its own momentum.
+        Lightning's schedule callbacks call it before every batch. Returns the groups adopted."""
+        before = len(self._lr_index)
+        groups = self.optimizer.param_groups
+        if len(groups) == before:
+            return []
+        self._sync_groups()
+        self._invalidate()
+        k = self._block_index(max(self.last_epoch, 0))
+        for i, row in self._momentum_jobs:
+            if i >= before:
+                _set_in_place(groups[i], "momentum", row[k])
+        for i, row in self._beta_jobs:
+            if i >= before:
+                betas = groups[i]["betas"]
+                if isinstance(betas[0], torch.Tensor):
+                    betas[0].fill_(row[k])
+                else:
+                    groups[i]["betas"] = (row[k], *betas[1:])
+        return list(range(before, len(groups)))
 
     def _follow_added(self) -> None:
         """An added group whose LR its owner changed since the last step (BackboneFinetuning raises the
@@ -678,6 +747,7 @@ class ScheduleLR(LRScheduler):
                 f"relative={self.relative}; continuing with relative={self.relative}",
                 stacklevel=3,
             )
+        self._warn_if_other_schedules(state_dict)
         self.last_epoch = int(state_dict["last_epoch"])
         self._step_count = int(state_dict["_step_count"])
         # the groups added before the checkpoint (re-added to the optimizer before this load, as
@@ -798,6 +868,35 @@ class ScheduleLR(LRScheduler):
         )
         return self
 
+    def _warn_if_other_schedules(self, state_dict: Mapping[str, Any]) -> None:
+        """Say when the checkpoint's schedules differ from this scheduler's in more than their step counts
+        (a resume with another ``max_lr``): the values follow the new schedules from the resumed step on."""
+        lrs, momentums = state_dict.get("lr_schedules"), state_dict.get("momentum_schedules")
+        if not isinstance(lrs, list) or not isinstance(momentums, list) or len(lrs) != len(momentums):
+            return
+        n = len(lrs) - len(state_dict.get("added_groups") or [])
+        own = len(self.lr_schedules) - len(self._added)
+        if n != own:
+            return  # another set of param groups: the callbacks say what they make of it
+        mine = [
+            None if s is None else repr(s) for s in (*self.lr_schedules[:own], *self.momentum_schedules[:own])
+        ]
+        saved = [*lrs[:n], *momentums[:n]]
+        changed = [
+            f"{'LR' if i < n else 'momentum'} of param group {i % n}: {old} -> {new}"
+            for i, (old, new) in enumerate(zip(saved, mine, strict=True))
+            if not _alike(old, new)
+        ]
+        if not changed:
+            return
+        warnings.warn(
+            f"{self._label()}: resumed with other schedules than the checkpoint's (beyond their step counts): "
+            f"{'; '.join(changed)}. The values follow the new schedules from step "
+            f"{int(state_dict['last_epoch'])} on, so they may jump there",
+            UserWarning,
+            stacklevel=4,
+        )
+
     def _matches(self, state_dict: Mapping[str, Any], exact: bool = True) -> bool:
         """Whether ``state_dict`` (one without a key) was written by a scheduler with this one's schedules
         for the param groups it was made for (with ``exact=False``: but for their integers, step counts)."""
@@ -833,3 +932,20 @@ def _but_integers(text: Any) -> Any:
     """A schedule's repr with its integers (step counts) masked: ``total_steps=24`` and ``total_steps=36``
     read the same; floats (``0.05``, ``1e-05``) are kept."""
     return _INTEGER.sub("#", text) if isinstance(text, str) else text
+
+
+_FLOAT = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w.])")
+
+
+def _alike(a: Any, b: Any) -> bool:
+    """Whether two schedule reprs are the same but for their integers (step counts) and the rounding of
+    their floats (``max_lr=0.1`` and ``0.10000000000000002``, the same LR computed two ways)."""
+    if not isinstance(a, str) or not isinstance(b, str):
+        return a == b
+    a, b = _but_integers(a), _but_integers(b)
+    if _FLOAT.sub("#", a) != _FLOAT.sub("#", b):
+        return False
+    return all(
+        math.isclose(float(x), float(y), rel_tol=1e-9)
+        for x, y in zip(_FLOAT.findall(a), _FLOAT.findall(b), strict=True)
+    )

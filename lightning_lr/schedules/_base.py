@@ -30,14 +30,18 @@ _S = TypeVar("_S", bound="Schedule")
 
 
 def _freezing(init: Callable[..., None]) -> Callable[..., None]:
-    """``init`` that freezes the schedule when it is the outermost constructor and returns. (Wrapped with
-    functools.wraps, so ``inspect.signature`` and ``typing.get_type_hints`` still see ``init``'s.)"""
+    """``init`` that, as the outermost constructor, prefixes its errors with the schedule's class and freezes
+    the schedule when it returns. (Wrapped with functools.wraps, so ``inspect.signature`` and
+    ``typing.get_type_hints`` still see ``init``'s.)"""
 
     @functools.wraps(init)
     def construct(self: Schedule, *args: Any, **kwargs: Any) -> None:
-        init(self, *args, **kwargs)
-        if type(self).__init__ is construct:  # not a super().__init__() inside a subclass's constructor
-            object.__setattr__(self, "_frozen", True)
+        if type(self).__init__ is not construct:  # a super().__init__() inside a subclass's constructor
+            init(self, *args, **kwargs)
+            return
+        with context(type(self).__name__):  # an error names the schedule: "Constant: value must be >= 0"
+            init(self, *args, **kwargs)
+        object.__setattr__(self, "_frozen", True)
 
     return construct
 

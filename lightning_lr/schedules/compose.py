@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import fail, function, non_negative, positive, positive_int, sequence
+from .._validate import context, fail, function, non_negative, positive, positive_int, sequence
 from ._base import FrozenList, Schedule, checked_output
 from ._math import segments
 from .decay import Linear
@@ -189,16 +189,17 @@ def warmup(schedule: Schedule, steps: int, start: float = 0.0) -> Join:
         >>> [s(t) for t in range(5)]
         [0.0, 0.25, 0.5, 0.75, 1.0]
     """
-    if not isinstance(schedule, Schedule):
-        fail("schedule", "a Schedule", schedule, TypeError)
-    steps = positive_int("steps", steps)
-    start = non_negative("start", start)
-    first = schedule(0)
-    if start >= first:  # a flat or falling "warm-up": LR 0 for steps + 1 steps, without a word
-        fail(
-            "start",
-            f"< schedule(0) = {first:g} (a warm-up rises to where the schedule starts); a schedule that starts "
-            f"at 0 (InverseSqrt, WarmupStableDecay) has its own warmup= argument",
-            start,
-        )
+    with context("warmup"):
+        if not isinstance(schedule, Schedule):
+            fail("schedule", "a Schedule", schedule, TypeError)
+        steps = positive_int("steps", steps)
+        start = non_negative("start", start)
+        first = schedule(0)
+        if start >= first:  # a flat or falling "warm-up": LR 0 for steps + 1 steps, without a word
+            fail(
+                "start",
+                f"< schedule(0) = {first:g} (a warm-up rises to where the schedule starts); a schedule that "
+                f"starts at 0 (InverseSqrt, WarmupStableDecay) has its own warmup= argument",
+                start,
+            )
     return Join([Linear(start, first, steps), schedule], [steps])

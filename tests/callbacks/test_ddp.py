@@ -10,6 +10,7 @@ import pytest
 import torch
 from lightning.pytorch.callbacks import ModelCheckpoint
 
+from lightning_lr import LRScheduleMixin
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import OneCycle, ReduceOnPlateau
 
@@ -165,6 +166,28 @@ def test_a_training_metric_one_rank_did_not_log_before_the_first_validation_is_n
     expected = torch_lrs(as_logged([None, *values[1:]]), [0.1], 2, patience=0)[:, 0]
     assert_trace([row[1][0] for row in rank0], expected)
     assert len(np.unique(expected)) == 3  # reduced twice: epochs 2 and 4 (with epoch 0 counted: 1, 2, 4)
+    # the main process's callback holds rank 0's checks and reductions (before: none, as if it never ran)
+    drops = [t for t in range(1, len(expected)) if expected[t] < expected[t - 1]]
+    assert plateau.reductions == {0: [[*drops, 12]]}  # and the last epoch's, at the fit's end (step 12)
+    assert plateau.state_dict()["last_epoch"] == 5 and plateau.state_dict()["monitor_source"] == "train"
+
+
+class DeclaresOneCycle(LRScheduleMixin, Tiny):
+    def __init__(self) -> None:
+        super().__init__(optim=adam)
+        self.lr_schedule = OneCycle(max_lr=0.05)
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_the_main_process_gets_the_plan_of_a_schedule_the_module_declares(tmp_path) -> None:
+    # before: only callbacks given to the Trainer got rank 0's plan back; the module's stayed unplanned
+    # (run None, planned() raised) without a word
+    model = DeclaresOneCycle()
+    fit(tmp_path, model, [], strategy="ddp_spawn", devices=2)
+    cycle = model.lr_schedule_callback()
+    assert (cycle.run.total_steps, cycle.steps) == (12, {"total": 12})
+    assert_trace(cycle.planned()["lr"]["lr-Adam"], S.OneCycle(0.05, total_steps=12).values(12))
 
 
 @pytest.mark.ddp

@@ -27,6 +27,7 @@ from lightning_lr.callbacks import (
     ReduceOnPlateau,
     RunInfo,
     StepDecay,
+    WarmupStableDecay,
     _resolve,
     _time_limit,
 )
@@ -184,6 +185,21 @@ def test_fast_dev_run_resolves_to_a_one_step_run(tmp_path, make) -> None:
     assert cb.run == RunInfo(total_steps=1, steps_per_epoch=1)
 
 
+def test_a_schedule_that_cannot_be_planned_in_a_fast_dev_run_leaves_the_smoke_test_its_own_lr(
+    tmp_path, caplog
+) -> None:
+    # before: WarmupStableDecay(warmup=100), valid for the real run, raised in the 1-step smoke test
+    # ("warmup must be <= total - decay steps = 1 - 1 = 0"), so fast_dev_run could not test the module
+    with caplog.at_level("INFO"):
+        rec = fit(tmp_path, Tiny(), [WarmupStableDecay(0.5, warmup=100)], fast_dev_run=True)
+    assert len(rec.rows) == 1 and rec.lr() == [0.1]  # the optimizer's own LR
+    assert (
+        "WarmupStableDecay: fast_dev_run: the schedule does not fit the smoke test's 1 step(s)" in caplog.text
+    )
+    with pytest.raises(ValueError, match=r"WarmupStableDecay on optimizer 0 \(SGD\): warmup must be <="):
+        fit(tmp_path, Tiny(), [WarmupStableDecay(0.5, warmup=100)], max_steps=20)  # a real run: an error
+
+
 def _told(counts_after_each_batch: list[list[int]], epoch: int = 100) -> object:
     """What a StepRate tells early (the estimate) from the steps counted after each batch, one optimizer
     each stepping as counted and Lightning's global_step their sum, or at the window's end (``epoch``
@@ -331,7 +347,8 @@ def test_an_early_stop_before_the_schedule_ends_warns_at_the_end(tmp_path) -> No
     assert message == (
         f"OneCycle: the fit stopped at step 24, before its schedule's end at step 120 (total) "
         f"(trainer.should_stop: EarlyStopping or another callback stopped it), so the LR of optimizer 0 (SGD) "
-        f"stayed where the schedule was, {plan(24):.3g}, and never reached about {plan(120):.3g}. A schedule "
+        f"stayed where the schedule was (the optimizer holds {plan(24):.3g}, its value for step 24, which did "
+        f"not run) and never reached about {plan(120):.3g}. A schedule "
         f"with a planned end does not shrink to an early stop: plan it for the steps the run will take, or "
         f"lower the LR when the metric stalls with ReduceOnPlateau."
     )
@@ -344,7 +361,7 @@ def test_an_early_stop_before_the_schedule_ends_warns_at_the_end(tmp_path) -> No
     # add one
     (message,) = _stop_warnings(tmp_path, CosineDecay(), ReduceOnPlateau(monitor="stalled", patience=0))
     cosine = S.CosineDecay(0.1, total=120)
-    assert f"stayed where the schedule was, {cosine(24) * 0.1:.3g}" in message
+    assert f"stayed where the schedule was (the optimizer holds {cosine(24) * 0.1:.3g}, its value" in message
     assert message.endswith("plan it for the steps the run will take.")
     # a schedule with no planned end, one with nothing left to change, and a fit that ran its course say
     # nothing

@@ -29,7 +29,7 @@ from lightning_lr.callbacks import (
 from lightning_lr.callbacks._inject import parse
 from lightning_lr.optim import ScheduleLR
 
-from support.models import Tiny
+from support.models import Tiny, adam, sgd
 from support.recording import Recorder, assert_trace
 from support.trainers import fit
 
@@ -746,3 +746,16 @@ def test_a_schedule_that_ends_before_the_run_warns_once(tmp_path) -> None:
         UserWarning, match=r"OneCycle: the schedule ends at step 3, but the run has 24 optimizer steps"
     ):
         fit(tmp_path, Tiny(), [OneCycle(total=3)])
+
+
+@pytest.mark.parametrize("optim", [sgd, adam], ids=["SGD", "Adam"])
+def test_a_momentum_schedule_outside_0_1_stops_the_fit_at_its_start(tmp_path, optim) -> None:
+    # before: SGD trained with momentum 1.5 and Adam with beta1 1.5, without a word (review 20)
+    model = Tiny(optim=optim)
+    name = "SGD" if optim is sgd else "Adam"
+    with pytest.raises(
+        ValueError,
+        match=rf"LRSchedule on optimizer 0 \({name}\): .* = 1.5 at step 0; a momentum must be in \[0, 1\)",
+    ):
+        fit(tmp_path, model, [LRSchedule(S.Constant(0.01), momentum=S.Constant(1.5))])
+    assert model.global_step == 0

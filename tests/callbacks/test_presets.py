@@ -132,6 +132,27 @@ def test_warmup_longer_than_the_run_warns_and_runs(tmp_path) -> None:
     assert_trace(rec.lr(), S.warmup(S.CosineDecay(0.1, total=1), steps=30).values(N))
 
 
+def test_a_warmup_not_shorter_than_total_in_steps_is_refused_at_construction() -> None:
+    for warmup in (5, 10):
+        with pytest.raises(
+            ValueError, match=rf"CosineDecay: warmup must be < total \(5 steps: .*\), got {warmup}"
+        ):
+            CosineDecay(total=5, warmup=warmup)
+    CosineDecay(total=5, warmup=4)
+
+
+def test_a_warmup_that_resolves_past_total_is_said_once_with_the_step_the_decay_ends(tmp_path) -> None:
+    # before: "the schedule ends at step 6 ... the LR stays at the schedule's final value" while it rose to
+    # step 10 and fell to final at step 11 (review 20)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rec = fit(tmp_path, Tiny(), [CosineDecay(total=Fraction(0.25), warmup=10)])
+    ours = [str(w.message) for w in caught if str(w.message).startswith("CosineDecay")]
+    assert len(ours) == 2 and all("step 11" in m for m in ours), ours
+    assert not any("step 6" in m for m in ours)
+    assert_trace(rec.lr(), S.warmup(S.CosineDecay(0.1, total=1), steps=10).values(N))
+
+
 def test_milestone_inside_the_warmup_takes_effect_when_it_ends(tmp_path) -> None:
     with pytest.warns(
         UserWarning, match=r"milestones\[0\]=2 \(step 2\) falls inside the warm-up \(6 steps\)"
@@ -191,7 +212,8 @@ def test_a_list_that_leaves_every_group_alone_is_an_error(tmp_path, make) -> Non
 
 def test_a_list_of_the_wrong_length_is_an_error(tmp_path) -> None:
     with pytest.raises(
-        ValueError, match=r"OneCycle: max_lr has 3 values but optimizer 0 \(SGD\) has 2 param groups"
+        ValueError,
+        match=r"OneCycle on optimizer 0 \(SGD\): max_lr has 3 values but optimizer 0 \(SGD\) has 2 param groups",
     ):
         fit(tmp_path, Tiny(groups=2), [OneCycle(max_lr=[0.1, 0.2, 0.3])])
 
@@ -500,7 +522,9 @@ def test_presets_check_their_arguments_with_the_rules_of_the_schedules(preset, s
         preset()
     owner = str(got.value).split(":")[0]
     assert owner in {"OneCycle", "Cyclic", "TimeDecay", "StepDecay", "MultiStepDecay", "ExponentialDecay"}
-    assert str(got.value) == f"{owner}: {expected.value}"
+    schedule_name, rule = str(expected.value).split(": ", 1)  # the schedule names itself
+    assert schedule_name.startswith(owner)  # OneCycle, OneCycleMomentum
+    assert str(got.value) == f"{owner}: {rule}"
 
 
 def test_reprs_show_what_differs_from_the_defaults() -> None:

@@ -282,6 +282,34 @@ def test_same_run_resumes_without_warnings(tmp_path) -> None:
 
 
 @pytest.mark.filterwarnings(RESUMABLE)
+@pytest.mark.parametrize(
+    ("resumed_with", "changed"),
+    [
+        (OneCycle(max_lr=0.2), r"OneCycle\(max_lr=0.1\d*, .*\) -> OneCycle\(max_lr=0.2\d*, "),
+        (OneCycle(pct_start=0.5), r"pct_start=0.3, .* -> .*pct_start=0.5, "),
+        (OneCycle(optimizer=0), None),  # the same schedule, spelled otherwise (its max_lr rounds otherwise)
+    ],
+    ids=["max_lr", "pct_start", "same"],
+)
+def test_a_resume_with_other_schedule_arguments_says_the_values_may_jump(
+    tmp_path, resumed_with, changed
+) -> None:
+    # before: OneCycle(max_lr=0.1) resumed as OneCycle(max_lr=0.2) jumped from 0.0994 to 0.1944 silently
+    # (review 20); a changed duration was already said
+    _, ckpts = checkpointed_run(tmp_path, Tiny(), [OneCycle(max_lr=0.1)], every=5, max_epochs=2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit(tmp_path, Tiny(), [resumed_with], max_epochs=2, ckpt_path=path_at(ckpts, 5))
+    said = [str(w.message) for w in caught if "resumed with other schedules" in str(w.message)]
+    if changed is None:
+        assert said == []
+    else:
+        (message,) = said
+        assert message.startswith("ScheduleLR of optimizer 0 (SGD): resumed with other schedules")
+        assert re.search(changed, message) and "from step 5 on, so they may jump there" in message
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
 @pytest.mark.usefixtures("exact_mid_epoch_resume")
 def test_adding_the_callback_when_resuming_starts_the_schedule_at_the_trainers_step(tmp_path) -> None:
     _, ckpts = checkpointed_run(tmp_path, Tiny(), [], every=10, max_epochs=2)

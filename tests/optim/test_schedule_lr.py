@@ -22,6 +22,7 @@ from lightning_lr.schedules import (
     Cyclic,
     ExponentialDecay,
     Lambda,
+    Linear,
     Multiplicative,
     OneCycle,
     Schedule,
@@ -202,6 +203,32 @@ def test_momentum_on_an_optimizer_without_it_is_an_error() -> None:
         ScheduleLR(opt, lr=Constant(0.1), momentum=Constant(0.9))
     ScheduleLR(opt, lr=Constant(0.05))  # LR only is fine
     assert lrs_of(opt) == [0.05]
+
+
+@pytest.mark.parametrize("adam", [False, True], ids=["SGD momentum", "Adam beta1"])
+@pytest.mark.parametrize(
+    ("momentum", "step", "value"),
+    [
+        (Constant(1.5), 0, "1.5"),
+        (Linear(0.9, 1.2, total=16), 6, "1.0125"),  # found in the block computed ahead, before the step
+        (Linear(0.9, 1.2, total=4 * BLOCK), 1366, "1.00005"),  # in a later block: when it is computed
+        (Lambda(lambda t: 0.9 + 0.05 * t), 2, "1"),  # a function: as each step is read
+    ],
+    ids=["1.5", "rises above 1", "rises above 1 later", "a function"],
+)
+def test_a_momentum_outside_0_1_is_an_error_naming_the_group_and_step(
+    adam: bool, momentum: Any, step: int, value: str
+) -> None:
+    # before: SGD trained with momentum 1.5, and Adam with beta1 1 divided by zero in its bias correction
+    params = groups(0.1)
+    opt = torch.optim.Adam(params, lr=0.1) if adam else torch.optim.SGD(params, lr=0.1, momentum=0.9)
+    what = r"beta1 \(betas\[0\]\)" if adam else "momentum"
+    match = rf"param group 0 of {type(opt).__name__} gives {what} = {value} at step {step}; a momentum must be in \[0, 1\)"
+    with pytest.raises(ValueError, match=match):
+        sched = ScheduleLR(opt, lr=Constant(0.1), momentum=momentum)
+        for _ in range(2 * BLOCK):
+            sched.step()
+            assert 0 <= (opt.param_groups[0]["betas"][0] if adam else opt.param_groups[0]["momentum"]) < 1
 
 
 def test_not_an_optimizer() -> None:
@@ -423,3 +450,24 @@ def test_cache_blocks_are_aligned_so_position_sensitive_kernels_resume_bitwise(r
     full = run(None)
     assert len(set(full)) == 2  # the stand-in really is position sensitive
     assert run(resume_at) == full
+
+
+@pytest.mark.parametrize("adam", [False, True], ids=["SGD momentum", "Adam beta1"])
+def test_adopt_added_gives_a_new_group_this_steps_momentum_before_its_first_step(adam: bool) -> None:
+    lr = OneCycle(0.1, total_steps=20)
+    params = groups(0.1)
+    opt = torch.optim.Adam(params, lr=0.1) if adam else torch.optim.SGD(params, lr=0.1, momentum=0.9)
+    sched = ScheduleLR(opt, lr=lr, momentum=lr.momentum())
+    for _ in range(5):
+        opt.step()
+        sched.step()
+    assert sched.adopt_added() == []  # nothing added: nothing done
+    opt.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.01})
+    assert sched.adopt_added() == [1]
+    key = "betas" if adam else "momentum"
+    first = [g[key][0] if adam else g[key] for g in opt.param_groups]
+    assert first[1] == first[0] == pytest.approx(lr.momentum()(5))  # before: the group's own 0.9
+    assert opt.param_groups[1]["lr"] == 0.01  # its own LR for this step: the ratio to follow from
+    opt.step()
+    sched.step()
+    assert opt.param_groups[1]["lr"] == pytest.approx(lr(6) * 0.01 / lr(5), rel=1e-12)

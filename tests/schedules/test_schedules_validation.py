@@ -38,7 +38,11 @@ from lightning_lr.schedules import (
 NAN, INF = math.nan, math.inf
 
 #: the one message format of lightning_lr._validate: "<argument> must be <what is allowed>, got <value!r>"
-ONE_FORMAT = re.compile(r"(?P<argument>\S+) must be (?P<allowed>.+), got (?P<value>.+)", re.DOTALL)
+#: "<schedule>: <argument> must be <allowed>, got <value>": the schedule (its class, or the function that
+#: builds it) first, so an error among many names which one (before: "value must be >= 0, got -0.1")
+ONE_FORMAT = re.compile(
+    r"(?P<owner>[A-Za-z_]\w*): (?P<argument>\S+) must be (?P<allowed>.+), got (?P<value>.+)", re.DOTALL
+)
 
 # (constructor call, exception type, an exact fragment of the message: the argument and its value)
 CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [

@@ -15,7 +15,7 @@ from typing import Any
 
 import torch
 
-from ..._validate import fail
+from ..._validate import fail, without_owner
 from .. import param_groups as pg
 
 __all__ = ["base_lrs", "item", "per_group", "torch_names", "whole"]
@@ -51,13 +51,15 @@ def torch_names(names: Mapping[str, str], value_errors: Collection[str] = ()) ->
     try:
         yield
     except (TypeError, ValueError) as exc:
-        message = str(exc)
+        original = str(exc)
+        # without the schedule's name ("CosineRestarts: T_0 must be ..."): the drop-in speaks torch's
+        message = without_owner(original)
         head, got, value = message.rpartition(", got ")
         if not got:
             head, value = message, ""
         head = _TOKEN.sub(lambda m: names.get(m.group(), m.group()), head)
         kind = ValueError if head.split(" must be ", 1)[0] in value_errors else type(exc)
-        if head + got + value == message and kind is type(exc):
+        if head + got + value == original and kind is type(exc):
             raise
         raise kind(head + got + value).with_traceback(exc.__traceback__) from None
 
