@@ -14,7 +14,9 @@ Bad arguments print the usage and a message and exit with status 2; no traceback
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -373,10 +375,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         0
     """
     parser = build_parser()
-    args, words = parser.parse_known_args(argv)
-    if args.command != "plot" and words:
-        args.parser.error(f"unrecognized arguments: {' '.join(words)}")
-    return int(args.func(args, words))
+    try:
+        args, words = parser.parse_known_args(argv)
+        if args.command != "plot" and words:
+            args.parser.error(f"unrecognized arguments: {' '.join(words)}")
+        return int(args.func(args, words))
+    except (
+        BrokenPipeError
+    ):  # the reader closed the pipe (`lightning-lr plot ... --help | head`): nothing to say
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so the interpreter's own flush at exit is silent
+        return 0
 
 
 if __name__ == "__main__":

@@ -312,7 +312,7 @@ def _run(config: DemoConfig, say: Callable[[str], None], processes: int) -> Demo
         on = f"{config.accelerator}" + (f", {processes} processes" if processes > 1 else "")
         say(
             f"lightning-lr demo: digits ({len(dm.train)} train / {len(dm.val)} validation images, 8x8), "
-            f"small CNN, SGD momentum 0.9, {config.epochs} epochs x {steps_per_epoch} steps, on {on}"
+            f"small CNN, SGD momentum 0.9, {config.epochs} epoch{'' if config.epochs == 1 else 's'} x {steps_per_epoch} steps, on {on}"
         )
 
         # 1. The range test, on the Trainer that then trains 1cycle: OneCycle() has no max_lr, the test

@@ -8,7 +8,17 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import boolean, fail, function, in_range, integer, one_of, positive, positive_int
+from .._validate import (
+    boolean,
+    fail,
+    function,
+    in_range,
+    integer,
+    non_negative,
+    one_of,
+    positive,
+    positive_int,
+)
 from ._base import Schedule, checked_output
 from ._math import lerp, segments
 
@@ -77,7 +87,7 @@ class Cyclic(Schedule):
     :meth:`momentum` gives the inverse momentum cycle.
 
     Args:
-        base_lr: the low end of the cycle, > 0.
+        base_lr: the low end of the cycle, >= 0 (a cycle may start from 0, as in torch).
         max_lr: the high end of the cycle, >= ``base_lr``.
         step_size: steps from ``base_lr`` up to ``max_lr``, a positive integer.
         step_size_down: steps back down, a positive integer (default: ``step_size``).
@@ -109,7 +119,7 @@ class Cyclic(Schedule):
         scale_fn: Callable[[int], float] | None = None,
         scale_mode: str | None = None,
     ) -> None:
-        self.base_lr = positive("base_lr", base_lr)
+        self.base_lr = non_negative("base_lr", base_lr)
         self.max_lr = positive("max_lr", max_lr)
         if self.base_lr > self.max_lr:
             fail("base_lr", f"<= max_lr ({self.max_lr:g})", base_lr)

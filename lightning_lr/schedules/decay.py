@@ -133,7 +133,7 @@ class MultiStepDecay(Schedule):
     Args:
         initial: the value at step 0 (before any milestone), > 0.
         milestones: non-decreasing steps (integers >= 0) at which the value is multiplied by ``gamma``;
-            a list, tuple, range or 1-d integer array.
+            a list, tuple, range or 1-d integer array; empty: a constant (as torch's ``MultiStepLR``).
         gamma: the factor, > 0.
 
     Example:
@@ -144,7 +144,9 @@ class MultiStepDecay(Schedule):
 
     def __init__(self, initial: float, milestones: Sequence[int], gamma: float = 0.1) -> None:
         self.initial = positive("initial", initial)
-        ms = sequence("milestones", milestones, non_negative_int, what="non-negative integers")
+        ms = sequence(
+            "milestones", milestones, non_negative_int, what="non-negative integers", non_empty=False
+        )
         if ms != sorted(ms):
             fail("milestones", "non-decreasing (a repeat compounds)", ms)
         self.milestones = FrozenList(ms)
@@ -159,8 +161,10 @@ class MultiStepDecay(Schedule):
             count = bisect.bisect_right(self.milestones, t)
         return self.initial * xp.power(self.gamma, count)
 
-    def natural_length(self, default: int | None = None) -> int:
-        """A quarter past the last milestone."""
+    def natural_length(self, default: int | None = None) -> int | None:
+        """A quarter past the last milestone (``default`` without one: a constant)."""
+        if not self.milestones:
+            return default
         last = self.milestones[-1]
         return max(math.ceil(1.25 * last), last + 1)
 

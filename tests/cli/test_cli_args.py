@@ -83,3 +83,19 @@ def test_demo_output_dir_that_is_a_file(tmp_path: Path, capsys: pytest.CaptureFi
     code, _, err = run(["demo", "--output-dir", str(f)], capsys)
     assert code == 2
     assert "exists and is not a directory" in err
+
+
+class ClosedPipe:
+    """A stdout whose reader has gone (``lightning-lr plot OneCycle --help | head -1``)."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_reader_that_closes_the_pipe_ends_the_command_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a review saw "BrokenPipeError" and its traceback after `lightning-lr plot CosineRestarts --help | head`
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    assert main(["plot", "CosineRestarts", "--help"]) == 0

@@ -175,6 +175,14 @@ def test_cyclic_lr_matches_torch(mode: str, opt_kind: str, lr_kind: str) -> None
     check_against_torch("CyclicLR", kwargs, opt_kind, lr_kind, n=CYCLIC_N)
 
 
+@pytest.mark.parametrize("opt_kind", ["sgd", "adam"])
+def test_a_cycle_from_0_matches_torch(opt_kind: str) -> None:
+    # torch accepts base_lr=0 (before: refused, "base_lr must be > 0")
+    check_against_torch(
+        "CyclicLR", dict(base_lr=0.0, max_lr=0.1, step_size_up=40), opt_kind, "float", n=CYCLIC_N
+    )
+
+
 # --- OneCycleLR: cos / linear, 2 / 3 phases, SGD and Adam, float and tensor LR --------------------------
 @pytest.mark.parametrize("lr_kind", ["float", "tensor"])
 @pytest.mark.parametrize("opt_kind", ["sgd", "adam"])
@@ -214,6 +222,7 @@ def test_one_cycle_lr_defaults_and_epochs_match_torch() -> None:
 DECAYS: dict[str, tuple[str, dict[str, Any]]] = {
     "step": ("StepLR", dict(step_size=700, gamma=0.5)),
     "multistep-unsorted-repeated": ("MultiStepLR", dict(milestones=[5000, 100, 2000, 2000], gamma=0.3)),
+    "multistep-none": ("MultiStepLR", dict(milestones=[])),  # a constant, as torch (before: refused)
     "exponential": ("ExponentialLR", dict(gamma=0.9995)),
     "cosine": ("CosineAnnealingLR", dict(T_max=1000, eta_min=1e-4)),
     "cosine-3-cycles": ("CosineAnnealingLR", dict(T_max=1667)),

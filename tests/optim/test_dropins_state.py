@@ -246,6 +246,52 @@ def test_a_checkpoints_invalid_setting_is_refused_and_the_scheduler_is_unchanged
     assert (sched.step_size, sched.gamma) == (2, 0.5)
 
 
+def _groups(n: int) -> torch.optim.SGD:
+    return torch.optim.SGD(
+        [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.1 * (i + 1)} for i in range(n)],
+        momentum=0.9,
+    )
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_state_of_another_number_of_groups_is_refused_and_the_scheduler_is_unchanged(name: str) -> None:
+    # before: a 3-group state in a 2-group drop-in raised "zip() argument 2 is longer than argument 1" after
+    # last_epoch, base_lrs, the settings and the LRs had changed (review 21)
+    kwargs = {k: v for k, v in CASES[name][0].items() if k not in ("base_lr", "max_lr")}
+    if name in ("CyclicLR", "OneCycleLR"):
+        kwargs = (
+            {**kwargs, "base_lr": 0.01, "max_lr": 0.1} if name == "CyclicLR" else {**kwargs, "max_lr": 0.1}
+        )
+    source = make(ours, name, _groups(3), kwargs)
+    for _ in range(5):
+        source.optimizer.step()
+        source.step()
+    opt = _groups(2)
+    sched = make(ours, name, opt, kwargs)
+    before = (dict(sched.__dict__), [dict(g) for g in opt.param_groups])
+    with pytest.raises(
+        ValueError, match=rf"{name}: the state was written by a scheduler of 3 param groups .* built for 2"
+    ):
+        sched.load_state_dict(source.state_dict())
+    assert (dict(sched.__dict__), [dict(g) for g in opt.param_groups]) == before
+
+
+def test_a_state_whose_added_group_is_missing_loads_the_others_with_a_warning() -> None:
+    # before: the warning said to add the group again, then the load failed in zip()
+    opt = _groups(2)
+    sched = ours.StepLR(opt, step_size=2)
+    go(opt, sched, 1)
+    opt.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.05})
+    go(opt, sched, 2)
+    state = sched.state_dict()
+    assert state["added_groups"] == [[2, 0, 0.5]]
+    opt2 = _groups(2)
+    sched2 = ours.StepLR(opt2, step_size=2)
+    with pytest.warns(UserWarning, match=r"also scheduled param groups \[2\].*add them again"):
+        sched2.load_state_dict(state)
+    assert sched2.last_epoch == 3 and [g["lr"] for g in opt2.param_groups] == state["_last_lr"][:2]
+
+
 def test_get_last_lr_is_what_each_scheduler_wrote_as_in_torch() -> None:
     got = []
     for module in (L, ours):

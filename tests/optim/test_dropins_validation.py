@@ -46,12 +46,12 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         ValueError,
         "base_lr must be a single value or a list of 2 (one per param group), got [0.1]",
     ),
-    ("CyclicLR", dict(base_lr=0.0, max_lr=0.1), ValueError, "base_lr must be > 0, got 0.0"),
+    ("CyclicLR", dict(base_lr=-0.1, max_lr=0.1), ValueError, "base_lr must be >= 0, got -0.1"),
     (
         "CyclicLR",
         dict(base_lr="0.1", max_lr=0.3),
         TypeError,
-        "base_lr must be a finite number > 0, got '0.1'",
+        "base_lr must be a finite number >= 0, got '0.1'",
     ),
     (
         "CyclicLR",

@@ -390,7 +390,20 @@ class DropIn(ScheduleLR):
         missing = {"last_epoch", "_step_count"} - set(state_dict)
         if missing:
             raise KeyError(f"state_dict is missing {sorted(missing)}; keys present: {sorted(state_dict)}")
-        self._sync_groups(self._added_from(state_dict))
+        saved, added = state_dict.get("base_lrs"), self._added_from(state_dict)
+        # the groups this scheduler was built for: the checkpoint's, and those it had adopted when the optimizer
+        # is rebuilt with them. Checked before anything changes: a refused state leaves the scheduler as it was
+        if isinstance(saved, (list, tuple)) and not (
+            len(saved) <= len(self.base_lrs)
+            and all(i in added for i in range(len(saved), len(self.base_lrs)))
+        ):
+            raise ValueError(
+                f"{type(self).__name__}: the state was written by a scheduler of {len(saved)} param groups (its "
+                f"base_lrs: {[number(x) for x in saved]}), this one was built for {len(self.base_lrs)}: load the "
+                f"state of the same optimizer's scheduler (groups added during training, as BaseFinetuning "
+                f"adds them, are not counted here: add them again before loading). The scheduler is unchanged"
+            )
+        self._sync_groups(added)
         untouched = self._untouched()
         base_lrs = list(state_dict.get("base_lrs", self.base_lrs))
         self._load_settings(state_dict, base_lrs)
@@ -403,10 +416,16 @@ class DropIn(ScheduleLR):
             self._apply(max(self.last_epoch, 0))
             self._load_position(state_dict)
             return
-        wrote = [number(x) for x in last]
+        groups = self.optimizer.param_groups
+        # the checkpoint's groups added in training that the optimizer does not have now (said by
+        # _sync_groups) are left out; groups it has beyond the checkpoint's keep what they hold
+        wrote = [number(x) for x in last][: len(groups)]
         if untouched:
             self._apply(max(self.last_epoch, 0))  # momentum, for the cycles
+            wrote += [number(g["lr"]) for g in groups[len(wrote) :]]
             self._write(wrote)
+        else:
+            wrote += [number(g["lr"]) for g in groups[len(wrote) :]]
         self._load_position(state_dict)
         self._at, self._wrote = None, wrote
         self._groups = list(self.optimizer.param_groups)
