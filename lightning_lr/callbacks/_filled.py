@@ -49,11 +49,15 @@ class FilledValues:
             return f"{self.values[arg]:g}"
         return "None (from the optimizer)"
 
-    def take(self, owner: str, suggestions: Mapping[str, Any], given: Mapping[str, Any]) -> bool:
+    def take(
+        self, owner: str, suggestions: Mapping[str, Any], given: Mapping[str, Any], *, scheduled: bool = False
+    ) -> bool:
         """Fill every argument of ``given`` (argument -> value as given) that is None from
-        ``suggestions``; warn once for those kept (given explicitly, restored from a checkpoint) and once
-        for those without a suggestion. True if a filled value changed."""
+        ``suggestions``; warn once for those kept (given explicitly, restored from a checkpoint, unless
+        the test is ``scheduled``: one the uninterrupted run makes too) and once for those without a
+        suggestion. True if a filled value changed."""
         kept: list[str] = []
+        restored: list[str] = []
         missing: list[str] = []
         changed = False
         for arg, value in given.items():
@@ -64,10 +68,8 @@ class FilledValues:
             suggested = _usable(owner, arg, suggested)
             if value is not None:
                 kept.append(f"{arg}={fmt_value(value)} (given explicitly; suggested {suggested:g})")
-            elif self.sources.get(arg) == "checkpoint":
-                kept.append(
-                    f"{arg}={self.values[arg]:g} (restored from the checkpoint; suggested {suggested:g})"
-                )
+            elif self.sources.get(arg) == "checkpoint" and not scheduled:
+                restored.append(f"{arg}={self.values[arg]:g} (suggested {suggested:g})")
             else:
                 changed = changed or self.values.get(arg) != suggested
                 self.values[arg] = suggested
@@ -81,6 +83,13 @@ class FilledValues:
         if kept:
             rank_zero_warn(
                 f"{owner} keeps {'; '.join(kept)}. Leave an argument as None to take the range test's value.",
+                category=UserWarning,
+            )
+        if restored:
+            rank_zero_warn(
+                f"{owner} keeps {'; '.join(restored)}, restored from the checkpoint: a range test that runs "
+                f"again in a resumed fit does not move what the checkpoint's run filled (a test of an epoch "
+                f"listed in LRRangeTest(epochs=...) does, as in the uninterrupted run)",
                 category=UserWarning,
             )
         return changed

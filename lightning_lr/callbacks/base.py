@@ -651,7 +651,7 @@ class ScheduleCallback(Callback):
         return self._plan.planned(self.name, self.run, n, points)
 
     # --- range test ----------------------------------------------------------------------------
-    def apply_range_test(self, result: Any) -> None:
+    def apply_range_test(self, result: Any, *, scheduled: bool = False) -> None:
         """Use an LR range test's result (called by :class:`~lightning_lr.LRRangeTest` after it restored
         the state).
 
@@ -659,11 +659,13 @@ class ScheduleCallback(Callback):
         warning naming each, its kept value and the suggested one; when the result has no suggestion the
         current values are kept with a warning that says so. If this callback already injected its
         scheduler into the running fit, the schedule is rebuilt and applied from the next optimizer step.
-        The filled values are saved in :meth:`state_dict`, so a resumed run keeps them.
+        The filled values are saved in :meth:`state_dict`, so a resumed run keeps them: a test that runs
+        again in a resumed fit does not move them, but the test of an epoch the run lists (``scheduled``:
+        ``LRRangeTest(epochs=[1, 2])`` resumed between them) replaces them, as in the uninterrupted run.
         """
         if not self.range_test_args:
             return
-        if self._filled.take(self.name, self.range_test_values(result), self._given()):
+        if self._filled.take(self.name, self.range_test_values(result), self._given(), scheduled=scheduled):
             self._write_hparams()
             if self._injected:
                 self._refresh()

@@ -153,7 +153,7 @@ class LRSchedule(ScheduleCallback):
         self._lr_end = _last_change(lr, run.total_steps)
         return lr, self._evaluate("momentum", self.momentum, run)
 
-    def apply_range_test(self, result: Any) -> None:
+    def apply_range_test(self, result: Any, *, scheduled: bool = False) -> None:
         """An explicit schedule is kept: one warning gives the range test's suggested LR (use a preset
         such as :class:`OneCycle` with ``max_lr=None`` to have it filled in)."""
         suggestion = result.suggestion()

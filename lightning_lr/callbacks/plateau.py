@@ -384,7 +384,10 @@ class ReduceOnPlateau(ScheduleCallback):
                 self._stale_said = True
                 where = "validation run" if self._source == "validation" else "training epoch"
                 if raw is not None and logged:  # here it was; under DDP another rank did not log it
-                    why = f"was not logged on every rank in this {where} (step {trainer.global_step})"
+                    why = (
+                        f"was not logged on every rank in this {where} (step {trainer.global_step}; log it on "
+                        f"every rank: self.log(..., rank_zero_only=True) logs it on rank 0 alone)"
+                    )
                 elif raw is None:
                     why = (
                         f"was not logged in this {where} (step {trainer.global_step}); it is not in "

@@ -23,6 +23,7 @@ The rules, in order (after every piece of state has been restored):
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -92,12 +93,19 @@ def apply_result(
     *,
     attr: str | None,
     live: bool,
+    scheduled: bool = False,
 ) -> None:
+    """Apply ``result`` by the rules of this module. ``scheduled``: the test of an epoch the run lists
+    (``LRRangeTest(epochs=...)``), which an uninterrupted run makes too: a callback that takes a
+    ``scheduled`` keyword (lightning_lr's) then replaces values it restored from a checkpoint with it."""
     best = result.best if isinstance(result, WeightDecayResult) else result
     lr = best.suggestion(options.method)
     takers = owners(L.callbacks(trainer))
     for cb in takers:
-        cb.apply_range_test(best)
+        if scheduled and "scheduled" in inspect.signature(cb.apply_range_test).parameters:
+            cb.apply_range_test(best, scheduled=True)
+        else:
+            cb.apply_range_test(best)
     wd = best.weight_decay
     if wd is not None:
         _apply_weight_decay(trainer, module, wd, live)

@@ -39,13 +39,19 @@ Result = SweepResult | WeightDecayResult
 
 
 def run_range_test(
-    trainer: pl.Trainer, module: pl.LightningModule, options: SweepOptions, *, live: bool
+    trainer: pl.Trainer,
+    module: pl.LightningModule,
+    options: SweepOptions,
+    *,
+    live: bool,
+    scheduled: bool = False,
 ) -> Result:
     """Run the range test inside a running ``fit`` (at train start or an epoch start).
 
     Everything it changes is restored before it returns or raises. With ``live=True`` the result is then
     applied to the running fit (its optimizer and schedulers); otherwise only to the model's attribute and
-    the schedule callbacks (the Tuner's next ``fit`` builds its optimizer from those).
+    the schedule callbacks (the Tuner's next ``fit`` builds its optimizer from those). ``scheduled``: a
+    test of an epoch the run lists (see :func:`~._apply.apply_result`).
     """
     optimizer = _check_ready(trainer, module, options)
     options = hold_cycle_momentum(
@@ -120,7 +126,10 @@ def run_range_test(
     if isinstance(options, LROptions) and options.apply:
         lr_result = result if isinstance(result, WeightDecayResult) else _lr_results([result])[0]
         logged = L.logged_hparams(trainer)  # what the loggers got at fit start
-        apply_result(trainer, module, lr_result, options, attr=attr, live=live)
+        with warnings.catch_warnings():
+            if trainer.global_rank != 0:  # every rank applies the same result: rank 0 says what it says
+                warnings.simplefilter("ignore")
+            apply_result(trainer, module, lr_result, options, attr=attr, live=live, scheduled=scheduled)
         L.relog_hparams(trainer, logged)  # so they record the values that train (the LR, filled values)
     return result
 

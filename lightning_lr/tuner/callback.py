@@ -118,12 +118,12 @@ class _RangeTestCallback(Callback):
                 restore_attrs(pl_module, self.result, self.options)
             return
         if self.epochs is None:
-            self._run(trainer, pl_module)
+            self._run(trainer, pl_module, scheduled=False)
 
     def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         epoch = trainer.current_epoch
         if self.epochs is not None and epoch in self.epochs and epoch not in self.results:
-            self._run(trainer, pl_module)
+            self._run(trainer, pl_module, scheduled=True)
 
     def on_train_batch_start(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, batch: Any, batch_idx: int
@@ -136,10 +136,14 @@ class _RangeTestCallback(Callback):
     def teardown(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         self._resumed = False  # a fit that ended before training started
 
-    def _run(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+    def _run(self, trainer: pl.Trainer, pl_module: pl.LightningModule, *, scheduled: bool) -> None:
+        """Test now. ``scheduled``: a test of a listed epoch, which the run makes whether or not it was
+        resumed before it (its result replaces what schedule callbacks restored from the checkpoint)."""
         if getattr(trainer, "fast_dev_run", False) and not self._tuner_exit:
             return  # skipped, as on_fit_start said (the Tuner does not start a fast_dev_run)
-        result = run_range_test(trainer, pl_module, self.options, live=not self._tuner_exit)
+        result = run_range_test(
+            trainer, pl_module, self.options, live=not self._tuner_exit, scheduled=scheduled
+        )
         self.result = result
         self.results[trainer.current_epoch] = result
         if self._tuner_exit:

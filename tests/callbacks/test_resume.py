@@ -192,7 +192,7 @@ def test_values_filled_by_a_range_test_survive_a_resume(tmp_path) -> None:
 
     # a range test that runs again on resume does not move the restored value
     with pytest.warns(
-        UserWarning, match=r"OneCycle keeps max_lr=0.05 \(restored from the checkpoint; suggested 0.07\)"
+        UserWarning, match=r"OneCycle keeps max_lr=0.05 \(suggested 0.07\), restored from the checkpoint"
     ):
         resumed = fit(
             tmp_path,
