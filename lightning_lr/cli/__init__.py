@@ -370,7 +370,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         >>> main(["plot", "OneCycle", "--help"])  # doctest: +ELLIPSIS, +NORMALIZE_WHITESPACE
         lightning-lr plot OneCycle [ARGUMENTS] ...
           --max-lr float required
-          --total-steps int required
+          --total-steps int required, or from --steps / --epochs
         ...
         0
     """

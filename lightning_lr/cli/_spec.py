@@ -288,6 +288,13 @@ def _split_words(
             elif hints.get(name) is bool and (
                 i + 1 == len(words) or words[i + 1].lower() not in _TRUE | _FALSE
             ):
+                after = words[i + 1] if i + 1 < len(words) else None
+                if after is not None and not after.startswith("--") and "=" not in after:
+                    # not a positional (none may follow a named argument): a value the flag cannot take
+                    raise SpecError(
+                        f"{word} {after}: {name} is True or False: give --{key} or --no-{key}, or "
+                        f"{name}=<{'/'.join(sorted(_TRUE | _FALSE))}>, got {after!r}"
+                    )
                 put(name, "true", word)
             else:
                 if i + 1 == len(words):
@@ -384,7 +391,12 @@ def schedule_help(name: str) -> str:
     ]
     lines += [summary, "", "arguments (--name value, name=value, or values in this order):"]
     for p in _parameters(factory):
-        default = "required" if p.default is p.empty else f"default {p.default!r}"
+        if p.default is not p.empty:
+            default = f"default {p.default!r}"
+        elif p.name in LENGTH_ARGUMENTS:  # plot fills a schedule's length from the horizon
+            default = "required, or from --steps / --epochs"
+        else:
+            default = "required"
         flag = "--" + p.name.replace("_", "-")
         lines.append(f"  {flag:<22} {_hint_text(hints.get(p.name, Any)):<34} {default}")
     return "\n".join(lines)

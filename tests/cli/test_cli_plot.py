@@ -165,6 +165,10 @@ def test_schedule_help_lists_arguments(capsys: pytest.CaptureFixture[str]) -> No
     code, out, _ = run(["plot", "OneCycle", "--help"], capsys)
     assert code == 0
     assert "--max-lr" in out and "--total-steps" in out and "required" in out
+    # a length plot fills from the horizon is no bare "required" (review 21: the README leaves it out)
+    lines = {line.split()[0]: line for line in out.splitlines() if line.strip().startswith("--")}
+    assert lines["--max-lr"].endswith("required")
+    assert lines["--total-steps"].endswith("required, or from --steps / --epochs")
     code, out, _ = run(["plot", "--help"], capsys)
     assert code == 0
     assert "OneCycle" in out and "--steps-per-epoch" in out
@@ -188,6 +192,11 @@ def test_schedule_help_lists_arguments(capsys: pytest.CaptureFixture[str]) -> No
         (["plot", "Cyclic", "0.1", "0.01"], "base_lr must be <= max_lr"),
         (["plot", "Cyclic", "0.01", "0.1", "mode=sawtooth"], "mode must be one of"),
         (["plot", "OneCycle", "1", "10", "three_phase=maybe"], "three_phase must be true or false"),
+        # before: "positional value 'maybe' after named arguments", which did not name three_phase
+        (
+            ["plot", "OneCycle", "1", "10", "--three-phase", "maybe"],
+            "three_phase is True or False: give --three",
+        ),
         (["plot", "Lambda", "fn=t +"], "is not an expression in t"),
         (["plot", "Lambda", "fn=no_such_module_xyz:f"], "cannot import"),
         (
