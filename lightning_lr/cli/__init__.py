@@ -380,11 +380,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command != "plot" and words:
             args.parser.error(f"unrecognized arguments: {' '.join(words)}")
         return int(args.func(args, words))
-    except (
-        BrokenPipeError
-    ):  # the reader closed the pipe (`lightning-lr plot ... --help | head`): nothing to say
+    except BrokenPipeError:
+        # the reader closed the pipe (`lightning-lr plot ... --help | head`): nothing to say, and the
+        # interpreter's own flush of stdout at exit must not say it either
         with contextlib.suppress(OSError):
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so the interpreter's own flush at exit is silent
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - open for the rest of the process
         return 0
 
 

@@ -129,13 +129,16 @@ class _Scaled:
         return self.row[k] * self.factor
 
 
-def _set_in_place(group: dict[str, Any], key: str, value: float) -> None:
-    """Set ``group[key]``, in place when it is a tensor (a capturable optimizer's)."""
-    cur = group[key]
+def _set_momentum(group: dict[str, Any], key: str, value: float) -> None:
+    """Set a group's ``momentum``, or with ``key="betas"`` its beta1, in place when it is a tensor (a
+    capturable optimizer's). (:meth:`ScheduleLR._apply` inlines the same for speed.)"""
+    cur = group[key] if key == "momentum" else group[key][0]
     if isinstance(cur, torch.Tensor):
         cur.fill_(value)
-    else:
+    elif key == "momentum":
         group[key] = value
+    else:
+        group[key] = (value, *group[key][1:])
 
 
 def _bad_momentum(scheduler: Any, group: int, key: str, t: int, value: float) -> None:
@@ -616,16 +619,10 @@ class ScheduleLR(LRScheduler):
         self._sync_groups()
         self._invalidate()
         k = self._block_index(max(self.last_epoch, 0))
-        for i, row in self._momentum_jobs:
-            if i >= before:
-                _set_in_place(groups[i], "momentum", row[k])
-        for i, row in self._beta_jobs:
-            if i >= before:
-                betas = groups[i]["betas"]
-                if isinstance(betas[0], torch.Tensor):
-                    betas[0].fill_(row[k])
-                else:
-                    groups[i]["betas"] = (row[k], *betas[1:])
+        for jobs, key in ((self._momentum_jobs, "momentum"), (self._beta_jobs, "betas")):
+            for i, row in jobs:
+                if i >= before:
+                    _set_momentum(groups[i], key, row[k])
         return list(range(before, len(groups)))
 
     def _follow_added(self) -> None:

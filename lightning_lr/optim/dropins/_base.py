@@ -422,10 +422,9 @@ class DropIn(ScheduleLR):
         wrote = [number(x) for x in last][: len(groups)]
         if untouched:
             self._apply(max(self.last_epoch, 0))  # momentum, for the cycles
-            wrote += [number(g["lr"]) for g in groups[len(wrote) :]]
+        wrote += [number(g["lr"]) for g in groups[len(wrote) :]]
+        if untouched:
             self._write(wrote)
-        else:
-            wrote += [number(g["lr"]) for g in groups[len(wrote) :]]
         self._load_position(state_dict)
         self._at, self._wrote = None, wrote
         self._groups = list(self.optimizer.param_groups)
