@@ -9,11 +9,13 @@ curve, :func:`~._rules.minimum`), each trained ``steps`` optimizer steps from th
 batches (a paired comparison: the batch noise is common to all of them); the lowest mean loss over the
 last fifth of the steps wins. The candidates are a bracketing line search (:func:`next_lr`): the first
 three lie 1 decade below, half a decade below and at the anchor; while the best so far is the lowest or
-the highest LR tried, the next one goes half a decade further that way, else the set fills to 1.5 decades
-below and half a decade above the anchor. When the first ones bracket the best (the usual case) that is
-the fixed set -1.5..+0.5 decades chosen on the tuning half of the benchmark; when they do not, the
-candidates follow the loss down to 2 decades below or up to 1 decade above the anchor, at the same cost,
-instead of answering with an edge of the set, where a line search knows only that the best lies beyond.
+the highest LR tried, the next one goes further that way (half a decade up; down, a step that doubles,
+half a decade and then one: the sweep's blow-up bounds the search above, nothing bounds it below), else
+the set fills to 1.5 decades below and half a decade above the anchor. When the first ones bracket the
+best (the usual case) that is the fixed set -1.5..+0.5 decades chosen on the tuning half of the
+benchmark; when they do not, the candidates follow the loss down to 2.5 decades below or up to 1 decade
+above the anchor, at the same cost, instead of answering with an edge of the set, where a line search
+knows only that the best lies beyond.
 Candidates half a decade apart place the answer only to within a quarter decade, so the answer is the
 vertex of the parabola through the winner and its two neighbours (log score over log LR, :func:`refine`),
 the standard way to locate a minimum between the points of a line search; next to a neighbour that
@@ -372,9 +374,14 @@ def next_lr(anchor: float, tried: Sequence[Candidate], min_lr: float, max_lr: fl
     or None: ``len(OFFSETS)`` candidates are trained, or no new LR is left within ``[min_lr, max_lr]``.
 
     First ``anchor * 10 ** FIRST``; then, while the best so far (the lowest score; ties go to the lower LR,
-    and a diverged candidate scores ``inf``) is the highest LR tried, ``SPACING`` decades above it, while
-    it is the lowest, ``SPACING`` decades below it; else the offsets of ``OFFSETS`` not yet tried, the
-    lowest first. Every LR is clipped to ``[min_lr, max_lr]``; an LR within a tenth of ``SPACING`` of one
+    and a diverged candidate scores ``inf``) is the highest LR tried, a step above it, while it is the
+    lowest, a step below it; else the offsets of ``OFFSETS`` not yet tried, the lowest first. A step up
+    is ``SPACING`` decades; a step down doubles for every candidate already tried below the first ones (an
+    expanding bracket). The two sides differ for a reason: above, the sweep's curve bounds the search (its
+    loss blew up not far above the anchor, and a long step up lands on a diverged candidate, whose
+    neighbour's refinement then pulls the answer down); below, nothing does (the loss only falls more
+    slowly, and a best LR two decades below the anchor was seen), so half-decade steps would spend the
+    candidates before they bracket it. Every LR is clipped to ``[min_lr, max_lr]``; an LR within a tenth of ``SPACING`` of one
     already tried (the clipping in a narrow range brings them that close: they would tell nothing new), or
     above one that diverged, is not trained.
 
@@ -386,6 +393,8 @@ def next_lr(anchor: float, tried: Sequence[Candidate], min_lr: float, max_lr: fl
         >>> tried = [c(-1, 1.0), c(-0.5, 1.5), c(0, 1.8)]  # the best is the lowest: go lower
         >>> f"{next_lr(0.1, tried, 1e-7, 10):.3g}", f"{next_lr(0.1, tried, 0.01, 10):.3g}"  # unless min_lr is there
         ('0.00316', '0.316')
+        >>> f"{next_lr(0.1, tried + [c(-1.5, 0.9)], 1e-7, 10):.3g}"  # still the lowest: a decade lower
+        '0.000316'
     """
     if len(tried) >= len(OFFSETS):
         return None
@@ -403,10 +412,10 @@ def next_lr(anchor: float, tried: Sequence[Candidate], min_lr: float, max_lr: fl
             return lr
     by_lr = sorted(tried, key=lambda c: c.lr)
     best = min(range(len(by_lr)), key=lambda i: (by_lr[i].score, i))
-    step = 10.0**SPACING
-    if best == len(by_lr) - 1 and (lr := new(by_lr[best].lr * step)) is not None:
+    if best == len(by_lr) - 1 and (lr := new(by_lr[best].lr * 10.0**SPACING)) is not None:
         return lr
-    if best == 0 and (lr := new(by_lr[0].lr / step)) is not None:
+    below = sum(lr < anchor * 10.0 ** min(FIRST) * (1 - 1e-9) for lr in have)
+    if best == 0 and (lr := new(by_lr[0].lr / 10.0 ** (SPACING * 2**below))) is not None:
         return lr
     for o in sorted(OFFSETS):
         if (lr := new(anchor * 10.0**o)) is not None:

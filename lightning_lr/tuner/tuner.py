@@ -152,10 +152,10 @@ class Tuner(_LightningTuner):
         (``benchmarks/range_test_suggestion.py``) the sweep's rule alone was within 3x of the grid-best
         constant LR on 11 of 36 validation runs, the confirmed LR on 34 of 36. The candidates lie half a
         decade apart around the LR of the curve's lowest point, a line search: a decade below, half a decade
-        below and at it first, then further down or up while the best is the lowest or highest tried, else
-        1.5 decades below and half a decade above (clipped to ``[min_lr, max_lr]``); each is scored by the
-        mean loss of its last fifth of steps (the validation loss with ``val_loss=True``; under DDP the mean
-        over ranks); the answer is the lowest point of the parabola through the best candidate and its two
+        below and at it first, then further down (in doubling steps) or up while the best is the lowest or
+        highest tried, else 1.5 decades below and half a decade above (clipped to ``[min_lr, max_lr]``); each
+        is scored by the mean loss of its last fifth of steps (the validation loss with ``val_loss=True``;
+        under DDP the mean over ranks); the answer is the lowest point of the parabola through the best candidate and its two
         neighbours (next to a neighbour that diverged, halfway towards the other). The default costs 500
         optimizer steps, 5x the 100-step sweep; ``confirm=False`` is the sweep alone. There is no answer
         (None, a warning with the reason and what to change, nothing applied) when the sweep's drop is within the noise of its flat start, the loss blew up in the first

@@ -394,10 +394,13 @@ LINE_SEARCH = {
     [
         # the first three bracket the best: the set fills to 1.5 decades below and half a decade above
         ((1.2, 1.0, 1.1, 1.4, 1.3), (-1.0, -0.5, 0.0, -1.5, 0.5), -0.5),
-        # the best is the lowest tried: the search follows it down, and stops once it is bracketed
-        ((1.0, 1.2, 1.4, 0.8, 0.9), (-1.0, -0.5, 0.0, -1.5, -2.0), -1.5),
+        # the best is the lowest tried: the search follows it down, its step doubling (half a decade, then
+        # one), and stops once it is bracketed
+        ((1.0, 1.2, 1.4, 0.8, 0.9), (-1.0, -0.5, 0.0, -1.5, -2.5), -1.5),
+        ((1.0, 1.2, 1.4, 0.8, 0.7), (-1.0, -0.5, 0.0, -1.5, -2.5), -2.5),
         ((1.0, 1.2, 1.4, 1.1, 1.3), (-1.0, -0.5, 0.0, -1.5, 0.5), -1.0),
-        # the best is the highest tried: the search follows it up
+        # the best is the highest tried: the search follows it up, half a decade at a time (the sweep's
+        # blow-up bounds it there)
         ((1.4, 1.2, 1.0, 0.8, 0.9), (-1.0, -0.5, 0.0, 0.5, 1.0), 0.5),
     ],
 )
@@ -486,11 +489,13 @@ def test_no_answer_when_every_candidate_diverges(tmp_path: Any) -> None:
     conf = result.confirmation
     assert conf is not None and len(conf.candidates) == 5 and all(math.isinf(s) for s in conf.scores)
     assert all(len(c.losses) == 6 for c in conf.candidates)  # each stopped at its NaN
-    # the line search went lower after each: from a decade below the anchor down to three decades below
+    # the line search went lower after each, its step doubling: from a decade below the anchor down to
+    # 3.5 decades further, then to min_lr (the next step, 4 decades, would pass it)
     assert conf.anchor is not None
     np.testing.assert_allclose(
-        np.log10(conf.lrs) - np.log10(conf.anchor), [-3, -2.5, -2, -1.5, -1], atol=1e-9
+        np.log10(conf.lrs[1:]) - np.log10(conf.anchor), [-4.5, -2.5, -1.5, -1], atol=1e-9
     )
+    assert conf.lrs[0] == pytest.approx(result.lrs[0]) and conf.lrs[0] > conf.anchor * 10**-8.5
 
 
 def test_no_answer_when_the_best_candidate_ends_above_the_start(tmp_path: Any) -> None:
