@@ -377,13 +377,13 @@ def next_lr(anchor: float, tried: Sequence[Candidate], min_lr: float, max_lr: fl
     and a diverged candidate scores ``inf``) is the highest LR tried, a step above it, while it is the
     lowest, a step below it; else the offsets of ``OFFSETS`` not yet tried, the lowest first. A step up
     is ``SPACING`` decades; a step down doubles for every candidate already tried below the first ones (an
-    expanding bracket). The two sides differ for a reason: above, the sweep's curve bounds the search (its
-    loss blew up not far above the anchor, and a long step up lands on a diverged candidate, whose
-    neighbour's refinement then pulls the answer down); below, nothing does (the loss only falls more
-    slowly, and a best LR two decades below the anchor was seen), so half-decade steps would spend the
-    candidates before they bracket it. Every LR is clipped to ``[min_lr, max_lr]``; an LR within a tenth of ``SPACING`` of one
-    already tried (the clipping in a narrow range brings them that close: they would tell nothing new), or
-    above one that diverged, is not trained.
+    expanding bracket). The two sides differ: above the anchor the loss blows up within a decade or so on
+    most tasks, and a long step up lands on a diverged candidate, whose neighbour's refinement then pulls
+    the answer down (:func:`refine`); below it nothing bounds the search (the loss only falls more slowly;
+    the benchmark's best LRs lay up to 2.4 decades below the anchor), and half-decade steps would spend the
+    candidates before they bracket the best. Every LR is clipped to ``[min_lr, max_lr]``; an LR within a
+    tenth of ``SPACING`` of one already tried (the clipping in a narrow range brings them that close: they
+    would tell nothing new), or above one that diverged, is not trained.
 
     Example:
         >>> def c(o, s): return Candidate(0.1 * 10**o, (s,), s)  # anchor 0.1, ``o`` decades from it

@@ -155,13 +155,13 @@ class Tuner(_LightningTuner):
         below and at it first, then further down (in doubling steps) or up while the best is the lowest or
         highest tried, else 1.5 decades below and half a decade above (clipped to ``[min_lr, max_lr]``); each
         is scored by the mean loss of its last fifth of steps (the validation loss with ``val_loss=True``;
-        under DDP the mean over ranks); the answer is the lowest point of the parabola through the best candidate and its two
-        neighbours (next to a neighbour that diverged, halfway towards the other). The default costs 500
-        optimizer steps, 5x the 100-step sweep; ``confirm=False`` is the sweep alone. There is no answer
-        (None, a warning with the reason and what to change, nothing applied) when the sweep's drop is within the noise of its flat start, the loss blew up in the first
-        quarter of the sweep, it never fell, every candidate diverged, the best candidate does not end
-        clearly below the loss at the start, or the candidates all end alike (the LR does not matter to
-        them). Where more steps can fix that (the noise, no descent, candidates that do not train or all end
+        under DDP the mean over ranks); the answer is the lowest point of the parabola through the best
+        candidate and its two neighbours (next to a neighbour that diverged, halfway towards the other). The
+        default costs 500 optimizer steps, 5x the 100-step sweep; ``confirm=False`` is the sweep alone. There
+        is no answer (None, a warning with the reason and what to change, nothing applied) when the sweep's
+        drop is within the noise of its flat start, the loss blew up in the first quarter of the sweep, it
+        never fell, every candidate diverged, the best candidate does not end clearly below the loss at the
+        start, or the candidates all end alike (the LR does not matter to them). Where more steps can fix that (the noise, no descent, candidates that do not train or all end
         alike; not a blow-up, which needs another range), the test runs once more with 3x ``num_steps``
         (``retry``, with a warning): a longer sweep averages more losses at each LR and trains longer before
         it moves on. The second try's answer is applied; the first try is kept in the result
