@@ -543,7 +543,9 @@ class ScheduleCallback(Callback):
         if getattr(trainer, "fast_dev_run", False) or self.run is None:
             return
         end = self._end()
-        if end is not None and self.schedule_end == "total":  # where its final value holds from
+        # where its final value holds from; not when the user tied it to the run (``Fraction(0.9)``, ``Epochs``):
+        # ending there is what they asked for
+        if end is not None and self.schedule_end == "total" and not end[2]:
             _resolve.warn_if_ends_early(self.name, end[1], self.run, self.warn_once)
         kinds = self.duration_kinds()
         _resolve.warn_if_beyond_run(self.name, self.durations(), self.steps, self.run, kinds, self.warn_once)

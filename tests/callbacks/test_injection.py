@@ -748,6 +748,19 @@ def test_a_schedule_that_ends_before_the_run_warns_once(tmp_path) -> None:
         fit(tmp_path, Tiny(), [OneCycle(total=3)])
 
 
+@pytest.mark.parametrize("total", [Fraction(0.9), Epochs(1)], ids=["Fraction", "Epochs"])
+def test_a_schedule_tied_to_the_run_ends_where_asked_without_a_warning(tmp_path, total) -> None:
+    # before: the README's LightningCLI example (OneCycle(total=Fraction(0.9))) warned on every run that the
+    # schedule ends early, and advised Fraction(1.0) (review 21)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rec = fit(tmp_path, Tiny(), [OneCycle(total=total)])
+    assert not [str(w.message) for w in caught if "the schedule ends at step" in str(w.message)]
+    end = 22 if isinstance(total, Fraction) else 12  # 24 steps in 2 epochs
+    lrs = np.asarray(rec.lr())
+    assert np.all(lrs[end:] == lrs[end]) and lrs[end - 2] > lrs[end]  # it ends there, and holds its final LR
+
+
 @pytest.mark.parametrize("optim", [sgd, adam], ids=["SGD", "Adam"])
 def test_a_momentum_schedule_outside_0_1_stops_the_fit_at_its_start(tmp_path, optim) -> None:
     # before: SGD trained with momentum 1.5 and Adam with beta1 1.5, without a word (review 20)
