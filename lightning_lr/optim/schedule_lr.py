@@ -931,18 +931,73 @@ def _but_integers(text: Any) -> Any:
     return _INTEGER.sub("#", text) if isinstance(text, str) else text
 
 
-_FLOAT = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w.])")
+#: a number in a schedule's repr (an integer, a decimal or an exponent form)
+_NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w.])")
+#: the repr's tokens: a number, a ``name=``, a bracket or a comma, or any other character
+_TOKEN = re.compile(
+    rf"(?P<num>{_NUMBER.pattern})|(?P<key>[A-Za-z_]\w*)=|(?P<open>[(\[{{])|(?P<close>[)\]}}])|(?P<comma>,)|."
+)
+#: the schedules' arguments that count steps (a run of another length resolves them otherwise, which the
+#: callbacks say themselves); ``decay`` counts steps only where both values are integers
+#: (``WarmupStableDecay``; ``TimeDecay``'s and ``CosineRestarts``' ``decay`` are rates)
+_STEP_ARGS = frozenset(
+    {
+        "total",
+        "total_steps",
+        "period",
+        "step_size",
+        "step_size_down",
+        "every",
+        "warmup",
+        "milestones",
+        "boundaries",
+        "steps",
+    }
+)
+
+
+def _numbers(text: str) -> tuple[str, list[tuple[str | None, str]]]:
+    """A schedule's repr with its numbers masked, and each number with the argument it belongs to (the
+    innermost ``name=`` around it: ``milestones=[10, 20]`` gives both to ``milestones``; None for a
+    positional value)."""
+    keys: list[str | None] = [None]
+    shape: list[str] = []
+    found: list[tuple[str | None, str]] = []
+    for m in _TOKEN.finditer(text):
+        if m.group("num") is not None:
+            shape.append("#")
+            found.append((next((k for k in reversed(keys) if k is not None), None), m.group("num")))
+            continue
+        shape.append(m.group(0))
+        if m.group("key") is not None:
+            keys[-1] = m.group("key")
+        elif m.group("open") is not None:
+            keys.append(None)
+        elif m.group("close") is not None:
+            if len(keys) > 1:
+                keys.pop()
+        elif m.group("comma") is not None:
+            keys[-1] = None
+    return "".join(shape), found
+
+
+def _is_int(text: str) -> bool:
+    return text.lstrip("+-").isdigit()
 
 
 def _alike(a: Any, b: Any) -> bool:
-    """Whether two schedule reprs are the same but for their integers (step counts) and the rounding of
-    their floats (``max_lr=0.1`` and ``0.10000000000000002``, the same LR computed two ways)."""
+    """Whether two schedule reprs are the same but for their step counts (:data:`_STEP_ARGS`) and the
+    rounding of their floats (``max_lr=0.1`` and ``0.10000000000000002``, the same LR computed two ways).
+    Any other number compares by value: ``max_lr=1`` and ``2`` differ, and so do ``final=0`` and
+    ``final=0.05``."""
     if not isinstance(a, str) or not isinstance(b, str):
         return a == b
-    a, b = _but_integers(a), _but_integers(b)
-    if _FLOAT.sub("#", a) != _FLOAT.sub("#", b):
+    (shape_a, nums_a), (shape_b, nums_b) = _numbers(a), _numbers(b)
+    if shape_a != shape_b or [k for k, _ in nums_a] != [k for k, _ in nums_b]:
         return False
-    return all(
-        math.isclose(float(x), float(y), rel_tol=1e-9)
-        for x, y in zip(_FLOAT.findall(a), _FLOAT.findall(b), strict=True)
-    )
+    for (key, x), (_, y) in zip(nums_a, nums_b, strict=True):
+        if key in _STEP_ARGS or (key == "decay" and _is_int(x) and _is_int(y)):
+            continue
+        if not math.isclose(float(x), float(y), rel_tol=1e-9):
+            return False
+    return True

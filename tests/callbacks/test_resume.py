@@ -310,6 +310,35 @@ def test_a_resume_with_other_schedule_arguments_says_the_values_may_jump(
 
 
 @pytest.mark.filterwarnings(RESUMABLE)
+@pytest.mark.parametrize(
+    ("original", "resumed_with", "changed"),
+    [
+        (OneCycle(max_lr=1), OneCycle(max_lr=2), r"max_lr=1, .* -> .*max_lr=2, "),
+        (OneCycle(max_lr=0.1), OneCycle(max_lr=0.1, div_factor=5), r"div_factor=25.* -> .*div_factor=5"),
+        (CosineDecay(warmup=2), CosineDecay(warmup=2, final=0.05), r"final=0\).* -> .*final=0.05"),
+        (CosineDecay(warmup=2), CosineDecay(warmup=3), None),  # a step count: the durations' warning says it
+    ],
+    ids=["integer-max_lr", "div_factor", "final-0-to-0.05", "warmup"],
+)
+def test_a_resume_that_changes_a_whole_number_argument_says_so(
+    tmp_path, original, resumed_with, changed
+) -> None:
+    # before: an integer argument was taken for a step count and not compared (max_lr 1 -> 2 jumped
+    # silently), and final=0 -> final=0.05 crashed the resume with "zip() argument 2 is longer than
+    # argument 1" (review 25)
+    _, ckpts = checkpointed_run(tmp_path, Tiny(), [original], every=5, max_epochs=2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit(tmp_path, Tiny(), [resumed_with], max_epochs=2, ckpt_path=path_at(ckpts, 5))
+    said = [str(w.message) for w in caught if "resumed with other schedules" in str(w.message)]
+    if changed is None:
+        assert said == []
+    else:
+        (message,) = said
+        assert re.search(changed, message), message
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
 @pytest.mark.usefixtures("exact_mid_epoch_resume")
 def test_adding_the_callback_when_resuming_starts_the_schedule_at_the_trainers_step(tmp_path) -> None:
     _, ckpts = checkpointed_run(tmp_path, Tiny(), [], every=10, max_epochs=2)
