@@ -174,7 +174,9 @@ class ReduceOnPlateau(ScheduleCallback):
         self._stale_said = False
 
     def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
-        if stage == "fit":  # a new fit starts from nothing; a checkpoint's state is loaded after this
+        # a new fit starts from nothing (a checkpoint's state is loaded after this); fit called again on a
+        # Trainer that continues at its step keeps the checks and reductions made, as the schedules continue
+        if stage == "fit" and trainer.global_step == 0:
             self._plateau.reset()
             self.reductions = {}
             self._source = None
@@ -458,9 +460,9 @@ class ReduceOnPlateau(ScheduleCallback):
         """The keys of :meth:`ScheduleCallback.state_dict`, plus ``best``, ``num_bad_epochs``,
         ``cooldown_counter`` and ``last_epoch`` (checks so far) as in torch, ``reductions`` (optimizer index
         -> for each param group, the steps at which its LR was reduced) and ``monitor_source``
-        (``"validation"``, ``"train"`` or None: where the metric was found). Saved at a training epoch's
-        end (Lightning's checkpoint callbacks run after every other ``on_train_epoch_end``), it holds that
-        epoch's decision."""
+        (``"validation"``, ``"train"`` or None: where the metric was found), ``factor`` and ``min_lr`` (a
+        resume with others says so). Saved at a training epoch's end (Lightning's checkpoint callbacks run
+        after every other ``on_train_epoch_end``), it holds that epoch's decision."""
         if self._pending and self._trainer is not None and self._module is not None:
             self._settle(self._trainer, self._module, saving=True)
         return {
@@ -468,6 +470,8 @@ class ReduceOnPlateau(ScheduleCallback):
             **self._plateau.state_dict(),
             "reductions": {i: [list(s) for s in r] for i, r in self.reductions.items()},
             "monitor_source": self._source,
+            "factor": self.factor,
+            "min_lr": self.min_lr,
         }
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -483,6 +487,18 @@ class ReduceOnPlateau(ScheduleCallback):
             int(i): [list(map(int, s)) for s in r] for i, r in state_dict["reductions"].items()
         }
         self._source = state_dict["monitor_source"]
+        changed = [
+            f"{arg}={state_dict[arg]!r} -> {getattr(self, arg)!r}"
+            for arg in ("factor", "min_lr")
+            if arg in state_dict and state_dict[arg] != getattr(self, arg)  # (older checkpoints lack them)
+        ]
+        if changed and any(self.reductions.values()):
+            self.warn_once(
+                "resumed-other-args",
+                f"{self.name}: resumed with other arguments than the checkpoint's ({', '.join(changed)}); the "
+                f"reductions made before the checkpoint now follow the new ones, so the LR may jump at the "
+                f"resumed step",
+            )
         for entry in self._entries():  # strategies that restore callbacks after configure_optimizers
             self._set_reductions(entry, self._reductions_of(entry))
 

@@ -34,8 +34,8 @@ from support.plateau import (
     scripted,
     torch_lrs,
 )
-from support.recording import assert_trace
-from support.trainers import fit
+from support.recording import Recorder, assert_trace
+from support.trainers import QUIET, fit, trainer
 
 
 # --- the rule, value by value ---------------------------------------------------------------------
@@ -398,6 +398,59 @@ def test_a_resume_after_a_reduction_is_bitwise_the_uninterrupted_run(tmp_path) -
     resumed = fit(tmp_path, Scripted(FLAT), callbacks(), max_epochs=len(FLAT), ckpt_path=str(path))
     assert resumed.steps()[0] == first + STEPS_PER_EPOCH
     assert resumed.rows == full.rows[first + STEPS_PER_EPOCH :]
+
+
+@pytest.mark.filterwarnings(*QUIET)
+def test_a_resume_with_another_factor_says_the_lr_may_jump(tmp_path) -> None:
+    # before: the reductions made at factor 0.5 were replayed at the resumed run's factor 0.1, and the LR
+    # went from 0.05 to 0.01 without a word (review 25)
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
+    fit(
+        tmp_path,
+        Scripted(FLAT),
+        [ReduceOnPlateau("val", factor=0.5, patience=0), ckpt],
+        max_epochs=4,
+        enable_checkpointing=True,
+    )
+    (path,) = (tmp_path / "ckpt").glob(f"*-step={3 * STEPS_PER_EPOCH}.ckpt")
+    for factor, said in ((0.5, False), (0.1, True)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fit(
+                tmp_path,
+                Scripted(FLAT),
+                [ReduceOnPlateau("val", factor=factor, patience=0)],
+                max_epochs=4,
+                ckpt_path=str(path),
+            )
+        ours = [str(w.message) for w in caught if "resumed with other arguments" in str(w.message)]
+        assert ours == (
+            []
+            if not said
+            else [
+                "ReduceOnPlateau: resumed with other arguments than the checkpoint's (factor=0.5 -> 0.1); the "
+                "reductions made before the checkpoint now follow the new ones, so the LR may jump at the resumed "
+                "step"
+            ]
+        )
+
+
+@pytest.mark.filterwarnings(*QUIET)
+@pytest.mark.filterwarnings("ignore:.*fit was called again on this Trainer")
+def test_fit_called_again_on_the_trainer_keeps_the_reductions(tmp_path) -> None:
+    # before: the second fit, which continues at the Trainer's step, dropped the reductions of the first and
+    # the LR jumped back up (review 25)
+    full = fit(tmp_path, Scripted(FLAT), [ReduceOnPlateau("val", factor=0.5, patience=0)], max_epochs=4)
+    plateau = ReduceOnPlateau("val", factor=0.5, patience=0)
+    first, second = Recorder(), Recorder()
+    t = trainer(tmp_path, [plateau, first], max_epochs=2)
+    model = Scripted(FLAT)
+    t.fit(model)
+    t.fit_loop.max_epochs = 4
+    t.callbacks.remove(first)
+    t.callbacks.append(second)
+    t.fit(model)
+    assert first.rows + second.rows == full.rows
 
 
 @pytest.mark.parametrize("spelling", [0, "SGD"])
