@@ -426,7 +426,8 @@ def next_lr(anchor: float, tried: Sequence[Candidate], min_lr: float, max_lr: fl
 def edge_warning(conf: Confirmation, min_lr: float, max_lr: float) -> str:
     """What to tell the user when the confirmed LR is the lowest or the highest candidate trained (the line
     search ran out of candidates, or of range, before the scores turned up): the best constant LR may lie
-    beyond it, so the answer is a bound; "" otherwise.
+    beyond it, so the answer is a bound; or when it is the only candidate (a range too narrow for two); ""
+    otherwise. The advice is to widen the range where the line search's next step would have left it.
 
     Example:
         >>> c = [Candidate(lr, (2.0, sc), sc) for lr, sc in ((0.01, 0.5), (0.1, 0.9), (1.0, 1.5))]
@@ -435,17 +436,26 @@ def edge_warning(conf: Confirmation, min_lr: float, max_lr: float) -> str:
         >>> edge_warning(Confirmation(tuple(c), 2, 1.0, 2.0, 1), 1e-7, 10)
         ''
     """
-    if conf.chosen is None or len(conf.candidates) < 2 or 0 < conf.chosen < len(conf.candidates) - 1:
+    if conf.chosen is None:
         return ""
     lr, lrs = conf.candidates[conf.chosen].lr, conf.lrs
+    if len(lrs) == 1:
+        return (
+            f"only one candidate (lr={lr:.3g}) could be trained within [min_lr, max_lr] = [{min_lr:.3g}, "
+            f"{max_lr:.3g}] (the others lay outside it or too close to it), so the suggestion was compared "
+            f"with no other LR; widen the range"
+        )
+    if 0 < conf.chosen < len(lrs) - 1:
+        return ""
+    step = 10.0**SPACING  # the line search's shortest step: one that would leave the range stopped it
     if conf.chosen == 0:
         side = "lowest", "lower"
-        change = "lower min_lr" if lr <= min_lr * (1 + 1e-9) else f"run it again with max_lr={lr:.3g}"
+        change = "lower min_lr" if lr / step < min_lr * (1 + 1e-9) else f"run it again with max_lr={lr:.3g}"
     else:
         side = "highest", "higher"
         change = (
             "raise max_lr"
-            if lr >= max_lr * (1 - 1e-9)
+            if lr * step > max_lr * (1 - 1e-9)
             else "take more num_steps: a denser sweep shows better where the loss turns up"
         )
     return (

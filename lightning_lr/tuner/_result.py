@@ -269,7 +269,8 @@ class RangeTestResult(SweepResult):
           of its score. A constant LR pays for a higher LR's noise over a whole training, a 1cycle
           anneals it away, so it can peak as high as the plateau reaches. The peak stays at or below the
           highest candidate that trained without diverging when a higher one diverged (the stability limit
-          lies between them).
+          lies between them), and at or below the highest LR the sweep reached (with a warning: nothing
+          above it was seen).
         - **The ``"minimum"`` rule**: the LR of the lowest loss itself (ten times the rule's answer), where
           the loss stops falling: the 1cycle peak of Smith (2018). The rule's tenth is the margin a
           *constant* LR keeps below that point.
@@ -310,9 +311,25 @@ class RangeTestResult(SweepResult):
             return self.lrs[_rules.minimum(self.lrs, self.losses).index], ""  # type: ignore[index]
         conf = self.confirmation
         if name != CONFIRMED or conf is None:
-            return value / mean, ""
-        peak = max(value / mean, conf.top or 0.0)
-        return (peak if conf.ceiling is None else min(peak, conf.ceiling)), ""
+            peak = value / mean
+        else:
+            peak = max(value / mean, conf.top or 0.0)
+            peak = peak if conf.ceiling is None else min(peak, conf.ceiling)
+        top = max(self.lrs)  # the sweep saw nothing above: it ended there, or blew up there
+        if peak > top:
+            ended = (
+                "reached max_lr there; raise max_lr to let the top go higher"
+                if self.stop_reason == "completed"
+                else f"stopped there ({self.stop_reason})"
+            )
+            warnings.warn(
+                f"the top of the schedule ({peak:.3g}) lies above the highest LR the sweep reached ({top:.3g}), "
+                f"so it is capped there: the sweep {ended}",
+                UserWarning,
+                stacklevel=3,
+            )
+            peak = top
+        return peak, ""
 
     def cyclic_bounds(self, ratio: float = 4.0, method: str | None = None) -> tuple[float, float] | None:
         """``(base_lr, max_lr)`` of a triangular cycle with ``max_lr / base_lr = ratio`` for :meth:`suggestion`
@@ -321,7 +338,7 @@ class RangeTestResult(SweepResult):
         ``max_lr`` is chosen as :meth:`one_cycle_max_lr` chooses a 1cycle's peak, for a schedule whose mean
         LR is that of the triangle, ``(1 + 1 / ratio) / 2`` of its top: for the confirmed LR the higher of
         the top of the triangle with the confirmed LR as its mean and the top of the candidates' plateau,
-        capped by the stability limit; for the ``"minimum"`` rule the LR of the lowest loss (Smith (2017):
+        capped by the stability limit and the highest LR the sweep reached; for the ``"minimum"`` rule the LR of the lowest loss (Smith (2017):
         the cycle's top is where the loss stops falling); for another rule the triangle with its answer as
         mean. Smith recommends ``base_lr`` = 1/3 to 1/4 of ``max_lr``. None, with the suggestion's warning,
         when there is no suggestion.

@@ -451,6 +451,28 @@ def test_a_winner_at_the_edge_of_the_candidates_is_named_as_a_bound(
     assert (f"max_lr={conf.winner:.3g}" if edge == "lowest" else "num_steps") in bound[0]
 
 
+def test_the_edge_advice_names_the_range_where_the_next_step_would_leave_it() -> None:
+    # before: a step clipped to the range and skipped as too close to a candidate already trained got the
+    # advice to take more num_steps (up) or to sweep again below the best (down), and a single candidate
+    # answered without a word (review 24)
+    def conf(lrs: list[float], chosen: int) -> _confirm.Confirmation:
+        cands = tuple(_confirm.Candidate(lr, (2.0, 1.0), 1.0 + i) for i, lr in enumerate(lrs))
+        return _confirm.Confirmation(cands, 2, lrs[-1], 2.0, chosen)
+
+    up = _confirm.edge_warning(conf([0.01, 0.0179], 1), 0.01, 0.02)
+    assert "is the highest of the 2 trained" in up and up.endswith("to search higher, raise max_lr")
+    far = _confirm.edge_warning(conf([0.01, 0.0179], 1), 0.01, 10.0)
+    assert far.endswith("take more num_steps: a denser sweep shows better where the loss turns up")
+    down = _confirm.edge_warning(conf([0.0302, 0.1, 0.316], 0), 0.0301, 10.0)
+    assert "is the lowest of the 3 trained" in down and down.endswith("to search lower, lower min_lr")
+    again = _confirm.edge_warning(conf([0.0302, 0.1, 0.316], 0), 1e-7, 10.0)
+    assert again.endswith("run it again with max_lr=0.0302")
+    one = _confirm.edge_warning(conf([0.01], 0), 0.01, 0.011)
+    assert one.startswith(
+        "only one candidate (lr=0.01) could be trained within [min_lr, max_lr] = [0.01, 0.011]"
+    )
+
+
 def test_next_lr_keeps_to_the_range_and_below_a_diverged_candidate() -> None:
     def cand(o: float, sc: float) -> _confirm.Candidate:
         return _confirm.Candidate(0.1 * 10**o, (2.0, sc), sc)
@@ -635,6 +657,23 @@ def test_one_cycle_and_cyclic_read_the_confirmed_lr() -> None:
     assert r.cyclic_bounds() == pytest.approx((0.4 * s, 1.6 * s))
     with pytest.raises(ValueError, match="pct_start must be"):
         r.one_cycle_max_lr(pct_start=1.5)
+
+
+def test_the_peak_never_lies_above_the_highest_lr_the_sweep_reached() -> None:
+    # before: with max_lr=0.02 the 1cycle peak was 0.0353 and the cycle's top 0.0286, LRs never swept nor
+    # trained, without a word (review 24)
+    r = with_candidates(
+        flat_tail(1e-4, 1.2), flat_tail(3e-4, 0.9), flat_tail(1e-3, 0.7), flat_tail(3e-3, 0.8), chosen=2
+    )
+    top = 1.2 * (r.suggestion() or 0.0)  # the sweep ends between the answer and its 1cycle peak (1.98x)
+    lrs = np.logspace(-5, np.log10(top), 40)
+    short = RangeTestResult(
+        lrs, 2.0 - np.log10(lrs) / 10, [0.9] * 40, smoothing=0.0, confirmation=r.confirmation
+    )
+    with pytest.warns(UserWarning, match=r"lies above the highest LR the sweep reached .*raise max_lr"):
+        assert short.one_cycle_max_lr() == pytest.approx(top)
+    with pytest.warns(UserWarning, match=r"lies above the highest LR the sweep reached"):
+        assert short.cyclic_bounds() == pytest.approx((top / 4, top))
 
 
 def test_the_peak_reaches_the_top_of_the_plateau() -> None:
