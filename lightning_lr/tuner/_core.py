@@ -257,5 +257,5 @@ def _log_summary(trainer: pl.Trainer, result: Result, options: SweepOptions, bas
         warnings.simplefilter("ignore")
         fig = result.plot(method=options.rule())
     for w in writers:
-        w.add_figure(f"{options.prefix}/figure", fig, global_step=base, close=False)
+        w.add_figure(f"{options.root}/figure", fig, global_step=base, close=False)
     pyplot().close(fig)

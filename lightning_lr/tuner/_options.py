@@ -16,10 +16,11 @@ Example:
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from .. import _validate as V
 from ..schedules import Constant, ExponentialDecay, Linear, Schedule
@@ -53,6 +54,9 @@ def _progress_bar(value: Any) -> bool | None:
     V.fail("progress_bar", "True, False or None", value, TypeError)
 
 
+_O = TypeVar("_O", bound="SweepOptions")
+
+
 @dataclass(frozen=True, kw_only=True)
 class SweepOptions:
     """What every sweep takes: its length, smoothing, early stop, validation-loss mode, logging and where
@@ -70,6 +74,8 @@ class SweepOptions:
     snapshot: str = "auto"
     #: set by :meth:`LROptions.retried` only: these are a second try's options
     _second: bool = dataclasses.field(default=False, repr=False)
+    #: set by :meth:`scoped` only: the sub-prefix of one of several tests in a fit (``epoch=3``)
+    _scope: str = dataclasses.field(default="", repr=False)
 
     #: the logger tag prefix and the progress bar's name
     prefix: ClassVar[str] = ""
@@ -131,9 +137,27 @@ class SweepOptions:
         return None
 
     @property
+    def root(self) -> str:
+        """The logger tag prefix of this test: ``prefix``, and below it the test's scope when one fit makes
+        several (:meth:`scoped`)."""
+        return f"{self.prefix}/{self._scope}" if self._scope else self.prefix
+
+    @property
     def tag(self) -> str:
-        """The logger tag prefix of this test's sweeps and candidates (``prefix``; a second try's below it)."""
-        return f"{self.prefix}/retry" if self._second else self.prefix
+        """The logger tag prefix of this test's sweeps and candidates (:attr:`root`; a second try's below it)."""
+        return f"{self.root}/retry" if self._second else self.root
+
+    def scoped(self: _O, scope: str) -> _O:
+        """These options logging under ``<prefix>/<scope>`` (one of several tests in a fit: ``epoch=3``), so
+        that their curves do not share tags, and steps, with another test's.
+
+        Example:
+            >>> LROptions().scoped("epoch=2").retried().tag
+            'lr_range_test/epoch=2/retry'
+        """
+        out = copy.copy(self)
+        object.__setattr__(out, "_scope", scope)
+        return out
 
     @property
     def name(self) -> str:

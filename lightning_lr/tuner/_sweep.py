@@ -51,8 +51,8 @@ else:
 
 
 def prefix(options: SweepOptions, weight_decay: float | None) -> str:
-    """The logger tag prefix: ``lr_range_test`` (``momentum_range_test``; a second try's
-    ``lr_range_test/retry``), per weight decay a sub-prefix."""
+    """The logger tag prefix: ``lr_range_test`` (``momentum_range_test``; one of several tests in a fit
+    ``lr_range_test/epoch=3``; a second try's ``lr_range_test/retry``), per weight decay a sub-prefix."""
     return options.tag if weight_decay is None else f"{options.tag}/wd={weight_decay:g}"
 
 

@@ -141,9 +141,10 @@ class _RangeTestCallback(Callback):
         resumed before it (its result replaces what schedule callbacks restored from the checkpoint)."""
         if getattr(trainer, "fast_dev_run", False) and not self._tuner_exit:
             return  # skipped, as on_fit_start said (the Tuner does not start a fast_dev_run)
-        result = run_range_test(
-            trainer, pl_module, self.options, live=not self._tuner_exit, scheduled=scheduled
-        )
+        options = self.options
+        if self.epochs is not None and len(self.epochs) > 1:  # each test its own tags (and steps)
+            options = options.scoped(f"epoch={trainer.current_epoch}")
+        result = run_range_test(trainer, pl_module, options, live=not self._tuner_exit, scheduled=scheduled)
         self.result = result
         self.results[trainer.current_epoch] = result
         if self._tuner_exit:
@@ -224,7 +225,9 @@ class LRRangeTest(_RangeTestCallback):
         attr_name: the model attribute holding the LR (None: ``lr`` or ``learning_rate`` if present; with
             ``apply=True`` only).
         progress_bar: show a progress bar for the sweep (None: when the trainer shows one).
-        log: log the curve, the candidates, the suggestion and the figure to the trainer's loggers (rank 0).
+        log: log the curve, the candidates, the suggestion and the figure to the trainer's loggers (rank 0),
+            under ``lr_range_test/`` (with several ``epochs``, each test under ``lr_range_test/epoch=<e>/``,
+            so that no two share a tag).
         snapshot: where the copy of the model and optimizer state that the test restores lives:
             ``"device"``, ``"host"`` (pinned, asynchronous copies on CUDA) or ``"auto"`` (the device when
             the copy fits there with a fifth of its memory to spare, else host); see

@@ -197,6 +197,29 @@ def test_logs_every_step_the_figure_and_the_suggestion(tmp_path: Any) -> None:
     assert "lr_range_test/figure" in events.Tags()["images"]
 
 
+@pytest.mark.filterwarnings("ignore:.*does not have many workers")
+def test_tests_at_several_epochs_log_under_tags_of_their_own(tmp_path: Any) -> None:
+    # before: the tests of epochs 0 and 1 wrote lr_range_test/lr at steps 0..11 and 16..27 (each from the
+    # fit's step), one zigzag line in TensorBoard (review 23)
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    seed_all(8)
+    logger = TensorBoardLogger(tmp_path, name="tb")
+    test = LRRangeTest(num_steps=12, max_lr=1.0, early_stop_threshold=None, confirm=False, epochs=[0, 1])
+    trainer(tmp_path, [test], logger=logger, max_epochs=2).fit(TinyModel(), loader())
+    logger.experiment.flush()
+    events = EventAccumulator(logger.log_dir)
+    events.Reload()
+    scalars = events.Tags()["scalars"]
+    assert not [
+        t for t in scalars if t.startswith("lr_range_test/") and not t.startswith("lr_range_test/epoch=")
+    ]
+    for epoch in (0, 1):
+        lrs = events.Scalars(f"lr_range_test/epoch={epoch}/lr")
+        np.testing.assert_allclose([e.value for e in lrs], test.results[epoch].lrs, rtol=1e-6)
+        assert f"lr_range_test/epoch={epoch}/figure" in events.Tags()["images"]
+
+
 def test_val_loss_mode_uses_fixed_validation_batches(tmp_path: Any) -> None:
     calls: list[int] = []
 
