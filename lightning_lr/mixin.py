@@ -31,7 +31,9 @@ class LRScheduleMixin:
 
     At fit start its arguments are written to ``self.hparams["lightning_lr"]`` (and the initial hparams),
     so loggers show them (TensorBoard's HPARAMS: ``lightning_lr/schedule``, ``lightning_lr/max_lr``, ...)
-    and checkpoints keep them; values an LR range test fills in are included.
+    and checkpoints keep them; values an LR range test fills in are included (one run inside the fit logs
+    them again: ``hparams.yaml`` gets them, while TensorBoard's HPARAMS tab keeps the first values the run
+    logged).
 
     Forms:
 
