@@ -367,6 +367,39 @@ def test_resuming_with_last_epoch_keeps_the_optimizers_lr_as_torch(name: str) ->
     assert got[1] == pytest.approx(got[0], rel=1e-12)
 
 
+@pytest.mark.parametrize("name", [n for n in CASES if n not in ("CyclicLR", "OneCycleLR")])
+def test_built_after_the_optimizers_state_was_loaded_a_plateaus_cut_is_kept_as_in_torch(name: str) -> None:
+    """The resume order optimizer.load_state_dict, then the scheduler built, then its state loaded, with a
+    ReduceLROnPlateau that cut the LR after the scheduler's last step. (CyclicLR and OneCycleLR write their
+    cycle's LR at construction, as torch's do: the differences doc says what they do instead.) Before: the
+    drop-in's load put its own last LRs back into the optimizer, and the cut was lost for the rest of the
+    run (review 26)."""
+    runs = []
+    for module in (L, ours):
+        opt = sgd()
+        sched = make(module, name, opt, CASES[name][0])
+        plateau = L.ReduceLROnPlateau(opt, patience=0, factor=0.5)
+        for _ in range(K):
+            opt.step()
+            sched.step()
+            plateau.step(1.0)
+        states = [roundtrip(x.state_dict()) for x in (opt, sched, plateau)]
+        opt2 = sgd()
+        opt2.load_state_dict(states[0])
+        sched2 = make(module, name, opt2, CASES[name][0])
+        sched2.load_state_dict(states[1])
+        plateau2 = L.ReduceLROnPlateau(opt2, patience=0, factor=0.5)
+        plateau2.load_state_dict(states[2])
+        rows = [read(opt2)]
+        for _ in range(5):
+            opt2.step()
+            sched2.step()
+            plateau2.step(1.0)
+            rows.append(read(opt2))
+        runs.append(rows)
+    assert_close(runs[1], runs[0])
+
+
 def test_tensor_arguments_are_copied_as_in_torch() -> None:
     """Changing a tensor given as an argument afterwards changes nothing."""
     lr, top, low_m, top_m = (torch.tensor(x) for x in (0.1, 0.2, 0.8, 0.9))

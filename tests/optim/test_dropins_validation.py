@@ -481,3 +481,30 @@ def test_optimizer_and_last_epoch_are_checked(name: str) -> None:
 def test_resuming_by_last_epoch_without_initial_lr_is_a_key_error(name: str) -> None:
     with pytest.raises(KeyError, match="initial_lr"):
         getattr(ours, name)(sgd(), **REQUIRED[name], last_epoch=5)
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [("StepLR", dict(step_size=2, gamma=1.5)), ("MultiStepLR", dict(milestones=[2], gamma=2.0)),
+     ("ExponentialLR", dict(gamma=1.01))],
+)  # fmt: skip
+def test_a_gamma_above_1_grows_silently_as_in_torch(name: str, kwargs: dict) -> None:
+    # before: StepLR(gamma=1.5) warned "StepDecay: drop=1.5 > 1 ...", naming arguments it does not have
+    # (review 26); torch and the other drop-ins say nothing
+    import warnings
+
+    from torch.optim import lr_scheduler as L
+
+    lrs = []
+    for module in (L, ours):
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            sched = getattr(module, name)(opt, **kwargs)
+        run = []
+        for _ in range(5):
+            opt.step()
+            sched.step()
+            run.append(opt.param_groups[0]["lr"])
+        lrs.append(run)
+    assert lrs[1] == pytest.approx(lrs[0], rel=1e-12)

@@ -90,6 +90,7 @@ class DropIn(ScheduleLR):
         "_at",
         "_beta_jobs",
         "_block_start",
+        "_built_on_state",
         "_groups",
         "_lr_index",
         "_lr_jobs",
@@ -126,6 +127,10 @@ class DropIn(ScheduleLR):
         last_epoch: int = -1,
     ) -> None:
         n = len(check_optimizer(optimizer))
+        #: built as torch builds on an optimizer whose state was loaded first (its groups hold ``initial_lr``
+        #: at ``last_epoch=-1``): their LRs are the checkpoint's, and a later load of this scheduler's state
+        #: keeps them, as torch's does (another scheduler's change to them, a plateau's cut, is in them)
+        self._built_on_state = last_epoch == -1 and all("initial_lr" in g for g in optimizer.param_groups)
         #: the step whose closed-form values ``_vals`` holds; None when unknown (after a load)
         self._at: int | None = None
         self._vals: list[float] = []
@@ -384,8 +389,8 @@ class DropIn(ScheduleLR):
         schedules are rebuilt if they differ from the constructor's), step and last LRs.
 
         As in torch, the optimizer's state holds the LR: load it too. If it was not loaded (the optimizer's
-        param groups are the dicts this scheduler was built with) and the groups still hold what this
-        scheduler wrote, they get the checkpoint's last LRs.
+        param groups are the dicts this scheduler was built with, and held no ``initial_lr`` then) and the
+        groups still hold what this scheduler wrote, they get the checkpoint's last LRs.
         """
         missing = {"last_epoch", "_step_count"} - set(state_dict)
         if missing:
@@ -404,7 +409,8 @@ class DropIn(ScheduleLR):
                 f"adds them, are not counted here: add them again before loading). The scheduler is unchanged"
             )
         self._sync_groups(added)
-        untouched = self._untouched()
+        untouched = self._untouched() and not self._built_on_state
+        self._built_on_state = False
         base_lrs = list(state_dict.get("base_lrs", self.base_lrs))
         self._load_settings(state_dict, base_lrs)
         self.base_lrs = base_lrs

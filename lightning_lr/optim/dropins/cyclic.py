@@ -167,6 +167,7 @@ class CyclicLR(AbsoluteDropIn):
             for g, s in zip(groups, lrs, strict=True):
                 pg.set_lr(g, s.base_lr)
         super().__init__(optimizer, lr=lrs, momentum=momentum, last_epoch=last_epoch)
+        self._built_on_state = False  # its own initial_lr was written above; torch writes the cycle's LR too
         self.base_lrs = [s.base_lr for s in lrs]
 
     def _cycles(
@@ -376,6 +377,7 @@ class OneCycleLR(AbsoluteDropIn):
             for g, s in zip(groups, lrs, strict=True):
                 g["initial_lr"], g["max_lr"], g["min_lr"] = s.initial_lr, s.max_lr, s.min_lr
         super().__init__(optimizer, lr=lrs, momentum=momentum, last_epoch=last_epoch)
+        self._built_on_state = False  # its own initial_lr was written above; torch writes the cycle's LR too
 
     def _settings(self) -> dict[str, Any]:
         keys = ["total_steps", "_schedule_phases", "_anneal_func_type", "cycle_momentum"]

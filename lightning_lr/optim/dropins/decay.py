@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from collections.abc import Iterable
 
@@ -59,7 +60,9 @@ class StepLR(DropIn):
         super().__init__(optimizer, lr=lr, relative=True, last_epoch=last_epoch)
 
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
-        with torch_names({"every": "step_size", "drop": "gamma"}):
+        with torch_names({"every": "step_size", "drop": "gamma"}), warnings.catch_warnings():
+            # torch takes gamma > 1 without a word, as MultiStepLR and ExponentialLR do here
+            warnings.filterwarnings("ignore", message="StepDecay: drop=.* makes the value grow")
             shape = StepDecay(1.0, every=whole(self.step_size), drop=item("gamma", self.gamma))
         self.step_size, self.gamma = shape.every, shape.drop
         return shape, None
