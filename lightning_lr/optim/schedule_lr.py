@@ -61,6 +61,15 @@ BLOCK = 1024
 _NO_BLOCK = -2 * BLOCK
 
 
+def _warn(message: str, category: type[Warning] = UserWarning, stacklevel: int = 1) -> None:
+    """``warnings.warn``, said by one process: under ``torch.distributed`` every rank restores and steps
+    the same schedule, so only rank 0 speaks."""
+    dist = torch.distributed
+    if dist.is_available() and dist.is_initialized() and dist.get_rank() != 0:
+        return
+    warnings.warn(message, category, stacklevel=stacklevel + 1)
+
+
 class _Plan:
     """Which distinct schedule drives each group, and how to evaluate a block of their values.
 
@@ -185,7 +194,7 @@ class _Linked:
     def warn_once(self, message: str) -> None:
         if not self.warned:
             self.warned = True
-            warnings.warn(message, UserWarning, stacklevel=4)
+            _warn(message, UserWarning, stacklevel=4)
 
     def restore(self) -> None:
         """Load every member's own saved state (a member the list has none for applies its own values over
@@ -203,7 +212,7 @@ class _Linked:
         unused = [key for key in saved if key not in self.members]
         if unused:
             steps = ", ".join(f"{key} at step {saved[key].get('last_epoch')}" for key in unused)
-            warnings.warn(
+            _warn(
                 f"ScheduleLR: the checkpoint holds the state of the scheduler of {steps}, which none of the "
                 f"schedulers restored with it ({', '.join(self.members)}) drives now; it is not loaded, and each "
                 f"of those continues from its own state",
@@ -431,7 +440,7 @@ class ScheduleLR(LRScheduler):
             elif i not in self._added:
                 self._added[i] = self._adopt(i, ref, at)
         if saved and max(saved) >= len(groups):
-            warnings.warn(
+            _warn(
                 f"{type(self).__name__}: the checkpoint's scheduler also scheduled param groups "
                 f"{sorted(i for i in saved if i >= len(groups))}, added to the optimizer during training, which "
                 f"{type(self.optimizer).__name__} does not have now; add them again before loading the state "
@@ -482,7 +491,7 @@ class ScheduleLR(LRScheduler):
         groups[i].setdefault("initial_lr", groups[i]["lr"])
         if ref is None or at is None or at <= 0.0 or not np.isfinite(at):
             why = "no param group has an LR schedule" if at is None else f"param group {ref}'s LR is {at:g}"
-            warnings.warn(
+            _warn(
                 f"{type(self).__name__}: param group {i} was added to {type(self.optimizer).__name__} at step "
                 f"{max(self.last_epoch, 0)} with LR {lr:g}; {why} then, so there is no schedule to scale "
                 f"it to, and it keeps its LR",
@@ -739,7 +748,7 @@ class ScheduleLR(LRScheduler):
 
     def _load(self, state_dict: dict[str, Any]) -> None:
         if bool(state_dict.get("relative", self.relative)) != self.relative:
-            warnings.warn(
+            _warn(
                 f"the checkpoint was written with relative={state_dict['relative']}, this scheduler has "
                 f"relative={self.relative}; continuing with relative={self.relative}",
                 stacklevel=3,
@@ -825,7 +834,7 @@ class ScheduleLR(LRScheduler):
         if key is not None:
             owner = linked.members.get(key)
             if owner is None:
-                warnings.warn(
+                _warn(
                     f"{self._label()}: the checkpoint's state given to it was written for the scheduler of {key}, "
                     f"which none of the schedulers restored with it is ({', '.join(linked.members)}); it is not "
                     f"loaded, and this scheduler continues from its own step ({max(self.last_epoch, 0)})",
@@ -886,7 +895,7 @@ class ScheduleLR(LRScheduler):
         ]
         if not changed:
             return
-        warnings.warn(
+        _warn(
             f"{self._label()}: resumed with other schedules than the checkpoint's (beyond their step counts): "
             f"{'; '.join(changed)}. The values follow the new schedules from step "
             f"{int(state_dict['last_epoch'])} on, so they may jump there",

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
-import warnings
 from collections.abc import Sequence
 from typing import Any, cast
 
 import lightning.pytorch as pl
 import torch
+from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
@@ -99,7 +99,7 @@ def confirm_results(
             bar.close()
         conf = decide(cands, options.confirm_steps, anchor, found.start, found.points, found.noise)
         if edge := edge_warning(conf, options.min_lr, options.max_lr):
-            warnings.warn(f"{options.name}: {edge}", UserWarning, stacklevel=2)
+            rank_zero_warn(f"{options.name}: {edge}", category=UserWarning)  # every rank decided the same
     out = list(results)
     out[i] = dataclasses.replace(target, confirmation=conf)
     return out

@@ -16,7 +16,7 @@ from lightning_lr.callbacks import OneCycle, ReduceOnPlateau
 
 from support.models import Tiny, adam
 from support.plateau import Scripted, as_logged, reduction_checks, scripted, torch_lrs
-from support.recording import DumpPerRank, assert_trace
+from support.recording import DumpPerRank, WarningsPerRank, assert_trace
 from support.trainers import fit
 
 
@@ -205,3 +205,25 @@ def test_a_two_process_checkpoint_resumed_on_one_process_ends_the_schedule_with_
     assert resumed.steps() == list(range(6, 30))
     assert cycle.run is not None and cycle.run.total_steps == 30
     assert_trace(resumed.lr(), S.OneCycle(0.05, total_steps=30).values(30)[6:])
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_resume_with_another_schedule_is_said_by_rank_0_only(tmp_path) -> None:
+    # before: every rank said "resumed with other schedules than the checkpoint's" (review 27)
+    ckpt = ModelCheckpoint(tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
+    kwargs = dict(strategy="ddp_spawn", devices=2, max_epochs=3)
+    fit(tmp_path, Tiny(), [OneCycle(max_lr=1), ckpt], enable_checkpointing=True, **kwargs)
+    (path,) = (tmp_path / "ckpt").glob("epoch=0-*.ckpt")
+    out = tmp_path / "ranks"
+    out.mkdir()
+    fit(tmp_path, Tiny(), [OneCycle(max_lr=2), WarningsPerRank(str(out))], ckpt_path=str(path), **kwargs)
+    said = [
+        [
+            m
+            for m in json.loads((out / f"warnings{r}.json").read_text())
+            if "resumed with other schedules" in m
+        ]
+        for r in (0, 1)
+    ]
+    assert [len(s) for s in said] == [1, 0] and "max_lr=1, " in said[0][0] and "max_lr=2, " in said[0][0]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -105,3 +107,27 @@ def assert_trace(actual: Any, expected: Any, rtol: float = 1e-12) -> None:
     expected = np.asarray(expected, dtype=np.float64)
     assert actual.shape == expected.shape, f"{actual.shape} != {expected.shape}"
     np.testing.assert_allclose(actual, expected, rtol=rtol, atol=0)
+
+
+class WarningsPerRank(Callback):
+    """Writes the messages of every warning its rank's process gives from ``setup`` to the end of the fit
+    to ``<directory>/warnings<r>.json`` (for ddp_spawn, whose warnings stay in the child)."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+        self._catcher: Any = None
+        self._caught: list[Any] = []
+
+    def setup(self, trainer: pl.Trainer, pl_module: Any, stage: str) -> None:
+        self._catcher = warnings.catch_warnings(record=True)
+        self._caught = self._catcher.__enter__()
+        warnings.simplefilter("always")
+
+    def teardown(self, trainer: pl.Trainer, pl_module: Any, stage: str) -> None:
+        if self._catcher is None:
+            return
+        self._catcher.__exit__(None, None, None)
+        self._catcher = None
+        path = os.path.join(self.directory, f"warnings{trainer.global_rank}.json")
+        with open(path, "w") as f:
+            json.dump([str(w.message) for w in self._caught], f)
