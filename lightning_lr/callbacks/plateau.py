@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import pickle
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -40,6 +41,18 @@ def _min_lr(value: Any) -> float | list[float]:
     if isinstance(value, (list, tuple)):
         return V.sequence("min_lr", value, V.non_negative, what="numbers >= 0 (one per param group)")
     return V.non_negative("min_lr", value)
+
+
+def _same(saved: Any, now: Any) -> bool:
+    """Whether a checkpoint's ``factor`` / ``min_lr`` means what this one's does: a number is the same as a
+    list of it per param group (``0.0`` and ``[0.0]``), values compared up to their rounding."""
+    a = saved if isinstance(saved, (list, tuple)) else None
+    b = now if isinstance(now, (list, tuple)) else None
+    n = len(a) if a is not None else len(b) if b is not None else 1
+    a, b = a if a is not None else [saved] * n, b if b is not None else [now] * n
+    return len(a) == len(b) and all(
+        math.isclose(float(x), float(y), rel_tol=1e-9) for x, y in zip(a, b, strict=True)
+    )
 
 
 def _factor(entry: Injected, group: int, t: int) -> float:
@@ -490,7 +503,7 @@ class ReduceOnPlateau(ScheduleCallback):
         changed = [
             f"{arg}={state_dict[arg]!r} -> {getattr(self, arg)!r}"
             for arg in ("factor", "min_lr")
-            if arg in state_dict and state_dict[arg] != getattr(self, arg)  # (older checkpoints lack them)
+            if arg in state_dict and not _same(state_dict[arg], getattr(self, arg))  # (older ones lack them)
         ]
         if changed and any(self.reductions.values()):
             self.warn_once(

@@ -413,13 +413,14 @@ def test_a_resume_with_another_factor_says_the_lr_may_jump(tmp_path) -> None:
         enable_checkpointing=True,
     )
     (path,) = (tmp_path / "ckpt").glob(f"*-step={3 * STEPS_PER_EPOCH}.ckpt")
-    for factor, said in ((0.5, False), (0.1, True)):
+    # min_lr=[0.0] on one param group means the default 0.0 (review 27: it warned)
+    for factor, min_lr, said in ((0.5, 0.0, False), (0.5, [0.0], False), (0.1, 0.0, True)):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             fit(
                 tmp_path,
                 Scripted(FLAT),
-                [ReduceOnPlateau("val", factor=factor, patience=0)],
+                [ReduceOnPlateau("val", factor=factor, patience=0, min_lr=min_lr)],
                 max_epochs=4,
                 ckpt_path=str(path),
             )
