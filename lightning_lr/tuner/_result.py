@@ -291,7 +291,7 @@ class RangeTestResult(SweepResult):
             final_div_factor=final_div_factor,
             three_phase=three_phase,
         )
-        peak, reason = self._peak(method, mean)
+        peak, reason = self._peak(method, mean, "one_cycle_max_lr")
         if peak is None:
             warnings.warn(
                 f"no one_cycle_max_lr (method={self._rule_name(method)!r}): {reason}",
@@ -300,7 +300,7 @@ class RangeTestResult(SweepResult):
             )
         return peak
 
-    def _peak(self, method: str | None, mean: float) -> tuple[float | None, str]:
+    def _peak(self, method: str | None, mean: float, what: str) -> tuple[float | None, str]:
         """The top of a schedule whose mean LR is ``mean`` of its top, for the answer ``method`` (see
         :meth:`one_cycle_max_lr`), or None and the reason."""
         value, reason = self._pick(method)
@@ -317,14 +317,14 @@ class RangeTestResult(SweepResult):
             peak = peak if conf.ceiling is None else min(peak, conf.ceiling)
         top = max(self.lrs)  # the sweep saw nothing above: it ended there, or blew up there
         if peak > top:
-            ended = (
-                "reached max_lr there; raise max_lr to let the top go higher"
+            why = (
+                "its max_lr; raise max_lr to let the top go higher"
                 if self.stop_reason == "completed"
-                else f"stopped there ({self.stop_reason})"
+                else f"where it stopped ({self.stop_reason})"
             )
             warnings.warn(
-                f"the top of the schedule ({peak:.3g}) lies above the highest LR the sweep reached ({top:.3g}), "
-                f"so it is capped there: the sweep {ended}",
+                f"{what}: the top ({peak:.3g}) would lie above the highest LR the sweep reached, {top:.3g}, "
+                f"{why}; it is capped at {top:.3g}",
                 UserWarning,
                 stacklevel=3,
             )
@@ -354,7 +354,7 @@ class RangeTestResult(SweepResult):
             [0.004, 0.016]
         """
         _, top = _bounds.cyclic_bounds(1.0, ratio)  # its check of ratio; the triangle of mean 1
-        peak, reason = self._peak(method, 1.0 / top)
+        peak, reason = self._peak(method, 1.0 / top, "cyclic_bounds")
         if peak is None:
             warnings.warn(
                 f"no cyclic_bounds (method={self._rule_name(method)!r}): {reason}", UserWarning, stacklevel=2

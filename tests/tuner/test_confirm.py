@@ -670,9 +670,14 @@ def test_the_peak_never_lies_above_the_highest_lr_the_sweep_reached() -> None:
     short = RangeTestResult(
         lrs, 2.0 - np.log10(lrs) / 10, [0.9] * 40, smoothing=0.0, confirmation=r.confirmation
     )
-    with pytest.warns(UserWarning, match=r"lies above the highest LR the sweep reached .*raise max_lr"):
+    with pytest.warns(
+        UserWarning,
+        match=r"one_cycle_max_lr: the top \(.*\) would lie above the highest LR the sweep reached, .*raise max_lr",
+    ):
         assert short.one_cycle_max_lr() == pytest.approx(top)
-    with pytest.warns(UserWarning, match=r"lies above the highest LR the sweep reached"):
+    with pytest.warns(
+        UserWarning, match=r"cyclic_bounds: the top .* would lie above the highest LR the sweep reached"
+    ):
         assert short.cyclic_bounds() == pytest.approx((top / 4, top))
 
 
