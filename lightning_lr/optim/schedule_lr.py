@@ -944,11 +944,12 @@ def _but_integers(text: Any) -> Any:
 _NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w.])")
 #: the repr's tokens: a number, a ``name=``, a bracket or a comma, or any other character
 _TOKEN = re.compile(
-    rf"(?P<num>{_NUMBER.pattern})|(?P<key>[A-Za-z_]\w*)=|(?P<open>[(\[{{])|(?P<close>[)\]}}])|(?P<comma>,)|."
+    rf"(?P<num>{_NUMBER.pattern})|(?P<key>[A-Za-z_]\w*)=|(?P<call>[A-Za-z_]\w*)\(|(?P<open>[(\[{{])"
+    rf"|(?P<close>[)\]}}])|(?P<comma>,)|."
 )
 #: the schedules' arguments that count steps (a run of another length resolves them otherwise, which the
-#: callbacks say themselves); ``decay`` counts steps only where both values are integers
-#: (``WarmupStableDecay``; ``TimeDecay``'s and ``CosineRestarts``' ``decay`` are rates)
+#: callbacks say themselves); ``decay`` counts steps only in ``WarmupStableDecay``, and only where both
+#: values are integers (a fraction of the run otherwise; ``TimeDecay``'s and ``CosineRestarts``' are rates)
 _STEP_ARGS = frozenset(
     {
         "total",
@@ -965,26 +966,30 @@ _STEP_ARGS = frozenset(
 )
 
 
-def _numbers(text: str) -> tuple[str, list[tuple[str | None, str]]]:
-    """A schedule's repr with its numbers masked, and each number with the argument it belongs to (the
-    innermost ``name=`` around it: ``milestones=[10, 20]`` gives both to ``milestones``; None for a
-    positional value)."""
+def _numbers(text: str) -> tuple[str, list[tuple[str | None, str | None, str]]]:
+    """A schedule's repr with its numbers masked, and each number with the schedule and the argument it
+    belongs to (the innermost ``Name(`` and ``name=`` around it: ``milestones=[10, 20]`` gives both to
+    ``milestones``; None for a positional value)."""
     keys: list[str | None] = [None]
+    calls: list[str | None] = [None]
     shape: list[str] = []
-    found: list[tuple[str | None, str]] = []
+    found: list[tuple[str | None, str | None, str]] = []
     for m in _TOKEN.finditer(text):
         if m.group("num") is not None:
             shape.append("#")
-            found.append((next((k for k in reversed(keys) if k is not None), None), m.group("num")))
+            key = next((k for k in reversed(keys) if k is not None), None)
+            found.append((next((c for c in reversed(calls) if c is not None), None), key, m.group("num")))
             continue
         shape.append(m.group(0))
         if m.group("key") is not None:
             keys[-1] = m.group("key")
-        elif m.group("open") is not None:
+        elif m.group("call") is not None or m.group("open") is not None:
             keys.append(None)
+            calls.append(m.group("call"))
         elif m.group("close") is not None:
             if len(keys) > 1:
                 keys.pop()
+                calls.pop()
         elif m.group("comma") is not None:
             keys[-1] = None
     return "".join(shape), found
@@ -1002,10 +1007,11 @@ def _alike(a: Any, b: Any) -> bool:
     if not isinstance(a, str) or not isinstance(b, str):
         return a == b
     (shape_a, nums_a), (shape_b, nums_b) = _numbers(a), _numbers(b)
-    if shape_a != shape_b or [k for k, _ in nums_a] != [k for k, _ in nums_b]:
+    if shape_a != shape_b or [n[:2] for n in nums_a] != [n[:2] for n in nums_b]:
         return False
-    for (key, x), (_, y) in zip(nums_a, nums_b, strict=True):
-        if key in _STEP_ARGS or (key == "decay" and _is_int(x) and _is_int(y)):
+    for (call, key, x), (_, _, y) in zip(nums_a, nums_b, strict=True):
+        steps = key == "decay" and call == "WarmupStableDecay" and _is_int(x) and _is_int(y)
+        if key in _STEP_ARGS or steps:
             continue
         if not math.isclose(float(x), float(y), rel_tol=1e-9):
             return False

@@ -23,6 +23,7 @@ from lightning_lr.callbacks import (
     OneCycle,
     ReduceOnPlateau,
     RunInfo,
+    TimeDecay,
     _state,
 )
 
@@ -298,9 +299,12 @@ def test_same_run_resumes_without_warnings(tmp_path) -> None:
         (OneCycle(max_lr=1), OneCycle(max_lr=2), r"max_lr=1, .* -> .*max_lr=2, "),
         (OneCycle(max_lr=0.1), OneCycle(max_lr=0.1, div_factor=5), r"div_factor=25.* -> .*div_factor=5"),
         (CosineDecay(warmup=2), CosineDecay(warmup=2, final=0.05), r"final=0\).* -> .*final=0.05"),
-        (CosineDecay(warmup=2), CosineDecay(warmup=3), None),  # a step count: the durations' warning says it
+        # a step count: ScheduleLR leaves it to the callback's durations warning
+        (CosineDecay(warmup=2), CosineDecay(warmup=3), None),
+        # TimeDecay's decay is a rate, not a step count (review 28: 1 -> 2 went unsaid)
+        (TimeDecay(decay=1), TimeDecay(decay=2), r"decay=1, .* -> .*decay=2, "),
     ],
-    ids=["max_lr", "pct_start", "same", "integer-max_lr", "div_factor", "final-0-to-0.05", "warmup"],
+    ids=["max_lr", "pct_start", "same", "integer-max_lr", "div_factor", "final-0-to-0.05", "warmup", "rate"],
 )
 def test_a_resume_with_other_schedule_arguments_says_the_values_may_jump(
     tmp_path, original, resumed_with, changed
