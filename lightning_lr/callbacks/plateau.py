@@ -505,7 +505,7 @@ class ReduceOnPlateau(ScheduleCallback):
             for arg in ("factor", "min_lr")
             if arg in state_dict and not _same(state_dict[arg], getattr(self, arg))  # (older ones lack them)
         ]
-        if changed and any(self.reductions.values()):
+        if changed and any(steps for groups in self.reductions.values() for steps in groups):  # one made
             self.warn_once(
                 "resumed-other-args",
                 f"{self.name}: resumed with other arguments than the checkpoint's ({', '.join(changed)}); the "

@@ -437,6 +437,28 @@ def test_a_resume_with_another_factor_says_the_lr_may_jump(tmp_path) -> None:
 
 
 @pytest.mark.filterwarnings(*QUIET)
+def test_a_resume_with_another_factor_before_any_reduction_says_nothing(tmp_path) -> None:
+    # review 28: with no reduction made (one empty list per param group) it said "the LR may jump"
+    improving = [1.0, 0.9, 0.8, 0.7, 0.6]
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
+    plateau = ReduceOnPlateau("val", factor=0.5, patience=0)
+    fit(tmp_path, Scripted(improving), [plateau, ckpt], max_epochs=4, enable_checkpointing=True)
+    (path,) = (tmp_path / "ckpt").glob(f"*-step={2 * STEPS_PER_EPOCH}.ckpt")
+    assert torch.load(path, weights_only=False)["callbacks"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rec = fit(
+            tmp_path,
+            Scripted(improving),
+            [ReduceOnPlateau("val", factor=0.1, patience=0)],
+            max_epochs=4,
+            ckpt_path=str(path),
+        )
+    assert not [w for w in caught if "resumed with other arguments" in str(w.message)]
+    assert {row[1][0] for row in rec.rows} == {0.1}  # no reduction before or after: nothing jumps
+
+
+@pytest.mark.filterwarnings(*QUIET)
 @pytest.mark.filterwarnings("ignore:.*fit was called again on this Trainer")
 def test_fit_called_again_on_the_trainer_keeps_the_reductions(tmp_path) -> None:
     # before: the second fit, which continues at the Trainer's step, dropped the reductions of the first and
