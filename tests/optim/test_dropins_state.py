@@ -419,3 +419,32 @@ def test_tensor_arguments_are_copied_as_in_torch() -> None:
     assert [tuple(float(v) for v in b) for b in before] == [tuple(float(v) for v in a) for a in after]
     assert sched.base_lrs == pytest.approx([0.1]) and sched.max_lrs == pytest.approx([0.2])
     assert values == pytest.approx([0.15, 0.2], rel=1e-6)
+
+
+def test_a_second_drop_in_on_a_fresh_optimizer_is_not_taken_for_one_built_on_a_loaded_state() -> None:
+    """Two drop-ins side by side, only their states loaded (the second's first): the second, whose groups
+    got their initial_lr from the first, still writes its checkpoint's last LR (review 28: it was taken for
+    one built on a loaded optimizer, and the resumed LR was 0.03645 for the run's 0.032805)."""
+
+    def build() -> tuple[torch.optim.Optimizer, list[Any]]:
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+        return opt, [ours.MultiStepLR(opt, [2, 6], 0.5), ours.ExponentialLR(opt, 0.9)]
+
+    opt, scheds = build()
+    go(opt, _Both(scheds), 4)
+    states = [roundtrip(s.state_dict()) for s in scheds]
+    opt2, scheds2 = build()
+    scheds2[1].load_state_dict(states[1])
+    scheds2[0].load_state_dict(states[0])
+    assert opt2.param_groups[0]["lr"] == pytest.approx(opt.param_groups[0]["lr"], rel=1e-12)
+
+
+class _Both:
+    """Steps several schedulers, for :func:`go`."""
+
+    def __init__(self, scheds: list[Any]) -> None:
+        self.scheds = scheds
+
+    def step(self) -> None:
+        for s in self.scheds:
+            s.step()

@@ -29,6 +29,7 @@ this layer adds what torch's users rely on beyond the values of a scheduler alon
 from __future__ import annotations
 
 import warnings
+import weakref
 from typing import Any, ClassVar
 
 import torch
@@ -56,6 +57,22 @@ _ORDER = (
     "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
 )
 _GET_LR = "To get the last learning rate computed by the scheduler, please use `get_last_lr()`."
+
+#: the param group dicts a drop-in was built on, per optimizer: a group that holds ``initial_lr`` and is one
+#: of these got it from an earlier scheduler on the same optimizer, not from a loaded state
+_SEEN: weakref.WeakKeyDictionary[Optimizer, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
+
+
+def _restored_groups(optimizer: Optimizer, last_epoch: int) -> bool:
+    """Whether a scheduler built now is built on an optimizer whose state was loaded first (torch's resume
+    order: optimizer, then scheduler): at ``last_epoch=-1`` every group holds ``initial_lr``, and none is a
+    dict an earlier drop-in on this optimizer was built on (``optimizer.load_state_dict`` makes new ones)."""
+    groups = optimizer.param_groups
+    seen = _SEEN.get(optimizer, [])
+    restored = last_epoch == -1 and all("initial_lr" in g for g in groups)
+    restored = restored and not any(g is s for g in groups for s in seen)
+    _SEEN[optimizer] = [*seen, *(g for g in groups if not any(g is s for s in seen))]
+    return restored
 
 
 def warn_order(optimizer: Optimizer) -> None:
@@ -130,7 +147,7 @@ class DropIn(ScheduleLR):
         #: built as torch builds on an optimizer whose state was loaded first (its groups hold ``initial_lr``
         #: at ``last_epoch=-1``): their LRs are the checkpoint's, and a later load of this scheduler's state
         #: keeps them, as torch's does (another scheduler's change to them, a plateau's cut, is in them)
-        self._built_on_state = last_epoch == -1 and all("initial_lr" in g for g in optimizer.param_groups)
+        self._built_on_state = _restored_groups(optimizer, last_epoch)
         #: the step whose closed-form values ``_vals`` holds; None when unknown (after a load)
         self._at: int | None = None
         self._vals: list[float] = []
