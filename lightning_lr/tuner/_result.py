@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -269,8 +270,8 @@ class RangeTestResult(SweepResult):
           of its score. A constant LR pays for a higher LR's noise over a whole training, a 1cycle
           anneals it away, so it can peak as high as the plateau reaches. The peak stays at or below the
           highest candidate that trained without diverging when a higher one diverged (the stability limit
-          lies between them), and at or below the highest LR the sweep reached (with a warning: nothing
-          above it was seen).
+          lies between them), and at or below the highest LR the sweep or a candidate trained at (with a
+          warning: nothing above it was seen).
         - **The ``"minimum"`` rule**: the LR of the lowest loss itself (ten times the rule's answer), where
           the loss stops falling: the 1cycle peak of Smith (2018). The rule's tenth is the margin a
           *constant* LR keeps below that point.
@@ -315,16 +316,19 @@ class RangeTestResult(SweepResult):
         else:
             peak = max(value / mean, conf.top or 0.0)
             peak = peak if conf.ceiling is None else min(peak, conf.ceiling)
-        top = max(self.lrs)  # the sweep saw nothing above: it ended there, or blew up there
+        # nothing above was seen: the sweep ended there, or blew up there, and no candidate trained higher
+        trained = [c.lr for c in conf.candidates if math.isfinite(c.score)] if conf is not None else []
+        top = max([*self.lrs, *trained])
         if peak > top:
-            why = (
-                "its max_lr; raise max_lr to let the top go higher"
-                if self.stop_reason == "completed"
-                else f"where it stopped ({self.stop_reason})"
-            )
+            if top > max(self.lrs):
+                why = "the highest candidate that trained"
+            elif self.stop_reason == "completed":
+                why = "the sweep's max_lr; raise max_lr to let the top go higher"
+            else:
+                why = f"where the sweep stopped ({self.stop_reason})"
             warnings.warn(
-                f"{what}: the top ({peak:.3g}) would lie above the highest LR the sweep reached, {top:.3g}, "
-                f"{why}; it is capped at {top:.3g}",
+                f"{what}: the top ({peak:.3g}) would lie above the highest LR the range test trained at, "
+                f"{top:.3g}, {why}; it is capped at {top:.3g}",
                 UserWarning,
                 stacklevel=3,
             )
@@ -338,7 +342,7 @@ class RangeTestResult(SweepResult):
         ``max_lr`` is chosen as :meth:`one_cycle_max_lr` chooses a 1cycle's peak, for a schedule whose mean
         LR is that of the triangle, ``(1 + 1 / ratio) / 2`` of its top: for the confirmed LR the higher of
         the top of the triangle with the confirmed LR as its mean and the top of the candidates' plateau,
-        capped by the stability limit and the highest LR the sweep reached; for the ``"minimum"`` rule the LR of the lowest loss (Smith (2017):
+        capped by the stability limit and the highest LR trained at; for the ``"minimum"`` rule the LR of the lowest loss (Smith (2017):
         the cycle's top is where the loss stops falling); for another rule the triangle with its answer as
         mean. Smith recommends ``base_lr`` = 1/3 to 1/4 of ``max_lr``. None, with the suggestion's warning,
         when there is no suggestion.

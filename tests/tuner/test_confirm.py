@@ -659,26 +659,50 @@ def test_one_cycle_and_cyclic_read_the_confirmed_lr() -> None:
         r.one_cycle_max_lr(pct_start=1.5)
 
 
-def test_the_peak_never_lies_above_the_highest_lr_the_sweep_reached() -> None:
+def test_the_peak_never_lies_above_the_highest_lr_the_range_test_trained_at() -> None:
     # before: with max_lr=0.02 the 1cycle peak was 0.0353 and the cycle's top 0.0286, LRs never swept nor
     # trained, without a word (review 24)
-    r = with_candidates(
-        flat_tail(1e-4, 1.2), flat_tail(3e-4, 0.9), flat_tail(1e-3, 0.7), flat_tail(3e-3, 0.8), chosen=2
-    )
-    top = 1.2 * (r.suggestion() or 0.0)  # the sweep ends between the answer and its 1cycle peak (1.98x)
-    lrs = np.logspace(-5, np.log10(top), 40)
-    short = RangeTestResult(
-        lrs, 2.0 - np.log10(lrs) / 10, [0.9] * 40, smoothing=0.0, confirmation=r.confirmation
-    )
+    r = with_candidates(flat_tail(1e-4, 1.2), flat_tail(3e-4, 0.9), flat_tail(1e-3, 0.7), chosen=2)
+    s = r.suggestion() or 0.0
+    assert s == 1e-3  # the highest candidate: its 1cycle peak (1.98x) lies above every candidate
+
+    def sweep_to(top: float, stop: str = "completed") -> RangeTestResult:
+        lrs = np.logspace(-5, np.log10(top), 40)
+        losses = 2.0 - np.log10(lrs) / 10
+        return RangeTestResult(
+            lrs, losses, [0.9] * 40, smoothing=0.0, stop_reason=stop, confirmation=r.confirmation
+        )
+
+    short = sweep_to(1.2 * s)  # the sweep ends between the answer and its peak
     with pytest.warns(
         UserWarning,
-        match=r"one_cycle_max_lr: the top \(.*\) would lie above the highest LR the sweep reached, .*raise max_lr",
+        match=r"one_cycle_max_lr: the top \(.*\) would lie above the highest LR the range test trained at, "
+        r"0.0012, the sweep's max_lr; raise max_lr",
     ):
-        assert short.one_cycle_max_lr() == pytest.approx(top)
+        assert short.one_cycle_max_lr() == pytest.approx(1.2 * s)
+    with pytest.warns(UserWarning, match=r"cyclic_bounds: the top .* would lie above the highest LR"):
+        assert short.cyclic_bounds() == pytest.approx((0.3 * s, 1.2 * s))
+    # a sweep that stopped below the candidates: the highest candidate that trained bounds the peak (review
+    # 28: it was capped at the sweep's end, below LRs that trained)
+    stopped = sweep_to(5e-4, "diverged")
     with pytest.warns(
-        UserWarning, match=r"cyclic_bounds: the top .* would lie above the highest LR the sweep reached"
+        UserWarning, match=r"at, 0.001, the highest candidate that trained; it is capped at 0.001"
     ):
-        assert short.cyclic_bounds() == pytest.approx((top / 4, top))
+        assert stopped.one_cycle_max_lr() == pytest.approx(s)
+    wide = with_candidates(
+        flat_tail(1e-4, 1.2), flat_tail(3e-4, 0.9), flat_tail(1e-3, 0.7), flat_tail(3e-2, 0.8), chosen=2
+    )
+    above = RangeTestResult(
+        stopped.lrs,
+        stopped.losses,
+        [0.9] * 40,
+        smoothing=0.0,
+        stop_reason="diverged",
+        confirmation=wide.confirmation,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert above.one_cycle_max_lr() == pytest.approx(wide.one_cycle_max_lr())  # under 0.03: not capped
 
 
 def test_the_peak_reaches_the_top_of_the_plateau() -> None:
