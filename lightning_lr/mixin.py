@@ -30,10 +30,11 @@ class LRScheduleMixin:
     replaces a Trainer callback of the same class.
 
     At fit start its arguments are written to ``self.hparams["lightning_lr"]`` (and the initial hparams),
-    so loggers show them (TensorBoard's HPARAMS: ``lightning_lr/schedule``, ``lightning_lr/max_lr``, ...)
-    and checkpoints keep them; values an LR range test fills in are included (one run inside the fit logs
-    them again: ``hparams.yaml`` gets them, while TensorBoard's HPARAMS tab keeps the first values the run
-    logged).
+    so loggers show them (TensorBoard's HPARAMS: ``lightning_lr/schedule``, ``lightning_lr/max_lr``, ...);
+    checkpoints leave them out of ``hyper_parameters`` (``load_from_checkpoint`` and LightningCLI's
+    ``--ckpt_path`` pass those to ``__init__``), the callback's own state holds what a resume needs. Values
+    an LR range test fills in are included (one run inside the fit logs them again: ``hparams.yaml`` gets
+    them, while TensorBoard's HPARAMS tab keeps the first values the run logged).
 
     Forms:
 

@@ -772,6 +772,17 @@ class ScheduleCallback(Callback):
         "max_lr": 0.1, "total": "Fraction(1.0)", ...}``); values a range test filled are included."""
         return _hparams.hparams(self.name, self.arguments(), self._filled.values)
 
+    def on_save_checkpoint(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, checkpoint: dict[str, Any]
+    ) -> None:
+        """Leave :meth:`hparams` out of the checkpoint's ``hyper_parameters``, which ``load_from_checkpoint``
+        and LightningCLI's ``--ckpt_path`` pass to the module's ``__init__`` (it takes no ``lightning_lr``);
+        what resuming needs is in this callback's own state (:meth:`state_dict`)."""
+        saved = checkpoint.get("hyper_parameters")
+        if self._record_hparams and isinstance(saved, Mapping) and HPARAMS_KEY in saved:
+            # a copy: with OmegaConf hparams the checkpoint holds the module's own object
+            checkpoint["hyper_parameters"] = {k: v for k, v in saved.items() if k != HPARAMS_KEY}
+
     def _write_hparams(self, module: pl.LightningModule | None = None) -> None:
         """For a schedule the module declared: put :meth:`hparams` into the module's hparams (and initial
         hparams, which loggers receive at fit start) under ``"lightning_lr"``. ``module`` is the fit's module

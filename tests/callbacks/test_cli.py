@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import torch
 from lightning.pytorch.cli import LightningCLI
 
 from lightning_lr import LRScheduleMixin
@@ -191,3 +192,48 @@ def test_a_plateau_in_the_models_yaml_composes_with_a_trainer_callback(tmp_path)
         base * S.MultiStepDecay(1.0, [36, 48], gamma=0.5).values(60), np.minimum(base, 0.001)
     )
     assert_trace(recorder(cli).lr(), expected)
+
+
+class SavedMixinCLIModel(MixinCLIModel):
+    """The README's mixin model: it saves its hyperparameters."""
+
+    def __init__(self, lr: float = 0.1, lr_schedule: ScheduleCallback | None = None) -> None:
+        super().__init__(lr=lr, lr_schedule=lr_schedule)
+        self.save_hyperparameters(ignore=["lr_schedule"])
+
+
+@pytest.mark.filterwarnings("ignore:.*does not have many workers")
+def test_a_mixin_model_resumes_through_the_cli_and_loads_from_its_checkpoint(tmp_path) -> None:
+    # before: the checkpoint's hyper_parameters held the mixin's "lightning_lr", which LightningCLI's
+    # --ckpt_path and load_from_checkpoint pass to __init__: "Subcommand 'fit' does not accept option
+    # 'model.lightning_lr.schedule'" (review 29)
+    config = tmp_path / "input.yaml"
+    config.write_text(
+        textwrap.dedent(
+            """
+            model:
+              lr: 0.2
+              lr_schedule:
+                class_path: lightning_lr.callbacks.OneCycle
+            """
+        )
+    )
+    defaults = dict(
+        default_root_dir=str(tmp_path),
+        accelerator="cpu",
+        devices=1,
+        logger=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+    )
+    kwargs = dict(trainer_defaults=defaults, save_config_kwargs={"overwrite": True})
+    first = LightningCLI(
+        SavedMixinCLIModel, args=["fit", "--config", str(config), "--trainer.max_epochs=1"], **kwargs
+    )
+    assert first.model.hparams["lightning_lr"]["schedule"] == "OneCycle"  # the loggers' hparams keep it
+    (ckpt,) = Path(first.trainer.checkpoint_callback.dirpath).glob("*.ckpt")  # type: ignore[union-attr]
+    assert "lightning_lr" not in torch.load(ckpt, weights_only=False)["hyper_parameters"]
+    args = ["fit", "--config", str(config), "--trainer.max_epochs=2", f"--ckpt_path={ckpt}"]
+    again = LightningCLI(SavedMixinCLIModel, args=args, **kwargs)
+    assert again.trainer.global_step == 2 * again.trainer.num_training_batches
+    assert SavedMixinCLIModel.load_from_checkpoint(ckpt).hparams["lr"] == 0.2
