@@ -10,6 +10,7 @@ import lightning.pytorch as pl
 from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
 from .. import _lightning_compat as L
+from .. import _validate as V
 from .._lightning_compat import Callback
 from ._apply import restore_attrs
 from ._core import Result, check_strategy, run_range_test
@@ -258,7 +259,7 @@ class LRRangeTest(_RangeTestCallback):
         >>> LRRangeTest(min_lr=1.0, max_lr=0.1)
         Traceback (most recent call last):
         ...
-        ValueError: min_lr must be < max_lr, got min_lr=1.0 and max_lr=0.1
+        ValueError: LRRangeTest: min_lr must be < max_lr, got min_lr=1.0 and max_lr=0.1
     """
 
     def __init__(
@@ -284,28 +285,29 @@ class LRRangeTest(_RangeTestCallback):
         confirm_steps: int = 80,
         retry: bool = True,
     ) -> None:
-        options = LROptions(
-            min_lr=min_lr,
-            max_lr=max_lr,
-            num_steps=num_steps,
-            mode=mode,
-            smoothing=smoothing,
-            early_stop_threshold=early_stop_threshold,
-            val_loss=val_loss,
-            val_batches=val_batches,
-            val_key=val_key,
-            method=method,
-            confirm=confirm,
-            confirm_steps=confirm_steps,
-            retry=retry,
-            weight_decays=weight_decays,
-            apply=apply,
-            attr_name=attr_name,
-            progress_bar=progress_bar,
-            log=log,
-            snapshot=snapshot,
-        )
-        super().__init__(options, epochs)
+        with V.context("LRRangeTest"):  # a config may hold several callbacks with a max_lr or a mode
+            options = LROptions(
+                min_lr=min_lr,
+                max_lr=max_lr,
+                num_steps=num_steps,
+                mode=mode,
+                smoothing=smoothing,
+                early_stop_threshold=early_stop_threshold,
+                val_loss=val_loss,
+                val_batches=val_batches,
+                val_key=val_key,
+                method=method,
+                confirm=confirm,
+                confirm_steps=confirm_steps,
+                retry=retry,
+                weight_decays=weight_decays,
+                apply=apply,
+                attr_name=attr_name,
+                progress_bar=progress_bar,
+                log=log,
+                snapshot=snapshot,
+            )
+            super().__init__(options, epochs)
 
     def __repr__(self) -> str:
         o = self.options

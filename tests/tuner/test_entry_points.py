@@ -537,3 +537,28 @@ def test_fast_dev_run_skips_the_range_test_and_sets_nothing(tmp_path: Any, entry
             result = Tuner(trainer(tmp_path, fast_dev_run=True)).lr_range_test(model, loader(), num_steps=20)
         assert result is None
     assert model.hparams.lr == 0.05
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        (
+            dict(min_lr=1.0, max_lr=0.1),
+            ValueError,
+            "LRRangeTest: min_lr must be < max_lr, got min_lr=1.0 and max_lr=0.1",
+        ),
+        (dict(mode="log"), ValueError, "LRRangeTest: mode must be one of"),
+        (dict(epochs=[]), ValueError, "LRRangeTest: epochs must name at least one epoch"),
+        (
+            dict(epochs="1"),
+            TypeError,
+            "LRRangeTest: epochs must be None, an epoch index or a list of them, got '1'",
+        ),
+    ],
+)
+def test_the_callbacks_errors_name_it(kwargs: dict, error: type, message: str) -> None:
+    # review 29: in a config with several callbacks that take max_lr or mode, "min_lr must be < max_lr" did
+    # not say whose
+    with pytest.raises(error) as caught:
+        LRRangeTest(**kwargs)
+    assert str(caught.value).startswith(message)
