@@ -905,7 +905,7 @@ class ScheduleLR(LRScheduler):
 
     def _matches(self, state_dict: Mapping[str, Any], exact: bool = True) -> bool:
         """Whether ``state_dict`` (one without a key) was written by a scheduler with this one's schedules
-        for the param groups it was made for (with ``exact=False``: but for their integers, step counts)."""
+        for the param groups it was made for (with ``exact=False``: but for their step counts, as :func:`_alike`)."""
         lrs, momentums = state_dict.get("lr_schedules"), state_dict.get("momentum_schedules")
         if not isinstance(lrs, list) or not isinstance(momentums, list) or len(lrs) != len(momentums):
             return False
@@ -916,9 +916,9 @@ class ScheduleLR(LRScheduler):
         saved = [*lrs[:n], *momentums[:n]]
         mine: list[str | None] = [repr(s) for s in self.lr_schedules[:own]]
         mine += [None if s is None else repr(s) for s in self.momentum_schedules[:own]]
-        if not exact:
-            saved, mine = [_but_integers(r) for r in saved], [_but_integers(r) for r in mine]
-        return saved == mine
+        if exact:
+            return saved == mine
+        return len(saved) == len(mine) and all(_alike(a, b) for a, b in zip(saved, mine, strict=True))
 
 
 def _keyed(saved: Sequence[Any] | None) -> dict[str, Mapping[str, Any]] | None:
@@ -931,38 +931,12 @@ def _keyed(saved: Sequence[Any] | None) -> dict[str, Mapping[str, Any]] | None:
     return keyed or None
 
 
-_INTEGER = re.compile(r"(?<![\w.+-])\d+(?![\w.])")
-
-
-def _but_integers(text: Any) -> Any:
-    """A schedule's repr with its integers (step counts) masked: ``total_steps=24`` and ``total_steps=36``
-    read the same; floats (``0.05``, ``1e-05``) are kept."""
-    return _INTEGER.sub("#", text) if isinstance(text, str) else text
-
-
 #: a number in a schedule's repr (an integer, a decimal or an exponent form)
 _NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w.])")
 #: the repr's tokens: a number, a ``name=``, a bracket or a comma, or any other character
 _TOKEN = re.compile(
     rf"(?P<num>{_NUMBER.pattern})|(?P<key>[A-Za-z_]\w*)=|(?P<call>[A-Za-z_]\w*)\(|(?P<open>[(\[{{])"
     rf"|(?P<close>[)\]}}])|(?P<comma>,)|."
-)
-#: the schedules' arguments that count steps (a run of another length resolves them otherwise, which the
-#: callbacks say themselves); ``decay`` counts steps only in ``WarmupStableDecay``, and only where both
-#: values are integers (a fraction of the run otherwise; ``TimeDecay``'s and ``CosineRestarts``' are rates)
-_STEP_ARGS = frozenset(
-    {
-        "total",
-        "total_steps",
-        "period",
-        "step_size",
-        "step_size_down",
-        "every",
-        "warmup",
-        "milestones",
-        "boundaries",
-        "steps",
-    }
 )
 
 
@@ -995,12 +969,36 @@ def _numbers(text: str) -> tuple[str, list[tuple[str | None, str | None, str]]]:
     return "".join(shape), found
 
 
-def _is_int(text: str) -> bool:
-    return text.lstrip("+-").isdigit()
+def _number(text: str) -> float:
+    """A number of a repr as the schedule was given it: an int for ``10``, a float for ``10.0`` or ``1e3``."""
+    return int(text) if text.lstrip("+-").isdigit() else float(text)
+
+
+def _schedule_classes() -> dict[str, type[Schedule]]:
+    """Every schedule class defined so far (the package's and users' subclasses), by name."""
+    found: dict[str, type[Schedule]] = {}
+    todo = [Schedule]
+    while todo:
+        cls = todo.pop()
+        found.setdefault(cls.__name__, cls)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+def _counts_steps(
+    classes: Mapping[str, type[Schedule]], call: str | None, key: str | None, x: str, y: str
+) -> bool:
+    """Whether ``x`` and ``y``, given for ``key`` to the schedule ``call``, are both numbers of steps (as that
+    schedule class says: :meth:`Schedule._counts_steps`)."""
+    cls = classes.get(call) if call is not None else None
+    if cls is None or key is None:
+        return False
+    return cls._counts_steps(key, _number(x)) and cls._counts_steps(key, _number(y))
 
 
 def _alike(a: Any, b: Any) -> bool:
-    """Whether two schedule reprs are the same but for their step counts (:data:`_STEP_ARGS`) and the
+    """Whether two schedule reprs are the same but for their step counts (the arguments each schedule class
+    says count steps: :attr:`Schedule._step_fields`) and the
     rounding of their floats (``max_lr=0.1`` and ``0.10000000000000002``, the same LR computed two ways).
     Any other number compares by value: ``max_lr=1`` and ``2`` differ, and so do ``final=0`` and
     ``final=0.05``."""
@@ -1009,9 +1007,9 @@ def _alike(a: Any, b: Any) -> bool:
     (shape_a, nums_a), (shape_b, nums_b) = _numbers(a), _numbers(b)
     if shape_a != shape_b or [n[:2] for n in nums_a] != [n[:2] for n in nums_b]:
         return False
+    classes = _schedule_classes()
     for (call, key, x), (_, _, y) in zip(nums_a, nums_b, strict=True):
-        steps = key == "decay" and call == "WarmupStableDecay" and _is_int(x) and _is_int(y)
-        if key in _STEP_ARGS or steps:
+        if _counts_steps(classes, call, key, x, y):
             continue
         if not math.isclose(float(x), float(y), rel_tol=1e-9):
             return False

@@ -71,7 +71,9 @@ class Schedule:
     raises (:meth:`replace` builds a changed copy, checked by the constructor again).
 
     Subclasses implement ``_eval(t, xp)`` once for both Python ints and numpy arrays, store every
-    constructor argument under its own name, and may override :meth:`natural_length`.
+    constructor argument under its own name, and may override :meth:`natural_length`. A subclass whose
+    fields count optimizer steps names them in ``_step_fields``: a resumed run of another length gives
+    them other values, and the resume check does not count that as a changed schedule.
 
     Example:
         >>> from lightning_lr.schedules import CosineDecay
@@ -90,6 +92,9 @@ class Schedule:
     _fields: ClassVar[tuple[str, ...]] = ()
     #: the fields that may hold a user function, which pickling checks can be stored by reference
     _functions: ClassVar[tuple[str, ...]] = ()
+    #: the fields that count optimizer steps: a run of another length resolves them to other values, so a
+    #: resumed scheduler does not hold a change of them against the checkpoint (see :meth:`_counts_steps`)
+    _step_fields: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -193,6 +198,12 @@ class Schedule:
         default, or filled in from the other fields): the repr leaves them out and :meth:`replace` fills
         them in again. None by default."""
         return ()
+
+    @classmethod
+    def _counts_steps(cls, field: str, value: float) -> bool:
+        """Whether ``value``, given for ``field``, is a number of optimizer steps (one of
+        :attr:`_step_fields` by default; a schedule whose field is steps or a rate by its type says so)."""
+        return field in cls._step_fields
 
     # --- value semantics ----------------------------------------------------------------------
     def _values(self) -> tuple[Any, ...]:

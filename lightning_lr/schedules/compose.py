@@ -113,6 +113,8 @@ class Join(Schedule):
         [0.0, 0.5, 1.0, 1.0]
     """
 
+    _step_fields = frozenset({"boundaries"})
+
     def __init__(self, schedules: Sequence[Schedule], boundaries: Sequence[int]) -> None:
         if isinstance(schedules, Schedule) or not isinstance(schedules, Sequence) or not schedules:
             fail("schedules", "a non-empty sequence of Schedule", schedules, TypeError)

@@ -107,6 +107,7 @@ class Cyclic(Schedule):
     """
 
     _functions = ("scale_fn",)
+    _step_fields = frozenset({"step_size", "step_size_down"})
 
     def __init__(
         self,
@@ -312,6 +313,8 @@ class OneCycle(Schedule):
         >>> round(s(0), 12), s(29), s(99), s(10**9)
         (0.1, 1.0, 0.001, 0.001)
     """
+
+    _step_fields = frozenset({"total_steps"})
 
     def __init__(
         self,

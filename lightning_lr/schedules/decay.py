@@ -78,6 +78,8 @@ class TimeDecay(Schedule):
         (1.0, 0.5, 0.3333333333333333)
     """
 
+    _step_fields = frozenset({"every"})
+
     def __init__(self, initial: float, decay: float, every: int = 1, staircase: bool = False) -> None:
         self.initial = positive("initial", initial)
         self.decay = non_negative("decay", decay)
@@ -106,6 +108,8 @@ class StepDecay(Schedule):
         >>> [s(0), s(9), s(10), s(25)]
         [0.1, 0.1, 0.05, 0.025]
     """
+
+    _step_fields = frozenset({"every"})
 
     def __init__(self, initial: float, every: int, drop: float = 0.5) -> None:
         self.initial = positive("initial", initial)
@@ -141,6 +145,8 @@ class MultiStepDecay(Schedule):
         >>> [s(t) for t in range(6)]
         [1.0, 1.0, 0.5, 0.5, 0.125, 0.125]
     """
+
+    _step_fields = frozenset({"milestones"})
 
     def __init__(self, initial: float, milestones: Sequence[int], gamma: float = 0.1) -> None:
         self.initial = positive("initial", initial)
@@ -203,6 +209,8 @@ class ExponentialDecay(Schedule):
         0.125
     """
 
+    _step_fields = frozenset({"every"})
+
     def __init__(
         self,
         initial: float,
@@ -250,6 +258,8 @@ class PolynomialDecay(Schedule):
         [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0]
     """
 
+    _step_fields = frozenset({"total"})
+
     def __init__(self, initial: float, total: int, power: float = 1.0, final: float = 0.0) -> None:
         self.initial = positive("initial", initial)
         self.total = positive_int("total", total)
@@ -291,6 +301,8 @@ class CosineDecay(Schedule):
         >>> CosineDecay(0.5, total=10, final_ratio=0.1)(10)
         0.05
     """
+
+    _step_fields = frozenset({"total"})
 
     def __init__(
         self,
@@ -340,6 +352,8 @@ class Linear(Schedule):
         [0.0, 0.25, 0.5, 0.75, 1.0, 1.0]
     """
 
+    _step_fields = frozenset({"total"})
+
     def __init__(self, start: float, end: float, total: int) -> None:
         self.start = non_negative("start", start)
         self.end = non_negative("end", end)
@@ -376,6 +390,8 @@ class CosineRestarts(Schedule):
         >>> [s(t) for t in (0, 2, 6, 14)]  # restarts at 2, 2 + 4, 2 + 4 + 8
         [1.0, 0.5, 0.25, 0.125]
     """
+
+    _step_fields = frozenset({"period"})
 
     def __init__(
         self,

@@ -72,6 +72,8 @@ class WarmupStableDecay(Schedule):
         (0.0, 0.5, 1.0, 1.0, 1.0, 0.134, 0.0, 0.0)
     """
 
+    _step_fields = frozenset({"total", "warmup"})
+
     def __init__(
         self,
         peak: float,
@@ -97,6 +99,11 @@ class WarmupStableDecay(Schedule):
                 f"(the warm-up must end before the cooldown starts)",
                 warmup,
             )
+
+    @classmethod
+    def _counts_steps(cls, field: str, value: float) -> bool:
+        """``decay`` is a number of steps when it is an int (a fraction of ``total`` when a float)."""
+        return super()._counts_steps(field, value) or (field == "decay" and isinstance(value, int))
 
     # decay=1.0 (all of total) and decay=1 (one step) are different schedules, though 1.0 == 1
     def __eq__(self, other: object) -> bool:
@@ -149,6 +156,8 @@ class InverseSqrt(Schedule):
         >>> s(0), s(2), s(4), s(16), s(400)
         (0.0, 0.5, 1.0, 0.5, 0.1)
     """
+
+    _step_fields = frozenset({"warmup"})
 
     def __init__(self, peak: float, warmup: int) -> None:
         self.peak = positive("peak", peak)

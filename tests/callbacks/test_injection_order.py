@@ -424,3 +424,30 @@ def test_a_callback_added_on_resume_under_manual_optimization_starts_where_the_t
         f"this callback), and under manual optimization the trainer's step ({STEPS_PER_EPOCH + 6}) counts the "
         f"steps of all 2 optimizers, so the schedule starts at 0"
     ]
+
+
+def test_keyless_states_of_a_longer_run_go_to_the_scheduler_with_the_same_lrs_whole_numbers_too() -> None:
+    # states without a key (an earlier lightning_lr), resumed for a longer run: the schedules differ in their
+    # step counts only, and the LRs tell them apart even when they are whole numbers (all integers were
+    # masked before, so LRs 1 and 2 read alike and the states were loaded in the order given)
+    p = nn.Parameter(torch.zeros(1))
+
+    def pair(total: int) -> tuple[ScheduleLR, ScheduleLR]:
+        a = ScheduleLR(torch.optim.SGD([p], lr=1.0), lr=S.Linear(1, 0, total))
+        b = ScheduleLR(torch.optim.SGD([p], lr=2.0), lr=S.Linear(2, 0, total))
+        return a, b
+
+    a, b = pair(10)
+    for _ in range(2):
+        a.step()
+    for _ in range(5):
+        b.step()
+    keyless = [{k: v for k, v in s.state_dict().items() if k != "key"} for s in (b, a)]  # the other order
+    fresh_a, fresh_b = pair(20)
+    ScheduleLR.link({"optimizer 0": fresh_a, "optimizer 1": fresh_b}, keyless)
+    with pytest.warns(
+        UserWarning, match=r"each is loaded into the scheduler whose schedules it was written with"
+    ):
+        fresh_a.load_state_dict(keyless[0])
+    fresh_b.load_state_dict(keyless[1])
+    assert (fresh_a.last_epoch, fresh_b.last_epoch) == (2, 5)

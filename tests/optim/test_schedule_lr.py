@@ -27,6 +27,7 @@ from lightning_lr.schedules import (
     OneCycle,
     Schedule,
     StepDecay,
+    WarmupStableDecay,
     join,
     warmup,
 )
@@ -471,3 +472,55 @@ def test_adopt_added_gives_a_new_group_this_steps_momentum_before_its_first_step
     opt.step()
     sched.step()
     assert opt.param_groups[1]["lr"] == pytest.approx(lr(6) * 0.01 / lr(5), rel=1e-12)
+
+
+class UserRamp(Schedule):
+    """A user's schedule: ``length`` counts steps (it says so), ``height`` is an LR."""
+
+    _step_fields = frozenset({"length"})
+
+    def __init__(self, height: float, length: int) -> None:
+        self.height = height
+        self.length = length
+
+    def _eval(self, t: Any, xp: Any) -> Any:
+        return self.height * xp.minimum(t, self.length) / self.length + 0.0 * t
+
+
+def _resumed_warnings(written: Schedule, resumed: Schedule) -> list[str]:
+    opt = sgd(0.1)
+    sched = ScheduleLR(opt, lr=written)
+    for _ in range(3):
+        opt.step()
+        sched.step()
+    state = sched.state_dict()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ScheduleLR(sgd(0.1), lr=resumed).load_state_dict(state)
+    return [str(w.message) for w in caught if "resumed with other schedules" in str(w.message)]
+
+
+@pytest.mark.parametrize(
+    ("resumed", "said"),
+    [(UserRamp(0.5, length=20), False), (UserRamp(0.6, length=10), True), (UserRamp(1, length=10), True)],
+    ids=["its-step-count", "its-lr", "a-whole-number-lr"],
+)
+def test_a_users_schedule_says_which_of_its_arguments_count_steps(resumed: Schedule, said: bool) -> None:
+    # the resume check asks each schedule class which of its arguments count steps (a run of another length
+    # resolves them otherwise); the others compare by value, whole numbers or not
+    assert bool(_resumed_warnings(UserRamp(0.5, length=10), resumed)) is said
+
+
+def test_warmup_stable_decay_counts_its_decay_as_steps_only_when_it_is_an_int() -> None:
+    assert (
+        _resumed_warnings(
+            WarmupStableDecay(0.1, total=40, decay=8), WarmupStableDecay(0.1, total=60, decay=12)
+        )
+        == []
+    )
+    assert _resumed_warnings(
+        WarmupStableDecay(0.1, total=40, decay=0.2), WarmupStableDecay(0.1, total=40, decay=0.3)
+    )
+    assert _resumed_warnings(
+        WarmupStableDecay(0.1, total=40, decay=8), WarmupStableDecay(0.1, total=40, decay=0.2)
+    )
