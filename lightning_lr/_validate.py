@@ -153,11 +153,13 @@ def non_negative_int(name: str, value: Any, *, capped: bool = True) -> int:
 
 
 def one_of(name: str, value: Any, allowed: Iterable[T]) -> T:
-    """One of the ``allowed`` values (compared with ``==``, so ``"cos"`` but not ``1``)."""
+    """One of the ``allowed`` values (compared with ``==``, so ``"cos"`` but not ``1``): a ValueError for
+    another value, a TypeError for a value that is not a string where every allowed one is."""
     choices = tuple(allowed)
     if isinstance(value, (str, int, float, type(None))) and not isinstance(value, bool) and value in choices:
         return value
-    fail(name, f"one of {', '.join(map(repr, choices))}", value)
+    wrong_type = not isinstance(value, str) and all(isinstance(c, str) for c in choices)
+    fail(name, f"one of {', '.join(map(repr, choices))}", value, TypeError if wrong_type else ValueError)
 
 
 def boolean(name: str, value: Any) -> bool:

@@ -266,6 +266,8 @@ def test_the_callback_scales_an_optimizer_that_ignores_the_attribute_it_set(tmp_
         ({"num_steps": 4}, ValueError, r"num_steps must be an integer >= 5 .*got 4"),
         ({"num_steps": 10.0}, TypeError, r"num_steps must be an integer >= 5 .*got 10.0"),
         ({"mode": "log"}, ValueError, r"mode must be one of 'exponential', 'linear', got 'log'"),
+        ({"mode": 1}, TypeError, r"mode must be one of 'exponential', 'linear', got 1"),  # a wrong type
+        ({"method": 3}, TypeError, r"method must be one of 'confirmed', .* or None, got 3"),
         ({"smoothing": 1.0}, ValueError, r"smoothing must be in \[0, 1\), got 1.0"),
         ({"early_stop_threshold": 1.0}, ValueError, r"early_stop_threshold must be > 1 .*got 1.0"),
         (
