@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -39,6 +40,7 @@ __all__ = [
     "takes_dataloader_iter",
     "time_remaining",
     "to_device",
+    "trainer_token",
     "tuner_exit",
     "val_loop_setup",
     "validating",
@@ -49,6 +51,16 @@ __all__ = [
 def callbacks(trainer: pl.Trainer) -> list[Any]:
     """``trainer.callbacks`` (set by Lightning's callback connector, so invisible to type checkers)."""
     return trainer.callbacks  # type: ignore[attr-defined]
+
+
+def trainer_token(trainer: pl.Trainer) -> str:
+    """A name for ``trainer`` that its copies share (a spawned process gets a pickled copy): a random hex
+    string, set on the Trainer the first time it is asked for."""
+    token = getattr(trainer, "_lightning_lr_token", None)
+    if not isinstance(token, str):
+        token = uuid.uuid4().hex
+        trainer._lightning_lr_token = token  # type: ignore[attr-defined]
+    return token
 
 
 def time_remaining(trainer: pl.Trainer) -> float | None:

@@ -26,16 +26,27 @@ from lightning.pytorch.utilities import rank_zero_warn
 
 from ._hparams import fmt_value
 
-__all__ = ["FilledValues"]
+__all__ = ["EARLIER", "FilledValues"]
+
+#: the source of a value filled in an earlier Trainer's run (see :meth:`FilledValues.from_earlier_run`)
+EARLIER = "earlier run"
 
 
 class FilledValues:
     """The filled values of one callback: ``values`` (argument -> LR) and ``sources`` (argument ->
-    ``"range_test"`` or ``"checkpoint"``)."""
+    ``"range_test"``, ``"checkpoint"`` or :data:`EARLIER`)."""
 
     def __init__(self) -> None:
         self.values: dict[str, float] = {}
         self.sources: dict[str, str] = {}
+        #: the Trainer (:func:`~lightning_lr._lightning_compat.trainer_token`) whose run filled the values;
+        #: None for values filled outside a fit
+        self.trainer: str | None = None
+
+    def from_earlier_run(self) -> None:
+        """Mark the values as an earlier Trainer's: they still apply, but a range test of this run that has
+        no suggestion for one drops it (the argument as given applies), as a fresh callback would."""
+        self.sources = dict.fromkeys(self.values, EARLIER)
 
     def value(self, arg: str, given: Any) -> Any:
         """``given`` (the argument as the user gave it), or the filled value when it is None."""
@@ -59,10 +70,15 @@ class FilledValues:
         kept: list[str] = []
         restored: list[str] = []
         missing: list[str] = []
+        dropped: list[str] = []
         changed = False
         for arg, value in given.items():
             suggested = suggestions.get(arg)
             if suggested is None:
+                if value is None and self.sources.get(arg) == EARLIER:
+                    dropped.append(f"{arg}={self.values.pop(arg):g}")
+                    del self.sources[arg]
+                    changed = True
                 missing.append(f"{arg}={self.describe(arg, value)}")
                 continue
             suggested = _usable(owner, arg, suggested)
@@ -75,9 +91,14 @@ class FilledValues:
                 self.values[arg] = suggested
                 self.sources[arg] = "range_test"
         if missing:
+            earlier = (
+                f" ({', '.join(dropped)}, which a range test filled in an earlier Trainer's run, is dropped)"
+                if dropped
+                else ""
+            )
             rank_zero_warn(
                 f"{owner}: the LR range test gave no suggestion (see its warnings for why), so "
-                f"{', '.join(missing)} is kept",
+                f"{', '.join(missing)} is kept{earlier}",
                 category=UserWarning,
             )
         if kept:
@@ -115,6 +136,8 @@ class FilledValues:
         for arg, value in previous.values.items():
             self.values.setdefault(arg, value)
             self.sources.setdefault(arg, previous.sources.get(arg, "range_test"))
+        if self.trainer is None:
+            self.trainer = previous.trainer
 
 
 def _usable(owner: str, arg: str, suggested: Any) -> float:

@@ -302,6 +302,10 @@ class ScheduleCallback(Callback):
             return
         self._trainer, self._module = trainer, pl_module
         self._injected = []
+        # values a range test filled for another Trainer's run carry over, but a test of this run without
+        # an answer drops them rather than passing them off as this run's (a checkpoint is read after this)
+        if trainer.global_step == 0 and self._filled.trainer not in (None, L.trainer_token(trainer)):
+            self._filled.from_earlier_run()
         # what an earlier stage's checkpoint left (trainer.validate(ckpt_path=...)) is not this fit's: the
         # checkpoint this fit resumes, if any, is read after setup
         self._respelled, self._saved_schedulers = [], None
@@ -667,6 +671,8 @@ class ScheduleCallback(Callback):
         """
         if not self.range_test_args:
             return
+        if self._trainer is not None:
+            self._filled.trainer = L.trainer_token(self._trainer)
         if self._filled.take(self.name, self.range_test_values(result), self._given(), scheduled=scheduled):
             self._write_hparams()
             if self._injected:
@@ -696,6 +702,8 @@ class ScheduleCallback(Callback):
         filled = self._checkpoint.load(self.name, state_dict)
         self._per_batch, self._settled = _resolve.rate_from_state(state_dict)
         self._filled.restore(self.name, filled, self._given())
+        if self._trainer is not None:
+            self._filled.trainer = L.trainer_token(self._trainer)
         self._write_hparams()
         if self._injected and self._trainer is not None:  # strategies that restore callbacks after
             # configure_optimizers: the durations were resolved without the rate the checkpoint brings
@@ -748,13 +756,15 @@ class ScheduleCallback(Callback):
         )
 
     def _spawn_hand_over(self, trainer: pl.Trainer) -> dict[str, Any]:
-        """Rank 0 of a spawned fit (``ddp_spawn``), after fit: the run it planned, for the main process's
-        twin of this callback (:attr:`run`, :attr:`steps`, :meth:`planned`), pickled: the launcher's
-        ``apply_to_collection`` refuses the frozen dataclasses it holds (RunInfo, the schedules)."""
-        return {"plan": pickle.dumps((self.run, dict(self.steps), list(self._plan.plans)))}
+        """Rank 0 of a spawned fit (``ddp_spawn``), after fit: the run it planned and the values a range test
+        filled (or dropped), for the main process's twin of this callback (:attr:`run`, :attr:`steps`,
+        :meth:`planned`, :meth:`value`), pickled: the launcher's ``apply_to_collection`` refuses the frozen
+        dataclasses it holds (RunInfo, the schedules)."""
+        plan = (self.run, dict(self.steps), list(self._plan.plans), self._filled)
+        return {"plan": pickle.dumps(plan)}
 
     def _spawn_receive(self, trainer: pl.Trainer, data: dict[str, Any]) -> None:
-        self.run, self.steps, self._plan.plans = pickle.loads(data["plan"])
+        self.run, self.steps, self._plan.plans, self._filled = pickle.loads(data["plan"])
 
     def __getstate__(self) -> dict[str, Any]:
         # the trainer, module and live schedulers of a running fit do not travel (ddp_spawn, deepcopy)

@@ -227,3 +227,23 @@ def test_a_resume_with_another_schedule_is_said_by_rank_0_only(tmp_path) -> None
         for r in (0, 1)
     ]
     assert [len(s) for s in said] == [1, 0] and "max_lr=1, " in said[0][0] and "max_lr=2, " in said[0][0]
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_reused_callback_drops_an_earlier_trainers_value_on_every_rank_when_the_test_has_no_answer(
+    tmp_path,
+) -> None:
+    from support.fakes import ApplyAt, FakeRangeTest
+
+    cycle = OneCycle()
+    fit(tmp_path, Tiny(), [cycle, ApplyAt(FakeRangeTest(max_lr=0.05))])  # one process: fills 0.05
+    out = tmp_path / "ranks"
+    out.mkdir()
+    callbacks = [cycle, ApplyAt(FakeRangeTest(max_lr=None)), DumpPerRank(str(out))]
+    fit(tmp_path, Tiny(), callbacks, strategy="ddp_spawn", devices=2)
+    rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
+    assert rank0 == rank1
+    # the optimizer's 0.1, as a fresh OneCycle() takes it (before: the first Trainer's 0.05 on both ranks)
+    assert_trace([row[1][0] for row in rank0], S.OneCycle(0.1, total_steps=12).values(12))
+    assert cycle.state_dict()["filled"] == {}  # the main process got it back too

@@ -168,3 +168,31 @@ def test_a_warm_up_from_zero_leaves_the_range_test_the_configured_ratios(tmp_pat
     lrs, other = rec.lr(0), rec.lr(1)
     assert lrs[0] == other[0] == 0.0  # the warm-up starts from 0
     assert lrs[3] == pytest.approx(suggestion) and other[3] == pytest.approx(0.1 * suggestion)
+
+
+def test_a_callback_reused_in_another_trainer_drops_what_an_earlier_run_filled_when_its_test_has_no_answer(
+    tmp_path,
+) -> None:
+    # review 30: OneCycle() and a range test reused in a second Trainer whose test had no answer kept the
+    # first run's max_lr, and the warning passed it off as this run's ("so max_lr=0.0173 is kept")
+    cb = OneCycle()
+    fit(tmp_path, Tiny(), [cb, ApplyAt(FakeRangeTest(max_lr=0.05))])
+    with pytest.warns(
+        UserWarning,
+        match=r"so max_lr=None \(from the optimizer\) is kept \(max_lr=0.05, which a range test filled in an "
+        r"earlier Trainer's run, is dropped\)",
+    ):
+        rec = fit(tmp_path, Tiny(), [cb, ApplyAt(FakeRangeTest(max_lr=None))])
+    assert_trace(rec.lr(), S.OneCycle(0.1, total_steps=N).values(N))
+    assert cb.state_dict()["filled"] == {}
+
+
+def test_a_callback_reused_in_another_trainer_without_a_test_keeps_what_the_earlier_run_filled(
+    tmp_path,
+) -> None:
+    cb = OneCycle()
+    fit(tmp_path, Tiny(), [cb, ApplyAt(FakeRangeTest(max_lr=0.05))])
+    rec = fit(tmp_path, Tiny(), [cb])  # tuned with one Trainer, fitted with another
+    assert_trace(rec.lr(), S.OneCycle(0.05, total_steps=N).values(N))
+    rec = fit(tmp_path, Tiny(), [cb, ApplyAt(FakeRangeTest(max_lr=0.07))])  # a new answer replaces it
+    assert_trace(rec.lr(), S.OneCycle(0.07, total_steps=N).values(N))
