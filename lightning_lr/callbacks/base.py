@@ -424,6 +424,8 @@ class ScheduleCallback(Callback):
             return
         for entry in self._injected:  # a group added since the last step (BaseFinetuning) takes its momentum
             entry.scheduler.adopt_added()
+        if self._injected:
+            self._warn_if_run_out(self._injected[0].scheduler.last_epoch)
         if batch_idx == 0 or self._first_batch:  # after every callback's on_train_epoch_start
             self._first_batch = False
             _others.warn_displaced(self.name, trainer, self._injected, self.warn_once)
@@ -471,6 +473,25 @@ class ScheduleCallback(Callback):
         total = self.run.total_steps
         relative = bool(_resolve.relative({arg: self.durations()[arg]}))
         return arg, max(counts) if total is None else min(max(counts), total), relative
+
+    def _runs_out(self) -> int | None:
+        """The step from which the schedule holds its final value because its length, given in steps, has run
+        out (a ``total``); None without one, or when the user tied it to the run (``Fraction(0.9)``,
+        ``Epochs``): ending there is what they asked for."""
+        end = self._end()
+        return end[1] if end is not None and self.schedule_end == "total" and not end[2] else None
+
+    def _warn_if_run_out(self, step: int) -> None:
+        """In a run of unknown length (an IterableDataset without max_steps), which the start could not check:
+        warn once when a step is taken past the schedule's end."""
+        end = self._runs_out() if self.run is not None and self.run.total_steps is None else None
+        if end is not None and step >= end:
+            self.warn_once(
+                "ends-early",
+                f"{self.name}: the schedule ended at step {end}, and the run goes on (its length was not known "
+                f"when it started); from step {end} on the LR stays at the schedule's final value (give "
+                f"max_steps and total=Fraction(1.0), or a longer total, to span the run)",
+            )
 
     def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         if self._stops is not None:
@@ -546,11 +567,9 @@ class ScheduleCallback(Callback):
         """Warn when a duration does not fit in the run (not in a ``fast_dev_run``, which is a few steps)."""
         if getattr(trainer, "fast_dev_run", False) or self.run is None:
             return
-        end = self._end()
-        # where its final value holds from; not when the user tied it to the run (``Fraction(0.9)``, ``Epochs``):
-        # ending there is what they asked for
-        if end is not None and self.schedule_end == "total" and not end[2]:
-            _resolve.warn_if_ends_early(self.name, end[1], self.run, self.warn_once)
+        end = self._runs_out()
+        if end is not None:
+            _resolve.warn_if_ends_early(self.name, end, self.run, self.warn_once)
         kinds = self.duration_kinds()
         _resolve.warn_if_beyond_run(self.name, self.durations(), self.steps, self.run, kinds, self.warn_once)
 

@@ -136,6 +136,15 @@ class LRSchedule(ScheduleCallback):
             return None
         return "lr", end, not isinstance(self.lr, (Schedule, list))
 
+    def _runs_out(self) -> int | None:
+        """The earliest end (:meth:`Schedule.ends_at`) of the LR schedules given as they are (in steps); None
+        for a function of the run (planned from its length) or schedules without an end."""
+        if not isinstance(self.lr, (Schedule, list)):
+            return None
+        ends = [s.ends_at() for s in (self.lr if isinstance(self.lr, list) else [self.lr]) if s is not None]
+        known = [end for end in ends if end is not None]
+        return min(known) if known else None
+
     def _evaluate(self, name: str, spec: Any, run: RunInfo) -> Any:
         if spec is None or isinstance(spec, (Schedule, list)):
             return spec

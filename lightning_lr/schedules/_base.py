@@ -165,6 +165,21 @@ class Schedule:
         """
         return default
 
+    def ends_at(self) -> int | None:
+        """The length of the run the schedule was made for, after which it holds its final value (the
+        ``total`` of a decay, a 1cycle, a warm-up-stable-decay; a 1cycle reaches it at its last step,
+        ``total_steps - 1``), or None for a schedule with no such end (a constant, a cycle, a step decay, a
+        decay that goes on). A callback warns when this comes before the end of the run.
+
+        Example:
+            >>> from lightning_lr.schedules import CosineDecay, StepDecay, warmup
+            >>> CosineDecay(0.1, total=100).ends_at(), warmup(CosineDecay(0.1, total=100), steps=10).ends_at()
+            (100, 110)
+            >>> StepDecay(0.1, every=10).ends_at() is None
+            True
+        """
+        return None
+
     def replace(self: _S, **changes: Any) -> _S:
         """A new schedule of the same class with some fields changed, checked by the constructor again.
 

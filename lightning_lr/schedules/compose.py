@@ -148,6 +148,11 @@ class Join(Schedule):
         last = self.schedules[-1].natural_length(default)
         return None if last is None else (self.boundaries[-1] if self.boundaries else 0) + last
 
+    def ends_at(self) -> int | None:
+        """The last boundary plus the last schedule's end (None if that has none)."""
+        last = self.schedules[-1].ends_at()
+        return None if last is None else (self.boundaries[-1] if self.boundaries else 0) + last
+
 
 def join(schedules: Sequence[Schedule], boundaries: Sequence[int]) -> Join:
     """Run ``schedules`` one after another, switching at the steps in ``boundaries``.

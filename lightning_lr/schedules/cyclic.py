@@ -390,6 +390,10 @@ class OneCycle(Schedule):
         """The run: ``total_steps``."""
         return self.total_steps
 
+    def ends_at(self) -> int:
+        """``total_steps``: the final LR holds from there."""
+        return self.total_steps
+
 
 class OneCycleMomentum(Schedule):
     """Momentum that moves opposite to a :class:`OneCycle` learning rate (torch's ``cycle_momentum``).
@@ -427,3 +431,7 @@ class OneCycleMomentum(Schedule):
     def natural_length(self, default: int | None = None) -> int | None:
         """The learning-rate schedule's (the two move together)."""
         return self.lr.natural_length(default)
+
+    def ends_at(self) -> int:
+        """The learning-rate schedule's."""
+        return self.lr.ends_at()

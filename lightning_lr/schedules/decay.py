@@ -276,6 +276,10 @@ class PolynomialDecay(Schedule):
         """``total``."""
         return self.total
 
+    def ends_at(self) -> int:
+        """``total``: the value holds from there."""
+        return self.total
+
 
 class CosineDecay(Schedule):
     """Cosine annealing from ``initial`` to ``final`` over ``total`` steps.
@@ -333,6 +337,10 @@ class CosineDecay(Schedule):
         """``total``; a whole period (``2 * total``, back up to ``initial``) when periodic."""
         return 2 * self.total if self.periodic else self.total
 
+    def ends_at(self) -> int | None:
+        """``total`` (None when periodic: it goes back up)."""
+        return None if self.periodic else self.total
+
     def _implicit(self) -> tuple[str, ...]:
         hidden = ("final",) if self.final_ratio is not None else ("final_ratio",)
         return hidden if self.periodic else (*hidden, "periodic")
@@ -364,6 +372,10 @@ class Linear(Schedule):
 
     def natural_length(self, default: int | None = None) -> int:
         """``total``."""
+        return self.total
+
+    def ends_at(self) -> int:
+        """``total``: the value holds from there."""
         return self.total
 
 

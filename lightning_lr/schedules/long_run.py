@@ -140,6 +140,10 @@ class WarmupStableDecay(Schedule):
         """``total``: warm-up, stable phase and cooldown."""
         return self.total
 
+    def ends_at(self) -> int:
+        """``total``: the value holds from there."""
+        return self.total
+
 
 class InverseSqrt(Schedule):
     """A linear warm-up to ``peak`` at step ``warmup``, then ``peak * sqrt(warmup / t)``.

@@ -435,3 +435,50 @@ def test_the_pace_is_taken_after_the_first_step(monkeypatch) -> None:
     assert "so it stops at about step 501 of 1000. total is planned from the run's length" in message
     check(30, 1.0, epoch_end=True)
     assert len(said) == 1  # checked once
+
+
+def _ends_early(tmp_path, model, callback, **kwargs) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit(tmp_path, model, [callback], **kwargs)
+    return [str(w.message) for w in caught if "the schedule end" in str(w.message)]
+
+
+@pytest.mark.parametrize(
+    ("total", "max_epochs", "said"),
+    [(10, 2, True), (24, 2, False), (12, 1, False)],
+    ids=["early", "2x", "1x"],
+)
+def test_in_a_run_of_unknown_length_a_schedule_warns_once_a_step_is_taken_past_its_end(
+    tmp_path, total, max_epochs, said
+) -> None:
+    # review 30: a stream of 12 batches an epoch has no length at the start, so CosineDecay(total=10) over 24
+    # steps trained 14 steps at LR 0 without a word; a run that ends with the schedule says nothing
+    messages = _ends_early(tmp_path, StreamModel(), CosineDecay(total=total), max_epochs=max_epochs)
+    if not said:
+        assert messages == []
+        return
+    (message,) = messages
+    assert message.startswith("CosineDecay: the schedule ended at step 10, and the run goes on")
+
+
+@pytest.mark.parametrize(
+    ("schedule", "said"),
+    [
+        (S.CosineDecay(0.1, total=10), True),
+        (S.warmup(S.OneCycle(0.1, total_steps=14), steps=4), True),  # ends at 4 + 14
+        (S.CosineDecay(0.1, total=24), False),
+        (S.warmup(S.Constant(0.1), steps=5), False),  # holds its value by design
+        (S.StepDecay(0.1, every=2), False),
+    ],
+    ids=["cosine", "warmup-1cycle", "cosine-whole-run", "warmup-constant", "step"],
+)
+def test_a_pure_schedule_given_to_lrschedule_that_ends_before_the_run_warns(tmp_path, schedule, said) -> None:
+    # review 31: the README says a schedule whose total, in steps, ends before the run warns; the presets
+    # did, but LRSchedule(CosineDecay(total=10)) trained 14 of 24 steps at LR 0 without a word
+    messages = _ends_early(tmp_path, Tiny(), LRSchedule(schedule))
+    if not said:
+        assert messages == []
+        return
+    (message,) = messages
+    assert f"the schedule ends at step {schedule.ends_at()}, but the run has 24 optimizer steps" in message

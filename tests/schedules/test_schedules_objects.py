@@ -446,3 +446,30 @@ def test_multiplicative_is_thread_safe_in_value() -> None:
     for th in threads:
         th.join()
     assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("schedule", "end"),
+    [
+        (sched.CosineDecay(0.1, total=50), 50),
+        (sched.CosineDecay(0.1, total=50, periodic=True), None),
+        (sched.PolynomialDecay(0.1, total=30), 30),
+        (sched.Linear(0.0, 0.1, total=7), 7),
+        (sched.OneCycle(0.1, total_steps=40), 40),
+        (sched.OneCycle(0.1, total_steps=40).momentum(), 40),
+        (sched.WarmupStableDecay(0.1, total=60, warmup=5), 60),
+        (sched.join([sched.Constant(0.1), sched.CosineDecay(0.1, total=20)], [15]), 35),
+        (sched.warmup(sched.Constant(0.1), steps=5), None),
+        (sched.Constant(0.1), None),
+        (sched.StepDecay(0.1, every=3), None),
+        (sched.MultiStepDecay(0.1, [10, 20]), None),
+        (sched.Cyclic(0.01, 0.1, 5), None),
+        (sched.CosineRestarts(0.1, period=10), None),
+    ],
+    ids=lambda v: v if isinstance(v, (int, type(None))) else type(v).__name__,
+)
+def test_ends_at_is_where_the_final_value_holds_from(schedule, end) -> None:
+    assert schedule.ends_at() == end
+    if end is not None:  # from there on the value no longer changes (a 1cycle gets there a step early)
+        values = schedule.values(end + 20)
+        assert np.all(values[end:] == values[end]) and values[end - 2] != values[end]
