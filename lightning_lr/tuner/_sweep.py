@@ -7,7 +7,8 @@ plugin, ``no_sync`` on accumulated micro-batches) and the module's ``optimizer_s
 Under manual optimization ``training_step`` does the stepping itself, and one step of the sweep is still
 one step of the optimizer: ``training_step`` runs on successive batches until it has stepped the swept
 optimizer (a hand-made accumulation over k batches takes k calls), all at the value set for that step
-(:func:`_manual_step`). The recorded loss is the mean of the step's micro-batch losses (or calls'),
+(:func:`_manual_step`). A step the AMP scaler skips (float16) reaches no optimizer and is no step in either
+(it runs again on the next batches at the same value). The recorded loss is the mean of the step's micro-batch losses (or calls'),
 averaged over ranks with the strategy's ``reduce``: every rank holds the same curve, stops at the same
 step and suggests the same value.
 """
@@ -209,7 +210,52 @@ def _automatic_step(
     where: str,
 ) -> Step:
     """One optimizer step over ``accumulate_grad_batches`` micro-batches; their mean loss. ``where``: the
-    step's place in the range test, for an error (``"at step 3 of the sweep of the LR range test"``)."""
+    step's place in the range test, for an error (``"at step 3 of the sweep of the LR range test"``).
+
+    A step the AMP scaler skips (float16, inf/NaN gradients: the scaler lowers its scale) never reaches the
+    optimizer, so it is no step, as under manual optimization: the micro-batches run again, on the next
+    batches at the same LR, until the optimizer steps (it is told by a step hook on it, removed afterwards).
+    The step's loss is then the mean over every try."""
+    groups = optimizer.param_groups
+    held = [(pg.lr(g), pg.momentum(g)) for g in groups]
+    stepped = 0
+
+    def count(*_: Any) -> None:
+        nonlocal stepped
+        stepped += 1
+
+    handle = optimizer.register_step_post_hook(count)
+    total: torch.Tensor | None = None
+    tries = 0
+    try:
+        while not stepped:
+            if tries == MAX_CALLS_PER_STEP:
+                raise RuntimeError(
+                    f"optimizer_step ran {tries} times {where} without stepping the optimizer "
+                    f"({type(optimizer).__name__}): every step was skipped (the AMP scaler skips a step whose "
+                    f"gradients are inf or NaN at every scale), or optimizer_step does not call "
+                    f"optimizer.step(closure=optimizer_closure)"
+                )
+            if tries:
+                _hold(groups, held)
+            loss = _accumulated(trainer, module, optimizer, batches, where)
+            total = loss if total is None else total + loss
+            tries += 1
+    finally:
+        handle.remove()
+    assert total is not None
+    return Step(total / tries, 1)
+
+
+def _accumulated(
+    trainer: pl.Trainer,
+    module: pl.LightningModule,
+    optimizer: torch.optim.Optimizer,
+    batches: Batches,
+    where: str,
+) -> torch.Tensor:
+    """``accumulate_grad_batches`` micro-batches and Lightning's ``optimizer_step`` on the last; their mean
+    loss."""
     accumulate = trainer.accumulate_grad_batches
     epoch = trainer.current_epoch
     lightning_optimizer = module.optimizers(use_pl_optimizer=True)
@@ -246,7 +292,7 @@ def _automatic_step(
             )
         total = first[0] if total is None else total + first[0]
     assert total is not None
-    return Step(total / accumulate, 1)
+    return total / accumulate
 
 
 def _manual_step(

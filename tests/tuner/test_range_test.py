@@ -176,6 +176,32 @@ def test_bf16_mixed_precision(tmp_path: Any) -> None:
     assert all(torch.equal(weights[k], v) for k, v in model.state_dict().items())
 
 
+def test_steps_the_amp_scaler_skips_are_no_steps(tmp_path: Any) -> None:
+    # review 30: under float16 the scaler skips a step whose gradients overflow (and lowers its scale); the
+    # sweep counted such steps, so from a scale of 2**40 its first 24 LRs never reached the optimizer, the
+    # loss read flat and the answer was "the sweep started too high". float16 on CPU needs a scaler given
+    from lightning.pytorch.plugins.precision import MixedPrecision
+
+    seed_all(7)
+    model = TinyModel()
+    stepped_at: list[float] = []  # the LR of every real optimizer step
+    optimizer = model.configure_optimizers
+    model.configure_optimizers = lambda: _hooked(optimizer(), stepped_at)  # type: ignore[method-assign]
+    scaler = torch.amp.GradScaler("cpu", init_scale=2.0**40)
+    plugin = MixedPrecision("16-mixed", "cpu", scaler=scaler)
+    result = Tuner(trainer(tmp_path, plugins=[plugin])).lr_range_test(
+        model, loader(), min_lr=1e-4, max_lr=1e-1, num_steps=12, confirm=False, early_stop_threshold=None
+    )
+    assert len(model.seen_losses) > 12 + 10  # it did skip (each skip halves the scale), and tried again
+    assert stepped_at == list(result.lrs)  # every point of the curve is one real step at its LR
+    assert scaler.get_scale() == 2.0**40  # restored afterwards, as everything the test touches
+
+
+def _hooked(optimizer: torch.optim.Optimizer, lrs: list[float]) -> torch.optim.Optimizer:
+    optimizer.register_step_post_hook(lambda o, *_: lrs.append(o.param_groups[0]["lr"]))
+    return optimizer
+
+
 def test_logs_every_step_the_figure_and_the_suggestion(tmp_path: Any) -> None:
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import lightning.pytorch as pl
 import pytest
+import torch
 from lightning.pytorch.callbacks import Callback
 
 from lightning_lr import LRRangeTest
@@ -96,3 +97,47 @@ def test_what_stays_in_the_spawned_processes_is_named_when_fit_ends(tmp_path: An
     assert len(lost) == 1
     message = str(lost[0].message)
     assert "the datamodule's 'lr'" in message and "callback Cyclic" in message
+
+
+class StepLRs(Callback):
+    """Each rank writes the LR of its optimizer's first ``n`` real steps and its range test's swept LRs."""
+
+    def __init__(self, out: str, n: int) -> None:
+        self.out, self.n, self.lrs = out, n, []
+
+    def setup(self, trainer: Any, pl_module: Any, stage: str) -> None:
+        configure = pl_module.configure_optimizers
+
+        def hooked() -> Any:
+            opt = configure()
+            opt.register_step_post_hook(lambda o, *_: self.lrs.append(o.param_groups[0]["lr"]))
+            return opt
+
+        pl_module.configure_optimizers = hooked
+
+    def on_fit_end(self, trainer: Any, pl_module: Any) -> None:
+        test = next(cb for cb in trainer.callbacks if isinstance(cb, LRRangeTest))
+        (result,) = test.results.values()
+        data = {"stepped": self.lrs[: self.n], "swept": list(result.lrs)}
+        with open(os.path.join(self.out, f"rank{trainer.global_rank}.json"), "w") as f:
+            json.dump(data, f)
+
+
+def test_steps_the_amp_scaler_skips_are_no_steps_on_every_rank(tmp_path: Any) -> None:
+    from lightning.pytorch.plugins.precision import MixedPrecision
+
+    seed_all(7)
+    scaler = torch.amp.GradScaler("cpu", init_scale=2.0**40)  # float16 overflows: the first steps are skipped
+    test = LRRangeTest(min_lr=1e-4, max_lr=1e-1, num_steps=12, confirm=False, early_stop_threshold=None)
+    t = trainer(
+        tmp_path,
+        devices=2,
+        strategy="ddp_spawn",
+        callbacks=[test, StepLRs(str(tmp_path), 12)],
+        max_epochs=1,
+        plugins=[MixedPrecision("16-mixed", "cpu", scaler=scaler)],
+    )
+    t.fit(TinyModel(), train_dataloaders=loader(n=128))
+    ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
+    assert ranks[0] == ranks[1]
+    assert ranks[0]["stepped"] == ranks[0]["swept"]  # every point of the curve is one real step at its LR
