@@ -86,11 +86,33 @@ class MomentumRangeTestResult(SweepResult):
 
     def suggestion(self, method: str | None = None) -> float | None:
         """The momentum of lowest smoothed loss (the one rule, ``method="minimum"``), or None with a warning
-        when no finite loss was recorded."""
+        when no finite loss was recorded. When that is the first or the last momentum of a sweep that went
+        the whole range, a warning says the best may lie beyond it (the answer is a bound) and how to
+        search there."""
         value, reason = self._pick(method)
         if value is None:
             warnings.warn(f"no momentum suggestion (method={RULE!r}): {reason}", UserWarning, stacklevel=2)
+            return value
+        edge = self._edge(value)
+        if edge:
+            warnings.warn(
+                f"momentum range test: the lowest loss is at the {edge} of the sweep (momentum {value:.4g}), so "
+                f"the best momentum may lie {'above' if edge == 'top' else 'below'} it and the suggestion is a "
+                f"bound; to search there, run it again with "
+                f"{'a higher max_momentum (below 1)' if edge == 'top' else 'a lower min_momentum'}",
+                UserWarning,
+                stacklevel=2,
+            )
         return value
+
+    def _edge(self, value: float) -> str:
+        """``"top"`` or ``"bottom"`` when ``value`` is the last or first momentum of a completed sweep, else
+        ``""``."""
+        if self.stop_reason != "completed" or len(self.momentums) < 2:
+            return ""
+        if value == self.momentums[-1]:
+            return "top"
+        return "bottom" if value == self.momentums[0] else ""
 
     def suggestions(self) -> dict[str, float | None]:
         """The one rule's suggestion, without warnings: ``{"minimum": value}``."""

@@ -323,6 +323,34 @@ def test_momentum_result_rules() -> None:
         MomentumRangeTestResult([0.9, None], [1.0, 1.0], [0.1, 0.1])
 
 
+@pytest.mark.parametrize(
+    ("losses", "edge"),
+    [(lambda m: 2.0 - m, "top"), (lambda m: 1.0 + m, "bottom"), (lambda m: (m - 0.9) ** 2 + 1.0, None)],
+    ids=["top", "bottom", "inside"],
+)
+def test_a_momentum_answer_at_an_edge_of_the_sweep_says_it_is_a_bound(losses: Any, edge: str | None) -> None:
+    # review 31: the momentum test answered 0.99, the top of its range, without a word (the LR test warns)
+    moms = np.linspace(0.8, 0.99, 20)
+    r = MomentumRangeTestResult(moms, losses(moms), [1e-2] * 20, smoothing=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = r.suggestion()
+    said = [str(w.message) for w in caught]
+    if edge is None:
+        assert said == [] and value == pytest.approx(0.9, abs=0.01)
+        return
+    (message,) = said
+    assert f"the lowest loss is at the {edge} of the sweep (momentum {value:.4g})" in message
+    assert ("a higher max_momentum" if edge == "top" else "a lower min_momentum") in message
+    # a sweep that stopped early did not reach the edge of its range: its last point is no bound
+    stopped = MomentumRangeTestResult(
+        moms[:10], (2.0 - moms)[:10], [1e-2] * 10, smoothing=0, stop_reason="diverged"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stopped.suggestion()
+
+
 def test_momentum_files_of_the_current_format_load_as_the_momentum_type(tmp_path: Any) -> None:
     moms = np.linspace(0.8, 0.99, 10)
     r = MomentumRangeTestResult(moms, (moms - 0.9) ** 2 + 1.0, [1e-2] * 10, stop_reason="completed")
