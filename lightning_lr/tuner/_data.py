@@ -14,7 +14,7 @@ from typing import Any
 import lightning.pytorch as pl
 import torch
 from lightning.pytorch.utilities.combined_loader import CombinedLoader
-from lightning.pytorch.utilities.rank_zero import rank_zero_warn
+from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 from torch.utils.data import DataLoader
 
 from .. import _lightning_compat as L
@@ -124,14 +124,29 @@ def val_batches(trainer: pl.Trainer, options: SweepOptions) -> list[Any]:
         loaders = loaders[0] if loaders else None
     if loaders is None:
         raise ValueError(_NO_VAL)
+    wanted = options.val_batches
+    # a limit_val_batches the user set holds too (the number of batches it leaves the first loader; one the
+    # loader itself falls short of is said below)
+    limit = trainer.limit_val_batches
+    limited = isinstance(limit, int) or (isinstance(limit, float) and limit < 1.0)
+    counts = getattr(trainer, "num_val_batches", None) or [math.inf]
+    size = (
+        len(loaders) if isinstance(loaders, DataLoader) and hasattr(loaders.dataset, "__len__") else math.inf
+    )
+    if limited and counts[0] < min(wanted, size):
+        wanted = int(counts[0])
+        rank_zero_info(
+            f"{options.title}: val_batches={options.val_batches}, but the Trainer's limit_val_batches leaves "
+            f"{wanted}: the validation loss at each point is the mean over {wanted} batch{'' if wanted == 1 else 'es'}"
+        )
     out = []
     for batch in _single_use(loaders):
         out.append(L.to_device(trainer, batch, 0))
-        if len(out) == options.val_batches:
+        if len(out) == wanted:
             break
     if not out:
         raise ValueError("val_loss=True: the validation dataloader yielded no batch")
-    if len(out) < options.val_batches:
+    if len(out) < wanted:
         n = len(out)
         rank_zero_warn(
             f"{options.title}: val_batches={options.val_batches}, but the validation dataloader yields "

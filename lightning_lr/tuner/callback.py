@@ -212,7 +212,8 @@ class LRRangeTest(_RangeTestCallback):
         early_stop_threshold: stop when the smoothed loss exceeds this many times its best (> 1; the best
             counted once the smoothed loss has averaged the first tenth of the steps), or None.
         val_loss: record the validation loss on ``val_batches`` fixed batches at each LR (Smith's mode).
-        val_batches: how many validation batches, >= 1 (with ``val_loss=True`` only: otherwise an error).
+        val_batches: how many validation batches, >= 1 (with ``val_loss=True`` only: otherwise an error);
+            fewer when the Trainer's ``limit_val_batches`` leaves fewer.
         val_key: the name ``validation_step`` logs the loss under (used when it returns nothing; with
             ``val_loss=True`` only).
         method: what is applied: None (the confirmed LR; with ``confirm=False`` the ``"minimum"`` rule),

@@ -208,7 +208,8 @@ class Tuner(_LightningTuner):
                 always stops the sweep.
             val_loss: record the validation loss of ``val_batches`` fixed validation batches at each LR
                 instead of the training loss (Smith's mode; slower, less noisy).
-            val_batches: how many validation batches, >= 1 (with ``val_loss=True`` only: otherwise an error).
+            val_batches: how many validation batches, >= 1 (with ``val_loss=True`` only: otherwise an error);
+                fewer when the Trainer's ``limit_val_batches`` leaves fewer.
             val_key: the name ``validation_step`` logs its loss under (when it does not return it; with
                 ``val_loss=True`` only).
             method: what is applied: None (the default answer: the confirmed LR, or with ``confirm=False``

@@ -207,6 +207,29 @@ def test_val_batches_beyond_the_validation_data_are_said(tmp_path: Any) -> None:
     assert result.val_loss
 
 
+def test_val_loss_reads_no_more_batches_than_limit_val_batches_leaves(tmp_path: Any, caplog: Any) -> None:
+    # review 30: val_loss=True read val_batches=5 batches at each point with limit_val_batches=2
+    seed_all(8)
+    model = TinyModel()
+    calls = []
+    step = model.validation_step
+    model.validation_step = lambda batch, i: calls.append(i) or step(batch, i)  # type: ignore[method-assign]
+    with caplog.at_level("INFO"):
+        result = Tuner(trainer(tmp_path, limit_val_batches=2)).lr_range_test(
+            model,
+            loader(),
+            val_dataloaders=loader(n=128, seed=1),
+            num_steps=10,
+            max_lr=1e-2,
+            confirm=False,
+            val_loss=True,
+            early_stop_threshold=None,
+            retry=False,
+        )
+    assert len(result) == 10 and calls == [0, 1] * 10
+    assert "val_batches=5, but the Trainer's limit_val_batches leaves 2" in caplog.text
+
+
 class PlainLRAttribute(TinyModel):
     """Holds its LR in a plain attribute ``self.lr``; the saved hyperparameters have no ``lr``."""
 
