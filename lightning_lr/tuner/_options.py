@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
@@ -105,6 +105,14 @@ class SweepOptions:
             _unused(
                 self, ("val_batches", "val_key"), "val_loss=False: only val_loss=True reads validation data"
             )
+
+    @classmethod
+    def of(cls: type[_O], arguments: Mapping[str, Any]) -> _O:
+        """The options from an entry point's arguments (its ``locals()``: its parameters carry the options'
+        names), every public field by name; the entry points' signatures are the one list of them."""
+        return cls(
+            **{f.name: arguments[f.name] for f in dataclasses.fields(cls) if not f.name.startswith("_")}
+        )
 
     def _set(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)

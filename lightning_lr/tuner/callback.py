@@ -287,27 +287,7 @@ class LRRangeTest(_RangeTestCallback):
         retry: bool = True,
     ) -> None:
         with V.context("LRRangeTest"):  # a config may hold several callbacks with a max_lr or a mode
-            options = LROptions(
-                min_lr=min_lr,
-                max_lr=max_lr,
-                num_steps=num_steps,
-                mode=mode,
-                smoothing=smoothing,
-                early_stop_threshold=early_stop_threshold,
-                val_loss=val_loss,
-                val_batches=val_batches,
-                val_key=val_key,
-                method=method,
-                confirm=confirm,
-                confirm_steps=confirm_steps,
-                retry=retry,
-                weight_decays=weight_decays,
-                apply=apply,
-                attr_name=attr_name,
-                progress_bar=progress_bar,
-                log=log,
-                snapshot=snapshot,
-            )
+            options = LROptions.of(locals())
             super().__init__(options, epochs)
 
     def __repr__(self) -> str:

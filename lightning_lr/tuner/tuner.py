@@ -253,27 +253,7 @@ class Tuner(_LightningTuner):
                 under a sharded strategy (FSDP, DeepSpeed), before anything runs; under manual
                 optimization, when ``training_step`` ran 1000 times without stepping the optimizer.
         """
-        options = LROptions(
-            min_lr=min_lr,
-            max_lr=max_lr,
-            num_steps=num_steps,
-            mode=mode,
-            smoothing=smoothing,
-            early_stop_threshold=early_stop_threshold,
-            val_loss=val_loss,
-            val_batches=val_batches,
-            val_key=val_key,
-            method=method,
-            confirm=confirm,
-            confirm_steps=confirm_steps,
-            retry=retry,
-            weight_decays=weight_decays,
-            apply=apply,
-            attr_name=attr_name,
-            progress_bar=progress_bar,
-            log=log,
-            snapshot=snapshot,
-        )
+        options = LROptions.of(locals())
         result = self._run(options, model, train_dataloaders, val_dataloaders, datamodule, ckpt_path)
         assert result is None or isinstance(result, (RangeTestResult, WeightDecayResult))
         return result
@@ -330,21 +310,7 @@ class Tuner(_LightningTuner):
             A :class:`~lightning_lr.MomentumRangeTestResult`; None under ``fast_dev_run`` (skipped, with a
             warning).
         """
-        options = MomentumOptions(
-            lr=lr,
-            min_momentum=min_momentum,
-            max_momentum=max_momentum,
-            num_steps=num_steps,
-            mode=mode,
-            smoothing=smoothing,
-            early_stop_threshold=early_stop_threshold,
-            val_loss=val_loss,
-            val_batches=val_batches,
-            val_key=val_key,
-            progress_bar=progress_bar,
-            log=log,
-            snapshot=snapshot,
-        )
+        options = MomentumOptions.of(locals())
         result = self._run(options, model, train_dataloaders, val_dataloaders, datamodule, ckpt_path)
         assert result is None or isinstance(result, MomentumRangeTestResult)
         return result
