@@ -31,6 +31,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from quality import cli
 from quality.collect import grid
 from quality.confirm import anchor_of
 from quality.store import Store, lattice_index, lattice_lr
@@ -70,8 +71,11 @@ def scores(horizon: int) -> dict[str, Callable[[Sequence[float]], float]]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--from", dest="source", required=True, help="the suggestion benchmark's dump")
+    p.add_argument(
+        "--from", dest="source", metavar="FILE", required=True, help="the suggestion benchmark's dump"
+    )
     args = p.parse_args(argv)
+    cli.existing(p, "--from", args.source)
     store = Store(offline=True)
     store.load(args.source)
     names = list(scores(1))

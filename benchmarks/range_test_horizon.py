@@ -41,6 +41,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from quality import cli
 from quality.collect import GRID_SEEDS, GRID_STEP, finite_mean, grid, redecide
 from quality.report import within
 from quality.store import Store, lattice_lr
@@ -137,19 +138,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=int,
         help="the long training, in multiples of the budget (default 4; --from: the file's)",
     )
-    parser.add_argument("--half", choices=(*HALVES, "all"), default="all")
+    parser.add_argument(
+        "--half",
+        choices=(*HALVES, "all"),
+        default="all",
+        help="the tasks of one set only (default: every set)",
+    )
     parser.add_argument("--suggestion", default=SUGGESTION, help="the suggestion benchmark's dump")
     parser.add_argument("--dump", metavar="FILE", help="write the long trainings to FILE")
     parser.add_argument("--from", dest="from_", metavar="FILE", help="re-score FILE without training")
     parser.add_argument("--resume", metavar="FILE", help="load FILE, train only what it lacks")
-    parser.add_argument("--jobs", type=int, default=1, help="tasks trained in parallel")
+    parser.add_argument("--jobs", type=cli.at_least_one, default=1, help="tasks trained in parallel")
     args = parser.parse_args(argv)
+    cli.existing(parser, "--suggestion", args.suggestion)
+    cli.existing(parser, "--from", args.from_)
+    cli.existing(parser, "--resume", args.resume)
+    cli.only_with_training(parser, args.from_, dump=args.dump, resume=args.resume)
 
     store = Store(offline=True)
     store.load(args.suggestion)
     memo: dict[str, float] = {}
-    if args.from_ and args.resume:
-        raise SystemExit("--from re-scores without training and --resume trains what is missing: pass one")
     if args.from_ or args.resume:
         path = args.from_ or args.resume
         with open(path) as f:
@@ -176,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             for t in tasks
         ]
-        with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
             for t, got in zip(tasks, pool.map(_task_job, jobs), strict=True):
                 memo.update(got)
                 print(f"[{t.name}]", file=sys.stderr, flush=True)

@@ -51,6 +51,7 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [_HERE, os.path.dirname(_HERE)]
 
 from _tasks import TASKS, Task, make_module, train_constant_lr, train_loader  # noqa: E402
+from quality import cli  # noqa: E402
 
 #: constant-LR grid: 3 points per decade, 1e-4 .. 2.15 (everything above diverges on all three tasks)
 GRID = tuple(10 ** (k / 3) for k in range(-12, 2))
@@ -497,8 +498,10 @@ def _jf(x: float) -> float | str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="2 seeds instead of 5 (about 1.5 minutes)")
-    parser.add_argument("--seeds", type=int, default=None, help="number of seeds (default 5, --quick 2)")
+    parser.add_argument("--quick", action="store_true", help="2 seeds instead of 5 (about 2 minutes)")
+    parser.add_argument(
+        "--seeds", type=cli.at_least_one, default=None, help="number of seeds (default 5, --quick 2)"
+    )
     parser.add_argument("--curves", action="store_true", help="print each task's range-test curve (seed 0)")
     parser.add_argument(
         "--dump", metavar="FILE", help="also write the grid, every raw range-test curve and training to FILE"
@@ -521,6 +524,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="our range test only (lr_find: 0.98); with --from, re-smooths the dumped raw losses",
     )
     args = parser.parse_args(argv)
+    cli.existing(parser, "--from", args.from_)
+    cli.only_with_training(parser, args.from_, dump=args.dump)
     sweep: dict[str, Any] = {
         **RANGE,
         "num_steps": args.num_steps,

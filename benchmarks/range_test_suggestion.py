@@ -19,7 +19,7 @@ the same grid for 1cycle's max_lr. A suggestion is judged by its ratio to the gr
 regret: the loss of really training at it (the same seeds, whole budget, at the nearest of 12 LRs per
 decade) over the grid-best loss. The regret's own resolution is printed per half: the *split-half regret*
 of a perfect grid search (the best LR chosen on two of the seeds, judged on the other two, and the other
-way round); on some tasks the training loss differs by 2x between seeds at the same LR. The first rounds
+way round); on some tasks the training loss differs by 4x between seeds at the same LR. The first rounds
 had 2 grid seeds; the other 2 were added once that resolution was measured (a grid-best LR scored 0.48x to
 1.84x of the best on two fresh seeds).
 
@@ -58,6 +58,7 @@ sys.path[:0] = [
 ]  # benchmarks/ (quality, _tasks) and this checkout's lightning_lr
 
 import torch  # noqa: E402
+from quality import cli  # noqa: E402
 from quality.collect import (  # noqa: E402
     GRID_SEEDS,
     REAL,
@@ -129,13 +130,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="3 tasks, 1 seed, default sweep only (smoke run)"
     )
-    parser.add_argument("--tasks", help="comma-separated task names (default: all)")
-    parser.add_argument("--half", choices=(*HALVES, "both"), default="both")
+    parser.add_argument("--tasks", help="comma-separated task names (default: all; a wrong one lists them)")
+    parser.add_argument(
+        "--half",
+        choices=(*HALVES, "both"),
+        default="both",
+        help="the tasks of one set only (default: every set)",
+    )
     parser.add_argument("--dump", metavar="FILE", help="write every curve, grid and candidate run to FILE")
     parser.add_argument("--from", dest="from_", metavar="FILE", help="re-score a dump without training")
     parser.add_argument("--resume", metavar="FILE", help="load FILE, compute only what is missing")
     parser.add_argument("--per-task", action="store_true", help="also print every run's ratio per task")
     args = parser.parse_args(argv)
+    cli.existing(parser, "--from", args.from_)
+    cli.existing(parser, "--resume", args.resume)
+    cli.only_with_training(parser, args.from_, dump=args.dump, resume=args.resume)
 
     quiet()
     torch.set_num_threads(1)
@@ -143,12 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     store = Store(offline=bool(args.from_))
     if args.from_ or args.resume:
         store.load(args.from_ or args.resume)
-    tasks = list(TASKS)
-    if args.tasks:
-        want = args.tasks.split(",")
-        tasks = [t for t in TASKS if t.name in want]
-    if args.half != "both":
-        tasks = [t for t in tasks if SPLIT[t.name] == args.half]
+    tasks = cli.pick(parser, TASKS, wanted=args.tasks, half=args.half, split=SPLIT)
     tasks.sort(key=lambda t: HALVES.index(SPLIT[t.name]))  # the tuning half first
     seeds: list[int] = [0, 1, 2]
     configs = CONFIGS

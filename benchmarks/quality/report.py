@@ -117,10 +117,14 @@ def _med(xs: Sequence[float] | None) -> float:
     return float(np.median(xs)) if xs else math.nan
 
 
+def _mean(xs: Sequence[float] | None) -> float:
+    return float(np.mean(xs)) if xs else math.nan
+
+
 def method_table(rows: Sequence[Row], default: str) -> str:
     head = (
         "| method | runs | within 3x | within 10x | None | median ratio | worst ratio | regret train med / worst "
-        "| regret val med / worst | steps (x100-step sweep) | wall s | wall / plain fit |"
+        "| regret val med / worst | steps med / mean (x100-step sweep) | wall s | wall / plain fit |"
     )
     lines = [head, "|" + "---|" * 12]
     for r in rows:
@@ -134,7 +138,7 @@ def method_table(rows: Sequence[Row], default: str) -> str:
         lines.append(
             f"| {name} | {r.runs} | {r.within3}/{r.runs} | {r.within10}/{r.runs} | {r.none} | "
             f"{_f(_med(r.ratios))} | {_f(_worst(r.ratios))} | {_f(_med(rt))} / {_f(max(rt))}{unt} | "
-            f"{_f(_med(rv))} / {_f(max(rv))} | {_med(r.steps):.0f} ({_med(r.steps) / 100:.1f}x) | "
+            f"{_f(_med(rv))} / {_f(max(rv))} | {_med(r.steps):.0f} / {_mean(r.steps):.0f} ({_med(r.steps) / 100:.1f}x) | "
             f"{_med(r.seconds):.2f} | {_f(_med(r.wall_x))} |"
         )
     return "\n".join(lines)

@@ -1,0 +1,69 @@
+"""What the benchmark scripts' command lines check alike: that a file an option names exists, that a count is
+a whole number >= 1, and that task names are known."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol, TypeVar
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+T = TypeVar("T", bound=_Named)
+
+
+def at_least_one(text: str) -> int:
+    """An argparse ``type``: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
+    return value
+
+
+def existing(parser: argparse.ArgumentParser, option: str, path: str | None) -> None:
+    """Stop with a usage error naming ``option`` if ``path`` is given and is no file."""
+    if path is not None and not os.path.isfile(path):
+        parser.error(f"{option} {path}: no such file")
+
+
+def only_with_training(parser: argparse.ArgumentParser, from_: str | None, **given: str | None) -> None:
+    """Stop if ``--from`` (re-score without training) comes with an option only a training run uses."""
+    used = [f"--{name}" for name, value in given.items() if value is not None]
+    if from_ is not None and used:
+        parser.error(
+            f"--from re-scores a dump without training: {' and '.join(used)} would do nothing with it"
+        )
+
+
+def pick(
+    parser: argparse.ArgumentParser,
+    tasks: Sequence[T],
+    *,
+    wanted: str | None,
+    half: str,
+    split: Mapping[str, str],
+    every: Iterable[str] = ("both", "all"),
+) -> list[T]:
+    """The tasks named in ``wanted`` (comma-separated; all when None) that are in ``half`` (every half when it
+    is one of ``every``); a usage error for an unknown name or when none is left."""
+    names = [t.name for t in tasks]
+    chosen = list(tasks)
+    if wanted:
+        asked = [w for w in wanted.split(",") if w]
+        unknown = [w for w in asked if w not in names]
+        if unknown:
+            parser.error(f"--tasks: unknown task {', '.join(unknown)}; the tasks are {', '.join(names)}")
+        chosen = [t for t in tasks if t.name in asked]
+    if half not in every:
+        chosen = [t for t in chosen if split[t.name] == half]
+    if not chosen:
+        parser.error(f"--tasks {wanted} --half {half}: no task is in both")
+    return chosen

@@ -1,0 +1,59 @@
+"""The benchmark scripts' shared command-line checks (benchmarks/quality/cli.py): a wrong input stops with a
+usage error that names the option, its value and what is allowed (an audit found a missing --from file
+raising a traceback, unknown --tasks and --dump beside --from ignored, and --seeds 0 crashing)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks"))
+
+from quality import cli
+
+
+@dataclass
+class Task:
+    name: str
+
+
+TASKS = [Task("a"), Task("b"), Task("c")]
+SPLIT = {"a": "tuning", "b": "validation", "c": "tuning"}
+
+
+def usage_error(capsys: pytest.CaptureFixture[str], call) -> str:
+    with pytest.raises(SystemExit) as stop:
+        call(argparse.ArgumentParser(prog="bench"))
+    assert stop.value.code == 2
+    return capsys.readouterr().err
+
+
+def test_tasks_are_picked_by_name_and_half(capsys) -> None:
+    parser = argparse.ArgumentParser()
+    assert cli.pick(parser, TASKS, wanted=None, half="both", split=SPLIT) == TASKS
+    assert cli.pick(parser, TASKS, wanted="c,b", half="both", split=SPLIT) == [Task("b"), Task("c")]
+    assert cli.pick(parser, TASKS, wanted=None, half="tuning", split=SPLIT) == [Task("a"), Task("c")]
+    err = usage_error(capsys, lambda p: cli.pick(p, TASKS, wanted="a,nope", half="both", split=SPLIT))
+    assert "--tasks: unknown task nope; the tasks are a, b, c" in err
+    err = usage_error(capsys, lambda p: cli.pick(p, TASKS, wanted="a", half="validation", split=SPLIT))
+    assert "--tasks a --half validation: no task is in both" in err
+
+
+def test_files_counts_and_options_without_training(tmp_path, capsys) -> None:
+    there = tmp_path / "dump.json"
+    there.write_text("{}")
+    cli.existing(argparse.ArgumentParser(), "--from", str(there))
+    cli.existing(argparse.ArgumentParser(), "--from", None)
+    err = usage_error(capsys, lambda p: cli.existing(p, "--from", str(tmp_path / "missing.json")))
+    assert f"--from {tmp_path / 'missing.json'}: no such file" in err
+    err = usage_error(capsys, lambda p: cli.only_with_training(p, "f.json", dump="g.json", resume=None))
+    assert "--from re-scores a dump without training: --dump would do nothing with it" in err
+    cli.only_with_training(argparse.ArgumentParser(), None, dump="g.json", resume="f.json")
+    assert cli.at_least_one("3") == 3
+    for bad in ("0", "-1", "2.5", "x"):
+        with pytest.raises(argparse.ArgumentTypeError, match=rf"must be a whole number >= 1, got '{bad}'"):
+            cli.at_least_one(bad)
