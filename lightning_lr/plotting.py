@@ -3,20 +3,28 @@
 A leaf beside the layers: it imports nothing of torch, Lightning or the rest of lightning_lr, so the
 schedule previews, the range-test results and the CLI all draw through it. matplotlib is an optional
 dependency (``pip install lightning_lr[plot]``) and is imported only when a figure is made.
+
+The user's matplotlib backend is theirs: a figure returned to the user (``result.plot()``) is made with
+``pyplot`` under whatever backend the user has, so ``plt.show()`` and a notebook show it; a figure made only to
+be written to a file or a logger (a schedule preview during ``fit``, the range test's logged figure, the
+CLI's PNGs) is made inside :func:`offscreen`: it belongs to no pyplot window and needs no backend.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-__all__ = ["pyplot", "range_test_figure", "schedule_figure", "weight_decay_figure"]
+__all__ = ["offscreen", "pyplot", "range_test_figure", "schedule_figure", "subplots", "weight_decay_figure"]
+
+_offscreen = 0  # how many offscreen() blocks are open
 
 
 def pyplot() -> Any:
-    """``matplotlib.pyplot`` with the non-interactive Agg backend, or an ImportError that says what to
+    """``matplotlib.pyplot`` (its backend left as the user has it), or an ImportError that says what to
     install.
 
     Example:
@@ -25,15 +33,43 @@ def pyplot() -> Any:
         >>> plt.close(fig)
     """
     try:
-        import matplotlib
-
-        matplotlib.use("Agg", force=False)
         import matplotlib.pyplot as plt
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(
             "figures need matplotlib: pip install 'lightning_lr[plot]' (or pip install matplotlib)"
         ) from exc
     return plt
+
+
+@contextlib.contextmanager
+def offscreen() -> Iterator[None]:
+    """Figures made inside are ``matplotlib.figure.Figure`` objects outside pyplot: for images written to a
+    file or a logger. No backend is chosen or changed, no window opens (in interactive mode either), and
+    there is nothing to close.
+
+    Example:
+        >>> with offscreen():
+        ...     fig, ax = subplots(figsize=(3, 2))
+        >>> fig.canvas.manager is None
+        True
+    """
+    global _offscreen
+    pyplot()  # the same ImportError without matplotlib
+    _offscreen += 1
+    try:
+        yield
+    finally:
+        _offscreen -= 1
+
+
+def subplots(**kwargs: Any) -> tuple[Any, Any]:
+    """``pyplot.subplots(**kwargs)``, or inside :func:`offscreen` the same grid on a figure outside pyplot."""
+    if not _offscreen:
+        return pyplot().subplots(**kwargs)
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=kwargs.pop("figsize", None))
+    return fig, fig.subplots(**kwargs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -73,14 +109,13 @@ def schedule_figure(
         2
         >>> pyplot().close(fig)
     """
-    plt = pyplot()
     import numpy as np
 
     if not lrs:
         raise ValueError("lrs must hold at least one curve, got none")
     x = np.asarray(steps)
     rows = 2 if momentums else 1
-    fig, axes = plt.subplots(rows, 1, sharex=True, figsize=(7, 2.6 * rows + 0.6), squeeze=False)
+    fig, axes = subplots(nrows=rows, ncols=1, sharex=True, figsize=(7, 2.6 * rows + 0.6), squeeze=False)
     ax_lr = axes[0][0]
     for label, values in lrs.items():
         ax_lr.plot(x, np.asarray(values), label=label)
@@ -204,9 +239,8 @@ def range_test_figure(
         >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][1:]
         ['smoothed', 'candidates: mean loss, last steps (80 steps each)', 'diverged candidate', 'suggestion 0.01 (rule: confirmed)']
     """
-    plt = pyplot()
     new = ax is None
-    fig, ax = plt.subplots(figsize=(8.6 if candidates else 6.4, 4.2)) if ax is None else (ax.figure, ax)
+    fig, ax = subplots(figsize=(8.6 if candidates else 6.4, 4.2)) if ax is None else (ax.figure, ax)
     xs = list(x)
     if raw:
         ax.plot(xs, losses, color="0.7", lw=1, label="loss")
@@ -329,8 +363,7 @@ def weight_decay_figure(
         >>> len(fig.axes[0].get_lines())
         2
     """
-    plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6.4, 4.2)) if ax is None else (ax.figure, ax)
+    fig, ax = subplots(figsize=(6.4, 4.2)) if ax is None else (ax.figure, ax)
     marks = suggestions or {}
     for i, (label, (x, smoothed)) in enumerate(curves.items()):
         color = f"C{i % 10}"

@@ -109,16 +109,16 @@ class Preview:
             return
         curves = self.planned(owner, run)
         title = f"{owner}: planned schedule ({run.total_steps} optimizer steps)"
-        fig = plotting.schedule_figure(
-            curves["steps"],
-            curves["lr"],
-            curves["momentum"],
-            title=title,
-            marker=trainer.global_step or None,
-            marker_label=f"the run is here (step {trainer.global_step})",
-        )
-        try:
-            for lg in loggers:
-                lg.experiment.add_figure(f"lr_schedule/{owner}", fig, global_step=trainer.global_step)
-        finally:
-            plotting.pyplot().close(fig)
+        with plotting.offscreen():  # logged only: the user's matplotlib backend stays theirs
+            fig = plotting.schedule_figure(
+                curves["steps"],
+                curves["lr"],
+                curves["momentum"],
+                title=title,
+                marker=trainer.global_step or None,
+                marker_label=f"the run is here (step {trainer.global_step})",
+            )
+        for lg in loggers:
+            lg.experiment.add_figure(
+                f"lr_schedule/{owner}", fig, global_step=trainer.global_step, close=False
+            )

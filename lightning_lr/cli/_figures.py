@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..plotting import pyplot, schedule_figure
+from ..plotting import offscreen, schedule_figure, subplots
 
 __all__ = ["accuracy_figure", "save_figures"]
 
@@ -24,43 +24,45 @@ def save_figures(out: Path, range_test: Any, runs: Sequence[Any], target: float)
 
     tb = TensorBoardLogger(str(out), name="summary", version="", default_hp_metric=False).experiment
     one = runs[0]
-    try:
-        return [
-            # the range test's figure is in TensorBoard once already, in the 1cycle run where the test ran
-            _save(range_test.plot(suggest=True), out / "range_test.png", None, "range_test"),
-            _save(
-                schedule_figure(
-                    range(len(one.lrs)),
-                    {"lr": one.lrs},
-                    {"momentum": one.momentums},
-                    title=f"1cycle as applied: {one.schedule}",
-                ),
-                out / "one_cycle.png",
-                tb,
-                "one_cycle_schedule",
-            ),
-            _save(
-                _log_y(
+    # written to files and TensorBoard only: the user's matplotlib backend stays theirs
+    with offscreen():
+        try:
+            return [
+                # the range test's figure is in TensorBoard once already, in the 1cycle run where the test ran
+                _save(range_test.plot(suggest=True), out / "range_test.png", None, "range_test"),
+                _save(
                     schedule_figure(
-                        range(max(len(r.lrs) for r in runs)),
-                        {r.name: r.lrs for r in runs},
-                        {r.name: r.momentums for r in runs if any(m is not None for m in r.momentums)},
-                        title="LR and momentum as applied",
-                    )
+                        range(len(one.lrs)),
+                        {"lr": one.lrs},
+                        {"momentum": one.momentums},
+                        title=f"1cycle as applied: {one.schedule}",
+                    ),
+                    out / "one_cycle.png",
+                    tb,
+                    "one_cycle_schedule",
                 ),
-                out / "schedules.png",
-                tb,
-                "schedules",
-            ),
-            _save(
-                accuracy_figure({r.name: r.val_acc for r in runs}, target),
-                out / "val_accuracy.png",
-                tb,
-                "val_acc",
-            ),
-        ]
-    finally:
-        tb.close()
+                _save(
+                    _log_y(
+                        schedule_figure(
+                            range(max(len(r.lrs) for r in runs)),
+                            {r.name: r.lrs for r in runs},
+                            {r.name: r.momentums for r in runs if any(m is not None for m in r.momentums)},
+                            title="LR and momentum as applied",
+                        )
+                    ),
+                    out / "schedules.png",
+                    tb,
+                    "schedules",
+                ),
+                _save(
+                    accuracy_figure({r.name: r.val_acc for r in runs}, target),
+                    out / "val_accuracy.png",
+                    tb,
+                    "val_acc",
+                ),
+            ]
+        finally:
+            tb.close()
 
 
 def _log_y(fig: Any) -> Any:
@@ -73,14 +75,12 @@ def _save(fig: Any, path: Path, tb: Any, tag: str) -> Path:
     fig.savefig(path, dpi=100)
     if tb is not None:
         tb.add_figure(tag, fig, close=False)
-    pyplot().close(fig)
     return path
 
 
 def accuracy_figure(runs: dict[str, Sequence[float]], target: float) -> Any:
     """Validation accuracy per epoch, one line per run, with the target as a dashed line."""
-    plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6.0, 3.6))
+    fig, ax = subplots(figsize=(6.0, 3.6))
     for k, (name, acc) in enumerate(runs.items()):
         ax.plot(np.arange(1, len(acc) + 1), acc, "o-", color=f"C{k}", markersize=3, linewidth=1.5, label=name)
     ax.axhline(target, color="gray", linestyle="--", linewidth=1.0, label=f"{target:.0%}")

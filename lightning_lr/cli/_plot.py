@@ -108,42 +108,40 @@ def draw(
     """Write the LR (and momentum) figure to ``out`` (format from the suffix): the callbacks' preview
     figure (:func:`lightning_lr.plotting.schedule_figure`), with the peak marked and x in epochs when the
     horizon has them."""
-    from ..plotting import pyplot, schedule_figure
+    from ..plotting import offscreen, schedule_figure
 
     steps = np.arange(horizon.steps)
     x: Any = steps / horizon.steps_per_epoch if horizon.steps_per_epoch else steps
     per = ", evaluated per epoch" if horizon.interval == "epoch" else ""
-    fig = schedule_figure(
-        x,
-        {"lr": lr.values},
-        None if momentum is None else {"momentum": momentum.values},
-        title=repr(schedule) + per,
-    )
-    try:
-        fig.texts[-1].set_fontsize(8) if fig.texts else None
-        for ax, curve, highest in zip(fig.axes, (lr, momentum), (True, False), strict=False):
-            assert curve is not None
-            value, first, _ = curve.extreme(highest)
-            if np.all(curve.values == curve.values[0]):
-                continue
-            color = ax.get_lines()[0].get_color()
-            ax.plot([x[first]], [value], "o", color=color, markersize=5)
-            where = f"epoch {x[first]:.3g}" if horizon.steps_per_epoch else f"step {first}"
-            ax.annotate(
-                f"{'peak' if highest else 'lowest'} {value:.3g} at {where}",
-                (x[first], value),
-                xytext=(6, -12 if highest else 6),
-                textcoords="offset points",
-                fontsize=8,
-            )
-        if log_y:
-            if np.all(lr.values > 0):
-                fig.axes[0].set_yscale("log")
-            else:
-                fig.axes[0].set_title("(--log-y ignored: the LR reaches 0)", fontsize=8, loc="right")
-        if horizon.steps_per_epoch:
-            fig.axes[-1].set_xlabel("epoch")
-        fig.tight_layout()
-        fig.savefig(out, dpi=dpi)
-    finally:
-        pyplot().close(fig)
+    with offscreen():  # written to a file only
+        fig = schedule_figure(
+            x,
+            {"lr": lr.values},
+            None if momentum is None else {"momentum": momentum.values},
+            title=repr(schedule) + per,
+        )
+    fig.texts[-1].set_fontsize(8) if fig.texts else None
+    for ax, curve, highest in zip(fig.axes, (lr, momentum), (True, False), strict=False):
+        assert curve is not None
+        value, first, _ = curve.extreme(highest)
+        if np.all(curve.values == curve.values[0]):
+            continue
+        color = ax.get_lines()[0].get_color()
+        ax.plot([x[first]], [value], "o", color=color, markersize=5)
+        where = f"epoch {x[first]:.3g}" if horizon.steps_per_epoch else f"step {first}"
+        ax.annotate(
+            f"{'peak' if highest else 'lowest'} {value:.3g} at {where}",
+            (x[first], value),
+            xytext=(6, -12 if highest else 6),
+            textcoords="offset points",
+            fontsize=8,
+        )
+    if log_y:
+        if np.all(lr.values > 0):
+            fig.axes[0].set_yscale("log")
+        else:
+            fig.axes[0].set_title("(--log-y ignored: the LR reaches 0)", fontsize=8, loc="right")
+    if horizon.steps_per_epoch:
+        fig.axes[-1].set_xlabel("epoch")
+    fig.tight_layout()
+    fig.savefig(out, dpi=dpi)

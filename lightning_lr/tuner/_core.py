@@ -251,11 +251,10 @@ def _log_summary(trainer: pl.Trainer, result: Result, options: SweepOptions, bas
             "the range-test figure needs matplotlib (pip install matplotlib); only scalars were logged"
         )
         return
-    from ..plotting import pyplot
+    from ..plotting import offscreen
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), offscreen():  # logged only: the user's matplotlib backend stays theirs
         warnings.simplefilter("ignore")
         fig = result.plot(method=options.rule())
     for w in writers:
         w.add_figure(f"{options.root}/figure", fig, global_step=base, close=False)
-    pyplot().close(fig)
