@@ -361,7 +361,8 @@ def build_schedule(
     try:
         schedule = factory(**kwargs)
     except (TypeError, ValueError) as exc:
-        raise SpecError(f"{name}: {exc}") from None
+        text = str(exc)  # the schedules name themselves in their errors already
+        raise SpecError(text if text.startswith(f"{name}: ") else f"{name}: {text}") from None
     return schedule, filled
 
 

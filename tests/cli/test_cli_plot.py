@@ -237,6 +237,10 @@ def test_bad_arguments_exit_2_with_usage(
     assert message in err
     assert "Traceback" not in err
     assert not list(tmp_path.iterdir())  # nothing was written
+    # the schedule is named once (review 32: "error: OneCycle: OneCycle: max_lr must be > 0, got -1")
+    assert not any(
+        f"{name}: {name}:" in err for name in ("OneCycle", "StepDecay", "Cyclic", "MultiStepDecay")
+    )
 
 
 def test_lambda_returning_a_bad_value_is_a_usage_error(
