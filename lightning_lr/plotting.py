@@ -63,7 +63,14 @@ def offscreen() -> Iterator[None]:
 
 
 def subplots(**kwargs: Any) -> tuple[Any, Any]:
-    """``pyplot.subplots(**kwargs)``, or inside :func:`offscreen` the same grid on a figure outside pyplot."""
+    """``pyplot.subplots(**kwargs)``, or inside :func:`offscreen` the same grid on a figure outside pyplot.
+
+    Example:
+        >>> fig, axes = subplots(nrows=2, ncols=1, figsize=(4, 3))
+        >>> len(axes), fig.canvas.manager is not None  # a pyplot figure: close it when done
+        (2, True)
+        >>> pyplot().close(fig)
+    """
     if not _offscreen:
         return pyplot().subplots(**kwargs)
     from matplotlib.figure import Figure
