@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
@@ -216,35 +216,16 @@ def _automatic_step(
     optimizer, so it is no step, as under manual optimization: the micro-batches run again, on the next
     batches at the same LR, until the optimizer steps (it is told by a step hook on it, removed afterwards).
     The step's loss is then the mean over every try."""
-    groups = optimizer.param_groups
-    held = [(pg.lr(g), pg.momentum(g)) for g in groups]
-    stepped = 0
-
-    def count(*_: Any) -> None:
-        nonlocal stepped
-        stepped += 1
-
-    handle = optimizer.register_step_post_hook(count)
-    total: torch.Tensor | None = None
-    tries = 0
-    try:
-        while not stepped:
-            if tries == MAX_CALLS_PER_STEP:
-                raise RuntimeError(
-                    f"optimizer_step ran {tries} times {where} without stepping the optimizer "
-                    f"({type(optimizer).__name__}): every step was skipped (the AMP scaler skips a step whose "
-                    f"gradients are inf or NaN at every scale), or optimizer_step does not call "
-                    f"optimizer.step(closure=optimizer_closure)"
-                )
-            if tries:
-                _hold(groups, held)
-            loss = _accumulated(trainer, module, optimizer, batches, where)
-            total = loss if total is None else total + loss
-            tries += 1
-    finally:
-        handle.remove()
-    assert total is not None
-    return Step(total / tries, 1)
+    return _until_stepped(
+        optimizer,
+        lambda: _accumulated(trainer, module, optimizer, batches, where),
+        lambda tries: (
+            f"optimizer_step ran {tries} times {where} without stepping the optimizer "
+            f"({type(optimizer).__name__}): every step was skipped (the AMP scaler skips a step whose "
+            f"gradients are inf or NaN at every scale), or optimizer_step does not call "
+            f"optimizer.step(closure=optimizer_closure)"
+        ),
+    )
 
 
 def _accumulated(
@@ -314,6 +295,32 @@ def _manual_step(
     A step the AMP scaler skips (float16, inf/NaN gradients) never reaches the optimizer, so it is no step:
     the next call gets another chance at the same LR.
     """
+
+    def call() -> torch.Tensor:
+        batch, batch_idx = batches.next()
+        output = L.call_strategy(trainer, "training_step", batch, batch_idx)
+        return _loss_of(output, "training_step (manual optimization)").detach().float()
+
+    return _until_stepped(
+        optimizer,
+        call,
+        lambda calls: (
+            f"under manual optimization training_step ran {calls} times {where} without stepping the "
+            f"optimizer ({type(optimizer).__name__}): 0 optimizer steps. One step of the range test is "
+            f"one optimizer step; call opt.step() on the optimizer from "
+            f"self.optimizers() in training_step (at least once every {MAX_CALLS_PER_STEP} calls, "
+            f"e.g. every k-th batch when accumulating gradients)"
+        ),
+    )
+
+
+def _until_stepped(
+    optimizer: torch.optim.Optimizer, attempt: Callable[[], torch.Tensor], refusal: Callable[[int], str]
+) -> Step:
+    """Run ``attempt()`` (one try at a step; its loss) until the optimizer has stepped, as a step hook on it
+    tells (removed afterwards), with the LR and momentum set for the step put back before each further try
+    (should a try have changed them); the mean loss over the tries, and the steps taken. After
+    ``MAX_CALLS_PER_STEP`` tries without a step, a RuntimeError with ``refusal(tries)``."""
     groups = optimizer.param_groups
     held = [(pg.lr(g), pg.momentum(g)) for g in groups]
     stepped = 0
@@ -324,28 +331,20 @@ def _manual_step(
 
     handle = optimizer.register_step_post_hook(count)
     total: torch.Tensor | None = None
-    calls = 0
+    tries = 0
     try:
         while not stepped:
-            if calls == MAX_CALLS_PER_STEP:
-                raise RuntimeError(
-                    f"under manual optimization training_step ran {calls} times {where} without stepping the "
-                    f"optimizer ({type(optimizer).__name__}): 0 optimizer steps. One step of the range test is "
-                    f"one optimizer step; call opt.step() on the optimizer from "
-                    f"self.optimizers() in training_step (at least once every {MAX_CALLS_PER_STEP} calls, "
-                    f"e.g. every k-th batch when accumulating gradients)"
-                )
-            if calls:
+            if tries == MAX_CALLS_PER_STEP:
+                raise RuntimeError(refusal(tries))
+            if tries:
                 _hold(groups, held)
-            batch, batch_idx = batches.next()
-            output = L.call_strategy(trainer, "training_step", batch, batch_idx)
-            loss = _loss_of(output, "training_step (manual optimization)").detach().float()
+            loss = attempt()
             total = loss if total is None else total + loss
-            calls += 1
+            tries += 1
     finally:
         handle.remove()
     assert total is not None
-    return Step(total / calls, stepped)
+    return Step(total / tries, stepped)
 
 
 def _hold(groups: list[dict[str, Any]], held: list[tuple[float, float | None]]) -> None:
