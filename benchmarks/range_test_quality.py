@@ -514,9 +514,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "val acc only where that LR was trained in the dump)",
     )
     what_if = parser.add_argument_group("what-if: another sweep than issue 4's defaults (both range tests)")
-    what_if.add_argument("--num-steps", type=int, default=RANGE["num_steps"])
-    what_if.add_argument("--min-lr", type=float, default=RANGE["min_lr"])
-    what_if.add_argument("--max-lr", type=float, default=RANGE["max_lr"])
+    what_if.add_argument("--num-steps", type=int, help=f"default {RANGE['num_steps']}")
+    what_if.add_argument("--min-lr", type=float, help=f"default {RANGE['min_lr']:g}")
+    what_if.add_argument("--max-lr", type=float, help=f"default {RANGE['max_lr']:g}")
     what_if.add_argument(
         "--smoothing",
         type=float,
@@ -525,12 +525,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     cli.existing(parser, "--from", args.from_)
-    cli.only_with_training(parser, args.from_, dump=args.dump)
+    cli.only_with_training(
+        parser,
+        args.from_,
+        dump=args.dump,
+        quick=args.quick,
+        seeds=args.seeds,
+        num_steps=args.num_steps,
+        min_lr=args.min_lr,
+        max_lr=args.max_lr,
+    )
     sweep: dict[str, Any] = {
         **RANGE,
-        "num_steps": args.num_steps,
-        "min_lr": args.min_lr,
-        "max_lr": args.max_lr,
+        "num_steps": RANGE["num_steps"] if args.num_steps is None else args.num_steps,
+        "min_lr": RANGE["min_lr"] if args.min_lr is None else args.min_lr,
+        "max_lr": RANGE["max_lr"] if args.max_lr is None else args.max_lr,
     }
     if args.smoothing is not None:
         sweep["smoothing"] = args.smoothing

@@ -15,12 +15,13 @@ from __future__ import annotations
 import contextlib
 import math
 import textwrap
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 __all__ = ["offscreen", "pyplot", "range_test_figure", "schedule_figure", "subplots", "weight_decay_figure"]
 
-_offscreen = 0  # how many offscreen() blocks are open
+_offscreen = threading.local()  # per thread: how many offscreen() blocks are open in it
 
 
 def pyplot() -> Any:
@@ -43,8 +44,8 @@ def pyplot() -> Any:
 
 @contextlib.contextmanager
 def offscreen() -> Iterator[None]:
-    """Figures made inside are ``matplotlib.figure.Figure`` objects outside pyplot: for images written to a
-    file or a logger. No backend is chosen or changed, no window opens (in interactive mode either), and
+    """Figures made inside (in this thread) are ``matplotlib.figure.Figure`` objects outside pyplot: for
+    images written to a file or a logger. No backend is chosen or changed, no window opens (in interactive mode either), and
     there is nothing to close.
 
     Example:
@@ -53,13 +54,12 @@ def offscreen() -> Iterator[None]:
         >>> fig.canvas.manager is None
         True
     """
-    global _offscreen
     pyplot()  # the same ImportError without matplotlib
-    _offscreen += 1
+    _offscreen.depth = getattr(_offscreen, "depth", 0) + 1
     try:
         yield
     finally:
-        _offscreen -= 1
+        _offscreen.depth -= 1
 
 
 def subplots(**kwargs: Any) -> tuple[Any, Any]:
@@ -71,7 +71,7 @@ def subplots(**kwargs: Any) -> tuple[Any, Any]:
         (2, True)
         >>> pyplot().close(fig)
     """
-    if not _offscreen:
+    if not getattr(_offscreen, "depth", 0):  # another thread's offscreen() block is not this one's
         return pyplot().subplots(**kwargs)
     from matplotlib.figure import Figure
 

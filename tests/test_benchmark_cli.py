@@ -53,6 +53,11 @@ def test_files_counts_and_options_without_training(tmp_path, capsys) -> None:
     err = usage_error(capsys, lambda p: cli.only_with_training(p, "f.json", dump="g.json", resume=None))
     assert "--from re-scores a dump without training: --dump would do nothing with it" in err
     cli.only_with_training(argparse.ArgumentParser(), None, dump="g.json", resume="f.json")
+    cli.only_with_training(argparse.ArgumentParser(), "f.json", dump=None, quick=False)  # not given
+    err = usage_error(
+        capsys, lambda p: cli.only_with_training(p, "f.json", quick=True, num_steps=50, seeds=None)
+    )
+    assert "--quick and --num-steps would do nothing with it" in err  # review 34: they were ignored
     assert cli.at_least_one("3") == 3
     for bad in ("0", "-1", "2.5", "x"):
         with pytest.raises(argparse.ArgumentTypeError, match=rf"must be a whole number >= 1, got '{bad}'"):

@@ -17,7 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_the_sdist_holds_the_test_suite_docs_and_benchmark_scripts_but_no_results(tmp_path) -> None:
     src = tmp_path / "src"  # a copy: building writes an egg-info next to pyproject.toml
     shutil.copytree(
-        ROOT, src, ignore=shutil.ignore_patterns(".venv*", ".git", "*.egg-info", "__pycache__", ".*_cache")
+        ROOT,
+        src,
+        ignore=shutil.ignore_patterns(
+            ".venv*", ".git", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis"
+        ),
     )
     build = f"from setuptools import build_meta; print(build_meta.build_sdist(r'{tmp_path}'))"
     name = subprocess.run(

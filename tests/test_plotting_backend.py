@@ -71,3 +71,32 @@ def test_drawing_leaves_the_users_matplotlib_backend_and_opens_no_window(tmp_pat
         acc.Reload()
         images |= set(acc.Tags()["images"])
     assert {"lr_range_test/figure", "lr_schedule/OneCycle"} <= images  # still drawn and logged
+
+
+def test_an_offscreen_block_in_one_thread_leaves_another_threads_figures_to_pyplot() -> None:
+    # review 34: the block was process-wide, so a user's result.plot() while a fit in another thread logged its
+    # preview returned a figure pyplot did not manage (plt.show() and notebooks did not show it)
+    import threading
+
+    from lightning_lr import plotting
+
+    inside, release = threading.Event(), threading.Event()
+
+    def logging_thread() -> None:
+        with plotting.offscreen():
+            inside.set()
+            release.wait(30)
+
+    worker = threading.Thread(target=logging_thread)
+    worker.start()
+    try:
+        assert inside.wait(30)
+        fig, _ = plotting.subplots()
+        assert fig.canvas.manager is not None  # a pyplot figure
+        plotting.pyplot().close(fig)
+        with plotting.offscreen():
+            fig, _ = plotting.subplots()
+        assert fig.canvas.manager is None
+    finally:
+        release.set()
+        worker.join()

@@ -34,9 +34,14 @@ def existing(parser: argparse.ArgumentParser, option: str, path: str | None) -> 
         parser.error(f"{option} {path}: no such file")
 
 
-def only_with_training(parser: argparse.ArgumentParser, from_: str | None, **given: str | None) -> None:
-    """Stop if ``--from`` (re-score without training) comes with an option only a training run uses."""
-    used = [f"--{name}" for name, value in given.items() if value is not None]
+def only_with_training(parser: argparse.ArgumentParser, from_: str | None, **given: object) -> None:
+    """Stop if ``--from`` (re-score without training) comes with an option only a training run uses (given:
+    not None and not False)."""
+    used = [
+        f"--{name.replace('_', '-')}"
+        for name, value in given.items()
+        if value is not None and value is not False
+    ]
     if from_ is not None and used:
         parser.error(
             f"--from re-scores a dump without training: {' and '.join(used)} would do nothing with it"

@@ -226,15 +226,23 @@ def rate_from_state(state: Mapping[str, Any]) -> tuple[Rate, bool]:
     return rate, bool(state.get("rate_settled", True))
 
 
-def warn_if_ends_early(owner: str, end: int, run: RunInfo, warn_once: Callable[[str, str], None]) -> None:
+#: how to make a preset's schedule span the run, when its length is known at the start and when it is not
+SPAN_ADVICE = (
+    "give total=Fraction(1.0), or a longer total, to span the run",
+    "give max_steps and total=Fraction(1.0), or a longer total, to span the run",
+)
+
+
+def warn_if_ends_early(
+    owner: str, end: int, run: RunInfo, warn_once: Callable[[str, str], None], advice: str = SPAN_ADVICE[0]
+) -> None:
     """Warn once when the schedule ends (at step ``end``) before the run does: from there on its final value
-    holds."""
+    holds. ``advice``: how to make it span the run."""
     if run.total_steps is not None and end < run.total_steps:
         warn_once(
             "ends-early",
             f"{owner}: the schedule ends at step {end}, but the run has {run.total_steps} optimizer steps; from "
-            f"step {end} on the LR stays at the schedule's final value (give total=Fraction(1.0), or a longer "
-            f"total, to span the run)",
+            f"step {end} on the LR stays at the schedule's final value ({advice})",
         )
 
 

@@ -489,9 +489,13 @@ class ScheduleCallback(Callback):
             self.warn_once(
                 "ends-early",
                 f"{self.name}: the schedule ended at step {end}, and the run goes on (its length was not known "
-                f"when it started); from step {end} on the LR stays at the schedule's final value (give "
-                f"max_steps and total=Fraction(1.0), or a longer total, to span the run)",
+                f"when it started); from step {end} on the LR stays at the schedule's final value "
+                f"({self._span_advice(known=False)})",
             )
+
+    def _span_advice(self, known: bool) -> str:
+        """How to make the schedule span the run (``known``: its length was known at the start)."""
+        return _resolve.SPAN_ADVICE[0 if known else 1]
 
     def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         if self._stops is not None:
@@ -569,7 +573,9 @@ class ScheduleCallback(Callback):
             return
         end = self._runs_out()
         if end is not None:
-            _resolve.warn_if_ends_early(self.name, end, self.run, self.warn_once)
+            _resolve.warn_if_ends_early(
+                self.name, end, self.run, self.warn_once, self._span_advice(known=True)
+            )
         kinds = self.duration_kinds()
         _resolve.warn_if_beyond_run(self.name, self.durations(), self.steps, self.run, kinds, self.warn_once)
 

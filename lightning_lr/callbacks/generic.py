@@ -136,6 +136,14 @@ class LRSchedule(ScheduleCallback):
             return None
         return "lr", end, not isinstance(self.lr, (Schedule, list))
 
+    def _span_advice(self, known: bool) -> str:
+        """The schedules are given as they are: a longer total, or a function of the run that sizes them."""
+        run = "max_steps and " if not known else ""
+        return (
+            f"give the schedule a longer total, or {run}a function of the run that sizes it, "
+            f"lr=f with def f(run): return CosineDecay(0.1, total=run.total_steps)"
+        )
+
     def _runs_out(self) -> int | None:
         """The earliest end (:meth:`Schedule.ends_at`) of the LR schedules given as they are (in steps); None
         for a function of the run (planned from its length) or schedules without an end."""

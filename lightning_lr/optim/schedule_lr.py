@@ -985,15 +985,11 @@ def _schedule_classes() -> dict[str, type[Schedule]]:
     return found
 
 
-def _counts_steps(
-    classes: Mapping[str, type[Schedule]], call: str | None, key: str | None, x: str, y: str
-) -> bool:
-    """Whether ``x`` and ``y``, given for ``key`` to the schedule ``call``, are both numbers of steps (as that
-    schedule class says: :meth:`Schedule._counts_steps`)."""
+def _counts_steps(classes: Mapping[str, type[Schedule]], call: str | None, key: str | None, x: str) -> bool:
+    """Whether ``x``, given for ``key`` to the schedule ``call``, is a number of steps (as that schedule class
+    says: :meth:`Schedule._counts_steps`)."""
     cls = classes.get(call) if call is not None else None
-    if cls is None or key is None:
-        return False
-    return cls._counts_steps(key, _number(x)) and cls._counts_steps(key, _number(y))
+    return cls is not None and key is not None and cls._counts_steps(key, _number(x))
 
 
 def _alike(a: Any, b: Any) -> bool:
@@ -1009,8 +1005,10 @@ def _alike(a: Any, b: Any) -> bool:
         return False
     classes = _schedule_classes()
     for (call, key, x), (_, _, y) in zip(nums_a, nums_b, strict=True):
-        if _counts_steps(classes, call, key, x, y):
+        steps = _counts_steps(classes, call, key, x), _counts_steps(classes, call, key, y)
+        if all(steps):
             continue
-        if not math.isclose(float(x), float(y), rel_tol=1e-9):
+        # a step count against a fraction of the run (WarmupStableDecay's decay=1 and decay=1.0) differ
+        if any(steps) or not math.isclose(float(x), float(y), rel_tol=1e-9):
             return False
     return True

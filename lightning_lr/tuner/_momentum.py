@@ -78,7 +78,7 @@ class MomentumRangeTestResult(SweepResult):
 
     def _pick(self, method: str | None) -> tuple[float | None, str]:
         if method not in (None, RULE):
-            raise ValueError(
+            raise (ValueError if isinstance(method, str) else TypeError)(
                 f"a momentum sweep has one rule, method={RULE!r} (the momentum of lowest loss), got {method!r}"
             )
         p = _rules.lowest(self.momentums, self.smoothed)

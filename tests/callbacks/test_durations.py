@@ -460,6 +460,7 @@ def test_in_a_run_of_unknown_length_a_schedule_warns_once_a_step_is_taken_past_i
         return
     (message,) = messages
     assert message.startswith("CosineDecay: the schedule ended at step 10, and the run goes on")
+    assert "give max_steps and total=Fraction(1.0), or a longer total" in message
 
 
 @pytest.mark.parametrize(
@@ -482,3 +483,11 @@ def test_a_pure_schedule_given_to_lrschedule_that_ends_before_the_run_warns(tmp_
         return
     (message,) = messages
     assert f"the schedule ends at step {schedule.ends_at()}, but the run has 24 optimizer steps" in message
+    # advice it can take (review 34: it said "give total=Fraction(1.0)", which neither the pure schedule nor
+    # LRSchedule accepts); taken, the schedule spans the run without a word
+    assert "a function of the run that sizes it" in message and "Fraction" not in message
+    assert _ends_early(tmp_path, Tiny(), LRSchedule(_sized_to_the_run)) == []
+
+
+def _sized_to_the_run(run: Any) -> S.Schedule:
+    return S.CosineDecay(0.1, total=run.total_steps)

@@ -524,3 +524,17 @@ def test_warmup_stable_decay_counts_its_decay_as_steps_only_when_it_is_an_int() 
     assert _resumed_warnings(
         WarmupStableDecay(0.1, total=40, decay=8), WarmupStableDecay(0.1, total=40, decay=0.2)
     )
+
+
+def test_a_step_count_and_a_fraction_of_equal_value_are_other_schedules() -> None:
+    # review 34: WarmupStableDecay's decay=1 (one step) and decay=1.0 (the whole run) compared as numbers, so a
+    # resume from one to the other said nothing, though the LR at step 20 of 40 is 1.0 against 0.29
+    one_step, whole_run = (
+        WarmupStableDecay(1.0, total=40, decay=1),
+        WarmupStableDecay(1.0, total=40, decay=1.0),
+    )
+    assert one_step(20) != whole_run(20)
+    assert _resumed_warnings(one_step, whole_run)
+    assert (
+        _resumed_warnings(OneCycle(1, total_steps=40), OneCycle(1.0, total_steps=40)) == []
+    )  # 1 is 1.0 here

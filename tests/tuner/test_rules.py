@@ -317,6 +317,8 @@ def test_momentum_result_rules() -> None:
     assert r.suggestion() == moms[int(np.argmin(y))] and r.suggestions() == {"minimum": r.suggestion()}
     with pytest.raises(ValueError, match="a momentum sweep has one rule"):
         r.suggestion("valley")
+    with pytest.raises(TypeError, match=r"a momentum sweep has one rule.*got 3"):  # a wrong type (review 34)
+        r.suggestion(3)  # type: ignore[arg-type]
     assert r.plot().axes[0].get_xlabel() == "momentum"
     assert not hasattr(r, "one_cycle_max_lr") and not hasattr(r, "cyclic_bounds")
     with pytest.raises(TypeError, match=r"momentums\[1\] must be a number, got None"):
