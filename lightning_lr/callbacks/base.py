@@ -694,6 +694,7 @@ class ScheduleCallback(Callback):
         again in a resumed fit does not move them, but the test of an epoch the run lists (``scheduled``:
         ``LRRangeTest(epochs=[1, 2])`` resumed between them) replaces them, as in the uninterrupted run.
         """
+        self._check_lr_result(result)
         if not self.range_test_args:
             return
         if self._trainer is not None:
@@ -702,6 +703,14 @@ class ScheduleCallback(Callback):
             self._write_hparams()
             if self._injected:
                 self._refresh()
+
+    def _check_lr_result(self, result: Any) -> None:
+        """A momentum range test's result answers with a momentum: refused, by name."""
+        if getattr(result, "param", None) == "momentum":
+            raise TypeError(
+                f"{self.name}.apply_range_test takes an LR range test's result (RangeTestResult or "
+                f"WeightDecayResult), got a {type(result).__name__}: its answer is a momentum, not an LR"
+            )
 
     def _given(self) -> dict[str, Any]:
         """Each argument a range test may fill, as given."""

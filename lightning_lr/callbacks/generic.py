@@ -173,6 +173,7 @@ class LRSchedule(ScheduleCallback):
     def apply_range_test(self, result: Any, *, scheduled: bool = False) -> None:
         """An explicit schedule is kept: one warning gives the range test's suggested LR (use a preset
         such as :class:`OneCycle` with ``max_lr=None`` to have it filled in)."""
+        self._check_lr_result(result)
         suggestion = result.suggestion()
         shown = "no suggestion" if suggestion is None else f"suggested lr {suggestion:g}"
         rank_zero_warn(

@@ -248,7 +248,7 @@ def _log_summary(trainer: pl.Trainer, result: Result, options: SweepOptions, bas
         return
     if importlib.util.find_spec("matplotlib") is None:  # pragma: no cover - depends on the environment
         rank_zero_warn(
-            "the range-test figure needs matplotlib (pip install matplotlib); only scalars were logged"
+            "the range-test figure needs matplotlib (pip install 'lightning_lr[plot]'); only scalars were logged"
         )
         return
     from ..plotting import offscreen

@@ -281,6 +281,11 @@ class MomentumOptions(SweepOptions):
         self._set("max_momentum", hi)
         self._set("lr", V.optional(V.positive, "lr", self.lr))
         super().__post_init__()
+        if self.mode == "exponential" and lo == 0.0:  # a geometric sweep cannot start from 0
+            raise ValueError(
+                f"min_momentum must be > 0 with mode='exponential' (a geometric sweep from 0 stays at 0), got "
+                f"min_momentum={self.min_momentum!r}; use mode='linear' to start at 0"
+            )
 
     def lr_schedule(self) -> Schedule | None:
         return None if self.lr is None else Constant(self.lr)

@@ -80,6 +80,35 @@ class WeightDecayResult:
         """``best.suggestion(method)``."""
         return self.best.suggestion(method)
 
+    def suggestions(self) -> dict[str, float | None]:
+        """``best.suggestions()``: every answer for the best sweep, without warnings.
+
+        Example:
+            >>> lrs = [1e-3, 1e-2, 1e-1, 1.0, 10.0]
+            >>> a = RangeTestResult(lrs, [2.0, 1.5, 1.0, 1.2, 5.0], [None] * 5, smoothing=0, weight_decay=0.0)
+            >>> WeightDecayResult([a]).suggestions()["minimum"]
+            0.01
+        """
+        return self.best.suggestions()
+
+    @property
+    def confirmation(self) -> Any:
+        """``best.confirmation``: the candidates trained for the best sweep (None without)."""
+        return self.best.confirmation
+
+    @property
+    def cost(self) -> int:
+        """The optimizer steps the whole test took: every sweep's and the best one's candidates (each
+        sweep's :attr:`RangeTestResult.cost`).
+
+        Example:
+            >>> lrs = [1e-3, 1e-2, 1e-1]
+            >>> runs = [RangeTestResult(lrs, [2.0, 1.0, 3.0], [None] * 3, weight_decay=w) for w in (0.0, 0.1)]
+            >>> WeightDecayResult(runs).cost
+            6
+        """
+        return sum(r.cost for r in self.results)
+
     def one_cycle_max_lr(self, method: str | None = None, **shape: Any) -> float | None:
         """``best.one_cycle_max_lr(method, **shape)``."""
         return self.best.one_cycle_max_lr(method, **shape)

@@ -291,7 +291,9 @@ class Tuner(_LightningTuner):
             train_dataloaders: training data (as for ``fit``).
             val_dataloaders: validation data (used with ``val_loss=True``).
             datamodule: a LightningDataModule instead of dataloaders.
-            lr: the fixed LR of param group 0 (others keep their ratio); None keeps the optimizer's LRs.
+            lr: the fixed LR of param group 0 (others keep their ratio); None keeps the LRs the optimizer has
+                when the test runs: with a schedule callback attached (``OneCycle``), its first step's
+                (``max_lr / 25``), not the LR ``configure_optimizers`` gave; give ``lr`` to sweep at another.
             min_momentum: first momentum, in [0, 1).
             max_momentum: last momentum, in (min_momentum, 1).
             num_steps: optimizer steps, >= 5 (under manual optimization as for :meth:`lr_range_test`).

@@ -388,3 +388,41 @@ def test_with_smoothing_keeps_raw_losses() -> None:
     r = sample(smoothing=0.98)
     light = r.with_smoothing(0.5)
     assert light.losses == r.losses and light.smoothing == 0.5 and light.smoothed != r.smoothed
+
+
+def test_an_exponential_momentum_sweep_from_0_is_refused_by_name() -> None:
+    # review 35: it crashed inside the fit with ZeroDivisionError (a geometric sweep from 0)
+    from lightning_lr.tuner._options import MomentumOptions
+
+    with pytest.raises(
+        ValueError, match=r"min_momentum must be > 0 with mode='exponential'.*got min_momentum=0.0"
+    ):
+        MomentumOptions(min_momentum=0.0, mode="exponential")
+    assert MomentumOptions(min_momentum=0.0).momentum_schedule()(0) == 0.0  # linear from 0 is fine
+
+
+def test_a_momentum_result_given_to_a_schedule_callback_is_refused_by_name() -> None:
+    # review 35: OneCycle().apply_range_test(momentum_result) raised "AttributeError: 'MomentumRangeTestResult'
+    # object has no attribute 'one_cycle_max_lr'"
+    from lightning_lr import schedules as S
+    from lightning_lr.callbacks import LRSchedule, OneCycle
+
+    moms = np.linspace(0.8, 0.99, 20)
+    result = MomentumRangeTestResult(moms, (moms - 0.9) ** 2 + 1.0, [1e-2] * 20, smoothing=0)
+    for callback in (OneCycle(), LRSchedule(S.Constant(0.1))):
+        with pytest.raises(
+            TypeError, match=r"apply_range_test takes an LR range test's result .* got a Momentum"
+        ):
+            callback.apply_range_test(result)
+
+
+def test_a_weight_decay_result_answers_for_the_whole_test() -> None:
+    # review 35: it had no suggestions(), confirmation or cost, though it stands wherever a result is read
+    lrs = [1e-3, 1e-2, 1e-1, 1.0, 10.0]
+    runs = [
+        RangeTestResult(lrs, [2.0, 1.5, 1.0, 1.2, 5.0], [None] * 5, smoothing=0, weight_decay=0.0),
+        RangeTestResult(lrs, [2.0, 1.4, 0.8, 0.9, 4.0], [None] * 5, smoothing=0, weight_decay=1e-4),
+    ]
+    result = WeightDecayResult(runs)
+    assert result.suggestions() == runs[1].suggestions() and result.confirmation is None
+    assert result.cost == 10  # both sweeps, not the best one's alone
