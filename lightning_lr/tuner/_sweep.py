@@ -64,10 +64,14 @@ def describe(options: SweepOptions, weight_decay: float | None) -> str:
 
 def set_weight_decay(groups: list[dict[str, Any]], value: float) -> None:
     """Set the weight decay of the groups that have a non-zero one (groups kept at 0, such as biases and
-    norms, stay at 0), or of every group when none has one."""
-    nonzero = [pg.weight_decay(g) != 0.0 for g in groups]
-    for g, on in zip(groups, nonzero if any(nonzero) else [True] * len(groups), strict=True):
-        if on:
+    norms, stay at 0). When none has one (the module's weight decay is 0, or a test chose 0), of the groups
+    that hold a matrix or a kernel (a parameter of 2 or more dimensions), so that groups of biases and norm
+    scales alone stay at 0, as the usual split keeps them; of every group when none holds one."""
+    on = [pg.weight_decay(g) != 0.0 for g in groups]
+    if not any(on):
+        on = [any(getattr(p, "ndim", 0) >= 2 for p in g["params"]) for g in groups]
+    for g, decays in zip(groups, on if any(on) else [True] * len(groups), strict=True):
+        if decays:
             pg.set_weight_decay(g, value)
 
 

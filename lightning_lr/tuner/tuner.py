@@ -217,7 +217,10 @@ class Tuner(_LightningTuner):
                 sweep rule: ``"minimum"``, ``"valley"``, ``"steepest"`` or ``"slide"``. The result answers
                 ``suggestion()`` with it (its ``rule``).
             weight_decays: run one sweep per weight decay from the same state and return a
-                :class:`~lightning_lr.tuner.WeightDecayResult`; the best weight decay is applied.
+                :class:`~lightning_lr.tuner.WeightDecayResult`; the best weight decay is applied. Each is
+                set on the param groups that decay: those with a non-zero weight decay, or when none has
+                one, those holding a parameter of 2 or more dimensions (biases and norm scales alone
+                stay at 0).
             apply: set the model's attribute and hand the result to callbacks (False: only return it).
             attr_name: the attribute or hparam holding the LR (None: ``lr`` or ``learning_rate``; with
                 ``apply=True`` only).

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -426,3 +427,30 @@ def test_a_weight_decay_result_answers_for_the_whole_test() -> None:
     result = WeightDecayResult(runs)
     assert result.suggestions() == runs[1].suggestions() and result.confirmation is None
     assert result.cost == 10  # both sweeps, not the best one's alone
+
+
+def test_a_weight_decay_is_set_on_the_groups_that_decay_not_on_biases_and_norms() -> None:
+    # review 35: a weight-decay sweep later in the run, with every group at 0 (the module's weight_decay 0, or
+    # an earlier test's choice), put the weight decay on the bias group too: [0.1, 0.1] where fit start,
+    # which builds the optimizer from configure_optimizers, gave [0.3, 0.0]
+    from lightning_lr.tuner._sweep import set_weight_decay
+
+    layer = torch.nn.Linear(3, 2)
+    norm = torch.nn.LayerNorm(2)
+
+    def groups(decays: tuple[float, float, float]) -> list[dict[str, Any]]:
+        params = ([layer.weight], [layer.bias], [norm.weight, norm.bias])
+        return [{"params": p, "weight_decay": w} for p, w in zip(params, decays, strict=True)]
+
+    split = groups((0.0, 0.0, 0.0))
+    set_weight_decay(split, 0.1)
+    assert [g["weight_decay"] for g in split] == [0.1, 0.0, 0.0]
+    kept = groups((0.01, 0.0, 0.0))  # a group that decays already says which
+    set_weight_decay(kept, 0.1)
+    assert [g["weight_decay"] for g in kept] == [0.1, 0.0, 0.0]
+    one = [{"params": list(layer.parameters()), "weight_decay": 0.0}]  # SGD(self.parameters(), ...)
+    set_weight_decay(one, 0.1)
+    assert one[0]["weight_decay"] == 0.1
+    vectors = [{"params": [layer.bias], "weight_decay": 0.0}]  # no matrix anywhere: every group
+    set_weight_decay(vectors, 0.1)
+    assert vectors[0]["weight_decay"] == 0.1
