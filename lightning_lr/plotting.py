@@ -5,8 +5,8 @@ schedule previews, the range-test results and the CLI all draw through it. matpl
 dependency (``pip install lightning_lr[plot]``) and is imported only when a figure is made.
 
 The user's matplotlib backend is theirs: a figure returned to the user (``result.plot()``) is made with
-``pyplot`` under whatever backend the user has, so ``plt.show()`` and a notebook show it; a figure made only to
-be written to a file or a logger (a schedule preview during ``fit``, the range test's logged figure, the
+``pyplot`` under whatever backend the user has, so ``plt.show()`` and a notebook show it; a figure made only
+to be written to a file or a logger (a schedule preview during ``fit``, the range test's logged figure, the
 CLI's PNGs) is made inside :func:`offscreen`: it belongs to no pyplot window and needs no backend.
 """
 
@@ -45,8 +45,8 @@ def pyplot() -> Any:
 @contextlib.contextmanager
 def offscreen() -> Iterator[None]:
     """Figures made inside (in this thread) are ``matplotlib.figure.Figure`` objects outside pyplot: for
-    images written to a file or a logger. No backend is chosen or changed, no window opens (in interactive mode either), and
-    there is nothing to close.
+    images written to a file or a logger. No backend is chosen or changed, no window opens (in interactive
+    mode either), and there is nothing to close.
 
     Example:
         >>> with offscreen():

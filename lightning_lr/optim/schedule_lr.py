@@ -905,7 +905,8 @@ class ScheduleLR(LRScheduler):
 
     def _matches(self, state_dict: Mapping[str, Any], exact: bool = True) -> bool:
         """Whether ``state_dict`` (one without a key) was written by a scheduler with this one's schedules
-        for the param groups it was made for (with ``exact=False``: but for their step counts, as :func:`_alike`)."""
+        for the param groups it was made for (with ``exact=False``: but for their step counts, as
+        :func:`_alike`)."""
         lrs, momentums = state_dict.get("lr_schedules"), state_dict.get("momentum_schedules")
         if not isinstance(lrs, list) or not isinstance(momentums, list) or len(lrs) != len(momentums):
             return False

@@ -13,9 +13,9 @@ the highest LR tried, the next one goes further that way (half a decade up; down
 half a decade and then one: the sweep's blow-up bounds the search above, nothing bounds it below), else
 the set fills to 1.5 decades below and half a decade above the anchor. When the first ones bracket the
 best (the usual case) that is the fixed set -1.5..+0.5 decades chosen on the tuning half of the
-benchmark; when they do not, the candidates follow the loss down to 2.5 decades below (further, to
-``min_lr``, when the first ones diverge) or up to 1 decade above the anchor, at the same cost, instead of answering with an edge of the set, where a line search
-knows only that the best lies beyond.
+benchmark; when they do not, the candidates follow the loss down to 2.5 decades below (further, to ``min_lr``,
+when the first ones diverge) or up to 1 decade above the anchor, at the same cost, instead of answering with
+an edge of the set, where a line search knows only that the best lies beyond.
 Candidates half a decade apart place the answer only to within a quarter decade, so the answer is the
 vertex of the parabola through the winner and its two neighbours (log score over log LR, :func:`refine`),
 the standard way to locate a minimum between the points of a line search; next to a neighbour that

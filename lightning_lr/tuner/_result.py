@@ -339,13 +339,13 @@ class RangeTestResult(SweepResult):
         """``(base_lr, max_lr)`` of a triangular cycle with ``max_lr / base_lr = ratio`` for :meth:`suggestion`
         (``method``), or None.
 
-        ``max_lr`` is chosen as :meth:`one_cycle_max_lr` chooses a 1cycle's peak, for a schedule whose mean
-        LR is that of the triangle, ``(1 + 1 / ratio) / 2`` of its top: for the confirmed LR the higher of
-        the top of the triangle with the confirmed LR as its mean and the top of the candidates' plateau,
-        capped by the stability limit and the highest LR trained at; for the ``"minimum"`` rule the LR of the lowest loss (Smith (2017):
-        the cycle's top is where the loss stops falling); for another rule the triangle with its answer as
-        mean. Smith recommends ``base_lr`` = 1/3 to 1/4 of ``max_lr``. None, with the suggestion's warning,
-        when there is no suggestion.
+        ``max_lr`` is chosen as :meth:`one_cycle_max_lr` chooses a 1cycle's peak, for a schedule whose mean LR
+        is that of the triangle, ``(1 + 1 / ratio) / 2`` of its top: for the confirmed LR the higher of the
+        top of the triangle with the confirmed LR as its mean and the top of the candidates' plateau, capped
+        by the stability limit and the highest LR trained at; for the ``"minimum"`` rule the LR of the lowest
+        loss (Smith (2017): the cycle's top is where the loss stops falling); for another rule the triangle
+        with its answer as mean. Smith recommends ``base_lr`` = 1/3 to 1/4 of ``max_lr``. None, with the
+        suggestion's warning, when there is no suggestion.
 
         Args:
             ratio: ``max_lr / base_lr``, > 1 (Smith: 3 to 4).

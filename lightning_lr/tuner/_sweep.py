@@ -1,16 +1,16 @@
 """The sweep itself: per optimizer step set the swept value, train one step as the loop does, record the loss.
 
-Per optimizer step it sets the swept value (a pure schedule of the sweep step), runs ``training_step``
-through the strategy (precision autocast, DDP forward), ``backward`` through the strategy (precision
-plugin, ``no_sync`` on accumulated micro-batches) and the module's ``optimizer_step`` hook with a closure
-(gradient clipping, the AMP scaler, closure optimizers such as LBFGS), exactly as the training loop does.
-Under manual optimization ``training_step`` does the stepping itself, and one step of the sweep is still
-one step of the optimizer: ``training_step`` runs on successive batches until it has stepped the swept
-optimizer (a hand-made accumulation over k batches takes k calls), all at the value set for that step
-(:func:`_manual_step`). A step the AMP scaler skips (float16) reaches no optimizer and is no step in either
-(it runs again on the next batches at the same value). The recorded loss is the mean of the step's micro-batch losses (or calls'),
-averaged over ranks with the strategy's ``reduce``: every rank holds the same curve, stops at the same
-step and suggests the same value.
+Per optimizer step it sets the swept value (a pure schedule of the sweep step), runs ``training_step`` through
+the strategy (precision autocast, DDP forward), ``backward`` through the strategy (precision plugin,
+``no_sync`` on accumulated micro-batches) and the module's ``optimizer_step`` hook with a closure (gradient
+clipping, the AMP scaler, closure optimizers such as LBFGS), exactly as the training loop does. Under manual
+optimization ``training_step`` does the stepping itself, and one step of the sweep is still one step of the
+optimizer: ``training_step`` runs on successive batches until it has stepped the swept optimizer (a hand-made
+accumulation over k batches takes k calls), all at the value set for that step (:func:`_manual_step`). A step
+the AMP scaler skips (float16) reaches no optimizer and is no step in either (it runs again on the next
+batches at the same value). The recorded loss is the mean of the step's micro-batch losses (or calls'),
+averaged over ranks with the strategy's ``reduce``: every rank holds the same curve, stops at the same step
+and suggests the same value.
 """
 
 from __future__ import annotations
