@@ -518,6 +518,8 @@ def refine(lrs: Sequence[float], scores: Sequence[float], best: int) -> tuple[fl
         return lr, sc
     v = float(min(max(-b / (2.0 * a), x[0]), x[2]))
     fit = float(a * v * v + b * v + c)
+    if v in (x[0], x[2]):  # at a neighbour: its LR itself (10 ** log10 rounds, past max_lr at the top)
+        return float(lrs[best - 1 if v == x[0] else best + 1]), float(math.exp(fit) if positive else fit)
     return float(10.0**v), float(math.exp(fit) if positive else fit)
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
 from .. import _validate as V
-from ..schedules import Constant, ExponentialDecay, Linear, Schedule
+from ..schedules import Constant, ExponentialDecay, Join, Linear, Schedule
 from ._confirm import CONFIRMED
 from ._rules import METHODS, MIN_POINTS
 
@@ -118,11 +118,15 @@ class SweepOptions:
         object.__setattr__(self, name, value)
 
     def _span(self, start: float, end: float) -> Schedule:
-        """``start`` at sweep step 0 to ``end`` at the last, evenly in ``mode``."""
+        """``start`` at sweep step 0 to ``end`` at the last, evenly in ``mode``; exactly ``end`` at the last
+        step (``start * gamma ** last`` rounds past it: 10.000000000000073 for a sweep to 10, an LR above
+        ``max_lr`` that a capped answer would then report)."""
         last = self.num_steps - 1
         if self.mode == "linear":
-            return Linear(start, end, total=last)
-        return ExponentialDecay(start, gamma=(end / start) ** (1.0 / last))
+            ramp: Schedule = Linear(start, end, total=last)
+        else:
+            ramp = ExponentialDecay(start, gamma=(end / start) ** (1.0 / last))
+        return Join([ramp, Constant(end)], [last])
 
     def lr_schedule(self) -> Schedule | None:
         """The LR of param group 0 at each sweep step (None: the optimizer's own)."""

@@ -801,6 +801,17 @@ def test_refine_next_to_a_diverged_candidate_is_the_limit_of_a_growing_score(sid
     assert gaps == sorted(gaps, reverse=True) and gaps[-1] < 0.02
 
 
+def test_refine_at_a_neighbour_is_that_neighbours_lr_exactly() -> None:
+    # the vertex lies past the top neighbour, so it is kept there: that LR itself, not 10 ** log10 of it,
+    # which rounds above it (an answer above max_lr when the top candidate was clipped to max_lr)
+    lrs = [10**-0.75, 10**-0.25, 1.0]
+    scores = [1.0, 0.6, 0.5000001]
+    lr, _ = _confirm.refine(lrs, scores, 1)
+    assert lr == 1.0
+    lr, _ = _confirm.refine([1e-3, 0.01, 0.1], scores[::-1], 1)  # past the lower one
+    assert lr == 1e-3
+
+
 def test_refine_fits_scores_that_are_not_positive() -> None:
     # a loss may be negative: the parabola of the scores themselves
     lr, sc = _confirm.refine([1e-3, 1e-2, 1e-1], [-1.0, -2.0, -1.0], 1)

@@ -13,6 +13,7 @@ from lightning.pytorch.loggers import TensorBoardLogger
 
 from lightning_lr import LRRangeTest, MomentumRangeTestResult, RangeTestResult, Tuner
 from lightning_lr.tuner import WeightDecayResult
+from lightning_lr.tuner._options import LROptions
 
 from support.models import ScriptedLoss, TinyModel, loader
 from support.state import seed_all
@@ -40,12 +41,29 @@ def test_exponential_sweep_follows_the_schedule_and_restores_the_model(tmp_path:
     assert len(result.lrs) == len(result.losses) == len(result.smoothed) == len(result.momentums) == 25
     expected = [1e-5 * (1.0 / 1e-5) ** (t / 24) for t in range(25)]
     np.testing.assert_allclose(result.lrs, expected, rtol=1e-12)
+    assert (result.lrs[0], result.lrs[-1]) == (1e-5, 1.0)  # the range itself, not rounded past it
     assert result.momentums == (0.9,) * 25
     assert result.stop_reason == "completed"
     assert all(torch.equal(weights[k], v) for k, v in model.state_dict().items())
     s = result.suggestion()
     assert s is not None and 1e-5 <= s <= 1.0
     assert model.hparams.lr == s  # applied to the hparam the model reads
+
+
+@pytest.mark.parametrize("mode", ["exponential", "linear"])
+@pytest.mark.parametrize(
+    ("min_lr", "max_lr", "num_steps"),
+    [(1e-8, 1.0, 50), (1e-7, 10.0, 100), (1e-7, 10.0, 1000), (1e-6, 100.0, 300)],
+)
+def test_the_sweep_ends_exactly_at_max_lr(min_lr: float, max_lr: float, num_steps: int, mode: str) -> None:
+    # min_lr * gamma ** (num_steps - 1) rounds past max_lr (1.0000000000000022 for the first); an answer
+    # capped at the sweep's top then lay above max_lr
+    lrs = (
+        LROptions(min_lr=min_lr, max_lr=max_lr, num_steps=num_steps, mode=mode)
+        .lr_schedule()
+        .values(num_steps)
+    )
+    assert (lrs[0], lrs[-1]) == (min_lr, max_lr) and lrs.max() == max_lr and lrs.min() == min_lr
 
 
 def test_linear_mode(tmp_path: Any) -> None:
