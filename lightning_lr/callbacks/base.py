@@ -20,6 +20,7 @@ from .. import _lightning_compat as L
 from .. import _validate as V
 from .._lightning_compat import Callback
 from ..optim import ScheduleLR
+from ..optim import param_groups as pg
 from . import _hparams, _inject, _others, _resolve, _state
 from ._args import LRSpec
 from ._filled import FilledValues
@@ -391,11 +392,22 @@ class ScheduleCallback(Callback):
             )
         return lr, momentum
 
-    def _refresh(self) -> None:
-        """Rebuild the schedules and apply them to the live schedulers from the next step on."""
+    def _refresh(self, announce: bool = False) -> None:
+        """Rebuild the schedules and apply them to the live schedulers from the next step on. ``announce``
+        (a range test's values): said when steps were taken, since the LR then changes mid-run."""
         for entry in self._injected:
             lr, momentum = self._build_checked(entry.info)
+            group = entry.scheduler.optimizer.param_groups[0]
+            before = pg.lr(group)
             _inject.with_context(self.name, entry.info, entry.scheduler.set_schedule, lr, momentum)
+            step = entry.scheduler.last_epoch
+            if announce and step > 0 and pg.lr(group) != before:
+                filled = ", ".join(f"{k}={v:.4g}" for k, v in self._filled.values.items())
+                rank_zero_info(
+                    f"{self.name}: rebuilt at optimizer step {step} with {filled} from the range test: param group "
+                    f"0 of {entry.info.label} goes from its LR {before:.4g} to {pg.lr(group):.4g} at this "
+                    f"step and follows the new schedule from here"
+                )
         self._plan.snapshot(self._injected, self._tags())
         self._plan.replanned()  # changed during the run (a range test at a later epoch): draw the new plan
 
@@ -702,7 +714,7 @@ class ScheduleCallback(Callback):
         if self._filled.take(self.name, self.range_test_values(result), self._given(), scheduled=scheduled):
             self._write_hparams()
             if self._injected:
-                self._refresh()
+                self._refresh(announce=True)
 
     def _check_lr_result(self, result: Any) -> None:
         """A momentum range test's result answers with a momentum: refused, by name."""

@@ -22,7 +22,7 @@ LR = 0.003  # the optimizer's LR, the provisional peak: low enough that epoch 0 
 pytestmark = [pytest.mark.filterwarnings(q) for q in QUIET]
 
 
-def test_the_schedule_switches_at_the_first_step_of_the_epoch(tmp_path) -> None:
+def test_the_schedule_switches_at_the_first_step_of_the_epoch(tmp_path, caplog) -> None:
     # batches of 4 make a 40-step sweep at epoch 1 noise-level: the rule is named (the switch is tested here)
     test, cycle, rec = (
         LRRangeTest(epochs=[1], num_steps=40, method="minimum", confirm=False),
@@ -30,7 +30,8 @@ def test_the_schedule_switches_at_the_first_step_of_the_epoch(tmp_path) -> None:
         Recorder(),
     )
     model = Net(lr=LR, shuffle=True)
-    fit(tmp_path, model, [test, cycle, rec], max_epochs=3)
+    with caplog.at_level("INFO"):
+        fit(tmp_path, model, [test, cycle, rec], max_epochs=3)
     assert list(test.results) == [1] and test.result is test.results[1]
     # the fit's own steps only: each once, in order, global_step continuing across the test
     assert rec.steps() == list(range(N))
@@ -47,6 +48,13 @@ def test_the_schedule_switches_at_the_first_step_of_the_epoch(tmp_path) -> None:
     assert_trace(model.step_lrs[:k], before.values(N)[:k])
     assert_trace(model.step_lrs[k : k + len(test.result)], test.result.lrs)
     assert_trace(model.step_lrs[k + len(test.result) :], after.values(N)[k:])
+    # the jump in the running LR is said, with the values it comes from (review 35: only "set Net.lr")
+    said = [r.getMessage() for r in caplog.records if "rebuilt at optimizer step" in r.getMessage()]
+    assert said == [
+        f"OneCycle: rebuilt at optimizer step {k} with max_lr={top:.4g} from the range test: param group "
+        f"0 of optimizer 0 (SGD) goes from its LR {before(k):.4g} to {after(k):.4g} at this "
+        f"step and follows the new schedule from here"
+    ]
 
 
 def test_the_preview_shows_the_new_plan_from_the_step_it_takes_over(tmp_path) -> None:
