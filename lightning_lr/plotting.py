@@ -348,6 +348,7 @@ def weight_decay_figure(
     y_label: str = "training loss",
     title: str | None = "LR range test per weight decay",
     ax: Any = None,
+    raw: Mapping[str, Sequence[float]] | None = None,
 ) -> Any:
     """Smoothed range-test curves overlaid, one colour per curve (one per weight decay), each suggestion
     marked on its curve.
@@ -355,6 +356,7 @@ def weight_decay_figure(
     Args:
         curves: ``{label: (x, smoothed)}``, one entry per sweep, in legend order.
         suggestions: ``{label: value}`` to mark on the curve of that label (None values are not marked).
+        raw: ``{label: losses}``: the raw losses of that curve, drawn faint in its colour.
         log_x: a log x axis.
         x_label: the x axis's label.
         y_label: the y axis's label.
@@ -374,6 +376,8 @@ def weight_decay_figure(
     marks = suggestions or {}
     for i, (label, (x, smoothed)) in enumerate(curves.items()):
         color = f"C{i % 10}"
+        if raw is not None and label in raw:
+            ax.plot(x, raw[label], color=color, lw=1, alpha=0.3)
         ax.plot(x, smoothed, color=color, lw=2, label=label)
         value = marks.get(label)
         if value is not None:

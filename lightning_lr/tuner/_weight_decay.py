@@ -117,26 +117,43 @@ class WeightDecayResult:
         """``best.cyclic_bounds(ratio, method)``."""
         return self.best.cyclic_bounds(ratio, method)
 
-    def plot(self, suggest: bool = True, method: str | None = None, ax: Any = None) -> Any:
+    def plot(self, suggest: bool = True, method: str | None = None, ax: Any = None, raw: bool = False) -> Any:
         """All sweeps' smoothed curves overlaid in one figure (log x axis), each suggestion marked.
+
+        Each curve's legend entry says its weight decay and, with ``suggest``, its suggestion and the rule
+        that gave it: only :attr:`best` has a confirmation's candidates, so with ``method=None`` its answer is
+        the confirmed one and the others' the ``minimum`` rule's.
+
+        Args:
+            suggest: mark each sweep's suggestion of ``method``.
+            method: the answer to mark (None: each sweep's default answer).
+            ax: a matplotlib Axes to draw into; a new figure when None.
+            raw: also draw each sweep's raw losses, faint in its colour (off by default: several sweeps'
+                raw losses overlaid hide the curves).
 
         Example:
             >>> lrs = [1e-3, 1e-2, 1e-1, 1.0, 10.0]
             >>> runs = [RangeTestResult(lrs, [2.0, 1.5, 1.0, 1.2, 5.0], [None] * 5, weight_decay=w) for w in (0, 1e-4)]
-            >>> len(WeightDecayResult(runs).plot(suggest=False).axes[0].get_lines())
-            2
+            >>> fig = WeightDecayResult(runs).plot(method="minimum")
+            >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+            ['weight_decay=0 (best): suggestion 0.01 (rule: minimum)', 'weight_decay=0.0001: suggestion 0.01 (rule: minimum)']
         """
         from ..plotting import weight_decay_figure
 
-        self.best._check_plot(suggest, method, ax, True)
+        self.best._check_plot(suggest, method, ax, raw)
         best = self.best_weight_decay
         curves: dict[str, tuple[Any, Any]] = {}
         marks: dict[str, float | None] = {}
+        losses: dict[str, Any] = {}
         for r in self.results:
             label = f"weight_decay={r.weight_decay:g}" + (" (best)" if r.weight_decay == best else "")
-            curves[label] = (r.lrs, r.smoothed)
             if suggest:
-                marks[label] = r.suggestion(method)
+                value = r.suggestion(method)
+                label += f": suggestion {value:.3g}" if value is not None else ": no suggestion"
+                label += f" (rule: {r._rule_name(method)})"
+                marks[label] = value
+            curves[label] = (r.lrs, r.smoothed)
+            losses[label] = r.losses
         first = self.results[0]
         return weight_decay_figure(
             curves,
@@ -144,6 +161,7 @@ class WeightDecayResult:
             log_x=first.mode == "exponential",
             y_label=first._y_label(),
             ax=ax,
+            raw=losses if raw else None,
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -322,7 +322,24 @@ def test_weight_decays_one_sweep_each_from_the_same_state(tmp_path: Any) -> None
     assert model.hparams.weight_decay == result.best_weight_decay
     assert model.hparams.lr == result.suggestion()
     fig = result.plot()
-    assert len([ln for ln in fig.axes[0].get_lines() if ln.get_label().startswith("weight_decay")]) == 3
+    curves = [ln for ln in fig.axes[0].get_lines() if ln.get_label().startswith("weight_decay")]
+    assert len(curves) == 3 and len(fig.axes[0].get_lines()) == 6  # each curve and its suggestion's marker
+    # each legend entry says its answer and the rule that gave it: only the best sweep is confirmed
+    for r, line in zip(result.results, curves, strict=True):
+        best = " (best)" if r is result.best else ""
+        rule = "confirmed" if r is result.best else "minimum"
+        value = r.suggestion()
+        said = f"suggestion {value:.3g}" if value is not None else "no suggestion"
+        assert line.get_label() == f"weight_decay={r.weight_decay:g}{best}: {said} (rule: {rule})"
+    # raw=True adds each sweep's raw losses, faint, in its curve's colour
+    lines = result.plot(suggest=False, raw=True).axes[0].get_lines()
+    assert [ln.get_label() for ln in lines if not ln.get_label().startswith("_")] == [
+        f"weight_decay={w:g}" + (" (best)" if w == result.best_weight_decay else "")
+        for w in result.weight_decays
+    ]
+    raws = [ln for ln in lines if ln.get_label().startswith("_")]
+    assert [list(ln.get_ydata()) for ln in raws] == [list(r.losses) for r in result.results]
+    assert [ln.get_color() for ln in raws] == [f"C{i}" for i in range(3)]
 
 
 def test_manual_optimization(tmp_path: Any) -> None:

@@ -297,8 +297,6 @@ def test_plot_names_a_wrong_argument(kwargs: dict[str, Any], error: type[Excepti
     momentum = MomentumRangeTestResult(moms, (moms - 0.9) ** 2 + 1.0, [1e-2] * 20, smoothing=0)
     runs = [dataclasses.replace(sample(), weight_decay=w) for w in (0.0, 1e-4)]
     for result in (sample(), momentum, WeightDecayResult(runs)):
-        if isinstance(result, WeightDecayResult) and "raw" in kwargs:
-            continue  # its figure has no raw curves
         own = "a momentum sweep has one rule" if isinstance(result, MomentumRangeTestResult) else None
         with pytest.raises(error, match=own if own and "method" in kwargs else match):
             result.plot(**kwargs)
