@@ -975,22 +975,29 @@ def _number(text: str) -> float:
     return int(text) if text.lstrip("+-").isdigit() else float(text)
 
 
-def _schedule_classes() -> dict[str, type[Schedule]]:
-    """Every schedule class defined so far (the package's and users' subclasses), by name."""
-    found: dict[str, type[Schedule]] = {}
-    todo = [Schedule]
+def _schedule_classes() -> dict[str, list[type[Schedule]]]:
+    """Every schedule class defined so far (the package's and users' subclasses), by name: a repr names its
+    class only by name, so a user's class named like one of the package's shares the entry."""
+    found: dict[str, list[type[Schedule]]] = {}
+    todo, seen = [Schedule], set()
     while todo:
         cls = todo.pop()
-        found.setdefault(cls.__name__, cls)
+        if cls in seen:
+            continue
+        seen.add(cls)
+        found.setdefault(cls.__name__, []).append(cls)
         todo.extend(cls.__subclasses__())
     return found
 
 
-def _counts_steps(classes: Mapping[str, type[Schedule]], call: str | None, key: str | None, x: str) -> bool:
+def _counts_steps(
+    classes: Mapping[str, Sequence[type[Schedule]]], call: str | None, key: str | None, x: str
+) -> bool:
     """Whether ``x``, given for ``key`` to the schedule ``call``, is a number of steps (as that schedule class
-    says: :meth:`Schedule._counts_steps`)."""
-    cls = classes.get(call) if call is not None else None
-    return cls is not None and key is not None and cls._counts_steps(key, _number(x))
+    says: :meth:`Schedule._counts_steps`). Of two classes with that name, only when both say so: a
+    number that may be an LR compares by value (a changed LR read as a step count would pass unsaid)."""
+    found = classes.get(call, ()) if call is not None else ()
+    return bool(found) and key is not None and all(cls._counts_steps(key, _number(x)) for cls in found)
 
 
 def _alike(a: Any, b: Any) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import pickle
 import warnings
@@ -524,6 +525,30 @@ def test_warmup_stable_decay_counts_its_decay_as_steps_only_when_it_is_an_int() 
     assert _resumed_warnings(
         WarmupStableDecay(0.1, total=40, decay=8), WarmupStableDecay(0.1, total=40, decay=0.2)
     )
+
+
+def test_a_users_class_named_like_a_built_in_one_does_not_hide_a_changed_lr() -> None:
+    # a repr names its class by name only; a user's OneCycle that says max_lr counts steps made the
+    # package's OneCycle resumed with another max_lr pass unsaid (the user's class was asked)
+    def init(self: Any, max_lr: int, total_steps: int) -> None:
+        self.max_lr, self.total_steps = max_lr, total_steps
+
+    clash = type(
+        "OneCycle",
+        (Schedule,),
+        {
+            "_step_fields": frozenset({"total_steps", "max_lr"}),
+            "__init__": init,
+            "_eval": lambda self, t, xp: t,
+        },
+    )
+    try:
+        assert _resumed_warnings(OneCycle(0.1, total_steps=40), OneCycle(0.2, total_steps=40))
+        assert _resumed_warnings(OneCycle(0.1, total_steps=40), OneCycle(0.1, total_steps=60)) == []
+    finally:
+        del clash  # the class registry holds subclasses weakly: gone for the other tests
+        gc.collect()
+    assert _resumed_warnings(UserRamp(0.5, length=10), UserRamp(0.5, length=20)) == []
 
 
 def test_a_step_count_and_a_fraction_of_equal_value_are_other_schedules() -> None:
