@@ -11,6 +11,7 @@ from lightning.pytorch.utilities import rank_zero_warn
 from .. import _validate as V
 from ..schedules import Schedule
 from ..schedules._base import check_picklable_function
+from . import _resolve
 from .base import OptimizerInfo, ScheduleCallback
 from .durations import RunInfo
 
@@ -152,6 +153,20 @@ class LRSchedule(ScheduleCallback):
         ends = [s.ends_at() for s in (self.lr if isinstance(self.lr, list) else [self.lr]) if s is not None]
         known = [end for end in ends if end is not None]
         return min(known) if known else None
+
+    def _check_durations(self, trainer: Any) -> None:
+        """As the presets': a schedule given as it is that ends before the run, or after it (cut off)."""
+        super()._check_durations(trainer)
+        if (
+            getattr(trainer, "fast_dev_run", False)
+            or self.run is None
+            or not isinstance(self.lr, (Schedule, list))
+        ):
+            return
+        ends = [s.ends_at() for s in (self.lr if isinstance(self.lr, list) else [self.lr]) if s is not None]
+        known = [end for end in ends if end is not None]
+        if known:
+            _resolve.warn_if_cut_off(self.name, max(known), self.run, self.warn_once)
 
     def _evaluate(self, name: str, spec: Any, run: RunInfo) -> Any:
         if spec is None or isinstance(spec, (Schedule, list)):

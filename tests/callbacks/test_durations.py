@@ -489,5 +489,32 @@ def test_a_pure_schedule_given_to_lrschedule_that_ends_before_the_run_warns(tmp_
     assert _ends_early(tmp_path, Tiny(), LRSchedule(_sized_to_the_run)) == []
 
 
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        S.CosineDecay(0.1, total=5000),
+        S.OneCycle(0.1, total_steps=5000),
+        S.warmup(S.CosineDecay(0.1, total=30), 10),
+    ],
+    ids=["cosine", "1cycle", "warmup-cosine"],
+)
+def test_a_pure_schedule_given_to_lrschedule_that_ends_after_the_run_warns(tmp_path, schedule) -> None:
+    # review 37: the preset CosineDecay(total=5000) in a 24-step run said it is cut off; LRSchedule with the
+    # same schedule (the README's LightningCLI example) went from 0.1 to 0.09999 without a word
+    (message,) = _ends_early(tmp_path, Tiny(), LRSchedule(schedule))
+    end = schedule.ends_at()
+    assert message == (
+        f"LRSchedule: the schedule ends at step {end}, but the run has 24 optimizer steps, so it is cut off "
+        f"where the run ends, after 24 of its {end} steps; give it a total within the run, or a function of "
+        f"the run that sizes it, lr=f with def f(run): return CosineDecay(0.1, total=run.total_steps)"
+    )
+
+
+def test_lrschedule_warns_of_neither_end_for_schedules_that_end_with_the_run(tmp_path) -> None:
+    # one schedule per param group, both ending with the run: neither warning
+    both = [S.CosineDecay(0.1, total=24), S.CosineDecay(0.1, total=24)]
+    assert _ends_early(tmp_path, Tiny(groups=2), LRSchedule(both)) == []
+
+
 def _sized_to_the_run(run: Any) -> S.Schedule:
     return S.CosineDecay(0.1, total=run.total_steps)
