@@ -20,16 +20,30 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from lightning.pytorch.utilities import rank_zero_warn
 
 from ._hparams import fmt_value
 
-__all__ = ["EARLIER", "FilledValues"]
+__all__ = ["EARLIER", "MODULE_RESULT", "FilledValues", "LeftResult"]
 
 #: the source of a value filled in an earlier Trainer's run (see :meth:`FilledValues.from_earlier_run`)
 EARLIER = "earlier run"
+#: the attribute of a LightningModule where an LR range test that set its LR leaves its result
+MODULE_RESULT = "_lightning_lr_range_test"
+
+
+@dataclass(frozen=True)
+class LeftResult:
+    """An LR range test's ``result`` left on the module whose ``attr`` it set to ``lr``, for the schedule
+    callbacks of a later fit in another Trainer: they take it as a callback of the test's own Trainer
+    would have, while the module's ``attr`` still holds ``lr`` (else the user has chosen another LR since)."""
+
+    result: Any
+    attr: str
+    lr: float
 
 
 class FilledValues:

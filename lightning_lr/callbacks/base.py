@@ -14,6 +14,7 @@ from typing import Any
 
 import lightning.pytorch as pl
 from lightning.pytorch.utilities import rank_zero_info, rank_zero_warn
+from lightning.pytorch.utilities.parsing import lightning_getattr
 from torch.optim import Optimizer
 
 from .. import _lightning_compat as L
@@ -21,7 +22,7 @@ from .. import _validate as V
 from .._lightning_compat import Callback
 from ..optim import ScheduleLR
 from ..optim import param_groups as pg
-from . import _hparams, _inject, _others, _resolve, _state
+from . import _filled, _hparams, _inject, _others, _resolve, _state
 from ._args import LRSpec
 from ._filled import FilledValues
 from ._hparams import HPARAMS_KEY
@@ -307,6 +308,8 @@ class ScheduleCallback(Callback):
         # an answer drops them rather than passing them off as this run's (a checkpoint is read after this)
         if trainer.global_step == 0 and self._filled.trainer not in (None, L.trainer_token(trainer)):
             self._filled.from_earlier_run()
+        if trainer.global_step == 0 and not self._filled.values:
+            self._take_left_result(trainer, pl_module)
         # what an earlier stage's checkpoint left (trainer.validate(ckpt_path=...)) is not this fit's: the
         # checkpoint this fit resumes, if any, is read after setup
         self._respelled, self._saved_schedulers = [], None
@@ -315,6 +318,35 @@ class ScheduleCallback(Callback):
         _inject.install(pl_module, self)
         self._write_hparams()
         L.install_spawn_hand_over()  # in a process a spawn launcher started, too
+
+    def _take_left_result(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        """Take the result of an LR range test run on ``pl_module`` before this fit, by another Trainer
+        (``Tuner(other).lr_range_test(model)``), as a callback of that Trainer took it: the 1cycle's peak is
+        the test's, not the constant LR the test set on the module. Only while the module's LR is the one
+        the test set (else the user has chosen another since); as an earlier run's values, which a range
+        test of this run without an answer drops."""
+        left = pl_module.__dict__.get(_filled.MODULE_RESULT)
+        if not self.range_test_args or not isinstance(left, _filled.LeftResult):
+            return
+        name = type(pl_module).__name__
+        try:
+            now = lightning_getattr(pl_module, left.attr)
+        except AttributeError:
+            now = None
+        if now != left.lr:
+            rank_zero_info(
+                f"{self.name}: the LR range test run on {name} before this fit set {name}.{left.attr} = "
+                f"{left.lr:.4g}; it is {now!r} now, so its result is not taken"
+            )
+            return
+        self.apply_range_test(left.result)
+        self._filled.from_earlier_run()
+        if self._filled.values:
+            filled = ", ".join(f"{k}={v:.4g}" for k, v in self._filled.values.items())
+            rank_zero_info(
+                f"{self.name}: takes {filled} from the LR range test run on {name} before this fit (it set "
+                f"{name}.{left.attr} = {left.lr:.4g})"
+            )
 
     def teardown(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         if stage == "fit":

@@ -34,6 +34,7 @@ from lightning.pytorch.utilities.parsing import lightning_getattr, lightning_has
 from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 
 from .. import _lightning_compat as L
+from ..callbacks._filled import MODULE_RESULT, LeftResult
 from ..optim import ScheduleLR
 from ..optim import param_groups as pg
 from ._options import LROptions
@@ -109,12 +110,16 @@ def apply_result(
     wd = best.weight_decay
     if wd is not None:
         _apply_weight_decay(trainer, module, wd, live)
+    # the result the module carries to a later fit's schedule callbacks: this one's, or none (an answer
+    # that set nothing leaves no earlier test's result behind either)
+    module.__dict__.pop(MODULE_RESULT, None)
     if lr is None:
         return
     old = lightning_getattr(module, attr) if attr is not None else None
     if attr is not None:
         _set(module, attr, lr)
         rank_zero_info(f"LR range test: set {type(module).__name__}.{attr} = {lr:.4g}")
+        module.__dict__[MODULE_RESULT] = LeftResult(best, attr, lr)
     if takers:
         return
     if not live:

@@ -79,6 +79,55 @@ def test_tuner_hands_the_result_to_schedule_callbacks(tmp_path: Any) -> None:
     assert owner.received == [result] and owner.max_lr == result.one_cycle_max_lr()
 
 
+@pytest.mark.parametrize("kind", ["OneCycle", "Cyclic"])
+def test_a_fit_in_another_trainer_takes_the_result_the_tuner_left_on_the_module(
+    tmp_path: Any, kind: str, caplog: Any
+) -> None:
+    # review 37: Tuner(a).lr_range_test(model), then Trainer(callbacks=[OneCycle()]).fit(model) peaked at the
+    # constant LR the test set on the module (0.069), where the test's own Trainer peaks at its 1cycle peak
+    # (0.136); a Cyclic got half its bounds
+    from lightning_lr.callbacks import Cyclic, OneCycle
+
+    seed_all(4)
+    model = TinyModel()
+    result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=30, max_lr=3.0)
+    s = result.suggestion()
+    assert s is not None and model.hparams.lr == s
+
+    def fit_lrs(m: Any) -> list[float]:
+        probe = LRAtBatch()
+        cb = OneCycle(pct_start=0.5) if kind == "OneCycle" else Cyclic(step_size=4)
+        trainer(tmp_path, callbacks=[cb, probe], max_steps=10).fit(m, loader())
+        return probe.lrs
+
+    with caplog.at_level("INFO"):
+        lrs = fit_lrs(model)
+    if kind == "OneCycle":
+        top = result.one_cycle_max_lr()
+        assert top is not None and max(lrs) == pytest.approx(top) and top > 1.5 * s
+        said = f"OneCycle: takes max_lr={top:.4g} from the LR range test run on TinyModel before this fit"
+    else:
+        bounds = result.cyclic_bounds()
+        assert bounds is not None and (min(lrs), max(lrs)) == pytest.approx(bounds)
+        said = f"Cyclic: takes base_lr={bounds[0]:.4g}, max_lr={bounds[1]:.4g} from the LR range test"
+    assert said in caplog.text
+    # the user chose another LR since: the result is not the module's any more
+    model.hparams.lr = 0.01
+    caplog.clear()
+    with caplog.at_level("INFO"):
+        lrs = fit_lrs(model)
+    assert max(lrs) == pytest.approx(0.01)
+    assert f"set TinyModel.lr = {s:.4g}; it is 0.01 now, so its result is not taken" in caplog.text
+    # a later test without an answer leaves no earlier result behind: the module's LR is all there is
+    model.hparams.lr = s
+    with pytest.warns(UserWarning, match="no lr suggestion"):
+        again = Tuner(trainer(tmp_path)).lr_range_test(
+            model, loader(), num_steps=12, min_lr=1e-9, max_lr=1e-8
+        )
+    assert again.suggestions()["confirmed"] is None and model.hparams.lr == s
+    assert max(fit_lrs(model)) == pytest.approx(s)
+
+
 class NoLRAttribute(TinyModel):
     """Its LR lives only in configure_optimizers: no ``lr`` attribute or hparam to set."""
 
