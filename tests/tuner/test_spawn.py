@@ -141,3 +141,37 @@ def test_steps_the_amp_scaler_skips_are_no_steps_on_every_rank(tmp_path: Any) ->
     ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
     assert ranks[0] == ranks[1]
     assert ranks[0]["stepped"] == ranks[0]["swept"]  # every point of the curve is one real step at its LR
+
+
+class PerRankPeak(Callback):
+    """Writes each rank's OneCycle max_lr and the peak LR its optimizer trained at."""
+
+    def __init__(self, out: str) -> None:
+        self.out, self.top = out, 0.0
+
+    def on_train_batch_start(self, trainer: Any, pl_module: Any, batch: Any, batch_idx: int) -> None:
+        self.top = max(self.top, float(trainer.optimizers[0].param_groups[0]["lr"]))
+
+    def on_fit_end(self, trainer: Any, pl_module: Any) -> None:
+        cycle = next(cb for cb in trainer.callbacks if isinstance(cb, OneCycle))
+        with open(os.path.join(self.out, f"rank{trainer.global_rank}.json"), "w") as f:
+            json.dump({"max_lr": cycle.value("max_lr"), "top": self.top}, f)
+
+
+def test_every_rank_of_a_later_fit_takes_the_result_the_tuner_left_on_the_module(tmp_path: Any) -> None:
+    # review 37: tuned with one Trainer, fitted with another; under ddp_spawn the module is pickled into the
+    # processes with the result it carries, so each rank's OneCycle() peaks at the test's 1cycle peak
+    from lightning_lr import Tuner
+
+    seed_all(5)
+    model = TinyModel()
+    result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=30, max_lr=3.0)
+    top = result.one_cycle_max_lr()
+    assert top is not None and result.suggestion() == model.hparams.lr and top > 1.5 * model.hparams.lr
+    cycle = OneCycle(pct_start=0.5)
+    t = trainer(tmp_path, devices=2, strategy="ddp_spawn", callbacks=[cycle, PerRankPeak(str(tmp_path))])
+    t.fit(model, train_dataloaders=loader(n=128))
+    ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
+    assert [r["max_lr"] for r in ranks] == [top, top]
+    assert ranks[0]["top"] == ranks[1]["top"] and top / 1.2 < ranks[0]["top"] <= top
+    assert cycle.value("max_lr") == top  # handed back to the main process
