@@ -283,6 +283,27 @@ def test_no_answer_when_the_loss_is_nan_from_the_sixth_step(tmp_path: Any) -> No
         assert result.suggestion("minimum") is None  # was 1.75e-7 below min_lr=1e-6, applied silently
 
 
+def test_a_loss_that_is_nan_before_any_step_is_no_lr_problem(tmp_path: Any) -> None:
+    # review 38: NaN features gave "the sweep started too high; lower min_lr", and a lower min_lr the same:
+    # the first loss comes before any optimizer step at a swept LR
+    class NaNData(TinyModel):
+        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            return super().training_step(batch, batch_idx) * float("nan")
+
+    seed_all(7)
+    for min_lr in (1e-7, 1e-12):
+        result = assert_no_answer(
+            tmp_path,
+            NaNData(),
+            "computed before any optimizer step at a swept LR",
+            min_lr=min_lr,
+            retryable=False,
+        )
+        assert len(result) == 1 and result.confirmation is not None
+        assert "the model or the data give it whatever the LR" in result.confirmation.reason
+        assert "lower min_lr (and max_lr)" not in result.confirmation.reason
+
+
 def test_no_answer_when_the_sweep_ended_before_any_descent(tmp_path: Any) -> None:
     seed_all(8)  # one fixed batch, no dropout: a loss without noise, that barely moves at these LRs
     one_batch = loader(n=32, shuffle=False)
