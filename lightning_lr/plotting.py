@@ -204,6 +204,8 @@ def range_test_figure(
     candidates: Sequence[tuple[float, float]] | None = None,
     suggestion_y: float | None = None,
     candidate_steps: int | None = None,
+    centred: Sequence[float] | None = None,
+    no_answer: str | None = None,
 ) -> Any:
     """The loss of a range test against the swept value: raw losses faint, the smoothed curve on top, the
     suggestion and the 1cycle max LR marked, and the candidates of a confirmation (each LR at its score; a
@@ -230,6 +232,9 @@ def range_test_figure(
         suggestion_y: the loss at which to mark the suggestion (the score the candidates give it); None: on
             the smoothed curve.
         candidate_steps: the steps each candidate trained, for the legend.
+        centred: the curve the suggestion rules read (a centred average, without the EMA's lag), drawn as the
+            main curve, the EMA ``smoothed`` then thin and dashed (None: ``smoothed`` is the main curve).
+        no_answer: why there is no suggestion, written on the axes (None: nothing written).
 
     Returns:
         the ``matplotlib.figure.Figure``.
@@ -249,15 +254,22 @@ def range_test_figure(
     new = ax is None
     fig, ax = subplots(figsize=(8.6 if candidates else 6.4, 4.2)) if ax is None else (ax.figure, ax)
     xs = list(x)
+    dot = "o" if len(xs) == 1 else None  # a single point draws no line
     if raw:
-        ax.plot(xs, losses, color="0.7", lw=1, label="loss")
+        ax.plot(xs, losses, color="0.7", lw=1, marker=dot, label="loss")
     label = "smoothed" if smoothing is None else f"smoothed (EMA {smoothing:g})"
-    ax.plot(xs, smoothed, color="C0", lw=2, label=label)
+    if centred is None:
+        ax.plot(xs, smoothed, color="C0", lw=2, marker=dot, label=label)
+    else:
+        ax.plot(xs, smoothed, color="C0", lw=1, ls="--", alpha=0.7, label=label)
+        ax.plot(xs, centred, color="C0", lw=2, marker=dot, label="centred average (what the rules read)")
     if log_x:
         ax.set_xscale("log")
+        if len(xs) == 1 and xs[0] > 0:  # around the one LR swept, not matplotlib's default decade
+            ax.set_xlim(xs[0] / 10.0, xs[0] * 10.0)
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
-    limits = _curve_limits([smoothed])
+    limits = _curve_limits([smoothed] if centred is None else [smoothed, centred])
     scores = [(lr, sc) for lr, sc in (candidates or ()) if math.isfinite(sc)]
     marked = [sc for _, sc in scores]
     if suggestion is not None and suggestion_y is not None and math.isfinite(suggestion_y):
@@ -277,6 +289,19 @@ def range_test_figure(
         ax.axvline(max_lr, color="C2", ls="--", lw=1, label=f"1cycle max_lr: {max_lr:.3g}")
     if title:
         ax.set_title(title)
+    if suggestion is None and no_answer:
+        import textwrap
+
+        ax.text(
+            0.02,
+            0.97,
+            textwrap.fill(f"no suggestion: {no_answer}", 70),
+            transform=ax.transAxes,
+            va="top",
+            fontsize="x-small",
+            bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "0.6"},
+            zorder=8,
+        )
     ax.grid(True, which="both", alpha=0.3)
     if candidates and new:  # beside the axes: the candidates fill the lower part of the plot
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")

@@ -196,6 +196,18 @@ class RangeTestResult(SweepResult):
                 )
         return lr, ""
 
+    @property
+    def reason(self) -> str:
+        """Why the default answer (:meth:`suggestion` without a method) is None, and what to change; ""
+        when there is an answer. The warning of :meth:`suggestion` says the same.
+
+        Example:
+            >>> RangeTestResult([1e-4, 1e-3, 1e-2, 1e-1, 1.0], [3.0] * 5, [None] * 5).reason[:40]
+            'the loss never fell below its starting l'
+        """
+        value, why = self._pick(None)
+        return "" if value is not None else why
+
     def suggestion(self, method: str | None = None) -> float | None:
         """The suggested learning rate, or None (with a warning that says why and what to change).
 
@@ -391,8 +403,10 @@ class RangeTestResult(SweepResult):
 
         self._check_plot(suggest, method, ax, raw)
         value = top = None
+        why = ""
         if suggest:
             value = self.suggestion(method)
+            why = self._pick(method)[1] if value is None else ""
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 top = self.one_cycle_max_lr(method)
@@ -401,6 +415,8 @@ class RangeTestResult(SweepResult):
             self.lrs,
             self.losses,
             self.smoothed,
+            centred=_rules.zero_lag(self.lrs, self.losses).tolist(),
+            no_answer=why or None,
             smoothing=self.smoothing,
             log_x=self.mode == "exponential",
             x_label="learning rate",

@@ -277,6 +277,37 @@ def test_plot_marks_the_suggestion_on_a_log_axis() -> None:
         sample().plot(suggest=False)
 
 
+def test_the_figure_draws_the_curve_the_rules_read() -> None:
+    # review 38: only the EMA was drawn, whose lowest point sat 1.7x to 9.3x above the one the rules read
+    r = sample()
+    lines = {ln.get_label(): ln for ln in r.plot(suggest=False).axes[0].get_lines()}
+    centred = lines["centred average (what the rules read)"]
+    np.testing.assert_array_equal(centred.get_ydata(), _rules.zero_lag(r.lrs, r.losses))
+    assert lines[f"smoothed (EMA {r.smoothing:g})"].get_linestyle() == "--"
+
+
+def test_a_figure_without_an_answer_says_why() -> None:
+    # review 38: neither title nor legend said there was no suggestion, or why
+    flat = RangeTestResult(LRS[:40], [3.0] * 40, [0.9] * 40)
+    with pytest.warns(UserWarning, match="never fell"):
+        ax = flat.plot().axes[0]
+    (text,) = [t.get_text() for t in ax.texts]
+    assert flat.reason and text.replace("\n", " ") == f"no suggestion: {flat.reason}"
+    # with an answer, or without suggest=True, nothing is written; reason is "" then
+    assert sample().reason == "" and not sample().plot().axes[0].texts
+    assert not flat.plot(suggest=False).axes[0].texts
+
+
+def test_a_one_point_sweep_is_drawn_at_its_lr() -> None:
+    # review 38: the result of a loss NaN at the first step drew nothing, on an axis of 0.9..11 (the LR was 1e-7)
+    one = RangeTestResult([1e-7], [2.0], [0.9], num_steps=100, stop_reason="non-finite loss")
+    with pytest.warns(UserWarning):
+        ax = one.plot().axes[0]
+    assert [ln.get_marker() for ln in ax.get_lines() if ln.get_label() == "loss"] == ["o"]
+    assert ax.get_xlim() == pytest.approx((1e-8, 1e-6))
+    assert ax.texts and ax.texts[0].get_text().startswith("no suggestion: ")
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
