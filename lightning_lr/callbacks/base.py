@@ -308,8 +308,12 @@ class ScheduleCallback(Callback):
         # an answer drops them rather than passing them off as this run's (a checkpoint is read after this)
         if trainer.global_step == 0 and self._filled.trainer not in (None, L.trainer_token(trainer)):
             self._filled.from_earlier_run()
-        if trainer.global_step == 0 and not self._filled.values:
-            self._take_left_result(trainer, pl_module)
+        if (
+            trainer.global_step == 0
+            and not self._filled.values
+            and self._filled.trainer != L.trainer_token(trainer)
+        ):
+            self._take_left_result(trainer, pl_module)  # (this Trainer's own test handed it over already)
         # what an earlier stage's checkpoint left (trainer.validate(ckpt_path=...)) is not this fit's: the
         # checkpoint this fit resumes, if any, is read after setup
         self._respelled, self._saved_schedulers = [], None

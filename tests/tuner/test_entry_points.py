@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import warnings
 from typing import Any
 
 import numpy as np
@@ -126,6 +127,24 @@ def test_a_fit_in_another_trainer_takes_the_result_the_tuner_left_on_the_module(
         )
     assert again.suggestions()["confirmed"] is None and model.hparams.lr == s
     assert max(fit_lrs(model)) == pytest.approx(s)
+
+
+def test_an_explicit_value_in_a_later_fit_is_kept_with_one_warning(tmp_path: Any) -> None:
+    from lightning_lr.callbacks import OneCycle
+
+    seed_all(4)
+    model = TinyModel()
+    result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=30, max_lr=3.0)
+    cycle, probe = OneCycle(max_lr=0.05, pct_start=0.5), LRAtBatch()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer(tmp_path, callbacks=[cycle, probe], max_steps=10).fit(model, loader())
+    ours = [str(w.message) for w in caught if "OneCycle keeps" in str(w.message)]
+    assert ours == [
+        f"OneCycle keeps max_lr=0.05 (given explicitly; suggested {result.one_cycle_max_lr():g}). Leave an "
+        f"argument as None to take the range test's value."
+    ]
+    assert max(probe.lrs) == pytest.approx(0.05)
 
 
 class NoLRAttribute(TinyModel):
