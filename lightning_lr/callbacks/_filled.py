@@ -27,7 +27,7 @@ from lightning.pytorch.utilities import rank_zero_warn
 
 from ._hparams import fmt_value
 
-__all__ = ["EARLIER", "MODULE_RESULT", "FilledValues", "LeftResult"]
+__all__ = ["EARLIER", "MODULE_RESULT", "FilledValues", "LeftResult", "leave"]
 
 #: the source of a value filled in an earlier Trainer's run (see :meth:`FilledValues.from_earlier_run`)
 EARLIER = "earlier run"
@@ -44,6 +44,24 @@ class LeftResult:
     result: Any
     attr: str
     lr: float
+
+    def changed(self, module: Any) -> Any:
+        """What the module holds for ``attr`` instead of ``lr`` (its attribute or its hparam: a module may
+        hold both, and read either), or None while both still hold ``lr``."""
+        held = [getattr(module, self.attr)] if hasattr(module, self.attr) else []
+        hparams = getattr(module, "hparams", None)
+        if isinstance(hparams, Mapping) and self.attr in hparams:
+            held.append(hparams[self.attr])
+        return next((v for v in held if v != self.lr), None)
+
+
+def leave(module: Any, left: LeftResult | None) -> None:
+    """Leave ``left`` on ``module`` for a later fit's schedule callbacks (None: remove what an earlier test
+    left)."""
+    if left is None:
+        module.__dict__.pop(MODULE_RESULT, None)
+    else:
+        module.__dict__[MODULE_RESULT] = left
 
 
 class FilledValues:
@@ -62,6 +80,10 @@ class FilledValues:
         no suggestion for one drops it (the argument as given applies), as a fresh callback would."""
         self.sources = dict.fromkeys(self.values, EARLIER)
 
+    def listed(self) -> str:
+        """The filled values for a message: ``max_lr=0.0173, base_lr=0.0043``."""
+        return ", ".join(f"{k}={v:.4g}" for k, v in self.values.items())
+
     def value(self, arg: str, given: Any) -> Any:
         """``given`` (the argument as the user gave it), or the filled value when it is None."""
         return self.values.get(arg) if given is None else given
@@ -75,12 +97,21 @@ class FilledValues:
         return "None (from the optimizer)"
 
     def take(
-        self, owner: str, suggestions: Mapping[str, Any], given: Mapping[str, Any], *, scheduled: bool = False
+        self,
+        owner: str,
+        suggestions: Mapping[str, Any],
+        given: Mapping[str, Any],
+        *,
+        scheduled: bool = False,
+        running: bool = False,
+        quiet: bool = False,
     ) -> bool:
         """Fill every argument of ``given`` (argument -> value as given) that is None from
         ``suggestions``; warn once for those kept (given explicitly, restored from a checkpoint, unless
         the test is ``scheduled``: one the uninterrupted run makes too) and once for those without a
-        suggestion. True if a filled value changed."""
+        suggestion (``quiet``: no warnings, for a result whose test warned when it ran). An earlier run's
+        value without a suggestion is dropped, unless the run is ``running`` (a test at a later epoch
+        without an answer leaves the LR it trains with alone). True if a filled value changed."""
         kept: list[str] = []
         restored: list[str] = []
         missing: list[str] = []
@@ -89,7 +120,7 @@ class FilledValues:
         for arg, value in given.items():
             suggested = suggestions.get(arg)
             if suggested is None:
-                if value is None and self.sources.get(arg) == EARLIER:
+                if value is None and self.sources.get(arg) == EARLIER and not running:
                     dropped.append(f"{arg}={self.values.pop(arg):g}")
                     del self.sources[arg]
                     changed = True
@@ -104,6 +135,8 @@ class FilledValues:
                 changed = changed or self.values.get(arg) != suggested
                 self.values[arg] = suggested
                 self.sources[arg] = "range_test"
+        if quiet:
+            return changed
         if missing:
             earlier = (
                 f" ({', '.join(dropped)}, which a range test filled in an earlier Trainer's run, is dropped)"

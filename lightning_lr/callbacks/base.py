@@ -9,12 +9,12 @@ Each hook delegates to the module that does the job: injection into ``configure_
 from __future__ import annotations
 
 import pickle
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import lightning.pytorch as pl
 from lightning.pytorch.utilities import rank_zero_info, rank_zero_warn
-from lightning.pytorch.utilities.parsing import lightning_getattr
 from torch.optim import Optimizer
 
 from .. import _lightning_compat as L
@@ -308,12 +308,6 @@ class ScheduleCallback(Callback):
         # an answer drops them rather than passing them off as this run's (a checkpoint is read after this)
         if trainer.global_step == 0 and self._filled.trainer not in (None, L.trainer_token(trainer)):
             self._filled.from_earlier_run()
-        if (
-            trainer.global_step == 0
-            and not self._filled.values
-            and self._filled.trainer != L.trainer_token(trainer)
-        ):
-            self._take_left_result(trainer, pl_module)  # (this Trainer's own test handed it over already)
         # what an earlier stage's checkpoint left (trainer.validate(ckpt_path=...)) is not this fit's: the
         # checkpoint this fit resumes, if any, is read after setup
         self._respelled, self._saved_schedulers = [], None
@@ -327,29 +321,32 @@ class ScheduleCallback(Callback):
         """Take the result of an LR range test run on ``pl_module`` before this fit, by another Trainer
         (``Tuner(other).lr_range_test(model)``), as a callback of that Trainer took it: the 1cycle's peak is
         the test's, not the constant LR the test set on the module. Only while the module's LR is the one
-        the test set (else the user has chosen another since); as an earlier run's values, which a range
-        test of this run without an answer drops."""
+        the test set (else the user has chosen another since); it replaces values an earlier Trainer's test
+        filled in this callback (the module's result is the newest), and stays an earlier run's value, which
+        a range test of this run without an answer drops. Arguments given explicitly are kept without a
+        warning: the test ran for another Trainer, and warned there."""
         left = pl_module.__dict__.get(_filled.MODULE_RESULT)
         if not self.range_test_args or not isinstance(left, _filled.LeftResult):
             return
         name = type(pl_module).__name__
-        try:
-            now = lightning_getattr(pl_module, left.attr)
-        except AttributeError:
-            now = None
-        if now != left.lr:
+        now = left.changed(pl_module)
+        if now is not None:
             rank_zero_info(
                 f"{self.name}: the LR range test run on {name} before this fit set {name}.{left.attr} = "
                 f"{left.lr:.4g}; it is {now!r} now, so its result is not taken"
             )
             return
-        self.apply_range_test(left.result)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the result's own warnings (a capped peak) came when it ran
+            values = self.range_test_values(left.result)
+        self._filled.trainer = L.trainer_token(trainer)
+        self._filled.take(self.name, values, self._given(), quiet=True)
         self._filled.from_earlier_run()
+        self._write_hparams()
         if self._filled.values:
-            filled = ", ".join(f"{k}={v:.4g}" for k, v in self._filled.values.items())
             rank_zero_info(
-                f"{self.name}: takes {filled} from the LR range test run on {name} before this fit (it set "
-                f"{name}.{left.attr} = {left.lr:.4g})"
+                f"{self.name}: takes {self._filled.listed()} from the LR range test run on {name} before this "
+                f"fit (it set {name}.{left.attr} = {left.lr:.4g})"
             )
 
     def teardown(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
@@ -372,6 +369,14 @@ class ScheduleCallback(Callback):
         """Add this callback's scheduler configs to ``conf`` (called from the wrapped configure_optimizers)."""
         trainer = self._trainer
         assert trainer is not None, "setup() installs the wrapper and sets the trainer"
+        # a result another Trainer's test left on the module: not in a resumed fit (its checkpoint, read by
+        # now, brings its own values), nor twice (this Trainer's own test handed it over already)
+        if (
+            not trainer.ckpt_path
+            and self._filled.trainer != L.trainer_token(trainer)
+            and self._module is not None
+        ):
+            self._take_left_result(trainer, self._module)
         self._plan_run(trainer)
         automatic = self._module is None or self._module.automatic_optimization
         if (automatic and self._checkpoint.reshaped is None) or (not automatic and self._settled):
@@ -438,9 +443,9 @@ class ScheduleCallback(Callback):
             _inject.with_context(self.name, entry.info, entry.scheduler.set_schedule, lr, momentum)
             step = entry.scheduler.last_epoch
             if announce and step > 0 and pg.lr(group) != before:
-                filled = ", ".join(f"{k}={v:.4g}" for k, v in self._filled.values.items())
                 rank_zero_info(
-                    f"{self.name}: rebuilt at optimizer step {step} with {filled} from the range test: param group "
+                    f"{self.name}: rebuilt at optimizer step {step} with {self._filled.listed()} from the range "
+                    f"test: param group "
                     f"0 of {entry.info.label} goes from its LR {before:.4g} to {pg.lr(group):.4g} at this "
                     f"step and follows the new schedule from here"
                 )
@@ -747,7 +752,9 @@ class ScheduleCallback(Callback):
             return
         if self._trainer is not None:
             self._filled.trainer = L.trainer_token(self._trainer)
-        if self._filled.take(self.name, self.range_test_values(result), self._given(), scheduled=scheduled):
+        running = self._trainer is not None and self._trainer.global_step > 0
+        values = self.range_test_values(result)
+        if self._filled.take(self.name, values, self._given(), scheduled=scheduled, running=running):
             self._write_hparams()
             if self._injected:
                 self._refresh(announce=True)

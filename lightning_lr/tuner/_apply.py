@@ -34,7 +34,7 @@ from lightning.pytorch.utilities.parsing import lightning_getattr, lightning_has
 from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 
 from .. import _lightning_compat as L
-from ..callbacks._filled import MODULE_RESULT, LeftResult
+from ..callbacks._filled import LeftResult, leave
 from ..optim import ScheduleLR
 from ..optim import param_groups as pg
 from ._options import LROptions
@@ -77,6 +77,7 @@ def restore_attrs(
         lr = best.suggestion(options.method)
     if attr is not None and lr is not None:
         _set(module, attr, lr)
+        leave(module, LeftResult(best, attr, lr))  # as the run that tested left it (a resume, ddp_spawn)
     if best.weight_decay is not None and lightning_hasattr(module, "weight_decay"):
         _set(module, "weight_decay", best.weight_decay)
 
@@ -112,14 +113,14 @@ def apply_result(
         _apply_weight_decay(trainer, module, wd, live)
     # the result the module carries to a later fit's schedule callbacks: this one's, or none (an answer
     # that set nothing leaves no earlier test's result behind either)
-    module.__dict__.pop(MODULE_RESULT, None)
+    leave(module, None)
     if lr is None:
         return
     old = lightning_getattr(module, attr) if attr is not None else None
     if attr is not None:
         _set(module, attr, lr)
         rank_zero_info(f"LR range test: set {type(module).__name__}.{attr} = {lr:.4g}")
-        module.__dict__[MODULE_RESULT] = LeftResult(best, attr, lr)
+        leave(module, LeftResult(best, attr, lr))
     if takers:
         return
     if not live:

@@ -71,6 +71,11 @@ def test_results_and_applied_values_reach_the_main_process(tmp_path: Any, method
     assert cycle.value("max_lr") == rank0["max_lr"] == test.result.one_cycle_max_lr()
     assert test.result.rule == method and (test.result.confirmation is None) == (method is not None)
     assert not lost
+    # the main process's module carries the result as a fit in one process leaves it (review 39: it got the
+    # LR back, not the result): a later fit's fresh OneCycle() in another Trainer takes the same peak
+    later = OneCycle()
+    trainer(tmp_path, callbacks=[later], max_steps=4).fit(model, loader())
+    assert later.value("max_lr") == test.result.one_cycle_max_lr()
 
 
 class WithOwnCallbacks(TinyModel):
