@@ -207,7 +207,8 @@ def range_test_figure(
     centred: Sequence[float] | None = None,
     no_answer: str | None = None,
 ) -> Any:
-    """The loss of a range test against the swept value: raw losses faint, the smoothed curve on top, the
+    """The loss of a range test against the swept value: raw losses faint, a smoothed curve on top (the
+    centred average the rules read when ``centred`` is given, the EMA dashed beside it), the
     suggestion and the 1cycle max LR marked, and the candidates of a confirmation (each LR at its score; a
     diverged one, score inf or NaN, as a cross at the top; the suggestion at the score they give it). The y
     axis is cut to the smoothed curve, reaching down to the lowest score and the suggestion's mark, so a
@@ -261,7 +262,7 @@ def range_test_figure(
     if centred is None:
         ax.plot(xs, smoothed, color="C0", lw=2, marker=dot, label=label)
     else:
-        ax.plot(xs, smoothed, color="C0", lw=1, ls="--", alpha=0.7, label=label)
+        ax.plot(xs, smoothed, color="C0", lw=1, ls="--", alpha=0.7, marker=dot, label=label)
         ax.plot(xs, centred, color="C0", lw=2, marker=dot, label="centred average (what the rules read)")
     if log_x:
         ax.set_xscale("log")
@@ -283,7 +284,8 @@ def range_test_figure(
     if candidates:
         _draw_candidates(ax, candidates, scores, candidate_steps, None if limits is None else limits[1])
     if suggestion is not None:  # at the candidates' score for it, else on the smoothed curve
-        y = suggestion_y if suggestion_y is not None else _marker_y(xs, smoothed, suggestion, log_x)
+        curve = smoothed if centred is None else centred  # on the curve the rules read
+        y = suggestion_y if suggestion_y is not None else _marker_y(xs, curve, suggestion, log_x)
         ax.plot([suggestion], [y], "o", color="C3", ms=8, label=_suggestion_label(suggestion, rule), zorder=7)
     if max_lr is not None:
         ax.axvline(max_lr, color="C2", ls="--", lw=1, label=f"1cycle max_lr: {max_lr:.3g}")

@@ -305,14 +305,8 @@ def verdict(
     k = max(1, math.ceil(_rules.START_FRACTION * n))
     start = float(np.mean(raw[:k])) if n else None
     asked = len(lrs) if num_steps is None else num_steps
-    if stop_reason == "non-finite loss" and n == 0:  # the first loss comes before any step at a swept LR
-        return Verdict(
-            None,
-            start,
-            "the loss was NaN/inf at the first step of the sweep, computed before any optimizer step at a "
-            "swept LR: the model or the data give it whatever the LR (check the inputs, the targets and the "
-            "loss, or the weights an earlier step left); a lower min_lr fails the same way",
-        )
+    if reason == _rules.FIRST_NOT_FINITE:  # the first loss comes before any step at a swept LR
+        return Verdict(None, start, reason)
     if stop_reason != "completed" and n < EARLY_FRACTION * asked:
         at = _where(lrs, min(n, len(lrs) - 1))
         if stop_reason == "non-finite loss":

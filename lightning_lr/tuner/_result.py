@@ -380,15 +380,17 @@ class RangeTestResult(SweepResult):
 
     # --- figure ---------------------------------------------------------------------------------
     def plot(self, suggest: bool = True, method: str | None = None, ax: Any = None, raw: bool = True) -> Any:
-        """The loss against the LR (log x axis in exponential mode), the suggestion and 1cycle max LR marked,
-        and the confirmation's candidates (each LR at its score, the mean loss of its last steps; a diverged
-        one as a cross at the top).
+        """The loss against the LR (log x axis in exponential mode): the centred average the rules read
+        (``_rules.zero_lag``) over the raw losses, the EMA ``smoothed`` dashed beside it, the suggestion and
+        1cycle max LR marked, and the confirmation's candidates (each LR at its score, the mean loss of its
+        last steps; a diverged one as a cross at the top). Without an answer, the reason is written on the
+        axes.
 
         Args:
             suggest: mark the suggestion of ``method`` and the 1cycle max LR.
             method: the answer to mark (None: the default answer).
             ax: a matplotlib Axes to draw into; a new figure when None.
-            raw: also draw the raw losses (faint) under the smoothed curve.
+            raw: also draw the raw losses (faint) under the curves.
 
         Returns:
             The matplotlib Figure.

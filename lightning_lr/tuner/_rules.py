@@ -50,6 +50,12 @@ MIN_POINTS = 5
 #: the 3x (0.48 decade) a suggestion may be off, and averages 7 points at the default sweep (100 steps over
 #: 8 decades, 12.4 points per decade) and 19 at 300 steps
 ZERO_LAG_DECADES = 0.25
+#: why no rule answers when the first loss is NaN/inf: it comes before any optimizer step at a swept LR
+FIRST_NOT_FINITE = (
+    "the loss was NaN/inf at the first step of the sweep, computed before any optimizer step at a swept LR: "
+    "the model or the data give it whatever the LR (check the inputs, the targets and the loss, or the "
+    "weights an earlier step left); a lower min_lr fails the same way"
+)
 #: the start level of the loss is the mean of this fraction of the curve's first points
 START_FRACTION = 0.1
 #: the descent band is the stretch before the minimum that has fallen this fraction of the total drop
@@ -149,6 +155,8 @@ def _prepare(
     with np.errstate(divide="ignore", invalid="ignore"):
         x = np.log(lr)
     x, y = _finite(x, y)
+    if not len(y) and len(lrs) and not np.isfinite(np.asarray(losses, dtype=np.float64)[:1]).all():
+        return x, y, FIRST_NOT_FINITE
     if len(y) < MIN_POINTS:
         return (
             x,

@@ -302,6 +302,12 @@ def test_a_loss_that_is_nan_before_any_step_is_no_lr_problem(tmp_path: Any) -> N
         assert len(result) == 1 and result.confirmation is not None
         assert "the model or the data give it whatever the LR" in result.confirmation.reason
         assert "lower min_lr (and max_lr)" not in result.confirmation.reason
+        for method in (
+            "valley",
+            "minimum",
+        ):  # the sweep rules say the same (review 39: "start lower (min_lr)")
+            with pytest.warns(UserWarning, match="the model or the data give it whatever the LR"):
+                assert result.suggestion(method) is None
 
 
 def test_no_answer_when_the_sweep_ended_before_any_descent(tmp_path: Any) -> None:

@@ -284,6 +284,13 @@ def test_the_figure_draws_the_curve_the_rules_read() -> None:
     centred = lines["centred average (what the rules read)"]
     np.testing.assert_array_equal(centred.get_ydata(), _rules.zero_lag(r.lrs, r.losses))
     assert lines[f"smoothed (EMA {r.smoothing:g})"].get_linestyle() == "--"
+    # the suggestion sits on that curve (review 39: on the dashed EMA, above it)
+    value = r.suggestion("minimum")
+    assert value is not None
+    dot = r.plot(method="minimum").axes[0].get_lines()
+    (mark,) = [ln for ln in dot if ln.get_label().startswith("suggestion")]
+    at = np.interp(np.log10(value), np.log10(r.lrs), _rules.zero_lag(r.lrs, r.losses))
+    assert mark.get_ydata()[0] == pytest.approx(at)
 
 
 def test_a_figure_without_an_answer_says_why() -> None:
