@@ -891,7 +891,7 @@ class ScheduleLR(LRScheduler):
         changed = [
             f"{'LR' if i < n else 'momentum'} of param group {i % n}: {old} -> {new}"
             for i, (old, new) in enumerate(zip(saved, mine, strict=True))
-            if not _alike(old, new)
+            if not _alike(old, new, self._classes())
         ]
         if not changed:
             return
@@ -919,7 +919,14 @@ class ScheduleLR(LRScheduler):
         mine += [None if s is None else repr(s) for s in self.momentum_schedules[:own]]
         if exact:
             return saved == mine
-        return len(saved) == len(mine) and all(_alike(a, b) for a, b in zip(saved, mine, strict=True))
+        classes = self._classes()
+        return len(saved) == len(mine) and all(_alike(a, b, classes) for a, b in zip(saved, mine, strict=True))
+
+    def _classes(self) -> dict[str, list[type[Schedule]]]:
+        """The schedule classes a repr's class names stand for: those this scheduler's schedules use (a
+        resume uses the classes it wrote with), else every class of that name (:func:`_schedule_classes`)."""
+        mine = [*self.lr_schedules, *self.momentum_schedules, *self.lr_scales]
+        return {**_schedule_classes(), **_classes_in([s for s in mine if isinstance(s, Schedule)])}
 
 
 def _keyed(saved: Sequence[Any] | None) -> dict[str, Mapping[str, Any]] | None:
@@ -990,6 +997,22 @@ def _schedule_classes() -> dict[str, list[type[Schedule]]]:
     return found
 
 
+def _classes_in(schedules: Sequence[Schedule]) -> dict[str, list[type[Schedule]]]:
+    """The classes of ``schedules`` and of the schedules inside them (a join's, a warm-up's), by name."""
+    found: dict[str, list[type[Schedule]]] = {}
+    todo, seen = list(schedules), set()
+    while todo:
+        s = todo.pop()
+        if id(s) in seen:
+            continue
+        seen.add(id(s))
+        if type(s) not in found.setdefault(type(s).__name__, []):
+            found[type(s).__name__].append(type(s))
+        for v in vars(s).values():
+            todo.extend(x for x in (v if isinstance(v, (list, tuple)) else [v]) if isinstance(x, Schedule))
+    return found
+
+
 def _counts_steps(
     classes: Mapping[str, Sequence[type[Schedule]]], call: str | None, key: str | None, x: str
 ) -> bool:
@@ -1000,7 +1023,7 @@ def _counts_steps(
     return bool(found) and key is not None and all(cls._counts_steps(key, _number(x)) for cls in found)
 
 
-def _alike(a: Any, b: Any) -> bool:
+def _alike(a: Any, b: Any, classes: Mapping[str, Sequence[type[Schedule]]] | None = None) -> bool:
     """Whether two schedule reprs are the same but for their step counts (the arguments each schedule class
     says count steps: :attr:`Schedule._step_fields`) and the
     rounding of their floats (``max_lr=0.1`` and ``0.10000000000000002``, the same LR computed two ways).
@@ -1011,7 +1034,7 @@ def _alike(a: Any, b: Any) -> bool:
     (shape_a, nums_a), (shape_b, nums_b) = _numbers(a), _numbers(b)
     if shape_a != shape_b or [n[:2] for n in nums_a] != [n[:2] for n in nums_b]:
         return False
-    classes = _schedule_classes()
+    classes = _schedule_classes() if classes is None else classes
     for (call, key, x), (_, _, y) in zip(nums_a, nums_b, strict=True):
         steps = _counts_steps(classes, call, key, x), _counts_steps(classes, call, key, y)
         if all(steps):

@@ -551,6 +551,27 @@ def test_a_users_class_named_like_a_built_in_one_does_not_hide_a_changed_lr() ->
     assert _resumed_warnings(UserRamp(0.5, length=10), UserRamp(0.5, length=20)) == []
 
 
+def test_an_unused_class_named_like_a_built_in_one_does_not_make_a_resume_warn() -> None:
+    # review 39: a user's class named OneCycle that counts no steps, defined and never used, made the
+    # package's OneCycle resumed in a longer run warn of "other schedules"; the classes in use decide
+    def init(self: Any, max_lr: int, total_steps: int) -> None:
+        self.max_lr, self.total_steps = max_lr, total_steps
+
+    clash = type("OneCycle", (Schedule,), {"__init__": init, "_eval": lambda self, t, xp: t})
+    try:
+        assert _resumed_warnings(OneCycle(0.1, total_steps=40), OneCycle(0.1, total_steps=60)) == []
+        assert (
+            _resumed_warnings(
+                warmup(OneCycle(0.1, total_steps=40), 5), warmup(OneCycle(0.1, total_steps=60), 5)
+            )
+            == []
+        )  # inside a join too
+        assert _resumed_warnings(OneCycle(0.1, total_steps=40), OneCycle(0.2, total_steps=40))
+    finally:
+        del clash
+        gc.collect()
+
+
 def test_a_step_count_and_a_fraction_of_equal_value_are_other_schedules() -> None:
     # review 34: WarmupStableDecay's decay=1 (one step) and decay=1.0 (the whole run) compared as numbers, so a
     # resume from one to the other said nothing, though the LR at step 20 of 40 is 1.0 against 0.29
