@@ -487,7 +487,7 @@ class ScheduleCallback(Callback):
             not pl_module.automatic_optimization
             and self._rate is None
             and self._settled is not True
-            and self.durations()
+            and self._needs_rate()
         ):  # the first batch of a fit whose rate is not settled: its window begins
             # a resume from a checkpoint written before the first epoch's end: this epoch's rest is no whole
             # epoch (its first batches' steps are not counted), so the next epoch settles the rate
@@ -684,6 +684,11 @@ class ScheduleCallback(Callback):
             )
         self._check_durations(trainer)
 
+    def _needs_rate(self) -> bool:
+        """Whether the plan depends on how often the optimizers step under manual optimization: durations to
+        count in their steps, or a schedule built from the run (``reads_run``: its ``total_steps``)."""
+        return bool(self.durations()) or self.reads_run
+
     def _warn_differ(self, counts: list[int], batches: int) -> None:
         self.warn_once(
             "steps-differ",
@@ -721,6 +726,11 @@ class ScheduleCallback(Callback):
             )
             if bounded:
                 said += f" (max_steps counts every optimizer's: {overall})"
+        if not self.durations():  # a schedule built from the run (a function of it), or given as it is
+            if self.reads_run:
+                said = said.replace("its durations are", "the run it is built from is")
+                self.warn_once(key, f"{self.name}: {said}: the run is {self.run.total_steps} {unit}.")
+            return
         self.warn_once(
             key,
             f"{self.name}: {said}: the run is {self.run.total_steps} {unit} "

@@ -146,27 +146,27 @@ class LRSchedule(ScheduleCallback):
         )
 
     def _runs_out(self) -> int | None:
-        """The earliest end (:meth:`Schedule.ends_at`) of the LR schedules given as they are (in steps); None
-        for a function of the run (planned from its length) or schedules without an end."""
-        if not isinstance(self.lr, (Schedule, list)):
-            return None
-        ends = [s.ends_at() for s in (self.lr if isinstance(self.lr, list) else [self.lr]) if s is not None]
-        known = [end for end in ends if end is not None]
-        return min(known) if known else None
+        """The earliest end of the LR schedules given as they are (:meth:`_ends`); None without one."""
+        return min(self._ends(), default=None)
 
     def _check_durations(self, trainer: Any) -> None:
         """As the presets': a schedule given as it is that ends before the run, or after it (cut off)."""
         super()._check_durations(trainer)
-        if (
-            getattr(trainer, "fast_dev_run", False)
-            or self.run is None
-            or not isinstance(self.lr, (Schedule, list))
-        ):
-            return
+        ends = self._ends()
+        if ends and self.run is not None and not getattr(trainer, "fast_dev_run", False):
+            _resolve.warn_if_cut_off(self.name, max(ends), self.run, self.warn_once)
+
+    def _needs_rate(self) -> bool:
+        """Also for a schedule given as it is whose end is checked against the run's optimizer steps."""
+        return super()._needs_rate() or bool(self._ends())
+
+    def _ends(self) -> list[int]:
+        """The ends (:meth:`Schedule.ends_at`, in steps) of the LR schedules given as they are; none for a
+        function of the run (planned from its length) or schedules without an end."""
+        if not isinstance(self.lr, (Schedule, list)):
+            return []
         ends = [s.ends_at() for s in (self.lr if isinstance(self.lr, list) else [self.lr]) if s is not None]
-        known = [end for end in ends if end is not None]
-        if known:
-            _resolve.warn_if_cut_off(self.name, max(known), self.run, self.warn_once)
+        return [end for end in ends if end is not None]
 
     def _evaluate(self, name: str, spec: Any, run: RunInfo) -> Any:
         if spec is None or isinstance(spec, (Schedule, list)):

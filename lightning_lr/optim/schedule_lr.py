@@ -920,7 +920,9 @@ class ScheduleLR(LRScheduler):
         if exact:
             return saved == mine
         classes = self._classes()
-        return len(saved) == len(mine) and all(_alike(a, b, classes) for a, b in zip(saved, mine, strict=True))
+        return len(saved) == len(mine) and all(
+            _alike(a, b, classes) for a, b in zip(saved, mine, strict=True)
+        )
 
     def _classes(self) -> dict[str, list[type[Schedule]]]:
         """The schedule classes a repr's class names stand for: those this scheduler's schedules use (a

@@ -741,6 +741,42 @@ def test_under_manual_optimization_durations_are_checked_in_the_optimizers_steps
     assert "total=60 (60 optimizer steps) is longer than the run (48 optimizer steps)" in message
 
 
+def _sized_by_the_run(run: Any) -> S.Schedule:
+    return S.CosineDecay(0.01, total=run.total_steps)
+
+
+def test_a_function_of_the_run_under_manual_optimization_gets_the_optimizers_steps(tmp_path) -> None:
+    # review 39: LRSchedule tracked no step rate (it has no durations), so run.total_steps was 24 batches
+    # where the critic takes 48 steps: the cosine reached 0 halfway and held it for 24 steps, unsaid
+    callback = LRSchedule(_sized_by_the_run, optimizer=1)
+    with pytest.warns(
+        UserWarning,
+        match=r"LRSchedule: under manual optimization .* step 2 times per batch, so the run it is built from is "
+        r"counted in their steps: the run is 48 optimizer steps\.",
+    ):
+        rec = fit(tmp_path, Critic(), [callback])
+    assert callback.run is not None and callback.run.total_steps == 2 * N
+    lrs, _ = _trace(rec, 1)
+    expected = S.CosineDecay(0.01, total=2 * N).values(2 * N)
+    assert len(lrs) == 2 * N and lrs[-1] > 0
+    assert_trace(lrs[4:], expected[4:])  # from the end of the second batch on, as the presets
+
+
+def test_a_pure_schedule_under_manual_optimization_is_checked_in_the_optimizers_steps(tmp_path) -> None:
+    # review 39: LRSchedule(CosineDecay(total=60)) over the critic's 48 steps was cut off without a word
+    def cut(total: int) -> list[str]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fit(tmp_path, Critic(), [LRSchedule(S.CosineDecay(0.01, total=total), optimizer=1)])
+        return [
+            str(w.message) for w in caught if "cut off" in str(w.message) or "ends at step" in str(w.message)
+        ]
+
+    assert cut(48) == []
+    (message,) = cut(60)
+    assert "the schedule ends at step 60, but the run has 48 optimizer steps, so it is cut off" in message
+
+
 def test_a_schedule_that_ends_before_the_run_warns_once(tmp_path) -> None:
     with pytest.warns(
         UserWarning, match=r"OneCycle: the schedule ends at step 3, but the run has 24 optimizer steps"
