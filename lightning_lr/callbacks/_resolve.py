@@ -247,15 +247,16 @@ def warn_if_ends_early(
 
 
 def warn_if_cut_off(owner: str, end: int, run: RunInfo, warn_once: Callable[[str, str], None]) -> None:
-    """Warn once when a schedule given as it is ends (at step ``end``) after the run does: the run stops it
-    part of the way, as a preset's ``total`` longer than the run (:func:`warn_if_beyond_run`)."""
+    """Warn once when a schedule given as it is has a change scheduled (up to step ``end``: its end, a
+    warm-up's, a milestone) after the run ends: the run stops it part of the way, as a preset's ``total``
+    longer than the run (:func:`warn_if_beyond_run`)."""
     n = run.total_steps
     if n is not None and end > n:
         warn_once(
             "cut-off",
-            f"{owner}: the schedule ends at step {end}, but the run has {n} optimizer steps, so it is cut off "
-            f"where the run ends, after {n} of its {end} steps; give it a total within the run, or a function of "
-            f"the run that sizes it, lr=f with def f(run): return CosineDecay(0.1, total=run.total_steps)",
+            f"{owner}: the schedule runs to step {end}, but the run has {n} optimizer steps, so it is cut off "
+            f"where the run ends, after {n} of its {end} steps; make it fit in the run, or give a function of the "
+            f"run that sizes it, lr=f with def f(run): return CosineDecay(0.1, total=run.total_steps)",
         )
 
 

@@ -152,20 +152,25 @@ class LRSchedule(ScheduleCallback):
     def _check_durations(self, trainer: Any) -> None:
         """As the presets': a schedule given as it is that ends before the run, or after it (cut off)."""
         super()._check_durations(trainer)
-        ends = self._ends()
-        if ends and self.run is not None and not getattr(trainer, "fast_dev_run", False):
-            _resolve.warn_if_cut_off(self.name, max(ends), self.run, self.warn_once)
+        last = self._ends("scheduled_until")
+        if last and self.run is not None and not getattr(trainer, "fast_dev_run", False):
+            _resolve.warn_if_cut_off(self.name, max(last), self.run, self.warn_once)
 
     def _needs_rate(self) -> bool:
         """Also for a schedule given as it is whose end is checked against the run's optimizer steps."""
-        return super()._needs_rate() or bool(self._ends())
+        return super()._needs_rate() or bool(self._ends("scheduled_until"))
 
-    def _ends(self) -> list[int]:
-        """The ends (:meth:`Schedule.ends_at`, in steps) of the LR schedules given as they are; none for a
-        function of the run (planned from its length) or schedules without an end."""
+    def _ends(self, which: str = "ends_at") -> list[int]:
+        """``which`` (:meth:`Schedule.ends_at`, or :meth:`Schedule.scheduled_until`: in steps) of the LR
+        schedules given as they are; none for a function of the run (planned from its length) or schedules
+        that have none."""
         if not isinstance(self.lr, (Schedule, list)):
             return []
-        ends = [s.ends_at() for s in (self.lr if isinstance(self.lr, list) else [self.lr]) if s is not None]
+        ends = [
+            getattr(s, which)()
+            for s in (self.lr if isinstance(self.lr, list) else [self.lr])
+            if s is not None
+        ]
         return [end for end in ends if end is not None]
 
     def _evaluate(self, name: str, spec: Any, run: RunInfo) -> Any:

@@ -180,6 +180,21 @@ class Schedule:
         """
         return None
 
+    def scheduled_until(self) -> int | None:
+        """The step of the last change the schedule was told to make: its end (:meth:`ends_at`), or a
+        warm-up's end, a join's last switch, the last milestone; None for a schedule that has no last one (a
+        constant, a cycle, a step decay, a decay that goes on). A run that ends before it cuts the
+        schedule short (a callback warns).
+
+        Example:
+            >>> from lightning_lr.schedules import Constant, CosineDecay, MultiStepDecay, warmup
+            >>> warmup(Constant(0.1), steps=100).scheduled_until(), warmup(Constant(0.1), steps=100).ends_at()
+            (100, None)
+            >>> MultiStepDecay(0.1, milestones=[30, 80]).scheduled_until(), CosineDecay(0.1, total=50).scheduled_until()
+            (80, 50)
+        """
+        return self.ends_at()
+
     def replace(self: _S, **changes: Any) -> _S:
         """A new schedule of the same class with some fields changed, checked by the constructor again.
 

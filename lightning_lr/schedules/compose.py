@@ -148,6 +148,11 @@ class Join(Schedule):
         last = self.schedules[-1].natural_length(default)
         return None if last is None else (self.boundaries[-1] if self.boundaries else 0) + last
 
+    def scheduled_until(self) -> int | None:
+        """The last boundary plus the last schedule's last change (the last boundary if it has none)."""
+        last = self.schedules[-1].scheduled_until() or 0
+        return (self.boundaries[-1] if self.boundaries else 0) + last or None
+
     def ends_at(self) -> int | None:
         """The last boundary plus the last schedule's end (None if that has none)."""
         last = self.schedules[-1].ends_at()

@@ -174,6 +174,10 @@ class MultiStepDecay(Schedule):
         last = self.milestones[-1]
         return max(math.ceil(1.25 * last), last + 1)
 
+    def scheduled_until(self) -> int | None:
+        """The last milestone (None without one: a constant)."""
+        return self.milestones[-1] if self.milestones else None
+
 
 def exponential_rate(gamma: Any, rate: Any) -> tuple[float | None, float | None]:
     """ExponentialDecay's rule for ``gamma`` and ``rate`` (exactly one of them), checked once for the

@@ -175,3 +175,7 @@ class InverseSqrt(Schedule):
     def natural_length(self, default: int | None = None) -> int:
         """Ten warm-ups: the decay to a third of the peak."""
         return 10 * self.warmup
+
+    def scheduled_until(self) -> int:
+        """The end of the warm-up."""
+        return self.warmup

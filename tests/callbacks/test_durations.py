@@ -441,7 +441,9 @@ def _ends_early(tmp_path, model, callback, **kwargs) -> list[str]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fit(tmp_path, model, [callback], **kwargs)
-    return [str(w.message) for w in caught if "the schedule end" in str(w.message)]
+    return [
+        str(w.message) for w in caught if "the schedule end" in str(w.message) or "runs to" in str(w.message)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -495,18 +497,21 @@ def test_a_pure_schedule_given_to_lrschedule_that_ends_before_the_run_warns(tmp_
         S.CosineDecay(0.1, total=5000),
         S.OneCycle(0.1, total_steps=5000),
         S.warmup(S.CosineDecay(0.1, total=30), 10),
+        S.warmup(S.Constant(0.1), 100),  # review 39: the warm-up cut off at 24 of 100 steps, unsaid
+        S.MultiStepDecay(0.1, milestones=[4, 5000]),
+        S.InverseSqrt(0.1, warmup=100),
     ],
-    ids=["cosine", "1cycle", "warmup-cosine"],
+    ids=["cosine", "1cycle", "warmup-cosine", "warmup-constant", "milestones", "inverse-sqrt"],
 )
 def test_a_pure_schedule_given_to_lrschedule_that_ends_after_the_run_warns(tmp_path, schedule) -> None:
     # review 37: the preset CosineDecay(total=5000) in a 24-step run said it is cut off; LRSchedule with the
     # same schedule (the README's LightningCLI example) went from 0.1 to 0.09999 without a word
     (message,) = _ends_early(tmp_path, Tiny(), LRSchedule(schedule))
-    end = schedule.ends_at()
+    end = schedule.scheduled_until()
     assert message == (
-        f"LRSchedule: the schedule ends at step {end}, but the run has 24 optimizer steps, so it is cut off "
-        f"where the run ends, after 24 of its {end} steps; give it a total within the run, or a function of "
-        f"the run that sizes it, lr=f with def f(run): return CosineDecay(0.1, total=run.total_steps)"
+        f"LRSchedule: the schedule runs to step {end}, but the run has 24 optimizer steps, so it is cut off "
+        f"where the run ends, after 24 of its {end} steps; make it fit in the run, or give a function of the "
+        f"run that sizes it, lr=f with def f(run): return CosineDecay(0.1, total=run.total_steps)"
     )
 
 
