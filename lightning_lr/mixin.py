@@ -40,7 +40,9 @@ class LRScheduleMixin:
 
     - an attribute set in ``__init__``: ``self.lr_schedule = OneCycle(max_lr=lr)``;
     - a class attribute: ``lr_schedule = CosineDecay(warmup=100)`` (each instance gets its own copy);
-    - a method: ``def lr_schedule(self): return OneCycle(max_lr=self.hparams.lr)``, called at every fit.
+    - a method: ``def lr_schedule(self): return OneCycle(pct_start=self.hparams.warmup)``, called at every
+      fit. Leave out what a range test fills (``max_lr``): ``OneCycle(max_lr=self.hparams.lr)`` after a
+      ``Tuner`` run would read the constant LR the test set on the module as the peak.
 
     Overriding ``configure_callbacks`` is fine: the declared schedule is added to what it returns.
 
@@ -56,12 +58,12 @@ class LRScheduleMixin:
         ...         self.layer = torch.nn.Linear(4, 1)
         ...
         ...     def lr_schedule(self):
-        ...         return OneCycle(max_lr=self.hparams.lr)
+        ...         return OneCycle()  # peak: the optimizer's LR, or a range test's 1cycle peak
         ...
         ...     def configure_optimizers(self):
         ...         return torch.optim.SGD(self.parameters(), lr=self.hparams.lr, momentum=0.9)
         >>> Model().configure_callbacks()
-        [OneCycle(max_lr=0.1)]
+        [OneCycle()]
     """
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

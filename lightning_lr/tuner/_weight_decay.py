@@ -92,6 +92,11 @@ class WeightDecayResult:
         return self.best.suggestions()
 
     @property
+    def reason(self) -> str:
+        """``best.reason``: why the default answer is None ("" when there is one)."""
+        return self.best.reason
+
+    @property
     def confirmation(self) -> Any:
         """``best.confirmation``: the candidates trained for the best sweep (None without)."""
         return self.best.confirmation
@@ -122,7 +127,8 @@ class WeightDecayResult:
 
         Each curve's legend entry says its weight decay and, with ``suggest``, its suggestion and the rule
         that gave it: only :attr:`best` has a confirmation's candidates, so with ``method=None`` its answer is
-        the confirmed one and the others' the ``minimum`` rule's.
+        the confirmed one and the others' that of the sweep rule the test applied (``minimum`` unless the
+        test named another).
 
         Args:
             suggest: mark each sweep's suggestion of ``method``.

@@ -320,7 +320,7 @@ def test_weight_decays_one_sweep_each_from_the_same_state(tmp_path: Any) -> None
     firsts = {r.losses[0] for r in result.results}
     assert len(firsts) == 1  # same starting weights, same first batch
     assert model.hparams.weight_decay == result.best_weight_decay
-    assert model.hparams.lr == result.suggestion()
+    assert model.hparams.lr == result.suggestion() and result.reason == result.best.reason == ""
     fig = result.plot()
     curves = [ln for ln in fig.axes[0].get_lines() if ln.get_label().startswith("weight_decay")]
     assert len(curves) == 3 and len(fig.axes[0].get_lines()) == 6  # each curve and its suggestion's marker
