@@ -598,13 +598,16 @@ class ScheduleLR(LRScheduler):
         Args:
             epoch: if given, the step to jump to (exact, since the value is a pure function of the step).
         """
+        # checked before anything changes: a refused epoch leaves the scheduler as it was
+        if epoch is not None:
+            epoch = check_step(epoch, "epoch")
         self._sync_groups()
         self._follow_added()
         self._step_count += 1
         if epoch is None:
             self.last_epoch = t = self.last_epoch + 1
         else:
-            self.last_epoch = t = check_step(epoch)
+            self.last_epoch = t = epoch
         self._apply(t)
 
     def refresh(self) -> None:

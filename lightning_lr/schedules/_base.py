@@ -308,9 +308,10 @@ def _key(values: tuple[Any, ...]) -> tuple[Any, ...]:
 # ---------------------------------------------------------------------------------------------
 
 
-def check_step(step: Any) -> int:
-    """The step a schedule is evaluated at: an integer >= 0 (numpy integers included, bools refused)."""
-    return non_negative_int("step", step, capped=False)
+def check_step(step: Any, name: str = "step") -> int:
+    """The step a schedule is evaluated at: an integer >= 0 (numpy integers included, bools refused);
+    ``name`` is the argument's in the message (a scheduler's ``step(epoch)`` says ``epoch``)."""
+    return non_negative_int(name, step, capped=False)
 
 
 def checked_output(owner: str, fn: Callable[..., Any], arg: Any, value: Any, hi: float = math.inf) -> float:

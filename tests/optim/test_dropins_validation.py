@@ -508,3 +508,23 @@ def test_a_gamma_above_1_grows_silently_as_in_torch(name: str, kwargs: dict) -> 
             run.append(opt.param_groups[0]["lr"])
         lrs.append(run)
     assert lrs[1] == pytest.approx(lrs[0], rel=1e-12)
+
+
+@pytest.mark.parametrize("name", [n for n in REQUIRED if n != "CosineAnnealingWarmRestarts"])
+@pytest.mark.parametrize(("epoch", "error"), [(0.53, TypeError), (-5, ValueError), ("3", TypeError)])
+def test_a_wrong_epoch_is_named_epoch_and_changes_nothing(
+    name: str, epoch: Any, error: type[Exception]
+) -> None:
+    # before: "step must be a non-negative integer, got 0.53" (review 36): step() has no argument "step", and
+    # the refused call had counted a step
+    opt = sgd()
+    sched = getattr(ours, name)(opt, **REQUIRED[name])
+    opt.step()
+    sched.step()
+    before = (sched.last_epoch, sched._step_count, [g["lr"] for g in opt.param_groups])
+    message = f"^epoch must be a non-negative integer, got {re.escape(repr(epoch))}$"
+    with pytest.raises(error, match=message):
+        sched.step(epoch)
+    with pytest.raises(error, match=message):
+        sched._update_lr(epoch)  # what torch's SequentialLR calls
+    assert (sched.last_epoch, sched._step_count, [g["lr"] for g in opt.param_groups]) == before

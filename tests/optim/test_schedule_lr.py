@@ -249,11 +249,16 @@ def test_step_with_epoch_jumps_exactly_and_stepping_continues_from_there() -> No
     sched.step(7)  # backwards
     assert (sched.last_epoch, lrs_of(opt)) == (7, [ONE(7)])
     assert sched._step_count == 4
-    with pytest.raises(ValueError, match="step must be a non-negative integer, got -1"):
+    # the argument is ``epoch`` (review 36: the message said "step", which step() has no argument of)
+    with pytest.raises(ValueError, match=r"^epoch must be a non-negative integer, got -1$"):
         sched.step(-1)
-    with pytest.raises(TypeError, match=r"step must be a non-negative integer, got 2\.5"):
+    with pytest.raises(TypeError, match=r"^epoch must be a non-negative integer, got 2\.5$"):
         sched.step(2.5)  # type: ignore[arg-type]
-    assert sched.last_epoch == 7
+    assert (sched.last_epoch, sched._step_count, lrs_of(opt)) == (
+        7,
+        4,
+        [ONE(7)],
+    )  # a refused epoch: unchanged
 
 
 @pytest.mark.parametrize(

@@ -226,6 +226,9 @@ class DropIn(ScheduleLR):
             epoch: the step to jump to. The jump is exact: the closed-form value at ``epoch``, from the
                 initial LR, whatever the steps before (torch's closed form, where it has one).
         """
+        # checked before anything changes: a refused epoch leaves the scheduler as it was
+        if epoch is not None:
+            epoch = check_step(epoch, "epoch")
         if self._step_count == 1:
             warn_order(self.optimizer)
         self._sync_groups()
@@ -235,18 +238,20 @@ class DropIn(ScheduleLR):
             self._advance(t)
         else:
             warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
-            self.last_epoch = t = check_step(epoch)
+            self.last_epoch = t = epoch
             self._apply(t)
 
     def _update_lr(self, epoch: int | None = None) -> None:
         """What torch's SequentialLR calls: ``epoch=0`` at a milestone (the value at step 0, written as
         torch's closed form does), None for a plain step (neither counts nor warns, as torch's)."""
+        if epoch is not None:
+            epoch = check_step(epoch, "epoch")
         self._sync_groups()
         if epoch is None:
             self.last_epoch = t = self.last_epoch + 1
             self._advance(t)
         else:
-            self.last_epoch = t = check_step(epoch)
+            self.last_epoch = t = epoch
             self._jump(t)
 
     def _jump(self, t: int) -> None:
