@@ -9,6 +9,7 @@ that its settings came from the checkpoint.
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from typing import Any
 
@@ -448,3 +449,32 @@ class _Both:
     def step(self) -> None:
         for s in self.scheds:
             s.step()
+
+
+@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize(
+    ("key", "value", "allowed"),
+    [
+        ("last_epoch", -7, ">= -1"),
+        ("last_epoch", 2.7, ">= -1"),
+        ("last_epoch", "3", ">= -1"),
+        ("last_epoch", "x", ">= -1"),
+        ("last_epoch", True, ">= -1"),
+        ("_step_count", -1, ">= 0"),
+        ("_step_count", 4.5, ">= 0"),
+    ],
+)
+def test_a_states_wrong_step_is_refused_and_the_scheduler_is_unchanged(
+    name: str, key: str, value: Any, allowed: str
+) -> None:
+    # before (review 36): last_epoch=-7 was taken (a StepLR's LR went 1000x above its base), 2.7 and "3" were
+    # truncated or parsed, "x" gave int()'s message
+    opt = sgd()
+    sched = make(ours, name, opt, CASES[name][0])
+    go(opt, sched, 3)
+    state = {**sched.state_dict(), key: value}
+    before = (dict(sched.__dict__), [dict(g) for g in opt.param_groups])
+    expected = f"state_dict['{key}'] must be an integer {allowed}, got {value!r}"
+    with pytest.raises(ValueError, match=f"^{re.escape(expected)}$"):
+        sched.load_state_dict(state)
+    assert (dict(sched.__dict__), [dict(g) for g in opt.param_groups]) == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import io
 import pickle
+import re
 import warnings
 from typing import Any
 
@@ -334,6 +335,35 @@ def test_load_state_dict_restores_the_step_and_applies_it() -> None:
         sched.load_state_dict({"last_epoch": 3})
     with pytest.warns(UserWarning, match="written with relative=True"):
         sched.load_state_dict({"last_epoch": 3, "_step_count": 4, "relative": True})
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "allowed"),
+    [("last_epoch", -7, ">= -1"), ("last_epoch", 2.7, ">= -1"), ("last_epoch", "3", ">= -1"),
+     ("last_epoch", "x", ">= -1"), ("_step_count", -1, ">= 0"), ("_step_count", "4", ">= 0")],
+)  # fmt: skip
+def test_load_state_dict_refuses_a_wrong_step_and_changes_nothing(key: str, value: Any, allowed: str) -> None:
+    # before (review 36): last_epoch=-7 was taken, 2.7 and "3" were truncated or parsed by int()
+    opt = sgd()
+    sched = ScheduleLR(opt, lr=ONE)
+    for _ in range(3):
+        sched.step()
+    state = {**sched.state_dict(), key: value}
+    message = f"^{re.escape(f'state_dict[{key!r}] must be an integer {allowed}, got {value!r}')}$"
+    with pytest.raises(ValueError, match=message):
+        sched.load_state_dict(state)
+    assert (sched.last_epoch, sched._step_count, lrs_of(opt)) == (3, 4, [ONE(3)])
+    # restored together (link): a refused state is refused before any scheduler is loaded
+    other_opt = sgd()
+    other = ScheduleLR(other_opt, lr=ONE)
+    other.step()
+    good = {**other.state_dict(), "last_epoch": 100, "_step_count": 101, "key": "optimizer 1"}
+    bad = {**state, "key": "optimizer 0"}
+    ScheduleLR.link({"optimizer 0": sched, "optimizer 1": other}, saved=[bad, good])
+    with pytest.raises(ValueError, match=message):
+        other.load_state_dict(good)
+    assert (other.last_epoch, lrs_of(other_opt)) == (1, [ONE(1)])
+    assert (sched.last_epoch, lrs_of(opt)) == (3, [ONE(3)])
 
 
 def test_load_state_dict_rereads_initial_lr_brought_by_the_optimizer_state() -> None:

@@ -37,7 +37,7 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import EPOCH_DEPRECATION_WARNING
 
 from ...schedules._base import check_step
-from ..schedule_lr import BLOCK, ScheduleLR, ScheduleSpec, check_optimizer
+from ..schedule_lr import BLOCK, ScheduleLR, ScheduleSpec, check_optimizer, check_position
 
 __all__ = ["EPOCH_DEPRECATION_WARNING", "AbsoluteDropIn", "DropIn", "number", "same", "warn_order"]
 
@@ -413,10 +413,13 @@ class DropIn(ScheduleLR):
         As in torch, the optimizer's state holds the LR: load it too. If it was not loaded (the optimizer's
         param groups are the dicts this scheduler was built with, and held no ``initial_lr`` then) and the
         groups still hold what this scheduler wrote, they get the checkpoint's last LRs.
+
+        Raises:
+            KeyError: ``state_dict`` has no ``last_epoch`` or ``_step_count``.
+            ValueError: they are not what the constructor allows (an integer >= -1; >= 0), or the state is
+                of another number of param groups. A refused state leaves the scheduler as it was.
         """
-        missing = {"last_epoch", "_step_count"} - set(state_dict)
-        if missing:
-            raise KeyError(f"state_dict is missing {sorted(missing)}; keys present: {sorted(state_dict)}")
+        last_epoch, step_count = check_position(state_dict)  # before anything changes
         saved, added = state_dict.get("base_lrs"), self._added_from(state_dict)
         # the groups this scheduler was built for: the checkpoint's, and those it had adopted when the optimizer
         # is rebuilt with them. Checked before anything changes: a refused state leaves the scheduler as it was
@@ -436,8 +439,7 @@ class DropIn(ScheduleLR):
         base_lrs = list(state_dict.get("base_lrs", self.base_lrs))
         self._load_settings(state_dict, base_lrs)
         self.base_lrs = base_lrs
-        self.last_epoch = int(state_dict["last_epoch"])
-        self._step_count = int(state_dict["_step_count"])
+        self.last_epoch, self._step_count = last_epoch, step_count
         self._invalidate()  # the optimizer's state may have brought other initial_lr values
         last = state_dict.get("_last_lr")
         if last is None:  # a checkpoint of an earlier version: the step alone
