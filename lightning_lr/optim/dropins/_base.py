@@ -125,7 +125,9 @@ class DropIn(ScheduleLR):
         "relative",
     )
 
-    #: torch's attribute names of the settings a state_dict carries (beside base_lrs and the step)
+    #: torch's attribute names of the settings a state_dict carries (beside base_lrs and the step): every
+    #: state of this class holds them (torch's own since torch 2.2), so a state without one of them, or with
+    #: another drop-in's, is another class's and is refused (:meth:`load_state_dict`)
     settings_keys: ClassVar[tuple[str, ...]] = ()
     #: whether the per-group schedules are built from ``base_lrs`` (rebuilt when a checkpoint's differ)
     built_from_base_lrs: ClassVar[bool] = False
@@ -420,6 +422,7 @@ class DropIn(ScheduleLR):
                 of another number of param groups. A refused state leaves the scheduler as it was.
         """
         last_epoch, step_count = check_position(state_dict)  # before anything changes
+        self._check_class(state_dict)
         saved, added = state_dict.get("base_lrs"), self._added_from(state_dict)
         # the groups this scheduler was built for: the checkpoint's, and those it had adopted when the optimizer
         # is rebuilt with them. Checked before anything changes: a refused state leaves the scheduler as it was
@@ -459,6 +462,32 @@ class DropIn(ScheduleLR):
         self._at, self._wrote = None, wrote
         self._groups = list(self.optimizer.param_groups)
 
+    def _check_class(self, state_dict: dict[str, Any]) -> None:
+        """Refuse the state of another scheduler class (a config changed between runs): it lacks one of this
+        class's :attr:`settings_keys`, or holds one of another drop-in's. A state of the form before the
+        drop-ins had torch's keys (ScheduleLR's, with ``lr_schedules``) gives its step alone, as it did."""
+        if "lr_schedules" in state_dict:
+            return
+        own = type(self).settings_keys
+        missing = [k for k in own if k not in state_dict]
+        others: dict[str, list[str]] = {}
+        for cls in _drop_in_classes():
+            for k in cls.settings_keys:
+                if k in state_dict and k not in own:
+                    others.setdefault(k, []).append(cls.__name__)
+        if not missing and not others:
+            return
+        name = type(self).__name__
+        if missing:
+            why = f"it lacks {missing}"
+        else:
+            held = ", ".join(f"{k!r} ({' or '.join(sorted(set(c)))})" for k, c in sorted(others.items()))
+            why = f"it holds the settings of another scheduler: {held}"
+        raise ValueError(
+            f"{name}: the state_dict is another scheduler class's: {why}; keys present: {sorted(state_dict)}. "
+            f"Load the state of the same class ({name}, ours or torch's). The scheduler is unchanged"
+        )
+
     def _load_position(self, state_dict: dict[str, Any]) -> None:
         """Restore position state beyond ``last_epoch`` (CosineAnnealingWarmRestarts' ``T_cur``)."""
 
@@ -486,6 +515,18 @@ class DropIn(ScheduleLR):
                 g["lr"].fill_(x)
             else:
                 g["lr"] = x
+
+
+def _drop_in_classes() -> list[type[DropIn]]:
+    """Every drop-in class defined so far (the package's and users' subclasses)."""
+    found: list[type[DropIn]] = []
+    todo = [DropIn]
+    while todo:
+        cls = todo.pop()
+        if cls not in found:
+            found.append(cls)
+            todo.extend(cls.__subclasses__())
+    return found
 
 
 class AbsoluteDropIn(DropIn):

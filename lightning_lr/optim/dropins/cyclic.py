@@ -126,6 +126,8 @@ class CyclicLR(AbsoluteDropIn):
     """
 
     __slots__ = ("_shape",)
+    # what every state holds (_scale_fn_custom is torch's since 2.2; the momentums with cycle_momentum only)
+    settings_keys = ("max_lrs", "total_size", "step_ratio", "mode", "gamma", "scale_mode", "cycle_momentum")
 
     def __init__(
         self,
@@ -311,6 +313,9 @@ class OneCycleLR(AbsoluteDropIn):
         >>> g["lr"], g["momentum"]
         (4e-06, 0.95)
     """
+
+    # what every state holds (torch's before 2.4 has anneal_func in place of _anneal_func_type)
+    settings_keys = ("total_steps", "_schedule_phases", "cycle_momentum")
 
     def __init__(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from torch.optim import Optimizer
 
@@ -28,6 +28,7 @@ class _Functions:
     function (or lambda) is not (its place holds None)."""
 
     lr_lambdas: list[Fn]
+    settings_keys: ClassVar[tuple[str, ...]] = ("lr_lambdas",)
 
     def _settings(self) -> dict[str, Any]:
         return {
