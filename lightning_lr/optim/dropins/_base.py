@@ -38,6 +38,7 @@ from torch.optim.lr_scheduler import EPOCH_DEPRECATION_WARNING
 
 from ...schedules._base import check_step
 from ..schedule_lr import BLOCK, ScheduleLR, ScheduleSpec, check_optimizer, check_position
+from ._args import in_torch_names
 
 __all__ = ["EPOCH_DEPRECATION_WARNING", "AbsoluteDropIn", "DropIn", "number", "same", "warn_order"]
 
@@ -98,7 +99,9 @@ def number(x: Any) -> float:
 
 class DropIn(ScheduleLR):
     """A drop-in whose torch class scales the current LR: it composes with other schedulers (see the
-    module docstring). Subclasses give their hyperparameters (:attr:`settings_keys`, :meth:`_build`)."""
+    module docstring). Subclasses give their hyperparameters (:attr:`settings_keys`, :meth:`_build`); those
+    driven by the user's functions set ``_functions`` before ``DropIn.__init__``: each function with torch's
+    name of the argument it was given as, which a step's error about what it returned names."""
 
     # ScheduleLR's machinery and this class's caches live in slots, so that a drop-in's __dict__ holds
     # what torch's does (torch's tests compare schedulers' __dict__ after load_state_dict).
@@ -108,6 +111,7 @@ class DropIn(ScheduleLR):
         "_beta_jobs",
         "_block_start",
         "_built_on_state",
+        "_functions",
         "_groups",
         "_lr_index",
         "_lr_jobs",
@@ -228,33 +232,52 @@ class DropIn(ScheduleLR):
             epoch: the step to jump to. The jump is exact: the closed-form value at ``epoch``, from the
                 initial LR, whatever the steps before (torch's closed form, where it has one).
         """
-        # checked before anything changes: a refused epoch leaves the scheduler as it was
-        if epoch is not None:
-            epoch = check_step(epoch, "epoch")
-        if self._step_count == 1:
-            warn_order(self.optimizer)
-        self._sync_groups()
-        self._step_count += 1
-        if epoch is None:
-            self.last_epoch = t = self.last_epoch + 1
-            self._advance(t)
-        else:
-            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
-            self.last_epoch = t = epoch
-            self._apply(t)
+        try:
+            # checked before anything changes: a refused epoch leaves the scheduler as it was
+            if epoch is not None:
+                epoch = check_step(epoch, "epoch")
+            if self._step_count == 1:
+                warn_order(self.optimizer)
+            self._sync_groups()
+            self._step_count += 1
+            if epoch is None:
+                self.last_epoch = t = self.last_epoch + 1
+                self._advance(t)
+            else:
+                warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+                self.last_epoch = t = epoch
+                self._apply(t)
+        except (TypeError, ValueError) as exc:
+            new = self._in_torch_names(exc)
+            if new is exc:
+                raise
+            raise new from None
 
     def _update_lr(self, epoch: int | None = None) -> None:
         """What torch's SequentialLR calls: ``epoch=0`` at a milestone (the value at step 0, written as
         torch's closed form does), None for a plain step (neither counts nor warns, as torch's)."""
-        if epoch is not None:
-            epoch = check_step(epoch, "epoch")
-        self._sync_groups()
-        if epoch is None:
-            self.last_epoch = t = self.last_epoch + 1
-            self._advance(t)
-        else:
-            self.last_epoch = t = epoch
-            self._jump(t)
+        try:
+            if epoch is not None:
+                epoch = check_step(epoch, "epoch")
+            self._sync_groups()
+            if epoch is None:
+                self.last_epoch = t = self.last_epoch + 1
+                self._advance(t)
+            else:
+                self.last_epoch = t = epoch
+                self._jump(t)
+        except (TypeError, ValueError) as exc:
+            new = self._in_torch_names(exc)
+            if new is exc:
+                raise
+            raise new from None
+
+    def _in_torch_names(self, exc: TypeError | ValueError) -> TypeError | ValueError:
+        """An error of a step in torch's names: what a user's function returned that its schedule refuses is
+        said of the argument it was given as (``lr_lambda``, ``scale_fn``: :attr:`_functions`), not of the
+        schedule (``Lambda: f(3) returned ...``). Any other error is ``exc`` itself."""
+        new = in_torch_names(exc, None, functions=getattr(self, "_functions", ()))
+        return new if new is exc else new.with_traceback(exc.__traceback__)
 
     def _jump(self, t: int) -> None:
         """Write the values at step ``t`` (torch's closed form; MultiplicativeLR, which has none, scales)."""
@@ -421,6 +444,15 @@ class DropIn(ScheduleLR):
             ValueError: they are not what the constructor allows (an integer >= -1; >= 0), or the state is
                 of another number of param groups. A refused state leaves the scheduler as it was.
         """
+        try:
+            self._load_state(state_dict)
+        except (TypeError, ValueError) as exc:
+            new = self._in_torch_names(exc)
+            if new is exc:
+                raise
+            raise new from None
+
+    def _load_state(self, state_dict: dict[str, Any]) -> None:
         last_epoch, step_count = check_position(state_dict)  # before anything changes
         self._check_class(state_dict)
         saved, added = state_dict.get("base_lrs"), self._added_from(state_dict)

@@ -149,6 +149,7 @@ class CyclicLR(AbsoluteDropIn):
         check_last_epoch(last_epoch)
         self.optimizer = optimizer
         self._scale_fn_custom = scale_fn
+        self._functions = [(scale_fn, "scale_fn")]  # its errors name the argument
         lrs = self._cycles(base_lr, max_lr, whole(step_size_up), step_size_down, mode, gamma, scale_mode)
         # torch's public attributes
         first = lrs[0]
@@ -189,7 +190,8 @@ class CyclicLR(AbsoluteDropIn):
         for (bname, b), (mname, m) in zip(
             per_group("base_lr", base_lr, n), per_group("max_lr", max_lr, n), strict=True
         ):
-            with torch_names({"base_lr": bname, "max_lr": mname, "step_size": "step_size_up"}):
+            names = {"base_lr": bname, "max_lr": mname, "step_size": "step_size_up"}
+            with torch_names(names):
                 lrs.append(Cyclic(b, m, up, down, **shape))
         self._shape = lrs[0]
         return lrs
