@@ -364,7 +364,11 @@ TORCH_CLASS_CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
     ("OneCycleLR", dict(max_lr=0.1, epochs=2, steps_per_epoch=[3]), ValueError, "steps_per_epoch must be"),
     ("OneCycleLR", dict(max_lr=0.1, total_steps=10, pct_start=True), ValueError, "pct_start must be"),
     ("OneCycleLR", dict(max_lr=0.1, total_steps=10, pct_start=None), TypeError, "pct_start must be"),
-    # review 36: gamma=None fails in torch's arithmetic at the first step, a TypeError
+    # review 36: torch's "mode is invalid and scale_fn is None" is a ValueError; gamma=None fails in torch's
+    # arithmetic at the first step, a TypeError
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, mode=None), ValueError, "mode must be one of"),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, mode=3), ValueError, "mode must be one of"),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, mode=["triangular"]), ValueError, "mode must be one of"),
     ("ExponentialLR", dict(gamma=None), TypeError, "gamma must be a finite number > 0, got None"),
 ]
 
@@ -399,7 +403,8 @@ def _error_of(module: Any, name: str, kwargs: dict[str, Any]) -> BaseException |
 def test_where_torch_refuses_an_argument_too_it_raises_torchs_exception_class() -> None:
     # code catching torch's class around the constructor (or the first step) catches ours (before:
     # CosineAnnealingWarmRestarts raised TypeError for T_mult=1.5 where torch raises ValueError; review 36:
-    # ExponentialLR(gamma=None) a ValueError where torch fails with a TypeError)
+    # CyclicLR(mode=None) a TypeError where torch's check raises ValueError, ExponentialLR(gamma=None) a
+    # ValueError where torch fails with a TypeError)
     compared, differ = 0, []
     for name, kwargs, error, _ in CASES + TORCH_CLASS_CASES:
         theirs = _error_of(torch.optim.lr_scheduler, name, kwargs)

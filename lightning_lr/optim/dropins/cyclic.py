@@ -186,12 +186,15 @@ class CyclicLR(AbsoluteDropIn):
             else {"scale_fn": fn, "scale_mode": scale_mode}
         )
         down = None if down is None else whole(down)
+        refused = torch_refuses(  # by torch's own check (its class is ValueError: mode=None, 3, [...])
+            ("mode", mode, lambda v: v not in ["triangular", "triangular2", "exp_range"] and fn is None),
+        )
         lrs = []
         for (bname, b), (mname, m) in zip(
             per_group("base_lr", base_lr, n), per_group("max_lr", max_lr, n), strict=True
         ):
             names = {"base_lr": bname, "max_lr": mname, "step_size": "step_size_up"}
-            with torch_names(names):
+            with torch_names(names, refused):
                 lrs.append(Cyclic(b, m, up, down, **shape))
         self._shape = lrs[0]
         return lrs
