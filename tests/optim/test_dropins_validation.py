@@ -57,10 +57,31 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         "base_lr must be a finite number >= 0, got '0.1'",
     ),
     (
+        # review 36: said "a number or a one-element tensor", not that one value per group is allowed
         "CyclicLR",
         dict(base_lr=torch.ones(2), max_lr=0.3),
         ValueError,
-        "base_lr must be a number or a one-element tensor",
+        "base_lr must be a number, a one-element tensor or a list or tuple of 2 (one per param group), got "
+        "tensor([1., 1.])",
+    ),
+    (
+        # review 36: said "a finite number >= 0", not that one value per group is allowed
+        "CyclicLR",
+        dict(base_lr=np.array([0.01, 0.001]), max_lr=0.3),
+        TypeError,
+        "base_lr must be a single value or a list or tuple of 2 (one per param group), got array([0.01 , 0.001])",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=np.array([0.1, 0.05]), total_steps=10),
+        TypeError,
+        "max_lr must be a single value or a list or tuple of 2 (one per param group), got array([0.1 , 0.05])",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=0.1, total_steps=10, base_momentum=torch.tensor([0.8, 0.85])),
+        ValueError,
+        "base_momentum must be a number, a one-element tensor or a list or tuple of 2 (one per param group)",
     ),
     (
         "CyclicLR",

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any
 
+import numpy as np
 import torch
 
 from ..._validate import fail, without_owner
@@ -144,6 +145,11 @@ def per_group(name: str, value: Any, n: int, what: str = "value") -> list[tuple[
         if len(value) != n:
             fail(name, f"a single {what} or a list of {n} (one per param group)", value)
         return [(f"{name}[{i}]", item(f"{name}[{i}]", v)) for i, v in enumerate(value)]
+    # several values in one array or tensor: torch takes them as a list or tuple (its own code fails on them)
+    if isinstance(value, np.ndarray) and value.size != 1:
+        fail(name, f"a single {what} or a list or tuple of {n} (one per param group)", value, TypeError)
+    if isinstance(value, torch.Tensor) and value.numel() != 1:
+        fail(name, f"a number, a one-element tensor or a list or tuple of {n} (one per param group)", value)
     return [(name, item(name, value))] * n
 
 
