@@ -332,3 +332,17 @@ def test_cyclic_takes_the_base_lr_its_docstring_says() -> None:
             ours.CyclicLR(sgd(), base_lr=0.0, max_lr=0.1)
     with pytest.raises(ValueError, match="base_lr must be >= 0"):
         ours.CyclicLR(sgd(), base_lr=-0.01, max_lr=0.1)
+
+
+def test_a_tensor_eta_min_is_refused_by_torchs_restarts_only_and_taken_by_ours() -> None:
+    # what docs/differences_from_torch.md says (it said torch refuses a tensor eta_min: only
+    # CosineAnnealingWarmRestarts does, in torch 2.13)
+    quiet_torch("CosineAnnealingLR", sgd(), T_max=5, eta_min=torch.tensor(0.01))
+    with pytest.raises(ValueError, match="Expected float or int eta_min"):
+        quiet_torch("CosineAnnealingWarmRestarts", sgd(), T_0=5, eta_min=torch.tensor(0.01))
+    for name, kwargs in [("CosineAnnealingLR", dict(T_max=5)), ("CosineAnnealingWarmRestarts", dict(T_0=5))]:
+        got = []
+        for eta_min in (torch.tensor(0.01), float(torch.tensor(0.01))):  # the tensor's value, as a float
+            opt = sgd()
+            got.append(run(getattr(ours, name)(opt, eta_min=eta_min, **kwargs), opt, 12))
+        assert got[0] == got[1]
