@@ -31,11 +31,28 @@ def check_optimizer(optimizer: Any) -> list[dict[str, Any]]:
     return optimizer.param_groups
 
 
+def _at_least(name: str, value: Any, minimum: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return value
+
+
 def check_last_epoch(last_epoch: Any) -> int:
     """``last_epoch`` as torch uses it: -1 for a fresh start, else the step already taken."""
-    if not isinstance(last_epoch, int) or isinstance(last_epoch, bool) or last_epoch < -1:
-        raise ValueError(f"last_epoch must be an integer >= -1, got {last_epoch!r}")
-    return last_epoch
+    return _at_least("last_epoch", last_epoch, -1)
+
+
+def check_position(state_dict: Mapping[str, Any]) -> tuple[int, int]:
+    """A state_dict's ``last_epoch`` and ``_step_count``, checked as the constructor checks ``last_epoch``
+    (an integer >= -1; ``_step_count`` an integer >= 0), before a scheduler takes anything of it: a
+    refused state leaves the scheduler as it was."""
+    missing = {"last_epoch", "_step_count"} - set(state_dict)
+    if missing:
+        raise KeyError(f"state_dict is missing {sorted(missing)}; keys present: {sorted(state_dict)}")
+    return (
+        _at_least("state_dict['last_epoch']", state_dict["last_epoch"], -1),
+        _at_least("state_dict['_step_count']", state_dict["_step_count"], 0),
+    )
 
 
 def _per_group(name: str, spec: ScheduleSpec, n_groups: int) -> list[Schedule | None]:
@@ -198,10 +215,15 @@ class _Linked:
 
     def restore(self) -> None:
         """Load every member's own saved state (a member the list has none for applies its own values over
-        the LRs the optimizer brought back), once; the states of keys no member has are not loaded."""
-        saved, self.saved = self.saved, None
+        the LRs the optimizer brought back), once; the states of keys no member has are not loaded. A
+        member's state that is refused (:func:`check_position`) is refused before any is loaded."""
+        saved = self.saved
         if saved is None:
             return
+        for key in self.members:
+            if key in saved:
+                check_position(saved[key])
+        self.saved = None
         self.loaded = list(saved.values())
         for key, scheduler in self.members.items():
             state = saved.get(key)
@@ -598,13 +620,16 @@ class ScheduleLR(LRScheduler):
         Args:
             epoch: if given, the step to jump to (exact, since the value is a pure function of the step).
         """
+        # checked before anything changes: a refused epoch leaves the scheduler as it was
+        if epoch is not None:
+            epoch = check_step(epoch, "epoch")
         self._sync_groups()
         self._follow_added()
         self._step_count += 1
         if epoch is None:
             self.last_epoch = t = self.last_epoch + 1
         else:
-            self.last_epoch = t = check_step(epoch)
+            self.last_epoch = t = epoch
         self._apply(t)
 
     def refresh(self) -> None:
@@ -728,10 +753,14 @@ class ScheduleLR(LRScheduler):
         """Restore the step and apply the schedules' values at it. The schedules themselves come from
         the constructor, so a resumed run can re-resolve them (e.g. for a longer run).
 
-        A scheduler :meth:`link`-ed with others loads the state into the one that wrote it (see there)."""
-        missing = {"last_epoch", "_step_count"} - set(state_dict)
-        if missing:
-            raise KeyError(f"state_dict is missing {sorted(missing)}; keys present: {sorted(state_dict)}")
+        A scheduler :meth:`link`-ed with others loads the state into the one that wrote it (see there).
+
+        Raises:
+            KeyError: ``state_dict`` has no ``last_epoch`` or ``_step_count``.
+            ValueError: they are not what the constructor allows (an integer >= -1; >= 0). The scheduler is
+                unchanged.
+        """
+        check_position(state_dict)
         linked = self._linked
         if linked is not None and linked.saved is not None:
             # the states the whole list holds are known (link's ``saved``): every scheduler loads its own, by
@@ -747,6 +776,7 @@ class ScheduleLR(LRScheduler):
             self.refresh()  # another scheduler's state: the optimizer holds the LRs restored with it
 
     def _load(self, state_dict: dict[str, Any]) -> None:
+        last_epoch, step_count = check_position(state_dict)
         if bool(state_dict.get("relative", self.relative)) != self.relative:
             _warn(
                 f"the checkpoint was written with relative={state_dict['relative']}, this scheduler has "
@@ -754,8 +784,7 @@ class ScheduleLR(LRScheduler):
                 stacklevel=3,
             )
         self._warn_if_other_schedules(state_dict)
-        self.last_epoch = int(state_dict["last_epoch"])
-        self._step_count = int(state_dict["_step_count"])
+        self.last_epoch, self._step_count = last_epoch, step_count
         # the groups added before the checkpoint (re-added to the optimizer before this load, as
         # BaseFinetuning does) follow the schedule with the ratios they had
         self._sync_groups(self._added_from(state_dict))

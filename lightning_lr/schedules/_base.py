@@ -323,25 +323,45 @@ def _key(values: tuple[Any, ...]) -> tuple[Any, ...]:
 # ---------------------------------------------------------------------------------------------
 
 
-def check_step(step: Any) -> int:
-    """The step a schedule is evaluated at: an integer >= 0 (numpy integers included, bools refused)."""
-    return non_negative_int("step", step, capped=False)
+def check_step(step: Any, name: str = "step") -> int:
+    """The step a schedule is evaluated at: an integer >= 0 (numpy integers included, bools refused);
+    ``name`` is the argument's in the message (a scheduler's ``step(epoch)`` says ``epoch``)."""
+    return non_negative_int(name, step, capped=False)
+
+
+def function_name(fn: Any) -> str:
+    """How messages name a user function: its qualified name (a callable object's, its class's)."""
+    name = getattr(fn, "__qualname__", None)
+    return name if isinstance(name, str) else type(fn).__qualname__
+
+
+_E = TypeVar("_E", bound=Exception)
+
+
+def _returned_by(exc: _E, fn: Any) -> _E:
+    """``exc``, about what ``fn`` returned, with ``fn`` as its ``function``: a caller that knows the argument
+    ``fn`` was given as names it by that (the torch drop-ins: ``lr_lambda``, ``scale_fn``)."""
+    exc.function = fn  # type: ignore[attr-defined]
+    return exc
 
 
 def checked_output(owner: str, fn: Callable[..., Any], arg: Any, value: Any, hi: float = math.inf) -> float:
-    """The number a user function returned, checked to be finite and in ``[0, hi]``."""
-    name = getattr(fn, "__qualname__", None)
-    if not isinstance(name, str):
-        name = type(fn).__qualname__
+    """The number a user function returned, checked to be finite and in ``[0, hi]``. The error (``"<owner>:
+    <function name>(<arg>) returned ..."``) has ``fn`` as its ``function`` attribute."""
+    name = function_name(fn)
     try:
         if isinstance(value, (str, bytes, bool, np.bool_)):  # float("0.1") and float(True) would pass
             raise TypeError
         v = float(value)
     except (TypeError, ValueError):
-        raise TypeError(f"{owner}: {name}({arg!r}) returned {value!r}, not a number") from None
+        raise _returned_by(
+            TypeError(f"{owner}: {name}({arg!r}) returned {value!r}, not a number"), fn
+        ) from None
     if not (math.isfinite(v) and 0.0 <= v <= hi):
         allowed = ">= 0" if hi == math.inf else f"in [0, {hi:g}]"
-        raise ValueError(f"{owner}: {name}({arg!r}) returned {v!r}; values must be finite and {allowed}")
+        raise _returned_by(
+            ValueError(f"{owner}: {name}({arg!r}) returned {v!r}; values must be finite and {allowed}"), fn
+        )
     return v
 
 

@@ -10,6 +10,7 @@ import math
 import warnings
 from typing import Any
 
+import numpy as np
 import pytest
 import torch
 
@@ -268,3 +269,80 @@ def test_arguments_torch_accepts_are_refused(name: str, kwargs: dict[str, Any]) 
     quiet_torch(name, sgd(0.1), **kwargs)  # torch builds it
     with pytest.raises(ValueError, match=" must be "):
         getattr(ours, name)(sgd(0.1), **kwargs)
+
+
+# --- inputs torch takes without a word (review 36) -------------------------------------------------------
+def test_one_cycle_total_steps_and_epochs_that_disagree_keep_total_steps_with_a_warning() -> None:
+    kwargs = dict(max_lr=0.1, total_steps=10, epochs=3, steps_per_epoch=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert quiet_torch("OneCycleLR", sgd(), **kwargs).total_steps == 10  # torch drops 3 * 5 silently
+    with pytest.warns(
+        UserWarning, match=r"total_steps=10 and epochs \* steps_per_epoch = 3 \* 5 = 15 disagree"
+    ):
+        sched = ours.OneCycleLR(sgd(), **kwargs)
+    assert sched.total_steps == 10
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # when they agree, nothing to say
+        assert ours.OneCycleLR(sgd(), **{**kwargs, "total_steps": 15}).total_steps == 15
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "flag"),
+    [
+        ("OneCycleLR", dict(max_lr=0.1, total_steps=10, three_phase="False"), "three_phase"),
+        ("OneCycleLR", dict(max_lr=0.1, total_steps=10, cycle_momentum="false"), "cycle_momentum"),
+        ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, cycle_momentum=None), "cycle_momentum"),
+        ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, cycle_momentum=0), "cycle_momentum"),
+    ],
+)
+def test_a_flag_that_is_not_a_bool_is_refused(name: str, kwargs: dict[str, Any], flag: str) -> None:
+    # torch reads it by its truth value: "False" and "false" are True
+    quiet_torch(name, sgd(), **kwargs)
+    with pytest.raises(TypeError, match=rf"^{flag} must be True or False, got {kwargs[flag]!r}$"):
+        getattr(ours, name)(sgd(), **kwargs)
+    # numpy's bools are bools
+    sched = getattr(ours, name)(sgd(), **{**kwargs, flag: np.bool_(True)})
+    assert (len(sched._schedule_phases) == 3) if flag == "three_phase" else sched.cycle_momentum is True
+
+
+def test_cyclic_scale_mode_is_checked_without_a_scale_fn_too() -> None:
+    # torch ignores scale_mode without a scale_fn, whatever it is; ours refused "step" only with a scale_fn
+    quiet_torch("CyclicLR", sgd(), base_lr=0.01, max_lr=0.1, scale_mode="step")
+    for scale_fn in (None, lambda x: 1.0):
+        with pytest.raises(
+            ValueError, match=r"^scale_mode must be one of 'cycle', 'iterations', got 'step'$"
+        ):
+            ours.CyclicLR(sgd(), base_lr=0.01, max_lr=0.1, scale_mode="step", scale_fn=scale_fn)
+    # a valid one is still ignored without a scale_fn, as in torch
+    assert ours.CyclicLR(sgd(), base_lr=0.01, max_lr=0.1, scale_mode="iterations").scale_mode == "cycle"
+
+
+def test_cyclic_takes_the_base_lr_its_docstring_says() -> None:
+    # the docstring said base_lr must be > 0, and 0 was taken (review 36): the bound it states is the one
+    # the constructor holds
+    import re
+
+    bound = re.search(r"``base_lr`` must be (>=?) 0", ours.CyclicLR.__doc__ or "")
+    assert bound is not None
+    if bound.group(1) == ">=":
+        assert ours.CyclicLR(sgd(), base_lr=0.0, max_lr=0.1).base_lrs == [0.0]
+    else:
+        with pytest.raises(ValueError):
+            ours.CyclicLR(sgd(), base_lr=0.0, max_lr=0.1)
+    with pytest.raises(ValueError, match="base_lr must be >= 0"):
+        ours.CyclicLR(sgd(), base_lr=-0.01, max_lr=0.1)
+
+
+def test_a_tensor_eta_min_is_refused_by_torchs_restarts_only_and_taken_by_ours() -> None:
+    # what docs/differences_from_torch.md says (it said torch refuses a tensor eta_min: only
+    # CosineAnnealingWarmRestarts does, in torch 2.13)
+    quiet_torch("CosineAnnealingLR", sgd(), T_max=5, eta_min=torch.tensor(0.01))
+    with pytest.raises(ValueError, match="Expected float or int eta_min"):
+        quiet_torch("CosineAnnealingWarmRestarts", sgd(), T_0=5, eta_min=torch.tensor(0.01))
+    for name, kwargs in [("CosineAnnealingLR", dict(T_max=5)), ("CosineAnnealingWarmRestarts", dict(T_0=5))]:
+        got = []
+        for eta_min in (torch.tensor(0.01), float(torch.tensor(0.01))):  # the tensor's value, as a float
+            opt = sgd()
+            got.append(run(getattr(ours, name)(opt, eta_min=eta_min, **kwargs), opt, 12))
+        assert got[0] == got[1]

@@ -9,6 +9,7 @@ that its settings came from the checkpoint.
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from typing import Any
 
@@ -448,3 +449,76 @@ class _Both:
     def step(self) -> None:
         for s in self.scheds:
             s.step()
+
+
+@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize(
+    ("key", "value", "allowed"),
+    [
+        ("last_epoch", -7, ">= -1"),
+        ("last_epoch", 2.7, ">= -1"),
+        ("last_epoch", "3", ">= -1"),
+        ("last_epoch", "x", ">= -1"),
+        ("last_epoch", True, ">= -1"),
+        ("_step_count", -1, ">= 0"),
+        ("_step_count", 4.5, ">= 0"),
+    ],
+)
+def test_a_states_wrong_step_is_refused_and_the_scheduler_is_unchanged(
+    name: str, key: str, value: Any, allowed: str
+) -> None:
+    # before (review 36): last_epoch=-7 was taken (a StepLR's LR went 1000x above its base), 2.7 and "3" were
+    # truncated or parsed, "x" gave int()'s message
+    opt = sgd()
+    sched = make(ours, name, opt, CASES[name][0])
+    go(opt, sched, 3)
+    state = {**sched.state_dict(), key: value}
+    before = (dict(sched.__dict__), [dict(g) for g in opt.param_groups])
+    expected = f"state_dict['{key}'] must be an integer {allowed}, got {value!r}"
+    with pytest.raises(ValueError, match=f"^{re.escape(expected)}$"):
+        sched.load_state_dict(state)
+    assert (dict(sched.__dict__), [dict(g) for g in opt.param_groups]) == before
+
+
+# LambdaLR's and MultiplicativeLR's states have the same keys (lr_lambdas): they cannot be told apart
+OTHER_CLASS = [
+    (source, target)
+    for source in CASES
+    for target in CASES
+    if source != target and {source, target} != {"LambdaLR", "MultiplicativeLR"}
+]
+
+
+@pytest.mark.parametrize(("source", "target"), OTHER_CLASS, ids=[f"{s}-into-{t}" for s, t in OTHER_CLASS])
+@pytest.mark.parametrize("module", [L, ours], ids=["torchs", "ours"])
+def test_a_state_of_another_class_is_refused_and_the_scheduler_is_unchanged(
+    source: str, target: str, module: Any
+) -> None:
+    # before (review 36): OneCycleLR's state loaded into CosineAnnealingLR without a word (T_max missing,
+    # OneCycleLR's keys ignored), as into torch's
+    state = checkpoint(module, source)[1]
+    opt = sgd()
+    sched = make(ours, target, opt, CASES[target][0])
+    go(opt, sched, 3)
+    before = (dict(sched.__dict__), [dict(g) for g in opt.param_groups])
+    missing = [k for k in getattr(ours, target).settings_keys if k not in state]
+    with pytest.raises(
+        ValueError, match=rf"^{target}: the state_dict is another scheduler class's: "
+    ) as info:
+        sched.load_state_dict(state)
+    assert (f"it lacks {missing}" if missing else "it holds the settings of another scheduler") in str(
+        info.value
+    )
+    assert f"keys present: {sorted(state)}" in str(info.value)
+    assert (dict(sched.__dict__), [dict(g) for g in opt.param_groups]) == before
+
+
+def test_a_onecycle_state_of_torch_before_2_4_still_loads() -> None:
+    # torch 2.2 and 2.3 kept the bound method anneal_func where torch 2.4 keeps _anneal_func_type: the class
+    # check does not ask for the key (the settings of the same class, and the step, are taken as before)
+    state = dict(checkpoint(L, "OneCycleLR")[1])
+    state["anneal_func"] = state.pop("_anneal_func_type")
+    opt = sgd()
+    sched = make(ours, "OneCycleLR", opt, CASES["OneCycleLR"][0])
+    sched.load_state_dict(state)
+    assert sched.last_epoch == K

@@ -9,6 +9,7 @@ steps_per_epoch``) is checked by the drop-in itself.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,8 @@ from lightning_lr.schedules import Cyclic, MultiStepDecay, OneCycle, PolynomialD
 
 #: the one message format of lightning_lr._validate: "<argument> must be <what is allowed>, got <value!r>"
 ONE_FORMAT = re.compile(r"(?P<argument>.+?) must be (?P<allowed>.+), got (?P<value>.+)", re.DOTALL)
+#: a message that starts with a class's name ("ExponentialDecay: "): the schedule's, not the drop-in's
+OWNER = re.compile(r"[A-Z]\w*: ")
 
 
 def sgd(*lrs: float, momentum: float = 0.9) -> torch.optim.SGD:
@@ -54,10 +57,31 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         "base_lr must be a finite number >= 0, got '0.1'",
     ),
     (
+        # review 36: said "a number or a one-element tensor", not that one value per group is allowed
         "CyclicLR",
         dict(base_lr=torch.ones(2), max_lr=0.3),
         ValueError,
-        "base_lr must be a number or a one-element tensor",
+        "base_lr must be a number, a one-element tensor or a list or tuple of 2 (one per param group), got "
+        "tensor([1., 1.])",
+    ),
+    (
+        # review 36: said "a finite number >= 0", not that one value per group is allowed
+        "CyclicLR",
+        dict(base_lr=np.array([0.01, 0.001]), max_lr=0.3),
+        TypeError,
+        "base_lr must be a single value or a list or tuple of 2 (one per param group), got array([0.01 , 0.001])",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=np.array([0.1, 0.05]), total_steps=10),
+        TypeError,
+        "max_lr must be a single value or a list or tuple of 2 (one per param group), got array([0.1 , 0.05])",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=0.1, total_steps=10, base_momentum=torch.tensor([0.8, 0.85])),
+        ValueError,
+        "base_momentum must be a number, a one-element tensor or a list or tuple of 2 (one per param group)",
     ),
     (
         "CyclicLR",
@@ -345,6 +369,9 @@ def test_wrong_arguments_are_named(
     with pytest.raises(error, match=re.escape(message)) as info:
         getattr(ours, name)(opt, **kwargs)
     assert ONE_FORMAT.fullmatch(str(info.value)), str(info.value)
+    # the drop-in's (torch's) argument, never the schedule it is built on (review 36: "ExponentialDecay: gamma
+    # must be > 0, got 0")
+    assert not OWNER.match(str(info.value)), str(info.value)
 
 
 # more values of the arguments torch checks itself: strings, None, bools, numpy numbers, lists (the class
@@ -358,28 +385,60 @@ TORCH_CLASS_CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
     ("OneCycleLR", dict(max_lr=0.1, epochs=2, steps_per_epoch=[3]), ValueError, "steps_per_epoch must be"),
     ("OneCycleLR", dict(max_lr=0.1, total_steps=10, pct_start=True), ValueError, "pct_start must be"),
     ("OneCycleLR", dict(max_lr=0.1, total_steps=10, pct_start=None), TypeError, "pct_start must be"),
+    # review 36: torch's "mode is invalid and scale_fn is None" is a ValueError; gamma=None fails in torch's
+    # arithmetic at the first step, a TypeError
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, mode=None), ValueError, "mode must be one of"),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, mode=3), ValueError, "mode must be one of"),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, mode=["triangular"]), ValueError, "mode must be one of"),
+    ("ExponentialLR", dict(gamma=None), TypeError, "gamma must be a finite number > 0, got None"),
 ]
 
 
+@pytest.mark.parametrize(
+    ("name", "kwargs", "error", "message"),
+    TORCH_CLASS_CASES,
+    ids=[f"{c[0]}-{c[1]}" for c in TORCH_CLASS_CASES],
+)
+def test_where_torch_refuses_an_argument_too_ours_names_it(
+    name: str, kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=re.escape(message)) as info:
+        getattr(ours, name)(sgd(0.1), **kwargs)
+    assert ONE_FORMAT.fullmatch(str(info.value)) and not OWNER.match(str(info.value)), str(info.value)
+
+
+def _error_of(module: Any, name: str, kwargs: dict[str, Any]) -> BaseException | None:
+    """The error of building the scheduler and taking one step (torch fails on some values only there)."""
+    opt = sgd(0.1) if name == "CosineAnnealingWarmRestarts" and "eta_min" in kwargs else sgd(0.1, 0.1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sched = getattr(module, name)(opt, **kwargs)
+            opt.step()
+            sched.step()
+    except Exception as exc:
+        return exc
+    return None
+
+
 def test_where_torch_refuses_an_argument_too_it_raises_torchs_exception_class() -> None:
-    # code catching torch's class around the constructor catches ours (before: CosineAnnealingWarmRestarts
-    # raised TypeError for T_mult=1.5 where torch raises ValueError)
+    # code catching torch's class around the constructor (or the first step) catches ours (before:
+    # CosineAnnealingWarmRestarts raised TypeError for T_mult=1.5 where torch raises ValueError; review 36:
+    # CyclicLR(mode=None) a TypeError where torch's check raises ValueError, ExponentialLR(gamma=None) a
+    # ValueError where torch fails with a TypeError)
     compared, differ = 0, []
     for name, kwargs, error, _ in CASES + TORCH_CLASS_CASES:
-        opt = sgd(0.1) if name == "CosineAnnealingWarmRestarts" and "eta_min" in kwargs else sgd(0.1, 0.1)
-        try:
-            getattr(torch.optim.lr_scheduler, name)(opt, **kwargs)
-        except (
-            TypeError,
-            ValueError,
-        ) as exc:  # torch's own checks (not a crash: docs/differences_from_torch.md)
-            compared += 1
-            if not issubclass(error, type(exc)):
-                differ.append((name, kwargs, type(exc).__name__, error.__name__))
-        except (RuntimeError, ZeroDivisionError):
-            pass
+        theirs = _error_of(torch.optim.lr_scheduler, name, kwargs)
+        # torch's own checks and the TypeErrors its arithmetic raises (not a crash such as a division by
+        # zero: docs/differences_from_torch.md)
+        if not isinstance(theirs, (TypeError, ValueError)):
+            continue
+        compared += 1
+        mine = _error_of(ours, name, kwargs)
+        if not issubclass(error, type(theirs)) or not isinstance(mine, type(theirs)):
+            differ.append((name, kwargs, type(theirs).__name__, error.__name__, type(mine).__name__))
     assert differ == []
-    assert compared >= 25
+    assert compared >= 30
 
 
 # (drop-in call, the schedule call it maps onto, the schedule's names -> torch's)
@@ -445,13 +504,88 @@ def negative(step: int) -> float:
     return -1.0
 
 
-@pytest.mark.parametrize("name", ["LambdaLR", "MultiplicativeLR"])
-def test_lr_lambda_must_return_a_learning_rate(name: str) -> None:
-    with pytest.raises(ValueError, match=r"negative\(\d+\) returned -1.0; values must be finite and >= 0"):
-        opt = sgd()
-        sched = getattr(ours, name)(opt, lr_lambda=negative)
-        opt.step()
+def negative_from_5(step: int) -> float:
+    return -1.0 if step >= 5 else 1.0
+
+
+def text(step: int) -> Any:
+    return "0.1"
+
+
+def steps(sched: Any, n: int) -> None:
+    for _ in range(n):
+        sched.optimizer.step()
         sched.step()
+
+
+USER_FUNCTIONS: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
+    (
+        "LambdaLR",
+        lambda: ours.LambdaLR(sgd(), lr_lambda=negative),
+        ValueError,
+        "lr_lambda(0) returned -1.0; values must be finite and >= 0 (lr_lambda is negative)",
+    ),
+    (
+        "LambdaLR-text",
+        lambda: ours.LambdaLR(sgd(), lr_lambda=text),
+        TypeError,
+        "lr_lambda(0) returned '0.1', not a number (lr_lambda is text)",
+    ),
+    (
+        # two lambdas have the same name: the message says which argument it was
+        "LambdaLR-list",
+        lambda: ours.LambdaLR(sgd(0.1, 0.1), lr_lambda=[lambda t: 1.0, lambda t: -2.0]),
+        ValueError,
+        "lr_lambda[1](0) returned -2.0; values must be finite and >= 0 (lr_lambda[1] is <lambda>.<locals>.<lambda>)",
+    ),
+    (
+        "LambdaLR-later",
+        lambda: steps(ours.LambdaLR(sgd(), lr_lambda=negative_from_5), 6),
+        ValueError,
+        "lr_lambda(5) returned -1.0; values must be finite and >= 0 (lr_lambda is negative_from_5)",
+    ),
+    (
+        "MultiplicativeLR",
+        lambda: steps(ours.MultiplicativeLR(sgd(), lr_lambda=negative), 1),
+        ValueError,
+        "lr_lambda(1) returned -1.0; values must be finite and >= 0 (lr_lambda is negative)",
+    ),
+    (
+        # torch's SequentialLR at a milestone: MultiplicativeLR multiplies by lr_lambda(0)
+        "MultiplicativeLR-milestone",
+        lambda: ours.MultiplicativeLR(sgd(), lr_lambda=[negative])._update_lr(0),
+        ValueError,
+        "lr_lambda[0](0) returned -1.0; values must be finite and >= 0 (lr_lambda[0] is negative)",
+    ),
+    (
+        "CyclicLR",
+        lambda: steps(ours.CyclicLR(sgd(), 0.01, 0.1, step_size_up=1, scale_fn=lambda x: 2.0), 1),
+        ValueError,
+        "scale_fn(1) returned 2.0; values must be finite and in [0, 1] (scale_fn is <lambda>.<locals>.<lambda>)",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"), [c[1:] for c in USER_FUNCTIONS], ids=[c[0] for c in USER_FUNCTIONS]
+)
+def test_what_a_users_function_returned_is_said_of_its_argument(
+    call: Callable[[], Any], error: type[Exception], message: str
+) -> None:
+    # before (review 36): "Lambda: <lambda>.<locals>.<lambda>(0) returned -1.0; ...", naming the schedule
+    # the drop-in is built on and the function, not the argument
+    with pytest.raises(error) as info, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        call()
+    assert str(info.value) == message
+
+
+def test_what_a_users_function_returned_at_a_loaded_step_is_said_of_its_argument() -> None:
+    opt = sgd()
+    sched = ours.LambdaLR(opt, lr_lambda=negative_from_5)
+    state = {**sched.state_dict(), "last_epoch": 7, "_step_count": 8}
+    with pytest.raises(ValueError, match=r"^lr_lambda\(7\) returned -1\.0; values must be finite and >= 0 "):
+        sched.load_state_dict(state)
 
 
 REQUIRED: dict[str, dict[str, Any]] = {
@@ -508,3 +642,23 @@ def test_a_gamma_above_1_grows_silently_as_in_torch(name: str, kwargs: dict) -> 
             run.append(opt.param_groups[0]["lr"])
         lrs.append(run)
     assert lrs[1] == pytest.approx(lrs[0], rel=1e-12)
+
+
+@pytest.mark.parametrize("name", [n for n in REQUIRED if n != "CosineAnnealingWarmRestarts"])
+@pytest.mark.parametrize(("epoch", "error"), [(0.53, TypeError), (-5, ValueError), ("3", TypeError)])
+def test_a_wrong_epoch_is_named_epoch_and_changes_nothing(
+    name: str, epoch: Any, error: type[Exception]
+) -> None:
+    # before: "step must be a non-negative integer, got 0.53" (review 36): step() has no argument "step", and
+    # the refused call had counted a step
+    opt = sgd()
+    sched = getattr(ours, name)(opt, **REQUIRED[name])
+    opt.step()
+    sched.step()
+    before = (sched.last_epoch, sched._step_count, [g["lr"] for g in opt.param_groups])
+    message = f"^epoch must be a non-negative integer, got {re.escape(repr(epoch))}$"
+    with pytest.raises(error, match=message):
+        sched.step(epoch)
+    with pytest.raises(error, match=message):
+        sched._update_lr(epoch)  # what torch's SequentialLR calls
+    assert (sched.last_epoch, sched._step_count, [g["lr"] for g in opt.param_groups]) == before

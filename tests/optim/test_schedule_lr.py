@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import io
 import pickle
+import re
 import warnings
 from typing import Any
 
@@ -249,11 +250,16 @@ def test_step_with_epoch_jumps_exactly_and_stepping_continues_from_there() -> No
     sched.step(7)  # backwards
     assert (sched.last_epoch, lrs_of(opt)) == (7, [ONE(7)])
     assert sched._step_count == 4
-    with pytest.raises(ValueError, match="step must be a non-negative integer, got -1"):
+    # the argument is ``epoch`` (review 36: the message said "step", which step() has no argument of)
+    with pytest.raises(ValueError, match=r"^epoch must be a non-negative integer, got -1$"):
         sched.step(-1)
-    with pytest.raises(TypeError, match=r"step must be a non-negative integer, got 2\.5"):
+    with pytest.raises(TypeError, match=r"^epoch must be a non-negative integer, got 2\.5$"):
         sched.step(2.5)  # type: ignore[arg-type]
-    assert sched.last_epoch == 7
+    assert (sched.last_epoch, sched._step_count, lrs_of(opt)) == (
+        7,
+        4,
+        [ONE(7)],
+    )  # a refused epoch: unchanged
 
 
 @pytest.mark.parametrize(
@@ -329,6 +335,35 @@ def test_load_state_dict_restores_the_step_and_applies_it() -> None:
         sched.load_state_dict({"last_epoch": 3})
     with pytest.warns(UserWarning, match="written with relative=True"):
         sched.load_state_dict({"last_epoch": 3, "_step_count": 4, "relative": True})
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "allowed"),
+    [("last_epoch", -7, ">= -1"), ("last_epoch", 2.7, ">= -1"), ("last_epoch", "3", ">= -1"),
+     ("last_epoch", "x", ">= -1"), ("_step_count", -1, ">= 0"), ("_step_count", "4", ">= 0")],
+)  # fmt: skip
+def test_load_state_dict_refuses_a_wrong_step_and_changes_nothing(key: str, value: Any, allowed: str) -> None:
+    # before (review 36): last_epoch=-7 was taken, 2.7 and "3" were truncated or parsed by int()
+    opt = sgd()
+    sched = ScheduleLR(opt, lr=ONE)
+    for _ in range(3):
+        sched.step()
+    state = {**sched.state_dict(), key: value}
+    message = f"^{re.escape(f'state_dict[{key!r}] must be an integer {allowed}, got {value!r}')}$"
+    with pytest.raises(ValueError, match=message):
+        sched.load_state_dict(state)
+    assert (sched.last_epoch, sched._step_count, lrs_of(opt)) == (3, 4, [ONE(3)])
+    # restored together (link): a refused state is refused before any scheduler is loaded
+    other_opt = sgd()
+    other = ScheduleLR(other_opt, lr=ONE)
+    other.step()
+    good = {**other.state_dict(), "last_epoch": 100, "_step_count": 101, "key": "optimizer 1"}
+    bad = {**state, "key": "optimizer 0"}
+    ScheduleLR.link({"optimizer 0": sched, "optimizer 1": other}, saved=[bad, good])
+    with pytest.raises(ValueError, match=message):
+        other.load_state_dict(good)
+    assert (other.last_epoch, lrs_of(other_opt)) == (1, [ONE(1)])
+    assert (sched.last_epoch, lrs_of(opt)) == (3, [ONE(3)])
 
 
 def test_load_state_dict_rereads_initial_lr_brought_by_the_optimizer_state() -> None:

@@ -10,22 +10,28 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any
 
+import numpy as np
 import torch
 
 from ..._validate import fail, without_owner
+from ...schedules._base import function_name
 from .. import param_groups as pg
 
-__all__ = ["base_lrs", "item", "per_group", "torch_names", "whole"]
+__all__ = ["base_lrs", "in_torch_names", "item", "per_group", "torch_names", "torch_refuses", "whole"]
 
 # An argument name (``max_lr``, ``milestones[3]``), or a quoted value to leave alone (``'exp_range'``).
 _TOKEN = re.compile(r"'[^']*'|[A-Za-z_]\w*(?:\[\d+\])?")
 
 
 @contextlib.contextmanager
-def torch_names(names: Mapping[str, str], value_errors: Collection[str] = ()) -> Iterator[None]:
+def torch_names(
+    names: Mapping[str, str] | None,
+    value_errors: Collection[str] = (),
+    functions: Iterable[tuple[Any, str]] = (),
+) -> Iterator[None]:
     """Re-raise a schedule's TypeError/ValueError with torch's argument names in place of the schedule's.
 
     The message keeps its format, ``<argument> must be <what is allowed>, got <value>``: every name before
@@ -33,12 +39,17 @@ def torch_names(names: Mapping[str, str], value_errors: Collection[str] = ()) ->
     ``max_lr[1]`` for a per-group list) is replaced; the value is left as it is.
 
     Args:
-        names: the schedule's argument names to torch's.
+        names: the schedule's argument names to torch's; None leaves every error but those of ``functions``
+            as it is (what a step raises: the drop-in's own messages).
         value_errors: torch's names of the arguments whose values torch's own checks refuse with a ValueError
             (:func:`torch_refuses`): an error about one of them is a ValueError too, so code that catches
             torch's class catches ours (``CosineAnnealingWarmRestarts(T_mult=1.5)``,
             ``OneCycleLR(total_steps=10.5)``). The others keep the schedule's class (TypeError for a wrong
             type), as where torch fails on the value with a TypeError of its own.
+        functions: the user's functions, each with torch's name of the argument it was given as
+            (``(f, "lr_lambda[1]")``): what one returned that a schedule refuses (``Lambda: f(3) returned
+            -1.0; ...``) is said of the argument, the function's name after it in parentheses
+            (``lr_lambda[1](3) returned -1.0; ... (lr_lambda[1] is f)``).
 
     Example:
         >>> from lightning_lr.schedules import StepDecay
@@ -51,17 +62,49 @@ def torch_names(names: Mapping[str, str], value_errors: Collection[str] = ()) ->
     try:
         yield
     except (TypeError, ValueError) as exc:
-        original = str(exc)
-        # without the schedule's name ("CosineRestarts: T_0 must be ..."): the drop-in speaks torch's
-        message = without_owner(original)
-        head, got, value = message.rpartition(", got ")
-        if not got:
-            head, value = message, ""
-        head = _TOKEN.sub(lambda m: names.get(m.group(), m.group()), head)
-        kind = ValueError if head.split(" must be ", 1)[0] in value_errors else type(exc)
-        if head + got + value == original and kind is type(exc):
+        new = in_torch_names(exc, names, value_errors, functions)
+        if new is exc:
             raise
-        raise kind(head + got + value).with_traceback(exc.__traceback__) from None
+        raise new.with_traceback(exc.__traceback__) from None
+
+
+def in_torch_names(
+    exc: TypeError | ValueError,
+    names: Mapping[str, str] | None,
+    value_errors: Collection[str] = (),
+    functions: Iterable[tuple[Any, str]] = (),
+) -> TypeError | ValueError:
+    """:func:`torch_names`' error for ``exc`` (``exc`` itself when it says the same), for a caller on a hot
+    path, where a ``try`` costs nothing and a context manager does."""
+    original = str(exc)
+    # without the schedule's name ("CosineRestarts: T_0 must be ..."): the drop-in speaks torch's
+    message = without_owner(original)
+    said = _returned(exc, message, functions)
+    if said is not None:
+        return type(exc)(said)
+    if names is None:
+        return exc
+    head, got, value = message.rpartition(", got ")
+    if not got:
+        head, value = message, ""
+    head = _TOKEN.sub(lambda m: names.get(m.group(), m.group()), head)
+    kind = ValueError if head.split(" must be ", 1)[0] in value_errors else type(exc)
+    if head + got + value == original and kind is type(exc):
+        return exc
+    return kind(head + got + value)
+
+
+def _returned(exc: Exception, message: str, functions: Iterable[tuple[Any, str]]) -> str | None:
+    """The message of ``exc`` about what one of ``functions`` returned (checked_output's) with torch's name of
+    the argument in place of the function's; None for another error."""
+    fn = getattr(exc, "function", None)
+    if fn is None:
+        return None
+    shown = function_name(fn)
+    for f, name in functions:
+        if f is fn and message.startswith(f"{shown}("):
+            return f"{name}{message[len(shown) :]} ({name} is {shown})"
+    return None
 
 
 def torch_refuses(*checks: tuple[str, Any, Callable[[Any], object]]) -> list[str]:
@@ -102,6 +145,11 @@ def per_group(name: str, value: Any, n: int, what: str = "value") -> list[tuple[
         if len(value) != n:
             fail(name, f"a single {what} or a list of {n} (one per param group)", value)
         return [(f"{name}[{i}]", item(f"{name}[{i}]", v)) for i, v in enumerate(value)]
+    # several values in one array or tensor: torch takes them as a list or tuple (its own code fails on them)
+    if isinstance(value, np.ndarray) and value.size != 1:
+        fail(name, f"a single {what} or a list or tuple of {n} (one per param group)", value, TypeError)
+    if isinstance(value, torch.Tensor) and value.numel() != 1:
+        fail(name, f"a number, a one-element tensor or a list or tuple of {n} (one per param group)", value)
     return [(name, item(name, value))] * n
 
 

@@ -37,7 +37,8 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import EPOCH_DEPRECATION_WARNING
 
 from ...schedules._base import check_step
-from ..schedule_lr import BLOCK, ScheduleLR, ScheduleSpec, check_optimizer
+from ..schedule_lr import BLOCK, ScheduleLR, ScheduleSpec, check_optimizer, check_position
+from ._args import in_torch_names
 
 __all__ = ["EPOCH_DEPRECATION_WARNING", "AbsoluteDropIn", "DropIn", "number", "same", "warn_order"]
 
@@ -98,7 +99,9 @@ def number(x: Any) -> float:
 
 class DropIn(ScheduleLR):
     """A drop-in whose torch class scales the current LR: it composes with other schedulers (see the
-    module docstring). Subclasses give their hyperparameters (:attr:`settings_keys`, :meth:`_build`)."""
+    module docstring). Subclasses give their hyperparameters (:attr:`settings_keys`, :meth:`_build`); those
+    driven by the user's functions set ``_functions`` before ``DropIn.__init__``: each function with torch's
+    name of the argument it was given as, which a step's error about what it returned names."""
 
     # ScheduleLR's machinery and this class's caches live in slots, so that a drop-in's __dict__ holds
     # what torch's does (torch's tests compare schedulers' __dict__ after load_state_dict).
@@ -108,6 +111,7 @@ class DropIn(ScheduleLR):
         "_beta_jobs",
         "_block_start",
         "_built_on_state",
+        "_functions",
         "_groups",
         "_lr_index",
         "_lr_jobs",
@@ -125,7 +129,9 @@ class DropIn(ScheduleLR):
         "relative",
     )
 
-    #: torch's attribute names of the settings a state_dict carries (beside base_lrs and the step)
+    #: torch's attribute names of the settings a state_dict carries (beside base_lrs and the step): every
+    #: state of this class holds them (torch's own since torch 2.2), so a state without one of them, or with
+    #: another drop-in's, is another class's and is refused (:meth:`load_state_dict`)
     settings_keys: ClassVar[tuple[str, ...]] = ()
     #: whether the per-group schedules are built from ``base_lrs`` (rebuilt when a checkpoint's differ)
     built_from_base_lrs: ClassVar[bool] = False
@@ -226,28 +232,52 @@ class DropIn(ScheduleLR):
             epoch: the step to jump to. The jump is exact: the closed-form value at ``epoch``, from the
                 initial LR, whatever the steps before (torch's closed form, where it has one).
         """
-        if self._step_count == 1:
-            warn_order(self.optimizer)
-        self._sync_groups()
-        self._step_count += 1
-        if epoch is None:
-            self.last_epoch = t = self.last_epoch + 1
-            self._advance(t)
-        else:
-            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
-            self.last_epoch = t = check_step(epoch)
-            self._apply(t)
+        try:
+            # checked before anything changes: a refused epoch leaves the scheduler as it was
+            if epoch is not None:
+                epoch = check_step(epoch, "epoch")
+            if self._step_count == 1:
+                warn_order(self.optimizer)
+            self._sync_groups()
+            self._step_count += 1
+            if epoch is None:
+                self.last_epoch = t = self.last_epoch + 1
+                self._advance(t)
+            else:
+                warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+                self.last_epoch = t = epoch
+                self._apply(t)
+        except (TypeError, ValueError) as exc:
+            new = self._in_torch_names(exc)
+            if new is exc:
+                raise
+            raise new from None
 
     def _update_lr(self, epoch: int | None = None) -> None:
         """What torch's SequentialLR calls: ``epoch=0`` at a milestone (the value at step 0, written as
         torch's closed form does), None for a plain step (neither counts nor warns, as torch's)."""
-        self._sync_groups()
-        if epoch is None:
-            self.last_epoch = t = self.last_epoch + 1
-            self._advance(t)
-        else:
-            self.last_epoch = t = check_step(epoch)
-            self._jump(t)
+        try:
+            if epoch is not None:
+                epoch = check_step(epoch, "epoch")
+            self._sync_groups()
+            if epoch is None:
+                self.last_epoch = t = self.last_epoch + 1
+                self._advance(t)
+            else:
+                self.last_epoch = t = epoch
+                self._jump(t)
+        except (TypeError, ValueError) as exc:
+            new = self._in_torch_names(exc)
+            if new is exc:
+                raise
+            raise new from None
+
+    def _in_torch_names(self, exc: TypeError | ValueError) -> TypeError | ValueError:
+        """An error of a step in torch's names: what a user's function returned that its schedule refuses is
+        said of the argument it was given as (``lr_lambda``, ``scale_fn``: :attr:`_functions`), not of the
+        schedule (``Lambda: f(3) returned ...``). Any other error is ``exc`` itself."""
+        new = in_torch_names(exc, None, functions=getattr(self, "_functions", ()))
+        return new if new is exc else new.with_traceback(exc.__traceback__)
 
     def _jump(self, t: int) -> None:
         """Write the values at step ``t`` (torch's closed form; MultiplicativeLR, which has none, scales)."""
@@ -408,10 +438,23 @@ class DropIn(ScheduleLR):
         As in torch, the optimizer's state holds the LR: load it too. If it was not loaded (the optimizer's
         param groups are the dicts this scheduler was built with, and held no ``initial_lr`` then) and the
         groups still hold what this scheduler wrote, they get the checkpoint's last LRs.
+
+        Raises:
+            KeyError: ``state_dict`` has no ``last_epoch`` or ``_step_count``.
+            ValueError: they are not what the constructor allows (an integer >= -1; >= 0), or the state is
+                of another number of param groups. A refused state leaves the scheduler as it was.
         """
-        missing = {"last_epoch", "_step_count"} - set(state_dict)
-        if missing:
-            raise KeyError(f"state_dict is missing {sorted(missing)}; keys present: {sorted(state_dict)}")
+        try:
+            self._load_state(state_dict)
+        except (TypeError, ValueError) as exc:
+            new = self._in_torch_names(exc)
+            if new is exc:
+                raise
+            raise new from None
+
+    def _load_state(self, state_dict: dict[str, Any]) -> None:
+        last_epoch, step_count = check_position(state_dict)  # before anything changes
+        self._check_class(state_dict)
         saved, added = state_dict.get("base_lrs"), self._added_from(state_dict)
         # the groups this scheduler was built for: the checkpoint's, and those it had adopted when the optimizer
         # is rebuilt with them. Checked before anything changes: a refused state leaves the scheduler as it was
@@ -431,8 +474,7 @@ class DropIn(ScheduleLR):
         base_lrs = list(state_dict.get("base_lrs", self.base_lrs))
         self._load_settings(state_dict, base_lrs)
         self.base_lrs = base_lrs
-        self.last_epoch = int(state_dict["last_epoch"])
-        self._step_count = int(state_dict["_step_count"])
+        self.last_epoch, self._step_count = last_epoch, step_count
         self._invalidate()  # the optimizer's state may have brought other initial_lr values
         last = state_dict.get("_last_lr")
         if last is None:  # a checkpoint of an earlier version: the step alone
@@ -451,6 +493,32 @@ class DropIn(ScheduleLR):
         self._load_position(state_dict)
         self._at, self._wrote = None, wrote
         self._groups = list(self.optimizer.param_groups)
+
+    def _check_class(self, state_dict: dict[str, Any]) -> None:
+        """Refuse the state of another scheduler class (a config changed between runs): it lacks one of this
+        class's :attr:`settings_keys`, or holds one of another drop-in's. A state of the form before the
+        drop-ins had torch's keys (ScheduleLR's, with ``lr_schedules``) gives its step alone, as it did."""
+        if "lr_schedules" in state_dict:
+            return
+        own = type(self).settings_keys
+        missing = [k for k in own if k not in state_dict]
+        others: dict[str, list[str]] = {}
+        for cls in _drop_in_classes():
+            for k in cls.settings_keys:
+                if k in state_dict and k not in own:
+                    others.setdefault(k, []).append(cls.__name__)
+        if not missing and not others:
+            return
+        name = type(self).__name__
+        if missing:
+            why = f"it lacks {missing}"
+        else:
+            held = ", ".join(f"{k!r} ({' or '.join(sorted(set(c)))})" for k, c in sorted(others.items()))
+            why = f"it holds the settings of another scheduler: {held}"
+        raise ValueError(
+            f"{name}: the state_dict is another scheduler class's: {why}; keys present: {sorted(state_dict)}. "
+            f"Load the state of the same class ({name}, ours or torch's). The scheduler is unchanged"
+        )
 
     def _load_position(self, state_dict: dict[str, Any]) -> None:
         """Restore position state beyond ``last_epoch`` (CosineAnnealingWarmRestarts' ``T_cur``)."""
@@ -479,6 +547,18 @@ class DropIn(ScheduleLR):
                 g["lr"].fill_(x)
             else:
                 g["lr"] = x
+
+
+def _drop_in_classes() -> list[type[DropIn]]:
+    """Every drop-in class defined so far (the package's and users' subclasses)."""
+    found: list[type[DropIn]] = []
+    todo = [DropIn]
+    while todo:
+        cls = todo.pop()
+        if cls not in found:
+            found.append(cls)
+            todo.extend(cls.__subclasses__())
+    return found
 
 
 class AbsoluteDropIn(DropIn):

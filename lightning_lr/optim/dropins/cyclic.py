@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import types
 import warnings
 from collections.abc import Callable, Sequence
@@ -9,7 +10,7 @@ from typing import Any, Literal
 
 from torch.optim import Optimizer
 
-from ..._validate import fail, positive_int
+from ..._validate import boolean, fail, one_of, positive_int
 from ...schedules import Cyclic, OneCycle, Schedule
 from ...schedules._math import SCALAR
 from ...schedules.cyclic import OneCycleMomentum
@@ -92,8 +93,9 @@ class CyclicLR(AbsoluteDropIn):
         gamma: the ``exp_range`` constant, in (0, 1]. Ignored by the other modes, as in torch.
         scale_fn: custom amplitude scale ``scale_fn(x)`` in [0, 1]; replaces ``mode``.
         scale_mode: what ``scale_fn`` receives: ``"cycle"`` (the cycle number, from 1) or ``"iterations"``
-            (the step).
-        cycle_momentum: cycle momentum (or Adam's beta1) inversely to the LR.
+            (the step). Ignored without a ``scale_fn``, as in torch, but checked all the same.
+        cycle_momentum: cycle momentum (or Adam's beta1) inversely to the LR; True or False (numpy bools
+            too: a string or None is a TypeError, torch reads it by its truth value).
         base_momentum: momentum at the LR peak, one number or one per group.
         max_momentum: momentum at ``base_lr``, one number or one per group.
         last_epoch: the step already taken, -1 for a fresh start.
@@ -104,7 +106,7 @@ class CyclicLR(AbsoluteDropIn):
           to pass ``cycle_momentum=False`` or give the optimizer a momentum.
         - ``cycle_momentum=True`` on an optimizer with neither ``momentum`` nor ``betas`` (Adagrad, ...):
           a ValueError that names the optimizer and says to pass ``cycle_momentum=False``.
-        - Arguments are validated: ``base_lr`` must be > 0 and <= ``max_lr``; ``exp_range`` needs
+        - Arguments are validated: ``base_lr`` must be >= 0 and <= ``max_lr``; ``exp_range`` needs
           ``gamma`` in (0, 1]; momentums must lie in [0, 1) with ``base_momentum <= max_momentum``;
           ``scale_mode`` must be ``"cycle"`` or ``"iterations"``; step sizes are whole steps.
 
@@ -126,6 +128,8 @@ class CyclicLR(AbsoluteDropIn):
     """
 
     __slots__ = ("_shape",)
+    # what every state holds (_scale_fn_custom is torch's since 2.2; the momentums with cycle_momentum only)
+    settings_keys = ("max_lrs", "total_size", "step_ratio", "mode", "gamma", "scale_mode", "cycle_momentum")
 
     def __init__(
         self,
@@ -145,8 +149,10 @@ class CyclicLR(AbsoluteDropIn):
     ) -> None:
         groups = check_optimizer(optimizer)
         check_last_epoch(last_epoch)
+        cycle_momentum = boolean("cycle_momentum", cycle_momentum)  # None is no False
         self.optimizer = optimizer
         self._scale_fn_custom = scale_fn
+        self._functions = [(scale_fn, "scale_fn")]  # its errors name the argument
         lrs = self._cycles(base_lr, max_lr, whole(step_size_up), step_size_down, mode, gamma, scale_mode)
         # torch's public attributes
         first = lrs[0]
@@ -156,7 +162,7 @@ class CyclicLR(AbsoluteDropIn):
         self.mode = mode
         self.gamma = gamma
         self.scale_mode = first.scale_mode
-        self.cycle_momentum = bool(cycle_momentum)
+        self.cycle_momentum = cycle_momentum
         momentum = None
         if self.cycle_momentum:
             self.use_beta1 = "betas" in optimizer.defaults
@@ -175,19 +181,26 @@ class CyclicLR(AbsoluteDropIn):
     ) -> list[Cyclic]:
         """One Cyclic per group (torch's names in messages); keeps the first for :meth:`scale_fn`."""
         n = self._own_groups()
-        # As torch: a scale_fn replaces mode (and its scale_mode), and only exp_range uses gamma.
+        # As torch: a scale_fn replaces mode (and its scale_mode), and only exp_range uses gamma. scale_mode is
+        # checked all the same: a wrong one is a mistake, with or without a scale_fn
         fn = self._scale_fn_custom
+        if fn is None:
+            one_of("scale_mode", scale_mode, ("cycle", "iterations"))
         shape: dict[str, Any] = (
             {"mode": mode, "gamma": gamma if mode == "exp_range" else 1.0}
             if fn is None
             else {"scale_fn": fn, "scale_mode": scale_mode}
         )
         down = None if down is None else whole(down)
+        refused = torch_refuses(  # by torch's own check (its class is ValueError: mode=None, 3, [...])
+            ("mode", mode, lambda v: v not in ["triangular", "triangular2", "exp_range"] and fn is None),
+        )
         lrs = []
         for (bname, b), (mname, m) in zip(
             per_group("base_lr", base_lr, n), per_group("max_lr", max_lr, n), strict=True
         ):
-            with torch_names({"base_lr": bname, "max_lr": mname, "step_size": "step_size_up"}):
+            names = {"base_lr": bname, "max_lr": mname, "step_size": "step_size_up"}
+            with torch_names(names, refused):
                 lrs.append(Cyclic(b, m, up, down, **shape))
         self._shape = lrs[0]
         return lrs
@@ -249,6 +262,23 @@ class CyclicLR(AbsoluteDropIn):
         return float(self._shape._scale(x, SCALAR))
 
 
+def _warn_if_other_length(total_steps: Any, epochs: Any, steps_per_epoch: Any) -> None:
+    """Say when ``total_steps`` and ``epochs * steps_per_epoch`` are both given and disagree: torch takes
+    ``total_steps`` and drops the others without a word (so does the drop-in, with this warning)."""
+    numbers_ = all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in (epochs, steps_per_epoch))
+    product = epochs * steps_per_epoch if numbers_ else None
+    if product is not None and same(product, total_steps):
+        return
+    said = f" = {product!r}" if product is not None else ""
+    warnings.warn(
+        f"OneCycleLR: total_steps={total_steps!r} and epochs * steps_per_epoch = {epochs!r} * "
+        f"{steps_per_epoch!r}{said} disagree; the cycle is total_steps={total_steps!r} steps long, as torch's "
+        f"(which ignores epochs and steps_per_epoch when total_steps is given). Give one or the other",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
 def _steps(x: float) -> Any:
     """A number of steps kept by torch as a float (``total_size * step_ratio``) as the whole number it
     stands for; anything else unchanged, for the schedule to refuse."""
@@ -265,17 +295,20 @@ class OneCycleLR(AbsoluteDropIn):
     Args:
         optimizer: the wrapped optimizer.
         max_lr: peak LR, one number or one per param group.
-        total_steps: steps in the cycle; or give ``epochs`` and ``steps_per_epoch``.
+        total_steps: steps in the cycle; or give ``epochs`` and ``steps_per_epoch``. Given with both, it is
+            the one used, as in torch, with a warning if they disagree.
         epochs: with ``steps_per_epoch``, ``total_steps = epochs * steps_per_epoch``.
         steps_per_epoch: see ``epochs``.
         pct_start: fraction of the cycle spent increasing the LR, in [0, 1].
         anneal_strategy: ``"cos"`` or ``"linear"``.
-        cycle_momentum: cycle momentum (or Adam's beta1) inversely to the LR.
+        cycle_momentum: cycle momentum (or Adam's beta1) inversely to the LR; True or False (a TypeError
+            for a string, which torch reads by its truth value).
         base_momentum: momentum at the LR peak, one number or one per group.
         max_momentum: momentum at the start and the end, one number or one per group.
         div_factor: the cycle starts at ``max_lr / div_factor``.
         final_div_factor: the cycle ends at ``max_lr / div_factor / final_div_factor``.
-        three_phase: come back down to the start LR before the final annihilation phase.
+        three_phase: come back down to the start LR before the final annihilation phase; True or False
+            (a TypeError for ``"False"``, which torch reads as True).
         last_epoch: the step already taken, -1 for a fresh start.
 
     Differences from torch, on purpose:
@@ -311,6 +344,9 @@ class OneCycleLR(AbsoluteDropIn):
         >>> g["lr"], g["momentum"]
         (4e-06, 0.95)
     """
+
+    # what every state holds (torch's before 2.4 has anneal_func in place of _anneal_func_type)
+    settings_keys = ("total_steps", "_schedule_phases", "cycle_momentum")
 
     def __init__(
         self,
@@ -357,16 +393,16 @@ class OneCycleLR(AbsoluteDropIn):
         for name, m in per_group("max_lr", max_lr, len(groups)):
             with torch_names({"max_lr": name, "anneal": "anneal_strategy"}, refused):
                 lrs.append(
-                    OneCycle(
-                        m, total, pct_start, anneal_strategy, div_factor, final_div_factor, bool(three_phase)
-                    )
+                    OneCycle(m, total, pct_start, anneal_strategy, div_factor, final_div_factor, three_phase)
                 )
 
         # torch's public attributes
         self.total_steps = lrs[0].total_steps
         self._schedule_phases = _phases(lrs[0])
         self._anneal_func_type = lrs[0].anneal
-        self.cycle_momentum = bool(cycle_momentum)
+        self.cycle_momentum = boolean("cycle_momentum", cycle_momentum)  # "false" is no False
+        if total_steps is not None and epochs is not None and steps_per_epoch is not None:
+            _warn_if_other_length(total_steps, epochs, steps_per_epoch)
         momentum = None
         if self.cycle_momentum:
             self.use_beta1 = "betas" in optimizer.defaults

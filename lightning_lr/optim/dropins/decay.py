@@ -123,7 +123,10 @@ class MultiStepLR(DropIn):
         super().__init__(optimizer, lr=shape, relative=True, last_epoch=last_epoch)
 
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
-        shape = MultiStepDecay(1.0, sorted(Counter(self.milestones).elements()), item("gamma", self.gamma))
+        with torch_names({}):  # a checkpoint's settings
+            shape = MultiStepDecay(
+                1.0, sorted(Counter(self.milestones).elements()), item("gamma", self.gamma)
+            )
         self.milestones, self.gamma = Counter(shape.milestones), shape.gamma
         return shape, None
 
@@ -167,7 +170,13 @@ class ExponentialLR(DropIn):
         super().__init__(optimizer, lr=lr, relative=True, last_epoch=last_epoch)
 
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
-        shape = ExponentialDecay(1.0, gamma=item("gamma", self.gamma))
+        gamma = item("gamma", self.gamma)
+        if (
+            gamma is None
+        ):  # the schedule's None asks for its rate, which torch's API has not; torch: a TypeError
+            fail("gamma", "a finite number > 0", gamma, TypeError)
+        with torch_names({}):
+            shape = ExponentialDecay(1.0, gamma=gamma)
         assert shape.gamma is not None
         self.gamma = shape.gamma
         return shape, None

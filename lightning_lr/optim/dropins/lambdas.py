@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from torch.optim import Optimizer
 
@@ -28,6 +28,7 @@ class _Functions:
     function (or lambda) is not (its place holds None)."""
 
     lr_lambdas: list[Fn]
+    settings_keys: ClassVar[tuple[str, ...]] = ("lr_lambdas",)
 
     def _settings(self) -> dict[str, Any]:
         return {
@@ -87,10 +88,12 @@ class LambdaLR(_Functions, AbsoluteDropIn):
     ) -> None:
         groups = check_optimizer(optimizer)
         lambdas = []
-        for name, f in _given(lr_lambda, len(groups)):
+        given = _given(lr_lambda, len(groups))
+        for name, f in given:
             with torch_names({"fn": name}):
                 lambdas.append(Lambda(f))
         self.lr_lambdas = [s.fn for s in lambdas]
+        self._functions = [(f, name) for name, f in given]  # their errors name the argument
         super().__init__(optimizer, lr=lambdas, relative=True, last_epoch=last_epoch)
 
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
@@ -138,10 +141,12 @@ class MultiplicativeLR(_Functions, DropIn):
     ) -> None:
         groups = check_optimizer(optimizer)
         products = []
-        for name, f in _given(lr_lambda, len(groups)):
+        given = _given(lr_lambda, len(groups))
+        for name, f in given:
             with torch_names({"factor": name}):
                 products.append(Multiplicative(1.0, f))
         self.lr_lambdas = [s.factor for s in products]
+        self._functions = [(f, name) for name, f in given]  # their errors name the argument
         super().__init__(optimizer, lr=products, relative=True, last_epoch=last_epoch)
 
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
