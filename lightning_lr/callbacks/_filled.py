@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 from collections.abc import Mapping
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lightning.pytorch.utilities import rank_zero_warn
+from lightning.pytorch.utilities.parsing import lightning_getattr
 
 from ._hparams import fmt_value
 
@@ -47,11 +49,15 @@ class LeftResult:
 
     def changed(self, module: Any) -> Any:
         """What the module holds for ``attr`` instead of ``lr`` (its attribute or its hparam: a module may
-        hold both, and read either), or None while both still hold ``lr``."""
+        hold both, and read either; else the datamodule's, where the test set it), or None while every place
+        still holds ``lr``."""
         held = [getattr(module, self.attr)] if hasattr(module, self.attr) else []
         hparams = getattr(module, "hparams", None)
         if isinstance(hparams, Mapping) and self.attr in hparams:
             held.append(hparams[self.attr])
+        if not held:
+            with contextlib.suppress(AttributeError, RuntimeError):
+                held.append(lightning_getattr(module, self.attr))
         return next((v for v in held if v != self.lr), None)
 
 
@@ -79,6 +85,15 @@ class FilledValues:
         """Mark the values as an earlier Trainer's: they still apply, but a range test of this run that has
         no suggestion for one drops it (the argument as given applies), as a fresh callback would."""
         self.sources = dict.fromkeys(self.values, EARLIER)
+
+    def drop_earlier(self) -> str:
+        """Drop the values an earlier Trainer's run filled (:meth:`from_earlier_run`); what was dropped, for a
+        message ("" for nothing)."""
+        gone = [arg for arg, source in self.sources.items() if source == EARLIER]
+        text = ", ".join(f"{arg}={self.values.pop(arg):.4g}" for arg in gone)
+        for arg in gone:
+            del self.sources[arg]
+        return text
 
     def listed(self) -> str:
         """The filled values for a message: ``max_lr=0.0173, base_lr=0.0043``."""

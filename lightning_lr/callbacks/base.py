@@ -331,10 +331,16 @@ class ScheduleCallback(Callback):
         name = type(pl_module).__name__
         now = left.changed(pl_module)
         if now is not None:
+            # the user chose another LR after that test: values it filled in this callback in an earlier
+            # fit (a reused callback, the mixin's) go with it
+            dropped = self._filled.drop_earlier()
             rank_zero_info(
-                f"{self.name}: the LR range test run on {name} before this fit set {name}.{left.attr} = "
+                f"{self.name}: the LR range test run on {name} before this fit set its {left.attr} to "
                 f"{left.lr:.4g}; it is {now!r} now, so its result is not taken"
+                + (f" ({dropped}, filled in an earlier fit, is dropped)" if dropped else "")
             )
+            if dropped:
+                self._write_hparams()
             return
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the result's own warnings (a capped peak) came when it ran
@@ -666,7 +672,7 @@ class ScheduleCallback(Callback):
             self.warn_once(
                 "no-steps",
                 f"{self.name}: the optimizer(s) it schedules did not step in {batches} batches (to the end of "
-                f"the epoch), so it cannot tell how often they step: its durations stay counted in batches "
+                f"the epoch), so it cannot tell how often they step: {self._counted('stay', 'stays')} counted in batches "
                 f"({self.run.total_steps if self.run else None} steps). Give durations in optimizer steps "
                 f"(an int) to plan them in steps.",
             )
@@ -689,12 +695,17 @@ class ScheduleCallback(Callback):
         count in their steps, or a schedule built from the run (``reads_run``: its ``total_steps``)."""
         return bool(self.durations()) or self.reads_run
 
+    def _counted(self, plural: str, singular: str) -> str:
+        """What the step rate counts, with its verb, for messages: its durations, or (without any) the run a
+        function of the run builds the schedule from."""
+        return f"its durations {plural}" if self.durations() else f"the run it is built from {singular}"
+
     def _warn_differ(self, counts: list[int], batches: int) -> None:
         self.warn_once(
             "steps-differ",
             f"{self.name}: the optimizers it schedules stepped {counts} times in {batches} "
-            f"batch{'' if batches == 1 else 'es'}; its "
-            f"durations are counted in batches. Schedule each with its own callback (optimizer=<index>) to "
+            f"batch{'' if batches == 1 else 'es'}; {self._counted('are', 'is')} "
+            f"counted in batches. Schedule each with its own callback (optimizer=<index>) to "
             f"count each in its own steps.",
         )
 
@@ -716,19 +727,18 @@ class ScheduleCallback(Callback):
         overall = _resolve.describe_rate(rate.overall) + (" so far" if self._rate is not None else "")
         unit = "batches" if in_batches or rate == _resolve.ONE else "optimizer steps"
         if in_batches or rate == _resolve.ONE:
-            said = "its durations are counted in batches" + ("" if in_batches else " again")
+            said = f"{self._counted('are', 'is')} counted in batches" + ("" if in_batches else " again")
             if bounded:
                 said += f", and max_steps counts every optimizer's steps ({overall})"
         else:
             said = (
                 f"under manual optimization the optimizer(s) it schedules step {_resolve.describe_rate(rate)}"
-                f"{where}, so its durations are counted in their steps"
+                f"{where}, so {self._counted('are', 'is')} counted in their steps"
             )
             if bounded:
                 said += f" (max_steps counts every optimizer's: {overall})"
         if not self.durations():  # a schedule built from the run (a function of it), or given as it is
             if self.reads_run:
-                said = said.replace("its durations are", "the run it is built from is")
                 self.warn_once(key, f"{self.name}: {said}: the run is {self.run.total_steps} {unit}.")
             return
         self.warn_once(

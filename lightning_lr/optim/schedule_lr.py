@@ -32,9 +32,10 @@ def check_optimizer(optimizer: Any) -> list[dict[str, Any]]:
 
 
 def _at_least(name: str, value: Any, minimum: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+    # numpy integers too: torch's step(e) over np.arange writes np.int64 into its state
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return value
+    return int(value)
 
 
 def check_last_epoch(last_epoch: Any) -> int:
@@ -917,10 +918,11 @@ class ScheduleLR(LRScheduler):
             None if s is None else repr(s) for s in (*self.lr_schedules[:own], *self.momentum_schedules[:own])
         ]
         saved = [*lrs[:n], *momentums[:n]]
+        classes = self._classes()
         changed = [
             f"{'LR' if i < n else 'momentum'} of param group {i % n}: {old} -> {new}"
             for i, (old, new) in enumerate(zip(saved, mine, strict=True))
-            if not _alike(old, new, self._classes())
+            if not _alike(old, new, classes)
         ]
         if not changed:
             return

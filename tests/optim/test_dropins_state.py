@@ -9,10 +9,12 @@ that its settings came from the checkpoint.
 from __future__ import annotations
 
 import io
+import math
 import re
 import warnings
 from typing import Any
 
+import numpy as np
 import pytest
 import torch
 from torch.optim import lr_scheduler as L
@@ -522,3 +524,85 @@ def test_a_onecycle_state_of_torch_before_2_4_still_loads() -> None:
     sched = make(ours, "OneCycleLR", opt, CASES["OneCycleLR"][0])
     sched.load_state_dict(state)
     assert sched.last_epoch == K
+
+
+def _warmup_cosine(module: Any) -> type:
+    """The common pattern: a warm-up cosine on LambdaLR that keeps its own settings as attributes."""
+
+    class WarmupCosine(module.LambdaLR):  # type: ignore[misc, name-defined]
+        def __init__(self, optimizer: Any, warmup_steps: int, total_steps: int) -> None:
+            self.warmup_steps, self.total_steps = warmup_steps, total_steps
+            super().__init__(optimizer, self.factor)
+
+        def factor(self, step: int) -> float:
+            return (
+                min(1.0, (step + 1) / self.warmup_steps)
+                * 0.5
+                * (1 + math.cos(math.pi * step / self.total_steps))
+            )
+
+    return WarmupCosine
+
+
+def test_a_users_subclass_state_from_torch_loads_into_the_same_subclass_on_ours() -> None:
+    # review 40: the subclass's own total_steps read as OneCycleLR's setting, so the state was refused as
+    # another class's when the user changed only the import (torch's LambdaLR -> ours)
+    theirs, mine = _warmup_cosine(L), _warmup_cosine(ours)
+    opt = sgd()
+    sched = theirs(opt, 3, 20)
+    expected = go(opt, sched, 8)
+    state = sched.state_dict()
+    assert "total_steps" in state
+    opt2 = sgd()
+    resumed = mine(opt2, 3, 20)
+    go(opt2, resumed, 4)
+    resumed.load_state_dict(state)
+    assert resumed.last_epoch == sched.last_epoch
+    opt.step()
+    sched.step()
+    opt2.step()
+    resumed.step()
+    assert resumed.get_last_lr() == pytest.approx(sched.get_last_lr())
+    assert expected  # the run took its steps
+
+
+def test_a_numpy_integer_step_in_torchs_state_loads() -> None:
+    # review 40: torch's step(e) over np.arange writes np.int64 into last_epoch; it was refused
+    opt = sgd()
+    theirs = L.StepLR(opt, step_size=2, gamma=0.5)
+    for e in np.arange(1, 4):
+        opt.step()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch's deprecated step(epoch)
+            theirs.step(e)
+    state = theirs.state_dict()
+    assert isinstance(state["last_epoch"], np.integer)
+    sched = ours.StepLR(sgd(), step_size=2, gamma=0.5)
+    sched.load_state_dict(state)
+    assert sched.last_epoch == 3 and type(sched.last_epoch) is int
+
+
+def test_a_schedule_callbacks_state_is_refused_by_a_drop_in() -> None:
+    # review 40: a checkpoint written with a OneCycle callback, resumed into a module returning
+    # CosineAnnealingLR, took the callback's step without a word
+    from lightning_lr.optim import ScheduleLR
+    from lightning_lr.schedules import OneCycle
+
+    opt = sgd()
+    callback_scheduler = ScheduleLR(opt, lr=OneCycle(0.1, total_steps=20))
+    ScheduleLR.link({"optimizer 0": callback_scheduler})
+    go(opt, callback_scheduler, 3)
+    state = callback_scheduler.state_dict()
+    assert state["key"] == "optimizer 0"
+    sched = ours.CosineAnnealingLR(sgd(), T_max=10)
+    with pytest.raises(
+        ValueError, match=r"^CosineAnnealingLR: the state_dict is a schedule callback's scheduler's"
+    ):
+        sched.load_state_dict(state)
+    assert sched.last_epoch == 0
+    # a bare ScheduleLR's state (no key) still gives its step, as before
+    bare = ScheduleLR(opt2 := sgd(), lr=OneCycle(0.1, total_steps=20))
+    go(opt2, bare, 3)
+    assert bare.state_dict()["key"] is None
+    sched.load_state_dict(bare.state_dict())
+    assert sched.last_epoch == 3

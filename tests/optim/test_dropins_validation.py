@@ -68,14 +68,21 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         # review 36: said "a finite number >= 0", not that one value per group is allowed
         "CyclicLR",
         dict(base_lr=np.array([0.01, 0.001]), max_lr=0.3),
-        TypeError,
+        ValueError,
         "base_lr must be a single value or a list or tuple of 2 (one per param group), got array([0.01 , 0.001])",
     ),
     (
         "OneCycleLR",
         dict(max_lr=np.array([0.1, 0.05]), total_steps=10),
-        TypeError,
+        ValueError,
         "max_lr must be a single value or a list or tuple of 2 (one per param group), got array([0.1 , 0.05])",
+    ),
+    (
+        # review 40: a TypeError, where torch's own code fails on an array of momentums with a ValueError
+        "OneCycleLR",
+        dict(max_lr=0.1, total_steps=10, base_momentum=np.array([0.8, 0.85])),
+        ValueError,
+        "base_momentum must be a single value or a list or tuple of 2 (one per param group), got array(",
     ),
     (
         "OneCycleLR",

@@ -8,6 +8,7 @@ import os
 import warnings
 from typing import Any
 
+import lightning.pytorch as pl
 import numpy as np
 import pytest
 import torch
@@ -119,7 +120,7 @@ def test_a_fit_in_another_trainer_takes_the_result_the_tuner_left_on_the_module(
     with caplog.at_level("INFO"):
         lrs = fit_lrs(model)
     assert max(lrs) == pytest.approx(0.01)
-    assert f"set TinyModel.lr = {s:.4g}; it is 0.01 now, so its result is not taken" in caplog.text
+    assert f"set its lr to {s:.4g}; it is 0.01 now, so its result is not taken" in caplog.text
     # a later test without an answer leaves no earlier result behind: the module's LR is all there is
     model.hparams.lr = s
     with pytest.warns(UserWarning, match="no lr suggestion"):
@@ -157,7 +158,7 @@ def test_a_carried_result_follows_the_module_and_the_newest_test(tmp_path: Any, 
     with caplog.at_level("INFO"):
         trainer(tmp_path, callbacks=[OneCycle(pct_start=0.5), probe], max_steps=10).fit(model, loader())
     assert max(probe.lrs) == pytest.approx(0.001)
-    assert f"set BothPlaces.lr = {s:.4g}; it is 0.001 now, so its result is not taken" in caplog.text
+    assert f"set its lr to {s:.4g}; it is 0.001 now, so its result is not taken" in caplog.text
     # review 39: a callback reused from an earlier fit kept the first test's peak where the module carries a
     # newer result
     model.lr = model.hparams.lr = 0.05
@@ -173,6 +174,69 @@ def test_a_carried_result_follows_the_module_and_the_newest_test(tmp_path: Any, 
     probe = LRAtBatch()
     trainer(tmp_path, callbacks=[cycle, probe], max_steps=10).fit(model, loader())
     assert cycle.value("max_lr") == top and max(probe.lrs) == pytest.approx(top)
+
+
+def test_a_stale_result_takes_an_earlier_fits_values_with_it(tmp_path: Any, caplog: Any) -> None:
+    # review 40: a callback reused from a fit that took the result, fitted again after the user changed the
+    # LR, said "its result is not taken" and trained at the old peak all the same
+    from lightning_lr.callbacks import OneCycle
+
+    seed_all(4)
+    model = TinyModel()
+    result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=30, max_lr=3.0)
+    cycle = OneCycle(pct_start=0.5)
+    trainer(tmp_path, callbacks=[cycle], max_steps=10).fit(model, loader())
+    top = result.one_cycle_max_lr()
+    assert cycle.value("max_lr") == top
+    model.hparams.lr = 0.002
+    probe = LRAtBatch()
+    caplog.clear()
+    with caplog.at_level("INFO"):
+        trainer(tmp_path, callbacks=[cycle, probe], max_steps=10).fit(model, loader())
+    assert max(probe.lrs) == pytest.approx(0.002) and cycle.value("max_lr") is None
+    assert (
+        f"so its result is not taken (max_lr={top:.4g}, filled in an earlier fit, is dropped)" in caplog.text
+    )
+
+
+class DataWithLR(pl.LightningDataModule):
+    """Holds the LR the module's optimizer reads (``self.trainer.datamodule.lr``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lr = 0.05
+
+    def train_dataloader(self) -> Any:
+        return loader()
+
+
+class ReadsDataLR(TinyModel):
+    def __init__(self) -> None:
+        super().__init__()
+        del self.hparams["lr"]
+
+    def configure_optimizers(self) -> Any:
+        return torch.optim.SGD(self.parameters(), lr=self.trainer.datamodule.lr, momentum=0.9)
+
+
+def test_a_result_the_test_set_on_the_datamodule_follows_the_datamodules_lr(
+    tmp_path: Any, caplog: Any
+) -> None:
+    # review 40: only the module's attribute and hparams were read, so a changed datamodule LR still took it
+    from lightning_lr.callbacks import OneCycle
+
+    seed_all(4)
+    model, data = ReadsDataLR(), DataWithLR()
+    result = Tuner(trainer(tmp_path)).lr_range_test(model, datamodule=data, num_steps=30, max_lr=3.0)
+    assert data.lr == result.suggestion()
+    data.lr = 0.001
+    probe = LRAtBatch()
+    with caplog.at_level("INFO"):
+        trainer(tmp_path, callbacks=[OneCycle(pct_start=0.5), probe], max_steps=10).fit(
+            model, datamodule=data
+        )
+    assert max(probe.lrs) == pytest.approx(0.001)
+    assert "it is 0.001 now, so its result is not taken" in caplog.text
 
 
 def test_a_test_at_a_later_epoch_without_an_answer_leaves_the_running_schedule_alone(tmp_path: Any) -> None:

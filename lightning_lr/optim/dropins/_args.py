@@ -145,9 +145,10 @@ def per_group(name: str, value: Any, n: int, what: str = "value") -> list[tuple[
         if len(value) != n:
             fail(name, f"a single {what} or a list of {n} (one per param group)", value)
         return [(f"{name}[{i}]", item(f"{name}[{i}]", v)) for i, v in enumerate(value)]
-    # several values in one array or tensor: torch takes them as a list or tuple (its own code fails on them)
+    # several values in one array or tensor: a ValueError, as torch's own code fails on momentums (its
+    # truth value of an array); a list or tuple is how torch takes one value per group
     if isinstance(value, np.ndarray) and value.size != 1:
-        fail(name, f"a single {what} or a list or tuple of {n} (one per param group)", value, TypeError)
+        fail(name, f"a single {what} or a list or tuple of {n} (one per param group)", value)
     if isinstance(value, torch.Tensor) and value.numel() != 1:
         fail(name, f"a number, a one-element tensor or a list or tuple of {n} (one per param group)", value)
     return [(name, item(name, value))] * n

@@ -441,8 +441,9 @@ class DropIn(ScheduleLR):
 
         Raises:
             KeyError: ``state_dict`` has no ``last_epoch`` or ``_step_count``.
-            ValueError: they are not what the constructor allows (an integer >= -1; >= 0), or the state is
-                of another number of param groups. A refused state leaves the scheduler as it was.
+            ValueError: they are not what the constructor allows (an integer >= -1; >= 0), the state is
+                another scheduler class's (:meth:`_check_class`), or of another number of param groups. A
+                refused state leaves the scheduler as it was.
         """
         try:
             self._load_state(state_dict)
@@ -496,20 +497,30 @@ class DropIn(ScheduleLR):
 
     def _check_class(self, state_dict: dict[str, Any]) -> None:
         """Refuse the state of another scheduler class (a config changed between runs): it lacks one of this
-        class's :attr:`settings_keys`, or holds one of another drop-in's. A state of the form before the
-        drop-ins had torch's keys (ScheduleLR's, with ``lr_schedules``) gives its step alone, as it did."""
+        class's :attr:`settings_keys`, holds one of another drop-in's (for the package's own classes: a
+        user's subclass keeps attributes of its own, ``total_steps`` of a warm-up on LambdaLR, which torch's
+        state holds), or is a schedule callback's (ScheduleLR's, with its ``key``). A state of the form before
+        the drop-ins had torch's keys (ScheduleLR's, with ``lr_schedules`` and no key) gives its step alone,
+        as it did."""
+        name = type(self).__name__
         if "lr_schedules" in state_dict:
+            if state_dict.get("key") is not None:
+                raise ValueError(
+                    f"{name}: the state_dict is a schedule callback's scheduler's (key {state_dict['key']!r}), not "
+                    f"a {name}'s: the checkpoint was written with a lightning_lr callback scheduling this "
+                    f"optimizer. Resume with that callback, or start the {name} afresh. The scheduler is unchanged"
+                )
             return
         own = type(self).settings_keys
         missing = [k for k in own if k not in state_dict]
         others: dict[str, list[str]] = {}
-        for cls in _drop_in_classes():
+        package = type(self).__module__.startswith("lightning_lr.")
+        for cls in _drop_in_classes() if package else ():
             for k in cls.settings_keys:
                 if k in state_dict and k not in own:
                     others.setdefault(k, []).append(cls.__name__)
         if not missing and not others:
             return
-        name = type(self).__name__
         if missing:
             why = f"it lacks {missing}"
         else:

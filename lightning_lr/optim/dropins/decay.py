@@ -171,9 +171,8 @@ class ExponentialLR(DropIn):
 
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
         gamma = item("gamma", self.gamma)
-        if (
-            gamma is None
-        ):  # the schedule's None asks for its rate, which torch's API has not; torch: a TypeError
+        # the schedule's None asks for its rate, which torch's API has not; torch fails with a TypeError
+        if gamma is None:
             fail("gamma", "a finite number > 0", gamma, TypeError)
         with torch_names({}):
             shape = ExponentialDecay(1.0, gamma=gamma)
