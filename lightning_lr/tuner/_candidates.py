@@ -41,7 +41,7 @@ from ._data import Batches
 from ._options import LROptions
 from ._result import RangeTestResult
 from ._state import Snapshot
-from ._sweep import _automatic_step, _manual_step, _val_loss, describe, prefix, set_weight_decay
+from ._sweep import _automatic_step, _manual_step, _val_loss, describe, prefix, set_weight_decay, step_loss
 from ._weight_decay import WeightDecayResult
 
 if importlib.util.find_spec("ipywidgets") is not None:  # pragma: no cover - notebook only
@@ -149,7 +149,7 @@ class _Runner:
             taken += steps
             if self.val_batches is not None:
                 loss = _val_loss(trainer, self.val_batches, options.val_key)
-            value = float(trainer.strategy.reduce(loss.detach().float(), reduce_op="mean"))
+            value = step_loss(trainer, loss)
             losses.append(value)
             for lg in loggers:
                 lg.log_metrics({tag: value}, step=base + t)

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple, cast
 
 import lightning.pytorch as pl
 import torch
+from lightning.pytorch.utilities.exceptions import SIGTERMException
 
 from .. import _lightning_compat as L
 from ..callbacks.schedule_free import is_schedule_free
@@ -34,7 +35,7 @@ from ._options import MomentumOptions, SweepOptions
 from ._result import RangeTestResult
 from ._rules import START_FRACTION
 
-__all__ = ["MAX_CALLS_PER_STEP", "Step", "describe", "prefix", "set_weight_decay", "sweep"]
+__all__ = ["MAX_CALLS_PER_STEP", "Step", "describe", "prefix", "set_weight_decay", "step_loss", "sweep"]
 
 #: Under manual optimization, the most ``training_step`` calls one step of the range test waits for the
 #: swept optimizer to step before it raises. Lightning puts no bound on gradient accumulation, and one made by
@@ -102,6 +103,25 @@ class _Curve:
     stop: str = "completed"
 
 
+def step_loss(trainer: pl.Trainer, loss: torch.Tensor) -> float:
+    """A sweep's or a candidate's step loss, the mean over ranks; a SIGTERM (a cluster's preemption) that
+    reached any rank stops the test here, as Lightning's loop stops a fit at its next batch. The flag
+    travels in the same reduction, so every rank stops at the same step, restoring the state on the way
+    out: a rank the signal reached raises Lightning's SIGTERMException, the others an error that says why
+    (a process that only exits would leave a spawn launcher waiting for its result)."""
+    here = bool(getattr(trainer, "received_sigterm", False))
+    both = torch.stack([loss.detach().float().reshape(()), torch.tensor(float(here), device=loss.device)])
+    value, signal = trainer.strategy.reduce(both, reduce_op="mean").tolist()
+    if here:
+        raise SIGTERMException
+    if signal > 0:
+        raise RuntimeError(
+            f"the LR range test stopped at this step on rank {trainer.global_rank}: another rank received "
+            f"SIGTERM (the state was restored)"
+        )
+    return float(value)
+
+
 def sweep(
     trainer: pl.Trainer,
     module: pl.LightningModule,
@@ -154,7 +174,7 @@ def sweep(
             curve.steps += steps
             if val_batches is not None:
                 loss = _val_loss(trainer, val_batches, options.val_key)
-            value_t = float(trainer.strategy.reduce(loss.detach().float(), reduce_op="mean"))
+            value_t = step_loss(trainer, loss)
             curve.lrs.append(lr_t)
             curve.losses.append(value_t)
             curve.momentums.append(momentum_t)

@@ -529,3 +529,32 @@ def test_callback_result_survives_a_checkpoint(tmp_path: Any) -> None:
     again = LRRangeTest(num_steps=10, epochs=[0], apply=False)
     again.load_state_dict(torch.load(tmp_path / "a.ckpt", weights_only=False)["callbacks"][again.state_key])
     assert again.results == test.results and again.result == test.result
+
+
+class SigtermAt(TinyModel):
+    """Sets the Trainer's SIGTERM flag (what Lightning's signal handler sets) at its ``at``-th training step."""
+
+    def __init__(self, at: int) -> None:
+        super().__init__()
+        self.at, self.calls = at, 0
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        self.calls += 1
+        if self.calls == self.at:
+            self.trainer._signal_connector.received_sigterm = True
+        return super().training_step(batch, batch_idx)
+
+
+@pytest.mark.parametrize("at", [3, 40], ids=["sweep", "candidates"])
+def test_a_sigterm_stops_the_test_at_the_next_step_and_restores(tmp_path: Any, at: int) -> None:
+    # review 41: a SIGTERM (a cluster's preemption) was ignored until the test's 500 steps ended, and a
+    # Tuner's test swallowed it (the next fit reset the flag and ran to its end)
+    from lightning.pytorch.utilities.exceptions import SIGTERMException
+
+    seed_all(0)
+    model = SigtermAt(at)
+    weights = {k: v.clone() for k, v in model.state_dict().items()}
+    with pytest.raises(SIGTERMException):
+        Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=30, max_lr=1.0)
+    assert model.calls == at  # the step that saw the signal was the last
+    assert all(torch.equal(weights[k], v) for k, v in model.state_dict().items())

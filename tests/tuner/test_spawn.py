@@ -180,3 +180,28 @@ def test_every_rank_of_a_later_fit_takes_the_result_the_tuner_left_on_the_module
     assert [r["max_lr"] for r in ranks] == [top, top]
     assert ranks[0]["top"] == ranks[1]["top"] and top / 1.2 < ranks[0]["top"] <= top
     assert cycle.value("max_lr") == top  # handed back to the main process
+
+
+class SigtermOnRankOne(TinyModel):
+    """Rank 1 alone gets the SIGTERM flag at its 3rd training step."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        self.calls += 1
+        if self.calls == 3 and self.trainer.global_rank == 1:
+            self.trainer._signal_connector.received_sigterm = True
+        return super().training_step(batch, batch_idx)
+
+
+def test_a_sigterm_on_one_rank_stops_every_rank_at_the_same_step(tmp_path: Any) -> None:
+    # review 41: the flag travels in the step loss's reduction, so the rank without the signal stops at the
+    # same step (with an error that says why) instead of going on into the next collective alone
+    seed_all(33)
+    model = SigtermOnRankOne()
+    t = trainer(tmp_path, devices=2, strategy="ddp_spawn", callbacks=[LRRangeTest(num_steps=30, max_lr=1.0)])
+    # rank 0 (the process the launcher reports) stopped with the error; before, it went on alone
+    with pytest.raises(Exception, match="stopped at this step on rank 0: another rank received SIGTERM"):
+        t.fit(model, train_dataloaders=loader(n=128))
