@@ -14,7 +14,7 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
 from ..schedules import Schedule
-from ..schedules._base import check_step
+from ..schedules._base import check_step, subclasses
 from ..schedules._math import ARRAY, SCALAR
 from . import _scale
 from .param_groups import momentum_key, raw_momentum
@@ -1019,14 +1019,8 @@ def _schedule_classes() -> dict[str, list[type[Schedule]]]:
     """Every schedule class defined so far (the package's and users' subclasses), by name: a repr names its
     class only by name, so a user's class named like one of the package's shares the entry."""
     found: dict[str, list[type[Schedule]]] = {}
-    todo, seen = [Schedule], set()
-    while todo:
-        cls = todo.pop()
-        if cls in seen:
-            continue
-        seen.add(cls)
+    for cls in subclasses(Schedule):
         found.setdefault(cls.__name__, []).append(cls)
-        todo.extend(cls.__subclasses__())
     return found
 
 

@@ -323,6 +323,21 @@ def _key(values: tuple[Any, ...]) -> tuple[Any, ...]:
 # ---------------------------------------------------------------------------------------------
 
 
+_T = TypeVar("_T")
+
+
+def subclasses(cls: type[_T]) -> list[type[_T]]:
+    """``cls`` and every subclass of it defined so far (the package's and users'), each once."""
+    found: list[type[_T]] = []
+    todo = [cls]
+    while todo:
+        c = todo.pop()
+        if c not in found:
+            found.append(c)
+            todo.extend(c.__subclasses__())
+    return found
+
+
 def check_step(step: Any, name: str = "step") -> int:
     """The step a schedule is evaluated at: an integer >= 0 (numpy integers included, bools refused);
     ``name`` is the argument's in the message (a scheduler's ``step(epoch)`` says ``epoch``)."""

@@ -550,7 +550,7 @@ def test_a_users_subclass_state_from_torch_loads_into_the_same_subclass_on_ours(
     theirs, mine = _warmup_cosine(L), _warmup_cosine(ours)
     opt = sgd()
     sched = theirs(opt, 3, 20)
-    expected = go(opt, sched, 8)
+    go(opt, sched, 8)
     state = sched.state_dict()
     assert "total_steps" in state
     opt2 = sgd()
@@ -563,7 +563,6 @@ def test_a_users_subclass_state_from_torch_loads_into_the_same_subclass_on_ours(
     opt2.step()
     resumed.step()
     assert resumed.get_last_lr() == pytest.approx(sched.get_last_lr())
-    assert expected  # the run took its steps
 
 
 def test_a_numpy_integer_step_in_torchs_state_loads() -> None:

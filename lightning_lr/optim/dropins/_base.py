@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import warnings
 import weakref
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
 import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import EPOCH_DEPRECATION_WARNING
 
-from ...schedules._base import check_step
+from ...schedules._base import check_step, subclasses
 from ..schedule_lr import BLOCK, ScheduleLR, ScheduleSpec, check_optimizer, check_position
 from ._args import in_torch_names
 
@@ -248,10 +248,7 @@ class DropIn(ScheduleLR):
                 self.last_epoch = t = epoch
                 self._apply(t)
         except (TypeError, ValueError) as exc:
-            new = self._in_torch_names(exc)
-            if new is exc:
-                raise
-            raise new from None
+            self._raise_in_torch_names(exc)
 
     def _update_lr(self, epoch: int | None = None) -> None:
         """What torch's SequentialLR calls: ``epoch=0`` at a milestone (the value at step 0, written as
@@ -267,10 +264,14 @@ class DropIn(ScheduleLR):
                 self.last_epoch = t = epoch
                 self._jump(t)
         except (TypeError, ValueError) as exc:
-            new = self._in_torch_names(exc)
-            if new is exc:
-                raise
-            raise new from None
+            self._raise_in_torch_names(exc)
+
+    def _raise_in_torch_names(self, exc: TypeError | ValueError) -> NoReturn:
+        """Raise ``exc`` (being handled) in torch's names (:meth:`_in_torch_names`)."""
+        new = self._in_torch_names(exc)
+        if new is exc:
+            raise exc
+        raise new from None
 
     def _in_torch_names(self, exc: TypeError | ValueError) -> TypeError | ValueError:
         """An error of a step in torch's names: what a user's function returned that its schedule refuses is
@@ -448,10 +449,7 @@ class DropIn(ScheduleLR):
         try:
             self._load_state(state_dict)
         except (TypeError, ValueError) as exc:
-            new = self._in_torch_names(exc)
-            if new is exc:
-                raise
-            raise new from None
+            self._raise_in_torch_names(exc)
 
     def _load_state(self, state_dict: dict[str, Any]) -> None:
         last_epoch, step_count = check_position(state_dict)  # before anything changes
@@ -515,7 +513,7 @@ class DropIn(ScheduleLR):
         missing = [k for k in own if k not in state_dict]
         others: dict[str, list[str]] = {}
         package = type(self).__module__.startswith("lightning_lr.")
-        for cls in _drop_in_classes() if package else ():
+        for cls in subclasses(DropIn) if package else ():
             for k in cls.settings_keys:
                 if k in state_dict and k not in own:
                     others.setdefault(k, []).append(cls.__name__)
@@ -558,18 +556,6 @@ class DropIn(ScheduleLR):
                 g["lr"].fill_(x)
             else:
                 g["lr"] = x
-
-
-def _drop_in_classes() -> list[type[DropIn]]:
-    """Every drop-in class defined so far (the package's and users' subclasses)."""
-    found: list[type[DropIn]] = []
-    todo = [DropIn]
-    while todo:
-        cls = todo.pop()
-        if cls not in found:
-            found.append(cls)
-            todo.extend(cls.__subclasses__())
-    return found
 
 
 class AbsoluteDropIn(DropIn):
