@@ -246,17 +246,23 @@ def warn_if_ends_early(
         )
 
 
-def warn_if_cut_off(owner: str, end: int, run: RunInfo, warn_once: Callable[[str, str], None]) -> None:
-    """Warn once when a schedule given as it is has a change scheduled (up to step ``end``: its end, a
-    warm-up's, a milestone) after the run ends: the run stops it part of the way, as a preset's ``total``
-    longer than the run (:func:`warn_if_beyond_run`)."""
+def warn_if_cut_off(
+    owner: str, end: int, run: RunInfo, warn_once: Callable[[str, str], None], what: str = "lr"
+) -> None:
+    """Warn once when a schedule given as it is needs a run of ``end`` steps for its last scheduled change
+    (:meth:`Schedule.scheduled_until`: its end, a warm-up's, a switch, a milestone) and the run is shorter:
+    the run stops it part of the way, as a preset's ``total`` longer than the run
+    (:func:`warn_if_beyond_run`). ``what``: ``"lr"`` or ``"momentum"``, the schedule's kind."""
     n = run.total_steps
     if n is not None and end > n:
+        kind = "" if what == "lr" else f"{what} "
+        example = "CosineDecay(0.1" if what == "lr" else "Linear(0.85, 0.95"
         warn_once(
-            "cut-off",
-            f"{owner}: the schedule runs to step {end}, but the run has {n} optimizer steps, so it is cut off "
-            f"where the run ends, after {n} of its {end} steps; make it fit in the run, or give a function of the "
-            f"run that sizes it, lr=f with def f(run): return CosineDecay(0.1, total=run.total_steps)",
+            f"cut-off-{what}",
+            f"{owner}: the {kind}schedule needs a run of {end} optimizer steps for its last scheduled change (its "
+            f"end, a warm-up's, a switch or a milestone), but the run has {n}, so it is cut off where the run ends; "
+            f"make it fit in the run, or give a function of the run that sizes it, {what}=f with def f(run): "
+            f"return {example}, total=run.total_steps)",
         )
 
 

@@ -152,25 +152,27 @@ class LRSchedule(ScheduleCallback):
     def _check_durations(self, trainer: Any) -> None:
         """As the presets': a schedule given as it is that ends before the run, or after it (cut off)."""
         super()._check_durations(trainer)
-        last = self._ends("scheduled_until")
-        if last and self.run is not None and not getattr(trainer, "fast_dev_run", False):
-            _resolve.warn_if_cut_off(self.name, max(last), self.run, self.warn_once)
+        if self.run is None or getattr(trainer, "fast_dev_run", False):
+            return
+        for what in ("lr", "momentum"):
+            last = self._ends("scheduled_until", what)
+            if last:
+                _resolve.warn_if_cut_off(self.name, max(last), self.run, self.warn_once, what)
 
     def _needs_rate(self) -> bool:
         """Also for a schedule given as it is whose end is checked against the run's optimizer steps."""
-        return super()._needs_rate() or bool(self._ends("scheduled_until"))
+        return super()._needs_rate() or any(
+            self._ends("scheduled_until", what) for what in ("lr", "momentum")
+        )
 
-    def _ends(self, which: str = "ends_at") -> list[int]:
-        """``which`` (:meth:`Schedule.ends_at`, or :meth:`Schedule.scheduled_until`: in steps) of the LR
-        schedules given as they are; none for a function of the run (planned from its length) or schedules
-        that have none."""
-        if not isinstance(self.lr, (Schedule, list)):
+    def _ends(self, which: str = "ends_at", what: str = "lr") -> list[int]:
+        """``which`` (:meth:`Schedule.ends_at`, or :meth:`Schedule.scheduled_until`: in steps) of the
+        ``what`` (``"lr"`` or ``"momentum"``) schedules given as they are; none for a function of the run
+        (planned from its length) or schedules that have none."""
+        spec = getattr(self, what)
+        if not isinstance(spec, (Schedule, list)):
             return []
-        ends = [
-            getattr(s, which)()
-            for s in (self.lr if isinstance(self.lr, list) else [self.lr])
-            if s is not None
-        ]
+        ends = [getattr(s, which)() for s in (spec if isinstance(spec, list) else [spec]) if s is not None]
         return [end for end in ends if end is not None]
 
     def _evaluate(self, name: str, spec: Any, run: RunInfo) -> Any:

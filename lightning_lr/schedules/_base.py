@@ -181,17 +181,20 @@ class Schedule:
         return None
 
     def scheduled_until(self) -> int | None:
-        """The step of the last change the schedule was told to make: its end (:meth:`ends_at`), or a
-        warm-up's end, a join's last switch, the last milestone; None for a schedule that has no last one (a
-        constant, a cycle, a step decay, a decay that goes on). A run that ends before it cuts the
-        schedule short (a callback warns).
+        """The steps a run needs for the last change the schedule was told to make: its end
+        (:meth:`ends_at`: a decay's ``total``, reached as the run ends), a warm-up's end, a join's last
+        switch, the last milestone (a jump at step ``m`` needs a run of ``m + 1`` steps, the steps
+        ``0..m``); None for a schedule that has no last one (a constant, a cycle, a step decay, a decay
+        that goes on). A shorter run cuts the schedule short (a callback warns).
 
         Example:
-            >>> from lightning_lr.schedules import Constant, CosineDecay, MultiStepDecay, warmup
+            >>> from lightning_lr.schedules import Constant, CosineDecay, MultiStepDecay, join, warmup
             >>> warmup(Constant(0.1), steps=100).scheduled_until(), warmup(Constant(0.1), steps=100).ends_at()
             (100, None)
             >>> MultiStepDecay(0.1, milestones=[30, 80]).scheduled_until(), CosineDecay(0.1, total=50).scheduled_until()
-            (80, 50)
+            (81, 50)
+            >>> join([Constant(0.1), Constant(0.01)], [16]).scheduled_until()
+            17
         """
         return self.ends_at()
 

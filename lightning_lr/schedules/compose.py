@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -149,9 +150,22 @@ class Join(Schedule):
         return None if last is None else (self.boundaries[-1] if self.boundaries else 0) + last
 
     def scheduled_until(self) -> int | None:
-        """The last boundary plus the last schedule's last change (the last boundary if it has none)."""
-        last = self.schedules[-1].scheduled_until() or 0
-        return (self.boundaries[-1] if self.boundaries else 0) + last or None
+        """The latest of each part's last change (counted from its start, up to its switch) and each switch
+        that jumps (a run of ``boundary + 1`` steps makes it); a continuous switch, such as a warm-up's, is
+        no change of its own."""
+        starts = [0, *self.boundaries]
+        last = 0
+        for i, schedule in enumerate(self.schedules):
+            own = schedule.scheduled_until()
+            if own is not None:
+                last = max(
+                    last, starts[i] + own if i + 1 == len(starts) else min(starts[i] + own, starts[i + 1])
+                )
+            if i and not math.isclose(
+                schedule(0), self.schedules[i - 1](starts[i] - starts[i - 1]), rel_tol=1e-9
+            ):
+                last = max(last, starts[i] + 1)
+        return last or None
 
     def ends_at(self) -> int | None:
         """The last boundary plus the last schedule's end (None if that has none)."""

@@ -175,8 +175,8 @@ class MultiStepDecay(Schedule):
         return max(math.ceil(1.25 * last), last + 1)
 
     def scheduled_until(self) -> int | None:
-        """The last milestone (None without one: a constant)."""
-        return self.milestones[-1] if self.milestones else None
+        """One step past the last milestone: the run must reach it (None without one: a constant)."""
+        return self.milestones[-1] + 1 if self.milestones else None
 
 
 def exponential_rate(gamma: Any, rate: Any) -> tuple[float | None, float | None]:

@@ -774,7 +774,8 @@ def test_a_pure_schedule_under_manual_optimization_is_checked_in_the_optimizers_
 
     assert cut(48) == []
     (message,) = cut(60)
-    assert "the schedule runs to step 60, but the run has 48 optimizer steps, so it is cut off" in message
+    assert "the schedule needs a run of 60 optimizer steps for its last scheduled change" in message
+    assert "but the run has 48, so it is cut off" in message
 
 
 def test_a_schedule_that_ends_before_the_run_warns_once(tmp_path) -> None:
