@@ -652,9 +652,18 @@ def test_a_gamma_above_1_grows_silently_as_in_torch(name: str, kwargs: dict) -> 
 
 
 @pytest.mark.parametrize("name", [n for n in REQUIRED if n != "CosineAnnealingWarmRestarts"])
-@pytest.mark.parametrize(("epoch", "error"), [(0.53, TypeError), (-5, ValueError), ("3", TypeError)])
+@pytest.mark.parametrize(
+    ("epoch", "error", "allowed"),
+    [
+        (0.53, ValueError, "a whole number >= 0 (a step)"),
+        (float("inf"), ValueError, "a whole number >= 0 (a step)"),
+        (-5, ValueError, "a non-negative integer"),
+        (-2.0, TypeError, "a non-negative integer"),
+        ("3", TypeError, "a non-negative integer"),
+    ],
+)
 def test_a_wrong_epoch_is_named_epoch_and_changes_nothing(
-    name: str, epoch: Any, error: type[Exception]
+    name: str, epoch: Any, error: type[Exception], allowed: str
 ) -> None:
     # before: "step must be a non-negative integer, got 0.53" (review 36): step() has no argument "step", and
     # the refused call had counted a step
@@ -663,9 +672,27 @@ def test_a_wrong_epoch_is_named_epoch_and_changes_nothing(
     opt.step()
     sched.step()
     before = (sched.last_epoch, sched._step_count, [g["lr"] for g in opt.param_groups])
-    message = f"^epoch must be a non-negative integer, got {re.escape(repr(epoch))}$"
+    message = f"^epoch must be {re.escape(allowed)}, got {re.escape(repr(epoch))}"
     with pytest.raises(error, match=message):
         sched.step(epoch)
     with pytest.raises(error, match=message):
         sched._update_lr(epoch)  # what torch's SequentialLR calls
     assert (sched.last_epoch, sched._step_count, [g["lr"] for g in opt.param_groups]) == before
+
+
+@pytest.mark.parametrize("name", [n for n in REQUIRED if n != "CosineAnnealingWarmRestarts"])
+def test_a_whole_float_epoch_is_that_step_as_torch_takes_it(name: str) -> None:
+    # review 40: step(3.0) was a TypeError where torch takes it (its closed forms read 3.0 as step 3)
+    stepped = sgd()
+    b = getattr(ours, name)(stepped, **REQUIRED[name])
+    for _ in range(3):
+        stepped.step()
+        b.step()
+    for epoch in (3.0, np.float64(3.0)):
+        jumped = sgd()
+        a = getattr(ours, name)(jumped, **REQUIRED[name])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            a.step(epoch)
+        assert type(a.last_epoch) is int and a.last_epoch == b.last_epoch == 3
+        assert [g["lr"] for g in jumped.param_groups] == [g["lr"] for g in stepped.param_groups]

@@ -28,6 +28,8 @@ this layer adds what torch's users rely on beyond the values of a scheduler alon
 
 from __future__ import annotations
 
+import math
+import numbers
 import warnings
 import weakref
 from typing import Any, ClassVar, NoReturn
@@ -95,6 +97,20 @@ def same(a: Any, b: Any) -> bool:
 
 def number(x: Any) -> float:
     return x.item() if isinstance(x, torch.Tensor) else float(x)
+
+
+def check_epoch(epoch: Any) -> int:
+    """``step(epoch)``'s ``epoch``: an integer >= 0, or a float with a whole value (torch takes ``3.0``);
+    a fractional one is refused, since these schedules are functions of a whole step."""
+    if isinstance(epoch, numbers.Real) and not isinstance(epoch, (bool, numbers.Integral)):
+        if math.isfinite(epoch) and float(epoch).is_integer() and epoch >= 0:
+            return int(epoch)
+        if not epoch < 0:  # a negative one is refused as any other
+            raise ValueError(
+                f"epoch must be a whole number >= 0 (a step), got {epoch!r}; a fractional epoch is taken only by "
+                f"CosineAnnealingWarmRestarts"
+            )
+    return check_step(epoch, "epoch")
 
 
 class DropIn(ScheduleLR):
@@ -229,13 +245,15 @@ class DropIn(ScheduleLR):
         """Advance one step; or, deprecated as in torch (which warns), jump to step ``epoch``.
 
         Args:
-            epoch: the step to jump to. The jump is exact: the closed-form value at ``epoch``, from the
-                initial LR, whatever the steps before (torch's closed form, where it has one).
+            epoch: the step to jump to, a whole number >= 0 (``3.0`` is step 3; a fractional epoch is
+                refused: only :class:`CosineAnnealingWarmRestarts` takes those). The jump is exact: the
+                closed-form value at ``epoch``, from the initial LR, whatever the steps before (torch's
+                closed form, where it has one).
         """
         try:
             # checked before anything changes: a refused epoch leaves the scheduler as it was
             if epoch is not None:
-                epoch = check_step(epoch, "epoch")
+                epoch = check_epoch(epoch)
             if self._step_count == 1:
                 warn_order(self.optimizer)
             self._sync_groups()
@@ -255,7 +273,7 @@ class DropIn(ScheduleLR):
         torch's closed form does), None for a plain step (neither counts nor warns, as torch's)."""
         try:
             if epoch is not None:
-                epoch = check_step(epoch, "epoch")
+                epoch = check_epoch(epoch)
             self._sync_groups()
             if epoch is None:
                 self.last_epoch = t = self.last_epoch + 1
