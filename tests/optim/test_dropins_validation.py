@@ -47,7 +47,7 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         "CyclicLR",
         dict(base_lr=[0.1], max_lr=0.3),
         ValueError,
-        "base_lr must be a single value or a list of 2 (one per param group), got [0.1]",
+        "base_lr must be a single value (a number, or a one-element tensor or array) or a list or tuple of 2 (one per param group), got [0.1]",
     ),
     ("CyclicLR", dict(base_lr=-0.1, max_lr=0.1), ValueError, "base_lr must be >= 0, got -0.1"),
     (
@@ -61,7 +61,7 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         "CyclicLR",
         dict(base_lr=torch.ones(2), max_lr=0.3),
         ValueError,
-        "base_lr must be a number, a one-element tensor or a list or tuple of 2 (one per param group), got "
+        "base_lr must be a single value (a number, or a one-element tensor or array) or a list or tuple of 2 (one per param group), got "
         "tensor([1., 1.])",
     ),
     (
@@ -69,26 +69,28 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         "CyclicLR",
         dict(base_lr=np.array([0.01, 0.001]), max_lr=0.3),
         ValueError,
-        "base_lr must be a single value or a list or tuple of 2 (one per param group), got array([0.01 , 0.001])",
+        "base_lr must be a single value (a number, or a one-element tensor or array) or a list or tuple of 2 (one per param group), got "
+        "array([0.01 , 0.001])",
     ),
     (
         "OneCycleLR",
         dict(max_lr=np.array([0.1, 0.05]), total_steps=10),
         ValueError,
-        "max_lr must be a single value or a list or tuple of 2 (one per param group), got array([0.1 , 0.05])",
+        "max_lr must be a single value (a number, or a one-element tensor or array) or a list or tuple of 2 (one per param group), got "
+        "array([0.1 , 0.05])",
     ),
     (
         # review 40: a TypeError, where torch's own code fails on an array of momentums with a ValueError
         "OneCycleLR",
         dict(max_lr=0.1, total_steps=10, base_momentum=np.array([0.8, 0.85])),
         ValueError,
-        "base_momentum must be a single value or a list or tuple of 2 (one per param group), got array(",
+        "base_momentum must be a single value (a number, or a one-element tensor or array) or a list or tuple of 2 (one per param group), got array(",
     ),
     (
         "OneCycleLR",
         dict(max_lr=0.1, total_steps=10, base_momentum=torch.tensor([0.8, 0.85])),
         ValueError,
-        "base_momentum must be a number, a one-element tensor or a list or tuple of 2 (one per param group)",
+        "base_momentum must be a single value (a number, or a one-element tensor or array) or a list or tuple of 2 (one per param group)",
     ),
     (
         "CyclicLR",
@@ -302,7 +304,7 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         "MultiStepLR",
         dict(milestones=[10], gamma=torch.ones(2)),
         ValueError,
-        "gamma must be a number or a one-element tensor, got tensor([1., 1.])",
+        "gamma must be a number or a one-element tensor or array, got tensor([1., 1.])",
     ),
     ("ExponentialLR", dict(gamma=0.0), ValueError, "gamma must be > 0, got 0.0"),
     ("ExponentialLR", dict(gamma="0.9"), TypeError, "gamma must be a finite number > 0, got '0.9'"),
@@ -347,7 +349,8 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         "LambdaLR",
         dict(lr_lambda=[abs]),
         ValueError,
-        "lr_lambda must be a single function or a list of 2 (one per param group), got [<built-in function abs>]",
+        "lr_lambda must be a single function or a list or tuple of 2 (one per param group), got "
+        "[<built-in function abs>]",
     ),
     (
         "MultiplicativeLR",
@@ -696,3 +699,33 @@ def test_a_whole_float_epoch_is_that_step_as_torch_takes_it(name: str) -> None:
             a.step(epoch)
         assert type(a.last_epoch) is int and a.last_epoch == b.last_epoch == 3
         assert [g["lr"] for g in jumped.param_groups] == [g["lr"] for g in stepped.param_groups]
+
+
+@pytest.mark.parametrize(
+    ("name", "arrays", "numbers"),
+    [
+        ("OneCycleLR", dict(max_lr=np.array([0.1]), total_steps=10), dict(max_lr=0.1, total_steps=10)),
+        (
+            "CyclicLR",
+            dict(base_lr=np.array([0.01]), max_lr=np.array([0.1]), base_momentum=np.array([0.8])),
+            dict(base_lr=0.01, max_lr=0.1, base_momentum=0.8),
+        ),
+        ("StepLR", dict(step_size=2, gamma=np.array([0.5])), dict(step_size=2, gamma=0.5)),
+    ],
+)
+def test_a_one_element_numpy_array_is_its_number_as_in_torch(name: str, arrays: Any, numbers: Any) -> None:
+    # review 40: a one-element array was refused for a per-group argument, where torch takes it
+    runs = []
+    for kwargs in (arrays, numbers):
+        opt = torch.optim.SGD(
+            [torch.nn.Parameter(torch.zeros(1)), torch.nn.Parameter(torch.zeros(1))], lr=0.1, momentum=0.9
+        )
+        sched = getattr(ours, name)(opt, **kwargs)
+        run = []
+        for _ in range(6):
+            opt.step()
+            sched.step()
+            run.append([(g["lr"], g["momentum"]) for g in opt.param_groups])
+        runs.append(run)
+    assert runs[0] == runs[1]
+    assert all(type(lr) is float for step in runs[0] for lr, _ in step)

@@ -126,10 +126,10 @@ def torch_refuses(*checks: tuple[str, Any, Callable[[Any], object]]) -> list[str
 
 
 def item(name: str, value: Any) -> Any:
-    """A one-element tensor as a Python number (torch accepts tensors for LRs and momentums)."""
-    if isinstance(value, torch.Tensor):
-        if value.numel() != 1:
-            fail(name, "a number or a one-element tensor", value)
+    """A one-element tensor or numpy array as a Python number (torch takes them for LRs and momentums)."""
+    if isinstance(value, (torch.Tensor, np.ndarray)):
+        if (value.numel() if isinstance(value, torch.Tensor) else value.size) != 1:
+            fail(name, "a number or a one-element tensor or array", value)
         return value.item()
     return value
 
@@ -139,18 +139,21 @@ def per_group(name: str, value: Any, n: int, what: str = "value") -> list[tuple[
 
     Returns:
         ``(name, value)`` per group, where the name is the one to give in messages (``max_lr[1]`` for an
-        item of a list) and tensors are Python numbers.
+        item of a list) and one-element tensors and arrays are Python numbers.
     """
+    one = f"a single {what}" + (" (a number, or a one-element tensor or array)" if what == "value" else "")
+    allowed = f"{one} or a list or tuple of {n} (one per param group)"
     if isinstance(value, (list, tuple)):
         if len(value) != n:
-            fail(name, f"a single {what} or a list of {n} (one per param group)", value)
+            fail(name, allowed, value)
         return [(f"{name}[{i}]", item(f"{name}[{i}]", v)) for i, v in enumerate(value)]
     # several values in one array or tensor: a ValueError, as torch's own code fails on momentums (its
     # truth value of an array); a list or tuple is how torch takes one value per group
-    if isinstance(value, np.ndarray) and value.size != 1:
-        fail(name, f"a single {what} or a list or tuple of {n} (one per param group)", value)
-    if isinstance(value, torch.Tensor) and value.numel() != 1:
-        fail(name, f"a number, a one-element tensor or a list or tuple of {n} (one per param group)", value)
+    if (
+        isinstance(value, (np.ndarray, torch.Tensor))
+        and (value.numel() if isinstance(value, torch.Tensor) else value.size) != 1
+    ):
+        fail(name, allowed, value)
     return [(name, item(name, value))] * n
 
 
