@@ -226,11 +226,35 @@ class ScheduleCallback(Callback):
             )
         return [spec * b / top for b in info.base_lrs]
 
+    def lead_lrs(self, arg: str, info: OptimizerInfo) -> list[float | None]:
+        """The argument ``arg`` that decides each param group's LR (a peak, a start, a bound), by
+        :meth:`per_group` with the optimizer's LRs as the default, or the value a range test filled in. A
+        group with lr=0 in the optimizer (frozen) is left alone at 0, with an info line, unless a list gives
+        it a value: its ratio to the others is 0. Every group at lr=0 is an error, as there is no LR to
+        start from."""
+        spec = self.value(arg)
+        if isinstance(spec, (list, tuple)):
+            return self.per_group(arg, spec, info, default=info.base_lrs)
+        if max(info.base_lrs) <= 0:
+            given = "" if spec is None else f"={spec:g}"
+            raise ValueError(
+                f"{self.name}: {arg}{given} is scaled by each param group's LR relative to the largest, but every "
+                f"group of {info.label} has lr=0; give {arg} as a list with one value per group"
+            )
+        lrs = self.per_group(arg, spec, info, default=info.base_lrs)
+        frozen = [i for i, b in enumerate(info.base_lrs) if b == 0]
+        if frozen and f"frozen-{info.index}" not in self._warned:
+            self._warned.add(f"frozen-{info.index}")
+            rank_zero_info(
+                f"{self.name}: param group(s) {frozen} of {info.label} have lr=0 (frozen), so they are left at 0; "
+                f"give {arg} as a list with a value for them to schedule them"
+            )
+        return [None if i in frozen else lr for i, lr in enumerate(lrs)]
+
     def starting_lrs(self, arg: str, info: OptimizerInfo) -> list[float | None]:
-        """The LR each param group starts from: :meth:`per_group` of the argument ``arg`` (or the value a
-        range test filled in), defaulting to the optimizer's LRs; None leaves a group alone, and a group
-        that would start at 0 or below is an error that says how to leave it alone."""
-        lrs = self.per_group(arg, self.value(arg), info, default=info.base_lrs)
+        """The LR each param group starts from: :meth:`lead_lrs` of the argument ``arg``; None leaves a
+        group alone, and a group a list gives 0 or below is an error that says how to leave it alone."""
+        lrs = self.lead_lrs(arg, info)
         for i, lr in enumerate(lrs):
             if lr is not None and lr <= 0:
                 raise ValueError(

@@ -147,7 +147,7 @@ class OneCycle(ScheduleCallback):
         return {"total": (self.total, 2)}  # a cycle needs a step up and a step down
 
     def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
-        peaks = self.per_group("max_lr", self.value("max_lr"), info, default=info.base_lrs)
+        peaks = self.lead_lrs("max_lr", info)
         lrs = [None if p is None else self._schedule(p, steps["total"]) for p in peaks]
         cycled = self.cycled_momentum(self.cycle_momentum, info)
         if not any(cycled):
@@ -272,7 +272,7 @@ class Cyclic(ScheduleCallback):
         return out
 
     def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
-        tops = self.per_group("max_lr", self.value("max_lr"), info, default=info.base_lrs)
+        tops = self.lead_lrs("max_lr", info)
         base_spec: LRSpec = self.value("base_lr")
         bases = self.per_group(
             "base_lr", base_spec, info, default=[None if t is None else t / 4 for t in tops]

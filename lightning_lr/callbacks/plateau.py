@@ -164,8 +164,8 @@ class ReduceOnPlateau(ScheduleCallback):
 
     # --- its own schedule (no other schedule callback on the optimizer) -------------------------
     def build(self, run: RunInfo, steps: Any, info: OptimizerInfo) -> tuple[Any, Any]:
-        lrs = self.per_group("lr", self.value("lr"), info, default=info.base_lrs)
-        return [S.Constant(lr) for lr in lrs], None
+        lrs = self.lead_lrs("lr", info)
+        return [None if lr is None else S.Constant(lr) for lr in lrs], None
 
     def range_test_values(self, result: Any) -> dict[str, float | None]:
         return {"lr": result.suggestion()}

@@ -3,9 +3,11 @@ pure schedule's values; per-group LRs; momentum cycling; argument validation."""
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -18,12 +20,15 @@ from lightning_lr.callbacks import (
     Epochs,
     ExponentialDecay,
     Fraction,
+    InverseSqrt,
     LRSchedule,
     MultiStepDecay,
     OneCycle,
+    ReduceOnPlateau,
     RunInfo,
     StepDecay,
     TimeDecay,
+    WarmupStableDecay,
 )
 
 from support.models import Tiny, adam
@@ -218,15 +223,52 @@ def test_a_list_of_the_wrong_length_is_an_error(tmp_path) -> None:
         fit(tmp_path, Tiny(groups=2), [OneCycle(max_lr=[0.1, 0.2, 0.3])])
 
 
-def test_a_group_at_lr_zero_cannot_take_a_scaled_peak(tmp_path) -> None:
-    with pytest.raises(ValueError, match=r"OneCycle on optimizer 0 \(SGD\): max_lr must be > 0, got 0.0"):
-        fit(tmp_path, Tiny(groups=2, ratio=0.0), [OneCycle(max_lr=0.5)])
-    with pytest.raises(ValueError, match=r"initial for param group 1 is 0 \(its lr in the optimizer is 0\)"):
-        fit(tmp_path, Tiny(groups=2, ratio=0.0), [CosineDecay()])
-    rec = fit(
-        tmp_path, Tiny(groups=2, ratio=0.0), [CosineDecay(initial=[0.1, None])]
-    )  # the way to freeze a group
+@pytest.mark.parametrize(
+    "callback",
+    [
+        OneCycle(max_lr=0.5),
+        OneCycle(),
+        CosineDecay(),
+        CosineDecay(initial=0.1, warmup=4),
+        Cyclic(step_size=4),
+        WarmupStableDecay(warmup=4),
+        InverseSqrt(warmup=4),
+        ReduceOnPlateau("train_loss"),
+    ],
+    ids=lambda c: repr(c),
+)
+def test_a_group_at_lr_zero_is_left_at_zero_and_said(tmp_path, callback, caplog) -> None:
+    # review 42: a frozen group (lr=0) was refused by every preset ("initial for param group 1 is 0"), and
+    # OneCycle() said "max_lr must be > 0, got 0.0" of a max_lr never given; its ratio to the others is 0
+    with caplog.at_level(logging.INFO):
+        rec = fit(tmp_path, _LogsLoss(groups=2, ratio=0.0), [callback])
     assert_trace(rec.lr(1), [0.0] * N)
+    assert len(set(rec.lr(0))) > 1 or isinstance(callback, ReduceOnPlateau)
+    said = [r.getMessage() for r in caplog.records if "(frozen)" in r.getMessage()]
+    assert said == [
+        f"{type(callback).__name__}: param group(s) [1] of optimizer 0 (SGD) have lr=0 (frozen), so they are left at "
+        f"0; give {said[0].split('give ')[1].split(' ')[0]} as a list with a value for them to schedule them"
+    ]
+
+
+class _LogsLoss(Tiny):
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        loss = super().training_step(batch, batch_idx)
+        self.log("train_loss", loss)
+        return loss
+
+
+def test_a_group_at_lr_zero_given_a_value_in_a_list_is_scheduled_and_every_group_at_zero_is_an_error(
+    tmp_path,
+) -> None:
+    rec = fit(tmp_path, Tiny(groups=2, ratio=0.0), [CosineDecay(initial=[0.1, 0.05])])
+    assert rec.lr(1)[0] == pytest.approx(0.05)
+    with pytest.raises(ValueError, match=r"^CosineDecay: initial\[1\] must be a finite number > 0, got 0.0$"):
+        CosineDecay(initial=[0.1, 0.0])
+    with pytest.raises(
+        ValueError, match=r"OneCycle on optimizer 0 \(SGD\): max_lr is scaled by each param group's LR"
+    ):
+        fit(tmp_path, Tiny(groups=2, lr=0.0), [OneCycle()])
 
 
 def test_cyclic_bounds_per_group_must_be_ordered(tmp_path) -> None:
