@@ -103,9 +103,10 @@ def check_epoch(epoch: Any) -> int:
     """``step(epoch)``'s ``epoch``: an integer >= 0, or a float with a whole value (torch takes ``3.0``);
     a fractional one is refused, since these schedules are functions of a whole step."""
     if isinstance(epoch, numbers.Real) and not isinstance(epoch, (bool, numbers.Integral)):
-        if math.isfinite(epoch) and float(epoch).is_integer() and epoch >= 0:
-            return int(epoch)
-        if not epoch < 0:  # a negative one is refused as any other
+        value = float(epoch)
+        if math.isfinite(value) and value.is_integer() and value >= 0:
+            return int(value)
+        if not value < 0:  # a negative one is refused as any other
             raise ValueError(
                 f"epoch must be a whole number >= 0 (a step), got {epoch!r}; a fractional epoch is taken only by "
                 f"CosineAnnealingWarmRestarts"
