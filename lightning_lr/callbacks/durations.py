@@ -140,7 +140,8 @@ class Fraction(Duration):
         if self.fraction > 1.0:
             warnings.warn(
                 f"Fraction({self.fraction:g}) is longer than the run: a schedule given this duration is cut off "
-                f"when training ends, {self.fraction - 1:.0%} of the run before its end",
+                f"where training ends, {1 / self.fraction:.0%} of the way through it (and a milestone there never "
+                f"comes)",
                 UserWarning,
                 stacklevel=2,
             )

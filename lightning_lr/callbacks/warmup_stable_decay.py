@@ -10,7 +10,7 @@ from .. import schedules as S
 from ..schedules import long_run
 from ._args import LRSpec, lr_spec
 from .base import OptimizerInfo, ScheduleCallback
-from .durations import FIFTH_OF_RUN, WHOLE_RUN, Duration, RunInfo, check_duration
+from .durations import FIFTH_OF_RUN, WHOLE_RUN, Duration, Fraction, RunInfo, check_duration
 
 __all__ = ["WarmupStableDecay"]
 
@@ -81,6 +81,21 @@ class WarmupStableDecay(ScheduleCallback):
             known = [d for d in (self.total, self.warmup, self.decay) if isinstance(d, int)]
             if len(known) == 3:
                 long_run.WarmupStableDecay(1.0, self.total, self.warmup, self.decay)
+            # and the same rules in fractions of the run, where those are given (Fraction(1.5) warned
+            # that it is cut off, and the fit then refused it)
+            total_f, warmup_f, decay_f = (
+                d.fraction if isinstance(d, Fraction) else None for d in (self.total, self.warmup, self.decay)
+            )
+            if total_f is not None and decay_f is not None:
+                if decay_f > total_f:
+                    V.fail("decay", f"at most total ({self.total!r})", self.decay)
+                if warmup_f is not None and warmup_f > total_f - decay_f + 1e-12:
+                    V.fail(
+                        "warmup",
+                        f"<= total - decay = {total_f:g} - {decay_f:g} of the run (the warm-up must end before "
+                        f"the cooldown starts)",
+                        self.warmup,
+                    )
             if isinstance(self.peak, float) and isinstance(self.final, float) and self.final > self.peak:
                 V.fail("final", f"<= peak ({self.peak:g})", final)
 

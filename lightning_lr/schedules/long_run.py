@@ -148,8 +148,9 @@ class WarmupStableDecay(Schedule):
 class InverseSqrt(Schedule):
     """A linear warm-up to ``peak`` at step ``warmup``, then ``peak * sqrt(warmup / t)``.
 
-    The schedule of the original Transformer (and transformers' ``inverse_sqrt``): no end, no length to
-    choose, so a run can go on as long as it likes.
+    The schedule of the original Transformer: no end, no length to choose, so a run can go on as long as
+    it likes. It is transformers' ``get_inverse_sqrt_schedule`` at its default ``timescale`` (the warm-up's
+    length); another timescale, or none without a warm-up, is a :class:`Lambda`.
 
     Args:
         peak: the LR at step ``warmup``, > 0.

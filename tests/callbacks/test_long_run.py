@@ -3,6 +3,9 @@ run, and their errors."""
 
 from __future__ import annotations
 
+import re
+import warnings
+
 import pytest
 
 from lightning_lr.callbacks import Epochs, Fraction, InverseSqrt, WarmupStableDecay
@@ -117,3 +120,30 @@ def test_repr_and_the_cli_default_of_decay() -> None:
     dumped = parser.dump(parser.parse_args([]))
     assert "lightning_lr.callbacks.durations.FIFTH_OF_RUN" in dumped
     assert parser.instantiate(parser.parse_string(dumped)).wsd.decay == Fraction(0.2)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            dict(decay=Fraction(1.5)),
+            "WarmupStableDecay: decay must be at most total (Fraction(1.0)), got Fraction(1.5)",
+        ),
+        (
+            dict(total=Fraction(0.5), decay=Fraction(0.6)),
+            "WarmupStableDecay: decay must be at most total (Fraction(0.5)), got Fraction(0.6)",
+        ),
+        (
+            dict(warmup=Fraction(0.9)),
+            "WarmupStableDecay: warmup must be <= total - decay = 1 - 0.2 of the run (the warm-up must end before "
+            "the cooldown starts), got Fraction(0.9)",
+        ),
+    ],
+)
+def test_fractions_that_cannot_fit_are_refused_when_the_callback_is_made(kwargs, message) -> None:
+    # review 42: decay=Fraction(1.5) warned that it is cut off, then the fit refused it
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Fraction(1.5)'s own warning
+        with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+            WarmupStableDecay(**kwargs)
+    WarmupStableDecay(warmup=Fraction(0.8))  # ends where the cooldown starts

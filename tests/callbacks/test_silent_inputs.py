@@ -12,7 +12,8 @@ from support.trainers import fit
 
 def test_a_fraction_longer_than_the_run_warns() -> None:
     with pytest.warns(
-        UserWarning, match=r"Fraction\(1.5\) is longer than the run: .* 50% of the run before its end"
+        UserWarning,
+        match=r"Fraction\(1.5\) is longer than the run: .* cut off where training ends, 67% of the way through it",
     ):
         Fraction(1.5)
 
