@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import lightning.pytorch as pl
+import numpy as np
 import torch
 from lightning.pytorch.trainer.states import TrainerFn
 from lightning.pytorch.utilities import rank_zero_info, rank_zero_warn
@@ -89,7 +90,9 @@ class ReduceOnPlateau(ScheduleCallback):
     callback that reads the LR at the next epoch's start before this one sees the old LR). If the metric
     never appears, an error names it and lists the logged ones. Under DDP every rank decides from
     the mean of the ranks' values (also when the metric was logged without ``sync_dist``), and makes a check
-    only where every rank logged one, so they all reduce at the same step.
+    only where every rank logged one, so they all reduce at the same step. A check made while the schedule
+    it multiplies is still in its first rise (every step so far at a higher LR than the last: a warm-up)
+    is not counted, with an info line: the metric falls or rises with an LR raised on purpose there.
 
     **Checkpoint.** The reductions, ``best``, ``num_bad_epochs``, ``cooldown_counter`` and the count of
     checks are in :meth:`state_dict`; a resumed run continues exactly.
@@ -185,6 +188,8 @@ class ReduceOnPlateau(ScheduleCallback):
         self._logged_early: bool | None = None
         self._held_early: Any = None
         self._stale_said = False
+        self._rise_said = False
+        self._rise_over = False  # the first rise of the schedules it multiplies has ended (_in_first_rise)
 
     def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         # a new fit starts from nothing (a checkpoint's state is loaded after this); fit called again on a
@@ -419,8 +424,34 @@ class ReduceOnPlateau(ScheduleCallback):
                     category=UserWarning,
                 )
             return
+        if self._in_first_rise(trainer, agreed.value):
+            return
         if self._plateau.step(agreed.value):
             self._reduce(agreed.value)
+
+    def _in_first_rise(self, trainer: pl.Trainer, value: float) -> bool:
+        """Whether every step trained so far was in the first rise of an LR schedule this callback
+        multiplies (a warm-up: each step's LR above the last), where a check is not counted: the LR is
+        raised there on purpose, and the metric is not yet one of a settled LR (timm's plateau scheduler
+        skips its warm-up alike). Said once; once a rise has ended, it is not looked for again."""
+        if self._rise_over:
+            return False
+        stepped = False
+        for entry in self._entries():
+            t = max(entry.scheduler.last_epoch, 0)
+            stepped = stepped or t >= 1
+            for schedule in entry.scheduler.lr_schedules:
+                if schedule is not None and t >= 1 and bool(np.all(np.diff(schedule.values(t + 1)) > 0)):
+                    if not self._rise_said:
+                        self._rise_said = True
+                        rank_zero_info(
+                            f"{self.name}: the check at step {trainer.global_step} ({self.monitor}={value:.6g}) is "
+                            f"not counted, nor any other before the LR schedule it multiplies stops rising (a "
+                            f"warm-up): the LR is raised there on purpose (said once)"
+                        )
+                    return True
+        self._rise_over = stepped
+        return False
 
     def _reduce(self, value: float) -> None:
         """Add a reduction at the current step to every param group whose LR it lowers by more than eps."""

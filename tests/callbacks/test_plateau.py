@@ -302,10 +302,12 @@ def test_it_multiplies_a_warmup_cosine_whatever_the_order(tmp_path, plateau_firs
     rec = fit(tmp_path, Scripted(FLAT), callbacks, max_epochs=len(FLAT))
     n = len(FLAT) * STEPS_PER_EPOCH
     base = S.warmup(S.CosineDecay(0.1, total=n - 4), steps=4)
-    asked = [(k + 1) * STEPS_PER_EPOCH for k in reduction_checks(as_logged(FLAT), factor=0.5, patience=1)]
+    # the checks of the warm-up's two epochs are not counted
+    checks = reduction_checks(as_logged(FLAT[2:]), factor=0.5, patience=1)
+    asked = [(k + 3) * STEPS_PER_EPOCH for k in checks]
     steps = made(base, asked, 0.5, 0.01)
     assert plateau.reductions == {0: [steps]}
-    assert steps == [8, 16] and asked == [8, 16, 20, 24]  # from step 20 the cosine is below min_lr
+    assert steps == [10, 16] and asked == [10, 16, 20, 24]  # from step 20 the cosine is below min_lr
     expected = composed(base, steps, 0.5, 0.01, n)
     assert_trace(rec.lr(), expected)
     assert expected[16] == 0.01 > expected[-1]  # the floor bounds the reductions, not the schedule
@@ -637,3 +639,22 @@ def test_state_after_a_fit(tmp_path: Path) -> None:
     state = cb.state_dict()
     assert state["reductions"] == {0: [[6, 8]]} and state["last_epoch"] == 4
     assert (state["best"], state["num_bad_epochs"], state["monitor_source"]) == (0.5, 0, "validation")
+
+
+def test_checks_in_the_first_rise_of_the_schedule_are_not_counted_as_timms_warmup(tmp_path, caplog) -> None:
+    # review 42: under a warm-up the metrics of the warm-up's epochs counted, and the first reduction came
+    # right after it. timm's PlateauLRScheduler(warmup_t=2, patience_t=1, mode="max", decay_rate=0.1) on
+    # these values gives the per-epoch LRs 0.01, 0.055, then 0.1 for four epochs and 0.01 from epoch 6 on
+    values = [0.5, 0.4, 0.3, 0.6, 0.55, 0.5, 0.45, 0.4]
+    warm = S.warmup(S.Constant(0.1), steps=2 * STEPS_PER_EPOCH, start=0.01)
+    plateau = ReduceOnPlateau("val", mode="max", patience=1, factor=0.1)
+    with caplog.at_level(logging.INFO):
+        rec = fit(tmp_path, Scripted(values), [LRSchedule(warm), plateau], max_epochs=len(values))
+    epoch_start = [round(lr, 6) for lr in rec.lr()[::STEPS_PER_EPOCH]]
+    assert epoch_start == [0.01, 0.055, 0.1, 0.1, 0.1, 0.1, 0.01, 0.01]
+    assert plateau.reductions == {0: [[6 * STEPS_PER_EPOCH, 8 * STEPS_PER_EPOCH]]}  # the last after the run
+    said = [r.getMessage() for r in caplog.records if "not counted" in r.getMessage()]
+    assert said == [
+        "ReduceOnPlateau: the check at step 2 (val=0.5) is not counted, nor any other before the LR schedule it "
+        "multiplies stops rising (a warm-up): the LR is raised there on purpose (said once)"
+    ]
