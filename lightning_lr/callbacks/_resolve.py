@@ -18,6 +18,7 @@ from fractions import Fraction as Ratio
 from typing import Any
 
 import lightning.pytorch as pl
+import torch
 from lightning.pytorch.utilities import rank_zero_warn
 
 from .. import _lightning_compat as _compat
@@ -30,6 +31,7 @@ __all__ = [
     "UNIT",
     "Rate",
     "StepRate",
+    "agreed",
     "anchored",
     "describe_rate",
     "rate_from_state",
@@ -332,6 +334,37 @@ def warn_if_beyond_run(
                 else "Fraction(1.0) for the whole run)"
             ),
         )
+
+
+def agreed(
+    trainer: pl.Trainer, owner: str, run: RunInfo, steps: dict[str, Any]
+) -> tuple[RunInfo, dict[str, Any]]:
+    """Under DDP, rank 0's plan (``run`` and ``steps``) on every rank, so every rank computes the same LR.
+
+    Each rank plans from its own train dataloader; ranks whose loaders differ in length (their own
+    samplers, ``use_distributed_sampler=False``) plan different epochs and totals, and the LR differed per
+    rank, so the model copies drifted apart. Rank 0 warns when any rank's own plan differed. Called where
+    every rank plans (``configure_optimizers``), as it is a collective."""
+    if trainer.world_size <= 1:
+        return run, steps
+    theirs = trainer.strategy.broadcast((run, dict(steps)), src=0)
+    differs = torch.tensor([float(theirs != (run, dict(steps)))], device=trainer.strategy.root_device)
+    if float(trainer.strategy.reduce(differs, reduce_op="max")) > 0:
+        rank_zero_warn(
+            f"{owner}: the ranks planned the run differently from their own train dataloaders (on rank 0: "
+            f"{_plan_text(theirs[0], theirs[1])}); their lengths differ (samplers of their own, or "
+            f"use_distributed_sampler=False), so every rank follows rank 0's plan and takes the same LR. Give "
+            f"every rank as many batches to have each epoch planned as it runs",
+            category=UserWarning,
+        )
+    return theirs[0], dict(theirs[1])
+
+
+def _plan_text(run: RunInfo, steps: Mapping[str, Any]) -> str:
+    """A plan in a message: the run's optimizer steps, per epoch, and the durations in steps."""
+    parts = [f"{run.total_steps} optimizer steps", f"{run.steps_per_epoch} per epoch"]
+    parts += [f"{name}={value}" for name, value in steps.items()]
+    return ", ".join(parts)
 
 
 def run_info(trainer: pl.Trainer, needs_epochs: bool) -> RunInfo:

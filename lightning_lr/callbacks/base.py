@@ -450,7 +450,7 @@ class ScheduleCallback(Callback):
         if points and automatic and self._checkpoint.same_size(run):
             run = _resolve.anchored(trainer, run, points)
             steps = _resolve.steps(self.name, self.durations(), run)
-        self.run, self.steps = run, steps
+        self.run, self.steps = _resolve.agreed(trainer, self.name, run, steps)
         self._checkpoint.check_run(self.name, run, steps, self.reads_run)
 
     def _build_checked(self, info: OptimizerInfo) -> tuple[Any, Any]:

@@ -100,11 +100,10 @@ def run_range_test(
             results = attempt(options, fixed_val, first=True)
             if isinstance(options, LROptions) and (why := _retry_reason(options, results)):
                 again = options.retried()
-                warnings.warn(
+                rank_zero_warn(  # every rank retries; one says so
                     f"{options.title}: no answer from {options.num_steps} steps ({why}); running it once more "
                     f"with {again.num_steps} steps (retry=False skips the second try)",
-                    UserWarning,
-                    stacklevel=2,
+                    category=UserWarning,
                 )
                 tried = _lr_results(results)
                 results = attempt(again, fixed_val, first=False)

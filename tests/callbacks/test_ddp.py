@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,9 +13,9 @@ from lightning.pytorch.callbacks import ModelCheckpoint
 
 from lightning_lr import LRScheduleMixin
 from lightning_lr import schedules as S
-from lightning_lr.callbacks import OneCycle, ReduceOnPlateau
+from lightning_lr.callbacks import CosineDecay, Epochs, OneCycle, ReduceOnPlateau
 
-from support.models import Tiny, adam
+from support.models import Tiny, adam, dataset
 from support.plateau import Scripted, as_logged, reduction_checks, scripted, torch_lrs
 from support.recording import DumpPerRank, WarningsPerRank, assert_trace
 from support.trainers import fit
@@ -247,3 +248,47 @@ def test_a_reused_callback_drops_an_earlier_trainers_value_on_every_rank_when_th
     # the optimizer's 0.1, as a fresh OneCycle() takes it (before: the first Trainer's 0.05 on both ranks)
     assert_trace([row[1][0] for row in rank0], S.OneCycle(0.1, total_steps=12).values(12))
     assert cycle.state_dict()["filled"] == {}  # the main process got it back too
+
+
+class _UnevenPerRank(Tiny):
+    """Rank 0 gets 20 samples (5 batches), rank 1 12 (3 batches), through loaders of their own."""
+
+    def train_dataloader(self) -> Any:
+        n = 20 if self.trainer.global_rank == 0 else 12
+        return torch.utils.data.DataLoader(dataset(n), batch_size=4)
+
+
+@pytest.mark.ddp
+def test_ranks_with_loaders_of_different_lengths_follow_rank_zeros_plan_and_are_told(tmp_path) -> None:
+    # review 43: each rank planned Epochs(1) from its own loader (5 and 3 steps), so the LR differed per rank
+    # and the model copies drifted apart, without a word
+    out = tmp_path / "ranks"
+    out.mkdir()
+    callbacks = [CosineDecay(warmup=Epochs(1)), DumpPerRank(str(out)), WarningsPerRank(str(out))]
+    fit(
+        tmp_path,
+        _UnevenPerRank(),
+        callbacks,
+        strategy="ddp_spawn",
+        devices=2,
+        max_steps=9,
+        max_epochs=-1,
+        use_distributed_sampler=False,
+    )
+    rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
+    assert [row[0] for row in rank0] == [row[0] for row in rank1] == list(range(9))
+    assert rank0 == rank1
+    expected = S.warmup(S.CosineDecay(0.1, total=4), steps=5).values(9)  # rank 0's: 5 steps an epoch
+    assert_trace([row[1][0] for row in rank0], expected)
+    said = [
+        m
+        for r in (0, 1)
+        for m in json.loads((out / f"warnings{r}.json").read_text())
+        if "planned the run differently" in m
+    ]
+    assert said == [
+        "CosineDecay: the ranks planned the run differently from their own train dataloaders (on rank 0: 9 "
+        "optimizer steps, 5 per epoch, warmup=5, total=9); their lengths differ (samplers of their own, or "
+        "use_distributed_sampler=False), so every rank follows rank 0's plan and takes the same LR. Give every "
+        "rank as many batches to have each epoch planned as it runs"
+    ]
