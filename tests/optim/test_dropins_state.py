@@ -605,3 +605,45 @@ def test_a_schedule_callbacks_state_is_refused_by_a_drop_in() -> None:
     assert bare.state_dict()["key"] is None
     sched.load_state_dict(bare.state_dict())
     assert sched.last_epoch == 3
+
+
+class _Counting(ours.StepLR):
+    """A user's subclass with an attribute of its own, as torch's docs subclass schedulers."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.restarts = -1  # before: the constructor steps once
+        super().__init__(*args, **kwargs)
+
+    def step(self, epoch: Any = None) -> None:
+        super().step(epoch)
+        self.restarts += 1
+
+
+class _TorchCounting(L.StepLR):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.restarts = -1  # before: the constructor steps once
+        super().__init__(*args, **kwargs)
+
+    def step(self, epoch: Any = None) -> None:
+        super().step(epoch)
+        self.restarts += 1
+
+
+def test_a_subclass_keeps_its_own_attributes_in_its_state_as_torch() -> None:
+    # review 40: the drop-ins' state_dict held the class's settings alone, so a subclass's own attribute
+    # (here a count) was lost on resume; torch's state holds it
+    states = []
+    for cls in (_Counting, _TorchCounting):
+        opt = sgd()
+        sched = cls(opt, step_size=2)
+        for _ in range(3):
+            opt.step()
+            sched.step()
+        states.append(sched.state_dict())
+    assert states[0]["restarts"] == states[1]["restarts"] == 3
+    for state in states:  # each loads the other's too
+        fresh = _Counting(sgd(), step_size=2)
+        fresh.load_state_dict(state)
+        assert fresh.restarts == 3 and fresh.last_epoch == 3
+    plain = ours.StepLR(sgd(), step_size=2)
+    assert "restarts" not in plain.state_dict()

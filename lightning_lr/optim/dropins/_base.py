@@ -449,7 +449,19 @@ class DropIn(ScheduleLR):
         state["_last_lr"] = self.get_last_lr()
         if self._added:
             state["added_groups"] = self._added_state()
+        # a user's subclass's own attributes (self.restarts = 0), which torch's state holds (its whole
+        # __dict__ but the optimizer); the package's classes have none beyond the above
+        state.update(self._own_attributes(vars(self), state))
         return state
+
+    def _own_attributes(self, attributes: dict[str, Any], ours: Any) -> dict[str, Any]:
+        """The public ``attributes`` that are not the optimizer nor among ``ours`` (the keys of this class's
+        state): a subclass's own, kept in the state as torch keeps them."""
+        return {
+            k: v
+            for k, v in attributes.items()
+            if not k.startswith("_") and k != "optimizer" and k not in ours
+        }
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Continue from a checkpoint, ours or torch's scheduler of the same class: its settings (the
@@ -498,6 +510,7 @@ class DropIn(ScheduleLR):
         if last is None:  # a checkpoint of an earlier version: the step alone
             self._apply(max(self.last_epoch, 0))
             self._load_position(state_dict)
+            self._load_own_attributes(state_dict)
             return
         groups = self.optimizer.param_groups
         # the checkpoint's groups added in training that the optimizer does not have now (said by
@@ -511,6 +524,18 @@ class DropIn(ScheduleLR):
         self._load_position(state_dict)
         self._at, self._wrote = None, wrote
         self._groups = list(self.optimizer.param_groups)
+        self._load_own_attributes(state_dict)
+
+    def _load_own_attributes(self, state_dict: dict[str, Any]) -> None:
+        """Set a subclass's own attributes from the state (:meth:`_own_attributes`), as torch's
+        ``__dict__.update`` does; not the names of the class's own (a property, a method), nor from a
+        schedule callback's form of the state (``lr_schedules``: the step alone)."""
+        if "lr_schedules" in state_dict:
+            return
+        ours = {*self._settings(), "base_lrs", "last_epoch", "added_groups"}
+        for k, v in self._own_attributes(state_dict, ours).items():
+            if not hasattr(type(self), k):
+                setattr(self, k, v)
 
     def _check_class(self, state_dict: dict[str, Any]) -> None:
         """Refuse the state of another scheduler class (a config changed between runs): it lacks one of this
