@@ -12,7 +12,7 @@ Example:
 
 from .base import OptimizerInfo, ScheduleCallback
 from .cyclic import Cyclic, OneCycle
-from .decay import CosineDecay, ExponentialDecay, MultiStepDecay, StepDecay, TimeDecay
+from .decay import CosineDecay, ExponentialDecay, MultiStepDecay, PolynomialDecay, StepDecay, TimeDecay
 from .durations import Duration, Epochs, Fraction, RunInfo
 from .generic import LRSchedule
 from .inverse_sqrt import InverseSqrt
@@ -32,6 +32,7 @@ __all__ = [
     "MultiStepDecay",
     "OneCycle",
     "OptimizerInfo",
+    "PolynomialDecay",
     "ReduceOnPlateau",
     "RunInfo",
     "ScheduleCallback",

@@ -1,4 +1,4 @@
-"""Decay presets: time-based, step, multi-step, exponential and cosine decay callbacks.
+"""Decay presets: time-based, step, multi-step, exponential, cosine and polynomial decay callbacks.
 
 Each has an optional linear warm-up.
 
@@ -22,7 +22,7 @@ from ._args import LRSpec, lr_spec
 from .base import OptimizerInfo, ScheduleCallback
 from .durations import WHOLE_RUN, Duration, RunInfo, check_duration
 
-__all__ = ["CosineDecay", "ExponentialDecay", "MultiStepDecay", "StepDecay", "TimeDecay"]
+__all__ = ["CosineDecay", "ExponentialDecay", "MultiStepDecay", "PolynomialDecay", "StepDecay", "TimeDecay"]
 
 
 class _Decay(ScheduleCallback):
@@ -314,7 +314,85 @@ class ExponentialDecay(_Decay):
         )
 
 
-class CosineDecay(_Decay):
+class _ToFinal(_Decay):
+    """Shared by the decays that reach ``final`` at ``total`` (cosine, polynomial): the end, the warm-up
+    inside it, ``final`` per group. A subclass gives :meth:`_shape`."""
+
+    schedule_end = "total"
+    reads_run = False
+
+    def __init__(
+        self,
+        total: int | Duration,
+        final: float | list[float | None],
+        initial: float | list[float | None] | None,
+        warmup: int | Duration,
+        *,
+        optimizer: int | str,
+        log_lr: bool,
+        preview: bool,
+    ) -> None:
+        super().__init__(initial, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
+        with V.context(self.name):
+            self.total = check_duration("total", total)
+            if isinstance(self.total, int) and isinstance(self.warmup, int) and 0 < self.total <= self.warmup:
+                V.fail(
+                    "warmup",
+                    f"< total ({self.total} steps: the warm-up is part of the decay, which would have no step left)",
+                    warmup,
+                )
+            self.final = lr_spec("final", final, allow_zero=True)  # >= 0, the rule of the schedules
+            if self.final is None or (isinstance(self.final, list) and None in self.final):
+                V.fail(
+                    "final", "a number >= 0 or a list with one number >= 0 per param group", final, TypeError
+                )
+
+    def durations(self) -> dict[str, tuple[Any, int]]:
+        return {**super().durations(), "total": (self.total, 1)}
+
+    def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
+        warm, total = steps["warmup"], steps["total"]
+        if warm >= total:
+            self.warn_once(
+                "warmup-total",
+                f"{self.name}: warmup ({warm} steps) is not shorter than total ({total} steps) in this run: the "
+                f"LR rises to initial over the whole warm-up, then the decay takes 1 step, to final at step "
+                f"{warm + 1}; shorten the warm-up (a Fraction of the run) or lengthen total",
+            )
+        return super().build(run, steps, info)
+
+    def _end(self) -> tuple[str, int, bool] | None:
+        """``total``, or after a warm-up that is not shorter (the decay's one step follows it)."""
+        end = super()._end()
+        warm = self.steps.get("warmup")
+        if end is None or self.run is None or not isinstance(warm, int) or warm < end[1]:
+            return end
+        total = self.run.total_steps
+        relative = bool(_resolve.relative({"warmup": self.durations()["warmup"]}))
+        return "warmup", warm + 1 if total is None else min(warm + 1, total), relative
+
+    def _decay_schedule(
+        self, group: int, peak: float, info: OptimizerInfo, steps: Mapping[str, Any]
+    ) -> S.Schedule:
+        final = self.per_group("final", self.final, info, default=[0.0] * len(info.base_lrs))[group]
+        if final > peak:
+            self._final_above(group, final, peak, info)
+        return self._shape(peak, max(1, steps["total"] - steps["warmup"]), final)
+
+    def _final_above(self, group: int, final: float, peak: float, info: OptimizerInfo) -> None:
+        """``final`` above the LR that param group ``group`` starts from: an error, unless the shape
+        takes it (the cosine rises along it, with a warning)."""
+        raise ValueError(
+            f"final={final:g} is above the LR it starts from ({peak:g}) for param group {group}; give a final "
+            f"at most the start LR (or a list with one per group)"
+        )
+
+    def _shape(self, peak: float, length: int, final: float) -> S.Schedule:
+        """The decay from ``peak`` to ``final`` over ``length`` steps, after the warm-up."""
+        raise NotImplementedError
+
+
+class CosineDecay(_ToFinal):
     """Cosine annealing from ``initial`` to ``final``, ending at ``total`` (by default the end of the run).
 
     Args:
@@ -336,9 +414,6 @@ class CosineDecay(_Decay):
         CosineDecay(final=1e-05, warmup=Fraction(0.05))
     """
 
-    schedule_end = "total"
-    reads_run = False
-
     def __init__(
         self,
         total: int | Duration = WHOLE_RUN,
@@ -350,55 +425,64 @@ class CosineDecay(_Decay):
         log_lr: bool = True,
         preview: bool = True,
     ) -> None:
-        super().__init__(initial, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
-        with V.context(self.name):
-            self.total = check_duration("total", total)
-            if isinstance(self.total, int) and isinstance(self.warmup, int) and 0 < self.total <= self.warmup:
-                V.fail(
-                    "warmup",
-                    f"< total ({self.total} steps: the warm-up is part of the decay, which would have no step left)",
-                    warmup,
-                )
-            self.final = lr_spec("final", final, allow_zero=True)  # >= 0, the rule of schedules.CosineDecay
-            if self.final is None or (isinstance(self.final, list) and None in self.final):
-                V.fail(
-                    "final", "a number >= 0 or a list with one number >= 0 per param group", final, TypeError
-                )
+        super().__init__(total, final, initial, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
 
-    def durations(self) -> dict[str, tuple[Any, int]]:
-        return {**super().durations(), "total": (self.total, 1)}
+    def _final_above(self, group: int, final: float, peak: float, info: OptimizerInfo) -> None:
+        self.warn_once(
+            f"final-above-{info.index}-{group}",
+            f"{self.name}: final={final:g} is above the LR it starts from ({peak:g}) for param group {group} "
+            f"of {info.label}, so the LR rises along the cosine instead of decaying; give a final below "
+            f"the start LR",
+        )
 
-    def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
-        warm, total = steps["warmup"], steps["total"]
-        if warm >= total:
-            self.warn_once(
-                "warmup-total",
-                f"{self.name}: warmup ({warm} steps) is not shorter than total ({total} steps) in this run: the "
-                f"LR rises to initial over the whole warm-up, then the cosine takes 1 step, to final at step "
-                f"{warm + 1}; shorten the warm-up (a Fraction of the run) or lengthen total",
-            )
-        return super().build(run, steps, info)
-
-    def _end(self) -> tuple[str, int, bool] | None:
-        """``total``, or after a warm-up that is not shorter (the decay's one step follows it)."""
-        end = super()._end()
-        warm = self.steps.get("warmup")
-        if end is None or self.run is None or not isinstance(warm, int) or warm < end[1]:
-            return end
-        total = self.run.total_steps
-        relative = bool(_resolve.relative({"warmup": self.durations()["warmup"]}))
-        return "warmup", warm + 1 if total is None else min(warm + 1, total), relative
-
-    def _decay_schedule(
-        self, group: int, peak: float, info: OptimizerInfo, steps: Mapping[str, Any]
-    ) -> S.Schedule:
-        final = self.per_group("final", self.final, info, default=[0.0] * len(info.base_lrs))[group]
-        if final > peak:
-            self.warn_once(
-                f"final-above-{info.index}-{group}",
-                f"{self.name}: final={final:g} is above the LR it starts from ({peak:g}) for param group {group} "
-                f"of {info.label}, so the LR rises along the cosine instead of decaying; give a final below "
-                f"the start LR",
-            )
-        length = max(1, steps["total"] - steps["warmup"])
+    def _shape(self, peak: float, length: int, final: float) -> S.Schedule:
         return S.CosineDecay(peak, total=length, final=final)
+
+
+class PolynomialDecay(_ToFinal):
+    """Polynomial decay from ``initial`` to ``final``, ending at ``total`` (by default the end of the run):
+    ``(initial - final) * (1 - t / length) ** power + final`` over the steps after the warm-up. ``power=1``
+    (the default) is a straight line: with a warm-up, transformers' ``get_linear_schedule_with_warmup``
+    (``PolynomialDecay(warmup=Fraction(0.06))``), and its ``get_polynomial_decay_schedule_with_warmup``
+    with ``final`` and ``power``.
+
+    Args:
+        power: the exponent, > 0 (1: linear; 2: quadratic, faster at first).
+        total: where the decay ends, counted from the start of training (the warm-up is part of it): an
+            int (optimizer steps), :class:`Epochs` or :class:`Fraction`. Default: the whole run. After it,
+            ``final`` holds.
+        final: the last LR, >= 0 and at most the start LR; one number (scaled by each group's ratio) or a
+            list per group.
+        initial: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
+        warmup: a linear warm-up from 0 to ``initial`` before the decay (0: none), shorter than ``total``,
+            as in :class:`CosineDecay`.
+        optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
+        log_lr: log the LR and momentum of every param group each optimizer step.
+        preview: add a figure of the planned curve to TensorBoard at train start.
+
+    Example:
+        >>> from lightning_lr.callbacks import Fraction, PolynomialDecay
+        >>> PolynomialDecay(warmup=Fraction(0.06))
+        PolynomialDecay(warmup=Fraction(0.06))
+        >>> PolynomialDecay(power=2.0, final=1e-5)
+        PolynomialDecay(power=2, final=1e-05)
+    """
+
+    def __init__(
+        self,
+        power: float = 1.0,
+        total: int | Duration = WHOLE_RUN,
+        final: float | list[float | None] = 0.0,
+        initial: float | list[float | None] | None = None,
+        warmup: int | Duration = 0,
+        *,
+        optimizer: int | str = "all",
+        log_lr: bool = True,
+        preview: bool = True,
+    ) -> None:
+        super().__init__(total, final, initial, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
+        with V.context(self.name):
+            self.power = V.positive("power", power)
+
+    def _shape(self, peak: float, length: int, final: float) -> S.Schedule:
+        return S.PolynomialDecay(peak, total=length, power=self.power, final=final)

@@ -24,6 +24,7 @@ from lightning_lr.callbacks import (
     LRSchedule,
     MultiStepDecay,
     OneCycle,
+    PolynomialDecay,
     ReduceOnPlateau,
     RunInfo,
     StepDecay,
@@ -111,6 +112,9 @@ def test_cyclic_custom_scale_fn(tmp_path) -> None:
         ),
         (CosineDecay(final=0.001), S.CosineDecay(0.1, total=N, final=0.001)),
         (CosineDecay(total=Fraction(0.5), initial=0.05), S.CosineDecay(0.05, total=12)),
+        (PolynomialDecay(), S.PolynomialDecay(0.1, total=N)),
+        (PolynomialDecay(power=2.0, final=0.001), S.PolynomialDecay(0.1, total=N, power=2.0, final=0.001)),
+        (PolynomialDecay(total=Fraction(0.5), initial=0.05), S.PolynomialDecay(0.05, total=12)),
     ],
     ids=lambda x: repr(x) if not isinstance(x, S.Schedule) else "",
 )
@@ -476,6 +480,12 @@ def test_lr_schedule_errors(tmp_path) -> None:
             r"ExponentialDecay: gamma must be a number > 0 when rate is None \(give exactly one of gamma and rate\), got None",
         ),
         (lambda: ExponentialDecay(gamma=0.9, rate=0.1), ValueError, r"give exactly one of gamma and rate"),
+        (lambda: PolynomialDecay(power=0), ValueError, r"PolynomialDecay: power must be > 0, got 0"),
+        (
+            lambda: PolynomialDecay(warmup=10, total=10),
+            ValueError,
+            r"PolynomialDecay: warmup must be < total \(10 steps",
+        ),
         (
             lambda: CosineDecay(final=-1.0),
             ValueError,
@@ -605,3 +615,27 @@ def test_cosine_final_per_group(tmp_path) -> None:
     rec = fit(tmp_path, Tiny(groups=2), [CosineDecay(final=[0.001, 0.0], initial=[0.1, 0.05])])
     assert_trace(rec.lr(0), S.CosineDecay(0.1, total=N, final=0.001).values(N))
     assert_trace(rec.lr(1), S.CosineDecay(0.05, total=N, final=0.0).values(N))
+
+
+def _transformers_linear_with_warmup(step: int, warmup: int, training: int) -> float:
+    """transformers' get_linear_schedule_with_warmup factor (its documented lr_lambda)."""
+    if step < warmup:
+        return step / max(1, warmup)
+    return max(0.0, (training - step) / max(1, training - warmup))
+
+
+def test_polynomial_decay_with_a_warmup_is_transformers_linear_schedule(tmp_path) -> None:
+    # review 42: transformers' most common schedule (linear warm-up, linear decay to 0) had no preset
+    rec = fit(tmp_path, Tiny(groups=2), [PolynomialDecay(warmup=Fraction(0.25))])
+    factors = [_transformers_linear_with_warmup(t, 6, N) for t in range(N)]
+    assert_trace(rec.lr(0), [0.1 * f for f in factors])
+    assert_trace(rec.lr(1), [0.01 * f for f in factors])
+
+
+def test_polynomial_decay_refuses_a_final_above_the_start(tmp_path) -> None:
+    with pytest.raises(
+        ValueError,
+        match=r"^PolynomialDecay on optimizer 0 \(SGD\): final=0.2 is above the LR it starts from \(0.1\) for "
+        r"param group 0; give a final at most the start LR",
+    ):
+        fit(tmp_path, Tiny(), [PolynomialDecay(final=0.2)])
