@@ -13,9 +13,12 @@ baseline. Cases:
 - ``Tuner.lr_range_test``: the Tuner's range test, then the fit;
 - ``Tuner.lr_find``: Lightning's ``lr_find`` (it saves and reloads a checkpoint), then the fit.
 
-Every range test takes 10 steps with early stopping off. Run from the repository root (about a minute
-and a half on two CPU cores):
-    python benchmarks/range_test_memory.py
+Every range test sweeps 10 steps with early stopping off, at its other defaults: on these random labels
+the loss never falls, so the sweep is retried once with more steps, and the confirmation stage trains its
+candidates (about 20 minutes on two CPU cores, most of it the candidates' steps of a 30M-parameter MLP).
+``--sweep-only`` passes ``confirm=False, retry=False``: the sweep alone, in about a minute and a half. Run
+from the repository root:
+    python benchmarks/range_test_memory.py [--sweep-only]
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import json
 import logging
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -63,8 +67,9 @@ def _reset_peak() -> bool:
         return False
 
 
-def run_case(case: str) -> dict[str, Any]:
-    """Run one case in this process; its parameter count, baseline, peak over baseline and wall time."""
+def run_case(case: str, sweep_only: bool = False) -> dict[str, Any]:
+    """Run one case in this process; its parameter count, baseline, peak over baseline and wall time
+    (``sweep_only``: the range tests without a retry or a confirmation stage)."""
     import lightning.pytorch as pl
     import torch
     import torch.nn.functional as F
@@ -107,6 +112,8 @@ def run_case(case: str) -> dict[str, Any]:
         "progress_bar": False,
         "log": False,
     }
+    if sweep_only:
+        options.update(confirm=False, retry=False)
     if case.startswith("callback@"):
         where = case.split("@")[1]
         epochs = None if where == "start" else [1]
@@ -126,16 +133,19 @@ def run_case(case: str) -> dict[str, Any]:
             default_root_dir=root,
         )
 
-    fit_trainer = trainer()
-    baseline = _status("VmRSS")
-    exact = _reset_peak()
-    start = time.perf_counter()
-    if case == "tuner":
-        Tuner(trainer()).lr_range_test(model, train, **options)
-    elif case == "lr_find":
-        LightningTuner(trainer()).lr_find(model, train, num_training=STEPS, early_stop_threshold=None)
-    fit_trainer.fit(model, train)
-    seconds = time.perf_counter() - start
+    try:
+        fit_trainer = trainer()
+        baseline = _status("VmRSS")
+        exact = _reset_peak()
+        start = time.perf_counter()
+        if case == "tuner":
+            Tuner(trainer()).lr_range_test(model, train, **options)
+        elif case == "lr_find":
+            LightningTuner(trainer()).lr_find(model, train, num_training=STEPS, early_stop_threshold=None)
+        fit_trainer.fit(model, train)
+        seconds = time.perf_counter() - start
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
     peak = _status("VmHWM") if exact else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return {
         "params": params,
@@ -149,14 +159,19 @@ def run_case(case: str) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--case", choices=sorted(CASES), help="run one case here and print it as JSON")
+    parser.add_argument(
+        "--sweep-only",
+        action="store_true",
+        help="range tests with confirm=False, retry=False (the sweep alone)",
+    )
     args = parser.parse_args()
     if args.case:
-        print(json.dumps(run_case(args.case)))
+        print(json.dumps(run_case(args.case, args.sweep_only)))
         return
     rows = {}
     for case in CASES:
         out = subprocess.run(
-            [sys.executable, __file__, "--case", case],
+            [sys.executable, __file__, "--case", case, *(["--sweep-only"] if args.sweep_only else [])],
             capture_output=True,
             text=True,
             check=True,
@@ -169,6 +184,8 @@ def main() -> None:
         f"{first['params'] / 1e6:.1f}M parameters ({first['params'] * 4 / mb:.0f} MB), Adam "
         f"({2 * first['params'] * 4 / mb:.0f} MB of moments), CPU; baseline RSS {first['baseline'] / mb:.0f} MB"
     )
+    if args.sweep_only:
+        print("range tests: the sweep alone (confirm=False, retry=False)")
     if not all(r["exact"] for r in rows.values()):
         print("(peak RSS could not be reset: peaks include the process's start)")
     print(f"| {'case':<45} | {'peak over baseline':>18} | {'vs plain fit':>12} | {'wall':>6} |")
