@@ -376,7 +376,8 @@ class ScheduleLR(LRScheduler):
         n, own = len(self.optimizer.param_groups), self._own_groups()
         if self._added and count is not None and count not in (own, n):
             raise ValueError(
-                f"lr has {count} schedules; give one Schedule, one per param group the scheduler was made for "
+                f"{type(self).__name__}.set_schedule: lr has {count} schedules; give one Schedule, one per param "
+                f"group the scheduler was made for "
                 f"({own}; the {n - own} added since follow the first), or one per param group ({n})"
             )
         if self._added and count == n:

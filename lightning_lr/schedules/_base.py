@@ -117,7 +117,11 @@ class Schedule:
         """A schedule with no fields (subclasses take their fields as constructor arguments)."""
 
     def __call__(self, step: int) -> float:
-        return float(self._eval(check_step(step), SCALAR))
+        try:
+            t = check_step(step)
+        except (TypeError, ValueError) as exc:  # named by the class, as its constructor's errors are
+            raise type(exc)(f"{type(self).__name__}: {exc}") from None
+        return float(self._eval(t, SCALAR))
 
     def values(self, n: int) -> np.ndarray:
         """The values at steps ``0 .. n-1`` as a float64 numpy array.
@@ -138,7 +142,10 @@ class Schedule:
             >>> StepDecay(0.1, every=2).values(5)
             array([0.1  , 0.1  , 0.05 , 0.05 , 0.025])
         """
-        n = non_negative_int("n", n)
+        try:
+            n = non_negative_int("n", n)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"{type(self).__name__}.values: {exc}") from None
         steps = np.arange(n, dtype=np.int64)
         out = np.asarray(self._eval(steps, ARRAY), dtype=np.float64)
         if out.shape != (n,):
