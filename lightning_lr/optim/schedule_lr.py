@@ -915,9 +915,7 @@ class ScheduleLR(LRScheduler):
         own = len(self.lr_schedules) - len(self._added)
         if n != own:
             return  # another set of param groups: the callbacks say what they make of it
-        mine = [
-            None if s is None else repr(s) for s in (*self.lr_schedules[:own], *self.momentum_schedules[:own])
-        ]
+        mine = self._reprs(own)
         saved = [*lrs[:n], *momentums[:n]]
         classes = self._classes()
         changed = [
@@ -947,14 +945,20 @@ class ScheduleLR(LRScheduler):
         n = len(lrs) - len(state_dict.get("added_groups") or [])
         own = len(self.lr_schedules) - len(self._added)
         saved = [*lrs[:n], *momentums[:n]]
-        mine: list[str | None] = [repr(s) for s in self.lr_schedules[:own]]
-        mine += [None if s is None else repr(s) for s in self.momentum_schedules[:own]]
+        mine = self._reprs(own)
         if exact:
             return saved == mine
         classes = self._classes()
         return len(saved) == len(mine) and all(
             _alike(a, b, classes) for a, b in zip(saved, mine, strict=True)
         )
+
+    def _reprs(self, own: int) -> list[str | None]:
+        """The first ``own`` groups' LR and momentum schedules as :meth:`state_dict` writes them (an LR
+        schedule None as ``"None"``, a momentum schedule None as None), to compare with a checkpoint's."""
+        return [repr(s) for s in self.lr_schedules[:own]] + [
+            None if s is None else repr(s) for s in self.momentum_schedules[:own]
+        ]
 
     def _classes(self) -> dict[str, list[type[Schedule]]]:
         """The schedule classes a repr's class names stand for: those this scheduler's schedules use (a

@@ -619,3 +619,27 @@ def test_a_step_count_and_a_fraction_of_equal_value_are_other_schedules() -> Non
     assert (
         _resumed_warnings(OneCycle(1, total_steps=40), OneCycle(1.0, total_steps=40)) == []
     )  # 1 is 1.0 here
+
+
+def test_a_group_left_alone_is_no_other_schedule_on_resume() -> None:
+    # review 45: a frozen group (no LR schedule) made every restore of the range test's snapshot say
+    # "resumed with other schedules than the checkpoint's: LR of param group 1: None -> None"
+    both = [CosineDecay(0.1, total=20), None]
+    opt = sgd(0.1, 0.0)
+    sched = ScheduleLR(opt, lr=both)
+    opt.step()
+    sched.step()
+    state = sched.state_dict()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ScheduleLR(sgd(0.1, 0.0), lr=both).load_state_dict(state)
+    assert [str(w.message) for w in caught] == []
+    changed = [CosineDecay(0.1, total=20), CosineDecay(0.1, total=20)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ScheduleLR(sgd(0.1, 0.1), lr=changed).load_state_dict(state)
+    assert [str(w.message) for w in caught if "resumed with other schedules" in str(w.message)] == [
+        "ScheduleLR (SGD): resumed with other schedules than the checkpoint's (beyond their step counts): LR of "
+        "param group 1: None -> CosineDecay(initial=0.1, total=20, final=0). The values follow the new schedules from "
+        "step 1 on, so they may jump there"
+    ]
