@@ -35,6 +35,7 @@ __all__ = [
     "momentum",
     "momentum_key",
     "raw_momentum",
+    "reference",
     "set_lr",
     "set_momentum",
     "set_weight_decay",
@@ -84,20 +85,38 @@ def base_lr(group: Group) -> float:
     return float(group["initial_lr"] if "initial_lr" in group else group["lr"])
 
 
-def lr_ratios(groups: list[Group]) -> list[float] | None:
-    """Each group's LR over group 0's: of their current LRs, or, when group 0's is 0 (the first step of a
-    warm-up from 0, where every group is at 0), of the LRs they were configured with (:func:`base_lr`); None
-    when group 0 has no LR above 0 either way.
+def reference(groups: list[Group]) -> int | None:
+    """The group whose LR stands for the optimizer's: the one with the largest LR (the first of equals), as
+    the schedule callbacks read one number for an LR argument; of their current LRs, or, when every group is
+    at 0 (the first step of a warm-up from 0), of the LRs they were configured with (:func:`base_lr`). None
+    when no group has an LR above 0 either way.
 
     Example:
-        >>> lr_ratios([{"lr": 0.0, "initial_lr": 0.1}, {"lr": 0.0, "initial_lr": 0.05}])
-        [1.0, 0.5]
+        >>> reference([{"lr": 0.01}, {"lr": 0.1}]), reference([{"lr": 0.0, "initial_lr": 0.1}, {"lr": 0.0}])
+        (1, 0)
     """
     for read in (lr, base_lr):
-        lr0 = read(groups[0])
-        if lr0 > 0:
-            return [read(g) / lr0 for g in groups]
+        values = [read(g) for g in groups]
+        top = max(values, default=0.0)
+        if top > 0:
+            return values.index(top)
     return None
+
+
+def lr_ratios(groups: list[Group]) -> list[float] | None:
+    """Each group's LR over the :func:`reference` group's (of their current LRs, or, when every group is at
+    0, of the LRs they were configured with); None when no group has an LR above 0 either way.
+
+    Example:
+        >>> lr_ratios([{"lr": 0.0, "initial_lr": 0.05}, {"lr": 0.0, "initial_lr": 0.1}])
+        [0.5, 1.0]
+    """
+    ref = reference(groups)
+    if ref is None:
+        return None
+    read = lr if lr(groups[ref]) > 0 else base_lr
+    top = read(groups[ref])
+    return [read(g) / top for g in groups]
 
 
 def set_lr(group: Group, value: float) -> None:

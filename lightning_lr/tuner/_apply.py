@@ -16,14 +16,15 @@ The rules, in order (after every piece of state has been restored):
    - at a fresh start (no optimizer step taken yet) with the attribute set, the optimizers and schedulers
      are rebuilt from ``configure_optimizers``: exactly as if the user had written the suggested LR;
    - otherwise (a resumed or later-epoch test, or no attribute) every param group's LR is scaled so that
-     group 0 continues at the suggestion (the groups keep their ratios), and the schedulers' base LRs
-     (``base_lrs``, ``initial_lr``, CyclicLR's ``max_lrs``, OneCycleLR's ``max_lr`` / ``min_lr``) by the
-     same factor, so the schedule keeps its shape around the new LR.
+     the group with the largest LR continues at the suggestion (the groups keep their ratios), and the
+     schedulers' base LRs (``base_lrs``, ``initial_lr``, CyclicLR's ``max_lrs``, OneCycleLR's ``max_lr`` /
+     ``min_lr``) by the same factor, so the schedule keeps its shape around the new LR.
 """
 
 from __future__ import annotations
 
 import inspect
+import math
 import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -76,8 +77,9 @@ def restore_attrs(
         warnings.simplefilter("ignore")
         lr = best.suggestion(options.method)
     if attr is not None and lr is not None:
-        _set(module, attr, lr)
-        leave(module, LeftResult(best, attr, lr))  # as the run that tested left it (a resume, ddp_spawn)
+        value = attr_value(module, attr, lr)
+        _set(module, attr, value)
+        leave(module, LeftResult(best, attr, value))  # as the run that tested left it (a resume, ddp_spawn)
     if best.weight_decay is not None and lightning_hasattr(module, "weight_decay"):
         _set(module, "weight_decay", best.weight_decay)
 
@@ -117,10 +119,20 @@ def apply_result(
     if lr is None:
         return
     old = lightning_getattr(module, attr) if attr is not None else None
+    value = lr
     if attr is not None:
-        _set(module, attr, lr)
-        rank_zero_info(f"LR range test: set {type(module).__name__}.{attr} = {lr:.4g}")
-        leave(module, LeftResult(best, attr, lr))
+        value = attr_value(module, attr, lr)
+        _set(module, attr, value)
+        rank_zero_info(
+            f"LR range test: set {type(module).__name__}.{attr} = {value:.4g}"
+            + (
+                ""
+                if value == lr
+                else f" (configure_optimizers gives its largest param group {lr / value:.4g} times that: {lr:.4g}, "
+                f"the suggestion)"
+            )
+        )
+        leave(module, LeftResult(best, attr, value))
     if takers:
         return
     if not live:
@@ -130,11 +142,11 @@ def apply_result(
                 f"{' or '.join(map(repr, LR_ATTRS))} and no callback takes the result: nothing was set. Use "
                 f"result.suggestion(), or name the attribute with attr_name="
             )
-        elif old != lr and not _configure_reads(module, attr, old, lr, _lr_signature):
+        elif old != value and not _configure_reads(module, attr, old, value, _lr_signature):
             rank_zero_warn(
-                f"LR range test: set {type(module).__name__}.{attr} = {lr:.4g}, but configure_optimizers() does "
-                f"not read self.{attr} (or self.hparams.{attr}): the optimizers it builds have the same LRs for "
-                f"{attr}={old!r} and {attr}={lr:.4g}, so the next fit trains with its own LRs. Pass "
+                f"LR range test: set {type(module).__name__}.{attr} = {value:.4g}, but configure_optimizers() "
+                f"does not read self.{attr} (or self.hparams.{attr}): the optimizers it builds have the same LRs "
+                f"for {attr}={old!r} and {attr}={value:.4g}, so the next fit trains with its own LRs. Pass "
                 f"lr=self.{attr} to the optimizer, or use result.suggestion()"
             )
         return
@@ -143,7 +155,7 @@ def apply_result(
         L.rebuild_optimizers(trainer)
         if wd is not None:
             _set_live_weight_decay(trainer, wd)
-        if _lr_signature(trainer.optimizers) != before or old == lr:
+        if _lr_signature(trainer.optimizers) != before or old == value:
             return
         rank_zero_warn(
             f"configure_optimizers() does not read self.{attr} (or self.hparams.{attr}): the rebuilt optimizer "
@@ -209,6 +221,36 @@ def _configure_reads(
     return not before or before != after
 
 
+def attr_value(module: pl.LightningModule, attr: str, lr: float) -> float:
+    """The value of ``attr`` for which ``configure_optimizers`` gives its param group with the largest LR the
+    LR ``lr`` (the group a suggestion is for): ``lr`` when ``attr`` is that group's LR, else ``lr`` over the
+    group's factor (``{"params": head, "lr": 10 * self.lr}``: ``lr / 10``). ``lr`` when it cannot tell: the
+    hook fails or builds other than one optimizer, every group is at 0, or the group's LR is not
+    proportional to ``attr``. ``attr`` keeps its value."""
+    old = lightning_getattr(module, attr)
+
+    def built(value: float) -> float | None:
+        lightning_setattr(module, attr, value)
+        optimizers = L.configured_optimizers(module)
+        if len(optimizers) != 1:
+            return None
+        groups = optimizers[0].param_groups
+        ref = pg.reference(groups)
+        return None if ref is None else pg.lr(groups[ref])
+
+    try:
+        at = built(lr)
+        if at is None or not at > 0 or math.isclose(at, lr, rel_tol=1e-9):
+            return lr
+        value = lr * lr / at
+        again = built(value)
+        return value if again is not None and math.isclose(again, lr, rel_tol=1e-6) else lr
+    except Exception:  # the hook's own business: do not guess
+        return lr
+    finally:
+        lightning_setattr(module, attr, old)
+
+
 def _fresh(trainer: pl.Trainer) -> bool:
     return trainer.global_step == 0 and all(not opt.state for opt in trainer.optimizers)
 
@@ -234,8 +276,9 @@ def _mul(container: dict[str, Any], key: str, factor: float) -> None:
 
 
 def _scale_live(trainer: pl.Trainer, lr: float) -> None:
-    optimizer = trainer.optimizers[0]
-    current = pg.lr(optimizer.param_groups[0])
+    groups = trainer.optimizers[0].param_groups
+    ref = pg.reference(groups)
+    current = 0.0 if ref is None else pg.lr(groups[ref])
     if not current > 0:  # pragma: no cover - checked before the sweep
         return
     factor = lr / current

@@ -3,8 +3,8 @@
 Run by the range-test core right after the sweep(s), inside the same isolation (other callbacks
 invisible, logging isolated). Before each candidate everything is restored exactly as before a sweep
 (:class:`~._state.Snapshot`, the data iterator reset, so every candidate sees the sweep's first batches
-with the same batch indices); the candidate then trains at a constant LR (param group 0's, the other
-groups keep their ratio to it, set before every step as the sweep does) through the sweep's own step
+with the same batch indices); the candidate then trains at a constant LR (the largest param group's, the
+other groups keep their ratio to it, set before every step as the sweep does) through the sweep's own step
 functions, so precision, accumulation, clipping, closures and manual optimization behave as in the sweep
 (a step is one optimizer step, also under manual optimization), and records the loss of every step (under
 DDP the mean over ranks, so every rank chooses the same) and the optimizer steps taken. Which

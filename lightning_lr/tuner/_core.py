@@ -192,9 +192,9 @@ def _check_ready(
     groups = optimizer.param_groups
     if options.needs_optimizer_lr() and pg.lr_ratios(groups) is None:
         raise ValueError(
-            f"param group 0 has lr={pg.lr(groups[0])!r} (and was configured with "
-            f"{pg.base_lr(groups[0])!r}); the sweep's LR is group 0's and the other groups keep their ratio "
-            f"to it, so group 0 needs an LR > 0"
+            f"every param group of {type(optimizer).__name__} has lr=0 (and was configured with "
+            f"{[pg.base_lr(g) for g in groups]}); the sweep's LR is the largest group's and the other groups keep "
+            f"their ratio to it, so one group needs an LR > 0"
         )
     if options.momentum_schedule() is not None:
         for i, g in enumerate(groups):

@@ -87,7 +87,7 @@ def load_json(path: str | os.PathLike[str]) -> Any:
 
 class SweepResult:
     """The base of the sweep results: one entry per optimizer step in ``lrs``, ``losses`` and ``momentums``
-    (those of param group 0), the bias-corrected EMA ``smoothed`` of the losses, and how the sweep ran.
+    (those of the param group with the largest LR), the bias-corrected EMA ``smoothed`` of the losses, and how the sweep ran.
 
     Subclasses are frozen dataclasses holding these fields; they call :meth:`_check` from
     ``__post_init__`` and say in :attr:`param` what they swept.

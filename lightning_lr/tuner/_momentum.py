@@ -22,13 +22,13 @@ class MomentumRangeTestResult(SweepResult):
     group grew at a fixed LR, and the loss of each step was recorded.
 
     One entry per optimizer step in each of ``momentums`` (the swept values), ``losses`` (raw; under DDP
-    the mean over ranks), ``smoothed`` (bias-corrected EMA of ``losses``) and ``lrs`` (the LR of param
-    group 0, the same at every step). The one rule, ``"minimum"``, is the momentum of lowest smoothed loss.
+    the mean over ranks), ``smoothed`` (bias-corrected EMA of ``losses``) and ``lrs`` (the LR of the param
+    group with the largest LR, the same at every step). The one rule, ``"minimum"``, is the momentum of lowest smoothed loss.
 
     Args:
         momentums: momentum / beta1 at each step.
         losses: raw loss at each step (the validation loss when ``val_loss`` is True).
-        lrs: the (fixed) learning rate of param group 0 at each step.
+        lrs: the (fixed) learning rate of the param group with the largest LR at each step.
         mode: ``"linear"`` or ``"exponential"``: how the momentum grew.
         smoothing: EMA factor in [0, 1) used for ``smoothed``.
         num_steps: the steps the sweep was asked for (more than ``len(momentums)`` when it stopped early).

@@ -129,7 +129,7 @@ class SweepOptions:
         return Join([ramp, Constant(end)], [last])
 
     def lr_schedule(self) -> Schedule | None:
-        """The LR of param group 0 at each sweep step (None: the optimizer's own)."""
+        """The LR of the largest param group at each sweep step (None: the optimizer's own)."""
         return None
 
     def momentum_schedule(self) -> Schedule | None:
@@ -137,7 +137,7 @@ class SweepOptions:
         return None
 
     def needs_optimizer_lr(self) -> bool:
-        """Whether the sweep starts from param group 0's LR (the other groups keep their ratio to it)."""
+        """Whether the sweep starts from the largest param group's LR (the others keep their ratio to it)."""
         return True
 
     def decays(self) -> tuple[float, ...] | None:
@@ -184,7 +184,7 @@ class SweepOptions:
 
 @dataclass(frozen=True, kw_only=True)
 class LROptions(SweepOptions):
-    """The LR range test's options: the LR of param group 0 grows from ``min_lr`` to ``max_lr``; then, with
+    """The LR range test's options: the LR of the param group with the largest LR grows from ``min_lr`` to ``max_lr``; then, with
     ``confirm``, candidate LRs train ``confirm_steps`` steps each (``_confirm``); ``confirm=None`` is True
     unless ``method`` names a sweep rule, whose answer needs no candidates. ``method=None`` applies
     the confirmed LR (``confirm=True``) or the default sweep rule (``confirm=False``). With ``retry``, a

@@ -25,8 +25,9 @@ class RangeTestResult(SweepResult):
 
     One entry per optimizer step in each of ``lrs``, ``losses`` (raw; under DDP the mean over ranks),
     ``smoothed`` (bias-corrected EMA of ``losses`` with factor ``smoothing``) and ``momentums`` (the
-    momentum or Adam beta1 of param group 0 at that step, None for optimizers without one). ``lrs`` are
-    those of param group 0; other groups were swept in proportion. If the loss became NaN/inf, that point
+    momentum or Adam beta1 of the param group with the largest LR at that step, None for optimizers without
+    one). ``lrs`` are that group's; other groups were swept in proportion, and a suggestion is that group's
+    LR, as one number for a schedule callback's LR argument is. If the loss became NaN/inf, that point
     is the last one and the rules use the points before it. A momentum sweep's result is a
     :class:`~lightning_lr.tuner.MomentumRangeTestResult`.
 
@@ -36,7 +37,7 @@ class RangeTestResult(SweepResult):
     all those steps, the loss the call returned; :attr:`cost` counts every step (``steps_taken``).
 
     Args:
-        lrs: learning rate of param group 0 at each step.
+        lrs: learning rate of the param group with the largest LR at each step.
         losses: raw loss at each step (the validation loss when ``val_loss`` is True).
         momentums: momentum / beta1 at each step, or None entries.
         mode: ``"exponential"`` or ``"linear"``: how the LR grew.

@@ -135,6 +135,7 @@ def sweep(
     """One sweep of ``options.num_steps`` optimizer steps (fewer when it stops early); its result."""
     groups = optimizer.param_groups
     ratios = pg.lr_ratios(groups) or [1.0] * len(groups)  # None only for a sweep that sets the LR itself
+    ref = pg.reference(groups) or 0  # the group whose LR and momentum the curve records
     lr_schedule = options.lr_schedule()
     momentum_schedule = options.momentum_schedule()
     tags = prefix(options, weight_decay)
@@ -168,8 +169,8 @@ def sweep(
                 m = momentum_schedule(t)
                 for g in groups:
                     pg.set_momentum(g, m)
-            lr_t = pg.lr(groups[0])
-            momentum_t = pg.momentum(groups[0])
+            lr_t = pg.lr(groups[ref])
+            momentum_t = pg.momentum(groups[ref])
             loss, steps = step(trainer, module, optimizer, batches, f"at step {t} of the sweep of the {name}")
             curve.steps += steps
             if val_batches is not None:

@@ -179,9 +179,10 @@ class LRRangeTest(_RangeTestCallback):
     tested at the start of the resumed fit.
 
     The sweep runs the same core as :meth:`Tuner.lr_range_test <lightning_lr.Tuner.lr_range_test>`: the
-    learning rate of param group 0 grows from ``min_lr`` to ``max_lr`` over ``num_steps`` optimizer steps
-    (other groups keep their ratio to it: of their current LRs, or, when group 0 is at 0, as at the first
-    step of a warm-up from 0, of the LRs they were configured with), the loss of each step is recorded
+    learning rate of the param group with the largest LR grows from ``min_lr`` to ``max_lr`` over
+    ``num_steps`` optimizer steps (other groups keep their ratio to it: of their current LRs, or, when every
+    group is at 0, as at the first step of a warm-up from 0, of the LRs they were configured with; a group
+    at 0 stays there), the loss of each step is recorded
     (mean over DDP ranks), and
     afterwards the model, optimizer, schedulers, callbacks, RNGs and trainer progress are bitwise what
     they were. Then, with ``confirm`` (the default), five candidate LRs around the lowest point of the

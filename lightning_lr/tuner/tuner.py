@@ -294,7 +294,7 @@ class Tuner(_LightningTuner):
             train_dataloaders: training data (as for ``fit``).
             val_dataloaders: validation data (used with ``val_loss=True``).
             datamodule: a LightningDataModule instead of dataloaders.
-            lr: the fixed LR of param group 0 (others keep their ratio); None keeps the LRs the optimizer has
+            lr: the fixed LR of the param group with the largest LR (others keep their ratio); None keeps the LRs the optimizer has
                 when the test runs: with a schedule callback attached (``OneCycle``), its first step's
                 (``max_lr / 25``), not the LR ``configure_optimizers`` gave; give ``lr`` to sweep at another.
             min_momentum: first momentum, in [0, 1).

@@ -658,7 +658,9 @@ def test_model_problems_are_clear_errors(tmp_path: Any) -> None:
         Tuner(trainer(tmp_path)).momentum_range_test(NoMomentum(), loader())
     with pytest.raises(ValueError, match="val_loss=True needs validation data"):
         Tuner(trainer(tmp_path)).lr_range_test(TinyModel(), loader(), val_loss=True)
-    with pytest.raises(ValueError, match=r"param group 0 has lr=0.0 \(and was configured with 0.0\)"):
+    with pytest.raises(
+        ValueError, match=r"every param group of SGD has lr=0 \(and was configured with \[0.0\]\)"
+    ):
         Tuner(trainer(tmp_path)).lr_range_test(ZeroLR(), loader())
 
 

@@ -146,11 +146,13 @@ def test_later_epoch_test_rescales_the_running_optimizer_and_keeps_group_ratios(
     s = test.results[1].suggestion("minimum")
     assert s is not None
     epoch1 = probe.lrs[8]
-    assert epoch1[0] == pytest.approx(s, rel=1e-12)
-    assert epoch1[1] == pytest.approx(10 * s, rel=1e-12)
+    # the suggestion is the LR of the group with the largest LR (the last layer's, at 10x), as one number
+    # for a schedule callback's LR is (review 45)
+    assert epoch1[1] == pytest.approx(s, rel=1e-12)
+    assert epoch1[0] == pytest.approx(s / 10, rel=1e-12)
     base = t.lr_scheduler_configs[0].scheduler.base_lrs
     assert base[1] / base[0] == pytest.approx(10.0)
-    assert base[0] == pytest.approx(s, rel=1e-12)
+    assert base[1] == pytest.approx(s, rel=1e-12)
 
 
 def test_groups_are_swept_in_proportion(tmp_path: Any) -> None:
@@ -558,3 +560,44 @@ def test_a_sigterm_stops_the_test_at_the_next_step_and_restores(tmp_path: Any, a
         Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=30, max_lr=1.0)
     assert model.calls == at  # the step that saw the signal was the last
     assert all(torch.equal(weights[k], v) for k, v in model.state_dict().items())
+
+
+class _Ordered(TinyModel):
+    """The last layer (the head) at ``head`` times ``self.hparams.lr``, the first layer at ``body`` times it,
+    listed ``head_first`` or not."""
+
+    def __init__(self, head: float, body: float, head_first: bool) -> None:
+        super().__init__(batchnorm=False, dropout=0.0)
+        self.factors, self.head_first = (head, body), head_first
+
+    def configure_optimizers(self) -> Any:
+        lr = self.hparams.lr
+        head = {"params": self.net[-1].parameters(), "lr": self.factors[0] * lr, "name": "head"}
+        body = {"params": self.net[0].parameters(), "lr": self.factors[1] * lr, "name": "body"}
+        return torch.optim.SGD([head, body] if self.head_first else [body, head], lr=lr, momentum=0.9)
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "head_first"),
+    [(1.0, 0.1, True), (1.0, 0.1, False), (10.0, 1.0, True), (10.0, 1.0, False)],
+    ids=[
+        "lr-is-the-head-first",
+        "lr-is-the-head-second",
+        "lr-is-the-body-head-first",
+        "lr-is-the-body-head-second",
+    ],
+)
+def test_the_suggestion_is_the_largest_groups_lr_whatever_the_order_and_the_attribute(
+    tmp_path: Any, head: float, body: float, head_first: bool
+) -> None:
+    # review 45: the sweep's LR was param group 0's, and it was written into the attribute the model gives
+    # the head: with the backbone listed first (at 0.1x) the head trained 10x below what the test found
+    seed_all(6)
+    model = _Ordered(head, body, head_first)
+    result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=20, confirm=False)
+    s = result.suggestion()
+    assert s is not None
+    built = {g["name"]: g["lr"] for g in model.configure_optimizers().param_groups}
+    assert built["head"] == pytest.approx(s, rel=1e-9)  # the group with the largest LR trains at the answer
+    assert built["body"] == pytest.approx(s * body / head, rel=1e-9)
+    assert model.hparams.lr == pytest.approx(s / head, rel=1e-9)
