@@ -372,6 +372,9 @@ class ScheduleLR(LRScheduler):
             momentum: the new momentum schedule(s), or None to leave momentum alone from now on.
         """
         self._sync_groups()
+        # an added group's LR its owner changed since the last step (BackboneFinetuning at an epoch's start,
+        # before a range test there replaces the schedules) is its new ratio, as the next step would take it
+        self._follow_added()
         count = len(lr) if isinstance(lr, Sequence) and not isinstance(lr, (str, bytes)) else None
         n, own = len(self.optimizer.param_groups), self._own_groups()
         if self._added and count is not None and count not in (own, n):

@@ -305,3 +305,36 @@ def test_a_range_test_during_the_fit_after_an_unfreeze_keeps_the_added_group_fol
     assert rec.rows[8][1][0] == pytest.approx(result.suggestion(), rel=1e-9)  # applied at epoch 2
     for _, lrs, _ in rec.rows[4:]:
         assert lrs[1] == pytest.approx(lrs[0] / 10, rel=1e-9)
+
+
+class _ApplyAtEpochStart(pl.Callback):
+    """Gives the schedule callbacks a range test's result at the start of ``epoch``, where it is listed."""
+
+    def __init__(self, epoch: int) -> None:
+        from support.fakes import FakeRangeTest
+
+        self.epoch, self.result = epoch, FakeRangeTest(suggestion=0.05)
+
+    def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: Any) -> None:
+        if trainer.current_epoch == self.epoch:
+            for cb in trainer.callbacks:
+                if hasattr(cb, "apply_range_test"):
+                    cb.apply_range_test(self.result)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_backbone_finetunings_write_before_a_range_test_in_the_same_epoch_is_kept(tmp_path: Any) -> None:
+    # review 45: with BackboneFinetuning listed before the range test of epoch 2, its ramp (written at the
+    # epoch's start) was overwritten when the test rebuilt the schedule: the backbone fell back to a tenth
+    plain = fit(tmp_path / "plain", Backbone(), [_backbone_finetuning(), CosineDecay(total=16)], max_epochs=4)
+    tested = fit(
+        tmp_path / "tested",
+        Backbone(),
+        [_backbone_finetuning(), _ApplyAtEpochStart(2), CosineDecay(total=16)],
+        max_epochs=4,
+    )
+    ratio = [r[1][-1] / r[1][0] for r in plain.rows]  # 1 from epoch 0, one group then
+    tested_ratio = [r[1][-1] / r[1][0] for r in tested.rows]
+    assert ratio[8] > ratio[7] == pytest.approx(0.1)  # the ramp at epoch 2's start
+    assert tested_ratio[8] == pytest.approx(ratio[8], rel=1e-9)
+    assert tested.rows[8][1][0] != pytest.approx(plain.rows[8][1][0])  # the test moved the head's LR
