@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -150,27 +149,47 @@ class Join(Schedule):
         return None if last is None else (self.boundaries[-1] if self.boundaries else 0) + last
 
     def scheduled_until(self) -> int | None:
-        """The latest of each part's last change (counted from its start, up to its switch) and each switch
-        that jumps (a run of ``boundary + 1`` steps makes it); a continuous switch, such as a warm-up's, is
-        no change of its own."""
+        """The steps a run needs for the last change the join makes, as the run sees it: each part's last
+        change within the steps it is used for (its own :meth:`scheduled_until` when that falls inside them,
+        else read from its values there: a decay with no end, or one the switch cuts, changes up to the
+        switch), and each switch that jumps (a run of ``boundary + 1`` steps makes it). A switch is a jump
+        when its value is further from the previous part's last step carried on (its last change once more)
+        than that change: a warm-up's ramp running into its peak, or a decay into a constant at its level,
+        is no jump; a milestone, or a constant after a constant, is. Only steps the run uses are read."""
         starts = [0, *self.boundaries]
         last = 0
-        for i, schedule in enumerate(self.schedules):
-            own = schedule.scheduled_until()
-            if own is not None:
-                last = max(
-                    last, starts[i] + own if i + 1 == len(starts) else min(starts[i] + own, starts[i + 1])
-                )
-            if i and not math.isclose(
-                schedule(0), self.schedules[i - 1](starts[i] - starts[i - 1]), rel_tol=1e-9
-            ):
-                last = max(last, starts[i] + 1)
+        for i, part in enumerate(self.schedules):
+            own = part.scheduled_until()
+            if i + 1 == len(self.schedules):
+                if own is not None:
+                    last = max(last, starts[i] + own)
+                break
+            length = starts[i + 1] - starts[i]
+            if own is not None and own <= length:
+                last = max(last, starts[i] + own)
+            else:
+                values = part.values(min(length, _SCAN_STEPS))
+                changed = np.flatnonzero(values[1:] != values[:-1])
+                if length > _SCAN_STEPS and (changed.size or own is not None):
+                    last = max(last, starts[i + 1])  # too long to read: taken as changing to its switch
+                elif changed.size:
+                    last = max(last, starts[i] + int(changed[-1]) + 2)  # the change at step k needs k + 1
+            # the switch against the previous part's last step carried on (the steps the run uses only)
+            before = part(length - 1)
+            trend = before - part(length - 2) if length >= 2 else 0.0
+            off = abs(self.schedules[i + 1](0) - (before + trend))
+            if off > abs(trend) + 1e-12 * max(abs(before), 1e-300):
+                last = max(last, starts[i + 1] + 1)
         return last or None
 
     def ends_at(self) -> int | None:
         """The last boundary plus the last schedule's end (None if that has none)."""
         last = self.schedules[-1].ends_at()
         return None if last is None else (self.boundaries[-1] if self.boundaries else 0) + last
+
+
+#: the most steps of a join's part that :meth:`Join.scheduled_until` reads values of
+_SCAN_STEPS = 2_000_000
 
 
 def join(schedules: Sequence[Schedule], boundaries: Sequence[int]) -> Join:

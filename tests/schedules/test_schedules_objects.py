@@ -27,6 +27,7 @@ from lightning_lr.schedules import (
     Schedule,
     StepDecay,
     join,
+    warmup,
 )
 
 
@@ -473,3 +474,48 @@ def test_ends_at_is_where_the_final_value_holds_from(schedule, end) -> None:
     if end is not None:  # from there on the value no longer changes (a 1cycle gets there a step early)
         values = schedule.values(end + 20)
         assert np.all(values[end:] == values[end]) and values[end - 2] != values[end]
+
+
+def _falling(t: int) -> float:
+    return 0.1 - 0.01 * t
+
+
+@pytest.mark.parametrize(
+    ("schedule", "needs"),
+    [
+        # review 44: the Lambda is negative at step 11, which the run never uses; reading it raised
+        (join([Lambda(_falling), Constant(0.001)], [11]), 12),
+        # a decay with no end, cut by a switch into a constant at its level: it changes up to the switch
+        (join([ExponentialDecay(0.1, gamma=0.5), Constant(0.1 * 0.5**10)], [10]), 10),
+        # the milestone at the switch is never seen; the switch is a jump like the milestone's
+        (join([MultiStepDecay(0.1, milestones=[8]), Constant(0.01)], [8]), 9),
+        (MultiStepDecay(0.1, milestones=[8]), 9),
+        (join([Constant(0.1), Constant(0.01)], [8]), 9),
+        # a constant all the way: no change to make
+        (join([join([Constant(0.1), Constant(0.01)], [16]), Constant(0.1)], [10]), None),
+        (warmup(Constant(0.1), 100), 100),
+        (warmup(Constant(0.1), 100, start=0.01), 100),
+        (warmup(CosineDecay(0.1, total=30), 10), 40),
+        (join([CosineDecay(0.1, total=10, final=0.01), Constant(0.01)], [10]), 10),
+        (join([CosineDecay(0.1, total=100), Constant(0.05)], [24]), 25),
+        (join([StepDecay(0.1, every=7), Constant(0.1 * 0.5**4)], [30]), 29),
+    ],
+    ids=[
+        "lambda-unused-step",
+        "exponential-cut",
+        "milestone-at-switch",
+        "milestone",
+        "constants",
+        "constant-throughout",
+        "warmup",
+        "warmup-from-start",
+        "warmup-cosine",
+        "cosine-into-its-final",
+        "cosine-cut-then-jump",
+        "steps-into-their-level",
+    ],
+)
+def test_scheduled_until_is_the_run_length_the_seen_changes_need(
+    schedule: Schedule, needs: int | None
+) -> None:
+    assert schedule.scheduled_until() == needs
