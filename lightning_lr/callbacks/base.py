@@ -251,6 +251,21 @@ class ScheduleCallback(Callback):
             )
         return [None if i in frozen else lr for i, lr in enumerate(lrs)]
 
+    def check_left_alone(self, leads: Sequence[float | None], lead: str, **others: LRSpec) -> None:
+        """Refuse a value that a list in ``others`` (``final``, ``base_lr``) gives a param group that
+        :meth:`lead_lrs` of the argument ``lead`` leaves alone (``leads[i]`` None): it would be dropped."""
+        spec = self.value(lead)
+        for arg, values in others.items():
+            if not isinstance(values, (list, tuple)):
+                continue
+            for i, (value, start) in enumerate(zip(values, leads, strict=False)):
+                if start is None and value is not None:
+                    why = f"{lead}[{i}] is None" if isinstance(spec, (list, tuple)) else "its lr is 0 (frozen)"
+                    raise ValueError(
+                        f"{arg}[{i}]={value:g} is for param group {i}, which is left alone ({why}), so it would be "
+                        f"dropped; give None there, or give {lead} as a list with a value for the group"
+                    )
+
     def starting_lrs(self, arg: str, info: OptimizerInfo) -> list[float | None]:
         """The LR each param group starts from: :meth:`lead_lrs` of the argument ``arg``; None leaves a
         group alone, and a group a list gives 0 or below is an error that says how to leave it alone."""

@@ -277,6 +277,7 @@ class Cyclic(ScheduleCallback):
         bases = self.per_group(
             "base_lr", base_spec, info, default=[None if t is None else t / 4 for t in tops]
         )
+        self.check_left_alone(tops, "max_lr", base_lr=base_spec)
         up = steps["step_size"]
         down = steps.get("step_size_down", up)
         lrs: list[S.Cyclic | None] = []

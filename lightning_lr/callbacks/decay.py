@@ -56,6 +56,7 @@ class _Decay(ScheduleCallback):
 
     def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
         peaks = self.starting_lrs("initial", info)
+        self.check_left_alone(peaks, "initial", **self._per_group_args())
         warm = steps["warmup"]
         out: list[S.Schedule | None] = []
         for i, peak in enumerate(peaks):
@@ -68,6 +69,10 @@ class _Decay(ScheduleCallback):
 
     def range_test_values(self, result: Any) -> dict[str, float | None]:
         return {"initial": result.suggestion()}
+
+    def _per_group_args(self) -> dict[str, LRSpec]:
+        """The per-group arguments besides ``initial`` (a list's value for a group left alone is refused)."""
+        return {}
 
 
 class TimeDecay(_Decay):
@@ -349,6 +354,9 @@ class _ToFinal(_Decay):
 
     def durations(self) -> dict[str, tuple[Any, int]]:
         return {**super().durations(), "total": (self.total, 1)}
+
+    def _per_group_args(self) -> dict[str, LRSpec]:
+        return {"final": self.final}
 
     def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
         warm, total = steps["warmup"], steps["total"]

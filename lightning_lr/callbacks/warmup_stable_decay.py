@@ -105,6 +105,7 @@ class WarmupStableDecay(ScheduleCallback):
     def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
         peaks = self.starting_lrs("peak", info)
         finals = self.per_group("final", self.final, info, default=[0.0] * len(info.base_lrs))
+        self.check_left_alone(peaks, "peak", final=self.final)
         out: list[S.Schedule | None] = []
         for peak, final in zip(peaks, finals, strict=True):
             if peak is None:

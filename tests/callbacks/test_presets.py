@@ -639,3 +639,45 @@ def test_polynomial_decay_refuses_a_final_above_the_start(tmp_path) -> None:
         r"param group 0; give a final at most the start LR",
     ):
         fit(tmp_path, Tiny(), [PolynomialDecay(final=0.2)])
+
+
+@pytest.mark.parametrize(
+    ("model", "callback", "message"),
+    [
+        (
+            Tiny(groups=2, ratio=0.0),
+            Cyclic(base_lr=[1e-3, 1e-4], step_size=4),
+            "base_lr[1]=0.0001 is for param group 1, which is left alone (its lr is 0 (frozen)), so it would be "
+            "dropped; give None there, or give max_lr as a list with a value for the group",
+        ),
+        (
+            Tiny(groups=2),
+            Cyclic(max_lr=[0.1, None], base_lr=[1e-3, 1e-4], step_size=4),
+            "base_lr[1]=0.0001 is for param group 1, which is left alone (max_lr[1] is None), so it would be "
+            "dropped; give None there, or give max_lr as a list with a value for the group",
+        ),
+        (
+            Tiny(groups=2, ratio=0.0),
+            CosineDecay(final=[0.0, 0.01]),
+            "final[1]=0.01 is for param group 1, which is left alone (its lr is 0 (frozen)), so it would be "
+            "dropped; give None there, or give initial as a list with a value for the group",
+        ),
+        (
+            Tiny(groups=2),
+            PolynomialDecay(initial=[0.1, None], final=[0.0, 0.01]),
+            "final[1]=0.01 is for param group 1, which is left alone (initial[1] is None), so it would be "
+            "dropped; give None there, or give initial as a list with a value for the group",
+        ),
+        (
+            Tiny(groups=2, ratio=0.0),
+            WarmupStableDecay(final=[0.0, 0.01]),
+            "final[1]=0.01 is for param group 1, which is left alone (its lr is 0 (frozen)), so it would be "
+            "dropped; give None there, or give peak as a list with a value for the group",
+        ),
+    ],
+    ids=["cyclic-frozen", "cyclic-none", "cosine-frozen", "polynomial-none", "wsd-frozen"],
+)
+def test_a_value_for_a_group_left_alone_is_refused(tmp_path, model, callback, message) -> None:
+    # review 44: base_lr[1] and final[1] for a group left alone were dropped without a word
+    with pytest.raises(ValueError, match=re.escape(message)):
+        fit(tmp_path, model, [callback])
