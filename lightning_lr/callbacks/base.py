@@ -260,7 +260,9 @@ class ScheduleCallback(Callback):
                 continue
             for i, (value, start) in enumerate(zip(values, leads, strict=False)):
                 if start is None and value is not None:
-                    why = f"{lead}[{i}] is None" if isinstance(spec, (list, tuple)) else "its lr is 0 (frozen)"
+                    why = (
+                        f"{lead}[{i}] is None" if isinstance(spec, (list, tuple)) else "its lr is 0 (frozen)"
+                    )
                     raise ValueError(
                         f"{arg}[{i}]={value:g} is for param group {i}, which is left alone ({why}), so it would be "
                         f"dropped; give None there, or give {lead} as a list with a value for the group"

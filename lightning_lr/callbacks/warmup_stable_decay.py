@@ -106,6 +106,11 @@ class WarmupStableDecay(ScheduleCallback):
         peaks = self.starting_lrs("peak", info)
         finals = self.per_group("final", self.final, info, default=[0.0] * len(info.base_lrs))
         self.check_left_alone(peaks, "peak", final=self.final)
+        warmup = steps["warmup"]
+        if isinstance(self.warmup, Fraction) and isinstance(self.decay, Fraction):
+            # fractions that fit the run (checked when the callback was made) may not once each is rounded
+            # up to whole steps (0.45 and 0.55 of 10 steps: 5 and 6): the warm-up gives the step back
+            warmup = min(warmup, max(0, steps["total"] - steps["decay"]))
         out: list[S.Schedule | None] = []
         for peak, final in zip(peaks, finals, strict=True):
             if peak is None:
@@ -115,7 +120,7 @@ class WarmupStableDecay(ScheduleCallback):
                 long_run.WarmupStableDecay(
                     peak,
                     total=steps["total"],
-                    warmup=steps["warmup"],
+                    warmup=warmup,
                     decay=steps["decay"],
                     shape=self.shape,
                     final=final,

@@ -3,6 +3,7 @@ run, and their errors."""
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 
@@ -147,3 +148,16 @@ def test_fractions_that_cannot_fit_are_refused_when_the_callback_is_made(kwargs,
         with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
             WarmupStableDecay(**kwargs)
     WarmupStableDecay(warmup=Fraction(0.8))  # ends where the cooldown starts
+
+
+@pytest.mark.parametrize("steps_per_epoch", [10, 5])
+def test_fractions_that_fit_the_run_fit_it_at_every_length_once_rounded(tmp_path, steps_per_epoch) -> None:
+    # review 44: warmup=Fraction(0.45), decay=Fraction(0.55) made 5 + 6 steps of a 10-step run, and the fit
+    # refused them; the warm-up gives the rounding's step back
+    cb = WarmupStableDecay(warmup=Fraction(0.45), decay=Fraction(0.55))
+    rec = fit(tmp_path, Tiny(n=4 * steps_per_epoch), [cb], max_epochs=1)
+    total = steps_per_epoch
+    decay = math.ceil(0.55 * total)
+    assert_trace(
+        rec.lr(), L.WarmupStableDecay(0.1, total=total, warmup=total - decay, decay=decay).values(total)
+    )
