@@ -353,8 +353,9 @@ def agreed(
         rank_zero_warn(
             f"{owner}: the ranks planned the run differently from their own train dataloaders (on rank 0: "
             f"{_plan_text(theirs[0], theirs[1])}); their lengths differ (samplers of their own, or "
-            f"use_distributed_sampler=False), so every rank follows rank 0's plan and takes the same LR. Give "
-            f"every rank as many batches to have each epoch planned as it runs",
+            f"use_distributed_sampler=False), so every rank follows rank 0's plan and takes the same LR. Their "
+            f"epochs still end at different steps, so whatever syncs at an epoch's end (a ReduceOnPlateau on a "
+            f"training metric, an epoch's sync_dist log) waits forever; give every rank as many batches",
             category=UserWarning,
         )
     return theirs[0], dict(theirs[1])

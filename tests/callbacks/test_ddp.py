@@ -289,6 +289,7 @@ def test_ranks_with_loaders_of_different_lengths_follow_rank_zeros_plan_and_are_
     assert said == [
         "CosineDecay: the ranks planned the run differently from their own train dataloaders (on rank 0: 9 "
         "optimizer steps, 5 per epoch, warmup=5, total=9); their lengths differ (samplers of their own, or "
-        "use_distributed_sampler=False), so every rank follows rank 0's plan and takes the same LR. Give every "
-        "rank as many batches to have each epoch planned as it runs"
+        "use_distributed_sampler=False), so every rank follows rank 0's plan and takes the same LR. Their epochs "
+        "still end at different steps, so whatever syncs at an epoch's end (a ReduceOnPlateau on a training "
+        "metric, an epoch's sync_dist log) waits forever; give every rank as many batches"
     ]

@@ -729,3 +729,27 @@ def test_a_one_element_numpy_array_is_its_number_as_in_torch(name: str, arrays: 
         runs.append(run)
     assert runs[0] == runs[1]
     assert all(type(lr) is float for step in runs[0] for lr, _ in step)
+
+
+@pytest.mark.parametrize("name", [n for n in REQUIRED if n != "CosineAnnealingWarmRestarts"])
+def test_a_tensor_epoch_is_its_step_and_a_huge_one_is_refused_by_name(name: str) -> None:
+    # review 44: step(torch.tensor(5.0)) was a TypeError where torch takes it, and step(10**20) an
+    # OverflowError that did not name epoch
+    stepped = sgd()
+    b = getattr(ours, name)(stepped, **REQUIRED[name])
+    for _ in range(5):
+        stepped.step()
+        b.step()
+    for epoch in (torch.tensor(5.0), torch.tensor(5)):
+        jumped = sgd()
+        a = getattr(ours, name)(jumped, **REQUIRED[name])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            a.step(epoch)
+        assert a.last_epoch == 5 and [g["lr"] for g in jumped.param_groups] == [
+            g["lr"] for g in stepped.param_groups
+        ]
+    for huge in (10**20, 1e20):
+        with pytest.raises(ValueError, match=r"^epoch must be a step below 2\*\*62, got "):
+            b.step(huge)
+    assert b.last_epoch == 5

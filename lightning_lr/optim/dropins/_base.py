@@ -99,9 +99,22 @@ def number(x: Any) -> float:
     return x.item() if isinstance(x, torch.Tensor) else float(x)
 
 
+#: the steps ``step(epoch)`` takes are below this (the schedules count steps in 64-bit integers)
+_MAX_EPOCH = 2**62
+
+
 def check_epoch(epoch: Any) -> int:
-    """``step(epoch)``'s ``epoch``: an integer >= 0, or a float with a whole value (torch takes ``3.0``);
-    a fractional one is refused, since these schedules are functions of a whole step."""
+    """``step(epoch)``'s ``epoch``: an integer >= 0, or a float with a whole value (torch takes ``3.0``),
+    or a one-element tensor of either; a fractional one is refused, since these schedules are functions of a
+    whole step, and so is one past ``2**62`` (the schedules count steps in 64-bit integers)."""
+    if isinstance(epoch, torch.Tensor) and epoch.numel() == 1 and epoch.dtype != torch.bool:
+        epoch = epoch.item()
+    if (
+        isinstance(epoch, numbers.Real)
+        and not isinstance(epoch, bool)
+        and _MAX_EPOCH <= float(epoch) < math.inf
+    ):
+        raise ValueError(f"epoch must be a step below 2**62, got {epoch!r}")
     if isinstance(epoch, numbers.Real) and not isinstance(epoch, (bool, numbers.Integral)):
         value = float(epoch)
         if math.isfinite(value) and value.is_integer() and value >= 0:
