@@ -124,7 +124,7 @@ def apply_result(
         value = attr_value(module, attr, lr)
         _set(module, attr, value)
         rank_zero_info(
-            f"LR range test: set {type(module).__name__}.{attr} = {value:.4g}"
+            f"LR range test: set {_where(module, attr)} = {value:.4g}"
             + (
                 ""
                 if value == lr
@@ -219,6 +219,13 @@ def _configure_reads(
     finally:
         lightning_setattr(module, attr, new)
     return not before or before != after
+
+
+def _where(module: pl.LightningModule, attr: str) -> str:
+    """How a message names the attribute ``attr`` that was set: ``Model.lr``, or ``Model.hparams.lr`` when
+    the module has no such attribute (``lightning_setattr`` set the hparam)."""
+    name = type(module).__name__
+    return f"{name}.{attr}" if hasattr(module, attr) else f"{name}.hparams.{attr}"
 
 
 def attr_value(module: pl.LightningModule, attr: str, lr: float) -> float:

@@ -601,3 +601,18 @@ def test_the_suggestion_is_the_largest_groups_lr_whatever_the_order_and_the_attr
     assert built["head"] == pytest.approx(s, rel=1e-9)  # the group with the largest LR trains at the answer
     assert built["body"] == pytest.approx(s * body / head, rel=1e-9)
     assert model.hparams.lr == pytest.approx(s / head, rel=1e-9)
+
+
+def test_the_info_line_names_the_hparam_it_set(tmp_path: Any, caplog: Any) -> None:
+    # review 45: "set FineTune.lr = 0.1757" of a module with no attribute lr, only hparams.lr
+    import logging
+
+    seed_all(6)
+    model = _Ordered(10.0, 1.0, True)
+    with caplog.at_level(logging.INFO):
+        result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=20, confirm=False)
+    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("LR range test: set")]
+    assert said == [
+        f"LR range test: set _Ordered.hparams.lr = {model.hparams.lr:.4g} (configure_optimizers gives its largest "
+        f"param group 10 times that: {result.suggestion():.4g}, the suggestion)"
+    ]
