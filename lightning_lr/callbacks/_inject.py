@@ -29,7 +29,8 @@ schedule drives an optimizer) runs after every other one, finds the lightning_lr
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -46,6 +47,7 @@ __all__ = [
     "OptimizerConfig",
     "OptimizerInfo",
     "add",
+    "bare",
     "claim_scale",
     "install",
     "link",
@@ -164,10 +166,11 @@ class Injection:
         self.previous = vars(module).get("configure_optimizers")
         self.original: Callable[[], Any] = module.configure_optimizers
         self.rewriters: list[Any] = []
+        self.paused = 0  # inside bare(): the module's own result, nothing injected
 
     def __call__(self) -> Any:
         result = self.original()
-        if not self.rewriters:
+        if not self.rewriters or self.paused:
             return result
         conf = parse(result)
         # callbacks that compose with the others' schedules come last, whatever their place in the list
@@ -180,6 +183,22 @@ class Injection:
             rewriter._saved_schedulers = None
         link(conf, saved)
         return conf.to_lightning()
+
+
+@contextmanager
+def bare(module: Any) -> Iterator[None]:
+    """Inside it, ``module.configure_optimizers()`` returns what the module's own builds, and the schedule
+    callbacks inject nothing (a range test reads what the hook builds for an LR: injecting would replace
+    the running fit's schedulers)."""
+    current = vars(module).get("configure_optimizers")
+    if not isinstance(current, Injection):
+        yield
+        return
+    current.paused += 1
+    try:
+        yield
+    finally:
+        current.paused -= 1
 
 
 def install(module: Any, rewriter: Any) -> None:

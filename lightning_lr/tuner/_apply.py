@@ -36,6 +36,7 @@ from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 
 from .. import _lightning_compat as L
 from ..callbacks._filled import LeftResult, leave
+from ..callbacks._inject import bare
 from ..optim import ScheduleLR
 from ..optim import param_groups as pg
 from ._options import LROptions
@@ -210,10 +211,11 @@ def _configure_reads(
     decays) with ``attr`` at ``old`` than at ``new`` (True when it cannot tell: the hook fails for ``old``,
     or there is no optimizer). ``attr`` ends at ``new``."""
     try:
-        lightning_setattr(module, attr, old)
-        before = signature(L.configured_optimizers(module))
-        lightning_setattr(module, attr, new)
-        after = signature(L.configured_optimizers(module))
+        with bare(module):
+            lightning_setattr(module, attr, old)
+            before = signature(L.configured_optimizers(module))
+            lightning_setattr(module, attr, new)
+            after = signature(L.configured_optimizers(module))
     except Exception:  # the hook's own business (e.g. it cannot build with the old value): do not guess
         return True
     finally:
@@ -246,11 +248,12 @@ def attr_value(module: pl.LightningModule, attr: str, lr: float) -> float:
         return None if ref is None else pg.lr(groups[ref])
 
     try:
-        at = built(lr)
-        if at is None or not at > 0 or math.isclose(at, lr, rel_tol=1e-9):
-            return lr
-        value = lr * lr / at
-        again = built(value)
+        with bare(module):
+            at = built(lr)
+            if at is None or not at > 0 or math.isclose(at, lr, rel_tol=1e-9):
+                return lr
+            value = lr * lr / at
+            again = built(value)
         return value if again is not None and math.isclose(again, lr, rel_tol=1e-6) else lr
     except Exception:  # the hook's own business: do not guess
         return lr
