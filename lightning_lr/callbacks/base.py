@@ -253,19 +253,20 @@ class ScheduleCallback(Callback):
 
     def check_left_alone(self, leads: Sequence[float | None], lead: str, **others: LRSpec) -> None:
         """Refuse a value that a list in ``others`` (``final``, ``base_lr``) gives a param group that
-        :meth:`lead_lrs` of the argument ``lead`` leaves alone (``leads[i]`` None): it would be dropped."""
+        :meth:`lead_lrs` of the argument ``lead`` leaves alone (``leads[i]`` None): it would be dropped. None
+        and 0 ask nothing of such a group (``final`` lists take no None)."""
         spec = self.value(lead)
         for arg, values in others.items():
             if not isinstance(values, (list, tuple)):
                 continue
             for i, (value, start) in enumerate(zip(values, leads, strict=False)):
-                if start is None and value is not None:
+                if start is None and value is not None and value != 0:
                     why = (
                         f"{lead}[{i}] is None" if isinstance(spec, (list, tuple)) else "its lr is 0 (frozen)"
                     )
                     raise ValueError(
                         f"{arg}[{i}]={value:g} is for param group {i}, which is left alone ({why}), so it would be "
-                        f"dropped; give None there, or give {lead} as a list with a value for the group"
+                        f"dropped; give None or 0 there, or give {lead} as a list with a value for the group"
                     )
 
     def starting_lrs(self, arg: str, info: OptimizerInfo) -> list[float | None]:
@@ -485,7 +486,9 @@ class ScheduleCallback(Callback):
         (a range test's values): said when steps were taken, since the LR then changes mid-run."""
         for entry in self._injected:
             lr, momentum = self._build_checked(entry.info)
-            group = entry.scheduler.optimizer.param_groups[0]
+            groups = entry.scheduler.optimizer.param_groups
+            ref = pg.reference(groups) or 0  # the group one number for an LR stands for
+            group = groups[ref]
             before = pg.lr(group)
             _inject.with_context(self.name, entry.info, entry.scheduler.set_schedule, lr, momentum)
             step = entry.scheduler.last_epoch
@@ -493,7 +496,7 @@ class ScheduleCallback(Callback):
                 rank_zero_info(
                     f"{self.name}: rebuilt at optimizer step {step} with {self._filled.listed()} from the range "
                     f"test: param group "
-                    f"0 of {entry.info.label} goes from its LR {before:.4g} to {pg.lr(group):.4g} at this "
+                    f"{ref} of {entry.info.label} goes from its LR {before:.4g} to {pg.lr(group):.4g} at this "
                     f"step and follows the new schedule from here"
                 )
         self._plan.snapshot(self._injected, self._tags())

@@ -150,37 +150,55 @@ class Join(Schedule):
 
     def scheduled_until(self) -> int | None:
         """The steps a run needs for the last change the join makes, as the run sees it: each part's last
-        change within the steps it is used for (its own :meth:`scheduled_until` when that falls inside them,
-        else read from its values there: a decay with no end, or one the switch cuts, changes up to the
-        switch), and each switch that jumps (a run of ``boundary + 1`` steps makes it). A switch is a jump
-        when its value is further from the previous part's last step carried on (its last change once more)
-        than that change: a warm-up's ramp running into its peak, or a decay into a constant at its level,
-        is no jump; a milestone, or a constant after a constant, is. Only steps the run uses are read."""
+        change within the steps it is used for, and each switch that jumps (a run of ``boundary + 1``
+        steps makes it).
+
+        A part before a switch is read from its values there (a decay with no end, a cycle, a warm-up into
+        a decay, all change up to the switch), unless it ends within them and holds (its own
+        :meth:`ends_at`), or is too long to read (then it is taken as changing up to the switch). A switch
+        is no jump when the next part starts where the previous one left off, or where it would have gone,
+        carried on by its own formula, with a step like its last (a warm-up's ramp into its peak, a decay into a constant at
+        its level); a milestone at the switch, a constant after a constant, a cycle cut by a cool-down
+        are jumps. When the previous part cannot be evaluated past its steps (a ``Lambda`` that refuses
+        them), the jump is told from its last step's trend alone."""
         starts = [0, *self.boundaries]
         last = 0
         for i, part in enumerate(self.schedules):
-            own = part.scheduled_until()
             if i + 1 == len(self.schedules):
+                own = part.scheduled_until()
                 if own is not None:
                     last = max(last, starts[i] + own)
                 break
             length = starts[i + 1] - starts[i]
-            if own is not None and own <= length:
-                last = max(last, starts[i] + own)
+            ends = part.ends_at()
+            if ends is not None and ends <= length:
+                last = max(last, starts[i] + (part.scheduled_until() or ends))
+            elif length > _SCAN_STEPS:
+                last = max(last, starts[i + 1])  # too long to read: taken as changing up to its switch
             else:
-                values = part.values(min(length, _SCAN_STEPS))
+                values = part.values(length)
                 changed = np.flatnonzero(values[1:] != values[:-1])
-                if length > _SCAN_STEPS and (changed.size or own is not None):
-                    last = max(last, starts[i + 1])  # too long to read: taken as changing to its switch
-                elif changed.size:
-                    last = max(last, starts[i] + int(changed[-1]) + 2)  # the change at step k needs k + 1
-            # the switch against the previous part's last step carried on (the steps the run uses only)
-            before = part(length - 1)
-            trend = before - part(length - 2) if length >= 2 else 0.0
-            off = abs(self.schedules[i + 1](0) - (before + trend))
-            if off > abs(trend) + 1e-12 * max(abs(before), 1e-300):
+                if changed.size:
+                    last = max(last, starts[i] + int(changed[-1]) + 2)  # a change at step k needs k + 1
+            if self._jumps(part, length, self.schedules[i + 1](0)):
                 last = max(last, starts[i + 1] + 1)
         return last or None
+
+    @staticmethod
+    def _jumps(part: Schedule, length: int, after: float) -> bool:
+        """Whether switching from ``part``, used for ``length`` steps, to a part starting at ``after``
+        changes the value by a jump (:meth:`scheduled_until`)."""
+        before = part(length - 1)
+        trend = before - part(length - 2) if length >= 2 else 0.0
+        tiny = 1e-12 * max(abs(before), abs(after), 1e-300)
+        if abs(after - before) <= tiny:  # the value holds across the switch
+            return False
+        try:
+            carried = part(length)
+        except (ValueError, TypeError, ArithmeticError):  # a Lambda that refuses a step the run never uses
+            return abs(after - (before + trend)) > abs(trend) + tiny
+        smooth = abs(carried - before) <= abs(trend) * (1.0 + 1e-6) + tiny
+        return not (smooth and abs(after - carried) <= tiny + 1e-9 * abs(carried))
 
     def ends_at(self) -> int | None:
         """The last boundary plus the last schedule's end (None if that has none)."""
@@ -189,7 +207,7 @@ class Join(Schedule):
 
 
 #: the most steps of a join's part that :meth:`Join.scheduled_until` reads values of
-_SCAN_STEPS = 2_000_000
+_SCAN_STEPS = 100_000
 
 
 def join(schedules: Sequence[Schedule], boundaries: Sequence[int]) -> Join:

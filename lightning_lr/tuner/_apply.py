@@ -233,9 +233,10 @@ def _where(module: pl.LightningModule, attr: str) -> str:
 def attr_value(module: pl.LightningModule, attr: str, lr: float) -> float:
     """The value of ``attr`` for which ``configure_optimizers`` gives its param group with the largest LR the
     LR ``lr`` (the group a suggestion is for): ``lr`` when ``attr`` is that group's LR, else ``lr`` over the
-    group's factor (``{"params": head, "lr": 10 * self.lr}``: ``lr / 10``). ``lr`` when it cannot tell: the
-    hook fails or builds other than one optimizer, every group is at 0, or the group's LR is not
-    proportional to ``attr``. ``attr`` keeps its value."""
+    group's factor (``{"params": head, "lr": 10 * self.lr}``: ``lr / 10``). ``lr`` when it cannot tell (the
+    hook fails or builds other than one optimizer, every group is at 0), and ``lr`` with a warning when the
+    group's LR is not proportional to ``attr`` (a head at a fixed LR): no value of ``attr`` gives it the
+    suggestion. ``attr`` keeps its value."""
     old = lightning_getattr(module, attr)
 
     def built(value: float) -> float | None:
@@ -254,11 +255,20 @@ def attr_value(module: pl.LightningModule, attr: str, lr: float) -> float:
                 return lr
             value = lr * lr / at
             again = built(value)
-        return value if again is not None and math.isclose(again, lr, rel_tol=1e-6) else lr
     except Exception:  # the hook's own business: do not guess
         return lr
     finally:
         lightning_setattr(module, attr, old)
+    if again is not None and math.isclose(again, lr, rel_tol=1e-6):
+        return value
+    rank_zero_warn(
+        f"LR range test: the suggestion {lr:.4g} is the LR of the param group with the largest LR, the one the "
+        f"test swept, but configure_optimizers gives that group an LR not in proportion to self.{attr} ({at:.4g} "
+        f"for {attr}={lr:.4g}, {again if again is None else format(again, '.4g')} for {attr}={value:.4g}), so no "
+        f"value of {attr} gives it the suggestion: {attr} is set to the suggestion, and the next fit trains that "
+        f"group at its own LR. Build its LR from self.{attr}, or use result.suggestion()"
+    )
+    return lr
 
 
 def _fresh(trainer: pl.Trainer) -> bool:

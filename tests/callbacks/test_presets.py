@@ -648,31 +648,31 @@ def test_polynomial_decay_refuses_a_final_above_the_start(tmp_path) -> None:
             Tiny(groups=2, ratio=0.0),
             Cyclic(base_lr=[1e-3, 1e-4], step_size=4),
             "base_lr[1]=0.0001 is for param group 1, which is left alone (its lr is 0 (frozen)), so it would be "
-            "dropped; give None there, or give max_lr as a list with a value for the group",
+            "dropped; give None or 0 there, or give max_lr as a list with a value for the group",
         ),
         (
             Tiny(groups=2),
             Cyclic(max_lr=[0.1, None], base_lr=[1e-3, 1e-4], step_size=4),
             "base_lr[1]=0.0001 is for param group 1, which is left alone (max_lr[1] is None), so it would be "
-            "dropped; give None there, or give max_lr as a list with a value for the group",
+            "dropped; give None or 0 there, or give max_lr as a list with a value for the group",
         ),
         (
             Tiny(groups=2, ratio=0.0),
             CosineDecay(final=[0.0, 0.01]),
             "final[1]=0.01 is for param group 1, which is left alone (its lr is 0 (frozen)), so it would be "
-            "dropped; give None there, or give initial as a list with a value for the group",
+            "dropped; give None or 0 there, or give initial as a list with a value for the group",
         ),
         (
             Tiny(groups=2),
             PolynomialDecay(initial=[0.1, None], final=[0.0, 0.01]),
             "final[1]=0.01 is for param group 1, which is left alone (initial[1] is None), so it would be "
-            "dropped; give None there, or give initial as a list with a value for the group",
+            "dropped; give None or 0 there, or give initial as a list with a value for the group",
         ),
         (
             Tiny(groups=2, ratio=0.0),
             WarmupStableDecay(final=[0.0, 0.01]),
             "final[1]=0.01 is for param group 1, which is left alone (its lr is 0 (frozen)), so it would be "
-            "dropped; give None there, or give peak as a list with a value for the group",
+            "dropped; give None or 0 there, or give peak as a list with a value for the group",
         ),
     ],
     ids=["cyclic-frozen", "cyclic-none", "cosine-frozen", "polynomial-none", "wsd-frozen"],
@@ -681,3 +681,10 @@ def test_a_value_for_a_group_left_alone_is_refused(tmp_path, model, callback, me
     # review 44: base_lr[1] and final[1] for a group left alone were dropped without a word
     with pytest.raises(ValueError, match=re.escape(message)):
         fit(tmp_path, model, [callback])
+
+
+def test_a_zero_for_a_group_left_alone_asks_nothing(tmp_path) -> None:
+    # review 46: "give None there" was the advice, but final lists take no None: a frozen group could not
+    # have per-group finals at all
+    rec = fit(tmp_path, Tiny(groups=2, ratio=0.0), [CosineDecay(final=[1e-3, 0.0])])
+    assert rec.lr(0)[-1] > 1e-3 and list(rec.lr(1)) == [0.0] * N

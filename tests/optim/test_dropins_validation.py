@@ -753,3 +753,16 @@ def test_a_tensor_epoch_is_its_step_and_a_huge_one_is_refused_by_name(name: str)
         with pytest.raises(ValueError, match=r"^epoch must be a step below 2\*\*62, got "):
             b.step(huge)
     assert b.last_epoch == 5
+
+
+def test_restarts_take_a_tensor_epoch_as_torch() -> None:
+    # review 46: CosineAnnealingWarmRestarts' own step() refused every tensor epoch
+    lrs = []
+    for epoch in (5.5, torch.tensor(5.5), 5, torch.tensor(5)):
+        opt = sgd()
+        sched = ours.CosineAnnealingWarmRestarts(opt, T_0=4)
+        sched.step(epoch)
+        lrs.append(opt.param_groups[0]["lr"])
+    assert lrs[0] == lrs[1] and lrs[2] == lrs[3] and lrs[0] != lrs[2]
+    with pytest.raises(ValueError, match=r"^epoch must be a whole number >= 0 \(a step\), got inf$"):
+        ours.StepLR(sgd(), step_size=2).step(float("inf"))

@@ -29,6 +29,7 @@ from lightning_lr.schedules import (
     join,
     warmup,
 )
+from lightning_lr.schedules.long_run import InverseSqrt
 
 
 def fields(s: Schedule) -> list[str]:
@@ -480,6 +481,9 @@ def _falling(t: int) -> float:
     return 0.1 - 0.01 * t
 
 
+_WARM_EXP = warmup(ExponentialDecay(0.1, gamma=0.9), steps=2)
+
+
 @pytest.mark.parametrize(
     ("schedule", "needs"),
     [
@@ -499,6 +503,11 @@ def _falling(t: int) -> float:
         (join([CosineDecay(0.1, total=10, final=0.01), Constant(0.01)], [10]), 10),
         (join([CosineDecay(0.1, total=100), Constant(0.05)], [24]), 25),
         (join([StepDecay(0.1, every=7), Constant(0.1 * 0.5**4)], [30]), 29),
+        # review 46: a warm-up into a decay, or InverseSqrt, keeps changing up to the switch after its warm-up
+        (join([_WARM_EXP, Constant(_WARM_EXP(39))], [40]), 40),
+        (join([InverseSqrt(0.1, warmup=10), Constant(InverseSqrt(0.1, warmup=10)(999))], [1000]), 1000),
+        # review 46: a cycle cut by a cool-down jumps to it, though within a step's change of the cycle
+        (join([Cyclic(0.01, 0.1, step_size=10), Constant(0.005)], [40]), 41),
     ],
     ids=[
         "lambda-unused-step",
@@ -513,6 +522,9 @@ def _falling(t: int) -> float:
         "cosine-into-its-final",
         "cosine-cut-then-jump",
         "steps-into-their-level",
+        "warmup-decay-in-a-join",
+        "inverse-sqrt-in-a-join",
+        "cycle-into-a-cool-down",
     ],
 )
 def test_scheduled_until_is_the_run_length_the_seen_changes_need(

@@ -616,3 +616,23 @@ def test_the_info_line_names_the_hparam_it_set(tmp_path: Any, caplog: Any) -> No
         f"LR range test: set _Ordered.hparams.lr = {model.hparams.lr:.4g} (configure_optimizers gives its largest "
         f"param group 10 times that: {result.suggestion():.4g}, the suggestion)"
     ]
+
+
+class _FixedHead(_Ordered):
+    """The head at a fixed LR 0.5, above the body's ``self.hparams.lr``: the largest group ignores lr."""
+
+    def configure_optimizers(self) -> Any:
+        head = {"params": self.net[-1].parameters(), "lr": 0.5, "name": "head"}
+        body = {"params": self.net[0].parameters(), "lr": self.hparams.lr, "name": "body"}
+        return torch.optim.SGD([body, head], lr=self.hparams.lr, momentum=0.9)
+
+
+def test_a_largest_group_whose_lr_ignores_the_attribute_is_said(tmp_path: Any) -> None:
+    # review 46: the head (swept, at a fixed LR) went on training at 0.5 while lr got the head's suggestion,
+    # without a word
+    seed_all(6)
+    model = _FixedHead(1.0, 1.0, False)
+    with pytest.warns(UserWarning, match=r"not in proportion to self\.lr \(0\.5 for lr=") as caught:
+        result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=20, confirm=False)
+    assert model.hparams.lr == result.suggestion()
+    assert any("so no value of lr gives it the suggestion" in str(w.message) for w in caught)

@@ -120,9 +120,10 @@ def check_epoch(epoch: Any) -> int:
         if math.isfinite(value) and value.is_integer() and value >= 0:
             return int(value)
         if not value < 0:  # a negative one is refused as any other
+            fractional = math.isfinite(value)
             raise ValueError(
-                f"epoch must be a whole number >= 0 (a step), got {epoch!r}; a fractional epoch is taken only by "
-                f"CosineAnnealingWarmRestarts"
+                f"epoch must be a whole number >= 0 (a step), got {epoch!r}"
+                + ("; a fractional epoch is taken only by CosineAnnealingWarmRestarts" if fractional else "")
             )
     return check_step(epoch, "epoch")
 

@@ -221,6 +221,8 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
                 cur, period = cur % period, period * self.T_mult
             on_grid = self._grid == (self.last_epoch, self.T_cur, self.T_i)
         else:
+            if isinstance(epoch, torch.Tensor) and epoch.numel() == 1 and epoch.dtype != torch.bool:
+                epoch = epoch.item()  # torch takes a one-element tensor
             e = non_negative("epoch", epoch)
             t = math.floor(e)
             cur, period = self._shape._cycle(t)[1:]
