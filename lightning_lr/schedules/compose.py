@@ -197,8 +197,11 @@ class Join(Schedule):
             carried = part(length)
         except (ValueError, TypeError, ArithmeticError):  # a Lambda that refuses a step the run never uses
             return abs(after - (before + trend)) > abs(trend) + tiny
-        smooth = abs(carried - before) <= abs(trend) * (1.0 + 1e-6) + tiny
-        return not (smooth and abs(after - carried) <= tiny + 1e-9 * abs(carried))
+        if abs(after - carried) > tiny + 1e-9 * abs(carried):
+            return True
+        # the next part starts where this one would go: no jump if this one ends right there (a ramp of a
+        # warm-up, however short, reaches its peak at its length) or its step into it is like its last
+        return not (part.ends_at() == length or abs(carried - before) <= abs(trend) * (1.0 + 1e-6) + tiny)
 
     def ends_at(self) -> int | None:
         """The last boundary plus the last schedule's end (None if that has none)."""

@@ -766,3 +766,16 @@ def test_restarts_take_a_tensor_epoch_as_torch() -> None:
     assert lrs[0] == lrs[1] and lrs[2] == lrs[3] and lrs[0] != lrs[2]
     with pytest.raises(ValueError, match=r"^epoch must be a whole number >= 0 \(a step\), got inf$"):
         ours.StepLR(sgd(), step_size=2).step(float("inf"))
+
+
+def test_a_one_element_array_step_count_is_its_number_as_in_torch() -> None:
+    # review 44: StepLR(step_size=np.array([2])) was refused; torch takes it
+    runs = []
+    for step_size in (np.array([2]), torch.tensor(2), 2):
+        opt = sgd()
+        sched = ours.StepLR(opt, step_size=step_size, gamma=0.5)
+        for _ in range(5):
+            opt.step()
+            sched.step()
+        runs.append(opt.param_groups[0]["lr"])
+    assert runs[0] == runs[1] == runs[2] == pytest.approx(0.1 * 0.5**2)

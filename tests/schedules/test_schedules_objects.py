@@ -508,6 +508,8 @@ _WARM_EXP = warmup(ExponentialDecay(0.1, gamma=0.9), steps=2)
         (join([InverseSqrt(0.1, warmup=10), Constant(InverseSqrt(0.1, warmup=10)(999))], [1000]), 1000),
         # review 46: a cycle cut by a cool-down jumps to it, though within a step's change of the cycle
         (join([Cyclic(0.01, 0.1, step_size=10), Constant(0.005)], [40]), 41),
+        # review 46: a one-step warm-up has no trend to compare, but its ramp ends at its length
+        (warmup(Constant(0.1), 1), 1),
     ],
     ids=[
         "lambda-unused-step",
@@ -525,6 +527,7 @@ _WARM_EXP = warmup(ExponentialDecay(0.1, gamma=0.9), steps=2)
         "warmup-decay-in-a-join",
         "inverse-sqrt-in-a-join",
         "cycle-into-a-cool-down",
+        "one-step-warmup",
     ],
 )
 def test_scheduled_until_is_the_run_length_the_seen_changes_need(

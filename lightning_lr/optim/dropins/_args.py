@@ -158,8 +158,13 @@ def per_group(name: str, value: Any, n: int, what: str = "value") -> list[tuple[
 
 
 def whole(value: Any) -> Any:
-    """An integral float (``100.0``) as an int, as torch accepts it for a number of steps; anything else
-    unchanged, for the schedule to check."""
+    """An integral float (``100.0``) as an int, as torch accepts it for a number of steps (a one-element
+    array or tensor as its number first); anything else unchanged, for the schedule to check."""
+    if (
+        isinstance(value, (np.ndarray, torch.Tensor))
+        and (value.numel() if isinstance(value, torch.Tensor) else value.size) == 1
+    ):
+        value = value.item()
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
