@@ -607,26 +607,22 @@ def test_a_schedule_callbacks_state_is_refused_by_a_drop_in() -> None:
     assert sched.last_epoch == 3
 
 
-class _Counting(ours.StepLR):
-    """A user's subclass with an attribute of its own, as torch's docs subclass schedulers."""
+def _counting(base: type) -> type:
+    """A user's subclass of ``base`` with an attribute of its own, as torch's docs subclass schedulers."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.restarts = -1  # before: the constructor steps once
-        super().__init__(*args, **kwargs)
+    class Counting(base):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            self.restarts = -1  # before: the constructor steps once
+            super().__init__(*args, **kwargs)
 
-    def step(self, epoch: Any = None) -> None:
-        super().step(epoch)
-        self.restarts += 1
+        def step(self, epoch: Any = None) -> None:
+            super().step(epoch)
+            self.restarts += 1
+
+    return Counting
 
 
-class _TorchCounting(L.StepLR):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.restarts = -1  # before: the constructor steps once
-        super().__init__(*args, **kwargs)
-
-    def step(self, epoch: Any = None) -> None:
-        super().step(epoch)
-        self.restarts += 1
+_Counting, _TorchCounting = _counting(ours.StepLR), _counting(L.StepLR)
 
 
 def test_a_subclass_keeps_its_own_attributes_in_its_state_as_torch() -> None:

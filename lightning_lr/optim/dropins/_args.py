@@ -20,7 +20,16 @@ from ..._validate import fail, without_owner
 from ...schedules._base import function_name
 from .. import param_groups as pg
 
-__all__ = ["base_lrs", "in_torch_names", "item", "per_group", "torch_names", "torch_refuses", "whole"]
+__all__ = [
+    "base_lrs",
+    "in_torch_names",
+    "item",
+    "one_element",
+    "per_group",
+    "torch_names",
+    "torch_refuses",
+    "whole",
+]
 
 # An argument name (``max_lr``, ``milestones[3]``), or a quoted value to leave alone (``'exp_range'``).
 _TOKEN = re.compile(r"'[^']*'|[A-Za-z_]\w*(?:\[\d+\])?")
@@ -125,12 +134,21 @@ def torch_refuses(*checks: tuple[str, Any, Callable[[Any], object]]) -> list[str
     return out
 
 
+def one_element(value: Any, bools: bool = True) -> Any:
+    """A one-element tensor or numpy array as its Python number (torch takes them where it takes a
+    number; ``bools=False`` leaves a boolean one as it is); anything else unchanged."""
+    if isinstance(value, (torch.Tensor, np.ndarray)):
+        size = value.numel() if isinstance(value, torch.Tensor) else value.size
+        if size == 1 and (bools or value.dtype not in (torch.bool, np.bool_)):
+            return value.item()
+    return value
+
+
 def item(name: str, value: Any) -> Any:
     """A one-element tensor or numpy array as a Python number (torch takes them for LRs and momentums)."""
+    value = one_element(value)
     if isinstance(value, (torch.Tensor, np.ndarray)):
-        if (value.numel() if isinstance(value, torch.Tensor) else value.size) != 1:
-            fail(name, "a number or a one-element tensor or array", value)
-        return value.item()
+        fail(name, "a number or a one-element tensor or array", value)
     return value
 
 
@@ -149,10 +167,7 @@ def per_group(name: str, value: Any, n: int, what: str = "value") -> list[tuple[
         return [(f"{name}[{i}]", item(f"{name}[{i}]", v)) for i, v in enumerate(value)]
     # several values in one array or tensor: a ValueError, as torch's own code fails on momentums (its
     # truth value of an array); a list or tuple is how torch takes one value per group
-    if (
-        isinstance(value, (np.ndarray, torch.Tensor))
-        and (value.numel() if isinstance(value, torch.Tensor) else value.size) != 1
-    ):
+    if isinstance(one_element(value), (np.ndarray, torch.Tensor)):
         fail(name, allowed, value)
     return [(name, item(name, value))] * n
 
@@ -160,11 +175,7 @@ def per_group(name: str, value: Any, n: int, what: str = "value") -> list[tuple[
 def whole(value: Any) -> Any:
     """An integral float (``100.0``) as an int, as torch accepts it for a number of steps (a one-element
     array or tensor as its number first); anything else unchanged, for the schedule to check."""
-    if (
-        isinstance(value, (np.ndarray, torch.Tensor))
-        and (value.numel() if isinstance(value, torch.Tensor) else value.size) == 1
-    ):
-        value = value.item()
+    value = one_element(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value

@@ -40,7 +40,7 @@ from torch.optim.lr_scheduler import EPOCH_DEPRECATION_WARNING
 
 from ...schedules._base import check_step, subclasses
 from ..schedule_lr import BLOCK, ScheduleLR, ScheduleSpec, check_optimizer, check_position
-from ._args import in_torch_names
+from ._args import in_torch_names, one_element
 
 __all__ = ["EPOCH_DEPRECATION_WARNING", "AbsoluteDropIn", "DropIn", "number", "same", "warn_order"]
 
@@ -107,8 +107,7 @@ def check_epoch(epoch: Any) -> int:
     """``step(epoch)``'s ``epoch``: an integer >= 0, or a float with a whole value (torch takes ``3.0``),
     or a one-element tensor of either; a fractional one is refused, since these schedules are functions of a
     whole step, and so is one past ``2**62`` (the schedules count steps in 64-bit integers)."""
-    if isinstance(epoch, torch.Tensor) and epoch.numel() == 1 and epoch.dtype != torch.bool:
-        epoch = epoch.item()
+    epoch = one_element(epoch, bools=False)
     if (
         isinstance(epoch, numbers.Real)
         and not isinstance(epoch, bool)

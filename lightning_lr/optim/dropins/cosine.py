@@ -13,7 +13,7 @@ from ..._validate import non_negative
 from ...schedules import Constant, CosineDecay, CosineRestarts, Schedule
 from ...schedules._math import SCALAR
 from ..schedule_lr import ScheduleLR, ScheduleSpec, check_last_epoch, check_optimizer
-from ._args import base_lrs, item, torch_names, torch_refuses, whole
+from ._args import base_lrs, item, one_element, torch_names, torch_refuses, whole
 from ._base import AbsoluteDropIn, DropIn
 
 __all__ = ["CosineAnnealingLR", "CosineAnnealingWarmRestarts"]
@@ -221,9 +221,7 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
                 cur, period = cur % period, period * self.T_mult
             on_grid = self._grid == (self.last_epoch, self.T_cur, self.T_i)
         else:
-            if isinstance(epoch, torch.Tensor) and epoch.numel() == 1 and epoch.dtype != torch.bool:
-                epoch = epoch.item()  # torch takes a one-element tensor
-            e = non_negative("epoch", epoch)
+            e = non_negative("epoch", one_element(epoch, bools=False))  # torch takes a one-element tensor
             t = math.floor(e)
             cur, period = self._shape._cycle(t)[1:]
             if e != t:
