@@ -1,5 +1,6 @@
-"""Root conftest: keeps doctests and tests off the GPU and quiet about Lightning's hints, puts the shared test
-helpers (``tests/support``) on the path, and offers fixtures that depend on what the installed Lightning does."""
+"""Root conftest: keeps doctests and tests off the GPU, on one torch thread and quiet about Lightning's hints,
+puts the shared test helpers (``tests/support``) on the path, and offers fixtures that depend on what the
+installed Lightning does."""
 
 import os
 import sys
@@ -8,6 +9,12 @@ import pytest
 
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 os.environ.setdefault("PL_DISABLE_FORK", "0")
+# One torch thread in every test process and every process it starts (the DDP tests' ranks, the scripts), set
+# before torch loads. The tests' models are tiny, and two busy cores make OpenMP's spin-waits very slow. It
+# also keeps the DDP tests' forked ranks (support.trainers.DDP) safe: a process forked from one whose OpenMP
+# had started a pool of threads hangs in its first matrix product (seen: MKL's sgemm waiting in libgomp).
+os.environ["OMP_NUM_THREADS"] = "1"
+os.environ["MKL_NUM_THREADS"] = "1"
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "tests"))
 
 

@@ -17,7 +17,6 @@ from lightning_lr import _lightning_compat as L
 from lightning_lr.callbacks import Cyclic, LRSchedule, OneCycle, ReduceOnPlateau, ScheduleFree
 from lightning_lr.schedules import Linear
 
-torch.set_num_threads(1)
 pytestmark = pytest.mark.filterwarnings(
     "ignore:.*does not have many workers.*", "ignore:.*is smaller than the logging interval.*"
 )

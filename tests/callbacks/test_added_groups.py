@@ -17,7 +17,7 @@ from torch.utils.data import DataLoader, TensorDataset
 from lightning_lr.callbacks import CosineDecay, OneCycle, ReduceOnPlateau
 
 from support.recording import DumpPerRank, Recorder
-from support.trainers import fit
+from support.trainers import DDP, fit
 
 
 class Backbone(pl.LightningModule):
@@ -138,7 +138,7 @@ def test_a_plateau_reduction_before_the_unfreeze_carries_over_to_the_added_group
 def test_under_ddp_every_rank_schedules_the_added_group_alike(tmp_path: Any) -> None:
     out = tmp_path / "ranks"
     out.mkdir()
-    _fit(tmp_path, Backbone(), [CosineDecay(), DumpPerRank(str(out))], strategy="ddp_spawn", devices=2)
+    _fit(tmp_path, Backbone(), [CosineDecay(), DumpPerRank(str(out))], strategy=DDP, devices=2)
     ranks = [json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1)]
     assert ranks[0] == ranks[1]
     # 32 samples on 2 ranks with batch 8: 2 steps an epoch; the backbone joins at epoch 1

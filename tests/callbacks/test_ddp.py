@@ -1,5 +1,5 @@
 """DDP: every rank applies the same LR and momentum at every step, and reduces on a plateau at the same step
-(two CPU processes, ddp_spawn)."""
+(two CPU processes, ddp_fork: see support.trainers.DDP)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from lightning_lr.callbacks import CosineDecay, Epochs, OneCycle, ReduceOnPlatea
 from support.models import Tiny, adam, dataset
 from support.plateau import Scripted, as_logged, reduction_checks, scripted, torch_lrs
 from support.recording import DumpPerRank, WarningsPerRank, assert_trace
-from support.trainers import fit
+from support.trainers import DDP, fit
 
 
 @pytest.mark.ddp
@@ -28,7 +28,7 @@ def test_every_rank_applies_the_same_lr_and_momentum(tmp_path) -> None:
     out.mkdir()
     model = Tiny(optim=adam, groups=2)
     cycle = OneCycle(max_lr=0.05)
-    fit(tmp_path, model, [cycle, DumpPerRank(str(out))], strategy="ddp_spawn", devices=2)
+    fit(tmp_path, model, [cycle, DumpPerRank(str(out))], strategy=DDP, devices=2)
     ranks = [json.loads((out / f"rank{r}.json").read_text()) for r in (0, 1)]
     assert [r["world_size"] for r in ranks] == [2, 2]
     rank0, rank1 = (r["rows"] for r in ranks)
@@ -66,7 +66,7 @@ def test_every_rank_reduces_on_a_plateau_at_the_same_step_from_the_mean_value(
     plateau = ReduceOnPlateau(monitor, factor=0.5, patience=0)
     ckpt = ModelCheckpoint(tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1, save_on_train_epoch_end=True)
     callbacks = [plateau, DumpPerRank(str(out)), ckpt]
-    fit(tmp_path, model, callbacks, strategy="ddp_spawn", devices=2, max_epochs=6, enable_checkpointing=True)
+    fit(tmp_path, model, callbacks, strategy=DDP, devices=2, max_epochs=6, enable_checkpointing=True)
     rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
     assert rank0 == rank1
     per_rank = [as_logged([v + o for v, o in zip(values, offs, strict=True)]) for offs in offsets]
@@ -96,7 +96,7 @@ def test_every_rank_skips_an_epoch_that_logged_no_value_on_any_rank(tmp_path) ->
     out.mkdir()
     model = scripted(values, where="val", offsets=offsets, n=16)
     plateau = ReduceOnPlateau("val", factor=0.5, patience=0)
-    fit(tmp_path, model, [plateau, DumpPerRank(str(out))], strategy="ddp_spawn", devices=2, max_epochs=6)
+    fit(tmp_path, model, [plateau, DumpPerRank(str(out))], strategy=DDP, devices=2, max_epochs=6)
     rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
     assert rank0 == rank1
     expected = torch_lrs(as_logged(values), [0.1], 2, factor=0.5, patience=0)[:, 0]
@@ -116,7 +116,7 @@ def test_a_resumed_fit_where_one_rank_logs_nothing_goes_on_on_both(tmp_path) -> 
     # metric in the first validation after the resume, skipped it: every rank now comes to every check
     values = [1.0, 1.0, 1.0, 0.9, 1.0, 1.0]
     ckpt = ModelCheckpoint(tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
-    kwargs = dict(strategy="ddp_spawn", devices=2, max_epochs=6)
+    kwargs = dict(strategy=DDP, devices=2, max_epochs=6)
     fit(
         tmp_path,
         scripted(values, n=16),
@@ -160,7 +160,7 @@ def test_a_training_metric_one_rank_did_not_log_before_the_first_validation_is_n
     out.mkdir()
     model = SilentOnRank1AtEpoch0(values, where="train", n=16)
     plateau = ReduceOnPlateau("train_metric", patience=0)
-    kwargs = dict(strategy="ddp_spawn", devices=2, max_epochs=6, check_val_every_n_epoch=3)
+    kwargs = dict(strategy=DDP, devices=2, max_epochs=6, check_val_every_n_epoch=3)
     fit(tmp_path, model, [plateau, DumpPerRank(str(out))], **kwargs)
     rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
     assert rank0 == rank1
@@ -185,7 +185,7 @@ def test_the_main_process_gets_the_plan_of_a_schedule_the_module_declares(tmp_pa
     # before: only callbacks given to the Trainer got rank 0's plan back; the module's stayed unplanned
     # (run None, planned() raised) without a word
     model = DeclaresOneCycle()
-    fit(tmp_path, model, [], strategy="ddp_spawn", devices=2)
+    fit(tmp_path, model, [], strategy=DDP, devices=2)
     cycle = model.lr_schedule_callback()
     assert (cycle.run.total_steps, cycle.steps) == (12, {"total": 12})
     assert_trace(cycle.planned()["lr"]["lr-Adam"], S.OneCycle(0.05, total_steps=12).values(12))
@@ -199,7 +199,7 @@ def test_a_two_process_checkpoint_resumed_on_one_process_ends_the_schedule_with_
     # (before: planned for 36, the LR ended mid-anneal)
     ckpt = ModelCheckpoint(tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1, save_on_train_epoch_end=True)
     callbacks = [OneCycle(max_lr=0.05), ckpt]
-    fit(tmp_path, Tiny(), callbacks, strategy="ddp_spawn", devices=2, max_epochs=3, enable_checkpointing=True)
+    fit(tmp_path, Tiny(), callbacks, strategy=DDP, devices=2, max_epochs=3, enable_checkpointing=True)
     (path,) = (tmp_path / "ckpt").glob("*-step=6.ckpt")
     cycle = OneCycle(max_lr=0.05)
     resumed = fit(tmp_path, Tiny(), [cycle], max_epochs=3, ckpt_path=str(path))
@@ -213,7 +213,7 @@ def test_a_two_process_checkpoint_resumed_on_one_process_ends_the_schedule_with_
 def test_a_resume_with_another_schedule_is_said_by_rank_0_only(tmp_path) -> None:
     # before: every rank said "resumed with other schedules than the checkpoint's" (review 27)
     ckpt = ModelCheckpoint(tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
-    kwargs = dict(strategy="ddp_spawn", devices=2, max_epochs=3)
+    kwargs = dict(strategy=DDP, devices=2, max_epochs=3)
     fit(tmp_path, Tiny(), [OneCycle(max_lr=1), ckpt], enable_checkpointing=True, **kwargs)
     (path,) = (tmp_path / "ckpt").glob("epoch=0-*.ckpt")
     out = tmp_path / "ranks"
@@ -242,7 +242,7 @@ def test_a_reused_callback_drops_an_earlier_trainers_value_on_every_rank_when_th
     out = tmp_path / "ranks"
     out.mkdir()
     callbacks = [cycle, ApplyAt(FakeRangeTest(max_lr=None)), DumpPerRank(str(out))]
-    fit(tmp_path, Tiny(), callbacks, strategy="ddp_spawn", devices=2)
+    fit(tmp_path, Tiny(), callbacks, strategy=DDP, devices=2)
     rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
     assert rank0 == rank1
     # the optimizer's 0.1, as a fresh OneCycle() takes it (before: the first Trainer's 0.05 on both ranks)
@@ -269,7 +269,7 @@ def test_ranks_with_loaders_of_different_lengths_follow_rank_zeros_plan_and_are_
         tmp_path,
         _UnevenPerRank(),
         callbacks,
-        strategy="ddp_spawn",
+        strategy=DDP,
         devices=2,
         max_steps=9,
         max_epochs=-1,

@@ -17,7 +17,7 @@ from torch.utils.data import DataLoader, TensorDataset
 from lightning_lr.callbacks import CosineDecay, LRSchedule, ReduceOnPlateau, ScheduleFree
 from lightning_lr.schedules import Linear
 
-from support.trainers import trainer
+from support.trainers import DDP, trainer
 
 schedulefree = pytest.importorskip("schedulefree")
 
@@ -127,12 +127,12 @@ def _adamw(params: Any) -> Any:
 def test_a_weights_only_checkpoint_holds_the_evaluation_weights_too(tmp_path: Any, devices: int) -> None:
     # Lightning builds a weights-only checkpoint without calling callbacks (no on_save_checkpoint)
     torch.manual_seed(0)
-    model = Model(_adamw)  # a maker that pickles, for ddp_spawn
+    model = Model(_adamw)  # a module-level maker, so the model pickles (ddp_spawn)
     checkpoint = ModelCheckpoint(dirpath=tmp_path, save_last=True, save_weights_only=True)
-    ddp = {"strategy": "ddp_spawn", "devices": 2} if devices == 2 else {}
+    ddp = {"strategy": DDP, "devices": 2} if devices == 2 else {}
     t = trainer(tmp_path, [ScheduleFree(), checkpoint], limit_val_batches=0, enable_checkpointing=True, **ddp)
-    t.fit(model)  # under ddp_spawn the model comes back from rank 0, holding the evaluation weights
-    saved = torch.load(tmp_path / "last.ckpt", weights_only=False)  # written by rank 0 under ddp_spawn
+    t.fit(model)  # under DDP the model comes back from rank 0, holding the evaluation weights
+    saved = torch.load(tmp_path / "last.ckpt", weights_only=False)  # written by rank 0 under DDP
     assert "optimizer_states" not in saved  # weights-only indeed
     _assert_holds(saved, model)  # after fit: the evaluation weights
     if devices == 1:  # the optimizer stays in the spawned processes; in one, the training weights differ
@@ -421,7 +421,7 @@ def test_under_ddp_every_rank_gets_the_mean_of_the_ranks_statistics(tmp_path: An
     out.mkdir()
     model = BNModel(dump=str(out))
     callback = ScheduleFree(bn_forward=_recording_forward)
-    trainer(tmp_path, [callback], max_epochs=2, strategy="ddp_spawn", devices=2).fit(model)
+    trainer(tmp_path, [callback], max_epochs=2, strategy=DDP, devices=2).fit(model)
     for run in (0, 1):
         saved = [torch.load(out / f"rank{r}-run{run}.pt") for r in (0, 1)]
         for name, value in saved[1]["net"].items():

@@ -1,6 +1,6 @@
-"""Integration tests of the range test with the schedule callbacks: one torch thread (two busy cores make
-OpenMP spin-waits very slow), seeded RNGs (the range test's curve depends on the initial weights), and no
-test may leave a file in the working directory."""
+"""Integration tests of the range test with the schedule callbacks: seeded RNGs (the range test's curve depends
+on the initial weights), and no test may leave a file in the working directory. (One torch thread: the root
+conftest.)"""
 
 import os
 import random
@@ -8,8 +8,6 @@ import random
 import numpy as np
 import pytest
 import torch
-
-torch.set_num_threads(1)
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""DDP (two CPU processes, ddp_spawn): with ``[LRRangeTest(), OneCycle()]`` every rank finds the same
+"""DDP (two CPU processes, ddp_fork): with ``[LRRangeTest(), OneCycle()]`` every rank finds the same
 max_lr (the loss curve is the mean over ranks) and applies the same LR and momentum at every step."""
 
 from __future__ import annotations
@@ -13,19 +13,18 @@ from lightning_lr.callbacks import OneCycle
 
 from support.models import BATCH, N_SAMPLES, Net
 from support.recording import DumpPerRank, assert_trace
-from support.trainers import fit
+from support.trainers import DDP, fit
 
 N = 2 * N_SAMPLES // (2 * BATCH)  # 2 epochs, each rank 24 samples in batches of 4: 12 optimizer steps
 
 
 @pytest.mark.ddp
 @pytest.mark.filterwarnings("ignore::UserWarning")
-def test_every_rank_applies_the_same_found_max_lr(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # the spawned processes' torch
+def test_every_rank_applies_the_same_found_max_lr(tmp_path) -> None:
     out = tmp_path / "ranks"
     out.mkdir()
     callbacks = [LRRangeTest(num_steps=60, smoothing=0.9), OneCycle(), DumpPerRank(str(out))]
-    fit(tmp_path, Net(shuffle=True), callbacks, strategy="ddp_spawn", devices=2)
+    fit(tmp_path, Net(shuffle=True), callbacks, strategy=DDP, devices=2)
     ranks = [json.loads((out / f"rank{r}.json").read_text()) for r in (0, 1)]
     assert [r["rank"] for r in ranks] == [0, 1] and [r["world_size"] for r in ranks] == [2, 2]
     r0, r1 = ranks

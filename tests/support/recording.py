@@ -63,7 +63,7 @@ class Recorder(Callback):
 
 class DumpPerRank(Recorder):
     """A Recorder that writes, at the end of training, what its rank's optimizer used to
-    ``<directory>/rank<r>.json`` (for ddp_spawn, whose objects stay in the child): ``rank``, ``world_size``,
+    ``<directory>/rank<r>.json`` (a fit in launched processes keeps its objects there): ``rank``, ``world_size``,
     ``rows`` and ``batch_lrs``; with an LRRangeTest among the callbacks also its curve (``losses``, ``lrs``),
     ``one_cycle_max_lr`` and the whole ``result`` (``to_dict``); with a OneCycle callback its ``filled``
     arguments and ``total_steps``; with an ``lr`` hparam on the module, ``module_lr``."""
@@ -71,9 +71,6 @@ class DumpPerRank(Recorder):
     def __init__(self, directory: str) -> None:
         super().__init__()
         self.directory = directory
-
-    def setup(self, trainer: pl.Trainer, pl_module: Any, stage: str) -> None:
-        torch.set_num_threads(1)  # in the spawned process too
 
     def on_train_end(self, trainer: pl.Trainer, pl_module: Any) -> None:
         from lightning_lr import LRRangeTest
@@ -111,7 +108,7 @@ def assert_trace(actual: Any, expected: Any, rtol: float = 1e-12) -> None:
 
 class WarningsPerRank(Callback):
     """Writes the messages of every warning its rank's process gives from ``setup`` to the end of the fit
-    to ``<directory>/warnings<r>.json`` (for ddp_spawn, whose warnings stay in the child)."""
+    to ``<directory>/warnings<r>.json`` (a fit in launched processes keeps its warnings there)."""
 
     def __init__(self, directory: str) -> None:
         self.directory = directory

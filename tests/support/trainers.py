@@ -10,6 +10,14 @@ from lightning.pytorch.callbacks import Callback
 
 from support.recording import Recorder
 
+# The DDP tests' strategy: two CPU processes (with ``devices=2``) under Lightning's DDP strategy, launcher and
+# gloo process group, as ``ddp_spawn`` runs them. ``ddp_fork`` starts them from the test's own process, where
+# ``ddp_spawn`` starts new interpreters that import torch and Lightning again, about 5 s each: the DDP tests
+# took 101 s under ``ddp_spawn`` and 13 s under ``ddp_fork`` (callbacks/test_ddp.py, ``pytest -n 2``). What
+# only ``ddp_spawn`` does, pickling the fit's objects into new interpreters, is tested under it by name
+# (tuner/test_spawn.py).
+DDP = "ddp_fork"
+
 # Lightning's hints about tiny data; the tests check every warning of lightning_lr they care about.
 QUIET = (
     "ignore:.*does not have many workers.*",

@@ -22,7 +22,7 @@ from lightning_lr.tuner._options import LROptions, MomentumOptions
 
 from support.models import TinyModel, loader
 from support.state import seed_all
-from support.trainers import trainer
+from support.trainers import DDP, trainer
 
 
 class StandInOneCycle(Callback):
@@ -732,7 +732,7 @@ def test_ddp_curve_is_the_mean_over_ranks(tmp_path: Any) -> None:
     t = trainer(
         tmp_path,
         devices=2,
-        strategy="ddp_spawn",
+        strategy=DDP,
         callbacks=[Before(), test, Dump(str(tmp_path), test)],
         max_steps=1,
     )

@@ -1,6 +1,6 @@
 """The loggers record the hparams a range test set: the module's LR and the values it filled into the schedule
 a module declared, also when the test runs inside the fit (after Lightning logged the hparams) or in the
-Tuner's fit with ``log=True``, and in the main process of a ``ddp_spawn`` fit."""
+Tuner's fit with ``log=True``, and in the main process of a fit in launched processes (``ddp_fork``)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from lightning_lr.callbacks import OneCycle
 
 from support.models import TinyModel, loader
 from support.state import seed_all
-from support.trainers import trainer
+from support.trainers import DDP, trainer
 
 
 class Declared(LRScheduleMixin, TinyModel):
@@ -129,7 +129,7 @@ def test_the_main_process_of_a_spawned_fit_holds_the_declared_schedules_hparams(
     model = Declared(dropout=0.0)
     tb = TensorBoardLogger(tmp_path, name="tb", version=0)  # the same directory in every process
     test = LRRangeTest(num_steps=12, max_lr=3.0, early_stop_threshold=None, confirm=False)
-    t = trainer(tmp_path, callbacks=[test], logger=tb, devices=2, strategy="ddp_spawn", max_epochs=1)
+    t = trainer(tmp_path, callbacks=[test], logger=tb, devices=2, strategy=DDP, max_epochs=1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         t.fit(model, train_dataloaders=loader(n=128))

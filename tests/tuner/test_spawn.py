@@ -1,5 +1,7 @@
-"""ddp_spawn on 2 CPU processes: the LRRangeTest callback's results and the values they set come back from
-rank 0 to the main process; what cannot is named in a warning when fit ends."""
+"""A fit in processes the launcher starts, 2 on the CPU: the LRRangeTest callback's results and the values they
+set come back from rank 0 to the main process; what cannot is named in a warning when fit ends. The tests
+whose objects must pickle into new interpreters run under ``ddp_spawn``; the others under ``ddp_fork``
+(``support.trainers.DDP``), which shares the launcher and its hand-over and starts faster."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from lightning_lr.callbacks import Cyclic, OneCycle
 
 from support.models import TinyModel, loader
 from support.state import seed_all
-from support.trainers import trainer
+from support.trainers import DDP, trainer
 
 pytestmark = [
     pytest.mark.ddp,
@@ -47,23 +49,27 @@ class RankZero(Callback):
             json.dump(data, f)
 
 
-def _fit(tmp_path: Any, model: Any, callbacks: list[Any], **data: Any) -> list[warnings.WarningMessage]:
-    """Fit under ddp_spawn (``data``: fit's data arguments); the warnings about what stayed behind."""
-    t = trainer(tmp_path, devices=2, strategy="ddp_spawn", callbacks=callbacks, max_epochs=2)
+def _fit(
+    tmp_path: Any, model: Any, callbacks: list[Any], strategy: str = "ddp_spawn", **data: Any
+) -> list[warnings.WarningMessage]:
+    """Fit in 2 processes (``data``: fit's data arguments); the warnings about what stayed behind."""
+    t = trainer(tmp_path, devices=2, strategy=strategy, callbacks=callbacks, max_epochs=2)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         t.fit(model, **(data or {"train_dataloaders": loader(n=128)}))
     return [w for w in caught if "spawned processes only" in str(w.message)]
 
 
-@pytest.mark.parametrize("method", [None, "valley"])
-def test_results_and_applied_values_reach_the_main_process(tmp_path: Any, method: str | None) -> None:
+@pytest.mark.parametrize(("method", "strategy"), [(None, "ddp_spawn"), ("valley", DDP)])
+def test_results_and_applied_values_reach_the_main_process(
+    tmp_path: Any, method: str | None, strategy: str
+) -> None:
     # with a named rule, the main process's results answer with it, as rank 0's did
     seed_all(31)
     model = TinyModel(dropout=0.0)
     test = LRRangeTest(num_steps=12, max_lr=3.0, early_stop_threshold=None, epochs=[0, 1], method=method)
     cycle = OneCycle()
-    lost = _fit(tmp_path, model, [test, cycle, RankZero(str(tmp_path))])
+    lost = _fit(tmp_path, model, [test, cycle, RankZero(str(tmp_path))], strategy)
     rank0 = json.loads((tmp_path / "rank0.json").read_text())
     assert test.result is not None and sorted(test.results) == [0, 1]
     assert {str(e): r.to_dict() for e, r in test.results.items()} == rank0["results"]
@@ -137,7 +143,7 @@ def test_steps_the_amp_scaler_skips_are_no_steps_on_every_rank(tmp_path: Any) ->
     t = trainer(
         tmp_path,
         devices=2,
-        strategy="ddp_spawn",
+        strategy=DDP,
         callbacks=[test, StepLRs(str(tmp_path), 12)],
         max_epochs=1,
         plugins=[MixedPrecision("16-mixed", "cpu", scaler=scaler)],
@@ -201,7 +207,7 @@ def test_a_sigterm_on_one_rank_stops_every_rank_at_the_same_step(tmp_path: Any) 
     # same step (with an error that says why) instead of going on into the next collective alone
     seed_all(33)
     model = SigtermOnRankOne()
-    t = trainer(tmp_path, devices=2, strategy="ddp_spawn", callbacks=[LRRangeTest(num_steps=30, max_lr=1.0)])
+    t = trainer(tmp_path, devices=2, strategy=DDP, callbacks=[LRRangeTest(num_steps=30, max_lr=1.0)])
     # rank 0 (the process the launcher reports) stopped with the error; before, it went on alone
     with pytest.raises(Exception, match="stopped at this step on rank 0: another rank received SIGTERM"):
         t.fit(model, train_dataloaders=loader(n=128))
