@@ -249,19 +249,31 @@ def warn_if_ends_early(
 
 
 def warn_if_cut_off(
-    owner: str, end: int, run: RunInfo, warn_once: Callable[[str, str], None], what: str = "lr"
+    owner: str,
+    end: int,
+    run: RunInfo,
+    warn_once: Callable[[str, str], None],
+    what: str = "lr",
+    groups: Sequence[int] | None = None,
 ) -> None:
     """Warn once when a schedule given as it is needs a run of ``end`` steps for its last scheduled change
     (:meth:`Schedule.scheduled_until`: its end, a warm-up's, a switch, a milestone) and the run is shorter:
     the run stops it part of the way, as a preset's ``total`` longer than the run
-    (:func:`warn_if_beyond_run`). ``what``: ``"lr"`` or ``"momentum"``, the schedule's kind."""
+    (:func:`warn_if_beyond_run`). ``what``: ``"lr"`` or ``"momentum"``, the schedule's kind; ``groups``: the
+    param groups whose schedule is cut off, for a list of one schedule per group."""
     n = run.total_steps
     if n is not None and end > n:
         kind = "" if what == "lr" else f"{what} "
+        whose = ""
+        if groups:
+            whose = (
+                f" of param group {groups[0]}" if len(groups) == 1 else f"s of param groups {list(groups)}"
+            )
+        needs = "needs" if len(groups or ()) < 2 else "need"
         example = "CosineDecay(0.1" if what == "lr" else "Linear(0.85, 0.95"
         warn_once(
             f"cut-off-{what}",
-            f"{owner}: the {kind}schedule needs a run of {end} optimizer steps for its last scheduled change (its "
+            f"{owner}: the {kind}schedule{whose} {needs} a run of {end} optimizer steps for its last scheduled change (its "
             f"end, a warm-up's, a switch or a milestone), but the run has {n}, so it is cut off where the run ends; "
             f"make it fit in the run, or give a function of the run that sizes it, {what}=f with def f(run): "
             f"return {example}, total=run.total_steps)",

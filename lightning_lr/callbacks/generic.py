@@ -157,7 +157,18 @@ class LRSchedule(ScheduleCallback):
         for what in ("lr", "momentum"):
             last = self._ends("scheduled_until", what)
             if last:
-                _resolve.warn_if_cut_off(self.name, max(last), self.run, self.warn_once, what)
+                _resolve.warn_if_cut_off(
+                    self.name, max(last), self.run, self.warn_once, what, self._groups_past(what)
+                )
+
+    def _groups_past(self, what: str) -> list[int] | None:
+        """The param groups whose ``what`` schedule, in a list of one per group, needs more steps than the run
+        has (review 44: the warning did not say which); None for one schedule for every group."""
+        spec = getattr(self, what)
+        if not isinstance(spec, list) or self.run is None or self.run.total_steps is None:
+            return None
+        n = self.run.total_steps
+        return [i for i, s in enumerate(spec) if s is not None and (s.scheduled_until() or 0) > n]
 
     def _needs_rate(self) -> bool:
         """Also for a schedule given as it is whose end is checked against the run's optimizer steps."""

@@ -159,8 +159,13 @@ class SweepResult:
         if weight_decay is not None:
             name += f" (weight_decay={weight_decay:g})"
         if self.stop_reason != "completed":
-            name += f", stopped: {self.stop_reason}"
+            name += f", {self._stop()}"
         return name
+
+    def _stop(self) -> str:
+        """Why and where the sweep stopped early; at its last step too, where it stopped nothing (before:
+        "stopped: diverged after 100 of 100")."""
+        return f"{self.stop_reason} at step {len(self)} of {self.num_steps}"
 
     def _y_label(self) -> str:
         return "validation loss" if self.val_loss else "training loss"
@@ -172,7 +177,7 @@ class SweepResult:
         span = f"{self.param} {fmt(min(known))}..{fmt(max(known))}" if known else f"{self.param} -"
         parts = [f"{n} steps", f"{span} ({self.mode})"]
         if self.stop_reason != "completed":
-            parts.append(f"stopped: {self.stop_reason} after {n} of {self.num_steps}")
+            parts.append(self._stop())
         if self.val_loss:
             parts.append("val_loss")
         weight_decay = self._weight_decay()

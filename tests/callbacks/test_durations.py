@@ -517,6 +517,24 @@ def test_a_pure_schedule_given_to_lrschedule_that_ends_after_the_run_warns(tmp_p
 
 
 @pytest.mark.parametrize(
+    ("schedules", "whose"),
+    [
+        ([S.Constant(0.1), S.CosineDecay(0.1, total=5000)], "schedule of param group 1 needs"),
+        (
+            [S.CosineDecay(0.1, total=30), S.CosineDecay(0.1, total=5000)],
+            "schedules of param groups [0, 1] need",
+        ),
+        ([S.CosineDecay(0.1, total=5000), None], "schedule of param group 0 needs"),
+    ],
+    ids=["one", "both", "left-alone"],
+)
+def test_a_cut_off_schedule_in_a_list_per_group_names_its_groups(tmp_path, schedules, whose) -> None:
+    # review 44: the warning said "the schedule" of a list of one per group, without saying which
+    (message,) = _ends_early(tmp_path, Tiny(groups=2), LRSchedule(schedules))
+    assert f"LRSchedule: the {whose} a run of 5000 optimizer steps" in message
+
+
+@pytest.mark.parametrize(
     ("schedule", "needs"),
     [
         (S.MultiStepDecay(0.1, milestones=[8, 24]), 25),
