@@ -6,6 +6,7 @@ import warnings
 from typing import Any
 
 import lightning.pytorch as pl
+import torch
 from lightning.pytorch.callbacks import Callback
 
 from support.recording import Recorder
@@ -41,6 +42,12 @@ def trainer(tmp_path: Any, callbacks: list[Callback] | None = None, **kwargs: An
         num_sanity_val_steps=0,
     )
     defaults.update(kwargs)
+    if defaults.get("strategy") == DDP and torch.get_num_threads() != 1:
+        # a forked rank whose parent's OpenMP started threads hangs in its first matrix product
+        raise RuntimeError(
+            f"{DDP} ranks need a test process on one torch thread (the root conftest's OMP_NUM_THREADS=1); "
+            f"it has {torch.get_num_threads()}"
+        )
     return pl.Trainer(callbacks=callbacks, **defaults)
 
 
