@@ -253,7 +253,11 @@ def range_test_figure(
         ['smoothed', 'candidates: mean loss, last steps (80 steps each)', 'diverged candidate', 'suggestion 0.01 (rule: confirmed)']
     """
     new = ax is None
-    fig, ax = subplots(figsize=(8.6 if candidates else 6.4, 4.2)) if ax is None else (ax.figure, ax)
+    fig, ax = (
+        subplots(figsize=(8.6 if candidates or (suggestion is None and no_answer) else 6.4, 4.2))
+        if ax is None
+        else (ax.figure, ax)
+    )
     xs = list(x)
     dot = "o" if len(xs) == 1 else None  # a single point draws no line
     if raw:
@@ -286,7 +290,18 @@ def range_test_figure(
     if suggestion is not None:  # at the candidates' score for it, else on the smoothed curve
         curve = smoothed if centred is None else centred  # on the curve the rules read
         y = suggestion_y if suggestion_y is not None else _marker_y(xs, curve, suggestion, log_x)
-        ax.plot([suggestion], [y], "o", color="C3", ms=8, label=_suggestion_label(suggestion, rule), zorder=7)
+        # a ring, so the candidate it sits on shows through (review 47: a dot hid the winner)
+        ax.plot(
+            [suggestion],
+            [y],
+            "o",
+            color="C3",
+            mfc="none",
+            mew=2,
+            ms=11,
+            label=_suggestion_label(suggestion, rule),
+            zorder=7,
+        )
     if max_lr is not None:
         ax.axvline(max_lr, color="C2", ls="--", lw=1, label=f"1cycle max_lr: {max_lr:.3g}")
     if title:
@@ -305,7 +320,9 @@ def range_test_figure(
             zorder=8,
         )
     ax.grid(True, which="both", alpha=0.3)
-    if candidates and new:  # beside the axes: the candidates fill the lower part of the plot
+    # beside the axes: the candidates fill the lower part of the plot, a no-answer text its upper left
+    # (review 47: the text covered the legend)
+    if new and (candidates or (suggestion is None and no_answer)):
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
         fig.tight_layout()
     else:

@@ -76,7 +76,7 @@ def confirm_results(
         return results
     i = answer_index(lr_results)
     target = lr_results[i]
-    found = verdict(target.lrs, target.losses, target.num_steps, target.stop_reason)
+    found = verdict(target.lrs, target.losses, target.num_steps, target.stop_reason, target.mode)
     if found.anchor is None:
         conf = Confirmation((), options.confirm_steps, None, found.start, None, found.reason, found.retry)
     else:

@@ -276,6 +276,7 @@ def verdict(
     losses: Sequence[float],
     num_steps: int | None = None,
     stop_reason: str = "completed",
+    mode: str = "exponential",
 ) -> Verdict:
     """Whether the sweep gives a scale to confirm, and its anchor (the lowest point of the zero-lag curve).
 
@@ -307,15 +308,16 @@ def verdict(
     asked = len(lrs) if num_steps is None else num_steps
     if reason == _rules.FIRST_NOT_FINITE:  # the first loss comes before any step at a swept LR
         return Verdict(None, start, reason)
+    lower = too_high(lrs, mode)
     if stop_reason != "completed" and n < EARLY_FRACTION * asked:
         at = _where(lrs, min(n, len(lrs) - 1))
         if stop_reason == "non-finite loss":
-            how, change = "became NaN/inf", "the sweep started too high; lower min_lr (and max_lr)"
+            how, change = "became NaN/inf", lower
         else:
             how = "diverged (the early stop)"
             change = (
-                "the sweep started too high (lower min_lr), or the early stop fired on a noisy loss (raise "
-                "early_stop_threshold or smoothing, or pass early_stop_threshold=None)"
+                f"{lower}, or the early stop fired on a noisy loss (raise early_stop_threshold or smoothing, "
+                f"or pass early_stop_threshold=None)"
             )
         return Verdict(
             None,
@@ -338,9 +340,8 @@ def verdict(
             return Verdict(
                 None,
                 start,
-                f"{never}, and then {how}: the sweep started too high (lower min_lr), the early stop fired on "
-                f"a noisy loss (raise early_stop_threshold or smoothing), or the model does not train at these "
-                f"settings",
+                f"{never}, and then {how}: {lower}, the early stop fired on a noisy loss (raise "
+                f"early_stop_threshold or smoothing), or the model does not train at these settings",
             )
         return Verdict(
             None,
@@ -369,6 +370,17 @@ def verdict(
             retry=True,
         )
     return Verdict(i_min, start, "", k, sigma)
+
+
+def too_high(lrs: Sequence[float], mode: str) -> str:
+    """The advice for a sweep that blew up early, or whose answer lies below its first LR: an exponential sweep started too high; a linear one's
+    steps are too large, whatever its start (review 47: "lower min_lr" changed nothing there)."""
+    if mode != "linear" or len(lrs) < 2:
+        return "the sweep started too high (lower min_lr)"
+    return (
+        f"a linear sweep's LR grows by the same {lrs[1] - lrs[0]:.3g} at each step, so lower max_lr (min_lr "
+        f"changes little), or sweep with mode='exponential'"
+    )
 
 
 def next_lr(anchor: float, tried: Sequence[Candidate], min_lr: float, max_lr: float) -> float | None:

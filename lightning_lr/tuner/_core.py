@@ -139,7 +139,7 @@ def _retry_reason(options: LROptions, results: list[SweepResult]) -> str:
         return ""
     lr_results = _lr_results(results)
     r = lr_results[answer_index(lr_results)]
-    found = r.confirmation or verdict(r.lrs, r.losses, r.num_steps, r.stop_reason)
+    found = r.confirmation or verdict(r.lrs, r.losses, r.num_steps, r.stop_reason, r.mode)
     return found.reason if found.retry else ""
 
 

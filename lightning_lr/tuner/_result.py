@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from .. import _validate as V
 from . import _bounds, _rules
-from ._confirm import CONFIRMED, Confirmation, verdict
+from ._confirm import CONFIRMED, Confirmation, too_high, verdict
 from ._curve import SweepResult, fmt, short
 from ._options import LROptions
 from ._rules import DEFAULT_METHOD, METHODS
@@ -173,7 +173,7 @@ class RangeTestResult(SweepResult):
     def _pick(self, method: str | None) -> tuple[float | None, str]:
         name = self.rule if method is None else method
         if name is None and self.confirmation is None:  # the default answer of a sweep-only result
-            found = verdict(self.lrs, self.losses, self.num_steps, self.stop_reason)
+            found = verdict(self.lrs, self.losses, self.num_steps, self.stop_reason, self.mode)
             if found.reason:
                 return None, found.reason
         name = V.one_of("method", self._rule_name(method), (CONFIRMED, *METHODS))
@@ -193,7 +193,7 @@ class RangeTestResult(SweepResult):
             if lr < self.lrs[0]:
                 return None, (
                     f"a tenth of the LR of the lowest loss ({lr:.3g}) lies below the sweep's first LR "
-                    f"({self.lrs[0]:.3g}): the sweep started too high; lower min_lr"
+                    f"({self.lrs[0]:.3g}): {too_high(self.lrs, self.mode)}"
                 )
         return lr, ""
 
@@ -288,7 +288,9 @@ class RangeTestResult(SweepResult):
         - **The ``"minimum"`` rule**: the LR of the lowest loss itself (ten times the rule's answer), where
           the loss stops falling: the 1cycle peak of Smith (2018). The rule's tenth is the margin a
           *constant* LR keeps below that point.
-        - **Another sweep rule**: the peak of the 1cycle whose mean LR equals its answer.
+        - **Another sweep rule**: the peak of the 1cycle whose mean LR equals its answer, at most the LR of
+          the lowest loss (past it the sweep's loss rose; review 47 saw ``valley``'s doubled answer land there,
+          where the 1cycle did not train).
 
         None, with the suggestion's warning, when there is no suggestion.
 
@@ -326,6 +328,11 @@ class RangeTestResult(SweepResult):
         conf = self.confirmation
         if name != CONFIRMED or conf is None:
             peak = value / mean
+            if (
+                name != CONFIRMED
+            ):  # not past where the loss stops falling (review 47: valley's peak lay there)
+                lowest = _rules.minimum(self.lrs, self.losses).index
+                peak = peak if lowest is None else min(peak, self.lrs[lowest])
         else:
             peak = max(value / mean, conf.top or 0.0)
             peak = peak if conf.ceiling is None else min(peak, conf.ceiling)
@@ -357,7 +364,7 @@ class RangeTestResult(SweepResult):
         top of the triangle with the confirmed LR as its mean and the top of the candidates' plateau, capped
         by the stability limit and the highest LR trained at; for the ``"minimum"`` rule the LR of the lowest
         loss (Smith (2017): the cycle's top is where the loss stops falling); for another rule the triangle
-        with its answer as mean. Smith recommends ``base_lr`` = 1/3 to 1/4 of ``max_lr``. None, with the
+        with its answer as mean, at most the LR of the lowest loss. Smith recommends ``base_lr`` = 1/3 to 1/4 of ``max_lr``. None, with the
         suggestion's warning, when there is no suggestion.
 
         Args:

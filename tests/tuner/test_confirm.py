@@ -283,6 +283,29 @@ def test_no_answer_when_the_loss_is_nan_from_the_sixth_step(tmp_path: Any) -> No
         assert result.suggestion("minimum") is None  # was 1.75e-7 below min_lr=1e-6, applied silently
 
 
+def test_a_linear_sweep_that_blows_up_early_is_told_to_lower_max_lr(tmp_path: Any) -> None:
+    # review 47: a linear sweep over 1e-7..10 steps by 0.101; it was told "the sweep started too high (lower
+    # min_lr)", and min_lr=1e-9 failed the same way
+    class NaNAbove(TinyModel):
+        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            loss = super().training_step(batch, batch_idx)
+            return loss * float("nan") if self.optimizers().param_groups[0]["lr"] > 0.5 else loss
+
+    seed_all(7)
+    result = assert_no_answer(
+        tmp_path,
+        NaNAbove(),
+        "a linear sweep's LR grows by the same 0.101 at each step, so lower max_lr",
+        mode="linear",
+        retryable=False,
+    )
+    assert result.stop_reason == "non-finite loss" and "started too high" not in result.confirmation.reason
+    # an exponential sweep that blows up as early did start too high
+    seed_all(7)
+    early = assert_no_answer(tmp_path, NaNAbove(), "in the first quarter", min_lr=0.3, retryable=False)
+    assert "the sweep started too high (lower min_lr)" in early.confirmation.reason
+
+
 def test_a_loss_that_is_nan_before_any_step_is_no_lr_problem(tmp_path: Any) -> None:
     # review 38: NaN features gave "the sweep started too high; lower min_lr", and a lower min_lr the same:
     # the first loss comes before any optimizer step at a swept LR
@@ -301,7 +324,7 @@ def test_a_loss_that_is_nan_before_any_step_is_no_lr_problem(tmp_path: Any) -> N
         )
         assert len(result) == 1 and result.confirmation is not None
         assert "the model or the data give it whatever the LR" in result.confirmation.reason
-        assert "lower min_lr (and max_lr)" not in result.confirmation.reason
+        assert "started too high" not in result.confirmation.reason
         for method in (
             "valley",
             "minimum",
@@ -884,6 +907,32 @@ def test_the_figure_keeps_the_suggestion_and_every_candidate_in_sight() -> None:
     assert list(above.get_xdata()) == [1e-1] and list(above.get_ydata()) == [top] and top < 26.8
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "candidate above the axes: 26.8" in labels
+
+
+def test_the_suggestion_is_a_ring_and_a_no_answer_text_leaves_the_legend_clear() -> None:
+    # review 47: the suggestion's dot hid the candidate it sits on, and the no-answer text covered the legend
+    from lightning_lr.plotting import range_test_figure
+
+    lrs = list(np.logspace(-4, 0, 40))
+    smoothed = list(np.linspace(1.1, 0.47, 40))
+    fig = range_test_figure(
+        lrs,
+        smoothed,
+        smoothed,
+        suggestion=3e-2,
+        rule="confirmed",
+        candidates=[(3e-2, 0.476)],
+        suggestion_y=0.476,
+    )
+    (ring,) = [line for line in fig.axes[0].get_lines() if line.get_marker() == "o"]
+    (diamond,) = [line for line in fig.axes[0].get_lines() if line.get_marker() == "D"]
+    assert ring.get_markerfacecolor() == "none" and ring.get_markersize() > diamond.get_markersize()
+    fig = range_test_figure(lrs, smoothed, smoothed, no_answer="the loss never fell below its starting level")
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    (text,) = ax.texts
+    legend, box = ax.get_legend().get_window_extent(), text.get_window_extent()
+    assert legend.x0 >= ax.get_window_extent().x1 and not legend.overlaps(box)
 
 
 def test_candidates_are_logged_to_tensorboard(tmp_path: Any) -> None:

@@ -492,3 +492,17 @@ def test_a_weight_decay_is_set_on_the_groups_that_decay_not_on_biases_and_norms(
     vectors = [{"params": [layer.bias], "weight_decay": 0.0}]  # no matrix anywhere: every group
     set_weight_decay(vectors, 0.1)
     assert vectors[0]["weight_decay"] == 0.1
+
+
+def test_a_sweep_rules_1cycle_peak_and_cycle_top_stop_at_the_lr_of_the_lowest_loss() -> None:
+    # review 47: valley's answer doubled (the 1cycle with its mean) lay past the curve's lowest point, where
+    # the sweep's loss rose and the 1cycle did not train; here slide's answer lies past it already
+    y = 2.3 - 2.0 / (1 + np.exp(-(X + 1.0) / 0.6)) + np.exp(np.clip((X + 0.7) * 8, -50, 50))
+    r = RangeTestResult(LRS, y, [None] * 100, smoothing=0)
+    lowest = LRS[_rules.minimum(LRS, y).index]
+    assert r.suggestion("slide") > lowest  # past it on its own: the peak is capped there
+    assert r.one_cycle_max_lr("slide") == lowest and r.cyclic_bounds(method="slide")[1] == lowest
+    # below it, the 1cycle whose mean LR is the answer, as before: 1.98x the answer for torch's shape
+    valley = r.suggestion("valley")
+    assert valley is not None and r.one_cycle_max_lr("valley") == pytest.approx(valley * 1.976, rel=1e-3)
+    assert r.one_cycle_max_lr("valley") < lowest
