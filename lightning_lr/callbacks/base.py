@@ -819,6 +819,8 @@ class ScheduleCallback(Callback):
         running = self._trainer is not None and self._trainer.global_step > 0
         values = self.range_test_values(result)
         if self._filled.take(self.name, values, self._given(), scheduled=scheduled, running=running):
+            # review 47: only the module's LR was said; a OneCycle peaks at about twice it
+            rank_zero_info(f"{self.name}: {self._filled.listed()}, from the LR range test")
             self._write_hparams()
             if self._injected:
                 self._refresh(announce=True)

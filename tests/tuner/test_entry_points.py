@@ -83,6 +83,25 @@ def test_tuner_hands_the_result_to_schedule_callbacks(tmp_path: Any) -> None:
 
 
 @pytest.mark.parametrize("kind", ["OneCycle", "Cyclic"])
+def test_the_values_a_schedule_callback_takes_from_the_test_are_said(
+    tmp_path: Any, kind: str, caplog: Any
+) -> None:
+    # review 47: only "set TinyModel.hparams.lr = ..." was said, and the OneCycle on the Trainer peaked at
+    # about twice that without a word
+    from lightning_lr.callbacks import Cyclic, OneCycle
+
+    seed_all(2)
+    with caplog.at_level("INFO"):
+        result = Tuner(
+            trainer(tmp_path, callbacks=[OneCycle() if kind == "OneCycle" else Cyclic()])
+        ).lr_range_test(TinyModel(), loader(), num_steps=30, max_lr=3.0)
+    top, bounds = result.one_cycle_max_lr(), result.cyclic_bounds()
+    assert top is not None and bounds is not None
+    said = f"max_lr={top:.4g}" if kind == "OneCycle" else f"base_lr={bounds[0]:.4g}, max_lr={bounds[1]:.4g}"
+    assert f"{kind}: {said}, from the LR range test" in caplog.text
+
+
+@pytest.mark.parametrize("kind", ["OneCycle", "Cyclic"])
 def test_a_fit_in_another_trainer_takes_the_result_the_tuner_left_on_the_module(
     tmp_path: Any, kind: str, caplog: Any
 ) -> None:
