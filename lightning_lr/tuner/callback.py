@@ -209,7 +209,8 @@ class LRRangeTest(_RangeTestCallback):
             ``training_step`` calls up to one that steps the optimizer make a step (see
             :meth:`Tuner.lr_range_test <lightning_lr.Tuner.lr_range_test>`).
         mode: ``"exponential"`` (even steps in log LR) or ``"linear"``.
-        smoothing: bias-corrected EMA factor in [0, 1) for the smoothed curve and early stop.
+        smoothing: bias-corrected EMA factor in [0, 1) for the smoothed curve and early stop: the weight of
+            the past, as fastai's ``beta``; torch-lr-finder's ``smooth_f`` is ``1 - smoothing``.
         early_stop_threshold: stop when the smoothed loss exceeds this many times its best (> 1; the best
             counted once the smoothed loss has averaged the first tenth of the steps), or None.
         val_loss: record the validation loss on ``val_batches`` fixed batches at each LR (Smith's mode).

@@ -201,7 +201,8 @@ class Tuner(_LightningTuner):
             num_steps: optimizer steps of the sweep (one recorded point each; under manual optimization the
                 ``training_step`` calls up to one that steps the optimizer), >= 5.
             mode: ``"exponential"`` (even steps in log LR) or ``"linear"``.
-            smoothing: bias-corrected EMA factor in [0, 1) of the smoothed curve (0: none).
+            smoothing: bias-corrected EMA factor in [0, 1) of the smoothed curve (0: none): the weight of the
+                past, as fastai's ``beta``; torch-lr-finder's ``smooth_f`` is ``1 - smoothing``.
             early_stop_threshold: stop when the smoothed loss exceeds this many times its best (> 1), the
                 best counted from the step the smoothed loss has averaged the first tenth of the steps (one
                 lucky first batch is no level to diverge from); None never stops early. A NaN/inf loss
