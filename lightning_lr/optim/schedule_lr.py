@@ -315,6 +315,11 @@ class ScheduleLR(LRScheduler):
         self.lr_scales: list[Schedule | None] = [None] * n
         self.lr_floors: list[float | None] = [None] * n
         self._added = {}
+        # each group's momentum (or beta1) as configured, for a resume whose checkpoint scheduled it and whose
+        # schedules now leave it alone (:meth:`_unschedule_momentum`)
+        self._configured_momentum = [
+            None if (m := raw_momentum(g)) is None else float(m) for g in optimizer.param_groups
+        ]
         self._configure(lr, momentum)
         super().__init__(optimizer, last_epoch)
 
@@ -796,6 +801,22 @@ class ScheduleLR(LRScheduler):
         # optimizer.load_state_dict may have brought other initial_lr values: re-read them.
         self._invalidate()
         self._apply(max(self.last_epoch, 0))
+        self._unschedule_momentum(state_dict)
+
+    def _unschedule_momentum(self, state_dict: Mapping[str, Any]) -> None:
+        """Put back the configured momentum of the groups whose momentum the checkpoint's schedules set and
+        this scheduler's leave alone (a resume from OneCycle into CosineDecay): the optimizer's state came
+        back with the last momentum the old schedule wrote, which nothing moves any more (review 48: 0.866
+        to the end, where the new run alone trains at the configured 0.9)."""
+        saved = state_dict.get("momentum_schedules")
+        if not isinstance(saved, list):
+            return
+        groups = self.optimizer.param_groups
+        own = len(self.lr_schedules) - len(self._added)
+        for i in range(min(own, len(saved), len(self._configured_momentum))):
+            value, key = self._configured_momentum[i], momentum_key(groups[i])
+            if saved[i] is not None and self.momentum_schedules[i] is None and value is not None and key:
+                _set_momentum(groups[i], key, value)
 
     # --- schedulers restored together ----------------------------------------------------------------
     @staticmethod
@@ -921,8 +942,14 @@ class ScheduleLR(LRScheduler):
         mine = self._reprs(own)
         saved = [*lrs[:n], *momentums[:n]]
         classes = self._classes()
+
+        def back(i: int, new: str | None) -> str:
+            """For a momentum left alone from now on: the configured value it goes back to."""
+            value = self._configured_momentum[i % n] if i >= n and new is None else None
+            return "" if value is None else f" (back to the {value:g} it was configured with)"
+
         changed = [
-            f"{'LR' if i < n else 'momentum'} of param group {i % n}: {old} -> {new}"
+            f"{'LR' if i < n else 'momentum'} of param group {i % n}: {old} -> {new}{back(i, new)}"
             for i, (old, new) in enumerate(zip(saved, mine, strict=True))
             if not _alike(old, new, classes)
         ]

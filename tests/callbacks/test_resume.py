@@ -324,6 +324,20 @@ def test_a_resume_with_other_schedule_arguments_says_the_values_may_jump(
         assert re.search(changed, message) and "from step 5 on, so they may jump there" in message, message
 
 
+def test_a_resume_from_a_cycled_momentum_into_a_decay_trains_at_the_configured_momentum(tmp_path) -> None:
+    # review 48: resumed from OneCycle into CosineDecay, momentum stayed at the 0.866 the cycle last wrote to
+    # the end of the run; the decay alone trains at the momentum configure_optimizers gives
+    _, ckpts = checkpointed_run(tmp_path, Tiny(), [OneCycle(max_lr=0.1)], every=5, max_epochs=2)
+    alone = fit(tmp_path, Tiny(), [CosineDecay()], max_epochs=2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        resumed = fit(tmp_path, Tiny(), [CosineDecay()], max_epochs=2, ckpt_path=path_at(ckpts, 5))
+    configured = {m for _, _, ms in alone.rows for m in ms}
+    assert len(configured) == 1 and [ms for _, _, ms in resumed.rows] == [ms for _, _, ms in alone.rows][5:]
+    (said,) = [str(w.message) for w in caught if "resumed with other schedules" in str(w.message)]
+    assert f"-> None (back to the {configured.pop():g} it was configured with)" in said
+
+
 @pytest.mark.filterwarnings(RESUMABLE)
 @pytest.mark.usefixtures("exact_mid_epoch_resume")
 def test_adding_the_callback_when_resuming_starts_the_schedule_at_the_trainers_step(tmp_path) -> None:

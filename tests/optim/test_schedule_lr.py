@@ -643,3 +643,38 @@ def test_a_group_left_alone_is_no_other_schedule_on_resume() -> None:
         "param group 1: None -> CosineDecay(initial=0.1, total=20, final=0). The values follow the new schedules from "
         "step 1 on, so they may jump there"
     ]
+
+
+@pytest.mark.parametrize("make", [sgd, adam], ids=["sgd-momentum", "adam-beta1"])
+def test_a_resume_whose_schedules_leave_momentum_alone_puts_back_its_configured_value(make: Any) -> None:
+    # review 48: resumed from OneCycle into CosineDecay, the optimizer's state brought back the last momentum
+    # the cycle wrote (0.866), and nothing moved it to the end; the new run alone trains at the configured 0.9
+    cycle = OneCycle(0.1, total_steps=40)
+    opt = make(0.1, 0.05)
+    sched = ScheduleLR(opt, lr=cycle, momentum=cycle.momentum())
+    for _ in range(15):
+        opt.step()
+        sched.step()
+    cycled = sched.get_last_momentum()
+    assert all(m is not None and abs(m - 0.9) > 0.02 for m in cycled)
+    opt_state, state = opt.state_dict(), sched.state_dict()
+    resumed = make(
+        0.1, 0.05
+    )  # as configure_optimizers makes it, then the checkpoint loads (Lightning's order)
+    new = ScheduleLR(resumed, lr=CosineDecay(0.1, total=40))
+    resumed.load_state_dict(opt_state)
+    assert new.get_last_momentum() == cycled  # the optimizer's state brings the cycle's last momentum
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        new.load_state_dict(state)
+    assert new.get_last_momentum() == [0.9, 0.9]
+    (said,) = [str(w.message) for w in caught if "resumed with other schedules" in str(w.message)]
+    assert (
+        "momentum of param group 1: " in said and "-> None (back to the 0.9 it was configured with)" in said
+    )
+    # a schedule that keeps setting momentum is left to do so
+    kept = make(0.1, 0.05)
+    again = ScheduleLR(kept, lr=cycle, momentum=cycle.momentum())
+    kept.load_state_dict(opt_state)
+    again.load_state_dict(state)
+    assert again.get_last_momentum() == cycled
