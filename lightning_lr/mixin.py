@@ -151,7 +151,10 @@ def _as_callback(owner: str, declared: Any, where: str) -> ScheduleCallback:
         raise TypeError(
             f"{owner} uses LRScheduleMixin but declares no schedule ({where} is None): set "
             f"`self.lr_schedule = OneCycle(...)` in __init__, or define `def lr_schedule(self)` returning a "
-            f"schedule callback or a Schedule"
+            f"schedule callback or a Schedule. A schedule taken as an __init__ argument comes back from "
+            f"load_from_checkpoint only if save_hyperparameters() kept it (with ignore=['lr_schedule'], pass "
+            f"it again: {owner}.load_from_checkpoint(path, lr_schedule=...)); from LightningCLI, give "
+            f"model.lr_schedule in the config"
         )
     raise TypeError(
         f"{owner}: {where} must be a schedule callback from lightning_lr.callbacks (OneCycle, Cyclic, "

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import lightning.pytorch as pl
-from lightning.pytorch.utilities.rank_zero import rank_zero_warn
+from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 
 from .. import _lightning_compat as L
 from .. import _validate as V
@@ -117,6 +117,13 @@ class _RangeTestCallback(Callback):
                 self.result, (RangeTestResult, WeightDecayResult)
             ):
                 restore_attrs(pl_module, self.result, self.options)
+            # review 48: only Lightning's restore lines were seen, also with other test arguments than the run's
+            tested = ", ".join(str(e) for e in sorted(self.results))
+            rank_zero_info(
+                f"{self.options.title}: resumed from a run that tested at epoch {tested}: its result is kept and "
+                f"not tested again (the values it set come back with the checkpoint); this callback's arguments "
+                f"apply to the tests of epochs not run yet"
+            )
             return
         if self.epochs is None:
             self._run(trainer, pl_module, scheduled=False)

@@ -93,8 +93,14 @@ class WrongType(LRScheduleMixin, Tiny):
 
 
 def test_declaration_errors(tmp_path) -> None:
-    with pytest.raises(TypeError, match=r"Undeclared uses LRScheduleMixin but declares no schedule"):
+    with pytest.raises(
+        TypeError, match=r"Undeclared uses LRScheduleMixin but declares no schedule"
+    ) as caught:
         fit(tmp_path, Undeclared(), [])
+    # review 48: a schedule left out of save_hyperparameters, lost by load_from_checkpoint, and a CLI's
+    # default None, met this error without a word on either
+    said = str(caught.value)
+    assert "Undeclared.load_from_checkpoint(path, lr_schedule=...)" in said and "model.lr_schedule" in said
     with pytest.raises(
         TypeError, match=r"WrongType: the class attribute lr_schedule must be a schedule callback .* got 0.1"
     ):
