@@ -141,6 +141,7 @@ class DropIn(ScheduleLR):
         "_beta_jobs",
         "_block_start",
         "_built_on_state",
+        "_configured_momentum",
         "_functions",
         "_groups",
         "_lr_index",
