@@ -333,7 +333,7 @@ def test_a_resume_from_a_cycled_momentum_into_a_decay_trains_at_the_configured_m
         warnings.simplefilter("always")
         resumed = fit(tmp_path, Tiny(), [CosineDecay()], max_epochs=2, ckpt_path=path_at(ckpts, 5))
     configured = {m for _, _, ms in alone.rows for m in ms}
-    assert len(configured) == 1 and [ms for _, _, ms in resumed.rows] == [ms for _, _, ms in alone.rows][5:]
+    assert len(configured) == 1 and {m for _, _, ms in resumed.rows for m in ms} == configured
     (said,) = [str(w.message) for w in caught if "resumed with other schedules" in str(w.message)]
     assert f"-> None (back to the {configured.pop():g} it was configured with)" in said
 
