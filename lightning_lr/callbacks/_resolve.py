@@ -273,10 +273,10 @@ def warn_if_cut_off(
         example = "CosineDecay(0.1" if what == "lr" else "Linear(0.85, 0.95"
         warn_once(
             f"cut-off-{what}",
-            f"{owner}: the {kind}schedule{whose} {needs} a run of {end} optimizer steps for its last scheduled change (its "
-            f"end, a warm-up's, a switch or a milestone), but the run has {n}, so it is cut off where the run ends; "
-            f"make it fit in the run, or give a function of the run that sizes it, {what}=f with def f(run): "
-            f"return {example}, total=run.total_steps)",
+            f"{owner}: the {kind}schedule{whose} {needs} a run of {end} optimizer steps for its last scheduled "
+            f"change (its end, a warm-up's, a switch or a milestone), but the run has {n}, so it is cut off where "
+            f"the run ends; make it fit in the run, or give a function of the run that sizes it, {what}=f with "
+            f"def f(run): return {example}, total=run.total_steps)",
         )
 
 

@@ -373,8 +373,9 @@ def verdict(
 
 
 def too_high(lrs: Sequence[float], mode: str) -> str:
-    """The advice for a sweep that blew up early, or whose answer lies below its first LR: an exponential sweep started too high; a linear one's
-    steps are too large, whatever its start (review 47: "lower min_lr" changed nothing there)."""
+    """The advice for a sweep that blew up early, or whose answer lies below its first LR: an exponential
+    sweep started too high; a linear one's steps are too large, whatever its start (review 47: "lower min_lr"
+    changed nothing there)."""
     if mode != "linear" or len(lrs) < 2:
         return "the sweep started too high (lower min_lr)"
     return (

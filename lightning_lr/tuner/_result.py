@@ -328,9 +328,7 @@ class RangeTestResult(SweepResult):
         conf = self.confirmation
         if name != CONFIRMED or conf is None:
             peak = value / mean
-            if (
-                name != CONFIRMED
-            ):  # not past where the loss stops falling (review 47: valley's peak lay there)
+            if name != CONFIRMED:  # a sweep rule's: not past where the loss stops falling (review 47)
                 lowest = _rules.minimum(self.lrs, self.losses).index
                 peak = peak if lowest is None else min(peak, self.lrs[lowest])
         else:
@@ -364,8 +362,8 @@ class RangeTestResult(SweepResult):
         top of the triangle with the confirmed LR as its mean and the top of the candidates' plateau, capped
         by the stability limit and the highest LR trained at; for the ``"minimum"`` rule the LR of the lowest
         loss (Smith (2017): the cycle's top is where the loss stops falling); for another rule the triangle
-        with its answer as mean, at most the LR of the lowest loss. Smith recommends ``base_lr`` = 1/3 to 1/4 of ``max_lr``. None, with the
-        suggestion's warning, when there is no suggestion.
+        with its answer as mean, at most the LR of the lowest loss. Smith recommends ``base_lr`` = 1/3 to 1/4
+        of ``max_lr``. None, with the suggestion's warning, when there is no suggestion.
 
         Args:
             ratio: ``max_lr / base_lr``, > 1 (Smith: 3 to 4).
