@@ -253,11 +253,10 @@ def range_test_figure(
         ['smoothed', 'candidates: mean loss, last steps (80 steps each)', 'diverged candidate', 'suggestion 0.01 (rule: confirmed)']
     """
     new = ax is None
-    fig, ax = (
-        subplots(figsize=(8.6 if candidates or (suggestion is None and no_answer) else 6.4, 4.2))
-        if ax is None
-        else (ax.figure, ax)
-    )
+    # the legend beside the axes: the candidates fill the lower part of the plot, a no-answer text its upper
+    # left (review 47: the text covered the legend)
+    beside = bool(candidates or (suggestion is None and no_answer))
+    fig, ax = subplots(figsize=(8.6 if beside else 6.4, 4.2)) if ax is None else (ax.figure, ax)
     xs = list(x)
     dot = "o" if len(xs) == 1 else None  # a single point draws no line
     if raw:
@@ -320,9 +319,7 @@ def range_test_figure(
             zorder=8,
         )
     ax.grid(True, which="both", alpha=0.3)
-    # beside the axes: the candidates fill the lower part of the plot, a no-answer text its upper left
-    # (review 47: the text covered the legend)
-    if new and (candidates or (suggestion is None and no_answer)):
+    if new and beside:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
         fig.tight_layout()
     else:

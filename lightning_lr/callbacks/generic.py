@@ -155,20 +155,17 @@ class LRSchedule(ScheduleCallback):
         if self.run is None or getattr(trainer, "fast_dev_run", False):
             return
         for what in ("lr", "momentum"):
-            last = self._ends("scheduled_until", what)
-            if last:
-                _resolve.warn_if_cut_off(
-                    self.name, max(last), self.run, self.warn_once, what, self._groups_past(what)
+            ends = self._ends_by_group("scheduled_until", what)
+            if ends:
+                # a list of one schedule per group: the groups whose schedule is cut off (review 44)
+                n = self.run.total_steps
+                groups = (
+                    [i for i, end in ends if n is not None and end > n]
+                    if isinstance(getattr(self, what), list)
+                    else None
                 )
-
-    def _groups_past(self, what: str) -> list[int] | None:
-        """The param groups whose ``what`` schedule, in a list of one per group, needs more steps than the run
-        has (review 44: the warning did not say which); None for one schedule for every group."""
-        spec = getattr(self, what)
-        if not isinstance(spec, list) or self.run is None or self.run.total_steps is None:
-            return None
-        n = self.run.total_steps
-        return [i for i, s in enumerate(spec) if s is not None and (s.scheduled_until() or 0) > n]
+                last = max(end for _, end in ends)
+                _resolve.warn_if_cut_off(self.name, last, self.run, self.warn_once, what, groups)
 
     def _needs_rate(self) -> bool:
         """Also for a schedule given as it is whose end is checked against the run's optimizer steps."""
@@ -180,11 +177,17 @@ class LRSchedule(ScheduleCallback):
         """``which`` (:meth:`Schedule.ends_at`, or :meth:`Schedule.scheduled_until`: in steps) of the
         ``what`` (``"lr"`` or ``"momentum"``) schedules given as they are; none for a function of the run
         (planned from its length) or schedules that have none."""
+        return [end for _, end in self._ends_by_group(which, what)]
+
+    def _ends_by_group(self, which: str, what: str) -> list[tuple[int, int]]:
+        """:meth:`_ends` with the param group of each, by its index in a list of one schedule per group (0
+        for one schedule for every group)."""
         spec = getattr(self, what)
         if not isinstance(spec, (Schedule, list)):
             return []
-        ends = [getattr(s, which)() for s in (spec if isinstance(spec, list) else [spec]) if s is not None]
-        return [end for end in ends if end is not None]
+        specs = spec if isinstance(spec, list) else [spec]
+        ends = [(i, None if s is None else getattr(s, which)()) for i, s in enumerate(specs)]
+        return [(i, end) for i, end in ends if end is not None]
 
     def _evaluate(self, name: str, spec: Any, run: RunInfo) -> Any:
         if spec is None or isinstance(spec, (Schedule, list)):

@@ -323,14 +323,14 @@ class RangeTestResult(SweepResult):
         if value is None:
             return None, reason
         name = self._rule_name(method)
-        if name == "minimum":  # the LR of the lowest loss itself, not the rule's tenth of it
-            return self.lrs[_rules.minimum(self.lrs, self.losses).index], ""  # type: ignore[index]
         conf = self.confirmation
-        if name != CONFIRMED or conf is None:
+        if name != CONFIRMED:  # a sweep rule's top: never past the LR of the lowest loss (it stops falling)
+            lowest = _rules.minimum(self.lrs, self.losses).index
+            if name == "minimum":  # that LR itself, not the rule's tenth of it
+                return self.lrs[lowest], ""  # type: ignore[index]
+            peak = value / mean if lowest is None else min(value / mean, self.lrs[lowest])  # review 47
+        elif conf is None:
             peak = value / mean
-            if name != CONFIRMED:  # a sweep rule's: not past where the loss stops falling (review 47)
-                lowest = _rules.minimum(self.lrs, self.losses).index
-                peak = peak if lowest is None else min(peak, self.lrs[lowest])
         else:
             peak = max(value / mean, conf.top or 0.0)
             peak = peak if conf.ceiling is None else min(peak, conf.ceiling)
