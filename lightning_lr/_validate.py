@@ -20,10 +20,12 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import math
 import numbers
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NoReturn, TypeVar
 
 import numpy as np
@@ -36,6 +38,7 @@ __all__ = [
     "function",
     "in_range",
     "integer",
+    "known_as",
     "non_negative",
     "non_negative_int",
     "one_of",
@@ -47,6 +50,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fail(name: str, allowed: str, value: Any, error: type[Exception] = ValueError) -> NoReturn:
@@ -74,6 +78,43 @@ def without_owner(message: str) -> str:
     """An error message without the ``"<Class>: "`` that :func:`context` put first (a schedule's name, where
     the caller names the context itself)."""
     return _OWNER.sub("", message, count=1)
+
+
+def known_as(names: Mapping[str, str]) -> Callable[[F], F]:
+    """Decorate a callable so that a keyword argument that another library spells differently is refused
+    with ours: ``names`` maps each such name (``"end_lr"``) to what to pass here instead (``"max_lr
+    (torch-lr-finder's and fastai's end_lr)"``).
+
+    The call raises the TypeError Python raises for an unknown keyword, with that hint added. Names the
+    callable takes itself are never intercepted, and the signature is the callable's own
+    (``inspect.signature`` follows ``__wrapped__``).
+
+    Example:
+        >>> @known_as({"end_lr": "max_lr (torch-lr-finder's end_lr)"})
+        ... def sweep(max_lr=10.0): return max_lr
+        >>> sweep(end_lr=1.0)
+        Traceback (most recent call last):
+        ...
+        TypeError: sweep() got an unexpected keyword argument 'end_lr': pass max_lr (torch-lr-finder's end_lr)
+    """
+
+    def decorate(fn: F) -> F:
+        own = set(inspect.signature(fn).parameters)
+        foreign = {k: v for k, v in names.items() if k not in own}
+
+        @functools.wraps(fn)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            for key in kwargs:
+                if key in foreign:
+                    raise TypeError(
+                        f"{fn.__qualname__.replace('.__init__', '')}() got an unexpected keyword argument "
+                        f"{key!r}: pass {foreign[key]}"
+                    )
+            return fn(*args, **kwargs)
+
+        return call  # type: ignore[return-value]
+
+    return decorate
 
 
 def _is_real(value: Any) -> bool:

@@ -27,7 +27,7 @@ from ..schedules import Constant, ExponentialDecay, Join, Linear, Schedule
 from ._confirm import CONFIRMED
 from ._rules import METHODS, MIN_POINTS
 
-__all__ = ["MODES", "PLACES", "RETRY_FACTOR", "LROptions", "MomentumOptions", "SweepOptions"]
+__all__ = ["MODES", "PEERS_NAMES", "PLACES", "RETRY_FACTOR", "LROptions", "MomentumOptions", "SweepOptions"]
 
 MODES = ("exponential", "linear")
 #: ``retry``: the second test sweeps this many times ``num_steps``. A longer sweep averages more losses in
@@ -35,6 +35,32 @@ MODES = ("exponential", "linear")
 #: longer at each LR before it moves on; three times is what the suggestion benchmark stores besides the
 #: default (``benchmarks/range_test_suggestion.py``, 300 steps against 100)
 RETRY_FACTOR = 3
+#: the range-test arguments of Lightning's ``lr_find``, torch-lr-finder and fastai that are spelled
+#: differently here, and what to pass instead (``Tuner.lr_range_test`` and ``LRRangeTest`` refuse them with
+#: it, through :func:`lightning_lr._validate.known_as`; the README's table maps the same names)
+PEERS_NAMES = {
+    "start_lr": "min_lr (torch-lr-finder's and fastai's start_lr)",
+    "end_lr": "max_lr (torch-lr-finder's and fastai's end_lr)",
+    "num_training": "num_steps (Lightning's lr_find num_training)",
+    "num_iter": "num_steps (torch-lr-finder's num_iter)",
+    "num_it": "num_steps (fastai's num_it)",
+    "step_mode": 'mode="exponential" or "linear" (torch-lr-finder\'s step_mode "exp" or "linear")',
+    "smooth_f": (
+        "smoothing=1 - smooth_f (torch-lr-finder's smooth_f is the weight of the new loss; smoothing is the "
+        "weight of the past, as fastai's beta)"
+    ),
+    "diverge_th": "early_stop_threshold (torch-lr-finder's diverge_th)",
+    "stop_div": "early_stop_threshold=None to never stop early (fastai's stop_div=False)",
+    "update_attr": "apply (Lightning's lr_find update_attr)",
+    "suggest_funcs": (
+        'method="minimum", "steepest", "valley" or "slide" (fastai\'s suggest_funcs; their names, not their '
+        "code), or read result.suggestions() after the test"
+    ),
+    "show_plot": "nothing: call result.plot() on the result (fastai's show_plot)",
+    "train_loader": "train_dataloaders (torch-lr-finder's train_loader)",
+    "val_loader": "val_dataloaders with val_loss=True (torch-lr-finder's val_loader)",
+    "accumulation_steps": "nothing: the Trainer's accumulate_grad_batches applies (torch-lr-finder's accumulation_steps)",
+}
 #: where the snapshot keeps its copies (``lightning_lr.tuner._place``)
 PLACES = ("device", "host", "auto")
 

@@ -413,6 +413,22 @@ def test_lr_schedule_errors(tmp_path) -> None:
             r"OneCycle: anneal must be one of 'cos', 'linear', got 'cosine'",
         ),
         (lambda: OneCycle(div_factor=0), ValueError, r"OneCycle: div_factor must be > 0, got 0"),
+        (
+            lambda: OneCycle(0.1, moms=(0.95, 0.85, 0.95)),
+            TypeError,
+            r"^OneCycle\(\) got an unexpected keyword argument 'moms': pass max_momentum and base_momentum "
+            r"\(fastai's moms=\(0.95, 0.85, 0.95\) is max_momentum=0.95, base_momentum=0.85\)",
+        ),
+        (
+            lambda: OneCycle(0.1, total_steps=100),
+            TypeError,
+            r"^OneCycle\(\) got an unexpected keyword argument 'total_steps': pass total=<optimizer steps>",
+        ),
+        (
+            lambda: Cyclic(step_size_up=4),
+            TypeError,
+            r"^Cyclic\(\) got an unexpected keyword argument 'step_size_up': pass step_size \(torch's step_size_up\)",
+        ),
         (lambda: OneCycle(three_phase=1), TypeError, r"OneCycle: three_phase must be True or False, got 1"),
         (
             lambda: OneCycle(three_phase=True, pct_start=0.5),

@@ -825,3 +825,37 @@ def test_the_callbacks_errors_name_it(kwargs: dict, error: type, message: str) -
     with pytest.raises(error) as caught:
         LRRangeTest(**kwargs)
     assert str(caught.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
+        ("num_training", r"pass num_steps \(Lightning's lr_find num_training\)"),
+        ("update_attr", r"pass apply \(Lightning's lr_find update_attr\)"),
+        ("end_lr", r"pass max_lr \(torch-lr-finder's and fastai's end_lr\)"),
+        (
+            "smooth_f",
+            r"pass smoothing=1 - smooth_f \(torch-lr-finder's smooth_f is the weight of the new loss",
+        ),
+        (
+            "suggest_funcs",
+            r'pass method="minimum", "steepest", "valley" or "slide" \(fastai\'s suggest_funcs',
+        ),
+    ],
+)
+def test_a_peers_name_for_a_range_test_argument_is_refused_with_ours(
+    tmp_path: Any, name: str, hint: str
+) -> None:
+    """Lightning's lr_find, torch-lr-finder and fastai spell some arguments differently: both entry points
+    refuse those names with the one to pass here, as Python's TypeError for an unknown keyword, before testing."""
+    model = TinyModel()
+    before = [p.detach().clone() for p in model.parameters()]
+    with pytest.raises(
+        TypeError, match=rf"^Tuner\.lr_range_test\(\) got an unexpected keyword argument '{name}': {hint}"
+    ):
+        Tuner(trainer(tmp_path)).lr_range_test(model, loader(), **{name: 1})
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
+    with pytest.raises(
+        TypeError, match=rf"^LRRangeTest\(\) got an unexpected keyword argument '{name}': {hint}"
+    ):
+        LRRangeTest(**{name: 1})
