@@ -8,6 +8,8 @@ import inspect
 from collections.abc import Sequence
 from typing import Any
 
+from lightning.pytorch.utilities.rank_zero import rank_zero_info
+
 from ._lightning_compat import Callback
 from .callbacks import LRSchedule, ScheduleCallback
 from .callbacks._hparams import HPARAMS_KEY
@@ -43,6 +45,11 @@ class LRScheduleMixin:
     - a method: ``def lr_schedule(self): return OneCycle(pct_start=self.hparams.warmup)``, called at every
       fit. Leave out what a range test fills (``max_lr``): ``OneCycle(max_lr=self.hparams.lr)`` after a
       ``Tuner`` run would read the constant LR the test set on the module as the peak.
+
+    A declaration of None (``self.lr_schedule = None``, a class attribute None, or ``lr_schedule()``
+    returning None; LightningCLI's ``model.lr_schedule: null``) adds no schedule: the LR stays as
+    ``configure_optimizers`` sets it, and the fit says so in its log. A module that declares nothing at
+    all is an error.
 
     Overriding ``configure_callbacks`` is fine: the declared schedule is added to what it returns.
 
@@ -84,22 +91,23 @@ class LRScheduleMixin:
         parent = getattr(super(), "configure_callbacks", None)  # LightningModule's, after the mixin
         return _with_schedule(self, parent() if parent is not None else [])
 
-    def lr_schedule_callback(self) -> ScheduleCallback:
+    def lr_schedule_callback(self) -> ScheduleCallback | None:
         """The schedule callback of the current (or last) fit; before any fit, the one the declaration
-        gives. Use it to look at what was resolved (``.run``, ``.steps``, ``.planned()``); after a
-        ``ddp_spawn`` fit, the main process's holds what rank 0 planned."""
+        gives; None for a declaration of None. Use it to look at what was resolved (``.run``, ``.steps``,
+        ``.planned()``); after a ``ddp_spawn`` fit, the main process's holds what rank 0 planned."""
         cached = self.__dict__.get(_CACHE)
         return cached[1] if cached is not None else _declared_callback(self, fresh=False)
 
     def _spawn_receivers(self) -> list[Callback]:
         """The main process's twin of the declared schedule, which ran in the spawned processes only: it
         takes what rank 0 hands over after a ``ddp_spawn`` fit (``_lightning_compat._spawn``)."""
-        return [self.lr_schedule_callback()]
+        schedule = self.lr_schedule_callback()
+        return [] if schedule is None else [schedule]
 
 
-def _declared_callback(module: Any, *, fresh: bool) -> ScheduleCallback:
+def _declared_callback(module: Any, *, fresh: bool) -> ScheduleCallback | None:
     """Build (method form, when ``fresh``), copy (class attribute) or wrap (Schedule) the declaration,
-    and remember the result as the module's current schedule callback."""
+    and remember the result as the module's current schedule callback (None for a declaration of None)."""
     owner = type(module).__name__
     declared: Any = module.__dict__.get("lr_schedule", _MISSING)
     cached = module.__dict__.get(_CACHE)  # (declaration, callback)
@@ -108,18 +116,23 @@ def _declared_callback(module: Any, *, fresh: bool) -> ScheduleCallback:
             return cached[1]
         callback = _as_callback(owner, declared, "self.lr_schedule")
     else:
-        declared = getattr(type(module), "lr_schedule", None)
+        declared = getattr(type(module), "lr_schedule", _MISSING)
         is_method = callable(declared) and not isinstance(declared, (Schedule, Callback))
         if cached is not None and not (is_method and fresh):
             return cached[1]
         if is_method:
             callback = _as_callback(owner, declared(module), "the value returned by lr_schedule()")
-            if cached is not None:
+            if cached is not None and cached[1] is not None and callback is not None:
                 _carry_filled_values(cached[1], callback)
         else:
-            callback = _as_callback(owner, copy.deepcopy(declared), "the class attribute lr_schedule")
+            callback = _as_callback(
+                owner,
+                declared if declared is _MISSING else copy.deepcopy(declared),
+                "the class attribute lr_schedule",
+            )
             declared = None
-    callback._record_hparams = True
+    if callback is not None:
+        callback._record_hparams = True
     module.__dict__[_CACHE] = (declared, callback)
     return callback
 
@@ -142,19 +155,18 @@ class _Missing:
 _MISSING = _Missing()
 
 
-def _as_callback(owner: str, declared: Any, where: str) -> ScheduleCallback:
+def _as_callback(owner: str, declared: Any, where: str) -> ScheduleCallback | None:
     if isinstance(declared, ScheduleCallback):
         return declared
     if isinstance(declared, Schedule):
         return LRSchedule(declared)
     if declared is None:
+        return None
+    if declared is _MISSING:
         raise TypeError(
-            f"{owner} uses LRScheduleMixin but declares no schedule ({where} is None): set "
-            f"`self.lr_schedule = OneCycle(...)` in __init__, or define `def lr_schedule(self)` returning a "
-            f"schedule callback or a Schedule. A schedule taken as an __init__ argument comes back from "
-            f"load_from_checkpoint only if save_hyperparameters() kept it (with ignore=['lr_schedule'], pass "
-            f"it again: {owner}.load_from_checkpoint(path, lr_schedule=...)); from LightningCLI, give "
-            f"model.lr_schedule in the config"
+            f"{owner} uses LRScheduleMixin but declares no schedule (it has no lr_schedule): set "
+            f"`self.lr_schedule = OneCycle(...)` in __init__, or define `def lr_schedule(self)` or a class "
+            f"attribute lr_schedule, giving a schedule callback or a Schedule (None: no schedule)"
         )
     raise TypeError(
         f"{owner}: {where} must be a schedule callback from lightning_lr.callbacks (OneCycle, Cyclic, "
@@ -170,6 +182,12 @@ def _with_schedule(module: Any, callbacks: Any) -> list[Callback]:
     else:
         out = list(callbacks)
     schedule = _declared_callback(module, fresh=True)
-    if not any(cb is schedule for cb in out):
+    if schedule is None:
+        rank_zero_info(
+            f"{type(module).__name__} declares lr_schedule=None: no schedule callback is added, the LR stays as "
+            f"configure_optimizers sets it (a schedule lost by load_from_checkpoint is passed again with "
+            f"load_from_checkpoint(path, lr_schedule=...))"
+        )
+    elif not any(cb is schedule for cb in out):
         out.append(schedule)
     return out

@@ -27,7 +27,8 @@ class MixinCLIModel(LRScheduleMixin, CLIModel):
     """The schedule comes from the model's YAML section and is injected by the mixin."""
 
     def __init__(self, lr: float = 0.1, lr_schedule: ScheduleCallback | None = None) -> None:
-        super().__init__(lr=lr, lr_schedule=lr_schedule)
+        super().__init__(lr=lr)
+        self.lr_schedule = lr_schedule  # None (``lr_schedule: null``, the default): no schedule
 
 
 def run_cli(tmp_path: Path, config: str, model_class: type = CLIModel) -> LightningCLI:
@@ -119,6 +120,26 @@ def test_a_pure_schedule_in_the_models_yaml_through_the_mixin(tmp_path) -> None:
     assert cli.model.hparams["lightning_lr"]["schedule"] == "LRSchedule"
 
 
+@pytest.mark.filterwarnings("ignore:.*does not have many workers")
+def test_a_null_schedule_in_the_models_yaml_trains_at_the_optimizers_lr(tmp_path) -> None:
+    """Review 48: ``lr_schedule: null`` (the default of an optional schedule argument) ended the fit with an
+    error; it means no schedule."""
+    cli = run_cli(
+        tmp_path,
+        f"""
+        model:
+          lr: 0.2
+          lr_schedule: null
+        trainer:
+          callbacks:
+            - class_path: {RECORDER}
+        """,
+        model_class=MixinCLIModel,
+    )
+    assert_trace(recorder(cli).lr(), [0.2] * N)
+    assert not [c for c in cli.trainer.callbacks if isinstance(c, ScheduleCallback)]
+
+
 def test_yaml_values_are_validated(tmp_path) -> None:
     with pytest.raises(ValueError, match=r"Fraction: fraction must be > 0, got -0.5"):
         run_cli(
@@ -198,7 +219,8 @@ class SavedMixinCLIModel(MixinCLIModel):
     """The README's mixin model: it saves its hyperparameters."""
 
     def __init__(self, lr: float = 0.1, lr_schedule: ScheduleCallback | None = None) -> None:
-        super().__init__(lr=lr, lr_schedule=lr_schedule)
+        super().__init__(lr=lr)
+        self.lr_schedule = lr_schedule  # None (``lr_schedule: null``, the default): no schedule
         self.save_hyperparameters(ignore=["lr_schedule"])
 
 

@@ -191,6 +191,23 @@ def test_the_main_process_gets_the_plan_of_a_schedule_the_module_declares(tmp_pa
     assert_trace(cycle.planned()["lr"]["lr-Adam"], S.OneCycle(0.05, total_steps=12).values(12))
 
 
+class DeclaresNone(LRScheduleMixin, Tiny):
+    def __init__(self) -> None:
+        super().__init__(optim=adam)
+        self.lr_schedule = None
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_module_that_declares_no_schedule_trains_under_ddp(tmp_path) -> None:
+    # review 48: None was an error; the main process's hand-over now finds no declared schedule to fill
+    model = DeclaresNone()
+    before = model.layer.weight.detach().clone()
+    fit(tmp_path, model, [], strategy=DDP, devices=2)
+    assert model.lr_schedule_callback() is None
+    assert not torch.equal(before, model.layer.weight)  # rank 0's trained weights came back
+
+
 @pytest.mark.ddp
 @pytest.mark.filterwarnings("ignore::UserWarning")
 def test_a_two_process_checkpoint_resumed_on_one_process_ends_the_schedule_with_the_run(tmp_path) -> None:

@@ -94,17 +94,51 @@ class WrongType(LRScheduleMixin, Tiny):
 
 def test_declaration_errors(tmp_path) -> None:
     with pytest.raises(
-        TypeError, match=r"Undeclared uses LRScheduleMixin but declares no schedule"
+        TypeError, match=r"Undeclared uses LRScheduleMixin but declares no schedule \(it has no lr_schedule\)"
     ) as caught:
         fit(tmp_path, Undeclared(), [])
-    # review 48: a schedule left out of save_hyperparameters, lost by load_from_checkpoint, and a CLI's
-    # default None, met this error without a word on either
-    said = str(caught.value)
-    assert "Undeclared.load_from_checkpoint(path, lr_schedule=...)" in said and "model.lr_schedule" in said
+    assert "(None: no schedule)" in str(caught.value)
     with pytest.raises(
         TypeError, match=r"WrongType: the class attribute lr_schedule must be a schedule callback .* got 0.1"
     ):
         fit(tmp_path, WrongType(), [])
+
+
+class NoneArgument(LRScheduleMixin, Tiny):
+    def __init__(self, lr_schedule: ScheduleCallback | None = None) -> None:
+        super().__init__()
+        self.lr_schedule = lr_schedule
+
+
+class NoneClassAttribute(LRScheduleMixin, Tiny):
+    lr_schedule = None
+
+
+class NoneMethod(LRScheduleMixin, Tiny):
+    def lr_schedule(self) -> ScheduleCallback | None:
+        return None
+
+
+@pytest.mark.parametrize("model", [NoneArgument, NoneClassAttribute, NoneMethod], ids=lambda m: m.__name__)
+def test_a_declaration_of_none_adds_no_schedule_and_says_so(tmp_path, model, caplog) -> None:
+    """Review 48: None (a CLI's default for an optional schedule, ``model.lr_schedule: null``) was an error at
+    fit. It means no schedule: the optimizer's LR holds, no schedule callback runs, and the log says so."""
+    module = model()
+    with caplog.at_level("INFO"):
+        rec = fit(tmp_path, module, [])
+    assert_trace(rec.lr(), [0.1] * N)
+    assert not [c for c in module.trainer.callbacks if isinstance(c, ScheduleCallback)]
+    assert module.lr_schedule_callback() is None
+    assert f"{model.__name__} declares lr_schedule=None: no schedule callback is added" in caplog.text
+    assert "lightning_lr" not in module.hparams
+
+
+def test_a_schedule_declared_after_none_is_injected(tmp_path) -> None:
+    module = NoneArgument()
+    fit(tmp_path, module, [])
+    module.lr_schedule = OneCycle(max_lr=0.3, total=Epochs(1))
+    rec = fit(tmp_path, module, [])
+    assert_trace(rec.lr(), S.OneCycle(0.3, total_steps=12).values(N))
 
 
 def test_the_schedule_arguments_land_in_hparams_and_tensorboard(tmp_path) -> None:
