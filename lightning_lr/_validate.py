@@ -65,7 +65,7 @@ def context(owner: str) -> Iterator[None]:
         yield
     except (TypeError, ValueError) as exc:
         message = str(exc)
-        if message.startswith(f"{owner}:") or message.startswith(f"{owner}("):
+        if message.startswith((f"{owner}:", f"{owner}(", f"{owner}.")):  # Python's own names it already
             raise
         new = type(exc)(f"{owner}: {message}")
         raise new.with_traceback(exc.__traceback__) from None

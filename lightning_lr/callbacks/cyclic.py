@@ -10,31 +10,12 @@ from typing import Any
 from .. import _validate as V
 from .. import schedules as S
 from ..schedules.cyclic import cyclic_shape
+from . import _peers as peers
 from ._args import LRSpec, lr_spec
 from .base import OptimizerInfo, ScheduleCallback
 from .durations import TWO_EPOCHS, WHOLE_RUN, Duration, RunInfo, check_duration
 
 __all__ = ["Cyclic", "OneCycle"]
-
-#: arguments of fastai's ``fit_one_cycle`` and torch's ``OneCycleLR`` that :class:`OneCycle` spells
-#: differently, and what to pass instead (refused with it, through :func:`lightning_lr._validate.known_as`)
-_ONE_CYCLE_PEERS = {
-    "lr_max": "max_lr (fastai's lr_max)",
-    "div": "div_factor (fastai's div)",
-    "div_final": "final_div_factor (fastai's div_final)",
-    "moms": (
-        "max_momentum and base_momentum (fastai's moms=(0.95, 0.85, 0.95) is max_momentum=0.95, "
-        "base_momentum=0.85)"
-    ),
-    "anneal_strategy": 'anneal="cos" or "linear" (torch\'s anneal_strategy)',
-    "total_steps": "total=<optimizer steps>, or nothing for the whole run (torch's total_steps)",
-    "epochs": "total=Epochs(n), or nothing for the whole run (torch's epochs: the callback counts the steps)",
-    "steps_per_epoch": (
-        "total=Epochs(n), or nothing for the whole run (torch's steps_per_epoch: the callback counts the steps)"
-    ),
-}
-#: the same for torch's ``CyclicLR`` and :class:`Cyclic`
-_CYCLIC_PEERS = {"step_size_up": "step_size (torch's step_size_up)"}
 
 # The checks below are the rules of schedules.OneCycle, schedules.Cyclic and their momentum schedules, with
 # their words, for the arguments a preset passes on unchanged (the LRs and lengths are checked above them).
@@ -120,7 +101,7 @@ class OneCycle(ScheduleCallback):
     reads_run = False
     schedule_end = "total"
 
-    @V.known_as(_ONE_CYCLE_PEERS)
+    @V.known_as(peers.ONE_CYCLE)
     def __init__(
         self,
         max_lr: float | list[float | None] | None = None,
@@ -232,7 +213,7 @@ class Cyclic(ScheduleCallback):
     range_test_args = ("base_lr", "max_lr")
     reads_run = False
 
-    @V.known_as(_CYCLIC_PEERS)
+    @V.known_as(peers.CYCLIC)
     def __init__(
         self,
         base_lr: float | list[float | None] | None = None,

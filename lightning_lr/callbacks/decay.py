@@ -17,6 +17,7 @@ from typing import Any
 from .. import _validate as V
 from .. import schedules as S
 from ..schedules.decay import exponential_rate
+from . import _peers as peers
 from . import _resolve
 from ._args import LRSpec, lr_spec
 from .base import OptimizerInfo, ScheduleCallback
@@ -147,6 +148,7 @@ class StepDecay(_Decay):
         StepDecay(every=Epochs(10), initial=0.1)
     """
 
+    @V.known_as(peers.STEP)
     def __init__(
         self,
         every: int | Duration,
@@ -422,6 +424,7 @@ class CosineDecay(_ToFinal):
         CosineDecay(final=1e-05, warmup=Fraction(0.05))
     """
 
+    @V.known_as(peers.COSINE)
     def __init__(
         self,
         total: int | Duration = WHOLE_RUN,
@@ -476,6 +479,7 @@ class PolynomialDecay(_ToFinal):
         PolynomialDecay(power=2, final=1e-05)
     """
 
+    @V.known_as(peers.POLYNOMIAL)
     def __init__(
         self,
         power: float = 1.0,

@@ -8,6 +8,7 @@ from typing import Any
 from .. import _validate as V
 from .. import schedules as S
 from ..schedules import long_run
+from . import _peers as peers
 from ._args import LRSpec, lr_spec
 from .base import OptimizerInfo, ScheduleCallback
 from .durations import Duration, RunInfo, check_duration
@@ -40,6 +41,7 @@ class InverseSqrt(ScheduleCallback):
     range_test_args = ("peak",)
     reads_run = False
 
+    @V.known_as(peers.INVERSE_SQRT)
     def __init__(
         self,
         peak: float | list[float | None] | None = None,

@@ -19,6 +19,7 @@ from .. import schedules as S
 from ..optim import ScheduleLR
 from ..optim import param_groups as pg
 from . import _inject, _resolve, _state
+from . import _peers as peers
 from ._inject import Injected, OptimizerConfig
 from ._log import StepLogging
 from ._plateau import STATE_KEYS, Plateau
@@ -130,6 +131,7 @@ class ReduceOnPlateau(ScheduleCallback):
     #: not an argument: the LR of its own schedule is the optimizer's, or a range test's suggestion
     lr = None
 
+    @V.known_as(peers.PLATEAU)
     def __init__(
         self,
         monitor: str,

@@ -8,6 +8,7 @@ from typing import Any
 from .. import _validate as V
 from .. import schedules as S
 from ..schedules import long_run
+from . import _peers as peers
 from ._args import LRSpec, lr_spec
 from .base import OptimizerInfo, ScheduleCallback
 from .durations import FIFTH_OF_RUN, WHOLE_RUN, Duration, Fraction, RunInfo, check_duration
@@ -51,6 +52,7 @@ class WarmupStableDecay(ScheduleCallback):
     reads_run = False
     schedule_end = "total"
 
+    @V.known_as(peers.WSD)
     def __init__(
         self,
         peak: float | list[float | None] | None = None,

@@ -8,7 +8,16 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import context, fail, function, non_negative, positive, positive_int, sequence
+from .._validate import (
+    context,
+    fail,
+    function,
+    non_negative,
+    non_negative_int,
+    positive,
+    positive_int,
+    sequence,
+)
 from ._base import FrozenList, Schedule, checked_output
 from ._math import segments
 from .decay import Linear
@@ -243,11 +252,12 @@ def warmup(schedule: Schedule, steps: int, start: float = 0.0) -> Join:
 
     Args:
         schedule: the schedule that follows the warm-up.
-        steps: the length of the warm-up, a positive integer.
-        start: the value at step 0, >= 0 and below ``schedule(0)``.
+        steps: the length of the warm-up, an integer >= 0; 0 is no warm-up (as a callback's ``warmup=0``).
+        start: the value at step 0, >= 0 and below ``schedule(0)``; with ``steps=0``, 0.
 
     Returns:
-        ``join([Linear(start, schedule(0), steps), schedule], [steps])``.
+        ``join([Linear(start, schedule(0), steps), schedule], [steps])``; ``join([schedule], [])`` for 0
+        steps.
 
     Example:
         >>> from lightning_lr.schedules import CosineDecay
@@ -258,8 +268,12 @@ def warmup(schedule: Schedule, steps: int, start: float = 0.0) -> Join:
     with context("warmup"):
         if not isinstance(schedule, Schedule):
             fail("schedule", "a Schedule", schedule, TypeError)
-        steps = positive_int("steps", steps)
+        steps = non_negative_int("steps", steps)
         start = non_negative("start", start)
+        if steps == 0:
+            if start != 0:
+                fail("start", "0 with steps=0 (no warm-up starts anywhere)", start)
+            return Join([schedule], [])
         first = schedule(0)
         if start >= first:  # a flat or falling "warm-up": LR 0 for steps + 1 steps, without a word
             fail(

@@ -188,6 +188,13 @@ def test_join_is_continuous_when_the_parts_meet(peak: float, ramp: int, total: i
 
 
 @FAST
+@given(st.one_of(decays(), cyclics(), one_cycles()))
+def test_a_warmup_of_no_steps_is_the_schedule(inner: Schedule) -> None:
+    # transformers' num_warmup_steps=0 and the callbacks' warmup=0; warmup() refused 0 (review 50)
+    assert list(warmup(inner, steps=0).values(300)) == list(inner.values(300))
+
+
+@FAST
 @given(
     st.one_of(decays(), cyclics(), one_cycles()), st.integers(1, 200), st.floats(0.0, 1.0, exclude_max=True)
 )

@@ -223,10 +223,16 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         "start must be < schedule(0) = 0.1 (a warm-up rises",
     ),
     (
-        "warmup-steps-zero",
-        lambda: warmup(Constant(0.1), steps=0),
+        "warmup-steps-negative",
+        lambda: warmup(Constant(0.1), steps=-1),
         ValueError,
-        "steps must be a positive integer, got 0",
+        "steps must be a non-negative integer, got -1",
+    ),
+    (
+        "warmup-start-without-steps",
+        lambda: warmup(Constant(0.1), steps=0, start=0.01),
+        ValueError,
+        "start must be 0 with steps=0 (no warm-up starts anywhere), got 0.01",
     ),
     # pct_start
     # step counts beyond float64's exact integers overflowed int64 deep in the arithmetic (an OverflowError
@@ -757,3 +763,10 @@ def test_arrays_are_accepted_for_milestones_and_boundaries() -> None:
     assert MultiStepDecay(0.1, np.array([2, 4])) == MultiStepDecay(0.1, [2, 4])
     assert join([Constant(0.1)] * 2, np.array([3])) == join([Constant(0.1)] * 2, [3])
     assert MultiStepDecay(0.1, range(2, 6, 2)).milestones == [2, 4]
+
+
+def test_an_unknown_keyword_is_named_once() -> None:
+    # review 50: "CosineRestarts: CosineRestarts.__init__() got an unexpected keyword argument 'cycle_mul'"
+    with pytest.raises(TypeError) as info:
+        CosineRestarts(1.0, period=10, cycle_mul=2)  # type: ignore[call-arg]
+    assert str(info.value) == "CosineRestarts.__init__() got an unexpected keyword argument 'cycle_mul'"

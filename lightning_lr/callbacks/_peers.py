@@ -1,0 +1,76 @@
+"""Other libraries' names for the schedule callbacks' arguments, and what to pass here instead.
+
+Each table maps a name that transformers, timm, fastai or torch gives an argument which a callback here
+spells differently to the hint that :func:`lightning_lr._validate.known_as` adds to the TypeError of an
+unknown keyword. ``docs/from_transformers_and_timm.md`` and the README's fastai table map the same names.
+"""
+
+from __future__ import annotations
+
+__all__ = ["COSINE", "CYCLIC", "INVERSE_SQRT", "ONE_CYCLE", "PLATEAU", "POLYNOMIAL", "STEP", "WSD"]
+
+_DOC = "docs/from_transformers_and_timm.md"
+
+#: every preset with a ``warmup=`` argument
+_WARMUP = {
+    "num_warmup_steps": "warmup (transformers' num_warmup_steps)",
+    "warmup_t": f"warmup (timm's warmup_t, with warmup_prefix=True; its default False is a Lambda: {_DOC})",
+    "warmup_lr_init": f"LRSchedule(warmup(schedule, steps, start=warmup_lr_init)) (timm's warmup_lr_init; {_DOC})",
+    "warmup_prefix": f"nothing: warmup= comes before the schedule, as timm's warmup_prefix=True ({_DOC})",
+}
+#: the presets that reach ``final`` at ``total``
+_TO_FINAL = {
+    **_WARMUP,
+    "num_training_steps": "total (transformers' num_training_steps; the default is the whole run)",
+    "t_initial": "total (timm's t_initial; the default is the whole run)",
+    "lr_min": "final (timm's lr_min)",
+    "lr_end": (
+        "final (transformers' lr_end; one number is the final LR of the param group with the largest LR, a "
+        "list gives one per group)"
+    ),
+}
+COSINE = {
+    **_TO_FINAL,
+    "num_cycles": f"LRSchedule(warmup(schedules.CosineDecay(..., periodic=True), W)) (transformers' num_cycles; {_DOC})",
+}
+POLYNOMIAL = _TO_FINAL
+WSD = {
+    **_TO_FINAL,
+    "num_decay_steps": "decay (transformers' num_decay_steps)",
+    "num_stable_steps": "nothing: the stable phase is what warmup and decay leave of total",
+    "decay_type": "shape (transformers' decay_type, whose default is 'cosine'; shape's is '1-sqrt')",
+    "min_lr_ratio": (
+        f"final=min_lr_ratio * the peak LR (an LR, not a ratio; transformers' warm-up also starts there: {_DOC})"
+    ),
+}
+INVERSE_SQRT = {
+    **_WARMUP,
+    "timescale": f"nothing: InverseSqrt has transformers' default timescale (num_warmup_steps); another is a Lambda ({_DOC})",
+}
+STEP = {
+    **_WARMUP,
+    "decay_t": "every (timm's decay_t)",
+    "decay_rate": "drop (timm's decay_rate)",
+    "step_size": "every (torch's StepLR step_size)",
+    "gamma": "drop (torch's StepLR gamma)",
+}
+PLATEAU = {
+    "patience_t": "patience (timm's patience_t)",
+    "decay_rate": "factor (timm's decay_rate)",
+}
+ONE_CYCLE = {
+    "lr_max": "max_lr (fastai's lr_max)",
+    "div": "div_factor (fastai's div)",
+    "div_final": "final_div_factor (fastai's div_final)",
+    "moms": (
+        "max_momentum and base_momentum (fastai's moms=(0.95, 0.85, 0.95) is max_momentum=0.95, "
+        "base_momentum=0.85)"
+    ),
+    "anneal_strategy": 'anneal="cos" or "linear" (torch\'s anneal_strategy)',
+    "total_steps": "total=<optimizer steps>, or nothing for the whole run (torch's total_steps)",
+    "epochs": "total=Epochs(n), or nothing for the whole run (torch's epochs: the callback counts the steps)",
+    "steps_per_epoch": (
+        "total=Epochs(n), or nothing for the whole run (torch's steps_per_epoch: the callback counts the steps)"
+    ),
+}
+CYCLIC = {"step_size_up": "step_size (torch's step_size_up)"}

@@ -1,0 +1,272 @@
+"""The equivalences docs/from_transformers_and_timm.md states, against the schedules of transformers and timm
+written out here from their definitions (neither library is a dependency).
+
+Each reference is the multiplier (transformers' ``LambdaLR`` lambdas) or the LR (timm's ``_get_lr`` with
+``t_in_epochs=False``) at optimizer step ``t``; the doc's expression must give the same value at every step
+from 0 to past the end. Review 50 checked the same rows against the installed libraries (2 param groups, a
+plain loop and a Lightning Trainer with gradient accumulation): equal to 4e-14.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lightning_lr import callbacks as CB
+from lightning_lr.callbacks import LRSchedule, RunInfo
+from lightning_lr.schedules import (
+    Constant,
+    CosineDecay,
+    CosineRestarts,
+    InverseSqrt,
+    Lambda,
+    Linear,
+    PolynomialDecay,
+    Schedule,
+    StepDecay,
+    WarmupStableDecay,
+    join,
+    warmup,
+)
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "from_transformers_and_timm.md"
+W, N = 10, 100  # num_warmup_steps, num_training_steps
+PAST = N + 20
+
+
+def _ramp(t: int) -> float:
+    return t / max(1, W)
+
+
+# transformers.optimization, the lambdas of LambdaLR (multipliers of the optimizer's LR)
+def hf_constant_with_warmup(t: int) -> float:
+    return _ramp(t) if t < W else 1.0
+
+
+def hf_linear(t: int) -> float:
+    return _ramp(t) if t < W else max(0.0, (N - t) / max(1, N - W))
+
+
+def hf_cosine(t: int, num_cycles: float = 0.5) -> float:
+    if t < W:
+        return _ramp(t)
+    progress = (t - W) / max(1, N - W)
+    return max(0.0, 0.5 * (1.0 + math.cos(math.pi * num_cycles * 2.0 * progress)))
+
+
+def hf_hard_restarts(t: int, num_cycles: int = 3) -> float:
+    if t < W:
+        return _ramp(t)
+    progress = (t - W) / max(1, N - W)
+    if progress >= 1.0:
+        return 0.0
+    return max(0.0, 0.5 * (1.0 + math.cos(math.pi * ((num_cycles * progress) % 1.0))))
+
+
+def hf_polynomial(t: int, lr_init: float, lr_end: float, power: float) -> float:
+    if t < W:
+        return _ramp(t)
+    if t > N:
+        return lr_end / lr_init
+    remaining = 1 - (t - W) / (N - W)
+    return ((lr_init - lr_end) * remaining**power + lr_end) / lr_init
+
+
+def hf_inverse_sqrt(t: int) -> float:
+    if t < W:
+        return _ramp(t)
+    timescale = W  # its default: num_warmup_steps
+    return 1.0 / math.sqrt((t + timescale - W) / timescale)
+
+
+def hf_wsd(t: int, decay: int, decay_type: str = "cosine", min_lr_ratio: float = 0.0) -> float:
+    stable = N - W - decay
+    if t < W:
+        return min_lr_ratio + (1.0 - min_lr_ratio) * _ramp(t)
+    if t < W + stable:
+        return 1.0
+    if t < W + stable + decay:
+        progress = (t - W - stable) / max(1, decay)
+        if decay_type == "linear":
+            value = 1.0 - progress
+        elif decay_type == "cosine":
+            value = 0.5 * (1.0 + math.cos(math.pi * progress))
+        else:  # "1-sqrt"
+            value = 1.0 - math.sqrt(progress)
+        return min_lr_ratio + (1.0 - min_lr_ratio) * max(0.0, value)
+    return min_lr_ratio
+
+
+# timm.scheduler.CosineLRScheduler / StepLRScheduler (t_in_epochs=False), one base LR
+BASE, INIT, LMIN = 5e-3, 1e-5, 1e-5
+
+
+def timm_cosine(t: int, t_initial: int, warmup_t: int, prefix: bool) -> float:
+    if t < warmup_t:
+        return INIT + t * (BASE - INIT) / warmup_t
+    if prefix:
+        t -= warmup_t
+    if t >= t_initial:  # cycle_limit=1
+        return LMIN
+    return LMIN + 0.5 * (BASE - LMIN) * (1 + math.cos(math.pi * t / t_initial))
+
+
+def timm_step(t: int, decay_t: int, decay_rate: float, warmup_t: int, prefix: bool) -> float:
+    if t < warmup_t:
+        return INIT + t * (BASE - INIT) / warmup_t
+    if prefix:
+        t -= warmup_t
+    return BASE * decay_rate ** (t // decay_t)
+
+
+def timm_cosine_no_prefix(t: int) -> float:  # the doc's Lambda for warmup_prefix=False (timm's default)
+    return timm_cosine(t, t_initial=N, warmup_t=W, prefix=False)
+
+
+def timm_step_no_prefix(t: int) -> float:
+    return timm_step(t, decay_t=30, decay_rate=0.5, warmup_t=5, prefix=False)
+
+
+ROWS: list[tuple[str, Callable[[int], float], Schedule, int]] = [
+    ("get_constant_schedule_with_warmup", hf_constant_with_warmup, warmup(Constant(1.0), W), PAST),
+    ("get_linear_schedule_with_warmup", hf_linear, warmup(PolynomialDecay(1.0, total=N - W), W), PAST),
+    # to its end; past it, transformers' cosine rises again where ours holds 0 (periodic=True: the rise)
+    ("get_cosine_schedule_with_warmup", hf_cosine, warmup(CosineDecay(1.0, total=N - W), W), N + 1),
+    (
+        "get_cosine_schedule_with_warmup, past its end",
+        hf_cosine,
+        warmup(CosineDecay(1.0, total=N - W, periodic=True), W),
+        PAST,
+    ),
+    (
+        "get_cosine_schedule_with_warmup(num_cycles=1.5)",
+        lambda t: hf_cosine(t, num_cycles=1.5),
+        warmup(CosineDecay(1.0, total=(N - W) // 3, periodic=True), W),
+        PAST,
+    ),
+    (
+        "get_cosine_with_hard_restarts_schedule_with_warmup(num_cycles=3)",
+        hf_hard_restarts,
+        join([Linear(0.0, 1.0, W), CosineRestarts(1.0, period=(N - W) // 3), Constant(0.0)], [W, N]),
+        PAST,
+    ),
+    (
+        "get_polynomial_decay_schedule_with_warmup(lr_end=1e-4, power=2), lr 1e-3",
+        lambda t: hf_polynomial(t, 1e-3, 1e-4, 2.0),
+        warmup(PolynomialDecay(1.0, total=N - W, power=2.0, final=1e-4 / 1e-3), W),
+        PAST,
+    ),
+    ("get_inverse_sqrt_schedule", hf_inverse_sqrt, InverseSqrt(1.0, warmup=W), PAST),
+    (
+        "get_wsd_schedule(num_decay_steps=20)",
+        lambda t: hf_wsd(t, 20),
+        WarmupStableDecay(1.0, total=N, warmup=W, decay=20, shape="cosine"),
+        PAST,
+    ),
+    (
+        "get_wsd_schedule(num_decay_steps=20, decay_type='1-sqrt')",
+        lambda t: hf_wsd(t, 20, "1-sqrt"),
+        WarmupStableDecay(1.0, total=N, warmup=W, decay=20, shape="1-sqrt"),
+        PAST,
+    ),
+    (
+        "get_wsd_schedule(num_decay_steps=20, decay_type='linear', min_lr_ratio=0.1)",
+        lambda t: hf_wsd(t, 20, "linear", 0.1),
+        join(
+            [Linear(0.1, 1.0, W), WarmupStableDecay(1.0, total=N - W, decay=20, shape="linear", final=0.1)],
+            [W],
+        ),
+        PAST,
+    ),
+    (
+        "CosineLRScheduler(warmup_prefix=True)",
+        lambda t: timm_cosine(t, t_initial=90, warmup_t=W, prefix=True),
+        warmup(CosineDecay(BASE, total=90, final=LMIN), W, start=INIT),
+        PAST,
+    ),
+    ("CosineLRScheduler (warmup_prefix=False)", timm_cosine_no_prefix, Lambda(timm_cosine_no_prefix), PAST),
+    (
+        "StepLRScheduler(warmup_prefix=True)",
+        lambda t: timm_step(t, decay_t=30, decay_rate=0.5, warmup_t=5, prefix=True),
+        warmup(StepDecay(BASE, every=30, drop=0.5), 5, start=INIT),
+        PAST,
+    ),
+    ("StepLRScheduler (warmup_prefix=False)", timm_step_no_prefix, Lambda(timm_step_no_prefix), PAST),
+]
+
+
+@pytest.mark.parametrize(("reference", "ours", "steps"), [r[1:] for r in ROWS], ids=[r[0] for r in ROWS])
+def test_the_documented_equivalent_gives_the_peers_values(
+    reference: Callable[[int], float], ours: Schedule, steps: int
+) -> None:
+    expected = np.array([reference(t) for t in range(steps)])
+    np.testing.assert_allclose(ours.values(steps), expected, rtol=1e-12, atol=1e-15)
+
+
+def test_timms_default_warmup_overlaps_its_cosine_where_warmup_comes_before_it() -> None:
+    # why the doc gives a Lambda for warmup_prefix=False: warmup() starts the decay after the warm-up
+    ours = warmup(CosineDecay(BASE, total=N - W, final=LMIN), W, start=INIT).values(N)
+    timm = np.array([timm_cosine_no_prefix(t) for t in range(N)])
+    relative = np.abs(ours - timm) / timm
+    assert relative[:W].max() < 1e-12 and relative[W:].max() > 0.1
+
+
+def _doc_blocks() -> dict[str, object]:
+    """The doc's Python blocks, run as written; their names."""
+    text = DOC.read_text()
+    namespace: dict[str, object] = {"__name__": "from_transformers_and_timm_doc"}
+    for block in re.findall(r"```python\n(.*?)```", text, flags=re.S):
+        exec(compile(textwrap.dedent(block), str(DOC), "exec"), namespace)
+    return namespace
+
+
+def test_the_docs_lambda_for_timms_default_warmup_is_timms_cosine() -> None:
+    doc = _doc_blocks()
+    ours = doc["schedule"]
+    assert isinstance(ours, Schedule)
+    # the doc's example: base 5e-3, t_initial=100, lr_min=1e-5, warmup_t=10, warmup_lr_init=1e-5
+    np.testing.assert_allclose(ours.values(PAST), [timm_cosine_no_prefix(t) for t in range(PAST)], rtol=1e-12)
+
+
+def test_the_docs_per_epoch_staircase_holds_timms_per_epoch_cosine_for_each_epoch() -> None:
+    doc = _doc_blocks()
+    callback = doc["callback"]
+    assert isinstance(callback, LRSchedule)
+    per_epoch, epochs = 8, 20
+    schedule = doc["timm_cosine_per_epoch"](
+        RunInfo(total_steps=per_epoch * epochs, steps_per_epoch=per_epoch)
+    )  # type: ignore[operator]
+    timm = [0.05 * (1 + math.cos(math.pi * (t // per_epoch) / epochs)) for t in range(per_epoch * epochs)]
+    np.testing.assert_allclose(schedule.values(per_epoch * epochs), timm, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("make", "hint"),
+    [
+        (lambda: CB.CosineDecay(num_warmup_steps=10), "'num_warmup_steps': pass warmup (transformers'"),
+        (lambda: CB.CosineDecay(num_training_steps=100), "'num_training_steps': pass total (transformers'"),
+        (lambda: CB.CosineDecay(t_initial=100), "'t_initial': pass total (timm's t_initial"),
+        (lambda: CB.CosineDecay(lr_min=1e-5), "'lr_min': pass final (timm's lr_min)"),
+        (lambda: CB.PolynomialDecay(lr_end=1e-7), "'lr_end': pass final (transformers' lr_end; one number"),
+        (lambda: CB.WarmupStableDecay(num_decay_steps=20), "'num_decay_steps': pass decay (transformers'"),
+        (
+            lambda: CB.WarmupStableDecay(decay_type="cosine"),
+            "'decay_type': pass shape (transformers' decay_type",
+        ),
+        (lambda: CB.InverseSqrt(num_warmup_steps=10), "'num_warmup_steps': pass warmup (transformers'"),
+        (lambda: CB.StepDecay(decay_t=30), "'decay_t': pass every (timm's decay_t)"),
+        (lambda: CB.StepDecay(every=30, decay_rate=0.5), "'decay_rate': pass drop (timm's decay_rate)"),
+        (lambda: CB.ReduceOnPlateau("loss", patience_t=3), "'patience_t': pass patience (timm's patience_t)"),
+        (lambda: CB.ReduceOnPlateau("loss", decay_rate=0.5), "'decay_rate': pass factor (timm's decay_rate)"),
+    ],
+)
+def test_a_callback_given_a_transformers_or_timm_name_says_which_argument_is_ours(make, hint: str) -> None:
+    # review 50: only Python's "unexpected keyword argument", naming nothing to pass instead
+    with pytest.raises(TypeError, match=r"^\w+\(\) got an unexpected keyword argument " + re.escape(hint)):
+        make()
