@@ -56,10 +56,20 @@ def callbacks(trainer: pl.Trainer) -> list[Any]:
 def trainer_token(trainer: pl.Trainer) -> str:
     """A name for ``trainer`` that its copies share (a spawned process gets a pickled copy): a random hex
     string, set on the Trainer the first time it is asked for."""
-    token = getattr(trainer, "_lightning_lr_token", None)
+    return _token(trainer)
+
+
+def module_token(module: pl.LightningModule) -> str:
+    """A name for ``module`` that its copies share, as :func:`trainer_token` (an attribute, not a buffer: it
+    stays out of the module's ``state_dict``)."""
+    return _token(module)
+
+
+def _token(obj: Any) -> str:
+    token = obj.__dict__.get("_lightning_lr_token")
     if not isinstance(token, str):
         token = uuid.uuid4().hex
-        trainer._lightning_lr_token = token  # type: ignore[attr-defined]
+        obj.__dict__["_lightning_lr_token"] = token
     return token
 
 

@@ -80,6 +80,9 @@ class FilledValues:
         #: the Trainer (:func:`~lightning_lr._lightning_compat.trainer_token`) whose run filled the values;
         #: None for values filled outside a fit
         self.trainer: str | None = None
+        #: the module (:func:`~lightning_lr._lightning_compat.module_token`) the range test measured; None
+        #: where it is not known (values a ddp_spawn fit handed over to the main process)
+        self.module: str | None = None
 
     def from_earlier_run(self) -> None:
         """Mark the values as an earlier Trainer's: they still apply, but a range test of this run that has
@@ -93,6 +96,12 @@ class FilledValues:
         text = ", ".join(f"{arg}={self.values.pop(arg):.4g}" for arg in gone)
         for arg in gone:
             del self.sources[arg]
+        return text
+
+    def drop_all(self) -> str:
+        """Drop every value (those of a test of another module); what was dropped, for a message."""
+        text = self.listed()
+        self.values, self.sources, self.trainer, self.module = {}, {}, None, None
         return text
 
     def listed(self) -> str:
@@ -200,6 +209,8 @@ class FilledValues:
             self.sources.setdefault(arg, previous.sources.get(arg, "range_test"))
         if self.trainer is None:
             self.trainer = previous.trainer
+        if self.module is None:
+            self.module = previous.module
 
 
 def _usable(owner: str, arg: str, suggested: Any) -> float:

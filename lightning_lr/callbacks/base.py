@@ -162,6 +162,7 @@ class ScheduleCallback(Callback):
         self._checkpoint = CheckpointState()
         self._plan = Preview()
         self._warned: set[str] = set()
+        self._warned_in: str | None = None  # the Trainer whose fits said them (trainer_token)
         self._record_hparams = False  # set by LRScheduleMixin for the schedule a module declares
         L.install_spawn_hand_over()  # a ddp_spawn fit brings its plan back (_spawn_hand_over)
         # under manual optimization: the rate at which the scheduled optimizers step, told in the first
@@ -350,6 +351,18 @@ class ScheduleCallback(Callback):
         # an answer drops them rather than passing them off as this run's (a checkpoint is read after this)
         if trainer.global_step == 0 and self._filled.trainer not in (None, L.trainer_token(trainer)):
             self._filled.from_earlier_run()
+        # ... for the module they were measured on only: a callback reused for another module (a new model
+        # in each trial of a study) trained it at the first one's LR without a word (review 49)
+        if trainer.global_step == 0 and self._filled.module not in (None, L.module_token(pl_module)):
+            dropped = self._filled.drop_all()
+            if dropped:
+                rank_zero_info(
+                    f"{self.name}: {dropped}, which an LR range test of another module filled in an earlier "
+                    f"fit, is dropped: {type(pl_module).__name__} of this fit takes only its own test's values"
+                )
+        # said once a fit: a callback reused in another Trainer says again what applies to its run
+        if self._warned_in != L.trainer_token(trainer):
+            self._warned, self._warned_in = set(), L.trainer_token(trainer)
         # what an earlier stage's checkpoint left (trainer.validate(ckpt_path=...)) is not this fit's: the
         # checkpoint this fit resumes, if any, is read after setup
         self._respelled, self._saved_schedulers = [], None
@@ -388,6 +401,7 @@ class ScheduleCallback(Callback):
             warnings.simplefilter("ignore")  # the result's own warnings (a capped peak) came when it ran
             values = self.range_test_values(left.result)
         self._filled.trainer = L.trainer_token(trainer)
+        self._filled.module = L.module_token(pl_module)
         self._filled.take(self.name, values, self._given(), quiet=True)
         self._filled.from_earlier_run()
         self._write_hparams()
@@ -816,11 +830,14 @@ class ScheduleCallback(Callback):
             return
         if self._trainer is not None:
             self._filled.trainer = L.trainer_token(self._trainer)
+        self._filled.module = None if self._module is None else L.module_token(self._module)
         running = self._trainer is not None and self._trainer.global_step > 0
         values = self.range_test_values(result)
-        if self._filled.take(self.name, values, self._given(), scheduled=scheduled, running=running):
-            # review 47: only the module's LR was said; a OneCycle peaks at about twice it
-            rank_zero_info(f"{self.name}: {self._filled.listed()}, from the LR range test")
+        changed = self._filled.take(self.name, values, self._given(), scheduled=scheduled, running=running)
+        if changed:
+            if self._filled.values:  # (else an earlier value was dropped, which take() said)
+                # review 47: only the module's LR was said; a OneCycle peaks at about twice it
+                rank_zero_info(f"{self.name}: {self._filled.listed()}, from the LR range test")
             self._write_hparams()
             if self._injected:
                 self._refresh(announce=True)
@@ -859,6 +876,8 @@ class ScheduleCallback(Callback):
         self._filled.restore(self.name, filled, self._given())
         if self._trainer is not None:
             self._filled.trainer = L.trainer_token(self._trainer)
+        if self._module is not None and filled:
+            self._filled.module = L.module_token(self._module)
         self._write_hparams()
         if self._injected and self._trainer is not None:  # strategies that restore callbacks after
             # configure_optimizers: the durations were resolved without the rate the checkpoint brings

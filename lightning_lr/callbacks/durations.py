@@ -56,6 +56,10 @@ class Duration:
         """The duration in (possibly fractional) optimizer steps for ``run``, before rounding."""
         raise NotImplementedError
 
+    def is_zero(self) -> bool:
+        """Whether the duration is no time at all (``Epochs(0)``, ``Fraction(0)``)."""
+        raise NotImplementedError
+
 
 def _fmt(v: float) -> str:
     return str(int(v)) if v == int(v) else repr(v)
@@ -69,7 +73,8 @@ class Epochs(Duration):
     Epochs need a train dataloader with a length.
 
     Args:
-        epochs: a positive number of epochs (fractions of an epoch are allowed).
+        epochs: a number of epochs >= 0 (fractions of an epoch are allowed); 0 only where the argument
+            takes 0 steps (``warmup``).
 
     Example:
         >>> from lightning_lr.callbacks import Epochs, RunInfo
@@ -84,7 +89,7 @@ class Epochs(Duration):
 
     def __init__(self, epochs: float) -> None:
         with V.context("Epochs"):
-            object.__setattr__(self, "epochs", V.positive("epochs", epochs))
+            object.__setattr__(self, "epochs", V.non_negative("epochs", epochs))
 
     def resolve(self, run: RunInfo) -> float:
         if run.steps_per_epoch is None:
@@ -95,8 +100,11 @@ class Epochs(Duration):
         return epoch_start(run, self.epochs)
 
     def steps(self, run: RunInfo) -> int:
-        """The duration in whole optimizer steps (rounded half up, at least 1)."""
-        return max(1, round_steps(self.resolve(run)))
+        """The duration in whole optimizer steps (rounded half up, at least 1; 0 for a zero duration)."""
+        return 0 if self.is_zero() else max(1, round_steps(self.resolve(run)))
+
+    def is_zero(self) -> bool:
+        return self.epochs == 0
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Epochs is immutable")
@@ -123,7 +131,7 @@ class Fraction(Duration):
     The run's length must be known: ``max_epochs`` with a sized dataloader, or ``max_steps``.
 
     Args:
-        fraction: a positive number.
+        fraction: a number >= 0; 0 only where the argument takes 0 steps (``warmup``).
 
     Example:
         >>> from lightning_lr.callbacks import Fraction, RunInfo
@@ -136,7 +144,7 @@ class Fraction(Duration):
 
     def __init__(self, fraction: float) -> None:
         with V.context("Fraction"):
-            object.__setattr__(self, "fraction", V.positive("fraction", fraction))
+            object.__setattr__(self, "fraction", V.non_negative("fraction", fraction))
         if self.fraction > 1.0:
             warnings.warn(
                 f"Fraction({self.fraction:g}) is longer than the run: a schedule given this duration is cut off "
@@ -156,8 +164,11 @@ class Fraction(Duration):
         return self.fraction * run.total_steps
 
     def steps(self, run: RunInfo) -> int:
-        """The duration in whole optimizer steps (rounded half up, at least 1)."""
-        return max(1, round_steps(self.resolve(run)))
+        """The duration in whole optimizer steps (rounded half up, at least 1; 0 for a zero duration)."""
+        return 0 if self.is_zero() else max(1, round_steps(self.resolve(run)))
+
+    def is_zero(self) -> bool:
+        return self.fraction == 0
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Fraction is immutable")
@@ -272,9 +283,11 @@ def check_duration(name: str, value: Any, *, minimum: int = 1) -> Any:
     """Validate a duration argument: an int >= ``minimum`` (optimizer steps), :class:`Epochs` or
     :class:`Fraction`. Returns it unchanged (an int as an int); wrap the call in ``_validate.context(owner)``
     to name the owner in the message."""
-    if isinstance(value, Duration):
-        return value
     allowed = f"an int >= {minimum} (optimizer steps), Epochs(n) or Fraction(f)"
+    if isinstance(value, Duration):
+        if minimum > 0 and value.is_zero():  # a search space's 0 (review 49): refused where 0 steps is
+            V.fail(name, f"{allowed}, not zero", value)
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         if isinstance(value, numbers.Real) and not isinstance(value, bool):
             x = float(value)

@@ -102,6 +102,11 @@ class _RangeTestCallback(Callback):
     def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         if stage == "fit":
             check_strategy(trainer.strategy)  # before the strategy wraps the model
+            if trainer.global_step == 0:
+                # a fresh run's results are its own: a callback reused in another fit (a study's next trial)
+                # kept the last one's, also where this fit's test was interrupted (review 49); a fit resumed
+                # from a checkpoint gets the checkpoint's, which are read after setup
+                self.result, self.results = None, {}
 
     def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         if self._tuner_exit or not skipped_for_fast_dev_run(trainer, self.options.title):

@@ -141,7 +141,7 @@ def test_a_null_schedule_in_the_models_yaml_trains_at_the_optimizers_lr(tmp_path
 
 
 def test_yaml_values_are_validated(tmp_path) -> None:
-    with pytest.raises(ValueError, match=r"Fraction: fraction must be > 0, got -0.5"):
+    with pytest.raises(ValueError, match=r"Fraction: fraction must be >= 0, got -0.5"):
         run_cli(
             tmp_path,
             """

@@ -254,17 +254,34 @@ def test_a_reused_callback_drops_an_earlier_trainers_value_on_every_rank_when_th
 ) -> None:
     from support.fakes import ApplyAt, FakeRangeTest
 
-    cycle = OneCycle()
-    fit(tmp_path, Tiny(), [cycle, ApplyAt(FakeRangeTest(max_lr=0.05))])  # one process: fills 0.05
+    cycle, model = OneCycle(), Tiny()
+    fit(tmp_path, model, [cycle, ApplyAt(FakeRangeTest(max_lr=0.05))])  # one process: fills 0.05
     out = tmp_path / "ranks"
     out.mkdir()
     callbacks = [cycle, ApplyAt(FakeRangeTest(max_lr=None)), DumpPerRank(str(out))]
-    fit(tmp_path, Tiny(), callbacks, strategy=DDP, devices=2)
+    fit(tmp_path, model, callbacks, strategy=DDP, devices=2)
     rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
     assert rank0 == rank1
     # the optimizer's 0.1, as a fresh OneCycle() takes it (before: the first Trainer's 0.05 on both ranks)
     assert_trace([row[1][0] for row in rank0], S.OneCycle(0.1, total_steps=12).values(12))
     assert cycle.state_dict()["filled"] == {}  # the main process got it back too
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_callback_reused_for_another_module_drops_the_first_ones_value_on_every_rank(tmp_path) -> None:
+    from support.fakes import ApplyAt, FakeRangeTest
+
+    cycle = OneCycle()
+    fit(tmp_path, Tiny(), [cycle, ApplyAt(FakeRangeTest(max_lr=0.05))])  # one process, one module: 0.05
+    out = tmp_path / "ranks"
+    out.mkdir()
+    fit(tmp_path, Tiny(), [cycle, DumpPerRank(str(out))], strategy=DDP, devices=2)  # another module, no test
+    rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
+    assert rank0 == rank1
+    # review 49: the first module's 0.05 on both ranks; now the optimizer's 0.1, as a fresh OneCycle() takes it
+    assert_trace([row[1][0] for row in rank0], S.OneCycle(0.1, total_steps=12).values(12))
+    assert cycle.state_dict()["filled"] == {}  # the main process's twin dropped it too
 
 
 class _UnevenPerRank(Tiny):

@@ -40,13 +40,12 @@ from support.trainers import fit
 @pytest.mark.parametrize(
     ("make", "error", "match"),
     [
-        (lambda: Epochs(0), ValueError, r"Epochs: epochs must be > 0, got 0"),
-        (lambda: Epochs(-1.5), ValueError, r"epochs must be > 0, got -1.5"),
-        (lambda: Epochs(float("inf")), ValueError, r"epochs must be a finite number > 0, got inf"),
-        (lambda: Epochs("2"), TypeError, r"epochs must be a finite number > 0, got '2'"),
-        (lambda: Epochs(True), TypeError, r"epochs must be a finite number > 0, got True"),
-        (lambda: Fraction(0.0), ValueError, r"Fraction: fraction must be > 0, got 0.0"),
-        (lambda: Fraction(None), TypeError, r"fraction must be a finite number > 0, got None"),
+        (lambda: Epochs(-1.5), ValueError, r"Epochs: epochs must be >= 0, got -1.5"),
+        (lambda: Epochs(float("inf")), ValueError, r"epochs must be a finite number >= 0, got inf"),
+        (lambda: Epochs("2"), TypeError, r"epochs must be a finite number >= 0, got '2'"),
+        (lambda: Epochs(True), TypeError, r"epochs must be a finite number >= 0, got True"),
+        (lambda: Fraction(-0.5), ValueError, r"Fraction: fraction must be >= 0, got -0.5"),
+        (lambda: Fraction(None), TypeError, r"fraction must be a finite number >= 0, got None"),
         (lambda: OneCycle(total=0), ValueError, r"OneCycle: total must be an int >= 1 \(optimizer steps\)"),
         (
             lambda: OneCycle(total=2.5),
@@ -68,7 +67,7 @@ from support.trainers import fit
         (lambda: StepDecay(every=True), TypeError, r"StepDecay: every must be an int >= 1.*got True"),
         (lambda: CosineDecay(warmup=-1), ValueError, r"CosineDecay: warmup must be an int >= 0.*got -1"),
         (lambda: MultiStepDecay(milestones=[1, 0.5]), TypeError, r"milestones\[1\] must be an int >= 0"),
-        (lambda: Cyclic(step_size=Fraction(-0.1)), ValueError, r"Fraction: fraction must be > 0, got -0.1"),
+        (lambda: Cyclic(step_size=Fraction(-0.1)), ValueError, r"Fraction: fraction must be >= 0, got -0.1"),
     ],
 )
 def test_bad_durations_are_rejected_at_construction(make, error, match) -> None:

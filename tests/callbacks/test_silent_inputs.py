@@ -51,3 +51,41 @@ def test_a_one_step_run_gets_a_two_step_cycle(tmp_path) -> None:
     callback = OneCycle()
     fit(tmp_path, Tiny(), [callback], max_steps=1)
     assert callback.steps["total"] == 2
+
+
+def test_a_callback_reused_in_another_trainer_says_again_what_applies_to_its_run(tmp_path) -> None:
+    # review 49: the warnings said once per callback were never said again, so a study's later trials, each
+    # with a new Trainer and the same callback object, did not hear of their own warm-up longer than the run
+    cb = CosineDecay(warmup=Epochs(5))
+    for trial in range(2):
+        with pytest.warns(
+            UserWarning, match=r"CosineDecay: warmup=Epochs\(5\) \(60 optimizer steps\) is longer than"
+        ):
+            fit(tmp_path / str(trial), Tiny(), [cb])
+
+
+@pytest.mark.parametrize("zero", [0, Fraction(0.0), Epochs(0)], ids=repr)
+def test_a_warm_up_of_zero_in_any_spelling_is_no_warm_up(tmp_path, zero) -> None:
+    # review 49: a study's Fraction(trial.suggest_float("warm", 0.0, 0.2)) failed every trial that drew 0, with
+    # "Fraction: fraction must be > 0", where warmup=0 was accepted
+    plain = fit(tmp_path / "plain", Tiny(), [CosineDecay()])
+    rec = fit(tmp_path / "zero", Tiny(), [CosineDecay(warmup=zero)])
+    assert rec.lr() == pytest.approx(plain.lr(), rel=0, abs=0)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda: CosineDecay(total=Fraction(0.0)),
+            r"CosineDecay: total must be an int >= 1 .*, not zero, got Fraction\(0.0\)",
+        ),
+        (
+            lambda: OneCycle(total=Epochs(0)),
+            r"OneCycle: total must be an int >= 1 .*, not zero, got Epochs\(0\)",
+        ),
+    ],
+)
+def test_a_zero_duration_where_steps_are_needed_is_refused_by_name(make, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        make()

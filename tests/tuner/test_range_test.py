@@ -135,6 +135,32 @@ def test_applied_lr_is_what_the_fit_trains_with_and_the_user_scheduler_keeps_it(
     assert per_epoch[3][0] == pytest.approx(s * 0.5, rel=1e-12)  # StepLR(step_size=3, gamma=0.5) from s
 
 
+class PrunedError(Exception):
+    pass
+
+
+class RaisesAtStep(TinyModel):
+    def __init__(self, at: int) -> None:
+        super().__init__()
+        self.at = at
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        if len(self.seen_losses) == self.at:
+            raise PrunedError  # a study pruning the trial in the middle of the test
+        return super().training_step(batch, batch_idx)
+
+
+def test_a_reused_callback_holds_only_this_fits_results(tmp_path: Any) -> None:
+    # review 49: the next trial's test, pruned in its sweep, left the last trial's result in place, which the
+    # study then recorded as this trial's
+    test = LRRangeTest(num_steps=20, confirm=False)
+    trainer(tmp_path, callbacks=[test], max_epochs=1).fit(TinyModel(), loader())
+    assert test.result is not None and list(test.results) == [0]
+    with pytest.raises(PrunedError):
+        trainer(tmp_path, callbacks=[test], max_epochs=1).fit(RaisesAtStep(at=5), loader())
+    assert test.result is None and test.results == {}
+
+
 def test_later_epoch_test_rescales_the_running_optimizer_and_keeps_group_ratios(tmp_path: Any) -> None:
     seed_all(4)
     model = TinyModel(groups=True, scheduler="step")
