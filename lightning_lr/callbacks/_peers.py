@@ -14,7 +14,10 @@ _DOC = "docs/from_transformers_and_timm.md"
 #: every preset with a ``warmup=`` argument
 _WARMUP = {
     "num_warmup_steps": "warmup (transformers' num_warmup_steps)",
-    "warmup_t": f"warmup (timm's warmup_t, with warmup_prefix=True; its default False is a Lambda: {_DOC})",
+    "warmup_t": (
+        f"warmup=Epochs(warmup_t) (timm's warmup_t counts epochs unless t_in_epochs=False; an int here is "
+        f"optimizer steps; its warmup_prefix=False, the default, is a Lambda: {_DOC})"
+    ),
     "warmup_lr_init": f"LRSchedule(warmup(schedule, steps, start=warmup_lr_init)) (timm's warmup_lr_init; {_DOC})",
     "warmup_prefix": f"nothing: warmup= comes before the schedule, as timm's warmup_prefix=True ({_DOC})",
 }
@@ -22,11 +25,15 @@ _WARMUP = {
 _TO_FINAL = {
     **_WARMUP,
     "num_training_steps": "total (transformers' num_training_steps; the default is the whole run)",
-    "t_initial": "total (timm's t_initial; the default is the whole run)",
+    "t_initial": (
+        "total=Epochs(t_initial) (timm's t_initial counts epochs unless t_in_epochs=False; an int here is "
+        "optimizer steps; the default is the whole run)"
+    ),
     "lr_min": "final (timm's lr_min)",
+    "min_lr": "final (transformers' min_lr)",
     "lr_end": (
-        "final (transformers' lr_end; one number is the final LR of the param group with the largest LR, a "
-        "list gives one per group)"
+        "final (transformers' lr_end; one number is the final LR of the param group with the largest LR, "
+        "the others keep their ratio to it; a list gives one per group)"
     ),
 }
 COSINE = {
@@ -49,7 +56,10 @@ INVERSE_SQRT = {
 }
 STEP = {
     **_WARMUP,
-    "decay_t": "every (timm's decay_t)",
+    "decay_t": (
+        "every=Epochs(decay_t) (timm's decay_t counts epochs unless t_in_epochs=False; an int here is optimizer "
+        "steps)"
+    ),
     "decay_rate": "drop (timm's decay_rate)",
     "step_size": "every (torch's StepLR step_size)",
     "gamma": "drop (torch's StepLR gamma)",
@@ -57,11 +67,16 @@ STEP = {
 PLATEAU = {
     "patience_t": "patience (timm's patience_t)",
     "decay_rate": "factor (timm's decay_rate)",
+    "lr_min": "min_lr (timm's lr_min)",
+    "cooldown_t": "cooldown (timm's cooldown_t)",
 }
 ONE_CYCLE = {
     "lr_max": "max_lr (fastai's lr_max)",
     "div": "div_factor (fastai's div)",
-    "div_final": "final_div_factor (fastai's div_final)",
+    "div_final": (
+        "final_div_factor=div_final / div_factor (fastai's div_final divides the peak, torch's final_div_factor "
+        "divides the start: div_final=1e5 with div=25 is final_div_factor=4000)"
+    ),
     "moms": (
         "max_momentum and base_momentum (fastai's moms=(0.95, 0.85, 0.95) is max_momentum=0.95, "
         "base_momentum=0.85)"

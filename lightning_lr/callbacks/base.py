@@ -830,7 +830,7 @@ class ScheduleCallback(Callback):
             return
         if self._trainer is not None:
             self._filled.trainer = L.trainer_token(self._trainer)
-        self._filled.module = None if self._module is None else L.module_token(self._module)
+        self._tested_on(self._module)  # None outside a fit: unknown (a spawned fit's receiver says it after)
         running = self._trainer is not None and self._trainer.global_step > 0
         values = self.range_test_values(result)
         changed = self._filled.take(self.name, values, self._given(), scheduled=scheduled, running=running)
@@ -939,6 +939,12 @@ class ScheduleCallback(Callback):
 
     def _spawn_receive(self, trainer: pl.Trainer, data: dict[str, Any]) -> None:
         self.run, self.steps, self._plan.plans, self._filled = pickle.loads(data["plan"])
+        if self._filled.module is not None:  # rank 0 measured its copy of this process's module
+            self._tested_on(trainer.lightning_module)
+
+    def _tested_on(self, module: Any) -> None:
+        """The values filled in are ``module``'s (a process that ran no setup: after a spawned fit)."""
+        self._filled.module = None if module is None else L.module_token(module)
 
     def __getstate__(self) -> dict[str, Any]:
         # the trainer, module and live schedulers of a running fit do not travel (ddp_spawn, deepcopy)

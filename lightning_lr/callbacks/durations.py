@@ -60,6 +60,10 @@ class Duration:
         """Whether the duration is no time at all (``Epochs(0)``, ``Fraction(0)``)."""
         raise NotImplementedError
 
+    def steps(self, run: RunInfo) -> int:
+        """The duration in whole optimizer steps (rounded half up, at least 1; 0 for a zero duration)."""
+        return 0 if self.is_zero() else max(1, round_steps(self.resolve(run)))
+
 
 def _fmt(v: float) -> str:
     return str(int(v)) if v == int(v) else repr(v)
@@ -98,10 +102,6 @@ class Epochs(Duration):
                 f"(the train dataloader has no length); give this duration in optimizer steps (an int)"
             )
         return epoch_start(run, self.epochs)
-
-    def steps(self, run: RunInfo) -> int:
-        """The duration in whole optimizer steps (rounded half up, at least 1; 0 for a zero duration)."""
-        return 0 if self.is_zero() else max(1, round_steps(self.resolve(run)))
 
     def is_zero(self) -> bool:
         return self.epochs == 0
@@ -162,10 +162,6 @@ class Fraction(Duration):
                 f"train dataloader), or give this duration in optimizer steps (an int)"
             )
         return self.fraction * run.total_steps
-
-    def steps(self, run: RunInfo) -> int:
-        """The duration in whole optimizer steps (rounded half up, at least 1; 0 for a zero duration)."""
-        return 0 if self.is_zero() else max(1, round_steps(self.resolve(run)))
 
     def is_zero(self) -> bool:
         return self.fraction == 0

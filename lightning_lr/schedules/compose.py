@@ -253,7 +253,8 @@ def warmup(schedule: Schedule, steps: int, start: float = 0.0) -> Join:
     Args:
         schedule: the schedule that follows the warm-up.
         steps: the length of the warm-up, an integer >= 0; 0 is no warm-up (as a callback's ``warmup=0``).
-        start: the value at step 0, >= 0 and below ``schedule(0)``; with ``steps=0``, 0.
+        start: the value at step 0, >= 0 and below ``schedule(0)``; with ``steps=0`` no step takes it (a
+            search space that draws 0 warm-up steps keeps its start: timm's ``warmup_t=0``).
 
     Returns:
         ``join([Linear(start, schedule(0), steps), schedule], [steps])``; ``join([schedule], [])`` for 0
@@ -271,8 +272,6 @@ def warmup(schedule: Schedule, steps: int, start: float = 0.0) -> Join:
         steps = non_negative_int("steps", steps)
         start = non_negative("start", start)
         if steps == 0:
-            if start != 0:
-                fail("start", "0 with steps=0 (no warm-up starts anywhere)", start)
             return Join([schedule], [])
         first = schedule(0)
         if start >= first:  # a flat or falling "warm-up": LR 0 for steps + 1 steps, without a word

@@ -74,6 +74,9 @@ def receive(trainer: pl.Trainer, callback: Any, data: dict[str, Any]) -> None:
             if not was_declared:
                 available.remove(match)
             match.apply_range_test(best)
+            tested_on = getattr(match, "_tested_on", None)  # lightning_lr's: the values are this module's
+            if callable(tested_on):
+                tested_on(module)
             if was_declared:  # its hparams, as rank 0's module holds them (this process ran no setup)
                 match._write_hparams(module)
     if lost:

@@ -27,7 +27,17 @@ from ..schedules import Constant, ExponentialDecay, Join, Linear, Schedule
 from ._confirm import CONFIRMED
 from ._rules import METHODS, MIN_POINTS
 
-__all__ = ["MODES", "PEERS_NAMES", "PLACES", "RETRY_FACTOR", "LROptions", "MomentumOptions", "SweepOptions"]
+__all__ = [
+    "CALLBACK_PEERS_NAMES",
+    "MODES",
+    "PEERS_NAMES",
+    "PLACES",
+    "RETRY_FACTOR",
+    "TUNER_PEERS_NAMES",
+    "LROptions",
+    "MomentumOptions",
+    "SweepOptions",
+]
 
 MODES = ("exponential", "linear")
 #: ``retry``: the second test sweeps this many times ``num_steps``. A longer sweep averages more losses in
@@ -57,9 +67,20 @@ PEERS_NAMES = {
         "code), or read result.suggestions() after the test"
     ),
     "show_plot": "nothing: call result.plot() on the result (fastai's show_plot)",
+    "accumulation_steps": "nothing: the Trainer's accumulate_grad_batches applies (torch-lr-finder's accumulation_steps)",
+}
+#: ``Tuner.lr_range_test``'s: its data arguments
+TUNER_PEERS_NAMES = {
+    **PEERS_NAMES,
     "train_loader": "train_dataloaders (torch-lr-finder's train_loader)",
     "val_loader": "val_dataloaders with val_loss=True (torch-lr-finder's val_loader)",
-    "accumulation_steps": "nothing: the Trainer's accumulate_grad_batches applies (torch-lr-finder's accumulation_steps)",
+}
+#: ``LRRangeTest``'s: its data is the fit's, and Lightning's own callback spells the length otherwise
+CALLBACK_PEERS_NAMES = {
+    **PEERS_NAMES,
+    "num_training_steps": "num_steps (Lightning's LearningRateFinder num_training_steps)",
+    "train_loader": "nothing: the callback tests on the data given to trainer.fit (torch-lr-finder's train_loader)",
+    "val_loader": ("val_loss=True, with validation data given to trainer.fit (torch-lr-finder's val_loader)"),
 }
 #: where the snapshot keeps its copies (``lightning_lr.tuner._place``)
 PLACES = ("device", "host", "auto")

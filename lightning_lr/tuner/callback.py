@@ -16,7 +16,7 @@ from ._apply import restore_attrs
 from ._core import Result, check_strategy, run_range_test
 from ._curve import SweepResult
 from ._handover import hand_over, receive
-from ._options import PEERS_NAMES, LROptions, SweepOptions
+from ._options import CALLBACK_PEERS_NAMES, LROptions, SweepOptions
 from ._result import RangeTestResult
 from ._weight_decay import WeightDecayResult
 
@@ -277,7 +277,7 @@ class LRRangeTest(_RangeTestCallback):
         ValueError: LRRangeTest: min_lr must be < max_lr, got min_lr=1.0 and max_lr=0.1
     """
 
-    @V.known_as(PEERS_NAMES)
+    @V.known_as(CALLBACK_PEERS_NAMES)
     def __init__(
         self,
         min_lr: float = 1e-7,

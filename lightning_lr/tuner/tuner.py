@@ -15,7 +15,7 @@ from .. import _validate as V
 from ._core import Result, check_strategy
 from ._data import loader_generators
 from ._momentum import MomentumRangeTestResult
-from ._options import PEERS_NAMES, LROptions, MomentumOptions, SweepOptions
+from ._options import TUNER_PEERS_NAMES, LROptions, MomentumOptions, SweepOptions
 from ._result import RangeTestResult
 from ._state import RNGState
 from ._weight_decay import WeightDecayResult
@@ -116,7 +116,7 @@ class Tuner(_LightningTuner):
         retry: bool = ...,
     ) -> WeightDecayResult | None: ...
 
-    @V.known_as(PEERS_NAMES)
+    @V.known_as(TUNER_PEERS_NAMES)
     def lr_range_test(
         self,
         model: pl.LightningModule,

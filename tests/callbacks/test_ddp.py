@@ -284,6 +284,28 @@ def test_a_callback_reused_for_another_module_drops_the_first_ones_value_on_ever
     assert cycle.state_dict()["filled"] == {}  # the main process's twin dropped it too
 
 
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_values_a_multi_process_test_filled_stay_with_the_module_it_tested(tmp_path) -> None:
+    # review 51: the values came back to this process marked with no module (its callback ran no setup), so
+    # a later fit of another module took them as before review 49's fix
+    from lightning_lr import LRRangeTest
+
+    def tested_in_two_processes() -> tuple[OneCycle, Tiny, float]:
+        cycle, tested = OneCycle(), Tiny()
+        fit(tmp_path, tested, [cycle, LRRangeTest(num_steps=20, confirm=False)], strategy=DDP, devices=2)
+        peak = cycle.value("max_lr")
+        assert peak is not None and peak != 0.1
+        return cycle, tested, peak
+
+    cycle, _, _ = tested_in_two_processes()
+    other = fit(tmp_path, Tiny(), [cycle])  # another module: its optimizer's 0.1, as a fresh OneCycle()
+    assert_trace(other.lr(), S.OneCycle(0.1, total_steps=24).values(24))  # one process: 24 steps
+    cycle, tested, peak = tested_in_two_processes()
+    again = fit(tmp_path, tested, [cycle])  # the tested module again, in this process: the test's peak
+    assert_trace(again.lr(), S.OneCycle(peak, total_steps=24).values(24))
+
+
 class _UnevenPerRank(Tiny):
     """Rank 0 gets 20 samples (5 batches), rank 1 12 (3 batches), through loaders of their own."""
 

@@ -420,6 +420,12 @@ def test_lr_schedule_errors(tmp_path) -> None:
             r"\(fastai's moms=\(0.95, 0.85, 0.95\) is max_momentum=0.95, base_momentum=0.85\)",
         ),
         (
+            lambda: OneCycle(0.1, div_final=1e5),
+            TypeError,
+            r"^OneCycle\(\) got an unexpected keyword argument 'div_final': pass final_div_factor=div_final / "
+            r"div_factor \(fastai's div_final divides the peak",
+        ),
+        (
             lambda: OneCycle(0.1, total_steps=100),
             TypeError,
             r"^OneCycle\(\) got an unexpected keyword argument 'total_steps': pass total=<optimizer steps>",

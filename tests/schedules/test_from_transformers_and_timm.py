@@ -251,7 +251,11 @@ def test_the_docs_per_epoch_staircase_holds_timms_per_epoch_cosine_for_each_epoc
     [
         (lambda: CB.CosineDecay(num_warmup_steps=10), "'num_warmup_steps': pass warmup (transformers'"),
         (lambda: CB.CosineDecay(num_training_steps=100), "'num_training_steps': pass total (transformers'"),
-        (lambda: CB.CosineDecay(t_initial=100), "'t_initial': pass total (timm's t_initial"),
+        (
+            lambda: CB.CosineDecay(t_initial=100),
+            "'t_initial': pass total=Epochs(t_initial) (timm's t_initial counts",
+        ),
+        (lambda: CB.CosineDecay(min_lr=1e-5), "'min_lr': pass final (transformers' min_lr)"),
         (lambda: CB.CosineDecay(lr_min=1e-5), "'lr_min': pass final (timm's lr_min)"),
         (lambda: CB.PolynomialDecay(lr_end=1e-7), "'lr_end': pass final (transformers' lr_end; one number"),
         (lambda: CB.WarmupStableDecay(num_decay_steps=20), "'num_decay_steps': pass decay (transformers'"),
@@ -260,10 +264,15 @@ def test_the_docs_per_epoch_staircase_holds_timms_per_epoch_cosine_for_each_epoc
             "'decay_type': pass shape (transformers' decay_type",
         ),
         (lambda: CB.InverseSqrt(num_warmup_steps=10), "'num_warmup_steps': pass warmup (transformers'"),
-        (lambda: CB.StepDecay(decay_t=30), "'decay_t': pass every (timm's decay_t)"),
+        (
+            lambda: CB.StepDecay(decay_t=30),
+            "'decay_t': pass every=Epochs(decay_t) (timm's decay_t counts epochs",
+        ),
         (lambda: CB.StepDecay(every=30, decay_rate=0.5), "'decay_rate': pass drop (timm's decay_rate)"),
         (lambda: CB.ReduceOnPlateau("loss", patience_t=3), "'patience_t': pass patience (timm's patience_t)"),
         (lambda: CB.ReduceOnPlateau("loss", decay_rate=0.5), "'decay_rate': pass factor (timm's decay_rate)"),
+        (lambda: CB.ReduceOnPlateau("loss", lr_min=1e-6), "'lr_min': pass min_lr (timm's lr_min)"),
+        (lambda: CB.ReduceOnPlateau("loss", cooldown_t=2), "'cooldown_t': pass cooldown (timm's cooldown_t)"),
     ],
 )
 def test_a_callback_given_a_transformers_or_timm_name_says_which_argument_is_ours(make, hint: str) -> None:

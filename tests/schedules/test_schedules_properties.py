@@ -192,6 +192,8 @@ def test_join_is_continuous_when_the_parts_meet(peak: float, ramp: int, total: i
 def test_a_warmup_of_no_steps_is_the_schedule(inner: Schedule) -> None:
     # transformers' num_warmup_steps=0 and the callbacks' warmup=0; warmup() refused 0 (review 50)
     assert list(warmup(inner, steps=0).values(300)) == list(inner.values(300))
+    # review 51: a start drawn with 0 steps (timm's warmup_t=0, warmup_lr_init=1e-5) was refused
+    assert list(warmup(inner, steps=0, start=0.5 * inner(0)).values(300)) == list(inner.values(300))
 
 
 @FAST

@@ -228,12 +228,6 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         ValueError,
         "steps must be a non-negative integer, got -1",
     ),
-    (
-        "warmup-start-without-steps",
-        lambda: warmup(Constant(0.1), steps=0, start=0.01),
-        ValueError,
-        "start must be 0 with steps=0 (no warm-up starts anywhere), got 0.01",
-    ),
     # pct_start
     # step counts beyond float64's exact integers overflowed int64 deep in the arithmetic (an OverflowError
     # naming no argument) or lost the schedule to rounding

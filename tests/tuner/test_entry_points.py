@@ -859,3 +859,19 @@ def test_a_peers_name_for_a_range_test_argument_is_refused_with_ours(
         TypeError, match=rf"^LRRangeTest\(\) got an unexpected keyword argument '{name}': {hint}"
     ):
         LRRangeTest(**{name: 1})
+
+
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
+        ("num_training_steps", r"pass num_steps \(Lightning's LearningRateFinder num_training_steps\)"),
+        ("train_loader", r"pass nothing: the callback tests on the data given to trainer.fit"),
+        ("val_loader", r"pass val_loss=True, with validation data given to trainer.fit"),
+    ],
+)
+def test_the_callbacks_hints_name_what_a_callback_takes(name: str, hint: str) -> None:
+    # review 51: LRRangeTest shared the Tuner's table and pointed to train_dataloaders, which it does not take
+    with pytest.raises(
+        TypeError, match=rf"^LRRangeTest\(\) got an unexpected keyword argument '{name}': {hint}"
+    ):
+        LRRangeTest(**{name: 1})
