@@ -130,7 +130,9 @@ def _declared_callback(module: Any, *, fresh: bool) -> ScheduleCallback | None:
                 declared if declared is _MISSING else copy.deepcopy(declared),
                 "the class attribute lr_schedule",
             )
-            declared = None
+            declared = (
+                _CLASS_ATTRIBUTE  # (not None: an instance's own None later is a declaration of its own)
+            )
     if callback is not None:
         callback._record_hparams = True
     module.__dict__[_CACHE] = (declared, callback)
@@ -153,6 +155,8 @@ class _Missing:
 
 
 _MISSING = _Missing()
+#: the cache's key for a callback copied from a class attribute
+_CLASS_ATTRIBUTE = _Missing()
 
 
 def _as_callback(owner: str, declared: Any, where: str) -> ScheduleCallback | None:

@@ -133,6 +133,15 @@ def test_a_declaration_of_none_adds_no_schedule_and_says_so(tmp_path, model, cap
     assert "lightning_lr" not in module.hparams
 
 
+def test_none_set_on_an_instance_after_its_class_attribute_served_a_fit_is_no_schedule(tmp_path) -> None:
+    module = ClassAttributeModel()
+    fit(tmp_path, module, [])
+    module.lr_schedule = None  # the instance's own declaration now; the class's OneCycle was cached
+    rec = fit(tmp_path, module, [])
+    assert_trace(rec.lr(), [0.1] * N)
+    assert module.lr_schedule_callback() is None
+
+
 def test_a_schedule_declared_after_none_is_injected(tmp_path) -> None:
     module = NoneArgument()
     fit(tmp_path, module, [])
