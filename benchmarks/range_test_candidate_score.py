@@ -11,8 +11,7 @@ decades from the sweep's anchor, on the benchmark's 12-per-decade lattice):
 - ``trend->T``: each candidate's loss over its last 40 of 80 steps fitted as ``a + b log t`` (the slope
   taken as 0 when it rises) and read at the task's budget T: the loss the candidate is heading for;
 - ``tail@80, ties lower``: today's score, but the winner is the lowest candidate whose score lies within
-  1.5 standard errors of the best one's (their ratio against the relative standard errors of the losses
-  each averages, as the confirmation stage compares scores). Above the best LR the loss rises faster than
+  1.5 standard errors of the best one's, by the confirmation stage's own comparison (``_confirm._alike``). Above the best LR the loss rises faster than
   below it, so a tie taken low should cost less; on the tuning half it takes 31 of 39 runs within 3x to 29.
 
 Nothing is trained: the candidates' 120-step curves, the sweeps and the grids are read from the suggestion
@@ -49,29 +48,21 @@ TIED = "tail@80, ties lower"
 
 def tail(curve: Sequence[float], n: int) -> float:
     """Mean loss of the last fifth (at least 3) of the first ``n`` steps; inf once diverged."""
-    return tail_se(curve, n)[0]
-
-
-def tail_se(curve: Sequence[float], n: int) -> tuple[float, float]:
-    """:func:`tail` and the standard error of its mean (inf, 0 once diverged)."""
     c = np.asarray(curve[:n], dtype=float)
     if len(c) < n or not np.all(np.isfinite(c)):
-        return math.inf, 0.0
-    last = c[-max(3, round(0.2 * n)) :]
-    return float(last.mean()), float(last.std(ddof=1) / math.sqrt(len(last)))
+        return math.inf
+    return float(c[-max(3, round(0.2 * n)) :].mean())
 
 
-def lowest_tied(curves: Sequence[Sequence[float]], n: int, z: float = 1.5) -> int:
-    """The index of the lowest-LR curve (``curves`` by increasing LR) whose :func:`tail` lies within ``z``
-    standard errors of the best one's, compared as a ratio (positive scores)."""
-    scored = [tail_se(c, n) for c in curves]
-    best = int(np.argmin([s for s, _ in scored]))
-    b, b_se = scored[best]
-    for i in range(best):
-        s, se = scored[i]
-        if math.isfinite(s) and s > 0 and b > 0 and math.log(s / b) <= z * math.hypot(se / s, b_se / b):
-            return i
-    return best
+def lowest_tied(lrs: Sequence[float], curves: Sequence[Sequence[float]], n: int) -> int:
+    """The index of the lowest-LR candidate (by increasing LR) whose score after ``n`` steps the confirmation
+    stage would call alike the best one's (``_confirm._alike``: within ``NOISE_SE`` standard errors)."""
+    from lightning_lr.tuner._confirm import Candidate, _alike, score, tail_length
+
+    cands = [Candidate(lr, tuple(c[:n]), score(c[:n], n)) for lr, c in zip(lrs, curves, strict=True)]
+    best = int(np.argmin([c.score for c in cands]))
+    finite = [i for i in range(best) if math.isfinite(cands[i].score)]
+    return next((i for i in finite if _alike(cands[i], cands[best], tail_length(n))), best)
 
 
 def trend(curve: Sequence[float], n: int, horizon: int) -> float:
@@ -129,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             winners = {
                 name: int(np.argmin([score(c) for c in got])) for name, score in scores(task.steps).items()
             }
-            winners[TIED] = lowest_tied(got, 80)
+            winners[TIED] = lowest_tied([lattice_lr(k) for k in ks], got, 80)
             for name, won in winners.items():
                 ratios.setdefault((SPLIT[task.name], name), []).append(lattice_lr(ks[won]) / best)
     print("| set | score | runs | within 3x of the grid-best at T | median ratio |")

@@ -400,8 +400,7 @@ class ScheduleCallback(Callback):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the result's own warnings (a capped peak) came when it ran
             values = self.range_test_values(left.result)
-        self._filled.trainer = L.trainer_token(trainer)
-        self._filled.module = L.module_token(pl_module)
+        self._tested_on(pl_module, trainer)
         self._filled.take(self.name, values, self._given(), quiet=True)
         self._filled.from_earlier_run()
         self._write_hparams()
@@ -828,9 +827,7 @@ class ScheduleCallback(Callback):
         self._check_lr_result(result)
         if not self.range_test_args:
             return
-        if self._trainer is not None:
-            self._filled.trainer = L.trainer_token(self._trainer)
-        self._tested_on(self._module)  # None outside a fit: unknown (a spawned fit's receiver says it after)
+        self._tested_on(self._module, self._trainer)  # outside a fit, a spawned fit's receiver says it after
         running = self._trainer is not None and self._trainer.global_step > 0
         values = self.range_test_values(result)
         changed = self._filled.take(self.name, values, self._given(), scheduled=scheduled, running=running)
@@ -874,10 +871,7 @@ class ScheduleCallback(Callback):
         filled = self._checkpoint.load(self.name, state_dict)
         self._per_batch, self._settled = _resolve.rate_from_state(state_dict)
         self._filled.restore(self.name, filled, self._given())
-        if self._trainer is not None:
-            self._filled.trainer = L.trainer_token(self._trainer)
-        if self._module is not None and filled:
-            self._filled.module = L.module_token(self._module)
+        self._tested_on(self._module, self._trainer)
         self._write_hparams()
         if self._injected and self._trainer is not None:  # strategies that restore callbacks after
             # configure_optimizers: the durations were resolved without the rate the checkpoint brings
@@ -942,8 +936,11 @@ class ScheduleCallback(Callback):
         if self._filled.module is not None:  # rank 0 measured its copy of this process's module
             self._tested_on(trainer.lightning_module)
 
-    def _tested_on(self, module: Any) -> None:
-        """The values filled in are ``module``'s (a process that ran no setup: after a spawned fit)."""
+    def _tested_on(self, module: Any, trainer: pl.Trainer | None = None) -> None:
+        """The values filled in are ``module``'s (None: not known, outside a fit), from ``trainer``'s run when
+        it is given (a process that ran no setup, after a spawned fit, has the rank's Trainer token)."""
+        if trainer is not None:
+            self._filled.trainer = L.trainer_token(trainer)
         self._filled.module = None if module is None else L.module_token(module)
 
     def __getstate__(self) -> dict[str, Any]:
