@@ -307,8 +307,8 @@ def warn_if_beyond_run(
     warn_once: Callable[[str, str], None],
 ) -> None:
     """Warn once per argument whose duration does not fit in the run (``kinds`` says what each times; an
-    argument not in it is a :data:`SPAN`). ``Fraction`` values above 1 already warned when they were
-    made."""
+    argument not in it is a :data:`SPAN`), a ``Fraction`` above 1 among them (it does not warn when it
+    is made: only here is its argument known)."""
     n = run.total_steps
     if n is None:
         return
@@ -323,7 +323,7 @@ def warn_if_beyond_run(
         late = [
             f"{name}={v!r} (step {s})" if kind == EVENT else f"{name}={v!r} ({s} optimizer steps)"
             for name, v, s in zip(names, values, counts, strict=True)
-            if not isinstance(v, Fraction) and (s >= n if kind == EVENT else s > n)
+            if (s >= n if kind == EVENT else s > n)
         ]
         if not late:
             continue

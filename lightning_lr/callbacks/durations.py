@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,8 +125,9 @@ class Fraction(Duration):
     """A duration as a fraction of the whole run: ``Fraction(0.25)`` is a quarter of
     ``trainer.estimated_stepping_batches``.
 
-    Values above 1 are allowed, with a warning (``CosineDecay(total=Fraction(1.25))`` stops before reaching
-    ``final``).
+    Values above 1 are allowed: at fit start the callback warns, naming the argument, that its schedule is cut
+    off where the run ends (``CosineDecay(total=Fraction(1.25))`` stops before reaching ``final``), or refuses
+    it where it cannot fit (``WarmupStableDecay(warmup=Fraction(1.5))``).
     The run's length must be known: ``max_epochs`` with a sized dataloader, or ``max_steps``.
 
     Args:
@@ -145,14 +145,6 @@ class Fraction(Duration):
     def __init__(self, fraction: float) -> None:
         with V.context("Fraction"):
             object.__setattr__(self, "fraction", V.non_negative("fraction", fraction))
-        if self.fraction > 1.0:
-            warnings.warn(
-                f"Fraction({self.fraction:g}) is longer than the run: a schedule given this duration is cut off "
-                f"where training ends, {1 / self.fraction:.0%} of the way through it (and a milestone there never "
-                f"comes)",
-                UserWarning,
-                stacklevel=2,
-            )
 
     def resolve(self, run: RunInfo) -> float:
         if run.total_steps is None:
@@ -238,11 +230,13 @@ class RunInfo:
 
     def steps(self, duration: int | Duration, *, minimum: int = 1, name: str = "duration") -> int:
         """``duration`` in optimizer steps: an int as is, :class:`Epochs` and :class:`Fraction` resolved
-        and rounded half up, then raised to ``minimum`` (and lowered to 2**53, what a schedule can count: a
+        and rounded half up, then raised to ``minimum`` (a zero one, ``Fraction(0)`` or ``Epochs(0)``, is
+        refused where ``minimum`` is at least 1, as for an int) (and lowered to 2**53, what a schedule can count: a
         run of ``max_steps=sys.maxsize`` is planned as that long, which no run reaches)."""
-        if isinstance(duration, Duration):
-            return min(V.MAX_COUNT, max(minimum, round_steps(duration.resolve(self))))
-        return check_duration(name, duration, minimum=minimum)
+        checked = check_duration(name, duration, minimum=minimum)  # a zero Duration where 0 steps is not
+        if isinstance(checked, Duration):
+            return min(V.MAX_COUNT, max(minimum, round_steps(checked.resolve(self))))
+        return checked
 
 
 def _points(value: Any) -> tuple[tuple[int, int], ...]:

@@ -83,8 +83,8 @@ class WarmupStableDecay(ScheduleCallback):
             known = [d for d in (self.total, self.warmup, self.decay) if isinstance(d, int)]
             if len(known) == 3:
                 long_run.WarmupStableDecay(1.0, self.total, self.warmup, self.decay)
-            # and the same rules in fractions of the run, where those are given (Fraction(1.5) warned
-            # that it is cut off, and the fit then refused it)
+            # and the same rules in fractions of the run, where those are given (review 42: Fraction(1.5)
+            # was said to be cut off, and the fit then refused it)
             total_f, warmup_f, decay_f = (
                 d.fraction if isinstance(d, Fraction) else None for d in (self.total, self.warmup, self.decay)
             )

@@ -90,6 +90,11 @@ def test_resolution_rounds_half_up_and_lengths_are_at_least_one_step() -> None:
     assert run.steps(Epochs(0.5)) == 2  # 1.5 -> 2
     assert run.steps(Fraction(0.01)) == 1  # a length is at least one step
     assert run.steps(Fraction(0.01), minimum=0) == 0  # a warm-up may vanish
+    assert run.steps(Fraction(0), minimum=0) == run.steps(Epochs(0), minimum=0) == 0
+    # a zero length where a step is needed is refused, as the int 0 is (it gave 1 step)
+    for zero in (Fraction(0), Epochs(0), 0):
+        with pytest.raises(ValueError, match=r"period must be .*>= 1.*got (Fraction\(0\.0\)|Epochs\(0\)|0)"):
+            run.steps(zero, name="period")
     assert run.steps(7) == 7
     unknown = RunInfo(total_steps=None, steps_per_epoch=None)
     # its lengths are checked (before: RunInfo(-5, 0) resolved every Fraction and Epochs to 1 step)

@@ -10,12 +10,24 @@ from support.models import Tiny
 from support.trainers import fit
 
 
-def test_a_fraction_longer_than_the_run_warns() -> None:
+def test_a_fraction_longer_than_the_run_warns_at_fit_naming_its_argument(tmp_path) -> None:
+    import warnings
+
+    from lightning_lr.callbacks import WarmupStableDecay
+
+    # it warned when it was made, with no argument to name, and WarmupStableDecay then refused it: two
+    # messages for one input (and one in each trial of a search space that holds it)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fraction = Fraction(1.5)
+        with pytest.raises(ValueError, match=r"WarmupStableDecay: warmup must be <= total - decay"):
+            WarmupStableDecay(warmup=fraction)
     with pytest.warns(
         UserWarning,
-        match=r"Fraction\(1.5\) is longer than the run: .* cut off where training ends, 67% of the way through it",
+        match=r"CosineDecay: total=Fraction\(1\.5\) \(36 optimizer steps\) is longer than the run \(24 optimizer "
+        r"steps\), so the schedule is cut off where the run ends",
     ):
-        Fraction(1.5)
+        fit(tmp_path, Tiny(), [CosineDecay(total=fraction)])
 
 
 def test_multistep_milestones_must_not_be_empty() -> None:
