@@ -22,9 +22,9 @@ import numbers
 from collections.abc import Sequence
 from typing import Any
 
-from .._validate import fail
+from .._validate import fail, in_range
 
-__all__ = ["LRSpec", "lr_spec"]
+__all__ = ["LRSpec", "final_ratio_arg", "lr_spec"]
 
 #: an LR-valued argument: None (from the optimizer or a range test), one number, or one per param group
 LRSpec = float | Sequence[float | None] | None
@@ -55,3 +55,24 @@ def lr_spec(name: str, value: Any, *, allow_zero: bool = False) -> LRSpec:
     return _number(
         name, value, bound, allow_zero, f"a number {bound}, a list with one per param group, or None"
     )
+
+
+def final_ratio_arg(value: Any, final: LRSpec) -> float | None:
+    """``final_ratio``: None, or the final LR as a ratio of each param group's start LR, in [0, 1] (the
+    start LR may come from the optimizer or a range test, unknown when the callback is made); ``final``
+    must then be left at its default 0.
+
+    Example:
+        >>> final_ratio_arg(0.1, 0.0), final_ratio_arg(None, 1e-5)
+        (0.1, None)
+        >>> final_ratio_arg(0.1, 1e-5)
+        Traceback (most recent call last):
+        ...
+        ValueError: final must be 0 (the default) when final_ratio is given (give one of them), got 1e-05
+    """
+    if value is None:
+        return None
+    ratio = in_range("final_ratio", value, 0.0, 1.0, lo_open=False, hi_open=False)
+    if final != 0.0:
+        fail("final", "0 (the default) when final_ratio is given (give one of them)", final)
+    return ratio

@@ -31,6 +31,7 @@ _TO_FINAL = {
     ),
     "lr_min": "final (timm's lr_min)",
     "min_lr": "final (transformers' min_lr)",
+    "min_lr_rate": "final_ratio (transformers' min_lr_rate)",
     "lr_end": (
         "final (transformers' lr_end; one number is the final LR of the param group with the largest LR, "
         "the others keep their ratio to it; a list gives one per group)"
@@ -47,7 +48,7 @@ WSD = {
     "num_stable_steps": "nothing: the stable phase is what warmup and decay leave of total",
     "decay_type": "shape (transformers' decay_type, whose default is 'cosine'; shape's is '1-sqrt')",
     "min_lr_ratio": (
-        f"final=min_lr_ratio * the peak LR (an LR, not a ratio; transformers' warm-up also starts there: {_DOC})"
+        f"final_ratio (transformers' min_lr_ratio; its warm-up also starts there, this one from 0: {_DOC})"
     ),
 }
 INVERSE_SQRT = {

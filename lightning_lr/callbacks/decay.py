@@ -19,7 +19,7 @@ from .. import schedules as S
 from ..schedules.decay import exponential_rate
 from . import _peers as peers
 from . import _resolve
-from ._args import LRSpec, lr_spec
+from ._args import LRSpec, final_ratio_arg, lr_spec
 from .base import OptimizerInfo, ScheduleCallback
 from .durations import WHOLE_RUN, Duration, RunInfo, check_duration
 
@@ -335,6 +335,7 @@ class _ToFinal(_Decay):
         initial: float | list[float | None] | None,
         warmup: int | Duration,
         *,
+        final_ratio: float | None,
         optimizer: int | str,
         log_lr: bool,
         preview: bool,
@@ -353,6 +354,7 @@ class _ToFinal(_Decay):
                 V.fail(
                     "final", "a number >= 0 or a list with one number >= 0 per param group", final, TypeError
                 )
+            self.final_ratio = final_ratio_arg(final_ratio, self.final)
 
     def durations(self) -> dict[str, tuple[Any, int]]:
         return {**super().durations(), "total": (self.total, 1)}
@@ -384,7 +386,10 @@ class _ToFinal(_Decay):
     def _decay_schedule(
         self, group: int, peak: float, info: OptimizerInfo, steps: Mapping[str, Any]
     ) -> S.Schedule:
-        final = self.per_group("final", self.final, info, default=[0.0] * len(info.base_lrs))[group]
+        if self.final_ratio is not None:
+            final = peak * self.final_ratio
+        else:
+            final = self.per_group("final", self.final, info, default=[0.0] * len(info.base_lrs))[group]
         if final > peak:
             self._final_above(group, final, peak, info)
         return self._shape(peak, max(1, steps["total"] - steps["warmup"]), final)
@@ -414,6 +419,9 @@ class CosineDecay(_ToFinal):
         warmup: a linear warm-up from 0 to ``initial`` before the decay (0: none), shorter than ``total``
             (an error when both are steps; when they resolve otherwise in a run, a warning says the decay
             then takes one step, after the warm-up).
+        final_ratio: the last LR as a ratio of each group's start LR instead of ``final``, in [0, 1]
+            (``final_ratio=0.01`` ends at 1% of the LR a range test suggests, as transformers'
+            ``min_lr_rate``); give one of ``final`` and ``final_ratio``.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
         log_lr: log the LR and momentum of every param group each optimizer step.
         preview: add a figure of the planned curve to TensorBoard at train start.
@@ -432,11 +440,21 @@ class CosineDecay(_ToFinal):
         initial: float | list[float | None] | None = None,
         warmup: int | Duration = 0,
         *,
+        final_ratio: float | None = None,
         optimizer: int | str = "all",
         log_lr: bool = True,
         preview: bool = True,
     ) -> None:
-        super().__init__(total, final, initial, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
+        super().__init__(
+            total,
+            final,
+            initial,
+            warmup,
+            final_ratio=final_ratio,
+            optimizer=optimizer,
+            log_lr=log_lr,
+            preview=preview,
+        )
 
     def _final_above(self, group: int, final: float, peak: float, info: OptimizerInfo) -> None:
         self.warn_once(
@@ -467,6 +485,8 @@ class PolynomialDecay(_ToFinal):
         initial: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
         warmup: a linear warm-up from 0 to ``initial`` before the decay (0: none), shorter than ``total``,
             as in :class:`CosineDecay`.
+        final_ratio: the last LR as a ratio of each group's start LR instead of ``final``, in [0, 1], as in
+            :class:`CosineDecay`.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
         log_lr: log the LR and momentum of every param group each optimizer step.
         preview: add a figure of the planned curve to TensorBoard at train start.
@@ -488,11 +508,21 @@ class PolynomialDecay(_ToFinal):
         initial: float | list[float | None] | None = None,
         warmup: int | Duration = 0,
         *,
+        final_ratio: float | None = None,
         optimizer: int | str = "all",
         log_lr: bool = True,
         preview: bool = True,
     ) -> None:
-        super().__init__(total, final, initial, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
+        super().__init__(
+            total,
+            final,
+            initial,
+            warmup,
+            final_ratio=final_ratio,
+            optimizer=optimizer,
+            log_lr=log_lr,
+            preview=preview,
+        )
         with V.context(self.name):
             self.power = V.positive("power", power)
 

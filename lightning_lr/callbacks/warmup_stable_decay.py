@@ -9,7 +9,7 @@ from .. import _validate as V
 from .. import schedules as S
 from ..schedules import long_run
 from . import _peers as peers
-from ._args import LRSpec, lr_spec
+from ._args import LRSpec, final_ratio_arg, lr_spec
 from .base import OptimizerInfo, ScheduleCallback
 from .durations import FIFTH_OF_RUN, WHOLE_RUN, Duration, Fraction, RunInfo, check_duration
 
@@ -36,6 +36,8 @@ class WarmupStableDecay(ScheduleCallback):
         shape: the cooldown's shape, ``"1-sqrt"``, ``"linear"`` or ``"cosine"``.
         final: the LR at ``total`` and after, >= 0; one number (scaled by each group's ratio) or a list
             per group.
+        final_ratio: the LR at ``total`` as a ratio of each group's peak instead of ``final``, in [0, 1]
+            (transformers' ``min_lr_ratio``); give one of ``final`` and ``final_ratio``.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
         log_lr: log the LR and momentum of every param group each optimizer step.
         preview: add a figure of the planned curve to TensorBoard at train start.
@@ -62,6 +64,7 @@ class WarmupStableDecay(ScheduleCallback):
         shape: str = "1-sqrt",
         final: float | list[float | None] = 0.0,
         *,
+        final_ratio: float | None = None,
         optimizer: int | str = "all",
         log_lr: bool = True,
         preview: bool = True,
@@ -78,6 +81,7 @@ class WarmupStableDecay(ScheduleCallback):
                 V.fail(
                     "final", "a number >= 0 or a list with one number >= 0 per param group", final, TypeError
                 )
+            self.final_ratio = final_ratio_arg(final_ratio, self.final)
             # what can be checked before the run is known, by the schedule's own rules: lengths all in
             # steps (a decay longer than total, a warm-up into the cooldown), one final above one peak
             known = [d for d in (self.total, self.warmup, self.decay) if isinstance(d, int)]
@@ -106,7 +110,12 @@ class WarmupStableDecay(ScheduleCallback):
 
     def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
         peaks = self.starting_lrs("peak", info)
-        finals = self.per_group("final", self.final, info, default=[0.0] * len(info.base_lrs))
+        if self.final_ratio is not None:
+            finals = [
+                0.0 if p is None else p * self.final_ratio for p in peaks
+            ]  # (a group left alone: unused)
+        else:
+            finals = self.per_group("final", self.final, info, default=[0.0] * len(info.base_lrs))
         self.check_left_alone(peaks, "peak", final=self.final)
         warmup = steps["warmup"]
         if isinstance(self.warmup, Fraction) and isinstance(self.decay, Fraction):

@@ -9,7 +9,15 @@ import warnings
 
 import pytest
 
-from lightning_lr.callbacks import Epochs, Fraction, InverseSqrt, WarmupStableDecay
+from lightning_lr import schedules as S
+from lightning_lr.callbacks import (
+    CosineDecay,
+    Epochs,
+    Fraction,
+    InverseSqrt,
+    PolynomialDecay,
+    WarmupStableDecay,
+)
 from lightning_lr.schedules import long_run as L
 
 from .test_resume import RESUMABLE, checkpointed_run, path_at
@@ -161,3 +169,48 @@ def test_fractions_that_fit_the_run_fit_it_at_every_length_once_rounded(tmp_path
     assert_trace(
         rec.lr(), L.WarmupStableDecay(0.1, total=total, warmup=total - decay, decay=decay).values(total)
     )
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (
+            lambda: WarmupStableDecay(final_ratio=0.1),
+            lambda peak: L.WarmupStableDecay(peak, total=N, decay=5, final=0.1 * peak),
+        ),
+        (
+            lambda: CosineDecay(final_ratio=0.1, warmup=4),
+            lambda peak: S.warmup(S.CosineDecay(peak, total=N - 4, final=0.1 * peak), 4),
+        ),
+        (
+            lambda: PolynomialDecay(power=2.0, final_ratio=0.25),
+            lambda peak: S.PolynomialDecay(peak, total=N, power=2.0, final=0.25 * peak),
+        ),
+    ],
+    ids=["wsd", "cosine", "polynomial"],
+)
+def test_final_ratio_ends_at_a_ratio_of_each_groups_start_lr_even_one_a_range_test_fills(
+    tmp_path, make, expected
+) -> None:
+    # the callbacks took only an absolute final, unknown before a range test gives the start LR (review 50);
+    # transformers' min_lr_rate / min_lr_ratio are ratios
+    rec = fit(tmp_path, Tiny(groups=2, lr=0.1, ratio=0.5), [make()])
+    assert_trace(rec.lr(0), expected(0.1).values(N))
+    assert_trace(rec.lr(1), expected(0.05).values(N))
+    rec = fit(tmp_path / "tested", Tiny(), [make(), ApplyAt(FakeRangeTest(suggestion=0.02))])
+    assert_trace(rec.lr(), expected(0.02).values(N))
+
+
+@pytest.mark.parametrize("make", [WarmupStableDecay, CosineDecay, PolynomialDecay])
+def test_final_ratio_is_a_ratio_and_excludes_final(make) -> None:
+    name = make.__name__
+    with pytest.raises(ValueError, match=rf"^{name}: final_ratio must be in \[0, 1\], got 1.5$"):
+        make(final_ratio=1.5)
+    with pytest.raises(TypeError, match=rf"^{name}: final_ratio must be a number in \[0, 1\], got '0.1'$"):
+        make(final_ratio="0.1")
+    with pytest.raises(
+        ValueError,
+        match=rf"^{name}: final must be 0 \(the default\) when final_ratio is given \(give one of them\), got 0.001$",
+    ):
+        make(final=1e-3, final_ratio=0.1)
+    assert repr(make(final_ratio=0.1)) == f"{name}(final_ratio=0.1)"

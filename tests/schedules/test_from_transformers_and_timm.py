@@ -3,8 +3,9 @@ written out here from their definitions (neither library is a dependency).
 
 Each reference is the multiplier (transformers' ``LambdaLR`` lambdas) or the LR (timm's ``_get_lr`` with
 ``t_in_epochs=False``) at optimizer step ``t``; the doc's expression must give the same value at every step
-from 0 to past the end. Review 50 checked the same rows against the installed libraries (2 param groups, a
-plain loop and a Lightning Trainer with gradient accumulation): equal to 4e-14.
+from 0 to past the end; the transformers rows' Lightning callback column is run in a fit too. Review 50
+checked the same rows against the installed libraries (2 param groups, a plain loop and a Lightning Trainer
+with gradient accumulation): equal to 4e-14.
 """
 
 from __future__ import annotations
@@ -58,6 +59,14 @@ def hf_cosine(t: int, num_cycles: float = 0.5) -> float:
         return _ramp(t)
     progress = (t - W) / max(1, N - W)
     return max(0.0, 0.5 * (1.0 + math.cos(math.pi * num_cycles * 2.0 * progress)))
+
+
+def hf_cosine_with_min_lr(t: int, min_lr_rate: float) -> float:
+    if t < W:
+        return _ramp(t)
+    progress = (t - W) / max(1, N - W)
+    factor = 0.5 * (1.0 + math.cos(math.pi * 0.5 * 2.0 * progress))
+    return factor * (1 - min_lr_rate) + min_lr_rate
 
 
 def hf_hard_restarts(t: int, num_cycles: int = 3) -> float:
@@ -151,6 +160,12 @@ ROWS: list[tuple[str, Callable[[int], float], Schedule, int]] = [
         PAST,
     ),
     (
+        "get_cosine_with_min_lr_schedule_with_warmup(min_lr_rate=0.1)",
+        lambda t: hf_cosine_with_min_lr(t, 0.1),
+        warmup(CosineDecay(1.0, total=N - W, final=0.1), W),
+        N + 1,  # past N transformers' cosine rises again (the doc's "Past the end")
+    ),
+    (
         "get_cosine_with_hard_restarts_schedule_with_warmup(num_cycles=3)",
         hf_hard_restarts,
         join([Linear(0.0, 1.0, W), CosineRestarts(1.0, period=(N - W) // 3), Constant(0.0)], [W, N]),
@@ -199,6 +214,51 @@ ROWS: list[tuple[str, Callable[[int], float], Schedule, int]] = [
     ),
     ("StepLRScheduler (warmup_prefix=False)", timm_step_no_prefix, Lambda(timm_step_no_prefix), PAST),
 ]
+
+
+#: the doc's Lightning callback column for transformers (N is the whole run); the optimizer's LR is LR
+LR = 1e-3
+CALLBACK_ROWS = [
+    (
+        "get_constant_schedule_with_warmup",
+        hf_constant_with_warmup,
+        lambda: LRSchedule(warmup(Constant(1.0), W), relative=True),
+    ),
+    ("get_linear_schedule_with_warmup", hf_linear, lambda: CB.PolynomialDecay(warmup=W)),
+    ("get_cosine_schedule_with_warmup", hf_cosine, lambda: CB.CosineDecay(warmup=W)),
+    (
+        "get_cosine_with_min_lr_schedule_with_warmup(min_lr_rate=0.1)",
+        lambda t: hf_cosine_with_min_lr(t, 0.1),
+        lambda: CB.CosineDecay(warmup=W, final_ratio=0.1),
+    ),
+    (
+        "get_polynomial_decay_schedule_with_warmup(lr_end=1e-4, power=2)",
+        lambda t: hf_polynomial(t, LR, 1e-4, 2.0),
+        lambda: CB.PolynomialDecay(power=2.0, warmup=W, final=1e-4),
+    ),
+    ("get_inverse_sqrt_schedule", hf_inverse_sqrt, lambda: CB.InverseSqrt(warmup=W)),
+    (
+        "get_wsd_schedule(num_decay_steps=20)",
+        lambda t: hf_wsd(t, 20),
+        lambda: CB.WarmupStableDecay(warmup=W, decay=20, shape="cosine"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("reference", "make"), [r[1:] for r in CALLBACK_ROWS], ids=[r[0] for r in CALLBACK_ROWS]
+)
+def test_the_documented_callback_gives_the_peers_lrs_in_a_fit(tmp_path, reference, make) -> None:
+    # review 51 checked this column by hand (equal to 1.4e-17); a run of N optimizer steps, 2 param groups,
+    # the second at half the LR
+    from support.models import Tiny
+    from support.trainers import fit
+
+    rec = fit(tmp_path, Tiny(groups=2, lr=LR, ratio=0.5), [make()], max_epochs=-1, max_steps=N)
+    expected = np.array([reference(t) for t in range(N)])
+    np.testing.assert_allclose(rec.lr(0), LR * expected, rtol=1e-9, atol=1e-15)
+    # transformers' LambdaLR keeps each group's ratio (lr_end: the doc's "`final` in the callbacks")
+    np.testing.assert_allclose(rec.lr(1), 0.5 * LR * expected, rtol=1e-9, atol=1e-15)
 
 
 @pytest.mark.parametrize(("reference", "ours", "steps"), [r[1:] for r in ROWS], ids=[r[0] for r in ROWS])
@@ -256,9 +316,17 @@ def test_the_docs_per_epoch_staircase_holds_timms_per_epoch_cosine_for_each_epoc
             "'t_initial': pass total=Epochs(t_initial) (timm's t_initial counts",
         ),
         (lambda: CB.CosineDecay(min_lr=1e-5), "'min_lr': pass final (transformers' min_lr)"),
+        (
+            lambda: CB.CosineDecay(min_lr_rate=0.1),
+            "'min_lr_rate': pass final_ratio (transformers' min_lr_rate)",
+        ),
         (lambda: CB.CosineDecay(lr_min=1e-5), "'lr_min': pass final (timm's lr_min)"),
         (lambda: CB.PolynomialDecay(lr_end=1e-7), "'lr_end': pass final (transformers' lr_end; one number"),
         (lambda: CB.WarmupStableDecay(num_decay_steps=20), "'num_decay_steps': pass decay (transformers'"),
+        (
+            lambda: CB.WarmupStableDecay(min_lr_ratio=0.1),
+            "'min_lr_ratio': pass final_ratio (transformers' min_lr_ratio; its warm-up also starts there",
+        ),
         (
             lambda: CB.WarmupStableDecay(decay_type="cosine"),
             "'decay_type': pass shape (transformers' decay_type",
