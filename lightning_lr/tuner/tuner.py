@@ -163,8 +163,9 @@ class Tuner(_LightningTuner):
         is no answer (None, a warning with the reason and what to change, nothing applied) when the sweep's
         drop is within the noise of its flat start, the loss blew up in the first quarter of the sweep, it
         never fell, every candidate diverged, the best candidate does not end clearly below the loss at the
-        start, or the candidates all end alike (the LR does not matter to them). Where more steps can fix that (the noise, no descent, candidates that do not train or all end
-        alike; not a blow-up, which needs another range), the test runs once more with 3x ``num_steps``
+        start, or the candidates all end alike (the LR does not matter to them). Where more steps can fix that (the
+        noise, no descent, candidates that do not train or all end alike; not a blow-up, which needs another
+        range), the test runs once more with 3x ``num_steps``
         (``retry``, with a warning): a longer sweep averages more losses at each LR and trains longer before
         it moves on. The second try's answer is applied; the first try is kept in the result
         (``first_try``), and ``RangeTestResult.cost`` counts both.
@@ -259,7 +260,8 @@ class Tuner(_LightningTuner):
                 under a sharded strategy (FSDP, DeepSpeed), before anything runs; under manual
                 optimization, when ``training_step`` ran 1000 times without stepping the optimizer.
         """
-        options = LROptions.of(locals())
+        with V.context("Tuner.lr_range_test"):  # errors name the entry point, as LRRangeTest's do
+            options = LROptions.of(locals())
         result = self._run(options, model, train_dataloaders, val_dataloaders, datamodule, ckpt_path)
         assert result is None or isinstance(result, (RangeTestResult, WeightDecayResult))
         return result
@@ -297,8 +299,8 @@ class Tuner(_LightningTuner):
             train_dataloaders: training data (as for ``fit``).
             val_dataloaders: validation data (used with ``val_loss=True``).
             datamodule: a LightningDataModule instead of dataloaders.
-            lr: the fixed LR of the param group with the largest LR (others keep their ratio); None keeps the LRs the optimizer has
-                when the test runs: with a schedule callback attached (``OneCycle``), its first step's
+            lr: the fixed LR of the param group with the largest LR (others keep their ratio); None keeps
+                the LRs the optimizer has when the test runs: with a schedule callback attached (``OneCycle``), its first step's
                 (``max_lr / 25``), not the LR ``configure_optimizers`` gave; give ``lr`` to sweep at another.
             min_momentum: first momentum, in [0, 1).
             max_momentum: last momentum, in (min_momentum, 1).
@@ -318,7 +320,8 @@ class Tuner(_LightningTuner):
             A :class:`~lightning_lr.MomentumRangeTestResult`; None under ``fast_dev_run`` (skipped, with a
             warning).
         """
-        options = MomentumOptions.of(locals())
+        with V.context("Tuner.momentum_range_test"):
+            options = MomentumOptions.of(locals())
         result = self._run(options, model, train_dataloaders, val_dataloaders, datamodule, ckpt_path)
         assert result is None or isinstance(result, MomentumRangeTestResult)
         return result
