@@ -127,6 +127,43 @@ def check_epoch(epoch: Any) -> int:
     return check_step(epoch, "epoch")
 
 
+class _Watched:
+    """A setting torch's ``step()`` reads afresh (``sched.gamma``): kept in the instance's ``__dict__``, as
+    torch keeps it; assigning it marks the scheduler's schedules for a rebuild at the next step
+    (:meth:`DropIn._follow_settings`). Free at every step but the one after a change."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        if obj is None:
+            return self
+        try:
+            return obj.__dict__[self.name]
+        except KeyError:
+            raise AttributeError(self.name) from None
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.name] = value
+        obj._changed = True
+
+
+def _refuse_own_get_lr(cls: type) -> None:
+    """Refuse a user's subclass that overrides ``get_lr`` (torch's way to make a scheduler of one's own): a
+    drop-in computes its values in closed form and never calls it, so its values would be silently ignored."""
+    for klass in cls.__mro__:
+        if klass.__module__.startswith(("lightning_lr.", "torch.")):
+            break
+        own = [name for name in ("get_lr", "_get_closed_form_lr") if name in vars(klass)]
+        if own:
+            raise TypeError(
+                f"{cls.__name__} overrides {own[0]}(), which a lightning_lr drop-in never calls: it computes its "
+                f"values in closed form from its settings. Subclass torch.optim.lr_scheduler's class for a "
+                f"get_lr() of your own, or give the schedule as a function: lightning_lr.optim.LambdaLR, or "
+                f"ScheduleLR with a lightning_lr.schedules schedule"
+            )
+
+
 class DropIn(ScheduleLR):
     """A drop-in whose torch class scales the current LR: it composes with other schedulers (see the
     module docstring). Subclasses give their hyperparameters (:attr:`settings_keys`, :meth:`_build`); those
@@ -141,6 +178,7 @@ class DropIn(ScheduleLR):
         "_beta_jobs",
         "_block_start",
         "_built_on_state",
+        "_changed",
         "_configured_momentum",
         "_functions",
         "_groups",
@@ -166,6 +204,17 @@ class DropIn(ScheduleLR):
     settings_keys: ClassVar[tuple[str, ...]] = ()
     #: whether the per-group schedules are built from ``base_lrs`` (rebuilt when a checkpoint's differ)
     built_from_base_lrs: ClassVar[bool] = False
+    #: the attributes torch's ``step()`` reads afresh each step (None: :attr:`settings_keys`): one assigned
+    #: during the run (``sched.T_max = 200``) takes effect at the next step, as in torch
+    #: (:meth:`_follow_settings`)
+    watched_keys: ClassVar[tuple[str, ...] | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _refuse_own_get_lr(cls)  # when the class is defined: before anything touches an optimizer
+        for key in cls.settings_keys if cls.watched_keys is None else cls.watched_keys:
+            if not isinstance(getattr(cls, key, None), _Watched):
+                setattr(cls, key, _Watched(key))
 
     @property
     def _pivot(self) -> float:
@@ -192,6 +241,8 @@ class DropIn(ScheduleLR):
         self._wrote: list[float] | None = [0.0] * n
         #: per tensor LR: (tensor, version) while it holds exactly this scheduler's value ``v(_at)``
         self._refs: list[tuple[torch.Tensor, int] | None] = [None] * n
+        #: whether a watched setting was assigned since the schedules were built (a subclass sets them first)
+        self._changed = False
         super().__init__(optimizer, lr, momentum, relative, last_epoch)
         #: the optimizer's param group dicts as this scheduler last saw them: ``optimizer.load_state_dict``
         #: replaces them with new ones, so they tell whether the optimizer's state was loaded since
@@ -226,6 +277,20 @@ class DropIn(ScheduleLR):
                 setattr(self, k, v)
             self.base_lrs = kept_base
             raise
+
+    def _follow_settings(self) -> bool:
+        """Rebuild the schedules when a watched setting was assigned since they were built, as torch's next
+        step reads it: the recursive classes then scale the current LR by the new schedule's change (torch's
+        recursion with the new setting), the absolute ones write the new schedule's value. Whether they were
+        rebuilt. A setting the schedule refuses raises, under torch's name, at each step until it is mended.
+        A change inside a list or Counter in place (``sched.milestones[60] = 1``) is not seen: assign it."""
+        if not self._changed:
+            return False
+        self._configure(*self._build())
+        self._changed = False  # (_build normalises the settings: 30.0 -> 30)
+        self._invalidate()
+        self._at = None  # v(t - 1) of the new schedule is computed at the next step
+        return True
 
     def _base_floats(self) -> list[float]:
         return [number(b) for b in self.base_lrs]
@@ -272,6 +337,7 @@ class DropIn(ScheduleLR):
             if self._step_count == 1:
                 warn_order(self.optimizer)
             self._sync_groups()
+            self._follow_settings()
             self._step_count += 1
             if epoch is None:
                 self.last_epoch = t = self.last_epoch + 1
@@ -290,6 +356,7 @@ class DropIn(ScheduleLR):
             if epoch is not None:
                 epoch = check_epoch(epoch)
             self._sync_groups()
+            self._follow_settings()
             if epoch is None:
                 self.last_epoch = t = self.last_epoch + 1
                 self._advance(t)
@@ -525,6 +592,7 @@ class DropIn(ScheduleLR):
             self._apply(max(self.last_epoch, 0))
             self._load_position(state_dict)
             self._load_own_attributes(state_dict)
+            self._changed = False
             return
         groups = self.optimizer.param_groups
         # the checkpoint's groups added in training that the optimizer does not have now (said by
@@ -539,6 +607,7 @@ class DropIn(ScheduleLR):
         self._at, self._wrote = None, wrote
         self._groups = list(self.optimizer.param_groups)
         self._load_own_attributes(state_dict)
+        self._changed = False  # the settings it loaded are built
 
     def _load_own_attributes(self, state_dict: dict[str, Any]) -> None:
         """Set a subclass's own attributes from the state (:meth:`_own_attributes`), as torch's

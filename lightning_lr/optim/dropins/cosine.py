@@ -148,6 +148,7 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
     __slots__ = ("_grid", "_shape")
     settings_keys = ("T_0", "T_mult", "eta_min")
     built_from_base_lrs = True
+    watched_keys = ("T_0", "T_mult", "eta_min")  # T_cur and T_i are the position, taken as they are
 
     def __init__(
         self,
@@ -213,6 +214,8 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
                 and ``last_epoch`` its whole part.
         """
         self._sync_groups()
+        if self._follow_settings():
+            self._grid = None
         if epoch is None and self.last_epoch < 0:
             epoch = 0
         if epoch is None:
@@ -233,6 +236,8 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
     def _update_lr(self, epoch: int | None = None) -> None:
         # torch's SequentialLR at a milestone: last_epoch = epoch, the LR of the current T_cur and T_i
         self._sync_groups()
+        if self._follow_settings():
+            self._grid = None
         if epoch is None:
             self.step()
             return

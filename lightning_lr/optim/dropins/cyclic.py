@@ -130,6 +130,8 @@ class CyclicLR(AbsoluteDropIn):
     __slots__ = ("_shape",)
     # what every state holds (_scale_fn_custom is torch's since 2.2; the momentums with cycle_momentum only)
     settings_keys = ("max_lrs", "total_size", "step_ratio", "mode", "gamma", "scale_mode", "cycle_momentum")
+    # what torch's step reads afresh (mode and gamma are bound into its scale function when it is made)
+    watched_keys = ("max_lrs", "total_size", "step_ratio", "scale_mode", "base_momentums", "max_momentums")
 
     def __init__(
         self,
@@ -347,6 +349,9 @@ class OneCycleLR(AbsoluteDropIn):
 
     # what every state holds (torch's before 2.4 has anneal_func in place of _anneal_func_type)
     settings_keys = ("total_steps", "_schedule_phases", "cycle_momentum")
+
+    # torch's step reads the cycle's LRs from the param groups (max_lr, initial_lr, min_lr): not followed
+    watched_keys = ()
 
     def __init__(
         self,

@@ -109,7 +109,7 @@ class MultiStepLR(DropIn):
         check_optimizer(optimizer)
         if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Iterable):
             fail("milestones", "an iterable of non-negative integers", milestones, TypeError)
-        given = list(milestones)
+        given = [whole(m) for m in milestones]  # 30.0 is step 30, as torch fires it (0.5 * epochs)
         try:  # torch takes the milestones in any order; the schedule, sorted
             order = sorted(range(len(given)), key=given.__getitem__)
         except TypeError:  # not all comparable: the schedule names the first one that is not an integer
@@ -125,7 +125,7 @@ class MultiStepLR(DropIn):
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
         with torch_names({}):  # a checkpoint's settings
             shape = MultiStepDecay(
-                1.0, sorted(Counter(self.milestones).elements()), item("gamma", self.gamma)
+                1.0, sorted(whole(m) for m in Counter(self.milestones).elements()), item("gamma", self.gamma)
             )
         self.milestones, self.gamma = Counter(shape.milestones), shape.gamma
         return shape, None

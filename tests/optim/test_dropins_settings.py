@@ -1,0 +1,179 @@
+"""A drop-in's settings changed during the run, its subclasses, and whole-float milestones: as torch's.
+
+Review 53: assigning ``sched.T_max = 200`` (to train longer) or ``sched.gamma`` mid-run changed nothing in the
+drop-ins while torch's next step read it, and ``state_dict()`` then held the new value, so a resumed run left
+the uninterrupted one; a subclass's own ``get_lr()`` was silently never called; ``MultiStepLR`` refused
+``milestones=[5.0, 8.0]`` (``0.5 * epochs``), which torch fires.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+
+import lightning_lr.optim as ours
+
+STEPS, AT = 40, 17  # steps taken; the step before which the setting changes
+
+
+def sgd() -> torch.optim.SGD:
+    groups = [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr} for lr in (0.1, 0.05)]
+    return torch.optim.SGD(groups, momentum=0.9)
+
+
+def trace(make: Callable[[Any, Any], Any], change: Callable[[Any], None], module: Any) -> np.ndarray:
+    """Group LRs (and momentum of group 0) before each of STEPS steps, ``change`` applied before step AT."""
+    opt = sgd()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sched = make(module, opt)
+    rows = []
+    for t in range(STEPS):
+        if t == AT:
+            change(sched)
+        rows.append([float(g["lr"]) for g in opt.param_groups] + [opt.param_groups[0]["momentum"]])
+        opt.step()
+        sched.step()
+    return np.array(rows)
+
+
+CHANGES: dict[str, tuple[Callable[[Any, Any], Any], Callable[[Any], None]]] = {
+    "StepLR.gamma": (lambda m, o: m.StepLR(o, 5, 0.5), lambda s: setattr(s, "gamma", 0.1)),
+    "StepLR.step_size": (lambda m, o: m.StepLR(o, 10, 0.5), lambda s: setattr(s, "step_size", 3)),
+    "MultiStepLR.milestones": (
+        lambda m, o: m.MultiStepLR(o, [30], 0.5),
+        lambda s: setattr(s, "milestones", Counter([25, 30])),
+    ),
+    "ExponentialLR.gamma": (lambda m, o: m.ExponentialLR(o, 0.99), lambda s: setattr(s, "gamma", 0.5)),
+    "LinearLR.total_iters": (
+        lambda m, o: m.LinearLR(o, 0.1, total_iters=20),
+        lambda s: setattr(s, "total_iters", 30),
+    ),
+    "PolynomialLR.total_iters": (
+        lambda m, o: m.PolynomialLR(o, 25),
+        lambda s: setattr(s, "total_iters", 35),
+    ),
+    "CosineAnnealingLR.T_max": (lambda m, o: m.CosineAnnealingLR(o, 25), lambda s: setattr(s, "T_max", 60)),
+    "CosineAnnealingLR.eta_min": (
+        lambda m, o: m.CosineAnnealingLR(o, 25),
+        lambda s: setattr(s, "eta_min", 0.01),
+    ),
+    "CosineAnnealingWarmRestarts.eta_min": (
+        lambda m, o: m.CosineAnnealingWarmRestarts(o, 10),
+        lambda s: setattr(s, "eta_min", 0.02),
+    ),
+    "CosineAnnealingWarmRestarts.T_mult": (
+        lambda m, o: m.CosineAnnealingWarmRestarts(o, 10),
+        lambda s: setattr(s, "T_mult", 2),
+    ),
+    "CyclicLR.max_lrs": (
+        lambda m, o: m.CyclicLR(o, 0.01, 0.1, 5),
+        lambda s: setattr(s, "max_lrs", [0.5, 0.3]),
+    ),
+    "LambdaLR.lr_lambdas": (
+        lambda m, o: m.LambdaLR(o, lambda t: 1.0),
+        lambda s: setattr(s, "lr_lambdas", [lambda t: 0.5, lambda t: 0.25]),
+    ),
+    "MultiplicativeLR.lr_lambdas": (
+        lambda m, o: m.MultiplicativeLR(o, lambda t: 0.99),
+        lambda s: setattr(s, "lr_lambdas", [lambda t: 0.9, lambda t: 0.9]),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CHANGES))
+def test_a_setting_assigned_mid_run_takes_effect_at_the_next_step_as_torchs(name: str) -> None:
+    make, change = CHANGES[name]
+    theirs = trace(make, change, torch.optim.lr_scheduler)
+    unchanged = trace(make, lambda s: None, torch.optim.lr_scheduler)
+    assert not np.allclose(theirs[AT + 1 :], unchanged[AT + 1 :])  # the change matters in torch
+    np.testing.assert_allclose(trace(make, change, ours), theirs, rtol=1e-12, atol=1e-15)
+
+
+def test_a_resume_after_a_mid_run_change_continues_as_the_run_did() -> None:
+    def run(resume_at: int | None) -> list[float]:
+        opt = sgd()
+        sched = ours.CosineAnnealingLR(opt, T_max=25)
+        lrs = []
+        for t in range(STEPS):
+            if t == AT:
+                sched.T_max = 60  # train longer than planned
+            if t == resume_at:  # a checkpoint, loaded into a scheduler built with the script's T_max=25
+                buffer = io.BytesIO()
+                torch.save({"opt": opt.state_dict(), "sched": sched.state_dict()}, buffer)
+                buffer.seek(0)
+                saved = torch.load(buffer, weights_only=True)
+                opt = sgd()
+                opt.load_state_dict(saved["opt"])
+                sched = ours.CosineAnnealingLR(opt, T_max=25)
+                sched.load_state_dict(saved["sched"])
+                assert sched.T_max == 60
+            lrs.append(float(opt.param_groups[0]["lr"]))
+            opt.step()
+            sched.step()
+        return lrs
+
+    np.testing.assert_allclose(run(AT + 5), run(None), rtol=1e-12)
+
+
+def test_a_setting_the_schedule_refuses_raises_at_the_next_step_under_torchs_name() -> None:
+    opt = sgd()
+    sched = ours.StepLR(opt, step_size=5, gamma=0.5)
+    opt.step()
+    sched.step()
+    sched.step_size = 2.5
+    with pytest.raises(TypeError, match=r"step_size must be .*got 2\.5"):
+        sched.step()
+    sched.step_size = 2  # mended: it goes on
+    sched.step()
+    assert sched.last_epoch == 2
+
+
+def test_a_subclass_that_overrides_get_lr_is_refused_when_it_is_defined() -> None:
+    # torch's way to write a scheduler of one's own; a drop-in never calls it (it warmed up in torch and
+    # ran at the full LR here)
+    with pytest.raises(
+        TypeError, match=r"^WarmupCosine overrides get_lr\(\), which a lightning_lr drop-in never"
+    ):
+
+        class WarmupCosine(ours.CosineAnnealingLR):
+            def get_lr(self) -> list[float]:
+                return [0.5 * lr for lr in super().get_lr()]
+
+    class Counting(ours.CosineAnnealingLR):  # attributes of its own are fine (saved in the state)
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            self.restarts = 0
+            super().__init__(*args, **kwargs)
+
+    Counting(sgd(), T_max=10).step()
+
+
+def test_multistep_takes_whole_float_milestones_as_torch_fires_them() -> None:
+    def lrs(module: Any, milestones: list[Any]) -> list[float]:
+        opt = sgd()
+        sched = module.MultiStepLR(opt, milestones, 0.1)
+        out = []
+        for _ in range(10):
+            out.append(opt.param_groups[0]["lr"])
+            opt.step()
+            sched.step()
+        return out
+
+    np.testing.assert_allclose(lrs(ours, [5.0, 8.0]), lrs(torch.optim.lr_scheduler, [5.0, 8.0]), rtol=1e-12)
+    np.testing.assert_allclose(lrs(ours, [5.0, 8.0]), lrs(ours, [5, 8]), rtol=0)
+    # a fractional one never fires in torch: refused, named by its own place
+    with pytest.raises(TypeError, match=r"milestones\[1\] must be a non-negative integer, got 7\.5"):
+        lrs(ours, [5.0, 7.5])
+    # torch's state of such a run (its Counter holds 5.0 and 8.0) loads
+    opt = sgd()
+    theirs = torch.optim.lr_scheduler.MultiStepLR(opt, [5.0, 8.0], 0.1)
+    mine = ours.MultiStepLR(sgd(), [3], 0.1)
+    mine.load_state_dict(theirs.state_dict())
+    assert mine.milestones == Counter([5, 8])
