@@ -367,7 +367,8 @@ def agreed(
             f"{_plan_text(theirs[0], theirs[1])}); their lengths differ (samplers of their own, or "
             f"use_distributed_sampler=False), so every rank follows rank 0's plan and takes the same LR. Their "
             f"epochs still end at different steps, so whatever syncs at an epoch's end (a ReduceOnPlateau on a "
-            f"training metric, an epoch's sync_dist log) waits forever; give every rank as many batches",
+            f"training metric, an epoch's sync_dist log, an LRRangeTest at a later epoch) waits forever; give every "
+            f"rank as many batches",
             category=UserWarning,
         )
     return theirs[0], dict(theirs[1])

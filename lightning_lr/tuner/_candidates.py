@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import math
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -41,7 +42,16 @@ from ._data import Batches
 from ._options import LROptions
 from ._result import RangeTestResult
 from ._state import Snapshot
-from ._sweep import _automatic_step, _manual_step, _val_loss, describe, prefix, set_weight_decay, step_loss
+from ._sweep import (
+    _automatic_step,
+    _manual_step,
+    _val_loss,
+    describe,
+    nonfinite_ranks,
+    prefix,
+    set_weight_decay,
+    step_loss,
+)
 from ._weight_decay import WeightDecayResult
 
 if importlib.util.find_spec("ipywidgets") is not None:  # pragma: no cover - notebook only
@@ -155,6 +165,17 @@ class _Runner:
                 lg.log_metrics({tag: value}, step=base + t)
             bar.update(1)
             if diverged(value, losses[0]):
+                if not math.isfinite(value) and max(losses[:-1], default=value) <= losses[0]:
+                    # a NaN/inf that no rise came before: it counts as diverged all the same, which bounds the
+                    # answer below this LR; said, and of which rank (review 52: the answer fell 13x, unsaid)
+                    rank_zero_warn(
+                        f"{options.name}: candidate lr={lr:.3g} had a NaN/inf loss at step {t} of "
+                        f"{options.confirm_steps}{nonfinite_ranks(trainer, loss)}"
+                        + (f", its loss having fallen from {losses[0]:.4g} to {losses[-2]:.4g}" if t else "")
+                        + "; it counts as diverged, so the answer lies below it. A NaN/inf that no rise comes "
+                        "before is seldom the LR: a bad batch or an overflow (16-bit precision)",
+                        category=UserWarning,
+                    )
                 bar.update(options.confirm_steps - t - 1)
                 break
         return Candidate(lr, tuple(losses), score(losses, options.confirm_steps), taken)

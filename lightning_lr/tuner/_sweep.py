@@ -24,6 +24,7 @@ from typing import Any, NamedTuple, cast
 import lightning.pytorch as pl
 import torch
 from lightning.pytorch.utilities.exceptions import SIGTERMException
+from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
 from .. import _lightning_compat as L
 from ..callbacks.schedule_free import is_schedule_free
@@ -122,6 +123,21 @@ def step_loss(trainer: pl.Trainer, loss: torch.Tensor) -> float:
     return float(value)
 
 
+def nonfinite_ranks(trainer: pl.Trainer, loss: torch.Tensor) -> str:
+    """Under DDP, the ranks whose own ``loss`` is NaN/inf, for a message (`` on rank 1 of 2``); "" on one
+    process. Call it where the mean over ranks was NaN/inf: every rank reads that mean, so every rank
+    reaches this collective (review 52: one rank's NaN was never traced to it)."""
+    if trainer.world_size <= 1:
+        return ""
+    own = 0.0 if math.isfinite(float(loss.detach().float().reshape(()))) else 1.0
+    flags = trainer.strategy.all_gather(torch.tensor([own], device=trainer.strategy.root_device))
+    ranks = [i for i, flag in enumerate(torch.as_tensor(flags).reshape(-1).tolist()) if flag > 0]
+    if not ranks:  # each rank finite, their mean not (an overflow in the reduction)
+        return f" (the mean over {trainer.world_size} ranks; each rank's own loss was finite)"
+    s = "s" if len(ranks) > 1 else ""
+    return f" on rank{s} {', '.join(map(str, ranks))} of {trainer.world_size}"
+
+
 def sweep(
     trainer: pl.Trainer,
     module: pl.LightningModule,
@@ -152,6 +168,7 @@ def sweep(
     curve = _Curve()
     avg = weight = 0.0
     best = math.inf
+    before_t = math.nan  # the smoothed loss of the step before
     bar = tqdm(
         total=options.num_steps,
         desc=name,
@@ -197,7 +214,24 @@ def sweep(
                 bar.set_postfix(lr=f"{lr_t:.2e}", loss=f"{smoothed:.4g}", refresh=False)
             if not math.isfinite(value_t):
                 curve.stop = "non-finite loss"
+                where = nonfinite_ranks(trainer, loss)
+                before, hint = "", ""
+                if t > 0:
+                    before = f"; the smoothed loss before it was {before_t:.4g} ({curve.losses[0]:.4g} at the first step)"
+                    if before_t <= curve.losses[0]:  # no rise came before it
+                        hint = (
+                            ". A NaN/inf that no rise comes before is seldom the LR: a bad batch or an overflow "
+                            "(16-bit precision) cuts the sweep short"
+                        )
+                # said here: the reason a sweep gives no answer may be another (its noise), and a cut sweep's
+                # answer is read from the steps before it (review 52)
+                rank_zero_warn(
+                    f"{name}: the loss was NaN/inf at step {t} of {options.num_steps} (lr={lr_t:.3g}){where}, so "
+                    f"the sweep stops there, as at a divergence{before}{hint}",
+                    category=UserWarning,
+                )
                 break
+            before_t = smoothed
             if threshold is not None and t >= warm and smoothed > best + (threshold - 1.0) * abs(best):
                 curve.stop = "diverged"
                 break

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable
 from typing import Any
 
 import lightning.pytorch as pl
+import torch
 from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 
 from .. import _lightning_compat as L
@@ -74,6 +76,30 @@ def _check_epochs(epochs: tuple[int, ...] | None, max_epochs: int | None) -> Non
     )
 
 
+def _check_even_epochs(trainer: pl.Trainer, epochs: tuple[int, ...], tested: Iterable[int]) -> None:
+    """Under DDP, refuse a test at the start of a later epoch when the ranks' train dataloaders differ in
+    length (samplers of their own, ``use_distributed_sampler=False``): the ranks would reach that epoch at
+    different steps, and the rank that starts the test first waits in its collectives forever, unkillable by
+    SIGTERM (review 52). Called at train start, where every rank is still at the same step."""
+    later = [e for e in epochs if e > trainer.current_epoch and e not in tested]
+    if trainer.world_size <= 1 or not later:
+        return
+    n = trainer.num_training_batches
+    mine = torch.tensor([float(n) if math.isfinite(n) else -1.0], device=trainer.strategy.root_device)
+    lengths = [int(x) for x in torch.as_tensor(trainer.strategy.all_gather(mine)).reshape(-1).tolist()]
+    if len(set(lengths)) > 1:
+        per_rank = ", ".join(
+            f"rank {i}: {'no length' if k < 0 else f'{k} batches'}" for i, k in enumerate(lengths)
+        )
+        raise ValueError(
+            f"LRRangeTest: epochs={list(epochs)} tests at the start of epoch {later[0]}, but the ranks' train "
+            f"dataloaders differ in length ({per_rank}; samplers of their own, or use_distributed_sampler="
+            f"False), so the ranks would reach it at different steps and the test's collectives would wait "
+            f"forever. Give every rank as many batches (Lightning's distributed sampler does), or test at the "
+            f"start of fit (epochs=None)"
+        )
+
+
 class _RangeTestCallback(Callback):
     """Runs the range-test core at train start (``epochs=None``) or at the start of the listed epochs."""
 
@@ -113,6 +139,8 @@ class _RangeTestCallback(Callback):
             _check_epochs(self.epochs, trainer.max_epochs)
 
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        if self.epochs is not None:
+            _check_even_epochs(trainer, self.epochs, self.results)
         resumed, self._resumed = self._resumed, False
         if resumed:
             # The checkpoint holds this run's results: the test is not repeated (a new sweep would find other

@@ -347,5 +347,6 @@ def test_ranks_with_loaders_of_different_lengths_follow_rank_zeros_plan_and_are_
         "optimizer steps, 5 per epoch, warmup=5, total=9); their lengths differ (samplers of their own, or "
         "use_distributed_sampler=False), so every rank follows rank 0's plan and takes the same LR. Their epochs "
         "still end at different steps, so whatever syncs at an epoch's end (a ReduceOnPlateau on a training "
-        "metric, an epoch's sync_dist log) waits forever; give every rank as many batches"
+        "metric, an epoch's sync_dist log, an LRRangeTest at a later epoch) waits forever; give every rank as "
+        "many batches"
     ]

@@ -1,0 +1,114 @@
+"""Faults a range test meets mid-way, said where they happen and of which rank (review 52).
+
+- A NaN/inf loss on one rank of a DDP run cut the sweep, or made a candidate count as diverged (the answer
+  fell 13x), and no message said so, nor which rank; the reason given was another one (the sweep's noise).
+- ``LRRangeTest(epochs=[1])`` with train dataloaders of different lengths per rank hung every rank: the rank
+  that finished its epoch first started the test's collectives while the other still trained.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from typing import Any
+
+import pytest
+import torch
+from torch.utils.data import DataLoader
+
+from lightning_lr import LRRangeTest, Tuner
+
+from support.models import TinyModel, classification_dataset, loader
+from support.recording import WarningsPerRank
+from support.state import seed_all
+from support.trainers import DDP, trainer
+
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:.*does not have many workers.*"),
+    pytest.mark.filterwarnings("ignore:.*is smaller than the logging interval.*"),
+]
+
+
+class NaNOnce(TinyModel):
+    """A NaN loss at one ``training_step`` call (counted from 0), on one rank, once: a bad batch."""
+
+    def __init__(self, call: int, rank: int = 0) -> None:
+        super().__init__()
+        self.call, self.rank, self.calls = call, rank, 0
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        loss = super().training_step(batch, batch_idx)
+        self.calls += 1
+        if self.calls - 1 == self.call and self.global_rank == self.rank:
+            return loss * float("nan")
+        return loss
+
+
+def _messages(caught: list[warnings.WarningMessage], text: str) -> list[str]:
+    return [str(w.message) for w in caught if text in str(w.message)]
+
+
+def test_a_nan_in_the_sweep_is_said_where_it_cuts_it(tmp_path: Any) -> None:
+    seed_all(5)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            NaNOnce(call=12), loader(), num_steps=30, max_lr=1.0, confirm=False, apply=False, retry=False
+        )
+    assert result is not None and result.stop_reason == "non-finite loss" and len(result) == 13
+    (said,) = _messages(caught, "the loss was NaN/inf")
+    assert said.startswith(
+        f"LR range test: the loss was NaN/inf at step 12 of 30 (lr={result.lrs[12]:.3g}), so "
+    )
+    assert "the smoothed loss before it was" in said
+    # no rise came before it (the LR is still low): the likelier causes are said
+    assert "seldom the LR: a bad batch or an overflow (16-bit precision)" in said
+
+
+@pytest.mark.ddp
+def test_a_nan_on_one_rank_is_traced_to_it_in_the_sweep_and_in_a_candidate(tmp_path: Any) -> None:
+    def rank_zero_says(out: Any, model: TinyModel, test: LRRangeTest, text: str) -> list[str]:
+        out.mkdir()
+        t = trainer(out, devices=2, strategy=DDP, callbacks=[test, WarningsPerRank(str(out))])
+        t.fit(model, train_dataloaders=loader(n=128))
+        said = [[m for m in json.loads((out / f"warnings{r}.json").read_text()) if text in m] for r in (0, 1)]
+        assert said[1] == []  # said once, by rank 0
+        return said[0]
+
+    seed_all(6)
+    # the sweep: a NaN on rank 1 only, at its step 8
+    test = LRRangeTest(num_steps=30, max_lr=1.0, retry=False)
+    (said,) = rank_zero_says(tmp_path / "sweep", NaNOnce(call=8, rank=1), test, "the loss was NaN/inf")
+    assert "at step 8 of 30" in said and "on rank 1 of 2, so the sweep stops there" in said
+    # a candidate: the 30 sweep steps, then the first candidate's 10; a NaN at the second one's step 3
+    test = LRRangeTest(num_steps=30, max_lr=1.0, confirm_steps=10, early_stop_threshold=None, retry=False)
+    (said,) = rank_zero_says(tmp_path / "candidate", NaNOnce(call=30 + 10 + 3, rank=1), test, "had a NaN/inf")
+    assert "at step 3 of 10 on rank 1 of 2, its loss having fallen from" in said
+    assert "it counts as diverged, so the answer lies below it" in said
+
+
+class RankLengths(TinyModel):
+    """Rank 0 gets 10 batches per epoch, rank 1 gets 6 (its own data, no distributed sampler)."""
+
+    def train_dataloader(self) -> DataLoader:
+        n = 10 if self.global_rank == 0 else 6
+        return DataLoader(classification_dataset(16 * n, seed=self.global_rank), batch_size=16)
+
+
+@pytest.mark.ddp
+def test_a_test_at_a_later_epoch_is_refused_when_the_ranks_epochs_differ_in_length(tmp_path: Any) -> None:
+    seed_all(7)
+    t = trainer(
+        tmp_path,
+        devices=2,
+        strategy=DDP,
+        use_distributed_sampler=False,
+        callbacks=[LRRangeTest(num_steps=20, max_lr=1.0, epochs=[1])],
+    )
+    # every rank raises it at train start (a launcher reports the first process's error), none hangs
+    with pytest.raises(
+        Exception,
+        match=r"ValueError: LRRangeTest: epochs=\[1\] tests at the start of epoch 1, but the ranks' train "
+        r"dataloaders differ in length \(rank 0: 10 batches, rank 1: 6 batches; .* would wait forever",
+    ):
+        t.fit(RankLengths())
