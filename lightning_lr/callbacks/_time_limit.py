@@ -108,12 +108,15 @@ def warn_stopped_early(
     timed_out: bool,
     reduces: bool,
     warn_once: Callable[[str, str], None],
+    unknown_length: bool = False,
 ) -> None:
     """At the end of a fit that ``trainer.should_stop`` ended (``timed_out``: the time limit did, though its
     pace said the run would fit, as when validation takes the time): say once if a schedule of
     ``entries`` (:class:`~._inject.Injected`, those still driving their optimizer) had not reached its
     ``end`` (the argument and its step) and would still have changed the LR, which then stayed where it
-    was (a 1cycle stopped at its peak was never annealed). ``reduces``: a ReduceOnPlateau already lowers
+    was (a 1cycle stopped at its peak was never annealed). ``unknown_length``: no stop ended it, but the run's
+    length was unknown at its start (a train dataloader without a length), so the start could not say that
+    the schedule outlasts it (review 54). ``reduces``: a ReduceOnPlateau already lowers
     the LR when the metric stalls (not advised again). The LR is read from the optimizer; the end's is
     that LR times the schedule's change to its end (a plateau's reductions are a factor on both)."""
     arg, last = end
@@ -130,7 +133,13 @@ def warn_stopped_early(
         lr = pg.lr(groups[index])  # the scheduler's value for step ``step``, which did not run
         label = f"param group {index} of {entry.info.label}" if len(groups) > 1 else entry.info.label
         target = "0" if then == 0.0 else f"about {lr * then / now:.3g}"
-        if timed_out:
+        if unknown_length:
+            cause = (
+                "the run ended there, at the end of its data or its limits: its length was not known when it "
+                "started (a train dataloader without a length), so this could not be said then"
+            )
+            advice = "to the run: plan it for the steps the run takes (give max_steps, or durations that fit)"
+        elif timed_out:
             cause = "the time limit, Trainer(max_time=...) or a Timer, stopped it"
             advice = "to fit the time: plan it for the steps that fit (max_steps, or a shorter " + arg + ")"
         else:
@@ -181,13 +190,28 @@ class Stops:
         if self.pace is not None:
             self.pace.check(step, end[1] if end else None, L.time_remaining(trainer), epoch_end, self._warn)
 
-    def at_end(self, trainer: pl.Trainer, injected: Sequence[Any], end: tuple[str, int, bool] | None) -> None:
-        """At the fit's end: warn if ``trainer.should_stop`` ended it before the ``end`` of a schedule among
-        ``injected`` that still drives its optimizer (:func:`warn_stopped_early`)."""
-        if not trainer.should_stop or getattr(trainer, "fast_dev_run", False) or end is None or self.said:
+    def at_end(
+        self,
+        trainer: pl.Trainer,
+        injected: Sequence[Any],
+        end: tuple[str, int, bool] | None,
+        unknown_length: bool = False,
+    ) -> None:
+        """At the fit's end: warn if ``trainer.should_stop`` ended it, or, in a run whose length was unknown at
+        its start (``unknown_length``), its end came before the ``end`` of a schedule among ``injected`` that
+        still drives its optimizer (:func:`warn_stopped_early`)."""
+        stopped = bool(trainer.should_stop)
+        if (
+            not (stopped or unknown_length)
+            or getattr(trainer, "fast_dev_run", False)
+            or end is None
+            or self.said
+        ):
             return
         remaining = L.time_remaining(trainer)
         timed_out = remaining is not None and remaining <= 0
         live = _others.driving(trainer.lr_scheduler_configs, injected)
         reduces = any(_inject.scale_owner(e.scheduler) is not None for e in live)
-        warn_stopped_early(self.owner, live, end[:2], timed_out, reduces, self._warn)
+        warn_stopped_early(
+            self.owner, live, end[:2], timed_out, reduces, self._warn, unknown_length and not stopped
+        )

@@ -615,7 +615,8 @@ class ScheduleCallback(Callback):
 
     def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         if self._stops is not None:
-            self._stops.at_end(trainer, self._injected, self._end())
+            unknown = self.run is not None and self.run.total_steps is None
+            self._stops.at_end(trainer, self._injected, self._end(), unknown_length=unknown)
 
     def _plan_resumed(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         """At train start of a resumed fit (Lightning's loops restored): a checkpoint written with other steps

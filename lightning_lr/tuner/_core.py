@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import math
 import warnings
+from collections.abc import Sequence
 from typing import Any, cast
 
 import lightning.pytorch as pl
@@ -21,6 +23,7 @@ from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 from .. import _lightning_compat as L
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
+from . import _rules
 from ._apply import apply_result, check_attr
 from ._candidates import answer_index, confirm_results
 from ._confirm import CONFIRMED, verdict
@@ -119,6 +122,8 @@ def run_range_test(
             dataclasses.replace(r, rule=options.method) if isinstance(r, RangeTestResult) else r
             for r in results
         ]
+    if isinstance(options, LROptions) and not options.confirm:
+        _warn_if_still_falling(options, _lr_results(results))
     result: Result = results[0] if decays is None else WeightDecayResult(_lr_results(results))
     if options.log and trainer.is_global_zero:
         _log_summary(trainer, result, options, base_step)
@@ -131,6 +136,26 @@ def run_range_test(
             apply_result(trainer, module, lr_result, options, attr=attr, live=live, scheduled=scheduled)
         L.relog_hparams(trainer, logged)  # so they record the values that train (the LR, filled values)
     return result
+
+
+def _warn_if_still_falling(options: LROptions, results: Sequence[RangeTestResult]) -> None:
+    """A sweep alone (``confirm=False``) whose loss was still falling at ``max_lr``: the LRs above were not
+    tried, so the best may lie higher, and the top of a 1cycle or a cycle read from the sweep is ``max_lr``
+    itself, unsaid (review 54; the candidates of a confirmation say the same of their own edge)."""
+    for r in results:
+        n = len(r.lrs)
+        if r.stop_reason != "completed" or n < 5:
+            continue
+        low = _rules.minimum(r.lrs, r.losses).index
+        if low is not None and low >= n - max(2, math.ceil(0.05 * n)):
+            rank_zero_warn(
+                f"{options.title}: the loss was still falling where the sweep ended, at max_lr={options.max_lr:g}: "
+                f"the LRs above it were not tried, so the best LR may lie higher, and the top of a 1cycle or a "
+                f"cycle read from the sweep (one_cycle_max_lr(), cyclic_bounds(), OneCycle, Cyclic) is max_lr "
+                f"itself; raise max_lr until the loss turns up",
+                category=UserWarning,
+            )
+            return
 
 
 def _retry_reason(options: LROptions, results: list[SweepResult]) -> str:

@@ -179,6 +179,24 @@ def test_fractions_need_a_known_run_length(tmp_path) -> None:
     assert_trace(rec.lr(), S.OneCycle(0.3, total_steps=10).values(10))
 
 
+def test_a_run_of_unknown_length_that_ends_before_its_schedule_says_so_at_its_end(tmp_path) -> None:
+    # review 54: a stream of 12 batches, 2 epochs, CosineDecay(total=30): the cosine stopped at 0.03 of 0.1
+    # unsaid, where a run of known length warns at its start and an early stop at its end
+    with pytest.warns(
+        UserWarning,
+        match=r"CosineDecay: the fit stopped at step 24, before its schedule's end at step 30 \(total\) \(the run "
+        r"ended there, at the end of its data or its limits: its length was not known when it started .* never "
+        r"reached 0",
+    ):
+        rec = fit(tmp_path, StreamModel(), [CosineDecay(total=30)], max_epochs=2)
+    assert_trace(rec.lr(), S.CosineDecay(0.1, total=30).values(24))
+    # one that spans it says nothing
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.filterwarnings("ignore", message=".*(workers|logging interval|LeafSpec).*")
+        fit(tmp_path / "spans", StreamModel(), [CosineDecay(total=24)], max_epochs=2)
+
+
 @pytest.mark.parametrize(
     "make", [OneCycle, lambda: Cyclic(step_size=Epochs(2)), lambda: CosineDecay(warmup=Fraction(0.1))]
 )

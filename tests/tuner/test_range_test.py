@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -662,3 +663,25 @@ def test_a_largest_group_whose_lr_ignores_the_attribute_is_said(tmp_path: Any) -
         result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=20, confirm=False)
     assert model.hparams.lr == result.suggestion()
     assert any("so no value of lr gives it the suggestion" in str(w.message) for w in caught)
+
+
+def test_a_sweep_alone_still_falling_at_max_lr_says_its_top_is_a_bound(tmp_path: Any) -> None:
+    # review 54: confirm=False with max_lr below where the loss turns up gave one_cycle_max_lr() = max_lr, and
+    # OneCycle trained at that arbitrary peak, unsaid (a confirmation says so of its own edge)
+    seed_all(4)
+    with pytest.warns(
+        UserWarning,
+        match=r"^LR range test: the loss was still falling where the sweep ended, at max_lr=1: the LRs above "
+        r"it were not tried",
+    ):
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            TinyModel(), loader(n=512), max_lr=1.0, num_steps=40, confirm=False, apply=False
+        )
+    assert result is not None and result.one_cycle_max_lr() == pytest.approx(1.0)
+    seed_all(4)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Tuner(trainer(tmp_path)).lr_range_test(
+            TinyModel(), loader(n=512), max_lr=100.0, num_steps=40, confirm=False, apply=False
+        )  # it turns up before max_lr
+    assert not [w for w in caught if "still falling" in str(w.message)]
