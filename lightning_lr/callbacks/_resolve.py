@@ -126,6 +126,41 @@ class StepRate:
         self.first: tuple[int, list[int], int] | None = None
         self.told = False  # observe() has given its estimate
         self.differ = False  # and it was DIFFER
+        self.counts = [0] * len(self.base)  # the steps counted in the window so far (:meth:`batch`)
+
+    def to_state(self, global_step: int) -> dict[str, Any]:
+        """The open window as checkpoint state (plain data, relative to its start), so that a fit resumed
+        from a checkpoint written before the window ended goes on telling the rate from the same batches, as
+        the uninterrupted fit does (review 54: a resume from the first steps of a critic planned its next
+        steps in batches, and their LR differed)."""
+        return {
+            "whole": self.whole,
+            "batches": self.batches,
+            "counts": list(self.counts),
+            "global_steps": global_step - self.start,
+            "first": None if self.first is None else [self.first[0], list(self.first[1])],
+            "told": self.told,
+            "differ": self.differ,
+        }
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any], global_step: int, counts: Sequence[int]) -> StepRate | None:
+        """The window :meth:`to_state` wrote, going on from ``global_step`` and the step ``counts`` of the
+        resumed fit; None when it does not fit them (another number of scheduled optimizers)."""
+        try:
+            saved = [int(c) for c in state["counts"]]
+            if len(saved) != len(counts):
+                return None
+            rate = cls(
+                global_step - int(state["global_steps"]), [c - s for c, s in zip(counts, saved, strict=True)]
+            )
+            rate.whole, rate.batches, rate.counts = bool(state["whole"]), int(state["batches"]), saved
+            first = state["first"]
+            rate.first = None if first is None else (int(first[0]), [int(c) for c in first[1]], 0)
+            rate.told, rate.differ = bool(state["told"]), bool(state["differ"])
+        except (KeyError, TypeError, ValueError):  # not a window this version wrote
+            return None
+        return rate
 
     def observe(self, batches: int, counts: Sequence[int], global_step: int) -> Rate | str:
         """The early estimate once it can be told from ``counts`` (the steps of each optimizer after
@@ -160,7 +195,8 @@ class StepRate:
         """Count one more batch of the window; its batches so far and ``counts`` (steps counted since the
         fit's start) since the window began."""
         self.batches += 1
-        return self.batches, [c - b for c, b in zip(counts, self.base, strict=True)]
+        self.counts = [c - b for c, b in zip(counts, self.base, strict=True)]
+        return self.batches, list(self.counts)
 
     def overall(self, batches: int, global_step: int) -> Ratio:
         """Every optimizer's steps per batch (Lightning's ``global_step``) over the window's ``batches`` so far:

@@ -335,6 +335,7 @@ class ScheduleCallback(Callback):
         self._guess: int | None = None  # a fit resumed at other sizes: the step its first epoch should end at
         self._logging: StepLogging | None = None
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
+        self._saved_window: dict[str, Any] | None = None  # the open window of the checkpoint resumed, if any
         self._stops: Stops | None = None  # what may cut the schedule short: a time limit, an early stop
         self._first_batch = True  # the fit's first batch is still to come (a resume may begin mid-epoch)
         # this callback's state in the checkpoint being resumed, under another spelling of its optimizer
@@ -555,7 +556,13 @@ class ScheduleCallback(Callback):
             # a resume from a checkpoint written before the first epoch's end: this epoch's rest is no whole
             # epoch (its first batches' steps are not counted), so the next epoch settles the rate
             whole = batch_idx == 0
-            self._rate = _resolve.StepRate(trainer.global_step, self._logging.steps_seen(), whole)
+            saved, self._saved_window = self._saved_window, None
+            restored = None
+            if saved is not None and not whole:  # the window the checkpoint was written in goes on
+                restored = _resolve.StepRate.from_state(
+                    saved, trainer.global_step, self._logging.steps_seen()
+                )
+            self._rate = restored or _resolve.StepRate(trainer.global_step, self._logging.steps_seen(), whole)
             self._settled = False
 
     def on_before_optimizer_step(
@@ -799,10 +806,19 @@ class ScheduleCallback(Callback):
             if self.reads_run:
                 self.warn_once(key, f"{self.name}: {said}: the run is {self.run.total_steps} {unit}.")
             return
+        taken = self._injected[0].scheduler.last_epoch if self._injected else 0
+        early = ""
+        if key == "steps-per-batch" and taken > 0 and _resolve.relative(self.durations()):
+            # review 54: a critic's first steps ran at up to 2x the planned warm-up LR, unsaid
+            early = (
+                f" Its first {taken} step{'' if taken == 1 else 's'}, taken before the rate could be told, followed "
+                f"the plan counted in batches; durations in optimizer steps (ints) are planned in them from the "
+                f"start."
+            )
         self.warn_once(
             key,
             f"{self.name}: {said}: the run is {self.run.total_steps} {unit} "
-            f"({', '.join(f'{a}={v}' for a, v in self.steps.items())}).",
+            f"({', '.join(f'{a}={v}' for a, v in self.steps.items())}).{early}",
         )
 
     def planned(self, n: int | None = None, points: int = 2000) -> dict[str, Any]:
@@ -861,16 +877,20 @@ class ScheduleCallback(Callback):
         """``version``; ``total_steps`` and ``steps_per_epoch`` of the run the durations were resolved
         for; ``durations`` (each duration argument in optimizer steps); ``filled`` (values a range test
         filled in)."""
-        return self._checkpoint.state_dict(
+        state = self._checkpoint.state_dict(
             self.run,
             self.steps,
             self._filled.values,
             _resolve.rate_to_state(self._per_batch, settled=self._settled is not False),
         )
+        if self._rate is not None and self._trainer is not None:  # written before its window ended
+            state["rate_window"] = self._rate.to_state(self._trainer.global_step)
+        return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         filled = self._checkpoint.load(self.name, state_dict)
         self._per_batch, self._settled = _resolve.rate_from_state(state_dict)
+        self._saved_window = state_dict.get("rate_window")
         self._filled.restore(self.name, filled, self._given())
         self._tested_on(self._module, self._trainer)
         self._write_hparams()

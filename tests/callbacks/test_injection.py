@@ -457,7 +457,9 @@ def test_an_accumulation_that_steps_at_the_epochs_end_too_is_settled_at_the_end(
     assert _ends_its_cycle(_trace(rec, 0)[0], 4)
     assert said == [
         "OneCycle: under manual optimization the optimizer(s) it schedules step once every 4 batches, so its "
-        "durations are counted in their steps: the run is 6 optimizer steps (total=6).",
+        "durations are counted in their steps: the run is 6 optimizer steps (total=6). Its first 2 steps, taken "
+        "before the rate could be told, followed the plan counted in batches; durations in optimizer steps (ints) "
+        "are planned in them from the start.",
         "OneCycle: under manual optimization the optimizer(s) it schedules step once every 6 batches (2 steps "
         "in the epoch's 12 batches), so its durations are counted in their steps: the run is 4 "
         "optimizer steps (total=4).",
@@ -490,6 +492,28 @@ def test_a_resume_before_the_rate_was_settled_tells_it_again(tmp_path: Any) -> N
     assert resumed.run is not None and resumed.run.total_steps == 12
     lrs, _ = _trace(rec, 0)
     assert lrs[-1] == pytest.approx(S.OneCycle(0.1, total_steps=12).values(12)[-1])
+
+
+@pytest.mark.usefixtures("exact_mid_epoch_resume")
+def test_a_resume_before_the_rate_was_told_goes_on_as_the_uninterrupted_run(tmp_path: Any) -> None:
+    # review 54: the critic steps twice per batch; its rate is told after batch 1 (step 3). A checkpoint after
+    # batch 0 began a new window on resume, told later, so steps 4-5 ran on the batch-counted plan and
+    # their LR differed; the open window now travels in the checkpoint
+    checkpoint = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_train_steps=1, save_top_k=-1)
+    full = CosineDecay(optimizer=1, warmup=Epochs(1))
+    rec, said = _manual_fit(tmp_path, Critic(), [full, checkpoint], enable_checkpointing=True)
+    uninterrupted = _trace(rec, 1)[0]
+    assert said[0].endswith(
+        "Its first 4 steps, taken before the rate could be told, followed the plan counted in batches; durations "
+        "in optimizer steps (ints) are planned in them from the start."
+    )
+    (early,) = (tmp_path / "ckpt").glob("*-step=3.ckpt")  # global_step counts both optimizers: batch 0
+    state = torch.load(early, weights_only=True)["callbacks"]["CosineDecay{'optimizer': 1}"]
+    assert state["rate_settled"] is False and state["rate_window"]["batches"] == 1
+    resumed = CosineDecay(optimizer=1, warmup=Epochs(1))
+    rec, _ = _manual_fit(tmp_path, Critic(), [resumed], ckpt_path=str(early))
+    lrs = _trace(rec, 1)[0]
+    assert lrs == pytest.approx(uninterrupted[-len(lrs) :], rel=1e-12)
 
 
 class _LateSecond(TwoOptimizers):
