@@ -165,15 +165,20 @@ class _Runner:
                 lg.log_metrics({tag: value}, step=base + t)
             bar.update(1)
             if diverged(value, losses[0]):
-                if not math.isfinite(value) and max(losses[:-1], default=value) <= losses[0]:
-                    # a NaN/inf that no rise came before: it counts as diverged all the same, which bounds the
-                    # answer below this LR; said, and of which rank (review 52: the answer fell 13x, unsaid)
+                if not math.isfinite(value):
+                    # a NaN/inf here had no blow-up before it (that would have ended the candidate): it counts
+                    # as diverged all the same, which bounds the answer below this LR; said, with its losses and
+                    # of which rank (review 52: the answer fell 13x, unsaid; review 55: also after noise)
+                    before = (
+                        f", its loss {losses[0]:.4g} at the first step and {losses[-2]:.4g} at the last"
+                        if t
+                        else ""
+                    )
                     rank_zero_warn(
                         f"{options.name}: candidate lr={lr:.3g} had a NaN/inf loss at step {t} of "
-                        f"{options.confirm_steps}{nonfinite_ranks(trainer, loss)}"
-                        + (f", its loss having fallen from {losses[0]:.4g} to {losses[-2]:.4g}" if t else "")
-                        + "; it counts as diverged, so the answer lies below it. A NaN/inf that no rise comes "
-                        "before is seldom the LR: a bad batch or an overflow (16-bit precision)",
+                        f"{options.confirm_steps}{nonfinite_ranks(trainer, loss)}{before}; it counts as diverged, "
+                        "so the answer lies below it. If its loss did not rise before, a NaN/inf is seldom the LR: "
+                        "a bad batch or an overflow (16-bit precision)",
                         category=UserWarning,
                     )
                 bar.update(options.confirm_steps - t - 1)

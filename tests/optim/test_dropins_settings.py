@@ -81,6 +81,18 @@ CHANGES: dict[str, tuple[Callable[[Any, Any], Any], Callable[[Any], None]]] = {
         lambda m, o: m.LambdaLR(o, lambda t: 1.0),
         lambda s: setattr(s, "lr_lambdas", [lambda t: 0.5, lambda t: 0.25]),
     ),
+    "LambdaLR.base_lrs": (
+        lambda m, o: m.LambdaLR(o, lambda t: 0.99**t),
+        lambda s: setattr(s, "base_lrs", [0.01, 0.02]),
+    ),
+    "CyclicLR.base_lrs": (
+        lambda m, o: m.CyclicLR(o, 0.01, 0.1, 5),
+        lambda s: setattr(s, "base_lrs", [0.001, 0.002]),
+    ),
+    "CosineAnnealingWarmRestarts.base_lrs": (
+        lambda m, o: m.CosineAnnealingWarmRestarts(o, 10),
+        lambda s: setattr(s, "base_lrs", [0.001, 0.002]),
+    ),
     "MultiplicativeLR.lr_lambdas": (
         lambda m, o: m.MultiplicativeLR(o, lambda t: 0.99),
         lambda s: setattr(s, "lr_lambdas", [lambda t: 0.9, lambda t: 0.9]),
@@ -123,6 +135,41 @@ def test_a_resume_after_a_mid_run_change_continues_as_the_run_did() -> None:
     np.testing.assert_allclose(run(AT + 5), run(None), rtol=1e-12)
 
 
+@pytest.mark.parametrize("module", [torch.optim.lr_scheduler, ours], ids=["torch", "ours"])
+def test_a_setting_assigned_before_its_checkpoint_is_loaded_is_followed(module: Any) -> None:
+    # review 55: a LightningModule sets sched.T_max in on_fit_start, after configure_optimizers and before
+    # Lightning loads the scheduler's state, which holds the same T_max: the load discarded the pending change,
+    # and the resumed run followed T_max=1
+    def run(resume: bool) -> list[float]:
+        opt = sgd()
+        sched = module.CosineAnnealingLR(opt, T_max=1)
+        sched.T_max = 30
+        saved = None
+        lrs = []
+        for t in range(20):
+            if t == 8:
+                saved = (opt.state_dict(), sched.state_dict())
+            lrs.append(float(opt.param_groups[0]["lr"]))
+            opt.step()
+            sched.step()
+        if not resume:
+            return lrs
+        assert saved is not None
+        opt = sgd()
+        sched = module.CosineAnnealingLR(opt, T_max=1)
+        sched.T_max = 30  # as on_fit_start does, before the load
+        opt.load_state_dict(saved[0])
+        sched.load_state_dict(saved[1])
+        resumed = []
+        for _ in range(8, 20):
+            resumed.append(float(opt.param_groups[0]["lr"]))
+            opt.step()
+            sched.step()
+        return lrs[:8] + resumed
+
+    np.testing.assert_allclose(run(resume=True), run(resume=False), rtol=1e-12)
+
+
 def test_a_setting_the_schedule_refuses_raises_at_the_next_step_under_torchs_name() -> None:
     opt = sgd()
     sched = ours.StepLR(opt, step_size=5, gamma=0.5)
@@ -153,6 +200,24 @@ def test_a_subclass_that_overrides_get_lr_is_refused_when_it_is_defined() -> Non
             super().__init__(*args, **kwargs)
 
     Counting(sgd(), T_max=10).step()
+
+    class FixedLength(
+        ours.CosineAnnealingLR
+    ):  # its own property of a setting's name stays its own (review 55)
+        @property
+        def T_max(self) -> int:  # noqa: N802 (torch's name)
+            return 10
+
+        @T_max.setter
+        def T_max(self, value: int) -> None:  # noqa: N802
+            pass
+
+    opt = sgd()
+    sched = FixedLength(opt, T_max=999)
+    for _ in range(5):
+        opt.step()
+        sched.step()
+    assert sched.T_max == 10 and opt.param_groups[0]["lr"] == pytest.approx(0.05)
 
 
 def test_multistep_takes_whole_float_milestones_as_torch_fires_them() -> None:

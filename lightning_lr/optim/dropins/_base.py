@@ -145,7 +145,8 @@ class _Watched:
 
     def __set__(self, obj: Any, value: Any) -> None:
         obj.__dict__[self.name] = value
-        obj._changed = True
+        if getattr(obj, "_ready", False):  # not while it is being built (torch's constructor sets base_lrs)
+            obj._changed = True
 
 
 def _refuse_own_get_lr(cls: type) -> None:
@@ -188,6 +189,7 @@ class DropIn(ScheduleLR):
         "_momentum_jobs",
         "_momentum_keys",
         "_plan",
+        "_ready",
         "_refs",
         "_vals",
         "_wrote",
@@ -213,7 +215,8 @@ class DropIn(ScheduleLR):
         super().__init_subclass__(**kwargs)
         _refuse_own_get_lr(cls)  # when the class is defined: before anything touches an optimizer
         for key in cls.settings_keys if cls.watched_keys is None else cls.watched_keys:
-            if not isinstance(getattr(cls, key, None), _Watched):
+            # a user's subclass's own property or class attribute of that name stays its own (review 55)
+            if key not in vars(cls) and not isinstance(getattr(cls, key, None), _Watched):
                 setattr(cls, key, _Watched(key))
 
     @property
@@ -247,6 +250,8 @@ class DropIn(ScheduleLR):
         #: the optimizer's param group dicts as this scheduler last saw them: ``optimizer.load_state_dict``
         #: replaces them with new ones, so they tell whether the optimizer's state was loaded since
         self._groups: list[dict[str, Any]] = list(optimizer.param_groups)
+        #: built: an assignment to a watched setting from now on is a change
+        self._ready = True
 
     # --- the settings ---------------------------------------------------------------------------------
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
@@ -583,6 +588,10 @@ class DropIn(ScheduleLR):
         untouched = self._untouched() and not self._built_on_state
         self._built_on_state = False
         base_lrs = list(state_dict.get("base_lrs", self.base_lrs))
+        if self._changed:  # a setting assigned before the load (review 55: in on_fit_start, before Lightning
+            # restores the scheduler): the schedules follow it first, then the checkpoint's settings compare
+            self._configure(*self._build())
+            self._changed = False
         self._load_settings(state_dict, base_lrs)
         self.base_lrs = base_lrs
         self.last_epoch, self._step_count = last_epoch, step_count

@@ -148,7 +148,8 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
     __slots__ = ("_grid", "_shape")
     settings_keys = ("T_0", "T_mult", "eta_min")
     built_from_base_lrs = True
-    watched_keys = ("T_0", "T_mult", "eta_min")  # T_cur and T_i are the position, taken as they are
+    # T_cur and T_i are the position, taken as they are; torch reads base_lrs at every step
+    watched_keys = ("T_0", "T_mult", "eta_min", "base_lrs")
 
     def __init__(
         self,

@@ -131,7 +131,15 @@ class CyclicLR(AbsoluteDropIn):
     # what every state holds (_scale_fn_custom is torch's since 2.2; the momentums with cycle_momentum only)
     settings_keys = ("max_lrs", "total_size", "step_ratio", "mode", "gamma", "scale_mode", "cycle_momentum")
     # what torch's step reads afresh (mode and gamma are bound into its scale function when it is made)
-    watched_keys = ("max_lrs", "total_size", "step_ratio", "scale_mode", "base_momentums", "max_momentums")
+    watched_keys = (
+        "base_lrs",
+        "max_lrs",
+        "total_size",
+        "step_ratio",
+        "scale_mode",
+        "base_momentums",
+        "max_momentums",
+    )
 
     def __init__(
         self,
@@ -177,6 +185,7 @@ class CyclicLR(AbsoluteDropIn):
         super().__init__(optimizer, lr=lrs, momentum=momentum, last_epoch=last_epoch)
         self._built_on_state = False  # its own initial_lr was written above; torch writes the cycle's LR too
         self.base_lrs = [s.base_lr for s in lrs]
+        self._changed = False  # (the schedules were built from them: no change)
 
     def _cycles(
         self, base_lr: Any, max_lr: Any, up: Any, down: Any, mode: Any, gamma: Any, scale_mode: Any

@@ -80,6 +80,8 @@ class LambdaLR(_Functions, AbsoluteDropIn):
         [0.025, 0.05, 0.075, 0.1, 0.1]
     """
 
+    watched_keys = ("lr_lambdas", "base_lrs")  # torch reads both at every step
+
     def __init__(
         self,
         optimizer: Optimizer,
