@@ -11,7 +11,9 @@ attribute, callbacks that ``configure_callbacks`` returned) is named in one warn
 from __future__ import annotations
 
 import contextlib
+import logging
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import lightning.pytorch as pl
@@ -46,6 +48,18 @@ def hand_over(trainer: pl.Trainer, results: dict[str, Any], options: Any) -> dic
     }
 
 
+@contextlib.contextmanager
+def _said_by_rank_zero() -> Iterator[None]:
+    """Keep the main process's info lines quiet while it sets again what rank 0 set and said (review 52:
+    ``OneCycle: max_lr=..., from the LR range test`` was printed twice under ``ddp_spawn``)."""
+    before = logging.root.manager.disable
+    logging.disable(max(before, logging.INFO))
+    try:
+        yield
+    finally:
+        logging.disable(before)
+
+
 def receive(trainer: pl.Trainer, callback: Any, data: dict[str, Any]) -> None:
     """In the main process: take the results and set what the fit set, then warn about what stays behind."""
     callback.load_state_dict({"results": data["results"]})
@@ -62,7 +76,7 @@ def receive(trainer: pl.Trainer, callback: Any, data: dict[str, Any]) -> None:
     best = result.best if isinstance(result, WeightDecayResult) else result
     available = owners(L.callbacks(trainer))
     declared = _declared(module)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _said_by_rank_zero():
         warnings.simplefilter("ignore")  # rank 0 already warned about what it kept or could not fill
         with contextlib.suppress(AttributeError):  # the attribute lives on the datamodule only: named above
             restore_attrs(module, result, options)
