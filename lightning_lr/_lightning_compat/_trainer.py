@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import lightning.pytorch as pl
+import torch
 
 from ._namespaces import namespace, resolve
 
@@ -87,6 +88,15 @@ def set_callbacks(trainer: pl.Trainer, value: list[Any]) -> None:
 
 def _call(trainer: pl.Trainer) -> Any:
     return importlib.import_module(f"{namespace(trainer)}.trainer.call")
+
+
+def per_rank(trainer: pl.Trainer, value: float) -> list[float]:
+    """``value`` of every rank, in rank order (a collective: every rank must call it); ``[value]`` on one
+    process."""
+    if trainer.world_size <= 1:
+        return [float(value)]
+    mine = torch.tensor([float(value)], device=trainer.strategy.root_device)
+    return [float(x) for x in torch.as_tensor(trainer.strategy.all_gather(mine)).reshape(-1).tolist()]
 
 
 def call_strategy(trainer: pl.Trainer, name: str, *args: Any, **kwargs: Any) -> Any:

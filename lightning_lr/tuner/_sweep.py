@@ -130,8 +130,7 @@ def nonfinite_ranks(trainer: pl.Trainer, loss: torch.Tensor) -> str:
     if trainer.world_size <= 1:
         return ""
     own = 0.0 if math.isfinite(float(loss.detach().float().reshape(()))) else 1.0
-    flags = trainer.strategy.all_gather(torch.tensor([own], device=trainer.strategy.root_device))
-    ranks = [i for i, flag in enumerate(torch.as_tensor(flags).reshape(-1).tolist()) if flag > 0]
+    ranks = [i for i, flag in enumerate(L.per_rank(trainer, own)) if flag > 0]
     if not ranks:  # each rank finite, their mean not (an overflow in the reduction)
         return f" (the mean over {trainer.world_size} ranks; each rank's own loss was finite)"
     s = "s" if len(ranks) > 1 else ""

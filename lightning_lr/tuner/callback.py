@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import lightning.pytorch as pl
-import torch
 from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 
 from .. import _lightning_compat as L
@@ -85,8 +84,7 @@ def _check_even_epochs(trainer: pl.Trainer, epochs: tuple[int, ...], tested: Ite
     if trainer.world_size <= 1 or not later:
         return
     n = trainer.num_training_batches
-    mine = torch.tensor([float(n) if math.isfinite(n) else -1.0], device=trainer.strategy.root_device)
-    lengths = [int(x) for x in torch.as_tensor(trainer.strategy.all_gather(mine)).reshape(-1).tolist()]
+    lengths = [int(x) for x in L.per_rank(trainer, float(n) if math.isfinite(n) else -1.0)]
     if len(set(lengths)) > 1:
         per_rank = ", ".join(
             f"rank {i}: {'no length' if k < 0 else f'{k} batches'}" for i, k in enumerate(lengths)

@@ -152,7 +152,8 @@ def test_repr_and_the_cli_default_of_decay() -> None:
 def test_fractions_that_cannot_fit_are_refused_when_the_callback_is_made(kwargs, message) -> None:
     # review 42: decay=Fraction(1.5) warned that it is cut off, then the fit refused it
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # and no warning before the error (Fraction(1.5) warned when made)
+        warnings.simplefilter("error")  # no warning of its own before the error (that a Fraction above 1 no
+        # longer warns when made is test_silent_inputs'; these are made at collection)
         with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
             WarmupStableDecay(**kwargs)
     WarmupStableDecay(warmup=Fraction(0.8))  # ends where the cooldown starts
