@@ -144,14 +144,22 @@ def val_batches(trainer: pl.Trainer, options: SweepOptions) -> list[Any]:
         out.append(L.to_device(trainer, batch, 0))
         if len(out) == wanted:
             break
-    if not out:
-        raise ValueError("val_loss=True: the validation dataloader yielded no batch")
-    if len(out) < wanted:
-        n = len(out)
+    # under DDP every rank's count (review 52: rank 0's alone was said, and a rank whose loader yielded
+    # nothing raised alone while the others waited in the sweep's collectives)
+    counts = [int(x) for x in L.per_rank(trainer, float(len(out)))]
+    said = (
+        f"{counts[0]} batch{'' if counts[0] == 1 else 'es'}"
+        if len(counts) == 1
+        else "per rank " + ", ".join(f"rank {i}: {k}" for i, k in enumerate(counts))
+    )
+    if min(counts) == 0:
+        raise ValueError(f"val_loss=True: the validation dataloader yielded no batch ({said})")
+    if min(counts) < wanted:
+        n = counts[0] if len(counts) == 1 else None
+        over = "that one" if n == 1 else f"those {n}" if n is not None else "each rank's own"
         rank_zero_warn(
             f"{options.title}: val_batches={options.val_batches}, but the validation dataloader yields "
-            f"{n} batch{'' if n == 1 else 'es'}: the validation loss at each point is the mean over "
-            f"{'that one' if n == 1 else f'those {n}'}",
+            f"{said}: the validation loss at each point is the mean over {over}",
             category=UserWarning,
         )
     return out

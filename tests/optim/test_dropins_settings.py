@@ -183,6 +183,24 @@ def test_a_setting_the_schedule_refuses_raises_at_the_next_step_under_torchs_nam
     assert sched.last_epoch == 2
 
 
+def test_a_cycle_length_that_halves_into_fractional_steps_is_said_of_the_settings_assigned() -> None:
+    # review 55: total_size = 11.0 (torch accepts it) was refused at the next step as step_size_up, which the
+    # user never set after construction
+    opt = sgd()
+    sched = ours.CyclicLR(opt, base_lr=0.1, max_lr=1.0, step_size_up=5, cycle_momentum=False)
+    opt.step()
+    sched.step()
+    sched.total_size = 11.0
+    with pytest.raises(
+        TypeError, match=r"^total_size \* step_ratio = 11\.0 \* 0\.5 must be a positive integer, got 5\.5$"
+    ):
+        sched.step()
+    sched.total_size = 12.0  # mended: 6 up, 6 down, from the step it was on
+    sched.step()
+    assert sched.last_epoch == 2
+    assert opt.param_groups[0]["lr"] == pytest.approx(0.1 + 0.9 * 2 / 6)
+
+
 def test_a_subclass_that_overrides_get_lr_is_refused_when_it_is_defined() -> None:
     # torch's way to write a scheduler of one's own; a drop-in never calls it (it warmed up in torch and
     # ran at the full LR here)

@@ -370,37 +370,65 @@ def test_resuming_with_last_epoch_keeps_the_optimizers_lr_as_torch(name: str) ->
     assert got[1] == pytest.approx(got[0], rel=1e-12)
 
 
-@pytest.mark.parametrize("name", [n for n in CASES if n not in ("CyclicLR", "OneCycleLR")])
-def test_built_after_the_optimizers_state_was_loaded_a_plateaus_cut_is_kept_as_in_torch(name: str) -> None:
-    """The resume order optimizer.load_state_dict, then the scheduler built, then its state loaded, with a
-    ReduceLROnPlateau that cut the LR after the scheduler's last step. (CyclicLR and OneCycleLR write their
-    cycle's LR at construction, as torch's do: the differences doc says what they do instead.) Before: the
-    drop-in's load put its own last LRs back into the optimizer, and the cut was lost for the rest of the
-    run (review 26)."""
-    runs = []
-    for module in (L, ours):
-        opt = sgd()
-        sched = make(module, name, opt, CASES[name][0])
-        plateau = L.ReduceLROnPlateau(opt, patience=0, factor=0.5)
-        for _ in range(K):
-            opt.step()
-            sched.step()
-            plateau.step(1.0)
+def _cut_run(module: Any, name: str, resume: bool) -> list[list[float]]:
+    """K steps with a ReduceLROnPlateau cutting the LR after each, then 5 more; with ``resume``, the 5 more
+    run on a new optimizer and scheduler resumed in the order optimizer.load_state_dict, then the scheduler
+    built, then its state loaded. The rows are the LRs and momentums each optimizer step of the 5 took."""
+    opt = sgd()
+    sched = make(module, name, opt, CASES[name][0])
+    plateau = L.ReduceLROnPlateau(opt, patience=0, factor=0.5)
+    for _ in range(K):
+        opt.step()
+        sched.step()
+        plateau.step(1.0)
+    if resume:
         states = [roundtrip(x.state_dict()) for x in (opt, sched, plateau)]
-        opt2 = sgd()
-        opt2.load_state_dict(states[0])
-        sched2 = make(module, name, opt2, CASES[name][0])
-        sched2.load_state_dict(states[1])
-        plateau2 = L.ReduceLROnPlateau(opt2, patience=0, factor=0.5)
-        plateau2.load_state_dict(states[2])
-        rows = [read(opt2)]
-        for _ in range(5):
-            opt2.step()
-            sched2.step()
-            plateau2.step(1.0)
-            rows.append(read(opt2))
-        runs.append(rows)
-    assert_close(runs[1], runs[0])
+        opt = sgd()
+        opt.load_state_dict(states[0])
+        sched = make(module, name, opt, CASES[name][0])
+        sched.load_state_dict(states[1])
+        plateau = L.ReduceLROnPlateau(opt, patience=0, factor=0.5)
+        plateau.load_state_dict(states[2])
+    rows = []
+    for _ in range(5):
+        rows.append(read(opt))  # what the optimizer step takes
+        opt.step()
+        sched.step()
+        plateau.step(1.0)
+    return rows
+
+
+#: torch's classes that write over the loaded LRs at construction: the absolute ones write their first
+#: value, LinearLR multiplies the LR by start_factor once more
+TORCH_WRITES_AT_CONSTRUCTION = (
+    "LinearLR",
+    "LambdaLR",
+    "CosineAnnealingWarmRestarts",
+    "CyclicLR",
+    "OneCycleLR",
+)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_built_after_the_optimizers_state_was_loaded_the_run_continues_with_the_checkpoints_lrs(
+    name: str,
+) -> None:
+    """The resume order optimizer.load_state_dict, then the scheduler built, then its state loaded, with a
+    ReduceLROnPlateau that cut the LR after the scheduler's last step: the resumed run is the uninterrupted
+    one, from the first optimizer step on. Before: the drop-in's load put its own last LRs back into the
+    optimizer, and the cut was lost for the rest of the run (review 26); LambdaLR,
+    CosineAnnealingWarmRestarts, CyclicLR and OneCycleLR kept what their constructor wrote, so the first step
+    after the resume took another LR (review 53), as torch's do."""
+    assert_close(_cut_run(ours, name, resume=True), _cut_run(ours, name, resume=False))
+    if name not in TORCH_WRITES_AT_CONSTRUCTION:  # torch's resumes the same way
+        assert_close(_cut_run(ours, name, resume=True), _cut_run(L, name, resume=True))
+
+
+@pytest.mark.parametrize("name", TORCH_WRITES_AT_CONSTRUCTION)
+def test_torchs_first_step_after_that_resume_takes_another_lr(name: str) -> None:
+    """Pins the torch behaviour the test above differs from: its constructor writes over the loaded LR."""
+    torch_first = _cut_run(L, name, resume=True)[0][0]
+    assert torch_first != pytest.approx(_cut_run(L, name, resume=False)[0][0], rel=1e-6)
 
 
 def test_tensor_arguments_are_copied_as_in_torch() -> None:

@@ -275,6 +275,18 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         ValueError,
         "milestones[1] must be a non-negative integer, got -1",
     ),
+    (  # review 55: the value given, not the int it would have been converted to
+        "MultiStepLR",
+        dict(milestones=[10, -1.0]),
+        TypeError,
+        "milestones[1] must be a non-negative integer, got -1.0",
+    ),
+    (
+        "CyclicLR",
+        dict(base_lr=0.1, max_lr=0.3, step_size_down=-4.0),
+        TypeError,
+        "step_size_down must be a positive integer, got -4.0",
+    ),
     (
         "MultiStepLR",
         dict(milestones=[10, 2.5]),

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import torch
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, IterableDataset
 
 from lightning_lr import LRRangeTest, Tuner
 
@@ -138,3 +139,75 @@ def test_a_test_at_a_later_epoch_is_refused_when_the_ranks_epochs_differ_in_leng
         r"dataloaders differ in length \(rank 0: 10 batches, rank 1: 6 batches; .* would wait forever",
     ):
         t.fit(RankLengths())
+
+
+class RankVal(TinyModel):
+    """Validation data of its own per rank: ``counts[rank]`` batches (no distributed sampler)."""
+
+    def __init__(self, counts: tuple[int, int]) -> None:
+        super().__init__()
+        self.counts = counts
+
+    def val_dataloader(self) -> DataLoader:
+        n = self.counts[self.global_rank]
+        return DataLoader(classification_dataset(16 * n, seed=5 + self.global_rank), batch_size=16)
+
+
+@pytest.mark.ddp
+def test_a_short_validation_loader_is_said_with_every_ranks_count(tmp_path: Any) -> None:
+    # review 52: the warning gave rank 0's count alone (here 3 of the 5 asked, while rank 1 had 1)
+    seed_all(7)
+    test = LRRangeTest(num_steps=10, max_lr=1.0, val_loss=True, val_batches=5, confirm=False)
+    t = trainer(
+        tmp_path,
+        devices=2,
+        strategy=DDP,
+        use_distributed_sampler=False,
+        max_epochs=1,
+        callbacks=[test, WarningsPerRank(str(tmp_path))],
+    )
+    t.fit(RankVal((3, 1)), train_dataloaders=loader(n=128))
+    said = [
+        [m for m in json.loads((tmp_path / f"warnings{r}.json").read_text()) if "val_batches=5" in m]
+        for r in (0, 1)
+    ]
+    assert said[1] == []
+    (message,) = said[0]
+    assert (
+        "the validation dataloader yields per rank rank 0: 3, rank 1: 1: the validation loss at each "
+        in message
+    )
+    assert message.endswith("is the mean over each rank's own")
+
+
+class Batches(IterableDataset):  # type: ignore[type-arg]
+    """``n`` batches of 16 with no length (Lightning cannot see that a rank's stream is empty)."""
+
+    def __init__(self, n: int, seed: int) -> None:
+        self.data = classification_dataset(16 * n, seed=seed)
+        self.n = n
+
+    def __iter__(self) -> Iterator[Any]:
+        for i in range(self.n):
+            yield self.data[16 * i : 16 * (i + 1)]
+
+
+class RankValStream(RankVal):
+    def val_dataloader(self) -> DataLoader:
+        return DataLoader(Batches(self.counts[self.global_rank], seed=5), batch_size=None)
+
+
+@pytest.mark.ddp
+def test_a_rank_without_validation_batches_fails_every_rank(tmp_path: Any) -> None:
+    # it was raised by rank 1 alone, without the counts, while rank 0 went on into the sweep's collectives
+    # (a launcher that does not stop the other ranks leaves it waiting there); now every rank raises it
+    seed_all(7)
+    test = LRRangeTest(num_steps=10, max_lr=1.0, val_loss=True, val_batches=2, confirm=False)
+    t = trainer(
+        tmp_path, devices=2, strategy=DDP, use_distributed_sampler=False, max_epochs=1, callbacks=[test]
+    )
+    with pytest.raises(
+        Exception,
+        match=r"val_loss=True: the validation dataloader yielded no batch \(per rank rank 0: 2, rank 1: 0\)",
+    ):
+        t.fit(RankValStream((2, 0)), train_dataloaders=loader(n=128))

@@ -174,9 +174,10 @@ def per_group(name: str, value: Any, n: int, what: str = "value") -> list[tuple[
 
 def whole(value: Any) -> Any:
     """An integral float (``100.0``) as an int, as torch accepts it for a number of steps (a one-element
-    array or tensor as its number first); anything else unchanged, for the schedule to check."""
+    array or tensor as its number first); anything else unchanged, for the schedule to check. A negative one
+    stays a float, so that the schedule's refusal quotes the value given (``got -1.0``, not ``got -1``)."""
     value = one_element(value)
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and value >= 0:
         return int(value)
     return value
 

@@ -42,7 +42,15 @@ from ...schedules._base import check_step, subclasses
 from ..schedule_lr import BLOCK, ScheduleLR, ScheduleSpec, check_optimizer, check_position
 from ._args import in_torch_names, one_element
 
-__all__ = ["EPOCH_DEPRECATION_WARNING", "AbsoluteDropIn", "DropIn", "number", "same", "warn_order"]
+__all__ = [
+    "EPOCH_DEPRECATION_WARNING",
+    "AbsoluteDropIn",
+    "DropIn",
+    "number",
+    "restored_lrs",
+    "same",
+    "warn_order",
+]
 
 # torch's own texts (torch.optim.lr_scheduler.LRScheduler.step and _warn_get_lr_called_within_step)
 _OVERRIDDEN = (
@@ -66,16 +74,20 @@ _GET_LR = "To get the last learning rate computed by the scheduler, please use `
 _SEEN: weakref.WeakKeyDictionary[Optimizer, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
 
 
-def _restored_groups(optimizer: Optimizer, last_epoch: int) -> bool:
-    """Whether a scheduler built now is built on an optimizer whose state was loaded first (torch's resume
-    order: optimizer, then scheduler): at ``last_epoch=-1`` every group holds ``initial_lr``, and none is a
-    dict an earlier drop-in on this optimizer was built on (``optimizer.load_state_dict`` makes new ones)."""
+def restored_lrs(optimizer: Optimizer, last_epoch: int) -> list[float] | None:
+    """The groups' LRs when a scheduler built now is built on an optimizer whose state
+    was loaded first (torch's resume order: optimizer, then scheduler): at ``last_epoch=-1`` every group holds
+    ``initial_lr``, and none is a dict an earlier drop-in on this optimizer was built on
+    (``optimizer.load_state_dict`` makes new ones); None otherwise. Called before the scheduler writes to the
+    groups: those LRs are the checkpoint's, which a load of the scheduler's state gives back."""
     groups = optimizer.param_groups
     seen = _SEEN.get(optimizer, [])
     restored = last_epoch == -1 and all("initial_lr" in g for g in groups)
     restored = restored and not any(g is s for g in groups for s in seen)
     _SEEN[optimizer] = [*seen, *(g for g in groups if not any(g is s for s in seen))]
-    return restored
+    if not restored:
+        return None
+    return [number(g["lr"]) for g in groups]
 
 
 def warn_order(optimizer: Optimizer) -> None:
@@ -233,10 +245,14 @@ class DropIn(ScheduleLR):
         last_epoch: int = -1,
     ) -> None:
         n = len(check_optimizer(optimizer))
-        #: built as torch builds on an optimizer whose state was loaded first (its groups hold ``initial_lr``
-        #: at ``last_epoch=-1``): their LRs are the checkpoint's, and a later load of this scheduler's state
-        #: keeps them, as torch's does (another scheduler's change to them, a plateau's cut, is in them)
-        self._built_on_state = _restored_groups(optimizer, last_epoch)
+        #: built on an optimizer whose state was loaded first (its groups hold ``initial_lr`` at
+        #: ``last_epoch=-1``): the LRs they held, the checkpoint's, which a later load of this scheduler's
+        #: state gives back (another scheduler's change, a plateau's cut, is in them). torch's recursive
+        #: classes keep them; its absolute ones (LambdaLR, CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR)
+        #: write their first value over them at construction, so the first step after the resume took another
+        #: LR (up to 20x). None: not built on a loaded state (a subclass that writes to the groups before this
+        #: constructor sets it from its own earlier :func:`restored_lrs`)
+        self._built_on_state = restored_lrs(optimizer, last_epoch)
         #: the step whose closed-form values ``_vals`` holds; None when unknown (after a load)
         self._at: int | None = None
         self._vals: list[float] = []
@@ -585,8 +601,8 @@ class DropIn(ScheduleLR):
                 f"adds them, are not counted here: add them again before loading). The scheduler is unchanged"
             )
         self._sync_groups(added)
-        untouched = self._untouched() and not self._built_on_state
-        self._built_on_state = False
+        untouched, kept = self._untouched(), self._built_on_state
+        self._built_on_state = None
         base_lrs = list(state_dict.get("base_lrs", self.base_lrs))
         if self._changed:  # a setting assigned before the load (review 55: in on_fit_start, before Lightning
             # restores the scheduler): the schedules follow it first, then the checkpoint's settings compare
@@ -611,7 +627,7 @@ class DropIn(ScheduleLR):
             self._apply(max(self.last_epoch, 0))  # momentum, for the cycles
         wrote += [number(g["lr"]) for g in groups[len(wrote) :]]
         if untouched:
-            self._write(wrote)
+            self._write(wrote if kept is None else kept[: len(wrote)] + wrote[len(kept) :])
         self._load_position(state_dict)
         self._at, self._wrote = None, wrote
         self._groups = list(self.optimizer.param_groups)

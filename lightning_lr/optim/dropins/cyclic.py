@@ -17,7 +17,7 @@ from ...schedules.cyclic import OneCycleMomentum
 from .. import param_groups as pg
 from ..schedule_lr import ScheduleSpec, check_last_epoch, check_optimizer
 from ._args import per_group, torch_names, torch_refuses, whole
-from ._base import AbsoluteDropIn, number, same
+from ._base import AbsoluteDropIn, number, restored_lrs, same
 
 __all__ = ["CyclicLR", "OneCycleLR"]
 
@@ -179,18 +179,28 @@ class CyclicLR(AbsoluteDropIn):
             momentum, self.base_momentums, self.max_momentums = cycled_momentum(
                 "CyclicLR", optimizer, lrs, base_momentum, max_momentum, last_epoch
             )
+        restored = restored_lrs(optimizer, last_epoch)  # before the groups are written to
         if last_epoch == -1:  # as torch: the group starts at base_lr, which becomes its initial_lr
             for g, s in zip(groups, lrs, strict=True):
                 pg.set_lr(g, s.base_lr)
         super().__init__(optimizer, lr=lrs, momentum=momentum, last_epoch=last_epoch)
-        self._built_on_state = False  # its own initial_lr was written above; torch writes the cycle's LR too
+        self._built_on_state = restored  # taken before it wrote to the groups
         self.base_lrs = [s.base_lr for s in lrs]
         self._changed = False  # (the schedules were built from them: no change)
 
     def _cycles(
-        self, base_lr: Any, max_lr: Any, up: Any, down: Any, mode: Any, gamma: Any, scale_mode: Any
+        self,
+        base_lr: Any,
+        max_lr: Any,
+        up: Any,
+        down: Any,
+        mode: Any,
+        gamma: Any,
+        scale_mode: Any,
+        sizes: tuple[str, str] = ("step_size_up", "step_size_down"),
     ) -> list[Cyclic]:
-        """One Cyclic per group (torch's names in messages); keeps the first for :meth:`scale_fn`."""
+        """One Cyclic per group (torch's names in messages, ``sizes`` those of ``up`` and ``down``); keeps the
+        first for :meth:`scale_fn`."""
         n = self._own_groups()
         # As torch: a scale_fn replaces mode (and its scale_mode), and only exp_range uses gamma. scale_mode is
         # checked all the same: a wrong one is a mistake, with or without a scale_fn
@@ -210,7 +220,7 @@ class CyclicLR(AbsoluteDropIn):
         for (bname, b), (mname, m) in zip(
             per_group("base_lr", base_lr, n), per_group("max_lr", max_lr, n), strict=True
         ):
-            names = {"base_lr": bname, "max_lr": mname, "step_size": "step_size_up"}
+            names = {"base_lr": bname, "max_lr": mname, "step_size": sizes[0], "step_size_down": sizes[1]}
             with torch_names(names, refused):
                 lrs.append(Cyclic(b, m, up, down, **shape))
         self._shape = lrs[0]
@@ -226,6 +236,12 @@ class CyclicLR(AbsoluteDropIn):
             self.mode,
             self.gamma,
             self.scale_mode,
+            # the settings they come from, assigned mid-run or in a checkpoint (total_size = 11.0 halves into
+            # 5.5 steps); the user set neither step_size_up nor step_size_down there
+            (
+                f"total_size * step_ratio = {self.total_size!r} * {self.step_ratio!r}",
+                f"total_size * (1 - step_ratio) = {self.total_size!r} * (1 - {self.step_ratio!r})",
+            ),
         )
         momentum = None
         if self.cycle_momentum:
@@ -423,11 +439,12 @@ class OneCycleLR(AbsoluteDropIn):
             momentum, _, _ = cycled_momentum(
                 "OneCycleLR", optimizer, lrs, base_momentum, max_momentum, last_epoch
             )
+        restored = restored_lrs(optimizer, last_epoch)  # before the groups are written to
         if last_epoch == -1:  # torch keeps these in the group; initial_lr becomes base_lrs
             for g, s in zip(groups, lrs, strict=True):
                 g["initial_lr"], g["max_lr"], g["min_lr"] = s.initial_lr, s.max_lr, s.min_lr
         super().__init__(optimizer, lr=lrs, momentum=momentum, last_epoch=last_epoch)
-        self._built_on_state = False  # its own initial_lr was written above; torch writes the cycle's LR too
+        self._built_on_state = restored  # taken before it wrote to the groups
 
     def _settings(self) -> dict[str, Any]:
         keys = ["total_steps", "_schedule_phases", "_anneal_func_type", "cycle_momentum"]
