@@ -346,3 +346,12 @@ def test_a_tensor_eta_min_is_refused_by_torchs_restarts_only_and_taken_by_ours()
             opt = sgd()
             got.append(run(getattr(ours, name)(opt, eta_min=eta_min, **kwargs), opt, 12))
         assert got[0] == got[1]
+
+
+def test_tensor_milestones_fire_where_torchs_never_do() -> None:
+    # review 53: torch's Counter keeps the tensors, and an int step is never found in it
+    theirs = quiet_torch("MultiStepLR", opt := sgd(1.0), milestones=torch.tensor([2, 4]), gamma=0.1)
+    assert [lr for lr, _ in run(theirs, opt, 5)] == [1.0] * 5
+    mine = ours.MultiStepLR(opt := sgd(1.0), milestones=torch.tensor([2, 4]), gamma=0.1)
+    assert mine.milestones == {2: 1, 4: 1}
+    assert [lr for lr, _ in run(mine, opt, 5)] == pytest.approx([1.0, 0.1, 0.1, 0.01, 0.01])
