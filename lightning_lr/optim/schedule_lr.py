@@ -499,7 +499,7 @@ class ScheduleLR(LRScheduler):
                 continue
             ref, ratio = adopted
             floor = floors[ref]
-            m = None if key is None else momentum[ref]
+            m = None if key is None or self._keeps_zero_momentum(i, ref) else momentum[ref]
             lr.append(lr[ref])
             momentum.append(m)
             keys.append(key if m is not None else None)
@@ -512,6 +512,17 @@ class ScheduleLR(LRScheduler):
         self._lr_index = self._plan.index[: len(lr)]
         self._momentum_index = self._plan.index[len(lr) :]
         self._invalidate()
+
+    def _keeps_zero_momentum(self, i: int, ref: int) -> bool:
+        """Whether added group ``i``, configured with ``momentum=0``, keeps it where its reference group
+        ``ref``'s momentum is scheduled: as the groups the scheduler was made for do (cycling would switch
+        momentum on), unless ``ref`` was itself configured with 0 and is scheduled all the same (a callback's
+        ``cycle_momentum=True``, which cycles from 0 too). Review 57: it was switched on without a word."""
+        group = self.optimizer.param_groups[i]
+        if momentum_key(group) != "momentum" or float(group["momentum"]) != 0.0:
+            return False
+        configured = self._configured_momentum
+        return not (ref < len(configured) and configured[ref] == 0.0)
 
     def _adopt(self, i: int, ref: int | None, at: float | None) -> tuple[int, float] | None:
         """Group ``i``'s reference group and LR ratio to it, or None (left alone, with a warning). ``at`` is
@@ -530,6 +541,14 @@ class ScheduleLR(LRScheduler):
                 stacklevel=4,
             )
             return None
+        if self.momentum_schedules[ref] is not None and self._keeps_zero_momentum(i, ref):
+            _warn(
+                f"{type(self).__name__}: param group {i} was added to {type(self.optimizer).__name__} at step "
+                f"{max(self.last_epoch, 0)} with momentum=0, so its momentum is left at 0 while param group "
+                f"{ref}'s, which it follows, is scheduled (scheduling it would switch momentum on); give the "
+                f"group a momentum (add_param_group({{..., 'momentum': 0.9}})) to have it scheduled",
+                stacklevel=4,
+            )
         return ref, lr / at
 
     def _own_lrs(self) -> dict[int, float]:

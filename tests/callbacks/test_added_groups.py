@@ -93,6 +93,35 @@ def test_with_a_one_cycle_the_added_group_keeps_its_ratio_and_gets_the_momentum_
     assert len({m[0] for _, _, m in rec.rows[4:]}) > 1  # the momentum does cycle
 
 
+class _GroupMomentum(Backbone):
+    """SGD's default momentum is 0 and the head's group asks for ``head``: the group BaseFinetuning adds
+    takes the default, 0."""
+
+    def __init__(self, head: float) -> None:
+        super().__init__()
+        self.head_momentum = head
+
+    def configure_optimizers(self) -> Any:
+        return torch.optim.SGD(
+            [{"params": self.head.parameters(), "momentum": self.head_momentum}], lr=self.lr
+        )
+
+
+def test_an_added_group_with_momentum_0_keeps_it_as_a_configured_one_does(tmp_path: Any) -> None:
+    # review 57: the head's 0.9 was cycled and the added group's 0 switched on with it, without a word; a
+    # group configured with momentum=0 keeps it (with a warning), so an added one does too
+    with pytest.warns(
+        UserWarning, match=r"param group 1 was added to SGD at step 4 with momentum=0, so its "
+    ):
+        rec = _fit(tmp_path / "a", _GroupMomentum(head=0.9), [OneCycle(max_lr=0.1)])
+    assert len({m[0] for _, _, m in rec.rows[4:]}) > 1  # the head's momentum cycles
+    assert [m[1] for _, _, m in rec.rows[4:]] == [0.0] * 8
+    # cycle_momentum=True cycles a group configured with 0, so it cycles the added one too
+    rec = _fit(tmp_path / "b", _GroupMomentum(head=0.0), [OneCycle(max_lr=0.1, cycle_momentum=True)])
+    assert [m[1] for _, _, m in rec.rows[4:]] == [m[0] for _, _, m in rec.rows[4:]]
+    assert rec.rows[4][2][1] > 0.8
+
+
 def test_the_added_group_is_logged_under_learning_rate_monitors_tags(tmp_path: Any) -> None:
     # before the fix the logging crashed at the first step after the unfreeze (a zip of groups and tags)
     tags = {}

@@ -1002,6 +1002,64 @@ def test_with_a_cycling_momentum_the_test_runs_at_the_cycles_mean_momentum(tmp_p
     assert plain.momentums == (0.8,) * len(plain)
 
 
+class _SeenMomentum(TinyModel):
+    """Every group's momentum at each training_step; a frozen (lr=0) first layer with ``frozen``."""
+
+    def __init__(self, frozen: bool = False) -> None:
+        super().__init__()
+        self.frozen, self.seen = frozen, []  # type: ignore[var-annotated]
+
+    def configure_optimizers(self) -> Any:
+        return torch.optim.SGD(
+            [
+                {"params": self.net[0].parameters(), "lr": 0.0 if self.frozen else 0.05},
+                {"params": [p for m in list(self.net)[1:] for p in m.parameters()]},
+            ],
+            lr=0.05,
+            momentum=0.9,
+        )
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        self.seen.append([float(g["momentum"]) for g in self.optimizers().param_groups])
+        return super().training_step(batch, batch_idx)
+
+
+@pytest.mark.parametrize("frozen", [False, True], ids=["both train", "a frozen group"])
+def test_a_frozen_group_leaves_the_sweep_at_the_cycles_mean_momentum(tmp_path: Any, frozen: bool) -> None:
+    # review 57: a group at lr=0, which the cycle leaves alone, put the sweep at the cycle's start (0.95)
+    from lightning_lr import schedules as S
+
+    model = _SeenMomentum(frozen)
+    t = trainer(tmp_path, callbacks=[OneCycle(), LRRangeTest(num_steps=10, confirm=False, apply=False)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(model, loader())
+    mean = float(np.mean(S.OneCycle(1.0, total_steps=16).momentum(0.85, 0.95).values(16)))
+    assert model.seen[:10] == [pytest.approx([mean, mean])] * 10
+
+
+def test_a_decaying_cycle_holds_its_mean_over_the_run_not_over_three_cycles(tmp_path: Any) -> None:
+    # review 57: the mean was over the schedule's natural length, three cycles for Cyclic (0.921 for this
+    # triangular2, whose momentum stays nearer 0.95 as its amplitude halves: 0.944 over the run's 32 steps)
+    from lightning_lr import schedules as S
+    from lightning_lr.callbacks import Cyclic
+
+    model = _SeenMomentum()
+    cycle = Cyclic(step_size=2, mode="triangular2")
+    t = trainer(
+        tmp_path, callbacks=[cycle, LRRangeTest(num_steps=10, confirm=False, apply=False)], max_epochs=4
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(model, loader())
+    steps = 4 * 8
+    run_mean = float(
+        np.mean(S.Cyclic(0.1, 1.0, step_size=2, mode="triangular2").momentum(0.85, 0.95).values(steps))
+    )
+    assert model.seen[0][0] == pytest.approx(run_mean, rel=1e-12)
+    assert model.seen[0][0] == pytest.approx(np.mean([row[0] for row in model.seen[10:]]), rel=1e-12)
+
+
 def test_the_1cycle_peak_stays_below_a_candidate_that_diverged() -> None:
     """The peak whose mean LR is the answer (2x it) is not trusted above the highest candidate that trained
     without diverging when the next one up diverged: the stability limit lies between them."""
