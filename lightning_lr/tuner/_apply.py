@@ -82,7 +82,9 @@ def restore_attrs(
         _set(module, attr, value)
         leave(module, LeftResult(best, attr, value))  # as the run that tested left it (a resume, ddp_spawn)
     if best.weight_decay is not None and lightning_hasattr(module, "weight_decay"):
-        _set(module, "weight_decay", best.weight_decay)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _set(module, "weight_decay", weight_decay_value(module, best.weight_decay))
 
 
 def owners(callbacks: list[Any]) -> list[Any]:
@@ -179,13 +181,24 @@ def _apply_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: flo
             )
     else:
         old = lightning_getattr(module, "weight_decay")
-        _set(module, "weight_decay", wd)
-        rank_zero_info(f"LR range test: set {name}.weight_decay = {wd:g}")
-        if not live and old != wd and not _configure_reads(module, "weight_decay", old, wd, _wd_signature):
+        # an optimizer that does not read it at all is said below, once (and live, its groups are set)
+        reads = old == wd or _configure_reads(module, "weight_decay", old, wd, _wd_signature)
+        value = weight_decay_value(module, wd) if reads else wd
+        _set(module, "weight_decay", value)
+        rank_zero_info(
+            f"LR range test: set {name}.weight_decay = {value:g}"
+            + (
+                ""
+                if value == wd
+                else f" (configure_optimizers gives its param group with the largest weight decay {wd / value:.4g} "
+                f"times that: {wd:g}, the sweep's best)"
+            )
+        )
+        if not live and old != value and not reads:
             rank_zero_warn(
-                f"LR range test: set {name}.weight_decay = {wd:g}, but configure_optimizers() does not read "
+                f"LR range test: set {name}.weight_decay = {value:g}, but configure_optimizers() does not read "
                 f"self.weight_decay (or self.hparams.weight_decay): the optimizers it builds have the same "
-                f"weight decays for weight_decay={old!r} and weight_decay={wd:g}, so the next fit trains "
+                f"weight decays for weight_decay={old!r} and weight_decay={value:g}, so the next fit trains "
                 f"with its own. Pass weight_decay=self.weight_decay to the optimizer, or use "
                 f"result.best_weight_decay"
             )
@@ -230,6 +243,16 @@ def _where(module: pl.LightningModule, attr: str) -> str:
     return f"{name}.{attr}" if hasattr(module, attr) else f"{name}.hparams.{attr}"
 
 
+def _largest_lr(groups: list[dict[str, Any]]) -> float | None:
+    ref = pg.reference(groups)
+    return None if ref is None else pg.lr(groups[ref])
+
+
+def _largest_weight_decay(groups: list[dict[str, Any]]) -> float | None:
+    decays = [d for g in groups if (d := pg.weight_decay(g)) is not None]
+    return max(decays) if decays else None
+
+
 def attr_value(module: pl.LightningModule, attr: str, lr: float) -> float:
     """The value of ``attr`` for which ``configure_optimizers`` gives its param group with the largest LR the
     LR ``lr`` (the group a suggestion is for): ``lr`` when ``attr`` is that group's LR, else ``lr`` over the
@@ -237,38 +260,76 @@ def attr_value(module: pl.LightningModule, attr: str, lr: float) -> float:
     hook fails or builds other than one optimizer, every group is at 0), and ``lr`` with a warning when the
     group's LR is not proportional to ``attr`` (a head at a fixed LR): no value of ``attr`` gives it the
     suggestion. ``attr`` keeps its value."""
+    return _proportional(
+        module,
+        attr,
+        lr,
+        _largest_lr,
+        f"the suggestion {lr:.4g} is the LR of the param group with the largest LR, the one the test swept",
+        "LR",
+        "the suggestion",
+        "result.suggestion()",
+    )
+
+
+def weight_decay_value(module: pl.LightningModule, wd: float) -> float:
+    """The value of ``weight_decay`` for which ``configure_optimizers`` gives its param group with the largest
+    weight decay ``wd`` (the group the sweep gave it, the others keeping their ratio to it:
+    :func:`._sweep.set_weight_decay`), as :func:`attr_value` for the LR (review 57: a split
+    ``(self.weight_decay, 0.1 * self.weight_decay)`` is mapped through it)."""
+    return _proportional(
+        module,
+        "weight_decay",
+        wd,
+        _largest_weight_decay,
+        f"the best weight decay {wd:.4g} is that of the param group with the largest weight decay, the one the "
+        f"sweep set",
+        "weight decay",
+        "the best weight decay",
+        "result.best_weight_decay",
+    )
+
+
+def _proportional(
+    module: pl.LightningModule,
+    attr: str,
+    target: float,
+    read: Callable[[list[dict[str, Any]]], float | None],
+    said: str,
+    what: str,
+    goal: str,
+    instead: str,
+) -> float:
+    """The value of ``attr`` for which the one optimizer ``configure_optimizers`` builds has ``read(groups)``
+    equal to ``target`` (its value scaled by ``target / read``, when ``read`` is in proportion to ``attr``);
+    ``target`` when it cannot tell, and with a warning when ``read`` is not in proportion to ``attr``."""
     old = lightning_getattr(module, attr)
 
     def built(value: float) -> float | None:
         lightning_setattr(module, attr, value)
         optimizers = L.configured_optimizers(module)
-        if len(optimizers) != 1:
-            return None
-        groups = optimizers[0].param_groups
-        ref = pg.reference(groups)
-        return None if ref is None else pg.lr(groups[ref])
+        return read(optimizers[0].param_groups) if len(optimizers) == 1 else None
 
     try:
         with bare(module):
-            at = built(lr)
-            if at is None or not at > 0 or math.isclose(at, lr, rel_tol=1e-9):
-                return lr
-            value = lr * lr / at
+            at = built(target)
+            if at is None or not at > 0 or math.isclose(at, target, rel_tol=1e-9):
+                return target
+            value = target * target / at
             again = built(value)
     except Exception:  # the hook's own business: do not guess
-        return lr
+        return target
     finally:
         lightning_setattr(module, attr, old)
-    if again is not None and math.isclose(again, lr, rel_tol=1e-6):
+    if again is not None and math.isclose(again, target, rel_tol=1e-6):
         return value
     rank_zero_warn(
-        f"LR range test: the suggestion {lr:.4g} is the LR of the param group with the largest LR, the one the "
-        f"test swept, but configure_optimizers gives that group an LR not in proportion to self.{attr} ({at:.4g} "
-        f"for {attr}={lr:.4g}, {again if again is None else format(again, '.4g')} for {attr}={value:.4g}), so no "
-        f"value of {attr} gives it the suggestion: {attr} is set to the suggestion, and the next fit trains that "
-        f"group at its own LR. Build its LR from self.{attr}, or use result.suggestion()"
+        f"LR range test: {said}, but configure_optimizers gives that group a {what} not in proportion to "
+        f"self.{attr} ({at:.4g} for {attr}={target:.4g}, {again if again is None else format(again, '.4g')} for "
+        f"{attr}={value:.4g}), so no value of {attr} gives it {goal}: {attr} is set to {goal}, and the next fit "
+        f"trains that group at its own {what}. Build its {what} from self.{attr}, or use {instead}"
     )
-    return lr
+    return target
 
 
 def _fresh(trainer: pl.Trainer) -> bool:

@@ -65,16 +65,24 @@ def describe(options: SweepOptions, weight_decay: float | None) -> str:
 
 
 def set_weight_decay(groups: list[dict[str, Any]], value: float) -> None:
-    """Set the weight decay of the groups that have a non-zero one (groups kept at 0, such as biases and
-    norms, stay at 0). When none has one (the module's weight decay is 0, or a test chose 0), of the groups
-    that hold a matrix or a kernel (a parameter of 2 or more dimensions), so that groups of biases and norm
-    scales alone stay at 0, as the usual split keeps them; of every group when none holds one."""
-    on = [pg.weight_decay(g) != 0.0 for g in groups]
-    if not any(on):
-        on = [any(getattr(p, "ndim", 0) >= 2 for p in g["params"]) for g in groups]
-    for g, decays in zip(groups, on if any(on) else [True] * len(groups), strict=True):
-        if decays:
-            pg.set_weight_decay(g, value)
+    """Give the param group with the largest weight decay ``value``, and the other groups with a non-zero one
+    their ratio to it, as a sweep's LR keeps the groups' LR ratios (review 57: every group got ``value``, so
+    a split such as ``(wd, 0.1 * wd)`` was tested, and applied, as ``(wd, wd)``); groups kept at 0, such as
+    biases and norms, stay at 0. When none has one (the module's weight decay is 0, or a test chose 0), the
+    groups that hold a matrix or a kernel (a parameter of 2 or more dimensions) get ``value``, so that groups
+    of biases and norm scales alone stay at 0, as the usual split keeps them; every group when none holds
+    one. Called on the groups as configured (each sweep and candidate starts from the restored state)."""
+    decays = [pg.weight_decay(g) or 0.0 for g in groups]
+    top = max(decays, default=0.0)
+    if top > 0.0:
+        ratios = [d / top for d in decays]
+    else:
+        ratios = [float(any(getattr(p, "ndim", 0) >= 2 for p in g["params"])) for g in groups]
+        if not any(ratios):
+            ratios = [1.0] * len(groups)
+    for g, r in zip(groups, ratios, strict=True):
+        if r:
+            pg.set_weight_decay(g, value * r)
 
 
 def _loss_of(output: Any, where: str) -> torch.Tensor:

@@ -259,7 +259,8 @@ class LRRangeTest(_RangeTestCallback):
         method: what is applied: None (the confirmed LR; with ``confirm=False`` the ``"minimum"`` rule),
             ``"confirmed"``, or a sweep rule ``"valley"``, ``"steepest"``, ``"minimum"``, ``"slide"``; the
             result answers ``suggestion()`` with it (its ``rule``).
-        weight_decays: one sweep per weight decay (Smith 2018); the best is applied.
+        weight_decays: one sweep per weight decay (Smith 2018); the best is applied. Each is the weight
+            decay of the param group with the largest one; the other groups that decay keep their ratio to it.
         epochs: None: at the start of fit; an epoch index or a list (counted from 0): at the start of those
             epochs. At fit start a warning names the listed epochs the fit never reaches (``max_epochs``);
             a ValueError is raised when it reaches none of them.

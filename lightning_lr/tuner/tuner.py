@@ -222,8 +222,10 @@ class Tuner(_LightningTuner):
                 ``suggestion()`` with it (its ``rule``).
             weight_decays: run one sweep per weight decay from the same state and return a
                 :class:`~lightning_lr.tuner.WeightDecayResult`; the best weight decay is applied. Each is
-                set on the param groups that decay: those with a non-zero weight decay, or when none has
-                one, those holding a parameter of 2 or more dimensions (biases and norm scales alone
+                the weight decay of the param group with the largest one, and the other groups that decay
+                keep their ratio to it, as the LR's groups do (the model's ``weight_decay`` is set to what
+                gives that group the best, through ``configure_optimizers``); when no group has one, it is
+                set on those holding a parameter of 2 or more dimensions (biases and norm scales alone
                 stay at 0).
             apply: set the model's attribute and hand the result to callbacks (False: only return it).
             attr_name: the attribute or hparam holding the LR (None: ``lr`` or ``learning_rate``; with

@@ -420,6 +420,49 @@ def test_tuner_says_where_the_best_weight_decay_does_not_reach_the_next_fit(
         assert says in message and f"{result.best_weight_decay:g}" in message
 
 
+class _SplitDecay(TinyModel):
+    """The last layer decays 10 times as much as the first: ``(wd, 10 * wd)``, biases and norms at 0."""
+
+    def configure_optimizers(self) -> Any:
+        wd = self.hparams.weight_decay
+        return torch.optim.AdamW(
+            [
+                {"params": [self.net[0].weight], "weight_decay": wd},
+                {"params": [self.net[-1].weight], "weight_decay": 10 * wd},
+                {
+                    "params": [self.net[0].bias, self.net[-1].bias, *self.net[1].parameters()],
+                    "weight_decay": 0.0,
+                },
+            ],
+            lr=self.hparams.lr,
+        )
+
+
+def test_a_split_weight_decay_is_swept_and_set_with_its_ratios(tmp_path: Any) -> None:
+    # review 57: every decaying group got the swept value, and the attribute was set to it: the test tried
+    # (wd, wd) and the next fit trained (wd, 10 * wd)
+    seen: list[list[float]] = []
+
+    class Seen(_SplitDecay):
+        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            seen.append([float(g["weight_decay"]) for g in self.optimizers().param_groups])
+            return super().training_step(batch, batch_idx)
+
+    seed_all(6)
+    module = Seen(optimizer="adamw", weight_decay=0.01)
+    result = Tuner(trainer(tmp_path)).lr_range_test(
+        module, loader(), num_steps=10, confirm=False, weight_decays=[0.05, 0.5], max_lr=3.0
+    )
+    # each sweep: the largest group at the swept value, the other at its tenth
+    assert seen[0] == pytest.approx([0.005, 0.05, 0.0]) and seen[10] == pytest.approx([0.05, 0.5, 0.0])
+    best = result.best_weight_decay
+    assert best in (0.05, 0.5)
+    assert module.hparams.weight_decay == pytest.approx(best / 10, rel=1e-9)  # what gives the group `best`
+    assert [g["weight_decay"] for g in module.configure_optimizers().param_groups] == pytest.approx(
+        [best / 10, best, 0.0], rel=1e-9
+    )
+
+
 def test_tuner_says_val_dataloaders_are_not_read_without_val_loss(tmp_path: Any) -> None:
     seed_all(7)
     with pytest.warns(UserWarning, match=r"val_dataloaders are not used: the test reads the training loss"):

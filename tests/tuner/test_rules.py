@@ -494,6 +494,17 @@ def test_a_weight_decay_is_set_on_the_groups_that_decay_not_on_biases_and_norms(
     assert vectors[0]["weight_decay"] == 0.1
 
 
+def test_a_weight_decay_keeps_the_groups_ratios_as_the_lr_does() -> None:
+    # review 57: a split (wd, 0, 0.1 * wd) was swept and applied as (wd, 0, wd)
+    from lightning_lr.tuner._sweep import set_weight_decay
+
+    params = [[torch.nn.Parameter(torch.zeros(2, 2))] for _ in range(3)]
+    split = [{"params": p, "weight_decay": w} for p, w in zip(params, (1e-3, 0.0, 1e-4), strict=True)]
+    set_weight_decay(split, 0.1)
+    assert [g["weight_decay"] for g in split] == pytest.approx([0.1, 0.0, 0.01], rel=1e-12)
+    assert split[0]["weight_decay"] == 0.1  # the largest group gets the value itself
+
+
 def test_a_sweep_rules_1cycle_peak_and_cycle_top_stop_at_the_lr_of_the_lowest_loss() -> None:
     # review 47: valley's answer doubled (the 1cycle with its mean) lay past the curve's lowest point, where
     # the sweep's loss rose and the 1cycle did not train; here slide's answer lies past it already
