@@ -63,7 +63,11 @@ def _mean(schedule: Any, run: int | None) -> float | None:
     """The schedule's mean over the run's ``run`` steps (review 57: over its own natural length, three
     cycles for ``Cyclic``, a decaying ``triangular2`` held 0.921 where the run's mean was 0.944), or over its
     natural length when the run has no known length."""
-    n = run if run is not None else (schedule.natural_length(None) if hasattr(schedule, "natural_length") else None)
+    n = (
+        run
+        if run is not None
+        else (schedule.natural_length(None) if hasattr(schedule, "natural_length") else None)
+    )
     if not isinstance(n, int) or n <= 0:
         return None
     if n <= _MAX_POINTS:
