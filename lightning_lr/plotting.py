@@ -204,6 +204,7 @@ def range_test_figure(
     candidates: Sequence[tuple[float, float]] | None = None,
     suggestion_y: float | None = None,
     candidate_steps: int | None = None,
+    candidate_tail: int | None = None,
     centred: Sequence[float] | None = None,
     no_answer: str | None = None,
 ) -> Any:
@@ -233,6 +234,7 @@ def range_test_figure(
         suggestion_y: the loss at which to mark the suggestion (the score the candidates give it); None: on
             the smoothed curve.
         candidate_steps: the steps each candidate trained, for the legend.
+        candidate_tail: how many of its last losses a candidate's score averages, for the legend.
         centred: the curve the suggestion rules read (a centred average, without the EMA's lag), drawn as the
             main curve, the EMA ``smoothed`` then thin and dashed (None: ``smoothed`` is the main curve).
         no_answer: why there is no suggestion, written on the axes (None: nothing written).
@@ -248,9 +250,9 @@ def range_test_figure(
         ['loss', 'smoothed (EMA 0)', 'suggestion 0.01 (rule: minimum)', '1cycle max_lr: 0.1']
         >>> fig = range_test_figure([1e-3, 1e-2, 1e-1, 1.0], [2.0, 1.5, 1.0, 5.0], [2.0, 1.5, 1.0, 5.0],
         ...                         suggestion=0.01, rule="confirmed", candidates=[(0.01, 0.8), (0.1, float("inf"))],
-        ...                         suggestion_y=0.8, candidate_steps=80)
+        ...                         suggestion_y=0.8, candidate_steps=80, candidate_tail=16)
         >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][1:]
-        ['smoothed', 'candidates: mean loss, last steps (80 steps each)', 'diverged candidate', 'suggestion 0.01 (rule: confirmed)']
+        ['smoothed', 'candidates: mean loss of the last 16 of 80 steps', 'diverged candidate', 'suggestion 0.01 (rule: confirmed)']
     """
     new = ax is None
     # the legend beside the axes: the candidates fill the lower part of the plot, a no-answer text its upper
@@ -285,7 +287,9 @@ def range_test_figure(
     if limits is not None:
         ax.set_ylim(*limits)
     if candidates:
-        _draw_candidates(ax, candidates, scores, candidate_steps, None if limits is None else limits[1])
+        _draw_candidates(
+            ax, candidates, scores, candidate_steps, candidate_tail, None if limits is None else limits[1]
+        )
     if suggestion is not None:  # at the candidates' score for it, else on the smoothed curve
         curve = smoothed if centred is None else centred  # on the curve the rules read
         y = suggestion_y if suggestion_y is not None else _marker_y(xs, curve, suggestion, log_x)
@@ -332,11 +336,18 @@ def _draw_candidates(
     candidates: Sequence[tuple[float, float]],
     scores: Sequence[tuple[float, float]],
     steps: int | None,
+    tail: int | None,
     top: float | None,
 ) -> None:
     """The candidates at their scores; a finite score above ``top`` (the axis, cut to the curve) as a
     triangle at the top edge, a diverged one as a cross there."""
-    each = "" if steps is None else f" ({steps} steps each)"
+    each = (
+        ", last steps"
+        if steps is None
+        else f", last steps ({steps} steps each)"
+        if tail is None
+        else f" of the last {tail} of {steps} steps"
+    )
     inside = [(lr, sc) for lr, sc in scores if top is None or sc <= top]
     above = [(lr, sc) for lr, sc in scores if top is not None and sc > top]
     if inside:
@@ -346,7 +357,7 @@ def _draw_candidates(
             "D",
             color="C1",
             ms=6,
-            label=f"candidates: mean loss, last steps{each}",
+            label=f"candidates: mean loss{each}",
             zorder=6,
         )
     if above and top is not None:

@@ -43,7 +43,7 @@ Lightning versions checked: 2.6.6 and 2.4.0, the lowest supported (``make test-l
 ``pytorch_lightning``.
 """
 
-from ._hparams import logged_hparams, relog_hparams, set_initial_hparams, set_saved_hparam
+from ._hparams import held_hparams, logged_hparams, relog_hparams, set_initial_hparams, set_saved_hparam
 from ._namespaces import (
     NAMESPACES,
     Callback,
@@ -102,6 +102,7 @@ __all__ = [
     "callbacks",
     "can_rebuild_optimizers",
     "configured_optimizers",
+    "held_hparams",
     "install_spawn_hand_over",
     "isolated_logging",
     "logged_hparams",

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import lightning.pytorch as pl
@@ -18,7 +19,7 @@ from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
 from ._namespaces import resolve
 
-__all__ = ["logged_hparams", "relog_hparams", "set_initial_hparams", "set_saved_hparam"]
+__all__ = ["held_hparams", "logged_hparams", "relog_hparams", "set_initial_hparams", "set_saved_hparam"]
 
 
 def set_initial_hparams(module: pl.LightningModule, key: str, values: Any) -> None:
@@ -36,6 +37,22 @@ def set_saved_hparam(module: pl.LightningModule, key: str, value: Any) -> None:
     receive at fit start) when it is one of them; else nothing."""
     if key in (getattr(module, "_hparams_initial", None) or {}):
         set_initial_hparams(module, key, value)
+
+
+@contextmanager
+def held_hparams(*owners: Any) -> Iterator[None]:
+    """Within: Lightning's fit start logs no hparams of ``owners`` (a module, a datamodule, None), as
+    ``save_hyperparameters(logger=False)`` would have it. For the Tuner's own fit, which logs its range test:
+    TensorBoard's HPARAMS tab keeps the first values a run logged, so the fit that follows, with the values the
+    test applied, must be the first to log them (review 56: the tab showed the LR from before the test)."""
+    kept = [(o, o._log_hyperparams) for o in owners if o is not None and hasattr(o, "_log_hyperparams")]
+    for o, _ in kept:
+        o._log_hyperparams = False
+    try:
+        yield
+    finally:
+        for o, value in kept:
+            o._log_hyperparams = value
 
 
 def logged_hparams(trainer: pl.Trainer) -> dict[str, Any] | None:

@@ -277,8 +277,17 @@ def _log_summary(trainer: pl.Trainer, result: Result, options: SweepOptions, bas
         return
     from ..plotting import offscreen
 
-    with warnings.catch_warnings(), offscreen():  # logged only: the user's matplotlib backend stays theirs
-        warnings.simplefilter("ignore")
-        fig = result.plot(method=options.rule())
-    for w in writers:
-        w.add_figure(f"{options.root}/figure", fig, global_step=base, close=False)
+    # a second try's figure beside the first's, each under its scalars' prefix (review 56: the first try was
+    # never drawn, and the second was drawn as if it were the only one)
+    figures: list[tuple[str, Result]] = [(f"{options.root}/figure", result)]
+    if isinstance(result, RangeTestResult) and result.first_try is not None:
+        figures = [(f"{options.root}/figure", result.first_try), (f"{options.root}/retry/figure", result)]
+    for tag, shown in figures:
+        with (
+            warnings.catch_warnings(),
+            offscreen(),
+        ):  # logged only: the user's matplotlib backend stays theirs
+            warnings.simplefilter("ignore")
+            fig = shown.plot(method=options.rule())
+        for w in writers:
+            w.add_figure(tag, fig, global_step=base, close=False)

@@ -164,8 +164,9 @@ class SweepResult:
 
     def _stop(self) -> str:
         """Why and where the sweep stopped early; at its last step too, where it stopped nothing (before:
-        "stopped: diverged after 100 of 100")."""
-        return f"{self.stop_reason} at step {len(self)} of {self.num_steps}"
+        "stopped: diverged after 100 of 100"). Steps count from 0, as the warnings and the logged steps do
+        (review 56: the title said step 70 where the NaN warning and TensorBoard said 69)."""
+        return f"{self.stop_reason} at step {len(self) - 1} of {self.num_steps}"
 
     def _y_label(self) -> str:
         return "validation loss" if self.val_loss else "training loss"

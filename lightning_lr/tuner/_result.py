@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from .. import _validate as V
 from . import _bounds, _rules
-from ._confirm import CONFIRMED, Confirmation, too_high, verdict
+from ._confirm import CONFIRMED, Confirmation, tail_length, too_high, verdict
 from ._curve import SweepResult, fmt, short
 from ._options import LROptions
 from ._rules import DEFAULT_METHOD, METHODS
@@ -385,6 +385,17 @@ class RangeTestResult(SweepResult):
         return peak / ratio, peak
 
     # --- figure ---------------------------------------------------------------------------------
+    @V.known_as(
+        {
+            "show": (
+                "nothing: plot() returns the figure; call matplotlib.pyplot.show() (Lightning's lr_find "
+                "plot(show=True)), or fig.savefig(path)"
+            ),
+            "skip_start": "nothing: plot() draws the whole sweep (torch-lr-finder's skip_start)",
+            "skip_end": "nothing: plot() draws the whole sweep (torch-lr-finder's skip_end)",
+            "log_lr": "nothing: an exponential sweep is drawn on a log axis (torch-lr-finder's log_lr)",
+        }
+    )
     def plot(self, suggest: bool = True, method: str | None = None, ax: Any = None, raw: bool = True) -> Any:
         """The loss against the LR (log x axis in exponential mode): the centred average the rules read
         (``_rules.zero_lag``) over the raw losses, the EMA ``smoothed`` dashed beside it, the suggestion and
@@ -432,7 +443,11 @@ class RangeTestResult(SweepResult):
             suggestion=value,
             rule=self._rule_name(method),
             max_lr=top,
-            title=self._title("LR range test"),
+            title=self._title(
+                "LR range test"
+                if self.first_try is None
+                else f"LR range test, second try ({self.num_steps} steps; {self.first_try.num_steps} gave no answer)"
+            ),
             ax=ax,
             raw=raw,
             candidates=None
@@ -442,6 +457,7 @@ class RangeTestResult(SweepResult):
             if conf is not None and value is not None and value == conf.lr
             else None,
             candidate_steps=None if conf is None else conf.steps,
+            candidate_tail=None if conf is None else tail_length(conf.steps),
         )
 
     def __repr__(self) -> str:

@@ -365,17 +365,23 @@ class Tuner(_LightningTuner):
         loggers = trainer.loggers
         if not options.log:
             trainer.loggers = []
+        # With it, the loggers get the test's curves and then the hparams with what the test applied, not the
+        # hparams as they were before it: TensorBoard's HPARAMS tab keeps the first values a run logged
+        held = L.held_hparams(model, datamodule)
         # The fit below draws from the RNGs before the test's own snapshot (its data fetcher creates the
         # epoch's iterator, drawing a base seed and the shuffled order): put them back, so the fit that
         # follows sees the batches and dropout masks it would have seen without the test.
         rng = RNGState(loader_generators(train_dataloaders))
         try:
-            trainer.fit(model, train_dataloaders, val_dataloaders, datamodule, ckpt_path=ckpt_path)
+            with held:
+                trainer.fit(model, train_dataloaders, val_dataloaders, datamodule, ckpt_path=ckpt_path)
         finally:
             L.set_callbacks(trainer, [cb for cb in L.callbacks(trainer) if cb is not callback])
             trainer.num_sanity_val_steps = sanity
             trainer.loggers = loggers
             rng.restore()
+        if options.log and callback.result is not None:
+            L.relog_hparams(trainer, None)
         if callback.result is None:
             if trainer.limit_train_batches == 0:
                 why = "limit_train_batches=0 leaves no training batch"

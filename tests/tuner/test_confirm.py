@@ -618,6 +618,11 @@ def test_a_test_without_an_answer_runs_once_more_with_three_times_the_steps(tmp_
         assert f"lr_range_test/retry/candidates/lr={c.lr:.3g}" in acc.Tags()["scalars"]
     (s,) = acc.Scalars("lr_range_test/suggestion")
     assert s.value == pytest.approx(lr, rel=1e-6)
+    # each try's figure under its scalars' prefix, the second's titled as such (review 56: the first was never
+    # drawn, and the second was logged as "LR range test" alone)
+    assert {"lr_range_test/figure", "lr_range_test/retry/figure"} <= set(acc.Tags()["images"])
+    assert result.plot().axes[0].get_title() == "LR range test, second try (120 steps; 40 gave no answer)"
+    assert first.plot().axes[0].get_title() == "LR range test"
     # the file keeps both tries
     again = RangeTestResult.from_dict(result.to_dict())
     assert again == result and again.first_try == first

@@ -908,6 +908,25 @@ def test_a_peers_name_for_a_range_test_argument_is_refused_with_ours(
 @pytest.mark.parametrize(
     ("name", "hint"),
     [
+        (
+            "show",
+            r"pass nothing: plot\(\) returns the figure; call matplotlib\.pyplot\.show\(\) \(Lightning's",
+        ),
+        ("skip_end", r"pass nothing: plot\(\) draws the whole sweep \(torch-lr-finder's skip_end\)"),
+    ],
+)
+def test_a_peers_plot_argument_is_refused_with_what_to_do(name: str, hint: str) -> None:
+    # review 56: Lightning's lr_finder.plot(show=True) met a bare "unexpected keyword argument 'show'"
+    result = RangeTestResult([1e-3, 1e-2, 1e-1], [2.0, 1.0, 3.0], [None] * 3)
+    with pytest.raises(
+        TypeError, match=rf"^RangeTestResult\.plot\(\) got an unexpected keyword argument '{name}': {hint}"
+    ):
+        result.plot(**{name: True})
+
+
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
         ("num_training_steps", r"pass num_steps \(Lightning's LearningRateFinder num_training_steps\)"),
         ("train_loader", r"pass nothing: the callback tests on the data given to trainer.fit"),
         ("val_loader", r"pass val_loss=True, with validation data given to trainer.fit"),

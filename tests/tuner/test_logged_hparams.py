@@ -119,6 +119,38 @@ def test_the_tuner_with_log_writes_the_hparams_it_set(tmp_path: Any) -> None:
     assert saved["lr"] == lr and saved["lightning_lr"]["max_lr"] == max_lr
 
 
+def _session_starts(log_dir: str) -> list[dict[str, Any]]:
+    """The hparams of every session_start_info event TensorBoard's HPARAMS tab reads, in the order written."""
+    from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
+    from tensorboard.plugins.hparams import metadata
+
+    out = []
+    for path in sorted(Path(log_dir).glob("events.out.tfevents.*")):
+        for event in EventFileLoader(str(path)).Load():
+            for value in event.summary.value:
+                if value.tag == metadata.SESSION_START_INFO_TAG:
+                    data = metadata.parse_session_start_info_plugin_data(value.metadata.plugin_data.content)
+                    out.append({k: v.number_value or v.string_value for k, v in data.hparams.items()})
+    return out
+
+
+def test_the_tuner_with_log_leaves_tensorboards_hparams_tab_the_values_it_applied(tmp_path: Any) -> None:
+    # review 56: the Tuner's fit logged the hparams before its test, and TensorBoard's HPARAMS tab keeps the
+    # first values a run logged: it showed lr=0.05, the LR from before the test, which the README said it would not
+    seed_all(4)
+    model = TinyModel()
+    tb = TensorBoardLogger(tmp_path, name="tb")
+    t = trainer(tmp_path, logger=tb, max_steps=2)
+    result = Tuner(t).lr_range_test(model, loader(), num_steps=20, max_lr=3.0, confirm=False, log=True)
+    lr = result.suggestion()
+    assert lr is not None and lr != 0.05
+    t.fit(model, loader())
+    starts = _session_starts(tb.log_dir)
+    assert starts and starts[0]["lr"] == pytest.approx(lr, rel=1e-12)
+    assert all(s["lr"] == pytest.approx(lr, rel=1e-12) for s in starts)
+    assert _saved(tb)["lr"] == lr
+
+
 @pytest.mark.ddp
 @pytest.mark.filterwarnings("ignore:.*does not have many workers.*")
 @pytest.mark.filterwarnings("ignore:.*is smaller than the logging interval.*")

@@ -257,13 +257,14 @@ def test_bad_results_are_refused() -> None:
 def test_repr_is_readable() -> None:
     r = RangeTestResult(LRS[:60], descent_curve()[:60], [0.9] * 60, num_steps=100, stop_reason="diverged")
     text = repr(r)
-    assert text.startswith("RangeTestResult(60 steps, lr 1e-07..") and "diverged at step 60 of 100" in text
+    assert text.startswith("RangeTestResult(60 steps, lr 1e-07..") and "diverged at step 59 of 100" in text
     assert f"suggestion({DEFAULT_METHOD})=" in text
     # review 45: a sweep whose last step diverged did all its steps (before: "stopped: diverged after 100 of
-    # 100"); the figure's title says the same
+    # 100"); the figure's title says the same. Steps count from 0, as the warnings and the logged steps do
+    # (review 56: "at step 70" where the NaN warning and TensorBoard said 69)
     full = RangeTestResult(LRS, descent_curve(), [0.9] * 100, num_steps=100, stop_reason="diverged")
-    assert "diverged at step 100 of 100" in repr(full) and "stopped" not in repr(full)
-    assert full.plot().axes[0].get_title().endswith(", diverged at step 100 of 100")
+    assert "diverged at step 99 of 100" in repr(full) and "stopped" not in repr(full)
+    assert full.plot().axes[0].get_title().endswith(", diverged at step 99 of 100")
 
 
 def test_plot_marks_the_suggestion_on_a_log_axis() -> None:
