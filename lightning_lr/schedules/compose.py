@@ -58,13 +58,21 @@ class Lambda(Schedule):
         return checked_output("Lambda", self.fn, t, self.fn(t))
 
 
+#: the spacing of :class:`Multiplicative`'s kept products, and how many it keeps
+_MARK = 1024
+_MAX_MARKS = 4096
+
+
 class Multiplicative(Schedule):
     """``initial * prod(factor(i) for i in 1..t)``, as torch's ``MultiplicativeLR``.
 
     The running product is cached, so evaluating steps in increasing order costs one ``factor`` call per
-    new step; going backwards recomputes from step 0 (the product is always taken in the same order, so
-    the value at a step does not depend on the order of evaluation). Evaluating a far step costs one call
-    per step before it: this schedule is not closed form.
+    new step, also for two readers that each go forward (a scheduler and a plot: two running products are
+    kept); a step behind both restarts from the last multiple of 1024 steps passed on the way (its product is
+    kept, for the first ~4 million steps), so at most 1024 calls there (review 58: from step 0, a quadratic
+    cost for two readers of one schedule). The product is always taken in the same order, so the value at a
+    step does not depend on the order of evaluation. Evaluating a far step costs one call per step before
+    it: this schedule is not closed form, the one exception to "any step costs what step 0 costs".
 
     Args:
         initial: the value at step 0, > 0.
@@ -86,18 +94,31 @@ class Multiplicative(Schedule):
         self.factor = function("factor", factor)
         # The running product: a cache, not a field (the schedule's value does not depend on it), in a
         # one-slot list since the schedule's attributes cannot be reassigned.
-        self._cache: list[tuple[int, float]] = [(0, self.initial)]
+        # Two running products (two readers of one schedule, a scheduler and a plot, each go forward), and
+        # the one used last; the product at every multiple of _MARK steps passed so far (contiguous from
+        # _MARK), where a step behind both restarts.
+        self._cache: list[tuple[int, float]] = [(0, self.initial), (0, self.initial)]
+        self._used: list[int] = [0]
+        self._marks: dict[int, float] = {}
 
     def _one(self, t: int) -> float:
-        # One slot holds (step, value), read and written whole, so threads sharing the schedule never
-        # pair the step of one evaluation with the value of another.
-        i, v = self._cache[0]
-        if t < i:
+        # A slot holds (step, value), read and written whole, so threads sharing the schedule never pair the
+        # step of one evaluation with the value of another.
+        slots, marks = self._cache, self._marks
+        behind = [(i, v, k) for k, (i, v) in enumerate(slots) if i <= t]
+        mark = min((t // _MARK) * _MARK, _MARK * len(marks))
+        i, v, k = max(behind, default=(-1, 0.0, 1 - self._used[0]))
+        if mark and i < mark:  # a kept product is nearer (the slot is reused)
+            i, v = mark, marks[mark]
+        elif i < 0:
             i, v = 0, self.initial
         while i < t:
             i += 1
             v = v * checked_output("Multiplicative", self.factor, i, self.factor(i))
-        self._cache[0] = (i, v)
+            if i % _MARK == 0 and len(marks) < _MAX_MARKS:
+                marks[i] = v
+        slots[k] = (i, v)
+        self._used[0] = k
         return v
 
     def _eval(self, t: Any, xp: Any) -> Any:

@@ -419,6 +419,31 @@ def test_multiplicative_going_back_recomputes_from_step_0() -> None:
     assert f.calls == 10
 
 
+def test_multiplicative_two_readers_cost_one_call_per_new_step_each() -> None:
+    # review 58: a reader one step behind another (a scheduler and a plot of it) recomputed from step 0 at
+    # every step: 2,002,999 factor calls over 2000 steps, a quadratic cost
+    f = CountingFactor()
+    s = Multiplicative(1.0, f)
+    for t in range(1, 2000):
+        assert s(t) == pytest.approx(0.999**t, rel=1e-12)
+        assert s(t - 1) == pytest.approx(0.999 ** (t - 1), rel=1e-12)
+    assert f.calls <= 2 * 2000
+
+
+def test_multiplicative_going_far_back_restarts_from_a_kept_product() -> None:
+    f = CountingFactor()
+    s = Multiplicative(1.0, f)
+    want = s(5000)
+    s(4000)  # the second running product
+    f.calls = 0
+    assert s(3000) == Multiplicative(1.0, f)(3000)  # bitwise: the same product, in the same order
+    f.calls = 0
+    s(3001)
+    s(2500)  # behind both running products: from the product kept at step 2048
+    assert f.calls == 1 + (2500 - 2048)
+    assert s(5000) == want
+
+
 def test_multiplicative_values_costs_n_calls() -> None:
     f = CountingFactor()
     s = Multiplicative(1.0, f)
