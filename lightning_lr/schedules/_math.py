@@ -39,8 +39,8 @@ class _ScalarMath:
     def power(base: float, exponent: Any) -> Any:
         try:
             return base**exponent
-        except OverflowError:
-            return math.inf
+        except OverflowError:  # past the float range: 0 for a decay (review 58: inf for 0.99 ** 2**1100)
+            return math.inf if (base > 1.0) == (exponent > 0) else 0.0
 
     @staticmethod
     def half_cos(t: Any, period: Any) -> Any:

@@ -46,20 +46,23 @@ def cyclic_shape(
     """
     mode = one_of("mode", mode, _MODES)
     g = positive("gamma", gamma)
-    if g != 1.0 and mode != "exp_range":
-        fail("gamma", f"1 (the default) with mode={mode!r}: only mode='exp_range' uses it", gamma)
-    if mode == "exp_range" and g > 1.0:
-        fail("gamma", "in (0, 1] with mode='exp_range'", gamma)
-    if scale_fn is not None:
+    if scale_fn is not None:  # first: a scale_fn replaces mode and gamma (review 58: the gamma error sent the
+        # user to mode='exp_range', whose error sent them back)
         fn = function("scale_fn", scale_fn)
         if mode != "triangular":
-            fail("mode", "'triangular' (the default) with a scale_fn, which replaces it", mode)
+            fail("mode", "'triangular' (the default) with a scale_fn, which replaces mode and gamma", mode)
+        if g != 1.0:
+            fail("gamma", "1 (the default) with a scale_fn, which replaces mode and gamma", gamma)
         return (
             mode,
             g,
             fn,
             one_of("scale_mode", "cycle" if scale_mode is None else scale_mode, ("cycle", "iterations")),
         )
+    if g != 1.0 and mode != "exp_range":
+        fail("gamma", f"1 (the default) with mode={mode!r}: only mode='exp_range' uses it", gamma)
+    if mode == "exp_range" and g > 1.0:
+        fail("gamma", "in (0, 1] with mode='exp_range'", gamma)
     natural = "iterations" if mode == "exp_range" else "cycle"
     if scale_mode is not None and scale_mode != natural:
         fail(

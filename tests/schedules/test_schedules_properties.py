@@ -304,3 +304,25 @@ def test_user_function_examples_are_not_vectorized_and_closed_forms_are() -> Non
     assert all(s.vectorized for s in closed_form_examples().values())
     assert not any(s.vectorized for s in user_function_examples().values())
     assert isinstance(closed_form_examples()["warmup"], Join)
+
+
+@pytest.mark.parametrize("name", [n for n, s in all_examples().items() if "Multiplicative" not in repr(s)])
+def test_every_step_in_the_float_range_has_a_finite_value_and_beyond_it_is_refused(name: str) -> None:
+    # review 58: at 2**1100 decays answered inf, exp_range cycles nan, and others raised a bare OverflowError
+    s = all_examples()[name]
+    value = s(2**1023)
+    assert value >= 0 and (math.isfinite(value) or name.endswith("-growth"))  # a growth's own inf
+    with pytest.raises(
+        ValueError, match=r"step must be a non-negative integer below 2\*\*1024 .*got an integer of 1025 bits"
+    ):
+        s(2**1024)
+
+
+def test_a_periodic_cosine_keeps_its_phase_at_any_step() -> None:
+    # review 58: cos(pi * t / total) of a float t drifted (0.524 where the value is 0.5, at step 1e17)
+    from lightning_lr.schedules import CosineDecay
+
+    s = CosineDecay(1.0, total=50, periodic=True)
+    for far in (10**8, 10**11, 10**17, 2**64 * 100):
+        assert s(far + 25) == s(25) == 0.5
+        assert s.values(1)[0] == s(far) == 1.0

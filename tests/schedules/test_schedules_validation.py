@@ -494,7 +494,13 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         "scale-fn-and-mode",
         lambda: Cyclic(0.1, 1.0, mode="triangular2", scale_fn=ninety_percent),
         ValueError,
-        "mode must be 'triangular' (the default) with a scale_fn, which replaces it, got 'triangular2'",
+        "mode must be 'triangular' (the default) with a scale_fn, which replaces mode and gamma, got 'triangular2'",
+    ),
+    (  # review 58: it said only mode='exp_range' uses gamma, and exp_range was then refused with the scale_fn
+        "scale-fn-and-gamma",
+        lambda: Cyclic(0.1, 1.0, gamma=0.99, scale_fn=ninety_percent),
+        ValueError,
+        "gamma must be 1 (the default) with a scale_fn, which replaces mode and gamma, got 0.99",
     ),
     # callables and composition
     ("lambda-not-callable", lambda: Lambda(0.1), TypeError, "fn must be callable, got 0.1"),
