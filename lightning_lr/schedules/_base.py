@@ -358,14 +358,14 @@ def check_step(step: Any, name: str = "step") -> int:
     t = non_negative_int(name, step, capped=False)
     if t >= _FLOAT_STEPS:  # the schedules compute in floats (review 58: inf, nan or a bare OverflowError)
         raise ValueError(
-            f"{name} must be a non-negative integer below 2**1024 (the float range, which every value is computed "
-            f"in), got an integer of {t.bit_length()} bits"
+            f"{name} must be a non-negative integer below 2**1024 - 2**970 (the float range, which every value "
+            f"is computed in), got an integer of {t.bit_length()} bits"
         )
     return t
 
 
-#: the first step past the float range
-_FLOAT_STEPS = 2**1024
+#: the first integer float() refuses (it rounds every integer from here on to 2**1024; review 59)
+_FLOAT_STEPS = 2**1024 - 2**970
 
 
 def function_name(fn: Any) -> str:

@@ -367,7 +367,9 @@ class Tuner(_LightningTuner):
             trainer.loggers = []
         # With it, the loggers get the test's curves and then the hparams with what the test applied, not the
         # hparams as they were before it: TensorBoard's HPARAMS tab keeps the first values a run logged
-        held = L.held_hparams(model, datamodule)
+        # (a datamodule given as train_dataloaders is the fit's datamodule too: review 59)
+        dm = train_dataloaders if isinstance(train_dataloaders, pl.LightningDataModule) else datamodule
+        held = L.held_hparams(model, dm)
         # The fit below draws from the RNGs before the test's own snapshot (its data fetcher creates the
         # epoch's iterator, drawing a base seed and the shuffled order): put them back, so the fit that
         # follows sees the batches and dropout masks it would have seen without the test.

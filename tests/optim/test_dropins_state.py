@@ -424,6 +424,29 @@ def test_built_after_the_optimizers_state_was_loaded_the_run_continues_with_the_
         assert_close(_cut_run(ours, name, resume=True), _cut_run(L, name, resume=True))
 
 
+def test_the_lrs_held_at_the_build_are_not_given_back_by_a_load_steps_later() -> None:
+    # review 59: a rewind to step 3, loaded six steps after the build, wrote the build's LR back: 0.05 where
+    # step 3's was 0.00625. It gets step 3's LR, as the same rewind does on an optimizer whose state was
+    # not loaded first (torch leaves 0.00078125, step 6's)
+    p = [torch.nn.Parameter(torch.zeros(1))]
+    first = torch.optim.SGD(p, lr=0.1)
+    earlier = ours.ExponentialLR(first, gamma=0.5)
+    first.step()
+    earlier.step()
+    opt = torch.optim.SGD(p, lr=0.1)
+    opt.load_state_dict(first.state_dict())
+    sched = ours.ExponentialLR(opt, gamma=0.5)
+    for _ in range(3):
+        opt.step()
+        sched.step()
+    mid = roundtrip(sched.state_dict())
+    for _ in range(3):
+        opt.step()
+        sched.step()
+    sched.load_state_dict(mid)
+    assert opt.param_groups[0]["lr"] == pytest.approx(0.05 * 0.5**3)
+
+
 @pytest.mark.parametrize("name", TORCH_WRITES_AT_CONSTRUCTION)
 def test_torchs_first_step_after_that_resume_takes_another_lr(name: str) -> None:
     """Pins the torch behaviour the test above differs from: its constructor writes over the loaded LR."""

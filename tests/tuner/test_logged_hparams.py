@@ -151,6 +151,28 @@ def test_the_tuner_with_log_leaves_tensorboards_hparams_tab_the_values_it_applie
     assert _saved(tb)["lr"] == lr
 
 
+def test_a_datamodule_given_as_train_dataloaders_is_held_back_too(tmp_path: Any) -> None:
+    # review 59: lr_range_test(model, dm) logged the datamodule's hparams, without the model's lr, before the test
+    import lightning.pytorch as pl
+
+    class Data(pl.LightningDataModule):
+        def __init__(self, batch_size: int = 16) -> None:
+            super().__init__()
+            self.save_hyperparameters()
+
+        def train_dataloader(self) -> Any:
+            return loader()
+
+    seed_all(4)
+    model = TinyModel()
+    tb = TensorBoardLogger(tmp_path, name="tb")
+    t = trainer(tmp_path, logger=tb, max_steps=2)
+    result = Tuner(t).lr_range_test(model, Data(), num_steps=20, max_lr=3.0, confirm=False, log=True)
+    starts = _session_starts(tb.log_dir)
+    assert starts and starts[0]["lr"] == pytest.approx(result.suggestion(), rel=1e-12)
+    assert starts[0]["batch_size"] == 16
+
+
 @pytest.mark.ddp
 @pytest.mark.filterwarnings("ignore:.*does not have many workers.*")
 @pytest.mark.filterwarnings("ignore:.*is smaller than the logging interval.*")

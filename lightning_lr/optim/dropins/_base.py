@@ -191,6 +191,7 @@ class DropIn(ScheduleLR):
         "_beta_jobs",
         "_block_start",
         "_built_on_state",
+        "_built_steps",
         "_changed",
         "_configured_momentum",
         "_functions",
@@ -263,6 +264,8 @@ class DropIn(ScheduleLR):
         #: whether a watched setting was assigned since the schedules were built (a subclass sets them first)
         self._changed = False
         super().__init__(optimizer, lr, momentum, relative, last_epoch)
+        #: the step count when built: the LRs held then are given back only by a load before any step
+        self._built_steps = self._step_count
         #: the optimizer's param group dicts as this scheduler last saw them: ``optimizer.load_state_dict``
         #: replaces them with new ones, so they tell whether the optimizer's state was loaded since
         self._groups: list[dict[str, Any]] = list(optimizer.param_groups)
@@ -601,7 +604,10 @@ class DropIn(ScheduleLR):
                 f"adds them, are not counted here: add them again before loading). The scheduler is unchanged"
             )
         self._sync_groups(added)
-        untouched, kept = self._untouched(), self._built_on_state
+        # the LRs held at the build, for the load that follows it: after a step they are long gone (review 59:
+        # a rewind six steps later wrote them back, 8x the step's LR)
+        untouched = self._untouched()
+        kept = self._built_on_state if self._step_count == self._built_steps else None
         self._built_on_state = None
         base_lrs = list(state_dict.get("base_lrs", self.base_lrs))
         if self._changed:  # a setting assigned before the load (review 55: in on_fit_start, before Lightning
