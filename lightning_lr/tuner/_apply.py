@@ -186,7 +186,7 @@ def _apply_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: flo
         value = weight_decay_value(module, wd) if reads else wd
         _set(module, "weight_decay", value)
         rank_zero_info(
-            f"LR range test: set {name}.weight_decay = {value:g}"
+            f"LR range test: set {_where(module, 'weight_decay')} = {value:g}"
             + (
                 ""
                 if value == wd

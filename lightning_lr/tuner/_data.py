@@ -150,7 +150,7 @@ def val_batches(trainer: pl.Trainer, options: SweepOptions) -> list[Any]:
     said = (
         f"{counts[0]} batch{'' if counts[0] == 1 else 'es'}"
         if len(counts) == 1
-        else "per rank " + ", ".join(f"rank {i}: {k}" for i, k in enumerate(counts))
+        else ", ".join(f"{k} batch{'' if k == 1 else 'es'} on rank {i}" for i, k in enumerate(counts))
     )
     if min(counts) == 0:
         raise ValueError(f"val_loss=True: the validation dataloader yielded no batch ({said})")

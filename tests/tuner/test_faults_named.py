@@ -174,7 +174,7 @@ def test_a_short_validation_loader_is_said_with_every_ranks_count(tmp_path: Any)
     assert said[1] == []
     (message,) = said[0]
     assert (
-        "the validation dataloader yields per rank rank 0: 3, rank 1: 1: the validation loss at each "
+        "the validation dataloader yields 3 batches on rank 0, 1 batch on rank 1: the validation loss at each "
         in message
     )
     assert message.endswith("is the mean over each rank's own")
@@ -208,6 +208,6 @@ def test_a_rank_without_validation_batches_fails_every_rank(tmp_path: Any) -> No
     )
     with pytest.raises(
         Exception,
-        match=r"val_loss=True: the validation dataloader yielded no batch \(per rank rank 0: 2, rank 1: 0\)",
+        match=r"val_loss=True: the validation dataloader yielded no batch \(2 batches on rank 0, 0 batches on rank 1\)",
     ):
         t.fit(RankValStream((2, 0)), train_dataloaders=loader(n=128))
