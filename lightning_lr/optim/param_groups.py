@@ -30,6 +30,7 @@ import torch
 __all__ = [
     "assign",
     "base_lr",
+    "largest_weight_decay",
     "lr",
     "lr_ratios",
     "momentum",
@@ -154,6 +155,13 @@ def set_momentum(group: Group, value: float) -> None:
 def weight_decay(group: Group) -> float | None:
     """The group's weight decay as a float; None if it has none."""
     return float(group["weight_decay"]) if "weight_decay" in group else None
+
+
+def largest_weight_decay(groups: list[Group]) -> float | None:
+    """The largest weight decay of the groups, the one a weight-decay sweep sets (the others keep their ratio
+    to it, as groups keep their LR ratio to :func:`reference`'s); None when no group has one."""
+    decays = [d for g in groups if (d := weight_decay(g)) is not None]
+    return max(decays) if decays else None
 
 
 def set_weight_decay(group: Group, value: float) -> None:

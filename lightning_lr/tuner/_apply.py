@@ -248,11 +248,6 @@ def _largest_lr(groups: list[dict[str, Any]]) -> float | None:
     return None if ref is None else pg.lr(groups[ref])
 
 
-def _largest_weight_decay(groups: list[dict[str, Any]]) -> float | None:
-    decays = [d for g in groups if (d := pg.weight_decay(g)) is not None]
-    return max(decays) if decays else None
-
-
 def attr_value(module: pl.LightningModule, attr: str, lr: float) -> float:
     """The value of ``attr`` for which ``configure_optimizers`` gives its param group with the largest LR the
     LR ``lr`` (the group a suggestion is for): ``lr`` when ``attr`` is that group's LR, else ``lr`` over the
@@ -281,7 +276,7 @@ def weight_decay_value(module: pl.LightningModule, wd: float) -> float:
         module,
         "weight_decay",
         wd,
-        _largest_weight_decay,
+        pg.largest_weight_decay,
         f"the best weight decay {wd:.4g} is that of the param group with the largest weight decay, the one the "
         f"sweep set",
         "weight decay",

@@ -72,10 +72,9 @@ def set_weight_decay(groups: list[dict[str, Any]], value: float) -> None:
     groups that hold a matrix or a kernel (a parameter of 2 or more dimensions) get ``value``, so that groups
     of biases and norm scales alone stay at 0, as the usual split keeps them; every group when none holds
     one. Called on the groups as configured (each sweep and candidate starts from the restored state)."""
-    decays = [pg.weight_decay(g) or 0.0 for g in groups]
-    top = max(decays, default=0.0)
+    top = pg.largest_weight_decay(groups) or 0.0
     if top > 0.0:
-        ratios = [d / top for d in decays]
+        ratios = [(pg.weight_decay(g) or 0.0) / top for g in groups]
     else:
         ratios = [float(any(getattr(p, "ndim", 0) >= 2 for p in g["params"])) for g in groups]
         if not any(ratios):
