@@ -35,9 +35,10 @@ def _blocks(language: str) -> list[tuple[str, str]]:
 
 
 class _Model(pl.LightningModule):
-    """Two-class logistic regression on 32 features, with an ``lr`` hparam the range test can set."""
+    """Two-class logistic regression on 32 features, with ``lr`` and ``weight_decay`` hparams the range test
+    can set."""
 
-    def __init__(self, lr: float = 0.1) -> None:
+    def __init__(self, lr: float = 0.1, weight_decay: float = 0.0) -> None:
         super().__init__()
         self.save_hyperparameters()
         self.net = torch.nn.Linear(32, 2)
@@ -50,7 +51,9 @@ class _Model(pl.LightningModule):
         return torch.nn.functional.cross_entropy(self(x), y)
 
     def configure_optimizers(self) -> Any:
-        return torch.optim.SGD(self.parameters(), lr=self.hparams.lr, momentum=0.9)
+        return torch.optim.SGD(
+            self.parameters(), lr=self.hparams.lr, momentum=0.9, weight_decay=self.hparams.weight_decay
+        )
 
     def train_dataloader(self) -> DataLoader:
         return _loader()

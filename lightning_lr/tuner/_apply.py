@@ -39,9 +39,9 @@ from ..callbacks._filled import LeftResult, leave
 from ..callbacks._inject import bare
 from ..optim import ScheduleLR
 from ..optim import param_groups as pg
+from ._decay_split import set_weight_decay, split
 from ._options import LROptions
 from ._result import RangeTestResult
-from ._sweep import set_weight_decay
 from ._weight_decay import WeightDecayResult
 
 __all__ = ["apply_result", "check_attr", "owners", "restore_attrs"]
@@ -157,7 +157,7 @@ def apply_result(
         before = _lr_signature(trainer.optimizers)
         L.rebuild_optimizers(trainer)
         if wd is not None:
-            _set_live_weight_decay(trainer, wd)
+            _set_live_weight_decay(trainer, module, wd)
         if _lr_signature(trainer.optimizers) != before or old == value:
             return
         rank_zero_warn(
@@ -203,7 +203,7 @@ def _apply_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: flo
                 f"result.best_weight_decay"
             )
     if live:
-        _set_live_weight_decay(trainer, wd)
+        _set_live_weight_decay(trainer, module, wd)
 
 
 def _set(module: pl.LightningModule, name: str, value: float) -> None:
@@ -270,7 +270,7 @@ def attr_value(module: pl.LightningModule, attr: str, lr: float) -> float:
 def weight_decay_value(module: pl.LightningModule, wd: float) -> float:
     """The value of ``weight_decay`` for which ``configure_optimizers`` gives its param group with the largest
     weight decay ``wd`` (the group the sweep gave it, the others keeping their ratio to it:
-    :func:`._sweep.set_weight_decay`), as :func:`attr_value` for the LR (review 57: a split
+    :func:`._decay_split.set_weight_decay`), as :func:`attr_value` for the LR (review 57: a split
     ``(self.weight_decay, 0.1 * self.weight_decay)`` is mapped through it)."""
     return _proportional(
         module,
@@ -388,7 +388,7 @@ def _scale_scheduler(scheduler: Any, factor: float) -> None:
             setattr(scheduler, attr, [v * factor for v in value])
 
 
-def _set_live_weight_decay(trainer: pl.Trainer, wd: float) -> None:
+def _set_live_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: float) -> None:
     for opt in trainer.optimizers:
         if all(pg.weight_decay(g) is not None for g in opt.param_groups):
-            set_weight_decay(opt.param_groups, wd)
+            set_weight_decay(opt.param_groups, wd, split(module, opt.param_groups))

@@ -39,6 +39,7 @@ from ._confirm import (
 )
 from ._curve import SweepResult
 from ._data import Batches
+from ._decay_split import Split, set_weight_decay
 from ._options import LROptions
 from ._result import RangeTestResult
 from ._state import Snapshot
@@ -49,7 +50,6 @@ from ._sweep import (
     describe,
     nonfinite_ranks,
     prefix,
-    set_weight_decay,
     step_loss,
 )
 from ._weight_decay import WeightDecayResult
@@ -78,9 +78,10 @@ def confirm_results(
     val_batches: list[Any] | None,
     results: list[SweepResult],
     show_bar: bool,
+    split: Split,
 ) -> list[SweepResult]:
     """``results`` with the confirmation added to the sweep whose suggestion is applied (the only sweep, or
-    the best weight decay's)."""
+    the best weight decay's); ``split`` shares a sweep's weight decay among the groups as the sweeps did."""
     lr_results = [r for r in results if isinstance(r, RangeTestResult)]
     if len(lr_results) != len(results) or not lr_results:  # pragma: no cover - an LR sweep's results
         return results
@@ -92,7 +93,7 @@ def confirm_results(
     else:
         anchor = target.lrs[found.anchor]
         run = _Runner(
-            trainer, module, optimizer, options, batches, snapshot, val_batches, target.weight_decay
+            trainer, module, optimizer, options, batches, snapshot, val_batches, target.weight_decay, split
         )
         bar = tqdm(
             total=len(OFFSETS) * options.confirm_steps,
@@ -125,6 +126,7 @@ class _Runner:
     snapshot: Snapshot
     val_batches: list[Any] | None
     weight_decay: float | None
+    split: Split  # how ``weight_decay`` is shared among the groups (``_decay_split``)
     #: the candidates trained so far
     count: int = 0
 
@@ -139,7 +141,7 @@ class _Runner:
         self.snapshot.restore()
         self.batches.index = 0  # the same batch indices as the sweep's (training_step may read them)
         if self.weight_decay is not None:
-            set_weight_decay(groups, self.weight_decay)
+            set_weight_decay(groups, self.weight_decay, self.split)
         if is_schedule_free(self.optimizer):  # it steps only in train mode; the restore puts its mode back
             cast(Any, self.optimizer).train()
         ratios = pg.lr_ratios(groups) or [1.0] * len(groups)

@@ -30,10 +30,11 @@ from ._confirm import CONFIRMED, verdict
 from ._curve import SweepResult
 from ._cycle_momentum import hold_cycle_momentum
 from ._data import Batches, val_batches
+from ._decay_split import set_weight_decay, split
 from ._options import LROptions, SweepOptions
 from ._result import RangeTestResult
 from ._state import Snapshot
-from ._sweep import prefix, set_weight_decay, sweep
+from ._sweep import prefix, sweep
 from ._weight_decay import WeightDecayResult
 
 __all__ = ["Result", "check_strategy", "run_range_test"]
@@ -77,6 +78,7 @@ def run_range_test(
     )
     callbacks = L.callbacks(trainer)
     decays = options.decays()
+    shares = split(module, optimizer.param_groups) if decays is not None else ()
 
     def attempt(opts: SweepOptions, fixed_val: list[Any] | None, first: bool) -> list[SweepResult]:
         """The sweep(s), one per weight decay, then the candidates; each sweep from the snapshot's state."""
@@ -86,13 +88,13 @@ def run_range_test(
                 batches.close()  # every sweep starts from the same state and sees the same batches
                 snapshot.restore()
             if wd is not None:
-                set_weight_decay(optimizer.param_groups, wd)
+                set_weight_decay(optimizer.param_groups, wd, shares)
             if is_schedule_free(optimizer):
                 cast(Any, optimizer).train()  # it steps only in train mode; the restore puts its mode back
             out.append(sweep(trainer, module, optimizer, opts, batches, fixed_val, wd, show_bar))
         if isinstance(opts, LROptions) and opts.confirm:  # the candidates (``_candidates``)
             out = confirm_results(
-                trainer, module, optimizer, opts, batches, snapshot, fixed_val, out, show_bar
+                trainer, module, optimizer, opts, batches, snapshot, fixed_val, out, show_bar, shares
             )
         return out
 

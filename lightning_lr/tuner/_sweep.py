@@ -36,7 +36,7 @@ from ._options import MomentumOptions, SweepOptions
 from ._result import RangeTestResult
 from ._rules import START_FRACTION
 
-__all__ = ["MAX_CALLS_PER_STEP", "Step", "describe", "prefix", "set_weight_decay", "step_loss", "sweep"]
+__all__ = ["MAX_CALLS_PER_STEP", "Step", "describe", "prefix", "step_loss", "sweep"]
 
 #: Under manual optimization, the most ``training_step`` calls one step of the range test waits for the
 #: swept optimizer to step before it raises. Lightning puts no bound on gradient accumulation, and one made by
@@ -62,26 +62,6 @@ def prefix(options: SweepOptions, weight_decay: float | None) -> str:
 def describe(options: SweepOptions, weight_decay: float | None) -> str:
     """The progress bar's name."""
     return options.name if weight_decay is None else f"{options.name} (weight_decay={weight_decay:g})"
-
-
-def set_weight_decay(groups: list[dict[str, Any]], value: float) -> None:
-    """Give the param group with the largest weight decay ``value``, and the other groups with a non-zero one
-    their ratio to it, as a sweep's LR keeps the groups' LR ratios (review 57: every group got ``value``, so
-    a split such as ``(wd, 0.1 * wd)`` was tested, and applied, as ``(wd, wd)``); groups kept at 0, such as
-    biases and norms, stay at 0. When none has one (the module's weight decay is 0, or a test chose 0), the
-    groups that hold a matrix or a kernel (a parameter of 2 or more dimensions) get ``value``, so that groups
-    of biases and norm scales alone stay at 0, as the usual split keeps them; every group when none holds
-    one. Called on the groups as configured (each sweep and candidate starts from the restored state)."""
-    top = pg.largest_weight_decay(groups) or 0.0
-    if top > 0.0:
-        ratios = [(pg.weight_decay(g) or 0.0) / top for g in groups]
-    else:
-        ratios = [float(any(getattr(p, "ndim", 0) >= 2 for p in g["params"])) for g in groups]
-        if not any(ratios):
-            ratios = [1.0] * len(groups)
-    for g, r in zip(groups, ratios, strict=True):
-        if r:
-            pg.set_weight_decay(g, value * r)
 
 
 def _loss_of(output: Any, where: str) -> torch.Tensor:

@@ -463,6 +463,47 @@ def test_a_split_weight_decay_is_swept_and_set_with_its_ratios(tmp_path: Any) ->
     )
 
 
+def test_a_split_built_from_a_weight_decay_of_0_is_read_from_configure_optimizers(tmp_path: Any) -> None:
+    # review 59: with the module's weight_decay at 0 every group is at 0, so the sweep could not read the
+    # split (wd, 10 * wd): it swept both matrices at the value, (v, v), and the candidates too, while the next
+    # fit trains (v / 10, v). Now the split is what configure_optimizers builds for weight_decay=1
+    seen: list[list[float]] = []
+
+    class Seen(_SplitDecay):
+        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            seen.append([float(g["weight_decay"]) for g in self.optimizers().param_groups])
+            return super().training_step(batch, batch_idx)
+
+    seed_all(6)
+    module = Seen(optimizer="adamw", weight_decay=0.0)
+    result = Tuner(trainer(tmp_path)).lr_range_test(
+        module, loader(), num_steps=10, confirm_steps=5, weight_decays=[0.05, 0.5], max_lr=3.0
+    )
+    assert result.confirmation is not None and result.confirmation.candidates  # candidates trained too
+    assert len(seen) > 20  # two sweeps of 10 steps, then the candidates
+    swept = {0.05: [0.005, 0.05, 0.0], 0.5: [0.05, 0.5, 0.0]}
+    assert seen[0] == pytest.approx(swept[0.05]) and seen[10] == pytest.approx(swept[0.5])
+    assert all(s == pytest.approx(swept[result.best_weight_decay]) for s in seen[20:])
+    assert module.hparams.weight_decay == pytest.approx(result.best_weight_decay / 10, rel=1e-9)
+
+
+def test_a_split_that_configure_optimizers_cannot_tell_falls_back_to_matrices_alone() -> None:
+    # no module to ask, or it builds other groups than the optimizer's (groups a fit added): matrices at
+    # the value, biases and norms at 0
+    from lightning_lr.tuner._decay_split import split
+
+    module = _SplitDecay(optimizer="adamw", weight_decay=0.0)
+    module.trainer = pl.Trainer(logger=False, enable_progress_bar=False)  # the hook is called as in a fit
+    groups = module.configure_optimizers().param_groups
+    assert split(module, groups) == pytest.approx((0.1, 1.0, 0.0))  # read at weight_decay=1
+    assert module.hparams.weight_decay == 0.0  # and put back
+    assert split(module, groups[:2]) == (1.0, 1.0)  # other groups than it builds: matrices
+    other = TinyModel(optimizer="adamw")
+    other.trainer = module.trainer
+    assert split(other, groups) == (1.0, 1.0, 0.0)  # its own parameters: matrices
+    assert split(None, groups) == (1.0, 1.0, 0.0)
+
+
 def test_tuner_says_val_dataloaders_are_not_read_without_val_loss(tmp_path: Any) -> None:
     seed_all(7)
     with pytest.warns(UserWarning, match=r"val_dataloaders are not used: the test reads the training loss"):

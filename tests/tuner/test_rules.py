@@ -472,7 +472,10 @@ def test_a_weight_decay_is_set_on_the_groups_that_decay_not_on_biases_and_norms(
     # review 35: a weight-decay sweep later in the run, with every group at 0 (the module's weight_decay 0, or
     # an earlier test's choice), put the weight decay on the bias group too: [0.1, 0.1] where fit start,
     # which builds the optimizer from configure_optimizers, gave [0.3, 0.0]
-    from lightning_lr.tuner._sweep import set_weight_decay
+    from lightning_lr.tuner._decay_split import set_weight_decay, split
+
+    def set_weight_decay_(groups: list[dict[str, Any]], value: float) -> None:
+        set_weight_decay(groups, value, split(None, groups))  # no module: the groups alone tell
 
     layer = torch.nn.Linear(3, 2)
     norm = torch.nn.LayerNorm(2)
@@ -481,29 +484,29 @@ def test_a_weight_decay_is_set_on_the_groups_that_decay_not_on_biases_and_norms(
         params = ([layer.weight], [layer.bias], [norm.weight, norm.bias])
         return [{"params": p, "weight_decay": w} for p, w in zip(params, decays, strict=True)]
 
-    split = groups((0.0, 0.0, 0.0))
-    set_weight_decay(split, 0.1)
-    assert [g["weight_decay"] for g in split] == [0.1, 0.0, 0.0]
+    zeros = groups((0.0, 0.0, 0.0))
+    set_weight_decay_(zeros, 0.1)
+    assert [g["weight_decay"] for g in zeros] == [0.1, 0.0, 0.0]
     kept = groups((0.01, 0.0, 0.0))  # a group that decays already says which
-    set_weight_decay(kept, 0.1)
+    set_weight_decay_(kept, 0.1)
     assert [g["weight_decay"] for g in kept] == [0.1, 0.0, 0.0]
     one = [{"params": list(layer.parameters()), "weight_decay": 0.0}]  # SGD(self.parameters(), ...)
-    set_weight_decay(one, 0.1)
+    set_weight_decay_(one, 0.1)
     assert one[0]["weight_decay"] == 0.1
     vectors = [{"params": [layer.bias], "weight_decay": 0.0}]  # no matrix anywhere: every group
-    set_weight_decay(vectors, 0.1)
+    set_weight_decay_(vectors, 0.1)
     assert vectors[0]["weight_decay"] == 0.1
 
 
 def test_a_weight_decay_keeps_the_groups_ratios_as_the_lr_does() -> None:
     # review 57: a split (wd, 0, 0.1 * wd) was swept and applied as (wd, 0, wd)
-    from lightning_lr.tuner._sweep import set_weight_decay
+    from lightning_lr.tuner._decay_split import set_weight_decay, split
 
     params = [[torch.nn.Parameter(torch.zeros(2, 2))] for _ in range(3)]
-    split = [{"params": p, "weight_decay": w} for p, w in zip(params, (1e-3, 0.0, 1e-4), strict=True)]
-    set_weight_decay(split, 0.1)
-    assert [g["weight_decay"] for g in split] == pytest.approx([0.1, 0.0, 0.01], rel=1e-12)
-    assert split[0]["weight_decay"] == 0.1  # the largest group gets the value itself
+    groups = [{"params": p, "weight_decay": w} for p, w in zip(params, (1e-3, 0.0, 1e-4), strict=True)]
+    set_weight_decay(groups, 0.1, split(None, groups))
+    assert [g["weight_decay"] for g in groups] == pytest.approx([0.1, 0.0, 0.01], rel=1e-12)
+    assert groups[0]["weight_decay"] == 0.1  # the largest group gets the value itself
 
 
 def test_a_sweep_rules_1cycle_peak_and_cycle_top_stop_at_the_lr_of_the_lowest_loss() -> None:
