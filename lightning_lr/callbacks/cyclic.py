@@ -21,11 +21,59 @@ __all__ = ["Cyclic", "OneCycle"]
 # their words, for the arguments a preset passes on unchanged (the LRs and lengths are checked above them).
 
 
+Momentum = float | list[float]
+
+
 def _check_momentum(base_momentum: Any, max_momentum: Any) -> None:
-    base = V.in_range("base_momentum", base_momentum, 0.0, 1.0, lo_open=False, hi_open=True)
-    top = V.in_range("max_momentum", max_momentum, 0.0, 1.0, lo_open=False, hi_open=True)
-    if base > top:
-        V.fail("base_momentum", f"<= max_momentum ({top:g})", base_momentum)
+    """Each in [0, 1), one number or a list with one per param group (torch's ``base_momentum`` and
+    ``max_momentum`` take either), and ``base_momentum <= max_momentum`` for every group."""
+    values: list[list[float]] = []
+    lengths: dict[str, int] = {}
+    for name, value in (("base_momentum", base_momentum), ("max_momentum", max_momentum)):
+        if isinstance(value, (list, tuple)):
+            values.append(V.sequence(name, value, _in_unit, what="numbers in [0, 1), one per param group"))
+            lengths[name] = len(value)
+        else:
+            values.append([_in_unit(name, value)])
+    if len(set(lengths.values())) > 1:
+        V.fail(
+            "max_momentum",
+            f"a list as long as base_momentum ({lengths['base_momentum']} values)",
+            max_momentum,
+        )
+    n = max(lengths.values(), default=1)
+    bases, tops = (v * n if len(v) == 1 else v for v in values)
+    for i, (base, top) in enumerate(zip(bases, tops, strict=True)):
+        if base > top:
+            where = f"[{i}]" if isinstance(base_momentum, (list, tuple)) else ""
+            V.fail(f"base_momentum{where}", f"<= max_momentum ({top:g})", base)
+
+
+def _held(value: Any) -> Momentum:
+    """A momentum argument as kept: a list copied (a later change to the caller's list changes nothing)."""
+    return [float(v) for v in value] if isinstance(value, (list, tuple)) else value
+
+
+def _in_unit(name: str, value: Any) -> float:
+    return V.in_range(name, value, 0.0, 1.0, lo_open=False, hi_open=True)
+
+
+def _momentums(owner: str, base: Momentum, top: Momentum, info: OptimizerInfo) -> list[tuple[float, float]]:
+    """``(base_momentum, max_momentum)`` for every param group of ``info``'s optimizer: a number for all of
+    them, a list one per group."""
+    n = len(info.base_lrs)
+    out = []
+    for arg, value in (("base_momentum", base), ("max_momentum", top)):
+        if isinstance(value, (list, tuple)):
+            if len(value) != n:
+                raise ValueError(
+                    f"{owner}: {arg} has {len(value)} values but the optimizer has {n} param groups; give one "
+                    f"per group or a single number"
+                )
+            out.append([float(v) for v in value])
+        else:
+            out.append([float(value)] * n)
+    return list(zip(out[0], out[1], strict=True))
 
 
 def _check_one_cycle(
@@ -79,8 +127,8 @@ class OneCycle(ScheduleCallback):
             ``momentum=0`` (plain SGD, RMSprop's default) keeps it, with one warning (torch would switch
             momentum on silently). True cycles every group, momentum 0 included, and raises where the
             optimizer has no momentum; False leaves momentum alone.
-        base_momentum: the momentum at the LR peak.
-        max_momentum: the momentum at the start and the end.
+        base_momentum: the momentum at the LR peak; a list gives one per param group (as torch's).
+        max_momentum: the momentum at the start and the end; a list gives one per param group.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
         log_lr: log the LR and momentum of every param group each optimizer step.
         preview: add a figure of the planned curves to TensorBoard at train start.
@@ -112,8 +160,8 @@ class OneCycle(ScheduleCallback):
         final_div_factor: float = 1e4,
         three_phase: bool = False,
         cycle_momentum: bool | None = None,
-        base_momentum: float = 0.85,
-        max_momentum: float = 0.95,
+        base_momentum: float | list[float] = 0.85,
+        max_momentum: float | list[float] = 0.95,
         *,
         optimizer: int | str = "all",
         log_lr: bool = True,
@@ -131,8 +179,8 @@ class OneCycle(ScheduleCallback):
         self.anneal = anneal
         self.div_factor = div_factor
         self.final_div_factor = final_div_factor
-        self.base_momentum = base_momentum
-        self.max_momentum = max_momentum
+        self.base_momentum: Momentum = _held(base_momentum)
+        self.max_momentum: Momentum = _held(max_momentum)
 
     def _schedule(self, peak: float, total: int) -> S.OneCycle:
         return S.OneCycle(
@@ -154,9 +202,10 @@ class OneCycle(ScheduleCallback):
         cycled = self.cycled_momentum(self.cycle_momentum, info)
         if not any(cycled):
             return lrs, None
+        pairs = _momentums(self.name, self.base_momentum, self.max_momentum, info)
         momentum = [
-            s.momentum(self.base_momentum, self.max_momentum) if s is not None and on else None
-            for s, on in zip(lrs, cycled, strict=True)
+            s.momentum(base, top) if s is not None and on else None
+            for s, on, (base, top) in zip(lrs, cycled, pairs, strict=True)
         ]
         return lrs, momentum
 
@@ -196,7 +245,8 @@ class Cyclic(ScheduleCallback):
         base_momentum: the momentum at the LR peak. 0.85 and 0.95 (``max_momentum``) are
             :class:`OneCycle`'s defaults and Smith's recommended range; torch's ``CyclicLR`` and the
             ``lightning_lr.optim.CyclicLR`` drop-in default to 0.8 and 0.9.
-        max_momentum: the momentum at ``base_lr``.
+            A list gives one per param group (as torch's).
+        max_momentum: the momentum at ``base_lr``; a list gives one per param group.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
         log_lr: log the LR and momentum of every param group each optimizer step.
         preview: add a figure of the planned curves to TensorBoard at train start.
@@ -225,8 +275,8 @@ class Cyclic(ScheduleCallback):
         scale_fn: Callable[[float], float] | None = None,
         scale_mode: str | None = None,
         cycle_momentum: bool | None = None,
-        base_momentum: float = 0.85,
-        max_momentum: float = 0.95,
+        base_momentum: float | list[float] = 0.85,
+        max_momentum: float | list[float] = 0.95,
         *,
         optimizer: int | str = "all",
         log_lr: bool = True,
@@ -253,8 +303,8 @@ class Cyclic(ScheduleCallback):
         self.gamma = gamma
         self.scale_fn = scale_fn
         self.scale_mode = scale_mode
-        self.base_momentum = base_momentum
-        self.max_momentum = max_momentum
+        self.base_momentum: Momentum = _held(base_momentum)
+        self.max_momentum: Momentum = _held(max_momentum)
 
     def _schedule(self, base: float, top: float, up: int, down: int) -> S.Cyclic:
         return S.Cyclic(
@@ -300,9 +350,10 @@ class Cyclic(ScheduleCallback):
         cycled = self.cycled_momentum(self.cycle_momentum, info)
         if not any(cycled):
             return lrs, None
+        pairs = _momentums(self.name, self.base_momentum, self.max_momentum, info)
         momentum = [
-            s.momentum(self.base_momentum, self.max_momentum) if s is not None and on else None
-            for s, on in zip(lrs, cycled, strict=True)
+            s.momentum(base, top) if s is not None and on else None
+            for s, on, (base, top) in zip(lrs, cycled, pairs, strict=True)
         ]
         return lrs, momentum
 

@@ -145,7 +145,6 @@ class _Runner:
         if is_schedule_free(self.optimizer):  # it steps only in train mode; the restore puts its mode back
             cast(Any, self.optimizer).train()
         ratios = pg.lr_ratios(groups) or [1.0] * len(groups)
-        momentum = options.momentum_schedule()  # the sweep's held momentum (``_cycle_momentum``), if any
         step = _automatic_step if self.module.automatic_optimization else _manual_step
         loggers = trainer.loggers if (options.log and trainer.is_global_zero) else []
         tag = f"{prefix(options, self.weight_decay)}/candidates/lr={lr:.3g}"
@@ -153,10 +152,12 @@ class _Runner:
         losses: list[float] = []
         taken = 0
         for t in range(options.confirm_steps):
-            for g, r in zip(groups, ratios, strict=True):
+            # the sweep's held momentum (``_cycle_momentum``), if any
+            momenta = options.group_momentums(t, len(groups)) or [None] * len(groups)
+            for g, r, m in zip(groups, ratios, momenta, strict=True):
                 pg.set_lr(g, lr * r)
-                if momentum is not None:
-                    pg.set_momentum(g, momentum(t))
+                if m is not None:
+                    pg.set_momentum(g, m)
             loss, steps = step(trainer, self.module, self.optimizer, self.batches, f"at step {t} of {name}")
             taken += steps
             if self.val_batches is not None:

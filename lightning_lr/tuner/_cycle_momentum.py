@@ -10,8 +10,9 @@ half. The schedule trains at momenta from 0.85 to 0.95; the LR it needs is match
 seeds each) the 1cycle peak was within 3x of the grid-best on 11/12 runs at the mean momentum and on
 7/12 at the cycle's start (median 0.9x against 0.4x of the grid-best peak).
 
-Only when the momentum of every param group that trains (LR > 0) is scheduled, all by one mean over the
-run's steps (a group left at momentum 0 by the callback keeps the test at the optimizer's momentum). The
+Only when the momentum of every param group that trains (LR > 0) is scheduled (a group left at momentum 0
+by the callback keeps the test at the optimizer's momentum); each group at the mean of its own schedule
+over the run's steps (per-group ``base_momentum``/``max_momentum`` lists give each group its own). The
 snapshot restores the cycle's own momentum afterwards.
 """
 
@@ -28,7 +29,6 @@ import torch
 
 from ..optim import ScheduleLR
 from ..optim import param_groups as pg
-from ..schedules import Constant, Schedule
 from ._options import LROptions, SweepOptions
 
 __all__ = ["HeldMomentum", "cycle_mean_momentum", "hold_cycle_momentum"]
@@ -39,12 +39,15 @@ _MAX_POINTS = 1_000_000
 
 @dataclass(frozen=True, kw_only=True)
 class HeldMomentum(LROptions):
-    """:class:`LROptions` whose sweep (and candidates) hold every group's momentum at ``momentum``."""
+    """:class:`LROptions` whose sweep (and candidates) hold each param group's momentum at its entry of
+    ``momentum`` (None: the group's own)."""
 
-    momentum: float = 0.9
+    momentum: tuple[float | None, ...] = ()
 
-    def momentum_schedule(self) -> Schedule:
-        return Constant(self.momentum)
+    def group_momentums(self, t: int, n: int) -> list[float | None] | None:
+        if len(self.momentum) != n:  # pragma: no cover - made for this optimizer's groups
+            raise AssertionError(f"{len(self.momentum)} held momenta for {n} param groups")
+        return list(self.momentum)
 
 
 def _run_length(trainer: pl.Trainer, cfg: Any) -> int | None:
@@ -75,28 +78,31 @@ def _mean(schedule: Any, run: int | None) -> float | None:
     return float(np.mean([schedule(int(t)) for t in np.linspace(0, n - 1, 10_001)]))
 
 
-def cycle_mean_momentum(trainer: pl.Trainer, optimizer: torch.optim.Optimizer) -> float | None:
-    """The mean over the run of the momentum schedule that drives every param group of ``optimizer`` that
-    trains, or None (no such schedule, a group left alone, or groups with different means). A group at LR 0
-    (frozen: its momentum moves nothing) does not count (review 57: one such group put the sweep at the
+def cycle_mean_momentum(
+    trainer: pl.Trainer, optimizer: torch.optim.Optimizer
+) -> tuple[float | None, ...] | None:
+    """Each param group's mean over the run of the momentum schedule that drives it (its own bounds: a
+    callback's per-group ``base_momentum`` lists), or None when no schedule drives the momentum of every
+    group that trains. A group at LR 0 (frozen: its momentum moves nothing) that the schedule leaves alone
+    does not count, and is left alone (None in the tuple; review 57: one such group put the sweep at the
     cycle's start, 0.95)."""
     for cfg in trainer.lr_scheduler_configs:
         scheduler = cfg.scheduler
         if not isinstance(scheduler, ScheduleLR) or scheduler.optimizer is not optimizer:
             continue
-        schedules = [
-            m
-            for m, g in zip(scheduler.momentum_schedules, optimizer.param_groups, strict=False)
-            if m is not None or pg.lr(g) != 0.0
-        ]
-        if not schedules or any(m is None for m in schedules):
+        groups = optimizer.param_groups
+        # a group added since the scheduler last stepped has no schedule yet: left alone
+        known = len(scheduler.momentum_schedules)
+        schedules = [*scheduler.momentum_schedules, *([None] * len(groups))][: len(groups)]
+        if all(m is None for m in schedules):
             return None
+        if any(m is None and pg.lr(g) != 0.0 for m, g in zip(schedules[:known], groups, strict=False)):
+            return None  # a group that trains with a momentum the schedule leaves alone
         run = _run_length(trainer, cfg)
-        means = {_mean(m, run) for m in schedules}
-        if len(means) != 1:
+        means = tuple(None if m is None else _mean(m, run) for m in schedules)
+        if any(mean is None for mean, m in zip(means, schedules, strict=True) if m is not None):
             return None
-        (mean,) = means
-        return mean
+        return means
     return None
 
 
@@ -107,8 +113,8 @@ def hold_cycle_momentum(
     range test only), else ``options`` unchanged."""
     if type(options) is not LROptions:
         return options
-    mean = cycle_mean_momentum(trainer, optimizer)
-    if mean is None:
+    means = cycle_mean_momentum(trainer, optimizer)
+    if means is None:
         return options
     values = {f.name: getattr(options, f.name) for f in dataclasses.fields(LROptions)}
-    return HeldMomentum(**values, momentum=mean)
+    return HeldMomentum(**values, momentum=means)

@@ -183,6 +183,12 @@ class SweepOptions:
         """The momentum of every param group at each sweep step (None: the optimizer's own)."""
         return None
 
+    def group_momentums(self, t: int, n: int) -> list[float | None] | None:
+        """The momentum of each of the ``n`` param groups at sweep (or candidate) step ``t``: None for all
+        keeps the optimizer's own, a None entry that group's."""
+        schedule = self.momentum_schedule()
+        return None if schedule is None else [schedule(t)] * n
+
     def needs_optimizer_lr(self) -> bool:
         """Whether the sweep starts from the largest param group's LR (the others keep their ratio to it)."""
         return True

@@ -139,7 +139,6 @@ def sweep(
     ratios = pg.lr_ratios(groups) or [1.0] * len(groups)  # None only for a sweep that sets the LR itself
     ref = pg.reference(groups) or 0  # the group whose LR and momentum the curve records
     lr_schedule = options.lr_schedule()
-    momentum_schedule = options.momentum_schedule()
     tags = prefix(options, weight_decay)
     step = _automatic_step if module.automatic_optimization else _manual_step
     name = describe(options, weight_decay)
@@ -168,9 +167,8 @@ def sweep(
                 lr = lr_schedule(t)
                 for g, r in zip(groups, ratios, strict=True):
                     pg.set_lr(g, lr * r)
-            if momentum_schedule is not None:
-                m = momentum_schedule(t)
-                for g in groups:
+            for g, m in zip(groups, options.group_momentums(t, len(groups)) or (), strict=False):
+                if m is not None:
                     pg.set_momentum(g, m)
             lr_t = pg.lr(groups[ref])
             momentum_t = pg.momentum(groups[ref])

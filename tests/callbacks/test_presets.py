@@ -73,6 +73,70 @@ def test_cyclic_triangular2_in_epochs_with_momentum(tmp_path) -> None:
     assert_trace(rec.momentum(), expected.momentum(0.85, 0.95).values(N))
 
 
+@pytest.mark.parametrize("preset", ["one_cycle", "cyclic"])
+def test_momentum_bounds_per_param_group_as_torchs_lists(tmp_path, preset) -> None:
+    # review 57: the callbacks refused the per-group lists torch's OneCycleLR and CyclicLR (and our drop-ins)
+    # take; the oracle is torch's own scheduler on the same param groups
+    base, top = [0.8, 0.85], [0.9, 0.99]
+    model = Tiny(groups=2, optim=lambda m: torch.optim.SGD(m.param_groups(), lr=0.1, momentum=0.9))
+    if preset == "one_cycle":
+        cb: Any = OneCycle(max_lr=[0.5, 0.05], base_momentum=base, max_momentum=top)
+
+        def torchs(opt: Any) -> Any:
+            return torch.optim.lr_scheduler.OneCycleLR(
+                opt, max_lr=[0.5, 0.05], total_steps=N, base_momentum=base, max_momentum=top
+            )
+    else:
+        cb = Cyclic(
+            base_lr=[0.01, 0.001], max_lr=[0.2, 0.02], step_size=5, base_momentum=base, max_momentum=top
+        )
+
+        def torchs(opt: Any) -> Any:
+            return torch.optim.lr_scheduler.CyclicLR(
+                opt, [0.01, 0.001], [0.2, 0.02], step_size_up=5, base_momentum=base, max_momentum=top
+            )
+
+    base[0] = 0.0  # the callback keeps the values it was given, not the caller's list
+    rec = fit(tmp_path, model, [cb])
+    base[0] = 0.8
+    reference = torch.optim.SGD(Tiny(groups=2).param_groups(), lr=0.1, momentum=0.9)
+    scheduler = torchs(reference)
+    expected = []
+    for _ in range(N):
+        expected.append([g["momentum"] for g in reference.param_groups])
+        reference.step()
+        scheduler.step()
+    for i in range(2):
+        assert_trace(rec.momentum(i), [row[i] for row in expected])
+    assert len({round(m, 6) for m in rec.momentum(1)}) > 2  # the second group's own bounds, moving
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "says"),
+    [
+        (dict(base_momentum=[0.8, 1.2]), r"base_momentum\[1\] must be in \[0, 1\), got 1.2"),
+        (
+            dict(base_momentum=[0.8, 0.85], max_momentum=[0.9]),
+            r"max_momentum must be a list as long as base_momentum \(2 values\)",
+        ),
+        (dict(base_momentum=[0.8, 0.97]), r"base_momentum\[1\] must be <= max_momentum \(0.95\), got 0.97"),
+        (dict(base_momentum=[]), r"base_momentum must be a non-empty list"),
+    ],
+)
+def test_momentum_lists_are_checked_per_group(kwargs, says) -> None:
+    for preset in (OneCycle, Cyclic):
+        with pytest.raises(ValueError, match=says):
+            preset(**kwargs)
+
+
+def test_a_momentum_list_of_another_length_than_the_groups_is_said(tmp_path) -> None:
+    with pytest.raises(
+        ValueError,
+        match=r"OneCycle on optimizer 0 \(SGD\): max_momentum has 3 values but the optimizer has 2 param groups; give one per group or a single number",
+    ):
+        fit(tmp_path, Tiny(groups=2), [OneCycle(max_lr=0.1, max_momentum=[0.95, 0.95, 0.95])])
+
+
 def test_cyclic_defaults_base_lr_to_a_quarter_of_max_lr(tmp_path) -> None:
     cb = Cyclic(
         step_size=5, step_size_down=Fraction(0.25), mode="exp_range", gamma=0.99, cycle_momentum=False

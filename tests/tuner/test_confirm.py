@@ -1040,7 +1040,29 @@ def test_a_frozen_group_leaves_the_sweep_at_the_cycles_mean_momentum(tmp_path: A
         warnings.simplefilter("ignore")
         t.fit(model, loader())
     mean = float(np.mean(S.OneCycle(1.0, total_steps=16).momentum(0.85, 0.95).values(16)))
-    assert model.seen[:10] == [pytest.approx([mean, mean])] * 10
+    held = [0.9 if frozen else mean, mean]  # the frozen group, which the cycle leaves alone, keeps its own
+    assert model.seen[:10] == [pytest.approx(held)] * 10
+
+
+def test_per_group_momentum_bounds_hold_each_group_at_its_own_mean(tmp_path: Any) -> None:
+    # a callback's per-group lists (as torch's) cycle each group between its own bounds: the test holds each
+    # at its own cycle's mean, not both at the optimizer's start values
+    from lightning_lr import schedules as S
+
+    model = _SeenMomentum()
+    cycle = OneCycle(base_momentum=[0.7, 0.85], max_momentum=[0.8, 0.95])
+    test = LRRangeTest(num_steps=10, confirm_steps=5, apply=False)
+    t = trainer(tmp_path, callbacks=[cycle, test])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(model, loader())
+    shape = S.OneCycle(1.0, total_steps=16)
+    means = [float(np.mean(shape.momentum(lo, hi).values(16))) for lo, hi in ((0.7, 0.8), (0.85, 0.95))]
+    result = test.result
+    assert isinstance(result, RangeTestResult) and result.confirmation is not None
+    tested = len(result) + result.confirmation.cost
+    assert model.seen[:tested] == [pytest.approx(means)] * tested
+    assert model.seen[tested] == pytest.approx([0.8, 0.95])  # then the cycle's own, from its start
 
 
 def test_a_decaying_cycle_holds_its_mean_over_the_run_not_over_three_cycles(tmp_path: Any) -> None:
