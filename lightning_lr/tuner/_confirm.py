@@ -268,7 +268,9 @@ class Verdict:
 
 
 def _where(lrs: Sequence[float], i: int) -> str:
-    return f"lr={lrs[i]:.3g}, step {i + 1}"
+    """Where the sweep's point ``i`` is, its step numbered from 0 as in the result's repr, the figure's title,
+    the warnings and TensorBoard (review 61: "step 12" here beside "step 11" there)."""
+    return f"lr={lrs[i]:.3g}, step {i}"
 
 
 def verdict(
@@ -327,6 +329,14 @@ def verdict(
         )
     if reason:
         return Verdict(None, start, reason)
+    if n == len(lrs) and np.ptp(raw) == 0.0:  # review 61: more steps or another range change nothing
+        return Verdict(
+            None,
+            start,
+            f"the loss was {raw[0]:.6g} at every step of the sweep: nothing the optimizer updates changes it "
+            f"(zero gradients, or a loss that does not depend on the trained parameters); check the loss and "
+            f"that the parameters it reads are in the optimizer",
+        )
     _, i_min, drop, reason = _rules._descent(y)
     level = float(np.mean(y[:k]))
     if reason or drop < MIN_DROP * abs(level):
@@ -334,6 +344,12 @@ def verdict(
             f"the loss never fell below its starting level (by {MIN_DROP:.0%} of it or more) over lr "
             f"{lrs[0]:.3g}..{lrs[n - 1]:.3g}"
         )
+        if not reason and drop > 0.0:  # review 61: it fell, by less than 1% of a level far from 0
+            never += (
+                f" (it fell by {drop:.3g}, {drop / abs(level):.2%} of its starting level {level:.6g}; a loss with "
+                f"a large constant part hides its descent in this test, which takes the 1% of the whole loss: "
+                f"leave the constant out of the loss the test reads)"
+            )
         if stop_reason != "completed":  # it rose from the start until it blew up: more steps, or a higher
             # max_lr, sweep the same rise again
             how = "became NaN/inf" if stop_reason == "non-finite loss" else "diverged (the early stop)"

@@ -29,6 +29,7 @@ from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 from .. import _lightning_compat as L
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
+from ._confirm import EARLY_FRACTION
 from ._curve import SweepResult
 from ._data import Batches
 from ._momentum import MomentumRangeTestResult
@@ -149,6 +150,13 @@ def sweep(
     # losses (the first tenth), not one lucky first batch (a batch of 16 with outliers read a quarter of the
     # data's loss, and an ordinary batch three steps later "diverged")
     warm = max(1, math.ceil(START_FRACTION * options.num_steps))
+    # The ratio to the best assumes a loss whose floor is 0; near 0 or below it (a negative correlation, a
+    # log-likelihood) a rise of a few hundredths on noise passed for one, the loss still below where it
+    # started (review 61). In the first quarter, where a stop leaves no answer (``EARLY_FRACTION``), a stop
+    # also needs the smoothed loss above the start level (the mean of the first ``warm`` losses): a loss still
+    # below where it started has not diverged, whatever its zero.
+    early = EARLY_FRACTION * options.num_steps
+    start_level = math.inf
     beta = options.smoothing
     curve = _Curve()
     avg = weight = 0.0
@@ -216,11 +224,18 @@ def sweep(
                 )
                 break
             before_t = smoothed
-            if threshold is not None and t >= warm and smoothed > best + (threshold - 1.0) * abs(best):
+            if (
+                threshold is not None
+                and t >= warm
+                and smoothed > best + (threshold - 1.0) * abs(best)
+                and (t + 1 >= early or smoothed > start_level)
+            ):
                 curve.stop = "diverged"
                 break
             if t + 1 >= warm:
                 best = min(best, smoothed)
+            if t + 1 == warm:
+                start_level = sum(curve.losses[:warm]) / warm
     finally:
         bar.close()
     return _result(options, curve, weight_decay)

@@ -206,10 +206,12 @@ class Tuner(_LightningTuner):
             mode: ``"exponential"`` (even steps in log LR) or ``"linear"``.
             smoothing: bias-corrected EMA factor in [0, 1) of the smoothed curve (0: none): the weight of the
                 past, as fastai's ``beta``; torch-lr-finder's ``smooth_f`` is ``1 - smoothing``.
-            early_stop_threshold: stop when the smoothed loss exceeds this many times its best (> 1), the
-                best counted from the step the smoothed loss has averaged the first tenth of the steps (one
-                lucky first batch is no level to diverge from); None never stops early. A NaN/inf loss
-                always stops the sweep.
+            early_stop_threshold: stop when the smoothed loss exceeds this many times its best (> 1; for a
+                best <= 0, when it rises above it by ``threshold - 1`` times its size), the best counted from
+                the step the smoothed loss has averaged the first tenth of the steps (one lucky first batch
+                is no level to diverge from), and in the first quarter of the sweep (where a stop leaves no
+                answer) only once the smoothed loss is also above its start level; None never stops early.
+                A NaN/inf loss always stops the sweep.
             val_loss: record the validation loss of ``val_batches`` fixed validation batches at each LR
                 instead of the training loss (Smith's mode; slower, less noisy).
             val_batches: how many validation batches, >= 1 (with ``val_loss=True`` only: otherwise an error);

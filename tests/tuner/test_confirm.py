@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import warnings
 from typing import Any
 
@@ -963,6 +964,37 @@ def test_candidates_are_logged_to_tensorboard(tmp_path: Any) -> None:
     (s,) = acc.Scalars("lr_range_test/suggestion")
     assert s.value == pytest.approx(conf.lr, rel=1e-6)
     assert "lr_range_test/figure" in acc.Tags()["images"]
+
+
+def test_the_verdict_numbers_steps_from_0_as_the_repr_and_the_title_do() -> None:
+    # review 61: the reason said "step 12" where the title and the repr of the same sweep said "step 11"
+    lrs = np.logspace(-7, 1, 60)
+    flat = 2.0 + 0.1 * (-1.0) ** np.arange(60) - 0.02 * (np.arange(60) == 40)
+    found = _confirm.verdict(lrs, flat)
+    (where,) = re.findall(r"lr=([0-9.e+-]+), step (\d+)\)", found.reason)
+    assert found.anchor is None and where[0] == f"{lrs[int(where[1])]:.3g}"  # the step of that LR, from 0
+    early = _confirm.verdict(lrs[:11], flat[:11], num_steps=60, stop_reason="diverged")
+    assert f"at lr={lrs[10]:.3g}, step 10 of 60" in early.reason
+    assert RangeTestResult(lrs[:11], flat[:11], [None] * 11, num_steps=60, stop_reason="diverged").reason == (
+        early.reason
+    )
+    assert "diverged at step 10 of 60" in repr(
+        RangeTestResult(lrs[:11], flat[:11], [None] * 11, num_steps=60, stop_reason="diverged")
+    )
+
+
+def test_a_descent_hidden_under_a_large_constant_says_how_far_it_fell() -> None:
+    # review 61: loss + 1000 fell by 1.1 (the whole signal), and the reason said it never fell
+    lrs = np.logspace(-7, 1, 100)
+    x = np.log10(lrs)
+    curve = 1.2 - 1.1 / (1 + np.exp(-(x + 2) * 3)) + np.exp(np.clip((x - 0.3) * 6, -50, 30))
+    assert _confirm.verdict(lrs, curve).anchor is not None
+    reason = _confirm.verdict(lrs, curve + 1000.0).reason
+    assert (
+        "never fell below its starting level" in reason
+        and "it fell by 1.07, 0.11% of its starting level" in reason
+    )
+    assert "a loss with a large constant part hides its descent" in reason
 
 
 def test_with_a_cycling_momentum_the_test_runs_at_the_cycles_mean_momentum(tmp_path: Any) -> None:

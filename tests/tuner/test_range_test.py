@@ -104,6 +104,47 @@ def test_a_lucky_first_batch_is_no_level_to_diverge_from(tmp_path: Any) -> None:
     assert result.stop_reason == "diverged" and 40 < len(result) < 60
 
 
+def test_a_loss_near_0_still_below_its_start_has_not_diverged(tmp_path: Any) -> None:
+    """Review 61: the early stop compares with its best by ratio, which assumes a loss whose floor is 0. A loss
+    near 0 (a negative correlation) rose 0.05 on noise at step 20, still below where it started, and the sweep
+    stopped as diverged in its first quarter: no answer. The same losses 1 higher ran on. In the first quarter
+    a stop now also needs the loss above its start level; a real blow-up there still stops the sweep."""
+    descent = [0.01 - 0.9 * i / 79 for i in range(79)]
+    script = [0.09] * 10 + [0.01] * 10 + [0.06] + descent  # 100 steps; smoothing=0: the smoothed loss is it
+
+    def sweep(losses: list[float]) -> RangeTestResult:
+        return Tuner(trainer(tmp_path)).lr_range_test(
+            ScriptedLoss(losses),
+            loader(),
+            num_steps=100,
+            smoothing=0.0,
+            confirm=False,
+            apply=False,
+            retry=False,
+        )
+
+    near_0, shifted = sweep(script), sweep([v + 1.0 for v in script])
+    assert (near_0.stop_reason, len(near_0)) == (shifted.stop_reason, len(shifted)) == ("completed", 100)
+    blowup = sweep([0.09] * 10 + [0.09 * 10 ** (i / 2) for i in range(1, 91)])
+    assert blowup.stop_reason == "diverged" and len(blowup) < 25
+    assert "in the first quarter of the sweep" in blowup.reason
+
+
+def test_a_loss_that_nothing_changes_says_so_and_is_not_tried_again(tmp_path: Any) -> None:
+    # review 61: a constant loss (zero gradients, a detached loss) was told to raise max_lr or take more steps,
+    # and a 300-step second try said the same
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            ScriptedLoss([2.0]), loader(), num_steps=20, apply=False
+        )
+    assert (
+        "the loss was 2 at every step of the sweep: nothing the optimizer updates changes it" in result.reason
+    )
+    assert result.first_try is None and len(result) == 20 and result.cost == 20
+    assert not [x for x in w if "running it once more" in str(x.message)]
+
+
 def test_non_finite_loss_stops_and_suggestion_uses_the_finite_part(tmp_path: Any) -> None:
     class NaNAbove(TinyModel):
         def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:

@@ -299,7 +299,7 @@ def test_the_figure_draws_the_curve_the_rules_read() -> None:
 def test_a_figure_without_an_answer_says_why() -> None:
     # review 38: neither title nor legend said there was no suggestion, or why
     flat = RangeTestResult(LRS[:40], [3.0] * 40, [0.9] * 40)
-    with pytest.warns(UserWarning, match="never fell"):
+    with pytest.warns(UserWarning, match="the loss was 3 at every step of the sweep"):
         ax = flat.plot().axes[0]
     (text,) = [t.get_text() for t in ax.texts]
     assert flat.reason and text.replace("\n", " ") == f"no suggestion: {flat.reason}"
