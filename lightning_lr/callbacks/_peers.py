@@ -7,7 +7,17 @@ unknown keyword. ``docs/from_transformers_and_timm.md`` and the README's fastai 
 
 from __future__ import annotations
 
-__all__ = ["COSINE", "CYCLIC", "INVERSE_SQRT", "ONE_CYCLE", "PLATEAU", "POLYNOMIAL", "STEP", "WSD"]
+__all__ = [
+    "COSINE",
+    "CYCLIC",
+    "INVERSE_SQRT",
+    "MULTISTEP",
+    "ONE_CYCLE",
+    "PLATEAU",
+    "POLYNOMIAL",
+    "STEP",
+    "WSD",
+]
 
 _DOC = "docs/from_transformers_and_timm.md"
 
@@ -16,7 +26,9 @@ _WARMUP = {
     "num_warmup_steps": "warmup (transformers' num_warmup_steps)",
     "warmup_t": (
         f"warmup=Epochs(warmup_t) (timm's warmup_t counts epochs unless t_in_epochs=False; an int here is "
-        f"optimizer steps; its warmup_prefix=False, the default, is a Lambda: {_DOC})"
+        f"optimizer steps; warm-up before the schedule is timm's warmup_prefix=True, the default of its "
+        f"StepLRScheduler and MultiStepLRScheduler; the CosineLRScheduler's default, warmup_prefix=False, "
+        f"overlaps them: a Lambda, {_DOC})"
     ),
     "warmup_lr_init": f"LRSchedule(warmup(schedule, steps, start=warmup_lr_init)) (timm's warmup_lr_init; {_DOC})",
     "warmup_prefix": f"nothing: warmup= comes before the schedule, as timm's warmup_prefix=True ({_DOC})",
@@ -32,6 +44,7 @@ _TO_FINAL = {
     "lr_min": "final (timm's lr_min)",
     "min_lr": "final (transformers' min_lr)",
     "min_lr_rate": "final_ratio (transformers' min_lr_rate)",
+    "min_lr_ratio": "final_ratio (transformers' min_lr_ratio)",
     "lr_end": (
         "final (transformers' lr_end; one number is the final LR of the param group with the largest LR, "
         "the others keep their ratio to it; a list gives one per group)"
@@ -64,6 +77,14 @@ STEP = {
     "decay_rate": "drop (timm's decay_rate)",
     "step_size": "every (torch's StepLR step_size)",
     "gamma": "drop (torch's StepLR gamma)",
+}
+MULTISTEP = {
+    **_WARMUP,
+    "decay_t": (
+        "milestones=[Epochs(t) for t in decay_t] (timm's MultiStepLRScheduler decay_t counts epochs unless "
+        "t_in_epochs=False; an int here is optimizer steps)"
+    ),
+    "decay_rate": "gamma (timm's decay_rate)",
 }
 PLATEAU = {
     "patience_t": "patience (timm's patience_t)",

@@ -218,6 +218,7 @@ class MultiStepDecay(_Decay):
 
     schedule_end = "milestones"
 
+    @V.known_as(peers.MULTISTEP)
     def __init__(
         self,
         milestones: Sequence[int | Duration],

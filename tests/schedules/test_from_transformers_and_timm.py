@@ -341,6 +341,30 @@ def test_the_docs_per_epoch_staircase_holds_timms_per_epoch_cosine_for_each_epoc
         (lambda: CB.ReduceOnPlateau("loss", decay_rate=0.5), "'decay_rate': pass factor (timm's decay_rate)"),
         (lambda: CB.ReduceOnPlateau("loss", lr_min=1e-6), "'lr_min': pass min_lr (timm's lr_min)"),
         (lambda: CB.ReduceOnPlateau("loss", cooldown_t=2), "'cooldown_t': pass cooldown (timm's cooldown_t)"),
+        # review 60: these got Python's bare unknown-keyword error
+        (
+            lambda: CB.CosineDecay(min_lr_ratio=0.1),
+            "'min_lr_ratio': pass final_ratio (transformers' min_lr_ratio)",
+        ),
+        (
+            lambda: CB.PolynomialDecay(min_lr_ratio=0.1),
+            "'min_lr_ratio': pass final_ratio (transformers' min_lr_ratio)",
+        ),
+        (
+            lambda: CB.MultiStepDecay(milestones=[10], decay_rate=0.5),
+            "'decay_rate': pass gamma (timm's decay_rate)",
+        ),
+        (
+            lambda: CB.MultiStepDecay(decay_t=[10, 20]),
+            "'decay_t': pass milestones=[Epochs(t) for t in decay_t] (timm's MultiStepLRScheduler",
+        ),
+        # review 60: timm's step schedulers default to warmup_prefix=True (which warmup= is), its cosine to False
+        (
+            lambda: CB.StepDecay(every=30, warmup_t=5),
+            "'warmup_t': pass warmup=Epochs(warmup_t) (timm's warmup_t counts epochs unless t_in_epochs=False; an "
+            "int here is optimizer steps; warm-up before the schedule is timm's warmup_prefix=True, the default of "
+            "its StepLRScheduler and MultiStepLRScheduler; the CosineLRScheduler's default",
+        ),
     ],
 )
 def test_a_callback_given_a_transformers_or_timm_name_says_which_argument_is_ours(make, hint: str) -> None:
