@@ -334,6 +334,8 @@ class DropIn(ScheduleLR):
         # a group added since holds its own LR: that is its value at the last step (so the next one
         # writes the closed form from it, unless someone changes it in between)
         n = len(self._lr_index)
+        if not saved and len(self.optimizer.param_groups) == n:
+            return  # the common case, at every step: no group added since
         super()._sync_groups(saved)
         added = [number(g["lr"]) for g in self.optimizer.param_groups[n:]]
         if not added:
@@ -354,11 +356,29 @@ class DropIn(ScheduleLR):
                 closed-form value at ``epoch``, from the initial LR, whatever the steps before (torch's
                 closed form, where it has one).
         """
+        count = self._step_count
+        if (
+            epoch is None
+            and count != 1
+            and not self._changed
+            and len(self.optimizer.param_groups) == len(self._lr_index)
+        ):
+            # The hot path: a plain step with nothing to warn about, no group added and no setting assigned
+            # since the last one (what the general path below checks, each then a no-op). Each attribute in
+            # the instance's __dict__ is read once: once the __dict__ is materialized (a watched setting,
+            # vars(self) in state_dict), every access to it costs several times a slot's.
+            self._step_count = count + 1
+            self.last_epoch = t = self.last_epoch + 1
+            try:
+                self._advance(t)
+            except (TypeError, ValueError) as exc:
+                self._raise_in_torch_names(exc)
+            return
         try:
             # checked before anything changes: a refused epoch leaves the scheduler as it was
             if epoch is not None:
                 epoch = check_epoch(epoch)
-            if self._step_count == 1:
+            if count == 1:
                 warn_order(self.optimizer)
             self._sync_groups()
             self._follow_settings()
