@@ -203,7 +203,7 @@ class RangeTestResult(SweepResult):
         when there is an answer. The warning of :meth:`suggestion` says the same.
 
         Example:
-            >>> RangeTestResult([1e-4, 1e-3, 1e-2, 1e-1, 1.0], [3.0] * 5, [None] * 5).reason[:40]
+            >>> RangeTestResult([1e-4, 1e-3, 1e-2, 1e-1, 1.0], [3.0, 3.0, 3.1, 3.2, 3.4], [None] * 5).reason[:40]
             'the loss never fell below its starting l'
         """
         value, why = self._pick(None)
@@ -229,7 +229,7 @@ class RangeTestResult(SweepResult):
         - ``"slide"``: fastai's sliding window, made independent of the loss's scale.
 
         Example:
-            >>> r = RangeTestResult([1e-4, 1e-3, 1e-2, 1e-1, 1.0], [3.0] * 5, [None] * 5)
+            >>> r = RangeTestResult([1e-4, 1e-3, 1e-2, 1e-1, 1.0], [3.0, 3.0, 3.1, 3.2, 3.4], [None] * 5)
             >>> import warnings
             >>> with warnings.catch_warnings(record=True) as caught:
             ...     warnings.simplefilter("always")

@@ -51,8 +51,9 @@ def main(out: str) -> None:
         TinyModel(dropout=0.0), loader(n=128), num_steps=12
     )
     held["momentum"] = momentum.to_dict()
-    # a first try without an answer (a flat loss for its 12 steps: it never fell) and its second try, 3x longer
-    late = LateStart(quiet=12, noise=0.0)
+    # a first try without an answer (a loss that rises for its 12 steps: it never fell) and its second try, 3x
+    # longer
+    late = LateStart(quiet=12, noise=0.0, drift=1e-3)
     retried = Tuner(trainer(out, **ddp)).lr_range_test(
         late, loader(n=128), num_steps=12, max_lr=3.0, confirm_steps=10
     )

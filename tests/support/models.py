@@ -214,16 +214,19 @@ class ScriptedLoss(TinyModel):
 
 class LateStart(TinyModel):
     """Reports 1 plus noise of standard deviation ``noise`` for its first ``quiet`` training steps (the LR does
-    not matter to it), then its real loss: a first sweep of ``quiet`` steps sees no descent, a longer one
-    does."""
+    not matter to it), rising by ``drift`` at each step, then its real loss: a first sweep of ``quiet`` steps
+    sees no descent, a longer one does (a loss the same at every step is no descent more steps can find: give
+    it some ``noise`` or ``drift``)."""
 
-    def __init__(self, quiet: int, noise: float = 0.1) -> None:
+    def __init__(self, quiet: int, noise: float = 0.1, drift: float = 0.0) -> None:
         super().__init__()
-        self.quiet, self.noise, self.calls = quiet, noise, 0
+        self.quiet, self.noise, self.drift, self.calls = quiet, noise, drift, 0
 
     def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
         self.calls += 1
         loss = super().training_step(batch, batch_idx)
         if self.calls > self.quiet:
             return loss
-        return loss * 0.0 + 1.0 + (self.noise * torch.randn(()) if self.noise else 0.0)
+        return (
+            loss * 0.0 + 1.0 + self.drift * self.calls + (self.noise * torch.randn(()) if self.noise else 0.0)
+        )
