@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
+
 from .. import _validate as V
 from .. import schedules as S
 from ..schedules.cyclic import cyclic_shape
@@ -30,27 +32,32 @@ def _check_momentum(base_momentum: Any, max_momentum: Any) -> None:
     values: list[list[float]] = []
     lengths: dict[str, int] = {}
     for name, value in (("base_momentum", base_momentum), ("max_momentum", max_momentum)):
-        if isinstance(value, (list, tuple)):
+        if isinstance(value, (list, tuple, np.ndarray)):
             values.append(V.sequence(name, value, _in_unit, what="numbers in [0, 1), one per param group"))
             lengths[name] = len(value)
         else:
+            V.finite(name, value, "a number in [0, 1) or a list of them, one per param group")
             values.append([_in_unit(name, value)])
     if len(set(lengths.values())) > 1:
+        count = lengths["base_momentum"]
         V.fail(
             "max_momentum",
-            f"a list as long as base_momentum ({lengths['base_momentum']} values)",
+            f"a list as long as base_momentum ({count} value{'s' if count != 1 else ''})",
             max_momentum,
         )
     n = max(lengths.values(), default=1)
     bases, tops = (v * n if len(v) == 1 else v for v in values)
     for i, (base, top) in enumerate(zip(bases, tops, strict=True)):
         if base > top:
-            where = f"[{i}]" if isinstance(base_momentum, (list, tuple)) else ""
+            where = f"[{i}]" if isinstance(base_momentum, (list, tuple, np.ndarray)) else ""
             V.fail(f"base_momentum{where}", f"<= max_momentum ({top:g})", base)
 
 
 def _held(value: Any) -> Momentum:
-    """A momentum argument as kept: a list copied (a later change to the caller's list changes nothing)."""
+    """A momentum argument as kept: a list, tuple or 1-d array as a list of floats (a later change to the
+    caller's list changes nothing)."""
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        value = value.tolist()
     return [float(v) for v in value] if isinstance(value, (list, tuple)) else value
 
 

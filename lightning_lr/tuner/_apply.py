@@ -36,10 +36,10 @@ from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 
 from .. import _lightning_compat as L
 from ..callbacks._filled import LeftResult, leave
-from ..callbacks._inject import bare
 from ..optim import ScheduleLR
 from ..optim import param_groups as pg
 from ._decay_split import set_weight_decay, split
+from ._hook import built_with
 from ._options import LROptions
 from ._result import RangeTestResult
 from ._weight_decay import WeightDecayResult
@@ -81,7 +81,11 @@ def restore_attrs(
         value = attr_value(module, attr, lr)
         _set(module, attr, value)
         leave(module, LeftResult(best, attr, value))  # as the run that tested left it (a resume, ddp_spawn)
-    if best.weight_decay is not None and lightning_hasattr(module, "weight_decay"):
+    if (
+        best.weight_decay is not None
+        and lightning_hasattr(module, "weight_decay")
+        and _settable(module, "weight_decay")
+    ):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             _set(module, "weight_decay", weight_decay_value(module, best.weight_decay))
@@ -171,11 +175,16 @@ def _apply_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: flo
     """Set the model's ``weight_decay`` (attribute or hparam) to the sweep's best, and in a running fit the
     optimizers' too; after a Tuner's test, warn where the next fit would not train with it."""
     name = type(module).__name__
-    if not lightning_hasattr(module, "weight_decay"):
+    if not lightning_hasattr(module, "weight_decay") or not _settable(module, "weight_decay"):
         if not live:
+            what = (
+                ""
+                if not lightning_hasattr(module, "weight_decay")
+                else " that can be set (a read-only property)"
+            )
             rank_zero_warn(
                 f"the weight-decay sweep's best weight decay is {wd:g}, but {name} has no attribute or hparam "
-                f"'weight_decay': nothing was set, and the next fit trains with the weight decay its "
+                f"'weight_decay'{what}: nothing was set, and the next fit trains with the weight decay its "
                 f"configure_optimizers() gives. Use result.best_weight_decay, or give the module a "
                 f"weight_decay that configure_optimizers() reads"
             )
@@ -206,6 +215,16 @@ def _apply_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: flo
         _set_live_weight_decay(trainer, module, wd)
 
 
+def _settable(module: pl.LightningModule, name: str) -> bool:
+    """Whether the attribute or hparam ``name`` can be set (not a property without a setter): it is set to
+    its own value."""
+    try:
+        lightning_setattr(module, name, lightning_getattr(module, name))
+    except AttributeError:
+        return False
+    return True
+
+
 def _set(module: pl.LightningModule, name: str, value: float) -> None:
     """Set the attribute or hparam ``name`` to ``value``, and the hyperparameter the module saved under that
     name too, so the next fit's logger records the value it trains with (not the constructor's)."""
@@ -222,17 +241,12 @@ def _configure_reads(
 ) -> bool:
     """Whether ``configure_optimizers`` builds optimizers of another ``signature`` (their LRs, their weight
     decays) with ``attr`` at ``old`` than at ``new`` (True when it cannot tell: the hook fails for ``old``,
-    or there is no optimizer). ``attr`` ends at ``new``."""
+    or there is no optimizer). The module is left as it was (:func:`._hook.built_with`)."""
     try:
-        with bare(module):
-            lightning_setattr(module, attr, old)
-            before = signature(L.configured_optimizers(module))
-            lightning_setattr(module, attr, new)
-            after = signature(L.configured_optimizers(module))
+        before = signature(built_with(module, attr, old))
+        after = signature(built_with(module, attr, new))
     except Exception:  # the hook's own business (e.g. it cannot build with the old value): do not guess
         return True
-    finally:
-        lightning_setattr(module, attr, new)
     return not before or before != after
 
 
@@ -298,24 +312,19 @@ def _proportional(
     """The value of ``attr`` for which the one optimizer ``configure_optimizers`` builds has ``read(groups)``
     equal to ``target`` (its value scaled by ``target / read``, when ``read`` is in proportion to ``attr``);
     ``target`` when it cannot tell, and with a warning when ``read`` is not in proportion to ``attr``."""
-    old = lightning_getattr(module, attr)
 
     def built(value: float) -> float | None:
-        lightning_setattr(module, attr, value)
-        optimizers = L.configured_optimizers(module)
+        optimizers = built_with(module, attr, value)
         return read(optimizers[0].param_groups) if len(optimizers) == 1 else None
 
     try:
-        with bare(module):
-            at = built(target)
-            if at is None or not at > 0 or math.isclose(at, target, rel_tol=1e-9):
-                return target
-            value = target * target / at
-            again = built(value)
+        at = built(target)
+        if at is None or not at > 0 or math.isclose(at, target, rel_tol=1e-9):
+            return target
+        value = target * target / at
+        again = built(value)
     except Exception:  # the hook's own business: do not guess
         return target
-    finally:
-        lightning_setattr(module, attr, old)
     if again is not None and math.isclose(again, target, rel_tol=1e-6):
         return value
     rank_zero_warn(
@@ -391,4 +400,4 @@ def _scale_scheduler(scheduler: Any, factor: float) -> None:
 def _set_live_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: float) -> None:
     for opt in trainer.optimizers:
         if all(pg.weight_decay(g) is not None for g in opt.param_groups):
-            set_weight_decay(opt.param_groups, wd, split(module, opt.param_groups))
+            set_weight_decay(opt.param_groups, wd, split(module, opt.param_groups, wd))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 import lightning.pytorch as pl
@@ -78,10 +78,10 @@ def confirm_results(
     val_batches: list[Any] | None,
     results: list[SweepResult],
     show_bar: bool,
-    split: Split,
+    shares: Mapping[float, Split],
 ) -> list[SweepResult]:
     """``results`` with the confirmation added to the sweep whose suggestion is applied (the only sweep, or
-    the best weight decay's); ``split`` shares a sweep's weight decay among the groups as the sweeps did."""
+    the best weight decay's); ``shares`` shares each weight decay among the groups as the sweeps did."""
     lr_results = [r for r in results if isinstance(r, RangeTestResult)]
     if len(lr_results) != len(results) or not lr_results:  # pragma: no cover - an LR sweep's results
         return results
@@ -93,7 +93,15 @@ def confirm_results(
     else:
         anchor = target.lrs[found.anchor]
         run = _Runner(
-            trainer, module, optimizer, options, batches, snapshot, val_batches, target.weight_decay, split
+            trainer,
+            module,
+            optimizer,
+            options,
+            batches,
+            snapshot,
+            val_batches,
+            target.weight_decay,
+            () if target.weight_decay is None else shares[target.weight_decay],
         )
         bar = tqdm(
             total=len(OFFSETS) * options.confirm_steps,

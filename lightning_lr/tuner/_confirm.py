@@ -329,13 +329,20 @@ def verdict(
         )
     if reason:
         return Verdict(None, start, reason)
-    if n == len(lrs) and np.ptp(raw) == 0.0:  # review 61: more steps or another range change nothing
+    if np.ptp(raw) == 0.0:  # review 61: more steps at these LRs change nothing
+        then = (
+            ""
+            if stop_reason == "completed"
+            else f", until it {'became NaN/inf' if stop_reason == 'non-finite loss' else 'diverged'} at "
+            f"{_where(lrs, min(n, len(lrs) - 1))}"
+        )
         return Verdict(
             None,
             start,
-            f"the loss was {raw[0]:.6g} at every step of the sweep: nothing the optimizer updates changes it "
-            f"(zero gradients, or a loss that does not depend on the trained parameters); check the loss and "
-            f"that the parameters it reads are in the optimizer",
+            f"the loss was {raw[0]:.6g} at every step of the sweep over lr {lrs[0]:.3g}..{lrs[n - 1]:.3g}{then}: "
+            f"nothing the optimizer updated changed it. Zero gradients, a loss that does not depend on the "
+            f"trained parameters (check the loss, and that the parameters it reads are in the optimizer), or "
+            f"LRs too small to move it (raise max_lr)",
         )
     _, i_min, drop, reason = _rules._descent(y)
     level = float(np.mean(y[:k]))
@@ -344,20 +351,24 @@ def verdict(
             f"the loss never fell below its starting level (by {MIN_DROP:.0%} of it or more) over lr "
             f"{lrs[0]:.3g}..{lrs[n - 1]:.3g}"
         )
-        if not reason and drop > 0.0:  # review 61: it fell, by less than 1% of a level far from 0
+        if not reason and drop > 0.0 and _noise(x, raw, i_min, k)[0]:
+            # review 61: it fell clearly, by less than 1% of a level far from 0 (loss + 1000)
             never += (
-                f" (it fell by {drop:.3g}, {drop / abs(level):.2%} of its starting level {level:.6g}; a loss with "
-                f"a large constant part hides its descent in this test, which takes the 1% of the whole loss: "
-                f"leave the constant out of the loss the test reads)"
+                f" (it fell by {drop:.3g}, {100 * drop / abs(level):.2g}% of its starting level {level:.6g}; if "
+                f"most of the loss is a constant that no parameter changes, leave it out of the loss the test "
+                f"reads: the 1% is of the whole loss)"
             )
         if stop_reason != "completed":  # it rose from the start until it blew up: more steps, or a higher
             # max_lr, sweep the same rise again
-            how = "became NaN/inf" if stop_reason == "non-finite loss" else "diverged (the early stop)"
+            if stop_reason == "non-finite loss":
+                how, noisy = "became NaN/inf", ""
+            else:
+                how = "diverged (the early stop)"
+                noisy = ", the early stop fired on a noisy loss (raise early_stop_threshold or smoothing)"
             return Verdict(
                 None,
                 start,
-                f"{never}, and then {how}: {lower}, the early stop fired on a noisy loss (raise "
-                f"early_stop_threshold or smoothing), or the model does not train at these settings",
+                f"{never}, and then {how}: {lower}{noisy}, or the model does not train at these settings",
             )
         return Verdict(
             None,
@@ -366,14 +377,8 @@ def verdict(
             f"trains longer at each LR), or check that the model trains",
             retry=True,
         )
-    x10 = x / math.log(10.0)
-    half = min(_rules.ZERO_LAG_DECADES, x10[i_min] - x10[0], x10[-1] - x10[i_min])
-    window = np.abs(x10 - x10[i_min]) <= half + 1e-12
-    resid = (raw - _rules._centred(x10, raw, _rules.ZERO_LAG_DECADES))[: i_min + 1]  # not the blow-up
-    sigma = 1.4826 * float(np.median(np.abs(resid - np.median(resid))))
-    drop = float(np.mean(raw[:k]) - np.mean(raw[window]))
-    se = sigma * math.sqrt(1.0 / k + 1.0 / int(window.sum()))
-    if not drop > NOISE_SE * se:
+    clear, sigma, se, drop = _noise(x, raw, i_min, k)
+    if not clear:
         return Verdict(
             None,
             start,
@@ -386,6 +391,20 @@ def verdict(
             retry=True,
         )
     return Verdict(i_min, start, "", k, sigma)
+
+
+def _noise(x: np.ndarray, raw: np.ndarray, i_min: int, k: int) -> tuple[bool, float, float, float]:
+    """Whether the sweep's lowest point ``i_min`` lies clearly below its start (:func:`verdict`): ``(clear,
+    sigma, se, drop)``, the per-step noise, the standard error of the drop and the drop of the raw losses'
+    mean in the zero-lag window of the lowest point below the mean of the first ``k``."""
+    x10 = x / math.log(10.0)
+    half = min(_rules.ZERO_LAG_DECADES, x10[i_min] - x10[0], x10[-1] - x10[i_min])
+    window = np.abs(x10 - x10[i_min]) <= half + 1e-12
+    resid = (raw - _rules._centred(x10, raw, _rules.ZERO_LAG_DECADES))[: i_min + 1]  # not the blow-up
+    sigma = 1.4826 * float(np.median(np.abs(resid - np.median(resid))))
+    drop = float(np.mean(raw[:k]) - np.mean(raw[window]))
+    se = sigma * math.sqrt(1.0 / k + 1.0 / int(window.sum()))
+    return drop > NOISE_SE * se, sigma, se, drop
 
 
 def too_high(lrs: Sequence[float], mode: str) -> str:

@@ -78,7 +78,7 @@ def run_range_test(
     )
     callbacks = L.callbacks(trainer)
     decays = options.decays()
-    shares = split(module, optimizer.param_groups) if decays is not None else ()
+    shares = {wd: split(module, optimizer.param_groups, wd) for wd in decays or ()}  # groups as configured
 
     def attempt(opts: SweepOptions, fixed_val: list[Any] | None, first: bool) -> list[SweepResult]:
         """The sweep(s), one per weight decay, then the candidates; each sweep from the snapshot's state."""
@@ -88,7 +88,7 @@ def run_range_test(
                 batches.close()  # every sweep starts from the same state and sees the same batches
                 snapshot.restore()
             if wd is not None:
-                set_weight_decay(optimizer.param_groups, wd, shares)
+                set_weight_decay(optimizer.param_groups, wd, shares[wd])
             if is_schedule_free(optimizer):
                 cast(Any, optimizer).train()  # it steps only in train mode; the restore puts its mode back
             out.append(sweep(trainer, module, optimizer, opts, batches, fixed_val, wd, show_bar))

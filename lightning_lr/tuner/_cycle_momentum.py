@@ -91,12 +91,14 @@ def cycle_mean_momentum(
         if not isinstance(scheduler, ScheduleLR) or scheduler.optimizer is not optimizer:
             continue
         groups = optimizer.param_groups
-        # a group added since the scheduler last stepped has no schedule yet: left alone
-        known = len(scheduler.momentum_schedules)
-        schedules = [*scheduler.momentum_schedules, *([None] * len(groups))][: len(groups)]
-        if all(m is None for m in schedules):
+        # a group added since the scheduler last stepped (BaseFinetuning at an epoch start, before the test)
+        # takes its reference's schedules now, as the next batch would have it (review 63: it trained
+        # through the test at its own momentum)
+        scheduler.adopt_added()
+        schedules = list(scheduler.momentum_schedules)
+        if len(schedules) != len(groups) or all(m is None for m in schedules):
             return None
-        if any(m is None and pg.lr(g) != 0.0 for m, g in zip(schedules[:known], groups, strict=False)):
+        if any(m is None and pg.lr(g) != 0.0 for m, g in zip(schedules, groups, strict=True)):
             return None  # a group that trains with a momentum the schedule leaves alone
         run = _run_length(trainer, cfg)
         means = tuple(None if m is None else _mean(m, run) for m in schedules)

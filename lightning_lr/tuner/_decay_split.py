@@ -3,9 +3,10 @@
 A sweep (and each candidate, and a live fit the answer is applied to) gives the group with the largest
 weight decay the swept value and every other group its ratio to it, as the LR's groups keep their ratio to
 the largest LR. The ratios come from the groups as configured; when every group is at 0 there are none to
-read, so they come from what ``configure_optimizers`` builds for ``weight_decay=1`` (review 59: a split
+read, so they come from what ``configure_optimizers`` builds for the swept value (review 59: a split
 ``(0.5 * self.weight_decay, self.weight_decay)`` built from a module at 0 was swept as another split, and
-the next fit trained the module's own), and only when that cannot tell, from the usual convention.
+the next fit trained the module's own), and only when that cannot tell, from the usual convention, with a
+warning where the hook has a ``weight_decay`` to read.
 """
 
 from __future__ import annotations
@@ -13,64 +14,69 @@ from __future__ import annotations
 from typing import Any
 
 import lightning.pytorch as pl
-from lightning.pytorch.utilities.parsing import lightning_getattr, lightning_hasattr, lightning_setattr
+from lightning.pytorch.utilities.parsing import lightning_hasattr
+from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
-from .. import _lightning_compat as L
-from ..callbacks._inject import bare
 from ..optim import param_groups as pg
+from ._hook import built_with
 
 __all__ = ["Split", "set_weight_decay", "split"]
 
 Split = tuple[float, ...]
 
 
-def split(module: pl.LightningModule | None, groups: list[dict[str, Any]]) -> Split:
-    """Each group's weight decay as a fraction of the largest one's, for :func:`set_weight_decay`.
+def split(module: pl.LightningModule | None, groups: list[dict[str, Any]], value: float) -> Split:
+    """Each group's weight decay as a fraction of the largest one's, for :func:`set_weight_decay` of
+    ``value``.
 
     - Some group has a weight decay > 0: the groups' own ratios (groups at 0, such as biases and norms,
       stay at 0).
-    - Every group is at 0: the ratios of the optimizer ``configure_optimizers`` builds with the module's
-      ``weight_decay`` attribute or hparam at 1, when it builds one optimizer with the same groups (the same
-      parameters, in the same order) and some weight decay > 0 in them.
-    - Otherwise the usual split: groups that hold a matrix or a kernel (a parameter of 2 or more
-      dimensions) get the value and groups of biases and norm scales alone stay at 0; every group when none
-      holds one.
+    - Every group is at 0: the ratios of the groups ``configure_optimizers`` builds with the module's
+      ``weight_decay`` attribute or hparam at ``value``, each matched to the group holding the same
+      parameters (review 63: read at 1 instead, a hook that refuses large values, or clamps one group's,
+      was swept with a split it never trains).
+    - Otherwise (no module, no ``weight_decay``, a hook that fails, builds other groups or gives no weight
+      decay): groups that hold a matrix or a kernel (a parameter of 2 or more dimensions) get the value and
+      groups of biases and norm scales alone stay at 0; every group when none holds one. A module with a
+      ``weight_decay`` gets a warning then: the next fit may train another split.
     """
     top = pg.largest_weight_decay(groups) or 0.0
     if top > 0.0:
         return tuple((pg.weight_decay(g) or 0.0) / top for g in groups)
-    built = _built_at_one(module, groups) if module is not None else None
-    if built is not None:
-        return built
+    if module is not None and lightning_hasattr(module, "weight_decay") and value > 0.0:
+        built, why = _built(module, groups, value)
+        if built is not None:
+            return built
+        rank_zero_warn(
+            f"LR range test: every param group's weight decay is 0 when the test runs, and the split of a weight "
+            f"decay > 0 among them cannot be read from configure_optimizers ({why}): the sweeps give the "
+            f"groups that hold a matrix or a kernel the swept value and the others 0, and the next fit trains "
+            f"the split configure_optimizers builds",
+            category=UserWarning,
+        )
     usual = tuple(float(any(getattr(p, "ndim", 0) >= 2 for p in g["params"])) for g in groups)
     return usual if any(usual) else (1.0,) * len(groups)
 
 
-def _built_at_one(module: pl.LightningModule, groups: list[dict[str, Any]]) -> Split | None:
-    """The ratios of the groups ``configure_optimizers`` builds with ``weight_decay=1``; None when the module
-    has no ``weight_decay``, the hook fails or builds other groups, or every weight decay it gives is 0."""
-    if not lightning_hasattr(module, "weight_decay"):
-        return None
-    old = lightning_getattr(module, "weight_decay")
+def _built(
+    module: pl.LightningModule, groups: list[dict[str, Any]], value: float
+) -> tuple[Split | None, str]:
+    """The ratios of the groups ``configure_optimizers`` builds with ``weight_decay=value``, in the order of
+    ``groups`` (matched by the parameters they hold); else None and why not."""
     try:
-        with bare(module):
-            lightning_setattr(module, "weight_decay", 1.0)
-            optimizers = L.configured_optimizers(module)
-    except Exception:  # the hook's own business (it cannot build for 1): do not guess
-        return None
-    finally:
-        lightning_setattr(module, "weight_decay", old)
+        optimizers = built_with(module, "weight_decay", value)
+    except Exception as exc:  # the hook's own business, or an attribute that cannot be set
+        return None, f"setting weight_decay and calling it raised {type(exc).__name__}: {exc}"
     if len(optimizers) != 1:
-        return None
-    built = optimizers[0].param_groups
-    same = len(built) == len(groups) and all(
-        [id(p) for p in a["params"]] == [id(p) for p in b["params"]]
-        for a, b in zip(built, groups, strict=True)
-    )
-    top = (pg.largest_weight_decay(built) or 0.0) if same else 0.0
+        return None, f"it builds {len(optimizers)} optimizers"
+    by_params = {frozenset(id(p) for p in g["params"]): g for g in optimizers[0].param_groups}
+    matched = [by_params.get(frozenset(id(p) for p in g["params"])) for g in groups]
+    if len(by_params) != len(groups) or any(g is None for g in matched):
+        return None, "for a weight decay > 0 it builds other param groups than the optimizer has"
+    top = pg.largest_weight_decay([g for g in matched if g is not None]) or 0.0
     if not top > 0.0:
-        return None
-    return tuple((pg.weight_decay(g) or 0.0) / top for g in built)
+        return None, "every group it builds for a weight decay > 0 has weight decay 0"
+    return tuple((pg.weight_decay(g) or 0.0) / top for g in matched if g is not None), ""
 
 
 def set_weight_decay(groups: list[dict[str, Any]], value: float, ratios: Split) -> None:

@@ -209,8 +209,9 @@ class Tuner(_LightningTuner):
             early_stop_threshold: stop when the smoothed loss exceeds this many times its best (> 1; for a
                 best <= 0, when it rises above it by ``threshold - 1`` times its size), the best counted from
                 the step the smoothed loss has averaged the first tenth of the steps (one lucky first batch
-                is no level to diverge from), and in the first quarter of the sweep (where a stop leaves no
-                answer) only once the smoothed loss is also above its start level; None never stops early.
+                is no level to diverge from), and in the first quarter of the sweep (where a stop leaves an LR
+                sweep no answer) only once the smoothed loss is also above its start level; None never stops
+                early.
                 A NaN/inf loss always stops the sweep.
             val_loss: record the validation loss of ``val_batches`` fixed validation batches at each LR
                 instead of the training loss (Smith's mode; slower, less noisy).

@@ -121,12 +121,21 @@ def test_momentum_bounds_per_param_group_as_torchs_lists(tmp_path, preset) -> No
         ),
         (dict(base_momentum=[0.8, 0.97]), r"base_momentum\[1\] must be <= max_momentum \(0.95\), got 0.97"),
         (dict(base_momentum=[]), r"base_momentum must be a non-empty list"),
+        (dict(base_momentum=[0.8], max_momentum=[0.9, 0.95]), r"as long as base_momentum \(1 value\)"),
+        (dict(base_momentum=np.array([0.8, 1.2])), r"base_momentum\[1\] must be in \[0, 1\), got 1.2"),
+        # review 63: a wrong type was told "a number", though lists are taken
+        (dict(base_momentum="0.8"), r"base_momentum must be a number in \[0, 1\) or a list of them, one per"),
     ],
 )
 def test_momentum_lists_are_checked_per_group(kwargs, says) -> None:
     for preset in (OneCycle, Cyclic):
-        with pytest.raises(ValueError, match=says):
+        with pytest.raises((ValueError, TypeError), match=says):
             preset(**kwargs)
+
+
+def test_a_momentum_array_is_taken_as_a_list() -> None:
+    cycle = OneCycle(base_momentum=np.array([0.8, 0.85]), max_momentum=(0.9, 0.95))
+    assert cycle.base_momentum == [0.8, 0.85] and cycle.max_momentum == [0.9, 0.95]
 
 
 def test_a_momentum_list_of_another_length_than_the_groups_is_said(tmp_path) -> None:

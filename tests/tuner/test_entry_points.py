@@ -487,21 +487,63 @@ def test_a_split_built_from_a_weight_decay_of_0_is_read_from_configure_optimizer
     assert module.hparams.weight_decay == pytest.approx(result.best_weight_decay / 10, rel=1e-9)
 
 
-def test_a_split_that_configure_optimizers_cannot_tell_falls_back_to_matrices_alone() -> None:
-    # no module to ask, or it builds other groups than the optimizer's (groups a fit added): matrices at
-    # the value, biases and norms at 0
+class _Hooked(_SplitDecay):
+    """``_SplitDecay``'s split, built by a hook that keeps its optimizer on the module, and that (``kind``)
+    lists the groups in another order, refuses a weight decay of 0.5 or more, or has a read-only
+    ``weight_decay``."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(optimizer="adamw", weight_decay=0.0)
+        self.kind = kind
+
+    def configure_optimizers(self) -> Any:
+        if self.kind == "refuses" and self.hparams.weight_decay >= 0.5:
+            raise ValueError("weight_decay must be < 0.5")
+        opt = super().configure_optimizers()
+        if self.kind == "reordered" and self.hparams.weight_decay > 0:  # at 0 in the module's order
+            opt.param_groups.reverse()
+        self.kept = opt  # a hook that keeps what it built
+        return opt
+
+
+class _ReadOnly(_Hooked):
+    @property
+    def weight_decay(self) -> float:
+        return 0.0
+
+
+@pytest.mark.parametrize("kind", ["split", "reordered", "refuses"])
+def test_a_split_is_read_at_the_swept_value_and_the_module_left_as_it_was(kind: str) -> None:
+    # review 63: read at weight_decay=1, a hook that refuses large values was swept as (v, v), groups in
+    # another order were not recognised, and the module kept the hook's throwaway optimizer
     from lightning_lr.tuner._decay_split import split
 
-    module = _SplitDecay(optimizer="adamw", weight_decay=0.0)
+    module = _Hooked(kind)
     module.trainer = pl.Trainer(logger=False, enable_progress_bar=False)  # the hook is called as in a fit
+    groups = module.configure_optimizers().param_groups  # every group at 0
+    kept = module.kept
+    ratios = split(module, groups, 0.05)
+    assert ratios == pytest.approx((0.1, 1.0, 0.0))  # in the order of `groups`
+    assert module.kept is kept and module.hparams.weight_decay == 0.0  # put back
+
+
+def test_a_split_that_configure_optimizers_cannot_tell_falls_back_to_matrices_alone() -> None:
+    # no module to ask: matrices at the value, biases and norms at 0; a module whose hook cannot tell (other
+    # groups than the optimizer's, a weight_decay that cannot be set) the same, with a warning
+    from lightning_lr.tuner._decay_split import split
+
+    module = _Hooked("split")
+    module.trainer = pl.Trainer(logger=False, enable_progress_bar=False)
     groups = module.configure_optimizers().param_groups
-    assert split(module, groups) == pytest.approx((0.1, 1.0, 0.0))  # read at weight_decay=1
-    assert module.hparams.weight_decay == 0.0  # and put back
-    assert split(module, groups[:2]) == (1.0, 1.0)  # other groups than it builds: matrices
-    other = TinyModel(optimizer="adamw")
-    other.trainer = module.trainer
-    assert split(other, groups) == (1.0, 1.0, 0.0)  # its own parameters: matrices
-    assert split(None, groups) == (1.0, 1.0, 0.0)
+    assert split(None, groups, 0.05) == (1.0, 1.0, 0.0)
+    with pytest.warns(
+        UserWarning, match=r"for a weight decay > 0 it builds other param groups than the optimizer has"
+    ):
+        assert split(module, groups[:2], 0.05) == (1.0, 1.0)
+    read_only = _ReadOnly("split")
+    read_only.trainer = module.trainer
+    with pytest.warns(UserWarning, match=r"setting weight_decay and calling it raised AttributeError"):
+        assert split(read_only, read_only.configure_optimizers().param_groups, 0.05) == (1.0, 1.0, 0.0)
 
 
 def test_tuner_says_val_dataloaders_are_not_read_without_val_loss(tmp_path: Any) -> None:

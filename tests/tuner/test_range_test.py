@@ -128,6 +128,9 @@ def test_a_loss_near_0_still_below_its_start_has_not_diverged(tmp_path: Any) -> 
     blowup = sweep([0.09] * 10 + [0.09 * 10 ** (i / 2) for i in range(1, 91)])
     assert blowup.stop_reason == "diverged" and len(blowup) < 25
     assert "in the first quarter of the sweep" in blowup.reason
+    # past the first quarter the ratio alone stops it (review 63): 4x its best, still below its start level
+    later = sweep([10.0] * 10 + [1.0] * 30 + [5.0] * 60)
+    assert later.stop_reason == "diverged" and len(later) == 41
 
 
 def test_a_loss_that_nothing_changes_says_so_and_is_not_tried_again(tmp_path: Any) -> None:
@@ -139,8 +142,10 @@ def test_a_loss_that_nothing_changes_says_so_and_is_not_tried_again(tmp_path: An
             ScriptedLoss([2.0]), loader(), num_steps=20, apply=False
         )
     assert (
-        "the loss was 2 at every step of the sweep: nothing the optimizer updates changes it" in result.reason
+        "the loss was 2 at every step of the sweep over lr 1e-07..10: nothing the optimizer updated"
+        in result.reason
     )
+    assert "or LRs too small to move it (raise max_lr)" in result.reason  # review 63: not only zero gradients
     assert result.first_try is None and len(result) == 20 and result.cost == 20
     assert not [x for x in w if "running it once more" in str(x.message)]
 

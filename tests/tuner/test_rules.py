@@ -475,7 +475,7 @@ def test_a_weight_decay_is_set_on_the_groups_that_decay_not_on_biases_and_norms(
     from lightning_lr.tuner._decay_split import set_weight_decay, split
 
     def set_weight_decay_(groups: list[dict[str, Any]], value: float) -> None:
-        set_weight_decay(groups, value, split(None, groups))  # no module: the groups alone tell
+        set_weight_decay(groups, value, split(None, groups, value))  # no module: the groups alone tell
 
     layer = torch.nn.Linear(3, 2)
     norm = torch.nn.LayerNorm(2)
@@ -504,7 +504,7 @@ def test_a_weight_decay_keeps_the_groups_ratios_as_the_lr_does() -> None:
 
     params = [[torch.nn.Parameter(torch.zeros(2, 2))] for _ in range(3)]
     groups = [{"params": p, "weight_decay": w} for p, w in zip(params, (1e-3, 0.0, 1e-4), strict=True)]
-    set_weight_decay(groups, 0.1, split(None, groups))
+    set_weight_decay(groups, 0.1, split(None, groups, 0.1))
     assert [g["weight_decay"] for g in groups] == pytest.approx([0.1, 0.0, 0.01], rel=1e-12)
     assert groups[0]["weight_decay"] == 0.1  # the largest group gets the value itself
 
