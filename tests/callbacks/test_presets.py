@@ -634,7 +634,6 @@ SAME_RULES = [
     ),
     (lambda: OneCycle(base_momentum=-0.1), lambda: S.OneCycle(1.0, 100).momentum(base_momentum=-0.1)),
     (lambda: OneCycle(base_momentum=0.99), lambda: S.OneCycle(1.0, 100).momentum(base_momentum=0.99)),
-    (lambda: OneCycle(max_momentum="0.9"), lambda: S.OneCycle(1.0, 100).momentum(max_momentum="0.9")),
     (lambda: Cyclic(mode="tri"), lambda: S.Cyclic(0.1, 1.0, mode="tri")),
     (lambda: Cyclic(gamma=0.9), lambda: S.Cyclic(0.1, 1.0, gamma=0.9)),
     (lambda: Cyclic(gamma=0), lambda: S.Cyclic(0.1, 1.0, gamma=0)),
