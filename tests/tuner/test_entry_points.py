@@ -438,9 +438,12 @@ class _SplitDecay(TinyModel):
         )
 
 
-def test_a_split_weight_decay_is_swept_and_set_with_its_ratios(tmp_path: Any) -> None:
+@pytest.mark.parametrize("start", [0.01, 0.0], ids=["a split configured", "every group at 0"])
+def test_a_split_weight_decay_is_swept_and_set_with_its_ratios(tmp_path: Any, start: float) -> None:
     # review 57: every decaying group got the swept value, and the attribute was set to it: the test tried
-    # (wd, wd) and the next fit trained (wd, 10 * wd)
+    # (wd, wd) and the next fit trained (wd, 10 * wd). Review 59: with the module's weight_decay at 0 every
+    # group is at 0, so there was no split to read: it swept both matrices at the value, and the candidates
+    # too; the split is now what configure_optimizers builds for the swept value
     seen: list[list[float]] = []
 
     class Seen(_SplitDecay):
@@ -449,42 +452,20 @@ def test_a_split_weight_decay_is_swept_and_set_with_its_ratios(tmp_path: Any) ->
             return super().training_step(batch, batch_idx)
 
     seed_all(6)
-    module = Seen(optimizer="adamw", weight_decay=0.01)
+    module = Seen(optimizer="adamw", weight_decay=start)
     result = Tuner(trainer(tmp_path)).lr_range_test(
-        module, loader(), num_steps=10, confirm=False, weight_decays=[0.05, 0.5], max_lr=3.0
+        module, loader(), num_steps=10, confirm_steps=5, weight_decays=[0.05, 0.5], max_lr=3.0
     )
-    # each sweep: the largest group at the swept value, the other at its tenth
-    assert seen[0] == pytest.approx([0.005, 0.05, 0.0]) and seen[10] == pytest.approx([0.05, 0.5, 0.0])
+    assert result.confirmation is not None and len(seen) > 20  # two sweeps of 10 steps, then the candidates
+    # each sweep, and the candidates of the best: the largest group at the swept value, the other at its tenth
+    swept = {0.05: [0.005, 0.05, 0.0], 0.5: [0.05, 0.5, 0.0]}
+    assert seen[0] == pytest.approx(swept[0.05]) and seen[10] == pytest.approx(swept[0.5])
     best = result.best_weight_decay
-    assert best in (0.05, 0.5)
+    assert all(s == pytest.approx(swept[best]) for s in seen[20:])
     assert module.hparams.weight_decay == pytest.approx(best / 10, rel=1e-9)  # what gives the group `best`
     assert [g["weight_decay"] for g in module.configure_optimizers().param_groups] == pytest.approx(
         [best / 10, best, 0.0], rel=1e-9
     )
-
-
-def test_a_split_built_from_a_weight_decay_of_0_is_read_from_configure_optimizers(tmp_path: Any) -> None:
-    # review 59: with the module's weight_decay at 0 every group is at 0, so the sweep could not read the
-    # split (wd, 10 * wd): it swept both matrices at the value, (v, v), and the candidates too, while the next
-    # fit trains (v / 10, v). Now the split is what configure_optimizers builds for weight_decay=1
-    seen: list[list[float]] = []
-
-    class Seen(_SplitDecay):
-        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
-            seen.append([float(g["weight_decay"]) for g in self.optimizers().param_groups])
-            return super().training_step(batch, batch_idx)
-
-    seed_all(6)
-    module = Seen(optimizer="adamw", weight_decay=0.0)
-    result = Tuner(trainer(tmp_path)).lr_range_test(
-        module, loader(), num_steps=10, confirm_steps=5, weight_decays=[0.05, 0.5], max_lr=3.0
-    )
-    assert result.confirmation is not None and result.confirmation.candidates  # candidates trained too
-    assert len(seen) > 20  # two sweeps of 10 steps, then the candidates
-    swept = {0.05: [0.005, 0.05, 0.0], 0.5: [0.05, 0.5, 0.0]}
-    assert seen[0] == pytest.approx(swept[0.05]) and seen[10] == pytest.approx(swept[0.5])
-    assert all(s == pytest.approx(swept[result.best_weight_decay]) for s in seen[20:])
-    assert module.hparams.weight_decay == pytest.approx(result.best_weight_decay / 10, rel=1e-9)
 
 
 class _Hooked(_SplitDecay):
