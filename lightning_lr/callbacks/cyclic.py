@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
+from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
 from .. import _validate as V
 from .. import schedules as S
@@ -350,6 +351,16 @@ class Cyclic(ScheduleCallback):
                     f"base_lr[{i}] is None but max_lr for param group {i} is {t:g}; give both bounds for a "
                     f"group or leave it alone with None in max_lr"
                 )
+            if self.base_lr is None and b > t:
+                # review 64: a range test filled base_lr from its own cycle top, above a max_lr given
+                # explicitly (kept, with a warning), and the fit crashed: the cycle keeps to the given top
+                rank_zero_warn(
+                    f"{self.name}: the range test's base_lr {b:.4g} lies above max_lr {t:g} (given explicitly) for "
+                    f"param group {i}, so its cycle starts at max_lr / 4 = {t / 4:.4g}, as without a test; give "
+                    f"base_lr to choose it",
+                    category=UserWarning,
+                )
+                b = t / 4
             try:
                 lrs.append(self._schedule(b, t, up, down))
             except ValueError as exc:

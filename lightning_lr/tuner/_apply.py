@@ -24,7 +24,6 @@ The rules, in order (after every piece of state has been restored):
 from __future__ import annotations
 
 import inspect
-import math
 import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -39,7 +38,7 @@ from ..callbacks._filled import LeftResult, leave
 from ..optim import ScheduleLR
 from ..optim import param_groups as pg
 from ._decay_split import set_weight_decay, split
-from ._hook import built_with
+from ._hook import built_with, setting_for
 from ._options import LROptions
 from ._result import RangeTestResult
 from ._weight_decay import WeightDecayResult
@@ -310,28 +309,18 @@ def _proportional(
     instead: str,
 ) -> float:
     """The value of ``attr`` for which the one optimizer ``configure_optimizers`` builds has ``read(groups)``
-    equal to ``target`` (its value scaled by ``target / read``, when ``read`` is in proportion to ``attr``);
-    ``target`` when it cannot tell, and with a warning when ``read`` is not in proportion to ``attr``."""
-
-    def built(value: float) -> float | None:
-        optimizers = built_with(module, attr, value)
-        return read(optimizers[0].param_groups) if len(optimizers) == 1 else None
-
-    try:
-        at = built(target)
-        if at is None or not at > 0 or math.isclose(at, target, rel_tol=1e-9):
-            return target
-        value = target * target / at
-        again = built(value)
-    except Exception:  # the hook's own business: do not guess
+    equal to ``target`` (:func:`._hook.setting_for`); ``target`` when it cannot tell, and with a warning
+    when ``read`` is not in proportion to ``attr``."""
+    found, _ = setting_for(module, attr, target, read)
+    if found is None:
         return target
-    if again is not None and math.isclose(again, target, rel_tol=1e-6):
-        return value
+    if found.proportional:
+        return found.setting
     rank_zero_warn(
         f"LR range test: {said}, but configure_optimizers gives that group a {what} not in proportion to "
-        f"self.{attr} ({at:.4g} for {attr}={target:.4g}, {again if again is None else format(again, '.4g')} for "
-        f"{attr}={value:.4g}), so no value of {attr} gives it {goal}: {attr} is set to {goal}, and the next fit "
-        f"trains that group at its own {what}. Build its {what} from self.{attr}, or use {instead}"
+        f"self.{attr} ({found.first:.4g} for {attr}={found.first_setting:.4g}, and no {attr} tried from there "
+        f"gives it {target:.4g}), so no value of {attr} gives it {goal}: {attr} is set to {goal}, and the next "
+        f"fit trains that group at its own {what}. Build its {what} from self.{attr}, or use {instead}"
     )
     return target
 

@@ -85,6 +85,10 @@ EARLY_FRACTION = 0.25
 NOISE_SE = 1.5
 #: a drop smaller than this fraction of the start level is no descent (a noise-free loss that barely moves)
 MIN_DROP = 0.01
+#: a drop under ``MIN_DROP`` is said with its size (a constant part of the loss may hide it: review 61) only
+#: this many standard errors below the start: twice the most that pure noise reaches (1.4 to 2; review 64
+#: found the hint on half of the flat noisy losses at ``NOISE_SE``)
+HINT_SE = 4.0
 
 
 def _float(name: str, value: Any) -> float:
@@ -340,9 +344,10 @@ def verdict(
             None,
             start,
             f"the loss was {raw[0]:.6g} at every step of the sweep over lr {lrs[0]:.3g}..{lrs[n - 1]:.3g}{then}: "
-            f"nothing the optimizer updated changed it. Zero gradients, a loss that does not depend on the "
-            f"trained parameters (check the loss, and that the parameters it reads are in the optimizer), or "
-            f"LRs too small to move it (raise max_lr)",
+            f"nothing the optimizer updated changed it. Zero gradients, or a loss that does not depend on the "
+            f"trained parameters (check the loss, and that the parameters it reads are in the optimizer)"
+            # a sweep that blew up had LRs large enough to move the model (review 64)
+            + (", or LRs too small to move it (raise max_lr)" if stop_reason == "completed" else ""),
         )
     _, i_min, drop, reason = _rules._descent(y)
     level = float(np.mean(y[:k]))
@@ -351,12 +356,15 @@ def verdict(
             f"the loss never fell below its starting level (by {MIN_DROP:.0%} of it or more) over lr "
             f"{lrs[0]:.3g}..{lrs[n - 1]:.3g}"
         )
-        if not reason and drop > 0.0 and _noise(x, raw, i_min, k)[0]:
-            # review 61: it fell clearly, by less than 1% of a level far from 0 (loss + 1000)
+        turned = stop_reason != "completed" or i_min < n - max(2, math.ceil(0.05 * n))
+        if not reason and drop > 0.0 and turned and _noise(x, raw, i_min, k, HINT_SE)[0]:
+            # review 61: it fell clearly, by less than 1% of a level far from 0 (loss + 1000), and rose again:
+            # the sweep saw its whole valley (one still falling at max_lr wants a higher max_lr: review 64)
+            share = drop / abs(level)
             never += (
-                f" (it fell by {drop:.3g}, {100 * drop / abs(level):.2g}% of its starting level {level:.6g}; if "
-                f"most of the loss is a constant that no parameter changes, leave it out of the loss the test "
-                f"reads: the 1% is of the whole loss)"
+                f" (it fell by {drop:.3g}, {f'{share:.2%}' if share >= 1e-4 else 'less than 0.01%'} of its "
+                f"starting level {level:.6g}; if most of the loss is a constant that no parameter changes, leave "
+                f"it out of the loss the test reads: the 1% is of the whole loss)"
             )
         if stop_reason != "completed":  # it rose from the start until it blew up: more steps, or a higher
             # max_lr, sweep the same rise again
@@ -373,8 +381,8 @@ def verdict(
         return Verdict(
             None,
             start,
-            f"{never}: the sweep ended before any descent; raise max_lr, take more steps (num_steps: the model "
-            f"trains longer at each LR), or check that the model trains",
+            f"{never}: the sweep ended before the loss fell by {MIN_DROP:.0%}; raise max_lr, take more steps "
+            f"(num_steps: the model trains longer at each LR), or check that the model trains",
             retry=True,
         )
     clear, sigma, se, drop = _noise(x, raw, i_min, k)
@@ -393,10 +401,13 @@ def verdict(
     return Verdict(i_min, start, "", k, sigma)
 
 
-def _noise(x: np.ndarray, raw: np.ndarray, i_min: int, k: int) -> tuple[bool, float, float, float]:
-    """Whether the sweep's lowest point ``i_min`` lies clearly below its start (:func:`verdict`): ``(clear,
-    sigma, se, drop)``, the per-step noise, the standard error of the drop and the drop of the raw losses'
-    mean in the zero-lag window of the lowest point below the mean of the first ``k``."""
+def _noise(
+    x: np.ndarray, raw: np.ndarray, i_min: int, k: int, needed: float = NOISE_SE
+) -> tuple[bool, float, float, float]:
+    """Whether the sweep's lowest point ``i_min`` lies ``needed`` standard errors below its start
+    (:func:`verdict`): ``(clear, sigma, se, drop)``, the per-step noise, the standard error of the drop and
+    the drop of the raw losses' mean in the zero-lag window of the lowest point below the mean of the first
+    ``k``."""
     x10 = x / math.log(10.0)
     half = min(_rules.ZERO_LAG_DECADES, x10[i_min] - x10[0], x10[-1] - x10[i_min])
     window = np.abs(x10 - x10[i_min]) <= half + 1e-12
@@ -404,7 +415,7 @@ def _noise(x: np.ndarray, raw: np.ndarray, i_min: int, k: int) -> tuple[bool, fl
     sigma = 1.4826 * float(np.median(np.abs(resid - np.median(resid))))
     drop = float(np.mean(raw[:k]) - np.mean(raw[window]))
     se = sigma * math.sqrt(1.0 / k + 1.0 / int(window.sum()))
-    return drop > NOISE_SE * se, sigma, se, drop
+    return drop > needed * se, sigma, se, drop
 
 
 def too_high(lrs: Sequence[float], mode: str) -> str:

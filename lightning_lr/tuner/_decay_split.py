@@ -18,7 +18,7 @@ from lightning.pytorch.utilities.parsing import lightning_hasattr
 from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
 from ..optim import param_groups as pg
-from ._hook import built_with
+from ._hook import setting_for
 
 __all__ = ["Split", "set_weight_decay", "split"]
 
@@ -61,21 +61,18 @@ def split(module: pl.LightningModule | None, groups: list[dict[str, Any]], value
 def _built(
     module: pl.LightningModule, groups: list[dict[str, Any]], value: float
 ) -> tuple[Split | None, str]:
-    """The ratios of the groups ``configure_optimizers`` builds with ``weight_decay=value``, in the order of
-    ``groups`` (matched by the parameters they hold); else None and why not."""
-    try:
-        optimizers = built_with(module, "weight_decay", value)
-    except Exception as exc:  # the hook's own business, or an attribute that cannot be set
-        return None, f"setting weight_decay and calling it raised {type(exc).__name__}: {exc}"
-    if len(optimizers) != 1:
-        return None, f"it builds {len(optimizers)} optimizers"
-    by_params = {frozenset(id(p) for p in g["params"]): g for g in optimizers[0].param_groups}
+    """The ratios, in the order of ``groups``, of the groups ``configure_optimizers`` builds with the
+    ``weight_decay`` that gives its group with the largest weight decay ``value`` (:func:`._hook.setting_for`,
+    as the answer is applied: review 64 found the split read at ``weight_decay=value``, ten times the setting
+    of a hook that gives its last layer ``10 * wd``); else None and why not."""
+    found, why = setting_for(module, "weight_decay", value, pg.largest_weight_decay)
+    if found is None:
+        return None, why
+    by_params = {frozenset(id(p) for p in g["params"]): g for g in found.optimizers[0].param_groups}
     matched = [by_params.get(frozenset(id(p) for p in g["params"])) for g in groups]
     if len(by_params) != len(groups) or any(g is None for g in matched):
         return None, "for a weight decay > 0 it builds other param groups than the optimizer has"
     top = pg.largest_weight_decay([g for g in matched if g is not None]) or 0.0
-    if not top > 0.0:
-        return None, "every group it builds for a weight decay > 0 has weight decay 0"
     return tuple((pg.weight_decay(g) or 0.0) / top for g in matched if g is not None), ""
 
 

@@ -340,7 +340,7 @@ def test_no_answer_when_the_sweep_ended_before_any_descent(tmp_path: Any) -> Non
     result = assert_no_answer(
         tmp_path,
         TinyModel(dropout=0.0),
-        "the sweep ended before any descent",
+        "the sweep ended before the loss fell by 1%; raise max_lr",
         one_batch,
         max_lr=1e-5,
         retryable=True,

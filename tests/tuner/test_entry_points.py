@@ -481,6 +481,8 @@ class _Hooked(_SplitDecay):
         if self.kind == "refuses" and self.hparams.weight_decay >= 0.5:
             raise ValueError("weight_decay must be < 0.5")
         opt = super().configure_optimizers()
+        if self.kind == "clamps":  # the last layer's 10 * wd at most 0.2
+            opt.param_groups[1]["weight_decay"] = min(opt.param_groups[1]["weight_decay"], 0.2)
         if self.kind == "reordered" and self.hparams.weight_decay > 0:  # at 0 in the module's order
             opt.param_groups.reverse()
         self.kept = opt  # a hook that keeps what it built
@@ -506,6 +508,29 @@ def test_a_split_is_read_at_the_swept_value_and_the_module_left_as_it_was(kind: 
     ratios = split(module, groups, 0.05)
     assert ratios == pytest.approx((0.1, 1.0, 0.0))  # in the order of `groups`
     assert module.kept is kept and module.hparams.weight_decay == 0.0  # put back
+
+
+@pytest.mark.parametrize(("kind", "swept"), [("refuses", 0.5), ("clamps", 0.1)])
+def test_a_split_is_swept_as_the_next_fit_trains_it(tmp_path: Any, kind: str, swept: float) -> None:
+    # review 64: read at weight_decay=value, ten times the setting that gives the last layer `value`, a hook
+    # that refuses weight_decay >= 0.5 was swept (v, v), and one that clamps the last layer at 0.2 was swept
+    # (0.05, 0.1), a split no setting gives; the setting is now found as the answer is applied
+    seen: list[list[float]] = []
+
+    class Seen(_Hooked):
+        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            seen.append([float(g["weight_decay"]) for g in self.optimizers().param_groups])
+            return super().training_step(batch, batch_idx)
+
+    seed_all(6)
+    module = Seen(kind)
+    Tuner(trainer(tmp_path)).lr_range_test(
+        module, loader(), num_steps=10, confirm=False, weight_decays=[swept], max_lr=3.0
+    )
+    assert seen[0] == pytest.approx([swept / 10, swept, 0.0])
+    assert module.hparams.weight_decay == pytest.approx(swept / 10)
+    module.kind = "split"  # (no longer refusing, so the groups can be read back)
+    assert [g["weight_decay"] for g in module.configure_optimizers().param_groups] == pytest.approx(seen[0])
 
 
 def test_a_split_that_configure_optimizers_cannot_tell_falls_back_to_matrices_alone() -> None:

@@ -150,6 +150,28 @@ def test_a_loss_that_nothing_changes_says_so_and_is_not_tried_again(tmp_path: An
     assert not [x for x in w if "running it once more" in str(x.message)]
 
 
+def test_a_cycle_with_an_explicit_max_lr_keeps_below_it_whatever_the_test_fills(tmp_path: Any) -> None:
+    # review 64: Cyclic(max_lr=0.1) kept its max_lr, took base_lr=2.5 from a test whose cycle top was 10, and
+    # the fit crashed at its next step ("base_lr must be <= max_lr (0.1), got 2.5")
+    from lightning_lr.callbacks import Cyclic
+
+    lrs: list[float] = []
+
+    class Seen(ScriptedLoss):
+        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            lrs.append(float(self.optimizers().param_groups[0]["lr"]))
+            return super().training_step(batch, batch_idx)
+
+    falling = [2.0 - i / 100 for i in range(100)]  # still falling at max_lr: the test's cycle tops at 10
+    test = LRRangeTest(num_steps=20, max_lr=10.0, confirm=False, epochs=[1])
+    cycle = Cyclic(max_lr=0.1, step_size=5)
+    with pytest.warns(UserWarning, match=r"base_lr 2\.5 lies above max_lr 0\.1 \(given explicitly\)"):
+        trainer(tmp_path, callbacks=[cycle, test], max_epochs=3).fit(Seen(falling), loader())
+    assert test.result is not None and test.result.cyclic_bounds() == pytest.approx((2.5, 10.0))
+    after = lrs[-8:]  # the last epoch's steps, after the test of epoch 1
+    assert after and all(0.025 - 1e-12 <= lr <= 0.1 + 1e-12 for lr in after)
+
+
 def test_non_finite_loss_stops_and_suggestion_uses_the_finite_part(tmp_path: Any) -> None:
     class NaNAbove(TinyModel):
         def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
