@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import inspect
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import lightning.pytorch as pl
@@ -65,10 +65,16 @@ def check_attr(module: pl.LightningModule, options: LROptions) -> str | None:
 
 
 def restore_attrs(
-    module: pl.LightningModule, result: RangeTestResult | WeightDecayResult, options: LROptions
+    module: pl.LightningModule,
+    result: RangeTestResult | WeightDecayResult,
+    options: LROptions,
+    values: Mapping[str, float] | None = None,
 ) -> None:
-    """On a resume that does not test again: set the model's attributes (rule 1) to the values the
-    checkpoint's result gave them, silently (the run that tested already warned where it had to)."""
+    """On a resume that does not test again, or in the main process after a spawned fit: set the model's
+    attributes (rule 1) to the values the result gave them, silently (the run that tested already warned
+    where it had to). ``values``: those values as the run set them (rank 0 hands them over), else worked out
+    again from the result here."""
+    values = values or {}
     if not options.apply:
         return
     best = result.best if isinstance(result, WeightDecayResult) else result
@@ -77,7 +83,7 @@ def restore_attrs(
         warnings.simplefilter("ignore")
         lr = best.suggestion(options.method)
     if attr is not None and lr is not None:
-        value = attr_value(module, attr, lr)
+        value = values[attr] if attr in values else attr_value(module, attr, lr)
         _set(module, attr, value)
         leave(module, LeftResult(best, attr, value))  # as the run that tested left it (a resume, ddp_spawn)
     if (
@@ -87,7 +93,8 @@ def restore_attrs(
     ):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            _set(module, "weight_decay", weight_decay_value(module, best.weight_decay))
+            wd = values.get("weight_decay")
+            _set(module, "weight_decay", weight_decay_value(module, best.weight_decay) if wd is None else wd)
 
 
 def owners(callbacks: list[Any]) -> list[Any]:

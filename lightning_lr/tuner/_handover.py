@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import lightning.pytorch as pl
+from lightning.pytorch.utilities.parsing import lightning_getattr, lightning_hasattr
 
 from .. import _lightning_compat as L
 from ._apply import check_attr, owners, restore_attrs
@@ -41,10 +42,21 @@ def hand_over(trainer: pl.Trainer, results: dict[str, Any], options: Any) -> dic
     declared = _declared(module)
     datamodule = getattr(trainer, "datamodule", None)
     attr = check_attr(module, options) if isinstance(options, LROptions) and options.apply else None
+    # the values rank 0's module holds, as the fit set them: the main process cannot always work them out
+    # again, since configure_optimizers may not run there (review 63: a split weight decay came back as the
+    # sweep's value, not the tenth of it that the ranks trained with)
+    values: dict[str, float] = {}
+    for name in (attr, "weight_decay"):
+        value = (
+            lightning_getattr(module, name) if name is not None and lightning_hasattr(module, name) else None
+        )
+        if name is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+            values[name] = float(value)
     return {
         "results": results,
         "owners": [[cb.state_key, cb is declared] for cb in owners(L.callbacks(trainer))],
         "datamodule_attr": attr if attr is not None and hasattr(datamodule, attr) else None,
+        "values": values,
     }
 
 
@@ -79,7 +91,7 @@ def receive(trainer: pl.Trainer, callback: Any, data: dict[str, Any]) -> None:
     with warnings.catch_warnings(), _said_by_rank_zero():
         warnings.simplefilter("ignore")  # rank 0 already warned about what it kept or could not fill
         with contextlib.suppress(AttributeError):  # the attribute lives on the datamodule only: named above
-            restore_attrs(module, result, options)
+            restore_attrs(module, result, options, data.get("values"))
         for key, was_declared in data["owners"]:
             match = declared if was_declared else next((cb for cb in available if cb.state_key == key), None)
             if match is None:

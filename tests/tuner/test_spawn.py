@@ -88,6 +88,36 @@ def test_results_and_applied_values_reach_the_main_process(
     assert later.value("max_lr") == test.result.one_cycle_max_lr()
 
 
+class SplitDecay(TinyModel):
+    """The last layer decays 10 times as much as the first: ``(wd, 10 * wd)``, biases and norms at 0."""
+
+    def configure_optimizers(self) -> Any:
+        wd = self.hparams.weight_decay
+        return torch.optim.AdamW(
+            [
+                {"params": [self.net[0].weight], "weight_decay": wd},
+                {"params": [self.net[-1].weight], "weight_decay": 10 * wd},
+                {
+                    "params": [self.net[0].bias, self.net[-1].bias, *self.net[1].parameters()],
+                    "weight_decay": 0.0,
+                },
+            ],
+            lr=self.hparams.lr,
+        )
+
+
+def test_the_main_process_gets_the_weight_decay_the_ranks_trained_with(tmp_path: Any) -> None:
+    # review 63: the main process worked the value out again from the result, where configure_optimizers
+    # could not run: it set the sweep's best (the last layer's) where the ranks set a tenth of it
+    seed_all(32)
+    model = SplitDecay(optimizer="adamw", dropout=0.0)
+    test = LRRangeTest(num_steps=10, confirm=False, max_lr=1.0, weight_decays=[0.01, 0.1])
+    _fit(tmp_path, model, [test, RankZero(str(tmp_path))])
+    rank0 = json.loads((tmp_path / "rank0.json").read_text())
+    assert test.result is not None and model.hparams.lr == rank0["lr"]
+    assert model.hparams.weight_decay == pytest.approx(test.result.best_weight_decay / 10, rel=1e-9)
+
+
 class WithOwnCallbacks(TinyModel):
     def configure_callbacks(self) -> Any:
         return [Cyclic()]
