@@ -32,9 +32,10 @@ def split(module: pl.LightningModule | None, groups: list[dict[str, Any]], value
     - Some group has a weight decay > 0: the groups' own ratios (groups at 0, such as biases and norms,
       stay at 0).
     - Every group is at 0: the ratios of the groups ``configure_optimizers`` builds with the module's
-      ``weight_decay`` attribute or hparam at ``value``, each matched to the group holding the same
-      parameters (review 63: read at 1 instead, a hook that refuses large values, or clamps one group's,
-      was swept with a split it never trains).
+      ``weight_decay`` attribute or hparam at the setting that gives its largest group ``value`` (as the
+      answer is applied), each matched to the group holding the same parameters (reviews 63 and 64: read
+      at 1, or at ``value`` itself, a hook that refuses large values, or clamps one group's, was swept with
+      a split it never trains).
     - Otherwise (no module, no ``weight_decay``, a hook that fails, builds other groups or gives no weight
       decay): groups that hold a matrix or a kernel (a parameter of 2 or more dimensions) get the value and
       groups of biases and norm scales alone stay at 0; every group when none holds one. A module with a
