@@ -57,7 +57,10 @@ def run_range_test(
     the schedule callbacks (the Tuner's next ``fit`` builds its optimizer from those). ``scheduled``: a
     test of an epoch the run lists (see :func:`~._apply.apply_result`).
     """
-    optimizer = _check_ready(trainer, module, options)
+    try:
+        optimizer = _check_ready(trainer, module, options)
+    except (ValueError, RuntimeError, NotImplementedError) as exc:  # said of the test, as its options are
+        raise type(exc)(f"{options.title}: {exc}") from None
     options = hold_cycle_momentum(
         options, trainer, optimizer
     )  # a cycling momentum: its mean (_cycle_momentum)
@@ -227,8 +230,8 @@ def _check_ready(
         for i, g in enumerate(groups):
             if pg.momentum_key(g) is None:
                 raise ValueError(
-                    f"momentum_range_test needs an optimizer with momentum or betas, but param group {i} of "
-                    f"{type(optimizer).__name__} has neither"
+                    f"it sweeps the momentum (SGD, RMSprop) or beta1 (the Adam family) of every param group, but "
+                    f"param group {i} of {type(optimizer).__name__} has neither"
                 )
     if options.decays() is not None:
         for i, g in enumerate(groups):
