@@ -212,6 +212,33 @@ class ScriptedLoss(TinyModel):
         return loss
 
 
+class SplitDecay(TinyModel):
+    """The last layer decays 10 times as much as the first: ``(wd, 10 * wd)`` from ``hparams.weight_decay``,
+    biases and norms at 0 (AdamW). ``decays``: the groups' weight decays at each training step."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**{"optimizer": "adamw", **kwargs})
+        self.decays: list[list[float]] = []
+
+    def configure_optimizers(self) -> Any:
+        wd = self.hparams.weight_decay
+        return torch.optim.AdamW(
+            [
+                {"params": [self.net[0].weight], "weight_decay": wd},
+                {"params": [self.net[-1].weight], "weight_decay": 10 * wd},
+                {
+                    "params": [self.net[0].bias, self.net[-1].bias, *self.net[1].parameters()],
+                    "weight_decay": 0.0,
+                },
+            ],
+            lr=self.hparams.lr,
+        )
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        self.decays.append([float(g["weight_decay"]) for g in self.optimizers().param_groups])
+        return super().training_step(batch, batch_idx)
+
+
 class LateStart(TinyModel):
     """Reports 1 plus noise of standard deviation ``noise`` for its first ``quiet`` training steps (the LR does
     not matter to it), rising by ``drift`` at each step, then its real loss: a first sweep of ``quiet`` steps

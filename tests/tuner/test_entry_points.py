@@ -20,7 +20,7 @@ from lightning_lr.optim import ScheduleLR
 from lightning_lr.schedules import Constant
 from lightning_lr.tuner._options import LROptions, MomentumOptions
 
-from support.models import TinyModel, loader
+from support.models import SplitDecay, TinyModel, loader
 from support.state import seed_all
 from support.trainers import DDP, trainer
 
@@ -420,39 +420,15 @@ def test_tuner_says_where_the_best_weight_decay_does_not_reach_the_next_fit(
         assert says in message and f"{result.best_weight_decay:g}" in message
 
 
-class _SplitDecay(TinyModel):
-    """The last layer decays 10 times as much as the first: ``(wd, 10 * wd)``, biases and norms at 0."""
-
-    def configure_optimizers(self) -> Any:
-        wd = self.hparams.weight_decay
-        return torch.optim.AdamW(
-            [
-                {"params": [self.net[0].weight], "weight_decay": wd},
-                {"params": [self.net[-1].weight], "weight_decay": 10 * wd},
-                {
-                    "params": [self.net[0].bias, self.net[-1].bias, *self.net[1].parameters()],
-                    "weight_decay": 0.0,
-                },
-            ],
-            lr=self.hparams.lr,
-        )
-
-
 @pytest.mark.parametrize("start", [0.01, 0.0], ids=["a split configured", "every group at 0"])
 def test_a_split_weight_decay_is_swept_and_set_with_its_ratios(tmp_path: Any, start: float) -> None:
     # review 57: every decaying group got the swept value, and the attribute was set to it: the test tried
     # (wd, wd) and the next fit trained (wd, 10 * wd). Review 59: with the module's weight_decay at 0 every
     # group is at 0, so there was no split to read: it swept both matrices at the value, and the candidates
     # too; the split is now what configure_optimizers builds for the swept value
-    seen: list[list[float]] = []
-
-    class Seen(_SplitDecay):
-        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
-            seen.append([float(g["weight_decay"]) for g in self.optimizers().param_groups])
-            return super().training_step(batch, batch_idx)
-
     seed_all(6)
-    module = Seen(optimizer="adamw", weight_decay=start)
+    module = SplitDecay(weight_decay=start)
+    seen = module.decays
     result = Tuner(trainer(tmp_path)).lr_range_test(
         module, loader(), num_steps=10, confirm_steps=5, weight_decays=[0.05, 0.5], max_lr=3.0
     )
@@ -468,13 +444,13 @@ def test_a_split_weight_decay_is_swept_and_set_with_its_ratios(tmp_path: Any, st
     )
 
 
-class _Hooked(_SplitDecay):
-    """``_SplitDecay``'s split, built by a hook that keeps its optimizer on the module, and that (``kind``)
+class _Hooked(SplitDecay):
+    """``SplitDecay``'s split, built by a hook that keeps its optimizer on the module, and that (``kind``)
     lists the groups in another order, refuses a weight decay of 0.5 or more, or has a read-only
     ``weight_decay``."""
 
     def __init__(self, kind: str) -> None:
-        super().__init__(optimizer="adamw", weight_decay=0.0)
+        super().__init__(weight_decay=0.0)
         self.kind = kind
 
     def configure_optimizers(self) -> Any:
@@ -515,15 +491,9 @@ def test_a_split_is_swept_as_the_next_fit_trains_it(tmp_path: Any, kind: str, sw
     # review 64: read at weight_decay=value, ten times the setting that gives the last layer `value`, a hook
     # that refuses weight_decay >= 0.5 was swept (v, v), and one that clamps the last layer at 0.2 was swept
     # (0.05, 0.1), a split no setting gives; the setting is now found as the answer is applied
-    seen: list[list[float]] = []
-
-    class Seen(_Hooked):
-        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
-            seen.append([float(g["weight_decay"]) for g in self.optimizers().param_groups])
-            return super().training_step(batch, batch_idx)
-
     seed_all(6)
-    module = Seen(kind)
+    module = _Hooked(kind)
+    seen = module.decays
     Tuner(trainer(tmp_path)).lr_range_test(
         module, loader(), num_steps=10, confirm=False, weight_decays=[swept], max_lr=3.0
     )

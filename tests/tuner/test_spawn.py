@@ -19,7 +19,7 @@ from lightning.pytorch.callbacks import Callback
 from lightning_lr import LRRangeTest
 from lightning_lr.callbacks import Cyclic, OneCycle
 
-from support.models import TinyModel, loader
+from support.models import SplitDecay, TinyModel, loader
 from support.state import seed_all
 from support.trainers import DDP, trainer
 
@@ -88,29 +88,11 @@ def test_results_and_applied_values_reach_the_main_process(
     assert later.value("max_lr") == test.result.one_cycle_max_lr()
 
 
-class SplitDecay(TinyModel):
-    """The last layer decays 10 times as much as the first: ``(wd, 10 * wd)``, biases and norms at 0."""
-
-    def configure_optimizers(self) -> Any:
-        wd = self.hparams.weight_decay
-        return torch.optim.AdamW(
-            [
-                {"params": [self.net[0].weight], "weight_decay": wd},
-                {"params": [self.net[-1].weight], "weight_decay": 10 * wd},
-                {
-                    "params": [self.net[0].bias, self.net[-1].bias, *self.net[1].parameters()],
-                    "weight_decay": 0.0,
-                },
-            ],
-            lr=self.hparams.lr,
-        )
-
-
 def test_the_main_process_gets_the_weight_decay_the_ranks_trained_with(tmp_path: Any) -> None:
     # review 63: the main process worked the value out again from the result, where configure_optimizers
     # could not run: it set the sweep's best (the last layer's) where the ranks set a tenth of it
     seed_all(32)
-    model = SplitDecay(optimizer="adamw", dropout=0.0)
+    model = SplitDecay(dropout=0.0)
     test = LRRangeTest(num_steps=10, confirm=False, max_lr=1.0, weight_decays=[0.01, 0.1])
     _fit(tmp_path, model, [test, RankZero(str(tmp_path))])
     rank0 = json.loads((tmp_path / "rank0.json").read_text())
