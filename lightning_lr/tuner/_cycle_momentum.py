@@ -10,9 +10,9 @@ half. The schedule trains at momenta from 0.85 to 0.95; the LR it needs is match
 seeds each) the 1cycle peak was within 3x of the grid-best on 11/12 runs at the mean momentum and on
 7/12 at the cycle's start (median 0.9x against 0.4x of the grid-best peak).
 
-Only when the momentum of every param group that trains (LR > 0) is scheduled (a group left at momentum 0
-by the callback keeps the test at the optimizer's momentum); each group at the mean of its own schedule
-over the run's steps (per-group ``base_momentum``/``max_momentum`` lists give each group its own). The
+Each group whose momentum a schedule drives is held at the mean of its own schedule over the run's steps
+(per-group ``base_momentum``/``max_momentum`` lists give each group its own); a group the schedule leaves
+alone (frozen at LR 0, or left at momentum 0 by the callback) keeps its own momentum, as in the fit. The
 snapshot restores the cycle's own momentum afterwards.
 """
 
@@ -28,7 +28,6 @@ import numpy as np
 import torch
 
 from ..optim import ScheduleLR
-from ..optim import param_groups as pg
 from ._options import LROptions, SweepOptions
 
 __all__ = ["HeldMomentum", "cycle_mean_momentum", "hold_cycle_momentum"]
@@ -82,10 +81,11 @@ def cycle_mean_momentum(
     trainer: pl.Trainer, optimizer: torch.optim.Optimizer
 ) -> tuple[float | None, ...] | None:
     """Each param group's mean over the run of the momentum schedule that drives it (its own bounds: a
-    callback's per-group ``base_momentum`` lists), or None when no schedule drives the momentum of every
-    group that trains. A group at LR 0 (frozen: its momentum moves nothing) that the schedule leaves alone
-    does not count, and is left alone (None in the tuple; review 57: one such group put the sweep at the
-    cycle's start, 0.95)."""
+    callback's per-group ``base_momentum`` lists), or None when no schedule drives any group's momentum. A
+    group the schedule leaves alone, frozen (LR 0) or training (a callback leaves a group configured with
+    momentum 0 at 0), keeps its own momentum: None in the tuple. Review 57: a frozen group put the sweep at
+    the cycle's start, 0.95; review 63: so did a group left at momentum 0, which the fit trains at 0 while
+    the others cycle."""
     for cfg in trainer.lr_scheduler_configs:
         scheduler = cfg.scheduler
         if not isinstance(scheduler, ScheduleLR) or scheduler.optimizer is not optimizer:
@@ -98,8 +98,6 @@ def cycle_mean_momentum(
         schedules = list(scheduler.momentum_schedules)
         if len(schedules) != len(groups) or all(m is None for m in schedules):
             return None
-        if any(m is None and pg.lr(g) != 0.0 for m, g in zip(schedules, groups, strict=True)):
-            return None  # a group that trains with a momentum the schedule leaves alone
         run = _run_length(trainer, cfg)
         means = tuple(None if m is None else _mean(m, run) for m in schedules)
         if any(mean is None for mean, m in zip(means, schedules, strict=True) if m is not None):

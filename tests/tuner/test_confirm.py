@@ -1047,16 +1047,18 @@ def test_with_a_cycling_momentum_the_test_runs_at_the_cycles_mean_momentum(tmp_p
 
 
 class _SeenMomentum(TinyModel):
-    """Every group's momentum at each training_step; a frozen (lr=0) first layer with ``frozen``."""
+    """Every group's momentum at each training_step; a frozen (lr=0) first layer with ``frozen``, a first
+    layer without momentum with ``plain``."""
 
-    def __init__(self, frozen: bool = False) -> None:
+    def __init__(self, frozen: bool = False, plain: bool = False) -> None:
         super().__init__()
-        self.frozen, self.seen = frozen, []  # type: ignore[var-annotated]
+        self.frozen, self.plain, self.seen = frozen, plain, []  # type: ignore[var-annotated]
 
     def configure_optimizers(self) -> Any:
+        first = {"params": self.net[0].parameters(), "lr": 0.0 if self.frozen else 0.05}
         return torch.optim.SGD(
             [
-                {"params": self.net[0].parameters(), "lr": 0.0 if self.frozen else 0.05},
+                {**first, "momentum": 0.0} if self.plain else first,
                 {"params": [p for m in list(self.net)[1:] for p in m.parameters()]},
             ],
             lr=0.05,
@@ -1068,19 +1070,26 @@ class _SeenMomentum(TinyModel):
         return super().training_step(batch, batch_idx)
 
 
-@pytest.mark.parametrize("frozen", [False, True], ids=["both train", "a frozen group"])
-def test_a_frozen_group_leaves_the_sweep_at_the_cycles_mean_momentum(tmp_path: Any, frozen: bool) -> None:
-    # review 57: a group at lr=0, which the cycle leaves alone, put the sweep at the cycle's start (0.95)
+@pytest.mark.parametrize(
+    ("frozen", "plain"),
+    [(False, False), (True, False), (False, True)],
+    ids=["both train", "a frozen group", "a group without momentum"],
+)
+def test_a_group_the_cycle_leaves_alone_leaves_the_sweep_at_the_cycles_mean_momentum(
+    tmp_path: Any, frozen: bool, plain: bool
+) -> None:
+    # review 57: a group at lr=0, which the cycle leaves alone, put the sweep at the cycle's start (0.95);
+    # review 63: so did a training group configured without momentum, which the cycle leaves at 0
     from lightning_lr import schedules as S
 
-    model = _SeenMomentum(frozen)
+    model = _SeenMomentum(frozen, plain)
     t = trainer(tmp_path, callbacks=[OneCycle(), LRRangeTest(num_steps=10, confirm=False, apply=False)])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         t.fit(model, loader())
     mean = float(np.mean(S.OneCycle(1.0, total_steps=16).momentum(0.85, 0.95).values(16)))
-    held = [0.9 if frozen else mean, mean]  # the frozen group, which the cycle leaves alone, keeps its own
-    assert model.seen[:10] == [pytest.approx(held)] * 10
+    own = 0.0 if plain else 0.9 if frozen else mean  # a group the cycle leaves alone keeps its own momentum
+    assert model.seen[:10] == [pytest.approx([own, mean])] * 10
 
 
 def test_a_group_added_at_the_epoch_of_the_test_is_held_at_its_references_mean(tmp_path: Any) -> None:

@@ -354,7 +354,9 @@ class DropIn(ScheduleLR):
             epoch: the step to jump to, a whole number >= 0 (``3.0`` is step 3; a fractional epoch is
                 refused: only :class:`CosineAnnealingWarmRestarts` takes those). The jump is exact: the
                 closed-form value at ``epoch``, from the initial LR, whatever the steps before (torch's
-                closed form, where it has one).
+                closed form, where it has one). ``MultiplicativeLR`` has none in torch, which multiplies
+                the current LR by ``lr_lambda(epoch)`` once; here it jumps to the product of the factors
+                for steps 1 to ``epoch`` (docs/differences_from_torch.md).
         """
         count = self._step_count
         if (
