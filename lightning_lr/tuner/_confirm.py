@@ -387,13 +387,22 @@ def verdict(
         )
     clear, sigma, se, drop = _noise(x, raw, i_min, k)
     if not clear:
+        # review 61: a loss of 1e-6 under SGD is flat up to lr 10 and trains at 1e4; a completed sweep whose
+        # loss ends no higher than it starts (within the same noise) never reached the LRs that move it
+        rose = float(np.mean(raw[n - k :]) - np.mean(raw[:k])) > NOISE_SE * sigma * math.sqrt(2.0 / k)
+        cure = (
+            "take more steps (num_steps), a larger batch, val_loss=True, or a range where the loss falls"
+            if stop_reason != "completed" or rose
+            else f"the loss had not risen by the end of the sweep (lr {lrs[n - 1]:.3g}) either, so the LRs "
+            f"that train the model may lie above it: raise max_lr, or take more steps (num_steps), a larger "
+            f"batch or val_loss=True"
+        )
         return Verdict(
             None,
             start,
             f"the lowest point of the loss ({_where(lrs, i_min)}) lies {drop:.3g} below the start, within the "
             f"noise of the flat start ({drop / se if se > 0 else 0:.1f} standard errors, {NOISE_SE:g} needed): the "
-            f"sweep shows no clear descent; take more steps (num_steps), a larger batch, val_loss=True, or a "
-            f"range where the loss falls",
+            f"sweep shows no clear descent; {cure}",
             k,
             sigma,
             retry=True,

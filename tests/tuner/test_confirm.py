@@ -983,6 +983,23 @@ def test_the_verdict_numbers_steps_from_0_as_the_repr_and_the_title_do() -> None
     )
 
 
+def test_a_flat_sweep_that_never_rose_is_told_to_raise_max_lr() -> None:
+    # review 61: a 1e-6 loss under SGD is flat up to lr 10 (and trains at 1e4); the reason named more steps,
+    # a larger batch or val_loss=True, not the higher max_lr that cures it
+    lrs = np.logspace(-7, 1, 60)
+    flat = 2.0 + 0.1 * (-1.0) ** np.arange(60) - 0.02 * (np.arange(60) == 40)
+    found = _confirm.verdict(lrs, flat)
+    assert found.anchor is None and "within the noise of the flat start" in found.reason
+    assert "had not risen by the end of the sweep (lr 10)" in found.reason and "raise max_lr" in found.reason
+    # a loss that rises by the end was swept high enough; one stopped early is told to lower the range
+    rising = flat + np.where(np.arange(60) >= 50, 0.5, 0.0)
+    for reason in (
+        _confirm.verdict(lrs, rising).reason,
+        _confirm.verdict(lrs[:50], flat[:50], num_steps=60, stop_reason="diverged").reason,
+    ):
+        assert "within the noise of the flat start" in reason and "raise max_lr" not in reason
+
+
 def test_a_descent_hidden_under_a_large_constant_says_how_far_it_fell() -> None:
     # review 61: loss + 1000 fell by 1.1 (the whole signal), and the reason said it never fell
     lrs = np.logspace(-7, 1, 100)
