@@ -57,6 +57,7 @@ from ._spawn import HAND_OVER, RECEIVE
 from ._spawn import install as install_spawn_hand_over
 from ._trainer import (
     SHARDED,
+    accumulate_grad_batches,
     batches_done_in_epoch,
     call_module,
     call_strategy,
@@ -96,6 +97,7 @@ __all__ = [
     "Callback",
     "LearningRateMonitor",
     "TensorBoardLogger",
+    "accumulate_grad_batches",
     "batches_done_in_epoch",
     "call_module",
     "call_strategy",

@@ -20,6 +20,7 @@ from ._namespaces import namespace, resolve
 
 __all__ = [
     "SHARDED",
+    "accumulate_grad_batches",
     "batches_done_in_epoch",
     "call_module",
     "call_strategy",
@@ -52,6 +53,18 @@ __all__ = [
 def callbacks(trainer: pl.Trainer) -> list[Any]:
     """``trainer.callbacks`` (set by Lightning's callback connector, so invisible to type checkers)."""
     return trainer.callbacks  # type: ignore[attr-defined]
+
+
+def accumulate_grad_batches(trainer: pl.Trainer) -> int:
+    """The micro-batches of one optimizer step in the current epoch: the Trainer's
+    ``accumulate_grad_batches``, or the value a ``GradientAccumulationScheduler`` on it gives this epoch. The
+    scheduler sets the Trainer's value only at the epoch's start, after a range test at the fit's start has
+    run (review 66: that test swept one micro-batch per step where the fit trained with four)."""
+    scheduler = resolve(trainer, "callbacks", "GradientAccumulationScheduler")
+    for cb in callbacks(trainer):
+        if isinstance(cb, scheduler):
+            return int(cb.get_accumulate_grad_batches(trainer.current_epoch))
+    return int(trainer.accumulate_grad_batches)
 
 
 def trainer_token(trainer: pl.Trainer) -> str:

@@ -61,10 +61,12 @@ def loader_generators(loaders: Any) -> list[torch.Generator]:
 
 class Batches:
     """Training batches for the sweep, on device, cycling through the training data as epochs would
-    (``limit_train_batches`` respected)."""
+    (``limit_train_batches`` respected), and how many make one optimizer step (``accumulate``: read when the
+    callbacks are still on the trainer, a ``GradientAccumulationScheduler`` among them)."""
 
     def __init__(self, trainer: pl.Trainer) -> None:
         self.trainer = trainer
+        self.accumulate = L.accumulate_grad_batches(trainer)
         loaders = trainer.train_dataloader
         if loaders is None:
             raise RuntimeError(

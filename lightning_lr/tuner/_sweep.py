@@ -295,7 +295,7 @@ def _accumulated(
 ) -> torch.Tensor:
     """``accumulate_grad_batches`` micro-batches and Lightning's ``optimizer_step`` on the last; their mean
     loss."""
-    accumulate = trainer.accumulate_grad_batches
+    accumulate = batches.accumulate
     epoch = trainer.current_epoch
     lightning_optimizer = module.optimizers(use_pl_optimizer=True)
     if isinstance(lightning_optimizer, list):  # pragma: no cover - one optimizer is checked before

@@ -266,10 +266,20 @@ def test_groups_are_swept_in_proportion(tmp_path: Any) -> None:
     assert ratios == pytest.approx([10.0] * len(ratios))
 
 
-def test_gradient_accumulation_one_point_per_optimizer_step(tmp_path: Any) -> None:
+@pytest.mark.parametrize("scheduled", [False, True], ids=["the trainer's", "GradientAccumulationScheduler's"])
+def test_gradient_accumulation_one_point_per_optimizer_step(tmp_path: Any, scheduled: bool) -> None:
+    # review 66: a GradientAccumulationScheduler sets the trainer's value at the epoch's start, after the test
+    # at the fit's start had swept one micro-batch per step where the fit trains with three
+    from lightning.pytorch.callbacks import GradientAccumulationScheduler
+
     seed_all(6)
     model = TinyModel()
-    result = Tuner(trainer(tmp_path, accumulate_grad_batches=3)).lr_range_test(
+    kwargs: dict[str, Any] = (
+        {"callbacks": [GradientAccumulationScheduler({0: 3, 5: 1})]}
+        if scheduled
+        else {"accumulate_grad_batches": 3}
+    )
+    result = Tuner(trainer(tmp_path, **kwargs)).lr_range_test(
         model, loader(), num_steps=10, max_lr=1e-2, early_stop_threshold=None
     )
     assert result.confirmation is not None
