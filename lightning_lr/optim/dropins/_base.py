@@ -74,20 +74,45 @@ _GET_LR = "To get the last learning rate computed by the scheduler, please use `
 _SEEN: weakref.WeakKeyDictionary[Optimizer, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
 
 
+#: per optimizer whose state was loaded before a drop-in was built on it: its groups then and their LRs, the
+#: checkpoint's, until the optimizer's next step (a one-shot step hook forgets them)
+_LOADED: weakref.WeakKeyDictionary[Optimizer, tuple[list[dict[str, Any]], list[float]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def restored_lrs(optimizer: Optimizer, last_epoch: int) -> list[float] | None:
     """The groups' LRs when a scheduler built now is built on an optimizer whose state
     was loaded first (torch's resume order: optimizer, then scheduler): at ``last_epoch=-1`` every group holds
     ``initial_lr``, and none is a dict an earlier drop-in on this optimizer was built on
     (``optimizer.load_state_dict`` makes new ones); None otherwise. Called before the scheduler writes to the
-    groups: those LRs are the checkpoint's, which a load of the scheduler's state gives back."""
+    groups: those LRs are the checkpoint's, which a load of the scheduler's state gives back.
+
+    Every drop-in built on those groups before the optimizer steps gets the same LRs, the ones the first found
+    (review 67: a third ``ExponentialLR`` stacked on the optimizer was given nothing, so the second's load
+    wrote its own last LR, one factor short of the chain's, and the resumed run kept that factor off)."""
     groups = optimizer.param_groups
     seen = _SEEN.get(optimizer, [])
     restored = last_epoch == -1 and all("initial_lr" in g for g in groups)
-    restored = restored and not any(g is s for g in groups for s in seen)
+    fresh = restored and not any(g is s for g in groups for s in seen)
     _SEEN[optimizer] = [*seen, *(g for g in groups if not any(g is s for s in seen))]
-    if not restored:
+    if fresh:
+        lrs = [number(g["lr"]) for g in groups]
+        _LOADED[optimizer] = (list(groups), lrs)
+        handle: Any = None
+
+        def forget(*_: Any) -> None:
+            _LOADED.pop(optimizer, None)
+            handle.remove()
+
+        handle = optimizer.register_step_post_hook(forget)
+        return list(lrs)
+    loaded = _LOADED.get(optimizer) if restored else None
+    if loaded is None or len(loaded[0]) != len(groups):
         return None
-    return [number(g["lr"]) for g in groups]
+    if any(a is not b for a, b in zip(loaded[0], groups, strict=True)):  # groups made since: not the load's
+        return None
+    return list(loaded[1])
 
 
 def warn_order(optimizer: Optimizer) -> None:
