@@ -54,6 +54,24 @@ def _check_momentum(base_momentum: Any, max_momentum: Any) -> None:
             V.fail(f"base_momentum{where}", f"<= max_momentum ({top:g})", base)
 
 
+def _check_used(cycle_momentum: bool | None, base_momentum: Any, max_momentum: Any) -> None:
+    """With ``cycle_momentum=False`` the momentum bounds do nothing: one given is refused, as an unused
+    ``gamma`` is (review 67: it was dropped without a word; torch's schedulers drop it too)."""
+    if cycle_momentum is not False:
+        return
+    for name, value, default in (
+        ("base_momentum", base_momentum, 0.85),
+        ("max_momentum", max_momentum, 0.95),
+    ):
+        if isinstance(value, (list, tuple, np.ndarray)) or value != default:
+            V.fail(
+                name,
+                f"{default:g} (the default) with cycle_momentum=False: only a cycled momentum uses it (pass "
+                f"cycle_momentum=True or None to cycle it, or leave {name} out)",
+                value,
+            )
+
+
 def _held(value: Any) -> Momentum:
     """A momentum argument as kept: a list, tuple or 1-d array as a list of floats (a later change to the
     caller's list changes nothing)."""
@@ -134,7 +152,8 @@ class OneCycle(ScheduleCallback):
             and warns once where it has neither (the LR is still scheduled); a param group configured with
             ``momentum=0`` (plain SGD, RMSprop's default) keeps it, with one warning (torch would switch
             momentum on silently). True cycles every group, momentum 0 included, and raises where the
-            optimizer has no momentum; False leaves momentum alone.
+            optimizer has no momentum; False leaves momentum alone (and refuses a ``base_momentum`` or
+            ``max_momentum`` other than the default, which it would not use).
         base_momentum: the momentum at the LR peak; a list gives one per param group (as torch's).
         max_momentum: the momentum at the start and the end; a list gives one per param group.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
@@ -183,6 +202,7 @@ class OneCycle(ScheduleCallback):
             self.cycle_momentum = V.optional(V.boolean, "cycle_momentum", cycle_momentum)
             _check_one_cycle(pct_start, anneal, div_factor, final_div_factor, self.three_phase)
             _check_momentum(base_momentum, max_momentum)
+            _check_used(self.cycle_momentum, base_momentum, max_momentum)
         self.pct_start = pct_start
         self.anneal = anneal
         self.div_factor = div_factor
@@ -307,6 +327,7 @@ class Cyclic(ScheduleCallback):
                 V.fail("base_lr", f"<= max_lr ({self.max_lr:g})", base_lr)
             cyclic_shape(mode, gamma, scale_fn, scale_mode)  # the schedule's own rules
             _check_momentum(base_momentum, max_momentum)
+            _check_used(self.cycle_momentum, base_momentum, max_momentum)
         self.mode = mode
         self.gamma = gamma
         self.scale_fn = scale_fn

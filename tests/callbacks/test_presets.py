@@ -561,6 +561,17 @@ def test_lr_schedule_errors(tmp_path) -> None:
             r"Cyclic: gamma must be 1 \(the default\) with mode='triangular': only mode='exp_range' uses it, got 0.9",
         ),
         (lambda: Cyclic(scale_fn=3), TypeError, r"Cyclic: scale_fn must be callable, got 3"),
+        (  # review 67: a momentum bound that cycle_momentum=False leaves unused was dropped without a word
+            lambda: OneCycle(cycle_momentum=False, base_momentum=0.5),
+            ValueError,
+            r"OneCycle: base_momentum must be 0.85 \(the default\) with cycle_momentum=False: only a cycled "
+            r"momentum uses it \(pass cycle_momentum=True or None to cycle it, or leave base_momentum out\), got 0.5",
+        ),
+        (
+            lambda: Cyclic(cycle_momentum=False, max_momentum=[0.95, 0.95]),
+            ValueError,
+            r"Cyclic: max_momentum must be 0.95 \(the default\) with cycle_momentum=False: .*, got \[0.95, 0.95\]",
+        ),
         (lambda: TimeDecay(decay=-1), ValueError, r"TimeDecay: decay must be >= 0, got -1"),
         (lambda: StepDecay(every=3, drop=0), ValueError, r"StepDecay: drop must be > 0, got 0"),
         (
