@@ -75,7 +75,7 @@ def confirm_results(
     options: LROptions,
     batches: Batches,
     snapshot: Snapshot,
-    val_batches: list[Any] | None,
+    val_batches: list[list[Any]] | None,
     results: list[SweepResult],
     show_bar: bool,
     shares: Mapping[float, Split],
@@ -132,7 +132,7 @@ class _Runner:
     options: LROptions
     batches: Batches
     snapshot: Snapshot
-    val_batches: list[Any] | None
+    val_batches: list[list[Any]] | None
     weight_decay: float | None
     split: Split  # how ``weight_decay`` is shared among the groups (``_decay_split``)
     #: the candidates trained so far

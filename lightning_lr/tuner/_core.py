@@ -83,7 +83,7 @@ def run_range_test(
     decays = options.decays()
     shares = {wd: split(module, optimizer.param_groups, wd) for wd in decays or ()}  # groups as configured
 
-    def attempt(opts: SweepOptions, fixed_val: list[Any] | None, first: bool) -> list[SweepResult]:
+    def attempt(opts: SweepOptions, fixed_val: list[list[Any]] | None, first: bool) -> list[SweepResult]:
         """The sweep(s), one per weight decay, then the candidates; each sweep from the snapshot's state."""
         out: list[SweepResult] = []
         for i, wd in enumerate(decays or (None,)):

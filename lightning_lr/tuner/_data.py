@@ -114,35 +114,57 @@ _NO_VAL = (
 )
 
 
-def val_batches(trainer: pl.Trainer, options: SweepOptions) -> list[Any]:
+def val_batches(trainer: pl.Trainer, options: SweepOptions) -> list[list[Any]]:
+    """The fixed validation batches the val-loss mode reads at every point: up to ``options.val_batches`` of
+    each validation dataloader (review 66: of several, the first alone was read, and a ``validation_step``
+    that takes the ``dataloader_idx`` Lightning passes for several failed)."""
+    limit = trainer.limit_val_batches
+    if limit == 0:  # review 66: the message said to pass validation data, which was passed
+        raise ValueError(
+            f"val_loss=True needs validation batches, but the Trainer's limit_val_batches={limit!r} leaves none: "
+            f"raise limit_val_batches, or use the training loss (val_loss=False)"
+        )
     try:
         L.val_loop_setup(trainer)
     except L.misconfiguration_errors() as exc:
         raise ValueError(f"{_NO_VAL} ({exc})") from exc
     loaders = trainer.val_dataloaders
     if isinstance(loaders, Mapping):
-        loaders = next(iter(loaders.values()), None)
+        loaders = list(loaders.values())
     elif isinstance(loaders, Sequence) and not isinstance(loaders, DataLoader):
-        loaders = loaders[0] if loaders else None
-    if loaders is None:
+        loaders = list(loaders)
+    else:
+        loaders = [] if loaders is None else [loaders]
+    if not loaders:
         raise ValueError(_NO_VAL)
-    wanted = options.val_batches
-    # a limit_val_batches the user set holds too (the number of batches it leaves the first loader; one the
-    # loader itself falls short of is said below)
-    limit = trainer.limit_val_batches
+    # a limit_val_batches the user set holds too (the number of batches it leaves each loader; one the loader
+    # itself falls short of is said below)
     limited = isinstance(limit, int) or (isinstance(limit, float) and limit < 1.0)
-    counts = getattr(trainer, "num_val_batches", None) or [math.inf]
-    size = (
-        len(loaders) if isinstance(loaders, DataLoader) and hasattr(loaders.dataset, "__len__") else math.inf
-    )
-    if limited and counts[0] < min(wanted, size):
-        wanted = int(counts[0])
+    counts = list(getattr(trainer, "num_val_batches", None) or [])
+    out = []
+    for i, loader in enumerate(loaders):
+        which = "" if len(loaders) == 1 else f" {i} (of {len(loaders)})"
+        count = counts[i] if i < len(counts) else math.inf
+        out.append(_loader_batches(trainer, options, loader, which, count if limited else math.inf))
+    return out
+
+
+def _loader_batches(
+    trainer: pl.Trainer, options: SweepOptions, loader: Any, which: str, limit: float
+) -> list[Any]:
+    """Up to ``options.val_batches`` batches of one validation dataloader (``which``: its place among several,
+    for a message), at most ``limit`` (what ``limit_val_batches`` leaves it)."""
+    wanted = options.val_batches
+    size = len(loader) if isinstance(loader, DataLoader) and hasattr(loader.dataset, "__len__") else math.inf
+    if limit < min(wanted, size):
+        wanted = int(limit)
         rank_zero_info(
             f"{options.title}: val_batches={options.val_batches}, but the Trainer's limit_val_batches leaves "
-            f"{wanted}: the validation loss at each point is the mean over {wanted} batch{'' if wanted == 1 else 'es'}"
+            f"{wanted}{f' of validation dataloader{which}' if which else ''}: the validation loss at each point "
+            f"is the mean over {wanted} batch{'' if wanted == 1 else 'es'}"
         )
     out = []
-    for batch in _single_use(loaders):
+    for batch in _single_use(loader):
         out.append(L.to_device(trainer, batch, 0))
         if len(out) == wanted:
             break
@@ -155,12 +177,12 @@ def val_batches(trainer: pl.Trainer, options: SweepOptions) -> list[Any]:
         else ", ".join(f"{k} batch{'' if k == 1 else 'es'} on rank {i}" for i, k in enumerate(counts))
     )
     if min(counts) == 0:
-        raise ValueError(f"val_loss=True: the validation dataloader yielded no batch ({said})")
+        raise ValueError(f"val_loss=True: the validation dataloader{which} yielded no batch ({said})")
     if min(counts) < wanted:
         n = counts[0] if len(counts) == 1 else None
         over = "that one" if n == 1 else f"those {n}" if n is not None else "each rank's own"
         rank_zero_warn(
-            f"{options.title}: val_batches={options.val_batches}, but the validation dataloader yields "
+            f"{options.title}: val_batches={options.val_batches}, but the validation dataloader{which} yields "
             f"{said}: the validation loss at each point is the mean over {over}",
             category=UserWarning,
         )

@@ -131,7 +131,7 @@ def sweep(
     optimizer: torch.optim.Optimizer,
     options: SweepOptions,
     batches: Batches,
-    val_batches: list[Any] | None,
+    val_batches: list[list[Any]] | None,
     weight_decay: float | None,
     show_bar: bool,
 ) -> SweepResult:
@@ -414,39 +414,52 @@ def _hold(groups: list[dict[str, Any]], held: list[tuple[float, float | None]]) 
             pg.set_momentum(g, momentum)
 
 
-def _val_loss(trainer: pl.Trainer, val_batches: list[Any], key: str) -> torch.Tensor:
-    """Mean validation loss over the fixed validation batches, in eval mode without gradients (schedule-free
-    optimizers in eval mode too)."""
+def _val_loss(trainer: pl.Trainer, val_batches: list[list[Any]], key: str) -> torch.Tensor:
+    """Mean validation loss over the fixed validation batches of each validation dataloader, in eval mode
+    without gradients (schedule-free optimizers in eval mode too); with several dataloaders the mean of
+    their means, ``validation_step`` given each one's ``dataloader_idx`` as Lightning gives it."""
     module = trainer.lightning_module
     modes = [(m, m.training) for m in module.modules()]
     free: list[Any] = [o for o in trainer.optimizers if is_schedule_free(o)]
-    returned: list[torch.Tensor] = []
+    several = len(val_batches) > 1
+    means: list[torch.Tensor] = []
     try:
         module.eval()
         for o in free:
             o.eval()  # the evaluation weights, as validation sees them
         with torch.no_grad(), L.validating(trainer):
-            collections = L.new_val_results(trainer, val_batches[0])
-            for j, batch in enumerate(val_batches):
-                L.prime_val_results(collections, batch)
-                output = L.call_strategy(trainer, "validation_step", batch, j)
-                if isinstance(output, torch.Tensor):
-                    returned.append(output.detach().float().mean())
-                elif isinstance(output, Mapping):
-                    v = output.get(key, output.get("loss"))
-                    if isinstance(v, torch.Tensor):
-                        returned.append(v.detach().float().mean())
-            if len(returned) == len(val_batches):
-                return torch.stack(returned).mean()
-            value, names = L.logged_value(collections, key)
+            for i, batches in enumerate(val_batches):
+                means.append(_loader_loss(trainer, batches, key, i if several else None))
     finally:
         for m, training in modes:
             m.training = training
         for o in free:
             o.train()
+    return torch.stack(means).mean()
+
+
+def _loader_loss(trainer: pl.Trainer, batches: list[Any], key: str, index: int | None) -> torch.Tensor:
+    """The mean validation loss over one dataloader's ``batches``: what ``validation_step`` returns, else what
+    it logs as ``key``; ``index``: the ``dataloader_idx`` to pass (None: one dataloader, none passed)."""
+    returned: list[torch.Tensor] = []
+    collections = L.new_val_results(trainer, batches[0])
+    for j, batch in enumerate(batches):
+        L.prime_val_results(collections, batch)
+        args = (batch, j) if index is None else (batch, j, index)
+        output = L.call_strategy(trainer, "validation_step", *args)
+        if isinstance(output, torch.Tensor):
+            returned.append(output.detach().float().mean())
+        elif isinstance(output, Mapping):
+            v = output.get(key, output.get("loss"))
+            if isinstance(v, torch.Tensor):
+                returned.append(v.detach().float().mean())
+    if len(returned) == len(batches):
+        return torch.stack(returned).mean()
+    value, names = L.logged_value(collections, key)
     if value is None:
+        which = "" if index is None else f" on validation dataloader {index}"
         raise ValueError(
-            f"val_loss=True: validation_step neither returned a loss nor logged {key!r} (it logged "
+            f"val_loss=True: validation_step neither returned a loss nor logged {key!r}{which} (it logged "
             f"{sorted(set(names)) or 'nothing'}); log the validation loss as {key!r} or pass val_key=<its name>"
         )
-    return torch.as_tensor(value).detach().float()
+    return torch.as_tensor(value).detach().float().reshape(())

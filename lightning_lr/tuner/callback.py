@@ -255,7 +255,9 @@ class LRRangeTest(_RangeTestCallback):
             :meth:`~lightning_lr.Tuner.lr_range_test`.
         val_loss: record the validation loss on ``val_batches`` fixed batches at each LR (Smith's mode).
         val_batches: how many validation batches, >= 1 (with ``val_loss=True`` only: otherwise an error);
-            fewer when the Trainer's ``limit_val_batches`` leaves fewer.
+            fewer when the Trainer's ``limit_val_batches`` leaves fewer. Of each validation dataloader: with
+            several, the loss is the mean of their means, and ``validation_step`` gets each one's
+            ``dataloader_idx``, as in Lightning's validation.
         val_key: the name ``validation_step`` logs the loss under (used when it returns nothing; with
             ``val_loss=True`` only).
         method: what is applied: None (the confirmed LR; with ``confirm=False`` the ``"minimum"`` rule),

@@ -216,7 +216,9 @@ class Tuner(_LightningTuner):
             val_loss: record the validation loss of ``val_batches`` fixed validation batches at each LR
                 instead of the training loss (Smith's mode; slower, less noisy).
             val_batches: how many validation batches, >= 1 (with ``val_loss=True`` only: otherwise an error);
-                fewer when the Trainer's ``limit_val_batches`` leaves fewer.
+                fewer when the Trainer's ``limit_val_batches`` leaves fewer. Of each validation dataloader:
+                with several, the loss is the mean of their means, and ``validation_step`` gets each one's
+                ``dataloader_idx``, as in Lightning's validation.
             val_key: the name ``validation_step`` logs its loss under (when it does not return it; with
                 ``val_loss=True`` only).
             method: what is applied: None (the default answer: the confirmed LR, or with ``confirm=False``

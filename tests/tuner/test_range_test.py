@@ -395,10 +395,58 @@ def test_val_loss_mode_uses_fixed_validation_batches(tmp_path: Any) -> None:
     assert result.losses != tuple(model.seen_losses[: len(result)])
 
 
+@pytest.mark.parametrize("logged", [True, False], ids=["logged", "returned"])
+@pytest.mark.parametrize("as_dict", [False, True], ids=["a list of loaders", "a dict of loaders"])
+def test_val_loss_reads_every_validation_dataloader(tmp_path: Any, logged: bool, as_dict: bool) -> None:
+    # review 66: of several validation dataloaders the first alone was read, and a validation_step that takes
+    # the dataloader_idx Lightning passes for several failed with a TypeError
+    calls: list[tuple[int, int]] = []
+    losses: dict[int, list[float]] = {0: [], 1: []}
+
+    class Two(TinyModel):
+        def validation_step(self, batch: Any, batch_idx: int, dataloader_idx: int) -> Any:
+            calls.append((dataloader_idx, batch_idx))
+            x, y = batch
+            loss = torch.nn.functional.cross_entropy(self(x), y)
+            losses[dataloader_idx].append(float(loss))
+            if logged:
+                self.log("val_loss", loss)
+                return None
+            return loss
+
+    seed_all(9)
+    loaders = [loader(seed=1, shuffle=False), loader(n=128, seed=2, shuffle=False)]
+    result = Tuner(trainer(tmp_path)).lr_range_test(
+        Two(),
+        loader(),
+        val_dataloaders={"a": loaders[0], "b": loaders[1]} if as_dict else loaders,
+        num_steps=6,
+        val_loss=True,
+        val_batches=2,
+        confirm=False,
+        retry=False,
+        early_stop_threshold=None,
+    )
+    assert calls == [(0, 0), (0, 1), (1, 0), (1, 1)] * len(result)
+    per_point = [np.mean(losses[i][2 * t : 2 * t + 2]) for t in range(len(result)) for i in (0, 1)]
+    expected = np.asarray(per_point).reshape(-1, 2).mean(axis=1)  # the mean of the loaders' means
+    np.testing.assert_allclose(result.losses, expected, rtol=1e-5)
+
+
 def test_val_loss_needs_what_validation_step_logs(tmp_path: Any) -> None:
     with pytest.raises(ValueError, match="neither returned a loss nor logged 'loss_val'"):
         Tuner(trainer(tmp_path)).lr_range_test(
             TinyModel(), loader(), val_dataloaders=loader(), num_steps=5, val_loss=True, val_key="loss_val"
+        )
+
+
+def test_val_loss_with_limit_val_batches_0_names_it(tmp_path: Any) -> None:
+    # review 66: the error told to pass validation data, which was passed
+    with pytest.raises(
+        ValueError, match=r"the Trainer's limit_val_batches=0 leaves none: raise limit_val_batches"
+    ):
+        Tuner(trainer(tmp_path, limit_val_batches=0)).lr_range_test(
+            TinyModel(), loader(), val_dataloaders=loader(), num_steps=5, val_loss=True
         )
 
 
