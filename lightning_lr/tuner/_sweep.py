@@ -8,7 +8,8 @@ optimization ``training_step`` does the stepping itself, and one step of the swe
 optimizer: ``training_step`` runs on successive batches until it has stepped the swept optimizer (a hand-made
 accumulation over k batches takes k calls), all at the value set for that step (:func:`_manual_step`). A step
 the AMP scaler skips (float16) reaches no optimizer and is no step in either (it runs again on the next
-batches at the same value). The recorded loss is the mean of the step's micro-batch losses (or calls'),
+batches at the same value); so is one whose batches ``training_step`` all skips (returns None, as Lightning
+allows under automatic optimization: a skipped micro-batch gives no loss and no gradient). The recorded loss is the mean of the step's micro-batch losses (or calls'),
 averaged over ranks with the strategy's ``reduce``: every rank holds the same curve, stops at the same step
 and suggests the same value.
 """
@@ -280,8 +281,8 @@ def _automatic_step(
         lambda tries: (
             f"optimizer_step ran {tries} times {where} without stepping the optimizer "
             f"({type(optimizer).__name__}): every step was skipped (the AMP scaler skips a step whose "
-            f"gradients are inf or NaN at every scale), or optimizer_step does not call "
-            f"optimizer.step(closure=optimizer_closure)"
+            f"gradients are inf or NaN at every scale; training_step returned None for every batch), or "
+            f"optimizer_step does not call optimizer.step(closure=optimizer_closure)"
         ),
     )
 
@@ -292,30 +293,33 @@ def _accumulated(
     optimizer: torch.optim.Optimizer,
     batches: Batches,
     where: str,
-) -> torch.Tensor:
-    """``accumulate_grad_batches`` micro-batches and Lightning's ``optimizer_step`` on the last; their mean
-    loss."""
+) -> torch.Tensor | None:
+    """``accumulate_grad_batches`` micro-batches and Lightning's ``optimizer_step`` on the last; the mean loss
+    of those whose ``training_step`` did not skip them (return None), or None when every one was skipped."""
     accumulate = batches.accumulate
     epoch = trainer.current_epoch
     lightning_optimizer = module.optimizers(use_pl_optimizer=True)
     if isinstance(lightning_optimizer, list):  # pragma: no cover - one optimizer is checked before
         lightning_optimizer = lightning_optimizer[0]
-    total: torch.Tensor | None = None
+    losses: list[torch.Tensor] = []
     for k in range(accumulate):
         batch, batch_idx = batches.next()
-        first: list[torch.Tensor] = []
+        first: list[torch.Tensor | None] = []
 
         @torch.enable_grad()
         def closure(
             batch: Any = batch, batch_idx: int = batch_idx, k: int = k, first: list = first
-        ) -> torch.Tensor:
+        ) -> torch.Tensor | None:
             output = L.call_strategy(trainer, "training_step", batch, batch_idx)
-            loss = _loss_of(output, "training_step")
+            # None is Lightning's way to skip a batch: no backward, the gradients zeroed all the same
+            loss = None if output is None else _loss_of(output, "training_step")
             if not first:  # closure optimizers (LBFGS) call this several times; the first is the step's loss
-                first.append(loss.detach().float())
+                first.append(None if loss is None else loss.detach().float())
             if k == 0:
                 L.call_module(trainer, "on_before_zero_grad", optimizer)
                 L.call_module(trainer, "optimizer_zero_grad", epoch, batch_idx, optimizer)
+            if loss is None:
+                return None
             L.call_strategy(trainer, "backward", loss / accumulate, optimizer)
             return loss.detach() / accumulate
 
@@ -329,9 +333,11 @@ def _accumulated(
                 f"optimizer_step did not call its optimizer_closure {where}; "
                 f"call optimizer.step(closure=optimizer_closure) in your optimizer_step override"
             )
-        total = first[0] if total is None else total + first[0]
-    assert total is not None
-    return total / accumulate
+        if first[0] is not None:
+            losses.append(first[0])
+    # the mean over the micro-batches that gave a loss; None when every one was skipped (the optimizer then
+    # had no gradients, so its step changed nothing: no step, as an AMP-skipped one)
+    return torch.stack(losses).mean() if losses else None
 
 
 def _manual_step(
@@ -373,12 +379,16 @@ def _manual_step(
 
 
 def _until_stepped(
-    optimizer: torch.optim.Optimizer, attempt: Callable[[], torch.Tensor], refusal: Callable[[int], str]
+    optimizer: torch.optim.Optimizer,
+    attempt: Callable[[], torch.Tensor | None],
+    refusal: Callable[[int], str],
 ) -> Step:
     """Run ``attempt()`` (one try at a step; its loss) until the optimizer has stepped, as a step hook on it
     tells (removed afterwards), with the LR and momentum set for the step put back before each further try
-    (should a try have changed them); the mean loss over the tries, and the steps taken. After
-    ``MAX_CALLS_PER_STEP`` tries without a step, a RuntimeError with ``refusal(tries)``."""
+    (should a try have changed them); the mean loss over the tries, and the steps taken. A try whose batches
+    were all skipped (``training_step`` returned None; its loss None) is no step: the optimizer had no
+    gradients (review 66: such a model could not be tested). After ``MAX_CALLS_PER_STEP`` tries without a
+    step, a RuntimeError with ``refusal(tries)``."""
     groups = optimizer.param_groups
     held = [(pg.lr(g), pg.momentum(g)) for g in groups]
     stepped = 0
@@ -388,7 +398,7 @@ def _until_stepped(
         stepped += 1
 
     handle = optimizer.register_step_post_hook(count)
-    total: torch.Tensor | None = None
+    losses: list[torch.Tensor] = []
     tries = 0
     try:
         while not stepped:
@@ -397,12 +407,14 @@ def _until_stepped(
             if tries:
                 _hold(groups, held)
             loss = attempt()
-            total = loss if total is None else total + loss
             tries += 1
+            if loss is None:
+                stepped = 0  # a step without gradients changed nothing
+            else:
+                losses.append(loss)
     finally:
         handle.remove()
-    assert total is not None
-    return Step(total / tries, stepped)
+    return Step(torch.stack(losses).mean(), stepped)
 
 
 def _hold(groups: list[dict[str, Any]], held: list[tuple[float, float | None]]) -> None:

@@ -773,7 +773,11 @@ def test_model_problems_are_clear_errors(tmp_path: Any) -> None:
         Tuner(trainer(tmp_path)).lr_range_test(Frozen(), loader())
     with pytest.raises(ValueError, match=r"^LR range test: .*configure_optimizers returned 2"):
         Tuner(trainer(tmp_path)).lr_range_test(TwoOptimizers(), loader())
-    with pytest.raises(ValueError, match=r"training_step must return the loss .* got None"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"optimizer_step ran 1000 times at step 0 of the sweep .*training_step "
+        r"returned None for every batch",
+    ):
         Tuner(trainer(tmp_path)).lr_range_test(ReturnsNone(), loader())
     with pytest.raises(AttributeError, match="attr_name='rate' is neither an attribute"):
         Tuner(trainer(tmp_path)).lr_range_test(TinyModel(), loader(), attr_name="rate")

@@ -292,6 +292,37 @@ def test_gradient_accumulation_one_point_per_optimizer_step(tmp_path: Any, sched
     )  # the candidates too: one per optimizer step
 
 
+@pytest.mark.parametrize("accumulate", [1, 2])
+def test_a_batch_training_step_skips_is_no_step(tmp_path: Any, accumulate: int) -> None:
+    # review 66: a training_step that returns None (Lightning's way to skip a batch) was refused; the skipped
+    # batch now counts for no loss, and a step all of whose batches were skipped is taken again on the next
+    seen: list[float | None] = []
+
+    class Skips(TinyModel):
+        def training_step(self, batch: Any, batch_idx: int) -> Any:
+            loss = super().training_step(batch, batch_idx)
+            skip = len(seen) % 5 == 3
+            seen.append(None if skip else float(loss))
+            return None if skip else loss
+
+    seed_all(6)
+    result = Tuner(trainer(tmp_path, accumulate_grad_batches=accumulate)).lr_range_test(
+        Skips(), loader(), num_steps=10, max_lr=1e-2, early_stop_threshold=None, confirm=False, retry=False
+    )
+    assert len(result) == 10 and result.cost == 10
+    expected, calls = [], iter(seen)
+    for _ in range(10):  # each step: windows of `accumulate` batches until one gave a loss
+        while True:
+            window = [next(calls) for _ in range(accumulate)]
+            got = [v for v in window if v is not None]
+            if got:
+                expected.append(np.mean(got))
+                break
+    assert next(calls, "end") == "end"  # no batch beyond the steps'
+    np.testing.assert_allclose(result.losses, expected, rtol=1e-6)
+    assert None in seen
+
+
 def test_bf16_mixed_precision(tmp_path: Any) -> None:
     seed_all(7)
     model = TinyModel()
