@@ -145,9 +145,8 @@ class _Runner:
             f"candidate {self.count} (lr={lr:.3g}) in the confirmation of the "
             f"{describe(options, self.weight_decay)}"
         )
-        self.batches.close()
+        self.batches.close()  # the same batches and batch indices as the sweep's (training_step may read them)
         self.snapshot.restore()
-        self.batches.index = 0  # the same batch indices as the sweep's (training_step may read them)
         if self.weight_decay is not None:
             set_weight_decay(groups, self.weight_decay, self.split)
         if is_schedule_free(self.optimizer):  # it steps only in train mode; the restore puts its mode back

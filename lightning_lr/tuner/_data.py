@@ -79,7 +79,6 @@ class Batches:
         self.limit = limit if isinstance(limit, int) else math.inf
         self.iterator: Iterator[Any] | None = None
         self.in_epoch = 0
-        self.index = 0
 
     def generators(self) -> list[torch.Generator]:
         return [g for dl in self.combined.flattened for g in _generators(dl)]
@@ -96,12 +95,18 @@ class Batches:
                     pass
                 else:
                     self.in_epoch += 1
-                    index, self.index = self.index, self.index + 1
-                    return L.to_device(self.trainer, batch), index
+                    # its place in the epoch, as the loop's batch_idx (review 66: a running count was passed)
+                    return L.to_device(self.trainer, batch), self.in_epoch - 1
             if self.in_epoch == 0:
                 break
             self.iterator = None
         raise RuntimeError("the training dataloader yielded no batch; the range test needs training data")
+
+    @property
+    def ends_epoch(self) -> bool:
+        """Whether the last batch given is the last of its epoch (known when the epoch has a length), where
+        Lightning's loop steps the optimizer whatever the accumulation."""
+        return self.in_epoch >= self.limit
 
     def close(self) -> None:
         self.iterator = None

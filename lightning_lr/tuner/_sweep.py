@@ -304,6 +304,9 @@ def _accumulated(
     losses: list[torch.Tensor] = []
     for k in range(accumulate):
         batch, batch_idx = batches.next()
+        # the epoch's last batch ends the window, as the loop steps there whatever the accumulation (review 66:
+        # windows ran across epochs); the losses are scaled by the whole accumulation all the same, as there
+        last = k == accumulate - 1 or batches.ends_epoch
         first: list[torch.Tensor | None] = []
 
         @torch.enable_grad()
@@ -323,7 +326,7 @@ def _accumulated(
             L.call_strategy(trainer, "backward", loss / accumulate, optimizer)
             return loss.detach() / accumulate
 
-        if k < accumulate - 1:
+        if not last:
             with L.no_sync(trainer):
                 closure()
         else:
@@ -335,6 +338,8 @@ def _accumulated(
             )
         if first[0] is not None:
             losses.append(first[0])
+        if last:
+            break
     # the mean over the micro-batches that gave a loss; None when every one was skipped (the optimizer then
     # had no gradients, so its step changed nothing: no step, as an AMP-skipped one)
     return torch.stack(losses).mean() if losses else None

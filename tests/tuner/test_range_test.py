@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from typing import Any
@@ -284,12 +285,42 @@ def test_gradient_accumulation_one_point_per_optimizer_step(tmp_path: Any, sched
     )
     assert result.confirmation is not None
     candidates = [v for c in result.confirmation.candidates for v in c.losses]
-    assert len(result) == 10 and len(model.seen_losses) == 3 * (10 + len(candidates))
-    means = np.asarray(model.seen_losses).reshape(-1, 3).mean(1)
+    # windows of 3 of the 8 batches of an epoch, the epoch's last batch ending one, as the loop steps there
+    # (review 66: windows ran across epochs); the sweep and each candidate start at an epoch's start
+    sizes = []
+    for steps in [10] + [len(c.losses) for c in result.confirmation.candidates]:
+        pos = 0
+        for _ in range(steps):
+            sizes.append(min(3, 8 - pos))
+            pos = (pos + sizes[-1]) % 8
+    assert len(result) == 10 and len(model.seen_losses) == sum(sizes) and 2 in sizes
+    bounds = np.cumsum([0, *sizes])
+    means = [np.mean(model.seen_losses[a:b]) for a, b in itertools.pairwise(bounds)]
     np.testing.assert_allclose(result.losses, means[:10], rtol=1e-6)
-    np.testing.assert_allclose(
-        candidates, means[10:], rtol=1e-6
-    )  # the candidates too: one per optimizer step
+    # the candidates too, one point per optimizer step, each trained in turn (in the line search's order,
+    # which is not the LRs')
+    runs = np.split(
+        np.asarray(means[10:]), np.cumsum([len(c.losses) for c in result.confirmation.candidates])
+    )
+    for c in result.confirmation.candidates:
+        assert any(len(r) == len(c.losses) and np.allclose(r, c.losses, rtol=1e-6) for r in runs)
+    assert len(candidates) == len(means) - 10
+
+
+def test_the_sweep_passes_the_batch_index_in_its_epoch(tmp_path: Any) -> None:
+    # review 66: batch_idx was a running count over the test (0..11), where the loop gives the place in the
+    # epoch (a training_step keyed on batch_idx == 0 saw it once)
+    indices: list[int] = []
+
+    class Indices(TinyModel):
+        def training_step(self, batch: Any, batch_idx: int) -> Any:
+            indices.append(batch_idx)
+            return super().training_step(batch, batch_idx)
+
+    Tuner(trainer(tmp_path)).lr_range_test(
+        Indices(), loader(), num_steps=12, max_lr=1e-2, early_stop_threshold=None, confirm=False, retry=False
+    )
+    assert indices == [*range(8), *range(4)]  # 8 batches an epoch
 
 
 @pytest.mark.parametrize("accumulate", [1, 2])
