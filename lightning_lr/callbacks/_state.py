@@ -191,24 +191,25 @@ def _key_arguments(key: str, kind: str) -> dict[str, Any] | None:
 
 
 def other_spellings(
-    callback: Any, states: Mapping[str, Any], claimed: set[str]
-) -> list[tuple[Any, str, Mapping[str, Any]]]:
+    callback: Any, states: Mapping[str, Any], claimed: set[str], free: tuple[str, ...] = ("optimizer",)
+) -> list[tuple[dict[str, Any], str, Mapping[str, Any]]]:
     """The states a checkpoint holds for ``callback``'s class under another ``optimizer`` spelling and
-    otherwise the same state key (``OneCycle()`` written, ``OneCycle(optimizer=0)`` resuming): ``(that
-    optimizer target, its key, its state)`` for each not ``claimed`` by another callback of the trainer.
-    None when the checkpoint has ``callback``'s own key (Lightning loads that)."""
+    otherwise the same state key (``OneCycle()`` written, ``OneCycle(optimizer=0)`` resuming), or that differ
+    in another of the key's arguments in ``free`` (a ``ReduceOnPlateau`` resumed to watch another
+    ``monitor``): ``(the key's arguments, the key, its state)`` for each not ``claimed`` by another callback
+    of the trainer. None when the checkpoint has ``callback``'s own key (Lightning loads that)."""
     if callback.state_key in states:
         return []
     kind = type(callback).__qualname__
     mine = _key_arguments(callback.state_key, kind)
     if mine is None:
         return []
-    rest = {k: v for k, v in mine.items() if k != "optimizer"}
+    rest = {k: v for k, v in mine.items() if k not in free}
     found = []
     for key, state in states.items():
         arguments = _key_arguments(key, kind)
         if arguments is None or key in claimed or not isinstance(state, Mapping):
             continue
-        if {k: v for k, v in arguments.items() if k != "optimizer"} == rest:
-            found.append((arguments["optimizer"], key, state))
+        if {k: v for k, v in arguments.items() if k not in free} == rest:
+            found.append((arguments, key, state))
     return found

@@ -339,7 +339,7 @@ class ScheduleCallback(Callback):
         self._stops: Stops | None = None  # what may cut the schedule short: a time limit, an early stop
         self._first_batch = True  # the fit's first batch is still to come (a resume may begin mid-epoch)
         # this callback's state in the checkpoint being resumed, under another spelling of its optimizer
-        self._respelled: list[tuple[Any, str, Mapping[str, Any]]] = []
+        self._respelled: list[tuple[dict[str, Any], str, Mapping[str, Any]]] = []
         # the checkpoint's scheduler states, for the schedulers to take theirs by key (ScheduleLR.link)
         self._saved_schedulers: list[Any] | None = None
 
@@ -909,7 +909,9 @@ class ScheduleCallback(Callback):
         if trainer.state.fn != "fit":
             return  # the schedulers are injected for a fit only
         claimed = {cb.state_key for cb in L.callbacks(trainer) if cb is not self}
-        self._respelled = _state.other_spellings(self, checkpoint.get("callbacks") or {}, claimed)
+        self._respelled = _state.other_spellings(
+            self, checkpoint.get("callbacks") or {}, claimed, self._free_key_arguments
+        )
         # Lightning gives the schedulers their states by position: with a schedule callback fewer than when
         # the checkpoint was written, a scheduler would be given another's state and never its own
         self._saved_schedulers = list(checkpoint.get("lr_schedulers") or [])
@@ -925,24 +927,32 @@ class ScheduleCallback(Callback):
             return
         mine = _inject.select(self.name, self.optimizer, optimizers)
         same = []
-        for target, key, state in found:
+        for arguments, key, state in found:
             try:
-                if _inject.select(self.name, target, optimizers) == mine:
-                    same.append((key, state))
+                if _inject.select(self.name, arguments["optimizer"], optimizers) == mine:
+                    same.append((arguments, key, state))
             except (IndexError, ValueError):  # a target this module's optimizers do not have
                 continue
         if len(same) != 1:
             return
-        key, state = same[0]
+        arguments, key, state = same[0]
         self.load_state_dict(dict(state))
         names = ", ".join(f"{i}: {type(optimizers[i]).__name__}" for i in mine)
         rank_zero_warn(
             f"{self.name}(optimizer={self.optimizer!r}): resumed from the checkpoint's state for {key}, which "
-            f"schedules the same optimizer(s) ({names}) under another spelling; its durations and the values "
-            f"a range test filled in carry on (Lightning's warning that this callback is missing does not "
-            f"apply to it)",
+            f"schedules the same optimizer(s) ({names}){self._adopted(arguments)} (Lightning's warning that "
+            f"this callback is missing does not apply to it)",
             category=UserWarning,
         )
+
+    #: the arguments of :attr:`state_key` in which a checkpoint's state may differ and still be this
+    #: callback's (:meth:`_adopt_respelled`): how the optimizer is spelled
+    _free_key_arguments: tuple[str, ...] = ("optimizer",)
+
+    def _adopted(self, arguments: dict[str, Any]) -> str:
+        """After loading a checkpoint's state saved under the key with ``arguments``: what carries on, said
+        in the warning."""
+        return " under another spelling; its durations and the values a range test filled in carry on"
 
     def _spawn_hand_over(self, trainer: pl.Trainer) -> dict[str, Any]:
         """Rank 0 of a spawned fit (``ddp_spawn``), after fit: the run it planned and the values a range test

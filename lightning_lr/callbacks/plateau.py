@@ -96,7 +96,9 @@ class ReduceOnPlateau(ScheduleCallback):
     is not counted, with an info line: the metric falls or rises with an LR raised on purpose there.
 
     **Checkpoint.** The reductions, ``best``, ``num_bad_epochs``, ``cooldown_counter`` and the count of
-    checks are in :meth:`state_dict`; a resumed run continues exactly.
+    checks are in :meth:`state_dict`; a resumed run continues exactly. Resumed to watch another ``monitor``,
+    it takes the checkpoint's state all the same: the reductions made carry on, and the watch of the new
+    metric starts afresh (one warning says so).
 
     **Logging.** Each step the LR is logged, ``<lr tag>-plateau_factor`` (``lr-SGD-plateau_factor``)
     gets the current factor of every param group, and each reduction is announced (step, metric value,
@@ -166,6 +168,26 @@ class ReduceOnPlateau(ScheduleCallback):
     @property
     def state_key(self) -> str:
         return self._generate_state_key(optimizer=self.optimizer, monitor=self.monitor)
+
+    #: a checkpoint's state under another ``monitor`` is this callback's too (review 65: resumed to watch
+    #: another metric, Lightning dropped the state, the reductions made with it, and the LR rose by 1 / factor
+    #: per reduction without a word; torch's ReduceLROnPlateau keeps them)
+    _free_key_arguments = ("optimizer", "monitor")
+
+    def _adopted(self, arguments: dict[str, Any]) -> str:
+        """The reductions made carry on; a watch of another metric starts afresh (its best and counts are the
+        old metric's)."""
+        if arguments.get("monitor") == self.monitor:
+            return super()._adopted(arguments)
+        made = sum(len(steps) for groups in self.reductions.values() for steps in groups[:1])
+        checks = self._plateau.last_epoch  # the checks so far are the run's
+        self._plateau.reset()
+        self._plateau.last_epoch, self._source = checks, None
+        return (
+            f" while it watched {arguments.get('monitor')!r}; the {made} reduction"
+            f"{' it made carries' if made == 1 else 's it made carry'} on, and the watch of {self.monitor!r} "
+            f"starts afresh (its best, bad epochs and cooldown)"
+        )
 
     # --- its own schedule (no other schedule callback on the optimizer) -------------------------
     def build(self, run: RunInfo, steps: Any, info: OptimizerInfo) -> tuple[Any, Any]:

@@ -500,6 +500,34 @@ def test_a_resume_with_the_optimizer_spelled_otherwise_keeps_the_reductions(tmp_
     assert resumed.rows == full.rows[3 * STEPS_PER_EPOCH :]
 
 
+@pytest.mark.filterwarnings(*QUIET)
+def test_a_resume_watching_another_metric_keeps_the_reductions_made(tmp_path) -> None:
+    # review 65: the state key holds the monitor, so Lightning dropped the state of a run resumed to watch
+    # another metric, and the LR rose by 1 / factor per reduction made, without a word (torch keeps them)
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
+    full = fit(
+        tmp_path,
+        Scripted(FLAT),
+        [ReduceOnPlateau("val", factor=0.5, patience=0), ckpt],
+        max_epochs=4,
+        enable_checkpointing=True,
+    )
+    (path,) = (tmp_path / "ckpt").glob(f"*-step={3 * STEPS_PER_EPOCH}.ckpt")
+    resumed_with = ReduceOnPlateau("train_metric", factor=0.5, patience=0)
+    with pytest.warns(
+        UserWarning,
+        match=r"resumed from the checkpoint's state for ReduceOnPlateau\{'optimizer': 'all', 'monitor': 'val'\}, "
+        r"which schedules the same optimizer\(s\) \(0: SGD\) while it watched 'val'; the 1 reduction it made "
+        r"carries on, and the watch of 'train_metric' starts afresh",
+    ):
+        resumed = fit(
+            tmp_path, scripted(FLAT, where="train"), [resumed_with], max_epochs=4, ckpt_path=str(path)
+        )
+    assert resumed.rows[:STEPS_PER_EPOCH] == full.rows[3 * STEPS_PER_EPOCH : 4 * STEPS_PER_EPOCH]
+    # the new metric's first value is its best so far: no reduction on it (the old watch made one at step 8)
+    assert resumed_with.reductions == {0: [[6]]}
+
+
 def test_a_checkpoint_at_the_end_of_an_epoch_holds_a_decision_on_a_metric_logged_at_its_end(tmp_path) -> None:
     # the checkpoint callback saves after the module's on_train_epoch_end, before the next epoch starts
     def callbacks():

@@ -248,14 +248,17 @@ def test_only_a_state_for_the_same_optimizers_and_settings_is_taken() -> None:
         "ReduceOnPlateau{'optimizer': 'all', 'monitor': 'val_loss'}": state,
     }
     found = _state.other_spellings(OneCycle(optimizer=0), states, claimed=set())
-    assert found == [(1, "OneCycle{'optimizer': 1}", state)]
+    assert found == [({"optimizer": 1}, "OneCycle{'optimizer': 1}", state)]
     # a key another callback of the trainer holds is that callback's
     assert _state.other_spellings(OneCycle(optimizer=0), states, {"OneCycle{'optimizer': 1}"}) == []
     # the checkpoint has this callback's own key: Lightning loads it
     assert _state.other_spellings(OneCycle(optimizer=1), states, claimed=set()) == []
-    # another monitor is another decision, not another spelling
+    # another monitor is not another spelling; ReduceOnPlateau frees it (its reductions carry on: review 65)
     assert _state.other_spellings(ReduceOnPlateau("train_loss", optimizer=0), states, claimed=set()) == []
     assert len(_state.other_spellings(ReduceOnPlateau("val_loss", optimizer=0), states, claimed=set())) == 1
+    watching = ReduceOnPlateau("train_loss", optimizer=0)
+    (freed,) = _state.other_spellings(watching, states, set(), watching._free_key_arguments)
+    assert freed[0] == {"optimizer": "all", "monitor": "val_loss"}
 
     # found, it is taken only when it picks the same optimizers
     cb = OneCycle(optimizer=0)
