@@ -542,7 +542,7 @@ def warn_reshaped(
         f"optimizer steps (Lightning estimates {estimate}); "
         + (
             f"durations given as Epochs count its epochs from there, Fraction ones its {run.total_steps} steps"
-            f"{_changes(saved['durations'], resolved)}. The schedule follows that plan from step {now} on."
+            f"{changes(saved['durations'], resolved)}. The schedule follows that plan from step {now} on."
             if relative
             else "the schedule's durations are in steps and stay as they are."
         )
@@ -559,7 +559,7 @@ def warn_told(
     epoch, step = run.resumed_at[-1]
     rank_zero_warn(
         f"{owner}: the epoch this fit resumed in ended at step {step}, not at step {guess} as expected, so epoch "
-        f"{epoch} begins there and the run takes {run.total_steps} optimizer steps{_changes(before, resolved)}. "
+        f"{epoch} begins there and the run takes {run.total_steps} optimizer steps{changes(before, resolved)}. "
         f"The schedule follows that plan from step {step} on.",
         category=UserWarning,
     )
@@ -574,7 +574,7 @@ def _duration_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> li
     ]
 
 
-def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
+def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
     """`` (arg a -> b steps; ...)`` for the durations that differ, or ""."""
     changed = _duration_changes(before, after)
     return f" ({'; '.join(changed)})" if changed else ""

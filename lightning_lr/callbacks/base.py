@@ -333,6 +333,9 @@ class ScheduleCallback(Callback):
         self._module: pl.LightningModule | None = None
         self._injected: list[Injected] = []
         self._guess: int | None = None  # a fit resumed at other sizes: the step its first epoch should end at
+        self._epoch_steps: int | None = (
+            None  # the optimizer steps of this rank's epoch so far (its first batch)
+        )
         self._logging: StepLogging | None = None
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
         self._saved_window: dict[str, Any] | None = None  # the open window of the checkpoint resumed, if any
@@ -546,6 +549,8 @@ class ScheduleCallback(Callback):
         if batch_idx == 0 or self._first_batch:  # after every callback's on_train_epoch_start
             self._first_batch = False
             _others.warn_displaced(self.name, trainer, self._injected, self.warn_once)
+            if pl_module.automatic_optimization:
+                self._plan_epoch_size(trainer)
         self._logging.in_batch = True
         if (
             not pl_module.automatic_optimization
@@ -667,6 +672,34 @@ class ScheduleCallback(Callback):
         before = dict(self.steps)
         told = self._anchor(trainer, (trainer.current_epoch + 1, trainer.global_step))
         _resolve.warn_told(self.name, told, guess, self.steps, before)
+        self._check_durations(trainer)
+
+    def _plan_epoch_size(self, trainer: pl.Trainer) -> None:
+        """At an epoch's first batch: an epoch of another number of steps than the plan's (a train dataloader
+        reloaded at another size, ``reload_dataloaders_every_n_epochs``) plans the run again from here, this
+        epoch and the ones after it at its size, with one warning (review 65: the plan kept epoch 0's size, and
+        a 1cycle over the run ended at step 31 of 56, the LR at its floor for the rest)."""
+        run = self.run
+        batches = trainer.num_training_batches
+        if run is None or run.steps_per_epoch is None or not isinstance(batches, int) or batches <= 0:
+            return
+        # compared with this rank's own epochs before, not with the plan: ranks whose loaders differ in length
+        # follow rank 0's plan (review 43), and every rank must come to the same plan without a collective
+        steps = -(-batches // L.accumulate_grad_batches(trainer))
+        last, self._epoch_steps = self._epoch_steps, steps
+        if last is None or steps == last:
+            return
+        before = dict(self.steps)
+        self.run = RunInfo(run.total_steps, steps, run.resumed_at)
+        told = self._anchor(trainer, (trainer.current_epoch, trainer.global_step), base=run)
+        self.warn_once(
+            "epoch-size",
+            f"{self.name}: epoch {trainer.current_epoch} takes {steps} optimizer steps where the epoch before "
+            f"took {last} (the train dataloader changed size, as reload_dataloaders_every_n_epochs "
+            f"may do), so the run is planned again from step {trainer.global_step} with its epochs at {steps} "
+            f"steps: {told.total_steps} optimizer steps{_resolve.changes(before, self.steps)}. The schedule "
+            f"follows that plan from here, and is planned again at each epoch of another size.",
+        )
         self._check_durations(trainer)
 
     def _anchor(self, trainer: pl.Trainer, at: tuple[int, int], base: RunInfo | None = None) -> RunInfo:

@@ -350,3 +350,31 @@ def test_ranks_with_loaders_of_different_lengths_follow_rank_zeros_plan_and_are_
         "metric, an epoch's sync_dist log, an LRRangeTest at a later epoch) waits forever; give every rank as "
         "many batches"
     ]
+
+
+class _GrowingPerRank(Tiny):
+    """Reloaded each epoch with one batch more on every rank (the distributed sampler halves the data)."""
+
+    def train_dataloader(self) -> Any:
+        return torch.utils.data.DataLoader(dataset(8 * (2 + self.current_epoch)), batch_size=4)
+
+
+@pytest.mark.ddp
+def test_every_rank_plans_an_epoch_of_another_size_alike(tmp_path) -> None:
+    # review 65: an epoch of another size plans the run again at its start, on each rank from its own
+    # loader and without a collective: ranks whose loaders grow alike come to the same plan
+    out = tmp_path / "ranks"
+    out.mkdir()
+    callbacks = [OneCycle(max_lr=0.1), DumpPerRank(str(out))]
+    fit(
+        tmp_path,
+        _GrowingPerRank(),
+        callbacks,
+        strategy=DDP,
+        devices=2,
+        max_epochs=3,
+        reload_dataloaders_every_n_epochs=1,
+    )
+    rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
+    assert rank0 == rank1 and [row[0] for row in rank0] == list(range(9))  # epochs of 2, 3, 4 steps
+    assert_trace([row[1][0] for row in rank0][5:], S.OneCycle(0.1, total_steps=9).values(9)[5:])

@@ -610,3 +610,24 @@ def test_a_momentum_schedule_cut_off_by_the_run_warns_and_names_momentum(tmp_pat
     assert "momentum=f with def f(run): return Linear(0.85, 0.95, total=run.total_steps)" in message
     fitting = LRSchedule(S.Constant(0.1), momentum=S.Linear(0.85, 0.95, total=24))
     assert _ends_early(tmp_path, Tiny(), fitting) == []
+
+
+class _Growing(Tiny):
+    """A train dataloader reloaded each epoch with one batch more: 2, 3, 4, 5 batches in epochs 0 to 3."""
+
+    def train_dataloader(self) -> DataLoader:
+        return DataLoader(dataset(self.batch_size * (2 + self.current_epoch)), batch_size=self.batch_size)
+
+
+def test_an_epoch_of_another_size_plans_the_run_again(tmp_path: Any) -> None:
+    # review 65: the plan kept epoch 0's size (8 steps for a run of 14), and a 1cycle over the run spent its
+    # last 6 steps at its floor, without a word
+    cycle = OneCycle(max_lr=0.1)
+    with pytest.warns(
+        UserWarning, match=r"OneCycle: epoch 1 takes 3 optimizer steps where the epoch before took 2"
+    ):
+        rec = fit(tmp_path, _Growing(), [cycle], max_epochs=4, reload_dataloaders_every_n_epochs=1)
+    assert [row[0] for row in rec.rows] == list(range(14))
+    assert cycle.run is not None and cycle.run.total_steps == 14  # told at each epoch's start
+    # the last epoch follows the cycle over the whole run; before it, the run ends at its last step
+    assert_trace(rec.lr()[9:], S.OneCycle(0.1, total_steps=14).values(14)[9:])
