@@ -19,9 +19,11 @@ from torch.optim import Optimizer
 
 from .. import _lightning_compat as L
 from .. import _validate as V
+from .. import schedules as S
 from .._lightning_compat import Callback
 from ..optim import ScheduleLR
 from ..optim import param_groups as pg
+from ..schedules.compose import Retimed
 from . import _filled, _hparams, _inject, _others, _resolve, _state
 from ._args import LRSpec
 from ._filled import FilledValues
@@ -31,7 +33,7 @@ from ._log import StepLogging
 from ._preview import Preview
 from ._state import CheckpointState
 from ._time_limit import Stops
-from .durations import RunInfo, epoch_start, round_steps
+from .durations import Epochs, RunInfo, epoch_start, round_steps
 
 __all__ = ["HPARAMS_KEY", "OptimizerInfo", "ScheduleCallback"]
 
@@ -129,6 +131,10 @@ class ScheduleCallback(Callback):
     #: last of ``milestones``), which a time limit or an early stop may cut; None: no planned end (it decays
     #: or cycles for as long as the run goes)
     schedule_end: str | None = None
+    #: the duration arguments that are periods, repeated through the run (a step decay's ``every``, a cycle's
+    #: ``step_size``): given in :class:`Epochs` in a run whose epochs took other numbers of steps before a
+    #: resume, the schedule keeps to the epochs as they took place (:meth:`_build_checked`)
+    periods: tuple[str, ...] = ()
     #: whether :meth:`build` reads the run itself (its length), not only the durations resolved for it: then a
     #: resume into a run of another length may change the schedule though no duration changed. The presets
     #: build from the durations alone; a class that overrides ``build`` reads it unless it says otherwise
@@ -490,13 +496,40 @@ class ScheduleCallback(Callback):
 
     def _build_checked(self, info: OptimizerInfo) -> tuple[Any, Any]:
         assert self.run is not None
-        lr, momentum = _inject.with_context(self.name, info, self.build, self.run, self.steps, info)
+        clock = self._epoch_clock()
+        if clock is None:
+            lr, momentum = _inject.with_context(self.name, info, self.build, self.run, self.steps, info)
+        else:  # planned at the run's present size, read at the step where each epoch would begin at it
+            run, points = clock
+            steps = _resolve.steps(self.name, self.durations(), run)
+            lr, momentum = _inject.with_context(self.name, info, self.build, run, steps, info)
+            lr, momentum = _retimed(lr, points), _retimed(momentum, points)
         if _alone(lr) and _alone(momentum):
             raise ValueError(
                 f"{self!r} leaves every param group of {info.label} alone, so it would schedule nothing; give "
                 f"a value for at least one group (None leaves that group alone), or remove the callback"
             )
         return lr, momentum
+
+    def _epoch_clock(self) -> tuple[RunInfo, list[tuple[int, int]]] | None:
+        """For a run whose epochs took other numbers of steps before (:attr:`RunInfo.resumed_at`), with a
+        period given in :class:`Epochs` (:attr:`periods`): the run planned at its present size, and the steps
+        at which its epochs began, each with the step at which it would begin at that size (review 65: the
+        period kept the size of the first epochs, ``epoch_start(1)``, and a step decay halved twice per epoch
+        after a resume on half the devices). None otherwise: the schedule is built on the run as it is."""
+        run = self.run
+        if run is None or not run.resumed_at or run.steps_per_epoch is None:
+            return None
+        given = [self.durations().get(name, (None, 0))[0] for name in self.periods]
+        if not any(isinstance(v, Epochs) for v in given):
+            return None
+        size = run.steps_per_epoch
+        points = [(step, epoch * size) for epoch, step in run.resumed_at]
+        total = run.total_steps
+        if total is not None:
+            last_step, last_clock = points[-1]
+            total = total - last_step + last_clock if total >= last_step else total
+        return RunInfo(total, size), points
 
     def _refresh(self, announce: bool = False) -> None:
         """Rebuild the schedules and apply them to the live schedulers from the next step on. ``announce``
@@ -1044,6 +1077,14 @@ class ScheduleCallback(Callback):
 
     def __repr__(self) -> str:
         return _hparams.call_repr(self, self.name)
+
+
+def _retimed(spec: Any, points: list[tuple[int, int]]) -> Any:
+    """A built schedule (one, a list with one per param group, None) on the clock of ``points``
+    (:class:`~lightning_lr.schedules.compose.Retimed`)."""
+    if isinstance(spec, (list, tuple)):
+        return [_retimed(s, points) for s in spec]
+    return Retimed(spec, points) if isinstance(spec, S.Schedule) else spec
 
 
 def _alone(schedules: Any) -> bool:

@@ -288,6 +288,8 @@ class Cyclic(ScheduleCallback):
         Cyclic(base_lr=0.01, max_lr=0.1, step_size=Epochs(4), mode='triangular2')
     """
 
+    periods = ("step_size", "step_size_down")
+
     range_test_args = ("base_lr", "max_lr")
     reads_run = False
 

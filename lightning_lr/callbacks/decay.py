@@ -99,6 +99,8 @@ class TimeDecay(_Decay):
         TimeDecay(decay=0.5, every=Epochs(1))
     """
 
+    periods = ("every",)
+
     def __init__(
         self,
         decay: float,
@@ -147,6 +149,8 @@ class StepDecay(_Decay):
         >>> StepDecay(every=Epochs(10), drop=0.5, initial=0.1)
         StepDecay(every=Epochs(10), initial=0.1)
     """
+
+    periods = ("every",)
 
     @V.known_as(peers.STEP)
     def __init__(
@@ -286,6 +290,8 @@ class ExponentialDecay(_Decay):
         >>> ExponentialDecay(gamma=0.9, every=Epochs(1))
         ExponentialDecay(gamma=0.9, every=Epochs(1))
     """
+
+    periods = ("every",)
 
     def __init__(
         self,

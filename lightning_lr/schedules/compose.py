@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -22,7 +23,7 @@ from ._base import FrozenList, Schedule, checked_output
 from ._math import segments
 from .decay import Linear
 
-__all__ = ["Join", "Lambda", "Multiplicative", "join", "warmup"]
+__all__ = ["Join", "Lambda", "Multiplicative", "Retimed", "join", "warmup"]
 
 
 class Lambda(Schedule):
@@ -303,3 +304,93 @@ def warmup(schedule: Schedule, steps: int, start: float = 0.0) -> Join:
                 start,
             )
     return Join([Linear(start, first, steps), schedule], [steps])
+
+
+class Retimed(Schedule):
+    """``schedule`` on another clock: at step ``t`` the value ``schedule`` has at step ``v(t)``, where ``v``
+    runs through ``points`` (``(step, its step on the schedule's clock)`` pairs, both increasing, after
+    ``(0, 0)``), linearly between them and one for one after the last, rounded half up.
+
+    A callback uses it for a run whose epochs took other numbers of steps before a resume: a period given
+    in epochs (a step decay ``every=Epochs(1)``, a cycle's ``step_size=Epochs(2)``) then keeps to the epochs
+    as they took place, its schedule planned at the run's present size and read at the step where each
+    epoch would begin at that size (review 65: the period kept the size of the run's first epochs, and the
+    LR halved twice per epoch after a resume on half the devices).
+
+    Args:
+        schedule: the schedule on its own clock.
+        points: ``(step, clock step)`` pairs of whole numbers, each larger than the one before, both > 0.
+
+    Example:
+        >>> from lightning_lr.schedules import StepDecay
+        >>> epochs = Retimed(StepDecay(0.1, every=12), [(12, 24)])  # 2 epochs of 6 steps, then 12
+        >>> [epochs(t) for t in (5, 6, 11, 12, 23, 24)]
+        [0.1, 0.05, 0.05, 0.025, 0.025, 0.0125]
+    """
+
+    def __init__(self, schedule: Schedule, points: Sequence[Sequence[int]]) -> None:
+        with context("Retimed"):
+            if not isinstance(schedule, Schedule):
+                fail("schedule", "a Schedule", schedule, TypeError)
+            allowed = (
+                "(step, clock step) pairs of whole numbers > 0, each pair larger in both than the one before"
+            )
+            try:
+                pairs = [(int(a), int(b)) for a, b in points]
+                whole = all(float(a) == int(a) and float(b) == int(b) for a, b in points)
+            except (TypeError, ValueError):
+                fail("points", allowed, points)
+            if (
+                not pairs
+                or not whole
+                or any(
+                    a <= (pairs[i - 1][0] if i else 0) or b <= (pairs[i - 1][1] if i else 0)
+                    for i, (a, b) in enumerate(pairs)
+                )
+            ):
+                fail("points", allowed, points)
+        self.schedule = schedule
+        self.points = FrozenList(pairs)
+
+    def clock(self, t: Any) -> Any:
+        """The step on the schedule's clock at step ``t`` (an int or an int array)."""
+        steps = [0, *(a for a, _ in self.points)]
+        ticks = [0, *(b for _, b in self.points)]
+        last, shift = steps[-1], ticks[-1] - steps[-1]
+        if isinstance(t, np.ndarray):
+            within = np.floor(np.interp(np.minimum(t, last), steps, ticks) + 0.5).astype(np.int64)
+            return np.where(t >= last, t + shift, within)
+        if t >= last:  # one for one after the last point, exact at any step
+            return t + shift
+        i = bisect.bisect_right(steps, t) - 1
+        v = ticks[i] + (t - steps[i]) * (ticks[i + 1] - ticks[i]) / (steps[i + 1] - steps[i])
+        return math.floor(v + 0.5)
+
+    def step_at(self, clock: int) -> int:
+        """The first step whose clock step is at least ``clock`` (where a change on the schedule's clock
+        takes place)."""
+        steps = [0, *(a for a, _ in self.points)]
+        ticks = [0, *(b for _, b in self.points)]
+        if clock >= ticks[-1]:
+            return clock - ticks[-1] + steps[-1]
+        t = int(np.ceil(np.interp(clock, ticks, steps)))
+        while t > 0 and self.clock(t - 1) >= clock:
+            t -= 1
+        while self.clock(t) < clock:
+            t += 1
+        return t
+
+    def _eval(self, t: Any, xp: Any) -> Any:
+        return self.schedule._eval(self.clock(t), xp)
+
+    def natural_length(self, default: int | None = None) -> int | None:
+        n = self.schedule.natural_length(default)
+        return None if n is None else self.step_at(n)
+
+    def ends_at(self) -> int | None:
+        end = self.schedule.ends_at()
+        return None if end is None else self.step_at(end)
+
+    def scheduled_until(self) -> int | None:
+        end = self.schedule.scheduled_until()
+        return None if end is None else self.step_at(end)

@@ -13,7 +13,7 @@ from lightning.pytorch.callbacks import ModelCheckpoint
 
 from lightning_lr import LRScheduleMixin
 from lightning_lr import schedules as S
-from lightning_lr.callbacks import CosineDecay, Epochs, OneCycle, ReduceOnPlateau
+from lightning_lr.callbacks import CosineDecay, Epochs, OneCycle, ReduceOnPlateau, StepDecay
 
 from support.models import Tiny, adam, dataset
 from support.plateau import Scripted, as_logged, reduction_checks, scripted, torch_lrs
@@ -223,6 +223,20 @@ def test_a_two_process_checkpoint_resumed_on_one_process_ends_the_schedule_with_
     assert resumed.steps() == list(range(6, 30))
     assert cycle.run is not None and cycle.run.total_steps == 30
     assert_trace(resumed.lr(), S.OneCycle(0.05, total_steps=30).values(30)[6:])
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_period_in_epochs_keeps_to_the_epochs_of_a_two_process_run_resumed_on_one(tmp_path) -> None:
+    # review 65: every=Epochs(1) kept the two-process epochs' 6 steps in epochs of 12: the LR halved twice an
+    # epoch after the resume, mid-epoch too, and ended 4x lower
+    ckpt = ModelCheckpoint(tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1, save_on_train_epoch_end=True)
+    callbacks = [StepDecay(every=Epochs(1), drop=0.5), ckpt]
+    fit(tmp_path, Tiny(), callbacks, strategy=DDP, devices=2, max_epochs=3, enable_checkpointing=True)
+    (path,) = (tmp_path / "ckpt").glob("*-step=6.ckpt")
+    resumed = fit(tmp_path, Tiny(), [StepDecay(every=Epochs(1), drop=0.5)], max_epochs=3, ckpt_path=str(path))
+    assert resumed.steps() == list(range(6, 30))
+    assert_trace(resumed.lr(), [0.05] * 12 + [0.025] * 12)  # halved at each epoch's start
 
 
 @pytest.mark.ddp

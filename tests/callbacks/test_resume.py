@@ -15,7 +15,9 @@ from lightning.pytorch.callbacks import ModelCheckpoint
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import (
     CosineDecay,
+    Cyclic,
     Epochs,
+    ExponentialDecay,
     Fraction,
     InverseSqrt,
     LRSchedule,
@@ -23,6 +25,7 @@ from lightning_lr.callbacks import (
     OneCycle,
     ReduceOnPlateau,
     RunInfo,
+    StepDecay,
     TimeDecay,
     _state,
 )
@@ -420,6 +423,32 @@ def test_epochs_count_the_epochs_of_a_run_resumed_at_another_size(tmp_path) -> N
         )
     assert decay.steps == {"warmup": 6, "milestones": [6, 18]}
     assert_trace(resumed.lr(), [0.05] * 12 + [0.025] * 12)
+
+
+@pytest.mark.parametrize("kind", ["StepDecay", "ExponentialDecay", "Cyclic"])
+def test_periods_given_in_epochs_keep_to_the_epochs_of_a_run_resumed_at_another_size(tmp_path, kind) -> None:
+    # review 65: a period of Epochs(1) was epoch_start(1), the first epoch's 6 steps, in epochs of 12: the step
+    # decay halved twice an epoch after the resume (mid-epoch too), and the cycle ran at half its period
+    def make():
+        if kind == "StepDecay":
+            return StepDecay(every=Epochs(1), drop=0.5)
+        if kind == "ExponentialDecay":
+            return ExponentialDecay(gamma=0.5, every=Epochs(1), staircase=True)
+        return Cyclic(base_lr=0.01, max_lr=0.1, step_size=Epochs(1))
+
+    _reshaped_checkpoint(tmp_path, make)
+    callback = make()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        resumed = fit(
+            tmp_path, Tiny(batch_size=4), [callback], max_epochs=3, ckpt_path=path_at(tmp_path / "a", 6)
+        )
+    assert resumed.steps() == list(range(6, 30))  # epochs 1 and 2, 12 steps each
+    if kind == "Cyclic":  # epoch 0 went up: down through epoch 1, up through epoch 2, an epoch each
+        expected = S.Cyclic(0.01, 0.1, step_size=12).values(36)[12:]
+    else:  # halved at each epoch's start: once at step 6, again at 18
+        expected = [0.05] * 12 + [0.025] * 12
+    assert_trace(resumed.lr(), expected)
 
 
 def test_a_run_resumed_at_another_size_resumes_again_at_that_size_without_a_jump(tmp_path) -> None:

@@ -559,3 +559,35 @@ def test_scheduled_until_is_the_run_length_the_seen_changes_need(
     schedule: Schedule, needs: int | None
 ) -> None:
     assert schedule.scheduled_until() == needs
+
+
+# --- Retimed: a schedule on the clock of a run whose epochs changed size (callbacks only) --------------------
+def test_retimed_reads_its_schedule_at_the_clock_of_its_points() -> None:
+    from lightning_lr.schedules import Cyclic, StepDecay, warmup
+    from lightning_lr.schedules.compose import Retimed
+
+    inner = Cyclic(0.001, 0.006, step_size=4)
+    s = Retimed(inner, [(6, 9), (10, 15)])  # 2 epochs of 3 steps by 6, of 1.5 up to 10, then 1 for 1
+    clocks = [s.clock(t) for t in range(20)]
+    assert clocks[:7] == [0, 2, 3, 5, 6, 8, 9]  # rounded half up
+    assert clocks[10:] == list(range(15, 25))
+    assert s.clock(np.arange(20)).tolist() == clocks  # the same vectorized
+    assert [s(t) for t in range(20)] == [inner(c) for c in clocks]
+    np.testing.assert_allclose(s.values(20), [inner(c) for c in clocks], rtol=1e-14)
+    assert s(2**53) == inner(2**53 + 5)  # exact far out
+    assert pickle.loads(pickle.dumps(s)) == s and copy.deepcopy(s) == s
+    # where a change on its clock happens on the steps: a warm-up ending at clock step 9 ends at step 6
+    w = Retimed(warmup(StepDecay(0.1, every=100), steps=9), [(6, 9)])
+    assert w.scheduled_until() == 6 and Retimed(StepDecay(0.1, every=3), [(6, 9)]).ends_at() is None
+
+
+@pytest.mark.parametrize(
+    "points",
+    [[], [(0, 3)], [(3, 0)], [(4, 6), (4, 8)], [(4, 6), (6, 6)], [(1.5, 3)], "ab", None],
+)
+def test_retimed_refuses_points_that_do_not_increase(points: object) -> None:
+    from lightning_lr.schedules import Constant
+    from lightning_lr.schedules.compose import Retimed
+
+    with pytest.raises((TypeError, ValueError), match=r"Retimed: points must be \(step, clock step\) pairs"):
+        Retimed(Constant(0.1), points)
