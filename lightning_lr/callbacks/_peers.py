@@ -32,6 +32,19 @@ _WARMUP = {
     ),
     "warmup_lr_init": f"LRSchedule(warmup(schedule, steps, start=warmup_lr_init)) (timm's warmup_lr_init; {_DOC})",
     "warmup_prefix": f"nothing: warmup= comes before the schedule, as timm's warmup_prefix=True ({_DOC})",
+    "warmup_lr_rate": (
+        f"LRSchedule(warmup(schedule, steps, start=warmup_lr_rate * peak)) (transformers' warmup_lr_rate; {_DOC})"
+    ),
+    "t_in_epochs": (
+        "nothing: a duration given as Epochs(n) counts epochs, an int counts optimizer steps (timm's t_in_epochs)"
+    ),
+    **{
+        name: (
+            f"nothing: lightning_lr's schedules add no noise (timm's {name}); a Lambda can add noise drawn from a "
+            f"hash of the step, which keeps the schedule a pure function of it ({_DOC})"
+        )
+        for name in ("noise_range_t", "noise_pct", "noise_std", "noise_seed", "noise_type")
+    },
 }
 #: the presets that reach ``final`` at ``total``
 _TO_FINAL = {
@@ -53,13 +66,31 @@ _TO_FINAL = {
 COSINE = {
     **_TO_FINAL,
     "num_cycles": f"LRSchedule(warmup(schedules.CosineDecay(..., periodic=True), W)) (transformers' num_cycles; {_DOC})",
+    **{
+        name: (
+            f"LRSchedule(schedules.CosineRestarts(..., period_mult=cycle_mul, decay=cycle_decay)), joined to a "
+            f"Constant after cycle_limit cycles (timm's {name}; {_DOC})"
+        )
+        for name in ("cycle_mul", "cycle_decay", "cycle_limit")
+    },
+    "k_decay": f"a Lambda: no preset has timm's k_decay ({_DOC})",
+    "T_max": "total (torch's CosineAnnealingLR T_max; the default is the whole run)",
+    "eta_min": "final (torch's CosineAnnealingLR eta_min)",
 }
-POLYNOMIAL = _TO_FINAL
+POLYNOMIAL = {
+    **_TO_FINAL,
+    "total_iters": "total (torch's PolynomialLR total_iters; the default is the whole run)",
+}
 WSD = {
     **_TO_FINAL,
     "num_decay_steps": "decay (transformers' num_decay_steps)",
     "num_stable_steps": "nothing: the stable phase is what warmup and decay leave of total",
     "decay_type": "shape (transformers' decay_type, whose default is 'cosine'; shape's is '1-sqrt')",
+    "warmup_type": f"nothing: the warm-up is linear, transformers' default warmup_type; another is a Lambda ({_DOC})",
+    "num_cycles": (
+        f"nothing: shape='cosine' decays over half a wave, transformers' default num_cycles=0.5; another is a "
+        f"Lambda ({_DOC})"
+    ),
     "min_lr_ratio": (
         f"final_ratio (transformers' min_lr_ratio; its warm-up also starts there, this one from 0: {_DOC})"
     ),

@@ -503,6 +503,32 @@ def test_lr_schedule_errors(tmp_path) -> None:
             TypeError,
             r"^OneCycle\(\) got an unexpected keyword argument 'total_steps': pass total=<optimizer steps>",
         ),
+        (  # review 67: timm's, transformers' and torch's names with no hint raised Python's bare TypeError
+            lambda: CosineDecay(cycle_mul=2),
+            TypeError,
+            r"^CosineDecay\(\) got an unexpected keyword argument 'cycle_mul': pass LRSchedule\(schedules\."
+            r"CosineRestarts\(\.\.\., period_mult=cycle_mul",
+        ),
+        (
+            lambda: CosineDecay(T_max=10),
+            TypeError,
+            r"'T_max': pass total \(torch's CosineAnnealingLR T_max",
+        ),
+        (
+            lambda: PolynomialDecay(total_iters=5),
+            TypeError,
+            r"'total_iters': pass total \(torch's PolynomialLR",
+        ),
+        (
+            lambda: StepDecay(every=2, noise_pct=0.1),
+            TypeError,
+            r"'noise_pct': pass nothing: lightning_lr's schedules add no noise",
+        ),
+        (
+            lambda: WarmupStableDecay(warmup_type="cosine"),
+            TypeError,
+            r"'warmup_type': pass nothing: the warm-up is linear",
+        ),
         (
             lambda: Cyclic(step_size_up=4),
             TypeError,
