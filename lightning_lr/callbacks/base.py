@@ -339,9 +339,9 @@ class ScheduleCallback(Callback):
         self._module: pl.LightningModule | None = None
         self._injected: list[Injected] = []
         self._guess: int | None = None  # a fit resumed at other sizes: the step its first epoch should end at
-        self._epoch_steps: int | None = (
-            None  # the optimizer steps of this rank's epoch so far (its first batch)
-        )
+        # the optimizer steps of this rank's last epoch, read at its first batch (an epoch of another size plans
+        # the run again: _plan_epoch_size)
+        self._epoch_steps: tuple[int, int, int] | None = None  # (steps, batches, accumulation)
         self._logging: StepLogging | None = None
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
         self._saved_window: dict[str, Any] | None = None  # the open window of the checkpoint resumed, if any
@@ -718,20 +718,27 @@ class ScheduleCallback(Callback):
             return
         # compared with this rank's own epochs before, not with the plan: ranks whose loaders differ in length
         # follow rank 0's plan (review 43), and every rank must come to the same plan without a collective
-        steps = -(-batches // L.accumulate_grad_batches(trainer))
-        last, self._epoch_steps = self._epoch_steps, steps
-        if last is None or steps == last:
+        accumulate = L.accumulate_grad_batches(trainer)
+        steps = -(-batches // accumulate)
+        last, self._epoch_steps = self._epoch_steps, (steps, batches, accumulate)
+        if last is None or steps == last[0]:
             return
+        why = []
+        if batches != last[1]:
+            why.append(f"the train dataloader has {batches} batches where it had {last[1]}")
+        if accumulate != last[2]:
+            why.append(f"the batches accumulate by {accumulate} where they did by {last[2]}")
         before = dict(self.steps)
         self.run = RunInfo(run.total_steps, steps, run.resumed_at)
         told = self._anchor(trainer, (trainer.current_epoch, trainer.global_step), base=run)
         self.warn_once(
             "epoch-size",
             f"{self.name}: epoch {trainer.current_epoch} takes {steps} optimizer steps where the epoch before "
-            f"took {last} (the train dataloader changed size, as reload_dataloaders_every_n_epochs "
-            f"may do), so the run is planned again from step {trainer.global_step} with its epochs at {steps} "
-            f"steps: {told.total_steps} optimizer steps{_resolve.changes(before, self.steps)}. The schedule "
-            f"follows that plan from here, and is planned again at each epoch of another size.",
+            f"took {last[0]} ({' and '.join(why)}, as reload_dataloaders_every_n_epochs or a "
+            f"GradientAccumulationScheduler may do), so the run is planned again from step "
+            f"{trainer.global_step} with its epochs at {steps} steps: {told.total_steps} optimizer steps"
+            f"{_resolve.changes(before, self.steps)}. The schedule follows that plan from here, and is planned "
+            f"again at each epoch of another size.",
         )
         self._check_durations(trainer)
 

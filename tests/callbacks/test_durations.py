@@ -631,3 +631,21 @@ def test_an_epoch_of_another_size_plans_the_run_again(tmp_path: Any) -> None:
     assert cycle.run is not None and cycle.run.total_steps == 14  # told at each epoch's start
     # the last epoch follows the cycle over the whole run; before it, the run ends at its last step
     assert_trace(rec.lr()[9:], S.OneCycle(0.1, total_steps=14).values(14)[9:])
+
+
+def test_an_accumulation_that_changes_plans_the_run_again(tmp_path: Any) -> None:
+    # a GradientAccumulationScheduler halves the steps of epochs 1 and 2 (Lightning estimates 36 from epoch
+    # 0's 12): the 1cycle over the run now ends with it, at its 24th step
+    from lightning.pytorch.callbacks import GradientAccumulationScheduler
+
+    cycle = OneCycle(max_lr=0.1)
+    with pytest.warns(UserWarning, match=r"the batches accumulate by 2 where they did by 1"):
+        rec = fit(
+            tmp_path,
+            Tiny(n=48, batch_size=4),
+            [GradientAccumulationScheduler({0: 1, 1: 2}), cycle],
+            max_epochs=3,
+        )
+    assert [row[0] for row in rec.rows] == list(range(24)) and cycle.run is not None
+    assert cycle.run.total_steps == 24
+    assert_trace(rec.lr()[12:], S.OneCycle(0.1, total_steps=24).values(24)[12:])
