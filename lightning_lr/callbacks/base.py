@@ -23,7 +23,7 @@ from .. import schedules as S
 from .._lightning_compat import Callback
 from ..optim import ScheduleLR
 from ..optim import param_groups as pg
-from ..schedules.compose import Retimed
+from ..schedules.compose import Retimed, retimed_clock
 from . import _filled, _hparams, _inject, _others, _resolve, _state
 from ._args import LRSpec
 from ._filled import FilledValues
@@ -491,6 +491,11 @@ class ScheduleCallback(Callback):
         if points and automatic and self._checkpoint.same_size(run):
             run = _resolve.anchored(trainer, run, points)
             steps = _resolve.steps(self.name, self.durations(), run)
+        # the epochs this rank's plan counts (before the ranks agree on rank 0's): a first epoch of another size
+        # (a resumed fit whose reloaded loader, or accumulation, differs from the estimate's) plans again
+        batches = trainer.num_training_batches
+        if run.steps_per_epoch is not None and isinstance(batches, int):
+            self._epoch_steps = (run.steps_per_epoch, batches, int(trainer.accumulate_grad_batches))
         self.run, self.steps = _resolve.agreed(trainer, self.name, run, steps)
         self._checkpoint.check_run(self.name, run, steps, self.reads_run)
 
@@ -500,10 +505,7 @@ class ScheduleCallback(Callback):
         if clock is None:
             lr, momentum = _inject.with_context(self.name, info, self.build, self.run, self.steps, info)
         else:  # planned at the run's present size, read at the step where each epoch would begin at it
-            run, points = clock
-            steps = _resolve.steps(self.name, self.durations(), run)
-            lr, momentum = _inject.with_context(self.name, info, self.build, run, steps, info)
-            lr, momentum = _retimed(lr, points), _retimed(momentum, points)
+            lr, momentum = _inject.with_context(self.name, info, self._build_on_clock, *clock, info)
         if _alone(lr) and _alone(momentum):
             raise ValueError(
                 f"{self!r} leaves every param group of {info.label} alone, so it would schedule nothing; give "
@@ -530,6 +532,33 @@ class ScheduleCallback(Callback):
             last_step, last_clock = points[-1]
             total = total - last_step + last_clock if total >= last_step else total
         return RunInfo(total, size), points
+
+    def _build_on_clock(
+        self, run: RunInfo, points: list[tuple[int, int]], info: OptimizerInfo
+    ) -> tuple[Any, Any]:
+        """:meth:`build` on the clock of ``points`` (:meth:`_epoch_clock`), read through it
+        (:class:`~lightning_lr.schedules.compose.Retimed`). A preset whose schedule has a part that is no
+        period (a warm-up) builds that part on the run's steps instead."""
+        lr, momentum = self.build(run, self._on_clock(run, points), info)
+        return _retimed(lr, points), _retimed(momentum, points)
+
+    def _on_clock(self, run: RunInfo, points: list[tuple[int, int]]) -> dict[str, Any]:
+        """The durations on the clock of ``points`` (:meth:`_epoch_clock`): one given in :class:`Epochs`
+        resolved for ``run``, the run at its present size; an int or a :class:`Fraction`, resolved in the run's
+        steps, at the clock step of that step, so that it still falls there (review 68: a warm-up of 10 steps
+        beside ``every=Epochs(1)`` ended at step 6 after a resume at twice the size)."""
+        on_clock = _resolve.steps(self.name, self.durations(), run)
+        out: dict[str, Any] = {}
+        for arg, (value, _) in self.durations().items():
+            given, real, clocked = value, self.steps[arg], on_clock[arg]
+            if isinstance(given, (list, tuple)):
+                out[arg] = [
+                    c if isinstance(g, Epochs) else int(retimed_clock(points, r))
+                    for g, r, c in zip(given, real, clocked, strict=True)
+                ]
+            else:
+                out[arg] = clocked if isinstance(given, Epochs) else int(retimed_clock(points, real))
+        return out
 
     def _refresh(self, announce: bool = False) -> None:
         """Rebuild the schedules and apply them to the live schedulers from the next step on. ``announce``
@@ -716,8 +745,9 @@ class ScheduleCallback(Callback):
         batches = trainer.num_training_batches
         if run is None or run.steps_per_epoch is None or not isinstance(batches, int) or batches <= 0:
             return
-        # compared with this rank's own epochs before, not with the plan: ranks whose loaders differ in length
-        # follow rank 0's plan (review 43), and every rank must come to the same plan without a collective
+        # compared with this rank's own epochs before (at the fit's start, the ones its plan counted), not with
+        # the plan the ranks agreed on: ranks whose loaders differ in length follow rank 0's plan (review 43),
+        # and every rank must come to the same plan without a collective
         accumulate = L.accumulate_grad_batches(trainer)
         steps = -(-batches // accumulate)
         last, self._epoch_steps = self._epoch_steps, (steps, batches, accumulate)
@@ -733,8 +763,8 @@ class ScheduleCallback(Callback):
         told = self._anchor(trainer, (trainer.current_epoch, trainer.global_step), base=run)
         self.warn_once(
             "epoch-size",
-            f"{self.name}: epoch {trainer.current_epoch} takes {steps} optimizer steps where the epoch before "
-            f"took {last[0]} ({' and '.join(why)}, as reload_dataloaders_every_n_epochs or a "
+            f"{self.name}: epoch {trainer.current_epoch} takes {steps} optimizer steps where the plan had "
+            f"{last[0]} ({' and '.join(why)}, as reload_dataloaders_every_n_epochs or a "
             f"GradientAccumulationScheduler may do), so the run is planned again from step "
             f"{trainer.global_step} with its epochs at {steps} steps: {told.total_steps} optimizer steps"
             f"{_resolve.changes(before, self.steps)}. The schedule follows that plan from here, and is planned "

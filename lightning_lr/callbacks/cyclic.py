@@ -63,7 +63,8 @@ def _check_used(cycle_momentum: bool | None, base_momentum: Any, max_momentum: A
         ("base_momentum", base_momentum, 0.85),
         ("max_momentum", max_momentum, 0.95),
     ):
-        if isinstance(value, (list, tuple, np.ndarray)) or value != default:
+        values = list(value) if isinstance(value, (list, tuple, np.ndarray)) else [value]
+        if any(v != default for v in values):
             V.fail(
                 name,
                 f"{default:g} (the default) with cycle_momentum=False: only a cycled momentum uses it (pass "

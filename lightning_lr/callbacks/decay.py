@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import _validate as V
 from .. import schedules as S
+from ..schedules.compose import Retimed, retimed_clock
 from ..schedules.decay import exponential_rate
 from . import _peers as peers
 from . import _resolve
@@ -70,6 +71,22 @@ class _Decay(ScheduleCallback):
 
     def range_test_values(self, result: Any) -> dict[str, float | None]:
         return {"initial": result.suggestion()}
+
+    def _build_on_clock(
+        self, run: RunInfo, points: list[tuple[int, int]], info: OptimizerInfo
+    ) -> tuple[Any, Any]:
+        """The warm-up on the run's steps, the decay after it on the clock of ``points`` from the warm-up's end
+        (review 68: a warm-up of 10 steps read through the clock of a resume at twice the size went from 0.075,
+        where the uninterrupted run had 0.06)."""
+        warm = self.steps["warmup"]
+        if warm == 0:
+            return super()._build_on_clock(run, points, info)
+        start = int(retimed_clock(points, warm))
+        shifted = [(t - warm, c - start) for t, c in points if t > warm]
+        decays, _ = self.build(run, {**self._on_clock(run, points), "warmup": 0}, info)
+        return [
+            None if d is None else S.warmup(Retimed(d, shifted) if shifted else d, warm) for d in decays
+        ], None
 
     def _per_group_args(self) -> dict[str, LRSpec]:
         """The per-group arguments besides ``initial`` (a list's value for a group left alone is refused)."""

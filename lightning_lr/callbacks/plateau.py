@@ -179,7 +179,7 @@ class ReduceOnPlateau(ScheduleCallback):
         old metric's)."""
         if arguments.get("monitor") == self.monitor:
             return super()._adopted(arguments)
-        made = sum(len(steps) for groups in self.reductions.values() for steps in groups[:1])
+        made = len({step for groups in self.reductions.values() for steps in groups[:1] for step in steps})
         checks = self._plateau.last_epoch  # the checks so far are the run's
         self._plateau.reset()
         self._plateau.last_epoch, self._source = checks, None

@@ -354,17 +354,7 @@ class Retimed(Schedule):
 
     def clock(self, t: Any) -> Any:
         """The step on the schedule's clock at step ``t`` (an int or an int array)."""
-        steps = [0, *(a for a, _ in self.points)]
-        ticks = [0, *(b for _, b in self.points)]
-        last, shift = steps[-1], ticks[-1] - steps[-1]
-        if isinstance(t, np.ndarray):
-            within = np.floor(np.interp(np.minimum(t, last), steps, ticks) + 0.5).astype(np.int64)
-            return np.where(t >= last, t + shift, within)
-        if t >= last:  # one for one after the last point, exact at any step
-            return t + shift
-        i = bisect.bisect_right(steps, t) - 1
-        v = ticks[i] + (t - steps[i]) * (ticks[i + 1] - ticks[i]) / (steps[i + 1] - steps[i])
-        return math.floor(v + 0.5)
+        return retimed_clock(self.points, t)
 
     def step_at(self, clock: int) -> int:
         """The first step whose clock step is at least ``clock`` (where a change on the schedule's clock
@@ -372,8 +362,11 @@ class Retimed(Schedule):
         steps = [0, *(a for a, _ in self.points)]
         ticks = [0, *(b for _, b in self.points)]
         if clock >= ticks[-1]:
-            return clock - ticks[-1] + steps[-1]
-        t = int(np.ceil(np.interp(clock, ticks, steps)))
+            t = clock - ticks[-1] + steps[-1]
+        else:
+            t = int(np.ceil(np.interp(clock, ticks, steps)))
+        # from there to the first such step: the clock rounds, and before the last point it may advance by
+        # less than a step per step (review 68: the shortcut at the last point missed that)
         while t > 0 and self.clock(t - 1) >= clock:
             t -= 1
         while self.clock(t) < clock:
@@ -394,3 +387,18 @@ class Retimed(Schedule):
     def scheduled_until(self) -> int | None:
         end = self.schedule.scheduled_until()
         return None if end is None else self.step_at(end)
+
+
+def retimed_clock(points: Sequence[Sequence[int]], t: Any) -> Any:
+    """The clock of :class:`Retimed` with ``points``, at step ``t`` (an int or an int array)."""
+    steps = [0, *(a for a, _ in points)]
+    ticks = [0, *(b for _, b in points)]
+    last, shift = steps[-1], ticks[-1] - steps[-1]
+    if isinstance(t, np.ndarray):
+        within = np.floor(np.interp(np.minimum(t, last), steps, ticks) + 0.5).astype(np.int64)
+        return np.where(t >= last, t + shift, within)
+    if t >= last:  # one for one after the last point, exact at any step
+        return t + shift
+    i = bisect.bisect_right(steps, t) - 1
+    v = ticks[i] + (t - steps[i]) * (ticks[i + 1] - ticks[i]) / (steps[i + 1] - steps[i])
+    return math.floor(v + 0.5)

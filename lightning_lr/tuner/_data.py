@@ -119,6 +119,13 @@ _NO_VAL = (
 )
 
 
+class ValBatches(list[list[Any]]):
+    """The fixed validation batches of each validation dataloader (a list of lists), and whether one that
+    gives no validation loss was said (``said``)."""
+
+    said = False
+
+
 def val_batches(trainer: pl.Trainer, options: SweepOptions) -> list[list[Any]]:
     """The fixed validation batches the val-loss mode reads at every point: up to ``options.val_batches`` of
     each validation dataloader (review 66: of several, the first alone was read, and a ``validation_step``
@@ -151,7 +158,7 @@ def val_batches(trainer: pl.Trainer, options: SweepOptions) -> list[list[Any]]:
         which = "" if len(loaders) == 1 else f" {i} (of {len(loaders)})"
         count = counts[i] if i < len(counts) else math.inf
         out.append(_loader_batches(trainer, options, loader, which, count if limited else math.inf))
-    return out
+    return ValBatches(out)
 
 
 def _loader_batches(

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple, cast
 import lightning.pytorch as pl
 import torch
 from lightning.pytorch.utilities.exceptions import SIGTERMException
-from lightning.pytorch.utilities.rank_zero import rank_zero_warn
+from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 
 from .. import _lightning_compat as L
 from ..callbacks.schedule_free import is_schedule_free
@@ -445,19 +445,40 @@ def _val_loss(trainer: pl.Trainer, val_batches: list[list[Any]], key: str) -> to
         for o in free:
             o.eval()  # the evaluation weights, as validation sees them
         with torch.no_grad(), L.validating(trainer):
-            for i, batches in enumerate(val_batches):
-                means.append(_loader_loss(trainer, batches, key, i if several else None))
+            found = [_loader_loss(trainer, b, key, i if several else None) for i, b in enumerate(val_batches)]
     finally:
         for m, training in modes:
             m.training = training
         for o in free:
             o.train()
+    means = [value for value, _ in found if value is not None]
+    if not means:
+        logged = "; ".join(
+            f"{'' if not several else f'dataloader {i}: '}{sorted(set(names)) or 'nothing'}"
+            for i, (_, names) in enumerate(found)
+        )
+        raise ValueError(
+            f"val_loss=True: validation_step neither returned a loss nor logged {key!r} (it logged {logged}); "
+            f"log the validation loss as {key!r} or pass val_key=<its name>"
+        )
+    skipped = [i for i, (value, _) in enumerate(found) if value is None]
+    if skipped and not getattr(val_batches, "said", True):
+        # review 68: a second loader that logs only a probe metric is ordinary Lightning use; it was refused
+        rank_zero_info(
+            f"val_loss=True: validation dataloader{'s' if len(skipped) > 1 else ''} "
+            f"{', '.join(map(str, skipped))} neither returned a loss nor logged {key!r}: the validation loss is "
+            f"the mean over the other{'s' if len(means) > 1 else ''}"
+        )
+        cast(Any, val_batches).said = True
     return torch.stack(means).mean()
 
 
-def _loader_loss(trainer: pl.Trainer, batches: list[Any], key: str, index: int | None) -> torch.Tensor:
+def _loader_loss(
+    trainer: pl.Trainer, batches: list[Any], key: str, index: int | None
+) -> tuple[torch.Tensor | None, list[str]]:
     """The mean validation loss over one dataloader's ``batches``: what ``validation_step`` returns, else what
-    it logs as ``key``; ``index``: the ``dataloader_idx`` to pass (None: one dataloader, none passed)."""
+    it logs as ``key`` (None when it does neither), and the names it logged; ``index``: the
+    ``dataloader_idx`` to pass (None: one dataloader, none passed)."""
     returned: list[torch.Tensor] = []
     collections = L.new_val_results(trainer, batches[0])
     for j, batch in enumerate(batches):
@@ -471,12 +492,8 @@ def _loader_loss(trainer: pl.Trainer, batches: list[Any], key: str, index: int |
             if isinstance(v, torch.Tensor):
                 returned.append(v.detach().float().mean())
     if len(returned) == len(batches):
-        return torch.stack(returned).mean()
+        return torch.stack(returned).mean(), []
     value, names = L.logged_value(collections, key)
-    if value is None:
-        which = "" if index is None else f" on validation dataloader {index}"
-        raise ValueError(
-            f"val_loss=True: validation_step neither returned a loss nor logged {key!r}{which} (it logged "
-            f"{sorted(set(names)) or 'nothing'}); log the validation loss as {key!r} or pass val_key=<its name>"
-        )
-    return torch.as_tensor(value).detach().float().reshape(())
+    if value is None:  # none from this dataloader (the others may give one)
+        return None, names
+    return torch.as_tensor(value).detach().float().reshape(()), names

@@ -819,3 +819,9 @@ def test_a_zero_for_a_group_left_alone_asks_nothing(tmp_path) -> None:
     # have per-group finals at all
     rec = fit(tmp_path, Tiny(groups=2, ratio=0.0), [CosineDecay(final=[1e-3, 0.0])])
     assert rec.lr(0)[-1] > 1e-3 and list(rec.lr(1)) == [0.0] * N
+
+
+def test_momentum_bounds_at_their_defaults_are_taken_with_cycle_momentum_false() -> None:
+    # review 68: a list of the default values, one per group, was refused as an unused value
+    assert OneCycle(cycle_momentum=False, base_momentum=[0.85, 0.85]).cycle_momentum is False
+    assert Cyclic(cycle_momentum=False, max_momentum=np.array([0.95])).cycle_momentum is False

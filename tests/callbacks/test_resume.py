@@ -451,6 +451,24 @@ def test_periods_given_in_epochs_keep_to_the_epochs_of_a_run_resumed_at_another_
     assert_trace(resumed.lr(), expected)
 
 
+def test_a_warm_up_in_steps_beside_a_period_in_epochs_stays_in_steps_after_a_resume_at_another_size(
+    tmp_path,
+) -> None:
+    # review 68: the whole schedule was read through the epochs' clock, so a warm-up of 10 steps, resumed at
+    # step 6 at twice the size, went on from 0.075 where the uninterrupted run had 0.06
+    def make():
+        return StepDecay(every=Epochs(1), drop=0.5, warmup=10)
+
+    _reshaped_checkpoint(tmp_path, make)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        resumed = fit(
+            tmp_path, Tiny(batch_size=4), [make()], max_epochs=3, ckpt_path=path_at(tmp_path / "a", 6)
+        )
+    # the warm-up ends at step 10 as planned; the decay halves an epoch (12 steps) after it
+    assert_trace(resumed.lr(), [0.06, 0.07, 0.08, 0.09] + [0.1] * 12 + [0.05] * 8)
+
+
 def test_a_run_resumed_at_another_size_resumes_again_at_that_size_without_a_jump(tmp_path) -> None:
     # A at 6 steps an epoch; B resumes A's epoch-0 checkpoint at 12 (30 steps); C resumes B's checkpoint at
     # step 18, at B's size. B's checkpoint carries where its epochs began (before: C planned Lightning's 36 and

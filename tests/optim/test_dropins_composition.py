@@ -425,6 +425,17 @@ def test_float32_tensor_lrs_compound_as_in_torch() -> None:
         assert g == pytest.approx(w, rel=1e-6)
 
 
+def run_side_by_side(opt: torch.optim.Optimizer, schedulers: list[Any], steps: int) -> list[list[float]]:
+    """The LRs before each of ``steps`` steps of ``opt`` and then of each of ``schedulers``."""
+    out = []
+    for _ in range(steps):
+        out.append(lrs_of(opt))
+        opt.step()
+        for s in schedulers:
+            s.step()
+    return out
+
+
 RESUMED_AT_EVERY_STEP: dict[str, Callable[[torch.optim.Optimizer], list[Any]]] = {
     # the StepLR phase begins back at the initial LR, the value a freshly built scheduler writes
     "sequential back to the initial LR": lambda o: [
@@ -449,21 +460,12 @@ def test_a_composed_run_resumed_at_any_step_continues_bit_for_bit(kind: str, ten
     written there, and a recursive phase carried it on: 0.06561 for 0.1)."""
     n = 30
 
-    def go(opt: torch.optim.Optimizer, schedulers: list[Any], steps: int) -> list[list[float]]:
-        out = []
-        for _ in range(steps):
-            out.append(lrs_of(opt))
-            opt.step()
-            for s in schedulers:
-                s.step()
-        return out
-
     opt = sgd(tensor=tensor)
-    full = go(opt, RESUMED_AT_EVERY_STEP[kind](opt), n)
+    full = run_side_by_side(opt, RESUMED_AT_EVERY_STEP[kind](opt), n)
     for k in range(1, n):
         opt1 = sgd(tensor=tensor)
         schedulers1 = RESUMED_AT_EVERY_STEP[kind](opt1)
-        go(opt1, schedulers1, k)
+        run_side_by_side(opt1, schedulers1, k)
         opt_state = roundtrip(opt1.state_dict())
         states = [roundtrip(s.state_dict()) for s in schedulers1]
         opt2 = sgd(tensor=tensor)
@@ -471,7 +473,7 @@ def test_a_composed_run_resumed_at_any_step_continues_bit_for_bit(kind: str, ten
         opt2.load_state_dict(opt_state)
         for s, state in zip(schedulers2, states, strict=True):
             s.load_state_dict(state)
-        assert go(opt2, schedulers2, n - k) == full[k:], f"resumed at step {k}"
+        assert run_side_by_side(opt2, schedulers2, n - k) == full[k:], f"resumed at step {k}"
 
 
 STACKED: dict[str, Callable[[torch.optim.Optimizer], list[Any]]] = {
@@ -500,21 +502,12 @@ def test_stacked_drop_ins_built_on_a_loaded_optimizer_resume_bit_for_bit(kind: s
     0.0696 after three ExponentialLR(0.99) at step 12), and the run kept that factor off."""
     n = 30
 
-    def go(opt: torch.optim.Optimizer, schedulers: list[Any], steps: int) -> list[list[float]]:
-        out = []
-        for _ in range(steps):
-            out.append(lrs_of(opt))
-            opt.step()
-            for s in schedulers:
-                s.step()
-        return out
-
     opt = sgd()
-    full = go(opt, STACKED[kind](opt), n)
+    full = run_side_by_side(opt, STACKED[kind](opt), n)
     for k in range(1, n):
         opt1 = sgd()
         schedulers1 = STACKED[kind](opt1)
-        go(opt1, schedulers1, k)
+        run_side_by_side(opt1, schedulers1, k)
         opt_state = roundtrip(opt1.state_dict())
         states = [roundtrip(s.state_dict()) for s in schedulers1]
         opt2 = sgd()
@@ -522,4 +515,4 @@ def test_stacked_drop_ins_built_on_a_loaded_optimizer_resume_bit_for_bit(kind: s
         schedulers2 = STACKED[kind](opt2)
         for s, state in zip(schedulers2, states, strict=True):
             s.load_state_dict(state)
-        assert go(opt2, schedulers2, n - k) == full[k:], f"resumed at step {k}"
+        assert run_side_by_side(opt2, schedulers2, n - k) == full[k:], f"resumed at step {k}"

@@ -591,3 +591,20 @@ def test_retimed_refuses_points_that_do_not_increase(points: object) -> None:
 
     with pytest.raises((TypeError, ValueError), match=r"Retimed: points must be \(step, clock step\) pairs"):
         Retimed(Constant(0.1), points)
+
+
+def test_retimed_step_at_is_the_first_step_at_a_clock_step() -> None:
+    # review 68: at the last point it took the step one for one, where epochs before it were longer than the
+    # clock's (a clock slower than the steps): step_at(22) was 13 for [(3, 15), (8, 21), (13, 22)], not 11
+    from lightning_lr.schedules import Constant
+    from lightning_lr.schedules.compose import Retimed
+
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        n = int(rng.integers(1, 4))
+        steps = np.cumsum(rng.integers(1, 8, n)).tolist()
+        ticks = np.cumsum(rng.integers(1, 8, n)).tolist()
+        s = Retimed(Constant(0.1), list(zip(steps, ticks, strict=True)))
+        for c in range(ticks[-1] + 5):
+            first = next(t for t in range(10_000) if s.clock(t) >= c)
+            assert s.step_at(c) == first, (steps, ticks, c)

@@ -495,6 +495,39 @@ def test_val_loss_reads_every_validation_dataloader(tmp_path: Any, logged: bool,
     np.testing.assert_allclose(result.losses, expected, rtol=1e-5)
 
 
+def test_val_loss_leaves_out_a_validation_dataloader_that_gives_no_loss(tmp_path: Any, caplog: Any) -> None:
+    # review 68: a second loader that logs only a probe metric (ordinary Lightning use) made the test refuse
+    # the model, with advice (val_key) that applies to every loader
+    losses: list[float] = []
+
+    class Probe(TinyModel):
+        def validation_step(self, batch: Any, batch_idx: int, dataloader_idx: int = 0) -> None:
+            x, y = batch
+            if dataloader_idx == 1:
+                self.log("probe", 1.0)
+                return
+            loss = torch.nn.functional.cross_entropy(self(x), y)
+            losses.append(float(loss))
+            self.log("val_loss", loss)
+
+    seed_all(9)
+    with caplog.at_level("INFO"):
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            Probe(),
+            loader(),
+            val_dataloaders=[loader(seed=1, shuffle=False), loader(seed=2, shuffle=False)],
+            num_steps=5,
+            val_loss=True,
+            val_batches=2,
+            confirm=False,
+            retry=False,
+            early_stop_threshold=None,
+        )
+    np.testing.assert_allclose(result.losses, np.asarray(losses).reshape(-1, 2).mean(axis=1), rtol=1e-5)
+    said = [r for r in caplog.messages if "validation dataloader 1 neither returned a loss nor logged" in r]
+    assert len(said) == 1  # once per test
+
+
 def test_val_loss_needs_what_validation_step_logs(tmp_path: Any) -> None:
     with pytest.raises(ValueError, match="neither returned a loss nor logged 'loss_val'"):
         Tuner(trainer(tmp_path)).lr_range_test(
