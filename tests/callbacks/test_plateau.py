@@ -402,12 +402,11 @@ def test_a_resume_after_a_reduction_is_bitwise_the_uninterrupted_run(tmp_path) -
     assert resumed.rows == full.rows[first + STEPS_PER_EPOCH :]
 
 
-@pytest.mark.filterwarnings(*QUIET)
-def test_a_resume_with_another_factor_says_the_lr_may_jump(tmp_path) -> None:
-    # before: the reductions made at factor 0.5 were replayed at the resumed run's factor 0.1, and the LR
-    # went from 0.05 to 0.01 without a word (review 25)
+def _halving_run(tmp_path) -> tuple[Any, str]:
+    """A 4-epoch run of FLAT under ReduceOnPlateau("val", factor=0.5, patience=0), checkpointed at every
+    epoch's end: its recorder, and the checkpoint after epoch 2 (one reduction made, at step 6)."""
     ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
-    fit(
+    full = fit(
         tmp_path,
         Scripted(FLAT),
         [ReduceOnPlateau("val", factor=0.5, patience=0), ckpt],
@@ -415,6 +414,14 @@ def test_a_resume_with_another_factor_says_the_lr_may_jump(tmp_path) -> None:
         enable_checkpointing=True,
     )
     (path,) = (tmp_path / "ckpt").glob(f"*-step={3 * STEPS_PER_EPOCH}.ckpt")
+    return full, str(path)
+
+
+@pytest.mark.filterwarnings(*QUIET)
+def test_a_resume_with_another_factor_says_the_lr_may_jump(tmp_path) -> None:
+    # before: the reductions made at factor 0.5 were replayed at the resumed run's factor 0.1, and the LR
+    # went from 0.05 to 0.01 without a word (review 25)
+    _, path = _halving_run(tmp_path)
     # min_lr=[0.0] on one param group means the default 0.0 (review 27: it warned)
     for factor, min_lr, said in ((0.5, 0.0, False), (0.5, [0.0], False), (0.1, 0.0, True)):
         with warnings.catch_warnings(record=True) as caught:
@@ -481,17 +488,8 @@ def test_fit_called_again_on_the_trainer_keeps_the_reductions(tmp_path) -> None:
 def test_a_resume_with_the_optimizer_spelled_otherwise_keeps_the_reductions(tmp_path, spelling) -> None:
     # before: ReduceOnPlateau did not look for its state under another spelling of `optimizer`, so a resume
     # as optimizer=0 of a run written with the default "all" went back to the LR before its reductions
-    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
-    plateau = dict(factor=0.5, patience=0)
-    full = fit(
-        tmp_path,
-        Scripted(FLAT),
-        [ReduceOnPlateau("val", **plateau), ckpt],
-        max_epochs=4,
-        enable_checkpointing=True,
-    )
-    (path,) = (tmp_path / "ckpt").glob(f"*-step={3 * STEPS_PER_EPOCH}.ckpt")
-    resumed_with = ReduceOnPlateau("val", optimizer=spelling, **plateau)
+    full, path = _halving_run(tmp_path)
+    resumed_with = ReduceOnPlateau("val", optimizer=spelling, factor=0.5, patience=0)
     with pytest.warns(
         UserWarning, match=r"resumed from the checkpoint's state for ReduceOnPlateau\{'optimizer': 'all'"
     ):
@@ -504,15 +502,7 @@ def test_a_resume_with_the_optimizer_spelled_otherwise_keeps_the_reductions(tmp_
 def test_a_resume_watching_another_metric_keeps_the_reductions_made(tmp_path) -> None:
     # review 65: the state key holds the monitor, so Lightning dropped the state of a run resumed to watch
     # another metric, and the LR rose by 1 / factor per reduction made, without a word (torch keeps them)
-    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
-    full = fit(
-        tmp_path,
-        Scripted(FLAT),
-        [ReduceOnPlateau("val", factor=0.5, patience=0), ckpt],
-        max_epochs=4,
-        enable_checkpointing=True,
-    )
-    (path,) = (tmp_path / "ckpt").glob(f"*-step={3 * STEPS_PER_EPOCH}.ckpt")
+    full, path = _halving_run(tmp_path)
     resumed_with = ReduceOnPlateau("train_metric", factor=0.5, patience=0)
     with pytest.warns(
         UserWarning,
