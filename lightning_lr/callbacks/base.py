@@ -546,12 +546,17 @@ class ScheduleCallback(Callback):
         """The durations on the clock of ``points`` (:meth:`_epoch_clock`): one given in :class:`Epochs`
         resolved for ``run``, the run at its present size; an int or a :class:`Fraction`, resolved in the run's
         steps, at the clock step of that step, so that it still falls there (review 68: a warm-up of 10 steps
-        beside ``every=Epochs(1)`` ended at step 6 after a resume at twice the size)."""
+        beside ``every=Epochs(1)`` ended at step 6 after a resume at twice the size), unless it is a period
+        (:attr:`periods`), a length that keeps its steps."""
         on_clock = _resolve.steps(self.name, self.durations(), run)
         out: dict[str, Any] = {}
         for arg, (value, _) in self.durations().items():
             given, real, clocked = value, self.steps[arg], on_clock[arg]
-            if isinstance(given, (list, tuple)):
+            if arg in self.periods and not isinstance(given, Epochs):
+                # a length in steps, not a position (review 69: step_size_down=4 beside step_size=Epochs(1)
+                # took 8 after a resume at twice the size); after the last point the clock runs one for one
+                out[arg] = real
+            elif isinstance(given, (list, tuple)):
                 out[arg] = [
                     c if isinstance(g, Epochs) else int(retimed_clock(points, r))
                     for g, r, c in zip(given, real, clocked, strict=True)
@@ -761,6 +766,10 @@ class ScheduleCallback(Callback):
         before = dict(self.steps)
         self.run = RunInfo(run.total_steps, steps, run.resumed_at)
         told = self._anchor(trainer, (trainer.current_epoch, trainer.global_step), base=run)
+        if (
+            self._guess is not None
+        ):  # a resumed epoch's end, expected by the plan this one replaces (review 69)
+            self._guess = round_steps(epoch_start(told, trainer.current_epoch + 1))
         self.warn_once(
             "epoch-size",
             f"{self.name}: epoch {trainer.current_epoch} takes {steps} optimizer steps where the plan had "

@@ -22,7 +22,7 @@ from . import _peers as peers
 from . import _resolve
 from ._args import LRSpec, final_ratio_arg, lr_spec
 from .base import OptimizerInfo, ScheduleCallback
-from .durations import WHOLE_RUN, Duration, RunInfo, check_duration
+from .durations import WHOLE_RUN, Duration, Epochs, RunInfo, check_duration
 
 __all__ = ["CosineDecay", "ExponentialDecay", "MultiStepDecay", "PolynomialDecay", "StepDecay", "TimeDecay"]
 
@@ -75,11 +75,12 @@ class _Decay(ScheduleCallback):
     def _build_on_clock(
         self, run: RunInfo, points: list[tuple[int, int]], info: OptimizerInfo
     ) -> tuple[Any, Any]:
-        """The warm-up on the run's steps, the decay after it on the clock of ``points`` from the warm-up's end
-        (review 68: a warm-up of 10 steps read through the clock of a resume at twice the size went from 0.075,
-        where the uninterrupted run had 0.06)."""
+        """A warm-up given in steps (an int, a Fraction) on the run's steps, the decay after it on the clock of
+        ``points`` from the warm-up's end (review 68: a warm-up of 10 steps read through the clock of a resume
+        at twice the size went from 0.075, where the uninterrupted run had 0.06); one given in Epochs on the
+        clock with the decay (review 69: it stepped back down at the resume)."""
         warm = self.steps["warmup"]
-        if warm == 0:
+        if warm == 0 or isinstance(self.warmup, Epochs):  # (a warm-up in Epochs keeps to the epochs too)
             return super()._build_on_clock(run, points, info)
         start = int(retimed_clock(points, warm))
         shifted = [(t - warm, c - start) for t, c in points if t > warm]

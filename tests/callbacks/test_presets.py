@@ -594,9 +594,9 @@ def test_lr_schedule_errors(tmp_path) -> None:
             r"momentum uses it \(pass cycle_momentum=True or None to cycle it, or leave base_momentum out\), got 0.5",
         ),
         (
-            lambda: Cyclic(cycle_momentum=False, max_momentum=[0.95, 0.95]),
+            lambda: Cyclic(cycle_momentum=False, max_momentum=[0.9, 0.95]),
             ValueError,
-            r"Cyclic: max_momentum must be 0.95 \(the default\) with cycle_momentum=False: .*, got \[0.95, 0.95\]",
+            r"Cyclic: max_momentum must be 0.95 \(the default\) with cycle_momentum=False: .*, got \[0.9, 0.95\]",
         ),
         (lambda: TimeDecay(decay=-1), ValueError, r"TimeDecay: decay must be >= 0, got -1"),
         (lambda: StepDecay(every=3, drop=0), ValueError, r"StepDecay: drop must be > 0, got 0"),

@@ -425,15 +425,24 @@ def test_epochs_count_the_epochs_of_a_run_resumed_at_another_size(tmp_path) -> N
     assert_trace(resumed.lr(), [0.05] * 12 + [0.025] * 12)
 
 
-@pytest.mark.parametrize("kind", ["StepDecay", "ExponentialDecay", "Cyclic"])
+@pytest.mark.parametrize(
+    "kind",
+    ["StepDecay", "ExponentialDecay", "Cyclic", "warm-up in Epochs", "Cyclic, step_size_down in steps"],
+)
 def test_periods_given_in_epochs_keep_to_the_epochs_of_a_run_resumed_at_another_size(tmp_path, kind) -> None:
     # review 65: a period of Epochs(1) was epoch_start(1), the first epoch's 6 steps, in epochs of 12: the step
-    # decay halved twice an epoch after the resume (mid-epoch too), and the cycle ran at half its period
+    # decay halved twice an epoch after the resume (mid-epoch too), and the cycle ran at half its period.
+    # Review 69: a warm-up in Epochs beside it stepped back down at the resume, and an int step_size_down
+    # doubled
     def make():
         if kind == "StepDecay":
             return StepDecay(every=Epochs(1), drop=0.5)
         if kind == "ExponentialDecay":
             return ExponentialDecay(gamma=0.5, every=Epochs(1), staircase=True)
+        if kind == "warm-up in Epochs":
+            return StepDecay(every=Epochs(1), drop=0.5, warmup=Epochs(2))
+        if kind == "Cyclic, step_size_down in steps":
+            return Cyclic(base_lr=0.01, max_lr=0.09, step_size=Epochs(1), step_size_down=4)
         return Cyclic(base_lr=0.01, max_lr=0.1, step_size=Epochs(1))
 
     _reshaped_checkpoint(tmp_path, make)
@@ -446,6 +455,10 @@ def test_periods_given_in_epochs_keep_to_the_epochs_of_a_run_resumed_at_another_
     assert resumed.steps() == list(range(6, 30))  # epochs 1 and 2, 12 steps each
     if kind == "Cyclic":  # epoch 0 went up: down through epoch 1, up through epoch 2, an epoch each
         expected = S.Cyclic(0.01, 0.1, step_size=12).values(36)[12:]
+    elif kind == "Cyclic, step_size_down in steps":  # down in 4 steps, up through an epoch of 12
+        expected = S.Cyclic(0.01, 0.09, step_size=12, step_size_down=4).values(36)[12:]
+    elif kind == "warm-up in Epochs":  # half-way at step 6, up to 0.1 at step 18 where epoch 2 begins
+        expected = [0.05 + k * 0.05 / 12 for k in range(12)] + [0.1] * 12
     else:  # halved at each epoch's start: once at step 6, again at 18
         expected = [0.05] * 12 + [0.025] * 12
     assert_trace(resumed.lr(), expected)
