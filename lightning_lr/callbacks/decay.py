@@ -83,7 +83,8 @@ class _Decay(ScheduleCallback):
         if warm == 0 or isinstance(self.warmup, Epochs):  # (a warm-up in Epochs keeps to the epochs too)
             return super()._build_on_clock(run, points, info)
         start = int(retimed_clock(points, warm))
-        shifted = [(t - warm, c - start) for t, c in points if t > warm]
+        # (a point the rounded clock puts at the warm-up's own clock step adds nothing)
+        shifted = [(t - warm, c - start) for t, c in points if t > warm and c > start]
         decays, _ = self.build(run, {**self._on_clock(run, points), "warmup": 0}, info)
         return [
             None if d is None else S.warmup(Retimed(d, shifted) if shifted else d, warm) for d in decays

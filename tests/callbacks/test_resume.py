@@ -482,6 +482,24 @@ def test_a_warm_up_in_steps_beside_a_period_in_epochs_stays_in_steps_after_a_res
     assert_trace(resumed.lr(), [0.06, 0.07, 0.08, 0.09] + [0.1] * 12 + [0.05] * 8)
 
 
+def test_a_warm_up_in_steps_ending_at_an_epochs_start_resumed_at_a_smaller_size(tmp_path) -> None:
+    # the clock, at half a step per step before the resume, rounds the warm-up's end (step 5) to the clock step
+    # of epoch 1's start (3): that point added nothing, and Retimed refused it as not increasing
+    def make():
+        return StepDecay(every=Epochs(1), drop=0.5, warmup=5)
+
+    _reshaped_checkpoint(tmp_path, make)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        resumed = fit(
+            tmp_path, Tiny(batch_size=16), [make()], max_epochs=3, ckpt_path=path_at(tmp_path / "a", 6)
+        )
+    assert resumed.steps() == list(range(6, 12))  # epochs 1 and 2, 3 steps each
+    # the decay halves an epoch after the warm-up's end, 5/6 into epoch 0: at 5/6 into epochs 1 and 2, as the
+    # first run (halving at step 11) did, here steps 8 and 11 (the clock rounds half a step up)
+    assert_trace(resumed.lr(), [0.1] * 2 + [0.05] * 3 + [0.025])
+
+
 def test_a_run_resumed_at_another_size_resumes_again_at_that_size_without_a_jump(tmp_path) -> None:
     # A at 6 steps an epoch; B resumes A's epoch-0 checkpoint at 12 (30 steps); C resumes B's checkpoint at
     # step 18, at B's size. B's checkpoint carries where its epochs began (before: C planned Lightning's 36 and
