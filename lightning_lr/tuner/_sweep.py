@@ -9,9 +9,11 @@ optimizer: ``training_step`` runs on successive batches until it has stepped the
 accumulation over k batches takes k calls), all at the value set for that step (:func:`_manual_step`). A step
 the AMP scaler skips (float16) reaches no optimizer and is no step in either (it runs again on the next
 batches at the same value); so is one whose batches ``training_step`` all skips (returns None, as Lightning
-allows under automatic optimization: a skipped micro-batch gives no loss and no gradient). The recorded loss is the mean of the step's micro-batch losses (or calls'),
-averaged over ranks with the strategy's ``reduce``: every rank holds the same curve, stops at the same step
-and suggests the same value.
+allows under automatic optimization: a skipped micro-batch gives no loss and no gradient). A step's
+micro-batches end at the epoch's last batch, where the loop steps too, and ``batch_idx`` is the batch's place
+in its epoch. The recorded loss is the mean of the step's micro-batch losses (or calls'), averaged over ranks
+with the strategy's ``reduce``: every rank holds the same curve, stops at the same step and suggests the same
+value.
 """
 
 from __future__ import annotations
