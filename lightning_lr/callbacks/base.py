@@ -342,6 +342,7 @@ class ScheduleCallback(Callback):
         # the optimizer steps of this rank's last epoch, read at its first batch (an epoch of another size plans
         # the run again: _plan_epoch_size)
         self._epoch_steps: tuple[int, int, int] | None = None  # (steps, batches, accumulation)
+        self._provisional = False  # built on a checkpoint's plan until a resume at another size is planned
         self._logging: StepLogging | None = None
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
         self._saved_window: dict[str, Any] | None = None  # the open window of the checkpoint resumed, if any
@@ -502,10 +503,22 @@ class ScheduleCallback(Callback):
     def _build_checked(self, info: OptimizerInfo) -> tuple[Any, Any]:
         assert self.run is not None
         clock = self._epoch_clock()
-        if clock is None:
-            lr, momentum = _inject.with_context(self.name, info, self.build, self.run, self.steps, info)
-        else:  # planned at the run's present size, read at the step where each epoch would begin at it
-            lr, momentum = _inject.with_context(self.name, info, self._build_on_clock, *clock, info)
+        try:
+            if clock is None:
+                lr, momentum = _inject.with_context(self.name, info, self.build, self.run, self.steps, info)
+            else:  # planned at the run's present size, read at the step where each epoch would begin at it
+                lr, momentum = _inject.with_context(self.name, info, self._build_on_clock, *clock, info)
+        except ValueError:
+            saved = self._checkpoint.reshaped
+            if saved is None or saved.get("durations") is None:
+                raise
+            # a resume at another size is planned at train start, when the epoch it resumes in is known; until
+            # then Lightning's estimate may break a rule the run keeps (review 69: milestones [Epochs(1), 9,
+            # Epochs(2)] written at 6 steps an epoch were [12, 9, 24] at 12): the checkpoint's own plan holds
+            lr, momentum = _inject.with_context(
+                self.name, info, self.build, _state.saved_run(saved), saved["durations"], info
+            )
+            self._provisional = True
         if _alone(lr) and _alone(momentum):
             raise ValueError(
                 f"{self!r} leaves every param group of {info.label} alone, so it would schedule nothing; give "
@@ -725,6 +738,9 @@ class ScheduleCallback(Callback):
                 self.name, saved, anchored, self.steps, estimate, trainer.global_step, within, relative
             )
             self._check_durations(trainer)
+            if self._provisional:  # built on the checkpoint's plan until this one was known
+                self._provisional = False
+                self._refresh()
         self._guess = None
         if self.run is not None and self.run.resumed_at and self.run.steps_per_epoch is not None:
             # where the plan has the epoch it resumes in end (a guess, or a checkpoint's): its end tells

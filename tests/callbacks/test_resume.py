@@ -500,6 +500,24 @@ def test_a_warm_up_in_steps_ending_at_an_epochs_start_resumed_at_a_smaller_size(
     assert_trace(resumed.lr(), [0.1] * 2 + [0.05] * 3 + [0.025])
 
 
+def test_milestones_of_mixed_kinds_resume_at_another_size(tmp_path) -> None:
+    # review 69: [Epochs(1), 9, Epochs(2)], [6, 9, 12] at 6 steps an epoch, was built first on Lightning's
+    # estimate of the resumed run (12 an epoch from step 0): [12, 9, 24] was refused and the resume crashed.
+    # The run as it takes place has them at 6, 9 and 18
+    def make():
+        return MultiStepDecay(milestones=[Epochs(1), 9, Epochs(2)], gamma=0.5)
+
+    _reshaped_checkpoint(tmp_path, make)
+    decay = make()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        resumed = fit(
+            tmp_path, Tiny(batch_size=4), [decay], max_epochs=3, ckpt_path=path_at(tmp_path / "a", 6)
+        )
+    assert decay.steps["milestones"] == [6, 9, 18]
+    assert_trace(resumed.lr(), [0.05] * 3 + [0.025] * 9 + [0.0125] * 12)
+
+
 def test_a_run_resumed_at_another_size_resumes_again_at_that_size_without_a_jump(tmp_path) -> None:
     # A at 6 steps an epoch; B resumes A's epoch-0 checkpoint at 12 (30 steps); C resumes B's checkpoint at
     # step 18, at B's size. B's checkpoint carries where its epochs began (before: C planned Lightning's 36 and
