@@ -10,6 +10,7 @@ from typing import Any
 
 from lightning.pytorch.utilities.rank_zero import rank_zero_info
 
+from . import _lightning_compat as L
 from ._lightning_compat import Callback
 from .callbacks import LRSchedule, ScheduleCallback
 from .callbacks._hparams import HPARAMS_KEY
@@ -28,8 +29,9 @@ class LRScheduleMixin:
     pure :class:`~lightning_lr.schedules.Schedule` (wrapped in ``LRSchedule``). The mixin returns it from
     ``configure_callbacks``, so it is injected into ``configure_optimizers``' result by exactly the same
     code as a callback passed to the ``Trainer`` (steps, resume, logging, range test: see
-    :class:`~lightning_lr.callbacks.ScheduleCallback`). As for any callback from ``configure_callbacks``, it
-    replaces a Trainer callback of the same class.
+    :class:`~lightning_lr.callbacks.ScheduleCallback`). Lightning replaces a Trainer callback of the same
+    class with a ``configure_callbacks`` one, so such a Trainer callback is refused, naming both (a
+    schedule an earlier fit's declaration left on the Trainer, after a ``Tuner`` run, is the module's own).
 
     At fit start its arguments are written to ``self.hparams["lightning_lr"]`` (and the initial hparams),
     so loggers show them (TensorBoard's HPARAMS: ``lightning_lr/schedule``, ``lightning_lr/max_lr``, ...);
@@ -193,5 +195,26 @@ def _with_schedule(module: Any, callbacks: Any) -> list[Callback]:
             f"load_from_checkpoint(path, lr_schedule=...))"
         )
     elif not any(cb is schedule for cb in out):
+        _refuse_replaced(module, schedule)
         out.append(schedule)
     return out
+
+
+def _refuse_replaced(module: Any, schedule: ScheduleCallback) -> None:
+    """Lightning replaces a Trainer callback with one of the same class from ``configure_callbacks``: refuse
+    a Trainer's schedule callback that the declared one would drop, naming both (review 70: a discriminator's
+    ``OneCycle(optimizer=1)`` on the Trainer was dropped for the module's ``OneCycle(optimizer=0)``, and a
+    LightningCLI ``--trainer.callbacks`` one lost its ``max_lr``, with no word from lightning_lr). A
+    schedule an earlier fit's declaration left on the Trainer (a ``Tuner`` run) is the module's own."""
+    trainer = getattr(module, "_trainer", None)
+    if trainer is None:
+        return
+    for cb in L.callbacks(trainer):
+        if type(cb) is type(schedule) and cb is not schedule and not cb._record_hparams:
+            raise ValueError(
+                f"{type(module).__name__} declares lr_schedule {schedule!r}, and the Trainer has {cb!r} of the "
+                f"same class: Lightning replaces a Trainer callback with one of its class from "
+                f"configure_callbacks, so the Trainer's would be dropped. Keep one: remove it from the Trainer "
+                f"(or give it as the module's lr_schedule), or declare lr_schedule=None; to schedule two "
+                f"optimizers, return both callbacks from an overridden configure_callbacks"
+            )

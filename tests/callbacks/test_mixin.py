@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,23 @@ def test_declaration_errors(tmp_path) -> None:
         TypeError, match=r"WrongType: the class attribute lr_schedule must be a schedule callback .* got 0.1"
     ):
         fit(tmp_path, WrongType(), [])
+
+
+@pytest.mark.parametrize(
+    "on_trainer",
+    [OneCycle(max_lr=0.9), OneCycle(max_lr=0.05, optimizer=1)],
+    ids=["same optimizer", "another"],
+)
+def test_a_trainer_callback_the_declared_schedule_would_drop_is_refused(tmp_path, on_trainer) -> None:
+    # review 70: Lightning replaces a Trainer callback with one of its class from configure_callbacks, so a
+    # LightningCLI --trainer.callbacks OneCycle lost its max_lr, and a discriminator's OneCycle(optimizer=1)
+    # was dropped for the module's OneCycle(optimizer=0), without a word from lightning_lr
+    with pytest.raises(
+        ValueError,
+        match=rf"AttributeModel declares lr_schedule OneCycle\(.*\), and the Trainer has {re.escape(repr(on_trainer))} "
+        r"of the same class: Lightning replaces a Trainer callback with one of its class from configure_callbacks",
+    ):
+        fit(tmp_path, AttributeModel(), [on_trainer])
 
 
 class NoneArgument(LRScheduleMixin, Tiny):
