@@ -267,13 +267,22 @@ def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
         schedule, filled = build_schedule(args.schedule, words, length=length)
     except SpecError as exc:
         parser.error(str(exc))
+    given = steps is not None
     if steps is None:
         natural = natural_length(schedule)
         steps = natural * (spe or 1) if args.interval == "epoch" else natural
     if steps > MAX_STEPS:
-        parser.error(
-            f"{steps} steps is more than plot draws ({MAX_STEPS}); lower --epochs or --steps-per-epoch"
-        )
+        # review 70: the advice named options the user had not given, where the length was the schedule's
+        if not given:
+            source, advice = (
+                f"the length of {schedule!r}",
+                f"give --steps N (N <= {MAX_STEPS}) to draw the first N",
+            )
+        elif args.steps is not None:
+            source, advice = "--steps", f"give at most {MAX_STEPS}"
+        else:
+            source, advice = "--epochs x --steps-per-epoch", "lower --epochs or --steps-per-epoch"
+        parser.error(f"{steps} steps ({source}) is more than plot draws ({MAX_STEPS}); {advice}")
     horizon = Horizon(steps=steps, steps_per_epoch=spe, interval=args.interval)
 
     # The momentum that goes with the schedule (Cyclic and OneCycle have one).

@@ -221,6 +221,16 @@ def test_schedule_help_lists_arguments(capsys: pytest.CaptureFixture[str]) -> No
         ),
         (["plot", "OneCycle", "0.1", "10", "--max-momentum", "1.5"], "must be in [0, 1)"),
         (["plot", "OneCycle", "0.1", "10", "--interval", "batch"], "invalid choice: 'batch'"),
+        # review 70: a schedule too long to draw was told to lower --epochs or --steps-per-epoch, not given
+        (
+            ["plot", "OneCycle", "0.1", "1000000000000"],
+            "1000000000000 steps (the length of OneCycle(max_lr=0.1, total_steps=1000000000000",
+        ),
+        (["plot", "OneCycle", "0.1", "1000000000000"], "give --steps N (N <= 10000000) to draw the first N"),
+        (
+            ["plot", "StepDecay", "0.1", "10", "--epochs", "100000", "--steps-per-epoch", "1000"],
+            "(--epochs x --steps-per-epoch) is more than plot draws (10000000); lower --epochs or --steps-per-epoch",
+        ),
     ],
 )
 def test_bad_arguments_exit_2_with_usage(
