@@ -109,7 +109,11 @@ def test_the_tuner_with_log_writes_the_hparams_it_set(tmp_path: Any) -> None:
     model = Declared()
     tb = TensorBoardLogger(tmp_path, name="tb")
     t = trainer(tmp_path, logger=tb, max_steps=2)
+    callbacks = list(t.callbacks)
     result = Tuner(t).lr_range_test(model, loader(), num_steps=20, max_lr=3.0, confirm=False, log=True)
+    # review 70: the module's declared schedule stayed on the Trainer, and the next fit said it would override
+    # a Trainer callback of its class
+    assert t.callbacks == callbacks
     lr, max_lr = result.suggestion(), model.lr_schedule_callback().value("max_lr")
     assert lr is not None and lr != 0.05 and max_lr is not None
     saved = _saved(tb)
