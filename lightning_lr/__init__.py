@@ -37,9 +37,16 @@ __all__ = [
 ]
 
 
+#: the subpackages an attribute access imports (``lightning_lr.callbacks.OneCycle`` after ``import
+#: lightning_lr``, as ``schedules`` is imported with the package; review 70: an AttributeError)
+_SUBPACKAGES = ("callbacks", "optim", "tuner", "plotting")
+
+
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"lightning_lr.{name}")
     raise AttributeError(f"module 'lightning_lr' has no attribute {name!r}")
 
 

@@ -59,3 +59,18 @@ def test_the_tuner_is_lightnings() -> None:
     import lightning_lr
 
     assert issubclass(lightning_lr.Tuner, LightningTuner)
+
+
+def test_the_subpackages_are_attributes_of_the_package() -> None:
+    # review 70: `import lightning_lr as llr; llr.callbacks.OneCycle` raised AttributeError
+    import lightning_lr as llr
+    from lightning_lr.callbacks import OneCycle
+    from lightning_lr.optim import OneCycleLR
+    from lightning_lr.tuner import Tuner
+
+    assert (
+        llr.callbacks.OneCycle is OneCycle and llr.optim.OneCycleLR is OneCycleLR and llr.tuner.Tuner is Tuner
+    )
+    assert callable(llr.plotting.range_test_figure)
+    with pytest.raises(AttributeError, match="module 'lightning_lr' has no attribute 'callback'"):
+        llr.callback  # noqa: B018
