@@ -362,6 +362,23 @@ def _reshaped_checkpoint(tmp_path, make, name="a"):
     return fit(tmp_path, Tiny(batch_size=8), [make(), ckpt], enable_checkpointing=True, max_epochs=3)
 
 
+def _resumed_at_6(tmp_path, make, batch_size: int = 4):
+    """:func:`_reshaped_checkpoint` of ``make()``, resumed at step 6 (epoch 1) at ``batch_size`` for 3 epochs
+    with a new ``make()``, warnings silenced: the recorder and the callback."""
+    _reshaped_checkpoint(tmp_path, make)
+    callback = make()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        resumed = fit(
+            tmp_path,
+            Tiny(batch_size=batch_size),
+            [callback],
+            max_epochs=3,
+            ckpt_path=path_at(tmp_path / "a", 6),
+        )
+    return resumed, callback
+
+
 def _resumed_into_b(tmp_path, ckpt_path: str, accumulate_grad_batches: int = 1, **every) -> None:
     """Run B: OneCycle at batch 4 for 3 epochs, resumed from ``ckpt_path``, its checkpoints (``every``) in
     ``tmp_path / "b"``."""
@@ -414,13 +431,7 @@ def test_epochs_count_the_epochs_of_a_run_resumed_at_another_size(tmp_path) -> N
     def make():
         return MultiStepDecay(milestones=[Epochs(1), Epochs(2)], gamma=0.5, warmup=Epochs(1))
 
-    _reshaped_checkpoint(tmp_path, make)
-    decay = make()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        resumed = fit(
-            tmp_path, Tiny(batch_size=4), [decay], max_epochs=3, ckpt_path=path_at(tmp_path / "a", 6)
-        )
+    resumed, decay = _resumed_at_6(tmp_path, make)
     assert decay.steps == {"warmup": 6, "milestones": [6, 18]}
     assert_trace(resumed.lr(), [0.05] * 12 + [0.025] * 12)
 
@@ -445,13 +456,7 @@ def test_periods_given_in_epochs_keep_to_the_epochs_of_a_run_resumed_at_another_
             return Cyclic(base_lr=0.01, max_lr=0.09, step_size=Epochs(1), step_size_down=4)
         return Cyclic(base_lr=0.01, max_lr=0.1, step_size=Epochs(1))
 
-    _reshaped_checkpoint(tmp_path, make)
-    callback = make()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        resumed = fit(
-            tmp_path, Tiny(batch_size=4), [callback], max_epochs=3, ckpt_path=path_at(tmp_path / "a", 6)
-        )
+    resumed, _ = _resumed_at_6(tmp_path, make)
     assert resumed.steps() == list(range(6, 30))  # epochs 1 and 2, 12 steps each
     if kind == "Cyclic":  # epoch 0 went up: down through epoch 1, up through epoch 2, an epoch each
         expected = S.Cyclic(0.01, 0.1, step_size=12).values(36)[12:]
@@ -472,12 +477,7 @@ def test_a_warm_up_in_steps_beside_a_period_in_epochs_stays_in_steps_after_a_res
     def make():
         return StepDecay(every=Epochs(1), drop=0.5, warmup=10)
 
-    _reshaped_checkpoint(tmp_path, make)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        resumed = fit(
-            tmp_path, Tiny(batch_size=4), [make()], max_epochs=3, ckpt_path=path_at(tmp_path / "a", 6)
-        )
+    resumed, _ = _resumed_at_6(tmp_path, make)
     # the warm-up ends at step 10 as planned; the decay halves an epoch (12 steps) after it
     assert_trace(resumed.lr(), [0.06, 0.07, 0.08, 0.09] + [0.1] * 12 + [0.05] * 8)
 
@@ -488,12 +488,7 @@ def test_a_warm_up_in_steps_ending_at_an_epochs_start_resumed_at_a_smaller_size(
     def make():
         return StepDecay(every=Epochs(1), drop=0.5, warmup=5)
 
-    _reshaped_checkpoint(tmp_path, make)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        resumed = fit(
-            tmp_path, Tiny(batch_size=16), [make()], max_epochs=3, ckpt_path=path_at(tmp_path / "a", 6)
-        )
+    resumed, _ = _resumed_at_6(tmp_path, make, batch_size=16)
     assert resumed.steps() == list(range(6, 12))  # epochs 1 and 2, 3 steps each
     # the decay halves an epoch after the warm-up's end, 5/6 into epoch 0: at 5/6 into epochs 1 and 2, as the
     # first run (halving at step 11) did, here steps 8 and 11 (the clock rounds half a step up)
@@ -507,13 +502,7 @@ def test_milestones_of_mixed_kinds_resume_at_another_size(tmp_path) -> None:
     def make():
         return MultiStepDecay(milestones=[Epochs(1), 9, Epochs(2)], gamma=0.5)
 
-    _reshaped_checkpoint(tmp_path, make)
-    decay = make()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        resumed = fit(
-            tmp_path, Tiny(batch_size=4), [decay], max_epochs=3, ckpt_path=path_at(tmp_path / "a", 6)
-        )
+    resumed, decay = _resumed_at_6(tmp_path, make)
     assert decay.steps["milestones"] == [6, 9, 18]
     assert_trace(resumed.lr(), [0.05] * 3 + [0.025] * 9 + [0.0125] * 12)
 
