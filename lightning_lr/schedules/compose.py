@@ -359,8 +359,7 @@ class Retimed(Schedule):
     def step_at(self, clock: int) -> int:
         """The first step whose clock step is at least ``clock`` (where a change on the schedule's clock
         takes place)."""
-        steps = [0, *(a for a, _ in self.points)]
-        ticks = [0, *(b for _, b in self.points)]
+        steps, ticks = _axes(self.points)
         if clock >= ticks[-1]:
             t = clock - ticks[-1] + steps[-1]
         else:
@@ -391,8 +390,7 @@ class Retimed(Schedule):
 
 def retimed_clock(points: Sequence[Sequence[int]], t: Any) -> Any:
     """The clock of :class:`Retimed` with ``points``, at step ``t`` (an int or an int array)."""
-    steps = [0, *(a for a, _ in points)]
-    ticks = [0, *(b for _, b in points)]
+    steps, ticks = _axes(points)
     last, shift = steps[-1], ticks[-1] - steps[-1]
     if isinstance(t, np.ndarray):
         within = np.floor(np.interp(np.minimum(t, last), steps, ticks) + 0.5).astype(np.int64)
@@ -402,3 +400,8 @@ def retimed_clock(points: Sequence[Sequence[int]], t: Any) -> Any:
     i = bisect.bisect_right(steps, t) - 1
     v = ticks[i] + (t - steps[i]) * (ticks[i + 1] - ticks[i]) / (steps[i + 1] - steps[i])
     return math.floor(v + 0.5)
+
+
+def _axes(points: Sequence[Sequence[int]]) -> tuple[list[int], list[int]]:
+    """The steps of ``points`` and their clock steps, each after (0, 0)."""
+    return [0, *(a for a, _ in points)], [0, *(b for _, b in points)]
