@@ -524,11 +524,15 @@ def warn_reshaped(
     now: int,
     within_epoch: bool = False,
     relative: bool = True,
+    reloads: int = 0,
 ) -> None:
     """Say how a fit resumed from a checkpoint ``saved`` with another number of steps per epoch is planned:
     for ``run`` (the last point of :attr:`RunInfo.resumed_at`), where Lightning's ``estimate`` would count
     every epoch at this fit's size; from step ``now`` on. ``within_epoch``: the checkpoint was written within
-    an epoch, whose end tells. ``relative``: the schedule has durations given as Epochs or Fraction."""
+    an epoch, whose end tells. ``relative``: the schedule has durations given as Epochs or Fraction.
+    ``reloads``: the fit's ``reload_dataloaders_every_n_epochs``; when > 0 the steps per epoch are Lightning's
+    count of the loader it built before the restore, and the epoch's first batch checks them (review 69: the
+    warning stated that count as the resumed epoch's)."""
     epoch, step = run.resumed_at[-1]
     told = (
         f" The checkpoint was written within an epoch: Lightning is expected to end it at step {step}; its end "
@@ -536,9 +540,15 @@ def warn_reshaped(
         if within_epoch
         else ""
     )
+    counted = (
+        f" (Lightning's count of the train dataloader it loaded before the restore; it reloads that loader "
+        f"{'every epoch' if reloads == 1 else f'every {reloads} epochs'}, so the plan is checked against the epoch's own size at its first batch)"
+        if reloads > 0
+        else ""
+    )
     rank_zero_warn(
         f"{owner}: this fit resumes a checkpoint written with {saved['steps_per_epoch']} steps per epoch at "
-        f"{run.steps_per_epoch}. Epoch {epoch} begins at step {step}, so the run takes {run.total_steps} "
+        f"{run.steps_per_epoch}{counted}. Epoch {epoch} begins at step {step}, so the run takes {run.total_steps} "
         f"optimizer steps (Lightning estimates {estimate}); "
         + (
             f"durations given as Epochs count its epochs from there, Fraction ones its {run.total_steps} steps"

@@ -735,7 +735,15 @@ class ScheduleCallback(Callback):
             estimate = _resolve.run_info(trainer, needs_epochs=False).total_steps
             relative = bool(_resolve.relative(self.durations()))
             _resolve.warn_reshaped(
-                self.name, saved, anchored, self.steps, estimate, trainer.global_step, within, relative
+                self.name,
+                saved,
+                anchored,
+                self.steps,
+                estimate,
+                trainer.global_step,
+                within,
+                relative,
+                reloads=int(getattr(trainer, "reload_dataloaders_every_n_epochs", 0) or 0),
             )
             self._check_durations(trainer)
             if self._provisional:  # built on the checkpoint's plan until this one was known

@@ -681,5 +681,10 @@ def test_a_resume_of_a_run_whose_epochs_change_size_is_the_uninterrupted_run(tmp
         # the epoch planned again at its start ends where that plan has it (review 69: a third warning said
         # the epoch ended elsewhere than "expected", by the plan the second had replaced)
         assert not [w for w in caught if "the epoch this fit resumed in ended at step" in str(w.message)]
+        # the resume's first warning gives the 2 steps per epoch as Lightning's count of epoch 0's loader, not
+        # as the resumed epoch's, which has 4 (review 69)
+        (first,) = [str(w.message) for w in caught if "this fit resumes a checkpoint written" in str(w.message)]
+        assert "written with 3 steps per epoch at 2 (Lightning's count of the train dataloader it loaded " in first
+        assert "it reloads that loader every epoch, so the plan is checked" in first
         for old in (tmp_path / "ckpt").glob("*.ckpt"):
             old.unlink()
