@@ -283,7 +283,13 @@ def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
         else:
             source, advice = "--epochs x --steps-per-epoch", "lower --epochs or --steps-per-epoch"
         parser.error(f"{steps} steps ({source}) is more than plot draws ({MAX_STEPS}); {advice}")
-    horizon = Horizon(steps=steps, steps_per_epoch=spe, interval=args.interval)
+    end = schedule.ends_at()  # in the schedule's unit: optimizer steps, or epochs with --interval epoch
+    horizon = Horizon(
+        steps=steps,
+        steps_per_epoch=args.steps_per_epoch,  # None: one point per epoch under --interval epoch
+        interval=args.interval,
+        end=None if end is None else end * (spe or 1) if args.interval == "epoch" else end,
+    )
 
     # The momentum that goes with the schedule (Cyclic and OneCycle have one).
     momentum = None

@@ -26,15 +26,28 @@ def natural_length(schedule: Schedule) -> int:
 @dataclass(frozen=True)
 class Horizon:
     """How far to draw: ``steps`` optimizer steps; with ``steps_per_epoch`` the x axis is in epochs;
-    with ``interval="epoch"`` the schedule's argument is the epoch index (held for an epoch)."""
+    with ``interval="epoch"`` the schedule's argument is the epoch index (held for an epoch; without
+    ``steps_per_epoch`` one point per epoch, and the x axis counts epochs). ``end``: the optimizer step from
+    which the schedule holds its final value (its :meth:`~lightning_lr.schedules.Schedule.ends_at`), or None."""
 
     steps: int
     steps_per_epoch: int | None = None
     interval: str = "step"
+    end: int | None = None
 
     @property
     def epochs(self) -> float | None:
         return None if self.steps_per_epoch is None else self.steps / self.steps_per_epoch
+
+    @property
+    def unit(self) -> str:
+        """What one point is: an optimizer step, or (``interval="epoch"`` without ``steps_per_epoch``) an
+        epoch (review 70: "5 epochs of 1 steps")."""
+        return "epoch" if self.interval == "epoch" and self.steps_per_epoch is None else "step"
+
+    def ends_within(self) -> bool:
+        """The schedule ends before the last point drawn, which holds its final value from :attr:`end`."""
+        return self.end is not None and 0 < self.end < self.steps
 
 
 @dataclass(frozen=True)
@@ -64,7 +77,7 @@ def evaluate(schedule: Schedule, horizon: Horizon) -> np.ndarray:
 
 
 def _where(step: int, horizon: Horizon) -> str:
-    parts = [f"step {step}"]
+    parts = [f"{horizon.unit} {step}"]
     if horizon.steps > 1:
         parts.append(f"{step / (horizon.steps - 1):.0%} of the run")
     if horizon.steps_per_epoch:
@@ -74,11 +87,17 @@ def _where(step: int, horizon: Horizon) -> str:
 
 def describe(lr: Curve, momentum: Curve | None, horizon: Horizon) -> list[str]:
     """The text summary: LR at start and end, the peak and where it falls; momentum likewise."""
-    last = horizon.steps - 1
-    unit = (
-        f" ({horizon.epochs:g} epochs of {horizon.steps_per_epoch} steps)" if horizon.steps_per_epoch else ""
-    )
-    lines = [f"over {horizon.steps} optimizer steps{unit}, interval={horizon.interval}"]
+    last, unit = horizon.steps - 1, horizon.unit
+    if unit == "epoch":
+        span = f"over {horizon.steps} epochs, one point each (give --steps-per-epoch for optimizer steps)"
+    else:
+        each = (
+            f" ({horizon.epochs:g} epochs of {horizon.steps_per_epoch} steps)"
+            if horizon.steps_per_epoch
+            else ""
+        )
+        span = f"over {horizon.steps} optimizer steps{each}"
+    lines = [f"{span}, interval={horizon.interval}"]
     for curve, highest, word in ((lr, True, "peak"), (momentum, False, "lowest")):
         if curve is None:
             continue
@@ -88,10 +107,16 @@ def describe(lr: Curve, momentum: Curve | None, horizon: Horizon) -> list[str]:
             lines.append(f"  {label:<10} constant {v[0]:.4g}")
             continue
         value, first, until = curve.extreme(highest)
-        held = f", held to step {until}" if until > first else ""
+        held = f", held to {unit} {until}" if until > first else ""
         lines.append(
-            f"  {label:<10} start {v[0]:.4g}, end {v[-1]:.4g} (step {last}); "
+            f"  {label:<10} start {v[0]:.4g}, end {v[-1]:.4g} ({unit} {last}); "
             f"{word} {value:.4g} at {_where(first, horizon)}{held}"
+        )
+    if horizon.ends_within():
+        # review 70: a horizon past the schedule's end drew the held value as if it were scheduled
+        lines.append(
+            f"  the schedule's length is {horizon.end} {unit}s: {unit}s {horizon.end} to {last} hold its final "
+            f"value {lr.values[-1]:.4g}"
         )
     return lines
 
@@ -128,7 +153,7 @@ def draw(
             continue
         color = ax.get_lines()[0].get_color()
         ax.plot([x[first]], [value], "o", color=color, markersize=5)
-        where = f"epoch {x[first]:.3g}" if horizon.steps_per_epoch else f"step {first}"
+        where = f"epoch {x[first]:.3g}" if horizon.steps_per_epoch else f"{horizon.unit} {first}"
         ax.annotate(
             f"{'peak' if highest else 'lowest'} {value:.3g} at {where}",
             (x[first], value),
@@ -136,12 +161,26 @@ def draw(
             textcoords="offset points",
             fontsize=8,
         )
+    if horizon.ends_within():
+        assert horizon.end is not None
+        at = x[horizon.end]
+        for ax in fig.axes:
+            ax.axvline(at, color="0.5", linestyle=":", linewidth=1)
+        fig.axes[0].annotate(
+            f"end of the schedule ({horizon.unit} {horizon.end})",
+            (at, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -10),
+            textcoords="offset points",
+            fontsize=8,
+            color="0.4",
+        )
     if log_y:
         if np.all(lr.values > 0):
             fig.axes[0].set_yscale("log")
         else:
             fig.axes[0].set_title("(--log-y ignored: the LR reaches 0)", fontsize=8, loc="right")
-    if horizon.steps_per_epoch:
+    if horizon.steps_per_epoch or horizon.unit == "epoch":
         fig.axes[-1].set_xlabel("epoch")
     fig.tight_layout()
     fig.savefig(out, dpi=dpi)

@@ -68,6 +68,79 @@ def test_epochs_and_interval_epoch(tmp_path: Path, capsys: pytest.CaptureFixture
     )
 
 
+def test_interval_epoch_without_steps_per_epoch_counts_epochs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # review 70: one point per epoch was told as "5 epochs of 1 steps", its points as steps
+    code, out, err = run(
+        [
+            "plot",
+            "StepDecay",
+            "0.1",
+            "2",
+            "--epochs",
+            "5",
+            "--interval",
+            "epoch",
+            "-o",
+            str(tmp_path / "e.png"),
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    assert "over 5 epochs, one point each (give --steps-per-epoch for optimizer steps), interval=epoch" in out
+    assert (
+        "lr:        start 0.1, end 0.025 (epoch 4); peak 0.1 at epoch 0, 0% of the run, held to epoch 1"
+        in out
+    )
+    assert "steps" not in out.split("interval=epoch")[1]
+
+
+def test_a_horizon_past_the_schedule_marks_its_end(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # review 70: --steps past a schedule's end drew the held value as if it were scheduled, unmarked
+    from matplotlib.figure import Figure
+
+    saved: list[Figure] = []
+    monkeypatch.setattr(Figure, "savefig", lambda self, *a, **k: saved.append(self))
+    argv = ["plot", "OneCycle", "--max-lr", "0.1", "--total-steps", "100", "-o", str(tmp_path / "c.png")]
+    code, out, err = run([*argv, "--steps", "150"], capsys)
+    assert code == 0, err
+    assert "the schedule's length is 100 steps: steps 100 to 149 hold its final value 4e-07" in out
+    (fig,) = saved
+    for ax in fig.axes:  # the LR's and the momentum's
+        assert [tuple(line.get_xdata()) for line in ax.get_lines() if line.get_linestyle() == ":"] == [
+            (100, 100)
+        ]
+    # within the schedule's length, or for a schedule with no end, nothing is marked
+    for more in ([], ["--steps", "100"]):
+        saved.clear()
+        code, out, err = run([*argv, *more], capsys)
+        assert code == 0 and "the schedule's length" not in out, err
+        assert not [line for line in saved[0].axes[0].get_lines() if line.get_linestyle() == ":"]
+    code, out, err = run(
+        ["plot", "StepDecay", "0.1", "10", "--steps", "150", "-o", str(tmp_path / "s.png")], capsys
+    )
+    assert code == 0 and "the schedule's length" not in out, err
+    code, out, err = run(
+        [
+            "plot",
+            "CosineDecay",
+            "0.1",
+            "total=10",
+            "--epochs",
+            "15",
+            "--interval",
+            "epoch",
+            "-o",
+            str(tmp_path / "d.png"),
+        ],
+        capsys,
+    )
+    assert "the schedule's length is 10 epochs: epochs 10 to 14 hold its final value 0" in out, err
+
+
 def test_default_length_and_output_name(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
