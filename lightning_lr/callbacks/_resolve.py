@@ -88,8 +88,9 @@ def _at_rate(trainer: pl.Trainer, run: RunInfo, rate: Rate) -> RunInfo:
     max_epochs = trainer.max_epochs
     if per_epoch is not None and max_epochs is not None and max_epochs >= 0:
         bounds.append(per_epoch * max_epochs)
-    if trainer.max_steps is not None and trainer.max_steps >= 0 and rate.overall > 0:
-        bounds.append(max(1, math.floor(math.ceil(trainer.max_steps / rate.overall) * rate.ours)))
+    bound = _max_steps_bound(trainer, rate)
+    if bound is not None:
+        bounds.append(bound)
     if not bounds:  # neither known: the batches Lightning estimated, at the rate
         bounds.append(max(1, math.floor(run.total_steps * rate.ours)))
     return RunInfo(total_steps=min(bounds), steps_per_epoch=per_epoch)
@@ -432,10 +433,27 @@ def run_info(trainer: pl.Trainer, needs_epochs: bool) -> RunInfo:
     return RunInfo(total_steps=total_steps, steps_per_epoch=steps_per_epoch)
 
 
-def anchored(trainer: pl.Trainer, run: RunInfo, points: tuple[tuple[int, int], ...]) -> RunInfo:
+def _max_steps_bound(trainer: pl.Trainer, rate: Rate) -> int | None:
+    """The steps an optimizer stepping at ``rate`` takes before ``max_steps`` ends the run, or None without
+    one. ``max_steps`` bounds Lightning's ``global_step``, the steps of every optimizer: under manual
+    optimization the run ends after the first batch that reaches it, ``ceil(max_steps / rate.overall)``
+    batches."""
+    if trainer.max_steps is None or trainer.max_steps < 0:
+        return None
+    if rate == ONE:
+        return int(trainer.max_steps)
+    if rate.overall <= 0:
+        return None
+    return max(1, math.floor(math.ceil(trainer.max_steps / rate.overall) * rate.ours))
+
+
+def anchored(
+    trainer: pl.Trainer, run: RunInfo, points: tuple[tuple[int, int], ...], rate: Rate = ONE
+) -> RunInfo:
     """``run`` resumed at other sizes (:attr:`RunInfo.resumed_at` ``points``): from the last point's epoch
     and step, the epochs take ``run.steps_per_epoch`` steps, so the total is that step plus the epochs left
-    to ``max_epochs`` (at most ``max_steps``); Lightning's estimate counts every epoch at this fit's size."""
+    to ``max_epochs`` (at most ``max_steps``, for an optimizer stepping at ``rate``: manual optimization);
+    Lightning's estimate counts every epoch at this fit's size."""
     total = run.total_steps
     max_epochs = trainer.max_epochs
     if (
@@ -447,8 +465,9 @@ def anchored(trainer: pl.Trainer, run: RunInfo, points: tuple[tuple[int, int], .
     ):
         epoch, step = points[-1]
         total = step + max(0, max_epochs - epoch) * run.steps_per_epoch
-        if trainer.max_steps is not None and trainer.max_steps >= 0:
-            total = min(total, trainer.max_steps)
+        bound = _max_steps_bound(trainer, rate)
+        if bound is not None:
+            total = min(total, bound)
     return RunInfo(total_steps=total, steps_per_epoch=run.steps_per_epoch, resumed_at=points)
 
 

@@ -8,6 +8,7 @@ Each hook delegates to the module that does the job: injection into ``configure_
 
 from __future__ import annotations
 
+import math
 import pickle
 import warnings
 from collections.abc import Mapping, Sequence
@@ -629,8 +630,7 @@ class ScheduleCallback(Callback):
         if batch_idx == 0 or self._first_batch:  # after every callback's on_train_epoch_start
             self._first_batch = False
             _others.warn_displaced(self.name, trainer, self._injected, self.warn_once)
-            if pl_module.automatic_optimization:
-                self._plan_epoch_size(trainer)
+            self._plan_epoch_size(trainer, pl_module.automatic_optimization)
         self._logging.in_batch = True
         if (
             not pl_module.automatic_optimization
@@ -765,11 +765,14 @@ class ScheduleCallback(Callback):
         _resolve.warn_told(self.name, told, guess, self.steps, before)
         self._check_durations(trainer)
 
-    def _plan_epoch_size(self, trainer: pl.Trainer) -> None:
+    def _plan_epoch_size(self, trainer: pl.Trainer, automatic: bool = True) -> None:
         """At an epoch's first batch: an epoch of another number of steps than the plan's (a train dataloader
         reloaded at another size, ``reload_dataloaders_every_n_epochs``) plans the run again from here, this
         epoch and the ones after it at its size, with one warning (review 65: the plan kept epoch 0's size, and
-        a 1cycle over the run ended at step 31 of 56, the LR at its floor for the rest)."""
+        a 1cycle over the run ended at step 31 of 56, the LR at its floor for the rest). Under manual
+        optimization (not ``automatic``) an epoch takes its batches at the rate the scheduled optimizers step
+        (:meth:`_count_in_optimizer_steps`), and the run goes on from the scheduler's own step (it did not
+        plan again, and the 1cycle spent half the run at its floor without a word)."""
         run = self.run
         batches = trainer.num_training_batches
         if run is None or run.steps_per_epoch is None or not isinstance(batches, int) or batches <= 0:
@@ -777,11 +780,17 @@ class ScheduleCallback(Callback):
         # compared with this rank's own epochs before (at the fit's start, the ones its plan counted), not with
         # the plan the ranks agreed on: ranks whose loaders differ in length follow rank 0's plan (review 43),
         # and every rank must come to the same plan without a collective
-        accumulate = L.accumulate_grad_batches(trainer)
-        steps = -(-batches // accumulate)
+        if automatic:
+            accumulate = L.accumulate_grad_batches(trainer)
+            steps = -(-batches // accumulate)
+        else:  # no accumulation under manual optimization; the rate told in the first epoch counts the steps
+            accumulate = 1
+            steps = max(1, math.floor(batches * self._per_batch.ours))
         last, self._epoch_steps = self._epoch_steps, (steps, batches, accumulate)
-        if last is None or steps == last[0]:
+        if last is None or (steps == last[0] if automatic else batches == last[1]):
             return
+        had = last[0] if automatic else run.steps_per_epoch
+        at = trainer.global_step if automatic else self._injected[0].scheduler.last_epoch
         why = []
         if batches != last[1]:
             why.append(f"the train dataloader has {batches} batches where it had {last[1]}")
@@ -789,7 +798,7 @@ class ScheduleCallback(Callback):
             why.append(f"the batches accumulate by {accumulate} where they did by {last[2]}")
         before = dict(self.steps)
         self.run = RunInfo(run.total_steps, steps, run.resumed_at)
-        told = self._anchor(trainer, (trainer.current_epoch, trainer.global_step), base=run)
+        told = self._anchor(trainer, (trainer.current_epoch, at), base=run)
         if (
             self._guess is not None
         ):  # a resumed epoch's end, expected by the plan this one replaces (review 69)
@@ -797,9 +806,8 @@ class ScheduleCallback(Callback):
         self.warn_once(
             "epoch-size",
             f"{self.name}: epoch {trainer.current_epoch} takes {steps} optimizer steps where the plan had "
-            f"{last[0]} ({' and '.join(why)}, as reload_dataloaders_every_n_epochs or a "
-            f"GradientAccumulationScheduler may do), so the run is planned again from step "
-            f"{trainer.global_step} with its epochs at {steps} steps: {told.total_steps} optimizer steps"
+            f"{had} ({' and '.join(why)}, as reload_dataloaders_every_n_epochs or a "
+            f"GradientAccumulationScheduler may do), so the run is planned again from step {at} with its epochs at {steps} steps: {told.total_steps} optimizer steps"
             f"{_resolve.changes(before, self.steps)}. The schedule follows that plan from here, and is planned "
             f"again at each epoch of another size.",
         )
@@ -820,7 +828,7 @@ class ScheduleCallback(Callback):
             start = round_steps(epoch_start(base, epoch))
             if 0 < start < at[1] and (not points or start > points[-1][1]):
                 points = _resolve.with_point(points, (epoch, start))
-        self.run = _resolve.anchored(trainer, before, _resolve.with_point(points, at))
+        self.run = _resolve.anchored(trainer, before, _resolve.with_point(points, at), self._per_batch)
         steps = _resolve.steps(self.name, self.durations(), self.run)
         changed, self.steps = steps != self.steps, steps
         if changed or self.run.total_steps != before.total_steps:  # (a schedule function may read the run)

@@ -23,7 +23,7 @@ and ``Epochs(e)`` is where epoch ``e`` begins in it; a period given as ``Epochs`
 cycle's ``step_size``) keeps to the epochs as they took place, one period an epoch of whatever size it had
 (:class:`~lightning_lr.schedules.compose.Retimed`). An epoch whose train dataloader changes size in a fit
 (``reload_dataloaders_every_n_epochs``) plans the run again the same way at its first batch, with one
-warning. From a checkpoint written at an epoch's end that is
+warning (under manual optimization too, its steps counted at the rate the first epoch told). From a checkpoint written at an epoch's end that is
 known at fit start; from one within an epoch, the epoch is expected to run to its last batch, as Lightning
 2.6 continues it, and one warning says how the run is planned. The end of the first epoch tells where the
 next one begins, and a plan that expected otherwise (Lightning 2.4.0 takes a step more; accumulation) is

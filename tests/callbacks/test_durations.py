@@ -11,6 +11,7 @@ from fractions import Fraction as Ratio
 from typing import Any
 
 import pytest
+import torch
 from lightning.pytorch.callbacks import EarlyStopping, Timer
 from torch.utils.data import DataLoader, IterableDataset
 
@@ -631,6 +632,65 @@ def test_an_epoch_of_another_size_plans_the_run_again(tmp_path: Any) -> None:
     assert_trace(rec.lr()[9:], S.OneCycle(0.1, total_steps=14).values(14)[9:])
 
 
+class _ManualGrowing(_Growing):
+    """:class:`_Growing` under manual optimization, its optimizer and scheduler stepped twice per batch (a
+    critic); ``lrs`` holds the LR of every step. With ``generator``, a second optimizer (unscheduled) steps
+    once per batch after it."""
+
+    def __init__(self, generator: bool = False) -> None:
+        super().__init__()
+        self.automatic_optimization = False
+        self.generator = torch.nn.Linear(4, 1) if generator else None
+        self.lrs: list[float] = []
+
+    def configure_optimizers(self) -> Any:
+        critic = torch.optim.SGD(self.layer.parameters(), lr=0.1, momentum=0.9)
+        if self.generator is None:
+            return critic
+        return [critic, torch.optim.SGD(self.generator.parameters(), lr=0.1)]
+
+    def training_step(self, batch: Any, batch_idx: int) -> None:
+        optimizers, x = self.optimizers(), batch[0]
+        critic = optimizers[0] if self.generator is not None else optimizers
+        for _ in range(2):
+            self.lrs.append(critic.param_groups[0]["lr"])
+            critic.zero_grad()
+            self.manual_backward(self.layer(x).pow(2).mean())
+            critic.step()
+            self.lr_schedulers().step()
+        if self.generator is not None:
+            optimizers[1].zero_grad()
+            self.manual_backward(self.generator(x).pow(2).mean())
+            optimizers[1].step()
+
+
+def test_an_epoch_of_another_size_plans_the_run_again_under_manual_optimization(tmp_path: Any) -> None:
+    # the plan kept epoch 0's size under manual optimization: the 1cycle over the run (2 x (2 + 3 + 4 + 5)
+    # critic steps) reached its floor at step 15 of 28 and stayed there, without a word
+    cycle = OneCycle(max_lr=0.1)
+    model = _ManualGrowing()
+    with pytest.warns(UserWarning) as caught:
+        fit(tmp_path, model, [cycle], max_epochs=4, reload_dataloaders_every_n_epochs=1)
+    said = [str(w.message) for w in caught if "optimizer steps where the plan had" in str(w.message)]
+    assert said == [
+        "OneCycle: epoch 1 takes 6 optimizer steps where the plan had 4 (the train dataloader has 3 batches "
+        "where it had 2, as reload_dataloaders_every_n_epochs or a GradientAccumulationScheduler may do), so "
+        "the run is planned again from step 4 with its epochs at 6 steps: 22 optimizer steps (total 16 -> 22 "
+        "steps). The schedule follows that plan from here, and is planned again at each epoch of another size."
+    ]
+    assert len(model.lrs) == 28 and cycle.run is not None and cycle.run.total_steps == 28
+    # the last epoch (from step 18) follows the cycle over the whole run, to its floor at the last step
+    assert_trace(model.lrs[18:], S.OneCycle(0.1, total_steps=28).values(28)[18:])
+    # max_steps counts every optimizer's steps, the generator's too (3 a batch): max_steps=30 ends the run
+    # after 10 batches, at the critic's 20th step (the plan from epoch 1 on bounded its 22 steps by 30)
+    cycle, model = OneCycle(max_lr=0.1, optimizer=0), _ManualGrowing(generator=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit(tmp_path, model, [cycle], max_epochs=4, max_steps=30, reload_dataloaders_every_n_epochs=1)
+    assert len(model.lrs) == 20 and cycle.run is not None and cycle.run.total_steps == 20
+    assert_trace(model.lrs[18:], S.OneCycle(0.1, total_steps=20).values(20)[18:])
+
+
 def test_an_accumulation_that_changes_plans_the_run_again(tmp_path: Any) -> None:
     # a GradientAccumulationScheduler halves the steps of epochs 1 and 2 (Lightning estimates 36 from epoch
     # 0's 12): the 1cycle over the run now ends with it, at its 24th step
@@ -683,8 +743,13 @@ def test_a_resume_of_a_run_whose_epochs_change_size_is_the_uninterrupted_run(tmp
         assert not [w for w in caught if "the epoch this fit resumed in ended at step" in str(w.message)]
         # the resume's first warning gives the 2 steps per epoch as Lightning's count of epoch 0's loader, not
         # as the resumed epoch's, which has 4 (review 69)
-        (first,) = [str(w.message) for w in caught if "this fit resumes a checkpoint written" in str(w.message)]
-        assert "written with 3 steps per epoch at 2 (Lightning's count of the train dataloader it loaded " in first
+        (first,) = [
+            str(w.message) for w in caught if "this fit resumes a checkpoint written" in str(w.message)
+        ]
+        assert (
+            "written with 3 steps per epoch at 2 (Lightning's count of the train dataloader it loaded "
+            in first
+        )
         assert "it reloads that loader every epoch, so the plan is checked" in first
         for old in (tmp_path / "ckpt").glob("*.ckpt"):
             old.unlink()
