@@ -22,7 +22,7 @@ import torch
 from lightning.pytorch.utilities import rank_zero_warn
 
 from .. import _lightning_compat as _compat
-from .durations import Epochs, Fraction, RunInfo
+from .durations import Epochs, Fraction, RunInfo, UnknownLengthError
 
 __all__ = [
     "EVENT",
@@ -72,7 +72,26 @@ def resolve(
     run = run_info(trainer, _needs_epochs(durations))
     if rate != ONE:
         run = _at_rate(trainer, run, rate)
-    return run, steps(owner, durations, run)
+    try:
+        return run, steps(owner, durations, run)
+    except UnknownLengthError as exc:  # review 72: the error said why in general terms, not for this trainer
+        raise UnknownLengthError(f"{exc}. Here {_unknown_because(trainer)}") from None
+
+
+def _unknown_because(trainer: pl.Trainer) -> str:
+    """Why ``trainer``'s run has no known length, for an error that needs it."""
+    max_epochs, max_steps = trainer.max_epochs, trainer.max_steps
+    if max_epochs is None or max_epochs < 0:
+        timed = _compat.time_remaining(trainer) is not None
+        return f"max_epochs={max_epochs} and max_steps={max_steps}" + (
+            " (Lightning sets max_epochs=-1 when max_time is given alone): only the time limit ends the run"
+            if timed
+            else ": nothing bounds the run"
+        )
+    return (
+        f"the train dataloader has no len() (an IterableDataset), so max_epochs={max_epochs} cannot count the "
+        f"run's steps, and max_steps={max_steps}"
+    )
 
 
 def _at_rate(trainer: pl.Trainer, run: RunInfo, rate: Rate) -> RunInfo:
@@ -456,18 +475,16 @@ def anchored(
     Lightning's estimate counts every epoch at this fit's size."""
     total = run.total_steps
     max_epochs = trainer.max_epochs
-    if (
-        points
-        and total is not None
-        and run.steps_per_epoch is not None
-        and max_epochs is not None
-        and max_epochs >= 0
-    ):
-        epoch, step = points[-1]
-        total = step + max(0, max_epochs - epoch) * run.steps_per_epoch
+    if points and total is not None:
+        bounds = []
+        if run.steps_per_epoch is not None and max_epochs is not None and max_epochs >= 0:
+            epoch, step = points[-1]
+            bounds.append(step + max(0, max_epochs - epoch) * run.steps_per_epoch)
         bound = _max_steps_bound(trainer, rate)
         if bound is not None:
-            total = min(total, bound)
+            bounds.append(bound)
+        if bounds:
+            total = min(bounds)
     return RunInfo(total_steps=total, steps_per_epoch=run.steps_per_epoch, resumed_at=points)
 
 

@@ -90,7 +90,8 @@ class Pace:
             said += (
                 f"{self.end} is planned from the run's length (max_epochs/max_steps, the epochs' size), not "
                 f"from the time, and does not shrink to fit it: the LR stops where the schedule is then. Set "
-                f"max_steps (or max_epochs) to what fits in the time to plan the schedule for it."
+                f"max_steps (or max_epochs) to what fits in the time (about {stop} steps) to plan the schedule "
+                f"for it."
             )
         else:
             said += (
@@ -108,15 +109,17 @@ def warn_stopped_early(
     timed_out: bool,
     reduces: bool,
     warn_once: Callable[[str, str], None],
-    unknown_length: bool = False,
+    unstopped: str | None = None,
 ) -> None:
     """At the end of a fit that ``trainer.should_stop`` ended (``timed_out``: the time limit did, though its
     pace said the run would fit, as when validation takes the time): say once if a schedule of
     ``entries`` (:class:`~._inject.Injected`, those still driving their optimizer) had not reached its
     ``end`` (the argument and its step) and would still have changed the LR, which then stayed where it
-    was (a 1cycle stopped at its peak was never annealed). ``unknown_length``: no stop ended it, but the run's
-    length was unknown at its start (a train dataloader without a length), so the start could not say that
-    the schedule outlasts it (review 54). ``reduces``: a ReduceOnPlateau already lowers
+    was (a 1cycle stopped at its peak was never annealed). ``unstopped``: no stop ended it, but the run's
+    length was unknown at its start (``"unknown"``: a train dataloader without a length), so the start could
+    not say that the schedule outlasts it (review 54), or the run ended before the steps it was planned for
+    (``"short"``: its last epoch took fewer steps than its loader's ``len()``, or a limit changed in it;
+    review 72). ``reduces``: a ReduceOnPlateau already lowers
     the LR when the metric stalls (not advised again). The LR is read from the optimizer; the end's is
     that LR times the schedule's change to its end (a plateau's reductions are a factor on both)."""
     arg, last = end
@@ -133,7 +136,15 @@ def warn_stopped_early(
         lr = pg.lr(groups[index])  # the scheduler's value for step ``step``, which did not run
         label = f"param group {index} of {entry.info.label}" if len(groups) > 1 else entry.info.label
         target = "0" if then == 0.0 else f"about {lr * then / now:.3g}"
-        if unknown_length:
+        if unstopped == "short":
+            cause = (
+                "the run ended there, before the steps it was planned for: its last epoch took fewer steps than "
+                "its train dataloader's len() said, or max_epochs or max_steps changed within it"
+            )
+            advice = (
+                "to the run: plan it for the steps the run takes (give max_steps, or a len() that is right)"
+            )
+        elif unstopped == "unknown":
             cause = (
                 "the run ended there, at the end of its data or its limits: its length was not known when it "
                 "started (a train dataloader without a length), so this could not be said then"
@@ -196,13 +207,15 @@ class Stops:
         injected: Sequence[Any],
         end: tuple[str, int, bool] | None,
         unknown_length: bool = False,
+        short: bool = False,
     ) -> None:
         """At the fit's end: warn if ``trainer.should_stop`` ended it, or, in a run whose length was unknown at
-        its start (``unknown_length``), its end came before the ``end`` of a schedule among ``injected`` that
-        still drives its optimizer (:func:`warn_stopped_early`)."""
+        its start (``unknown_length``) or that ended before the steps it was planned for (``short``), its end
+        came before the ``end`` of a schedule among ``injected`` that still drives its optimizer
+        (:func:`warn_stopped_early`)."""
         stopped = bool(trainer.should_stop)
         if (
-            not (stopped or unknown_length)
+            not (stopped or unknown_length or short)
             or getattr(trainer, "fast_dev_run", False)
             or end is None
             or self.said
@@ -212,6 +225,5 @@ class Stops:
         timed_out = remaining is not None and remaining <= 0
         live = _others.driving(trainer.lr_scheduler_configs, injected)
         reduces = any(_inject.scale_owner(e.scheduler) is not None for e in live)
-        warn_stopped_early(
-            self.owner, live, end[:2], timed_out, reduces, self._warn, unknown_length and not stopped
-        )
+        why = None if stopped else "unknown" if unknown_length else "short"
+        warn_stopped_early(self.owner, live, end[:2], timed_out, reduces, self._warn, why)

@@ -343,6 +343,10 @@ class ScheduleCallback(Callback):
         # the optimizer steps of this rank's last epoch, read at its first batch (an epoch of another size plans
         # the run again: _plan_epoch_size)
         self._epoch_steps: tuple[int, int, int] | None = None  # (steps, batches, accumulation)
+        # (epoch, step) where this fit's present epoch began at its first batch (its end tells what it took)
+        self._epoch_began: tuple[int, int] | None = None
+        # the Trainer's max_epochs and max_steps the plan counted (a callback may change them mid-fit)
+        self._limits: tuple[Any, Any] | None = None
         self._provisional = False  # built on a checkpoint's plan until a resume at another size is planned
         self._logging: StepLogging | None = None
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
@@ -499,6 +503,7 @@ class ScheduleCallback(Callback):
         if run.steps_per_epoch is not None and isinstance(batches, int):
             self._epoch_steps = (run.steps_per_epoch, batches, int(trainer.accumulate_grad_batches))
         self.run, self.steps = _resolve.agreed(trainer, self.name, run, steps)
+        self._limits = (trainer.max_epochs, trainer.max_steps)
         self._checkpoint.check_run(self.name, run, steps, self.reads_run)
 
     def _build_checked(self, info: OptimizerInfo) -> tuple[Any, Any]:
@@ -630,7 +635,11 @@ class ScheduleCallback(Callback):
         if batch_idx == 0 or self._first_batch:  # after every callback's on_train_epoch_start
             self._first_batch = False
             _others.warn_displaced(self.name, trainer, self._injected, self.warn_once)
-            self._plan_epoch_size(trainer, pl_module.automatic_optimization)
+            automatic = pl_module.automatic_optimization
+            self._plan_epoch_size(trainer, automatic)
+            self._plan_limits(trainer, automatic)
+            whole = batch_idx == 0 and self.run is not None
+            self._epoch_began = (trainer.current_epoch, self._step_now(trainer, automatic)) if whole else None
         self._logging.in_batch = True
         if (
             not pl_module.automatic_optimization
@@ -708,7 +717,14 @@ class ScheduleCallback(Callback):
     def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         if self._stops is not None:
             unknown = self.run is not None and self.run.total_steps is None
-            self._stops.at_end(trainer, self._injected, self._end(), unknown_length=unknown)
+            # ended before its plan, unstopped: a last epoch shorter than its len(), limits changed within it
+            short = (
+                pl_module.automatic_optimization
+                and self.run is not None
+                and self.run.total_steps is not None
+                and trainer.global_step < self.run.total_steps
+            )
+            self._stops.at_end(trainer, self._injected, self._end(), unknown_length=unknown, short=short)
 
     def _plan_resumed(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         """At train start of a resumed fit (Lightning's loops restored): a checkpoint written with other steps
@@ -756,7 +772,10 @@ class ScheduleCallback(Callback):
 
     def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         guess, self._guess = self._guess, None
-        if guess is None or self.run is None or trainer.global_step == guess:
+        if guess is None:
+            self._plan_epoch_taken(trainer, pl_module.automatic_optimization)
+            return
+        if self.run is None or trainer.global_step == guess:
             return
         if trainer.max_steps is not None and 0 <= trainer.max_steps <= trainer.global_step:
             return  # max_steps cut the epoch short: the fit ends here, not the epoch
@@ -787,10 +806,12 @@ class ScheduleCallback(Callback):
             accumulate = 1
             steps = max(1, math.floor(batches * self._per_batch.ours))
         last, self._epoch_steps = self._epoch_steps, (steps, batches, accumulate)
-        if last is None or (steps == last[0] if automatic else batches == last[1]):
+        # the loader and the accumulation say what they said before (an epoch whose len() was not what it
+        # took keeps the plan its end told: _plan_epoch_taken), or the plan has this size already
+        if last is None or (batches, accumulate) == last[1:] or steps == run.steps_per_epoch:
             return
-        had = last[0] if automatic else run.steps_per_epoch
-        at = trainer.global_step if automatic else self._injected[0].scheduler.last_epoch
+        had = run.steps_per_epoch
+        at = self._step_now(trainer, automatic)
         why = []
         if batches != last[1]:
             why.append(f"the train dataloader has {batches} batches where it had {last[1]}")
@@ -810,6 +831,84 @@ class ScheduleCallback(Callback):
             f"GradientAccumulationScheduler may do), so the run is planned again from step {at} with its epochs at {steps} steps: {told.total_steps} optimizer steps"
             f"{_resolve.changes(before, self.steps)}. The schedule follows that plan from here, and is planned "
             f"again at each epoch of another size.",
+        )
+        self._check_durations(trainer)
+
+    def _step_now(self, trainer: pl.Trainer, automatic: bool) -> int:
+        """The step the schedules are at: Lightning's ``global_step``, or under manual optimization the
+        scheduler's own count (an optimizer may step at another rate than the others)."""
+        return (
+            trainer.global_step if automatic or not self._injected else self._injected[0].scheduler.last_epoch
+        )
+
+    def _plan_epoch_taken(self, trainer: pl.Trainer, automatic: bool) -> None:
+        """At the end of an epoch this fit ran whole: one that took another number of steps than the plan's (a
+        train dataloader whose ``len()`` is not what it yields, a ``CombinedLoader`` whose mode ends it at
+        another loader's end) plans the run again from the next epoch, at the size this one took, with one
+        warning (review 72: the run ended at step 30 of a 1cycle planned for 45, the LR at 0.046, unsaid). Not
+        when the fit stops here (``should_stop``, ``max_steps``), and under automatic optimization only (under
+        manual optimization a schedule may count its own optimizer's steps from 0 in a resumed fit)."""
+        began, self._epoch_began = self._epoch_began, None
+        run, batches = self.run, trainer.num_training_batches
+        if (
+            not automatic
+            or began is None
+            or began[0] != trainer.current_epoch
+            or run is None
+            or run.steps_per_epoch is None
+            or not isinstance(batches, int)
+        ):
+            return
+        ends = trainer.max_epochs is not None and 0 <= trainer.max_epochs <= trainer.current_epoch + 1
+        if (
+            ends
+            or trainer.should_stop
+            or (trainer.max_steps is not None and 0 <= trainer.max_steps <= trainer.global_step)
+        ):
+            return  # the fit ends here, not the epoch (the end says if it came before the plan's: on_train_end)
+        now = trainer.global_step
+        taken = now - began[1]
+        # compared with what this rank's own loader said (ranks whose loaders differ follow rank 0's plan)
+        if taken <= 0 or taken == -(-batches // L.accumulate_grad_batches(trainer)):
+            return
+        before = dict(self.steps)
+        self.run = RunInfo(run.total_steps, taken, run.resumed_at)
+        told = self._anchor(trainer, (trainer.current_epoch + 1, now), base=run)
+        self.warn_once(
+            "epoch-taken",
+            f"{self.name}: epoch {trainer.current_epoch} took {taken} optimizer steps where the plan had "
+            f"{run.steps_per_epoch} (its train dataloader's len() gives {batches} batches, which the plan counted; a len() that is not "
+            f"what the loader yields, or a CombinedLoader whose mode ends the epoch at another loader's end, "
+            f"does this), so the run is planned again from step {now} with its epochs at {taken} steps: "
+            f"{told.total_steps} optimizer steps{_resolve.changes(before, self.steps)}. The schedule follows "
+            f"that plan from here.",
+        )
+        self._check_durations(trainer)
+
+    def _plan_limits(self, trainer: pl.Trainer, automatic: bool) -> None:
+        """At an epoch's first batch: ``max_epochs`` or ``max_steps`` changed since the plan counted them (a
+        callback set ``trainer.fit_loop.max_epochs``) plans the run again from here, with one warning (review
+        72: a 1cycle planned for 4 epochs stopped near its peak when they became 2; a cosine for 2 ran its last
+        20 steps at 0 when they became 4; torch's OneCycleLR raises there)."""
+        limits, run = (trainer.max_epochs, trainer.max_steps), self.run
+        if self._limits is None or limits == self._limits or run is None or run.total_steps is None:
+            return
+        then, self._limits = self._limits, limits
+        before = dict(self.steps)
+        now = self._step_now(trainer, automatic)
+        told = self._anchor(trainer, (trainer.current_epoch, now))
+        if told.total_steps == run.total_steps:
+            return  # the other limit bounds the run as before
+        changed = [
+            f"{name} ({a} -> {b})"
+            for name, a, b in zip(("max_epochs", "max_steps"), then, limits, strict=True)
+            if a != b
+        ]
+        self.warn_once(
+            "limits",
+            f"{self.name}: the Trainer's {' and '.join(changed)} changed since the run was planned, so it is "
+            f"planned again from step {now}: {told.total_steps} optimizer steps where it had "
+            f"{run.total_steps}{_resolve.changes(before, self.steps)}. The schedule follows that plan from here.",
         )
         self._check_durations(trainer)
 

@@ -440,12 +440,13 @@ class CosineDecay(_ToFinal):
         total: where the decay ends, counted from the start of training (the warm-up is part of it): an
             int (optimizer steps), :class:`Epochs` or :class:`Fraction`. Default: the whole run. After it,
             ``final`` holds.
-        final: the last LR, >= 0; one number (scaled by each group's ratio) or a list per group.
+        final: the LR at ``total`` and after, >= 0 (torch's ``eta_min``: a run of ``total`` steps ends one step
+            short of it); one number (scaled by each group's ratio) or a list per group.
         initial: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
         warmup: a linear warm-up from 0 to ``initial`` before the decay (0: none), shorter than ``total``
             (an error when both are steps; when they resolve otherwise in a run, a warning says the decay
             then takes one step, after the warm-up).
-        final_ratio: the last LR as a ratio of each group's start LR instead of ``final``, in [0, 1]
+        final_ratio: ``final`` as a ratio of each group's start LR instead, in [0, 1]
             (``final_ratio=0.01`` ends at 1% of the LR a range test suggests, as transformers'
             ``min_lr_rate``); give one of ``final`` and ``final_ratio``.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
@@ -506,12 +507,13 @@ class PolynomialDecay(_ToFinal):
         total: where the decay ends, counted from the start of training (the warm-up is part of it): an
             int (optimizer steps), :class:`Epochs` or :class:`Fraction`. Default: the whole run. After it,
             ``final`` holds.
-        final: the last LR, >= 0 and at most the start LR; one number (scaled by each group's ratio) or a
-            list per group.
+        final: the LR at ``total`` and after, >= 0 and at most the start LR (a run of ``total`` steps ends one
+            step short of it, as in :class:`CosineDecay`); one number (scaled by each group's ratio) or a list
+            per group.
         initial: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
         warmup: a linear warm-up from 0 to ``initial`` before the decay (0: none), shorter than ``total``,
             as in :class:`CosineDecay`.
-        final_ratio: the last LR as a ratio of each group's start LR instead of ``final``, in [0, 1], as in
+        final_ratio: ``final`` as a ratio of each group's start LR instead, in [0, 1], as in
             :class:`CosineDecay`.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
         log_lr: log the LR and momentum of every param group each optimizer step.

@@ -43,6 +43,11 @@ from .. import _validate as V
 __all__ = ["FIFTH_OF_RUN", "TWO_EPOCHS", "WHOLE_RUN", "Duration", "Epochs", "Fraction", "RunInfo"]
 
 
+class UnknownLengthError(ValueError):
+    """A duration that needs the run's length (a :class:`Fraction`) in a run whose length is unknown; the
+    callback that resolves it adds why (``_resolve.resolve``)."""
+
+
 class Duration:
     """A length of training that is resolved to optimizer steps at fit start. See :class:`Epochs` and
     :class:`Fraction`; a plain ``int`` means optimizer steps.
@@ -141,21 +146,26 @@ class Fraction(Duration):
         >>> from lightning_lr.callbacks import Fraction, RunInfo
         >>> Fraction(0.25).steps(RunInfo(total_steps=1000, steps_per_epoch=100))
         250
+        >>> Fraction(1, 10)  # numerator and denominator, as the standard library's Fraction is written
+        Fraction(0.1)
     """
 
     __slots__ = ("fraction",)
     fraction: float
 
-    def __init__(self, fraction: float) -> None:
+    def __init__(self, fraction: float, denominator: float | None = None) -> None:
         with V.context("Fraction"):
+            if denominator is not None:  # Fraction(1, 10), as the standard library's is written (review 72)
+                numerator = V.non_negative("fraction", fraction)
+                fraction = numerator / V.positive("denominator", denominator)
             object.__setattr__(self, "fraction", V.non_negative("fraction", fraction))
 
     def resolve(self, run: RunInfo) -> float:
         if run.total_steps is None:
-            raise ValueError(
-                f"{self!r} cannot be converted to optimizer steps: the length of the run is unknown "
-                f"(trainer.estimated_stepping_batches is infinite: set max_steps, or max_epochs with a sized "
-                f"train dataloader), or give this duration in optimizer steps (an int)"
+            raise UnknownLengthError(
+                f"{self!r} cannot be converted to optimizer steps: the length of the run is unknown (set "
+                f"max_steps, or max_epochs with a train dataloader that has a len()), or give this duration in "
+                f"optimizer steps (an int)"
             )
         return self.fraction * run.total_steps
 
@@ -285,9 +295,12 @@ def check_duration(name: str, value: Any, *, minimum: int = 1) -> Any:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         if isinstance(value, numbers.Real) and not isinstance(value, bool):
             x = float(value)
-            hints = [f"Epochs({value!r}) for epochs"] if math.isfinite(x) and x > 0 else []
+            shown = (
+                f"{x:g}" if isinstance(value, numbers.Rational) else repr(value)
+            )  # not Fraction(Fraction(1, 10))
+            hints = [f"Epochs({shown}) for epochs"] if math.isfinite(x) and x > 0 else []
             if 0 < x <= 1:  # a fraction of the run is (0, 1]
-                hints.append(f"Fraction({value!r}) for a fraction of the run")
+                hints.append(f"Fraction({shown}) for a fraction of the run")
             if hints:
                 allowed += (
                     f" (a plain number means optimizer steps and must be whole: write {' or '.join(hints)})"

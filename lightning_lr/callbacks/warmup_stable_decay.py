@@ -118,6 +118,13 @@ class WarmupStableDecay(ScheduleCallback):
             finals = self.per_group("final", self.final, info, default=[0.0] * len(info.base_lrs))
         self.check_left_alone(peaks, "peak", final=self.final)
         warmup = steps["warmup"]
+        if steps["decay"] == 1:  # review 72: the cooldown was planned and never took place, unsaid
+            self.warn_once(
+                "decay-one-step",
+                f"{self.name}: decay ({self.decay!r}) is 1 step in this run of {steps['total']}: the cooldown "
+                f"reaches final at step total, after the run's last step, so its one step is at the peak and no "
+                f"step trains below it; give a decay of at least 2 steps (a longer run, or a longer decay)",
+            )
         if isinstance(self.warmup, Fraction) and isinstance(self.decay, Fraction):
             # fractions that fit the run (checked when the callback was made) may not once each is rounded
             # up to whole steps (0.45 and 0.55 of 10 steps: 5 and 6): the warm-up gives the step back

@@ -392,3 +392,38 @@ def test_every_rank_plans_an_epoch_of_another_size_alike(tmp_path) -> None:
     rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
     assert rank0 == rank1 and [row[0] for row in rank0] == list(range(9))  # epochs of 2, 3, 4 steps
     assert_trace([row[1][0] for row in rank0][5:], S.OneCycle(0.1, total_steps=9).values(9)[5:])
+
+
+class _LyingPerRank(Tiny):
+    """Each rank's train dataloader says 8 batches and yields 6 (its own sampler, of 24 samples)."""
+
+    def train_dataloader(self) -> Any:
+        class Sampler(torch.utils.data.Sampler[int]):
+            def __iter__(self) -> Any:
+                return iter(range(24))
+
+            def __len__(self) -> int:
+                return 30
+
+        return torch.utils.data.DataLoader(dataset(), batch_size=4, sampler=Sampler())
+
+
+@pytest.mark.ddp
+def test_every_rank_plans_again_from_an_epoch_that_took_other_steps_than_its_len(tmp_path) -> None:
+    # review 72: a len() of 8 batches where the loader yields 6 planned a 1cycle for 24 steps on both ranks,
+    # and the run ended at step 18 far from its floor; each rank's epoch end now tells, alike on every rank
+    out = tmp_path / "ranks"
+    out.mkdir()
+    callbacks = [OneCycle(max_lr=0.1), DumpPerRank(str(out))]
+    fit(
+        tmp_path,
+        _LyingPerRank(),
+        callbacks,
+        strategy=DDP,
+        devices=2,
+        max_epochs=3,
+        use_distributed_sampler=False,
+    )
+    rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
+    assert rank0 == rank1 and [row[0] for row in rank0] == list(range(18))
+    assert_trace([row[1][0] for row in rank0][6:], S.OneCycle(0.1, total_steps=18).values(18)[6:])

@@ -3,6 +3,7 @@ trainer, so the schedule keeps its shape whatever the batch size, devices or gra
 
 from __future__ import annotations
 
+import fractions
 import math
 import pickle
 import re
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 import torch
-from lightning.pytorch.callbacks import EarlyStopping, Timer
+from lightning.pytorch.callbacks import Callback, EarlyStopping, Timer
 from torch.utils.data import DataLoader, IterableDataset
 
 from lightning_lr import schedules as S
@@ -69,6 +70,17 @@ from support.trainers import fit
         (lambda: CosineDecay(warmup=-1), ValueError, r"CosineDecay: warmup must be an int >= 0.*got -1"),
         (lambda: MultiStepDecay(milestones=[1, 0.5]), TypeError, r"milestones\[1\] must be an int >= 0"),
         (lambda: Cyclic(step_size=Fraction(-0.1)), ValueError, r"Fraction: fraction must be >= 0, got -0.1"),
+        (lambda: Fraction(1, 0), ValueError, r"Fraction: denominator must be > 0, got 0"),
+        (
+            lambda: Fraction(1, "10"),
+            TypeError,
+            r"Fraction: denominator must be a finite number > 0, got '10'",
+        ),
+        (
+            lambda: CosineDecay(warmup=fractions.Fraction(1, 10)),
+            TypeError,
+            r"write Epochs\(0.1\) for epochs or Fraction\(0.1\) for a fraction of the run\), got Fraction\(1, 10\)$",
+        ),
     ],
 )
 def test_bad_durations_are_rejected_at_construction(make, error, match) -> None:
@@ -77,6 +89,8 @@ def test_bad_durations_are_rejected_at_construction(make, error, match) -> None:
 
 
 def test_durations_are_values() -> None:
+    # review 72: Fraction(1, 10), as the standard library's is written, was Python's bare TypeError
+    assert Fraction(1, 10) == Fraction(0.1) == Fraction(fractions.Fraction(1, 10))
     assert Epochs(2) == Epochs(2.0) and hash(Epochs(2)) == hash(Epochs(2.0))
     assert Fraction(0.5) != Epochs(0.5)
     assert repr(Epochs(2)) == "Epochs(2)" and repr(Epochs(0.5)) == "Epochs(0.5)"
@@ -171,10 +185,21 @@ def test_epochs_need_a_sized_train_dataloader(tmp_path) -> None:
 
 
 def test_fractions_need_a_known_run_length(tmp_path) -> None:
+    # the error says why this trainer's run has no length (review 72: it said estimated_stepping_batches was
+    # infinite, where Lightning gives -1 for a stream under max_epochs)
     with pytest.raises(
-        ValueError, match=r"OneCycle\(total=Fraction\(1.0\)\): .*length of the run is unknown"
+        ValueError,
+        match=r"OneCycle\(total=Fraction\(1.0\)\): .*length of the run is unknown .*\. Here the train "
+        r"dataloader has no len\(\) \(an IterableDataset\), so max_epochs=1 cannot count the run's steps, and "
+        r"max_steps=-1$",
     ):
         fit(tmp_path, StreamModel(), [OneCycle()], max_epochs=1)
+    with pytest.raises(
+        ValueError,
+        match=r"Here max_epochs=-1 and max_steps=-1 \(Lightning sets max_epochs=-1 when max_time is given "
+        r"alone\): only the time limit ends the run$",
+    ):
+        fit(tmp_path, Tiny(), [OneCycle()], max_epochs=None, max_time={"minutes": 1})
     # with max_steps the length is known, and steps need nothing
     rec = fit(tmp_path, StreamModel(), [OneCycle(max_lr=0.3)], max_epochs=-1, max_steps=10)
     assert_trace(rec.lr(), S.OneCycle(0.3, total_steps=10).values(10))
@@ -689,6 +714,89 @@ def test_an_epoch_of_another_size_plans_the_run_again_under_manual_optimization(
         fit(tmp_path, model, [cycle], max_epochs=4, max_steps=30, reload_dataloaders_every_n_epochs=1)
     assert len(model.lrs) == 20 and cycle.run is not None and cycle.run.total_steps == 20
     assert_trace(model.lrs[18:], S.OneCycle(0.1, total_steps=20).values(20)[18:])
+
+
+class _Lying(Tiny):
+    """A train dataloader whose len() says 15 batches where it yields 12 (from ``epoch`` on; before it, an
+    honest one), reloaded each epoch."""
+
+    def __init__(self, epoch: int = 0) -> None:
+        super().__init__()
+        self.epoch = epoch
+
+    def train_dataloader(self) -> DataLoader:
+        class Sampler(torch.utils.data.Sampler[int]):
+            def __iter__(self) -> Any:
+                return iter(range(48))
+
+            def __len__(self) -> int:
+                return 60
+
+        lies = self.current_epoch >= self.epoch
+        return DataLoader(dataset(), batch_size=4, sampler=Sampler() if lies else None)
+
+
+def test_an_epoch_that_takes_other_steps_than_its_len_plans_the_run_again(tmp_path: Any) -> None:
+    # review 72: a len() of 15 batches where the loader yields 12 planned a 1cycle for 45 steps; the run took
+    # 36 and ended at LR 0.046, without a word
+    cycle = OneCycle(max_lr=0.1)
+    with pytest.warns(UserWarning) as caught:
+        rec = fit(tmp_path, _Lying(), [cycle], max_epochs=3, reload_dataloaders_every_n_epochs=1)
+    said = [str(w.message) for w in caught if "OneCycle:" in str(w.message)]
+    assert said == [
+        "OneCycle: epoch 0 took 12 optimizer steps where the plan had 15 (its train dataloader's len() gives 15 "
+        "batches, which the plan counted; a len() that is not what the loader yields, or a CombinedLoader whose "
+        "mode ends the epoch at another loader's end, does this), so the run is planned again from step 12 with "
+        "its epochs at 12 steps: 36 optimizer steps (total 45 -> 36 steps). The schedule follows that plan from "
+        "here."
+    ]
+    assert [row[0] for row in rec.rows] == list(range(36)) and cycle.run is not None
+    assert_trace(rec.lr()[12:], S.OneCycle(0.1, total_steps=36).values(36)[12:])  # to its floor at the end
+    # a last epoch that takes fewer steps than its len() (15, planned again at its start) cannot be planned
+    # for: the end says the schedule did not finish
+    with pytest.warns(UserWarning) as caught:
+        fit(
+            tmp_path,
+            _Lying(epoch=2),
+            [OneCycle(max_lr=0.1)],
+            max_epochs=3,
+            reload_dataloaders_every_n_epochs=1,
+        )
+    (said,) = [str(w.message) for w in caught if "OneCycle: the fit stopped" in str(w.message)]
+    assert said.startswith(
+        "OneCycle: the fit stopped at step 36, before its schedule's end at step 39 (total) (the run ended there, "
+        "before the steps it was planned for: its last epoch took fewer steps than its train dataloader's len() "
+        "said, or max_epochs or max_steps changed within it)"
+    )
+
+
+class _SetMaxEpochs(Callback):
+    def __init__(self, to: int) -> None:
+        self.to = to
+
+    def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
+        trainer.fit_loop.max_epochs = self.to
+
+
+@pytest.mark.parametrize(("then", "now"), [(4, 2), (2, 4)])
+def test_max_epochs_changed_during_the_fit_plans_the_run_again(tmp_path: Any, then: int, now: int) -> None:
+    # review 72: a 1cycle planned for 4 epochs stopped near its peak when a callback made them 2; a cosine
+    # planned for 2 ran its last 24 steps at LR 0 when they became 4 (torch's OneCycleLR raises there)
+    for make, pure in (
+        (lambda: OneCycle(max_lr=0.1), lambda n: S.OneCycle(0.1, total_steps=n)),
+        (lambda: CosineDecay(initial=0.1), lambda n: S.CosineDecay(0.1, total=n)),
+    ):
+        callback = make()
+        with pytest.warns(UserWarning) as caught:
+            rec = fit(tmp_path, Tiny(), [callback, _SetMaxEpochs(now)], max_epochs=then)
+        said = [str(w.message) for w in caught if "changed since the run was planned" in str(w.message)]
+        assert said == [
+            f"{type(callback).__name__}: the Trainer's max_epochs ({then} -> {now}) changed since the run was "
+            f"planned, so it is planned again from step 12: {12 * now} optimizer steps where it had {12 * then} "
+            f"(total {12 * then} -> {12 * now} steps). The schedule follows that plan from here."
+        ]
+        assert [row[0] for row in rec.rows] == list(range(12 * now))
+        assert_trace(rec.lr()[12:], pure(12 * now).values(12 * now)[12:])
 
 
 def test_an_accumulation_that_changes_plans_the_run_again(tmp_path: Any) -> None:

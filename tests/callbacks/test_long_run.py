@@ -45,6 +45,25 @@ def test_warmup_stable_decay_durations_shape_and_final(tmp_path) -> None:
     assert rec.lr()[-1] == 0.01
 
 
+def test_a_cooldown_of_one_step_is_said_to_train_no_step_below_the_peak(tmp_path) -> None:
+    # review 72: decay=Fraction(0.2) of a 6-step run is 1 step, at the peak (final is reached at step total,
+    # after the run): every step trained at the peak, without a word
+    with pytest.warns(UserWarning) as caught:
+        rec = fit(tmp_path, Tiny(), [WarmupStableDecay(peak=0.1)], max_steps=6)
+    assert_trace(rec.lr(), [0.1] * 6)
+    said = [str(w.message) for w in caught if "WarmupStableDecay" in str(w.message)]
+    assert said == [
+        "WarmupStableDecay: decay (Fraction(0.2)) is 1 step in this run of 6: the cooldown reaches final at step "
+        "total, after the run's last step, so its one step is at the peak and no step trains below it; give a "
+        "decay of at least 2 steps (a longer run, or a longer decay)"
+    ]
+    with warnings.catch_warnings():  # 2 steps: one below the peak, and nothing said
+        warnings.simplefilter("error", UserWarning)
+        warnings.filterwarnings("ignore", message=".*(workers|logging interval|LeafSpec).*")
+        rec = fit(tmp_path, Tiny(), [WarmupStableDecay(peak=0.1)], max_steps=8)
+    assert rec.lr()[-1] < 0.1
+
+
 def test_inverse_sqrt_warms_up_then_falls_as_one_over_the_root_of_the_step(tmp_path) -> None:
     rec = fit(tmp_path, Tiny(groups=2), [InverseSqrt(warmup=Epochs(0.5))])
     assert_trace(rec.lr(0), L.InverseSqrt(0.1, warmup=6).values(N))
