@@ -2,7 +2,9 @@
 
 The rules, in order (after every piece of state has been restored):
 
-1. The model's ``lr`` / ``learning_rate`` attribute or hparam (or ``attr_name``) is set to the suggestion,
+1. The model's ``lr`` / ``learning_rate`` attribute or hparam (or ``attr_name``) is set to the suggestion
+   (the value for which ``configure_optimizers`` configures its largest group with it, before a scheduler's
+   first factor; where it builds a 1cycle, the value that gives its peak the 1cycle max_lr: :func:`attr_value`),
    and ``weight_decay`` to the best weight decay of a weight-decay sweep, when the model has one; a saved
    hyperparameter of that name (``save_hyperparameters``) too, so a logger records the value that trains.
 2. Every callback in ``trainer.callbacks`` with an ``apply_range_test(result)`` method gets the result
@@ -83,7 +85,7 @@ def restore_attrs(
         warnings.simplefilter("ignore")
         lr = best.suggestion(options.method)
     if attr is not None and lr is not None:
-        value = values[attr] if attr in values else attr_value(module, attr, lr)
+        value = values[attr] if attr in values else attr_value(module, attr, lr, best)[0]
         _set(module, attr, value)
         leave(module, LeftResult(best, attr, value))  # as the run that tested left it (a resume, ddp_spawn)
     if (
@@ -134,15 +136,18 @@ def apply_result(
     old = lightning_getattr(module, attr) if attr is not None else None
     value = lr
     if attr is not None:
-        value = attr_value(module, attr, lr)
+        value, peak = attr_value(module, attr, lr, best)
         _set(module, attr, value)
+        target, what = (lr, "the suggestion") if peak is None else (peak, "the test's 1cycle max_lr")
         rank_zero_info(
             f"LR range test: set {_where(module, attr)} = {value:.4g}"
             + (
-                ""
-                if value == lr
-                else f" (configure_optimizers gives its largest param group {lr / value:.4g} times that: {lr:.4g}, "
-                f"the suggestion)"
+                f" (configure_optimizers builds a 1cycle whose peak it sets: {what}; the suggestion is {lr:.4g})"
+                if peak is not None and value == peak
+                else ""
+                if value == target
+                else f" (configure_optimizers gives its largest param group {target / value:.4g} times that: "
+                f"{target:.4g}, {what})"
             )
         )
         leave(module, LeftResult(best, attr, value))
@@ -174,7 +179,7 @@ def apply_result(
             f"configure_optimizers() does not read self.{attr} (or self.hparams.{attr}): the rebuilt optimizer "
             f"has the old LRs, so they are scaled to the suggestion instead"
         )
-    _scale_live(trainer, lr)
+    _scale_live(trainer, lr, best)
 
 
 def _apply_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: float, live: bool) -> None:
@@ -264,26 +269,74 @@ def _where(module: pl.LightningModule, attr: str) -> str:
 
 
 def _largest_lr(groups: list[dict[str, Any]]) -> float | None:
-    ref = pg.reference(groups)
-    return None if ref is None else pg.lr(groups[ref])
+    """The largest LR the groups were configured with: ``initial_lr`` where a scheduler recorded it (review 71:
+    the step-0 LR of a torch warm-up, ``LinearLR(start_factor=0.1)``, was read, and the fit trained at 10x the
+    suggestion once warmed up)."""
+    lrs = [pg.base_lr(g) for g in groups]
+    return max((x for x in lrs if x > 0), default=None)
 
 
-def attr_value(module: pl.LightningModule, attr: str, lr: float) -> float:
+def _largest_max_lr(groups: list[dict[str, Any]]) -> float | None:
+    """The largest peak of a 1cycle the groups carry (torch's ``OneCycleLR`` keeps ``max_lr`` in them)."""
+    peaks = [float(g["max_lr"]) for g in groups if "max_lr" in g]
+    return max((x for x in peaks if x > 0), default=None)
+
+
+def one_cycle_peak(module: pl.LightningModule, attr: str, result: RangeTestResult | None) -> float | None:
+    """The test's 1cycle max_lr when ``configure_optimizers`` builds a 1cycle (torch's ``OneCycleLR``, or
+    ours: ``max_lr`` in the param groups), whose peak is what ``attr`` sets: the value the test found for the
+    peak (review 71: the suggestion was mapped onto the cycle's start LR, and the fit peaked at 25x it).
+    None otherwise, or when the result has no such value."""
+    if result is None:
+        return None
+    try:
+        built = built_with(module, attr, lightning_getattr(module, attr))
+    except Exception:  # the hook's own business: attr_value says what it can
+        return None
+    if len(built) != 1 or _largest_max_lr(built[0].param_groups) is None:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return result.one_cycle_max_lr()
+
+
+def attr_value(
+    module: pl.LightningModule, attr: str, lr: float, result: RangeTestResult | None = None
+) -> tuple[float, float | None]:
     """The value of ``attr`` for which ``configure_optimizers`` gives its param group with the largest LR the
-    LR ``lr`` (the group a suggestion is for): ``lr`` when ``attr`` is that group's LR, else ``lr`` over the
-    group's factor (``{"params": head, "lr": 10 * self.lr}``: ``lr / 10``). ``lr`` when it cannot tell (the
+    LR ``lr`` (the group a suggestion is for), and None: ``lr`` when ``attr`` is that group's LR, else ``lr``
+    over the group's factor (``{"params": head, "lr": 10 * self.lr}``: ``lr / 10``). The group's LR is the one
+    it was configured with, before a scheduler's first factor (a warm-up's). ``lr`` when it cannot tell (the
     hook fails or builds other than one optimizer, every group is at 0), and ``lr`` with a warning when the
     group's LR is not proportional to ``attr`` (a head at a fixed LR): no value of ``attr`` gives it the
-    suggestion. ``attr`` keeps its value."""
-    return _proportional(
-        module,
-        attr,
-        lr,
-        _largest_lr,
-        f"the suggestion {lr:.4g} is the LR of the param group with the largest LR, the one the test swept",
-        "LR",
-        "the suggestion",
-        "result.suggestion()",
+    suggestion. Where the hook builds a 1cycle, the value that gives its peak ``result``'s 1cycle max_lr,
+    and that max_lr (:func:`one_cycle_peak`). ``attr`` keeps its value."""
+    peak = one_cycle_peak(module, attr, result)
+    if peak is not None:
+        value = _proportional(
+            module,
+            attr,
+            peak,
+            _largest_max_lr,
+            f"the 1cycle max_lr {peak:.4g} is the peak of the param group with the largest LR, the one the test "
+            f"swept",
+            "1cycle max_lr",
+            "the test's 1cycle max_lr",
+            "result.one_cycle_max_lr()",
+        )
+        return value, peak
+    return (
+        _proportional(
+            module,
+            attr,
+            lr,
+            _largest_lr,
+            f"the suggestion {lr:.4g} is the LR of the param group with the largest LR, the one the test swept",
+            "LR",
+            "the suggestion",
+            "result.suggestion()",
+        ),
+        None,
     )
 
 
@@ -356,13 +409,26 @@ def _mul(container: dict[str, Any], key: str, factor: float) -> None:
         container[key] = value * factor
 
 
-def _scale_live(trainer: pl.Trainer, lr: float) -> None:
+def _scale_live(trainer: pl.Trainer, lr: float, best: RangeTestResult) -> None:
+    """Scale the running optimizers' LRs (and their schedulers') so that the group with the largest LR
+    continues at ``lr``; at a fresh start, so that it is configured with ``lr`` (a warm-up's first factor
+    applies to it, as when the user writes the LR) or, under a 1cycle, so that its peak is ``best``'s 1cycle
+    max_lr (review 71), as :func:`attr_value` does for the attribute."""
     groups = trainer.optimizers[0].param_groups
-    ref = pg.reference(groups)
-    current = 0.0 if ref is None else pg.lr(groups[ref])
-    if not current > 0:  # pragma: no cover - checked before the sweep
+    target, read = lr, None
+    if _fresh(trainer):
+        peak = None
+        if _largest_max_lr(groups) is not None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                peak = best.one_cycle_max_lr()
+        target, read = (lr, _largest_lr(groups)) if peak is None else (peak, _largest_max_lr(groups))
+    if read is None:
+        ref = pg.reference(groups)
+        read = 0.0 if ref is None else pg.lr(groups[ref])
+    if not read > 0:  # pragma: no cover - checked before the sweep
         return
-    factor = lr / current
+    factor = target / read
     for opt in trainer.optimizers:
         for group in opt.param_groups:
             for key in ("lr", "initial_lr", "max_lr", "min_lr"):

@@ -1006,3 +1006,59 @@ def test_the_callbacks_hints_name_what_a_callback_takes(name: str, hint: str) ->
         TypeError, match=rf"^LRRangeTest\(\) got an unexpected keyword argument '{name}': {hint}"
     ):
         LRRangeTest(**{name: 1})
+
+
+class _WarmedUp(TinyModel):
+    """torch's LinearLR warm-up in configure_optimizers: the first step at a tenth of ``hparams.lr``."""
+
+    def configure_optimizers(self) -> Any:
+        opt = torch.optim.SGD(self.parameters(), lr=self.hparams.lr, momentum=0.9)
+        warm = torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.1, total_iters=4)
+        return {"optimizer": opt, "lr_scheduler": {"scheduler": warm, "interval": "step"}}
+
+
+@pytest.mark.parametrize("form", ["tuner", "callback"])
+def test_a_torch_warm_up_trains_at_the_suggestion_once_warm(tmp_path: Any, form: str) -> None:
+    # review 71: the suggestion was mapped onto the warm-up's first LR (a tenth), so the fit trained at 10x the
+    # suggestion once warmed up
+    seed_all(4)
+    model, probe = _WarmedUp(), LRAtBatch()
+    if form == "tuner":
+        result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=20, confirm=False)
+        trainer(tmp_path, callbacks=[probe], max_steps=8).fit(model, loader())
+    else:
+        test = LRRangeTest(num_steps=20, confirm=False)
+        trainer(tmp_path, callbacks=[test, probe], max_steps=8).fit(model, loader())
+        result = test.result
+    s = result.suggestion()
+    assert s is not None and model.hparams.lr == pytest.approx(s, rel=1e-9)
+    assert probe.lrs[0] == pytest.approx(s / 10) and probe.lrs[4:] == pytest.approx([s] * 4)
+
+
+@pytest.mark.parametrize("form", ["tuner", "callback"])
+def test_a_torch_one_cycle_peaks_at_the_tests_one_cycle_max_lr(tmp_path: Any, form: str, caplog: Any) -> None:
+    # review 71: OneCycleLR(max_lr=self.lr) had its start LR (max_lr / 25) set to the suggestion, and peaked
+    # at 25x it, 4.3x the test's own 1cycle max_lr
+    import logging
+
+    seed_all(4)
+    model = TinyModel(scheduler="onecycle")
+    with caplog.at_level(logging.INFO):
+        if form == "tuner":
+            result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=20, confirm=False)
+            fit = trainer(tmp_path, max_steps=1)
+            fit.fit(model, loader())
+        else:
+            test = LRRangeTest(num_steps=20, confirm=False)
+            fit = trainer(tmp_path, callbacks=[test], max_steps=1)
+            fit.fit(model, loader())
+            result = test.result
+    peak = result.one_cycle_max_lr()
+    assert peak is not None and peak != result.suggestion()
+    assert model.hparams.lr == pytest.approx(peak, rel=1e-9)
+    assert fit.optimizers[0].param_groups[0]["max_lr"] == pytest.approx(peak, rel=1e-9)
+    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("LR range test: set")]
+    assert said == [
+        f"LR range test: set TinyModel.hparams.lr = {peak:.4g} (configure_optimizers builds a 1cycle whose peak "
+        f"it sets: the test's 1cycle max_lr; the suggestion is {result.suggestion():.4g})"
+    ]
