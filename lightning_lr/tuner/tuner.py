@@ -239,7 +239,11 @@ class Tuner(_LightningTuner):
             log: log ``lr_range_test/{lr,loss,smoothed_loss,momentum}`` every step,
                 ``lr_range_test/candidates/lr=<lr>`` every step of each candidate, then the suggestion and the
                 figure (the candidates drawn at their scores), to the trainer's loggers (rank 0).
-            ckpt_path: resume this checkpoint first, as ``fit(ckpt_path=...)`` does, and test from there.
+            ckpt_path: refused (review 71: the test left the model and the Trainer at the checkpoint's state,
+                and the fit that resumed it took the checkpoint's optimizer LRs, not the suggestion). To test a
+                resumed run and train it at the answer, put :class:`~lightning_lr.LRRangeTest` in the fit
+                that resumes it; to test a checkpoint's weights, load them into the model
+                (``Model.load_from_checkpoint``) and run the Tuner on it.
             snapshot: where the copy of the model and optimizer state that the test restores lives:
                 ``"device"`` (beside them), ``"host"`` (host memory; pinned and copied asynchronously on
                 CUDA, which leaves the device's memory to the sweep) or ``"auto"`` (the device when the copy
@@ -320,7 +324,7 @@ class Tuner(_LightningTuner):
             val_key: the name ``validation_step`` logs its loss under (with ``val_loss=True`` only).
             progress_bar: show the sweep's progress bar (None: when the trainer shows one).
             log: log to the trainer's loggers (rank 0).
-            ckpt_path: resume this checkpoint first.
+            ckpt_path: refused, as for :meth:`lr_range_test`.
             snapshot: where the copy the test restores lives (as for :meth:`lr_range_test`).
 
         Returns:
@@ -343,6 +347,15 @@ class Tuner(_LightningTuner):
         ckpt_path: str | None,
     ) -> Result | None:
         trainer = self._trainer
+        if ckpt_path is not None:
+            raise ValueError(
+                f"{options.title}: ckpt_path={ckpt_path!r} is not taken by the Tuner: its test would leave the model "
+                f"and the Trainer at the checkpoint's state, and the fit that resumes the checkpoint takes the "
+                f"checkpoint's optimizer LRs, not the test's answer. To test a resumed run and train it at the "
+                f"answer, add LRRangeTest() to the Trainer and resume with trainer.fit(model, ckpt_path=...): it "
+                f"tests at the checkpoint's step. To test the checkpoint's weights only, load them "
+                f"({type(model).__name__}.load_from_checkpoint(...)) and run the Tuner without ckpt_path"
+            )
         if skipped_for_fast_dev_run(trainer, options.title):
             return None
         check_strategy(trainer.strategy)
@@ -385,7 +398,7 @@ class Tuner(_LightningTuner):
         rng = RNGState(loader_generators(train_dataloaders))
         try:
             with held:
-                trainer.fit(model, train_dataloaders, val_dataloaders, datamodule, ckpt_path=ckpt_path)
+                trainer.fit(model, train_dataloaders, val_dataloaders, datamodule)
         finally:
             L.set_callbacks(trainer, before)
             trainer.num_sanity_val_steps = sanity

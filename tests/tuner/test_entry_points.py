@@ -1062,3 +1062,19 @@ def test_a_torch_one_cycle_peaks_at_the_tests_one_cycle_max_lr(tmp_path: Any, fo
         f"LR range test: set TinyModel.hparams.lr = {peak:.4g} (configure_optimizers builds a 1cycle whose peak "
         f"it sets: the test's 1cycle max_lr; the suggestion is {result.suggestion():.4g})"
     ]
+
+
+@pytest.mark.parametrize("entry", ["lr_range_test", "momentum_range_test"])
+def test_the_tuner_refuses_a_checkpoint_and_says_what_tests_a_resumed_run(tmp_path: Any, entry: str) -> None:
+    # review 71: the Tuner resumed the checkpoint, tested, and left the model and the Trainer at the checkpoint's
+    # state; the fit that resumed it then trained at the checkpoint's LRs, not the answer, without a word
+    model, t = TinyModel(), trainer(tmp_path)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    with pytest.raises(
+        ValueError,
+        match=r"ckpt_path='last.ckpt' is not taken by the Tuner: .* add LRRangeTest\(\) to the Trainer and resume "
+        r"with trainer.fit\(model, ckpt_path=...\): it tests at the checkpoint's step. To test the checkpoint's "
+        r"weights only, load them \(TinyModel.load_from_checkpoint\(...\)\)",
+    ):
+        getattr(Tuner(t), entry)(model, loader(), ckpt_path="last.ckpt")
+    assert t.global_step == 0 and all(torch.equal(before[k], v) for k, v in model.state_dict().items())
