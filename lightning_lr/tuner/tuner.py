@@ -387,6 +387,10 @@ class Tuner(_LightningTuner):
         loggers = trainer.loggers
         if not options.log:
             trainer.loggers = []
+        # A ModelCheckpoint without a dirpath fixes one at its first setup, from the loggers: the test's fit,
+        # whose loggers are hidden, would fix <root>/checkpoints for the fits after it (review 71)
+        saving = L.resolve(trainer, "callbacks", "ModelCheckpoint")
+        dirpaths = [(cb, cb.dirpath) for cb in before if isinstance(cb, saving)]
         # With it, the loggers get the test's curves and then the hparams with what the test applied, not the
         # hparams as they were before it: TensorBoard's HPARAMS tab keeps the first values a run logged
         # (a datamodule given as train_dataloaders is the fit's datamodule too: review 59)
@@ -403,6 +407,8 @@ class Tuner(_LightningTuner):
             L.set_callbacks(trainer, before)
             trainer.num_sanity_val_steps = sanity
             trainer.loggers = loggers
+            for cb, dirpath in dirpaths:
+                cb.dirpath = dirpath
             rng.restore()
         if options.log and callback.result is not None:
             L.relog_hparams(trainer, None)

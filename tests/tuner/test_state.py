@@ -98,6 +98,20 @@ def test_the_tuner_without_log_writes_nothing_to_the_loggers(tmp_path: Any, monk
     assert t.loggers == loggers  # given back for the fit
 
 
+def test_the_tuner_without_log_leaves_the_checkpoints_where_the_loggers_put_them(tmp_path: Any) -> None:
+    # review 71: a ModelCheckpoint without a dirpath fixed <root>/checkpoints in the test's fit, whose loggers
+    # were hidden, and the fit after it wrote there instead of the logger's version directory
+    seed_all(1)
+    ckpt = ModelCheckpoint()
+    logger = TensorBoardLogger(str(tmp_path), name="tb")
+    t = trainer(tmp_path, logger=logger, callbacks=[ckpt], enable_checkpointing=True, max_steps=4)
+    Tuner(t).lr_range_test(TinyModel(), loader(), num_steps=20, confirm=False, log=False)
+    assert ckpt.dirpath is None
+    t.fit(TinyModel(), loader())
+    assert ckpt.dirpath == str(tmp_path / "tb" / "version_0" / "checkpoints")
+    assert [p.parent for p in tmp_path.rglob("*.ckpt")] == [tmp_path / "tb" / "version_0" / "checkpoints"]
+
+
 @pytest.mark.parametrize("snapshot", ["device", "host", "auto"])
 def test_state_restored_after_epochs_with_adam_state(tmp_path: Any, snapshot: str) -> None:
     """A test at epoch 2: Adam moments, scheduler progress and loop counters exist and come back."""
