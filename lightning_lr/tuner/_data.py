@@ -6,7 +6,9 @@ never advanced), so the fit loop's data fetcher and its position in the epoch ar
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import functools
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -19,8 +21,9 @@ from torch.utils.data import DataLoader
 
 from .. import _lightning_compat as L
 from ._options import SweepOptions
+from ._state import RNGState
 
-__all__ = ["Batches", "loader_generators", "val_batches"]
+__all__ = ["Batches", "loader_generators", "requested_generators", "val_batches"]
 
 
 def _single_use(dl: Any) -> Any:
@@ -48,15 +51,53 @@ def _generators(dl: Any) -> list[torch.Generator]:
 
 
 def loader_generators(loaders: Any) -> list[torch.Generator]:
-    """The generators of the DataLoaders in ``loaders`` (a loader, or a mapping or sequence of them; anything
-    else, such as a datamodule, has none that can be found before ``fit`` asks it for its loaders)."""
+    """The generators of the DataLoaders in ``loaders`` (a loader, a ``CombinedLoader``, or a mapping or
+    sequence of them; anything else, such as a datamodule, has none that can be found before ``fit`` asks it
+    for its loaders: :func:`requested_generators`)."""
     if isinstance(loaders, DataLoader):
         return _generators(loaders)
+    flattened = getattr(loaders, "flattened", None)  # a CombinedLoader (review 71: its loaders were not seen)
+    if isinstance(flattened, list):
+        return loader_generators(flattened)
     if isinstance(loaders, Mapping):
         loaders = list(loaders.values())
     if isinstance(loaders, (list, tuple)):
         return [g for dl in loaders for g in loader_generators(dl)]
     return []
+
+
+@contextlib.contextmanager
+def requested_generators(holders: Sequence[Any], seen: list[RNGState]) -> Iterator[None]:
+    """While in it, each call of a ``holders``' ``train_dataloader`` (a datamodule's, the module's own) adds to
+    ``seen`` the states its loaders' generators have as the fit gets them, before the fit's first iterator
+    draws from them (review 71: a datamodule's shuffle generator came back drawn from after the Tuner, and
+    the next fit saw another order). The hook is wrapped on the instance (``functools.wraps``, so Lightning
+    still tells whether it is overridden) and put back after."""
+    patched: list[tuple[Any, Any]] = []
+    for holder in holders:
+        hook = getattr(holder, "train_dataloader", None)
+        if holder is None or not callable(hook):
+            continue
+
+        @functools.wraps(hook)
+        def watched(*args: Any, __hook: Any = hook, **kwargs: Any) -> Any:
+            loaders = __hook(*args, **kwargs)
+            seen.append(RNGState(loader_generators(loaders)))
+            return loaders
+
+        patched.append((holder, vars(holder).get("train_dataloader", _ABSENT)))
+        holder.train_dataloader = watched
+    try:
+        yield
+    finally:
+        for holder, own in patched:
+            if own is _ABSENT:
+                del holder.train_dataloader
+            else:
+                holder.train_dataloader = own
+
+
+_ABSENT = object()
 
 
 class Batches:

@@ -13,7 +13,7 @@ from lightning.pytorch.tuner import Tuner as _LightningTuner
 from .. import _lightning_compat as L
 from .. import _validate as V
 from ._core import Result, check_strategy
-from ._data import loader_generators
+from ._data import loader_generators, requested_generators
 from ._momentum import MomentumRangeTestResult
 from ._options import TUNER_PEERS_NAMES, LROptions, MomentumOptions, SweepOptions
 from ._result import RangeTestResult
@@ -400,8 +400,11 @@ class Tuner(_LightningTuner):
         # epoch's iterator, drawing a base seed and the shuffled order): put them back, so the fit that
         # follows sees the batches and dropout masks it would have seen without the test.
         rng = RNGState(loader_generators(train_dataloaders))
+        # and the generators of loaders the fit asks a datamodule or the module for, as they are then
+        requested: list[RNGState] = []
+        holders = [dm, model] if train_dataloaders is None or dm is not None else []
         try:
-            with held:
+            with held, requested_generators(holders, requested):
                 trainer.fit(model, train_dataloaders, val_dataloaders, datamodule)
         finally:
             L.set_callbacks(trainer, before)
@@ -410,6 +413,8 @@ class Tuner(_LightningTuner):
             for cb, dirpath in dirpaths:
                 cb.dirpath = dirpath
             rng.restore()
+            for states in reversed(requested):  # the first request's states last: those the fit began with
+                states.restore_generators()
         if options.log and callback.result is not None:
             L.relog_hparams(trainer, None)
         if callback.result is None:

@@ -7,11 +7,13 @@ import os
 import re
 from typing import Any
 
+import lightning.pytorch as pl
 import pytest
 import torch
 import torchmetrics
 from lightning.pytorch.callbacks import Callback, ModelCheckpoint
 from lightning.pytorch.loggers import CSVLogger, TensorBoardLogger
+from lightning.pytorch.utilities.model_helpers import is_overridden
 
 from lightning_lr import LRRangeTest, Tuner
 from lightning_lr.tuner._core import run_range_test
@@ -96,6 +98,60 @@ def test_the_tuner_without_log_writes_nothing_to_the_loggers(tmp_path: Any, monk
     assert result.suggestion() is not None
     assert files_under(tmp_path, os.getcwd()) == files, "the range test wrote a file"
     assert t.loggers == loggers  # given back for the fit
+
+
+class _HeldGenerator(pl.LightningDataModule):
+    """Its train loader shuffles with a generator the datamodule holds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.generator = torch.Generator().manual_seed(7)
+
+    def train_dataloader(self) -> Any:
+        return loader(generator=self.generator)
+
+
+class _OwnLoader(TinyModel):
+    """The module's own train loader, shuffled with a generator it holds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.generator = torch.Generator().manual_seed(7)
+
+    def train_dataloader(self) -> Any:
+        return loader(generator=self.generator)
+
+
+class _Combined(TinyModel):
+    def training_step(self, batch: Any, batch_idx: int) -> Any:
+        return super().training_step(batch["a"], batch_idx)
+
+
+@pytest.mark.parametrize("source", ["datamodule", "module", "combined"])
+def test_the_tuner_puts_back_the_generators_of_loaders_it_did_not_get(tmp_path: Any, source: str) -> None:
+    # review 71: the fit drew from the generator of a datamodule's, a module's own or a CombinedLoader's loader
+    # before the test's snapshot, and the fit after the Tuner saw another order than without it
+    from lightning.pytorch.utilities import CombinedLoader
+
+    seed_all(2)
+    model: TinyModel = (
+        _Combined() if source == "combined" else _OwnLoader() if source == "module" else TinyModel()
+    )
+    if source == "datamodule":
+        holder: Any = _HeldGenerator()
+        kwargs: dict[str, Any] = {"datamodule": holder}
+        generator = holder.generator
+    elif source == "module":
+        holder, kwargs, generator = model, {}, model.generator  # type: ignore[attr-defined]
+    else:
+        generator = torch.Generator().manual_seed(7)
+        holder, kwargs = None, {"train_dataloaders": CombinedLoader({"a": loader(generator=generator)})}
+    state = generator.get_state().clone()
+    Tuner(trainer(tmp_path)).lr_range_test(model, num_steps=10, confirm=False, apply=False, **kwargs)
+    assert torch.equal(generator.get_state(), state)
+    if holder is not None:  # the hook is the class's again, and Lightning still reads it as overridden
+        assert "train_dataloader" not in vars(holder)
+        assert is_overridden("train_dataloader", holder)
 
 
 def test_the_tuner_without_log_leaves_the_checkpoints_where_the_loggers_put_them(tmp_path: Any) -> None:
