@@ -206,6 +206,19 @@ def _check_ready(
             f"return a single optimizer (use param groups for parts of the model)"
         )
     optimizer = optimizers[0]
+    lazy = [
+        name
+        for name, p in module.named_parameters()
+        if isinstance(p, torch.nn.parameter.UninitializedParameter)
+    ]
+    if lazy:  # review 71: the snapshot raised torch's "Attempted to use an uninitialized parameter"
+        raise ValueError(
+            f"the model has parameters that are not initialized yet ({', '.join(lazy[:3])}"
+            f"{', ...' if len(lazy) > 3 else ''}: a lazy module such as LazyLinear sizes them at its first "
+            f"forward), and the range test snapshots every parameter before its first step. Run one forward "
+            f"pass before the test (in configure_model or setup, on a batch or a dummy input of its shape), or "
+            f"give the layer its input size"
+        )
     trainable = [p for p in module.parameters() if p.requires_grad]
     if not trainable:
         raise ValueError(

@@ -1078,3 +1078,24 @@ def test_the_tuner_refuses_a_checkpoint_and_says_what_tests_a_resumed_run(tmp_pa
     ):
         getattr(Tuner(t), entry)(model, loader(), ckpt_path="last.ckpt")
     assert t.global_step == 0 and all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+
+
+class _Lazy(TinyModel):
+    """Its first layer a LazyLinear, sized at the first forward."""
+
+    def __init__(self) -> None:
+        super().__init__(batchnorm=False, dropout=0.0)
+        self.net[0] = torch.nn.LazyLinear(self.net[0].out_features)
+
+
+def test_a_lazy_module_not_yet_sized_is_told_to_run_a_forward_first(tmp_path: Any) -> None:
+    # review 71: the snapshot raised torch's bare "Attempted to use an uninitialized parameter"
+    with pytest.raises(
+        ValueError,
+        match=r"^LR range test: the model has parameters that are not initialized yet \(net.0.weight, net.0.bias: "
+        r"a lazy module such as LazyLinear sizes them at its first forward\), .* Run one forward pass before",
+    ):
+        Tuner(trainer(tmp_path)).lr_range_test(_Lazy(), loader(), num_steps=10)
+    model = _Lazy()
+    model(next(iter(loader()))[0])  # sized: tested as any model
+    assert Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=10, confirm=False) is not None
