@@ -1099,3 +1099,31 @@ def test_a_lazy_module_not_yet_sized_is_told_to_run_a_forward_first(tmp_path: An
     model = _Lazy()
     model(next(iter(loader()))[0])  # sized: tested as any model
     assert Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=10, confirm=False) is not None
+
+
+class _StepCounter(Callback):
+    """Counts the optimizer's steps through a step hook registered in on_fit_start (as an EMA may)."""
+
+    def __init__(self) -> None:
+        self.calls, self.handle = 0, None
+
+    def on_fit_start(self, trainer: Any, pl_module: Any) -> None:
+        self.handle = trainer.optimizers[0].register_step_post_hook(self.count)
+
+    def count(self, optimizer: Any, args: Any, kwargs: Any) -> None:
+        self.calls += 1
+
+
+def test_hooks_others_put_on_the_optimizer_follow_it_when_the_test_rebuilds_it(tmp_path: Any) -> None:
+    # review 71: the test at a fresh start rebuilds the optimizer from configure_optimizers with the
+    # suggestion; a callback's step hook stayed on the replaced one and never fired in the fit
+    seed_all(4)
+    counter = _StepCounter()
+    test = LRRangeTest(num_steps=12, confirm=False)
+    t = trainer(tmp_path, callbacks=[counter, test], max_steps=5)
+    t.fit(TinyModel(), loader())
+    assert test.result is not None and test.result.suggestion() is not None
+    assert counter.calls == 12 + 5  # the sweep's steps, then the fit's, on the rebuilt optimizer
+    assert counter.handle is not None
+    counter.handle.remove()  # its handle still removes it
+    assert counter.count not in t.optimizers[0]._optimizer_step_post_hooks.values()
