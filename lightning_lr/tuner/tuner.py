@@ -403,6 +403,12 @@ class Tuner(_LightningTuner):
         # and the generators of loaders the fit asks a datamodule or the module for, as they are then
         requested: list[RNGState] = []
         holders = [dm, model] if train_dataloaders is None or dm is not None else []
+        # the parameters' flags and gradients as the caller had them (review 71: a layer a BaseFinetuning
+        # froze in the test's fit came back frozen, and gradients the caller had came back as None)
+        params = [
+            (p, p.requires_grad, None if p.grad is None else p.grad.detach().clone())
+            for p in model.parameters()
+        ]
         try:
             with held, requested_generators(holders, requested):
                 trainer.fit(model, train_dataloaders, val_dataloaders, datamodule)
@@ -415,6 +421,12 @@ class Tuner(_LightningTuner):
             rng.restore()
             for states in reversed(requested):  # the first request's states last: those the fit began with
                 states.restore_generators()
+            for p, flag, grad in params:
+                p.requires_grad_(flag)
+                # (a -true precision converted the parameters in the fit: the gradient follows them)
+                p.grad = (
+                    grad if grad is None or grad.shape != p.shape else grad.to(dtype=p.dtype, device=p.device)
+                )
         if options.log and callback.result is not None:
             L.relog_hparams(trainer, None)
         if callback.result is None:

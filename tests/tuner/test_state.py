@@ -351,3 +351,25 @@ def test_logged_metrics_of_the_sweep_do_not_leak(tmp_path: Any) -> None:
     assert len(sweep_losses) >= 5
     expected = sum(epoch_losses) / 8
     assert float(t.callback_metrics["train_loss_epoch"]) == pytest.approx(expected, rel=1e-5)
+
+
+class _FreezeFirst(Callback):
+    """Freezes the first layer when the fit starts, as a BaseFinetuning does."""
+
+    def on_fit_start(self, trainer: Any, pl_module: Any) -> None:
+        pl_module.net[0].requires_grad_(False)
+
+
+def test_the_tuner_puts_back_the_callers_flags_and_gradients(tmp_path: Any) -> None:
+    # review 71: a layer a callback froze in the test's fit came back frozen, and gradients the caller had set
+    # came back as None (the snapshot holds them as the test's fit had them)
+    seed_all(1)
+    model = TinyModel()
+    grads = {}
+    for name, p in model.named_parameters():
+        p.grad = torch.full_like(p, 0.5)
+        grads[name] = p.grad.clone()
+    t = trainer(tmp_path, callbacks=[_FreezeFirst()])
+    Tuner(t).lr_range_test(model, loader(), num_steps=10, confirm=False, apply=False)
+    assert all(p.requires_grad for p in model.parameters())
+    assert all(p.grad is not None and torch.equal(p.grad, grads[n]) for n, p in model.named_parameters())
