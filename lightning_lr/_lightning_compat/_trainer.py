@@ -305,8 +305,15 @@ def rebuild_optimizers(trainer: pl.Trainer) -> None:
 def configured_optimizers(module: pl.LightningModule) -> list[Any]:
     """The optimizers ``configure_optimizers`` builds now, parsed as the trainer parses them at fit start
     (a call of the hook; nothing is kept)."""
+    return configured(module)[0]
+
+
+def configured(module: pl.LightningModule) -> tuple[list[Any], list[Any]]:
+    """The optimizers and the LR schedulers (the scheduler objects, not their configs) ``configure_optimizers``
+    builds now, parsed as the trainer parses them at fit start (a call of the hook; nothing is kept)."""
     init = resolve(module, "core.optimizer", "_init_optimizers_and_lr_schedulers")
-    return list(init(module)[0])
+    optimizers, configs = init(module)[:2]
+    return list(optimizers), [c.scheduler for c in configs]
 
 
 def can_rebuild_optimizers(strategy: Any) -> bool:

@@ -26,8 +26,10 @@ The rules, in order (after every piece of state has been restored):
 from __future__ import annotations
 
 import inspect
+import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import lightning.pytorch as pl
@@ -138,18 +140,18 @@ def apply_result(
     if attr is not None:
         value, peak = attr_value(module, attr, lr, best)
         _set(module, attr, value)
-        target, what = (lr, "the suggestion") if peak is None else (peak, "the test's 1cycle max_lr")
-        rank_zero_info(
-            f"LR range test: set {_where(module, attr)} = {value:.4g}"
-            + (
-                f" (configure_optimizers builds a 1cycle whose peak it sets: {what}; the suggestion is {lr:.4g})"
-                if peak is not None and value == peak
-                else ""
-                if value == target
-                else f" (configure_optimizers gives its largest param group {target / value:.4g} times that: "
-                f"{target:.4g}, {what})"
+        if peak is not None:
+            ratio = peak.target / value
+            how = "it sets" if math.isclose(ratio, 1.0, rel_tol=1e-9) else f"is {ratio:.4g} times it"
+            said = (
+                f" (configure_optimizers builds a schedule whose {peak.kind} {how}: {peak.target:.4g}, the test's "
+                f"{peak.kind}; the suggestion is {lr:.4g})"
             )
-        )
+        elif value == lr:
+            said = ""
+        else:
+            said = f" (configure_optimizers gives its largest param group {lr / value:.4g} times that: {lr:.4g}, the suggestion)"
+        rank_zero_info(f"LR range test: set {_where(module, attr)} = {value:.4g}{said}")
         leave(module, LeftResult(best, attr, value))
     if takers:
         return
@@ -168,10 +170,20 @@ def apply_result(
                 f"lr=self.{attr} to the optimizer, or use result.suggestion()"
             )
         return
-    if attr is not None and _fresh(trainer) and L.can_rebuild_optimizers(trainer.strategy):
-        before, replaced = _lr_signature(trainer.optimizers), list(trainer.optimizers)
+    rebuild = attr is not None and _fresh(trainer) and L.can_rebuild_optimizers(trainer.strategy)
+    foreign = (
+        _foreign_hooks(trainer.optimizers, _configured_hooks(module, attr, value)) if attr and rebuild else 0
+    )
+    if foreign:
+        # review 71 and 73: a rebuilt optimizer lost the hooks others had put on the old one (an EMA's step
+        # hook never fired in the fit), and moving them broke the handles of those configure_optimizers adds
+        rank_zero_info(
+            f"LR range test: the optimizer carries {foreign} hook(s) registered after configure_optimizers built it "
+            f"(another callback's), so its LRs are scaled to the suggestion in place instead of building it again"
+        )
+    elif rebuild:
+        before = _lr_signature(trainer.optimizers)
         L.rebuild_optimizers(trainer)
-        _carry_hooks(replaced, _configured_hooks(module, attr, value), trainer.optimizers)
         if wd is not None:
             _set_live_weight_decay(trainer, module, wd)
         if _lr_signature(trainer.optimizers) != before or old == value:
@@ -204,24 +216,17 @@ def _configured_hooks(module: pl.LightningModule, attr: str, value: float) -> li
     return [{name: len(getattr(opt, name, None) or {}) for name in _HOOK_TABLES} for opt in built]
 
 
-def _carry_hooks(old: list[Any], configured: list[dict[str, int]] | None, new: list[Any]) -> None:
-    """Put the hooks that others registered on the ``old`` optimizers after ``configure_optimizers`` built them
-    (a callback's ``register_step_post_hook`` in ``on_fit_start``: those beyond the ``configured`` count of each
-    table) on the ``new`` ones, which the test rebuilt (review 71: an EMA-like callback's step hook stayed on
-    the replaced optimizer and never fired in the fit). The old table object goes over, so the hooks' handles
-    still remove them; the new optimizer's own hooks (registered again by its build) are put before them."""
-    if configured is None or not (len(old) == len(configured) == len(new)):
-        return
-    for before, counts, after in zip(old, configured, new, strict=True):
-        for name, count in counts.items():
-            table, own = getattr(before, name, None), getattr(after, name, None)
-            if not isinstance(table, dict) or not isinstance(own, dict) or len(table) <= count:
-                continue
-            foreign = list(table.items())[count:]
-            table.clear()
-            table.update(own)
-            table.update(foreign)
-            setattr(after, name, table)
+def _foreign_hooks(optimizers: list[Any], configured: list[dict[str, int]] | None) -> int:
+    """How many hooks the running ``optimizers`` carry beyond those ``configure_optimizers`` registers itself
+    (``configured``, counted on a build of its own): hooks others registered after it built them. 0 when it
+    cannot tell."""
+    if configured is None or len(configured) != len(optimizers):
+        return 0
+    return sum(
+        max(0, len(getattr(opt, name, None) or {}) - count)
+        for opt, counts in zip(optimizers, configured, strict=True)
+        for name, count in counts.items()
+    )
 
 
 def _apply_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: float, live: bool) -> None:
@@ -324,49 +329,99 @@ def _largest_max_lr(groups: list[dict[str, Any]]) -> float | None:
     return max((x for x in peaks if x > 0), default=None)
 
 
-def one_cycle_peak(module: pl.LightningModule, attr: str, result: RangeTestResult | None) -> float | None:
-    """The test's 1cycle max_lr when ``configure_optimizers`` builds a 1cycle (torch's ``OneCycleLR``, or
-    ours: ``max_lr`` in the param groups), whose peak is what ``attr`` sets: the value the test found for the
-    peak (review 71: the suggestion was mapped onto the cycle's start LR, and the fit peaked at 25x it).
-    None otherwise, or when the result has no such value."""
-    if result is None:
+@dataclass(frozen=True)
+class Peak:
+    """A cycle ``configure_optimizers`` builds, whose peak the LR attribute sets: a 1cycle (torch's or our
+    ``OneCycleLR``: ``max_lr`` in the groups) or a cyclic schedule (torch's or our ``CyclicLR``: its
+    ``max_lrs``), the peak it has now and the test's value for it (review 71 and 73: the suggestion was mapped
+    onto the cycle's start, and a 1cycle peaked at 25x it, a CyclicLR at 10x)."""
+
+    kind: str  # "1cycle max_lr" or "cyclic max_lr"
+    now: float
+    target: float
+    instead: str  # where the user reads it
+
+
+def _flat(schedulers: Iterable[Any]) -> list[Any]:
+    """The schedulers and those inside them (SequentialLR, ChainedScheduler)."""
+    out = []
+    for s in schedulers:
+        out.append(s)
+        out.extend(_flat(getattr(s, "_schedulers", None) or ()))
+    return out
+
+
+def peak_of(optimizers: list[Any], schedulers: Iterable[Any], result: RangeTestResult) -> Peak | None:
+    """The :class:`Peak` of the one optimizer ``optimizers`` holds, with the test's value for it from
+    ``result``; None without a cycle, or when the result has no value for it."""
+    if len(optimizers) != 1:
         return None
-    try:
-        built = built_with(module, attr, lightning_getattr(module, attr))
-    except Exception:  # the hook's own business: attr_value says what it can
-        return None
-    if len(built) != 1 or _largest_max_lr(built[0].param_groups) is None:
+    top = _largest_max_lr(optimizers[0].param_groups)
+    kind, ratio = "1cycle max_lr", None
+    if top is None:
+        for sched in _flat(schedulers):
+            tops = getattr(sched, "max_lrs", None)
+            if (
+                getattr(sched, "optimizer", None) is optimizers[0]
+                and isinstance(tops, (list, tuple))
+                and tops
+            ):
+                top, kind = max(float(x) for x in tops), "cyclic max_lr"
+                base = max((float(b) for b in getattr(sched, "base_lrs", None) or ()), default=0.0)
+                ratio = top / base if base > 0 and top > base else None
+                break
+    if top is None or not top > 0:
         return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return result.one_cycle_max_lr()
+        if kind == "1cycle max_lr":
+            target, instead = result.one_cycle_max_lr(), "result.one_cycle_max_lr()"
+        else:  # the triangle of the configured ratio of max_lr to base_lr
+            bounds = result.cyclic_bounds() if ratio is None else result.cyclic_bounds(ratio=ratio)
+            target, instead = (None if bounds is None else bounds[1]), "result.cyclic_bounds()"
+    return None if target is None else Peak(kind, top, target, instead)
+
+
+def _peak_value(module: pl.LightningModule, attr: str, result: RangeTestResult | None) -> Peak | None:
+    """The :class:`Peak` ``configure_optimizers`` builds with ``attr`` as it is, None without one."""
+    if result is None:
+        return None
+    try:
+        optimizers, schedulers = built_with(module, attr, lightning_getattr(module, attr), L.configured)
+    except Exception:  # the hook's own business: attr_value says what it can
+        return None
+    return peak_of(optimizers, schedulers, result)
 
 
 def attr_value(
     module: pl.LightningModule, attr: str, lr: float, result: RangeTestResult | None = None
-) -> tuple[float, float | None]:
+) -> tuple[float, Peak | None]:
     """The value of ``attr`` for which ``configure_optimizers`` gives its param group with the largest LR the
     LR ``lr`` (the group a suggestion is for), and None: ``lr`` when ``attr`` is that group's LR, else ``lr``
     over the group's factor (``{"params": head, "lr": 10 * self.lr}``: ``lr / 10``). The group's LR is the one
     it was configured with, before a scheduler's first factor (a warm-up's). ``lr`` when it cannot tell (the
     hook fails or builds other than one optimizer, every group is at 0), and ``lr`` with a warning when the
     group's LR is not proportional to ``attr`` (a head at a fixed LR): no value of ``attr`` gives it the
-    suggestion. Where the hook builds a 1cycle, the value that gives its peak ``result``'s 1cycle max_lr,
-    and that max_lr (:func:`one_cycle_peak`). ``attr`` keeps its value."""
-    peak = one_cycle_peak(module, attr, result)
+    suggestion. Where the hook builds a cycle whose peak ``attr`` sets (:class:`Peak`), the value that gives
+    that peak ``result``'s value for it, and the peak. ``attr`` keeps its value."""
+    peak = _peak_value(module, attr, result)
     if peak is not None:
-        value = _proportional(
-            module,
-            attr,
-            peak,
-            _largest_max_lr,
-            f"the 1cycle max_lr {peak:.4g} is the peak of the param group with the largest LR, the one the test "
-            f"swept",
-            "1cycle max_lr",
-            "the test's 1cycle max_lr",
-            "result.one_cycle_max_lr()",
+        assert result is not None
+        now = float(lightning_getattr(module, attr) or 0.0)
+        value = now * peak.target / peak.now  # one step when the peak is in proportion to attr
+        try:
+            optimizers, schedulers = built_with(module, attr, value, L.configured)
+            again = peak_of(optimizers, schedulers, result)
+        except Exception:  # the hook's own business: said below
+            again = None
+        if again is not None and math.isclose(again.now, peak.target, rel_tol=1e-6):
+            return value, peak
+        rank_zero_warn(
+            f"LR range test: configure_optimizers builds a schedule whose {peak.kind} is not in proportion to "
+            f"self.{attr} ({peak.now:.4g} for {attr}={now:.4g}), so no value of {attr} gives it the test's "
+            f"{peak.target:.4g}: {attr} is set as for a constant LR. Build its {peak.kind} from self.{attr}, or "
+            f"use {peak.instead}"
         )
-        return value, peak
     return (
         _proportional(
             module,
@@ -458,13 +513,11 @@ def _scale_live(trainer: pl.Trainer, lr: float, best: RangeTestResult) -> None:
     max_lr (review 71), as :func:`attr_value` does for the attribute."""
     groups = trainer.optimizers[0].param_groups
     target, read = lr, None
-    if _fresh(trainer):
-        peak = None
-        if _largest_max_lr(groups) is not None:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                peak = best.one_cycle_max_lr()
-        target, read = (lr, _largest_lr(groups)) if peak is None else (peak, _largest_max_lr(groups))
+    peak = peak_of(trainer.optimizers, [c.scheduler for c in trainer.lr_scheduler_configs], best)
+    if peak is not None:  # the cycle keeps its shape around the test's peak, at any step (review 73)
+        target, read = peak.target, peak.now
+    elif _fresh(trainer):
+        read = _largest_lr(groups)
     if read is None:
         ref = pg.reference(groups)
         read = 0.0 if ref is None else pg.lr(groups[ref])

@@ -30,18 +30,21 @@ __all__ = ["Found", "built_with", "setting_for"]
 _TRIES = 8
 
 
-def built_with(module: pl.LightningModule, attr: str, value: Any) -> list[Any]:
+def built_with(
+    module: pl.LightningModule, attr: str, value: Any, build: Callable[[Any], Any] = L.configured_optimizers
+) -> Any:
     """The optimizers ``configure_optimizers`` builds with ``attr`` (an attribute or hparam) at ``value``,
-    parsed as the trainer parses them, the schedule callbacks' injection paused. ``attr`` and every instance
-    attribute the hook rebinds or adds are put back; what the assignment or the hook raises is raised (an
-    attribute that cannot be set, a value the hook refuses: the caller cannot tell, and decides)."""
+    parsed as the trainer parses them (``build``: :func:`~lightning_lr._lightning_compat.configured` for the
+    schedulers too), the schedule callbacks' injection paused. ``attr`` and every instance attribute the hook
+    rebinds or adds are put back; what the assignment or the hook raises is raised (an attribute that cannot
+    be set, a value the hook refuses: the caller cannot tell, and decides)."""
     kept = dict(vars(module))
     old = lightning_getattr(module, attr)
     try:
         lightning_setattr(module, attr, value)  # nothing to put back when this raises
         try:
             with bare(module):
-                return L.configured_optimizers(module)
+                return build(module)
         finally:
             lightning_setattr(module, attr, old)
     finally:

@@ -1059,8 +1059,8 @@ def test_a_torch_one_cycle_peaks_at_the_tests_one_cycle_max_lr(tmp_path: Any, fo
     assert fit.optimizers[0].param_groups[0]["max_lr"] == pytest.approx(peak, rel=1e-9)
     said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("LR range test: set")]
     assert said == [
-        f"LR range test: set TinyModel.hparams.lr = {peak:.4g} (configure_optimizers builds a 1cycle whose peak "
-        f"it sets: the test's 1cycle max_lr; the suggestion is {result.suggestion():.4g})"
+        f"LR range test: set TinyModel.hparams.lr = {peak:.4g} (configure_optimizers builds a schedule whose 1cycle "
+        f"max_lr it sets: {peak:.4g}, the test's 1cycle max_lr; the suggestion is {result.suggestion():.4g})"
     ]
 
 
@@ -1114,16 +1114,88 @@ class _StepCounter(Callback):
         self.calls += 1
 
 
-def test_hooks_others_put_on_the_optimizer_follow_it_when_the_test_rebuilds_it(tmp_path: Any) -> None:
+def test_an_optimizer_others_put_hooks_on_is_scaled_in_place_not_rebuilt(tmp_path: Any, caplog: Any) -> None:
     # review 71: the test at a fresh start rebuilds the optimizer from configure_optimizers with the
-    # suggestion; a callback's step hook stayed on the replaced one and never fired in the fit
+    # suggestion; a callback's step hook stayed on the replaced one and never fired in the fit (review 73:
+    # moving the hooks over broke the handles of those configure_optimizers registers itself)
+    import logging
+
     seed_all(4)
     counter = _StepCounter()
     test = LRRangeTest(num_steps=12, confirm=False)
     t = trainer(tmp_path, callbacks=[counter, test], max_steps=5)
-    t.fit(TinyModel(), loader())
+    model = _OwnHook()
+    with caplog.at_level(logging.INFO):
+        t.fit(model, loader())
     assert test.result is not None and test.result.suggestion() is not None
-    assert counter.calls == 12 + 5  # the sweep's steps, then the fit's, on the rebuilt optimizer
-    assert counter.handle is not None
-    counter.handle.remove()  # its handle still removes it
-    assert counter.count not in t.optimizers[0]._optimizer_step_post_hooks.values()
+    assert t.optimizers[0] is model.built  # the same optimizer, its LRs scaled in place
+    assert t.optimizers[0].param_groups[0]["lr"] == pytest.approx(test.result.suggestion())
+    assert counter.calls == 12 + 5  # the sweep's steps, then the fit's
+    assert model.own_calls == 2  # its own hook, removed by its handle after 2 steps, as without the test
+    assert any(
+        "carries 1 hook(s) registered after configure_optimizers built it" in r.getMessage()
+        for r in caplog.records
+    )
+    # without another's hook the optimizer is built again with the suggestion, as if written by hand
+    model = _OwnHook()
+    t = trainer(tmp_path, callbacks=[LRRangeTest(num_steps=12, confirm=False)], max_steps=5)
+    t.fit(model, loader())
+    # (the fit's build and the rebuild; the probes' builds put the module's attributes back)
+    assert model.built_count == 2 and t.optimizers[0] is model.built and model.own_calls == 2
+
+
+class _OwnHook(TinyModel):
+    """configure_optimizers registers a step hook, which the module removes by its handle after the fit's
+    second batch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.own_calls, self.built_count, self.built, self.handle = 0, 0, None, None
+
+    def configure_optimizers(self) -> Any:
+        opt = torch.optim.SGD(self.parameters(), lr=self.hparams.lr, momentum=0.9)
+        self.handle = opt.register_step_post_hook(self.own)
+        self.built_count += 1
+        self.built = opt
+        return opt
+
+    def own(self, optimizer: Any, args: Any, kwargs: Any) -> None:
+        self.own_calls += 1
+
+    def on_train_batch_start(self, batch: Any, batch_idx: int) -> None:
+        if batch_idx == 0:
+            self.own_calls = 0  # the fit's steps only (the sweep's run through it too)
+
+    def on_train_batch_end(self, outputs: Any, batch: Any, batch_idx: int) -> None:
+        if batch_idx == 1:
+            self.handle.remove()
+
+
+class _TorchCyclic(TinyModel):
+    """torch's CyclicLR between a quarter of ``hparams.lr`` and ``hparams.lr``."""
+
+    def configure_optimizers(self) -> Any:
+        opt = torch.optim.SGD(self.parameters(), lr=self.hparams.lr, momentum=0.9)
+        cyc = torch.optim.lr_scheduler.CyclicLR(opt, self.hparams.lr / 4, self.hparams.lr, step_size_up=4)
+        return {"optimizer": opt, "lr_scheduler": {"scheduler": cyc, "interval": "step"}}
+
+
+def test_a_torch_cyclic_peaks_at_the_top_of_the_tests_cyclic_bounds(tmp_path: Any) -> None:
+    # review 73: CyclicLR(lr / 4, lr) had its base set to the suggestion, and peaked at 4x it
+    seed_all(4)
+    model = _TorchCyclic()
+    result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=20, confirm=False)
+    bounds = result.cyclic_bounds(ratio=4)
+    assert bounds is not None and model.hparams.lr == pytest.approx(bounds[1], rel=1e-9)
+    assert bounds[1] != pytest.approx(4 * result.suggestion())  # (where the old mapping put it)
+
+
+def test_a_test_later_in_the_fit_scales_a_running_one_cycle_to_its_peak(tmp_path: Any) -> None:
+    # review 73: a test at epoch 1 scaled the running OneCycleLR so that its LR then was the suggestion: its
+    # peak went to 24x the suggestion, where the info line said the test's 1cycle max_lr
+    seed_all(4)
+    test = LRRangeTest(num_steps=20, confirm=False, epochs=[1])
+    t = trainer(tmp_path, callbacks=[test], max_epochs=2)
+    t.fit(TinyModel(scheduler="onecycle"), loader())
+    peak = test.result.one_cycle_max_lr()
+    assert peak is not None and t.optimizers[0].param_groups[0]["max_lr"] == pytest.approx(peak, rel=1e-9)
