@@ -6,9 +6,7 @@ never advanced), so the fit loop's data fetcher and its position in the epoch ar
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import functools
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -21,9 +19,8 @@ from torch.utils.data import DataLoader
 
 from .. import _lightning_compat as L
 from ._options import SweepOptions
-from ._state import RNGState
 
-__all__ = ["Batches", "loader_generators", "requested_generators", "val_batches"]
+__all__ = ["Batches", "held_generators", "loader_generators", "val_batches"]
 
 
 def _single_use(dl: Any) -> Any:
@@ -66,38 +63,19 @@ def loader_generators(loaders: Any) -> list[torch.Generator]:
     return []
 
 
-@contextlib.contextmanager
-def requested_generators(holders: Sequence[Any], seen: list[RNGState]) -> Iterator[None]:
-    """While in it, each call of a ``holders``' ``train_dataloader`` (a datamodule's, the module's own) adds to
-    ``seen`` the states its loaders' generators have as the fit gets them, before the fit's first iterator
-    draws from them (review 71: a datamodule's shuffle generator came back drawn from after the Tuner, and
-    the next fit saw another order). The hook is wrapped on the instance (``functools.wraps``, so Lightning
-    still tells whether it is overridden) and put back after."""
-    patched: list[tuple[Any, Any]] = []
+def held_generators(holders: Sequence[Any]) -> list[torch.Generator]:
+    """The generators the ``holders`` (a datamodule, the module) keep as attributes, and those of loaders they
+    keep: where the loaders their ``train_dataloader`` makes in a fit take theirs from (review 71: a
+    datamodule's shuffle generator came back drawn from after the Tuner, and the next fit saw another order).
+    A generator made in ``train_dataloader`` itself is new at each call, and needs nothing."""
+    found: list[torch.Generator] = []
     for holder in holders:
-        hook = getattr(holder, "train_dataloader", None)
-        if holder is None or not callable(hook):
-            continue
-
-        @functools.wraps(hook)
-        def watched(*args: Any, __hook: Any = hook, **kwargs: Any) -> Any:
-            loaders = __hook(*args, **kwargs)
-            seen.append(RNGState(loader_generators(loaders)))
-            return loaders
-
-        patched.append((holder, vars(holder).get("train_dataloader", _ABSENT)))
-        holder.train_dataloader = watched
-    try:
-        yield
-    finally:
-        for holder, own in patched:
-            if own is _ABSENT:
-                del holder.train_dataloader
+        for value in vars(holder).values() if holder is not None and hasattr(holder, "__dict__") else ():
+            if isinstance(value, torch.Generator):
+                found.append(value)
             else:
-                holder.train_dataloader = own
-
-
-_ABSENT = object()
+                found.extend(loader_generators(value))
+    return found
 
 
 class Batches:

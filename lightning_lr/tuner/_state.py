@@ -212,10 +212,6 @@ class RNGState:
         torch.set_rng_state(self.torch)
         if self.cuda is not None:
             torch.cuda.set_rng_state_all(self.cuda)
-        self.restore_generators()
-
-    def restore_generators(self) -> None:
-        """Put back the given generators only."""
         for g, state in self.generators:
             g.set_state(state)
 

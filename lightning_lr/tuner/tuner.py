@@ -14,7 +14,7 @@ from lightning.pytorch.tuner import Tuner as _LightningTuner
 from .. import _lightning_compat as L
 from .. import _validate as V
 from ._core import Result, check_strategy
-from ._data import loader_generators, requested_generators
+from ._data import held_generators, loader_generators
 from ._momentum import MomentumRangeTestResult
 from ._options import TUNER_PEERS_NAMES, LROptions, MomentumOptions, SweepOptions
 from ._result import RangeTestResult
@@ -400,10 +400,9 @@ class Tuner(_LightningTuner):
         # The fit below draws from the RNGs before the test's own snapshot (its data fetcher creates the
         # epoch's iterator, drawing a base seed and the shuffled order): put them back, so the fit that
         # follows sees the batches and dropout masks it would have seen without the test.
-        rng = RNGState(loader_generators(train_dataloaders))
-        # and the generators of loaders the fit asks a datamodule or the module for, as they are then
-        requested: list[RNGState] = []
+        # (with the generators a datamodule or the module keeps for the loaders the fit asks them for)
         holders = [dm, model] if train_dataloaders is None or dm is not None else []
+        rng = RNGState([*loader_generators(train_dataloaders), *held_generators(holders)])
         # the parameters' flags and gradients as the caller had them (review 71: a layer a BaseFinetuning
         # froze in the test's fit came back frozen, and gradients the caller had came back as None)
         params = [
@@ -412,7 +411,7 @@ class Tuner(_LightningTuner):
             if not isinstance(p, torch.nn.parameter.UninitializedParameter)  # (refused by the test's checks)
         ]
         try:
-            with held, requested_generators(holders, requested):
+            with held:
                 trainer.fit(model, train_dataloaders, val_dataloaders, datamodule)
         finally:
             L.set_callbacks(trainer, before)
@@ -421,8 +420,6 @@ class Tuner(_LightningTuner):
             for cb, dirpath in dirpaths:
                 cb.dirpath = dirpath
             rng.restore()
-            for states in reversed(requested):  # the first request's states last: those the fit began with
-                states.restore_generators()
             for p, flag, grad in params:
                 p.requires_grad_(flag)
                 # (a -true precision converted the parameters in the fit: the gradient follows them)

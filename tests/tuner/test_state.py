@@ -13,7 +13,6 @@ import torch
 import torchmetrics
 from lightning.pytorch.callbacks import Callback, ModelCheckpoint
 from lightning.pytorch.loggers import CSVLogger, TensorBoardLogger
-from lightning.pytorch.utilities.model_helpers import is_overridden
 
 from lightning_lr import LRRangeTest, Tuner
 from lightning_lr.tuner._core import run_range_test
@@ -138,20 +137,17 @@ def test_the_tuner_puts_back_the_generators_of_loaders_it_did_not_get(tmp_path: 
         _Combined() if source == "combined" else _OwnLoader() if source == "module" else TinyModel()
     )
     if source == "datamodule":
-        holder: Any = _HeldGenerator()
-        kwargs: dict[str, Any] = {"datamodule": holder}
-        generator = holder.generator
+        datamodule = _HeldGenerator()
+        kwargs: dict[str, Any] = {"datamodule": datamodule}
+        generator = datamodule.generator
     elif source == "module":
-        holder, kwargs, generator = model, {}, model.generator  # type: ignore[attr-defined]
+        kwargs, generator = {}, model.generator  # type: ignore[attr-defined]
     else:
         generator = torch.Generator().manual_seed(7)
-        holder, kwargs = None, {"train_dataloaders": CombinedLoader({"a": loader(generator=generator)})}
+        kwargs = {"train_dataloaders": CombinedLoader({"a": loader(generator=generator)})}
     state = generator.get_state().clone()
     Tuner(trainer(tmp_path)).lr_range_test(model, num_steps=10, confirm=False, apply=False, **kwargs)
     assert torch.equal(generator.get_state(), state)
-    if holder is not None:  # the hook is the class's again, and Lightning still reads it as overridden
-        assert "train_dataloader" not in vars(holder)
-        assert is_overridden("train_dataloader", holder)
 
 
 def test_the_tuner_without_log_leaves_the_checkpoints_where_the_loggers_put_them(tmp_path: Any) -> None:
