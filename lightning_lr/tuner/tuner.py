@@ -349,12 +349,18 @@ class Tuner(_LightningTuner):
     ) -> Result | None:
         trainer = self._trainer
         if ckpt_path is not None:
+            if isinstance(options, LROptions):
+                how = (
+                    "To test a resumed run and train it at the answer, add LRRangeTest() to the Trainer and "
+                    "resume with trainer.fit(model, ckpt_path=...): it tests at the checkpoint's step. To test the "
+                    "checkpoint's weights only, load them"
+                )
+            else:  # (no callback runs a momentum test)
+                how = "To test the checkpoint's weights, load them"
             raise ValueError(
                 f"{options.title}: ckpt_path={ckpt_path!r} is not taken by the Tuner: its test would leave the model "
                 f"and the Trainer at the checkpoint's state, and the fit that resumes the checkpoint takes the "
-                f"checkpoint's optimizer LRs, not the test's answer. To test a resumed run and train it at the "
-                f"answer, add LRRangeTest() to the Trainer and resume with trainer.fit(model, ckpt_path=...): it "
-                f"tests at the checkpoint's step. To test the checkpoint's weights only, load them "
+                f"checkpoint's optimizer settings, not the test's answer. {how} "
                 f"({type(model).__name__}.load_from_checkpoint(...)) and run the Tuner without ckpt_path"
             )
         if skipped_for_fast_dev_run(trainer, options.title):
