@@ -35,11 +35,29 @@ def pyplot() -> Any:
     """
     try:
         import matplotlib.pyplot as plt
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "figures need matplotlib: pip install 'lightning_lr[plot]' (or pip install matplotlib)"
-        ) from exc
+    except ImportError as exc:  # depends on the environment
+        raise ImportError(_why_not(exc)) from exc
     return plt
+
+
+def _why_not(exc: ImportError) -> str:
+    """What an ImportError of matplotlib means to the user: it is missing (install the extra), or it is
+    installed and failed to import (review 74: a matplotlib built for another numpy was said to be missing,
+    and installing the extra changed nothing).
+
+    Example:
+        >>> _why_not(ModuleNotFoundError("No module named 'matplotlib'", name="matplotlib"))
+        "figures need matplotlib: pip install 'lightning_lr[plot]' (or pip install matplotlib)"
+        >>> _why_not(ImportError("numpy.core.multiarray failed to import", name="numpy.core.multiarray"))
+        'figures need matplotlib, which is installed but failed to import: numpy.core.multiarray failed to import (reinstall or upgrade matplotlib for this environment)'
+    """
+    missing = isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] == "matplotlib"
+    if missing:
+        return "figures need matplotlib: pip install 'lightning_lr[plot]' (or pip install matplotlib)"
+    return (
+        f"figures need matplotlib, which is installed but failed to import: {exc} (reinstall or upgrade "
+        f"matplotlib for this environment)"
+    )
 
 
 @contextlib.contextmanager

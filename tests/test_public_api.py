@@ -7,6 +7,8 @@ import importlib
 import inspect
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -80,3 +82,44 @@ def test_the_subpackages_are_attributes_of_the_package() -> None:
         "OneCycle OneCycleLR Tuner True",
         "module 'lightning_lr' has no attribute 'callback'",
     ]
+
+
+USER_SCRIPT = """
+from lightning_lr import LRRangeTest, RangeTestResult, Tuner
+from lightning_lr.tuner import WeightDecayResult
+
+test = LRRangeTest(num_steps=10)
+result = test.result
+if result is not None and not isinstance(result, WeightDecayResult):
+    peak: float | None = result.one_cycle_max_lr()
+    bounds = result.cyclic_bounds()
+    print(peak, bounds, result.lrs, result.losses)
+for epoch, each in test.results.items():
+    print(epoch, each.best_weight_decay if isinstance(each, WeightDecayResult) else each.suggestion())
+later: RangeTestResult | WeightDecayResult | None = test.result
+"""
+
+
+def test_a_users_script_on_the_public_api_passes_mypy_strict(tmp_path: Any) -> None:
+    # review 74: LRRangeTest.result was typed as the momentum test's base too, so the README's
+    # result.one_cycle_max_lr() failed a user's mypy --strict
+    pytest.importorskip("mypy")
+    script = tmp_path / "user.py"
+    script.write_text(USER_SCRIPT)
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--follow-imports=silent",
+            "--cache-dir",
+            str(tmp_path / "c"),
+            str(script),
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 import lightning.pytorch as pl
 from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
@@ -98,14 +98,19 @@ def _check_even_epochs(trainer: pl.Trainer, epochs: tuple[int, ...], tested: Ite
         )
 
 
-class _RangeTestCallback(Callback):
-    """Runs the range-test core at train start (``epochs=None``) or at the start of the listed epochs."""
+R = TypeVar("R", bound=Result)
+
+
+class _RangeTestCallback(Callback, Generic[R]):
+    """Runs the range-test core at train start (``epochs=None``) or at the start of the listed epochs; ``R``
+    is the kind of result its options give (review 74: an LR test's was typed as a momentum test's too, so a
+    user's ``result.one_cycle_max_lr()`` failed ``mypy --strict``)."""
 
     def __init__(self, options: SweepOptions, epochs: Any = None) -> None:
         self.options = options
         self.epochs = _epochs(epochs)
-        self.result: Result | None = None
-        self.results: dict[int, Result] = {}
+        self.result: R | None = None
+        self.results: dict[int, R] = {}
         self._tuner_exit = False
         self._resumed = False
         L.install_spawn_hand_over()  # so a ddp_spawn fit brings the results back (see _handover)
@@ -183,7 +188,9 @@ class _RangeTestCallback(Callback):
         options = self.options
         if self.epochs is not None and len(self.epochs) > 1:  # each test its own tags (and steps)
             options = options.scoped(f"epoch={trainer.current_epoch}")
-        result = run_range_test(trainer, pl_module, options, live=not self._tuner_exit, scheduled=scheduled)
+        result = cast(
+            R, run_range_test(trainer, pl_module, options, live=not self._tuner_exit, scheduled=scheduled)
+        )
         self.result = result
         self.results[trainer.current_epoch] = result
         if self._tuner_exit:
@@ -194,18 +201,18 @@ class _RangeTestCallback(Callback):
         return {"results": {str(e): r.to_dict() for e, r in self.results.items()}}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        loaded: dict[int, Result] = {}
+        loaded: dict[int, R] = {}
         for epoch, data in state_dict.get("results", {}).items():
             kind = data.get("kind") if isinstance(data, dict) else None
             read = WeightDecayResult.from_dict if kind == "WeightDecayResult" else SweepResult.from_dict
-            loaded[int(epoch)] = read(data)
+            loaded[int(epoch)] = cast(R, read(data))
         self.results = loaded
         if loaded:
             self.result = loaded[max(loaded)]
         self._resumed = bool(loaded)
 
 
-class LRRangeTest(_RangeTestCallback):
+class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
     """The LR range test as a callback: at the start of ``fit`` or at the start of the listed epochs, then
     training continues from the restored state with the result applied.
 

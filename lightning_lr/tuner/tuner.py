@@ -380,7 +380,7 @@ class Tuner(_LightningTuner):
                 UserWarning,
                 stacklevel=3,
             )
-        callback = _RangeTestCallback(options)
+        callback: _RangeTestCallback[Result] = _RangeTestCallback(options)
         callback._tuner_exit = True
         # put back as they were after the test's fit: the callbacks the module's configure_callbacks adds to
         # the fit (an LRScheduleMixin's schedule) are the module's, added again at the next fit (review 70:

@@ -461,7 +461,7 @@ class DropIn(ScheduleLR):
         # writes bump it) instead of being read (.item() costs several times a step).
         k = t - self._block_start
         if self._at != t - 1 or not 0 <= k < BLOCK:
-            if self._is_initial and t > 0:
+            if getattr(self, "_is_initial", False) and t > 0:  # (a torch without the flag: review 74)
                 # created with last_epoch >= 0 (a resume): the value at t, as before the checkpoint
                 self._apply(t)
                 return
