@@ -15,7 +15,8 @@ the run its durations were resolved for and the values a range test filled in:
   otherwise; a checkpoint without it reads as 1): an int, or ``[numerator, denominator]`` when they step
   once every few batches; ``global_steps_per_batch``: the same for every optimizer (Lightning's
   ``global_step``, which ``max_steps`` bounds); ``rate_settled``: False in a checkpoint written before the
-  first epoch told the rate (a resume tells it again).
+  first epoch told the rate (a resume tells it again); ``taken_per_epoch``: ``[count, taken]`` when the run's
+  epochs took ``taken`` steps where its train dataloader counted ``count`` (absent otherwise).
 
 ``version`` is 2 when a rate is a fraction (readers of version 1 cannot read it), else 1; both are read.
 """
@@ -95,6 +96,12 @@ class CheckpointState:
         """The ``resumed_at`` of the checkpoint being resumed (empty without one): where the epochs of a run
         resumed at other sizes before began."""
         return () if self.restored is None else saved_run(self.restored).resumed_at
+
+    def taken(self) -> tuple[int, int] | None:
+        """The checkpoint's ``taken_per_epoch``: ``(count, taken)`` when its run's epochs took ``taken`` steps
+        where its loader counted ``count`` (``ScheduleCallback._plan_epoch_taken``); None otherwise."""
+        pair = None if self.restored is None else self.restored.get("taken_per_epoch")
+        return None if not pair else (int(pair[0]), int(pair[1]))
 
     def same_size(self, run: RunInfo) -> bool:
         """Whether the checkpoint being resumed, if any, was written with ``run``'s steps per epoch."""

@@ -347,6 +347,10 @@ class ScheduleCallback(Callback):
         self._epoch_began: tuple[int, int] | None = None
         # the Trainer's max_epochs and max_steps the plan counted (a callback may change them mid-fit)
         self._limits: tuple[Any, Any] | None = None
+        # the steps this rank's epochs took where they took other than its loader's count: (count, taken), its
+        # epochs expected to take ``taken`` while the loader counts ``count`` (checkpointed, so a resume with
+        # the same loader plans alike: review 73)
+        self._taken: tuple[int, int] | None = None
         self._provisional = False  # built on a checkpoint's plan until a resume at another size is planned
         self._logging: StepLogging | None = None
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
@@ -493,6 +497,13 @@ class ScheduleCallback(Callback):
         run, steps = _resolve.resolve(trainer, self.name, self.durations(), self._per_batch)
         points = self._checkpoint.carried()
         automatic = self._module is not None and self._module.automatic_optimization
+        # a checkpoint of a run whose epochs took other steps than its loader's count, resumed with a loader
+        # that counts as that one did: its epochs take what they took (review 73: planned at the count, the
+        # resumed run left the uninterrupted one's LRs)
+        taken = self._checkpoint.taken()
+        if taken is not None and run.steps_per_epoch == taken[0]:
+            self._taken = taken
+            run = RunInfo(run.total_steps, taken[1], run.resumed_at)
         # planned as that run was (a checkpoint at another size is planned at train start)
         if points and automatic and self._checkpoint.same_size(run):
             run = _resolve.anchored(trainer, run, points)
@@ -725,6 +736,34 @@ class ScheduleCallback(Callback):
                 and trainer.global_step < self.run.total_steps
             )
             self._stops.at_end(trainer, self._injected, self._end(), unknown_length=unknown, short=short)
+            self._warn_if_ran_past(trainer, pl_module.automatic_optimization)
+
+    def _warn_if_ran_past(self, trainer: pl.Trainer, automatic: bool) -> None:
+        """At the fit's end: say once if the run took more steps than its plan where the schedule's end follows
+        the run (``Epochs``, ``Fraction``), so its last steps held the final value (review 73: a last epoch
+        whose optimizer is stepped by hand at its last batch took a step more than counted, unsaid)."""
+        end = self._end()
+        if (
+            end is None
+            or not end[2]
+            or self.run is None
+            or self.run.total_steps is None
+            or not self._injected
+        ):
+            return
+        if not automatic and self._mixed_rates():
+            return  # counted in batches, on no scheduler's own step
+        taken = trainer.global_step if automatic else self._injected[0].scheduler.last_epoch
+        if taken <= end[1] or getattr(trainer, "fast_dev_run", False):
+            return
+        self.warn_once(
+            "ran-past",
+            f"{self.name}: the run took {taken} optimizer steps, more than the {self.run.total_steps} it was planned "
+            f"for, so the schedule, which ends with the run ({end[0]}), held its final value for the last "
+            f"{taken - end[1]} (a last epoch that took more steps than counted: under manual optimization, an "
+            f"optimizer stepped by hand at the epoch's last batch). Give max_steps to plan the run for the steps it "
+            f"takes.",
+        )
 
     def _plan_resumed(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         """At train start of a resumed fit (Lightning's loops restored): a checkpoint written with other steps
@@ -799,16 +838,25 @@ class ScheduleCallback(Callback):
         # compared with this rank's own epochs before (at the fit's start, the ones its plan counted), not with
         # the plan the ranks agreed on: ranks whose loaders differ in length follow rank 0's plan (review 43),
         # and every rank must come to the same plan without a collective
-        if automatic:
-            accumulate = L.accumulate_grad_batches(trainer)
-            steps = -(-batches // accumulate)
-        else:  # no accumulation under manual optimization; the rate told in the first epoch counts the steps
-            accumulate = 1
-            steps = max(1, math.floor(batches * self._per_batch.ours))
+        # (no accumulation under manual optimization: the rate told in the first epoch counts the steps)
+        accumulate = L.accumulate_grad_batches(trainer) if automatic else 1
+        steps = self._counted_steps(trainer, automatic, batches)
         last, self._epoch_steps = self._epoch_steps, (steps, batches, accumulate)
         # the loader and the accumulation say what they said before (an epoch whose len() was not what it
         # took keeps the plan its end told: _plan_epoch_taken), or the plan has this size already
-        if last is None or (batches, accumulate) == last[1:] or steps == run.steps_per_epoch:
+        if last is None or (batches, accumulate) == last[1:]:
+            return
+        self._taken = None  # the loader counts otherwise now: its count is expected again
+        if not automatic and self._mixed_rates():  # counted in batches, on no scheduler's own step
+            self.warn_once(
+                "epoch-size-rates",
+                f"{self.name}: epoch {trainer.current_epoch} has {batches} batches where it had {last[1]}, but the "
+                f"optimizers it schedules step at different rates (its durations are counted in batches, on no "
+                f"scheduler's own step), so the run is not planned again: give durations in optimizer steps "
+                f"(ints), or schedule each optimizer with its own callback (optimizer=<index>)",
+            )
+            return
+        if steps == run.steps_per_epoch:
             return
         had = run.steps_per_epoch
         at = self._step_now(trainer, automatic)
@@ -842,21 +890,24 @@ class ScheduleCallback(Callback):
         )
 
     def _plan_epoch_taken(self, trainer: pl.Trainer, automatic: bool) -> None:
-        """At the end of an epoch this fit ran whole: one that took another number of steps than the plan's (a
-        train dataloader whose ``len()`` is not what it yields, a ``CombinedLoader`` whose mode ends it at
-        another loader's end) plans the run again from the next epoch, at the size this one took, with one
-        warning (review 72: the run ended at step 30 of a 1cycle planned for 45, the LR at 0.046, unsaid). Not
-        when the fit stops here (``should_stop``, ``max_steps``), and under automatic optimization only (under
-        manual optimization a schedule may count its own optimizer's steps from 0 in a resumed fit)."""
+        """At the end of an epoch this fit ran whole: one that took other steps than expected (its loader's
+        count, or what its epochs took before where that differs: :attr:`_taken`) plans the run again from the
+        next epoch, at the size this one took, with one warning (review 72: a ``len()`` that says more
+        batches than the loader yields, a ``CombinedLoader`` whose mode ends the epoch at another loader's
+        end, planned a 1cycle for 45 steps of a 30-step run, which ended at LR 0.046; review 73: a later
+        epoch back at its count, and an accumulation written by hand that steps at the epoch's last batch,
+        ran past the plan unsaid). Each rank compares its own epochs (ranks whose loaders differ follow rank
+        0's plan). Not when the fit stops here (``should_stop``, ``max_steps``, the last epoch), nor under
+        manual optimization when the optimizers step at different rates (counted in batches)."""
         began, self._epoch_began = self._epoch_began, None
         run, batches = self.run, trainer.num_training_batches
         if (
-            not automatic
-            or began is None
+            began is None
             or began[0] != trainer.current_epoch
             or run is None
             or run.steps_per_epoch is None
             or not isinstance(batches, int)
+            or (not automatic and self._mixed_rates())
         ):
             return
         ends = trainer.max_epochs is not None and 0 <= trainer.max_epochs <= trainer.current_epoch + 1
@@ -866,24 +917,45 @@ class ScheduleCallback(Callback):
             or (trainer.max_steps is not None and 0 <= trainer.max_steps <= trainer.global_step)
         ):
             return  # the fit ends here, not the epoch (the end says if it came before the plan's: on_train_end)
-        now = trainer.global_step
+        now = self._step_now(trainer, automatic)
         taken = now - began[1]
-        # compared with what this rank's own loader said (ranks whose loaders differ follow rank 0's plan)
-        if taken <= 0 or taken == -(-batches // L.accumulate_grad_batches(trainer)):
+        count = self._counted_steps(trainer, automatic, batches)
+        expected = self._taken[1] if self._taken is not None and self._taken[0] == count else count
+        if taken <= 0 or taken == expected:
             return
+        self._taken = None if taken == count else (count, taken)
         before = dict(self.steps)
         self.run = RunInfo(run.total_steps, taken, run.resumed_at)
         told = self._anchor(trainer, (trainer.current_epoch + 1, now), base=run)
+        limit = trainer.limit_train_batches
+        counted = (
+            f"limit_train_batches={limit} gives {batches} batches"
+            if isinstance(limit, int) and limit == batches
+            else f"its train dataloader's len() gives {batches} batches"
+        )
         self.warn_once(
             "epoch-taken",
             f"{self.name}: epoch {trainer.current_epoch} took {taken} optimizer steps where the plan had "
-            f"{run.steps_per_epoch} (its train dataloader's len() gives {batches} batches, which the plan counted; a len() that is not "
-            f"what the loader yields, or a CombinedLoader whose mode ends the epoch at another loader's end, "
-            f"does this), so the run is planned again from step {now} with its epochs at {taken} steps: "
+            f"{run.steps_per_epoch} ({counted}; a len() that is not what the loader yields, a CombinedLoader "
+            f"whose mode ends the epoch at another loader's end, or an optimizer stepped by hand at the epoch's "
+            f"end does this), so the run is planned again from step {now} with its epochs at {taken} steps: "
             f"{told.total_steps} optimizer steps{_resolve.changes(before, self.steps)}. The schedule follows "
-            f"that plan from here.",
+            f"that plan from here, and is planned again after each epoch that takes other steps.",
         )
         self._check_durations(trainer)
+
+    def _counted_steps(self, trainer: pl.Trainer, automatic: bool, batches: int) -> int:
+        """The optimizer steps an epoch of ``batches`` takes by this rank's count: its accumulation's windows,
+        or under manual optimization the batches at the rate the first epoch told."""
+        if automatic:
+            return -(-batches // L.accumulate_grad_batches(trainer))
+        return max(1, math.floor(batches * self._per_batch.ours))
+
+    def _mixed_rates(self) -> bool:
+        """Under manual optimization, whether the optimizers this callback schedules stepped to different
+        counts: its durations are counted in batches then, on no scheduler's own step (review 73: a plan made
+        again from the critic's step mixed the two)."""
+        return len({entry.scheduler.last_epoch for entry in self._injected}) > 1
 
     def _plan_limits(self, trainer: pl.Trainer, automatic: bool) -> None:
         """At an epoch's first batch: ``max_epochs`` or ``max_steps`` changed since the plan counted them (a
@@ -894,6 +966,8 @@ class ScheduleCallback(Callback):
         if self._limits is None or limits == self._limits or run is None or run.total_steps is None:
             return
         then, self._limits = self._limits, limits
+        if not automatic and self._mixed_rates():
+            return  # counted in batches, on no scheduler's own step (the end says if the schedule ran out)
         before = dict(self.steps)
         now = self._step_now(trainer, automatic)
         told = self._anchor(trainer, (trainer.current_epoch, now))
@@ -1128,6 +1202,8 @@ class ScheduleCallback(Callback):
         )
         if self._rate is not None and self._trainer is not None:  # written before its window ended
             state["rate_window"] = self._rate.to_state(self._trainer.global_step)
+        if self._taken is not None:
+            state["taken_per_epoch"] = list(self._taken)
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ from lightning_lr import LRScheduleMixin
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import CosineDecay, Epochs, OneCycle, ReduceOnPlateau, StepDecay
 
-from support.models import Tiny, adam, dataset
+from support.models import LyingSampler, Tiny, adam, dataset
 from support.plateau import Scripted, as_logged, reduction_checks, scripted, torch_lrs
 from support.recording import DumpPerRank, WarningsPerRank, assert_trace
 from support.trainers import DDP, fit
@@ -398,14 +398,7 @@ class _LyingPerRank(Tiny):
     """Each rank's train dataloader says 8 batches and yields 6 (its own sampler, of 24 samples)."""
 
     def train_dataloader(self) -> Any:
-        class Sampler(torch.utils.data.Sampler[int]):
-            def __iter__(self) -> Any:
-                return iter(range(24))
-
-            def __len__(self) -> int:
-                return 30
-
-        return torch.utils.data.DataLoader(dataset(), batch_size=4, sampler=Sampler())
+        return torch.utils.data.DataLoader(dataset(), batch_size=4, sampler=LyingSampler(24, 30))
 
 
 @pytest.mark.ddp

@@ -34,7 +34,7 @@ from lightning_lr.callbacks import (
     _time_limit,
 )
 
-from support.models import Tiny, dataset
+from support.models import LyingSampler, Tiny, dataset
 from support.recording import assert_trace
 from support.trainers import fit
 
@@ -677,16 +677,21 @@ class _ManualGrowing(_Growing):
     def training_step(self, batch: Any, batch_idx: int) -> None:
         optimizers, x = self.optimizers(), batch[0]
         critic = optimizers[0] if self.generator is not None else optimizers
+        # one scheduler (the critic's), or one each when a callback schedules both
+        schedulers = self.lr_schedulers()
+        ours = schedulers if isinstance(schedulers, list) else [schedulers, None]
         for _ in range(2):
             self.lrs.append(critic.param_groups[0]["lr"])
             critic.zero_grad()
             self.manual_backward(self.layer(x).pow(2).mean())
             critic.step()
-            self.lr_schedulers().step()
+            ours[0].step()
         if self.generator is not None:
             optimizers[1].zero_grad()
             self.manual_backward(self.generator(x).pow(2).mean())
             optimizers[1].step()
+            if ours[1] is not None:
+                ours[1].step()
 
 
 def test_an_epoch_of_another_size_plans_the_run_again_under_manual_optimization(tmp_path: Any) -> None:
@@ -717,57 +722,73 @@ def test_an_epoch_of_another_size_plans_the_run_again_under_manual_optimization(
 
 
 class _Lying(Tiny):
-    """A train dataloader whose len() says 15 batches where it yields 12 (from ``epoch`` on; before it, an
-    honest one), reloaded each epoch."""
+    """A train dataloader whose len() says 15 batches, reloaded each epoch: it yields 12 in the epochs ``short``
+    lists (every epoch without it), 15 in the others."""
 
-    def __init__(self, epoch: int = 0) -> None:
-        super().__init__()
-        self.epoch = epoch
+    def __init__(self, short: tuple[int, ...] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.short = short
 
     def train_dataloader(self) -> DataLoader:
-        class Sampler(torch.utils.data.Sampler[int]):
-            def __iter__(self) -> Any:
-                return iter(range(48))
+        yields = 48 if self.short is None or self.current_epoch in self.short else 60
+        return DataLoader(dataset(60), batch_size=4, sampler=LyingSampler(yields, 60))
 
-            def __len__(self) -> int:
-                return 60
 
-        lies = self.current_epoch >= self.epoch
-        return DataLoader(dataset(), batch_size=4, sampler=Sampler() if lies else None)
+def _lying_fit(tmp_path: Any, model: Tiny, callbacks: list[Any], **kwargs: Any) -> tuple[Any, list[str]]:
+    """:func:`fit` with the loader reloaded each epoch; its recorder and what the OneCycle warned."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rec = fit(tmp_path, model, callbacks, reload_dataloaders_every_n_epochs=1, **kwargs)
+    return rec, [str(w.message) for w in caught if str(w.message).startswith("OneCycle:")]
 
 
 def test_an_epoch_that_takes_other_steps_than_its_len_plans_the_run_again(tmp_path: Any) -> None:
     # review 72: a len() of 15 batches where the loader yields 12 planned a 1cycle for 45 steps; the run took
     # 36 and ended at LR 0.046, without a word
     cycle = OneCycle(max_lr=0.1)
-    with pytest.warns(UserWarning) as caught:
-        rec = fit(tmp_path, _Lying(), [cycle], max_epochs=3, reload_dataloaders_every_n_epochs=1)
-    said = [str(w.message) for w in caught if "OneCycle:" in str(w.message)]
+    rec, said = _lying_fit(tmp_path, _Lying(), [cycle], max_epochs=3)
     assert said == [
         "OneCycle: epoch 0 took 12 optimizer steps where the plan had 15 (its train dataloader's len() gives 15 "
-        "batches, which the plan counted; a len() that is not what the loader yields, or a CombinedLoader whose "
-        "mode ends the epoch at another loader's end, does this), so the run is planned again from step 12 with "
-        "its epochs at 12 steps: 36 optimizer steps (total 45 -> 36 steps). The schedule follows that plan from "
-        "here."
+        "batches; a len() that is not what the loader yields, a CombinedLoader whose mode ends the epoch at "
+        "another loader's end, or an optimizer stepped by hand at the epoch's end does this), so the run is "
+        "planned again from step 12 with its epochs at 12 steps: 36 optimizer steps (total 45 -> 36 steps). The "
+        "schedule follows that plan from here, and is planned again after each epoch that takes other steps."
     ]
     assert [row[0] for row in rec.rows] == list(range(36)) and cycle.run is not None
     assert_trace(rec.lr()[12:], S.OneCycle(0.1, total_steps=36).values(36)[12:])  # to its floor at the end
-    # a last epoch that takes fewer steps than its len() (15, planned again at its start) cannot be planned
-    # for: the end says the schedule did not finish
-    with pytest.warns(UserWarning) as caught:
-        fit(
-            tmp_path,
-            _Lying(epoch=2),
-            [OneCycle(max_lr=0.1)],
-            max_epochs=3,
-            reload_dataloaders_every_n_epochs=1,
-        )
-    (said,) = [str(w.message) for w in caught if "OneCycle: the fit stopped" in str(w.message)]
-    assert said.startswith(
-        "OneCycle: the fit stopped at step 36, before its schedule's end at step 39 (total) (the run ended there, "
+    # review 73: an epoch back at its count after a short one ran past the plan made from the short one
+    cycle = OneCycle(max_lr=0.1)
+    rec, said = _lying_fit(tmp_path, _Lying(short=(0,)), [cycle], max_epochs=3)
+    assert [row[0] for row in rec.rows] == list(range(42)) and cycle.run is not None
+    assert cycle.run.total_steps == 42 and len(said) == 1  # planned again twice, said once
+    assert_trace(rec.lr()[27:], S.OneCycle(0.1, total_steps=42).values(42)[27:])
+    # a last epoch that takes fewer steps than its len() cannot be planned for: the end says the schedule did
+    # not finish
+    _, said = _lying_fit(tmp_path, _Lying(short=(2,)), [OneCycle(max_lr=0.1)], max_epochs=3)
+    assert len(said) == 1 and said[0].startswith(
+        "OneCycle: the fit stopped at step 42, before its schedule's end at step 45 (total) (the run ended there, "
         "before the steps it was planned for: its last epoch took fewer steps than its train dataloader's len() "
         "said, or max_epochs or max_steps changed within it)"
     )
+    # a count that limit_train_batches gives is named as such (review 73: it was said to be the len())
+    _, said = _lying_fit(tmp_path, _Lying(), [OneCycle(max_lr=0.1)], max_epochs=3, limit_train_batches=14)
+    assert said[0].startswith(
+        "OneCycle: epoch 0 took 12 optimizer steps where the plan had 14 (limit_train_batches=14 gives 14 batches;"
+    )
+
+
+def test_a_resume_of_a_run_planned_again_at_an_epochs_end_is_the_uninterrupted_run(tmp_path: Any) -> None:
+    # review 73: the resumed fit planned at the loader's count (15) again, and left the uninterrupted run's
+    # LRs until the end of the epoch it resumed in told otherwise
+    from lightning.pytorch.callbacks import ModelCheckpoint
+
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
+    full, _ = _lying_fit(
+        tmp_path, _Lying(), [OneCycle(max_lr=0.1), ckpt], max_epochs=3, enable_checkpointing=True
+    )
+    (path,) = (tmp_path / "ckpt").glob("*-step=24.ckpt")  # the end of epoch 1
+    resumed, said = _lying_fit(tmp_path, _Lying(), [OneCycle(max_lr=0.1)], max_epochs=3, ckpt_path=str(path))
+    assert resumed.rows == full.rows[24:] and said == []
 
 
 class _SetMaxEpochs(Callback):
@@ -797,6 +818,67 @@ def test_max_epochs_changed_during_the_fit_plans_the_run_again(tmp_path: Any, th
         ]
         assert [row[0] for row in rec.rows] == list(range(12 * now))
         assert_trace(rec.lr()[12:], pure(12 * now).values(12 * now)[12:])
+
+
+def test_optimizers_stepping_at_different_rates_are_not_planned_again_on_one_of_their_steps(
+    tmp_path: Any,
+) -> None:
+    # review 73: one callback over a critic (2 steps a batch) and a generator (1) counts in batches; an epoch
+    # of another size was planned again from the critic's step (4 after 2 batches), mixing the two
+    cycle = OneCycle(max_lr=0.1)
+    with pytest.warns(UserWarning) as caught:
+        fit(
+            tmp_path,
+            _ManualGrowing(generator=True),
+            [cycle],
+            max_epochs=4,
+            reload_dataloaders_every_n_epochs=1,
+        )
+    said = [str(w.message) for w in caught if str(w.message).startswith("OneCycle: epoch")]
+    assert said == [
+        "OneCycle: epoch 1 has 3 batches where it had 2, but the optimizers it schedules step at different rates "
+        "(its durations are counted in batches, on no scheduler's own step), so the run is not planned again: "
+        "give durations in optimizer steps (ints), or schedule each optimizer with its own callback "
+        "(optimizer=<index>)"
+    ]
+    assert cycle.run is not None and cycle.run.resumed_at == ()
+
+
+class _HandAccumulating(_Growing):
+    """Manual optimization, the optimizer stepped every 2 batches and at the epoch's last batch; ``lrs`` holds
+    the LR of every step."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.automatic_optimization = False
+        self.lrs: list[float] = []
+
+    def training_step(self, batch: Any, batch_idx: int) -> None:
+        optimizer = self.optimizers()
+        self.manual_backward(self.layer(batch[0]).pow(2).mean())
+        if batch_idx % 2 == 1 or batch_idx + 1 == self.trainer.num_training_batches:
+            self.lrs.append(optimizer.param_groups[0]["lr"])
+            optimizer.step()
+            optimizer.zero_grad()
+            self.lr_schedulers().step()
+
+
+def test_an_optimizer_stepped_by_hand_at_the_epochs_end_is_planned_by_what_epochs_take(tmp_path: Any) -> None:
+    # review 73: 2, 3, 4 and 5 batches take 1, 2, 2 and 3 steps, where the rate (a step every 2 batches)
+    # counts 1, 1, 2 and 2: the 1cycle reached its floor a step early, unsaid
+    cycle, model = OneCycle(max_lr=0.1), _HandAccumulating()
+    with pytest.warns(UserWarning) as caught:
+        fit(tmp_path, model, [cycle], max_epochs=4, reload_dataloaders_every_n_epochs=1)
+    said = [str(w.message) for w in caught if str(w.message).startswith("OneCycle:")]
+    assert any(m.startswith("OneCycle: epoch 1 took 2 optimizer steps where the plan had 1") for m in said)
+    assert len(model.lrs) == 8 and cycle.run is not None and cycle.run.total_steps == 7
+    # the last epoch's extra step cannot be planned for: the end says the schedule ran out
+    assert [m for m in said if "the run took" in m] == [
+        "OneCycle: the run took 8 optimizer steps, more than the 7 it was planned for, so the schedule, which "
+        "ends with the run (total), held its final value for the last 1 (a last epoch that took more steps than "
+        "counted: under manual optimization, an optimizer stepped by hand at the epoch's last batch). Give "
+        "max_steps to plan the run for the steps it takes."
+    ]
 
 
 def test_an_accumulation_that_changes_plans_the_run_again(tmp_path: Any) -> None:

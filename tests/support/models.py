@@ -26,6 +26,20 @@ def dataset(n: int = N_SAMPLES) -> TensorDataset:
     return TensorDataset(x, y)
 
 
+class LyingSampler(torch.utils.data.Sampler[int]):
+    """Yields the first ``yields`` indices and says it has ``says``: a ``len()`` that is not what the loader
+    gives."""
+
+    def __init__(self, yields: int, says: int) -> None:
+        self.yields, self.says = yields, says
+
+    def __iter__(self) -> Any:
+        return iter(range(self.yields))
+
+    def __len__(self) -> int:
+        return self.says
+
+
 def _regression_loss(layer: nn.Module, batch: Any) -> torch.Tensor:
     x, y = batch
     return F.mse_loss(layer(x), y)
