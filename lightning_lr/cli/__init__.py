@@ -194,7 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
     plot.add_argument(
         "--steps",
         type=_int_in(1, 10_000_000),
-        help="optimizer steps to draw (default: the schedule's length)",
+        help="optimizer steps to draw (epochs with --interval epoch and no --steps-per-epoch; default: the "
+        "schedule's length)",
     )
     plot.add_argument("--epochs", type=_int_in(1, 1_000_000), help="epochs to draw (needs --steps-per-epoch)")
     plot.add_argument(

@@ -11,6 +11,7 @@ import warnings
 from fractions import Fraction as Ratio
 from typing import Any
 
+import numpy as np
 import pytest
 import torch
 from lightning.pytorch.callbacks import Callback, EarlyStopping, Timer
@@ -71,6 +72,11 @@ from support.trainers import fit
         (lambda: MultiStepDecay(milestones=[1, 0.5]), TypeError, r"milestones\[1\] must be an int >= 0"),
         (lambda: Cyclic(step_size=Fraction(-0.1)), ValueError, r"Fraction: fraction must be >= 0, got -0.1"),
         (lambda: Fraction(1, 0), ValueError, r"Fraction: denominator must be > 0, got 0"),
+        (  # review 73: the hint wrote Epochs(np.float32(0.25))
+            lambda: CosineDecay(warmup=np.float32(0.25)),
+            TypeError,
+            r"write Epochs\(0.25\) for epochs or Fraction\(0.25\) for a fraction of the run\), got np.float32",
+        ),
         (
             lambda: Fraction(1, "10"),
             TypeError,
