@@ -739,9 +739,10 @@ class ScheduleCallback(Callback):
             self._warn_if_ran_past(trainer, pl_module.automatic_optimization)
 
     def _warn_if_ran_past(self, trainer: pl.Trainer, automatic: bool) -> None:
-        """At the fit's end: say once if the run took more steps than its plan where the schedule's end follows
-        the run (``Epochs``, ``Fraction``), so its last steps held the final value (review 73: a last epoch
-        whose optimizer is stepped by hand at its last batch took a step more than counted, unsaid)."""
+        """At the fit's end, under manual optimization: say once if the run took more steps than its plan where
+        the schedule's end follows the run (``Epochs``, ``Fraction``), so its last steps held the final value
+        (review 73: a last epoch whose optimizer is stepped by hand at its last batch took a step more than
+        counted, unsaid)."""
         end = self._end()
         if (
             end is None
@@ -751,9 +752,11 @@ class ScheduleCallback(Callback):
             or not self._injected
         ):
             return
-        if not automatic and self._mixed_rates():
-            return  # counted in batches, on no scheduler's own step
-        taken = trainer.global_step if automatic else self._injected[0].scheduler.last_epoch
+        # (under automatic optimization a run goes past its plan only where Lightning 2.4.0 resumes within an
+        # epoch and takes a step more, its own doing: the epochs' sizes and the limits are planned at their start)
+        if automatic or self._mixed_rates():
+            return  # mixed: counted in batches, on no scheduler's own step
+        taken = self._injected[0].scheduler.last_epoch
         if taken <= end[1] or getattr(trainer, "fast_dev_run", False):
             return
         self.warn_once(
