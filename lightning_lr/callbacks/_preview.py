@@ -101,8 +101,8 @@ class Preview:
             from .. import plotting
 
             plotting.pyplot()
-        except ImportError:
-            rank_zero_info(f"{owner}: matplotlib is not installed, so no schedule preview is drawn")
+        except ImportError as exc:  # the cause and what to install (review 74: the extra was not named)
+            rank_zero_info(f"{owner}: no schedule preview is drawn ({exc}; preview=False says nothing)")
             return
         if run is None or run.total_steps is None:
             rank_zero_info(f"{owner}: the run's length is unknown, so no schedule preview is drawn")

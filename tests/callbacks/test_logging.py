@@ -4,6 +4,7 @@ that adapt their own step size (Prodigy), and the preview figure."""
 from __future__ import annotations
 
 import csv
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -143,19 +144,25 @@ def test_every_logger_gets_the_values_and_tensorboard_gets_a_preview(tmp_path) -
     assert_trace(planned["lr"]["lr-SGD/pg2"], S.OneCycle(0.05, total_steps=N).values(N))
 
 
-def test_no_preview_without_matplotlib_or_when_disabled(tmp_path, monkeypatch) -> None:
+def test_no_preview_without_matplotlib_or_when_disabled(tmp_path, monkeypatch, caplog) -> None:
     tb = TensorBoardLogger(tmp_path, name="off")
     fit(tmp_path, Tiny(), [CosineDecay(preview=False)], logger=tb)
     assert events(tb).Tags()["images"] == []
 
     def missing() -> Any:
-        raise ImportError("no matplotlib")
+        raise ImportError("figures need matplotlib: pip install 'lightning_lr[plot]'")
 
     monkeypatch.setattr(plotting, "pyplot", missing)
     tb = TensorBoardLogger(tmp_path, name="missing")
-    rec = fit(tmp_path, Tiny(), [CosineDecay()], logger=tb)
+    with caplog.at_level(logging.INFO):
+        rec = fit(tmp_path, Tiny(), [CosineDecay()], logger=tb)
     assert events(tb).Tags()["images"] == []
     assert_trace(rec.lr(), S.CosineDecay(0.1, total=N).values(N))
+    # the line says what to install (review 74: it did not name the extra)
+    assert (
+        "CosineDecay: no schedule preview is drawn (figures need matplotlib: pip install 'lightning_lr[plot]'; "
+        "preview=False says nothing)" in caplog.text
+    )
 
 
 def test_schedule_figure_needs_a_curve() -> None:
