@@ -48,10 +48,12 @@ def _why_not(exc: ImportError) -> str:
     Example:
         >>> _why_not(ModuleNotFoundError("No module named 'matplotlib'", name="matplotlib"))
         "figures need matplotlib: pip install 'lightning_lr[plot]' (or pip install matplotlib)"
+        >>> _why_not(ModuleNotFoundError("No module named 'matplotlib._path'", name="matplotlib._path"))[:64]
+        'figures need matplotlib, which is installed but failed to import'
         >>> _why_not(ImportError("numpy.core.multiarray failed to import", name="numpy.core.multiarray"))
         'figures need matplotlib, which is installed but failed to import: numpy.core.multiarray failed to import (reinstall or upgrade matplotlib for this environment)'
     """
-    missing = isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] == "matplotlib"
+    missing = isinstance(exc, ModuleNotFoundError) and exc.name == "matplotlib"  # not one of its own modules
     if missing:
         return "figures need matplotlib: pip install 'lightning_lr[plot]' (or pip install matplotlib)"
     return (

@@ -351,6 +351,9 @@ class ScheduleCallback(Callback):
         # epochs expected to take ``taken`` while the loader counts ``count`` (checkpointed, so a resume with
         # the same loader plans alike: review 73)
         self._taken: tuple[int, int] | None = None
+        self._resumed_within = (
+            False  # this fit resumed within an epoch (Lightning 2.4.0 takes a step more then)
+        )
         self._provisional = False  # built on a checkpoint's plan until a resume at another size is planned
         self._logging: StepLogging | None = None
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
@@ -739,10 +742,11 @@ class ScheduleCallback(Callback):
             self._warn_if_ran_past(trainer, pl_module.automatic_optimization)
 
     def _warn_if_ran_past(self, trainer: pl.Trainer, automatic: bool) -> None:
-        """At the fit's end, under manual optimization: say once if the run took more steps than its plan where
-        the schedule's end follows the run (``Epochs``, ``Fraction``), so its last steps held the final value
-        (review 73: a last epoch whose optimizer is stepped by hand at its last batch took a step more than
-        counted, unsaid)."""
+        """At the fit's end: say once if the run took more steps than its plan where the schedule's end follows
+        the run (``Epochs``, ``Fraction``), so its last steps held the final value (review 73: a last epoch
+        whose optimizer is stepped by hand at its last batch took a step more than counted; review 75: a last
+        epoch back at its loader's count after short ones). Not after a resume within an epoch under automatic
+        optimization, where Lightning 2.4.0 takes a step more."""
         end = self._end()
         if (
             end is None
@@ -752,20 +756,20 @@ class ScheduleCallback(Callback):
             or not self._injected
         ):
             return
-        # (under automatic optimization a run goes past its plan only where Lightning 2.4.0 resumes within an
-        # epoch and takes a step more, its own doing: the epochs' sizes and the limits are planned at their start)
-        if automatic or self._mixed_rates():
-            return  # mixed: counted in batches, on no scheduler's own step
-        taken = self._injected[0].scheduler.last_epoch
+        if automatic and self._resumed_within:
+            return  # Lightning 2.4.0 resumes within an epoch and takes a step more, its own doing
+        if not automatic and self._mixed_rates():
+            return  # counted in batches, on no scheduler's own step (said when the plan could not follow)
+        taken = trainer.global_step if automatic else self._injected[0].scheduler.last_epoch
         if taken <= end[1] or getattr(trainer, "fast_dev_run", False):
             return
         self.warn_once(
             "ran-past",
             f"{self.name}: the run took {taken} optimizer steps, more than the {self.run.total_steps} it was planned "
             f"for, so the schedule, which ends with the run ({end[0]}), held its final value for the last "
-            f"{taken - end[1]} (a last epoch that took more steps than counted: under manual optimization, an "
-            f"optimizer stepped by hand at the epoch's last batch). Give max_steps to plan the run for the steps it "
-            f"takes.",
+            f"{taken - end[1]} (its last epoch took more steps than the plan counted: one back at its loader's "
+            f"len() after shorter ones, or an optimizer stepped by hand at the epoch's last batch). Give max_steps "
+            f"to plan the run for the steps it takes.",
         )
 
     def _plan_resumed(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
@@ -779,6 +783,7 @@ class ScheduleCallback(Callback):
                 _resolve.warn_if_changed(self.name, saved, run, self.steps, self.reads_run)
             return
         within = L.resumes_within_epoch(trainer)
+        self._resumed_within = within
         if saved is not None:
             if not pl_module.automatic_optimization or run.steps_per_epoch is None:
                 _resolve.warn_if_changed(self.name, saved, run, self.steps, self.reads_run)
@@ -855,8 +860,9 @@ class ScheduleCallback(Callback):
                 "epoch-size-rates",
                 f"{self.name}: epoch {trainer.current_epoch} has {batches} batches where it had {last[1]}, but the "
                 f"optimizers it schedules step at different rates (its durations are counted in batches, on no "
-                f"scheduler's own step), so the run is not planned again: give durations in optimizer steps "
-                f"(ints), or schedule each optimizer with its own callback (optimizer=<index>)",
+                f"scheduler's own step), so the run is not planned again and the schedule ends where it was "
+                f"planned to: give durations in optimizer steps (ints), or schedule each optimizer with its own "
+                f"callback (optimizer=<index>)",
             )
             return
         if steps == run.steps_per_epoch:
@@ -924,8 +930,8 @@ class ScheduleCallback(Callback):
         taken = now - began[1]
         count = self._counted_steps(trainer, automatic, batches)
         expected = self._taken[1] if self._taken is not None and self._taken[0] == count else count
-        if taken <= 0 or taken == expected:
-            return
+        if taken <= 0 or taken == expected or (not automatic and taken < expected):
+            return  # (under manual optimization fewer steps are most often skipped ones: review 75)
         self._taken = None if taken == count else (count, taken)
         before = dict(self.steps)
         self.run = RunInfo(run.total_steps, taken, run.resumed_at)
@@ -969,8 +975,16 @@ class ScheduleCallback(Callback):
         if self._limits is None or limits == self._limits or run is None or run.total_steps is None:
             return
         then, self._limits = self._limits, limits
-        if not automatic and self._mixed_rates():
-            return  # counted in batches, on no scheduler's own step (the end says if the schedule ran out)
+        if not automatic and self._mixed_rates():  # counted in batches, on no scheduler's own step
+            self.warn_once(
+                "limits-rates",
+                f"{self.name}: the Trainer's max_epochs or max_steps changed since the run was planned, but the "
+                f"optimizers it schedules step at different rates (its durations are counted in batches, on no "
+                f"scheduler's own step), so the run is not planned again and the schedule ends where it was "
+                f"planned to: give durations in optimizer steps (ints), or schedule each optimizer with its own "
+                f"callback (optimizer=<index>)",
+            )
+            return
         before = dict(self.steps)
         now = self._step_now(trainer, automatic)
         told = self._anchor(trainer, (trainer.current_epoch, now))

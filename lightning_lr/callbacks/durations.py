@@ -295,9 +295,9 @@ def check_duration(name: str, value: Any, *, minimum: int = 1) -> Any:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         if isinstance(value, numbers.Real) and not isinstance(value, bool):
             x = float(value)
-            shown = repr(
-                x
-            )  # the number, not its type's repr: Fraction(Fraction(1, 10)), Epochs(np.float32(...))
+            # the number, not its type's repr (Fraction(Fraction(1, 10)), Epochs(np.float32(0.1))); a float's
+            # digits, the others' to float32's precision (review 75: 0.10000000149011612)
+            shown = repr(float(value)) if isinstance(value, float) else f"{x:.7g}"
             hints = [f"Epochs({shown}) for epochs"] if math.isfinite(x) and x > 0 else []
             if 0 < x <= 1:  # a fraction of the run is (0, 1]
                 hints.append(f"Fraction({shown}) for a fraction of the run")
