@@ -511,9 +511,21 @@ def _scale_live(trainer: pl.Trainer, lr: float, best: RangeTestResult) -> None:
     continues at ``lr``; at a fresh start, so that it is configured with ``lr`` (a warm-up's first factor
     applies to it, as when the user writes the LR) or, under a 1cycle, so that its peak is ``best``'s 1cycle
     max_lr (review 71), as :func:`attr_value` does for the attribute."""
+    schedulers = [c.scheduler for c in trainer.lr_scheduler_configs]
+    fixed = [s for s in _flat(schedulers) if isinstance(s, ScheduleLR) and not s.relative]
+    if fixed:
+        # review 75: a drop-in OneCycleLR sets the LR from its own arguments at its next step: scaling the
+        # groups gave one step at up to 10x the schedule's LR, and the warning named a class the user never wrote
+        rank_zero_warn(
+            f"LR range test: the suggestion cannot reach this fit's {type(fixed[0]).__name__}: it sets the LR from "
+            f"the values it was built with, so the LRs are left as they are. Build it from self.lr in "
+            f"configure_optimizers (a test at a fresh start builds it again with the answer), or use a lightning_lr "
+            f"schedule callback, which takes the answer at any step"
+        )
+        return
     groups = trainer.optimizers[0].param_groups
     target, read = lr, None
-    peak = peak_of(trainer.optimizers, [c.scheduler for c in trainer.lr_scheduler_configs], best)
+    peak = peak_of(trainer.optimizers, schedulers, best)
     if peak is not None:  # the cycle keeps its shape around the test's peak, at any step (review 73)
         target, read = peak.target, peak.now
     elif _fresh(trainer):
@@ -536,17 +548,10 @@ def _scale_live(trainer: pl.Trainer, lr: float, best: RangeTestResult) -> None:
 def _scale_scheduler(scheduler: Any, factor: float) -> None:
     for inner in getattr(scheduler, "_schedulers", None) or ():
         _scale_scheduler(inner, factor)
-    if isinstance(scheduler, ScheduleLR):
-        if scheduler.relative:  # its LRs scale with initial_lr (scaled above), a drop-in's with base_lrs
-            scheduler.base_lrs = [b * factor for b in scheduler.base_lrs]
-            scheduler.refresh()
-        else:
-            warnings.warn(
-                "a ScheduleLR with absolute schedules sets the LR itself, so the range test's suggestion cannot "
-                "reach it; use ScheduleLR(..., relative=True) or a lightning_lr schedule callback",
-                UserWarning,
-                stacklevel=3,
-            )
+    if isinstance(scheduler, ScheduleLR):  # relative: an absolute one is left alone (_scale_live)
+        # its LRs scale with initial_lr (scaled above), a drop-in's with base_lrs
+        scheduler.base_lrs = [b * factor for b in scheduler.base_lrs]
+        scheduler.refresh()
         return
     for attr in ("base_lrs", "max_lrs", "_last_lr"):
         value = getattr(scheduler, attr, None)

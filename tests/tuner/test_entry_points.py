@@ -1206,3 +1206,28 @@ def test_a_test_later_in_the_fit_scales_a_running_one_cycle_to_its_peak(tmp_path
     t.fit(TinyModel(scheduler="onecycle"), loader())
     peak = test.result.one_cycle_max_lr()
     assert peak is not None and t.optimizers[0].param_groups[0]["max_lr"] == pytest.approx(peak, rel=1e-9)
+
+
+class _DropInCycle(TinyModel):
+    """lightning_lr's drop-in OneCycleLR in configure_optimizers, its peak ``hparams.lr``."""
+
+    def configure_optimizers(self) -> Any:
+        from lightning_lr.optim import OneCycleLR
+
+        opt = torch.optim.SGD(self.parameters(), lr=self.hparams.lr, momentum=0.9)
+        cycle = OneCycleLR(opt, max_lr=self.hparams.lr, total_steps=16)
+        return {"optimizer": opt, "lr_scheduler": {"scheduler": cycle, "interval": "step"}}
+
+
+def test_a_later_test_leaves_a_drop_in_that_sets_its_own_lr_alone_and_says_so(tmp_path: Any) -> None:
+    # review 75: the groups were scaled, and the drop-in set its own LR back at its next step: one step at up
+    # to 10x the schedule's LR, with a warning about a ScheduleLR the user never wrote
+    from lightning_lr import schedules as S
+
+    seed_all(4)
+    probe, test = LRAtBatch(), LRRangeTest(num_steps=20, confirm=False, epochs=[1])
+    with pytest.warns(
+        UserWarning, match=r"the suggestion cannot reach this fit's OneCycleLR: it sets the LR from"
+    ):
+        trainer(tmp_path, callbacks=[test, probe], max_epochs=2).fit(_DropInCycle(), loader())
+    assert probe.lrs == pytest.approx(list(S.OneCycle(0.05, total_steps=16).values(16)), rel=1e-9)
