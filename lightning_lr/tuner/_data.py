@@ -71,10 +71,13 @@ def held_generators(holders: Sequence[Any]) -> list[torch.Generator]:
     found: list[torch.Generator] = []
     for holder in holders:
         for value in vars(holder).values() if holder is not None and hasattr(holder, "__dict__") else ():
-            if isinstance(value, torch.Generator):
-                found.append(value)
-            else:
-                found.extend(loader_generators(value))
+            # (one level into a mapping or sequence: generators kept in a dict, review 75)
+            inner = list(value.values()) if isinstance(value, Mapping) else value
+            for item in inner if isinstance(inner, (list, tuple)) else [value]:
+                if isinstance(item, torch.Generator):
+                    found.append(item)
+                else:
+                    found.extend(loader_generators(item))
     return found
 
 

@@ -212,8 +212,14 @@ class RNGState:
         torch.set_rng_state(self.torch)
         if self.cuda is not None:
             torch.cuda.set_rng_state_all(self.cuda)
+        self.restore_generators()
+
+    def restore_generators(self, skip: Iterable[torch.Generator] = ()) -> None:
+        """Put back the given generators only, but those in ``skip``."""
+        skipped = {id(g) for g in skip}
         for g, state in self.generators:
-            g.set_state(state)
+            if id(g) not in skipped:
+                g.set_state(state)
 
 
 class Snapshot:

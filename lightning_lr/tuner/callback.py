@@ -16,9 +16,11 @@ from .._lightning_compat import Callback
 from ._apply import restore_attrs
 from ._core import Result, check_strategy, run_range_test
 from ._curve import SweepResult
+from ._data import held_generators
 from ._handover import hand_over, receive
 from ._options import CALLBACK_PEERS_NAMES, LROptions, SweepOptions
 from ._result import RangeTestResult
+from ._state import RNGState
 from ._weight_decay import WeightDecayResult
 
 __all__ = ["LRRangeTest", "skipped_for_fast_dev_run"]
@@ -112,6 +114,7 @@ class _RangeTestCallback(Callback, Generic[R]):
         self.result: R | None = None
         self.results: dict[int, R] = {}
         self._tuner_exit = False
+        self.held_at_start: RNGState | None = None  # (the Tuner's fit: see on_fit_start)
         self._resumed = False
         L.install_spawn_hand_over()  # so a ddp_spawn fit brings the results back (see _handover)
 
@@ -138,6 +141,10 @@ class _RangeTestCallback(Callback, Generic[R]):
                 self.result, self.results = None, {}
 
     def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        if self._tuner_exit:
+            # the generators a datamodule or the module keep once their setup has run (a loader made in
+            # setup), before the fit's data fetcher draws from them: the Tuner puts them back (review 75)
+            self.held_at_start = RNGState(held_generators([getattr(trainer, "datamodule", None), pl_module]))
         if self._tuner_exit or not skipped_for_fast_dev_run(trainer, self.options.title):
             _check_epochs(self.epochs, trainer.max_epochs)
 

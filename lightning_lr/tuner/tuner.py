@@ -408,7 +408,8 @@ class Tuner(_LightningTuner):
         # follows sees the batches and dropout masks it would have seen without the test.
         # (with the generators a datamodule or the module keeps for the loaders the fit asks them for)
         holders = [dm, model] if train_dataloaders is None or dm is not None else []
-        rng = RNGState([*loader_generators(train_dataloaders), *held_generators(holders)])
+        before_fit = [*loader_generators(train_dataloaders), *held_generators(holders)]
+        rng = RNGState(before_fit)
         # the parameters' flags and gradients as the caller had them (review 71: a layer a BaseFinetuning
         # froze in the test's fit came back frozen, and gradients the caller had came back as None)
         params = [
@@ -426,6 +427,8 @@ class Tuner(_LightningTuner):
             for cb, dirpath in dirpaths:
                 cb.dirpath = dirpath
             rng.restore()
+            if callback.held_at_start is not None:  # those made in setup: as the fit's loaders got them
+                callback.held_at_start.restore_generators(skip=before_fit)
             for p, flag, grad in params:
                 p.requires_grad_(flag)
                 # (a -true precision converted the parameters in the fit: the gradient follows them)

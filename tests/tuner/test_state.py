@@ -110,6 +110,22 @@ class _HeldGenerator(pl.LightningDataModule):
         return loader(generator=self.generator)
 
 
+class _LoaderFromSetup(pl.LightningDataModule):
+    """Makes its train loader once, in setup, with a generator kept in a dict."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.generators = {"train": torch.Generator().manual_seed(7)}
+        self.train: Any = None
+
+    def setup(self, stage: str) -> None:
+        if self.train is None:
+            self.train = loader(generator=self.generators["train"])
+
+    def train_dataloader(self) -> Any:
+        return self.train
+
+
 class _OwnLoader(TinyModel):
     """The module's own train loader, shuffled with a generator it holds."""
 
@@ -126,7 +142,7 @@ class _Combined(TinyModel):
         return super().training_step(batch["a"], batch_idx)
 
 
-@pytest.mark.parametrize("source", ["datamodule", "module", "combined"])
+@pytest.mark.parametrize("source", ["datamodule", "module", "combined", "setup"])
 def test_the_tuner_puts_back_the_generators_of_loaders_it_did_not_get(tmp_path: Any, source: str) -> None:
     # review 71: the fit drew from the generator of a datamodule's, a module's own or a CombinedLoader's loader
     # before the test's snapshot, and the fit after the Tuner saw another order than without it
@@ -140,6 +156,9 @@ def test_the_tuner_puts_back_the_generators_of_loaders_it_did_not_get(tmp_path: 
         datamodule = _HeldGenerator()
         kwargs: dict[str, Any] = {"datamodule": datamodule}
         generator = datamodule.generator
+    elif source == "setup":  # review 75: a loader made in setup, its generator kept in a dict
+        datamodule = _LoaderFromSetup()
+        kwargs, generator = {"datamodule": datamodule}, datamodule.generators["train"]
     elif source == "module":
         kwargs, generator = {}, model.generator  # type: ignore[attr-defined]
     else:
