@@ -50,7 +50,7 @@ def _generators(dl: Any) -> list[torch.Generator]:
 def loader_generators(loaders: Any) -> list[torch.Generator]:
     """The generators of the DataLoaders in ``loaders`` (a loader, a ``CombinedLoader``, or a mapping or
     sequence of them; anything else, such as a datamodule, has none that can be found before ``fit`` asks it
-    for its loaders: :func:`requested_generators`)."""
+    for its loaders: :func:`held_generators`, read before the fit and at its start)."""
     if isinstance(loaders, DataLoader):
         return _generators(loaders)
     flattened = getattr(loaders, "flattened", None)  # a CombinedLoader (review 71: its loaders were not seen)
