@@ -179,8 +179,14 @@ def apply_result(
         # hook never fired in the fit), and moving them broke the handles of those configure_optimizers adds
         rank_zero_info(
             f"LR range test: the optimizer carries {foreign} hook(s) registered after configure_optimizers built it "
-            f"(another callback's), so its LRs are scaled to the suggestion in place instead of building it again"
+            f"(another callback's), so it is kept: each param group's LRs are set in place to what "
+            f"configure_optimizers gives it with {attr}={value:.4g}, instead of building it again"
         )
+        assert attr is not None
+        if _as_built(trainer, module, attr, value):
+            if wd is not None:
+                _set_live_weight_decay(trainer, module, wd)
+            return
     elif rebuild:
         before = _lr_signature(trainer.optimizers)
         L.rebuild_optimizers(trainer)
@@ -506,6 +512,48 @@ def _mul(container: dict[str, Any], key: str, factor: float) -> None:
         container[key] = value * factor
 
 
+def _as_built(trainer: pl.Trainer, module: pl.LightningModule, attr: str, value: float) -> bool:
+    """At a fresh start, set each running group to what ``configure_optimizers`` gives it with ``attr`` at
+    ``value``: its LRs scaled by that group's own factor (review 75: one factor for every group moved a head
+    at a fixed LR 7.6x when the optimizer was kept, not rebuilt). False, and nothing changed, when a build
+    cannot tell (it fails, or its groups are not the running ones')."""
+    try:
+        built = built_with(module, attr, value)
+    except Exception:  # the hook's own business: scaled by one factor instead
+        return False
+    running = trainer.optimizers
+    if len(built) != len(running) or any(
+        len(b.param_groups) != len(r.param_groups) for b, r in zip(built, running, strict=True)
+    ):
+        return False
+    factors = [
+        [
+            pg.base_lr(b) / pg.base_lr(r) if pg.base_lr(r) > 0 else 1.0
+            for b, r in zip(bo.param_groups, ro.param_groups, strict=True)
+        ]
+        for bo, ro in zip(built, running, strict=True)
+    ]
+    _scale_groups(trainer, factors)
+    return True
+
+
+def _scale_groups(trainer: pl.Trainer, factors: list[list[float]]) -> None:
+    """Scale each running group's LRs (``lr``, ``initial_lr``, a 1cycle's ``max_lr`` and ``min_lr``) by its
+    factor in ``factors`` (per optimizer, per group), and its schedulers' base LRs alike."""
+    for opt, each in zip(trainer.optimizers, factors, strict=True):
+        for group, factor in zip(opt.param_groups, each, strict=True):
+            for key in ("lr", "initial_lr", "max_lr", "min_lr"):
+                if key in group:
+                    _mul(group, key, factor)
+    by_optimizer = {id(opt): each for opt, each in zip(trainer.optimizers, factors, strict=True)}
+    for cfg in trainer.lr_scheduler_configs:
+        own = by_optimizer.get(id(getattr(cfg.scheduler, "optimizer", None)))
+        if own is None and len(factors) == 1:  # (a scheduler that does not name its optimizer)
+            own = factors[0]
+        if own is not None:
+            _scale_scheduler(cfg.scheduler, own)
+
+
 def _scale_live(trainer: pl.Trainer, lr: float, best: RangeTestResult) -> None:
     """Scale the running optimizers' LRs (and their schedulers') so that the group with the largest LR
     continues at ``lr``; at a fresh start, so that it is configured with ``lr`` (a warm-up's first factor
@@ -536,27 +584,22 @@ def _scale_live(trainer: pl.Trainer, lr: float, best: RangeTestResult) -> None:
     if not read > 0:  # pragma: no cover - checked before the sweep
         return
     factor = target / read
-    for opt in trainer.optimizers:
-        for group in opt.param_groups:
-            for key in ("lr", "initial_lr", "max_lr", "min_lr"):
-                if key in group:
-                    _mul(group, key, factor)
-    for cfg in trainer.lr_scheduler_configs:
-        _scale_scheduler(cfg.scheduler, factor)
+    _scale_groups(trainer, [[factor] * len(opt.param_groups) for opt in trainer.optimizers])
 
 
-def _scale_scheduler(scheduler: Any, factor: float) -> None:
+def _scale_scheduler(scheduler: Any, factors: list[float]) -> None:
+    """Scale ``scheduler``'s (and its inner ones') base LRs of each group by that group's factor."""
     for inner in getattr(scheduler, "_schedulers", None) or ():
-        _scale_scheduler(inner, factor)
+        _scale_scheduler(inner, factors)
     if isinstance(scheduler, ScheduleLR):  # relative: an absolute one is left alone (_scale_live)
         # its LRs scale with initial_lr (scaled above), a drop-in's with base_lrs
-        scheduler.base_lrs = [b * factor for b in scheduler.base_lrs]
+        scheduler.base_lrs = [b * f for b, f in zip(scheduler.base_lrs, factors, strict=False)]
         scheduler.refresh()
         return
     for attr in ("base_lrs", "max_lrs", "_last_lr"):
         value = getattr(scheduler, attr, None)
         if isinstance(value, list):
-            setattr(scheduler, attr, [v * factor for v in value])
+            setattr(scheduler, attr, [v * f for v, f in zip(value, factors, strict=False)])
 
 
 def _set_live_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: float) -> None:

@@ -1231,3 +1231,24 @@ def test_a_later_test_leaves_a_drop_in_that_sets_its_own_lr_alone_and_says_so(tm
     ):
         trainer(tmp_path, callbacks=[test, probe], max_epochs=2).fit(_DropInCycle(), loader())
     assert probe.lrs == pytest.approx(list(S.OneCycle(0.05, total_steps=16).values(16)), rel=1e-9)
+
+
+class _FixedHeadLR(TinyModel):
+    """The last layer at a fixed LR 0.01, the rest at ``hparams.lr``."""
+
+    def configure_optimizers(self) -> Any:
+        head = list(self.net[-1].parameters())
+        body = [p for p in self.parameters() if all(p is not h for h in head)]
+        groups = [{"params": body, "lr": self.hparams.lr}, {"params": head, "lr": 0.01}]
+        return torch.optim.SGD(groups, momentum=0.9)
+
+
+def test_a_kept_optimizer_gets_each_groups_lr_as_configure_optimizers_gives_it(tmp_path: Any) -> None:
+    # review 75: an optimizer kept for another callback's hook was scaled by one factor, so a head at a fixed
+    # LR 0.01 trained at 7.6x it, where the rebuild (without the hook) keeps 0.01
+    seed_all(4)
+    test = LRRangeTest(num_steps=12, confirm=False)
+    t = trainer(tmp_path, callbacks=[_StepCounter(), test], max_steps=2)
+    t.fit(_FixedHeadLR(batchnorm=False), loader())
+    s = test.result.suggestion()
+    assert [g["lr"] for g in t.optimizers[0].param_groups] == pytest.approx([s, 0.01], rel=1e-9)
