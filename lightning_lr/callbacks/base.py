@@ -819,7 +819,20 @@ class ScheduleCallback(Callback):
 
     def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         guess, self._guess = self._guess, None
-        if guess is None:
+        began, run = self._epoch_began, self.run
+        whole = (
+            not self._resumed_within
+            and began is not None
+            and began[0] == trainer.current_epoch
+            and run is not None
+            and run.steps_per_epoch is not None
+            and began[1] == round_steps(epoch_start(run, trainer.current_epoch))
+        )
+        if guess is None or whole:
+            # a whole epoch where the plan has it begin, also the first after a checkpoint written at an epoch's
+            # end: what it took tells, as in the uninterrupted run (review 75: the expected end alone kept the
+            # plan at a size the next epochs no longer took); an epoch resumed within, or taken whole again from
+            # another step, keeps the expected end's rules
             self._plan_epoch_taken(trainer, pl_module.automatic_optimization)
             return
         if self.run is None or trainer.global_step == guess:

@@ -790,18 +790,25 @@ def test_an_epoch_that_takes_other_steps_than_its_len_plans_the_run_again(tmp_pa
     )
 
 
-def test_a_resume_of_a_run_planned_again_at_an_epochs_end_is_the_uninterrupted_run(tmp_path: Any) -> None:
+@pytest.mark.parametrize(("short", "at"), [(None, 24), ((0,), 12)])
+def test_a_resume_of_a_run_planned_again_at_an_epochs_end_is_the_uninterrupted_run(
+    tmp_path: Any, short: tuple[int, ...] | None, at: int
+) -> None:
     # review 73: the resumed fit planned at the loader's count (15) again, and left the uninterrupted run's
-    # LRs until the end of the epoch it resumed in told otherwise
+    # LRs until the end of the epoch it resumed in told otherwise; review 75: an epoch after the checkpoint back
+    # at the loader's count was planned as the short ones before it
     from lightning.pytorch.callbacks import ModelCheckpoint
 
     ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
     full, _ = _lying_fit(
-        tmp_path, _Lying(), [OneCycle(max_lr=0.1), ckpt], max_epochs=3, enable_checkpointing=True
+        tmp_path, _Lying(short), [OneCycle(max_lr=0.1), ckpt], max_epochs=3, enable_checkpointing=True
     )
-    (path,) = (tmp_path / "ckpt").glob("*-step=24.ckpt")  # the end of epoch 1
-    resumed, said = _lying_fit(tmp_path, _Lying(), [OneCycle(max_lr=0.1)], max_epochs=3, ckpt_path=str(path))
-    assert resumed.rows == full.rows[24:] and said == []
+    (path,) = (tmp_path / "ckpt").glob(f"*-step={at}.ckpt")  # the end of epoch 1, or of epoch 0
+    resumed, said = _lying_fit(
+        tmp_path, _Lying(short), [OneCycle(max_lr=0.1)], max_epochs=3, ckpt_path=str(path)
+    )
+    assert resumed.rows == full.rows[at:]
+    assert not [m for m in said if "not at step" in m or "the run took" in m]
 
 
 class _SetMaxEpochs(Callback):
