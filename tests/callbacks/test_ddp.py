@@ -373,23 +373,28 @@ class _GrowingPerRank(Tiny):
         return torch.utils.data.DataLoader(dataset(8 * (2 + self.current_epoch)), batch_size=4)
 
 
+def _one_cycle_on_two_ranks(tmp_path: Any, model: Tiny, **kwargs: Any) -> tuple[list[Any], list[Any]]:
+    """A OneCycle(max_lr=0.1) fit of ``model`` for 3 epochs on two DDP ranks; each rank's recorded rows."""
+    out = tmp_path / "ranks"
+    out.mkdir()
+    fit(
+        tmp_path,
+        model,
+        [OneCycle(max_lr=0.1), DumpPerRank(str(out))],
+        strategy=DDP,
+        devices=2,
+        max_epochs=3,
+        **kwargs,
+    )
+    rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
+    return rank0, rank1
+
+
 @pytest.mark.ddp
 def test_every_rank_plans_an_epoch_of_another_size_alike(tmp_path) -> None:
     # review 65: an epoch of another size plans the run again at its start, on each rank from its own
     # loader and without a collective: ranks whose loaders grow alike come to the same plan
-    out = tmp_path / "ranks"
-    out.mkdir()
-    callbacks = [OneCycle(max_lr=0.1), DumpPerRank(str(out))]
-    fit(
-        tmp_path,
-        _GrowingPerRank(),
-        callbacks,
-        strategy=DDP,
-        devices=2,
-        max_epochs=3,
-        reload_dataloaders_every_n_epochs=1,
-    )
-    rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
+    rank0, rank1 = _one_cycle_on_two_ranks(tmp_path, _GrowingPerRank(), reload_dataloaders_every_n_epochs=1)
     assert rank0 == rank1 and [row[0] for row in rank0] == list(range(9))  # epochs of 2, 3, 4 steps
     assert_trace([row[1][0] for row in rank0][5:], S.OneCycle(0.1, total_steps=9).values(9)[5:])
 
@@ -405,18 +410,6 @@ class _LyingPerRank(Tiny):
 def test_every_rank_plans_again_from_an_epoch_that_took_other_steps_than_its_len(tmp_path) -> None:
     # review 72: a len() of 8 batches where the loader yields 6 planned a 1cycle for 24 steps on both ranks,
     # and the run ended at step 18 far from its floor; each rank's epoch end now tells, alike on every rank
-    out = tmp_path / "ranks"
-    out.mkdir()
-    callbacks = [OneCycle(max_lr=0.1), DumpPerRank(str(out))]
-    fit(
-        tmp_path,
-        _LyingPerRank(),
-        callbacks,
-        strategy=DDP,
-        devices=2,
-        max_epochs=3,
-        use_distributed_sampler=False,
-    )
-    rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
+    rank0, rank1 = _one_cycle_on_two_ranks(tmp_path, _LyingPerRank(), use_distributed_sampler=False)
     assert rank0 == rank1 and [row[0] for row in rank0] == list(range(18))
     assert_trace([row[1][0] for row in rank0][6:], S.OneCycle(0.1, total_steps=18).values(18)[6:])
