@@ -920,7 +920,8 @@ class ScheduleCallback(Callback):
         epoch back at its count, and an accumulation written by hand that steps at the epoch's last batch,
         ran past the plan unsaid). Each rank compares its own epochs (ranks whose loaders differ follow rank
         0's plan). Not when the fit stops here (``should_stop``, ``max_steps``, the last epoch), nor under
-        manual optimization when the optimizers step at different rates (counted in batches)."""
+        manual optimization when the optimizers step at different rates (counted in batches) or the epoch took
+        fewer steps than expected (most often skipped ones: review 75)."""
         began, self._epoch_began = self._epoch_began, None
         run, batches = self.run, trainer.num_training_batches
         if (
