@@ -171,9 +171,9 @@ def apply_result(
             )
         return
     rebuild = attr is not None and _fresh(trainer) and L.can_rebuild_optimizers(trainer.strategy)
-    foreign = (
-        _foreign_hooks(trainer.optimizers, _configured_hooks(module, attr, value)) if attr and rebuild else 0
-    )
+    # one build of configure_optimizers with the answer: what it registers itself, and each group's LRs
+    probe = _built_or_none(module, attr, value) if attr and rebuild else None
+    foreign = _foreign_hooks(trainer.optimizers, probe)
     if foreign:
         # review 71 and 73: a rebuilt optimizer lost the hooks others had put on the old one (an EMA's step
         # hook never fired in the fit), and moving them broke the handles of those configure_optimizers adds
@@ -182,8 +182,8 @@ def apply_result(
             f"(another callback's), so it is kept: each param group's LRs are set in place to what "
             f"configure_optimizers gives it with {attr}={value:.4g}, instead of building it again"
         )
-        assert attr is not None
-        if _as_built(trainer, module, attr, value):
+        assert probe is not None
+        if _as_built(trainer, probe):
             if wd is not None:
                 _set_live_weight_decay(trainer, module, wd)
             return
@@ -212,26 +212,25 @@ _HOOK_TABLES = (
 )
 
 
-def _configured_hooks(module: pl.LightningModule, attr: str, value: float) -> list[dict[str, int]] | None:
-    """How many hooks of each table ``configure_optimizers`` registers on each optimizer it builds (a build of
-    its own, left alone); None when it cannot tell."""
+def _built_or_none(module: pl.LightningModule, attr: str, value: float) -> list[Any] | None:
+    """The optimizers ``configure_optimizers`` builds with ``attr`` at ``value`` (a build of its own, left
+    alone); None when it cannot tell (the hook raises)."""
     try:
-        built = built_with(module, attr, value)
-    except Exception:  # the hook's own business: nothing is carried over
+        return list(built_with(module, attr, value))
+    except Exception:  # the hook's own business: the caller decides without it
         return None
-    return [{name: len(getattr(opt, name, None) or {}) for name in _HOOK_TABLES} for opt in built]
 
 
-def _foreign_hooks(optimizers: list[Any], configured: list[dict[str, int]] | None) -> int:
+def _foreign_hooks(optimizers: list[Any], built: list[Any] | None) -> int:
     """How many hooks the running ``optimizers`` carry beyond those ``configure_optimizers`` registers itself
-    (``configured``, counted on a build of its own): hooks others registered after it built them. 0 when it
-    cannot tell."""
-    if configured is None or len(configured) != len(optimizers):
+    (counted on ``built``, a build of its own): hooks others registered after it built them. 0 when it cannot
+    tell."""
+    if built is None or len(built) != len(optimizers):
         return 0
     return sum(
-        max(0, len(getattr(opt, name, None) or {}) - count)
-        for opt, counts in zip(optimizers, configured, strict=True)
-        for name, count in counts.items()
+        max(0, len(getattr(opt, name, None) or {}) - len(getattr(own, name, None) or {}))
+        for opt, own in zip(optimizers, built, strict=True)
+        for name in _HOOK_TABLES
     )
 
 
@@ -512,15 +511,11 @@ def _mul(container: dict[str, Any], key: str, factor: float) -> None:
         container[key] = value * factor
 
 
-def _as_built(trainer: pl.Trainer, module: pl.LightningModule, attr: str, value: float) -> bool:
-    """At a fresh start, set each running group to what ``configure_optimizers`` gives it with ``attr`` at
-    ``value``: its LRs scaled by that group's own factor (review 75: one factor for every group moved a head
-    at a fixed LR 7.6x when the optimizer was kept, not rebuilt). False, and nothing changed, when a build
-    cannot tell (it fails, or its groups are not the running ones')."""
-    try:
-        built = built_with(module, attr, value)
-    except Exception:  # the hook's own business: scaled by one factor instead
-        return False
+def _as_built(trainer: pl.Trainer, built: list[Any]) -> bool:
+    """At a fresh start, set each running group to what ``configure_optimizers`` gave it in ``built`` (a build
+    with the answer): its LRs scaled by that group's own factor (review 75: one factor for every group moved a
+    head at a fixed LR 7.6x when the optimizer was kept, not rebuilt). False, and nothing changed, when the
+    build's groups are not the running ones'."""
     running = trainer.optimizers
     if len(built) != len(running) or any(
         len(b.param_groups) != len(r.param_groups) for b, r in zip(built, running, strict=True)
