@@ -8,17 +8,15 @@ from collections.abc import Callable, Sequence
 from typing import Any, overload
 
 import lightning.pytorch as pl
-import torch
 from lightning.pytorch.tuner import Tuner as _LightningTuner
 
 from .. import _lightning_compat as L
 from .. import _validate as V
 from ._core import Result, check_strategy
-from ._data import held_generators, loader_generators
 from ._momentum import MomentumRangeTestResult
 from ._options import TUNER_PEERS_NAMES, LROptions, MomentumOptions, SweepOptions
+from ._own_fit import own_fit
 from ._result import RangeTestResult
-from ._state import RNGState
 from ._weight_decay import WeightDecayResult
 from .callback import _RangeTestCallback, skipped_for_fast_dev_run
 
@@ -382,59 +380,10 @@ class Tuner(_LightningTuner):
             )
         callback: _RangeTestCallback[Result] = _RangeTestCallback(options)
         callback._tuner_exit = True
-        # put back as they were after the test's fit: the callbacks the module's configure_callbacks adds to
-        # the fit (an LRScheduleMixin's schedule) are the module's, added again at the next fit (review 70:
-        # left on the Trainer, Lightning's next fit said they would override a Trainer callback of their class)
-        before = list(L.callbacks(trainer))
-        L.set_callbacks(trainer, [callback, *before])
-        sanity = trainer.num_sanity_val_steps
-        trainer.num_sanity_val_steps = 0  # the test needs no validation dry run
-        # Without ``log`` the test writes nothing: the fit below would start the loggers (their files, and
-        # the module's hparams as they are before the test changes the LR)
-        loggers = trainer.loggers
-        if not options.log:
-            trainer.loggers = []
-        # A ModelCheckpoint without a dirpath fixes one at its first setup, from the loggers: the test's fit,
-        # whose loggers are hidden, would fix <root>/checkpoints for the fits after it (review 71)
-        saving = L.resolve(trainer, "callbacks", "ModelCheckpoint")
-        dirpaths = [(cb, cb.dirpath) for cb in before if isinstance(cb, saving)]
-        # With it, the loggers get the test's curves and then the hparams with what the test applied, not the
-        # hparams as they were before it: TensorBoard's HPARAMS tab keeps the first values a run logged
         # (a datamodule given as train_dataloaders is the fit's datamodule too: review 59)
         dm = train_dataloaders if isinstance(train_dataloaders, pl.LightningDataModule) else datamodule
-        held = L.held_hparams(model, dm)
-        # The fit below draws from the RNGs before the test's own snapshot (its data fetcher creates the
-        # epoch's iterator, drawing a base seed and the shuffled order): put them back, so the fit that
-        # follows sees the batches and dropout masks it would have seen without the test.
-        # (with the generators a datamodule or the module keeps for the loaders the fit asks them for)
-        holders = [dm, model] if train_dataloaders is None or dm is not None else []
-        before_fit = [*loader_generators(train_dataloaders), *held_generators(holders)]
-        rng = RNGState(before_fit)
-        # the parameters' flags and gradients as the caller had them (review 71: a layer a BaseFinetuning
-        # froze in the test's fit came back frozen, and gradients the caller had came back as None)
-        params = [
-            (p, p.requires_grad, None if p.grad is None else p.grad.detach().clone())
-            for p in model.parameters()
-            if not isinstance(p, torch.nn.parameter.UninitializedParameter)  # (refused by the test's checks)
-        ]
-        try:
-            with held:
-                trainer.fit(model, train_dataloaders, val_dataloaders, datamodule)
-        finally:
-            L.set_callbacks(trainer, before)
-            trainer.num_sanity_val_steps = sanity
-            trainer.loggers = loggers
-            for cb, dirpath in dirpaths:
-                cb.dirpath = dirpath
-            rng.restore()
-            if callback.held_at_start is not None:  # those made in setup: as the fit's loaders got them
-                callback.held_at_start.restore_generators(skip=before_fit)
-            for p, flag, grad in params:
-                p.requires_grad_(flag)
-                # (a -true precision converted the parameters in the fit: the gradient follows them)
-                p.grad = (
-                    grad if grad is None or grad.shape != p.shape else grad.to(dtype=p.dtype, device=p.device)
-                )
+        with own_fit(trainer, model, callback, train_dataloaders, dm, log=options.log):
+            trainer.fit(model, train_dataloaders, val_dataloaders, datamodule)
         if options.log and callback.result is not None:
             L.relog_hparams(trainer, None)
         if callback.result is None:
