@@ -25,7 +25,7 @@ from .. import _validate as V
 from . import _rules
 from ._options import MODES
 
-__all__ = ["FORMAT", "STOPS", "SweepResult", "fmt", "load_json", "save_json", "short"]
+__all__ = ["FORMAT", "KINDS", "STOPS", "SweepResult", "check_kind", "fmt", "load_json", "save_json", "short"]
 
 FORMAT = 1
 STOPS = ("completed", "diverged", "non-finite loss")
@@ -70,6 +70,23 @@ def short(data: Any) -> str:
     """``repr(data)``, cut to 80 characters for an error message."""
     text = repr(data)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+#: the results a JSON file of this project can hold, by its ``kind``
+KINDS = ("RangeTestResult", "WeightDecayResult")
+
+
+def check_kind(data: Any, kind: str) -> None:
+    """An error unless ``data`` is a :meth:`to_dict` dict of ``kind``; one of another kind names the class
+    that reads it."""
+    if isinstance(data, Mapping) and data.get("kind") == kind:
+        return
+    other = data.get("kind") if isinstance(data, Mapping) else None
+    if other in KINDS:
+        raise ValueError(
+            f"this dict holds a {other}, not a {kind}; read it with {other}.from_dict or {other}.load"
+        )
+    raise ValueError(f"not a {kind} dict (its 'kind' must be {kind!r}): {short(data)}")
 
 
 def save_json(data: dict[str, Any], path: str | os.PathLike[str]) -> None:
@@ -248,10 +265,7 @@ class SweepResult:
     def from_dict(cls: type[R], data: Mapping[str, Any]) -> R:
         """The result written by :meth:`to_dict` (``smoothed`` is recomputed from the raw losses), of the type
         its ``param`` names; an error if that is not this class."""
-        if not isinstance(data, Mapping) or data.get("kind") != "RangeTestResult":
-            raise ValueError(
-                f"not a RangeTestResult dict (its 'kind' must be 'RangeTestResult'): {short(data)}"
-            )
+        check_kind(data, "RangeTestResult")
         if data.get("format") != FORMAT:
             raise ValueError(
                 f"unsupported RangeTestResult format {data.get('format')!r}; this version reads {FORMAT}"

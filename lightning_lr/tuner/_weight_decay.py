@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ._curve import FORMAT, fmt, load_json, save_json, short
+from ._curve import FORMAT, check_kind, fmt, load_json, save_json
 from ._result import RangeTestResult
 
 __all__ = ["WeightDecayResult"]
@@ -181,10 +181,7 @@ class WeightDecayResult:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> WeightDecayResult:
         """The result written by :meth:`to_dict`."""
-        if not isinstance(data, Mapping) or data.get("kind") != "WeightDecayResult":
-            raise ValueError(
-                f"not a WeightDecayResult dict (its 'kind' must be 'WeightDecayResult'): {short(data)}"
-            )
+        check_kind(data, "WeightDecayResult")
         return cls(tuple(RangeTestResult.from_dict(d) for d in data["results"]))
 
     def save(self, path: str | os.PathLike[str]) -> None:

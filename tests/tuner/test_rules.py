@@ -239,6 +239,19 @@ def test_save_load_round_trip_is_strict_json(tmp_path: Any) -> None:
     assert WeightDecayResult.load(tmp_path / "w.json") == sweep
 
 
+def test_a_file_read_by_the_other_result_class_names_the_one_that_reads_it(tmp_path: Any) -> None:
+    sample(weight_decay=0.0).save(tmp_path / "r.json")
+    WeightDecayResult([sample(weight_decay=0.0), sample(weight_decay=1e-4)]).save(tmp_path / "w.json")
+    with pytest.raises(
+        ValueError, match=r"holds a WeightDecayResult, not a RangeTestResult; read it with Weig"
+    ):
+        RangeTestResult.load(tmp_path / "w.json")
+    with pytest.raises(
+        ValueError, match=r"holds a RangeTestResult, not a WeightDecayResult; read it with Rang"
+    ):
+        WeightDecayResult.load(tmp_path / "r.json")
+
+
 def test_bad_results_are_refused() -> None:
     with pytest.raises(ValueError, match="one entry per step each, got lengths 2, 1 and 2"):
         RangeTestResult([1.0, 2.0], [1.0], [None, None])
