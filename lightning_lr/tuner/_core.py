@@ -202,8 +202,11 @@ def _check_ready(
     optimizers = trainer.optimizers
     if len(optimizers) != 1:
         raise ValueError(
-            f"the range test sweeps one optimizer, but configure_optimizers returned {len(optimizers)}; "
-            f"return a single optimizer (use param groups for parts of the model)"
+            f"the range test sweeps one optimizer, but configure_optimizers returned {len(optimizers)}. Parts "
+            f"of the model that train one loss: return a single optimizer with a param group per part (the "
+            f"groups keep their LRs' ratios). Models whose optimizers train different losses (a GAN's "
+            f"generator and discriminator): no one sweep measures them, as each loss also moves with the "
+            f"other's LR; test a part alone, in a module that trains it with one optimizer"
         )
     optimizer = optimizers[0]
     lazy = [
