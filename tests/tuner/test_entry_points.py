@@ -1199,6 +1199,25 @@ def test_a_torch_cyclic_peaks_at_the_top_of_the_tests_cyclic_bounds(tmp_path: An
     assert bounds[1] != pytest.approx(4 * result.suggestion())  # (where the old mapping put it)
 
 
+class _CyclicFromZero(TinyModel):
+    """torch's CyclicLR from 0 to ``hparams.lr``: it sets every group to 0 when it is built."""
+
+    def configure_optimizers(self) -> Any:
+        opt = torch.optim.SGD(self.parameters(), lr=self.hparams.lr, momentum=0.9)
+        cyc = torch.optim.lr_scheduler.CyclicLR(opt, 0.0, self.hparams.lr, step_size_up=4)
+        return {"optimizer": opt, "lr_scheduler": {"scheduler": cyc, "interval": "step"}}
+
+
+def test_groups_a_scheduler_set_to_zero_are_refused_naming_the_scheduler(tmp_path: Any) -> None:
+    # the user wrote lr=0.1 in the optimizer; the error said only "configured with [0.0]"
+    with pytest.raises(
+        ValueError,
+        match=r"has lr=0 \(and was configured with \[0.0\]\).* the CyclicLR configure_optimizers returned "
+        r"set them when it was built: give it a start above 0",
+    ):
+        Tuner(trainer(tmp_path)).lr_range_test(_CyclicFromZero(), loader(), num_steps=20, confirm=False)
+
+
 def test_a_test_later_in_the_fit_scales_a_running_one_cycle_to_its_peak(tmp_path: Any) -> None:
     # review 73: a test at epoch 1 scaled the running OneCycleLR so that its LR then was the suggestion: its
     # peak went to 24x the suggestion, where the info line said the test's 1cycle max_lr
