@@ -11,6 +11,8 @@ import sys
 import tarfile
 from pathlib import Path
 
+import lightning_lr
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -23,12 +25,19 @@ def test_the_sdist_holds_the_test_suite_docs_and_benchmark_scripts_but_no_result
             ".venv*", ".git", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis"
         ),
     )
+    # the version is written once, in lightning_lr/__init__.py: the copy's other version is the package's
+    init = src / "lightning_lr" / "__init__.py"
+    init.write_text(init.read_text().replace(f'"{lightning_lr.__version__}"', '"9.8.7"', 1))
     build = f"from setuptools import build_meta; print(build_meta.build_sdist(r'{tmp_path}'))"
     name = subprocess.run(
         [sys.executable, "-c", build], cwd=src, capture_output=True, text=True, check=True, timeout=300
     ).stdout.split()[-1]
     with tarfile.open(tmp_path / name) as sdist:
         files = {"/".join(m.name.split("/")[1:]) for m in sdist.getmembers() if m.isfile()}
+        info = sdist.extractfile(f"{name.removesuffix('.tar.gz')}/PKG-INFO")
+        assert info is not None
+        metadata = info.read().decode()
+    assert "\nVersion: 9.8.7\n" in metadata and name.endswith("-9.8.7.tar.gz")
     tests = {f for f in files if f.startswith("tests/")}
     in_repo = {
         str(p.relative_to(ROOT)) for p in (ROOT / "tests").rglob("*.py") if "__pycache__" not in p.parts
