@@ -159,6 +159,25 @@ def test_tensor_lrs_compound_in_place() -> None:
     check(chained, tensor=True)
 
 
+@pytest.mark.parametrize("name", list(CHAINABLE))
+def test_a_group_created_at_zero_and_set_by_hand_follows_the_schedule_as_in_torch(name: str) -> None:
+    # review 76: a backbone's group made at LR 0 and unfrozen by setting its LR stayed there under the
+    # relative drop-ins (their values for it are all 0, so there was no change to scale it by)
+    def unfrozen(m: Any, o: torch.optim.Optimizer) -> Stepper:
+        o.param_groups[1]["lr"] = 0.0
+        scheduler = CHAINABLE[name](m, o)
+
+        def step(epoch: int) -> None:
+            scheduler.step()
+            if epoch == 1:
+                o.param_groups[1]["lr"] = 0.01  # before step 2
+
+        return step
+
+    got = check(unfrozen, steps=14)
+    assert got[1][1] == 0.0 and got[2][1] == 0.01 and got[-1][1] != 0.01  # (the schedule moved it)
+
+
 # --- the absolute ones overwrite, as torch's --------------------------------------------------------------
 ABSOLUTE: dict[str, Callable[[Any, torch.optim.Optimizer], Any]] = {
     "lambda": lambda m, o: m.LambdaLR(o, lr_lambda=warm),
