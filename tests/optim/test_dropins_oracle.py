@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -223,6 +224,9 @@ DECAYS: dict[str, tuple[str, dict[str, Any]]] = {
     "step": ("StepLR", dict(step_size=700, gamma=0.5)),
     "multistep-unsorted-repeated": ("MultiStepLR", dict(milestones=[5000, 100, 2000, 2000], gamma=0.3)),
     "multistep-none": ("MultiStepLR", dict(milestones=[])),  # a constant, as torch (before: refused)
+    # review 76: a mapping's counts (another MultiStepLR's .milestones) were read as one each
+    "multistep-counter": ("MultiStepLR", dict(milestones=Counter({2000: 2, 100: 1, 5000: 0}), gamma=0.3)),
+    "multistep-dict": ("MultiStepLR", dict(milestones={100: 3, 2000: 1}, gamma=0.5)),
     "exponential": ("ExponentialLR", dict(gamma=0.9995)),
     "cosine": ("CosineAnnealingLR", dict(T_max=1000, eta_min=1e-4)),
     "cosine-3-cycles": ("CosineAnnealingLR", dict(T_max=1667)),

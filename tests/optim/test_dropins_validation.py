@@ -308,6 +308,13 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
     ("MultiStepLR", dict(milestones=[10], gamma=-0.1), ValueError, "gamma must be > 0, got -0.1"),
     (
         "MultiStepLR",
+        dict(milestones={10: -1}),
+        ValueError,
+        "milestones[10] (its count) must be an integer >= 0, got -1",
+    ),
+    ("MultiStepLR", dict(milestones={10: 1.5}), TypeError, "milestones[10] (its count) must be an integer"),
+    (
+        "MultiStepLR",
         dict(milestones=[10, None]),
         TypeError,
         "milestones[1] must be a non-negative integer, got None",

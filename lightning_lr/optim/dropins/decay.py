@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from torch.optim import Optimizer
 
+from ... import _validate as V
 from ..._validate import fail, in_range
 from ...schedules import ExponentialDecay, Linear, MultiStepDecay, PolynomialDecay, StepDecay
 from ..schedule_lr import ScheduleSpec, check_optimizer
@@ -74,7 +75,8 @@ class MultiStepLR(DropIn):
 
     Args:
         optimizer: the wrapped optimizer.
-        milestones: steps at which the LR is multiplied by ``gamma``; a repeated milestone compounds.
+        milestones: steps at which the LR is multiplied by ``gamma``; a repeated milestone compounds (a
+            mapping, such as another MultiStepLR's ``milestones`` Counter, gives each step's count).
         gamma: the decay factor, > 0.
         last_epoch: the step already taken, -1 for a fresh start.
 
@@ -109,6 +111,12 @@ class MultiStepLR(DropIn):
         check_optimizer(optimizer)
         if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Iterable):
             fail("milestones", "an iterable of non-negative integers", milestones, TypeError)
+        if isinstance(milestones, Mapping):
+            # a Counter (another MultiStepLR's .milestones) or a dict: each milestone as many times as its
+            # count, as torch's Counter(milestones) reads it (review 76: each once, the LR twice too high)
+            for m, n in milestones.items():
+                V.integer(f"milestones[{m!r}] (its count)", n, 0, capped=False)
+            milestones = list(Counter(milestones).elements())
         given = [whole(m) for m in milestones]  # 30.0 is step 30, as torch fires it (0.5 * epochs)
         try:  # torch takes the milestones in any order; the schedule, sorted
             order = sorted(range(len(given)), key=given.__getitem__)
