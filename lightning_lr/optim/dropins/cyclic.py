@@ -313,6 +313,10 @@ def _steps(x: float) -> Any:
     return r if abs(x - r) <= 1e-9 * max(1.0, abs(x)) else x
 
 
+#: what torch's OneCycleLR keeps of its cycle in each param group
+_IN_GROUPS = ("initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum")
+
+
 class OneCycleLR(AbsoluteDropIn):
     """The 1cycle policy (Smith 2018), a drop-in for ``torch.optim.lr_scheduler.OneCycleLR``.
 
@@ -378,6 +382,8 @@ class OneCycleLR(AbsoluteDropIn):
     # torch's step reads the cycle's LRs from the param groups (max_lr, initial_lr, min_lr): not followed
     watched_keys = ()
 
+    __slots__ = ("_held_cycle",)
+
     def __init__(
         self,
         optimizer: Optimizer,
@@ -434,12 +440,16 @@ class OneCycleLR(AbsoluteDropIn):
         if total_steps is not None and epochs is not None and steps_per_epoch is not None:
             _warn_if_other_length(total_steps, epochs, steps_per_epoch)
         momentum = None
+        # what torch keeps of the cycle in the groups, as an optimizer state loaded first holds it (read
+        # before they are written to): the checkpoint's, which a load of this scheduler's state gives back
+        held = [{k: number(g[k]) for k in _IN_GROUPS if k in g} for g in groups]
         if self.cycle_momentum:
             self.use_beta1 = "betas" in optimizer.defaults
             momentum, _, _ = cycled_momentum(
                 "OneCycleLR", optimizer, lrs, base_momentum, max_momentum, last_epoch
             )
         restored = restored_lrs(optimizer, last_epoch)  # before the groups are written to
+        self._held_cycle = held if restored is not None else None
         if last_epoch == -1:  # torch keeps these in the group; initial_lr becomes base_lrs
             for g, s in zip(groups, lrs, strict=True):
                 g["initial_lr"], g["max_lr"], g["min_lr"] = s.initial_lr, s.max_lr, s.min_lr
@@ -457,6 +467,13 @@ class OneCycleLR(AbsoluteDropIn):
         given = {k: state_dict[k] for k in keys if k in state_dict}
         cycle_momentum = bool(given.get("cycle_momentum", self.cycle_momentum))
         own = self.optimizer.param_groups[: self._own_groups()]  # not the groups added later
+        held, self._held_cycle = getattr(self, "_held_cycle", None), None
+        if held is not None and self._step_count == self._built_steps and len(held) == len(own):
+            # built on a loaded optimizer state and loaded before any step (torch's resume order): the
+            # checkpoint's cycle, which this constructor wrote over in the groups (review 76: the resumed run
+            # took the checkpoint's total_steps and the constructor's max_lr and momentums, a mix of two cycles)
+            for g, values in zip(own, held, strict=True):
+                g.update(values)
         mine = [self._group_values(i) for i in range(len(own))]
         theirs = [
             {k: number(g[k]) if k in g else v for k, v in values.items()}
