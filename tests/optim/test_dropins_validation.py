@@ -798,3 +798,14 @@ def test_a_one_element_array_step_count_is_its_number_as_in_torch() -> None:
             sched.step()
         runs.append(opt.param_groups[0]["lr"])
     assert runs[0] == runs[1] == runs[2] == pytest.approx(0.1 * 0.5**2)
+
+
+def test_restarts_with_eta_min_above_a_frozen_group_name_eta_min() -> None:
+    # review 76: it asked for an initial LR > 0, which a frozen group cannot have, and did not name eta_min
+    with pytest.raises(
+        ValueError,
+        match=r"^eta_min must be <= the initial LR of param group 1 \(0.0: a frozen group\), got 0.0001; .* "
+        r"Give eta_min=0",
+    ):
+        ours.CosineAnnealingWarmRestarts(sgd(0.05, 0.0), T_0=4, eta_min=1e-4)
+    ours.CosineAnnealingWarmRestarts(sgd(0.05, 0.0), T_0=4)  # (eta_min=0: the frozen group stays at 0)

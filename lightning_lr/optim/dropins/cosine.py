@@ -185,6 +185,13 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
             floor = Constant(item("eta_min", self.eta_min))  # the LR every group anneals to, >= 0
         lrs: list[Schedule | None] = []
         for i, b in enumerate(self._base_floats()):
+            if b == 0.0 < floor.value:
+                # (the schedule's own check would ask for an LR > 0, which a frozen group cannot have)
+                raise ValueError(
+                    f"eta_min must be <= the initial LR of param group {i} (0.0: a frozen group), got "
+                    f"{floor.value}; torch's would raise that group's LR towards eta_min in every cycle. Give "
+                    f"eta_min=0, or add the group to the optimizer when it is unfrozen"
+                )
             with torch_names({**names, "initial": _initial(i)}, refused):
                 # A group already at eta_min (e.g. a frozen group, lr=0) stays there.
                 lrs.append(
