@@ -13,6 +13,7 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
+from .._validate import boolean
 from ..schedules import Schedule
 from ..schedules._base import check_step, subclasses
 from ..schedules._math import ARRAY, SCALAR
@@ -310,7 +311,7 @@ class ScheduleLR(LRScheduler):
         check_optimizer(optimizer)
         check_last_epoch(last_epoch)
         self.optimizer = optimizer
-        self.relative = bool(relative)
+        self.relative = boolean("relative", relative)  # bool("False") is True (review 76)
         n = len(optimizer.param_groups)
         self.lr_scales: list[Schedule | None] = [None] * n
         self.lr_floors: list[float | None] = [None] * n

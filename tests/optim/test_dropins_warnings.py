@@ -126,3 +126,20 @@ def test_lightning_lr_s_own_loop_gives_no_warning() -> None:
     opt = sgd()
     sched = ScheduleLR(opt, lr=Constant(0.1))
     assert caught(lambda: [sched.step() for _ in range(3)]) == []
+
+
+@pytest.mark.parametrize("name", ["CyclicLR", "OneCycleLR"])
+def test_momentums_without_momentum_cycling_are_checked_and_said_unused(name: str) -> None:
+    # review 76: torch (and ours before) took them without a word, a base_momentum of 7 too
+    with pytest.raises(ValueError, match=r"^base_momentum must be in \[0, 1\), got 7"):
+        getattr(ours, name)(sgd(), **CASES[name], cycle_momentum=False, base_momentum=7)
+    got = caught(lambda: getattr(ours, name)(sgd(), **CASES[name], cycle_momentum=False, max_momentum=0.99))
+    assert [(c, m) for c, m, _ in got] == [
+        (
+            UserWarning,
+            f"{name}: max_momentum=0.99 given with cycle_momentum=False, which leaves the momentum alone: it "
+            f"is not used. Pass cycle_momentum=True to cycle it",
+        )
+    ]
+    assert got[0][2] == __file__  # at the caller's line
+    assert caught(lambda: getattr(ours, name)(sgd(), **CASES[name], cycle_momentum=False)) == []

@@ -678,3 +678,11 @@ def test_a_resume_whose_schedules_leave_momentum_alone_puts_back_its_configured_
     kept.load_state_dict(opt_state)
     again.load_state_dict(state)
     assert again.get_last_momentum() == cycled
+
+
+@pytest.mark.parametrize("relative", ["False", 0, None])
+def test_relative_must_be_a_bool(relative: Any) -> None:
+    # review 76: relative="False" was taken as True
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    with pytest.raises(TypeError, match=rf"^relative must be True or False, got {relative!r}$"):
+        ScheduleLR(opt, lr=Constant(0.1), relative=relative)

@@ -76,6 +76,38 @@ def cycled_momentum(
     return out, [m.base_momentum for m in momenta], [m.max_momentum for m in momenta]
 
 
+def unused_momentum(
+    owner: str,
+    lr_schedules: Sequence[Cyclic | OneCycle],
+    base_momentum: Any,
+    max_momentum: Any,
+    defaults: tuple[float, float],
+) -> None:
+    """For ``cycle_momentum=False``: the momentums are checked as they would be used (a wrong one is an
+    error wherever it is given), and ones other than the defaults are said to be unused, once (torch ignores
+    them without a word; review 76)."""
+    n = len(lr_schedules)
+    bases, tops = per_group("base_momentum", base_momentum, n), per_group("max_momentum", max_momentum, n)
+    for s, (bname, b), (tname, t) in zip(lr_schedules, bases, tops, strict=True):
+        with torch_names({"base_momentum": bname, "max_momentum": tname}):
+            s.momentum(b, t)
+    given = [
+        f"{name}={value!r}"
+        for name, value, default in (
+            ("base_momentum", base_momentum, defaults[0]),
+            ("max_momentum", max_momentum, defaults[1]),
+        )
+        if any(v != default for _, v in per_group(name, value, n))
+    ]
+    if given:
+        warnings.warn(
+            f"{owner}: {' and '.join(given)} given with cycle_momentum=False, which leaves the momentum alone: "
+            f"{'they are' if len(given) > 1 else 'it is'} not used. Pass cycle_momentum=True to cycle it",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
 class CyclicLR(AbsoluteDropIn):
     """Cyclical learning rate (Smith 2017), a drop-in for ``torch.optim.lr_scheduler.CyclicLR``.
 
@@ -179,6 +211,8 @@ class CyclicLR(AbsoluteDropIn):
             momentum, self.base_momentums, self.max_momentums = cycled_momentum(
                 "CyclicLR", optimizer, lrs, base_momentum, max_momentum, last_epoch
             )
+        else:
+            unused_momentum("CyclicLR", lrs, base_momentum, max_momentum, (0.8, 0.9))
         restored = restored_lrs(optimizer, last_epoch)  # before the groups are written to
         if last_epoch == -1:  # as torch: the group starts at base_lr, which becomes its initial_lr
             for g, s in zip(groups, lrs, strict=True):
@@ -448,6 +482,8 @@ class OneCycleLR(AbsoluteDropIn):
             momentum, _, _ = cycled_momentum(
                 "OneCycleLR", optimizer, lrs, base_momentum, max_momentum, last_epoch
             )
+        else:
+            unused_momentum("OneCycleLR", lrs, base_momentum, max_momentum, (0.85, 0.95))
         restored = restored_lrs(optimizer, last_epoch)  # before the groups are written to
         self._held_cycle = held if restored is not None else None
         if last_epoch == -1:  # torch keeps these in the group; initial_lr becomes base_lrs
