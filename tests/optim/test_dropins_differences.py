@@ -287,6 +287,20 @@ def test_one_cycle_total_steps_and_epochs_that_disagree_keep_total_steps_with_a_
         assert ours.OneCycleLR(sgd(), **{**kwargs, "total_steps": 15}).total_steps == 15
 
 
+@pytest.mark.parametrize("given", [dict(epochs=3), dict(steps_per_epoch=5)])
+def test_one_cycle_total_steps_with_epochs_or_steps_per_epoch_alone_says_it_is_unused(given: Any) -> None:
+    # review 76: torch, and ours before, dropped it without a word
+    kwargs = dict(max_lr=0.1, total_steps=10, **given)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert quiet_torch("OneCycleLR", sgd(), **kwargs).total_steps == 10
+    ((name, value),) = given.items()
+    with pytest.warns(
+        UserWarning, match=rf"^OneCycleLR: {name}={value} given with total_steps=10 is not used"
+    ):
+        assert ours.OneCycleLR(sgd(), **kwargs).total_steps == 10
+
+
 @pytest.mark.parametrize(
     ("name", "kwargs", "flag"),
     [

@@ -214,6 +214,10 @@ def test_a_callable_objects_state_is_saved_a_functions_is_not() -> None:
         opt = sgd()
         assert module.LambdaLR(opt, lr_lambda=halve_every_5).state_dict()["lr_lambdas"] == [None, None]
         assert module.LambdaLR(opt, lr_lambda=Decay(0.3)).state_dict()["lr_lambdas"] == [{"rate": 0.3}] * 2
+    # review 76: a builtin has no __dict__ either; torch's state_dict raises AttributeError on it
+    assert ours.LambdaLR(sgd(), lr_lambda=math.exp).state_dict()["lr_lambdas"] == [None, None]
+    with pytest.raises(AttributeError):
+        L.LambdaLR(sgd(), lr_lambda=math.exp).state_dict()
     opt = sgd()
     sched = ours.LambdaLR(opt, lr_lambda=halve_every_5)
     go(opt, sched, 10)

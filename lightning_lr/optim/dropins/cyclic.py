@@ -473,6 +473,14 @@ class OneCycleLR(AbsoluteDropIn):
         self.cycle_momentum = boolean("cycle_momentum", cycle_momentum)  # "false" is no False
         if total_steps is not None and epochs is not None and steps_per_epoch is not None:
             _warn_if_other_length(total_steps, epochs, steps_per_epoch)
+        elif total_steps is not None and (epochs is not None or steps_per_epoch is not None):
+            one = f"epochs={epochs!r}" if epochs is not None else f"steps_per_epoch={steps_per_epoch!r}"
+            warnings.warn(  # (review 76: torch drops it without a word)
+                f"OneCycleLR: {one} given with total_steps={total_steps!r} is not used: the cycle is total_steps "
+                f"steps long, as torch's. Give total_steps, or epochs and steps_per_epoch",
+                UserWarning,
+                stacklevel=2,
+            )
         momentum = None
         # what torch keeps of the cycle in the groups, as an optimizer state loaded first holds it (read
         # before they are written to): the checkpoint's, which a load of this scheduler's state gives back

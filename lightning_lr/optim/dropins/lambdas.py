@@ -25,7 +25,7 @@ def _given(lr_lambda: Fn | list[Fn], n: int) -> list[tuple[str, Fn]]:
 
 class _Functions:
     """torch's state for user functions: a callable object's ``__dict__`` is saved and restored, a plain
-    function (or lambda) is not (its place holds None)."""
+    function (or lambda) or a builtin (math.exp) is not (its place holds None; torch fails on a builtin)."""
 
     lr_lambdas: list[Fn]
     settings_keys: ClassVar[tuple[str, ...]] = ("lr_lambdas",)
@@ -33,7 +33,8 @@ class _Functions:
     def _settings(self) -> dict[str, Any]:
         return {
             "lr_lambdas": [
-                None if isinstance(f, types.FunctionType) else dict(f.__dict__) for f in self.lr_lambdas
+                None if not hasattr(f, "__dict__") or isinstance(f, types.FunctionType) else dict(f.__dict__)
+                for f in self.lr_lambdas
             ]
         }
 
