@@ -92,8 +92,20 @@ class Preview:
             self.drawn = True
             self.draw(trainer, owner, run)
 
+    def tag(self, trainer: pl.Trainer, owner: str) -> str:
+        """``lr_schedule/<owner>``; beside another callback of that name (one per optimizer), followed by the
+        LR tags of the optimizers this one schedules (``lr_schedule/OneCycle/lr-SGD``): TensorBoard shows one
+        image of a tag and step (review 77: the second callback's preview hid the first's)."""
+        same = [
+            cb for cb in trainer.callbacks if getattr(cb, "name", None) == owner and hasattr(cb, "planned")
+        ]
+        if len(same) < 2:
+            return f"lr_schedule/{owner}"
+        optimizers = [names[0].rsplit("/pg", 1)[0] for names, *_ in self.plans if names]
+        return f"lr_schedule/{owner}/{'+'.join(optimizers)}"
+
     def draw(self, trainer: pl.Trainer, owner: str, run: RunInfo | None) -> None:
-        """Add the figure under ``lr_schedule/<owner>`` to every TensorBoardLogger (with matplotlib)."""
+        """Add the figure under :meth:`tag` to every TensorBoardLogger (with matplotlib)."""
         loggers = [lg for lg in trainer.loggers if isinstance(lg, TensorBoardLogger)]
         if not loggers:
             return
@@ -120,5 +132,5 @@ class Preview:
             )
         for lg in loggers:
             lg.experiment.add_figure(
-                f"lr_schedule/{owner}", fig, global_step=trainer.global_step, close=False
+                self.tag(trainer, owner), fig, global_step=trainer.global_step, close=False
             )

@@ -92,7 +92,8 @@ class ScheduleCallback(Callback):
     - **Preview.** At train start (before the first step, after every callback's ``on_train_start``, so a
       range test's values are included), with a TensorBoardLogger and matplotlib, a figure of the planned
       LR and momentum of the whole run is added under ``lr_schedule/<class name>`` (e.g.
-      ``lr_schedule/OneCycle``); when a range test changes the schedule during the run, the new plan is
+      ``lr_schedule/OneCycle``; beside another callback of the class, one per optimizer, followed by the
+      LR tag of its optimizer: ``lr_schedule/OneCycle/lr-SGD``); when a range test changes the schedule during the run, the new plan is
       added at that step. :meth:`planned` returns the same curves as arrays.
     - **Range test.** :meth:`apply_range_test` fills the arguments in :attr:`range_test_args` that were
       left as None (see there).

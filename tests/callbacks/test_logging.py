@@ -127,6 +127,23 @@ def events(logger: TensorBoardLogger) -> EventAccumulator:
     return acc
 
 
+def test_one_callback_per_optimizer_gets_a_preview_each(tmp_path) -> None:
+    # review 77: both went to lr_schedule/OneCycle at step 0, and TensorBoard showed only the second
+    tb = TensorBoardLogger(tmp_path, name="tb")
+    callbacks = [
+        OneCycle(max_lr=0.5, optimizer=0),
+        OneCycle(max_lr=0.05, optimizer=1),
+        CosineDecay(optimizer=1),
+    ]
+    fit(tmp_path, TwoOptimizers(), callbacks[:2], logger=tb, log_every_n_steps=1)
+    acc = events(tb)
+    assert sorted(acc.Tags()["images"]) == ["lr_schedule/OneCycle/lr-Adam", "lr_schedule/OneCycle/lr-SGD"]
+    assert [len(acc.Images(tag)) for tag in acc.Tags()["images"]] == [1, 1]
+    tb = TensorBoardLogger(tmp_path, name="other")  # callbacks of different classes: the class names them
+    fit(tmp_path, TwoOptimizers(), [callbacks[0], callbacks[2]], logger=tb, log_every_n_steps=1)
+    assert sorted(events(tb).Tags()["images"]) == ["lr_schedule/CosineDecay", "lr_schedule/OneCycle"]
+
+
 def test_every_logger_gets_the_values_and_tensorboard_gets_a_preview(tmp_path) -> None:
     tb, csv_logger = TensorBoardLogger(tmp_path, name="tb"), CSVLogger(tmp_path, name="csv")
     cb = OneCycle(max_lr=0.5)
