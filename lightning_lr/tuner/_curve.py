@@ -227,11 +227,16 @@ class SweepResult:
 
     def _check_plot(self, suggest: Any, method: Any, ax: Any, raw: Any) -> None:
         """An error naming a wrong argument of :meth:`plot` (a ``method`` this result has no rule of
-        included, also with ``suggest=False``)."""
+        included, also with ``suggest=False``, which then marks nothing: review 77)."""
         V.boolean("suggest", suggest)
         V.boolean("raw", raw)
         if method is not None:
             self._pick(method)
+            if not suggest:
+                raise ValueError(
+                    f"method={method!r} is given with suggest=False, which marks no answer; pass suggest=True "
+                    f"to mark {method!r}'s, or leave method out"
+                )
         if ax is not None and not (hasattr(ax, "plot") and hasattr(ax, "figure")):
             V.fail("ax", "a matplotlib Axes to draw into, or None for a new figure", ax, TypeError)
 

@@ -342,6 +342,11 @@ def test_a_one_point_sweep_is_drawn_at_its_lr() -> None:
             "ax must be a matplotlib Axes to draw into, or None for a new figure, got 'x'",
         ),
         ({"method": "lowest", "suggest": False}, ValueError, "method must be one of"),
+        (
+            {"method": "minimum", "suggest": False},
+            ValueError,
+            r"^method='minimum' is given with suggest=False, which marks no answer; pass suggest=True",
+        ),
     ],
 )
 def test_plot_names_a_wrong_argument(kwargs: dict[str, Any], error: type[Exception], match: str) -> None:
@@ -352,7 +357,7 @@ def test_plot_names_a_wrong_argument(kwargs: dict[str, Any], error: type[Excepti
     runs = [dataclasses.replace(sample(), weight_decay=w) for w in (0.0, 1e-4)]
     for result in (sample(), momentum, WeightDecayResult(runs)):
         own = "a momentum sweep has one rule" if isinstance(result, MomentumRangeTestResult) else None
-        with pytest.raises(error, match=own if own and "method" in kwargs else match):
+        with pytest.raises(error, match=own if own and kwargs.get("method") == "lowest" else match):
             result.plot(**kwargs)
 
 
