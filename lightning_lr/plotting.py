@@ -275,8 +275,8 @@ def range_test_figure(
         ['smoothed', 'candidates: mean loss of the last 16 of 80 steps', 'diverged candidate', 'suggestion 0.01 (rule: confirmed)']
     """
     new = ax is None
-    # the legend beside the axes: the candidates fill the lower part of the plot, a no-answer text its upper
-    # left (review 47: the text covered the legend)
+    # the legend beside the axes: the candidates fill the lower part of the plot (review 47: a no-answer text
+    # on the axes covered the legend; it now goes under them)
     beside = bool(candidates or (suggestion is None and no_answer))
     fig, ax = subplots(figsize=(8.6 if beside else 6.4, 4.2)) if ax is None else (ax.figure, ax)
     xs = list(x)
@@ -332,16 +332,25 @@ def range_test_figure(
     if suggestion is None and no_answer:
         import textwrap
 
-        ax.text(
-            0.02,
-            0.97,
-            textwrap.fill(f"no suggestion: {no_answer}", 70),
-            transform=ax.transAxes,
-            va="top",
-            fontsize="x-small",
-            bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "0.6"},
-            zorder=8,
-        )
+        # in a figure of its own, under the axes: on them it hid the candidates of a second try (review 77);
+        # in the caller's Axes, on them, under the markers and half transparent
+        text = textwrap.fill(f"no suggestion: {no_answer}", 110 if new else 70)
+        box = {"facecolor": "white", "alpha": 0.85 if new else 0.6, "edgecolor": "0.6"}
+        if new:  # under the x label, from the axes' left edge
+            ax.annotate(
+                text,
+                xy=(0.0, 0.0),
+                xycoords=(ax.transAxes, ax.xaxis.label),
+                xytext=(0, -6),
+                textcoords="offset points",
+                va="top",
+                fontsize="x-small",
+                bbox=box,
+            )
+        else:
+            ax.text(
+                0.02, 0.97, text, transform=ax.transAxes, va="top", fontsize="x-small", bbox=box, zorder=2.5
+            )
     ax.grid(True, which="both", alpha=0.3)
     if new and beside:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")

@@ -316,6 +316,10 @@ def test_a_figure_without_an_answer_says_why() -> None:
         ax = flat.plot().axes[0]
     (text,) = [t.get_text() for t in ax.texts]
     assert flat.reason and text.replace("\n", " ") == f"no suggestion: {flat.reason}"
+    # under the axes, in a figure of its own (review 77: on them it hid the candidates of a second try)
+    ax.figure.canvas.draw()
+    box, axes = ax.texts[0].get_window_extent(), ax.get_window_extent()
+    assert box.y1 < axes.y0 and box.y1 < ax.xaxis.label.get_window_extent().y0
     # with an answer, or without suggest=True, nothing is written; reason is "" then
     assert sample().reason == "" and not sample().plot().axes[0].texts
     assert not flat.plot(suggest=False).axes[0].texts
