@@ -296,20 +296,14 @@ def range_test_figure(
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
     limits = _curve_limits([smoothed] if centred is None else [smoothed, centred])
-    scores = [(lr, sc) for lr, sc in (candidates or ()) if math.isfinite(sc)]
-    marked = [sc for _, sc in scores]
-    if suggestion is not None and suggestion_y is not None and math.isfinite(suggestion_y):
-        marked.append(suggestion_y)  # the refined score can lie below every candidate's
-    if limits is not None and marked:
-        low = min(marked)
-        if low < limits[0]:
-            limits = (low - 0.05 * (limits[1] - low), limits[1])
-    if limits is not None:
-        ax.set_ylim(*limits)
-    if candidates:
-        _draw_candidates(
-            ax, candidates, scores, candidate_steps, candidate_tail, None if limits is None else limits[1]
-        )
+    limits = _draw_candidates(
+        ax,
+        limits,
+        candidates,
+        suggestion_y if suggestion is not None else None,
+        candidate_steps,
+        candidate_tail,
+    )
     if suggestion is not None:  # at the candidates' score for it, else on the smoothed curve
         curve = smoothed if centred is None else centred  # on the curve the rules read
         y = suggestion_y if suggestion_y is not None else _marker_y(xs, curve, suggestion, log_x)
@@ -322,7 +316,7 @@ def range_test_figure(
             mfc="none",
             mew=2,
             ms=11,
-            label=_suggestion_label(suggestion, rule),
+            label=_suggestion_label(suggestion, rule, _fitted(suggestion, suggestion_y, candidates)),
             zorder=7,
         )
     if max_lr is not None:
@@ -330,27 +324,7 @@ def range_test_figure(
     if title:
         ax.set_title(title)
     if suggestion is None and no_answer:
-        import textwrap
-
-        # in a figure of its own, under the axes: on them it hid the candidates of a second try (review 77);
-        # in the caller's Axes, on them, under the markers and half transparent
-        text = textwrap.fill(f"no suggestion: {no_answer}", 110 if new else 70)
-        box = {"facecolor": "white", "alpha": 0.85 if new else 0.6, "edgecolor": "0.6"}
-        if new:  # under the x label, from the axes' left edge
-            ax.annotate(
-                text,
-                xy=(0.0, 0.0),
-                xycoords=(ax.transAxes, ax.xaxis.label),
-                xytext=(0, -6),
-                textcoords="offset points",
-                va="top",
-                fontsize="x-small",
-                bbox=box,
-            )
-        else:
-            ax.text(
-                0.02, 0.97, text, transform=ax.transAxes, va="top", fontsize="x-small", bbox=box, zorder=2.5
-            )
+        _write_no_answer(ax, no_answer, new)
     ax.grid(True, which="both", alpha=0.3)
     if new and beside:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
@@ -360,16 +334,52 @@ def range_test_figure(
     return fig
 
 
+def _write_no_answer(ax: Any, why: str, new: bool) -> None:
+    """Why there is no suggestion: in a figure of its own under the axes (on them it hid the candidates of a
+    second try: review 77), in the caller's Axes on them, half transparent, under the markers."""
+    text = textwrap.fill(f"no suggestion: {why}", 110 if new else 70)
+    box = {"facecolor": "white", "alpha": 0.85 if new else 0.6, "edgecolor": "0.6"}
+    if new:  # under the x label, from the axes' left edge
+        ax.annotate(
+            text,
+            xy=(0.0, 0.0),
+            xycoords=(ax.transAxes, ax.xaxis.label),
+            xytext=(0, -6),
+            textcoords="offset points",
+            va="top",
+            fontsize="x-small",
+            bbox=box,
+        )
+    else:
+        ax.text(0.02, 0.97, text, transform=ax.transAxes, va="top", fontsize="x-small", bbox=box, zorder=2.5)
+
+
 def _draw_candidates(
     ax: Any,
-    candidates: Sequence[tuple[float, float]],
-    scores: Sequence[tuple[float, float]],
+    limits: tuple[float, float] | None,
+    candidates: Sequence[tuple[float, float]] | None,
+    suggestion_y: float | None,
     steps: int | None,
     tail: int | None,
-    top: float | None,
-) -> None:
-    """The candidates at their scores; a finite score above ``top`` (the axis, cut to the curve) as a
-    triangle at the top edge, a diverged one as a cross there."""
+    color: str = "C1",
+) -> tuple[float, float] | None:
+    """Set the y axis to ``limits`` (the curves' cut), reaching down to the lowest finite candidate score and
+    ``suggestion_y`` (the refined score can lie below every candidate's), and draw the candidates at their
+    scores (in ``color``): a finite score above the cut as a triangle at the top edge, a diverged one as a
+    cross there. Returns the limits set."""
+    scores = [(lr, sc) for lr, sc in (candidates or ()) if math.isfinite(sc)]
+    marked = [sc for _, sc in scores]
+    if suggestion_y is not None and math.isfinite(suggestion_y):
+        marked.append(suggestion_y)
+    if limits is not None and marked:
+        low = min(marked)
+        if low < limits[0]:
+            limits = (low - 0.05 * (limits[1] - low), limits[1])
+    if limits is not None:
+        ax.set_ylim(*limits)
+    if not candidates:
+        return limits
+    top = None if limits is None else limits[1]
     each = (
         ", last steps"
         if steps is None
@@ -384,7 +394,7 @@ def _draw_candidates(
             [lr for lr, _ in inside],
             [sc for _, sc in inside],
             "D",
-            color="C1",
+            color=color,
             ms=6,
             label=f"candidates: mean loss{each}",
             zorder=6,
@@ -394,7 +404,7 @@ def _draw_candidates(
             [lr for lr, _ in above],
             [top] * len(above),
             "^",
-            color="C1",
+            color=color,
             ms=8,
             label="candidate above the axes: " + ", ".join(f"{sc:.3g}" for _, sc in above),
             zorder=6,
@@ -407,17 +417,30 @@ def _draw_candidates(
             bad,
             [top] * len(bad),
             "x",
-            color="C1",
+            color=color,
             ms=8,
             mew=2,
             label="diverged candidate",
             zorder=6,
             clip_on=False,
         )
+    return limits
 
 
-def _suggestion_label(value: float, rule: str | None) -> str:
-    return f"suggestion {value:.3g}" + ("" if rule is None else f" (rule: {rule})")
+def _fitted(value: float, y: float | None, candidates: Sequence[tuple[float, float]] | None) -> float | None:
+    """``y``, the score a suggestion is marked at, when no candidate at ``value`` measured it (the vertex of
+    the parabola through the winner and its neighbours); else None."""
+    if y is None or not math.isfinite(y):
+        return None
+    measured = any(math.isclose(lr, value) and math.isclose(sc, y) for lr, sc in (candidates or ()))
+    return None if measured else y
+
+
+def _suggestion_label(value: float, rule: str | None, fitted: float | None = None) -> str:
+    """``suggestion 0.00327 (rule: minimum)``; with ``fitted``, the score it is marked at, which no candidate
+    measured (review 77: the mark sat below every candidate without a word)."""
+    said = "" if fitted is None else f", at its fitted score {fitted:.3g}"
+    return f"suggestion {value:.3g}" + ("" if rule is None else f" (rule: {rule}{said})")
 
 
 def weight_decay_figure(
@@ -430,14 +453,30 @@ def weight_decay_figure(
     title: str | None = "LR range test per weight decay",
     ax: Any = None,
     raw: Mapping[str, Sequence[float]] | None = None,
+    candidates: Sequence[tuple[float, float]] | None = None,
+    suggestion_y: Mapping[str, float] | None = None,
+    candidate_steps: int | None = None,
+    candidate_tail: int | None = None,
+    max_lr: float | None = None,
+    no_answer: str | None = None,
+    confirmed: str | None = None,
 ) -> Any:
     """Smoothed range-test curves overlaid, one colour per curve (one per weight decay), each suggestion
-    marked on its curve.
+    marked on its curve, or at the loss ``suggestion_y`` gives it; the candidates of a confirmation, the
+    1cycle max LR and why there is no answer as in :func:`range_test_figure`.
 
     Args:
         curves: ``{label: (x, smoothed)}``, one entry per sweep, in legend order.
         suggestions: ``{label: value}`` to mark on the curve of that label (None values are not marked).
         raw: ``{label: losses}``: the raw losses of that curve, drawn faint in its colour.
+        candidates: ``(lr, score)`` of each candidate LR the confirmation trained (None: none).
+        suggestion_y: ``{label: loss}``: where to mark that label's suggestion (the score the candidates
+            give it) instead of on its curve.
+        candidate_steps: the steps each candidate trained, for the legend.
+        candidate_tail: how many of its last losses a candidate's score averages, for the legend.
+        max_lr: a 1cycle max LR to mark with a dashed vertical line (None: no line).
+        no_answer: why there is no suggestion, written under the axes (None: nothing written).
+        confirmed: the label of the curve whose confirmation ``candidates`` are (drawn in its colour).
         log_x: a log x axis.
         x_label: the x axis's label.
         y_label: the y axis's label.
@@ -453,25 +492,53 @@ def weight_decay_figure(
         >>> len(fig.axes[0].get_lines())
         2
     """
-    fig, ax = subplots(figsize=(6.4, 4.2)) if ax is None else (ax.figure, ax)
+    new = ax is None
+    beside = bool(candidates or no_answer)
+    fig, ax = subplots(figsize=(8.6 if beside else 6.4, 4.2)) if ax is None else (ax.figure, ax)
     marks = suggestions or {}
+    at = suggestion_y or {}
     for i, (label, (x, smoothed)) in enumerate(curves.items()):
         color = f"C{i % 10}"
         if raw is not None and label in raw:
             ax.plot(x, raw[label], color=color, lw=1, alpha=0.3)
-        ax.plot(x, smoothed, color=color, lw=2, label=label)
         value = marks.get(label)
+        fitted = None if value is None else _fitted(value, at.get(label), candidates)
+        shown = label if fitted is None else f"{label}, at its fitted score {fitted:.3g}"
+        if beside:  # a legend beside the axes: long entries wrapped, so it does not squeeze them
+            shown = textwrap.fill(shown, 48, subsequent_indent="  ")
+        ax.plot(x, smoothed, color=color, lw=2, label=shown)
         if value is not None:
-            ax.plot([value], [_marker_y(x, smoothed, value, log_x)], "o", color=color, ms=7)
+            y = at.get(label)
+            y = _marker_y(x, smoothed, value, log_x) if y is None else y
+            # a ring, so the candidate it sits on shows through
+            ax.plot(
+                [value], [y], "o", color=color, mfc="none" if label in at else color, mew=2, ms=9, zorder=7
+            )
     if log_x:
         ax.set_xscale("log")
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
     limits = _curve_limits([smoothed for _, smoothed in curves.values()])
-    if limits is not None:
-        ax.set_ylim(*limits)
+    colors = {label: f"C{i % 10}" for i, label in enumerate(curves)}
+    _draw_candidates(
+        ax,
+        limits,
+        candidates,
+        min(at.values(), default=None),
+        candidate_steps,
+        candidate_tail,
+        colors.get(confirmed or "", "0.2"),
+    )
+    if max_lr is not None:
+        ax.axvline(max_lr, color="0.3", ls="--", lw=1, label=f"1cycle max_lr: {max_lr:.3g}")
     if title:
         ax.set_title(title)
+    if no_answer:
+        _write_no_answer(ax, no_answer, new)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(loc="best", fontsize="small")
+    if new and beside:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
+        fig.tight_layout()
+    else:
+        ax.legend(loc="best", fontsize="small")
     return fig

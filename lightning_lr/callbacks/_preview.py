@@ -15,6 +15,7 @@ from typing import Any
 import lightning.pytorch as pl
 from lightning.pytorch.utilities import rank_zero_info
 
+from .. import _lightning_compat as L
 from .._lightning_compat import TensorBoardLogger
 from ..optim import param_groups as pg
 from ._inject import Injected
@@ -97,7 +98,7 @@ class Preview:
         LR tags of the optimizers this one schedules (``lr_schedule/OneCycle/lr-SGD``): TensorBoard shows one
         image of a tag and step (review 77: the second callback's preview hid the first's)."""
         same = [
-            cb for cb in trainer.callbacks if getattr(cb, "name", None) == owner and hasattr(cb, "planned")
+            cb for cb in L.callbacks(trainer) if getattr(cb, "name", None) == owner and hasattr(cb, "planned")
         ]
         if len(same) < 2:
             return f"lr_schedule/{owner}"

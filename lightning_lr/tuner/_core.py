@@ -300,6 +300,17 @@ def _log_summary(trainer: pl.Trainer, result: Result, options: SweepOptions, bas
         if value is not None:
             for lg in loggers:
                 lg.log_metrics({f"{tags}/suggestion": value}, step=base + max(len(r) - 1, 0))
+    if isinstance(result, WeightDecayResult):
+        # what was applied: the best sweep's answer, and its weight decay (review 77: only each sweep's own
+        # suggestion was logged, under wd=..., two of three never applied)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value = result.suggestion(options.rule())
+        metrics = {f"{options.tag}/best_weight_decay": result.best_weight_decay}
+        if value is not None:
+            metrics[f"{options.tag}/suggestion"] = value
+        for lg in loggers:
+            lg.log_metrics(metrics, step=base + max(len(r) for r in runs) - 1)
     experiments = [getattr(lg, "experiment", None) for lg in loggers]
     writers: list[Any] = [e for e in experiments if hasattr(e, "add_figure")]
     if not writers:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ._confirm import tail_length
 from ._curve import FORMAT, check_kind, fmt, load_json, save_json
 from ._result import RangeTestResult
 
@@ -123,7 +125,9 @@ class WeightDecayResult:
         return self.best.cyclic_bounds(ratio, method)
 
     def plot(self, suggest: bool = True, method: str | None = None, ax: Any = None, raw: bool = False) -> Any:
-        """All sweeps' smoothed curves overlaid in one figure (log x axis), each suggestion marked.
+        """All sweeps' smoothed curves overlaid in one figure (log x axis), each suggestion marked; with
+        ``suggest``, the best sweep's confirmation (its candidates in its curve's colour, the answer at its
+        score), its 1cycle max LR, and why there is no answer, as :meth:`RangeTestResult.plot` draws them.
 
         Each curve's legend entry says its weight decay and, with ``suggest``, its suggestion and the rule
         that gave it: only :attr:`best` has a confirmation's candidates, so with ``method=None`` its answer is
@@ -142,7 +146,7 @@ class WeightDecayResult:
             >>> runs = [RangeTestResult(lrs, [2.0, 1.5, 1.0, 1.2, 5.0], [None] * 5, weight_decay=w) for w in (0, 1e-4)]
             >>> fig = WeightDecayResult(runs).plot(method="minimum")
             >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-            ['weight_decay=0 (best): suggestion 0.01 (rule: minimum)', 'weight_decay=0.0001: suggestion 0.01 (rule: minimum)']
+            ['weight_decay=0 (best): suggestion 0.01 (rule: minimum)', 'weight_decay=0.0001: suggestion 0.01 (rule: minimum)', '1cycle max_lr: 0.1']
         """
         from ..plotting import weight_decay_figure
 
@@ -160,7 +164,13 @@ class WeightDecayResult:
                 marks[label] = value
             curves[label] = (r.lrs, r.smoothed)
             losses[label] = r.losses
-        first = self.results[0]
+        first, top = self.results[0], self.best
+        conf = top.confirmation if suggest else None
+        value = top.suggestion(method) if suggest else None
+        best_label = next(label for label, r in zip(curves, self.results, strict=True) if r is top)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (the no-answer warning: said by suggestion() above)
+            peak = top.one_cycle_max_lr(method) if suggest else None
         return weight_decay_figure(
             curves,
             marks,
@@ -168,6 +178,18 @@ class WeightDecayResult:
             y_label=first._y_label(),
             ax=ax,
             raw=losses if raw else None,
+            # the best sweep's confirmation, whose answer is the one applied (review 77: not drawn)
+            candidates=list(zip(conf.lrs, conf.scores, strict=True))
+            if conf is not None and conf.candidates
+            else None,
+            suggestion_y={best_label: conf.lr_score}
+            if conf is not None and conf.lr_score is not None and value is not None and value == conf.lr
+            else None,
+            candidate_steps=None if conf is None else conf.steps,
+            candidate_tail=None if conf is None else tail_length(conf.steps),
+            max_lr=peak,
+            no_answer=(top._pick(method)[1] or None) if suggest and value is None else None,
+            confirmed=best_label,
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -880,16 +880,17 @@ def test_figure_names_the_rule_and_draws_the_candidates() -> None:
     fig = confirmed_result().plot()
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    s = confirmed_result().suggestion()
-    assert s is not None and f"suggestion {s:.3g} (rule: confirmed)" in labels
+    s, conf = confirmed_result().suggestion(), confirmed_result().confirmation
+    assert s is not None and conf is not None and conf.lr_score is not None
+    # a score no candidate measured says so (review 77: the ring sat below every candidate without a word)
+    assert f"suggestion {s:.3g} (rule: confirmed, at its fitted score {conf.lr_score:.3g})" in labels
     assert any(lab.startswith("candidates: mean loss") for lab in labels) and "diverged candidate" in labels
     (diamonds,) = [line for line in ax.get_lines() if line.get_marker() == "D"]
     assert list(diamonds.get_xdata()) == [1e-4, 3e-4, 1e-3, 3e-3]
     assert list(diamonds.get_ydata()) == [1.2, 0.9, 0.7, 0.8]
     # the suggestion is marked at the score the candidates' parabola gives it, below the winner's 0.7
     (mark,) = [line for line in ax.get_lines() if line.get_marker() == "o"]
-    conf = confirmed_result().confirmation
-    assert conf is not None and list(mark.get_ydata()) == [conf.lr_score] and conf.lr_score < 0.7
+    assert list(mark.get_ydata()) == [conf.lr_score] and conf.lr_score < 0.7
 
 
 def test_the_figure_keeps_the_suggestion_and_every_candidate_in_sight() -> None:

@@ -772,7 +772,7 @@ def test_model_problems_are_clear_errors(tmp_path: Any) -> None:
     with pytest.raises(ValueError, match=r"^LR range test: the model has no trainable parameters"):
         Tuner(trainer(tmp_path)).lr_range_test(Frozen(), loader())
     with pytest.raises(
-        ValueError, match=r"^LR range test: .*configure_optimizers returned 2\. .* a GAN's gen"
+        ValueError, match=r"^LR range test: .*configure_optimizers returned 2\. .*\(a GAN's gen"
     ):
         Tuner(trainer(tmp_path)).lr_range_test(TwoOptimizers(), loader())
     with pytest.raises(

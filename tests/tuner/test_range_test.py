@@ -563,8 +563,20 @@ def test_momentum_range_test_sweeps_momentum_at_fixed_lr(tmp_path: Any) -> None:
 def test_weight_decays_one_sweep_each_from_the_same_state(tmp_path: Any) -> None:
     seed_all(11)
     model = TinyModel(weight_decay=1e-4)
-    result = Tuner(trainer(tmp_path)).lr_range_test(
-        model, loader(), num_steps=10, max_lr=1.0, weight_decays=[0.0, 1e-3, 1e-1]
+    logger = TensorBoardLogger(tmp_path, name="tb")
+    result = Tuner(trainer(tmp_path, logger=logger)).lr_range_test(
+        model, loader(), num_steps=10, max_lr=1.0, weight_decays=[0.0, 1e-3, 1e-1], log=True
+    )
+    # what was applied is logged, and which weight decay won (review 77: only each sweep's own answer)
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    logger.experiment.flush()
+    events = EventAccumulator(logger.log_dir)
+    events.Reload()
+    (logged,) = events.Scalars("lr_range_test/suggestion")
+    (won,) = events.Scalars("lr_range_test/best_weight_decay")
+    assert logged.value == pytest.approx(result.suggestion(), rel=1e-6) and won.value == pytest.approx(
+        result.best_weight_decay
     )
     assert isinstance(result, WeightDecayResult) and result.weight_decays == (0.0, 1e-3, 1e-1)
     firsts = {r.losses[0] for r in result.results}
@@ -572,15 +584,30 @@ def test_weight_decays_one_sweep_each_from_the_same_state(tmp_path: Any) -> None
     assert model.hparams.weight_decay == result.best_weight_decay
     assert model.hparams.lr == result.suggestion() and result.reason == result.best.reason == ""
     fig = result.plot()
-    curves = [ln for ln in fig.axes[0].get_lines() if ln.get_label().startswith("weight_decay")]
-    assert len(curves) == 3 and len(fig.axes[0].get_lines()) == 6  # each curve and its suggestion's marker
+    lines = fig.axes[0].get_lines()
+    curves = [ln for ln in lines if ln.get_label().startswith("weight_decay")]
+    assert len(curves) == 3
     # each legend entry says its answer and the rule that gave it: only the best sweep is confirmed
+    conf = result.best.confirmation
+    assert conf is not None and result.suggestion() == conf.lr and conf.lr not in conf.lrs  # (refined)
     for r, line in zip(result.results, curves, strict=True):
         best = " (best)" if r is result.best else ""
         rule = "confirmed" if r is result.best else "minimum"
         value = r.suggestion()
         said = f"suggestion {value:.3g}" if value is not None else "no suggestion"
-        assert line.get_label() == f"weight_decay={r.weight_decay:g}{best}: {said} (rule: {rule})"
+        fitted = f", at its fitted score {conf.lr_score:.3g}" if r is result.best else ""
+        assert (
+            line.get_label().replace("\n ", "")
+            == f"weight_decay={r.weight_decay:g}{best}: {said} (rule: {rule}){fitted}"
+        )
+    # the best sweep's confirmation, whose answer was applied, in its curve's colour, and the 1cycle max_lr
+    # (review 77: neither was drawn)
+    (shown,) = [ln for ln in lines if ln.get_label().startswith("candidates")]
+    finite = [(lr, sc) for lr, sc in zip(conf.lrs, conf.scores, strict=True) if np.isfinite(sc)]
+    np.testing.assert_allclose(sorted(zip(shown.get_xdata(), shown.get_ydata(), strict=True)), sorted(finite))
+    assert shown.get_color() == curves[result.results.index(result.best)].get_color()
+    (peak,) = [ln for ln in lines if ln.get_label().startswith("1cycle max_lr")]
+    assert peak.get_xdata()[0] == pytest.approx(result.one_cycle_max_lr())
     # raw=True adds each sweep's raw losses, faint, in its curve's colour
     lines = result.plot(suggest=False, raw=True).axes[0].get_lines()
     assert [ln.get_label() for ln in lines if not ln.get_label().startswith("_")] == [

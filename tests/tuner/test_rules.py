@@ -320,6 +320,11 @@ def test_a_figure_without_an_answer_says_why() -> None:
     ax.figure.canvas.draw()
     box, axes = ax.texts[0].get_window_extent(), ax.get_window_extent()
     assert box.y1 < axes.y0 and box.y1 < ax.xaxis.label.get_window_extent().y0
+    # a weight-decay figure says it too (review 77: "no suggestion" in the legend, no reason)
+    runs = [dataclasses.replace(flat, weight_decay=w) for w in (0.0, 1e-4)]
+    with pytest.warns(UserWarning, match="the loss was 3 at every step of the sweep"):
+        wd_ax = WeightDecayResult(runs).plot().axes[0]
+    assert [t.get_text().replace("\n", " ") for t in wd_ax.texts] == [f"no suggestion: {flat.reason}"]
     # with an answer, or without suggest=True, nothing is written; reason is "" then
     assert sample().reason == "" and not sample().plot().axes[0].texts
     assert not flat.plot(suggest=False).axes[0].texts

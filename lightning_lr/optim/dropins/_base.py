@@ -518,16 +518,16 @@ class DropIn(ScheduleLR):
         d = p - c
         if d != 0.0:
             new = c + (cur - c) * ((v - c) / d)
-        elif self.relative and t > 0 and (a := self._shape(i, t - 1)) != 0.0:
+        elif self.relative and t > 0 and (a := self._unit_value(i, t - 1)) != 0.0:
             # a group created at LR 0 whose LR was set by hand (unfrozen): its values are all 0, but torch
             # scales the LR it holds by the schedule's own change, which is the shape's (review 76: it stayed
             # at the LR set, undecayed)
-            new = cur * (self._shape(i, t) / a)
+            new = cur * (self._unit_value(i, t) / a)
         else:
             new = cur + (v - p)
         return 0.0 if new < 0.0 else new
 
-    def _shape(self, i: int, t: int) -> float:
+    def _unit_value(self, i: int, t: int) -> float:
         """Group ``i``'s schedule at step ``t`` before its factor (relative mode: its initial LR)."""
         return float(self._plan.unique[self._lr_index[i]](t))
 
