@@ -11,6 +11,7 @@ __all__ = [
     "COSINE",
     "CYCLIC",
     "INVERSE_SQRT",
+    "MONITOR",
     "MULTISTEP",
     "ONE_CYCLE",
     "PLATEAU",
@@ -142,3 +143,15 @@ ONE_CYCLE = {
     ),
 }
 CYCLIC = {"step_size_up": "step_size (torch's step_size_up)"}
+#: LearningRateMonitor's arguments, given to any schedule callback (review 77: Python's bare TypeError)
+MONITOR = {
+    "log_momentum": (
+        "nothing: log_lr=True logs every group's momentum (or beta1) beside its LR, as "
+        "LearningRateMonitor(log_momentum=True) does"
+    ),
+    "logging_interval": (
+        "nothing: the LR and momentum are logged at each optimizer step; a LearningRateMonitor(logging_interval="
+        "'epoch') attached beside it writes the LR at its interval, and this callback only the rest"
+    ),
+    "log_weight_decay": "nothing: a LearningRateMonitor(log_weight_decay=True) beside it logs the weight decay",
+}

@@ -26,6 +26,7 @@ from ..optim import ScheduleLR
 from ..optim import param_groups as pg
 from ..schedules.compose import Retimed, retimed_clock
 from . import _filled, _hparams, _inject, _others, _resolve, _state
+from . import _peers as peers
 from ._args import LRSpec
 from ._filled import FilledValues
 from ._hparams import HPARAMS_KEY
@@ -146,7 +147,10 @@ class ScheduleCallback(Callback):
         super().__init_subclass__(**kwargs)
         if "build" in vars(cls) and "reads_run" not in vars(cls):
             cls.reads_run = True
+        if "__init__" in vars(cls):  # LearningRateMonitor's argument names get a hint, as the peers' do
+            cls.__init__ = V.known_as(peers.MONITOR)(vars(cls)["__init__"])  # type: ignore[method-assign]
 
+    @V.known_as(peers.MONITOR)
     def __init__(self, *, optimizer: int | str = "all", log_lr: bool = True, preview: bool = True) -> None:
         with V.context(self.name):
             if isinstance(optimizer, bool) or not isinstance(optimizer, (int, str)):

@@ -503,6 +503,21 @@ def test_lr_schedule_errors(tmp_path) -> None:
             TypeError,
             r"^OneCycle\(\) got an unexpected keyword argument 'total_steps': pass total=<optimizer steps>",
         ),
+        (  # review 77: LearningRateMonitor's names raised Python's bare TypeError, on every callback
+            lambda: OneCycle(log_momentum=True),
+            TypeError,
+            r"^OneCycle\(\) got an unexpected keyword argument 'log_momentum': pass nothing: log_lr=True logs",
+        ),
+        (
+            lambda: LRSchedule(S.Constant(0.1), logging_interval="epoch"),
+            TypeError,
+            r"^LRSchedule\(\) got an unexpected keyword argument 'logging_interval': pass nothing: the LR",
+        ),
+        (
+            lambda: ReduceOnPlateau(log_weight_decay=True),
+            TypeError,
+            r"'log_weight_decay': pass nothing: a LearningRateMonitor\(log_weight_decay=True\)",
+        ),
         (  # review 67: timm's, transformers' and torch's names with no hint raised Python's bare TypeError
             lambda: CosineDecay(cycle_mul=2),
             TypeError,
