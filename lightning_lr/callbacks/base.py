@@ -765,14 +765,19 @@ class ScheduleCallback(Callback):
             return  # Lightning 2.4.0 resumes within an epoch and takes a step more, its own doing
         if not automatic and self._mixed_rates():
             return  # counted in batches, on no scheduler's own step (said when the plan could not follow)
-        taken = trainer.global_step if automatic else self._injected[0].scheduler.last_epoch
-        if taken <= end[1] or getattr(trainer, "fast_dev_run", False):
+        taken, total = (
+            trainer.global_step if automatic else self._injected[0].scheduler.last_epoch,
+            self.run.total_steps,
+        )
+        # a schedule asked to end before the run (total=Epochs(3) of 4, milestones at epochs) holds its final
+        # value there by design (review 78: the run's own steps were said to run past it)
+        if taken <= total or end[1] < total or getattr(trainer, "fast_dev_run", False):
             return
         self.warn_once(
             "ran-past",
-            f"{self.name}: the run took {taken} optimizer steps, more than the {self.run.total_steps} it was planned "
+            f"{self.name}: the run took {taken} optimizer steps, more than the {total} it was planned "
             f"for, so the schedule, which ends with the run ({end[0]}), held its final value for the last "
-            f"{taken - end[1]} (its last epoch took more steps than the plan counted: one back at its loader's "
+            f"{taken - total} (its last epoch took more steps than the plan counted: one back at its loader's "
             f"len() after shorter ones, or an optimizer stepped by hand at the epoch's last batch). Give max_steps "
             f"to plan the run for the steps it takes.",
         )

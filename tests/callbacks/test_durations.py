@@ -35,7 +35,7 @@ from lightning_lr.callbacks import (
     _time_limit,
 )
 
-from support.models import LyingSampler, Tiny, dataset
+from support.models import STEPS_PER_EPOCH, LyingSampler, Tiny, dataset
 from support.recording import assert_trace
 from support.trainers import fit
 
@@ -788,6 +788,26 @@ def test_an_epoch_that_takes_other_steps_than_its_len_plans_the_run_again(tmp_pa
     assert said[0].startswith(
         "OneCycle: epoch 0 took 12 optimizer steps where the plan had 14 (limit_train_batches=14 gives 14 batches;"
     )
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: WarmupStableDecay(0.1, total=Epochs(3), warmup=4, decay=Epochs(1)),
+        lambda: CosineDecay(total=Fraction(0.75)),
+        lambda: MultiStepDecay(milestones=[Epochs(1), Epochs(2)]),
+        lambda: OneCycle(max_lr=0.1, total=Fraction(0.5)),
+    ],
+    ids=["wsd-epochs", "cosine-fraction", "multistep-epochs", "onecycle-fraction"],
+)
+def test_a_schedule_asked_to_end_before_the_run_is_not_said_to_run_past_it(tmp_path: Any, make: Any) -> None:
+    # review 78: "the run took 48 optimizer steps, more than the 48 it was planned for" at every such fit's end
+    callback = make()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit(tmp_path, Tiny(), [callback], max_epochs=4)
+    assert callback.run is not None and callback.run.total_steps == 4 * STEPS_PER_EPOCH
+    assert not [str(w.message) for w in caught if "more than the" in str(w.message)]
 
 
 @pytest.mark.parametrize(("short", "at"), [(None, 24), ((0,), 12)])
