@@ -15,6 +15,7 @@ __all__ = [
     "MULTISTEP",
     "ONE_CYCLE",
     "PLATEAU",
+    "TIME",
     "POLYNOMIAL",
     "STEP",
     "WSD",
@@ -143,6 +144,13 @@ ONE_CYCLE = {
     ),
 }
 CYCLIC = {"step_size_up": "step_size (torch's step_size_up)"}
+#: Keras' InverseTimeDecay (review 78)
+TIME = {
+    **_WARMUP,
+    "initial_learning_rate": "initial (Keras' initial_learning_rate)",
+    "decay_rate": "decay (Keras' decay_rate)",
+    "decay_steps": "every (Keras' decay_steps: optimizer steps; Epochs(n) counts epochs)",
+}
 #: LearningRateMonitor's arguments, given to any schedule callback (review 77: Python's bare TypeError)
 MONITOR = {
     "log_momentum": (

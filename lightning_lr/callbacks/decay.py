@@ -120,6 +120,7 @@ class TimeDecay(_Decay):
 
     periods = ("every",)
 
+    @V.known_as(peers.TIME)
     def __init__(
         self,
         decay: float,

@@ -518,6 +518,11 @@ def test_lr_schedule_errors(tmp_path) -> None:
             TypeError,
             r"'log_weight_decay': pass nothing: a LearningRateMonitor\(log_weight_decay=True\)",
         ),
+        (  # review 78: Keras' names for the schedule TimeDecay's docstring says it is
+            lambda: TimeDecay(0.5, decay_steps=100),
+            TypeError,
+            r"^TimeDecay\(\) got an unexpected keyword argument 'decay_steps': pass every \(Keras' decay_steps",
+        ),
         (  # review 67: timm's, transformers' and torch's names with no hint raised Python's bare TypeError
             lambda: CosineDecay(cycle_mul=2),
             TypeError,
