@@ -15,9 +15,9 @@ __all__ = [
     "MULTISTEP",
     "ONE_CYCLE",
     "PLATEAU",
-    "TIME",
     "POLYNOMIAL",
     "STEP",
+    "TIME",
     "WSD",
 ]
 

@@ -252,6 +252,22 @@ class ScheduleFree(Callback):
             if scaler is not None:
                 _warn_decay(f"{scaler} lowers the LR of the schedule-free {name} on a plateau")
             if isinstance(scheduler, ScheduleLR):
+                own = max(
+                    (int(g.get("warmup_steps", 0) or 0) for g in scheduler.optimizer.param_groups), default=0
+                )
+                rising = [
+                    repr(s)
+                    for s in scheduler.lr_schedules
+                    if s is not None and bool(np.any(np.diff(s.values(horizon)) > 0))
+                ]
+                if own > 0 and rising:  # (review 78: the two ramps multiply, a quadratic ramp, unsaid)
+                    rank_zero_warn(
+                        f"ScheduleFree: the schedule-free {name} warms up over its own warmup_steps={own} and "
+                        f"{', '.join(rising)} warms it up too: the two multiply (a slower, quadratic ramp). Use one: "
+                        f"warmup_steps=0 on the optimizer, or a schedule without a warm-up. Pass "
+                        f"ScheduleFree(warn_on_schedule=False) to silence this warning.",
+                        category=UserWarning,
+                    )
                 decaying = [
                     repr(s)
                     for s in scheduler.lr_schedules

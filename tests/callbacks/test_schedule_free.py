@@ -196,6 +196,18 @@ def test_a_warm_up_does_not_warn(tmp_path: Any) -> None:
     assert not [w for w in caught if "ScheduleFree:" in str(w.message)]
 
 
+def test_a_warm_up_beside_the_optimizers_own_warns_that_they_multiply(tmp_path: Any) -> None:
+    # review 78: warmup_steps=8 and a schedule's warm-up gave a quadratic ramp without a word
+    from lightning_lr.schedules import Constant, join
+
+    warm = LRSchedule(join([Linear(0.0, 0.01, total=4), Constant(0.01)], [4]))
+    own = Model(lambda p: schedulefree.AdamWScheduleFree(p, lr=0.01, warmup_steps=8))
+    with pytest.warns(
+        UserWarning, match=r"warms up over its own warmup_steps=8 and Join\(.*\) warms it up too"
+    ):
+        trainer(tmp_path, [ScheduleFree(), warm], num_sanity_val_steps=2).fit(own)
+
+
 def test_no_schedule_free_optimizer_is_an_error(tmp_path: Any) -> None:
     model = Model(lambda p: torch.optim.SGD(p, lr=0.1))
     with pytest.raises(ValueError, match=r"ScheduleFree: none of the optimizers \['SGD'\] is schedule-free"):
