@@ -166,6 +166,49 @@ def test_a_checkpoint_resumes_with_its_own_settings(name: str, optimizer_first: 
     assert_close(got, full[K:], rel=1e-12)
 
 
+@pytest.mark.parametrize("optimizer_first", [False, True], ids=["scheduler built first", "optimizer first"])
+@pytest.mark.parametrize("saved", [True, False], ids=["saved cycling momentum", "saved without"])
+@pytest.mark.parametrize("name", ["CyclicLR", "OneCycleLR"])
+def test_a_checkpoint_resumes_its_momentum_cycling_whatever_the_loader_was_built_with(
+    name: str, saved: bool, optimizer_first: bool
+) -> None:
+    # review 79: saved without momentum cycling, loaded by one that cycles: the constructor's momentum stayed
+    # (optimizer first); saved with it, loaded by one without: OneCycleLR's load raised AttributeError
+    def build(opt: torch.optim.Optimizer, cycle: bool) -> Any:
+        return make(ours, name, opt, {**CASES[name][0], "cycle_momentum": cycle})
+
+    opt = sgd()
+    sched = build(opt, saved)
+    full = go(opt, sched, N)
+    opt = sgd()
+    sched = build(opt, saved)
+    go(opt, sched, K)
+    states = roundtrip(opt.state_dict()), roundtrip(sched.state_dict())
+    opt = sgd()
+    if optimizer_first:
+        opt.load_state_dict(states[0])
+    sched = build(opt, not saved)
+    if not optimizer_first:
+        opt.load_state_dict(states[0])
+    sched.load_state_dict(states[1])
+    assert_close(go(opt, sched, N - K), full[K:], rel=1e-12)
+    assert sched.state_dict()["cycle_momentum"] is saved  # (its state_dict works after the load)
+
+
+@pytest.mark.parametrize("name", ["OneCycleLR", "CyclicLR", "ExponentialLR"])
+def test_a_scheduler_built_and_dropped_before_the_loaded_one_leaves_no_trace(name: str) -> None:
+    # review 79: a OneCycleLR built with other arguments and thrown away before the one loaded (optimizer
+    # first) had written its cycle into the groups, and the resumed run followed it
+    full = uninterrupted(ours, name)
+    states = checkpoint(ours, name)
+    opt = sgd()
+    opt.load_state_dict(states[0])
+    make(ours, name, opt, CASES[name][1])  # dropped
+    sched = make(ours, name, opt, CASES[name][0])
+    sched.load_state_dict(states[1])
+    assert_close(go(opt, sched, N - K), full[K:], rel=1e-12)
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_torchs_checkpoint_continues_in_ours(name: str) -> None:
     assert_close(resumed(ours, name, checkpoint(L, name)), uninterrupted(L, name)[K:])

@@ -28,10 +28,12 @@ this layer adds what torch's users rely on beyond the values of a scheduler alon
 
 from __future__ import annotations
 
+import copy
 import math
 import numbers
 import warnings
 import weakref
+from dataclasses import dataclass
 from typing import Any, ClassVar, NoReturn
 
 import torch
@@ -46,8 +48,9 @@ __all__ = [
     "EPOCH_DEPRECATION_WARNING",
     "AbsoluteDropIn",
     "DropIn",
+    "Restored",
     "number",
-    "restored_lrs",
+    "restored_state",
     "same",
     "warn_order",
 ]
@@ -74,31 +77,49 @@ _GET_LR = "To get the last learning rate computed by the scheduler, please use `
 _SEEN: weakref.WeakKeyDictionary[Optimizer, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
 
 
-#: per optimizer whose state was loaded before a drop-in was built on it: its groups then and their LRs, the
-#: checkpoint's, until the optimizer's next step (a one-shot step hook forgets them)
-_LOADED: weakref.WeakKeyDictionary[Optimizer, tuple[list[dict[str, Any]], list[float]]] = (
+#: what a drop-in may write to a param group when it is built, beside ``lr``: the cycles' settings, which
+#: torch's OneCycleLR keeps in the groups, and the momentum (or betas) the cycles set
+_WRITTEN = ("initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum", "momentum", "betas")
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What the groups of an optimizer whose state was loaded held when the first drop-in was built on them:
+    the checkpoint's, which a load of a scheduler's state gives back (:func:`restored_state`)."""
+
+    lrs: list[float]
+    held: list[dict[str, Any]]  # each group's :data:`_WRITTEN` keys, copied
+
+
+#: per optimizer whose state was loaded before a drop-in was built on it: its groups then and what they held,
+#: until the optimizer's next step (a one-shot step hook forgets them)
+_LOADED: weakref.WeakKeyDictionary[Optimizer, tuple[list[dict[str, Any]], Restored]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def restored_lrs(optimizer: Optimizer, last_epoch: int) -> list[float] | None:
-    """The groups' LRs when a scheduler built now is built on an optimizer whose state
-    was loaded first (torch's resume order: optimizer, then scheduler): at ``last_epoch=-1`` every group holds
-    ``initial_lr``, and none is a dict an earlier drop-in on this optimizer was built on
-    (``optimizer.load_state_dict`` makes new ones); None otherwise. Called before the scheduler writes to the
-    groups: those LRs are the checkpoint's, which a load of the scheduler's state gives back.
+def restored_state(optimizer: Optimizer, last_epoch: int) -> Restored | None:
+    """What the groups held when a scheduler built now is built on an optimizer whose state was loaded first
+    (torch's resume order: optimizer, then scheduler): at ``last_epoch=-1`` every group holds ``initial_lr``,
+    and none is a dict an earlier drop-in on this optimizer was built on (``optimizer.load_state_dict`` makes
+    new ones); None otherwise. Called before the scheduler writes to the groups: their LRs, cycle settings
+    and momentums are the checkpoint's, which a load of the scheduler's state gives back.
 
-    Every drop-in built on those groups before the optimizer steps gets the same LRs, the ones the first found
-    (review 67: a third ``ExponentialLR`` stacked on the optimizer was given nothing, so the second's load
-    wrote its own last LR, one factor short of the chain's, and the resumed run kept that factor off)."""
+    Every drop-in built on those groups before the optimizer steps gets what the first found (review 67: a
+    third ``ExponentialLR`` stacked on the optimizer was given nothing, so the second's load wrote its own last
+    LR, one factor short of the chain's, and the resumed run kept that factor off; review 79: a OneCycleLR
+    built and dropped before the one loaded left its cycle in the groups)."""
     groups = optimizer.param_groups
     seen = _SEEN.get(optimizer, [])
     restored = last_epoch == -1 and all("initial_lr" in g for g in groups)
     fresh = restored and not any(g is s for g in groups for s in seen)
     _SEEN[optimizer] = [*seen, *(g for g in groups if not any(g is s for s in seen))]
     if fresh:
-        lrs = [number(g["lr"]) for g in groups]
-        _LOADED[optimizer] = (list(groups), lrs)
+        state = Restored(
+            [number(g["lr"]) for g in groups],
+            [{k: copy.deepcopy(g[k]) for k in _WRITTEN if k in g} for g in groups],
+        )
+        _LOADED[optimizer] = (list(groups), state)
         handle: Any = None
 
         def forget(*_: Any) -> None:
@@ -106,13 +127,13 @@ def restored_lrs(optimizer: Optimizer, last_epoch: int) -> list[float] | None:
             handle.remove()
 
         handle = optimizer.register_step_post_hook(forget)
-        return list(lrs)
+        return state
     loaded = _LOADED.get(optimizer) if restored else None
     if loaded is None or len(loaded[0]) != len(groups):
         return None
     if any(a is not b for a, b in zip(loaded[0], groups, strict=True)):  # groups made since: not the load's
         return None
-    return list(loaded[1])
+    return loaded[1]
 
 
 def warn_order(optimizer: Optimizer) -> None:
@@ -278,7 +299,7 @@ class DropIn(ScheduleLR):
         #: write their first value over them at construction, so the first step after the resume took another
         #: LR (up to 20x). None: not built on a loaded state (a subclass that writes to the groups before this
         #: constructor sets it from its own earlier :func:`restored_lrs`)
-        self._built_on_state = restored_lrs(optimizer, last_epoch)
+        self._built_on_state = restored_state(optimizer, last_epoch)
         #: the step whose closed-form values ``_vals`` holds; None when unknown (after a load)
         self._at: int | None = None
         self._vals: list[float] = []
@@ -666,8 +687,15 @@ class DropIn(ScheduleLR):
         # the LRs held at the build, for the load that follows it: after a step they are long gone (review 59:
         # a rewind six steps later wrote them back, 8x the step's LR)
         untouched = self._untouched()
-        kept = self._built_on_state if self._step_count == self._built_steps else None
+        restored = self._built_on_state if self._step_count == self._built_steps else None
         self._built_on_state = None
+        kept = None if restored is None else restored.lrs
+        if restored is not None and untouched:
+            # the cycle settings and momentums the constructors wrote over (review 76: a OneCycleLR built with
+            # other arguments resumed a mix of two cycles; review 79: a checkpoint without momentum cycling
+            # took the constructor's momentum), before the checkpoint's settings are compared with them
+            for g, held in zip(self.optimizer.param_groups, restored.held, strict=False):
+                g.update(copy.deepcopy(held))
         base_lrs = list(state_dict.get("base_lrs", self.base_lrs))
         if self._changed:  # a setting assigned before the load (review 55: in on_fit_start, before Lightning
             # restores the scheduler): the schedules follow it first, then the checkpoint's settings compare

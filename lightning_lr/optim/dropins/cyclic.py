@@ -17,7 +17,7 @@ from ...schedules.cyclic import OneCycleMomentum
 from .. import param_groups as pg
 from ..schedule_lr import ScheduleSpec, check_last_epoch, check_optimizer
 from ._args import per_group, torch_names, torch_refuses, whole
-from ._base import AbsoluteDropIn, number, restored_lrs, same
+from ._base import AbsoluteDropIn, number, restored_state, same
 
 __all__ = ["CyclicLR", "OneCycleLR"]
 
@@ -206,6 +206,7 @@ class CyclicLR(AbsoluteDropIn):
         self.scale_mode = first.scale_mode
         self.cycle_momentum = cycle_momentum
         momentum = None
+        restored = restored_state(optimizer, last_epoch)  # before the groups are written to
         if self.cycle_momentum:
             self.use_beta1 = "betas" in optimizer.defaults
             momentum, self.base_momentums, self.max_momentums = cycled_momentum(
@@ -213,7 +214,6 @@ class CyclicLR(AbsoluteDropIn):
             )
         else:
             unused_momentum("CyclicLR", lrs, base_momentum, max_momentum, (0.8, 0.9))
-        restored = restored_lrs(optimizer, last_epoch)  # before the groups are written to
         if last_epoch == -1:  # as torch: the group starts at base_lr, which becomes its initial_lr
             for g, s in zip(groups, lrs, strict=True):
                 pg.set_lr(g, s.base_lr)
@@ -314,8 +314,11 @@ class CyclicLR(AbsoluteDropIn):
         try:
             self._configure(*self._build())
         except (TypeError, ValueError):
+            self.__dict__.clear()
             self.__dict__.update(kept)
             raise
+        if self.cycle_momentum and "use_beta1" not in self.__dict__:  # (built without momentum cycling)
+            self.use_beta1 = "betas" in self.optimizer.defaults
 
     def scale_fn(self, x: float) -> float:
         """The amplitude scale at ``x`` (the cycle number or the step, per :attr:`scale_mode`), as torch's
@@ -345,10 +348,6 @@ def _steps(x: float) -> Any:
     stands for; anything else unchanged, for the schedule to refuse."""
     r = round(x)
     return r if abs(x - r) <= 1e-9 * max(1.0, abs(x)) else x
-
-
-#: what torch's OneCycleLR keeps of its cycle in each param group
-_IN_GROUPS = ("initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum")
 
 
 class OneCycleLR(AbsoluteDropIn):
@@ -416,8 +415,6 @@ class OneCycleLR(AbsoluteDropIn):
     # torch's step reads the cycle's LRs from the param groups (max_lr, initial_lr, min_lr): not followed
     watched_keys = ()
 
-    __slots__ = ("_held_cycle",)
-
     def __init__(
         self,
         optimizer: Optimizer,
@@ -482,9 +479,7 @@ class OneCycleLR(AbsoluteDropIn):
                 stacklevel=2,
             )
         momentum = None
-        # what torch keeps of the cycle in the groups, as an optimizer state loaded first holds it (read
-        # before they are written to): the checkpoint's, which a load of this scheduler's state gives back
-        held = [{k: number(g[k]) for k in _IN_GROUPS if k in g} for g in groups]
+        restored = restored_state(optimizer, last_epoch)  # before the groups are written to
         if self.cycle_momentum:
             self.use_beta1 = "betas" in optimizer.defaults
             momentum, _, _ = cycled_momentum(
@@ -492,8 +487,6 @@ class OneCycleLR(AbsoluteDropIn):
             )
         else:
             unused_momentum("OneCycleLR", lrs, base_momentum, max_momentum, (0.85, 0.95))
-        restored = restored_lrs(optimizer, last_epoch)  # before the groups are written to
-        self._held_cycle = held if restored is not None else None
         if last_epoch == -1:  # torch keeps these in the group; initial_lr becomes base_lrs
             for g, s in zip(groups, lrs, strict=True):
                 g["initial_lr"], g["max_lr"], g["min_lr"] = s.initial_lr, s.max_lr, s.min_lr
@@ -511,13 +504,6 @@ class OneCycleLR(AbsoluteDropIn):
         given = {k: state_dict[k] for k in keys if k in state_dict}
         cycle_momentum = bool(given.get("cycle_momentum", self.cycle_momentum))
         own = self.optimizer.param_groups[: self._own_groups()]  # not the groups added later
-        held, self._held_cycle = getattr(self, "_held_cycle", None), None
-        if held is not None and self._step_count == self._built_steps and len(held) == len(own):
-            # built on a loaded optimizer state and loaded before any step (torch's resume order): the
-            # checkpoint's cycle, which this constructor wrote over in the groups (review 76: the resumed run
-            # took the checkpoint's total_steps and the constructor's max_lr and momentums, a mix of two cycles)
-            for g, values in zip(own, held, strict=True):
-                g.update(values)
         mine = [self._group_values(i) for i in range(len(own))]
         theirs = [
             {k: number(g[k]) if k in g else v for k, v in values.items()}
@@ -542,6 +528,8 @@ class OneCycleLR(AbsoluteDropIn):
         self._configure(lrs, momentum)
         self.total_steps, self._schedule_phases, self._anneal_func_type = total, _phases(lrs[0]), anneal
         self.cycle_momentum = cycle_momentum
+        if cycle_momentum:  # (review 79: built without momentum cycling, its state_dict() then failed)
+            self.use_beta1 = bool(state_dict.get("use_beta1", "betas" in self.optimizer.defaults))
 
     def _group_values(self, i: int) -> dict[str, float]:
         """What torch keeps of group ``i``'s cycle in the group: max_lr, initial_lr, min_lr and the momentums."""
