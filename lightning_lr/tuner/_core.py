@@ -237,23 +237,27 @@ def _check_ready(
         )
     groups = optimizer.param_groups
     if options.needs_optimizer_lr() and pg.lr_ratios(groups) is None:
-        # a scheduler sets the groups when it is built (torch's CyclicLR to its base_lr): the user wrote
-        # another LR in the optimizer, so the error names the scheduler
+        # a scheduler set the groups when it was built (torch's CyclicLR to its base_lr) where the user wrote
+        # another LR in the optimizer: the error names the scheduler and that LR (review 79: a StepLR was
+        # blamed for an SGD(lr=0))
+        written = float(optimizer.defaults.get("lr", 0.0) or 0.0)
         setters = [
             type(c.scheduler).__name__
             for c in trainer.lr_scheduler_configs
             if c.scheduler.optimizer is optimizer
         ]
-        by = (
-            f"; the {', '.join(setters)} configure_optimizers returned set them when it was built: give it a "
-            f"start above 0 (CyclicLR's base_lr), the test keeps its ratio to the peak"
-            if setters
-            else ""
-        )
+        configured = [pg.base_lr(g) for g in groups]
+        if written > 0 and setters:
+            raise ValueError(
+                f"every param group of {type(optimizer).__name__} has lr=0, though it was built with lr={written:g}: "
+                f"the {', '.join(setters)} configure_optimizers returned set them when it was built. The sweep's LR "
+                f"is the largest group's and the other groups keep their ratio to it, so one group needs an LR > 0: "
+                f"give the scheduler a start above 0 (CyclicLR's base_lr), the test keeps its ratio to the peak"
+            )
         raise ValueError(
             f"every param group of {type(optimizer).__name__} has lr=0 (and was configured with "
-            f"{[pg.base_lr(g) for g in groups]}); the sweep's LR is the largest group's and the other groups keep "
-            f"their ratio to it, so one group needs an LR > 0{by}"
+            f"{configured}); the sweep's LR is the largest group's and the other groups keep "
+            f"their ratio to it, so one group needs an LR > 0"
         )
     if options.momentum_schedule() is not None:
         for i, g in enumerate(groups):

@@ -1212,10 +1212,21 @@ def test_groups_a_scheduler_set_to_zero_are_refused_naming_the_scheduler(tmp_pat
     # the user wrote lr=0.1 in the optimizer; the error said only "configured with [0.0]"
     with pytest.raises(
         ValueError,
-        match=r"has lr=0 \(and was configured with \[0.0\]\).* the CyclicLR configure_optimizers returned "
-        r"set them when it was built: give it a start above 0",
+        match=r"every param group of SGD has lr=0, though it was built with lr=0.1: the CyclicLR "
+        r"configure_optimizers returned set them when it was built\. .* give the scheduler a start above 0",
     ):
-        Tuner(trainer(tmp_path)).lr_range_test(_CyclicFromZero(), loader(), num_steps=20, confirm=False)
+        Tuner(trainer(tmp_path)).lr_range_test(_CyclicFromZero(lr=0.1), loader(), num_steps=20, confirm=False)
+
+    class _ZeroWithStep(TinyModel):  # the user's own lr=0: no scheduler is blamed (review 79)
+        def configure_optimizers(self) -> Any:
+            opt = torch.optim.SGD(self.parameters(), lr=0.0)
+            return {"optimizer": opt, "lr_scheduler": torch.optim.lr_scheduler.StepLR(opt, 5)}
+
+    with pytest.raises(
+        ValueError, match=r"has lr=0 \(and was configured with \[0.0\]\); the sweep's"
+    ) as said:
+        Tuner(trainer(tmp_path)).lr_range_test(_ZeroWithStep(), loader(), num_steps=20, confirm=False)
+    assert "StepLR" not in str(said.value)
 
 
 def test_a_test_later_in_the_fit_scales_a_running_one_cycle_to_its_peak(tmp_path: Any) -> None:
