@@ -86,7 +86,7 @@ def known_as(names: Mapping[str, str]) -> Callable[[F], F]:
     (torch-lr-finder's and fastai's end_lr)"``).
 
     The call raises the TypeError Python raises for an unknown keyword, with that hint added. Names the
-    callable takes itself are never intercepted, and the signature is the callable's own
+    callable takes itself are never intercepted (any name, when it takes ``**kwargs``), and the signature is the callable's own
     (``inspect.signature`` follows ``__wrapped__``).
 
     Example:
@@ -99,8 +99,10 @@ def known_as(names: Mapping[str, str]) -> Callable[[F], F]:
     """
 
     def decorate(fn: F) -> F:
-        own = set(inspect.signature(fn).parameters)
-        foreign = {k: v for k, v in names.items() if k not in own}
+        params = inspect.signature(fn).parameters
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+            return fn  # it takes any keyword itself (review 79: a subclass that reads one of the names)
+        foreign = {k: v for k, v in names.items() if k not in params}
 
         @functools.wraps(fn)
         def call(*args: Any, **kwargs: Any) -> Any:

@@ -450,6 +450,20 @@ def test_lr_schedule_errors(tmp_path) -> None:
 # --- construction-time validation ---------------------------------------------------------------
 
 
+def test_a_subclass_that_takes_any_keyword_reads_the_hinted_names_itself() -> None:
+    # review 79: a user's subclass whose __init__(**kwargs) reads logging_interval was refused with the hint
+    class Mine(OneCycle):
+        def __init__(self, **kwargs: Any) -> None:
+            self.interval = kwargs.pop("logging_interval", "step")
+            super().__init__(**kwargs)
+
+    assert Mine(max_lr=0.1, logging_interval="epoch").interval == "epoch"
+    with pytest.raises(
+        TypeError, match=r"^OneCycle\(\) got an unexpected keyword argument 'log_momentum': pass"
+    ):
+        Mine(max_lr=0.1, log_momentum=True)  # (passed on to OneCycle, which says what to do)
+
+
 @pytest.mark.parametrize(
     ("make", "error", "match"),
     [
