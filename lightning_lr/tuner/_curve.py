@@ -76,17 +76,21 @@ def short(data: Any) -> str:
 KINDS = ("RangeTestResult", "WeightDecayResult")
 
 
-def check_kind(data: Any, kind: str) -> None:
-    """An error unless ``data`` is a :meth:`to_dict` dict of ``kind``; one of another kind names the class
-    that reads it."""
+def check_kind(data: Any, kind: str, reader: str) -> None:
+    """An error unless ``data`` is a :meth:`to_dict` dict of ``kind``, read by the class ``reader``; one of
+    another kind names the class that reads it (a range test's by its ``param``: review 79 found the hint led
+    a momentum sweep's file to a second refusal)."""
     if isinstance(data, Mapping) and data.get("kind") == kind:
         return
     other = data.get("kind") if isinstance(data, Mapping) else None
     if other in KINDS:
+        holder = other
+        if other == "RangeTestResult" and data.get("param") in SweepResult._types:
+            holder = SweepResult._types[data["param"]].__name__
         raise ValueError(
-            f"this dict holds a {other}, not a {kind}; read it with {other}.from_dict or {other}.load"
+            f"this dict holds a {holder}, not a {reader}; read it with {holder}.from_dict or {holder}.load"
         )
-    raise ValueError(f"not a {kind} dict (its 'kind' must be {kind!r}): {short(data)}")
+    raise ValueError(f"not a {reader} dict (its 'kind' must be {kind!r}): {short(data)}")
 
 
 def save_json(data: dict[str, Any], path: str | os.PathLike[str]) -> None:
@@ -270,7 +274,7 @@ class SweepResult:
     def from_dict(cls: type[R], data: Mapping[str, Any]) -> R:
         """The result written by :meth:`to_dict` (``smoothed`` is recomputed from the raw losses), of the type
         its ``param`` names; an error if that is not this class."""
-        check_kind(data, "RangeTestResult")
+        check_kind(data, "RangeTestResult", cls.__name__)
         if data.get("format") != FORMAT:
             raise ValueError(
                 f"unsupported RangeTestResult format {data.get('format')!r}; this version reads {FORMAT}"

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ._confirm import tail_length
-from ._curve import FORMAT, check_kind, fmt, load_json, save_json
+from ._curve import FORMAT, check_kind, fmt, load_json, save_json, short
 from ._result import RangeTestResult
 
 __all__ = ["WeightDecayResult"]
@@ -203,7 +203,11 @@ class WeightDecayResult:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> WeightDecayResult:
         """The result written by :meth:`to_dict`."""
-        check_kind(data, "WeightDecayResult")
+        check_kind(data, "WeightDecayResult", cls.__name__)
+        if not isinstance(data.get("results"), list):
+            raise ValueError(
+                f"WeightDecayResult dict needs 'results', a list of the sweeps' dicts, got {short(data.get('results'))}"
+            )
         return cls(tuple(RangeTestResult.from_dict(d) for d in data["results"]))
 
     def save(self, path: str | os.PathLike[str]) -> None:

@@ -250,6 +250,20 @@ def test_a_file_read_by_the_other_result_class_names_the_one_that_reads_it(tmp_p
         ValueError, match=r"holds a RangeTestResult, not a WeightDecayResult; read it with Rang"
     ):
         WeightDecayResult.load(tmp_path / "r.json")
+    # a momentum sweep's file is named by its class (review 79: the hint led to RangeTestResult, which refused
+    # it too), and the reader is the class called
+    moms = np.linspace(0.8, 0.99, 20)
+    MomentumRangeTestResult(moms, (moms - 0.9) ** 2 + 1.0, [1e-2] * 20, smoothing=0).save(tmp_path / "m.json")
+    with pytest.raises(
+        ValueError, match=r"holds a MomentumRangeTestResult, not a WeightDecayResult; read it with "
+    ):
+        WeightDecayResult.load(tmp_path / "m.json")
+    with pytest.raises(
+        ValueError, match=r"holds a WeightDecayResult, not a MomentumRangeTestResult; read it with "
+    ):
+        MomentumRangeTestResult.load(tmp_path / "w.json")
+    with pytest.raises(ValueError, match=r"WeightDecayResult dict needs 'results'"):
+        WeightDecayResult.from_dict({"kind": "WeightDecayResult"})  # (a KeyError before)
 
 
 def test_bad_results_are_refused() -> None:
