@@ -9,6 +9,7 @@ the run (a range test at a later epoch), the new plan is drawn at that step.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Sequence
 from typing import Any
 
@@ -102,8 +103,7 @@ class Preview:
         ]
         if len(same) < 2:
             return f"lr_schedule/{owner}"
-        optimizers = [names[0].rsplit("/pg", 1)[0] for names, *_ in self.plans if names]
-        return f"lr_schedule/{owner}/{'+'.join(optimizers)}"
+        return f"lr_schedule/{owner}/{'+'.join(_optimizer_tag(names) for names, *_ in self.plans if names)}"
 
     def draw(self, trainer: pl.Trainer, owner: str, run: RunInfo | None) -> None:
         """Add the figure under :meth:`tag` to every TensorBoardLogger (with matplotlib)."""
@@ -135,3 +135,16 @@ class Preview:
             lg.experiment.add_figure(
                 self.tag(trainer, owner), fig, global_step=trainer.global_step, close=False
             )
+
+
+def _optimizer_tag(names: Sequence[str]) -> str:
+    """An optimizer's LR tag from its groups' (``lr-SGD/pg1``, ``lr-SGD/backbone``: ``lr-SGD``); one group's
+    is the optimizer's own (review 79: a named group's name was kept, ``lr-SGD/backbone``).
+
+    Example:
+        >>> _optimizer_tag(["lr-SGD/backbone", "lr-SGD/head"]), _optimizer_tag(["lr-Adam"])
+        ('lr-SGD', 'lr-Adam')
+    """
+    if len(names) == 1:
+        return names[0]
+    return posixpath.commonpath(list(names)) or names[0].split("/", 1)[0]

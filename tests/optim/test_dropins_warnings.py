@@ -143,3 +143,8 @@ def test_momentums_without_momentum_cycling_are_checked_and_said_unused(name: st
     ]
     assert got[0][2] == __file__  # at the caller's line
     assert caught(lambda: getattr(ours, name)(sgd(), **CASES[name], cycle_momentum=False)) == []
+    # None is not given, and a float32 default is the default (review 79: an error, and a warning)
+    default = 0.85 if name == "OneCycleLR" else 0.8
+    for value in (None, torch.tensor(default)):
+        kwargs = {**CASES[name], "cycle_momentum": False, "base_momentum": value}
+        assert caught(lambda kw=kwargs: getattr(ours, name)(sgd(), **kw)) == []

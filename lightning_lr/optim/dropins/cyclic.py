@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 import types
 import warnings
@@ -87,6 +88,8 @@ def unused_momentum(
     error wherever it is given), and ones other than the defaults are said to be unused, once (torch ignores
     them without a word; review 76)."""
     n = len(lr_schedules)
+    base_momentum = defaults[0] if base_momentum is None else base_momentum  # None: not given (review 79)
+    max_momentum = defaults[1] if max_momentum is None else max_momentum
     bases, tops = per_group("base_momentum", base_momentum, n), per_group("max_momentum", max_momentum, n)
     for s, (bname, b), (tname, t) in zip(lr_schedules, bases, tops, strict=True):
         with torch_names({"base_momentum": bname, "max_momentum": tname}):
@@ -97,7 +100,8 @@ def unused_momentum(
             ("base_momentum", base_momentum, defaults[0]),
             ("max_momentum", max_momentum, defaults[1]),
         )
-        if any(v != default for _, v in per_group(name, value, n))
+        # (a float32 0.8 is the default too)
+        if any(not math.isclose(v, default, rel_tol=1e-6) for _, v in per_group(name, value, n))
     ]
     if given:
         warnings.warn(

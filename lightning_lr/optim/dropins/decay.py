@@ -114,9 +114,13 @@ class MultiStepLR(DropIn):
         if isinstance(milestones, Mapping):
             # a Counter (another MultiStepLR's .milestones) or a dict: each milestone as many times as its
             # count, as torch's Counter(milestones) reads it (review 76: each once, the LR twice too high)
-            for m, n in milestones.items():
-                V.integer(f"milestones[{m!r}] (its count)", n, 0, capped=False)
-            milestones = list(Counter(milestones).elements())
+            counts = {}
+            for m, n in milestones.items():  # 2.0 is 2, as torch's gamma ** 2.0 reads it
+                whole_float = isinstance(n, float) and n.is_integer()
+                counts[m] = V.integer(
+                    f"milestones[{m!r}] (its count)", int(n) if whole_float else n, 0, capped=False
+                )
+            milestones = list(Counter(counts).elements())
         given = [whole(m) for m in milestones]  # 30.0 is step 30, as torch fires it (0.5 * epochs)
         try:  # torch takes the milestones in any order; the schedule, sorted
             order = sorted(range(len(given)), key=given.__getitem__)
