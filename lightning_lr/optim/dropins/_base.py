@@ -91,6 +91,11 @@ class Restored:
     held: list[dict[str, Any]]  # each group's :data:`_WRITTEN` keys, copied
 
 
+def _held(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each group's :data:`_WRITTEN` keys, copied."""
+    return [{k: copy.deepcopy(g[k]) for k in _WRITTEN if k in g} for g in groups]
+
+
 #: per optimizer whose state was loaded before a drop-in was built on it: its groups then and what they held,
 #: until the optimizer's next step (a one-shot step hook forgets them)
 _LOADED: weakref.WeakKeyDictionary[Optimizer, tuple[list[dict[str, Any]], Restored]] = (
@@ -115,10 +120,7 @@ def restored_state(optimizer: Optimizer, last_epoch: int) -> Restored | None:
     fresh = restored and not any(g is s for g in groups for s in seen)
     _SEEN[optimizer] = [*seen, *(g for g in groups if not any(g is s for s in seen))]
     if fresh:
-        state = Restored(
-            [number(g["lr"]) for g in groups],
-            [{k: copy.deepcopy(g[k]) for k in _WRITTEN if k in g} for g in groups],
-        )
+        state = Restored([number(g["lr"]) for g in groups], _held(groups))
         _LOADED[optimizer] = (list(groups), state)
         handle: Any = None
 
@@ -242,6 +244,7 @@ class DropIn(ScheduleLR):
         "_configured_momentum",
         "_functions",
         "_groups",
+        "_left",
         "_lr_index",
         "_lr_jobs",
         "_momentum_index",
@@ -298,7 +301,7 @@ class DropIn(ScheduleLR):
         #: classes keep them; its absolute ones (LambdaLR, CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR)
         #: write their first value over them at construction, so the first step after the resume took another
         #: LR (up to 20x). None: not built on a loaded state (a subclass that writes to the groups before this
-        #: constructor sets it from its own earlier :func:`restored_lrs`)
+        #: constructor sets it from its own earlier :func:`restored_state`)
         self._built_on_state = restored_state(optimizer, last_epoch)
         #: the step whose closed-form values ``_vals`` holds; None when unknown (after a load)
         self._at: int | None = None
@@ -315,6 +318,10 @@ class DropIn(ScheduleLR):
         #: the optimizer's param group dicts as this scheduler last saw them: ``optimizer.load_state_dict``
         #: replaces them with new ones, so they tell whether the optimizer's state was loaded since
         self._groups: list[dict[str, Any]] = list(optimizer.param_groups)
+        #: what the groups held of :data:`_WRITTEN` when this scheduler was built on a loaded state: a key still
+        #: holding it at the load is given back the checkpoint's; one changed since (a momentum the user set)
+        #: is left (review 80)
+        self._left = _held(optimizer.param_groups) if self._built_on_state is not None else None
         #: built: an assignment to a watched setting from now on is a change
         self._ready = True
 
@@ -683,19 +690,31 @@ class DropIn(ScheduleLR):
                 f"state of the same optimizer's scheduler (groups added during training, as BaseFinetuning "
                 f"adds them, are not counted here: add them again before loading). The scheduler is unchanged"
             )
-        self._sync_groups(added)
         # the LRs held at the build, for the load that follows it: after a step they are long gone (review 59:
-        # a rewind six steps later wrote them back, 8x the step's LR)
+        # a rewind six steps later wrote them back, 8x the step's LR). Judged before the groups the checkpoint
+        # added in training are adopted, which rewrites their LRs (review 80)
         untouched = self._untouched()
         restored = self._built_on_state if self._step_count == self._built_steps else None
         self._built_on_state = None
         kept = None if restored is None else restored.lrs
-        if restored is not None and untouched:
+        left, self._left = self._left, None
+        if restored is not None and untouched and left is not None:
             # the cycle settings and momentums the constructors wrote over (review 76: a OneCycleLR built with
             # other arguments resumed a mix of two cycles; review 79: a checkpoint without momentum cycling
-            # took the constructor's momentum), before the checkpoint's settings are compared with them
-            for g, held in zip(self.optimizer.param_groups, restored.held, strict=False):
-                g.update(copy.deepcopy(held))
+            # took the constructor's momentum), before the checkpoint's settings are compared with them; not
+            # a key changed since the build (review 80: a momentum the user set was undone). And the LRs,
+            # before a group added since is adopted at its ratio to them (review 80: to the constructor's)
+            for g, held, was, lr in zip(
+                self.optimizer.param_groups, restored.held, left, kept or (), strict=False
+            ):
+                for k, v in held.items():
+                    if k in g and k in was and same(g[k], was[k]):
+                        g[k] = copy.deepcopy(v)
+                if isinstance(g["lr"], torch.Tensor):
+                    g["lr"].fill_(lr)
+                else:
+                    g["lr"] = lr
+        self._sync_groups(added)
         base_lrs = list(state_dict.get("base_lrs", self.base_lrs))
         if self._changed:  # a setting assigned before the load (review 55: in on_fit_start, before Lightning
             # restores the scheduler): the schedules follow it first, then the checkpoint's settings compare
@@ -785,7 +804,8 @@ class DropIn(ScheduleLR):
         groups = self.optimizer.param_groups
         if any(a is not b for a, b in zip(self._groups, groups, strict=False)):  # groups added since: new
             return False
-        for g, x in zip(groups, self._last_written(), strict=True):
+        # (the groups it has written: one added since is adopted after this)
+        for g, x in zip(groups, self._last_written(), strict=False):
             lr = g["lr"]
             if isinstance(lr, torch.Tensor):
                 if lr.item() != torch.tensor(x, dtype=lr.dtype).item():

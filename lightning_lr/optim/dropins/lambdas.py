@@ -46,6 +46,11 @@ class _Functions:
                 f.__dict__.update(attrs)
                 changed = True
         if changed:  # the functions' state changed: forget every value computed with the old one
+            # a scheduler built on an optimizer rebuilt with groups the checkpoint's had adopted in training:
+            # those follow their reference again (review 80: their own functions made one schedule too many)
+            own = self._own_groups()  # type: ignore[attr-defined]
+            self.lr_lambdas = self.lr_lambdas[:own]
+            self._functions = self._functions[:own]  # type: ignore[has-type]
             self._configure(*self._build())  # type: ignore[attr-defined]
 
 
