@@ -51,6 +51,7 @@ class Plateau:
         self.num_bad_epochs = 0
         self.cooldown_counter = 0
         self.last_epoch = 0  # checks so far, as torch counts them
+        self.since_best = 0  # checks since the best, the cooldown's too (for the message; not torch's)
 
     def is_better(self, a: float, best: float) -> bool:
         """Whether ``a`` improves on ``best`` (torch's ``_is_better``)."""
@@ -67,9 +68,10 @@ class Plateau:
         self.last_epoch += 1
         if self.is_better(value, self.best):
             self.best = value
-            self.num_bad_epochs = 0
+            self.num_bad_epochs = self.since_best = 0
         else:
             self.num_bad_epochs += 1
+            self.since_best += 1
         if self.cooldown_counter > 0:
             self.cooldown_counter -= 1
             self.num_bad_epochs = 0  # bad checks in the cooldown are ignored
@@ -86,6 +88,7 @@ class Plateau:
             "num_bad_epochs": self.num_bad_epochs,
             "cooldown_counter": self.cooldown_counter,
             "last_epoch": self.last_epoch,
+            "checks_since_best": self.since_best,
         }
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
@@ -93,3 +96,4 @@ class Plateau:
         self.num_bad_epochs = int(state["num_bad_epochs"])
         self.cooldown_counter = int(state["cooldown_counter"])
         self.last_epoch = int(state["last_epoch"])
+        self.since_best = int(state.get("checks_since_best", self.num_bad_epochs))  # (older checkpoints)

@@ -9,7 +9,6 @@ the run (a range test at a later epoch), the new plan is drawn at that step.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,6 +31,7 @@ class Preview:
 
     def __init__(self) -> None:
         self.plans: list[_Plan] = []
+        self.optimizer_tags: list[str] = []  # each plan's optimizer's LR tag (``lr-SGD``)
         self.due = False  # draw before the next batch
         self.drawn = False  # drawn in this fit: a new plan is drawn again
 
@@ -39,11 +39,13 @@ class Preview:
         """Keep what :meth:`planned` draws (schedules, tags, relative factors), without the optimizers.
         ``tags`` gives each entry's tags (None: named after the optimizer)."""
         plans = []
+        self.optimizer_tags = []
         for entry, names in zip(entries, tags, strict=True):
             n = len(entry.info.base_lrs)
             names = names or [
                 f"{entry.info.label}/pg{i + 1}" if n > 1 else entry.info.label for i in range(n)
             ]
+            self.optimizer_tags.append(_optimizer_tag(names[0], entry.optimizer.param_groups))
             sched = entry.scheduler
             factors = [pg.base_lr(g) if sched.relative else 1.0 for g in entry.optimizer.param_groups]
             plans.append((names, list(sched.lr_schedules), list(sched.momentum_schedules), factors))
@@ -103,7 +105,7 @@ class Preview:
         ]
         if len(same) < 2:
             return f"lr_schedule/{owner}"
-        return f"lr_schedule/{owner}/{'+'.join(_optimizer_tag(names) for names, *_ in self.plans if names)}"
+        return f"lr_schedule/{owner}/{'+'.join(self.optimizer_tags)}"
 
     def draw(self, trainer: pl.Trainer, owner: str, run: RunInfo | None) -> None:
         """Add the figure under :meth:`tag` to every TensorBoardLogger (with matplotlib)."""
@@ -137,14 +139,17 @@ class Preview:
             )
 
 
-def _optimizer_tag(names: Sequence[str]) -> str:
-    """An optimizer's LR tag from its groups' (``lr-SGD/pg1``, ``lr-SGD/backbone``: ``lr-SGD``); one group's
-    is the optimizer's own (review 79: a named group's name was kept, ``lr-SGD/backbone``).
+def _optimizer_tag(first: str, groups: Sequence[dict[str, Any]]) -> str:
+    """An optimizer's LR tag from its first group's (``first``), as LearningRateMonitor builds that: the
+    optimizer's followed by ``/<the group's name>`` (``/pg1`` unnamed, among several); one unnamed group's is
+    the optimizer's own (reviews 79 and 80: a named group's name, or its first part, was kept).
 
     Example:
-        >>> _optimizer_tag(["lr-SGD/backbone", "lr-SGD/head"]), _optimizer_tag(["lr-Adam"])
+        >>> _optimizer_tag("lr-SGD/enc/pgA", [{"name": "enc/pgA"}, {"name": "enc/pgB"}])
+        'lr-SGD'
+        >>> _optimizer_tag("lr-SGD/pg1", [{}, {}]), _optimizer_tag("lr-Adam", [{}])
         ('lr-SGD', 'lr-Adam')
     """
-    if len(names) == 1:
-        return names[0]
-    return posixpath.commonpath(list(names)) or names[0].split("/", 1)[0]
+    name = groups[0].get("name") if groups else None
+    suffix = f"/{name}" if name else ("/pg1" if len(groups) > 1 else "")
+    return first[: -len(suffix)] if suffix and first.endswith(suffix) else first

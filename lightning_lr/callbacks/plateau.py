@@ -102,7 +102,7 @@ class ReduceOnPlateau(ScheduleCallback):
 
     **Logging.** Each step the LR is logged, ``<lr tag>-plateau_factor`` (``lr-SGD-plateau_factor``)
     gets the current factor of every param group (the reductions' own: an LR held at ``min_lr`` is above
-    the schedule times it), and each reduction is announced (step, metric value, checks counted, new
+    the schedule times it), and each reduction is announced (step, metric value, checks since the best, new
     factor, and the groups it leaves at ``min_lr``). Alone on an optimizer, an LR range test's suggestion becomes its LR (the largest
     group's; the others keep their ratio).
 
@@ -497,13 +497,9 @@ class ReduceOnPlateau(ScheduleCallback):
                 factors = sorted({_factor(entry, i, t) for i in reduced})
                 shown = f"{factors[0]:g}" if len(factors) == 1 else "/".join(f"{f:g}" for f in factors)
                 which = "" if len(reduced) == len(groups) else f" (param groups {reduced})"
-                n = self.patience + 1
-                # (review 78: under a cooldown the count read as all the checks since the best)
-                cooled = (
-                    f", not counting the {self.cooldown} after the last reduction"
-                    if self.cooldown and any(before)
-                    else ""
-                )
+                # the checks since the best, a cooldown's too (review 78: "for 1 check" after 4; review 80: a
+                # clause about the cooldown where it had nothing to do with the count)
+                n = self._plateau.since_best
                 floors = entry.scheduler.lr_floors
                 held = [
                     i for i in reduced if floors[i] is not None and new[i] <= (floors[i] or 0.0) * (1 + 1e-12)
@@ -511,7 +507,7 @@ class ReduceOnPlateau(ScheduleCallback):
                 at_floor = f"; param group(s) {held} held at min_lr" if held else ""
                 rank_zero_info(
                     f"{self.name}: step {t}: {self.monitor}={value:.6g}, no improvement on the best "
-                    f"{self._plateau.best:.6g} for {n} check{'' if n == 1 else 's'}{cooled}: the LR factor of "
+                    f"{self._plateau.best:.6g} for {n} check{'' if n == 1 else 's'}: the LR factor of "
                     f"{entry.info.label}{which} is now {shown}{at_floor}"
                 )
 

@@ -237,22 +237,21 @@ def _check_ready(
         )
     groups = optimizer.param_groups
     if options.needs_optimizer_lr() and pg.lr_ratios(groups) is None:
-        # a scheduler set the groups when it was built (torch's CyclicLR to its base_lr) where the user wrote
-        # another LR in the optimizer: the error names the scheduler and that LR (review 79: a StepLR was
-        # blamed for an SGD(lr=0))
-        written = float(optimizer.defaults.get("lr", 0.0) or 0.0)
-        setters = [
+        # a CyclicLR (torch's or the drop-in) sets every group to its base_lr when it is built: the user wrote
+        # another LR, so the error names it (review 79: an optimizer built with LR 0 blamed a StepLR, and the
+        # optimizer's default LR was quoted where each group had its own)
+        cyclic = [
             type(c.scheduler).__name__
             for c in trainer.lr_scheduler_configs
-            if c.scheduler.optimizer is optimizer
+            if c.scheduler.optimizer is optimizer and hasattr(c.scheduler, "max_lrs")
         ]
         configured = [pg.base_lr(g) for g in groups]
-        if written > 0 and setters:
+        if cyclic:
             raise ValueError(
-                f"every param group of {type(optimizer).__name__} has lr=0, though it was built with lr={written:g}: "
-                f"the {', '.join(setters)} configure_optimizers returned set them when it was built. The sweep's LR "
-                f"is the largest group's and the other groups keep their ratio to it, so one group needs an LR > 0: "
-                f"give the scheduler a start above 0 (CyclicLR's base_lr), the test keeps its ratio to the peak"
+                f"every param group of {type(optimizer).__name__} has lr=0: the {cyclic[0]} configure_optimizers "
+                f"returned set them to its base_lr when it was built. The sweep's LR is the largest group's and "
+                f"the other groups keep their ratio to it, so one group needs an LR > 0: give {cyclic[0]} a "
+                f"base_lr above 0 (the test keeps its ratio to max_lr)"
             )
         raise ValueError(
             f"every param group of {type(optimizer).__name__} has lr=0 (and was configured with "

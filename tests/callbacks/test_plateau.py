@@ -117,23 +117,25 @@ def test_an_epoch_that_did_not_log_the_metric_is_no_check(tmp_path, where, caplo
     assert_trace(rec.lr(), expected)
 
 
-def test_the_reduction_message_counts_the_checks_as_the_rule_does_and_names_a_floor(tmp_path, caplog) -> None:
-    # review 78: under a cooldown it read as all the checks since the best, and an LR held at min_lr was said
-    # to be at the reductions' factor alone
+def test_the_reduction_message_counts_the_checks_since_the_best_and_names_a_floor(tmp_path, caplog) -> None:
+    # review 78: under a cooldown it said "for 1 check" after 4 since the best; review 80: a clause about the
+    # cooldown appeared where it had nothing to do with the count. And an LR held at min_lr was said to be at
+    # the reductions' factor alone
     callback = ReduceOnPlateau("val", patience=0, cooldown=2, factor=0.5, min_lr=0.02)
     with caplog.at_level(logging.INFO, logger="lightning.pytorch"):
         rec = fit(tmp_path, scripted([1.0] * 9), [callback], max_epochs=9)
     said = [line for line in caplog.text.splitlines() if "no improvement on the best" in line]
-    # (checks at each epoch's end: a reduction at the second, then two in the cooldown, one counted)
+    # (checks at each epoch's end: the best at the first, a reduction at the next, two in the cooldown, ...)
     assert [line.split("ReduceOnPlateau: ", 1)[1] for line in said] == [
         f"step {2 * STEPS_PER_EPOCH}: val=1, no improvement on the best 1 for 1 check: the LR factor of optimizer "
         "0 (SGD) is now 0.5",
-        f"step {5 * STEPS_PER_EPOCH}: val=1, no improvement on the best 1 for 1 check, not counting the 2 after "
-        "the last reduction: the LR factor of optimizer 0 (SGD) is now 0.25",
-        f"step {8 * STEPS_PER_EPOCH}: val=1, no improvement on the best 1 for 1 check, not counting the 2 after "
-        "the last reduction: the LR factor of optimizer 0 (SGD) is now 0.125; param group(s) [0] held at min_lr",
+        f"step {5 * STEPS_PER_EPOCH}: val=1, no improvement on the best 1 for 4 checks: the LR factor of optimizer "
+        "0 (SGD) is now 0.25",
+        f"step {8 * STEPS_PER_EPOCH}: val=1, no improvement on the best 1 for 7 checks: the LR factor of optimizer "
+        "0 (SGD) is now 0.125; param group(s) [0] held at min_lr",
     ]
     assert rec.lr()[-1] == pytest.approx(0.02)  # (0.1 * 0.125 is below min_lr)
+    assert callback.state_dict()["checks_since_best"] == 8  # (kept for a resume's message)
 
 
 class Prefixed(Scripted):

@@ -1212,8 +1212,8 @@ def test_groups_a_scheduler_set_to_zero_are_refused_naming_the_scheduler(tmp_pat
     # the user wrote lr=0.1 in the optimizer; the error said only "configured with [0.0]"
     with pytest.raises(
         ValueError,
-        match=r"every param group of SGD has lr=0, though it was built with lr=0.1: the CyclicLR "
-        r"configure_optimizers returned set them when it was built\. .* give the scheduler a start above 0",
+        match=r"every param group of SGD has lr=0: the CyclicLR configure_optimizers returned set them to its "
+        r"base_lr when it was built\. .* give CyclicLR a base_lr above 0",
     ):
         Tuner(trainer(tmp_path)).lr_range_test(_CyclicFromZero(lr=0.1), loader(), num_steps=20, confirm=False)
 
