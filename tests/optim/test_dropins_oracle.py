@@ -227,7 +227,7 @@ DECAYS: dict[str, tuple[str, dict[str, Any]]] = {
     # review 76: a mapping's counts (another MultiStepLR's .milestones) were read as one each
     "multistep-counter": ("MultiStepLR", dict(milestones=Counter({2000: 2, 100: 1, 5000: 0}), gamma=0.3)),
     "multistep-dict": ("MultiStepLR", dict(milestones={100: 3, 2000: 1}, gamma=0.5)),
-    "multistep-float-count": ("MultiStepLR", dict(milestones={100: 2.0, 2000: 1}, gamma=0.5)),  # review 79
+    "multistep-float-count": ("MultiStepLR", dict(milestones={100: 2.0, 2000: np.float64(1.0)}, gamma=0.5)),
     "exponential": ("ExponentialLR", dict(gamma=0.9995)),
     "cosine": ("CosineAnnealingLR", dict(T_max=1000, eta_min=1e-4)),
     "cosine-3-cycles": ("CosineAnnealingLR", dict(T_max=1667)),

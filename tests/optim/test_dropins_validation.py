@@ -809,3 +809,10 @@ def test_restarts_with_eta_min_above_a_frozen_group_name_eta_min() -> None:
     ):
         ours.CosineAnnealingWarmRestarts(sgd(0.05, 0.0), T_0=4, eta_min=1e-4)
     ours.CosineAnnealingWarmRestarts(sgd(0.05, 0.0), T_0=4)  # (eta_min=0: the frozen group stays at 0)
+
+
+def test_a_milestones_count_that_is_a_whole_number_of_any_float_type_is_taken() -> None:
+    # review 80: np.float32(2.0) was refused where 2.0 was taken (torch takes both)
+    from collections import Counter
+
+    assert ours.MultiStepLR(sgd(), {3: np.float32(2.0), 5: 1.0}).milestones == Counter({3: 2, 5: 1})

@@ -6,6 +6,7 @@ import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 from torch.optim import Optimizer
 
 from ... import _validate as V
@@ -116,7 +117,7 @@ class MultiStepLR(DropIn):
             # count, as torch's Counter(milestones) reads it (review 76: each once, the LR twice too high)
             counts = {}
             for m, n in milestones.items():  # 2.0 is 2, as torch's gamma ** 2.0 reads it
-                whole_float = isinstance(n, float) and n.is_integer()
+                whole_float = isinstance(n, (float, np.floating)) and float(n).is_integer()
                 counts[m] = V.integer(
                     f"milestones[{m!r}] (its count)", int(n) if whole_float else n, 0, capped=False
                 )
