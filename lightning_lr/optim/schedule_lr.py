@@ -447,15 +447,20 @@ class ScheduleLR(LRScheduler):
         return out
 
     # --- param groups added to the optimizer ---------------------------------------------------------
-    def _sync_groups(self, saved: dict[int, tuple[int, float] | None] | None = None) -> None:
+    def _sync_groups(
+        self, saved: dict[int, tuple[int, float] | None] | None = None, reference: list[float] | None = None
+    ) -> None:
         """Schedule the param groups added to the optimizer since the last step (see the class docs);
-        ``saved``: the adoptions a checkpoint holds, kept as they were."""
+        ``saved``: the adoptions a checkpoint holds, kept as they were; ``reference``: the LRs a new group's
+        ratio is taken to (a drop-in's load gives the checkpoint's; None: this scheduler's values now)."""
         groups = self.optimizer.param_groups
         if len(groups) == len(self._lr_index) and not saved:
             return
         # the reference, and its value in this scheduler now (read while the plan still matches ``_added``)
         ref = next((j for j, k in enumerate(self._lr_index) if k >= 0), None)
         at = None if ref is None else self._own_lrs()[ref]
+        if ref is not None and reference is not None and ref < len(reference):
+            at = reference[ref]  # (review 81: the constructor's value, 50x the checkpoint's under OneCycleLR)
         n = len(self._lr_index) - len(self._added)  # the groups the scheduler was made for
         if saved and min(saved) < n:
             # the optimizer was rebuilt with groups that the checkpoint's scheduler had adopted: they follow

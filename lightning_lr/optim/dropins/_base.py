@@ -96,6 +96,12 @@ def _held(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: copy.deepcopy(g[k]) for k in _WRITTEN if k in g} for g in groups]
 
 
+#: per optimizer whose state was loaded before a drop-in was built on it: what every constructor so far left
+#: in its groups (:data:`_WRITTEN`), refreshed at the end of each; a key that still holds it at a load is given
+#: back the checkpoint's (review 81: kept per scheduler, a SequentialLR's first scheduler missed what the
+#: second's constructor wrote)
+_LEFT: weakref.WeakKeyDictionary[Optimizer, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
+
 #: per optimizer whose state was loaded before a drop-in was built on it: its groups then and what they held,
 #: until the optimizer's next step (a one-shot step hook forgets them)
 _LOADED: weakref.WeakKeyDictionary[Optimizer, tuple[list[dict[str, Any]], Restored]] = (
@@ -126,6 +132,7 @@ def restored_state(optimizer: Optimizer, last_epoch: int) -> Restored | None:
 
         def forget(*_: Any) -> None:
             _LOADED.pop(optimizer, None)
+            _LEFT.pop(optimizer, None)
             handle.remove()
 
         handle = optimizer.register_step_post_hook(forget)
@@ -244,7 +251,6 @@ class DropIn(ScheduleLR):
         "_configured_momentum",
         "_functions",
         "_groups",
-        "_left",
         "_lr_index",
         "_lr_jobs",
         "_momentum_index",
@@ -318,10 +324,8 @@ class DropIn(ScheduleLR):
         #: the optimizer's param group dicts as this scheduler last saw them: ``optimizer.load_state_dict``
         #: replaces them with new ones, so they tell whether the optimizer's state was loaded since
         self._groups: list[dict[str, Any]] = list(optimizer.param_groups)
-        #: what the groups held of :data:`_WRITTEN` when this scheduler was built on a loaded state: a key still
-        #: holding it at the load is given back the checkpoint's; one changed since (a momentum the user set)
-        #: is left (review 80)
-        self._left = _held(optimizer.param_groups) if self._built_on_state is not None else None
+        if self._built_on_state is not None:  # what the constructors left (a subclass writes before this)
+            _LEFT[optimizer] = _held(optimizer.param_groups)
         #: built: an assignment to a watched setting from now on is a change
         self._ready = True
 
@@ -383,13 +387,15 @@ class DropIn(ScheduleLR):
         # they had when the scheduler took them in (their initial_lr)
         return bases + [float(g["initial_lr"]) for g in self.optimizer.param_groups[len(bases) : n]]
 
-    def _sync_groups(self, saved: dict[int, tuple[int, float] | None] | None = None) -> None:
+    def _sync_groups(
+        self, saved: dict[int, tuple[int, float] | None] | None = None, reference: list[float] | None = None
+    ) -> None:
         # a group added since holds its own LR: that is its value at the last step (so the next one
         # writes the closed form from it, unless someone changes it in between)
         n = len(self._lr_index)
         if not saved and len(self.optimizer.param_groups) == n:
             return  # the common case, at every step: no group added since
-        super()._sync_groups(saved)
+        super()._sync_groups(saved, reference)
         added = [number(g["lr"]) for g in self.optimizer.param_groups[n:]]
         if not added:
             return
@@ -697,24 +703,24 @@ class DropIn(ScheduleLR):
         restored = self._built_on_state if self._step_count == self._built_steps else None
         self._built_on_state = None
         kept = None if restored is None else restored.lrs
-        left, self._left = self._left, None
-        if restored is not None and untouched and left is not None:
+        left = _LEFT.get(self.optimizer) if restored is not None else None
+        if restored is not None and left is not None:
             # the cycle settings and momentums the constructors wrote over (review 76: a OneCycleLR built with
             # other arguments resumed a mix of two cycles; review 79: a checkpoint without momentum cycling
-            # took the constructor's momentum), before the checkpoint's settings are compared with them; not
-            # a key changed since the build (review 80: a momentum the user set was undone). And the LRs,
-            # before a group added since is adopted at its ratio to them (review 80: to the constructor's)
-            for g, held, was, lr in zip(
-                self.optimizer.param_groups, restored.held, left, kept or (), strict=False
-            ):
+            # took the constructor's momentum), before the checkpoint's settings are compared with them; only
+            # a key still as the constructors left it (review 80: a momentum the user set was undone)
+            for g, held, was in zip(self.optimizer.param_groups, restored.held, left, strict=False):
                 for k, v in held.items():
                     if k in g and k in was and same(g[k], was[k]):
                         g[k] = copy.deepcopy(v)
+        if restored is not None and untouched:
+            # the LRs, before a group added since is adopted at its ratio to them (review 80)
+            for g, lr in zip(self.optimizer.param_groups, restored.lrs, strict=False):
                 if isinstance(g["lr"], torch.Tensor):
                     g["lr"].fill_(lr)
                 else:
                     g["lr"] = lr
-        self._sync_groups(added)
+        self._sync_groups(added, reference=kept if untouched else None)
         base_lrs = list(state_dict.get("base_lrs", self.base_lrs))
         if self._changed:  # a setting assigned before the load (review 55: in on_fit_start, before Lightning
             # restores the scheduler): the schedules follow it first, then the checkpoint's settings compare
