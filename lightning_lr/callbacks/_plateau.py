@@ -52,6 +52,7 @@ class Plateau:
         self.cooldown_counter = 0
         self.last_epoch = 0  # checks so far, as torch counts them
         self.since_best = 0  # checks since the best, the cooldown's too (for the message; not torch's)
+        self.since_best_known = True  # False after a checkpoint without it: since_best is then a lower bound
 
     def is_better(self, a: float, best: float) -> bool:
         """Whether ``a`` improves on ``best`` (torch's ``_is_better``)."""
@@ -69,6 +70,7 @@ class Plateau:
         if self.is_better(value, self.best):
             self.best = value
             self.num_bad_epochs = self.since_best = 0
+            self.since_best_known = True
         else:
             self.num_bad_epochs += 1
             self.since_best += 1
@@ -96,4 +98,6 @@ class Plateau:
         self.num_bad_epochs = int(state["num_bad_epochs"])
         self.cooldown_counter = int(state["cooldown_counter"])
         self.last_epoch = int(state["last_epoch"])
-        self.since_best = int(state.get("checks_since_best", self.num_bad_epochs))  # (older checkpoints)
+        # (a checkpoint written before it was kept: at least the bad checks counted, review 81)
+        self.since_best = int(state.get("checks_since_best", self.num_bad_epochs))
+        self.since_best_known = "checks_since_best" in state

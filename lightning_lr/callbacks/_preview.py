@@ -150,6 +150,10 @@ def _optimizer_tag(first: str, groups: Sequence[dict[str, Any]]) -> str:
         >>> _optimizer_tag("lr-SGD/pg1", [{}, {}]), _optimizer_tag("lr-Adam", [{}])
         ('lr-SGD', 'lr-Adam')
     """
-    name = groups[0].get("name") if groups else None
-    suffix = f"/{name}" if name else ("/pg1" if len(groups) > 1 else "")
+    # as LearningRateMonitor's names (``_names``): among several groups any ``name`` is one ("" and 0 too:
+    # review 81), one group's only when it is not empty
+    if len(groups) > 1:
+        suffix = f"/{groups[0].get('name', 'pg1')}"
+    else:
+        suffix = f"/{groups[0]['name']}" if groups and groups[0].get("name") else ""
     return first[: -len(suffix)] if suffix and first.endswith(suffix) else first

@@ -500,6 +500,7 @@ class ReduceOnPlateau(ScheduleCallback):
                 # the checks since the best, a cooldown's too (review 78: "for 1 check" after 4; review 80: a
                 # clause about the cooldown where it had nothing to do with the count)
                 n = self._plateau.since_best
+                at_least = "" if self._plateau.since_best_known else "at least "
                 floors = entry.scheduler.lr_floors
                 held = [
                     i for i in reduced if floors[i] is not None and new[i] <= (floors[i] or 0.0) * (1 + 1e-12)
@@ -507,7 +508,7 @@ class ReduceOnPlateau(ScheduleCallback):
                 at_floor = f"; param group(s) {held} held at min_lr" if held else ""
                 rank_zero_info(
                     f"{self.name}: step {t}: {self.monitor}={value:.6g}, no improvement on the best "
-                    f"{self._plateau.best:.6g} for {n} check{'' if n == 1 else 's'}: the LR factor of "
+                    f"{self._plateau.best:.6g} for {at_least}{n} check{'' if n == 1 else 's'}: the LR factor of "
                     f"{entry.info.label}{which} is now {shown}{at_floor}"
                 )
 
@@ -535,7 +536,8 @@ class ReduceOnPlateau(ScheduleCallback):
     # --- state ----------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
         """The keys of :meth:`ScheduleCallback.state_dict`, plus ``best``, ``num_bad_epochs``,
-        ``cooldown_counter`` and ``last_epoch`` (checks so far) as in torch, ``reductions`` (optimizer index
+        ``cooldown_counter`` and ``last_epoch`` (checks so far) as in torch, ``checks_since_best`` (for the
+        reduction message; a checkpoint without it loads), ``reductions`` (optimizer index
         -> for each param group, the steps at which its LR was reduced) and ``monitor_source``
         (``"validation"``, ``"train"`` or None: where the metric was found), ``factor`` and ``min_lr`` (a
         resume with others says so). Saved at a training epoch's end (Lightning's checkpoint callbacks run

@@ -697,3 +697,16 @@ def test_checks_in_the_first_rise_of_the_schedule_are_not_counted_as_timms_warmu
         "ReduceOnPlateau: the check at step 2 (val=0.5) is not counted, nor any other before the LR schedule it "
         "multiplies stops rising (a warm-up): the LR is raised there on purpose (said once)"
     ]
+
+
+def test_the_checks_since_the_best_from_a_checkpoint_without_them_are_a_lower_bound() -> None:
+    # review 81: read from an older checkpoint as the bad checks counted, which a cooldown resets: the message
+    # gave too few checks, as if exact
+    rule = Plateau(mode="min", threshold=1e-4, threshold_mode="rel", patience=0, cooldown=3)
+    rule.load_state_dict({"best": 0.5, "num_bad_epochs": 0, "cooldown_counter": 2, "last_epoch": 6})
+    rule.step(0.6)
+    assert (rule.since_best, rule.since_best_known) == (1, False)  # (at least 1: the cooldown hid the rest)
+    rule.step(0.4)  # an improvement: counted from here on
+    rule.step(0.45)
+    assert (rule.since_best, rule.since_best_known) == (1, True)
+    assert rule.state_dict()["checks_since_best"] == 1

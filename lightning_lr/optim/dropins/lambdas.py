@@ -41,16 +41,17 @@ class _Functions:
     def _load_settings(self, state_dict: dict[str, Any], base_lrs: list[Any]) -> None:
         saved = state_dict.get("lr_lambdas") or []
         changed = False
+        # a scheduler built on an optimizer rebuilt with groups the checkpoint's had adopted in training: those
+        # follow their reference again, and their own functions go (review 80: they made one schedule too many;
+        # review 81: trimmed only for functions with a state)
+        own = self._own_groups()  # type: ignore[attr-defined]
+        self.lr_lambdas = self.lr_lambdas[:own]
+        self._functions = self._functions[:own]  # type: ignore[has-type]
         for f, attrs in zip(self.lr_lambdas, saved, strict=False):
             if attrs is not None:
                 f.__dict__.update(attrs)
                 changed = True
         if changed:  # the functions' state changed: forget every value computed with the old one
-            # a scheduler built on an optimizer rebuilt with groups the checkpoint's had adopted in training:
-            # those follow their reference again (review 80: their own functions made one schedule too many)
-            own = self._own_groups()  # type: ignore[attr-defined]
-            self.lr_lambdas = self.lr_lambdas[:own]
-            self._functions = self._functions[:own]  # type: ignore[has-type]
             self._configure(*self._build())  # type: ignore[attr-defined]
 
 
