@@ -314,6 +314,42 @@ def test_a_group_added_between_the_build_and_the_load_keeps_its_ratio_to_the_che
     assert_close(runs[0], runs[1], rel=1e-12)
 
 
+@pytest.mark.parametrize("name", ["OneCycleLR", "CyclicLR"])
+def test_an_optimizer_state_loaded_again_before_the_schedulers_load_gets_nothing_of_the_first(
+    name: str,
+) -> None:
+    # review 82: the record of the first loaded state was given back into the groups of the second
+    full = uninterrupted(ours, name)
+    first = checkpoint(ours, name)
+    opt = sgd()
+    sched = make(ours, name, opt, CASES[name][1])
+    go(opt, sched, 5)
+    other = roundtrip(opt.state_dict())  # another run's optimizer state
+    opt = sgd()
+    opt.load_state_dict(other)
+    sched = make(ours, name, opt, CASES[name][0])
+    opt.load_state_dict(first[0])  # the checkpoint's, loaded again after the build
+    sched.load_state_dict(first[1])
+    assert_close(go(opt, sched, N - K), full[K:], rel=1e-12)
+
+
+@pytest.mark.parametrize("name", ["OneCycleLR", "CyclicLR"])
+def test_a_refused_state_leaves_the_param_groups_as_they_were(name: str) -> None:
+    # review 82: a state with an invalid setting was refused after the groups had taken the checkpoint's LRs
+    # and cycle settings, and the next step ran on them
+    states = checkpoint(ours, name)
+    bad = {**states[1], ("total_steps" if name == "OneCycleLR" else "total_size"): -5}
+    opt = sgd()
+    opt.load_state_dict(states[0])
+    sched = make(ours, name, opt, CASES[name][0])
+    before = [dict(g) for g in opt.param_groups]
+    with pytest.raises((TypeError, ValueError)):
+        sched.load_state_dict(bad)
+    assert [dict(g) for g in opt.param_groups] == before
+    sched.load_state_dict(states[1])  # the right state still resumes
+    assert_close(go(opt, sched, N - K), uninterrupted(ours, name)[K:], rel=1e-12)
+
+
 @pytest.mark.parametrize("name", ["OneCycleLR", "CyclicLR", "ExponentialLR"])
 def test_a_scheduler_built_and_dropped_before_the_loaded_one_leaves_no_trace(name: str) -> None:
     # review 79: a OneCycleLR built with other arguments and thrown away before the one loaded (optimizer

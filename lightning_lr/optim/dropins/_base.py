@@ -91,6 +91,13 @@ class Restored:
     held: list[dict[str, Any]]  # each group's :data:`_WRITTEN` keys, copied
 
 
+def _copied(value: Any) -> Any:
+    """``value`` as it is now (a tensor cloned, a list or tuple copied)."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone()
+    return copy.deepcopy(value) if isinstance(value, (list, tuple, dict)) else value
+
+
 def _held(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each group's :data:`_WRITTEN` keys, copied."""
     return [{k: copy.deepcopy(g[k]) for k in _WRITTEN if k in g} for g in groups]
@@ -675,9 +682,25 @@ class DropIn(ScheduleLR):
                 another scheduler class's (:meth:`_check_class`), or of another number of param groups. A
                 refused state leaves the scheduler as it was.
         """
+        groups = self.optimizer.param_groups
+        before = [{k: _copied(v) for k, v in g.items() if k != "params"} for g in groups]
+        built = self._built_on_state
         try:
             self._load_state(state_dict)
         except (TypeError, ValueError) as exc:
+            # a refused state leaves the groups as they were too (review 82: their LRs and cycle settings were
+            # the checkpoint's, and the next step ran on them)
+            for g, was in zip(groups, before, strict=False):
+                for k, v in was.items():
+                    if (
+                        isinstance(g.get(k), torch.Tensor)
+                        and isinstance(v, torch.Tensor)
+                        and g[k].shape == v.shape
+                    ):
+                        g[k].copy_(v)
+                    else:
+                        g[k] = v
+            self._built_on_state = built
             self._raise_in_torch_names(exc)
 
     def _load_state(self, state_dict: dict[str, Any]) -> None:
@@ -704,7 +727,13 @@ class DropIn(ScheduleLR):
         self._built_on_state = None
         kept = None if restored is None else restored.lrs
         left = _LEFT.get(self.optimizer) if restored is not None else None
-        if restored is not None and left is not None:
+        loaded = _LOADED.get(self.optimizer)
+        # on the groups the record was taken on: an optimizer state loaded again since brought other ones, whose
+        # values are that checkpoint's (review 82: the first checkpoint's cycle was written into them)
+        on_them = loaded is not None and all(
+            a is b for a, b in zip(loaded[0], self.optimizer.param_groups, strict=False)
+        )
+        if restored is not None and left is not None and on_them:
             # the cycle settings and momentums the constructors wrote over (review 76: a OneCycleLR built with
             # other arguments resumed a mix of two cycles; review 79: a checkpoint without momentum cycling
             # took the constructor's momentum), before the checkpoint's settings are compared with them; only
