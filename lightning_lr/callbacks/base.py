@@ -765,10 +765,7 @@ class ScheduleCallback(Callback):
             return  # Lightning 2.4.0 resumes within an epoch and takes a step more, its own doing
         if not automatic and self._mixed_rates():
             return  # counted in batches, on no scheduler's own step (said when the plan could not follow)
-        taken, total = (
-            trainer.global_step if automatic else self._injected[0].scheduler.last_epoch,
-            self.run.total_steps,
-        )
+        taken, total = self._step_now(trainer, automatic), self.run.total_steps
         # a schedule asked to end before the run (total=Epochs(3) of 4, milestones at epochs) holds its final
         # value there by design (review 78: the run's own steps were said to run past it)
         if taken <= total or end[1] < total or getattr(trainer, "fast_dev_run", False):
@@ -878,14 +875,10 @@ class ScheduleCallback(Callback):
         if last is None or (batches, accumulate) == last[1:]:
             return
         self._taken = None  # the loader counts otherwise now: its count is expected again
-        if not automatic and self._mixed_rates():  # counted in batches, on no scheduler's own step
-            self.warn_once(
+        if not automatic and self._mixed_rates():
+            self._warn_not_replanned(
                 "epoch-size-rates",
-                f"{self.name}: epoch {trainer.current_epoch} has {batches} batches where it had {last[1]}, but the "
-                f"optimizers it schedules step at different rates (its durations are counted in batches, on no "
-                f"scheduler's own step), so the run is not planned again and the schedule ends where it was "
-                f"planned to: give durations in optimizer steps (ints), or schedule each optimizer with its own "
-                f"callback (optimizer=<index>)",
+                f"epoch {trainer.current_epoch} has {batches} batches where it had {last[1]}",
             )
             return
         if steps == run.steps_per_epoch:
@@ -990,6 +983,18 @@ class ScheduleCallback(Callback):
         again from the critic's step mixed the two)."""
         return len({entry.scheduler.last_epoch for entry in self._injected}) > 1
 
+    def _warn_not_replanned(self, key: str, what: str) -> None:
+        """Say once that ``what`` happened, but the run is not planned again: the optimizers this callback
+        schedules step at different rates, so its durations are counted in batches, on no scheduler's own
+        step (:meth:`_mixed_rates`)."""
+        self.warn_once(
+            key,
+            f"{self.name}: {what}, but the optimizers it schedules step at different rates (its durations are "
+            f"counted in batches, on no scheduler's own step), so the run is not planned again and the schedule "
+            f"ends where it was planned to: give durations in optimizer steps (ints), or schedule each optimizer "
+            f"with its own callback (optimizer=<index>)",
+        )
+
     def _plan_limits(self, trainer: pl.Trainer, automatic: bool) -> None:
         """At an epoch's first batch: ``max_epochs`` or ``max_steps`` changed since the plan counted them (a
         callback set ``trainer.fit_loop.max_epochs``) plans the run again from here, with one warning (review
@@ -999,14 +1004,9 @@ class ScheduleCallback(Callback):
         if self._limits is None or limits == self._limits or run is None or run.total_steps is None:
             return
         then, self._limits = self._limits, limits
-        if not automatic and self._mixed_rates():  # counted in batches, on no scheduler's own step
-            self.warn_once(
-                "limits-rates",
-                f"{self.name}: the Trainer's max_epochs or max_steps changed since the run was planned, but the "
-                f"optimizers it schedules step at different rates (its durations are counted in batches, on no "
-                f"scheduler's own step), so the run is not planned again and the schedule ends where it was "
-                f"planned to: give durations in optimizer steps (ints), or schedule each optimizer with its own "
-                f"callback (optimizer=<index>)",
+        if not automatic and self._mixed_rates():
+            self._warn_not_replanned(
+                "limits-rates", "the Trainer's max_epochs or max_steps changed since the run was planned"
             )
             return
         before = dict(self.steps)

@@ -100,7 +100,7 @@ def _copied(value: Any) -> Any:
 
 def _held(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each group's :data:`_WRITTEN` keys, copied."""
-    return [{k: copy.deepcopy(g[k]) for k in _WRITTEN if k in g} for g in groups]
+    return [{k: _copied(g[k]) for k in _WRITTEN if k in g} for g in groups]
 
 
 #: per optimizer whose state was loaded before a drop-in was built on it: what every constructor so far left
@@ -741,7 +741,7 @@ class DropIn(ScheduleLR):
             for g, held, was in zip(self.optimizer.param_groups, restored.held, left, strict=False):
                 for k, v in held.items():
                     if k in g and k in was and same(g[k], was[k]):
-                        g[k] = copy.deepcopy(v)
+                        g[k] = _copied(v)
         if restored is not None and untouched:
             # the LRs, before a group added since is adopted at its ratio to them (review 80)
             for g, lr in zip(self.optimizer.param_groups, restored.lrs, strict=False):
