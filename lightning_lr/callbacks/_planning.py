@@ -1,0 +1,605 @@
+"""How a schedule callback's plan follows the run: the durations resolved from the Trainer at the fit's start
+(:meth:`RunPlanning._plan_run`), and planned again as the run takes place, from here on and with one warning
+each time: a fit resumed at another size (:meth:`~RunPlanning._plan_resumed`), an epoch of another size
+(:meth:`~RunPlanning._plan_epoch_size`), one that took other steps than its loader counts
+(:meth:`~RunPlanning._plan_epoch_taken`), the Trainer's limits changed mid-fit (:meth:`~RunPlanning._plan_limits`),
+and under manual optimization the rate at which the scheduled optimizers step
+(:meth:`~RunPlanning._count_in_optimizer_steps`). Also where the schedule ends in the run
+(:meth:`~RunPlanning._end`), and the warnings when the run goes past it.
+
+:class:`RunPlanning` is a base of :class:`~lightning_lr.callbacks.ScheduleCallback`, which supplies what the
+plan is of (its durations, its name, its injected schedulers) and rebuilds the schedules when the plan changes
+(``_refresh``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import lightning.pytorch as pl
+
+from .. import _lightning_compat as L
+from . import _resolve, _state
+from ._inject import Injected
+from ._log import StepLogging
+from ._state import CheckpointState
+from .durations import RunInfo, epoch_start, round_steps
+
+__all__ = ["RunPlanning"]
+
+
+class RunPlanning:
+    """The run's plan, and the hooks that plan it again as the run takes place (see the module's docstring)."""
+
+    # what the schedule callback (ScheduleCallback) has
+    run: RunInfo | None
+    steps: dict[str, Any]
+    schedule_end: str | None
+    reads_run: bool
+    _injected: list[Injected]
+    _checkpoint: CheckpointState
+    _logging: StepLogging | None
+    _module: pl.LightningModule | None
+    # under manual optimization: the rate at which the scheduled optimizers step, told in the first epoch
+    # (settled: True once told over a whole window; a checkpoint from before that tells it again)
+    _per_batch: _resolve.Rate
+    _settled: bool | None
+
+    if TYPE_CHECKING:
+
+        @property
+        def name(self) -> str: ...
+
+        def durations(self) -> dict[str, tuple[Any, int]]: ...
+
+        def duration_kinds(self) -> dict[str, str]: ...
+
+        def warn_once(self, key: str, message: str) -> None: ...
+
+        def _refresh(self, announce: bool = False) -> None: ...
+
+    def _forget_rate(self) -> None:
+        """No rate told yet (see :attr:`_per_batch`)."""
+        self._per_batch, self._settled = _resolve.ONE, None
+
+    def _init_plan(self) -> None:
+        """What the plan keeps for one fit only."""
+        self._guess: int | None = None  # a fit resumed at other sizes: the step its first epoch should end at
+        # the optimizer steps of this rank's last epoch, read at its first batch (an epoch of another size plans
+        # the run again: _plan_epoch_size)
+        self._epoch_steps: tuple[int, int, int] | None = None  # (steps, batches, accumulation)
+        # (epoch, step) where this fit's present epoch began at its first batch (its end tells what it took)
+        self._epoch_began: tuple[int, int] | None = None
+        # the Trainer's max_epochs and max_steps the plan counted (a callback may change them mid-fit)
+        self._limits: tuple[Any, Any] | None = None
+        # the steps this rank's epochs took where they took other than its loader's count: (count, taken), its
+        # epochs expected to take ``taken`` while the loader counts ``count`` (checkpointed, so a resume with
+        # the same loader plans alike: review 73)
+        self._taken: tuple[int, int] | None = None
+        self._resumed_within = (
+            False  # this fit resumed within an epoch (Lightning 2.4.0 takes a step more then)
+        )
+        self._provisional = False  # built on a checkpoint's plan until a resume at another size is planned
+        self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
+        self._saved_window: dict[str, Any] | None = None  # the open window of the checkpoint resumed, if any
+
+    def _plan_epoch_start(self, trainer: pl.Trainer, automatic: bool, batch_idx: int) -> None:
+        """At an epoch's first batch (and a resumed fit's first, which may be within one), after every
+        callback's ``on_train_epoch_start``: plan again for an epoch of another size or changed limits, and
+        note where a whole epoch begins (its end tells what it took)."""
+        self._plan_epoch_size(trainer, automatic)
+        self._plan_limits(trainer, automatic)
+        whole = batch_idx == 0 and self.run is not None
+        self._epoch_began = (trainer.current_epoch, self._step_now(trainer, automatic)) if whole else None
+
+    def _open_rate_window(self, trainer: pl.Trainer, batch_idx: int, seen: list[int]) -> None:
+        """Under manual optimization, at the first batch of a fit whose rate is not settled: the window in
+        which the scheduled optimizers' steps per batch are told begins (``seen``: their steps so far)."""
+        if self._rate is not None or self._settled is True or not self._needs_rate():
+            return
+        # a resume from a checkpoint written before the first epoch's end: this epoch's rest is no whole
+        # epoch (its first batches' steps are not counted), so the next epoch settles the rate
+        whole = batch_idx == 0
+        saved, self._saved_window = self._saved_window, None
+        restored = None
+        if saved is not None and not whole:  # the window the checkpoint was written in goes on
+            restored = _resolve.StepRate.from_state(saved, trainer.global_step, seen)
+        self._rate = restored or _resolve.StepRate(trainer.global_step, seen, whole)
+        self._settled = False
+
+    def _plan_run(self, trainer: pl.Trainer) -> None:
+        """Resolve the durations for this fit, and compare them with the checkpoint's being resumed. A
+        checkpoint of a run resumed at another size before, resumed again at that size, brings the run's
+        ``resumed_at`` (under automatic optimization)."""
+        run, steps = _resolve.resolve(trainer, self.name, self.durations(), self._per_batch)
+        points = self._checkpoint.carried()
+        automatic = self._module is not None and self._module.automatic_optimization
+        # a checkpoint of a run whose epochs took other steps than its loader's count, resumed with a loader
+        # that counts as that one did: its epochs take what they took (review 73: planned at the count, the
+        # resumed run left the uninterrupted one's LRs)
+        taken = self._checkpoint.taken()
+        if taken is not None and run.steps_per_epoch == taken[0]:
+            self._taken = taken
+            run = RunInfo(run.total_steps, taken[1], run.resumed_at)
+        # planned as that run was (a checkpoint at another size is planned at train start)
+        if points and automatic and self._checkpoint.same_size(run):
+            run = _resolve.anchored(trainer, run, points)
+            steps = _resolve.steps(self.name, self.durations(), run)
+        # the epochs this rank's plan counts (before the ranks agree on rank 0's): a first epoch of another size
+        # (a resumed fit whose reloaded loader, or accumulation, differs from the estimate's) plans again
+        batches = trainer.num_training_batches
+        if run.steps_per_epoch is not None and isinstance(batches, int):
+            self._epoch_steps = (run.steps_per_epoch, batches, int(trainer.accumulate_grad_batches))
+        self.run, self.steps = _resolve.agreed(trainer, self.name, run, steps)
+        self._limits = (trainer.max_epochs, trainer.max_steps)
+        self._checkpoint.check_run(self.name, run, steps, self.reads_run)
+
+    def _plan_resumed(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        """At train start of a resumed fit (Lightning's loops restored): a checkpoint written with other steps
+        per epoch plans the run as it takes place, from here (at an epoch's end) or from the end of the epoch
+        it resumes in, expected now (:func:`~._resolve.epoch_end_guess`). In every fit whose plan has such
+        points, the end of its first epoch tells where the next begins, and corrects the plan if it must."""
+        saved, run = self._checkpoint.reshaped, self.run
+        if run is None or trainer.global_step == 0:
+            if saved is not None and run is not None:
+                _resolve.warn_if_changed(self.name, saved, run, self.steps, self.reads_run)
+            return
+        within = L.resumes_within_epoch(trainer)
+        self._resumed_within = within
+        if saved is not None:
+            if not pl_module.automatic_optimization or run.steps_per_epoch is None:
+                _resolve.warn_if_changed(self.name, saved, run, self.steps, self.reads_run)
+                self._check_durations(trainer)
+                return
+            if within:
+                at = _resolve.epoch_end_guess(trainer, L.batches_done_in_epoch(trainer))
+            else:
+                at = (trainer.current_epoch, trainer.global_step)
+            # the epochs before this fit took the checkpoint's steps per epoch (and its points)
+            anchored = self._anchor(trainer, at, _state.saved_run(saved))
+            estimate = _resolve.run_info(trainer, needs_epochs=False).total_steps
+            relative = bool(_resolve.relative(self.durations()))
+            _resolve.warn_reshaped(
+                self.name,
+                saved,
+                anchored,
+                self.steps,
+                estimate,
+                trainer.global_step,
+                within,
+                relative,
+                reloads=int(getattr(trainer, "reload_dataloaders_every_n_epochs", 0) or 0),
+            )
+            self._check_durations(trainer)
+            if self._provisional:  # built on the checkpoint's plan until this one was known
+                self._provisional = False
+                self._refresh()
+        self._guess = None
+        if self.run is not None and self.run.resumed_at and self.run.steps_per_epoch is not None:
+            # where the plan has the epoch it resumes in end (a guess, or a checkpoint's): its end tells
+            self._guess = round_steps(epoch_start(self.run, trainer.current_epoch + 1))
+
+    def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        guess, self._guess = self._guess, None
+        began, run = self._epoch_began, self.run
+        whole = (
+            not self._resumed_within
+            and began is not None
+            and began[0] == trainer.current_epoch
+            and run is not None
+            and run.steps_per_epoch is not None
+            and began[1] == round_steps(epoch_start(run, trainer.current_epoch))
+        )
+        if guess is None or whole:
+            # a whole epoch where the plan has it begin, also the first after a checkpoint written at an epoch's
+            # end: what it took tells, as in the uninterrupted run (review 75: the expected end alone kept the
+            # plan at a size the next epochs no longer took); an epoch resumed within, or taken whole again from
+            # another step, keeps the expected end's rules
+            self._plan_epoch_taken(trainer, pl_module.automatic_optimization)
+            return
+        if self.run is None or trainer.global_step == guess:
+            return
+        if trainer.max_steps is not None and 0 <= trainer.max_steps <= trainer.global_step:
+            return  # max_steps cut the epoch short: the fit ends here, not the epoch
+        before = dict(self.steps)
+        told = self._anchor(trainer, (trainer.current_epoch + 1, trainer.global_step))
+        _resolve.warn_told(self.name, told, guess, self.steps, before)
+        self._check_durations(trainer)
+
+    def _plan_epoch_size(self, trainer: pl.Trainer, automatic: bool = True) -> None:
+        """At an epoch's first batch: an epoch of another number of steps than the plan's (a train dataloader
+        reloaded at another size, ``reload_dataloaders_every_n_epochs``) plans the run again from here, this
+        epoch and the ones after it at its size, with one warning (review 65: the plan kept epoch 0's size, and
+        a 1cycle over the run ended at step 31 of 56, the LR at its floor for the rest). Under manual
+        optimization (not ``automatic``) an epoch takes its batches at the rate the scheduled optimizers step
+        (:meth:`_count_in_optimizer_steps`), and the run goes on from the scheduler's own step (it did not
+        plan again, and the 1cycle spent half the run at its floor without a word)."""
+        run = self.run
+        batches = trainer.num_training_batches
+        if run is None or run.steps_per_epoch is None or not isinstance(batches, int) or batches <= 0:
+            return
+        # compared with this rank's own epochs before (at the fit's start, the ones its plan counted), not with
+        # the plan the ranks agreed on: ranks whose loaders differ in length follow rank 0's plan (review 43),
+        # and every rank must come to the same plan without a collective
+        # (no accumulation under manual optimization: the rate told in the first epoch counts the steps)
+        accumulate = L.accumulate_grad_batches(trainer) if automatic else 1
+        steps = self._counted_steps(trainer, automatic, batches)
+        last, self._epoch_steps = self._epoch_steps, (steps, batches, accumulate)
+        # the loader and the accumulation say what they said before (an epoch whose len() was not what it
+        # took keeps the plan its end told: _plan_epoch_taken), or the plan has this size already
+        if last is None or (batches, accumulate) == last[1:]:
+            return
+        self._taken = None  # the loader counts otherwise now: its count is expected again
+        if not automatic and self._mixed_rates():
+            self._warn_not_replanned(
+                "epoch-size-rates",
+                f"epoch {trainer.current_epoch} has {batches} batches where it had {last[1]}",
+            )
+            return
+        if steps == run.steps_per_epoch:
+            return
+        had = run.steps_per_epoch
+        at = self._step_now(trainer, automatic)
+        why = []
+        if batches != last[1]:
+            why.append(f"the train dataloader has {batches} batches where it had {last[1]}")
+        if accumulate != last[2]:
+            why.append(f"the batches accumulate by {accumulate} where they did by {last[2]}")
+        before = dict(self.steps)
+        self.run = RunInfo(run.total_steps, steps, run.resumed_at)
+        told = self._anchor(trainer, (trainer.current_epoch, at), base=run)
+        if (
+            self._guess is not None
+        ):  # a resumed epoch's end, expected by the plan this one replaces (review 69)
+            self._guess = round_steps(epoch_start(told, trainer.current_epoch + 1))
+        self.warn_once(
+            "epoch-size",
+            f"{self.name}: epoch {trainer.current_epoch} takes {steps} optimizer steps where the plan had "
+            f"{had} ({' and '.join(why)}, as reload_dataloaders_every_n_epochs or a "
+            f"GradientAccumulationScheduler may do), so the run is planned again from step {at} with its epochs at {steps} steps: {told.total_steps} optimizer steps"
+            f"{_resolve.changes(before, self.steps)}. The schedule follows that plan from here, and is planned "
+            f"again at each epoch of another size.",
+        )
+        self._check_durations(trainer)
+
+    def _step_now(self, trainer: pl.Trainer, automatic: bool) -> int:
+        """The step the schedules are at: Lightning's ``global_step``, or under manual optimization the
+        scheduler's own count (an optimizer may step at another rate than the others)."""
+        return (
+            trainer.global_step if automatic or not self._injected else self._injected[0].scheduler.last_epoch
+        )
+
+    def _plan_epoch_taken(self, trainer: pl.Trainer, automatic: bool) -> None:
+        """At the end of an epoch this fit ran whole: one that took other steps than expected (its loader's
+        count, or what its epochs took before where that differs: :attr:`_taken`) plans the run again from the
+        next epoch, at the size this one took, with one warning (review 72: a ``len()`` that says more
+        batches than the loader yields, a ``CombinedLoader`` whose mode ends the epoch at another loader's
+        end, planned a 1cycle for 45 steps of a 30-step run, which ended at LR 0.046; review 73: a later
+        epoch back at its count, and an accumulation written by hand that steps at the epoch's last batch,
+        ran past the plan unsaid). Each rank compares its own epochs (ranks whose loaders differ follow rank
+        0's plan). Not when the fit stops here (``should_stop``, ``max_steps``, the last epoch), nor under
+        manual optimization when the optimizers step at different rates (counted in batches) or the epoch took
+        fewer steps than expected (most often skipped ones: review 75)."""
+        began, self._epoch_began = self._epoch_began, None
+        run, batches = self.run, trainer.num_training_batches
+        if (
+            began is None
+            or began[0] != trainer.current_epoch
+            or run is None
+            or run.steps_per_epoch is None
+            or not isinstance(batches, int)
+            or (not automatic and self._mixed_rates())
+        ):
+            return
+        ends = trainer.max_epochs is not None and 0 <= trainer.max_epochs <= trainer.current_epoch + 1
+        if (
+            ends
+            or trainer.should_stop
+            or (trainer.max_steps is not None and 0 <= trainer.max_steps <= trainer.global_step)
+        ):
+            return  # the fit ends here, not the epoch (the end says if it came before the plan's: on_train_end)
+        now = self._step_now(trainer, automatic)
+        taken = now - began[1]
+        count = self._counted_steps(trainer, automatic, batches)
+        expected = self._taken[1] if self._taken is not None and self._taken[0] == count else count
+        if taken <= 0 or taken == expected or (not automatic and taken < expected):
+            return  # (under manual optimization fewer steps are most often skipped ones: review 75)
+        self._taken = None if taken == count else (count, taken)
+        before = dict(self.steps)
+        self.run = RunInfo(run.total_steps, taken, run.resumed_at)
+        told = self._anchor(trainer, (trainer.current_epoch + 1, now), base=run)
+        limit = trainer.limit_train_batches
+        counted = (
+            f"limit_train_batches={limit} gives {batches} batches"
+            if isinstance(limit, int) and limit == batches
+            else f"its train dataloader's len() gives {batches} batches"
+        )
+        self.warn_once(
+            "epoch-taken",
+            f"{self.name}: epoch {trainer.current_epoch} took {taken} optimizer steps where the plan had "
+            f"{run.steps_per_epoch} ({counted}; a len() that is not what the loader yields, a CombinedLoader "
+            f"whose mode ends the epoch at another loader's end, or an optimizer stepped by hand at the epoch's "
+            f"end does this), so the run is planned again from step {now} with its epochs at {taken} steps: "
+            f"{told.total_steps} optimizer steps{_resolve.changes(before, self.steps)}. The schedule follows "
+            f"that plan from here, and is planned again after each epoch that takes other steps.",
+        )
+        self._check_durations(trainer)
+
+    def _counted_steps(self, trainer: pl.Trainer, automatic: bool, batches: int) -> int:
+        """The optimizer steps an epoch of ``batches`` takes by this rank's count: its accumulation's windows,
+        or under manual optimization the batches at the rate the first epoch told."""
+        if automatic:
+            return -(-batches // L.accumulate_grad_batches(trainer))
+        return max(1, math.floor(batches * self._per_batch.ours))
+
+    def _mixed_rates(self) -> bool:
+        """Under manual optimization, whether the optimizers this callback schedules stepped to different
+        counts: its durations are counted in batches then, on no scheduler's own step (review 73: a plan made
+        again from the critic's step mixed the two)."""
+        return len({entry.scheduler.last_epoch for entry in self._injected}) > 1
+
+    def _warn_not_replanned(self, key: str, what: str) -> None:
+        """Say once that ``what`` happened, but the run is not planned again: the optimizers this callback
+        schedules step at different rates, so its durations are counted in batches, on no scheduler's own
+        step (:meth:`_mixed_rates`)."""
+        self.warn_once(
+            key,
+            f"{self.name}: {what}, but the optimizers it schedules step at different rates (its durations are "
+            f"counted in batches, on no scheduler's own step), so the run is not planned again and the schedule "
+            f"ends where it was planned to: give durations in optimizer steps (ints), or schedule each optimizer "
+            f"with its own callback (optimizer=<index>)",
+        )
+
+    def _plan_limits(self, trainer: pl.Trainer, automatic: bool) -> None:
+        """At an epoch's first batch: ``max_epochs`` or ``max_steps`` changed since the plan counted them (a
+        callback set ``trainer.fit_loop.max_epochs``) plans the run again from here, with one warning (review
+        72: a 1cycle planned for 4 epochs stopped near its peak when they became 2; a cosine for 2 ran its last
+        20 steps at 0 when they became 4; torch's OneCycleLR raises there)."""
+        limits, run = (trainer.max_epochs, trainer.max_steps), self.run
+        if self._limits is None or limits == self._limits or run is None or run.total_steps is None:
+            return
+        then, self._limits = self._limits, limits
+        if not automatic and self._mixed_rates():
+            self._warn_not_replanned(
+                "limits-rates", "the Trainer's max_epochs or max_steps changed since the run was planned"
+            )
+            return
+        before = dict(self.steps)
+        now = self._step_now(trainer, automatic)
+        told = self._anchor(trainer, (trainer.current_epoch, now))
+        if told.total_steps == run.total_steps:
+            return  # the other limit bounds the run as before
+        changed = [
+            f"{name} ({a} -> {b})"
+            for name, a, b in zip(("max_epochs", "max_steps"), then, limits, strict=True)
+            if a != b
+        ]
+        self.warn_once(
+            "limits",
+            f"{self.name}: the Trainer's {' and '.join(changed)} changed since the run was planned, so it is "
+            f"planned again from step {now}: {told.total_steps} optimizer steps where it had "
+            f"{run.total_steps}{_resolve.changes(before, self.steps)}. The schedule follows that plan from here.",
+        )
+        self._check_durations(trainer)
+
+    def _anchor(self, trainer: pl.Trainer, at: tuple[int, int], base: RunInfo | None = None) -> RunInfo:
+        """Epoch ``at[0]`` of a fit resumed at another size begins at step ``at[1]``: plan the run as it takes
+        place (:attr:`RunInfo.resumed_at`), and apply the schedules from the next step when its durations
+        follow the run (Epochs, Fraction) or the run's length changed. Where the epoch before began is kept
+        as ``base`` (the plan so far, or the checkpoint's run at its own size) has it, so a fit that resumed
+        within that epoch does not spread the epochs before evenly up to ``at``."""
+        assert self.run is not None
+        before = self.run
+        base = base if base is not None else before
+        points = base.resumed_at
+        epoch = at[0] - 1
+        if epoch >= 1 and base.steps_per_epoch is not None and (not points or points[-1][0] < epoch):
+            start = round_steps(epoch_start(base, epoch))
+            if 0 < start < at[1] and (not points or start > points[-1][1]):
+                points = _resolve.with_point(points, (epoch, start))
+        self.run = _resolve.anchored(trainer, before, _resolve.with_point(points, at), self._per_batch)
+        steps = _resolve.steps(self.name, self.durations(), self.run)
+        changed, self.steps = steps != self.steps, steps
+        if changed or self.run.total_steps != before.total_steps:  # (a schedule function may read the run)
+            self._refresh()
+        return self.run
+
+    def _check_durations(self, trainer: pl.Trainer) -> None:
+        """Warn when a duration does not fit in the run (not in a ``fast_dev_run``, which is a few steps)."""
+        if getattr(trainer, "fast_dev_run", False) or self.run is None:
+            return
+        end = self._runs_out()
+        if end is not None:
+            _resolve.warn_if_ends_early(
+                self.name, end, self.run, self.warn_once, self._span_advice(known=True)
+            )
+        kinds = self.duration_kinds()
+        _resolve.warn_if_beyond_run(self.name, self.durations(), self.steps, self.run, kinds, self.warn_once)
+
+    def _count_in_optimizer_steps(self, trainer: pl.Trainer, batch_idx: int) -> None:
+        """Under manual optimization an optimizer may step several times per batch (a critic), or once every
+        few batches (a gradient accumulation written by hand): tell the rate
+        (:class:`~lightning_lr.callbacks._resolve.StepRate`) early in the window, settle it at the window's
+        end (the end of the epoch), and resolve the durations in the optimizers' steps from then on."""
+        assert self._logging is not None and self._rate is not None
+        batches, counts = self._rate.batch(self._logging.steps_seen())
+        told = self._rate.observe(batches, counts, trainer.global_step)
+        if told == _resolve.StepRate.DIFFER:
+            self._warn_differ(counts, batches)
+            in_batches = self._rate.in_batches(batches, trainer.global_step)
+            self._use_rate(trainer, in_batches, "steps-differ-max", "", in_batches=True)
+        elif isinstance(told, _resolve.Rate):
+            self._use_rate(trainer, told, "steps-per-batch", "")
+        elif self._rate.told and trainer.max_steps is not None and trainer.max_steps >= 0:
+            # max_steps bounds every optimizer's steps: refine their rate, told from the first batches, over
+            # the window so far (the plan follows without a further word; the epoch's end settles it)
+            overall = self._rate.overall(batches, trainer.global_step)
+            if overall != self._per_batch.overall:
+                refined = _resolve.Rate(self._per_batch.ours, overall)
+                key = "steps-differ-max" if self._rate.differ else "steps-per-batch"
+                self._use_rate(trainer, refined, key, "", in_batches=self._rate.differ)
+        if batch_idx + 1 < trainer.num_training_batches:
+            return
+        if not self._rate.whole:
+            self._rate = None  # the next batch begins a window of a whole epoch
+            return
+        window = self._rate
+        settled = window.settle(batches, counts, trainer.global_step)
+        self._rate, self._settled = None, True
+        if settled == _resolve.StepRate.NONE:
+            self.warn_once(
+                "no-steps",
+                f"{self.name}: the optimizer(s) it schedules did not step in {batches} batches (to the end of "
+                f"the epoch), so it cannot tell how often they step: {self._counted('stay', 'stays')} counted in batches "
+                f"({self.run.total_steps if self.run else None} steps). Give durations in optimizer steps "
+                f"(an int) to plan them in steps.",
+            )
+        elif settled == _resolve.StepRate.DIFFER:
+            self._warn_differ(counts, batches)
+            in_batches = window.in_batches(batches, trainer.global_step)
+            self._use_rate(trainer, in_batches, "steps-differ-settled", "", in_batches=True)
+        elif isinstance(settled, _resolve.Rate):
+            steps = settled.ours * batches
+            self._use_rate(
+                trainer,
+                settled,
+                "steps-per-epoch",
+                f" ({steps} step{'' if steps == 1 else 's'} in the epoch's {batches} batches)",
+            )
+        self._check_durations(trainer)
+
+    def _needs_rate(self) -> bool:
+        """Whether the plan depends on how often the optimizers step under manual optimization: durations to
+        count in their steps, or a schedule built from the run (``reads_run``: its ``total_steps``)."""
+        return bool(self.durations()) or self.reads_run
+
+    def _counted(self, plural: str, singular: str) -> str:
+        """What the step rate counts, with its verb, for messages: its durations, or (without any) the run a
+        function of the run builds the schedule from."""
+        return f"its durations {plural}" if self.durations() else f"the run it is built from {singular}"
+
+    def _warn_differ(self, counts: list[int], batches: int) -> None:
+        self.warn_once(
+            "steps-differ",
+            f"{self.name}: the optimizers it schedules stepped {counts} times in {batches} "
+            f"batch{'' if batches == 1 else 'es'}; {self._counted('are', 'is')} "
+            f"counted in batches. Schedule each with its own callback (optimizer=<index>) to "
+            f"count each in its own steps.",
+        )
+
+    def _use_rate(
+        self, trainer: pl.Trainer, rate: _resolve.Rate, key: str, where: str, in_batches: bool = False
+    ) -> None:
+        """Resolve the durations for ``rate``; rebuild the schedules and say so once if the plan changed
+        (``in_batches``: the optimizers step at different rates, and ``rate`` counts in batches)."""
+        if rate == self._per_batch:
+            return
+        before = (self.run, dict(self.steps))
+        self._per_batch = rate
+        self.run, self.steps = _resolve.resolve(trainer, self.name, self.durations(), rate)
+        if (self.run, self.steps) == before:
+            return
+        self._refresh()
+        bounded = rate.overall != rate.ours and trainer.max_steps is not None and trainer.max_steps >= 0
+        # every optimizer's rate is refined until the window (the first epoch) ends
+        overall = _resolve.describe_rate(rate.overall) + (" so far" if self._rate is not None else "")
+        unit = "batches" if in_batches or rate == _resolve.ONE else "optimizer steps"
+        if in_batches or rate == _resolve.ONE:
+            said = f"{self._counted('are', 'is')} counted in batches" + ("" if in_batches else " again")
+            if bounded:
+                said += f", and max_steps counts every optimizer's steps ({overall})"
+        else:
+            said = (
+                f"under manual optimization the optimizer(s) it schedules step {_resolve.describe_rate(rate)}"
+                f"{where}, so {self._counted('are', 'is')} counted in their steps"
+            )
+            if bounded:
+                said += f" (max_steps counts every optimizer's: {overall})"
+        if not self.durations():  # a schedule built from the run (a function of it), or given as it is
+            if self.reads_run:
+                self.warn_once(key, f"{self.name}: {said}: the run is {self.run.total_steps} {unit}.")
+            return
+        taken = self._injected[0].scheduler.last_epoch if self._injected else 0
+        early = ""
+        if key == "steps-per-batch" and taken > 0 and _resolve.relative(self.durations()):
+            # review 54: a critic's first steps ran at up to 2x the planned warm-up LR, unsaid
+            early = (
+                f" Its first {taken} step{'' if taken == 1 else 's'}, taken before the rate could be told, followed "
+                f"the plan counted in batches; durations in optimizer steps (ints) are planned in them from the "
+                f"start."
+            )
+        self.warn_once(
+            key,
+            f"{self.name}: {said}: the run is {self.run.total_steps} {unit} "
+            f"({', '.join(f'{a}={v}' for a, v in self.steps.items())}).{early}",
+        )
+
+    def _end(self) -> tuple[str, int, bool] | None:
+        """Where the schedule has done its work in this run: what says so (:attr:`schedule_end`), its step (the
+        largest of a list, within the run) and whether it follows the run's length (Epochs, Fraction); None
+        without one."""
+        arg = self.schedule_end
+        value = self.steps.get(arg) if arg is not None else None
+        counts = [v for v in (value if isinstance(value, list) else [value]) if v]
+        if arg is None or self.run is None or not counts:
+            return None
+        total = self.run.total_steps
+        relative = bool(_resolve.relative({arg: self.durations()[arg]}))
+        return arg, max(counts) if total is None else min(max(counts), total), relative
+
+    def _runs_out(self) -> int | None:
+        """The step from which the schedule holds its final value because its length, given in steps, has run
+        out (a ``total``); None without one, or when the user tied it to the run (``Fraction(0.9)``,
+        ``Epochs``): ending there is what they asked for."""
+        end = self._end()
+        return end[1] if end is not None and self.schedule_end == "total" and not end[2] else None
+
+    def _warn_if_run_out(self, step: int) -> None:
+        """In a run of unknown length (an IterableDataset without max_steps), which the start could not check:
+        warn once when a step is taken past the schedule's end."""
+        end = self._runs_out() if self.run is not None and self.run.total_steps is None else None
+        if end is not None and step >= end:
+            self.warn_once(
+                "ends-early",
+                f"{self.name}: the schedule ended at step {end}, and the run goes on (its length was not known "
+                f"when it started); from step {end} on the LR stays at the schedule's final value "
+                f"({self._span_advice(known=False)})",
+            )
+
+    def _span_advice(self, known: bool) -> str:
+        """How to make the schedule span the run (``known``: its length was known at the start)."""
+        return _resolve.SPAN_ADVICE[0 if known else 1]
+
+    def _warn_if_ran_past(self, trainer: pl.Trainer, automatic: bool) -> None:
+        """At the fit's end: say once if the run took more steps than its plan where the schedule's end follows
+        the run (``Epochs``, ``Fraction``), so its last steps held the final value (review 73: a last epoch
+        whose optimizer is stepped by hand at its last batch took a step more than counted; review 75: a last
+        epoch back at its loader's count after short ones). Not after a resume within an epoch under automatic
+        optimization, where Lightning 2.4.0 takes a step more."""
+        end = self._end()
+        if (
+            end is None
+            or not end[2]
+            or self.run is None
+            or self.run.total_steps is None
+            or not self._injected
+        ):
+            return
+        if automatic and self._resumed_within:
+            return  # Lightning 2.4.0 resumes within an epoch and takes a step more, its own doing
+        if not automatic and self._mixed_rates():
+            return  # counted in batches, on no scheduler's own step (said when the plan could not follow)
+        taken, total = self._step_now(trainer, automatic), self.run.total_steps
+        # a schedule asked to end before the run (total=Epochs(3) of 4, milestones at epochs) holds its final
+        # value there by design (review 78: the run's own steps were said to run past it)
+        if taken <= total or end[1] < total or getattr(trainer, "fast_dev_run", False):
+            return
+        self.warn_once(
+            "ran-past",
+            f"{self.name}: the run took {taken} optimizer steps, more than the {total} it was planned "
+            f"for, so the schedule, which ends with the run ({end[0]}), held its final value for the last "
+            f"{taken - total} (its last epoch took more steps than the plan counted: one back at its loader's "
+            f"len() after shorter ones, or an optimizer stepped by hand at the epoch's last batch). Give max_steps "
+            f"to plan the run for the steps it takes.",
+        )
