@@ -18,7 +18,8 @@ from ..schedules import Schedule
 from ..schedules._base import check_step, subclasses
 from ..schedules._math import ARRAY, SCALAR
 from . import _scale
-from .param_groups import momentum_key, raw_momentum
+from ._restored import Restored, give_back_held, left_by_constructors, restored_state
+from .param_groups import momentum_key, raw_momentum, set_lr
 
 __all__ = ["ScheduleLR", "momentum_key"]
 
@@ -310,6 +311,14 @@ class ScheduleLR(LRScheduler):
     ) -> None:
         check_optimizer(optimizer)
         check_last_epoch(last_epoch)
+        #: built on an optimizer whose state was loaded first (its groups hold ``initial_lr`` at
+        #: ``last_epoch=-1``): what they held, the checkpoint's LRs, cycle settings and momentums, which a
+        #: later load of this scheduler's state gives back (another scheduler's change, a plateau's cut, is in
+        #: them). A constructor writes its first value over them (torch's absolute schedulers too), so the first
+        #: step after the resume took another LR (up to 20x; review 82: 8x for a ScheduleLR beside a
+        #: OneCycleLR). None: not built on a loaded state (a subclass that writes to the groups before this
+        #: constructor takes the record first)
+        self._built_on_state: Restored | None = restored_state(optimizer, last_epoch)
         self.optimizer = optimizer
         self.relative = boolean("relative", relative)  # bool("False") is True (review 76)
         n = len(optimizer.param_groups)
@@ -323,6 +332,10 @@ class ScheduleLR(LRScheduler):
         ]
         self._configure(lr, momentum)
         super().__init__(optimizer, last_epoch)
+        #: the step count when built: what the groups held then is given back only by a load before any step
+        self._built_steps = self._step_count
+        if self._built_on_state is not None:
+            left_by_constructors(optimizer)
 
     # --- configuration ------------------------------------------------------------------------
     def _configure(self, lr: ScheduleSpec, momentum: ScheduleSpec) -> None:
@@ -788,6 +801,12 @@ class ScheduleLR(LRScheduler):
         """Restore the step and apply the schedules' values at it. The schedules themselves come from
         the constructor, so a resumed run can re-resolve them (e.g. for a longer run).
 
+        Built in torch's resume order (the optimizer's state loaded first, then the schedulers built on it,
+        then their states), with other schedulers on the optimizer, the first step after the resume takes
+        the LRs the checkpoint's optimizer state holds, as the uninterrupted run does (another scheduler's
+        part in them included), where this scheduler's schedules are the checkpoint's; a schedule given
+        otherwise applies its own value.
+
         A scheduler :meth:`link`-ed with others loads the state into the one that wrote it (see there).
 
         Raises:
@@ -812,6 +831,10 @@ class ScheduleLR(LRScheduler):
 
     def _load(self, state_dict: dict[str, Any]) -> None:
         last_epoch, step_count = check_position(state_dict)
+        # what the groups held when this scheduler was built on a loaded optimizer state, for a load before any
+        # step: after a step it is long gone (:attr:`_built_on_state`)
+        restored = self._built_on_state if self._step_count == self._built_steps else None
+        self._built_on_state = None
         if bool(state_dict.get("relative", self.relative)) != self.relative:
             _warn(
                 f"the checkpoint was written with relative={state_dict['relative']}, this scheduler has "
@@ -823,10 +846,20 @@ class ScheduleLR(LRScheduler):
         # the groups added before the checkpoint (re-added to the optimizer before this load, as
         # BaseFinetuning does) follow the schedule with the ratios they had
         self._sync_groups(self._added_from(state_dict))
+        if restored is not None:  # the cycle settings and momentums the constructors wrote over
+            give_back_held(self.optimizer, restored)
         # optimizer.load_state_dict may have brought other initial_lr values: re-read them.
         self._invalidate()
         self._apply(max(self.last_epoch, 0))
         self._unschedule_momentum(state_dict)
+        if restored is not None and self._matches(state_dict):
+            # the checkpoint's LRs, which another scheduler on the optimizer may have had a part in (a drop-in
+            # stacked on this one: review 82, the first step after the resume was off, 8x beside a OneCycleLR);
+            # a schedule given otherwise than the checkpoint's (re-resolved for a longer run) applies its own
+            groups = self.optimizer.param_groups
+            for i, _ in self._lr_jobs:
+                if i < len(restored.lrs):
+                    set_lr(groups[i], restored.lrs[i])
 
     def _unschedule_momentum(self, state_dict: Mapping[str, Any]) -> None:
         """Put back the configured momentum of the groups whose momentum the checkpoint's schedules set and

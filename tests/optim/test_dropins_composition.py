@@ -510,15 +510,27 @@ STACKED: dict[str, Callable[[torch.optim.Optimizer], list[Any]]] = {
         ours.ExponentialLR(o, gamma=0.97),
         ours.MultiplicativeLR(o, shrink),
     ],
+    "a relative ScheduleLR under an ExponentialLR": lambda o: [
+        ScheduleLR(o, ExponentialDecay(1.0, 0.9), relative=True),
+        ours.ExponentialLR(o, gamma=0.97),
+    ],
+    "a ScheduleLR that leaves a group alone, beside a OneCycleLR": lambda o: [
+        ours.OneCycleLR(o, 0.1, total_steps=40),
+        ScheduleLR(o, [CosineDecay(0.1, total=40), None]),
+    ],
 }
 
 
+@pytest.mark.parametrize("reverse", [False, True], ids=["loaded in order", "loaded in reverse"])
 @pytest.mark.parametrize("kind", list(STACKED))
-def test_stacked_drop_ins_built_on_a_loaded_optimizer_resume_bit_for_bit(kind: str) -> None:
+def test_stacked_drop_ins_built_on_a_loaded_optimizer_resume_bit_for_bit(kind: str, reverse: bool) -> None:
     """torch's resume order in a plain loop: the optimizer's state loaded, then the schedulers built on it,
     then their states. Review 67: a third drop-in on the optimizer was not told its groups came from a
     checkpoint, so the second's load wrote its own last LR, one factor short of the chain's (0.0703 for
-    0.0696 after three ExponentialLR(0.99) at step 12), and the run kept that factor off."""
+    0.0696 after three ExponentialLR(0.99) at step 12), and the run kept that factor off. Review 82: a
+    ScheduleLR took no part in what the loaded groups held, so the first step after the resume was off (the
+    relative one gave the ExponentialLR's factor back; the one that leaves group 1 alone kept the OneCycleLR's
+    first LR there, 8x the checkpoint's)."""
     n = 30
 
     opt = sgd()
@@ -532,6 +544,7 @@ def test_stacked_drop_ins_built_on_a_loaded_optimizer_resume_bit_for_bit(kind: s
         opt2 = sgd()
         opt2.load_state_dict(opt_state)
         schedulers2 = STACKED[kind](opt2)
-        for s, state in zip(schedulers2, states, strict=True):
+        pairs = list(zip(schedulers2, states, strict=True))
+        for s, state in reversed(pairs) if reverse else pairs:
             s.load_state_dict(state)
         assert run_side_by_side(opt2, schedulers2, n - k) == full[k:], f"resumed at step {k}"

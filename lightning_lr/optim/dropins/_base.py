@@ -28,12 +28,9 @@ this layer adds what torch's users rely on beyond the values of a scheduler alon
 
 from __future__ import annotations
 
-import copy
 import math
 import numbers
 import warnings
-import weakref
-from dataclasses import dataclass
 from typing import Any, ClassVar, NoReturn
 
 import torch
@@ -41,6 +38,7 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import EPOCH_DEPRECATION_WARNING
 
 from ...schedules._base import check_step, subclasses
+from .._restored import copied, give_back_held, number, put, same
 from ..schedule_lr import BLOCK, ScheduleLR, ScheduleSpec, check_optimizer, check_position
 from ._args import in_torch_names, one_element
 
@@ -48,10 +46,6 @@ __all__ = [
     "EPOCH_DEPRECATION_WARNING",
     "AbsoluteDropIn",
     "DropIn",
-    "Restored",
-    "number",
-    "restored_state",
-    "same",
     "warn_order",
 ]
 
@@ -72,85 +66,6 @@ _ORDER = (
 )
 _GET_LR = "To get the last learning rate computed by the scheduler, please use `get_last_lr()`."
 
-#: the param group dicts a drop-in was built on, per optimizer: a group that holds ``initial_lr`` and is one
-#: of these got it from an earlier scheduler on the same optimizer, not from a loaded state
-_SEEN: weakref.WeakKeyDictionary[Optimizer, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
-
-
-#: what a drop-in may write to a param group when it is built, beside ``lr``: the cycles' settings, which
-#: torch's OneCycleLR keeps in the groups, and the momentum (or betas) the cycles set
-_WRITTEN = ("initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum", "momentum", "betas")
-
-
-@dataclass(frozen=True)
-class Restored:
-    """What the groups of an optimizer whose state was loaded held when the first drop-in was built on them:
-    the checkpoint's, which a load of a scheduler's state gives back (:func:`restored_state`)."""
-
-    lrs: list[float]
-    held: list[dict[str, Any]]  # each group's :data:`_WRITTEN` keys, copied
-
-
-def _copied(value: Any) -> Any:
-    """``value`` as it is now (a tensor cloned, a list or tuple copied)."""
-    if isinstance(value, torch.Tensor):
-        return value.detach().clone()
-    return copy.deepcopy(value) if isinstance(value, (list, tuple, dict)) else value
-
-
-def _held(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each group's :data:`_WRITTEN` keys, copied."""
-    return [{k: _copied(g[k]) for k in _WRITTEN if k in g} for g in groups]
-
-
-#: per optimizer whose state was loaded before a drop-in was built on it: what every constructor so far left
-#: in its groups (:data:`_WRITTEN`), refreshed at the end of each; a key that still holds it at a load is given
-#: back the checkpoint's (review 81: kept per scheduler, a SequentialLR's first scheduler missed what the
-#: second's constructor wrote)
-_LEFT: weakref.WeakKeyDictionary[Optimizer, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
-
-#: per optimizer whose state was loaded before a drop-in was built on it: its groups then and what they held,
-#: until the optimizer's next step (a one-shot step hook forgets them)
-_LOADED: weakref.WeakKeyDictionary[Optimizer, tuple[list[dict[str, Any]], Restored]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def restored_state(optimizer: Optimizer, last_epoch: int) -> Restored | None:
-    """What the groups held when a scheduler built now is built on an optimizer whose state was loaded first
-    (torch's resume order: optimizer, then scheduler): at ``last_epoch=-1`` every group holds ``initial_lr``,
-    and none is a dict an earlier drop-in on this optimizer was built on (``optimizer.load_state_dict`` makes
-    new ones); None otherwise. Called before the scheduler writes to the groups: their LRs, cycle settings
-    and momentums are the checkpoint's, which a load of the scheduler's state gives back.
-
-    Every drop-in built on those groups before the optimizer steps gets what the first found (review 67: a
-    third ``ExponentialLR`` stacked on the optimizer was given nothing, so the second's load wrote its own last
-    LR, one factor short of the chain's, and the resumed run kept that factor off; review 79: a OneCycleLR
-    built and dropped before the one loaded left its cycle in the groups)."""
-    groups = optimizer.param_groups
-    seen = _SEEN.get(optimizer, [])
-    restored = last_epoch == -1 and all("initial_lr" in g for g in groups)
-    fresh = restored and not any(g is s for g in groups for s in seen)
-    _SEEN[optimizer] = [*seen, *(g for g in groups if not any(g is s for s in seen))]
-    if fresh:
-        state = Restored([number(g["lr"]) for g in groups], _held(groups))
-        _LOADED[optimizer] = (list(groups), state)
-        handle: Any = None
-
-        def forget(*_: Any) -> None:
-            _LOADED.pop(optimizer, None)
-            _LEFT.pop(optimizer, None)
-            handle.remove()
-
-        handle = optimizer.register_step_post_hook(forget)
-        return state
-    loaded = _LOADED.get(optimizer) if restored else None
-    if loaded is None or len(loaded[0]) != len(groups):
-        return None
-    if any(a is not b for a, b in zip(loaded[0], groups, strict=True)):  # groups made since: not the load's
-        return None
-    return loaded[1]
-
 
 def warn_order(optimizer: Optimizer) -> None:
     """torch's warnings at the first ``step()``: ``optimizer.step`` replaced after the scheduler was
@@ -159,18 +74,6 @@ def warn_order(optimizer: Optimizer) -> None:
         warnings.warn(_OVERRIDDEN, UserWarning, stacklevel=3)
     elif not getattr(optimizer, "_opt_called", False):
         warnings.warn(_ORDER, UserWarning, stacklevel=3)
-
-
-def same(a: Any, b: Any) -> bool:
-    """Whether two settings are equal (tensors by value; anything that does not compare is different)."""
-    try:
-        return bool(a == b)
-    except (RuntimeError, TypeError, ValueError):
-        return False
-
-
-def number(x: Any) -> float:
-    return x.item() if isinstance(x, torch.Tensor) else float(x)
 
 
 #: the steps ``step(epoch)`` takes are below this (the schedules count steps in 64-bit integers)
@@ -308,14 +211,6 @@ class DropIn(ScheduleLR):
         last_epoch: int = -1,
     ) -> None:
         n = len(check_optimizer(optimizer))
-        #: built on an optimizer whose state was loaded first (its groups hold ``initial_lr`` at
-        #: ``last_epoch=-1``): the LRs they held, the checkpoint's, which a later load of this scheduler's
-        #: state gives back (another scheduler's change, a plateau's cut, is in them). torch's recursive
-        #: classes keep them; its absolute ones (LambdaLR, CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR)
-        #: write their first value over them at construction, so the first step after the resume took another
-        #: LR (up to 20x). None: not built on a loaded state (a subclass that writes to the groups before this
-        #: constructor sets it from its own earlier :func:`restored_state`)
-        self._built_on_state = restored_state(optimizer, last_epoch)
         #: the step whose closed-form values ``_vals`` holds; None when unknown (after a load)
         self._at: int | None = None
         self._vals: list[float] = []
@@ -326,13 +221,9 @@ class DropIn(ScheduleLR):
         #: whether a watched setting was assigned since the schedules were built (a subclass sets them first)
         self._changed = False
         super().__init__(optimizer, lr, momentum, relative, last_epoch)
-        #: the step count when built: the LRs held then are given back only by a load before any step
-        self._built_steps = self._step_count
         #: the optimizer's param group dicts as this scheduler last saw them: ``optimizer.load_state_dict``
         #: replaces them with new ones, so they tell whether the optimizer's state was loaded since
         self._groups: list[dict[str, Any]] = list(optimizer.param_groups)
-        if self._built_on_state is not None:  # what the constructors left (a subclass writes before this)
-            _LEFT[optimizer] = _held(optimizer.param_groups)
         #: built: an assignment to a watched setting from now on is a change
         self._ready = True
 
@@ -683,7 +574,7 @@ class DropIn(ScheduleLR):
                 refused state leaves the scheduler as it was.
         """
         groups = self.optimizer.param_groups
-        before = [{k: _copied(v) for k, v in g.items() if k != "params"} for g in groups]
+        before = [{k: copied(v) for k, v in g.items() if k != "params"} for g in groups]
         built = self._built_on_state
         try:
             self._load_state(state_dict)
@@ -692,14 +583,7 @@ class DropIn(ScheduleLR):
             # the checkpoint's, and the next step ran on them)
             for g, was in zip(groups, before, strict=False):
                 for k, v in was.items():
-                    if (
-                        isinstance(g.get(k), torch.Tensor)
-                        and isinstance(v, torch.Tensor)
-                        and g[k].shape == v.shape
-                    ):
-                        g[k].copy_(v)
-                    else:
-                        g[k] = v
+                    put(g, k, v)
             self._built_on_state = built
             self._raise_in_torch_names(exc)
 
@@ -726,22 +610,10 @@ class DropIn(ScheduleLR):
         restored = self._built_on_state if self._step_count == self._built_steps else None
         self._built_on_state = None
         kept = None if restored is None else restored.lrs
-        left = _LEFT.get(self.optimizer) if restored is not None else None
-        loaded = _LOADED.get(self.optimizer)
-        # on the groups the record was taken on: an optimizer state loaded again since brought other ones, whose
-        # values are that checkpoint's (review 82: the first checkpoint's cycle was written into them)
-        on_them = loaded is not None and all(
-            a is b for a, b in zip(loaded[0], self.optimizer.param_groups, strict=False)
-        )
-        if restored is not None and left is not None and on_them:
-            # the cycle settings and momentums the constructors wrote over (review 76: a OneCycleLR built with
-            # other arguments resumed a mix of two cycles; review 79: a checkpoint without momentum cycling
-            # took the constructor's momentum), before the checkpoint's settings are compared with them; only
-            # a key still as the constructors left it (review 80: a momentum the user set was undone)
-            for g, held, was in zip(self.optimizer.param_groups, restored.held, left, strict=False):
-                for k, v in held.items():
-                    if k in g and k in was and same(g[k], was[k]):
-                        g[k] = _copied(v)
+        if restored is not None:
+            # the LRs, cycle settings and momentums the constructors wrote over, where they still hold it, before
+            # the checkpoint's settings are compared with them
+            give_back_held(self.optimizer, restored)
         if restored is not None and untouched:
             # the LRs, before a group added since is adopted at its ratio to them (review 80)
             for g, lr in zip(self.optimizer.param_groups, restored.lrs, strict=False):

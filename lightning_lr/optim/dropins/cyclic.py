@@ -16,9 +16,10 @@ from ...schedules import Cyclic, OneCycle, Schedule
 from ...schedules._math import SCALAR
 from ...schedules.cyclic import OneCycleMomentum
 from .. import param_groups as pg
+from .._restored import number, restored_state, same
 from ..schedule_lr import ScheduleSpec, check_last_epoch, check_optimizer
 from ._args import per_group, torch_names, torch_refuses, whole
-from ._base import AbsoluteDropIn, number, restored_state, same
+from ._base import AbsoluteDropIn
 
 __all__ = ["CyclicLR", "OneCycleLR"]
 
@@ -210,7 +211,7 @@ class CyclicLR(AbsoluteDropIn):
         self.scale_mode = first.scale_mode
         self.cycle_momentum = cycle_momentum
         momentum = None
-        restored = restored_state(optimizer, last_epoch)  # before the groups are written to
+        restored_state(optimizer, last_epoch)  # the record, taken before the groups are written to
         if self.cycle_momentum:
             self.use_beta1 = "betas" in optimizer.defaults
             momentum, self.base_momentums, self.max_momentums = cycled_momentum(
@@ -222,7 +223,6 @@ class CyclicLR(AbsoluteDropIn):
             for g, s in zip(groups, lrs, strict=True):
                 pg.set_lr(g, s.base_lr)
         super().__init__(optimizer, lr=lrs, momentum=momentum, last_epoch=last_epoch)
-        self._built_on_state = restored  # taken before it wrote to the groups
         self.base_lrs = [s.base_lr for s in lrs]
         self._changed = False  # (the schedules were built from them: no change)
 
@@ -483,7 +483,7 @@ class OneCycleLR(AbsoluteDropIn):
                 stacklevel=2,
             )
         momentum = None
-        restored = restored_state(optimizer, last_epoch)  # before the groups are written to
+        restored_state(optimizer, last_epoch)  # the record, taken before the groups are written to
         if self.cycle_momentum:
             self.use_beta1 = "betas" in optimizer.defaults
             momentum, _, _ = cycled_momentum(
@@ -495,7 +495,6 @@ class OneCycleLR(AbsoluteDropIn):
             for g, s in zip(groups, lrs, strict=True):
                 g["initial_lr"], g["max_lr"], g["min_lr"] = s.initial_lr, s.max_lr, s.min_lr
         super().__init__(optimizer, lr=lrs, momentum=momentum, last_epoch=last_epoch)
-        self._built_on_state = restored  # taken before it wrote to the groups
 
     def _settings(self) -> dict[str, Any]:
         keys = ["total_steps", "_schedule_phases", "_anneal_func_type", "cycle_momentum"]

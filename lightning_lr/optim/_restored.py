@@ -1,0 +1,155 @@
+"""The record of what an optimizer's param groups held when its state was loaded before its schedulers were
+built (torch's resume order: optimizer, then schedulers, then their states): the checkpoint's LRs, cycle
+settings and momentums, which the schedulers' constructors write over and a load of a scheduler's state gives
+back. Every scheduler built on those groups before the optimizer steps takes part (:class:`ScheduleLR` and the
+drop-ins): each takes the record before it writes to the groups (:func:`restored_state`), and leaves what it
+wrote (:func:`left_by_constructors`)."""
+
+from __future__ import annotations
+
+import copy
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch.optim import Optimizer
+
+__all__ = [
+    "Restored",
+    "copied",
+    "give_back_held",
+    "left_by_constructors",
+    "number",
+    "put",
+    "restored_state",
+    "same",
+]
+
+
+#: the param group dicts a scheduler was built on, per optimizer: a group that holds ``initial_lr`` and is one
+#: of these got it from an earlier scheduler on the same optimizer, not from a loaded state
+_SEEN: weakref.WeakKeyDictionary[Optimizer, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
+
+
+#: what a scheduler may write to a param group when it is built: the LR, the cycles' settings, which torch's
+#: OneCycleLR keeps in the groups, and the momentum (or betas) the cycles set
+_WRITTEN = ("lr", "initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum", "momentum", "betas")
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What the groups of an optimizer whose state was loaded held when the first scheduler was built on them:
+    the checkpoint's, which a load of a scheduler's state gives back (:func:`restored_state`)."""
+
+    lrs: list[float]
+    held: list[dict[str, Any]]  # each group's :data:`_WRITTEN` keys, copied
+
+
+def copied(value: Any) -> Any:
+    """``value`` as it is now (a tensor cloned, a list or tuple copied)."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone()
+    return copy.deepcopy(value) if isinstance(value, (list, tuple, dict)) else value
+
+
+def _held(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each group's :data:`_WRITTEN` keys, copied."""
+    return [{k: copied(g[k]) for k in _WRITTEN if k in g} for g in groups]
+
+
+#: per optimizer whose state was loaded before a scheduler was built on it: what every constructor so far left
+#: in its groups (:data:`_WRITTEN`), refreshed at the end of each; a key that still holds it at a load is given
+#: back the checkpoint's (review 81: kept per scheduler, a SequentialLR's first scheduler missed what the
+#: second's constructor wrote)
+_LEFT: weakref.WeakKeyDictionary[Optimizer, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
+
+#: per optimizer whose state was loaded before a scheduler was built on it: its groups then and what they held,
+#: until the optimizer's next step (a one-shot step hook forgets them)
+_LOADED: weakref.WeakKeyDictionary[Optimizer, tuple[list[dict[str, Any]], Restored]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def restored_state(optimizer: Optimizer, last_epoch: int) -> Restored | None:
+    """What the groups held when a scheduler built now is built on an optimizer whose state was loaded first
+    (torch's resume order: optimizer, then scheduler): at ``last_epoch=-1`` every group holds ``initial_lr``,
+    and none is a dict an earlier scheduler on this optimizer was built on (``optimizer.load_state_dict`` makes
+    new ones); None otherwise. Called before the scheduler writes to the groups: their LRs, cycle settings
+    and momentums are the checkpoint's, which a load of the scheduler's state gives back.
+
+    Every scheduler built on those groups before the optimizer steps gets what the first found (review 67: a
+    third ``ExponentialLR`` stacked on the optimizer was given nothing, so the second's load wrote its own last
+    LR, one factor short of the chain's, and the resumed run kept that factor off; review 79: a OneCycleLR
+    built and dropped before the one loaded left its cycle in the groups)."""
+    groups = optimizer.param_groups
+    seen = _SEEN.get(optimizer, [])
+    restored = last_epoch == -1 and all("initial_lr" in g for g in groups)
+    fresh = restored and not any(g is s for g in groups for s in seen)
+    _SEEN[optimizer] = [*seen, *(g for g in groups if not any(g is s for s in seen))]
+    if fresh:
+        state = Restored([number(g["lr"]) for g in groups], _held(groups))
+        _LOADED[optimizer] = (list(groups), state)
+        handle: Any = None
+
+        def forget(*_: Any) -> None:
+            _LOADED.pop(optimizer, None)
+            _LEFT.pop(optimizer, None)
+            handle.remove()
+
+        handle = optimizer.register_step_post_hook(forget)
+        return state
+    loaded = _LOADED.get(optimizer) if restored else None
+    if loaded is None or len(loaded[0]) != len(groups):
+        return None
+    if any(a is not b for a, b in zip(loaded[0], groups, strict=True)):  # groups made since: not the load's
+        return None
+    return loaded[1]
+
+
+def left_by_constructors(optimizer: Optimizer) -> None:
+    """At the end of a constructor built on a loaded state: what the constructors so far left in the groups,
+    which a load gives back the checkpoint's where it still holds it (:func:`give_back_held`)."""
+    _LEFT[optimizer] = _held(optimizer.param_groups)
+
+
+def give_back_held(optimizer: Optimizer, restored: Restored) -> None:
+    """At the load of a scheduler built on a loaded state (before any step): give back the checkpoint's LRs,
+    cycle settings and momentums the constructors wrote over (review 76: a OneCycleLR built with other arguments
+    resumed a mix of two cycles; review 79: a checkpoint without momentum cycling took the constructor's
+    momentum; review 82: a ScheduleLR that leaves a group alone kept a OneCycleLR's first LR in it, 8x the
+    checkpoint's). Only on the groups the record was taken on (review 82: an optimizer state loaded again since
+    brought other ones, whose values are that checkpoint's), and only a key still as the constructors left it
+    (review 80: a momentum the user set between the build and the load was undone)."""
+    left, loaded = _LEFT.get(optimizer), _LOADED.get(optimizer)
+    groups = optimizer.param_groups
+    if left is None or loaded is None or loaded[1] is not restored:
+        return
+    if any(a is not b for a, b in zip(loaded[0], groups, strict=False)):
+        return
+    for g, held, was in zip(groups, restored.held, left, strict=False):
+        for k, v in held.items():
+            if k in g and k in was and same(g[k], was[k]):
+                put(g, k, copied(v))
+
+
+def put(group: dict[str, Any], key: str, value: Any) -> None:
+    """Set ``group[key]`` to ``value``: a tensor of the same shape in place (the optimizer's tensor stays the
+    object it was), anything else by assignment."""
+    held = group.get(key)
+    if isinstance(held, torch.Tensor) and isinstance(value, torch.Tensor) and held.shape == value.shape:
+        held.copy_(value)
+    else:
+        group[key] = value
+
+
+def same(a: Any, b: Any) -> bool:
+    """Whether two settings are equal (tensors by value; anything that does not compare is different)."""
+    try:
+        return bool(a == b)
+    except (RuntimeError, TypeError, ValueError):
+        return False
+
+
+def number(x: Any) -> float:
+    return x.item() if isinstance(x, torch.Tensor) else float(x)
