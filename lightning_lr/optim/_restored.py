@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,12 +19,15 @@ from torch.optim import Optimizer
 __all__ = [
     "Restored",
     "copied",
+    "forget_left",
+    "give_back",
     "give_back_held",
     "left_by_constructors",
     "number",
     "put",
     "restored_state",
     "same",
+    "taken_on",
 ]
 
 
@@ -71,6 +75,32 @@ _LOADED: weakref.WeakKeyDictionary[Optimizer, tuple[list[dict[str, Any]], Restor
 )
 
 
+#: the optimizers whose steps forget their record (:func:`_forget`)
+_HOOKED: weakref.WeakSet[Optimizer] = weakref.WeakSet()
+
+
+def _forget(optimizer: Optimizer, *_: Any) -> None:
+    """A step post-hook: the optimizer stepped, so what its groups held at the load is gone. It stays
+    registered (a hook that removed itself while torch runs the hooks broke the loop over them when another
+    hook followed it: "OrderedDict mutated during iteration")."""
+    _LOADED.pop(optimizer, None)
+    _LEFT.pop(optimizer, None)
+
+
+def taken_on(optimizer: Optimizer, restored: Restored) -> bool:
+    """Whether ``restored`` is the record of the optimizer's groups as they are now: an optimizer state loaded
+    again since brought other ones, whose values are that checkpoint's (review 82), and in Lightning's order
+    (the schedulers built, then the optimizer's state loaded) a record taken at the build is of groups the
+    load replaced."""
+    loaded = _LOADED.get(optimizer)
+    return (
+        loaded is not None
+        and loaded[1] is restored
+        and len(loaded[0]) == len(optimizer.param_groups)
+        and all(a is b for a, b in zip(loaded[0], optimizer.param_groups, strict=True))
+    )
+
+
 def restored_state(optimizer: Optimizer, last_epoch: int) -> Restored | None:
     """What the groups held when a scheduler built now is built on an optimizer whose state was loaded first
     (torch's resume order: optimizer, then scheduler): at ``last_epoch=-1`` every group holds ``initial_lr``,
@@ -90,14 +120,9 @@ def restored_state(optimizer: Optimizer, last_epoch: int) -> Restored | None:
     if fresh:
         state = Restored([number(g["lr"]) for g in groups], _held(groups))
         _LOADED[optimizer] = (list(groups), state)
-        handle: Any = None
-
-        def forget(*_: Any) -> None:
-            _LOADED.pop(optimizer, None)
-            _LEFT.pop(optimizer, None)
-            handle.remove()
-
-        handle = optimizer.register_step_post_hook(forget)
+        if optimizer not in _HOOKED:  # one hook per optimizer, for as long as it lives
+            _HOOKED.add(optimizer)
+            optimizer.register_step_post_hook(_forget)
         return state
     loaded = _LOADED.get(optimizer) if restored else None
     if loaded is None or len(loaded[0]) != len(groups):
@@ -119,18 +144,32 @@ def give_back_held(optimizer: Optimizer, restored: Restored) -> None:
     resumed a mix of two cycles; review 79: a checkpoint without momentum cycling took the constructor's
     momentum; review 82: a ScheduleLR that leaves a group alone kept a OneCycleLR's first LR in it, 8x the
     checkpoint's). Only on the groups the record was taken on (review 82: an optimizer state loaded again since
-    brought other ones, whose values are that checkpoint's), and only a key still as the constructors left it
+    brought other ones: :func:`taken_on`), and only a key still as the constructors left it
     (review 80: a momentum the user set between the build and the load was undone)."""
-    left, loaded = _LEFT.get(optimizer), _LOADED.get(optimizer)
-    groups = optimizer.param_groups
-    if left is None or loaded is None or loaded[1] is not restored:
+    left = _LEFT.get(optimizer)
+    if left is None or not taken_on(optimizer, restored):
         return
-    if any(a is not b for a, b in zip(loaded[0], groups, strict=False)):
-        return
-    for g, held, was in zip(groups, restored.held, left, strict=False):
+    for g, held, was in zip(optimizer.param_groups, restored.held, left, strict=False):
         for k, v in held.items():
             if k in g and k in was and same(g[k], was[k]):
                 put(g, k, copied(v))
+
+
+def give_back(optimizer: Optimizer, restored: Restored, keys: Iterable[tuple[int, str]]) -> None:
+    """The record's values at ``keys`` (``(group, key)`` pairs that it holds)."""
+    for i, k in keys:
+        if i < len(restored.held) and k in restored.held[i]:
+            put(optimizer.param_groups[i], k, copied(restored.held[i][k]))
+
+
+def forget_left(optimizer: Optimizer, keys: Iterable[tuple[int, str]]) -> None:
+    """A scheduler's load wrote its own values at ``keys`` (``(group, key)`` pairs): a later load does not give
+    back the record's there (review 86: a ScheduleLR given another schedule on resume wrote its own LR, and
+    a drop-in loaded after it put the checkpoint's back, as the value equalled what the constructor left)."""
+    left = _LEFT.get(optimizer)
+    for i, k in keys:
+        if left is not None and i < len(left):
+            left[i].pop(k, None)
 
 
 def put(group: dict[str, Any], key: str, value: Any) -> None:

@@ -18,8 +18,16 @@ from ..schedules import Schedule
 from ..schedules._base import check_step, subclasses
 from ..schedules._math import ARRAY, SCALAR
 from . import _scale
-from ._restored import Restored, give_back_held, left_by_constructors, restored_state
-from .param_groups import momentum_key, raw_momentum, set_lr
+from ._restored import (
+    Restored,
+    forget_left,
+    give_back,
+    give_back_held,
+    left_by_constructors,
+    restored_state,
+    taken_on,
+)
+from .param_groups import momentum_key, raw_momentum
 
 __all__ = ["ScheduleLR", "momentum_key"]
 
@@ -852,14 +860,19 @@ class ScheduleLR(LRScheduler):
         self._invalidate()
         self._apply(max(self.last_epoch, 0))
         self._unschedule_momentum(state_dict)
-        if restored is not None and self._matches(state_dict):
-            # the checkpoint's LRs, which another scheduler on the optimizer may have had a part in (a drop-in
-            # stacked on this one: review 82, the first step after the resume was off, 8x beside a OneCycleLR);
-            # a schedule given otherwise than the checkpoint's (re-resolved for a longer run) applies its own
-            groups = self.optimizer.param_groups
-            for i, _ in self._lr_jobs:
-                if i < len(restored.lrs):
-                    set_lr(groups[i], restored.lrs[i])
+        if restored is not None and taken_on(self.optimizer, restored):
+            written = [
+                *((i, "lr") for i, _ in self._lr_jobs),
+                *((i, "momentum") for i, _ in self._momentum_jobs),
+                *((i, "betas") for i, _ in self._beta_jobs),
+            ]
+            if self._same_as_saved(state_dict):
+                # the checkpoint's LRs and momentums, which another scheduler on the optimizer may have had a
+                # part in (a drop-in stacked on this one: review 82, the first step after the resume was off, 8x
+                # beside a OneCycleLR; review 86, a cycle's momentum); a schedule given otherwise than the
+                # checkpoint's (re-resolved for a longer run) applies its own
+                give_back(self.optimizer, restored, written)
+            forget_left(self.optimizer, written)  # what it wrote is no drop-in's to give back
 
     def _unschedule_momentum(self, state_dict: Mapping[str, Any]) -> None:
         """Put back the configured momentum of the groups whose momentum the checkpoint's schedules set and
@@ -1019,6 +1032,16 @@ class ScheduleLR(LRScheduler):
             f"{int(state_dict['last_epoch'])} on, so they may jump there",
             UserWarning,
             stacklevel=4,
+        )
+
+    def _same_as_saved(self, state_dict: Mapping[str, Any]) -> bool:
+        """Whether ``state_dict`` was written by a scheduler with this one's schedules, scales and floors: its
+        values at the step are then the checkpoint's (review 86: a scale given on resume was not compared)."""
+        scales = [None if s is None else repr(s) for s in self.lr_scales]
+        return (
+            self._matches(state_dict)
+            and state_dict.get("lr_scales", [None] * len(scales)) == scales
+            and list(state_dict.get("lr_floors", [None] * len(self.lr_floors))) == list(self.lr_floors)
         )
 
     def _matches(self, state_dict: Mapping[str, Any], exact: bool = True) -> bool:

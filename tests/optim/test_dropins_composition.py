@@ -22,7 +22,7 @@ from torch.optim.swa_utils import SWALR
 
 import lightning_lr.optim as ours
 from lightning_lr.optim import ScheduleLR
-from lightning_lr.schedules import CosineDecay, ExponentialDecay
+from lightning_lr.schedules import Constant, CosineDecay, ExponentialDecay, Linear
 
 RTOL = 1e-9
 NAMES = [
@@ -548,3 +548,111 @@ def test_stacked_drop_ins_built_on_a_loaded_optimizer_resume_bit_for_bit(kind: s
         for s, state in reversed(pairs) if reverse else pairs:
             s.load_state_dict(state)
         assert run_side_by_side(opt2, schedulers2, n - k) == full[k:], f"resumed at step {k}"
+
+
+def lrs_and_momentums(opt: torch.optim.Optimizer, schedulers: list[Any], steps: int) -> list[list[float]]:
+    """Every group's LR and momentum before each of ``steps`` steps of ``opt`` and then of ``schedulers``."""
+    out = []
+    for _ in range(steps):
+        out.append([float(g[k]) for g in opt.param_groups for k in ("lr", "momentum")])
+        opt.step()
+        for s in schedulers:
+            s.step()
+    return out
+
+
+def resumed_in_torchs_order(
+    build: Callable[[torch.optim.Optimizer], list[Any]],
+    rebuild: Callable[[torch.optim.Optimizer], list[Any]],
+    k: int,
+    reverse: bool,
+    n: int = 24,
+) -> list[list[float]]:
+    """Run ``build``'s schedulers ``k`` steps, then resume in torch's order (the optimizer's state loaded, the
+    schedulers built by ``rebuild``, their states loaded, in reverse if ``reverse``); LRs and momentums from
+    there to step ``n``."""
+    opt = sgd()
+    schedulers = build(opt)
+    lrs_and_momentums(opt, schedulers, k)
+    opt_state, states = roundtrip(opt.state_dict()), [roundtrip(s.state_dict()) for s in schedulers]
+    opt2 = sgd()
+    opt2.load_state_dict(opt_state)
+    schedulers2 = rebuild(opt2)
+    pairs = list(zip(schedulers2, states, strict=True))
+    for s, state in reversed(pairs) if reverse else pairs:
+        s.load_state_dict(state)
+    return lrs_and_momentums(opt2, schedulers2, n - k)
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["loaded in order", "loaded in reverse"])
+def test_a_scheduler_lrs_momentum_resumes_beside_a_cycle_in_torchs_order(reverse: bool) -> None:
+    """Review 86: a ScheduleLR with a momentum schedule, built before a CyclicLR that cycles momentum too,
+    took its own momentum at the first step after the resume, not the one the chain had (0.8 for 0.85)."""
+
+    def build(o: torch.optim.Optimizer) -> list[Any]:
+        return [
+            ScheduleLR(o, [CosineDecay(0.05, total=24), None], momentum=Linear(0.9, 0.6, 24)),
+            ours.CyclicLR(o, 0.01, 0.1, step_size_up=4),
+            ours.StepLR(o, 5, 0.5),
+        ]
+
+    full = lrs_and_momentums(sgd_built := sgd(), build(sgd_built), 24)
+    for k in (4, 13):
+        assert resumed_in_torchs_order(build, build, k, reverse) == full[k:], f"resumed at step {k}"
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["loaded in order", "loaded in reverse"])
+@pytest.mark.parametrize("drop_in", ["StepLR", "OneCycleLR"])
+def test_a_scheduler_lr_given_another_schedule_on_resume_applies_its_own_beside_a_drop_in(
+    drop_in: str, reverse: bool
+) -> None:
+    """ScheduleLR's schedules come from its constructor, so a resume may change them (re-resolved for a
+    longer run): the first step takes the new schedule's value, whichever scheduler loads first. Review 86: a
+    drop-in loaded after it gave back the checkpoint's LR (0.05 for 0.1), and its momentum (0.8 for 0.6)."""
+
+    def make(value: float, momentum: float) -> Callable[[torch.optim.Optimizer], list[Any]]:
+        def build(o: torch.optim.Optimizer) -> list[Any]:
+            other = ours.StepLR(o, 5, 0.5) if drop_in == "StepLR" else ours.OneCycleLR(o, 0.1, total_steps=24)
+            return [other, ScheduleLR(o, Constant(value), momentum=Constant(momentum))]
+
+        return build
+
+    for k in (3, 7):
+        first = resumed_in_torchs_order(make(0.05, 0.8), make(0.1, 0.6), k, reverse)[0]
+        assert first == [0.1, 0.6, 0.1, 0.6], f"resumed at step {k}"
+
+
+def test_a_scale_given_on_resume_applies_at_the_first_step_in_torchs_order() -> None:
+    """Review 86: a ScheduleLR written without a scale and resumed with ``set_scale`` took the checkpoint's
+    unscaled LR at the first step (its scales were not compared with the checkpoint's)."""
+
+    def scaled(o: torch.optim.Optimizer) -> list[Any]:
+        s = ScheduleLR(o, CosineDecay(0.05, total=24))
+        s.set_scale(Constant(0.5))
+        return [s]
+
+    full = lrs_and_momentums(opt := sgd(), scaled(opt), 24)
+    resumed = resumed_in_torchs_order(
+        lambda o: [ScheduleLR(o, CosineDecay(0.05, total=24))], scaled, 9, False
+    )
+    assert resumed[0] == full[9]
+
+
+def test_a_torch_scheduler_built_first_does_not_pass_for_a_loaded_state() -> None:
+    """Lightning's order: the schedulers built on a fresh optimizer (torch's LinearLR first, which puts
+    ``initial_lr`` in the groups), then the optimizer's state loaded, then theirs. Review 86: the ScheduleLR
+    took the groups for a loaded state's and wrote the LRs they had at its build over the checkpoint's."""
+
+    def build(o: torch.optim.Optimizer) -> list[Any]:
+        return [L.LinearLR(o, 0.5, total_iters=3), ScheduleLR(o, CosineDecay(1.0, total=24), relative=True)]
+
+    full = lrs_and_momentums(opt := sgd(), build(opt), 24)
+    opt1 = sgd()
+    schedulers1 = build(opt1)
+    lrs_and_momentums(opt1, schedulers1, 9)
+    opt2 = sgd()
+    schedulers2 = build(opt2)
+    opt2.load_state_dict(roundtrip(opt1.state_dict()))
+    for s, state in zip(schedulers2, [roundtrip(s.state_dict()) for s in schedulers1], strict=True):
+        s.load_state_dict(state)
+    assert lrs_and_momentums(opt2, schedulers2, 15) == full[9:]

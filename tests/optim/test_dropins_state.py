@@ -906,3 +906,25 @@ def test_a_subclass_keeps_its_own_attributes_in_its_state_as_torch() -> None:
         assert fresh.restarts == 3 and fresh.last_epoch == 3
     plain = ours.StepLR(sgd(), step_size=2)
     assert "restarts" not in plain.state_dict()
+
+
+@pytest.mark.parametrize(
+    "make", [lambda o: ours.ExponentialLR(o, 0.9), lambda o: ours.OneCycleLR(o, 0.1, 20)]
+)
+def test_a_step_hook_of_the_users_runs_beside_a_drop_in_built_on_a_loaded_state(make: Any) -> None:
+    """A drop-in built on a loaded optimizer state keeps what the groups held until the optimizer's first
+    step, which a step post-hook forgets. That hook removed itself while torch ran the hooks, so a post-hook
+    of the user's registered after it broke the first step ("OrderedDict mutated during iteration")."""
+    opt = sgd()
+    first = make(opt)
+    opt.step()
+    first.step()
+    resumed = sgd()
+    resumed.load_state_dict(roundtrip(opt.state_dict()))
+    scheduler = make(resumed)
+    calls: list[int] = []
+    resumed.register_step_post_hook(lambda *_: calls.append(1))
+    for _ in range(3):
+        resumed.step()
+        scheduler.step()
+    assert calls == [1, 1, 1]
