@@ -102,6 +102,7 @@ def confirm_results(
             val_batches,
             target.weight_decay,
             () if target.weight_decay is None else shares[target.weight_decay],
+            found.start,
         )
         bar = tqdm(
             total=len(OFFSETS) * options.confirm_steps,
@@ -135,6 +136,9 @@ class _Runner:
     val_batches: list[list[Any]] | None
     weight_decay: float | None
     split: Split  # how ``weight_decay`` is shared among the groups (``_decay_split``)
+    #: the sweep's loss level at the start, from the state each candidate starts from: a loss ``BLOWUP`` times
+    #: above it is a divergence (:func:`~._confirm.diverged`); None: the candidate's first loss stands for it
+    level: float | None
     #: the candidates trained so far
     count: int = 0
 
@@ -174,7 +178,8 @@ class _Runner:
             for lg in loggers:
                 lg.log_metrics({tag: value}, step=base + t)
             bar.update(1)
-            if diverged(value, losses[0]):
+            level = self.level if self.level is not None and math.isfinite(self.level) else losses[0]
+            if diverged(value, level):
                 if not math.isfinite(value):
                     # a NaN/inf here had no blow-up before it (that would have ended the candidate): it counts
                     # as diverged all the same, which bounds the answer below this LR; said, with its losses and

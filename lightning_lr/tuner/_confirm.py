@@ -77,7 +77,7 @@ SPACING = 0.5
 #: the score is the mean loss of this fraction of a candidate's last steps (at least ``MIN_TAIL``)
 TAIL = 0.2
 MIN_TAIL = 3
-#: a candidate whose loss exceeds this many times its first loss (when that is > 0) has diverged
+#: a candidate whose loss exceeds this many times the loss level at the start (when that is > 0) has diverged
 BLOWUP = 1e3
 #: a sweep that stopped (NaN/inf or diverged) before this fraction of its steps gives no scale
 EARLY_FRACTION = 0.25
@@ -108,8 +108,8 @@ class Candidate:
     """One candidate LR of the confirmation: its per-step losses (under DDP the mean over ranks; the
     validation loss when the sweep recorded validation losses) and its score.
 
-    ``losses`` stop at the step the candidate diverged (a NaN/inf loss, or above ``BLOWUP`` times its
-    first loss); its ``score`` is then ``inf``. ``steps_taken`` is the optimizer steps it took when that is
+    ``losses`` stop at the step the candidate diverged (a NaN/inf loss, or above ``BLOWUP`` times the loss
+    level at the start: :func:`diverged`); its ``score`` is then ``inf``. ``steps_taken`` is the optimizer steps it took when that is
     more than one per loss (under manual optimization a ``training_step`` call may step the optimizer
     several times), else None.
     """
@@ -535,9 +535,18 @@ def edge_warning(conf: Confirmation, min_lr: float, max_lr: float) -> str:
     )
 
 
-def diverged(loss: float, first: float) -> bool:
-    """Whether a candidate's loss says it diverged: NaN/inf, or above ``BLOWUP`` times a positive first loss."""
-    return not math.isfinite(loss) or (first > 0 and loss > BLOWUP * first)
+def diverged(loss: float, level: float) -> bool:
+    """Whether a candidate's loss says it diverged: NaN/inf, or above ``BLOWUP`` times a positive ``level``,
+    the loss at the start. That is the sweep's start level (:func:`verdict`: the mean of its first losses,
+    from the state every candidate starts from), not the candidate's first loss: one batch's loss is too noisy
+    a measure of it (review 85: a first batch at 0.003 where the others were about 30, at batch size 2, had
+    every candidate down to lr=1e-7 diverge at its second step, and the test gave no answer).
+
+    Example:
+        >>> diverged(53.5, level=30.0), diverged(float("nan"), level=30.0), diverged(3.1e4, level=30.0)
+        (False, True, True)
+    """
+    return not math.isfinite(loss) or (level > 0 and loss > BLOWUP * level)
 
 
 def tail_length(steps: int) -> int:

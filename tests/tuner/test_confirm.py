@@ -9,10 +9,13 @@ import re
 import warnings
 from typing import Any
 
+import lightning.pytorch as pl
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 from lightning.pytorch.loggers import TensorBoardLogger
+from torch.utils.data import DataLoader, TensorDataset
 
 from lightning_lr import LRRangeTest, RangeTestResult, Tuner
 from lightning_lr.callbacks import OneCycle
@@ -1198,3 +1201,46 @@ def test_the_1cycle_peak_stays_below_a_candidate_that_diverged() -> None:
     assert edge.one_cycle_max_lr("minimum") == pytest.approx(10 * r.suggestion("minimum"))  # type: ignore[operator]
     free = dataclasses.replace(conf, candidates=conf.candidates[:-1])  # no candidate diverged: no ceiling
     assert free.ceiling is None
+
+
+class FirstBatchFits(pl.LightningModule):
+    """A linear regression whose first batch its initial weights fit (loss 1e-6) and whose other batches they
+    miss by 10 (loss 100): the loss at the start is about 90, though the first batch's is 1e-6."""
+
+    def __init__(self, lr: float = 0.01) -> None:
+        super().__init__()
+        self.save_hyperparameters()
+        torch.manual_seed(0)
+        self.net = torch.nn.Linear(4, 1)
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        x, y = batch
+        return F.mse_loss(self.net(x), y)
+
+    def configure_optimizers(self) -> torch.optim.Optimizer:
+        return torch.optim.SGD(self.parameters(), lr=self.hparams.lr, momentum=0.9)
+
+    def data(self) -> DataLoader:
+        x = torch.randn(20, 4, generator=torch.Generator().manual_seed(1))
+        with torch.no_grad():
+            y = self.net(x) + 10.0
+        y[:2] = y[:2] - 10.0 + 1e-3  # the first batch: fitted to within 1e-3
+        return DataLoader(TensorDataset(x, y), batch_size=2, shuffle=False)
+
+
+def test_a_candidate_diverges_against_the_loss_level_at_the_start_not_its_first_batch(tmp_path: Any) -> None:
+    """Review 85: a candidate counted as diverged once its loss rose 1000x above its first one, a single
+    batch's. A first batch at 1e-6 where the others are at 100 had every candidate, down to the lowest LR,
+    diverge at its second step (losses identical across LRs: the data, not the LR), and the test gave no
+    answer. The loss level at the start is the sweep's (the mean of its first losses): no candidate here comes
+    near 1000x it, and each trains its whole length."""
+    model = FirstBatchFits()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path)).lr_range_test(model, model.data(), num_steps=50, confirm_steps=20)
+    conf = result.confirmation
+    assert conf is not None and conf.start is not None and conf.start > 50
+    assert conf.candidates[0].losses[0] < 1e-5  # the first batch's loss, far below the start level
+    low = min(conf.candidates, key=lambda c: c.lr)
+    assert len(low.losses) == 20 and math.isfinite(low.score), low
+    assert result.suggestion() is not None, result.reason
