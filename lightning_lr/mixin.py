@@ -42,7 +42,8 @@ class LRScheduleMixin:
 
     Forms:
 
-    - an attribute set in ``__init__``: ``self.lr_schedule = OneCycle(max_lr=lr)``;
+    - an attribute set in ``__init__``: ``self.lr_schedule = OneCycle()`` (its ``max_lr`` left for a range test,
+      or the optimizer's LR: see below);
     - a class attribute: ``lr_schedule = CosineDecay(warmup=100)`` (each instance gets its own copy);
     - a method: ``def lr_schedule(self): return OneCycle(pct_start=self.hparams.warmup)``, called at every
       fit. Leave out what a range test fills (``max_lr``): ``OneCycle(max_lr=self.hparams.lr)`` after a

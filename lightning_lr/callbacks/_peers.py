@@ -158,7 +158,8 @@ MONITOR = {
         "LearningRateMonitor(log_momentum=True) does"
     ),
     "logging_interval": (
-        "nothing: the LR and momentum are logged at each optimizer step; a LearningRateMonitor(logging_interval="
+        "nothing: the LR and momentum are logged per optimizer step, at the steps Lightning logs "
+        "(log_every_n_steps); a LearningRateMonitor(logging_interval="
         "'epoch') attached beside it writes the LR at its interval, and this callback only the rest"
     ),
     "log_weight_decay": "nothing: a LearningRateMonitor(log_weight_decay=True) beside it logs the weight decay",

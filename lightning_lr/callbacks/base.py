@@ -1,10 +1,11 @@
 """ScheduleCallback, the base of the schedule callbacks: the subclass API and the Lightning hooks.
 
 Each hook delegates to the module that does the job: injection into ``configure_optimizers``
-(:mod:`._inject`), durations resolved from the trainer (:mod:`._resolve`) and the run's plan as it takes place
-(:mod:`._planning`, a base of the class), values a range test filled in
-(:mod:`._filled`), checkpoint state (:mod:`._state`), per-step logging (:mod:`._log`), the preview
-(:mod:`._preview`) and the description of the arguments for hparams and repr (:mod:`._hparams`).
+(:mod:`._inject`), durations resolved from the trainer (:mod:`._resolve`), the run's plan as it takes place
+(:mod:`._planning`, a base of the class, which also holds the one hook that only plans, the epoch's end),
+values a range test filled in (:mod:`._filled`), checkpoint state (:mod:`._state`), per-step logging
+(:mod:`._log`), the preview (:mod:`._preview`) and the description of the arguments for hparams and repr
+(:mod:`._hparams`).
 """
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ class ScheduleCallback(RunPlanning, Callback):
       steps it on a batch whose ``training_step`` returned None).
     - **A scheduler already there.** If ``configure_optimizers`` returns a scheduler for a targeted
       optimizer, it is *replaced* with one warning that names it, so a schedule callback added from the
-      command line overrides the module's default. Two lightning_lr schedules on one optimizer are an
-      error.
+      command line overrides the module's default; the replaced config's ``name`` is kept (a
+      LearningRateMonitor's tags stay). Two lightning_lr schedules on one optimizer are an error.
     - **Several optimizers.** ``optimizer="all"`` (default) schedules every optimizer, an int targets one
       by position, a string by class name (``"Adam"``; an error if it matches none or several).
     - **Manual optimization.** Lightning does not step schedulers then: call ``.step()`` on the

@@ -158,7 +158,8 @@ class OneCycle(ScheduleCallback):
         base_momentum: the momentum at the LR peak; a list gives one per param group (as torch's).
         max_momentum: the momentum at the start and the end; a list gives one per param group.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
-        log_lr: log the LR and momentum of every param group each optimizer step.
+        log_lr: log the LR and momentum of every param group at the optimizer steps Lightning logs
+            (``log_every_n_steps``).
         preview: add a figure of the planned curves to TensorBoard at train start.
 
     A range test calls :meth:`apply_range_test`: it fills ``max_lr`` from ``result.one_cycle_max_lr()``,
@@ -277,7 +278,8 @@ class Cyclic(ScheduleCallback):
             A list gives one per param group (as torch's).
         max_momentum: the momentum at ``base_lr``; a list gives one per param group.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
-        log_lr: log the LR and momentum of every param group each optimizer step.
+        log_lr: log the LR and momentum of every param group at the optimizer steps Lightning logs
+            (``log_every_n_steps``).
         preview: add a figure of the planned curves to TensorBoard at train start.
 
     A range test calls :meth:`apply_range_test`: it fills ``base_lr`` and ``max_lr`` from

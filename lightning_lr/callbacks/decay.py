@@ -109,7 +109,8 @@ class TimeDecay(_Decay):
         staircase: decay in whole units of ``every`` instead of continuously.
         warmup: a linear warm-up from 0 to ``initial`` before the decay (0: none).
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
-        log_lr: log the LR and momentum of every param group each optimizer step.
+        log_lr: log the LR and momentum of every param group at the optimizer steps Lightning logs
+            (``log_every_n_steps``).
         preview: add a figure of the planned curve to TensorBoard at train start.
 
     Example:
@@ -161,7 +162,8 @@ class StepDecay(_Decay):
         initial: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
         warmup: a linear warm-up from 0 to ``initial`` before the decay (0: none).
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
-        log_lr: log the LR and momentum of every param group each optimizer step.
+        log_lr: log the LR and momentum of every param group at the optimizer steps Lightning logs
+            (``log_every_n_steps``).
         preview: add a figure of the planned curve to TensorBoard at train start.
 
     Example:
@@ -231,7 +233,8 @@ class MultiStepDecay(_Decay):
         initial: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
         warmup: a linear warm-up from 0 to ``initial`` before the decay (0: none).
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
-        log_lr: log the LR and momentum of every param group each optimizer step.
+        log_lr: log the LR and momentum of every param group at the optimizer steps Lightning logs
+            (``log_every_n_steps``).
         preview: add a figure of the planned curve to TensorBoard at train start.
 
     Example:
@@ -302,7 +305,8 @@ class ExponentialDecay(_Decay):
         staircase: decay in whole units of ``every``.
         warmup: a linear warm-up from 0 to ``initial`` before the decay (0: none).
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
-        log_lr: log the LR and momentum of every param group each optimizer step.
+        log_lr: log the LR and momentum of every param group at the optimizer steps Lightning logs
+            (``log_every_n_steps``).
         preview: add a figure of the planned curve to TensorBoard at train start.
 
     Example:
@@ -451,7 +455,8 @@ class CosineDecay(_ToFinal):
             (``final_ratio=0.01`` ends at 1% of the LR a range test suggests, as transformers'
             ``min_lr_rate``); give one of ``final`` and ``final_ratio``.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
-        log_lr: log the LR and momentum of every param group each optimizer step.
+        log_lr: log the LR and momentum of every param group at the optimizer steps Lightning logs
+            (``log_every_n_steps``).
         preview: add a figure of the planned curve to TensorBoard at train start.
 
     Example:
@@ -517,7 +522,8 @@ class PolynomialDecay(_ToFinal):
         final_ratio: ``final`` as a ratio of each group's start LR instead, in [0, 1], as in
             :class:`CosineDecay`.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
-        log_lr: log the LR and momentum of every param group each optimizer step.
+        log_lr: log the LR and momentum of every param group at the optimizer steps Lightning logs
+            (``log_every_n_steps``).
         preview: add a figure of the planned curve to TensorBoard at train start.
 
     Example:

@@ -135,12 +135,14 @@ class Fraction(Duration):
     ``trainer.estimated_stepping_batches``.
 
     Values above 1 are allowed: at fit start the callback warns, naming the argument, that its schedule is cut
-    off where the run ends (``CosineDecay(total=Fraction(1.25))`` stops before reaching ``final``), or refuses
-    it where it cannot fit (``WarmupStableDecay(warmup=Fraction(1.5))``).
+    off where the run ends (``CosineDecay(total=Fraction(1.25))`` stops before reaching ``final``); where it
+    cannot fit, the callback refuses it when it is made (``WarmupStableDecay(warmup=Fraction(1.5))``).
     The run's length must be known: ``max_epochs`` with a sized dataloader, or ``max_steps``.
 
     Args:
         fraction: a number >= 0; 0 only where the argument takes 0 steps (``warmup``).
+        denominator: if given, ``fraction`` is a numerator and the fraction is ``fraction / denominator``
+            (``Fraction(1, 10)``, as the standard library's is written); a number > 0.
 
     Example:
         >>> from lightning_lr.callbacks import Fraction, RunInfo
@@ -299,11 +301,13 @@ def check_duration(name: str, value: Any, *, minimum: int = 1) -> Any:
             # digits, the others' to float32's precision (review 75: 0.10000000149011612)
             shown = repr(float(value)) if isinstance(value, float) else f"{x:.7g}"
             hints = [f"Epochs({shown}) for epochs"] if math.isfinite(x) and x > 0 else []
+            if math.isfinite(x) and x >= minimum and x.is_integer():  # 0.1 * N: steps, as a float (review 83)
+                hints.insert(0, f"{int(x)} (an int) for optimizer steps")
             if 0 < x <= 1:  # a fraction of the run is (0, 1]
                 hints.append(f"Fraction({shown}) for a fraction of the run")
             if hints:
                 allowed += (
-                    f" (a plain number means optimizer steps and must be whole: write {' or '.join(hints)})"
+                    f" (a plain number means optimizer steps and must be an int: write {' or '.join(hints)})"
                 )
         V.fail(name, allowed, value, TypeError)
     if value < minimum:

@@ -86,7 +86,8 @@ class LRSchedule(ScheduleCallback):
             ``initial_lr``), so discriminative ratios are kept: ``lr=CosineDecay(1.0, total=1000)``
             anneals every group from its own LR.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
-        log_lr: log the LR and momentum of every param group each optimizer step.
+        log_lr: log the LR and momentum of every param group at the optimizer steps Lightning logs
+            (``log_every_n_steps``).
         preview: add a figure of the planned curves to TensorBoard at train start.
 
     An LR range test does not change an explicit schedule: :meth:`apply_range_test` keeps it with a

@@ -29,7 +29,8 @@ class InverseSqrt(ScheduleCallback):
         warmup: the warm-up's length (required): an int (optimizer steps), :class:`Epochs` or
             :class:`Fraction`, at least one step.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
-        log_lr: log the LR and momentum of every param group each optimizer step.
+        log_lr: log the LR and momentum of every param group at the optimizer steps Lightning logs
+            (``log_every_n_steps``).
         preview: add a figure of the planned curve to TensorBoard at train start.
 
     Example:

@@ -100,8 +100,8 @@ class ReduceOnPlateau(ScheduleCallback):
     it takes the checkpoint's state all the same: the reductions made carry on, and the watch of the new
     metric starts afresh (one warning says so).
 
-    **Logging.** Each step the LR is logged, ``<lr tag>-plateau_factor`` (``lr-SGD-plateau_factor``)
-    gets the current factor of every param group (the reductions' own: an LR held at ``min_lr`` is above
+    **Logging.** At the steps Lightning logs (``log_every_n_steps``) the LR is logged, and
+    ``<lr tag>-plateau_factor`` (``lr-SGD-plateau_factor``) gets the current factor of every param group (the reductions' own: an LR held at ``min_lr`` is above
     the schedule times it), and each reduction is announced (step, metric value, checks since the best, new
     factor, and the groups it leaves at ``min_lr``). Alone on an optimizer, an LR range test's suggestion becomes its LR (the largest
     group's; the others keep their ratio).
@@ -118,7 +118,8 @@ class ReduceOnPlateau(ScheduleCallback):
         min_lr: the LR reductions never go below: one number, or a list with one per param group.
         eps: a reduction that would change a group's LR by this much or less is not made.
         optimizer: which optimizers: ``"all"``, an index or a class name.
-        log_lr: log the LR (when it holds it) and the factor each optimizer step.
+        log_lr: log the LR (when it holds it) and the factor at the optimizer steps Lightning logs
+            (``log_every_n_steps``).
 
     Example:
         >>> from lightning_lr.callbacks import CosineDecay, ReduceOnPlateau

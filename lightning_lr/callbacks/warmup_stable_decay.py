@@ -39,7 +39,8 @@ class WarmupStableDecay(ScheduleCallback):
         final_ratio: the LR at ``total`` as a ratio of each group's peak instead of ``final``, in [0, 1]
             (transformers' ``min_lr_ratio``); give one of ``final`` and ``final_ratio``.
         optimizer: which optimizers to schedule: ``"all"``, an index or a class name.
-        log_lr: log the LR and momentum of every param group each optimizer step.
+        log_lr: log the LR and momentum of every param group at the optimizer steps Lightning logs
+            (``log_every_n_steps``).
         preview: add a figure of the planned curve to TensorBoard at train start.
 
     Example:

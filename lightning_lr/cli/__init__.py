@@ -189,7 +189,11 @@ def build_parser() -> argparse.ArgumentParser:
         "-h", "--help", action="store_true", help="show this help (or SCHEDULE's arguments) and exit"
     )
     plot.add_argument(
-        "-o", "--output", type=Path, default=None, help="the figure file (default: <schedule>.png)"
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        help="the figure file (default: <schedule>.png, in lower case: cosinedecay.png)",
     )
     plot.add_argument(
         "--steps",

@@ -239,7 +239,8 @@ class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
     afterwards the model, optimizer, schedulers, callbacks, RNGs and trainer progress are bitwise what
     they were. Then, with ``confirm`` (the default), five candidate LRs around the lowest point of the
     curve train ``confirm_steps`` steps each from the restored state on the same batches, the best is the
-    suggestion, and everything is restored again (500 optimizer steps in all by default, 5x the sweep);
+    suggestion, and everything is restored again (at most 500 optimizer steps in all by default, 5x the
+    sweep, before a second try);
     with a schedule that cycles momentum (``OneCycle``, ``Cyclic``) the test runs at the cycle's mean
     momentum (0.90 by default), not the 0.95 it starts at. There is no suggestion (a warning says why, and
     nothing is applied) when the sweep or the candidates give no trustworthy LR; where more steps can fix

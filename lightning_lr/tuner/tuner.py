@@ -158,7 +158,8 @@ class Tuner(_LightningTuner):
         is scored by the mean loss of its last fifth of steps (the validation loss with ``val_loss=True``;
         under DDP the mean over ranks); the answer is the lowest point of the parabola through the best
         candidate and its two neighbours (next to a neighbour that diverged, halfway towards the other). The
-        default costs 500 optimizer steps, 5x the 100-step sweep; ``confirm=False`` is the sweep alone. There
+        default costs at most 500 optimizer steps, 5x the 100-step sweep (fewer when a candidate diverges; a
+        second try, ``retry``, adds its own); ``confirm=False`` is the sweep alone. There
         is no answer (None, a warning with the reason and what to change, nothing applied) when the sweep's
         drop is within the noise of its flat start, the loss blew up in the first quarter of the sweep, it
         never fell, every candidate diverged, the best candidate does not end clearly below the loss at the

@@ -53,7 +53,12 @@ from support.trainers import fit
         (
             lambda: OneCycle(total=2.5),
             TypeError,
-            r"must be whole: write Epochs\(2.5\) for epochs\), got 2.5$",
+            r"must be an int: write Epochs\(2.5\) for epochs\), got 2.5$",
+        ),
+        (  # review 83: a whole float (0.1 * N) was sent to Epochs(10.0) only
+            lambda: CosineDecay(warmup=10.0),
+            TypeError,
+            r"must be an int: write 10 \(an int\) for optimizer steps or Epochs\(10.0\) for epochs\), got 10.0$",
         ),
         (
             lambda: OneCycle(total=0.5),
