@@ -29,7 +29,7 @@ from lightning.pytorch.utilities.parsing import lightning_getattr
 
 from ._hparams import fmt_value
 
-__all__ = ["EARLIER", "MODULE_RESULT", "FilledValues", "LeftResult", "leave"]
+__all__ = ["EARLIER", "MODULE_RESULT", "FilledValues", "LeftResult", "leave", "where"]
 
 #: the source of a value filled in an earlier Trainer's run (see :meth:`FilledValues.from_earlier_run`)
 EARLIER = "earlier run"
@@ -59,6 +59,13 @@ class LeftResult:
             with contextlib.suppress(AttributeError, RuntimeError):
                 held.append(lightning_getattr(module, self.attr))
         return next((v for v in held if v != self.lr), None)
+
+
+def where(module: Any, attr: str) -> str:
+    """How a message names the attribute ``attr`` an LR range test set on ``module``: ``Model.lr``, or
+    ``Model.hparams.lr`` when the module has no such attribute (``lightning_setattr`` set the hparam)."""
+    name = type(module).__name__
+    return f"{name}.{attr}" if hasattr(module, attr) else f"{name}.hparams.{attr}"
 
 
 def leave(module: Any, left: LeftResult | None) -> None:

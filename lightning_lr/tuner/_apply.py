@@ -37,7 +37,7 @@ from lightning.pytorch.utilities.parsing import lightning_getattr, lightning_has
 from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 
 from .. import _lightning_compat as L
-from ..callbacks._filled import LeftResult, leave
+from ..callbacks._filled import LeftResult, leave, where
 from ..optim import ScheduleLR
 from ..optim import param_groups as pg
 from ._decay_split import set_weight_decay, split
@@ -151,7 +151,7 @@ def apply_result(
             said = ""
         else:
             said = f" (configure_optimizers gives its largest param group {lr / value:.4g} times that: {lr:.4g}, the suggestion)"
-        rank_zero_info(f"LR range test: set {_where(module, attr)} = {value:.4g}{said}")
+        rank_zero_info(f"LR range test: set {where(module, attr)} = {value:.4g}{said}")
         leave(module, LeftResult(best, attr, value))
     if takers:
         return
@@ -258,7 +258,7 @@ def _apply_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: flo
         value = weight_decay_value(module, wd) if reads else wd
         _set(module, "weight_decay", value)
         rank_zero_info(
-            f"LR range test: set {_where(module, 'weight_decay')} = {value:g}"
+            f"LR range test: set {where(module, 'weight_decay')} = {value:g}"
             + (
                 ""
                 if value == wd
@@ -311,13 +311,6 @@ def _configure_reads(
     except Exception:  # the hook's own business (e.g. it cannot build with the old value): do not guess
         return True
     return not before or before != after
-
-
-def _where(module: pl.LightningModule, attr: str) -> str:
-    """How a message names the attribute ``attr`` that was set: ``Model.lr``, or ``Model.hparams.lr`` when
-    the module has no such attribute (``lightning_setattr`` set the hparam)."""
-    name = type(module).__name__
-    return f"{name}.{attr}" if hasattr(module, attr) else f"{name}.hparams.{attr}"
 
 
 def _largest_lr(groups: list[dict[str, Any]]) -> float | None:

@@ -42,6 +42,36 @@ __all__ = ["Result", "check_strategy", "run_range_test"]
 Result = SweepResult | WeightDecayResult
 
 
+#: the hooks of an optimizer step that may change what the step does (the loss's gradients, the update)
+STEP_HOOKS = ("on_before_backward", "on_after_backward", "on_before_optimizer_step", "on_before_zero_grad")
+#: the packages whose callbacks' step hooks only look (Lightning's own define none; ours log)
+_LOOK_ONLY = ("lightning.", "pytorch_lightning.", "lightning_lr.")
+
+
+def _warn_step_hooks(title: str, callbacks: Sequence[Any]) -> None:
+    """Callbacks do not run in the sweep (nor in Lightning's ``lr_find``, which keeps only its own): say which
+    of them define a step hook, whose work on the gradients or the update the answer does not include
+    (review 85: a callback that scaled the gradients by 0.01 left the answer as it was; the same code in the
+    module's hook moved it 86x). The module's own step hooks run in the sweep."""
+    named = []
+    for cb in callbacks:
+        hooks = []
+        for hook in STEP_HOOKS:
+            owner = next((c for c in type(cb).__mro__ if hook in vars(c)), None)
+            if owner is not None and not f"{owner.__module__}.".startswith(_LOOK_ONLY):
+                hooks.append(hook)
+        if hooks:
+            named.append(f"{type(cb).__name__} ({', '.join(hooks)})")
+    if named:
+        rank_zero_warn(
+            f"{title}: callbacks do not run in the sweep and its candidates, so what the step hooks of "
+            f"{'; '.join(named)} do to the gradients or the update is not in the answer. If they change training "
+            f"(scale, clip or edit the gradients), move that code into the LightningModule's hook of the same "
+            f"name, which the sweep runs",
+            category=UserWarning,
+        )
+
+
 def run_range_test(
     trainer: pl.Trainer,
     module: pl.LightningModule,
@@ -101,6 +131,7 @@ def run_range_test(
             )
         return out
 
+    _warn_step_hooks(options.title, callbacks)
     try:
         L.set_callbacks(trainer, [])  # the sweep is invisible to other callbacks (they keep their state)
         with L.isolated_logging(trainer):

@@ -133,13 +133,15 @@ def test_a_fit_in_another_trainer_takes_the_result_the_tuner_left_on_the_module(
         assert bounds is not None and (min(lrs), max(lrs)) == pytest.approx(bounds)
         said = f"Cyclic: takes base_lr={bounds[0]:.4g}, max_lr={bounds[1]:.4g} from the LR range test"
     assert said in caplog.text
+    # review 85: it named TinyModel.lr, which the module does not have: the test set the hparam
+    assert f"(it set TinyModel.hparams.lr = {s:.4g})" in caplog.text
     # the user chose another LR since: the result is not the module's any more
     model.hparams.lr = 0.01
     caplog.clear()
     with caplog.at_level("INFO"):
         lrs = fit_lrs(model)
     assert max(lrs) == pytest.approx(0.01)
-    assert f"set its lr to {s:.4g}; it is 0.01 now, so its result is not taken" in caplog.text
+    assert f"set TinyModel.hparams.lr to {s:.4g}; it is 0.01 now, so its result is not taken" in caplog.text
     # a later test without an answer leaves no earlier result behind: the module's LR is all there is
     model.hparams.lr = s
     with pytest.warns(UserWarning, match="no lr suggestion"):
@@ -177,7 +179,7 @@ def test_a_carried_result_follows_the_module_and_the_newest_test(tmp_path: Any, 
     with caplog.at_level("INFO"):
         trainer(tmp_path, callbacks=[OneCycle(pct_start=0.5), probe], max_steps=10).fit(model, loader())
     assert max(probe.lrs) == pytest.approx(0.001)
-    assert f"set its lr to {s:.4g}; it is 0.001 now, so its result is not taken" in caplog.text
+    assert f"set BothPlaces.lr to {s:.4g}; it is 0.001 now, so its result is not taken" in caplog.text
     # review 39: a callback reused from an earlier fit kept the first test's peak where the module carries a
     # newer result
     model.lr = model.hparams.lr = 0.05

@@ -10,10 +10,11 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from lightning.pytorch.callbacks import Callback
+from lightning.pytorch.callbacks import Callback, LearningRateMonitor
 from lightning.pytorch.loggers import TensorBoardLogger
 
 from lightning_lr import LRRangeTest, MomentumRangeTestResult, RangeTestResult, Tuner
+from lightning_lr.callbacks import OneCycle
 from lightning_lr.tuner import WeightDecayResult
 from lightning_lr.tuner._options import LROptions
 
@@ -933,3 +934,38 @@ def test_a_sweep_alone_still_falling_at_max_lr_says_its_top_is_a_bound(tmp_path:
             TinyModel(), loader(n=512), max_lr=100.0, num_steps=40, confirm=False, apply=False
         )  # it turns up before max_lr
     assert not [w for w in caught if "still falling" in str(w.message)]
+
+
+class ScaleGradients(Callback):
+    """Scales the gradients before each optimizer step (what a gradient-scaling callback does)."""
+
+    def on_before_optimizer_step(self, trainer: Any, pl_module: Any, optimizer: Any) -> None:
+        for p in pl_module.parameters():
+            if p.grad is not None:
+                p.grad.mul_(0.01)
+
+
+class CountBatches(Callback):
+    def on_train_batch_end(self, *args: Any) -> None:
+        pass
+
+
+def test_a_callbacks_step_hooks_do_not_run_in_the_sweep_and_it_says_so(tmp_path: Any) -> None:
+    """Review 85: callbacks do not run in the sweep (nor in Lightning's lr_find), so a callback that scales
+    the gradients changed nothing in the answer, without a word. The test names each callback that defines
+    a step hook, and only those: one with a batch hook only, Lightning's own and ours say nothing."""
+
+    def said(callbacks: list[Any]) -> list[str]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            Tuner(trainer(tmp_path, callbacks=callbacks)).lr_range_test(
+                TinyModel(), loader(), num_steps=20, confirm=False
+            )
+        return [str(w.message) for w in caught if "callbacks do not run in the sweep" in str(w.message)]
+
+    seed_all(0)
+    messages = said([ScaleGradients(), CountBatches(), LearningRateMonitor(), OneCycle()])
+    assert len(messages) == 1
+    assert "ScaleGradients (on_before_optimizer_step)" in messages[0]
+    assert "CountBatches" not in messages[0] and "OneCycle" not in messages[0]
+    assert said([CountBatches(), LearningRateMonitor(), OneCycle()]) == []
