@@ -18,7 +18,7 @@ from typing import Any, cast
 
 import lightning.pytorch as pl
 import torch
-from lightning.pytorch.utilities.rank_zero import rank_zero_warn
+from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 
 from .. import _lightning_compat as L
 from ..callbacks.schedule_free import is_schedule_free
@@ -62,13 +62,12 @@ def _warn_step_hooks(title: str, callbacks: Sequence[Any]) -> None:
                 hooks.append(hook)
         if hooks:
             named.append(f"{type(cb).__name__} ({', '.join(hooks)})")
-    if named:
-        rank_zero_warn(
+    if named:  # an info line: most such hooks only look (a recorder, a gradient-norm logger)
+        rank_zero_info(
             f"{title}: callbacks do not run in the sweep and its candidates, so what the step hooks of "
             f"{'; '.join(named)} do to the gradients or the update is not in the answer. If they change training "
             f"(scale, clip or edit the gradients), move that code into the LightningModule's hook of the same "
-            f"name, which the sweep runs",
-            category=UserWarning,
+            f"name, which the sweep runs"
         )
 
 
