@@ -62,10 +62,23 @@ class LeftResult:
 
 
 def where(module: Any, attr: str) -> str:
-    """How a message names the attribute ``attr`` an LR range test set on ``module``: ``Model.lr``, or
-    ``Model.hparams.lr`` when the module has no such attribute (``lightning_setattr`` set the hparam)."""
+    """How a message names the places ``lightning_setattr`` sets ``attr`` in, as Lightning finds them: the
+    module's attribute, its hparams, its Trainer's datamodule's attribute and hparams (``Model.lr``,
+    ``Model.lr and Model.hparams.lr``, ``DataModule.lr``; review 87: an LR the datamodule held was said to be
+    ``Model.hparams.lr``). ``Model.hparams.lr`` when none holds it yet."""
     name = type(module).__name__
-    return f"{name}.{attr}" if hasattr(module, attr) else f"{name}.hparams.{attr}"
+    places = [f"{name}.{attr}"] if hasattr(module, attr) else []
+    if isinstance(getattr(module, "hparams", None), Mapping) and attr in module.hparams:
+        places.append(f"{name}.hparams.{attr}")
+    trainer = getattr(module, "_trainer", None)
+    data = getattr(trainer, "datamodule", None) if trainer is not None else None
+    if data is not None:
+        held = type(data).__name__
+        if hasattr(data, attr):
+            places.append(f"{held}.{attr}")
+        if isinstance(getattr(data, "hparams", None), Mapping) and attr in data.hparams:
+            places.append(f"{held}.hparams.{attr}")
+    return " and ".join(places) or f"{name}.hparams.{attr}"
 
 
 def leave(module: Any, left: LeftResult | None) -> None:

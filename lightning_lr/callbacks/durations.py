@@ -301,7 +301,8 @@ def check_duration(name: str, value: Any, *, minimum: int = 1) -> Any:
             # digits, the others' to float32's precision (review 75: 0.10000000149011612)
             shown = repr(float(value)) if isinstance(value, float) else f"{x:.7g}"
             hints = [f"Epochs({shown}) for epochs"] if math.isfinite(x) and x > 0 else []
-            if math.isfinite(x) and x >= minimum and x.is_integer():  # 0.1 * N: steps, as a float (review 83)
+            # 0.1 * N: steps, as a float (review 83), within what an int may be (review 87)
+            if math.isfinite(x) and minimum <= x <= V.MAX_COUNT and x.is_integer():
                 hints.insert(0, f"{int(x)} (an int) for optimizer steps")
             if 0 < x <= 1:  # a fraction of the run is (0, 1]
                 hints.append(f"Fraction({shown}) for a fraction of the run")

@@ -103,6 +103,7 @@ def confirm_results(
             target.weight_decay,
             () if target.weight_decay is None else shares[target.weight_decay],
             found.start,
+            target.losses,
         )
         bar = tqdm(
             total=len(OFFSETS) * options.confirm_steps,
@@ -139,6 +140,9 @@ class _Runner:
     #: the sweep's loss level at the start, from the state each candidate starts from: a loss ``BLOWUP`` times
     #: above it is a divergence (:func:`~._confirm.diverged`); None: the candidate's first loss stands for it
     level: float | None
+    #: the sweep's losses, step by step: a candidate takes its batches in its order, so a blow-up the sweep
+    #: shows on the same batch is the data's (:func:`~._confirm.diverged`)
+    sweep: Sequence[float]
     #: the candidates trained so far
     count: int = 0
 
@@ -179,7 +183,7 @@ class _Runner:
                 lg.log_metrics({tag: value}, step=base + t)
             bar.update(1)
             level = self.level if self.level is not None and math.isfinite(self.level) else losses[0]
-            if diverged(value, level):
+            if diverged(value, level, losses[0], self.sweep[t] if t < len(self.sweep) else None):
                 if not math.isfinite(value):
                     # a NaN/inf here had no blow-up before it (that would have ended the candidate): it counts
                     # as diverged all the same, which bounds the answer below this LR; said, with its losses and

@@ -77,7 +77,9 @@ SPACING = 0.5
 #: the score is the mean loss of this fraction of a candidate's last steps (at least ``MIN_TAIL``)
 TAIL = 0.2
 MIN_TAIL = 3
-#: a candidate whose loss exceeds this many times the loss level at the start (when that is > 0) has diverged
+#: a candidate whose loss rises this many times the magnitude of the loss level at the start above zero (for a
+#: positive level: exceeds this many times it) has diverged, unless the sweep did so on the same batch
+#: (:func:`diverged`)
 BLOWUP = 1e3
 #: a sweep that stopped (NaN/inf or diverged) before this fraction of its steps gives no scale
 EARLY_FRACTION = 0.25
@@ -108,8 +110,8 @@ class Candidate:
     """One candidate LR of the confirmation: its per-step losses (under DDP the mean over ranks; the
     validation loss when the sweep recorded validation losses) and its score.
 
-    ``losses`` stop at the step the candidate diverged (a NaN/inf loss, or above ``BLOWUP`` times the loss
-    level at the start: :func:`diverged`); its ``score`` is then ``inf``. ``steps_taken`` is the optimizer steps it took when that is
+    ``losses`` stop at the step the candidate diverged (a NaN/inf loss, or a blow-up above the loss level at
+    the start: :func:`diverged`); its ``score`` is then ``inf``. ``steps_taken`` is the optimizer steps it took when that is
     more than one per loss (under manual optimization a ``training_step`` call may step the optimizer
     several times), else None.
     """
@@ -535,18 +537,40 @@ def edge_warning(conf: Confirmation, min_lr: float, max_lr: float) -> str:
     )
 
 
-def diverged(loss: float, level: float) -> bool:
-    """Whether a candidate's loss says it diverged: NaN/inf, or above ``BLOWUP`` times a positive ``level``,
-    the loss at the start. That is the sweep's start level (:func:`verdict`: the mean of its first losses,
-    from the state every candidate starts from), not the candidate's first loss: one batch's loss is too noisy
-    a measure of it (review 85: a first batch at 0.003 where the others were about 30, at batch size 2, had
-    every candidate down to lr=1e-7 diverge at its second step, and the test gave no answer).
+def diverged(loss: float, level: float, first: float, sweep_loss: float | None = None) -> bool:
+    """Whether a candidate's ``loss`` says it diverged: NaN/inf, or above :func:`blow_up_line` of ``level``,
+    the loss at the start, and of the candidate's ``first`` loss; but not where the sweep's loss on the same
+    batch (``sweep_loss``: the candidates take the sweep's batches in its order) is above the line too: that
+    blow-up is the data's, not the LR's (review 87: one outlier batch had every candidate diverge at its
+    step, down to the lowest LR). The level is the sweep's start level (:func:`verdict`: the mean of its first
+    losses, from the state every candidate starts from), not the candidate's first loss: one batch's loss is
+    too noisy a measure of it (review 85: a first batch at 0.003 where the others were about 30, at batch size
+    2, had every candidate down to lr=1e-7 diverge at its second step, and the test gave no answer).
 
     Example:
-        >>> diverged(53.5, level=30.0), diverged(float("nan"), level=30.0), diverged(3.1e4, level=30.0)
+        >>> diverged(53.5, 30.0, 2.0), diverged(float("nan"), 30.0, 2.0), diverged(3.1e4, 30.0, 2.0)
         (False, True, True)
+        >>> diverged(3.1e4, 30.0, 2.0, sweep_loss=4e4)  # the sweep blew up on that batch too
+        False
     """
-    return not math.isfinite(loss) or (level > 0 and loss > BLOWUP * level)
+    if not math.isfinite(loss):
+        return True
+    line = blow_up_line(level, first)
+    return loss > line and not (sweep_loss is not None and sweep_loss > line)
+
+
+def blow_up_line(level: float, first: float) -> float:
+    """The loss above which a candidate has blown up: ``BLOWUP`` times the start ``level`` when it is positive;
+    in general the level plus ``BLOWUP - 1`` times its magnitude (the candidate's ``first`` loss's when the
+    level is 0), so that a loss at or below zero at the start (an offset loss, a log-likelihood) has a line
+    too (review 87: a start level of -0.7 had none, and a candidate at 7e29 trained its whole length).
+
+    Example:
+        >>> blow_up_line(30.0, 2.0), blow_up_line(-0.5, 4.0), blow_up_line(0.0, 4.0)
+        (30000.0, 499.0, 3996.0)
+    """
+    size = abs(level) if level != 0 else abs(first)
+    return level + (BLOWUP - 1) * size if size > 0 else math.inf
 
 
 def tail_length(steps: int) -> int:

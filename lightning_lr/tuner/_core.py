@@ -57,14 +57,16 @@ def _warn_step_hooks(title: str, callbacks: Sequence[Any]) -> None:
     for cb in callbacks:
         hooks = []
         for hook in STEP_HOOKS:
-            owner = next((c for c in type(cb).__mro__ if hook in vars(c)), None)
-            if owner is not None and not f"{owner.__module__}.".startswith(_LOOK_ONLY):
+            # the function the hook runs: a method's, or one set on the instance (review 87: LambdaCallback's)
+            fn = getattr(cb, hook, None)
+            fn = getattr(fn, "__func__", fn)
+            if fn is not None and not f"{getattr(fn, '__module__', None) or ''}.".startswith(_LOOK_ONLY):
                 hooks.append(hook)
         if hooks:
             named.append(f"{type(cb).__name__} ({', '.join(hooks)})")
     if named:  # an info line: most such hooks only look (a recorder, a gradient-norm logger)
         rank_zero_info(
-            f"{title}: callbacks do not run in the sweep and its candidates, so what the step hooks of "
+            f"{title}: callbacks do not run in the test, so what the step hooks of "
             f"{'; '.join(named)} do to the gradients or the update is not in the answer. If they change training "
             f"(scale, clip or edit the gradients), move that code into the LightningModule's hook of the same "
             f"name, which the sweep runs"

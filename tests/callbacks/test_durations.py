@@ -55,6 +55,11 @@ from support.trainers import fit
             TypeError,
             r"must be an int: write Epochs\(2.5\) for epochs\), got 2.5$",
         ),
+        (  # review 87: no int hint the check then refuses (beyond 2**53)
+            lambda: CosineDecay(warmup=1e20),
+            TypeError,
+            r"must be an int: write Epochs\(1e\+20\) for epochs\), got 1e\+20$",
+        ),
         (  # review 83: a whole float (0.1 * N) was sent to Epochs(10.0) only
             lambda: CosineDecay(warmup=10.0),
             TypeError,

@@ -1244,3 +1244,62 @@ def test_a_candidate_diverges_against_the_loss_level_at_the_start_not_its_first_
     low = min(conf.candidates, key=lambda c: c.lr)
     assert len(low.losses) == 20 and math.isfinite(low.score), low
     assert result.suggestion() is not None, result.reason
+
+
+class OffsetRegression(pl.LightningModule):
+    """A linear regression whose loss is ``mse + offset`` (an offset loss, a log-likelihood: it may start at
+    or fall below 0), with one outlier target at sample ``outlier`` if given."""
+
+    def __init__(self, offset: float = 0.0, outlier: int | None = None, lr: float = 0.01) -> None:
+        super().__init__()
+        self.save_hyperparameters()
+        torch.manual_seed(0)
+        self.net = torch.nn.Linear(8, 1)
+        g = torch.Generator().manual_seed(0)
+        self.x = torch.randn(512, 8, generator=g)
+        self.y = self.x @ torch.randn(8, 1, generator=g) + 0.3 * torch.randn(512, 1, generator=g)
+        if outlier is not None:
+            self.y[outlier] = 400.0
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        x, y = batch
+        return F.mse_loss(self.net(x), y) + self.hparams.offset
+
+    def configure_optimizers(self) -> torch.optim.Optimizer:
+        return torch.optim.SGD(self.parameters(), lr=self.hparams.lr)
+
+    def data(self, batch_size: int) -> DataLoader:
+        return DataLoader(TensorDataset(self.x, self.y), batch_size=batch_size, shuffle=False)
+
+
+def test_a_candidate_blows_up_from_a_start_level_at_or_below_zero(tmp_path: Any) -> None:
+    """Review 87: the blow-up was measured as 1000x the start level, so a loss whose start level is below 0
+    (here -0.7) had none, and a candidate at 7e29 trained its whole length, then broke the scores' test of
+    an LR that matters. It is the level plus 999x its magnitude."""
+    model = OffsetRegression(offset=-12.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(
+            model, model.data(16), max_lr=100.0, confirm_steps=20, apply=False
+        )
+    conf = result.confirmation
+    assert conf is not None and conf.start is not None and conf.start < 0
+    top = max(conf.candidates, key=lambda c: c.lr)
+    assert math.isinf(top.score) and len(top.losses) < 20 and max(top.losses) < 1e5, top
+    assert result.suggestion() is not None and result.suggestion() < top.lr, result.reason
+
+
+def test_one_batchs_spike_is_no_divergence(tmp_path: Any) -> None:
+    """Review 87: one outlier batch (a target of 400 among ones near 1) had every candidate, down to the
+    lowest LR, diverge at its step: the same spike at the same step in each, the data's, not the LR's. The
+    sweep blew up on that batch too, so it is no divergence."""
+    model = OffsetRegression(outlier=100)  # batch 50 at batch size 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(
+            model, model.data(2), min_lr=1e-4, max_lr=1.0, early_stop_threshold=None, apply=False
+        )
+    conf = result.confirmation
+    assert conf is not None and conf.candidates, result.reason
+    low = min(conf.candidates, key=lambda c: c.lr)
+    assert len(low.losses) == conf.steps and max(low.losses) > 1e4, low  # it saw the spike, and went on

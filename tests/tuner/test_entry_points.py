@@ -1286,3 +1286,16 @@ def test_a_kept_optimizer_gets_each_groups_lr_as_configure_optimizers_gives_it(t
     t.fit(_FixedHeadLR(batchnorm=False), loader())
     s = test.result.suggestion()
     assert [g["lr"] for g in t.optimizers[0].param_groups] == pytest.approx([s, 0.01], rel=1e-9)
+
+
+def test_the_applied_lr_is_named_where_lightning_set_it(tmp_path: Any, caplog: Any) -> None:
+    """Review 87: an LR the datamodule held (the third place Lightning looks) was said to be set as
+    ``ReadsDataLR.hparams.lr``, which the module does not have; the carried result's line named it so too."""
+    seed_all(0)
+    model, data = ReadsDataLR(), DataWithLR()
+    with warnings.catch_warnings(), caplog.at_level("INFO"):
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path)).lr_range_test(model, datamodule=data, num_steps=30, confirm=False)
+    s = result.suggestion()
+    assert s is not None and data.lr == s and "lr" not in model.hparams
+    assert f"LR range test: set DataWithLR.lr = {s:.4g}" in caplog.text
