@@ -127,14 +127,14 @@ def apply_result(
             cb.apply_range_test(best, scheduled=True)
         else:
             cb.apply_range_test(best)
-    wd = best.weight_decay
-    if wd is not None:
-        _apply_weight_decay(trainer, module, wd, live)
     # the result the module carries to a later fit's schedule callbacks: this one's, or none (an answer
     # that set nothing leaves no earlier test's result behind either)
     leave(module, None)
-    if lr is None:
+    if lr is None:  # nothing is applied, the best sweep's weight decay neither (review 88: wd=10 was)
         return
+    wd = best.weight_decay
+    if wd is not None:
+        _apply_weight_decay(trainer, module, wd, live)
     old = lightning_getattr(module, attr) if attr is not None else None
     value = lr
     if attr is not None:

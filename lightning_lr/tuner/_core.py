@@ -268,6 +268,14 @@ def _check_ready(
             f"the range test needs something to train"
         )
     groups = optimizer.param_groups
+    climbing = [i for i, g in enumerate(groups) if g.get("maximize")]
+    if climbing:  # review 88: the value it climbs was scored as a loss, and an LR that wrecked the model won
+        raise ValueError(
+            f"param group(s) {climbing} of {type(optimizer).__name__} have maximize=True: the optimizer climbs "
+            f"what training_step returns, and the range test reads it as a loss to bring down, so it would "
+            f"suggest the LR that wrecks the model. Return the negated objective from training_step and build "
+            f"the optimizer with maximize=False for the test"
+        )
     if options.needs_optimizer_lr() and pg.lr_ratios(groups) is None:
         # a CyclicLR (torch's or the drop-in) sets every group to its base_lr when it is built: the user wrote
         # another LR, so the error names it (review 79: an optimizer built with LR 0 blamed a StepLR, and the

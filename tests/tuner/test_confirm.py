@@ -1303,3 +1303,32 @@ def test_one_batchs_spike_is_no_divergence(tmp_path: Any) -> None:
     assert conf is not None and conf.candidates, result.reason
     low = min(conf.candidates, key=lambda c: c.lr)
     assert len(low.losses) == conf.steps and max(low.losses) > 1e4, low  # it saw the spike, and went on
+
+
+def test_no_weight_decay_is_applied_without_an_lr_answer(tmp_path: Any) -> None:
+    """Review 88: the best sweep's weight decay was written to the module though its LR had no answer (the
+    README: nothing is applied then)."""
+    seed_all(0)
+    model = TinyModel(weight_decay=0.05)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            model, loader(), num_steps=12, min_lr=1e-9, max_lr=1e-8, weight_decays=[0.0, 0.1]
+        )
+    assert isinstance(result, WeightDecayResult) and result.suggestion() is None
+    assert model.hparams.weight_decay == 0.05 and model.hparams.lr == 0.05
+
+
+def test_the_best_weight_decay_is_not_chosen_in_the_first_tenth_of_the_sweeps() -> None:
+    """Review 88: the sweeps' lowest points were a lucky batch in their first steps, where the LR is too low
+    for a weight decay to show; the decay that then trained 50x worse won that tie by 2e-7. What the sweeps
+    reach after their first tenth decides."""
+    lrs = list(np.logspace(-7, 0, 40))
+    common = [2.05, 1.5539733, *([2.0] * 2)]
+    trains = [*common, *np.linspace(1.9, 1.56, 36)]  # never again as low as the lucky batch
+    stalls = [*common[:1], 1.5539731, *([2.0] * 2), *np.linspace(1.9, 2.5, 36)]
+    decays = [
+        RangeTestResult(lrs, trains, [None] * 40, smoothing=0, weight_decay=0.0),
+        RangeTestResult(lrs, stalls, [None] * 40, smoothing=0, weight_decay=10.0),
+    ]
+    assert WeightDecayResult(decays).best_weight_decay == 0.0

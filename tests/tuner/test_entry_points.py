@@ -179,7 +179,10 @@ def test_a_carried_result_follows_the_module_and_the_newest_test(tmp_path: Any, 
     with caplog.at_level("INFO"):
         trainer(tmp_path, callbacks=[OneCycle(pct_start=0.5), probe], max_steps=10).fit(model, loader())
     assert max(probe.lrs) == pytest.approx(0.001)
-    assert f"set BothPlaces.lr to {s:.4g}; it is 0.001 now, so its result is not taken" in caplog.text
+    assert (
+        f"set BothPlaces.lr and BothPlaces.hparams.lr to {s:.4g}; it is 0.001 now, so its result is not taken"
+        in caplog.text
+    )
     # review 39: a callback reused from an earlier fit kept the first test's peak where the module carries a
     # newer result
     model.lr = model.hparams.lr = 0.05

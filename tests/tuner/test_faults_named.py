@@ -211,3 +211,29 @@ def test_a_rank_without_validation_batches_fails_every_rank(tmp_path: Any) -> No
         match=r"val_loss=True: the validation dataloader yielded no batch \(2 batches on rank 0, 0 batches on rank 1\)",
     ):
         t.fit(RankValStream((2, 0)), train_dataloaders=loader(n=128))
+
+
+class Climbs(TinyModel):
+    """An optimizer that climbs what ``training_step`` returns (``maximize=True``) on its head group."""
+
+    def configure_optimizers(self) -> Any:
+        return torch.optim.Adam(
+            [
+                {"params": self.net[0].parameters()},
+                {"params": self.net[-1].parameters(), "maximize": True},
+            ],
+            lr=self.hparams.lr,
+        )
+
+
+def test_an_optimizer_that_maximizes_is_refused_by_name(tmp_path: Any) -> None:
+    """Review 88: with maximize=True the value the optimizer climbs was scored as a loss to bring down, and
+    the LR that wrecked the model (10, where the grid's best is 0.1) was applied without a word."""
+    model = Climbs()
+    before = [p.detach().clone() for p in model.parameters()]
+    with pytest.raises(ValueError, match=r"param group\(s\) \[1\] of Adam have maximize=True") as raised:
+        Tuner(trainer(tmp_path)).lr_range_test(model, loader())
+    assert "maximize=False" in str(raised.value)
+    assert model.hparams.lr == 0.05 and all(
+        torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True)
+    )
