@@ -82,9 +82,16 @@ _HOOKED: weakref.WeakSet[Optimizer] = weakref.WeakSet()
 def _forget(optimizer: Optimizer, *_: Any) -> None:
     """A step post-hook: the optimizer stepped, so what its groups held at the load is gone. It stays
     registered (a hook that removed itself while torch runs the hooks broke the loop over them when another
-    hook followed it: "OrderedDict mutated during iteration")."""
-    _LOADED.pop(optimizer, None)
-    _LEFT.pop(optimizer, None)
+    hook followed it: "OrderedDict mutated during iteration"), and returns at once while no optimizer has a
+    record. The group dicts seen before the optimizer's state was loaded again are gone from it: only its
+    groups now stay seen (review 87: one list per load grew for as long as the optimizer lived)."""
+    if not _LOADED and not _LEFT:
+        return
+    had = _LOADED.pop(optimizer, None) is not None
+    had = _LEFT.pop(optimizer, None) is not None or had
+    if had:
+        groups = optimizer.param_groups
+        _SEEN[optimizer] = [g for g in _SEEN.get(optimizer, []) if any(g is h for h in groups)]
 
 
 def taken_on(optimizer: Optimizer, restored: Restored) -> bool:

@@ -928,3 +928,25 @@ def test_a_step_hook_of_the_users_runs_beside_a_drop_in_built_on_a_loaded_state(
         resumed.step()
         scheduler.step()
     assert calls == [1, 1, 1]
+
+
+def test_what_a_resumed_optimizers_groups_held_is_forgotten_at_its_step() -> None:
+    """Review 87: each optimizer load before a drop-in's build kept its group dicts for as long as the
+    optimizer lived (201 lists after 200 loads); after a step only the groups it has now are kept."""
+    from lightning_lr.optim import _restored
+
+    opt = sgd()
+    scheduler = ours.ExponentialLR(opt, 0.9)
+    opt.step()
+    scheduler.step()
+    states = roundtrip(opt.state_dict()), roundtrip(scheduler.state_dict())
+    resumed = sgd()
+    for _ in range(20):
+        resumed.load_state_dict(states[0])
+        again = ours.ExponentialLR(resumed, 0.9)
+        again.load_state_dict(states[1])
+    assert len(_restored._SEEN[resumed]) > len(resumed.param_groups)
+    resumed.step()
+    again.step()
+    assert [id(g) for g in _restored._SEEN[resumed]] == [id(g) for g in resumed.param_groups]
+    assert resumed not in _restored._LOADED and len(resumed._optimizer_step_post_hooks) == 1
