@@ -46,6 +46,9 @@ class LeftResult:
     result: Any
     attr: str
     lr: float
+    #: the places the test set ``attr`` in, as its own line named them (:func:`where`, at the test: a later
+    #: fit's datamodule may hold the name elsewhere; review 89)
+    places: str = ""
 
     def changed(self, module: Any) -> Any:
         """What the module holds for ``attr`` instead of ``lr`` (its attribute or its hparam: a module may

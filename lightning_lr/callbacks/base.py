@@ -400,7 +400,7 @@ class ScheduleCallback(RunPlanning, Callback):
             # fit (a reused callback, the mixin's) go with it
             dropped = self._filled.drop_earlier()
             rank_zero_info(
-                f"{self.name}: the LR range test run on {name} before this fit set {_filled.where(pl_module, left.attr)} to "
+                f"{self.name}: the LR range test run on {name} before this fit set {left.places or left.attr} to "
                 f"{left.lr:.4g}; it is {now!r} now, so its result is not taken"
                 + (f" ({dropped}, filled in an earlier fit, is dropped)" if dropped else "")
             )
@@ -417,7 +417,7 @@ class ScheduleCallback(RunPlanning, Callback):
         if self._filled.values:
             rank_zero_info(
                 f"{self.name}: takes {self._filled.listed()} from the LR range test run on {name} before this "
-                f"fit (it set {_filled.where(pl_module, left.attr)} = {left.lr:.4g})"
+                f"fit (it set {left.places or left.attr} = {left.lr:.4g})"
             )
 
     def teardown(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:

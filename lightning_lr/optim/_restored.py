@@ -83,15 +83,10 @@ def _forget(optimizer: Optimizer, *_: Any) -> None:
     """A step post-hook: the optimizer stepped, so what its groups held at the load is gone. It stays
     registered (a hook that removed itself while torch runs the hooks broke the loop over them when another
     hook followed it: "OrderedDict mutated during iteration"), and returns at once while no optimizer has a
-    record. The group dicts seen before the optimizer's state was loaded again are gone from it: only its
-    groups now stay seen (review 87: one list per load grew for as long as the optimizer lived)."""
-    if not _LOADED and not _LEFT:
-        return
-    had = _LOADED.pop(optimizer, None) is not None
-    had = _LEFT.pop(optimizer, None) is not None or had
-    if had:
-        groups = optimizer.param_groups
-        _SEEN[optimizer] = [g for g in _SEEN.get(optimizer, []) if any(g is h for h in groups)]
+    record."""
+    if _LOADED or _LEFT:
+        _LOADED.pop(optimizer, None)
+        _LEFT.pop(optimizer, None)
 
 
 def taken_on(optimizer: Optimizer, restored: Restored) -> bool:
@@ -120,7 +115,9 @@ def restored_state(optimizer: Optimizer, last_epoch: int) -> Restored | None:
     LR, one factor short of the chain's, and the resumed run kept that factor off; review 79: a OneCycleLR
     built and dropped before the one loaded left its cycle in the groups)."""
     groups = optimizer.param_groups
-    seen = _SEEN.get(optimizer, [])
+    # only the groups it has now are ever compared: the dicts an earlier load replaced are dropped (review 87,
+    # review 89: one list of them per load grew for as long as the optimizer lived)
+    seen = [g for g in _SEEN.get(optimizer, []) if any(g is h for h in groups)]
     restored = last_epoch == -1 and all("initial_lr" in g for g in groups)
     fresh = restored and not any(g is s for g in groups for s in seen)
     _SEEN[optimizer] = [*seen, *(g for g in groups if not any(g is s for s in seen))]

@@ -89,9 +89,11 @@ def restore_attrs(
     if attr is not None and lr is not None:
         value = values[attr] if attr in values else attr_value(module, attr, lr, best)[0]
         _set(module, attr, value)
-        leave(module, LeftResult(best, attr, value))  # as the run that tested left it (a resume, ddp_spawn)
+        # as the run that tested left it (a resume, ddp_spawn)
+        leave(module, LeftResult(best, attr, value, where(module, attr)))
     if (
-        best.weight_decay is not None
+        lr is not None  # without an LR answer the run applied no weight decay either (review 89)
+        and best.weight_decay is not None
         and lightning_hasattr(module, "weight_decay")
         and _settable(module, "weight_decay")
     ):
@@ -151,8 +153,9 @@ def apply_result(
             said = ""
         else:
             said = f" (configure_optimizers gives its largest param group {lr / value:.4g} times that: {lr:.4g}, the suggestion)"
-        rank_zero_info(f"LR range test: set {where(module, attr)} = {value:.4g}{said}")
-        leave(module, LeftResult(best, attr, value))
+        places = where(module, attr)
+        rank_zero_info(f"LR range test: set {places} = {value:.4g}{said}")
+        leave(module, LeftResult(best, attr, value, places))
     if takers:
         return
     if not live:

@@ -30,11 +30,13 @@ from ._confirm import (
     OFFSETS,
     Candidate,
     Confirmation,
+    blow_up_line,
     decide,
     diverged,
     edge_warning,
     next_lr,
     score,
+    sweep_spike,
     verdict,
 )
 from ._curve import SweepResult
@@ -140,8 +142,8 @@ class _Runner:
     #: the sweep's loss level at the start, from the state each candidate starts from: a loss ``BLOWUP`` times
     #: above it is a divergence (:func:`~._confirm.diverged`); None: the candidate's first loss stands for it
     level: float | None
-    #: the sweep's losses, step by step: a candidate takes its batches in its order, so a blow-up the sweep
-    #: shows on the same batch is the data's (:func:`~._confirm.diverged`)
+    #: the sweep's losses, step by step: a candidate takes its batches in its order, so a spike the sweep
+    #: shows on the same batch is the data's (:func:`~._confirm.sweep_spike`)
     sweep: Sequence[float]
     #: the candidates trained so far
     count: int = 0
@@ -183,7 +185,10 @@ class _Runner:
                 lg.log_metrics({tag: value}, step=base + t)
             bar.update(1)
             level = self.level if self.level is not None and math.isfinite(self.level) else losses[0]
-            if diverged(value, level, losses[0], self.sweep[t] if t < len(self.sweep) else None):
+            line = blow_up_line(level, losses[0])
+            # a validation loss reads the same batches at every step: no spike of the data's there (review 89)
+            data = self.val_batches is None and sweep_spike(self.sweep, t, line)
+            if diverged(value, line, data):
                 if not math.isfinite(value):
                     # a NaN/inf here had no blow-up before it (that would have ended the candidate): it counts
                     # as diverged all the same, which bounds the answer below this LR; said, with its losses and

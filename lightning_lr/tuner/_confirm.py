@@ -537,33 +537,47 @@ def edge_warning(conf: Confirmation, min_lr: float, max_lr: float) -> str:
     )
 
 
-def diverged(loss: float, level: float, first: float, sweep_loss: float | None = None) -> bool:
-    """Whether a candidate's ``loss`` says it diverged: NaN/inf, or above :func:`blow_up_line` of ``level``,
-    the loss at the start, and of the candidate's ``first`` loss; but not where the sweep's loss on the same
-    batch (``sweep_loss``: the candidates take the sweep's batches in its order) is above the line too: that
-    blow-up is the data's, not the LR's (review 87: one outlier batch had every candidate diverge at its
-    step, down to the lowest LR). The level is the sweep's start level (:func:`verdict`: the mean of its first
-    losses, from the state every candidate starts from), not the candidate's first loss: one batch's loss is
-    too noisy a measure of it (review 85: a first batch at 0.003 where the others were about 30, at batch size
-    2, had every candidate down to lr=1e-7 diverge at its second step, and the test gave no answer).
+def diverged(loss: float, line: float, data_spike: bool = False) -> bool:
+    """Whether a candidate's ``loss`` says it diverged: NaN/inf, or above ``line`` (:func:`blow_up_line` of the
+    sweep's start level), unless the sweep spiked above it on the same batch (``data_spike``:
+    :func:`sweep_spike`): that blow-up is the data's, not the LR's (review 87: one outlier batch had every
+    candidate diverge at its step, down to the lowest LR).
 
     Example:
-        >>> diverged(53.5, 30.0, 2.0), diverged(float("nan"), 30.0, 2.0), diverged(3.1e4, 30.0, 2.0)
+        >>> line = blow_up_line(30.0, 2.0)
+        >>> diverged(53.5, line), diverged(float("nan"), line), diverged(3.1e4, line)
         (False, True, True)
-        >>> diverged(3.1e4, 30.0, 2.0, sweep_loss=4e4)  # the sweep blew up on that batch too
+        >>> diverged(3.1e4, line, data_spike=True)  # the sweep spiked on that batch too
         False
     """
-    if not math.isfinite(loss):
-        return True
-    line = blow_up_line(level, first)
-    return loss > line and not (sweep_loss is not None and sweep_loss > line)
+    return not math.isfinite(loss) or (loss > line and not data_spike)
+
+
+def sweep_spike(sweep: Sequence[float], t: int, line: float) -> bool:
+    """Whether the sweep's loss at step ``t`` is an isolated spike above ``line``: above it, with the steps
+    before and after below it. Not where the sweep itself blew up, at its end at a high LR (review 89: a
+    candidate at 4100x the start level was excused by the sweep's own divergence at the same step), nor at
+    its last step.
+
+    Example:
+        >>> sweep_spike([1.0, 9e4, 1.0, 1.0], 1, 3e3), sweep_spike([1.0, 9e4, 9e5, 1e7], 1, 3e3)
+        (True, False)
+    """
+    if not 0 <= t < len(sweep) - 1:
+        return False
+    before = sweep[t - 1] if t > 0 else -math.inf
+    return math.isfinite(sweep[t]) and sweep[t] > line and before <= line and sweep[t + 1] <= line
 
 
 def blow_up_line(level: float, first: float) -> float:
     """The loss above which a candidate has blown up: ``BLOWUP`` times the start ``level`` when it is positive;
     in general the level plus ``BLOWUP - 1`` times its magnitude (the candidate's ``first`` loss's when the
     level is 0), so that a loss at or below zero at the start (an offset loss, a log-likelihood) has a line
-    too (review 87: a start level of -0.7 had none, and a candidate at 7e29 trained its whole length).
+    too (review 87: a start level of -0.7 had none, and a candidate at 7e29 trained its whole length). The
+    level is the sweep's start level (:func:`verdict`: the mean of its first losses, from the state every
+    candidate starts from), not the candidate's first loss: one batch's loss is too noisy a measure of it
+    (review 85: a first batch at 0.003 where the others were about 30, at batch size 2, had every candidate
+    down to lr=1e-7 diverge at its second step, and the test gave no answer).
 
     Example:
         >>> blow_up_line(30.0, 2.0), blow_up_line(-0.5, 4.0), blow_up_line(0.0, 4.0)

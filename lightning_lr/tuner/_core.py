@@ -137,6 +137,11 @@ def run_range_test(
         L.set_callbacks(trainer, [])  # the sweep is invisible to other callbacks (they keep their state)
         with L.isolated_logging(trainer):
             fixed_val = val_batches(trainer, options) if options.val_loss else None
+            if fixed_val is not None:
+                # drawing them moved the RNGs (a shuffled loader's seed): every sweep, and the candidates, start
+                # from the snapshot's (review 89: the first sweep shuffled otherwise, so its candidates trained
+                # on other batches, and weight decays were compared on different data)
+                snapshot.restore()
             results = attempt(options, fixed_val, first=True)
             if isinstance(options, LROptions) and (why := _retry_reason(options, results)):
                 again = options.retried()
@@ -227,6 +232,20 @@ def check_strategy(strategy: Any) -> None:
         )
 
 
+def check_not_maximizing(optimizer: torch.optim.Optimizer) -> None:
+    """Refuse an optimizer with ``maximize=True`` in a param group (review 88: the value it climbs was scored
+    as a loss, and an LR that wrecked the model won). ``LRRangeTest(epochs=...)`` asks at its fit's start,
+    before the fit trains (review 89)."""
+    climbing = [i for i, g in enumerate(optimizer.param_groups) if g.get("maximize")]
+    if climbing:
+        raise ValueError(
+            f"param group(s) {climbing} of {type(optimizer).__name__} have maximize=True: the optimizer climbs "
+            f"what training_step returns, and the range test reads it as a loss to bring down, so it would "
+            f"suggest the LR that wrecks the model. Return the negated objective from training_step and build "
+            f"the optimizer with maximize=False for the test"
+        )
+
+
 def _check_ready(
     trainer: pl.Trainer, module: pl.LightningModule, options: SweepOptions
 ) -> torch.optim.Optimizer:
@@ -268,14 +287,7 @@ def _check_ready(
             f"the range test needs something to train"
         )
     groups = optimizer.param_groups
-    climbing = [i for i, g in enumerate(groups) if g.get("maximize")]
-    if climbing:  # review 88: the value it climbs was scored as a loss, and an LR that wrecked the model won
-        raise ValueError(
-            f"param group(s) {climbing} of {type(optimizer).__name__} have maximize=True: the optimizer climbs "
-            f"what training_step returns, and the range test reads it as a loss to bring down, so it would "
-            f"suggest the LR that wrecks the model. Return the negated objective from training_step and build "
-            f"the optimizer with maximize=False for the test"
-        )
+    check_not_maximizing(optimizer)
     if options.needs_optimizer_lr() and pg.lr_ratios(groups) is None:
         # a CyclicLR (torch's or the drop-in) sets every group to its base_lr when it is built: the user wrote
         # another LR, so the error names it (review 79: an optimizer built with LR 0 blamed a StepLR, and the

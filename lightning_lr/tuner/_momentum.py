@@ -118,13 +118,13 @@ class MomentumRangeTestResult(SweepResult):
         return value
 
     def _edge(self, value: float) -> str:
-        """``"top"`` or ``"bottom"`` when ``value`` is the last or first momentum of a completed sweep, else
-        ``""``."""
+        """``"top"`` or ``"bottom"`` when ``value`` is the last momentum of a completed sweep or the first the
+        rule searches (:func:`~._rules.search_start`), else ``""``."""
         if self.stop_reason != "completed" or len(self.momentums) < 2:
             return ""
         if value == self.momentums[-1]:
             return "top"
-        return "bottom" if value == self.momentums[0] else ""
+        return "bottom" if value == self.momentums[_rules.search_start(len(self.momentums))] else ""
 
     def suggestions(self) -> dict[str, float | None]:
         """The one rule's suggestion, without warnings: ``{"minimum": value}``."""

@@ -65,15 +65,17 @@ class WeightDecayResult:
 
     @property
     def best(self) -> RangeTestResult:
-        """The sweep with the lowest finite smoothed loss after its first tenth of steps (the first one on
-        ties). Within the first tenth the LR is too low for a weight decay to show: every sweep's loss there
-        is the same, and its lowest point (a lucky batch) would choose by rounding (review 88: weight_decay=10
-        won by 2e-7 of such a tie and was applied, 50x worse on a grid than 0)."""
+        """The sweep with the lowest finite smoothed loss after the first tenth of the steps it was asked for
+        (the first one on ties). Within the first tenth the LR is too low for a weight decay to show: every
+        sweep's loss there is the same, and its lowest point (a lucky batch) would choose by rounding (review
+        88: weight_decay=10 won by 2e-7 of such a tie and was applied, 50x worse on a grid than 0). A sweep
+        that stopped within it has nothing else to show (review 89: one that diverged at step 30 of 300 won
+        through the tie)."""
 
         def low(r: RangeTestResult) -> float:
             y = np.asarray(r.smoothed, dtype=np.float64)
-            start = math.ceil(START_FRACTION * len(y))
-            y = y[start:] if len(y) - start >= 2 else y
+            asked = r.num_steps if r.num_steps else len(y)
+            y = y[math.ceil(START_FRACTION * asked) :]
             y = y[np.isfinite(y)]
             return float(y.min()) if len(y) else math.inf
 

@@ -14,7 +14,7 @@ from .. import _lightning_compat as L
 from .. import _validate as V
 from .._lightning_compat import Callback
 from ._apply import restore_attrs
-from ._core import Result, check_strategy, run_range_test
+from ._core import Result, check_not_maximizing, check_strategy, run_range_test
 from ._curve import SweepResult
 from ._data import held_generators
 from ._handover import hand_over, receive
@@ -151,6 +151,9 @@ class _RangeTestCallback(Callback, Generic[R]):
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         if self.epochs is not None:
             _check_even_epochs(trainer, self.epochs, self.results)
+            to_test = any(e not in self.results for e in self.epochs)
+            if to_test and len(trainer.optimizers) == 1:  # (more are refused when the test runs, with why)
+                check_not_maximizing(trainer.optimizers[0])  # before the fit trains the epochs before it
         resumed, self._resumed = self._resumed, False
         if resumed:
             # The checkpoint holds this run's results: the test is not repeated (a new sweep would find other

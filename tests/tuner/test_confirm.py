@@ -1332,3 +1332,66 @@ def test_the_best_weight_decay_is_not_chosen_in_the_first_tenth_of_the_sweeps() 
         RangeTestResult(lrs, stalls, [None] * 40, smoothing=0, weight_decay=10.0),
     ]
     assert WeightDecayResult(decays).best_weight_decay == 0.0
+
+
+def test_with_val_loss_the_candidates_train_on_the_sweeps_batches(tmp_path: Any) -> None:
+    """Review 89: drawing the fixed validation batches moved the RNG (a loader draws its seed), and the
+    first sweep shuffled its train loader from there, while the candidates (and other weight decays'
+    sweeps) shuffled from the restored state: they trained on other batches than the sweep they confirm."""
+
+    class ValRecorder(Recorder):
+        def validation_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            x, y = batch
+            return F.cross_entropy(self(x), y)
+
+    seed_all(3)
+    model = ValRecorder()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            model, loader(), loader(shuffle=False), min_lr=1e-3, max_lr=1.0, val_loss=True, val_batches=2,
+            confirm_steps=10, retry=False,
+        )  # fmt: skip
+    conf = result.confirmation
+    assert conf is not None and conf.candidates
+    sweep = [(b, x) for _, b, x in model.steps[: len(result)]]
+    first = [(b, x) for _, b, x in model.steps[len(result) : len(result) + len(conf.candidates[0].losses)]]
+    assert first == sweep[: len(first)]
+
+
+def test_a_resume_applies_no_weight_decay_the_run_withheld() -> None:
+    """Review 89: a resumed fit (and the main process after ddp_spawn) set the best sweep's weight decay on
+    the module though that sweep had no LR answer, which the run itself had withheld."""
+    from lightning_lr.tuner._apply import restore_attrs
+    from lightning_lr.tuner._options import LROptions
+
+    lrs = list(np.logspace(-6, 0, 30))
+    flat = [RangeTestResult(lrs, [1.0] * 30, [None] * 30, smoothing=0, weight_decay=wd) for wd in (0.0, 0.1)]
+    result = WeightDecayResult(flat)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert result.suggestion() is None
+    model = TinyModel(weight_decay=0.05)
+    restore_attrs(model, result, LROptions(min_lr=1e-6, max_lr=1.0))
+    assert model.hparams.weight_decay == 0.05 and model.hparams.lr == 0.05
+
+
+def test_a_sweep_that_stopped_in_its_first_tenth_is_no_best_weight_decay() -> None:
+    """Review 89: the first tenth was of the points recorded, not of the steps asked for, so a sweep that
+    diverged at step 30 of 300 kept most of the tie region and won through a lucky batch there."""
+    lrs = list(np.logspace(-7, 1, 300))
+    trains = [*([2.0] * 5), 1.94, *np.linspace(2.0, 1.95, 294)]  # never again as low as its lucky batch
+    stops = [*([2.0] * 5), 1.93, *([2.0] * 24)]
+    decays = [
+        RangeTestResult(lrs, trains, [None] * 300, smoothing=0, weight_decay=0.0, num_steps=300),
+        RangeTestResult(
+            lrs[:30],
+            stops,
+            [None] * 30,
+            smoothing=0,
+            weight_decay=10.0,
+            num_steps=300,
+            stop_reason="diverged",
+        ),
+    ]
+    assert WeightDecayResult(decays).best_weight_decay == 0.0

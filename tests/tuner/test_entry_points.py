@@ -1302,3 +1302,23 @@ def test_the_applied_lr_is_named_where_lightning_set_it(tmp_path: Any, caplog: A
     s = result.suggestion()
     assert s is not None and data.lr == s and "lr" not in model.hparams
     assert f"LR range test: set DataWithLR.lr = {s:.4g}" in caplog.text
+
+
+def test_a_carried_result_names_the_places_the_test_set(tmp_path: Any, caplog: Any) -> None:
+    """Review 89: the later fit's line named the places as its own Trainer's datamodule held the name (it
+    set ``TinyModel.hparams.lr and DataWithLR.lr``), though the test, without a datamodule, set only the
+    module's hparam."""
+    from lightning_lr.callbacks import OneCycle
+
+    seed_all(4)
+    model = TinyModel()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=30, max_lr=3.0)
+    s = result.suggestion()
+    assert s is not None
+    with caplog.at_level("INFO"):
+        trainer(tmp_path, callbacks=[OneCycle(pct_start=0.5)], max_steps=4).fit(
+            model, datamodule=DataWithLR()
+        )
+    assert f"(it set TinyModel.hparams.lr = {s:.4g})" in caplog.text

@@ -237,3 +237,18 @@ def test_an_optimizer_that_maximizes_is_refused_by_name(tmp_path: Any) -> None:
     assert model.hparams.lr == 0.05 and all(
         torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True)
     )
+
+
+def test_a_test_at_a_later_epoch_refuses_maximize_before_the_fit_trains(tmp_path: Any) -> None:
+    """Review 89: LRRangeTest(epochs=[1]) refused maximize=True only at epoch 1, after the fit had trained a
+    whole epoch on the user's data."""
+    calls: list[int] = []
+
+    class Counted(Climbs):
+        def training_step(self, batch: Any, batch_idx: int) -> Any:
+            calls.append(batch_idx)
+            return super().training_step(batch, batch_idx)
+
+    with pytest.raises(ValueError, match=r"param group\(s\) \[1\] of Adam have maximize=True"):
+        trainer(tmp_path, callbacks=[LRRangeTest(epochs=[1])]).fit(Counted(), loader())
+    assert calls == []

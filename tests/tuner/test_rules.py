@@ -562,3 +562,16 @@ def test_a_sweep_rules_1cycle_peak_and_cycle_top_stop_at_the_lr_of_the_lowest_lo
     valley = r.suggestion("valley")
     assert valley is not None and r.one_cycle_max_lr("valley") == pytest.approx(valley * 1.976, rel=1e-3)
     assert r.one_cycle_max_lr("valley") < lowest
+
+
+def test_a_momentum_answer_is_not_a_lucky_batch_at_the_sweeps_start() -> None:
+    """Review 89: the momentum of lowest smoothed loss was searched from the first point, where the smoothed
+    loss is an average of a batch or two: a lucky second batch answered 0.8019 without a word. It is searched
+    after the first tenth, like the LR rules' minimum; an answer at that first searched point is a bound."""
+    moms = np.linspace(0.8, 0.99, 100)
+    smoothed = [0.52, 0.45, *((moms[2:] - 0.9) ** 2 + 0.5)]
+    r = MomentumRangeTestResult(moms, smoothed, [0.05] * 100, smoothing=0)
+    assert r.suggestion() == pytest.approx(0.9, abs=0.002)
+    rising = MomentumRangeTestResult(moms, [0.52, 0.45, *(moms[2:] + 0.5)], [0.05] * 100, smoothing=0)
+    with pytest.warns(UserWarning, match=r"at the bottom of the sweep \(momentum 0.8192\)"):
+        assert rising.suggestion() == moms[10]
