@@ -29,7 +29,7 @@ from lightning.pytorch.utilities.parsing import lightning_getattr
 
 from ._hparams import fmt_value
 
-__all__ = ["EARLIER", "MODULE_RESULT", "FilledValues", "LeftResult", "leave", "where"]
+__all__ = ["EARLIER", "MODULE_RESULT", "FilledValues", "LeftResult", "leave"]
 
 #: the source of a value filled in an earlier Trainer's run (see :meth:`FilledValues.from_earlier_run`)
 EARLIER = "earlier run"
@@ -46,8 +46,8 @@ class LeftResult:
     result: Any
     attr: str
     lr: float
-    #: the places the test set ``attr`` in, as its own line named them (:func:`where`, at the test: a later
-    #: fit's datamodule may hold the name elsewhere; review 89)
+    #: the places the test set ``attr`` in, as its own line named them (at the test: a later fit's datamodule
+    #: may hold the name elsewhere; review 89)
     places: str = ""
 
     def changed(self, module: Any) -> Any:
@@ -62,26 +62,6 @@ class LeftResult:
             with contextlib.suppress(AttributeError, RuntimeError):
                 held.append(lightning_getattr(module, self.attr))
         return next((v for v in held if v != self.lr), None)
-
-
-def where(module: Any, attr: str) -> str:
-    """How a message names the places ``lightning_setattr`` sets ``attr`` in, as Lightning finds them: the
-    module's attribute, its hparams, its Trainer's datamodule's attribute and hparams (``Model.lr``,
-    ``Model.lr and Model.hparams.lr``, ``DataModule.lr``; review 87: an LR the datamodule held was said to be
-    ``Model.hparams.lr``). ``Model.hparams.lr`` when none holds it yet."""
-    name = type(module).__name__
-    places = [f"{name}.{attr}"] if hasattr(module, attr) else []
-    if isinstance(getattr(module, "hparams", None), Mapping) and attr in module.hparams:
-        places.append(f"{name}.hparams.{attr}")
-    trainer = getattr(module, "_trainer", None)
-    data = getattr(trainer, "datamodule", None) if trainer is not None else None
-    if data is not None:
-        held = type(data).__name__
-        if hasattr(data, attr):
-            places.append(f"{held}.{attr}")
-        if isinstance(getattr(data, "hparams", None), Mapping) and attr in data.hparams:
-            places.append(f"{held}.hparams.{attr}")
-    return " and ".join(places) or f"{name}.hparams.{attr}"
 
 
 def leave(module: Any, left: LeftResult | None) -> None:

@@ -69,7 +69,7 @@ def _held(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
 _LEFT: weakref.WeakKeyDictionary[Optimizer, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
 
 #: per optimizer whose state was loaded before a scheduler was built on it: its groups then and what they held,
-#: until the optimizer's next step (a one-shot step hook forgets them)
+#: until the optimizer's next step (a step hook forgets them: :func:`_forget`)
 _LOADED: weakref.WeakKeyDictionary[Optimizer, tuple[list[dict[str, Any]], Restored]] = (
     weakref.WeakKeyDictionary()
 )
@@ -118,8 +118,15 @@ def restored_state(optimizer: Optimizer, last_epoch: int) -> Restored | None:
     # only the groups it has now are ever compared: the dicts an earlier load replaced are dropped (review 87,
     # review 89: one list of them per load grew for as long as the optimizer lived)
     seen = [g for g in _SEEN.get(optimizer, []) if any(g is h for h in groups)]
+    # a record of a load, not of a scheduler built on this optimizer before (torch's wraps its step, ours too;
+    # ours are in _SEEN): review 90, a torch scheduler built first on a fresh optimizer made one, and a
+    # ScheduleLR's load gave back the constructor's LR over the checkpoint step's (2x)
     restored = last_epoch == -1 and all("initial_lr" in g for g in groups)
-    fresh = restored and not any(g is s for g in groups for s in seen)
+    fresh = (
+        restored
+        and not any(g is s for g in groups for s in seen)
+        and not hasattr(optimizer.step, "_wrapped_by_lr_sched")
+    )
     _SEEN[optimizer] = [*seen, *(g for g in groups if not any(g is s for s in seen))]
     if fresh:
         state = Restored([number(g["lr"]) for g in groups], _held(groups))

@@ -37,7 +37,7 @@ from lightning.pytorch.utilities.parsing import lightning_getattr, lightning_has
 from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 
 from .. import _lightning_compat as L
-from ..callbacks._filled import LeftResult, leave, where
+from ..callbacks._filled import LeftResult, leave
 from ..optim import ScheduleLR
 from ..optim import param_groups as pg
 from ._decay_split import set_weight_decay, split
@@ -90,7 +90,7 @@ def restore_attrs(
         value = values[attr] if attr in values else attr_value(module, attr, lr, best)[0]
         _set(module, attr, value)
         # as the run that tested left it (a resume, ddp_spawn)
-        leave(module, LeftResult(best, attr, value, where(module, attr)))
+        leave(module, LeftResult(best, attr, value, _where(module, attr)))
     if (
         lr is not None  # without an LR answer the run applied no weight decay either (review 89)
         and best.weight_decay is not None
@@ -153,7 +153,7 @@ def apply_result(
             said = ""
         else:
             said = f" (configure_optimizers gives its largest param group {lr / value:.4g} times that: {lr:.4g}, the suggestion)"
-        places = where(module, attr)
+        places = _where(module, attr)
         rank_zero_info(f"LR range test: set {places} = {value:.4g}{said}")
         leave(module, LeftResult(best, attr, value, places))
     if takers:
@@ -261,7 +261,7 @@ def _apply_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: flo
         value = weight_decay_value(module, wd) if reads else wd
         _set(module, "weight_decay", value)
         rank_zero_info(
-            f"LR range test: set {where(module, 'weight_decay')} = {value:g}"
+            f"LR range test: set {_where(module, 'weight_decay')} = {value:g}"
             + (
                 ""
                 if value == wd
@@ -527,3 +527,23 @@ def _set_live_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: 
     for opt in trainer.optimizers:
         if all(pg.weight_decay(g) is not None for g in opt.param_groups):
             set_weight_decay(opt.param_groups, wd, split(module, opt.param_groups, wd))
+
+
+def _where(module: Any, attr: str) -> str:
+    """How a message names the places ``lightning_setattr`` sets ``attr`` in, as Lightning finds them: the
+    module's attribute, its hparams, its Trainer's datamodule's attribute and hparams (``Model.lr``,
+    ``Model.lr and Model.hparams.lr``, ``DataModule.lr``; review 87: an LR the datamodule held was said to be
+    ``Model.hparams.lr``). ``Model.hparams.lr`` when none holds it yet."""
+    name = type(module).__name__
+    places = [f"{name}.{attr}"] if hasattr(module, attr) else []
+    if isinstance(getattr(module, "hparams", None), Mapping) and attr in module.hparams:
+        places.append(f"{name}.hparams.{attr}")
+    trainer = getattr(module, "_trainer", None)
+    data = getattr(trainer, "datamodule", None) if trainer is not None else None
+    if data is not None:
+        held = type(data).__name__
+        if hasattr(data, attr):
+            places.append(f"{held}.{attr}")
+        if isinstance(getattr(data, "hparams", None), Mapping) and attr in data.hparams:
+            places.append(f"{held}.hparams.{attr}")
+    return " and ".join(places) or f"{name}.hparams.{attr}"

@@ -31,12 +31,12 @@ from ._confirm import (
     Candidate,
     Confirmation,
     blow_up_line,
+    data_blowup,
     decide,
     diverged,
     edge_warning,
     next_lr,
     score,
-    sweep_spike,
     verdict,
 )
 from ._curve import SweepResult
@@ -142,8 +142,8 @@ class _Runner:
     #: the sweep's loss level at the start, from the state each candidate starts from: a loss ``BLOWUP`` times
     #: above it is a divergence (:func:`~._confirm.diverged`); None: the candidate's first loss stands for it
     level: float | None
-    #: the sweep's losses, step by step: a candidate takes its batches in its order, so a spike the sweep
-    #: shows on the same batch is the data's (:func:`~._confirm.sweep_spike`)
+    #: the sweep's losses, step by step: a candidate takes its batches in its order, so a blow-up the sweep
+    #: shows on the same batch may be the data's (:func:`~._confirm.diverged`)
     sweep: Sequence[float]
     #: the candidates trained so far
     count: int = 0
@@ -186,8 +186,8 @@ class _Runner:
             bar.update(1)
             level = self.level if self.level is not None and math.isfinite(self.level) else losses[0]
             line = blow_up_line(level, losses[0])
-            # a validation loss reads the same batches at every step: no spike of the data's there (review 89)
-            data = self.val_batches is None and sweep_spike(self.sweep, t, line)
+            # (a validation loss reads the same batches at every step: no blow-up of the data's there)
+            data = self.val_batches is None and data_blowup(self.sweep, t, line, losses[-2] if t else None)
             if diverged(value, line, data):
                 if not math.isfinite(value):
                     # a NaN/inf here had no blow-up before it (that would have ended the candidate): it counts

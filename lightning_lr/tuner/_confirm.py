@@ -77,8 +77,8 @@ SPACING = 0.5
 #: the score is the mean loss of this fraction of a candidate's last steps (at least ``MIN_TAIL``)
 TAIL = 0.2
 MIN_TAIL = 3
-#: a candidate whose loss rises this many times the magnitude of the loss level at the start above zero (for a
-#: positive level: exceeds this many times it) has diverged, unless the sweep did so on the same batch
+#: a candidate whose loss exceeds this many times a positive loss level at the start (in general: the level plus
+#: ``BLOWUP - 1`` times its magnitude, :func:`blow_up_line`) has diverged, unless the blow-up is the data's
 #: (:func:`diverged`)
 BLOWUP = 1e3
 #: a sweep that stopped (NaN/inf or diverged) before this fraction of its steps gives no scale
@@ -539,34 +539,36 @@ def edge_warning(conf: Confirmation, min_lr: float, max_lr: float) -> str:
 
 def diverged(loss: float, line: float, data_spike: bool = False) -> bool:
     """Whether a candidate's ``loss`` says it diverged: NaN/inf, or above ``line`` (:func:`blow_up_line` of the
-    sweep's start level), unless the sweep spiked above it on the same batch (``data_spike``:
-    :func:`sweep_spike`): that blow-up is the data's, not the LR's (review 87: one outlier batch had every
-    candidate diverge at its step, down to the lowest LR).
+    sweep's start level), unless the blow-up is the data's (``data_spike``: :func:`data_blowup`; review 87:
+    one outlier batch had every candidate diverge at its step, down to the lowest LR).
 
     Example:
         >>> line = blow_up_line(30.0, 2.0)
         >>> diverged(53.5, line), diverged(float("nan"), line), diverged(3.1e4, line)
         (False, True, True)
-        >>> diverged(3.1e4, line, data_spike=True)  # the sweep spiked on that batch too
+        >>> diverged(3.1e4, line, data_spike=True)  # the sweep's blow-up on that batch too
         False
     """
     return not math.isfinite(loss) or (loss > line and not data_spike)
 
 
-def sweep_spike(sweep: Sequence[float], t: int, line: float) -> bool:
-    """Whether the sweep's loss at step ``t`` is an isolated spike above ``line``: above it, with the steps
-    before and after below it. Not where the sweep itself blew up, at its end at a high LR (review 89: a
-    candidate at 4100x the start level was excused by the sweep's own divergence at the same step), nor at
-    its last step.
+def data_blowup(sweep: Sequence[float], t: int, line: float, before: float | None) -> bool:
+    """Whether a candidate's blow-up above ``line`` at step ``t`` is the data's: the sweep's loss on the same
+    batch (the candidates take its batches in its order) is above the line too, and the candidate's loss the
+    step ``before`` (None at its first) was below it. A blow-up that lasts past that batch is the
+    candidate's own, also where the sweep was diverging at that step (review 89: a candidate at 4100x the
+    start level was excused by the sweep's own divergence; review 90: an outlier batch late in the sweep
+    kept the sweep above the line for the steps after it, and every candidate diverged).
 
     Example:
-        >>> sweep_spike([1.0, 9e4, 1.0, 1.0], 1, 3e3), sweep_spike([1.0, 9e4, 9e5, 1e7], 1, 3e3)
+        >>> data_blowup([1.0, 9e4, 5e4], 1, 3e3, before=1.0), data_blowup([1.0, 9e4, 5e4], 2, 3e3, before=9e4)
         (True, False)
+        >>> data_blowup([1.0, 1.0, 1.0], 1, 3e3, before=1.0), data_blowup([1.0, 9e4], 2, 3e3, before=1.0)
+        (False, False)
     """
-    if not 0 <= t < len(sweep) - 1:
+    if not 0 <= t < len(sweep) or not math.isfinite(sweep[t]) or sweep[t] <= line:
         return False
-    before = sweep[t - 1] if t > 0 else -math.inf
-    return math.isfinite(sweep[t]) and sweep[t] > line and before <= line and sweep[t + 1] <= line
+    return before is None or before <= line
 
 
 def blow_up_line(level: float, first: float) -> float:

@@ -81,14 +81,14 @@ class MomentumRangeTestResult(SweepResult):
             raise (ValueError if isinstance(method, str) else TypeError)(
                 f"a momentum sweep has one rule, method={RULE!r} (the momentum of lowest loss), got {method!r}"
             )
-        p = _rules.lowest(self.momentums, self.smoothed)
+        p = _rules.lowest(self.momentums, self.smoothed, self.num_steps)
         return (None, p.reason) if p.index is None else (self.momentums[p.index], "")
 
     def suggestion(self, method: str | None = None) -> float | None:
         """The momentum of lowest smoothed loss (the one rule, ``method="minimum"``), or None with a warning
-        when no finite loss was recorded. When that is the first momentum of a sweep that went the whole
-        range, a warning says the best may lie below it (the answer is a bound) and how to search there; when
-        it is the last, that the sweep cannot tell: the model trains through it at the held LR, so its loss
+        when no finite loss was recorded. It is searched after the sweep's first tenth of steps. When that is
+        the first momentum searched in a sweep that went the whole range, a warning says the best may lie below
+        it (the answer is a bound) and how to search there; when it is the last, that the sweep cannot tell: the model trains through it at the held LR, so its loss
         falls with the steps whatever the momentum."""
         value, reason = self._pick(method)
         if value is None:
@@ -108,10 +108,12 @@ class MomentumRangeTestResult(SweepResult):
                 stacklevel=2,
             )
         elif edge:
+            bottom = self.momentums[0]
             warnings.warn(
-                f"momentum range test: the lowest loss is at the bottom of the sweep (momentum {value:.4g}), so "
-                f"the best momentum may lie below it and the suggestion is a bound; to search there, run it "
-                f"again with a lower min_momentum",
+                f"momentum range test: the lowest loss is at the first momentum the rule searches ({value:.4g}; "
+                f"it skips the sweep's first tenth, from {bottom:.4g}, where the loss is an average of a batch "
+                f"or two), so the best momentum may lie below it and the suggestion is a bound; to search there, "
+                f"run it again with a lower min_momentum",
                 UserWarning,
                 stacklevel=2,
             )
@@ -124,7 +126,12 @@ class MomentumRangeTestResult(SweepResult):
             return ""
         if value == self.momentums[-1]:
             return "top"
-        return "bottom" if value == self.momentums[_rules.search_start(len(self.momentums))] else ""
+        return "bottom" if value == self.momentums[self._first_searched()] else ""
+
+    def _first_searched(self) -> int:
+        """The first point the rule searches (:func:`~._rules.search_start`)."""
+        start = _rules.search_start(len(self.momentums), self.num_steps)
+        return start if start < len(self.momentums) else 0
 
     def suggestions(self) -> dict[str, float | None]:
         """The one rule's suggestion, without warnings: ``{"minimum": value}``."""

@@ -330,12 +330,12 @@ def knee(lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
     return Pick(i_min)  # pragma: no cover - y[i_min] <= level always holds
 
 
-def lowest(values: Sequence[float | None], smoothed: Sequence[float]) -> Pick:
+def lowest(values: Sequence[float | None], smoothed: Sequence[float], asked: int | None = None) -> Pick:
     """The point of lowest *smoothed* loss in the finite part of the curve (the momentum sweep's rule:
     over a narrow momentum range the EMA's lag moves the answer little, and the raw loss is too noisy).
     A None value (no momentum recorded) ends the finite part like a NaN loss. It is searched after the first
-    ``START_FRACTION`` of the points (:func:`search_start`), like every rule's minimum: there the smoothed
-    loss is an average of a batch or two (review 89: a lucky second batch answered 0.8019).
+    ``START_FRACTION`` of the ``asked`` steps (:func:`search_start`), like every rule's minimum: there the
+    smoothed loss is an average of a batch or two (review 89: a lucky second batch answered 0.8019).
 
     Example:
         >>> lowest([0.8, 0.85, 0.9, 0.95], [2.0, 1.5, 1.2, float("nan")]).index
@@ -347,20 +347,22 @@ def lowest(values: Sequence[float | None], smoothed: Sequence[float]) -> Pick:
     n = len(y) if finite.all() else int(np.argmin(finite))
     if n == 0:
         return Pick(None, "no finite loss was recorded")
-    start = search_start(n)
+    start = search_start(n, asked)
+    start = start if start < n else 0  # stopped within it: no point after it to search
     return Pick(start + int(np.argmin(y[start:n])))
 
 
-def search_start(n: int) -> int:
-    """Where a rule's minimum is searched from in ``n`` finite points: after the first ``START_FRACTION`` of
-    them, when points are left after it.
+def search_start(n: int, asked: int | None = None) -> int:
+    """Where a sweep's lowest point is searched from: after the first ``START_FRACTION`` of the ``asked``
+    steps (of the ``n`` points recorded when not given). It may be ``n`` or more: a sweep that stopped within
+    that tenth has no point after it (review 89: a tenth of the points recorded kept most of that region in a
+    sweep that stopped early).
 
     Example:
-        >>> search_start(100), search_start(3), search_start(1)
-        (10, 1, 0)
+        >>> search_start(100), search_start(20, asked=100), search_start(3)
+        (10, 10, 1)
     """
-    start = math.ceil(START_FRACTION * n)
-    return start if start < n else 0
+    return math.ceil(START_FRACTION * (asked or n))
 
 
 _RULES = {"valley": valley, "steepest": steepest, "minimum": minimum, "slide": slide}

@@ -14,7 +14,7 @@ import numpy as np
 from ._confirm import tail_length
 from ._curve import FORMAT, check_kind, fmt, load_json, save_json, short
 from ._result import RangeTestResult
-from ._rules import START_FRACTION
+from ._rules import search_start
 
 __all__ = ["WeightDecayResult"]
 
@@ -74,8 +74,7 @@ class WeightDecayResult:
 
         def low(r: RangeTestResult) -> float:
             y = np.asarray(r.smoothed, dtype=np.float64)
-            asked = r.num_steps if r.num_steps else len(y)
-            y = y[math.ceil(START_FRACTION * asked) :]
+            y = y[search_start(len(y), r.num_steps) :]
             y = y[np.isfinite(y)]
             return float(y.min()) if len(y) else math.inf
 

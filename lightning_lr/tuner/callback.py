@@ -151,9 +151,14 @@ class _RangeTestCallback(Callback, Generic[R]):
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         if self.epochs is not None:
             _check_even_epochs(trainer, self.epochs, self.results)
-            to_test = any(e not in self.results for e in self.epochs)
+            to_test = any(e not in self.results for e in self.epochs) and not getattr(
+                trainer, "fast_dev_run", 0
+            )
             if to_test and len(trainer.optimizers) == 1:  # (more are refused when the test runs, with why)
-                check_not_maximizing(trainer.optimizers[0])  # before the fit trains the epochs before it
+                try:  # before the fit trains the epochs before it
+                    check_not_maximizing(trainer.optimizers[0])
+                except ValueError as exc:
+                    raise ValueError(f"{self.options.title}: {exc}") from None
         resumed, self._resumed = self._resumed, False
         if resumed:
             # The checkpoint holds this run's results: the test is not repeated (a new sweep would find other

@@ -249,6 +249,11 @@ def test_a_test_at_a_later_epoch_refuses_maximize_before_the_fit_trains(tmp_path
             calls.append(batch_idx)
             return super().training_step(batch, batch_idx)
 
-    with pytest.raises(ValueError, match=r"param group\(s\) \[1\] of Adam have maximize=True"):
+    with pytest.raises(
+        ValueError, match=r"^LR range test: param group\(s\) \[1\] of Adam have maximize=True"
+    ):
         trainer(tmp_path, callbacks=[LRRangeTest(epochs=[1])]).fit(Counted(), loader())
     assert calls == []
+    # review 90: a fast_dev_run skips the test, so it refuses nothing
+    trainer(tmp_path, callbacks=[LRRangeTest(epochs=[1])], fast_dev_run=True).fit(Counted(), loader())
+    assert calls == [0]

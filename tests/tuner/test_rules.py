@@ -423,7 +423,7 @@ def test_a_momentum_answer_at_an_edge_of_the_sweep_says_it_is_a_bound(losses: An
         assert f"the lowest loss is at the end of the sweep (momentum {value:.4g})" in message
         assert "this sweep cannot tell the best momentum" in message and "max_momentum" not in message
     else:
-        assert f"the lowest loss is at the bottom of the sweep (momentum {value:.4g})" in message
+        assert f"the lowest loss is at the first momentum the rule searches ({value:.4g};" in message
         assert "a lower min_momentum" in message
     # a sweep that stopped early did not reach the edge of its range: its last point is no bound
     stopped = MomentumRangeTestResult(
@@ -573,5 +573,12 @@ def test_a_momentum_answer_is_not_a_lucky_batch_at_the_sweeps_start() -> None:
     r = MomentumRangeTestResult(moms, smoothed, [0.05] * 100, smoothing=0)
     assert r.suggestion() == pytest.approx(0.9, abs=0.002)
     rising = MomentumRangeTestResult(moms, [0.52, 0.45, *(moms[2:] + 0.5)], [0.05] * 100, smoothing=0)
-    with pytest.warns(UserWarning, match=r"at the bottom of the sweep \(momentum 0.8192\)"):
+    with pytest.warns(UserWarning, match=r"at the first momentum the rule searches \(0.8192; .* from 0.8,"):
         assert rising.suggestion() == moms[10]
+    # review 90: a sweep asked for 100 steps that stopped at 20 searched from its second point (a tenth of the
+    # 20 points recorded), and answered the lucky batch there
+    stopped = MomentumRangeTestResult(
+        moms[:20], [0.52, 0.5, 0.45, *((moms[3:20] - 0.82) ** 2 + 0.5)], [0.05] * 20, smoothing=0,
+        num_steps=100, stop_reason="diverged",
+    )  # fmt: skip
+    assert stopped.suggestion() == pytest.approx(0.82, abs=0.002)
