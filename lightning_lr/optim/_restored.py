@@ -118,14 +118,17 @@ def restored_state(optimizer: Optimizer, last_epoch: int) -> Restored | None:
     # only the groups it has now are ever compared: the dicts an earlier load replaced are dropped (review 87,
     # review 89: one list of them per load grew for as long as the optimizer lived)
     seen = [g for g in _SEEN.get(optimizer, []) if any(g is h for h in groups)]
-    # a record of a load, not of a scheduler built on this optimizer before (torch's wraps its step, ours too;
-    # ours are in _SEEN): review 90, a torch scheduler built first on a fresh optimizer made one, and a
-    # ScheduleLR's load gave back the constructor's LR over the checkpoint step's (2x)
     restored = last_epoch == -1 and all("initial_lr" in g for g in groups)
+    # a record of a load, not of a torch scheduler built first on a fresh optimizer, which puts initial_lr in
+    # its groups too (review 90: a ScheduleLR's load then gave back its build-time LR over the checkpoint
+    # step's, 2x; ours are in _SEEN). optimizer.load_state_dict makes each group from the saved one, whose
+    # "params" comes after its settings; the constructor and add_param_group keep the order a group was given
+    # in, "params" first. (Whether a scheduler was built on the optimizer before cannot tell: review 91, an
+    # optimizer loaded again, or one a scheduler was built and dropped on, lost its record.)
     fresh = (
         restored
         and not any(g is s for g in groups for s in seen)
-        and not hasattr(optimizer.step, "_wrapped_by_lr_sched")
+        and all(next(iter(g)) != "params" for g in groups)
     )
     _SEEN[optimizer] = [*seen, *(g for g in groups if not any(g is s for s in seen))]
     if fresh:

@@ -167,6 +167,7 @@ class _Runner:
         tag = f"{prefix(options, self.weight_decay)}/candidates/lr={lr:.3g}"
         base = trainer.global_step
         losses: list[float] = []
+        excused: list[int] = []  # the steps whose blow-up was the data's
         taken = 0
         for t in range(options.confirm_steps):
             # the sweep's held momentum (``_cycle_momentum``), if any
@@ -187,7 +188,9 @@ class _Runner:
             level = self.level if self.level is not None and math.isfinite(self.level) else losses[0]
             line = blow_up_line(level, losses[0])
             # (a validation loss reads the same batches at every step: no blow-up of the data's there)
-            data = self.val_batches is None and data_blowup(self.sweep, t, line, losses[-2] if t else None)
+            data = self.val_batches is None and data_blowup(self.sweep, losses, line)
+            if data and value > line:
+                excused.append(t)
             if diverged(value, line, data):
                 if not math.isfinite(value):
                     # a NaN/inf here had no blow-up before it (that would have ended the candidate): it counts
@@ -207,4 +210,6 @@ class _Runner:
                     )
                 bar.update(options.confirm_steps - t - 1)
                 break
-        return Candidate(lr, tuple(losses), score(losses, options.confirm_steps), taken)
+        return Candidate(
+            lr, tuple(losses), score(losses, options.confirm_steps, excused), taken, tuple(excused)
+        )

@@ -111,19 +111,22 @@ class Candidate:
     validation loss when the sweep recorded validation losses) and its score.
 
     ``losses`` stop at the step the candidate diverged (a NaN/inf loss, or a blow-up above the loss level at
-    the start: :func:`diverged`); its ``score`` is then ``inf``. ``steps_taken`` is the optimizer steps it took when that is
-    more than one per loss (under manual optimization a ``training_step`` call may step the optimizer
-    several times), else None.
+    the start: :func:`diverged`); its ``score`` is then ``inf``. ``steps_taken`` is the optimizer steps it took
+    when that is more than one per loss (under manual optimization a ``training_step`` call may step the
+    optimizer several times), else None. ``excused``: the steps whose blow-up was the data's
+    (:func:`data_blowup`), left out of the score and its noise.
     """
 
     lr: float
     losses: tuple[float, ...]
     score: float
     steps_taken: int | None = None
+    excused: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         steps = V.optional(V.integer, "steps_taken", self.steps_taken, len(self.losses), " (one per loss)")
         object.__setattr__(self, "steps_taken", None if steps == len(self.losses) else steps)
+        object.__setattr__(self, "excused", tuple(int(i) for i in self.excused))
 
     @property
     def cost(self) -> int:
@@ -134,13 +137,19 @@ class Candidate:
         data = {"lr": self.lr, "losses": [_json(v) for v in self.losses], "score": _json(self.score)}
         if self.steps_taken is not None:
             data["steps_taken"] = self.steps_taken
+        if self.excused:
+            data["excused"] = list(self.excused)
         return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Candidate:
         losses = tuple(_float("losses", v) for v in data["losses"])
         return cls(
-            V.positive("lr", data["lr"]), losses, _float("score", data["score"]), data.get("steps_taken")
+            V.positive("lr", data["lr"]),
+            losses,
+            _float("score", data["score"]),
+            data.get("steps_taken"),
+            tuple(data.get("excused", ())),
         )
 
 
@@ -552,23 +561,33 @@ def diverged(loss: float, line: float, data_spike: bool = False) -> bool:
     return not math.isfinite(loss) or (loss > line and not data_spike)
 
 
-def data_blowup(sweep: Sequence[float], t: int, line: float, before: float | None) -> bool:
-    """Whether a candidate's blow-up above ``line`` at step ``t`` is the data's: the sweep's loss on the same
-    batch (the candidates take its batches in its order) is above the line too, and the candidate's loss the
-    step ``before`` (None at its first) was below it. A blow-up that lasts past that batch is the
-    candidate's own, also where the sweep was diverging at that step (review 89: a candidate at 4100x the
-    start level was excused by the sweep's own divergence; review 90: an outlier batch late in the sweep
-    kept the sweep above the line for the steps after it, and every candidate diverged).
+def data_blowup(sweep: Sequence[float], losses: Sequence[float], line: float) -> bool:
+    """Whether the blow-up above ``line`` of a candidate's last loss (``losses`` so far, its step ``t``) is the
+    data's: the sweep's loss on the same batch (the candidates take its batches in its order) is above the
+    line too, the sweep comes back below it later (else that is the sweep's own divergence: review 89, a
+    candidate at 4100x the start level was excused by it), and the candidate was below the line at the step
+    before the sweep's run above it began (review 90: an outlier late in the sweep kept the sweep above the
+    line for a few steps; review 91: two outlier batches in a row). A blow-up the candidate keeps after the
+    sweep's has ended is its own.
 
     Example:
-        >>> data_blowup([1.0, 9e4, 5e4], 1, 3e3, before=1.0), data_blowup([1.0, 9e4, 5e4], 2, 3e3, before=9e4)
-        (True, False)
-        >>> data_blowup([1.0, 1.0, 1.0], 1, 3e3, before=1.0), data_blowup([1.0, 9e4], 2, 3e3, before=1.0)
-        (False, False)
+        >>> sweep = [1.0, 9e4, 5e4, 1.0, 1.0]
+        >>> data_blowup(sweep, [1.0, 9e4], 3e3), data_blowup(sweep, [1.0, 9e4, 6e4], 3e3)
+        (True, True)
+        >>> data_blowup(sweep, [1.0, 9e4, 6e4, 7e4], 3e3)  # the sweep is back below: the candidate's own
+        False
+        >>> data_blowup([1.0, 9e4, 9e5, 1e7], [1.0, 9e4], 3e3)  # the sweep's divergence: never back below
+        False
     """
+    t = len(losses) - 1
     if not 0 <= t < len(sweep) or not math.isfinite(sweep[t]) or sweep[t] <= line:
         return False
-    return before is None or before <= line
+    if not any(math.isfinite(x) and x <= line for x in sweep[t + 1 :]):
+        return False
+    run = t  # where the sweep's run above the line began
+    while run > 0 and math.isfinite(sweep[run - 1]) and sweep[run - 1] > line:
+        run -= 1
+    return run == 0 or losses[run - 1] <= line
 
 
 def blow_up_line(level: float, first: float) -> float:
@@ -689,18 +708,28 @@ def _alike(c: Candidate, win: Candidate, tail: int) -> bool:
     return c.score - win.score <= NOISE_SE * math.hypot(se_c, se_w)
 
 
-def score(losses: Sequence[float], steps: int) -> float:
-    """The mean of the last ``TAIL`` (at least ``MIN_TAIL``) of ``steps`` losses; ``inf`` for a candidate that
-    stopped early (diverged) or has a non-finite loss there.
+def score(losses: Sequence[float], steps: int, excused: Sequence[int] = ()) -> float:
+    """The mean of the last ``TAIL`` (at least ``MIN_TAIL``) of ``steps`` losses, but for the ``excused`` steps
+    (a blow-up of the data's, :func:`data_blowup`: review 91, one outlier batch in the tail put 5e3 in every
+    score, and the test said none trained); ``inf`` for a candidate that stopped early (diverged) or has a
+    non-finite loss there.
 
     Example:
         >>> score([3.0, 2.0, 1.0, 1.0, 1.0], 5), score([3.0, float("nan")], 5)
         (1.0, inf)
+        >>> score([3.0, 2.0, 1.0, 9e4, 1.0], 5, excused=[3])
+        1.0
     """
     if len(losses) < steps:
         return math.inf
-    tail = np.asarray(losses[steps - tail_length(steps) : steps], dtype=np.float64)
-    return float(np.mean(tail)) if np.all(np.isfinite(tail)) else math.inf
+    tail = _tail(losses[:steps], tail_length(steps), excused)
+    return float(np.mean(tail)) if len(tail) and np.all(np.isfinite(tail)) else math.inf
+
+
+def _tail(losses: Sequence[float], n: int, excused: Sequence[int]) -> np.ndarray:
+    """The last ``n`` of ``losses``, without the ``excused`` steps."""
+    start = max(len(losses) - n, 0)
+    return np.asarray([x for i, x in enumerate(losses[start:], start) if i not in excused], dtype=np.float64)
 
 
 def decide(
@@ -771,6 +800,7 @@ def decide(
 
 
 def _tail_se(c: Candidate, tail: int) -> float:
-    """The standard error of the mean of a candidate's last ``tail`` losses (its score)."""
-    losses = np.asarray(c.losses[-tail:], dtype=np.float64)
+    """The standard error of the mean of a candidate's last ``tail`` losses (its score), as the score reads
+    them (without its excused steps)."""
+    losses = _tail(c.losses, tail, c.excused)
     return float(np.std(losses, ddof=1) / math.sqrt(len(losses))) if len(losses) > 1 else 0.0

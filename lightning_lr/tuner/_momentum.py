@@ -111,8 +111,8 @@ class MomentumRangeTestResult(SweepResult):
             bottom = self.momentums[0]
             warnings.warn(
                 f"momentum range test: the lowest loss is at the first momentum the rule searches ({value:.4g}; "
-                f"it skips the sweep's first tenth, from {bottom:.4g}, where the loss is an average of a batch "
-                f"or two), so the best momentum may lie below it and the suggestion is a bound; to search there, "
+                f"it skips the sweep's first tenth, from {bottom:.4g}, where the loss is an average of a few "
+                f"batches), so the best momentum may lie below it and the suggestion is a bound; to search there, "
                 f"run it again with a lower min_momentum",
                 UserWarning,
                 stacklevel=2,
@@ -122,16 +122,13 @@ class MomentumRangeTestResult(SweepResult):
     def _edge(self, value: float) -> str:
         """``"top"`` or ``"bottom"`` when ``value`` is the last momentum of a completed sweep or the first the
         rule searches (:func:`~._rules.search_start`), else ``""``."""
-        if self.stop_reason != "completed" or len(self.momentums) < 2:
+        if len(self.momentums) < 2:
             return ""
-        if value == self.momentums[-1]:
+        if value == self.momentums[-1] and self.stop_reason == "completed":
             return "top"
-        return "bottom" if value == self.momentums[self._first_searched()] else ""
-
-    def _first_searched(self) -> int:
-        """The first point the rule searches (:func:`~._rules.search_start`)."""
+        # the bottom also of a sweep that stopped: it began at min_momentum (review 91)
         start = _rules.search_start(len(self.momentums), self.num_steps)
-        return start if start < len(self.momentums) else 0
+        return "bottom" if start < len(self.momentums) and value == self.momentums[start] else ""
 
     def suggestions(self) -> dict[str, float | None]:
         """The one rule's suggestion, without warnings: ``{"minimum": value}``."""

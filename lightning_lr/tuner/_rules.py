@@ -335,7 +335,8 @@ def lowest(values: Sequence[float | None], smoothed: Sequence[float], asked: int
     over a narrow momentum range the EMA's lag moves the answer little, and the raw loss is too noisy).
     A None value (no momentum recorded) ends the finite part like a NaN loss. It is searched after the first
     ``START_FRACTION`` of the ``asked`` steps (:func:`search_start`), like every rule's minimum: there the
-    smoothed loss is an average of a batch or two (review 89: a lucky second batch answered 0.8019).
+    smoothed loss is an average of a few batches (review 89: a lucky second batch answered 0.8019); a sweep
+    that stopped within it has no answer.
 
     Example:
         >>> lowest([0.8, 0.85, 0.9, 0.95], [2.0, 1.5, 1.2, float("nan")]).index
@@ -348,7 +349,12 @@ def lowest(values: Sequence[float | None], smoothed: Sequence[float], asked: int
     if n == 0:
         return Pick(None, "no finite loss was recorded")
     start = search_start(n, asked)
-    start = start if start < n else 0  # stopped within it: no point after it to search
+    if start >= n:  # review 91: it answered from there, the lucky batch review 89 found
+        return Pick(
+            None,
+            f"the sweep stopped after {n} steps of {asked}, within its first tenth, where the loss is an "
+            f"average of a few batches: no point to search; lower max_momentum or the LR (the loss blew up)",
+        )
     return Pick(start + int(np.argmin(y[start:n])))
 
 

@@ -521,16 +521,20 @@ STACKED: dict[str, Callable[[torch.optim.Optimizer], list[Any]]] = {
 }
 
 
+@pytest.mark.parametrize("reused", [False, True], ids=["a new optimizer", "an optimizer schedulers ran on"])
 @pytest.mark.parametrize("reverse", [False, True], ids=["loaded in order", "loaded in reverse"])
 @pytest.mark.parametrize("kind", list(STACKED))
-def test_stacked_drop_ins_built_on_a_loaded_optimizer_resume_bit_for_bit(kind: str, reverse: bool) -> None:
+def test_stacked_drop_ins_built_on_a_loaded_optimizer_resume_bit_for_bit(
+    kind: str, reverse: bool, reused: bool
+) -> None:
     """torch's resume order in a plain loop: the optimizer's state loaded, then the schedulers built on it,
     then their states. Review 67: a third drop-in on the optimizer was not told its groups came from a
     checkpoint, so the second's load wrote its own last LR, one factor short of the chain's (0.0703 for
     0.0696 after three ExponentialLR(0.99) at step 12), and the run kept that factor off. Review 82: a
     ScheduleLR took no part in what the loaded groups held, so the first step after the resume was off (the
     relative one gave the ExponentialLR's factor back; the one that leaves group 1 alone kept the OneCycleLR's
-    first LR there, 8x the checkpoint's)."""
+    first LR there, 8x the checkpoint's). Review 91: on an optimizer that schedulers had run on before (a
+    rollback in one process), a load made no record, and three ExponentialLR stayed off for the whole run."""
     n = 30
 
     opt = sgd()
@@ -541,7 +545,7 @@ def test_stacked_drop_ins_built_on_a_loaded_optimizer_resume_bit_for_bit(kind: s
         run_side_by_side(opt1, schedulers1, k)
         opt_state = roundtrip(opt1.state_dict())
         states = [roundtrip(s.state_dict()) for s in schedulers1]
-        opt2 = sgd()
+        opt2 = opt1 if reused else sgd()
         opt2.load_state_dict(opt_state)
         schedulers2 = STACKED[kind](opt2)
         pairs = list(zip(schedulers2, states, strict=True))

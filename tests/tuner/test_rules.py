@@ -582,3 +582,21 @@ def test_a_momentum_answer_is_not_a_lucky_batch_at_the_sweeps_start() -> None:
         num_steps=100, stop_reason="diverged",
     )  # fmt: skip
     assert stopped.suggestion() == pytest.approx(0.82, abs=0.002)
+    # review 91: one that stopped within its first tenth answered the lucky batch there; it has no answer
+    early = MomentumRangeTestResult(
+        moms[:6],
+        [0.52, 0.45, 0.5, 0.6, 0.7, 0.8],
+        [0.05] * 6,
+        smoothing=0,
+        num_steps=100,
+        stop_reason="diverged",
+    )
+    with pytest.warns(UserWarning, match=r"stopped after 6 steps of 100, within its first tenth"):
+        assert early.suggestion() is None
+    # and one that stopped later, answering at the first momentum searched, is a bound as a whole sweep is
+    half = MomentumRangeTestResult(
+        moms[:50], [0.52, 0.45, *(moms[2:50] + 0.5)], [0.05] * 50, smoothing=0, num_steps=100,
+        stop_reason="diverged",
+    )  # fmt: skip
+    with pytest.warns(UserWarning, match=r"at the first momentum the rule searches \(0.8192;"):
+        assert half.suggestion() == moms[10]
