@@ -119,17 +119,11 @@ def restored_state(optimizer: Optimizer, last_epoch: int) -> Restored | None:
     # review 89: one list of them per load grew for as long as the optimizer lived)
     seen = [g for g in _SEEN.get(optimizer, []) if any(g is h for h in groups)]
     restored = last_epoch == -1 and all("initial_lr" in g for g in groups)
-    # a record of a load, not of a torch scheduler built first on a fresh optimizer, which puts initial_lr in
-    # its groups too (review 90: a ScheduleLR's load then gave back its build-time LR over the checkpoint
-    # step's, 2x; ours are in _SEEN). optimizer.load_state_dict makes each group from the saved one, whose
-    # "params" comes after its settings; the constructor and add_param_group keep the order a group was given
-    # in, "params" first. (Whether a scheduler was built on the optimizer before cannot tell: review 91, an
-    # optimizer loaded again, or one a scheduler was built and dropped on, lost its record.)
-    fresh = (
-        restored
-        and not any(g is s for g in groups for s in seen)
-        and all(next(iter(g)) != "params" for g in groups)
-    )
+    # (a torch scheduler built first on a fresh optimizer puts initial_lr in its groups too, and its record is
+    # taken as a load's: review 90. Neither a wrapped step nor the groups' key order tells the two apart
+    # without losing real loads' records: reviews 91 and 92, a rollback in one process and a
+    # torch.distributed.checkpoint load)
+    fresh = restored and not any(g is s for g in groups for s in seen)
     _SEEN[optimizer] = [*seen, *(g for g in groups if not any(g is s for s in seen))]
     if fresh:
         state = Restored([number(g["lr"]) for g in groups], _held(groups))

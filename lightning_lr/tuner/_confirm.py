@@ -81,6 +81,8 @@ MIN_TAIL = 3
 #: ``BLOWUP - 1`` times its magnitude, :func:`blow_up_line`) has diverged, unless the blow-up is the data's
 #: (:func:`diverged`)
 BLOWUP = 1e3
+#: the most steps in a row a blow-up of the data's (outlier batches the sweep shows too) may last
+DATA_RUN = 3
 #: a sweep that stopped (NaN/inf or diverged) before this fraction of its steps gives no scale
 EARLY_FRACTION = 0.25
 #: the lowest point must lie this many standard errors below the start level (see :func:`verdict`)
@@ -578,15 +580,19 @@ def data_blowup(sweep: Sequence[float], losses: Sequence[float], line: float) ->
         False
         >>> data_blowup([1.0, 9e4, 9e5, 1e7], [1.0, 9e4], 3e3)  # the sweep's divergence: never back below
         False
+        >>> data_blowup([1.0, 9e4, 9e4, 9e4, 9e4, 1.0], [1.0, 9e4], 3e3)  # back only after DATA_RUN steps
+        False
     """
     t = len(losses) - 1
     if not 0 <= t < len(sweep) or not math.isfinite(sweep[t]) or sweep[t] <= line:
         return False
-    if not any(math.isfinite(x) and x <= line for x in sweep[t + 1 :]):
-        return False
-    run = t  # where the sweep's run above the line began
+    run = t  # where the sweep's run above the line began, and where it ended
     while run > 0 and math.isfinite(sweep[run - 1]) and sweep[run - 1] > line:
         run -= 1
+    end = next((j for j in range(t + 1, len(sweep)) if math.isfinite(sweep[j]) and sweep[j] <= line), None)
+    # a few bad batches, not the sweep's own divergence that later falls back (review 92: a dead network)
+    if end is None or end - run > DATA_RUN:
+        return False
     return run == 0 or losses[run - 1] <= line
 
 
@@ -719,6 +725,8 @@ def score(losses: Sequence[float], steps: int, excused: Sequence[int] = ()) -> f
         (1.0, inf)
         >>> score([3.0, 2.0, 1.0, 9e4, 1.0], 5, excused=[3])
         1.0
+        >>> score([3.0, 2.0, 1.0, 9e4, 9e4, 9e4], 6, excused=[3, 4, 5])  # all the tail: the last others
+        2.0
     """
     if len(losses) < steps:
         return math.inf
@@ -727,9 +735,13 @@ def score(losses: Sequence[float], steps: int, excused: Sequence[int] = ()) -> f
 
 
 def _tail(losses: Sequence[float], n: int, excused: Sequence[int]) -> np.ndarray:
-    """The last ``n`` of ``losses``, without the ``excused`` steps."""
+    """The last ``n`` of ``losses``, without the ``excused`` steps (the last ``n`` of the others when the
+    excused take all of them: review 92)."""
     start = max(len(losses) - n, 0)
-    return np.asarray([x for i, x in enumerate(losses[start:], start) if i not in excused], dtype=np.float64)
+    kept = [x for i, x in enumerate(losses[start:], start) if i not in excused]
+    if not kept:
+        kept = [x for i, x in enumerate(losses) if i not in excused][-n:]
+    return np.asarray(kept, dtype=np.float64)
 
 
 def decide(

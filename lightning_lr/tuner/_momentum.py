@@ -81,15 +81,17 @@ class MomentumRangeTestResult(SweepResult):
             raise (ValueError if isinstance(method, str) else TypeError)(
                 f"a momentum sweep has one rule, method={RULE!r} (the momentum of lowest loss), got {method!r}"
             )
-        p = _rules.lowest(self.momentums, self.smoothed, self.num_steps)
+        stopped = self.stop_reason != "completed"
+        p = _rules.lowest(self.momentums, self.smoothed, self.num_steps, stopped)
         return (None, p.reason) if p.index is None else (self.momentums[p.index], "")
 
     def suggestion(self, method: str | None = None) -> float | None:
         """The momentum of lowest smoothed loss (the one rule, ``method="minimum"``), or None with a warning
-        when no finite loss was recorded. It is searched after the sweep's first tenth of steps. When that is
-        the first momentum searched in a sweep that went the whole range, a warning says the best may lie below
-        it (the answer is a bound) and how to search there; when it is the last, that the sweep cannot tell: the model trains through it at the held LR, so its loss
-        falls with the steps whatever the momentum."""
+        when no finite loss was recorded or the sweep stopped within its first tenth of steps, after which it
+        is searched (a stopped sweep's last point, where it blew up, is not). When that is the first momentum
+        searched, a warning says the best may lie below it (the answer is a bound) and how to search there;
+        when it is the last of a completed sweep, that the sweep cannot tell: the model trains through it at
+        the held LR, so its loss falls with the steps whatever the momentum."""
         value, reason = self._pick(method)
         if value is None:
             warnings.warn(f"no momentum suggestion (method={RULE!r}): {reason}", UserWarning, stacklevel=2)

@@ -330,13 +330,15 @@ def knee(lrs: Sequence[float], smoothed: Sequence[float]) -> Pick:
     return Pick(i_min)  # pragma: no cover - y[i_min] <= level always holds
 
 
-def lowest(values: Sequence[float | None], smoothed: Sequence[float], asked: int | None = None) -> Pick:
+def lowest(
+    values: Sequence[float | None], smoothed: Sequence[float], asked: int | None = None, stopped: bool = False
+) -> Pick:
     """The point of lowest *smoothed* loss in the finite part of the curve (the momentum sweep's rule:
     over a narrow momentum range the EMA's lag moves the answer little, and the raw loss is too noisy).
     A None value (no momentum recorded) ends the finite part like a NaN loss. It is searched after the first
     ``START_FRACTION`` of the ``asked`` steps (:func:`search_start`), like every rule's minimum: there the
     smoothed loss is an average of a few batches (review 89: a lucky second batch answered 0.8019); a sweep
-    that stopped within it has no answer.
+    that stopped within it has no answer. A ``stopped`` sweep's last point, where it blew up, is not searched.
 
     Example:
         >>> lowest([0.8, 0.85, 0.9, 0.95], [2.0, 1.5, 1.2, float("nan")]).index
@@ -349,13 +351,16 @@ def lowest(values: Sequence[float | None], smoothed: Sequence[float], asked: int
     if n == 0:
         return Pick(None, "no finite loss was recorded")
     start = search_start(n, asked)
-    if start >= n:  # review 91: it answered from there, the lucky batch review 89 found
+    end = (
+        n - 1 if stopped and n == len(y) else n
+    )  # a stopped sweep's last point is where it blew up (review 92)
+    if start >= end:  # review 91: it answered from there, the lucky batch review 89 found
         return Pick(
             None,
-            f"the sweep stopped after {n} steps of {asked}, within its first tenth, where the loss is an "
-            f"average of a few batches: no point to search; lower max_momentum or the LR (the loss blew up)",
+            f"the sweep stopped after {len(y)} steps of {asked or len(y)}, within its first tenth, where the "
+            f"loss is an average of a few batches: no point to search; lower max_momentum or the LR",
         )
-    return Pick(start + int(np.argmin(y[start:n])))
+    return Pick(start + int(np.argmin(y[start:end])))
 
 
 def search_start(n: int, asked: int | None = None) -> int:

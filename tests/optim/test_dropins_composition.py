@@ -660,24 +660,3 @@ def test_a_torch_scheduler_built_first_does_not_pass_for_a_loaded_state() -> Non
     for s, state in zip(schedulers2, [roundtrip(s.state_dict()) for s in schedulers1], strict=True):
         s.load_state_dict(state)
     assert lrs_and_momentums(opt2, schedulers2, 15) == full[9:]
-
-
-def test_a_torch_scheduler_built_first_on_a_fresh_optimizer_makes_no_restore_record() -> None:
-    """Review 90: a torch scheduler built first on a fresh optimizer puts ``initial_lr`` in its groups, which
-    passed for a loaded optimizer state; a ScheduleLR built next, given a checkpoint's state, wrote the LR the
-    groups had at its build (1.0) over the checkpoint step's (0.5)."""
-
-    def build(o: torch.optim.Optimizer, first: bool) -> ScheduleLR:
-        if first:
-            L.LambdaLR(o, lambda _: 1.0)
-        return ScheduleLR(o, CosineDecay(1.0, total=100))
-
-    opt = sgd((1.0,))
-    scheduler = build(opt, False)
-    lrs_and_momentums(opt, [scheduler], 50)
-    state = roundtrip(scheduler.state_dict())
-    for first in (False, True):
-        fresh = sgd((1.0,))
-        again = build(fresh, first)
-        again.load_state_dict(state)
-        assert lrs_of(fresh) == lrs_of(opt), f"torch scheduler built first: {first}"

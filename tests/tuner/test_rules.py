@@ -600,3 +600,10 @@ def test_a_momentum_answer_is_not_a_lucky_batch_at_the_sweeps_start() -> None:
     )  # fmt: skip
     with pytest.warns(UserWarning, match=r"at the first momentum the rule searches \(0.8192;"):
         assert half.suggestion() == moms[10]
+    # review 92: one that stopped just after its first tenth had one point left to search, where it blew up
+    blown = MomentumRangeTestResult(
+        moms[:11], [0.52, 0.45, *([0.5] * 8), 9.0], [0.05] * 11, smoothing=0, num_steps=100,
+        stop_reason="diverged",
+    )  # fmt: skip
+    with pytest.warns(UserWarning, match=r"stopped after 11 steps of 100, within its first tenth"):
+        assert blown.suggestion() is None
