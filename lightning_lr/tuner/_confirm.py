@@ -322,7 +322,7 @@ def verdict(
     x, y, reason = _rules._prepare(lrs, losses)
     n = len(y)
     raw = np.asarray(losses, dtype=np.float64)[:n]
-    k = max(1, math.ceil(_rules.START_FRACTION * n))
+    k = max(1, _rules.search_start(n))
     start = float(np.mean(raw[:k])) if n else None
     asked = len(lrs) if num_steps is None else num_steps
     if reason == _rules.FIRST_NOT_FINITE:  # the first loss comes before any step at a swept LR

@@ -184,7 +184,7 @@ def _descent(y: np.ndarray) -> tuple[int, int, float, str]:
     the noisy flat start open the band there, and a band that spans the flat start is noise, not descent.)
     """
     n = len(y)
-    k = max(1, math.ceil(START_FRACTION * n))
+    k = max(1, search_start(n))
     start = float(np.mean(y[:k]))
     i_min = k + int(np.argmin(y[k:])) if n > k else int(np.argmin(y))
     drop = start - float(y[i_min])
@@ -364,10 +364,10 @@ def lowest(
 
 
 def search_start(n: int, asked: int | None = None) -> int:
-    """Where a sweep's lowest point is searched from: after the first ``START_FRACTION`` of the ``asked``
-    steps (of the ``n`` points recorded when not given). It may be ``n`` or more: a sweep that stopped within
-    that tenth has no point after it (review 89: a tenth of the points recorded kept most of that region in a
-    sweep that stopped early).
+    """Where a sweep's start ends (its start level, the early stop's warm-up) and its lowest point is searched
+    from: after the first ``START_FRACTION`` of the ``asked`` steps (of the ``n`` points recorded when not
+    given). It may be ``n`` or more: a sweep that stopped within that tenth has no point after it (review 89:
+    a tenth of the points recorded kept most of that region in a sweep that stopped early).
 
     Example:
         >>> search_start(100), search_start(20, asked=100), search_start(3)

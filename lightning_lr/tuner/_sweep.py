@@ -38,7 +38,7 @@ from ._data import Batches
 from ._momentum import MomentumRangeTestResult
 from ._options import MomentumOptions, SweepOptions
 from ._result import RangeTestResult
-from ._rules import START_FRACTION
+from ._rules import search_start
 
 __all__ = ["MAX_CALLS_PER_STEP", "Step", "describe", "prefix", "step_loss", "sweep"]
 
@@ -152,7 +152,7 @@ def sweep(
     # the early stop compares with the lowest smoothed loss, once that is a level: an average of the start's
     # losses (the first tenth), not one lucky first batch (a batch of 16 with outliers read a quarter of the
     # data's loss, and an ordinary batch three steps later "diverged")
-    warm = max(1, math.ceil(START_FRACTION * options.num_steps))
+    warm = max(1, search_start(options.num_steps))
     # The ratio to the best assumes a loss whose floor is 0; near 0 or below it (a negative correlation, a
     # log-likelihood) a rise of a few hundredths on noise passed for one, the loss still below where it
     # started (review 61). In the first quarter, where a stop leaves no answer (``EARLY_FRACTION``), a stop

@@ -38,6 +38,7 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import EPOCH_DEPRECATION_WARNING
 
 from ...schedules._base import check_step, subclasses
+from .. import param_groups as pg
 from .._restored import copied, give_back_held, number, put, same
 from ..schedule_lr import BLOCK, ScheduleLR, ScheduleSpec, check_optimizer, check_position
 from ._args import in_torch_names, one_element
@@ -617,10 +618,7 @@ class DropIn(ScheduleLR):
         if restored is not None and untouched:
             # the LRs, before a group added since is adopted at its ratio to them (review 80)
             for g, lr in zip(self.optimizer.param_groups, restored.lrs, strict=False):
-                if isinstance(g["lr"], torch.Tensor):
-                    g["lr"].fill_(lr)
-                else:
-                    g["lr"] = lr
+                pg.set_lr(g, lr)
         self._sync_groups(added, reference=kept if untouched else None)
         base_lrs = list(state_dict.get("base_lrs", self.base_lrs))
         if self._changed:  # a setting assigned before the load (review 55: in on_fit_start, before Lightning
@@ -724,10 +722,7 @@ class DropIn(ScheduleLR):
     def _write(self, values: list[float]) -> None:
         """Set each group's LR (tensors in place)."""
         for g, x in zip(self.optimizer.param_groups, values, strict=True):
-            if isinstance(g["lr"], torch.Tensor):
-                g["lr"].fill_(x)
-            else:
-                g["lr"] = x
+            pg.set_lr(g, x)
 
 
 class AbsoluteDropIn(DropIn):
