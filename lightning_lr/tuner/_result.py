@@ -43,7 +43,8 @@ class RangeTestResult(SweepResult):
         mode: ``"exponential"`` or ``"linear"``: how the LR grew.
         smoothing: EMA factor in [0, 1) used for ``smoothed``.
         num_steps: the steps the sweep was asked for (more than ``len(lrs)`` when it stopped early).
-        stop_reason: ``"completed"``, ``"diverged"`` (smoothed loss above the early-stop threshold) or
+        stop_reason: ``"completed"``, ``"diverged"`` (smoothed loss above the early-stop threshold, the loss
+            too, and not an outlier batch's: the curve ends at the step the stop was due) or
             ``"non-finite loss"``.
         val_loss: whether ``losses`` are validation losses (Smith's mode).
         weight_decay: the weight decay of the sweep, when it was one of several (``weight_decays=[...]``).
@@ -53,7 +54,8 @@ class RangeTestResult(SweepResult):
             for a reason more steps can fix, so the test ran once more with more steps), the first try's
             result, its sweep, candidates and reason kept; None otherwise.
         steps_taken: the optimizer steps the sweep took when that is more than one per point (a manual
-            ``training_step`` call that stepped the optimizer several times), else None.
+            ``training_step`` call that stepped the optimizer several times; the at most 3 steps after an
+            early stop was due, taken to tell a divergence from an outlier batch), else None.
         rule: what :meth:`suggestion` answers without a ``method``: None for the default answer (the
             confirmed LR when there is a ``confirmation``, else ``"minimum"``), or ``"confirmed"`` or a
             sweep rule. A range test run with ``method=...`` records it here, so its result answers with
@@ -150,8 +152,8 @@ class RangeTestResult(SweepResult):
     def cost(self) -> int:
         """The optimizer steps the range test took for this result: the sweep's, the candidates' and, for a
         second try, the first try's. One per point, as in automatic optimization, unless a manual
-        ``training_step`` call stepped the optimizer more than once (``steps_taken``); the training_step
-        calls of a manual accumulation are not steps.
+        ``training_step`` call stepped the optimizer more than once or the sweep took steps after its early
+        stop was due (``steps_taken``); the training_step calls of a manual accumulation are not steps.
 
         Example:
             >>> first = RangeTestResult([1e-3, 1e-2, 1e-1], [2.0, 2.0, 2.0], [None] * 3)

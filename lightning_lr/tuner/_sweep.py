@@ -32,7 +32,7 @@ from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 from .. import _lightning_compat as L
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
-from ._confirm import EARLY_FRACTION
+from ._confirm import DATA_RUN, EARLY_FRACTION
 from ._curve import SweepResult
 from ._data import Batches
 from ._momentum import MomentumRangeTestResult
@@ -93,6 +93,12 @@ class _Curve:
     momentums: list[float | None] = field(default_factory=list)
     steps: int = 0  # optimizer steps taken
     stop: str = "completed"
+
+    def diverged_at(self, t: int) -> None:
+        """The sweep diverged at its step ``t``: the curve ends there (the steps taken after it, to tell an
+        outlier batch from a divergence, are counted in ``steps`` but are not part of the curve)."""
+        del self.lrs[t + 1 :], self.losses[t + 1 :], self.momentums[t + 1 :]
+        self.stop = "diverged"
 
 
 def step_loss(trainer: pl.Trainer, loss: torch.Tensor) -> float:
@@ -165,7 +171,19 @@ def sweep(
     avg = weight = 0.0
     best = math.inf
     before_t = math.nan  # the smoothed loss of the step before
-    bar = tqdm(
+    # A stop held while the next steps tell an outlier batch from a divergence: (the step it was due at, the
+    # first step of the run of losses above the bar that ends there, the highest loss of the tenth of the
+    # sweep before that run). One batch far above the others lifts the smoothed loss over the bar on its own
+    # (a weight of 1 - smoothing is 0.02 of a loss 1000x the level: 20x the level) and stopped the sweep
+    # there, at any LR, with no answer (review 91). An outlier batch's run is short and the batches after it
+    # are as before: a loss no higher than the highest of that tenth within DATA_RUN steps of the run's start
+    # (as a candidate's blow-up is the data's, :func:`~._confirm.data_blowup`), and none of that tenth above
+    # the bar. The sweep then goes on. Otherwise the LR's: spikes that come back as the LR grows (RMSprop's,
+    # Adam's), or a network the spike left worse (the losses after it stay above where they were), and a NaN/inf
+    # within the run, is a divergence at the held step, where the sweep ends as before. A tenth of the sweep
+    # (``warm`` steps) is the same span of LR at every density.
+    held: tuple[int, int, float] | None = None
+    progress = tqdm(
         total=options.num_steps,
         desc=name,
         disable=not show_bar,
@@ -204,9 +222,12 @@ def sweep(
                     metrics[f"{tags}/momentum"] = momentum_t
                 for lg in loggers:
                     lg.log_metrics(metrics, step=base + t)
-            bar.update(1)
+            progress.update(1)
             if show_bar:
-                bar.set_postfix(lr=f"{lr_t:.2e}", loss=f"{smoothed:.4g}", refresh=False)
+                progress.set_postfix(lr=f"{lr_t:.2e}", loss=f"{smoothed:.4g}", refresh=False)
+            if not math.isfinite(value_t) and held is not None:
+                curve.diverged_at(held[0])
+                break
             if not math.isfinite(value_t):
                 curve.stop = "non-finite loss"
                 where = nonfinite_ranks(trainer, loss)
@@ -227,20 +248,36 @@ def sweep(
                 )
                 break
             before_t = smoothed
-            if (
+            if held is not None:
+                if value_t <= held[2]:
+                    held = None  # back where the losses were: an outlier batch's run, the sweep goes on
+                elif t - held[1] >= DATA_RUN:
+                    curve.diverged_at(held[0])
+                    break
+            elif (
                 threshold is not None
                 and t >= warm
-                and smoothed > best + (threshold - 1.0) * abs(best)
+                and smoothed > (bar := best + (threshold - 1.0) * abs(best))
                 and (t + 1 >= early or smoothed > start_level)
+                and value_t > bar
             ):
-                curve.stop = "diverged"
-                break
+                run = t  # the first step of the run of losses above the bar that ends here
+                while run > 0 and curve.losses[run - 1] > bar:
+                    run -= 1
+                normal = max(curve.losses[max(0, run - warm) : run], default=math.inf)
+                if t - run >= DATA_RUN or not normal <= bar:
+                    curve.diverged_at(t)
+                    break
+                held = (t, run, normal)
             if t + 1 >= warm:
                 best = min(best, smoothed)
             if t + 1 == warm:
                 start_level = sum(curve.losses[:warm]) / warm
+        else:
+            if held is not None:  # the sweep ended within the run: it cannot tell, a divergence as before
+                curve.diverged_at(held[0])
     finally:
-        bar.close()
+        progress.close()
     return _result(options, curve, weight_decay)
 
 

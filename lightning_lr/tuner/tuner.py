@@ -211,7 +211,11 @@ class Tuner(_LightningTuner):
                 the step the smoothed loss has averaged the first tenth of the steps (one lucky first batch
                 is no level to diverge from), and in the first quarter of the sweep (where a stop leaves an LR
                 sweep no answer) only once the smoothed loss is also above its start level; None never stops
-                early.
+                early. The loss itself must be above that bar too, and not an outlier batch's: a run of at
+                most 3 losses above it after which, within those 3 steps, a loss is back among the losses of
+                the tenth of the sweep before it (none of them above the bar) is the data's, and the sweep
+                goes on. Otherwise the sweep ends where the stop was due (the up to 3 steps taken to tell
+                count in ``result.cost``, not in the curve).
                 A NaN/inf loss always stops the sweep.
             val_loss: record the validation loss of ``val_batches`` fixed validation batches at each LR
                 instead of the training loss (Smith's mode; slower, less noisy).

@@ -1312,6 +1312,27 @@ def test_one_batchs_spike_is_no_divergence(tmp_path: Any, outlier: Any) -> None:
     assert low.excused and all(low.losses[i] > 1e4 for i in low.excused) and low.score < 100, low
 
 
+def test_an_outlier_batch_leaves_the_default_early_stop_an_answer(tmp_path: Any) -> None:
+    """Review 91: under the default early stop, one outlier batch (a target of 400 among ones near 1, batch 20
+    of a sweep of 100) stopped the sweep as diverged in its first quarter: no answer, and the advice to lower
+    min_lr. The sweep goes on past it, and the candidates, excused the spike, answer near the answer without
+    the outlier."""
+
+    def answer(outlier: int | None) -> RangeTestResult:
+        model = OffsetRegression(outlier=outlier)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(
+                model, model.data(2), min_lr=1e-4, max_lr=1.0, apply=False
+            )
+
+    clean, spiked = answer(None), answer(40)
+    assert clean.suggestion() is not None, clean.reason
+    assert spiked.losses[20] > 1e3 and len(spiked) > 21, spiked  # it saw the spike and went on
+    lr = spiked.suggestion()
+    assert lr is not None and clean.suggestion() / 2 < lr < clean.suggestion() * 2, spiked.reason
+
+
 def test_no_weight_decay_is_applied_without_an_lr_answer(tmp_path: Any) -> None:
     """Review 88: the best sweep's weight decay was written to the module though its LR had no answer (the
     README: nothing is applied then)."""

@@ -227,3 +227,50 @@ def test_a_sigterm_on_one_rank_stops_every_rank_at_the_same_step(tmp_path: Any) 
     # rank 0 (the process the launcher reports) stopped with the error; before, it went on alone
     with pytest.raises(Exception, match="stopped at this step on rank 0: another rank received SIGTERM"):
         t.fit(model, train_dataloaders=loader(n=128))
+
+
+class RankOutlier(TinyModel):
+    """A flat loss on every rank but an outlier on rank 1 only, for ``length`` steps from step 30 (the loss
+    the sweep records is the mean over ranks)."""
+
+    def __init__(self, length: int) -> None:
+        super().__init__()
+        self.length, self.i = length, 0
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        spiked = self.trainer.global_rank == 1 and 30 <= self.i < 30 + self.length
+        self.i += 1
+        return super().training_step(batch, batch_idx) * 0.0 + (2e3 if spiked else 1.0)
+
+
+class Curve(Callback):
+    """Each rank writes its range test's curve and stop reason."""
+
+    def __init__(self, out: str) -> None:
+        self.out = out
+
+    def on_fit_end(self, trainer: Any, pl_module: Any) -> None:
+        test = next(cb for cb in trainer.callbacks if isinstance(cb, LRRangeTest))
+        (result,) = test.results.values()
+        data = {"losses": list(result.losses), "stop": result.stop_reason, "cost": result.cost}
+        with open(os.path.join(self.out, f"rank{trainer.global_rank}.json"), "w") as f:
+            json.dump(data, f)
+
+
+@pytest.mark.parametrize(
+    ("length", "points", "stop", "cost"), [(1, 60, "completed", 60), (4, 31, "diverged", 34)]
+)
+def test_every_rank_tells_one_ranks_outlier_batch_from_a_divergence_alike(
+    tmp_path: Any, length: int, points: int, stop: str, cost: int
+) -> None:
+    """An outlier batch on one rank reaches every rank's curve through the mean over ranks; every rank goes on
+    past a short run of them, and every rank stops at the same step at a longer one."""
+    test = LRRangeTest(num_steps=60, confirm=False, retry=False, apply=False)
+    t = trainer(tmp_path, devices=2, strategy=DDP, callbacks=[test, Curve(str(tmp_path))], max_epochs=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(RankOutlier(length), train_dataloaders=loader(n=256))
+    ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
+    assert ranks[0] == ranks[1]
+    assert (len(ranks[0]["losses"]), ranks[0]["stop"], ranks[0]["cost"]) == (points, stop, cost)
+    assert ranks[0]["losses"][30] == pytest.approx(1000.5)
