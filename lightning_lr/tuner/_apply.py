@@ -57,7 +57,8 @@ def check_attr(module: pl.LightningModule, options: LROptions) -> str | None:
     if options.attr_name is not None:
         if not lightning_hasattr(module, options.attr_name):
             raise AttributeError(
-                f"attr_name={options.attr_name!r} is neither an attribute of {type(module).__name__} nor a key "
+                f"{options.title}: attr_name={options.attr_name!r} is neither an attribute of "
+                f"{type(module).__name__} nor a key "
                 f"of its hparams; name the attribute that holds the LR, or pass attr_name=None to look for "
                 f"{' or '.join(map(repr, LR_ATTRS))}"
             )

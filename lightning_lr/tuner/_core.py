@@ -48,7 +48,7 @@ STEP_HOOKS = ("on_before_backward", "on_after_backward", "on_before_optimizer_st
 _LOOK_ONLY = ("lightning.", "pytorch_lightning.", "lightning_lr.")
 
 
-def _warn_step_hooks(title: str, callbacks: Sequence[Any]) -> None:
+def _tell_step_hooks(title: str, callbacks: Sequence[Any]) -> None:
     """Callbacks do not run in the sweep (nor in Lightning's ``lr_find``, which keeps only its own): say which
     of them define a step hook, whose work on the gradients or the update the answer does not include
     (review 85: a callback that scaled the gradients by 0.01 left the answer as it was; the same code in the
@@ -132,7 +132,7 @@ def run_range_test(
             )
         return out
 
-    _warn_step_hooks(options.title, callbacks)
+    _tell_step_hooks(options.title, callbacks)
     try:
         L.set_callbacks(trainer, [])  # the sweep is invisible to other callbacks (they keep their state)
         with L.isolated_logging(trainer):
