@@ -332,6 +332,12 @@ def verdict(
         at = _where(lrs, min(n, len(lrs) - 1))
         if stop_reason == "non-finite loss":
             how, change = "became NaN/inf", lower
+            if n > 1 and raw[n - 1] <= start:  # review 88: one bad batch at lr=1e-6 was put down to the LR
+                change += (
+                    f"; but the loss did not rise before it ({raw[n - 1]:.4g} at the last step, {start:.4g} at "
+                    f"the start), and a NaN/inf that no rise comes before is seldom the LR: a bad batch (check "
+                    f"the data) or an overflow (16-bit precision)"
+                )
         else:
             how = "diverged (the early stop)"
             change = (

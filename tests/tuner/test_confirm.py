@@ -287,6 +287,20 @@ def test_no_answer_when_the_loss_is_nan_from_the_sixth_step(tmp_path: Any) -> No
         assert result.suggestion("minimum") is None  # was 1.75e-7 below min_lr=1e-6, applied silently
 
 
+@pytest.mark.parametrize("rise", [False, True], ids=["flat, then NaN", "rising, then NaN"])
+def test_a_nan_that_no_rise_comes_before_is_not_put_down_to_the_lr_alone(tmp_path: Any, rise: bool) -> None:
+    """Review 88: one bad batch gave a NaN at step 15 of 100 (lr 2e-6): the reason said the sweep started
+    too high, and nothing else. It still says so, and, when the loss did not rise before the NaN, that such a
+    NaN is seldom the LR."""
+    before = [1.0 + 0.5 * i for i in range(5)] if rise else [1.0] * 5
+    result = Tuner(trainer(tmp_path)).lr_range_test(
+        ScriptedLoss([1.0] * 10 + before + [math.nan]), loader(), apply=False, retry=False
+    )
+    assert result.suggestion() is None and len(result) == 16  # the NaN is its last point
+    assert "in the first quarter of the sweep" in result.reason and "lower min_lr" in result.reason
+    assert ("a NaN/inf that no rise comes before is seldom the LR" in result.reason) is not rise
+
+
 def test_a_linear_sweep_that_blows_up_early_is_told_to_lower_max_lr(tmp_path: Any) -> None:
     # review 47: a linear sweep over 1e-7..10 steps by 0.101; it was told "the sweep started too high (lower
     # min_lr)", and min_lr=1e-9 failed the same way
