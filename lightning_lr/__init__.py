@@ -51,4 +51,5 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(__all__)
+    # the subpackages too, as a shell's completion lists them (review 83)
+    return sorted({*__all__, *_SUBPACKAGES, "schedules"})
