@@ -786,7 +786,7 @@ def test_model_problems_are_clear_errors(tmp_path: Any) -> None:
         r"returned None for every batch",
     ):
         Tuner(trainer(tmp_path)).lr_range_test(ReturnsNone(), loader())
-    with pytest.raises(AttributeError, match="^LR range test: attr_name='rate' is neither an attribute"):
+    with pytest.raises(AttributeError, match=r"^LR range test: attr_name='rate' is neither an attribute"):
         Tuner(trainer(tmp_path)).lr_range_test(TinyModel(), loader(), attr_name="rate")
     with pytest.raises(
         ValueError,
