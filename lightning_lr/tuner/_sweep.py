@@ -32,13 +32,12 @@ from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 from .. import _lightning_compat as L
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
-from ._confirm import DATA_RUN, EARLY_FRACTION
 from ._curve import SweepResult
 from ._data import Batches
+from ._early_stop import EarlyStop
 from ._momentum import MomentumRangeTestResult
 from ._options import MomentumOptions, SweepOptions
 from ._result import RangeTestResult
-from ._rules import search_start
 
 __all__ = ["MAX_CALLS_PER_STEP", "Step", "describe", "prefix", "step_loss", "sweep"]
 
@@ -154,35 +153,11 @@ def sweep(
     name = describe(options, weight_decay)
     loggers = trainer.loggers if (options.log and trainer.is_global_zero) else []
     base = trainer.global_step
-    threshold = options.early_stop_threshold
-    # the early stop compares with the lowest smoothed loss, once that is a level: an average of the start's
-    # losses (the first tenth), not one lucky first batch (a batch of 16 with outliers read a quarter of the
-    # data's loss, and an ordinary batch three steps later "diverged")
-    warm = max(1, search_start(options.num_steps))
-    # The ratio to the best assumes a loss whose floor is 0; near 0 or below it (a negative correlation, a
-    # log-likelihood) a rise of a few hundredths on noise passed for one, the loss still below where it
-    # started (review 61). In the first quarter, where a stop leaves no answer (``EARLY_FRACTION``), a stop
-    # also needs the smoothed loss above the start level (the mean of the first ``warm`` losses): a loss still
-    # below where it started has not diverged, whatever its zero.
-    early = EARLY_FRACTION * options.num_steps
-    start_level = math.inf
+    stop = EarlyStop(options.early_stop_threshold, options.smoothing, options.num_steps)
     beta = options.smoothing
     curve = _Curve()
-    avg = weight = 0.0
-    best = math.inf
+    avg = weight = 0.0  # the smoothed loss logged and shown (the early stop keeps its own: ``_early_stop``)
     before_t = math.nan  # the smoothed loss of the step before
-    # A stop held while the next steps tell an outlier batch from a divergence: (the step it was due at, the
-    # first step of the run of losses above the bar that ends there, the highest loss of the tenth of the
-    # sweep before that run). One batch far above the others lifts the smoothed loss over the bar on its own
-    # (a weight of 1 - smoothing is 0.02 of a loss 1000x the level: 20x the level) and stopped the sweep
-    # there, at any LR, with no answer (review 91). An outlier batch's run is short and the batches after it
-    # are as before: a loss no higher than the highest of that tenth within DATA_RUN steps of the run's start
-    # (as a candidate's blow-up is the data's, :func:`~._confirm.data_blowup`), and none of that tenth above
-    # the bar. The sweep then goes on. Otherwise the LR's: spikes that come back as the LR grows (RMSprop's,
-    # Adam's), or a network the spike left worse (the losses after it stay above where they were), and a NaN/inf
-    # within the run, is a divergence at the held step, where the sweep ends as before. A tenth of the sweep
-    # (``warm`` steps) is the same span of LR at every density.
-    held: tuple[int, int, float] | None = None
     progress = tqdm(
         total=options.num_steps,
         desc=name,
@@ -225,8 +200,8 @@ def sweep(
             progress.update(1)
             if show_bar:
                 progress.set_postfix(lr=f"{lr_t:.2e}", loss=f"{smoothed:.4g}", refresh=False)
-            if not math.isfinite(value_t) and held is not None:
-                curve.diverged_at(held[0])
+            if not math.isfinite(value_t) and (held := stop.end()) is not None:
+                curve.diverged_at(held)  # within a run above the bar: a divergence where the stop was due
                 break
             if not math.isfinite(value_t):
                 curve.stop = "non-finite loss"
@@ -248,34 +223,21 @@ def sweep(
                 )
                 break
             before_t = smoothed
-            if held is not None:
-                if value_t <= held[2]:
-                    held = None  # back where the losses were: an outlier batch's run, the sweep goes on
-                elif t - held[1] >= DATA_RUN:
-                    curve.diverged_at(held[0])
-                    break
-            elif (
-                threshold is not None
-                and t >= warm
-                and smoothed > (bar := best + (threshold - 1.0) * abs(best))
-                and (t + 1 >= early or smoothed > start_level)
-                and value_t > bar
-            ):
-                run = t  # the first step of the run of losses above the bar that ends here
-                while run > 0 and curve.losses[run - 1] > bar:
-                    run -= 1
-                normal = max(curve.losses[max(0, run - warm) : run], default=math.inf)
-                if t - run >= DATA_RUN or not normal <= bar:
-                    curve.diverged_at(t)
-                    break
-                held = (t, run, normal)
-            if t + 1 >= warm:
-                best = min(best, smoothed)
-            if t + 1 == warm:
-                start_level = sum(curve.losses[:warm]) / warm
+            let_through = len(stop.outliers)
+            if (at := stop.see(value_t)) is not None:
+                curve.diverged_at(at)
+                break
+            if len(stop.outliers) > let_through:
+                first, last = stop.outliers[-1]
+                rank_zero_info(
+                    f"{name}: the loss at step{'s' if last > first else ''} {first}"
+                    f"{f'..{last}' if last > first else ''} ({max(curve.losses[first : last + 1]):.4g}; lr="
+                    f"{curve.lrs[first]:.3g}) was an outlier batch's, not a divergence: the loss is back "
+                    f"({value_t:.4g}), and the sweep goes on"
+                )
         else:
-            if held is not None:  # the sweep ended within the run: it cannot tell, a divergence as before
-                curve.diverged_at(held[0])
+            if (held := stop.end()) is not None:  # the sweep ended within a run: it cannot tell, diverged
+                curve.diverged_at(held)
     finally:
         progress.close()
     return _result(options, curve, weight_decay)

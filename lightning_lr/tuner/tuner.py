@@ -211,11 +211,12 @@ class Tuner(_LightningTuner):
                 the step the smoothed loss has averaged the first tenth of the steps (one lucky first batch
                 is no level to diverge from), and in the first quarter of the sweep (where a stop leaves an LR
                 sweep no answer) only once the smoothed loss is also above its start level; None never stops
-                early. The loss itself must be above that bar too, and not an outlier batch's: a run of at
-                most 3 losses above it after which, within those 3 steps, a loss is back among the losses of
-                the tenth of the sweep before it (none of them above the bar) is the data's, and the sweep
-                goes on. Otherwise the sweep ends where the stop was due (the up to 3 steps taken to tell
-                count in ``result.cost``, not in the curve).
+                early. The loss itself must be above that bar too, and not an outlier batch's: a loss that
+                alone lifted the smoothed loss over the bar (about 150x its best), with no other such spike in
+                the tenth of the sweep before it, after which, within 3 steps, a loss is back among the losses
+                of that tenth, is the data's: the sweep goes on, and the spike leaves the smoothed loss the stop
+                reads. Otherwise the sweep ends where the stop was due (the up to 3 steps taken to tell count in
+                ``result.cost``, not in the curve).
                 A NaN/inf loss always stops the sweep.
             val_loss: record the validation loss of ``val_batches`` fixed validation batches at each LR
                 instead of the training loss (Smith's mode; slower, less noisy).
@@ -322,7 +323,8 @@ class Tuner(_LightningTuner):
             num_steps: optimizer steps, >= 5 (under manual optimization as for :meth:`lr_range_test`).
             mode: ``"linear"`` (default) or ``"exponential"``.
             smoothing: EMA factor in [0, 1).
-            early_stop_threshold: as for :meth:`lr_range_test`.
+            early_stop_threshold: as for :meth:`lr_range_test` (the up to 3 steps taken to tell an outlier batch
+                from a divergence are not in the curve; a momentum result counts no cost).
             val_loss: record the validation loss (as for :meth:`lr_range_test`).
             val_batches: how many validation batches (with ``val_loss=True`` only).
             val_key: the name ``validation_step`` logs its loss under (with ``val_loss=True`` only).

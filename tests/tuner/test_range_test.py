@@ -141,22 +141,29 @@ def test_a_loss_near_0_still_below_its_start_has_not_diverged(tmp_path: Any) -> 
         ({30: 1e3}, 100, "completed", 100),  # one outlier batch: the sweep goes on
         ({30: 1e3, 31: 1e3, 32: 1e3}, 100, "completed", 100),  # three in a row (DATA_RUN)
         ({t: 1e3 for t in range(30, 34)}, 31, "diverged", 34),  # four in a row: a divergence where it was due
-        ({30: 1e3, 36: 1e3}, 37, "diverged", 37),  # a spike that comes back within a tenth: the LR's, at once
         ({30: 1e3, 45: 1e3}, 100, "completed", 100),  # two outliers further apart
         ({30: 1e3} | {t: 3.0 for t in range(31, 100)}, 31, "diverged", 34),  # a spike that left it worse
         ({t: 1e3 for t in range(60, 100)}, 61, "diverged", 64),  # a blow-up that lasts
         ({98: 1e3, 99: 1e3}, 99, "diverged", 100),  # a run the sweep ends within: it cannot tell, as before
         ({60: 1e3, 61: math.nan}, 61, "diverged", 62),  # a NaN within the run: the divergence held at step 60
+        # review 93: the outlier held the smoothed loss over the bar for ~100 steps, and then losses of 10 (which
+        # alone never stop the sweep) ended it; the run let through leaves the stop's average
+        ({30: 1e3, 36: 10.0, 45: 10.0, 52: 10.0}, 100, "completed", 100),
+        ({36: 10.0, 45: 10.0, 52: 10.0}, 100, "completed", 100),
+        # a second spike within a tenth of the sweep is the LR's: it stops the sweep at once
+        ({30: 1e3, 36: 1e3}, 37, "diverged", 37),
+        # moderate spikes (50x) that lift the average over the bar only together are the LR's: the third, at once
+        ({t: 50.0 for t in range(60, 100, 2)}, 65, "diverged", 65),
     ],
 )
 def test_an_outlier_batch_does_not_stop_the_sweep(
     tmp_path: Any, spikes: dict[int, float], points: int, stop: str, cost: int
 ) -> None:
     """Review 91: one batch 1000x the others lifted the smoothed loss over the early stop's bar on its own
-    (0.02 of it is 20x the level), and the sweep stopped there as diverged, at any LR, with no answer. A run of
-    at most 3 losses above the bar that falls back below it, with none other above it in the tenth of the sweep
-    before, is the data's: the sweep goes on. A longer run, or a NaN in it, is a divergence at the step the stop
-    was due, where the curve ends; the steps taken to tell count in the cost."""
+    (0.02 of it is 20x the level), and the sweep stopped there as diverged, at any LR, with no answer. A short
+    run that alone lifted it, after which the loss is back, with no other spike in the tenth of the sweep
+    before, is the data's: the sweep goes on (``_early_stop``). A longer run, or a NaN in it, is a divergence
+    at the step the stop was due, where the curve ends; the steps taken to tell count in the cost."""
     script = [1.0 + 0.01 * (t % 3) for t in range(100)]
     for t, value in spikes.items():
         script[t] = value
@@ -166,6 +173,22 @@ def test_an_outlier_batch_does_not_stop_the_sweep(
     assert (len(result), result.stop_reason) == (points, stop)
     assert list(result.losses) == pytest.approx(script[:points], rel=1e-6)
     assert result.cost == cost
+
+
+@pytest.mark.parametrize("outlier", [None, 50], ids=["noise alone", "noise and an outlier"])
+def test_an_outlier_among_noisy_losses_does_not_stop_the_sweep(tmp_path: Any, outlier: int | None) -> None:
+    """Review 93: at batch size 1 or 2, ordinary losses are often above 4x the smoothed loss's best; they counted
+    as spikes of the LR's in the tenth before an outlier, which then stopped the sweep at once. A spike is a loss
+    that alone lifts the smoothed loss over the bar (about 150x the level)."""
+    noise = np.random.default_rng(0).lognormal(0.0, 1.2, 100)
+    script = list(noise / noise.mean())
+    if outlier is not None:
+        script[outlier] = 1e3
+    result = Tuner(trainer(tmp_path)).lr_range_test(
+        ScriptedLoss(script), loader(), num_steps=100, confirm=False, apply=False, retry=False
+    )
+    assert sum(x > 4.0 for x in script[40:50]) >= 1  # ordinary losses above the bar just before the outlier
+    assert (len(result), result.stop_reason) == (100, "completed")
 
 
 def test_a_loss_that_nothing_changes_says_so_and_is_not_tried_again(tmp_path: Any) -> None:
