@@ -58,9 +58,8 @@ class EarlyStop:
     num_steps: int
     #: the runs of losses let through as outlier batches': (first step, last step)
     outliers: list[tuple[int, int]] = field(default_factory=list)
-    #: the stop held while the next steps tell: (the step it was due at, the run's first step, the highest loss
-    #: of the tenth before the run)
-    held: tuple[int, int, float] | None = None
+    #: the stop held while the next steps tell: (the step it was due at, the highest loss of the tenth before)
+    held: tuple[int, float] | None = None
     _losses: list[float] = field(default_factory=list)
     _ema: list[tuple[float, float]] = field(default_factory=list)  # (average, weight) after each step
     _spikes: list[int] = field(default_factory=list)
@@ -97,12 +96,14 @@ class EarlyStop:
             self._spikes.append(t)
         smoothed = self.smoothed
         if self.held is not None:
-            due, run, normal = self.held
-            if loss <= normal:  # back among the losses before the run: an outlier batch's, the sweep goes on
-                self._ema[run:] = self._replayed(run, t)  # the run leaves the average
-                self.outliers.append((run, t - 1))
+            due, normal = self.held
+            if (
+                loss <= normal
+            ):  # back among the losses before the spike: an outlier batch's, the sweep goes on
+                self._ema[due:] = self._replayed(due, t)  # the run from the spike leaves the average
+                self.outliers.append((due, t - 1))
                 self.held = None
-            elif t - run >= DATA_RUN:
+            elif t - due >= DATA_RUN:
                 return due
         elif (
             bar is not None
@@ -122,7 +123,7 @@ class EarlyStop:
             )
             if not spike or recurs:
                 return t
-            self.held = (t, t, max(self._losses[tenth:t]))
+            self.held = (t, max(self._losses[tenth:t]))
         if t + 1 >= self.warm:
             self._best = min(self._best, self.smoothed)
         if t + 1 == self.warm:
