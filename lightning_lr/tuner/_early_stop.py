@@ -12,19 +12,21 @@ One batch far above the others lifts the smoothed loss over the bar on its own (
 when all of these hold:
 
 - the loss at the step the average crossed the bar is a spike: a loss that on its own lifts the average from
-  its best over the bar (``best + (bar - best) / w``, ``w`` the loss's weight in the bias-corrected average:
-  0.02 late in the sweep, so about 150x the best; about 70x at step 30). Ordinary noise at batch size 1 or 2 is
-  none (review 93), and an average that several smaller losses lifted together is the LR's;
+  its best over the bar (``best + (bar - best) / w``, ``w`` the loss's weight in the bias-corrected average;
+  at smoothing 0.98 about 30x the best at the end of the sweep's first tenth, 70x at step 30 of 100, up to 150x
+  late). Ordinary noise at batch size 1 or 2 is none (review 93), and an average that several smaller losses
+  lifted together is the LR's;
 - no other spike, and no other run let through, lies in the tenth of the sweep before it: spikes that come
   back as the LR grows (RMSprop's, Adam's at a high LR) are the LR's;
 - within ``DATA_RUN`` steps from it, a loss is back among the losses of the tenth of the sweep before it (no
-  higher than the highest): a network the spike left worse is the LR's.
+  higher than the highest of those below the bar): a network the spike left worse is the LR's.
 
 The sweep then goes on, and the run's losses leave the average (they are replaced by the average before the
 run): otherwise the lifted average held the stop's smoothed test true for a hundred steps after it, and an
 ordinary loss above the bar ended the sweep (review 93). Otherwise the sweep diverged at the step the stop was
 due, where its curve ends, as before; a NaN/inf within the run is a divergence there too, and so is a run the
-sweep ends within. A tenth of the sweep is the same span of LR at every density. Every rank sees the same
+sweep ends within. A divergence within a tenth after a run let through began at that run: its curve ends there
+(review 94: a classifier diverging at batch size 1 loses 0 on the confident batches between its spikes). A tenth of the sweep is the same span of LR at every density. Every rank sees the same
 losses (averaged over ranks), so every rank decides alike.
 """
 
@@ -67,10 +69,12 @@ class EarlyStop:
     _start: float = math.inf
 
     def __post_init__(self) -> None:
-        # the best counts once the average holds a tenth of the steps; the same tenth is the span of LR the
-        # rules about spikes look back over
+        # the best counts once the average holds a tenth of the steps
         self.warm = max(1, search_start(self.num_steps))
         self.early = EARLY_FRACTION * self.num_steps
+        # the span the rules about spikes look back over: a tenth, at least DATA_RUN losses (review 94: with
+        # one, an ordinary loss a hair above it was no "back")
+        self._tenth = max(self.warm, DATA_RUN)
 
     @property
     def smoothed(self) -> float:
@@ -79,6 +83,22 @@ class EarlyStop:
 
     def see(self, loss: float) -> int | None:
         """Take the next (finite) loss; the step the sweep diverged at, where its curve ends, or None to go on."""
+        return self._back_to_let_through(self._see(loss))
+
+    def end(self) -> int | None:
+        """At a NaN/inf loss or the sweep's end: the step it diverged at if a stop is held (it cannot tell)."""
+        return self._back_to_let_through(None if self.held is None else self.held[0])
+
+    def _back_to_let_through(self, at: int | None) -> int | None:
+        """A divergence within a tenth after a run let through began at that run: it was the LR's first spike
+        (review 94: a classifier diverging at batch size 1 loses 0 on every confident batch between its
+        spikes, which passed for "back"), and the curve ends there, as before the runs were let through."""
+        if at is None:
+            return None
+        t = len(self._losses) - 1
+        return min([at, *(first for first, last in self.outliers if t - last <= self._tenth)])
+
+    def _see(self, loss: float) -> int | None:
         t = len(self._losses)
         before = self._ema[-1] if self._ema else (0.0, 0.0)
         bar = self._bar()
@@ -115,24 +135,23 @@ class EarlyStop:
             # the average crossed the bar at this step: one batch's doing only if this loss alone lifted it
             # (review 93: a run counted back over every loss above the bar took in the ordinary noise of batch
             # size 2, and was too long); else several losses added up, the LR's
-            tenth = max(0, t - self.warm)
+            tenth = max(0, t - self._tenth)
             # (a run let through counts too: moderate spikes of the LR's, each lifting the average over the bar
             # only with the ones before it, would otherwise pass one by one)
             recurs = any(tenth <= s < t for s in self._spikes) or any(
                 tenth <= last for _, last in self.outliers
             )
-            if not spike or recurs:
+            # "back" is among the losses of that tenth below the bar: a divergence's own rises before the
+            # spike are no measure of the data's losses (review 94)
+            ordinary = max((x for x in self._losses[tenth:t] if x <= bar), default=None)
+            if not spike or recurs or ordinary is None:
                 return t
-            self.held = (t, max(self._losses[tenth:t]))
+            self.held = (t, ordinary)
         if t + 1 >= self.warm:
             self._best = min(self._best, self.smoothed)
         if t + 1 == self.warm:
             self._start = sum(self._losses) / self.warm
         return None
-
-    def end(self) -> int | None:
-        """At a NaN/inf loss or the sweep's end: the step it diverged at if a stop is held (it cannot tell)."""
-        return None if self.held is None else self.held[0]
 
     def _bar(self) -> float | None:
         if self.threshold is None or not math.isfinite(self._best):

@@ -150,8 +150,11 @@ def test_a_loss_near_0_still_below_its_start_has_not_diverged(tmp_path: Any) -> 
         # alone never stop the sweep) ended it; the run let through leaves the stop's average
         ({30: 1e3, 36: 10.0, 45: 10.0, 52: 10.0}, 100, "completed", 100),
         ({36: 10.0, 45: 10.0, 52: 10.0}, 100, "completed", 100),
-        # a second spike within a tenth of the sweep is the LR's: it stops the sweep at once
-        ({30: 1e3, 36: 1e3}, 37, "diverged", 37),
+        # a second spike within a tenth of the sweep is the LR's: it stops the sweep at once, and the curve ends
+        # at the first (review 94)
+        ({30: 1e3, 36: 1e3}, 31, "diverged", 37),
+        # a classifier diverging at batch size 1: 0 on every confident batch between its spikes (review 94)
+        ({90: 500.0, 91: 0.0, 92: 0.0, 93: 1500.0, 94: 0.0, 95: 4000.0}, 91, "diverged", 94),
         # moderate spikes (50x) that lift the average over the bar only together are the LR's: the third, at once
         ({t: 50.0 for t in range(60, 100, 2)}, 65, "diverged", 65),
     ],
