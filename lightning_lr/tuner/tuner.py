@@ -212,11 +212,11 @@ class Tuner(_LightningTuner):
                 is no level to diverge from), and in the first quarter of the sweep (where a stop leaves an LR
                 sweep no answer) only once the smoothed loss is also above its start level; None never stops
                 early. The loss itself must be above that bar too, and not an outlier batch's: a loss that
-                alone lifted the smoothed loss over the bar (about 150x its best), with no other such spike in
-                the tenth of the sweep before it, after which, within 3 steps, a loss is back among the losses
-                of that tenth, is the data's: the sweep goes on, and the spike leaves the smoothed loss the stop
-                reads. Otherwise the sweep ends where the stop was due (the up to 3 steps taken to tell count in
-                ``result.cost``, not in the curve).
+                alone lifted the smoothed loss over the bar (30x to 150x its best), with no other such spike in
+                the tenth of the sweep before it, after which, within 3 steps, a loss is back among that tenth's
+                ordinary losses, is the data's: the sweep goes on, and the spike leaves the smoothed loss the
+                stop reads. Otherwise the sweep ends where the stop was due, or at a spike let through within a
+                tenth before (the up to 3 steps taken to tell count in ``result.cost``, not in the curve).
                 A NaN/inf loss always stops the sweep.
             val_loss: record the validation loss of ``val_batches`` fixed validation batches at each LR
                 instead of the training loss (Smith's mode; slower, less noisy).
