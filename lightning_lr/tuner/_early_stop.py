@@ -117,9 +117,8 @@ class EarlyStop:
         smoothed = self.smoothed
         if self.held is not None:
             due, normal = self.held
-            if (
-                loss <= normal
-            ):  # back among the losses before the spike: an outlier batch's, the sweep goes on
+            # back among the losses before the spike: an outlier batch's, the sweep goes on
+            if loss <= normal:
                 self._ema[due:] = self._replayed(due, t)  # the run from the spike leaves the average
                 self.outliers.append((due, t - 1))
                 self.held = None
