@@ -182,7 +182,7 @@ def test_an_outlier_batch_does_not_stop_the_sweep(
 def test_an_outlier_among_noisy_losses_does_not_stop_the_sweep(tmp_path: Any, outlier: int | None) -> None:
     """Review 93: at batch size 1 or 2, ordinary losses are often above 4x the smoothed loss's best; they counted
     as spikes of the LR's in the tenth before an outlier, which then stopped the sweep at once. A spike is a loss
-    that alone lifts the smoothed loss over the bar (about 150x the level)."""
+    that alone lifts the smoothed loss over the bar (30x to 150x the best, with the sweep's step)."""
     noise = np.random.default_rng(0).lognormal(0.0, 1.2, 100)
     script = list(noise / noise.mean())
     if outlier is not None:
@@ -192,6 +192,21 @@ def test_an_outlier_among_noisy_losses_does_not_stop_the_sweep(tmp_path: Any, ou
     )
     assert sum(x > 4.0 for x in script[40:50]) >= 1  # ordinary losses above the bar just before the outlier
     assert (len(result), result.stop_reason) == (100, "completed")
+
+
+def test_a_spike_let_through_is_said(tmp_path: Any, caplog: pytest.LogCaptureFixture) -> None:
+    """Review 94: nothing told the user that the sweep went on past an outlier batch."""
+    script = [1.0] * 100
+    script[30] = script[31] = 1e3
+    with caplog.at_level("INFO"):
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            ScriptedLoss(script), loader(), num_steps=100, confirm=False, apply=False, retry=False
+        )
+    said = [r.getMessage() for r in caplog.records if "outlier batch's" in r.getMessage()]
+    assert len(result) == 100 and len(said) == 1, said
+    assert (
+        said[0].startswith("LR range test: the loss at steps 30..31 (1000; lr=") and "is back (1)" in said[0]
+    )
 
 
 def test_a_loss_that_nothing_changes_says_so_and_is_not_tried_again(tmp_path: Any) -> None:
