@@ -27,6 +27,7 @@ from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
 from ._confirm import (
+    NAN_NOT_LR,
     OFFSETS,
     Candidate,
     Confirmation,
@@ -204,8 +205,7 @@ class _Runner:
                     rank_zero_warn(
                         f"{options.name}: candidate lr={lr:.3g} had a NaN/inf loss at step {t} of "
                         f"{options.confirm_steps}{nonfinite_ranks(trainer, loss)}{before}; it counts as diverged, "
-                        "so the answer lies below it. If its loss did not rise before, a NaN/inf is seldom the LR: "
-                        "a bad batch or an overflow (16-bit precision)",
+                        f"so the answer lies below it; {NAN_NOT_LR}",
                         category=UserWarning,
                     )
                 bar.update(options.confirm_steps - t - 1)

@@ -83,6 +83,10 @@ MIN_TAIL = 3
 BLOWUP = 1e3
 #: the most steps in a row a blow-up of the data's (outlier batches the sweep shows too) may last
 DATA_RUN = 3
+#: what a NaN/inf loss is when the loss did not rise before it (the sweep's warning, its reason, a candidate's)
+NAN_NOT_LR = (
+    "a NaN/inf that no rise comes before is seldom the LR: a bad batch or an overflow (16-bit precision)"
+)
 #: a sweep that stopped (NaN/inf or diverged) before this fraction of its steps gives no scale
 EARLY_FRACTION = 0.25
 #: the lowest point must lie this many standard errors below the start level (see :func:`verdict`)
@@ -335,8 +339,7 @@ def verdict(
             if n > 1 and raw[n - 1] <= start:  # review 88: one bad batch at lr=1e-6 was put down to the LR
                 change += (
                     f"; but the loss did not rise before it ({raw[n - 1]:.4g} at the last step, {start:.4g} at "
-                    f"the start), and a NaN/inf that no rise comes before is seldom the LR: a bad batch (check "
-                    f"the data) or an overflow (16-bit precision)"
+                    f"the start), and {NAN_NOT_LR}"
                 )
         else:
             how = "diverged (the early stop)"

@@ -32,6 +32,7 @@ from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 from .. import _lightning_compat as L
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
+from ._confirm import NAN_NOT_LR
 from ._curve import SweepResult
 from ._data import Batches
 from ._early_stop import EarlyStop
@@ -210,10 +211,7 @@ def sweep(
                 if t > 0:
                     before = f"; the smoothed loss before it was {before_t:.4g} ({curve.losses[0]:.4g} at the first step)"
                     if before_t <= curve.losses[0]:  # no rise came before it
-                        hint = (
-                            ". A NaN/inf that no rise comes before is seldom the LR: a bad batch or an overflow "
-                            "(16-bit precision) cuts the sweep short"
-                        )
+                        hint = f": {NAN_NOT_LR}"
                 # said here: the reason a sweep gives no answer may be another (its noise), and a cut sweep's
                 # answer is read from the steps before it (review 52)
                 rank_zero_warn(
