@@ -22,7 +22,7 @@ from typing import Any, cast
 
 import lightning.pytorch as pl
 import torch
-from lightning.pytorch.utilities.rank_zero import rank_zero_warn
+from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
@@ -122,6 +122,13 @@ def confirm_results(
         finally:
             bar.close()
         conf = decide(cands, options.confirm_steps, anchor, found.start, found.points, found.noise)
+        if passed := sorted({t for c in cands for t in c.passed}):
+            rank_zero_info(
+                f"{options.name}: the candidates passed over step{'s' if len(passed) > 1 else ''} "
+                f"{', '.join(map(str, passed))} of their {options.confirm_steps}, whose batches the sweep let "
+                f"through as an outlier's: one batch's update, which throws a higher LR further, does not "
+                f"decide between them"
+            )
         if edge := edge_warning(conf, options.min_lr, options.max_lr):
             rank_zero_warn(f"{options.name}: {edge}", category=UserWarning)  # every rank decided the same
     out = list(results)
@@ -169,8 +176,14 @@ class _Runner:
         base = trainer.global_step
         losses: list[float] = []
         excused: list[int] = []  # the steps whose blow-up was the data's
+        passed: list[int] = []  # the steps whose batches the sweep let through as an outlier's: no update
         taken = 0
         for t in range(options.confirm_steps):
+            if self.batches.pass_over():
+                passed.append(t)
+                losses.append(math.nan)
+                bar.update(1)
+                continue
             # the sweep's held momentum (``_cycle_momentum``), if any
             momenta = options.group_momentums(t, len(groups)) or [None] * len(groups)
             for g, r, m in zip(groups, ratios, momenta, strict=True):
@@ -197,9 +210,10 @@ class _Runner:
                     # a NaN/inf here had no blow-up before it (that would have ended the candidate): it counts
                     # as diverged all the same, which bounds the answer below this LR; said, with its losses and
                     # of which rank (review 52: the answer fell 13x, unsaid; review 55: also after noise)
+                    last = [x for x in losses[:-1] if not math.isnan(x)]  # (a step passed over has none)
                     before = (
-                        f", its loss {losses[0]:.4g} at the first step and {losses[-2]:.4g} at the last"
-                        if t
+                        f", its loss {losses[0]:.4g} at the first step and {last[-1]:.4g} at the last"
+                        if t and last
                         else ""
                     )
                     rank_zero_warn(
@@ -211,5 +225,10 @@ class _Runner:
                 bar.update(options.confirm_steps - t - 1)
                 break
         return Candidate(
-            lr, tuple(losses), score(losses, options.confirm_steps, excused), taken, tuple(excused)
+            lr,
+            tuple(losses),
+            score(losses, options.confirm_steps, (*excused, *passed)),
+            taken,
+            tuple(excused),
+            tuple(passed),
         )

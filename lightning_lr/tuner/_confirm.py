@@ -120,7 +120,10 @@ class Candidate:
     the start: :func:`diverged`); its ``score`` is then ``inf``. ``steps_taken`` is the optimizer steps it took
     when that is more than one per loss (under manual optimization a ``training_step`` call may step the
     optimizer several times), else None. ``excused``: the steps whose blow-up was the data's
-    (:func:`data_blowup`), left out of the score and its noise.
+    (:func:`data_blowup`), left out of the score and its noise. ``passed``: the steps it passed over, whose
+    batches the sweep let through as an outlier's (``_early_stop``): it took no step on them (its loss there
+    is NaN), as every candidate did, so that one batch's update does not decide between the LRs (its
+    shock, larger the higher the LR, just before the scored steps: ``benchmarks/results/outliers.md``).
     """
 
     lr: float
@@ -128,16 +131,24 @@ class Candidate:
     score: float
     steps_taken: int | None = None
     excused: tuple[int, ...] = ()
+    passed: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
-        steps = V.optional(V.integer, "steps_taken", self.steps_taken, len(self.losses), " (one per loss)")
-        object.__setattr__(self, "steps_taken", None if steps == len(self.losses) else steps)
+        object.__setattr__(self, "passed", tuple(int(i) for i in self.passed))
+        trained = len(self.losses) - len(self.passed)
+        steps = V.optional(V.integer, "steps_taken", self.steps_taken, trained, " (one per loss trained)")
+        object.__setattr__(self, "steps_taken", None if steps == trained else steps)
         object.__setattr__(self, "excused", tuple(int(i) for i in self.excused))
 
     @property
     def cost(self) -> int:
         """The optimizer steps it took."""
-        return len(self.losses) if self.steps_taken is None else self.steps_taken
+        return len(self.losses) - len(self.passed) if self.steps_taken is None else self.steps_taken
+
+    @property
+    def left_out(self) -> tuple[int, ...]:
+        """The steps its score leaves out: those excused and those passed over."""
+        return (*self.excused, *self.passed)
 
     def to_dict(self) -> dict[str, Any]:
         data = {"lr": self.lr, "losses": [_json(v) for v in self.losses], "score": _json(self.score)}
@@ -145,6 +156,8 @@ class Candidate:
             data["steps_taken"] = self.steps_taken
         if self.excused:
             data["excused"] = list(self.excused)
+        if self.passed:
+            data["passed"] = list(self.passed)
         return data
 
     @classmethod
@@ -156,6 +169,7 @@ class Candidate:
             _float("score", data["score"]),
             data.get("steps_taken"),
             tuple(data.get("excused", ())),
+            tuple(data.get("passed", ())),
         )
 
 
@@ -823,5 +837,5 @@ def decide(
 def _tail_se(c: Candidate, tail: int) -> float:
     """The standard error of the mean of a candidate's last ``tail`` losses (its score), as the score reads
     them (without its excused steps)."""
-    losses = _tail(c.losses, tail, c.excused)
+    losses = _tail(c.losses, tail, c.left_out)
     return float(np.std(losses, ddof=1) / math.sqrt(len(losses))) if len(losses) > 1 else 0.0

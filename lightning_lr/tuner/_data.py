@@ -101,6 +101,11 @@ class Batches:
         self.limit = limit if isinstance(limit, int) else math.inf
         self.iterator: Iterator[Any] | None = None
         self.in_epoch = 0
+        #: the batches given since the last :meth:`close`: the next one's place in the sweep's batch order
+        self.position = 0
+        #: the places of the batches a sweep let through as an outlier's (``_early_stop``), from any sweep of
+        #: this range test (each starts at place 0): the candidates pass over them (:meth:`pass_over`)
+        self.outliers: set[int] = set()
 
     def generators(self) -> list[torch.Generator]:
         return [g for dl in self.combined.flattened for g in _generators(dl)]
@@ -117,6 +122,7 @@ class Batches:
                     pass
                 else:
                     self.in_epoch += 1
+                    self.position += 1
                     # its place in the epoch, as the loop's batch_idx (review 66: a running count was passed)
                     return L.to_device(self.trainer, batch), self.in_epoch - 1
             if self.in_epoch == 0:
@@ -130,8 +136,17 @@ class Batches:
         Lightning's loop steps the optimizer whatever the accumulation."""
         return self.in_epoch >= self.limit
 
+    def pass_over(self) -> int:
+        """Draw, unused, the next batches while their places are among :attr:`outliers`; how many."""
+        passed = 0
+        while self.position in self.outliers:
+            self.next()
+            passed += 1
+        return passed
+
     def close(self) -> None:
         self.iterator = None
+        self.position = 0
         self.combined.reset()
 
 

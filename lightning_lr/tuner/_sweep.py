@@ -159,6 +159,14 @@ def sweep(
     curve = _Curve()
     avg = weight = 0.0  # the smoothed loss logged and shown (the early stop keeps its own: ``_early_stop``)
     before_t = math.nan  # the smoothed loss of the step before
+    places: list[int] = []  # the place of each step's first batch in the batch order (``Batches.position``)
+    let_through: set[int] = set()  # the places of the batches this sweep let through as an outlier's
+
+    def diverged_at(at: int) -> None:
+        curve.diverged_at(at)
+        # a run let through that the curve now ends at was the LR's, not an outlier batch's (``_early_stop``)
+        batches.outliers.difference_update(p for p in let_through if p >= places[at])
+
     progress = tqdm(
         total=options.num_steps,
         desc=name,
@@ -177,6 +185,7 @@ def sweep(
                     pg.set_momentum(g, m)
             lr_t = pg.lr(groups[ref])
             momentum_t = pg.momentum(groups[ref])
+            places.append(batches.position)
             loss, steps = step(trainer, module, optimizer, batches, f"at step {t} of the sweep of the {name}")
             curve.steps += steps
             if val_batches is not None:
@@ -202,7 +211,7 @@ def sweep(
             if show_bar:
                 progress.set_postfix(lr=f"{lr_t:.2e}", loss=f"{smoothed:.4g}", refresh=False)
             if not math.isfinite(value_t) and (held := stop.end()) is not None:
-                curve.diverged_at(held)  # within a run above the bar: a divergence where the stop was due
+                diverged_at(held)  # within a run above the bar: a divergence where the stop was due
                 break
             if not math.isfinite(value_t):
                 curve.stop = "non-finite loss"
@@ -221,12 +230,14 @@ def sweep(
                 )
                 break
             before_t = smoothed
-            let_through = len(stop.outliers)
+            runs = len(stop.outliers)
             if (at := stop.see(value_t)) is not None:
-                curve.diverged_at(at)
+                diverged_at(at)
                 break
-            if len(stop.outliers) > let_through:
+            if len(stop.outliers) > runs:
                 first, last = stop.outliers[-1]
+                let_through.update(range(places[first], places[t]))
+                batches.outliers.update(let_through)  # the candidates pass over them
                 rank_zero_info(
                     f"{name}: the loss at step{'s' if last > first else ''} {first}"
                     f"{f'..{last}' if last > first else ''} ({max(curve.losses[first : last + 1]):.4g}; lr="
@@ -235,7 +246,7 @@ def sweep(
                 )
         else:
             if (held := stop.end()) is not None:  # the sweep ended within a run: it cannot tell, diverged
-                curve.diverged_at(held)
+                diverged_at(held)
     finally:
         progress.close()
     return _result(options, curve, weight_decay)

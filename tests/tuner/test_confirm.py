@@ -1348,6 +1348,83 @@ def test_an_outlier_batch_leaves_the_default_early_stop_an_answer(tmp_path: Any)
         assert lr is not None and clean.suggestion() / 2 < lr < clean.suggestion() * 2, spiked.reason
 
 
+def test_the_candidates_pass_over_an_outlier_batch_the_sweep_let_through(tmp_path: Any) -> None:
+    """One outlier batch where the candidates train (here 80 steps from the start) threw the higher LRs further
+    just before their scored steps: at steps 28 to 60 no candidate ended below the start, and the test gave no
+    answer. The candidates pass over the batch the sweep let through, take no step on it, and answer near the
+    answer without the outlier, at the first try."""
+
+    def answer(outlier: int | None) -> RangeTestResult:
+        model = OffsetRegression(outlier=outlier)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(model, model.data(2), apply=False)
+
+    clean = answer(None)
+    best = clean.suggestion()
+    assert best is not None and clean.confirmation is not None, clean.reason
+    for step in (36, 52):  # sample 2 * step is batch ``step``
+        spiked = answer(2 * step)
+        conf = spiked.confirmation
+        assert spiked.first_try is None and conf is not None and conf.candidates, spiked.reason
+        trained = [c for c in conf.candidates if math.isfinite(c.score)]  # (the highest may diverge first)
+        assert len(trained) >= 3, conf
+        for c in trained:
+            assert c.passed == (step,) and math.isnan(c.losses[step]), c
+            assert len(c.losses) == conf.steps and c.cost == conf.steps - 1, c  # no optimizer step on it
+        assert spiked.cost == (spiked.steps_taken or len(spiked)) + sum(c.cost for c in conf.candidates)
+        lr = spiked.suggestion()
+        assert lr is not None and best / 2 < lr < best * 2, spiked.reason
+
+
+class Spiked(OffsetRegression):
+    """OffsetRegression whose loss at the batches ``spikes`` (batch index: added loss) is raised by a constant:
+    the reported loss spikes, the gradient does not."""
+
+    def __init__(self, spikes: dict[int, float]) -> None:
+        super().__init__()
+        self.spikes = spikes
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        return super().training_step(batch, batch_idx) + self.spikes.get(batch_idx, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("spikes", "points", "passed"),
+    [({70: 1e3}, 87, (70,)), ({70: 1e3, 76: 1e3}, 71, ())],
+    ids=["an outlier batch", "the LR's first spike (review 94)"],
+)
+def test_the_candidates_pass_over_only_what_the_sweep_kept_as_an_outlier(
+    tmp_path: Any, spikes: dict[int, float], points: int, passed: tuple[int, ...]
+) -> None:
+    """A run the sweep let through and then ended its curve at (a second spike within a tenth: the LR's
+    divergence) was no outlier batch's: the candidates train on it."""
+    model = Spiked(spikes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(
+            model, model.data(2), apply=False, retry=False
+        )
+    conf = result.confirmation
+    assert len(result) == points and conf is not None and conf.candidates, result
+    for c in conf.candidates:
+        if len(c.losses) > 70:
+            assert c.passed == passed and (math.isnan(c.losses[70]) if passed else c.losses[70] > 1e3), c
+
+
+def test_a_candidate_passed_over_steps_it_did_not_train() -> None:
+    """A step passed over has no loss (NaN) and no optimizer step; the score leaves it out, and it is kept."""
+    c = _confirm.Candidate(0.01, (2.0, 1.5, math.nan, 1.0, 1.0), 1.0, passed=(2,))
+    assert c.cost == 4 and c.steps_taken is None and c.left_out == (2,)
+    assert _confirm.Candidate.from_dict(c.to_dict()).to_dict() == c.to_dict() and c.to_dict()["passed"] == [2]
+    twice = _confirm.Candidate(0.01, c.losses, 1.0, steps_taken=8, passed=(2,))  # manual steps: two a call
+    assert twice.cost == 8
+    with pytest.raises(ValueError, match="steps_taken"):
+        _confirm.Candidate(0.01, c.losses, 1.0, steps_taken=3, passed=(2,))  # fewer steps than losses trained
+    conf = _confirm.Confirmation((c,), 5, 0.01, 2.0, 0)
+    assert _confirm.Confirmation.from_dict(conf.to_dict()) == conf and conf.cost == 4
+
+
 def test_no_weight_decay_is_applied_without_an_lr_answer(tmp_path: Any) -> None:
     """Review 88: the best sweep's weight decay was written to the module though its LR had no answer (the
     README: nothing is applied then)."""

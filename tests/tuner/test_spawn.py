@@ -274,3 +274,44 @@ def test_every_rank_tells_one_ranks_outlier_batch_from_a_divergence_alike(
     assert ranks[0] == ranks[1]
     assert (len(ranks[0]["losses"]), ranks[0]["stop"], ranks[0]["cost"]) == (points, stop, cost)
     assert ranks[0]["losses"][30] == pytest.approx(1000.5)
+
+
+class RankOutlierBatch(TinyModel):
+    """TinyModel whose loss at batch 30 is 2e3 higher on rank 1 only (the gradient is the model's)."""
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        loss = super().training_step(batch, batch_idx)
+        return loss + 2e3 if self.trainer.global_rank == 1 and batch_idx == 30 else loss
+
+
+class Passed(Callback):
+    """Each rank writes which steps its range test's candidates passed over, and its answer."""
+
+    def __init__(self, out: str) -> None:
+        self.out = out
+
+    def on_fit_end(self, trainer: Any, pl_module: Any) -> None:
+        test = next(cb for cb in trainer.callbacks if isinstance(cb, LRRangeTest))
+        (result,) = test.results.values()
+        conf = result.confirmation
+        data = {
+            "passed": [list(c.passed) for c in conf.candidates if len(c.losses) > 30],
+            "answer": result.suggestion(),
+            "cost": result.cost,
+        }
+        with open(os.path.join(self.out, f"rank{trainer.global_rank}.json"), "w") as f:
+            json.dump(data, f)
+
+
+def test_every_rank_passes_over_one_ranks_outlier_batch_alike(tmp_path: Any) -> None:
+    """The sweep lets one rank's outlier batch through on every rank (the mean over ranks); every rank's
+    candidates then pass over its step, each over its own batches there, and answer alike."""
+    seed_all(0)
+    test = LRRangeTest(num_steps=100, retry=False, apply=False)
+    t = trainer(tmp_path, devices=2, strategy=DDP, callbacks=[test, Passed(str(tmp_path))], max_epochs=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(RankOutlierBatch(), train_dataloaders=loader(n=4096, batch_size=16))
+    ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
+    assert ranks[0] == ranks[1] and ranks[0]["answer"] is not None, ranks
+    assert ranks[0]["passed"] and all(p == [30] for p in ranks[0]["passed"]), ranks
