@@ -27,6 +27,7 @@ from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
 from ._confirm import (
+    DATA_RUN,
     NAN_NOT_LR,
     OFFSETS,
     Candidate,
@@ -38,6 +39,7 @@ from ._confirm import (
     edge_warning,
     next_lr,
     score,
+    untold_blowup,
     verdict,
 )
 from ._curve import SweepResult
@@ -107,6 +109,7 @@ def confirm_results(
             () if target.weight_decay is None else shares[target.weight_decay],
             found.start,
             target.losses,
+            target.stop_reason == "diverged",
         )
         bar = tqdm(
             total=len(OFFSETS) * options.confirm_steps,
@@ -153,6 +156,8 @@ class _Runner:
     #: the sweep's losses, step by step: a candidate takes its batches in its order, so a blow-up the sweep
     #: shows on the same batch may be the data's (:func:`~._confirm.diverged`)
     sweep: Sequence[float]
+    #: whether the sweep stopped as diverged (its last loss is where its early stop was due: ``untold_blowup``)
+    stopped: bool
     #: the candidates trained so far
     count: int = 0
 
@@ -177,6 +182,8 @@ class _Runner:
         losses: list[float] = []
         excused: list[int] = []  # the steps whose blow-up was the data's
         passed: list[int] = []  # the steps whose batches the sweep let through as an outlier's: no update
+        held: int | None = None  # the step of a blow-up the sweep could not tell (``untold_blowup``)
+        blown = False  # a held blow-up lasted: diverged
         taken = 0
         for t in range(options.confirm_steps):
             if self.batches.pass_over():
@@ -205,7 +212,24 @@ class _Runner:
             data = self.val_batches is None and data_blowup(self.sweep, losses, line)
             if data and value > line:
                 excused.append(t)
+            if held is not None:  # a blow-up on the batch the sweep stopped at: the candidate tells
+                if math.isfinite(value) and value <= line:  # back below: the batch's, excused
+                    excused.extend(range(held, t))
+                    held = None
+                elif not math.isfinite(value) or t - held >= DATA_RUN:  # it lasts: diverged where it began
+                    blown = True
+                    bar.update(options.confirm_steps - t - 1)
+                    break
+                continue
             if diverged(value, line, data):
+                if (
+                    self.stopped
+                    and self.val_batches is None
+                    and math.isfinite(value)
+                    and untold_blowup(self.sweep, losses, line)
+                ):
+                    held = t
+                    continue
                 if not math.isfinite(value):
                     # a NaN/inf here had no blow-up before it (that would have ended the candidate): it counts
                     # as diverged all the same, which bounds the answer below this LR; said, with its losses and
@@ -227,7 +251,9 @@ class _Runner:
         return Candidate(
             lr,
             tuple(losses),
-            score(losses, options.confirm_steps, (*excused, *passed)),
+            math.inf
+            if blown or held is not None
+            else score(losses, options.confirm_steps, (*excused, *passed)),
             taken,
             tuple(excused),
             tuple(passed),

@@ -1412,6 +1412,46 @@ def test_the_candidates_pass_over_only_what_the_sweep_kept_as_an_outlier(
             assert c.passed == passed and (math.isnan(c.losses[70]) if passed else c.losses[70] > 1e3), c
 
 
+def test_a_blow_up_on_the_batch_the_sweep_stopped_at_is_told_by_the_candidates(tmp_path: Any) -> None:
+    """An outlier batch at sweep step 68 (lr ~0.03, batch size 2) threw the sweep's SGD off for good: its curve
+    ended there, the candidates met the same batch, blew up on it and, with no sweep past it to show the blow-up
+    was the data's, all "diverged", down to lr=1e-7; the advice was to sweep a lower range. A candidate that is
+    back below the line within 3 steps tells that it was the batch's: the candidates train on, and the second
+    try, whose sweep meets the batch at a low LR and goes on past it, answers near the answer without it."""
+
+    def answer(outlier: int | None) -> RangeTestResult:
+        model = OffsetRegression(outlier=outlier)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(model, model.data(2), apply=False)
+
+    best = answer(None).suggestion()
+    spiked = answer(2 * 68)
+    first = spiked.first_try
+    assert first is not None and first.stop_reason == "diverged" and len(first) == 69, spiked
+    conf = first.confirmation
+    assert conf is not None and conf.candidates and "diverged" not in conf.reason, conf.reason
+    assert all(68 in c.excused and len(c.losses) == conf.steps for c in conf.candidates), conf
+    lr = spiked.suggestion()
+    assert best is not None and lr is not None and best / 2 < lr < best * 2, spiked.reason
+
+
+def test_a_blow_up_that_lasts_on_the_batches_the_sweep_stopped_at_is_a_divergence(tmp_path: Any) -> None:
+    """The candidate tells only what comes back: a blow-up it keeps for 3 more steps is its divergence, where it
+    began."""
+    model = Spiked({t: 1e5 for t in range(68, 72)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(
+            model, model.data(2), apply=False, retry=False
+        )
+    conf = result.confirmation
+    assert len(result) == 69 and conf is not None and conf.candidates, result
+    for c in conf.candidates:
+        assert math.isinf(c.score) and len(c.losses) == 72 and c.excused == () and min(c.losses[68:]) > 1e5, c
+    assert "every candidate" in result.reason and "diverged" in result.reason, result.reason
+
+
 def test_a_candidate_passed_over_steps_it_did_not_train() -> None:
     """A step passed over has no loss (NaN) and no optimizer step; the score leaves it out, and it is kept."""
     c = _confirm.Candidate(0.01, (2.0, 1.5, math.nan, 1.0, 1.0), 1.0, passed=(2,))

@@ -315,3 +315,43 @@ def test_every_rank_passes_over_one_ranks_outlier_batch_alike(tmp_path: Any) -> 
     ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
     assert ranks[0] == ranks[1] and ranks[0]["answer"] is not None, ranks
     assert ranks[0]["passed"] and all(p == [30] for p in ranks[0]["passed"]), ranks
+
+
+class RankLastingSpike(TinyModel):
+    """TinyModel whose loss at batches 68 to 71 is 1e5 higher on rank 1 only (the gradient is the model's)."""
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        loss = super().training_step(batch, batch_idx)
+        return loss + 1e5 if self.trainer.global_rank == 1 and 68 <= batch_idx < 72 else loss
+
+
+class Candidates(Callback):
+    """Each rank writes its range test's candidates: LR, number of losses, score."""
+
+    def __init__(self, out: str) -> None:
+        self.out = out
+
+    def on_fit_end(self, trainer: Any, pl_module: Any) -> None:
+        test = next(cb for cb in trainer.callbacks if isinstance(cb, LRRangeTest))
+        (result,) = test.results.values()
+        conf = result.confirmation
+        data = {
+            "points": len(result),
+            "candidates": [[c.lr, len(c.losses), str(c.score)] for c in conf.candidates],
+        }
+        with open(os.path.join(self.out, f"rank{trainer.global_rank}.json"), "w") as f:
+            json.dump(data, f)
+
+
+def test_every_rank_holds_a_blow_up_the_sweep_stopped_at_alike(tmp_path: Any) -> None:
+    """The sweep stops on one rank's blow-up (the mean over ranks); every rank's candidates meet it at the same
+    step, hold it the same 3 steps to tell, and call it a divergence alike (no rank waits for another)."""
+    seed_all(0)
+    test = LRRangeTest(num_steps=100, retry=False, apply=False)
+    t = trainer(tmp_path, devices=2, strategy=DDP, callbacks=[test, Candidates(str(tmp_path))], max_epochs=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(RankLastingSpike(), train_dataloaders=loader(n=4096, batch_size=16))
+    ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
+    assert ranks[0] == ranks[1] and ranks[0]["points"] == 69 and ranks[0]["candidates"], ranks
+    assert all(n == 72 and s == "inf" for _, n, s in ranks[0]["candidates"]), ranks
