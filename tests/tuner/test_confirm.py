@@ -1326,22 +1326,24 @@ def test_one_batchs_spike_is_no_divergence(tmp_path: Any, outlier: Any) -> None:
     assert low.excused and all(low.losses[i] > 1e4 for i in low.excused) and low.score < 100, low
 
 
+def outlier_answer(tmp_path: Any, outlier: int | None) -> RangeTestResult:
+    """The default range test of OffsetRegression at batch size 2, with an outlier at sample ``outlier``."""
+    model = OffsetRegression(outlier=outlier)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(model, model.data(2), apply=False)
+
+
 def test_an_outlier_batch_leaves_the_default_early_stop_an_answer(tmp_path: Any) -> None:
     """Review 91: under the default early stop, one outlier batch (a target of 400 among ones near 1, at batch
     size 2) stopped the sweep as diverged in its first quarter: no answer, and the advice to lower min_lr. The
     sweep goes on past it, and the candidates, excused the spike, answer near the answer without the outlier,
     at the first try (review 93: the test passed only through the second)."""
 
-    def answer(outlier: int | None) -> RangeTestResult:
-        model = OffsetRegression(outlier=outlier)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(model, model.data(2), apply=False)
-
-    clean = answer(None)
+    clean = outlier_answer(tmp_path, None)
     assert clean.suggestion() is not None and clean.first_try is None, clean.reason
     for step in (12, 20):  # sample 2 * step is batch ``step``
-        spiked = answer(2 * step)
+        spiked = outlier_answer(tmp_path, 2 * step)
         assert spiked.first_try is None and spiked.losses[step] > 1e3, spiked  # it saw the spike
         assert len(spiked) == len(clean) and spiked.stop_reason == clean.stop_reason, spiked  # and went on
         lr = spiked.suggestion()
@@ -1354,17 +1356,11 @@ def test_the_candidates_pass_over_an_outlier_batch_the_sweep_let_through(tmp_pat
     answer. The candidates pass over the batch the sweep let through, take no step on it, and answer near the
     answer without the outlier, at the first try."""
 
-    def answer(outlier: int | None) -> RangeTestResult:
-        model = OffsetRegression(outlier=outlier)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(model, model.data(2), apply=False)
-
-    clean = answer(None)
+    clean = outlier_answer(tmp_path, None)
     best = clean.suggestion()
     assert best is not None and clean.confirmation is not None, clean.reason
     for step in (36, 52):  # sample 2 * step is batch ``step``
-        spiked = answer(2 * step)
+        spiked = outlier_answer(tmp_path, 2 * step)
         conf = spiked.confirmation
         assert spiked.first_try is None and conf is not None and conf.candidates, spiked.reason
         trained = [c for c in conf.candidates if math.isfinite(c.score)]  # (the highest may diverge first)
@@ -1419,14 +1415,8 @@ def test_a_blow_up_on_the_batch_the_sweep_stopped_at_is_told_by_the_candidates(t
     back below the line within 3 steps tells that it was the batch's: the candidates train on, and the second
     try, whose sweep meets the batch at a low LR and goes on past it, answers near the answer without it."""
 
-    def answer(outlier: int | None) -> RangeTestResult:
-        model = OffsetRegression(outlier=outlier)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(model, model.data(2), apply=False)
-
-    best = answer(None).suggestion()
-    spiked = answer(2 * 68)
+    best = outlier_answer(tmp_path, None).suggestion()
+    spiked = outlier_answer(tmp_path, 2 * 68)
     first = spiked.first_try
     assert first is not None and first.stop_reason == "diverged" and len(first) == 69, spiked
     conf = first.confirmation

@@ -276,57 +276,20 @@ def test_every_rank_tells_one_ranks_outlier_batch_from_a_divergence_alike(
     assert ranks[0]["losses"][30] == pytest.approx(1000.5)
 
 
-class RankOutlierBatch(TinyModel):
-    """TinyModel whose loss at batch 30 is 2e3 higher on rank 1 only (the gradient is the model's)."""
+class RankSpike(TinyModel):
+    """TinyModel whose loss at the batches ``at`` is ``by`` higher on rank 1 only (the gradient is the model's)."""
+
+    def __init__(self, at: range, by: float) -> None:
+        super().__init__()
+        self.at, self.by = at, by
 
     def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
         loss = super().training_step(batch, batch_idx)
-        return loss + 2e3 if self.trainer.global_rank == 1 and batch_idx == 30 else loss
-
-
-class Passed(Callback):
-    """Each rank writes which steps its range test's candidates passed over, and its answer."""
-
-    def __init__(self, out: str) -> None:
-        self.out = out
-
-    def on_fit_end(self, trainer: Any, pl_module: Any) -> None:
-        test = next(cb for cb in trainer.callbacks if isinstance(cb, LRRangeTest))
-        (result,) = test.results.values()
-        conf = result.confirmation
-        data = {
-            "passed": [list(c.passed) for c in conf.candidates if len(c.losses) > 30],
-            "answer": result.suggestion(),
-            "cost": result.cost,
-        }
-        with open(os.path.join(self.out, f"rank{trainer.global_rank}.json"), "w") as f:
-            json.dump(data, f)
-
-
-def test_every_rank_passes_over_one_ranks_outlier_batch_alike(tmp_path: Any) -> None:
-    """The sweep lets one rank's outlier batch through on every rank (the mean over ranks); every rank's
-    candidates then pass over its step, each over its own batches there, and answer alike."""
-    seed_all(0)
-    test = LRRangeTest(num_steps=100, retry=False, apply=False)
-    t = trainer(tmp_path, devices=2, strategy=DDP, callbacks=[test, Passed(str(tmp_path))], max_epochs=1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        t.fit(RankOutlierBatch(), train_dataloaders=loader(n=4096, batch_size=16))
-    ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
-    assert ranks[0] == ranks[1] and ranks[0]["answer"] is not None, ranks
-    assert ranks[0]["passed"] and all(p == [30] for p in ranks[0]["passed"]), ranks
-
-
-class RankLastingSpike(TinyModel):
-    """TinyModel whose loss at batches 68 to 71 is 1e5 higher on rank 1 only (the gradient is the model's)."""
-
-    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
-        loss = super().training_step(batch, batch_idx)
-        return loss + 1e5 if self.trainer.global_rank == 1 and 68 <= batch_idx < 72 else loss
+        return loss + self.by if self.trainer.global_rank == 1 and batch_idx in self.at else loss
 
 
 class Candidates(Callback):
-    """Each rank writes its range test's candidates: LR, number of losses, score."""
+    """Each rank writes its range test's curve length, answer and candidates (LR, losses, score, passed)."""
 
     def __init__(self, out: str) -> None:
         self.out = out
@@ -337,21 +300,37 @@ class Candidates(Callback):
         conf = result.confirmation
         data = {
             "points": len(result),
-            "candidates": [[c.lr, len(c.losses), str(c.score)] for c in conf.candidates],
+            "answer": result.suggestion(),
+            "candidates": [[c.lr, len(c.losses), str(c.score), list(c.passed)] for c in conf.candidates],
         }
         with open(os.path.join(self.out, f"rank{trainer.global_rank}.json"), "w") as f:
             json.dump(data, f)
 
 
-def test_every_rank_holds_a_blow_up_the_sweep_stopped_at_alike(tmp_path: Any) -> None:
-    """The sweep stops on one rank's blow-up (the mean over ranks); every rank's candidates meet it at the same
-    step, hold it the same 3 steps to tell, and call it a divergence alike (no rank waits for another)."""
+def candidates_on_every_rank(tmp_path: Any, model: RankSpike) -> dict[str, Any]:
+    """The default range test (no second try) under DDP on 2 ranks; what each rank wrote, checked alike."""
     seed_all(0)
     test = LRRangeTest(num_steps=100, retry=False, apply=False)
     t = trainer(tmp_path, devices=2, strategy=DDP, callbacks=[test, Candidates(str(tmp_path))], max_epochs=1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        t.fit(RankLastingSpike(), train_dataloaders=loader(n=4096, batch_size=16))
+        t.fit(model, train_dataloaders=loader(n=4096, batch_size=16))
     ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
-    assert ranks[0] == ranks[1] and ranks[0]["points"] == 69 and ranks[0]["candidates"], ranks
-    assert all(n == 72 and s == "inf" for _, n, s in ranks[0]["candidates"]), ranks
+    assert ranks[0] == ranks[1] and ranks[0]["candidates"], ranks
+    return ranks[0]
+
+
+def test_every_rank_passes_over_one_ranks_outlier_batch_alike(tmp_path: Any) -> None:
+    """The sweep lets one rank's outlier batch through on every rank (the mean over ranks); every rank's
+    candidates then pass over its step, each over its own batches there, and answer alike."""
+    found = candidates_on_every_rank(tmp_path, RankSpike(range(30, 31), 2e3))
+    assert found["answer"] is not None, found
+    assert all(passed == [30] for _, n, _, passed in found["candidates"] if n > 30), found
+
+
+def test_every_rank_holds_a_blow_up_the_sweep_stopped_at_alike(tmp_path: Any) -> None:
+    """The sweep stops on one rank's blow-up (the mean over ranks); every rank's candidates meet it at the same
+    step, hold it the same 3 steps to tell, and call it a divergence alike (no rank waits for another)."""
+    found = candidates_on_every_rank(tmp_path, RankSpike(range(68, 72), 1e5))
+    assert found["points"] == 69, found
+    assert all(n == 72 and score == "inf" for _, n, score, _ in found["candidates"]), found
