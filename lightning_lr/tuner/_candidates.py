@@ -84,9 +84,13 @@ def confirm_results(
     results: list[SweepResult],
     show_bar: bool,
     shares: Mapping[float, Split],
+    outliers: Sequence[Mapping[int, int]],
 ) -> list[SweepResult]:
     """``results`` with the confirmation added to the sweep whose suggestion is applied (the only sweep, or
-    the best weight decay's); ``shares`` shares each weight decay among the groups as the sweeps did."""
+    the best weight decay's); ``shares`` shares each weight decay among the groups as the sweeps did;
+    ``outliers``, each sweep's steps let through as an outlier's (``Batches.outliers``): the candidates pass
+    over those of the sweep they confirm (review 95: over every sweep's, the order of the weight decays
+    changed what they passed over)."""
     lr_results = [r for r in results if isinstance(r, RangeTestResult)]
     if len(lr_results) != len(results) or not lr_results:  # pragma: no cover - an LR sweep's results
         return results
@@ -97,6 +101,7 @@ def confirm_results(
         conf = Confirmation((), options.confirm_steps, None, found.start, None, found.reason, found.retry)
     else:
         anchor = target.lrs[found.anchor]
+        batches.outliers = dict(outliers[i])
         run = _Runner(
             trainer,
             module,

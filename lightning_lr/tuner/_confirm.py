@@ -135,7 +135,16 @@ class Candidate:
     passed: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "passed", tuple(int(i) for i in self.passed))
+        passed = tuple(int(i) for i in self.passed)
+        if len(set(passed)) < len(passed) or not all(
+            0 <= i < len(self.losses) and math.isnan(self.losses[i]) for i in passed
+        ):
+            V.fail(
+                "passed",
+                f"distinct steps of the {len(self.losses)} losses, each with a NaN loss (a step passed over has none)",
+                self.passed,
+            )
+        object.__setattr__(self, "passed", passed)
         trained = len(self.losses) - len(self.passed)
         steps = V.optional(V.integer, "steps_taken", self.steps_taken, trained, " (one per loss trained)")
         object.__setattr__(self, "steps_taken", None if steps == trained else steps)

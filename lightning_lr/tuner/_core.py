@@ -117,6 +117,7 @@ def run_range_test(
     def attempt(opts: SweepOptions, fixed_val: list[list[Any]] | None, first: bool) -> list[SweepResult]:
         """The sweep(s), one per weight decay, then the candidates; each sweep from the snapshot's state."""
         out: list[SweepResult] = []
+        outliers: list[dict[int, int]] = []  # the steps each sweep let through (``Batches.outliers``)
         for i, wd in enumerate(decays or (None,)):
             if i or not first:
                 batches.close()  # every sweep starts from the same state and sees the same batches
@@ -126,9 +127,20 @@ def run_range_test(
             if is_schedule_free(optimizer):
                 cast(Any, optimizer).train()  # it steps only in train mode; the restore puts its mode back
             out.append(sweep(trainer, module, optimizer, opts, batches, fixed_val, wd, show_bar))
+            outliers.append(batches.outliers)
         if isinstance(opts, LROptions) and opts.confirm:  # the candidates (``_candidates``)
             out = confirm_results(
-                trainer, module, optimizer, opts, batches, snapshot, fixed_val, out, show_bar, shares
+                trainer,
+                module,
+                optimizer,
+                opts,
+                batches,
+                snapshot,
+                fixed_val,
+                out,
+                show_bar,
+                shares,
+                outliers,
             )
         return out
 

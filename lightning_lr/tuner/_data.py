@@ -103,9 +103,10 @@ class Batches:
         self.in_epoch = 0
         #: the batches given since the last :meth:`close`: the next one's place in the sweep's batch order
         self.position = 0
-        #: the places of the batches a sweep let through as an outlier's (``_early_stop``), from any sweep of
-        #: this range test (each starts at place 0): the candidates pass over them (:meth:`pass_over`)
-        self.outliers: set[int] = set()
+        #: the sweep steps to pass over (:meth:`pass_over`), each as the place of its first batch and the place
+        #: after its last: a sweep records those it let through as an outlier's (``_early_stop``), and the
+        #: candidates pass over those of the sweep they confirm
+        self.outliers: dict[int, int] = {}
 
     def generators(self) -> list[torch.Generator]:
         return [g for dl in self.combined.flattened for g in _generators(dl)]
@@ -136,13 +137,15 @@ class Batches:
         Lightning's loop steps the optimizer whatever the accumulation."""
         return self.in_epoch >= self.limit
 
-    def pass_over(self) -> int:
-        """Draw, unused, the next batches while their places are among :attr:`outliers`; how many."""
-        passed = 0
-        while self.position in self.outliers:
+    def pass_over(self) -> bool:
+        """Draw, unused, the batches of one step to pass over when the next batch begins one
+        (:attr:`outliers`); whether it did."""
+        end = self.outliers.get(self.position)
+        if end is None:
+            return False
+        while self.position < end:
             self.next()
-            passed += 1
-        return passed
+        return True
 
     def close(self) -> None:
         self.iterator = None

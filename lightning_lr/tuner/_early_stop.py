@@ -60,11 +60,13 @@ class EarlyStop:
     num_steps: int
     #: the runs of losses let through as outlier batches': (first step, last step)
     outliers: list[tuple[int, int]] = field(default_factory=list)
+    #: the steps whose loss alone lifted the average over the bar (in a run let through: the outlier batches;
+    #: the other steps of a run are ordinary batches the outlier's update left higher)
+    spikes: list[int] = field(default_factory=list)
     #: the stop held while the next steps tell: (the step it was due at, the highest loss of the tenth before)
     held: tuple[int, float] | None = None
     _losses: list[float] = field(default_factory=list)
     _ema: list[tuple[float, float]] = field(default_factory=list)  # (average, weight) after each step
-    _spikes: list[int] = field(default_factory=list)
     _best: float = math.inf
     _start: float = math.inf
 
@@ -86,8 +88,15 @@ class EarlyStop:
         return self._back_to_let_through(self._see(loss))
 
     def end(self) -> int | None:
-        """At a NaN/inf loss or the sweep's end: the step it diverged at if a stop is held (it cannot tell)."""
+        """At the sweep's end: the step it diverged at if a stop is held (it cannot tell)."""
         return self._back_to_let_through(None if self.held is None else self.held[0])
+
+    def nonfinite(self) -> int | None:
+        """At a NaN/inf loss: the step it diverged at if a stop is held, or the first step of a run let through
+        within a tenth before (a NaN is a divergence too: review 95); None: the sweep stops at the NaN."""
+        t = len(self._losses)  # the NaN's step
+        runs = [first for first, last in self.outliers if t - last <= self._tenth]
+        return self._back_to_let_through(self.held[0] if self.held is not None else min(runs, default=None))
 
     def _back_to_let_through(self, at: int | None) -> int | None:
         """A divergence within a tenth after a run let through began at that run: it was the LR's first spike
@@ -113,7 +122,7 @@ class EarlyStop:
             and loss > self._best + (bar - self._best) * weight / (1 - self.smoothing)
         )
         if spike:
-            self._spikes.append(t)
+            self.spikes.append(t)
         smoothed = self.smoothed
         if self.held is not None:
             due, normal = self.held
@@ -137,7 +146,7 @@ class EarlyStop:
             tenth = max(0, t - self._tenth)
             # (a run let through counts too: moderate spikes of the LR's, each lifting the average over the bar
             # only with the ones before it, would otherwise pass one by one)
-            recurs = any(tenth <= s < t for s in self._spikes) or any(
+            recurs = any(tenth <= s < t for s in self.spikes) or any(
                 tenth <= last for _, last in self.outliers
             )
             # "back" is among the losses of that tenth below the bar: a divergence's own rises before the

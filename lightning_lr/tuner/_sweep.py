@@ -160,12 +160,12 @@ def sweep(
     avg = weight = 0.0  # the smoothed loss logged and shown (the early stop keeps its own: ``_early_stop``)
     before_t = math.nan  # the smoothed loss of the step before
     places: list[int] = []  # the place of each step's first batch in the batch order (``Batches.position``)
-    let_through: set[int] = set()  # the places of the batches this sweep let through as an outlier's
+    batches.outliers = {}  # the steps this sweep lets through as an outlier's (the candidates pass over them)
 
     def diverged_at(at: int) -> None:
         curve.diverged_at(at)
         # a run let through that the curve now ends at was the LR's, not an outlier batch's (``_early_stop``)
-        batches.outliers.difference_update(p for p in let_through if p >= places[at])
+        batches.outliers = {p: end for p, end in batches.outliers.items() if p < places[at]}
 
     progress = tqdm(
         total=options.num_steps,
@@ -210,8 +210,8 @@ def sweep(
             progress.update(1)
             if show_bar:
                 progress.set_postfix(lr=f"{lr_t:.2e}", loss=f"{smoothed:.4g}", refresh=False)
-            if not math.isfinite(value_t) and (held := stop.end()) is not None:
-                diverged_at(held)  # within a run above the bar: a divergence where the stop was due
+            if not math.isfinite(value_t) and (held := stop.nonfinite()) is not None:
+                diverged_at(held)  # within a run above the bar, or after one let through: a divergence
                 break
             if not math.isfinite(value_t):
                 curve.stop = "non-finite loss"
@@ -236,8 +236,9 @@ def sweep(
                 break
             if len(stop.outliers) > runs:
                 first, last = stop.outliers[-1]
-                let_through.update(range(places[first], places[t]))
-                batches.outliers.update(let_through)  # the candidates pass over them
+                # the candidates pass over the run's outlier batches, and train on the others (review 95)
+                spikes = [s for s in range(first, last + 1) if s in stop.spikes]
+                batches.outliers.update({places[s]: places[s + 1] for s in spikes})
                 rank_zero_info(
                     f"{name}: the loss at step{'s' if last > first else ''} {first}"
                     f"{f'..{last}' if last > first else ''} ({max(curve.losses[first : last + 1]):.4g}; lr="

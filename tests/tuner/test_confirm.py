@@ -1406,6 +1406,30 @@ def test_the_candidates_pass_over_only_what_the_sweep_kept_as_an_outlier(
     for c in conf.candidates:
         if len(c.losses) > 70:
             assert c.passed == passed and (math.isnan(c.losses[70]) if passed else c.losses[70] > 1e3), c
+    if passed:  # the score leaves the step out (review 95: a NaN in the tail made every candidate diverge)
+        assert result.suggestion() is not None and math.isfinite(conf.scores[conf.chosen or 0]), result.reason
+
+
+@pytest.mark.parametrize("decays", [[0.0, 20.0], [20.0, 0.0]])
+def test_the_candidates_pass_over_only_the_outliers_of_the_sweep_they_confirm(
+    tmp_path: Any, decays: list[float]
+) -> None:
+    """Review 95: every sweep's let-through batches were one set. The wd=0 sweep lets the spike at batch 72
+    through; the wd=20 sweep, the best, ends its curve there. Its candidates passed over the batch when wd=0
+    swept last (its record came after wd=20's removal), and trained on it when wd=0 swept first."""
+    model = Spiked({72: 1e3})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        found = Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(
+            model, model.data(2), apply=False, retry=False, weight_decays=decays
+        )
+    assert isinstance(found, WeightDecayResult)
+    let_through = next(r for r in found.results if r.weight_decay == 0.0)
+    assert let_through.stop_reason == "diverged" and len(let_through) > 80, let_through  # it went on past 72
+    best = found.best
+    assert best.weight_decay == 20.0 and len(best) == 73 and best.confirmation is not None, best
+    for c in best.confirmation.candidates:
+        assert c.passed == () and c.losses[72] > 1e3, c
 
 
 def test_a_blow_up_on_the_batch_the_sweep_stopped_at_is_told_by_the_candidates(tmp_path: Any) -> None:
@@ -1442,6 +1466,45 @@ def test_a_blow_up_that_lasts_on_the_batches_the_sweep_stopped_at_is_a_divergenc
     assert "every candidate" in result.reason and "diverged" in result.reason, result.reason
 
 
+class SeenBatches(OffsetRegression):
+    """OffsetRegression that records the batch index of every training step."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.seen: list[int] = []
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        self.seen.append(batch_idx)
+        return super().training_step(batch, batch_idx)
+
+
+def test_the_candidates_pass_over_each_step_of_a_run_and_train_on_the_rest(tmp_path: Any) -> None:
+    """Review 95: a run of two outlier batches (52 and 53) was passed over in one candidate step, so from there
+    every candidate step took the batch of the sweep's next step. Each of its steps is passed over, and every
+    other batch is trained on, in the sweep's order."""
+    model = SeenBatches(outlier=[104, 106])  # samples 104 and 106: batches 52 and 53 at batch size 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(
+            model, model.data(2), apply=False, retry=False
+        )
+    conf = result.confirmation
+    assert conf is not None and result.suggestion() is not None, result.reason
+    runs: list[list[int]] = []  # the sweep's batches, then each candidate's (each starts again at batch 0)
+    for i in model.seen:
+        if i == 0:
+            runs.append([])
+        runs[-1].append(i)
+    trained = [*range(52), *range(54, conf.steps)]
+    assert len(runs) == 1 + len(conf.candidates), len(runs)
+    for seen in runs[1:]:
+        assert seen == trained[: len(seen)], seen
+    for c in conf.candidates:
+        if len(c.losses) > 53:
+            assert c.passed == (52, 53) and c.cost == len(c.losses) - 2, c
+    assert any(len(seen) == len(trained) for seen in runs[1:])
+
+
 def test_a_candidate_passed_over_steps_it_did_not_train() -> None:
     """A step passed over has no loss (NaN) and no optimizer step; the score leaves it out, and it is kept."""
     c = _confirm.Candidate(0.01, (2.0, 1.5, math.nan, 1.0, 1.0), 1.0, passed=(2,))
@@ -1453,6 +1516,21 @@ def test_a_candidate_passed_over_steps_it_did_not_train() -> None:
         _confirm.Candidate(0.01, c.losses, 1.0, steps_taken=3, passed=(2,))  # fewer steps than losses trained
     conf = _confirm.Confirmation((c,), 5, 0.01, 2.0, 0)
     assert _confirm.Confirmation.from_dict(conf.to_dict()) == conf and conf.cost == 4
+    # review 95: a malformed record changed the cost
+    for wrong in ((99,), (2, 2), (-1,), (1,)):  # outside the losses, twice, a step with a loss
+        with pytest.raises(
+            ValueError, match=r"passed must be distinct steps of the 5 losses, each with a NaN"
+        ):
+            _confirm.Candidate(0.01, c.losses, 1.0, passed=wrong)
+
+
+def test_a_step_passed_over_in_the_scored_tail_leaves_the_noise_too() -> None:
+    """Review 95: the scores' noise read the NaN of a step passed over, and two candidates within each other's
+    noise no longer formed a plateau."""
+    tail = [1.0, 1.2, 0.8, 1.0, math.nan]
+    win = _confirm.Candidate(0.01, (2.0, *tail), 1.0, passed=(5,))
+    up = _confirm.Candidate(0.1, (2.0, *(x + 0.05 for x in tail)), 1.05, passed=(5,))
+    assert _confirm.plateau_top([win, up], 0, 6) == 0.1
 
 
 def test_no_weight_decay_is_applied_without_an_lr_answer(tmp_path: Any) -> None:

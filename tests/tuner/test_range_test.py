@@ -157,6 +157,8 @@ def test_a_loss_near_0_still_below_its_start_has_not_diverged(tmp_path: Any) -> 
         ({90: 500.0, 91: 0.0, 92: 0.0, 93: 1500.0, 94: 0.0, 95: 4000.0}, 91, "diverged", 94),
         # moderate spikes (50x) that lift the average over the bar only together are the LR's: the third, at once
         ({t: 50.0 for t in range(60, 100, 2)}, 65, "diverged", 65),
+        # a NaN within a tenth after a run let through is a divergence too, which began at the run (review 95)
+        ({30: 1e3, 34: math.nan}, 31, "diverged", 35),
     ],
 )
 def test_an_outlier_batch_does_not_stop_the_sweep(
