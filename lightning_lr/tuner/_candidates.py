@@ -38,6 +38,7 @@ from ._confirm import (
     diverged,
     edge_warning,
     next_lr,
+    outlier_stop,
     score,
     untold_blowup,
     verdict,
@@ -130,6 +131,8 @@ def confirm_results(
         finally:
             bar.close()
         conf = decide(cands, options.confirm_steps, anchor, found.start, found.points, found.noise)
+        if run.stopped:  # on a batch every candidate came back from: no scale above it
+            conf = outlier_stop(conf, len(target.losses) - 1, target.lrs[-1])
         if passed := sorted({t for c in cands for t in c.passed}):
             rank_zero_info(
                 f"{options.name}: the candidates passed over step{'s' if len(passed) > 1 else ''} "

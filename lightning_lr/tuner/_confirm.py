@@ -57,6 +57,7 @@ __all__ = [
     "diverged",
     "edge_warning",
     "next_lr",
+    "outlier_stop",
     "plateau_top",
     "refine",
     "score",
@@ -647,6 +648,45 @@ def untold_blowup(sweep: Sequence[float], losses: Sequence[float], line: float) 
     """
     t = len(losses) - 1
     return 0 < t == len(sweep) - 1 and losses[t - 1] <= line
+
+
+def outlier_stop(conf: Confirmation, end: int, lr: float) -> Confirmation:
+    """``conf``, or no answer when a candidate came back from its blow-up at step ``end``, where a diverged
+    sweep's curve ends (at ``lr``: :func:`untold_blowup`), and none diverged there: the sweep stopped on an
+    outlier batch, not at the LR's divergence, so its curve, which places the candidates and bounds them
+    above, ends short of the scale; more steps meet that batch at a lower LR, where its update does not throw
+    the sweep off (``retry``). Review 95: linear regression with SGD and an outlier at step 60 answered at the
+    top of candidates the cut curve had placed low, 0.004x the best LR.
+
+    Example:
+        >>> c = Candidate(0.01, (2.0, 1.0, 1.0), 1.0, excused=(1,))
+        >>> outlier_stop(Confirmation((c,), 3, 0.01, 2.0, 0), 1, 0.1).reason[:44]
+        'the sweep stopped at step 1 (lr=0.1) on a ba'
+        >>> outlier_stop(Confirmation((c,), 3, 0.01, 2.0, 0), 2, 0.1).chosen  # step 2 was not excused
+        0
+        >>> up = Candidate(0.1, (2.0, 9e4, 9e4), math.inf)  # diverged on that batch: the LR's, maybe
+        >>> outlier_stop(Confirmation((c, up), 3, 0.01, 2.0, 0), 1, 0.1).chosen
+        0
+    """
+    told = any(end in c.excused for c in conf.candidates)
+    # a candidate that diverged there, or in the steps it took to tell: the stop may have been the LR's
+    there = any(
+        not math.isfinite(c.score) and end < len(c.losses) <= end + DATA_RUN + 1 for c in conf.candidates
+    )
+    if not told or there:
+        return conf
+    return Confirmation(
+        conf.candidates,
+        conf.steps,
+        conf.anchor,
+        conf.start,
+        None,
+        f"the sweep stopped at step {end} (lr={lr:.3g}) on a batch that the candidates came back from within "
+        f"{DATA_RUN} steps, none diverging on it: an outlier batch's, not the LR's divergence, so the sweep shows "
+        f"nothing of the LRs above; take more steps (num_steps: the batch then comes at a lower LR, where its update does not "
+        f"throw the sweep off)",
+        retry=True,
+    )
 
 
 def blow_up_line(level: float, first: float) -> float:
