@@ -115,7 +115,7 @@ def confirm_results(
             () if target.weight_decay is None else shares[target.weight_decay],
             found.start,
             target.losses,
-            target.stop_reason == "diverged",
+            target.stop_reason,
         )
         bar = tqdm(
             total=len(OFFSETS) * options.confirm_steps,
@@ -131,7 +131,7 @@ def confirm_results(
         finally:
             bar.close()
         conf = decide(cands, options.confirm_steps, anchor, found.start, found.points, found.noise)
-        if run.stopped:  # on a batch every candidate came back from: no scale above it
+        if target.stop_reason == "diverged":  # on a batch the candidates came back from: no scale above it
             conf = outlier_stop(conf, len(target.losses) - 1, target.lrs[-1])
         if passed := sorted({t for c in cands for t in c.passed}):
             rank_zero_info(
@@ -164,8 +164,8 @@ class _Runner:
     #: the sweep's losses, step by step: a candidate takes its batches in its order, so a blow-up the sweep
     #: shows on the same batch may be the data's (:func:`~._confirm.diverged`)
     sweep: Sequence[float]
-    #: whether the sweep stopped as diverged (its last loss is where its early stop was due: ``untold_blowup``)
-    stopped: bool
+    #: why the sweep stopped (diverged: its last loss is where its early stop was due, ``untold_blowup``)
+    stop_reason: str
     #: the candidates trained so far
     count: int = 0
 
@@ -231,10 +231,9 @@ class _Runner:
                 continue
             if diverged(value, line, data):
                 if (
-                    self.stopped
-                    and self.val_batches is None
+                    self.val_batches is None
                     and math.isfinite(value)
-                    and untold_blowup(self.sweep, losses, line)
+                    and untold_blowup(self.sweep, self.stop_reason, losses, line)
                 ):
                     held = t
                     continue

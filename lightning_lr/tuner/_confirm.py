@@ -630,24 +630,30 @@ def data_blowup(sweep: Sequence[float], losses: Sequence[float], line: float) ->
     return run == 0 or losses[run - 1] <= line
 
 
-def untold_blowup(sweep: Sequence[float], losses: Sequence[float], line: float) -> bool:
+def untold_blowup(sweep: Sequence[float], stop_reason: str, losses: Sequence[float], line: float) -> bool:
     """Whether the sweep cannot tell whether the blow-up above ``line`` of a candidate's last loss (``losses`` so
-    far, its step ``t``) is the data's: ``sweep`` (the losses of a sweep that stopped as diverged) ends at
-    step ``t``, where its early stop was due, so it stopped on the same batch, and the candidate was below the
-    line at the step before. The candidate then tells itself: back below the line within ``DATA_RUN`` steps,
-    the blow-up was the batch's (an outlier whose update, at the sweep's LR there, threw the sweep off; at the
-    candidate's lower LR it does not); above it for ``DATA_RUN`` more steps, the candidate diverged there.
+    far, its step ``t``) is the data's: the sweep stopped as diverged (``stop_reason``) and its losses
+    (``sweep``) end at step ``t``, where its early stop was due, so it stopped on the same batch, and the
+    candidate was below the line at the step before. The candidate then tells itself: back below the line
+    within ``DATA_RUN`` steps, the blow-up was the batch's (an outlier whose update, at the sweep's LR there,
+    threw the sweep off; at the candidate's lower LR it does not); above it for ``DATA_RUN`` more steps, or a
+    NaN, the candidate diverged there. Only there: past the sweep's end no blow-up is held (review 96: an
+    oscillating divergence would be excused again and again).
 
     Example:
-        >>> untold_blowup([1.0, 1.0, 800.0], [1.0, 1.0, 9e4], 3e3)  # the sweep stopped on this batch
+        >>> untold_blowup([1.0, 1.0, 800.0], "diverged", [1.0, 1.0, 9e4], 3e3)  # stopped on this batch
         True
-        >>> untold_blowup([1.0, 1.0, 800.0, 1.0], [1.0, 1.0, 9e4], 3e3)  # it went on past it
+        >>> untold_blowup([1.0, 1.0, 800.0, 1.0], "diverged", [1.0, 1.0, 9e4], 3e3)  # it went on past it
         False
-        >>> untold_blowup([1.0, 1.0, 800.0], [1.0, 5e3, 9e4], 3e3)  # the candidate blew up before it
+        >>> untold_blowup([1.0, 1.0, 800.0], "diverged", [1.0, 5e3, 9e4], 3e3)  # the candidate blew up before
+        False
+        >>> untold_blowup([1.0, 1.0], "diverged", [1.0, 1.0, 9e4], 3e3)  # after the sweep's end
+        False
+        >>> untold_blowup([1.0, 1.0, 1.0], "completed", [1.0, 1.0, 9e4], 3e3)  # a sweep that never stopped
         False
     """
     t = len(losses) - 1
-    return 0 < t == len(sweep) - 1 and losses[t - 1] <= line
+    return stop_reason == "diverged" and 0 < t == len(sweep) - 1 and losses[t - 1] <= line
 
 
 def outlier_stop(conf: Confirmation, end: int, lr: float) -> Confirmation:

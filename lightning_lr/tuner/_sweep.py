@@ -211,6 +211,14 @@ def sweep(
             if show_bar:
                 progress.set_postfix(lr=f"{lr_t:.2e}", loss=f"{smoothed:.4g}", refresh=False)
             if not math.isfinite(value_t) and (held := stop.nonfinite()) is not None:
+                if stop.held is None:  # after a run let through: said (review 96: the NaN went unsaid)
+                    rank_zero_warn(
+                        f"{name}: the loss was NaN/inf at step {t} of {options.num_steps} (lr={lr_t:.3g})"
+                        f"{nonfinite_ranks(trainer, loss)}, within a tenth of the sweep after the loss at step "
+                        f"{held} was let through as an outlier batch's: that was the LR's divergence, and the "
+                        f"curve ends there",
+                        category=UserWarning,
+                    )
                 diverged_at(held)  # within a run above the bar, or after one let through: a divergence
                 break
             if not math.isfinite(value_t):

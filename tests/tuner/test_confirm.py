@@ -1264,7 +1264,13 @@ class OffsetRegression(pl.LightningModule):
     """A linear regression whose loss is ``mse + offset`` (an offset loss, a log-likelihood: it may start at
     or fall below 0), with one outlier target at sample ``outlier`` if given."""
 
-    def __init__(self, offset: float = 0.0, outlier: int | list[int] | None = None, lr: float = 0.01) -> None:
+    def __init__(
+        self,
+        offset: float = 0.0,
+        outlier: int | list[int] | None = None,
+        lr: float = 0.01,
+        momentum: float = 0.0,
+    ) -> None:
         super().__init__()
         self.save_hyperparameters()
         torch.manual_seed(0)
@@ -1280,7 +1286,7 @@ class OffsetRegression(pl.LightningModule):
         return F.mse_loss(self.net(x), y) + self.hparams.offset
 
     def configure_optimizers(self) -> torch.optim.Optimizer:
-        return torch.optim.SGD(self.parameters(), lr=self.hparams.lr)
+        return torch.optim.SGD(self.parameters(), lr=self.hparams.lr, momentum=self.hparams.momentum)
 
     def data(self, batch_size: int) -> DataLoader:
         return DataLoader(TensorDataset(self.x, self.y), batch_size=batch_size, shuffle=False)
@@ -1326,9 +1332,9 @@ def test_one_batchs_spike_is_no_divergence(tmp_path: Any, outlier: Any) -> None:
     assert low.excused and all(low.losses[i] > 1e4 for i in low.excused) and low.score < 100, low
 
 
-def outlier_answer(tmp_path: Any, outlier: int | None) -> RangeTestResult:
+def outlier_answer(tmp_path: Any, outlier: int | None, momentum: float = 0.0) -> RangeTestResult:
     """The default range test of OffsetRegression at batch size 2, with an outlier at sample ``outlier``."""
-    model = OffsetRegression(outlier=outlier)
+    model = OffsetRegression(outlier=outlier, momentum=momentum)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(model, model.data(2), apply=False)
@@ -1387,8 +1393,8 @@ class Spiked(OffsetRegression):
 
 @pytest.mark.parametrize(
     ("spikes", "points", "passed"),
-    [({70: 1e3}, 87, (70,)), ({70: 1e3, 76: 1e3}, 71, ())],
-    ids=["an outlier batch", "the LR's first spike (review 94)"],
+    [({70: 1e3}, 87, (70,)), ({70: 1e3, 76: 1e3}, 71, ()), ({70: 1e3, 74: math.nan}, 71, ())],
+    ids=["an outlier batch", "the LR's first spike (review 94)", "a NaN after it (review 96)"],
 )
 def test_the_candidates_pass_over_only_what_the_sweep_kept_as_an_outlier(
     tmp_path: Any, spikes: dict[int, float], points: int, passed: tuple[int, ...]
@@ -1432,20 +1438,25 @@ def test_the_candidates_pass_over_only_the_outliers_of_the_sweep_they_confirm(
         assert c.passed == () and c.losses[72] > 1e3, c
 
 
-def test_a_blow_up_on_the_batch_the_sweep_stopped_at_is_told_by_the_candidates(tmp_path: Any) -> None:
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_a_blow_up_on_the_batch_the_sweep_stopped_at_is_told_by_the_candidates(
+    tmp_path: Any, momentum: float
+) -> None:
     """An outlier batch at sweep step 68 (lr ~0.03, batch size 2) threw the sweep's SGD off for good: its curve
     ended there, the candidates met the same batch, blew up on it and, with no sweep past it to show the blow-up
     was the data's, all "diverged", down to lr=1e-7; the advice was to sweep a lower range. A candidate that is
-    back below the line within 3 steps tells that it was the batch's: the candidates train on, and the second
-    try, whose sweep meets the batch at a low LR and goes on past it, answers near the answer without it."""
+    back below the line within 3 steps tells that it was the batch's, and the sweep, which stopped on an
+    outlier, gives no scale: the second try, whose sweep meets the batch at a low LR and goes on past it,
+    answers near the answer without it (review 96: with momentum, the candidates excused the blow-up but took
+    the batch's update, and the first try answered 3.5x to 46x too low)."""
 
-    best = outlier_answer(tmp_path, None).suggestion()
-    spiked = outlier_answer(tmp_path, 2 * 68)
+    best = outlier_answer(tmp_path, None, momentum).suggestion()
+    spiked = outlier_answer(tmp_path, 2 * 68, momentum)
     first = spiked.first_try
     assert first is not None and first.stop_reason == "diverged" and len(first) == 69, spiked
     conf = first.confirmation
     assert conf is not None and conf.candidates and conf.retry, conf
-    assert all(68 in c.excused and len(c.losses) == conf.steps for c in conf.candidates), conf
+    assert all(c.excused == (68,) and len(c.losses) == conf.steps for c in conf.candidates), conf
     # the sweep's curve, cut there, shows no scale above it: no answer from it, and the second try
     assert conf.chosen is None and conf.reason.startswith("the sweep stopped at step 68 (lr="), conf.reason
     assert "an outlier batch's, not the LR's divergence" in conf.reason
@@ -1453,19 +1464,30 @@ def test_a_blow_up_on_the_batch_the_sweep_stopped_at_is_told_by_the_candidates(t
     assert best is not None and lr is not None and best / 2 < lr < best * 2, spiked.reason
 
 
-def test_a_blow_up_that_lasts_on_the_batches_the_sweep_stopped_at_is_a_divergence(tmp_path: Any) -> None:
-    """The candidate tells only what comes back: a blow-up it keeps for 3 more steps is its divergence, where it
-    began."""
-    model = Spiked({t: 1e5 for t in range(68, 72)})
+@pytest.mark.parametrize(
+    ("spikes", "at", "length"),
+    [
+        ({t: 1e5 for t in range(68, 72)}, 68, 72),
+        ({68: 1e5, 69: math.nan}, 68, 70),  # a NaN while held (review 96)
+        ({t: 1e5 for t in range(76, 80)}, 76, 80),  # still held at the candidates' last step (review 96)
+    ],
+    ids=["it lasts", "a NaN", "held to the end"],
+)
+def test_a_blow_up_that_lasts_on_the_batches_the_sweep_stopped_at_is_a_divergence(
+    tmp_path: Any, spikes: dict[int, float], at: int, length: int
+) -> None:
+    """The candidate tells only what comes back: a blow-up it keeps for 3 more steps, or a NaN after it, or one
+    it still has at its last step, is its divergence, where it began."""
+    model = Spiked(spikes)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(
             model, model.data(2), apply=False, retry=False
         )
     conf = result.confirmation
-    assert len(result) == 69 and conf is not None and conf.candidates, result
+    assert len(result) == at + 1 and conf is not None and conf.candidates, result
     for c in conf.candidates:
-        assert math.isinf(c.score) and len(c.losses) == 72 and c.excused == () and min(c.losses[68:]) > 1e5, c
+        assert math.isinf(c.score) and len(c.losses) == length and c.excused == () and c.losses[at] > 1e5, c
     assert "every candidate" in result.reason and "diverged" in result.reason, result.reason
 
 

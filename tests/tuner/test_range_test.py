@@ -159,6 +159,13 @@ def test_a_loss_near_0_still_below_its_start_has_not_diverged(tmp_path: Any) -> 
         ({t: 50.0 for t in range(60, 100, 2)}, 65, "diverged", 65),
         # a NaN within a tenth after a run let through is a divergence too, which began at the run (review 95)
         ({30: 1e3, 34: math.nan}, 31, "diverged", 35),
+        ({30: 1e3, 40: math.nan}, 31, "diverged", 41),  # a tenth after it (review 96)
+        (
+            {30: 1e3, 41: math.nan},
+            42,
+            "non-finite loss",
+            42,
+        ),  # later: a NaN of its own, where the sweep stops
     ],
 )
 def test_an_outlier_batch_does_not_stop_the_sweep(
@@ -176,7 +183,7 @@ def test_an_outlier_batch_does_not_stop_the_sweep(
         ScriptedLoss(script), loader(), num_steps=100, confirm=False, apply=False, retry=False
     )
     assert (len(result), result.stop_reason) == (points, stop)
-    assert list(result.losses) == pytest.approx(script[:points], rel=1e-6)
+    assert list(result.losses) == pytest.approx(script[:points], rel=1e-6, nan_ok=True)
     assert result.cost == cost
 
 
@@ -209,6 +216,22 @@ def test_a_spike_let_through_is_said(tmp_path: Any, caplog: pytest.LogCaptureFix
     assert (
         said[0].startswith("LR range test: the loss at steps 30..31 (1000; lr=") and "is back (1)" in said[0]
     )
+
+
+def test_a_nan_after_a_spike_let_through_is_said(tmp_path: Any) -> None:
+    """Review 96: a NaN within a tenth after a spike let through ends the curve at the spike, unsaid, after the
+    info line had called the spike an outlier batch's."""
+    script = [1.0] * 100
+    script[30], script[34] = 1e3, math.nan
+    with pytest.warns(
+        UserWarning,
+        match=r"the loss was NaN/inf at step 34 of 100 \(lr=.*\), within a tenth of the "
+        r"sweep after the loss at step 30 was let through as an outlier batch's: that was the LR's",
+    ):
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            ScriptedLoss(script), loader(), num_steps=100, confirm=False, apply=False, retry=False
+        )
+    assert (len(result), result.stop_reason) == (31, "diverged")
 
 
 def test_a_loss_that_nothing_changes_says_so_and_is_not_tried_again(tmp_path: Any) -> None:
