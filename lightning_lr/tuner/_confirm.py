@@ -651,6 +651,8 @@ def untold_blowup(sweep: Sequence[float], stop_reason: str, losses: Sequence[flo
         False
         >>> untold_blowup([1.0, 1.0, 1.0], "completed", [1.0, 1.0, 9e4], 3e3)  # a sweep that never stopped
         False
+        >>> untold_blowup([1.0, 1.0, float("nan")], "non-finite loss", [1.0, 1.0, 9e4], 3e3)  # a NaN: no stop due
+        False
     """
     t = len(losses) - 1
     return stop_reason == "diverged" and 0 < t == len(sweep) - 1 and losses[t - 1] <= line

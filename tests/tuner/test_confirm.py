@@ -1469,7 +1469,7 @@ def test_a_blow_up_on_the_batch_the_sweep_stopped_at_is_told_by_the_candidates(
     [
         ({t: 1e5 for t in range(68, 72)}, 68, 72),
         ({68: 1e5, 69: math.nan}, 68, 70),  # a NaN while held (review 96)
-        ({t: 1e5 for t in range(76, 80)}, 76, 80),  # still held at the candidates' last step (review 96)
+        ({t: 1e5 for t in range(78, 82)}, 78, 80),  # still held at the candidates' last step (review 96)
     ],
     ids=["it lasts", "a NaN", "held to the end"],
 )
