@@ -122,7 +122,7 @@ class Candidate:
     the start: :func:`diverged`); its ``score`` is then ``inf``. ``steps_taken`` is the optimizer steps it took
     when that is more than one per loss (under manual optimization a ``training_step`` call may step the
     optimizer several times), else None. ``excused``: the steps whose blow-up was the data's
-    (:func:`data_blowup`), left out of the score and its noise. ``passed``: the steps it passed over, whose
+    (:func:`data_blowup`, :func:`untold_blowup`), left out of the score and its noise. ``passed``: the steps it passed over, whose
     batches the sweep let through as an outlier's (``_early_stop``): it took no step on them (its loss there
     is NaN), as every candidate did, so that one batch's update does not decide between the LRs (its
     shock, larger the higher the LR, just before the scored steps: ``benchmarks/results/outliers.md``).
@@ -690,9 +690,9 @@ def outlier_stop(conf: Confirmation, end: int, lr: float) -> Confirmation:
         conf.start,
         None,
         f"the sweep stopped at step {end} (lr={lr:.3g}) on a batch that the candidates came back from within "
-        f"{DATA_RUN} steps, none diverging on it: an outlier batch's, not the LR's divergence, so the sweep shows "
-        f"nothing of the LRs above; take more steps (num_steps: the batch then comes at a lower LR, where its update does not "
-        f"throw the sweep off)",
+        f"{DATA_RUN} steps, none diverging on it: an outlier batch's, not the LR's divergence, so the sweep "
+        f"shows nothing of the LRs above; take more steps (num_steps: the batch then comes at a lower LR, "
+        f"where its update does not throw the sweep off)",
         retry=True,
     )
 

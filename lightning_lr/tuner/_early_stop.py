@@ -25,9 +25,13 @@ The sweep then goes on, and the run's losses leave the average (they are replace
 run): otherwise the lifted average held the stop's smoothed test true for a hundred steps after it, and an
 ordinary loss above the bar ended the sweep (review 93). Otherwise the sweep diverged at the step the stop was
 due, where its curve ends, as before; a NaN/inf within the run is a divergence there too, and so is a run the
-sweep ends within. A divergence within a tenth after a run let through began at that run: its curve ends there
-(review 94: a classifier diverging at batch size 1 loses 0 on the confident batches between its spikes). A tenth of the sweep is the same span of LR at every density. Every rank sees the same
-losses (averaged over ranks), so every rank decides alike.
+sweep ends within. A divergence within a tenth after a run let through, or a NaN/inf there (review 95), began
+at that run: its curve ends there (review 94: a classifier diverging at batch size 1 loses 0 on the confident
+batches between its spikes). A tenth of the sweep is the same span of LR at every density. Every rank sees
+the same losses (averaged over ranks), so every rank decides alike.
+
+The spikes of a run let through (:attr:`EarlyStop.spikes`) are its outlier batches, which the candidates pass
+over (``_candidates``); its other steps are ordinary batches the outlier's update left higher.
 """
 
 from __future__ import annotations
