@@ -1391,6 +1391,16 @@ class Spiked(OffsetRegression):
         return super().training_step(batch, batch_idx) + self.spikes.get(batch_idx, 0.0)
 
 
+def spiked_answer(tmp_path: Any, spikes: dict[int, float]) -> RangeTestResult:
+    """The default range test of :class:`Spiked` at batch size 2, without a second try."""
+    model = Spiked(spikes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(
+            model, model.data(2), apply=False, retry=False
+        )
+
+
 @pytest.mark.parametrize(
     ("spikes", "points", "passed"),
     [({70: 1e3}, 87, (70,)), ({70: 1e3, 76: 1e3}, 71, ()), ({70: 1e3, 74: math.nan}, 71, ())],
@@ -1401,12 +1411,7 @@ def test_the_candidates_pass_over_only_what_the_sweep_kept_as_an_outlier(
 ) -> None:
     """A run the sweep let through and then ended its curve at (a second spike within a tenth: the LR's
     divergence) was no outlier batch's: the candidates train on it."""
-    model = Spiked(spikes)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(
-            model, model.data(2), apply=False, retry=False
-        )
+    result = spiked_answer(tmp_path, spikes)
     conf = result.confirmation
     assert len(result) == points and conf is not None and conf.candidates, result
     for c in conf.candidates:
@@ -1478,12 +1483,7 @@ def test_a_blow_up_that_lasts_on_the_batches_the_sweep_stopped_at_is_a_divergenc
 ) -> None:
     """The candidate tells only what comes back: a blow-up it keeps for 3 more steps, or a NaN after it, or one
     it still has at its last step, is its divergence, where it began."""
-    model = Spiked(spikes)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(
-            model, model.data(2), apply=False, retry=False
-        )
+    result = spiked_answer(tmp_path, spikes)
     conf = result.confirmation
     assert len(result) == at + 1 and conf is not None and conf.candidates, result
     for c in conf.candidates:
