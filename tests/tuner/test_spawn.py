@@ -243,8 +243,9 @@ class RankOutlier(TinyModel):
         return super().training_step(batch, batch_idx) * 0.0 + (2e3 if spiked else 1.0)
 
 
-class Curve(Callback):
-    """Each rank writes its range test's curve and stop reason."""
+class Written(Callback):
+    """Each rank writes its range test's result: its curve, stop reason, cost and answer, and its candidates
+    (LR, number of losses, score, steps passed over) when it has any."""
 
     def __init__(self, out: str) -> None:
         self.out = out
@@ -252,7 +253,16 @@ class Curve(Callback):
     def on_fit_end(self, trainer: Any, pl_module: Any) -> None:
         test = next(cb for cb in trainer.callbacks if isinstance(cb, LRRangeTest))
         (result,) = test.results.values()
-        data = {"losses": list(result.losses), "stop": result.stop_reason, "cost": result.cost}
+        conf = result.confirmation
+        data = {
+            "losses": list(result.losses),
+            "stop": result.stop_reason,
+            "cost": result.cost,
+            "answer": result.suggestion(),
+            "candidates": [[c.lr, len(c.losses), str(c.score), list(c.passed)] for c in conf.candidates]
+            if conf is not None
+            else [],
+        }
         with open(os.path.join(self.out, f"rank{trainer.global_rank}.json"), "w") as f:
             json.dump(data, f)
 
@@ -266,7 +276,7 @@ def test_every_rank_tells_one_ranks_outlier_batch_from_a_divergence_alike(
     """An outlier batch on one rank reaches every rank's curve through the mean over ranks; every rank goes on
     past a short run of them, and every rank stops at the same step at a longer one."""
     test = LRRangeTest(num_steps=60, confirm=False, retry=False, apply=False)
-    t = trainer(tmp_path, devices=2, strategy=DDP, callbacks=[test, Curve(str(tmp_path))], max_epochs=1)
+    t = trainer(tmp_path, devices=2, strategy=DDP, callbacks=[test, Written(str(tmp_path))], max_epochs=1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         t.fit(RankOutlier(length), train_dataloaders=loader(n=256))
@@ -288,30 +298,11 @@ class RankSpike(TinyModel):
         return loss + self.by if self.trainer.global_rank == 1 and batch_idx in self.at else loss
 
 
-class Candidates(Callback):
-    """Each rank writes its range test's curve length, answer and candidates (LR, losses, score, passed)."""
-
-    def __init__(self, out: str) -> None:
-        self.out = out
-
-    def on_fit_end(self, trainer: Any, pl_module: Any) -> None:
-        test = next(cb for cb in trainer.callbacks if isinstance(cb, LRRangeTest))
-        (result,) = test.results.values()
-        conf = result.confirmation
-        data = {
-            "points": len(result),
-            "answer": result.suggestion(),
-            "candidates": [[c.lr, len(c.losses), str(c.score), list(c.passed)] for c in conf.candidates],
-        }
-        with open(os.path.join(self.out, f"rank{trainer.global_rank}.json"), "w") as f:
-            json.dump(data, f)
-
-
 def candidates_on_every_rank(tmp_path: Any, model: RankSpike) -> dict[str, Any]:
     """The default range test (no second try) under DDP on 2 ranks; what each rank wrote, checked alike."""
     seed_all(0)
     test = LRRangeTest(num_steps=100, retry=False, apply=False)
-    t = trainer(tmp_path, devices=2, strategy=DDP, callbacks=[test, Candidates(str(tmp_path))], max_epochs=1)
+    t = trainer(tmp_path, devices=2, strategy=DDP, callbacks=[test, Written(str(tmp_path))], max_epochs=1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         t.fit(model, train_dataloaders=loader(n=4096, batch_size=16))
@@ -332,5 +323,5 @@ def test_every_rank_holds_a_blow_up_the_sweep_stopped_at_alike(tmp_path: Any) ->
     """The sweep stops on one rank's blow-up (the mean over ranks); every rank's candidates meet it at the same
     step, hold it the same 3 steps to tell, and call it a divergence alike (no rank waits for another)."""
     found = candidates_on_every_rank(tmp_path, RankSpike(range(68, 72), 1e5))
-    assert found["points"] == 69, found
+    assert len(found["losses"]) == 69, found
     assert all(n == 72 and score == "inf" for _, n, score, _ in found["candidates"]), found
