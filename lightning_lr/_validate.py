@@ -257,3 +257,13 @@ def sequence(
     if non_empty and len(value) == 0:
         fail(name, f"a non-empty list of {what}", value)
     return [item(f"{name}[{i}]", v) for i, v in enumerate(value)]
+
+
+def same(a: Any, b: Any) -> bool:
+    """Whether two settings are equal, as a check of a saved setting against the one given now: tensors and
+    arrays by value (a one-element one); anything whose ``==`` cannot say (raises, or gives several truth
+    values) is different."""
+    try:
+        return bool(a == b)
+    except (RuntimeError, TypeError, ValueError):
+        return False

@@ -17,6 +17,7 @@ from typing import Any
 import lightning.pytorch as pl
 from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
+from .._validate import same
 from ._namespaces import resolve
 
 __all__ = ["held_hparams", "logged_hparams", "relog_hparams", "set_initial_hparams", "set_saved_hparam"]
@@ -77,7 +78,7 @@ def relog_hparams(trainer: pl.Trainer, before: Mapping[str, Any] | None) -> None
     at fit start, from :func:`logged_hparams`); rank 0 writes a logger's hparams file again when the logger
     writes it only once."""
     now = logged_hparams(trainer)
-    if now is None or _same(now, before) or not trainer.loggers:
+    if now is None or same(now, before) or not trainer.loggers:
         return
     for logger in trainer.loggers:
         try:
@@ -88,7 +89,7 @@ def relog_hparams(trainer: pl.Trainer, before: Mapping[str, Any] | None) -> None
         # a logger that refuses a changed value (MLflow's params) must not end the fit
         except Exception as exc:
             changed = sorted(
-                k for k in now if before is None or k not in before or not _same(now[k], before[k])
+                k for k in now if before is None or k not in before or not same(now[k], before[k])
             )
             rank_zero_warn(
                 f"the LR range test changed the hparams {changed}, but {type(logger).__name__} refused them "
@@ -96,14 +97,6 @@ def relog_hparams(trainer: pl.Trainer, before: Mapping[str, Any] | None) -> None
                 f"checkpoints hold the new ones.",
                 category=UserWarning,
             )
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Whether two hparams (or dicts of them) are equal; False when a value cannot say (an array's ``==``)."""
-    try:
-        return bool(a == b)
-    except (RuntimeError, ValueError, TypeError):
-        return False
 
 
 def _rewrite_file(logger: Any) -> None:

@@ -16,6 +16,8 @@ from typing import Any
 import torch
 from torch.optim import Optimizer
 
+from .._validate import same
+
 __all__ = [
     "Restored",
     "copied",
@@ -26,7 +28,6 @@ __all__ = [
     "number",
     "put",
     "restored_state",
-    "same",
     "taken_on",
 ]
 
@@ -188,14 +189,6 @@ def put(group: dict[str, Any], key: str, value: Any) -> None:
         held.copy_(value)
     else:
         group[key] = value
-
-
-def same(a: Any, b: Any) -> bool:
-    """Whether two settings are equal (tensors by value; anything that does not compare is different)."""
-    try:
-        return bool(a == b)
-    except (RuntimeError, TypeError, ValueError):
-        return False
 
 
 def number(x: Any) -> float:

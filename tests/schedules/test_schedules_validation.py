@@ -770,3 +770,21 @@ def test_an_unknown_keyword_is_named_once() -> None:
     with pytest.raises(TypeError) as info:
         CosineRestarts(1.0, period=10, cycle_mul=2)  # type: ignore[call-arg]
     assert str(info.value) == "CosineRestarts.__init__() got an unexpected keyword argument 'cycle_mul'"
+
+
+def test_same_compares_saved_settings_by_value_and_is_false_when_equality_cannot_say() -> None:
+    """The one comparison of a saved setting against the one given now (drop-ins' state, logged hparams)."""
+    import numpy as np
+
+    from lightning_lr._validate import same
+
+    class Refuses:
+        def __eq__(self, other: object) -> bool:
+            raise TypeError("no")
+
+    assert same(0.1, 0.1) and same([0.1, 0.2], [0.1, 0.2]) and same({"a": 1}, {"a": 1})
+    assert same(np.array([0.5]), 0.5)  # one element: its value
+    assert not same(0.1, 0.2) and not same([0.1], [0.1, 0.1])
+    assert not same(np.array([0.5, 0.5]), np.array([0.5, 0.5]))  # several truth values: cannot say
+    assert not same(Refuses(), 1)
+    assert not same(float("nan"), float("nan"))

@@ -37,9 +37,10 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import EPOCH_DEPRECATION_WARNING
 
+from ..._validate import same
 from ...schedules._base import check_step, subclasses
 from .. import param_groups as pg
-from .._restored import copied, give_back_held, number, put, same
+from .._restored import copied, give_back_held, number, put
 from ..schedule_lr import BLOCK, ScheduleLR, ScheduleSpec, check_optimizer, check_position
 from ._args import in_torch_names, one_element
 

@@ -11,12 +11,12 @@ from typing import Any, Literal
 
 from torch.optim import Optimizer
 
-from ..._validate import boolean, fail, one_of, positive_int
+from ..._validate import boolean, fail, one_of, positive_int, same
 from ...schedules import Cyclic, OneCycle, Schedule
 from ...schedules._math import SCALAR
 from ...schedules.cyclic import OneCycleMomentum
 from .. import param_groups as pg
-from .._restored import number, restored_state, same
+from .._restored import number, restored_state
 from ..schedule_lr import ScheduleSpec, check_last_epoch, check_optimizer
 from ._args import per_group, torch_names, torch_refuses, whole
 from ._base import AbsoluteDropIn
