@@ -1491,6 +1491,41 @@ def test_a_blow_up_that_lasts_on_the_batches_the_sweep_stopped_at_is_a_divergenc
     assert "every candidate" in result.reason and "diverged" in result.reason, result.reason
 
 
+class Revisited(Spiked):
+    """:class:`Spiked` whose added losses are ``first`` at a batch's first visit (the sweep's) and ``later`` at
+    the visits after (the candidates')."""
+
+    def __init__(self, first: dict[int, float], later: dict[int, float]) -> None:
+        super().__init__(first)
+        self.first, self.later, self.visited = first, later, set[int]()
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        self.spikes = self.later if batch_idx in self.visited else self.first
+        self.visited.add(batch_idx)
+        return super().training_step(batch, batch_idx)
+
+
+def test_a_nan_on_the_batch_the_sweep_stopped_at_is_a_divergence_at_once(tmp_path: Any) -> None:
+    """Only a finite blow-up is held to tell whether it comes back: a candidate's NaN on the batch where the
+    sweep's curve ends is its divergence there, said, as a NaN anywhere else is (its gradient here is sound, so
+    a held NaN would come back and be excused)."""
+    # the sweep stays up from step 68 on, so its curve ends there; the candidates meet a NaN there, then clean
+    model = Revisited({t: 1e5 for t in range(68, 72)}, {68: math.nan})
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        result = Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(
+            model, model.data(2), apply=False, retry=False
+        )
+    conf = result.confirmation
+    assert len(result) == 69 and result.stop_reason == "diverged" and conf is not None and conf.candidates
+    for c in conf.candidates:
+        assert math.isinf(c.score) and len(c.losses) == 69 and math.isnan(c.losses[68]) and c.excused == (), c
+    assert any("had a NaN/inf loss at step 68" in str(w.message) for w in seen), [
+        str(w.message) for w in seen
+    ]
+    assert result.suggestion() is None and "every candidate" in result.reason, result.reason
+
+
 class SeenBatches(OffsetRegression):
     """OffsetRegression that records the batch index of every training step."""
 
