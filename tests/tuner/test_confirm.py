@@ -1526,6 +1526,22 @@ def test_a_nan_on_the_batch_the_sweep_stopped_at_is_a_divergence_at_once(tmp_pat
     assert result.suggestion() is None and "every candidate" in result.reason, result.reason
 
 
+def test_a_held_blow_up_is_back_once_below_the_divergence_line(tmp_path: Any) -> None:
+    """The line a held blow-up comes back below is the one it went above: a loss still 60x the start level (here
+    about 17; the line is 1000x) one step after the outlier is back, and only the outlier's step is excused."""
+    model = Revisited({t: 1e5 for t in range(68, 72)}, {68: 1e5, 69: 1e3})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(
+            model, model.data(2), apply=False, retry=False
+        )
+    conf = result.confirmation
+    assert len(result) == 69 and conf is not None and conf.candidates and 10 < conf.start < 30, result
+    for c in conf.candidates:
+        assert c.excused == (68,) and len(c.losses) == conf.steps and 1e3 < c.losses[69] < 1e3 + conf.start, c
+    assert conf.chosen is None and conf.reason.startswith("the sweep stopped at step 68"), conf.reason
+
+
 class SeenBatches(OffsetRegression):
     """OffsetRegression that records the batch index of every training step."""
 
