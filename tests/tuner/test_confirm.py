@@ -1520,10 +1520,10 @@ def test_a_nan_on_the_batch_the_sweep_stopped_at_is_a_divergence_at_once(tmp_pat
     assert len(result) == 69 and result.stop_reason == "diverged" and conf is not None and conf.candidates
     for c in conf.candidates:
         assert math.isinf(c.score) and len(c.losses) == 69 and math.isnan(c.losses[68]) and c.excused == (), c
-    assert any("had a NaN/inf loss at step 68" in str(w.message) for w in seen), [
-        str(w.message) for w in seen
-    ]
-    assert result.suggestion() is None and "every candidate" in result.reason, result.reason
+    said = [str(w.message) for w in seen]
+    assert any("had a NaN/inf loss at step 68" in m for m in said), said
+    with pytest.warns(UserWarning, match="no lr suggestion"):
+        assert result.suggestion() is None and "every candidate" in result.reason, result.reason
 
 
 def test_a_held_blow_up_is_back_once_below_the_divergence_line(tmp_path: Any) -> None:
@@ -1540,6 +1540,40 @@ def test_a_held_blow_up_is_back_once_below_the_divergence_line(tmp_path: Any) ->
     for c in conf.candidates:
         assert c.excused == (68,) and len(c.losses) == conf.steps and 1e3 < c.losses[69] < 1e3 + conf.start, c
     assert conf.chosen is None and conf.reason.startswith("the sweep stopped at step 68"), conf.reason
+
+
+class RevisitedVal(Revisited):
+    """:class:`Revisited` whose spikes land on the validation loss measured after each training step (the
+    training loss is clean)."""
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        self.spike = (self.later if batch_idx in self.visited else self.first).get(batch_idx, 0.0)
+        self.visited.add(batch_idx)
+        return OffsetRegression.training_step(self, batch, batch_idx)
+
+    def validation_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        loss = OffsetRegression.training_step(self, batch, batch_idx) + self.spike
+        self.log("val_loss", loss)
+        return loss
+
+
+def test_a_validation_loss_blow_up_where_the_sweep_stopped_is_not_held(tmp_path: Any) -> None:
+    """With ``val_loss=True`` every step reads the same validation batches, so no blow-up there is a batch's:
+    a candidate's validation loss above the line at the step where the sweep's curve ends is its divergence
+    there, though it would come back."""
+    model = RevisitedVal({t: 1e5 for t in range(68, 72)}, {68: 1e5})
+    val = DataLoader(TensorDataset(model.x[:64], model.y[:64]), batch_size=64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(
+            model, model.data(2), val_dataloaders=val, val_loss=True, apply=False, retry=False
+        )
+    conf = result.confirmation
+    assert len(result) == 69 and result.stop_reason == "diverged" and conf is not None and conf.candidates
+    for c in conf.candidates:
+        assert math.isinf(c.score) and len(c.losses) == 69 and c.losses[68] > 1e5 and c.excused == (), c
+    with pytest.warns(UserWarning, match="no lr suggestion"):
+        assert result.suggestion() is None and "every candidate" in result.reason, result.reason
 
 
 class SeenBatches(OffsetRegression):
