@@ -30,6 +30,7 @@ __all__ = [
     "Callback",
     "LearningRateMonitor",
     "TensorBoardLogger",
+    "Trainer",
     "misconfiguration_errors",
     "namespace",
     "resolve",
@@ -99,6 +100,7 @@ def _stand_in(module: str, name: str) -> Any:
 
 
 if TYPE_CHECKING:
+    from lightning.pytorch import Trainer
     from lightning.pytorch.callbacks import Callback, LearningRateMonitor
     from lightning.pytorch.loggers import TensorBoardLogger
 else:
@@ -110,3 +112,4 @@ else:
     setattr(Callback, _BOTH, _CALLBACKS)
     LearningRateMonitor = _stand_in("callbacks", "LearningRateMonitor")
     TensorBoardLogger = _stand_in("loggers", "TensorBoardLogger")
+    Trainer = _stand_in("trainer", "Trainer")

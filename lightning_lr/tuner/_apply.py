@@ -168,7 +168,7 @@ def apply_result(
             )
         elif old != value and not _configure_reads(module, attr, old, value, _lr_signature):
             rank_zero_warn(
-                f"LR range test: set {type(module).__name__}.{attr} = {value:.4g}, but configure_optimizers() "
+                f"LR range test: set {_where(module, attr)} = {value:.4g}, but configure_optimizers() "
                 f"does not read self.{attr} (or self.hparams.{attr}): the optimizers it builds have the same LRs "
                 f"for {attr}={old!r} and {attr}={value:.4g}, so the next fit trains with its own LRs. Pass "
                 f"lr=self.{attr} to the optimizer, or use result.suggestion()"
@@ -506,7 +506,34 @@ def _scale_live(trainer: pl.Trainer, lr: float, best: RangeTestResult) -> None:
     if not read > 0:  # pragma: no cover - checked before the sweep
         return
     factor = target / read
+    bases = [(sch, _base_lr(sch)) for sch in flat(schedulers)]
     _scale_groups(trainer, [[factor] * len(opt.param_groups) for opt in trainer.optimizers])
+    # review 98: only "set M.hparams.lr = 0.0888" was said, while a StepLR's base LR became 35x what it was:
+    # the running schedule is not what a fresh fit at that lr builds, and the log says so
+    said = "; ".join(
+        f"{type(sch).__name__}'s base LR from {was:.4g} to {now:.4g}"
+        for sch, was in bases
+        if was is not None and (now := _base_lr(sch)) is not None
+    )
+    rank_zero_info(
+        f"LR range test: the fit's LRs were scaled by {factor:.4g} so that the largest param group "
+        f"{'peaks' if peak is not None else 'continues'} at {target:.4g}"
+        + (
+            f", and the schedulers' with them ({said}): the schedule keeps its shape around the answer, so its "
+            f"base LR is not the suggestion a new fit would be configured with"
+            if said
+            else ""
+        )
+    )
+
+
+def _base_lr(scheduler: Any) -> float | None:
+    """The largest of a scheduler's base LRs (``base_lrs``, CyclicLR's ``max_lrs``), or None."""
+    for attr in ("max_lrs", "base_lrs"):
+        value = getattr(scheduler, attr, None)
+        if isinstance(value, list) and value:
+            return max(float(v) for v in value)
+    return None
 
 
 def _scale_scheduler(scheduler: Any, factors: list[float]) -> None:

@@ -37,7 +37,7 @@ from ._state import Snapshot
 from ._sweep import prefix, sweep
 from ._weight_decay import WeightDecayResult
 
-__all__ = ["Result", "check_strategy", "run_range_test"]
+__all__ = ["Result", "check_no_finder", "check_strategy", "run_range_test"]
 
 Result = SweepResult | WeightDecayResult
 
@@ -242,6 +242,34 @@ def check_strategy(strategy: Any) -> None:
             f"the ranks, and the range test's snapshot and restore are made for whole ones. Run the range test "
             f"with strategy='ddp' (or on one device) and give its suggestion to the sharded run"
         )
+
+
+def check_no_finder(trainer: pl.Trainer, title: str, tuner: bool) -> None:
+    """Refuse Lightning's own search callbacks on the Trainer where they would act unseen (review 98): a
+    ``LearningRateFinder`` runs its LR search at every fit's start and sets the LR it finds, over the range
+    test's answer (the next fit trained at its LR, not the test's), and in the Tuner's fit it searches too; a
+    ``BatchSizeFinder`` in the Tuner's fit runs its search there and leaves the batch size it found (the
+    sweep ran at it). Lightning's own Tuner refuses them the same way. (With ``LRRangeTest`` a
+    ``BatchSizeFinder`` runs first, at the fit's start, and the test sweeps at the batch size it found: both
+    act on the fit, as meant.)"""
+    finders = ["LearningRateFinder", "BatchSizeFinder"] if tuner else ["LearningRateFinder"]
+    for name in finders:
+        kind = L.resolve(trainer, "callbacks", name)
+        if any(isinstance(cb, kind) for cb in L.callbacks(trainer)):
+            if name == "LearningRateFinder":
+                what = (
+                    "it runs Lightning's LR search at the start of every fit and sets the LR it finds, over the "
+                    "range test's answer"
+                )
+            else:
+                what = (
+                    "it would run its batch-size search in the test's fit and leave the batch size it found; run "
+                    "Tuner(trainer).scale_batch_size(...) first, then the range test at the batch size it found"
+                )
+            raise ValueError(
+                f"{title}: the Trainer has a {name} callback: {what}. Remove it from the Trainer's callbacks"
+                + (" (Lightning's Tuner refuses it too)" if tuner else "")
+            )
 
 
 def check_not_maximizing(optimizer: torch.optim.Optimizer) -> None:

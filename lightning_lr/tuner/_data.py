@@ -233,9 +233,14 @@ def _loader_batches(
     if min(counts) < wanted:
         n = counts[0] if len(counts) == 1 else None
         over = "that one" if n == 1 else f"those {n}" if n is not None else "each rank's own"
-        rank_zero_warn(
+        message = (
             f"{options.title}: val_batches={options.val_batches}, but the validation dataloader{which} yields "
-            f"{said}: the validation loss at each point is the mean over {over}",
-            category=UserWarning,
+            f"{said}: the validation loss at each point is the mean over {over}"
         )
+        if (
+            options.val_batches == SweepOptions.val_batches
+        ):  # the default, not the user's ask: said (review 98)
+            rank_zero_info(message)
+        else:
+            rank_zero_warn(message, category=UserWarning)
     return out

@@ -189,15 +189,19 @@ def _descent(y: np.ndarray) -> tuple[int, int, float, str]:
     i_min = k + int(np.argmin(y[k:])) if n > k else int(np.argmin(y))
     drop = start - float(y[i_min])
     if i_min == 0 or drop <= 1e-9 * max(abs(start), 1e-12):
-        return (
-            0,
-            i_min,
-            0.0,
-            (
-                "the loss never fell below its starting level; lower min_lr, or check that the model "
-                "trains at all"
-            ),
-        )
+        if float(np.ptp(y)) <= 1e-9 * max(abs(start), 1e-12):
+            # review 98: "lower min_lr" was the advice for a loss nothing moved, where it cannot help
+            why = (
+                f"the loss did not change over the sweep (it stayed at {start:.4g}): nothing the optimizer updated "
+                f"moved it, or the LRs were too small to; check that the model trains at all, raise max_lr, or take "
+                f"more steps (num_steps)"
+            )
+        else:
+            why = (
+                "the loss never fell below its starting level: it rose from the first LRs on; lower min_lr, or "
+                "check that the model trains at all"
+            )
+        return 0, i_min, 0.0, why
     level = start - BAND * drop
     above = np.flatnonzero(y[:i_min] > level)
     first = int(above[-1]) + 1 if len(above) else 0

@@ -14,7 +14,7 @@ from .. import _lightning_compat as L
 from .. import _validate as V
 from .._lightning_compat import Callback
 from ._apply import restore_attrs
-from ._core import Result, check_not_maximizing, check_strategy, run_range_test
+from ._core import Result, check_no_finder, check_not_maximizing, check_strategy, run_range_test
 from ._curve import SweepResult
 from ._data import held_generators
 from ._handover import hand_over, receive
@@ -54,7 +54,9 @@ def _epochs(value: Any) -> tuple[int, ...] | None:
         out.append(int(e))
     if not out:
         raise ValueError("epochs must name at least one epoch (or be None: at the start of fit), got []")
-    return tuple(sorted(set(out)))
+    if len(set(out)) < len(out):  # (review 97: [1, 1] was taken as [1]; a typo for [1, 11]?)
+        raise ValueError(f"epochs must name each epoch once (one test per epoch), got {value!r}")
+    return tuple(sorted(out))
 
 
 def _check_epochs(epochs: tuple[int, ...] | None, max_epochs: int | None) -> None:
@@ -134,6 +136,8 @@ class _RangeTestCallback(Callback, Generic[R]):
     def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         if stage == "fit":
             check_strategy(trainer.strategy)  # before the strategy wraps the model
+            if not self._tuner_exit:  # (the Tuner asked before its fit)
+                check_no_finder(trainer, self.options.title, tuner=False)
             if trainer.global_step == 0:
                 # a fresh run's results are its own: a callback reused in another fit (a study's next trial)
                 # kept the last one's, also where this fit's test was interrupted (review 49); a fit resumed

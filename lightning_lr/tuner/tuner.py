@@ -12,7 +12,7 @@ from lightning.pytorch.tuner import Tuner as _LightningTuner
 
 from .. import _lightning_compat as L
 from .. import _validate as V
-from ._core import Result, check_strategy
+from ._core import Result, check_no_finder, check_strategy
 from ._momentum import MomentumRangeTestResult
 from ._options import TUNER_PEERS_NAMES, LROptions, MomentumOptions, SweepOptions
 from ._own_fit import own_fit
@@ -55,6 +55,17 @@ class Tuner(_LightningTuner):
 
     lr_find = _trainers_own("lr_find")
     scale_batch_size = _trainers_own("scale_batch_size")
+
+    def __init__(self, trainer: pl.Trainer) -> None:
+        if not isinstance(trainer, L.Trainer):  # review 97: an AttributeError on None.strategy, later
+            with V.context("Tuner"):
+                V.fail(
+                    "trainer",
+                    "a Lightning Trainer (lightning.pytorch's or pytorch_lightning's)",
+                    trainer,
+                    TypeError,
+                )
+        super().__init__(trainer)
 
     @overload
     def lr_range_test(
@@ -371,6 +382,7 @@ class Tuner(_LightningTuner):
         if skipped_for_fast_dev_run(trainer, options.title):
             return None
         check_strategy(trainer.strategy)
+        check_no_finder(trainer, options.title, tuner=True)
         if L.runs_in_spawned_processes(trainer):
             raise RuntimeError(
                 f"Tuner range tests cannot run under strategy {type(trainer.strategy).__name__} with processes "

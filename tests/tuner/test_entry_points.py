@@ -550,6 +550,26 @@ def test_val_batches_beyond_the_validation_data_are_said(tmp_path: Any) -> None:
     assert result.val_loss
 
 
+def test_the_default_val_batches_beyond_the_validation_data_are_said_without_a_warning(
+    tmp_path: Any, caplog: Any
+) -> None:
+    # review 98: every val_loss=True run on a short validation loader warned of val_batches=5, a number the
+    # user never gave
+    seed_all(8)
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level("INFO"):
+        warnings.simplefilter("always")
+        Tuner(trainer(tmp_path)).lr_range_test(
+            TinyModel(),
+            loader(),
+            val_dataloaders=loader(n=64, seed=1),
+            num_steps=10,
+            confirm=False,
+            val_loss=True,
+        )
+    assert not [w for w in caught if "val_batches" in str(w.message)]
+    assert "val_batches=5, but the validation dataloader yields 2 batches" in caplog.text
+
+
 def test_val_loss_reads_no_more_batches_than_limit_val_batches_leaves(tmp_path: Any, caplog: Any) -> None:
     # review 30: val_loss=True read val_batches=5 batches at each point with limit_val_batches=2
     seed_all(8)
@@ -720,11 +740,23 @@ def test_entry_points_spell_the_options_defaults(entry_point: Any, options: Any,
         (-1, r"epochs must hold epoch indices"),
         ([], r"epochs must name at least one epoch"),
         ("0", r"epochs must be None"),
+        ([1, 1], r"epochs must name each epoch once \(one test per epoch\), got \[1, 1\]"),  # review 97
     ],
 )
 def test_bad_epochs(epochs: Any, match: str) -> None:
     with pytest.raises((TypeError, ValueError), match=match):
         LRRangeTest(epochs=epochs)
+
+
+def test_epochs_in_any_order_are_the_same_epochs() -> None:
+    assert LRRangeTest(epochs=[2, 0]).epochs == LRRangeTest(epochs=(0, 2)).epochs == (0, 2)
+
+
+@pytest.mark.parametrize("given", [None, "trainer", object()])
+def test_the_tuner_takes_only_a_trainer(given: Any) -> None:
+    # review 97: Tuner(None) was taken, and the test failed later on None.strategy
+    with pytest.raises(TypeError, match=r"^Tuner: trainer must be a Lightning Trainer .*, got "):
+        Tuner(given)
 
 
 @pytest.mark.parametrize(
@@ -1322,3 +1354,60 @@ def test_a_carried_result_names_the_places_the_test_set(tmp_path: Any, caplog: A
             model, datamodule=DataWithLR()
         )
     assert f"(it set TinyModel.hparams.lr = {s:.4g})" in caplog.text
+
+
+class _CountsFits(Callback):
+    """A callback whose state counts the fits it started (review 98's)."""
+
+    def __init__(self) -> None:
+        self.fits = 0
+
+    def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self.fits += 1
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"fits": self.fits}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        self.fits = state_dict["fits"]
+
+
+def test_the_tuners_fit_leaves_the_callbacks_states_as_they_were(tmp_path: Any) -> None:
+    """Review 98: the Trainer's callbacks run their setup and on_fit_start in the Tuner's fit, and one that
+    counts fits counted the test's; their states (what a checkpoint keeps) are put back, and the fit after the
+    test counts once."""
+    counter = _CountsFits()
+    tr = trainer(tmp_path, callbacks=[counter], max_steps=3)
+    seed_all(0)
+    Tuner(tr).lr_range_test(TinyModel(), loader(), num_steps=20, confirm=False, apply=False)
+    assert counter.state_dict() == {"fits": 0}
+    tr.fit(TinyModel(), loader())
+    assert counter.state_dict() == {"fits": 1}
+
+
+@pytest.mark.parametrize("finder", ["LearningRateFinder", "BatchSizeFinder"])
+def test_the_tuner_refuses_lightnings_finder_callbacks(tmp_path: Any, finder: str) -> None:
+    """Review 98: a LearningRateFinder on the Trainer ran Lightning's search in the Tuner's fit and again at
+    the next fit, which trained at its LR, not the test's, unsaid; a BatchSizeFinder ran its search in the
+    test's fit and left the batch size it found. Refused before anything runs, as Lightning's Tuner does."""
+    from lightning.pytorch import callbacks
+
+    model = TinyModel()
+    before = [p.detach().clone() for p in model.parameters()]
+    tr = trainer(tmp_path, callbacks=[getattr(callbacks, finder)()])
+    with pytest.raises(ValueError, match=f"LR range test: the Trainer has a {finder} callback"):
+        Tuner(tr).lr_range_test(model, loader(), num_steps=20)
+    assert all(torch.equal(a, p) for a, p in zip(before, model.parameters(), strict=True))
+    assert tr.global_step == 0 and not list(tmp_path.glob(".lr_find*"))
+
+
+def test_the_callback_refuses_a_learning_rate_finder_beside_it(tmp_path: Any) -> None:
+    """Two LR searches in one fit: Lightning's would set the LR at every fit's start, over the test's answer."""
+    from lightning.pytorch.callbacks import LearningRateFinder
+
+    tr = trainer(tmp_path, callbacks=[LearningRateFinder(), LRRangeTest(num_steps=20)], max_steps=3)
+    with pytest.raises(
+        ValueError, match="LR range test: the Trainer has a LearningRateFinder callback: it runs"
+    ):
+        tr.fit(TinyModel(), loader())
+    assert tr.global_step == 0

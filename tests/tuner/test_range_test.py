@@ -327,17 +327,27 @@ def test_a_reused_callback_holds_only_this_fits_results(tmp_path: Any) -> None:
     assert test.result is None and test.results == {}
 
 
-def test_later_epoch_test_rescales_the_running_optimizer_and_keeps_group_ratios(tmp_path: Any) -> None:
+def test_later_epoch_test_rescales_the_running_optimizer_and_keeps_group_ratios(
+    tmp_path: Any, caplog: Any
+) -> None:
     seed_all(4)
     model = TinyModel(groups=True, scheduler="step")
     # the sweep of epoch 1 is within the noise of its start, so no default answer: the rule is named
     test = LRRangeTest(num_steps=30, min_lr=1e-4, max_lr=3.0, epochs=[1], method="minimum", confirm=False)
     probe = LRProbe()
     t = trainer(tmp_path, callbacks=[test, probe], max_epochs=2)
-    t.fit(model, loader())
+    with caplog.at_level("INFO"):
+        t.fit(model, loader())
     s = test.results[1].suggestion("minimum")
     assert s is not None
     epoch1 = probe.lrs[8]
+    # review 98: the scheduler's new base LR is said, not only the attribute's value
+    factor = epoch1[1] / probe.lrs[7][1]
+    assert (
+        f"the fit's LRs were scaled by {factor:.4g} so that the largest param group continues at {s:.4g}"
+        in (caplog.text)
+    )
+    assert f"(StepLR's base LR from {s / factor:.4g} to {s:.4g})" in caplog.text
     # the suggestion is the LR of the group with the largest LR (the last layer's, at 10x), as one number
     # for a schedule callback's LR is (review 45)
     assert epoch1[1] == pytest.approx(s, rel=1e-12)

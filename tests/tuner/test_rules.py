@@ -191,8 +191,16 @@ def test_too_few_points_and_flat_curves_give_none_with_the_reason() -> None:
         assert r.suggestion() is None
     flat = RangeTestResult(LRS[:20], np.linspace(1.0, 2.0, 20), [None] * 20)
     for method in METHODS:
-        with pytest.warns(UserWarning, match=f"method='{method}'.*never fell below its starting level"):
+        with pytest.warns(
+            UserWarning, match=f"method='{method}'.*never fell below its starting level: it rose"
+        ):
             assert flat.suggestion(method) is None
+    # review 98: a loss nothing moved got "lower min_lr", which cannot help it
+    still = RangeTestResult(LRS[:20], np.full(20, 1.5), [None] * 20)
+    for method in ("minimum", "valley", "steepest", "slide"):
+        with pytest.warns(UserWarning, match=f"method='{method}'.*did not change over the sweep") as said:
+            assert still.suggestion(method) is None
+        assert "lower min_lr" not in str(said[0].message)
     with pytest.warns(UserWarning, match="no one_cycle_max_lr"):
         assert flat.one_cycle_max_lr() is None
     with pytest.raises(ValueError, match=r"method must be one of .* got 'best'"):
