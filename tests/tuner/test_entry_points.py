@@ -1385,6 +1385,16 @@ def test_the_tuners_fit_leaves_the_callbacks_states_as_they_were(tmp_path: Any) 
     assert counter.state_dict() == {"fits": 1}
 
 
+def test_the_tuners_fit_prints_no_model_summary(tmp_path: Any, capsys: Any) -> None:
+    """Review 98: the model summary printed in the test's fit; it is the fit's to print."""
+    tr = trainer(tmp_path, max_steps=3, enable_model_summary=True)
+    seed_all(0)
+    Tuner(tr).lr_range_test(TinyModel(), loader(), num_steps=20, confirm=False, apply=False)
+    assert "Params" not in capsys.readouterr().out
+    tr.fit(TinyModel(), loader())
+    assert "Params" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("finder", ["LearningRateFinder", "BatchSizeFinder"])
 def test_the_tuner_refuses_lightnings_finder_callbacks(tmp_path: Any, finder: str) -> None:
     """Review 98: a LearningRateFinder on the Trainer ran Lightning's search in the Tuner's fit and again at
