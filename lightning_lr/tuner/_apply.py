@@ -159,6 +159,10 @@ def apply_result(
         leave(module, LeftResult(best, attr, value, places))
     if takers:
         return
+
+    def ignored(attr: str) -> bool:  # configure_optimizers builds the same LRs with the answer as without it
+        return old != value and not _configure_reads(module, attr, old, value, _lr_signature)
+
     if not live:
         if attr is None:
             rank_zero_warn(
@@ -166,7 +170,7 @@ def apply_result(
                 f"{' or '.join(map(repr, LR_ATTRS))} and no callback takes the result: nothing was set. Use "
                 f"result.suggestion(), or name the attribute with attr_name="
             )
-        elif old != value and not _configure_reads(module, attr, old, value, _lr_signature):
+        elif ignored(attr):
             rank_zero_warn(
                 f"LR range test: set {_where(module, attr)} = {value:.4g}, but configure_optimizers() "
                 f"does not read self.{attr} (or self.hparams.{attr}): the optimizers it builds have the same LRs "
@@ -201,6 +205,14 @@ def apply_result(
         rank_zero_warn(
             f"configure_optimizers() does not read self.{attr} (or self.hparams.{attr}): the rebuilt optimizer "
             f"has the old LRs, so they are scaled to the suggestion instead"
+        )
+    elif attr is not None and ignored(
+        attr
+    ):  # this fit is scaled to the answer below; the next one builds its own LRs
+        rank_zero_warn(
+            f"LR range test: set {_where(module, attr)} = {value:.4g}, but configure_optimizers() does not read "
+            f"self.{attr} (or self.hparams.{attr}): this fit's LRs are scaled to the suggestion, and the next fit "
+            f"trains with its own LRs. Pass lr=self.{attr} to the optimizer"
         )
     _scale_live(trainer, lr, best)
 
@@ -405,6 +417,10 @@ def _proportional(
         return target
     if found.proportional:
         return found.setting
+    if found.last is not None and math.isclose(found.last, found.first, rel_tol=1e-9):
+        # the hook does not read attr at all: :func:`apply_result` says so, in those words (review 98: two
+        # warnings of the one fault)
+        return target
     rank_zero_warn(
         f"LR range test: {said}, but configure_optimizers gives that group a {what} not in proportion to "
         f"self.{attr} ({found.first:.4g} for {attr}={found.first_setting:.4g}, and no {attr} tried from there "

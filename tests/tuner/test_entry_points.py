@@ -368,12 +368,32 @@ def test_tuner_warns_when_configure_optimizers_ignores_the_attribute_it_set(tmp_
     assert s is not None and model.hparams.lr == s  # set, as documented
     (message,) = _says_it_is_not_read(caught)
     assert f"the optimizers it builds have the same LRs for lr=0.05 and lr={s:.4g}" in message
+    assert message.startswith(
+        f"LR range test: set HardCodedLR.hparams.lr = {s:.4g}"
+    )  # review 98: "HardCodedLR.lr"
+    # review 98: a second warning of the same fault ("a LR not in proportion to self.lr")
+    assert not [w for w in caught if "not in proportion" in str(w.message)]
     seed_all(5)
     model = TinyModel()  # reads self.hparams.lr: no such warning
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=30, max_lr=3.0)
     assert _says_it_is_not_read(caught) == [] and model.hparams.lr != 0.05
+
+
+def test_a_test_inside_the_fit_warns_that_the_next_fit_ignores_the_attribute(tmp_path: Any) -> None:
+    """A later epoch's test scales this fit's LRs to the answer; the attribute it set is not read by
+    configure_optimizers, so the next fit trains at its own LR: said (it was unsaid once the duplicate
+    "not in proportion" warning went, review 98)."""
+    seed_all(5)
+    test = LRRangeTest(num_steps=30, max_lr=3.0, epochs=[1], confirm=False, method="valley")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer(tmp_path, callbacks=[test], max_epochs=2).fit(HardCodedLR(), loader())
+    s = test.results[1].suggestion("valley")
+    (message,) = _says_it_is_not_read(caught)
+    assert s is not None and message.startswith(f"LR range test: set HardCodedLR.hparams.lr = {s:.4g}")
+    assert "this fit's LRs are scaled to the suggestion, and the next fit trains with its own LRs" in message
 
 
 class NoWeightDecayAttribute(TinyModel):
