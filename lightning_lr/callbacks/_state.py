@@ -29,6 +29,7 @@ from typing import Any
 
 from lightning.pytorch.utilities import rank_zero_warn
 
+from ..optim.dropins import state_class
 from . import _others, _resolve
 from ._inject import Injected
 from .durations import RunInfo
@@ -158,18 +159,34 @@ def catch_up(
     scheduler (written without this callback), or, with ``refit``, ``fit`` called again on the same Trainer
     without a checkpoint (the trainer keeps its step; ``configure_optimizers`` built new optimizers and
     schedulers). Under manual optimization with ``shared`` > 1 optimizers the trainer's step counts all
-    their steps: the schedule starts at 0, and the warning says why."""
+    their steps: the schedule starts at 0, and the warning says why.
+
+    A checkpoint whose state in the scheduler's place is another class's (the torch scheduler this callback
+    replaced: the scheduler did not load it, :attr:`~lightning_lr.optim.ScheduleLR.foreign_state`) is one
+    without a state for it; the warning names that class when its keys tell it."""
     for entry in entries:
         if entry.scheduler.last_epoch != 0:
             continue
-        lost = (
-            f"{owner}: fit was called again on this Trainer, which continues at its step {step}, and "
-            f"configure_optimizers built a new scheduler for {entry.info.label} (and a new optimizer: its "
-            f"state, momentum buffers included, starts afresh)"
-            if refit
-            else f"{owner}: the checkpoint has no state for the scheduler of {entry.info.label} (it was written "
-            f"without this callback)"
-        )
+        foreign = entry.scheduler.foreign_state
+        if refit:
+            lost = (
+                f"{owner}: fit was called again on this Trainer, which continues at its step {step}, and "
+                f"configure_optimizers built a new scheduler for {entry.info.label} (and a new optimizer: its "
+                f"state, momentum buffers included, starts afresh)"
+            )
+        elif foreign is not None:
+            name = state_class(foreign)
+            lost = (
+                f"{owner}: the checkpoint has no state for the scheduler of {entry.info.label} (it was written "
+                f"without this callback): the state in its place was written by {name or 'another scheduler'}, "
+                f"not lightning_lr, and is not loaded (it counts that scheduler's steps, epochs at Lightning's "
+                f"default interval, not this schedule's optimizer steps)"
+            )
+        else:
+            lost = (
+                f"{owner}: the checkpoint has no state for the scheduler of {entry.info.label} (it was written "
+                f"without this callback)"
+            )
         if shared > 1:
             rank_zero_warn(
                 f"{lost}, and under manual optimization the trainer's step ({step}) counts the steps of all "

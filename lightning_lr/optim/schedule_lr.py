@@ -308,6 +308,9 @@ class ScheduleLR(LRScheduler):
     #: what the scheduler is among those restored with it (:meth:`link`), e.g. ``"optimizer 1"``; None alone
     key: str | None = None
     _linked: _Linked | None = None
+    #: the last state :meth:`load_state_dict` was given, while linked (:meth:`link`), that lightning_lr did not
+    #: write (another class's: the torch scheduler a schedule callback replaced), which it did not load; None
+    foreign_state: Mapping[str, Any] | None = None
 
     def __init__(
         self,
@@ -817,6 +820,14 @@ class ScheduleLR(LRScheduler):
 
         A scheduler :meth:`link`-ed with others loads the state into the one that wrote it (see there).
 
+        A state this class did not write (no ``lr_schedules``: torch's, a drop-in's) gives its step to a
+        scheduler that is not linked, whose steps are whatever its user steps it at. A linked one (a schedule
+        callback's, stepped every optimizer step) does not load it: that state counts another scheduler's
+        steps (epochs, for a torch scheduler at Lightning's default interval), which put the schedule out of
+        phase (review 97). It applies its own values at its step and keeps the state as
+        :attr:`foreign_state`, for the callbacks, which start the schedule at the trainer's step with a
+        warning, as for a checkpoint without a state for it.
+
         Raises:
             KeyError: ``state_dict`` has no ``last_epoch`` or ``_step_count``.
             ValueError: they are not what the constructor allows (an integer >= -1; >= 0). The scheduler is
@@ -824,10 +835,17 @@ class ScheduleLR(LRScheduler):
         """
         check_position(state_dict)
         linked = self._linked
+        foreign = linked is not None and "lr_schedules" not in state_dict
         if linked is not None and linked.saved is not None:
             # the states the whole list holds are known (link's ``saved``): every scheduler loads its own, by
             # key, whatever it is given here (Lightning gives them by position, to as many as the list has)
             linked.restore()
+            if foreign:
+                self.foreign_state = dict(state_dict)
+            return
+        if foreign:
+            self.foreign_state = dict(state_dict)
+            self.refresh()  # its own values, over the LRs the optimizer's state brought back
             return
         if linked is not None and any(state_dict is state for state in linked.loaded):
             return  # one of those states, given again: each is loaded into its own scheduler already
@@ -901,7 +919,8 @@ class ScheduleLR(LRScheduler):
         warning). A state of this class without a key (written before keys were, or by a scheduler not
         linked) goes to the scheduler whose schedules it was written with, when exactly one of them has
         them (one warning says the order differed); when that cannot be told (the schedules changed, as
-        in a resume into a longer run), it is loaded where it is given, with one warning. Linking again
+        in a resume into a longer run), it is loaded where it is given, with one warning. A state of
+        another class (torch's scheduler's) is loaded into none (:meth:`load_state_dict`). Linking again
         replaces the names. (The drop-ins keep torch's state and loading: they are not linked.)
 
         ``saved``: the whole list of states they will be restored from (a checkpoint's ``"lr_schedulers"``),
@@ -968,8 +987,8 @@ class ScheduleLR(LRScheduler):
                     stacklevel=3,
                 )
             return owner
-        if "lr_schedules" not in state_dict or len(linked.members) < 2:
-            return self  # another class's state (torch's step count), or no other scheduler it could be
+        if len(linked.members) < 2:
+            return self  # no other scheduler it could be
         # the schedules it was written with tell (this scheduler's, when several have them: the same schedules
         # at the same steps); failing that, the same schedules but for their integers (the step counts of a run
         # that got longer), when one scheduler has them

@@ -356,6 +356,45 @@ def test_adding_the_callback_when_resuming_starts_the_schedule_at_the_trainers_s
     assert_trace(resumed.lr(), S.OneCycle(0.5, total_steps=24).values(24)[10:])
 
 
+def _step_lr_each_epoch(model: Tiny) -> dict[str, Any]:
+    """SGD and torch's StepLR, stepped at Lightning's default interval: once an epoch."""
+    opt = torch.optim.SGD(model.parameters(), lr=model.lr, momentum=0.9)
+    return {"optimizer": opt, "lr_scheduler": torch.optim.lr_scheduler.StepLR(opt, 1, gamma=0.5)}
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
+@pytest.mark.usefixtures("exact_mid_epoch_resume")
+@pytest.mark.parametrize("kept", [True, False], ids=["torch scheduler kept", "torch scheduler removed"])
+@pytest.mark.parametrize("make", [lambda: OneCycle(max_lr=0.5), CosineDecay], ids=["OneCycle", "CosineDecay"])
+def test_a_callback_added_on_resume_takes_no_step_from_the_torch_schedulers_state(
+    tmp_path, make, kept
+) -> None:
+    # review 97: the checkpoint's StepLR state (last_epoch 1: it counts epochs) was read as the callback's step
+    # count while the trainer was at step 14: OneCycle ended at 3/4 of its peak, CosineDecay restarted near
+    # the top; with the StepLR removed from configure_optimizers, without a word
+    _, ckpts = checkpointed_run(tmp_path, Tiny(optim=_step_lr_each_epoch), [], every=14, max_epochs=2)
+    uninterrupted = fit(tmp_path, Tiny(), [make()], max_epochs=2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        resumed = fit(
+            tmp_path,
+            Tiny(optim=_step_lr_each_epoch if kept else None),
+            [make()],
+            max_epochs=2,
+            ckpt_path=path_at(ckpts, 14),
+        )
+    name = type(make()).__name__
+    said = [str(w.message) for w in caught if "has no state for the scheduler" in str(w.message)]
+    assert said == [
+        f"{name}: the checkpoint has no state for the scheduler of optimizer 0 (SGD) (it was written without this "
+        f"callback): the state in its place was written by StepLR, not lightning_lr, and is not loaded (it counts "
+        f"that scheduler's steps, epochs at Lightning's default interval, not this schedule's optimizer steps), "
+        f"so the schedule starts at the trainer's step 14 instead of 0"
+    ]
+    assert resumed.steps() == list(range(14, 24))
+    assert_trace(resumed.lr(), uninterrupted.lr()[14:])
+
+
 def _reshaped_checkpoint(tmp_path, make, name="a"):
     """A run at batch 8 (6 steps an epoch, 3 epochs) with a checkpoint at every epoch's end."""
     ckpt = ModelCheckpoint(dirpath=tmp_path / name, every_n_epochs=1, save_top_k=-1)

@@ -337,6 +337,35 @@ def test_load_state_dict_restores_the_step_and_applies_it() -> None:
         sched.load_state_dict({"last_epoch": 3, "_step_count": 4, "relative": True})
 
 
+def _torch_step_lr_state(epochs: int) -> dict[str, Any]:
+    """The state of torch's StepLR after ``epochs`` steps (a checkpoint's, at Lightning's epoch interval)."""
+    opt = sgd()
+    torch_sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+    for _ in range(epochs):
+        opt.step()
+        torch_sched.step()
+    return torch_sched.state_dict()
+
+
+def test_a_linked_scheduler_does_not_take_a_torch_schedulers_step_count() -> None:
+    # review 97: a schedule callback's scheduler (linked) took torch's StepLR's last_epoch, its epoch count at
+    # Lightning's default interval, as its optimizer step: the schedule resumed out of phase, silently
+    state = _torch_step_lr_state(1)
+    opt = sgd()
+    linked = ScheduleLR(opt, lr=ONE)
+    ScheduleLR.link({"optimizer 0": linked})
+    linked.load_state_dict(state)
+    assert (linked.last_epoch, lrs_of(opt)) == (0, [ONE(0)])
+    assert (
+        linked.foreign_state == state
+    )  # for the callbacks, which start it at the trainer's step and say why
+    # not linked (a user's own ScheduleLR, stepped at the interval of the scheduler it replaces): it takes the
+    # step, as torch's schedulers take each other's
+    alone = ScheduleLR(opt2 := sgd(), lr=ONE)
+    alone.load_state_dict(state)
+    assert (alone.last_epoch, lrs_of(opt2), alone.foreign_state) == (1, [ONE(1)], None)
+
+
 @pytest.mark.parametrize(
     ("key", "value", "allowed"),
     [("last_epoch", -7, ">= -1"), ("last_epoch", 2.7, ">= -1"), ("last_epoch", "3", ">= -1"),

@@ -25,6 +25,7 @@ all. Common to all of them: creating a scheduler with ``last_epoch=k`` applies t
 optimizer's LR for that first step and stay one step behind ``last_epoch`` from then on.
 """
 
+from ._base import state_class
 from .cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
 from .cyclic import CyclicLR, OneCycleLR
 from .decay import ExponentialLR, LinearLR, MultiStepLR, PolynomialLR, StepLR
@@ -42,4 +43,5 @@ __all__ = [
     "OneCycleLR",
     "PolynomialLR",
     "StepLR",
+    "state_class",
 ]

@@ -48,6 +48,7 @@ __all__ = [
     "EPOCH_DEPRECATION_WARNING",
     "AbsoluteDropIn",
     "DropIn",
+    "state_class",
     "warn_order",
 ]
 
@@ -736,3 +737,43 @@ class AbsoluteDropIn(DropIn):
 
     def _record(self, t: int) -> None:
         self._at, self._wrote = t, None
+
+
+#: torch's schedulers that are no drop-in, by keys only their state holds
+_OTHER_CLASSES = (
+    ("ReduceLROnPlateau", ("best", "num_bad_epochs", "mode_worse")),
+    ("SequentialLR", ("_schedulers", "_milestones")),
+    ("ChainedScheduler", ("_schedulers",)),
+    ("ConstantLR", ("factor", "total_iters")),
+)
+
+
+def state_class(state_dict: Any) -> str | None:
+    """The name of the ``torch.optim.lr_scheduler`` class (or drop-in) whose state ``state_dict`` is, told by
+    its keys (a state does not name its class): the class all of whose :attr:`DropIn.settings_keys` it holds,
+    the one with most of them when several have all (StepLR's ``step_size`` and ``gamma`` over ExponentialLR's
+    ``gamma``), joined by ``" or "`` when that does not tell them apart (LambdaLR's and MultiplicativeLR's
+    ``lr_lambdas``); ReduceLROnPlateau, SequentialLR, ChainedScheduler and ConstantLR by keys only theirs hold. None when
+    the keys do not tell (a state of no such class, or not a mapping).
+
+    Example:
+        >>> import torch
+        >>> p = torch.nn.Parameter(torch.zeros(1))
+        >>> state_class(torch.optim.lr_scheduler.StepLR(torch.optim.SGD([p], lr=0.1), 2).state_dict())
+        'StepLR'
+        >>> state_class(torch.optim.lr_scheduler.ReduceLROnPlateau(torch.optim.SGD([p], lr=0.1)).state_dict())
+        'ReduceLROnPlateau'
+        >>> state_class({"last_epoch": 3, "_step_count": 4}) is None
+        True
+    """
+    if not isinstance(state_dict, dict):
+        return None
+    for name, only in _OTHER_CLASSES:
+        if all(k in state_dict for k in only):
+            return name
+    held: dict[int, set[str]] = {}
+    for cls in subclasses(DropIn):
+        keys = cls.settings_keys
+        if keys and cls.__module__.startswith("lightning_lr.") and all(k in state_dict for k in keys):
+            held.setdefault(len(keys), set()).add(cls.__name__)
+    return " or ".join(sorted(held[max(held)])) if held else None
