@@ -824,18 +824,20 @@ class ScheduleLR(LRScheduler):
         scheduler that is not linked, whose steps are whatever its user steps it at. A linked one (a schedule
         callback's, stepped every optimizer step) does not load it: that state counts another scheduler's
         steps (epochs, for a torch scheduler at Lightning's default interval), which put the schedule out of
-        phase (review 97). It applies its own values at its step and keeps the state as
-        :attr:`foreign_state`, for the callbacks, which start the schedule at the trainer's step with a
-        warning, as for a checkpoint without a state for it.
+        phase, or none (ReduceLROnPlateau's has no ``_step_count``: review 97). It applies its own values
+        at its step and keeps the state as :attr:`foreign_state`, for the callbacks, which start the
+        schedule at the trainer's step with a warning, as for a checkpoint without a state for it.
 
         Raises:
-            KeyError: ``state_dict`` has no ``last_epoch`` or ``_step_count``.
+            KeyError: ``state_dict`` has no ``last_epoch`` or ``_step_count`` (a linked scheduler: only a state
+                this class wrote).
             ValueError: they are not what the constructor allows (an integer >= -1; >= 0). The scheduler is
                 unchanged.
         """
-        check_position(state_dict)
         linked = self._linked
         foreign = linked is not None and "lr_schedules" not in state_dict
+        if not foreign:  # (another class's may have no step count: ReduceLROnPlateau's has no _step_count)
+            check_position(state_dict)
         if linked is not None and linked.saved is not None:
             # the states the whole list holds are known (link's ``saved``): every scheduler loads its own, by
             # key, whatever it is given here (Lightning gives them by position, to as many as the list has)

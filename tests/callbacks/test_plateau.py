@@ -423,6 +423,61 @@ def test_a_resume_after_a_reduction_is_bitwise_the_uninterrupted_run(tmp_path) -
     assert resumed.rows == full.rows[first + STEPS_PER_EPOCH :]
 
 
+def _with_torch_plateau(model: Any) -> dict[str, Any]:
+    """SGD and torch's ReduceLROnPlateau on ``"train_metric"``, which halves the LR at every check but the first."""
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    plateau = TorchPlateau(opt, factor=0.5, patience=0, threshold=10.0)
+    return {"optimizer": opt, "lr_scheduler": {"scheduler": plateau, "monitor": "train_metric"}}
+
+
+@pytest.mark.parametrize("kept", [True, False], ids=["torch plateau kept", "torch plateau removed"])
+@pytest.mark.parametrize(
+    ("make", "owner"),
+    [
+        (lambda: [ReduceOnPlateau("train_metric", patience=100)], "ReduceOnPlateau"),
+        (lambda: [CosineDecay()], "CosineDecay"),
+        (lambda: [CosineDecay(), ReduceOnPlateau("train_metric", patience=100)], "CosineDecay"),
+    ],
+    ids=["ReduceOnPlateau", "CosineDecay", "CosineDecay+ReduceOnPlateau"],
+)
+def test_a_resume_from_torchs_plateau_into_the_callbacks_starts_at_the_trainers_step(
+    tmp_path, make, owner, kept
+) -> None:
+    # review 97: the move the package's own warning recommends (torch's ReduceLROnPlateau to the callbacks)
+    # crashed on resume: KeyError "state_dict is missing ['_step_count']" (torch's plateau state has none)
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
+    fit(
+        tmp_path,
+        Scripted(FLAT, where="train", optim=_with_torch_plateau),
+        [ckpt],
+        max_epochs=2,
+        enable_checkpointing=True,
+    )
+    (path,) = (tmp_path / "ckpt").glob(f"*-step={2 * STEPS_PER_EPOCH}.ckpt")
+    uninterrupted = fit(tmp_path, Scripted(FLAT, where="train"), make(), max_epochs=4)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        resumed = fit(
+            tmp_path,
+            Scripted(FLAT, where="train", optim=_with_torch_plateau if kept else None),
+            make(),
+            max_epochs=4,
+            ckpt_path=str(path),
+        )
+    said = [str(w.message) for w in caught if "has no state for the scheduler" in str(w.message)]
+    assert len(said) == 1
+    assert said[0].startswith(f"{owner}: the checkpoint has no state for the scheduler of optimizer 0 (SGD)")
+    assert (
+        "the state in its place was written by ReduceLROnPlateau, not lightning_lr, and is not loaded"
+        in said[0]
+    )
+    assert said[0].endswith(
+        f"so the schedule starts at the trainer's step {2 * STEPS_PER_EPOCH} instead of 0"
+    )
+    assert resumed.steps() == list(range(2 * STEPS_PER_EPOCH, 4 * STEPS_PER_EPOCH))
+    assert_trace(resumed.lr(), uninterrupted.lr()[2 * STEPS_PER_EPOCH :])
+
+
 def _halving_run(tmp_path) -> tuple[Any, str]:
     """A 4-epoch run of FLAT under ReduceOnPlateau("val", factor=0.5, patience=0), checkpointed at every
     epoch's end: its recorder, and the checkpoint after epoch 2 (one reduction made, at step 6)."""

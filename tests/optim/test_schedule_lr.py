@@ -366,6 +366,28 @@ def test_a_linked_scheduler_does_not_take_a_torch_schedulers_step_count() -> Non
     assert (alone.last_epoch, lrs_of(opt2), alone.foreign_state) == (1, [ONE(1)], None)
 
 
+@pytest.mark.parametrize("listed", [False, True], ids=["given", "in the saved list"])
+def test_a_linked_scheduler_given_torchs_plateau_state_does_not_raise_and_keeps_its_step(
+    listed: bool,
+) -> None:
+    # review 97: torch's ReduceLROnPlateau state has no _step_count; a schedule callback's scheduler given it
+    # (a resume after moving from torch's plateau to the callbacks) raised KeyError
+    opt = sgd()
+    plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(opt)
+    plateau.step(1.0)
+    state = plateau.state_dict()
+    assert "_step_count" not in state
+    linked, other = ScheduleLR(opt, lr=ONE), ScheduleLR(sgd(), lr=ONE)
+    other.step()
+    ScheduleLR.link(
+        {"optimizer 0": linked, "optimizer 1": other}, saved=[state, other.state_dict()] if listed else None
+    )
+    linked.load_state_dict(state)
+    assert (linked.last_epoch, lrs_of(opt), linked.foreign_state) == (0, [ONE(0)], state)
+    with pytest.raises(KeyError, match=r"state_dict is missing \['_step_count'\]"):
+        ScheduleLR(sgd(), lr=ONE).load_state_dict(state)  # not linked: a step count is still needed
+
+
 @pytest.mark.parametrize(
     ("key", "value", "allowed"),
     [("last_epoch", -7, ">= -1"), ("last_epoch", 2.7, ">= -1"), ("last_epoch", "3", ">= -1"),
