@@ -309,7 +309,8 @@ def warmup(schedule: Schedule, steps: int, start: float = 0.0) -> Join:
 class Retimed(Schedule):
     """``schedule`` on another clock: at step ``t`` the value ``schedule`` has at step ``v(t)``, where ``v``
     runs through ``points`` (``(step, its step on the schedule's clock)`` pairs, both increasing, after
-    ``(0, 0)``), linearly between them and one for one after the last, rounded half up.
+    ``(0, 0)``), linearly between them and one for one after the last, rounded half up; a point's clock step
+    is reached at the point's step, not before (:func:`retimed_clock`).
 
     A callback uses it for a run whose epochs took other numbers of steps before a resume: a period given
     in epochs (a step decay ``every=Epochs(1)``, a cycle's ``step_size=Epochs(2)``) then keeps to the epochs
@@ -389,17 +390,23 @@ class Retimed(Schedule):
 
 
 def retimed_clock(points: Sequence[Sequence[int]], t: Any) -> Any:
-    """The clock of :class:`Retimed` with ``points``, at step ``t`` (an int or an int array)."""
+    """The clock of :class:`Retimed` with ``points``, at step ``t`` (an int or an int array): rounded half up
+    between two points, but below the next point's clock step until that point's step. Where the clock runs
+    slower than the steps (the epochs before took more steps than they take now), rounding up reached it a
+    step early, and a period given in epochs changed a step before the epoch began (review 97: a step decay
+    of ``every=Epochs(1)``, resumed at twice the batch size, dropped at step 10 where epoch 1 began at 11)."""
     steps, ticks = _axes(points)
     last, shift = steps[-1], ticks[-1] - steps[-1]
     if isinstance(t, np.ndarray):
-        within = np.floor(np.interp(np.minimum(t, last), steps, ticks) + 0.5).astype(np.int64)
-        return np.where(t >= last, t + shift, within)
+        below = np.minimum(t, last)
+        nxt = np.asarray(ticks)[np.minimum(np.searchsorted(steps, below, side="right"), len(ticks) - 1)]
+        within = np.floor(np.interp(below, steps, ticks) + 0.5).astype(np.int64)
+        return np.where(t >= last, t + shift, np.minimum(within, nxt - 1))
     if t >= last:  # one for one after the last point, exact at any step
         return t + shift
     i = bisect.bisect_right(steps, t) - 1
     v = ticks[i] + (t - steps[i]) * (ticks[i + 1] - ticks[i]) / (steps[i + 1] - steps[i])
-    return math.floor(v + 0.5)
+    return min(math.floor(v + 0.5), ticks[i + 1] - 1)
 
 
 def _axes(points: Sequence[Sequence[int]]) -> tuple[list[int], list[int]]:

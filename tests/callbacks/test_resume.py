@@ -32,7 +32,7 @@ from lightning_lr.callbacks import (
 
 from support.fakes import ApplyAt, FakeRangeTest
 from support.models import Tiny, adam
-from support.recording import assert_trace
+from support.recording import Recorder, assert_trace
 from support.trainers import fit
 
 RESUMABLE = "ignore:You're resuming from a checkpoint that ended before the epoch ended"
@@ -506,6 +506,46 @@ def test_periods_given_in_epochs_keep_to_the_epochs_of_a_run_resumed_at_another_
     else:  # halved at each epoch's start: once at step 6, again at 18
         expected = [0.05] * 12 + [0.025] * 12
     assert_trace(resumed.lr(), expected)
+
+
+class _EpochStarts(Recorder):
+    """A recorder that also notes the step at which each epoch began (not the one a fit resumes within)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.starts: list[int] = []
+
+    def on_train_epoch_start(self, trainer: Any, pl_module: Any) -> None:
+        self.starts.append(trainer.global_step)
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
+# (4, 6): the batches done, 4, are fewer than the new epoch's 8: right before too
+@pytest.mark.parametrize(("at", "batch_size"), [(6, 8), (8, 8), (10, 8), (6, 16), (4, 6)])
+def test_a_period_in_epochs_changes_where_the_epoch_begins_after_a_resume_within_one_at_another_size(
+    tmp_path, at, batch_size
+) -> None:
+    # review 97: StepDecay(every=Epochs(1)), checkpointed within epoch 0 at 12 steps an epoch and resumed at a
+    # larger batch size where the batches done are at least the new epoch's: the warning said where epoch 1
+    # begins, and it began there, but the LR dropped a step before (the clock of the epochs, slower than the
+    # steps, rounded up to the epoch's start)
+    _, ckpts = checkpointed_run(
+        tmp_path, Tiny(), [StepDecay(every=Epochs(1), drop=0.5)], every=at, max_epochs=1
+    )
+    rec = _EpochStarts()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        resumed = fit(
+            tmp_path,
+            Tiny(batch_size=batch_size),
+            [StepDecay(every=Epochs(1), drop=0.5), rec],
+            max_epochs=3,
+            ckpt_path=path_at(ckpts, at),
+        )
+    steps, lrs = resumed.steps(), resumed.lr()
+    drops = [t for t, a, b in zip(steps[1:], lrs, lrs[1:], strict=False) if b != a]
+    assert drops == rec.starts and len(drops) == 2  # at epochs 1 and 2, each where it begins
+    assert_trace(lrs, [0.1 * 0.5 ** sum(t >= s for s in drops) for t in steps])
 
 
 def test_a_warm_up_in_steps_beside_a_period_in_epochs_stays_in_steps_after_a_resume_at_another_size(

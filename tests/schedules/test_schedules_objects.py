@@ -7,6 +7,7 @@ import ast
 import copy
 import functools
 import inspect
+import itertools
 import pickle
 import re
 
@@ -579,6 +580,28 @@ def test_retimed_reads_its_schedule_at_the_clock_of_its_points() -> None:
     # where a change on its clock happens on the steps: a warm-up ending at clock step 9 ends at step 6
     w = Retimed(warmup(StepDecay(0.1, every=100), steps=9), [(6, 9)])
     assert w.scheduled_until() == 6 and Retimed(StepDecay(0.1, every=3), [(6, 9)]).ends_at() is None
+
+
+def test_retimed_reaches_each_points_clock_step_at_that_points_step_not_before() -> None:
+    # review 97: where the clock runs slower than the steps (epochs of 11 steps before a resume, of 5 after),
+    # rounding half up reached the point's clock step a step early: a step decay of every=Epochs(1) dropped at
+    # step 10, where epoch 1 began at 11
+    from lightning_lr.schedules import StepDecay
+    from lightning_lr.schedules.compose import Retimed
+
+    s = Retimed(StepDecay(0.1, every=5), [(11, 5)])
+    assert [s(t) for t in (9, 10, 11, 15, 16)] == [0.1, 0.1, 0.05, 0.05, 0.025]
+    rng = np.random.default_rng(97)
+    for _ in range(300):
+        n = int(rng.integers(1, 4))
+        steps = np.cumsum(rng.integers(1, 12, n)).tolist()
+        ticks = np.cumsum(rng.integers(1, 12, n)).tolist()
+        r = Retimed(StepDecay(0.1, every=3), list(zip(steps, ticks, strict=True)))
+        clocks = [r.clock(t) for t in range(steps[-1] + 3)]
+        assert r.clock(np.arange(steps[-1] + 3)).tolist() == clocks  # the same vectorized
+        assert all(a <= b for a, b in itertools.pairwise(clocks)), (steps, ticks)  # never goes back
+        for a, b in zip(steps, ticks, strict=True):
+            assert clocks[a - 1] < b == clocks[a], (steps, ticks, a, b)
 
 
 @pytest.mark.parametrize(
