@@ -114,3 +114,39 @@ def test_drop_ins_in_a_sequence_resume_where_the_lr_is_back_at_its_start(tmp_pat
     )
     assert resumed.rows == full.rows[3 * STEPS_PER_EPOCH :]
     assert [round(float(x), 6) for x in full.lr()[::STEPS_PER_EPOCH]] == [0.1, 0.08, 0.064, 0.1, 0.1, 0.1]
+
+
+def _one_cycle_then_cyclic(model: Any) -> Any:
+    """SequentialLR([OneCycleLR, CyclicLR]) of drop-ins, stepped every batch: the CyclicLR, built second, writes
+    its momentum bounds (0.9, 0.8) over the OneCycleLR's (0.95, 0.85) in the param groups."""
+    from torch.optim import SGD
+    from torch.optim.lr_scheduler import SequentialLR
+
+    from lightning_lr import optim as dropins
+
+    opt = SGD(model.parameters(), lr=0.1, momentum=0.9)
+    phases = [
+        dropins.OneCycleLR(opt, max_lr=0.2, total_steps=20),
+        dropins.CyclicLR(opt, 0.01, 0.1, step_size_up=3),
+    ]
+    return {
+        "optimizer": opt,
+        "lr_scheduler": {"scheduler": SequentialLR(opt, phases, [20]), "interval": "step"},
+    }
+
+
+def test_a_one_cycle_phase_before_a_cyclic_one_resumes_with_its_own_momentum(tmp_path) -> None:
+    # review 97: resumed at step 7, the OneCycleLR took the CyclicLR's momentum bounds from the optimizer's
+    # restored param groups: 0.8109, 0.8188, 0.8283 at steps 8-10 where the uninterrupted run had 0.8609, 0.8688,
+    # 0.8783; the LRs were right
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_train_steps=7, save_top_k=-1, filename="{step}")
+    full = fit(tmp_path, Tiny(optim=_one_cycle_then_cyclic), [ckpt], enable_checkpointing=True, max_epochs=3)
+    resumed = fit(
+        tmp_path / "resumed",
+        Tiny(optim=_one_cycle_then_cyclic),
+        [],
+        max_epochs=3,
+        ckpt_path=str(tmp_path / "ckpt/step=7.ckpt"),
+    )
+    assert resumed.rows == full.rows[7:]
+    assert [round(float(m), 4) for m in full.momentum()[8:11]] == [0.8609, 0.8688, 0.8783]

@@ -965,3 +965,46 @@ def test_the_group_dicts_kept_for_the_restore_record_do_not_grow_with_loads(with
     again.step()
     hooks = len(resumed._optimizer_step_post_hooks)
     assert resumed not in _restored._LOADED and hooks == (1 if with_initial_lr else 0)
+
+
+# the phases of a SequentialLR whose second phase writes cycle settings over the first's in the param groups
+# (torch keeps max_lr, initial_lr, min_lr and the momentum bounds there; each drop-in cycles with its own)
+OVERWRITTEN: dict[str, Any] = {
+    "1cycle then CyclicLR": lambda o: [
+        ours.OneCycleLR(o, max_lr=0.2, total_steps=20),
+        ours.CyclicLR(o, 0.01, 0.1, step_size_up=3),
+    ],
+    "1cycle then another 1cycle": lambda o: [
+        ours.OneCycleLR(o, max_lr=0.2, total_steps=20),
+        ours.OneCycleLR(o, max_lr=0.05, total_steps=30, base_momentum=0.7, max_momentum=0.8),
+    ],
+}
+
+
+@pytest.mark.parametrize("optimizer_first", [False, True], ids=["Lightning's order", "torch's order"])
+@pytest.mark.parametrize("case", list(OVERWRITTEN))
+def test_a_sequence_whose_second_phase_wrote_over_the_first_ones_cycle_resumes_exactly(
+    case: str, optimizer_first: bool
+) -> None:
+    # review 97: resumed in Lightning's order (schedulers built, optimizer's state loaded, theirs), the drop-in
+    # OneCycleLR took its momentum bounds from the groups, where the CyclicLR built after it had written 0.9 and
+    # 0.8, and cycled from 0.9 for the rest of its phase (0.8109 where the uninterrupted run, on its own 0.95,
+    # had 0.8609); a second OneCycleLR's cycle made the first's LR wrong too
+    def sequence(opt: torch.optim.Optimizer) -> Any:
+        return L.SequentialLR(opt, OVERWRITTEN[case](opt), milestones=[15])
+
+    opt = sgd()
+    full = go(opt, sequence(opt), 40)
+    for at in (3, 7, 14):
+        opt = sgd()
+        sched = sequence(opt)
+        go(opt, sched, at)
+        states = roundtrip(opt.state_dict()), roundtrip(sched.state_dict())
+        opt = sgd()
+        if optimizer_first:
+            opt.load_state_dict(states[0])
+        sched = sequence(opt)
+        if not optimizer_first:
+            opt.load_state_dict(states[0])
+        sched.load_state_dict(states[1])
+        assert_close(go(opt, sched, 40 - at), full[at:], rel=1e-12)

@@ -6,7 +6,8 @@ import math
 import numbers
 import types
 import warnings
-from collections.abc import Callable, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
 
 from torch.optim import Optimizer
@@ -23,6 +24,35 @@ from ._base import AbsoluteDropIn
 
 __all__ = ["CyclicLR", "OneCycleLR"]
 
+#: per optimizer: which drop-ins' constructors wrote each cycle setting torch keeps in a param group (max_lr,
+#: initial_lr, min_lr, max_momentum, base_momentum), by (group, key), in the order they wrote it: the group holds
+#: the last one's. A drop-in cycles with its own settings, but a checkpoint holds only the last writer's in its
+#: groups, so a load does not take a setting another drop-in wrote over this one's (:func:`written_over`)
+_WRITERS: weakref.WeakKeyDictionary[Optimizer, dict[tuple[int, str], list[weakref.ref[Any]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def wrote_cycle(scheduler: Any, optimizer: Optimizer, keys: Iterable[tuple[int, str]]) -> None:
+    """A drop-in's constructor wrote its cycle settings at ``keys`` (``(group, key)`` pairs) of the groups."""
+    table = _WRITERS.setdefault(optimizer, {})
+    for key in keys:
+        refs = table.get(key, [])
+        # the writers that are gone are forgotten, but for the last: its value is still in the group
+        refs = [
+            r for j, r in enumerate(refs) if r() is not scheduler and (j == len(refs) - 1 or r() is not None)
+        ]
+        table[key] = [*refs, weakref.ref(scheduler)]
+
+
+def written_over(scheduler: Any, optimizer: Optimizer, group: int, key: str) -> bool:
+    """Whether another drop-in's constructor wrote ``key`` of param group ``group`` after ``scheduler``'s did
+    (a ``CyclicLR`` built after a ``OneCycleLR`` on the same optimizer, in a ``SequentialLR``): what the groups
+    hold there, and what a checkpoint's groups held, is the other one's setting, not this one's."""
+    refs = _WRITERS.get(optimizer, {}).get((group, key), [])
+    mine = [j for j, r in enumerate(refs) if r() is scheduler]
+    return bool(mine) and mine[-1] != len(refs) - 1
+
 
 def cycled_momentum(
     owner: str,
@@ -32,12 +62,14 @@ def cycled_momentum(
     max_momentum: Any,
     last_epoch: int,
     warn: bool = True,
+    writer: Any = None,
 ) -> tuple[list[Schedule | None], list[float], list[float]]:
     """The inverse momentum schedule of every group for ``cycle_momentum=True``, with the per-group base
     and max momentums.
 
     A group whose ``momentum`` is 0 (SGD or RMSprop without momentum) is left alone, with one warning
     (unless ``warn`` is False: a checkpoint's settings): torch would silently switch momentum on for it.
+    At ``last_epoch=-1`` the bounds are written to the groups, as torch's, by ``writer`` (:func:`wrote_cycle`).
     """
     groups = optimizer.param_groups[: len(lr_schedules)]  # the groups the scheduler was made for
     opt_name = type(optimizer).__name__
@@ -75,6 +107,8 @@ def cycled_momentum(
         out.append(m)
         if last_epoch == -1:  # torch keeps these in the group too
             g["max_momentum"], g["base_momentum"] = m.max_momentum, m.base_momentum
+            if writer is not None:
+                wrote_cycle(writer, optimizer, [(i, "max_momentum"), (i, "base_momentum")])
     return out, [m.base_momentum for m in momenta], [m.max_momentum for m in momenta]
 
 
@@ -215,7 +249,7 @@ class CyclicLR(AbsoluteDropIn):
         if self.cycle_momentum:
             self.use_beta1 = "betas" in optimizer.defaults
             momentum, self.base_momentums, self.max_momentums = cycled_momentum(
-                "CyclicLR", optimizer, lrs, base_momentum, max_momentum, last_epoch
+                "CyclicLR", optimizer, lrs, base_momentum, max_momentum, last_epoch, writer=self
             )
         else:
             unused_momentum("CyclicLR", lrs, base_momentum, max_momentum, (0.8, 0.9))
@@ -397,7 +431,9 @@ class OneCycleLR(AbsoluteDropIn):
 
     As torch's, it writes the LR and momentum outright (another scheduler's change is overwritten), and
     keeps ``max_lr``, ``initial_lr``, ``min_lr`` and the momentums in the param groups: a checkpoint's
-    cycle comes from the optimizer's state and the scheduler's (load both).
+    cycle comes from the optimizer's state and the scheduler's (load both). Unlike torch's, it cycles with its
+    own settings where a scheduler built after it on the same optimizer writes its own in the groups (a
+    ``CyclicLR``'s momentum bounds, in a ``SequentialLR``), and a resumed run keeps them there too.
 
     Example:
         >>> import torch
@@ -487,13 +523,14 @@ class OneCycleLR(AbsoluteDropIn):
         if self.cycle_momentum:
             self.use_beta1 = "betas" in optimizer.defaults
             momentum, _, _ = cycled_momentum(
-                "OneCycleLR", optimizer, lrs, base_momentum, max_momentum, last_epoch
+                "OneCycleLR", optimizer, lrs, base_momentum, max_momentum, last_epoch, writer=self
             )
         else:
             unused_momentum("OneCycleLR", lrs, base_momentum, max_momentum, (0.85, 0.95))
         if last_epoch == -1:  # torch keeps these in the group; initial_lr becomes base_lrs
             for g, s in zip(groups, lrs, strict=True):
                 g["initial_lr"], g["max_lr"], g["min_lr"] = s.initial_lr, s.max_lr, s.min_lr
+            wrote_cycle(self, optimizer, [(i, k) for i in range(len(groups)) for k in _LR_KEYS])
         super().__init__(optimizer, lr=lrs, momentum=momentum, last_epoch=last_epoch)
 
     def _settings(self) -> dict[str, Any]:
@@ -502,15 +539,21 @@ class OneCycleLR(AbsoluteDropIn):
 
     def _load_settings(self, state_dict: dict[str, Any], base_lrs: list[Any]) -> None:
         """torch keeps max_lr, initial_lr, min_lr and the momentums in the param groups (the optimizer's
-        state), the rest in the scheduler's: a cycle that differs from this one is rebuilt from both."""
+        state), the rest in the scheduler's: a cycle that differs from this one is rebuilt from both. A setting
+        another drop-in built after this one wrote over in the groups (a ``CyclicLR``'s momentum bounds in
+        ``SequentialLR([OneCycleLR, CyclicLR])``) is that one's, in the checkpoint's groups too: this one's own
+        is kept there, as the uninterrupted run cycles with it (review 97)."""
         keys = ("total_steps", "_schedule_phases", "_anneal_func_type", "cycle_momentum")
         given = {k: state_dict[k] for k in keys if k in state_dict}
         cycle_momentum = bool(given.get("cycle_momentum", self.cycle_momentum))
         own = self.optimizer.param_groups[: self._own_groups()]  # not the groups added later
         mine = [self._group_values(i) for i in range(len(own))]
         theirs = [
-            {k: number(g[k]) if k in g else v for k, v in values.items()}
-            for g, values in zip(own, mine, strict=True)
+            {
+                k: number(g[k]) if k in g and not written_over(self, self.optimizer, i, k) else v
+                for k, v in values.items()
+            }
+            for i, (g, values) in enumerate(zip(own, mine, strict=True))
         ]
         if all(same(v, getattr(self, k)) for k, v in given.items()) and theirs == mine:
             return
@@ -542,6 +585,10 @@ class OneCycleLR(AbsoluteDropIn):
         if isinstance(m, OneCycleMomentum):
             values["max_momentum"], values["base_momentum"] = m.max_momentum, m.base_momentum
         return values
+
+
+#: the LR settings of its cycle torch's OneCycleLR keeps in each param group
+_LR_KEYS = ("initial_lr", "max_lr", "min_lr")
 
 
 def _phases(cycle: OneCycle) -> list[dict[str, Any]]:
