@@ -1008,3 +1008,77 @@ def test_a_sequence_whose_second_phase_wrote_over_the_first_ones_cycle_resumes_e
             opt.load_state_dict(states[0])
         sched.load_state_dict(states[1])
         assert_close(go(opt, sched, 40 - at), full[at:], rel=1e-12)
+
+
+@pytest.mark.parametrize("active", ["CyclicLR", "ExponentialLR"])
+def test_a_sequence_resumed_in_torchs_order_takes_the_checkpoints_momentum_not_the_inactive_phases(
+    active: str,
+) -> None:
+    # review 97: SequentialLR([OneCycleLR, CyclicLR]) resumed past the milestone in torch's order (optimizer's
+    # state loaded, schedulers built on it, their states loaded): the OneCycleLR, no longer the active one, wrote
+    # its own momentum at its last step on load (0.818826), and the first step after the resume ran on it
+    # instead of the checkpoint's 0.8 (the LR was right)
+    def sequence(opt: torch.optim.Optimizer) -> Any:
+        second = (
+            ours.CyclicLR(opt, base_lr=0.001, max_lr=0.01, step_size_up=4)
+            if active == "CyclicLR"
+            else ours.ExponentialLR(opt, gamma=0.9)
+        )
+        return L.SequentialLR(
+            opt, [ours.OneCycleLR(opt, max_lr=0.1, total_steps=20), second], milestones=[10]
+        )
+
+    opt = sgd()
+    full = [read(opt), *go(opt, sequence(opt), 30)]
+    for at in (11, 12, 14, 17):
+        opt = sgd()
+        sched = sequence(opt)
+        go(opt, sched, at)
+        states = roundtrip(opt.state_dict()), roundtrip(sched.state_dict())
+        opt = sgd()
+        opt.load_state_dict(states[0])
+        sched = sequence(opt)
+        sched.load_state_dict(states[1])
+        assert_close([read(opt), *go(opt, sched, 30 - at)], full[at:], rel=1e-12)
+
+
+@pytest.mark.parametrize("adam", [False, True], ids=["SGD momentum", "Adam beta1"])
+def test_two_momentum_cycles_side_by_side_resume_in_torchs_order_on_the_checkpoints_momentum(
+    adam: bool,
+) -> None:
+    # review 97 (fuzz): the same with two cycles stepped together from the same base_lr: the one built first,
+    # whose LR the second's constructor had left as it wrote it, wrote its own momentum on load, and the first
+    # step after the resume ran on it instead of the checkpoint's, the second one's
+    def fresh() -> torch.optim.Optimizer:
+        groups = [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr} for lr in (0.05, 0.01)]
+        return torch.optim.Adam(groups, betas=(0.9, 0.999)) if adam else torch.optim.SGD(groups, momentum=0.9)
+
+    def chain(opt: torch.optim.Optimizer) -> Any:
+        first = ours.CyclicLR(opt, 0.001, 0.01, step_size_up=4, base_momentum=0.7, max_momentum=0.95)
+        return L.ChainedScheduler([first, ours.CyclicLR(opt, 0.001, 0.02, step_size_up=7)])
+
+    def state(opt: torch.optim.Optimizer) -> list[float]:
+        return [float(g["lr"]) for g in opt.param_groups] + [
+            float(g["betas"][0] if adam else g["momentum"]) for g in opt.param_groups
+        ]
+
+    def steps(opt: torch.optim.Optimizer, sched: Any, n: int) -> list[list[float]]:
+        out = [state(opt)]
+        for _ in range(n):
+            opt.step()
+            sched.step()
+            out.append(state(opt))
+        return out
+
+    opt = fresh()
+    full = steps(opt, chain(opt), 30)
+    for at in (3, 10, 19):
+        opt = fresh()
+        sched = chain(opt)
+        steps(opt, sched, at)
+        states = roundtrip(opt.state_dict()), roundtrip(sched.state_dict())
+        opt = fresh()
+        opt.load_state_dict(states[0])
+        sched = chain(opt)
+        sched.load_state_dict(states[1])
+        assert_close(steps(opt, sched, 30 - at), full[at:], rel=1e-12)

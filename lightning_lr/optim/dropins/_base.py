@@ -40,7 +40,7 @@ from torch.optim.lr_scheduler import EPOCH_DEPRECATION_WARNING
 from ..._validate import same
 from ...schedules._base import check_step, subclasses
 from .. import param_groups as pg
-from .._restored import copied, give_back_held, number, put
+from .._restored import copied, give_back, give_back_held, number, put
 from ..schedule_lr import BLOCK, ScheduleLR, ScheduleSpec, check_optimizer, check_position
 from ._args import in_torch_names, one_element
 
@@ -568,7 +568,10 @@ class DropIn(ScheduleLR):
 
         As in torch, the optimizer's state holds the LR: load it too. If it was not loaded (the optimizer's
         param groups are the dicts this scheduler was built with, and held no ``initial_lr`` then) and the
-        groups still hold what this scheduler wrote, they get the checkpoint's last LRs.
+        groups still hold what this scheduler wrote, they get the checkpoint's last LRs. If it was loaded before
+        this scheduler was built (torch's order) and nothing stepped since, the groups get back the LRs and the
+        momentums it held where they still hold what this scheduler wrote: the checkpoint's, not this
+        scheduler's at its step (in a ``SequentialLR`` it may be a finished phase).
 
         Raises:
             KeyError: ``state_dict`` has no ``last_epoch`` or ``_step_count``.
@@ -610,6 +613,7 @@ class DropIn(ScheduleLR):
         # a rewind six steps later wrote them back, 8x the step's LR). Judged before the groups the checkpoint
         # added in training are adopted, which rewrites their LRs (review 80)
         untouched = self._untouched()
+        still_written = self._momentums_still_written()
         restored = self._built_on_state if self._step_count == self._built_steps else None
         self._built_on_state = None
         kept = None if restored is None else restored.lrs
@@ -642,8 +646,13 @@ class DropIn(ScheduleLR):
         # the checkpoint's groups added in training that the optimizer does not have now (said by
         # _sync_groups) are left out; groups it has beyond the checkpoint's keep what they hold
         wrote = [number(x) for x in last][: len(groups)]
-        if untouched:
+        if untouched and restored is None:
             self._apply(max(self.last_epoch, 0))  # momentum, for the cycles
+        elif untouched and restored is not None:
+            # built on the loaded optimizer state: its momentum, as its LRs below, where the groups still hold this
+            # scheduler's. Not this scheduler's value at its step: in a SequentialLR the checkpoint's momentum is
+            # the active phase's, and the first step after the resume ran on an earlier phase's (review 97)
+            give_back(self.optimizer, restored, still_written)
         wrote += [number(g["lr"]) for g in groups[len(wrote) :]]
         if untouched:
             self._write(wrote if kept is None else kept[: len(wrote)] + wrote[len(kept) :])
@@ -720,6 +729,24 @@ class DropIn(ScheduleLR):
             elif lr != x:
                 return False
         return True
+
+    def _momentums_still_written(self) -> list[tuple[int, str]]:
+        """The groups (of those this scheduler was built for) whose momentum (or beta1) this scheduler cycles and
+        that still hold what it wrote at its step, each with its key (``"momentum"`` or ``"betas"``)."""
+        t = max(self.last_epoch, 0)
+        out = []
+        groups = self.optimizer.param_groups
+        for i, (s, key) in enumerate(zip(self.momentum_schedules, self._momentum_keys, strict=False)):
+            if s is None or key is None or i >= len(groups) or i in self._added:
+                continue
+            held = groups[i][key] if key == "momentum" else groups[i][key][0]
+            mine = float(s(t))
+            if isinstance(held, torch.Tensor):
+                if held.item() == torch.tensor(mine, dtype=held.dtype).item():
+                    out.append((i, key))
+            elif held == mine:
+                out.append((i, key))
+        return out
 
     def _write(self, values: list[float]) -> None:
         """Set each group's LR (tensors in place)."""
