@@ -328,8 +328,11 @@ def test_cyclic_scale_mode_is_checked_without_a_scale_fn_too() -> None:
             ValueError, match=r"^scale_mode must be one of 'cycle', 'iterations', got 'step'$"
         ):
             ours.CyclicLR(sgd(), base_lr=0.01, max_lr=0.1, scale_mode="step", scale_fn=scale_fn)
-    # a valid one is still ignored without a scale_fn, as in torch
-    assert ours.CyclicLR(sgd(), base_lr=0.01, max_lr=0.1, scale_mode="iterations").scale_mode == "cycle"
+    # a valid one is still ignored without a scale_fn, as in torch, and said to be (review 97)
+    with pytest.warns(
+        UserWarning, match=r"^CyclicLR: scale_mode='iterations' given without a scale_fn is not used"
+    ):
+        assert ours.CyclicLR(sgd(), base_lr=0.01, max_lr=0.1, scale_mode="iterations").scale_mode == "cycle"
 
 
 def test_cyclic_takes_the_base_lr_its_docstring_says() -> None:

@@ -816,3 +816,50 @@ def test_a_milestones_count_that_is_a_whole_number_of_any_float_type_is_taken() 
     from collections import Counter
 
     assert ours.MultiStepLR(sgd(), {3: np.float32(2.0), 5: 1.0}).milestones == Counter({3: 2, 5: 1})
+
+
+def _one(x: float) -> float:
+    return 1.0
+
+
+# review 97: values torch's CyclicLR ignores without a word in these modes, each one no gamma or mode at all
+CYCLIC_INVALID: list[tuple[dict[str, Any], type[Exception], str]] = [
+    (dict(gamma="x"), TypeError, "gamma must be a number in (0, 1] (the factor of mode='exp_range'"),
+    (
+        dict(gamma=float("nan")),
+        ValueError,
+        "gamma must be a number in (0, 1] (the factor of mode='exp_range'",
+    ),
+    (dict(gamma=None), TypeError, "gamma must be a number in (0, 1]"),
+    (
+        dict(gamma=0.0, mode="triangular2"),
+        ValueError,
+        "gamma must be in (0, 1] (the factor of mode='exp_range'",
+    ),
+    (dict(gamma=1.5), ValueError, "gamma must be in (0, 1] (the factor of mode='exp_range'"),
+    (dict(gamma="x", scale_fn=_one), TypeError, "gamma must be a number in (0, 1]"),
+    (
+        dict(mode="bogus", scale_fn=_one),
+        ValueError,
+        "mode must be one of 'triangular', 'triangular2', 'exp_range'",
+    ),
+    (
+        dict(mode=None, scale_fn=_one),
+        TypeError,
+        "mode must be one of 'triangular', 'triangular2', 'exp_range'",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    CYCLIC_INVALID,
+    ids=[", ".join(f"{k}={getattr(v, '__name__', v)!r}" for k, v in c[0].items()) for c in CYCLIC_INVALID],
+)
+def test_cyclic_refuses_a_gamma_or_mode_that_is_none_even_where_torch_ignores_it(
+    kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=re.escape(message)) as info:
+        ours.CyclicLR(sgd(0.1), 0.01, 0.1, **kwargs)
+    assert ONE_FORMAT.fullmatch(str(info.value)) and not OWNER.match(str(info.value)), str(info.value)
+    assert f"got {kwargs.get('gamma', kwargs.get('mode'))!r}" in str(info.value)

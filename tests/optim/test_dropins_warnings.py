@@ -148,3 +148,78 @@ def test_momentums_without_momentum_cycling_are_checked_and_said_unused(name: st
     for value in (None, torch.tensor(default)):
         kwargs = {**CASES[name], "cycle_momentum": False, "base_momentum": value}
         assert caught(lambda kw=kwargs: getattr(ours, name)(sgd(), **kw)) == []
+
+
+def _one(x: float) -> float:
+    return 1.0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            dict(mode="triangular2", gamma=0.5),
+            "CyclicLR: gamma=0.5 given with mode='triangular2' is not used: only mode='exp_range' scales the "
+            "cycle by gamma (torch ignores it too). Pass mode='exp_range' to use it, or leave gamma out",
+        ),
+        (
+            dict(gamma=0.99),
+            "CyclicLR: gamma=0.99 given with mode='triangular' is not used: only mode='exp_range' scales the "
+            "cycle by gamma (torch ignores it too). Pass mode='exp_range' to use it, or leave gamma out",
+        ),
+        (
+            dict(mode="exp_range", gamma=0.9, scale_fn=_one),
+            "CyclicLR: mode='exp_range' and gamma=0.9 given with a scale_fn are not used: the scale_fn replaces "
+            "mode and gamma (torch ignores them too). Leave them out",
+        ),
+        (
+            dict(mode="triangular2", scale_fn=_one),
+            "CyclicLR: mode='triangular2' given with a scale_fn is not used: the scale_fn replaces mode and "
+            "gamma (torch ignores it too). Leave it out",
+        ),
+        (
+            dict(scale_mode="iterations"),
+            "CyclicLR: scale_mode='iterations' given without a scale_fn is not used: mode='triangular' scales "
+            "the cycle by the cycle number (torch ignores it too). Give a scale_fn to choose what it receives, "
+            "or leave scale_mode out",
+        ),
+    ],
+    ids=[
+        "gamma with triangular2",
+        "gamma with triangular",
+        "mode and gamma with scale_fn",
+        "mode with scale_fn",
+        "scale_mode without scale_fn",
+    ],
+)
+def test_cyclic_says_a_valid_setting_it_does_not_use_is_not_used(
+    kwargs: dict[str, Any], message: str
+) -> None:
+    # review 97: torch's CyclicLR ignores them without a word (only mode='exp_range' uses gamma, a scale_fn
+    # replaces mode and gamma, scale_mode is read only with a scale_fn); the drop-in takes them, as torch's, and
+    # says so, once, at the caller's line. The values are torch's, which does not use them either
+    got = caught(lambda: ours.CyclicLR(sgd(), 0.01, 0.1, step_size_up=4, **kwargs))
+    assert [(c, m) for c, m, _ in got] == [(UserWarning, message)]
+    assert got[0][2] == __file__
+    runs = []
+    for module in (L, ours):
+        opt = sgd()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sched = module.CyclicLR(opt, 0.01, 0.1, step_size_up=4, **kwargs)
+        runs.append([(opt.step(), sched.step(), opt.param_groups[0]["lr"])[2] for _ in range(20)])
+    assert runs[1] == pytest.approx(runs[0], rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(),
+        dict(mode="exp_range", gamma=0.99),
+        dict(mode="exp_range", scale_mode="iterations"),
+        dict(mode="triangular2", gamma=1),
+        dict(scale_fn=_one, scale_mode="iterations"),
+    ],
+)
+def test_cyclic_says_nothing_of_the_settings_it_uses_or_of_defaults(kwargs: dict[str, Any]) -> None:
+    assert caught(lambda: ours.CyclicLR(sgd(), 0.01, 0.1, step_size_up=4, **kwargs)) == []

@@ -12,14 +12,14 @@ from typing import Any, Literal
 
 from torch.optim import Optimizer
 
-from ..._validate import boolean, fail, one_of, positive_int, same
+from ..._validate import boolean, fail, finite, one_of, positive_int, same
 from ...schedules import Cyclic, OneCycle, Schedule
 from ...schedules._math import SCALAR
 from ...schedules.cyclic import OneCycleMomentum
 from .. import param_groups as pg
 from .._restored import number, restored_state
 from ..schedule_lr import ScheduleSpec, check_last_epoch, check_optimizer
-from ._args import per_group, torch_names, torch_refuses, whole
+from ._args import one_element, per_group, torch_names, torch_refuses, whole
 from ._base import AbsoluteDropIn
 
 __all__ = ["CyclicLR", "OneCycleLR"]
@@ -147,6 +147,49 @@ def unused_momentum(
         )
 
 
+_MODES = ("triangular", "triangular2", "exp_range")
+
+
+def _check_unused_gamma(gamma: Any, mode: Any, scale_fn: Any) -> None:
+    """A gamma that ``mode`` or a ``scale_fn`` leaves unused is checked as ``mode='exp_range'`` would use it: a
+    number in (0, 1] (torch takes any object there, ``'x'`` and nan too)."""
+    why = "a scale_fn replaces mode and gamma" if scale_fn is not None else f"mode={mode!r} does not use it"
+    allowed = f"in (0, 1] (the factor of mode='exp_range'; {why})"
+    g = finite("gamma", one_element(gamma), f"a number {allowed}")
+    if not 0.0 < g <= 1.0:
+        fail("gamma", allowed, gamma)
+
+
+def _warn_unused_shape(mode: Any, gamma: Any, scale_fn: Any, scale_mode: Any) -> None:
+    """Say which of ``mode``, ``gamma`` and ``scale_mode``, given other than their defaults, the cycle does not
+    use (torch ignores them without a word; review 97): a scale_fn replaces mode and gamma, only
+    ``mode='exp_range'`` uses gamma, and scale_mode is read only with a scale_fn. Once, at the caller's line."""
+    other_gamma = float(one_element(gamma)) != 1.0  # (a valid number by now)
+    said = []
+    if scale_fn is not None:
+        unused = [f"mode={mode!r}"] * (mode != "triangular") + [f"gamma={gamma!r}"] * other_gamma
+        if unused:
+            them = "them" if len(unused) > 1 else "it"
+            said.append(
+                f"CyclicLR: {' and '.join(unused)} given with a scale_fn {'are' if len(unused) > 1 else 'is'} not "
+                f"used: the scale_fn replaces mode and gamma (torch ignores {them} too). Leave {them} out"
+            )
+    elif mode != "exp_range":
+        if other_gamma:
+            said.append(
+                f"CyclicLR: gamma={gamma!r} given with mode={mode!r} is not used: only mode='exp_range' scales the "
+                f"cycle by gamma (torch ignores it too). Pass mode='exp_range' to use it, or leave gamma out"
+            )
+        if scale_mode == "iterations":
+            said.append(
+                f"CyclicLR: scale_mode='iterations' given without a scale_fn is not used: mode={mode!r} scales the "
+                f"cycle by the cycle number (torch ignores it too). Give a scale_fn to choose what it receives, or "
+                f"leave scale_mode out"
+            )
+    for message in said:
+        warnings.warn(message, UserWarning, stacklevel=3)
+
+
 class CyclicLR(AbsoluteDropIn):
     """Cyclical learning rate (Smith 2017), a drop-in for ``torch.optim.lr_scheduler.CyclicLR``.
 
@@ -160,11 +203,15 @@ class CyclicLR(AbsoluteDropIn):
         step_size_up: steps in the rising half of a cycle.
         step_size_down: steps in the falling half (default: ``step_size_up``).
         mode: ``"triangular"``, ``"triangular2"`` (amplitude halves every cycle) or ``"exp_range"``
-            (amplitude times ``gamma ** step``). Ignored when ``scale_fn`` is given, as in torch.
-        gamma: the ``exp_range`` constant, in (0, 1]. Ignored by the other modes, as in torch.
-        scale_fn: custom amplitude scale ``scale_fn(x)`` in [0, 1]; replaces ``mode``.
+            (amplitude times ``gamma ** step``). Not used when ``scale_fn`` is given, as in torch, but checked
+            all the same, and one other than the default is said to be unused (a UserWarning).
+        gamma: the ``exp_range`` constant, a number in (0, 1], checked with every mode. Not used by the
+            other modes nor with a ``scale_fn``, as in torch: one other than 1 is then said to be unused (a
+            UserWarning).
+        scale_fn: custom amplitude scale ``scale_fn(x)`` in [0, 1]; replaces ``mode`` and ``gamma``.
         scale_mode: what ``scale_fn`` receives: ``"cycle"`` (the cycle number, from 1) or ``"iterations"``
-            (the step). Ignored without a ``scale_fn``, as in torch, but checked all the same.
+            (the step). Not used without a ``scale_fn``, as in torch, but checked all the same, and
+            ``"iterations"`` with a mode that scales by cycle is said to be unused (a UserWarning).
         cycle_momentum: cycle momentum (or Adam's beta1) inversely to the LR; True or False (numpy bools
             too: a string or None is a TypeError, torch reads it by its truth value).
         base_momentum: momentum at the LR peak, one number or one per group.
@@ -177,9 +224,15 @@ class CyclicLR(AbsoluteDropIn):
           to pass ``cycle_momentum=False`` or give the optimizer a momentum.
         - ``cycle_momentum=True`` on an optimizer with neither ``momentum`` nor ``betas`` (Adagrad, ...):
           a ValueError that names the optimizer and says to pass ``cycle_momentum=False``.
-        - Arguments are validated: ``base_lr`` must be >= 0 and <= ``max_lr``; ``exp_range`` needs
-          ``gamma`` in (0, 1]; momentums must lie in [0, 1) with ``base_momentum <= max_momentum``;
-          ``scale_mode`` must be ``"cycle"`` or ``"iterations"``; step sizes are whole steps.
+        - Arguments are validated: ``base_lr`` must be >= 0 and <= ``max_lr``; ``gamma`` must be a number
+          in (0, 1], whatever the mode; ``mode`` one of the three, with a ``scale_fn`` too; momentums must
+          lie in [0, 1) with ``base_momentum <= max_momentum``; ``scale_mode`` must be ``"cycle"`` or
+          ``"iterations"``; step sizes are whole steps. torch takes any ``gamma`` (``'x'``, nan) where it
+          does not use it, and any ``mode`` with a ``scale_fn``.
+        - A valid setting that is not used (``gamma`` other than 1 without ``mode="exp_range"`` or with a
+          ``scale_fn``, ``mode`` other than ``"triangular"`` with a ``scale_fn``, ``scale_mode="iterations"``
+          without one and without ``mode="exp_range"``) is taken, as torch takes it, with a UserWarning saying
+          it is not used and why; torch ignores it without a word.
 
     As torch's, it writes the LR and momentum outright (another scheduler's change is overwritten), and
     ``state_dict()`` saves a ``scale_fn`` that is a callable object by its ``__dict__``; a plain function
@@ -235,6 +288,7 @@ class CyclicLR(AbsoluteDropIn):
         self._scale_fn_custom = scale_fn
         self._functions = [(scale_fn, "scale_fn")]  # its errors name the argument
         lrs = self._cycles(base_lr, max_lr, whole(step_size_up), step_size_down, mode, gamma, scale_mode)
+        _warn_unused_shape(mode, gamma, scale_fn, scale_mode)
         # torch's public attributes
         first = lrs[0]
         self.max_lrs = [s.max_lr for s in lrs]
@@ -274,11 +328,16 @@ class CyclicLR(AbsoluteDropIn):
         """One Cyclic per group (torch's names in messages, ``sizes`` those of ``up`` and ``down``); keeps the
         first for :meth:`scale_fn`."""
         n = self._own_groups()
-        # As torch: a scale_fn replaces mode (and its scale_mode), and only exp_range uses gamma. scale_mode is
-        # checked all the same: a wrong one is a mistake, with or without a scale_fn
+        # As torch: a scale_fn replaces mode (and its scale_mode), and only exp_range uses gamma. Each is checked
+        # all the same: a wrong one is a mistake, with or without a scale_fn (review 97: gamma='x' or nan, and
+        # mode='bogus' with a scale_fn, were taken without a word); one not used is said so (_warn_unused_shape)
         fn = self._scale_fn_custom
         if fn is None:
             one_of("scale_mode", scale_mode, ("cycle", "iterations"))
+        else:
+            one_of("mode", mode, _MODES)
+        if fn is not None or mode != "exp_range":  # (exp_range's is the schedule's check)
+            _check_unused_gamma(gamma, mode, fn)
         shape: dict[str, Any] = (
             {"mode": mode, "gamma": gamma if mode == "exp_range" else 1.0}
             if fn is None
@@ -286,7 +345,7 @@ class CyclicLR(AbsoluteDropIn):
         )
         down = None if down is None else whole(down)
         refused = torch_refuses(  # by torch's own check (its class is ValueError: mode=None, 3, [...])
-            ("mode", mode, lambda v: v not in ["triangular", "triangular2", "exp_range"] and fn is None),
+            ("mode", mode, lambda v: v not in _MODES and fn is None),
         )
         lrs = []
         for (bname, b), (mname, m) in zip(
