@@ -372,6 +372,7 @@ def attr_value(
             attr,
             lr,
             _largest_lr,
+            _lr_signature,
             f"the suggestion {lr:.4g} is the LR of the param group with the largest LR, the one the test swept",
             "LR",
             "the suggestion",
@@ -391,6 +392,7 @@ def weight_decay_value(module: pl.LightningModule, wd: float) -> float:
         "weight_decay",
         wd,
         pg.largest_weight_decay,
+        _wd_signature,
         f"the best weight decay {wd:.4g} is that of the param group with the largest weight decay, the one the "
         f"sweep set",
         "weight decay",
@@ -404,6 +406,7 @@ def _proportional(
     attr: str,
     target: float,
     read: Callable[[list[dict[str, Any]]], float | None],
+    signature: Callable[[Iterable[Any]], list[float | None]],
     said: str,
     what: str,
     goal: str,
@@ -417,9 +420,13 @@ def _proportional(
         return target
     if found.proportional:
         return found.setting
-    if found.last is not None and math.isclose(found.last, found.first, rel_tol=1e-9):
+    if (
+        found.last is not None
+        and math.isclose(found.last, found.first, rel_tol=1e-9)
+        and not _configure_reads(module, attr, found.first_setting, 2 * found.first_setting, signature)
+    ):
         # the hook does not read attr at all: :func:`apply_result` says so, in those words (review 98: two
-        # warnings of the one fault)
+        # warnings of the one fault); one that reads it for other groups than this one is said here
         return target
     rank_zero_warn(
         f"LR range test: {said}, but configure_optimizers gives that group a {what} not in proportion to "
