@@ -1,0 +1,790 @@
+"""The 14 blind tasks of ``range_test_blind.py``: two out-of-sample checks written outside the repo.
+
+Both sets were written by people who had not read the suggestion benchmark's tasks
+(``benchmarks/quality/tasks.py``) or any of its results. They only judge: nothing is chosen on them.
+
+- Round 5 (6 tasks): a GRU on the adding problem with Adam, a tiny Transformer encoder counting tokens with
+  AdamW, a BatchNorm CNN on digits with Nesterov, heteroscedastic Gaussian NLL regression with RMSprop, 20%
+  label noise at batch 8 with SGD-momentum, Huber loss on Student-t targets with Adagrad. The data are fixed
+  (data seed 1234 or scikit-learn's embedded digits); a seed sets the model's init and the data order
+  (``DataLoader(shuffle=True, drop_last=True)`` with a generator seeded with the seed itself).
+- Round 6 (8 tasks): an EmbeddingBag text classifier with Adagrad, a conv autoencoder on digits with Adam,
+  multi-label BCE with dropout and RMSprop, pinball (quantile) regression on diabetes with NAdam, a 7-layer
+  plain MLP with plain SGD, a dropout-heavy MLP at batch 2 with AdamW, Poisson regression at batch 256 with
+  RAdam, a 1-D CNN on waveforms with Nesterov. The data order's generator is seeded with 10000 + the seed.
+
+Ported as written (``/work/round5/tasks.py``, ``/work/round6/tasks.py``): the same data, networks (built in
+the same order from ``torch.manual_seed(seed)``, so the same initial weights), losses, optimizers, batch sizes
+and budgets. Round 5's LightningModules became plain networks plus a loss and an optimizer recipe, as round
+6's are; the gauss_nll task keeps its Bayes floor (the loss can be negative: its regret is the excess over it).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+__all__ = ["TASKS", "Task", "build_model", "get_data", "make_loader", "train_plain"]
+
+Tensors = tuple[torch.Tensor, ...]
+Batch = tuple[torch.Tensor, ...]
+
+#: round 5's data seed
+DATA_SEED = 1234
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    #: 5 or 6: the blind round the task was written in
+    round: int
+    recipe: str
+    #: the budget: optimizer steps of one training
+    steps: int
+    batch: int
+    make_opt: Callable[[Iterable[nn.Parameter], float], torch.optim.Optimizer]
+    build: Callable[[], nn.Module]
+    loss: Callable[[nn.Module, Batch], torch.Tensor]
+    data: Callable[[], tuple[Tensors, Tensors]]
+    #: added to the seed to seed the data order's generator (round 5: 0, round 6: 10000)
+    loader_offset: int
+    #: a known lower bound of the loss (a task whose loss can be negative); regrets are excesses over it
+    floor: float | None = None
+
+
+# === round 5 ==========================================================================================
+
+
+def _xy_loss(
+    fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+) -> Callable[[nn.Module, Batch], torch.Tensor]:
+    def loss(model: nn.Module, batch: Batch) -> torch.Tensor:
+        x, y = batch
+        return fn(model(x), y)
+
+    return loss
+
+
+# 1. GRU, adding problem, Adam -------------------------------------------------------------------------
+class GRUAdding(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rnn = nn.GRU(2, 32, batch_first=True)
+        self.head = nn.Linear(32, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out, _ = self.rnn(x)
+        return self.head(out[:, -1]).squeeze(-1)
+
+
+def _adding_data(n: int, length: int = 25, seed: int = DATA_SEED) -> tuple[torch.Tensor, torch.Tensor]:
+    g = torch.Generator().manual_seed(seed)
+    vals = torch.rand(n, length, generator=g)
+    marks = torch.zeros(n, length)
+    i = torch.randint(0, length // 2, (n,), generator=g)
+    j = torch.randint(length // 2, length, (n,), generator=g)
+    marks[torch.arange(n), i] = 1.0
+    marks[torch.arange(n), j] = 1.0
+    x = torch.stack([vals, marks], -1)
+    y = (vals * marks).sum(1)
+    return x, y
+
+
+def data_adding() -> tuple[Tensors, Tensors]:
+    x, y = _adding_data(4096 + 1024)
+    return (x[:4096], y[:4096]), (x[4096:], y[4096:])
+
+
+# 2. Transformer encoder, histogram task, AdamW --------------------------------------------------------
+class TinyTransformer(nn.Module):
+    V, L = 10, 10
+
+    def __init__(self) -> None:
+        super().__init__()
+        d = 32
+        self.emb = nn.Embedding(self.V, d)
+        self.pos = nn.Parameter(torch.randn(self.L, d) * 0.1)
+        self.enc = nn.TransformerEncoderLayer(d, nhead=4, dim_feedforward=64, dropout=0.0, batch_first=True)
+        self.head = nn.Linear(d, self.L)  # count-1 in 0..L-1
+
+    def forward(self, tok: torch.Tensor) -> torch.Tensor:
+        return self.head(self.enc(self.emb(tok) + self.pos))
+
+
+def loss_histogram(model: nn.Module, batch: Batch) -> torch.Tensor:
+    tok, y = batch
+    return F.cross_entropy(model(tok).reshape(-1, TinyTransformer.L), y.reshape(-1))
+
+
+def data_histogram() -> tuple[Tensors, Tensors]:
+    n = 8192 + 1024
+    g = torch.Generator().manual_seed(DATA_SEED)
+    tok = torch.randint(0, TinyTransformer.V, (n, TinyTransformer.L), generator=g)
+    y = (tok.unsqueeze(2) == tok.unsqueeze(1)).sum(2) - 1  # occurrences of own token, minus one
+    return (tok[:8192], y[:8192]), (tok[8192:], y[8192:])
+
+
+# 3. CNN + BatchNorm on digits, SGD Nesterov -----------------------------------------------------------
+def build_digits_cnn() -> nn.Module:
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 3, padding=1),
+        nn.BatchNorm2d(16),
+        nn.ReLU(),
+        nn.Conv2d(16, 32, 3, padding=1),
+        nn.BatchNorm2d(32),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(32 * 16, 10),
+    )
+
+
+def data_digits_cnn() -> tuple[Tensors, Tensors]:
+    from sklearn.datasets import load_digits
+
+    d = load_digits()
+    x = torch.tensor(d.data, dtype=torch.float32).reshape(-1, 1, 8, 8) / 16.0
+    y = torch.tensor(d.target)
+    perm = torch.randperm(len(y), generator=torch.Generator().manual_seed(DATA_SEED))
+    x, y = x[perm], y[perm]
+    return (x[:1437], y[:1437]), (x[1437:], y[1437:])
+
+
+# 4. heteroscedastic Gaussian NLL, RMSprop -------------------------------------------------------------
+class GaussNLL(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(4, 64), nn.Tanh(), nn.Linear(64, 64), nn.Tanh(), nn.Linear(64, 2))
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        out = self.net(x)
+        return out[:, 0], F.softplus(out[:, 1]) + 1e-6
+
+
+def loss_gauss(model: nn.Module, batch: Batch) -> torch.Tensor:
+    x, y = batch
+    mu, var = model(x)
+    return F.gaussian_nll_loss(mu, y, var, full=True)  # round 5: nn.GaussianNLLLoss(full=True), the same
+
+
+def _gauss_data(n: int = 4096 + 1024, seed: int = DATA_SEED) -> tuple[torch.Tensor, torch.Tensor, float]:
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, 4, generator=g)
+    mean = 1.5 * torch.sin(1.5 * x[:, 0]) + 0.5 * x[:, 1] * x[:, 2]
+    sigma = 0.02 + 0.15 * x[:, 3].abs()
+    y = mean + sigma * torch.randn(n, generator=g)
+    floor = (0.5 * torch.log(2 * math.pi * sigma**2) + 0.5).mean().item()  # Bayes NLL of this sample's sigmas
+    return x, y, floor
+
+
+def data_gauss() -> tuple[Tensors, Tensors]:
+    x, y, _ = _gauss_data()
+    return (x[:4096], y[:4096]), (x[4096:], y[4096:])
+
+
+# 5. 20% label noise, batch 8, SGD momentum ------------------------------------------------------------
+def build_noisy_mlp() -> nn.Module:
+    return nn.Sequential(nn.Linear(20, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 4))
+
+
+def data_noisy() -> tuple[Tensors, Tensors]:
+    from sklearn.datasets import make_classification
+
+    xn, yn = make_classification(
+        n_samples=3000,
+        n_features=20,
+        n_informative=8,
+        n_redundant=4,
+        n_classes=4,
+        n_clusters_per_class=2,
+        class_sep=1.0,
+        random_state=DATA_SEED,
+    )
+    xn = (xn - xn.mean(0)) / xn.std(0)
+    x = torch.tensor(xn, dtype=torch.float32)
+    y = torch.tensor(yn)
+    xtr, ytr, xva, yva = x[:2400], y[:2400].clone(), x[2400:], y[2400:]
+    rng = np.random.default_rng(DATA_SEED)
+    flip = rng.random(2400) < 0.2
+    ytr[torch.tensor(flip)] = torch.tensor((ytr.numpy()[flip] + rng.integers(1, 4, flip.sum())) % 4)
+    return (xtr, ytr), (xva, yva)  # validation labels clean
+
+
+# 6. Huber loss, heavy-tailed targets, Adagrad ---------------------------------------------------------
+class HuberMLP(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x).squeeze(-1)
+
+
+def data_huber() -> tuple[Tensors, Tensors]:
+    from sklearn.datasets import make_regression
+
+    xh, yh = make_regression(
+        n_samples=3000, n_features=10, n_informative=6, noise=0.0, random_state=DATA_SEED
+    )
+    rng = np.random.default_rng(DATA_SEED)
+    yh = 3.0 * yh / yh.std() + np.abs(xh[:, 0]) * 2.0  # a little nonlinearity, scale ~3
+    yh = yh + 0.5 * rng.standard_t(1.5, size=len(yh))  # heavy tails (infinite variance)
+    x = torch.tensor(xh, dtype=torch.float32)
+    y = torch.tensor(yh, dtype=torch.float32)
+    return (x[:2400], y[:2400]), (x[2400:], y[2400:])
+
+
+# === round 6 ==========================================================================================
+
+
+def _t(*arrs: np.ndarray, dtypes: list[torch.dtype] | None = None) -> Tensors:
+    out = []
+    for i, a in enumerate(arrs):
+        dt = dtypes[i] if dtypes else torch.float32
+        out.append(torch.as_tensor(np.asarray(a), dtype=dt))
+    return tuple(out)
+
+
+def _long(a: np.ndarray, b: np.ndarray) -> Tensors:
+    return _t(a, b, dtypes=[torch.long, torch.long])
+
+
+def _float_long(a: np.ndarray, b: np.ndarray) -> Tensors:
+    return _t(a, b, dtypes=[torch.float32, torch.long])
+
+
+# 1. EmbeddingBag text classifier on synthetic token sequences, Adagrad ---------------------------------
+def data_text() -> tuple[Tensors, Tensors]:
+    from sklearn.model_selection import train_test_split
+
+    rng = np.random.default_rng(0)
+    v, c, length = 500, 4, 30
+    topic = rng.dirichlet(np.full(v, 0.05), size=c)  # class-specific word distributions
+    n = 2500
+    y = rng.integers(0, c, n)
+    lens = rng.integers(8, length + 1, n)
+    x = np.zeros((n, length), dtype=np.int64)
+    for i in range(n):
+        k = lens[i]
+        from_topic = rng.random(k) < 0.25
+        toks = np.where(from_topic, rng.choice(v, k, p=topic[y[i]]), rng.integers(1, v, k))
+        toks[toks == 0] = 1
+        x[i, :k] = toks
+    xtr, xva, ytr, yva = train_test_split(x, y, test_size=500, random_state=0)
+    return _long(xtr, ytr), _long(xva, yva)
+
+
+class TextBag(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.emb = nn.EmbeddingBag(500, 32, mode="mean", padding_idx=0)
+        self.fc = nn.Linear(32, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(self.emb(x))
+
+
+# 2. Conv autoencoder on digits, Adam -------------------------------------------------------------------
+def data_digits_img() -> tuple[Tensors, Tensors]:
+    from sklearn import datasets
+    from sklearn.model_selection import train_test_split
+
+    x = datasets.load_digits().data.astype(np.float32) / 16.0
+    xtr, xva = train_test_split(x, test_size=360, random_state=0)
+    return _t(xtr.reshape(-1, 1, 8, 8)), _t(xva.reshape(-1, 1, 8, 8))
+
+
+class ConvAE(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.enc = nn.Sequential(
+            nn.Conv2d(1, 8, 3, padding=1),
+            nn.ReLU(),
+            nn.Conv2d(8, 16, 3, stride=2, padding=1),
+            nn.ReLU(),  # 4x4
+            nn.Conv2d(16, 4, 1),  # bottleneck 4x4x4 = 64 (same size as input, but 1x1 conv + stride)
+        )
+        self.dec = nn.Sequential(
+            nn.ReLU(),
+            nn.ConvTranspose2d(4, 8, 4, stride=2, padding=1),
+            nn.ReLU(),  # 8x8
+            nn.Conv2d(8, 1, 3, padding=1),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.dec(self.enc(x)))
+
+
+def loss_ae(model: nn.Module, batch: Batch) -> torch.Tensor:
+    (x,) = batch
+    return F.mse_loss(model(x), x)
+
+
+# 3. Multi-label BCE, MLP with dropout, RMSprop ---------------------------------------------------------
+def data_multilabel() -> tuple[Tensors, Tensors]:
+    from sklearn import datasets
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    x, y = datasets.make_multilabel_classification(
+        n_samples=2500, n_features=40, n_classes=10, n_labels=3, random_state=0
+    )
+    xtr, xva, ytr, yva = train_test_split(x, y, test_size=500, random_state=0)
+    sc = StandardScaler().fit(xtr)
+    return _t(sc.transform(xtr), ytr), _t(sc.transform(xva), yva)
+
+
+def build_multilabel() -> nn.Module:
+    return nn.Sequential(
+        nn.Linear(40, 128),
+        nn.ReLU(),
+        nn.Dropout(0.2),
+        nn.Linear(128, 128),
+        nn.ReLU(),
+        nn.Dropout(0.2),
+        nn.Linear(128, 10),
+    )
+
+
+def loss_bce(model: nn.Module, batch: Batch) -> torch.Tensor:
+    x, y = batch
+    return F.binary_cross_entropy_with_logits(model(x).reshape(y.shape), y)
+
+
+# 4. Quantile (pinball) regression on diabetes (raw target, shipped feature scale), NAdam ----------------
+QS = torch.tensor([0.1, 0.5, 0.9])
+
+
+def data_diabetes() -> tuple[Tensors, Tensors]:
+    from sklearn import datasets
+    from sklearn.model_selection import train_test_split
+
+    x, y = datasets.load_diabetes(return_X_y=True)  # features as shipped (std ~0.048), target 25..346
+    xtr, xva, ytr, yva = train_test_split(x, y, test_size=92, random_state=0)
+    return _t(xtr, ytr), _t(xva, yva)
+
+
+def build_quantile() -> nn.Module:
+    return nn.Sequential(nn.Linear(10, 64), nn.ReLU(), nn.Linear(64, 3))
+
+
+def loss_pinball(model: nn.Module, batch: Batch) -> torch.Tensor:
+    x, y = batch
+    q = model(x)
+    e = y[:, None] - q
+    return torch.maximum(QS * e, (QS - 1) * e).mean()
+
+
+# 5. Deeper plain MLP (7 linear layers, no normalization), plain SGD, batch 128 -------------------------
+def data_deep() -> tuple[Tensors, Tensors]:
+    from sklearn import datasets
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    x, y = datasets.make_classification(
+        n_samples=4500,
+        n_features=30,
+        n_informative=15,
+        n_redundant=5,
+        n_classes=5,
+        n_clusters_per_class=2,
+        class_sep=1.2,
+        random_state=1,
+    )
+    xtr, xva, ytr, yva = train_test_split(x, y, test_size=500, random_state=0)
+    sc = StandardScaler().fit(xtr)
+    return _float_long(sc.transform(xtr), ytr), _float_long(sc.transform(xva), yva)
+
+
+def build_deep() -> nn.Module:
+    layers: list[nn.Module] = []
+    d = 30
+    for _ in range(6):
+        layers += [nn.Linear(d, 64), nn.ReLU()]
+        d = 64
+    layers.append(nn.Linear(d, 5))
+    return nn.Sequential(*layers)
+
+
+# 6. Dropout-heavy MLP on breast cancer, AdamW (wd 0.05), batch 2 ---------------------------------------
+def data_cancer() -> tuple[Tensors, Tensors]:
+    from sklearn import datasets
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    x, y = datasets.load_breast_cancer(return_X_y=True)
+    xtr, xva, ytr, yva = train_test_split(x, y, test_size=114, random_state=0, stratify=y)
+    sc = StandardScaler().fit(xtr)
+    return _t(sc.transform(xtr), ytr), _t(sc.transform(xva), yva)
+
+
+def build_dropout() -> nn.Module:
+    return nn.Sequential(
+        nn.Dropout(0.2),
+        nn.Linear(30, 256),
+        nn.ReLU(),
+        nn.Dropout(0.5),
+        nn.Linear(256, 256),
+        nn.ReLU(),
+        nn.Dropout(0.5),
+        nn.Linear(256, 1),
+    )
+
+
+# 7. Poisson regression (log link MLP), RAdam, batch 256 ------------------------------------------------
+def data_poisson() -> tuple[Tensors, Tensors]:
+    from sklearn import datasets
+    from sklearn.model_selection import train_test_split
+
+    x, _, coef = datasets.make_regression(
+        n_samples=6000, n_features=20, n_informative=8, coef=True, random_state=3
+    )
+    eta = x @ coef
+    eta = 0.6 * eta / eta.std() + 1.0 + 0.3 * np.sin(x[:, 0] * 2)
+    rng = np.random.default_rng(3)
+    y = rng.poisson(np.exp(eta)).astype(np.float32)
+    xtr, xva, ytr, yva = train_test_split(x, y, test_size=1000, random_state=0)
+    return _t(xtr, ytr), _t(xva, yva)
+
+
+def build_poisson() -> nn.Module:
+    return nn.Sequential(nn.Linear(20, 32), nn.Tanh(), nn.Linear(32, 1))
+
+
+def loss_poisson(model: nn.Module, batch: Batch) -> torch.Tensor:
+    x, y = batch
+    return F.poisson_nll_loss(model(x).squeeze(-1), y, log_input=True, full=True)
+
+
+# 8. 1-D CNN on synthetic waveforms, SGD Nesterov momentum 0.9 ------------------------------------------
+def data_waves() -> tuple[Tensors, Tensors]:
+    from sklearn.model_selection import train_test_split
+
+    rng = np.random.default_rng(8)
+    n, length = 3000, 64
+    y = rng.integers(0, 4, n)
+    t = np.linspace(0, 1, length)[None, :]
+    f = rng.uniform(1, 4, (n, 1))
+    ph = rng.uniform(0, 1, (n, 1))
+    a = rng.uniform(0.5, 1.5, (n, 1))
+    u = (f * t + ph) % 1.0
+    waves = np.stack(
+        [np.sin(2 * np.pi * u), np.sign(np.sin(2 * np.pi * u)), 2 * u - 1, 4 * np.abs(u - 0.5) - 1]
+    )  # sine, square, sawtooth, triangle
+    x = a * waves[y, np.arange(n)] + 0.6 * rng.standard_normal((n, length))
+    x = x[:, None, :].astype(np.float32)
+    xtr, xva, ytr, yva = train_test_split(x, y, test_size=500, random_state=0)
+    return _float_long(xtr, ytr), _float_long(xva, yva)
+
+
+def build_cnn1d() -> nn.Module:
+    return nn.Sequential(
+        nn.Conv1d(1, 16, 5, padding=2),
+        nn.ReLU(),
+        nn.MaxPool1d(2),
+        nn.Conv1d(16, 32, 5, padding=2),
+        nn.ReLU(),
+        nn.AdaptiveAvgPool1d(1),
+        nn.Flatten(),
+        nn.Linear(32, 4),
+    )
+
+
+def loss_bce1(model: nn.Module, batch: Batch) -> torch.Tensor:
+    x, y = batch
+    return F.binary_cross_entropy_with_logits(model(x).squeeze(-1), y)
+
+
+# === the tasks ========================================================================================
+
+_ce = _xy_loss(F.cross_entropy)
+_mse = _xy_loss(F.mse_loss)
+
+
+def _huber(pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    return F.huber_loss(pred, y, delta=1.0)
+
+
+def _gauss_floor() -> float:
+    return _gauss_data()[2]
+
+
+def _adam(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return torch.optim.Adam(p, lr=lr)
+
+
+def _adamw_001(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return torch.optim.AdamW(p, lr=lr, weight_decay=0.01)
+
+
+def _adamw_005(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return torch.optim.AdamW(p, lr=lr, weight_decay=0.05)
+
+
+def _nesterov(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return torch.optim.SGD(p, lr=lr, momentum=0.9, nesterov=True)
+
+
+def _momentum(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return torch.optim.SGD(p, lr=lr, momentum=0.9)
+
+
+def _sgd(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return torch.optim.SGD(p, lr=lr)
+
+
+def _rmsprop(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return torch.optim.RMSprop(p, lr=lr)
+
+
+def _adagrad(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return torch.optim.Adagrad(p, lr=lr)
+
+
+def _nadam(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return torch.optim.NAdam(p, lr=lr)
+
+
+def _radam(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return torch.optim.RAdam(p, lr=lr)
+
+
+TASKS: tuple[Task, ...] = (
+    # round 5 (its table: model, data, loss, optimizer, batch, steps)
+    Task(
+        "gru_adding",
+        5,
+        "GRU(2->32)+linear, adding problem T=25, MSE; Adam, batch 32",
+        300,
+        32,
+        _adam,
+        GRUAdding,
+        _mse,
+        data_adding,
+        0,
+    ),
+    Task(
+        "transformer_hist",
+        5,
+        "1 TransformerEncoderLayer (d 32, 4 heads, ff 64), token histogram, CE; AdamW wd 0.01, batch 64",
+        250,
+        64,
+        _adamw_001,
+        TinyTransformer,
+        loss_histogram,
+        data_histogram,
+        0,
+    ),
+    Task(
+        "cnn_bn_digits",
+        5,
+        "2x(conv3x3-BN-ReLU), maxpool, linear, digits, CE; SGD Nesterov m=0.9, batch 32",
+        200,
+        32,
+        _nesterov,
+        build_digits_cnn,
+        _ce,
+        data_digits_cnn,
+        0,
+    ),
+    Task(
+        "gauss_nll",
+        5,
+        "MLP 4-64-64-2 tanh, heteroscedastic Gaussian NLL (can go negative); RMSprop, batch 128",
+        300,
+        128,
+        _rmsprop,
+        GaussNLL,
+        loss_gauss,
+        data_gauss,
+        0,
+        floor=_gauss_floor(),
+    ),
+    Task(
+        "noisy_labels_bs8",
+        5,
+        "MLP 20-64-64-4, make_classification, 20% train labels flipped, CE; SGD m=0.9, batch 8",
+        300,
+        8,
+        _momentum,
+        build_noisy_mlp,
+        _ce,
+        data_noisy,
+        0,
+    ),
+    Task(
+        "huber_heavytail",
+        5,
+        "MLP 10-32-1, make_regression + Student-t(1.5) noise, Huber; Adagrad, batch 32",
+        200,
+        32,
+        _adagrad,
+        HuberMLP,
+        _xy_loss(_huber),
+        data_huber,
+        0,
+    ),
+    # round 6 (its recipes, as written)
+    Task(
+        "textbag_adagrad",
+        6,
+        "EmbeddingBag(500,32,mean)+Linear, synthetic topic tokens, 4 classes, CE; Adagrad, batch 32",
+        300,
+        32,
+        _adagrad,
+        TextBag,
+        _ce,
+        data_text,
+        10_000,
+    ),
+    Task(
+        "convae_adam",
+        6,
+        "conv autoencoder on digits 8x8 (bottleneck 4x4x4), MSE; Adam, batch 64",
+        400,
+        64,
+        _adam,
+        ConvAE,
+        loss_ae,
+        data_digits_img,
+        10_000,
+    ),
+    Task(
+        "multilabel_rmsprop",
+        6,
+        "MLP 40-128-128-10 dropout 0.2, make_multilabel_classification, BCE; RMSprop, batch 32",
+        300,
+        32,
+        _rmsprop,
+        build_multilabel,
+        loss_bce,
+        data_multilabel,
+        10_000,
+    ),
+    Task(
+        "quantile_nadam",
+        6,
+        "MLP 10-64-3, diabetes (raw target, shipped features), pinball loss q=.1/.5/.9; NAdam, batch 16",
+        300,
+        16,
+        _nadam,
+        build_quantile,
+        loss_pinball,
+        data_diabetes,
+        10_000,
+    ),
+    Task(
+        "deepmlp_sgd",
+        6,
+        "plain MLP 6x64 ReLU no norm, make_classification 5 classes, CE; plain SGD, batch 128",
+        300,
+        128,
+        _sgd,
+        build_deep,
+        _ce,
+        data_deep,
+        10_000,
+    ),
+    Task(
+        "dropout_adamw_b2",
+        6,
+        "MLP 30-256-256-1, dropout 0.2/0.5/0.5, breast cancer, BCE; AdamW wd 0.05, batch 2",
+        500,
+        2,
+        _adamw_005,
+        build_dropout,
+        loss_bce1,
+        data_cancer,
+        10_000,
+    ),
+    Task(
+        "poisson_radam_b256",
+        6,
+        "MLP 20-32(tanh)-1 log-rate, synthetic Poisson counts, Poisson NLL; RAdam, batch 256",
+        200,
+        256,
+        _radam,
+        build_poisson,
+        loss_poisson,
+        data_poisson,
+        10_000,
+    ),
+    Task(
+        "cnn1d_nesterov",
+        6,
+        "1-D CNN (2 conv, avgpool), synthetic waveforms (4 shapes, noise 0.6), CE; "
+        "SGD Nesterov m=0.9, batch 32",
+        300,
+        32,
+        _nesterov,
+        build_cnn1d,
+        _ce,
+        data_waves,
+        10_000,
+    ),
+)
+
+
+@cache
+def _data(name: str) -> tuple[Tensors, Tensors]:
+    return next(t for t in TASKS if t.name == name).data()
+
+
+def get_data(task: Task) -> tuple[Tensors, Tensors]:
+    """The task's (train, validation) tensors, made once per process."""
+    return _data(task.name)
+
+
+def make_loader(task: Task, seed: int) -> DataLoader:
+    """The seed's data order: shuffled, whole batches, the generator seeded with ``loader_offset + seed``."""
+    train, _ = get_data(task)
+    g = torch.Generator().manual_seed(task.loader_offset + seed)
+    return DataLoader(TensorDataset(*train), batch_size=task.batch, shuffle=True, drop_last=True, generator=g)
+
+
+def build_model(task: Task, seed: int) -> nn.Module:
+    """The network's initial weights from ``torch.manual_seed(seed)``."""
+    torch.manual_seed(seed)
+    return task.build()
+
+
+def train_plain(task: Task, lr: float, seed: int) -> tuple[float, float, float]:
+    """``task.steps`` optimizer steps at a constant ``lr`` in a plain loop: (final training loss = mean of the
+    last 10% of the steps, validation loss, first step's loss). A loss that is not finite or above 1e8 ends
+    the run: final and validation loss are inf."""
+    model = build_model(task, seed)
+    opt = task.make_opt(model.parameters(), lr)
+    loader = make_loader(task, seed)
+    losses: list[float] = []
+    model.train()
+    diverged = False
+    while len(losses) < task.steps and not diverged:
+        for batch in loader:
+            loss = task.loss(model, tuple(batch))
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            v = loss.item()
+            losses.append(v)
+            if not math.isfinite(v) or v > 1e8:
+                diverged = True
+                break
+            if len(losses) >= task.steps:
+                break
+    if diverged:
+        return math.inf, math.inf, losses[0]
+    k = max(1, task.steps // 10)
+    final = float(np.mean(losses[-k:]))
+    model.eval()
+    _, val = get_data(task)
+    with torch.no_grad():
+        vl = task.loss(model, val).item()
+    return final, (vl if math.isfinite(vl) else math.inf), losses[0]
