@@ -28,3 +28,56 @@ def test_a_settings_answer_counts_within_3x_where_the_default_setting_gave_none(
     default_cell, dense_cell = cells[CONFIGS.index(DEFAULT_CONFIG)], cells[CONFIGS.index(dense)]
     assert default_cell.startswith("2/3 agree") and default_cell.endswith("2/3 in 3x")
     assert dense_cell.startswith("1/3 agree") and dense_cell.endswith("2/3 in 3x")
+
+
+def test_the_blind_benchmark_rescores_a_dump_without_training(tmp_path, capsys) -> None:
+    """benchmarks/range_test_blind.py --from: the per-task row and the totals from a tiny hand-made dump (one
+    task, two seeds): ratios to the grid-best LR, regrets over the floor, a None with its reason's first
+    words, and a run whose training at its answer diverged (worst regret inf)."""
+    import json
+
+    import range_test_blind as blind
+
+    def run(seed: int, answer: float | None, final: list[float | None] | None = None) -> dict:
+        extra = {} if final is None else {"final": final, "val": final}
+        reason = (
+            None if answer is not None else "the loss never fell below its starting level over lr 1e-07..10"
+        )
+        return {"seed": seed, "answer": answer, "reason": reason, "stop": "completed", "cost": 500, **extra}
+
+    task = {
+        "name": "tiny",
+        "round": 6,
+        "recipe": "a tiny recipe",
+        "steps": 100,
+        "batch": 8,
+        "floor": -1.0,
+        "grid": [
+            {"lr": 0.01, "final": [1.0, 1.0], "val": [1.5, 1.5]},
+            {"lr": 0.1, "final": [0.0, 0.0], "val": [0.2, 0.2]},  # the grid-best: 1.0 above the floor
+            {"lr": 1.0, "final": [None, 3.0], "val": [None, 3.0]},  # diverged on one seed: inf
+        ],
+        "runs": {
+            "default": [run(100, 0.2, [1.0, 1.0]), run(101, None)],
+            "confirm=False": [run(100, 0.02, [0.5, 0.5]), run(101, 5.0, [None, 0.0])],
+        },
+    }
+    dump = tmp_path / "blind.json"
+    dump.write_text(
+        json.dumps({"format": blind.FORMAT, "grid_seeds": [0, 1], "sweep_seeds": [100, 101], "tasks": [task]})
+    )
+    assert blind.main(["--from", str(dump)]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("| tiny |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[4:11] == [
+        "0.1 (0; floor -1.000)",
+        "0.1",
+        "2.00, None",
+        "2.000, -",
+        "0.20, 50.00",
+        "1.500, inf",
+        "default seeds 101: the loss never fell below its starting level over ...",
+    ]
+    assert "| all 1 | default | 2 | 1 | 1 | 1 | 2.000 | 2.000 |" in out
+    assert "| all 1 | confirm=False | 2 | 0 | 1 | 0 | inf | inf |" in out
