@@ -87,7 +87,7 @@ class Module(pl.LightningModule):
         return self.task.make_opt(self.parameters(), self.lr)
 
 
-def _round(x: float, digits: int = 5) -> float | None:
+def _round(x: float, digits: int = 7) -> float | None:
     """A number for the dump: ``digits`` significant digits, None for a loss that is not finite."""
     return float(f"{x:.{digits}g}") if math.isfinite(x) else None
 
@@ -102,15 +102,17 @@ def _mean(xs: Sequence[float | None]) -> float:
 def grid(task: Task, seeds: Sequence[int]) -> list[dict[str, Any]]:
     """The constant-LR grid: per LR the final training and the validation loss of each seed."""
     rows: list[dict[str, Any]] = []
+    means: list[float] = []
     bad_run = 0
     for k in range(GRID_FIRST, GRID_LAST + 1):
         lr = 10 ** (k / 3)
         runs = [train_plain(task, lr, s) for s in seeds]
-        finals = [r[0] for r in runs]
-        rows.append({"lr": lr, "final": [_round(f) for f in finals], "val": [_round(r[1]) for r in runs]})
-        best = min(rows, key=lambda r: _mean(r["final"]))
-        mean = _mean(finals)
-        bad = (not math.isfinite(mean) or mean > sum(r[2] for r in runs) / len(runs)) and lr > best["lr"]
+        means.append(_mean([r[0] for r in runs]))  # unrounded: on a flat curve rounded means tie
+        rows.append({"lr": lr, "final": [_round(r[0]) for r in runs], "val": [_round(r[1]) for r in runs]})
+        best = rows[means.index(min(means))]
+        bad = (not math.isfinite(means[-1]) or means[-1] > sum(r[2] for r in runs) / len(runs)) and lr > best[
+            "lr"
+        ]
         bad_run = bad_run + 1 if bad else 0
         if bad_run >= 2:
             break
@@ -139,7 +141,7 @@ def range_test(task: Task, seed: int, confirm: bool | None, root: str) -> dict[s
         answer = result.suggestion() if result is not None else None
     return {
         "seed": seed,
-        "answer": None if answer is None else float(f"{answer:.6g}"),
+        "answer": answer,  # unrounded: it is trained at, and a change in the 7th digit moves some losses by 5%
         "reason": None if answer is not None or result is None else (result.reason or "")[:200],
         "stop": None if result is None else result.stop_reason,
         "cost": None if result is None else result.cost,
