@@ -27,7 +27,7 @@ data order as the grid's seeds 0 and 1) on a Trainer of ceil(600 / batches per e
 grid seeds, separate sweep seeds, both modes. The data order's generator keeps each round's seeding (round 5:
 the seed, round 6: 10000 + the seed), so each task's grid is the one its round computed.
 
-    python benchmarks/range_test_blind.py --dump benchmarks/results/blind.json   # ~15 min, 1 core
+    python benchmarks/range_test_blind.py --dump benchmarks/results/blind.json   # ~9 min, 1 core
     python benchmarks/range_test_blind.py --from benchmarks/results/blind.json   # seconds
     python benchmarks/range_test_blind.py --tasks huber_heavytail --seeds 1      # a smoke run
 """
