@@ -245,31 +245,35 @@ def check_strategy(strategy: Any) -> None:
 
 
 def check_no_finder(trainer: pl.Trainer, title: str, tuner: bool) -> None:
-    """Refuse Lightning's own search callbacks on the Trainer where they would act unseen (review 98): a
-    ``LearningRateFinder`` runs its LR search at every fit's start and sets the LR it finds, over the range
-    test's answer (the next fit trained at its LR, not the test's), and in the Tuner's fit it searches too; a
+    """Refuse Lightning's own search callbacks in the fit where they would act unseen (review 98): a
+    ``LearningRateFinder`` runs its LR search at a fit's start and sets the LR it finds, over the range test's
+    answer (the next fit trained at its LR, not the test's), and in the Tuner's fit it searches too; a
     ``BatchSizeFinder`` in the Tuner's fit runs its search there and leaves the batch size it found (the
-    sweep ran at it). Lightning's own Tuner refuses them the same way. (With ``LRRangeTest`` a
-    ``BatchSizeFinder`` runs first, at the fit's start, and the test sweeps at the batch size it found: both
-    act on the fit, as meant.)"""
+    sweep ran at it). Lightning refuses them the same way (``Tuner.lr_find`` the first, ``scale_batch_size``
+    the second). Asked before the Tuner's fit and at the fit's setup, where the module's
+    ``configure_callbacks`` has added its own (review 99). (With ``LRRangeTest`` a ``BatchSizeFinder`` runs
+    first, at the fit's start, and the test sweeps at the batch size it found: both act on the fit, as
+    meant.)"""
     finders = ["LearningRateFinder", "BatchSizeFinder"] if tuner else ["LearningRateFinder"]
     for name in finders:
         kind = L.resolve(trainer, "callbacks", name)
-        if any(isinstance(cb, kind) for cb in L.callbacks(trainer)):
-            if name == "LearningRateFinder":
-                what = (
-                    "it runs Lightning's LR search at the start of every fit and sets the LR it finds, over the "
-                    "range test's answer"
-                )
-            else:
-                what = (
-                    "it would run its batch-size search in the test's fit and leave the batch size it found; run "
-                    "Tuner(trainer).scale_batch_size(...) first, then the range test at the batch size it found"
-                )
-            raise ValueError(
-                f"{title}: the Trainer has a {name} callback: {what}. Remove it from the Trainer's callbacks"
-                + (" (Lightning's Tuner refuses it too)" if tuner else "")
+        found = next((cb for cb in L.callbacks(trainer) if isinstance(cb, kind)), None)
+        if found is None:
+            continue
+        given = type(found).__name__ + ("" if type(found).__name__ == name else f" (a {name})")
+        if name == "LearningRateFinder":
+            what = "it runs Lightning's LR search in the fit and sets the LR it finds, over the range test's answer"
+            peer = "Tuner.lr_find"
+        else:
+            what = (
+                "it would run its batch-size search in the test's fit and leave the batch size it found; run "
+                "Tuner(trainer).scale_batch_size(...) first, then the range test at the batch size it found"
             )
+            peer = "Tuner.scale_batch_size"
+        raise ValueError(
+            f"{title}: a {given} callback is in this fit (on the Trainer, or returned by the module's "
+            f"configure_callbacks): {what}. Remove it for the range test (Lightning's {peer} refuses it too)"
+        )
 
 
 def check_not_maximizing(optimizer: torch.optim.Optimizer) -> None:

@@ -2,8 +2,7 @@
 callbacks and the RNGs, and puts back when it ends, so the fit that follows runs as it would without the test.
 
 - The Trainer's callbacks (those the module's ``configure_callbacks`` adds are the module's, added again at the
-  next fit: review 70) and their states (``state_dict``, what a checkpoint keeps of them: their ``setup`` and
-  ``on_fit_start`` run in the test's fit, and one that counts fits counted it: review 98), its sanity check, its loggers (hidden without ``log``: the test then writes nothing)
+  next fit: review 70), its sanity check, its loggers (hidden without ``log``: the test then writes nothing)
   and a ``ModelCheckpoint``'s ``dirpath``, which its first setup fixes from the loggers (review 71).
 - The module's hparams as the loggers record them (:func:`~lightning_lr._lightning_compat.held_hparams`).
 - The RNGs: the fit draws from them before the test's own snapshot (its data fetcher creates the epoch's
@@ -24,7 +23,7 @@ import torch
 
 from .. import _lightning_compat as L
 from ._data import held_generators, loader_generators
-from ._state import RNGState, clone, same_state
+from ._state import RNGState
 
 __all__ = ["own_fit"]
 
@@ -53,7 +52,6 @@ def own_fit(
         trainer.loggers = []
     saving = L.resolve(trainer, "callbacks", "ModelCheckpoint")
     dirpaths = [(cb, cb.dirpath) for cb in before if isinstance(cb, saving)]
-    states = [(cb, clone(cb.state_dict())) for cb in before]
     # with ``log`` the loggers get the test's curves and then the hparams with what the test applied, not the
     # hparams as they were before it: TensorBoard's HPARAMS tab keeps the first values a run logged
     held = L.held_hparams(model, datamodule)
@@ -74,9 +72,6 @@ def own_fit(
         trainer.loggers = loggers
         for cb, dirpath in dirpaths:
             cb.dirpath = dirpath
-        for cb, state in states:
-            if not same_state(cb.state_dict(), state):
-                cb.load_state_dict(state)
         rng.restore()
         if callback.held_at_start is not None:  # those made in setup: as the fit's loaders got them
             callback.held_at_start.restore_generators(skip=before_fit)

@@ -9,64 +9,32 @@ reducer or a scheduler holding a reference keeps working), only their values go 
 from __future__ import annotations
 
 import copy
-import math
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
-from .._validate import same
 from ._place import choose, cuda_devices, device_bytes, stash, synchronize, tensors_of, unstash
 
-__all__ = ["RNGState", "Snapshot", "clone", "same_state"]
+__all__ = ["RNGState", "Snapshot"]
 
 _MISSING = object()
 
 
-def clone(value: Any) -> Any:
+def _clone(value: Any) -> Any:
     """A deep copy whose tensors are detached clones (on the same device)."""
     if isinstance(value, torch.Tensor):
         return value.detach().clone()
     if isinstance(value, tuple):
-        return tuple(clone(v) for v in value)
+        return tuple(_clone(v) for v in value)
     if isinstance(value, list):
-        return [clone(v) for v in value]
+        return [_clone(v) for v in value]
     if isinstance(value, dict):
-        return {k: clone(v) for k, v in value.items()}
+        return {k: _clone(v) for k, v in value.items()}
     return copy.deepcopy(value)
-
-
-def same_state(a: Any, b: Any) -> bool:
-    """Whether two states (``state_dict()`` values: dicts, lists, tuples, tensors, numbers) are equal, tensors
-    by dtype, shape and values (NaN equal to NaN, as in a copy)."""
-    if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
-        if not (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor)) or (a.dtype, a.shape) != (
-            b.dtype,
-            b.shape,
-        ):
-            return False
-        b = b.to(a.device)
-        if torch.equal(a, b):
-            return True
-        return (
-            a.is_floating_point()
-            and torch.equal(a.isnan(), b.isnan())
-            and torch.equal(a.nan_to_num(), b.nan_to_num())
-        )
-    if isinstance(a, Mapping) and isinstance(b, Mapping):
-        return a.keys() == b.keys() and all(same_state(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return (
-            type(a) is type(b)
-            and len(a) == len(b)
-            and all(same_state(x, y) for x, y in zip(a, b, strict=True))
-        )
-    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
-        return True
-    return type(a) is type(b) and same(a, b)
 
 
 def _restore_value(current: Any, original: Any, saved: Any) -> Any:
@@ -83,7 +51,7 @@ def _restore_value(current: Any, original: Any, saved: Any) -> Any:
     if isinstance(original, list) and isinstance(saved, list) and len(original) == len(saved):
         original[:] = [_restore_value(None, o, s) for o, s in zip(original, saved, strict=True)]
         return original
-    return clone(saved)
+    return _clone(saved)
 
 
 class _TensorSlot:
@@ -151,7 +119,7 @@ class _ModuleState:
             m.training = training
         for metric, state in self.metrics:
             for key, value in state.items():
-                setattr(metric, key, clone(value))
+                setattr(metric, key, _clone(value))
 
 
 def _metric_class() -> Any:
@@ -169,21 +137,21 @@ def _metric_state(metric: Any) -> dict[str, Any]:
     """A torchmetrics Metric's accumulated state: its ``add_state`` attributes (not buffers, so not in
     ``state_dict`` by default) and its update counter and caches."""
     keys = [*getattr(metric, "_defaults", {}), *(k for k in _METRIC_EXTRA if k in metric.__dict__)]
-    return {k: clone(getattr(metric, k)) for k in keys}
+    return {k: _clone(getattr(metric, k)) for k in keys}
 
 
 class _OptimizerState:
     def __init__(self, optimizer: torch.optim.Optimizer, host: bool) -> None:
         self.optimizer = optimizer
         self.groups = list(optimizer.param_groups)
-        self.group_values = [{k: (v, clone(v)) for k, v in g.items() if k != "params"} for g in self.groups]
+        self.group_values = [{k: (v, _clone(v)) for k, v in g.items() if k != "params"} for g in self.groups]
         self.group_params = [list(g["params"]) for g in self.groups]
         # the per-parameter tensors (Adam's moments, momentum buffers) go where the snapshot's place says;
         # the rest is small and stays beside the original
         self.state: dict[Any, tuple[dict[str, Any], dict[str, tuple[Any, Any]]]] = {
             p: (
                 s,
-                {k: (v, stash(v, host) if isinstance(v, torch.Tensor) else clone(v)) for k, v in s.items()},
+                {k: (v, stash(v, host) if isinstance(v, torch.Tensor) else _clone(v)) for k, v in s.items()},
             )
             for p, s in optimizer.state.items()
         }
@@ -295,15 +263,15 @@ class Snapshot:
         self.optimizers = [_OptimizerState(o, host) for o in optimizers]
         self._devices = cuda_devices(tensors) if host else set()
         synchronize(self._devices)  # the host copies are complete before the sweep changes the originals
-        self.schedulers = [(s, clone(s.state_dict())) for s in schedulers]
-        self.precision = None if precision is None else (precision, clone(precision.state_dict()))
+        self.schedulers = [(s, _clone(s.state_dict())) for s in schedulers]
+        self.precision = None if precision is None else (precision, _clone(precision.state_dict()))
         self.rng = RNGState(generators)
 
     def restore(self) -> None:
         """Put everything back (the snapshot stays valid: restore can be called again)."""
         # Schedulers first: loading one may write LRs into the optimizer, which is restored after it.
         for scheduler, state in self.schedulers:
-            scheduler.load_state_dict(clone(state))
+            scheduler.load_state_dict(_clone(state))
         for opt in self.optimizers:
             opt.restore()
         self.module.restore()
@@ -311,5 +279,5 @@ class Snapshot:
         if self.precision is not None:
             plugin, state = self.precision
             if state:
-                plugin.load_state_dict(clone(state))
+                plugin.load_state_dict(_clone(state))
         self.rng.restore()

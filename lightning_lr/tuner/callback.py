@@ -136,8 +136,8 @@ class _RangeTestCallback(Callback, Generic[R]):
     def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         if stage == "fit":
             check_strategy(trainer.strategy)  # before the strategy wraps the model
-            if not self._tuner_exit:  # (the Tuner asked before its fit)
-                check_no_finder(trainer, self.options.title, tuner=False)
+            # (the Tuner asked before its fit too; the module's configure_callbacks have been added since)
+            check_no_finder(trainer, self.options.title, tuner=self._tuner_exit)
             if trainer.global_step == 0:
                 # a fresh run's results are its own: a callback reused in another fit (a study's next trial)
                 # kept the last one's, also where this fit's test was interrupted (review 49); a fit resumed

@@ -1376,33 +1376,31 @@ def test_a_carried_result_names_the_places_the_test_set(tmp_path: Any, caplog: A
     assert f"(it set TinyModel.hparams.lr = {s:.4g})" in caplog.text
 
 
-class _CountsFits(Callback):
-    """A callback whose state counts the fits it started (review 98's)."""
+class _TakesTheAnswer(Callback):
+    """A user's callback that takes the result (``apply_range_test``, the duck-typed way) and keeps it in its
+    state."""
 
     def __init__(self) -> None:
-        self.fits = 0
+        self.max_lr: float | None = None
 
-    def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
-        self.fits += 1
+    def apply_range_test(self, result: RangeTestResult) -> None:
+        self.max_lr = result.one_cycle_max_lr()
 
     def state_dict(self) -> dict[str, Any]:
-        return {"fits": self.fits}
+        return {"max_lr": self.max_lr}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        self.fits = state_dict["fits"]
+        self.max_lr = state_dict["max_lr"]
 
 
-def test_the_tuners_fit_leaves_the_callbacks_states_as_they_were(tmp_path: Any) -> None:
-    """Review 98: the Trainer's callbacks run their setup and on_fit_start in the Tuner's fit, and one that
-    counts fits counted the test's; their states (what a checkpoint keeps) are put back, and the fit after the
-    test counts once."""
-    counter = _CountsFits()
-    tr = trainer(tmp_path, callbacks=[counter], max_steps=3)
+def test_a_callback_that_takes_the_answer_keeps_it_after_the_tuner(tmp_path: Any) -> None:
+    """Review 99: putting the callbacks' states back after the Tuner's fit wiped the answer a user's callback
+    had taken in it (that restore is gone: the callbacks' setup and on_fit_start run in the test's fit, as
+    the README says)."""
+    taker = _TakesTheAnswer()
     seed_all(0)
-    Tuner(tr).lr_range_test(TinyModel(), loader(), num_steps=20, confirm=False, apply=False)
-    assert counter.state_dict() == {"fits": 0}
-    tr.fit(TinyModel(), loader())
-    assert counter.state_dict() == {"fits": 1}
+    result = Tuner(trainer(tmp_path, callbacks=[taker])).lr_range_test(TinyModel(), loader(), num_steps=30)
+    assert result.one_cycle_max_lr() is not None and taker.max_lr == result.one_cycle_max_lr()
 
 
 def test_the_tuners_fit_prints_no_model_summary(tmp_path: Any, capsys: Any) -> None:
@@ -1425,10 +1423,53 @@ def test_the_tuner_refuses_lightnings_finder_callbacks(tmp_path: Any, finder: st
     model = TinyModel()
     before = [p.detach().clone() for p in model.parameters()]
     tr = trainer(tmp_path, callbacks=[getattr(callbacks, finder)()])
-    with pytest.raises(ValueError, match=f"LR range test: the Trainer has a {finder} callback"):
+    with pytest.raises(ValueError, match=f"^LR range test: a {finder} callback is in this fit"):
         Tuner(tr).lr_range_test(model, loader(), num_steps=20)
     assert all(torch.equal(a, p) for a, p in zip(before, model.parameters(), strict=True))
     assert tr.global_step == 0 and not list(tmp_path.glob(".lr_find*"))
+
+
+class _FinderModel(TinyModel):
+    """A module whose configure_callbacks returns one of Lightning's finder callbacks."""
+
+    def __init__(self, finder: str) -> None:
+        super().__init__()
+        self.finder = finder
+        self.batch_size = 16  # (what a BatchSizeFinder tunes)
+
+    def configure_callbacks(self) -> Any:
+        from lightning.pytorch import callbacks
+
+        return [getattr(callbacks, self.finder)()]
+
+    def train_dataloader(self) -> Any:  # (a BatchSizeFinder refuses loaders given to fit)
+        return loader()
+
+
+@pytest.mark.parametrize("finder", ["LearningRateFinder", "BatchSizeFinder"])
+def test_the_tuner_refuses_a_finder_the_module_configures(tmp_path: Any, finder: str) -> None:
+    """Review 99: the check ran before the fit, and a finder the module's configure_callbacks returns joined
+    only in it: Lightning's LR search ran in the test's fit, or the batch size changed there."""
+    model = _FinderModel(finder)
+    before = [p.detach().clone() for p in model.parameters()]
+    tr = trainer(tmp_path)
+    with pytest.raises(
+        ValueError, match=f"^LR range test: a {finder} callback is in this fit .* configure_callbacks"
+    ):
+        Tuner(tr).lr_range_test(model, num_steps=20)
+    assert all(torch.equal(a, p) for a, p in zip(before, model.parameters(), strict=True))
+    assert not [cb for cb in tr.callbacks if type(cb).__name__ == finder]  # the module's, gone with its fit
+    assert model.batch_size == 16
+
+
+def test_a_finder_subclass_is_named_as_the_user_wrote_it(tmp_path: Any) -> None:
+    from lightning.pytorch.callbacks import LearningRateFinder
+
+    class AtEpochs(LearningRateFinder):
+        pass
+
+    with pytest.raises(ValueError, match=r"^LR range test: a AtEpochs \(a LearningRateFinder\) callback"):
+        Tuner(trainer(tmp_path, callbacks=[AtEpochs()])).lr_range_test(TinyModel(), loader(), num_steps=20)
 
 
 def test_the_callback_refuses_a_learning_rate_finder_beside_it(tmp_path: Any) -> None:
@@ -1436,8 +1477,6 @@ def test_the_callback_refuses_a_learning_rate_finder_beside_it(tmp_path: Any) ->
     from lightning.pytorch.callbacks import LearningRateFinder
 
     tr = trainer(tmp_path, callbacks=[LearningRateFinder(), LRRangeTest(num_steps=20)], max_steps=3)
-    with pytest.raises(
-        ValueError, match="LR range test: the Trainer has a LearningRateFinder callback: it runs"
-    ):
+    with pytest.raises(ValueError, match=r"^LR range test: a LearningRateFinder callback is in this fit"):
         tr.fit(TinyModel(), loader())
     assert tr.global_step == 0
