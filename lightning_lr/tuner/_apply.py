@@ -139,9 +139,9 @@ def apply_result(
     if wd is not None:
         _apply_weight_decay(trainer, module, wd, live)
     old = lightning_getattr(module, attr) if attr is not None else None
-    value = lr
+    value, warned = lr, False
     if attr is not None:
-        value, peak = attr_value(module, attr, lr, best)
+        value, peak, warned = attr_value(module, attr, lr, best)
         _set(module, attr, value)
         if peak is not None:
             ratio = peak.target / value
@@ -160,8 +160,10 @@ def apply_result(
     if takers:
         return
 
-    def ignored(attr: str) -> bool:  # configure_optimizers builds the same LRs with the answer as without it
-        return old != value and not _configure_reads(module, attr, old, value, _lr_signature)
+    def ignored(attr: str) -> bool:
+        # configure_optimizers builds the same LRs with the answer as without it, not said yet (review 98: two
+        # warnings of the one fault); a hook that reads attr, but not for the largest group, was said
+        return not warned and old != value and not _configure_reads(module, attr, old, value, _lr_signature)
 
     if not live:
         if attr is None:
@@ -177,6 +179,15 @@ def apply_result(
                 f"for {attr}={old!r} and {attr}={value:.4g}, so the next fit trains with its own LRs. Pass "
                 f"lr=self.{attr} to the optimizer, or use result.suggestion()"
             )
+        return
+    if attr is not None and ignored(attr):
+        # nothing configure_optimizers builds trains at the answer: this fit is scaled to it, the next is not
+        rank_zero_warn(
+            f"LR range test: set {_where(module, attr)} = {value:.4g}, but configure_optimizers() does not read "
+            f"self.{attr} (or self.hparams.{attr}): this fit's LRs are scaled to the suggestion, and the next fit "
+            f"trains with its own LRs. Pass lr=self.{attr} to the optimizer"
+        )
+        _scale_live(trainer, lr, best)
         return
     rebuild = attr is not None and _fresh(trainer) and L.can_rebuild_optimizers(trainer.strategy)
     # one build of configure_optimizers with the answer: what it registers itself, and each group's LRs
@@ -205,14 +216,6 @@ def apply_result(
         rank_zero_warn(
             f"configure_optimizers() does not read self.{attr} (or self.hparams.{attr}): the rebuilt optimizer "
             f"has the old LRs, so they are scaled to the suggestion instead"
-        )
-    elif attr is not None and ignored(
-        attr
-    ):  # this fit is scaled to the answer below; the next one builds its own LRs
-        rank_zero_warn(
-            f"LR range test: set {_where(module, attr)} = {value:.4g}, but configure_optimizers() does not read "
-            f"self.{attr} (or self.hparams.{attr}): this fit's LRs are scaled to the suggestion, and the next fit "
-            f"trains with its own LRs. Pass lr=self.{attr} to the optimizer"
         )
     _scale_live(trainer, lr, best)
 
@@ -339,7 +342,7 @@ def _largest_lr(groups: list[dict[str, Any]]) -> float | None:
 
 def attr_value(
     module: pl.LightningModule, attr: str, lr: float, result: RangeTestResult | None = None
-) -> tuple[float, Peak | None]:
+) -> tuple[float, Peak | None, bool]:
     """The value of ``attr`` for which ``configure_optimizers`` gives its param group with the largest LR the
     LR ``lr`` (the group a suggestion is for), and None: ``lr`` when ``attr`` is that group's LR, else ``lr``
     over the group's factor (``{"params": head, "lr": 10 * self.lr}``: ``lr / 10``). The group's LR is the one
@@ -347,7 +350,8 @@ def attr_value(
     hook fails or builds other than one optimizer, every group is at 0), and ``lr`` with a warning when the
     group's LR is not proportional to ``attr`` (a head at a fixed LR): no value of ``attr`` gives it the
     suggestion. Where the hook builds a cycle whose peak ``attr`` sets (:class:`Peak`), the value that gives
-    that peak ``result``'s value for it, and the peak. ``attr`` keeps its value."""
+    that peak ``result``'s value for it, and the peak. ``attr`` keeps its value. Last: whether it warned that
+    no value of ``attr`` gives the group the answer (a caller then says no more of it)."""
     peak = peak_value(module, attr, result)
     if peak is not None:
         assert result is not None
@@ -359,27 +363,25 @@ def attr_value(
         except Exception:  # the hook's own business: said below
             again = None
         if again is not None and math.isclose(again.now, peak.target, rel_tol=1e-6):
-            return value, peak
+            return value, peak, False
         rank_zero_warn(
             f"LR range test: configure_optimizers builds a schedule whose {peak.kind} is not in proportion to "
             f"self.{attr} ({peak.now:.4g} for {attr}={now:.4g}), so no value of {attr} gives it the test's "
             f"{peak.target:.4g}: {attr} is set as for a constant LR. Build its {peak.kind} from self.{attr}, or "
             f"use {peak.instead}"
         )
-    return (
-        _proportional(
-            module,
-            attr,
-            lr,
-            _largest_lr,
-            _lr_signature,
-            f"the suggestion {lr:.4g} is the LR of the param group with the largest LR, the one the test swept",
-            "LR",
-            "the suggestion",
-            "result.suggestion()",
-        ),
-        None,
+    value, warned = _proportional(
+        module,
+        attr,
+        lr,
+        _largest_lr,
+        _lr_signature,
+        f"the suggestion {lr:.4g} is the LR of the param group with the largest LR, the one the test swept",
+        "LR",
+        "the suggestion",
+        "result.suggestion()",
     )
+    return value, None, warned or peak is not None
 
 
 def weight_decay_value(module: pl.LightningModule, wd: float) -> float:
@@ -387,7 +389,7 @@ def weight_decay_value(module: pl.LightningModule, wd: float) -> float:
     weight decay ``wd`` (the group the sweep gave it, the others keeping their ratio to it:
     :func:`._decay_split.set_weight_decay`), as :func:`attr_value` for the LR (review 57: a split
     ``(self.weight_decay, 0.1 * self.weight_decay)`` is mapped through it)."""
-    return _proportional(
+    value, _ = _proportional(
         module,
         "weight_decay",
         wd,
@@ -399,6 +401,7 @@ def weight_decay_value(module: pl.LightningModule, wd: float) -> float:
         "the best weight decay",
         "result.best_weight_decay",
     )
+    return value
 
 
 def _proportional(
@@ -411,30 +414,26 @@ def _proportional(
     what: str,
     goal: str,
     instead: str,
-) -> float:
+) -> tuple[float, bool]:
     """The value of ``attr`` for which the one optimizer ``configure_optimizers`` builds has ``read(groups)``
     equal to ``target`` (:func:`._hook.setting_for`); ``target`` when it cannot tell, and with a warning
-    when ``read`` is not in proportion to ``attr``."""
+    when ``read`` is not in proportion to ``attr`` (then True: warned)."""
     found, _ = setting_for(module, attr, target, read)
     if found is None:
-        return target
+        return target, False
     if found.proportional:
-        return found.setting
-    if (
-        found.last is not None
-        and math.isclose(found.last, found.first, rel_tol=1e-9)
-        and not _configure_reads(module, attr, found.first_setting, 2 * found.first_setting, signature)
-    ):
-        # the hook does not read attr at all: :func:`apply_result` says so, in those words (review 98: two
-        # warnings of the one fault); one that reads it for other groups than this one is said here
-        return target
+        return found.setting, False
+    if not _configure_reads(module, attr, lightning_getattr(module, attr), target, signature):
+        # the hook ignores attr: the caller says so, in those words (review 98: two warnings of the one fault;
+        # review 99: a clamp, min(self.lr, 0.01), reads it below the clamp, and is said here)
+        return target, False
     rank_zero_warn(
         f"LR range test: {said}, but configure_optimizers gives that group a {what} not in proportion to "
         f"self.{attr} ({found.first:.4g} for {attr}={found.first_setting:.4g}, and no {attr} tried from there "
         f"gives it {target:.4g}), so no value of {attr} gives it {goal}: {attr} is set to {goal}, and the next "
         f"fit trains that group at its own {what}. Build its {what} from self.{attr}, or use {instead}"
     )
-    return target
+    return target, True
 
 
 def _fresh(trainer: pl.Trainer) -> bool:

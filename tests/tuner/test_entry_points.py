@@ -381,6 +381,27 @@ def test_tuner_warns_when_configure_optimizers_ignores_the_attribute_it_set(tmp_
     assert _says_it_is_not_read(caught) == [] and model.hparams.lr != 0.05
 
 
+class ClampedLR(TinyModel):
+    """Reads ``self.hparams.lr`` below a clamp only: ``min(lr, 0.01)``."""
+
+    def configure_optimizers(self) -> Any:
+        return torch.optim.SGD(self.parameters(), lr=min(self.hparams.lr, 0.01), momentum=0.9)
+
+
+def test_a_clamp_on_the_attribute_is_said_once(tmp_path: Any) -> None:
+    """Review 99: a hook that reads the attribute below a clamp was said by neither warning (two probes above
+    the clamp took it for one that never reads it, and the attribute did change its LRs from the old value)."""
+    seed_all(5)
+    model = ClampedLR(lr=0.001)  # (below the clamp: the hook reads it)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=30, max_lr=3.0)
+    s = result.suggestion()
+    assert s is not None and s > 0.01, s  # (above the clamp, or there is nothing to say)
+    said = [str(w.message) for w in caught if "self.lr" in str(w.message)]
+    assert len(said) == 1 and f"not in proportion to self.lr (0.01 for lr={s:.4g}" in said[0], said
+
+
 def test_a_test_inside_the_fit_warns_that_the_next_fit_ignores_the_attribute(tmp_path: Any) -> None:
     """A later epoch's test scales this fit's LRs to the answer; the attribute it set is not read by
     configure_optimizers, so the next fit trains at its own LR: said (it was unsaid once the duplicate
