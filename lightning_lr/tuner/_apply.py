@@ -537,12 +537,17 @@ def _scale_live(trainer: pl.Trainer, lr: float, best: RangeTestResult) -> None:
         for sch, was in bases
         if was is not None and (now := _base_lr(sch)) is not None
     )
+    top = (
+        "; a cycle's top alike"
+        if any(isinstance(getattr(sch, "max_lrs", None), list) for sch, _ in bases)
+        else ""
+    )
     rank_zero_info(
         f"LR range test: the fit's LRs were scaled by {factor:.4g} so that the largest param group "
         f"{'peaks' if peak is not None else 'continues'} at {target:.4g}"
         + (
-            f", and the schedulers' with them ({said}): the schedule keeps its shape around the answer, so its "
-            f"base LR is not the suggestion a new fit would be configured with"
+            f", and the schedulers' LRs with them ({said}{top}): the schedule keeps its shape around the answer, "
+            f"so its base LR is not the suggestion a new fit would be configured with"
             if said
             else ""
         )
@@ -550,12 +555,10 @@ def _scale_live(trainer: pl.Trainer, lr: float, best: RangeTestResult) -> None:
 
 
 def _base_lr(scheduler: Any) -> float | None:
-    """The largest of a scheduler's base LRs (``base_lrs``, CyclicLR's ``max_lrs``), or None."""
-    for attr in ("max_lrs", "base_lrs"):
-        value = getattr(scheduler, attr, None)
-        if isinstance(value, list) and value:
-            return max(float(v) for v in value)
-    return None
+    """The largest of a scheduler's base LRs (``base_lrs``: for CyclicLR the bottom of its cycle, for OneCycleLR
+    its first LR; review 99: a CyclicLR's ``max_lrs`` was called its base LR), or None."""
+    value = getattr(scheduler, "base_lrs", None)
+    return max(float(v) for v in value) if isinstance(value, list) and value else None
 
 
 def _scale_scheduler(scheduler: Any, factors: list[float]) -> None:

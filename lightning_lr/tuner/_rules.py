@@ -197,10 +197,21 @@ def _descent(y: np.ndarray) -> tuple[int, int, float, str]:
                 f"more steps (num_steps)"
             )
         else:
-            why = (
-                "the loss never fell below its starting level: it rose from the first LRs on; lower min_lr, or "
-                "check that the model trains at all"
-            )
+            # where the loss first rose clear of its start (a tenth of its whole rise): in the first quarter, the
+            # sweep started too high; later, nothing below that LR trained it (review 99: a loss flat for 80 of
+            # 100 points was said to rise from the first LRs on)
+            rise = float(np.max(y)) - start
+            first = int(np.argmax(y > start + 0.1 * rise))
+            if first < n / 4:
+                why = (
+                    "the loss never fell below its starting level: it rose from the first LRs on; lower min_lr, "
+                    "or check that the model trains at all"
+                )
+            else:
+                why = (
+                    "the loss never fell below its starting level: it stayed there, then rose: no LR of the sweep "
+                    "trained the model; take more steps (num_steps), or check that the model trains at all"
+                )
         return 0, i_min, 0.0, why
     level = start - BAND * drop
     above = np.flatnonzero(y[:i_min] > level)

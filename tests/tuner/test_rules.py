@@ -201,6 +201,11 @@ def test_too_few_points_and_flat_curves_give_none_with_the_reason() -> None:
         with pytest.warns(UserWarning, match=f"method='{method}'.*did not change over the sweep") as said:
             assert still.suggestion(method) is None
         assert "lower min_lr" not in str(said[0].message)
+    # review 99: flat for 80 of 100 points, then a rise: not "rose from the first LRs on"
+    late = RangeTestResult(LRS[:100], np.r_[np.full(80, 1.5), np.linspace(1.6, 9.0, 20)], [None] * 100)
+    with pytest.warns(UserWarning, match="method='minimum'.*it stayed there, then rose") as said:
+        assert late.suggestion("minimum") is None
+    assert "lower min_lr" not in str(said[0].message)
     with pytest.warns(UserWarning, match="no one_cycle_max_lr"):
         assert flat.one_cycle_max_lr() is None
     with pytest.raises(ValueError, match=r"method must be one of .* got 'best'"):
