@@ -1424,14 +1424,18 @@ def test_a_callback_that_takes_the_answer_keeps_it_after_the_tuner(tmp_path: Any
     assert result.one_cycle_max_lr() is not None and taker.max_lr == result.one_cycle_max_lr()
 
 
-def test_the_tuners_fit_prints_no_model_summary(tmp_path: Any, capsys: Any) -> None:
-    """Review 98: the model summary printed in the test's fit; it is the fit's to print."""
+def test_the_tuners_fit_prints_no_model_summary(tmp_path: Any, capsys: Any, caplog: Any) -> None:
+    """Review 98: the model summary printed in the test's fit; it is the fit's to print (on stdout, or through
+    the logging module: Lightning 2.4)."""
     tr = trainer(tmp_path, max_steps=3, enable_model_summary=True)
     seed_all(0)
-    Tuner(tr).lr_range_test(TinyModel(), loader(), num_steps=20, confirm=False, apply=False)
-    assert "Params" not in capsys.readouterr().out
-    tr.fit(TinyModel(), loader())
-    assert "Params" in capsys.readouterr().out
+    with caplog.at_level("INFO"):
+        Tuner(tr).lr_range_test(TinyModel(), loader(), num_steps=20, confirm=False, apply=False)
+    assert "Params" not in capsys.readouterr().out + caplog.text
+    caplog.clear()
+    with caplog.at_level("INFO"):
+        tr.fit(TinyModel(), loader())
+    assert "Params" in capsys.readouterr().out + caplog.text
 
 
 @pytest.mark.parametrize("finder", ["LearningRateFinder", "BatchSizeFinder"])
