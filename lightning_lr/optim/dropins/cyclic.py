@@ -24,34 +24,71 @@ from ._base import AbsoluteDropIn
 
 __all__ = ["CyclicLR", "OneCycleLR"]
 
-#: per optimizer: which drop-ins' constructors wrote each cycle setting torch keeps in a param group (max_lr,
-#: initial_lr, min_lr, max_momentum, base_momentum), by (group, key), in the order they wrote it: the group holds
-#: the last one's. A drop-in cycles with its own settings, but a checkpoint holds only the last writer's in its
-#: groups, so a load does not take a setting another drop-in wrote over this one's (:func:`written_over`)
-_WRITERS: weakref.WeakKeyDictionary[Optimizer, dict[tuple[int, str], list[weakref.ref[Any]]]] = (
+#: per optimizer and (group, key): the drop-in whose constructor wrote that cycle setting torch keeps in a param
+#: group (max_lr, initial_lr, min_lr, max_momentum, base_momentum) last, whose value the group holds. Only for a
+#: later constructor to find the one it writes over (:func:`wrote_cycle`); what a load needs is the scheduler's
+#: own attribute (``_written_over``), which a deepcopy or a pickle of the schedulers carries (review 99: this
+#: registry, keyed by the optimizer, does not know the copies)
+_WRITERS: weakref.WeakKeyDictionary[Optimizer, dict[tuple[int, str], weakref.ref[Any]]] = (
     weakref.WeakKeyDictionary()
 )
 
 
 def wrote_cycle(scheduler: Any, optimizer: Optimizer, keys: Iterable[tuple[int, str]]) -> None:
-    """A drop-in's constructor wrote its cycle settings at ``keys`` (``(group, key)`` pairs) of the groups."""
+    """A drop-in's constructor wrote its cycle settings at ``keys`` (``(group, key)`` pairs) of the groups: the
+    drop-in that wrote one of them last before it is told so (its ``_written_over``), as a plain attribute."""
     table = _WRITERS.setdefault(optimizer, {})
+    keys = list(keys)
     for key in keys:
-        refs = table.get(key, [])
-        # the writers that are gone are forgotten, but for the last: its value is still in the group
-        refs = [
-            r for j, r in enumerate(refs) if r() is not scheduler and (j == len(refs) - 1 or r() is not None)
-        ]
-        table[key] = [*refs, weakref.ref(scheduler)]
+        ref = table.get(key)
+        before = None if ref is None else ref()
+        if before is not None and before is not scheduler:
+            before._written_over = frozenset({*getattr(before, "_written_over", ()), key})
+        table[key] = weakref.ref(scheduler)
+    # (frozensets, replaced and never changed in place: a copy.copy of a scheduler shares them)
+    scheduler._written_over = frozenset(getattr(scheduler, "_written_over", frozenset()) - set(keys))
+    scheduler._cycle_keys = frozenset({*getattr(scheduler, "_cycle_keys", ()), *keys})
 
 
-def written_over(scheduler: Any, optimizer: Optimizer, group: int, key: str) -> bool:
+def register_copy(scheduler: Any) -> None:
+    """A drop-in made by a deepcopy or an unpickling (with its optimizer): it is the last writer of the cycle
+    settings it wrote and no later drop-in wrote over, for a drop-in built after the copy on the same optimizer.
+    A key whose last writer is known and alive keeps it (a ``copy.copy`` of a scheduler shares the optimizer)."""
+    optimizer = getattr(scheduler, "optimizer", None)
+    mine: frozenset[tuple[int, str]] = getattr(scheduler, "_cycle_keys", frozenset()) - getattr(
+        scheduler, "_written_over", frozenset()
+    )
+    if optimizer is None or not mine:
+        return
+    table = _WRITERS.setdefault(optimizer, {})
+    for key in mine:
+        ref = table.get(key)
+        if ref is None or ref() is None:
+            table[key] = weakref.ref(scheduler)
+
+
+def written_over(scheduler: Any, group: int, key: str) -> bool:
     """Whether another drop-in's constructor wrote ``key`` of param group ``group`` after ``scheduler``'s did
     (a ``CyclicLR`` built after a ``OneCycleLR`` on the same optimizer, in a ``SequentialLR``): what the groups
     hold there, and what a checkpoint's groups held, is the other one's setting, not this one's."""
-    refs = _WRITERS.get(optimizer, {}).get((group, key), [])
-    mine = [j for j, r in enumerate(refs) if r() is scheduler]
-    return bool(mine) and mine[-1] != len(refs) - 1
+    return (group, key) in getattr(scheduler, "_written_over", frozenset())
+
+
+class _CycleWriter:
+    """What a drop-in that keeps cycle settings in the param groups (CyclicLR, OneCycleLR) adds: a copy made by
+    deepcopy or pickle takes its place in :data:`_WRITERS` (:func:`register_copy`). The attributes themselves
+    (``_cycle_keys``, ``_written_over``) are slots of the classes, so that ``__dict__`` stays torch's."""
+
+    __slots__ = ()
+
+    def __setstate__(self, state: Any) -> None:
+        # the default restore (copy's and pickle's): the __dict__, then the slots
+        attributes, slots = state if isinstance(state, tuple) and len(state) == 2 else (state, None)
+        if attributes:
+            self.__dict__.update(attributes)
+        for k, v in (slots or {}).items():
+            setattr(self, k, v)
+        register_copy(self)
 
 
 def cycled_momentum(
@@ -190,7 +227,7 @@ def _warn_unused_shape(mode: Any, gamma: Any, scale_fn: Any, scale_mode: Any) ->
         warnings.warn(message, UserWarning, stacklevel=3)
 
 
-class CyclicLR(AbsoluteDropIn):
+class CyclicLR(AbsoluteDropIn, _CycleWriter):
     """Cyclical learning rate (Smith 2017), a drop-in for ``torch.optim.lr_scheduler.CyclicLR``.
 
     Same signature, defaults and values as torch (built on :class:`~lightning_lr.schedules.Cyclic`, one
@@ -251,7 +288,7 @@ class CyclicLR(AbsoluteDropIn):
         [0.1, 0.55, 1.0, 0.55, 0.1]
     """
 
-    __slots__ = ("_shape",)
+    __slots__ = ("_cycle_keys", "_shape", "_written_over")
     # what every state holds (_scale_fn_custom is torch's since 2.2; the momentums with cycle_momentum only)
     settings_keys = ("max_lrs", "total_size", "step_ratio", "mode", "gamma", "scale_mode", "cycle_momentum")
     # what torch's step reads afresh (mode and gamma are bound into its scale function when it is made)
@@ -447,7 +484,7 @@ def _steps(x: float) -> Any:
     return r if abs(x - r) <= 1e-9 * max(1.0, abs(x)) else x
 
 
-class OneCycleLR(AbsoluteDropIn):
+class OneCycleLR(AbsoluteDropIn, _CycleWriter):
     """The 1cycle policy (Smith 2018), a drop-in for ``torch.optim.lr_scheduler.OneCycleLR``.
 
     Same signature, defaults and values as torch for steps ``0 .. total_steps - 1`` (built on
@@ -508,6 +545,7 @@ class OneCycleLR(AbsoluteDropIn):
         (4e-06, 0.95)
     """
 
+    __slots__ = ("_cycle_keys", "_written_over")
     # what every state holds (torch's before 2.4 has anneal_func in place of _anneal_func_type)
     settings_keys = ("total_steps", "_schedule_phases", "cycle_momentum")
 
@@ -608,10 +646,7 @@ class OneCycleLR(AbsoluteDropIn):
         own = self.optimizer.param_groups[: self._own_groups()]  # not the groups added later
         mine = [self._group_values(i) for i in range(len(own))]
         theirs = [
-            {
-                k: number(g[k]) if k in g and not written_over(self, self.optimizer, i, k) else v
-                for k, v in values.items()
-            }
+            {k: number(g[k]) if k in g and not written_over(self, i, k) else v for k, v in values.items()}
             for i, (g, values) in enumerate(zip(own, mine, strict=True))
         ]
         if all(same(v, getattr(self, k)) for k, v in given.items()) and theirs == mine:
