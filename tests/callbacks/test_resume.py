@@ -395,6 +395,37 @@ def test_a_callback_added_on_resume_takes_no_step_from_the_torch_schedulers_stat
     assert_trace(resumed.lr(), uninterrupted.lr()[14:])
 
 
+class _WarmupWithGamma(torch.optim.lr_scheduler.LRScheduler):
+    """A user's own scheduler with a ``gamma`` attribute (no ExponentialLR)."""
+
+    def __init__(self, opt: torch.optim.Optimizer, warmup_steps: int, gamma: float = 0.5) -> None:
+        self.warmup_steps, self.gamma = warmup_steps, gamma
+        super().__init__(opt)
+
+    def get_lr(self) -> list[float]:
+        return [b * min(1.0, (self.last_epoch + 1) / self.warmup_steps) for b in self.base_lrs]
+
+
+def _own_scheduler_each_epoch(model: Tiny) -> dict[str, Any]:
+    opt = torch.optim.SGD(model.parameters(), lr=model.lr, momentum=0.9)
+    return {"optimizer": opt, "lr_scheduler": _WarmupWithGamma(opt, 2)}
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
+@pytest.mark.usefixtures("exact_mid_epoch_resume")
+def test_the_resume_warning_names_no_torch_class_for_a_users_own_schedulers_state(tmp_path) -> None:
+    # review 99: the state of a user's scheduler with a gamma attribute was said to be "written by ExponentialLR"
+    _, ckpts = checkpointed_run(tmp_path, Tiny(optim=_own_scheduler_each_epoch), [], every=14, max_epochs=2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit(tmp_path, Tiny(), [OneCycle(max_lr=0.5)], max_epochs=2, ckpt_path=path_at(ckpts, 14))
+    said = [str(w.message) for w in caught if "has no state for the scheduler" in str(w.message)]
+    assert (
+        len(said) == 1
+        and "the state in its place was written by another scheduler, not lightning_lr" in said[0]
+    )
+
+
 def _reshaped_checkpoint(tmp_path, make, name="a"):
     """A run at batch 8 (6 steps an epoch, 3 epochs) with a checkpoint at every epoch's end."""
     ckpt = ModelCheckpoint(dirpath=tmp_path / name, every_n_epochs=1, save_top_k=-1)

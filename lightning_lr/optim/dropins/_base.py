@@ -28,13 +28,16 @@ this layer adds what torch's users rely on beyond the values of a scheduler alon
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import warnings
+from collections.abc import Callable
 from typing import Any, ClassVar, NoReturn
 
 import torch
 from torch.optim import Optimizer
+from torch.optim import lr_scheduler as L
 from torch.optim.lr_scheduler import EPOCH_DEPRECATION_WARNING
 
 from ..._validate import same
@@ -766,22 +769,59 @@ class AbsoluteDropIn(DropIn):
         self._at, self._wrote = t, None
 
 
-#: torch's schedulers that are no drop-in, by keys only their state holds
-_OTHER_CLASSES = (
-    ("ReduceLROnPlateau", ("best", "num_bad_epochs", "mode_worse")),
-    ("SequentialLR", ("_schedulers", "_milestones")),
-    ("ChainedScheduler", ("_schedulers",)),
-    ("ConstantLR", ("factor", "total_iters")),
+#: torch's scheduler classes a state may be told to be of, each with the instances (on a dummy optimizer) whose
+#: state_dict keys it is known by: two for those whose keys depend on cycle_momentum
+_TORCH_CLASSES: tuple[tuple[str, tuple[Callable[[Optimizer], Any], ...]], ...] = (
+    ("StepLR", (lambda o: L.StepLR(o, 2),)),
+    ("MultiStepLR", (lambda o: L.MultiStepLR(o, [2]),)),
+    ("ConstantLR", (lambda o: L.ConstantLR(o),)),
+    ("LinearLR", (lambda o: L.LinearLR(o),)),
+    ("ExponentialLR", (lambda o: L.ExponentialLR(o, 0.9),)),
+    ("PolynomialLR", (lambda o: L.PolynomialLR(o),)),
+    ("CosineAnnealingLR", (lambda o: L.CosineAnnealingLR(o, 5),)),
+    ("CosineAnnealingWarmRestarts", (lambda o: L.CosineAnnealingWarmRestarts(o, 5),)),
+    (
+        "CyclicLR",
+        (lambda o: L.CyclicLR(o, 0.01, 0.1), lambda o: L.CyclicLR(o, 0.01, 0.1, cycle_momentum=False)),
+    ),
+    (
+        "OneCycleLR",
+        (
+            lambda o: L.OneCycleLR(o, 0.1, total_steps=10),
+            lambda o: L.OneCycleLR(o, 0.1, total_steps=10, cycle_momentum=False),
+        ),
+    ),
+    ("LambdaLR", (lambda o: L.LambdaLR(o, lambda t: 1.0),)),
+    ("MultiplicativeLR", (lambda o: L.MultiplicativeLR(o, lambda t: 1.0),)),
+    ("ReduceLROnPlateau", (lambda o: L.ReduceLROnPlateau(o),)),
+    ("SequentialLR", (lambda o: L.SequentialLR(o, [L.ConstantLR(o), L.ConstantLR(o)], [2]),)),
+    ("ChainedScheduler", (lambda o: L.ChainedScheduler([L.ConstantLR(o), L.ConstantLR(o)]),)),
 )
 
 
+@functools.cache
+def _torch_key_sets() -> dict[frozenset[str], tuple[str, ...]]:
+    """The key sets of the installed torch's schedulers' states, each with the classes whose state has exactly it:
+    built once, on first use, from real instances on a dummy optimizer (every torch version's own keys)."""
+    out: dict[frozenset[str], list[str]] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name, makers in _TORCH_CLASSES:
+            for make in makers:
+                opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1, momentum=0.9)
+                names = out.setdefault(frozenset(make(opt).state_dict()), [])
+                if name not in names:
+                    names.append(name)
+    return {keys: tuple(sorted(names)) for keys, names in out.items()}
+
+
 def state_class(state_dict: Any) -> str | None:
-    """The name of the ``torch.optim.lr_scheduler`` class (or drop-in) whose state ``state_dict`` is, told by
-    its keys (a state does not name its class): the class all of whose :attr:`DropIn.settings_keys` it holds,
-    the one with most of them when several have all (StepLR's ``step_size`` and ``gamma`` over ExponentialLR's
-    ``gamma``), joined by ``" or "`` when that does not tell them apart (LambdaLR's and MultiplicativeLR's
-    ``lr_lambdas``); ReduceLROnPlateau, SequentialLR, ChainedScheduler and ConstantLR by keys only theirs hold. None when
-    the keys do not tell (a state of no such class, or not a mapping).
+    """The name of the ``torch.optim.lr_scheduler`` class whose state ``state_dict`` is (torch's scheduler or the
+    drop-in of that name, which writes torch's keys), told by its keys (a state does not name its class): the
+    class whose state has exactly these keys in the installed torch, leaving out the drop-ins' ``added_groups``;
+    joined by ``" or "`` when that does not tell them apart (LambdaLR's and MultiplicativeLR's). None when the
+    keys are no such class's: a user's own scheduler (one with a ``gamma`` is no ExponentialLR), a subclass
+    with attributes of its own, a state written with another torch version's keys, or not a mapping.
 
     Example:
         >>> import torch
@@ -790,17 +830,11 @@ def state_class(state_dict: Any) -> str | None:
         'StepLR'
         >>> state_class(torch.optim.lr_scheduler.ReduceLROnPlateau(torch.optim.SGD([p], lr=0.1)).state_dict())
         'ReduceLROnPlateau'
-        >>> state_class({"last_epoch": 3, "_step_count": 4}) is None
+        >>> state_class({"last_epoch": 3, "_step_count": 4, "gamma": 0.5, "warmup_steps": 10}) is None
         True
     """
     if not isinstance(state_dict, dict):
         return None
-    for name, only in _OTHER_CLASSES:
-        if all(k in state_dict for k in only):
-            return name
-    held: dict[int, set[str]] = {}
-    for cls in subclasses(DropIn):
-        keys = cls.settings_keys
-        if keys and cls.__module__.startswith("lightning_lr.") and all(k in state_dict for k in keys):
-            held.setdefault(len(keys), set()).add(cls.__name__)
-    return " or ".join(sorted(held[max(held)])) if held else None
+    keys = frozenset(k for k in state_dict if k != "added_groups")  # (a drop-in's, once groups were added)
+    names = _torch_key_sets().get(keys)
+    return " or ".join(names) if names else None
