@@ -822,29 +822,25 @@ def _one(x: float) -> float:
     return 1.0
 
 
-# review 97: values torch's CyclicLR ignores without a word in these modes, each one no gamma or mode at all
+# review 97: values torch's CyclicLR ignores without a word in these modes, each one no gamma or mode at all (review
+# 99: None for an unused gamma, a gamma > 1 where it is not used and mode=None with a scale_fn are torch's working
+# code: taken, test_dropins_warnings.py)
+GAMMA = "gamma must be a finite number > 0 (a number, or a one-element tensor or array)"
 CYCLIC_INVALID: list[tuple[dict[str, Any], type[Exception], str]] = [
-    (dict(gamma="x"), TypeError, "gamma must be a number in (0, 1] (the factor of mode='exp_range'"),
-    (
-        dict(gamma=float("nan")),
-        ValueError,
-        "gamma must be a number in (0, 1] (the factor of mode='exp_range'",
-    ),
-    (dict(gamma=None), TypeError, "gamma must be a number in (0, 1]"),
-    (
-        dict(gamma=0.0, mode="triangular2"),
-        ValueError,
-        "gamma must be in (0, 1] (the factor of mode='exp_range'",
-    ),
-    (dict(gamma=1.5), ValueError, "gamma must be in (0, 1] (the factor of mode='exp_range'"),
-    (dict(gamma="x", scale_fn=_one), TypeError, "gamma must be a number in (0, 1]"),
+    (dict(gamma="x"), TypeError, GAMMA),
+    (dict(gamma=float("nan")), ValueError, GAMMA),
+    (dict(gamma=float("inf")), ValueError, GAMMA),
+    (dict(gamma=0.0, mode="triangular2"), ValueError, GAMMA),
+    (dict(gamma=-0.5), ValueError, GAMMA),
+    (dict(gamma="x", scale_fn=_one), TypeError, GAMMA),
+    (dict(gamma=None, mode="exp_range"), TypeError, GAMMA),
     (
         dict(mode="bogus", scale_fn=_one),
         ValueError,
         "mode must be one of 'triangular', 'triangular2', 'exp_range'",
     ),
     (
-        dict(mode=None, scale_fn=_one),
+        dict(mode=3, scale_fn=_one),
         TypeError,
         "mode must be one of 'triangular', 'triangular2', 'exp_range'",
     ),
@@ -863,3 +859,38 @@ def test_cyclic_refuses_a_gamma_or_mode_that_is_none_even_where_torch_ignores_it
         ours.CyclicLR(sgd(0.1), 0.01, 0.1, **kwargs)
     assert ONE_FORMAT.fullmatch(str(info.value)) and not OWNER.match(str(info.value)), str(info.value)
     assert f"got {kwargs.get('gamma', kwargs.get('mode'))!r}" in str(info.value)
+
+
+@pytest.mark.parametrize("mode", ["exp_range", "triangular"])
+@pytest.mark.parametrize(
+    "gamma",
+    [torch.tensor(0.5), np.array([0.5]), np.float32(0.5), torch.tensor([[0.5]], dtype=torch.float64)],
+    ids=["0-d tensor", "1-element array", "np.float32", "1-element 2-d tensor"],
+)
+def test_cyclic_takes_a_one_element_gamma_whether_it_is_used_or_not(gamma: Any, mode: str) -> None:
+    # review 99: torch.tensor(0.5) was taken (said unused) with mode='triangular' and refused with 'exp_range',
+    # which uses it ("gamma must be a finite number > 0, got tensor(0.5000)"); torch takes both
+    runs = []
+    for module in (torch.optim.lr_scheduler, ours):
+        opt = sgd(0.1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sched = module.CyclicLR(opt, 0.01, 0.1, step_size_up=3, mode=mode, gamma=gamma)
+        runs.append(
+            [(opt.step(), sched.step(), np.asarray(opt.param_groups[0]["lr"]).item())[2] for _ in range(12)]
+        )
+    assert runs[1] == pytest.approx(runs[0], rel=1e-6)  # (torch's tensor gamma computes in its dtype)
+
+
+@pytest.mark.parametrize("mode", ["exp_range", "triangular"])
+@pytest.mark.parametrize(
+    "gamma",
+    [torch.tensor([0.5, 0.6]), np.array([0.5, 0.6]), torch.tensor(True), np.array([True])],
+    ids=["2-element tensor", "2-element array", "bool tensor", "bool array"],
+)
+def test_cyclic_refuses_a_gamma_of_no_one_number_in_the_same_words_whether_it_is_used_or_not(
+    gamma: Any, mode: str
+) -> None:
+    with pytest.raises(TypeError) as info:
+        ours.CyclicLR(sgd(0.1), 0.01, 0.1, mode=mode, gamma=gamma)
+    assert str(info.value) == f"{GAMMA}, got {gamma!r}"

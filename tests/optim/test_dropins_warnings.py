@@ -178,6 +178,36 @@ def _one(x: float) -> float:
             "gamma (torch ignores it too). Leave it out",
         ),
         (
+            dict(gamma=1.0001),
+            "CyclicLR: gamma=1.0001 given with mode='triangular' is not used: only mode='exp_range' scales the "
+            "cycle by gamma (torch ignores it too). Pass mode='exp_range' to use it, or leave gamma out",
+        ),
+        (
+            dict(mode="triangular2", gamma=1.5),
+            "CyclicLR: gamma=1.5 given with mode='triangular2' is not used: only mode='exp_range' scales the "
+            "cycle by gamma (torch ignores it too). Pass mode='exp_range' to use it, or leave gamma out",
+        ),
+        (
+            dict(gamma=None),
+            "CyclicLR: gamma=None given with mode='triangular' is not used: only mode='exp_range' scales the "
+            "cycle by gamma (torch ignores it too). Pass mode='exp_range' to use it, or leave gamma out",
+        ),
+        (
+            dict(gamma=None, scale_fn=_one),
+            "CyclicLR: gamma=None given with a scale_fn is not used: the scale_fn replaces mode and gamma (torch "
+            "ignores it too). Leave it out",
+        ),
+        (
+            dict(mode=None, scale_fn=_one),
+            "CyclicLR: mode=None given with a scale_fn is not used: the scale_fn replaces mode and gamma (torch "
+            "ignores it too). Leave it out",
+        ),
+        (
+            dict(gamma=torch.tensor(0.5)),
+            "CyclicLR: gamma=tensor(0.5000) given with mode='triangular' is not used: only mode='exp_range' "
+            "scales the cycle by gamma (torch ignores it too). Pass mode='exp_range' to use it, or leave gamma out",
+        ),
+        (
             dict(scale_mode="iterations"),
             "CyclicLR: scale_mode='iterations' given without a scale_fn is not used: mode='triangular' scales "
             "the cycle by the cycle number (torch ignores it too). Give a scale_fn to choose what it receives, "
@@ -189,6 +219,12 @@ def _one(x: float) -> float:
         "gamma with triangular",
         "mode and gamma with scale_fn",
         "mode with scale_fn",
+        "gamma > 1 with triangular",
+        "gamma > 1 with triangular2",
+        "gamma None with triangular",
+        "gamma None with scale_fn",
+        "mode None with scale_fn",
+        "tensor gamma with triangular",
         "scale_mode without scale_fn",
     ],
 )

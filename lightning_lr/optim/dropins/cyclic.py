@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from torch.optim import Optimizer
 
-from ..._validate import boolean, fail, finite, one_of, positive_int, same
+from ..._validate import _is_real, boolean, fail, one_of, positive_int, same
 from ...schedules import Cyclic, OneCycle, Schedule
 from ...schedules._math import SCALAR
 from ...schedules.cyclic import OneCycleMomentum
@@ -187,21 +187,30 @@ def unused_momentum(
 _MODES = ("triangular", "triangular2", "exp_range")
 
 
-def _check_unused_gamma(gamma: Any, mode: Any, scale_fn: Any) -> None:
-    """A gamma that ``mode`` or a ``scale_fn`` leaves unused is checked as ``mode='exp_range'`` would use it: a
-    number in (0, 1] (torch takes any object there, ``'x'`` and nan too)."""
-    why = "a scale_fn replaces mode and gamma" if scale_fn is not None else f"mode={mode!r} does not use it"
-    allowed = f"in (0, 1] (the factor of mode='exp_range'; {why})"
-    g = finite("gamma", one_element(gamma), f"a number {allowed}")
-    if not 0.0 < g <= 1.0:
+def _gamma(gamma: Any, used: bool) -> float | None:
+    """``gamma`` as the number the cycle would use: a finite number > 0, or a one-element tensor or numpy array of
+    one, the same where ``mode='exp_range'`` uses it (which also needs it <= 1, the schedule's check) and where it is
+    not used, as torch takes both; any size where it is not used (torch's working code may pass 1.0001 there).
+    None is taken where it is not used (torch ignores it there, and config-driven code passes ``gamma=None``):
+    returned as None. Anything else is refused in the same words in both: a TypeError for a non-number (a string,
+    a bool, a tensor of more than one element), a ValueError for nan, inf or a number <= 0."""
+    if gamma is None and not used:
+        return None
+    allowed = "a finite number > 0 (a number, or a one-element tensor or array)"
+    value = one_element(gamma)
+    if not _is_real(value):
+        fail("gamma", allowed, gamma, TypeError)
+    g = float(value)
+    if not (math.isfinite(g) and g > 0):
         fail("gamma", allowed, gamma)
+    return g
 
 
 def _warn_unused_shape(mode: Any, gamma: Any, scale_fn: Any, scale_mode: Any) -> None:
     """Say which of ``mode``, ``gamma`` and ``scale_mode``, given other than their defaults, the cycle does not
     use (torch ignores them without a word; review 97): a scale_fn replaces mode and gamma, only
     ``mode='exp_range'`` uses gamma, and scale_mode is read only with a scale_fn. Once, at the caller's line."""
-    other_gamma = float(one_element(gamma)) != 1.0  # (a valid number by now)
+    other_gamma = gamma is None or float(one_element(gamma)) != 1.0  # (None or a valid number by now)
     said = []
     if scale_fn is not None:
         unused = [f"mode={mode!r}"] * (mode != "triangular") + [f"gamma={gamma!r}"] * other_gamma
@@ -241,10 +250,11 @@ class CyclicLR(AbsoluteDropIn, _CycleWriter):
         step_size_down: steps in the falling half (default: ``step_size_up``).
         mode: ``"triangular"``, ``"triangular2"`` (amplitude halves every cycle) or ``"exp_range"``
             (amplitude times ``gamma ** step``). Not used when ``scale_fn`` is given, as in torch, but checked
-            all the same, and one other than the default is said to be unused (a UserWarning).
-        gamma: the ``exp_range`` constant, a number in (0, 1], checked with every mode. Not used by the
-            other modes nor with a ``scale_fn``, as in torch: one other than 1 is then said to be unused (a
+            all the same (one of the three, or None), and one other than the default is said to be unused (a
             UserWarning).
+        gamma: the ``exp_range`` constant, a number in (0, 1] (or a one-element tensor or array of one). Not
+            used by the other modes nor with a ``scale_fn``, as in torch: there it is checked to be a finite
+            number > 0 of any size, or None, and one other than 1 is said to be unused (a UserWarning).
         scale_fn: custom amplitude scale ``scale_fn(x)`` in [0, 1]; replaces ``mode`` and ``gamma``.
         scale_mode: what ``scale_fn`` receives: ``"cycle"`` (the cycle number, from 1) or ``"iterations"``
             (the step). Not used without a ``scale_fn``, as in torch, but checked all the same, and
@@ -262,14 +272,16 @@ class CyclicLR(AbsoluteDropIn, _CycleWriter):
         - ``cycle_momentum=True`` on an optimizer with neither ``momentum`` nor ``betas`` (Adagrad, ...):
           a ValueError that names the optimizer and says to pass ``cycle_momentum=False``.
         - Arguments are validated: ``base_lr`` must be >= 0 and <= ``max_lr``; ``gamma`` must be a number
-          in (0, 1], whatever the mode; ``mode`` one of the three, with a ``scale_fn`` too; momentums must
-          lie in [0, 1) with ``base_momentum <= max_momentum``; ``scale_mode`` must be ``"cycle"`` or
-          ``"iterations"``; step sizes are whole steps. torch takes any ``gamma`` (``'x'``, nan) where it
-          does not use it, and any ``mode`` with a ``scale_fn``.
-        - A valid setting that is not used (``gamma`` other than 1 without ``mode="exp_range"`` or with a
-          ``scale_fn``, ``mode`` other than ``"triangular"`` with a ``scale_fn``, ``scale_mode="iterations"``
-          without one and without ``mode="exp_range"``) is taken, as torch takes it, with a UserWarning saying
-          it is not used and why; torch ignores it without a word.
+          in (0, 1] with ``mode="exp_range"``, and a finite number > 0 or None where it is not used (the
+          same words for a wrong one: ``'x'``, nan, 0, a tensor of two elements); ``mode`` one of the three,
+          or None with a ``scale_fn``; momentums must lie in [0, 1) with ``base_momentum <= max_momentum``;
+          ``scale_mode`` must be ``"cycle"`` or ``"iterations"``; step sizes are whole steps. torch takes any
+          ``gamma`` (``'x'``, nan) where it does not use it, and any ``mode`` with a ``scale_fn``.
+        - A valid setting that is not used (``gamma`` other than 1, None included, without
+          ``mode="exp_range"`` or with a ``scale_fn``; ``mode`` other than ``"triangular"``, None included,
+          with a ``scale_fn``; ``scale_mode="iterations"`` without one and without ``mode="exp_range"``) is
+          taken, as torch takes it, with a UserWarning saying it is not used and why; torch ignores it without
+          a word.
 
     As torch's, it writes the LR and momentum outright (another scheduler's change is overwritten), and
     ``state_dict()`` saves a ``scale_fn`` that is a callable object by its ``__dict__``; a plain function
@@ -371,12 +383,12 @@ class CyclicLR(AbsoluteDropIn, _CycleWriter):
         fn = self._scale_fn_custom
         if fn is None:
             one_of("scale_mode", scale_mode, ("cycle", "iterations"))
-        else:
+        elif mode is not None:  # (review 99: None with a scale_fn is torch's working code, said unused)
             one_of("mode", mode, _MODES)
-        if fn is not None or mode != "exp_range":  # (exp_range's is the schedule's check)
-            _check_unused_gamma(gamma, mode, fn)
+        used = fn is None and mode == "exp_range"
+        g = _gamma(gamma, used)  # (review 99: a one-element tensor the same used or not)
         shape: dict[str, Any] = (
-            {"mode": mode, "gamma": gamma if mode == "exp_range" else 1.0}
+            {"mode": mode, "gamma": g if used else 1.0}
             if fn is None
             else {"scale_fn": fn, "scale_mode": scale_mode}
         )
