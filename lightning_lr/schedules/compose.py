@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -397,16 +396,20 @@ def retimed_clock(points: Sequence[Sequence[int]], t: Any) -> Any:
     of ``every=Epochs(1)``, resumed at twice the batch size, dropped at step 10 where epoch 1 began at 11)."""
     steps, ticks = _axes(points)
     last, shift = steps[-1], ticks[-1] - steps[-1]
+    # between two points: ticks[i] + (t - steps[i]) * dk / ds rounded half up, in integers (exact: the scalar and
+    # the array path agree at a half, where float interpolation rounded either way: review 99)
     if isinstance(t, np.ndarray):
-        below = np.minimum(t, last)
-        nxt = np.asarray(ticks)[np.minimum(np.searchsorted(steps, below, side="right"), len(ticks) - 1)]
-        within = np.floor(np.interp(below, steps, ticks) + 0.5).astype(np.int64)
-        return np.where(t >= last, t + shift, np.minimum(within, nxt - 1))
+        s_, k_ = np.asarray(steps, dtype=np.int64), np.asarray(ticks, dtype=np.int64)
+        below = np.minimum(t, last).astype(np.int64)
+        i = np.minimum(np.searchsorted(s_, below, side="right") - 1, len(s_) - 2)
+        ds, dk = s_[i + 1] - s_[i], k_[i + 1] - k_[i]
+        within = k_[i] + (2 * (below - s_[i]) * dk + ds) // (2 * ds)
+        return np.where(t >= last, t + shift, np.minimum(within, k_[i + 1] - 1))
     if t >= last:  # one for one after the last point, exact at any step
         return t + shift
-    i = bisect.bisect_right(steps, t) - 1
-    v = ticks[i] + (t - steps[i]) * (ticks[i + 1] - ticks[i]) / (steps[i + 1] - steps[i])
-    return min(math.floor(v + 0.5), ticks[i + 1] - 1)
+    j = bisect.bisect_right(steps, t) - 1
+    d_step, d_tick = steps[j + 1] - steps[j], ticks[j + 1] - ticks[j]
+    return min(ticks[j] + (2 * (t - steps[j]) * d_tick + d_step) // (2 * d_step), ticks[j + 1] - 1)
 
 
 def _axes(points: Sequence[Sequence[int]]) -> tuple[list[int], list[int]]:

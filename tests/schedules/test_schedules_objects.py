@@ -602,6 +602,9 @@ def test_retimed_reaches_each_points_clock_step_at_that_points_step_not_before()
         assert all(a <= b for a, b in itertools.pairwise(clocks)), (steps, ticks)  # never goes back
         for a, b in zip(steps, ticks, strict=True):
             assert clocks[a - 1] < b == clocks[a], (steps, ticks, a, b)
+    # review 99: at an exact half (15 * 11 / 22 = 7.5) the vectorized clock rounded down, the scalar one up
+    half = Retimed(StepDecay(0.1, every=3), [(22, 15)])
+    assert half.clock(11) == 8 and half.clock(np.array([11])).tolist() == [8]
 
 
 @pytest.mark.parametrize(
