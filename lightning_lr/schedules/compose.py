@@ -399,6 +399,12 @@ def retimed_clock(points: Sequence[Sequence[int]], t: Any) -> Any:
     # between two points: ticks[i] + (t - steps[i]) * dk / ds rounded half up, in integers (exact: the scalar and
     # the array path agree at a half, where float interpolation rounded either way: review 99)
     if isinstance(t, np.ndarray):
+        if (
+            t.size and 2 * int(np.max(t)) * max(ticks) >= 2**62
+        ):  # past int64's exact range (review 100): in ints
+            return np.array([retimed_clock(points, int(x)) for x in t.ravel()], dtype=np.int64).reshape(
+                t.shape
+            )
         s_, k_ = np.asarray(steps, dtype=np.int64), np.asarray(ticks, dtype=np.int64)
         below = np.minimum(t, last).astype(np.int64)
         i = np.minimum(np.searchsorted(s_, below, side="right") - 1, len(s_) - 2)

@@ -87,8 +87,11 @@ def restore_attrs(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         lr = best.suggestion(options.method)
-    if attr is not None and lr is not None:
-        value = values[attr] if attr in values else attr_value(module, attr, lr, best)[0]
+        # (review 100: a resume repeated the tested run's warning that no value of lr gives the suggestion)
+        value = (
+            None if attr is None or lr is None else values.get(attr) or attr_value(module, attr, lr, best)[0]
+        )
+    if attr is not None and value is not None:
         _set(module, attr, value)
         # as the run that tested left it (a resume, ddp_spawn)
         leave(module, LeftResult(best, attr, value, _where(module, attr)))
@@ -163,7 +166,7 @@ def apply_result(
     def ignored(attr: str) -> bool:
         # configure_optimizers builds the same LRs with the answer as without it, not said yet (review 98: two
         # warnings of the one fault); a hook that reads attr, but not for the largest group, was said
-        return not warned and old != value and not _configure_reads(module, attr, old, value, _lr_signature)
+        return not warned and not _reads(module, attr, value, _lr_signature, old)
 
     if not live:
         if attr is None:
@@ -176,17 +179,24 @@ def apply_result(
             rank_zero_warn(
                 f"LR range test: set {_where(module, attr)} = {value:.4g}, but configure_optimizers() "
                 f"does not read self.{attr} (or self.hparams.{attr}): the optimizers it builds have the same LRs "
-                f"for {attr}={old!r} and {attr}={value:.4g}, so the next fit trains with its own LRs. Pass "
-                f"lr=self.{attr} to the optimizer, or use result.suggestion()"
+                f"for {attr}={value:.4g} as for {attr}={old!r} or a thousandth of it, so the next fit trains with "
+                f"its own LRs. Pass lr=self.{attr} to the optimizer, or use result.suggestion()"
             )
         return
-    if attr is not None and ignored(attr):
+    if attr is not None and (warned or ignored(attr)):
         # nothing configure_optimizers builds trains at the answer: this fit is scaled to it, the next is not
-        rank_zero_warn(
-            f"LR range test: set {_where(module, attr)} = {value:.4g}, but configure_optimizers() does not read "
-            f"self.{attr} (or self.hparams.{attr}): this fit's LRs are scaled to the suggestion, and the next fit "
-            f"trains with its own LRs. Pass lr=self.{attr} to the optimizer"
-        )
+        # (review 100: with a clamp, the fit trained at the clamp, and the warning spoke of the next fit only)
+        if warned:
+            rank_zero_info(
+                "LR range test: configure_optimizers cannot give the largest param group the suggestion (the "
+                "warning above), so this fit's LRs are scaled to it; the next fit trains at its own"
+            )
+        else:
+            rank_zero_warn(
+                f"LR range test: set {_where(module, attr)} = {value:.4g}, but configure_optimizers() does not read "
+                f"self.{attr} (or self.hparams.{attr}): this fit's LRs are scaled to the suggestion, and the next "
+                f"fit trains with its own LRs. Pass lr=self.{attr} to the optimizer"
+            )
         _scale_live(trainer, lr, best)
         return
     rebuild = attr is not None and _fresh(trainer) and L.can_rebuild_optimizers(trainer.strategy)
@@ -332,6 +342,20 @@ def _configure_reads(
     return not before or before != after
 
 
+def _reads(
+    module: pl.LightningModule,
+    attr: str,
+    value: float,
+    signature: Callable[[Iterable[Any]], list[float | None]],
+    old: Any = None,
+) -> bool:
+    """Whether ``configure_optimizers`` builds other optimizers (their ``signature``) with ``attr`` at ``value``
+    than at ``old`` or at a thousandth of ``value`` (a clamp ``min(self.lr, cap)`` reads it only below the cap;
+    review 100: ``old`` equal to ``value`` compared a build with itself). True when it cannot tell."""
+    probes = [p for p in (old, value / 1000) if isinstance(p, (int, float)) and p != value]
+    return any(_configure_reads(module, attr, p, value, signature) for p in probes)
+
+
 def _largest_lr(groups: list[dict[str, Any]]) -> float | None:
     """The largest LR the groups were configured with: ``initial_lr`` where a scheduler recorded it (review 71:
     the step-0 LR of a torch warm-up, ``LinearLR(start_factor=0.1)``, was read, and the fit trained at 10x the
@@ -423,7 +447,7 @@ def _proportional(
         return target, False
     if found.proportional:
         return found.setting, False
-    if not _configure_reads(module, attr, lightning_getattr(module, attr), target, signature):
+    if not _reads(module, attr, target, signature, lightning_getattr(module, attr)):
         # the hook ignores attr: the caller says so, in those words (review 98: two warnings of the one fault;
         # review 99: a clamp, min(self.lr, 0.01), reads it below the clamp, and is said here)
         return target, False
@@ -546,8 +570,7 @@ def _scale_live(trainer: pl.Trainer, lr: float, best: RangeTestResult) -> None:
         f"LR range test: the fit's LRs were scaled by {factor:.4g} so that the largest param group "
         f"{'peaks' if peak is not None else 'continues'} at {target:.4g}"
         + (
-            f", and the schedulers' LRs with them ({said}{top}): the schedule keeps its shape around the answer, "
-            f"so its base LR is not the suggestion a new fit would be configured with"
+            f", and the schedulers' LRs with them ({said}{top}): the schedule keeps its shape around the answer"
             if said
             else ""
         )

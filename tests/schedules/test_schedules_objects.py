@@ -605,6 +605,9 @@ def test_retimed_reaches_each_points_clock_step_at_that_points_step_not_before()
     # review 99: at an exact half (15 * 11 / 22 = 7.5) the vectorized clock rounded down, the scalar one up
     half = Retimed(StepDecay(0.1, every=3), [(22, 15)])
     assert half.clock(11) == 8 and half.clock(np.array([11])).tolist() == [8]
+    # review 100: the integers overflowed int64 at a few 10**9 steps in the vectorized path
+    far = Retimed(StepDecay(0.1, every=3), [(3 * 10**9, 10**10)])
+    assert far.clock(np.array([3 * 10**9 - 7])).tolist() == [far.clock(3 * 10**9 - 7)] == [9999999977]
 
 
 @pytest.mark.parametrize(

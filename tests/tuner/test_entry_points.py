@@ -367,7 +367,10 @@ def test_tuner_warns_when_configure_optimizers_ignores_the_attribute_it_set(tmp_
     s = result.suggestion()
     assert s is not None and model.hparams.lr == s  # set, as documented
     (message,) = _says_it_is_not_read(caught)
-    assert f"the optimizers it builds have the same LRs for lr=0.05 and lr={s:.4g}" in message
+    assert (
+        f"the optimizers it builds have the same LRs for lr={s:.4g} as for lr=0.05 or a thousandth of it"
+        in message
+    )
     assert message.startswith(
         f"LR range test: set HardCodedLR.hparams.lr = {s:.4g}"
     )  # review 98: "HardCodedLR.lr"
@@ -400,6 +403,32 @@ def test_a_clamp_on_the_attribute_is_said_once(tmp_path: Any) -> None:
     assert s is not None and s > 0.01, s  # (above the clamp, or there is nothing to say)
     said = [str(w.message) for w in caught if "self.lr" in str(w.message)]
     assert len(said) == 1 and f"not in proportion to self.lr (0.01 for lr={s:.4g}" in said[0], said
+
+
+@pytest.mark.parametrize("start", [0.005, "the suggestion"])
+def test_a_clamp_at_the_fits_start_trains_this_fit_at_the_answer_and_says_so(
+    tmp_path: Any, caplog: Any, start: Any
+) -> None:
+    """Review 100: LRRangeTest at the fit's start on min(self.lr, 0.01) trained at the clamp while the one warning
+    spoke of the next fit; and an attribute that already held the suggestion was said by no warning (a build
+    compared with itself)."""
+    seed_all(5)
+    first = LRRangeTest(num_steps=30, max_lr=3.0)
+    trainer(tmp_path, callbacks=[first], max_steps=1).fit(ClampedLR(lr=0.005), loader())
+    assert first.result is not None
+    s = first.result.suggestion()
+    assert s is not None and s > 0.01
+    seed_all(5)
+    model, probe = ClampedLR(lr=0.005 if start == 0.005 else s), LRAtBatch()
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level("INFO"):
+        warnings.simplefilter("always")
+        trainer(tmp_path, callbacks=[LRRangeTest(num_steps=30, max_lr=3.0), probe], max_steps=2).fit(
+            model, loader()
+        )
+    said = [str(w.message) for w in caught if "self.lr" in str(w.message)]
+    assert len(said) == 1 and f"not in proportion to self.lr (0.01 for lr={s:.4g}" in said[0], said
+    assert "so this fit's LRs are scaled to it; the next fit trains at its own" in caplog.text
+    assert probe.lrs == pytest.approx([s, s], rel=1e-9)
 
 
 def test_a_test_inside_the_fit_warns_that_the_next_fit_ignores_the_attribute(tmp_path: Any) -> None:
