@@ -984,6 +984,40 @@ OVERWRITTEN: dict[str, Any] = {
 }
 
 
+def assert_resumes(
+    fresh: Any, build: Any, run: Any, total: int, ats: tuple[int, ...], how: str = "torch's order"
+) -> None:
+    """Run ``build(fresh())`` for ``total`` steps (``run(opt, sched, n)`` gives what is compared), then for each
+    step in ``ats`` run to it, save both states, build again and load them in ``how``'s order ("torch's order":
+    the optimizer's state before the schedulers are built; "Lightning's order": after; "deepcopy" or
+    "pickle": Lightning's order into a copy of what was built) and check the rest matches the uninterrupted
+    run."""
+    opt = fresh()
+    full = run(opt, build(opt), total)
+    for at in ats:
+        opt = fresh()
+        sched = build(opt)
+        run(opt, sched, at)
+        states = roundtrip(opt.state_dict()), roundtrip(sched.state_dict())
+        opt = fresh()
+        if how == "torch's order":
+            opt.load_state_dict(states[0])
+        sched = build(opt)
+        if how in ("deepcopy", "pickle"):
+            opt, sched = _copied(how, (opt, sched))
+        if how != "torch's order":
+            opt.load_state_dict(states[0])
+        sched.load_state_dict(states[1])
+        assert_close(run(opt, sched, total - at), full[at:], rel=1e-12)
+
+
+def _copied(how: str, objects: Any) -> Any:
+    """``objects`` (an optimizer with its schedulers) as a deepcopy or a pickle round-trip makes them."""
+    if how == "deepcopy":
+        return copy.deepcopy(objects)
+    return pickle.loads(pickle.dumps(objects))
+
+
 @pytest.mark.parametrize("active", ["CyclicLR", "ExponentialLR"])
 def test_a_sequence_resumed_in_torchs_order_takes_the_checkpoints_momentum_not_the_inactive_phases(
     active: str,
@@ -1002,18 +1036,7 @@ def test_a_sequence_resumed_in_torchs_order_takes_the_checkpoints_momentum_not_t
             opt, [ours.OneCycleLR(opt, max_lr=0.1, total_steps=20), second], milestones=[10]
         )
 
-    opt = sgd()
-    full = [read(opt), *go(opt, sequence(opt), 30)]
-    for at in (11, 12, 14, 17):
-        opt = sgd()
-        sched = sequence(opt)
-        go(opt, sched, at)
-        states = roundtrip(opt.state_dict()), roundtrip(sched.state_dict())
-        opt = sgd()
-        opt.load_state_dict(states[0])
-        sched = sequence(opt)
-        sched.load_state_dict(states[1])
-        assert_close([read(opt), *go(opt, sched, 30 - at)], full[at:], rel=1e-12)
+    assert_resumes(sgd, sequence, lambda opt, sched, n: [read(opt), *go(opt, sched, n)], 30, (11, 12, 14, 17))
 
 
 @pytest.mark.parametrize("adam", [False, True], ids=["SGD momentum", "Adam beta1"])
@@ -1044,25 +1067,7 @@ def test_two_momentum_cycles_side_by_side_resume_in_torchs_order_on_the_checkpoi
             out.append(state(opt))
         return out
 
-    opt = fresh()
-    full = steps(opt, chain(opt), 30)
-    for at in (3, 10, 19):
-        opt = fresh()
-        sched = chain(opt)
-        steps(opt, sched, at)
-        states = roundtrip(opt.state_dict()), roundtrip(sched.state_dict())
-        opt = fresh()
-        opt.load_state_dict(states[0])
-        sched = chain(opt)
-        sched.load_state_dict(states[1])
-        assert_close(steps(opt, sched, 30 - at), full[at:], rel=1e-12)
-
-
-def _copied(how: str, objects: Any) -> Any:
-    """``objects`` (an optimizer with its schedulers) as a deepcopy or a pickle round-trip makes them."""
-    if how == "deepcopy":
-        return copy.deepcopy(objects)
-    return pickle.loads(pickle.dumps(objects))
+    assert_resumes(fresh, chain, steps, 30, (3, 10, 19))
 
 
 @pytest.mark.parametrize("how", ["Lightning's order", "torch's order", "deepcopy", "pickle"])
@@ -1079,23 +1084,7 @@ def test_a_sequence_whose_second_phase_wrote_over_the_first_ones_cycle_resumes_e
     def sequence(opt: torch.optim.Optimizer) -> Any:
         return L.SequentialLR(opt, OVERWRITTEN[case](opt), milestones=[15])
 
-    opt = sgd()
-    full = go(opt, sequence(opt), 40)
-    for at in (3, 7, 14):
-        opt = sgd()
-        sched = sequence(opt)
-        go(opt, sched, at)
-        states = roundtrip(opt.state_dict()), roundtrip(sched.state_dict())
-        opt = sgd()
-        if how == "torch's order":
-            opt.load_state_dict(states[0])
-        sched = sequence(opt)
-        if how in ("deepcopy", "pickle"):
-            opt, sched = _copied(how, (opt, sched))
-        if how != "torch's order":
-            opt.load_state_dict(states[0])
-        sched.load_state_dict(states[1])
-        assert_close(go(opt, sched, 40 - at), full[at:], rel=1e-12)
+    assert_resumes(sgd, sequence, go, 40, (3, 7, 14), how)
 
 
 @pytest.mark.parametrize("how", ["deepcopy", "pickle"])
