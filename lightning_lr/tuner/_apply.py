@@ -282,8 +282,9 @@ def _apply_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: flo
             )
     else:
         old = lightning_getattr(module, "weight_decay")
-        # an optimizer that does not read it at all is said below, once (and live, its groups are set)
-        reads = old == wd or _configure_reads(module, "weight_decay", old, wd, _wd_signature)
+        # an optimizer that does not read it at all is said below, once (and live, its groups are set); probed
+        # as the LR is (a hook that ignores it with the old value already at the best was taken as reading it)
+        reads = _reads(module, "weight_decay", wd, _wd_signature, old)
         value = weight_decay_value(module, wd) if reads else wd
         _set(module, "weight_decay", value)
         rank_zero_info(
@@ -295,12 +296,12 @@ def _apply_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: flo
                 f"times that: {wd:g}, the sweep's best)"
             )
         )
-        if not live and old != value and not reads:
+        if not live and not reads:
             rank_zero_warn(
                 f"LR range test: set {name}.weight_decay = {value:g}, but configure_optimizers() does not read "
                 f"self.weight_decay (or self.hparams.weight_decay): the optimizers it builds have the same "
-                f"weight decays for weight_decay={old!r} and weight_decay={value:g}, so the next fit trains "
-                f"with its own. Pass weight_decay=self.weight_decay to the optimizer, or use "
+                f"weight decays for weight_decay={value:g} as for weight_decay={old!r} or a thousandth of it, so "
+                f"the next fit trains with its own. Pass weight_decay=self.weight_decay to the optimizer, or use "
                 f"result.best_weight_decay"
             )
     if live:
@@ -351,9 +352,10 @@ def _reads(
 ) -> bool:
     """Whether ``configure_optimizers`` builds other optimizers (their ``signature``) with ``attr`` at ``value``
     than at ``old`` or at a thousandth of ``value`` (a clamp ``min(self.lr, cap)`` reads it only below the cap;
-    review 100: ``old`` equal to ``value`` compared a build with itself). True when it cannot tell."""
+    review 100: ``old`` equal to ``value`` compared a build with itself). True when it cannot tell (a weight
+    decay of 0 with the old value 0 leaves nothing to compare)."""
     probes = [p for p in (old, value / 1000) if isinstance(p, (int, float)) and p != value]
-    return any(_configure_reads(module, attr, p, value, signature) for p in probes)
+    return not probes or any(_configure_reads(module, attr, p, value, signature) for p in probes)
 
 
 def _largest_lr(groups: list[dict[str, Any]]) -> float | None:

@@ -495,6 +495,50 @@ def test_tuner_says_where_the_best_weight_decay_does_not_reach_the_next_fit(
         assert says in message and f"{result.best_weight_decay:g}" in message
 
 
+class ClampedWeightDecay(TinyModel):
+    """Reads its ``weight_decay`` hparam below a cap only: ``min(weight_decay, 0.02)``."""
+
+    def configure_optimizers(self) -> Any:
+        wd = min(self.hparams.weight_decay, 0.02)
+        return torch.optim.AdamW(self.parameters(), lr=self.hparams.lr, weight_decay=wd)
+
+
+@pytest.mark.parametrize(
+    ("model", "says"),
+    [
+        (
+            lambda: HardCodedWeightDecay(optimizer="adamw", weight_decay=0.05),
+            "does not read self.weight_decay",
+        ),
+        (
+            lambda: ClampedWeightDecay(optimizer="adamw", weight_decay=0.1),
+            "not in proportion to self.weight_decay",
+        ),
+    ],
+    ids=["not read, already at the best", "read below a cap only"],
+)
+def test_the_weight_decay_is_probed_as_the_lr_is(tmp_path: Any, model: Any, says: str) -> None:
+    # the weight-decay path compared a build at the old value with one at the best: a hook that ignores the
+    # attribute, already at the best value, was taken as reading it (no warning, and the next fit trained at
+    # the 0.3 it hard-codes), and a cap below both values was said to be "not read". The LR path probes a
+    # thousandth of the value too (review 100); so does the weight decay's now
+    import warnings
+
+    seed_all(6)
+    module = model()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            module, loader(), num_steps=20, confirm=False, weight_decays=[0.05], max_lr=3.0
+        )
+    told = [
+        str(w.message) for w in caught if "weight_decay" in str(w.message) or "weight decay" in str(w.message)
+    ]
+    assert result.best_weight_decay == 0.05
+    (message,) = told
+    assert says in message and "0.05" in message
+
+
 @pytest.mark.parametrize("start", [0.01, 0.0], ids=["a split configured", "every group at 0"])
 def test_a_split_weight_decay_is_swept_and_set_with_its_ratios(tmp_path: Any, start: float) -> None:
     # review 57: every decaying group got the swept value, and the attribute was set to it: the test tried
