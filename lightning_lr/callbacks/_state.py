@@ -179,8 +179,8 @@ def catch_up(
             lost = (
                 f"{owner}: the checkpoint has no state for the scheduler of {entry.info.label} (it was written "
                 f"without this callback): the state in its place was written by {name or 'another scheduler'}, "
-                f"not lightning_lr, and is not loaded (it counts that scheduler's steps, epochs at Lightning's "
-                f"default interval, not this schedule's optimizer steps)"
+                f"not lightning_lr, and is not loaded (that scheduler's own state: at Lightning's default interval its "
+                f"count is of epochs, not of this schedule's optimizer steps)"
             )
         else:
             lost = (

@@ -387,8 +387,9 @@ def test_a_callback_added_on_resume_takes_no_step_from_the_torch_schedulers_stat
     said = [str(w.message) for w in caught if "has no state for the scheduler" in str(w.message)]
     assert said == [
         f"{name}: the checkpoint has no state for the scheduler of optimizer 0 (SGD) (it was written without this "
-        f"callback): the state in its place was written by StepLR, not lightning_lr, and is not loaded (it counts "
-        f"that scheduler's steps, epochs at Lightning's default interval, not this schedule's optimizer steps), "
+        f"callback): the state in its place was written by StepLR, not lightning_lr, and is not loaded (that "
+        f"scheduler's own state: at Lightning's default interval its count is of epochs, not of this schedule's "
+        f"optimizer steps), "
         f"so the schedule starts at the trainer's step 14 instead of 0"
     ]
     assert resumed.steps() == list(range(14, 24))
