@@ -18,6 +18,7 @@ from .. import _validate as V
 from .. import schedules as S
 from ..optim import ScheduleLR
 from ..optim import param_groups as pg
+from ..optim.dropins import state_class
 from . import _inject, _resolve, _state
 from . import _peers as peers
 from ._inject import Injected, OptimizerConfig
@@ -524,6 +525,78 @@ class ReduceOnPlateau(ScheduleCallback):
             self.name, self.log_lr, trainer, pl_module, self._injected, self._attached, self._factor_values
         )
         _state.resumed(self.name, self._injected, trainer, pl_module)
+        if trainer.global_step > 0:
+            self._carry_torch_plateau(trainer.global_step)
+
+    def _carry_torch_plateau(self, step: int) -> None:
+        """Resumed at ``step`` from a checkpoint written with torch's ``ReduceLROnPlateau`` where this callback
+        is now (the move its replacement warning recommends): that scheduler's reductions and its watch carry
+        on here, as this callback's own state would (before, the LR went back to the configured one and the
+        watch started afresh). Its reductions are counted from its LRs (``_last_lr``) over the configured ones
+        and its ``factor`` (up to its floor), and made at the resumed step; its best, bad checks, cooldown and
+        count of checks are taken as they are (they are this rule's, under torch's names) where its ``mode``
+        is this one's. Settings of its that differ from this callback's are said, with the LR it resumes at."""
+        if any(steps for groups in self.reductions.values() for steps in groups):
+            return  # this callback's own state was loaded
+        for entry in self._entries():
+            state = entry.scheduler.foreign_state
+            if state is None or state_class(state) != "ReduceLROnPlateau":
+                continue
+            last, base = [float(x) for x in state["_last_lr"]], entry.info.base_lrs
+            if len(last) != len(base):
+                continue  # other param groups: nothing to count the reductions against (the resume warned)
+            factor = float(state["factor"])
+            counts = [
+                0
+                if b <= 0 or x <= 0 or x >= b * (1 - 1e-9)
+                else math.ceil(math.log(x / b) / math.log(factor) - 1e-6)
+                for x, b in zip(last, base, strict=True)
+            ]
+            if not any(counts) and not state["last_epoch"]:
+                continue  # no check made yet: nothing to carry
+            self._set_reductions(entry, [[step] * k for k in counts])
+            watch = state["mode"] == self.mode
+            if watch:
+                self._plateau.load_state_dict({k: state[k] for k in STATE_KEYS})
+            else:  # the checks so far are the run's, as for a watch of another metric (_adopted)
+                self._plateau.last_epoch = int(state["last_epoch"])
+            theirs = {
+                "mode": state["mode"],
+                "factor": factor,
+                "threshold": state["threshold"],
+                "threshold_mode": state["threshold_mode"],
+                "patience": state["patience"],
+                "cooldown": state["cooldown"],
+                "eps": state["eps"],
+            }
+            floors = list(state["min_lrs"])
+            mine = self.min_lr if isinstance(self.min_lr, list) else [self.min_lr] * len(floors)
+            differ = [
+                f"{k}={v!r} -> {getattr(self, k)!r}" for k, v in theirs.items() if v != getattr(self, k)
+            ]
+            if [float(x) for x in floors] != [float(x) for x in mine]:
+                differ.append(f"min_lr={floors if len(set(floors)) > 1 else floors[0]!r} -> {self.min_lr!r}")
+            now = [pg.lr(g) for g in entry.optimizer.param_groups]
+            k = max(counts)
+            said = (
+                f"{self.name}: the checkpoint holds the state of torch's ReduceLROnPlateau for "
+                f"{entry.info.label}: its {k} reduction{'' if k == 1 else 's'} carr{'ies' if k == 1 else 'y'} on "
+                f"(the LR {max(last):.6g})"
+                + (
+                    f", and its watch too (best {self._plateau.best:.6g}, {self._plateau.num_bad_epochs} bad "
+                    f"checks, cooldown {self._plateau.cooldown_counter}, {self._plateau.last_epoch} checks)"
+                    if watch
+                    else f"; its watch was in mode {state['mode']!r}, and this one's in {self.mode!r} starts afresh"
+                )
+            )
+            if differ or not all(math.isclose(a, b, rel_tol=1e-6) for a, b in zip(now, last, strict=True)):
+                rank_zero_warn(
+                    f"{said}; its settings differ from this callback's ({', '.join(differ) or 'none'}), so the "
+                    f"LR resumes at {max(now):.6g}, not the checkpoint's {max(last):.6g}",
+                    category=UserWarning,
+                )
+            else:
+                rank_zero_info(said)
 
     @staticmethod
     def _factor_values(entry: Injected, tags: Sequence[str]) -> dict[str, float]:
