@@ -425,6 +425,9 @@ def verdict(
                 start,
                 f"{never}, and then {how}: {lower}{noisy}, or the model does not train at these settings",
             )
+        if reason:  # it never went below its start: the rules' reason says how it moved (review 102: "raise
+            # max_lr" for a loss that rose at the sweep's end, where the rules had said so since review 99)
+            return Verdict(None, start, f"{reason} (lr {lrs[0]:.3g}..{lrs[n - 1]:.3g})", retry=True)
         return Verdict(
             None,
             start,

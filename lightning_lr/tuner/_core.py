@@ -213,12 +213,14 @@ def _warn_if_still_falling(options: LROptions, results: Sequence[RangeTestResult
 
 
 def _retry_reason(options: LROptions, results: list[SweepResult]) -> str:
-    """Why the default answer of ``results`` is None when more steps may give one (``retry``), else ""."""
-    if not options.retry or options.method not in (None, CONFIRMED):  # a named sweep rule answers on its own
+    """Why the answer of ``results`` is None when more steps may give one (``retry``), else "": the
+    confirmation's reason for the confirmed LR, the sweep's for a sweep rule (``method``)."""
+    if not options.retry:
         return ""
     lr_results = _lr_results(results)
     r = lr_results[answer_index(lr_results)]
-    found = r.confirmation or verdict(r.lrs, r.losses, r.num_steps, r.stop_reason, r.mode)
+    confirmed = r.confirmation if options.method in (None, CONFIRMED) else None
+    found = confirmed or verdict(r.lrs, r.losses, r.num_steps, r.stop_reason, r.mode)
     return found.reason if found.retry else ""
 
 

@@ -173,12 +173,13 @@ class RangeTestResult(SweepResult):
         return name
 
     def _pick(self, method: str | None) -> tuple[float | None, str]:
-        name = self.rule if method is None else method
-        if name is None and self.confirmation is None:  # the default answer of a sweep-only result
+        name = V.one_of("method", self._rule_name(method), (CONFIRMED, *METHODS))
+        if name != CONFIRMED:
+            # every sweep rule reads a sweep that gives a scale, not only the default (review 102: a named rule
+            # answered a NaN from sweep step 6 with 1.75e-7, and it was applied)
             found = verdict(self.lrs, self.losses, self.num_steps, self.stop_reason, self.mode)
             if found.reason:
                 return None, found.reason
-        name = V.one_of("method", self._rule_name(method), (CONFIRMED, *METHODS))
         if name == CONFIRMED:
             if self.confirmation is None:
                 return None, (
@@ -216,9 +217,10 @@ class RangeTestResult(SweepResult):
 
         Without a ``method`` it is the default answer: the confirmed LR when the range test trained
         candidates (``confirm=True``, the default: :attr:`confirmation`), else the ``"minimum"`` rule
-        (``DEFAULT_METHOD``) read from a sweep that shows a clear descent. None when the sweep gives no
-        scale (the drop is within the noise of its flat start, the loss blew up in the first quarter of the
-        sweep, or never fell) or the candidates disagree with it (every one diverged, the best does not end
+        (``DEFAULT_METHOD``) read from a sweep that shows a clear descent. None, for every ``method``, when
+        the sweep gives no scale (the drop is within the noise of its flat start, the loss blew up in the
+        first quarter of the sweep, or never fell); for the confirmed LR also when the candidates disagree
+        with it (every one diverged, the best does not end
         clearly below the loss at the start, or they all end alike). ``method="confirmed"`` is the confirmed
         LR (the best candidate refined between its neighbours); the sweep rules,
         all on the finite part of the raw losses over log LR, read through a centred moving average of a
@@ -365,7 +367,8 @@ class RangeTestResult(SweepResult):
         by the stability limit and the highest LR trained at; for the ``"minimum"`` rule the LR of the lowest
         loss (Smith (2017): the cycle's top is where the loss stops falling); for another rule the triangle
         with its answer as mean, at most the LR of the lowest loss. Smith recommends ``base_lr`` = 1/3 to 1/4
-        of ``max_lr``. None, with the suggestion's warning, when there is no suggestion.
+        of ``max_lr``. None, with the suggestion's warning, when there is no suggestion. A ``base_lr`` below the
+        lowest LR the test swept is raised to it, with a warning (no LR outside the swept range is suggested).
 
         Args:
             ratio: ``max_lr / base_lr``, > 1 (Smith: 3 to 4).
@@ -384,7 +387,17 @@ class RangeTestResult(SweepResult):
                 f"no cyclic_bounds (method={self._rule_name(method)!r}): {reason}", UserWarning, stacklevel=2
             )
             return None
-        return peak / ratio, peak
+        base, low = peak / ratio, min(self.lrs)
+        if base < low:  # review 102: applied to a Cyclic below the LRs the test swept
+            warnings.warn(
+                f"cyclic_bounds: the base ({base:.3g}, the top {peak:.3g} over ratio={ratio:g}) would lie below the "
+                f"lowest LR the range test swept, {low:.3g}; it is raised to it, so the cycle's max_lr / base_lr "
+                f"is {peak / low:.3g}. Lower min_lr to let the test see below it",
+                UserWarning,
+                stacklevel=2,
+            )
+            base = low
+        return base, peak
 
     # --- figure ---------------------------------------------------------------------------------
     @V.known_as(

@@ -6,8 +6,9 @@ into the sweep, or with the reason why there is no answer. The rules do not read
 (:func:`ema`, the ``smoothed`` curve users see): over a 100-step sweep its default factor 0.98 averages
 about 50 points, so it lags the raw loss by decades of LR (on a digits MLP the raw loss was 1.21 where the
 EMA still said 2.22, and the EMA's minimum sat 4 steps before the raw loss hit 10). A centred average has
-no lag: a point's value is the mean of the losses on both sides of it. Only :func:`knee` (1cycle's max LR,
-the cyclic bounds) still reads the EMA. :class:`~lightning_lr.tuner.RangeTestResult` turns that into a learning rate or ``None`` and a
+no lag: a point's value is the mean of the losses on both sides of it. Only :func:`knee`, the former rule
+for 1cycle's max LR and the cyclic bounds that the benchmark still reports beside them, reads the EMA; the
+package no longer calls it. :class:`~lightning_lr.tuner.RangeTestResult` turns that into a learning rate or ``None`` and a
 warning; the functions here never warn, so they can be benchmarked and tested on synthetic curves.
 """
 

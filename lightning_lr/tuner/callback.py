@@ -311,8 +311,8 @@ class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
             ``method`` names a sweep rule).
         confirm_steps: optimizer steps per candidate, >= 5 (counted as for ``num_steps``; with ``confirm=True``
             only).
-        retry: when the default answer is None for a reason more steps can fix, run the test once more with
-            3x ``num_steps`` (False: no second try).
+        retry: when the answer (the default one, or the rule ``method``'s) is None for a reason more steps can
+            fix, run the test once more with 3x ``num_steps`` (False: no second try).
 
     Raises:
         RuntimeError: when fit sets up under a sharded strategy (FSDP, DeepSpeed), before anything runs; under

@@ -271,8 +271,8 @@ class Tuner(_LightningTuner):
                 ``result.confirmation``).
             confirm_steps: optimizer steps per candidate, >= 5, with ``confirm=True`` only (the score averages
                 their last fifth); under manual optimization counted as for ``num_steps``.
-            retry: when the default answer is None for a reason more steps can fix, run the test once more
-                with 3x ``num_steps`` (False: answer None at once). Not with a named sweep rule (``method``).
+            retry: when the answer (the default one, or the rule ``method``'s) is None for a reason more steps
+                can fix, run the test once more with 3x ``num_steps`` (False: answer None at once).
 
         Returns:
             The :class:`~lightning_lr.RangeTestResult` (a :class:`~lightning_lr.tuner.WeightDecayResult`

@@ -19,7 +19,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from lightning_lr import LRRangeTest, RangeTestResult, Tuner
 from lightning_lr.callbacks import OneCycle
-from lightning_lr.tuner import WeightDecayResult, _confirm
+from lightning_lr.tuner import METHODS, WeightDecayResult, _confirm
 from lightning_lr.tuner._bounds import one_cycle_mean
 
 from support.models import LateStart, ScriptedLoss, TinyModel, loader
@@ -281,10 +281,35 @@ def test_no_answer_when_the_loss_is_nan_from_the_sixth_step(tmp_path: Any) -> No
         tmp_path, NaNEarly(), "in the first quarter of the sweep", min_lr=1e-6, retryable=False
     )
     assert len(result) == 6 and result.stop_reason == "non-finite loss"
-    valley = result.suggestion("valley")  # the sweep rules still read the five finite points
-    assert valley is not None and result.lrs[0] <= valley <= result.lrs[4]
-    with pytest.warns(UserWarning, match="below the sweep's first LR"):
-        assert result.suggestion("minimum") is None  # was 1.75e-7 below min_lr=1e-6, applied silently
+    # every sweep rule has no answer either (review 102: `valley` read the five finite points, and a test run
+    # with method="valley" applied its answer; `minimum` was 1.75e-7, below min_lr=1e-6, applied silently)
+    for method in METHODS:
+        with pytest.warns(UserWarning, match=f"method='{method}'.*in the first quarter of the sweep"):
+            assert result.suggestion(method) is None
+    assert all(v is None for v in result.suggestions().values())
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_test_run_with_a_sweep_rule_applies_nothing_where_the_sweep_gives_no_scale(
+    tmp_path: Any, method: str
+) -> None:
+    # review 102: with method=..., the sweep's no-answer checks were skipped: a NaN from sweep step 6 got an
+    # answer, applied to the model and to the OneCycle (max_lr 2.26e-6)
+    class NaNEarly(TinyModel):
+        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            loss = super().training_step(batch, batch_idx)
+            return loss * float("nan") if self.optimizers().param_groups[0]["lr"] > 2e-6 else loss
+
+    seed_all(7)
+    cycle, model = OneCycle(), NaNEarly()
+    with pytest.warns(
+        UserWarning, match=f"no lr suggestion \\(method='{method}'\\): the loss became NaN/inf"
+    ):
+        result = Tuner(trainer(tmp_path, callbacks=[cycle])).lr_range_test(
+            model, loader(), min_lr=1e-6, method=method
+        )
+    assert result.first_try is None and len(result) == 6  # a blow-up is not retried
+    assert model.hparams.lr == 0.05 and cycle._filled.values.get("max_lr") is None
 
 
 @pytest.mark.parametrize("rise", [False, True], ids=["flat, then NaN", "rising, then NaN"])
@@ -657,16 +682,21 @@ def test_a_test_without_an_answer_runs_once_more_with_three_times_the_steps(tmp_
     assert model.hparams.lr == 0.05  # nothing applied
 
 
-def test_a_named_sweep_rule_is_not_retried(tmp_path: Any) -> None:
+def test_a_named_sweep_rule_is_retried_as_the_default_answer_is(tmp_path: Any) -> None:
+    # review 102: a named rule skipped the sweep's checks, so it answered the 40 quiet steps at once
     seed_all(0)
     model = LateStart(quiet=40)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = Tuner(trainer(tmp_path)).lr_range_test(
-            model, loader(), num_steps=40, method="valley", confirm=True
-        )
-    assert result.first_try is None and len(result) == 40
-    assert result.confirmation is not None and result.confirmation.retry  # the confirmed LR alone lacks one
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=40, method="valley")
+    first = result.first_try
+    assert first is not None and len(first) == 40 and result.num_steps == 120
+    assert "within the noise of the flat start" in first.reason or "never fell" in first.reason
+    with pytest.warns(UserWarning, match="method='valley'"):
+        assert first.suggestion("valley") is None
+    assert any("running it once more with 120 steps" in str(w.message) for w in caught)
+    valley = result.suggestion()
+    assert valley is not None and model.hparams.lr == pytest.approx(valley)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -755,6 +785,14 @@ def test_the_peak_never_lies_above_the_highest_lr_the_range_test_trained_at() ->
         assert short.one_cycle_max_lr() == pytest.approx(1.2 * s)
     with pytest.warns(UserWarning, match=r"cyclic_bounds: the top .* would lie above the highest LR"):
         assert short.cyclic_bounds() == pytest.approx((0.3 * s, 1.2 * s))
+    # review 102: the base of a top near min_lr was applied below the swept range (4e-8 for min_lr=1e-7)
+    low = RangeTestResult(
+        np.logspace(np.log10(0.5 * s), 0, 40), 2.0 - np.logspace(np.log10(0.5 * s), 0, 40) / 10, [0.9] * 40,
+        smoothing=0.0, confirmation=r.confirmation,
+    )  # fmt: skip
+    with pytest.warns(UserWarning, match=r"cyclic_bounds: the base .* would lie below the lowest LR the"):
+        bounds = low.cyclic_bounds()
+    assert bounds is not None and bounds[1] / 4 < 0.5 * s and bounds[0] == low.lrs[0]
     # a sweep that stopped below the candidates: the highest candidate that trained bounds the peak (review
     # 28: it was capped at the sweep's end, below LRs that trained)
     stopped = sweep_to(5e-4, "diverged")

@@ -198,7 +198,7 @@ def test_too_few_points_and_flat_curves_give_none_with_the_reason() -> None:
     # review 98: a loss nothing moved got "lower min_lr", which cannot help it
     still = RangeTestResult(LRS[:20], np.full(20, 1.5), [None] * 20)
     for method in ("minimum", "valley", "steepest", "slide"):
-        with pytest.warns(UserWarning, match=f"method='{method}'.*did not change over the sweep") as said:
+        with pytest.warns(UserWarning, match=f"method='{method}'.*at every step of the sweep") as said:
             assert still.suggestion(method) is None
         assert "lower min_lr" not in str(said[0].message)
     # review 99: flat for 80 of 100 points, then a rise: not "rose from the first LRs on"
