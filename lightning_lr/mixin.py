@@ -54,7 +54,10 @@ class LRScheduleMixin:
     ``configure_optimizers`` sets it, and the fit says so in its log. A module that declares nothing at
     all is an error.
 
-    Overriding ``configure_callbacks`` is fine: the declared schedule is added to what it returns.
+    Overriding ``configure_callbacks`` is fine: the declared schedule is added to what it returns. The mixin
+    comes before ``LightningModule`` in the bases (``class Model(LRScheduleMixin, pl.LightningModule)``): the
+    other order is a TypeError at class definition, as LightningModule's ``configure_callbacks`` would hide
+    the mixin's.
 
     Example:
         >>> import lightning.pytorch as pl
@@ -80,6 +83,7 @@ class LRScheduleMixin:
         super().__init_subclass__(**kwargs)
         own = cls.__dict__.get("configure_callbacks")
         if own is None or getattr(own, "_lightning_lr_wrapped", False):
+            _refuse_lightning_module_first(cls)
             return
 
         @functools.wraps(own)
@@ -106,6 +110,34 @@ class LRScheduleMixin:
         takes what rank 0 hands over after a ``ddp_spawn`` fit (``_lightning_compat._spawn``)."""
         schedule = self.lr_schedule_callback()
         return [] if schedule is None else [schedule]
+
+
+def _refuse_lightning_module_first(cls: type) -> None:
+    """``class Model(pl.LightningModule, LRScheduleMixin)``: LightningModule's ``configure_callbacks`` comes
+    first in the MRO and calls no other, so the declared schedule would silently never be added (review 101).
+    A ``configure_callbacks`` defined in a subclass of the mixin is wrapped to add the schedule, so the order
+    only matters when LightningModule's is reached first."""
+    for base in cls.__mro__:
+        own = base.__dict__.get("configure_callbacks")
+        if base is LRScheduleMixin or getattr(own, "_lightning_lr_wrapped", False):
+            return
+        if base in L.LIGHTNING_MODULES:
+            break
+    else:
+        return
+    bases = list(cls.__bases__)
+    brings_mixin = next(b for b in bases if issubclass(b, LRScheduleMixin))
+    fixed = [brings_mixin] + [b for b in bases if b is not brings_mixin]
+
+    def name(b: type) -> str:
+        return "LightningModule" if b in L.LIGHTNING_MODULES else b.__name__
+
+    raise TypeError(
+        f"{cls.__name__} lists LightningModule before LRScheduleMixin in its bases "
+        f"(class {cls.__name__}({', '.join(name(b) for b in bases)})): LightningModule's configure_callbacks "
+        f"comes first and never calls the mixin's, so the declared lr_schedule would never be added. Put the "
+        f"mixin first: class {cls.__name__}({', '.join(name(b) for b in fixed)})"
+    )
 
 
 def _declared_callback(module: Any, *, fresh: bool) -> ScheduleCallback | None:

@@ -6,7 +6,8 @@ Everything works with a ``lightning.pytorch`` and a ``pytorch_lightning`` Traine
 taken from the namespace of the object it is used on (:mod:`._namespaces`).
 
 - :mod:`._namespaces`: the two namespaces; the :class:`Callback` base of both; ``isinstance`` stand-ins for
-  ``LearningRateMonitor`` and ``TensorBoardLogger``; ``MisconfigurationException``.
+  ``LearningRateMonitor`` and ``TensorBoardLogger``; ``MisconfigurationException``; both ``LightningModule``
+  classes (the mixin checks it comes before them in a module's bases).
 - :mod:`._trainer`:
 
   - ``trainer.call``: the dispatch the loops use, which sets the module's current hook name (``self.log``
@@ -45,6 +46,7 @@ Lightning versions checked: 2.6.6 and 2.4.0, the lowest supported (``make test-l
 
 from ._hparams import held_hparams, logged_hparams, relog_hparams, set_initial_hparams, set_saved_hparam
 from ._namespaces import (
+    LIGHTNING_MODULES,
     NAMESPACES,
     Callback,
     LearningRateMonitor,
@@ -93,6 +95,7 @@ from ._trainer import (
 
 __all__ = [
     "HAND_OVER",
+    "LIGHTNING_MODULES",
     "NAMESPACES",
     "RECEIVE",
     "SHARDED",

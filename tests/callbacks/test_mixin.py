@@ -105,6 +105,36 @@ def test_declaration_errors(tmp_path) -> None:
         fit(tmp_path, WrongType(), [])
 
 
+def test_the_mixin_after_lightning_module_in_the_bases_is_refused_at_class_definition() -> None:
+    # review 101: class Model(pl.LightningModule, LRScheduleMixin) trained at the optimizer's constant LR,
+    # LightningModule's configure_callbacks hiding the mixin's, without a word
+    with pytest.raises(
+        TypeError,
+        match=re.escape(
+            "WrongOrder lists LightningModule before LRScheduleMixin in its bases (class WrongOrder(Tiny, "
+            "LRScheduleMixin)): LightningModule's configure_callbacks comes first and never calls the mixin's, "
+            "so the declared lr_schedule would never be added. Put the mixin first: class "
+            "WrongOrder(LRScheduleMixin, Tiny)"
+        ),
+    ):
+
+        class WrongOrder(Tiny, LRScheduleMixin):
+            lr_schedule = OneCycle(max_lr=0.2)
+
+    class OwnCallbacksAfter(
+        Tiny, LRScheduleMixin
+    ):  # its configure_callbacks is wrapped: the schedule is added
+        lr_schedule = OneCycle(max_lr=0.2)
+
+        def configure_callbacks(self) -> Any:
+            return []
+
+    class SubclassOfIt(OwnCallbacksAfter):
+        pass
+
+    assert [type(c).__name__ for c in SubclassOfIt().configure_callbacks()] == ["OneCycle"]
+
+
 @pytest.mark.parametrize(
     "on_trainer",
     [OneCycle(max_lr=0.9), OneCycle(max_lr=0.05, optimizer=1)],
