@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from lightning.pytorch.utilities.rank_zero import rank_zero_info
+from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 
 from . import _lightning_compat as L
 from ._lightning_compat import Callback
@@ -19,6 +19,8 @@ from .schedules import Schedule
 __all__ = ["HPARAMS_KEY", "LRScheduleMixin"]
 
 _CACHE = "_lightning_lr_schedule_callback"
+#: set on a module once it was warned of a schedule object in its hparams
+_WARNED_PICKLED = "_lightning_lr_warned_schedule_in_hparams"
 
 
 class LRScheduleMixin:
@@ -43,7 +45,10 @@ class LRScheduleMixin:
     Forms:
 
     - an attribute set in ``__init__``: ``self.lr_schedule = OneCycle()`` (its ``max_lr`` left for a range test,
-      or the optimizer's LR: see below);
+      or the optimizer's LR: see below); from an ``__init__`` argument ``lr_schedule=None`` (LightningCLI's
+      ``--model.lr_schedule``), with ``self.save_hyperparameters(ignore=["lr_schedule"])``: a schedule
+      object in ``hparams`` goes into the checkpoints, which torch's weights_only loading then refuses (the
+      fit warns);
     - a class attribute: ``lr_schedule = CosineDecay(warmup=100)`` (each instance gets its own copy);
     - a method: ``def lr_schedule(self): return OneCycle(pct_start=self.hparams.warmup)``, called at every
       fit. Leave out what a range test fills (``max_lr``): ``OneCycle(max_lr=self.hparams.lr)`` after a
@@ -221,6 +226,7 @@ def _with_schedule(module: Any, callbacks: Any) -> list[Callback]:
     else:
         out = list(callbacks)
     schedule = _declared_callback(module, fresh=True)
+    _warn_schedule_in_hparams(module)
     if schedule is None:
         rank_zero_info(
             f"{type(module).__name__} declares lr_schedule=None: no schedule callback is added, the LR stays as "
@@ -231,6 +237,42 @@ def _with_schedule(module: Any, callbacks: Any) -> list[Callback]:
         _refuse_replaced(module, schedule)
         out.append(schedule)
     return out
+
+
+def _warn_schedule_in_hparams(module: Any) -> None:
+    """At fit start, once per module: a schedule object in ``self.hparams`` (the README's ``lr_schedule``
+    ``__init__`` argument under a plain ``save_hyperparameters()``) is pickled into the checkpoints'
+    ``hyper_parameters``, which torch's weights_only loading refuses: ``fit(ckpt_path=...)`` and
+    ``load_from_checkpoint`` failed with an UnpicklingError, after a fit that said nothing (review 101)."""
+    trainer = getattr(module, "_trainer", None)
+    if trainer is None or trainer.state.fn != "fit" or module.__dict__.get(_WARNED_PICKLED):
+        return
+    saved = getattr(module, "hparams", None)
+    if not isinstance(saved, Mapping):
+        return
+    keys = [
+        key
+        for key, value in saved.items()
+        if isinstance(value, _SCHEDULE_OBJECTS)
+        or (isinstance(value, (list, tuple)) and any(isinstance(v, _SCHEDULE_OBJECTS) for v in value))
+    ]
+    if not keys:
+        return
+    module.__dict__[_WARNED_PICKLED] = True
+    listed = ", ".join(f"{key}={saved[key]!r}" for key in keys)
+    rank_zero_warn(
+        f"{type(module).__name__}: its hparams hold the schedule object {listed} (save_hyperparameters() "
+        f"saves the __init__ arguments), which checkpoints pickle into hyper_parameters: they will not load "
+        f"with torch's weights_only=True, the default of fit(ckpt_path=...) and load_from_checkpoint (an "
+        f"UnpicklingError). Leave it out: self.save_hyperparameters(ignore={keys!r}); the schedule callback's "
+        f"own checkpoint state holds what a resume needs, and load_from_checkpoint(path, {keys[0]}=...) gives "
+        f"a loaded module its schedule again",
+        category=UserWarning,
+    )
+
+
+#: what the hparams check looks for: objects a weights_only load refuses
+_SCHEDULE_OBJECTS = (ScheduleCallback, Schedule)
 
 
 def _refuse_replaced(module: Any, schedule: ScheduleCallback) -> None:

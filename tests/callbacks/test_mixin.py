@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -229,6 +231,49 @@ def test_the_schedule_arguments_land_in_hparams_and_tensorboard(tmp_path) -> Non
     (ckpt,) = Path(logger.log_dir, "checkpoints").glob("*.ckpt")
     restored = AttributeModel.load_from_checkpoint(ckpt)  # an extra hparam does not break loading
     assert restored.hparams["max_lr"] == 0.3
+
+
+class ArgumentModel(LRScheduleMixin, Tiny):
+    """The README's ``lr_schedule`` ``__init__`` argument, its hparams saved with or without ``ignore``."""
+
+    def __init__(self, lr_schedule: Any = None, ignore: bool = False) -> None:
+        super().__init__()
+        self.save_hyperparameters(ignore=["lr_schedule"] if ignore else None)
+        self.lr_schedule = lr_schedule
+
+
+def _schedule_in_hparams_warnings(tmp_path: Path, model: ArgumentModel, fits: int) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(fits):
+            fit(tmp_path, model, [], enable_checkpointing=True)
+    return [str(w.message) for w in caught if "hold the schedule object" in str(w.message)]
+
+
+def test_a_schedule_object_in_hparams_is_warned_of_once(tmp_path) -> None:
+    # review 101: a plain save_hyperparameters() pickled the lr_schedule argument into the checkpoints'
+    # hyper_parameters; fit(ckpt_path=...) and load_from_checkpoint then failed with torch's weights_only
+    # UnpicklingError, after a fit that said nothing
+    model = ArgumentModel(lr_schedule=OneCycle(max_lr=0.2))
+    assert _schedule_in_hparams_warnings(tmp_path, model, fits=2) == [
+        "ArgumentModel: its hparams hold the schedule object lr_schedule=OneCycle(max_lr=0.2) "
+        "(save_hyperparameters() saves the __init__ arguments), which checkpoints pickle into hyper_parameters: "
+        "they will not load with torch's weights_only=True, the default of fit(ckpt_path=...) and "
+        "load_from_checkpoint (an UnpicklingError). Leave it out: self.save_hyperparameters(ignore="
+        "['lr_schedule']); the schedule callback's own checkpoint state holds what a resume needs, and "
+        "load_from_checkpoint(path, lr_schedule=...) gives a loaded module its schedule again"
+    ]
+    with pytest.raises(pickle.UnpicklingError):  # what the warning foretells
+        torch.load(next(Path(tmp_path).rglob("*.ckpt")), weights_only=True)
+
+
+def test_a_schedule_argument_left_out_of_hparams_is_not_warned_of(tmp_path) -> None:
+    model = ArgumentModel(lr_schedule=S.Constant(0.05), ignore=True)
+    assert _schedule_in_hparams_warnings(tmp_path, model, fits=1) == []
+    assert (
+        "lr_schedule"
+        not in torch.load(next(Path(tmp_path).rglob("*.ckpt")), weights_only=True)["hyper_parameters"]
+    )
 
 
 class NoHparamsModel(LRScheduleMixin, Tiny):
