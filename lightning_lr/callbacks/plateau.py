@@ -112,7 +112,9 @@ class ReduceOnPlateau(ScheduleCallback):
         mode: ``"min"`` (lower is better) or ``"max"``.
         factor: the factor of each reduction, in (0, 1).
         patience: checks without improvement before a reduction, an integer >= 0.
-        threshold: how much better a value must be to count as an improvement, >= 0.
+        threshold: how much better a value must be to count as an improvement, >= 0; below 1 in the
+            ``"rel"`` mode with ``mode="min"`` (no positive value is below ``best * (1 - threshold)``
+            otherwise).
         threshold_mode: ``"rel"`` (``best * (1 - threshold)`` in min mode) or ``"abs"``
             (``best - threshold``).
         cooldown: checks after a reduction in which bad checks are not counted, an integer >= 0.
@@ -160,6 +162,16 @@ class ReduceOnPlateau(ScheduleCallback):
             self.patience = V.non_negative_int("patience", patience, capped=False)
             self.threshold = V.non_negative("threshold", threshold)
             self.threshold_mode = V.one_of("threshold_mode", threshold_mode, ("rel", "abs"))
+            if self.threshold >= 1 and self.threshold_mode == "rel" and self.mode == "min":
+                # an improvement would need a value below best * (1 - threshold) <= 0: none of a positive
+                # metric is one, so the LR was cut every patience + 1 checks, a timer (review 101)
+                V.fail(
+                    "threshold",
+                    "< 1 with threshold_mode='rel' and mode='min' (an improvement must be below "
+                    "best * (1 - threshold) <= 0, so a positive metric never improves and the LR is cut every "
+                    "patience + 1 checks; threshold_mode='abs' takes a margin in the metric's units)",
+                    threshold,
+                )
             self.cooldown = V.non_negative_int("cooldown", cooldown, capped=False)
             self.min_lr = _min_lr(min_lr)
             self.eps = V.non_negative("eps", eps)

@@ -56,20 +56,35 @@ class TorchCosine(Backbone):
 
 
 class Unfreeze(BaseFinetuning):
-    """Unfreezes the backbone at epoch 1 as a group at a tenth of the head's LR (BaseFinetuning's default)."""
+    """Unfreezes the backbone at epoch ``at`` (1) as a group at a tenth of the head's LR (BaseFinetuning's
+    default)."""
+
+    def __init__(self, at: int = 1) -> None:
+        super().__init__()
+        self.at = at
 
     def freeze_before_training(self, pl_module: pl.LightningModule) -> None:
         self.freeze(pl_module.backbone)
 
     def finetune_function(self, pl_module: pl.LightningModule, epoch: int, optimizer: Any) -> None:
-        if epoch == 1:
+        if epoch == self.at:
             self.unfreeze_and_add_param_group(pl_module.backbone, optimizer)
 
 
-def _fit(tmp_path: Any, model: Backbone, callbacks: list[Any], **kwargs: Any) -> Recorder:
+def _fit(
+    tmp_path: Any, model: Backbone, callbacks: list[Any], unfreeze_at: int = 1, **kwargs: Any
+) -> Recorder:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", ".*does not have many workers.*")
-        return fit(tmp_path, model, [Unfreeze(), *callbacks], **{"max_epochs": 3, **kwargs})
+        return fit(tmp_path, model, [Unfreeze(unfreeze_at), *callbacks], **{"max_epochs": 3, **kwargs})
+
+
+def _halving(**kwargs: Any) -> ReduceOnPlateau:
+    """Patience 0 on the loss logged per epoch, and a margin of 10 it never beats: the first check sets the
+    best, every later one halves the LR."""
+    return ReduceOnPlateau(
+        "train_loss", factor=0.5, patience=0, threshold=10.0, threshold_mode="abs", **kwargs
+    )
 
 
 def test_the_added_group_follows_the_cosine_as_under_torchs_scheduler(tmp_path: Any) -> None:
@@ -152,14 +167,12 @@ def test_a_resume_after_the_unfreeze_repeats_the_uninterrupted_run(tmp_path: Any
 
 
 def test_a_plateau_reduction_before_the_unfreeze_carries_over_to_the_added_group(tmp_path: Any) -> None:
-    # patience 0 on a loss logged per epoch: each epoch that does not improve halves the LR
-    plateau = ReduceOnPlateau("train_loss", factor=0.5, patience=0, threshold=10.0)
-    rec = _fit(tmp_path, Backbone(), [plateau])
+    rec = _fit(tmp_path, Backbone(), [_halving()], unfreeze_at=2, max_epochs=4)
     head = [r[1][0] for r in rec.rows]
-    backbone = [r[1][1] for r in rec.rows[4:]]
-    assert head[:4] == [0.1] * 4 and head[4] == 0.05 and head[8] == 0.025  # reduced after epochs 0 and 1
+    backbone = [r[1][1] for r in rec.rows[8:]]
+    assert head[:8] == [0.1] * 8 and head[8] == 0.05 and head[12] == 0.025  # reduced after epochs 1 and 2
     assert backbone[0] == pytest.approx(0.005)  # added at a tenth of the reduced head LR
-    assert backbone == pytest.approx([h / 10 for h in head[4:]], rel=1e-12)  # and reduced with it after
+    assert backbone == pytest.approx([h / 10 for h in head[8:]], rel=1e-12)  # and reduced with it after
 
 
 @pytest.mark.ddp
@@ -179,24 +192,25 @@ def test_under_ddp_every_rank_schedules_the_added_group_alike(tmp_path: Any) -> 
 @pytest.mark.filterwarnings("ignore:.*(cut off|past the run).*")
 def test_reductions_the_added_group_did_not_get_survive_a_resume(tmp_path: Any) -> None:
     # a change of eps or less is not made (as torch): the head (0.05 -> 0.025) is reduced at the end of epoch
-    # 1, the backbone, added at 0.005, is not (0.0025 is too small a change)
+    # 2, the backbone, added at 0.01 and halved to 0.005 at the end of epoch 1, is not (0.0025 is too small a
+    # change)
     def plateau() -> ReduceOnPlateau:
-        return ReduceOnPlateau("train_loss", factor=0.5, patience=0, threshold=10.0, eps=0.004)
+        return _halving(eps=0.004)
 
     full = _fit(tmp_path / "full", Backbone(), [plateau()], max_epochs=4)
-    assert [r[1] for r in full.rows[8:9]] == [[0.025, 0.005]]
+    assert [r[1] for r in full.rows[8:9]] == [[0.05, 0.005]]
+    assert [r[1] for r in full.rows[12:13]] == [[0.025, 0.005]]
     ckpt = ModelCheckpoint(tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1, save_on_train_epoch_end=True)
     _fit(tmp_path / "first", Backbone(), [plateau(), ckpt], enable_checkpointing=True, max_epochs=4)
-    (path,) = (tmp_path / "ckpt").glob("epoch=1-step=8.ckpt")
+    (path,) = (tmp_path / "ckpt").glob("epoch=2-step=12.ckpt")
     resumed = _fit(tmp_path / "again", Backbone(), [plateau()], ckpt_path=str(path), max_epochs=4)
-    assert [r[1] for r in resumed.rows] == [r[1] for r in full.rows[8:]]
+    assert [r[1] for r in resumed.rows] == [r[1] for r in full.rows[12:]]
 
 
 def test_a_plateau_floor_applies_to_the_added_group_at_its_ratio(tmp_path: Any) -> None:
     # min_lr 0.03: the head stops at 0.03 after two reductions; the backbone, at a tenth, stops at 0.003
-    plateau = ReduceOnPlateau("train_loss", factor=0.5, patience=0, threshold=10.0, min_lr=0.03)
-    rec = _fit(tmp_path, Backbone(), [plateau], max_epochs=4)
-    got = [r[1] for r in rec.rows[4::4]]
+    rec = _fit(tmp_path, Backbone(), [_halving(min_lr=0.03)], max_epochs=5)
+    got = [r[1] for r in rec.rows[8::4]]
     assert got == [[0.05, 0.005], [0.03, pytest.approx(0.003)], [0.03, pytest.approx(0.003)]]
 
 
@@ -268,10 +282,9 @@ class _TwoParts(Backbone):
 def test_groups_added_at_two_epochs_with_reductions_between_them(tmp_path: Any) -> None:
     # before the fix the reduction after the second addition raised "the checkpoint holds reductions for
     # 2 param groups ... has 3"
-    plateau = ReduceOnPlateau("train_loss", factor=0.5, patience=0, threshold=10.0)
-    rec = fit(tmp_path, _TwoParts(), [_UnfreezeTwice(), plateau], max_epochs=4)
+    rec = fit(tmp_path, _TwoParts(), [_UnfreezeTwice(), _halving()], max_epochs=4)
     assert [len(r[1]) for r in rec.rows] == [1] * 4 + [2] * 4 + [3] * 8
-    assert [r[1][0] for r in rec.rows[::4]] == [0.1, 0.05, 0.025, 0.0125]
+    assert [r[1][0] for r in rec.rows[::4]] == [0.1, 0.1, 0.05, 0.025]  # reduced after epochs 1, 2 (and 3)
     for _, lrs, _ in rec.rows[8:]:  # each added at a tenth of the head's LR then, and reduced with it
         assert lrs[1:] == [pytest.approx(lrs[0] / 10, rel=1e-12)] * 2
 

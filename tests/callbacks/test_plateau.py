@@ -423,11 +423,17 @@ def test_a_resume_after_a_reduction_is_bitwise_the_uninterrupted_run(tmp_path) -
     assert resumed.rows == full.rows[first + STEPS_PER_EPOCH :]
 
 
-def _with_torch_plateau(model: Any) -> dict[str, Any]:
-    """SGD and torch's ReduceLROnPlateau on ``"train_metric"``, which halves the LR at every check but the first."""
+def _with_torch_plateau(model: Any, threshold_mode: str = "rel") -> dict[str, Any]:
+    """SGD and torch's ReduceLROnPlateau on ``"train_metric"``, with ``threshold=10``: in the ``"rel"`` mode
+    (torch takes it; ReduceOnPlateau refuses it) it halves the LR at every check, in ``"abs"`` at every check
+    but the first (which improves on the initial best, inf)."""
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
-    plateau = TorchPlateau(opt, factor=0.5, patience=0, threshold=10.0)
+    plateau = TorchPlateau(opt, factor=0.5, patience=0, threshold=10.0, threshold_mode=threshold_mode)
     return {"optimizer": opt, "lr_scheduler": {"scheduler": plateau, "monitor": "train_metric"}}
+
+
+def _with_torch_plateau_abs(model: Any) -> dict[str, Any]:
+    return _with_torch_plateau(model, threshold_mode="abs")
 
 
 @pytest.mark.parametrize("kept", [True, False], ids=["torch plateau kept", "torch plateau removed"])
@@ -485,17 +491,18 @@ def test_a_resume_from_torchs_plateau_into_the_callbacks_starts_at_the_trainers_
 
 
 @pytest.mark.parametrize("kept", [True, False], ids=["torch plateau kept", "torch plateau removed"])
-@pytest.mark.parametrize("at", [1, 2, 3], ids=["after epoch 1", "after epoch 2", "after epoch 3"])
+@pytest.mark.parametrize("at", [1, 3, 4], ids=["after epoch 1", "after epoch 3", "after epoch 4"])
 def test_a_resume_from_torchs_plateau_carries_its_reductions_and_watch_on(tmp_path, at, kept, caplog) -> None:
     # the reductions torch's ReduceLROnPlateau made before the checkpoint were lost on the move to this
     # callback (the LR went back to the configured 0.1, and the watch started afresh); with the same settings
     # the resumed run is now torch's own resumed run (Lightning saves an epoch's checkpoint before it steps
-    # the plateau with that epoch's metric, so the checkpoint after epoch `at` holds `at - 1` checks)
-    args = {"factor": 0.5, "patience": 0, "threshold": 10.0}
+    # the plateau with that epoch's metric, so the checkpoint after epoch `at` holds `at - 1` checks, the
+    # first of them an improvement: `at - 2` reductions)
+    args = {"factor": 0.5, "patience": 0, "threshold": 10.0, "threshold_mode": "abs"}
     ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
     fit(
         tmp_path,
-        Scripted(FLAT, where="train", optim=_with_torch_plateau),
+        Scripted(FLAT, where="train", optim=_with_torch_plateau_abs),
         [ckpt],
         max_epochs=at,
         enable_checkpointing=True,
@@ -503,7 +510,7 @@ def test_a_resume_from_torchs_plateau_carries_its_reductions_and_watch_on(tmp_pa
     (path,) = (tmp_path / "ckpt").glob(f"*-step={at * STEPS_PER_EPOCH}.ckpt")
     torchs = fit(
         tmp_path,
-        Scripted(FLAT, where="train", optim=_with_torch_plateau),
+        Scripted(FLAT, where="train", optim=_with_torch_plateau_abs),
         [],
         max_epochs=6,
         ckpt_path=str(path),
@@ -512,12 +519,13 @@ def test_a_resume_from_torchs_plateau_carries_its_reductions_and_watch_on(tmp_pa
         warnings.simplefilter("always")
         resumed = fit(
             tmp_path,
-            Scripted(FLAT, where="train", optim=_with_torch_plateau if kept else None),
+            Scripted(FLAT, where="train", optim=_with_torch_plateau_abs if kept else None),
             [ReduceOnPlateau("train_metric", **args)],
             max_epochs=6,
             ckpt_path=str(path),
         )
-    assert torchs.lr()[0] == pytest.approx(0.1 * 0.5 ** (at - 1))
+    reductions = max(at - 2, 0)
+    assert torchs.lr()[0] == pytest.approx(0.1 * 0.5**reductions)
     assert_trace(resumed.lr(), torchs.lr())
     assert not [w for w in caught if "the state of torch's ReduceLROnPlateau" in str(w.message)]
     said = [
@@ -527,7 +535,7 @@ def test_a_resume_from_torchs_plateau_carries_its_reductions_and_watch_on(tmp_pa
         assert said == []
     else:
         (message,) = said
-        assert f"its {at - 1} reduction" in message and f"(the LR {0.1 * 0.5 ** (at - 1):.6g})" in message
+        assert f"its {reductions} reduction" in message and f"(the LR {0.1 * 0.5**reductions:.6g})" in message
         assert f"{at - 1} checks)" in message
 
 
@@ -766,6 +774,14 @@ def test_it_waits_for_a_validation_run_that_comes_later(tmp_path) -> None:
         (dict(factor=1.0), ValueError, r"factor must be in \(0, 1\), got 1.0"),
         (dict(patience=-1), ValueError, r"patience must be a non-negative integer, got -1"),
         (dict(threshold_mode="relative"), ValueError, r"threshold_mode must be one of 'rel', 'abs'"),
+        # review 101: no positive value is below best * (1 - threshold) <= 0, so the LR was cut on a timer
+        (
+            dict(threshold=1.5),
+            ValueError,
+            r"ReduceOnPlateau: threshold must be < 1 with threshold_mode='rel' and mode='min' \(an improvement "
+            r"must be below best \* \(1 - threshold\) <= 0, .*\), got 1.5",
+        ),
+        (dict(threshold=1.0), ValueError, r"threshold must be < 1 with threshold_mode='rel' and mode='min'"),
         (dict(cooldown=0.5), TypeError, r"cooldown must be a non-negative integer, got 0.5"),
         (dict(min_lr=[0.1, -1]), ValueError, r"min_lr\[1\] must be >= 0, got -1"),
         (dict(eps=float("nan")), ValueError, r"eps must be a finite number >= 0, got nan"),
@@ -774,6 +790,11 @@ def test_it_waits_for_a_validation_run_that_comes_later(tmp_path) -> None:
 def test_arguments_are_checked(kwargs, error, match) -> None:
     with pytest.raises(error, match=match):
         ReduceOnPlateau(**{"monitor": "val", **kwargs})
+
+
+@pytest.mark.parametrize("kwargs", [dict(mode="max"), dict(threshold_mode="abs")], ids=["max rel", "min abs"])
+def test_a_threshold_of_1_or_more_is_taken_where_values_can_improve_on_it(kwargs) -> None:
+    assert ReduceOnPlateau("val", threshold=1.5, **kwargs).threshold == 1.5
 
 
 def test_patience_and_cooldown_are_no_step_counts() -> None:
