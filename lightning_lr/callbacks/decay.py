@@ -11,8 +11,11 @@ the warm-up.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from lightning.pytorch.utilities import rank_zero_warn
 
 from .. import _validate as V
 from .. import schedules as S
@@ -191,6 +194,13 @@ class StepDecay(_Decay):
             self.every = check_duration("every", every)
             V.positive("drop", drop)  # the rule of schedules.StepDecay
         self.drop = drop
+        if drop > 1:  # said here once: the schedule of each param group, built at every fit, keeps quiet
+            period = f"{self.every} steps" if isinstance(self.every, int) else repr(self.every)
+            rank_zero_warn(
+                f"{self.name}: drop={drop:g} > 1 makes the LR grow {drop:g}x every {period}; a decay needs "
+                f"drop < 1",
+                category=UserWarning,
+            )
 
     def durations(self) -> dict[str, tuple[Any, int]]:
         return {**super().durations(), "every": (self.every, 1)}
@@ -198,7 +208,10 @@ class StepDecay(_Decay):
     def _decay_schedule(
         self, group: int, peak: float, info: OptimizerInfo, steps: Mapping[str, Any]
     ) -> S.Schedule:
-        return S.StepDecay(peak, every=steps["every"], drop=self.drop)
+        with warnings.catch_warnings():  # drop > 1 was said when the callback was made (review 101: once
+            # per param group, and again at every build)
+            warnings.filterwarnings("ignore", message="StepDecay: drop=.* makes the value grow")
+            return S.StepDecay(peak, every=steps["every"], drop=self.drop)
 
 
 def _check_order(milestones: Sequence[Any]) -> None:

@@ -206,6 +206,20 @@ def test_warmup_then_decay_counts_positions_from_the_start_and_periods_after_the
     assert_trace(rec.lr(), S.warmup(S.MultiStepDecay(0.1, [8]), steps=4).values(N))
 
 
+def test_a_growing_step_decay_warns_once_however_many_groups_and_fits(tmp_path) -> None:
+    # review 101: the schedule of each param group said it again (twice on two groups, more over rebuilds)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        callback = StepDecay(every=4, drop=1.5)
+        rec = fit(tmp_path, Tiny(groups=2), [callback])
+        fit(tmp_path, Tiny(groups=2), [callback])
+    said = [str(w.message) for w in caught if "> 1 makes" in str(w.message)]
+    assert said == ["StepDecay: drop=1.5 > 1 makes the LR grow 1.5x every 4 steps; a decay needs drop < 1"]
+    assert_trace(rec.lr(1), S.StepDecay(0.01, every=4, drop=1.5).values(N))  # it still grows
+    with pytest.warns(UserWarning, match=r"drop=2 > 1 makes the LR grow 2x every Epochs\(1\);"):
+        StepDecay(every=Epochs(1), drop=2.0)
+
+
 def test_warmup_longer_than_the_run_warns_and_runs(tmp_path) -> None:
     with pytest.warns(
         UserWarning, match=r"CosineDecay: warmup \(30 steps\) is not shorter than total \(24 steps\)"
