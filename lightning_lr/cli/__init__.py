@@ -288,12 +288,15 @@ def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
         else:
             source, advice = "--epochs x --steps-per-epoch", "lower --epochs or --steps-per-epoch"
         parser.error(f"{steps} steps ({source}) is more than plot draws ({MAX_STEPS}); {advice}")
-    end = schedule.ends_at()  # in the schedule's unit: optimizer steps, or epochs with --interval epoch
+    # in the schedule's unit: optimizer steps, or epochs with --interval epoch
+    end, until = schedule.ends_at(), schedule.scheduled_until()
+    per = (spe or 1) if args.interval == "epoch" else 1
     horizon = Horizon(
         steps=steps,
         steps_per_epoch=args.steps_per_epoch,  # None: one point per epoch under --interval epoch
         interval=args.interval,
-        end=None if end is None else end * (spe or 1) if args.interval == "epoch" else end,
+        end=None if end is None else end * per,
+        until=None if until is None else until * per,
     )
 
     # The momentum that goes with the schedule (Cyclic and OneCycle have one).
@@ -342,13 +345,20 @@ def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
         )
     for line in describe(lr_curve, mom_curve, horizon):
         print(line)
+    # directories -o names that do not exist are made, and said (review 101: made without a word)
+    absent = [d for d in (out.parent, *out.parent.parents) if not d.exists()][::-1]
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         draw(schedule, lr_curve, mom_curve, horizon, out, log_y=args.log_y, dpi=args.dpi)
     except OSError as exc:
         print(f"lightning-lr plot: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    print(f"wrote {out}")
+    made = (
+        f" (created the missing director{'y' if len(absent) == 1 else 'ies'} {', '.join(map(str, absent))})"
+        if absent
+        else ""
+    )
+    print(f"wrote {out}{made}")
     return 0
 
 

@@ -28,12 +28,15 @@ class Horizon:
     """How far to draw: ``steps`` optimizer steps; with ``steps_per_epoch`` the x axis is in epochs;
     with ``interval="epoch"`` the schedule's argument is the epoch index (held for an epoch; without
     ``steps_per_epoch`` one point per epoch, and the x axis counts epochs). ``end``: the optimizer step from
-    which the schedule holds its final value (its :meth:`~lightning_lr.schedules.Schedule.ends_at`), or None."""
+    which the schedule holds its final value (its :meth:`~lightning_lr.schedules.Schedule.ends_at`), or None;
+    ``until``: the optimizer steps it needs for its last change
+    (:meth:`~lightning_lr.schedules.Schedule.scheduled_until`), or None."""
 
     steps: int
     steps_per_epoch: int | None = None
     interval: str = "step"
     end: int | None = None
+    until: int | None = None
 
     @property
     def epochs(self) -> float | None:
@@ -44,6 +47,10 @@ class Horizon:
         """What one point is: an optimizer step, or (``interval="epoch"`` without ``steps_per_epoch``) an
         epoch (review 70: "5 epochs of 1 steps")."""
         return "epoch" if self.interval == "epoch" and self.steps_per_epoch is None else "step"
+
+    def cut_short(self) -> bool:
+        """The schedule makes changes after the last point drawn."""
+        return self.until is not None and self.until > self.steps
 
     def ends_within(self) -> bool:
         """The schedule ends before the last point drawn, which holds its final value from :attr:`end`."""
@@ -118,6 +125,19 @@ def describe(lr: Curve, momentum: Curve | None, horizon: Horizon) -> list[str]:
             f"  the schedule's length is {horizon.end} {unit}s: {unit}s {horizon.end} to {last} hold its final "
             f"value {lr.values[-1]:.4g}"
         )
+    if horizon.cut_short():
+        # review 101: a horizon shorter than the schedule (--epochs 2 --steps-per-epoch 30 of a 100-step
+        # 1cycle) drew part of it, unsaid
+        until = horizon.until or 0
+        what = (
+            f"the schedule's length is {until} {unit}s"
+            if until == horizon.end
+            else f"the schedule's last change is at {unit} {until - 1}"
+        )
+        advice = (
+            f"draw {until} {unit}s to see it all" if until <= MAX_STEPS else f"plot draws at most {MAX_STEPS}"
+        )
+        lines.append(f"  {what}: {unit}s {horizon.steps} to {until - 1} are not drawn ({advice})")
     return lines
 
 

@@ -141,6 +141,52 @@ def test_a_horizon_past_the_schedule_marks_its_end(
     assert "the schedule's length is 10 epochs: epochs 10 to 14 hold its final value 0" in out, err
 
 
+def test_a_horizon_shorter_than_the_schedule_says_what_is_not_drawn(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # review 101: --epochs 2 --steps-per-epoch 30 drew 60 of a 100-step 1cycle's steps without a word (a
+    # horizon past the end was marked)
+    png = str(tmp_path / "c.png")
+    one_cycle = ["plot", "OneCycle", "--max-lr", "0.1", "--total-steps", "100", "-o", png]
+    code, out, err = run([*one_cycle, "--epochs", "2", "--steps-per-epoch", "30"], capsys)
+    assert code == 0, err
+    assert (
+        "  the schedule's length is 100 steps: steps 60 to 99 are not drawn (draw 100 steps to see it all)"
+        in out
+    )
+    code, out, err = run(
+        ["plot", "MultiStepDecay", "0.1", "milestones=[30,80]", "--steps", "60", "-o", png], capsys
+    )
+    assert "  the schedule's last change is at step 80: steps 60 to 80 are not drawn (draw 81 steps" in out, (
+        err
+    )
+    code, out, err = run(
+        ["plot", "CosineDecay", "0.1", "total=10", "--epochs", "5", "--interval", "epoch", "-o", png], capsys
+    )
+    assert "the schedule's length is 10 epochs: epochs 5 to 9 are not drawn (draw 10 epochs" in out, err
+    for enough in (["--steps", "100"], []):  # all of it: nothing said
+        code, out, err = run([*one_cycle, *enough], capsys)
+        assert code == 0 and "not drawn" not in out, err
+
+
+def test_missing_output_directories_are_made_and_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # review 101: -o new/dir/a.png made the directories without a word (matplotlib alone would refuse)
+    out_png = tmp_path / "new" / "dir" / "a.png"
+    code, out, err = run(["plot", "CosineDecay", "0.1", "total=10", "-o", str(out_png)], capsys)
+    assert code == 0, err
+    assert out_png.read_bytes()[:8] == PNG_MAGIC
+    assert (
+        f"wrote {out_png} (created the missing directories {tmp_path / 'new'}, {tmp_path / 'new' / 'dir'})"
+        in out
+    )
+    code, out, err = run(
+        ["plot", "CosineDecay", "0.1", "total=10", "-o", str(out_png.with_name("b.png"))], capsys
+    )
+    assert out.splitlines()[-1] == f"wrote {out_png.with_name('b.png')}", err  # they exist now: nothing said
+
+
 def test_default_length_and_output_name(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
