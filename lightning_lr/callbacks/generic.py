@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from lightning.pytorch.utilities import rank_zero_warn
+from lightning.pytorch.utilities import rank_zero_info, rank_zero_warn
 
 from .. import _validate as V
 from ..schedules import Schedule
@@ -74,8 +74,10 @@ class LRSchedule(ScheduleCallback):
     """Any schedule from :mod:`lightning_lr.schedules` as a callback: the generic one.
 
     Args:
-        lr: the LR schedule: one :class:`~lightning_lr.schedules.Schedule` for every param group, a list
-            with one per group (None leaves a group alone), or a function ``f(run) -> Schedule or list``
+        lr: the LR schedule: one :class:`~lightning_lr.schedules.Schedule` for every param group (a group
+            at lr=0 in the optimizer, frozen, is left at 0 with an info line, as the presets leave it; groups
+            configured at different LRs all get its values, with a warning: ``relative=True`` keeps their
+            ratios), a list with one per group (None leaves a group alone), or a function ``f(run) -> Schedule or list``
             called at fit start with a :class:`RunInfo`, for schedules whose lengths depend on the run
             (``run.steps(Epochs(2))``, ``run.total_steps``). The function must be defined at module level
             so the callback pickles (``ddp_spawn``).
@@ -204,8 +206,39 @@ class LRSchedule(ScheduleCallback):
 
     def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
         lr = self._evaluate("lr", self.lr, run)
+        if isinstance(lr, Schedule) and not self.relative:
+            lr = self._for_each_group(lr, info)
         self._lr_end = _last_change(lr, run.total_steps)
         return lr, self._evaluate("momentum", self.momentum, run)
+
+    def _for_each_group(self, lr: Schedule, info: OptimizerInfo) -> Schedule | list[Schedule | None]:
+        """One absolute LR schedule for an optimizer with several param groups, as the presets take one number
+        (review 101): a group at lr=0 in the optimizer (frozen) is left alone at 0, with the presets' info line,
+        while another group has an LR (every group at 0: the schedule gives them all their LR); the groups it
+        schedules all get its values, with a warning when their LRs in the optimizer differ (their ratios are
+        not kept). A list with the schedule for every group asks for that without a word."""
+        lrs = info.base_lrs
+        frozen = [i for i, b in enumerate(lrs) if b == 0] if max(lrs) > 0 else []
+        if frozen and f"frozen-{info.index}" not in self._warned:
+            self._warned.add(f"frozen-{info.index}")
+            rank_zero_info(
+                f"{self.name}: param group(s) {frozen} of {info.label} have lr=0 (frozen), so they are left at 0; "
+                f"give lr as a list with a schedule for them to schedule them"
+            )
+        scheduled = [i for i in range(len(lrs)) if i not in frozen]
+        if len({lrs[i] for i in scheduled}) > 1:
+            configured = ", ".join(f"{lrs[i]:g}" for i in scheduled)
+            self.warn_once(
+                f"one-for-all-{info.index}",
+                f"{self.name}: lr={lr!r} is one absolute schedule, so param groups {scheduled} of {info.label}, "
+                f"configured at different LRs ({configured}), all get its values and their ratios are not kept. "
+                f"To keep them, pass relative=True with the schedule as a factor of each group's LR (e.g. "
+                f"CosineDecay(1.0, total=...)), or give lr as a list with one schedule per group; a list with "
+                f"this schedule for every group gives them all its values without this warning.",
+            )
+        if not frozen:
+            return lr
+        return [None if i in frozen else lr for i in range(len(lrs))]
 
     def apply_range_test(self, result: Any, *, scheduled: bool = False) -> None:
         """An explicit schedule is kept: one warning gives the range test's suggested LR (use a preset

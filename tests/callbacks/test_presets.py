@@ -431,6 +431,61 @@ def test_lr_schedule_relative_keeps_ratios(tmp_path) -> None:
     assert_trace(rec.lr(1), 0.2 * 0.1 * shape.values(N))
 
 
+def test_lr_schedule_leaves_a_group_at_lr_zero_at_zero_as_the_presets_do(tmp_path, caplog) -> None:
+    # review 101: one absolute schedule set every group to its values, so a frozen group (lr=0) trained,
+    # unsaid, where the presets leave it at 0 with an info line
+    schedule = S.CosineDecay(0.1, total=N)
+    with caplog.at_level(logging.INFO), warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        rec = fit(tmp_path, Tiny(groups=2, ratio=0.0), [LRSchedule(schedule)])
+    assert [str(x.message) for x in w if "LRSchedule" in str(x.message)] == []  # one group trained: no ratio
+    assert_trace(rec.lr(1), [0.0] * N)
+    assert_trace(rec.lr(0), schedule.values(N))
+    said = [r.getMessage() for r in caplog.records if "(frozen)" in r.getMessage()]
+    assert said == [
+        "LRSchedule: param group(s) [1] of optimizer 0 (SGD) have lr=0 (frozen), so they are left at 0; give lr "
+        "as a list with a schedule for them to schedule them"
+    ]
+    # a list gives the frozen group a schedule; a function of the run is treated as the schedule it returns
+    rec = fit(tmp_path, Tiny(groups=2, ratio=0.0), [LRSchedule([schedule, schedule])])
+    assert_trace(rec.lr(1), schedule.values(N))
+    rec = fit(tmp_path, Tiny(groups=2, ratio=0.0), [LRSchedule(warmup_one_epoch_then_cosine)])
+    assert_trace(rec.lr(1), [0.0] * N)
+    # every group at lr=0 (an optimizer built with lr=0 for the schedule to set): the schedule gives them all
+    # their LR, as it does a single group
+    rec = fit(tmp_path, Tiny(groups=2, lr=0.0), [LRSchedule(schedule)])
+    assert_trace(rec.lr(1), schedule.values(N))
+    rec = fit(tmp_path, Tiny(lr=0.0), [LRSchedule(schedule)])
+    assert_trace(rec.lr(0), schedule.values(N))
+
+
+def test_lr_schedule_says_groups_at_different_lrs_all_get_one_absolute_schedule(tmp_path) -> None:
+    # review 101: a 0.1 : 0.01 ratio was flattened to the schedule's values without a word
+    schedule = S.CosineDecay(0.1, total=N)
+    with pytest.warns(UserWarning, match=r"is one absolute schedule") as w:
+        rec = fit(tmp_path, Tiny(groups=2, lr=0.1, ratio=0.1), [LRSchedule(schedule)])
+    assert_trace(rec.lr(0), schedule.values(N))
+    assert_trace(rec.lr(1), schedule.values(N))  # the documented meaning: every group gets its values
+    said = [str(x.message) for x in w if "absolute schedule" in str(x.message)]
+    assert said == [
+        "LRSchedule: lr=CosineDecay(initial=0.1, total=24, final=0) is one absolute schedule, so param groups "
+        "[0, 1] of optimizer 0 (SGD), configured at different LRs (0.1, 0.01), all get its values and their "
+        "ratios are not kept. To keep them, pass relative=True with the schedule as a factor of each group's LR "
+        "(e.g. CosineDecay(1.0, total=...)), or give lr as a list with one schedule per group; a list with this "
+        "schedule for every group gives them all its values without this warning."
+    ]
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")  # what it says to do is not warned about
+        fit(tmp_path, Tiny(groups=2, lr=0.1, ratio=0.1), [LRSchedule([schedule, schedule])])
+        fit(
+            tmp_path,
+            Tiny(groups=2, lr=0.1, ratio=0.1),
+            [LRSchedule(S.CosineDecay(1.0, total=N), relative=True)],
+        )
+        fit(tmp_path, Tiny(groups=2, lr=0.1, ratio=1.0), [LRSchedule(schedule)])  # same LRs: nothing to keep
+    assert [str(x.message) for x in w if "LRSchedule" in str(x.message)] == []
+
+
 def warmup_one_epoch_then_cosine(run: RunInfo) -> S.Schedule:
     w = run.steps(Epochs(1))
     assert run.total_steps is not None
