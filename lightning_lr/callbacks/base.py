@@ -10,6 +10,7 @@ values a range test filled in (:mod:`._filled`), checkpoint state (:mod:`._state
 
 from __future__ import annotations
 
+import copy
 import pickle
 import warnings
 from collections.abc import Mapping, Sequence
@@ -178,6 +179,12 @@ class ScheduleCallback(RunPlanning, Callback):
         self._warned: set[str] = set()
         self._warned_in: str | None = None  # the Trainer whose fits said them (trainer_token)
         self._record_hparams = False  # set by LRScheduleMixin for the schedule a module declares
+        # what a checkpoint loaded outside a fit (trainer.test(ckpt_path=...)) replaced: the stage that loaded
+        # it and the state before, which the next fit takes back (_forget_outside_load)
+        self._outside_load: tuple[str, dict[str, Any]] | None = None
+        # the values that checkpoint brought, taken back at a fit's setup: said at injection unless the fit
+        # resumes a checkpoint (its load_state_dict comes between)
+        self._outside_dropped: tuple[str, str] | None = None
         L.install_spawn_hand_over()  # a ddp_spawn fit brings its plan back (_spawn_hand_over)
         self._forget_rate()
         self._init_runtime()
@@ -355,6 +362,7 @@ class ScheduleCallback(RunPlanning, Callback):
     def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         if stage != "fit":
             return
+        self._forget_outside_load()
         self._trainer, self._module = trainer, pl_module
         self._injected = []
         # values a range test filled for another Trainer's run carry over, but a test of this run without
@@ -440,6 +448,7 @@ class ScheduleCallback(RunPlanning, Callback):
         """Add this callback's scheduler configs to ``conf`` (called from the wrapped configure_optimizers)."""
         trainer = self._trainer
         assert trainer is not None, "setup() installs the wrapper and sets the trainer"
+        self._say_outside_dropped()
         # a result another Trainer's test left on the module: not in a resumed fit (its checkpoint, read by
         # now, brings its own values), nor twice (this Trainer's own test handed it over already)
         if (
@@ -716,6 +725,7 @@ class ScheduleCallback(RunPlanning, Callback):
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         filled = self._checkpoint.load(self.name, state_dict)
+        self._outside_dropped = None  # this fit resumes a checkpoint: its values are taken
         self._per_batch, self._settled = _resolve.rate_from_state(state_dict)
         self._saved_window = state_dict.get("rate_window")
         self._filled.restore(self.name, filled, self._given())
@@ -734,7 +744,12 @@ class ScheduleCallback(RunPlanning, Callback):
         # the other's state would be dropped (a range test's max_lr with it). Keep the states saved under
         # another spelling until the optimizers are known, and take the one that targets the same ones.
         if trainer.state.fn != "fit":
-            return  # the schedulers are injected for a fit only
+            # the schedulers are injected for a fit only; the state Lightning loads next is this checkpoint's
+            # for the stage to read (value(), hparams()), not a resume state for a later fit (review 101)
+            if self._outside_load is None:
+                stage = trainer.state.fn
+                self._outside_load = (str(getattr(stage, "value", stage)), self._load_view())
+            return
         claimed = {cb.state_key for cb in L.callbacks(trainer) if cb is not self}
         self._respelled = _state.other_spellings(
             self, checkpoint.get("callbacks") or {}, claimed, self._free_key_arguments
@@ -745,6 +760,50 @@ class ScheduleCallback(RunPlanning, Callback):
         if self._injected:  # strategies that restore callbacks after configure_optimizers
             self._adopt_respelled(trainer.optimizers)
             self._injected[0].scheduler.set_saved(self._saved_schedulers)
+
+    #: the attributes :meth:`load_state_dict` sets (what :meth:`_load_view` keeps)
+    _loaded_attributes: tuple[str, ...] = (
+        "_filled",
+        "_checkpoint",
+        "_per_batch",
+        "_settled",
+        "_saved_window",
+    )
+
+    def _load_view(self) -> dict[str, Any]:
+        """A copy of what :meth:`load_state_dict` replaces."""
+        return {name: copy.deepcopy(getattr(self, name)) for name in self._loaded_attributes}
+
+    def _forget_outside_load(self) -> None:
+        """At a fit's setup: take back the state a checkpoint loaded outside a fit replaced
+        (``trainer.test(ckpt_path=...)``, validate, predict). That checkpoint's run is not this fit's: a fit
+        that resumes one is given it (``fit(ckpt_path=...)``, read after setup), and a fit without one starts
+        as it would have without that stage, which the values it filled in are not taken by, with an info line
+        (review 101: a fresh fit of another module trained at the checkpoint's range-tested max_lr, and warned
+        of "the checkpoint's step" with no checkpoint), said at injection (:meth:`_say_outside_dropped`), when
+        it is known whether the fit resumes a checkpoint. Does nothing the second time."""
+        outside, self._outside_load = self._outside_load, None
+        if outside is None:
+            return
+        stage, before = outside
+        loaded = dict(self._filled.values)
+        for name, value in before.items():
+            setattr(self, name, value)
+        dropped = {arg: v for arg, v in loaded.items() if self._filled.values.get(arg) != v}
+        listed = ", ".join(f"{arg}={v:.4g}" for arg, v in dropped.items())
+        self._outside_dropped = (stage, listed) if listed else None
+
+    def _say_outside_dropped(self) -> None:
+        """At injection, in a fit that resumed no checkpoint of this callback: say which values of a checkpoint
+        loaded outside a fit it does not take (:meth:`_forget_outside_load`)."""
+        said, self._outside_dropped = self._outside_dropped, None
+        if said is not None:
+            stage, listed = said
+            rank_zero_info(
+                f"{self.name}: {listed}, which a range test filled in the run of the checkpoint that "
+                f"trainer.{stage}(ckpt_path=...) loaded, is not taken by this fit, which does not resume that "
+                f"checkpoint (fit(ckpt_path=...) resumes it, with its values)"
+            )
 
     def _adopt_respelled(self, optimizers: list[Any]) -> None:
         """Load the checkpoint's state saved under another spelling of ``optimizer`` that picks the same

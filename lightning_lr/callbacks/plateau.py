@@ -188,6 +188,8 @@ class ReduceOnPlateau(ScheduleCallback):
     #: another metric, Lightning dropped the state, the reductions made with it, and the LR rose by 1 / factor
     #: per reduction without a word; torch's ReduceLROnPlateau keeps them)
     _free_key_arguments = ("optimizer", "monitor")
+    #: what its load_state_dict replaces: the base's, the rule's checks and the reductions made
+    _loaded_attributes = (*ScheduleCallback._loaded_attributes, "_plateau", "reductions", "_source")
 
     def _adopted(self, arguments: dict[str, Any]) -> str:
         """The reductions made carry on; a watch of another metric starts afresh (its best and counts are the
@@ -233,6 +235,9 @@ class ReduceOnPlateau(ScheduleCallback):
     def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         # a new fit starts from nothing (a checkpoint's state is loaded after this); fit called again on a
         # Trainer that continues at its step keeps the checks and reductions made, as the schedules continue
+        if stage == "fit":
+            # first: a checkpoint trainer.test(ckpt_path=...) loaded is not this fit's (the base says what)
+            self._forget_outside_load()
         if stage == "fit" and trainer.global_step == 0:
             self._plateau.reset()
             self.reductions = {}
@@ -242,6 +247,7 @@ class ReduceOnPlateau(ScheduleCallback):
     def _inject(self, conf: OptimizerConfig) -> None:
         trainer = self._trainer
         assert trainer is not None, "setup() installs the wrapper and sets the trainer"
+        self._say_outside_dropped()
         self.run, self.steps = _resolve.resolve(trainer, self.name, {})
         self._injected, self._attached = [], []
         for index in _inject.select(self.name, self.optimizer, conf.optimizers):

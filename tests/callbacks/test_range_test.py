@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
+from lightning.pytorch.callbacks import ModelCheckpoint
+from torch.utils.data import DataLoader
 
 from lightning_lr import LRRangeTest
 from lightning_lr import schedules as S
@@ -27,7 +29,7 @@ from lightning_lr.callbacks import (
 from support.fakes import ApplyAt, FakeRangeTest
 from support.models import Tiny
 from support.recording import assert_trace
-from support.trainers import fit
+from support.trainers import fit, trainer
 
 N = 24
 
@@ -190,6 +192,86 @@ def test_a_callback_reused_in_another_trainer_drops_what_an_earlier_run_filled_w
     assert cb.state_dict()["filled"] == {}
     # review 49: the drop was also logged as an empty list of values ("OneCycle: , from the LR range test")
     assert "OneCycle: , from" not in caplog.text and "from the LR range test" not in caplog.text
+
+
+class _Staged(Tiny):
+    """Tiny with the steps and loaders of trainer.test, validate and predict."""
+
+    def test_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        return self.training_step(batch, batch_idx)
+
+    validation_step = test_step
+
+    def predict_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        return self.layer(batch[0])
+
+    def test_dataloader(self) -> DataLoader:
+        return self.train_dataloader()
+
+    val_dataloader = predict_dataloader = test_dataloader
+
+
+def _tested_checkpoint(tmp_path: Any, max_lr: float) -> str:
+    """The checkpoint of a one-epoch fit whose OneCycle() a range test gave ``max_lr``."""
+    saver = ModelCheckpoint(dirpath=str(tmp_path), filename="last")
+    fit(
+        tmp_path,
+        _Staged(),
+        [OneCycle(), ApplyAt(FakeRangeTest(max_lr=max_lr)), saver],
+        enable_checkpointing=True,
+        max_epochs=1,
+    )
+    return str(tmp_path / "last.ckpt")
+
+
+@pytest.mark.parametrize("stage", ["test", "validate", "predict"])
+def test_a_checkpoint_loaded_outside_a_fit_is_not_taken_by_a_later_fit_without_it(
+    tmp_path, caplog, stage
+) -> None:
+    # review 101: a fresh OneCycle() that went through trainer.test(ckpt_path=...) trained a new module of a later
+    # fit at the checkpoint's range-tested max_lr (not its optimizer's), and warned that the run differs from the
+    # checkpoint's, whose step it continued from, in a fit given no checkpoint
+    ckpt = _tested_checkpoint(tmp_path / "tuned", max_lr=0.05)
+    cb = OneCycle()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        getattr(trainer(tmp_path / stage, [cb], limit_val_batches=2), stage)(_Staged(), ckpt_path=ckpt)
+    assert cb.value("max_lr") == 0.05  # the checkpoint's, for the stage to read (hparams())
+    with caplog.at_level("INFO"), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rec = fit(tmp_path / "fresh", _Staged(), [cb])
+    assert_trace(rec.lr(), fit(tmp_path / "new", _Staged(), [OneCycle()]).lr())  # as a new OneCycle()
+    assert cb.value("max_lr") is None and cb.state_dict()["filled"] == {}
+    assert [str(w.message) for w in caught if "OneCycle" in str(w.message)] == []
+    assert (
+        f"OneCycle: max_lr=0.05, which a range test filled in the run of the checkpoint that trainer.{stage}"
+        f"(ckpt_path=...) loaded, is not taken by this fit, which does not resume that checkpoint "
+        f"(fit(ckpt_path=...) resumes it, with its values)" in caplog.text
+    )
+
+
+def test_a_checkpoint_loaded_outside_a_fit_leaves_what_the_callback_held_and_a_resume_takes_it(
+    tmp_path, caplog
+) -> None:
+    # no state lost: the values a test of this callback's own fit filled are back for its next fit, and a fit
+    # given the checkpoint resumes with the checkpoint's values, without the line for a fit that does not
+    ckpt = _tested_checkpoint(tmp_path / "tuned", max_lr=0.07)
+    cb, model = OneCycle(), _Staged()
+    fit(tmp_path / "own", model, [cb, ApplyAt(FakeRangeTest(max_lr=0.05))])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        trainer(tmp_path / "test", [cb]).test(_Staged(), ckpt_path=ckpt, verbose=False)
+    assert cb.value("max_lr") == 0.07
+    rec = fit(tmp_path / "again", model, [cb])  # its own module, another Trainer: its own test's value
+    assert_trace(rec.lr(), S.OneCycle(0.05, total_steps=N).values(N))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        trainer(tmp_path / "test", [cb]).test(_Staged(), ckpt_path=ckpt, verbose=False)
+    caplog.clear()
+    with caplog.at_level("INFO"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the resumed run's length differs from the checkpoint's, as it says
+        fit(tmp_path / "resumed", _Staged(), [cb], ckpt_path=ckpt)
+    assert cb.value("max_lr") == 0.07 and "is not taken by this fit" not in caplog.text
 
 
 def test_a_callback_reused_in_another_trainer_without_a_test_keeps_what_the_earlier_run_filled(
