@@ -15,6 +15,7 @@ plan is of (its durations, its name, its injected schedulers) and rebuilds the s
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import lightning.pytorch as pl
@@ -426,8 +427,8 @@ class RunPlanning:
         batches, counts = self._rate.batch(self._logging.steps_seen())
         told = self._rate.observe(batches, counts, trainer.global_step)
         if told == _resolve.StepRate.DIFFER:
-            self._warn_differ(counts, batches)
             in_batches = self._rate.in_batches(batches, trainer.global_step)
+            self._warn_differ(counts, batches, trainer, in_batches)
             self._use_rate(trainer, in_batches, "steps-differ-max", "", in_batches=True)
         elif isinstance(told, _resolve.Rate):
             self._use_rate(trainer, told, "steps-per-batch", "")
@@ -456,8 +457,8 @@ class RunPlanning:
                 f"(an int) to plan them in steps.",
             )
         elif settled == _resolve.StepRate.DIFFER:
-            self._warn_differ(counts, batches)
             in_batches = window.in_batches(batches, trainer.global_step)
+            self._warn_differ(counts, batches, trainer, in_batches)
             self._use_rate(trainer, in_batches, "steps-differ-settled", "", in_batches=True)
         elif isinstance(settled, _resolve.Rate):
             steps = settled.ours * batches
@@ -479,13 +480,49 @@ class RunPlanning:
         function of the run builds the schedule from."""
         return f"its durations {plural}" if self.durations() else f"the run it is built from {singular}"
 
-    def _warn_differ(self, counts: list[int], batches: int) -> None:
+    def _warn_differ(
+        self, counts: list[int], batches: int, trainer: pl.Trainer, in_batches: _resolve.Rate
+    ) -> None:
+        """Say once that the optimizers it schedules step at different rates (``counts`` in ``batches``), so the
+        plan is counted in batches (``in_batches``), while each scheduler steps with its own optimizer: what
+        that does to each optimizer that does not step once per batch (review 101: a critic stepping twice
+        per batch ran its whole 1cycle in the first half of the run, and the warning did not say so)."""
+        run, _ = _resolve.resolve(trainer, self.name, {}, in_batches)  # (its length only)
+        total = run.total_steps
+        said = []
+        for entry, count in zip(self._injected, counts, strict=False):
+            pace = Fraction(count, batches)
+            if pace == 1:
+                continue
+            label = entry.info.label
+            if pace == 0:
+                said.append(f"{label} did not step in them, so its schedule stayed where it was")
+            elif total is None:
+                how = "faster" if pace > 1 else "slower"
+                said.append(
+                    f"{label} steps {_resolve.describe_rate(pace)}, so its schedule goes {how} than planned"
+                )
+            elif pace > 1:
+                at = min(total, max(1, round(total / pace)))
+                said.append(
+                    f"{label} steps {_resolve.describe_rate(pace)}, so its schedule goes {float(pace):g} times as "
+                    f"fast as planned: it reaches the plan's end (batch {total}) at about batch {at}, and runs the "
+                    f"last {total - at} batches past it (a schedule that ends there holds its final value)"
+                )
+            else:
+                at = round(total * pace)
+                said.append(
+                    f"{label} steps {_resolve.describe_rate(pace)}, so its schedule goes at {float(pace):.2g} of "
+                    f"the planned pace: at the run's end (batch {total}) it is at about step {at} of the plan's "
+                    f"{total}"
+                )
+        length = "" if total is None else f" ({total} in the run)"
         self.warn_once(
             "steps-differ",
             f"{self.name}: the optimizers it schedules stepped {counts} times in {batches} "
-            f"batch{'' if batches == 1 else 'es'}; {self._counted('are', 'is')} "
-            f"counted in batches. Schedule each with its own callback (optimizer=<index>) to "
-            f"count each in its own steps.",
+            f"batch{'' if batches == 1 else 'es'}; {self._counted('are', 'is')} counted in batches{length}, "
+            f"but each schedule advances with its own optimizer's steps: {'; '.join(said)}. Schedule each with "
+            f"its own callback (optimizer=<index>) to count each in its own steps.",
         )
 
     def _use_rate(

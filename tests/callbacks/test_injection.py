@@ -539,7 +539,10 @@ def test_one_callback_on_optimizers_that_step_at_different_rates_says_so(tmp_pat
     _, said = _manual_fit(tmp_path, _LateSecond(), [callback])
     assert said == [
         "OneCycle: the optimizers it schedules stepped [12, 2] times in 12 batches; its durations are counted in "
-        "batches. Schedule each with its own callback (optimizer=<index>) to count each in its own steps."
+        "batches (24 in the run), but each schedule advances with its own optimizer's steps: optimizer 1 (Adam) "
+        "steps once every 6 batches, so its schedule goes at 0.17 of the planned pace: at the run's end (batch "
+        "24) it is at about step 4 of the plan's 24. Schedule each with its own callback (optimizer=<index>) to "
+        "count each in its own steps."
     ]
     # each with its own callback: counted in its own steps
     first, second = OneCycle(optimizer=0), OneCycle(optimizer=1)
@@ -574,12 +577,33 @@ def test_optimizers_stepping_at_different_rates_are_planned_in_batches_within_ma
     assert callback.run is not None and callback.run.total_steps == 10
     assert said == [
         "OneCycle: the optimizers it schedules stepped [1, 2] times in 1 batch; its durations are counted in "
-        "batches. Schedule each with its own callback (optimizer=<index>) to count each in its own steps.",
+        "batches (10 in the run), but each schedule advances with its own optimizer's steps: optimizer 1 (Adam) "
+        "steps 2 times per batch, so its schedule goes 2 times as fast as planned: it reaches the plan's end "
+        "(batch 10) at about batch 5, and runs the last 5 batches past it (a schedule that ends there holds its "
+        "final value). Schedule each with its own callback (optimizer=<index>) to count each in its own steps.",
         "OneCycle: its durations are counted in batches, and max_steps counts every optimizer's steps (3 times "
         "per batch so far): the run is 10 batches (total=10).",
     ]
     lrs, _ = _trace(rec, 0)
     assert _ends_its_cycle(lrs, 10)
+
+
+def test_one_callback_on_a_critic_says_where_its_schedule_ends(tmp_path: Any) -> None:
+    # review 101: a critic stepping twice per batch ran its whole 1cycle in the first half of the run and sat at
+    # the floor for the rest, while the warning said only that the durations were counted in batches
+    rec, said = _manual_fit(tmp_path, _CriticStepsItsScheduler(), [OneCycle()])
+    assert said[0] == (
+        "OneCycle: the optimizers it schedules stepped [1, 2] times in 1 batch; its durations are counted in "
+        "batches (24 in the run), but each schedule advances with its own optimizer's steps: optimizer 1 (Adam) "
+        "steps 2 times per batch, so its schedule goes 2 times as fast as planned: it reaches the plan's end "
+        "(batch 24) at about batch 12, and runs the last 12 batches past it (a schedule that ends there holds its "
+        "final value). Schedule each with its own callback (optimizer=<index>) to count each in its own steps."
+    )
+    generator, critic = _trace(rec, 0)[0], _trace(rec, 1)[0]
+    assert _ends_its_cycle(generator, N)  # once per batch: the plan
+    floor = S.OneCycle(0.01, total_steps=N).values(N)[-1]
+    assert len(critic) == 2 * N and critic[N - 1] == pytest.approx(floor)  # its 24th step: batch 12
+    assert critic[N:] == pytest.approx([floor] * N)  # what the warning says: batches 12 to 24 at the floor
 
 
 class _SecondEveryFifth(TwoOptimizers):
