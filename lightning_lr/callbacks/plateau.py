@@ -544,16 +544,18 @@ class ReduceOnPlateau(ScheduleCallback):
         )
         _state.resumed(self.name, self._injected, trainer, pl_module)
         if trainer.global_step > 0:
-            self._carry_torch_plateau(trainer.global_step)
+            self._carry_torch_plateau()
 
-    def _carry_torch_plateau(self, step: int) -> None:
-        """Resumed at ``step`` from a checkpoint written with torch's ``ReduceLROnPlateau`` where this callback
-        is now (the move its replacement warning recommends): that scheduler's reductions and its watch carry
-        on here, as this callback's own state would (before, the LR went back to the configured one and the
-        watch started afresh). Its reductions are counted from its LRs (``_last_lr``) over the configured ones
-        and its ``factor`` (up to its floor), and made at the resumed step; its best, bad checks, cooldown and
-        count of checks are taken as they are (they are this rule's, under torch's names) where its ``mode``
-        is this one's. Settings of its that differ from this callback's are said, with the LR it resumes at."""
+    def _carry_torch_plateau(self) -> None:
+        """Resumed from a checkpoint written with torch's ``ReduceLROnPlateau`` where this callback is now (the
+        move its replacement warning recommends): that scheduler's reductions and its watch carry on here, as
+        this callback's own state would (before, the LR went back to the configured one and the watch started
+        afresh). Its reductions are counted from its LRs (``_last_lr``) over the configured ones and its
+        ``factor`` (up to its floor), and made at the step the scheduler resumes at (its own clock, as
+        :meth:`_reduce`'s: under manual optimization with several optimizers it starts at 0, review 103); its
+        best, bad checks, cooldown and count of checks are taken as they are (they are this rule's, under
+        torch's names) where its ``mode`` is this one's. Settings of its that differ from this callback's are
+        said with a warning."""
         if any(steps for groups in self.reductions.values() for steps in groups):
             return  # this callback's own state was loaded
         for entry in self._entries():
@@ -572,6 +574,7 @@ class ReduceOnPlateau(ScheduleCallback):
             ]
             if not any(counts) and not state["last_epoch"]:
                 continue  # no check made yet: nothing to carry
+            step = max(entry.scheduler.last_epoch, 0)
             self._set_reductions(entry, [[step] * k for k in counts])
             watch = state["mode"] == self.mode
             if watch:
@@ -596,10 +599,16 @@ class ReduceOnPlateau(ScheduleCallback):
                 differ.append(f"min_lr={floors if len(set(floors)) > 1 else floors[0]!r} -> {self.min_lr!r}")
             now = [pg.lr(g) for g in entry.optimizer.param_groups]
             k = max(counts)
+            lrs = (
+                f"the LR {max(last):.6g}"
+                if all(math.isclose(a, b, rel_tol=1e-6) for a, b in zip(now, last, strict=True))
+                else f"the LR {max(last):.6g} there, {max(now):.6g} here"
+                + ("" if differ or entry in self._injected else ", on the schedule it multiplies")
+            )
             said = (
                 f"{self.name}: the checkpoint holds the state of torch's ReduceLROnPlateau for "
-                f"{entry.info.label}: its {k} reduction{'' if k == 1 else 's'} carr{'ies' if k == 1 else 'y'} on "
-                f"(the LR {max(last):.6g})"
+                f"{entry.info.label} (its step count is not taken, as said above): its {k} "
+                f"reduction{'' if k == 1 else 's'} carr{'ies' if k == 1 else 'y'} on ({lrs})"
                 + (
                     f", and its watch too (best {self._plateau.best:.6g}, {self._plateau.num_bad_epochs} bad "
                     f"checks, cooldown {self._plateau.cooldown_counter}, {self._plateau.last_epoch} checks)"
@@ -607,10 +616,9 @@ class ReduceOnPlateau(ScheduleCallback):
                     else f"; its watch was in mode {state['mode']!r}, and this one's in {self.mode!r} starts afresh"
                 )
             )
-            if differ or not all(math.isclose(a, b, rel_tol=1e-6) for a, b in zip(now, last, strict=True)):
+            if differ:
                 rank_zero_warn(
-                    f"{said}; its settings differ from this callback's ({', '.join(differ) or 'none'}), so the "
-                    f"LR resumes at {max(now):.6g}, not the checkpoint's {max(last):.6g}",
+                    f"{said}; its settings differ from this callback's ({', '.join(differ)}), which decides from here",
                     category=UserWarning,
                 )
             else:

@@ -7,7 +7,7 @@ import logging
 import random
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import lightning.pytorch as pl
 import numpy as np
@@ -537,6 +537,75 @@ def test_a_resume_from_torchs_plateau_carries_its_reductions_and_watch_on(tmp_pa
         (message,) = said
         assert f"its {reductions} reduction" in message and f"(the LR {0.1 * 0.5**reductions:.6g})" in message
         assert f"{at - 1} checks)" in message
+
+
+class _TwoManual(Scripted):
+    """Manual optimization, two SGDs (0.1, 0.2); with ``torch_plateau`` each has torch's ReduceLROnPlateau
+    (stepped by the module at the epoch's end), else the schedulers given are stepped after each optimizer
+    step. Records every optimizer's LR at every batch."""
+
+    ARGS: ClassVar[dict[str, Any]] = {
+        "factor": 0.5,
+        "patience": 0,
+        "threshold": 10.0,
+        "threshold_mode": "abs",
+    }
+
+    def __init__(self, torch_plateau: bool) -> None:
+        super().__init__(FLAT, where="train")
+        self.automatic_optimization = False
+        self.other = torch.nn.Linear(4, 1)
+        self.torch_plateau = torch_plateau
+        self.lrs: list[list[float]] = []
+
+    def configure_optimizers(self) -> Any:
+        a = torch.optim.SGD(self.layer.parameters(), lr=0.1)
+        b = torch.optim.SGD(self.other.parameters(), lr=0.2)
+        if not self.torch_plateau:
+            return [a, b]
+        return [a, b], [
+            {"scheduler": TorchPlateau(o, **self.ARGS), "monitor": "train_metric"} for o in (a, b)
+        ]
+
+    def training_step(self, batch: Any, batch_idx: int) -> None:
+        x, y = batch
+        self.lrs.append([o.param_groups[0]["lr"] for o in self.optimizers()])
+        for opt, layer in zip(self.optimizers(), (self.layer, self.other), strict=True):
+            loss = torch.nn.functional.mse_loss(layer(x), y)
+            opt.zero_grad()
+            self.manual_backward(loss)
+            opt.step()
+        if not self.torch_plateau:
+            for scheduler in self.lr_schedulers():
+                scheduler.step()
+        self.log("train_metric", self.values[self.current_epoch], on_step=False, on_epoch=True)
+
+    def on_train_epoch_end(self) -> None:
+        if self.torch_plateau:
+            for scheduler in self.lr_schedulers():
+                scheduler.step(self.trainer.callback_metrics["train_metric"])
+
+
+def test_a_resume_from_torchs_plateau_under_manual_optimization_carries_on(tmp_path) -> None:
+    # review 103: the trainer's step counts both optimizers' steps there, and the schedulers start at 0: the
+    # reductions carried at the trainer's step (16) were never reached (the LRs went back to 0.1 and 0.2), and
+    # the next reduction, at step 2, made the milestones [16, 16, 16, 2] and crashed the fit
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
+    fit(tmp_path, _TwoManual(True), [ckpt], max_epochs=4, enable_checkpointing=True)
+    (path,) = (tmp_path / "ckpt").glob("epoch=3-*.ckpt")
+    torchs, ours = _TwoManual(True), _TwoManual(False)
+    fit(tmp_path, torchs, [], max_epochs=6, ckpt_path=str(path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit(
+            tmp_path,
+            ours,
+            [ReduceOnPlateau("train_metric", **_TwoManual.ARGS)],
+            max_epochs=6,
+            ckpt_path=str(path),
+        )
+    assert torchs.lrs[0] == pytest.approx([0.1 * 0.5**3, 0.2 * 0.5**3])
+    assert ours.lrs == torchs.lrs
 
 
 def test_a_resume_from_torchs_plateau_in_another_mode_keeps_the_reductions_only(tmp_path) -> None:
