@@ -87,13 +87,26 @@ class LRScheduleMixin:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         own = cls.__dict__.get("configure_callbacks")
-        if own is None or getattr(own, "_lightning_lr_wrapped", False):
+        if own is None:
             _refuse_lightning_module_first(cls)
+            # another class's, before the mixin in the MRO (a mixin listed first), may not call super(): it is
+            # wrapped here too (review 103: the declared schedule was silently dropped)
+            own = _unwrapped_before_mixin(cls)
+            if own is None:
+                return
+        elif getattr(own, "_lightning_lr_wrapped", False):
             return
 
         @functools.wraps(own)
         def configure_callbacks(self: Any) -> Any:
-            return _with_schedule(self, own(self))
+            if self.__dict__.get(_ADDING):  # an outer wrapper adds the schedule, once
+                return own(self)
+            self.__dict__[_ADDING] = True
+            try:
+                callbacks = own(self)
+            finally:
+                del self.__dict__[_ADDING]
+            return _with_schedule(self, callbacks)
 
         configure_callbacks._lightning_lr_wrapped = True  # type: ignore[attr-defined]
         cls.configure_callbacks = configure_callbacks  # type: ignore[method-assign]
@@ -101,7 +114,8 @@ class LRScheduleMixin:
     def configure_callbacks(self) -> Sequence[Callback] | Callback:
         """The callbacks of the classes after this mixin in the MRO, plus the declared schedule."""
         parent = getattr(super(), "configure_callbacks", None)  # LightningModule's, after the mixin
-        return _with_schedule(self, parent() if parent is not None else [])
+        callbacks = parent() if parent is not None else []
+        return callbacks if self.__dict__.get(_ADDING) else _with_schedule(self, callbacks)
 
     def lr_schedule_callback(self) -> ScheduleCallback | None:
         """The schedule callback of the current (or last) fit; before any fit, the one the declaration
@@ -115,6 +129,28 @@ class LRScheduleMixin:
         takes what rank 0 hands over after a ``ddp_spawn`` fit (``_lightning_compat._spawn``)."""
         schedule = self.lr_schedule_callback()
         return [] if schedule is None else [schedule]
+
+
+#: set on a module while a wrapped ``configure_callbacks`` runs: the wrappers and the mixin's own method it
+#: reaches through ``super()`` leave the schedule to the outermost, which adds it once
+_ADDING = "_lightning_lr_adding_schedule"
+
+
+def _unwrapped_before_mixin(cls: type) -> Any:
+    """The ``configure_callbacks`` that ``cls`` resolves to when a class before the mixin in its MRO (not a
+    LightningModule: :func:`_refuse_lightning_module_first`) defines one that is not wrapped, else None."""
+    for base in cls.__mro__[1:]:
+        own = base.__dict__.get("configure_callbacks")
+        if own is None:
+            continue
+        if (
+            base is LRScheduleMixin
+            or getattr(own, "_lightning_lr_wrapped", False)
+            or base in L.LIGHTNING_MODULES
+        ):
+            return None
+        return own
+    return None
 
 
 def _refuse_lightning_module_first(cls: type) -> None:
@@ -250,18 +286,13 @@ def _warn_schedule_in_hparams(module: Any) -> None:
     saved = getattr(module, "hparams", None)
     if not isinstance(saved, Mapping):
         return
-    keys = [
-        key
-        for key, value in saved.items()
-        if isinstance(value, _SCHEDULE_OBJECTS)
-        or (isinstance(value, (list, tuple)) and any(isinstance(v, _SCHEDULE_OBJECTS) for v in value))
-    ]
+    keys = [key for key, value in saved.items() if _holds_package_object(value)]
     if not keys:
         return
     module.__dict__[_WARNED_PICKLED] = True
     listed = ", ".join(f"{key}={saved[key]!r}" for key in keys)
     rank_zero_warn(
-        f"{type(module).__name__}: its hparams hold the schedule object {listed} (save_hyperparameters() "
+        f"{type(module).__name__}: its hparams hold lightning_lr objects in {listed} (save_hyperparameters() "
         f"saves the __init__ arguments), which checkpoints pickle into hyper_parameters: they will not load "
         f"with torch's weights_only=True, the default of fit(ckpt_path=...) and load_from_checkpoint (an "
         f"UnpicklingError). Leave it out: self.save_hyperparameters(ignore={keys!r}); the schedule callback's "
@@ -272,7 +303,19 @@ def _warn_schedule_in_hparams(module: Any) -> None:
 
 
 #: what the hparams check looks for: objects a weights_only load refuses
-_SCHEDULE_OBJECTS = (ScheduleCallback, Schedule)
+def _holds_package_object(value: Any, depth: int = 0) -> bool:
+    """Whether ``value`` is, or holds in a list, tuple, set or dict (a few levels deep), an object of one of
+    this package's classes: a callback, a schedule, a duration (``Epochs(1)``), which torch's weights_only
+    loading refuses (review 103: a schedule in a dict, and a duration, were not said)."""
+    if type(value).__module__.split(".")[0] == "lightning_lr":
+        return True
+    if depth >= 4:
+        return False
+    if isinstance(value, Mapping):
+        return any(_holds_package_object(v, depth + 1) for v in value.values())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(_holds_package_object(v, depth + 1) for v in value)
+    return False
 
 
 def _refuse_replaced(module: Any, schedule: ScheduleCallback) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import torch
 import yaml
-from lightning.pytorch.callbacks import ModelCheckpoint
+from lightning.pytorch.callbacks import Callback, ModelCheckpoint
 from lightning.pytorch.loggers import TensorBoardLogger
 
 from lightning_lr import LRScheduleMixin
@@ -236,7 +236,7 @@ def test_the_schedule_arguments_land_in_hparams_and_tensorboard(tmp_path) -> Non
 class ArgumentModel(LRScheduleMixin, Tiny):
     """The README's ``lr_schedule`` ``__init__`` argument, its hparams saved with or without ``ignore``."""
 
-    def __init__(self, lr_schedule: Any = None, ignore: bool = False) -> None:
+    def __init__(self, lr_schedule: Any = None, ignore: bool = False, extra: Any = None) -> None:
         super().__init__()
         self.save_hyperparameters(ignore=["lr_schedule"] if ignore else None)
         self.lr_schedule = lr_schedule
@@ -247,7 +247,7 @@ def _schedule_in_hparams_warnings(tmp_path: Path, model: ArgumentModel, fits: in
         warnings.simplefilter("always")
         for _ in range(fits):
             fit(tmp_path, model, [], enable_checkpointing=True)
-    return [str(w.message) for w in caught if "hold the schedule object" in str(w.message)]
+    return [str(w.message) for w in caught if "hold lightning_lr objects" in str(w.message)]
 
 
 def test_a_schedule_object_in_hparams_is_warned_of_once(tmp_path) -> None:
@@ -256,7 +256,7 @@ def test_a_schedule_object_in_hparams_is_warned_of_once(tmp_path) -> None:
     # UnpicklingError, after a fit that said nothing
     model = ArgumentModel(lr_schedule=OneCycle(max_lr=0.2))
     assert _schedule_in_hparams_warnings(tmp_path, model, fits=2) == [
-        "ArgumentModel: its hparams hold the schedule object lr_schedule=OneCycle(max_lr=0.2) "
+        "ArgumentModel: its hparams hold lightning_lr objects in lr_schedule=OneCycle(max_lr=0.2) "
         "(save_hyperparameters() saves the __init__ arguments), which checkpoints pickle into hyper_parameters: "
         "they will not load with torch's weights_only=True, the default of fit(ckpt_path=...) and "
         "load_from_checkpoint (an UnpicklingError). Leave it out: self.save_hyperparameters(ignore="
@@ -265,6 +265,48 @@ def test_a_schedule_object_in_hparams_is_warned_of_once(tmp_path) -> None:
     ]
     with pytest.raises(pickle.UnpicklingError):  # what the warning foretells
         torch.load(next(Path(tmp_path).rglob("*.ckpt")), weights_only=True)
+
+
+class _Marker(Callback):
+    pass
+
+
+class _RudeMixin:
+    """A mixin whose configure_callbacks calls no super()."""
+
+    def configure_callbacks(self) -> Any:
+        return [_Marker()]
+
+
+class _PoliteMixin:
+    def configure_callbacks(self) -> Any:
+        return [*super().configure_callbacks(), _Marker()]  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("other", [_RudeMixin, _PoliteMixin], ids=["no super()", "super()"])
+@pytest.mark.parametrize("first", [True, False], ids=["listed before the mixin", "after it"])
+def test_another_mixins_callbacks_and_the_schedule_are_both_added_once(other: type, first: bool) -> None:
+    # review 103: a mixin listed before LRScheduleMixin whose configure_callbacks calls no super() dropped the
+    # declared schedule without a word
+    bases = (other, LRScheduleMixin, Tiny) if first else (LRScheduleMixin, other, Tiny)
+    model_class = type("M", bases, {"lr_schedule": CosineDecay()})
+    sub = type("Sub", (model_class,), {})
+    for cls in (model_class, sub):
+        names = sorted(type(c).__name__ for c in cls().configure_callbacks())
+        assert names == ["CosineDecay", "_Marker"]
+
+
+@pytest.mark.parametrize(
+    "value", [{"lr": OneCycle()}, Epochs(1), [S.Constant(0.05)]], ids=["in a dict", "a duration", "in a list"]
+)
+def test_a_package_object_held_anywhere_in_hparams_is_warned_of(tmp_path, value: Any) -> None:
+    # review 103: a schedule inside a dict, and a duration (warmup=Epochs(1)), were not said, and the resume
+    # failed on them all the same
+    model = ArgumentModel(lr_schedule=CosineDecay(), ignore=True, extra=value)
+    said = _schedule_in_hparams_warnings(tmp_path, model, fits=1)
+    assert len(said) == 1 and said[0].startswith(
+        "ArgumentModel: its hparams hold lightning_lr objects in extra="
+    )
 
 
 def test_a_schedule_argument_left_out_of_hparams_is_not_warned_of(tmp_path) -> None:
