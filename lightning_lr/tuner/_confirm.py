@@ -40,6 +40,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -93,6 +94,9 @@ NAN_NOT_LR = (
 EARLY_FRACTION = 0.25
 #: the lowest point must lie this many standard errors below the start level (see :func:`verdict`)
 NOISE_SE = 1.5
+#: the relabellings of the candidates' losses, step by step, that the test "their scores do not depend on the
+#: LR" draws (:func:`_lr_free`)
+RELABELLINGS = 500
 #: a drop smaller than this fraction of the start level is no descent (a noise-free loss that barely moves)
 MIN_DROP = 0.01
 #: a drop under ``MIN_DROP`` is said with its size (a constant part of the loss may hide it: review 61) only
@@ -818,6 +822,57 @@ def _alike(c: Candidate, win: Candidate, tail: int) -> bool:
     return c.score - win.score <= NOISE_SE * math.hypot(se_c, se_w)
 
 
+def _lr_free(cands: Sequence[Candidate], steps: int) -> bool:
+    """Whether the candidates' scores spread no more than LRs that do not matter would spread them: the spread
+    of their tails' means (worst over best as a ratio where every loss is positive, else their difference) lies
+    within the ``NormalDist().cdf(NOISE_SE)`` quantile (93%) of the spreads that ``RELABELLINGS`` random
+    relabellings give, each shuffling which candidate had which loss at every step of the tail on its own.
+
+    Paired by step: the candidates train on the same batches, so what one batch's difficulty does to every
+    candidate's loss at that step stays in each relabelling, and only the LR's part of the spread can stand
+    out. The spread of 5 scores is the largest of 10 differences, which the test of the worst against the
+    best at one pair's bar (:func:`_alike`) let through on 58% of candidates with equal means and independent
+    noise (review 102); :func:`decide` takes the candidates as alike when either test says so (this one
+    alone let through, on the suggestion benchmark, a 1-D CNN's candidates that had all learned only the
+    class prior, which the other refuses). The tails are the last ``tail_length(steps)`` steps that no
+    candidate leaves out (``Candidate.left_out``); with fewer than ``MIN_TAIL`` of them, the test of the worst
+    against the best alone, as where every relabelling gives the same spread (the candidates differ at one
+    step only, a spike among zeros on separable data: the steps cannot tell which had which loss).
+    Deterministic (a seeded generator): every rank decides alike.
+
+    Example:
+        >>> rng = np.random.default_rng(1)
+        >>> batch = 1.0 + rng.random(40)  # each step's batch, the same for every candidate
+        >>> same = [Candidate(lr, tuple(batch + 0.01 * rng.standard_normal(40)), 1.0) for lr in (0.01, 0.1, 1.0)]
+        >>> _lr_free(same, 40)
+        True
+        >>> apart = [Candidate(c.lr, tuple(np.array(c.losses) * (1 + 0.02 * i)), 1.0) for i, c in enumerate(same)]
+        >>> _lr_free(apart, 40)
+        False
+    """
+    n = tail_length(steps)
+    left = {i for c in cands for i in c.left_out}
+    steps_kept = [i for i in range(max(steps - n, 0), steps) if i not in left]
+    scores = [c.score for c in cands]
+    if len(steps_kept) < MIN_TAIL:
+        best, worst = int(np.argmin(scores)), int(np.argmax(scores))
+        return _alike(cands[worst], cands[best], n)
+    x = np.array([[c.losses[i] for i in steps_kept] for c in cands], dtype=np.float64)  # (candidates, steps)
+    ratio = bool(np.all(x > 0))
+
+    def spread(means: np.ndarray) -> np.ndarray:
+        hi, lo = means.max(axis=-1), means.min(axis=-1)
+        return np.log(hi / lo) if ratio else hi - lo
+
+    observed = float(spread(x.mean(axis=1)))
+    rng = np.random.default_rng(0)
+    order = rng.random((RELABELLINGS, *x.shape)).argsort(axis=1)  # a permutation of the candidates per step
+    null = spread(np.take_along_axis(np.broadcast_to(x, order.shape), order, axis=1).mean(axis=2))
+    if float(np.ptp(null)) <= 1e-9 * abs(observed):
+        return False  # every relabelling spreads them alike (their differences lie in one step): it cannot tell
+    return observed <= float(np.quantile(null, NormalDist().cdf(NOISE_SE)))
+
+
 def score(losses: Sequence[float], steps: int, excused: Sequence[int] = ()) -> float:
     """The mean of the last ``TAIL`` (at least ``MIN_TAIL``) of ``steps`` losses, but for the ``excused`` steps
     (a blow-up of the data's, :func:`data_blowup`: review 91, one outlier batch in the tail put 5e3 in every
@@ -864,9 +919,10 @@ def decide(
     (a mean of ``points`` losses) and the score (a mean of the last fifth of ``steps``), for losses with the
     sweep's per-step ``noise``. A model that trains at no candidate LR ends within that of its start.
 
-    "Do not depend on the LR": none diverged and the best score is not ``NOISE_SE`` standard errors below
-    the worst, each score's standard error measured from the spread of the losses it averages (positive
-    scores compared as ratios, as the plateau compares them: :func:`plateau_top`). The sweep
+    "Do not depend on the LR": none diverged, and the best score is not ``NOISE_SE`` standard errors below
+    the worst (each score's standard error measured from the spread of the losses it averages; positive
+    scores compared as ratios, as the plateau compares them: :func:`plateau_top`), or their scores spread no
+    more than the same losses shuffled among the candidates step by step spread them (:func:`_lr_free`). The sweep
     said the loss falls near the anchor; candidates two decades around it that all end alike disagree (on
     a 1-D CNN whose sweep showed only noise, they all learned the class prior and nothing else, and the
     answer was 1/700 of the best LR).
@@ -903,11 +959,12 @@ def decide(
         )
     if len(cands) > 1 and all(math.isfinite(c.score) for c in cands):
         worst = max(range(len(cands)), key=lambda i: cands[i].score)
-        if _alike(cands[worst], cands[best], tail):
+        if _alike(cands[worst], cands[best], tail) or _lr_free(cands, steps):
             return none(
                 f"the candidates' losses do not depend on the LR: from {span} every candidate ends within the "
-                f"noise of the others (best {cands[best].score:.4g}, worst {cands[worst].score:.4g}, within "
-                f"{NOISE_SE:g} standard errors of each other), so the sweep's drop near lr={anchor:.3g} was not "
+                f"noise of the others (best {cands[best].score:.4g}, worst {cands[worst].score:.4g}: within "
+                f"{NOISE_SE:g} standard errors of each other, or no further apart than the same losses shuffled "
+                f"among the candidates step by step), so the sweep's drop near lr={anchor:.3g} was not "
                 f"the LR's doing (the model may only learn a trivial solution, such as the class prior, in "
                 f"{steps} steps); take more confirm_steps or num_steps, or pass confirm=False and read the curve",
                 retry=True,

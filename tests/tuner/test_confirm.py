@@ -452,6 +452,32 @@ def test_no_answer_when_the_candidates_do_not_depend_on_the_lr(tmp_path: Any) ->
     assert conf.winner == pytest.approx(conf.anchor / 10, rel=1e-12)
 
 
+def test_candidates_whose_losses_ignore_the_lr_are_seldom_answered() -> None:
+    # review 102: five candidates with equal means and independent noise got an answer on 58% of draws (the
+    # worst against the best at one pair's bar); the spread of all five against their step-by-step
+    # relabellings lets through about 7%
+    rng = np.random.default_rng(0)
+    answered = 0
+    for _ in range(300):
+        cands = []
+        for k in range(5):
+            losses = tuple(1.0 + 0.1 * rng.standard_normal(80))
+            cands.append(_confirm.Candidate(1e-3 * 10 ** (k / 2), losses, _confirm.score(losses, 80)))
+        answered += _confirm.decide(cands, 80, 1e-2, start=3.0).chosen is not None
+    assert answered < 0.15 * 300
+    # a batch's difficulty that every candidate shares is no spread between them: a 1% gap per half decade under
+    # a common noise ten times its size is the LR's
+    batch = rng.standard_normal(80) * 0.1
+    apart = [
+        _confirm.Candidate(lr, tuple(1.0 - 0.01 * k + batch + 0.001 * rng.standard_normal(80)), math.nan)
+        for k, lr in enumerate((1e-3, 3e-3, 1e-2))
+    ]
+    apart = [dataclasses.replace(c, score=_confirm.score(c.losses, 80)) for c in apart]
+    assert not _confirm._lr_free(apart, 80)
+    alike = [dataclasses.replace(c, losses=tuple(1.0 + batch + 0.001 * rng.standard_normal(80))) for c in apart]
+    assert _confirm._lr_free(alike, 80)
+
+
 def test_decide_needs_the_lr_to_matter() -> None:
     noisy = [flat_tail(lr, sc, 0.2) for lr, sc in ((1e-3, 1.0), (1e-2, 0.98), (1e-1, 1.02))]
     assert "do not depend on the LR" in _confirm.decide(noisy, 10, 1e-2, start=2.0).reason
