@@ -868,8 +868,8 @@ def _lr_free(cands: Sequence[Candidate], steps: int) -> bool:
     rng = np.random.default_rng(0)
     order = rng.random((RELABELLINGS, *x.shape)).argsort(axis=1)  # a permutation of the candidates per step
     null = spread(np.take_along_axis(np.broadcast_to(x, order.shape), order, axis=1).mean(axis=2))
-    if float(np.ptp(null)) <= 1e-9 * abs(observed):
-        return False  # every relabelling spreads them alike (their differences lie in one step): it cannot tell
+    if float(np.ptp(null)) <= 1e-9 * abs(observed):  # every relabelling spreads them alike (their
+        return False  # differences lie in one step): it cannot tell
     return observed <= float(np.quantile(null, NormalDist().cdf(NOISE_SE)))
 
 

@@ -474,7 +474,9 @@ def test_candidates_whose_losses_ignore_the_lr_are_seldom_answered() -> None:
     ]
     apart = [dataclasses.replace(c, score=_confirm.score(c.losses, 80)) for c in apart]
     assert not _confirm._lr_free(apart, 80)
-    alike = [dataclasses.replace(c, losses=tuple(1.0 + batch + 0.001 * rng.standard_normal(80))) for c in apart]
+    alike = [
+        dataclasses.replace(c, losses=tuple(1.0 + batch + 0.001 * rng.standard_normal(80))) for c in apart
+    ]
     assert _confirm._lr_free(alike, 80)
 
 
