@@ -211,6 +211,17 @@ class _Staged(Tiny):
     val_dataloader = predict_dataloader = test_dataloader
 
 
+def _loads_callbacks_outside_fit() -> bool:
+    """Whether the installed Lightning gives the callbacks a checkpoint's states in trainer.test, validate and
+    predict (2.4 restores them for a fit only, so the fault these tests guard against cannot arise there)."""
+    import inspect
+
+    from lightning.pytorch.trainer.connectors.checkpoint_connector import _CheckpointConnector
+
+    source = inspect.getsource(_CheckpointConnector._restore_modules_and_callbacks)
+    return "TrainerFn.FITTING" not in source
+
+
 def _tested_checkpoint(tmp_path: Any, max_lr: float) -> str:
     """The checkpoint of a one-epoch fit whose OneCycle() a range test gave ``max_lr``."""
     saver = ModelCheckpoint(dirpath=str(tmp_path), filename="last")
@@ -236,7 +247,10 @@ def test_a_checkpoint_loaded_outside_a_fit_is_not_taken_by_a_later_fit_without_i
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         getattr(trainer(tmp_path / stage, [cb], limit_val_batches=2), stage)(_Staged(), ckpt_path=ckpt)
-    assert cb.value("max_lr") == 0.05  # the checkpoint's, for the stage to read (hparams())
+    loads = _loads_callbacks_outside_fit()
+    assert cb.value("max_lr") == (
+        0.05 if loads else None
+    )  # the checkpoint's, for the stage to read (hparams())
     with caplog.at_level("INFO"), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         rec = fit(tmp_path / "fresh", _Staged(), [cb])
@@ -247,7 +261,7 @@ def test_a_checkpoint_loaded_outside_a_fit_is_not_taken_by_a_later_fit_without_i
         f"OneCycle: max_lr=0.05, which a range test filled in the run of the checkpoint that trainer.{stage}"
         f"(ckpt_path=...) loaded, is not taken by this fit, which does not resume that checkpoint "
         f"(fit(ckpt_path=...) resumes it, with its values)" in caplog.text
-    )
+    ) is loads
 
 
 def test_a_checkpoint_loaded_outside_a_fit_leaves_what_the_callback_held_and_a_resume_takes_it(
@@ -261,7 +275,7 @@ def test_a_checkpoint_loaded_outside_a_fit_leaves_what_the_callback_held_and_a_r
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         trainer(tmp_path / "test", [cb]).test(_Staged(), ckpt_path=ckpt, verbose=False)
-    assert cb.value("max_lr") == 0.07
+    assert cb.value("max_lr") == (0.07 if _loads_callbacks_outside_fit() else 0.05)
     rec = fit(tmp_path / "again", model, [cb])  # its own module, another Trainer: its own test's value
     assert_trace(rec.lr(), S.OneCycle(0.05, total_steps=N).values(N))
     with warnings.catch_warnings():
