@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -99,14 +100,13 @@ class LRScheduleMixin:
 
         @functools.wraps(own)
         def configure_callbacks(self: Any) -> Any:
-            if self.__dict__.get(_ADDING):  # an outer wrapper adds the schedule, once
-                return own(self)
-            self.__dict__[_ADDING] = True
+            if self in _RUNNING:  # an outer configure_callbacks of this module: its schedule is this call's
+                return _with_schedule(self, own(self))
+            _RUNNING[self] = _declared(self)
             try:
-                callbacks = own(self)
+                return _with_schedule(self, own(self))
             finally:
-                del self.__dict__[_ADDING]
-            return _with_schedule(self, callbacks)
+                del _RUNNING[self]
 
         configure_callbacks._lightning_lr_wrapped = True  # type: ignore[attr-defined]
         cls.configure_callbacks = configure_callbacks  # type: ignore[method-assign]
@@ -115,7 +115,7 @@ class LRScheduleMixin:
         """The callbacks of the classes after this mixin in the MRO, plus the declared schedule."""
         parent = getattr(super(), "configure_callbacks", None)  # LightningModule's, after the mixin
         callbacks = parent() if parent is not None else []
-        return callbacks if self.__dict__.get(_ADDING) else _with_schedule(self, callbacks)
+        return _with_schedule(self, callbacks)
 
     def lr_schedule_callback(self) -> ScheduleCallback | None:
         """The schedule callback of the current (or last) fit; before any fit, the one the declaration
@@ -131,9 +131,11 @@ class LRScheduleMixin:
         return [] if schedule is None else [schedule]
 
 
-#: set on a module while a wrapped ``configure_callbacks`` runs: the wrappers and the mixin's own method it
-#: reaches through ``super()`` leave the schedule to the outermost, which adds it once
-_ADDING = "_lightning_lr_adding_schedule"
+#: the modules whose wrapped ``configure_callbacks`` runs, and the schedule callback of that call: every
+#: level it reaches through ``super()`` adds that one (a method-form declaration is built once per call, so it
+#: is added once: review 103), and each level's result holds it, as a ``super()`` call expects. Kept outside
+#: the module, so a copy taken in the hook carries nothing (review 104)
+_RUNNING: weakref.WeakKeyDictionary[Any, ScheduleCallback | None] = weakref.WeakKeyDictionary()
 
 
 def _unwrapped_before_mixin(cls: type) -> Any:
@@ -254,13 +256,9 @@ def _as_callback(owner: str, declared: Any, where: str) -> ScheduleCallback | No
     )
 
 
-def _with_schedule(module: Any, callbacks: Any) -> list[Callback]:
-    if callbacks is None:
-        out: list[Callback] = []
-    elif isinstance(callbacks, Callback):
-        out = [callbacks]
-    else:
-        out = list(callbacks)
+def _declared(module: Any) -> ScheduleCallback | None:
+    """The schedule callback of one ``configure_callbacks`` call (built fresh for a method-form declaration),
+    with what is said once per call."""
     schedule = _declared_callback(module, fresh=True)
     _warn_schedule_in_hparams(module)
     if schedule is None:
@@ -269,7 +267,18 @@ def _with_schedule(module: Any, callbacks: Any) -> list[Callback]:
             f"configure_optimizers sets it (a schedule lost by load_from_checkpoint is passed again with "
             f"load_from_checkpoint(path, lr_schedule=...))"
         )
-    elif not any(cb is schedule for cb in out):
+    return schedule
+
+
+def _with_schedule(module: Any, callbacks: Any) -> list[Callback]:
+    if callbacks is None:
+        out: list[Callback] = []
+    elif isinstance(callbacks, Callback):
+        out = [callbacks]
+    else:
+        out = list(callbacks)
+    schedule = _RUNNING[module] if module in _RUNNING else _declared(module)
+    if schedule is not None and not any(cb is schedule for cb in out):
         _refuse_replaced(module, schedule)
         out.append(schedule)
     return out

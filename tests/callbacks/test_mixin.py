@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import pickle
 import re
 import warnings
@@ -294,6 +295,50 @@ def test_another_mixins_callbacks_and_the_schedule_are_both_added_once(other: ty
     for cls in (model_class, sub):
         names = sorted(type(c).__name__ for c in cls().configure_callbacks())
         assert names == ["CosineDecay", "_Marker"]
+
+
+def test_a_super_call_returns_the_list_with_the_schedule_and_it_is_added_once() -> None:
+    # review 104: a first version of review 103's wrapper returned the parent's raw value to super() calls
+    # (one Callback, or None): `super().configure_callbacks() + [...]` raised a TypeError
+    class Parent(LRScheduleMixin, Tiny):
+        def lr_schedule(self) -> Any:  # the method form: a new callback at every build
+            return OneCycle()
+
+        def configure_callbacks(self) -> Any:
+            return _Marker()
+
+    class Child(Parent):
+        def configure_callbacks(self) -> Any:
+            inherited = super().configure_callbacks()
+            assert isinstance(inherited, list) and isinstance(inherited[-1], OneCycle)
+            return [*inherited, _Marker()]
+
+    class GrandChild(Child):
+        def configure_callbacks(self) -> Any:
+            return super().configure_callbacks()
+
+    for cls in (Child, GrandChild):
+        assert sorted(type(c).__name__ for c in cls().configure_callbacks()) == [
+            "OneCycle",
+            "_Marker",
+            "_Marker",
+        ]
+
+
+class _Copying(LRScheduleMixin, Tiny):
+    lr_schedule = OneCycle()
+
+    def configure_callbacks(self) -> Any:
+        self.copied = copy.deepcopy(self)  # a teacher or an EMA copy, taken in the hook
+        return []
+
+
+def test_a_copy_taken_in_the_hook_gets_its_schedule_too() -> None:
+    # review 104: a flag on the module's __dict__ marked the wrapper's call; a copy taken in the hook kept it,
+    # and its own configure_callbacks then never added the schedule
+    model = _Copying()
+    assert [type(c).__name__ for c in model.configure_callbacks()] == ["OneCycle"]
+    assert [type(c).__name__ for c in model.copied.configure_callbacks()] == ["OneCycle"]
 
 
 @pytest.mark.parametrize(

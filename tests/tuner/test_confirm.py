@@ -480,6 +480,20 @@ def test_candidates_whose_losses_ignore_the_lr_are_seldom_answered() -> None:
     assert _confirm._lr_free(alike, 80)
 
 
+@pytest.mark.parametrize("steps", [10, 20])
+def test_two_candidates_far_apart_over_a_short_tail_answer(steps: int) -> None:
+    # review 104: two candidates 10x apart over a 2- or 4-step tail have so few relabellings that even their
+    # spread, the widest, did not stand out: the relabelling test said "alike" whatever the losses
+    rng = np.random.default_rng(3)
+    batch = 1.0 + rng.random(steps)
+    two = [
+        _confirm.Candidate(lr, tuple(batch * f), _confirm.score(tuple(batch * f), steps))
+        for lr, f in ((0.01, 10.0), (0.03, 1.0))
+    ]
+    assert not _confirm._lr_free(two, steps)
+    assert _confirm.decide(two, steps, 0.01, start=50.0).chosen == 1
+
+
 def test_decide_needs_the_lr_to_matter() -> None:
     noisy = [flat_tail(lr, sc, 0.2) for lr, sc in ((1e-3, 1.0), (1e-2, 0.98), (1e-1, 1.02))]
     assert "do not depend on the LR" in _confirm.decide(noisy, 10, 1e-2, start=2.0).reason
