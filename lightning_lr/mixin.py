@@ -87,6 +87,9 @@ class LRScheduleMixin:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        # a ddp_spawn fit brings rank 0's plan back to the main process's schedule callback; the method form
+        # builds none there before the fit, which installs it otherwise (review 105: the first fit lost it)
+        L.install_spawn_hand_over()
         own = cls.__dict__.get("configure_callbacks")
         if own is None:
             _refuse_lightning_module_first(cls)

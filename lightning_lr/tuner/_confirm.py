@@ -835,11 +835,10 @@ def _lr_free(cands: Sequence[Candidate], steps: int) -> bool:
     noise (review 102); :func:`decide` takes the candidates as alike when either test says so (this one
     alone let through, on the suggestion benchmark, a 1-D CNN's candidates that had all learned only the
     class prior, which the other refuses). The tails are the last ``tail_length(steps)`` steps that no
-    candidate leaves out (``Candidate.left_out``). It cannot tell (False: the test of the worst against the
-    best decides alone) where the candidates' spread is the widest any relabelling gives and more than
-    ``1 - NormalDist().cdf(NOISE_SE)`` of the relabellings give it too, so no spread could stand out: few
-    steps where their losses differ (a spike among zeros on separable data), or two candidates over a short
-    tail.
+    candidate leaves out (``Candidate.left_out``). A spread as wide as the widest any relabelling gives is not
+    "alike": it stands out, or, where more than ``1 - NormalDist().cdf(NOISE_SE)`` of the relabellings give it
+    too, the test cannot tell (few steps where their losses differ, a spike among zeros on separable data, or
+    two candidates over a short tail), and the test of the worst against the best decides alone.
     Deterministic (a seeded generator): every rank decides alike.
 
     Example:
@@ -877,10 +876,10 @@ def _lr_free(cands: Sequence[Candidate], steps: int) -> bool:
         nulls.append(spread(np.take_along_axis(np.broadcast_to(x, order.shape), order, axis=1).mean(axis=2)))
     null = np.concatenate(nulls)
     top = float(null.max())
-    if observed >= top - 1e-12 * abs(top) and float(np.mean(null >= top - 1e-12 * abs(top))) > 1 - level:
-        # the widest spread any relabelling gives, and too many give it to stand out: the test has no power
-        # here and cannot tell (review 104: two candidates 10x apart over a 4-step tail, or a spike among zeros
-        # at a few steps, were "alike")
+    if observed >= top - 1e-12 * abs(top):
+        # the widest spread any relabelling gives: it stands out, or (more than 1 - level of the relabellings
+        # give it too) the test has no power here and cannot tell; not "alike" either way (review 104: two
+        # candidates 10x apart over a 4-step tail, or a spike among zeros at a few steps, were "alike")
         return False
     return observed <= float(np.quantile(null, level))
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import pickle
 import re
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -425,3 +427,50 @@ def test_a_trainer_plateau_composes_with_the_declared_schedule(tmp_path) -> None
     assert len(steps) >= 2
     base = S.warmup(S.CosineDecay(0.1, total=20), steps=4).values(24)
     assert_trace(rec.lr(), base * S.MultiStepDecay(1.0, steps, gamma=0.5).values(24))
+
+
+_FIRST_SPAWN_FIT = """
+import tempfile, warnings
+import lightning.pytorch as pl, torch, torch.nn.functional as F
+from torch.utils.data import DataLoader, TensorDataset
+from lightning_lr import LRScheduleMixin
+from lightning_lr.callbacks import OneCycle
+
+
+class Model(LRScheduleMixin, pl.LightningModule):
+    def __init__(self):
+        super().__init__()
+        self.net = torch.nn.Linear(4, 1)
+
+    def lr_schedule(self):  # the method form: no schedule callback exists in this process before the fit
+        return OneCycle()
+
+    def training_step(self, batch, batch_idx):
+        return F.mse_loss(self.net(batch[0]), batch[1])
+
+    def configure_optimizers(self):
+        return torch.optim.SGD(self.parameters(), lr=0.05)
+
+
+if __name__ == "__main__":
+    model, x = Model(), torch.randn(64, 4)
+    with tempfile.TemporaryDirectory() as root, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        trainer = pl.Trainer(default_root_dir=root, max_epochs=1, logger=False, enable_checkpointing=False,
+                             enable_progress_bar=False, enable_model_summary=False, accelerator="cpu", devices=2,
+                             strategy="ddp_spawn")
+        trainer.fit(model, DataLoader(TensorDataset(x, x.sum(1, keepdim=True)), batch_size=8))
+    print("planned", model.lr_schedule_callback().run)
+"""
+
+
+def test_the_first_spawn_fit_of_a_process_brings_the_plan_back_for_the_method_form(tmp_path) -> None:
+    # review 105: the hand-over of a ddp_spawn fit was installed when a schedule callback was built; the method
+    # form builds none in the main process before its first fit, and rank 0's plan was lost (run=None)
+    script = tmp_path / "first_spawn_fit.py"
+    script.write_text(_FIRST_SPAWN_FIT)
+    out = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=600, check=False
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "planned RunInfo(total_steps=4, steps_per_epoch=4" in out.stdout, out.stdout[-2000:]
