@@ -581,6 +581,7 @@ class ReduceOnPlateau(ScheduleCallback):
                 self._plateau.load_state_dict({k: state[k] for k in STATE_KEYS})
             else:  # the checks so far are the run's, as for a watch of another metric (_adopted)
                 self._plateau.last_epoch = int(state["last_epoch"])
+            floors = list(state["min_lrs"])
             theirs = {
                 "mode": state["mode"],
                 "factor": factor,
@@ -589,14 +590,14 @@ class ReduceOnPlateau(ScheduleCallback):
                 "patience": state["patience"],
                 "cooldown": state["cooldown"],
                 "eps": state["eps"],
+                "min_lr": floors if len(set(floors)) > 1 else floors[0],
             }
-            floors = list(state["min_lrs"])
-            mine = self.min_lr if isinstance(self.min_lr, list) else [self.min_lr] * len(floors)
+            # factor and min_lr compared as a resume of this callback's own state compares them (_same)
             differ = [
-                f"{k}={v!r} -> {getattr(self, k)!r}" for k, v in theirs.items() if v != getattr(self, k)
+                f"{k}={v!r} -> {getattr(self, k)!r}"
+                for k, v in theirs.items()
+                if not (_same(v, getattr(self, k)) if k in ("factor", "min_lr") else v == getattr(self, k))
             ]
-            if [float(x) for x in floors] != [float(x) for x in mine]:
-                differ.append(f"min_lr={floors if len(set(floors)) > 1 else floors[0]!r} -> {self.min_lr!r}")
             now = [pg.lr(g) for g in entry.optimizer.param_groups]
             k = max(counts)
             lrs = (
