@@ -11,8 +11,10 @@ the warm-up.
 
 from __future__ import annotations
 
+import contextlib
+import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from lightning.pytorch.utilities import rank_zero_warn
@@ -195,12 +197,7 @@ class StepDecay(_Decay):
             V.positive("drop", drop)  # the rule of schedules.StepDecay
         self.drop = drop
         if drop > 1:  # said here once: the schedule of each param group, built at every fit, keeps quiet
-            period = f"{self.every} steps" if isinstance(self.every, int) else repr(self.every)
-            rank_zero_warn(
-                f"{self.name}: drop={drop:g} > 1 makes the LR grow {drop:g}x every {period}; a decay needs "
-                f"drop < 1",
-                category=UserWarning,
-            )
+            _grows(self.name, f"drop={drop:g} > 1", f"{drop:g}x every {_period(self.every)}", "drop < 1")
 
     def durations(self) -> dict[str, tuple[Any, int]]:
         return {**super().durations(), "every": (self.every, 1)}
@@ -208,10 +205,31 @@ class StepDecay(_Decay):
     def _decay_schedule(
         self, group: int, peak: float, info: OptimizerInfo, steps: Mapping[str, Any]
     ) -> S.Schedule:
-        with warnings.catch_warnings():  # drop > 1 was said when the callback was made (review 101: once
-            # per param group, and again at every build)
-            warnings.filterwarnings("ignore", message="StepDecay: drop=.* makes the value grow")
+        with _said_once():
             return S.StepDecay(peak, every=steps["every"], drop=self.drop)
+
+
+def _period(every: Any) -> str:
+    if isinstance(every, int):
+        return "step" if every == 1 else f"{every} steps"
+    return repr(every)
+
+
+def _grows(name: str, setting: str, growth: str, decay: str) -> None:
+    """Say once, when the callback is made, that its decay grows (a :class:`~lightning_lr.schedules.GrowthWarning`:
+    it still does what it says)."""
+    rank_zero_warn(
+        f"{name}: {setting} makes the LR grow {growth}; a decay needs {decay}", category=S.GrowthWarning
+    )
+
+
+@contextlib.contextmanager
+def _said_once() -> Iterator[None]:
+    """Build a step schedule whose growing factor the callback warned of when it was made (review 101: the
+    schedule warned again for each param group, at every build)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", S.GrowthWarning)
+        yield
 
 
 def _check_order(milestones: Sequence[Any]) -> None:
@@ -286,6 +304,8 @@ class MultiStepDecay(_Decay):
             _check_order(self.milestones)
             V.positive("gamma", gamma)  # the rule of schedules.MultiStepDecay
         self.gamma = gamma
+        if gamma > 1:  # said here once, as StepDecay's drop > 1
+            _grows(self.name, f"gamma={gamma:g} > 1", f"{gamma:g}x at each milestone", "gamma < 1")
 
     def durations(self) -> dict[str, tuple[Any, int]]:
         return {**super().durations(), "milestones": (self.milestones, 0)}
@@ -302,7 +322,8 @@ class MultiStepDecay(_Decay):
                 f"{self.name}: {', '.join(inside)} falls inside the warm-up ({warm} steps); it takes effect "
                 f"when the warm-up ends (milestones count from the start of training)",
             )
-        return S.MultiStepDecay(peak, milestones=[max(0, m - warm) for m in ms], gamma=self.gamma)
+        with _said_once():
+            return S.MultiStepDecay(peak, milestones=[max(0, m - warm) for m in ms], gamma=self.gamma)
 
 
 class ExponentialDecay(_Decay):
@@ -350,6 +371,14 @@ class ExponentialDecay(_Decay):
             exponential_rate(gamma, rate)  # the schedule's own rule
         self.gamma = gamma
         self.rate = rate
+        # the schedule grows on purpose (an LR range test's sweep); a decay callback that grows is a slip (review
+        # 108: gamma=1.5 ended a 16-step fit at LR 65.7, from 0.1, without a word)
+        if gamma is not None and gamma > 1:
+            _grows(self.name, f"gamma={gamma:g} > 1", f"{gamma:g}x every {_period(every)}", "gamma < 1")
+        elif rate is not None and rate < 0:
+            _grows(
+                self.name, f"rate={rate:g} < 0", f"{math.exp(-rate):.3g}x every {_period(every)}", "rate > 0"
+            )
 
     def durations(self) -> dict[str, tuple[Any, int]]:
         return {**super().durations(), "every": (self.every, 1)}

@@ -39,10 +39,12 @@ class SpecError(ValueError):
 
 # The factories a user can name: every public schedule class or function that builds one from plain
 # arguments. Join is spelled `join`; the momentum schedules come from `.momentum()` (or an expression).
+# (GrowthWarning is public there too, and builds nothing.)
 _FACTORIES: dict[str, Callable[..., Schedule]] = {
-    name: getattr(_schedules, name)
+    name: obj
     for name in _schedules.__all__
     if name not in {"Schedule", "Join", "CyclicMomentum", "OneCycleMomentum"}
+    and ((obj := getattr(_schedules, name)) is not _schedules.GrowthWarning)
 }
 _ALIASES = {"1cycle": "OneCycle", "onecyclelr": "OneCycle", "cycliclr": "Cyclic"}
 

@@ -32,12 +32,37 @@ __all__ = [
     "CosineDecay",
     "CosineRestarts",
     "ExponentialDecay",
+    "GrowthWarning",
     "Linear",
     "MultiStepDecay",
     "PolynomialDecay",
     "StepDecay",
     "TimeDecay",
 ]
+
+
+class GrowthWarning(UserWarning):
+    """A decay whose factor makes the value grow: ``StepDecay(drop > 1)`` and ``MultiStepDecay(gamma > 1)``
+    (the schedules and the callbacks of those names), and the ``ExponentialDecay`` callback with ``gamma > 1``
+    or ``rate < 0`` (the schedule grows on purpose: an LR range test's sweep is one). The decay still does
+    what it says. A category of its own, so that code that means it silences exactly this warning (the
+    torch drop-ins do: torch takes such a gamma without a word).
+
+    Example:
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore", GrowthWarning)
+        ...     MultiStepDecay(0.1, milestones=[10], gamma=2.0)(10)
+        0.2
+    """
+
+
+def _grows(name: str, arg: str, factor: float, when: str) -> None:
+    warnings.warn(
+        f"{name}: {arg}={factor:g} > 1 makes the value grow {factor:g}x {when}; a decay needs {arg} < 1",
+        GrowthWarning,
+        stacklevel=4,
+    )
 
 
 class Constant(Schedule):
@@ -101,7 +126,8 @@ class StepDecay(Schedule):
     Args:
         initial: the value at step 0, > 0.
         every: the value is multiplied by ``drop`` once every ``every`` steps, a positive integer.
-        drop: the factor, > 0 (a factor above 1 grows; past the float range the value is ``inf``).
+        drop: the factor, > 0 (a factor above 1 grows, with a :class:`GrowthWarning`; past the float range
+            the value is ``inf``).
 
     Example:
         >>> s = StepDecay(0.1, every=10, drop=0.5)
@@ -116,12 +142,7 @@ class StepDecay(Schedule):
         self.every = positive_int("every", every)
         self.drop = positive("drop", drop)
         if self.drop > 1.0:
-            warnings.warn(
-                f"StepDecay: drop={self.drop:g} > 1 makes the value grow {self.drop:g}x every {self.every} "
-                f"steps; a decay needs drop < 1",
-                UserWarning,
-                stacklevel=3,
-            )
+            _grows("StepDecay", "drop", self.drop, f"every {self.every} steps")
 
     def _eval(self, t: Any, xp: Any) -> Any:
         return self.initial * xp.power(self.drop, t // self.every)
@@ -138,7 +159,7 @@ class MultiStepDecay(Schedule):
         initial: the value at step 0 (before any milestone), > 0.
         milestones: non-decreasing steps (integers >= 0) at which the value is multiplied by ``gamma``;
             a list, tuple, range or 1-d integer array; empty: a constant (as torch's ``MultiStepLR``).
-        gamma: the factor, > 0.
+        gamma: the factor, > 0 (a factor above 1 grows, with a :class:`GrowthWarning`).
 
     Example:
         >>> s = MultiStepDecay(1.0, milestones=[2, 4, 4], gamma=0.5)
@@ -158,6 +179,8 @@ class MultiStepDecay(Schedule):
         self.milestones = FrozenList(ms)
         self._ms_array = np.asarray(ms, dtype=np.int64)
         self.gamma = positive("gamma", gamma)
+        if self.gamma > 1.0 and ms:
+            _grows("MultiStepDecay", "gamma", self.gamma, "at each milestone")
 
     def _eval(self, t: Any, xp: Any) -> Any:
         count: Any

@@ -220,6 +220,35 @@ def test_a_growing_step_decay_warns_once_however_many_groups_and_fits(tmp_path) 
         StepDecay(every=Epochs(1), drop=2.0)
 
 
+def test_a_growing_multi_step_decay_warns_once_however_many_groups_and_fits(tmp_path) -> None:
+    # before: MultiStepDecay(gamma=2) grew without a word, where StepDecay(drop=2) warned
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        callback = MultiStepDecay([4, Epochs(1)], gamma=2.0)
+        rec = fit(tmp_path, Tiny(groups=2), [callback])
+        fit(tmp_path, Tiny(groups=2), [callback])
+    said = [(w.category, str(w.message)) for w in caught if "> 1 makes" in str(w.message)]
+    grow = "MultiStepDecay: gamma=2 > 1 makes the LR grow 2x at each milestone; a decay needs gamma < 1"
+    assert said == [(S.GrowthWarning, grow)]
+    assert_trace(rec.lr(1), S.MultiStepDecay(0.01, [4, 12], gamma=2.0).values(N))  # it still grows
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "said"),
+    [(dict(gamma=1.5), "gamma=1.5 > 1 makes the LR grow 1.5x every step; a decay needs gamma < 1"),
+     (dict(rate=-0.5, every=Epochs(1)), "rate=-0.5 < 0 makes the LR grow 1.65x every Epochs(1); a decay needs rate > 0")],
+)  # fmt: skip
+def test_a_growing_exponential_decay_callback_warns(tmp_path, kwargs: dict, said: str) -> None:
+    # review 108: ExponentialDecay(gamma=1.5) ended a 16-step fit at LR 65.7, from 0.1, without a word
+    with pytest.warns(S.GrowthWarning, match=re.escape(f"ExponentialDecay: {said}")):
+        callback = ExponentialDecay(**kwargs)
+    rec = fit(tmp_path, Tiny(), [callback])
+    assert rec.lr()[-1] > rec.lr()[0]  # it still grows
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ExponentialDecay(gamma=0.5), ExponentialDecay(rate=0.0), ExponentialDecay(gamma=1.0)
+
+
 def test_warmup_longer_than_the_run_warns_and_runs(tmp_path) -> None:
     with pytest.warns(
         UserWarning, match=r"CosineDecay: warmup \(30 steps\) is not shorter than total \(24 steps\)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from lightning_lr.schedules import (
     CosineRestarts,
     Cyclic,
     ExponentialDecay,
+    GrowthWarning,
     Lambda,
     Linear,
     Multiplicative,
@@ -460,9 +462,25 @@ def test_one_cycle_at_the_ends_of_pct_start(anneal: str) -> None:
 
 
 def test_step_decay_that_grows_warns() -> None:
-    with pytest.warns(UserWarning, match=r"StepDecay: drop=1.5 > 1 makes the value grow 1.5x every 2 steps"):
+    with pytest.warns(
+        GrowthWarning, match=r"StepDecay: drop=1.5 > 1 makes the value grow 1.5x every 2 steps"
+    ) as w:
         s = StepDecay(0.1, every=2, drop=1.5)
     assert s(2) == pytest.approx(0.15)  # it still does what it says
+    assert w[0].filename == __file__  # it points at the line that built it
+
+
+def test_multi_step_decay_that_grows_warns_as_step_decay_does() -> None:
+    # before: MultiStepDecay(gamma=2) grew without a word, where StepDecay(drop=2) warned
+    with pytest.warns(
+        GrowthWarning, match=r"MultiStepDecay: gamma=2 > 1 makes the value grow 2x at each mile"
+    ) as w:
+        s = MultiStepDecay(0.1, [2, 5], gamma=2.0)
+    assert s.values(6).tolist() == pytest.approx([0.1, 0.1, 0.2, 0.2, 0.2, 0.4]) and w[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        MultiStepDecay(0.1, [], gamma=2.0)  # no milestone: a constant, nothing grows
+        MultiStepDecay(0.1, [2], gamma=1.0)
 
 
 def test_one_cycle_momentum_points() -> None:

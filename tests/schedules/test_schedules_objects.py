@@ -42,7 +42,9 @@ def fields(s: Schedule) -> list[str]:
 
 
 def test_the_zoo_has_every_schedule_class() -> None:
-    classes = {getattr(sched, n) for n in sched.__all__ if isinstance(getattr(sched, n), type)} - {Schedule}
+    every = {getattr(sched, n) for n in sched.__all__}
+    classes = {c for c in every if isinstance(c, type) and issubclass(c, Schedule)} - {Schedule}
+    assert every - classes - {Schedule} == {sched.GrowthWarning, sched.join, sched.warmup}
     assert classes == {type(s) for s in all_examples().values()}
 
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 import numpy as np
 from torch.optim import Optimizer
 
 from ... import _validate as V
 from ..._validate import fail, in_range
-from ...schedules import ExponentialDecay, Linear, MultiStepDecay, PolynomialDecay, StepDecay
+from ...schedules import ExponentialDecay, GrowthWarning, Linear, MultiStepDecay, PolynomialDecay, StepDecay
 from ..schedule_lr import ScheduleSpec, check_optimizer
 from ._args import item, torch_names, whole
 from ._base import DropIn
@@ -62,12 +63,19 @@ class StepLR(DropIn):
         super().__init__(optimizer, lr=lr, relative=True, last_epoch=last_epoch)
 
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
-        with torch_names({"every": "step_size", "drop": "gamma"}), warnings.catch_warnings():
-            # torch takes gamma > 1 without a word, as MultiStepLR and ExponentialLR do here
-            warnings.filterwarnings("ignore", message="StepDecay: drop=.* makes the value grow")
+        with torch_names({"every": "step_size", "drop": "gamma"}), _as_torch():
             shape = StepDecay(1.0, every=whole(self.step_size), drop=item("gamma", self.gamma))
         self.step_size, self.gamma = shape.every, shape.drop
         return shape, None
+
+
+@contextlib.contextmanager
+def _as_torch() -> Iterator[None]:
+    """torch's StepLR and MultiStepLR take a gamma above 1 without a word (as ExponentialLR does here): the
+    schedules' :class:`~lightning_lr.schedules.GrowthWarning` is not raised for the drop-ins."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GrowthWarning)
+        yield
 
 
 class MultiStepLR(DropIn):
@@ -129,14 +137,14 @@ class MultiStepLR(DropIn):
             order = list(range(len(given)))
         # the schedule's message names a milestone by its place in the sorted list; torch's user, in theirs
         names = {f"milestones[{k}]": f"milestones[{i}]" for k, i in enumerate(order)}
-        with torch_names(names):
+        with torch_names(names), _as_torch():
             shape = MultiStepDecay(1.0, [given[i] for i in order], item("gamma", gamma))
         self.milestones = Counter(shape.milestones)
         self.gamma = shape.gamma
         super().__init__(optimizer, lr=shape, relative=True, last_epoch=last_epoch)
 
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
-        with torch_names({}):  # a checkpoint's settings
+        with torch_names({}), _as_torch():  # a checkpoint's settings
             shape = MultiStepDecay(
                 1.0, sorted(whole(m) for m in Counter(self.milestones).elements()), item("gamma", self.gamma)
             )
