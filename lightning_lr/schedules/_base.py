@@ -16,6 +16,7 @@ import functools
 import inspect
 import math
 import pickle
+import warnings
 from collections.abc import Callable, Collection
 from typing import Any, ClassVar, NoReturn, TypeVar
 
@@ -24,7 +25,26 @@ import numpy as np
 from .._validate import context, fail, non_negative_int
 from ._math import ARRAY, SCALAR
 
-__all__ = ["Schedule", "UnpicklableFunctionError"]
+__all__ = ["GrowthWarning", "Schedule", "UnpicklableFunctionError"]
+
+
+class GrowthWarning(UserWarning):
+    """A decay whose factor makes the value grow: ``StepDecay(drop > 1)`` and ``MultiStepDecay(gamma > 1)``
+    (the schedules and the callbacks of those names), and the ``ExponentialDecay`` callback with ``gamma > 1``
+    or ``rate < 0`` (the schedule grows on purpose: an LR range test's sweep is one). The decay still does
+    what it says. A category of its own, so that code that means it silences exactly this warning (the
+    torch drop-ins do: torch takes such a gamma without a word). A copy or an unpickled schedule does not say
+    it again: its original did.
+
+    Example:
+        >>> import warnings
+        >>> from lightning_lr.schedules import MultiStepDecay
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore", GrowthWarning)
+        ...     MultiStepDecay(0.1, milestones=[10], gamma=2.0)(10)
+        0.2
+    """
+
 
 _S = TypeVar("_S", bound="Schedule")
 
@@ -288,17 +308,25 @@ class Schedule:
             fn = getattr(self, name)
             if fn is not None:
                 check_picklable_function(type(self).__name__, name, fn)
-        return (type(self), self._values())
+        return (_rebuild, (type(self), self._values()))
 
     # Copying passes user functions by reference (as copy does for functions), so a schedule holding a
     # lambda can be copied even though it cannot be pickled: these do not go through __reduce__'s check.
     def __copy__(self: _S) -> _S:
-        return type(self)(*self._values())
+        return _rebuild(type(self), self._values())
 
     def __deepcopy__(self: _S, memo: dict[int, Any]) -> _S:
-        new = type(self)(*copy.deepcopy(self._values(), memo))
+        new = _rebuild(type(self), copy.deepcopy(self._values(), memo))
         memo[id(self)] = new
         return new
+
+
+def _rebuild(cls: type[_S], values: tuple[Any, ...]) -> _S:
+    """A copy or an unpickled schedule: checked again by its constructor, without repeating the
+    :class:`GrowthWarning` its original gave (review 106: every deepcopy of a ``StepLR(gamma=1.1)`` said it)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GrowthWarning)
+        return cls(*values)
 
 
 def _refuse_change(schedule: Schedule, name: str) -> NoReturn:

@@ -22,7 +22,7 @@ from .._validate import (
     positive_int,
     sequence,
 )
-from ._base import FrozenList, Schedule
+from ._base import FrozenList, GrowthWarning, Schedule
 from ._math import lerp, segments
 
 _INT64_MAX = int(np.iinfo(np.int64).max)
@@ -32,29 +32,12 @@ __all__ = [
     "CosineDecay",
     "CosineRestarts",
     "ExponentialDecay",
-    "GrowthWarning",
     "Linear",
     "MultiStepDecay",
     "PolynomialDecay",
     "StepDecay",
     "TimeDecay",
 ]
-
-
-class GrowthWarning(UserWarning):
-    """A decay whose factor makes the value grow: ``StepDecay(drop > 1)`` and ``MultiStepDecay(gamma > 1)``
-    (the schedules and the callbacks of those names), and the ``ExponentialDecay`` callback with ``gamma > 1``
-    or ``rate < 0`` (the schedule grows on purpose: an LR range test's sweep is one). The decay still does
-    what it says. A category of its own, so that code that means it silences exactly this warning (the
-    torch drop-ins do: torch takes such a gamma without a word).
-
-    Example:
-        >>> import warnings
-        >>> with warnings.catch_warnings():
-        ...     warnings.simplefilter("ignore", GrowthWarning)
-        ...     MultiStepDecay(0.1, milestones=[10], gamma=2.0)(10)
-        0.2
-    """
 
 
 def _grows(name: str, arg: str, factor: float, when: str) -> None:

@@ -8,6 +8,8 @@ steps_per_epoch``) is checked by the drop-in itself.
 
 from __future__ import annotations
 
+import copy
+import pickle
 import re
 import warnings
 from collections.abc import Callable
@@ -664,6 +666,8 @@ def test_a_gamma_above_1_grows_silently_as_in_torch(name: str, kwargs: dict) -> 
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             sched = getattr(module, name)(opt, **kwargs)
+            copy.deepcopy(sched), pickle.loads(pickle.dumps(sched))  # review 106: a copy said it
+            sched.load_state_dict(sched.state_dict())
         run = []
         for _ in range(5):
             opt.step()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import math
+import pickle
 import warnings
 
 import numpy as np
@@ -468,6 +470,11 @@ def test_step_decay_that_grows_warns() -> None:
         s = StepDecay(0.1, every=2, drop=1.5)
     assert s(2) == pytest.approx(0.15)  # it still does what it says
     assert w[0].filename == __file__  # it points at the line that built it
+    with warnings.catch_warnings():  # review 106: every copy said it again
+        warnings.simplefilter("error")
+        assert copy.copy(s) == copy.deepcopy(s) == pickle.loads(pickle.dumps(s)) == s
+    with pytest.warns(GrowthWarning):  # a changed schedule is a new one
+        s.replace(drop=2.0)
 
 
 def test_multi_step_decay_that_grows_warns_as_step_decay_does() -> None:
