@@ -3,7 +3,7 @@
 With a ``OneCycle`` (or ``Cyclic``) callback attached, the schedule sets the optimizer's momentum (SGD's
 ``momentum``, Adam's ``betas[0]``) to its cycle's start, 0.95, as soon as it is built, and the fit then
 trains at momenta from 0.95 down to 0.85 (at the LR peak) and back. The range test holds one momentum for
-its sweep and its candidates (``lightning_lr/tuner/_cycle_momentum.py``); this script compares four
+its sweep and its candidates (``lightning_lr/tuner/_cycle_momentum.py``); this script compares five
 choices of it, each scored by ``result.one_cycle_max_lr()`` against the grid-best 1cycle max_lr:
 
 - ``mean``: the cycle's mean momentum over the run (0.90 for 1cycle's defaults): the package's behaviour;
@@ -11,7 +11,18 @@ choices of it, each scored by ``result.one_cycle_max_lr()`` against the grid-bes
 - ``own``: the optimizer's own momentum as it was constructed (``optimizer.defaults``; as with
   ``cycle_momentum=False``);
 - ``start``: the cycle's start, ``max_momentum`` (0.95): what the test held before it held the mean (a
-  reference: the schedule's momentum when the test begins).
+  reference: the schedule's momentum when the test begins);
+- ``low``: ``own`` for an optimizer constructed with momentum 0.5 (SGD-momentum, Nesterov) or beta1 0.5
+  (Adam, AdamW, NAdam). Every recipe here builds its optimizer at 0.9, 2e-4 from the cycle's mean, so
+  ``own`` and ``mean`` hold the same momentum and cannot show whether holding the cycle's mean matters;
+  ``low`` holds what ``own`` would for an optimizer built far from it (the fit is unchanged: the
+  ``OneCycle`` overrides the optimizer's momentum with its 0.95..0.85 cycle, so the grid's truth holds).
+  0.5 in both families, not 0.7 for beta1: one distance from the cycle's mean (0.4) for both, and a value
+  optimizers really are built with (SGD's classic early momentum, as in PyTorch's MNIST example; Adam's
+  beta1 in DCGAN and the GAN recipes after it). For SGD the effective step ``lr / (1 - momentum)`` is 2x
+  the LR at 0.5 against 10x at 0.9, so an answer that followed it would be up to 5x too high for the
+  cycle; Adam's step does not scale with beta1, which changes only how many steps it averages, and 0.7
+  would shrink that smaller effect further.
 
 Tasks: those of the suggestion benchmark (``benchmarks/quality/tasks.py``) whose optimizer has a momentum or
 a beta1 that 1cycle cycles (SGD-momentum, Nesterov, Adam, AdamW, NAdam; their RMSprop has momentum 0, left
@@ -22,8 +33,8 @@ Each run: ``Tuner(trainer).lr_range_test(model, loader, apply=False)`` at its de
 1e-7..10, the confirmation stage) on a ``Trainer(max_steps=task budget, callbacks=[OneCycle()])``, sweep
 seeds 0, 1, 2 (the suggestion benchmark's seeds: the same initial weights and batches). The policy is set
 by patching two private functions of ``lightning_lr.tuner._cycle_momentum`` for the duration of the run
-(``_mean``: what a schedule's value over the run is; ``cycle_mean_momentum``: for ``own``); the package is
-not changed. The momentum each run really held is read back from ``result.momentums``.
+(``_mean``: what a schedule's value over the run is; ``cycle_mean_momentum``: for ``own`` and ``low``); the
+package is not changed. The momentum each run really held is read back from ``result.momentums``.
 
 Ground truth: the 1cycle grid of the suggestion benchmark (``benchmarks/results/suggestion.json``): torch's
 ``OneCycleLR`` at the task's budget with its default momentum cycle 0.85..0.95 (beta1 for the Adam
@@ -32,9 +43,13 @@ regret is that of training 1cycle at the answer (the nearest of 12 max_lr per de
 over the grid-best loss; points the suggestion benchmark did not train are trained here. The dump holds
 the grid's trainings it used, so ``--from`` needs nothing else.
 
-    python benchmarks/range_test_momentum.py --dump benchmarks/results/momentum.json   # ~10 min, 1 core
+    python benchmarks/range_test_momentum.py --dump benchmarks/results/momentum.json   # ~11 min, 1 core
     python benchmarks/range_test_momentum.py --from benchmarks/results/momentum.json   # seconds
     python benchmarks/range_test_momentum.py --quick                                   # smoke run
+    python benchmarks/range_test_momentum.py --resume F --dump F                       # add what F lacks
+
+``--resume FILE`` loads FILE over the suggestion benchmark's dump and runs only what it lacks (a policy
+added since: ``low`` was added this way, 3 min on one core), dumping back to ``--dump``.
 """
 
 from __future__ import annotations
@@ -74,7 +89,10 @@ POLICIES: dict[str, str] = {
     "peak": "the cycle's momentum at its LR peak (base_momentum)",
     "own": "the optimizer's own momentum (as with cycle_momentum=False)",
     "start": "the cycle's start (max_momentum; before d705b10)",
+    "low": "the optimizer's own momentum had it been built with 0.5 (SGD momentum and Adam beta1)",
 }
+#: the momentum (SGD) or beta1 (Adam family) of the ``low`` policy's optimizer (see the module's docstring)
+LOW = 0.5
 #: the suggestion benchmark's default sweep key (the real test without a schedule: the optimizer's momentum)
 REFERENCE = "confirm|100|1e-07|10"
 
@@ -88,7 +106,8 @@ def held(policy: str) -> Iterator[None]:
     """Inside, the range test holds ``policy``'s momentum wherever a schedule cycles it: ``mean`` is the
     package's own rule; the others replace what the rule computes, each group's value (``peak``: the
     lowest value of the group's momentum schedule over the run, which 1cycle reaches at its LR peak;
-    ``start``: its first value; ``own``: the momentum the optimizer was constructed with)."""
+    ``start``: its first value; ``own``: the momentum the optimizer was constructed with; ``low``: ``LOW``,
+    as ``own`` would hold for an optimizer constructed with it)."""
     from lightning_lr.tuner import _cycle_momentum as cm
 
     if policy == "mean":
@@ -108,12 +127,12 @@ def held(policy: str) -> Iterator[None]:
         if got is None:
             return None
         d = optimizer.defaults
-        mine = float(d["momentum"]) if "momentum" in d else float(d["betas"][0])
+        mine = LOW if policy == "low" else float(d["momentum"]) if "momentum" in d else float(d["betas"][0])
         return tuple(None if m is None else mine for m in got)
 
     if policy in ("peak", "start"):
         cm._mean = value
-    elif policy == "own":
+    elif policy in ("own", "low"):
         cm.cycle_mean_momentum = own
     else:
         raise ValueError(f"unknown policy {policy!r}")
@@ -200,7 +219,8 @@ def reference(store: Store, task: Task, seeds: Sequence[int]) -> list[float | No
 
 
 def dump(path: str, store: Store, tasks: Sequence[Task], refs: dict[str, Any]) -> None:
-    names = {t.name for t in tasks}
+    runs = {k: v for k, v in store.sweeps.items() if k.split("|")[1] in POLICIES}
+    names = {t.name for t in tasks} | {k.split("|")[0] for k in runs}  # (--resume of fewer tasks keeps all)
     out = {
         "format": FORMAT,
         # the 1cycle grid (and the answers' points) of these tasks, so that --from needs nothing else
@@ -209,7 +229,7 @@ def dump(path: str, store: Store, tasks: Sequence[Task], refs: dict[str, Any]) -
             for k, v in store.trainings.items()
             if k.split("|")[0] in names and k.split("|")[1] == "onecycle"
         },
-        "runs": {k: v for k, v in store.sweeps.items() if k.split("|")[1] in POLICIES},
+        "runs": runs,
         "reference": refs,
     }
     tmp = path + ".tmp"
@@ -219,12 +239,14 @@ def dump(path: str, store: Store, tasks: Sequence[Task], refs: dict[str, Any]) -
 
 
 def load(path: str, store: Store) -> dict[str, Any]:
+    """Load a dump into ``store`` (over what it holds: ``--resume`` loads it over the suggestion benchmark's
+    dump) and return its references."""
     with open(path) as f:
         data = json.load(f)
     if data.get("format") != FORMAT:
         raise SystemExit(f"{path}: not a dump of this benchmark (format {data.get('format')!r})")
-    store.trainings = {k: [float(x) for x in v] for k, v in data["trainings"].items()}
-    store.sweeps = dict(data["runs"])
+    store.trainings.update({k: [float(x) for x in v] for k, v in data["trainings"].items()})
+    store.sweeps.update(data["runs"])
     return dict(data["reference"])
 
 
@@ -344,9 +366,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--suggestion", default=SUGGESTION, help="the suggestion benchmark's dump (the grid)")
     parser.add_argument("--dump", metavar="FILE", help="write the runs and the grid's trainings to FILE")
     parser.add_argument("--from", dest="from_", metavar="FILE", help="re-score a dump without training")
+    parser.add_argument("--resume", metavar="FILE", help="load FILE, run only what it lacks")
     args = parser.parse_args(argv)
     cli.existing(parser, "--from", args.from_)
-    cli.only_with_training(parser, args.from_, dump=args.dump)
+    cli.existing(parser, "--resume", args.resume)
+    cli.only_with_training(parser, args.from_, dump=args.dump, resume=args.resume)
     if not args.from_:
         cli.existing(parser, "--suggestion", args.suggestion)
 
@@ -358,7 +382,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         refs = load(args.from_, store)
     else:
         store.load(args.suggestion)
-        refs = {}
+        refs = load(args.resume, store) if args.resume else {}
     moving = [t for t in TASKS if has_momentum(t)]
     tasks = cli.pick(parser, moving, wanted=args.tasks, half=args.half, split=SPLIT)
     tasks.sort(key=lambda t: HALVES.index(SPLIT[t.name]))  # the tuning half first
