@@ -25,6 +25,10 @@ def test_the_sdist_holds_the_test_suite_docs_and_benchmark_scripts_but_no_result
             ".venv*", ".git", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis"
         ),
     )
+    # what `make demo` leaves in the checkout (review 107: it was packaged as a second top-level name)
+    (src / "lightning_lr_demo" / "logs").mkdir(parents=True)
+    (src / "lightning_lr_demo" / "range_test.png").write_bytes(b"png")
+    (src / "lightning_lr_demo" / "logs" / "events.out.tfevents.1").write_bytes(b"ev")
     # the version is written once, in lightning_lr/__init__.py: the copy's other version is the package's
     init = src / "lightning_lr" / "__init__.py"
     init.write_text(init.read_text().replace(f'"{lightning_lr.__version__}"', '"9.8.7"', 1))
@@ -35,8 +39,10 @@ def test_the_sdist_holds_the_test_suite_docs_and_benchmark_scripts_but_no_result
     with tarfile.open(tmp_path / name) as sdist:
         files = {"/".join(m.name.split("/")[1:]) for m in sdist.getmembers() if m.isfile()}
         info = sdist.extractfile(f"{name.removesuffix('.tar.gz')}/PKG-INFO")
-        assert info is not None
+        top = sdist.extractfile(f"{name.removesuffix('.tar.gz')}/lightning_lr.egg-info/top_level.txt")
+        assert info is not None and top is not None
         metadata = info.read().decode()
+        assert top.read().decode().split() == ["lightning_lr"]
     assert "\nVersion: 9.8.7\n" in metadata and name.endswith("-9.8.7.tar.gz")
     tests = {f for f in files if f.startswith("tests/")}
     in_repo = {
@@ -46,5 +52,7 @@ def test_the_sdist_holds_the_test_suite_docs_and_benchmark_scripts_but_no_result
     assert {"conftest.py", "CHANGELOG.md", "LICENSE", "docs/range_test.png", "docs/one_cycle.png"} <= files
     assert "benchmarks/quality/cli.py" in files and "lightning_lr/py.typed" in files
     assert not [
-        f for f in files if f.startswith("benchmarks/results/") or os.path.basename(f) == "__pycache__"
+        f
+        for f in files
+        if f.startswith(("benchmarks/results/", "lightning_lr_demo")) or os.path.basename(f) == "__pycache__"
     ]
