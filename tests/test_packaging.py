@@ -50,6 +50,7 @@ def test_the_sdist_holds_the_test_suite_docs_and_benchmark_scripts_but_no_result
     }
     assert tests >= in_repo  # every test file, tests/support included
     assert {"conftest.py", "CHANGELOG.md", "LICENSE", "docs/range_test.png", "docs/one_cycle.png"} <= files
+    assert {"docs/range_test.md", "docs/callbacks.md"} <= files  # the README's details, one click away
     assert "benchmarks/quality/cli.py" in files and "lightning_lr/py.typed" in files
     assert not [
         f

@@ -541,8 +541,8 @@ def test_in_a_run_of_unknown_length_a_schedule_warns_once_a_step_is_taken_past_i
     ids=["cosine", "warmup-1cycle", "cosine-whole-run", "warmup-constant", "step"],
 )
 def test_a_pure_schedule_given_to_lrschedule_that_ends_before_the_run_warns(tmp_path, schedule, said) -> None:
-    # review 31: the README says a schedule whose total, in steps, ends before the run warns; the presets
-    # did, but LRSchedule(CosineDecay(total=10)) trained 14 of 24 steps at LR 0 without a word
+    # review 31: docs/callbacks.md (the README then) says a schedule whose total, in steps, ends before the run
+    # warns; the presets did, but LRSchedule(CosineDecay(total=10)) trained 14 of 24 steps at LR 0 without a word
     messages = _ends_early(tmp_path, Tiny(), LRSchedule(schedule))
     if not said:
         assert messages == []

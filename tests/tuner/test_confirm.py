@@ -1725,7 +1725,7 @@ def test_a_step_passed_over_in_the_scored_tail_leaves_the_noise_too() -> None:
 
 def test_no_weight_decay_is_applied_without_an_lr_answer(tmp_path: Any) -> None:
     """Review 88: the best sweep's weight decay was written to the module though its LR had no answer (the
-    README: nothing is applied then)."""
+    range test's docs, docs/range_test.md: nothing is applied then)."""
     seed_all(0)
     model = TinyModel(weight_decay=0.05)
     with warnings.catch_warnings():

@@ -1490,7 +1490,7 @@ class _TakesTheAnswer(Callback):
 def test_a_callback_that_takes_the_answer_keeps_it_after_the_tuner(tmp_path: Any) -> None:
     """Review 99: putting the callbacks' states back after the Tuner's fit wiped the answer a user's callback
     had taken in it (that restore is gone: the callbacks' setup and on_fit_start run in the test's fit, as
-    the README says)."""
+    docs/range_test.md says)."""
     taker = _TakesTheAnswer()
     seed_all(0)
     result = Tuner(trainer(tmp_path, callbacks=[taker])).lr_range_test(TinyModel(), loader(), num_steps=30)
