@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
@@ -84,6 +86,10 @@ CALLBACK_PEERS_NAMES = {
 }
 #: where the snapshot keeps its copies (``lightning_lr.tuner._place``)
 PLACES = ("device", "host", "auto")
+#: the least a sweep's value may grow in one step, relative to itself: 16 float64 roundings, so that every
+#: step's value, computed with a rounding or two, lies above the one before (review 108: bounds a rounding
+#: apart swept one LR over and over, and the whole sweep ran before its result refused the LRs)
+MIN_GROWTH = 2.0**-48
 
 
 def _unused(options: Any, names: Sequence[str], why: str) -> None:
@@ -163,6 +169,32 @@ class SweepOptions:
 
     def _set(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
+
+    def _check_span(self, low: str, high: str, what: str, steps: int, note: str = "") -> None:
+        """An error naming ``low``, ``high`` and ``num_steps`` unless the sweep from option ``low`` to option
+        ``high`` over ``steps`` steps (``note`` says why more than ``num_steps``) can be computed: an exponential
+        sweep's factor per step finite (review 108: ``min_lr=5e-324`` overflowed it, and the error named
+        ExponentialDecay's gamma, at fit), and every step's value above the one before."""
+        lo, hi = getattr(self, low), getattr(self, high)
+        given = f"got {low}={lo!r}, {high}={hi!r} and num_steps={self.num_steps!r}{note}"
+        if self.mode == "exponential":
+            factor = (hi / lo) ** (1.0 / (steps - 1))  # as _span computes it
+            if not math.isfinite(factor):
+                raise ValueError(
+                    f"{high} / {low} must be at most {sys.float_info.max:.4g} (the largest float64), so that the "
+                    f"exponential sweep's factor per step, ({high} / {low}) ** (1 / (num_steps - 1)), is finite, "
+                    f"{given}, where {high} / {low} overflows to inf; raise {low} or lower {high}, or sweep "
+                    f"with mode='linear'"
+                )
+            growth = factor - 1.0
+        else:
+            growth = (hi - lo) / (steps - 1) / hi
+        if growth < MIN_GROWTH:
+            raise ValueError(
+                f"{low} and {high} must lie far enough apart for num_steps that every step of the sweep has "
+                f"its own {what}, at least 2**-48 (16 float64 roundings) above the one before, {given}, where "
+                f"the {what} grows {growth:.3g} of itself per step; widen the range or take fewer steps"
+            )
 
     def _span(self, start: float, end: float) -> Schedule:
         """``start`` at sweep step 0 to ``end`` at the last, evenly in ``mode``; exactly ``end`` at the last
@@ -291,6 +323,13 @@ class LROptions(SweepOptions):
             _unused(self, ("confirm_steps",), f"confirm=False{auto}: only the confirmation stage uses it")
         if not self.apply:
             _unused(self, ("attr_name",), "apply=False: only applying the suggestion sets it")
+        if self.retry:  # the second try's sweep too, before anything runs
+            steps = RETRY_FACTOR * self.num_steps
+            self._check_span(
+                "min_lr", "max_lr", "LR", steps, f" (with retry=True, a second try sweeps {steps})"
+            )
+        else:
+            self._check_span("min_lr", "max_lr", "LR", self.num_steps)
 
     def lr_schedule(self) -> Schedule:
         return self._span(self.min_lr, self.max_lr)
@@ -343,6 +382,7 @@ class MomentumOptions(SweepOptions):
                 f"min_momentum must be > 0 with mode='exponential' (a geometric sweep from 0 stays at 0), got "
                 f"min_momentum={self.min_momentum!r}; use mode='linear' to start at 0"
             )
+        self._check_span("min_momentum", "max_momentum", "momentum", self.num_steps)
 
     def lr_schedule(self) -> Schedule | None:
         return None if self.lr is None else Constant(self.lr)

@@ -269,7 +269,8 @@ class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
 
     Args:
         min_lr: first LR of the sweep, > 0.
-        max_lr: last LR of the sweep, > min_lr.
+        max_lr: last LR of the sweep, > min_lr: far enough above it that every step has its own LR and, with
+            ``mode="exponential"``, at most 1.8e308 times it (the factor per step must be finite).
         num_steps: optimizer steps of the sweep (one point each), >= 5. Under manual optimization too: the
             ``training_step`` calls up to one that steps the optimizer make a step (see
             :meth:`Tuner.lr_range_test <lightning_lr.Tuner.lr_range_test>`).

@@ -211,7 +211,8 @@ class Tuner(_LightningTuner):
             val_dataloaders: validation data (used with ``val_loss=True``).
             datamodule: a LightningDataModule instead of dataloaders.
             min_lr: first LR of the sweep, > 0.
-            max_lr: last LR of the sweep, > min_lr.
+            max_lr: last LR of the sweep, > min_lr: far enough above it that every step has its own LR and, with
+                ``mode="exponential"``, at most 1.8e308 times it (the factor per step must be finite).
             num_steps: optimizer steps of the sweep (one recorded point each; under manual optimization the
                 ``training_step`` calls up to one that steps the optimizer), >= 5.
             mode: ``"exponential"`` (even steps in log LR) or ``"linear"``.

@@ -759,6 +759,33 @@ def test_the_callback_scales_an_optimizer_that_ignores_the_attribute_it_set(tmp_
             r"min_lr must be < max_lr, got min_lr=1.0 and max_lr=0.1",
         ),
         ({"min_lr": 0.1, "max_lr": 0.1}, ValueError, r"min_lr must be < max_lr"),
+        # review 108: bounds whose ratio overflows named ExponentialDecay's gamma (the callback's at fit)
+        (
+            {"min_lr": 5e-324, "num_steps": 8},
+            ValueError,
+            r"max_lr / min_lr must be at most 1.798e\+308 \(the largest float64\), so that the exponential sweep's "
+            r"factor per step, \(max_lr / min_lr\) \*\* \(1 / \(num_steps - 1\)\), is finite, got min_lr=5e-324, "
+            r"max_lr=10.0 and num_steps=8 \(with retry=True, a second try sweeps 24\), where max_lr / min_lr "
+            r"overflows to inf; raise min_lr or lower max_lr, or sweep with mode='linear'$",
+        ),
+        (
+            {"min_lr": 1e-300, "max_lr": 1e10, "num_steps": 8, "retry": False},
+            ValueError,
+            r"max_lr / min_lr must be at most .* got min_lr=1e-300, max_lr=10000000000.0 and num_steps=8, where",
+        ),
+        # and bounds a rounding apart swept one LR again and again, refused as the result's lrs after the sweep
+        (
+            {"min_lr": 1.0, "max_lr": 1.0000000000000004},
+            ValueError,
+            r"min_lr and max_lr must lie far enough apart for num_steps that every step of the sweep has its own "
+            r"LR, at least 2\*\*-48 .* got min_lr=1.0, max_lr=1.0000000000000004 and num_steps=100 \(with "
+            r"retry=True, a second try sweeps 300\), where the LR grows 0 of itself per step",
+        ),
+        (
+            {"min_lr": 1.0, "max_lr": 1.000000000001, "mode": "linear"},
+            ValueError,
+            r"min_lr and max_lr must lie far enough apart .* a second try sweeps 300\), where the LR grows 3.34e-15",
+        ),
         ({"min_lr": 0.0}, ValueError, r"min_lr must be > 0, got 0.0"),
         ({"max_lr": -1.0}, ValueError, r"max_lr must be > 0, got -1.0"),
         ({"min_lr": float("nan")}, ValueError, r"min_lr must be a finite number > 0, got nan"),
@@ -879,6 +906,16 @@ def test_the_tuner_takes_only_a_trainer(given: Any) -> None:
         ({"min_momentum": 0.99, "max_momentum": 0.9}, r"min_momentum must be < max_momentum"),
         ({"max_momentum": 1.0}, r"max_momentum must be in \[0, 1\), got 1.0"),
         ({"lr": 0}, r"lr must be > 0 or None, got 0"),
+        (
+            {"min_momentum": 5e-324, "mode": "exponential"},
+            r"max_momentum / min_momentum must be at most 1.798e\+308 .* got min_momentum=5e-324, "
+            r"max_momentum=0.99 and num_steps=100, where max_momentum / min_momentum overflows to inf",
+        ),
+        (
+            {"min_momentum": 0.5, "max_momentum": 0.500000000000001},
+            r"min_momentum and max_momentum must lie far enough apart for num_steps that every step of the "
+            r"sweep has its own momentum",
+        ),
     ],
 )
 def test_bad_momentum_options(tmp_path: Any, kwargs: dict[str, Any], match: str) -> None:
