@@ -38,6 +38,7 @@ __all__ = [
     "function",
     "in_range",
     "integer",
+    "keys",
     "known_as",
     "non_negative",
     "non_negative_int",
@@ -257,6 +258,24 @@ def sequence(
     if non_empty and len(value) == 0:
         fail(name, f"a non-empty list of {what}", value)
     return [item(f"{name}[{i}]", v) for i, v in enumerate(value)]
+
+
+def keys(what: str, data: Mapping[str, Any], required: Sequence[str], optional: Sequence[str] = ()) -> None:
+    """An error unless ``data``, a saved ``what`` dict, holds every ``required`` key and no key besides those and
+    the ``optional`` ones: a misspelt key (``"weight_decy"``) would be dropped without a word, and its value
+    lost (review 108)."""
+    missing = [k for k in required if k not in data]
+    if missing:
+        raise ValueError(f"{what} dict is missing {missing}")
+    unknown = [k for k in data if k not in required and k not in optional]
+    if unknown:
+        known = ", ".join(map(repr, required))
+        if optional:
+            known += f", and optionally {', '.join(map(repr, optional))}"
+        raise ValueError(
+            f"{what} dict keys must be {known}, got the unknown key{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(map(repr, unknown))}"
+        )
 
 
 def same(a: Any, b: Any) -> bool:

@@ -36,6 +36,7 @@ trained by :mod:`._candidates`.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -177,14 +178,17 @@ class Candidate:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Candidate:
-        losses = tuple(_float("losses", v) for v in data["losses"])
+        if not isinstance(data, Mapping):
+            V.fail("candidate", "a dict (Candidate.to_dict)", data, TypeError)
+        V.keys("Candidate", data, ("lr", "losses", "score"), ("steps_taken", "excused", "passed"))
+        steps = functools.partial(V.sequence, item=V.non_negative_int, what="step indices", non_empty=False)
         return cls(
             V.positive("lr", data["lr"]),
-            losses,
+            tuple(V.sequence("losses", data["losses"], _float, what="numbers", non_empty=False)),
             _float("score", data["score"]),
             data.get("steps_taken"),
-            tuple(data.get("excused", ())),
-            tuple(data.get("passed", ())),
+            tuple(steps("excused", data.get("excused", []))),
+            tuple(steps("passed", data.get("passed", []))),
         )
 
 
@@ -291,14 +295,30 @@ class Confirmation:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Confirmation:
+        if not isinstance(data, Mapping):
+            V.fail("confirmation", "a dict (Confirmation.to_dict) or None", data, TypeError)
+        V.keys(
+            "Confirmation", data, ("steps",), ("candidates", "anchor", "start", "chosen", "reason", "retry")
+        )
         start = data.get("start")
+        reason = data.get("reason", "")
+        if not isinstance(reason, str):
+            V.fail("reason", "a string", reason, TypeError)
         return cls(
-            candidates=tuple(Candidate.from_dict(c) for c in data.get("candidates", ())),
+            candidates=tuple(
+                V.sequence(
+                    "candidates",
+                    data.get("candidates", []),
+                    lambda _, c: Candidate.from_dict(c),
+                    what="Candidate dicts",
+                    non_empty=False,
+                )
+            ),
             steps=V.integer("steps", data["steps"], 1),
             anchor=V.optional(V.positive, "anchor", data.get("anchor")),
             start=None if start is None else _float("start", start),
             chosen=V.optional(V.non_negative_int, "chosen", data.get("chosen")),
-            reason=str(data.get("reason", "")),
+            reason=reason,
             retry=V.boolean("retry", data.get("retry", False)),
         )
 

@@ -25,9 +25,38 @@ from .. import _validate as V
 from . import _rules
 from ._options import MODES
 
-__all__ = ["FORMAT", "KINDS", "STOPS", "SweepResult", "check_kind", "fmt", "load_json", "save_json", "short"]
+__all__ = [
+    "FORMAT",
+    "KINDS",
+    "STOPS",
+    "SweepResult",
+    "check_format",
+    "check_kind",
+    "fmt",
+    "load_json",
+    "save_json",
+    "short",
+]
 
 FORMAT = 1
+#: the keys of every sweep's :meth:`SweepResult.to_dict` that :meth:`SweepResult.from_dict` needs
+_KEYS = (
+    "format",
+    "kind",
+    "param",
+    "mode",
+    "smoothing",
+    "num_steps",
+    "stop_reason",
+    "lrs",
+    "losses",
+    "momentums",
+)
+#: the keys it also writes that a dict may leave out: ``val_loss`` and ``weight_decay`` (files written before
+#: they were) take their defaults, ``smoothed`` is recomputed from the losses (and, when given, checked)
+_OPTIONAL_KEYS = ("val_loss", "weight_decay", "smoothed")
+#: how far a written ``smoothed`` may lie from the recomputed one, relative to it or to the largest loss
+SMOOTHED_TOLERANCE = 1e-4
 STOPS = ("completed", "diverged", "non-finite loss")
 _JSON_CONSTANTS = ("NaN", "Infinity", "-Infinity")
 
@@ -93,6 +122,13 @@ def check_kind(data: Any, kind: str, reader: str) -> None:
     raise ValueError(f"not a {reader} dict (its 'kind' must be {kind!r}): {short(data)}")
 
 
+def check_format(data: Mapping[str, Any], kind: str) -> None:
+    """An error unless ``data["format"]`` is :data:`FORMAT` (an int: ``True == 1`` passed, review 108)."""
+    value = data.get("format")
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value != FORMAT:
+        V.fail("format", f"{FORMAT} (the {kind} format this version reads)", value)
+
+
 def save_json(data: dict[str, Any], path: str | os.PathLike[str]) -> None:
     """Write ``data`` as strict JSON (no NaN constants) to ``path``."""
     with open(os.fspath(path), "w", encoding="utf-8") as f:
@@ -119,6 +155,8 @@ class SweepResult:
     #: whether ``momentums`` may hold None (an optimizer without momentum)
     _optional_momentums: ClassVar[bool] = True
     _types: ClassVar[dict[str, type[SweepResult]]] = {}
+    #: the keys of this type's :meth:`to_dict` besides the shared ones, each optional
+    _more_keys: ClassVar[tuple[str, ...]] = ()
 
     lrs: tuple[float, ...]
     losses: tuple[float, ...]
@@ -272,24 +310,47 @@ class SweepResult:
 
     @classmethod
     def from_dict(cls: type[R], data: Mapping[str, Any]) -> R:
-        """The result written by :meth:`to_dict` (``smoothed`` is recomputed from the raw losses), of the type
-        its ``param`` names; an error if that is not this class."""
+        """The result written by :meth:`to_dict`, of the type its ``param`` names; an error if that is not this
+        class. Every field gets the constructor's checks; a key :meth:`to_dict` does not write is refused, by
+        name (``val_loss``, ``weight_decay`` and ``smoothed`` may be left out; ``smoothed`` is recomputed from
+        the raw losses and, when given, must match it)."""
         check_kind(data, "RangeTestResult", cls.__name__)
-        if data.get("format") != FORMAT:
-            raise ValueError(
-                f"unsupported RangeTestResult format {data.get('format')!r}; this version reads {FORMAT}"
-            )
-        keys = ("lrs", "losses", "momentums", "mode", "smoothing", "param", "num_steps", "stop_reason")
-        missing = [k for k in keys if k not in data]
-        if missing:
-            raise ValueError(f"RangeTestResult dict is missing {missing}")
+        check_format(data, "RangeTestResult")
+        if "param" not in data:
+            raise ValueError("RangeTestResult dict is missing ['param']")
         kind = SweepResult._types[V.one_of("param", data["param"], SweepResult._types)]
         if not issubclass(kind, cls):
             raise ValueError(
                 f"this dict holds a {kind.__name__} (param={data['param']!r}), not a {cls.__name__}; read it "
                 f"with {kind.__name__}.from_dict or {kind.__name__}.load"
             )
-        return kind._from_fields(data)  # type: ignore[return-value]
+        V.keys("RangeTestResult", data, _KEYS, (*_OPTIONAL_KEYS, *kind._more_keys))
+        result = kind._from_fields(data)
+        if "smoothed" in data:
+            result._check_smoothed(data["smoothed"])
+        return result  # type: ignore[return-value]
+
+    def _check_smoothed(self, written: Any) -> None:
+        """An error unless ``written`` is this result's ``smoothed``, up to the rounding of a store that keeps
+        fewer digits (the benchmarks' keep 6): ``smoothed`` is recomputed from the losses, and a ``smoothed``
+        that says otherwise was edited, or written for other losses (review 108: it was ignored)."""
+        values = _points("smoothed", written)
+        finite = [abs(v) for v in self.losses if math.isfinite(v)]
+        scale = max(finite, default=0.0)
+        where = f"{len(values)} values for {len(self.smoothed)} losses" if len(values) != len(self) else ""
+        for i, (got, own) in enumerate(zip(values, self.smoothed, strict=False)):
+            alike = math.isnan(got) and math.isnan(own)
+            if not (
+                where
+                or alike
+                or math.isclose(got, own, rel_tol=SMOOTHED_TOLERANCE, abs_tol=SMOOTHED_TOLERANCE * scale)
+            ):
+                where = f"step {i}: {got!r} where the losses give {own!r}"
+        if where:
+            raise ValueError(
+                f"smoothed must be the EMA of losses with smoothing={self.smoothing!r} ({where}; from_dict "
+                f"recomputes it: leave it out, or keep it as to_dict wrote it), got {short(written)}"
+            )
 
     @classmethod
     def _from_fields(cls, data: Mapping[str, Any]) -> SweepResult:

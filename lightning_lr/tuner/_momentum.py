@@ -73,7 +73,7 @@ class MomentumRangeTestResult(SweepResult):
             smoothing=data["smoothing"],
             num_steps=data["num_steps"],
             stop_reason=data["stop_reason"],
-            val_loss=bool(data.get("val_loss", False)),
+            val_loss=data.get("val_loss", False),  # its check (review 108: bool("false") was True)
         )
 
     def _pick(self, method: str | None) -> tuple[float | None, str]:

@@ -91,6 +91,7 @@ class RangeTestResult(SweepResult):
     smoothed: tuple[float, ...] = field(init=False)
 
     param: ClassVar[str] = "lr"
+    _more_keys: ClassVar[tuple[str, ...]] = ("confirmation", "first_try", "steps_taken", "rule")
 
     def __post_init__(self) -> None:
         self._check()
@@ -124,15 +125,23 @@ class RangeTestResult(SweepResult):
             smoothing=data["smoothing"],
             num_steps=data["num_steps"],
             stop_reason=data["stop_reason"],
-            val_loss=bool(data.get("val_loss", False)),
+            val_loss=data.get("val_loss", False),  # its check (review 108: bool("false") was True)
             weight_decay=data.get("weight_decay"),
             confirmation=None
             if data.get("confirmation") is None
             else Confirmation.from_dict(data["confirmation"]),
-            first_try=None if data.get("first_try") is None else RangeTestResult.from_dict(data["first_try"]),
+            first_try=None
+            if data.get("first_try") is None
+            else RangeTestResult._first_try(data["first_try"]),
             steps_taken=data.get("steps_taken"),
             rule=data.get("rule"),
         )
+
+    @classmethod
+    def _first_try(cls, data: Any) -> RangeTestResult:
+        if not isinstance(data, Mapping):
+            V.fail("first_try", "a RangeTestResult dict (to_dict) or None", data, TypeError)
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (see :meth:`SweepResult.to_dict`), with the ``confirmation``, the ``first_try``,

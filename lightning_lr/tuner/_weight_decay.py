@@ -11,8 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as V
 from ._confirm import tail_length
-from ._curve import FORMAT, check_kind, fmt, load_json, save_json, short
+from ._curve import FORMAT, check_format, check_kind, fmt, load_json, save_json, short
 from ._result import RangeTestResult
 from ._rules import search_start
 
@@ -215,6 +216,8 @@ class WeightDecayResult:
             raise ValueError(
                 f"WeightDecayResult dict needs 'results', a list of the sweeps' dicts, got {short(data.get('results'))}"
             )
+        check_format(data, "WeightDecayResult")
+        V.keys("WeightDecayResult", data, ("format", "kind", "results"))  # (review 108: others were dropped)
         return cls(tuple(RangeTestResult.from_dict(d) for d in data["results"]))
 
     def save(self, path: str | os.PathLike[str]) -> None:

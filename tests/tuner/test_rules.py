@@ -620,3 +620,97 @@ def test_a_momentum_answer_is_not_a_lucky_batch_at_the_sweeps_start() -> None:
     )  # fmt: skip
     with pytest.warns(UserWarning, match=r"stopped after 11 steps of 100, within its first tenth"):
         assert blown.suggestion() is None
+
+
+def test_from_dict_checks_every_field_and_key_as_the_constructor_does() -> None:
+    # review 108: from_dict took val_loss "false" as True (bool()), format True as 1, dropped a misspelt key and
+    # ignored a wrong smoothed, where the constructor refuses each
+    from lightning_lr.tuner._confirm import Candidate, Confirmation
+
+    d = sample(smoothing=0.9).to_dict()
+    with pytest.raises(TypeError, match=r"^val_loss must be True or False, got 'false'$"):
+        RangeTestResult.from_dict({**d, "val_loss": "false"})
+    for bad in (True, 1.0, "1"):
+        with pytest.raises(
+            ValueError,
+            match=rf"^format must be 1 \(the RangeTestResult format this version reads\), got {bad!r}$",
+        ):
+            RangeTestResult.from_dict({**d, "format": bad})
+    with pytest.raises(
+        ValueError,
+        match=r"^RangeTestResult dict keys must be 'format', 'kind', 'param', 'mode', 'smoothing', 'num_steps', "
+        r"'stop_reason', 'lrs', 'losses', 'momentums', and optionally 'val_loss', 'weight_decay', 'smoothed', "
+        r"'confirmation', 'first_try', 'steps_taken', 'rule', got the unknown key 'weight_decy'$",
+    ):
+        RangeTestResult.from_dict({**d, "weight_decy": 0.1})
+    with pytest.raises(
+        ValueError,
+        match=r"^smoothed must be the EMA of losses with smoothing=0.9 \(2 values for 100 losses; from_dict "
+        r"recomputes it: leave it out, or keep it as to_dict wrote it\), got \[1, 2\]$",
+    ):
+        RangeTestResult.from_dict({**d, "smoothed": [1, 2]})
+    edited = list(d["smoothed"])
+    edited[3] += 0.5
+    with pytest.raises(
+        ValueError, match=r"^smoothed must be .* \(step 3: [\d.]+ where the losses give [\d.]+;"
+    ):
+        RangeTestResult.from_dict({**d, "smoothed": edited})
+    with pytest.raises(TypeError, match=r"^smoothed\[0\] must be a number, got 'a'$"):
+        RangeTestResult.from_dict({**d, "smoothed": ["a"] * 100})
+    # the optional keys stay optional (older files), and a store that keeps 6 digits (the benchmarks') still loads
+    short = {k: v for k, v in d.items() if k not in ("val_loss", "weight_decay", "smoothed")}
+    assert RangeTestResult.from_dict(short) == sample(smoothing=0.9)
+    rounded = {
+        **d,
+        "losses": [float(f"{v:.6g}") for v in d["losses"]],
+        "smoothed": [float(f"{v:.6g}") for v in d["smoothed"]],
+    }
+    assert RangeTestResult.from_dict(rounded).smoothed == pytest.approx(d["smoothed"], rel=1e-5)
+    # a momentum sweep has none of an LR sweep's own keys
+    moms = np.linspace(0.8, 0.99, 20)
+    m = MomentumRangeTestResult(moms, (moms - 0.9) ** 2 + 1.0, [1e-2] * 20).to_dict()
+    with pytest.raises(TypeError, match=r"^val_loss must be True or False, got 0$"):
+        MomentumRangeTestResult.from_dict({**m, "val_loss": 0})
+    with pytest.raises(
+        ValueError,
+        match=r"and optionally 'val_loss', 'weight_decay', 'smoothed', got the unknown key 'rule'$",
+    ):
+        MomentumRangeTestResult.from_dict({**m, "rule": "minimum"})
+    # the confirmation, its candidates, the first try and a weight-decay sweep's dict alike
+    conf = Confirmation((Candidate(1e-3, (2.0, 1.0), 1.0), Candidate(1e-2, (2.0, 0.5), 0.5)), 2, 1e-2, 2.0, 1)
+    c = sample(confirmation=conf).to_dict()
+    with pytest.raises(
+        ValueError,
+        match=r"^Confirmation dict keys must be 'steps', and optionally .* got the unknown key 'reasn'$",
+    ):
+        RangeTestResult.from_dict({**c, "confirmation": {**c["confirmation"], "reasn": "x"}})
+    with pytest.raises(TypeError, match=r"^reason must be a string, got 5$"):
+        RangeTestResult.from_dict({**c, "confirmation": {**c["confirmation"], "reason": 5}})
+    with pytest.raises(
+        TypeError, match=r"^confirmation must be a dict \(Confirmation.to_dict\) or None, got 5$"
+    ):
+        RangeTestResult.from_dict({**c, "confirmation": 5})
+    cand = {**c["confirmation"]["candidates"][0], "scor": 1.0}
+    with pytest.raises(
+        ValueError,
+        match=r"^Candidate dict keys must be 'lr', 'losses', 'score', .* got the unknown key 'scor'$",
+    ):
+        RangeTestResult.from_dict({**c, "confirmation": {**c["confirmation"], "candidates": [cand]}})
+    cand = {**c["confirmation"]["candidates"][0], "excused": [0.5]}
+    with pytest.raises(TypeError, match=r"^excused\[0\] must be a non-negative integer, got 0.5$"):
+        RangeTestResult.from_dict({**c, "confirmation": {**c["confirmation"], "candidates": [cand]}})
+    with pytest.raises(
+        TypeError, match=r"^first_try must be a RangeTestResult dict \(to_dict\) or None, got 5$"
+    ):
+        RangeTestResult.from_dict({**c, "first_try": 5})
+    assert RangeTestResult.from_dict(c) == sample(confirmation=conf)
+    w = WeightDecayResult([sample(weight_decay=0.0), sample(weight_decay=1e-4)]).to_dict()
+    with pytest.raises(
+        ValueError, match=r"^format must be 1 \(the WeightDecayResult format this version reads\), got True$"
+    ):
+        WeightDecayResult.from_dict({**w, "format": True})
+    with pytest.raises(
+        ValueError,
+        match=r"^WeightDecayResult dict keys must be 'format', 'kind', 'results', got the unknown key 'best'$",
+    ):
+        WeightDecayResult.from_dict({**w, "best": 0})
