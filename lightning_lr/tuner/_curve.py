@@ -129,16 +129,25 @@ def check_format(data: Mapping[str, Any], kind: str) -> None:
         V.fail("format", f"{FORMAT} (the {kind} format this version reads)", value)
 
 
+def _path(path: Any) -> str | bytes:
+    """``path`` as :func:`open` takes it: an error naming ``path`` for anything but a file path (review 108:
+    ``save(None)`` raised Python's bare "expected str, bytes or os.PathLike object"; ``save(0)`` would have
+    opened file descriptor 0 had it got that far)."""
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        V.fail("path", "a file path: a str, bytes or an os.PathLike such as pathlib.Path", path, TypeError)
+    return os.fspath(path)
+
+
 def save_json(data: dict[str, Any], path: str | os.PathLike[str]) -> None:
     """Write ``data`` as strict JSON (no NaN constants) to ``path``."""
-    with open(os.fspath(path), "w", encoding="utf-8") as f:
+    with open(_path(path), "w", encoding="utf-8") as f:
         json.dump(data, f, indent=1, allow_nan=False)
         f.write("\n")
 
 
 def load_json(path: str | os.PathLike[str]) -> Any:
     """Read the JSON file at ``path``."""
-    with open(os.fspath(path), encoding="utf-8") as f:
+    with open(_path(path), encoding="utf-8") as f:
         return json.load(f)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
+import re
 import warnings
 from typing import Any
 
@@ -714,3 +716,20 @@ def test_from_dict_checks_every_field_and_key_as_the_constructor_does() -> None:
         match=r"^WeightDecayResult dict keys must be 'format', 'kind', 'results', got the unknown key 'best'$",
     ):
         WeightDecayResult.from_dict({**w, "best": 0})
+
+
+@pytest.mark.parametrize("path", [None, 0, 1.5, ["r.json"]])
+def test_a_path_that_is_no_file_path_is_named(tmp_path: Any, path: Any) -> None:
+    # review 108: save(None), save(0) and load(None) raised Python's bare "expected str, bytes or os.PathLike
+    # object" from inside the JSON writer
+    said = rf"^path must be a file path: a str, bytes or an os.PathLike such as pathlib.Path, got {re.escape(repr(path))}$"
+    with pytest.raises(TypeError, match=said):
+        sample().save(path)
+    with pytest.raises(TypeError, match=said):
+        RangeTestResult.load(path)
+    with pytest.raises(TypeError, match=said):
+        WeightDecayResult([sample(weight_decay=0.0), sample(weight_decay=1e-4)]).save(path)
+    with pytest.raises(TypeError, match=said):
+        WeightDecayResult.load(path)
+    sample().save(str(tmp_path / "r.json"))  # a str, a Path and bytes still do
+    assert RangeTestResult.load(tmp_path / "r.json") == RangeTestResult.load(os.fsencode(tmp_path / "r.json"))
