@@ -73,8 +73,13 @@ def _point(name: str, value: Any) -> float:
 
 
 def _points(name: str, values: Any, optional: bool = False) -> tuple[Any, ...]:
-    if isinstance(values, Iterable) and not isinstance(values, (str, bytes, Sequence, np.ndarray)):
-        values = list(values)  # a generator or another one-pass iterable
+    one_pass = (
+        not isinstance(values, (str, bytes, Sequence, np.ndarray)) and getattr(values, "ndim", None) != 0
+    )
+    if isinstance(values, Iterable) and one_pass:
+        # a generator or another one-pass iterable; not a 0-d tensor, which is one number, no list (review 108:
+        # iterating it raised torch's "iteration over a 0-d tensor")
+        values = list(values)
     if optional:
         return tuple(V.sequence(name, values, _optional_point, what="numbers or None", non_empty=False))
     return tuple(V.sequence(name, values, _point, what="numbers", non_empty=False))

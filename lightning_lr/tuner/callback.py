@@ -45,7 +45,13 @@ def _epochs(value: Any) -> tuple[int, ...] | None:
     if value is None:
         return None
     items = [value] if isinstance(value, numbers.Integral) and not isinstance(value, bool) else value
-    if isinstance(items, (str, bytes)) or not isinstance(items, Iterable):
+    # a 0-d array or tensor is iterable by its type, but iterating it raises (review 108): no list, and no
+    # epoch index either (an int is, as every other integer option of the range test takes it)
+    if (
+        isinstance(items, (str, bytes))
+        or not isinstance(items, Iterable)
+        or getattr(items, "ndim", None) == 0
+    ):
         raise TypeError(f"epochs must be None, an epoch index or a list of them, got {value!r}")
     out = []
     for e in items:

@@ -882,6 +882,16 @@ def test_entry_points_spell_the_options_defaults(entry_point: Any, options: Any,
         ([], r"epochs must name at least one epoch"),
         ("0", r"epochs must be None"),
         ([1, 1], r"epochs must name each epoch once \(one test per epoch\), got \[1, 1\]"),  # review 97
+        # review 108: a 0-d array or tensor was iterated ("iteration over a 0-d array"); said as a plain 1.5 is
+        (1.5, r"^LRRangeTest: epochs must be None, an epoch index or a list of them, got 1.5$"),
+        (
+            np.array(1),
+            r"^LRRangeTest: epochs must be None, an epoch index or a list of them, got array\(1\)$",
+        ),
+        (
+            torch.tensor(1),
+            r"^LRRangeTest: epochs must be None, an epoch index or a list of them, got tensor\(1\)$",
+        ),
     ],
 )
 def test_bad_epochs(epochs: Any, match: str) -> None:

@@ -733,3 +733,21 @@ def test_a_path_that_is_no_file_path_is_named(tmp_path: Any, path: Any) -> None:
         WeightDecayResult.load(path)
     sample().save(str(tmp_path / "r.json"))  # a str, a Path and bytes still do
     assert RangeTestResult.load(tmp_path / "r.json") == RangeTestResult.load(os.fsencode(tmp_path / "r.json"))
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        ((torch.tensor(0.5), [1.0], [None]), r"lrs must be a list of numbers, got tensor\(0.5000\)"),
+        ((0.5, [1.0], [None]), r"lrs must be a list of numbers, got 0.5"),  # as a plain number is
+        (([0.5], np.array(1.0), [None]), r"losses must be a list of numbers, got array\(1.\)"),
+        (
+            ([0.5], [1.0], torch.tensor(0.9)),
+            r"momentums must be a list of numbers or None, got tensor\(0.9000\)",
+        ),
+    ],
+)
+def test_a_0d_array_or_tensor_for_a_curve_is_named_as_a_number_is(args: tuple[Any, ...], said: str) -> None:
+    # review 108: a 0-d tensor was iterated ("iteration over a 0-d tensor")
+    with pytest.raises(TypeError, match=f"^{said}$"):
+        RangeTestResult(*args)
