@@ -14,7 +14,7 @@ from __future__ import annotations
 from .. import _validate as V
 from ..schedules import OneCycle
 
-__all__ = ["cyclic_bounds", "one_cycle_max_lr", "one_cycle_mean"]
+__all__ = ["check_ratio", "cyclic_bounds", "one_cycle_max_lr", "one_cycle_mean"]
 
 
 def one_cycle_mean(
@@ -44,11 +44,12 @@ def one_cycle_mean(
         final_div_factor=final_div_factor,
         three_phase=three_phase,
     )  # its checks, its messages
-    start = 1.0 / div_factor
-    end = start / final_div_factor
+    # in float64, whatever numpy type they came in (review 108: np.float32(25) made the peak an np.float32)
+    pct, start = float(pct_start), 1.0 / float(div_factor)
+    end = start / float(final_div_factor)
     if three_phase:
-        return pct_start * (start + 1.0) + (1.0 - 2.0 * pct_start) * (start + end) / 2.0
-    return pct_start * (start + 1.0) / 2.0 + (1.0 - pct_start) * (1.0 + end) / 2.0
+        return pct * (start + 1.0) + (1.0 - 2.0 * pct) * (start + end) / 2.0
+    return pct * (start + 1.0) / 2.0 + (1.0 - pct) * (1.0 + end) / 2.0
 
 
 def one_cycle_max_lr(lr: float, **shape: float | str | bool) -> float:
@@ -68,8 +69,16 @@ def cyclic_bounds(lr: float, ratio: float) -> tuple[float, float]:
         >>> cyclic_bounds(0.01, 4.0)
         (0.004, 0.016)
     """
+    r = check_ratio(ratio)
+    top = 2.0 * lr / (1.0 + 1.0 / r)
+    return top / r, top
+
+
+def check_ratio(ratio: float) -> float:
+    """``ratio`` (``max_lr / base_lr`` of a cycle) as a float > 1; a numpy scalar is a float here too (review
+    108: ``np.int64(3)`` made the base an ``np.float64``)."""
     allowed = "a number > 1 (max_lr / base_lr)"
-    if V.finite("ratio", ratio, allowed) <= 1:
+    r = V.finite("ratio", ratio, allowed)
+    if r <= 1:
         V.fail("ratio", allowed, ratio)
-    top = 2.0 * lr / (1.0 + 1.0 / ratio)
-    return top / ratio, top
+    return r

@@ -389,7 +389,8 @@ class RangeTestResult(SweepResult):
             >>> [round(v, 6) for v in r.cyclic_bounds(ratio=4, method="valley")]
             [0.004, 0.016]
         """
-        _, top = _bounds.cyclic_bounds(1.0, ratio)  # its check of ratio; the triangle of mean 1
+        ratio = _bounds.check_ratio(ratio)
+        _, top = _bounds.cyclic_bounds(1.0, ratio)  # the triangle of mean 1
         peak, reason = self._peak(method, 1.0 / top, "cyclic_bounds")
         if peak is None:
             warnings.warn(

@@ -751,3 +751,23 @@ def test_a_0d_array_or_tensor_for_a_curve_is_named_as_a_number_is(args: tuple[An
     # review 108: a 0-d tensor was iterated ("iteration over a 0-d tensor")
     with pytest.raises(TypeError, match=f"^{said}$"):
         RangeTestResult(*args)
+
+
+@pytest.mark.parametrize("method", [None, "valley"])
+def test_bounds_from_numpy_scalars_are_plain_floats_equal_to_the_python_numbers_ones(
+    method: str | None,
+) -> None:
+    # review 108: cyclic_bounds(np.int64(3)) returned (np.float64(...), ...), and a np.float32 shape argument
+    # made one_cycle_max_lr an np.float32, where int and float arguments give floats
+    r = sample(smoothing=0.0)
+    for ratio, plain in ((np.int64(3), 3), (np.float32(4.0), 4.0), (np.float64(2.5), 2.5)):
+        bounds = r.cyclic_bounds(ratio, method)
+        assert bounds is not None and [type(v) for v in bounds] == [float, float], bounds
+        assert bounds == r.cyclic_bounds(plain, method)
+    for shape, plain in (
+        ({"div_factor": np.float32(25.0)}, {"div_factor": 25.0}),
+        ({"pct_start": np.float32(0.25)}, {"pct_start": 0.25}),
+        ({"final_div_factor": np.int64(100)}, {"final_div_factor": 100}),
+    ):
+        peak = r.one_cycle_max_lr(method, **shape)
+        assert type(peak) is float and peak == r.one_cycle_max_lr(method, **plain), (shape, peak)
