@@ -31,6 +31,7 @@ from typing import Any, NoReturn, TypeVar
 import numpy as np
 
 __all__ = [
+    "UnusedArgumentWarning",
     "boolean",
     "context",
     "fail",
@@ -52,6 +53,12 @@ __all__ = [
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UnusedArgumentWarning(UserWarning):
+    """An argument was given (checked, and not its default) that cannot change the answer of the call, which
+    says so instead of ignoring it without a word; a caller that passes it on purpose (a callback handing over
+    its own settings) silences it by this category."""
 
 
 def fail(name: str, allowed: str, value: Any, error: type[Exception] = ValueError) -> NoReturn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import math
 import warnings
@@ -305,7 +306,10 @@ class RangeTestResult(SweepResult):
           the lowest loss (past it the sweep's loss rose; review 47 saw ``valley``'s doubled answer land there,
           where the 1cycle did not train).
 
-        None, with the suggestion's warning, when there is no suggestion.
+        None, with the suggestion's warning, when there is no suggestion. The ``"minimum"`` rule's peak (the
+        default answer of a result without a :attr:`confirmation`) does not depend on the cycle's shape: shape
+        arguments other than their defaults are then checked, and an
+        :class:`~lightning_lr._validate.UnusedArgumentWarning` names them (review 108: they were ignored unsaid).
 
         Example:
             >>> r = RangeTestResult([1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.9, 1.2, 1.05, 1.0, 4.0],
@@ -313,13 +317,15 @@ class RangeTestResult(SweepResult):
             >>> r.suggestion("valley"), round(r.one_cycle_max_lr("valley"), 4)
             (0.01, 0.0198)
         """
-        mean = _bounds.one_cycle_mean(
-            pct_start=pct_start,
-            anneal=anneal,
-            div_factor=div_factor,
-            final_div_factor=final_div_factor,
-            three_phase=three_phase,
-        )
+        shape = {
+            "pct_start": pct_start,
+            "anneal": anneal,
+            "div_factor": div_factor,
+            "final_div_factor": final_div_factor,
+            "three_phase": three_phase,
+        }
+        mean = _bounds.one_cycle_mean(**shape)  # type: ignore[arg-type]
+        self._say_unused_shape(method, shape)
         peak, reason = self._peak(method, mean, "one_cycle_max_lr")
         if peak is None:
             warnings.warn(
@@ -328,6 +334,31 @@ class RangeTestResult(SweepResult):
                 stacklevel=2,
             )
         return peak
+
+    def _say_unused_shape(self, method: str | None, shape: Mapping[str, Any]) -> None:
+        """Warn, once for all of them, of the shape arguments given that the ``"minimum"`` rule's peak ignores."""
+        if self._rule_name(method) != "minimum":
+            return
+        defaults = inspect.signature(RangeTestResult.one_cycle_max_lr).parameters
+        given = {k: v for k, v in shape.items() if not V.same(v, defaults[k].default)}
+        if not given:
+            return
+        if method is not None:
+            whose = "method='minimum'"
+        elif self.rule is not None:
+            whose = "rule='minimum', this result's answer"
+        else:
+            whose = "the default answer of a result without a confirmation"
+        listed = ", ".join(f"{k}={v!r}" for k, v in given.items())
+        they, them = ("they are", "them") if len(given) > 1 else ("it is", "it")
+        rules = ("" if self.confirmation is None else f"{CONFIRMED!r}, ") + "'valley', 'steepest' or 'slide'"
+        warnings.warn(
+            f"one_cycle_max_lr: {listed} cannot change the peak of the 'minimum' rule ({whose}): it is the LR of "
+            f"the lowest loss itself (Smith 2018), whatever the cycle's shape, so {they} ignored. Leave {them} "
+            f"out, or read a rule whose peak follows the shape (method={rules})",
+            V.UnusedArgumentWarning,
+            stacklevel=3,
+        )
 
     def _peak(self, method: str | None, mean: float, what: str) -> tuple[float | None, str]:
         """The top of a schedule whose mean LR is ``mean`` of its top, for the answer ``method`` (see

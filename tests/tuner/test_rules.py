@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lightning_lr import MomentumRangeTestResult, RangeTestResult
+from lightning_lr._validate import UnusedArgumentWarning
 from lightning_lr.schedules import OneCycle
 from lightning_lr.tuner import DEFAULT_METHOD, METHODS, WeightDecayResult, _rules
 
@@ -753,6 +754,7 @@ def test_a_0d_array_or_tensor_for_a_curve_is_named_as_a_number_is(args: tuple[An
         RangeTestResult(*args)
 
 
+@pytest.mark.filterwarnings("default")
 @pytest.mark.parametrize("method", [None, "valley"])
 def test_bounds_from_numpy_scalars_are_plain_floats_equal_to_the_python_numbers_ones(
     method: str | None,
@@ -760,6 +762,7 @@ def test_bounds_from_numpy_scalars_are_plain_floats_equal_to_the_python_numbers_
     # review 108: cyclic_bounds(np.int64(3)) returned (np.float64(...), ...), and a np.float32 shape argument
     # made one_cycle_max_lr an np.float32, where int and float arguments give floats
     r = sample(smoothing=0.0)
+    warnings.simplefilter("ignore", UnusedArgumentWarning)  # the 'minimum' rule's peak ignores the shape
     for ratio, plain in ((np.int64(3), 3), (np.float32(4.0), 4.0), (np.float64(2.5), 2.5)):
         bounds = r.cyclic_bounds(ratio, method)
         assert bounds is not None and [type(v) for v in bounds] == [float, float], bounds
@@ -771,3 +774,37 @@ def test_bounds_from_numpy_scalars_are_plain_floats_equal_to_the_python_numbers_
     ):
         peak = r.one_cycle_max_lr(method, **shape)
         assert type(peak) is float and peak == r.one_cycle_max_lr(method, **plain), (shape, peak)
+
+
+def test_shape_arguments_the_minimum_rules_peak_ignores_are_named_once() -> None:
+    # review 108: one_cycle_max_lr(pct_start=0.9, div_factor=1.0) answered as one_cycle_max_lr() under the default
+    # rule ('minimum': the LR of the lowest loss, whatever the shape), without a word
+    r = sample(smoothing=0.0)
+    with pytest.warns(UnusedArgumentWarning) as caught:
+        peak = r.one_cycle_max_lr(pct_start=0.9, div_factor=1.0)
+    assert peak == r.one_cycle_max_lr() and len(caught) == 1
+    assert str(caught[0].message) == (
+        "one_cycle_max_lr: pct_start=0.9, div_factor=1.0 cannot change the peak of the 'minimum' rule (the default "
+        "answer of a result without a confirmation): it is the LR of the lowest loss itself (Smith 2018), whatever "
+        "the cycle's shape, so they are ignored. Leave them out, or read a rule whose peak follows the shape "
+        "(method='valley', 'steepest' or 'slide')"
+    )
+    assert caught[0].filename == __file__  # said where the call is
+    with pytest.warns(
+        UnusedArgumentWarning,
+        match=r"^one_cycle_max_lr: three_phase=True cannot .*\(method='minimum'\).* so it is ignored",
+    ):
+        r.one_cycle_max_lr("minimum", three_phase=True)
+    with pytest.warns(UnusedArgumentWarning, match=r"\(rule='minimum', this result's answer\)"):
+        dataclasses.replace(r, rule="minimum").one_cycle_max_lr(anneal="linear")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r.one_cycle_max_lr(pct_start=0.3, div_factor=25)  # the defaults, spelled out: nothing is ignored
+        assert r.one_cycle_max_lr("valley", pct_start=0.9) != r.one_cycle_max_lr("valley")  # a shape it reads
+    # a OneCycle callback hands its own shape over, which is no question to the result: it says nothing
+    from lightning_lr.callbacks import OneCycle as OneCycleCallback
+
+    cycle = OneCycleCallback(pct_start=0.25, div_factor=10.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnusedArgumentWarning)
+        assert cycle.range_test_values(r) == {"max_lr": peak}
