@@ -30,6 +30,7 @@ from lightning_lr.schedules import (
     join,
     warmup,
 )
+from lightning_lr.schedules._base import _rebuild
 from lightning_lr.schedules.long_run import InverseSqrt
 
 
@@ -226,16 +227,25 @@ def test_named_functions_and_module_level_instances_pickle() -> None:
 def test_a_pickled_multiplicative_holds_its_arguments_not_its_cache() -> None:
     s = Multiplicative(1.0, ninety_percent)
     s(100)  # a warm cache
-    assert s.__reduce__() == (Multiplicative, (1.0, ninety_percent))
+    assert s.__reduce__() == (_rebuild, (Multiplicative, (1.0, ninety_percent)))
     assert pickle.loads(pickle.dumps(s))(100) == s(100)
 
 
 @pytest.mark.parametrize("name", list(all_examples()))
 def test_a_pickle_holds_the_constructor_arguments(name: str) -> None:
     s = all_examples()[name]
-    cls, args = s.__reduce__()
-    assert cls is type(s)
+    rebuild, (cls, args) = s.__reduce__()  # _rebuild: the constructor, without repeating its GrowthWarning
+    assert rebuild is _rebuild and cls is type(s)
     assert args == tuple(getattr(s, f) for f in fields(s))
+
+
+def test_a_pickle_written_with_the_class_itself_still_loads() -> None:
+    # the form __reduce__ had before _rebuild: files written then load as they did
+    class Old:
+        def __reduce__(self):
+            return (StepDecay, (0.1, 10, 0.5))
+
+    assert pickle.loads(pickle.dumps(Old())) == StepDecay(0.1, every=10)
 
 
 # --- repr -------------------------------------------------------------------------------------------------
