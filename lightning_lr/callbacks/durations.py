@@ -130,6 +130,22 @@ class Epochs(Duration):
         return (Epochs, (self.epochs,))
 
 
+#: what a :class:`Fraction` may be: no run takes more than 2**53 optimizer steps (what a schedule counts), and
+#: every run at least one, so a fraction beyond that is no length a run can resolve (review 108: a larger one
+#: overflowed at fit start, an ``OverflowError`` naming no argument)
+_RUNS = (
+    f"a number in [0, 2**53 = {V.MAX_COUNT}] (a run takes at most 2**53 optimizer steps, and at least one)"
+)
+
+
+def _at_most_runs(name: str, value: Any) -> float:
+    """A :class:`Fraction`'s ``fraction``: a finite number in [0, 2**53]."""
+    v = V.non_negative(name, value)
+    if v > V.MAX_COUNT:
+        V.fail(name, _RUNS, value)
+    return v
+
+
 class Fraction(Duration):
     """A duration as a fraction of the whole run: ``Fraction(0.25)`` is a quarter of
     ``trainer.estimated_stepping_batches``.
@@ -140,9 +156,10 @@ class Fraction(Duration):
     The run's length must be known: ``max_epochs`` with a sized dataloader, or ``max_steps``.
 
     Args:
-        fraction: a number >= 0; 0 only where the argument takes 0 steps (``warmup``).
+        fraction: a number in [0, 2**53]; 0 only where the argument takes 0 steps (``warmup``).
         denominator: if given, ``fraction`` is a numerator and the fraction is ``fraction / denominator``
-            (``Fraction(1, 10)``, as the standard library's is written); a number > 0.
+            (``Fraction(1, 10)``, as the standard library's is written); a number > 0, and the quotient is
+            in [0, 2**53] (an error names both).
 
     Example:
         >>> from lightning_lr.callbacks import Fraction, RunInfo
@@ -157,10 +174,17 @@ class Fraction(Duration):
 
     def __init__(self, fraction: float, denominator: float | None = None) -> None:
         with V.context("Fraction"):
-            if denominator is not None:  # Fraction(1, 10), as the standard library's is written (review 72)
+            if denominator is None:
+                value = _at_most_runs("fraction", fraction)
+            else:  # Fraction(1, 10), as the standard library's is written (review 72)
                 numerator = V.non_negative("fraction", fraction)
-                fraction = numerator / V.positive("denominator", denominator)
-            object.__setattr__(self, "fraction", V.non_negative("fraction", fraction))
+                below = V.positive("denominator", denominator)
+                value = numerator / below
+                if not value <= V.MAX_COUNT:  # review 108: Fraction(1, 5e-324) blamed "fraction ... got inf"
+                    raise ValueError(
+                        f"fraction / denominator must be {_RUNS}, got {numerator!r} / {below!r} = {value:g}"
+                    )
+            object.__setattr__(self, "fraction", value)
 
     def resolve(self, run: RunInfo) -> float:
         if run.total_steps is None:

@@ -115,6 +115,29 @@ def test_durations_are_values() -> None:
         Epochs(1).epochs = 2  # type: ignore[misc]
 
 
+def test_a_fraction_beyond_any_run_names_the_arguments_given() -> None:
+    # review 108: Fraction(1, 5e-324) said "fraction must be a finite number >= 0, got inf", an inf the user
+    # never passed; the quotient names both arguments and their values
+    for numerator, denominator, shown in (
+        (1, 5e-324, r"1\.0 / 5e-324 = inf"),
+        (0.5, 1e-300, r"0\.5 / 1e-300 = 5e\+299"),
+    ):
+        with pytest.raises(ValueError) as info:
+            Fraction(numerator, denominator)
+        assert re.fullmatch(
+            r"Fraction: fraction / denominator must be a number in \[0, 2\*\*53 = 9007199254740992\] \(a run "
+            rf"takes at most 2\*\*53 optimizer steps, and at least one\), got {shown}",
+            str(info.value),
+        ), str(info.value)
+    # one given as it is, too: a fraction that large overflowed at fit start (OverflowError, no argument named)
+    with pytest.raises(
+        ValueError, match=r"^Fraction: fraction must be a number in \[0, 2\*\*53 .*got 1e\+306$"
+    ):
+        Fraction(1e306)
+    assert Fraction(2**53).fraction == 2**53 and Fraction(3, 2**-50).fraction == 3 * 2**50
+    assert RunInfo(total_steps=10, steps_per_epoch=5).steps(Fraction(2**53)) == 2**53
+
+
 def test_resolution_rounds_half_up_and_lengths_are_at_least_one_step() -> None:
     run = RunInfo(total_steps=5, steps_per_epoch=3)
     assert run.steps(Fraction(0.5)) == 3  # 2.5 -> 3 (Python's round would give 2)
