@@ -77,6 +77,11 @@ def _fmt(v: float) -> str:
     return str(int(v)) if v == int(v) else repr(v)
 
 
+#: what :class:`Epochs` may be: an epoch takes at least one optimizer step and no run more than 2**53 (what a
+#: schedule counts), so more epochs are no length a run can resolve
+_EPOCHS = f"a number in [0, 2**53 = {V.MAX_COUNT}] (an epoch takes at least one optimizer step, and a run at most 2**53)"
+
+
 class Epochs(Duration):
     """A duration in epochs: ``Epochs(2)``, ``Epochs(0.5)``.
 
@@ -85,8 +90,8 @@ class Epochs(Duration):
     Epochs need a train dataloader with a length.
 
     Args:
-        epochs: a number of epochs >= 0 (fractions of an epoch are allowed); 0 only where the argument
-            takes 0 steps (``warmup``).
+        epochs: a number of epochs in [0, 2**53] (fractions of an epoch are allowed: an epoch takes at least one
+            optimizer step, and no run more than 2**53); 0 only where the argument takes 0 steps (``warmup``).
 
     Example:
         >>> from lightning_lr.callbacks import Epochs, RunInfo
@@ -101,7 +106,10 @@ class Epochs(Duration):
 
     def __init__(self, epochs: float) -> None:
         with V.context("Epochs"):
-            object.__setattr__(self, "epochs", V.non_negative("epochs", epochs))
+            v = V.non_negative("epochs", epochs)
+            if v > V.MAX_COUNT:  # review 108: Epochs(1e308) was a 317-digit repr, and overflowed at fit start
+                V.fail("epochs", _EPOCHS, epochs)
+            object.__setattr__(self, "epochs", v)
 
     def resolve(self, run: RunInfo) -> float:
         if run.steps_per_epoch is None:
@@ -324,7 +332,8 @@ def check_duration(name: str, value: Any, *, minimum: int = 1) -> Any:
             # the number, not its type's repr (Fraction(Fraction(1, 10)), Epochs(np.float32(0.1))); a float's
             # digits, the others' to float32's precision (review 75: 0.10000000149011612)
             shown = repr(float(value)) if isinstance(value, float) else f"{x:.7g}"
-            hints = [f"Epochs({shown}) for epochs"] if math.isfinite(x) and x > 0 else []
+            # (no hint to a value Epochs refuses: review 108)
+            hints = [f"Epochs({shown}) for epochs"] if 0 < x <= V.MAX_COUNT else []
             # 0.1 * N: steps, as a float (review 83), within what an int may be (review 87)
             if math.isfinite(x) and minimum <= x <= V.MAX_COUNT and x.is_integer():
                 hints.insert(0, f"{int(x)} (an int) for optimizer steps")

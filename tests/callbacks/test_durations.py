@@ -55,10 +55,10 @@ from support.trainers import fit
             TypeError,
             r"must be an int: write Epochs\(2.5\) for epochs\), got 2.5$",
         ),
-        (  # review 87: no int hint the check then refuses (beyond 2**53)
+        (  # review 87: no int hint the check then refuses (beyond 2**53); review 108: nor an Epochs one
             lambda: CosineDecay(warmup=1e20),
             TypeError,
-            r"must be an int: write Epochs\(1e\+20\) for epochs\), got 1e\+20$",
+            r"warmup must be an int >= 0 \(optimizer steps\), Epochs\(n\) or Fraction\(f\), got 1e\+20$",
         ),
         (  # review 83: a whole float (0.1 * N) was sent to Epochs(10.0) only
             lambda: CosineDecay(warmup=10.0),
@@ -136,6 +136,22 @@ def test_a_fraction_beyond_any_run_names_the_arguments_given() -> None:
         Fraction(1e306)
     assert Fraction(2**53).fraction == 2**53 and Fraction(3, 2**-50).fraction == 3 * 2**50
     assert RunInfo(total_steps=10, steps_per_epoch=5).steps(Fraction(2**53)) == 2**53
+
+
+def test_more_epochs_than_any_run_has_are_refused() -> None:
+    # review 108: Epochs(1e308) was made, its repr a 317-digit integer, and the fit overflowed resolving it
+    # (OverflowError, no argument named); an epoch takes at least one step and no run more than 2**53
+    for epochs in (1e308, 2.0**53 + 2, 10**20):
+        with pytest.raises(ValueError) as info:
+            Epochs(epochs)
+        assert str(info.value) == (
+            f"Epochs: epochs must be a number in [0, 2**53 = 9007199254740992] (an epoch takes at least one "
+            f"optimizer step, and a run at most 2**53), got {epochs!r}"
+        )
+    assert (
+        repr(Epochs(2**53)) == "Epochs(9007199254740992)" and repr(Epochs(1e15)) == "Epochs(1000000000000000)"
+    )
+    assert RunInfo(total_steps=10, steps_per_epoch=3).steps(Epochs(2**53)) == 2**53
 
 
 def test_resolution_rounds_half_up_and_lengths_are_at_least_one_step() -> None:
