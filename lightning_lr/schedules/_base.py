@@ -22,7 +22,7 @@ from typing import Any, ClassVar, NoReturn, TypeVar
 
 import numpy as np
 
-from .._validate import context, fail, non_negative_int
+from .._validate import context, fail, non_negative_int, optional, positive_int
 from ._math import ARRAY, SCALAR
 
 __all__ = ["GrowthWarning", "Schedule", "UnpicklableFunctionError"]
@@ -64,6 +64,26 @@ def _freezing(init: Callable[..., None]) -> Callable[..., None]:
         object.__setattr__(self, "_frozen", True)
 
     return construct
+
+
+def _checking_default(natural_length: Callable[..., Any]) -> Callable[..., Any]:
+    """``natural_length`` that first checks its ``default``: None or a positive integer, refused by name
+    otherwise (review 108: ``Constant(0.1).natural_length(default='abc')`` answered ``'abc'``, a join's raised a
+    bare TypeError). :class:`Schedule` wraps every class's own ``natural_length`` with it, a user's too."""
+    if getattr(natural_length, "_checks_default", False):
+        return natural_length
+
+    @functools.wraps(natural_length)
+    def checked(self: Schedule, default: Any = None) -> Any:
+        if default is not None:
+            try:
+                default = optional(positive_int, "default", default)
+            except (TypeError, ValueError) as exc:
+                raise type(exc)(f"{type(self).__name__}.natural_length: {exc}") from None
+        return natural_length(self, default)
+
+    checked._checks_default = True  # type: ignore[attr-defined]
+    return checked
 
 
 class FrozenList(list):
@@ -118,6 +138,8 @@ class Schedule:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if "natural_length" in cls.__dict__:  # its default checked, for every schedule (review 108)
+            cls.natural_length = _checking_default(cls.__dict__["natural_length"])  # type: ignore[method-assign]
         init = cls.__dict__.get("__init__")
         if init is None:
             return
@@ -173,13 +195,20 @@ class Schedule:
             out = np.broadcast_to(out, (n,)).copy()
         return out
 
+    @_checking_default
     def natural_length(self, default: int | None = None) -> int | None:
         """A number of steps that shows the whole shape of the schedule: its length when it has one (a
         1cycle run, a cosine decay), else a few of its cycles or decay steps.
 
+        A decay that goes on without an end (a time-based or exponential decay) shows its shape in 10 ..
+        100,000 steps: one too slow to show in 100,000 (``TimeDecay(0.1, decay=5e-324)``, whose shape would
+        take more steps than any run has) answers 100,000, the cap.
+
         Args:
-            default: what a schedule with neither a length nor a scale of its own (a constant, a user
-                function) answers; a join ending in such a schedule adds it after its last boundary.
+            default: None, or a positive integer: what a schedule with neither a length nor a scale of its
+                own (a constant, a user function, a decay at rate 0) answers; a join ending in such a
+                schedule adds it after its last boundary. Another value is refused (a TypeError or
+                ValueError naming it), whatever the schedule.
 
         Returns:
             The number of steps, or ``default``.

@@ -486,5 +486,7 @@ class CosineRestarts(Schedule):
 
 
 def _steps_to_show(n: float) -> int:
-    """``n`` steps rounded up, within 10 .. 100,000 (how long a decay without an end takes to show)."""
-    return int(min(max(math.ceil(n), 10), 100_000))
+    """``n`` steps rounded up, within 10 .. 100,000 (how long a decay without an end takes to show); an
+    infinite ``n`` (a rate so small that ``1 / rate`` overflows) is the cap (review 108: it raised
+    OverflowError)."""
+    return int(max(math.ceil(min(n, 100_000)), 10))

@@ -398,6 +398,54 @@ def test_natural_length_of_decays_without_a_scale() -> None:
     assert ExponentialDecay(0.1, rate=50.0).natural_length() == 10  # at least 10
 
 
+def test_a_decay_too_slow_to_show_answers_the_cap() -> None:
+    # review 108: 9 / 5e-324 and 3 / 1e-310 overflow to inf, and the natural length raised OverflowError
+    assert sched.TimeDecay(0.1, decay=5e-324).natural_length() == 100_000
+    assert ExponentialDecay(0.1, rate=1e-310).natural_length() == 100_000
+    assert ExponentialDecay(0.1, gamma=1 - 2**-53).natural_length() == 100_000
+
+
+@pytest.mark.parametrize("name", sorted(all_examples()))
+@pytest.mark.parametrize(
+    ("default", "error", "shown"),
+    [
+        ("abc", TypeError, "'abc'"),
+        (-5, ValueError, "-5"),
+        (0, ValueError, "0"),
+        (2.5, TypeError, "2.5"),
+        (True, TypeError, "True"),
+    ],
+)
+def test_natural_length_checks_its_default_for_every_schedule(name: str, default, error, shown) -> None:
+    # review 108: Constant(0.1).natural_length(default='abc') answered 'abc', default=-5 answered -5, and a
+    # join's raised a bare TypeError; a schedule with a length of its own did not look at it at all
+    s = all_examples()[name]
+    with pytest.raises(error) as info:
+        s.natural_length(default=default)
+    assert str(info.value) == (
+        f"{type(s).__name__}.natural_length: default must be a positive integer or None, got {shown}"
+    )
+    with pytest.raises(error, match=r"natural_length: default must be a positive integer or None"):
+        s.natural_length(default)  # positionally too
+    assert s.natural_length(default=np.int64(7)) == s.natural_length(default=7)
+
+
+def test_a_users_schedule_has_its_natural_length_default_checked() -> None:
+    class Steps(sched.Schedule):
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+        def _eval(self, t, xp):
+            return 0.1 + 0.0 * t
+
+        def natural_length(self, default=None):
+            return self.n if default is None else default
+
+    assert Steps(3).natural_length() == 3 and Steps(3).natural_length(default=9) == 9
+    with pytest.raises(TypeError, match=r"^Steps.natural_length: default must be a positive integer or None"):
+        Steps(3).natural_length(default="9")
+
+
 # --- Multiplicative costs O(1) per step in increasing order ------------------------------------------------
 
 
