@@ -3,7 +3,8 @@
 Each concrete schedule writes its formula once, in :meth:`Schedule._eval`, against a tiny math namespace
 ``xp``: :data:`SCALAR` (``math`` on Python numbers, used by ``schedule(step)``) or :data:`ARRAY` (numpy on
 an array of steps, used by ``schedule.values(n)`` and by ScheduleLR's blocks). :func:`segments` splits an
-array of steps into the pieces of a piecewise schedule, and :func:`lerp` is the one interpolation.
+array of steps into the pieces of a piecewise schedule, :func:`lerp` is the one interpolation and :func:`ramp`
+the one warm-up from 0 of the schedules that have their own.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ARRAY", "SCALAR", "lerp", "segments"]
+__all__ = ["ARRAY", "SCALAR", "lerp", "ramp", "segments"]
 
 
 class _ScalarMath:
@@ -163,3 +164,18 @@ def lerp(a: Any, b: Any, w: Any, xp: Any) -> Any:
     value += a
     np.copyto(value, b, where=w >= 1.0)
     return np.clip(value, np.minimum(a, b), np.maximum(a, b), out=value)
+
+
+def ramp(peak: float, t: Any, steps: int, xp: Any) -> Any:
+    """``peak * min(t, steps) / steps``: a linear rise from 0 at step 0 to ``peak`` at step ``steps`` (and
+    ``peak`` after it), never above ``peak``.
+
+    It multiplies before it divides, the same values to the last bit as it always gave, wherever
+    ``peak * steps`` is a finite float; for a peak so near the end of the float range that it is not, it
+    divides first (review 108: ``InverseSqrt(1e308, warmup=10)(2)`` was ``inf``, where ``Linear(0, 1e308,
+    10)(5)`` is 5e+307).
+    """
+    taken = xp.minimum(t, steps)
+    if math.isfinite(peak * steps):
+        return peak * taken / steps
+    return peak * (taken / steps)

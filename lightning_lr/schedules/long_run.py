@@ -8,7 +8,7 @@ from typing import Any
 
 from .._validate import fail, non_negative, non_negative_int, one_of, positive, positive_int
 from ._base import Schedule, _fmt
-from ._math import lerp
+from ._math import lerp, ramp
 
 __all__ = ["InverseSqrt", "WarmupStableDecay"]
 
@@ -132,8 +132,8 @@ class WarmupStableDecay(Schedule):
             g = xp.half_cos(x, 1.0)
         cooled = lerp(self.final, self.peak, g, xp)  # final + (peak - final) * g, exact at the ends
         if self.warmup:
-            ramp = self.peak * xp.minimum(t, self.warmup) / self.warmup
-            return xp.where(t < self.warmup, ramp, cooled)
+            rise = ramp(self.peak, t, self.warmup, xp)  # peak * t / warmup, finite for any peak
+            return xp.where(t < self.warmup, rise, cooled)
         return cooled
 
     def natural_length(self, default: int | None = None) -> int:
@@ -169,9 +169,9 @@ class InverseSqrt(Schedule):
         self.warmup = positive_int("warmup", warmup)
 
     def _eval(self, t: Any, xp: Any) -> Any:
-        ramp = self.peak * xp.minimum(t, self.warmup) / self.warmup
+        rise = ramp(self.peak, t, self.warmup, xp)  # peak * t / warmup, finite for any peak
         tail = self.peak * (self.warmup / xp.maximum(t, self.warmup)) ** 0.5
-        return xp.where(t < self.warmup, ramp, tail)
+        return xp.where(t < self.warmup, rise, tail)
 
     def natural_length(self, default: int | None = None) -> int:
         """Ten warm-ups: the decay to a third of the peak."""

@@ -116,3 +116,29 @@ def test_inverse_sqrt(peak: float, warm: int, t: int) -> None:
     assert s(warm) == peak  # the phases meet at the peak
     v = s.values(warm + 50)
     assert np.all(np.diff(v[warm:]) <= 0) and np.all(np.diff(v[: warm + 1]) >= 0)
+
+
+@pytest.mark.parametrize("peak", [1e308, 1.7976931348623157e308, 3e307])
+def test_a_warm_up_to_a_peak_near_the_float_range_stays_finite(peak: float) -> None:
+    # review 108: the warm-up multiplied before it divided, so peak * t overflowed: InverseSqrt(1e308,
+    # warmup=10)(2) and WarmupStableDecay(1e308, 100, warmup=10)(5) were inf where Linear(0, 1e308, 10)(5) is 5e+307
+    for s in (InverseSqrt(peak, warmup=10), WarmupStableDecay(peak, 100, warmup=10)):
+        values = s.values(120)
+        assert np.isfinite(values).all() and values.max() == peak, s
+        assert [s(t) for t in range(120)] == values.tolist()
+        assert s(5) == pytest.approx(peak / 2, rel=1e-15)
+        assert np.all(np.diff(values[:11]) > 0)
+
+
+@given(
+    peak=st.floats(1e-12, 1e3, allow_nan=False),
+    warm=st.integers(1, 10_000),
+    t=st.integers(0, 10_000),
+)
+def test_the_warm_up_keeps_its_values_to_the_last_bit(peak: float, warm: int, t: int) -> None:
+    # the overflow fix changes no value of an ordinary peak: still peak * t / warmup, bit for bit
+    expected = peak * min(t, warm) / warm
+    if t < warm:
+        assert InverseSqrt(peak, warmup=warm)(t) == expected
+        assert WarmupStableDecay(peak, 2 * warm + 10, warmup=warm)(t) == expected
+        assert InverseSqrt(peak, warmup=warm).values(t + 1)[t] == expected
