@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import torch
 from lightning.pytorch.utilities import rank_zero_warn
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import ReduceLROnPlateau
@@ -48,6 +49,7 @@ __all__ = [
     "OptimizerInfo",
     "add",
     "bare",
+    "check_lrs",
     "claim_scale",
     "install",
     "link",
@@ -426,3 +428,49 @@ def with_context(owner: str, info: OptimizerInfo, make: Callable[..., T], *args:
         elif not message.startswith(owner):
             message = f"{owner} on {info.label}: {message}"
         raise type(exc)(message) from None
+
+
+#: the largest LR a float32 parameter's update takes: torch converts the LR to the parameters' type, and a
+#: larger one fails inside the optimizer's step ("value cannot be converted to type float without overflow")
+_FLOAT32_MAX = float(torch.finfo(torch.float32).max)
+
+
+def check_lrs(owner: str, entry: Injected, why: str = "") -> None:
+    """Refuse an LR the scheduler put into a param group it drives that the optimizer cannot use: not a finite
+    number, or beyond the largest value of the group's parameters' type (float32's 3.4e38; a float64 model's
+    is the float range). Called before each optimizer step, with the values of that step: the one place where
+    every schedule callback's values meet the optimizer, however they were planned (review 108: a
+    ``CosineDecay(initial=1e308)`` or an ``ExponentialDecay(gamma=1e20)`` failed inside torch's SGD, naming no
+    argument). ``owner`` is the callback as its repr shows it, with its arguments; ``why`` adds where values it
+    did not show came from."""
+    scheduler = entry.scheduler
+    for i, (group, schedule) in enumerate(
+        zip(entry.optimizer.param_groups, scheduler.lr_schedules, strict=False)
+    ):
+        if schedule is None:
+            continue
+        lr = group["lr"]
+        if isinstance(lr, torch.Tensor) and lr.device.type != "cpu":
+            continue  # (read only by a device sync, which a step must not wait for)
+        value = float(lr)
+        if -_FLOAT32_MAX <= value <= _FLOAT32_MAX:  # (every ordinary LR: one comparison a group)
+            continue
+        kinds = {p.dtype for p in group["params"] if isinstance(p, torch.Tensor) and p.is_floating_point()}
+        largest = min(
+            (float(torch.finfo(k).max) for k in kinds), default=float(torch.finfo(torch.float64).max)
+        )
+        if abs(value) <= largest:  # float64 parameters take it (nan and inf are never at most a number)
+            continue
+        if value != value or abs(value) == float("inf"):
+            what = "which is no finite number"
+        else:
+            names = "/".join(sorted(str(k).replace("torch.", "") for k in kinds))
+            what = (
+                f"more than its {names} parameters can take (torch converts the LR to their type, whose largest "
+                f"value is {largest:g}, and the optimizer's step would fail naming no argument)"
+            )
+        raise ValueError(
+            f"{owner}: at optimizer step {scheduler.last_epoch} its schedule gives param group {i} of "
+            f"{entry.info.label} the LR {value:g}, {what}. These arguments{why} produced it: give values that "
+            f"keep the LR within range (a smaller peak or initial LR, a factor that grows it less)"
+        )

@@ -101,6 +101,10 @@ class ScheduleCallback(RunPlanning, Callback):
       added at that step. :meth:`planned` returns the same curves as arrays.
     - **Range test.** :meth:`apply_range_test` fills the arguments in :attr:`range_test_args` that were
       left as None (see there).
+    - **An LR the optimizer cannot take.** Before each optimizer step, an LR its schedule put into a param
+      group that is no finite number, or beyond the largest value of the group's parameters' type (float32's
+      3.4e38: torch converts the LR to it and its step would fail naming nothing), raises a ValueError naming
+      this callback with its arguments, the step, the group and the value.
 
     Args:
         optimizer: which optimizers to schedule: ``"all"``, an index, or a class name.
@@ -626,8 +630,25 @@ class ScheduleCallback(RunPlanning, Callback):
     def on_before_optimizer_step(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, optimizer: Optimizer
     ) -> None:
+        inner = getattr(optimizer, "_optimizer", optimizer)  # (Lightning's LightningOptimizer wraps it)
+        for entry in self._injected:
+            if entry.optimizer is inner:  # an LR the optimizer cannot take is refused here, by name
+                _inject.check_lrs(repr(self), entry, self._lrs_from())
         if self._logging is not None:
             self._logging.before_optimizer_step(trainer, pl_module, optimizer)
+
+    def _lrs_from(self) -> str:
+        """Where the LRs this callback's repr does not show came from, for :func:`~._inject.check_lrs`."""
+        parts = []
+        for arg in self.range_test_args:
+            if getattr(self, arg, None) is None:
+                filled = self._filled.values.get(arg)
+                parts.append(
+                    f"the optimizer's own LR for {arg}, left as None"
+                    if filled is None
+                    else f"{arg}={filled:.4g} from the LR range test"
+                )
+        return f" (and {'; '.join(parts)})" if parts else ""
 
     def on_train_batch_end(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: Any, batch: Any, batch_idx: int
