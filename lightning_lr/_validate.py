@@ -45,6 +45,7 @@ __all__ = [
     "non_negative_int",
     "one_of",
     "optional",
+    "plain",
     "positive",
     "positive_int",
     "sequence",
@@ -133,6 +134,32 @@ def _is_real(value: Any) -> bool:
 
 def _is_int(value: Any) -> bool:
     return not isinstance(value, (bool, np.bool_)) and isinstance(value, numbers.Integral)
+
+
+def plain(value: Any) -> Any:
+    """``value`` as a plain Python value, for an argument kept as the user gave it once checked: a number of
+    another type (numpy's ``int64``, ``float32``, ``float64``; ``fractions.Fraction``) as the ``int`` or
+    ``float`` it is, a numpy bool as a ``bool``, a list or tuple item by item; anything else, and a value that
+    is plain already, as it is (the same object).
+
+    Example:
+        >>> import numpy as np
+        >>> plain(np.int64(3)), plain(np.float32(0.25)), plain([np.float64(0.5), None]), plain("cos")
+        (3, 0.25, [0.5, None], 'cos')
+    """
+    kind = type(value)
+    if kind in (int, float, bool, str) or value is None:
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if _is_int(value):
+        return int(value)
+    if _is_real(value):
+        return float(value)
+    if kind in (list, tuple):
+        items = [plain(v) for v in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else kind(items)
+    return value
 
 
 def finite(name: str, value: Any, allowed: str = "a finite real number") -> float:

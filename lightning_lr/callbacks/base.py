@@ -11,6 +11,8 @@ values a range test filled in (:mod:`._filled`), checkpoint state (:mod:`._state
 from __future__ import annotations
 
 import copy
+import functools
+import inspect
 import pickle
 import warnings
 from collections.abc import Mapping, Sequence
@@ -155,7 +157,8 @@ class ScheduleCallback(RunPlanning, Callback):
         if "build" in vars(cls) and "reads_run" not in vars(cls):
             cls.reads_run = True
         if "__init__" in vars(cls):  # LearningRateMonitor's argument names get a hint, as the peers' do
-            cls.__init__ = V.known_as(peers.MONITOR)(vars(cls)["__init__"])  # type: ignore[method-assign]
+            init = _keeping_plain(vars(cls)["__init__"])
+            cls.__init__ = V.known_as(peers.MONITOR)(init)  # type: ignore[method-assign]
 
     @V.known_as(peers.MONITOR)
     def __init__(self, *, optimizer: int | str = "all", log_lr: bool = True, preview: bool = True) -> None:
@@ -918,6 +921,26 @@ class ScheduleCallback(RunPlanning, Callback):
 
     def __repr__(self) -> str:
         return _hparams.call_repr(self, self.name)
+
+
+def _keeping_plain(init: Any) -> Any:
+    """``init`` that then keeps every constructor argument the callback stored as a plain Python value
+    (:func:`~lightning_lr._validate.plain`): one place for every schedule callback, a user's too (review 108:
+    ``OneCycle(div_factor=np.int64(3))`` kept the numpy int, its repr showed ``np.int64(3)``, it was not equal
+    to ``OneCycle(div_factor=3)``, and under LRScheduleMixin hparams.yaml recorded the string ``np.int64(3)``;
+    the arguments a check stores as it returns them, LRs and durations, were plain already)."""
+
+    @functools.wraps(init)
+    def construct(self: ScheduleCallback, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        held = vars(self)
+        for name in inspect.signature(type(self).__init__).parameters:
+            if name in held:
+                value = V.plain(held[name])
+                if value is not held[name]:
+                    held[name] = value
+
+    return construct
 
 
 def _retimed(spec: Any, points: list[tuple[int, int]]) -> Any:

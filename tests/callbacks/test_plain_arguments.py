@@ -1,0 +1,107 @@
+"""Every schedule callback keeps its arguments as plain Python values, whatever number type they came in (review
+108: numpy ints stayed numpy ints, shown as ``np.int64(3)`` in the repr and recorded as that string in
+hparams.yaml)."""
+
+from __future__ import annotations
+
+import fractions
+import pickle
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+from lightning.pytorch.loggers import CSVLogger
+
+from lightning_lr import LRScheduleMixin
+from lightning_lr import schedules as S
+from lightning_lr.callbacks import (
+    Epochs,
+    ExponentialDecay,
+    MultiStepDecay,
+    OneCycle,
+    ScheduleCallback,
+    StepDecay,
+    TimeDecay,
+)
+
+from support.models import Tiny
+from support.trainers import fit
+
+
+@pytest.mark.parametrize(
+    ("make", "arg", "given", "plain", "shown"),
+    [
+        (lambda v: OneCycle(div_factor=v), "div_factor", np.int64(3), 3, "OneCycle(div_factor=3)"),
+        (
+            lambda v: OneCycle(final_div_factor=v),
+            "final_div_factor",
+            np.int32(100),
+            100,
+            "OneCycle(final_div_factor=100)",
+        ),
+        (lambda v: OneCycle(pct_start=v), "pct_start", np.float32(0.25), 0.25, "OneCycle(pct_start=0.25)"),
+        (lambda v: OneCycle(div_factor=v), "div_factor", np.float64(3.5), 3.5, "OneCycle(div_factor=3.5)"),
+        (lambda v: StepDecay(4, drop=v), "drop", np.int64(2), 2, "StepDecay(every=4, drop=2)"),
+        (
+            lambda v: StepDecay(4, drop=v),
+            "drop",
+            fractions.Fraction(1, 4),
+            0.25,
+            "StepDecay(every=4, drop=0.25)",
+        ),
+        (lambda v: TimeDecay(v), "decay", np.int64(3), 3, "TimeDecay(decay=3)"),
+        (lambda v: ExponentialDecay(gamma=v), "gamma", np.int64(2), 2, "ExponentialDecay(gamma=2)"),
+        (
+            lambda v: MultiStepDecay([5], gamma=v),
+            "gamma",
+            np.int64(2),
+            2,
+            "MultiStepDecay(milestones=[5], gamma=2)",
+        ),
+    ],
+)
+@pytest.mark.filterwarnings("ignore::lightning_lr.schedules.GrowthWarning")
+def test_a_numpy_number_is_kept_as_the_python_number_it_is(
+    make, arg: str, given: Any, plain: Any, shown: str
+) -> None:
+    callback = make(given)
+    value = getattr(callback, arg)
+    assert value == plain and type(value) is type(plain)
+    assert repr(callback) == shown
+    assert callback.hparams()[arg] == plain and type(callback.hparams()[arg]) is type(plain)
+    assert callback.arguments()[arg] == plain
+    assert pickle.dumps(callback) == pickle.dumps(make(plain))
+
+
+class Decay(ScheduleCallback):
+    """A user's preset: its arguments are kept plain too."""
+
+    def __init__(self, factor: float = 0.5, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.factor = factor
+
+    def build(self, run, steps, info):
+        return S.StepDecay(info.base_lrs[0], every=2, drop=self.factor), None
+
+
+def test_a_users_callback_keeps_its_arguments_plain() -> None:
+    cb = Decay(factor=np.float32(0.5))
+    assert type(cb.factor) is float and repr(cb) == "Decay()"
+    assert repr(Decay(factor=np.int64(1))) == "Decay(factor=1)"
+
+
+class Declares(LRScheduleMixin, Tiny):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lr_schedule = OneCycle(max_lr=0.1, total=Epochs(1), div_factor=np.int64(3))
+
+
+def test_hparams_yaml_records_the_number(tmp_path) -> None:
+    logger = CSVLogger(tmp_path, name="csv")
+    model = Declares()
+    fit(tmp_path, model, [], logger=logger, max_epochs=1)
+    assert model.hparams["lightning_lr"]["div_factor"] == 3
+    saved = yaml.safe_load(Path(logger.log_dir, "hparams.yaml").read_text())
+    assert saved["lightning_lr"]["div_factor"] == 3  # was the string "np.int64(3)"
