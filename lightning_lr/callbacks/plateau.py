@@ -118,7 +118,9 @@ class ReduceOnPlateau(ScheduleCallback):
         threshold_mode: ``"rel"`` (``best * (1 - threshold)`` in min mode) or ``"abs"``
             (``best - threshold``).
         cooldown: checks after a reduction in which bad checks are not counted, an integer >= 0.
-        min_lr: the LR reductions never go below: one number, or a list with one per param group.
+        min_lr: the LR reductions never go below: one number, or a list with one per param group. One at or
+            above a group's LR for the whole run (where no reduction can lower it) is said with a warning at
+            fit start.
         eps: a reduction that would change a group's LR by this much or less is not made.
         optimizer: which optimizers: ``"all"``, an index or a class name.
         log_lr: log the LR (when it holds it) and the factor at the optimizer steps Lightning logs
@@ -545,6 +547,43 @@ class ReduceOnPlateau(ScheduleCallback):
         _state.resumed(self.name, self._injected, trainer, pl_module)
         if trainer.global_step > 0:
             self._carry_torch_plateau()
+        self._warn_if_floor_above()
+
+    def _warn_if_floor_above(self) -> None:
+        """Say once, at fit start, which param groups have a ``min_lr`` at or above every LR their schedule
+        plans for the rest of the run: a reduction can never lower those, so the rule never acts on them
+        (review 108: ``min_lr=2.5`` on an LR of 0.1 did nothing, unsaid; torch's ``ReduceLROnPlateau``, whose
+        ``max(lr * factor, min_lr)`` is then above the LR, leaves it alone alike, without a word). The LRs are
+        read at up to 2000 steps of what is left of the run (the step now alone in a run of unknown length)."""
+        said = []
+        total = self.run.total_steps if self.run is not None else None
+        for entry in self._entries():
+            scheduler = entry.scheduler
+            start = max(scheduler.last_epoch, 0)
+            end = start + 1 if total is None else max(total, start + 1)
+            steps = np.unique(np.linspace(start, end - 1, min(2001, end - start)).round().astype(np.int64))
+            groups = entry.optimizer.param_groups
+            plans = zip(groups, scheduler.lr_schedules, scheduler.lr_floors, strict=False)
+            for i, (group, schedule, floor) in enumerate(plans):
+                if schedule is None or floor is None or floor <= 0:
+                    continue
+                factor = pg.base_lr(group) if scheduler.relative else 1.0
+                largest = max(float(schedule(int(t))) * factor for t in steps)
+                if floor >= largest or math.isclose(
+                    floor, largest, rel_tol=1e-9
+                ):  # (0.1 * 0.1 is above 0.01)
+                    given = f"min_lr[{i}]={floor:g}" if isinstance(self.min_lr, list) else f"min_lr={floor:g}"
+                    where = "" if len(steps) == 1 else ", its largest for the rest of the run"
+                    said.append(
+                        f"{given} on param group {i} of {entry.info.label}, whose LR is {largest:g}{where}"
+                    )
+        if said:
+            self.warn_once(
+                "min-lr-above",
+                f"{self.name}: {'; '.join(said)}: min_lr is at or above the LR, so a reduction can never lower it "
+                f"and the plateau rule never acts on {'that group' if len(said) == 1 else 'those groups'} (torch's "
+                f"ReduceLROnPlateau leaves such a group alone too, without a word). Give a min_lr below the LR.",
+            )
 
     def _carry_torch_plateau(self) -> None:
         """Resumed from a checkpoint written with torch's ``ReduceLROnPlateau`` where this callback is now (the

@@ -923,3 +923,47 @@ def test_the_checks_since_the_best_from_a_checkpoint_without_them_are_a_lower_bo
     rule.step(0.45)
     assert (rule.since_best, rule.since_best_known) == (1, True)
     assert rule.state_dict()["checks_since_best"] == 1
+
+
+def _plateau_warnings(tmp_path: Path, model: Any, callbacks: list[Any]) -> tuple[list[str], Recorder]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rec = fit(tmp_path, model, callbacks, max_epochs=4)
+    return [str(w.message) for w in caught if "min_lr is at or above" in str(w.message)], rec
+
+
+@pytest.mark.parametrize(
+    ("min_lr", "given"), [(2.5, "min_lr=2.5"), ([0.5], "min_lr[0]=0.5"), (0.1, "min_lr=0.1")]
+)
+def test_a_min_lr_at_or_above_the_lr_is_said_at_fit_start(tmp_path, min_lr, given: str) -> None:
+    # review 108: min_lr=2.5 on an LR of 0.1 never let the rule act, and nothing said so (torch's
+    # ReduceLROnPlateau does the same silently: max(0.1 * factor, 2.5) is above the LR, so it changes nothing)
+    said, rec = _plateau_warnings(
+        tmp_path, Scripted(FLAT), [ReduceOnPlateau("val", patience=0, min_lr=min_lr)]
+    )
+    assert said == [
+        f"ReduceOnPlateau: {given} on param group 0 of optimizer 0 (SGD), whose LR is 0.1, its largest for the "
+        f"rest of the run: min_lr is at or above the LR, so a reduction can never lower it and the plateau rule "
+        f"never acts on that group (torch's ReduceLROnPlateau leaves such a group alone too, without a word). "
+        f"Give a min_lr below the LR."
+    ]
+    assert set(rec.lr(0).tolist()) == {0.1}
+
+
+def test_a_min_lr_below_the_lr_somewhere_in_the_run_is_not_said(tmp_path) -> None:
+    # a floor a group's schedule rises above later (a peak of 1.0 over the optimizer's 0.1) can act there
+    said, _ = _plateau_warnings(
+        tmp_path,
+        Scripted(FLAT),
+        [LRSchedule(S.warmup(S.Constant(1.0), steps=4)), ReduceOnPlateau("val", min_lr=0.5)],
+    )
+    assert said == []
+    said, _ = _plateau_warnings(tmp_path, Scripted(FLAT), [ReduceOnPlateau("val", min_lr=0.05)])
+    assert said == []
+    # one group of two at or above its floor: that group alone is named
+    said, _ = _plateau_warnings(
+        tmp_path, Scripted(FLAT, groups=2), [ReduceOnPlateau("val", min_lr=[0.0, 0.01])]
+    )
+    assert len(said) == 1 and said[0].startswith(
+        "ReduceOnPlateau: min_lr[1]=0.01 on param group 1 of optimizer 0 (SGD), whose LR is 0.01, its largest"
+    )
