@@ -435,14 +435,14 @@ def with_context(owner: str, info: OptimizerInfo, make: Callable[..., T], *args:
 _FLOAT32_MAX = float(torch.finfo(torch.float32).max)
 
 
-def check_lrs(owner: str, entry: Injected, why: str = "") -> None:
+def check_lrs(entry: Injected, describe: Callable[[], tuple[str, str]]) -> None:
     """Refuse an LR the scheduler put into a param group it drives that the optimizer cannot use: not a finite
     number, or beyond the largest value of the group's parameters' type (float32's 3.4e38; a float64 model's
     is the float range). Called before each optimizer step, with the values of that step: the one place where
     every schedule callback's values meet the optimizer, however they were planned (review 108: a
     ``CosineDecay(initial=1e308)`` or an ``ExponentialDecay(gamma=1e20)`` failed inside torch's SGD, naming no
-    argument). ``owner`` is the callback as its repr shows it, with its arguments; ``why`` adds where values it
-    did not show came from."""
+    argument). ``describe()``, called only for the error, gives the callback as its repr shows it, with its
+    arguments, and where values that repr does not show came from (its cost stays out of every step)."""
     scheduler = entry.scheduler
     for i, (group, schedule) in enumerate(
         zip(entry.optimizer.param_groups, scheduler.lr_schedules, strict=False)
@@ -469,6 +469,7 @@ def check_lrs(owner: str, entry: Injected, why: str = "") -> None:
                 f"more than its {names} parameters can take (torch converts the LR to their type, whose largest "
                 f"value is {largest:g}, and the optimizer's step would fail naming no argument)"
             )
+        owner, why = describe()
         raise ValueError(
             f"{owner}: at optimizer step {scheduler.last_epoch} its schedule gives param group {i} of "
             f"{entry.info.label} the LR {value:g}, {what}. These arguments{why} produced it: give values that "

@@ -636,7 +636,7 @@ class ScheduleCallback(RunPlanning, Callback):
         inner = getattr(optimizer, "_optimizer", optimizer)  # (Lightning's LightningOptimizer wraps it)
         for entry in self._injected:
             if entry.optimizer is inner:  # an LR the optimizer cannot take is refused here, by name
-                _inject.check_lrs(repr(self), entry, self._lrs_from())
+                _inject.check_lrs(entry, lambda: (repr(self), self._lrs_from()))
         if self._logging is not None:
             self._logging.before_optimizer_step(trainer, pl_module, optimizer)
 
