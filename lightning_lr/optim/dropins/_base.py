@@ -51,6 +51,7 @@ __all__ = [
     "EPOCH_DEPRECATION_WARNING",
     "AbsoluteDropIn",
     "DropIn",
+    "restore_default",
     "state_class",
     "warn_order",
 ]
@@ -71,6 +72,16 @@ _ORDER = (
     "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
 )
 _GET_LR = "To get the last learning rate computed by the scheduler, please use `get_last_lr()`."
+
+
+def restore_default(obj: Any, state: Any) -> None:
+    """What copy and pickle do without a ``__setstate__``: ``state`` is the ``__dict__``, or, for a class with
+    slots, the ``__dict__`` (or None) and the slots' values."""
+    attributes, slots = state if isinstance(state, tuple) and len(state) == 2 else (state, None)
+    if attributes:
+        obj.__dict__.update(attributes)
+    for k, v in (slots or {}).items():
+        setattr(obj, k, v)
 
 
 def warn_order(optimizer: Optimizer) -> None:
@@ -232,6 +243,18 @@ class DropIn(ScheduleLR):
         self._groups: list[dict[str, Any]] = list(optimizer.param_groups)
         #: built: an assignment to a watched setting from now on is a change
         self._ready = True
+
+    def __setstate__(self, state: Any) -> None:
+        """A copy's (deepcopy's or pickle's) restore, without the tensor LRs' records (``_refs``): a copied or
+        unpickled tensor starts again at version 0, so a record's version could match the copy's after
+        another scheduler's write (review 106: ConstantLR's factor was lost). The copy reads its tensor LRs
+        once, at its first step, and records them afresh."""
+        parent = getattr(super(), "__setstate__", None)  # a mixin's (CyclicLR's _CycleWriter)
+        if parent is not None:
+            parent(state)
+        else:
+            restore_default(self, state)
+        self._refs = [None] * len(getattr(self, "_refs", ()))
 
     # --- the settings ---------------------------------------------------------------------------------
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:

@@ -20,7 +20,7 @@ from .. import param_groups as pg
 from .._restored import number, restored_state
 from ..schedule_lr import ScheduleSpec, check_last_epoch, check_optimizer
 from ._args import one_element, per_group, torch_names, torch_refuses, whole
-from ._base import AbsoluteDropIn
+from ._base import AbsoluteDropIn, restore_default
 
 __all__ = ["CyclicLR", "OneCycleLR"]
 
@@ -82,12 +82,7 @@ class _CycleWriter:
     __slots__ = ()
 
     def __setstate__(self, state: Any) -> None:
-        # the default restore (copy's and pickle's): the __dict__, then the slots
-        attributes, slots = state if isinstance(state, tuple) and len(state) == 2 else (state, None)
-        if attributes:
-            self.__dict__.update(attributes)
-        for k, v in (slots or {}).items():
-            setattr(self, k, v)
+        restore_default(self, state)  # copy's and pickle's: the __dict__, then the slots
         register_copy(self)
 
 
