@@ -186,6 +186,7 @@ class DropIn(ScheduleLR):
         "_plan",
         "_ready",
         "_refs",
+        "_stepped_groups",
         "_vals",
         "_wrote",
         "lr_floors",
@@ -237,6 +238,9 @@ class DropIn(ScheduleLR):
         self._refs: list[tuple[torch.Tensor, int] | None] = [None] * n
         #: whether a watched setting was assigned since the schedules were built (a subclass sets them first)
         self._changed = False
+        #: how many param groups there were at this scheduler's last write (its step, a load): torch's
+        #: ``get_last_lr()`` has no entry for a group added since; -1 before the constructor's step
+        self._stepped_groups = -1
         super().__init__(optimizer, lr, momentum, relative, last_epoch)
         #: the optimizer's param group dicts as this scheduler last saw them: ``optimizer.load_state_dict``
         #: replaces them with new ones, so they tell whether the optimizer's state was loaded since
@@ -349,10 +353,11 @@ class DropIn(ScheduleLR):
             epoch is None
             and count != 1
             and not self._changed
-            and len(self.optimizer.param_groups) == len(self._lr_index)
+            and len(self.optimizer.param_groups) == self._stepped_groups
         ):
             # The hot path: a plain step with nothing to warn about, no group added and no setting assigned
-            # since the last one (what the general path below checks, each then a no-op). Each attribute in
+            # since the last one (what the general path below checks, each then a no-op; a group adopted
+            # between two steps, by get_last_lr(), takes the general path too). Each attribute in
             # the instance's __dict__ is read once: once the __dict__ is materialized (a watched setting,
             # vars(self) in state_dict), every access to it costs several times a slot's.
             self._step_count = count + 1
@@ -378,6 +383,7 @@ class DropIn(ScheduleLR):
                 warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
                 self.last_epoch = t = epoch
                 self._apply(t)
+            self._stepped_groups = len(self.optimizer.param_groups)
         except (TypeError, ValueError) as exc:
             self._raise_in_torch_names(exc)
 
@@ -395,6 +401,7 @@ class DropIn(ScheduleLR):
             else:
                 self.last_epoch = t = epoch
                 self._jump(t)
+            self._stepped_groups = len(self.optimizer.param_groups)
         except (TypeError, ValueError) as exc:
             self._raise_in_torch_names(exc)
 
@@ -427,10 +434,10 @@ class DropIn(ScheduleLR):
                 self._apply(t)
                 return
             k = self._prepare(t)
-        vals, wrote, refs = self._vals, self._wrote, self._refs
+        vals, wrote, refs, jobs = self._vals, self._wrote, self._refs, self._lr_jobs
         assert wrote is not None
         groups = self.optimizer.param_groups
-        for i, row in self._lr_jobs:
+        for i, row in jobs:
             v = row[k]
             p = vals[i]
             vals[i] = v
@@ -456,6 +463,12 @@ class DropIn(ScheduleLR):
                 if x != p:
                     v = self._combine(x, p, v, i, t)
                 group["lr"] = wrote[i] = v
+        if len(jobs) != len(groups):
+            # an added group left alone (no schedule to scale it to): its LR after this step, which torch's
+            # get_last_lr() gives, as the group holds it (review 106: a plateau's cut was not seen)
+            for i in range(len(groups)):
+                if self._lr_index[i] < 0:
+                    wrote[i] = number(groups[i]["lr"])
         self._at = t
 
     def _prepare(self, t: int) -> int:
@@ -516,6 +529,7 @@ class DropIn(ScheduleLR):
 
     def _record(self, t: int) -> None:
         self._at = t
+        self._stepped_groups = len(self.optimizer.param_groups)
         self._vals = self._values_at(t)
         self._wrote = list(self._vals)
         self._refs = [
@@ -539,13 +553,18 @@ class DropIn(ScheduleLR):
     @_last_lr.setter
     def _last_lr(self, values: list[Any]) -> None:
         self._wrote = [number(x) for x in values]
+        self._stepped_groups = len(self._wrote)
 
     def get_last_lr(self) -> list[float | torch.Tensor]:
-        """The LR this scheduler wrote to each group at its last step, as torch's (tensors as tensors of the
-        group's dtype; in a chain, later schedulers may have changed the group's LR since)."""
+        """The LR of each group after this scheduler's last step, as torch's (tensors as tensors of the
+        group's dtype; in a chain, later schedulers may have changed the group's LR since). A param group
+        added to the optimizer since that step has no entry, as in torch."""
         self._sync_groups()
+        written = self._last_written()
+        if self._stepped_groups >= 0:
+            written = written[: self._stepped_groups]
         out: list[float | torch.Tensor] = []
-        for g, x in zip(self.optimizer.param_groups, self._last_written(), strict=True):
+        for g, x in zip(self.optimizer.param_groups, written, strict=False):
             lr = g["lr"]
             out.append(
                 torch.tensor(x, dtype=lr.dtype, device=lr.device) if isinstance(lr, torch.Tensor) else x
@@ -684,6 +703,8 @@ class DropIn(ScheduleLR):
             self._write(wrote if kept is None else kept[: len(wrote)] + wrote[len(kept) :])
         self._load_position(state_dict)
         self._at, self._wrote = None, wrote
+        # (torch's get_last_lr() after a load is the checkpoint's: a group beyond its groups has no entry)
+        self._stepped_groups = min(len(last), len(groups))
         self._groups = list(self.optimizer.param_groups)
         self._load_own_attributes(state_dict)
         self._changed = False  # the settings it loaded are built
@@ -790,6 +811,7 @@ class AbsoluteDropIn(DropIn):
 
     def _record(self, t: int) -> None:
         self._at, self._wrote = t, None
+        self._stepped_groups = len(self.optimizer.param_groups)
 
 
 #: torch's scheduler classes a state may be told to be of, each with the instances (on a dummy optimizer) whose

@@ -259,6 +259,7 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
         if on_grid:
             ScheduleLR._apply(self, t)
             self._grid, self._at, self._wrote = (t, cur, period), t, None
+            self._stepped_groups = len(self.optimizer.param_groups)
             return
         values = []
         groups = self.optimizer.param_groups
@@ -272,11 +273,13 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
                 values.append(float(g["lr"]))
         self._write(values)
         self._grid, self._at, self._wrote = None, t, values
+        self._stepped_groups = len(groups)
 
     def _record(self, t: int) -> None:
         # a jump (set_schedule, load): the closed form's position at t
         self.T_cur, self.T_i = self._shape._cycle(t)[1:]
         self._grid, self._at, self._wrote = (t, self.T_cur, self.T_i), t, None
+        self._stepped_groups = len(self.optimizer.param_groups)
 
     def get_lr(self) -> list[float | torch.Tensor]:
         """The LRs at the current position; warns as torch's when called outside ``step()``."""
