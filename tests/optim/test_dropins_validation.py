@@ -422,6 +422,37 @@ TORCH_CLASS_CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
     ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, mode=3), ValueError, "mode must be one of"),
     ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, mode=["triangular"]), ValueError, "mode must be one of"),
     ("ExponentialLR", dict(gamma=None), TypeError, "gamma must be a finite number > 0, got None"),
+    # review 106: a tensor of several values gave torch's bare "Boolean value of Tensor with more than one value
+    # is ambiguous" (torch's RuntimeError); named now, a TypeError as StepLR's step_size
+    (
+        "CosineAnnealingWarmRestarts",
+        dict(T_0=torch.tensor([1.0, 2.0])),
+        TypeError,
+        "T_0 must be a positive integer, got tensor([1., 2.])",
+    ),
+    (
+        "CosineAnnealingWarmRestarts",
+        dict(T_0=3, T_mult=torch.tensor([1.0, 2.0])),
+        TypeError,
+        "T_mult must be a positive integer, got tensor([1., 2.])",
+    ),
+    (
+        "OneCycleLR",
+        dict(max_lr=0.1, total_steps=torch.tensor([1.0, 2.0])),
+        TypeError,
+        "total_steps must be an integer >= 2 (a cycle needs at least one step up and one step down), got "
+        "tensor([1., 2.])",
+    ),
+    # review 106: where torch's own check refuses the factor, a ValueError as torch's (was a TypeError)
+    ("LinearLR", dict(start_factor=False), ValueError, "start_factor must be a number in (0, 1], got False"),
+    ("LinearLR", dict(start_factor=torch.tensor(2)), ValueError, "start_factor must be in (0, 1], got 2"),
+    ("LinearLR", dict(end_factor=torch.tensor(2)), ValueError, "end_factor must be in [0, 1], got 2"),
+    (
+        "LinearLR",
+        dict(start_factor=torch.tensor([0.5, 0.6])),
+        ValueError,
+        "start_factor must be a number or a one-element tensor or array, got tensor([0.5000, 0.6000])",
+    ),
 ]
 
 
@@ -898,3 +929,29 @@ def test_cyclic_refuses_a_gamma_of_no_one_number_in_the_same_words_whether_it_is
     with pytest.raises(TypeError) as info:
         ours.CyclicLR(sgd(0.1), 0.01, 0.1, mode=mode, gamma=gamma)
     assert str(info.value) == f"{GAMMA}, got {gamma!r}"
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(start_factor=torch.tensor(0.5)),
+        dict(end_factor=torch.tensor(0.5)),
+        dict(start_factor=np.array(0.25), end_factor=torch.tensor(0.75, dtype=torch.float64)),
+    ],
+    ids=["start tensor", "end tensor", "both, array and float64"],
+)
+def test_linear_takes_one_element_tensor_factors_as_torch(kwargs: dict[str, Any]) -> None:
+    # review 106: LinearLR(start_factor=torch.tensor(0.5)) was refused, where torch (and ours' other arguments)
+    # take a one-element tensor
+    def lrs(module: Any) -> list[float]:
+        opt = sgd(0.1)
+        sched = module.LinearLR(opt, total_iters=4, **kwargs)
+        out = []
+        for _ in range(6):
+            out.append(float(opt.param_groups[0]["lr"]))
+            opt.step()
+            sched.step()
+        return out
+
+    # (torch computes with a float32 factor in float32: its values are float32 roundings of ours)
+    assert lrs(ours) == pytest.approx(lrs(torch.optim.lr_scheduler), rel=1e-6)

@@ -120,14 +120,17 @@ def torch_refuses(*checks: tuple[str, Any, Callable[[Any], object]]) -> list[str
     """The arguments torch's own checks refuse with a ValueError, for :func:`torch_names`: each check is
     ``(name, value, condition)``, torch's condition in its order (``T_0 <= 0 or not isinstance(T_0, int)``),
     which refuses the value when it holds or raises a ValueError (``float("a" * 10)``), not where it raises a
-    TypeError (``"5" <= 0``)."""
+    TypeError (``"5" <= 0``) or a RuntimeError (``torch.tensor([1, 2]) <= 0``)."""
     out = []
     for name, value, condition in checks:
         try:
             refused = bool(condition(value))
         except ValueError:
             refused = True
-        except TypeError:
+        except (TypeError, RuntimeError):
+            # (a RuntimeError: the truth value of a tensor of several values, where torch fails with its own
+            # RuntimeError, not its check's ValueError: the schedule's check names the argument, as for
+            # StepLR's step_size; review 106)
             refused = False
         if refused:
             out.append(name)

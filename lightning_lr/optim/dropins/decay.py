@@ -14,7 +14,7 @@ from ... import _validate as V
 from ..._validate import fail, in_range
 from ...schedules import ExponentialDecay, GrowthWarning, Linear, MultiStepDecay, PolynomialDecay, StepDecay
 from ..schedule_lr import ScheduleSpec, check_optimizer
-from ._args import item, torch_names, whole
+from ._args import item, torch_names, torch_refuses, whole
 from ._base import DropIn
 
 __all__ = ["ExponentialLR", "LinearLR", "MultiStepLR", "PolynomialLR", "StepLR"]
@@ -209,8 +209,9 @@ class LinearLR(DropIn):
 
     Args:
         optimizer: the wrapped optimizer.
-        start_factor: the factor at step 0, in (0, 1] (as torch).
-        end_factor: the factor from step ``total_iters`` on, in [0, 1] (as torch).
+        start_factor: the factor at step 0, in (0, 1] (as torch); a number or a one-element tensor or array.
+            A value torch's check refuses (``False``, ``torch.tensor(2)``) raises its ValueError.
+        end_factor: the factor from step ``total_iters`` on, in [0, 1] (as torch); same forms.
         total_iters: steps to go from one factor to the other.
         last_epoch: the step already taken, -1 for a fresh start.
 
@@ -249,11 +250,19 @@ class LinearLR(DropIn):
         super().__init__(optimizer, lr=lr, relative=True, last_epoch=last_epoch)
 
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
-        # torch's own bounds on the factors (the schedule takes any values >= 0)
-        in_range("start_factor", self.start_factor, 0.0, 1.0, lo_open=True, hi_open=False)
-        in_range("end_factor", self.end_factor, 0.0, 1.0, lo_open=False, hi_open=False)
+        # torch's own bounds on the factors (the schedule takes any values >= 0); a one-element tensor or array
+        # is its number, as torch takes it (review 106: tensor(0.5) was refused). What torch's check refuses
+        # (False, tensor(2)) is a ValueError, as torch's
+        start, end = item("start_factor", self.start_factor), item("end_factor", self.end_factor)
+        refused = torch_refuses(
+            ("start_factor", start, lambda v: v > 1.0 or v <= 0),
+            ("end_factor", end, lambda v: v > 1.0 or v < 0),
+        )
+        with torch_names({}, refused):
+            in_range("start_factor", start, 0.0, 1.0, lo_open=True, hi_open=False)
+            in_range("end_factor", end, 0.0, 1.0, lo_open=False, hi_open=False)
         with torch_names({"start": "start_factor", "end": "end_factor", "total": "total_iters"}):
-            shape = Linear(self.start_factor, self.end_factor, whole(self.total_iters))
+            shape = Linear(float(start), float(end), whole(self.total_iters))
         self.start_factor, self.end_factor, self.total_iters = shape.start, shape.end, shape.total
         return shape, None
 
