@@ -33,6 +33,7 @@ import numpy as np
 __all__ = [
     "UnusedArgumentWarning",
     "boolean",
+    "bound",
     "context",
     "fail",
     "finite",
@@ -60,6 +61,22 @@ class UnusedArgumentWarning(UserWarning):
     """An argument was given (checked, and not its default) that cannot change the answer of the call, which
     says so instead of ignoring it without a word; a caller that passes it on purpose (a callback handing over
     its own settings) silences it by this category."""
+
+
+def bound(x: float) -> str:
+    """A bound a value was compared with, as a message shows it: short (``:g``) when that is the number
+    exactly, else in full (``repr``), so that a refused value never prints the same as its bound (review 106:
+    ``eta_min must be <= the initial LR ... (0.0001), got 0.0001``, for a float32 LR just below 1e-4).
+
+    Example:
+        >>> bound(0.1), bound(9.999999747378752e-05)
+        ('0.1', '9.999999747378752e-05')
+    """
+    short = f"{x:g}"
+    try:
+        return short if float(short) == x else repr(float(x))
+    except (TypeError, ValueError):
+        return short
 
 
 def fail(name: str, allowed: str, value: Any, error: type[Exception] = ValueError) -> NoReturn:

@@ -10,6 +10,7 @@ import numpy as np
 
 from .._validate import (
     boolean,
+    bound,
     fail,
     function,
     in_range,
@@ -31,7 +32,7 @@ def _check_momentum_bounds(base_momentum: float, max_momentum: float) -> tuple[f
     base = in_range("base_momentum", base_momentum, 0.0, 1.0, lo_open=False, hi_open=True)
     top = in_range("max_momentum", max_momentum, 0.0, 1.0, lo_open=False, hi_open=True)
     if base > top:
-        fail("base_momentum", f"<= max_momentum ({top:g})", base_momentum)
+        fail("base_momentum", f"<= max_momentum ({bound(top)})", base_momentum)
     return base, top
 
 
@@ -126,7 +127,7 @@ class Cyclic(Schedule):
         self.base_lr = non_negative("base_lr", base_lr)
         self.max_lr = positive("max_lr", max_lr)
         if self.base_lr > self.max_lr:
-            fail("base_lr", f"<= max_lr ({self.max_lr:g})", base_lr)
+            fail("base_lr", f"<= max_lr ({bound(self.max_lr)})", base_lr)
         self.step_size = positive_int("step_size", step_size)
         self.step_size_down = (
             self.step_size if step_size_down is None else positive_int("step_size_down", step_size_down)

@@ -13,6 +13,7 @@ import numpy as np
 
 from .._validate import (
     boolean,
+    bound,
     fail,
     finite,
     in_range,
@@ -276,7 +277,7 @@ class PolynomialDecay(Schedule):
         self.power = positive("power", power)
         self.final = non_negative("final", final)
         if self.final > self.initial:
-            fail("final", f"<= initial ({self.initial:g})", final)
+            fail("final", f"<= initial ({bound(self.initial)})", final)
 
     def _eval(self, t: Any, xp: Any) -> Any:
         w = (1.0 - xp.minimum(t, self.total) / self.total) ** self.power
@@ -430,7 +431,7 @@ class CosineRestarts(Schedule):
         self.decay = in_range("decay", decay, 0.0, 1.0, lo_open=True, hi_open=False)
         self.final = non_negative("final", final)
         if self.final > self.initial:
-            fail("final", f"<= initial ({self.initial:g})", final)
+            fail("final", f"<= initial ({bound(self.initial)})", final)
 
     def natural_length(self, default: int | None = None) -> int:
         """Three cycles (three periods when ``period_mult`` is 1)."""

@@ -6,7 +6,7 @@ import math
 import numbers
 from typing import Any
 
-from .._validate import fail, non_negative, non_negative_int, one_of, positive, positive_int
+from .._validate import bound, fail, non_negative, non_negative_int, one_of, positive, positive_int
 from ._base import Schedule, _fmt
 from ._math import lerp, ramp
 
@@ -91,7 +91,7 @@ class WarmupStableDecay(Schedule):
         self.shape = one_of("shape", shape, SHAPES)
         self.final = non_negative("final", final)
         if self.final > self.peak:
-            fail("final", f"<= peak ({self.peak:g})", final)
+            fail("final", f"<= peak ({bound(self.peak)})", final)
         if self.warmup > self.total - self.decay_steps:
             fail(
                 "warmup",

@@ -148,3 +148,32 @@ def test_a_negative_epoch_is_refused() -> None:
     sched = ours.CosineAnnealingWarmRestarts(sgd(), T_0=5)
     with pytest.raises(ValueError, match="epoch must be >= 0, got -1"):
         sched.step(-1)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16, torch.float16])
+def test_eta_min_equal_to_a_low_precision_tensor_lr_runs_as_torch(dtype: torch.dtype) -> None:
+    # review 106: eta_min=1e-4 with a float32 LR of 1e-4 (9.9999997e-05) was refused as above the LR, with a
+    # message that printed the two as the same number; torch runs it, holding the LR there
+    def lrs(module: Any) -> list[float]:
+        opt = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=torch.tensor(1e-4, dtype=dtype))
+        sched = module.CosineAnnealingWarmRestarts(opt, T_0=3, eta_min=1e-4)
+        out = []
+        for _ in range(8):
+            out.append(float(opt.param_groups[0]["lr"]))
+            opt.step()
+            sched.step()
+        return out
+
+    assert lrs(ours) == lrs(L)
+
+
+def test_eta_min_above_the_lr_says_both_in_enough_digits() -> None:
+    # a float64 LR just below eta_min is still refused (a documented difference), in digits that tell them apart
+    opt = torch.optim.SGD(
+        [torch.nn.Parameter(torch.zeros(1))], lr=torch.tensor(1e-4 - 1e-12, dtype=torch.float64)
+    )
+    with pytest.raises(ValueError) as info:
+        ours.CosineAnnealingWarmRestarts(opt, T_0=3, eta_min=1e-4)
+    assert str(info.value) == (
+        "eta_min must be <= the initial LR of param group 0 (9.999999900000001e-05), got 0.0001"
+    )

@@ -24,6 +24,15 @@ def _initial(group: int) -> str:
     return f"the initial LR of param group {group}"
 
 
+def _same_in_dtype(b: float, x: float, lr: Any) -> bool:
+    """Whether ``x`` is ``b`` in the precision of the group's tensor LR ``lr`` (a float LR: never, but equal)."""
+    return (
+        isinstance(lr, torch.Tensor)
+        and lr.is_floating_point()
+        and torch.tensor(x, dtype=lr.dtype).item() == b
+    )
+
+
 class CosineAnnealingLR(DropIn):
     """Cosine annealing from each group's initial LR to ``eta_min`` over ``T_max`` steps; a drop-in for
     ``torch.optim.lr_scheduler.CosineAnnealingLR`` (built on
@@ -115,7 +124,8 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
         optimizer: the wrapped optimizer.
         T_0: steps until the first restart.
         T_mult: factor by which the period grows after each restart (an integer >= 1).
-        eta_min: the lowest LR, >= 0 and at most every group's initial LR.
+        eta_min: the lowest LR, >= 0 and at most every group's initial LR (a tensor LR's in its precision:
+            ``eta_min=1e-4`` with a float32 LR of ``1e-4``, which is ``9.9999997e-05``, holds the group there).
         last_epoch: the step already taken, -1 for a fresh start.
 
     As torch's: ``T_cur`` (steps since the last restart) and ``T_i`` (the current period) are attributes
@@ -163,6 +173,7 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
         check_last_epoch(last_epoch)
         self.T_0, self.T_mult, self.eta_min = T_0, T_mult, eta_min
         self.base_lrs = base_lrs(groups, last_epoch)  # type: ignore[assignment]
+        self.optimizer = optimizer  # (the groups' LR dtypes, for _build; torch's constructor sets it too)
         lrs, _ = self._build()
         # torch's position; resuming with last_epoch=k starts from k's exact place in the cycles
         self.T_cur: float = last_epoch
@@ -184,7 +195,12 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
             self._shape = CosineRestarts(1.0, self.T_0, self.T_mult)
             floor = Constant(item("eta_min", self.eta_min))  # the LR every group anneals to, >= 0
         lrs: list[Schedule | None] = []
+        groups = self.optimizer.param_groups
         for i, b in enumerate(self._base_floats()):
+            if b < floor.value and i < len(groups) and _same_in_dtype(b, floor.value, groups[i]["lr"]):
+                # eta_min is the group's LR in its tensor's precision (1e-4 and a float32 LR of 1e-4, which is
+                # 9.9999997e-05): the group is at eta_min, as torch runs it (review 106: it was refused)
+                b = floor.value
             if b == 0.0 < floor.value:
                 # (the schedule's own check would ask for an LR > 0, which a frozen group cannot have)
                 raise ValueError(
