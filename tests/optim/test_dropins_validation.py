@@ -307,6 +307,18 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         TypeError,
         "milestones must be an iterable of non-negative integers, got '10'",
     ),
+    (  # review 108: a 0-d array or tensor gave a bare "iteration over a 0-d array" (or torch/_tensor.py's)
+        "MultiStepLR",
+        dict(milestones=np.array(5)),
+        TypeError,
+        "milestones must be an iterable of non-negative integers, got array(5)",
+    ),
+    (
+        "MultiStepLR",
+        dict(milestones=torch.tensor(5)),
+        TypeError,
+        "milestones must be an iterable of non-negative integers, got tensor(5)",
+    ),
     ("MultiStepLR", dict(milestones=[10], gamma=-0.1), ValueError, "gamma must be > 0, got -0.1"),
     (
         "MultiStepLR",
@@ -955,3 +967,14 @@ def test_linear_takes_one_element_tensor_factors_as_torch(kwargs: dict[str, Any]
 
     # (torch computes with a float32 factor in float32: its values are float32 roundings of ours)
     assert lrs(ours) == pytest.approx(lrs(torch.optim.lr_scheduler), rel=1e-6)
+
+
+def test_milestones_assigned_as_a_0_d_array_are_named_at_the_next_step() -> None:
+    opt = sgd(0.1)
+    sched = ours.MultiStepLR(opt, milestones=[2])
+    sched.milestones = np.array(3)  # type: ignore[assignment]
+    opt.step()
+    with pytest.raises(
+        TypeError, match=re.escape("milestones must be an iterable of non-negative integers, got array(3)")
+    ):
+        sched.step()

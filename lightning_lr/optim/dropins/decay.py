@@ -6,8 +6,10 @@ import contextlib
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 import numpy as np
+import torch
 from torch.optim import Optimizer
 
 from ... import _validate as V
@@ -78,6 +80,14 @@ def _as_torch() -> Iterator[None]:
         yield
 
 
+def _check_milestones(milestones: Any) -> None:
+    """A TypeError naming ``milestones`` when it is no iterable of values: a number, a string, or a 0-d array or
+    tensor (an Iterable by its class, whose iteration raises a bare "iteration over a 0-d array"; review 108)."""
+    zero_d = isinstance(milestones, (np.ndarray, torch.Tensor)) and milestones.ndim == 0
+    if zero_d or isinstance(milestones, (str, bytes)) or not isinstance(milestones, Iterable):
+        fail("milestones", "an iterable of non-negative integers", milestones, TypeError)
+
+
 class MultiStepLR(DropIn):
     """Decay each group's LR by ``gamma`` at every milestone; a drop-in for
     ``torch.optim.lr_scheduler.MultiStepLR`` (built on :class:`~lightning_lr.schedules.MultiStepDecay`).
@@ -118,8 +128,7 @@ class MultiStepLR(DropIn):
         last_epoch: int = -1,
     ) -> None:
         check_optimizer(optimizer)
-        if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Iterable):
-            fail("milestones", "an iterable of non-negative integers", milestones, TypeError)
+        _check_milestones(milestones)
         if isinstance(milestones, Mapping):
             # a Counter (another MultiStepLR's .milestones) or a dict: each milestone as many times as its
             # count, as torch's Counter(milestones) reads it (review 76: each once, the LR twice too high)
@@ -144,6 +153,7 @@ class MultiStepLR(DropIn):
         super().__init__(optimizer, lr=shape, relative=True, last_epoch=last_epoch)
 
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
+        _check_milestones(self.milestones)  # (a checkpoint's, or one assigned: sched.milestones = 5)
         with torch_names({}), _as_torch():  # a checkpoint's settings
             shape = MultiStepDecay(
                 1.0, sorted(whole(m) for m in Counter(self.milestones).elements()), item("gamma", self.gamma)
