@@ -29,7 +29,7 @@ from ._restored import (
 )
 from .param_groups import ADDED_LR, added_lr, momentum_key, raw_momentum
 
-__all__ = ["ScheduleLR", "momentum_key"]
+__all__ = ["ScheduleLR", "check_resume", "momentum_key"]
 
 ScheduleSpec = Schedule | Sequence[Schedule | None] | None
 
@@ -51,6 +51,24 @@ def _at_least(name: str, value: Any, minimum: int) -> int:
 def check_last_epoch(last_epoch: Any) -> int:
     """``last_epoch`` as torch uses it: -1 for a fresh start, else the step already taken."""
     return _at_least("last_epoch", last_epoch, -1)
+
+
+def check_resume(groups: Sequence[Mapping[str, Any]], last_epoch: Any) -> int:
+    """``last_epoch`` checked (:func:`check_last_epoch`), and, for a resume (``last_epoch >= 0``), that every param
+    group holds ``initial_lr``, which a scheduler resumed by ``last_epoch`` starts from: a KeyError, as torch's
+    (code that catches torch's error catches ours), naming the group and what to do, where torch's constructor
+    raises a multi-line one from inside ``lr_scheduler.py``. Every scheduler of the package checks here, before
+    it writes anything to the groups."""
+    last_epoch = check_last_epoch(last_epoch)
+    if last_epoch != -1:
+        for i, g in enumerate(groups):
+            if "initial_lr" not in g:
+                raise KeyError(
+                    f"param group {i} has no 'initial_lr', which resuming with last_epoch={last_epoch} needs: load "
+                    f"the optimizer's state_dict first, or create the scheduler with last_epoch=-1 and load the "
+                    f"scheduler's state_dict"
+                )
+    return last_epoch
 
 
 def check_position(state_dict: Mapping[str, Any]) -> tuple[int, int]:
@@ -322,8 +340,7 @@ class ScheduleLR(LRScheduler):
         relative: bool = False,
         last_epoch: int = -1,
     ) -> None:
-        check_optimizer(optimizer)
-        check_last_epoch(last_epoch)
+        check_resume(check_optimizer(optimizer), last_epoch)
         #: built on an optimizer whose state was loaded first (its groups hold ``initial_lr`` at
         #: ``last_epoch=-1``): what they held, the checkpoint's LRs, cycle settings and momentums, which a
         #: later load of this scheduler's state gives back (another scheduler's change, a plateau's cut, is in

@@ -19,6 +19,7 @@ import torch
 from ..._validate import fail, without_owner
 from ...schedules._base import function_name
 from .. import param_groups as pg
+from ..schedule_lr import check_resume
 
 __all__ = [
     "base_lrs",
@@ -188,11 +189,5 @@ def whole(value: Any) -> Any:
 def base_lrs(groups: list[dict[str, Any]], last_epoch: int) -> list[float]:
     """The LR each group starts from, as torch's ``base_lrs``: ``initial_lr`` if the group has one (a
     resumed run, or an earlier scheduler), else its current ``lr``."""
-    for i, g in enumerate(groups):
-        if last_epoch != -1 and "initial_lr" not in g:
-            raise KeyError(
-                f"param group {i} has no 'initial_lr', which resuming with last_epoch={last_epoch} needs: load "
-                f"the optimizer's state_dict first, or create the scheduler with last_epoch=-1 and load the "
-                f"scheduler's state_dict"
-            )
+    check_resume(groups, last_epoch)
     return [pg.base_lr(g) for g in groups]

@@ -12,7 +12,7 @@ from torch.optim import Optimizer
 from ..._validate import non_negative
 from ...schedules import Constant, CosineDecay, CosineRestarts, Schedule
 from ...schedules._math import SCALAR
-from ..schedule_lr import ScheduleLR, ScheduleSpec, check_last_epoch, check_optimizer
+from ..schedule_lr import ScheduleLR, ScheduleSpec, check_optimizer, check_resume
 from ._args import base_lrs, item, one_element, torch_names, torch_refuses, whole
 from ._base import AbsoluteDropIn, DropIn
 
@@ -82,7 +82,7 @@ class CosineAnnealingLR(DropIn):
         last_epoch: int = -1,
     ) -> None:
         groups = check_optimizer(optimizer)
-        check_last_epoch(last_epoch)
+        check_resume(groups, last_epoch)
         self.T_max, self.eta_min = T_max, eta_min
         self.base_lrs = base_lrs(groups, last_epoch)  # type: ignore[assignment]
         lrs, _ = self._build()
@@ -170,7 +170,7 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
         last_epoch: int = -1,
     ) -> None:
         groups = check_optimizer(optimizer)
-        check_last_epoch(last_epoch)
+        check_resume(groups, last_epoch)
         self.T_0, self.T_mult, self.eta_min = T_0, T_mult, eta_min
         self.base_lrs = base_lrs(groups, last_epoch)  # type: ignore[assignment]
         self.optimizer = optimizer  # (the groups' LR dtypes, for _build; torch's constructor sets it too)

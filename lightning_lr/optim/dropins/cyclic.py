@@ -18,7 +18,7 @@ from ...schedules._math import SCALAR
 from ...schedules.cyclic import OneCycleMomentum
 from .. import param_groups as pg
 from .._restored import number, restored_state
-from ..schedule_lr import ScheduleSpec, check_last_epoch, check_optimizer
+from ..schedule_lr import ScheduleSpec, check_optimizer, check_resume
 from ._args import one_element, per_group, torch_names, torch_refuses, whole
 from ._base import AbsoluteDropIn, restore_default
 
@@ -326,7 +326,7 @@ class CyclicLR(AbsoluteDropIn, _CycleWriter):
         last_epoch: int = -1,
     ) -> None:
         groups = check_optimizer(optimizer)
-        check_last_epoch(last_epoch)
+        check_resume(groups, last_epoch)
         cycle_momentum = boolean("cycle_momentum", cycle_momentum)  # None is no False
         self.optimizer = optimizer
         self._scale_fn_custom = scale_fn
@@ -577,7 +577,7 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
         last_epoch: int = -1,
     ) -> None:
         groups = check_optimizer(optimizer)
-        check_last_epoch(last_epoch)
+        check_resume(groups, last_epoch)
         refused = torch_refuses(  # by torch's own checks, in its order (its class is ValueError)
             ("total_steps", total_steps, lambda v: v is not None and (v <= 0 or not isinstance(v, int))),
             ("epochs", epochs, lambda v: not isinstance(v, int) or v <= 0),
