@@ -925,10 +925,12 @@ def test_the_checks_since_the_best_from_a_checkpoint_without_them_are_a_lower_bo
     assert rule.state_dict()["checks_since_best"] == 1
 
 
-def _plateau_warnings(tmp_path: Path, model: Any, callbacks: list[Any]) -> tuple[list[str], Recorder]:
+def _plateau_warnings(
+    tmp_path: Path, model: Any, callbacks: list[Any], **kwargs: Any
+) -> tuple[list[str], Recorder]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        rec = fit(tmp_path, model, callbacks, max_epochs=4)
+        rec = fit(tmp_path, model, callbacks, **{"max_epochs": 4, **kwargs})
     return [str(w.message) for w in caught if "min_lr is at or above" in str(w.message)], rec
 
 
@@ -967,3 +969,22 @@ def test_a_min_lr_below_the_lr_somewhere_in_the_run_is_not_said(tmp_path) -> Non
     assert len(said) == 1 and said[0].startswith(
         "ReduceOnPlateau: min_lr[1]=0.01 on param group 1 of optimizer 0 (SGD), whose LR is 0.01, its largest"
     )
+
+
+@pytest.mark.filterwarnings("ignore:.*resuming from a checkpoint that ended before the epoch ended")
+def test_a_group_its_reductions_brought_to_min_lr_is_not_said_on_resume(tmp_path) -> None:
+    # the floor reached by the rule's own reductions is where it is meant to stop: a resume there is no
+    # misconfiguration, and "Give a min_lr below the LR" would be wrong (the check reads the LRs the schedule
+    # plans before the reductions, 0.1 here, not the 0.01 the checkpoint holds)
+    def callbacks():
+        return [ReduceOnPlateau("val", factor=0.1, patience=0, min_lr=0.01)]
+
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1)
+    said, full = _plateau_warnings(tmp_path, Scripted(FLAT), [*callbacks(), ckpt], enable_checkpointing=True)
+    assert said == [] and full.lr(0)[-1] == pytest.approx(0.01)  # down to the floor
+    path = max((tmp_path / "ckpt").glob("*.ckpt"), key=lambda p: p.stat().st_mtime)
+    assert torch.load(path, weights_only=False)["optimizer_states"][0]["param_groups"][0][
+        "lr"
+    ] == pytest.approx(0.01)
+    said, _ = _plateau_warnings(tmp_path, Scripted(FLAT), callbacks(), max_epochs=6, ckpt_path=str(path))
+    assert said == []
