@@ -17,7 +17,6 @@ import torch
 from torch.optim import Optimizer
 
 from .._validate import same
-from .param_groups import ADDED_LR
 
 __all__ = [
     "Restored",
@@ -120,8 +119,7 @@ def restored_state(optimizer: Optimizer, last_epoch: int) -> Restored | None:
     # only the groups it has now are ever compared: the dicts an earlier load replaced are dropped (review 87,
     # review 89: one list of them per load grew for as long as the optimizer lived)
     seen = [g for g in _SEEN.get(optimizer, []) if any(g is h for h in groups)]
-    # (a group added to the optimizer during training holds the LR a scheduler took it in with instead)
-    restored = last_epoch == -1 and all("initial_lr" in g or ADDED_LR in g for g in groups)
+    restored = last_epoch == -1 and all("initial_lr" in g for g in groups)
     # (a torch scheduler built first on a fresh optimizer puts initial_lr in its groups too, and its record is
     # taken as a load's: review 90. Neither a wrapped step nor the groups' key order tells the two apart
     # without losing real loads' records: reviews 91 and 92, a rollback in one process and a

@@ -28,8 +28,6 @@ from typing import Any
 import torch
 
 __all__ = [
-    "ADDED_LR",
-    "added_lr",
     "assign",
     "base_lr",
     "largest_weight_decay",
@@ -83,28 +81,9 @@ def lr(group: Group) -> float:
     return float(group["lr"])
 
 
-#: the key under which a lightning_lr scheduler keeps, in a param group added to the optimizer after it was built
-#: (``optimizer.add_param_group``), the LR the group had when the scheduler took it in. Not ``initial_lr``: torch's
-#: schedulers leave an added group without one, and one built later takes the group's ``initial_lr``, when it has
-#: one, as its base instead of the group's LR then (review 106). Kept in the group, as ``initial_lr`` is, so that
-#: it travels with the optimizer's state to a resume.
-ADDED_LR = "lightning_lr_added_lr"
-
-
-def added_lr(group: Group) -> float:
-    """The LR a scheduler's group started from: for a group added after the scheduler was built, the LR it had
-    when the scheduler took it in (:data:`ADDED_LR`); else ``initial_lr`` if a scheduler recorded it, else
-    ``lr``."""
-    for key in (ADDED_LR, "initial_lr", "lr"):
-        if key in group:
-            return float(group[key])
-    raise KeyError("lr")
-
-
 def base_lr(group: Group) -> float:
-    """The LR the group was configured with: for a group added after a lightning_lr scheduler was built, the LR
-    it was added with (:data:`ADDED_LR`); else ``initial_lr`` if a scheduler recorded it, else ``lr``."""
-    return added_lr(group)
+    """The LR the group was configured with: ``initial_lr`` if a scheduler recorded it, else ``lr``."""
+    return float(group["initial_lr"] if "initial_lr" in group else group["lr"])
 
 
 def reference(groups: list[Group]) -> int | None:

@@ -27,7 +27,7 @@ from ._restored import (
     restored_state,
     taken_on,
 )
-from .param_groups import ADDED_LR, added_lr, momentum_key, raw_momentum
+from .param_groups import momentum_key, raw_momentum
 
 __all__ = ["ScheduleLR", "check_resume", "momentum_key"]
 
@@ -300,9 +300,7 @@ class ScheduleLR(LRScheduler):
     changes its LR later, as Lightning's ``BackboneFinetuning`` does at each epoch, the ratio moves with
     it; a change to every group, by another scheduler of a chain, does not move it), and also its momentum
     schedule (if the new group has momentum or betas), its scale and its floor times ``a / b``
-    (:meth:`set_scale`). The group keeps ``a`` under ``"lightning_lr_added_lr"``
-    (:data:`~lightning_lr.optim.param_groups.ADDED_LR`), not ``initial_lr``, which torch's schedulers do not
-    write to an added group and a torch scheduler built later would take as the group's base LR. If ``b`` is 0, the new group keeps its LR, with a warning (a scale still applies,
+    (:meth:`set_scale`). If ``b`` is 0, the new group keeps its LR, with a warning (a scale still applies,
     to the LR it was added with). :meth:`set_schedule` with one schedule, or one per group the scheduler
     was made for, keeps the added groups following; with one per group, theirs included, they take theirs.
 
@@ -480,7 +478,7 @@ class ScheduleLR(LRScheduler):
     def _group_factors(self, n: int) -> list[float]:
         """The factor of each of the first ``n`` groups (those the scheduler was made for)."""
         groups = self.optimizer.param_groups[:n]
-        return [added_lr(g) for g in groups] if self.relative else [1.0] * n
+        return [float(g["initial_lr"]) for g in groups] if self.relative else [1.0] * n
 
     def _factors(self) -> list[float]:
         out = self._group_factors(len(self._lr_index) - len(self._added))
@@ -580,10 +578,7 @@ class ScheduleLR(LRScheduler):
         groups = self.optimizer.param_groups
         lr = float(groups[i]["lr"])
         # its LR when the scheduler took it (torch's meaning; the base a scale applies to)
-        # its LR when the scheduler took it (torch's meaning of initial_lr; the base a scale applies to), kept
-        # under a key of its own: torch's schedulers leave no initial_lr in an added group, and one built later
-        # would take ours for the group's base LR (review 106)
-        groups[i].setdefault(ADDED_LR, groups[i]["lr"])
+        groups[i].setdefault("initial_lr", groups[i]["lr"])
         if ref is None or at is None or at <= 0.0 or not np.isfinite(at):
             why = "no param group has an LR schedule" if at is None else f"param group {ref}'s LR is {at:g}"
             _warn(
@@ -642,7 +637,7 @@ class ScheduleLR(LRScheduler):
         self._lr_jobs = [(i, row_for(j, factors[i])) for i, j in enumerate(self._lr_index) if j >= 0]
         if any(s is not None for s in self.lr_scales):
             plan = _Plan(self.lr_scales)
-            initial = [added_lr(g) for g in self.optimizer.param_groups]
+            initial = [float(g.get("initial_lr", g["lr"])) for g in self.optimizer.param_groups]
             self._lr_jobs = _scale.scaled_jobs(
                 self._lr_jobs, plan.index, plan.block(start), self.lr_floors, initial, BLOCK
             )

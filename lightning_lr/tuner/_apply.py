@@ -512,7 +512,7 @@ def _scale_groups(trainer: pl.Trainer, factors: list[list[float]]) -> None:
     factor in ``factors`` (per optimizer, per group), and its schedulers' base LRs alike."""
     for opt, each in zip(trainer.optimizers, factors, strict=True):
         for group, factor in zip(opt.param_groups, each, strict=True):
-            for key in ("lr", "initial_lr", pg.ADDED_LR, "max_lr", "min_lr"):
+            for key in ("lr", "initial_lr", "max_lr", "min_lr"):
                 if key in group:
                     _mul(group, key, factor)
     by_optimizer = {id(opt): each for opt, each in zip(trainer.optimizers, factors, strict=True)}

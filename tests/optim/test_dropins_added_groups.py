@@ -316,58 +316,6 @@ def test_a_float32_tensor_lr_is_not_taken_for_a_change_by_its_owner() -> None:
     assert sched.added_groups[1] == ratio  # rounding to float32 is not an owner's change
 
 
-def _halve(t: int) -> float:
-    return 0.5**t
-
-
-@pytest.mark.parametrize("name", list(CHAINABLE))
-def test_an_added_group_gets_no_initial_lr_and_a_torch_scheduler_built_later_takes_its_lr(name: str) -> None:
-    # review 106: ours wrote initial_lr into the added group, which torch's schedulers do not; a torch LambdaLR
-    # built afterwards took that (the LR it was added with, 0.02) as the group's base instead of its LR then
-    def run(module: Any) -> tuple[list[Any], list[list[float]], bool]:
-        opt = _sgd()
-        first = CHAINABLE[name](module, opt)
-        lrs = []
-        for t in range(12):
-            if t == ADDED_AT:
-                _add(opt)
-            if t == 7:
-                later = L.LambdaLR(opt, _halve)
-            lrs.append([float(g["lr"]) for g in opt.param_groups])
-            opt.step()
-            first.step()
-            if t >= 7:
-                later.step()
-        return later.base_lrs, lrs, "initial_lr" in opt.param_groups[1]
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch_base, torch_lrs, torch_has = run(L)
-        ours_base, ours_lrs, ours_has = run(ours)
-    assert ours_has is torch_has is True  # (the later LambdaLR's own, as torch's writes it)
-    assert ours_base == pytest.approx(torch_base, rel=1e-12)
-    for t, (g, w) in enumerate(zip(ours_lrs, torch_lrs, strict=True)):
-        assert g == pytest.approx(w, rel=1e-9), f"step {t}: ours {g}, torch {w}"
-
-
-@pytest.mark.parametrize("make", ["StepLR", "ScheduleLR"])
-def test_an_added_group_holds_no_key_torchs_schedulers_read(make: str) -> None:
-    opt = _sgd()
-    sched = ours.StepLR(opt, 2, 0.5) if make == "StepLR" else ScheduleLR(opt, lr=CosineDecay(0.05, 100))
-    opt.step()
-    sched.step()
-    _add(opt)
-    for _ in range(3):
-        opt.step()
-        sched.step()
-    assert "initial_lr" not in opt.param_groups[1]
-    lr = opt.param_groups[1]["lr"]
-    # a scheduler built now, ours or torch's, takes the group's LR now as its base
-    assert L.LambdaLR(opt, _halve).base_lrs[1] == lr
-    assert ours.LambdaLR(opt, _halve).base_lrs[1] == lr
-    assert ours.CosineAnnealingLR(opt, 10).base_lrs[1] == lr
-
-
 def _last_lr_case(module: Any, case: str) -> tuple[list[float], list[Any]]:
     opt = _sgd()
     if case == "left alone, then cut":

@@ -315,8 +315,8 @@ class DropIn(ScheduleLR):
             return [1.0] * n
         bases = self._base_floats()[:n]
         # groups added later that were given schedules of their own (set_schedule for every group): the LR
-        # they had when the scheduler took them in (pg.ADDED_LR)
-        return bases + [pg.added_lr(g) for g in self.optimizer.param_groups[len(bases) : n]]
+        # they had when the scheduler took them in (their initial_lr)
+        return bases + [float(g["initial_lr"]) for g in self.optimizer.param_groups[len(bases) : n]]
 
     def _sync_groups(
         self, saved: dict[int, tuple[int, float] | None] | None = None, reference: list[float] | None = None
