@@ -12,6 +12,7 @@ the step, the number a user function returned, and a user function that pickle c
 from __future__ import annotations
 
 import copy
+import copyreg
 import functools
 import inspect
 import math
@@ -332,30 +333,35 @@ class Schedule:
         _refuse_change(self, name)
 
     # --- copies and pickles: the constructor's arguments ----------------------------------------
+    # A pickle holds the class and its arguments (pickle's NEWOBJ, then __setstate__ with the arguments): no
+    # other global, so ``torch.load(weights_only=True)`` takes a schedule whose class the user allow-listed
+    # (review 109: a first version reduced to a private function, which such a load refused). The arguments go
+    # through the constructor again, without repeating its GrowthWarning (review 106: every deepcopy or pickle
+    # of a ``StepLR(gamma=1.1)`` said it again).
     def __reduce__(self) -> tuple[Any, ...]:
         for name in self._functions:
             fn = getattr(self, name)
             if fn is not None:
                 check_picklable_function(type(self).__name__, name, fn)
-        return (_rebuild, (type(self), self._values()))
+        return (copyreg.__newobj__, (type(self),), self._values())  # type: ignore[attr-defined]
+
+    def __setstate__(self, values: tuple[Any, ...]) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", GrowthWarning)
+            type(self).__init__(self, *values)
 
     # Copying passes user functions by reference (as copy does for functions), so a schedule holding a
     # lambda can be copied even though it cannot be pickled: these do not go through __reduce__'s check.
     def __copy__(self: _S) -> _S:
-        return _rebuild(type(self), self._values())
-
-    def __deepcopy__(self: _S, memo: dict[int, Any]) -> _S:
-        new = _rebuild(type(self), copy.deepcopy(self._values(), memo))
-        memo[id(self)] = new
+        new = type(self).__new__(type(self))
+        new.__setstate__(self._values())
         return new
 
-
-def _rebuild(cls: type[_S], values: tuple[Any, ...]) -> _S:
-    """A copy or an unpickled schedule: checked again by its constructor, without repeating the
-    :class:`GrowthWarning` its original gave (review 106: every deepcopy of a ``StepLR(gamma=1.1)`` said it)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", GrowthWarning)
-        return cls(*values)
+    def __deepcopy__(self: _S, memo: dict[int, Any]) -> _S:
+        new = type(self).__new__(type(self))
+        memo[id(self)] = new
+        new.__setstate__(copy.deepcopy(self._values(), memo))
+        return new
 
 
 def _refuse_change(schedule: Schedule, name: str) -> NoReturn:

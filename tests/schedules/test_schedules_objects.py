@@ -7,12 +7,14 @@ import ast
 import copy
 import functools
 import inspect
+import io
 import itertools
 import pickle
 import re
 
 import numpy as np
 import pytest
+import torch
 from schedule_zoo import all_examples, closed_form_examples, halve_every_10, ninety_percent, one_over_cycle
 
 import lightning_lr.schedules as sched
@@ -30,7 +32,7 @@ from lightning_lr.schedules import (
     join,
     warmup,
 )
-from lightning_lr.schedules._base import _rebuild
+from lightning_lr.schedules._base import subclasses
 from lightning_lr.schedules.long_run import InverseSqrt
 
 
@@ -227,16 +229,25 @@ def test_named_functions_and_module_level_instances_pickle() -> None:
 def test_a_pickled_multiplicative_holds_its_arguments_not_its_cache() -> None:
     s = Multiplicative(1.0, ninety_percent)
     s(100)  # a warm cache
-    assert s.__reduce__() == (_rebuild, (Multiplicative, (1.0, ninety_percent)))
+    assert pickle.dumps(s) == pickle.dumps(Multiplicative(1.0, ninety_percent))  # as a cold one's
     assert pickle.loads(pickle.dumps(s))(100) == s(100)
 
 
 @pytest.mark.parametrize("name", list(all_examples()))
 def test_a_pickle_holds_the_constructor_arguments(name: str) -> None:
     s = all_examples()[name]
-    rebuild, (cls, args) = s.__reduce__()  # _rebuild: the constructor, without repeating its GrowthWarning
-    assert rebuild is _rebuild and cls is type(s)
-    assert args == tuple(getattr(s, f) for f in fields(s))
+    copied = pickle.loads(pickle.dumps(s))
+    assert type(copied) is type(s) and copied == s
+    assert [getattr(copied, f) for f in fields(s)] == [getattr(s, f) for f in fields(s)]
+    if name in ("Lambda", "Multiplicative", "join-of-user-functions") or name.startswith("Cyclic-scale_fn"):
+        return  # (a user's function is a global a weights_only load must be told of too)
+    # the pickle names the schedule classes and nothing else: torch.load(weights_only=True) takes it once they
+    # are allow-listed (review 109: a first version reduced to a private function, which such a load refused)
+    buffer = io.BytesIO()
+    torch.save(s, buffer)
+    buffer.seek(0)
+    with torch.serialization.safe_globals(subclasses(Schedule)):
+        assert torch.load(buffer, weights_only=True) == s
 
 
 def test_a_pickle_written_with_the_class_itself_still_loads() -> None:
