@@ -64,6 +64,10 @@ def _factor(entry: Injected, group: int, t: int) -> float:
     return 1.0 if scale is None else float(scale(t))
 
 
+#: the most steps of a schedule the min_lr check reads (8 MB of float64)
+_FLOOR_STEPS = 1_000_000
+
+
 class ReduceOnPlateau(ScheduleCallback):
     """Reduces the LR by ``factor`` when a logged metric has stopped improving, with torch's
     ``ReduceLROnPlateau`` rule, names and defaults, and composes with the other schedule callbacks.
@@ -554,26 +558,30 @@ class ReduceOnPlateau(ScheduleCallback):
         plans for the rest of the run: a reduction can never lower those, so the rule never acts on them
         (review 108: ``min_lr=2.5`` on an LR of 0.1 did nothing, unsaid; torch's ``ReduceLROnPlateau``, whose
         ``max(lr * factor, min_lr)`` is then above the LR, leaves it alone alike, without a word). The LRs are
-        read at up to 2000 steps of what is left of the run (the step now alone in a run of unknown length)."""
+        read at every step of what is left of the run (review 109: 2000 samples of a 4001-step cycle all fell on
+        its troughs), up to ``_FLOOR_STEPS`` of them; in a run of unknown length, up to the end of the
+        schedule's shape (its ``natural_length``: review 109, a warm-up from 0 read at its first step alone)."""
         said = []
         total = self.run.total_steps if self.run is not None else None
         for entry in self._entries():
             scheduler = entry.scheduler
             start = max(scheduler.last_epoch, 0)
-            end = start + 1 if total is None else max(total, start + 1)
-            steps = np.unique(np.linspace(start, end - 1, min(2001, end - start)).round().astype(np.int64))
             groups = entry.optimizer.param_groups
             plans = zip(groups, scheduler.lr_schedules, scheduler.lr_floors, strict=False)
             for i, (group, schedule, floor) in enumerate(plans):
                 if schedule is None or floor is None or floor <= 0:
                     continue
+                # (a run of unknown length: the schedule's shape, or the step now for a shape without an end)
+                shape = schedule.natural_length(default=1) if total is None else None
+                end = max(total if total is not None else int(shape or 1), start + 1)
+                end = min(end, start + _FLOOR_STEPS)
                 factor = pg.base_lr(group) if scheduler.relative else 1.0
-                largest = max(float(schedule(int(t))) * factor for t in steps)
+                largest = float(np.max(schedule.values(end)[start:])) * factor
                 if floor >= largest or math.isclose(
                     floor, largest, rel_tol=1e-9
                 ):  # (0.1 * 0.1 is above 0.01)
                     given = f"min_lr[{i}]={floor:g}" if isinstance(self.min_lr, list) else f"min_lr={floor:g}"
-                    where = "" if len(steps) == 1 else ", its largest for the rest of the run"
+                    where = "" if end - start == 1 else ", its largest for the rest of the run"
                     said.append(
                         f"{given} on param group {i} of {entry.info.label}, whose LR is {largest:g}{where}"
                     )

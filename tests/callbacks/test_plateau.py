@@ -988,3 +988,78 @@ def test_a_group_its_reductions_brought_to_min_lr_is_not_said_on_resume(tmp_path
     ] == pytest.approx(0.01)
     said, _ = _plateau_warnings(tmp_path, Scripted(FLAT), callbacks(), max_epochs=6, ckpt_path=str(path))
     assert said == []
+
+
+class _Stream(torch.utils.data.IterableDataset):
+    """12 samples, and no length: a run whose steps Lightning cannot count ahead."""
+
+    def __iter__(self):
+        for i in range(12):
+            yield torch.full((1,), float(i))
+
+
+class _Linear(pl.LightningModule):
+    def __init__(self, data: Any) -> None:
+        super().__init__()
+        self.net, self.data = torch.nn.Linear(1, 1), data
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        self.log("val", 1.0, on_epoch=True, on_step=False)
+        x = batch[0] if isinstance(batch, list) else batch
+        return self.net(x).pow(2).mean()
+
+    def configure_optimizers(self) -> torch.optim.Optimizer:
+        return torch.optim.SGD(self.parameters(), lr=0.1)
+
+    def train_dataloader(self) -> Any:
+        return torch.utils.data.DataLoader(self.data, batch_size=1 if isinstance(self.data, list) else 2)
+
+
+class _StopAfter(pl.Callback):
+    def __init__(self, steps: int) -> None:
+        self.steps = steps
+
+    def on_train_batch_end(self, trainer: pl.Trainer, *args: Any) -> None:
+        trainer.should_stop = trainer.global_step >= self.steps
+
+
+@pytest.mark.parametrize("case", ["warm-up, run of unknown length", "cycle of 2 steps over 4001"])
+def test_a_min_lr_below_a_peak_the_schedule_reaches_later_is_not_said(tmp_path, case: str) -> None:
+    # review 109: a run of unknown length read the step now alone (a warm-up from 0: "min_lr=0.5 ... whose LR is
+    # 0"), and 2000 samples of a 4001-step run fell on a 2-step cycle's troughs ("whose LR is 0.01")
+    if case.startswith("warm-up"):
+        model, schedule, floor, stop = _Linear(_Stream()), S.warmup(S.Constant(1.0), steps=4), 0.5, []
+        trainer = {"max_epochs": 3}
+    else:
+        data = [torch.randn(1) for _ in range(4001)]
+        model, schedule, floor, stop = _Linear(data), S.Cyclic(0.01, 0.1, step_size=1), 0.01, [_StopAfter(3)]
+        trainer = {"max_steps": 4001}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pl.Trainer(
+            **trainer,
+            default_root_dir=tmp_path,
+            logger=False,
+            enable_checkpointing=False,
+            enable_progress_bar=False,
+            enable_model_summary=False,
+            accelerator="cpu",
+            callbacks=[LRSchedule(schedule), ReduceOnPlateau("val", min_lr=floor), *stop],
+        ).fit(model)
+    assert [str(w.message) for w in caught if "min_lr is at or above" in str(w.message)] == []
+    # the same runs with a floor at the schedule's peak are said
+    with pytest.warns(UserWarning, match="min_lr is at or above the LR"):
+        pl.Trainer(
+            **trainer,
+            default_root_dir=tmp_path,
+            logger=False,
+            enable_checkpointing=False,
+            enable_progress_bar=False,
+            enable_model_summary=False,
+            accelerator="cpu",
+            callbacks=[
+                LRSchedule(schedule),
+                ReduceOnPlateau("val", min_lr=1.0 if floor == 0.5 else 0.1),
+                *stop,
+            ],
+        ).fit(model)
