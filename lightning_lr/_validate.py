@@ -153,22 +153,29 @@ def _is_int(value: Any) -> bool:
     return not isinstance(value, (bool, np.bool_)) and isinstance(value, numbers.Integral)
 
 
-def plain(value: Any) -> Any:
+def plain(value: Any, deep: bool = True) -> Any:
     """``value`` as a plain Python value, for an argument kept as the user gave it once checked: a number of
     another type (numpy's ``int64``, ``float32``, ``float64``; ``fractions.Fraction``) as the ``int`` or
-    ``float`` it is, a numpy bool as a ``bool``, a list or tuple item by item; anything else, and a value that
-    is plain already, as it is (the same object).
+    ``float`` it is, a numpy bool as a ``bool``, a list or tuple item by item (a new one only where an item
+    changed); anything else, and a value that is plain already, as it is (the same object). ``deep=False``
+    converts numpy's scalars alone, and leaves a list as it is: for what a user's own class stores, which
+    may be an ``IntEnum``, a ``Fraction`` kept exact on purpose, or a list the user still holds (review 109).
 
     Example:
         >>> import numpy as np
         >>> plain(np.int64(3)), plain(np.float32(0.25)), plain([np.float64(0.5), None]), plain("cos")
         (3, 0.25, [0.5, None], 'cos')
+        >>> from fractions import Fraction
+        >>> plain(Fraction(1, 4)), plain(Fraction(1, 4), deep=False), plain(np.int64(3), deep=False)
+        (0.25, Fraction(1, 4), 3)
     """
     kind = type(value)
     if kind in (int, float, bool, str) or value is None:
         return value
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
+    if not deep:
+        return value.item() if isinstance(value, (np.integer, np.floating)) else value
     if _is_int(value):
         return int(value)
     if _is_real(value):

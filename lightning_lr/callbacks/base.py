@@ -157,7 +157,7 @@ class ScheduleCallback(RunPlanning, Callback):
         if "build" in vars(cls) and "reads_run" not in vars(cls):
             cls.reads_run = True
         if "__init__" in vars(cls):  # LearningRateMonitor's argument names get a hint, as the peers' do
-            init = _keeping_plain(vars(cls)["__init__"])
+            init = _keeping_plain(vars(cls)["__init__"], deep=cls.__module__.startswith("lightning_lr."))
             cls.__init__ = V.known_as(peers.MONITOR)(init)  # type: ignore[method-assign]
 
     @V.known_as(peers.MONITOR)
@@ -923,9 +923,11 @@ class ScheduleCallback(RunPlanning, Callback):
         return _hparams.call_repr(self, self.name)
 
 
-def _keeping_plain(init: Any) -> Any:
+def _keeping_plain(init: Any, deep: bool) -> Any:
     """``init`` that then keeps every constructor argument the callback stored as a plain Python value
-    (:func:`~lightning_lr._validate.plain`): one place for every schedule callback, a user's too (review 108:
+    (:func:`~lightning_lr._validate.plain`): one place for every schedule callback; in a user's subclass
+    (``deep=False``) numpy's scalars alone, so that an ``IntEnum``, an exact ``Fraction`` or a list the user
+    still holds stays as it was given (review 109) (review 108:
     ``OneCycle(div_factor=np.int64(3))`` kept the numpy int, its repr showed ``np.int64(3)``, it was not equal
     to ``OneCycle(div_factor=3)``, and under LRScheduleMixin hparams.yaml recorded the string ``np.int64(3)``;
     the arguments a check stores as it returns them, LRs and durations, were plain already)."""
@@ -936,7 +938,7 @@ def _keeping_plain(init: Any) -> Any:
         held = vars(self)
         for name in inspect.signature(type(self).__init__).parameters:
             if name in held:
-                value = V.plain(held[name])
+                value = V.plain(held[name], deep)
                 if value is not held[name]:
                     held[name] = value
 

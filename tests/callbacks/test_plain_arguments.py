@@ -4,6 +4,7 @@ hparams.yaml)."""
 
 from __future__ import annotations
 
+import enum
 import fractions
 import pickle
 from pathlib import Path
@@ -105,3 +106,33 @@ def test_hparams_yaml_records_the_number(tmp_path) -> None:
     assert model.hparams["lightning_lr"]["div_factor"] == 3
     saved = yaml.safe_load(Path(logger.log_dir, "hparams.yaml").read_text())
     assert saved["lightning_lr"]["div_factor"] == 3  # was the string "np.int64(3)"
+
+
+class Phase(enum.IntEnum):
+    WARM = 1
+    COOL = 2
+
+
+class Mine(ScheduleCallback):
+    """A user's callback that stores an enum, an exact fraction and a list it shares."""
+
+    def __init__(self, phase: Phase, ratio: fractions.Fraction, table: list[Any], factor: float) -> None:
+        super().__init__()
+        self.phase, self.ratio, self.table, self.factor = phase, ratio, table, factor
+
+    def build(self, run, steps, info):
+        return S.Constant(info.base_lrs[0]), None
+
+
+def test_a_users_callback_keeps_what_it_stores_but_numpy_scalars() -> None:
+    # review 109: the conversion made a user's IntEnum a plain int, its exact Fraction a float, and replaced
+    # a list the user still held (their later appends no longer reached the callback)
+    shared = [np.float32(0.5)]
+    cb = Mine(Phase.COOL, fractions.Fraction(1, 3), shared, np.float64(0.25))
+    assert (
+        cb.phase is Phase.COOL
+        and cb.ratio == fractions.Fraction(1, 3)
+        and type(cb.ratio) is fractions.Fraction
+    )
+    assert cb.table is shared
+    assert cb.factor == 0.25 and type(cb.factor) is float
