@@ -430,15 +430,16 @@ def with_context(owner: str, info: OptimizerInfo, make: Callable[..., T], *args:
         raise type(exc)(message) from None
 
 
-#: the largest LR a float32 parameter's update takes: torch converts the LR to the parameters' type, and a
-#: larger one fails inside the optimizer's step ("value cannot be converted to type float without overflow")
-_FLOAT32_MAX = float(torch.finfo(torch.float32).max)
+#: the largest LR every floating parameter type takes (float16's 65504): torch converts the LR to the
+#: parameters' type, and a larger one fails inside the optimizer's step ("value cannot be converted to type
+#: float without overflow"); an LR above it is checked against the group's own types
+_SAFE_LR = float(torch.finfo(torch.float16).max)
 
 
 def check_lrs(entry: Injected, describe: Callable[[], tuple[str, str]]) -> None:
     """Refuse an LR the scheduler put into a param group it drives that the optimizer cannot use: not a finite
-    number, or beyond the largest value of the group's parameters' type (float32's 3.4e38; a float64 model's
-    is the float range). Called before each optimizer step, with the values of that step: the one place where
+    number, or beyond the largest value of the group's parameters' type (float16's 65504, float32's 3.4e38;
+    a float64 model's is the float range). Called before each optimizer step, with the values of that step: the one place where
     every schedule callback's values meet the optimizer, however they were planned (review 108: a
     ``CosineDecay(initial=1e308)`` or an ``ExponentialDecay(gamma=1e20)`` failed inside torch's SGD, naming no
     argument). ``describe()``, called only for the error, gives the callback as its repr shows it, with its
@@ -453,7 +454,7 @@ def check_lrs(entry: Injected, describe: Callable[[], tuple[str, str]]) -> None:
         if isinstance(lr, torch.Tensor) and lr.device.type != "cpu":
             continue  # (read only by a device sync, which a step must not wait for)
         value = float(lr)
-        if -_FLOAT32_MAX <= value <= _FLOAT32_MAX:  # (every ordinary LR: one comparison a group)
+        if -_SAFE_LR <= value <= _SAFE_LR:  # (every ordinary LR: one comparison a group)
             continue
         kinds = {p.dtype for p in group["params"] if isinstance(p, torch.Tensor) and p.is_floating_point()}
         largest = min(

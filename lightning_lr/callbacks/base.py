@@ -104,8 +104,9 @@ class ScheduleCallback(RunPlanning, Callback):
     - **Range test.** :meth:`apply_range_test` fills the arguments in :attr:`range_test_args` that were
       left as None (see there).
     - **An LR the optimizer cannot take.** Before each optimizer step, an LR its schedule put into a param
-      group that is no finite number, or beyond the largest value of the group's parameters' type (float32's
-      3.4e38: torch converts the LR to it and its step would fail naming nothing), raises a ValueError naming
+      group that is no finite number, or beyond the largest value of the group's parameters' type (float16's
+      65504, float32's 3.4e38: torch converts the LR to it and its step would fail naming nothing), raises a
+      ValueError naming
       this callback with its arguments, the step, the group and the value.
 
     Args:

@@ -84,6 +84,36 @@ def test_a_float64_model_takes_any_finite_lr_but_no_infinite_one(tmp_path) -> No
     )
 
 
+class Half(Tiny):
+    """Tiny in float16 (or bfloat16): torch converts the LR to the parameters' type."""
+
+    def __init__(self, dtype: torch.dtype) -> None:
+        super().__init__()
+        self.to(dtype)
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        x, y = batch
+        return torch.nn.functional.mse_loss(self.layer(x.to(self.layer.weight.dtype)).float(), y)
+
+
+@pytest.mark.parametrize(("dtype", "lr", "refused"), [("float16", 1e6, True), ("float16", 6e4, False),
+                                                      ("bfloat16", 1e39, True), ("bfloat16", 1e6, False)])  # fmt: skip
+def test_a_half_precision_model_is_held_to_its_own_type(
+    tmp_path, dtype: str, lr: float, refused: bool
+) -> None:
+    # review 109: the check read only LRs beyond float32's largest, and float16's is 65504 (torch's SGD failed
+    # on 1e6, "value cannot be converted to type c10::Half without overflow", naming nothing)
+    def run() -> Any:
+        return fit(tmp_path, Half(getattr(torch, dtype)), [LRSchedule(S.Constant(lr))], max_steps=1)
+
+    if not refused:
+        assert run().lr(0).tolist() == [lr]
+        return
+    with pytest.raises(ValueError) as info:
+        run()
+    assert f"the LR {lr:g}, more than its {dtype} parameters can take" in str(info.value)
+
+
 class Declares(LRScheduleMixin, Tiny):
     lr_schedule = CosineDecay(initial=1e308)
 
