@@ -106,8 +106,7 @@ class ScheduleCallback(RunPlanning, Callback):
     - **An LR the optimizer cannot take.** Before each optimizer step, an LR its schedule put into a param
       group that is no finite number, or beyond the largest value of the group's parameters' type (float16's
       65504, float32's 3.4e38: torch converts the LR to it and its step would fail naming nothing), raises a
-      ValueError naming
-      this callback with its arguments, the step, the group and the value.
+      ValueError naming this callback with its arguments, the step, the group and the value.
 
     Args:
         optimizer: which optimizers to schedule: ``"all"``, an index, or a class name.

@@ -75,13 +75,17 @@ def _checking_default(natural_length: Callable[..., Any]) -> Callable[..., Any]:
         return natural_length
 
     @functools.wraps(natural_length)
-    def checked(self: Schedule, default: Any = None) -> Any:
-        if default is not None:
+    def checked(self: Schedule, *args: Any, **kwargs: Any) -> Any:
+        # the default, where the caller gave one, as given (review 109: a user's ``natural_length(self)``
+        # without the parameter was called with one)
+        given = args[0] if args else kwargs.get("default")
+        if given is not None and len(args) + len(kwargs) == 1:
             try:
-                default = optional(positive_int, "default", default)
+                checked_default = optional(positive_int, "default", given)
             except (TypeError, ValueError) as exc:
                 raise type(exc)(f"{type(self).__name__}.natural_length: {exc}") from None
-        return natural_length(self, default)
+            args, kwargs = ((checked_default,), {}) if args else ((), {"default": checked_default})
+        return natural_length(self, *args, **kwargs)
 
     checked._checks_default = True  # type: ignore[attr-defined]
     return checked

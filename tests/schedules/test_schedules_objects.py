@@ -457,6 +457,18 @@ def test_a_users_schedule_has_its_natural_length_default_checked() -> None:
         Steps(3).natural_length(default="9")
 
 
+def test_a_users_natural_length_without_a_default_is_called_as_written() -> None:
+    # review 109: the check passed a default to a natural_length(self) that takes none (a TypeError)
+    class Fifty(sched.Schedule):
+        def _eval(self, t, xp):
+            return 0.1 + 0.0 * t
+
+        def natural_length(self):
+            return 50
+
+    assert Fifty().natural_length() == 50
+
+
 # --- Multiplicative costs O(1) per step in increasing order ------------------------------------------------
 
 
