@@ -577,8 +577,10 @@ class ScheduleLR(LRScheduler):
         may have changed since: the added group follows this scheduler's change from its own LR."""
         groups = self.optimizer.param_groups
         lr = float(groups[i]["lr"])
-        # its LR when the scheduler took it (torch's meaning; the base a scale applies to)
-        groups[i].setdefault("initial_lr", groups[i]["lr"])
+        # its LR when the scheduler took it (torch's meaning; the base a scale applies to); a tensor LR is
+        # cloned, as torch's schedulers clone theirs, else it moved with the LR it is the base of (review 109)
+        taken = groups[i]["lr"]
+        groups[i].setdefault("initial_lr", taken.clone() if isinstance(taken, torch.Tensor) else taken)
         if ref is None or at is None or at <= 0.0 or not np.isfinite(at):
             why = "no param group has an LR schedule" if at is None else f"param group {ref}'s LR is {at:g}"
             _warn(

@@ -351,3 +351,17 @@ def test_get_last_lr_after_an_added_group_is_torchs(case: str) -> None:
         want = _last_lr_case(L, case)
         got = _last_lr_case(ours, case)
     assert got == want
+
+
+def test_an_added_group_with_a_tensor_lr_keeps_the_lr_it_was_added_with() -> None:
+    # review 109: initial_lr was the group's LR tensor itself, so it moved with every step (0.25, not 2.0)
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=torch.tensor(1.0))
+    sched = ours.StepLR(opt, 1, 0.5)
+    opt.step()
+    sched.step()
+    opt.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))], "lr": torch.tensor(2.0)})
+    for _ in range(3):
+        opt.step()
+        sched.step()
+    group = opt.param_groups[1]
+    assert float(group["initial_lr"]) == 2.0 and float(group["lr"]) == 0.25
