@@ -73,6 +73,7 @@ from quality.report import (  # noqa: E402
     agreement_table,
     grid_table,
     method_table,
+    per_task_regret_table,
     per_task_table,
     resolution_line,
     score_method,
@@ -238,6 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     ],
                 )
             )
+            print(f"\n### per task: the default's training-loss regret per seed ({half})\n")
+            print(per_task_regret_table(store, hd, REAL))
     print(f"\nwall time {wall:.0f} s; {store.computed} things computed in this process")
     return 0
 

@@ -248,6 +248,23 @@ def agreement_table(datas: Sequence[TaskData], methods: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+def per_task_regret_table(store: Store, datas: Sequence[TaskData], method: str) -> str:
+    """Per task: the training-loss regret of ``method``'s answer per seed (None: no answer; ``-``: an answer
+    the grid did not train), against the constant grid (the 1cycle grid for the 1cycle rows)."""
+    lines = [f"| task | {method}: training-loss regret per seed |", "|---|---|"]
+    schedule = "onecycle" if method.startswith("one_cycle_max_lr") else "constant"
+    for d in datas:
+        g = d.onecycle if is_cycle(method) else d.constant
+        cells = []
+        for lr in d.lrs.get(method, []):
+            got = None if lr is None else _loss(store, d, schedule, lr)
+            cells.append(
+                "None" if lr is None else "-" if got is None else f"{_regret(got[0], g.train[g.best_k]):.2f}"
+            )
+        lines.append(f"| {d.task.name} | {' '.join(cells)} |")
+    return "\n".join(lines)
+
+
 def per_task_table(datas: Sequence[TaskData], methods: Sequence[str]) -> str:
     """Per task: each method's suggestion / grid-best ratio per seed (the 1cycle rows against 1cycle)."""
     lines = ["| task | " + " | ".join(methods) + " |", "|" + "---|" * (len(methods) + 1)]
