@@ -64,10 +64,6 @@ def _factor(entry: Injected, group: int, t: int) -> float:
     return 1.0 if scale is None else float(scale(t))
 
 
-#: the most steps of a schedule the min_lr check reads (8 MB of float64)
-_FLOOR_STEPS = 1_000_000
-
-
 class ReduceOnPlateau(ScheduleCallback):
     """Reduces the LR by ``factor`` when a logged metric has stopped improving, with torch's
     ``ReduceLROnPlateau`` rule, names and defaults, and composes with the other schedule callbacks.
@@ -123,8 +119,8 @@ class ReduceOnPlateau(ScheduleCallback):
             (``best - threshold``).
         cooldown: checks after a reduction in which bad checks are not counted, an integer >= 0.
         min_lr: the LR reductions never go below: one number, or a list with one per param group. One at or
-            above a group's LR for the whole run (where no reduction can lower it) is said with a warning at
-            fit start.
+            above a group's LR when the rule first fires (so that no reduction can lower it) is said with a
+            warning.
         eps: a reduction that would change a group's LR by this much or less is not made.
         optimizer: which optimizers: ``"all"``, an index or a class name.
         log_lr: log the LR (when it holds it) and the factor at the optimizer steps Lightning logs
@@ -519,6 +515,7 @@ class ReduceOnPlateau(ScheduleCallback):
                 self._set_reductions(
                     entry, [trial[i] if i in reduced else before[i] for i in range(len(groups))]
                 )
+            self._tell_floor_above(entry, before, old, reduced)
             if reduced:
                 factors = sorted({_factor(entry, i, t) for i in reduced})
                 shown = f"{factors[0]:g}" if len(factors) == 1 else "/".join(f"{f:g}" for f in factors)
@@ -538,6 +535,35 @@ class ReduceOnPlateau(ScheduleCallback):
                     f"{entry.info.label}{which} is now {shown}{at_floor}"
                 )
 
+    def _tell_floor_above(
+        self, entry: Any, before: list[list[int]], old: list[float], reduced: list[int]
+    ) -> None:
+        """Say once which param groups ``min_lr`` kept from their first reduction: the rule fired, and a group
+        never reduced before has an LR at or below its floor, so no reduction could lower it (review 108:
+        ``min_lr=2.5`` on an LR of 0.1 did nothing, unsaid; torch's ``ReduceLROnPlateau``, whose
+        ``max(lr * factor, min_lr)`` is then not below the LR, leaves it alike without a word). Said when the rule
+        fires, not planned at fit start (review 110: reading the planned LRs of a long run called a user's
+        schedule at a million steps not yet taken, and any sample of them misses a short cycle's peaks); a
+        group its own reductions brought to the floor is not said."""
+        floors = entry.scheduler.lr_floors
+        said = [
+            f"{f'min_lr[{i}]' if isinstance(self.min_lr, list) else 'min_lr'}={floors[i]:g} on param group {i} "
+            f"of {entry.info.label}, whose LR is {old[i]:g}"
+            for i in range(len(old))
+            if i not in reduced
+            and not (before[i] if i < len(before) else [])
+            and floors[i] is not None
+            and floors[i] > 0
+            and old[i] <= floors[i] * (1 + 1e-9)
+        ]
+        if said:
+            self.warn_once(
+                "min-lr-above",
+                f"{self.name}: the plateau rule fired at step {max(entry.scheduler.last_epoch, 0)}, but "
+                f"{'; '.join(said)}: min_lr is at or above the LR, so a reduction cannot lower it (torch's "
+                f"ReduceLROnPlateau leaves such a group alone too, without a word). Give a min_lr below the LR.",
+            )
+
     # --- logging --------------------------------------------------------------------------------
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         if not self._entries():
@@ -551,47 +577,6 @@ class ReduceOnPlateau(ScheduleCallback):
         _state.resumed(self.name, self._injected, trainer, pl_module)
         if trainer.global_step > 0:
             self._carry_torch_plateau()
-        self._warn_if_floor_above()
-
-    def _warn_if_floor_above(self) -> None:
-        """Say once, at fit start, which param groups have a ``min_lr`` at or above every LR their schedule
-        plans for the rest of the run: a reduction can never lower those, so the rule never acts on them
-        (review 108: ``min_lr=2.5`` on an LR of 0.1 did nothing, unsaid; torch's ``ReduceLROnPlateau``, whose
-        ``max(lr * factor, min_lr)`` is then above the LR, leaves it alone alike, without a word). The LRs are
-        read at every step of what is left of the run (review 109: 2000 samples of a 4001-step cycle all fell on
-        its troughs), up to ``_FLOOR_STEPS`` of them; in a run of unknown length, up to the end of the
-        schedule's shape (its ``natural_length``: review 109, a warm-up from 0 read at its first step alone)."""
-        said = []
-        total = self.run.total_steps if self.run is not None else None
-        for entry in self._entries():
-            scheduler = entry.scheduler
-            start = max(scheduler.last_epoch, 0)
-            groups = entry.optimizer.param_groups
-            plans = zip(groups, scheduler.lr_schedules, scheduler.lr_floors, strict=False)
-            for i, (group, schedule, floor) in enumerate(plans):
-                if schedule is None or floor is None or floor <= 0:
-                    continue
-                # (a run of unknown length: the schedule's shape, or the step now for a shape without an end)
-                shape = schedule.natural_length(default=1) if total is None else None
-                end = max(total if total is not None else int(shape or 1), start + 1)
-                end = min(end, start + _FLOOR_STEPS)
-                factor = pg.base_lr(group) if scheduler.relative else 1.0
-                largest = float(np.max(schedule.values(end)[start:])) * factor
-                if floor >= largest or math.isclose(
-                    floor, largest, rel_tol=1e-9
-                ):  # (0.1 * 0.1 is above 0.01)
-                    given = f"min_lr[{i}]={floor:g}" if isinstance(self.min_lr, list) else f"min_lr={floor:g}"
-                    where = "" if end - start == 1 else ", its largest for the rest of the run"
-                    said.append(
-                        f"{given} on param group {i} of {entry.info.label}, whose LR is {largest:g}{where}"
-                    )
-        if said:
-            self.warn_once(
-                "min-lr-above",
-                f"{self.name}: {'; '.join(said)}: min_lr is at or above the LR, so a reduction can never lower it "
-                f"and the plateau rule never acts on {'that group' if len(said) == 1 else 'those groups'} (torch's "
-                f"ReduceLROnPlateau leaves such a group alone too, without a word). Give a min_lr below the LR.",
-            )
 
     def _carry_torch_plateau(self) -> None:
         """Resumed from a checkpoint written with torch's ``ReduceLROnPlateau`` where this callback is now (the
