@@ -74,18 +74,22 @@ def _checking_default(natural_length: Callable[..., Any]) -> Callable[..., Any]:
     if getattr(natural_length, "_checks_default", False):
         return natural_length
 
+    params = list(inspect.signature(natural_length).parameters.values())[1:]
+    # a user's ``natural_length(self)`` without the parameter (review 109, 110: called with one, by the caller
+    # or by a join around it, it raised a TypeError): its answer, or the default where it has none
+    takes_default = any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) or p.name == "default" for p in params)
+
     @functools.wraps(natural_length)
-    def checked(self: Schedule, *args: Any, **kwargs: Any) -> Any:
-        # the default, where the caller gave one, as given (review 109: a user's ``natural_length(self)``
-        # without the parameter was called with one)
-        given = args[0] if args else kwargs.get("default")
-        if given is not None and len(args) + len(kwargs) == 1:
+    def checked(self: Schedule, default: Any = None) -> Any:
+        if default is not None:
             try:
-                checked_default = optional(positive_int, "default", given)
+                default = optional(positive_int, "default", default)
             except (TypeError, ValueError) as exc:
                 raise type(exc)(f"{type(self).__name__}.natural_length: {exc}") from None
-            args, kwargs = ((checked_default,), {}) if args else ((), {"default": checked_default})
-        return natural_length(self, *args, **kwargs)
+        if not takes_default:
+            own = natural_length(self)
+            return default if own is None else own
+        return natural_length(self, default)
 
     checked._checks_default = True  # type: ignore[attr-defined]
     return checked

@@ -466,7 +466,10 @@ def test_a_users_natural_length_without_a_default_is_called_as_written() -> None
         def natural_length(self):
             return 50
 
-    assert Fifty().natural_length() == 50
+    assert Fifty().natural_length() == 50 and Fifty().natural_length(default=7) == 50
+    # review 110: a join or a warm-up around it passed its default on, and it raised a TypeError
+    assert sched.join([Constant(0.1), Fifty()], [10]).natural_length() == 60
+    assert sched.warmup(Fifty(), steps=5).natural_length() == 55
 
 
 # --- Multiplicative costs O(1) per step in increasing order ------------------------------------------------
