@@ -932,11 +932,15 @@ def _keeping_plain(init: Any, deep: bool) -> Any:
     to ``OneCycle(div_factor=3)``, and under LRScheduleMixin hparams.yaml recorded the string ``np.int64(3)``;
     the arguments a check stores as it returns them, LRs and durations, were plain already)."""
 
+    # the arguments of this class's own __init__, not of the instance's class: a user's subclass that stores its
+    # own before calling super().__init__() keeps them as it stored them (review 110)
+    names = [n for n in inspect.signature(init).parameters if n != "self"]
+
     @functools.wraps(init)
     def construct(self: ScheduleCallback, *args: Any, **kwargs: Any) -> None:
         init(self, *args, **kwargs)
         held = vars(self)
-        for name in inspect.signature(type(self).__init__).parameters:
+        for name in names:
             if name in held:
                 value = V.plain(held[name], deep)
                 if value is not held[name]:

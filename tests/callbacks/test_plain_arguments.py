@@ -136,3 +136,20 @@ def test_a_users_callback_keeps_what_it_stores_but_numpy_scalars() -> None:
     )
     assert cb.table is shared
     assert cb.factor == 0.25 and type(cb.factor) is float
+
+
+class Before(OneCycle):
+    """A user's OneCycle that stores its own arguments before calling the package's constructor."""
+
+    def __init__(self, phase: Phase, table: list[Any], div_factor: float = 25.0) -> None:
+        self.phase, self.table = phase, table
+        super().__init__(max_lr=0.5, div_factor=div_factor)
+
+
+def test_a_users_subclass_of_a_package_callback_keeps_what_it_stored_first() -> None:
+    # review 110: OneCycle's own conversion read the subclass's parameters and made its IntEnum an int and
+    # replaced its list; the package's arguments are still converted
+    shared = [np.float32(0.5)]
+    cb = Before(Phase.COOL, shared, div_factor=np.int64(3))
+    assert cb.phase is Phase.COOL and cb.table is shared
+    assert cb.div_factor == 3 and type(cb.div_factor) is int

@@ -1039,4 +1039,6 @@ def test_a_min_lr_below_the_lr_where_the_rule_fires_is_not_said(tmp_path) -> Non
 
     assert run(0.5) == []
     (said,) = run(1.0)
-    assert said.startswith("ReduceOnPlateau: the plateau rule fired at step 12, but min_lr=1 on param group 0")
+    assert said.startswith(
+        "ReduceOnPlateau: the plateau rule fired at step 12, but min_lr=1 on param group 0"
+    )
