@@ -351,6 +351,8 @@ class Schedule:
             fn = getattr(self, name)
             if fn is not None:
                 check_picklable_function(type(self).__name__, name, fn)
+        if type(self).__new__ is not object.__new__:  # a user's __new__ may want the arguments (review 110)
+            return (type(self), self._values())
         return (copyreg.__newobj__, (type(self),), self._values())  # type: ignore[attr-defined]
 
     def __setstate__(self, values: tuple[Any, ...]) -> None:
@@ -361,14 +363,26 @@ class Schedule:
     # Copying passes user functions by reference (as copy does for functions), so a schedule holding a
     # lambda can be copied even though it cannot be pickled: these do not go through __reduce__'s check.
     def __copy__(self: _S) -> _S:
-        new = type(self).__new__(type(self))
-        new.__setstate__(self._values())
-        return new
+        return self._rebuilt(self._values())
 
     def __deepcopy__(self: _S, memo: dict[int, Any]) -> _S:
+        if type(self).__new__ is not object.__new__:
+            new = self._rebuilt(copy.deepcopy(self._values(), memo))
+            memo[id(self)] = new
+            return new
         new = type(self).__new__(type(self))
         memo[id(self)] = new
         new.__setstate__(copy.deepcopy(self._values(), memo))
+        return new
+
+    def _rebuilt(self: _S, values: tuple[Any, ...]) -> _S:
+        """A schedule of this class built again from ``values``, quietly (see :meth:`__setstate__`)."""
+        if type(self).__new__ is not object.__new__:  # a user's __new__ may want the arguments (review 110)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", GrowthWarning)
+                return type(self)(*values)
+        new = type(self).__new__(type(self))
+        new.__setstate__(values)
         return new
 
 

@@ -6,6 +6,7 @@ The user functions are module-level and named, so the schedules holding them can
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -199,3 +200,16 @@ def any_closed_form() -> st.SearchStrategy[Schedule]:
 
 def is_finite_non_negative(v: float) -> bool:
     return not math.isnan(v) and v >= 0.0
+
+
+class WithNew(Schedule):
+    """A user's schedule whose ``__new__`` takes the constructor's arguments (pickle's NEWOBJ gives it none)."""
+
+    def __new__(cls, value: float) -> WithNew:
+        return super().__new__(cls)
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+
+    def _eval(self, t: Any, xp: Any) -> Any:
+        return self.value + 0 * t

@@ -15,7 +15,14 @@ import re
 import numpy as np
 import pytest
 import torch
-from schedule_zoo import all_examples, closed_form_examples, halve_every_10, ninety_percent, one_over_cycle
+from schedule_zoo import (
+    WithNew,
+    all_examples,
+    closed_form_examples,
+    halve_every_10,
+    ninety_percent,
+    one_over_cycle,
+)
 
 import lightning_lr.schedules as sched
 from lightning_lr.schedules import (
@@ -248,6 +255,14 @@ def test_a_pickle_holds_the_constructor_arguments(name: str) -> None:
     buffer.seek(0)
     with torch.serialization.safe_globals(subclasses(Schedule)):
         assert torch.load(buffer, weights_only=True) == s
+
+
+def test_a_schedule_whose_new_takes_arguments_is_copied_and_pickled() -> None:
+    # review 110: pickle's NEWOBJ and the copies called __new__ without the arguments it asks for
+    s = WithNew(0.2)
+    for proto in range(pickle.HIGHEST_PROTOCOL + 1):
+        assert pickle.loads(pickle.dumps(s, protocol=proto)) == s
+    assert copy.copy(s) == copy.deepcopy(s) == s
 
 
 def test_a_pickle_written_with_the_class_itself_still_loads() -> None:
