@@ -77,7 +77,8 @@ def _checking_default(natural_length: Callable[..., Any]) -> Callable[..., Any]:
     params = list(inspect.signature(natural_length).parameters.values())[1:]
     # a user's ``natural_length(self)`` without the parameter (review 109, 110: called with one, by the caller
     # or by a join around it, it raised a TypeError): its answer, or the default where it has none
-    takes_default = any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) or p.name == "default" for p in params)
+    takes_default = any(p.kind is not p.KEYWORD_ONLY or p.name == "default" for p in params)
+    by_name = any(p.kind is p.KEYWORD_ONLY and p.name == "default" for p in params)
 
     @functools.wraps(natural_length)
     def checked(self: Schedule, default: Any = None) -> Any:
@@ -89,7 +90,7 @@ def _checking_default(natural_length: Callable[..., Any]) -> Callable[..., Any]:
         if not takes_default:
             own = natural_length(self)
             return default if own is None else own
-        return natural_length(self, default)
+        return natural_length(self, default=default) if by_name else natural_length(self, default)
 
     checked._checks_default = True  # type: ignore[attr-defined]
     return checked
