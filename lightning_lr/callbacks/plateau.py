@@ -502,6 +502,7 @@ class ReduceOnPlateau(ScheduleCallback):
 
     def _reduce(self, value: float) -> None:
         """Add a reduction at the current step to every param group whose LR it lowers by more than eps."""
+        floored: list[str] = []
         for entry in self._entries():
             t = max(entry.scheduler.last_epoch, 0)
             groups = entry.optimizer.param_groups
@@ -515,7 +516,7 @@ class ReduceOnPlateau(ScheduleCallback):
                 self._set_reductions(
                     entry, [trial[i] if i in reduced else before[i] for i in range(len(groups))]
                 )
-            self._tell_floor_above(entry, before, old, reduced)
+            floored += self._floor_above(entry, before, old, reduced)
             if reduced:
                 factors = sorted({_factor(entry, i, t) for i in reduced})
                 shown = f"{factors[0]:g}" if len(factors) == 1 else "/".join(f"{f:g}" for f in factors)
@@ -534,21 +535,31 @@ class ReduceOnPlateau(ScheduleCallback):
                     f"{self._plateau.best:.6g} for {at_least}{n} check{'' if n == 1 else 's'}: the LR factor of "
                     f"{entry.info.label}{which} is now {shown}{at_floor}"
                 )
+        if floored:  # (every optimizer's, in one warning: review 111)
+            self.warn_once(
+                "min-lr-above",
+                f"{self.name}: the plateau rule fired, but {'; '.join(floored)}: min_lr is at or above the LR "
+                f"there, so this reduction could not lower it (torch's ReduceLROnPlateau leaves such a group alone "
+                f"too, without a word). If min_lr is meant to lie below the LR, lower it; where the LR dips below "
+                f"min_lr only for a while (a stepped warm-up, a cycle's trough), the rule reduces it where it is "
+                f"above.",
+            )
 
-    def _tell_floor_above(
+    def _floor_above(
         self, entry: Any, before: list[list[int]], old: list[float], reduced: list[int]
-    ) -> None:
-        """Say once which param groups ``min_lr`` kept from their first reduction: the rule fired, and a group
-        never reduced before has an LR at or below its floor, so no reduction could lower it (review 108:
-        ``min_lr=2.5`` on an LR of 0.1 did nothing, unsaid; torch's ``ReduceLROnPlateau``, whose
-        ``max(lr * factor, min_lr)`` is then not below the LR, leaves it alike without a word). Said when the rule
-        fires, not planned at fit start (review 110: reading the planned LRs of a long run called a user's
-        schedule at a million steps not yet taken, and any sample of them misses a short cycle's peaks); a
-        group its own reductions brought to the floor is not said."""
+    ) -> list[str]:
+        """The param groups of ``entry`` that ``min_lr`` kept from their first reduction, as the warning names
+        them: the rule fired, and a group never reduced before has an LR at or below its floor, so no reduction
+        could lower it (review 108: ``min_lr=2.5`` on an LR of 0.1 did nothing, unsaid; torch's
+        ``ReduceLROnPlateau``, whose ``max(lr * factor, min_lr)`` is then not below the LR, leaves it alike
+        without a word). Read when the rule fires, not planned at fit start (review 110: reading the planned
+        LRs of a long run called a user's schedule at a million steps not yet taken, and any sample of them
+        misses a short cycle's peaks); a group its own reductions brought to the floor is not named."""
         floors = entry.scheduler.lr_floors
-        said = [
+        t = max(entry.scheduler.last_epoch, 0)
+        return [
             f"{f'min_lr[{i}]' if isinstance(self.min_lr, list) else 'min_lr'}={floors[i]:g} on param group {i} "
-            f"of {entry.info.label}, whose LR is {old[i]:g}"
+            f"of {entry.info.label}, whose LR is {old[i]:g} at step {t}"
             for i in range(len(old))
             if i not in reduced
             and not (before[i] if i < len(before) else [])
@@ -556,13 +567,6 @@ class ReduceOnPlateau(ScheduleCallback):
             and floors[i] > 0
             and old[i] <= floors[i] * (1 + 1e-9)
         ]
-        if said:
-            self.warn_once(
-                "min-lr-above",
-                f"{self.name}: the plateau rule fired at step {max(entry.scheduler.last_epoch, 0)}, but "
-                f"{'; '.join(said)}: min_lr is at or above the LR, so a reduction cannot lower it (torch's "
-                f"ReduceLROnPlateau leaves such a group alone too, without a word). Give a min_lr below the LR.",
-            )
 
     # --- logging --------------------------------------------------------------------------------
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:

@@ -77,8 +77,11 @@ def _checking_default(natural_length: Callable[..., Any]) -> Callable[..., Any]:
     params = list(inspect.signature(natural_length).parameters.values())[1:]
     # a user's ``natural_length(self)`` without the parameter (review 109, 110: called with one, by the caller
     # or by a join around it, it raised a TypeError): its answer, or the default where it has none
-    takes_default = any(p.kind is not p.KEYWORD_ONLY or p.name == "default" for p in params)
-    by_name = any(p.kind is p.KEYWORD_ONLY and p.name == "default" for p in params)
+    positional = any(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL) for p in params)
+    by_name = not positional and any(
+        p.kind is p.VAR_KEYWORD or (p.kind is p.KEYWORD_ONLY and p.name == "default") for p in params
+    )
+    takes_default = positional or by_name
 
     @functools.wraps(natural_length)
     def checked(self: Schedule, default: Any = None) -> Any:

@@ -944,9 +944,11 @@ def test_a_min_lr_at_or_above_the_lr_is_said_at_fit_start(tmp_path, min_lr, give
         tmp_path, Scripted(FLAT), [ReduceOnPlateau("val", patience=0, min_lr=min_lr)]
     )
     assert said == [
-        f"ReduceOnPlateau: the plateau rule fired at step 6, but {given} on param group 0 of optimizer 0 (SGD), "
-        f"whose LR is 0.1: min_lr is at or above the LR, so a reduction cannot lower it (torch's "
-        f"ReduceLROnPlateau leaves such a group alone too, without a word). Give a min_lr below the LR."
+        f"ReduceOnPlateau: the plateau rule fired, but {given} on param group 0 of optimizer 0 (SGD), whose LR is "
+        f"0.1 at step 6: min_lr is at or above the LR there, so this reduction could not lower it (torch's "
+        f"ReduceLROnPlateau leaves such a group alone too, without a word). If min_lr is meant to lie below the "
+        f"LR, lower it; where the LR dips below min_lr only for a while (a stepped warm-up, a cycle's trough), "
+        f"the rule reduces it where it is above."
     ]
     assert set(rec.lr(0).tolist()) == {0.1}
 
@@ -966,8 +968,8 @@ def test_a_min_lr_below_the_lr_somewhere_in_the_run_is_not_said(tmp_path) -> Non
         tmp_path, Scripted(FLAT, groups=2), [ReduceOnPlateau("val", patience=0, min_lr=[0.0, 0.01])]
     )
     assert len(said) == 1 and said[0].startswith(
-        "ReduceOnPlateau: the plateau rule fired at step 6, but min_lr[1]=0.01 on param group 1 of optimizer 0 "
-        "(SGD), whose LR is 0.01: "
+        "ReduceOnPlateau: the plateau rule fired, but min_lr[1]=0.01 on param group 1 of optimizer 0 (SGD), "
+        "whose LR is 0.01 at step 6: "
     )
 
 
@@ -1040,5 +1042,38 @@ def test_a_min_lr_below_the_lr_where_the_rule_fires_is_not_said(tmp_path) -> Non
     assert run(0.5) == []
     (said,) = run(1.0)
     assert said.startswith(
-        "ReduceOnPlateau: the plateau rule fired at step 12, but min_lr=1 on param group 0"
+        "ReduceOnPlateau: the plateau rule fired, but min_lr=1 on param group 0 of optimizer 0 (SGD), whose LR "
+        "is 1 at step 12"
     )
+
+
+class _TwoOptimizers(Scripted):
+    """Scripted with two SGD optimizers (LRs 0.1 and 0.2), stepped by hand."""
+
+    def __init__(self, values: Any) -> None:
+        super().__init__(values)
+        self.automatic_optimization = False
+        self.other = torch.nn.Linear(4, 1)
+
+    def training_step(self, batch: Any, batch_idx: int) -> None:
+        for opt in self.optimizers():
+            opt.zero_grad()
+            loss = super().training_step(batch, batch_idx) + self.other(batch[0]).pow(2).mean()
+            self.manual_backward(loss)
+            opt.step()
+
+    def configure_optimizers(self) -> Any:
+        return [
+            torch.optim.SGD(self.layer.parameters(), lr=0.1),
+            torch.optim.SGD(self.other.parameters(), lr=0.2),
+        ]
+
+
+def test_a_min_lr_above_the_lr_of_several_optimizers_names_each(tmp_path) -> None:
+    # review 111: the warning was said once, for the first optimizer alone
+    said, _ = _plateau_warnings(
+        tmp_path, _TwoOptimizers(FLAT), [ReduceOnPlateau("val", patience=0, min_lr=0.5)]
+    )
+    assert len(said) == 1
+    assert "min_lr=0.5 on param group 0 of optimizer 0 (SGD), whose LR is 0.1" in said[0]
+    assert "min_lr=0.5 on param group 0 of optimizer 1 (SGD), whose LR is 0.2" in said[0]

@@ -487,6 +487,19 @@ def test_a_users_natural_length_without_a_default_is_called_as_written() -> None
     assert sched.warmup(Fifty(), steps=5).natural_length() == 55
 
 
+def test_a_users_natural_length_taking_keywords_gets_the_default_by_name() -> None:
+    # review 111: an override written (self, **kw) was called with the default positionally (a TypeError)
+    class Keywords(sched.Schedule):
+        def _eval(self, t, xp):
+            return 0.1 + 0.0 * t
+
+        def natural_length(self, **kw):
+            return kw.get("default") or 30
+
+    assert Keywords().natural_length() == 30 and Keywords().natural_length(default=5) == 5
+    assert sched.warmup(Keywords(), steps=4).natural_length() == 34
+
+
 # --- Multiplicative costs O(1) per step in increasing order ------------------------------------------------
 
 
