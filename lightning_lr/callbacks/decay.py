@@ -11,16 +11,15 @@ the warm-up.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lightning.pytorch.utilities import rank_zero_warn
 
 from .. import _validate as V
 from .. import schedules as S
+from ..schedules._base import quiet_growth
 from ..schedules.compose import Retimed, retimed_clock
 from ..schedules.decay import exponential_rate
 from . import _peers as peers
@@ -205,7 +204,7 @@ class StepDecay(_Decay):
     def _decay_schedule(
         self, group: int, peak: float, info: OptimizerInfo, steps: Mapping[str, Any]
     ) -> S.Schedule:
-        with _said_once():
+        with quiet_growth():  # said when the callback was made (review 101: once per group, every build)
             return S.StepDecay(peak, every=steps["every"], drop=self.drop)
 
 
@@ -221,15 +220,6 @@ def _grows(name: str, setting: str, growth: str, decay: str) -> None:
     rank_zero_warn(
         f"{name}: {setting} makes the LR grow {growth}; a decay needs {decay}", category=S.GrowthWarning
     )
-
-
-@contextlib.contextmanager
-def _said_once() -> Iterator[None]:
-    """Build a step schedule whose growing factor the callback warned of when it was made (review 101: the
-    schedule warned again for each param group, at every build)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", S.GrowthWarning)
-        yield
 
 
 def _check_order(milestones: Sequence[Any]) -> None:
@@ -322,7 +312,7 @@ class MultiStepDecay(_Decay):
                 f"{self.name}: {', '.join(inside)} falls inside the warm-up ({warm} steps); it takes effect "
                 f"when the warm-up ends (milestones count from the start of training)",
             )
-        with _said_once():
+        with quiet_growth():  # said when the callback was made
             return S.MultiStepDecay(peak, milestones=[max(0, m - warm) for m in ms], gamma=self.gamma)
 
 

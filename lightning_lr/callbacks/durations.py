@@ -82,6 +82,15 @@ def _fmt(v: float) -> str:
 _EPOCHS = f"a number in [0, 2**53 = {V.MAX_COUNT}] (an epoch takes at least one optimizer step, and a run at most 2**53)"
 
 
+def _countable(name: str, value: Any, allowed: str) -> float:
+    """``value``, a number in [0, 2**53] (a duration no run can resolve beyond that is refused by name, with
+    ``allowed``; review 108: a larger one overflowed at fit start, an ``OverflowError`` naming no argument)."""
+    v = V.non_negative(name, value)
+    if v > V.MAX_COUNT:
+        V.fail(name, allowed, value)
+    return v
+
+
 class Epochs(Duration):
     """A duration in epochs: ``Epochs(2)``, ``Epochs(0.5)``.
 
@@ -106,10 +115,8 @@ class Epochs(Duration):
 
     def __init__(self, epochs: float) -> None:
         with V.context("Epochs"):
-            v = V.non_negative("epochs", epochs)
-            if v > V.MAX_COUNT:  # review 108: Epochs(1e308) was a 317-digit repr, and overflowed at fit start
-                V.fail("epochs", _EPOCHS, epochs)
-            object.__setattr__(self, "epochs", v)
+            # (review 108: Epochs(1e308) was a 317-digit repr, and overflowed at fit start)
+            object.__setattr__(self, "epochs", _countable("epochs", epochs, _EPOCHS))
 
     def resolve(self, run: RunInfo) -> float:
         if run.steps_per_epoch is None:
@@ -139,19 +146,10 @@ class Epochs(Duration):
 
 
 #: what a :class:`Fraction` may be: no run takes more than 2**53 optimizer steps (what a schedule counts), and
-#: every run at least one, so a fraction beyond that is no length a run can resolve (review 108: a larger one
-#: overflowed at fit start, an ``OverflowError`` naming no argument)
+#: every run at least one, so a fraction beyond that is no length a run can resolve
 _RUNS = (
     f"a number in [0, 2**53 = {V.MAX_COUNT}] (a run takes at most 2**53 optimizer steps, and at least one)"
 )
-
-
-def _at_most_runs(name: str, value: Any) -> float:
-    """A :class:`Fraction`'s ``fraction``: a finite number in [0, 2**53]."""
-    v = V.non_negative(name, value)
-    if v > V.MAX_COUNT:
-        V.fail(name, _RUNS, value)
-    return v
 
 
 class Fraction(Duration):
@@ -183,7 +181,7 @@ class Fraction(Duration):
     def __init__(self, fraction: float, denominator: float | None = None) -> None:
         with V.context("Fraction"):
             if denominator is None:
-                value = _at_most_runs("fraction", fraction)
+                value = _countable("fraction", fraction, _RUNS)
             else:  # Fraction(1, 10), as the standard library's is written (review 72)
                 numerator = V.non_negative("fraction", fraction)
                 below = V.positive("denominator", denominator)

@@ -11,6 +11,7 @@ the step, the number a user function returned, and a user function that pickle c
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import copyreg
 import functools
@@ -18,7 +19,7 @@ import inspect
 import math
 import pickle
 import warnings
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from typing import Any, ClassVar, NoReturn, TypeVar
 
 import numpy as np
@@ -26,7 +27,7 @@ import numpy as np
 from .._validate import context, fail, non_negative_int, optional, positive_int
 from ._math import ARRAY, SCALAR
 
-__all__ = ["GrowthWarning", "Schedule", "UnpicklableFunctionError"]
+__all__ = ["GrowthWarning", "Schedule", "UnpicklableFunctionError", "quiet_growth"]
 
 
 class GrowthWarning(UserWarning):
@@ -45,6 +46,22 @@ class GrowthWarning(UserWarning):
         ...     MultiStepDecay(0.1, milestones=[10], gamma=2.0)(10)
         0.2
     """
+
+
+@contextlib.contextmanager
+def quiet_growth() -> Iterator[None]:
+    """Build schedules without their :class:`GrowthWarning`, where it was said already or is not ours to say:
+    a copy or an unpickled schedule (its original said it), a callback's schedules (the callback said it when
+    it was made), a torch drop-in's (torch takes such a gamma without a word)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GrowthWarning)
+        yield
+
+
+def _own_new(cls: type) -> bool:
+    """Whether a schedule class has a ``__new__`` of its own, which may want the constructor's arguments
+    (pickle's NEWOBJ and the copies call it without them: review 110)."""
+    return cls.__new__ is not object.__new__
 
 
 _S = TypeVar("_S", bound="Schedule")
@@ -355,13 +372,12 @@ class Schedule:
             fn = getattr(self, name)
             if fn is not None:
                 check_picklable_function(type(self).__name__, name, fn)
-        if type(self).__new__ is not object.__new__:  # a user's __new__ may want the arguments (review 110)
+        if _own_new(type(self)):
             return (type(self), self._values())
         return (copyreg.__newobj__, (type(self),), self._values())  # type: ignore[attr-defined]
 
     def __setstate__(self, values: tuple[Any, ...]) -> None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", GrowthWarning)
+        with quiet_growth():
             type(self).__init__(self, *values)
 
     # Copying passes user functions by reference (as copy does for functions), so a schedule holding a
@@ -370,20 +386,18 @@ class Schedule:
         return self._rebuilt(self._values())
 
     def __deepcopy__(self: _S, memo: dict[int, Any]) -> _S:
-        if type(self).__new__ is not object.__new__:
+        if _own_new(type(self)):
             new = self._rebuilt(copy.deepcopy(self._values(), memo))
-            memo[id(self)] = new
-            return new
-        new = type(self).__new__(type(self))
+        else:  # (registered before its values are copied: a value that refers back to it gets the copy)
+            new = memo[id(self)] = type(self).__new__(type(self))
+            new.__setstate__(copy.deepcopy(self._values(), memo))
         memo[id(self)] = new
-        new.__setstate__(copy.deepcopy(self._values(), memo))
         return new
 
     def _rebuilt(self: _S, values: tuple[Any, ...]) -> _S:
         """A schedule of this class built again from ``values``, quietly (see :meth:`__setstate__`)."""
-        if type(self).__new__ is not object.__new__:  # a user's __new__ may want the arguments (review 110)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", GrowthWarning)
+        if _own_new(type(self)):
+            with quiet_growth():
                 return type(self)(*values)
         new = type(self).__new__(type(self))
         new.__setstate__(values)

@@ -937,7 +937,7 @@ def _plateau_warnings(
 @pytest.mark.parametrize(
     ("min_lr", "given"), [(2.5, "min_lr=2.5"), ([0.5], "min_lr[0]=0.5"), (0.1, "min_lr=0.1")]
 )
-def test_a_min_lr_at_or_above_the_lr_is_said_at_fit_start(tmp_path, min_lr, given: str) -> None:
+def test_a_min_lr_at_or_above_the_lr_is_said_when_the_rule_fires(tmp_path, min_lr, given: str) -> None:
     # review 108: min_lr=2.5 on an LR of 0.1 never let the rule act, and nothing said so (torch's
     # ReduceLROnPlateau does the same silently: max(0.1 * factor, 2.5) is above the LR, so it changes nothing)
     said, rec = _plateau_warnings(

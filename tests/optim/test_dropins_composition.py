@@ -665,6 +665,29 @@ def test_a_torch_scheduler_built_first_does_not_pass_for_a_loaded_state() -> Non
 
 
 # --- copies: deepcopy and pickle of an optimizer with its schedulers -------------------------------------
+def run_copying(
+    objects: tuple[Any, ...],
+    how: str,
+    at: int,
+    steps: int,
+    before: Callable[[int, Any], None] = lambda t, o: None,
+) -> list[list[float]]:
+    """Every group's LR at each of ``steps`` steps of ``objects`` (the optimizer, then its schedulers, stepped in
+    that order), all copied together (``how``: ``"deepcopy"`` or ``"pickle"``) before step ``at``;
+    ``before(t, optimizer)`` runs first at each step."""
+    out = []
+    for t in range(steps):
+        before(t, objects[0])
+        if t == at:
+            objects = copy.deepcopy(objects) if how == "deepcopy" else pickle.loads(pickle.dumps(objects))
+        opt = objects[0]
+        out.append(lrs_of(opt))
+        opt.step()
+        for s in objects[1:]:
+            s.step()
+    return out
+
+
 def copied_run(module: Any, name: str, how: str, at: int, lr: str, steps: int = 12) -> list[list[float]]:
     """Every group's LR at each step of a drop-in (or torch's class) beside torch's ConstantLR, the
     optimizer and both schedulers copied together (``how``) before step ``at``."""
@@ -675,17 +698,9 @@ def copied_run(module: Any, name: str, how: str, at: int, lr: str, steps: int = 
     opt = torch.optim.SGD(
         [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": make(x)} for x in (1.0, 0.3)], momentum=0.9
     )
-    objects = (opt, CHAINABLE[name](module, opt), L.ConstantLR(opt, factor=0.1, total_iters=4))
-    out = []
-    for t in range(steps):
-        if t == at:
-            objects = copy.deepcopy(objects) if how == "deepcopy" else pickle.loads(pickle.dumps(objects))
-        opt = objects[0]
-        out.append(lrs_of(opt))
-        opt.step()
-        for s in objects[1:]:
-            s.step()
-    return out
+    return run_copying(
+        (opt, CHAINABLE[name](module, opt), L.ConstantLR(opt, factor=0.1, total_iters=4)), how, at, steps
+    )
 
 
 @pytest.mark.parametrize("lr", ["float", "float64", "float32"])
@@ -714,19 +729,13 @@ def test_a_copy_after_a_group_was_added_compounds_as_in_torch(how: str) -> None:
     def added_lrs(module: Any) -> list[list[float]]:
         opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=torch.tensor(1.0, dtype=torch.float64))
         objects = (opt, module.LinearLR(opt, total_iters=13), L.PolynomialLR(opt, total_iters=15, power=1.5))
-        out = []
-        for t in range(9):
+
+        def add(t: int, opt: Any) -> None:
             if t == 2:
                 lr = torch.tensor(0.2, dtype=torch.float64)
                 opt.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr})
-            if t == 3:
-                objects = copy.deepcopy(objects) if how == "deepcopy" else pickle.loads(pickle.dumps(objects))
-            opt = objects[0]
-            out.append(lrs_of(opt))
-            opt.step()
-            for s in objects[1:]:
-                s.step()
-        return out
+
+        return run_copying(objects, how, 3, 9, add)
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -14,7 +12,8 @@ from torch.optim import Optimizer
 
 from ... import _validate as V
 from ..._validate import fail, in_range
-from ...schedules import ExponentialDecay, GrowthWarning, Linear, MultiStepDecay, PolynomialDecay, StepDecay
+from ...schedules import ExponentialDecay, Linear, MultiStepDecay, PolynomialDecay, StepDecay
+from ...schedules._base import quiet_growth  # torch takes a gamma above 1 without a word
 from ..schedule_lr import ScheduleSpec, check_optimizer
 from ._args import item, torch_names, torch_refuses, whole
 from ._base import DropIn
@@ -65,19 +64,10 @@ class StepLR(DropIn):
         super().__init__(optimizer, lr=lr, relative=True, last_epoch=last_epoch)
 
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
-        with torch_names({"every": "step_size", "drop": "gamma"}), _as_torch():
+        with torch_names({"every": "step_size", "drop": "gamma"}), quiet_growth():
             shape = StepDecay(1.0, every=whole(self.step_size), drop=item("gamma", self.gamma))
         self.step_size, self.gamma = shape.every, shape.drop
         return shape, None
-
-
-@contextlib.contextmanager
-def _as_torch() -> Iterator[None]:
-    """torch's StepLR and MultiStepLR take a gamma above 1 without a word (as ExponentialLR does here): the
-    schedules' :class:`~lightning_lr.schedules.GrowthWarning` is not raised for the drop-ins."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", GrowthWarning)
-        yield
 
 
 def _check_milestones(milestones: Any) -> None:
@@ -146,7 +136,7 @@ class MultiStepLR(DropIn):
             order = list(range(len(given)))
         # the schedule's message names a milestone by its place in the sorted list; torch's user, in theirs
         names = {f"milestones[{k}]": f"milestones[{i}]" for k, i in enumerate(order)}
-        with torch_names(names), _as_torch():
+        with torch_names(names), quiet_growth():
             shape = MultiStepDecay(1.0, [given[i] for i in order], item("gamma", gamma))
         self.milestones = Counter(shape.milestones)
         self.gamma = shape.gamma
@@ -154,7 +144,7 @@ class MultiStepLR(DropIn):
 
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
         _check_milestones(self.milestones)  # (a checkpoint's, or one assigned: sched.milestones = 5)
-        with torch_names({}), _as_torch():  # a checkpoint's settings
+        with torch_names({}), quiet_growth():  # a checkpoint's settings
             shape = MultiStepDecay(
                 1.0, sorted(whole(m) for m in Counter(self.milestones).elements()), item("gamma", self.gamma)
             )
