@@ -60,7 +60,19 @@ F = TypeVar("F", bound=Callable[..., Any])
 class UnusedArgumentWarning(UserWarning):
     """An argument was given (checked, and not its default) that cannot change the answer of the call, which
     says so instead of ignoring it without a word; a caller that passes it on purpose (a callback handing over
-    its own settings) silences it by this category."""
+    its own settings) silences it by this category. Public as ``lightning_lr.tuner.UnusedArgumentWarning``.
+
+    Example:
+        >>> import warnings
+        >>> from lightning_lr.tuner import RangeTestResult
+        >>> r = RangeTestResult([1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.9, 1.2, 1.05, 1.0, 4.0],
+        ...                     [None] * 6, smoothing=0)
+        >>> with warnings.catch_warnings(record=True) as said:
+        ...     warnings.simplefilter("always")
+        ...     peak = r.one_cycle_max_lr(pct_start=0.25)  # the 'minimum' rule's peak: the LR of lowest loss
+        >>> peak, [w.category.__name__ for w in said]
+        (1.0, ['UnusedArgumentWarning'])
+    """
 
 
 def bound(x: float) -> str:

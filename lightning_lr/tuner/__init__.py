@@ -5,8 +5,11 @@
 - :class:`RangeTestResult`: an LR sweep's curve, the suggestion rules (:data:`METHODS`), bounds for 1cycle
   and cyclical LRs, figures and JSON files; :class:`WeightDecayResult` for ``weight_decays=[...]``;
   :class:`MomentumRangeTestResult` for :meth:`~Tuner.momentum_range_test`.
+- :class:`UnusedArgumentWarning`: the category of the warning that names an argument a call cannot use
+  (``one_cycle_max_lr``'s shape arguments under the ``minimum`` rule), to filter it by.
 """
 
+from .._validate import UnusedArgumentWarning
 from ._momentum import MomentumRangeTestResult
 from ._result import RangeTestResult
 from ._rules import DEFAULT_METHOD, METHODS
@@ -21,5 +24,6 @@ __all__ = [
     "MomentumRangeTestResult",
     "RangeTestResult",
     "Tuner",
+    "UnusedArgumentWarning",
     "WeightDecayResult",
 ]

@@ -309,7 +309,7 @@ class RangeTestResult(SweepResult):
         None, with the suggestion's warning, when there is no suggestion. The ``"minimum"`` rule's peak (the
         default answer of a result without a :attr:`confirmation`) does not depend on the cycle's shape: shape
         arguments other than their defaults are then checked, and an
-        :class:`~lightning_lr._validate.UnusedArgumentWarning` names them (review 108: they were ignored unsaid).
+        :class:`~lightning_lr.tuner.UnusedArgumentWarning` names them (review 108: they were ignored unsaid).
 
         Example:
             >>> r = RangeTestResult([1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.9, 1.2, 1.05, 1.0, 4.0],

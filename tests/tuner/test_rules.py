@@ -17,9 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lightning_lr import MomentumRangeTestResult, RangeTestResult
-from lightning_lr._validate import UnusedArgumentWarning
 from lightning_lr.schedules import OneCycle
-from lightning_lr.tuner import DEFAULT_METHOD, METHODS, WeightDecayResult, _rules
+from lightning_lr.tuner import DEFAULT_METHOD, METHODS, UnusedArgumentWarning, WeightDecayResult, _rules
 
 LRS = np.logspace(-7, 1, 100)
 X = np.log10(LRS)
