@@ -92,6 +92,11 @@ PLACES = ("device", "host", "auto")
 MIN_GROWTH = 2.0**-48
 
 
+def _factor(start: float, end: float, steps: int) -> float:
+    """An exponential sweep's factor per step from ``start`` at step 0 to ``end`` at step ``steps - 1``."""
+    return (end / start) ** (1.0 / (steps - 1))
+
+
 def _unused(options: Any, names: Sequence[str], why: str) -> None:
     """Refuse a value other than the default for each of ``names``, which ``options`` would ignore (``why``)."""
     fields = {f.name: f.default for f in dataclasses.fields(options)}
@@ -178,7 +183,7 @@ class SweepOptions:
         lo, hi = getattr(self, low), getattr(self, high)
         given = f"got {low}={lo!r}, {high}={hi!r} and num_steps={self.num_steps!r}{note}"
         if self.mode == "exponential":
-            factor = (hi / lo) ** (1.0 / (steps - 1))  # as _span computes it
+            factor = _factor(lo, hi, steps)
             if not math.isfinite(factor):
                 raise ValueError(
                     f"{high} / {low} must be at most {sys.float_info.max:.4g} (the largest float64), so that the "
@@ -204,7 +209,7 @@ class SweepOptions:
         if self.mode == "linear":
             ramp: Schedule = Linear(start, end, total=last)
         else:
-            ramp = ExponentialDecay(start, gamma=(end / start) ** (1.0 / last))
+            ramp = ExponentialDecay(start, gamma=_factor(start, end, self.num_steps))
         return Join([ramp, Constant(end)], [last])
 
     def lr_schedule(self) -> Schedule | None:
