@@ -315,11 +315,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=cli.at_least_one,
         help=f"grid and sweep seeds per task, 1 to {len(GRID_SEEDS)} (default)",
     )
-    parser.add_argument("--dump", metavar="FILE", help="write the grids, answers and trainings to FILE")
-    parser.add_argument("--from", dest="from_", metavar="FILE", help="re-score a dump without training")
+    cli.add_dump_options(parser, dump="write the grids, answers and trainings to FILE")
     args = parser.parse_args(argv)
-    cli.existing(parser, "--from", args.from_)
-    cli.only_with_training(parser, args.from_, tasks=args.tasks, seeds=args.seeds, dump=args.dump)
+    cli.check_dump_options(parser, args, tasks=args.tasks, seeds=args.seeds)
     if args.seeds is not None and args.seeds > len(GRID_SEEDS):
         parser.error(f"--seeds must be 1 to {len(GRID_SEEDS)}, got {args.seeds}")
     if args.from_:

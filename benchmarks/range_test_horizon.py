@@ -145,15 +145,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="the tasks of one set only (default: every set)",
     )
     parser.add_argument("--suggestion", default=SUGGESTION, help="the suggestion benchmark's dump")
-    parser.add_argument("--dump", metavar="FILE", help="write the long trainings to FILE")
-    parser.add_argument("--from", dest="from_", metavar="FILE", help="re-score FILE without training")
-    parser.add_argument("--resume", metavar="FILE", help="load FILE, train only what it lacks")
+    cli.add_dump_options(parser, dump="write the long trainings to FILE", resume=True)
     parser.add_argument("--jobs", type=cli.at_least_one, help="tasks trained in parallel (default 1)")
     args = parser.parse_args(argv)
     cli.existing(parser, "--suggestion", args.suggestion)
-    cli.existing(parser, "--from", args.from_)
-    cli.existing(parser, "--resume", args.resume)
-    cli.only_with_training(parser, args.from_, dump=args.dump, resume=args.resume, jobs=args.jobs)
+    cli.check_dump_options(parser, args, jobs=args.jobs)
     args.jobs = args.jobs or 1
 
     store = Store(offline=True)

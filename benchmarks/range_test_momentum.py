@@ -364,13 +364,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="the tasks of one set only (default: every set)",
     )
     parser.add_argument("--suggestion", default=SUGGESTION, help="the suggestion benchmark's dump (the grid)")
-    parser.add_argument("--dump", metavar="FILE", help="write the runs and the grid's trainings to FILE")
-    parser.add_argument("--from", dest="from_", metavar="FILE", help="re-score a dump without training")
-    parser.add_argument("--resume", metavar="FILE", help="load FILE, run only what it lacks")
+    cli.add_dump_options(parser, dump="write the runs and the grid's trainings to FILE", resume=True)
     args = parser.parse_args(argv)
-    cli.existing(parser, "--from", args.from_)
-    cli.existing(parser, "--resume", args.resume)
-    cli.only_with_training(parser, args.from_, dump=args.dump, resume=args.resume)
+    cli.check_dump_options(parser, args)
     if not args.from_:
         cli.existing(parser, "--suggestion", args.suggestion)
 

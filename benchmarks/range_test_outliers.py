@@ -143,19 +143,10 @@ def main() -> None:
     parser.add_argument("--seeds", type=cli.at_least_one, help=f"seeds per task, 1 to {len(SEEDS)} (default)")
     parser.add_argument("--at", help="the outlier's sweep steps, comma-separated (default: 20,60)")
     parser.add_argument("--jobs", type=cli.at_least_one, help="processes (default: 1)")
-    parser.add_argument("--dump", help="write every run to this JSON file")
-    parser.add_argument("--from", dest="from_", help="re-print a dump without training")
+    cli.add_dump_options(parser, dump="write every run to FILE", from_="re-print a dump without training")
     args = parser.parse_args()
-    cli.existing(parser, "--from", args.from_)
-    cli.only_with_training(
-        parser,
-        args.from_,
-        tasks=args.tasks,
-        half=args.half,
-        seeds=args.seeds,
-        at=args.at,
-        jobs=args.jobs,
-        dump=args.dump,
+    cli.check_dump_options(
+        parser, args, tasks=args.tasks, half=args.half, seeds=args.seeds, at=args.at, jobs=args.jobs
     )
     if args.seeds is not None and args.seeds > len(SEEDS):
         parser.error(f"--seeds must be 1 to {len(SEEDS)}, got {args.seeds}")

@@ -503,14 +503,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--seeds", type=cli.at_least_one, default=None, help="number of seeds (default 5, --quick 2)"
     )
     parser.add_argument("--curves", action="store_true", help="print each task's range-test curve (seed 0)")
-    parser.add_argument(
-        "--dump", metavar="FILE", help="also write the grid, every raw range-test curve and training to FILE"
-    )
-    parser.add_argument(
-        "--from",
-        dest="from_",
-        metavar="FILE",
-        help="re-score the rules on a --dump FILE in seconds, without training (the sweep is the dump's; "
+    cli.add_dump_options(
+        parser,
+        dump="also write the grid, every raw range-test curve and training to FILE",
+        from_="re-score the rules on a --dump FILE in seconds, without training (the sweep is the dump's; "
         "val acc only where that LR was trained in the dump)",
     )
     what_if = parser.add_argument_group("what-if: another sweep than issue 4's defaults (both range tests)")
@@ -524,11 +520,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="our range test only (lr_find: 0.98); with --from, re-smooths the dumped raw losses",
     )
     args = parser.parse_args(argv)
-    cli.existing(parser, "--from", args.from_)
-    cli.only_with_training(
+    cli.check_dump_options(
         parser,
-        args.from_,
-        dump=args.dump,
+        args,
         quick=args.quick,
         seeds=args.seeds,
         num_steps=args.num_steps,

@@ -138,14 +138,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="both",
         help="the tasks of one set only (default: every set)",
     )
-    parser.add_argument("--dump", metavar="FILE", help="write every curve, grid and candidate run to FILE")
-    parser.add_argument("--from", dest="from_", metavar="FILE", help="re-score a dump without training")
-    parser.add_argument("--resume", metavar="FILE", help="load FILE, compute only what is missing")
+    cli.add_dump_options(parser, dump="write every curve, grid and candidate run to FILE", resume=True)
     parser.add_argument("--per-task", action="store_true", help="also print every run's ratio per task")
     args = parser.parse_args(argv)
-    cli.existing(parser, "--from", args.from_)
-    cli.existing(parser, "--resume", args.resume)
-    cli.only_with_training(parser, args.from_, dump=args.dump, resume=args.resume)
+    cli.check_dump_options(parser, args)
 
     quiet()
     torch.set_num_threads(1)

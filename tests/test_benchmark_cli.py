@@ -62,3 +62,39 @@ def test_files_counts_and_options_without_training(tmp_path, capsys) -> None:
     for bad in ("0", "-1", "2.5", "x"):
         with pytest.raises(argparse.ArgumentTypeError, match=rf"must be a whole number >= 1, got '{bad}'"):
             cli.at_least_one(bad)
+
+
+def test_the_dump_options_are_added_and_checked_alike(tmp_path, capsys) -> None:
+    there = tmp_path / "dump.json"
+    there.write_text("{}")
+    missing = tmp_path / "missing.json"
+
+    def parse(argv: list[str], resume: bool = True, **training_only: object) -> argparse.Namespace:
+        parser = argparse.ArgumentParser(prog="bench")
+        parser.add_argument("--jobs", type=int)
+        cli.add_dump_options(parser, dump="write FILE", resume=resume)
+        args = parser.parse_args(argv)
+        cli.check_dump_options(parser, args, jobs=args.jobs)
+        return args
+
+    args = parse(["--resume", str(there), "--dump", "out.json", "--jobs", "2"])
+    assert (args.from_, args.resume, args.dump, args.jobs) == (None, str(there), "out.json", 2)
+    assert parse(["--from", str(there)]).from_ == str(there)
+    assert not hasattr(parse([], resume=False), "resume")  # a script that cannot add to a dump
+    for argv, said in [
+        (["--from", str(missing)], f"--from {missing}: no such file"),
+        (["--resume", str(missing)], f"--resume {missing}: no such file"),
+        (
+            ["--from", str(there), "--resume", str(there)],
+            "without training: --resume would do nothing with it",
+        ),
+        (["--from", str(there), "--dump", "out.json"], "without training: --dump would do nothing with it"),
+        (["--from", str(there), "--jobs", "2", "--dump", "o"], "without training: --jobs and --dump would"),
+    ]:
+        with pytest.raises(SystemExit) as stop:
+            parse(argv)
+        assert stop.value.code == 2
+        assert said in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        parse(["--resume", str(there)], resume=False)  # no such option
+    assert "unrecognized arguments: --resume" in capsys.readouterr().err

@@ -1,5 +1,6 @@
 """What the benchmark scripts' command lines check alike: that a file an option names exists, that a count is
-a whole number >= 1, and that task names are known."""
+a whole number >= 1, that task names are known, and the dump options (--dump, --from, --resume) every script
+that stores its runs takes."""
 
 from __future__ import annotations
 
@@ -46,6 +47,34 @@ def only_with_training(parser: argparse.ArgumentParser, from_: str | None, **giv
         parser.error(
             f"--from re-scores a dump without training: {' and '.join(used)} would do nothing with it"
         )
+
+
+def add_dump_options(
+    parser: argparse.ArgumentParser,
+    *,
+    dump: str,
+    from_: str = "re-score a dump without training",
+    resume: bool = False,
+) -> None:
+    """Add ``--dump FILE`` (``dump``: what the script writes to it), ``--from FILE`` (``from_``: what the script
+    does with a dump instead of training) and, with ``resume``, ``--resume FILE`` (load a dump and compute only
+    what it lacks). Check them with :func:`check_dump_options`."""
+    parser.add_argument("--dump", metavar="FILE", help=dump)
+    parser.add_argument("--from", dest="from_", metavar="FILE", help=from_)
+    if resume:
+        parser.add_argument("--resume", metavar="FILE", help="load FILE, compute only what it lacks")
+
+
+def check_dump_options(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, **training_only: object
+) -> None:
+    """Stop with a usage error if the ``--from`` or ``--resume`` file (:func:`add_dump_options`) does not
+    exist, or if ``--from`` comes with ``--dump``, ``--resume`` or one of ``training_only`` (the script's other
+    options that only a training run uses, by their ``args`` names)."""
+    resume = getattr(args, "resume", None)
+    existing(parser, "--from", args.from_)
+    existing(parser, "--resume", resume)
+    only_with_training(parser, args.from_, **training_only, dump=args.dump, resume=resume)
 
 
 def pick(
