@@ -90,6 +90,10 @@ def test_the_dump_options_are_added_and_checked_alike(tmp_path, capsys) -> None:
         ),
         (["--from", str(there), "--dump", "out.json"], "without training: --dump would do nothing with it"),
         (["--from", str(there), "--jobs", "2", "--dump", "o"], "without training: --jobs and --dump would"),
+        (
+            ["--resume", str(there)],
+            f"--resume {there} needs --dump FILE",
+        ),  # it would compute, then keep nothing
     ]:
         with pytest.raises(SystemExit) as stop:
             parse(argv)

@@ -70,11 +70,17 @@ def check_dump_options(
 ) -> None:
     """Stop with a usage error if the ``--from`` or ``--resume`` file (:func:`add_dump_options`) does not
     exist, or if ``--from`` comes with ``--dump``, ``--resume`` or one of ``training_only`` (the script's other
-    options that only a training run uses, by their ``args`` names)."""
+    options that only a training run uses, by their ``args`` names), or if ``--resume`` comes without
+    ``--dump`` (what it computes would be kept nowhere)."""
     resume = getattr(args, "resume", None)
     existing(parser, "--from", args.from_)
     existing(parser, "--resume", resume)
     only_with_training(parser, args.from_, **training_only, dump=args.dump, resume=resume)
+    if resume and not args.dump:
+        parser.error(
+            f"--resume {resume} needs --dump FILE: the runs it computes are kept only there "
+            f"(--dump {resume} adds them to the same file)"
+        )
 
 
 def pick(
