@@ -61,12 +61,24 @@ def hf_cosine(t: int, num_cycles: float = 0.5) -> float:
     return max(0.0, 0.5 * (1.0 + math.cos(math.pi * num_cycles * 2.0 * progress)))
 
 
-def hf_cosine_with_min_lr(t: int, min_lr_rate: float) -> float:
+def hf_cosine_with_min_lr(t: int, min_lr_rate: float, num_cycles: float = 0.5) -> float:
     if t < W:
         return _ramp(t)
     progress = (t - W) / max(1, N - W)
-    factor = 0.5 * (1.0 + math.cos(math.pi * 0.5 * 2.0 * progress))
+    factor = 0.5 * (1.0 + math.cos(math.pi * num_cycles * 2.0 * progress))
     return factor * (1 - min_lr_rate) + min_lr_rate
+
+
+def hf_cosine_warmup_lr_rate(t: int, min_lr_rate: float, warmup_lr_rate: float | None) -> float:
+    # get_cosine_with_min_lr_schedule_with_warmup_lr_rate: its warm-up reaches the peak at W - 1, and its
+    # cosine starts there (progress (t - W + 1) / (N - W))
+    if t < W:
+        if warmup_lr_rate is None:
+            return (t + 1.0) / max(1.0, W)
+        return warmup_lr_rate + (1.0 - warmup_lr_rate) * t / max(1, W - 1)
+    progress = (t - W + 1.0) / max(1.0, N - W)
+    factor = 0.5 * (1.0 + math.cos(math.pi * 0.5 * 2.0 * progress))
+    return max(0.0, factor * (1 - min_lr_rate) + min_lr_rate)
 
 
 def hf_hard_restarts(t: int, num_cycles: int = 3) -> float:
@@ -164,6 +176,24 @@ ROWS: list[tuple[str, Callable[[int], float], Schedule, int]] = [
         lambda t: hf_cosine_with_min_lr(t, 0.1),
         warmup(CosineDecay(1.0, total=N - W, final=0.1), W),
         N + 1,  # past N transformers' cosine rises again (the doc's "Past the end")
+    ),
+    (
+        "get_cosine_with_min_lr_schedule_with_warmup(num_cycles=1.5, min_lr_rate=0.1)",
+        lambda t: hf_cosine_with_min_lr(t, 0.1, num_cycles=1.5),
+        warmup(CosineDecay(1.0, total=(N - W) // 3, periodic=True, final=0.1), W),
+        PAST,
+    ),
+    (
+        "get_cosine_with_min_lr_schedule_with_warmup_lr_rate(min_lr_rate=0.1, warmup_lr_rate=0.2)",
+        lambda t: hf_cosine_warmup_lr_rate(t, 0.1, 0.2),
+        warmup(CosineDecay(1.0, total=N - W, final=0.1), W - 1, start=0.2),
+        N,  # to its last step, N - 1 (past it transformers' cosine rises again)
+    ),
+    (
+        "get_cosine_with_min_lr_schedule_with_warmup_lr_rate(warmup_lr_rate=None)",
+        lambda t: hf_cosine_warmup_lr_rate(t, 0.0, None),
+        warmup(CosineDecay(1.0, total=N - W), W - 1, start=1 / W),
+        N,
     ),
     (
         "get_cosine_with_hard_restarts_schedule_with_warmup(num_cycles=3)",
