@@ -5,6 +5,7 @@ raising a traceback, unknown --tasks and --dump beside --from ignored, and --see
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from dataclasses import dataclass
@@ -102,3 +103,27 @@ def test_the_dump_options_are_added_and_checked_alike(tmp_path, capsys) -> None:
     with pytest.raises(SystemExit):
         parse(["--resume", str(there)], resume=False)  # no such option
     assert "unrecognized arguments: --resume" in capsys.readouterr().err
+
+
+def test_the_confirm_steps_benchmark_names_a_wrong_steps_list(tmp_path, capsys) -> None:
+    import range_test_confirm_steps as bench
+
+    for given, said in [
+        ("3", "--steps must hold whole numbers >= 5 (the stage's minimum), got '3'"),
+        ("80,x", "--steps must be comma-separated whole numbers, got '80,x'"),
+        (",", "--steps must hold whole numbers >= 5"),
+    ]:
+        with pytest.raises(SystemExit) as stop:
+            bench.main(["--steps", given])
+        assert stop.value.code == 2
+        assert said in capsys.readouterr().err
+    dump = tmp_path / "cs.json"  # a dump of 160-step runs (none stored): 250 is not in it
+    dump.write_text(json.dumps({"format": bench.FORMAT, "steps": [80, 160], "runs": {}, "trainings": {}}))
+    grids = tmp_path / "grids.json"
+    grids.write_text(
+        '{"format": "range_test_suggestion/1", "meta": {}, "trainings": {}, "curves": {}, "sweeps": {}, "peers": {}}'
+    )
+    with pytest.raises(SystemExit) as stop:
+        bench.main(["--from", str(dump), "--steps", "80,250", "--suggestion", str(grids)])
+    assert stop.value.code == 2
+    assert f"--steps 80,250: {dump} holds confirm_steps [80, 160], not [250]" in capsys.readouterr().err

@@ -130,23 +130,36 @@ def our_sweep(
 
 
 def our_confirmed(
-    task: Task, seed: int, root: str, num_steps: int, min_lr: float, max_lr: float
+    task: Task,
+    seed: int,
+    root: str,
+    num_steps: int,
+    min_lr: float,
+    max_lr: float,
+    confirm_steps: int | None = None,
 ) -> tuple[Any, float]:
     """The real range test with its confirmation stage (``confirm=True``, the default; exponential mode) on a
     fresh network: (RangeTestResult with its candidates, seconds). The loader holds the seed's first
     ``max(RETRY_FACTOR * num_steps, confirm_steps)`` batches: the sweep reads ``num_steps`` of them (a second
-    try, ``retry``, three times as many), every candidate starts again from the first."""
+    try, ``retry``, three times as many), every candidate starts again from the first. ``confirm_steps``:
+    the candidates' length (None: the default)."""
     from lightning_lr import Tuner
     from lightning_lr.tuner._options import RETRY_FACTOR, LROptions
 
-    steps = LROptions().confirm_steps
+    steps = LROptions().confirm_steps if confirm_steps is None else confirm_steps
     model = Module(task, seed)
     loader = _loader(task, seed, max(RETRY_FACTOR * num_steps, steps))  # a second try reads 3x the batches
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = Tuner(_trainer(root)).lr_range_test(
-            model, train_dataloaders=loader, min_lr=min_lr, max_lr=max_lr, num_steps=num_steps, apply=False
+            model,
+            train_dataloaders=loader,
+            min_lr=min_lr,
+            max_lr=max_lr,
+            num_steps=num_steps,
+            apply=False,
+            confirm_steps=steps,
         )
     return result, time.perf_counter() - start
 
