@@ -320,7 +320,9 @@ class Tuner(_LightningTuner):
 
         Same core, state restore and logging (``momentum_range_test/...``) as :meth:`lr_range_test`. The
         result's ``momentums`` hold the swept values and ``suggestion()`` is the momentum of lowest
-        smoothed loss; nothing is applied.
+        smoothed loss; nothing is applied. The model trains through the sweep, so that answer leans to
+        the sweep's end: on the benchmark (``benchmarks/momentum_range_test_quality.py``) training at it
+        had a median regret of 1.62 and 2.19 on its two halves, holding 0.9 1.06 and 1.04.
 
         Args:
             model: the LightningModule.
