@@ -170,10 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     memo: dict[str, float] = {}
     if args.from_ or args.resume:
         path = args.from_ or args.resume
-        with open(path) as f:
-            data = json.load(f)
-        if data.get("format") != FORMAT:
-            raise SystemExit(f"{path}: not a dump of this benchmark (format {data.get('format')!r})")
+        data = cli.read_dump(path, FORMAT)
         memo = {k: float(v) for k, v in data["runs"].items()}
     tasks = [
         t for t in cli.pick(parser, TASKS, wanted=args.tasks, half=args.half, split=SPLIT) if has_momentum(t)

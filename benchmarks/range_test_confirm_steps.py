@@ -119,10 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     known_steps: set[int] = set()
     if args.from_ or args.resume:
         path = args.from_ or args.resume
-        with open(path) as f:
-            data = json.load(f)
-        if data.get("format") != FORMAT:
-            raise SystemExit(f"{path}: not a dump of this benchmark (format {data.get('format')!r})")
+        data = cli.read_dump(path, FORMAT)
         store.sweeps.update(data["runs"])
         store.trainings.update({k: [float(x) for x in v] for k, v in data["trainings"].items()})
         if args.from_:

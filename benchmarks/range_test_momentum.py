@@ -241,10 +241,7 @@ def dump(path: str, store: Store, tasks: Sequence[Task], refs: dict[str, Any]) -
 def load(path: str, store: Store) -> dict[str, Any]:
     """Load a dump into ``store`` (over what it holds: ``--resume`` loads it over the suggestion benchmark's
     dump) and return its references."""
-    with open(path) as f:
-        data = json.load(f)
-    if data.get("format") != FORMAT:
-        raise SystemExit(f"{path}: not a dump of this benchmark (format {data.get('format')!r})")
+    data = cli.read_dump(path, FORMAT)
     store.trainings.update({k: [float(x) for x in v] for k, v in data["trainings"].items()})
     store.sweeps.update(data["runs"])
     return dict(data["reference"])

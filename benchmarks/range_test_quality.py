@@ -467,10 +467,7 @@ def write_dump(
 def read_dump(path: str) -> tuple[dict[str, Any], list[int], dict[str, TaskRuns], Trainings]:
     from lightning_lr import RangeTestResult
 
-    with open(path) as f:
-        data = json.load(f)
-    if data.get("format") != DUMP_FORMAT:
-        raise SystemExit(f"{path}: not a dump of this benchmark (format {data.get('format')!r})")
+    data = cli.read_dump(path, DUMP_FORMAT)
     train = Trainings(offline=True)
     for t, lr, seed, acc, loss in data["trainings"]:
         train.put(t, lr, seed, (acc, float(loss)))

@@ -127,3 +127,14 @@ def test_the_confirm_steps_benchmark_names_a_wrong_steps_list(tmp_path, capsys) 
         bench.main(["--from", str(dump), "--steps", "80,250", "--suggestion", str(grids)])
     assert stop.value.code == 2
     assert f"--steps 80,250: {dump} holds confirm_steps [80, 160], not [250]" in capsys.readouterr().err
+
+
+def test_a_dump_of_another_format_is_refused_by_name(tmp_path) -> None:
+    mine = tmp_path / "mine.json"
+    mine.write_text(json.dumps({"format": "bench/1", "runs": {}}))
+    assert cli.read_dump(str(mine), "bench/1") == {"format": "bench/1", "runs": {}}
+    for text, said in [('{"format": "other/2"}', "'other/2'"), ("[1, 2]", "None")]:
+        other = tmp_path / "other.json"
+        other.write_text(text)
+        with pytest.raises(SystemExit, match=rf"other.json: not a dump of this benchmark \(format {said}\)"):
+            cli.read_dump(str(other), "bench/1")

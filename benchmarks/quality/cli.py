@@ -5,9 +5,10 @@ that stores its runs takes."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 
 class _Named(Protocol):
@@ -107,3 +108,13 @@ def pick(
     if not chosen:
         parser.error(f"--tasks {wanted} --half {half}: no task is in both")
     return chosen
+
+
+def read_dump(path: str, fmt: str) -> dict[str, Any]:
+    """The JSON dump at ``path``; a stop naming it unless it is a dump of format ``fmt`` (the script's own)."""
+    with open(path) as f:
+        data = json.load(f)
+    if not isinstance(data, dict) or data.get("format") != fmt:
+        got = data.get("format") if isinstance(data, dict) else None
+        raise SystemExit(f"{path}: not a dump of this benchmark (format {got!r})")
+    return data
