@@ -335,13 +335,14 @@ class ScheduleCallback(RunPlanning, Callback):
         if cycle is True:
             return [k is not None for k in keys]
         momentums = info.momentums or (None,) * len(keys)
-        off = [i for i, (k, m) in enumerate(zip(keys, momentums, strict=True)) if k == "momentum" and m == 0]
+        off = [i for i, (k, m) in enumerate(zip(keys, momentums, strict=True)) if k is not None and m == 0]
         if off:
+            what = pg.zero_momentum_name([keys[i] for i in off])
             self.warn_once(
                 f"zero-momentum-{info.name}",
-                f"{self.name}: param group(s) {off} of {info.label} have momentum=0, so their momentum is left "
-                f"at 0 (torch would switch it on silently). Give the optimizer a momentum (e.g. momentum=0.9) "
-                f"to have it cycled, pass cycle_momentum=True to cycle it from 0 anyway, or "
+                f"{self.name}: param group(s) {off} of {info.label} have {what}, so their momentum is left "
+                f"at 0 (torch would switch it on silently). Give the optimizer a momentum (e.g. momentum=0.9, "
+                f"betas=(0.9, ...)) to have it cycled, pass cycle_momentum=True to cycle it from 0 anyway, or "
                 f"cycle_momentum=False to silence this warning.",
             )
         return [k is not None and i not in off for i, k in enumerate(keys)]

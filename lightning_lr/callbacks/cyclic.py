@@ -152,7 +152,7 @@ class OneCycle(ScheduleCallback):
             two-phase; torch's ``three_phase=True``).
         cycle_momentum: None (default) cycles momentum where the optimizer has ``momentum`` or ``betas``,
             and warns once where it has neither (the LR is still scheduled); a param group configured with
-            ``momentum=0`` (plain SGD, RMSprop's default) keeps it, with one warning (torch would switch
+            ``momentum=0`` (plain SGD, RMSprop's default) or ``beta1=0`` keeps it, with one warning (torch would switch
             momentum on silently). True cycles every group, momentum 0 included, and raises where the
             optimizer has no momentum; False leaves momentum alone (and refuses a ``base_momentum`` or
             ``max_momentum`` other than the default, which it would not use).

@@ -23,6 +23,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import torch
@@ -41,6 +42,8 @@ __all__ = [
     "set_momentum",
     "set_weight_decay",
     "weight_decay",
+    "zero_momentum",
+    "zero_momentum_name",
 ]
 
 Group = dict[str, Any]
@@ -137,6 +140,35 @@ def momentum(group: Group) -> float | None:
     """The group's momentum (or ``betas[0]``) as a float; None if it has neither."""
     value = raw_momentum(group)
     return None if value is None else float(value)
+
+
+def zero_momentum(group: Group) -> bool:
+    """Whether the group was configured without momentum: ``momentum=0`` (SGD, RMSprop) or ``betas[0] == 0``
+    (Adam's family without a first moment). Cycling would switch it on (review 114: Adam's beta1 of 0 was
+    cycled unsaid, where SGD's momentum of 0 was kept with a warning).
+
+    Example:
+        >>> import torch
+        >>> params = [torch.nn.Parameter(torch.zeros(1))]
+        >>> zero_momentum(torch.optim.SGD(params, lr=0.1).param_groups[0])
+        True
+        >>> zero_momentum(torch.optim.Adam(params, betas=(0.0, 0.99)).param_groups[0])
+        True
+        >>> zero_momentum(torch.optim.Adam(params).param_groups[0]), zero_momentum(torch.optim.Adagrad(params).param_groups[0])
+        (False, False)
+    """
+    return momentum(group) == 0.0
+
+
+def zero_momentum_name(keys: Sequence[str | None]) -> str:
+    """How a message names the zero momentum of groups whose :func:`momentum_key` are ``keys``.
+
+    Example:
+        >>> zero_momentum_name(["momentum"]), zero_momentum_name(["betas"]), zero_momentum_name(["momentum", "betas"])
+        ('momentum=0', 'beta1=0', 'momentum=0 or beta1=0')
+    """
+    names = sorted({"momentum=0" if k == "momentum" else "beta1=0" for k in keys})
+    return " or ".join(reversed(names)) if len(names) > 1 else names[0]
 
 
 def set_momentum(group: Group, value: float) -> None:

@@ -27,7 +27,7 @@ from ._restored import (
     restored_state,
     taken_on,
 )
-from .param_groups import momentum_key, raw_momentum
+from .param_groups import momentum_key, raw_momentum, zero_momentum, zero_momentum_name
 
 __all__ = ["ScheduleLR", "check_resume", "momentum_key"]
 
@@ -565,8 +565,7 @@ class ScheduleLR(LRScheduler):
         ``ref``'s momentum is scheduled: as the groups the scheduler was made for do (cycling would switch
         momentum on), unless ``ref`` was itself configured with 0 and is scheduled all the same (a callback's
         ``cycle_momentum=True``, which cycles from 0 too). Review 57: it was switched on without a word."""
-        group = self.optimizer.param_groups[i]
-        if momentum_key(group) != "momentum" or float(group["momentum"]) != 0.0:
+        if not zero_momentum(self.optimizer.param_groups[i]):
             return False
         configured = self._configured_momentum
         return not (ref < len(configured) and configured[ref] == 0.0)
@@ -593,9 +592,10 @@ class ScheduleLR(LRScheduler):
         if self.momentum_schedules[ref] is not None and self._keeps_zero_momentum(i, ref):
             _warn(
                 f"{type(self).__name__}: param group {i} was added to {type(self.optimizer).__name__} at step "
-                f"{max(self.last_epoch, 0)} with momentum=0, so its momentum is left at 0 while param group "
-                f"{ref}'s, which it follows, is scheduled (scheduling it would switch momentum on); give the "
-                f"group a momentum (add_param_group({{..., 'momentum': 0.9}})) to have it scheduled",
+                f"{max(self.last_epoch, 0)} with {zero_momentum_name([momentum_key(self.optimizer.param_groups[i])])}, so its "
+                f"momentum is left at 0 while param group {ref}'s, which it follows, is scheduled (scheduling it "
+                f"would switch momentum on); give the group a momentum (add_param_group({{..., 'momentum': 0.9}}) "
+                f"or betas=(0.9, ...)) to have it scheduled",
                 stacklevel=4,
             )
         return ref, lr / at

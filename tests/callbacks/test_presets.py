@@ -874,6 +874,24 @@ def test_a_momentum_configured_as_zero_is_left_alone_by_default_with_one_warning
     assert_trace(rec.momentum(), S.OneCycle(0.1, total_steps=N).momentum().values(N))
 
 
+def adam_without_first_moment(model):
+    return torch.optim.Adam(model.parameters(), lr=0.1, betas=(0.0, 0.99))
+
+
+def test_an_adam_beta1_configured_as_zero_is_left_alone_as_a_zero_momentum_is(tmp_path) -> None:
+    # review 114: beta1=0 (Adam without a first moment) was cycled from 0.85 to 0.95 without a word, where
+    # SGD's momentum=0 is kept with a warning
+    with pytest.warns(
+        UserWarning,
+        match=r"OneCycle: param group\(s\) \[0\] of optimizer 0 \(Adam\) have beta1=0, so their momentum is left at 0",
+    ) as w:
+        rec = fit(tmp_path, Tiny(optim=adam_without_first_moment), [OneCycle()])
+    assert sum("beta1=0" in str(x.message) for x in w) == 1
+    assert_trace(rec.momentum(), [0.0] * N)
+    rec = fit(tmp_path, Tiny(optim=adam_without_first_moment), [OneCycle(cycle_momentum=True)])  # asked for
+    assert_trace(rec.momentum(), S.OneCycle(0.1, total_steps=N).momentum().values(N))
+
+
 def test_cosine_final_per_group(tmp_path) -> None:
     rec = fit(tmp_path, Tiny(groups=2), [CosineDecay(final=[0.001, 0.0], initial=[0.1, 0.05])])
     assert_trace(rec.lr(0), S.CosineDecay(0.1, total=N, final=0.001).values(N))

@@ -106,6 +106,27 @@ CYCLERS = {
 
 
 @pytest.mark.parametrize("name", list(CYCLERS))
+def test_an_adam_beta1_of_zero_is_left_alone_with_one_warning(name: str) -> None:
+    # review 114: torch cycles beta1 from 0 silently, as it does momentum; ours kept momentum=0 and not beta1=0
+    def adam() -> torch.optim.Optimizer:
+        return torch.optim.Adam([torch.nn.Parameter(torch.zeros(2))], lr=0.1, betas=(0.0, 0.99))
+
+    opt_t = adam()
+    run(quiet_torch(name, opt_t, **CYCLERS[name]), opt_t, 3)
+    assert opt_t.param_groups[0]["betas"][0] > 0  # torch switched beta1 on
+    opt = adam()
+    with pytest.warns(UserWarning, match=r"param group\(s\) \[0\] of Adam have beta1=0") as record:
+        sched = getattr(ours, name)(opt, **CYCLERS[name])
+    assert len(record) == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(10):
+            opt.step()
+            sched.step()
+            assert opt.param_groups[0]["betas"][0] == 0.0
+
+
+@pytest.mark.parametrize("name", list(CYCLERS))
 def test_momentum_zero_is_left_alone_with_one_warning(name: str) -> None:
     opt_t = sgd(momentum=0.0)
     run(quiet_torch(name, opt_t, **CYCLERS[name]), opt_t, 3)
@@ -164,7 +185,7 @@ def test_cycle_momentum_on_an_optimizer_without_momentum_says_what_to_pass(name:
 
 
 def test_adam_beta1_is_cycled_and_beta2_kept() -> None:
-    opt = torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))], lr=0.1, betas=(0.0, 0.99))
+    opt = torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))], lr=0.1, betas=(0.9, 0.99))
     sched = ours.OneCycleLR(opt, max_lr=0.1, total_steps=20)
     assert opt.param_groups[0]["betas"] == (0.95, 0.99)
     run(sched, opt, 6)

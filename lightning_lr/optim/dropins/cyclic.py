@@ -121,13 +121,14 @@ def cycled_momentum(
     ):
         with torch_names({"base_momentum": bname, "max_momentum": tname}):
             momenta.append(s.momentum(b, t))
-    off = [i for i, g in enumerate(groups) if pg.momentum_key(g) == "momentum" and pg.momentum(g) == 0.0]
+    off = [i for i, g in enumerate(groups) if pg.zero_momentum(g)]
     if off and warn:
+        what = pg.zero_momentum_name([pg.momentum_key(groups[i]) for i in off])
         warnings.warn(
-            f"{owner}: cycle_momentum=True, but param group(s) {off} of {opt_name} have momentum=0. torch "
+            f"{owner}: cycle_momentum=True, but param group(s) {off} of {opt_name} have {what}. torch "
             f"would silently switch momentum on for them; lightning_lr leaves it at 0. Pass "
             f"cycle_momentum=False to silence this warning, or give {opt_name} a momentum (for example "
-            f"momentum=0.9) to have it cycled.",
+            f"momentum=0.9, or betas=(0.9, ...)) to have it cycled.",
             UserWarning,
             stacklevel=3,
         )
