@@ -4,7 +4,8 @@ Lightning's ``StochasticWeightAveraging`` takes our scheduler out of the trainer
 (and clears the schedulers when it resumes a checkpoint written in its phase): from there the LR is
 SWALR's (:func:`displaced`, :func:`warn_displaced`). Lightning's ``LearningRateFinder`` callback writes its
 suggestion into the optimizers after ``configure_optimizers`` built our schedule, which overwrites it at the
-next step (:func:`warn_overwritten`).
+next step (:func:`warn_overwritten`). Lightning's ``BackboneFinetuning`` writes the LR of the group it adds at
+every epoch start, from its own last value (:func:`warn_backbone_finetuning`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from ..optim import param_groups as pg
 from ._inject import Injected
 
-__all__ = ["displaced", "driving", "warn_displaced", "warn_overwritten"]
+__all__ = ["displaced", "driving", "warn_backbone_finetuning", "warn_displaced", "warn_overwritten"]
 
 
 def displaced(configs: Sequence[Any], entries: Sequence[Injected]) -> list[tuple[Injected, str | None]]:
@@ -89,3 +90,29 @@ def warn_overwritten(
             f"(their answer reaches the schedule), or Lightning's Tuner.lr_find before fit; to set the LR "
             f"yourself, give it to {owner}.",
         )
+
+
+def warn_backbone_finetuning(owner: str, trainer: Any, warn_once: Callable[[str, str], None]) -> None:
+    """Say once that a ``BackboneFinetuning`` among the trainer's callbacks sets the backbone group's LR
+    itself, at every epoch start after the unfreeze, from its own last value (times ``lambda_func``, capped at
+    group 0's LR with ``should_align``), unaware of the schedule. The schedule takes each such write as the
+    group's new ratio to the group it follows (as any owner's change of an added group's LR), so where the
+    schedule moves group 0's LR the backbone's ratio is not the ramp BackboneFinetuning means, and a range
+    test's answer reaches the group only until its next write (review 114: 0.1 -> 0.22 -> 1.0 under a
+    OneCycle, where BackboneFinetuning alone gives 0.1 -> 0.15 -> 0.225)."""
+    from lightning.pytorch.callbacks import BackboneFinetuning
+
+    found = [type(c).__name__ for c in trainer.callbacks if isinstance(c, BackboneFinetuning)]
+    if not found:
+        return
+    warn_once(
+        "backbone-finetuning",
+        f"{owner}: {found[0]} sets the LR of the backbone group it adds at every epoch start after the "
+        f"unfreeze, from its own last value (times lambda_func, capped at param group 0's LR), without "
+        f"knowing {owner}'s schedule; {owner} takes each such write as the group's new ratio to param group "
+        f"0, so while the schedule moves group 0's LR the backbone's ratio is not the ramp {found[0]} means, "
+        f"and a range test's answer reaches the backbone only until the next write. For a backbone that "
+        f"follows the schedule at a fixed ratio, unfreeze with a BaseFinetuning subclass whose "
+        f"finetune_function calls unfreeze_and_add_param_group(..., initial_denom_lr=10) once and writes no "
+        f"LR after it (docs/callbacks.md, 'Param groups added during the run').",
+    )

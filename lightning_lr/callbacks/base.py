@@ -607,6 +607,7 @@ class ScheduleCallback(RunPlanning, Callback):
         _state.resumed(self.name, self._injected, trainer, pl_module)
         self._plan_resumed(trainer, pl_module)
         _others.warn_overwritten(self.name, trainer, self._injected, self.warn_once)
+        _others.warn_backbone_finetuning(self.name, trainer, self.warn_once)
         self._plan.snapshot(self._injected, self._tags())
         self._stops = Stops(self.name, trainer, self._end())
         # drawn before the first step, not now: a callback later in the list (an LRRangeTest) may still change

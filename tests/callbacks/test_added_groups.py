@@ -380,3 +380,24 @@ def test_backbone_finetunings_write_before_a_range_test_in_the_same_epoch_is_kep
     assert ratio[8] > ratio[7] == pytest.approx(0.1)  # the ramp at epoch 2's start
     assert tested_ratio[8] == pytest.approx(ratio[8], rel=1e-9)
     assert tested.rows[8][1][0] != pytest.approx(plain.rows[8][1][0])  # the test moved the head's LR
+
+
+def test_backbone_finetunings_own_lr_writes_are_said_once(tmp_path: Any) -> None:
+    # review 114: BackboneFinetuning writes the backbone's LR at every epoch start from its own last value;
+    # the schedule takes each write as a new ratio, so under a OneCycle the ramp it means is not what runs
+    from lightning.pytorch.callbacks import BackboneFinetuning
+
+    bf = BackboneFinetuning(unfreeze_backbone_at_epoch=1, lambda_func=lambda e: 1.5, verbose=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit(tmp_path / "bf", Backbone(), [bf, OneCycle(max_lr=0.1)], max_epochs=3)
+    said = [str(w.message) for w in caught if "BackboneFinetuning sets the LR" in str(w.message)]
+    assert len(said) == 1
+    assert "OneCycle takes each such write as the group's new ratio" in said[0]
+    assert "unfreeze_and_add_param_group(..., initial_denom_lr=10)" in said[0]
+    with warnings.catch_warnings(
+        record=True
+    ) as caught:  # an unfreeze that writes no LR after it: nothing to say
+        warnings.simplefilter("always")
+        _fit(tmp_path / "own", Backbone(), [OneCycle(max_lr=0.1)])
+    assert not [w for w in caught if "BackboneFinetuning" in str(w.message)]
