@@ -89,7 +89,7 @@ def _at(m: float, run: Callable[[], Any]) -> Any:
 def full_loss(
     memo: dict[str, float], task: Task, lr: float, m: float, seed: int, offline: bool
 ) -> float | None:
-    key = f"{task.name}|full|{m:.6g}|{seed}"
+    key = f"{task.name}|{lr:.6g}|full|{m:.6g}|{seed}"  # the LR too: --suggestion may move it
     if key not in memo:
         if offline:
             return None
@@ -101,7 +101,7 @@ def full_loss(
 def candidate_score(
     memo: dict[str, float], task: Task, lr: float, m: float, seed: int, offline: bool
 ) -> float | None:
-    key = f"{task.name}|cand|{m:.6g}|{seed}"
+    key = f"{task.name}|{lr:.6g}|cand|{m:.6g}|{seed}"
     if key not in memo:
         if offline:
             return None
@@ -116,7 +116,7 @@ def test_answer(memo: dict[str, float], task: Task, lr: float, seed: int, offlin
     """The real momentum range test's answer (NaN: it gave none; None: offline and not in the dump)."""
     from lightning_lr import Tuner
 
-    key = f"{task.name}|answer|{seed}"
+    key = f"{task.name}|{lr:.6g}|answer|{seed}"
     if key not in memo:
         if offline:
             return None
@@ -168,15 +168,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     store = Store(offline=True)
     store.load(args.suggestion)
     memo: dict[str, float] = {}
-    if args.from_ or args.resume:
-        path = args.from_ or args.resume
-        data = cli.read_dump(path, FORMAT)
+    data = cli.read_dump(parser, args, FORMAT, ("runs",))
+    if data is not None:
         memo = {k: float(v) for k, v in data["runs"].items()}
-    tasks = [
-        t for t in cli.pick(parser, TASKS, wanted=args.tasks, half=args.half, split=SPLIT) if has_momentum(t)
-    ]
-    if not tasks:
-        parser.error("--tasks/--half: none of the chosen tasks has a momentum or a beta1")
+    chosen = cli.pick(parser, TASKS, wanted=args.tasks, half=args.half, split=SPLIT)
+    without = [t.name for t in chosen if not has_momentum(t)]
+    if args.tasks and without:
+        parser.error(
+            f"--tasks {args.tasks}: {', '.join(without)} has neither a momentum nor a beta1 (its optimizer), "
+            f"so there is nothing to measure; the tasks that have one are "
+            f"{', '.join(t.name for t in TASKS if has_momentum(t))}"
+        )
+    tasks = [t for t in chosen if has_momentum(t)]
 
     regrets: dict[str, dict[str, list[float]]] = {}  # set -> answer -> per run
     lines: list[str] = []

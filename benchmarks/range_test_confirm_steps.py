@@ -117,16 +117,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     store.load(args.suggestion)
     known_sweeps, known_trainings = set(store.sweeps), set(store.trainings)
     known_steps: set[int] = set()
-    if args.from_ or args.resume:
-        path = args.from_ or args.resume
-        data = cli.read_dump(path, FORMAT)
+    data = cli.read_dump(parser, args, FORMAT, ("steps", "runs", "trainings"))
+    if data is not None:
         store.sweeps.update(data["runs"])
         store.trainings.update({k: [float(x) for x in v] for k, v in data["trainings"].items()})
         if args.from_:
             missing = sorted(set(asked or []) - set(data["steps"]))
             if missing:
                 parser.error(
-                    f"--steps {args.steps}: {path} holds confirm_steps {data['steps']}, not {missing}"
+                    f"--steps {args.steps}: {args.from_} holds confirm_steps {data['steps']}, not {missing}"
                 )
             steps = asked or sorted(data["steps"])
         else:

@@ -155,9 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     store = Store(offline=True)
     store.load(args.suggestion)
     memo: dict[str, float] = {}
-    if args.from_ or args.resume:
+    data = cli.read_dump(parser, args, FORMAT, ("factor", "trainings"))
+    if data is not None:
         path = args.from_ or args.resume
-        data = cli.read_dump(path, FORMAT)
         memo = {k: float(v) for k, v in data["trainings"].items()}
         if args.factor not in (None, data["factor"]):
             raise SystemExit(f"{path} holds trainings at factor {data['factor']}, not --factor {args.factor}")

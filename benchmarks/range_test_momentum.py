@@ -238,10 +238,9 @@ def dump(path: str, store: Store, tasks: Sequence[Task], refs: dict[str, Any]) -
     os.replace(tmp, path)
 
 
-def load(path: str, store: Store) -> dict[str, Any]:
-    """Load a dump into ``store`` (over what it holds: ``--resume`` loads it over the suggestion benchmark's
-    dump) and return its references."""
-    data = cli.read_dump(path, FORMAT)
+def load(data: dict[str, Any], store: Store) -> dict[str, Any]:
+    """Load a dump (:func:`quality.cli.read_dump`) into ``store`` (over what it holds: ``--resume`` loads it over
+    the suggestion benchmark's dump) and return its references."""
     store.trainings.update({k: [float(x) for x in v] for k, v in data["trainings"].items()})
     store.sweeps.update(data["runs"])
     return dict(data["reference"])
@@ -371,11 +370,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     store = Store(offline=bool(args.from_))
-    if args.from_:
-        refs = load(args.from_, store)
-    else:
+    data = cli.read_dump(parser, args, FORMAT, ("trainings", "runs", "reference"))
+    if not args.from_:
         store.load(args.suggestion)
-        refs = load(args.resume, store) if args.resume else {}
+    refs = load(data, store) if data is not None else {}
     moving = [t for t in TASKS if has_momentum(t)]
     tasks = cli.pick(parser, moving, wanted=args.tasks, half=args.half, split=SPLIT)
     tasks.sort(key=lambda t: HALVES.index(SPLIT[t.name]))  # the tuning half first

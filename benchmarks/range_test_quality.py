@@ -464,10 +464,10 @@ def write_dump(
         json.dump(out, f)
 
 
-def read_dump(path: str) -> tuple[dict[str, Any], list[int], dict[str, TaskRuns], Trainings]:
+def read_dump(data: dict[str, Any]) -> tuple[dict[str, Any], list[int], dict[str, TaskRuns], Trainings]:
+    """A dump (:func:`quality.cli.read_dump`) as the run it stores."""
     from lightning_lr import RangeTestResult
 
-    data = cli.read_dump(path, DUMP_FORMAT)
     train = Trainings(offline=True)
     for t, lr, seed, acc, loss in data["trainings"]:
         train.put(t, lr, seed, (acc, float(loss)))
@@ -546,8 +546,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     start, cpu_start = time.perf_counter(), time.process_time()
 
     loaded: dict[str, TaskRuns] | None = None
-    if args.from_:
-        dumped_sweep, seeds, loaded, train = read_dump(args.from_)
+    data = cli.read_dump(parser, args, DUMP_FORMAT, ("trainings", "tasks", "sweep", "seeds"))
+    if data is not None:
+        dumped_sweep, seeds, loaded, train = read_dump(data)
         sweep = {**dumped_sweep, **({"smoothing": args.smoothing} if args.smoothing is not None else {})}
         n_seeds = len(seeds)
     else:

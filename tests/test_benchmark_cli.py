@@ -129,12 +129,31 @@ def test_the_confirm_steps_benchmark_names_a_wrong_steps_list(tmp_path, capsys) 
     assert f"--steps 80,250: {dump} holds confirm_steps [80, 160], not [250]" in capsys.readouterr().err
 
 
-def test_a_dump_of_another_format_is_refused_by_name(tmp_path) -> None:
+def test_a_dump_that_is_not_the_scripts_is_a_usage_error_naming_the_option(tmp_path, capsys) -> None:
+    def read(argv: list[str], keys: tuple[str, ...] = ("runs",)) -> object:
+        parser = argparse.ArgumentParser(prog="bench")
+        cli.add_dump_options(parser, dump="write FILE", resume=True)
+        return cli.read_dump(parser, parser.parse_args(argv), "bench/1", keys)
+
     mine = tmp_path / "mine.json"
     mine.write_text(json.dumps({"format": "bench/1", "runs": {}}))
-    assert cli.read_dump(str(mine), "bench/1") == {"format": "bench/1", "runs": {}}
-    for text, said in [('{"format": "other/2"}', "'other/2'"), ("[1, 2]", "None")]:
-        other = tmp_path / "other.json"
+    assert read(["--from", str(mine)]) == {"format": "bench/1", "runs": {}}
+    assert read(["--resume", str(mine), "--dump", "x.json"]) == {"format": "bench/1", "runs": {}}
+    assert read([]) is None
+    other = tmp_path / "other.json"
+    for text, argv, keys, said in [
+        (
+            '{"format": "other/2"}',
+            ["--from"],
+            ("runs",),
+            "not a dump of this benchmark (format 'other/2'; this script writes 'bench/1')",
+        ),
+        ("[1, 2]", ["--from"], ("runs",), "not a dump of this benchmark (format None"),
+        ("{not json", ["--resume"], ("runs",), "cannot be read as a JSON dump"),
+        ('{"format": "bench/1"}', ["--from"], ("runs", "steps"), "a bench/1 dump without 'runs', 'steps'"),
+    ]:
         other.write_text(text)
-        with pytest.raises(SystemExit, match=rf"other.json: not a dump of this benchmark \(format {said}\)"):
-            cli.read_dump(str(other), "bench/1")
+        with pytest.raises(SystemExit) as stop:
+            read([*argv, str(other)], keys)
+        assert stop.value.code == 2
+        assert f"{argv[0]} {other}: {said}" in capsys.readouterr().err

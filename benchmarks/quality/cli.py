@@ -110,11 +110,26 @@ def pick(
     return chosen
 
 
-def read_dump(path: str, fmt: str) -> dict[str, Any]:
-    """The JSON dump at ``path``; a stop naming it unless it is a dump of format ``fmt`` (the script's own)."""
-    with open(path) as f:
-        data = json.load(f)
+def read_dump(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, fmt: str, keys: Sequence[str] = ()
+) -> dict[str, Any] | None:
+    """The JSON dump that ``--from`` (else ``--resume``) names (:func:`add_dump_options`), None when neither is
+    given; a usage error naming the option and the file when it cannot be read as JSON, is not a dump of
+    format ``fmt`` (the script's own) or lacks one of ``keys``."""
+    option, path = ("--from", args.from_) if args.from_ else ("--resume", getattr(args, "resume", None))
+    if not path:
+        return None
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except (OSError, ValueError) as exc:
+        parser.error(f"{option} {path}: cannot be read as a JSON dump ({exc})")
     if not isinstance(data, dict) or data.get("format") != fmt:
         got = data.get("format") if isinstance(data, dict) else None
-        raise SystemExit(f"{path}: not a dump of this benchmark (format {got!r})")
+        parser.error(
+            f"{option} {path}: not a dump of this benchmark (format {got!r}; this script writes {fmt!r})"
+        )
+    missing = [k for k in keys if k not in data]
+    if missing:
+        parser.error(f"{option} {path}: a {fmt} dump without {', '.join(map(repr, missing))}")
     return data
