@@ -7,6 +7,7 @@ The rules, in order (after every piece of state has been restored):
    first factor; where it builds a 1cycle, the value that gives its peak the 1cycle max_lr: :func:`attr_value`),
    and ``weight_decay`` to the best weight decay of a weight-decay sweep, when the model has one; a saved
    hyperparameter of that name (``save_hyperparameters``) too, so a logger records the value that trains.
+   Without one a running fit's param groups still get it (rule 3's groups), with a warning; a Tuner's warns.
 2. Every callback in ``trainer.callbacks`` with an ``apply_range_test(result)`` method gets the result
    (one duck-typed mechanism: lightning_lr's OneCycle / Cyclic fill the values left as None and update
    the scheduler they injected). Such a callback owns the LR; the range test leaves it alone. A result of a
@@ -268,17 +269,25 @@ def _apply_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: flo
     optimizers' too; after a Tuner's test, warn where the next fit would not train with it."""
     name = type(module).__name__
     if not lightning_hasattr(module, "weight_decay") or not _settable(module, "weight_decay"):
+        what = (
+            "" if not lightning_hasattr(module, "weight_decay") else " that can be set (a read-only property)"
+        )
         if not live:
-            what = (
-                ""
-                if not lightning_hasattr(module, "weight_decay")
-                else " that can be set (a read-only property)"
-            )
             rank_zero_warn(
                 f"the weight-decay sweep's best weight decay is {wd:g}, but {name} has no attribute or hparam "
                 f"'weight_decay'{what}: nothing was set, and the next fit trains with the weight decay its "
                 f"configure_optimizers() gives. Use result.best_weight_decay, or give the module a "
                 f"weight_decay that configure_optimizers() reads"
+            )
+        else:
+            # review 114: the callback set the running optimizer's groups without a word, and the module, its
+            # hparams and the logger knew nothing of the weight decay the fit trained with
+            rank_zero_warn(
+                f"the weight-decay sweep's best weight decay is {wd:g}, but {name} has no attribute or hparam "
+                f"'weight_decay'{what}: this fit's param groups are set to it (split as the sweep split it), "
+                f"but the module and its hparams do not hold it, so the logged hyperparameters do not show it "
+                f"and a later fit trains with the weight decay its configure_optimizers() gives. Give the module "
+                f"a weight_decay that configure_optimizers() reads"
             )
     else:
         old = lightning_getattr(module, "weight_decay")
@@ -296,13 +305,19 @@ def _apply_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: flo
                 f"times that: {wd:g}, the sweep's best)"
             )
         )
-        if not live and not reads:
+        if not reads:
+            # (live: review 114, this fit's groups are set to the best, silently where the Tuner warned)
             rank_zero_warn(
                 f"LR range test: set {name}.weight_decay = {value:g}, but configure_optimizers() does not read "
                 f"self.weight_decay (or self.hparams.weight_decay): the optimizers it builds have the same "
                 f"weight decays for weight_decay={value:g} as for weight_decay={old!r} or a thousandth of it, so "
-                f"the next fit trains with its own. Pass weight_decay=self.weight_decay to the optimizer, or use "
-                f"result.best_weight_decay"
+                + (
+                    "this fit's param groups are set to the sweep's best, and the next fit trains with its own. "
+                    "Pass weight_decay=self.weight_decay to the optimizer"
+                    if live
+                    else "the next fit trains with its own. Pass weight_decay=self.weight_decay to the optimizer, "
+                    "or use result.best_weight_decay"
+                )
             )
     if live:
         _set_live_weight_decay(trainer, module, wd)
@@ -604,7 +619,8 @@ def _scale_scheduler(scheduler: Any, factors: list[float]) -> None:
 def _set_live_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: float) -> None:
     for opt in trainer.optimizers:
         if all(pg.weight_decay(g) is not None for g in opt.param_groups):
-            set_weight_decay(opt.param_groups, wd, split(module, opt.param_groups, wd))
+            # (the biases it decays were said by the sweeps)
+            set_weight_decay(opt.param_groups, wd, split(module, opt.param_groups, wd, quiet=True))
 
 
 def _where(module: Any, attr: str) -> str:

@@ -30,7 +30,7 @@ from ._confirm import CONFIRMED, verdict
 from ._curve import SweepResult
 from ._cycle_momentum import hold_cycle_momentum
 from ._data import Batches, val_batches
-from ._decay_split import set_weight_decay, split
+from ._decay_split import Split, set_weight_decay, split
 from ._options import LROptions, SweepOptions
 from ._result import RangeTestResult
 from ._state import Snapshot
@@ -112,7 +112,10 @@ def run_range_test(
     )
     callbacks = L.callbacks(trainer)
     decays = options.decays()
-    shares = {wd: split(module, optimizer.param_groups, wd) for wd in decays or ()}  # groups as configured
+    shares: dict[float, Split] = {}  # each weight decay's split of the groups as configured
+    for wd in decays or ():
+        # the biases it decays said once, not once per weight decay
+        shares[wd] = split(module, optimizer.param_groups, wd, quiet=any(w > 0.0 for w in shares))
 
     def attempt(opts: SweepOptions, fixed_val: list[list[Any]] | None, first: bool) -> list[SweepResult]:
         """The sweep(s), one per weight decay, then the candidates; each sweep from the snapshot's state."""

@@ -300,6 +300,8 @@ class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
             result answers ``suggestion()`` with it (its ``rule``).
         weight_decays: one sweep per weight decay (Smith 2018); the best is applied. Each is the weight
             decay of the param group with the largest one; the other groups that decay keep their ratio to it.
+            The module's ``weight_decay`` attribute or hparam is set as for the Tuner; without one, this fit's
+            param groups are set to the best as they were swept, with a warning (the module does not hold it).
         epochs: None: at the start of fit; an epoch index or a list (counted from 0): at the start of those
             epochs. At fit start a warning names the listed epochs the fit never reaches (``max_epochs``);
             a ValueError is raised when it reaches none of them.

@@ -246,9 +246,10 @@ class Tuner(_LightningTuner):
                 :class:`~lightning_lr.tuner.WeightDecayResult`; the best weight decay is applied. Each is
                 the weight decay of the param group with the largest one, and the other groups that decay
                 keep their ratio to it, as the LR's groups do (the model's ``weight_decay`` is set to what
-                gives that group the best, through ``configure_optimizers``); when no group has one, it is
-                set on those holding a parameter of 2 or more dimensions (biases and norm scales alone
-                stay at 0).
+                gives that group the best, through ``configure_optimizers``; a module without one gets a
+                warning and nothing is set); when no group has one, it is set on those holding a parameter
+                of 2 or more dimensions (groups of biases and norm scales alone stay at 0; a group holding
+                both decays its biases too, with a warning).
             apply: set the model's attribute and hand the result to callbacks (False: only return it).
             attr_name: the attribute or hparam holding the LR (None: ``lr`` or ``learning_rate``; with
                 ``apply=True`` only).

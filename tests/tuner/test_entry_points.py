@@ -539,6 +539,140 @@ def test_the_weight_decay_is_probed_as_the_lr_is(tmp_path: Any, model: Any, says
     assert says in message and "0.05" in message
 
 
+class ZeroDecayNoAttribute(TinyModel):
+    """SGD at weight decay 0 and no ``weight_decay`` attribute or hparam: ``self.parameters()`` in one group
+    (matrices, biases and BatchNorm scales together), or with ``apart`` the matrices in one group and the
+    biases and norm scales in another. ``decays``: the groups' weight decays at each training step."""
+
+    def __init__(self, apart: bool = False) -> None:
+        super().__init__(dropout=0.0)
+        del self.hparams["weight_decay"]
+        self.apart = apart
+        self.decays: list[list[float]] = []
+
+    def configure_optimizers(self) -> Any:
+        params: Any = self.parameters()
+        if self.apart:
+            params = [
+                {"params": [p for p in self.parameters() if p.ndim >= 2]},
+                {"params": [p for p in self.parameters() if p.ndim < 2]},
+            ]
+        return torch.optim.SGD(params, lr=self.hparams.lr, momentum=0.9)
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        self.decays.append([float(g["weight_decay"]) for g in self.optimizers().param_groups])
+        return super().training_step(batch, batch_idx)
+
+
+class FitDecays(Callback):
+    """The weight decays of the optimizer's groups at the fit's first training batch (after a test at fit
+    start); with ``out``, written to ``<out>/decays<rank>.json``."""
+
+    def __init__(self, out: str | None = None) -> None:
+        self.out = out
+        self.decays: list[float] | None = None
+
+    def on_train_batch_start(self, trainer: Any, pl_module: Any, batch: Any, batch_idx: int) -> None:
+        if self.decays is None:
+            self.decays = [float(g["weight_decay"]) for g in trainer.optimizers[0].param_groups]
+            if self.out is not None:
+                with open(os.path.join(self.out, f"decays{trainer.global_rank}.json"), "w") as f:
+                    json.dump(self.decays, f)
+
+
+_BIASES_DECAYED = "biases or norm scales"
+_FIT_SET = "this fit's param groups are set to it"
+
+
+@pytest.mark.parametrize("entry", ["tuner", "callback"])
+@pytest.mark.parametrize("apart", [False, True], ids=["one group", "biases apart"])
+def test_a_weight_decay_sweep_on_a_module_without_weight_decay(
+    tmp_path: Any, entry: str, apart: bool
+) -> None:
+    # review 114: the Tuner warned that nothing was set and the fit trained at 0, the callback set the best on
+    # the running groups without a word; in both the sweeps decayed the biases and norm scales of a group that
+    # holds a matrix too, without the warning the docs promised. Now: the sweeps' split says where it decays
+    # biases (once, not once per weight decay), the Tuner sets nothing and says so, the callback, which owns
+    # the fit, sets the running groups as the sweep split them and says so
+    seed_all(6)
+    module = ZeroDecayNoAttribute(apart=apart)
+    decays = [0.05, 0.1]
+    seen = FitDecays()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if entry == "tuner":
+            result = Tuner(trainer(tmp_path)).lr_range_test(
+                module, loader(), num_steps=10, confirm=False, weight_decays=decays, max_lr=3.0
+            )
+            trainer(tmp_path, max_steps=1, callbacks=[seen]).fit(module, loader())
+        else:
+            test = LRRangeTest(num_steps=10, confirm=False, weight_decays=decays, max_lr=3.0)
+            trainer(tmp_path, max_steps=1, callbacks=[test, seen]).fit(module, loader())
+            result = test.result
+    assert result is not None and result.suggestion() is not None
+    best = result.best_weight_decay
+    told = [str(w.message) for w in caught if "weight decay" in str(w.message)]
+    # each sweep: the matrices at the swept value, biases and norm scales too where they share their group
+    assert module.decays[0] == ([0.05, 0.0] if apart else [0.05])
+    assert module.decays[10] == ([0.1, 0.0] if apart else [0.1])
+    biases = [m for m in told if _BIASES_DECAYED in m]
+    if apart:
+        assert biases == []
+    else:
+        (said,) = biases
+        assert "param group 0 holds biases or norm scales (net.0.bias, net.1.weight, net.1.bias, ...)" in said
+        assert "they are decayed too" in said and "a param group of their own with weight_decay=0" in said
+    (applied,) = [m for m in told if f"best weight decay is {best:g}" in m]
+    assert "has no attribute or hparam 'weight_decay'" in applied
+    if entry == "tuner":  # its fit builds the optimizer again from configure_optimizers, at 0
+        assert "nothing was set" in applied and seen.decays == ([0.0, 0.0] if apart else [0.0])
+    else:  # the fit the test ran in trains at the best, split as it was swept
+        assert _FIT_SET in applied and seen.decays == ([best, 0.0] if apart else [best])
+    assert "weight_decay" not in module.hparams and not hasattr(module, "weight_decay")
+
+
+def test_the_callback_says_where_configure_optimizers_does_not_read_the_weight_decay(tmp_path: Any) -> None:
+    # review 114: as the Tuner says it (test_tuner_says_where_the_best_weight_decay_does_not_reach_the_next_fit);
+    # the callback set the running groups to the best without a word
+    seed_all(6)
+    module = HardCodedWeightDecay(optimizer="adamw")
+    seen = FitDecays()
+    test = LRRangeTest(num_steps=20, confirm=False, weight_decays=[0.05, 0.1], max_lr=3.0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer(tmp_path, max_steps=1, callbacks=[test, seen]).fit(module, loader())
+    assert test.result is not None
+    best = test.result.best_weight_decay
+    (said,) = [str(w.message) for w in caught if "does not read self.weight_decay" in str(w.message)]
+    assert said.startswith(f"LR range test: set HardCodedWeightDecay.weight_decay = {best:g}, but")
+    assert "this fit's param groups are set to the sweep's best, and the next fit trains with its own" in said
+    assert seen.decays == [best]
+
+
+@pytest.mark.ddp
+def test_under_ddp_the_callback_sets_every_ranks_groups_and_rank_zero_says_it(tmp_path: Any) -> None:
+    from support.recording import WarningsPerRank
+
+    seed_all(6)
+    test = LRRangeTest(num_steps=10, confirm=False, weight_decays=[0.05, 0.1], max_lr=3.0)
+    t = trainer(
+        tmp_path,
+        devices=2,
+        strategy=DDP,
+        max_steps=1,
+        callbacks=[test, FitDecays(str(tmp_path)), WarningsPerRank(str(tmp_path))],
+    )
+    t.fit(ZeroDecayNoAttribute(), loader(n=128))
+    told = [json.loads((tmp_path / f"warnings{r}.json").read_text()) for r in (0, 1)]
+    decays = [json.loads((tmp_path / f"decays{r}.json").read_text()) for r in (0, 1)]
+    assert test.result is not None
+    best = test.result.best_weight_decay
+    assert decays == [[best], [best]]  # every rank trains at the best
+    for text in (_BIASES_DECAYED, _FIT_SET):  # said once, by rank 0
+        assert len([m for m in told[0] if text in m]) == 1
+        assert [m for m in told[1] if text in m] == []
+
+
 @pytest.mark.parametrize("start", [0.01, 0.0], ids=["a split configured", "every group at 0"])
 def test_a_split_weight_decay_is_swept_and_set_with_its_ratios(tmp_path: Any, start: float) -> None:
     # review 57: every decaying group got the swept value, and the attribute was set to it: the test tried
@@ -639,6 +773,34 @@ def test_a_split_that_configure_optimizers_cannot_tell_falls_back_to_matrices_al
     read_only.trainer = module.trainer
     with pytest.warns(UserWarning, match=r"setting weight_decay and calling it raised AttributeError"):
         assert split(read_only, read_only.configure_optimizers().param_groups, 0.05) == (1.0, 1.0, 0.0)
+
+
+def test_the_fallback_split_says_which_groups_decay_their_biases_too() -> None:
+    # review 114: the docs promised biases and norm scales stay at 0 where the split cannot be told, but a
+    # param group has one weight decay, and a group holding them beside a matrix decayed them without a word
+    from lightning_lr.tuner._decay_split import split
+
+    read_only = _ReadOnly("split")
+    read_only.trainer = pl.Trainer(logger=False, enable_progress_bar=False)
+    one = [{"params": list(read_only.parameters()), "weight_decay": 0.0}]  # SGD(self.parameters())
+    with pytest.warns(UserWarning, match=r"cannot be read from configure_optimizers") as said:
+        assert split(read_only, one, 0.05) == (1.0,)
+    (message,) = [str(w.message) for w in said]
+    assert (
+        "(param group 0 holds biases or norm scales (net.0.bias, net.1.weight, net.1.bias, ...), decayed"
+        in message
+    )
+    # no weight_decay: said unless quiet (another weight decay of the test said it)
+    bare = ZeroDecayNoAttribute()
+    one = bare.configure_optimizers().param_groups
+    with pytest.warns(UserWarning, match=r"param group 0 holds biases or norm scales \(net.0.bias, "):
+        assert split(bare, one, 0.05) == (1.0,)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert split(bare, one, 0.05, quiet=True) == (1.0,)
+        assert split(bare, one, 0.0) == (1.0,)  # nothing is decayed at 0
+        bare.apart = True  # biases and norm scales in a group of their own: nothing to say
+        assert split(bare, bare.configure_optimizers().param_groups, 0.05) == (1.0, 0.0)
 
 
 def test_tuner_says_val_dataloaders_are_not_read_without_val_loss(tmp_path: Any) -> None:
