@@ -105,7 +105,9 @@ def test_a_schedule_callbacks_max_lr_is_the_peak_of_the_group_that_trains(tmp_pa
     seed_all(4)
     seen = GroupLRs()
     with caplog.at_level(logging.INFO):
-        trainer(tmp_path, max_epochs=2, callbacks=[OneCycle(max_lr=0.1), seen]).fit(FrozenBackbone(), loader())
+        trainer(tmp_path, max_epochs=2, callbacks=[OneCycle(max_lr=0.1), seen]).fit(
+            FrozenBackbone(), loader()
+        )
     head = max(r[1] for r in seen.rows)
     backbone = max(r[0] for r in seen.rows)
     assert head == pytest.approx(0.1, rel=0.02)  # the peak of the one group that trains
@@ -141,7 +143,9 @@ def test_a_later_test_after_an_unfreeze_keeps_the_schedules_reference(tmp_path: 
     peak = result.one_cycle_max_lr()
     assert peak is not None
     assert cycle.value("max_lr") == pytest.approx(0.1 * peak, rel=1e-9)
-    assert max(r[0] for r in seen.rows) <= peak * (1 + 1e-9)  # the backbone, swept, peaks at most at the answer
+    assert max(r[0] for r in seen.rows) <= peak * (
+        1 + 1e-9
+    )  # the backbone, swept, peaks at most at the answer
     said = [r.getMessage() for r in caplog.records if "unfrozen since" in r.getMessage()]
     assert len(said) == 1
 
@@ -172,7 +176,9 @@ class DumpSweep(Callback):
 def test_ddp_the_answer_is_the_group_that_trains(tmp_path: Any) -> None:
     seed_all(6)
     test = LRRangeTest(num_steps=12, max_lr=3.0, early_stop_threshold=None, confirm=False, retry=False)
-    t = trainer(tmp_path, devices=2, strategy=DDP, callbacks=[test, DumpSweep(str(tmp_path), test)], max_steps=1)
+    t = trainer(
+        tmp_path, devices=2, strategy=DDP, callbacks=[test, DumpSweep(str(tmp_path), test)], max_steps=1
+    )
     t.fit(FrozenBackbone(), loader(n=192))
     ranks = [json.loads((tmp_path / f"rank{i}.json").read_text()) for i in range(2)]
     for r in ranks:
