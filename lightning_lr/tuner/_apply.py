@@ -158,7 +158,7 @@ def apply_result(
         elif value == lr:
             said = ""
         else:
-            said = f" (configure_optimizers gives the param group the test swept {lr / value:.4g} times that: {lr:.4g}, the suggestion)"
+            said = f" (configure_optimizers gives its largest param group {lr / value:.4g} times that: {lr:.4g}, the suggestion)"
         places = _where(module, attr)
         rank_zero_info(f"LR range test: set {places} = {value:.4g}{said}")
         leave(module, LeftResult(best, attr, value, places))

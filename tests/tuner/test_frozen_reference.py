@@ -143,9 +143,8 @@ def test_a_later_test_after_an_unfreeze_keeps_the_schedules_reference(tmp_path: 
     peak = result.one_cycle_max_lr()
     assert peak is not None
     assert cycle.value("max_lr") == pytest.approx(0.1 * peak, rel=1e-9)
-    assert max(r[0] for r in seen.rows) <= peak * (
-        1 + 1e-9
-    )  # the backbone, swept, peaks at most at the answer
+    # the backbone, swept, peaks at most at the answer
+    assert max(r[0] for r in seen.rows) <= peak * (1 + 1e-9)
     said = [r.getMessage() for r in caplog.records if "unfrozen since" in r.getMessage()]
     assert len(said) == 1
 
