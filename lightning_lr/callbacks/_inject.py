@@ -243,17 +243,12 @@ class OptimizerInfo:
             it, else ``lr``), as floats.
         momentum_keys: where each group keeps momentum: ``"momentum"``, ``"betas"`` or None.
         momentums: each group's momentum (or ``betas[0]``) as configured, None where it has neither.
-        trainable: whether each group holds a parameter that requires grad
-            (:func:`~lightning_lr.optim.param_groups.trainable`) when the callback built its schedules; None:
-            every group does.
 
     Example:
         >>> from lightning_lr.callbacks import OptimizerInfo
         >>> info = OptimizerInfo(0, "SGD", base_lrs=(0.1, 0.01), momentum_keys=("momentum", "momentum"))
-        >>> info.label, info.reference
-        ('optimizer 0 (SGD)', 0)
-        >>> OptimizerInfo(0, "SGD", (0.1, 0.01), ("momentum", "momentum"), trainable=(False, True)).reference
-        1
+        >>> info.label
+        'optimizer 0 (SGD)'
     """
 
     index: int
@@ -261,25 +256,10 @@ class OptimizerInfo:
     base_lrs: tuple[float, ...]
     momentum_keys: tuple[str | None, ...]
     momentums: tuple[float | None, ...] | None = None
-    trainable: tuple[bool, ...] | None = None
 
     @property
     def label(self) -> str:
         return f"optimizer {self.index} ({self.name})"
-
-    @property
-    def reference(self) -> int | None:
-        """The group one number for an LR argument is the value of (the others keep their ratio to it): the
-        one with the largest configured LR among those with a parameter that requires grad
-        (:func:`~lightning_lr.optim.param_groups.lead`), fixed when the schedules are built (a group unfrozen
-        later in the fit keeps its ratio); None when every group is at 0."""
-        return pg.lead(self.base_lrs, self.trainable)
-
-    def passed_over(self) -> list[int]:
-        """The groups with no parameter that requires grad and a larger LR than :attr:`reference`'s."""
-        if self.trainable is None:
-            return []
-        return pg.passed_over(self.base_lrs, self.trainable, self.reference)
 
 
 @dataclass
@@ -328,7 +308,6 @@ def optimizer_info(owner: str, index: int, optimizer: Any) -> OptimizerInfo:
         base_lrs=tuple(pg.base_lr(g) for g in groups),
         momentum_keys=tuple(pg.momentum_key(g) for g in groups),
         momentums=tuple(pg.momentum(g) for g in groups),
-        trainable=tuple(pg.trainable(g) for g in groups),
     )
 
 

@@ -229,11 +229,9 @@ class ScheduleCallback(RunPlanning, Callback):
     def per_group(self, arg: str, spec: LRSpec, info: OptimizerInfo, default: Sequence[float | None]) -> list:
         """An LR-valued argument for every param group of ``info``'s optimizer.
 
-        None takes ``default``; one number is the value for the reference group (:attr:`OptimizerInfo.reference`:
-        the group with the largest LR in the optimizer among those with a parameter that requires grad) and
-        every other group gets it scaled by its ratio ``lr / reference lr`` (discriminative LRs keep their
-        ratios; a frozen group, ``requires_grad=False``, keeps its ratio for when it is unfrozen); a list gives
-        one value per group (None leaves that group alone).
+        None takes ``default``; one number is the value for the group with the largest LR in the
+        optimizer and every other group gets it scaled by its ratio ``lr / max lr`` (discriminative LRs
+        keep their ratios); a list gives one value per group (None leaves that group alone).
         """
         n = len(info.base_lrs)
         if spec is None:
@@ -246,8 +244,7 @@ class ScheduleCallback(RunPlanning, Callback):
                 )
             return list(spec)
         assert isinstance(spec, float)
-        ref = info.reference
-        top = 0.0 if ref is None else info.base_lrs[ref]
+        top = max(info.base_lrs)
         if top <= 0:
             raise ValueError(
                 f"{self.name}: {arg}={spec:g} is scaled by each param group's LR relative to the largest, "
@@ -271,17 +268,6 @@ class ScheduleCallback(RunPlanning, Callback):
                 f"group of {info.label} has lr=0; give {arg} as a list with one value per group"
             )
         lrs = self.per_group(arg, spec, info, default=info.base_lrs)
-        passed = info.passed_over() if spec is not None else []  # (None: each group its own LR)
-        if passed and f"passed-{info.index}" not in self._warned:
-            self._warned.add(f"passed-{info.index}")
-            ref = info.reference
-            assert ref is not None
-            rank_zero_info(
-                f"{self.name}: param group(s) {passed} of {info.label} have the largest LR but no parameter that "
-                f"requires grad (frozen), so {arg} is the value of param group {ref}, the largest LR among the "
-                f"groups that train ({info.base_lrs[ref]:g}), and the frozen groups keep their ratio to it (for "
-                f"when they are unfrozen); give {arg} as a list to set each group's"
-            )
         frozen = [i for i, b in enumerate(info.base_lrs) if b == 0]
         if frozen and f"frozen-{info.index}" not in self._warned:
             self._warned.add(f"frozen-{info.index}")
@@ -595,7 +581,7 @@ class ScheduleCallback(RunPlanning, Callback):
         for entry in self._injected:
             lr, momentum = self._build_checked(entry.info)
             groups = entry.scheduler.optimizer.param_groups
-            ref = entry.info.reference or 0  # the group one number for an LR stands for, fixed at the build
+            ref = pg.reference(groups) or 0  # the group one number for an LR stands for
             group = groups[ref]
             before = pg.lr(group)
             _inject.with_context(self.name, entry.info, entry.scheduler.set_schedule, lr, momentum)
@@ -720,7 +706,7 @@ class ScheduleCallback(RunPlanning, Callback):
             return
         self._tested_on(self._module, self._trainer)  # outside a fit, a spawned fit's receiver says it after
         running = self._trainer is not None and self._trainer.global_step > 0
-        values = self._to_own_reference(self.range_test_values(result))
+        values = self.range_test_values(result)
         changed = self._filled.take(self.name, values, self._given(), scheduled=scheduled, running=running)
         if changed:
             if self._filled.values:  # (else an earlier value was dropped, which take() said)
@@ -729,36 +715,6 @@ class ScheduleCallback(RunPlanning, Callback):
             self._write_hparams()
             if self._injected:
                 self._refresh(announce=True)
-
-    def _to_own_reference(self, values: dict[str, float | None]) -> dict[str, float | None]:
-        """A range test's values for the group it swept, the largest LR among the groups that train at its start
-        (:func:`~lightning_lr.optim.param_groups.reference`), as values for this callback's reference, the one
-        it fixed when it built its schedules (:attr:`OptimizerInfo.reference`). They differ only in a fit whose
-        frozen group (``requires_grad=False``) with the largest LR was unfrozen before a test at a later epoch:
-        the values are then scaled by the ratio of the two groups' LRs the test kept, with an info line, so the
-        schedule's reference does not move mid-run and every group trains at what the test found for it."""
-        if len(self._injected) != 1:  # (the test sweeps a fit's one optimizer)
-            return values
-        entry = self._injected[0]
-        info = entry.info
-        mine, swept = info.reference, pg.reference(entry.optimizer.param_groups)
-        if (
-            mine is None
-            or swept is None
-            or info.trainable is None
-            or swept >= len(info.base_lrs)  # (a group added since follows the schedule)
-            or info.trainable[swept]  # no unfreeze: the test chose as the callback did
-            or not info.base_lrs[swept] > 0
-        ):
-            return values
-        factor = info.base_lrs[mine] / info.base_lrs[swept]
-        rank_zero_info(
-            f"{self.name}: the range test swept param group {swept} of {info.label}, frozen when this callback "
-            f"built its schedules for param group {mine} (then the largest LR among the groups that trained) and "
-            f"unfrozen since; its values are taken for group {mine} at its configured ratio, {factor:.4g} times "
-            f"theirs, so group {swept} trains at what the test found for it"
-        )
-        return {k: None if v is None else v * factor for k, v in values.items()}
 
     def _check_lr_result(self, result: Any) -> None:
         """A momentum range test's result answers with a momentum: refused, by name."""

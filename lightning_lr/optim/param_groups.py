@@ -32,18 +32,15 @@ __all__ = [
     "assign",
     "base_lr",
     "largest_weight_decay",
-    "lead",
     "lr",
     "lr_ratios",
     "momentum",
     "momentum_key",
-    "passed_over",
     "raw_momentum",
     "reference",
     "set_lr",
     "set_momentum",
     "set_weight_decay",
-    "trainable",
     "weight_decay",
     "zero_momentum",
     "zero_momentum_name",
@@ -92,76 +89,26 @@ def base_lr(group: Group) -> float:
     return float(group["initial_lr"] if "initial_lr" in group else group["lr"])
 
 
-def trainable(group: Group) -> bool:
-    """Whether the group holds a parameter that requires grad, one the optimizer trains. A group whose every
-    parameter has ``requires_grad=False`` (frozen the usual Lightning way, ``BaseFinetuning.freeze``, while
-    still in the optimizer) does not.
+def reference(groups: list[Group]) -> int | None:
+    """The group whose LR stands for the optimizer's: the one with the largest LR (the first of equals), as
+    the schedule callbacks read one number for an LR argument; of their current LRs, or, when every group is
+    at 0 (the first step of a warm-up from 0), of the LRs they were configured with (:func:`base_lr`). None
+    when no group has an LR above 0 either way.
 
     Example:
-        >>> import torch
-        >>> w = torch.nn.Parameter(torch.zeros(1), requires_grad=False)
-        >>> trainable({"params": [w]}), trainable({"params": [w, torch.nn.Parameter(torch.zeros(1))]})
-        (False, True)
+        >>> reference([{"lr": 0.01}, {"lr": 0.1}]), reference([{"lr": 0.0, "initial_lr": 0.1}, {"lr": 0.0}])
+        (1, 0)
     """
-    return any(getattr(p, "requires_grad", False) for p in group.get("params", ()))
-
-
-def lead(lrs: Sequence[float], trainable: Sequence[bool] | None = None) -> int | None:
-    """The index of the reference among LRs ``lrs``: the largest above 0 (the first of equals) of those whose
-    group is ``trainable``, or, when none of those is above 0 (or ``trainable`` is None), of all of them; None
-    when none is above 0. A group with no parameter that requires grad trains at no LR, so one number for
-    the optimizer's LR (a range test's answer, a schedule's ``max_lr``) is not its LR while a group that
-    trains has one; it keeps its ratio to the reference.
-
-    Example:
-        >>> lead([0.1, 0.01], [False, True]), lead([0.1, 0.01]), lead([0.1, 0.0], [False, True]), lead([0.0])
-        (1, 0, 0, None)
-    """
-    masks = [trainable, None] if trainable is not None else [None]
-    for mask in masks:
-        values = [v if mask is None or mask[i] else 0.0 for i, v in enumerate(lrs)]
+    for read in (lr, base_lr):
+        values = [read(g) for g in groups]
         top = max(values, default=0.0)
         if top > 0:
             return values.index(top)
     return None
 
 
-def reference(groups: list[Group]) -> int | None:
-    """The group whose LR stands for the optimizer's (:func:`lead`): the one with the largest LR (the first of
-    equals) among the groups with a parameter that requires grad (:func:`trainable`), as a range test sweeps
-    one LR and the schedule callbacks read one number for an LR argument; of their current LRs, or, when every
-    such group is at 0 (the first step of a warm-up from 0), of the LRs they were configured with
-    (:func:`base_lr`). Only when no trainable group has an LR above 0 either way, the same among all groups;
-    None when no group has an LR above 0 at all.
-
-    Example:
-        >>> reference([{"lr": 0.01}, {"lr": 0.1}]), reference([{"lr": 0.0, "initial_lr": 0.1}, {"lr": 0.0}])
-        (1, 0)
-    """
-    mask = [trainable(g) for g in groups]
-    for keep in (mask, None):
-        for read in (lr, base_lr):
-            ref = lead([read(g) for g in groups], keep)
-            if ref is not None and (keep is None or keep[ref]):
-                return ref
-    return None
-
-
-def passed_over(lrs: Sequence[float], trainable: Sequence[bool], ref: int | None) -> list[int]:
-    """The groups with no parameter that requires grad whose LR in ``lrs`` is above that of the reference
-    ``ref``: those an LR was the largest of, which :func:`lead` passed over (an info line names them).
-
-    Example:
-        >>> passed_over([0.1, 0.01, 0.001], [False, True, False], 1)
-        [0]
-    """
-    if ref is None:
-        return []
-    return [i for i, (v, t) in enumerate(zip(lrs, trainable, strict=True)) if not t and v > lrs[ref]]
-
-
 def lr_ratios(groups: list[Group]) -> list[float] | None:
-    """Each group's LR over the :func:`reference` group's (of their current LRs, or, when that group is at
+    """Each group's LR over the :func:`reference` group's (of their current LRs, or, when every group is at
     0, of the LRs they were configured with); None when no group has an LR above 0 either way.
 
     Example:

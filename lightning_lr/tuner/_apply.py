@@ -3,8 +3,7 @@
 The rules, in order (after every piece of state has been restored):
 
 1. The model's ``lr`` / ``learning_rate`` attribute or hparam (or ``attr_name``) is set to the suggestion
-   (the value for which ``configure_optimizers`` configures the group the test swept with it, the largest LR
-   among the groups with a parameter that requires grad, before a scheduler's
+   (the value for which ``configure_optimizers`` configures its largest group with it, before a scheduler's
    first factor; where it builds a 1cycle, the value that gives its peak the 1cycle max_lr: :func:`attr_value`),
    and ``weight_decay`` to the best weight decay of a weight-decay sweep, when the model has one; a saved
    hyperparameter of that name (``save_hyperparameters``) too, so a logger records the value that trains.
@@ -20,7 +19,7 @@ The rules, in order (after every piece of state has been restored):
    - at a fresh start (no optimizer step taken yet) with the attribute set, the optimizers and schedulers
      are rebuilt from ``configure_optimizers``: exactly as if the user had written the suggested LR;
    - otherwise (a resumed or later-epoch test, or no attribute) every param group's LR is scaled so that
-     the group the test swept continues at the suggestion (the groups keep their ratios), and the
+     the group with the largest LR continues at the suggestion (the groups keep their ratios), and the
      schedulers' base LRs (``base_lrs``, ``initial_lr``, CyclicLR's ``max_lrs``, OneCycleLR's ``max_lr`` /
      ``min_lr``) by the same factor, so the schedule keeps its shape around the new LR.
 """
@@ -190,7 +189,7 @@ def apply_result(
         # (review 100: with a clamp, the fit trained at the clamp, and the warning spoke of the next fit only)
         if warned:
             rank_zero_info(
-                "LR range test: configure_optimizers cannot give the param group the test swept the suggestion (the "
+                "LR range test: configure_optimizers cannot give the largest param group the suggestion (the "
                 "warning above), so this fit's LRs are scaled to it; the next fit trains at its own"
             )
         else:
@@ -375,20 +374,18 @@ def _reads(
 
 
 def _largest_lr(groups: list[dict[str, Any]]) -> float | None:
-    """The LR the reference group was configured with (the largest among the groups with a parameter that
-    requires grad: :func:`~lightning_lr.optim.param_groups.lead`, the group the test swept): ``initial_lr``
-    where a scheduler recorded it (review 71: the step-0 LR of a torch warm-up, ``LinearLR(start_factor=0.1)``,
-    was read, and the fit trained at 10x the suggestion once warmed up)."""
+    """The largest LR the groups were configured with: ``initial_lr`` where a scheduler recorded it (review 71:
+    the step-0 LR of a torch warm-up, ``LinearLR(start_factor=0.1)``, was read, and the fit trained at 10x the
+    suggestion once warmed up)."""
     lrs = [pg.base_lr(g) for g in groups]
-    ref = pg.lead(lrs, [pg.trainable(g) for g in groups])
-    return None if ref is None else lrs[ref]
+    return max((x for x in lrs if x > 0), default=None)
 
 
 def attr_value(
     module: pl.LightningModule, attr: str, lr: float, result: RangeTestResult | None = None
 ) -> tuple[float, Peak | None, bool]:
-    """The value of ``attr`` for which ``configure_optimizers`` gives the group a suggestion is for the LR ``lr``
-    (the largest LR among its groups with a parameter that requires grad: :func:`_largest_lr`), and None: ``lr`` when ``attr`` is that group's LR, else ``lr``
+    """The value of ``attr`` for which ``configure_optimizers`` gives its param group with the largest LR the
+    LR ``lr`` (the group a suggestion is for), and None: ``lr`` when ``attr`` is that group's LR, else ``lr``
     over the group's factor (``{"params": head, "lr": 10 * self.lr}``: ``lr / 10``). The group's LR is the one
     it was configured with, before a scheduler's first factor (a warm-up's). ``lr`` when it cannot tell (the
     hook fails or builds other than one optimizer, every group is at 0), and ``lr`` with a warning when the
@@ -420,8 +417,7 @@ def attr_value(
         lr,
         _largest_lr,
         _lr_signature,
-        f"the suggestion {lr:.4g} is the LR of the param group the test swept (the largest LR among the groups "
-        f"that train)",
+        f"the suggestion {lr:.4g} is the LR of the param group with the largest LR, the one the test swept",
         "LR",
         "the suggestion",
         "result.suggestion()",
@@ -544,8 +540,8 @@ def _scale_groups(trainer: pl.Trainer, factors: list[list[float]]) -> None:
 
 
 def _scale_live(trainer: pl.Trainer, lr: float, best: RangeTestResult) -> None:
-    """Scale the running optimizers' LRs (and their schedulers') so that the group the test swept (the
-    largest LR among the groups that train) continues at ``lr``; at a fresh start, so that it is configured with ``lr`` (a warm-up's first factor
+    """Scale the running optimizers' LRs (and their schedulers') so that the group with the largest LR
+    continues at ``lr``; at a fresh start, so that it is configured with ``lr`` (a warm-up's first factor
     applies to it, as when the user writes the LR) or, under a 1cycle, so that its peak is ``best``'s 1cycle
     max_lr (review 71), as :func:`attr_value` does for the attribute."""
     schedulers = [c.scheduler for c in trainer.lr_scheduler_configs]

@@ -92,7 +92,6 @@ def run_range_test(
         optimizer = _check_ready(trainer, module, options)
     except (ValueError, RuntimeError, NotImplementedError) as exc:  # said of the test, as its options are
         raise type(exc)(f"{options.title}: {exc}") from None
-    _say_passed_over(optimizer, options)
     options = hold_cycle_momentum(
         options, trainer, optimizer
     )  # a cycling momentum: its mean (_cycle_momentum)
@@ -293,27 +292,6 @@ def check_not_maximizing(optimizer: torch.optim.Optimizer) -> None:
             f"what training_step returns, and the range test reads it as a loss to bring down, so it would "
             f"suggest the LR that wrecks the model. Return the negated objective from training_step and build "
             f"the optimizer with maximize=False for the test"
-        )
-
-
-def _say_passed_over(optimizer: torch.optim.Optimizer, options: SweepOptions) -> None:
-    """Name the param groups with the largest LR but no parameter that requires grad (frozen the usual
-    Lightning way, still in the optimizer): the sweep's LR, and the answer, are not theirs but those of the
-    largest LR among the groups that train (:func:`~lightning_lr.optim.param_groups.reference`), fixed at the
-    test's start; the frozen groups keep their ratio to it (review 114: the sweep and the answer were a frozen
-    group's, an LR no parameter trained at)."""
-    groups = optimizer.param_groups
-    ref = pg.reference(groups)
-    if ref is None:
-        return
-    read = pg.lr if pg.lr(groups[ref]) > 0 else pg.base_lr
-    passed = pg.passed_over([read(g) for g in groups], [pg.trainable(g) for g in groups], ref)
-    if passed:
-        rank_zero_info(
-            f"{options.title}: param group(s) {passed} of {type(optimizer).__name__} have the largest LR but no "
-            f"parameter that requires grad (frozen), so the test sweeps the LR of param group {ref}, the largest "
-            f"among the groups that train (configured at {pg.base_lr(groups[ref]):.4g}), and its answer is that group's; the frozen "
-            f"groups keep their ratio to it"
         )
 
 

@@ -13,7 +13,6 @@ import lightning.pytorch as pl
 from lightning.pytorch.utilities.parsing import lightning_getattr
 
 from .. import _lightning_compat as L
-from ..optim import param_groups as pg
 from ._hook import built_with
 from ._result import RangeTestResult
 
@@ -21,12 +20,9 @@ __all__ = ["Peak", "flat", "peak_of", "peak_value"]
 
 
 def _largest_max_lr(groups: list[dict[str, Any]]) -> float | None:
-    """The peak of a 1cycle the groups carry (torch's ``OneCycleLR`` keeps ``max_lr`` in them) of the reference
-    group, the largest among those with a parameter that requires grad (:func:`pg.lead`)."""
-    held = [g for g in groups if "max_lr" in g]
-    peaks = [float(g["max_lr"]) for g in held]
-    ref = pg.lead(peaks, [pg.trainable(g) for g in held])
-    return None if ref is None else peaks[ref]
+    """The largest peak of a 1cycle the groups carry (torch's ``OneCycleLR`` keeps ``max_lr`` in them)."""
+    peaks = [float(g["max_lr"]) for g in groups if "max_lr" in g]
+    return max((x for x in peaks if x > 0), default=None)
 
 
 @dataclass(frozen=True)
@@ -56,8 +52,7 @@ def peak_of(optimizers: list[Any], schedulers: Iterable[Any], result: RangeTestR
     ``result``; None without a cycle, or when the result has no value for it."""
     if len(optimizers) != 1:
         return None
-    groups = optimizers[0].param_groups
-    top = _largest_max_lr(groups)
+    top = _largest_max_lr(optimizers[0].param_groups)
     kind, ratio = "1cycle max_lr", None
     if top is None:
         for sched in flat(schedulers):
@@ -67,14 +62,8 @@ def peak_of(optimizers: list[Any], schedulers: Iterable[Any], result: RangeTestR
                 and isinstance(tops, (list, tuple))
                 and tops
             ):
-                values = [float(x) for x in tops]
-                mask = [pg.trainable(g) for g in groups] if len(groups) == len(values) else None
-                ref = pg.lead(values, mask)
-                if ref is None:
-                    break
-                top, kind = values[ref], "cyclic max_lr"
-                bases = [float(b) for b in getattr(sched, "base_lrs", None) or ()]
-                base = bases[ref] if ref < len(bases) else max(bases, default=0.0)
+                top, kind = max(float(x) for x in tops), "cyclic max_lr"
+                base = max((float(b) for b in getattr(sched, "base_lrs", None) or ()), default=0.0)
                 ratio = top / base if base > 0 and top > base else None
                 break
     if top is None or not top > 0:
