@@ -243,6 +243,8 @@ class OptimizerInfo:
             it, else ``lr``), as floats.
         momentum_keys: where each group keeps momentum: ``"momentum"``, ``"betas"`` or None.
         momentums: each group's momentum (or ``betas[0]``) as configured, None where it has neither.
+        frozen_reference: what to say when the group with the largest LR holds no parameter that requires
+            grad while another group trains (:func:`~lightning_lr.optim.param_groups.frozen_reference`), "" else.
 
     Example:
         >>> from lightning_lr.callbacks import OptimizerInfo
@@ -256,6 +258,7 @@ class OptimizerInfo:
     base_lrs: tuple[float, ...]
     momentum_keys: tuple[str | None, ...]
     momentums: tuple[float | None, ...] | None = None
+    frozen_reference: str = ""
 
     @property
     def label(self) -> str:
@@ -308,7 +311,15 @@ def optimizer_info(owner: str, index: int, optimizer: Any) -> OptimizerInfo:
         base_lrs=tuple(pg.base_lr(g) for g in groups),
         momentum_keys=tuple(pg.momentum_key(g) for g in groups),
         momentums=tuple(pg.momentum(g) for g in groups),
+        frozen_reference=pg.frozen_reference(groups, lead_of([pg.base_lr(g) for g in groups])),
     )
+
+
+def lead_of(lrs: Sequence[float]) -> int | None:
+    """The group one number for an LR argument is the value of: the largest LR (the first of equals), None
+    when every group is at 0 (:meth:`ScheduleCallback.per_group`)."""
+    top = max(lrs, default=0.0)
+    return lrs.index(top) if top > 0 else None
 
 
 def take_over(

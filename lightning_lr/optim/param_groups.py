@@ -31,6 +31,7 @@ import torch
 __all__ = [
     "assign",
     "base_lr",
+    "frozen_reference",
     "largest_weight_decay",
     "lr",
     "lr_ratios",
@@ -41,6 +42,7 @@ __all__ = [
     "set_lr",
     "set_momentum",
     "set_weight_decay",
+    "trainable",
     "weight_decay",
     "zero_momentum",
     "zero_momentum_name",
@@ -87,6 +89,48 @@ def lr(group: Group) -> float:
 def base_lr(group: Group) -> float:
     """The LR the group was configured with: ``initial_lr`` if a scheduler recorded it, else ``lr``."""
     return float(group["initial_lr"] if "initial_lr" in group else group["lr"])
+
+
+def trainable(group: Group) -> bool:
+    """Whether the group holds a parameter that requires grad (one the optimizer trains); a group whose every
+    parameter has ``requires_grad=False`` (frozen while still in the optimizer) does not.
+
+    Example:
+        >>> import torch
+        >>> w = torch.nn.Parameter(torch.zeros(1), requires_grad=False)
+        >>> trainable({"params": [w]}), trainable({"params": [w, torch.nn.Parameter(torch.zeros(1))]})
+        (False, True)
+    """
+    return any(getattr(p, "requires_grad", False) for p in group.get("params", ()))
+
+
+def frozen_reference(groups: list[Group], ref: int | None) -> str:
+    """What to say when the reference group ``ref`` (:func:`reference`: the largest LR) holds no parameter that
+    requires grad while another group with an LR above 0 does: one number for the optimizer's LR (a range
+    test's sweep and answer, a schedule's ``max_lr``) is then the frozen group's, and the groups that train
+    get theirs at their ratio to it (review 114: a frozen backbone's LR was swept to 10, the head's to 1, and
+    the answer was the backbone's). "" otherwise.
+
+    Example:
+        >>> import torch
+        >>> frozen = torch.nn.Parameter(torch.zeros(1), requires_grad=False)
+        >>> groups = [{"lr": 1.0, "params": [frozen]}, {"lr": 0.1, "params": [torch.nn.Parameter(torch.zeros(1))]}]
+        >>> frozen_reference(groups, 0)[:60]
+        'param group 0 has the largest LR (1) but no parameter that r'
+    """
+    if ref is None or trainable(groups[ref]):
+        return ""
+    others = [i for i, g in enumerate(groups) if trainable(g) and base_lr(g) > 0]
+    if not others:
+        return ""
+    top = max(others, key=lambda i: base_lr(groups[i]))
+    ratio = base_lr(groups[top]) / base_lr(groups[ref])
+    return (
+        f"param group {ref} has the largest LR ({base_lr(groups[ref]):g}) but no parameter that requires grad "
+        f"(frozen), so one number for the optimizer's LR is that group's, and param group {top}, the largest "
+        f"that trains, gets {ratio:.3g} times it; give the frozen group lr=0 (it is then left alone) or an LR "
+        f"below the others' to have the number be theirs"
+    )
 
 
 def reference(groups: list[Group]) -> int | None:

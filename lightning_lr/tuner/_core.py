@@ -92,6 +92,12 @@ def run_range_test(
         optimizer = _check_ready(trainer, module, options)
     except (ValueError, RuntimeError, NotImplementedError) as exc:  # said of the test, as its options are
         raise type(exc)(f"{options.title}: {exc}") from None
+    if isinstance(options, LROptions) and (
+        frozen := pg.frozen_reference(optimizer.param_groups, pg.reference(optimizer.param_groups))
+    ):
+        rank_zero_warn(
+            f"{options.title}: the sweep's LR and the answer are one number for the optimizer: {frozen}"
+        )
     options = hold_cycle_momentum(
         options, trainer, optimizer
     )  # a cycling momentum: its mean (_cycle_momentum)
