@@ -99,10 +99,17 @@ def warn_backbone_finetuning(owner: str, trainer: Any, warn_once: Callable[[str,
     group's new ratio to the group it follows (as any owner's change of an added group's LR), so where the
     schedule moves group 0's LR the backbone's ratio is not the ramp BackboneFinetuning means, and a range
     test's answer reaches the group only until its next write (review 114: 0.1 -> 0.22 -> 1.0 under a
-    OneCycle, where BackboneFinetuning alone gives 0.1 -> 0.15 -> 0.225)."""
+    OneCycle, where BackboneFinetuning alone gives 0.1 -> 0.15 -> 0.225). Not said of a subclass with its own
+    ``finetune_function``, which may write no LR."""
     from lightning.pytorch.callbacks import BackboneFinetuning
 
-    found = [type(c).__name__ for c in trainer.callbacks if isinstance(c, BackboneFinetuning)]
+    # (a subclass with its own finetune_function may write no LR after the unfreeze: review 116)
+    found = [
+        type(c).__name__
+        for c in trainer.callbacks
+        if isinstance(c, BackboneFinetuning)
+        and type(c).finetune_function is BackboneFinetuning.finetune_function
+    ]
     if not found:
         return
     warn_once(

@@ -395,9 +395,20 @@ def test_backbone_finetunings_own_lr_writes_are_said_once(tmp_path: Any) -> None
     assert len(said) == 1
     assert "OneCycle takes each such write as the group's new ratio" in said[0]
     assert "unfreeze_and_add_param_group(..., initial_denom_lr=10)" in said[0]
-    with warnings.catch_warnings(
-        record=True
-    ) as caught:  # an unfreeze that writes no LR after it: nothing to say
+    # an unfreeze that writes no LR after it: nothing to say
+    with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         _fit(tmp_path / "own", Backbone(), [OneCycle(max_lr=0.1)])
     assert not [w for w in caught if "BackboneFinetuning" in str(w.message)]
+
+    class Once(BackboneFinetuning):  # review 116: a subclass that unfreezes once and writes no LR after
+        def finetune_function(self, pl_module: Any, epoch: int, optimizer: Any) -> None:
+            if epoch == self.unfreeze_backbone_at_epoch:
+                self.unfreeze_and_add_param_group(pl_module.backbone, optimizer, initial_denom_lr=10)
+
+    once = Once(unfreeze_backbone_at_epoch=1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rec = fit(tmp_path / "once", Backbone(), [once, OneCycle(max_lr=0.1)], max_epochs=3)
+    assert not [w for w in caught if "sets the LR of the backbone" in str(w.message)]
+    assert {round(lrs[1] / lrs[0], 12) for _, lrs, _ in rec.rows[4:]} == {0.1}
