@@ -269,6 +269,8 @@ def _apply_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: flo
     optimizers' too; after a Tuner's test, warn where the next fit would not train with it."""
     name = type(module).__name__
     if not lightning_hasattr(module, "weight_decay") or not _settable(module, "weight_decay"):
+        if wd == 0.0 and all(not pg.weight_decay(g) for opt in trainer.optimizers for g in opt.param_groups):
+            return  # the best is the 0 the groups are configured with: nothing to set or say (review 116)
         what = (
             "" if not lightning_hasattr(module, "weight_decay") else " that can be set (a read-only property)"
         )

@@ -1787,3 +1787,22 @@ def test_the_callback_refuses_a_learning_rate_finder_beside_it(tmp_path: Any) ->
     with pytest.raises(ValueError, match=r"^LR range test: a LearningRateFinder callback is in this fit"):
         tr.fit(TinyModel(), loader())
     assert tr.global_step == 0
+
+
+@pytest.mark.parametrize("entry", ["tuner", "callback"])
+def test_a_best_weight_decay_of_zero_on_groups_at_zero_is_not_said(tmp_path: Any, entry: str) -> None:
+    # review 116: "best weight decay is 0, ... the module does not hold it" where the groups were at 0 already
+    seed_all(6)
+    module = ZeroDecayNoAttribute(apart=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if entry == "tuner":
+            result = Tuner(trainer(tmp_path)).lr_range_test(
+                module, loader(), num_steps=10, confirm=False, weight_decays=[0.0], max_lr=3.0
+            )
+        else:
+            test = LRRangeTest(num_steps=10, confirm=False, weight_decays=[0.0], max_lr=3.0)
+            trainer(tmp_path, max_steps=1, callbacks=[test]).fit(module, loader())
+            result = test.result
+    assert result is not None and result.best_weight_decay == 0.0
+    assert not [w for w in caught if "best weight decay is" in str(w.message)]
