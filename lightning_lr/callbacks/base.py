@@ -268,12 +268,11 @@ class ScheduleCallback(RunPlanning, Callback):
                 f"group of {info.label} has lr=0; give {arg} as a list with one value per group"
             )
         lrs = self.per_group(arg, spec, info, default=info.base_lrs)
-        if spec is not None and info.frozen_reference and f"frozen-ref-{info.index}" not in self._warned:
-            self._warned.add(f"frozen-ref-{info.index}")
-            rank_zero_warn(
+        if spec is not None and info.frozen_reference:
+            self.warn_once(
+                f"frozen-ref-{info.index}",
                 f"{self.name}: {arg}={spec:g} for {info.label}: {info.frozen_reference} (a list gives each group "
                 f"its own)",
-                category=UserWarning,
             )
         frozen = [i for i, b in enumerate(info.base_lrs) if b == 0]
         if frozen and f"frozen-{info.index}" not in self._warned:
