@@ -717,10 +717,16 @@ class ScheduleCallback(RunPlanning, Callback):
         if changed:
             if self._filled.values:  # (else an earlier value was dropped, which take() said)
                 # review 47: only the module's LR was said; a OneCycle peaks at about twice it
-                rank_zero_info(f"{self.name}: {self._filled.listed()}, from the LR range test")
+                rank_zero_info(
+                    f"{self.name}: {self._filled.listed()}, from the LR range test{self._fill_note()}"
+                )
             self._write_hparams()
             if self._injected:
                 self._refresh(announce=True)
+
+    def _fill_note(self) -> str:
+        """What to add where the values just filled from a range test do not reach this fit ("" here)."""
+        return ""
 
     def _check_lr_result(self, result: Any) -> None:
         """A momentum range test's result answers with a momentum: refused, by name."""

@@ -216,6 +216,16 @@ class ReduceOnPlateau(ScheduleCallback):
     def range_test_values(self, result: Any) -> dict[str, float | None]:
         return {"lr": result.suggestion()}
 
+    def _fill_note(self) -> str:
+        # review 114: "ReduceOnPlateau: lr=..., from the LR range test" named a value no step used, beside
+        # another callback's schedule, which it multiplies
+        if self._attached and not self._injected:
+            return (
+                "; not used in this fit: it multiplies the schedule another callback gives the optimizer, "
+                "whose own LR is what trains"
+            )
+        return ""
+
     # --- injection ------------------------------------------------------------------------------
     def _init_runtime(self) -> None:
         super()._init_runtime()

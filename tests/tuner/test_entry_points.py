@@ -1806,3 +1806,36 @@ def test_a_best_weight_decay_of_zero_on_groups_at_zero_is_not_said(tmp_path: Any
             result = test.result
     assert result is not None and result.best_weight_decay == 0.0
     assert not [w for w in caught if "best weight decay is" in str(w.message)]
+
+
+def test_a_plateau_beside_another_schedule_says_the_lr_it_takes_is_not_used(
+    tmp_path: Any, caplog: Any
+) -> None:
+    # review 114: "ReduceOnPlateau: lr=..., from the LR range test", where the LR that trains is the other
+    # callback's schedule's, which the plateau only multiplies
+    from lightning_lr.callbacks import CosineDecay, ReduceOnPlateau
+
+    seed_all(2)
+    with caplog.at_level("INFO"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        trainer(
+            tmp_path,
+            callbacks=[
+                LRRangeTest(num_steps=20, confirm=False),
+                CosineDecay(initial=0.05),
+                ReduceOnPlateau("train_loss"),
+            ],
+            max_epochs=1,
+        ).fit(TinyModel(), loader())
+    (said,) = [line for line in caplog.text.splitlines() if "ReduceOnPlateau: lr=" in line]
+    assert "from the LR range test; not used in this fit: it multiplies the schedule" in said
+    caplog.clear()
+    with caplog.at_level("INFO"), warnings.catch_warnings():  # alone, its own LR: said as before
+        warnings.simplefilter("ignore")
+        trainer(
+            tmp_path,
+            callbacks=[LRRangeTest(num_steps=20, confirm=False), ReduceOnPlateau("train_loss")],
+            max_epochs=1,
+        ).fit(TinyModel(), loader())
+    (said,) = [line for line in caplog.text.splitlines() if "ReduceOnPlateau: lr=" in line]
+    assert said.endswith("from the LR range test")
