@@ -33,8 +33,7 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 import torch
@@ -60,32 +59,6 @@ TAIL = 16
 ANSWERS = ("momentum_range_test", "0.9", f"candidates@{CANDIDATE_STEPS}")
 
 
-def _with_momentum(m: float) -> Callable[[Task, Any, float], torch.optim.Optimizer]:
-    """The benchmark's optimizer recipe with its momentum (or beta1) set to ``m``."""
-    recipe = qtrain.make_optimizer
-
-    def make(task: Task, params: Any, lr: float) -> torch.optim.Optimizer:
-        opt = recipe(task, params, lr)
-        for g in opt.param_groups:
-            if "betas" in g:
-                g["betas"] = (m, g["betas"][1])
-            else:
-                g["momentum"] = m
-        return opt
-
-    return make
-
-
-def _at(m: float, run: Callable[[], Any]) -> Any:
-    """``run()`` with the training module's optimizer recipe set to momentum ``m``."""
-    recipe = qtrain.make_optimizer
-    qtrain.make_optimizer = _with_momentum(m)  # type: ignore[assignment]
-    try:
-        return run()
-    finally:
-        qtrain.make_optimizer = recipe
-
-
 def full_loss(
     memo: dict[str, float], task: Task, lr: float, m: float, seed: int, offline: bool
 ) -> float | None:
@@ -93,7 +66,7 @@ def full_loss(
     if key not in memo:
         if offline:
             return None
-        out = _at(m, lambda: qtrain.train(task, lr, seed))
+        out = qtrain.train(task, lr, seed, momentum=m)
         memo[key] = out.train_loss if math.isfinite(out.train_loss) else math.inf
     return memo[key]
 
@@ -105,7 +78,7 @@ def candidate_score(
     if key not in memo:
         if offline:
             return None
-        c = np.asarray(_at(m, lambda: qtrain.short_run(task, lr, seed, CANDIDATE_STEPS)), dtype=float)
+        c = np.asarray(qtrain.short_run(task, lr, seed, CANDIDATE_STEPS, momentum=m), dtype=float)
         memo[key] = (
             float(c[-TAIL:].mean()) if len(c) == CANDIDATE_STEPS and np.all(np.isfinite(c)) else math.inf
         )

@@ -106,27 +106,27 @@ def _trainer(root: str) -> pl.Trainer:
     )
 
 
+def _range_test(task: Task, seed: int, root: str, batches: int, **kwargs: Any) -> tuple[Any, float]:
+    """``lightning_lr.Tuner(trainer).lr_range_test`` on a fresh network (``seed``) over the seed's first
+    ``batches`` batches, ``apply=False`` and ``kwargs``: (RangeTestResult, seconds)."""
+    from lightning_lr import Tuner
+
+    model = Module(task, seed)
+    loader = _loader(task, seed, batches)
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(_trainer(root)).lr_range_test(model, train_dataloaders=loader, apply=False, **kwargs)
+    return result, time.perf_counter() - start
+
+
 def our_sweep(
     task: Task, seed: int, root: str, num_steps: int, min_lr: float, max_lr: float, mode: str
 ) -> tuple[Any, float]:
     """``lightning_lr.Tuner(trainer).lr_range_test`` on a fresh network: (RangeTestResult, seconds)."""
-    from lightning_lr import Tuner
-
-    model = Module(task, seed)
-    loader = _loader(task, seed, num_steps)
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = Tuner(_trainer(root)).lr_range_test(
-            model,
-            train_dataloaders=loader,
-            min_lr=min_lr,
-            max_lr=max_lr,
-            num_steps=num_steps,
-            mode=mode,
-            apply=False,
-        )
-    return result, time.perf_counter() - start
+    return _range_test(
+        task, seed, root, num_steps, min_lr=min_lr, max_lr=max_lr, num_steps=num_steps, mode=mode
+    )
 
 
 def our_confirmed(
@@ -143,25 +143,13 @@ def our_confirmed(
     ``max(RETRY_FACTOR * num_steps, confirm_steps)`` batches: the sweep reads ``num_steps`` of them (a second
     try, ``retry``, three times as many), every candidate starts again from the first. ``confirm_steps``:
     the candidates' length (None: the default)."""
-    from lightning_lr import Tuner
     from lightning_lr.tuner._options import RETRY_FACTOR, LROptions
 
     steps = LROptions().confirm_steps if confirm_steps is None else confirm_steps
-    model = Module(task, seed)
-    loader = _loader(task, seed, max(RETRY_FACTOR * num_steps, steps))  # a second try reads 3x the batches
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = Tuner(_trainer(root)).lr_range_test(
-            model,
-            train_dataloaders=loader,
-            min_lr=min_lr,
-            max_lr=max_lr,
-            num_steps=num_steps,
-            apply=False,
-            confirm_steps=steps,
-        )
-    return result, time.perf_counter() - start
+    batches = max(RETRY_FACTOR * num_steps, steps)  # a second try reads 3x the batches
+    return _range_test(
+        task, seed, root, batches, min_lr=min_lr, max_lr=max_lr, num_steps=num_steps, confirm_steps=steps
+    )
 
 
 def lightning_lr_find(task: Task, seed: int, root: str, **kwargs: Any) -> tuple[float | None, dict, float]:

@@ -540,8 +540,22 @@ def make_net(task: Task, seed: int) -> nn.Module:
     return NETS[task.net]()
 
 
-def make_optimizer(task: Task, params: object, lr: float) -> torch.optim.Optimizer:
-    """The task's optimizer at ``lr``."""
+def make_optimizer(
+    task: Task, params: object, lr: float, momentum: float | None = None
+) -> torch.optim.Optimizer:
+    """The task's optimizer at ``lr``; ``momentum`` (not None) replaces its momentum (SGD) or beta1 (Adam family)."""
+    opt = _recipe(task, params, lr)
+    if momentum is not None:
+        for g in opt.param_groups:
+            if "betas" in g:
+                g["betas"] = (momentum, g["betas"][1])
+            else:
+                g["momentum"] = momentum
+    return opt
+
+
+def _recipe(task: Task, params: object, lr: float) -> torch.optim.Optimizer:
+    """The task's optimizer at ``lr``, as its recipe builds it."""
     p: object = params
     o = task.optimizer
     if o == "sgd":

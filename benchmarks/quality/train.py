@@ -53,12 +53,20 @@ def _scheduler(task: Task, opt: torch.optim.Optimizer, schedule: str, lr: float,
     raise ValueError(f"schedule must be constant, onecycle or cyclic, got {schedule!r}")
 
 
-def train(task: Task, lr: float, seed: int, schedule: str = "constant", extra: float = 0.0) -> Outcome:
+def train(
+    task: Task,
+    lr: float,
+    seed: int,
+    schedule: str = "constant",
+    extra: float = 0.0,
+    momentum: float | None = None,
+) -> Outcome:
     """Train a fresh network (``seed``) for the task's full budget; ``lr`` is the constant LR, 1cycle's
-    max_lr, or the cyclical max_lr (``extra`` its base_lr)."""
+    max_lr, or the cyclical max_lr (``extra`` its base_lr); ``momentum``, another than the recipe's
+    (:func:`make_optimizer`)."""
     start = time.perf_counter()
     net = make_net(task, seed)
-    opt = make_optimizer(task, net.parameters(), lr)
+    opt = make_optimizer(task, net.parameters(), lr, momentum)
     sched = _scheduler(task, opt, schedule, lr, extra)
     f = loss_fn(task)
     tail = max(1, round(TAIL * task.steps))
@@ -90,12 +98,12 @@ def train(task: Task, lr: float, seed: int, schedule: str = "constant", extra: f
     return Outcome(final, val, first, time.perf_counter() - start, task.steps)
 
 
-def short_run(task: Task, lr: float, seed: int, steps: int) -> list[float]:
+def short_run(task: Task, lr: float, seed: int, steps: int, momentum: float | None = None) -> list[float]:
     """The per-step minibatch losses of ``steps`` steps at constant ``lr`` from the seed's initial state on
     the seed's first batches (the confirmation stage's candidate run); NaN from the step the loss is no
     longer finite or has blown up."""
     net = make_net(task, seed)
-    opt = make_optimizer(task, net.parameters(), lr)
+    opt = make_optimizer(task, net.parameters(), lr, momentum)
     f = loss_fn(task)
     out: list[float] = []
     first = math.nan

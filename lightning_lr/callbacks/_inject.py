@@ -311,15 +311,8 @@ def optimizer_info(owner: str, index: int, optimizer: Any) -> OptimizerInfo:
         base_lrs=tuple(pg.base_lr(g) for g in groups),
         momentum_keys=tuple(pg.momentum_key(g) for g in groups),
         momentums=tuple(pg.momentum(g) for g in groups),
-        frozen_reference=pg.frozen_reference(groups, lead_of([pg.base_lr(g) for g in groups])),
+        frozen_reference=pg.frozen_reference(groups, pg.largest([pg.base_lr(g) for g in groups])),
     )
-
-
-def lead_of(lrs: Sequence[float]) -> int | None:
-    """The group one number for an LR argument is the value of: the largest LR (the first of equals), None
-    when every group is at 0 (:meth:`ScheduleCallback.per_group`)."""
-    top = max(lrs, default=0.0)
-    return lrs.index(top) if top > 0 else None
 
 
 def take_over(

@@ -32,6 +32,7 @@ __all__ = [
     "assign",
     "base_lr",
     "frozen_reference",
+    "largest",
     "largest_weight_decay",
     "lr",
     "lr_ratios",
@@ -144,11 +145,21 @@ def reference(groups: list[Group]) -> int | None:
         (1, 0)
     """
     for read in (lr, base_lr):
-        values = [read(g) for g in groups]
-        top = max(values, default=0.0)
-        if top > 0:
-            return values.index(top)
+        if (i := largest([read(g) for g in groups])) is not None:
+            return i
     return None
+
+
+def largest(lrs: Sequence[float]) -> int | None:
+    """The index of the largest of ``lrs`` (the first of equals), None when none is above 0: the group one
+    number for an LR stands for (:func:`reference`; the schedule callbacks read their configured LRs so).
+
+    Example:
+        >>> largest([0.01, 0.1, 0.1]), largest([0.0, 0.0])
+        (1, None)
+    """
+    top = max(lrs, default=0.0)
+    return list(lrs).index(top) if top > 0 else None
 
 
 def lr_ratios(groups: list[Group]) -> list[float] | None:

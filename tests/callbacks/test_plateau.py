@@ -1024,19 +1024,11 @@ def test_a_min_lr_below_the_lr_where_the_rule_fires_is_not_said(tmp_path) -> Non
     def run(floor: float) -> list[str]:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            pl.Trainer(
-                max_epochs=3,
-                default_root_dir=tmp_path,
-                logger=False,
-                enable_checkpointing=False,
-                enable_progress_bar=False,
-                enable_model_summary=False,
-                accelerator="cpu",
-                callbacks=[
-                    LRSchedule(S.warmup(S.Constant(1.0), steps=4)),
-                    ReduceOnPlateau("val", patience=0, min_lr=floor),
-                ],
-            ).fit(_Linear(_Stream()))
+            callbacks = [
+                LRSchedule(S.warmup(S.Constant(1.0), steps=4)),
+                ReduceOnPlateau("val", patience=0, min_lr=floor),
+            ]
+            trainer(tmp_path, callbacks, max_epochs=3).fit(_Linear(_Stream()))
         return [str(w.message) for w in caught if "min_lr is at or above" in str(w.message)]
 
     assert run(0.5) == []
