@@ -6,7 +6,7 @@ import copy
 import functools
 import inspect
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
@@ -60,10 +60,9 @@ class LRScheduleMixin:
     ``configure_optimizers`` sets it, and the fit says so in its log. A module that declares nothing at
     all is an error.
 
-    Overriding ``configure_callbacks`` is fine: the declared schedule is added to what it returns. The mixin
-    comes before ``LightningModule`` in the bases (``class Model(LRScheduleMixin, pl.LightningModule)``): the
-    other order is a TypeError at class definition, as LightningModule's ``configure_callbacks`` would hide
-    the mixin's.
+    Overriding ``configure_callbacks`` is fine: the declared schedule is added to what it returns, whatever
+    ``configure_callbacks`` the class resolves to (its own, another mixin's, LightningModule's) is wrapped when
+    the class is defined, so the mixin may come before or after ``LightningModule`` in the bases.
 
     Example:
         >>> import lightning.pytorch as pl
@@ -90,15 +89,12 @@ class LRScheduleMixin:
         # a ddp_spawn fit brings rank 0's plan back to the main process's schedule callback; the method form
         # builds none there before the fit, which installs it otherwise (review 105: the first fit lost it)
         L.install_spawn_hand_over()
-        own = cls.__dict__.get("configure_callbacks")
-        if own is None:
-            _refuse_lightning_module_first(cls)
-            # another class's, before the mixin in the MRO (a mixin listed first), may not call super(): it is
-            # wrapped here too (review 103: the declared schedule was silently dropped)
-            own = _unwrapped_before_mixin(cls)
-            if own is None:
-                return
-        elif getattr(own, "_lightning_lr_wrapped", False):
+        # whichever configure_callbacks the class resolves to is wrapped to add the schedule: its own, another
+        # mixin's that calls no super() (review 103: the schedule was silently dropped), or LightningModule's,
+        # so the mixin may come before or after LightningModule in the bases (review 101: after, the schedule
+        # was never added). A subclass of a wrapped class resolves to the wrapped one.
+        own = getattr(cls, "configure_callbacks", _no_callbacks)
+        if getattr(own, "_lightning_lr_wrapped", False):
             return
 
         @functools.wraps(own)
@@ -112,13 +108,7 @@ class LRScheduleMixin:
                 del _RUNNING[self]
 
         configure_callbacks._lightning_lr_wrapped = True  # type: ignore[attr-defined]
-        cls.configure_callbacks = configure_callbacks  # type: ignore[method-assign]
-
-    def configure_callbacks(self) -> Sequence[Callback] | Callback:
-        """The callbacks of the classes after this mixin in the MRO, plus the declared schedule."""
-        parent = getattr(super(), "configure_callbacks", None)  # LightningModule's, after the mixin
-        callbacks = parent() if parent is not None else []
-        return _with_schedule(self, callbacks)
+        cls.configure_callbacks = configure_callbacks  # type: ignore[attr-defined]
 
     def lr_schedule_callback(self) -> ScheduleCallback | None:
         """The schedule callback of the current (or last) fit; before any fit, the one the declaration
@@ -141,49 +131,9 @@ class LRScheduleMixin:
 _RUNNING: weakref.WeakKeyDictionary[Any, ScheduleCallback | None] = weakref.WeakKeyDictionary()
 
 
-def _unwrapped_before_mixin(cls: type) -> Any:
-    """The ``configure_callbacks`` that ``cls`` resolves to when a class before the mixin in its MRO (not a
-    LightningModule: :func:`_refuse_lightning_module_first`) defines one that is not wrapped, else None."""
-    for base in cls.__mro__[1:]:
-        own = base.__dict__.get("configure_callbacks")
-        if own is None:
-            continue
-        if (
-            base is LRScheduleMixin
-            or getattr(own, "_lightning_lr_wrapped", False)
-            or base in L.LIGHTNING_MODULES
-        ):
-            return None
-        return own
-    return None
-
-
-def _refuse_lightning_module_first(cls: type) -> None:
-    """``class Model(pl.LightningModule, LRScheduleMixin)``: LightningModule's ``configure_callbacks`` comes
-    first in the MRO and calls no other, so the declared schedule would silently never be added (review 101).
-    A ``configure_callbacks`` defined in a subclass of the mixin is wrapped to add the schedule, so the order
-    only matters when LightningModule's is reached first."""
-    for base in cls.__mro__:
-        own = base.__dict__.get("configure_callbacks")
-        if base is LRScheduleMixin or getattr(own, "_lightning_lr_wrapped", False):
-            return
-        if base in L.LIGHTNING_MODULES:
-            break
-    else:
-        return
-    bases = list(cls.__bases__)
-    brings_mixin = next(b for b in bases if issubclass(b, LRScheduleMixin))
-    fixed = [brings_mixin] + [b for b in bases if b is not brings_mixin]
-
-    def name(b: type) -> str:
-        return "LightningModule" if b in L.LIGHTNING_MODULES else b.__name__
-
-    raise TypeError(
-        f"{cls.__name__} lists LightningModule before LRScheduleMixin in its bases "
-        f"(class {cls.__name__}({', '.join(name(b) for b in bases)})): LightningModule's configure_callbacks "
-        f"comes first and never calls the mixin's, so the declared lr_schedule would never be added. Put the "
-        f"mixin first: class {cls.__name__}({', '.join(name(b) for b in fixed)})"
-    )
+def _no_callbacks(self: Any) -> list[Callback]:
+    """What a class that uses the mixin without a LightningModule resolves ``configure_callbacks`` to."""
+    return []
 
 
 def _declared_callback(module: Any, *, fresh: bool) -> ScheduleCallback | None:
@@ -280,7 +230,7 @@ def _with_schedule(module: Any, callbacks: Any) -> list[Callback]:
         out = [callbacks]
     else:
         out = list(callbacks)
-    schedule = _RUNNING[module] if module in _RUNNING else _declared(module)
+    schedule = _RUNNING[module]
     if schedule is not None and not any(cb is schedule for cb in out):
         _refuse_replaced(module, schedule)
         out.append(schedule)

@@ -46,7 +46,6 @@ Lightning versions checked: 2.6.6 and 2.4.0, the lowest supported (``make test-l
 
 from ._hparams import held_hparams, logged_hparams, relog_hparams, set_initial_hparams, set_saved_hparam
 from ._namespaces import (
-    LIGHTNING_MODULES,
     NAMESPACES,
     Callback,
     LearningRateMonitor,
@@ -95,7 +94,6 @@ from ._trainer import (
 
 __all__ = [
     "HAND_OVER",
-    "LIGHTNING_MODULES",
     "NAMESPACES",
     "RECEIVE",
     "SHARDED",

@@ -26,7 +26,6 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 __all__ = [
-    "LIGHTNING_MODULES",
     "NAMESPACES",
     "Callback",
     "LearningRateMonitor",
@@ -72,10 +71,6 @@ def resolve(obj: Any, module: str, name: str) -> Any:
 
 def _everywhere(module: str, name: str) -> tuple[type, ...]:
     return tuple(getattr(importlib.import_module(f"{ns}.{module}"), name) for ns in NAMESPACES)
-
-
-#: ``LightningModule`` of every installed namespace (the classes themselves, not stand-ins)
-LIGHTNING_MODULES: tuple[type, ...] = _everywhere("core", "LightningModule")
 
 
 def misconfiguration_errors() -> tuple[type[BaseException], ...]:

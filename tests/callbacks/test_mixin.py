@@ -110,22 +110,49 @@ def test_declaration_errors(tmp_path) -> None:
         fit(tmp_path, WrongType(), [])
 
 
-def test_the_mixin_after_lightning_module_in_the_bases_is_refused_at_class_definition() -> None:
+class MixinAfter(Tiny, LRScheduleMixin):
+    lr_schedule = OneCycle(max_lr=0.2)
+
+
+class MethodAfter(Tiny, LRScheduleMixin):
+    def lr_schedule(self) -> ScheduleCallback:
+        return CosineDecay(warmup=4, final=0.001)
+
+
+class OwnCallbacksBase(Tiny):
+    def configure_callbacks(self) -> Any:
+        return [ModelCheckpoint(dirpath=None)]
+
+
+class MixinAfterOwnBase(OwnCallbacksBase, LRScheduleMixin):
+    lr_schedule = OneCycle(max_lr=0.2)
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        (MixinAfter, S.OneCycle(0.2, total_steps=N)),
+        (MethodAfter, S.warmup(S.CosineDecay(0.1, total=20, final=0.001), steps=4)),
+        (MixinAfterOwnBase, S.OneCycle(0.2, total_steps=N)),
+    ],
+    ids=lambda x: x.__name__ if isinstance(x, type) else "",
+)
+def test_the_mixin_after_lightning_module_in_the_bases_injects_the_schedule(
+    tmp_path, model, expected
+) -> None:
     # review 101: class Model(pl.LightningModule, LRScheduleMixin) trained at the optimizer's constant LR,
-    # LightningModule's configure_callbacks hiding the mixin's, without a word
-    with pytest.raises(
-        TypeError,
-        match=re.escape(
-            "WrongOrder lists LightningModule before LRScheduleMixin in its bases (class WrongOrder(Tiny, "
-            "LRScheduleMixin)): LightningModule's configure_callbacks comes first and never calls the mixin's, "
-            "so the declared lr_schedule would never be added. Put the mixin first: class "
-            "WrongOrder(LRScheduleMixin, Tiny)"
-        ),
-    ):
+    # LightningModule's configure_callbacks hiding the mixin's, without a word; it was then refused at class
+    # definition. Whatever configure_callbacks the class resolves to is now wrapped, so this order works too
+    module = model()
+    rec = fit(tmp_path, module, [])
+    assert_trace(rec.lr(), expected.values(N))
+    (callback,) = [c for c in module.trainer.callbacks if isinstance(c, ScheduleCallback)]
+    assert callback is module.lr_schedule_callback()
+    names = [type(c).__name__ for c in module.configure_callbacks()]
+    assert names == (["ModelCheckpoint"] if model is MixinAfterOwnBase else []) + [type(callback).__name__]
 
-        class WrongOrder(Tiny, LRScheduleMixin):
-            lr_schedule = OneCycle(max_lr=0.2)
 
+def test_subclasses_of_either_order_list_the_schedule_once() -> None:
     class OwnCallbacksAfter(
         Tiny, LRScheduleMixin
     ):  # its configure_callbacks is wrapped: the schedule is added
@@ -137,7 +164,12 @@ def test_the_mixin_after_lightning_module_in_the_bases_is_refused_at_class_defin
     class SubclassOfIt(OwnCallbacksAfter):
         pass
 
+    class CallsSuper(MixinAfter):
+        def configure_callbacks(self) -> Any:
+            return [*super().configure_callbacks(), ModelCheckpoint(dirpath=None)]
+
     assert [type(c).__name__ for c in SubclassOfIt().configure_callbacks()] == ["OneCycle"]
+    assert [type(c).__name__ for c in CallsSuper().configure_callbacks()] == ["OneCycle", "ModelCheckpoint"]
 
 
 @pytest.mark.parametrize(
