@@ -210,9 +210,11 @@ def _as_callback(owner: str, declared: Any, where: str) -> ScheduleCallback | No
 
 
 def _declared(module: Any) -> ScheduleCallback | None:
-    """The schedule callback of one ``configure_callbacks`` call (built fresh for a method-form declaration),
-    with what is said once per call."""
-    schedule = _declared_callback(module, fresh=True)
+    """The schedule callback of one ``configure_callbacks`` call, with what is said once per call. A method-form
+    declaration is built anew for a fit only: ``trainer.validate/test/predict`` after a fit, or a call of one's
+    own, keep the last fit's callback and its plan (review 105 left: they replaced it with an unplanned one)."""
+    trainer = getattr(module, "_trainer", None)
+    schedule = _declared_callback(module, fresh=trainer is not None and trainer.state.fn == "fit")
     _warn_schedule_in_hparams(module)
     if schedule is None:
         rank_zero_info(

@@ -77,6 +77,30 @@ def test_declared_schedules_are_injected(tmp_path, model, expected) -> None:
     assert "configure_optimizers" not in vars(module)
 
 
+def test_the_method_form_keeps_the_fits_callback_through_validate_and_test(tmp_path) -> None:
+    # review 105 left: after a fit, trainer.validate/test/predict (or a configure_callbacks() call of one's own)
+    # built a fresh callback from lr_schedule(), so lr_schedule_callback() lost the plan of the fit it had run
+    class Evaluated(MethodModel):
+        def validation_step(self, batch: Any, batch_idx: int) -> None:
+            self.log("val_loss", self.training_step(batch, batch_idx))
+
+        test_step = validation_step
+        val_dataloader = test_dataloader = MethodModel.train_dataloader
+
+    module = Evaluated()
+    fit(tmp_path, module, [], limit_val_batches=0)
+    fitted = module.lr_schedule_callback()
+    assert fitted is not None and fitted.run is not None
+    planned = list(fitted.planned()["lr"])
+    module.trainer.validate(module, verbose=False)
+    module.trainer.test(module, verbose=False)
+    module.configure_callbacks()
+    assert module.lr_schedule_callback() is fitted
+    assert list(fitted.planned()["lr"]) == planned
+    fit(tmp_path, module, [])  # the next fit builds it anew, from lr_schedule()
+    assert module.lr_schedule_callback() is not fitted
+
+
 def test_class_attributes_are_copied_per_instance() -> None:
     a, b = ClassAttributeModel(), ClassAttributeModel()
     assert a.lr_schedule_callback() is a.lr_schedule_callback()
