@@ -42,6 +42,10 @@ def _check_spec(owner: str, name: str, value: Any, *, allow_none: bool) -> Any:
                 if s is not None and not isinstance(s, Schedule):
                     V.fail(f"{name}[{i}]", "a Schedule or None", s, TypeError)
             return list(value)
+        if isinstance(value, type) and issubclass(
+            value, Schedule
+        ):  # (review 117: failed at fit, "missing total")
+            V.fail(name, f"a Schedule object, {value.__name__}(...), not the class", value, TypeError)
         if callable(value):
             return value
         V.fail(name, _FORMS, value, TypeError)
@@ -195,13 +199,28 @@ class LRSchedule(ScheduleCallback):
     def _evaluate(self, name: str, spec: Any, run: RunInfo) -> Any:
         if spec is None or isinstance(spec, (Schedule, list)):
             return spec
-        out = spec(run)
         qual = getattr(spec, "__qualname__", repr(spec))
+        # a function of the step (torch's LambdaLR, review 117: "unsupported operand ... 'RunInfo'") is a schedule
+        step = (
+            f"; a function of the optimizer step is a schedule: {name}=lightning_lr.schedules.Lambda({qual})"
+            + (
+                ", with relative=True for factors of each group's LR as torch's LambdaLR takes"
+                if name == "lr"
+                else ""
+            )
+        )
+        try:
+            out = spec(run)
+        except TypeError as exc:
+            raise TypeError(
+                f"{self.name}: the {name} function {qual} is called once at fit start with the run's RunInfo and "
+                f"must return a Schedule or a list; calling it raised {type(exc).__name__}: {exc}{step}"
+            ) from exc
         if isinstance(out, (Schedule, list, tuple)) or (out is None and name == "momentum"):
             return _check_spec(self.name, f"{name} (returned by {qual})", out, allow_none=True)
         raise TypeError(
             f"{self.name}: the {name} function {qual} returned {out!r}; it must return a Schedule or a list "
-            f"with one Schedule (or None) per param group"
+            f"with one Schedule (or None) per param group{step}"
         )
 
     def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:

@@ -20,7 +20,7 @@ import math
 import pickle
 import warnings
 from collections.abc import Callable, Collection, Iterator
-from typing import Any, ClassVar, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 
 import numpy as np
 
@@ -361,6 +361,13 @@ class Schedule:
     def __delattr__(self, name: str) -> None:
         _refuse_change(self, name)
 
+    if not TYPE_CHECKING:  # (a __getattr__ would make every attribute of a schedule valid to a type checker)
+
+        def __getattr__(self, name: str) -> Any:  # only for an attribute the schedule does not have
+            if name == _CALLBACK_HOOK:
+                raise AttributeError(_not_a_callback(self, f"called its {name}()"))
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     # --- copies and pickles: the constructor's arguments ----------------------------------------
     # A pickle holds the class and its arguments (pickle's NEWOBJ, then __setstate__ with the arguments): no
     # other global, so ``torch.load(weights_only=True)`` takes a schedule whose class the user allow-listed
@@ -411,7 +418,27 @@ def _refuse_change(schedule: Schedule, name: str) -> NoReturn:
             f"{owner} is immutable: build a new one with schedule.replace({name}=...), which checks the "
             f"arguments again"
         )
+    if name in _SET_ON_CALLBACKS:
+        raise AttributeError(_not_a_callback(schedule, f"set its {name!r}"))
     raise AttributeError(f"{owner} is immutable: {name!r} cannot be set or deleted")
+
+
+#: what Lightning's Trainer sets on each of its callbacks at the start of a fit, and the hook it calls on them
+#: when the fit fails: a schedule in its callbacks (imported from ``schedules``, where ``callbacks`` has a class
+#: of the same name) failed with "immutable: 'log'", then with Lightning's "object has no attribute
+#: 'on_exception'" (review 117)
+_SET_ON_CALLBACKS = frozenset({"log", "log_dict"})
+_CALLBACK_HOOK = "on_exception"
+
+
+def _not_a_callback(schedule: Schedule, what: str) -> str:
+    owner = type(schedule).__name__
+    return (
+        f"{owner} is a pure schedule (lightning_lr.schedules.{owner}), not a Lightning callback: a Trainer {what} "
+        f"when it was passed in Trainer(callbacks=...). Pass the callback of the same name, "
+        f"lightning_lr.callbacks.{owner}(...), if there is one, or wrap the schedule: "
+        f"lightning_lr.callbacks.LRSchedule({schedule!r})"
+    )
 
 
 def _plain(v: Any) -> Any:

@@ -1,0 +1,89 @@
+"""Objects of the wrong kind where a callback or a schedule goes: the error says which kind is wanted."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lightning_lr import schedules as S
+
+from support.models import Tiny
+from support.trainers import fit
+
+
+@pytest.mark.parametrize(
+    "schedule", [S.CosineDecay(0.1, total=8), S.Constant(0.1)], ids=lambda s: type(s).__name__
+)
+def test_a_pure_schedule_in_the_trainers_callbacks_names_the_callback_to_pass(tmp_path, schedule) -> None:
+    # review 117: lightning_lr.schedules.CosineDecay (an IDE's import of the callback's name) in
+    # Trainer(callbacks=...) failed with "immutable: 'log'", then Lightning's "has no attribute 'on_exception'"
+    name = type(schedule).__name__
+    with pytest.raises(
+        AttributeError,
+        match=re.escape(
+            f"{name} is a pure schedule (lightning_lr.schedules.{name}), not a Lightning callback: a Trainer "
+        )
+        + r".* lightning_lr\.callbacks\."
+        + name
+        + re.escape(
+            f"(...), if there is one, or wrap the schedule: lightning_lr.callbacks.LRSchedule({schedule!r})"
+        ),
+    ) as caught:
+        fit(tmp_path, Tiny(), [schedule])
+    # the first error, Lightning's setting of the callback's log, says it too
+    assert "pure schedule" in str(caught.value.__context__)
+
+
+def _decay(step: int) -> float:
+    return 0.1 * 0.95**step
+
+
+def _constant(step: int) -> float:
+    return 0.1
+
+
+@pytest.mark.parametrize(
+    ("fn", "said"),
+    [
+        (
+            _decay,
+            r"is called once at fit start with the run's RunInfo and must return a Schedule or a list; "
+            r"calling it raised TypeError: unsupported operand .*'RunInfo'",
+        ),
+        (
+            _constant,
+            r"returned 0\.1; it must return a Schedule or a list with one Schedule \(or None\) per param group",
+        ),
+    ],
+    ids=["raises", "returns a number"],
+)
+def test_a_function_of_the_step_given_to_lrschedule_names_lambda(tmp_path, fn, said) -> None:
+    # review 117: LRSchedule(lambda step: ...), torch's LambdaLR habit, failed with a bare "unsupported operand
+    # type(s) for ** or pow(): 'float' and 'RunInfo'"; a number returned did not say what takes a step
+    from lightning_lr.callbacks import LRSchedule
+
+    with pytest.raises(
+        TypeError,
+        match=rf"LRSchedule on optimizer 0 \(SGD\): the lr function {fn.__name__} {said}; a function of the "
+        rf"optimizer step is a schedule: lr=lightning_lr\.schedules\.Lambda\({fn.__name__}\), with relative=True "
+        r"for factors of each group's LR as torch's LambdaLR takes",
+    ):
+        fit(tmp_path, Tiny(), [LRSchedule(fn)])
+    # what the message says to write trains at the function's values
+    rec = fit(tmp_path, Tiny(), [LRSchedule(S.Lambda(fn))])
+    assert rec.lr()[:3] == pytest.approx([fn(0), fn(1), fn(2)])
+
+
+def test_a_schedule_class_given_to_lrschedule_is_refused_when_made() -> None:
+    from lightning_lr.callbacks import LRSchedule
+
+    with pytest.raises(
+        TypeError,
+        match=re.escape(
+            "LRSchedule: lr must be a Schedule object, CosineDecay(...), not the class, got <class"
+        ),
+    ):
+        LRSchedule(S.CosineDecay)
+    with pytest.raises(TypeError, match=r"LRSchedule: momentum\[1\] must be a Schedule or None"):
+        LRSchedule(S.Constant(0.1), momentum=[S.Constant(0.9), S.Constant])
