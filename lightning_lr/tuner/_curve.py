@@ -143,17 +143,38 @@ def _path(path: Any) -> str | bytes:
     return os.fspath(path)
 
 
+#: the suffixes of figures (what matplotlib's ``savefig`` writes): ``save("lr_find.png")`` wrote JSON into a
+#: file named as a picture, without a word (review 117)
+_FIGURE_SUFFIXES = frozenset(
+    {".png", ".jpg", ".jpeg", ".svg", ".svgz", ".pdf", ".eps", ".ps", ".tif", ".tiff", ".webp", ".gif"}
+)
+
+
 def save_json(data: dict[str, Any], path: str | os.PathLike[str]) -> None:
-    """Write ``data`` as strict JSON (no NaN constants) to ``path``."""
-    with open(_path(path), "w", encoding="utf-8") as f:
+    """Write ``data`` as strict JSON (no NaN constants) to ``path``; a figure's suffix is refused."""
+    where = _path(path)
+    suffix = os.path.splitext(os.fsdecode(where))[1].lower()
+    if suffix in _FIGURE_SUFFIXES:
+        V.fail(
+            "path",
+            "a JSON file's path (save writes the result as JSON; for a figure, result.plot().savefig(path))",
+            path,
+        )
+    with open(where, "w", encoding="utf-8") as f:
         json.dump(data, f, indent=1, allow_nan=False)
         f.write("\n")
 
 
 def load_json(path: str | os.PathLike[str]) -> Any:
-    """Read the JSON file at ``path``."""
-    with open(_path(path), encoding="utf-8") as f:
-        return json.load(f)
+    """Read the JSON file at ``path``; a file that is not JSON is an error naming it."""
+    where = _path(path)
+    try:
+        with open(where, encoding="utf-8") as f:
+            return json.load(f)
+    except ValueError as exc:  # json.JSONDecodeError, UnicodeDecodeError (a binary file such as a figure)
+        raise ValueError(
+            f"path={os.fsdecode(where)!r} is not a JSON file written by save() ({type(exc).__name__}: {exc})"
+        ) from exc
 
 
 class SweepResult:

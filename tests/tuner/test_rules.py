@@ -735,6 +735,30 @@ def test_a_path_that_is_no_file_path_is_named(tmp_path: Any, path: Any) -> None:
     assert RangeTestResult.load(tmp_path / "r.json") == RangeTestResult.load(os.fsencode(tmp_path / "r.json"))
 
 
+@pytest.mark.parametrize("name", ["lr_find.png", "curve.PDF", "r.svg"])
+def test_save_refuses_a_figures_path_and_load_names_a_file_that_is_not_json(tmp_path: Any, name: str) -> None:
+    # review 117: save("lr_find.png") wrote JSON into a file named as a picture, without a word, and load() of
+    # a file that is not JSON raised a bare JSONDecodeError that did not name it
+    path = tmp_path / name
+    said = (
+        r"^path must be a JSON file's path \(save writes the result as JSON; for a figure, "
+        rf"result\.plot\(\)\.savefig\(path\)\), got {re.escape(repr(path))}$"
+    )
+    with pytest.raises(ValueError, match=said):
+        sample().save(path)
+    with pytest.raises(ValueError, match=said):
+        WeightDecayResult([sample(weight_decay=0.0), sample(weight_decay=1e-4)]).save(path)
+    assert not path.exists()
+    sample().plot().savefig(path)  # what the message says to do writes the figure
+    for cls in (RangeTestResult, WeightDecayResult):
+        with pytest.raises(
+            ValueError, match=rf"^path={re.escape(repr(str(path)))} is not a JSON file written by save\(\) \("
+        ):
+            cls.load(path)
+    sample().save(tmp_path / "r.txt")  # another suffix is the user's choice
+    assert RangeTestResult.load(tmp_path / "r.txt") == sample()
+
+
 @pytest.mark.parametrize(
     ("args", "said"),
     [
