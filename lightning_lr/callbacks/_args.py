@@ -22,6 +22,8 @@ import numbers
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from .._validate import fail, in_range
 
 __all__ = ["LRSpec", "final_ratio_arg", "lr_spec"]
@@ -45,6 +47,8 @@ def lr_spec(name: str, value: Any, *, allow_zero: bool = False) -> LRSpec:
     bound = ">= 0" if allow_zero else "> 0"
     if value is None:
         return None
+    if isinstance(value, np.ndarray) and value.ndim == 1:  # as milestones take one (review 117)
+        value = value.tolist()
     if isinstance(value, (list, tuple)):
         if not value:
             fail(name, f"a number {bound} or a non-empty list with one value per param group", value)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+import numbers
 import pickle
 import warnings
 from collections.abc import Mapping, Sequence
@@ -163,13 +164,16 @@ class ScheduleCallback(RunPlanning, Callback):
     @V.known_as(peers.MONITOR)
     def __init__(self, *, optimizer: int | str = "all", log_lr: bool = True, preview: bool = True) -> None:
         with V.context(self.name):
-            if isinstance(optimizer, bool) or not isinstance(optimizer, (int, str)):
+            if isinstance(optimizer, bool) or not isinstance(optimizer, (numbers.Integral, str)):
                 V.fail(
                     "optimizer",
                     "'all', an optimizer index (int) or an optimizer class name (str)",
                     optimizer,
                     TypeError,
                 )
+            # numpy's integers too (review 117: refused, where step counts took them)
+            if not isinstance(optimizer, str):
+                optimizer = int(optimizer)
             if isinstance(optimizer, int) and optimizer < 0:
                 V.fail("optimizer", "a non-negative index", optimizer)
             if isinstance(optimizer, str) and not optimizer:

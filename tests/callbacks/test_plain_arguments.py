@@ -61,6 +61,8 @@ from support.trainers import fit
             2,
             "MultiStepDecay(milestones=[5], gamma=2)",
         ),
+        # review 117: a numpy index and a 1-d array of LRs were refused, where counts and milestones took them
+        (lambda v: OneCycle(optimizer=v), "optimizer", np.int64(1), 1, "OneCycle(optimizer=1)"),
     ],
 )
 @pytest.mark.filterwarnings("ignore::lightning_lr.schedules.GrowthWarning")
@@ -74,6 +76,17 @@ def test_a_numpy_number_is_kept_as_the_python_number_it_is(
     assert callback.hparams()[arg] == plain and type(callback.hparams()[arg]) is type(plain)
     assert callback.arguments()[arg] == plain
     assert pickle.dumps(callback) == pickle.dumps(make(plain))
+
+
+def test_a_1d_array_of_lrs_is_a_list_with_one_per_param_group() -> None:
+    # review 117: OneCycle(max_lr=np.array([...])) was refused, where milestones and weight_decays take arrays
+    callback = OneCycle(max_lr=np.array([0.1, 0.01]))
+    assert callback.max_lr == [0.1, 0.01] and all(type(v) is float for v in callback.max_lr)
+    assert pickle.dumps(callback) == pickle.dumps(OneCycle(max_lr=[0.1, 0.01]))
+    with pytest.raises(
+        TypeError, match=r"OneCycle: max_lr must be a number > 0, a list with one per param group"
+    ):
+        OneCycle(max_lr=np.array([[0.1, 0.01]]))
 
 
 class Decay(ScheduleCallback):
