@@ -1,7 +1,8 @@
 """Other libraries' names for the schedule callbacks' arguments, and what to pass here instead.
 
-Each table maps a name that transformers, timm, fastai or torch gives an argument which a callback here
-spells differently to the hint that :func:`lightning_lr._validate.known_as` adds to the TypeError of an
+Each table maps a name that transformers, timm, fastai, Keras or torch gives an argument which a callback
+here spells differently, or that a sibling here gives it (the pure OneCycle's ``total_steps``, StepDecay's
+``drop``), to the hint that :func:`lightning_lr._validate.known_as` adds to the TypeError of an
 unknown keyword. ``docs/from_transformers_and_timm.md`` and the README's fastai table map the same names.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 __all__ = [
     "COSINE",
     "CYCLIC",
+    "EXPONENTIAL",
     "INVERSE_SQRT",
     "MONITOR",
     "MULTISTEP",
@@ -26,6 +28,7 @@ _DOC = "docs/from_transformers_and_timm.md"
 #: every preset with a ``warmup=`` argument
 _WARMUP = {
     "num_warmup_steps": "warmup (transformers' num_warmup_steps)",
+    "warmup_steps": "warmup (Keras' and optax's warmup_steps)",
     "warmup_t": (
         f"warmup=Epochs(warmup_t) (timm's warmup_t counts epochs unless t_in_epochs=False; an int here is "
         f"optimizer steps; warm-up before the schedule is timm's warmup_prefix=True, the default of its "
@@ -52,6 +55,9 @@ _WARMUP = {
 _TO_FINAL = {
     **_WARMUP,
     "num_training_steps": "total (transformers' num_training_steps; the default is the whole run)",
+    "total_steps": (
+        "total (the pure OneCycle's and torch's OneCycleLR total_steps: optimizer steps; the default is the whole run)"
+    ),
     "t_initial": (
         "total=Epochs(t_initial) (timm's t_initial counts epochs unless t_in_epochs=False; an int here is "
         "optimizer steps; the default is the whole run)"
@@ -118,6 +124,15 @@ MULTISTEP = {
         "t_in_epochs=False; an int here is optimizer steps)"
     ),
     "decay_rate": "gamma (timm's decay_rate)",
+    "drop": "gamma (StepDecay's drop)",
+}
+#: Keras' ExponentialDecay, and StepDecay's name for the factor
+EXPONENTIAL = {
+    **_WARMUP,
+    "drop": "gamma (StepDecay's drop; here the factor per every)",
+    "initial_learning_rate": "initial (Keras' initial_learning_rate)",
+    "decay_rate": "gamma (Keras' decay_rate)",
+    "decay_steps": "every (Keras' decay_steps: optimizer steps; Epochs(n) counts epochs)",
 }
 PLATEAU = {
     "patience_t": "patience (timm's patience_t)",

@@ -341,6 +341,7 @@ class ExponentialDecay(_Decay):
 
     periods = ("every",)
 
+    @V.known_as(peers.EXPONENTIAL)
     def __init__(
         self,
         gamma: float | None = None,

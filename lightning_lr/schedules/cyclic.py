@@ -15,11 +15,13 @@ from .._validate import (
     function,
     in_range,
     integer,
+    known_as,
     non_negative,
     one_of,
     positive,
     positive_int,
 )
+from . import _peers as peers
 from ._base import Schedule, checked_output
 from ._math import lerp, segments
 
@@ -113,6 +115,7 @@ class Cyclic(Schedule):
     _functions = ("scale_fn",)
     _step_fields = frozenset({"step_size", "step_size_down"})
 
+    @known_as(peers.CYCLIC)
     def __init__(
         self,
         base_lr: float,
@@ -320,6 +323,7 @@ class OneCycle(Schedule):
 
     _step_fields = frozenset({"total_steps"})
 
+    @known_as(peers.ONE_CYCLE)
     def __init__(
         self,
         max_lr: float,

@@ -17,12 +17,14 @@ from .._validate import (
     fail,
     finite,
     in_range,
+    known_as,
     non_negative,
     non_negative_int,
     positive,
     positive_int,
     sequence,
 )
+from . import _peers as peers
 from ._base import FrozenList, GrowthWarning, Schedule
 from ._math import lerp, segments
 
@@ -45,7 +47,7 @@ def _grows(name: str, arg: str, factor: float, when: str) -> None:
     warnings.warn(
         f"{name}: {arg}={factor:g} > 1 makes the value grow {factor:g}x {when}; a decay needs {arg} < 1",
         GrowthWarning,
-        stacklevel=4,
+        stacklevel=5,  # _grows, __init__, known_as's wrapper, _freezing's, the line that built it
     )
 
 
@@ -89,6 +91,7 @@ class TimeDecay(Schedule):
 
     _step_fields = frozenset({"every"})
 
+    @known_as(peers.TIME)
     def __init__(self, initial: float, decay: float, every: int = 1, staircase: bool = False) -> None:
         self.initial = positive("initial", initial)
         self.decay = non_negative("decay", decay)
@@ -121,6 +124,7 @@ class StepDecay(Schedule):
 
     _step_fields = frozenset({"every"})
 
+    @known_as(peers.STEP)
     def __init__(self, initial: float, every: int, drop: float = 0.5) -> None:
         self.initial = positive("initial", initial)
         self.every = positive_int("every", every)
@@ -153,6 +157,7 @@ class MultiStepDecay(Schedule):
 
     _step_fields = frozenset({"milestones"})
 
+    @known_as(peers.MULTISTEP)
     def __init__(self, initial: float, milestones: Sequence[int], gamma: float = 0.1) -> None:
         self.initial = positive("initial", initial)
         ms = sequence(
@@ -222,6 +227,7 @@ class ExponentialDecay(Schedule):
 
     _step_fields = frozenset({"every"})
 
+    @known_as(peers.EXPONENTIAL)
     def __init__(
         self,
         initial: float,
@@ -271,6 +277,7 @@ class PolynomialDecay(Schedule):
 
     _step_fields = frozenset({"total"})
 
+    @known_as(peers.POLYNOMIAL)
     def __init__(self, initial: float, total: int, power: float = 1.0, final: float = 0.0) -> None:
         self.initial = positive("initial", initial)
         self.total = positive_int("total", total)
@@ -319,6 +326,7 @@ class CosineDecay(Schedule):
 
     _step_fields = frozenset({"total"})
 
+    @known_as(peers.COSINE)
     def __init__(
         self,
         initial: float,
@@ -374,6 +382,7 @@ class Linear(Schedule):
 
     _step_fields = frozenset({"total"})
 
+    @known_as(peers.LINEAR)
     def __init__(self, start: float, end: float, total: int) -> None:
         self.start = non_negative("start", start)
         self.end = non_negative("end", end)

@@ -6,7 +6,8 @@ import math
 import numbers
 from typing import Any
 
-from .._validate import bound, fail, non_negative, non_negative_int, one_of, positive, positive_int
+from .._validate import bound, fail, known_as, non_negative, non_negative_int, one_of, positive, positive_int
+from . import _peers as peers
 from ._base import Schedule, _fmt
 from ._math import lerp, ramp
 
@@ -74,6 +75,7 @@ class WarmupStableDecay(Schedule):
 
     _step_fields = frozenset({"total", "warmup"})
 
+    @known_as(peers.WSD)
     def __init__(
         self,
         peak: float,
@@ -164,6 +166,7 @@ class InverseSqrt(Schedule):
 
     _step_fields = frozenset({"warmup"})
 
+    @known_as(peers.INVERSE_SQRT)
     def __init__(self, peak: float, warmup: int) -> None:
         self.peak = positive("peak", peak)
         self.warmup = positive_int("warmup", warmup)

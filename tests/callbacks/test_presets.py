@@ -785,6 +785,33 @@ def test_bad_arguments_are_rejected_at_construction(make, error, match) -> None:
         make()
 
 
+@pytest.mark.parametrize(
+    ("make", "hint"),
+    [
+        # review 117: a sibling's name for the same argument, or Keras' warmup_steps, got Python's bare TypeError
+        (lambda: MultiStepDecay([10], drop=0.1), "'drop': pass gamma (StepDecay's drop)"),
+        (lambda: ExponentialDecay(drop=0.9), "'drop': pass gamma (StepDecay's drop"),
+        (lambda: CosineDecay(total_steps=100), "'total_steps': pass total (the pure OneCycle's"),
+        (lambda: PolynomialDecay(total_steps=100), "'total_steps': pass total (the pure OneCycle's"),
+        (lambda: WarmupStableDecay(total_steps=100), "'total_steps': pass total (the pure OneCycle's"),
+        (lambda: CosineDecay(warmup_steps=10), "'warmup_steps': pass warmup (Keras'"),
+        (lambda: PolynomialDecay(warmup_steps=10), "'warmup_steps': pass warmup (Keras'"),
+        (lambda: WarmupStableDecay(warmup_steps=10), "'warmup_steps': pass warmup (Keras'"),
+        (lambda: StepDecay(10, warmup_steps=10), "'warmup_steps': pass warmup (Keras'"),
+        (lambda: MultiStepDecay([10], warmup_steps=10), "'warmup_steps': pass warmup (Keras'"),
+        (lambda: TimeDecay(0.5, warmup_steps=10), "'warmup_steps': pass warmup (Keras'"),
+        (lambda: ExponentialDecay(0.9, warmup_steps=10), "'warmup_steps': pass warmup (Keras'"),
+        (lambda: InverseSqrt(warmup_steps=10), "'warmup_steps': pass warmup (Keras'"),
+        (lambda: ExponentialDecay(num_warmup_steps=10), "'num_warmup_steps': pass warmup (transformers'"),
+        (lambda: ExponentialDecay(decay_rate=0.9), "'decay_rate': pass gamma (Keras' decay_rate)"),
+        (lambda: ExponentialDecay(0.9, decay_steps=100), "'decay_steps': pass every (Keras' decay_steps"),
+    ],
+)
+def test_a_siblings_or_keras_name_for_an_argument_says_which_is_ours(make, hint: str) -> None:
+    with pytest.raises(TypeError, match=r"^\w+\(\) got an unexpected keyword argument " + re.escape(hint)):
+        make()
+
+
 def shrink(x: int) -> float:
     return 1.0 / x
 

@@ -772,6 +772,59 @@ def test_an_unknown_keyword_is_named_once() -> None:
     assert str(info.value) == "CosineRestarts.__init__() got an unexpected keyword argument 'cycle_mul'"
 
 
+@pytest.mark.parametrize(
+    ("make", "hint"),
+    [
+        # review 117: the pure OneCycle calls total total_steps; a sibling's or torch's name got a bare TypeError
+        (lambda: OneCycle(0.1, total=100), "'total': pass total_steps (the OneCycle callback's"),
+        (lambda: OneCycle(0.1, 100, anneal_strategy="linear"), "'anneal_strategy': pass anneal (torch's"),
+        (
+            lambda: OneCycle(0.1, epochs=2, steps_per_epoch=10),
+            "'epochs': pass total_steps=epochs * steps_per_epoch",
+        ),
+        (lambda: CosineDecay(0.1, total_steps=100), "'total_steps': pass total (the pure OneCycle's"),
+        (lambda: PolynomialDecay(0.1, total_steps=100), "'total_steps': pass total (the pure OneCycle's"),
+        (lambda: Linear(0.0, 0.1, total_steps=100), "'total_steps': pass total (the pure OneCycle's"),
+        (lambda: WarmupStableDecay(0.1, total_steps=100), "'total_steps': pass total (the pure OneCycle's"),
+        (lambda: CosineDecay(0.1, T_max=100), "'T_max': pass total (torch's CosineAnnealingLR T_max)"),
+        (lambda: CosineDecay(0.1, 100, eta_min=0.01), "'eta_min': pass final (torch's CosineAnnealingLR"),
+        (lambda: PolynomialDecay(0.1, total_iters=100), "'total_iters': pass total (torch's PolynomialLR"),
+        (lambda: Linear(0.0, 0.1, total_iters=100), "'total_iters': pass total (torch's LinearLR"),
+        (lambda: StepDecay(0.1, 10, gamma=0.5), "'gamma': pass drop (torch's StepLR gamma)"),
+        (lambda: StepDecay(0.1, step_size=10), "'step_size': pass every (torch's StepLR step_size)"),
+        (lambda: MultiStepDecay(0.1, [10], drop=0.5), "'drop': pass gamma (StepDecay's drop)"),
+        (lambda: ExponentialDecay(0.1, drop=0.5), "'drop': pass gamma (StepDecay's drop"),
+        (lambda: ExponentialDecay(0.1, decay_rate=0.5), "'decay_rate': pass gamma (Keras' decay_rate)"),
+        (lambda: TimeDecay(0.1, decay_rate=0.5), "'decay_rate': pass decay (Keras' decay_rate)"),
+        (lambda: Cyclic(0.01, 0.1, step_size_up=10), "'step_size_up': pass step_size (torch's"),
+        (lambda: InverseSqrt(0.1, warmup_steps=10), "'warmup_steps': pass warmup (Keras'"),
+        (lambda: InverseSqrt(0.1, num_warmup_steps=10), "'num_warmup_steps': pass warmup (transformers'"),
+        (lambda: WarmupStableDecay(0.1, 100, warmup_steps=10), "'warmup_steps': pass warmup (Keras'"),
+        (
+            lambda: WarmupStableDecay(0.1, 100, num_decay_steps=10),
+            "'num_decay_steps': pass decay (transformers'",
+        ),
+        (
+            lambda: CosineDecay(0.1, 100, warmup=10),
+            "'warmup': pass nothing: this schedule has no warm-up; warmup(",
+        ),
+        (
+            lambda: StepDecay(0.1, 10, warmup_steps=10),
+            "'warmup_steps': pass nothing: this schedule has no warm-up",
+        ),
+        (
+            lambda: MultiStepDecay(0.1, [10], num_warmup_steps=5),
+            "'num_warmup_steps': pass nothing: this schedule",
+        ),
+    ],
+)
+def test_a_siblings_or_peers_name_for_a_schedule_argument_says_which_is_ours(
+    make: Callable[[], Any], hint: str
+) -> None:
+    with pytest.raises(TypeError, match=r"^\w+\(\) got an unexpected keyword argument " + re.escape(hint)):
+        make()
+
+
 def test_same_compares_saved_settings_by_value_and_is_false_when_equality_cannot_say() -> None:
     """The one comparison of a saved setting against the one given now (drop-ins' state, logged hparams)."""
     import numpy as np
