@@ -1004,3 +1004,48 @@ def test_milestones_assigned_as_a_0_d_array_are_named_at_the_next_step() -> None
         TypeError, match=re.escape("milestones must be an iterable of non-negative integers, got array(3)")
     ):
         sched.step()
+
+
+#: every float argument of the drop-ins (beside the ones they require), given as a 0-d tensor: torch takes each
+TENSOR_FLOATS = [
+    ("StepLR", dict(step_size=2), "gamma", 0.5),
+    ("MultiStepLR", dict(milestones=[2]), "gamma", 0.5),
+    ("ExponentialLR", {}, "gamma", 0.9),
+    ("LinearLR", {}, "start_factor", 0.5),
+    ("LinearLR", {}, "end_factor", 0.9),
+    ("PolynomialLR", {}, "power", 2.0),
+    ("CosineAnnealingLR", dict(T_max=10), "eta_min", 0.01),
+    ("CyclicLR", dict(base_lr=0.01, step_size_up=2), "max_lr", 0.1),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=2, mode="exp_range"), "gamma", 0.99),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=2), "base_momentum", 0.8),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=2), "max_momentum", 0.95),
+    ("OneCycleLR", dict(total_steps=10), "max_lr", 0.1),
+    ("OneCycleLR", dict(max_lr=0.1, total_steps=10), "div_factor", 10.0),
+    ("OneCycleLR", dict(max_lr=0.1, total_steps=10), "final_div_factor", 100.0),
+    ("OneCycleLR", dict(max_lr=0.1, total_steps=10), "base_momentum", 0.8),
+    ("OneCycleLR", dict(max_lr=0.1, total_steps=10), "max_momentum", 0.9),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs", "arg", "value"), TENSOR_FLOATS)
+def test_a_zero_dim_tensor_float_argument_is_its_number_as_in_torch(
+    name: str, kwargs: dict[str, Any], arg: str, value: float
+) -> None:
+    # review 117: PolynomialLR's power and OneCycleLR's div_factor and final_div_factor refused a tensor with a
+    # TypeError, where torch takes one (and the drop-ins took one for gamma, eta_min, max_lr and the momentums)
+    def lrs(module: Any, given: Any) -> list[float]:
+        opt = sgd(0.1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sched = getattr(module, name)(opt, **kwargs, **{arg: given})
+        out = []
+        for _ in range(6):
+            opt.step()
+            sched.step()
+            out.append(float(opt.param_groups[0]["lr"]))
+        return out
+
+    tensor = torch.tensor(value)
+    mine = lrs(ours, tensor)
+    assert mine == lrs(ours, tensor.item())
+    assert mine == pytest.approx(lrs(torch.optim.lr_scheduler, value), rel=1e-6)

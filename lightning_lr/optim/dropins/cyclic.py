@@ -19,7 +19,7 @@ from ...schedules.cyclic import OneCycleMomentum
 from .. import param_groups as pg
 from .._restored import number, restored_state
 from ..schedule_lr import ScheduleSpec, check_optimizer, check_resume
-from ._args import one_element, per_group, torch_names, torch_refuses, whole
+from ._args import item, one_element, per_group, torch_names, torch_refuses, whole
 from ._base import AbsoluteDropIn, restore_default
 
 __all__ = ["CyclicLR", "OneCycleLR"]
@@ -604,9 +604,9 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
         lrs = []
         for name, m in per_group("max_lr", max_lr, len(groups)):
             with torch_names({"max_lr": name, "anneal": "anneal_strategy"}, refused):
-                lrs.append(
-                    OneCycle(m, total, pct_start, anneal_strategy, div_factor, final_div_factor, three_phase)
-                )
+                # (torch takes a one-element tensor for the factors, as for max_lr)
+                factors = item("div_factor", div_factor), item("final_div_factor", final_div_factor)
+                lrs.append(OneCycle(m, total, pct_start, anneal_strategy, *factors, three_phase))
 
         # torch's public attributes
         self.total_steps = lrs[0].total_steps

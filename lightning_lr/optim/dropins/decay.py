@@ -311,6 +311,8 @@ class PolynomialLR(DropIn):
 
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
         with torch_names({"total": "total_iters"}):
-            shape = PolynomialDecay(1.0, total=whole(self.total_iters), power=self.power, final=0.0)
+            shape = PolynomialDecay(
+                1.0, total=whole(self.total_iters), power=item("power", self.power), final=0.0
+            )  # (torch takes a one-element tensor for power, as for gamma)
         self.total_iters, self.power = shape.total, shape.power
         return shape, None
