@@ -12,6 +12,7 @@ current fit; :func:`warn_if_changed` compares that with what a checkpoint record
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction as Ratio
@@ -22,7 +23,7 @@ import torch
 from lightning.pytorch.utilities import rank_zero_warn
 
 from .. import _lightning_compat as _compat
-from .durations import Epochs, Fraction, RunInfo, UnknownLengthError
+from .durations import Duration, Epochs, Fraction, RunInfo, UnknownLengthError
 
 __all__ = [
     "EVENT",
@@ -33,6 +34,7 @@ __all__ = [
     "StepRate",
     "agreed",
     "anchored",
+    "as_given",
     "describe_rate",
     "rate_from_state",
     "rate_to_state",
@@ -373,12 +375,9 @@ def warn_if_beyond_run(
         steps_ = resolved.get(arg)
         if kind == UNIT or steps_ is None:
             continue
-        values = list(value) if isinstance(value, (list, tuple)) else [value]
-        counts = list(steps_) if isinstance(steps_, list) else [steps_]
-        names = [f"{arg}[{i}]" for i in range(len(values))] if isinstance(value, (list, tuple)) else [arg]
         late = [
-            f"{name}={v!r} (step {s})" if kind == EVENT else f"{name}={v!r} ({s} optimizer steps)"
-            for name, v, s in zip(names, values, counts, strict=True)
+            _given(name, v, s, kind)
+            for name, v, s in _items(arg, value, steps_)
             if (s >= n if kind == EVENT else s > n)
         ]
         if not late:
@@ -402,6 +401,40 @@ def warn_if_beyond_run(
                 else "Fraction(1.0) for the whole run)"
             ),
         )
+
+
+def _items(arg: str, value: Any, steps_: Any) -> list[tuple[str, Any, int]]:
+    """``(name, value given, steps)`` of each duration of argument ``arg``: one, or one per item of a list
+    (``milestones[1]``)."""
+    if isinstance(value, (list, tuple)):
+        return [(f"{arg}[{i}]", v, s) for i, (v, s) in enumerate(zip(value, steps_, strict=True))]
+    return [(arg, value, steps_)]
+
+
+def _given(name: str, value: Any, steps_: int, kind: str) -> str:
+    """A duration as given beside its steps: ``milestones[1]=Epochs(1) (step 4)`` for a point in the run,
+    ``warmup=Fraction(0.1) (8 optimizer steps)`` for a length."""
+    return (
+        f"{name}={value!r} (step {steps_})"
+        if kind == EVENT
+        else f"{name}={value!r} ({steps_} optimizer steps)"
+    )
+
+
+def as_given(
+    message: str, durations: Durations, resolved: Mapping[str, Any], kinds: Mapping[str, str]
+) -> str:
+    """``message``, an error raised on the durations ``resolved`` to steps, with what the user wrote for those
+    it names that were given in Epochs or Fraction: the schedule saw only the steps (review 117: ``milestones=[6,
+    Epochs(1)]`` was refused with ``got [6, 4]``, a 4 the user never wrote)."""
+    shown = [
+        _given(name, v, s, kinds.get(arg, SPAN))
+        for arg, (value, _) in durations.items()
+        if arg in resolved and re.search(rf"\b{re.escape(arg)}\b", message)
+        for name, v, s in _items(arg, value, resolved[arg])
+        if isinstance(v, Duration)
+    ]
+    return f"{message}; given as {', '.join(shown)}" if shown else message
 
 
 def agreed(

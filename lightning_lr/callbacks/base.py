@@ -16,7 +16,7 @@ import inspect
 import numbers
 import pickle
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import lightning.pytorch as pl
@@ -512,9 +512,14 @@ class ScheduleCallback(RunPlanning, Callback):
         clock = self._epoch_clock()
         try:
             if clock is None:
-                lr, momentum = _inject.with_context(self.name, info, self.build, self.run, self.steps, info)
+                lr, momentum = self._building(
+                    info, lambda: self.steps, self.build, self.run, self.steps, info
+                )
             else:  # planned at the run's present size, read at the step where each epoch would begin at it
-                lr, momentum = _inject.with_context(self.name, info, self._build_on_clock, *clock, info)
+                on_clock = clock
+                lr, momentum = self._building(
+                    info, lambda: self._on_clock(*on_clock), self._build_on_clock, *clock, info
+                )
         except ValueError:
             saved = self._checkpoint.reshaped
             if saved is None or saved.get("durations") is None:
@@ -522,8 +527,13 @@ class ScheduleCallback(RunPlanning, Callback):
             # a resume at another size is planned at train start, when the epoch it resumes in is known; until
             # then Lightning's estimate may break a rule the run keeps (review 69: milestones [Epochs(1), 9,
             # Epochs(2)] written at 6 steps an epoch were [12, 9, 24] at 12): the checkpoint's own plan holds
-            lr, momentum = _inject.with_context(
-                self.name, info, self.build, _state.saved_run(saved), saved["durations"], info
+            lr, momentum = self._building(
+                info,
+                lambda: saved["durations"],
+                self.build,
+                _state.saved_run(saved),
+                saved["durations"],
+                info,
             )
             self._provisional = True
         if _alone(lr) and _alone(momentum):
@@ -532,6 +542,24 @@ class ScheduleCallback(RunPlanning, Callback):
                 f"a value for at least one group (None leaves that group alone), or remove the callback"
             )
         return lr, momentum
+
+    def _building(
+        self,
+        info: OptimizerInfo,
+        steps: Callable[[], Mapping[str, Any]],
+        make: Callable[..., Any],
+        *args: Any,
+    ) -> Any:
+        """``make(*args)``, the schedules of ``info``'s optimizer built on the durations resolved to ``steps()``;
+        an error names the callback and the optimizer, and shows each duration it names that was given in Epochs
+        or Fraction beside its steps (the schedule saw only the steps)."""
+        try:
+            return _inject.with_context(self.name, info, make, *args)
+        except (TypeError, ValueError) as exc:
+            message = _resolve.as_given(str(exc), self.durations(), steps(), self.duration_kinds())
+            if message == str(exc):
+                raise
+            raise type(exc)(message) from None
 
     def _epoch_clock(self) -> tuple[RunInfo, list[tuple[int, int]]] | None:
         """For a run whose epochs took other numbers of steps before (:attr:`RunInfo.resumed_at`), with a

@@ -293,6 +293,33 @@ def test_decreasing_milestones_are_an_error_at_fit_start(tmp_path) -> None:
         fit(tmp_path, Tiny(), [MultiStepDecay([Epochs(1), 3])])
 
 
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda: MultiStepDecay([13, Epochs(1)]),
+            "MultiStepDecay on optimizer 0 (SGD): milestones must be non-decreasing (a repeat compounds), got "
+            "[13, 12]; given as milestones[1]=Epochs(1) (step 12)",
+        ),
+        (
+            lambda: WarmupStableDecay(total=Epochs(1), warmup=Epochs(1)),
+            "WarmupStableDecay on optimizer 0 (SGD): warmup must be <= total - decay steps = 12 - 5 = 7 (the warm-up "
+            "must end before the cooldown starts), got 12; given as total=Epochs(1) (12 optimizer steps), "
+            "warmup=Epochs(1) (12 optimizer steps), decay=Fraction(0.2) (5 optimizer steps)",
+        ),
+        (  # only the durations given as Epochs or Fraction: an int is the steps it names
+            lambda: WarmupStableDecay(total=12, warmup=10),
+            "WarmupStableDecay on optimizer 0 (SGD): warmup must be <= total - decay steps = 12 - 5 = 7 (the warm-up "
+            "must end before the cooldown starts), got 10; given as decay=Fraction(0.2) (5 optimizer steps)",
+        ),
+    ],
+)
+def test_a_fit_time_error_shows_a_duration_as_given_beside_its_steps(tmp_path, make, message: str) -> None:
+    # review 117: the schedule saw only the steps, so the error quoted a 12 the user never wrote
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        fit(tmp_path, Tiny(), [make()])
+
+
 # --- per-param-group LRs (discriminative fine-tuning) -----------------------------------------------
 
 
