@@ -557,7 +557,10 @@ class ScheduleCallback(RunPlanning, Callback):
             return _inject.with_context(self.name, info, make, *args)
         except (TypeError, ValueError) as exc:
             message = _resolve.as_given(str(exc), self.durations(), steps(), self.duration_kinds())
-            if message == str(exc):
+            if message == str(exc) or type(exc) not in (
+                TypeError,
+                ValueError,
+            ):  # (a subclass's own arguments)
                 raise
             raise type(exc)(message) from None
 

@@ -9,7 +9,7 @@ import pytest
 from lightning_lr import schedules as S
 
 from support.models import Tiny
-from support.trainers import fit
+from support.trainers import fit, trainer
 
 
 @pytest.mark.parametrize(
@@ -30,7 +30,14 @@ def test_a_pure_schedule_in_the_trainers_callbacks_names_the_callback_to_pass(tm
             f"(...), if there is one, or wrap the schedule: lightning_lr.callbacks.LRSchedule({schedule!r})"
         ),
     ) as caught:
-        fit(tmp_path, Tiny(), [schedule])
+        try:
+            t = trainer(tmp_path, [schedule])
+        except (
+            ValueError
+        ) as exc:  # Lightning 2.4 refuses a callback of no Callback class at init, in its words
+            assert str(exc) == "Expected a parent"
+            pytest.skip("this Lightning refuses the schedule itself, when the Trainer is made")
+        t.fit(Tiny())
     # the first error, Lightning's setting of the callback's log, says it too
     assert "pure schedule" in str(caught.value.__context__)
 
