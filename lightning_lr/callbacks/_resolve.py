@@ -23,7 +23,7 @@ import torch
 from lightning.pytorch.utilities import rank_zero_warn
 
 from .. import _lightning_compat as _compat
-from .durations import Duration, Epochs, Fraction, RunInfo, UnknownLengthError
+from .durations import Duration, Epochs, Fraction, RunInfo, UnknownLengthError, round_steps
 
 __all__ = [
     "EVENT",
@@ -42,6 +42,7 @@ __all__ = [
     "resolve",
     "run_info",
     "steps",
+    "warn_if_below_a_step",
     "warn_if_beyond_run",
     "warn_if_changed",
     "warn_if_ends_early",
@@ -401,6 +402,36 @@ def warn_if_beyond_run(
                 else "Fraction(1.0) for the whole run)"
             ),
         )
+
+
+def warn_if_below_a_step(
+    owner: str,
+    durations: Durations,
+    resolved: Mapping[str, Any],
+    run: RunInfo,
+    kinds: Mapping[str, str],
+    warn_once: Callable[[str, str], None],
+) -> None:
+    """Warn once per argument with an Epochs or Fraction that rounds to no step at all in this run: it is then
+    raised to the least its argument takes (one step; none for a warm-up, which is then left out), which the
+    run would not say (review 117: ``Cyclic(step_size=Epochs(0.1))`` cycled every step, ``StepDecay(every=
+    Fraction(0.01))`` decayed at every step, without a word). A unit of time (:data:`UNIT`) has no such
+    rounding."""
+    for arg, (value, _) in durations.items():
+        steps_ = resolved.get(arg)
+        if kinds.get(arg, SPAN) == UNIT or steps_ is None:
+            continue
+        short = [
+            f"{name}={v!r} is {v.resolve(run):.2g} optimizer steps, taken as {s}"
+            for name, v, s in _items(arg, value, steps_)
+            if isinstance(v, Duration) and not v.is_zero() and round_steps(v.resolve(run)) == 0
+        ]
+        if short:
+            warn_once(
+                f"below-a-step-{arg}",
+                f"{owner}: {', '.join(short)}: less than one step of this run rounds to none; give it in "
+                f"optimizer steps (an int), or a longer Epochs or Fraction",
+            )
 
 
 def _items(arg: str, value: Any, steps_: Any) -> list[tuple[str, Any, int]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lightning_lr.callbacks import CosineDecay, Epochs, Fraction, MultiStepDecay, OneCycle
+from lightning_lr.callbacks import CosineDecay, Epochs, Fraction, MultiStepDecay, OneCycle, StepDecay
 
 from support.models import Tiny
 from support.trainers import fit
@@ -101,3 +101,36 @@ def test_a_warm_up_of_zero_in_any_spelling_is_no_warm_up(tmp_path, zero) -> None
 def test_a_zero_duration_where_steps_are_needed_is_refused_by_name(make, message) -> None:
     with pytest.raises(ValueError, match=message):
         make()
+
+
+@pytest.mark.parametrize(
+    ("callback", "said"),
+    [
+        (
+            lambda: StepDecay(every=Fraction(0.01)),
+            r"StepDecay: every=Fraction\(0\.01\) is 0\.24 optimizer steps, taken as 1",
+        ),
+        (
+            lambda: CosineDecay(warmup=Fraction(0.01)),
+            r"CosineDecay: warmup=Fraction\(0\.01\) is 0\.24 optimizer steps, taken as 0",
+        ),
+        (
+            lambda: MultiStepDecay(milestones=[Epochs(0.01), Epochs(1)]),
+            r"MultiStepDecay: milestones\[0\]=Epochs\(0\.01\) is 0\.12 optimizer steps, taken as 0",
+        ),
+    ],
+    ids=["period", "warm-up", "milestone"],
+)
+def test_a_duration_that_rounds_to_no_step_warns_at_fit_naming_it(tmp_path, callback, said) -> None:
+    # review 117: Cyclic(step_size=Epochs(0.1)) cycled every step and StepDecay(every=Fraction(0.01)) decayed at
+    # every step, a warm-up of Fraction(0.01) was left out, without a word (24 steps, 12 an epoch)
+    with pytest.warns(UserWarning, match=said + r": less than one step of this run rounds to none"):
+        fit(tmp_path, Tiny(), [callback()])
+
+
+def test_a_duration_of_half_a_step_or_more_rounds_without_a_warning(tmp_path) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        fit(tmp_path, Tiny(), [CosineDecay(warmup=Fraction(0.021))])  # 0.504 steps: one step of warm-up
