@@ -139,6 +139,9 @@ PLATEAU = {
     "decay_rate": "factor (timm's decay_rate)",
     "lr_min": "min_lr (timm's lr_min)",
     "cooldown_t": "cooldown (timm's cooldown_t)",
+    "verbose": "nothing: every reduction is said in the log, and log_lr logs the LR (torch's and Keras' verbose)",
+    "min_lrs": "min_lr, a number or a list with one per param group",
+    "min_delta": "threshold (Keras' min_delta, with threshold_mode='abs')",
 }
 ONE_CYCLE = {
     "lr_max": "max_lr (fastai's lr_max)",

@@ -832,6 +832,9 @@ def test_bad_arguments_are_rejected_at_construction(make, error, match) -> None:
         (lambda: ExponentialDecay(num_warmup_steps=10), "'num_warmup_steps': pass warmup (transformers'"),
         (lambda: ExponentialDecay(decay_rate=0.9), "'decay_rate': pass gamma (Keras' decay_rate)"),
         (lambda: ExponentialDecay(0.9, decay_steps=100), "'decay_steps': pass every (Keras' decay_steps"),
+        (lambda: ReduceOnPlateau("loss", verbose=True), "'verbose': pass nothing: every reduction is said"),
+        (lambda: ReduceOnPlateau("loss", min_lrs=[0.0]), "'min_lrs': pass min_lr, a number or a list"),
+        (lambda: ReduceOnPlateau("loss", min_delta=0.01), "'min_delta': pass threshold (Keras' min_delta"),
     ],
 )
 def test_a_siblings_or_keras_name_for_an_argument_says_which_is_ours(make, hint: str) -> None:
