@@ -1049,3 +1049,21 @@ def test_a_zero_dim_tensor_float_argument_is_its_number_as_in_torch(
     mine = lrs(ours, tensor)
     assert mine == lrs(ours, tensor.item())
     assert mine == pytest.approx(lrs(torch.optim.lr_scheduler, value), rel=1e-6)
+
+
+def test_a_tensor_base_lr_of_cyclic_lr_is_the_number_it_holds() -> None:
+    # torch's CyclicLR climbs from a base that moves with the LR when base_lr is a tensor (0.019, 0.0352, 0.0546
+    # after steps 1 to 3, against 0.019, 0.028, 0.037 with a float: docs/differences_from_torch.md)
+    def lrs(module: Any, base: Any) -> list[float]:
+        opt = sgd(0.01)
+        sched = module.CyclicLR(opt, base_lr=base, max_lr=0.1, step_size_up=10)
+        out = []
+        for _ in range(4):
+            opt.step()
+            sched.step()
+            out.append(float(opt.param_groups[0]["lr"]))
+        return out
+
+    floats = lrs(torch.optim.lr_scheduler, 0.01)
+    assert lrs(ours, torch.tensor(0.01)) == pytest.approx(floats, rel=1e-6)
+    assert lrs(torch.optim.lr_scheduler, torch.tensor(0.01))[1] == pytest.approx(0.0352, rel=1e-4)
