@@ -84,7 +84,9 @@ class LRSchedule(ScheduleCallback):
             ratios), a list with one per group (None leaves a group alone), or a function ``f(run) -> Schedule or list``
             called at fit start with a :class:`RunInfo`, for schedules whose lengths depend on the run
             (``run.steps(Epochs(2))``, ``run.total_steps``). The function must be defined at module level
-            so the callback pickles (``ddp_spawn``).
+            so the callback pickles (``ddp_spawn``). A function of the optimizer step, as torch's ``LambdaLR``
+            takes, is a schedule: ``lr=Lambda(fn)`` (:class:`~lightning_lr.schedules.Lambda`), with
+            ``relative=True`` when it gives factors of each group's LR.
         momentum: a momentum schedule in the same forms, or None to leave momentum alone. Written to
             ``momentum`` (SGD, RMSprop) or ``betas[0]`` (Adam, AdamW, NAdam, ...); an optimizer with
             neither is an error.
