@@ -220,18 +220,31 @@ def _log_result(trainer: Any, run: RunResult, hparams: dict[str, Any]) -> None:
     save_hparams_to_yaml(Path(trainer.logger.log_dir) / "hparams.yaml", params)
 
 
+def _written_by_demo(path: Path) -> bool:
+    """Whether ``path``, in one of the demo's run folders, is a file a demo writes there: TensorBoard's event
+    files and the logger's ``hparams.yaml``."""
+    return path.is_file() and (path.name.startswith("events.out.tfevents.") or path.name == "hparams.yaml")
+
+
 def _clear_previous_logs(config: DemoConfig) -> bool:
-    """Remove the TensorBoard runs a previous demo wrote to the output directory (only the demo's own run
-    folders), so TensorBoard shows this demo's runs once. Returns whether there were any."""
+    """Remove the TensorBoard runs a previous demo wrote to the output directory, so TensorBoard shows this
+    demo's runs once. Returns whether there were any. A run folder holding anything a demo does not write
+    there is refused before anything is removed, naming it (review 118: ``--output-dir`` on a project folder
+    deleted its ``summary/`` with the user's files in it)."""
     import shutil
 
-    found = False
-    for slug in _RUNS:
-        folder = config.output_dir / slug
-        if folder.is_dir():
-            shutil.rmtree(folder)
-            found = True
-    return found
+    folders = [config.output_dir / slug for slug in _RUNS if (config.output_dir / slug).is_dir()]
+    for folder in folders:
+        foreign = next((p for p in sorted(folder.iterdir()) if not _written_by_demo(p)), None)
+        if foreign is not None:
+            raise DemoUsageError(
+                f"--output-dir: {str(folder)!r} holds {foreign.name!r}, which the demo does not write; the demo "
+                f"replaces its run folders ({', '.join(_RUNS)}) in the output directory, so give one of its own "
+                f"(the default is {str(DemoConfig().output_dir)!r}) or move that folder"
+            )
+    for folder in folders:
+        shutil.rmtree(folder)
+    return bool(folders)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -124,3 +124,23 @@ def test_a_second_demo_replaces_the_first_ones_runs(
     assert "replacing the previous demo's TensorBoard runs" in capsys.readouterr().out
     assert files[0] and files[1] and not files[0] & files[1]  # the first demo's logs are gone
     assert {p.parent.name for p in files[1] if p.name.startswith("events.")} == set(_RUNS)  # no version_N
+
+
+def test_a_run_folder_holding_a_users_file_is_refused_before_anything_is_removed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # review 118: --output-dir on a project folder deleted its summary/ and one_cycle/ with the user's files
+    out_dir = tmp_path / "proj"
+    (out_dir / "one_cycle").mkdir(parents=True)
+    (out_dir / "one_cycle" / "events.out.tfevents.1.host.1.0").write_text("an old demo's log")
+    (out_dir / "summary").mkdir()
+    (out_dir / "summary" / "notes.txt").write_text("mine")
+    with pytest.raises(SystemExit) as exc:
+        main(["demo", "--epochs", "1", "--output-dir", str(out_dir)])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert (
+        f"--output-dir: {str(out_dir / 'summary')!r} holds 'notes.txt', which the demo does not write" in err
+    )
+    assert (out_dir / "summary" / "notes.txt").read_text() == "mine"
+    assert (out_dir / "one_cycle" / "events.out.tfevents.1.host.1.0").exists()  # nothing removed
