@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -36,6 +37,7 @@ __all__ = [
     "rebuild_optimizers",
     "resumes_within_epoch",
     "runs_in_spawned_processes",
+    "same_on_every_rank",
     "set_callbacks",
     "setup_train_data",
     "sharded_strategy",
@@ -110,6 +112,30 @@ def per_rank(trainer: pl.Trainer, value: float) -> list[float]:
         return [float(value)]
     mine = torch.tensor([float(value)], device=trainer.strategy.root_device)
     return [float(x) for x in torch.as_tensor(trainer.strategy.all_gather(mine)).reshape(-1).tolist()]
+
+
+def same_on_every_rank(trainer: pl.Trainer, owner: str, what: str, given: str) -> None:
+    """Under DDP, an error on every rank unless every rank was ``given`` what rank 0 was (a text: a repr of
+    options or arguments; object addresses, which differ per process, are left out). A collective: every rank
+    must call it. Ranks given other settings trained at their own LRs, their model copies apart, or waited on
+    each other forever when their steps differed (review 118: ``LRRangeTest(num_steps=10)`` on one rank and
+    15 on the other hung without a word)."""
+    if trainer.world_size <= 1:
+        return
+    mine = re.sub(r" at 0x[0-9a-fA-F]+", "", given)
+    theirs = trainer.strategy.broadcast(mine, src=0)
+    differs = torch.tensor([float(theirs != mine)], device=trainer.strategy.root_device)
+    if float(trainer.strategy.reduce(differs, reduce_op="max")) > 0:
+        here = (
+            f"rank {trainer.global_rank} was given {mine}"
+            if theirs != mine
+            else "another rank was given something else (its error says what)"
+        )
+        raise ValueError(
+            f"{owner}: the ranks were given different {what}: rank 0 was given {theirs}, {here}. Every rank "
+            f"must be given the same (set them from the same config, not from the rank or an unseeded random "
+            f"number)"
+        )
 
 
 def call_strategy(trainer: pl.Trainer, name: str, *args: Any, **kwargs: Any) -> Any:

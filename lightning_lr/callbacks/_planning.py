@@ -56,6 +56,8 @@ class RunPlanning:
 
         def duration_kinds(self) -> dict[str, str]: ...
 
+        def arguments(self) -> dict[str, Any]: ...
+
         def warn_once(self, key: str, message: str) -> None: ...
 
         def _refresh(self, announce: bool = False) -> None: ...
@@ -132,6 +134,10 @@ class RunPlanning:
         batches = trainer.num_training_batches
         if run.steps_per_epoch is not None and isinstance(batches, int):
             self._epoch_steps = (run.steps_per_epoch, batches, int(trainer.accumulate_grad_batches))
+        # what each rank shows (log_lr, preview) may differ; what it schedules may not
+        shared = {k: v for k, v in self.arguments().items() if k not in ("log_lr", "preview")}
+        given = ", ".join(f"{k}={v!r}" for k, v in shared.items())
+        L.same_on_every_rank(trainer, self.name, "arguments", f"{type(self).__name__}({given})")
         self.run, self.steps = _resolve.agreed(trainer, self.name, run, steps)
         self._limits = (trainer.max_epochs, trainer.max_steps)
         self._checkpoint.check_run(self.name, run, steps, self.reads_run)

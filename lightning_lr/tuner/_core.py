@@ -88,6 +88,7 @@ def run_range_test(
     the schedule callbacks (the Tuner's next ``fit`` builds its optimizer from those). ``scheduled``: a
     test of an epoch the run lists (see :func:`~._apply.apply_result`).
     """
+    L.same_on_every_rank(trainer, options.title, "options", options.compared())
     try:
         optimizer = _check_ready(trainer, module, options)
     except (ValueError, RuntimeError, NotImplementedError) as exc:  # said of the test, as its options are

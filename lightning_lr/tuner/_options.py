@@ -175,6 +175,17 @@ class SweepOptions:
     def _set(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
 
+    #: the options that change only what a rank shows or where it keeps its copy, not what the ranks compute
+    _PER_RANK: ClassVar[frozenset[str]] = frozenset({"progress_bar", "log", "snapshot"})
+
+    def compared(self) -> str:
+        """The options every rank of a DDP test must share, as a text (``L.same_on_every_rank``)."""
+        return ", ".join(
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in dataclasses.fields(self)
+            if f.repr and f.name not in self._PER_RANK
+        )
+
     def _check_span(self, low: str, high: str, what: str, steps: int, note: str = "") -> None:
         """An error naming ``low``, ``high`` and ``num_steps`` unless the sweep from option ``low`` to option
         ``high`` over ``steps`` steps (``note`` says why more than ``num_steps``) can be computed: an exponential

@@ -191,6 +191,26 @@ def test_the_main_process_gets_the_plan_of_a_schedule_the_module_declares(tmp_pa
     assert_trace(cycle.planned()["lr"]["lr-Adam"], S.OneCycle(0.05, total_steps=12).values(12))
 
 
+class PeakPerRank(OneCycle):
+    def setup(self, trainer: Any, pl_module: Any, stage: str) -> None:
+        super().setup(trainer, pl_module, stage)
+        if trainer.global_rank == 1:  # what a config read per rank, or an unseeded random number, gives
+            self.max_lr = 0.1
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_ranks_given_other_arguments_are_told_on_every_rank(tmp_path) -> None:
+    # review 118: OneCycle(max_lr=...) set per rank trained each rank at its own LR, the model copies apart,
+    # without a word (and arguments that change the number of steps hung)
+    with pytest.raises(
+        Exception,
+        match=r"PeakPerRank: the ranks were given different arguments: rank 0 was given PeakPerRank\(max_lr=0\.05, .*"
+        r"rank 1 was given PeakPerRank\(max_lr=0\.1, ",
+    ):
+        fit(tmp_path, Tiny(optim=adam), [PeakPerRank(max_lr=0.05)], strategy=DDP, devices=2)
+
+
 class DeclaresNone(LRScheduleMixin, Tiny):
     def __init__(self) -> None:
         super().__init__(optim=adam)

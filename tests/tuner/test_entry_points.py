@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import json
 import os
@@ -1240,6 +1241,26 @@ def test_ddp_curve_is_the_mean_over_ranks(tmp_path: Any) -> None:
         assert len(r["candidates"]) >= 3 and r["candidates"] == ranks[0]["candidates"]
         assert r["applied"] == pytest.approx(r["suggestion"], rel=1e-12)
         assert r["weights_after"] == r["weights_before"] and r["global_step"] == 0
+
+
+class OtherRangeOnRank1(LRRangeTest):
+    def setup(self, trainer: Any, pl_module: Any, stage: str) -> None:
+        super().setup(trainer, pl_module, stage)
+        if trainer.global_rank == 1:  # what a config read per rank, or an unseeded random number, gives
+            self.options = dataclasses.replace(self.options, max_lr=2.0)
+
+
+@pytest.mark.ddp
+def test_ranks_given_other_options_are_told_on_every_rank(tmp_path: Any) -> None:
+    # review 118: LRRangeTest(num_steps=10) on one rank and 15 on the other hung without a word, and other
+    # ranges swept each rank at its own LRs
+    seed_all(5)
+    t = trainer(tmp_path, devices=2, strategy=DDP, callbacks=[OtherRangeOnRank1(num_steps=12)], max_steps=1)
+    with pytest.raises(
+        Exception,
+        match=r"LR range test: the ranks were given different options: rank 0 was given num_steps=12, .*max_lr=10\.0",
+    ):
+        t.fit(TinyModel(), loader(n=192))
 
 
 def test_epochs_the_fit_never_reaches_are_named_at_fit_start(tmp_path: Any) -> None:
