@@ -197,8 +197,9 @@ class Tuner(_LightningTuner):
 
         Runs inside ``trainer.fit`` (so DDP, precision plugins, gradient accumulation and clipping are the
         trainer's own), which it leaves right after the sweep. Afterwards the model's parameters and
-        buffers, the optimizer, schedulers, callbacks' state, trainer progress and RNG states are bitwise
-        what they were, also when the sweep diverges or ``training_step`` raises. Then the result is
+        buffers, the optimizer, schedulers, trainer progress and RNG states are bitwise what they were, also
+        when the sweep diverges or ``training_step`` raises (a schedule callback keeps the plan of the Tuner's
+        fit, which the next fit makes again for its own length). Then the result is
         applied: the model's ``lr``/``learning_rate`` attribute or hparam is set to the suggestion (the next
         ``fit`` builds its optimizer with it) and callbacks with ``apply_range_test`` (lightning_lr's
         ``OneCycle`` and ``Cyclic``) take their bounds from it (``RangeTestResult.one_cycle_max_lr()`` and
