@@ -37,7 +37,7 @@ computed.
 ``--resume FILE`` loads FILE and computes only the tasks it lacks (FILE's tasks are kept as they are; its
 seeds must be this run's): round 7 was added to the 14 tasks' dump this way.
 
-    python benchmarks/range_test_blind.py --dump benchmarks/results/blind.json   # all 22 from scratch
+    python benchmarks/range_test_blind.py --dump benchmarks/results/blind.json   # all 22: 30-45 min, 1 core
     python benchmarks/range_test_blind.py --resume F --dump F                    # add the tasks F lacks
     python benchmarks/range_test_blind.py --from benchmarks/results/blind.json   # seconds
     python benchmarks/range_test_blind.py --tasks huber_heavytail --seeds 1      # a smoke run
