@@ -232,6 +232,18 @@ def build_parser() -> argparse.ArgumentParser:
 # ---------------------------------------------------------------------------------------------
 # Commands
 # ---------------------------------------------------------------------------------------------
+def _given_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dict[str, object]:
+    """A subcommand's long options (``--log-y``), each with the value given on the command line (None when
+    it was left at its default): the words plot hands to the schedule are compared with them."""
+    options: dict[str, object] = {}
+    for action in parser._actions:
+        value = getattr(args, action.dest, None)
+        for flag in action.option_strings:
+            if flag.startswith("--"):
+                options[flag] = None if value == action.default else value
+    return options
+
+
 def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
     from ._plot import MAX_STEPS, Curve, Horizon, describe, draw, evaluate, natural_length
     from ._spec import SpecError, build_schedule, resolve_name, schedule_help
@@ -269,7 +281,9 @@ def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
     # schedule's own unit: optimizer steps, or epochs with --interval epoch.
     length = None if steps is None else (-(-steps // (spe or 1)) if args.interval == "epoch" else steps)
     try:
-        schedule, filled = build_schedule(args.schedule, words, length=length)
+        schedule, filled = build_schedule(
+            args.schedule, words, length=length, plot_options=_given_options(parser, args)
+        )
     except SpecError as exc:
         parser.error(str(exc))
     given = steps is not None

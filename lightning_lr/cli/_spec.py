@@ -24,7 +24,7 @@ import math
 import re
 import types
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from .. import schedules as _schedules
@@ -254,22 +254,48 @@ def _hints(factory: Callable[..., Any]) -> dict[str, Any]:
     return typing.get_type_hints(target)
 
 
+def _unknown(
+    name: str, spelled: str, params: list[inspect.Parameter], plot_options: Collection[str]
+) -> SpecError:
+    """The error for a word that names none of the schedule's arguments, with the closest of them or of plot's
+    own options (review 118: ``--out`` and ``--logy`` were blamed on the schedule alone)."""
+    mine = [p.name for p in params]
+    # plot's options by the name a word is compared under (--log-y -> log_y); the schedule's own win a tie
+    theirs = {
+        flag[2:].replace("-", "_"): flag
+        for flag in plot_options
+        if flag.startswith("--") and flag[2:].replace("-", "_") not in mine
+    }
+    close = difflib.get_close_matches(name, [*mine, *theirs], n=1)
+    if not close:
+        hint = ""
+    elif close[0] in theirs:
+        hint = f" (did you mean plot's {theirs[close[0]]}?)"
+    else:
+        hint = (
+            f" (did you mean {'--' + close[0].replace('_', '-') if spelled.startswith('--') else close[0]}?)"
+        )
+    return SpecError(
+        f"unknown argument {spelled!r}{hint}; this schedule takes {', '.join(mine) or 'no arguments'}"
+    )
+
+
 def _split_words(
-    words: Sequence[str], params: list[inspect.Parameter], hints: dict[str, Any]
+    words: Sequence[str],
+    params: list[inspect.Parameter],
+    hints: dict[str, Any],
+    plot_options: Collection[str] = (),
 ) -> dict[str, str]:
-    """``--opt value``, ``--flag``, ``--no-flag``, ``key=value`` and positional values -> {name: text}."""
+    """``--opt value``, ``--flag``, ``--no-flag``, ``key=value`` and positional values -> {name: text}.
+
+    ``plot_options``: plot's own options, for the hint when a word names none of the schedule's arguments."""
     by_name = {p.name: p for p in params}
     given: dict[str, str] = {}
     positional: list[str] = []
 
     def put(name: str, text: str, spelled: str) -> None:
         if name not in by_name:
-            close = difflib.get_close_matches(name, list(by_name), n=1)
-            hint = f" (did you mean {close[0].replace('_', '-')}?)" if close else ""
-            raise SpecError(
-                f"unknown argument {spelled!r}{hint}; this schedule takes "
-                f"{', '.join(p.name for p in params) or 'no arguments'}"
-            )
+            raise _unknown(name, spelled, params, plot_options)
         if name in given:
             raise SpecError(f"{name} is given twice")
         given[name] = text
@@ -299,6 +325,8 @@ def _split_words(
                     )
                 put(name, "true", word)
             else:
+                if name not in by_name:  # before "needs a value", which would say that it exists
+                    raise _unknown(name, word, params, plot_options)
                 if i + 1 == len(words):
                     raise SpecError(f"{word} needs a value")
                 put(name, words[i + 1], word)
@@ -329,11 +357,16 @@ LENGTH_ARGUMENTS = ("total_steps", "total")
 
 
 def build_schedule(
-    name_or_expression: str, words: Sequence[str] = (), length: int | None = None
+    name_or_expression: str,
+    words: Sequence[str] = (),
+    length: int | None = None,
+    plot_options: Mapping[str, object] | None = None,
 ) -> tuple[Schedule, dict[str, int]]:
     """The schedule named (or written out) by the command-line words, and the arguments filled in.
 
     ``length``: the value for a missing length argument (``total_steps``, ``total``), if any.
+    ``plot_options``: plot's own options (``--log-y``), each with the value it was given on the command line
+    (None when it was not): a word that names none of the schedule's arguments is compared with them too.
 
     Raises:
         SpecError: unknown name or argument, unreadable value, missing argument, or the schedule's
@@ -348,7 +381,7 @@ def build_schedule(
     name = resolve_name(name_or_expression)
     factory = _FACTORIES[name]
     params, hints = _parameters(factory), _hints(factory)
-    texts = _split_words(words, params, hints)
+    texts = _split_words(words, params, hints, plot_options or {})
     kwargs = {k: convert(k, hints.get(k, Any), v) for k, v in texts.items()}
     filled = {
         p.name: length

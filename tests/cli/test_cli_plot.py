@@ -372,6 +372,45 @@ def test_bad_arguments_exit_2_with_usage(
     )
 
 
+@pytest.mark.parametrize(
+    ("words", "hint"),
+    [
+        (["--out", "x.png"], "(did you mean plot's --output?)"),
+        (["--logy"], "(did you mean plot's --log-y?)"),
+        (["--log_y"], "(did you mean plot's --log-y?)"),
+        (["log_y=1"], "(did you mean plot's --log-y?)"),
+        (["--no-momentums"], "(did you mean plot's --no-momentum?)"),
+        (["--steps-per-epochs", "10"], "(did you mean plot's --steps-per-epoch?)"),
+        (["--max-l", "0.2"], "(did you mean --max-lr?)"),  # the schedule's own argument
+        (["max_l=0.2"], "(did you mean max_lr?)"),
+    ],
+)
+def test_a_slip_in_one_of_plots_own_options_is_named_as_plots(
+    words: list[str], hint: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # review 118: every word plot does not know went to the schedule: "--out" was blamed on it, "--logy"
+    # (last on the line) was told it "needs a value", as if it existed
+    code, _, err = run(
+        [
+            "plot",
+            "OneCycle",
+            "--max-lr",
+            "0.1",
+            "--total-steps",
+            "100",
+            *words,
+            "-o",
+            str(tmp_path / "a.png"),
+        ],
+        capsys,
+    )
+    assert code == 2 and "usage: lightning-lr plot" in err
+    assert (
+        f"lightning-lr plot: error: unknown argument {words[0]!r} {hint}; this schedule takes max_lr," in err
+    )
+    assert "needs a value" not in err and not list(tmp_path.iterdir())
+
+
 def test_lambda_returning_a_bad_value_is_a_usage_error(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
