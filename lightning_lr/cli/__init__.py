@@ -254,7 +254,7 @@ def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
             parser.print_help()
         else:
             try:
-                print(schedule_help(args.schedule))
+                print(schedule_help(args.schedule, _given_options(parser, args)))
             except SpecError as exc:
                 parser.error(str(exc))
         return 0

@@ -392,6 +392,7 @@ def build_schedule(
     missing = [p.name for p in params if p.default is p.empty and p.name not in kwargs]
     if missing:
         hint = " or give --steps/--epochs" if any(m in LENGTH_ARGUMENTS for m in missing) else ""
+        hint += _shadowed_hint(name, missing, plot_options or {})
         raise SpecError(f"{name} needs {', '.join(missing)}{hint} (try: lightning-lr plot {name} --help)")
     try:
         schedule = factory(**kwargs)
@@ -399,6 +400,27 @@ def build_schedule(
         text = str(exc)  # the schedules name themselves in their errors already
         raise SpecError(text if text.startswith(f"{name}: ") else f"{name}: {text}") from None
     return schedule, filled
+
+
+def _shadowed(param: str, plot_options: Collection[str]) -> str | None:
+    """The option of plot's own that ``param``'s ``--flag`` spelling would be read as, if any (warmup's
+    ``steps`` and plot's ``--steps``): such an argument is given as ``name=value``."""
+    flag = "--" + param.replace("_", "-")
+    return flag if flag in plot_options else None
+
+
+def _shadowed_hint(name: str, missing: list[str], plot_options: Mapping[str, object]) -> str:
+    """How to give a missing argument that plot's own option of the same name took (review 118: ``plot warmup
+    ... --steps 100`` was told that warmup needs steps and sent to a help that listed ``--steps``)."""
+    for param in missing:
+        flag = _shadowed(param, plot_options)
+        if flag is None:
+            continue
+        value = plot_options[flag]
+        if value is None:
+            return f"; give it as {param}=N, since {flag} is plot's own option"
+        return f": {flag} {value} is plot's own option, not {name}'s; give {name}'s as {param}={value}"
+    return ""
 
 
 def _hint_text(hint: Any) -> str:
@@ -414,8 +436,11 @@ def _hint_text(hint: Any) -> str:
     return f"{text} | none" if optional else text
 
 
-def schedule_help(name: str) -> str:
-    """The arguments of one schedule (name, type, default) and the first paragraph of its docstring."""
+def schedule_help(name: str, plot_options: Collection[str] = ()) -> str:
+    """The arguments of one schedule (name, type, default) and the first paragraph of its docstring.
+
+    ``plot_options``: plot's own options; an argument whose ``--flag`` is one of them is shown as
+    ``name=N``, the spelling that reaches the schedule."""
     name = resolve_name(name)
     factory = _FACTORIES[name]
     hints = _hints(factory)
@@ -434,5 +459,8 @@ def schedule_help(name: str) -> str:
         else:
             default = "required"
         flag = "--" + p.name.replace("_", "-")
+        if _shadowed(p.name, plot_options):
+            default += f" ({flag} is plot's own option)"
+            flag = f"{p.name}=N"
         lines.append(f"  {flag:<22} {_hint_text(hints.get(p.name, Any)):<34} {default}")
     return "\n".join(lines)

@@ -411,6 +411,29 @@ def test_a_slip_in_one_of_plots_own_options_is_named_as_plots(
     assert "needs a value" not in err and not list(tmp_path.iterdir())
 
 
+def test_an_argument_named_like_one_of_plots_options_is_told_as_name_equals_value(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # review 118: `plot warmup --help` listed --steps, which is plot's own option; given so, warmup was told
+    # it "needs steps (try: lightning-lr plot warmup --help)", back to the help that said --steps
+    code, out, _ = run(["plot", "warmup", "--help"], capsys)
+    assert code == 0
+    arguments = [line.split()[0] for line in out.splitlines()[5:]]
+    assert arguments == ["--schedule", "steps=N", "--start"]
+    assert out.splitlines()[6].endswith("required (--steps is plot's own option)")
+    png = str(tmp_path / "w.png")
+    code, _, err = run(["plot", "warmup", "CosineDecay(0.1, total=900)", "--steps", "100", "-o", png], capsys)
+    assert code == 2 and "usage: lightning-lr plot" in err
+    assert (
+        "error: warmup needs steps: --steps 100 is plot's own option, not warmup's; give warmup's as steps=100 "
+        "(try: lightning-lr plot warmup --help)" in err
+    )
+    code, _, err = run(["plot", "warmup", "CosineDecay(0.1, total=900)", "-o", png], capsys)
+    assert "error: warmup needs steps; give it as steps=N, since --steps is plot's own option" in err
+    code, out, err = run(["plot", "warmup", "CosineDecay(0.1, total=900)", "steps=100", "-o", png], capsys)
+    assert code == 0 and "boundaries=[100]" in out, err
+
+
 def test_lambda_returning_a_bad_value_is_a_usage_error(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
