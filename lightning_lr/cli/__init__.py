@@ -18,8 +18,10 @@ import contextlib
 import importlib.util
 import os
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 __all__ = ["build_parser", "main"]
 
@@ -405,6 +407,16 @@ def _run_demo(args: argparse.Namespace, words: list[str]) -> int:
     return 0
 
 
+def _warning_printer(command: str) -> Callable[..., None]:
+    """``warnings.showwarning`` for the command: ``lightning-lr plot: warning: ...``, one line per warning,
+    without Python's file, line number and source line (review 118: a line of the package's own source)."""
+
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        print(f"lightning-lr {command}: warning: {message}", file=sys.stderr)
+
+    return show
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``lightning-lr`` with ``argv`` (default ``sys.argv[1:]``); returns the exit status.
 
@@ -423,7 +435,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args, words = parser.parse_known_args(argv)
         if args.command != "plot" and words:
             args.parser.error(f"unrecognized arguments: {' '.join(words)}")
-        return int(args.func(args, words))
+        with warnings.catch_warnings():
+            warnings.showwarning = _warning_printer(args.command)
+            return int(args.func(args, words))
     except BrokenPipeError:
         # the reader closed the pipe (`lightning-lr plot ... --help | head`): nothing to say, and the
         # interpreter's own flush of stdout at exit must not say it either

@@ -20,10 +20,12 @@ import collections.abc
 import difflib
 import importlib
 import inspect
+import itertools
 import math
 import re
 import types
 import typing
+import warnings
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
@@ -285,8 +287,9 @@ def _split_words(
     params: list[inspect.Parameter],
     hints: dict[str, Any],
     plot_options: Collection[str] = (),
-) -> dict[str, str]:
-    """``--opt value``, ``--flag``, ``--no-flag``, ``key=value`` and positional values -> {name: text}.
+) -> tuple[dict[str, str], list[str]]:
+    """``--opt value``, ``--flag``, ``--no-flag``, ``key=value`` and positional values -> {name: text}, and
+    the names given by position, in order.
 
     ``plot_options``: plot's own options, for the hint when a word names none of the schedule's arguments."""
     by_name = {p.name: p for p in params}
@@ -340,15 +343,44 @@ def _split_words(
             positional.append(word)
         i += 1
     if len(positional) > len(params):
+        lists = [k for k, p in enumerate(params) if _is_list(hints.get(p.name))]
+        one = (
+            f"; a list is one value, with commas: {params[lists[0]].name}={','.join(positional[lists[0] : lists[0] + 2])}"
+            if lists
+            else ""
+        )
         raise SpecError(
             f"too many values: {len(positional)} given, the schedule takes {len(params)} "
-            f"({', '.join(p.name for p in params)})"
+            f"({', '.join(p.name for p in params)}){one}"
         )
     for p, text in zip(params, positional, strict=False):
         if p.name in given:
             raise SpecError(f"{p.name} is given twice (as the value {text!r} in position and by name)")
         given[p.name] = text
-    return given
+    return given, [p.name for p in params[: len(positional)]]
+
+
+def _is_list(hint: Any) -> bool:
+    return typing.get_origin(_unwrap_optional(hint)[0]) is collections.abc.Sequence
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _by_position_note(hints: dict[str, Any], texts: dict[str, str], by_position: list[str]) -> str:
+    """How a value given by position after a list given by position was read, or "" (review 118: ``plot
+    MultiStepDecay 0.1 5 10`` took 10 as gamma, and its GrowthWarning did not say why)."""
+    for k, (name, after) in enumerate(itertools.pairwise(by_position)):
+        if _is_list(hints.get(name)) and not _is_list(hints.get(after)):
+            value = texts[after].strip()
+            belongs = (
+                f"; a list is one value, with commas: {name}={texts[name]},{value} if {value} belongs to {name}"
+                if value.isdigit()  # a number that could be one of the list's
+                else ""
+            )
+            return f" ({after}={value} is the {_ordinal(k + 2)} value, read by position{belongs})"
+    return ""
 
 
 # The arguments that are the length of the whole schedule: when they are not given, ``plot`` takes them
@@ -381,7 +413,7 @@ def build_schedule(
     name = resolve_name(name_or_expression)
     factory = _FACTORIES[name]
     params, hints = _parameters(factory), _hints(factory)
-    texts = _split_words(words, params, hints, plot_options or {})
+    texts, by_position = _split_words(words, params, hints, plot_options or {})
     kwargs = {k: convert(k, hints.get(k, Any), v) for k, v in texts.items()}
     filled = {
         p.name: length
@@ -394,11 +426,18 @@ def build_schedule(
         hint = " or give --steps/--epochs" if any(m in LENGTH_ARGUMENTS for m in missing) else ""
         hint += _shadowed_hint(name, missing, plot_options or {})
         raise SpecError(f"{name} needs {', '.join(missing)}{hint} (try: lightning-lr plot {name} --help)")
+    # said with the schedule's own error or warning, which would not tell how its value was read
+    note = _by_position_note(hints, texts, by_position)
     try:
-        schedule = factory(**kwargs)
+        with warnings.catch_warnings(record=bool(note)) as caught:
+            if note:
+                warnings.simplefilter("always")
+            schedule = factory(**kwargs)
     except (TypeError, ValueError) as exc:
         text = str(exc)  # the schedules name themselves in their errors already
-        raise SpecError(text if text.startswith(f"{name}: ") else f"{name}: {text}") from None
+        raise SpecError((text if text.startswith(f"{name}: ") else f"{name}: {text}") + note) from None
+    for caught_warning in caught or ():
+        warnings.warn(f"{caught_warning.message}{note}", caught_warning.category, stacklevel=2)
     return schedule, filled
 
 

@@ -459,6 +459,60 @@ def test_python_m_entry_point_reports_errors_without_traceback(tmp_path: Path) -
     assert "Traceback" not in proc.stderr
 
 
+def test_a_value_read_by_position_after_a_list_is_said_and_warnings_are_one_line(tmp_path: Path) -> None:
+    # review 118: `plot MultiStepDecay 0.1 5 10` took 10 as gamma; the GrowthWarning did not say how it was
+    # read, and Python's format printed a line of the package's source under it
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-m", "lightning_lr", "plot", "MultiStepDecay", "0.1", "5", "10", "-o", "m.png"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"},
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines() == [
+        "lightning-lr plot: warning: MultiStepDecay: gamma=10 > 1 makes the value grow 10x at each milestone; "
+        "a decay needs gamma < 1 (gamma=10 is the 3rd value, read by position; a list is one value, with "
+        "commas: milestones=5,10 if 10 belongs to milestones)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("words", "message"),
+    [
+        (
+            ["0.1", "5", "0"],
+            "MultiStepDecay: gamma must be > 0, got 0 (gamma=0 is the 3rd value, read by position;",
+        ),
+        (
+            ["0.1", "5", "-1"],
+            "MultiStepDecay: gamma must be > 0, got -1 (gamma=-1 is the 3rd value, read by position)",
+        ),
+        (
+            ["0.1", "5", "10", "20"],
+            "too many values: 4 given, the schedule takes 3 (initial, milestones, gamma); a list is one value, "
+            "with commas: milestones=5,10",
+        ),
+    ],
+)
+def test_an_error_after_a_list_given_by_position_says_how_the_values_were_read(
+    words: list[str], message: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(["plot", "MultiStepDecay", *words, "-o", str(tmp_path / "m.png")], capsys)
+    assert code == 2 and f"lightning-lr plot: error: {message}" in err
+
+
+def test_values_by_position_that_raise_nothing_are_not_remarked(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = run(
+        ["plot", "MultiStepDecay", "0.1", "5,10", "0.5", "-o", str(tmp_path / "m.png")], capsys
+    )
+    assert code == 0 and err == "" and "MultiStepDecay(initial=0.1, milestones=[5, 10], gamma=0.5)" in out
+
+
 @pytest.mark.parametrize(
     ("words", "message"),
     [
