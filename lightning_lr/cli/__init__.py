@@ -130,9 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``lightning-lr`` argument parser (``demo`` and ``plot`` subcommands).
 
     Example:
-        >>> args = build_parser().parse_args(["demo", "--epochs", "3", "--devices", "0,1"])
-        >>> args.epochs, args.devices, str(args.output_dir)
-        (3, [0, 1], 'lightning_lr_demo')
+        >>> args = build_parser().parse_args(["demo", "--epochs", "3", "--accelerator", "gpu", "--devices", "0,1"])
+        >>> args.epochs, args.accelerator, args.devices, str(args.output_dir)
+        (3, 'gpu', [0, 1], 'lightning_lr_demo')
     """
     from ._spec import schedule_names
 
@@ -162,7 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--devices",
         type=_devices,
         default=1,
-        help="number of devices, -1 for all, or indices such as 0,1 (default 1)",
+        help="number of devices (default 1); -1 (all) and indices such as 0,1 are for GPUs only "
+        "(--accelerator gpu): --accelerator cpu takes a number of processes",
     )
     demo.add_argument(
         "--epochs", type=_int_in(1, 1000), default=12, help="epochs per training run (default 12)"

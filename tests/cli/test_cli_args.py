@@ -39,6 +39,17 @@ def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
         assert option in out
 
 
+def test_demo_help_says_which_devices_forms_are_for_gpus_only(capsys: pytest.CaptureFixture[str]) -> None:
+    # review 118: the help offered -1 and 0,1, and the default --accelerator cpu refuses both
+    code, out, _ = run(["demo", "--help"], capsys)
+    assert code == 0
+    devices = " ".join(out.split("--devices DEVICES")[-1].split("--epochs")[0].split())
+    assert devices == (
+        "number of devices (default 1); -1 (all) and indices such as 0,1 are for GPUs only (--accelerator "
+        "gpu): --accelerator cpu takes a number of processes"
+    )
+
+
 def test_demo_defaults() -> None:
     args = build_parser().parse_args(["demo"])
     assert args.accelerator == "cpu"
