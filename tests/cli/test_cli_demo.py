@@ -89,6 +89,29 @@ def test_demo_end_to_end_quick(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert re.split(r"\s{2,}", rows[0])[1].startswith("OneCycle(max_lr=")
 
 
+def test_a_one_epoch_demo_decays_within_the_run_without_warning_about_itself(tmp_path: Path) -> None:
+    # review 118: `demo --epochs 1` warned that its StepDecay(every=Epochs(1)) never takes effect, and the
+    # table labelled that run, equal to the constant one, "every 1 epoch"
+    import warnings
+
+    from lightning_lr.cli._demo import DemoConfig, run_demo
+
+    printed: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run_demo(DemoConfig(output_dir=tmp_path / "out", epochs=1, print_fn=printed.append))
+    assert result is not None
+    assert not [str(w.message) for w in caught if "StepDecay" in str(w.message)]
+    constant, step = result.runs[1], result.runs[2]
+    assert step.schedule == f"StepDecay({result.suggestion:.3g}, x0.5 every fifth of the run)"
+    assert step.schedule in result.table
+    # halved four times, at each fifth of the run (the constant run holds one LR)
+    assert sorted({round(lr / result.suggestion, 6) for lr in step.lrs}) == [0.0625, 0.125, 0.25, 0.5, 1.0]
+    assert len(set(constant.lrs)) == 1
+    hparams = yaml.safe_load((tmp_path / "out" / "step_decay" / "hparams.yaml").read_text())
+    assert hparams["every_fraction"] == 0.2 and "every_epochs" not in hparams
+
+
 def test_table_counts_epochs_to_target() -> None:
     runs = [
         RunResult("a", "Constant(value=0.1)", val_acc=[0.5, 0.96, 0.97], seconds=1.25),
