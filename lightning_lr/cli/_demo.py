@@ -94,7 +94,10 @@ class DemoResult:
 # ---------------------------------------------------------------------------------------------
 @contextlib.contextmanager
 def _quiet() -> Iterator[None]:
-    loggers = [logging.getLogger(n) for n in ("lightning.pytorch", "lightning.fabric", "lightning")]
+    # review 118: with pytorch_lightning installed beside lightning, importing lightning_lr imports it, and
+    # Lightning's messages then go to the standalone packages' loggers: quiet both namespaces
+    names = ("lightning.pytorch", "lightning.fabric", "lightning", "pytorch_lightning", "lightning_fabric")
+    loggers = [logging.getLogger(n) for n in names]
     levels = [lg.level for lg in loggers]
     with warnings.catch_warnings():
         from lightning.fabric.utilities.warnings import PossibleUserWarning

@@ -112,6 +112,30 @@ def test_a_one_epoch_demo_decays_within_the_run_without_warning_about_itself(tmp
     assert hparams["every_fraction"] == 0.2 and "every_epochs" not in hparams
 
 
+def test_the_demo_prints_no_lightning_banner_when_pytorch_lightning_is_installed_beside_it(
+    tmp_path: Path,
+) -> None:
+    # review 118: importing lightning_lr imports pytorch_lightning when it is installed, Lightning's messages
+    # then go to its loggers, which the demo did not quiet: three GPU/TPU/Tip banners on stderr
+    import subprocess
+    import sys
+
+    pytest.importorskip("pytorch_lightning")
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-m", "lightning_lr", "demo", "--epochs", "1", "--output-dir", "out"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"},
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    for banner in ("GPU available", "TPU available", "Tip:", "Trainer.fit` stopped"):
+        assert banner not in proc.stderr, proc.stderr
+    assert "step decay" in proc.stdout
+
+
 def test_table_counts_epochs_to_target() -> None:
     runs = [
         RunResult("a", "Constant(value=0.1)", val_acc=[0.5, 0.96, 0.97], seconds=1.25),
