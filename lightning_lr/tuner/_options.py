@@ -32,6 +32,7 @@ from ._rules import METHODS, MIN_POINTS
 __all__ = [
     "CALLBACK_PEERS_NAMES",
     "MODES",
+    "MOMENTUM_PEERS_NAMES",
     "PEERS_NAMES",
     "PLACES",
     "RETRY_FACTOR",
@@ -83,6 +84,28 @@ CALLBACK_PEERS_NAMES = {
     "num_training_steps": "num_steps (Lightning's LearningRateFinder num_training_steps)",
     "train_loader": "nothing: the callback tests on the data given to trainer.fit (torch-lr-finder's train_loader)",
     "val_loader": ("val_loss=True, with validation data given to trainer.fit (torch-lr-finder's val_loader)"),
+}
+_HELD_LR = "lr (the momentum range test holds one LR; {peer} sweeps the LR)"
+#: ``Tuner.momentum_range_test``'s: the peers' names that fit it, and those of ``lr_range_test`` and of the
+#: 1cycle momentum that people carry over (review 118: ``max_lr=`` met Python's bare unexpected-keyword error)
+MOMENTUM_PEERS_NAMES = {
+    **TUNER_PEERS_NAMES,
+    "min_lr": _HELD_LR.format(peer="lr_range_test's min_lr"),
+    "max_lr": _HELD_LR.format(peer="lr_range_test's max_lr"),
+    "start_lr": _HELD_LR.format(peer="torch-lr-finder's and fastai's start_lr"),
+    "end_lr": _HELD_LR.format(peer="torch-lr-finder's and fastai's end_lr"),
+    "base_momentum": "min_momentum (OneCycle's and torch's base_momentum, the low end of the momentum)",
+    "betas": (
+        "min_momentum and max_momentum: the test sweeps beta1 of an Adam-family optimizer and keeps its beta2"
+    ),
+    "method": "nothing: result.suggestion() is the momentum of lowest smoothed loss (lr_range_test's method)",
+    "suggest_funcs": "nothing: result.suggestion() is the momentum of lowest smoothed loss (fastai's suggest_funcs)",
+    "apply": "nothing: the momentum range test applies nothing; set the momentum from result.suggestion()",
+    "update_attr": (
+        "nothing: the momentum range test applies nothing; set the momentum from result.suggestion() "
+        "(Lightning's lr_find update_attr)"
+    ),
+    "confirm": "nothing: the momentum range test has no confirmation stage (lr_range_test's confirm)",
 }
 #: where the snapshot keeps its copies (``lightning_lr.tuner._place``)
 PLACES = ("device", "host", "auto")

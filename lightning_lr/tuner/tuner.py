@@ -14,7 +14,7 @@ from .. import _lightning_compat as L
 from .. import _validate as V
 from ._core import Result, check_no_finder, check_strategy
 from ._momentum import MomentumRangeTestResult
-from ._options import TUNER_PEERS_NAMES, LROptions, MomentumOptions, SweepOptions
+from ._options import MOMENTUM_PEERS_NAMES, TUNER_PEERS_NAMES, LROptions, MomentumOptions, SweepOptions
 from ._own_fit import own_fit
 from ._result import RangeTestResult
 from ._weight_decay import WeightDecayResult
@@ -296,6 +296,7 @@ class Tuner(_LightningTuner):
         assert result is None or isinstance(result, (RangeTestResult, WeightDecayResult))
         return result
 
+    @V.known_as(MOMENTUM_PEERS_NAMES)
     def momentum_range_test(
         self,
         model: pl.LightningModule,

@@ -1359,6 +1359,32 @@ def test_a_peers_name_for_a_range_test_argument_is_refused_with_ours(
 @pytest.mark.parametrize(
     ("name", "hint"),
     [
+        ("max_lr", r"pass lr \(the momentum range test holds one LR; lr_range_test's max_lr sweeps the LR\)"),
+        ("min_lr", r"pass lr \(the momentum range test holds one LR; lr_range_test's min_lr sweeps the LR\)"),
+        ("base_momentum", r"pass min_momentum \(OneCycle's and torch's base_momentum, the low end"),
+        ("num_iter", r"pass num_steps \(torch-lr-finder's num_iter\)"),
+        ("betas", r"pass min_momentum and max_momentum: the test sweeps beta1 of an Adam-family optimizer"),
+        ("method", r"pass nothing: result\.suggestion\(\) is the momentum of lowest smoothed loss"),
+    ],
+)
+def test_a_name_from_the_lr_test_or_a_peer_given_to_the_momentum_test_is_refused_with_ours(
+    tmp_path: Any, name: str, hint: str
+) -> None:
+    # review 118: momentum_range_test(max_lr=..., base_momentum=..., num_iter=...) met Python's bare
+    # "unexpected keyword argument", where lr_range_test names what to pass
+    model = TinyModel()
+    before = [p.detach().clone() for p in model.parameters()]
+    with pytest.raises(
+        TypeError,
+        match=rf"^Tuner\.momentum_range_test\(\) got an unexpected keyword argument '{name}': {hint}",
+    ):
+        Tuner(trainer(tmp_path)).momentum_range_test(model, loader(), **{name: 1})
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
+
+
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
         (
             "show",
             r"pass nothing: plot\(\) returns the figure; call matplotlib\.pyplot\.show\(\) \(Lightning's",
