@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from . import _rules
-from ._curve import SweepResult, fmt
+from ._curve import SweepResult, fmt, short
 from ._options import MomentumOptions
 
 __all__ = ["MomentumRangeTestResult"]
@@ -60,6 +61,21 @@ class MomentumRangeTestResult(SweepResult):
 
     def __post_init__(self) -> None:
         self._check()
+        # review 118: momentums of 1 and above, or out of order, were taken (from a JSON file too), as the
+        # sweep itself refuses max_momentum >= 1
+        swept = self.momentums
+        for t, m in enumerate(swept):
+            if not 0.0 <= m < 1.0:
+                raise ValueError(
+                    f"momentums must be in [0, 1) (the momentum or Adam beta1 of each step), got {m!r} at step "
+                    f"{t} of {short(list(swept))}"
+                )
+        for t, (a, b) in enumerate(itertools.pairwise(swept), start=1):
+            if b < a:
+                raise ValueError(
+                    f"momentums must not decrease (the sweep's momentums in the order it took them), got {b!r} "
+                    f"after {a!r} at step {t} of {short(list(swept))}"
+                )
 
     @classmethod
     def _from_fields(cls, data: Mapping[str, Any]) -> MomentumRangeTestResult:

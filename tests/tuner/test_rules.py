@@ -416,6 +416,43 @@ def test_momentum_result_rules() -> None:
 
 
 @pytest.mark.parametrize(
+    ("momentums", "message"),
+    [
+        (
+            [0.8, 0.9, 1.0, 1.1, 1.2],
+            "momentums must be in [0, 1) (the momentum or Adam beta1 of each step), got 1.0 at step 2 of "
+            "[0.8, 0.9, 1.0, 1.1, 1.2]",
+        ),
+        (
+            [-0.1, 0.5, 0.6, 0.7, 0.8],
+            "momentums must be in [0, 1) (the momentum or Adam beta1 of each step), got -0.1 at step 0",
+        ),
+        (
+            [0.9, 0.95, 0.9, 0.97, 0.98],
+            "momentums must not decrease (the sweep's momentums in the order it took them), got 0.9 after 0.95 "
+            "at step 2 of [0.9, 0.95, 0.9, 0.97, 0.98]",
+        ),
+    ],
+)
+def test_a_momentum_result_refuses_momentums_a_sweep_cannot_take_also_from_a_file(
+    tmp_path: Any, momentums: list[float], message: str
+) -> None:
+    # review 118: momentums >= 1 or out of order were taken, also through load(), where the sweep itself
+    # refuses max_momentum >= 1
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}"):
+        MomentumRangeTestResult(momentums, [1.0] * 5, [0.01] * 5)
+    data = MomentumRangeTestResult([0.8, 0.85, 0.9, 0.95, 0.97], [1.0] * 5, [0.01] * 5).to_dict()
+    data["momentums"] = momentums
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}"):
+        MomentumRangeTestResult.from_dict(data)
+    (tmp_path / "m.json").write_text(json.dumps(data))
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}"):
+        MomentumRangeTestResult.load(tmp_path / "m.json")
+    # a held stretch is no decrease (a float32 beta1 can round two close steps to one value)
+    assert MomentumRangeTestResult([0.0, 0.5, 0.5, 0.9, 0.99], [1.0] * 5, [0.01] * 5).momentums[2] == 0.5
+
+
+@pytest.mark.parametrize(
     ("losses", "edge"),
     [(lambda m: 2.0 - m, "top"), (lambda m: 1.0 + m, "bottom"), (lambda m: (m - 0.9) ** 2 + 1.0, None)],
     ids=["top", "bottom", "inside"],
