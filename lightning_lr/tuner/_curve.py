@@ -151,7 +151,8 @@ _FIGURE_SUFFIXES = frozenset(
 
 
 def save_json(data: dict[str, Any], path: str | os.PathLike[str]) -> None:
-    """Write ``data`` as strict JSON (no NaN constants) to ``path``; a figure's suffix is refused."""
+    """Write ``data`` as strict JSON (no NaN constants) to ``path``; a figure's suffix is refused, and so is a
+    path whose folder does not exist, naming it (folders are not made)."""
     where = _path(path)
     suffix = os.path.splitext(os.fsdecode(where))[1].lower()
     if suffix in _FIGURE_SUFFIXES:
@@ -160,9 +161,36 @@ def save_json(data: dict[str, Any], path: str | os.PathLike[str]) -> None:
             "a JSON file's path (save writes the result as JSON; for a figure, result.plot().savefig(path))",
             path,
         )
-    with open(where, "w", encoding="utf-8") as f:
+    try:
+        f = open(where, "w", encoding="utf-8")  # noqa: SIM115 - closed by the with below
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        _no_folder(os.fsdecode(where), exc)
+        raise
+    with f:
         json.dump(data, f, indent=1, allow_nan=False)
         f.write("\n")
+
+
+def _no_folder(path: str, exc: OSError) -> None:
+    """Raise ``exc``'s type with a message naming ``path`` and the folder of it that is missing or is a file
+    (review 118: ``save("nodir/mom.json")`` raised a bare FileNotFoundError); return when its folder is there."""
+    folder = os.path.dirname(path)
+    if not folder or os.path.isdir(folder):
+        return
+    # the first folder of the path that is not there (or is a file): the one to make
+    first = folder
+    while os.path.dirname(first) not in ("", first) and not os.path.isdir(os.path.dirname(first)):
+        first = os.path.dirname(first)
+    if os.path.exists(first):
+        why = f"{first!r} is a file, not a folder; give a path in a folder"
+    else:
+        why = (
+            f"the folder {first!r} does not exist (save makes no folders; create it first, e.g. "
+            f"os.makedirs({folder!r}, exist_ok=True))"
+        )
+    error = type(exc)(f"cannot save to path={path!r}: {why}")
+    error.errno = exc.errno  # as open's own error (str() stays the message; a filename would replace it)
+    raise error from None
 
 
 def load_json(path: str | os.PathLike[str]) -> Any:

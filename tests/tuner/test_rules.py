@@ -772,6 +772,35 @@ def test_a_path_that_is_no_file_path_is_named(tmp_path: Any, path: Any) -> None:
     assert RangeTestResult.load(tmp_path / "r.json") == RangeTestResult.load(os.fsencode(tmp_path / "r.json"))
 
 
+def test_save_into_a_folder_that_is_not_there_names_the_path_and_the_folder(tmp_path: Any) -> None:
+    # review 118: result.save("nodir/mom.json") raised a bare FileNotFoundError naming neither
+    moms = np.linspace(0.8, 0.99, 5)
+    results = [
+        sample(),
+        WeightDecayResult([sample(weight_decay=0.0), sample(weight_decay=1e-4)]),
+        MomentumRangeTestResult(moms, [1.0] * 5, [1e-2] * 5),
+    ]
+    path = tmp_path / "nodir" / "sub" / "r.json"
+    for result in results:
+        with pytest.raises(FileNotFoundError) as caught:
+            result.save(path)
+        assert str(caught.value) == (
+            f"cannot save to path={str(path)!r}: the folder {str(tmp_path / 'nodir')!r} does not exist (save makes "
+            f"no folders; create it first, e.g. os.makedirs({str(path.parent)!r}, exist_ok=True))"
+        )
+        assert caught.value.errno == 2
+    (tmp_path / "file").write_text("")
+    with pytest.raises(NotADirectoryError) as refused:
+        results[2].save(tmp_path / "file" / "m.json")
+    assert str(refused.value) == (
+        f"cannot save to path={str(tmp_path / 'file' / 'm.json')!r}: {str(tmp_path / 'file')!r} is a file, not "
+        f"a folder; give a path in a folder"
+    )
+    with pytest.raises(ValueError, match=r"^path must be a JSON file's path"):  # the suffix is checked first
+        results[0].save(tmp_path / "nodir" / "lr_find.png")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
 @pytest.mark.parametrize("name", ["lr_find.png", "curve.PDF", "r.svg"])
 def test_save_refuses_a_figures_path_and_load_names_a_file_that_is_not_json(tmp_path: Any, name: str) -> None:
     # review 117: save("lr_find.png") wrote JSON into a file named as a picture, without a word, and load() of
