@@ -116,25 +116,32 @@ def per_rank(trainer: pl.Trainer, value: float) -> list[float]:
 
 def same_on_every_rank(trainer: pl.Trainer, owner: str, what: str, given: str) -> None:
     """Under DDP, an error on every rank unless every rank was ``given`` what rank 0 was (a text: a repr of
-    options or arguments; object addresses, which differ per process, are left out). A collective: every rank
-    must call it. Ranks given other settings trained at their own LRs, their model copies apart, or waited on
-    each other forever when their steps differed (review 118: ``LRRangeTest(num_steps=10)`` on one rank and
-    15 on the other hung without a word)."""
+    options or arguments; object addresses, which differ per process, are left out), naming what each rank
+    that differs was given. A collective: every rank must call it. Ranks given other settings trained at
+    their own LRs, their model copies apart, or waited on each other forever when their steps differed
+    (review 118: ``LRRangeTest(num_steps=10)`` on one rank and 15 on the other hung without a word)."""
     if trainer.world_size <= 1:
         return
     mine = re.sub(r" at 0x[0-9a-fA-F]+", "", given)
-    theirs = trainer.strategy.broadcast(mine, src=0)
-    differs = torch.tensor([float(theirs != mine)], device=trainer.strategy.root_device)
-    if float(trainer.strategy.reduce(differs, reduce_op="max")) > 0:
-        here = (
-            f"rank {trainer.global_rank} was given {mine}"
-            if theirs != mine
-            else "another rank was given something else (its error says what)"
-        )
+    if torch.distributed.is_available() and torch.distributed.is_initialized():
+        texts: list[Any] = [None] * torch.distributed.get_world_size()
+        torch.distributed.all_gather_object(texts, mine)
+        first = texts[0]
+        others = [f"rank {i} was given {t}" for i, t in enumerate(texts) if t != first]
+    else:  # a strategy without torch.distributed: rank 0's text, and whether any rank's differs
+        first = trainer.strategy.broadcast(mine, src=0)
+        differs = torch.tensor([float(first != mine)], device=trainer.strategy.root_device)
+        others = []
+        if float(trainer.strategy.reduce(differs, reduce_op="max")) > 0:
+            here = first != mine
+            others = [
+                f"rank {trainer.global_rank} was given {mine}" if here else "another rank something else"
+            ]
+    if others:
         raise ValueError(
-            f"{owner}: the ranks were given different {what}: rank 0 was given {theirs}, {here}. Every rank "
-            f"must be given the same (set them from the same config, not from the rank or an unseeded random "
-            f"number)"
+            f"{owner}: the ranks were given different {what}: rank 0 was given {first}, {', '.join(others)}. "
+            f"Every rank must be given the same (set them from the same config, not from the rank or an "
+            f"unseeded random number)"
         )
 
 
