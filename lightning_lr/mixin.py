@@ -214,7 +214,8 @@ def _declared(module: Any) -> ScheduleCallback | None:
     declaration is built anew for a fit only: ``trainer.validate/test/predict`` after a fit, or a call of one's
     own, keep the last fit's callback and its plan (review 105 left: they replaced it with an unplanned one)."""
     trainer = getattr(module, "_trainer", None)
-    schedule = _declared_callback(module, fresh=trainer is not None and trainer.state.fn == "fit")
+    fitting = trainer is not None and trainer.state.fn == "fit" and trainer.state.status == "running"
+    schedule = _declared_callback(module, fresh=fitting)  # (fn stays "fit" after the fit: review 119)
     _warn_schedule_in_hparams(module)
     if schedule is None:
         rank_zero_info(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -214,12 +215,20 @@ class LRSchedule(ScheduleCallback):
         try:
             out = spec(run)
         except TypeError as exc:
+            # Python names the type of an operand it cannot take in quotes ("... 'float' and 'RunInfo'"): a function
+            # of the step; else a slip inside a function of the run, whose own error says it
+            if "'RunInfo'" not in str(exc):
+                raise
             raise TypeError(
                 f"{self.name}: the {name} function {qual} is called once at fit start with the run's RunInfo and "
                 f"must return a Schedule or a list; calling it raised {type(exc).__name__}: {exc}{step}"
             ) from exc
         if isinstance(out, (Schedule, list, tuple)) or (out is None and name == "momentum"):
             return _check_spec(self.name, f"{name} (returned by {qual})", out, allow_none=True)
+        if isinstance(out, type) and issubclass(out, Schedule):
+            step = f"; build one: {out.__name__}(...)"
+        elif not isinstance(out, numbers.Real):  # only a number says the function was one of the step
+            step = ""
         raise TypeError(
             f"{self.name}: the {name} function {qual} returned {out!r}; it must return a Schedule or a list "
             f"with one Schedule (or None) per param group{step}"

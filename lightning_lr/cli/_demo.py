@@ -226,8 +226,14 @@ def _log_result(trainer: Any, run: RunResult, hparams: dict[str, Any]) -> None:
 
 def _written_by_demo(path: Path) -> bool:
     """Whether ``path``, in one of the demo's run folders, is a file a demo writes there: TensorBoard's event
-    files and the logger's ``hparams.yaml``."""
-    return path.is_file() and (path.name.startswith("events.out.tfevents.") or path.name == "hparams.yaml")
+    files and the logger's ``hparams.yaml`` (or a file browser's own, :data:`_SYSTEM_FILES`)."""
+    return path.is_file() and (
+        path.name.startswith("events.out.tfevents.") or path.name in ("hparams.yaml", *_SYSTEM_FILES)
+    )
+
+
+#: what a file browser writes into any folder it shows (review 119: a demo folder opened in Finder was refused)
+_SYSTEM_FILES = (".DS_Store", "Thumbs.db", "desktop.ini")
 
 
 def _clear_previous_logs(config: DemoConfig) -> bool:

@@ -273,6 +273,8 @@ def _unknown(
         hint = ""
     elif close[0] in theirs:
         hint = f" (did you mean plot's {theirs[close[0]]}?)"
+    elif "--" + close[0].replace("_", "-") in plot_options:  # the schedule's, named like plot's own option
+        hint = f" (did you mean {close[0]}=...? --{close[0].replace('_', '-')} is plot's own option)"
     else:
         hint = (
             f" (did you mean {'--' + close[0].replace('_', '-') if spelled.startswith('--') else close[0]}?)"
@@ -343,9 +345,17 @@ def _split_words(
             positional.append(word)
         i += 1
     if len(positional) > len(params):
-        lists = [k for k, p in enumerate(params) if _is_list(hints.get(p.name))]
+        # a list given by position whose items were spaced apart takes the extra values, if its word has no comma
+        # (review 119: '5,10 0.5 7' was told milestones=5,10,0.5, and '5 10 20 30' milestones=5,10)
+        lists = [
+            k
+            for k, p in enumerate(params)
+            if _is_list(hints.get(p.name)) and k < len(positional) and "," not in positional[k]
+        ]
+        extra = len(positional) - len(params)
         one = (
-            f"; a list is one value, with commas: {params[lists[0]].name}={','.join(positional[lists[0] : lists[0] + 2])}"
+            f"; a list is one value, with commas: "
+            f"{params[lists[0]].name}={','.join(positional[lists[0] : lists[0] + extra + 1])}"
             if lists
             else ""
         )

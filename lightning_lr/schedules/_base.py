@@ -366,7 +366,9 @@ class Schedule:
         def __getattr__(self, name: str) -> Any:  # only for an attribute the schedule does not have
             if name == _CALLBACK_HOOK:
                 raise AttributeError(_not_a_callback(self, f"called its {name}()"))
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            # Python's own error: for a property that raised AttributeError, its own (review 119: a subclass's
+            # property that read a missing attribute was said to be missing itself)
+            return object.__getattribute__(self, name)
 
     # --- copies and pickles: the constructor's arguments ----------------------------------------
     # A pickle holds the class and its arguments (pickle's NEWOBJ, then __setstate__ with the arguments): no

@@ -106,6 +106,10 @@ MOMENTUM_PEERS_NAMES = {
         "(Lightning's lr_find update_attr)"
     ),
     "confirm": "nothing: the momentum range test has no confirmation stage (lr_range_test's confirm)",
+    "confirm_steps": "nothing: the momentum range test has no confirmation stage (lr_range_test's confirm_steps)",
+    "retry": "nothing: the momentum range test has no second try (lr_range_test's retry)",
+    "attr_name": "nothing: the momentum range test applies nothing (lr_range_test's attr_name)",
+    "weight_decays": "nothing: the momentum range test sweeps no weight decay (lr_range_test's weight_decays)",
 }
 #: where the snapshot keeps its copies (``lightning_lr.tuner._place``)
 PLACES = ("device", "host", "auto")

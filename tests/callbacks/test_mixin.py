@@ -92,6 +92,8 @@ def test_the_method_form_keeps_the_fits_callback_through_validate_and_test(tmp_p
     fitted = module.lr_schedule_callback()
     assert fitted is not None and fitted.run is not None
     planned = list(fitted.planned()["lr"])
+    module.configure_callbacks()  # right after the fit, whose trainer.state.fn is still "fit" (review 119)
+    assert module.lr_schedule_callback() is fitted
     module.trainer.validate(module, verbose=False)
     module.trainer.test(module, verbose=False)
     module.configure_callbacks()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
@@ -94,3 +95,27 @@ def test_a_schedule_class_given_to_lrschedule_is_refused_when_made() -> None:
         LRSchedule(S.CosineDecay)
     with pytest.raises(TypeError, match=r"LRSchedule: momentum\[1\] must be a Schedule or None"):
         LRSchedule(S.Constant(0.1), momentum=[S.Constant(0.9), S.Constant])
+
+
+def _slip(run: Any) -> S.Schedule:
+    return S.CosineDecay(0.1, total=run)  # a slip inside a correct function of the run
+
+
+def _a_class(run: Any) -> Any:
+    return S.CosineDecay
+
+
+def test_a_function_of_the_run_that_fails_inside_or_returns_a_class_gets_no_lambda_hint(tmp_path) -> None:
+    # review 119: every TypeError from a function of the run got the hint to wrap it in Lambda, which calls it
+    # with a step, where the function was right and only a line inside it was not
+    from lightning_lr.callbacks import LRSchedule
+
+    with pytest.raises(TypeError, match=r"CosineDecay: total must be a positive integer") as caught:
+        fit(tmp_path, Tiny(), [LRSchedule(_slip)])
+    assert "Lambda" not in str(caught.value)
+    with pytest.raises(
+        TypeError,
+        match=r"the lr function _a_class returned <class '.*CosineDecay'>; it must return a Schedule or a list "
+        r"with one Schedule \(or None\) per param group; build one: CosineDecay\(\.\.\.\)$",
+    ):
+        fit(tmp_path, Tiny(), [LRSchedule(_a_class)])

@@ -168,6 +168,7 @@ def test_a_second_demo_replaces_the_first_ones_runs(
     for _ in range(2):
         assert main(["demo", "--epochs", "1", "--output-dir", str(out_dir)]) == 0
         files.append({p for run in _RUNS for p in (out_dir / run).rglob("events.out.tfevents.*")})
+        (out_dir / "summary" / ".DS_Store").write_text("a file browser's")  # review 119: it was refused
     assert "replacing the previous demo's TensorBoard runs" in capsys.readouterr().out
     assert files[0] and files[1] and not files[0] & files[1]  # the first demo's logs are gone
     assert {p.parent.name for p in files[1] if p.name.startswith("events.")} == set(_RUNS)  # no version_N

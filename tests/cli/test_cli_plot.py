@@ -495,6 +495,15 @@ def test_a_value_read_by_position_after_a_list_is_said_and_warnings_are_one_line
             "too many values: 4 given, the schedule takes 3 (initial, milestones, gamma); a list is one value, "
             "with commas: milestones=5,10",
         ),
+        (  # review 119: the hint dropped 20 and 30
+            ["0.1", "5", "10", "20", "30"],
+            "too many values: 5 given, the schedule takes 3 (initial, milestones, gamma); a list is one value, "
+            "with commas: milestones=5,10,20\n",
+        ),
+        (  # review 119: a list already given with commas was told to take gamma: milestones=5,10,0.5
+            ["0.1", "5,10", "0.5", "7"],
+            "too many values: 4 given, the schedule takes 3 (initial, milestones, gamma)\n",
+        ),
     ],
 )
 def test_an_error_after_a_list_given_by_position_says_how_the_values_were_read(
@@ -537,3 +546,15 @@ def test_a_failing_user_function_is_named_with_the_step(
     assert code == 2
     assert f"lightning-lr plot: error: {message}" in err
     assert "Traceback" not in err and not (tmp_path / "x.png").exists()
+
+
+def test_a_slip_near_a_schedule_argument_named_like_plots_option_asks_for_name_equals_value(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # review 119: '--stps 100' was asked 'did you mean --steps?', which goes to plot, not to warmup
+    code, _, err = run(
+        ["plot", "warmup", "CosineDecay(0.1, total=900)", "--stps", "100", "-o", str(tmp_path / "w.png")],
+        capsys,
+    )
+    assert code == 2
+    assert "unknown argument '--stps' (did you mean steps=...? --steps is plot's own option)" in err

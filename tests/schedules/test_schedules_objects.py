@@ -751,3 +751,16 @@ def test_retimed_step_at_is_the_first_step_at_a_clock_step() -> None:
         for c in range(ticks[-1] + 5):
             first = next(t for t in range(10_000) if s.clock(t) >= c)
             assert s.step_at(c) == first, (steps, ticks, c)
+
+
+def test_a_subclass_property_that_reads_a_missing_attribute_names_that_one() -> None:
+    # review 119: Schedule's __getattr__ (for Lightning's on_exception) reported the property itself as missing
+    class Mine(sched.Constant):
+        @property
+        def half(self) -> float:
+            return self.missing_thing / 2  # type: ignore[attr-defined]
+
+    with pytest.raises(AttributeError, match=r"^'Mine' object has no attribute 'missing_thing'$"):
+        _ = Mine(0.1).half
+    with pytest.raises(AttributeError, match=r"^'Mine' object has no attribute 'nope'$"):
+        _ = Mine(0.1).nope  # type: ignore[attr-defined]

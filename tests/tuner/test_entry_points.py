@@ -1366,6 +1366,10 @@ def test_a_peers_name_for_a_range_test_argument_is_refused_with_ours(
         ("num_iter", r"pass num_steps \(torch-lr-finder's num_iter\)"),
         ("betas", r"pass min_momentum and max_momentum: the test sweeps beta1 of an Adam-family optimizer"),
         ("method", r"pass nothing: result\.suggestion\(\) is the momentum of lowest smoothed loss"),
+        ("attr_name", r"pass nothing: the momentum range test applies nothing \(lr_range_test's attr_name\)"),
+        ("retry", r"pass nothing: the momentum range test has no second try"),
+        ("confirm_steps", r"pass nothing: the momentum range test has no confirmation stage"),
+        ("weight_decays", r"pass nothing: the momentum range test sweeps no weight decay"),
     ],
 )
 def test_a_name_from_the_lr_test_or_a_peer_given_to_the_momentum_test_is_refused_with_ours(
