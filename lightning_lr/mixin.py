@@ -60,7 +60,7 @@ class LRScheduleMixin:
     ``configure_optimizers`` sets it, and the fit says so in its log. A module that declares nothing at
     all is an error.
 
-    Overriding ``configure_callbacks`` is fine: the declared schedule is added to what it returns, whatever
+    Overriding ``configure_callbacks`` is fine: the declared schedule is added to what it returns. Whatever
     ``configure_callbacks`` the class resolves to (its own, another mixin's, LightningModule's) is wrapped when
     the class is defined, so the mixin may come before or after ``LightningModule`` in the bases.
 

@@ -557,10 +557,8 @@ class ScheduleCallback(RunPlanning, Callback):
             return _inject.with_context(self.name, info, make, *args)
         except (TypeError, ValueError) as exc:
             message = _resolve.as_given(str(exc), self.durations(), steps(), self.duration_kinds())
-            if message == str(exc) or type(exc) not in (
-                TypeError,
-                ValueError,
-            ):  # (a subclass's own arguments)
+            plain = type(exc) in (TypeError, ValueError)  # a subclass may take other arguments than a message
+            if message == str(exc) or not plain:
                 raise
             raise type(exc)(message) from None
 

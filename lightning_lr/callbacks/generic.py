@@ -43,9 +43,8 @@ def _check_spec(owner: str, name: str, value: Any, *, allow_none: bool) -> Any:
                 if s is not None and not isinstance(s, Schedule):
                     V.fail(f"{name}[{i}]", "a Schedule or None", s, TypeError)
             return list(value)
-        if isinstance(value, type) and issubclass(
-            value, Schedule
-        ):  # (review 117: failed at fit, "missing total")
+        # a schedule's class, not one (review 117: it failed at fit, "missing 1 required argument: 'total'")
+        if isinstance(value, type) and issubclass(value, Schedule):
             V.fail(name, f"a Schedule object, {value.__name__}(...), not the class", value, TypeError)
         if callable(value):
             return value
