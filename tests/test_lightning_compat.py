@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import Any
 
 import lightning.pytorch as pl
@@ -90,3 +91,28 @@ def test_spawn_hand_over_goes_from_rank_zero_to_the_callback_at_the_same_place(n
     takers = [cb for cb in main.callbacks if isinstance(cb, Taker)]
     assert [t.got for t in takers] == [{"from": "a"}, {"from": "b"}]
     assert float(main.callback_metrics["loss"]) == 1.5
+
+
+_SILENCED = """
+import logging, sys
+import lightning.pytorch as pl
+import lightning_lr.callbacks
+if sys.argv[1] == "quiet":
+    logging.getLogger("lightning.pytorch").setLevel(logging.WARNING)
+pl.Trainer(accelerator="cpu", logger=False)
+"""
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("pytorch_lightning") is None, reason="pytorch_lightning is not installed here"
+)
+@pytest.mark.parametrize("level", ["quiet", "default"])
+def test_importing_the_package_leaves_lightnings_logging_as_the_user_sets_it(level: str) -> None:
+    # review 118: importing lightning_lr imported pytorch_lightning, which pointed Lightning's shared rank-zero
+    # logger at its own, so logging.getLogger("lightning.pytorch").setLevel(WARNING) no longer hid the banner
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _SILENCED, level], capture_output=True, text=True, check=True)
+    shown = "GPU available" in out.stdout + out.stderr
+    assert shown == (level == "default")

@@ -23,6 +23,7 @@ Example:
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 __all__ = [
@@ -38,10 +39,19 @@ __all__ = [
 
 
 def _importable(name: str) -> bool:
+    """Whether ``name`` imports. Importing it here, before the user's code does, leaves Lightning's logging
+    as the user set it up: every Lightning package points the rank-zero logger that ``lightning_utilities``
+    shares among them at its own when it is imported, so importing ``pytorch_lightning`` sent
+    ``lightning.pytorch``'s info lines (the Trainer's "GPU available" banner) to ``pytorch_lightning``'s
+    logger, and ``logging.getLogger("lightning.pytorch").setLevel(...)`` no longer held (review 118)."""
+    shared = sys.modules.get("lightning_utilities.core.rank_zero")
+    before = getattr(shared, "log", None) if name not in sys.modules else None
     try:
         importlib.import_module(name)
     except ImportError:
         return False
+    if before is not None:
+        shared.log = before  # type: ignore[union-attr]
     return True
 
 
