@@ -31,3 +31,27 @@ def exact_mid_epoch_resume() -> None:
             f"lightning {lightning.__version__} takes an extra optimizer step when it resumes mid-epoch, "
             f"with or without lightning_lr (measured by a plain Lightning run)"
         )
+
+
+#: the loggers whose levels a test may change in passing (the benchmark scripts' ``quiet()``, the demo)
+_LOGGERS = (
+    "lightning",
+    "lightning.pytorch",
+    "lightning.fabric",
+    "lightning_lr",
+    "pytorch_lightning",
+    "lightning_fabric",
+)
+
+
+@pytest.fixture(autouse=True)
+def _logging_levels_as_found() -> object:
+    """Every test leaves Lightning's loggers at the levels it found: a benchmark's ``main()`` run in-process
+    sets them to ERROR for good (its ``quiet()``), and the info lines later tests read in ``caplog`` vanished
+    in that worker whenever Lightning's rank-zero messages went to ``lightning.pytorch``'s logger."""
+    import logging
+
+    levels = {name: logging.getLogger(name).level for name in _LOGGERS}
+    yield
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
