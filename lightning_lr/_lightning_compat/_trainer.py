@@ -120,23 +120,16 @@ def same_on_every_rank(trainer: pl.Trainer, owner: str, what: str, given: str) -
     that differs was given. A collective: every rank must call it. Ranks given other settings trained at
     their own LRs, their model copies apart, or waited on each other forever when their steps differed
     (review 118: ``LRRangeTest(num_steps=10)`` on one rank and 15 on the other hung without a word)."""
-    if trainer.world_size <= 1:
+    # a strategy whose processes share no torch.distributed group (XLA's) is not checked
+    if trainer.world_size <= 1 or not (
+        torch.distributed.is_available() and torch.distributed.is_initialized()
+    ):
         return
     mine = re.sub(r" at 0x[0-9a-fA-F]+", "", given)
-    if torch.distributed.is_available() and torch.distributed.is_initialized():
-        texts: list[Any] = [None] * torch.distributed.get_world_size()
-        torch.distributed.all_gather_object(texts, mine)
-        first = texts[0]
-        others = [f"rank {i} was given {t}" for i, t in enumerate(texts) if t != first]
-    else:  # a strategy without torch.distributed: rank 0's text, and whether any rank's differs
-        first = trainer.strategy.broadcast(mine, src=0)
-        differs = torch.tensor([float(first != mine)], device=trainer.strategy.root_device)
-        others = []
-        if float(trainer.strategy.reduce(differs, reduce_op="max")) > 0:
-            here = first != mine
-            others = [
-                f"rank {trainer.global_rank} was given {mine}" if here else "another rank something else"
-            ]
+    texts: list[Any] = [None] * torch.distributed.get_world_size()
+    torch.distributed.all_gather_object(texts, mine)
+    first = texts[0]
+    others = [f"rank {i} was given {t}" for i, t in enumerate(texts) if t != first]
     if others:
         raise ValueError(
             f"{owner}: the ranks were given different {what}: rank 0 was given {first}, {', '.join(others)}. "

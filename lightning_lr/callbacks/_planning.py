@@ -422,8 +422,7 @@ class RunPlanning:
                 self.name, end, self.run, self.warn_once, self._span_advice(known=True)
             )
         kinds = self.duration_kinds()
-        for check in (_resolve.warn_if_beyond_run, _resolve.warn_if_below_a_step):
-            check(self.name, self.durations(), self.steps, self.run, kinds, self.warn_once)
+        _resolve.warn_if_off_the_run(self.name, self.durations(), self.steps, self.run, kinds, self.warn_once)
 
     def _count_in_optimizer_steps(self, trainer: pl.Trainer, batch_idx: int) -> None:
         """Under manual optimization an optimizer may step several times per batch (a critic), or once every

@@ -42,10 +42,9 @@ __all__ = [
     "resolve",
     "run_info",
     "steps",
-    "warn_if_below_a_step",
-    "warn_if_beyond_run",
     "warn_if_changed",
     "warn_if_ends_early",
+    "warn_if_off_the_run",
     "warn_reshaped",
     "warn_told",
     "with_point",
@@ -318,7 +317,7 @@ def warn_if_cut_off(
     """Warn once when a schedule given as it is needs a run of ``end`` steps for its last scheduled change
     (:meth:`Schedule.scheduled_until`: its end, a warm-up's, a switch, a milestone) and the run is shorter:
     the run stops it part of the way, as a preset's ``total`` longer than the run
-    (:func:`warn_if_beyond_run`). ``what``: ``"lr"`` or ``"momentum"``, the schedule's kind; ``groups``: the
+    (:func:`warn_if_off_the_run`). ``what``: ``"lr"`` or ``"momentum"``, the schedule's kind; ``groups``: the
     param groups whose schedule is cut off, for a list of one schedule per group."""
     n = run.total_steps
     if n is not None and end > n:
@@ -350,14 +349,14 @@ def _is_relative(value: Any) -> bool:
     return any(isinstance(v, (Epochs, Fraction)) for v in values)
 
 
-#: what a duration argument times, for :func:`warn_if_beyond_run`: a length (``total``, a warm-up, half a
+#: what a duration argument times, for :func:`warn_if_off_the_run`: a length (``total``, a warm-up, half a
 #: cycle: past the end of the run it is cut off), a step at which something happens (a milestone, the
 #: period of a step decay: at or past the end it never happens), or a unit of time (a continuous decay's
 #: ``every``: any value is meaningful)
 SPAN, EVENT, UNIT = "span", "event", "unit"
 
 
-def warn_if_beyond_run(
+def warn_if_off_the_run(
     owner: str,
     durations: Durations,
     resolved: Mapping[str, Any],
@@ -365,65 +364,51 @@ def warn_if_beyond_run(
     kinds: Mapping[str, str],
     warn_once: Callable[[str, str], None],
 ) -> None:
-    """Warn once per argument whose duration does not fit in the run (``kinds`` says what each times; an
-    argument not in it is a :data:`SPAN`), a ``Fraction`` above 1 among them (it does not warn when it
-    is made: only here is its argument known)."""
+    """Warn once per argument whose duration does not fit the run (``kinds`` says what each times; an argument
+    not in it is a :data:`SPAN`; a unit of time, :data:`UNIT`, fits any run):
+
+    - one that does not fit in the run, a ``Fraction`` above 1 among them (it does not warn when it is made:
+      only here is its argument known);
+    - an Epochs or Fraction that rounds to no step at all in this run: it is then raised to the least its
+      argument takes (one step; none for a warm-up, which is then left out), which the run would not say
+      (review 117: ``Cyclic(step_size=Epochs(0.1))`` cycled every step, ``StepDecay(every=Fraction(0.01))``
+      decayed at every step, without a word)."""
     n = run.total_steps
-    if n is None:
-        return
     for arg, (value, _) in durations.items():
         kind = kinds.get(arg, SPAN)
         steps_ = resolved.get(arg)
         if kind == UNIT or steps_ is None:
             continue
+        items = _items(arg, value, steps_)
         late = [
             _given(name, v, s, kind)
-            for name, v, s in _items(arg, value, steps_)
-            if (s >= n if kind == EVENT else s > n)
+            for name, v, s in items
+            if n is not None and (s >= n if kind == EVENT else s > n)
         ]
-        if not late:
-            continue
-        if kind == EVENT:
-            what = (
-                f"lies at or past the end of the run ({n} optimizer steps: the last is step {n - 1}), so it "
-                f"never takes effect"
+        if late and n is not None:
+            if kind == EVENT:
+                what = (
+                    f"lies at or past the end of the run ({n} optimizer steps: the last is step {n - 1}), so it "
+                    f"never takes effect"
+                )
+            else:
+                what = (
+                    f"is longer than the run ({n} optimizer steps), so the schedule is cut off where the run "
+                    f"ends"
+                )
+            warn_once(
+                f"beyond-run-{arg}",
+                f"{owner}: {', '.join(late)} {what}; give a duration within the run (steps, Epochs(n) or "
+                f"Fraction(f), e.g. "
+                + (
+                    "Fraction(0.05) for the first 5% of the run)"
+                    if arg == "warmup"
+                    else "Fraction(1.0) for the whole run)"
+                ),
             )
-        else:
-            what = (
-                f"is longer than the run ({n} optimizer steps), so the schedule is cut off where the run ends"
-            )
-        warn_once(
-            f"beyond-run-{arg}",
-            f"{owner}: {', '.join(late)} {what}; give a duration within the run (steps, Epochs(n) or "
-            f"Fraction(f), e.g. "
-            + (
-                "Fraction(0.05) for the first 5% of the run)"
-                if arg == "warmup"
-                else "Fraction(1.0) for the whole run)"
-            ),
-        )
-
-
-def warn_if_below_a_step(
-    owner: str,
-    durations: Durations,
-    resolved: Mapping[str, Any],
-    run: RunInfo,
-    kinds: Mapping[str, str],
-    warn_once: Callable[[str, str], None],
-) -> None:
-    """Warn once per argument with an Epochs or Fraction that rounds to no step at all in this run: it is then
-    raised to the least its argument takes (one step; none for a warm-up, which is then left out), which the
-    run would not say (review 117: ``Cyclic(step_size=Epochs(0.1))`` cycled every step, ``StepDecay(every=
-    Fraction(0.01))`` decayed at every step, without a word). A unit of time (:data:`UNIT`) has no such
-    rounding."""
-    for arg, (value, _) in durations.items():
-        steps_ = resolved.get(arg)
-        if kinds.get(arg, SPAN) == UNIT or steps_ is None:
-            continue
         short = [
             f"{name}={v!r} is {v.resolve(run):.2g} optimizer steps, taken as {s}"
-            for name, v, s in _items(arg, value, steps_)
+            for name, v, s in items
             if isinstance(v, Duration) and not v.is_zero() and round_steps(v.resolve(run)) == 0
         ]
         if short:
