@@ -488,7 +488,9 @@ def test_a_trainer_plateau_composes_with_the_declared_schedule(tmp_path) -> None
 
 
 _FIRST_SPAWN_FIT = """
-import tempfile, warnings
+import sys, tempfile, warnings
+sys.path.insert(0, TESTS)
+import support  # every process, the spawned ones too, destroys its gloo group at exit (see support's docstring)
 import lightning.pytorch as pl, torch, torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
 from lightning_lr import LRScheduleMixin
@@ -526,7 +528,7 @@ def test_the_first_spawn_fit_of_a_process_brings_the_plan_back_for_the_method_fo
     # review 105: the hand-over of a ddp_spawn fit was installed when a schedule callback was built; the method
     # form builds none in the main process before its first fit, and rank 0's plan was lost (run=None)
     script = tmp_path / "first_spawn_fit.py"
-    script.write_text(_FIRST_SPAWN_FIT)
+    script.write_text(_FIRST_SPAWN_FIT.replace("TESTS", repr(str(Path(__file__).parents[1]))))
     out = subprocess.run(
         [sys.executable, str(script)], capture_output=True, text=True, timeout=600, check=False
     )
