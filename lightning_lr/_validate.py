@@ -91,6 +91,16 @@ def bound(x: float) -> str:
         return short
 
 
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless ``n`` is 1 (review 120: "a scheduler of 1 param groups").
+
+    Example:
+        >>> counted(1, "param group"), counted(3, "param group")
+        ('1 param group', '3 param groups')
+    """
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def fail(name: str, allowed: str, value: Any, error: type[Exception] = ValueError) -> NoReturn:
     """Raise ``error("<name> must be <allowed>, got <value!r>")``: the one message format."""
     raise error(f"{name} must be {allowed}, got {value!r}")

@@ -203,9 +203,18 @@ def _as_callback(owner: str, declared: Any, where: str) -> ScheduleCallback | No
             f"`self.lr_schedule = OneCycle(...)` in __init__, or define `def lr_schedule(self)` or a class "
             f"attribute lr_schedule, giving a schedule callback or a Schedule (None: no schedule)"
         )
+    unbuilt = ""
+    if isinstance(declared, str) or type(declared).__module__.split(".")[0] == "jsonargparse":
+        # review 120: LightningCLI passes an argument without a type annotation through as the text it was
+        # given (``--model.lr_schedule=...CosineDecay``), or as a ``NestedArg`` for ``--model.lr_schedule.warmup=2``
+        unbuilt = (
+            "; LightningCLI builds a callback only for an argument annotated with its type: declare the "
+            "__init__ argument as `lr_schedule: ScheduleCallback | None = None` (from lightning_lr.callbacks "
+            "import ScheduleCallback)"
+        )
     raise TypeError(
         f"{owner}: {where} must be a schedule callback from lightning_lr.callbacks (OneCycle, Cyclic, "
-        f"CosineDecay, LRSchedule, ...) or a lightning_lr.schedules.Schedule, got {declared!r}"
+        f"CosineDecay, LRSchedule, ...) or a lightning_lr.schedules.Schedule, got {declared!r}{unbuilt}"
     )
 
 

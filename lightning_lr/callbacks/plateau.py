@@ -301,7 +301,7 @@ class ReduceOnPlateau(ScheduleCallback):
                 saved.append([] if adopted is None else saved[adopted[0]])
         if len(saved) != n:
             raise ValueError(
-                f"{self.name}: the checkpoint holds reductions for {len(saved)} param groups of optimizer "
+                f"{self.name}: the checkpoint holds reductions for {V.counted(len(saved), 'param group')} of optimizer "
                 f"{entry.info.index}, but {entry.info.label} has {n}"
             )
         return [list(s) for s in saved]

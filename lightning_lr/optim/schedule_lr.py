@@ -13,7 +13,7 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from .._validate import boolean
+from .._validate import boolean, counted
 from ..schedules import Schedule
 from ..schedules._base import check_step, subclasses
 from ..schedules._math import ARRAY, SCALAR
@@ -93,7 +93,7 @@ def _per_group(name: str, spec: ScheduleSpec, n_groups: int) -> list[Schedule | 
         raise TypeError(f"{name} must be a Schedule or a list of one Schedule per param group, got {spec!r}")
     if len(spec) != n_groups:
         raise ValueError(
-            f"{name} has {len(spec)} schedules but the optimizer has {n_groups} param groups; give one per "
+            f"{name} has {counted(len(spec), 'schedule')} but the optimizer has {counted(n_groups, 'param group')}; give one per "
             f"group or a single Schedule for all"
         )
     for i, s in enumerate(spec):
@@ -510,7 +510,7 @@ class ScheduleLR(LRScheduler):
             self._added = {}
         if len(groups) < len(self._lr_index):
             raise RuntimeError(
-                f"{type(self).__name__}: the optimizer has {len(groups)} param groups, fewer than the "
+                f"{type(self).__name__}: the optimizer has {counted(len(groups), 'param group')}, fewer than the "
                 f"{len(self._lr_index)} it schedules; param groups cannot be removed from a scheduled optimizer"
             )
         for i in range(n, len(groups)):

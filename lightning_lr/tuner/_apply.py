@@ -64,10 +64,23 @@ def check_attr(module: pl.LightningModule, options: LROptions) -> str | None:
                 f"{' or '.join(map(repr, LR_ATTRS))}"
             )
         return options.attr_name
-    for name in LR_ATTRS:
-        if lightning_hasattr(module, name):
-            return name
-    return None
+    found = [name for name in LR_ATTRS if lightning_hasattr(module, name)]
+    if len(found) > 1:
+        # review 120: a module with both (an unused hparams.lr beside the learning_rate its optimizer reads) had
+        # the unused one set, with a warning; the one configure_optimizers reads is the one to set
+        read = [name for name in found if _reads_now(module, name)]
+        if len(read) == 1:
+            return read[0]
+    return found[0] if found else None
+
+
+def _reads_now(module: pl.LightningModule, attr: str) -> bool:
+    """Whether ``configure_optimizers`` builds other LRs with ``attr`` at a thousandth of its value (False for a
+    value that is not a positive number: nothing to probe with)."""
+    now = lightning_getattr(module, attr)
+    if isinstance(now, bool) or not isinstance(now, (int, float)) or not now > 0:
+        return False
+    return _reads(module, attr, float(now), _lr_signature)
 
 
 def restore_attrs(

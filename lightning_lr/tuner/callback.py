@@ -306,8 +306,8 @@ class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
             epochs. At fit start a warning names the listed epochs the fit never reaches (``max_epochs``);
             a ValueError is raised when it reaches none of them.
         apply: apply the result (False: only record it in :attr:`result`).
-        attr_name: the model attribute holding the LR (None: ``lr`` or ``learning_rate`` if present; with
-            ``apply=True`` only).
+        attr_name: the model attribute holding the LR (None: ``lr`` or ``learning_rate`` if present, the one
+            ``configure_optimizers`` reads when there are both; with ``apply=True`` only).
         progress_bar: show a progress bar for the sweep (None: when the trainer shows one).
         log: log the curve, the candidates, the suggestion and the figure to the trainer's loggers (rank 0),
             under ``lr_range_test/`` (with several ``epochs``, each test under ``lr_range_test/epoch=<e>/``,

@@ -252,8 +252,8 @@ class Tuner(_LightningTuner):
                 of 2 or more dimensions (groups of biases and norm scales alone stay at 0; a group holding
                 both decays its biases too, with a warning).
             apply: set the model's attribute and hand the result to callbacks (False: only return it).
-            attr_name: the attribute or hparam holding the LR (None: ``lr`` or ``learning_rate``; with
-                ``apply=True`` only).
+            attr_name: the attribute or hparam holding the LR (None: ``lr`` or ``learning_rate``, the one
+                ``configure_optimizers`` reads when there are both; with ``apply=True`` only).
             progress_bar: show the sweep's progress bar (None: when the trainer shows one).
             log: log ``lr_range_test/{lr,loss,smoothed_loss,momentum}`` every step,
                 ``lr_range_test/candidates/lr=<lr>`` every step of each candidate, then the suggestion and the
@@ -370,6 +370,17 @@ class Tuner(_LightningTuner):
         ckpt_path: str | None,
     ) -> Result | None:
         trainer = self._trainer
+        # (a torch.compile'd module, as Lightning's fit takes, wraps the LightningModule in _orig_mod)
+        if not isinstance(getattr(model, "_orig_mod", model), L.resolve(trainer, "core", "LightningModule")):
+            # review 120: a forgotten model (lr_range_test(loader)) failed on 'DataLoader' has no 'parameters'
+            with V.context(options.title):
+                V.fail(
+                    "model",
+                    f"a LightningModule of the Trainer's {L.namespace(trainer)} (the first argument: "
+                    f"{options.prefix}(model, train_dataloaders=...))",
+                    model,
+                    TypeError,
+                )
         if ckpt_path is not None:
             if isinstance(options, LROptions):
                 how = (

@@ -140,6 +140,51 @@ def test_a_null_schedule_in_the_models_yaml_trains_at_the_optimizers_lr(tmp_path
     assert not [c for c in cli.trainer.callbacks if isinstance(c, ScheduleCallback)]
 
 
+class UnannotatedCLIModel(LRScheduleMixin, CLIModel):
+    """The README's ``ArgumentModel`` before review 120: an ``lr_schedule`` argument without a type annotation."""
+
+    def __init__(self, lr: float = 0.1, lr_schedule=None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(lr=lr)
+        self.lr_schedule = lr_schedule
+
+
+def run_cli_args(tmp_path: Path, args: list[str], model_class: type) -> LightningCLI:
+    defaults = dict(
+        default_root_dir=str(tmp_path),
+        max_epochs=2,
+        accelerator="cpu",
+        devices=1,
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+    )
+    return LightningCLI(
+        model_class,
+        args=["fit", *args, f"--trainer.callbacks+={RECORDER}"],
+        trainer_defaults=defaults,
+        save_config_kwargs={"overwrite": True},
+    )
+
+
+CLI_SCHEDULE = ["--model.lr=0.2", "--model.lr_schedule=lightning_lr.callbacks.CosineDecay"]
+
+
+@pytest.mark.filterwarnings("ignore:.*does not have many workers")
+def test_the_schedule_argument_from_the_command_line(tmp_path) -> None:
+    """The README's ``--model.lr_schedule`` form, with the README's annotated argument."""
+    cli = run_cli_args(tmp_path, [*CLI_SCHEDULE, "--model.lr_schedule.warmup=4"], MixinCLIModel)
+    assert_trace(recorder(cli).lr(), S.warmup(S.CosineDecay(0.2, total=N - 4), steps=4).values(N))
+
+
+@pytest.mark.parametrize("warmup", [[], ["--model.lr_schedule.warmup=4"]], ids=["class", "with-argument"])
+def test_an_unannotated_schedule_argument_is_told_to_annotate(tmp_path, warmup: list[str]) -> None:
+    # review 120: LightningCLI passed the text (or a NestedArg) through, and the error did not say why
+    with pytest.raises(TypeError, match=r"got .*CosineDecay|got NestedArg") as err:
+        run_cli_args(tmp_path, [*CLI_SCHEDULE, *warmup], UnannotatedCLIModel)
+    assert "declare the __init__ argument as `lr_schedule: ScheduleCallback | None = None`" in str(err.value)
+
+
 def test_yaml_values_are_validated(tmp_path) -> None:
     with pytest.raises(ValueError, match=r"Fraction: fraction must be >= 0, got -0.5"):
         run_cli(

@@ -187,7 +187,7 @@ def test_removing_a_group_is_an_error() -> None:
     opt.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.1})
     sched = ScheduleLR(opt, lr=Constant(0.1))
     del opt.param_groups[1]
-    with pytest.raises(RuntimeError, match="has 1 param groups, fewer than the 2 it schedules"):
+    with pytest.raises(RuntimeError, match="has 1 param group, fewer than the 2 it schedules"):
         sched.step()
 
 

@@ -170,7 +170,7 @@ def test_multiplicative_keeps_its_running_product() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "exc", "match"),
     [
-        (dict(lr=[Constant(0.1)]), ValueError, "lr has 1 schedules but the optimizer has 2 param groups"),
+        (dict(lr=[Constant(0.1)]), ValueError, "lr has 1 schedule but the optimizer has 2 param groups"),
         (
             dict(lr=Constant(0.1), momentum=[Constant(0.9)] * 3),
             ValueError,

@@ -385,6 +385,38 @@ def test_tuner_warns_when_configure_optimizers_ignores_the_attribute_it_set(tmp_
     assert _says_it_is_not_read(caught) == [] and model.hparams.lr != 0.05
 
 
+class ReadsLearningRate(TinyModel):
+    """Has an ``lr`` hparam it does not read beside the ``learning_rate`` attribute its optimizer reads."""
+
+    def __init__(self) -> None:
+        super().__init__()  # hparams.lr = 0.05, unused
+        self.learning_rate = 0.01
+
+    def configure_optimizers(self) -> Any:
+        return torch.optim.SGD(self.parameters(), lr=self.learning_rate, momentum=0.9)
+
+
+@pytest.mark.parametrize("entry", ["tuner", "callback"])
+def test_of_lr_and_learning_rate_the_one_configure_optimizers_reads_is_set(tmp_path: Any, entry: str) -> None:
+    """Review 120: ``lr`` was set (it comes first) and the fit trained at ``learning_rate``, with a warning
+    whose advice named neither ``learning_rate`` nor ``attr_name``."""
+    seed_all(5)
+    model, probe = ReadsLearningRate(), LRAtBatch()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if entry == "tuner":
+            result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=30, max_lr=3.0)
+            trainer(tmp_path, callbacks=[probe], max_steps=1).fit(model, loader())
+        else:
+            test = LRRangeTest(num_steps=30, max_lr=3.0)
+            trainer(tmp_path, callbacks=[test, probe], max_steps=1).fit(model, loader())
+            result = test.result
+    s = result.suggestion()
+    assert s is not None and model.learning_rate == s and model.hparams.lr == 0.05
+    assert probe.lrs == pytest.approx([s], rel=1e-12)
+    assert not [w for w in caught if "does not read" in str(w.message)]
+
+
 class ClampedLR(TinyModel):
     """Reads ``self.hparams.lr`` below a clamp only: ``min(lr, 0.01)``."""
 
@@ -1071,6 +1103,29 @@ def test_the_tuner_takes_only_a_trainer(given: Any) -> None:
     # review 97: Tuner(None) was taken, and the test failed later on None.strategy
     with pytest.raises(TypeError, match=r"^Tuner: trainer must be a Lightning Trainer .*, got "):
         Tuner(given)
+
+
+class Unlogged(TinyModel):
+    """TinyModel without ``self.log`` in its step (Lightning's log does not trace under torch.compile)."""
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        x, y = batch
+        return torch.nn.functional.cross_entropy(self(x), y)
+
+
+@pytest.mark.parametrize(("test", "title"), [("lr_range_test", "LR"), ("momentum_range_test", "Momentum")])
+def test_a_forgotten_model_is_named(tmp_path: Any, test: str, title: str) -> None:
+    # review 120: lr_range_test(loader) failed with "'DataLoader' object has no attribute 'parameters'"
+    run = getattr(Tuner(trainer(tmp_path)), test)
+    with pytest.raises(
+        TypeError,
+        match=rf"^{title} range test: model must be a LightningModule of the Trainer's lightning.pytorch "
+        rf"\(the first argument: {test}\(model, train_dataloaders=...\)\), got <torch.utils.data.dataloader.DataLoader",
+    ):
+        run(loader())
+    # a torch.compile'd LightningModule, which Lightning's fit takes, is taken (its wrapper's _orig_mod)
+    compiled = torch.compile(Unlogged(), backend="eager")
+    assert getattr(Tuner(trainer(tmp_path)), test)(compiled, loader(), num_steps=8) is not None
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,7 @@ from torch.optim import Optimizer
 from torch.optim import lr_scheduler as L
 from torch.optim.lr_scheduler import EPOCH_DEPRECATION_WARNING
 
-from ..._validate import same
+from ..._validate import counted, same
 from ...schedules._base import check_step, subclasses
 from .. import param_groups as pg
 from .._restored import copied, give_back, give_back_held, number, put
@@ -649,7 +649,7 @@ class DropIn(ScheduleLR):
             and all(i in added for i in range(len(saved), len(self.base_lrs)))
         ):
             raise ValueError(
-                f"{type(self).__name__}: the state was written by a scheduler of {len(saved)} param groups (its "
+                f"{type(self).__name__}: the state was written by a scheduler of {counted(len(saved), 'param group')} (its "
                 f"base_lrs: {[number(x) for x in saved]}), this one was built for {len(self.base_lrs)}: load the "
                 f"state of the same optimizer's scheduler (groups added during training, as BaseFinetuning "
                 f"adds them, are not counted here: add them again before loading). The scheduler is unchanged"
