@@ -243,7 +243,8 @@ class ScheduleCallback(RunPlanning, Callback):
         if isinstance(spec, (list, tuple)):
             if len(spec) != n:
                 raise ValueError(
-                    f"{self.name}: {arg} has {V.counted(len(spec), 'value')} but {info.label} has {V.counted(n, 'param group')}; "
+                    f"{self.name}: {arg} has {V.counted(len(spec), 'value')} but {info.label} has "
+                    f"{V.counted(n, 'param group')}; "
                     f"give one per group (None to leave a group alone) or a single number"
                 )
             return list(spec)

@@ -95,7 +95,8 @@ def _momentums(owner: str, base: Momentum, top: Momentum, info: OptimizerInfo) -
         if isinstance(value, (list, tuple)):
             if len(value) != n:
                 raise ValueError(
-                    f"{owner}: {arg} has {V.counted(len(value), 'value')} but the optimizer has {V.counted(n, 'param group')}; give one "
+                    f"{owner}: {arg} has {V.counted(len(value), 'value')} but the optimizer has "
+                    f"{V.counted(n, 'param group')}; give one "
                     f"per group or a single number"
                 )
             out.append([float(v) for v in value])

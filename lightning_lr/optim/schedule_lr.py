@@ -93,7 +93,8 @@ def _per_group(name: str, spec: ScheduleSpec, n_groups: int) -> list[Schedule | 
         raise TypeError(f"{name} must be a Schedule or a list of one Schedule per param group, got {spec!r}")
     if len(spec) != n_groups:
         raise ValueError(
-            f"{name} has {counted(len(spec), 'schedule')} but the optimizer has {counted(n_groups, 'param group')}; give one per "
+            f"{name} has {counted(len(spec), 'schedule')} but the optimizer has "
+            f"{counted(n_groups, 'param group')}; give one per "
             f"group or a single Schedule for all"
         )
     for i, s in enumerate(spec):

@@ -649,7 +649,8 @@ class DropIn(ScheduleLR):
             and all(i in added for i in range(len(saved), len(self.base_lrs)))
         ):
             raise ValueError(
-                f"{type(self).__name__}: the state was written by a scheduler of {counted(len(saved), 'param group')} (its "
+                f"{type(self).__name__}: the state was written by a scheduler of "
+                f"{counted(len(saved), 'param group')} (its "
                 f"base_lrs: {[number(x) for x in saved]}), this one was built for {len(self.base_lrs)}: load the "
                 f"state of the same optimizer's scheduler (groups added during training, as BaseFinetuning "
                 f"adds them, are not counted here: add them again before loading). The scheduler is unchanged"
