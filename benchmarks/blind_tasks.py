@@ -42,7 +42,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-__all__ = ["TASKS", "Task", "build_model", "get_data", "make_loader", "train_plain"]
+__all__ = ["SCHEDULES", "TASKS", "Task", "build_model", "get_data", "make_loader", "one_cycle", "train_plain"]
 
 Tensors = tuple[torch.Tensor, ...]
 Batch = tuple[torch.Tensor, ...]
@@ -1205,12 +1205,30 @@ def build_model(task: Task, seed: int) -> nn.Module:
     return task.build()
 
 
-def train_plain(task: Task, lr: float, seed: int) -> tuple[float, float, float]:
-    """``task.steps`` optimizer steps at a constant ``lr`` in a plain loop: (final training loss = mean of the
-    last 10% of the steps, validation loss, first step's loss). A loss that is not finite or above 1e8 ends
-    the run: final and validation loss are inf."""
+#: the LR schedules :func:`train_plain` trains with
+SCHEDULES = ("constant", "onecycle")
+
+
+def one_cycle(task: Task, opt: torch.optim.Optimizer, max_lr: float) -> torch.optim.lr_scheduler.OneCycleLR:
+    """torch's OneCycleLR over the task's budget as the suggestion benchmark trains it
+    (``benchmarks/quality/train.py``): torch's defaults, the momentum cycled where the optimizer has one
+    (momentum > 0 or Adam betas; cycling a plain SGD's or an RMSprop's zero momentum would add one)."""
+    group = opt.param_groups[0]
+    cycle = "betas" in group or group.get("momentum", 0) > 0
+    return torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=max_lr, total_steps=task.steps, cycle_momentum=cycle)
+
+
+def train_plain(task: Task, lr: float, seed: int, schedule: str = "constant") -> tuple[float, float, float]:
+    """``task.steps`` optimizer steps in a plain loop at a constant ``lr`` (``schedule="constant"``) or with
+    torch's OneCycleLR of max_lr ``lr`` (``"onecycle"``: :func:`one_cycle`), the same optimizer, initial
+    weights and data order either way: (final training loss = mean of the last 10% of the steps, validation
+    loss, first step's loss). A loss that is not finite or above 1e8 ends the run: final and validation loss
+    are inf."""
+    if schedule not in SCHEDULES:
+        raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}, got {schedule!r}")
     model = build_model(task, seed)
     opt = task.make_opt(model.parameters(), lr)
+    sched = one_cycle(task, opt, lr) if schedule == "onecycle" else None
     loader = make_loader(task, seed)
     losses: list[float] = []
     model.train()
@@ -1221,6 +1239,8 @@ def train_plain(task: Task, lr: float, seed: int) -> tuple[float, float, float]:
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
+            if sched is not None:
+                sched.step()
             v = loss.item()
             losses.append(v)
             if not math.isfinite(v) or v > 1e8:
