@@ -55,7 +55,7 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import lightning.pytorch as pl
@@ -70,6 +70,7 @@ from quality.sweeps import quiet
 
 import lightning_lr
 from lightning_lr import Tuner
+from lightning_lr.tuner import RangeTestResult
 
 FORMAT = "range_test_blind/1"
 GRID_SEEDS = (0, 1, 2)
@@ -110,14 +111,15 @@ def _mean(xs: Sequence[float | None]) -> float:
     return sum(x for x in xs if x is not None) / len(xs)
 
 
-def grid(task: Task, seeds: Sequence[int]) -> list[dict[str, Any]]:
-    """The constant-LR grid: per LR the final training and the validation loss of each seed."""
+def grid(task: Task, seeds: Sequence[int], schedule: str = "constant") -> list[dict[str, Any]]:
+    """The constant-LR grid (``schedule="onecycle"``: the grid of 1cycle max_lrs, ``train_plain``'s): per LR
+    the final training and the validation loss of each seed."""
     rows: list[dict[str, Any]] = []
     means: list[float] = []
     bad_run = 0
     for k in range(GRID_FIRST, GRID_LAST + 1):
         lr = 10 ** (k / 3)
-        runs = [train_plain(task, lr, s) for s in seeds]
+        runs = [train_plain(task, lr, s, schedule) for s in seeds]
         means.append(_mean([r[0] for r in runs]))  # unrounded: on a flat curve rounded means tie
         rows.append({"lr": lr, "final": [_round(r[0]) for r in runs], "val": [_round(r[1]) for r in runs]})
         best = rows[means.index(min(means))]
@@ -130,8 +132,15 @@ def grid(task: Task, seeds: Sequence[int]) -> list[dict[str, Any]]:
     return rows
 
 
-def range_test(task: Task, seed: int, confirm: bool | None, root: str) -> dict[str, Any]:
-    """One range test on a fresh network and Trainer: its answer (None: no answer) and how it went."""
+def range_test(
+    task: Task,
+    seed: int,
+    confirm: bool | None,
+    root: str,
+    read: Callable[[RangeTestResult], dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """One range test on a fresh network and Trainer: its answer (None: no answer) and how it went; ``read``
+    adds what else a caller reads from the result (its warnings silenced as the answer's are)."""
     model = Module(task, seed)
     loader = make_loader(task, seed)
     torch.manual_seed(seed)
@@ -150,6 +159,7 @@ def range_test(task: Task, seed: int, confirm: bool | None, root: str) -> dict[s
         warnings.simplefilter("ignore")
         result = Tuner(trainer).lr_range_test(model, train_dataloaders=loader, apply=False, confirm=confirm)
         answer = result.suggestion() if result is not None else None
+        more = read(result) if read is not None and result is not None else {}
     return {
         "seed": seed,
         "answer": answer,  # unrounded: it is trained at, and a change in the 7th digit moves some losses by 5%
@@ -158,6 +168,7 @@ def range_test(task: Task, seed: int, confirm: bool | None, root: str) -> dict[s
         "cost": None if result is None else result.cost,
         "retried": result is not None and result.first_try is not None,
         "seconds": round(time.perf_counter() - start, 1),
+        **more,
     }
 
 
@@ -316,8 +327,18 @@ def report(data: dict[str, Any]) -> str:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+def run(
+    argv: Sequence[str] | None,
+    *,
+    doc: str | None,
+    fmt: str,
+    collect: Callable[[Task, Sequence[int], Sequence[int], str], dict[str, Any]],
+    report: Callable[[dict[str, Any]], str],
+) -> int:
+    """The command line of a benchmark on the blind tasks (this one's, and ``range_test_blind_cycles.py``'s):
+    ``--tasks``, ``--seeds`` and the dump options; ``collect(task, grid_seeds, sweep_seeds, root)`` computes a
+    task's entry in a dump of format ``fmt``, ``report(dump)`` prints it."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
     parser.add_argument(
         "--tasks", help=f"comma-separated task names (default: all {len(TASKS)}; a wrong one lists them)"
     )
@@ -331,7 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cli.check_dump_options(parser, args, tasks=args.tasks, seeds=args.seeds)
     if args.seeds is not None and args.seeds > len(GRID_SEEDS):
         parser.error(f"--seeds must be 1 to {len(GRID_SEEDS)}, got {args.seeds}")
-    dumped = cli.read_dump(parser, args, FORMAT, ("grid_seeds", "sweep_seeds", "tasks"))
+    dumped = cli.read_dump(parser, args, fmt, ("grid_seeds", "sweep_seeds", "tasks"))
     if args.from_:
         assert dumped is not None
         print(report(dumped))
@@ -339,7 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     tasks = cli.pick(parser, TASKS, wanted=args.tasks, half="all", split={}, every=("all",))
     n = args.seeds or len(GRID_SEEDS)
     data: dict[str, Any] = {
-        "format": FORMAT,
+        "format": fmt,
         "lightning_lr": lightning_lr.__version__,
         "torch": torch.__version__,
         "grid_seeds": list(GRID_SEEDS[:n]),
@@ -377,7 +398,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             json.dump(data, f, separators=(",", ":"))
 
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="range_test_blind_") as root:
+    with tempfile.TemporaryDirectory(prefix=fmt.split("/")[0] + "_") as root:
         for task in tasks:
             data["tasks"].append(collect(task, data["grid_seeds"], data["sweep_seeds"], root))
             if args.dump:
@@ -389,6 +410,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(report(data))
     print(f"\nwall time {seconds} s" + (f" ({data['seconds']} s with the resumed dump's)" if dumped else ""))
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(argv, doc=__doc__, fmt=FORMAT, collect=collect, report=report)
 
 
 if __name__ == "__main__":
