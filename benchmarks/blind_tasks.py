@@ -1215,7 +1215,9 @@ def one_cycle(task: Task, opt: torch.optim.Optimizer, max_lr: float) -> torch.op
     (momentum > 0 or Adam betas; cycling a plain SGD's or an RMSprop's zero momentum would add one)."""
     group = opt.param_groups[0]
     cycle = "betas" in group or group.get("momentum", 0) > 0
-    return torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=max_lr, total_steps=task.steps, cycle_momentum=cycle)
+    return torch.optim.lr_scheduler.OneCycleLR(
+        opt, max_lr=max_lr, total_steps=task.steps, cycle_momentum=cycle
+    )
 
 
 def train_plain(task: Task, lr: float, seed: int, schedule: str = "constant") -> tuple[float, float, float]:
