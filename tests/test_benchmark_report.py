@@ -81,3 +81,105 @@ def test_the_blind_benchmark_rescores_a_dump_without_training(tmp_path, capsys) 
     ]
     assert "| all 1 | default | 2 | 1 | 1 | 1 | 2.000 | 2.000 |" in out
     assert "| all 1 | confirm=False | 2 | 0 | 1 | 0 | inf | inf |" in out
+
+
+def test_the_blind_cycles_benchmark_rescores_a_dump_without_training(tmp_path, capsys) -> None:
+    """benchmarks/range_test_blind_cycles.py --from: from a tiny hand-made dump (two tasks of two rounds), each
+    one_cycle_max_lr's ratio to the grid-best 1cycle max_lr and regret (over the floor; inf where its training
+    diverged on a seed), the cyclic max_lr's ratio, the peak over suggestion(), a grid-best at the grid's edge,
+    the Nones with their reasons (a None where suggestion() answered is counted apart) and the totals per
+    round and over both."""
+    import json
+
+    import range_test_blind_cycles as cycles
+
+    def run(
+        seed: int,
+        answer: float | None,
+        peak: float | None = None,
+        top: float | None = None,
+        final: list[float | None] | None = None,
+    ) -> dict:
+        reason = (
+            None if answer is not None else "the loss never fell below its starting level over lr 1e-07..10"
+        )
+        return {
+            "seed": seed,
+            "answer": answer,
+            "reason": reason,
+            "stop": "completed",
+            "cost": 500,
+            "one_cycle": peak,
+            "cyclic": None if top is None else [top / 4, top],
+            **({} if final is None else {"final": final, "val": final}),
+        }
+
+    def task(name: str, rnd: int, floor: float | None, grid: list[tuple[float, list]], runs: list) -> dict:
+        rows = [{"lr": lr, "final": f, "val": f} for lr, f in grid]
+        return {
+            "name": name,
+            "round": rnd,
+            "recipe": "r",
+            "steps": 100,
+            "batch": 8,
+            "floor": floor,
+            "grid": rows,
+            "runs": runs,
+        }
+
+    tiny = task(
+        "tiny",
+        6,
+        -1.0,
+        [(0.01, [1.0, 1.0]), (0.1, [0.0, 0.0]), (1.0, [None, 3.0])],  # grid-best 0.1: 1.0 above the floor
+        [
+            run(100, 0.1, 0.2, 0.16, [1.0, 1.0]),  # 2x, regret 2 over the floor
+            run(101, 0.05),  # no peak where suggestion() answered
+            run(102, None),  # no answer at all
+            run(103, 0.3, 5.0, 2.0, [None, 0.0]),  # 50x, diverged on seed 0: regret inf
+            run(104, 0.1, 0.05, 0.04, [0.5, 0.5]),  # 0.5x, regret 1.5
+        ],
+    )
+    edge = task(
+        "edge", 7, None, [(0.01, [2.0, 2.0]), (0.1, [1.0, 1.0])], [run(100, 0.05, 0.25, 0.2, [1.2, 1.2])]
+    )
+    dump = tmp_path / "blind_cycles.json"
+    dump.write_text(
+        json.dumps(
+            {"format": cycles.FORMAT, "grid_seeds": [0, 1], "sweep_seeds": [100, 101], "tasks": [tiny, edge]}
+        )
+    )
+    assert cycles.main(["--from", str(dump)]) == 0
+    out = capsys.readouterr().out
+
+    def cells(name: str) -> list[str]:
+        row = next(line for line in out.splitlines() if line.startswith(f"| {name} |"))
+        return [c.strip() for c in row.strip("|").split("|")]
+
+    assert cells("tiny")[3:] == [
+        "0.01..1 (3)",
+        "0.1 (0; floor -1.000)",
+        "2.00, None, None, 50.00, 0.50",
+        "2.000, -, -, inf, 1.500",
+        "2.00, -, -, 16.67, 0.50",
+        "1.60, None, None, 20.00, 0.40",
+        "one_cycle_max_lr seeds 101: suggestion() answered; one_cycle_max_lr seeds 102: the loss never fell "
+        "below its starting level over ...; cyclic_bounds max_lr seeds 101: suggestion() answered; "
+        "cyclic_bounds max_lr seeds 102: the loss never fell below its starting level over ...",
+    ]
+    assert cells("edge")[3:9] == [
+        "0.01..0.1 (2)",
+        "0.1 (1, at the grid's edge)",
+        "2.50",
+        "1.200",
+        "5.00",
+        "2.00",
+    ]
+    for line in [
+        "| all 2 | one_cycle_max_lr | 6 | 3 | 3 | 2 | 1 | 1.750 | inf |",
+        "| all 2 | cyclic_bounds max_lr | 6 | 3 | 3 | 2 | 1 | - | - |",
+        "| round 6 (1) | one_cycle_max_lr | 5 | 2 | 2 | 2 | 1 | 2.000 | inf |",
+        "| round 7 (1) | one_cycle_max_lr | 1 | 1 | 1 | 0 | 0 | 1.200 | 1.200 |",
+        "| round 7 (1) | cyclic_bounds max_lr | 1 | 1 | 1 | 0 | 0 | - | - |",
+    ]:
+        assert line in out
