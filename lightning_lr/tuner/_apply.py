@@ -68,7 +68,8 @@ def check_attr(module: pl.LightningModule, options: LROptions) -> str | None:
     if len(found) > 1:
         # review 120: a module with both (an unused hparams.lr beside the learning_rate its optimizer reads) had
         # the unused one set, with a warning; the one configure_optimizers reads is the one to set
-        read = [name for name in found if _reads_now(module, name)]
+        # (an attribute that cannot be set, a property without a setter, is none to choose: review 121)
+        read = [name for name in found if _settable(module, name) and _reads_now(module, name)]
         if len(read) == 1:
             return read[0]
     return found[0] if found else None
@@ -83,21 +84,29 @@ def _reads_now(module: pl.LightningModule, attr: str) -> bool:
     return _reads(module, attr, float(now), _lr_signature)
 
 
+#: :func:`restore_attrs`' ``attr`` when it is to be found here (:func:`check_attr`)
+FIND = "<find>"
+
+
 def restore_attrs(
     module: pl.LightningModule,
     result: RangeTestResult | WeightDecayResult,
     options: LROptions,
     values: Mapping[str, float] | None = None,
+    attr: str | None = FIND,
 ) -> None:
     """On a resume that does not test again, or in the main process after a spawned fit: set the model's
     attributes (rule 1) to the values the result gave them, silently (the run that tested already warned
     where it had to). ``values``: those values as the run set them (rank 0 hands them over), else worked out
-    again from the result here."""
+    again from the result here. ``attr``: the LR attribute the run set (rank 0 hands it over: review 121, the
+    main process's module, attached to no Trainer, cannot build its optimizers to find the one they read), or
+    :data:`FIND` to find it here."""
     values = values or {}
     if not options.apply:
         return
     best = result.best if isinstance(result, WeightDecayResult) else result
-    attr = check_attr(module, options)
+    if attr == FIND:
+        attr = check_attr(module, options)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         lr = best.suggestion(options.method)

@@ -20,7 +20,7 @@ import lightning.pytorch as pl
 from lightning.pytorch.utilities.parsing import lightning_getattr, lightning_hasattr
 
 from .. import _lightning_compat as L
-from ._apply import check_attr, owners, restore_attrs
+from ._apply import FIND, check_attr, owners, restore_attrs
 from ._options import LROptions
 from ._result import RangeTestResult
 from ._weight_decay import WeightDecayResult
@@ -37,7 +37,7 @@ def _declared(module: Any) -> Any:
 def hand_over(trainer: pl.Trainer, results: dict[str, Any], options: Any) -> dict[str, Any]:
     """In rank 0 after fit: ``results`` (the callback's ``state_dict()["results"]``) and where they went."""
     if not results:  # the test never ran in this fit
-        return {"results": {}, "owners": [], "datamodule_attr": None}
+        return {"results": {}, "owners": [], "datamodule_attr": None, "attr": None}
     module = trainer.lightning_module
     declared = _declared(module)
     datamodule = getattr(trainer, "datamodule", None)
@@ -56,6 +56,7 @@ def hand_over(trainer: pl.Trainer, results: dict[str, Any], options: Any) -> dic
         "results": results,
         "owners": [[cb.state_key, cb is declared] for cb in owners(L.callbacks(trainer))],
         "datamodule_attr": attr if attr is not None and hasattr(datamodule, attr) else None,
+        "attr": attr,  # the one rank 0 set (the main process's module cannot probe configure_optimizers)
         "values": values,
     }
 
@@ -91,7 +92,7 @@ def receive(trainer: pl.Trainer, callback: Any, data: dict[str, Any]) -> None:
     with warnings.catch_warnings(), _said_by_rank_zero():
         warnings.simplefilter("ignore")  # rank 0 already warned about what it kept or could not fill
         with contextlib.suppress(AttributeError):  # the attribute lives on the datamodule only: named above
-            restore_attrs(module, result, options, data.get("values"))
+            restore_attrs(module, result, options, data.get("values"), data.get("attr", FIND))
         for key, was_declared in data["owners"]:
             match = declared if was_declared else next((cb for cb in available if cb.state_key == key), None)
             if match is None:

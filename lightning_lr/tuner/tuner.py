@@ -371,16 +371,18 @@ class Tuner(_LightningTuner):
     ) -> Result | None:
         trainer = self._trainer
         # (a torch.compile'd module, as Lightning's fit takes, wraps the LightningModule in _orig_mod)
-        if not isinstance(getattr(model, "_orig_mod", model), L.resolve(trainer, "core", "LightningModule")):
-            # review 120: a forgotten model (lr_range_test(loader)) failed on 'DataLoader' has no 'parameters'
-            with V.context(options.title):
-                V.fail(
-                    "model",
-                    f"a LightningModule of the Trainer's {L.namespace(trainer)} (the first argument: "
-                    f"{options.prefix}(model, train_dataloaders=...))",
-                    model,
-                    TypeError,
-                )
+        given = getattr(model, "_orig_mod", model)
+        if not isinstance(given, L.resolve(trainer, "core", "LightningModule")):
+            # review 120: a forgotten model (lr_range_test(loader)) failed on 'DataLoader' has no 'parameters';
+            # the type is named, not the repr (review 121: a model's repr is its every layer)
+            kind = type(given)
+            what = f"{kind.__module__}.{kind.__qualname__}"
+            if isinstance(given, L.resolve(given, "core", "LightningModule")):  # the other namespace's
+                what += f", a LightningModule of {L.namespace(given)}"
+            raise TypeError(
+                f"{options.title}: model must be a LightningModule of {L.namespace(trainer)}, the Trainer's "
+                f"(the first argument: {options.prefix}(model, train_dataloaders=...)), got {what}"
+            )
         if ckpt_path is not None:
             if isinstance(options, LROptions):
                 how = (

@@ -417,6 +417,49 @@ def test_of_lr_and_learning_rate_the_one_configure_optimizers_reads_is_set(tmp_p
     assert not [w for w in caught if "does not read" in str(w.message)]
 
 
+def test_of_lr_and_learning_rate_the_main_process_of_a_ddp_fit_sets_what_rank_0_set(tmp_path: Any) -> None:
+    """Review 121: the main process's module, attached to no Trainer after a ddp_fork fit, could not build its
+    optimizers to find the attribute they read, and set the unused ``lr`` where the ranks had set
+    ``learning_rate``: a second fit of the model trained at the old LR."""
+    seed_all(5)
+    model, test = ReadsLearningRate(), LRRangeTest(num_steps=30, max_lr=3.0, confirm=False)
+    trainer(tmp_path, callbacks=[test], max_steps=1, devices=2, strategy=DDP).fit(model, loader())
+    s = test.result.suggestion()
+    assert s is not None and model.learning_rate == s and model.hparams.lr == 0.05
+
+
+class ReadOnlyLearningRate(TinyModel):
+    """``lr`` as an attribute beside a ``learning_rate`` property without a setter (for logging); the
+    optimizer reads neither."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lr = 0.01
+
+    @property
+    def learning_rate(self) -> float:
+        return float(self.lr)
+
+    def configure_optimizers(self) -> Any:
+        return torch.optim.SGD(self.parameters(), lr=0.05, momentum=0.9)
+
+
+def test_an_attribute_that_cannot_be_set_is_not_chosen(tmp_path: Any) -> None:
+    """Review 121: a property without a setter failed its probe, which counted as read, and the test raised
+    "has no setter" after the whole sweep; it sets ``lr`` and says the hook does not read it, as before."""
+    seed_all(5)
+    model = ReadOnlyLearningRate()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=30, max_lr=3.0)
+    s = result.suggestion()
+    assert s is not None and model.lr == s
+    (said,) = _says_it_is_not_read(caught)
+    assert said.startswith(
+        "LR range test: set ReadOnlyLearningRate.lr and ReadOnlyLearningRate.hparams.lr = "
+    )
+
+
 class ClampedLR(TinyModel):
     """Reads ``self.hparams.lr`` below a clamp only: ``min(lr, 0.01)``."""
 
@@ -1119,8 +1162,9 @@ def test_a_forgotten_model_is_named(tmp_path: Any, test: str, title: str) -> Non
     run = getattr(Tuner(trainer(tmp_path)), test)
     with pytest.raises(
         TypeError,
-        match=rf"^{title} range test: model must be a LightningModule of the Trainer's lightning.pytorch "
-        rf"\(the first argument: {test}\(model, train_dataloaders=...\)\), got <torch.utils.data.dataloader.DataLoader",
+        match=rf"^{title} range test: model must be a LightningModule of lightning.pytorch, the Trainer's "
+        rf"\(the first argument: {test}\(model, train_dataloaders=...\)\), got "
+        rf"torch.utils.data.dataloader.DataLoader$",
     ):
         run(loader())
     # a torch.compile'd LightningModule, which Lightning's fit takes, is taken (its wrapper's _orig_mod)
