@@ -177,20 +177,34 @@ def collect(task: Task, grid_seeds: Sequence[int], sweep_seeds: Sequence[int], r
     start = time.perf_counter()
     rows = grid(task, grid_seeds)
     print(f"[{task.name}: grid of {len(rows)} LRs, {time.perf_counter() - start:.0f} s]", file=sys.stderr)
-    trained: dict[tuple[float, int], tuple[float, float, float]] = {}
+    trained: Trained = {}
     runs: dict[str, list[dict[str, Any]]] = {}
     for mode, confirm in MODES:
         runs[mode] = []
         for seed in sweep_seeds:
             run = range_test(task, seed, confirm, root)
             if run["answer"] is not None:
-                at = [
-                    trained.get((run["answer"], s)) or train_plain(task, run["answer"], s) for s in grid_seeds
-                ]
-                trained.update({(run["answer"], s): r for s, r in zip(grid_seeds, at, strict=True)})
-                run["final"] = [_round(r[0]) for r in at]
-                run["val"] = [_round(r[1]) for r in at]
+                run.update(train_at(task, run["answer"], grid_seeds, trained))
             runs[mode].append(run)
+    return record(task, rows, runs, start)
+
+
+#: trainings already run: (LR, grid seed) -> train_plain's (final, validation, first loss)
+Trained = dict[tuple[float, int], tuple[float, float, float]]
+
+
+def train_at(
+    task: Task, lr: float, grid_seeds: Sequence[int], trained: Trained, schedule: str = "constant"
+) -> dict[str, list[float | None]]:
+    """The final and validation losses of training at ``lr`` (a 1cycle's peak with ``schedule="onecycle"``) on
+    each grid seed, for a run's regret; ``trained`` keeps them, as two answers can be the same LR."""
+    at = [trained.get((lr, s)) or train_plain(task, lr, s, schedule) for s in grid_seeds]
+    trained.update({(lr, s): r for s, r in zip(grid_seeds, at, strict=True)})
+    return {"final": [_round(r[0]) for r in at], "val": [_round(r[1]) for r in at]}
+
+
+def record(task: Task, rows: list[dict[str, Any]], runs: Any, start: float) -> dict[str, Any]:
+    """One task's entry in the dump: what it is, its grid and its runs, and the seconds since ``start``."""
     seconds = time.perf_counter() - start
     print(f"[{task.name}: {seconds:.0f} s]", file=sys.stderr, flush=True)
     return {
@@ -206,6 +220,27 @@ def collect(task: Task, grid_seeds: Sequence[int], sweep_seeds: Sequence[int], r
     }
 
 
+def regret(task: dict[str, Any], final: Sequence[float | None], best_loss: float) -> float:
+    """The mean final loss of ``final`` over the grid-best's (gauss_nll: the excesses over its floor)."""
+    floor = task["floor"] or 0.0
+    return (_mean(final) - floor) / (best_loss - floor)
+
+
+def floor_text(task: dict[str, Any]) -> str:
+    """A task's floor in a table cell ("" without one)."""
+    return "" if task["floor"] is None else f"; floor {task['floor']:.3f}"
+
+
+def round_sets(tasks: list[dict[str, Any]], scores: list[dict[str, Any]]) -> list[tuple[str, list[Any]]]:
+    """The sets a totals table shows: all tasks, then each round's when there are several."""
+    sets = [(f"all {len(tasks)}", scores)]
+    for rnd in sorted({t["round"] for t in tasks}):
+        picked = [s for t, s in zip(tasks, scores, strict=True) if t["round"] == rnd]
+        if len(picked) < len(scores):
+            sets.append((f"round {rnd} ({len(picked)})", picked))
+    return sets
+
+
 # --- the report: from the dump alone ------------------------------------------------------------------
 
 
@@ -214,7 +249,6 @@ def score(task: dict[str, Any]) -> dict[str, Any]:
     grid-best LR, regret, reason): ratio and regret None without an answer."""
     rows = task["grid"]
     best = min(rows, key=lambda r: _mean(r["final"]))
-    floor = task["floor"] or 0.0
     best_loss = _mean(best["final"])
     out: dict[str, Any] = {
         "best_lr": best["lr"],
@@ -226,7 +260,7 @@ def score(task: dict[str, Any]) -> dict[str, Any]:
             (
                 r["seed"],
                 None if r["answer"] is None else r["answer"] / best["lr"],
-                None if r["answer"] is None else (_mean(r["final"]) - floor) / (best_loss - floor),
+                None if r["answer"] is None else regret(task, r["final"], best_loss),
                 r["reason"],
             )
             for r in task["runs"].get(mode, [])
@@ -263,7 +297,7 @@ def task_table(tasks: list[dict[str, Any]], scores: list[dict[str, Any]]) -> str
     for t, s in zip(tasks, scores, strict=True):
         cells = [c for mode, _ in MODES for c in _cells(s[mode])]
         nones = [n for mode, _ in MODES for n in _nones(s[mode], mode)]
-        floor = "" if t["floor"] is None else f"; floor {t['floor']:.3f}"
+        floor = floor_text(t)
         lines.append(
             f"| {t['name']} | {t['round']} | {t['recipe']} | {t['steps']} | {s['best_lr']:.3g} "
             f"({s['best']:.4g}{floor}) | {s['best_val_lr']:.3g} | {' | '.join(cells)} | {'; '.join(nones)} |"
@@ -292,12 +326,7 @@ def totals_table(tasks: list[dict[str, Any]], scores: list[dict[str, Any]]) -> s
         "| tasks | answer | runs | within 3x | within 10x | None | median regret | worst regret |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    sets = [(f"all {len(tasks)}", scores)]
-    for rnd in sorted({t["round"] for t in tasks}):
-        picked = [s for t, s in zip(tasks, scores, strict=True) if t["round"] == rnd]
-        if len(picked) < len(scores):
-            sets.append((f"round {rnd} ({len(picked)})", picked))
-    for name, picked in sets:
+    for name, picked in round_sets(tasks, scores):
         for mode, _ in MODES:
             tot = totals(picked, mode)
             med, worst = (

@@ -37,7 +37,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import range_test_blind as blind
-from blind_tasks import Task, train_plain
+from blind_tasks import Task
 
 from lightning_lr.tuner import RangeTestResult
 
@@ -66,30 +66,14 @@ def collect(task: Task, grid_seeds: Sequence[int], sweep_seeds: Sequence[int], r
         f"[{task.name}: 1cycle grid of {len(rows)} max_lrs, {time.perf_counter() - start:.0f} s]",
         file=sys.stderr,
     )
-    trained: dict[tuple[float, int], tuple[float, float, float]] = {}
+    trained: blind.Trained = {}
     runs: list[dict[str, Any]] = []
     for seed in sweep_seeds:
         run = blind.range_test(task, seed, None, root, read_cycles)
-        peak = run["one_cycle"]
-        if peak is not None:
-            at = [trained.get((peak, s)) or train_plain(task, peak, s, "onecycle") for s in grid_seeds]
-            trained.update({(peak, s): r for s, r in zip(grid_seeds, at, strict=True)})
-            run["final"] = [blind._round(r[0]) for r in at]
-            run["val"] = [blind._round(r[1]) for r in at]
+        if run["one_cycle"] is not None:
+            run.update(blind.train_at(task, run["one_cycle"], grid_seeds, trained, "onecycle"))
         runs.append(run)
-    seconds = time.perf_counter() - start
-    print(f"[{task.name}: {seconds:.0f} s]", file=sys.stderr, flush=True)
-    return {
-        "name": task.name,
-        "round": task.round,
-        "recipe": task.recipe,
-        "steps": task.steps,
-        "batch": task.batch,
-        "floor": task.floor,
-        "grid": rows,
-        "runs": runs,
-        "seconds": round(seconds),
-    }
+    return blind.record(task, rows, runs, start)
 
 
 # --- the report: from the dump alone ------------------------------------------------------------------
@@ -102,7 +86,6 @@ def score(task: dict[str, Any]) -> dict[str, Any]:
     rows = task["grid"]
     best_i = min(range(len(rows)), key=lambda i: blind._mean(rows[i]["final"]))
     best = rows[best_i]
-    floor = task["floor"] or 0.0
     best_loss = blind._mean(best["final"])
     out: dict[str, Any] = {
         "best_lr": best["lr"],
@@ -117,7 +100,7 @@ def score(task: dict[str, Any]) -> dict[str, Any]:
             top = None if got is None else got[1] if key == "cyclic" else got
             regret = None
             if key == "one_cycle" and got is not None:
-                regret = (blind._mean(r["final"]) - floor) / (best_loss - floor)
+                regret = blind.regret(task, r["final"], best_loss)
             # a None where suggestion() answered has no reason of its own: the suggestion's is None
             reason = "suggestion() answered" if got is None and r["answer"] is not None else r["reason"]
             runs.append((r["seed"], None if top is None else top / best["lr"], regret, reason))
@@ -140,7 +123,7 @@ def task_table(tasks: list[dict[str, Any]], scores: list[dict[str, Any]]) -> str
     for t, s in zip(tasks, scores, strict=True):
         one, cyc = (blind._cells(s[name]) for name, _ in ANSWERS)
         nones = [n for name, _ in ANSWERS for n in blind._nones(s[name], name)]
-        floor = "" if t["floor"] is None else f"; floor {t['floor']:.3f}"
+        floor = blind.floor_text(t)
         edge = ", at the grid's edge" if s["edge"] else ""
         lo, hi, n = s["grid"]
         per = ", ".join("-" if p is None else f"{p:.2f}" for p in s["peak/suggestion"])
@@ -157,12 +140,7 @@ def totals_table(tasks: list[dict[str, Any]], scores: list[dict[str, Any]]) -> s
         "median regret | worst regret |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    sets = [(f"all {len(tasks)}", scores)]
-    for rnd in sorted({t["round"] for t in tasks}):
-        picked = [s for t, s in zip(tasks, scores, strict=True) if t["round"] == rnd]
-        if len(picked) < len(scores):
-            sets.append((f"round {rnd} ({len(picked)})", picked))
-    for label, picked in sets:
+    for label, picked in blind.round_sets(tasks, scores):
         for name, _ in ANSWERS:
             tot = blind.totals(picked, name)
             lost = sum(len(s[name + " lost"]) for s in picked)

@@ -34,6 +34,11 @@ class MixinCLIModel(LRScheduleMixin, CLIModel):
 def run_cli(tmp_path: Path, config: str, model_class: type = CLIModel) -> LightningCLI:
     path = tmp_path / "input.yaml"
     path.write_text(textwrap.dedent(config))
+    return run_cli_args(tmp_path, ["--config", str(path)], model_class)
+
+
+def run_cli_args(tmp_path: Path, args: list[str], model_class: type) -> LightningCLI:
+    """``LightningCLI(model_class)`` on ``fit`` and ``args`` (the command line after ``fit``)."""
     defaults = dict(
         default_root_dir=str(tmp_path),
         max_epochs=2,
@@ -45,10 +50,7 @@ def run_cli(tmp_path: Path, config: str, model_class: type = CLIModel) -> Lightn
         enable_model_summary=False,
     )
     return LightningCLI(
-        model_class,
-        args=["fit", "--config", str(path)],
-        trainer_defaults=defaults,
-        save_config_kwargs={"overwrite": True},
+        model_class, args=["fit", *args], trainer_defaults=defaults, save_config_kwargs={"overwrite": True}
     )
 
 
@@ -148,26 +150,11 @@ class UnannotatedCLIModel(LRScheduleMixin, CLIModel):
         self.lr_schedule = lr_schedule
 
 
-def run_cli_args(tmp_path: Path, args: list[str], model_class: type) -> LightningCLI:
-    defaults = dict(
-        default_root_dir=str(tmp_path),
-        max_epochs=2,
-        accelerator="cpu",
-        devices=1,
-        logger=False,
-        enable_checkpointing=False,
-        enable_progress_bar=False,
-        enable_model_summary=False,
-    )
-    return LightningCLI(
-        model_class,
-        args=["fit", *args, f"--trainer.callbacks+={RECORDER}"],
-        trainer_defaults=defaults,
-        save_config_kwargs={"overwrite": True},
-    )
-
-
-CLI_SCHEDULE = ["--model.lr=0.2", "--model.lr_schedule=lightning_lr.callbacks.CosineDecay"]
+CLI_SCHEDULE = [
+    "--model.lr=0.2",
+    "--model.lr_schedule=lightning_lr.callbacks.CosineDecay",
+    f"--trainer.callbacks+={RECORDER}",
+]
 
 
 @pytest.mark.filterwarnings("ignore:.*does not have many workers")
