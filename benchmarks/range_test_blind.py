@@ -321,6 +321,12 @@ def totals(scores: list[dict[str, Any]], mode: str) -> dict[str, Any]:
     }
 
 
+def regret_cells(tot: dict[str, Any]) -> tuple[str, str]:
+    """The median and worst regret of :func:`totals` as table cells ("-" where no run answered)."""
+    med, worst = ("-" if tot[k] is None else f"{tot[k]:.3f}" for k in ("median regret", "worst regret"))
+    return med, worst
+
+
 def totals_table(tasks: list[dict[str, Any]], scores: list[dict[str, Any]]) -> str:
     lines = [
         "| tasks | answer | runs | within 3x | within 10x | None | median regret | worst regret |",
@@ -329,9 +335,7 @@ def totals_table(tasks: list[dict[str, Any]], scores: list[dict[str, Any]]) -> s
     for name, picked in round_sets(tasks, scores):
         for mode, _ in MODES:
             tot = totals(picked, mode)
-            med, worst = (
-                "-" if tot[k] is None else f"{tot[k]:.3f}" for k in ("median regret", "worst regret")
-            )
+            med, worst = regret_cells(tot)
             lines.append(
                 f"| {name} | {mode} | {tot['runs']} | {tot['within 3x']} | {tot['within 10x']} | "
                 f"{tot['None']} | {med} | {worst} |"

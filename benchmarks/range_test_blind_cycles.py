@@ -144,9 +144,7 @@ def totals_table(tasks: list[dict[str, Any]], scores: list[dict[str, Any]]) -> s
         for name, _ in ANSWERS:
             tot = blind.totals(picked, name)
             lost = sum(len(s[name + " lost"]) for s in picked)
-            med, worst = (
-                "-" if tot[k] is None else f"{tot[k]:.3f}" for k in ("median regret", "worst regret")
-            )
+            med, worst = blind.regret_cells(tot)
             lines.append(
                 f"| {label} | {name} | {tot['runs']} | {tot['within 3x']} | {tot['within 10x']} | "
                 f"{tot['None']} | {lost} | {med} | {worst} |"
