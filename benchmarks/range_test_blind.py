@@ -327,19 +327,25 @@ def regret_cells(tot: dict[str, Any]) -> tuple[str, str]:
     return med, worst
 
 
-def totals_table(tasks: list[dict[str, Any]], scores: list[dict[str, Any]]) -> str:
-    lines = [
-        "| tasks | answer | runs | within 3x | within 10x | None | median regret | worst regret |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for name, picked in round_sets(tasks, scores):
-        for mode, _ in MODES:
-            tot = totals(picked, mode)
-            med, worst = regret_cells(tot)
-            lines.append(
-                f"| {name} | {mode} | {tot['runs']} | {tot['within 3x']} | {tot['within 10x']} | "
-                f"{tot['None']} | {med} | {worst} |"
-            )
+def totals_table(
+    tasks: list[dict[str, Any]],
+    scores: list[dict[str, Any]],
+    answers: Sequence[str] | None = None,
+    extra: tuple[str, Callable[[list[dict[str, Any]], str], str]] | None = None,
+) -> str:
+    """Per set of :func:`round_sets` and per answer (None: the modes) the :func:`totals`; ``extra``: a column's title and its cell
+    from the set's scores and the answer's name (placed after None)."""
+    head = ["tasks", "answer", "runs", "within 3x", "within 10x", "None"]
+    head += [extra[0]] if extra else []
+    head += ["median regret", "worst regret"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for label, picked in round_sets(tasks, scores):
+        for name in answers if answers is not None else [mode for mode, _ in MODES]:
+            tot = totals(picked, name)
+            cells = [label, name, tot["runs"], tot["within 3x"], tot["within 10x"], tot["None"]]
+            cells += [extra[1](picked, name)] if extra else []
+            cells += regret_cells(tot)
+            lines.append("| " + " | ".join(map(str, cells)) + " |")
     return "\n".join(lines)
 
 

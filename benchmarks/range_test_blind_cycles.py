@@ -135,21 +135,11 @@ def task_table(tasks: list[dict[str, Any]], scores: list[dict[str, Any]]) -> str
 
 
 def totals_table(tasks: list[dict[str, Any]], scores: list[dict[str, Any]]) -> str:
-    lines = [
-        "| tasks | answer | runs | within 3x | within 10x | None | None where suggestion() answered | "
-        "median regret | worst regret |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for label, picked in blind.round_sets(tasks, scores):
-        for name, _ in ANSWERS:
-            tot = blind.totals(picked, name)
-            lost = sum(len(s[name + " lost"]) for s in picked)
-            med, worst = blind.regret_cells(tot)
-            lines.append(
-                f"| {label} | {name} | {tot['runs']} | {tot['within 3x']} | {tot['within 10x']} | "
-                f"{tot['None']} | {lost} | {med} | {worst} |"
-            )
-    return "\n".join(lines)
+    def lost(picked: list[dict[str, Any]], name: str) -> str:
+        return str(sum(len(s[name + " lost"]) for s in picked))
+
+    answers = [name for name, _ in ANSWERS]
+    return blind.totals_table(tasks, scores, answers, ("None where suggestion() answered", lost))
 
 
 def report(data: dict[str, Any]) -> str:
