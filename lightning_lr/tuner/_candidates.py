@@ -37,6 +37,7 @@ from ._confirm import (
     decide,
     diverged,
     edge_warning,
+    floor_stop,
     next_lr,
     outlier_stop,
     score,
@@ -133,6 +134,7 @@ def confirm_results(
         conf = decide(cands, options.confirm_steps, anchor, found.start, found.points, found.noise)
         if target.stop_reason == "diverged":  # on a batch the candidates came back from: no scale above it
             conf = outlier_stop(conf, len(target.losses) - 1, target.lrs[-1])
+        conf = floor_stop(conf, options.min_lr)
         if passed := sorted({t for c in cands for t in c.passed}):
             rank_zero_info(
                 f"{options.name}: the candidates passed over step{'s' if len(passed) > 1 else ''} "

@@ -40,7 +40,7 @@ import functools
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import NormalDist
 from typing import Any
 
@@ -58,6 +58,7 @@ __all__ = [
     "decide",
     "diverged",
     "edge_warning",
+    "floor_stop",
     "next_lr",
     "outlier_stop",
     "plateau_top",
@@ -567,6 +568,41 @@ def next_lr(anchor: float, tried: Sequence[Candidate], min_lr: float, max_lr: fl
     return None
 
 
+def floor_stop(conf: Confirmation, min_lr: float) -> Confirmation:
+    """``conf``, or no answer when its winner is the lowest of several candidates and the line search's next step
+    down would have left the range (below ``min_lr``): the best constant LR may lie below ``min_lr``, and the
+    winner is then a bound from above. Applied, a bound from above can train worse than any LR the test tried
+    (review 123: a range from ``min_lr=1`` answered 1, and training at it reached half the accuracy of 0.03), so
+    the test does not answer; a winner at the top of the range is still answered, with a warning
+    (:func:`edge_warning`), since an LR below the best trains, only more slowly. A lower ``min_lr`` is the change
+    (more steps sweep the same range again).
+
+    Example:
+        >>> c = [Candidate(lr, (2.0, sc), sc) for lr, sc in ((0.01, 0.5), (0.0316, 0.9), (0.1, 1.5))]
+        >>> floor_stop(Confirmation(tuple(c), 2, 0.1, 2.0, 0), 0.01).reason[:54]
+        'the best candidate (lr=0.01) is the lowest of the 3 tr'
+        >>> floor_stop(Confirmation(tuple(c), 2, 0.1, 2.0, 0), 1e-7).chosen  # the search could go lower
+        0
+    """
+    if conf.chosen != 0 or len(conf.candidates) < 2:
+        return conf
+    lr = conf.candidates[0].lr
+    if lr / 10.0**SPACING >= min_lr * (1 + 1e-9):
+        return conf
+    lrs = conf.lrs
+    return replace(
+        conf,
+        chosen=None,
+        reason=(
+            f"the best candidate (lr={lr:.3g}) is the lowest of the {len(lrs)} trained (lr {lrs[0]:.3g}.."
+            f"{lrs[-1]:.3g}) and lies at min_lr={min_lr:.3g}, so the best constant LR may lie below the range; "
+            f"an answer there would be a bound from above, which can train worse than any LR tried, so none "
+            f"is given: lower min_lr"
+        ),
+        retry=False,
+    )
+
+
 def edge_warning(conf: Confirmation, min_lr: float, max_lr: float) -> str:
     """What to tell the user when the confirmed LR is the lowest or the highest candidate trained (the line
     search ran out of candidates, or of range, before the scores turned up): the best constant LR may lie
@@ -592,7 +628,7 @@ def edge_warning(conf: Confirmation, min_lr: float, max_lr: float) -> str:
     if 0 < conf.chosen < len(lrs) - 1:
         return ""
     step = 10.0**SPACING  # the line search's shortest step: one that would leave the range stopped it
-    if conf.chosen == 0:
+    if conf.chosen == 0:  # (a Tuner gives no answer at min_lr: :func:`floor_stop`)
         side = "lowest", "lower"
         change = "lower min_lr" if lr / step < min_lr * (1 + 1e-9) else f"run it again with max_lr={lr:.3g}"
     else:

@@ -608,6 +608,37 @@ def test_the_edge_advice_names_the_range_where_the_next_step_would_leave_it() ->
     )
 
 
+def test_no_answer_when_the_best_candidate_lies_at_min_lr(tmp_path: Any) -> None:
+    # review 123: a range from min_lr=1 answered 1, its lowest candidate, with only a warning that it was a
+    # bound, and applied it; training at it reached 0.52 accuracy where 0.03 reached 0.97. A bound from
+    # above is no answer: the best may lie anywhere below the range
+    script = line_search_script((1.0, 1.2, 1.4, 0.8, 1.6))  # the fourth, clipped to min_lr, is the best
+    model = ScriptedLoss(script)
+    result = assert_no_answer(
+        tmp_path, model, "lies at min_lr=0.01", **{**LINE_SEARCH, "min_lr": 1e-2}, retryable=False
+    )
+    conf = result.confirmation
+    assert conf is not None and len(conf.candidates) == 5 and conf.lrs[0] == 1e-2
+    assert min(conf.candidates, key=lambda c: c.score).lr == 1e-2 and conf.reason.endswith("lower min_lr")
+    # a winner at the top of the range is still answered (below the best, it trains, only more slowly)
+    up = run(tmp_path, ScriptedLoss(line_search_script((1.4, 1.2, 1.0, 0.8, 0.9))), **LINE_SEARCH)
+    assert up.confirmation is not None and up.suggestion() == up.confirmation.lr
+
+
+def test_floor_stop_leaves_a_winner_the_search_could_have_gone_below() -> None:
+    cands = tuple(
+        _confirm.Candidate(lr, (2.0, sc), sc) for lr, sc in ((0.0302, 0.5), (0.1, 0.9), (0.316, 1.5))
+    )
+    conf = _confirm.Confirmation(cands, 2, 0.316, 2.0, 0)
+    assert _confirm.floor_stop(conf, 1e-7) is conf  # half a decade below 0.0302 is still in the range
+    stopped = _confirm.floor_stop(conf, 0.0301)
+    assert stopped.chosen is None and not stopped.retry and "lies at min_lr=0.0301" in stopped.reason
+    inside = dataclasses.replace(conf, chosen=1)
+    assert _confirm.floor_stop(inside, 0.0301) is inside
+    one = _confirm.Confirmation(cands[:1], 2, 0.0302, 2.0, 0)
+    assert _confirm.floor_stop(one, 0.0301) is one  # a single candidate: edge_warning says so
+
+
 def test_next_lr_keeps_to_the_range_and_below_a_diverged_candidate() -> None:
     def cand(o: float, sc: float) -> _confirm.Candidate:
         return _confirm.Candidate(0.1 * 10**o, (2.0, sc), sc)
