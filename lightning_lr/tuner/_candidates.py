@@ -33,6 +33,7 @@ from ._confirm import (
     Candidate,
     Confirmation,
     blow_up_line,
+    capped_note,
     data_blowup,
     decide,
     diverged,
@@ -134,7 +135,7 @@ def confirm_results(
         conf = decide(cands, options.confirm_steps, anchor, found.start, found.points, found.noise)
         if target.stop_reason == "diverged":  # on a batch the candidates came back from: no scale above it
             conf = outlier_stop(conf, len(target.losses) - 1, target.lrs[-1])
-        conf = floor_stop(conf, options.min_lr)
+        conf = capped_note(floor_stop(conf, options.min_lr), options.max_lr)
         if passed := sorted({t for c in cands for t in c.passed}):
             rank_zero_info(
                 f"{options.name}: the candidates passed over step{'s' if len(passed) > 1 else ''} "

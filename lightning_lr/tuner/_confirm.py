@@ -55,6 +55,7 @@ __all__ = [
     "Candidate",
     "Confirmation",
     "Verdict",
+    "capped_note",
     "decide",
     "diverged",
     "edge_warning",
@@ -600,6 +601,28 @@ def floor_stop(conf: Confirmation, min_lr: float) -> Confirmation:
             f"is given: lower min_lr"
         ),
         retry=False,
+    )
+
+
+def capped_note(conf: Confirmation, max_lr: float) -> Confirmation:
+    """``conf``, with its reason for no answer saying that its highest candidate is ``max_lr`` itself when it is:
+    the candidates did not train, or all ended alike, and the LRs above the range, which may train the model,
+    were never tried (review 123: at ``max_lr=1e-5``, where the model trains at 0.03, the reason blamed the
+    model and advised more steps).
+
+    Example:
+        >>> c = tuple(Candidate(lr, (2.0, 2.0), 2.0) for lr in (1e-6, 1e-5))
+        >>> capped_note(Confirmation(c, 2, 1e-5, 2.0, None, "alike"), 1e-5).reason
+        'alike; the highest candidate is max_lr=1e-05 itself, so no LR above the range was tried: raise max_lr first'
+        >>> capped_note(Confirmation(c, 2, 1e-5, 2.0, None, "alike"), 1.0).reason
+        'alike'
+    """
+    if conf.chosen is not None or not conf.candidates or conf.candidates[-1].lr < max_lr * (1 - 1e-9):
+        return conf
+    return replace(
+        conf,
+        reason=f"{conf.reason}; the highest candidate is max_lr={max_lr:.3g} itself, so no LR above the range was "
+        f"tried: raise max_lr first",
     )
 
 

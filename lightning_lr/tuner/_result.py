@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import math
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +17,9 @@ from ._confirm import CONFIRMED, Confirmation, tail_length, too_high, verdict
 from ._curve import SweepResult, fmt, short
 from ._options import LROptions
 from ._rules import DEFAULT_METHOD, METHODS
+
+#: a number in a reason: two reasons that differ only in their numbers give the same diagnosis
+_NUMBER = re.compile(r"[-+]?\d[\d.]*(?:e[-+]?\d+)?")
 
 __all__ = ["RangeTestResult"]
 
@@ -196,7 +200,16 @@ class RangeTestResult(SweepResult):
                     "no candidates were trained (the range test ran with confirm=False); run it with "
                     "confirm=True, or name a sweep rule"
                 )
-            return self.confirmation.lr, self.confirmation.reason
+            lr, why = self.confirmation.lr, self.confirmation.reason
+            if lr is None and self.first_try is not None:
+                # review 123: the first try's advice (raise max_lr) gave way to the second's, which can say
+                # less (the same range, swept again): both are told
+                first = self.first_try._pick(method)[1]
+                if first and _NUMBER.sub("#", first) != _NUMBER.sub(
+                    "#", why
+                ):  # another diagnosis, not new numbers
+                    why += f" (and the first try, {self.first_try.num_steps} steps: {first})"
+            return lr, why
         p = _rules.pick(name, self.lrs, self.losses)
         if p.index is None:
             return None, p.reason

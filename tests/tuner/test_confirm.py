@@ -755,6 +755,56 @@ def test_a_test_without_an_answer_runs_once_more_with_three_times_the_steps(tmp_
     assert model.hparams.lr == 0.05  # nothing applied
 
 
+def test_a_second_try_without_an_answer_tells_the_first_tries_reason_too() -> None:
+    # review 123: the first try said "raise max_lr"; the second, over the same range, said the candidates did
+    # not depend on the LR and to take more steps, and that was all result.reason, the warning and the figure
+    # told. Another diagnosis is told beside the second's; the same one with other numbers is not repeated
+    def tried(n: int, reason: str) -> RangeTestResult:
+        lrs = list(np.logspace(-7, -5, n))
+        conf = _confirm.Confirmation((), 10, None, 2.0, None, reason)
+        return RangeTestResult(lrs, [2.0] * n, [None] * n, num_steps=n, confirmation=conf)
+
+    first = tried(40, "the loss never fell below 2.01 over lr 1e-07..1e-05: raise max_lr")
+    second = dataclasses.replace(
+        tried(120, "the candidates' losses do not depend on the LR"), first_try=first
+    )
+    assert second.reason == (
+        "the candidates' losses do not depend on the LR (and the first try, 40 steps: the loss never fell below "
+        "2.01 over lr 1e-07..1e-05: raise max_lr)"
+    )
+    with pytest.warns(UserWarning, match=r"depend on the LR \(and the first try, 40 steps: .*raise max_lr\)"):
+        assert second.suggestion() is None
+    same = dataclasses.replace(
+        tried(120, "the loss never fell below 1.99 over lr 1e-07..1e-05: raise max_lr")
+    )
+    assert dataclasses.replace(same, first_try=first).reason == same.reason
+
+
+def test_no_answer_from_candidates_capped_at_max_lr_says_to_raise_it(tmp_path: Any) -> None:
+    # review 123: with max_lr far below the LRs that train, the candidates, the highest at max_lr, all ended
+    # alike, and the reason blamed the model ("a trivial solution") and advised more steps
+    sweep = [2.0 + 0.02 * (-1) ** i for i in range(30)] + [1.0 + 0.02 * (-1) ** i for i in range(10)]
+    model = ScriptedLoss(sweep + [1.5 + 0.01 * (-1) ** i for i in range(50)])  # every candidate alike
+    result = assert_no_answer(
+        tmp_path,
+        model,
+        "do not depend on the LR",
+        **{**LINE_SEARCH, "max_lr": 1e-3},
+        retry=False,
+        retryable=True,
+    )
+    conf = result.confirmation
+    assert conf is not None and conf.lrs[-1] == 1e-3
+    assert conf.reason.endswith(
+        "the highest candidate is max_lr=0.001 itself, so no LR above the range was tried: raise max_lr first"
+    )
+    # candidates below max_lr: the reason is the decision's alone
+    low = ScriptedLoss(line_search_script((1.5, 1.5, 1.5, 1.5, 1.5)))
+    lower = run(tmp_path, low, **LINE_SEARCH, retry=False)
+    assert lower.confirmation is not None and lower.confirmation.chosen is None
+    assert lower.confirmation.lrs[-1] < 10.0 and "raise max_lr first" not in lower.reason
+
+
 def test_a_named_sweep_rule_is_retried_as_the_default_answer_is(tmp_path: Any) -> None:
     # review 102: a named rule skipped the sweep's checks, so it answered the 40 quiet steps at once
     seed_all(0)
