@@ -361,8 +361,9 @@ def _run(config: DemoConfig, say: Callable[[str], None], processes: int) -> Demo
                 f"the range test gave no suggestion (stop: {result.stop_reason}); see the warnings above"
             )
         say(
-            f"[1/4] range test: {len(result.lrs)} steps from {result.lrs[0]:.0e} to {result.lrs[-1]:.2g} "
-            f"({result.stop_reason}) in {time.perf_counter() - t0:.1f} s -> suggestion {suggestion:.3g}, "
+            f"[1/4] range test: a {len(result.lrs)}-step sweep from {result.lrs[0]:.0e} to {result.lrs[-1]:.2g} "
+            f"({result.stop_reason}) and its candidates, {result.cost} optimizer steps in "
+            f"{time.perf_counter() - t0:.1f} s -> suggestion {suggestion:.3g}, "
             f"1cycle max_lr {max_lr:.3g}"
         )
 

@@ -532,4 +532,6 @@ class RangeTestResult(SweepResult):
     def __repr__(self) -> str:
         parts = self._repr_parts(self.lrs)
         parts.append(f"suggestion({self._rule_name(None)})={fmt(self._pick(None)[0])}")
+        if self.cost != len(self):  # review 123: the candidates' steps, 4x the sweep's, went unsaid
+            parts.append(f"cost {V.counted(self.cost, 'optimizer step')}")
         return f"RangeTestResult({', '.join(parts)})"

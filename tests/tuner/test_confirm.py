@@ -85,7 +85,10 @@ def test_default_confirms_five_candidates_on_the_same_batches_and_applies_the_wi
     assert result.suggestion() == conf.lr == model.hparams.lr
     assert result.suggestions()["confirmed"] == conf.lr
     assert result.suggestion("minimum") == result.suggestions()["minimum"] != conf.lr
-    assert repr(result).endswith(f"suggestion(confirmed)={conf.lr:.3g})")
+    # the cost, the candidates' steps too, is in the repr (review 123: it said "100 steps" of about 500)
+    assert repr(result).endswith(
+        f"suggestion(confirmed)={conf.lr:.3g}, cost {len(result) + conf.cost} optimizer steps)"
+    )
 
 
 def test_everything_is_restored_bitwise_after_the_candidates(tmp_path: Any) -> None:
