@@ -99,33 +99,34 @@ class MomentumRangeTestResult(SweepResult):
             )
         stopped = self.stop_reason != "completed"
         p = _rules.lowest(self.momentums, self.smoothed, self.num_steps, stopped)
-        return (None, p.reason) if p.index is None else (self.momentums[p.index], "")
+        if p.index is None:
+            return None, p.reason
+        value = self.momentums[p.index]
+        if self._edge(value) == "top":
+            # the last steps: at a held LR the model trains through the sweep, so its loss falls with the steps
+            # whatever the momentum (review 88: 0.99 won for SGD, Adam and RMSprop alike, 16x worse on a grid
+            # than 0.9), and a higher max_momentum would only move the answer up. Review 123: an answer the
+            # warning said the sweep could not tell was still an answer; it is none now, as the LR test's
+            return None, (
+                f"the lowest loss is at the end of the sweep (momentum {value:.4g}); the sweep holds the LR, so "
+                f"the model trains through it and its loss falls with the steps whatever the momentum: this "
+                f"sweep cannot tell the best momentum. Keep the optimizer's (0.9 is the usual), or compare a few "
+                f"momentums in short fits from the same start"
+            )
+        return value, ""
 
     def suggestion(self, method: str | None = None) -> float | None:
         """The momentum of lowest smoothed loss (the one rule, ``method="minimum"``), or None with a warning
         when no finite loss was recorded or the sweep stopped within its first tenth of steps, after which it
-        is searched (a stopped sweep's last point, where it blew up, is not). When that is the first momentum
-        searched, a warning says the best may lie below it (the answer is a bound) and how to search there;
-        when it is the last of a completed sweep, that the sweep cannot tell: the model trains through it at
-        the held LR, so its loss falls with the steps whatever the momentum."""
+        is searched (a stopped sweep's last point, where it blew up, is not), or when that is the last momentum
+        of a completed sweep, which the sweep cannot tell: the model trains through it at the held LR, so its
+        loss falls with the steps whatever the momentum. When it is the first momentum searched, a warning says
+        the best may lie below it (the answer is a bound) and how to search there."""
         value, reason = self._pick(method)
         if value is None:
             warnings.warn(f"no momentum suggestion (method={RULE!r}): {reason}", UserWarning, stacklevel=2)
             return value
-        edge = self._edge(value)
-        if edge == "top":
-            # the last steps: at a held LR the model trains through the sweep, so its loss falls with the steps
-            # whatever the momentum (review 88: 0.99 won for SGD, Adam and RMSprop alike, 16x worse on a grid
-            # than 0.9), and a higher max_momentum would only move the answer up
-            warnings.warn(
-                f"momentum range test: the lowest loss is at the end of the sweep (momentum {value:.4g}); the "
-                f"sweep holds the LR, so the model trains through it and its loss falls with the steps whatever "
-                f"the momentum: this sweep cannot tell the best momentum. Compare a few momentums in short fits "
-                f"from the same start (or keep the optimizer's)",
-                UserWarning,
-                stacklevel=2,
-            )
-        elif edge:
+        if self._edge(value):  # the bottom: the top has no answer (``_pick``)
             bottom = self.momentums[0]
             warnings.warn(
                 f"momentum range test: the lowest loss is at the first momentum the rule searches ({value:.4g}; "
