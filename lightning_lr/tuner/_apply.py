@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import numbers
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -63,6 +64,15 @@ def check_attr(module: pl.LightningModule, options: LROptions) -> str | None:
                 f"of its hparams; name the attribute that holds the LR, or pass attr_name=None to look for "
                 f"{' or '.join(map(repr, LR_ATTRS))}"
             )
+        value = lightning_getattr(module, options.attr_name)
+        if value is not None and not _a_number(value):
+            # review 122: attr_name='opt' (hparams opt='sgd') was overwritten with the LR after the whole test and
+            # never put back; the next fit built Adam where it had built SGD
+            raise TypeError(
+                f"{options.title}: attr_name={options.attr_name!r} names a setting that holds "
+                f"{_short(value)} ({type(value).__name__}), not an LR: the test would overwrite it with a "
+                f"number; name the attribute or hparam that holds the LR (a number, or None to fill)"
+            )
         return options.attr_name
     found = [name for name in LR_ATTRS if lightning_hasattr(module, name)]
     if len(found) > 1:
@@ -73,6 +83,19 @@ def check_attr(module: pl.LightningModule, options: LROptions) -> str | None:
         if len(read) == 1:
             return read[0]
     return found[0] if found else None
+
+
+def _a_number(value: Any) -> bool:
+    """Whether ``value`` can be an LR: a real number (numpy's too) or a one-element floating tensor, not a bool."""
+    if isinstance(value, torch.Tensor):
+        return value.numel() == 1 and value.is_floating_point()
+    return not isinstance(value, bool) and isinstance(value, numbers.Real)
+
+
+def _short(value: Any) -> str:
+    """``repr(value)``, cut to 60 characters (a module's repr runs to pages)."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 def _reads_now(module: pl.LightningModule, attr: str) -> bool:

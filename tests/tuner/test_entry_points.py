@@ -6,6 +6,7 @@ import dataclasses
 import inspect
 import json
 import os
+import re
 import warnings
 from typing import Any
 
@@ -1243,6 +1244,16 @@ def test_model_problems_are_clear_errors(tmp_path: Any) -> None:
         Tuner(trainer(tmp_path)).lr_range_test(ReturnsNone(), loader())
     with pytest.raises(AttributeError, match=r"^LR range test: attr_name='rate' is neither an attribute"):
         Tuner(trainer(tmp_path)).lr_range_test(TinyModel(), loader(), attr_name="rate")
+    # review 122: a setting that is not an LR was overwritten with the answer after the whole test (the next
+    # fit built AdamW where its hparams had said "sgd"); it is refused before any step, and left as it was
+    model = TinyModel()
+    for name, shown in (("optimizer", "'sgd' (str)"), ("groups", "False (bool)"), ("net", "Sequential(")):
+        with pytest.raises(
+            TypeError,
+            match=rf"^LR range test: attr_name='{name}' names a setting that holds {re.escape(shown)}",
+        ):
+            Tuner(trainer(tmp_path)).lr_range_test(model, loader(), attr_name=name)
+    assert model.hparams.optimizer == "sgd" and model.hparams.groups is False and model.seen_losses == []
     with pytest.raises(
         ValueError,
         match=r"^Momentum range test: it sweeps the momentum \(SGD, RMSprop\) or beta1 \(the Adam family\) of "
