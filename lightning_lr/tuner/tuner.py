@@ -18,7 +18,7 @@ from ._options import MOMENTUM_PEERS_NAMES, TUNER_PEERS_NAMES, LROptions, Moment
 from ._own_fit import own_fit
 from ._result import RangeTestResult
 from ._weight_decay import WeightDecayResult
-from .callback import _RangeTestCallback, skipped_for_fast_dev_run
+from .callback import LRRangeTest, _RangeTestCallback, skipped_for_fast_dev_run
 
 __all__ = ["Tuner"]
 
@@ -414,7 +414,7 @@ class Tuner(_LightningTuner):
                 f"(val_loss=False). Pass val_loss=True to read the validation loss of val_batches of their "
                 f"batches at each point, or leave them out",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         callback: _RangeTestCallback[Result] = _RangeTestCallback(options)
         callback._tuner_exit = True
@@ -435,4 +435,29 @@ class Tuner(_LightningTuner):
                     f"new Trainer"
                 )
             raise RuntimeError(f"the range test did not run: fit ended before training started: {why}")
+        if isinstance(options, LROptions) and options.apply:
+            _warn_if_tested_again(trainer, options.title)
         return callback.result
+
+
+def _warn_if_tested_again(trainer: pl.Trainer, title: str) -> None:
+    """Warn when the Trainer holds an ``LRRangeTest`` that applies its answer: it tests again in the next fit
+    and sets its own over the one just applied (review 122: the Tuner's 0.00336 became 0.00127 at fit, without a
+    word, and the Tuner's ~500 steps were thrown away). Inside the Tuner's own fit it stays idle."""
+    found = next(
+        (cb for cb in L.callbacks(trainer) if isinstance(cb, LRRangeTest) and cb.options.apply), None
+    )
+    if found is None:
+        return
+    when = (
+        "when the next fit starts"
+        if found.epochs is None
+        else f"at the start of epoch{'s' if len(found.epochs) > 1 else ''} {', '.join(map(str, found.epochs))}"
+    )
+    warnings.warn(
+        f"{title}: the Trainer also holds an LRRangeTest callback, which tests again {when} and applies its own "
+        f"answer over the one just applied; remove it from the Trainer to train at this answer, or drop this "
+        f"Tuner call and let the callback test",
+        UserWarning,
+        stacklevel=5,
+    )

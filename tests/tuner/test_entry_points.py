@@ -882,10 +882,46 @@ def test_the_fallback_split_says_which_groups_decay_their_biases_too() -> None:
 
 def test_tuner_says_val_dataloaders_are_not_read_without_val_loss(tmp_path: Any) -> None:
     seed_all(7)
-    with pytest.warns(UserWarning, match=r"val_dataloaders are not used: the test reads the training loss"):
+    with pytest.warns(
+        UserWarning, match=r"val_dataloaders are not used: the test reads the training loss"
+    ) as said:
         Tuner(trainer(tmp_path)).lr_range_test(
             TinyModel(), loader(), val_dataloaders=loader(seed=1), num_steps=10, confirm=False
         )
+    # it points at the call (it pointed inside lightning_lr, at the keyword check's wrapper)
+    assert [w.filename for w in said if "val_dataloaders" in str(w.message)] == [__file__]
+
+
+@pytest.mark.parametrize("apply", [True, False])
+def test_tuner_says_an_lr_range_test_callback_on_the_trainer_will_replace_its_answer(
+    tmp_path: Any, apply: bool
+) -> None:
+    # review 122: the Tuner applied 0.00336, the Trainer's LRRangeTest tested again at fit and set 0.00127, and
+    # nothing said so (the Tuner's steps were thrown away)
+    seed_all(7)
+    model = TinyModel()
+    callback = LRRangeTest(confirm=False, num_steps=10, epochs=[0, 2], apply=apply)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = Tuner(trainer(tmp_path, callbacks=[callback])).lr_range_test(
+            model, loader(), num_steps=10, confirm=False
+        )
+    said = [w for w in caught if "also holds an LRRangeTest" in str(w.message)]
+    assert callback.result is None and model.hparams.lr == result.suggestion()  # idle in the Tuner's fit
+    if not apply:  # it applies nothing: nothing to replace
+        assert said == []
+        return
+    (w,) = said
+    assert w.filename == __file__ and "tests again at the start of epochs 0, 2 and applies its own" in str(
+        w.message
+    )
+    # the Tuner's own apply=False applies nothing: nothing is replaced either
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Tuner(trainer(tmp_path, callbacks=[callback])).lr_range_test(
+            TinyModel(), loader(), num_steps=10, confirm=False, apply=False
+        )
+    assert not any("also holds" in str(w.message) for w in caught)
 
 
 def test_val_batches_beyond_the_validation_data_are_said(tmp_path: Any) -> None:
