@@ -110,6 +110,22 @@ class LRScheduleMixin:
         configure_callbacks._lightning_lr_wrapped = True  # type: ignore[attr-defined]
         cls.configure_callbacks = configure_callbacks  # type: ignore[attr-defined]
 
+        # a schedule set after Lightning read the declaration (in setup or configure_optimizers, both after
+        # configure_callbacks) is refused where configure_optimizers returns (review 122: it was ignored for
+        # that fit, which trained at a constant LR, and used from the next one on)
+        build = getattr(cls, "configure_optimizers", None)
+        if build is None or getattr(build, "_lightning_lr_wrapped", False):
+            return
+
+        @functools.wraps(build)
+        def configure_optimizers(self: Any, *args: Any, **kwargs: Any) -> Any:
+            out = build(self, *args, **kwargs)
+            _refuse_late_declaration(self)
+            return out
+
+        configure_optimizers._lightning_lr_wrapped = True  # type: ignore[attr-defined]
+        cls.configure_optimizers = configure_optimizers  # type: ignore[attr-defined]
+
     def lr_schedule_callback(self) -> ScheduleCallback | None:
         """The schedule callback of the current (or last) fit; before any fit, the one the declaration
         gives; None for a declaration of None. Use it to look at what was resolved (``.run``, ``.steps``,
@@ -148,11 +164,26 @@ def _declared_callback(module: Any, *, fresh: bool) -> ScheduleCallback | None:
         callback = _as_callback(owner, declared, "self.lr_schedule")
     else:
         declared = getattr(type(module), "lr_schedule", _MISSING)
-        is_method = callable(declared) and not isinstance(declared, (Schedule, Callback))
+        # a method, or a property (review 122: "got <property object>"), is read at every fit; a class given
+        # for an instance (``lr_schedule = OneCycle``) is not called with the module (:func:`_as_callback`)
+        is_method = isinstance(declared, property) or (
+            callable(declared) and not isinstance(declared, (Schedule, Callback, type))
+        )
         if cached is not None and not (is_method and fresh):
             return cached[1]
         if is_method:
-            callback = _as_callback(owner, declared(module), "the value returned by lr_schedule()")
+            if isinstance(declared, property):
+                value = declared.__get__(module)
+            elif isinstance(inspect.getattr_static(type(module), "lr_schedule"), staticmethod):
+                value = declared()
+            else:
+                value = declared(module)
+            where = (
+                "the property lr_schedule"
+                if isinstance(declared, property)
+                else "the value returned by lr_schedule()"
+            )
+            callback = _as_callback(owner, value, where)
             if cached is not None and cached[1] is not None and callback is not None:
                 _carry_filled_values(cached[1], callback)
         else:
@@ -204,7 +235,11 @@ def _as_callback(owner: str, declared: Any, where: str) -> ScheduleCallback | No
             f"attribute lr_schedule, giving a schedule callback or a Schedule (None: no schedule)"
         )
     unbuilt = ""
-    if isinstance(declared, str) or type(declared).__module__.split(".")[0] == "jsonargparse":
+    if isinstance(declared, type) and issubclass(declared, (ScheduleCallback, Schedule)):
+        # review 122: ``lr_schedule = OneCycle`` was called with the module, and OneCycle said max_lr must be a
+        # number, got the module's repr
+        unbuilt = f"; that is the class, give an instance: {declared.__name__}(...)"
+    elif isinstance(declared, str) or type(declared).__module__.split(".")[0] == "jsonargparse":
         # review 120: LightningCLI passes an argument without a type annotation through as the text it was
         # given (``--model.lr_schedule=...CosineDecay``), or as a ``NestedArg`` for ``--model.lr_schedule.warmup=2``
         unbuilt = (
@@ -233,6 +268,25 @@ def _declared(module: Any) -> ScheduleCallback | None:
             f"load_from_checkpoint(path, lr_schedule=...))"
         )
     return schedule
+
+
+def _refuse_late_declaration(module: Any) -> None:
+    """In a fit, an error when ``self.lr_schedule`` is no longer what this fit's ``configure_callbacks`` read: it
+    was set later (in ``setup`` or ``configure_optimizers``), and Lightning does not ask for callbacks again."""
+    trainer = getattr(module, "_trainer", None)
+    if trainer is None or trainer.state.fn != "fit" or trainer.state.status != "running":
+        return
+    cached = module.__dict__.get(_CACHE)
+    now = module.__dict__.get("lr_schedule", _MISSING)
+    if cached is None or now is _MISSING or now is cached[0]:
+        return
+    read = "nothing" if cached[1] is None else repr(cached[1])
+    raise RuntimeError(
+        f"{type(module).__name__}: self.lr_schedule was set to {now!r} during this fit, after Lightning read the "
+        f"declaration for it ({read}: the schedule callbacks are added in configure_callbacks, before setup and "
+        f"configure_optimizers run), so this fit would ignore it. Set self.lr_schedule in __init__, or define "
+        f"`def lr_schedule(self)`, which each fit calls"
+    )
 
 
 def _with_schedule(module: Any, callbacks: Any) -> list[Callback]:

@@ -445,7 +445,12 @@ def _warn_if_tested_again(trainer: pl.Trainer, title: str) -> None:
     and sets its own over the one just applied (review 122: the Tuner's 0.00336 became 0.00127 at fit, without a
     word, and the Tuner's ~500 steps were thrown away). Inside the Tuner's own fit it stays idle."""
     found = next(
-        (cb for cb in L.callbacks(trainer) if isinstance(cb, LRRangeTest) and cb.options.apply), None
+        (
+            cb
+            for cb in L.callbacks(trainer)
+            if isinstance(cb, LRRangeTest) and isinstance(cb.options, LROptions) and cb.options.apply
+        ),
+        None,
     )
     if found is None:
         return

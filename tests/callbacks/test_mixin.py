@@ -261,6 +261,65 @@ def test_a_schedule_declared_after_none_is_injected(tmp_path) -> None:
     assert_trace(rec.lr(), S.OneCycle(0.3, total_steps=12).values(N))
 
 
+class SetInSetup(LRScheduleMixin, Tiny):
+    lr_schedule = None
+
+    def setup(self, stage: str) -> None:
+        self.lr_schedule = CosineDecay()
+
+
+class SetInConfigureOptimizers(LRScheduleMixin, Tiny):
+    lr_schedule = OneCycle(max_lr=0.2)
+
+    def configure_optimizers(self) -> Any:
+        self.lr_schedule = CosineDecay()
+        return super().configure_optimizers()
+
+
+@pytest.mark.parametrize("model", [SetInSetup, SetInConfigureOptimizers], ids=lambda m: m.__name__)
+def test_a_schedule_set_during_the_fit_is_refused(tmp_path, model: type) -> None:
+    # review 122: set in setup() or configure_optimizers(), after Lightning read the declaration, it was ignored
+    # for that fit (a constant LR, with only an info line) and used from the next fit on
+    module = model()
+    with pytest.raises(
+        RuntimeError, match=rf"^{model.__name__}: self.lr_schedule was set to CosineDecay\(\) during this fit"
+    ):
+        fit(tmp_path, module, [])
+    # outside a fit, configure_optimizers runs as it is (the range test and users call it)
+    assert isinstance(module.configure_optimizers(), torch.optim.Optimizer)
+
+
+class PropertyModel(LRScheduleMixin, Tiny):
+    @property
+    def lr_schedule(self) -> ScheduleCallback:
+        return OneCycle(max_lr=0.3, total=Epochs(1))
+
+
+class StaticModel(LRScheduleMixin, Tiny):
+    @staticmethod
+    def lr_schedule() -> ScheduleCallback:
+        return OneCycle(max_lr=0.3, total=Epochs(1))
+
+
+class ClassNotInstance(LRScheduleMixin, Tiny):
+    lr_schedule = OneCycle
+
+
+@pytest.mark.parametrize("model", [PropertyModel, StaticModel], ids=lambda m: m.__name__)
+def test_a_property_or_a_staticmethod_declares_as_the_method_form(tmp_path, model: type) -> None:
+    # review 122: a property was "got <property object at 0x...>", a staticmethod was called with the module
+    rec = fit(tmp_path, model(), [])
+    assert_trace(rec.lr(), S.OneCycle(0.3, total_steps=12).values(N))
+
+
+def test_a_class_given_for_an_instance_is_named_as_such(tmp_path) -> None:
+    # review 122: OneCycle was called with the module, and said max_lr must be a number, got the module's repr
+    with pytest.raises(
+        TypeError, match=r"got <class '.*OneCycle'>; that is the class, give an instance: OneCycle\(...\)$"
+    ):
+        fit(tmp_path, ClassNotInstance(), [])
+
+
 def test_the_schedule_arguments_land_in_hparams_and_tensorboard(tmp_path) -> None:
     model = AttributeModel(max_lr=0.3)
     logger = TensorBoardLogger(tmp_path, name="tb")
