@@ -29,6 +29,7 @@ _DOC = "docs/from_transformers_and_timm.md"
 _WARMUP = {
     "num_warmup_steps": "warmup (transformers' num_warmup_steps)",
     "warmup_steps": "warmup (Keras' and optax's warmup_steps)",
+    "warmup_ratio": "warmup=Fraction(warmup_ratio) (transformers' TrainingArguments.warmup_ratio: a share of the run)",
     "warmup_t": (
         f"warmup=Epochs(warmup_t) (timm's warmup_t counts epochs unless t_in_epochs=False; an int here is "
         f"optimizer steps; warm-up before the schedule is timm's warmup_prefix=True, the default of its "

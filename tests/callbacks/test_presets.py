@@ -822,6 +822,11 @@ def test_bad_arguments_are_rejected_at_construction(make, error, match) -> None:
         (lambda: PolynomialDecay(total_steps=100), "'total_steps': pass total (the pure OneCycle's"),
         (lambda: WarmupStableDecay(total_steps=100), "'total_steps': pass total (the pure OneCycle's"),
         (lambda: CosineDecay(warmup_steps=10), "'warmup_steps': pass warmup (Keras'"),
+        # review 123: transformers' warmup_ratio got no hint
+        (
+            lambda: CosineDecay(warmup_ratio=0.1),
+            "'warmup_ratio': pass warmup=Fraction(warmup_ratio) (transformers'",
+        ),
         (lambda: PolynomialDecay(warmup_steps=10), "'warmup_steps': pass warmup (Keras'"),
         (lambda: WarmupStableDecay(warmup_steps=10), "'warmup_steps': pass warmup (Keras'"),
         (lambda: StepDecay(10, warmup_steps=10), "'warmup_steps': pass warmup (Keras'"),
