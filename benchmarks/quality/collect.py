@@ -298,7 +298,7 @@ def redecide(result: Any) -> Any:
     first try is the result (its cost is its own)."""
     import dataclasses
 
-    from lightning_lr.tuner._confirm import decide, verdict
+    from lightning_lr.tuner._confirm import decide_after, verdict
 
     if result.first_try is not None:
         first = redecide(result.first_try)
@@ -309,7 +309,7 @@ def redecide(result: Any) -> Any:
     if conf is None or not conf.candidates or conf.anchor is None:
         return result
     found = verdict(result.lrs, result.losses, result.num_steps, result.stop_reason)
-    again = decide(conf.candidates, conf.steps, conf.anchor, found.start, found.points, found.noise)
+    again = decide_after(conf.candidates, conf.steps, conf.anchor, found, result.lrs, result.losses)
     return dataclasses.replace(result, confirmation=again)
 
 

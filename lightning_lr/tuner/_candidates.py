@@ -35,7 +35,7 @@ from ._confirm import (
     blow_up_line,
     capped_note,
     data_blowup,
-    decide,
+    decide_after,
     diverged,
     edge_warning,
     floor_stop,
@@ -132,7 +132,7 @@ def confirm_results(
                 cands.append(run(lr, bar))
         finally:
             bar.close()
-        conf = decide(cands, options.confirm_steps, anchor, found.start, found.points, found.noise)
+        conf = decide_after(cands, options.confirm_steps, anchor, found, target.lrs, target.losses)
         if target.stop_reason == "diverged":  # on a batch the candidates came back from: no scale above it
             conf = outlier_stop(conf, len(target.losses) - 1, target.lrs[-1])
         conf = capped_note(floor_stop(conf, options.min_lr), options.max_lr)

@@ -57,6 +57,7 @@ __all__ = [
     "Verdict",
     "capped_note",
     "decide",
+    "decide_after",
     "diverged",
     "edge_warning",
     "floor_stop",
@@ -991,6 +992,63 @@ def _tail(losses: Sequence[float], n: int, excused: Sequence[int]) -> np.ndarray
     if not kept:
         kept = [x for i, x in enumerate(losses) if i not in excused][-n:]
     return np.asarray(kept, dtype=np.float64)
+
+
+def decide_after(
+    candidates: Sequence[Candidate],
+    steps: int,
+    anchor: float,
+    found: Verdict,
+    lrs: Sequence[float],
+    losses: Sequence[float],
+) -> Confirmation:
+    """:func:`decide` the ``candidates`` of a sweep (``lrs``, ``losses``, and ``found``, its :func:`verdict`),
+    against the start level that stands for the untrained model's loss.
+
+    The sweep's start level, the mean of its first tenth of losses, is the untrained model's loss when those
+    steps ran at LRs too small to move it. Where the first tenth reached the lowest of the first candidates
+    (``anchor * 10 ** min(FIRST)``, a decade below the sweep's lowest point: the sweep began among the LRs the
+    test itself starts from), it may have trained the model, or blown it up: review 123, a
+    range from ``min_lr=2`` blew the loss up from 2.3 to 20-70 in its first steps, the start level was 36, and
+    candidates that all ended above 2.3, at chance accuracy, were "clearly below the start"; 3.61 was applied.
+    There the best candidate must also end clearly below the loss before the first update (the sweep's first,
+    the same batch and state every candidate starts from: one loss, ``points=1``), and a no-answer says the
+    range may start too high. (That loss alone is not the start level: one batch's loss can lie far from the
+    rest, review 85.)
+
+    Example:
+        >>> c = [Candidate(2.0, (3.0, 3.0), 3.0), Candidate(4.9, (2.4, 2.4), 2.4)]
+        >>> found = Verdict(5, 36.2, points=2, noise=0.05)
+        >>> decide_after(c, 2, 4.9, found, [2.0, 3.2, 5.0], [2.31, 54.0, 9.5]).reason[:57]
+        'the best candidate (lr=4.9) ends at loss 2.4, not clearly'
+        >>> below = [Candidate(2.0, (2.3, 2.5), 2.4), Candidate(4.9, (1.0, 1.1), 1.05)]
+        >>> decide_after(below, 2, 4.9, found, [2.0, 3.2, 5.0], [2.31, 54.0, 9.5]).chosen  # below the first loss
+        1
+    """
+    conf = decide(candidates, steps, anchor, found.start, found.points, found.noise)
+    first = float(losses[0]) if len(losses) else math.nan
+    early = (
+        conf.chosen is not None
+        and 1 <= found.points <= len(lrs)
+        and lrs[found.points - 1] >= anchor * 10.0 ** min(FIRST)
+        and math.isfinite(first)
+    )
+    if not early:
+        return conf
+    # the candidates must also end clearly below the loss before the first update (one loss: points=1)
+    again = decide(candidates, steps, anchor, first, 1, found.noise)
+    if again.chosen is not None or not again.reason.startswith("the best candidate"):
+        return conf
+    return replace(
+        again,
+        start=found.start,
+        reason=f"{again.reason}. The sweep's first {V.counted(found.points, 'step')} ran at LRs up to "
+        f"{lrs[found.points - 1]:.3g}, within a decade of its lowest point (lr={anchor:.3g}), so its start level "
+        f"({found.start:.4g}) need not be the untrained model's loss; the loss before the first update is "
+        f"({first:.4g}), and the candidates did not end below it: the range may start above the LRs that train "
+        f"the model; lower min_lr",
+        retry=False,
+    )
 
 
 def decide(

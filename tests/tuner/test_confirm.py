@@ -628,6 +628,33 @@ def test_no_answer_when_the_best_candidate_lies_at_min_lr(tmp_path: Any) -> None
     assert up.confirmation is not None and up.suggestion() == up.confirmation.lr
 
 
+def test_a_sweep_whose_first_tenth_reaches_its_lowest_point_starts_at_the_first_loss(tmp_path: Any) -> None:
+    # review 123: from min_lr=2 the loss rose from 2.3 to 20-70 in the sweep's first steps; the start level, the
+    # mean of its first tenth, was 36, and candidates that all ended at or above 2.3 (chance accuracy) were
+    # "clearly below the start": 3.61 was applied. The loss before the first update is the start there
+    script = [2.3] + [40.0 + 10.0 * (-1) ** i for i in range(3)]  # blown up from the first update
+    script += [1.0 + 0.02 * (-1) ** i for i in range(9)] + [2.0 + 0.02 * (-1) ** i for i in range(27)]
+    scores = (2.45, 2.4, 2.5, 2.6, 2.7)  # every candidate ends above the first loss
+    script += [sc + 0.01 * (-1) ** i for sc in scores for i in range(10)]
+    high = {**LINE_SEARCH, "min_lr": 1e-3}
+    result = assert_no_answer(tmp_path, ScriptedLoss(script), "lower min_lr", **high, retryable=False)
+    conf = result.confirmation
+    assert (
+        conf is not None
+        and "the loss before the first update is (2.3), and the candidates did not end below it"
+        in conf.reason
+    )
+    assert conf.anchor is not None and result.lrs[3] >= conf.anchor / 10  # the first tenth (4 of 40 steps)
+    # reached within a decade of the lowest point
+    # the same start from a sweep whose dip, and so its candidates, lie far above its first tenth: the start
+    # level (33) stands
+    later = script[:4] + [2.0] * 11 + [1.0 + 0.02 * (-1) ** i for i in range(10)] + [2.0] * 15 + script[40:]
+    low = run(tmp_path, ScriptedLoss(later), **LINE_SEARCH, retry=False)
+    assert low.confirmation is not None and low.confirmation.anchor is not None
+    assert max(low.lrs[:4]) < low.confirmation.anchor / 10
+    assert low.suggestion() is not None and low.confirmation.start > 30
+
+
 def test_floor_stop_leaves_a_winner_the_search_could_have_gone_below() -> None:
     cands = tuple(
         _confirm.Candidate(lr, (2.0, sc), sc) for lr, sc in ((0.0302, 0.5), (0.1, 0.9), (0.316, 1.5))
