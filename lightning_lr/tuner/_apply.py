@@ -8,6 +8,9 @@ The rules, in order (after every piece of state has been restored):
    and ``weight_decay`` to the best weight decay of a weight-decay sweep, when the model has one; a saved
    hyperparameter of that name (``save_hyperparameters``) too, so a logger records the value that trains.
    Without one a running fit's param groups still get it (rule 3's groups), with a warning; a Tuner's warns.
+   Where the optimizer that trains is what ``configure_optimizers`` builds with it (the next fit's, this fit's
+   rebuilt), a group whose LR does not follow the attribute (an absolute ``backbone_lr``) is named in a
+   warning: it trains at another ratio to the largest group than the test ran it at (:func:`_warn_unfollowed`).
 2. Every callback in ``trainer.callbacks`` with an ``apply_range_test(result)`` method gets the result
    (one duck-typed mechanism: lightning_lr's OneCycle / Cyclic fill the values left as None and update
    the scheduler they injected). Such a callback owns the LR; the range test leaves it alone. A result of a
@@ -31,7 +34,7 @@ import math
 import numbers
 import warnings
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import lightning.pytorch as pl
 import torch
@@ -135,7 +138,9 @@ def restore_attrs(
         lr = best.suggestion(options.method)
         # (review 100: a resume repeated the tested run's warning that no value of lr gives the suggestion)
         value = (
-            None if attr is None or lr is None else values.get(attr) or attr_value(module, attr, lr, best)[0]
+            None
+            if attr is None or lr is None
+            else values.get(attr) or attr_value(module, attr, lr, best).value
         )
     if attr is not None and value is not None:
         _set(module, attr, value)
@@ -173,6 +178,8 @@ def apply_result(
     ``scheduled`` keyword (lightning_lr's) then replaces values it restored from a checkpoint with it."""
     best = result.best if isinstance(result, WeightDecayResult) else result
     lr = best.suggestion(options.method)
+    # each group's LRs as the test ran them, before a taker moves this fit's (:func:`_warn_unfollowed`)
+    tested = _readings(trainer.optimizers, [c.scheduler for c in trainer.lr_scheduler_configs])
     takers = owners(L.callbacks(trainer))
     for cb in takers:
         if scheduled and "scheduled" in inspect.signature(cb.apply_range_test).parameters:
@@ -190,7 +197,8 @@ def apply_result(
     old = lightning_getattr(module, attr) if attr is not None else None
     value, warned = lr, False
     if attr is not None:
-        value, peak, warned = attr_value(module, attr, lr, best)
+        mapped = attr_value(module, attr, lr, best)
+        value, peak, warned = mapped.value, mapped.peak, mapped.warned
         _set(module, attr, value)
         if peak is not None:
             ratio = peak.target / value
@@ -206,6 +214,13 @@ def apply_result(
         places = _where(module, attr)
         rank_zero_info(f"LR range test: set {places} = {value:.4g}{said}")
         leave(module, LeftResult(best, attr, value, places))
+        # the optimizer that trains is configure_optimizers' with the answer: the next fit's, or this one's
+        # rebuilt at a fresh start (a taker, or a later step, keeps this fit's groups at the ratios tested)
+        trains_built = not live or (
+            not takers and _fresh(trainer) and L.can_rebuild_optimizers(trainer.strategy)
+        )
+        if trains_built and not warned and mapped.built is not None:
+            _warn_unfollowed(tested, _readings(*mapped.built), attr, value)
     if takers:
         return
 
@@ -428,9 +443,100 @@ def _largest_lr(groups: list[dict[str, Any]]) -> float | None:
     return max((x for x in lrs if x > 0), default=None)
 
 
+class Mapped(NamedTuple):
+    """:func:`attr_value`'s answer: the ``value`` of the attribute, the cycle ``peak`` it sets (or None),
+    whether it ``warned`` that no value gives the largest group the answer, and what ``configure_optimizers``
+    builds with ``value`` (its optimizers and, where it read them, its schedulers: None), None when it
+    cannot tell (the build of the mapping, kept: no other call of the hook)."""
+
+    value: float
+    peak: Peak | None
+    warned: bool
+    built: tuple[list[Any], list[Any] | None] | None
+
+
+class _Readings(NamedTuple):
+    """How one optimizer configures each param group's LR (:func:`_readings`): each group's ``label`` (its
+    ``name``, quoted, or its index) and, by kind, each group's value."""
+
+    labels: list[str]
+    lrs: dict[str, list[float]]
+
+
+#: the kinds of :class:`_Readings`, in the order a group that differs is said by: a cycle's peak first
+_KINDS = ("1cycle max_lr", "cyclic max_lr", "LR")
+
+
+def _readings(optimizers: list[Any], schedulers: Iterable[Any] | None) -> _Readings | None:
+    """Each param group's LRs of the one optimizer ``optimizers`` holds, of each kind it has: the LR it was
+    configured with (``initial_lr`` where a scheduler recorded it, as :func:`_largest_lr` reads it: a torch
+    warm-up's first factor is every group's), a 1cycle's peak (``max_lr`` in every group) and a cyclic
+    schedule's (its ``max_lrs``; ``schedulers`` None: not read). None for other than one optimizer."""
+    if len(optimizers) != 1:
+        return None
+    opt = optimizers[0]
+    groups = opt.param_groups
+    lrs = {"LR": [pg.base_lr(g) for g in groups]}
+    if groups and all("max_lr" in g for g in groups):
+        lrs["1cycle max_lr"] = [float(g["max_lr"]) for g in groups]
+    for sched in flat(schedulers or ()):
+        tops = getattr(sched, "max_lrs", None)
+        if (
+            getattr(sched, "optimizer", None) is opt
+            and isinstance(tops, (list, tuple))
+            and len(tops) == len(groups)
+        ):
+            lrs["cyclic max_lr"] = [float(x) for x in tops]
+            break
+    labels = [
+        repr(name) if isinstance(name := g.get("name"), str) and name else str(i)
+        for i, g in enumerate(groups)
+    ]
+    return _Readings(labels, lrs)
+
+
+def _warn_unfollowed(tested: _Readings | None, built: _Readings | None, attr: str, value: float) -> None:
+    """Warn once, naming them, of the param groups whose LR in ``built`` (what ``configure_optimizers`` builds
+    with ``attr`` at ``value``, the optimizer that trains) is not at the ratio to the largest group's it had in
+    ``tested`` (the optimizer the test swept, every group scaled together; review 123: a backbone at its own
+    ``backbone_lr`` ran at 0.1x the head in the test and trained at 0.01x it, unsaid). Each kind of LR is
+    compared with the same kind (:func:`_readings`), to float rounding. Nothing is changed."""
+    if tested is None or built is None or len(tested.labels) != len(built.labels):
+        return  # (another optimizer: it cannot tell)
+    off: dict[int, tuple[str, float, float, float, float]] = {}
+    for kind in _KINDS:
+        if kind not in tested.lrs or kind not in built.lrs:
+            continue
+        was, now = tested.lrs[kind], built.lrs[kind]
+        top_was, top_now = max(was, default=0.0), max(now, default=0.0)
+        if not (top_was > 0 and top_now > 0):
+            continue
+        for i, (a, b) in enumerate(zip(was, now, strict=True)):
+            ratio, got = a / top_was, b / top_now
+            if i not in off and not math.isclose(ratio, got, rel_tol=1e-6, abs_tol=1e-12):
+                off[i] = (kind, ratio, got, b, top_now)
+    if not off:
+        return
+    said = "; ".join(
+        f"param group {tested.labels[i]}{'' if kind == 'LR' else f' (its {kind})'} at {got:.4g} times the largest "
+        f"group's ({b:.4g}), where it was at {ratio:.4g} times in the test ({ratio * top:.4g} now)"
+        for i, (kind, ratio, got, b, top) in sorted(off.items())
+    )
+    how = ", ".join(
+        f"{tested.labels[i]}: {ratio:.4g} * self.{attr}" for i, (_, ratio, *_) in sorted(off.items())
+    )
+    rank_zero_warn(
+        f"LR range test: configure_optimizers does not derive every param group's LR from self.{attr}. The test "
+        f"scaled the groups together, at the ratios they had when it began, but with {attr}={value:.4g} it builds "
+        f"{said}. So the fit trains those groups at LRs the test did not measure ({attr} is set all the same, as "
+        f"found for the largest group). Derive each one's LR from self.{attr} as a ratio ({how}) instead of an LR "
+        f"of its own (a backbone_lr hparam), or set it to the value in brackets yourself"
+    )
+
+
 def attr_value(
     module: pl.LightningModule, attr: str, lr: float, result: RangeTestResult | None = None
-) -> tuple[float, Peak | None, bool]:
+) -> Mapped:
     """The value of ``attr`` for which ``configure_optimizers`` gives its param group with the largest LR the
     LR ``lr`` (the group a suggestion is for), and None: ``lr`` when ``attr`` is that group's LR, else ``lr``
     over the group's factor (``{"params": head, "lr": 10 * self.lr}``: ``lr / 10``). The group's LR is the one
@@ -438,8 +544,9 @@ def attr_value(
     hook fails or builds other than one optimizer, every group is at 0), and ``lr`` with a warning when the
     group's LR is not proportional to ``attr`` (a head at a fixed LR): no value of ``attr`` gives it the
     suggestion. Where the hook builds a cycle whose peak ``attr`` sets (:class:`Peak`), the value that gives
-    that peak ``result``'s value for it, and the peak. ``attr`` keeps its value. Last: whether it warned that
-    no value of ``attr`` gives the group the answer (a caller then says no more of it)."""
+    that peak ``result``'s value for it, and the peak. ``attr`` keeps its value. Then: whether it warned that
+    no value of ``attr`` gives the group the answer (a caller then says no more of it), and the build at the
+    value found (:class:`Mapped`)."""
     peak = peak_value(module, attr, result)
     if peak is not None:
         assert result is not None
@@ -451,14 +558,14 @@ def attr_value(
         except Exception:  # the hook's own business: said below
             again = None
         if again is not None and math.isclose(again.now, peak.target, rel_tol=1e-6):
-            return value, peak, False
+            return Mapped(value, peak, False, (optimizers, schedulers))
         rank_zero_warn(
             f"LR range test: configure_optimizers builds a schedule whose {peak.kind} is not in proportion to "
             f"self.{attr} ({peak.now:.4g} for {attr}={now:.4g}), so no value of {attr} gives it the test's "
             f"{peak.target:.4g}: {attr} is set as for a constant LR. Build its {peak.kind} from self.{attr}, or "
             f"use {peak.instead}"
         )
-    value, warned = _proportional(
+    value, warned, optimizers = _proportional(
         module,
         attr,
         lr,
@@ -469,7 +576,8 @@ def attr_value(
         "the suggestion",
         "result.suggestion()",
     )
-    return value, None, warned or peak is not None
+    peaked = peak is not None  # (its warning said it: no value of attr gives the cycle its peak)
+    return Mapped(value, None, warned or peaked, None if optimizers is None else (optimizers, None))
 
 
 def weight_decay_value(module: pl.LightningModule, wd: float) -> float:
@@ -477,7 +585,7 @@ def weight_decay_value(module: pl.LightningModule, wd: float) -> float:
     weight decay ``wd`` (the group the sweep gave it, the others keeping their ratio to it:
     :func:`._decay_split.set_weight_decay`), as :func:`attr_value` for the LR (review 57: a split
     ``(self.weight_decay, 0.1 * self.weight_decay)`` is mapped through it)."""
-    value, _ = _proportional(
+    value, _, _ = _proportional(
         module,
         "weight_decay",
         wd,
@@ -502,26 +610,27 @@ def _proportional(
     what: str,
     goal: str,
     instead: str,
-) -> tuple[float, bool]:
+) -> tuple[float, bool, list[Any] | None]:
     """The value of ``attr`` for which the one optimizer ``configure_optimizers`` builds has ``read(groups)``
     equal to ``target`` (:func:`._hook.setting_for`); ``target`` when it cannot tell, and with a warning
-    when ``read`` is not in proportion to ``attr`` (then True: warned)."""
+    when ``read`` is not in proportion to ``attr`` (then True: warned). Last: the optimizers built with the
+    value found, None where none gives ``target``."""
     found, _ = setting_for(module, attr, target, read)
     if found is None:
-        return target, False
+        return target, False, None
     if found.proportional:
-        return found.setting, False
+        return found.setting, False, found.optimizers
     if not _reads(module, attr, target, signature, lightning_getattr(module, attr)):
         # the hook ignores attr: the caller says so, in those words (review 98: two warnings of the one fault;
         # review 99: a clamp, min(self.lr, 0.01), reads it below the clamp, and is said here)
-        return target, False
+        return target, False, None
     rank_zero_warn(
         f"LR range test: {said}, but configure_optimizers gives that group a {what} not in proportion to "
         f"self.{attr} ({found.first:.4g} for {attr}={found.first_setting:.4g}, and no {attr} tried from there "
         f"gives it {target:.4g}), so no value of {attr} gives it {goal}: {attr} is set to {goal}, and the next "
         f"fit trains that group at its own {what}. Build its {what} from self.{attr}, or use {instead}"
     )
-    return target, True
+    return target, True, None
 
 
 def _fresh(trainer: pl.Trainer) -> bool:

@@ -1839,7 +1839,11 @@ def test_a_kept_optimizer_gets_each_groups_lr_as_configure_optimizers_gives_it(t
     seed_all(4)
     test = LRRangeTest(num_steps=12, confirm=False)
     t = trainer(tmp_path, callbacks=[_StepCounter(), test], max_steps=2)
-    t.fit(_FixedHeadLR(batchnorm=False), loader())
+    # (review 123: the head, at 0.2x the body in the test, trains at its own 0.01, and that is said)
+    with pytest.warns(
+        UserWarning, match=r"does not derive every param group's LR from self\.lr\. .*param group 1 at"
+    ):
+        t.fit(_FixedHeadLR(batchnorm=False), loader())
     s = test.result.suggestion()
     assert [g["lr"] for g in t.optimizers[0].param_groups] == pytest.approx([s, 0.01], rel=1e-9)
 

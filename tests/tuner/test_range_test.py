@@ -1019,6 +1019,102 @@ def test_a_largest_group_whose_lr_ignores_the_attribute_is_said(tmp_path: Any) -
     assert any("so no value of lr gives it the suggestion" in str(w.message) for w in caught)
 
 
+class _Body(TinyModel):
+    """The head (the last layer) at ``self.hparams.lr``; the body (the first layer, param group 0, named
+    ``"body"`` if ``named``) at an LR of its own, ``body_lr``, or at ``ratio`` times lr; ``schedule``: torch's
+    ``"warmup"`` (LinearLR from a tenth) or ``"onecycle"`` (each group's max_lr its LR)."""
+
+    def __init__(
+        self,
+        body_lr: float | None = None,
+        ratio: float = 0.1,
+        schedule: str | None = None,
+        named: bool = True,
+    ) -> None:
+        super().__init__(batchnorm=False, dropout=0.0)
+        self.body_lr, self.ratio, self.schedule, self.named = body_lr, ratio, schedule, named
+
+    def configure_optimizers(self) -> Any:
+        lr = self.hparams.lr
+        body: dict[str, Any] = {
+            "params": self.net[0].parameters(),
+            "lr": self.ratio * lr if self.body_lr is None else self.body_lr,
+        }
+        if self.named:
+            body["name"] = "body"
+        opt = torch.optim.SGD([body, {"params": self.net[-1].parameters(), "lr": lr}], lr=lr, momentum=0.9)
+        sched: Any
+        if self.schedule == "warmup":
+            sched = torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.1, total_iters=5)
+        elif self.schedule == "onecycle":
+            sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[body["lr"], lr], total_steps=1000)
+        else:
+            return opt
+        return {"optimizer": opt, "lr_scheduler": {"scheduler": sched, "interval": "step"}}
+
+
+def _unfollowed(caught: list[Any]) -> list[str]:
+    return [str(w.message) for w in caught if "does not derive every param group's LR" in str(w.message)]
+
+
+@pytest.mark.parametrize(("entry", "named"), [("tuner", True), ("callback", False)])
+def test_a_group_at_an_lr_of_its_own_is_said_when_the_answer_is_applied(
+    tmp_path: Any, entry: str, named: bool
+) -> None:
+    # review 123: a backbone at its own backbone_lr ran at 0.1x the head in the sweep and the candidates (every
+    # group scaled together), then the answer went to lr alone and the fit trained the backbone at 0.01x the
+    # head, unsaid. The applied value is the same as before; the group is named, with both ratios
+    seed_all(6)
+    model = _Body(body_lr=0.005, named=named)  # lr 0.05: 0.1x the head when the test begins
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if entry == "tuner":
+            result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=20, confirm=False)
+        else:  # a fresh start: the fit's optimizer is built again with the answer
+            test = LRRangeTest(num_steps=20, confirm=False)
+            probe = LRProbe()
+            trainer(tmp_path, callbacks=[test, probe], max_epochs=1).fit(model, loader())
+            result = test.results[0]
+            assert probe.lrs[0] == pytest.approx([0.005, result.suggestion()], rel=1e-12)
+    s = result.suggestion()
+    assert s is not None and model.hparams.lr == s  # the head's answer, as without the warning
+    said = _unfollowed(caught)
+    assert len(said) == 1
+    group = "'body'" if named else "0"
+    assert (
+        f"with lr={s:.4g} it builds param group {group} at {0.005 / s:.4g} times the largest group's (0.005), "
+        f"where it was at 0.1 times in the test ({0.1 * s:.4g} now)" in said[0]
+    )
+    assert f"Derive each one's LR from self.lr as a ratio ({group}: 0.1 * self.lr)" in said[0]
+
+
+@pytest.mark.parametrize("schedule", [None, "warmup", "onecycle"])
+def test_groups_at_a_ratio_of_the_lr_are_not_said(tmp_path: Any, schedule: str | None) -> None:
+    # a body at 0.1 * lr trains at the ratio the test ran it at, with a warm-up's first factor on every group
+    # (compared as configured) and under a 1cycle (each group's max_lr); one group has no ratio to keep
+    for model in (
+        _Body(schedule=schedule),
+        TinyModel(scheduler="onecycle" if schedule == "onecycle" else None),
+    ):
+        seed_all(6)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=20, confirm=False)
+        assert _unfollowed(caught) == []
+
+
+def test_a_group_of_its_own_is_not_said_where_the_running_fit_keeps_the_tested_ratios(tmp_path: Any) -> None:
+    # a schedule callback takes the answer in the running fit: its groups keep the ratios the test ran
+    seed_all(6)
+    model, probe = _Body(body_lr=0.005), LRProbe()
+    test = LRRangeTest(num_steps=20, confirm=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer(tmp_path, callbacks=[test, OneCycle(), probe], max_epochs=1).fit(model, loader())
+    assert _unfollowed(caught) == []
+    assert all(body == pytest.approx(0.1 * head, rel=1e-9) for body, head in probe.lrs)
+
+
 def test_a_sweep_alone_still_falling_at_max_lr_says_its_top_is_a_bound(tmp_path: Any) -> None:
     # review 54: confirm=False with max_lr below where the loss turns up gave one_cycle_max_lr() = max_lr, and
     # OneCycle trained at that arbitrary peak, unsaid (a confirmation says so of its own edge)
