@@ -477,11 +477,6 @@ class ScheduleCallback(RunPlanning, Callback):
         ):
             self._take_left_result(trainer, self._module)
         self._plan_run(trainer)
-        automatic = self._module is None or self._module.automatic_optimization
-        if (automatic and self._checkpoint.reshaped is None) or (not automatic and self._settled):
-            # else once the first epoch has told how often they step, or (a checkpoint at another size) the
-            # run is planned as it takes place, at train start
-            self._check_durations(trainer)
         self._injected = []
         for index in _inject.select(self.name, self.optimizer, conf.optimizers):
             optimizer = conf.optimizers[index]
@@ -504,6 +499,13 @@ class ScheduleCallback(RunPlanning, Callback):
             )
             _inject.add(self.name, conf, position, scheduler, name)
             self._injected.append(Injected(info, optimizer, scheduler))
+        automatic = self._module is None or self._module.automatic_optimization
+        if (automatic and self._checkpoint.reshaped is None) or (not automatic and self._settled):
+            # (after the schedules are built: a plan they refuse, a warm-up into total, is said by its error
+            # alone; review 122: "cut off where the run ends" came first.) Else once the first epoch has told
+            # how often they step, or (a checkpoint at another size) the run is planned as it takes place, at
+            # train start
+            self._check_durations(trainer)
 
     def _relative(self) -> bool:
         return False

@@ -26,7 +26,7 @@ from . import _peers as peers
 from . import _resolve
 from ._args import LRSpec, final_ratio_arg, lr_spec
 from .base import OptimizerInfo, ScheduleCallback
-from .durations import WHOLE_RUN, Duration, Epochs, RunInfo, check_duration
+from .durations import WHOLE_RUN, Duration, Epochs, RunInfo, check_duration, exact_steps, same_unit, size
 
 __all__ = ["CosineDecay", "ExponentialDecay", "MultiStepDecay", "PolynomialDecay", "StepDecay", "TimeDecay"]
 
@@ -227,7 +227,7 @@ def _check_order(milestones: Sequence[Any]) -> None:
     is known only once they are resolved at fit start, and is checked there."""
     last: dict[type, tuple[int, Any]] = {}
     for i, m in enumerate(milestones):
-        key = _magnitude(m)
+        key = size(m)
         if type(m) in last and key < last[type(m)][1]:
             j, _ = last[type(m)]
             V.fail(
@@ -236,10 +236,6 @@ def _check_order(milestones: Sequence[Any]) -> None:
                 list(milestones),
             )
         last[type(m)] = (i, key)
-
-
-def _magnitude(duration: Any) -> float:
-    return float(getattr(duration, "epochs", getattr(duration, "fraction", duration)))
 
 
 class MultiStepDecay(_Decay):
@@ -407,10 +403,15 @@ class _ToFinal(_Decay):
         super().__init__(initial, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
         with V.context(self.name):
             self.total = check_duration("total", total)
-            if isinstance(self.total, int) and isinstance(self.warmup, int) and 0 < self.total <= self.warmup:
+            # in one unit (steps, Epochs, Fraction) their order is that of every run: refused now (review 122:
+            # Fraction(0.5) and Fraction(0.4) trained the warm-up, then 3 steps at LR 0); in two, at fit start
+            sizes = same_unit(self.warmup, self.total)
+            if sizes is not None and sizes[0] >= sizes[1]:
+                length = f"{self.total} steps" if isinstance(self.total, int) else repr(self.total)
                 V.fail(
                     "warmup",
-                    f"< total ({self.total} steps: the warm-up is part of the decay, which would have no step left)",
+                    f"< total ({length}: the warm-up is part of the decay, which would have no step left; give a "
+                    f"shorter warm-up or a longer total)",
                     warmup,
                 )
             self.final = lr_spec("final", final, allow_zero=True)  # >= 0, the rule of the schedules
@@ -429,23 +430,22 @@ class _ToFinal(_Decay):
     def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
         warm, total = steps["warmup"], steps["total"]
         if warm >= total:
-            self.warn_once(
-                "warmup-total",
-                f"{self.name}: warmup ({warm} steps) is not shorter than total ({total} steps) in this run: the "
-                f"LR rises to initial over the whole warm-up, then the decay takes 1 step, to final at step "
-                f"{warm + 1}; shorten the warm-up (a Fraction of the run) or lengthen total",
-            )
+            if exact_steps(self.warmup, run) >= exact_steps(self.total, run):
+                # a warm-up into total leaves the decay no step: refused as WarmupStableDecay refuses one into its
+                # cooldown (the error names the optimizer and shows an Epochs or Fraction beside its steps);
+                # review 122: warned, then the LR rose the whole run and never decayed
+                longer = (
+                    "a longer run (total is the whole run)" if self.total == WHOLE_RUN else "a longer total"
+                )
+                raise ValueError(
+                    f"warmup must be < total = {total} steps in this run (the warm-up is part of the decay, "
+                    f"which would have no step left), got {warm}; give a shorter warmup (e.g. "
+                    f"warmup=Fraction(0.05), the first 5% of the run) or {longer}"
+                )
+            # shorter than total, but rounded to its steps (Fraction(0.45) and Fraction(0.5) of 10 steps: 5 and
+            # 5): the warm-up gives the rounding's step back, as WarmupStableDecay's does
+            steps = {**steps, "warmup": total - 1}
         return super().build(run, steps, info)
-
-    def _end(self) -> tuple[str, int, bool] | None:
-        """``total``, or after a warm-up that is not shorter (the decay's one step follows it)."""
-        end = super()._end()
-        warm = self.steps.get("warmup")
-        if end is None or self.run is None or not isinstance(warm, int) or warm < end[1]:
-            return end
-        total = self.run.total_steps
-        relative = bool(_resolve.relative({"warmup": self.durations()["warmup"]}))
-        return "warmup", warm + 1 if total is None else min(warm + 1, total), relative
 
     def _decay_schedule(
         self, group: int, peak: float, info: OptimizerInfo, steps: Mapping[str, Any]
@@ -481,9 +481,9 @@ class CosineDecay(_ToFinal):
         final: the LR at ``total`` and after, >= 0 (torch's ``eta_min``: a run of ``total`` steps ends one step
             short of it); one number (scaled by each group's ratio) or a list per group.
         initial: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
-        warmup: a linear warm-up from 0 to ``initial`` before the decay (0: none), shorter than ``total``
-            (an error when both are steps; when they resolve otherwise in a run, a warning says the decay
-            then takes one step, after the warm-up).
+        warmup: a linear warm-up from 0 to ``initial`` before the decay (0: none), shorter than ``total``:
+            one that is not is an error when the callback is made if both are in one unit (steps, Epochs or
+            Fraction), else at fit start, in the run's steps.
         final_ratio: ``final`` as a ratio of each group's start LR instead, in [0, 1]
             (``final_ratio=0.01`` ends at 1% of the LR a range test suggests, as transformers'
             ``min_lr_rate``); give one of ``final`` and ``final_ratio``.

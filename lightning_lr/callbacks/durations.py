@@ -13,7 +13,9 @@ Resume rule: durations are resolved again at every fit start, also on ``fit(ckpt
 same trainer settings they come out the same and the resumed run is exact; with a longer run (a larger
 ``max_epochs``) ``Epochs`` and ``Fraction`` durations follow the new run: from the checkpoint's step the
 schedule is the one planned for the new length (so the LR may jump there), with one warning that lists
-what changed. Nothing raises.
+what changed. Nothing raises, unless the plan for the new length breaks a rule that a fresh fit of that
+length refuses too: a warm-up given as a Fraction that now reaches a ``total`` given in steps (or
+WarmupStableDecay's cooldown) is the same error as at the start of a fit.
 
 A checkpoint written with another number of steps per epoch (other devices, batch size or accumulation,
 under automatic optimization): Lightning estimates the resumed run as ``max_epochs`` epochs of the new
@@ -227,6 +229,29 @@ WHOLE_RUN = Fraction(1.0)
 TWO_EPOCHS = Epochs(2)
 #: ``Fraction(0.2)``: WarmupStableDecay's default decay, the last 20% of the run
 FIFTH_OF_RUN = Fraction(0.2)
+
+
+def size(duration: Any) -> float:
+    """A duration's number in its own unit: steps for an int, epochs for :class:`Epochs`, the fraction of the
+    run for :class:`Fraction`."""
+    return float(getattr(duration, "epochs", getattr(duration, "fraction", duration)))
+
+
+def same_unit(*durations: Any) -> list[float] | None:
+    """The :func:`size` of each of ``durations`` when all are given in one unit (ints, :class:`Epochs` or
+    :class:`Fraction`): their order is then the same in every run, and a rule between them can be checked when
+    the callback is made (``Fraction(0.5)`` is longer than ``Fraction(0.4)`` in any run); None when the units
+    differ, whose order only the run tells."""
+    if len({type(d) for d in durations}) != 1:
+        return None
+    return [size(d) for d in durations]
+
+
+def exact_steps(duration: Any, run: RunInfo) -> float:
+    """``duration`` in optimizer steps for ``run`` before it is rounded to whole steps (an int is its own): a
+    rule that holds here and not between the rounded steps is broken by the rounding alone (``Fraction(0.45)``
+    and ``Fraction(0.5)`` of 10 steps are 5 and 5)."""
+    return duration.resolve(run) if isinstance(duration, Duration) else float(duration)
 
 
 def round_steps(x: float) -> int:

@@ -249,33 +249,77 @@ def test_a_growing_exponential_decay_callback_warns(tmp_path, kwargs: dict, said
         ExponentialDecay(gamma=0.5), ExponentialDecay(rate=0.0), ExponentialDecay(gamma=1.0)
 
 
-def test_warmup_longer_than_the_run_warns_and_runs(tmp_path) -> None:
-    with pytest.warns(
-        UserWarning, match=r"CosineDecay: warmup \(30 steps\) is not shorter than total \(24 steps\)"
-    ):
-        rec = fit(tmp_path, Tiny(), [CosineDecay(warmup=30)])
-    assert_trace(rec.lr(), S.warmup(S.CosineDecay(0.1, total=1), steps=30).values(N))
-
-
-def test_a_warmup_not_shorter_than_total_in_steps_is_refused_at_construction() -> None:
-    for warmup in (5, 10):
-        with pytest.raises(
-            ValueError, match=rf"CosineDecay: warmup must be < total \(5 steps: .*\), got {warmup}"
-        ):
-            CosineDecay(total=5, warmup=warmup)
-    CosineDecay(total=5, warmup=4)
-
-
-def test_a_warmup_that_resolves_past_total_is_said_once_with_the_step_the_decay_ends(tmp_path) -> None:
-    # before: "the schedule ends at step 6 ... the LR stays at the schedule's final value" while it rose to
-    # step 10 and fell to final at step 11 (review 20)
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (  # review 122: warned, then the LR rose for the whole run and never decayed
+            lambda: CosineDecay(warmup=30),
+            "CosineDecay on optimizer 0 (SGD): warmup must be < total = 24 steps in this run (the warm-up is part "
+            "of the decay, which would have no step left), got 30; give a shorter warmup (e.g. "
+            "warmup=Fraction(0.05), the first 5% of the run) or a longer run (total is the whole run); given as "
+            "total=Fraction(1.0) (24 optimizer steps)",
+        ),
+        (  # the README's warmup=Epochs(1) tried on a one-epoch run: here 2 epochs of 2
+            lambda: PolynomialDecay(warmup=Epochs(2), final=1e-5),
+            "PolynomialDecay on optimizer 0 (SGD): warmup must be < total = 24 steps in this run (the warm-up is "
+            "part of the decay, which would have no step left), got 24; give a shorter warmup (e.g. "
+            "warmup=Fraction(0.05), the first 5% of the run) or a longer run (total is the whole run); given as "
+            "warmup=Epochs(2) (24 optimizer steps), total=Fraction(1.0) (24 optimizer steps)",
+        ),
+        (
+            lambda: CosineDecay(total=Fraction(0.25), warmup=10),
+            "CosineDecay on optimizer 0 (SGD): warmup must be < total = 6 steps in this run (the warm-up is part "
+            "of the decay, which would have no step left), got 10; give a shorter warmup (e.g. "
+            "warmup=Fraction(0.05), the first 5% of the run) or a longer total; given as total=Fraction(0.25) (6 "
+            "optimizer steps)",
+        ),
+    ],
+)
+def test_a_warmup_that_resolves_to_total_or_past_it_is_refused_at_fit_start(
+    tmp_path, make, message: str
+) -> None:
+    # as WarmupStableDecay refuses a warm-up into its cooldown; and no "cut off where the run ends" before it
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        rec = fit(tmp_path, Tiny(), [CosineDecay(total=Fraction(0.25), warmup=10)])
-    ours = [str(w.message) for w in caught if str(w.message).startswith("CosineDecay")]
-    assert len(ours) == 2 and all("step 11" in m for m in ours), ours
-    assert not any("step 6" in m for m in ours)
-    assert_trace(rec.lr(), S.warmup(S.CosineDecay(0.1, total=1), steps=10).values(N))
+        with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+            fit(tmp_path, Tiny(), [make()])
+    assert not [str(w.message) for w in caught if "Decay" in str(w.message)]
+
+
+@pytest.mark.parametrize("cls", [CosineDecay, PolynomialDecay])
+@pytest.mark.parametrize(
+    ("warmup", "total", "length"),
+    [
+        (5, 5, "5 steps"),
+        (10, 5, "5 steps"),
+        (Fraction(0.5), Fraction(0.4), "Fraction(0.4)"),
+        (Fraction(1.0), Fraction(1.0), "Fraction(1.0)"),  # (total's default: the whole run)
+        (Epochs(1), Epochs(1), "Epochs(1)"),
+        (Epochs(2.5), Epochs(2), "Epochs(2)"),
+    ],
+)
+def test_a_warmup_not_shorter_than_total_in_one_unit_is_refused_at_construction(
+    cls: type, warmup: Any, total: Any, length: str
+) -> None:
+    # review 122: only two ints were refused; Fraction(0.5) and Fraction(0.4) trained 3 of 8 steps at LR 0
+    message = (
+        f"{cls.__name__}: warmup must be < total ({length}: the warm-up is part of the decay, which would have no "
+        f"step left; give a shorter warm-up or a longer total), got {warmup!r}"
+    )
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        cls(total=total, warmup=warmup)
+    (
+        cls(total=5, warmup=4),
+        cls(total=Fraction(0.5), warmup=Fraction(0.4)),
+        cls(warmup=Epochs(1), total=Epochs(2)),
+    )
+    cls(total=Fraction(0.25), warmup=Epochs(1))  # two units: the run tells, at fit start
+
+
+def test_a_warmup_shorter_than_total_that_rounds_to_it_gives_the_step_back(tmp_path) -> None:
+    # 0.45 and 0.5 of 10 steps are 4.5 and 5, both 5 once rounded: the warm-up takes 4, as WarmupStableDecay's
+    rec = fit(tmp_path, Tiny(n=40), [CosineDecay(warmup=Fraction(0.45), total=Fraction(0.5))], max_epochs=1)
+    assert_trace(rec.lr(), S.warmup(S.CosineDecay(0.1, total=1), steps=4).values(10))
 
 
 def test_milestone_inside_the_warmup_takes_effect_when_it_ends(tmp_path) -> None:

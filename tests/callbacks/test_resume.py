@@ -143,6 +143,24 @@ def test_resuming_into_a_longer_run_never_raises(tmp_path) -> None:
     assert_trace(resumed.lr(), S.warmup(S.MultiStepDecay(0.1, [0], gamma=0.5), steps=24).values(96)[12:])
 
 
+@pytest.mark.filterwarnings(RESUMABLE)
+@pytest.mark.filterwarnings("ignore:CosineDecay:UserWarning")
+def test_resuming_into_a_longer_run_whose_warm_up_grows_into_total_is_refused(tmp_path) -> None:
+    # the one rule a longer run can break: a warm-up given as a fraction of the run that now reaches a total in
+    # steps, which a fresh fit of that length refuses too (review 122: it warned, then warmed up to the end)
+    def make():
+        return CosineDecay(total=30, warmup=Fraction(0.5))
+
+    _, ckpts = checkpointed_run(tmp_path, Tiny(), [make()], every=12, max_epochs=2)
+    message = (
+        "CosineDecay on optimizer 0 (SGD): warmup must be < total = 30 steps in this run (the warm-up is part of "
+        "the decay, which would have no step left), got 36; give a shorter warmup (e.g. warmup=Fraction(0.05), "
+        "the first 5% of the run) or a longer total; given as warmup=Fraction(0.5) (36 optimizer steps)"
+    )
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        fit(tmp_path, Tiny(), [make()], max_epochs=6, ckpt_path=path_at(ckpts, 12))
+
+
 def test_state_dict_has_explicit_keys(tmp_path) -> None:
     cb = MultiStepDecay(milestones=[Epochs(1), Fraction(0.75)], warmup=3)
     assert cb.state_dict() == {
