@@ -11,7 +11,16 @@ from ..schedules import long_run
 from . import _peers as peers
 from ._args import LRSpec, final_ratio_arg, lr_spec
 from .base import OptimizerInfo, ScheduleCallback
-from .durations import FIFTH_OF_RUN, WHOLE_RUN, Duration, Fraction, RunInfo, check_duration
+from .durations import (
+    FIFTH_OF_RUN,
+    WHOLE_RUN,
+    Duration,
+    Fraction,
+    RunInfo,
+    check_duration,
+    exact_steps,
+    same_unit,
+)
 
 __all__ = ["WarmupStableDecay"]
 
@@ -88,19 +97,21 @@ class WarmupStableDecay(ScheduleCallback):
             known = [d for d in (self.total, self.warmup, self.decay) if isinstance(d, int)]
             if len(known) == 3:
                 long_run.WarmupStableDecay(1.0, self.total, self.warmup, self.decay)
-            # and the same rules in fractions of the run, where those are given (review 42: Fraction(1.5)
-            # was said to be cut off, and the fit then refused it)
-            total_f, warmup_f, decay_f = (
-                d.fraction if isinstance(d, Fraction) else None for d in (self.total, self.warmup, self.decay)
-            )
-            if total_f is not None and decay_f is not None:
-                if decay_f > total_f:
+            # and the same rules in fractions of the run or in epochs, where those are given in one unit, as
+            # CosineDecay's warm-up and total are checked (review 42: Fraction(1.5) was said to be cut off, and
+            # the fit then refused it)
+            lengths = same_unit(self.total, self.decay)
+            if len(known) < 3 and lengths is not None:
+                total_n, decay_n = lengths
+                if decay_n > total_n:
                     V.fail("decay", f"at most total ({self.total!r})", self.decay)
-                if warmup_f is not None and warmup_f > total_f - decay_f + 1e-12:
+                sizes = same_unit(self.total, self.warmup, self.decay)
+                if sizes is not None and sizes[1] > total_n - decay_n + 1e-12:
+                    unit = "of the run" if isinstance(self.total, Fraction) else "epochs"
                     V.fail(
                         "warmup",
-                        f"<= total - decay = {total_f:g} - {decay_f:g} of the run (the warm-up must end before "
-                        f"the cooldown starts)",
+                        f"<= total - decay = {total_n:g} - {decay_n:g} {unit} (the warm-up must end before the "
+                        f"cooldown starts)",
                         self.warmup,
                     )
             if isinstance(self.peak, float) and isinstance(self.final, float) and self.final > self.peak:
@@ -126,10 +137,15 @@ class WarmupStableDecay(ScheduleCallback):
                 f"reaches final at step total, after the run's last step, so its one step is at the peak and no "
                 f"step trains below it; give a decay of at least 2 steps (a longer run, or a longer decay)",
             )
-        if isinstance(self.warmup, Fraction) and isinstance(self.decay, Fraction):
-            # fractions that fit the run (checked when the callback was made) may not once each is rounded
-            # up to whole steps (0.45 and 0.55 of 10 steps: 5 and 6): the warm-up gives the step back
-            warmup = min(warmup, max(0, steps["total"] - steps["decay"]))
+        room = max(0, steps["total"] - steps["decay"])
+        if warmup > room and exact_steps(self.warmup, run) <= (
+            exact_steps(self.total, run) - exact_steps(self.decay, run) + 1e-9
+        ):
+            # lengths that fit the run may not once each is rounded to whole steps (0.45 and 0.55 of 10 steps:
+            # 5 and 6): the warm-up gives the step back. One that does not fit before the rounding is the
+            # schedule's error (review 122: total=10 steps in a run of 20, warmup=Fraction(0.3) and
+            # decay=Fraction(0.3), 6 steps each, trained a warm-up of 4 steps without a word)
+            warmup = room
         out: list[S.Schedule | None] = []
         for peak, final in zip(peaks, finals, strict=True):
             if peak is None:

@@ -166,6 +166,15 @@ def test_repr_and_the_cli_default_of_decay() -> None:
             "WarmupStableDecay: warmup must be <= total - decay = 1 - 0.2 of the run (the warm-up must end before "
             "the cooldown starts), got Fraction(0.9)",
         ),
+        (  # review 122: in epochs as in fractions of the run, as CosineDecay's warm-up and total
+            dict(total=Epochs(3), warmup=Epochs(2.5), decay=Epochs(1)),
+            "WarmupStableDecay: warmup must be <= total - decay = 3 - 1 epochs (the warm-up must end before the "
+            "cooldown starts), got Epochs(2.5)",
+        ),
+        (
+            dict(total=Epochs(2), decay=Epochs(3)),
+            "WarmupStableDecay: decay must be at most total (Epochs(2)), got Epochs(3)",
+        ),
     ],
 )
 def test_fractions_that_cannot_fit_are_refused_when_the_callback_is_made(kwargs, message) -> None:
@@ -176,6 +185,20 @@ def test_fractions_that_cannot_fit_are_refused_when_the_callback_is_made(kwargs,
         with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
             WarmupStableDecay(**kwargs)
     WarmupStableDecay(warmup=Fraction(0.8))  # ends where the cooldown starts
+
+
+def test_lengths_that_do_not_fit_before_the_rounding_are_refused_not_shortened(tmp_path) -> None:
+    # review 122: with total in steps, the warm-up gave up steps whenever warmup and decay were Fractions (here 6
+    # and 6 of a 20-step run in a total of 10: a warm-up of 4, without a word); only the rounding's step is given
+    # back (next test)
+    cb = WarmupStableDecay(total=10, warmup=Fraction(0.3), decay=Fraction(0.3))
+    message = (
+        "WarmupStableDecay on optimizer 0 (SGD): warmup must be <= total - decay steps = 10 - 6 = 4 (the warm-up "
+        "must end before the cooldown starts), got 6; given as warmup=Fraction(0.3) (6 optimizer steps), "
+        "decay=Fraction(0.3) (6 optimizer steps)"
+    )
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        fit(tmp_path, Tiny(n=80), [cb], max_epochs=1)
 
 
 @pytest.mark.parametrize("steps_per_epoch", [10, 5])
