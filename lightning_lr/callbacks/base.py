@@ -249,6 +249,8 @@ class ScheduleCallback(RunPlanning, Callback):
                 )
             return list(spec)
         assert isinstance(spec, float)
+        if spec == 0:  # (0 at any ratio: a Cyclic's base_lr=0 needs no group's LR to scale it by)
+            return [0.0] * n
         top = max(info.base_lrs)
         if top <= 0:
             raise ValueError(

@@ -262,9 +262,9 @@ class Cyclic(ScheduleCallback):
     ``max_lr``, momentum the opposite way.
 
     Args:
-        base_lr: the lower bound. None: ``max_lr / 4`` (Smith suggests a third to a quarter of
-            ``max_lr``), unless an LR range test fills it in. One number, or a list per param group, as
-            ``max_lr``.
+        base_lr: the lower bound, >= 0 (0: the cycle starts from 0, as torch's may). None: ``max_lr / 4``
+            (Smith suggests a third to a quarter of ``max_lr``), unless an LR range test fills it in. One
+            number, or a list per param group, as ``max_lr``.
         max_lr: the upper bound. None: each param group's LR in the optimizer, unless an LR range test
             fills it in. One number is the bound of the group with the largest LR; the other groups keep
             their ratio to it. A list gives one value per group (None leaves a group alone).
@@ -322,7 +322,8 @@ class Cyclic(ScheduleCallback):
     ) -> None:
         super().__init__(optimizer=optimizer, log_lr=log_lr, preview=preview)
         with V.context(self.name):
-            self.base_lr = lr_spec("base_lr", base_lr)
+            # >= 0: a cycle may start from 0, as the schedule's and torch's (review 122: 0 was refused here only)
+            self.base_lr = lr_spec("base_lr", base_lr, allow_zero=True)
             self.max_lr = lr_spec("max_lr", max_lr)
             self.step_size = check_duration("step_size", step_size)
             self.step_size_down = (

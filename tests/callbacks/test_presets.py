@@ -73,6 +73,20 @@ def test_cyclic_triangular2_in_epochs_with_momentum(tmp_path) -> None:
     assert_trace(rec.momentum(), expected.momentum(0.85, 0.95).values(N))
 
 
+def test_a_cyclic_may_start_from_zero_as_its_schedule_and_torchs(tmp_path) -> None:
+    # review 122: Cyclic(base_lr=0) was refused here only; schedules.Cyclic, the CyclicLR drop-in and torch take it
+    rec = fit(tmp_path, Tiny(groups=2), [Cyclic(base_lr=0, max_lr=0.2, step_size=4)])
+    expected = S.Cyclic(0.0, 0.2, step_size=4)
+    assert_trace(rec.lr(0), expected.values(N))
+    assert_trace(rec.lr(1), S.Cyclic(0.0, 0.02, step_size=4).values(N))  # the group's ratio: 0 stays 0
+    assert_trace(rec.momentum(0), expected.momentum(0.85, 0.95).values(N))
+    # every group at lr=0 in the optimizer, max_lr one per group: base_lr=0 needs no ratio to scale it by
+    rec = fit(tmp_path, Tiny(groups=2, lr=0.0), [Cyclic(base_lr=0.0, max_lr=[0.1, 0.3], step_size=4)])
+    assert_trace(rec.lr(1), S.Cyclic(0.0, 0.3, step_size=4).values(N))
+    with pytest.raises(ValueError, match=r"^Cyclic: base_lr must be a finite number >= 0, got -0\.1$"):
+        Cyclic(base_lr=-0.1)
+
+
 @pytest.mark.parametrize("preset", ["one_cycle", "cyclic"])
 def test_momentum_bounds_per_param_group_as_torchs_lists(tmp_path, preset) -> None:
     # review 57: the callbacks refused the per-group lists torch's OneCycleLR and CyclicLR (and our drop-ins)
