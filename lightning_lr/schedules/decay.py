@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import sys
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -313,7 +314,8 @@ class CosineDecay(Schedule):
             ``eta_min > base_lr``).
         periodic: continue along the cosine after ``total`` instead of holding ``final``.
         final_ratio: the floor as a ratio of ``initial`` instead (``final = initial * final_ratio``, as
-            transformers' ``cosine_with_min_lr`` takes ``min_lr_rate``), a number >= 0; give ``final`` or
+            transformers' ``cosine_with_min_lr`` takes ``min_lr_rate``), a number >= 0 (above 1 the cosine
+            rises, as with ``final`` above ``initial``) whose ``final`` is a finite number; give ``final`` or
             ``final_ratio``, not both.
 
     Example:
@@ -342,6 +344,13 @@ class CosineDecay(Schedule):
         self.final_ratio = None if final_ratio is None else non_negative("final_ratio", final_ratio)
         if self.final_ratio is not None:
             floor = self.initial * self.final_ratio
+            if not math.isfinite(floor):  # review 122: 10 * 1e308 is inf, and every value past step 0 was nan
+                fail(
+                    "final_ratio",
+                    f"a number >= 0 whose final = initial * final_ratio is a finite number (with "
+                    f"initial={self.initial:g}, at most {sys.float_info.max / self.initial:.6g})",
+                    final_ratio,
+                )
             if self.final not in (0.0, floor):  # a copy passes both back, consistent
                 fail("final", "0 (the default) when final_ratio is given (give one of them)", final)
             self.final = floor

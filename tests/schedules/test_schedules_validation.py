@@ -640,6 +640,13 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         ValueError,
         "final_ratio must be >= 0, got -0.1",
     ),
+    (  # review 122: 10 * 1e308 overflowed to inf, and every value after step 0 was nan
+        "cos-ratio-overflows",
+        lambda: CosineDecay(10.0, 10, final_ratio=1e308),
+        ValueError,
+        "final_ratio must be a number >= 0 whose final = initial * final_ratio is a finite number (with "
+        "initial=10, at most 1.79769e+307), got 1e+308",
+    ),
     (
         "onecycle-total-one",
         lambda: OneCycle(0.1, total_steps=1),
@@ -841,3 +848,11 @@ def test_same_compares_saved_settings_by_value_and_is_false_when_equality_cannot
     assert not same(np.array([0.5, 0.5]), np.array([0.5, 0.5]))  # several truth values: cannot say
     assert not same(Refuses(), 1)
     assert not same(float("nan"), float("nan"))
+
+
+def test_a_final_ratio_is_taken_while_its_final_is_a_number() -> None:
+    # above 1 the cosine rises, as final above initial does (torch's eta_min > base_lr): documented, kept;
+    # only a ratio whose final overflows is refused (the case above)
+    assert CosineDecay(0.1, 10, final_ratio=2.0)(10) == pytest.approx(0.2)
+    largest = CosineDecay(10.0, 10, final_ratio=1.79769e307)
+    assert np.isfinite(largest.values(12)).all()
