@@ -34,13 +34,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import torch
 from lightning.pytorch.utilities import rank_zero_warn
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
 from ..optim import ScheduleLR
 from ..optim import param_groups as pg
+from ..optim.schedule_lr import KEEP_IN_RANGE
 
 __all__ = [
     "Injected",
@@ -49,13 +49,13 @@ __all__ = [
     "OptimizerInfo",
     "add",
     "bare",
-    "check_lrs",
     "claim_scale",
     "install",
     "link",
     "optimizer_info",
     "owned_scheduler",
     "scale_owner",
+    "scheduler",
     "select",
     "take_over",
     "uninstall",
@@ -434,49 +434,59 @@ def with_context(owner: str, info: OptimizerInfo, make: Callable[..., T], *args:
         raise type(exc)(message) from None
 
 
-#: the largest LR every floating parameter type takes (float16's 65504): torch converts the LR to the
-#: parameters' type, and a larger one fails inside the optimizer's step ("value cannot be converted to type
-#: float without overflow"); an LR above it is checked against the group's own types
-_SAFE_LR = float(torch.finfo(torch.float16).max)
+class _Refusal:
+    """Who a callback's scheduler says made an LR it refuses (:meth:`ScheduleLR._owned_by`): the callback as its
+    repr shows it, with where the values that repr does not show came from (``describe()``, called only for the
+    error: a range test fills them during the fit), the optimizer's label in the fit and what to change. A copy
+    of the scheduler names the same callback (no copy of the callback, its trainer among its attributes); a
+    pickle holds the description as it is then."""
+
+    __slots__ = ("describe", "label")
+
+    def __init__(self, describe: Callable[[], tuple[str, str]], label: str) -> None:
+        self.describe, self.label = describe, label
+
+    def __call__(self) -> tuple[str, str, str]:
+        shown, why = self.describe()
+        return shown, self.label, f"These arguments{why} produced it: {KEEP_IN_RANGE}"
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Refusal:
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _Said, self()
 
 
-def check_lrs(entry: Injected, describe: Callable[[], tuple[str, str]]) -> None:
-    """Refuse an LR the scheduler put into a param group it drives that the optimizer cannot use: not a finite
-    number, or beyond the largest value of the group's parameters' type (float16's 65504, float32's 3.4e38;
-    a float64 model's is the float range). Called before each optimizer step, with the values of that step: the one place where
-    every schedule callback's values meet the optimizer, however they were planned (review 108: a
+class _Said:
+    """A :class:`_Refusal` unpickled: the description it gave when it was pickled."""
+
+    __slots__ = ("said",)
+
+    def __init__(self, *said: str) -> None:
+        self.said = said
+
+    def __call__(self) -> tuple[str, ...]:
+        return self.said
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _Said, self.said
+
+
+def scheduler(
+    owner: str,
+    info: OptimizerInfo,
+    describe: Callable[[], tuple[str, str]],
+    optimizer: Optimizer,
+    **kwargs: Any,
+) -> ScheduleLR:
+    """The :class:`ScheduleLR` a callback adds for ``info``'s optimizer (an error in making it names the callback,
+    ``owner``, and the optimizer). An LR it would write that the optimizer cannot take (no finite number, or
+    beyond the largest value of its parameters' type: :func:`~lightning_lr.optim.param_groups.unusable_lr`) is
+    refused where it is written, at construction, at each step or a rebuild, before the optimizer's step that
+    would take it, naming the callback as ``describe()`` gives it (its repr, and where the values that repr does
+    not show came from), the step, the group and the value: the same check as a ScheduleLR's own (review 108: a
     ``CosineDecay(initial=1e308)`` or an ``ExponentialDecay(gamma=1e20)`` failed inside torch's SGD, naming no
-    argument). ``describe()``, called only for the error, gives the callback as its repr shows it, with its
-    arguments, and where values that repr does not show came from (its cost stays out of every step)."""
-    scheduler = entry.scheduler
-    for i, (group, schedule) in enumerate(
-        zip(entry.optimizer.param_groups, scheduler.lr_schedules, strict=False)
-    ):
-        if schedule is None:
-            continue
-        lr = group["lr"]
-        if isinstance(lr, torch.Tensor) and lr.device.type != "cpu":
-            continue  # (read only by a device sync, which a step must not wait for)
-        value = float(lr)
-        if -_SAFE_LR <= value <= _SAFE_LR:  # (every ordinary LR: one comparison a group)
-            continue
-        kinds = {p.dtype for p in group["params"] if isinstance(p, torch.Tensor) and p.is_floating_point()}
-        largest = min(
-            (float(torch.finfo(k).max) for k in kinds), default=float(torch.finfo(torch.float64).max)
-        )
-        if abs(value) <= largest:  # float64 parameters take it (nan and inf are never at most a number)
-            continue
-        if value != value or abs(value) == float("inf"):
-            what = "which is no finite number"
-        else:
-            names = "/".join(sorted(str(k).replace("torch.", "") for k in kinds))
-            what = (
-                f"more than its {names} parameters can take (torch converts the LR to their type, whose largest "
-                f"value is {largest:g}, and the optimizer's step would fail naming no argument)"
-            )
-        owner, why = describe()
-        raise ValueError(
-            f"{owner}: at optimizer step {scheduler.last_epoch} its schedule gives param group {i} of "
-            f"{entry.info.label} the LR {value:g}, {what}. These arguments{why} produced it: give values that "
-            f"keep the LR within range (a smaller peak or initial LR, a factor that grows it less)"
-        )
+    argument; review 122: a ScheduleLR wrote nan without a word)."""
+    return with_context(
+        owner, info, ScheduleLR._owned_by, _Refusal(describe, info.label), optimizer, **kwargs
+    )

@@ -27,7 +27,6 @@ from .. import _lightning_compat as L
 from .. import _validate as V
 from .. import schedules as S
 from .._lightning_compat import Callback
-from ..optim import ScheduleLR
 from ..optim import param_groups as pg
 from ..schedules.compose import Retimed, retimed_clock
 from . import _filled, _hparams, _inject, _others, _resolve, _state
@@ -104,10 +103,12 @@ class ScheduleCallback(RunPlanning, Callback):
       added at that step. :meth:`planned` returns the same curves as arrays.
     - **Range test.** :meth:`apply_range_test` fills the arguments in :attr:`range_test_args` that were
       left as None (see there).
-    - **An LR the optimizer cannot take.** Before each optimizer step, an LR its schedule put into a param
-      group that is no finite number, or beyond the largest value of the group's parameters' type (float16's
-      65504, float32's 3.4e38: torch converts the LR to it and its step would fail naming nothing), raises a
-      ValueError naming this callback with its arguments, the step, the group and the value.
+    - **An LR the optimizer cannot take.** An LR its schedule would put into a param group that is no finite
+      number, or beyond the largest value of the group's parameters' type (float16's 65504, float32's 3.4e38:
+      torch converts the LR to it and its step would fail naming nothing), raises a ValueError naming this
+      callback with its arguments, the step, the group and the value, where the scheduler writes it (at fit
+      start, after each step, at a rebuild), before the optimizer's step that would take it: the check of
+      :class:`~lightning_lr.optim.ScheduleLR` itself, which names its schedule instead.
 
     Args:
         optimizer: which optimizers to schedule: ``"all"``, an index, or a class name.
@@ -496,8 +497,14 @@ class ScheduleCallback(RunPlanning, Callback):
                 )
                 continue
             position, name = _inject.take_over(self.name, conf, optimizer, index)
-            scheduler = _inject.with_context(
-                self.name, info, ScheduleLR, optimizer, lr=lr, momentum=momentum, relative=self._relative()
+            scheduler = _inject.scheduler(
+                self.name,
+                info,
+                self._described,
+                optimizer,
+                lr=lr,
+                momentum=momentum,
+                relative=self._relative(),
             )
             _inject.add(self.name, conf, position, scheduler, name)
             self._injected.append(Injected(info, optimizer, scheduler))
@@ -679,15 +686,16 @@ class ScheduleCallback(RunPlanning, Callback):
     def on_before_optimizer_step(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, optimizer: Optimizer
     ) -> None:
-        inner = getattr(optimizer, "_optimizer", optimizer)  # (Lightning's LightningOptimizer wraps it)
-        for entry in self._injected:
-            if entry.optimizer is inner:  # an LR the optimizer cannot take is refused here, by name
-                _inject.check_lrs(entry, lambda: (repr(self), self._lrs_from()))
         if self._logging is not None:
             self._logging.before_optimizer_step(trainer, pl_module, optimizer)
 
+    def _described(self) -> tuple[str, str]:
+        """This callback as an LR its scheduler refuses names it (:func:`~._inject.scheduler`): its repr, and
+        where the LRs that repr does not show came from."""
+        return repr(self), self._lrs_from()
+
     def _lrs_from(self) -> str:
-        """Where the LRs this callback's repr does not show came from, for :func:`~._inject.check_lrs`."""
+        """Where the LRs this callback's repr does not show came from (:meth:`_described`)."""
         parts = []
         for arg in self.range_test_args:
             if getattr(self, arg, None) is None:

@@ -16,7 +16,6 @@ from lightning.pytorch.utilities import rank_zero_info, rank_zero_warn
 from .. import _lightning_compat as L
 from .. import _validate as V
 from .. import schedules as S
-from ..optim import ScheduleLR
 from ..optim import param_groups as pg
 from ..optim.dropins import state_class
 from . import _inject, _resolve, _state
@@ -269,7 +268,7 @@ class ReduceOnPlateau(ScheduleCallback):
             if found is None:  # alone: hold the optimizer's LR
                 position, name = _inject.take_over(self.name, conf, optimizer, index, plateau=True)
                 lr, _ = self._build_checked(info)
-                scheduler = _inject.with_context(self.name, info, ScheduleLR, optimizer, lr=lr)
+                scheduler = _inject.scheduler(self.name, info, self._described, optimizer, lr=lr)
                 _inject.add(self.name, conf, position, scheduler, name)
                 entry = Injected(info, optimizer, scheduler)
                 self._injected.append(entry)

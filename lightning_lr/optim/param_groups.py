@@ -44,6 +44,7 @@ __all__ = [
     "set_momentum",
     "set_weight_decay",
     "trainable",
+    "unusable_lr",
     "weight_decay",
     "zero_momentum",
     "zero_momentum_name",
@@ -181,6 +182,45 @@ def lr_ratios(groups: list[Group]) -> list[float] | None:
 def set_lr(group: Group, value: float) -> None:
     """Set the group's LR (in place for a tensor)."""
     assign(group, "lr", value)
+
+
+#: the largest LR every floating parameter type takes (float16's 65504): torch converts the LR to the
+#: parameters' type, and a larger one fails inside the optimizer's step ("value cannot be converted to type
+#: float without overflow"); an LR above it is checked against the group's own types
+SAFE_LR = float(torch.finfo(torch.float16).max)
+
+
+def unusable_lr(group: Group, value: float) -> str | None:
+    """Why ``group`` cannot take ``value`` as its LR, or None when it can: a value that is no finite number, or
+    beyond the largest value of the group's parameters' type (float16's 65504, float32's 3.4e38; a float64
+    model's is the float range), which torch converts the LR to, so that the optimizer's step fails naming no
+    argument (review 108). Any LR within :data:`SAFE_LR` is one comparison.
+
+    Example:
+        >>> import torch
+        >>> group = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1).param_groups[0]
+        >>> unusable_lr(group, 1e30) is None
+        True
+        >>> unusable_lr(group, float("nan"))
+        'which is no finite number'
+        >>> unusable_lr(group, 1e39).split(" (")[0]
+        'more than its float32 parameters can take'
+    """
+    if -SAFE_LR <= value <= SAFE_LR:  # (every ordinary LR)
+        return None
+    kinds = {p.dtype for p in group["params"] if isinstance(p, torch.Tensor) and p.is_floating_point()}
+    largest_value = min(
+        (float(torch.finfo(k).max) for k in kinds), default=float(torch.finfo(torch.float64).max)
+    )
+    if abs(value) <= largest_value:  # float64 parameters take it (nan and inf are never at most a number)
+        return None
+    if value != value or abs(value) == float("inf"):
+        return "which is no finite number"
+    names = "/".join(sorted(str(k).replace("torch.", "") for k in kinds))
+    return (
+        f"more than its {names} parameters can take (torch converts the LR to their type, whose largest value is "
+        f"{largest_value:g}, and the optimizer's step would fail naming no argument)"
+    )
 
 
 def raw_momentum(group: Group) -> Any:

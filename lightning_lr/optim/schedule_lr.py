@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -27,7 +27,7 @@ from ._restored import (
     restored_state,
     taken_on,
 )
-from .param_groups import momentum_key, raw_momentum, zero_momentum, zero_momentum_name
+from .param_groups import SAFE_LR, momentum_key, raw_momentum, unusable_lr, zero_momentum, zero_momentum_name
 
 __all__ = ["ScheduleLR", "check_resume", "momentum_key"]
 
@@ -106,6 +106,37 @@ def _per_group(name: str, spec: ScheduleSpec, n_groups: int) -> list[Schedule | 
 BLOCK = 1024
 #: ``_block_start`` before the first fill: no step ``t >= 0`` falls into the block it describes.
 _NO_BLOCK = -2 * BLOCK
+
+
+#: what to change, said of a :class:`ScheduleLR` that refuses an LR (:func:`lr_refused`)
+KEEP_IN_RANGE = (
+    "give values that keep the LR within range (a smaller peak or initial LR, a factor that grows it less)"
+)
+
+
+def lr_refused(owner: str, step: int, group: int, label: str, value: float, what: str, advice: str) -> str:
+    """The message of an LR a scheduler refuses to write (:func:`~.param_groups.unusable_lr` says ``what`` is
+    wrong with it): ``owner`` is what made the schedule (a ScheduleLR with its schedule, a schedule callback with
+    its arguments), ``label`` the optimizer, ``advice`` what to change. The one shape of the callbacks' and
+    ScheduleLR's refusals."""
+    return (
+        f"{owner}: at optimizer step {step} its schedule gives param group {group} of {label} the LR {value:g}, "
+        f"{what}. {advice}"
+    )
+
+
+def _safe_until(jobs: Sequence[tuple[int, Any]]) -> int:
+    """The first position of a block at which an LR of ``jobs`` leaves [-SAFE_LR, SAFE_LR] (or is nan), from
+    which on each step's values are checked against their groups' types (:meth:`ScheduleLR._check_lrs`); 0 when
+    a row is computed per step (a user's function), BLOCK when none does."""
+    first = BLOCK
+    for _, row in jobs:
+        if not isinstance(row, list):
+            return 0
+        out = ~(np.abs(np.asarray(row, dtype=np.float64)) <= SAFE_LR)
+        if out.any():
+            first = min(first, int(np.argmax(out)))
+    return first
 
 
 def _warn(message: str, category: type[Warning] = UserWarning, stacklevel: int = 1) -> None:
@@ -311,6 +342,12 @@ class ScheduleLR(LRScheduler):
     LRs, momentums and betas stay the same tensor objects, updated in place. Stepping past the end of a
     schedule never raises.
 
+    **An LR the optimizer cannot take** is refused where it would be written (at construction, each step, a
+    :meth:`set_schedule`, a load), before the optimizer's step that would take it: one that is no finite
+    number, or beyond the largest value of the group's parameters' type (float16's 65504, float32's 3.4e38:
+    torch converts the LR to it, and its step would fail naming nothing, or train on nan). The ValueError
+    names the schedule, the step, the param group and the value, as the schedule callbacks' does.
+
     Example:
         >>> import torch
         >>> from lightning_lr.schedules import OneCycle
@@ -330,6 +367,12 @@ class ScheduleLR(LRScheduler):
     #: the last state :meth:`load_state_dict` was given, while linked (:meth:`link`), that lightning_lr did not
     #: write (another class's: the torch scheduler a schedule callback replaced), which it did not load; None
     foreign_state: Mapping[str, Any] | None = None
+    #: whether an LR the optimizer cannot take is refused (:meth:`_check_lrs`); the torch drop-ins write what
+    #: torch's schedulers write
+    checks_lrs: ClassVar[bool] = True
+    #: who a refused LR is said of, ``() -> (owner, optimizer label, advice)`` (:func:`lr_refused`): a schedule
+    #: callback's scheduler names the callback and its arguments (:meth:`_owned_by`); None: this scheduler
+    _lr_owner: Callable[[], tuple[str, str, str]] | None = None
 
     def __init__(
         self,
@@ -366,6 +409,15 @@ class ScheduleLR(LRScheduler):
         if self._built_on_state is not None:
             left_by_constructors(optimizer)
 
+    @classmethod
+    def _owned_by(cls, owner: Callable[[], tuple[str, str, str]], *args: Any, **kwargs: Any) -> ScheduleLR:
+        """``cls(*args, **kwargs)`` whose refusal of an LR is said of ``owner()`` from its first value on (a
+        schedule callback's: the callback with its arguments, the optimizer's label in the fit, what to change)."""
+        scheduler = cls.__new__(cls)
+        scheduler._lr_owner = owner
+        scheduler.__init__(*args, **kwargs)  # type: ignore[misc]
+        return scheduler
+
     # --- configuration ------------------------------------------------------------------------
     def _configure(self, lr: ScheduleSpec, momentum: ScheduleSpec) -> None:
         # Validate everything before assigning anything, so a failed set_schedule() changes nothing.
@@ -376,6 +428,13 @@ class ScheduleLR(LRScheduler):
             raise TypeError("lr must be a Schedule or a list of one Schedule per param group, got None")
         lr_schedules = _per_group("lr", lr, n)
         momentum_schedules = _per_group("momentum", momentum, n)
+        if all(s is None for s in (*lr_schedules, *momentum_schedules)):
+            # review 122: lr=[None, None] stepped and scheduled nothing, without a word (the callbacks refuse it)
+            raise ValueError(
+                f"{type(self).__name__}: lr={lr!r} leaves every param group of {type(self.optimizer).__name__} "
+                f"alone (None leaves a group's LR as it is) and no momentum is scheduled, so it would schedule "
+                f"nothing; give a Schedule for at least one param group"
+            )
         keys: list[str | None] = []
         for i, (group, m) in enumerate(zip(groups, momentum_schedules, strict=True)):
             key = momentum_key(group)
@@ -644,6 +703,7 @@ class ScheduleLR(LRScheduler):
             self._lr_jobs = _scale.scaled_jobs(
                 self._lr_jobs, plan.index, plan.block(start), self.lr_floors, initial, BLOCK
             )
+        self._lr_safe = _safe_until(self._lr_jobs) if self.checks_lrs else BLOCK
         self._momentum_jobs = []
         self._beta_jobs = []
         for i, (j, key) in enumerate(zip(self._momentum_index, self._momentum_keys, strict=True)):
@@ -670,6 +730,10 @@ class ScheduleLR(LRScheduler):
         if not 0 <= k < BLOCK:
             self._fill(t)
             k = t - self._block_start
+        if (
+            k >= self._lr_safe
+        ):  # (an LR beyond float16's largest, or nan, in this block: checked before written)
+            self._check_lrs(t, k)
         groups = self.optimizer.param_groups
         for i, row in self._lr_jobs:
             group = groups[i]
@@ -692,6 +756,25 @@ class ScheduleLR(LRScheduler):
                 group["betas"] = (row[k], *betas[1:])
             else:
                 betas[0].fill_(row[k])
+
+    def _check_lrs(self, t: int, k: int) -> None:
+        """Refuse an LR of step ``t`` (position ``k`` of the block) that its group cannot take
+        (:func:`~.param_groups.unusable_lr`), naming the schedule (or the callback that made it), the step, the
+        group and the value, before anything is written."""
+        groups = self.optimizer.param_groups
+        for i, row in self._lr_jobs:
+            value = float(row[k])
+            what = unusable_lr(groups[i], value)
+            if what is None:
+                continue
+            if self._lr_owner is not None:
+                owner, label, advice = self._lr_owner()
+            else:
+                schedule = self.lr_schedules[i] if i < len(self.lr_schedules) else None
+                relative = ", relative=True" if self.relative else ""
+                owner = f"{type(self).__name__}(lr={schedule!r}{relative})"
+                label, advice = type(self.optimizer).__name__, KEEP_IN_RANGE[0].upper() + KEEP_IN_RANGE[1:]
+            raise ValueError(lr_refused(owner, t, i, label, value, what, advice))
 
     def step(self, epoch: int | None = None) -> None:
         """Advance one optimizer step, or jump to step ``epoch``.

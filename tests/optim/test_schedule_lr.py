@@ -234,6 +234,120 @@ def test_a_momentum_outside_0_1_is_an_error_naming_the_group_and_step(
             assert 0 <= (opt.param_groups[0]["betas"][0] if adam else opt.param_groups[0]["momentum"]) < 1
 
 
+def _float64(*lrs: float) -> torch.optim.SGD:
+    return torch.optim.SGD(
+        [{"params": [torch.nn.Parameter(torch.zeros(1, dtype=torch.float64))], "lr": lr} for lr in lrs]
+    )
+
+
+def _explodes(t: int) -> float:
+    return 10.0 ** (37 + t)
+
+
+FLOAT32 = (
+    "more than its float32 parameters can take (torch converts the LR to their type, whose largest value is "
+    "3.40282e+38, and the optimizer's step would fail naming no argument)"
+)
+KEEP = "Give values that keep the LR within range (a smaller peak or initial LR, a factor that grows it less)"
+
+
+@pytest.mark.filterwarnings("ignore::lightning_lr.schedules.GrowthWarning", "ignore:overflow:RuntimeWarning")
+@pytest.mark.parametrize(
+    ("make", "opt", "step", "message"),
+    [
+        (
+            lambda: Constant(1e39),
+            lambda: sgd(0.1),
+            0,
+            f"ScheduleLR(lr=Constant(value=1e+39)): at optimizer step 0 its schedule gives param group 0 of SGD the "
+            f"LR 1e+39, {FLOAT32}. {KEEP}",
+        ),
+        (  # found in the block computed ahead, refused at the step that writes it
+            lambda: ExponentialDecay(0.1, gamma=1e20),
+            lambda: sgd(0.1),
+            2,
+            f"ScheduleLR(lr=ExponentialDecay(initial=0.1, gamma=1e+20)): at optimizer step 2 its schedule gives "
+            f"param group 0 of SGD the LR 1e+39, {FLOAT32}. {KEEP}",
+        ),
+        (  # float64 parameters take any finite LR, but no infinite one
+            lambda: ExponentialDecay(0.1, gamma=1e200),
+            lambda: _float64(0.1),
+            2,
+            "ScheduleLR(lr=ExponentialDecay(initial=0.1, gamma=1e+200)): at optimizer step 2 its schedule gives "
+            f"param group 0 of SGD the LR inf, which is no finite number. {KEEP}",
+        ),
+        (  # a function: as each step is read
+            lambda: Lambda(_explodes),
+            lambda: sgd(0.1),
+            2,
+            "ScheduleLR(lr=Lambda(fn=_explodes)): at optimizer step 2 its schedule gives param group 0 of SGD the LR "
+            f"1e+39, {FLOAT32}. {KEEP}",
+        ),
+        (  # relative: the schedule times the group's LR; the group named is the one that cannot take it
+            lambda: [Constant(1.0), Constant(1e30)],
+            lambda: sgd(0.1, 1e10),
+            0,
+            f"ScheduleLR(lr=Constant(value=1e+30), relative=True): at optimizer step 0 its schedule gives param group "
+            f"1 of SGD the LR 1e+40, {FLOAT32}. {KEEP}",
+        ),
+    ],
+    ids=["above float32", "grows past it", "inf on float64", "a function", "relative"],
+)
+def test_an_lr_the_optimizer_cannot_take_is_refused_naming_the_schedule_step_and_value(
+    make: Any, opt: Any, step: int, message: str
+) -> None:
+    # review 122: nan, inf and 1e39 were written into the optimizer without a word (the LRSchedule callback
+    # refused the same values); the message has the callback's shape
+    optimizer = opt()
+    relative = message.count("relative=True") > 0
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        sched = ScheduleLR(optimizer, lr=make(), relative=relative)
+        for _ in range(5):
+            before = lrs_of(optimizer)
+            optimizer.step()
+            sched.step()
+    if step:  # refused before it was written: the group keeps the last LR it could take
+        assert lrs_of(optimizer) == before
+
+
+def test_a_float64_model_takes_any_finite_lr() -> None:
+    opt = _float64(0.1)
+    sched = ScheduleLR(opt, lr=ExponentialDecay(1e300, gamma=0.5))
+    sched.step()
+    assert lrs_of(opt) == [5e299]
+
+
+def test_the_drop_ins_write_what_torchs_schedulers_write() -> None:
+    # torch's ExponentialLR grows to inf without a word; the drop-in built on ScheduleLR keeps that
+    from lightning_lr.optim import ExponentialLR
+
+    opt = sgd(0.1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sched = ExponentialLR(opt, gamma=1e200)
+        for _ in range(2):
+            opt.step()
+            sched.step()
+    assert lrs_of(opt) == [float("inf")]
+
+
+def test_a_list_of_only_none_is_refused() -> None:
+    # review 122: lr=[None, None] stepped and scheduled nothing, without a word
+    message = (
+        "ScheduleLR: lr=[None, None] leaves every param group of SGD alone (None leaves a group's LR as it is) and "
+        "no momentum is scheduled, so it would schedule nothing; give a Schedule for at least one param group"
+    )
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        ScheduleLR(sgd(0.1, 0.2), lr=[None, None])
+    sched = ScheduleLR(sgd(0.1, 0.2), lr=[None, None], momentum=Constant(0.8))  # momentum only: it schedules
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        sched.set_schedule([None, None])
+    assert sched.momentum_schedules == [
+        Constant(0.8),
+        Constant(0.8),
+    ]  # a refused set_schedule changes nothing
+
+
 def test_not_an_optimizer() -> None:
     with pytest.raises(TypeError, match=r"optimizer must be a torch\.optim\.Optimizer, got list"):
         ScheduleLR([], lr=Constant(0.1))  # type: ignore[arg-type]

@@ -180,6 +180,7 @@ class DropIn(ScheduleLR):
         "_groups",
         "_lr_index",
         "_lr_jobs",
+        "_lr_safe",
         "_momentum_index",
         "_momentum_jobs",
         "_momentum_keys",
@@ -196,6 +197,8 @@ class DropIn(ScheduleLR):
         "relative",
     )
 
+    #: the LRs torch's scheduler writes, nan and inf among them (a ScheduleLR refuses those: torch's code runs)
+    checks_lrs: ClassVar[bool] = False
     #: torch's attribute names of the settings a state_dict carries (beside base_lrs and the step): every
     #: state of this class holds them (torch's own since torch 2.2), so a state without one of them, or with
     #: another drop-in's, is another class's and is refused (:meth:`load_state_dict`)
