@@ -130,13 +130,6 @@ class WarmupStableDecay(ScheduleCallback):
             finals = self.per_group("final", self.final, info, default=[0.0] * len(info.base_lrs))
         self.check_left_alone(peaks, "peak", final=self.final)
         warmup = steps["warmup"]
-        if steps["decay"] == 1:  # review 72: the cooldown was planned and never took place, unsaid
-            self.warn_once(
-                "decay-one-step",
-                f"{self.name}: decay ({self.decay!r}) is 1 step in this run of {steps['total']}: the cooldown "
-                f"reaches final at step total, after the run's last step, so its one step is at the peak and no "
-                f"step trains below it; give a decay of at least 2 steps (a longer run, or a longer decay)",
-            )
         room = max(0, steps["total"] - steps["decay"])
         if warmup > room and exact_steps(self.warmup, run) <= (
             exact_steps(self.total, run) - exact_steps(self.decay, run) + 1e-9
@@ -160,6 +153,14 @@ class WarmupStableDecay(ScheduleCallback):
                     shape=self.shape,
                     final=final,
                 )
+            )
+        if steps["decay"] == 1:  # review 72: the cooldown was planned and never took place, unsaid
+            # (said of a plan the schedule takes: review 122, it came before the error of one it refused)
+            self.warn_once(
+                "decay-one-step",
+                f"{self.name}: decay ({self.decay!r}) is 1 step in this run of {steps['total']}: the cooldown "
+                f"reaches final at step total, after the run's last step, so its one step is at the peak and no "
+                f"step trains below it; give a decay of at least 2 steps (a longer run, or a longer decay)",
             )
         return out, None
 

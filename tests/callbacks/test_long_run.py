@@ -201,6 +201,18 @@ def test_lengths_that_do_not_fit_before_the_rounding_are_refused_not_shortened(t
         fit(tmp_path, Tiny(n=80), [cb], max_epochs=1)
 
 
+def test_a_plan_the_schedule_refuses_is_said_by_its_error_alone(tmp_path) -> None:
+    # review 122: the README's warmup=Epochs(1) in a one-epoch run of 4 steps was refused, after a warning that its
+    # 1-step cooldown never trains below the peak, and one that the warm-up is cut off
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(
+            ValueError, match=r"^WarmupStableDecay on optimizer 0 \(SGD\): warmup must be <= "
+        ):
+            fit(tmp_path, Tiny(n=16), [WarmupStableDecay(warmup=Epochs(1))], max_epochs=1)
+    assert not [str(w.message) for w in caught if "WarmupStableDecay" in str(w.message)]
+
+
 @pytest.mark.parametrize("steps_per_epoch", [10, 5])
 def test_fractions_that_fit_the_run_fit_it_at_every_length_once_rounded(tmp_path, steps_per_epoch) -> None:
     # review 44: warmup=Fraction(0.45), decay=Fraction(0.55) made 5 + 6 steps of a 10-step run, and the fit
