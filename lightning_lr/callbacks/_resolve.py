@@ -380,16 +380,24 @@ def warn_if_off_the_run(
         if kind == UNIT or steps_ is None:
             continue
         items = _items(arg, value, steps_)
+        # a warm-up as long as the run never reaches its peak, as one longer (review 122: InverseSqrt(warmup=
+        # Fraction(1.0)) rose through the whole run, unsaid); a total or a cycle that long ends with the run
+        whole = arg == "warmup"
         late = [
             _given(name, v, s, kind)
             for name, v, s in items
-            if n is not None and (s >= n if kind == EVENT else s > n)
+            if n is not None and (s >= n if kind == EVENT or whole else s > n)
         ]
         if late and n is not None:
             if kind == EVENT:
                 what = (
                     f"lies at or past the end of the run ({n} optimizer steps: the last is step {n - 1}), so it "
                     f"never takes effect"
+                )
+            elif whole and all(s <= n for _, _, s in items):
+                what = (
+                    f"lasts the whole run ({n} optimizer steps), so the LR rises until the run ends and never "
+                    f"reaches its peak"
                 )
             else:
                 what = (

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from lightning_lr.callbacks import CosineDecay, Epochs, Fraction, MultiStepDecay, OneCycle, StepDecay
+from lightning_lr.callbacks import (
+    CosineDecay,
+    Epochs,
+    Fraction,
+    InverseSqrt,
+    MultiStepDecay,
+    OneCycle,
+    StepDecay,
+)
 
 from support.models import Tiny
 from support.trainers import fit
@@ -75,6 +85,25 @@ def test_a_callback_reused_in_another_trainer_says_again_what_applies_to_its_run
             UserWarning, match=r"StepDecay: warmup=Epochs\(5\) \(60 optimizer steps\) is longer than"
         ):
             fit(tmp_path / str(trial), Tiny(), [cb])
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda: InverseSqrt(warmup=Fraction(1.0)), lambda: StepDecay(every=4, warmup=Epochs(2))],
+    ids=["InverseSqrt", "StepDecay"],
+)
+def test_a_warm_up_as_long_as_the_run_of_an_open_ended_decay_is_said(tmp_path, make) -> None:
+    # review 122: only a warm-up longer than the run was said; one as long rose through the whole run, unsaid
+    # (CosineDecay, PolynomialDecay and WarmupStableDecay refuse it: their warm-up is part of their total)
+    cb = make()
+    with pytest.warns(
+        UserWarning,
+        match=rf"^{cb.name}: warmup={re.escape(repr(cb.warmup))} \(24 optimizer steps\) lasts the whole run \(24 optimizer "
+        r"steps\), so the LR rises until the run ends and never reaches its peak; give a duration within the run",
+    ):
+        rec = fit(tmp_path, Tiny(), [cb])
+    lrs = list(rec.lr())
+    assert lrs == sorted(lrs) and len(set(lrs)) == 24  # it rose at every step
 
 
 @pytest.mark.parametrize("zero", [0, Fraction(0.0), Epochs(0)], ids=repr)
