@@ -25,6 +25,7 @@ import inspect
 import math
 import numbers
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NoReturn, TypeVar
 
@@ -42,8 +43,10 @@ __all__ = [
     "integer",
     "keys",
     "known_as",
+    "listed",
     "non_negative",
     "non_negative_int",
+    "number",
     "one_of",
     "optional",
     "plain",
@@ -167,6 +170,73 @@ def known_as(names: Mapping[str, str]) -> Callable[[F], F]:
     return decorate
 
 
+def is_array(value: Any) -> bool:
+    """Whether ``value`` is a numpy array or a torch tensor (torch is not imported for it: a tensor exists only
+    once its user imported torch)."""
+    if isinstance(value, np.ndarray):
+        return True
+    tensor = getattr(sys.modules.get("torch"), "Tensor", None)
+    return tensor is not None and isinstance(value, tensor)
+
+
+def _grad_hint(value: Any) -> str:
+    return (
+        "give tensor.item(), or tensor.detach() if it is no value to learn"
+        if getattr(value, "requires_grad", False)
+        else ""
+    )
+
+
+def number(name: str, value: Any, allowed: str = "a number") -> Any:
+    """``value`` as a check reads it: a torch tensor or numpy array of one element (a 0-d one, as a
+    hyperparameter held as a tensor is) holding a number or a bool, as that Python value (``.item()``), as
+    torch's own schedulers and the torch drop-ins take one; anything else as it is, for the check to take or
+    refuse. A tensor or array of several elements, or a tensor that requires grad (a value being learned,
+    which a schedule would cut from its graph), is a TypeError ``<name> must be <allowed> (...), got
+    <value!r>`` that says why it was not taken.
+
+    Every check of this module that takes a number or a bool reads its value through this one (review 122:
+    the schedules, callbacks, durations, range-test options and results refused ``torch.tensor(0.05)`` as "must
+    be a number"), so that a hyperparameter held as a 0-d tensor (a sweep tool's, a
+    ``trainer.callback_metrics`` value, ``torch.sqrt(world_size) * lr``) is taken wherever its number is, and
+    kept as that plain number: a state_dict or checkpoint then holds no tensor, and loads with
+    ``torch.load(weights_only=True)``. Where a list is taken, a 1-d tensor or array is that list
+    (:func:`listed`), read before this.
+
+    Example:
+        >>> import numpy as np
+        >>> number("max_lr", np.array(0.1)), number("max_lr", 0.1), number("n", np.array(3))
+        (0.1, 0.1, 3)
+        >>> number("max_lr", np.array([0.1, 0.2]), "a finite number > 0")
+        Traceback (most recent call last):
+        ...
+        TypeError: max_lr must be a finite number > 0 (a tensor or array only of one element, its number: this one has 2), got array([0.1, 0.2])
+    """
+    if not is_array(value) or (isinstance(value, np.ndarray) and value.dtype.kind not in "biufc"):
+        return value
+    size = value.size if isinstance(value, np.ndarray) else value.numel()
+    if size != 1:
+        hint = f"a tensor or array only of one element, its number: this one has {size}"
+        fail(name, f"{allowed} ({hint})", value, TypeError)
+    if getattr(value, "requires_grad", False):
+        fail(name, f"{allowed} (not a tensor that requires grad: {_grad_hint(value)})", value, TypeError)
+    try:
+        return value.item()
+    except RuntimeError:  # a tensor with no data to read (on torch's meta device)
+        fail(name, f"{allowed} (a tensor with a value to read)", value, TypeError)
+
+
+def listed(name: str, value: Any, allowed: str) -> Any:
+    """``value`` as a check of a list reads it: a 1-d torch tensor or numpy array as the list of its Python
+    numbers (``tolist()``), as a 1-d array was taken where a list of numbers is (review 117); a tensor that
+    requires grad is a TypeError ``<name> must be <allowed> (...)``. Anything else as it is."""
+    if not is_array(value) or getattr(value, "ndim", None) != 1:
+        return value
+    if getattr(value, "requires_grad", False):
+        fail(name, f"{allowed} (not a tensor that requires grad: {_grad_hint(value)})", value, TypeError)
+    return value.tolist()
+
+
 def _is_real(value: Any) -> bool:
     return not isinstance(value, (bool, np.bool_)) and isinstance(value, numbers.Real)
 
@@ -194,6 +264,12 @@ def plain(value: Any, deep: bool = True) -> Any:
     kind = type(value)
     if kind in (int, float, bool, str) or value is None:
         return value
+    if deep and is_array(value):
+        try:  # a one-element (0-d) tensor or array, as its number (:func:`number`); another stays as it is
+            item = number("value", value)
+        except TypeError:
+            return value
+        return value if item is value else plain(item)
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if not deep:
@@ -209,10 +285,12 @@ def plain(value: Any, deep: bool = True) -> Any:
 
 
 def finite(name: str, value: Any, allowed: str = "a finite real number") -> float:
-    """``value`` as a float; a TypeError for a non-number (bools included), a ValueError for nan/inf."""
-    if not _is_real(value):
+    """``value`` as a float; a TypeError for a non-number (bools included), a ValueError for nan/inf. A 0-d
+    tensor or array is its number (:func:`number`)."""
+    read = number(name, value, allowed)
+    if not _is_real(read):
         fail(name, allowed, value, TypeError)
-    v = float(value)
+    v = float(read)
     if not math.isfinite(v):
         fail(name, allowed, value)
     return v
@@ -249,31 +327,33 @@ def in_range(name: str, value: Any, lo: float, hi: float, *, lo_open: bool, hi_o
 MAX_COUNT = 2**53
 
 
-def _count(name: str, value: Any, allowed: str, below: bool, capped: bool = True) -> int:
-    if not _is_int(value):
+def _count(name: str, value: Any, allowed: str, minimum: int, capped: bool = True) -> int:
+    """``value`` as an int >= ``minimum`` (a 0-d tensor or array as its number: :func:`number`)."""
+    read = number(name, value, allowed)
+    if not _is_int(read):
         fail(name, allowed, value, TypeError)
-    if below:
+    if read < minimum:
         fail(name, allowed, value)
-    if capped and value > MAX_COUNT:
+    if capped and read > MAX_COUNT:
         fail(name, f"{allowed}, at most 2**53 = {MAX_COUNT} (steps are computed in float64)", value)
-    return int(value)
+    return int(read)
 
 
 def integer(name: str, value: Any, minimum: int, why: str = "", *, capped: bool = True) -> int:
     """An integer >= ``minimum`` (bools refused), and <= :data:`MAX_COUNT` unless not ``capped`` (a count
     that is no number of steps); ``why`` explains the bound in the message."""
-    return _count(name, value, f"an integer >= {minimum}{why}", _is_int(value) and value < minimum, capped)
+    return _count(name, value, f"an integer >= {minimum}{why}", minimum, capped)
 
 
 def positive_int(name: str, value: Any, *, capped: bool = True) -> int:
     """An integer >= 1, and <= :data:`MAX_COUNT` unless not ``capped`` (a count that is no number of steps)."""
-    return _count(name, value, "a positive integer", _is_int(value) and value <= 0, capped)
+    return _count(name, value, "a positive integer", 1, capped)
 
 
 def non_negative_int(name: str, value: Any, *, capped: bool = True) -> int:
     """An integer >= 0, and <= :data:`MAX_COUNT` unless not ``capped`` (a count that is no number of steps, a
     step a schedule is evaluated at: any step, however far past the end, has a value)."""
-    return _count(name, value, "a non-negative integer", _is_int(value) and value < 0, capped)
+    return _count(name, value, "a non-negative integer", 0, capped)
 
 
 def one_of(name: str, value: Any, allowed: Iterable[T]) -> T:
@@ -287,10 +367,12 @@ def one_of(name: str, value: Any, allowed: Iterable[T]) -> T:
 
 
 def boolean(name: str, value: Any) -> bool:
-    """A real bool (or numpy bool): ``bool("False")`` is True, so strings and numbers are refused."""
-    if not isinstance(value, (bool, np.bool_)):
+    """A real bool (or numpy bool, or a 0-d bool tensor or array: :func:`number`): ``bool("False")`` is True,
+    so strings and numbers are refused."""
+    read = number(name, value, "True or False")
+    if not isinstance(read, (bool, np.bool_)):
         fail(name, "True or False", value, TypeError)
-    return bool(value)
+    return bool(read)
 
 
 def text(name: str, value: Any, what: str = "a non-empty string") -> str:
@@ -329,10 +411,10 @@ def sequence(
 ) -> list[T]:
     """A list or tuple (or 1-d numpy array) whose items each pass ``item(f"{name}[i]", v)``.
 
-    ``what`` says what the items must be (``"numbers >= 0"``) for the message of a wrong container.
+    ``what`` says what the items must be (``"numbers >= 0"``) for the message of a wrong container. A 1-d
+    torch tensor is taken as a 1-d array is (:func:`listed`).
     """
-    if isinstance(value, np.ndarray) and value.ndim == 1:
-        value = value.tolist()
+    value = listed(name, value, f"a list of {what}")
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
         fail(name, f"a list of {what}", value, TypeError)
     if non_empty and len(value) == 0:

@@ -22,9 +22,7 @@ import numbers
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
-from .._validate import fail, in_range
+from .._validate import fail, in_range, listed, number
 
 __all__ = ["LRSpec", "final_ratio_arg", "lr_spec"]
 
@@ -33,9 +31,10 @@ LRSpec = float | Sequence[float | None] | None
 
 
 def _number(name: str, value: Any, bound: str, allow_zero: bool, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    read = number(name, value, what)  # a 0-d tensor or array as its number
+    if isinstance(read, bool) or not isinstance(read, numbers.Real):
         fail(name, what, value, TypeError)
-    v = float(value)
+    v = float(read)
     if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
         fail(name, f"a finite number {bound}", value)
     return v
@@ -47,8 +46,8 @@ def lr_spec(name: str, value: Any, *, allow_zero: bool = False) -> LRSpec:
     bound = ">= 0" if allow_zero else "> 0"
     if value is None:
         return None
-    if isinstance(value, np.ndarray) and value.ndim == 1:  # as milestones take one (review 117)
-        value = value.tolist()
+    # a 1-d array (as milestones take one: review 117) or tensor as its list
+    value = listed(name, value, f"a number {bound}, a list with one per param group, or None")
     if isinstance(value, (list, tuple)):
         if not value:
             fail(name, f"a number {bound} or a non-empty list with one value per param group", value)

@@ -8,7 +8,6 @@ import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import numpy as np
 from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
 from .. import _validate as V
@@ -28,17 +27,21 @@ __all__ = ["Cyclic", "OneCycle"]
 Momentum = float | list[float]
 
 
+_MOMENTUM = "a number in [0, 1) or a list of them, one per param group"
+
+
 def _check_momentum(base_momentum: Any, max_momentum: Any) -> None:
     """Each in [0, 1), one number or a list with one per param group (torch's ``base_momentum`` and
     ``max_momentum`` take either), and ``base_momentum <= max_momentum`` for every group."""
     values: list[list[float]] = []
     lengths: dict[str, int] = {}
     for name, value in (("base_momentum", base_momentum), ("max_momentum", max_momentum)):
-        if isinstance(value, (list, tuple, np.ndarray)):
+        value = V.listed(name, value, _MOMENTUM)  # a 1-d array or tensor as its list
+        if isinstance(value, (list, tuple)):
             values.append(V.sequence(name, value, _in_unit, what="numbers in [0, 1), one per param group"))
             lengths[name] = len(value)
         else:
-            V.finite(name, value, "a number in [0, 1) or a list of them, one per param group")
+            V.finite(name, value, _MOMENTUM)
             values.append([_in_unit(name, value)])
     if len(set(lengths.values())) > 1:
         count = lengths["base_momentum"]
@@ -51,7 +54,7 @@ def _check_momentum(base_momentum: Any, max_momentum: Any) -> None:
     bases, tops = (v * n if len(v) == 1 else v for v in values)
     for i, (base, top) in enumerate(zip(bases, tops, strict=True)):
         if base > top:
-            where = f"[{i}]" if isinstance(base_momentum, (list, tuple, np.ndarray)) else ""
+            where = f"[{i}]" if lengths.get("base_momentum") is not None else ""
             V.fail(f"base_momentum{where}", f"<= max_momentum ({top:g})", base)
 
 
@@ -64,7 +67,8 @@ def _check_used(cycle_momentum: bool | None, base_momentum: Any, max_momentum: A
         ("base_momentum", base_momentum, 0.85),
         ("max_momentum", max_momentum, 0.95),
     ):
-        values = list(value) if isinstance(value, (list, tuple, np.ndarray)) else [value]
+        value = V.listed(name, value, _MOMENTUM)
+        values = list(value) if isinstance(value, (list, tuple)) else [value]
         if any(v != default for v in values):
             V.fail(
                 name,
@@ -76,9 +80,8 @@ def _check_used(cycle_momentum: bool | None, base_momentum: Any, max_momentum: A
 
 def _held(value: Any) -> Momentum:
     """A momentum argument as kept: a list, tuple or 1-d array as a list of floats (a later change to the
-    caller's list changes nothing)."""
-    if isinstance(value, np.ndarray) and value.ndim == 1:
-        value = value.tolist()
+    caller's list changes nothing; a 1-d tensor too)."""
+    value = V.listed("momentum", value, _MOMENTUM)
     return [float(v) for v in value] if isinstance(value, (list, tuple)) else value
 
 

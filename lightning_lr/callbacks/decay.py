@@ -276,6 +276,10 @@ class MultiStepDecay(_Decay):
     ) -> None:
         super().__init__(initial, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
         with V.context(self.name):
+            # a 1-d array or tensor as its list, as the schedule's milestones take one (review 122)
+            milestones = V.listed(
+                "milestones", milestones, "a list of durations (int steps, Epochs or Fraction)"
+            )
             if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Sequence):
                 V.fail(
                     "milestones", "a list of durations (int steps, Epochs or Fraction)", milestones, TypeError

@@ -345,6 +345,7 @@ def check_duration(name: str, value: Any, *, minimum: int = 1) -> Any:
     :class:`Fraction`. Returns it unchanged (an int as an int); wrap the call in ``_validate.context(owner)``
     to name the owner in the message."""
     allowed = f"an int >= {minimum} (optimizer steps), Epochs(n) or Fraction(f)"
+    given, value = value, V.number(name, value, allowed)  # a 0-d tensor or array as its number
     if isinstance(value, Duration):
         if minimum > 0 and value.is_zero():  # a search space's 0 (review 49): refused where 0 steps is
             V.fail(name, f"{allowed}, not zero", value)
@@ -366,9 +367,9 @@ def check_duration(name: str, value: Any, *, minimum: int = 1) -> Any:
                 allowed += (
                     f" (a plain number means optimizer steps and must be an int: write {' or '.join(hints)})"
                 )
-        V.fail(name, allowed, value, TypeError)
+        V.fail(name, allowed, given, TypeError)
     if value < minimum:
-        V.fail(name, allowed, value)
+        V.fail(name, allowed, given)
     if int(value) > V.MAX_COUNT:
-        V.fail(name, f"{allowed}, at most 2**53 = {V.MAX_COUNT} steps (steps are computed in float64)", value)
+        V.fail(name, f"{allowed}, at most 2**53 = {V.MAX_COUNT} steps (steps are computed in float64)", given)
     return int(value)

@@ -40,6 +40,8 @@ class _Agreed(NamedTuple):
 
 
 def _min_lr(value: Any) -> float | list[float]:
+    # a 1-d array or tensor as its list, as the LR arguments take one (review 122)
+    value = V.listed("min_lr", value, "a number >= 0 or a list of them, one per param group")
     if isinstance(value, (list, tuple)):
         return V.sequence("min_lr", value, V.non_negative, what="numbers >= 0 (one per param group)")
     return V.non_negative("min_lr", value)

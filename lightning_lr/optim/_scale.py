@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import fail
+from .._validate import fail, listed, number
 
 __all__ = ["ScaledBy", "floors", "scaled_jobs"]
 
@@ -37,7 +37,10 @@ class ScaledBy:
 
 
 def floors(value: Any, n_groups: int) -> list[float | None]:
-    """One floor per param group (a finite number >= 0, or None) from one number, a list, or None."""
+    """One floor per param group (a finite number >= 0, or None) from one number (a 0-d tensor or array as its
+    number), a list (a 1-d tensor or array as its list), or None."""
+    allowed = f"one number or a list of {n_groups} (one per param group)"
+    value = number("floors", listed("floors", value, allowed), allowed)
     items = list(value) if isinstance(value, (list, tuple)) else [value] * n_groups
     if len(items) != n_groups:
         fail("floors", f"one number or a list of {n_groups} (one per param group)", value)
@@ -45,10 +48,16 @@ def floors(value: Any, n_groups: int) -> list[float | None]:
     for i, f in enumerate(items):
         if f is None:
             out.append(None)
-        elif isinstance(f, bool) or not isinstance(f, numbers.Real) or not math.isfinite(f) or f < 0:
-            fail(f"floors[{i}]", "a finite number >= 0 or None", f)
         else:
-            out.append(float(f))
+            read = number(f"floors[{i}]", f, "a finite number >= 0 or None")
+            if (
+                isinstance(read, bool)
+                or not isinstance(read, numbers.Real)
+                or not math.isfinite(read)
+                or read < 0
+            ):
+                fail(f"floors[{i}]", "a finite number >= 0 or None", f)
+            out.append(float(read))
     return out
 
 

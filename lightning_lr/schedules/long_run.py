@@ -6,7 +6,17 @@ import math
 import numbers
 from typing import Any
 
-from .._validate import bound, fail, known_as, non_negative, non_negative_int, one_of, positive, positive_int
+from .._validate import (
+    bound,
+    fail,
+    known_as,
+    non_negative,
+    non_negative_int,
+    number,
+    one_of,
+    positive,
+    positive_int,
+)
 from . import _peers as peers
 from ._base import Schedule, _fmt
 from ._math import lerp, ramp
@@ -22,16 +32,17 @@ DECAY = "an int number of steps (1 .. total) or a float in (0, 1] (a fraction of
 
 def _decay(decay: Any) -> int | float:
     """``decay`` as given, as a plain int (steps) or float (a fraction of ``total``: any real number that is
-    not an integer, numpy's and ``fractions.Fraction`` included)."""
+    not an integer, numpy's and ``fractions.Fraction`` included; a 0-d tensor or array as its number)."""
+    given, decay = decay, number("decay", decay, DECAY)
     if isinstance(decay, bool) or not isinstance(decay, numbers.Real):
-        fail("decay", DECAY, decay, TypeError)
+        fail("decay", DECAY, given, TypeError)
     if isinstance(decay, numbers.Integral):
         if decay < 1:
-            fail("decay", DECAY, decay)
+            fail("decay", DECAY, given)
         return positive_int("decay", decay)
     x = float(decay)
     if not (math.isfinite(x) and 0.0 < x <= 1.0):
-        fail("decay", DECAY, decay)
+        fail("decay", DECAY, given)
     return x
 
 

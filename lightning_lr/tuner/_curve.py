@@ -64,21 +64,21 @@ R = TypeVar("R", bound="SweepResult")
 
 
 def _point(name: str, value: Any) -> float:
-    """A recorded value: any real number (NaN and inf included, as JSON writes them) as a float."""
+    """A recorded value: any real number (NaN and inf included, as JSON writes them; a 0-d tensor or array, a
+    loss as ``training_step`` returned it, detached) as a float."""
     if isinstance(value, str) and value in _JSON_CONSTANTS:
         return float(value.replace("Infinity", "inf"))
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+    read = V.number(name, value)
+    if isinstance(read, (bool, np.bool_)) or not isinstance(read, numbers.Real):
         V.fail(name, "a number", value, TypeError)
-    return float(value)
+    return float(read)
 
 
 def _points(name: str, values: Any, optional: bool = False) -> tuple[Any, ...]:
-    one_pass = (
-        not isinstance(values, (str, bytes, Sequence, np.ndarray)) and getattr(values, "ndim", None) != 0
-    )
+    one_pass = not isinstance(values, (str, bytes, Sequence)) and not V.is_array(values)
     if isinstance(values, Iterable) and one_pass:
-        # a generator or another one-pass iterable; not a 0-d tensor, which is one number, no list (review 108:
-        # iterating it raised torch's "iteration over a 0-d tensor")
+        # a generator or another one-pass iterable; not a tensor or array, which V.sequence reads (a 0-d one is
+        # one number, no list: review 108, iterating it raised torch's "iteration over a 0-d tensor")
         values = list(values)
     if optional:
         return tuple(V.sequence(name, values, _optional_point, what="numbers or None", non_empty=False))

@@ -133,12 +133,6 @@ def _unused(options: Any, names: Sequence[str], why: str) -> None:
             V.fail(name, f"{default!r} (the default) with {why}", value)
 
 
-def _progress_bar(value: Any) -> bool | None:
-    if value is None or isinstance(value, bool):
-        return value
-    V.fail("progress_bar", "True, False or None", value, TypeError)
-
-
 _O = TypeVar("_O", bound="SweepOptions")
 
 
@@ -183,7 +177,8 @@ class SweepOptions:
         self._set(
             "val_key", V.text("val_key", self.val_key, "a non-empty string (the name validation_step logs)")
         )
-        self._set("progress_bar", _progress_bar(self.progress_bar))
+        # (review 122: a numpy bool was refused here alone, where every other flag took it)
+        self._set("progress_bar", V.optional(V.boolean, "progress_bar", self.progress_bar))
         self._set("log", V.boolean("log", self.log))
         self._set("snapshot", V.one_of("snapshot", self.snapshot, PLACES))
         if not self.val_loss:  # settings of the validation loss, given while it is off, would be ignored

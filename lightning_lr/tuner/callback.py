@@ -44,9 +44,12 @@ def skipped_for_fast_dev_run(trainer: pl.Trainer, title: str) -> bool:
 def _epochs(value: Any) -> tuple[int, ...] | None:
     if value is None:
         return None
-    items = [value] if isinstance(value, numbers.Integral) and not isinstance(value, bool) else value
-    # a 0-d array or tensor is iterable by its type, but iterating it raises (review 108): no list, and no
-    # epoch index either (an int is, as every other integer option of the range test takes it)
+    allowed = "None, an epoch index or a list of them"
+    # a 1-d tensor or array as its list, a 0-d one as its number
+    read = V.number("epochs", V.listed("epochs", value, allowed), allowed)
+    items = [read] if isinstance(read, numbers.Integral) and not isinstance(read, bool) else read
+    # a 0-d array or tensor is iterable by its type, but iterating it raises (review 108): one holding an int
+    # is an epoch index (V.number, as every other integer option of the range test takes it), else no list
     if (
         isinstance(items, (str, bytes))
         or not isinstance(items, Iterable)
@@ -55,6 +58,7 @@ def _epochs(value: Any) -> tuple[int, ...] | None:
         raise TypeError(f"epochs must be None, an epoch index or a list of them, got {value!r}")
     out = []
     for e in items:
+        e = V.number("epochs", e, "epoch indices (integers >= 0)")
         if isinstance(e, bool) or not isinstance(e, numbers.Integral) or e < 0:
             raise ValueError(f"epochs must hold epoch indices (integers >= 0), got {value!r}")
         out.append(int(e))

@@ -12,16 +12,21 @@ from typing import Any
 
 import numpy as np
 import pytest
+import torch
 import yaml
 from lightning.pytorch.loggers import CSVLogger
 
 from lightning_lr import LRScheduleMixin
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import (
+    CosineDecay,
+    Cyclic,
     Epochs,
     ExponentialDecay,
+    Fraction,
     MultiStepDecay,
     OneCycle,
+    ReduceOnPlateau,
     ScheduleCallback,
     StepDecay,
     TimeDecay,
@@ -63,6 +68,35 @@ from support.trainers import fit
         ),
         # review 117: a numpy index and a 1-d array of LRs were refused, where counts and milestones took them
         (lambda v: OneCycle(optimizer=v), "optimizer", np.int64(1), 1, "OneCycle(optimizer=1)"),
+        # review 122: a 0-d tensor or array was refused ("must be a number, got tensor(0.25)"), where the drop-ins
+        # took it; it is kept as its number, as a numpy scalar is
+        (lambda v: OneCycle(pct_start=v), "pct_start", torch.tensor(0.25), 0.25, "OneCycle(pct_start=0.25)"),
+        (lambda v: OneCycle(div_factor=v), "div_factor", torch.tensor(3), 3, "OneCycle(div_factor=3)"),
+        (lambda v: OneCycle(max_lr=v), "max_lr", np.array(0.5), 0.5, "OneCycle(max_lr=0.5)"),
+        (lambda v: OneCycle(total=v), "total", torch.tensor(10), 10, "OneCycle(total=10)"),
+        (
+            lambda v: OneCycle(base_momentum=v),
+            "base_momentum",
+            np.array(0.75),
+            0.75,
+            "OneCycle(base_momentum=0.75)",
+        ),
+        (lambda v: StepDecay(4, drop=v), "drop", torch.tensor(0.25), 0.25, "StepDecay(every=4, drop=0.25)"),
+        (
+            lambda v: Cyclic(0.01, 0.1, mode="exp_range", gamma=v),
+            "gamma",
+            torch.tensor(0.5, dtype=torch.float64),
+            0.5,
+            "Cyclic(base_lr=0.01, max_lr=0.1, mode='exp_range', gamma=0.5)",
+        ),
+        (
+            lambda v: ReduceOnPlateau("loss", factor=v),
+            "factor",
+            np.array(0.25),
+            0.25,
+            "ReduceOnPlateau(monitor='loss', factor=0.25)",
+        ),
+        (lambda v: CosineDecay(final=v), "final", torch.tensor(0.0), 0.0, "CosineDecay()"),
     ],
 )
 @pytest.mark.filterwarnings("ignore::lightning_lr.schedules.GrowthWarning")
@@ -87,6 +121,42 @@ def test_a_1d_array_of_lrs_is_a_list_with_one_per_param_group() -> None:
         TypeError, match=r"OneCycle: max_lr must be a number > 0, a list with one per param group"
     ):
         OneCycle(max_lr=np.array([[0.1, 0.01]]))
+
+
+def test_a_1d_tensor_is_a_list_as_a_1d_array_is() -> None:
+    # review 122: a 1-d array was a list with one value per param group, a tensor was refused
+    assert OneCycle(max_lr=torch.tensor([0.5, 0.25])).max_lr == [0.5, 0.25]
+    assert OneCycle(base_momentum=torch.tensor([0.5, 0.25]), max_momentum=[0.9, 0.9]).base_momentum == [
+        0.5,
+        0.25,
+    ]
+    assert MultiStepDecay(torch.tensor([2, 4])).milestones == [2, 4]
+    assert ReduceOnPlateau("loss", min_lr=torch.tensor([0.0, 0.5])).min_lr == [0.0, 0.5]
+    assert ReduceOnPlateau("loss", min_lr=np.array([0.0, 0.5])).min_lr == [0.0, 0.5]
+
+
+def test_durations_take_a_one_element_tensor_as_their_number() -> None:
+    assert Epochs(torch.tensor(1.5)) == Epochs(1.5) and type(Epochs(np.array(2)).epochs) is float
+    assert Fraction(torch.tensor(0.25)) == Fraction(0.25)
+    assert CosineDecay(warmup=np.array(3)).warmup == 3 and type(CosineDecay(warmup=np.array(3)).warmup) is int
+
+
+@pytest.mark.parametrize(
+    ("given", "why"),
+    [
+        (torch.tensor([0.5, 0.25]), r"\(a tensor or array only of one element, its number: this one has 2\)"),
+        (torch.tensor(0.5, requires_grad=True), r"\(not a tensor that requires grad: give tensor.item\(\)"),
+    ],
+)
+def test_a_tensor_that_is_no_number_is_refused_naming_the_argument(given: Any, why: str) -> None:
+    with pytest.raises(TypeError, match=r"^OneCycle: pct_start must be a number in \[0, 1\] " + why):
+        OneCycle(pct_start=given)
+    with pytest.raises(TypeError, match=r"^Epochs: epochs must be a finite number >= 0 " + why):
+        Epochs(given)
+    with pytest.raises(
+        TypeError, match=r"^CosineDecay: warmup must be an int >= 0 \(optimizer steps\), .* " + why
+    ):
+        CosineDecay(warmup=given)
 
 
 class Decay(ScheduleCallback):
@@ -119,6 +189,44 @@ def test_hparams_yaml_records_the_number(tmp_path) -> None:
     assert model.hparams["lightning_lr"]["div_factor"] == 3
     saved = yaml.safe_load(Path(logger.log_dir, "hparams.yaml").read_text())
     assert saved["lightning_lr"]["div_factor"] == 3  # was the string "np.int64(3)"
+
+
+class DeclaresTensors(LRScheduleMixin, Tiny):
+    def __init__(self, kind: Any) -> None:
+        super().__init__()
+        self.lr_schedule = OneCycle(
+            max_lr=kind(0.5),
+            total=Epochs(kind(1.5)),
+            pct_start=kind(0.25),
+            div_factor=kind(4),
+            base_momentum=kind(0.75),
+        )
+
+
+def _tensors(value: Any) -> list[Any]:
+    if isinstance(value, torch.Tensor):
+        return [value]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _tensors(v)]
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in _tensors(v)]
+    return []
+
+
+def test_0d_tensor_arguments_train_as_their_numbers_and_checkpoints_hold_numbers(tmp_path) -> None:
+    # review 122: the hparams a declared schedule records, and the callback's state, hold numbers, so that a
+    # checkpoint loads with torch's weights_only=True and shows no tensor where the user gave a number
+    plain = fit(tmp_path / "plain", DeclaresTensors(lambda v: v), [], max_epochs=2)
+    model = DeclaresTensors(lambda v: torch.tensor(v, dtype=torch.float64))
+    held = fit(tmp_path / "held", model, [], max_epochs=2, enable_checkpointing=True)
+    assert held.rows == plain.rows
+    recorded = model.hparams["lightning_lr"]
+    assert recorded["max_lr"] == 0.5 and type(recorded["max_lr"]) is float
+    assert recorded["div_factor"] == 4.0 and type(recorded["div_factor"]) is float, recorded
+    assert _tensors(dict(model.hparams)) == []
+    checkpoint = torch.load(next(Path(tmp_path, "held").rglob("*.ckpt")), weights_only=True)
+    ours = {k: v for k, v in checkpoint["callbacks"].items() if k.startswith("OneCycle")}
+    assert ours and _tensors(ours) == []
 
 
 class Phase(enum.IntEnum):

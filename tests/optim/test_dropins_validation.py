@@ -435,25 +435,26 @@ TORCH_CLASS_CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
     ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, mode=["triangular"]), ValueError, "mode must be one of"),
     ("ExponentialLR", dict(gamma=None), TypeError, "gamma must be a finite number > 0, got None"),
     # review 106: a tensor of several values gave torch's bare "Boolean value of Tensor with more than one value
-    # is ambiguous" (torch's RuntimeError); named now, a TypeError as StepLR's step_size
+    # is ambiguous" (torch's RuntimeError); named now, a TypeError as StepLR's step_size (review 122: saying that
+    # a tensor is taken with one element only)
     (
         "CosineAnnealingWarmRestarts",
         dict(T_0=torch.tensor([1.0, 2.0])),
         TypeError,
-        "T_0 must be a positive integer, got tensor([1., 2.])",
+        "T_0 must be a positive integer (a tensor or array only of one element, its number: this one has 2), got tensor([1., 2.])",
     ),
     (
         "CosineAnnealingWarmRestarts",
         dict(T_0=3, T_mult=torch.tensor([1.0, 2.0])),
         TypeError,
-        "T_mult must be a positive integer, got tensor([1., 2.])",
+        "T_mult must be a positive integer (a tensor or array only of one element, its number: this one has 2), got tensor([1., 2.])",
     ),
     (
         "OneCycleLR",
         dict(max_lr=0.1, total_steps=torch.tensor([1.0, 2.0])),
         TypeError,
-        "total_steps must be an integer >= 2 (a cycle needs at least one step up and one step down), got "
-        "tensor([1., 2.])",
+        "total_steps must be an integer >= 2 (a cycle needs at least one step up and one step down)"
+        " (a tensor or array only of one element, its number: this one has 2), got tensor([1., 2.])",
     ),
     # review 106: where torch's own check refuses the factor, a ValueError as torch's (was a TypeError)
     ("LinearLR", dict(start_factor=False), ValueError, "start_factor must be a number in (0, 1], got False"),

@@ -4,12 +4,14 @@ argument, what is allowed and the value it got. (The drop-ins' table: tests/opti
 from __future__ import annotations
 
 import math
+import pickle
 import re
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
+import torch
 from schedule_zoo import all_examples, ninety_percent
 
 from lightning_lr.schedules import (
@@ -766,10 +768,58 @@ def test_flags_accept_numpy_bools() -> None:
     assert OneCycle(0.1, 100, three_phase=np.bool_(True)).three_phase is True
 
 
+def test_a_one_element_tensor_or_array_is_the_number_it_holds() -> None:
+    # review 122: refused as "must be a finite number >= 0, got tensor(0.1000)" where the torch drop-ins took
+    # it; a hyperparameter is often held as a 0-d tensor (a sweep tool's, trainer.callback_metrics)
+    f64 = torch.float64
+    assert OneCycle(torch.tensor(0.5, dtype=f64), torch.tensor(100)) == OneCycle(0.5, 100)
+    held = Constant(np.array(0.25))
+    assert held == Constant(0.25) and type(held.value) is float
+    assert WarmupStableDecay(torch.tensor(0.1, dtype=f64), 100, decay=torch.tensor(10)) == WarmupStableDecay(
+        0.1, 100, decay=10
+    )
+    assert WarmupStableDecay(0.1, 100, decay=np.array(0.2)).decay == 0.2  # a float: a fraction of total
+    assert OneCycle(0.1, 100, three_phase=torch.tensor(True)).three_phase is True
+    s = StepDecay(0.1, every=torch.tensor(10))
+    assert s(torch.tensor(25)) == s(np.array(25)) == s(25) == 0.025
+    assert s.values(torch.tensor(3)).tolist() == s.values(3).tolist()
+    assert pickle.loads(pickle.dumps(held)) == held
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (
+            torch.tensor([0.1, 0.2]),
+            " (a tensor or array only of one element, its number: this one has 2), got tensor([0.1000, 0.2000])",
+        ),
+        (
+            np.zeros((2, 2)),
+            " (a tensor or array only of one element, its number: this one has 4), got array(",
+        ),
+        (
+            torch.tensor(0.1, requires_grad=True),
+            " (not a tensor that requires grad: give tensor.item(), or tensor.detach() if it is no value to "
+            "learn), got tensor(0.1000, requires_grad=True)",
+        ),
+        (torch.tensor(True), ", got tensor(True)"),  # a bool is no number, in a tensor or not
+    ],
+)
+def test_a_tensor_that_is_no_number_is_refused_saying_why(value: Any, said: str) -> None:
+    with pytest.raises(
+        TypeError, match="^" + re.escape("Constant: value must be a finite number >= 0" + said)
+    ):
+        Constant(value)
+    with pytest.raises(TypeError, match=r"^StepDecay: step must be a non-negative integer \("):
+        StepDecay(0.1, every=2)(torch.tensor([1, 2]))
+
+
 def test_arrays_are_accepted_for_milestones_and_boundaries() -> None:
     assert MultiStepDecay(0.1, np.array([2, 4])) == MultiStepDecay(0.1, [2, 4])
     assert join([Constant(0.1)] * 2, np.array([3])) == join([Constant(0.1)] * 2, [3])
     assert MultiStepDecay(0.1, range(2, 6, 2)).milestones == [2, 4]
+    # and a 1-d tensor, as the callbacks' milestones (review 122)
+    assert MultiStepDecay(0.1, torch.tensor([2, 4])) == MultiStepDecay(0.1, [2, 4])
 
 
 def test_an_unknown_keyword_is_named_once() -> None:

@@ -1091,7 +1091,7 @@ def test_the_callback_scales_an_optimizer_that_ignores_the_attribute_it_set(tmp_
         ),
         ({"weight_decays": 0.1}, TypeError, r"weight_decays must be a list of numbers >= 0 or None, got 0.1"),
         ({"apply": "yes"}, TypeError, r"apply must be True or False, got 'yes'"),
-        ({"progress_bar": 1}, TypeError, r"progress_bar must be True, False or None, got 1"),
+        ({"progress_bar": 1}, TypeError, r"progress_bar must be True or False or None, got 1"),
         ({"attr_name": ""}, ValueError, r"attr_name must be a non-empty string or None"),
         ({"val_key": None}, TypeError, r"val_key must be a non-empty string"),
         (
@@ -1132,6 +1132,50 @@ def test_bad_options_are_named_with_their_value(kwargs: dict[str, Any], error: t
         Tuner(trainer("unused")).lr_range_test(TinyModel(), loader(), **kwargs)
 
 
+def test_options_take_one_element_tensors_and_numpy_flags_as_the_python_values_they_hold(
+    tmp_path: Any,
+) -> None:
+    # review 122: a 0-d tensor was refused ("min_lr must be a finite number > 0, got tensor(1.0000e-05)"), a 1-d
+    # tensor of weight decays where a 1-d array was taken, and progress_bar alone refused a numpy bool
+    given = LROptions(
+        min_lr=torch.tensor(1e-5, dtype=torch.float64),
+        max_lr=np.array(1.0),
+        num_steps=torch.tensor(20),
+        smoothing=torch.tensor(0.5),
+        weight_decays=torch.tensor([0.0, 0.5]),
+        progress_bar=np.bool_(False),
+        confirm=torch.tensor(False),
+    )
+    plain = LROptions(
+        min_lr=1e-5,
+        max_lr=1.0,
+        num_steps=20,
+        smoothing=0.5,
+        weight_decays=[0.0, 0.5],
+        progress_bar=False,
+        confirm=False,
+    )
+    assert given == plain and given.compared() == plain.compared()
+    assert [type(getattr(given, k)) for k in ("min_lr", "num_steps", "progress_bar")] == [float, int, bool]
+    assert MomentumOptions(min_momentum=torch.tensor(0.5), lr=np.array(0.1)) == MomentumOptions(
+        min_momentum=0.5, lr=0.1
+    )
+    assert (
+        LRRangeTest(epochs=torch.tensor([0, 2])).epochs
+        == LRRangeTest(epochs=np.array([0, 2])).epochs
+        == (0, 2)
+    )
+    assert LRRangeTest(epochs=torch.tensor(1)).epochs == (1,)
+    with pytest.raises(
+        TypeError, match=r"^num_steps must be an integer >= 5 .*\(a tensor or array only of one"
+    ):
+        LROptions(num_steps=torch.tensor([20, 30]))
+    result = Tuner(trainer(tmp_path)).lr_range_test(
+        TinyModel(), loader(), num_steps=torch.tensor(20), max_lr=torch.tensor(1.0), confirm=False
+    )
+    assert len(result.lrs) <= 20 and result.lrs[0] == 1e-7
+
+
 FIT_ARGS = {"self", "model", "train_dataloaders", "val_dataloaders", "datamodule", "ckpt_path"}
 
 
@@ -1158,14 +1202,15 @@ def test_entry_points_spell_the_options_defaults(entry_point: Any, options: Any,
         ("0", r"epochs must be None"),
         ([1, 1], r"epochs must name each epoch once \(one test per epoch\), got \[1, 1\]"),  # review 97
         # review 108: a 0-d array or tensor was iterated ("iteration over a 0-d array"); said as a plain 1.5 is
+        # (review 122: one holding an int is that epoch index, test_options_take_one_element_tensors_...)
         (1.5, r"^LRRangeTest: epochs must be None, an epoch index or a list of them, got 1.5$"),
         (
-            np.array(1),
-            r"^LRRangeTest: epochs must be None, an epoch index or a list of them, got array\(1\)$",
+            np.array(1.5),
+            r"^LRRangeTest: epochs must be None, an epoch index or a list of them, got array\(1.5\)$",
         ),
         (
-            torch.tensor(1),
-            r"^LRRangeTest: epochs must be None, an epoch index or a list of them, got tensor\(1\)$",
+            torch.tensor(1.5),
+            r"^LRRangeTest: epochs must be None, an epoch index or a list of them, got tensor\(1.5000\)$",
         ),
     ],
 )

@@ -827,6 +827,21 @@ def test_save_refuses_a_figures_path_and_load_names_a_file_that_is_not_json(tmp_
     assert RangeTestResult.load(tmp_path / "r.txt") == sample()
 
 
+def test_a_curve_of_tensors_is_the_curve_of_their_numbers() -> None:
+    # review 122: losses collected from training_step (detached) and a 1-d tensor of LRs were refused
+    lrs, losses = [1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.5, 1.0, 0.5, 4.0]
+    plain = RangeTestResult(lrs, losses, [None] * 5, smoothing=0)
+    f64 = torch.float64
+    held = RangeTestResult(
+        torch.tensor(lrs, dtype=f64), [torch.tensor(v) for v in losses], [None] * 5, smoothing=torch.tensor(0)
+    )
+    assert held == plain and type(held.lrs[0]) is float
+    with pytest.raises(
+        TypeError, match=r"^losses\[0\] must be a number \(not a tensor that requires grad: give"
+    ):
+        RangeTestResult(lrs, [torch.tensor(v, requires_grad=True) for v in losses], [None] * 5)
+
+
 @pytest.mark.parametrize(
     ("args", "said"),
     [
@@ -854,7 +869,9 @@ def test_bounds_from_numpy_scalars_are_plain_floats_equal_to_the_python_numbers_
     # made one_cycle_max_lr an np.float32, where int and float arguments give floats
     r = sample(smoothing=0.0)
     warnings.simplefilter("ignore", UnusedArgumentWarning)  # the 'minimum' rule's peak ignores the shape
-    for ratio, plain in ((np.int64(3), 3), (np.float32(4.0), 4.0), (np.float64(2.5), 2.5)):
+    # review 122: and a 0-d tensor or array, refused as "ratio must be a number > 1 (max_lr / base_lr)"
+    held = ((torch.tensor(3), 3), (np.array(2.5), 2.5), (torch.tensor(4.0, dtype=torch.float64), 4.0))
+    for ratio, plain in ((np.int64(3), 3), (np.float32(4.0), 4.0), (np.float64(2.5), 2.5), *held):
         bounds = r.cyclic_bounds(ratio, method)
         assert bounds is not None and [type(v) for v in bounds] == [float, float], bounds
         assert bounds == r.cyclic_bounds(plain, method)
@@ -862,6 +879,7 @@ def test_bounds_from_numpy_scalars_are_plain_floats_equal_to_the_python_numbers_
         ({"div_factor": np.float32(25.0)}, {"div_factor": 25.0}),
         ({"pct_start": np.float32(0.25)}, {"pct_start": 0.25}),
         ({"final_div_factor": np.int64(100)}, {"final_div_factor": 100}),
+        ({"pct_start": torch.tensor(0.25)}, {"pct_start": 0.25}),
     ):
         peak = r.one_cycle_max_lr(method, **shape)
         assert type(peak) is float and peak == r.one_cycle_max_lr(method, **plain), (shape, peak)
