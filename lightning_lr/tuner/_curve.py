@@ -12,6 +12,7 @@ saying what was swept; :meth:`SweepResult.from_dict` builds the result type of t
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import math
 import numbers
@@ -137,10 +138,14 @@ def check_format(data: Mapping[str, Any], kind: str) -> None:
 def _path(path: Any) -> str | bytes:
     """``path`` as :func:`open` takes it: an error naming ``path`` for anything but a file path (review 108:
     ``save(None)`` raised Python's bare "expected str, bytes or os.PathLike object"; ``save(0)`` would have
-    opened file descriptor 0 had it got that far)."""
+    opened file descriptor 0 had it got that far), and for an empty one (review 122: ``save('')`` raised a bare
+    "[Errno 2] No such file or directory: ''")."""
     if not isinstance(path, (str, bytes, os.PathLike)):
         V.fail("path", "a file path: a str, bytes or an os.PathLike such as pathlib.Path", path, TypeError)
-    return os.fspath(path)
+    where = os.fspath(path)
+    if not where:
+        V.fail("path", "a file path, not empty", path)
+    return where
 
 
 #: the suffixes of figures (what matplotlib's ``savefig`` writes): ``save("lr_find.png")`` wrote JSON into a
@@ -148,60 +153,110 @@ def _path(path: Any) -> str | bytes:
 _FIGURE_SUFFIXES = frozenset(
     {".png", ".jpg", ".jpeg", ".svg", ".svgz", ".pdf", ".eps", ".ps", ".tif", ".tiff", ".webp", ".gif"}
 )
+#: the one suffix :func:`save_json` writes under (any case): review 122 found JSON written without a word
+#: under ``.csv``, ``.gz``, ``.pt``, ``.pkl``, ``.npz`` and ``.html`` names, which tell a person or a program
+#: that the file holds another format (a spreadsheet, compressed data, a pickle)
+JSON_SUFFIX = ".json"
+
+
+def _os_error(exc: OSError, path: str, why: str) -> OSError:
+    """``exc`` (what :func:`open` raised for ``path``) again, with ``why`` it failed added to its text, in
+    Python's own form for an OSError: ``errno``, ``strerror`` and ``filename`` set, its message
+    ``[Errno <errno>] <strerror>: <filename>`` (review 122: the errors kept the errno alone)."""
+    return type(exc)(exc.errno, f"{exc.strerror} ({why})", path)
+
+
+def _tilde(path: str) -> str | None:
+    """What to say of a path whose first folder, ``~`` (or ``~user``), is not there (None for another path):
+    Python's :func:`open`, and so ``save`` and ``load``, do not expand it to a home folder (review 122: the
+    advice to ``os.makedirs('~/runs')`` made a folder named ``~`` in the working directory)."""
+    first = path.replace(os.sep, "/").split("/")[0]
+    if not first.startswith("~") or os.path.exists(first):
+        return None
+    return f"{first!r} is not expanded to a home folder, as open() does not expand it: give os.path.expanduser(path)"
 
 
 def save_json(data: dict[str, Any], path: str | os.PathLike[str]) -> None:
-    """Write ``data`` as strict JSON (no NaN constants) to ``path``; a figure's suffix is refused, and so is a
-    path whose folder does not exist, naming it (folders are not made)."""
+    """Write ``data`` as strict JSON (no NaN constants) to ``path``, a file whose name ends in ``.json`` (any
+    case; another suffix, or none, is refused: a ValueError naming it). Folders are not made, and ``~`` is not
+    expanded (as :func:`open` does neither); a folder that is not there, a path that is a folder, or another
+    error of :func:`open` is its OSError in Python's form (``errno``, ``strerror`` and ``filename`` set), its
+    text saying why."""
     where = _path(path)
-    suffix = os.path.splitext(os.fsdecode(where))[1].lower()
-    if suffix in _FIGURE_SUFFIXES:
+    name = os.fsdecode(where)
+    if os.path.isdir(name):
+        raise _os_error(
+            IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)),
+            name,
+            "save writes a file: give a file's path in that folder, e.g. os.path.join(path, 'lr_find.json')",
+        )
+    stem, suffix = os.path.splitext(name)
+    if suffix.lower() != JSON_SUFFIX:
+        stem = os.path.basename(stem)
+        instead = (
+            stem if stem.lower().endswith(JSON_SUFFIX) else stem + JSON_SUFFIX
+        )  # lr_find.json.gz: lr_find.json
+        figure = "; for a figure, result.plot().savefig(path)" if suffix.lower() in _FIGURE_SUFFIXES else ""
         V.fail(
             "path",
-            "a JSON file's path (save writes the result as JSON; for a figure, result.plot().savefig(path))",
+            f"a JSON file's path, ending in .json (save writes the result as JSON{figure}; e.g. {instead!r})",
             path,
         )
     try:
         f = open(where, "w", encoding="utf-8")  # noqa: SIM115 - closed by the with below
     except (FileNotFoundError, NotADirectoryError) as exc:
-        _no_folder(os.fsdecode(where), exc)
-        raise
+        why = _no_folder(name)
+        if why is None:
+            raise
+        raise _os_error(exc, name, why) from None
     with f:
         json.dump(data, f, indent=1, allow_nan=False)
         f.write("\n")
 
 
-def _no_folder(path: str, exc: OSError) -> None:
-    """Raise ``exc``'s type with a message naming ``path`` and the folder of it that is missing or is a file
-    (review 118: ``save("nodir/mom.json")`` raised a bare FileNotFoundError); return when its folder is there."""
+def _no_folder(path: str) -> str | None:
+    """Why ``path`` cannot be written: the folder of it that is missing or is a file (review 118:
+    ``save("nodir/mom.json")`` raised a bare FileNotFoundError), a ``~`` that is not expanded (review 122); None
+    when its folder is there."""
     folder = os.path.dirname(path)
     if not folder or os.path.isdir(folder):
-        return
+        return None
+    tilde = _tilde(path)
+    if tilde is not None:
+        return tilde
     # the first folder of the path that is not there (or is a file): the one to make
     first = folder
     while os.path.dirname(first) not in ("", first) and not os.path.isdir(os.path.dirname(first)):
         first = os.path.dirname(first)
     if os.path.exists(first):
-        why = f"{first!r} is a file, not a folder; give a path in a folder"
-    else:
-        why = (
-            f"the folder {first!r} does not exist (save makes no folders; create it first, e.g. "
-            f"os.makedirs({folder!r}, exist_ok=True))"
-        )
-    error = type(exc)(f"cannot save to path={path!r}: {why}")
-    error.errno = exc.errno  # as open's own error (str() stays the message; a filename would replace it)
-    raise error from None
+        return f"{first!r} is a file, not a folder; give a path in a folder"
+    return (
+        f"the folder {first!r} does not exist; save makes no folders: create it first, e.g. "
+        f"os.makedirs({folder!r}, exist_ok=True)"
+    )
 
 
 def load_json(path: str | os.PathLike[str]) -> Any:
-    """Read the JSON file at ``path``; a file that is not JSON is an error naming it."""
+    """Read the JSON file at ``path`` (any name: files written under another suffix before ``save`` refused
+    one still load; ``~`` is not expanded, as in :func:`save_json`); a file that is not JSON is a ValueError
+    naming it, a folder or a missing file its OSError in Python's form, its text saying why."""
     where = _path(path)
+    name = os.fsdecode(where)
     try:
         with open(where, encoding="utf-8") as f:
             return json.load(f)
+    except IsADirectoryError as exc:
+        raise _os_error(
+            exc, name, "load reads the file save() wrote: give its path, not its folder's"
+        ) from None
+    except FileNotFoundError as exc:
+        why = _tilde(name)
+        if why is None:
+            raise
+        raise _os_error(exc, name, why) from None
     except ValueError as exc:  # json.JSONDecodeError, UnicodeDecodeError (a binary file such as a figure)
         raise ValueError(
-            f"path={os.fsdecode(where)!r} is not a JSON file written by save() ({type(exc).__name__}: {exc})"
+            f"path={name!r} is not a JSON file written by save() ({type(exc).__name__}: {exc})"
         ) from exc
 
 
@@ -421,7 +476,8 @@ class SweepResult:
         raise NotImplementedError  # pragma: no cover - every concrete result defines it
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the result as JSON to ``path``."""
+        """Write the result as JSON to ``path``, a file whose name ends in ``.json``. No folder is made, and
+        ``~`` is not expanded (as :func:`open` does neither: give ``os.path.expanduser(path)``)."""
         save_json(self.to_dict(), path)
 
     @classmethod

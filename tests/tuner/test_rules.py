@@ -786,18 +786,20 @@ def test_save_into_a_folder_that_is_not_there_names_the_path_and_the_folder(tmp_
     for result in results:
         with pytest.raises(FileNotFoundError) as caught:
             result.save(path)
+        # review 122: in Python's form for an OSError (errno, strerror and filename), as open()'s own
         assert str(caught.value) == (
-            f"cannot save to path={str(path)!r}: the folder {str(tmp_path / 'nodir')!r} does not exist (save makes "
-            f"no folders; create it first, e.g. os.makedirs({str(path.parent)!r}, exist_ok=True))"
+            f"[Errno 2] No such file or directory (the folder {str(tmp_path / 'nodir')!r} does not exist; save "
+            f"makes no folders: create it first, e.g. os.makedirs({str(path.parent)!r}, exist_ok=True)): {str(path)!r}"
         )
-        assert caught.value.errno == 2
+        assert caught.value.errno == 2 and caught.value.filename == str(path)
     (tmp_path / "file").write_text("")
     with pytest.raises(NotADirectoryError) as refused:
         results[2].save(tmp_path / "file" / "m.json")
     assert str(refused.value) == (
-        f"cannot save to path={str(tmp_path / 'file' / 'm.json')!r}: {str(tmp_path / 'file')!r} is a file, not "
-        f"a folder; give a path in a folder"
+        f"[Errno 20] Not a directory ({str(tmp_path / 'file')!r} is a file, not a folder; give a path in a "
+        f"folder): {str(tmp_path / 'file' / 'm.json')!r}"
     )
+    assert refused.value.errno == 20 and refused.value.filename == str(tmp_path / "file" / "m.json")
     with pytest.raises(ValueError, match=r"^path must be a JSON file's path"):  # the suffix is checked first
         results[0].save(tmp_path / "nodir" / "lr_find.png")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
@@ -809,8 +811,8 @@ def test_save_refuses_a_figures_path_and_load_names_a_file_that_is_not_json(tmp_
     # a file that is not JSON raised a bare JSONDecodeError that did not name it
     path = tmp_path / name
     said = (
-        r"^path must be a JSON file's path \(save writes the result as JSON; for a figure, "
-        rf"result\.plot\(\)\.savefig\(path\)\), got {re.escape(repr(path))}$"
+        r"^path must be a JSON file's path, ending in \.json \(save writes the result as JSON; for a figure, "
+        rf"result\.plot\(\)\.savefig\(path\); e\.g\. '\w+\.json'\), got {re.escape(repr(path))}$"
     )
     with pytest.raises(ValueError, match=said):
         sample().save(path)
@@ -823,8 +825,54 @@ def test_save_refuses_a_figures_path_and_load_names_a_file_that_is_not_json(tmp_
             ValueError, match=rf"^path={re.escape(repr(str(path)))} is not a JSON file written by save\(\) \("
         ):
             cls.load(path)
-    sample().save(tmp_path / "r.txt")  # another suffix is the user's choice
-    assert RangeTestResult.load(tmp_path / "r.txt") == sample()
+
+
+@pytest.mark.parametrize(
+    "name", ["lr_find.csv", "lr_find.json.gz", "r.pt", "r.pkl", "r.npz", "r.html", "r.txt", "lr_find"]
+)
+def test_save_refuses_a_name_other_than_json_and_load_reads_any(tmp_path: Any, name: str) -> None:
+    # review 122: JSON was written without a word under the names of other formats (a spreadsheet, compressed
+    # data, a pickle); a file written so before still loads, whatever its name
+    path = tmp_path / name
+    instead = "lr_find.json" if name.startswith("lr_find") else "r.json"
+    said = rf"^path must be a JSON file's path, ending in \.json \(save writes the result as JSON; e\.g\. '{instead}'\)"
+    for result in (sample(), WeightDecayResult([sample(weight_decay=0.0), sample(weight_decay=1e-4)])):
+        with pytest.raises(ValueError, match=said):
+            result.save(path)
+    assert not path.exists()
+    path.write_text(json.dumps(sample().to_dict()))
+    assert RangeTestResult.load(path) == sample()
+    sample().save(tmp_path / "upper.JSON")  # the suffix in any case
+    assert RangeTestResult.load(tmp_path / "upper.JSON") == sample()
+
+
+def test_save_and_load_name_a_folder_an_empty_path_and_a_tilde_they_do_not_expand(
+    tmp_path: Any, monkeypatch
+) -> None:
+    # review 122: save(folder) and save('') raised bare OS errors, and for '~/runs/x.json' the advice was
+    # os.makedirs('~/runs'), which makes a folder named '~' in the working directory
+    monkeypatch.chdir(tmp_path)
+    for call in (sample().save, RangeTestResult.load):
+        with pytest.raises(ValueError, match=r"^path must be a file path, not empty, got ''$"):
+            call("")
+        with pytest.raises(FileNotFoundError) as caught:
+            call("~/runs/lr_find.json")
+        assert str(caught.value) == (
+            "[Errno 2] No such file or directory ('~' is not expanded to a home folder, as open() does not expand "
+            "it: give os.path.expanduser(path)): '~/runs/lr_find.json'"
+        )
+        assert caught.value.filename == "~/runs/lr_find.json" and caught.value.errno == 2
+    with pytest.raises(IsADirectoryError) as folder:
+        sample().save(tmp_path)
+    assert str(folder.value) == (
+        "[Errno 21] Is a directory (save writes a file: give a file's path in that folder, e.g. "
+        f"os.path.join(path, 'lr_find.json')): {str(tmp_path)!r}"
+    )
+    with pytest.raises(
+        IsADirectoryError, match=r"^\[Errno 21\] Is a directory \(load reads the file save\(\) wrote"
+    ):
+        RangeTestResult.load(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_a_curve_of_tensors_is_the_curve_of_their_numbers() -> None:
