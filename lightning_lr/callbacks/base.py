@@ -775,7 +775,27 @@ class ScheduleCallback(RunPlanning, Callback):
         return ""
 
     def _check_lr_result(self, result: Any) -> None:
-        """A momentum range test's result answers with a momentum: refused, by name."""
+        """An LR range test's result, or a TypeError naming the argument and what it takes: for None (what
+        the test returns under ``fast_dev_run``), a dict (``to_dict()``'s) or another object, which failed
+        inside with a bare AttributeError (review 122); a momentum range test's result answers with a
+        momentum: refused, by name."""
+        if result is None or isinstance(result, Mapping) or not callable(getattr(result, "suggestion", None)):
+            why = ""
+            if result is None:
+                why = (
+                    "; lr_range_test returns None under fast_dev_run, a smoke test that runs no test: apply a "
+                    "result only when there is one"
+                )
+            elif isinstance(result, Mapping):
+                kind = result.get("kind")
+                kind = kind if kind in ("RangeTestResult", "WeightDecayResult") else "RangeTestResult"
+                why = f"; for a dict as to_dict() writes one, give {kind}.from_dict(d) ({kind}.load(path): a file)"
+            shown = repr(result)
+            shown = shown if len(shown) <= 80 else shown[:77] + "..."
+            raise TypeError(
+                f"{self.name}.apply_range_test: result must be an LR range test's result (a RangeTestResult or "
+                f"WeightDecayResult{why}), got {shown}"
+            )
         if getattr(result, "param", None) == "momentum":
             raise TypeError(
                 f"{self.name}.apply_range_test takes an LR range test's result (RangeTestResult or "

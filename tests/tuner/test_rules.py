@@ -551,6 +551,38 @@ def test_a_momentum_result_given_to_a_schedule_callback_is_refused_by_name() -> 
             callback.apply_range_test(result)
 
 
+@pytest.mark.parametrize(
+    ("given", "why"),
+    [
+        (
+            None,
+            "; lr_range_test returns None under fast_dev_run, a smoke test that runs no test: apply a result only when there is one), got None",
+        ),
+        (
+            "dict",
+            "; for a dict as to_dict() writes one, give RangeTestResult.from_dict(d) (RangeTestResult.load(path): a file)), got {'format': 1,",
+        ),
+        (0.1, "), got 0.1"),
+    ],
+)
+def test_something_other_than_a_result_given_to_a_schedule_callback_is_refused_naming_what_it_takes(
+    given: Any, why: str
+) -> None:
+    # review 122: apply_range_test(None) (what the test returns under fast_dev_run) and a dict failed inside
+    # with "AttributeError: 'NoneType' object has no attribute 'one_cycle_max_lr'"
+    from lightning_lr import schedules as S
+    from lightning_lr.callbacks import LRSchedule, OneCycle
+
+    given = sample().to_dict() if given == "dict" else given
+    for callback in (OneCycle(), LRSchedule(S.Constant(0.1))):
+        said = (
+            f"{callback.name}.apply_range_test: result must be an LR range test's result (a RangeTestResult or "
+            f"WeightDecayResult{why}"
+        )
+        with pytest.raises(TypeError, match="^" + re.escape(said)):
+            callback.apply_range_test(given)
+
+
 def test_a_weight_decay_result_answers_for_the_whole_test() -> None:
     # review 35: it had no suggestions(), confirmation or cost, though it stands wherever a result is read
     lrs = [1e-3, 1e-2, 1e-1, 1.0, 10.0]
