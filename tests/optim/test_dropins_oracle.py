@@ -159,6 +159,8 @@ CYCLIC = {
     "scale_fn-iterations": dict(
         step_size_up=120, step_size_down=80, scale_fn=iteration_scale, scale_mode="iterations"
     ),
+    # review 122: torch reads the step sizes with float(), so a string of a number (a config's) is taken
+    "strings": dict(step_size_up="100", step_size_down="6e1"),
 }
 
 

@@ -421,6 +421,26 @@ def test_wrong_arguments_are_named(
 # follows torch's check: "5" <= 0 is a TypeError, float("a" * 10) a ValueError)
 TORCH_CLASS_CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
     ("CosineAnnealingWarmRestarts", dict(T_0="5"), TypeError, "T_0 must be"),
+    # review 122: torch reads CyclicLR's step sizes with float(), so '10' is taken (test_dropins_oracle); a string
+    # float() refuses is torch's ValueError, a fractional one the TypeError of a fractional number of steps
+    (
+        "CyclicLR",
+        dict(base_lr=0.01, max_lr=0.1, step_size_up="ten"),
+        ValueError,
+        "step_size_up must be a positive integer, or a string of one (torch reads it with float()), got 'ten'",
+    ),
+    (
+        "CyclicLR",
+        dict(base_lr=0.01, max_lr=0.1, step_size_up=4, step_size_down="2.5"),
+        TypeError,
+        "step_size_down must be a positive integer, or a string of one (torch reads it with float()), got '2.5'",
+    ),
+    (
+        "CyclicLR",
+        dict(base_lr=0.01, max_lr=0.1, step_size_up="0"),
+        ValueError,
+        "step_size_up must be a positive integer, or a string of one (torch reads it with float()), got '0'",
+    ),
     ("CosineAnnealingWarmRestarts", dict(T_0=10, T_mult=np.float64(1.5)), ValueError, "T_mult must be"),
     ("CosineAnnealingWarmRestarts", dict(T_0=10, eta_min=None), ValueError, "eta_min must be"),
     ("OneCycleLR", dict(max_lr=0.1, total_steps="10"), TypeError, "total_steps must be"),

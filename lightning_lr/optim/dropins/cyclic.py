@@ -183,6 +183,25 @@ def unused_momentum(
 _MODES = ("triangular", "triangular2", "exp_range")
 
 
+def _size(name: str, value: Any) -> Any:
+    """``step_size_up`` or ``step_size_down`` as torch reads it, ``float(value)``: a string of a number
+    (``'10'``, a config's or a command line's) as that number, whole (review 122: refused, where torch's
+    ``CyclicLR`` takes it); the number is then checked as one given so. A string that is no number is a
+    ValueError naming the argument, as torch's ``float()`` raises one. Anything else as :func:`whole` gives it."""
+    if isinstance(value, str):
+        allowed = "a positive integer, or a string of one (torch reads it with float())"
+        try:
+            number = float(value)
+        except ValueError:
+            fail(name, allowed, value)
+        if not number.is_integer():  # as a float given so: a TypeError (fractional steps), quoting the string
+            fail(name, allowed, value, TypeError)
+        if number <= 0:
+            fail(name, allowed, value)
+        return int(number)
+    return None if value is None else whole(value)
+
+
 def _gamma(gamma: Any, used: bool) -> float | None:
     """``gamma`` as the number the cycle would use: a finite number > 0, or a one-element tensor or numpy array of
     one, the same where ``mode='exp_range'`` uses it (which also needs it <= 1, the schedule's check) and where it is
@@ -242,8 +261,9 @@ class CyclicLR(AbsoluteDropIn, _CycleWriter):
         optimizer: the wrapped optimizer.
         base_lr: lower LR of the cycle, one number or one per param group.
         max_lr: upper LR of the cycle, one number or one per param group.
-        step_size_up: steps in the rising half of a cycle.
-        step_size_down: steps in the falling half (default: ``step_size_up``).
+        step_size_up: steps in the rising half of a cycle; a string of a whole number (``'10'``) too, as
+            torch reads it with ``float()``.
+        step_size_down: steps in the falling half (default: ``step_size_up``); a string as ``step_size_up``.
         mode: ``"triangular"``, ``"triangular2"`` (amplitude halves every cycle) or ``"exp_range"``
             (amplitude times ``gamma ** step``). Not used when ``scale_fn`` is given, as in torch, but checked
             all the same (one of the three, or None), and one other than the default is said to be unused (a
@@ -332,7 +352,8 @@ class CyclicLR(AbsoluteDropIn, _CycleWriter):
         self.optimizer = optimizer
         self._scale_fn_custom = scale_fn
         self._functions = [(scale_fn, "scale_fn")]  # its errors name the argument
-        lrs = self._cycles(base_lr, max_lr, whole(step_size_up), step_size_down, mode, gamma, scale_mode)
+        up, down = _size("step_size_up", step_size_up), _size("step_size_down", step_size_down)
+        lrs = self._cycles(base_lr, max_lr, up, down, mode, gamma, scale_mode)
         _warn_unused_shape(mode, gamma, scale_fn, scale_mode)
         # torch's public attributes
         first = lrs[0]
