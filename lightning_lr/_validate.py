@@ -94,14 +94,18 @@ def bound(x: float) -> str:
         return short
 
 
-def counted(n: int, noun: str) -> str:
-    """``n`` and ``noun``, plural unless ``n`` is 1 (review 120: "a scheduler of 1 param groups").
+def counted(n: float, noun: str, plural: str | None = None, *, shown: str | None = None) -> str:
+    """``n`` and ``noun``, plural (``plural``, else ``noun`` + "s") unless ``n`` is 1 (review 120: "a scheduler
+    of 1 param groups"; review 122: "(1 optimizer steps)"); ``shown`` is how ``n`` is written, where it is not
+    ``str(n)`` (a float to two digits).
 
     Example:
-        >>> counted(1, "param group"), counted(3, "param group")
-        ('1 param group', '3 param groups')
+        >>> counted(1, "param group"), counted(3, "param group"), counted(1, "batch", "batches")
+        ('1 param group', '3 param groups', '1 batch')
+        >>> counted(2.5, "optimizer step", shown=f"{2.5:.2g}")
+        '2.5 optimizer steps'
     """
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    return f"{n if shown is None else shown} {noun if n == 1 else (plural or noun + 's')}"
 
 
 def fail(name: str, allowed: str, value: Any, error: type[Exception] = ValueError) -> NoReturn:

@@ -38,6 +38,7 @@ from lightning.pytorch.utilities import rank_zero_warn
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
+from .. import _validate as V
 from ..optim import ScheduleLR
 from ..optim import param_groups as pg
 from ..optim.schedule_lr import KEEP_IN_RANGE
@@ -283,7 +284,7 @@ def select(owner: str, target: int | str, optimizers: list[Any]) -> list[int]:
         if target >= len(optimizers):
             raise IndexError(
                 f"{owner}(optimizer={target}): configure_optimizers returned "
-                f"{len(optimizers)} optimizer(s) ({names}); pass 'all', an index from 0 to "
+                f"{V.counted(len(optimizers), 'optimizer')} ({names}); pass 'all', an index from 0 to "
                 f"{len(optimizers) - 1} or an optimizer's class name"
             )
         return [target]

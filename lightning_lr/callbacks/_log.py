@@ -26,6 +26,7 @@ import lightning.pytorch as pl
 import torch
 from torch.optim import Optimizer
 
+from .. import _validate as V
 from .._lightning_compat import LearningRateMonitor
 from ..optim import param_groups as pg
 from ._inject import Injected
@@ -157,7 +158,7 @@ class StepLogging:
             if t.own and t.steps_seen > 0 and entry.scheduler.last_epoch == 0:
                 warn_once(
                     f"manual-{entry.info.index}",
-                    f"{self.owner}: {entry.info.label} has stepped {t.steps_seen} time(s) but its schedule "
+                    f"{self.owner}: {entry.info.label} has stepped {V.counted(t.steps_seen, 'time')} but its schedule "
                     f"has not moved. Under manual optimization Lightning does not step LR schedulers: call "
                     f"`.step()` on the scheduler from `self.lr_schedulers()` after each `opt.step()`.",
                 )

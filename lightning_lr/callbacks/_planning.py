@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import lightning.pytorch as pl
 
 from .. import _lightning_compat as L
+from .. import _validate as V
 from . import _resolve, _state
 from ._inject import Injected
 from ._log import StepLogging
@@ -241,7 +242,7 @@ class RunPlanning:
         if not automatic and self._mixed_rates():
             self._warn_not_replanned(
                 "epoch-size-rates",
-                f"epoch {trainer.current_epoch} has {batches} batches where it had {last[1]}",
+                f"epoch {trainer.current_epoch} has {V.counted(batches, 'batch', 'batches')} where it had {last[1]}",
             )
             return
         if steps == run.steps_per_epoch:
@@ -250,7 +251,9 @@ class RunPlanning:
         at = self._step_now(trainer, automatic)
         why = []
         if batches != last[1]:
-            why.append(f"the train dataloader has {batches} batches where it had {last[1]}")
+            why.append(
+                f"the train dataloader has {V.counted(batches, 'batch', 'batches')} where it had {last[1]}"
+            )
         if accumulate != last[2]:
             why.append(f"the batches accumulate by {accumulate} where they did by {last[2]}")
         before = dict(self.steps)
@@ -262,9 +265,9 @@ class RunPlanning:
             self._guess = round_steps(epoch_start(told, trainer.current_epoch + 1))
         self.warn_once(
             "epoch-size",
-            f"{self.name}: epoch {trainer.current_epoch} takes {steps} optimizer steps where the plan had "
+            f"{self.name}: epoch {trainer.current_epoch} takes {V.counted(steps, 'optimizer step')} where the plan had "
             f"{had} ({' and '.join(why)}, as reload_dataloaders_every_n_epochs or a "
-            f"GradientAccumulationScheduler may do), so the run is planned again from step {at} with its epochs at {steps} steps: {told.total_steps} optimizer steps"
+            f"GradientAccumulationScheduler may do), so the run is planned again from step {at} with its epochs at {V.counted(steps, 'step')}: {V.counted(told.total_steps, 'optimizer step')}"
             f"{_resolve.changes(before, self.steps)}. The schedule follows that plan from here, and is planned "
             f"again at each epoch of another size.",
         )
@@ -318,17 +321,17 @@ class RunPlanning:
         told = self._anchor(trainer, (trainer.current_epoch + 1, now), base=run)
         limit = trainer.limit_train_batches
         counted = (
-            f"limit_train_batches={limit} gives {batches} batches"
+            f"limit_train_batches={limit} gives {V.counted(batches, 'batch', 'batches')}"
             if isinstance(limit, int) and limit == batches
-            else f"its train dataloader's len() gives {batches} batches"
+            else f"its train dataloader's len() gives {V.counted(batches, 'batch', 'batches')}"
         )
         self.warn_once(
             "epoch-taken",
-            f"{self.name}: epoch {trainer.current_epoch} took {taken} optimizer steps where the plan had "
+            f"{self.name}: epoch {trainer.current_epoch} took {V.counted(taken, 'optimizer step')} where the plan had "
             f"{run.steps_per_epoch} ({counted}; a len() that is not what the loader yields, a CombinedLoader "
             f"whose mode ends the epoch at another loader's end, or an optimizer stepped by hand at the epoch's "
-            f"end does this), so the run is planned again from step {now} with its epochs at {taken} steps: "
-            f"{told.total_steps} optimizer steps{_resolve.changes(before, self.steps)}. The schedule follows "
+            f"end does this), so the run is planned again from step {now} with its epochs at {V.counted(taken, 'step')}: "
+            f"{V.counted(told.total_steps, 'optimizer step')}{_resolve.changes(before, self.steps)}. The schedule follows "
             f"that plan from here, and is planned again after each epoch that takes other steps.",
         )
         self._check_durations(trainer)
@@ -385,7 +388,7 @@ class RunPlanning:
         self.warn_once(
             "limits",
             f"{self.name}: the Trainer's {' and '.join(changed)} changed since the run was planned, so it is "
-            f"planned again from step {now}: {told.total_steps} optimizer steps where it had "
+            f"planned again from step {now}: {V.counted(told.total_steps, 'optimizer step')} where it had "
             f"{run.total_steps}{_resolve.changes(before, self.steps)}. The schedule follows that plan from here.",
         )
         self._check_durations(trainer)
@@ -457,9 +460,9 @@ class RunPlanning:
         if settled == _resolve.StepRate.NONE:
             self.warn_once(
                 "no-steps",
-                f"{self.name}: the optimizer(s) it schedules did not step in {batches} batches (to the end of "
+                f"{self.name}: the optimizer(s) it schedules did not step in {V.counted(batches, 'batch', 'batches')} (to the end of "
                 f"the epoch), so it cannot tell how often they step: {self._counted('stay', 'stays')} counted in batches "
-                f"({self.run.total_steps if self.run else None} steps). Give durations in optimizer steps "
+                f"({V.counted(self.run.total_steps, 'step') if self.run else 'an unknown number of steps'}). Give durations in optimizer steps "
                 f"(an int) to plan them in steps.",
             )
         elif settled == _resolve.StepRate.DIFFER:
@@ -472,7 +475,7 @@ class RunPlanning:
                 trainer,
                 settled,
                 "steps-per-epoch",
-                f" ({steps} step{'' if steps == 1 else 's'} in the epoch's {batches} batches)",
+                f" ({V.counted(steps, 'step')} in the epoch's {V.counted(batches, 'batch', 'batches')})",
             )
         self._check_durations(trainer)
 
@@ -513,7 +516,7 @@ class RunPlanning:
                 said.append(
                     f"{label} steps {_resolve.describe_rate(pace)}, so its schedule goes {float(pace):g} times as "
                     f"fast as planned: it reaches the plan's end (batch {total}) at about batch {at}, and runs the "
-                    f"last {total - at} batches past it (a schedule that ends there holds its final value)"
+                    f"last {V.counted(total - at, 'batch', 'batches')} past it (a schedule that ends there holds its final value)"
                 )
             else:
                 at = round(total * pace)
@@ -525,8 +528,8 @@ class RunPlanning:
         length = "" if total is None else f" ({total} in the run)"
         self.warn_once(
             "steps-differ",
-            f"{self.name}: the optimizers it schedules stepped {counts} times in {batches} "
-            f"batch{'' if batches == 1 else 'es'}; {self._counted('are', 'is')} counted in batches{length}, "
+            f"{self.name}: the optimizers it schedules stepped {counts} times in "
+            f"{V.counted(batches, 'batch', 'batches')}; {self._counted('are', 'is')} counted in batches{length}, "
             f"but each schedule advances with its own optimizer's steps: {'; '.join(said)}. Schedule each with "
             f"its own callback (optimizer=<index>) to count each in its own steps.",
         )
@@ -640,7 +643,7 @@ class RunPlanning:
             return
         self.warn_once(
             "ran-past",
-            f"{self.name}: the run took {taken} optimizer steps, more than the {total} it was planned "
+            f"{self.name}: the run took {V.counted(taken, 'optimizer step')}, more than the {total} it was planned "
             f"for, so the schedule, which ends with the run ({end[0]}), held its final value for the last "
             f"{taken - total} (its last epoch took more steps than the plan counted: one back at its loader's "
             f"len() after shorter ones, or an optimizer stepped by hand at the epoch's last batch). Give max_steps "

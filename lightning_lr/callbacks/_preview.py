@@ -16,6 +16,7 @@ import lightning.pytorch as pl
 from lightning.pytorch.utilities import rank_zero_info
 
 from .. import _lightning_compat as L
+from .. import _validate as V
 from .._lightning_compat import TensorBoardLogger
 from ..optim import param_groups as pg
 from ._inject import Injected
@@ -123,7 +124,7 @@ class Preview:
             rank_zero_info(f"{owner}: the run's length is unknown, so no schedule preview is drawn")
             return
         curves = self.planned(owner, run)
-        title = f"{owner}: planned schedule ({run.total_steps} optimizer steps)"
+        title = f"{owner}: planned schedule ({V.counted(run.total_steps, 'optimizer step')})"
         with plotting.offscreen():  # logged only: the user's matplotlib backend stays theirs
             fig = plotting.schedule_figure(
                 curves["steps"],

@@ -23,6 +23,7 @@ import torch
 from lightning.pytorch.utilities import rank_zero_warn
 
 from .. import _lightning_compat as _compat
+from .. import _validate as V
 from .durations import Duration, Epochs, Fraction, RunInfo, UnknownLengthError, round_steps
 
 __all__ = [
@@ -301,7 +302,7 @@ def warn_if_ends_early(
     if run.total_steps is not None and end < run.total_steps:
         warn_once(
             "ends-early",
-            f"{owner}: the schedule ends at step {end}, but the run has {run.total_steps} optimizer steps; from "
+            f"{owner}: the schedule ends at step {end}, but the run has {V.counted(run.total_steps, 'optimizer step')}; from "
             f"step {end} on the LR stays at the schedule's final value ({advice})",
         )
 
@@ -331,7 +332,7 @@ def warn_if_cut_off(
         example = "CosineDecay(0.1" if what == "lr" else "Linear(0.85, 0.95"
         warn_once(
             f"cut-off-{what}",
-            f"{owner}: the {kind}schedule{whose} {needs} a run of {end} optimizer steps for its last scheduled "
+            f"{owner}: the {kind}schedule{whose} {needs} a run of {V.counted(end, 'optimizer step')} for its last scheduled "
             f"change (its end, a warm-up's, a switch or a milestone), but the run has {n}, so it is cut off where "
             f"the run ends; make it fit in the run, or give a function of the run that sizes it, {what}=f with "
             f"def f(run): return {example}, total=run.total_steps)",
@@ -391,7 +392,7 @@ def warn_if_off_the_run(
         if late and n is not None:
             if kind == EVENT:
                 what = (
-                    f"lies at or past the end of the run ({n} optimizer steps: the last is step {n - 1}), so it "
+                    f"lies at or past the end of the run ({V.counted(n, 'optimizer step')}: the last is step {n - 1}), so it "
                     f"never takes effect"
                 )
             elif whole and all(s <= n for _, _, s in items):
@@ -401,7 +402,7 @@ def warn_if_off_the_run(
                 )
             else:
                 what = (
-                    f"is longer than the run ({n} optimizer steps), so the schedule is cut off where the run "
+                    f"is longer than the run ({V.counted(n, 'optimizer step')}), so the schedule is cut off where the run "
                     f"ends"
                 )
             warn_once(
@@ -415,7 +416,7 @@ def warn_if_off_the_run(
                 ),
             )
         short = [
-            f"{name}={v!r} is {v.resolve(run):.2g} optimizer steps, taken as {s}"
+            f"{name}={v!r} is {V.counted(v.resolve(run), 'optimizer step', shown=f'{v.resolve(run):.2g}')}, taken as {s}"
             for name, v, s in items
             if isinstance(v, Duration) and not v.is_zero() and round_steps(v.resolve(run)) == 0
         ]
@@ -441,7 +442,7 @@ def _given(name: str, value: Any, steps_: int, kind: str) -> str:
     return (
         f"{name}={value!r} (step {steps_})"
         if kind == EVENT
-        else f"{name}={value!r} ({steps_} optimizer steps)"
+        else f"{name}={value!r} ({V.counted(steps_, 'optimizer step')})"
     )
 
 
@@ -489,7 +490,7 @@ def agreed(
 
 def _plan_text(run: RunInfo, steps: Mapping[str, Any]) -> str:
     """A plan in a message: the run's optimizer steps, per epoch, and the durations in steps."""
-    parts = [f"{run.total_steps} optimizer steps", f"{run.steps_per_epoch} per epoch"]
+    parts = [V.counted(run.total_steps, "optimizer step"), f"{run.steps_per_epoch} per epoch"]
     parts += [f"{name}={value}" for name, value in steps.items()]
     return ", ".join(parts)
 
@@ -640,11 +641,11 @@ def warn_reshaped(
         else ""
     )
     rank_zero_warn(
-        f"{owner}: this fit resumes a checkpoint written with {saved['steps_per_epoch']} steps per epoch at "
-        f"{run.steps_per_epoch}{counted}. Epoch {epoch} begins at step {step}, so the run takes {run.total_steps} "
-        f"optimizer steps (Lightning estimates {estimate}); "
+        f"{owner}: this fit resumes a checkpoint written with {V.counted(saved['steps_per_epoch'], 'step')} per epoch at "
+        f"{run.steps_per_epoch}{counted}. Epoch {epoch} begins at step {step}, so the run takes "
+        f"{V.counted(run.total_steps, 'optimizer step')} (Lightning estimates {estimate}); "
         + (
-            f"durations given as Epochs count its epochs from there, Fraction ones its {run.total_steps} steps"
+            f"durations given as Epochs count its epochs from there, Fraction ones its {V.counted(run.total_steps, 'step')}"
             f"{changes(saved['durations'], resolved)}. The schedule follows that plan from step {now} on."
             if relative
             else "the schedule's durations are in steps and stay as they are."
@@ -662,7 +663,7 @@ def warn_told(
     epoch, step = run.resumed_at[-1]
     rank_zero_warn(
         f"{owner}: the epoch this fit resumed in ended at step {step}, not at step {guess} as expected, so epoch "
-        f"{epoch} begins there and the run takes {run.total_steps} optimizer steps{changes(before, resolved)}. "
+        f"{epoch} begins there and the run takes {V.counted(run.total_steps, 'optimizer step')}{changes(before, resolved)}. "
         f"The schedule follows that plan from step {step} on.",
         category=UserWarning,
     )
@@ -671,7 +672,7 @@ def warn_told(
 def _duration_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
     """``arg a -> b steps`` for each duration resolved ``before`` that ``after`` resolves otherwise."""
     return [
-        f"{arg} {before[arg]} -> {new} steps"
+        f"{arg} {before[arg]} -> {V.counted(new, 'step')}"
         for arg, new in after.items()
         if before.get(arg) not in (None, new)
     ]

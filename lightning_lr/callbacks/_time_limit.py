@@ -26,6 +26,7 @@ import lightning.pytorch as pl
 from lightning.pytorch.utilities import rank_zero_warn
 
 from .. import _lightning_compat as L
+from .. import _validate as V
 from ..optim import param_groups as pg
 from . import _inject, _others
 
@@ -82,7 +83,8 @@ class Pace:
         stop = step + math.floor(remaining / per_step)
         said = (
             f"{self.owner}: the time limit (Trainer(max_time=...) or a Timer) will stop the run before the "
-            f"schedule ends: at the pace of {timed} steps ({per_step:.3g} s each) its {total} planned steps "
+            f"schedule ends: at the pace of {V.counted(timed, 'step')} ({per_step:.3g} s each) its "
+            f"{V.counted(total, 'planned step')} "
             f"need {needed:.0f} s more, and {remaining:.0f} s are left, so it stops at about step {stop} of "
             f"{total}. "
         )
@@ -90,7 +92,7 @@ class Pace:
             said += (
                 f"{self.end} is planned from the run's length (max_epochs/max_steps, the epochs' size), not "
                 f"from the time, and does not shrink to fit it: the LR stops where the schedule is then. Set "
-                f"max_steps (or max_epochs) to what fits in the time (about {stop} steps) to plan the schedule "
+                f"max_steps (or max_epochs) to what fits in the time (about {V.counted(stop, 'step')}) to plan the schedule "
                 f"for it."
             )
         else:

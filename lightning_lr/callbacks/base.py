@@ -492,7 +492,7 @@ class ScheduleCallback(RunPlanning, Callback):
                 # a smoke test of a step or a few: durations planned for the real run need not fit in it
                 rank_zero_info(
                     f"{self.name}: fast_dev_run: the schedule does not fit the smoke test's "
-                    f"{self.run.total_steps if self.run else '?'} step(s) ({exc}); {info.label} keeps its own "
+                    f"{V.counted(self.run.total_steps, 'step') if self.run else 'unknown steps'} ({exc}); {info.label} keeps its own "
                     f"LR for it"
                 )
                 continue

@@ -309,7 +309,7 @@ class MultiStepDecay(_Decay):
         if inside:
             self.warn_once(
                 "milestone-in-warmup",
-                f"{self.name}: {', '.join(inside)} falls inside the warm-up ({warm} steps); it takes effect "
+                f"{self.name}: {', '.join(inside)} falls inside the warm-up ({V.counted(warm, 'step')}); it takes effect "
                 f"when the warm-up ends (milestones count from the start of training)",
             )
         with quiet_growth():  # said when the callback was made
@@ -411,7 +411,7 @@ class _ToFinal(_Decay):
             # Fraction(0.5) and Fraction(0.4) trained the warm-up, then 3 steps at LR 0); in two, at fit start
             sizes = same_unit(self.warmup, self.total)
             if sizes is not None and sizes[0] >= sizes[1]:
-                length = f"{self.total} steps" if isinstance(self.total, int) else repr(self.total)
+                length = V.counted(self.total, "step") if isinstance(self.total, int) else repr(self.total)
                 V.fail(
                     "warmup",
                     f"< total ({length}: the warm-up is part of the decay, which would have no step left; give a "
@@ -442,7 +442,7 @@ class _ToFinal(_Decay):
                     "a longer run (total is the whole run)" if self.total == WHOLE_RUN else "a longer total"
                 )
                 raise ValueError(
-                    f"warmup must be < total = {total} steps in this run (the warm-up is part of the decay, "
+                    f"warmup must be < total = {V.counted(total, 'step')} in this run (the warm-up is part of the decay, "
                     f"which would have no step left), got {warm}; give a shorter warmup (e.g. "
                     f"warmup=Fraction(0.05), the first 5% of the run) or {longer}"
                 )

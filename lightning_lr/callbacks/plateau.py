@@ -313,8 +313,8 @@ class ReduceOnPlateau(ScheduleCallback):
         if isinstance(self.min_lr, list):
             if len(self.min_lr) != n:
                 raise ValueError(
-                    f"{self.name}: min_lr has {len(self.min_lr)} values but {info.label} has {n} param "
-                    f"groups; give one per group or a single number"
+                    f"{self.name}: min_lr has {V.counted(len(self.min_lr), 'value')} but {info.label} has {V.counted(n, 'param group')}"
+                    f"; give one per group or a single number"
                 )
             own: list[float | None] = list(self.min_lr)
         else:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validate import counted
 from ..schedules import Schedule
 
 __all__ = ["Curve", "Horizon", "describe", "draw", "evaluate", "natural_length"]
@@ -96,14 +97,14 @@ def describe(lr: Curve, momentum: Curve | None, horizon: Horizon) -> list[str]:
     """The text summary: LR at start and end, the peak and where it falls; momentum likewise."""
     last, unit = horizon.steps - 1, horizon.unit
     if unit == "epoch":
-        span = f"over {horizon.steps} epochs, one point each (give --steps-per-epoch for optimizer steps)"
+        span = f"over {counted(horizon.steps, 'epoch')}, one point each (give --steps-per-epoch for optimizer steps)"
     else:
         each = (
-            f" ({horizon.epochs:g} epochs of {horizon.steps_per_epoch} steps)"
+            f" ({counted(horizon.epochs, 'epoch', shown=f'{horizon.epochs:g}')} of {counted(horizon.steps_per_epoch, 'step')})"
             if horizon.steps_per_epoch
             else ""
         )
-        span = f"over {horizon.steps} optimizer steps{each}"
+        span = f"over {counted(horizon.steps, 'optimizer step')}{each}"
     lines = [f"{span}, interval={horizon.interval}"]
     for curve, highest, word in ((lr, True, "peak"), (momentum, False, "lowest")):
         if curve is None:

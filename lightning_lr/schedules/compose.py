@@ -10,6 +10,7 @@ import numpy as np
 
 from .._validate import (
     context,
+    counted,
     fail,
     function,
     non_negative,
@@ -154,7 +155,7 @@ class Join(Schedule):
         n = len(schedules) - 1
         bs = sequence("boundaries", boundaries, positive_int, what="positive integers", non_empty=False)
         if len(bs) != n:
-            fail("boundaries", f"a list of len(schedules) - 1 = {n} steps", list(bs))
+            fail("boundaries", f"a list of len(schedules) - 1 = {counted(n, 'step')}", list(bs))
         for i in range(1, len(bs)):
             if bs[i] <= bs[i - 1]:
                 fail("boundaries", "strictly increasing", bs)

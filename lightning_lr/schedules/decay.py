@@ -15,6 +15,7 @@ import numpy as np
 from .._validate import (
     boolean,
     bound,
+    counted,
     fail,
     finite,
     in_range,
@@ -131,7 +132,7 @@ class StepDecay(Schedule):
         self.every = positive_int("every", every)
         self.drop = positive("drop", drop)
         if self.drop > 1.0:
-            _grows("StepDecay", "drop", self.drop, f"every {self.every} steps")
+            _grows("StepDecay", "drop", self.drop, f"every {counted(self.every, 'step')}")
 
     def _eval(self, t: Any, xp: Any) -> Any:
         return self.initial * xp.power(self.drop, t // self.every)

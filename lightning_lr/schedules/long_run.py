@@ -8,6 +8,7 @@ from typing import Any
 
 from .._validate import (
     bound,
+    counted,
     fail,
     known_as,
     non_negative,
@@ -52,7 +53,7 @@ def _decay_steps(decay: int | float, total: int) -> int:
     if isinstance(decay, float):
         return max(1, math.floor(decay * total + 0.5))  # half up, as durations round
     if decay > total:
-        fail("decay", f"at most total={total} steps", decay)
+        fail("decay", f"at most total={counted(total, 'step')}", decay)
     return decay
 
 

@@ -353,7 +353,7 @@ class SweepResult:
         n = len(self)
         known = [v for v in xs if v is not None]
         span = f"{self.param} {fmt(min(known))}..{fmt(max(known))}" if known else f"{self.param} -"
-        parts = [f"{n} steps", f"{span} ({self.mode})"]
+        parts = [V.counted(n, "step"), f"{span} ({self.mode})"]
         if self.stop_reason != "completed":
             parts.append(self._stop())
         if self.val_loss:
@@ -455,7 +455,11 @@ class SweepResult:
         values = _points("smoothed", written)
         finite = [abs(v) for v in self.losses if math.isfinite(v)]
         scale = max(finite, default=0.0)
-        where = f"{len(values)} values for {len(self.smoothed)} losses" if len(values) != len(self) else ""
+        where = (
+            f"{V.counted(len(values), 'value')} for {V.counted(len(self.smoothed), 'loss', 'losses')}"
+            if len(values) != len(self)
+            else ""
+        )
         for i, (got, own) in enumerate(zip(values, self.smoothed, strict=False)):
             alike = math.isnan(got) and math.isnan(own)
             if not (

@@ -19,6 +19,7 @@ import lightning.pytorch as pl
 from lightning.pytorch.utilities.parsing import lightning_hasattr
 from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
+from .. import _validate as V
 from ..optim import param_groups as pg
 from ._hook import setting_for
 
@@ -122,7 +123,9 @@ def set_weight_decay(groups: list[dict[str, Any]], value: float, ratios: Split) 
     """Give each group ``value`` times its ratio (:func:`split`); a group at ratio 0 keeps its weight decay.
     Called on the groups as configured (each sweep and candidate starts from the restored state)."""
     if len(ratios) != len(groups):
-        raise ValueError(f"a split of {len(ratios)} ratios for {len(groups)} param groups")
+        raise ValueError(
+            f"a split of {V.counted(len(ratios), 'ratio')} for {V.counted(len(groups), 'param group')}"
+        )
     for g, r in zip(groups, ratios, strict=True):
         if r:
             pg.set_weight_decay(g, value * r)

@@ -163,7 +163,7 @@ def _prepare(
             x,
             y,
             (
-                f"only {len(y)} finite point(s) before the loss became NaN/inf or the sweep ended "
+                f"only {V.counted(len(y), 'finite point')} before the loss became NaN/inf or the sweep ended "
                 f"(need {MIN_POINTS}); start lower (min_lr) or take more steps (num_steps)"
             ),
         )
@@ -373,7 +373,7 @@ def lowest(
     if start >= end:  # review 91: it answered from there, the lucky batch review 89 found
         return Pick(
             None,
-            f"the sweep stopped after {len(y)} steps of {asked or len(y)}, within its first tenth, where the "
+            f"the sweep stopped after {V.counted(len(y), 'step')} of {asked or len(y)}, within its first tenth, where the "
             f"loss is an average of a few batches: no point to search; lower max_momentum or the LR",
         )
     return Pick(start + int(np.argmin(y[start:end])))

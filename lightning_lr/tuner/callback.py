@@ -101,7 +101,8 @@ def _check_even_epochs(trainer: pl.Trainer, epochs: tuple[int, ...], tested: Ite
     lengths = [int(x) for x in L.per_rank(trainer, float(n) if math.isfinite(n) else -1.0)]
     if len(set(lengths)) > 1:
         per_rank = ", ".join(
-            f"rank {i}: {'no length' if k < 0 else f'{k} batches'}" for i, k in enumerate(lengths)
+            f"rank {i}: {'no length' if k < 0 else V.counted(k, 'batch', 'batches')}"
+            for i, k in enumerate(lengths)
         )
         raise ValueError(
             f"LRRangeTest: epochs={list(epochs)} tests at the start of epoch {later[0]}, but the ranks' train "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import warnings
 from pathlib import Path
 from typing import Any, ClassVar
@@ -872,11 +873,21 @@ def test_patience_and_cooldown_are_no_step_counts() -> None:
     assert (plateau.patience, plateau.cooldown) == (2**60, 2**60)
 
 
-def test_min_lr_needs_one_value_per_group(tmp_path) -> None:
+@pytest.mark.parametrize(
+    ("groups", "min_lr", "said"),
+    [
+        (2, [0.0, 0.0, 0.0], "3 values but optimizer 0 (SGD) has 2 param groups"),
+        (1, [0.0, 0.1], "2 values but optimizer 0 (SGD) has 1 param group"),  # review 122: "1 param groups"
+    ],
+)
+def test_min_lr_needs_one_value_per_group(tmp_path, groups: int, min_lr: list[float], said: str) -> None:
     with pytest.raises(
-        ValueError, match=r"ReduceOnPlateau: min_lr has 3 values but optimizer 0 \(SGD\) has 2 param groups"
+        ValueError,
+        match="^"
+        + re.escape(f"ReduceOnPlateau: min_lr has {said}; give one per group or a single number")
+        + "$",
     ):
-        fit(tmp_path, Scripted(FLAT, groups=2), [ReduceOnPlateau("val", min_lr=[0.0, 0.0, 0.0])])
+        fit(tmp_path, Scripted(FLAT, groups=groups), [ReduceOnPlateau("val", min_lr=min_lr)])
 
 
 def test_repr_shows_what_differs_from_torchs_defaults() -> None:

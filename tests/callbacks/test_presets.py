@@ -365,6 +365,12 @@ def test_decreasing_milestones_are_an_error_at_fit_start(tmp_path) -> None:
             "must end before the cooldown starts), got 12; given as total=Epochs(1) (12 optimizer steps), "
             "warmup=Epochs(1) (12 optimizer steps), decay=Fraction(0.2) (5 optimizer steps)",
         ),
+        (  # review 122: "(1 optimizer steps)"
+            lambda: WarmupStableDecay(total=Epochs(1), warmup=Epochs(1), decay=Fraction(0.04)),
+            "WarmupStableDecay on optimizer 0 (SGD): warmup must be <= total - decay steps = 12 - 1 = 11 (the warm-up "
+            "must end before the cooldown starts), got 12; given as total=Epochs(1) (12 optimizer steps), "
+            "warmup=Epochs(1) (12 optimizer steps), decay=Fraction(0.04) (1 optimizer step)",
+        ),
         (  # only the durations given as Epochs or Fraction: an int is the steps it names
             lambda: WarmupStableDecay(total=12, warmup=10),
             "WarmupStableDecay on optimizer 0 (SGD): warmup must be <= total - decay steps = 12 - 5 = 7 (the warm-up "

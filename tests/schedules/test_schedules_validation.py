@@ -547,7 +547,7 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         "join-count",
         lambda: join([Constant(0.1), Constant(0.2)], [3, 5]),
         ValueError,
-        "boundaries must be a list of len(schedules) - 1 = 1 steps, got [3, 5]",
+        "boundaries must be a list of len(schedules) - 1 = 1 step, got [3, 5]",
     ),
     (
         "join-order",
