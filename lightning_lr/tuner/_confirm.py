@@ -54,6 +54,7 @@ __all__ = [
     "OFFSETS",
     "Candidate",
     "Confirmation",
+    "Lowest",
     "Verdict",
     "capped_note",
     "decide",
@@ -61,6 +62,7 @@ __all__ = [
     "diverged",
     "edge_warning",
     "floor_stop",
+    "lowest_point",
     "next_lr",
     "outlier_stop",
     "plateau_top",
@@ -494,14 +496,72 @@ def _noise(
     (:func:`verdict`): ``(clear, sigma, se, drop)``, the per-step noise, the standard error of the drop and
     the drop of the raw losses' mean in the zero-lag window of the lowest point below the mean of the first
     ``k``."""
-    x10 = x / math.log(10.0)
+    sigma, window = _window_noise(x / math.log(10.0), raw, i_min)
+    drop = float(np.mean(raw[:k]) - np.mean(raw[window]))
+    se = sigma * math.sqrt(1.0 / k + 1.0 / int(window.sum()))
+    return drop > needed * se, sigma, se, drop
+
+
+def _window_noise(x10: np.ndarray, raw: np.ndarray, i_min: int) -> tuple[float, np.ndarray]:
+    """``(sigma, window)``: the per-step noise of the raw losses ``raw`` (the robust spread, MAD, of their
+    residuals around the zero-lag curve up to ``i_min``, not the blow-up after it) and the zero-lag window of
+    the point ``i_min`` (the steps within ``ZERO_LAG_DECADES`` of its LR, ``x10 = log10(lr)``), whose raw
+    losses' mean is the zero-lag curve there."""
     half = min(_rules.ZERO_LAG_DECADES, x10[i_min] - x10[0], x10[-1] - x10[i_min])
     window = np.abs(x10 - x10[i_min]) <= half + 1e-12
     resid = (raw - _rules._centred(x10, raw, _rules.ZERO_LAG_DECADES))[: i_min + 1]  # not the blow-up
     sigma = 1.4826 * float(np.median(np.abs(resid - np.median(resid))))
-    drop = float(np.mean(raw[:k]) - np.mean(raw[window]))
-    se = sigma * math.sqrt(1.0 / k + 1.0 / int(window.sum()))
-    return drop > needed * se, sigma, se, drop
+    return sigma, window
+
+
+@dataclass(frozen=True)
+class Lowest:
+    """The lowest point of a sweep's zero-lag curve (:func:`lowest_point`): its step ``index``, its ``level``
+    (the mean of the raw losses in its zero-lag window), the sweep's per-step noise ``sigma`` (NaN where it
+    cannot be measured: see :func:`lowest_point`) and the number of steps the window holds."""
+
+    index: int
+    level: float
+    sigma: float
+    count: int
+
+    @property
+    def se(self) -> float:
+        """The standard error of :attr:`level`: the per-step noise over the square root of the window's steps."""
+        return self.sigma / math.sqrt(self.count)
+
+
+def lowest_point(
+    lrs: Sequence[float], losses: Sequence[float], num_steps: int | None = None
+) -> Lowest | None:
+    """The lowest point of the sweep's zero-lag curve after the first tenth of the ``num_steps`` it was asked
+    for (:func:`~._rules.search_start`), with its level and the noise :func:`verdict` measures (the level is
+    the mean of the raw losses in the point's zero-lag window, its standard error the per-step noise over
+    the root of their number); None when the sweep has no such point: it stopped within that tenth, or it
+    has too few finite points for the rules (or LRs that do not rise). The noise is NaN, not measured, when
+    the steps up to the point lie more than ``ZERO_LAG_DECADES`` apart: every zero-lag window there holds
+    one step, whose residual around it is 0 whatever the noise (:func:`verdict` takes that 0 as it is).
+
+    Example:
+        >>> lrs = np.logspace(-6, 0, 61)  # 10 steps a decade: a window of 5 steps
+        >>> low = lowest_point(lrs, 1 + (np.log10(lrs) + 2) ** 2 / 4 + 0.1 * (-1.0) ** np.arange(61))
+        >>> low.index, round(low.level, 3), round(low.sigma, 3), low.count, round(low.se, 3)
+        (39, 0.988, 0.1, 5, 0.045)
+        >>> lowest_point(lrs[:5], np.ones(5), num_steps=100) is None  # stopped in its first tenth
+        True
+        >>> lowest_point(lrs[::5], np.arange(13.0)[::-1]).sigma  # half a decade apart: not measured
+        nan
+    """
+    x, y, reason = _rules._prepare(lrs, losses)
+    n = len(y)
+    k = _rules.search_start(n, num_steps)
+    if reason or k >= n:
+        return None
+    i_min = k + int(np.argmin(y[k:]))
+    x10 = x / math.log(10.0)
+    sigma, window = _window_noise(x10, np.asarray(losses, dtype=np.float64)[:n], i_min)
+    near = np.diff(x10[: i_min + 1]) <= _rules.ZERO_LAG_DECADES + 1e-12  # a window past the first holds both
+    return Lowest(i_min, float(y[i_min]), sigma if near.any() else math.nan, int(window.sum()))
 
 
 def too_high(lrs: Sequence[float], mode: str) -> str:
