@@ -334,10 +334,15 @@ def range_test_figure(
     return fig
 
 
-def _write_no_answer(ax: Any, why: str, new: bool) -> None:
-    """Why there is no suggestion: in a figure of its own under the axes (on them it hid the candidates of a
-    second try: review 77), in the caller's Axes on them, half transparent, under the markers."""
-    text = textwrap.fill(f"no suggestion: {why}", 110 if new else 70)
+def _write_no_answer(ax: Any, why: str | None, new: bool, weight_decay: str | None = None) -> None:
+    """Why there is no suggestion (``why``), and why no weight decay is suggested (``weight_decay``): in a
+    figure of its own under the axes (on them it hid the candidates of a second try: review 77), in the
+    caller's Axes on them, half transparent, under the markers."""
+    said = [
+        f"no weight decay suggested: {weight_decay}" if weight_decay else "",
+        f"no suggestion: {why}" if why else "",
+    ]
+    text = "\n".join(textwrap.fill(t, 110 if new else 70) for t in said if t)
     box = {"facecolor": "white", "alpha": 0.85 if new else 0.6, "edgecolor": "0.6"}
     if new:  # under the x label, from the axes' left edge
         ax.annotate(
@@ -460,10 +465,12 @@ def weight_decay_figure(
     max_lr: float | None = None,
     no_answer: str | None = None,
     confirmed: str | None = None,
+    no_weight_decay: str | None = None,
 ) -> Any:
     """Smoothed range-test curves overlaid, one colour per curve (one per weight decay), each suggestion
     marked on its curve, or at the loss ``suggestion_y`` gives it; the candidates of a confirmation, the
-    1cycle max LR and why there is no answer as in :func:`range_test_figure`.
+    1cycle max LR and why there is no answer as in :func:`range_test_figure`, and why no weight decay is
+    suggested.
 
     Args:
         curves: ``{label: (x, smoothed)}``, one entry per sweep, in legend order.
@@ -477,6 +484,7 @@ def weight_decay_figure(
         max_lr: a 1cycle max LR to mark with a dashed vertical line (None: no line).
         no_answer: why there is no suggestion, written under the axes (None: nothing written).
         confirmed: the label of the curve whose confirmation ``candidates`` are (drawn in its colour).
+        no_weight_decay: why no weight decay is suggested, written under the axes (None: nothing written).
         log_x: a log x axis.
         x_label: the x axis's label.
         y_label: the y axis's label.
@@ -493,7 +501,7 @@ def weight_decay_figure(
         2
     """
     new = ax is None
-    beside = bool(candidates or no_answer)
+    beside = bool(candidates or no_answer or no_weight_decay)
     fig, ax = subplots(figsize=(8.6 if beside else 6.4, 4.2)) if ax is None else (ax.figure, ax)
     marks = suggestions or {}
     at = suggestion_y or {}
@@ -533,8 +541,8 @@ def weight_decay_figure(
         ax.axvline(max_lr, color="0.3", ls="--", lw=1, label=f"1cycle max_lr: {max_lr:.3g}")
     if title:
         ax.set_title(title)
-    if no_answer:
-        _write_no_answer(ax, no_answer, new)
+    if no_answer or no_weight_decay:
+        _write_no_answer(ax, no_answer, new, no_weight_decay)
     ax.grid(True, which="both", alpha=0.3)
     if new and beside:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")

@@ -146,16 +146,17 @@ def restore_attrs(
         _set(module, attr, value)
         # as the run that tested left it (a resume, ddp_spawn)
         leave(module, LeftResult(best, attr, value, _where(module, attr)))
+    suggested = result.best_weight_decay if isinstance(result, WeightDecayResult) else None
     if (
         lr is not None  # without an LR answer the run applied no weight decay either (review 89)
-        and best.weight_decay is not None
+        and suggested is not None  # nor where the sweeps could not tell the weight decays apart
         and lightning_hasattr(module, "weight_decay")
         and _settable(module, "weight_decay")
     ):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             wd = values.get("weight_decay")
-            _set(module, "weight_decay", weight_decay_value(module, best.weight_decay) if wd is None else wd)
+            _set(module, "weight_decay", weight_decay_value(module, suggested) if wd is None else wd)
 
 
 def owners(callbacks: list[Any]) -> list[Any]:
@@ -191,7 +192,9 @@ def apply_result(
     leave(module, None)
     if lr is None:  # nothing is applied, the best sweep's weight decay neither (review 88: wd=10 was)
         return
-    wd = best.weight_decay
+    # the weight decay suggested; none where the sweeps cannot tell them apart (review 123: 0 was applied over
+    # the module's 0.05 on a 0.1% difference), and the fit keeps its own
+    wd = result.best_weight_decay if isinstance(result, WeightDecayResult) else None
     if wd is not None:
         _apply_weight_decay(trainer, module, wd, live)
     old = lightning_getattr(module, attr) if attr is not None else None

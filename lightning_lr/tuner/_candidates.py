@@ -70,10 +70,11 @@ else:
 __all__ = ["answer_index", "confirm_results"]
 
 
-def answer_index(results: Sequence[RangeTestResult]) -> int:
-    """Which of the LR sweeps' ``results`` gives the answer that is applied: the only one, or the best weight
-    decay's."""
-    return list(results).index(WeightDecayResult(tuple(results)).best) if len(results) > 1 else 0
+def answer_index(results: Sequence[RangeTestResult], configured: float | None) -> int:
+    """Which of the LR sweeps' ``results`` gives the answer that is applied: the only one, or
+    :attr:`WeightDecayResult.best` (the best weight decay's, or, when the sweeps cannot tell the weight decays
+    apart, the one at ``configured``, the weight decay the optimizer had, if it was swept)."""
+    return list(results).index(WeightDecayResult(tuple(results), configured).best) if len(results) > 1 else 0
 
 
 def confirm_results(
@@ -88,16 +89,17 @@ def confirm_results(
     show_bar: bool,
     shares: Mapping[float, Split],
     outliers: Sequence[Mapping[int, int]],
+    configured: float | None,
 ) -> list[SweepResult]:
     """``results`` with the confirmation added to the sweep whose suggestion is applied (the only sweep, or
-    the best weight decay's); ``shares`` shares each weight decay among the groups as the sweeps did;
-    ``outliers``, each sweep's steps let through as an outlier's (``Batches.outliers``): the candidates pass
-    over those of the sweep they confirm (review 95: over every sweep's, the order of the weight decays
-    changed what they passed over)."""
+    :func:`answer_index`'s, ``configured`` the weight decay the optimizer had); ``shares`` shares each weight
+    decay among the groups as the sweeps did; ``outliers``, each sweep's steps let through as an outlier's
+    (``Batches.outliers``): the candidates pass over those of the sweep they confirm (review 95: over every
+    sweep's, the order of the weight decays changed what they passed over)."""
     lr_results = [r for r in results if isinstance(r, RangeTestResult)]
     if len(lr_results) != len(results) or not lr_results:  # pragma: no cover - an LR sweep's results
         return results
-    i = answer_index(lr_results)
+    i = answer_index(lr_results, configured)
     target = lr_results[i]
     found = verdict(target.lrs, target.losses, target.num_steps, target.stop_reason, target.mode)
     if found.anchor is None:

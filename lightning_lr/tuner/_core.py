@@ -119,6 +119,9 @@ def run_range_test(
     )
     callbacks = L.callbacks(trainer)
     decays = options.decays()
+    # the weight decay the sweeps' value stands for as configured: the one the fit keeps when the sweeps
+    # cannot tell the weight decays apart (``WeightDecayResult.best``)
+    configured = pg.largest_weight_decay(optimizer.param_groups) if decays is not None else None
     shares: dict[float, Split] = {}  # each weight decay's split of the groups as configured
     for wd in decays or ():
         # the biases it decays said once, not once per weight decay
@@ -151,6 +154,7 @@ def run_range_test(
                 show_bar,
                 shares,
                 outliers,
+                configured,
             )
         return out
 
@@ -165,7 +169,7 @@ def run_range_test(
                 # on other batches, and weight decays were compared on different data)
                 snapshot.restore()
             results = attempt(options, fixed_val, first=True)
-            if isinstance(options, LROptions) and (why := _retry_reason(options, results)):
+            if isinstance(options, LROptions) and (why := _retry_reason(options, results, configured)):
                 again = options.retried()
                 rank_zero_warn(  # every rank retries; one says so
                     f"{options.title}: no answer from {options.num_steps} steps ({why}); running it once more "
@@ -175,8 +179,8 @@ def run_range_test(
                 tried = _lr_results(results)
                 results = attempt(again, fixed_val, first=False)
                 second = _lr_results(results)
-                i = answer_index(second)
-                results[i] = dataclasses.replace(second[i], first_try=tried[answer_index(tried)])
+                i = answer_index(second, configured)
+                results[i] = dataclasses.replace(second[i], first_try=tried[answer_index(tried, configured)])
     finally:
         L.set_callbacks(trainer, callbacks)
         batches.close()
@@ -188,7 +192,9 @@ def run_range_test(
         ]
     if isinstance(options, LROptions) and not options.confirm:
         _warn_if_still_falling(options, _lr_results(results))
-    result: Result = results[0] if decays is None else WeightDecayResult(_lr_results(results))
+    result: Result = results[0] if decays is None else WeightDecayResult(_lr_results(results), configured)
+    if isinstance(result, WeightDecayResult) and isinstance(options, LROptions):
+        _tell_weight_decay(result, options)
     if options.log and trainer.is_global_zero:
         _log_summary(trainer, result, options, base_step)
     if isinstance(options, LROptions) and options.apply:
@@ -200,6 +206,36 @@ def run_range_test(
             apply_result(trainer, module, lr_result, options, attr=attr, live=live, scheduled=scheduled)
         L.relog_hparams(trainer, logged)  # so they record the values that train (the LR, filled values)
     return result
+
+
+def _tell_weight_decay(result: WeightDecayResult, options: LROptions) -> None:
+    """Warn when the sweeps cannot tell the weight decays apart (no weight decay is suggested, none is applied,
+    and the LR answer is the sweep's at the weight decay the fit keeps), or when the one suggested is the
+    largest swept or the smallest above 0 (a bound, as a confirmed LR at the candidates' edge is)."""
+    if result.best_weight_decay is not None:
+        if edge := result._decision.edge:
+            rank_zero_warn(f"{options.title}: {edge}", category=UserWarning)
+        return
+    mine, at = result.configured_weight_decay, result.best.weight_decay
+    kept = "" if mine is None else f" (weight_decay={mine:g})"
+    if mine is not None and at is not None and math.isclose(at, mine, rel_tol=1e-9):
+        lr = f"the LR suggestion is the sweep's at your weight decay, {at:g}"
+    elif mine is not None:
+        lr = (
+            f"your weight decay ({mine:g}) was not swept, so the LR suggestion is the sweep's at weight_decay="
+            f"{at:g}, the lowest of them (add {mine:g} to weight_decays for an LR found at yours)"
+        )
+    else:
+        lr = f"the LR suggestion is the sweep's at weight_decay={at:g}, the lowest of them"
+    applied = (
+        f"no weight decay is applied: the model keeps the one it has{kept}; {lr}"
+        if options.apply
+        else f"result.best_weight_decay is None; {lr}"
+    )
+    rank_zero_warn(
+        f"{options.title}: no weight decay suggested: {result.weight_decay_reason}. So {applied}",
+        category=UserWarning,
+    )
 
 
 def _warn_if_still_falling(options: LROptions, results: Sequence[RangeTestResult]) -> None:
@@ -222,13 +258,13 @@ def _warn_if_still_falling(options: LROptions, results: Sequence[RangeTestResult
             return
 
 
-def _retry_reason(options: LROptions, results: list[SweepResult]) -> str:
+def _retry_reason(options: LROptions, results: list[SweepResult], configured: float | None) -> str:
     """Why the answer of ``results`` is None when more steps may give one (``retry``), else "": the
     confirmation's reason for the confirmed LR, the sweep's for a sweep rule (``method``)."""
     if not options.retry:
         return ""
     lr_results = _lr_results(results)
-    r = lr_results[answer_index(lr_results)]
+    r = lr_results[answer_index(lr_results, configured)]
     confirmed = r.confirmation if options.method in (None, CONFIRMED) else None
     found = confirmed or verdict(r.lrs, r.losses, r.num_steps, r.stop_reason, r.mode)
     return found.reason if found.retry else ""
@@ -417,10 +453,12 @@ def _log_summary(trainer: pl.Trainer, result: Result, options: SweepOptions, bas
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             value = result.suggestion(options.rule())
-        metrics = {f"{options.tag}/best_weight_decay": result.best_weight_decay}
+        metrics = {}
+        if result.best_weight_decay is not None:  # (none when the sweeps cannot tell them apart)
+            metrics[f"{options.tag}/best_weight_decay"] = result.best_weight_decay
         if value is not None:
             metrics[f"{options.tag}/suggestion"] = value
-        for lg in loggers:
+        for lg in loggers if metrics else ():
             lg.log_metrics(metrics, step=base + max(len(r) for r in runs) - 1)
     experiments = [getattr(lg, "experiment", None) for lg in loggers]
     writers: list[Any] = [e for e in experiments if hasattr(e, "add_figure")]

@@ -244,7 +244,10 @@ class Tuner(_LightningTuner):
                 sweep rule: ``"minimum"``, ``"valley"``, ``"steepest"`` or ``"slide"``. The result answers
                 ``suggestion()`` with it (its ``rule``).
             weight_decays: run one sweep per weight decay from the same state and return a
-                :class:`~lightning_lr.tuner.WeightDecayResult`; the best weight decay is applied. Each is
+                :class:`~lightning_lr.tuner.WeightDecayResult`; the best weight decay is applied when the
+                sweeps tell it apart from the others (its lowest loss clearly below theirs, given their noise;
+                else none is suggested or applied, with a warning, and the LR answer is that of the sweep at
+                the weight decay the optimizer has, when it was swept). Each is
                 the weight decay of the param group with the largest one, and the other groups that decay
                 keep their ratio to it, as the LR's groups do (the model's ``weight_decay`` is set to what
                 gives that group the best, through ``configure_optimizers``; a module without one gets a

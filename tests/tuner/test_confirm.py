@@ -1612,26 +1612,48 @@ def test_the_candidates_pass_over_only_what_the_sweep_kept_as_an_outlier(
         assert result.suggestion() is not None and math.isfinite(conf.scores[conf.chosen or 0]), result.reason
 
 
+class SpikedDecayed(Spiked):
+    """:class:`Spiked` whose SGD is configured with ``weight_decay``."""
+
+    def __init__(self, spikes: dict[int, float], weight_decay: float) -> None:
+        super().__init__(spikes)
+        self.weight_decay = weight_decay
+
+    def configure_optimizers(self) -> torch.optim.Optimizer:
+        return torch.optim.SGD(self.parameters(), lr=self.hparams.lr, weight_decay=self.weight_decay)
+
+
+@pytest.mark.parametrize("configured", [0.0, 20.0])
 @pytest.mark.parametrize("decays", [[0.0, 20.0], [20.0, 0.0]])
 def test_the_candidates_pass_over_only_the_outliers_of_the_sweep_they_confirm(
-    tmp_path: Any, decays: list[float]
+    tmp_path: Any, decays: list[float], configured: float
 ) -> None:
     """Review 95: every sweep's let-through batches were one set. The wd=0 sweep lets the spike at batch 72
-    through; the wd=20 sweep, the best, ends its curve there. Its candidates passed over the batch when wd=0
-    swept last (its record came after wd=20's removal), and trained on it when wd=0 swept first."""
-    model = Spiked({72: 1e3})
+    through; the wd=20 sweep ends its curve there. Its candidates passed over the batch when wd=0 swept last
+    (its record came after wd=20's removal), and trained on it when wd=0 swept first. (Review 123: wd=20 was
+    confirmed as the best by 2e-4 of a smoothed loss near 8.67; the two sweeps' lowest losses lie within
+    their noise, so no weight decay is suggested, and the sweep confirmed is the one at the weight decay the
+    optimizer is configured with.)"""
+    model = SpikedDecayed({72: 1e3}, configured)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         found = Tuner(trainer(tmp_path, max_epochs=50)).lr_range_test(
             model, model.data(2), apply=False, retry=False, weight_decays=decays
         )
-    assert isinstance(found, WeightDecayResult)
+    assert isinstance(found, WeightDecayResult) and found.best_weight_decay is None, found
+    assert found.configured_weight_decay == configured
     let_through = next(r for r in found.results if r.weight_decay == 0.0)
     assert let_through.stop_reason == "diverged" and len(let_through) > 80, let_through  # it went on past 72
     best = found.best
-    assert best.weight_decay == 20.0 and len(best) == 73 and best.confirmation is not None, best
-    for c in best.confirmation.candidates:
-        assert c.passed == () and c.losses[72] > 1e3, c
+    assert best.weight_decay == configured and best.confirmation is not None, best
+    assert [r for r in found.results if r.confirmation is not None] == [best]
+    reached = [c for c in best.confirmation.candidates if len(c.losses) > 72]  # (not those that diverged)
+    assert reached, best.confirmation
+    for c in reached:
+        if configured == 0.0:  # the sweep let it through: its candidates pass over it
+            assert c.passed == (72,) and math.isnan(c.losses[72]), c
+        else:  # the sweep ended its curve there: its candidates train on it
+            assert len(best) == 73 and c.passed == () and c.losses[72] > 1e3, c
 
 
 @pytest.mark.parametrize("momentum", [0.0, 0.9])

@@ -670,8 +670,10 @@ def test_weight_decays_one_sweep_each_from_the_same_state(tmp_path: Any) -> None
     seed_all(11)
     model = TinyModel(weight_decay=1e-4)
     logger = TensorBoardLogger(tmp_path, name="tb")
+    # steps close enough (0.22 decades) to measure the loss's noise, and weight decays that the sweeps tell
+    # apart (review 123: 0, 1e-3 and 0.1 lie within the noise of each other, and none is applied)
     result = Tuner(trainer(tmp_path, logger=logger)).lr_range_test(
-        model, loader(), num_steps=10, max_lr=1.0, weight_decays=[0.0, 1e-3, 1e-1], log=True
+        model, loader(), num_steps=10, min_lr=1e-2, max_lr=1.0, weight_decays=[0.0, 10.0, 30.0], log=True
     )
     # what was applied is logged, and which weight decay won (review 77: only each sweep's own answer)
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
@@ -684,7 +686,8 @@ def test_weight_decays_one_sweep_each_from_the_same_state(tmp_path: Any) -> None
     assert logged.value == pytest.approx(result.suggestion(), rel=1e-6) and won.value == pytest.approx(
         result.best_weight_decay
     )
-    assert isinstance(result, WeightDecayResult) and result.weight_decays == (0.0, 1e-3, 1e-1)
+    assert isinstance(result, WeightDecayResult) and result.weight_decays == (0.0, 10.0, 30.0)
+    assert result.best_weight_decay == 0.0 and result.configured_weight_decay == 1e-4
     firsts = {r.losses[0] for r in result.results}
     assert len(firsts) == 1  # same starting weights, same first batch
     assert model.hparams.weight_decay == result.best_weight_decay

@@ -347,7 +347,11 @@ def test_a_figure_without_an_answer_says_why() -> None:
     runs = [dataclasses.replace(flat, weight_decay=w) for w in (0.0, 1e-4)]
     with pytest.warns(UserWarning, match="the loss was 3 at every step of the sweep"):
         wd_ax = WeightDecayResult(runs).plot().axes[0]
-    assert [t.get_text().replace("\n", " ") for t in wd_ax.texts] == [f"no suggestion: {flat.reason}"]
+    # and why no weight decay is suggested (review 123): the same losses at both
+    said = WeightDecayResult(runs).weight_decay_reason
+    assert said and [t.get_text().replace("\n", " ") for t in wd_ax.texts] == [
+        f"no weight decay suggested: {said} no suggestion: {flat.reason}"
+    ]
     # with an answer, or without suggest=True, nothing is written; reason is "" then
     assert sample().reason == "" and not sample().plot().axes[0].texts
     assert not flat.plot(suggest=False).axes[0].texts
@@ -784,7 +788,8 @@ def test_from_dict_checks_every_field_and_key_as_the_constructor_does() -> None:
         WeightDecayResult.from_dict({**w, "format": True})
     with pytest.raises(
         ValueError,
-        match=r"^WeightDecayResult dict keys must be 'format', 'kind', 'results', got the unknown key 'best'$",
+        match=r"^WeightDecayResult dict keys must be 'format', 'kind', 'results', and optionally "
+        r"'configured_weight_decay', got the unknown key 'best'$",
     ):
         WeightDecayResult.from_dict({**w, "best": 0})
 

@@ -93,10 +93,12 @@ def test_the_main_process_gets_the_weight_decay_the_ranks_trained_with(tmp_path:
     # could not run: it set the sweep's best (the last layer's) where the ranks set a tenth of it
     seed_all(32)
     model = SplitDecay(dropout=0.0)
-    test = LRRangeTest(num_steps=10, confirm=False, max_lr=1.0, weight_decays=[0.01, 0.1])
+    # weight decays the sweeps tell apart, in steps close enough to measure their noise (review 123)
+    test = LRRangeTest(num_steps=10, confirm=False, min_lr=1e-2, max_lr=1.0, weight_decays=[0.01, 10.0])
     _fit(tmp_path, model, [test, RankZero(str(tmp_path))])
     rank0 = json.loads((tmp_path / "rank0.json").read_text())
     assert test.result is not None and model.hparams.lr == rank0["lr"]
+    assert test.result.best_weight_decay == 0.01
     assert model.hparams.weight_decay == pytest.approx(test.result.best_weight_decay / 10, rel=1e-9)
 
 
