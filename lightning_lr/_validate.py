@@ -94,7 +94,7 @@ def bound(x: float) -> str:
         return short
 
 
-def counted(n: float, noun: str, plural: str | None = None, *, shown: str | None = None) -> str:
+def counted(n: object, noun: str, plural: str | None = None, *, shown: str | None = None) -> str:
     """``n`` and ``noun``, plural (``plural``, else ``noun`` + "s") unless ``n`` is 1 (review 120: "a scheduler
     of 1 param groups"; review 122: "(1 optimizer steps)"); ``shown`` is how ``n`` is written, where it is not
     ``str(n)`` (a float to two digits).
