@@ -94,25 +94,13 @@ class LRScheduleMixin:
         # so the mixin may come before or after LightningModule in the bases (review 101: after, the schedule
         # was never added). A subclass of a wrapped class resolves to the wrapped one.
         own = getattr(cls, "configure_callbacks", _no_callbacks)
-        if getattr(own, "_lightning_lr_wrapped", False):
-            return
-
-        @functools.wraps(own)
-        def configure_callbacks(self: Any) -> Any:
-            if self in _RUNNING:  # an outer configure_callbacks of this module: its schedule is this call's
-                return _with_schedule(self, own(self))
-            _RUNNING[self] = _declared(self)
-            try:
-                return _with_schedule(self, own(self))
-            finally:
-                del _RUNNING[self]
-
-        configure_callbacks._lightning_lr_wrapped = True  # type: ignore[attr-defined]
-        cls.configure_callbacks = configure_callbacks  # type: ignore[attr-defined]
+        if not getattr(own, "_lightning_lr_wrapped", False):
+            cls.configure_callbacks = _adding_schedule(own)  # type: ignore[attr-defined]
 
         # a schedule set after Lightning read the declaration (in setup or configure_optimizers, both after
         # configure_callbacks) is refused where configure_optimizers returns (review 122: it was ignored for
-        # that fit, which trained at a constant LR, and used from the next one on)
+        # that fit, which trained at a constant LR, and used from the next one on); a subclass that overrides
+        # only configure_optimizers gets its own wrapped too (review 124)
         build = getattr(cls, "configure_optimizers", None)
         if build is None or getattr(build, "_lightning_lr_wrapped", False):
             return
@@ -138,6 +126,23 @@ class LRScheduleMixin:
         takes what rank 0 hands over after a ``ddp_spawn`` fit (``_lightning_compat._spawn``)."""
         schedule = self.lr_schedule_callback()
         return [] if schedule is None else [schedule]
+
+
+def _adding_schedule(own: Any) -> Any:
+    """``own`` (a class's ``configure_callbacks``), wrapped to add the declared schedule."""
+
+    @functools.wraps(own)
+    def configure_callbacks(self: Any) -> Any:
+        if self in _RUNNING:  # an outer configure_callbacks of this module: its schedule is this call's
+            return _with_schedule(self, own(self))
+        _RUNNING[self] = _declared(self)
+        try:
+            return _with_schedule(self, own(self))
+        finally:
+            del _RUNNING[self]
+
+    configure_callbacks._lightning_lr_wrapped = True  # type: ignore[attr-defined]
+    return configure_callbacks
 
 
 #: the modules whose wrapped ``configure_callbacks`` runs, and the schedule callback of that call: every

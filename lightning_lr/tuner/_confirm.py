@@ -1071,42 +1071,48 @@ def decide_after(
     test itself starts from), it may have trained the model, or blown it up: review 123, a
     range from ``min_lr=2`` blew the loss up from 2.3 to 20-70 in its first steps, the start level was 36, and
     candidates that all ended above 2.3, at chance accuracy, were "clearly below the start"; 3.61 was applied.
-    There the best candidate must also end clearly below the loss before the first update (the sweep's first,
-    the same batch and state every candidate starts from: one loss, ``points=1``), and a no-answer says the
-    range may start too high. (That loss alone is not the start level: one batch's loss can lie far from the
-    rest, review 85.)
+    Where that first tenth also rose clearly above the loss before the first update (the sweep's first, the
+    same batch and state every candidate starts from), by ``NOISE_SE`` standard errors of the sweep's noise,
+    the best candidate must also end below that loss, and a no-answer says the range may start too high. (That
+    loss alone is not the start level: one batch's loss can lie far from the rest, review 85, and a bar set
+    below it by the sweep's noise lay below 0 on small batches, review 124: the check is only the rise's.)
 
     Example:
         >>> c = [Candidate(2.0, (3.0, 3.0), 3.0), Candidate(4.9, (2.4, 2.4), 2.4)]
         >>> found = Verdict(5, 36.2, points=2, noise=0.05)
-        >>> decide_after(c, 2, 4.9, found, [2.0, 3.2, 5.0], [2.31, 54.0, 9.5]).reason[:57]
-        'the best candidate (lr=4.9) ends at loss 2.4, not clearly'
+        >>> decide_after(c, 2, 4.9, found, [2.0, 3.2, 5.0], [2.31, 54.0, 9.5]).reason[:64]
+        'the best candidate (lr=4.9) ends at loss 2.4, not below the loss'
         >>> below = [Candidate(2.0, (2.3, 2.5), 2.4), Candidate(4.9, (1.0, 1.1), 1.05)]
         >>> decide_after(below, 2, 4.9, found, [2.0, 3.2, 5.0], [2.31, 54.0, 9.5]).chosen  # below the first loss
+        1
+        >>> easy = Verdict(5, 2.4, points=2, noise=0.8)  # an easy first batch, within the noise of the others
+        >>> decide_after(below, 2, 4.9, easy, [2.0, 3.2, 5.0], [1.5, 3.3, 9.5]).chosen
         1
     """
     conf = decide(candidates, steps, anchor, found.start, found.points, found.noise)
     first = float(losses[0]) if len(losses) else math.nan
-    early = (
-        conf.chosen is not None
-        and 1 <= found.points <= len(lrs)
-        and lrs[found.points - 1] >= anchor * 10.0 ** min(FIRST)
-        and math.isfinite(first)
-    )
-    if not early:
+    if (
+        conf.chosen is None
+        or found.start is None
+        or not 1 <= found.points <= len(lrs)
+        or lrs[found.points - 1] < anchor * 10.0 ** min(FIRST)
+        or not math.isfinite(first)
+        # the first tenth rose clearly above the loss before the first update: it blew the model up (a first
+        # tenth within the noise of that loss, or below it, is a start level as good as any)
+        or not found.start - first > NOISE_SE * found.noise * math.sqrt(1.0 + 1.0 / found.points)
+    ):
         return conf
-    # the candidates must also end clearly below the loss before the first update (one loss: points=1)
-    again = decide(candidates, steps, anchor, first, 1, found.noise)
-    if again.chosen is not None or not again.reason.startswith("the best candidate"):
+    best = conf.candidates[conf.chosen]
+    if best.score < first:  # (no noise allowance: one loss, whose batch may be easy; review 124)
         return conf
     return replace(
-        again,
-        start=found.start,
-        reason=f"{again.reason}. The sweep's first {V.counted(found.points, 'step')} ran at LRs up to "
-        f"{lrs[found.points - 1]:.3g}, within a decade of its lowest point (lr={anchor:.3g}), so its start level "
-        f"({found.start:.4g}) need not be the untrained model's loss; the loss before the first update is "
-        f"({first:.4g}), and the candidates did not end below it: the range may start above the LRs that train "
-        f"the model; lower min_lr",
+        conf,
+        chosen=None,
+        reason=f"the best candidate (lr={best.lr:.3g}) ends at loss {best.score:.4g}, not below the loss before the "
+        f"first update ({first:.4g}). The sweep's first {V.counted(found.points, 'step')} ran at LRs up to "
+        f"{lrs[found.points - 1]:.3g}, within a decade of its lowest point (lr={anchor:.3g}), and rose to a start "
+        f"level of {found.start:.4g}: they blew the model up, so that level is no untrained loss to compare "
+        f"with. The range may start above the LRs that train the model; lower min_lr",
         retry=False,
     )
 

@@ -276,7 +276,15 @@ class SetInConfigureOptimizers(LRScheduleMixin, Tiny):
         return super().configure_optimizers()
 
 
-@pytest.mark.parametrize("model", [SetInSetup, SetInConfigureOptimizers], ids=lambda m: m.__name__)
+class SubclassSetsIt(ClassAttributeModel):  # the mixin's wraps done on its base; it overrides one hook
+    def configure_optimizers(self) -> Any:  # (no super(): its base's wrapper does not run)
+        self.lr_schedule = CosineDecay()
+        return torch.optim.SGD(self.parameters(), lr=0.1)
+
+
+@pytest.mark.parametrize(
+    "model", [SetInSetup, SetInConfigureOptimizers, SubclassSetsIt], ids=lambda m: m.__name__
+)
 def test_a_schedule_set_during_the_fit_is_refused(tmp_path, model: type) -> None:
     # review 122: set in setup() or configure_optimizers(), after Lightning read the declaration, it was ignored
     # for that fit (a constant LR, with only an info line) and used from the next fit on
