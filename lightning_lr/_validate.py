@@ -41,6 +41,7 @@ __all__ = [
     "function",
     "in_range",
     "integer",
+    "is_number",
     "keys",
     "known_as",
     "listed",
@@ -239,6 +240,21 @@ def listed(name: str, value: Any, allowed: str) -> Any:
     if getattr(value, "requires_grad", False):
         fail(name, f"{allowed} (not a tensor that requires grad: {_grad_hint(value)})", value, TypeError)
     return value.tolist()
+
+
+def is_number(value: Any) -> bool:
+    """Whether ``value`` is a real number as the checks here take one: not a bool, a one-element tensor or array
+    as its number (:func:`number`).
+
+    Example:
+        >>> import numpy as np
+        >>> is_number(0.1), is_number(np.array(3)), is_number(True), is_number("sgd"), is_number(np.zeros(2))
+        (True, True, False, False, False)
+    """
+    try:
+        return _is_real(number("value", value))
+    except TypeError:
+        return False
 
 
 def _is_real(value: Any) -> bool:

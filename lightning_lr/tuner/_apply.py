@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import inspect
 import math
-import numbers
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
@@ -42,9 +41,11 @@ from lightning.pytorch.utilities.parsing import lightning_getattr, lightning_has
 from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 
 from .. import _lightning_compat as L
+from .. import _validate as V
 from ..callbacks._filled import LeftResult, leave
 from ..optim import ScheduleLR
 from ..optim import param_groups as pg
+from ._curve import short
 from ._decay_split import set_weight_decay, split
 from ._hook import built_with, setting_for
 from ._options import LROptions
@@ -68,12 +69,12 @@ def check_attr(module: pl.LightningModule, options: LROptions) -> str | None:
                 f"{' or '.join(map(repr, LR_ATTRS))}"
             )
         value = lightning_getattr(module, options.attr_name)
-        if value is not None and not _a_number(value):
+        if value is not None and not V.is_number(value):
             # review 122: attr_name='opt' (hparams opt='sgd') was overwritten with the LR after the whole test and
             # never put back; the next fit built Adam where it had built SGD
             raise TypeError(
                 f"{options.title}: attr_name={options.attr_name!r} names a setting that holds "
-                f"{_short(value)} ({type(value).__name__}), not an LR: the test would overwrite it with a "
+                f"{short(value)} ({type(value).__name__}), not an LR: the test would overwrite it with a "
                 f"number; name the attribute or hparam that holds the LR (a number, or None to fill)"
             )
         return options.attr_name
@@ -86,19 +87,6 @@ def check_attr(module: pl.LightningModule, options: LROptions) -> str | None:
         if len(read) == 1:
             return read[0]
     return found[0] if found else None
-
-
-def _a_number(value: Any) -> bool:
-    """Whether ``value`` can be an LR: a real number (numpy's too) or a one-element floating tensor, not a bool."""
-    if isinstance(value, torch.Tensor):
-        return value.numel() == 1 and value.is_floating_point()
-    return not isinstance(value, bool) and isinstance(value, numbers.Real)
-
-
-def _short(value: Any) -> str:
-    """``repr(value)``, cut to 60 characters (a module's repr runs to pages)."""
-    text = repr(value)
-    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 def _reads_now(module: pl.LightningModule, attr: str) -> bool:
