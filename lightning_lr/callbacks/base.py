@@ -283,6 +283,7 @@ class ScheduleCallback(RunPlanning, Callback):
                 f"its own)",
             )
         frozen = [i for i, b in enumerate(info.base_lrs) if b == 0]
+        self._tell_ratios(arg, spec, info, lrs, frozen)
         if frozen and f"frozen-{info.index}" not in self._warned:
             self._warned.add(f"frozen-{info.index}")
             rank_zero_info(
@@ -290,6 +291,26 @@ class ScheduleCallback(RunPlanning, Callback):
                 f"give {arg} as a list with a value for them to schedule them"
             )
         return [None if i in frozen else lr for i, lr in enumerate(lrs)]
+
+    def _tell_ratios(
+        self, arg: str, spec: Any, info: OptimizerInfo, lrs: Sequence[float], frozen: Sequence[int]
+    ) -> None:
+        """Say once a fit, when one number ``spec`` was given for param groups at different LRs, which group it is
+        the value of and what the others get: torch's schedulers (``OneCycleLR(max_lr=0.1)``) give every
+        group the number itself, so a user who moved from them would read the groups' LRs as a mistake."""
+        if not isinstance(spec, float) or spec == 0 or f"ratio-{info.index}" in self._warned:
+            return
+        live = [i for i, b in enumerate(info.base_lrs) if i not in frozen]
+        if len({info.base_lrs[i] for i in live}) < 2:
+            return
+        self._warned.add(f"ratio-{info.index}")
+        top = max(live, key=lambda i: info.base_lrs[i])
+        each = ", ".join(f"group {i}: {lrs[i]:.4g}" for i in live)
+        rank_zero_info(
+            f"{self.name}: {arg}={spec:g} is the value of param group {top} of {info.label}, the one with the "
+            f"largest LR; the other groups keep their ratio to it ({each}), where torch's schedulers give every "
+            f"group {spec:g}. Give {arg} as a list for a value per group"
+        )
 
     def check_left_alone(self, leads: Sequence[float | None], lead: str, **others: LRSpec) -> None:
         """Refuse a value that a list in ``others`` (``final``, ``base_lr``) gives a param group that

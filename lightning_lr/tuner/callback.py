@@ -293,7 +293,8 @@ class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
             the sweep only once it is also above its start level; the loss itself above it too, and not an
             outlier batch's spike that the loss comes back from), or None. As for
             :meth:`~lightning_lr.Tuner.lr_range_test`.
-        val_loss: record the validation loss on ``val_batches`` fixed batches at each LR (Smith's mode).
+        val_loss: record the validation loss on ``val_batches`` fixed batches at each LR (Smith's mode; the
+            same optimizer steps, about ``1 + val_batches / 3`` times the wall time).
         val_batches: how many validation batches, >= 1 (with ``val_loss=True`` only: otherwise an error);
             fewer when the Trainer's ``limit_val_batches`` leaves fewer. Of each validation dataloader: with
             several, the loss is the mean of their means, and ``validation_step`` gets each one's

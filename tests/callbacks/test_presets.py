@@ -462,6 +462,40 @@ def test_a_group_at_lr_zero_is_left_at_zero_and_said(tmp_path, callback, caplog)
     ]
 
 
+def test_one_number_for_groups_at_different_lrs_says_what_each_group_gets(tmp_path, caplog) -> None:
+    # torch's OneCycleLR(max_lr=0.5) gives every group 0.5; ours keeps the groups' ratio, which a user who moved
+    # from torch read as a wrong LR on the second group until they found it in the docs
+    with caplog.at_level(logging.INFO):
+        rec = fit(tmp_path, Tiny(groups=2, ratio=0.1), [OneCycle(max_lr=0.5)])
+    assert_trace(np.asarray(rec.lr(1)), np.asarray(rec.lr(0)) * 0.1)  # the ratio kept at every step
+    assert 0.45 < max(rec.lr(0)) <= 0.5
+    said = [r.getMessage() for r in caplog.records if "keep their ratio" in r.getMessage()]
+    assert said == [
+        "OneCycle: max_lr=0.5 is the value of param group 0 of optimizer 0 (SGD), the one with the largest LR; the "
+        "other groups keep their ratio to it (group 0: 0.5, group 1: 0.05), where torch's schedulers give every "
+        "group 0.5. Give max_lr as a list for a value per group"
+    ]
+
+
+@pytest.mark.parametrize(
+    "callback, groups, ratio",
+    [
+        (OneCycle(max_lr=0.5), 1, 0.1),  # one group
+        (OneCycle(max_lr=0.5), 2, 1.0),  # groups at one LR: the number is every group's
+        (OneCycle(max_lr=[0.5, 0.05]), 2, 0.1),  # a list says each
+        (OneCycle(), 2, 0.1),  # no number given: each group peaks at its own LR
+        (OneCycle(max_lr=0.5), 2, 0.0),  # a frozen group is said of by its own line
+    ],
+    ids=lambda v: repr(v),
+)
+def test_no_ratio_line_where_the_number_is_what_each_group_gets(
+    tmp_path, caplog, callback, groups, ratio
+) -> None:
+    with caplog.at_level(logging.INFO):
+        fit(tmp_path, Tiny(groups=groups, ratio=ratio), [callback])
+    assert not [r for r in caplog.records if "keep their ratio" in r.getMessage()]
+
+
 class _LogsLoss(Tiny):
     def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
         loss = super().training_step(batch, batch_idx)
