@@ -27,6 +27,7 @@ from ._restored import (
     restored_state,
     taken_on,
 )
+from ._untraced import frame_callback, step_eagerly, untraced
 from .param_groups import SAFE_LR, momentum_key, raw_momentum, unusable_lr, zero_momentum, zero_momentum_name
 
 __all__ = ["ScheduleLR", "check_resume", "momentum_key"]
@@ -776,12 +777,16 @@ class ScheduleLR(LRScheduler):
                 label, advice = type(self.optimizer).__name__, KEEP_IN_RANGE[0].upper() + KEEP_IN_RANGE[1:]
             raise ValueError(lr_refused(owner, t, i, label, value, what, advice))
 
+    @untraced
     def step(self, epoch: int | None = None) -> None:
         """Advance one optimizer step, or jump to step ``epoch``.
 
         Args:
             epoch: if given, the step to jump to (exact, since the value is a pure function of the step).
         """
+        if frame_callback() is not None:  # run by torch.compile: stepped as in eager code (``_untraced``)
+            step_eagerly(self, epoch)
+            return
         # checked before anything changes: a refused epoch leaves the scheduler as it was
         if epoch is not None:
             epoch = check_step(epoch, "epoch")

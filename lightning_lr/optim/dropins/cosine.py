@@ -12,6 +12,7 @@ from torch.optim import Optimizer
 from ..._validate import non_negative
 from ...schedules import Constant, CosineDecay, CosineRestarts, Schedule
 from ...schedules._math import SCALAR
+from .._untraced import frame_callback, step_eagerly, untraced
 from ..schedule_lr import ScheduleLR, ScheduleSpec, check_optimizer, check_resume
 from ._args import base_lrs, item, one_element, torch_names, torch_refuses, whole
 from ._base import AbsoluteDropIn, DropIn
@@ -230,6 +231,7 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
         self.T_i = state_dict.get("T_i", self.T_i)
         self._grid = None
 
+    @untraced
     def step(self, epoch: float | None = None) -> None:
         """Advance one step, or go to ``epoch`` (fractional epochs allowed, as torch's); no warning.
 
@@ -237,6 +239,9 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
             epoch: where to go: ``T_cur`` and ``T_i`` become the position of ``epoch`` in the cycles
                 and ``last_epoch`` its whole part.
         """
+        if frame_callback() is not None:  # run by torch.compile: stepped as in eager code (``_untraced``)
+            step_eagerly(self, epoch)
+            return
         self._sync_groups()
         if self._follow_settings():
             self._grid = None
