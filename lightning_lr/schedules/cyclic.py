@@ -17,6 +17,7 @@ from .._validate import (
     integer,
     known_as,
     non_negative,
+    non_negative_int,
     one_of,
     positive,
     positive_int,
@@ -79,8 +80,9 @@ def cyclic_shape(
 class Cyclic(Schedule):
     """Cyclical learning rate between ``base_lr`` and ``max_lr`` (Smith 2017, torch's ``CyclicLR``).
 
-    A cycle rises for ``step_size`` steps and falls for ``step_size_down`` (default: the same). The
-    amplitude ``max_lr - base_lr`` is scaled per cycle or per step:
+    A cycle rises for ``step_size`` steps and falls for ``step_size_down`` (default: the same); with
+    ``step_size_down=0`` it is a sawtooth: it rises for ``step_size`` steps and the next cycle starts at
+    ``base_lr`` (torch's ``CyclicLR(step_size_down=0)``). The amplitude ``max_lr - base_lr`` is scaled per cycle or per step:
 
     - ``"triangular"``: constant amplitude;
     - ``"triangular2"``: the amplitude halves every cycle ("fixed decay");
@@ -96,7 +98,8 @@ class Cyclic(Schedule):
         base_lr: the low end of the cycle, >= 0 (a cycle may start from 0, as in torch).
         max_lr: the high end of the cycle, >= ``base_lr``.
         step_size: steps from ``base_lr`` up to ``max_lr``, a positive integer.
-        step_size_down: steps back down, a positive integer (default: ``step_size``).
+        step_size_down: steps back down, a non-negative integer (default: ``step_size``); 0 drops back to
+            ``base_lr`` at the end of the rise (a sawtooth).
         mode: ``"triangular"``, ``"triangular2"`` or ``"exp_range"``.
         gamma: the per-step factor of ``"exp_range"``, in (0, 1]; only with that mode.
         scale_fn: a custom amplitude scale instead of ``mode``; a named module-level function (or an
@@ -133,7 +136,7 @@ class Cyclic(Schedule):
             fail("base_lr", f"<= max_lr ({bound(self.max_lr)})", base_lr)
         self.step_size = positive_int("step_size", step_size)
         self.step_size_down = (
-            self.step_size if step_size_down is None else positive_int("step_size_down", step_size_down)
+            self.step_size if step_size_down is None else non_negative_int("step_size_down", step_size_down)
         )
         self.mode, self.gamma, self.scale_fn, self.scale_mode = cyclic_shape(
             mode, gamma, scale_fn, scale_mode
@@ -179,8 +182,9 @@ class Cyclic(Schedule):
         total, up, down = self.cycle_length, self.step_size, self.step_size_down
         done = t // total  # completed cycles
         pos = t - done * total  # steps into the current cycle, 0 <= pos < total
-        # pos / up on the way up (where it is <= 1 <= (total - pos) / down), (total - pos) / down after
-        factor = xp.minimum(pos / up, (total - pos) / down)
+        # pos / up on the way up (where it is <= 1 <= (total - pos) / down), (total - pos) / down after; a
+        # sawtooth (down == 0, torch's step_ratio of 1) has only the way up, pos < up
+        factor = pos / up if down == 0 else xp.minimum(pos / up, (total - pos) / down)
         return factor, self._scale(done + 1 if self.scale_mode == "cycle" else t, xp)
 
     def _eval(self, t: Any, xp: Any) -> Any:

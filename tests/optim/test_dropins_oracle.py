@@ -161,6 +161,10 @@ CYCLIC = {
     ),
     # review 122: torch reads the step sizes with float(), so a string of a number (a config's) is taken
     "strings": dict(step_size_up="100", step_size_down="6e1"),
+    # review 125: step_size_down=0 is torch's sawtooth (a rise, then the next cycle at base_lr); was refused
+    "sawtooth": dict(step_size_up=100, step_size_down=0),
+    "sawtooth-triangular2": dict(step_size_up=70, step_size_down=0, mode="triangular2"),
+    "sawtooth-exp_range": dict(step_size_up=90, step_size_down="0", mode="exp_range", gamma=0.9997),
 }
 
 
@@ -304,6 +308,30 @@ def test_continues_from_a_torch_scheduler_state_dict(name: str, kwargs: dict[str
     lr, mom = trace(sched, opt, 150, 400)
     assert_matches(lr, ref_lr[150:], name)
     assert_matches(mom, ref_mom[150:], name)
+
+
+def test_a_symmetric_cyclic_lr_continues_torchs_sawtooth_checkpoint() -> None:
+    """review 125: a checkpoint of torch's CyclicLR(step_size_down=0) (its step_ratio 1.0) is a sawtooth: loaded
+    into a drop-in built with other step sizes, it continues on torch's values (was refused at the load)."""
+    saw = dict(base_lr=0.01, max_lr=0.1, step_size_up=40, step_size_down=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        opt_t = make_optimizer("adam", "float")
+        ref_lr, ref_mom = trace(torch.optim.lr_scheduler.CyclicLR(opt_t, **saw), opt_t, 0, 200)
+        opt_t2 = make_optimizer("adam", "float")
+        sched_t2 = torch.optim.lr_scheduler.CyclicLR(opt_t2, **saw)
+        trace(sched_t2, opt_t2, 0, 51)
+        opt_state, torch_state = roundtrip(opt_t2.state_dict()), roundtrip(sched_t2.state_dict())
+    opt = make_optimizer("adam", "float")
+    sched = ours.CyclicLR(opt, base_lr=0.01, max_lr=0.1, step_size_up=40)
+    opt.load_state_dict(opt_state)
+    sched.load_state_dict(torch_state)
+    lr, mom = trace(sched, opt, 50, 200)
+    assert_matches(lr, ref_lr[50:], "CyclicLR lr")
+    assert_matches(mom, ref_mom[50:], "CyclicLR momentum")
+    assert lr[30, 0] == pytest.approx(0.01) and lr[29, 0] == pytest.approx(
+        0.01 + 0.09 * 39 / 40
+    )  # steps 80, 79
 
 
 def resumed_with_last_epoch(module: Any, name: str, kwargs: dict[str, Any], k: int, stop: int) -> Any:

@@ -110,7 +110,7 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         "CyclicLR",
         dict(base_lr=0.1, max_lr=0.3, step_size_down=-1),
         ValueError,
-        "step_size_down must be a positive integer, got -1",
+        "step_size_down must be a non-negative integer, got -1",
     ),
     (
         "CyclicLR",
@@ -287,7 +287,7 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         "CyclicLR",
         dict(base_lr=0.1, max_lr=0.3, step_size_down=-4.0),
         TypeError,
-        "step_size_down must be a positive integer, got -4.0",
+        "step_size_down must be a non-negative integer, got -4.0",
     ),
     (
         "MultiStepLR",
@@ -433,7 +433,7 @@ TORCH_CLASS_CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         "CyclicLR",
         dict(base_lr=0.01, max_lr=0.1, step_size_up=4, step_size_down="2.5"),
         TypeError,
-        "step_size_down must be a positive integer, or a string of one (torch reads it with float()), got '2.5'",
+        "step_size_down must be a non-negative integer, or a string of one (torch reads it with float()), got '2.5'",
     ),
     (
         "CyclicLR",

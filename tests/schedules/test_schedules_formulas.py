@@ -372,6 +372,20 @@ def test_cyclic_asymmetric_up_and_down() -> None:
     assert [s(t) for t in range(7)] == pytest.approx([1.0, 1.5, 2.0, 1.75, 1.5, 1.25, 1.0])
 
 
+def test_cyclic_without_a_way_down_is_a_sawtooth() -> None:
+    # review 125: torch's CyclicLR(step_size_down=0) rises for step_size steps and starts the next cycle at
+    # base_lr (was refused: "step_size_down must be a positive integer")
+    s = Cyclic(0.01, 0.1, step_size=5, step_size_down=0)
+    expected = [0.01, 0.028, 0.046, 0.064, 0.082] * 3
+    assert [s(t) for t in range(15)] == pytest.approx(expected, rel=1e-12)
+    assert s.values(15).tolist() == pytest.approx(expected, rel=1e-12)
+    assert s(5 * 10**9 + 4) == pytest.approx(0.082, rel=1e-12)
+    m = s.momentum(0.8, 0.9)
+    assert [m(t) for t in range(6)] == pytest.approx([0.9, 0.88, 0.86, 0.84, 0.82, 0.9], rel=1e-12)
+    halved = Cyclic(0.0, 1.0, step_size=2, step_size_down=0, mode="triangular2")
+    assert [halved(t) for t in range(6)] == pytest.approx([0.0, 0.5, 0.0, 0.25, 0.0, 0.125])
+
+
 def test_cyclic_momentum_is_inverse() -> None:
     lr = Cyclic(0.1, 1.0, step_size=4, mode="triangular2")
     m = lr.momentum(0.8, 0.9)

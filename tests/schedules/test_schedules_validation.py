@@ -154,7 +154,7 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         "cyclic-down-negative",
         lambda: Cyclic(0.1, 1.0, step_size_down=-2),
         ValueError,
-        "step_size_down must be a positive integer, got -2",
+        "step_size_down must be a non-negative integer, got -2",
     ),
     (
         "step-every-zero",

@@ -183,20 +183,22 @@ def unused_momentum(
 _MODES = ("triangular", "triangular2", "exp_range")
 
 
-def _size(name: str, value: Any) -> Any:
+def _size(name: str, value: Any, minimum: int = 1) -> Any:
     """``step_size_up`` or ``step_size_down`` as torch reads it, ``float(value)``: a string of a number
     (``'10'``, a config's or a command line's) as that number, whole (review 122: refused, where torch's
     ``CyclicLR`` takes it); the number is then checked as one given so. A string that is no number is a
-    ValueError naming the argument, as torch's ``float()`` raises one. Anything else as :func:`whole` gives it."""
+    ValueError naming the argument, as torch's ``float()`` raises one. Anything else as :func:`whole` gives it.
+    ``minimum``: 1 for ``step_size_up``, 0 for ``step_size_down`` (a sawtooth, as torch's)."""
     if isinstance(value, str):
-        allowed = "a positive integer, or a string of one (torch reads it with float())"
+        what = "a positive integer" if minimum == 1 else "a non-negative integer"
+        allowed = f"{what}, or a string of one (torch reads it with float())"
         try:
             number = float(value)
         except ValueError:
             fail(name, allowed, value)
         if not number.is_integer():  # as a float given so: a TypeError (fractional steps), quoting the string
             fail(name, allowed, value, TypeError)
-        if number <= 0:
+        if number < minimum:
             fail(name, allowed, value)
         return int(number)
     return None if value is None else whole(value)
@@ -264,6 +266,8 @@ class CyclicLR(AbsoluteDropIn, _CycleWriter):
         step_size_up: steps in the rising half of a cycle; a string of a whole number (``'10'``) too, as
             torch reads it with ``float()``.
         step_size_down: steps in the falling half (default: ``step_size_up``); a string as ``step_size_up``.
+            0 is torch's sawtooth: the LR rises for ``step_size_up`` steps and the next cycle starts at
+            ``base_lr``.
         mode: ``"triangular"``, ``"triangular2"`` (amplitude halves every cycle) or ``"exp_range"``
             (amplitude times ``gamma ** step``). Not used when ``scale_fn`` is given, as in torch, but checked
             all the same (one of the three, or None), and one other than the default is said to be unused (a
@@ -352,7 +356,7 @@ class CyclicLR(AbsoluteDropIn, _CycleWriter):
         self.optimizer = optimizer
         self._scale_fn_custom = scale_fn
         self._functions = [(scale_fn, "scale_fn")]  # its errors name the argument
-        up, down = _size("step_size_up", step_size_up), _size("step_size_down", step_size_down)
+        up, down = _size("step_size_up", step_size_up), _size("step_size_down", step_size_down, 0)
         lrs = self._cycles(base_lr, max_lr, up, down, mode, gamma, scale_mode)
         _warn_unused_shape(mode, gamma, scale_fn, scale_mode)
         # torch's public attributes
