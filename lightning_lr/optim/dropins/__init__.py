@@ -23,6 +23,10 @@ differs on purpose; each class's docstring says where, and ``docs/differences_fr
 all. Common to all of them: creating a scheduler with ``last_epoch=k`` applies the value at step
 ``k + 1``, as torch's closed-form schedulers (OneCycleLR, CyclicLR) do; torch's recursive ones keep the
 optimizer's LR for that first step and stay one step behind ``last_epoch`` from then on.
+
+The drop-ins are ``torch.optim.lr_scheduler.LRScheduler`` subclasses (through ``ScheduleLR``), not subclasses
+of torch's classes of the same name: ``isinstance(s, torch.optim.lr_scheduler.OneCycleLR)`` is False, so
+Lightning's warning for a ``OneCycleLR`` at ``interval: "epoch"`` is not given (docs/differences_from_torch.md).
 """
 
 from ._base import state_class
