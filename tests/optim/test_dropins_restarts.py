@@ -144,6 +144,37 @@ def test_whole_steps_are_the_closed_form_bit_for_bit() -> None:
         assert [g["lr"] for g in opt.param_groups] == [g["lr"] for g in ref_opt.param_groups]
 
 
+@pytest.mark.parametrize(
+    "huge", [2**62, 10**19, 10**400, 2.0**62, 1e19, 1e300, torch.tensor(2**62), torch.tensor(1e19)]
+)
+def test_an_epoch_past_2_62_is_refused_by_name_as_by_every_drop_in(huge: Any) -> None:
+    # review 125: step(10**19), step(1e19) and step(1e300) raised a bare OverflowError ("Python int too large
+    # to convert to C long"); the other drop-ins' step(epoch) refuses an epoch past 2**62 by name
+    opt = sgd()
+    sched = ours.CosineAnnealingWarmRestarts(opt, T_0=5, T_mult=2)
+    sched.step(7.5)
+    before = (sched.last_epoch, sched.T_cur, sched.T_i, [g["lr"] for g in opt.param_groups])
+    with pytest.raises(ValueError, match=r"^epoch must be a step below 2\*\*62, got "):
+        sched.step(huge)
+    assert (sched.last_epoch, sched.T_cur, sched.T_i, [g["lr"] for g in opt.param_groups]) == before
+
+
+@pytest.mark.parametrize("epoch", [2**62 - 1, torch.tensor(2**62 - 1)])
+def test_an_integer_epoch_is_taken_exactly(epoch: Any) -> None:
+    # review 125: the epoch went through a float, so step(2**62 - 1) set last_epoch to 2**62 (and T_cur to
+    # 2**62's place in the cycle: 4 where 2**62 - 1 is at 3, 2**62 - 1 = 5 * k + 3)
+    opt, at_3 = sgd(), sgd()
+    sched = ours.CosineAnnealingWarmRestarts(opt, T_0=5)
+    sched.step(epoch)
+    assert sched.last_epoch == 2**62 - 1 and type(sched.last_epoch) is int
+    assert (sched.T_cur, sched.T_i) == (3, 5)
+    ours.CosineAnnealingWarmRestarts(at_3, T_0=5).step(3)
+    assert [g["lr"] for g in opt.param_groups] == [g["lr"] for g in at_3.param_groups]
+    doubling = ours.CosineAnnealingWarmRestarts(sgd(), T_0=1, T_mult=2)
+    doubling.step(2**62 - 1)  # the cycles 1, 2, 4, ..., 2**61 end at 2**62 - 2: a restart at 2**62 - 1
+    assert (doubling.last_epoch, doubling.T_cur, doubling.T_i) == (2**62 - 1, 0, 2**62)
+
+
 def test_a_negative_epoch_is_refused() -> None:
     sched = ours.CosineAnnealingWarmRestarts(sgd(), T_0=5)
     with pytest.raises(ValueError, match="epoch must be >= 0, got -1"):

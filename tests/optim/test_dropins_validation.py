@@ -868,6 +868,25 @@ def test_a_tensor_epoch_is_its_step_and_a_huge_one_is_refused_by_name(name: str)
     assert b.last_epoch == 5
 
 
+@pytest.mark.parametrize(
+    "name", [n for n in REQUIRED if n not in ("CosineAnnealingWarmRestarts", "MultiplicativeLR")]
+)
+def test_an_epoch_just_below_2_62_is_taken_exactly(name: str) -> None:
+    # review 125: the bound was checked on float(epoch), which rounds 2**62 - 1 up to 2**62: it was refused as
+    # "epoch must be a step below 2**62, got 4611686018427387903". (MultiplicativeLR's jump multiplies the factor
+    # of every step up to it: not a step to jump to)
+    sched = getattr(ours, name)(sgd(), **REQUIRED[name])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sched.step(2**62 - 1)
+        assert sched.last_epoch == 2**62 - 1 and type(sched.last_epoch) is int
+        with pytest.raises(
+            ValueError, match=r"^epoch must be a step below 2\*\*62, got 4611686018427387904$"
+        ):
+            sched.step(2**62)
+    assert sched.last_epoch == 2**62 - 1
+
+
 def test_restarts_take_a_tensor_epoch_as_torch() -> None:
     # review 46: CosineAnnealingWarmRestarts' own step() refused every tensor epoch
     lrs = []

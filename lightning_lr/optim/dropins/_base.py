@@ -52,6 +52,7 @@ __all__ = [
     "EPOCH_DEPRECATION_WARNING",
     "AbsoluteDropIn",
     "DropIn",
+    "check_epoch_below_max",
     "restore_default",
     "state_class",
     "warn_order",
@@ -98,17 +99,27 @@ def warn_order(optimizer: Optimizer) -> None:
 _MAX_EPOCH = 2**62
 
 
+def check_epoch_below_max(epoch: Any) -> None:
+    """Refuse an ``epoch`` (a number, a one-element tensor's already read) at or past ``2**62`` with a
+    ValueError naming it (the schedules count steps in 64-bit integers; past that an OverflowError named
+    nothing). An integer is compared as itself (``2**62 - 1`` is below; as a float it rounds to ``2**62``),
+    a float as itself; inf and nan are left to the caller's check."""
+    if not isinstance(epoch, numbers.Real) or isinstance(epoch, bool):
+        return
+    if isinstance(epoch, numbers.Integral):
+        big = int(epoch) >= _MAX_EPOCH
+    else:
+        big = _MAX_EPOCH <= float(epoch) < math.inf
+    if big:
+        raise ValueError(f"epoch must be a step below 2**62, got {epoch!r}")
+
+
 def check_epoch(epoch: Any) -> int:
     """``step(epoch)``'s ``epoch``: an integer >= 0, or a float with a whole value (torch takes ``3.0``),
     or a one-element tensor of either; a fractional one is refused, since these schedules are functions of a
     whole step, and so is one past ``2**62`` (the schedules count steps in 64-bit integers)."""
     epoch = one_element(epoch, bools=False)
-    if (
-        isinstance(epoch, numbers.Real)
-        and not isinstance(epoch, bool)
-        and _MAX_EPOCH <= float(epoch) < math.inf
-    ):
-        raise ValueError(f"epoch must be a step below 2**62, got {epoch!r}")
+    check_epoch_below_max(epoch)
     if isinstance(epoch, numbers.Real) and not isinstance(epoch, (bool, numbers.Integral)):
         value = float(epoch)
         if math.isfinite(value) and value.is_integer() and value >= 0:

@@ -4,6 +4,7 @@ one schedule per param group."""
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
 
 import torch
@@ -15,7 +16,7 @@ from ...schedules._math import SCALAR
 from .._untraced import frame_callback, step_eagerly, untraced
 from ..schedule_lr import ScheduleLR, ScheduleSpec, check_optimizer, check_resume
 from ._args import base_lrs, item, one_element, torch_names, torch_refuses, whole
-from ._base import AbsoluteDropIn, DropIn
+from ._base import AbsoluteDropIn, DropIn, check_epoch_below_max
 
 __all__ = ["CosineAnnealingLR", "CosineAnnealingWarmRestarts"]
 
@@ -237,23 +238,35 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
 
         Args:
             epoch: where to go: ``T_cur`` and ``T_i`` become the position of ``epoch`` in the cycles
-                and ``last_epoch`` its whole part.
+                and ``last_epoch`` its whole part (an integer exactly); a number >= 0 below ``2**62``, as
+                every drop-in's ``step(epoch)`` (the steps are counted in 64-bit integers).
         """
         if frame_callback() is not None:  # run by torch.compile: stepped as in eager code (``_untraced``)
             step_eagerly(self, epoch)
             return
+        given = None if epoch is None else one_element(epoch, bools=False)  # torch takes a one-element tensor
+        if given is not None:  # checked before anything changes
+            # past 2**62 the steps overflow 64-bit integers (review 125: a bare OverflowError from 2**63 on);
+            # refused as every drop-in's step(epoch) refuses it
+            check_epoch_below_max(given)
+            non_negative("epoch", given)
         self._sync_groups()
         if self._follow_settings():
             self._grid = None
-        if epoch is None and self.last_epoch < 0:
-            epoch = 0
-        if epoch is None:
+        if given is None and self.last_epoch < 0:
+            given = 0
+        if given is None:
             t, cur, period = self.last_epoch + 1, self.T_cur + 1, self.T_i
             if cur >= period:
                 cur, period = cur % period, period * self.T_mult
             on_grid = self._grid == (self.last_epoch, self.T_cur, self.T_i)
+        elif isinstance(given, numbers.Integral):
+            # an integer as itself (review 125: through a float, step(2**62 - 1) set last_epoch to 2**62)
+            t = int(given)
+            cur, period = self._shape._cycle(t)[1:]
+            on_grid = True
         else:
-            e = non_negative("epoch", one_element(epoch, bools=False))  # torch takes a one-element tensor
+            e = float(given)
             t = math.floor(e)
             cur, period = self._shape._cycle(t)[1:]
             if e != t:
