@@ -7,6 +7,7 @@ torch version installed), then asserts ours.
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from typing import Any
 
@@ -320,6 +321,41 @@ def test_one_cycle_total_steps_with_epochs_or_steps_per_epoch_alone_says_it_is_u
         UserWarning, match=rf"^OneCycleLR: {name}={value} given with total_steps=10 is not used"
     ):
         assert ours.OneCycleLR(sgd(), **kwargs).total_steps == 10
+
+
+@pytest.mark.parametrize(
+    ("given", "error"),
+    [
+        (
+            dict(epochs="x", steps_per_epoch=3),
+            "epochs must be an integer >= 1 (or None: with total_steps given it is "
+            "not used, as in torch), got 'x'",
+        ),
+        (
+            dict(steps_per_epoch=-3),
+            "steps_per_epoch must be an integer >= 1 (or None: with total_steps given it is "
+            "not used, as in torch), got -3",
+        ),
+        (
+            dict(epochs=0.5),
+            "epochs must be an integer >= 1 (or None: with total_steps given it is not used, as in "
+            "torch), got 0.5",
+        ),
+        (dict(epochs=3, steps_per_epoch=0), "steps_per_epoch must be an integer >= 1"),
+    ],
+)
+def test_one_cycle_epochs_or_steps_per_epoch_that_are_no_count_are_refused_though_unused(
+    given: dict[str, Any], error: str
+) -> None:
+    # review 125: torch ignores them whatever they are when total_steps is given; ours warned that they were not used
+    # (or that 'x' * 3 disagreed with total_steps). No count is a mistake, refused as where they are used: a
+    # ValueError, torch's class there
+    kwargs = dict(max_lr=0.1, total_steps=10, **given)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert quiet_torch("OneCycleLR", sgd(), **kwargs).total_steps == 10
+    with pytest.raises(ValueError, match="^" + re.escape(error)):
+        ours.OneCycleLR(sgd(), **kwargs)
 
 
 @pytest.mark.parametrize(

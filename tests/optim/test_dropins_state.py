@@ -496,6 +496,82 @@ def test_a_state_of_another_number_of_groups_is_refused_and_the_scheduler_is_unc
     assert (dict(sched.__dict__), [dict(g) for g in opt.param_groups]) == before
 
 
+LR_LIST_CASES = {
+    "StepLR": dict(step_size=3),
+    "OneCycleLR": dict(max_lr=0.1, total_steps=20),
+    "CosineAnnealingWarmRestarts": dict(T_0=5),
+    "LambdaLR": dict(lr_lambda=halve_every_5),
+}
+
+
+@pytest.mark.parametrize("key", ["base_lrs", "_last_lr"])
+@pytest.mark.parametrize("bad", [["a", "b"], [0.1, None], 0.1])
+@pytest.mark.parametrize("name", list(LR_LIST_CASES))
+def test_a_state_whose_lrs_are_no_numbers_is_refused_naming_the_key(name: str, bad: Any, key: str) -> None:
+    # review 125: base_lrs or _last_lr ['a', 'b'] failed with a bare "could not convert string to float: 'a'"
+    opt = _groups(2)
+    sched = make(ours, name, opt, LR_LIST_CASES[name])
+    go(opt, sched, 2)
+    state = {**sched.state_dict(), key: bad}
+    before = (dict(sched.__dict__), [dict(g) for g in opt.param_groups])
+    with pytest.raises(
+        ValueError, match=rf"^state_dict\['{key}'\] must be a list of LRs .*, got {re.escape(repr(bad))}$"
+    ):
+        sched.load_state_dict(state)
+    assert (dict(sched.__dict__), [dict(g) for g in opt.param_groups]) == before
+
+
+@pytest.mark.parametrize("name", list(LR_LIST_CASES))
+def test_a_state_whose_last_lrs_lack_a_group_is_refused(name: str) -> None:
+    # review 125: a StepLR at LR 0.1 loaded a _last_lr of [0.5] without a word and stepped to [0.5, 0.01]
+    opt = _groups(2)
+    sched = make(ours, name, opt, LR_LIST_CASES[name])
+    go(opt, sched, 2)
+    state = {**sched.state_dict(), "_last_lr": [0.5]}
+    before = (dict(sched.__dict__), [dict(g) for g in opt.param_groups], sched.get_last_lr())
+    with pytest.raises(
+        ValueError,
+        match=rf"^{name}: the state's _last_lr holds the LRs of 1 param group \(\[0\.5\]\), its base_lrs 2 .*"
+        r"The scheduler is unchanged$",
+    ):
+        sched.load_state_dict(state)
+    assert (dict(sched.__dict__), [dict(g) for g in opt.param_groups], sched.get_last_lr()) == before
+    # a _last_lr with a group more (one added since the scheduler was built, as torch's state holds it) loads
+    sched.load_state_dict({**sched.state_dict(), "_last_lr": [*sched.get_last_lr(), 0.3]})
+
+
+@pytest.mark.parametrize(
+    ("edit", "named"),
+    [
+        (lambda s: {**s, "total_steps": 5}, "its total_steps differs from this scheduler's (20)"),
+        (
+            lambda s: {
+                **s,
+                "_schedule_phases": [
+                    *s["_schedule_phases"][:-1],
+                    {**s["_schedule_phases"][-1], "end_step": 4},
+                ],
+            },
+            "its _schedule_phases differ from this scheduler's (ending at step 19)",
+        ),
+    ],
+)
+def test_a_one_cycle_state_with_total_steps_and_phases_that_disagree_names_the_key_changed(
+    edit: Any, named: str
+) -> None:
+    # review 125: total_steps alone edited to 5 failed as "pct_start must be in [0, 1], got 1.2", an argument the
+    # state does not hold
+    opt = _groups(2)
+    sched = ours.OneCycleLR(opt, max_lr=0.1, total_steps=20)
+    before = (dict(sched.__dict__), [dict(g) for g in opt.param_groups])
+    with pytest.raises(
+        ValueError, match=r"^OneCycleLR: the state's total_steps \(\d+\) and _schedule_phases"
+    ) as info:
+        sched.load_state_dict(edit(sched.state_dict()))
+    assert named in str(info.value)
+    assert (dict(sched.__dict__), [dict(g) for g in opt.param_groups]) == before
+
+
 def test_a_state_whose_added_group_is_missing_loads_the_others_with_a_warning() -> None:
     # before: the warning said to add the group again, then the load failed in zip()
     opt = _groups(2)

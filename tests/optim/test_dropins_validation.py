@@ -378,12 +378,20 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
     ),
     ("LambdaLR", dict(lr_lambda=3), TypeError, "lr_lambda must be callable, got 3"),
     ("LambdaLR", dict(lr_lambda=[abs, 3]), TypeError, "lr_lambda[1] must be callable, got 3"),
+    # review 125: the count, not the functions' reprs
     (
         "LambdaLR",
         dict(lr_lambda=[abs]),
         ValueError,
-        "lr_lambda must be a single function or a list or tuple of 2 (one per param group), got "
-        "[<built-in function abs>]",
+        "lr_lambda must be a single function or a list or tuple of functions: expected 2 (one per param group), "
+        "got 1",
+    ),
+    (
+        "MultiplicativeLR",
+        dict(lr_lambda=(abs, abs, abs)),
+        ValueError,
+        "lr_lambda must be a single function or a list or tuple of functions: expected 2 (one per param group), "
+        "got 3",
     ),
     (
         "MultiplicativeLR",

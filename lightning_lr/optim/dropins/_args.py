@@ -166,6 +166,13 @@ def per_group(name: str, value: Any, n: int, what: str = "value") -> list[tuple[
     one = f"a single {what}" + (" (a number, or a one-element tensor or array)" if what == "value" else "")
     allowed = f"{one} or a list or tuple of {n} (one per param group)"
     if isinstance(value, (list, tuple)):
+        if len(value) != n and what != "value":
+            # the count, not the items: a function's repr says nothing (review 125: "got [<function <lambda> at
+            # 0x7f...>, ...]")
+            raise ValueError(
+                f"{name} must be a single {what} or a list or tuple of {what}s: expected {n} (one per param "
+                f"group), got {len(value)}"
+            )
         if len(value) != n:
             fail(name, allowed, value)
         return [(f"{name}[{i}]", item(f"{name}[{i}]", v)) for i, v in enumerate(value)]

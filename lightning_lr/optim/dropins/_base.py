@@ -660,6 +660,7 @@ class DropIn(ScheduleLR):
     def _load_state(self, state_dict: dict[str, Any]) -> None:
         last_epoch, step_count = check_position(state_dict)  # before anything changes
         self._check_class(state_dict)
+        self._check_state(state_dict)
         saved, added = state_dict.get("base_lrs"), self._added_from(state_dict)
         # the groups this scheduler was built for: the checkpoint's, and those it had adopted when the optimizer
         # is rebuilt with them. Checked before anything changes: a refused state leaves the scheduler as it was
@@ -673,6 +674,16 @@ class DropIn(ScheduleLR):
                 f"base_lrs: {[number(x) for x in saved]}), this one was built for {len(self.base_lrs)}: load the "
                 f"state of the same optimizer's scheduler (groups added during training, as BaseFinetuning "
                 f"adds them, are not counted here: add them again before loading). The scheduler is unchanged"
+            )
+        last = state_dict.get("_last_lr")
+        if isinstance(saved, (list, tuple)) and last is not None and len(last) < len(saved):
+            # (one LR for every group the scheduler was built for, from its constructor's step on; more for groups
+            # added since. Review 125: a StepLR at 0.1 loaded [0.5] and stepped to [0.5, 0.01], without a word)
+            raise ValueError(
+                f"{type(self).__name__}: the state's _last_lr holds the LRs of {counted(len(last), 'param group')} "
+                f"({[number(x) for x in last]}), its base_lrs {len(saved)} ({[number(x) for x in saved]}): a "
+                f"scheduler's _last_lr has one for every param group it was built for, from its first step on; load "
+                f"the state the scheduler wrote. The scheduler is unchanged"
             )
         # the LRs held at the build, for the load that follows it: after a step they are long gone (review 59:
         # a rewind six steps later wrote them back, 8x the step's LR). Judged before the groups the checkpoint
@@ -700,7 +711,6 @@ class DropIn(ScheduleLR):
         self.base_lrs = base_lrs
         self.last_epoch, self._step_count = last_epoch, step_count
         self._invalidate()  # the optimizer's state may have brought other initial_lr values
-        last = state_dict.get("_last_lr")
         if last is None:  # a checkpoint of an earlier version: the step alone
             self._apply(max(self.last_epoch, 0))
             self._load_position(state_dict)
@@ -776,6 +786,11 @@ class DropIn(ScheduleLR):
             f"Load the state of the same class ({name}, ours or torch's). The scheduler is unchanged"
         )
 
+    def _check_state(self, state_dict: dict[str, Any]) -> None:
+        """Refuse a state whose values cannot be a scheduler's (checked before anything changes): its
+        ``base_lrs`` and ``_last_lr`` must be lists of LRs; a subclass adds its own."""
+        _check_lrs(state_dict)
+
     def _load_position(self, state_dict: dict[str, Any]) -> None:
         """Restore position state beyond ``last_epoch`` (CosineAnnealingWarmRestarts' ``T_cur``)."""
 
@@ -819,6 +834,29 @@ class DropIn(ScheduleLR):
         """Set each group's LR (tensors in place)."""
         for g, x in zip(self.optimizer.param_groups, values, strict=True):
             pg.set_lr(g, x)
+
+
+def _is_lr(x: Any) -> bool:
+    """Whether ``x`` is an LR as a state holds it: a real number (numpy's too) or a one-element tensor."""
+    if isinstance(x, torch.Tensor):
+        return x.numel() == 1 and not x.is_complex() and x.dtype != torch.bool
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _check_lrs(state_dict: dict[str, Any]) -> None:
+    """Refuse a state whose ``base_lrs`` or ``_last_lr`` is not a list of LRs (numbers, one per param group) with a
+    ValueError naming the key and the value, before anything changes (review 125: ``['a', 'b']`` failed with a bare
+    "could not convert string to float: 'a'"). A ``_last_lr`` of None is an earlier version's state (the step
+    alone)."""
+    for key in ("base_lrs", "_last_lr"):
+        if key not in state_dict or (key == "_last_lr" and state_dict[key] is None):
+            continue
+        value = state_dict[key]
+        if not isinstance(value, (list, tuple)) or not all(_is_lr(x) for x in value):
+            raise ValueError(
+                f"state_dict[{key!r}] must be a list of LRs (numbers or one-element tensors, one per param group), "
+                f"got {value!r}"
+            )
 
 
 class AbsoluteDropIn(DropIn):

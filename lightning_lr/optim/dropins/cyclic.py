@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from torch.optim import Optimizer
 
-from ..._validate import _is_real, boolean, fail, one_of, positive_int, same
+from ..._validate import _is_real, boolean, fail, integer, one_of, positive_int, same
 from ...schedules import Cyclic, OneCycle, Schedule
 from ...schedules._math import SCALAR
 from ...schedules.cyclic import OneCycleMomentum
@@ -527,7 +527,9 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
         optimizer: the wrapped optimizer.
         max_lr: peak LR, one number or one per param group.
         total_steps: steps in the cycle; or give ``epochs`` and ``steps_per_epoch``. Given with both, it is
-            the one used, as in torch, with a warning if they disagree.
+            the one used, as in torch, with a warning if they disagree; given with either, that one is said to be
+            unused. Where torch ignores them, ``epochs`` and ``steps_per_epoch`` must still be None or a positive
+            integer (a ValueError naming the argument for ``'x'`` or ``-3``).
         epochs: with ``steps_per_epoch``, ``total_steps = epochs * steps_per_epoch``.
         steps_per_epoch: see ``epochs``.
         pct_start: fraction of the cycle spent increasing the LR, in [0, 1].
@@ -616,7 +618,16 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
             ("anneal_strategy", anneal_strategy, lambda v: v not in ["cos", "linear"]),
         )
         total: Any = total_steps
-        if total_steps is None:  # torch's other way to give the length
+        if total_steps is not None:
+            # torch ignores epochs and steps_per_epoch here, whatever they are ('x', -3); a value that is no count
+            # is a mistake all the same, refused as where it is used (review 125); a count is said to be unused
+            with torch_names({}, refused):
+                for name, value in (("epochs", epochs), ("steps_per_epoch", steps_per_epoch)):
+                    if value is not None:
+                        integer(
+                            name, value, 1, " (or None: with total_steps given it is not used, as in torch)"
+                        )
+        else:  # torch's other way to give the length
             if epochs is None or steps_per_epoch is None:
                 fail(
                     "total_steps",
@@ -666,6 +677,33 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
     def _settings(self) -> dict[str, Any]:
         keys = ["total_steps", "_schedule_phases", "_anneal_func_type", "cycle_momentum"]
         return {k: getattr(self, k) for k in keys + (["use_beta1"] if self.cycle_momentum else [])}
+
+    def _check_state(self, state_dict: dict[str, Any]) -> None:
+        """Also: the state's ``total_steps`` and ``_schedule_phases`` agree, as every OneCycleLR's do (its last phase
+        ends at ``total_steps - 1``). A state edited in one of them is refused naming the one that differs from this
+        scheduler's (review 125: ``total_steps`` alone set to 5 failed as "pct_start must be in [0, 1], got 1.2",
+        an argument the state does not hold)."""
+        super()._check_state(state_dict)
+        total: Any = state_dict.get("total_steps")
+        phases: Any = state_dict.get("_schedule_phases")
+        try:
+            end = phases[-1]["end_step"]
+            agree = bool(end == total - 1)
+        except (TypeError, KeyError, IndexError):
+            return  # (not a state of this form: its settings are checked where they are built)
+        if agree:
+            return
+        mine = self._schedule_phases[-1]["end_step"]
+        if not same(total, self.total_steps):
+            which = f"its total_steps differs from this scheduler's ({self.total_steps!r}) without its _schedule_phases"
+        else:
+            which = f"its _schedule_phases differ from this scheduler's (ending at step {mine!r}) without its total_steps"
+        raise ValueError(
+            f"OneCycleLR: the state's total_steps ({total!r}) and _schedule_phases (whose last phase ends at step "
+            f"{end!r}, where a cycle of {total!r} steps ends at {total - 1!r}) disagree, as no OneCycleLR's do: "
+            f"{which}. Load the state the scheduler wrote, or build the scheduler with the cycle wanted. The "
+            f"scheduler is unchanged"
+        )
 
     def _load_settings(self, state_dict: dict[str, Any], base_lrs: list[Any]) -> None:
         """torch keeps max_lr, initial_lr, min_lr and the momentums in the param groups (the optimizer's
