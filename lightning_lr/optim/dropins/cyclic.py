@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from torch.optim import Optimizer
 
-from ..._validate import _is_real, boolean, fail, integer, one_of, positive_int, same
+from ..._validate import _is_real, boolean, fail, one_of, positive_int, same
 from ...schedules import Cyclic, OneCycle, Schedule
 from ...schedules._math import SCALAR
 from ...schedules.cyclic import OneCycleMomentum
@@ -528,8 +528,8 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
         max_lr: peak LR, one number or one per param group.
         total_steps: steps in the cycle; or give ``epochs`` and ``steps_per_epoch``. Given with both, it is
             the one used, as in torch, with a warning if they disagree; given with either, that one is said to be
-            unused. Where torch ignores them, ``epochs`` and ``steps_per_epoch`` must still be None or a positive
-            integer (a ValueError naming the argument for ``'x'`` or ``-3``).
+            unused. Where torch ignores them, ``epochs`` and ``steps_per_epoch`` must still be None or an integer
+            (any: Lightning's ``max_epochs`` is -1 when only ``max_steps`` is set); ``'x'`` is a TypeError.
         epochs: with ``steps_per_epoch``, ``total_steps = epochs * steps_per_epoch``.
         steps_per_epoch: see ``epochs``.
         pct_start: fraction of the cycle spent increasing the LR, in [0, 1].
@@ -619,14 +619,17 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
         )
         total: Any = total_steps
         if total_steps is not None:
-            # torch ignores epochs and steps_per_epoch here, whatever they are ('x', -3); a value that is no count
-            # is a mistake all the same, refused as where it is used (review 125); a count is said to be unused
-            with torch_names({}, refused):
-                for name, value in (("epochs", epochs), ("steps_per_epoch", steps_per_epoch)):
-                    if value is not None:
-                        integer(
-                            name, value, 1, " (or None: with total_steps given it is not used, as in torch)"
-                        )
+            # torch ignores epochs and steps_per_epoch here, whatever they are; a value that is no integer ('x',
+            # 0.5) is a mistake all the same (review 125), but any integer is taken, said to be unused below, as
+            # torch's working code may pass one: Lightning's max_epochs is -1 when only max_steps is set
+            for name, value in (("epochs", epochs), ("steps_per_epoch", steps_per_epoch)):
+                if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Integral)):
+                    fail(
+                        name,
+                        "an integer or None (with total_steps given it is not used, as in torch, whatever its value)",
+                        value,
+                        TypeError,
+                    )
         else:  # torch's other way to give the length
             if epochs is None or steps_per_epoch is None:
                 fail(
