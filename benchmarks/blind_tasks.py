@@ -1,6 +1,6 @@
-"""The 22 blind tasks of ``range_test_blind.py``: three out-of-sample checks.
+"""The 30 blind tasks of ``range_test_blind.py``: four out-of-sample checks.
 
-All three sets were written by people who had not read the suggestion benchmark's tasks
+All four sets were written by people who had not read the suggestion benchmark's tasks
 (``benchmarks/quality/tasks.py``) or any of its results. They only judge: nothing is chosen on them.
 
 - Round 5 (6 tasks): a GRU on the adding problem with Adam, a tiny Transformer encoder counting tokens with
@@ -21,6 +21,17 @@ All three sets were written by people who had not read the suggestion benchmark'
   with plain SGD at batch 512, a dilated causal TCN forecasting a series with RMSprop-momentum. Written in
   this file (no port); the data are generated or scikit-learn's embedded sets; the data order's generator is
   seeded with 20000 + the seed.
+- Round 8 (8 tasks): written blind in a clone of the repo, as round 7 was, by another helper that had not read
+  the suggestion benchmark, its results or the tuner's code, with families and optimizers the first 22 lack
+  (budgets 300 to 800 steps, batch 32 to 1024): a decoder-only Transformer LM (causal mask, tied embedding)
+  on synthetic Markov text with copied spans with AdamW (betas 0.9/0.95, weight decay on the matrices only),
+  a message-passing net classifying random graphs by their generator with Adam + L2, a mixture density
+  network on Bishop's inverse problem (NLL, can go negative: its regret is the excess over the Bayes floor)
+  with Adam, a GRU encoder-decoder with attention sorting digit strings with Adafactor, a SimCLR-style
+  contrastive (NT-Xent) conv encoder on digits with SGD-momentum + weight decay, a BatchNorm MLP at batch
+  1024 with SGD Nesterov + weight decay, a matrix factorization with sparse embeddings with SparseAdam, a
+  bias-free MLP with Muon. Written in this file; the data are generated or scikit-learn's (embedded digits,
+  make_classification); the data order's generator is seeded with 30000 + the seed.
 
 Rounds 5 and 6 are ported as written (``/work/round5/tasks.py``, ``/work/round6/tasks.py``): the same data,
 networks (built in the same order from ``torch.manual_seed(seed)``, so the same initial weights), losses,
@@ -54,7 +65,7 @@ DATA_SEED = 1234
 @dataclass(frozen=True)
 class Task:
     name: str
-    #: 5, 6 or 7: the blind round the task was written in
+    #: 5 to 8: the blind round the task was written in
     round: int
     recipe: str
     #: the budget: optimizer steps of one training
@@ -64,7 +75,8 @@ class Task:
     build: Callable[[], nn.Module]
     loss: Callable[[nn.Module, Batch], torch.Tensor]
     data: Callable[[], tuple[Tensors, Tensors]]
-    #: added to the seed to seed the data order's generator (round 5: 0, round 6: 10000, round 7: 20000)
+    #: added to the seed to seed the data order's generator (round 5: 0, round 6: 10000, round 7: 20000,
+    #: round 8: 30000)
     loader_offset: int
     #: a known lower bound of the loss (a task whose loss can be negative); regrets are excesses over it
     floor: float | None = None
@@ -821,6 +833,403 @@ class TCN(nn.Module):
         return self.head(h[:, :, -1]).squeeze(-1)
 
 
+# === round 8 ==========================================================================================
+# Written blind in a clone of the repo by a helper that had not read the suggestion benchmark, its results
+# or the tuner's code. Families and optimizers the first 22 lack: a causal decoder-only LM, a message-passing
+# net, a mixture density network, a seq2seq with attention, a contrastive model, batch 1024, sparse
+# embeddings, Adafactor, SparseAdam and Muon. Each task's data are generated or embedded (fixed data seed
+# below); the data order's generator is seeded with 30000 + the seed.
+
+#: round 8's data seed
+DATA_SEED_8 = 8008
+
+
+# 1. decoder-only Transformer LM (causal mask, tied embedding) on synthetic token text, AdamW ----------------
+LM_VOCAB, LM_CTX = 48, 32
+
+
+def data_tokens() -> tuple[Tensors, Tensors]:
+    """Token text from a sparse Markov chain (each token has 6 possible successors, Dirichlet(0.5)
+    probabilities), where half the windows repeat an earlier span of 6 to 12 tokens (copying it needs the
+    attention)."""
+    rng = np.random.default_rng(DATA_SEED_8)
+    v = LM_VOCAB
+    succ = rng.integers(0, v, (v, 6))
+    probs = rng.dirichlet(np.full(6, 0.5), v)
+    n_train, n_val = 4096, 512
+    seqs = np.zeros((n_train + n_val, LM_CTX + 1), dtype=np.int64)
+    for i in range(len(seqs)):
+        s = [int(rng.integers(0, v))]
+        while len(s) < LM_CTX + 1:
+            s.append(int(succ[s[-1], rng.choice(6, p=probs[s[-1]])]))
+        if rng.random() < 0.5:  # copy an earlier span further on
+            k = int(rng.integers(6, 13))
+            src = int(rng.integers(0, LM_CTX + 1 - 2 * k))
+            dst = int(rng.integers(src + k, LM_CTX + 2 - k))
+            s[dst : dst + k] = s[src : src + k]
+        seqs[i] = s[: LM_CTX + 1]
+    tr, va = seqs[:n_train], seqs[n_train:]
+    return _long(tr[:, :-1], tr[:, 1:]), _long(va[:, :-1], va[:, 1:])
+
+
+class TinyGPT(nn.Module):
+    """Token + learned position embeddings, 2 pre-LN causal blocks (d 48, 4 heads, GELU MLP 192), a final
+    LayerNorm and a head tied to the token embedding."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        d = 48
+        self.tok = nn.Embedding(LM_VOCAB, d)
+        self.pos = nn.Embedding(LM_CTX, d)
+        layer = nn.TransformerEncoderLayer(
+            d,
+            nhead=4,
+            dim_feedforward=4 * d,
+            dropout=0.0,
+            activation="gelu",
+            batch_first=True,
+            norm_first=True,
+        )
+        self.blocks = nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
+        self.norm = nn.LayerNorm(d)
+        self.head = nn.Linear(d, LM_VOCAB, bias=False)
+        self.head.weight = self.tok.weight
+        nn.init.normal_(self.tok.weight, std=0.02)
+        nn.init.normal_(self.pos.weight, std=0.02)
+        self.register_buffer("mask", nn.Transformer.generate_square_subsequent_mask(LM_CTX), persistent=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.tok(x) + self.pos(torch.arange(x.shape[1]))
+        h = self.blocks(h, mask=self.mask, is_causal=True)
+        return self.head(self.norm(h))
+
+
+def loss_token_lm(model: nn.Module, batch: Batch) -> torch.Tensor:
+    x, y = batch
+    return F.cross_entropy(model(x).reshape(-1, LM_VOCAB), y.reshape(-1))
+
+
+# 2. message-passing net (GraphSAGE-style mean aggregation) classifying random graphs by generator, Adam ----
+GRAPH_NODES = 16
+
+
+def _random_graph(rng: np.random.Generator, kind: int) -> np.ndarray:
+    """An undirected graph of GRAPH_NODES nodes from one of three generators of about the same mean degree
+    (3 to 5): Erdos-Renyi, a 2-block stochastic block model, a random geometric graph."""
+    n = GRAPH_NODES
+    scale = rng.uniform(0.75, 1.3)  # the density varies, so the degree alone does not tell the class
+    if kind == 0:
+        p = np.full((n, n), 0.25 * scale)
+    elif kind == 1:
+        block = np.arange(n) < n // 2
+        p = np.where(block[:, None] == block[None, :], 0.42, 0.08) * scale
+    else:
+        pts = rng.random((n, 2))
+        dist = np.linalg.norm(pts[:, None] - pts[None, :], axis=-1)
+        p = (dist < 0.33 * np.sqrt(scale)).astype(float)
+    a = np.triu(rng.random((n, n)) < p, 1)
+    a = a | a.T
+    perm = rng.permutation(n)  # no node order gives the class away
+    return a[perm][:, perm].astype(np.float32)
+
+
+def data_graphs() -> tuple[Tensors, Tensors]:
+    rng = np.random.default_rng(DATA_SEED_8)
+    n = 3000 + 600
+    y = rng.integers(0, 3, n)
+    adj = np.stack([_random_graph(rng, int(k)) for k in y])
+    tr, va = slice(0, 3000), slice(3000, n)
+    return _float_long(adj[tr], y[tr]), _float_long(adj[va], y[va])
+
+
+class MPNN(nn.Module):
+    """Node features (1, degree / 4); 3 layers h <- ReLU(W_self h + W_nbr mean of the neighbours' h), hidden
+    64; readout mean and max over the nodes, MLP 128-64-3."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        d = 64
+        self.inp = nn.Linear(2, d)
+        self.self_lins = nn.ModuleList(nn.Linear(d, d) for _ in range(3))
+        self.nbr_lins = nn.ModuleList(nn.Linear(d, d, bias=False) for _ in range(3))
+        self.head = nn.Sequential(nn.Linear(2 * d, d), nn.ReLU(), nn.Linear(d, 3))
+
+    def forward(self, adj: torch.Tensor) -> torch.Tensor:
+        deg = adj.sum(-1, keepdim=True)
+        h = F.relu(self.inp(torch.cat([torch.ones_like(deg), deg / 4], -1)))
+        for lin_self, lin_nbr in zip(self.self_lins, self.nbr_lins, strict=True):
+            h = F.relu(lin_self(h) + lin_nbr(adj @ h / deg.clamp(min=1)))
+        return self.head(torch.cat([h.mean(1), h.amax(1)], -1))
+
+
+# 3. mixture density network on Bishop's inverse problem (multimodal target), Adam -------------------------
+MDN_K = 5
+MDN_NOISE = 0.05
+
+
+def _mdn_data(n: int = 4096 + 1024, seed: int = DATA_SEED_8) -> tuple[np.ndarray, np.ndarray]:
+    """y uniform on [0, 1], x = y + 0.3 sin(2 pi y) + N(0, 0.05^2): y given x has up to three modes."""
+    rng = np.random.default_rng(seed)
+    y = rng.random(n)
+    x = y + 0.3 * np.sin(2 * np.pi * y) + MDN_NOISE * rng.standard_normal(n)
+    return x, y
+
+
+def data_mdn() -> tuple[Tensors, Tensors]:
+    x, y = _mdn_data()
+    return _t(x[:4096, None], y[:4096]), _t(x[4096:, None], y[4096:])
+
+
+def _mdn_floor() -> float:
+    """The Bayes NLL of the training sample: -log p(y | x) under the true model, p(y | x) by quadrature over
+    y' in [0, 1] (the loss goes below 0: the regret is the excess over this floor)."""
+    x, y = _mdn_data()
+    x, y = x[:4096], y[:4096]
+    grid_y = np.linspace(0, 1, 20001)
+
+    def log_lik(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        z = (xs - ys - 0.3 * np.sin(2 * np.pi * ys)) / MDN_NOISE
+        return -0.5 * z**2 - np.log(MDN_NOISE * np.sqrt(2 * np.pi))
+
+    nll = []
+    for i in range(0, len(x), 256):
+        xs = x[i : i + 256, None]
+        lik = np.exp(log_lik(xs, grid_y[None, :]))
+        evidence = np.trapezoid(lik, grid_y, axis=1)
+        nll.append(np.log(evidence) - log_lik(x[i : i + 256], y[i : i + 256]))
+    return float(np.concatenate(nll).mean())
+
+
+class MDN(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Linear(1, 64), nn.Tanh(), nn.Linear(64, 64), nn.Tanh(), nn.Linear(64, 3 * MDN_K)
+        )
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        logit, mu, log_sigma = self.net(x).chunk(3, -1)
+        return logit, mu, log_sigma
+
+
+def loss_mdn(model: nn.Module, batch: Batch) -> torch.Tensor:
+    """The mixture's NLL per sample (nats)."""
+    x, y = batch
+    logit, mu, log_sigma = model(x)
+    z = (y[:, None] - mu) / log_sigma.exp()
+    log_comp = -0.5 * z**2 - log_sigma - 0.5 * math.log(2 * math.pi)
+    return -torch.logsumexp(F.log_softmax(logit, -1) + log_comp, -1).mean()
+
+
+# 4. GRU encoder-decoder with Luong attention sorting digit strings (teacher forcing), Adafactor -----------
+SORT_LEN, SORT_BOS = 10, 10
+
+
+def data_sort() -> tuple[Tensors, Tensors]:
+    rng = np.random.default_rng(DATA_SEED_8)
+    src = rng.integers(0, 10, (8000 + 1000, SORT_LEN))
+    tgt = np.sort(src, 1)
+    dec_in = np.concatenate([np.full((len(src), 1), SORT_BOS), tgt[:, :-1]], 1)
+    tr, va = slice(0, 8000), slice(8000, None)
+    return (
+        _t(src[tr], dec_in[tr], tgt[tr], dtypes=[torch.long] * 3),
+        _t(src[va], dec_in[va], tgt[va], dtypes=[torch.long] * 3),
+    )
+
+
+class Seq2SeqAttn(nn.Module):
+    """Embeddings 32, GRU encoder 64, GRU decoder 64 started from the encoder's last state; "general"
+    attention of each decoder output over the encoder outputs, tanh(W [out; context]) to the 10 digits."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.src_emb = nn.Embedding(10, 32)
+        self.tgt_emb = nn.Embedding(11, 32)
+        self.enc = nn.GRU(32, 64, batch_first=True)
+        self.dec = nn.GRU(32, 64, batch_first=True)
+        self.attn = nn.Linear(64, 64, bias=False)
+        self.comb = nn.Linear(128, 64)
+        self.out = nn.Linear(64, 10)
+
+    def forward(self, src: torch.Tensor, dec_in: torch.Tensor) -> torch.Tensor:
+        enc_out, h = self.enc(self.src_emb(src))
+        dec_out, _ = self.dec(self.tgt_emb(dec_in), h)
+        weights = torch.softmax(dec_out @ self.attn(enc_out).transpose(1, 2), -1)
+        ctx = weights @ enc_out
+        return self.out(torch.tanh(self.comb(torch.cat([dec_out, ctx], -1))))
+
+
+def loss_seq2seq(model: nn.Module, batch: Batch) -> torch.Tensor:
+    src, dec_in, tgt = batch
+    return F.cross_entropy(model(src, dec_in).reshape(-1, 10), tgt.reshape(-1))
+
+
+# 5. contrastive (SimCLR-style NT-Xent / InfoNCE) embedding of digits, SGD momentum + weight decay -----------
+def data_digits8_img() -> tuple[Tensors, Tensors]:
+    xtr, xva, _, _ = _digits_split()  # round 7's split; the labels are not used
+    return _t(xtr.reshape(-1, 1, 8, 8)), _t(xva.reshape(-1, 1, 8, 8))
+
+
+def _augment(x: torch.Tensor) -> torch.Tensor:
+    """A random shift of up to 1 pixel each way (zero fill), 10% of the pixels dropped, Gaussian noise 0.1."""
+    b = x.shape[0]
+    padded = F.pad(x, (1, 1, 1, 1))
+    dy, dx = torch.randint(0, 3, (2, b))
+    rows = (dy[:, None] + torch.arange(8)[None, :])[:, :, None].expand(b, 8, 8)
+    cols = (dx[:, None] + torch.arange(8)[None, :])[:, None, :].expand(b, 8, 8)
+    shifted = padded[torch.arange(b)[:, None, None], 0, rows, cols].unsqueeze(1)
+    keep = (torch.rand_like(shifted) > 0.1).float()
+    return shifted * keep + 0.1 * torch.randn_like(shifted)
+
+
+class ContrastiveNet(nn.Module):
+    """Conv encoder (16 and 32 channels, BatchNorm, the second strided, global average pool) and a projection
+    head 32-64-32 with BatchNorm on its hidden layer, as in SimCLR."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.enc = nn.Sequential(
+            nn.Conv2d(1, 16, 3, padding=1, bias=False),
+            nn.BatchNorm2d(16),
+            nn.ReLU(),
+            nn.Conv2d(16, 32, 3, stride=2, padding=1, bias=False),
+            nn.BatchNorm2d(32),
+            nn.ReLU(),
+            nn.AdaptiveAvgPool2d(1),
+            nn.Flatten(),
+        )
+        self.proj = nn.Sequential(nn.Linear(32, 64), nn.BatchNorm1d(64), nn.ReLU(), nn.Linear(64, 32))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.proj(self.enc(x))
+
+
+def loss_infonce(model: nn.Module, batch: Batch) -> torch.Tensor:
+    """NT-Xent at temperature 0.2 over the 2B views of a batch of B images (each view's positive: the other
+    view of its image; the augmentations draw from torch's global generator)."""
+    (x,) = batch
+    b = x.shape[0]
+    z = F.normalize(model(torch.cat([_augment(x), _augment(x)])), dim=-1)
+    sim = z @ z.T / 0.2
+    sim = sim.masked_fill(torch.eye(2 * b, dtype=torch.bool), float("-inf"))
+    target = torch.cat([torch.arange(b, 2 * b), torch.arange(b)])
+    return F.cross_entropy(sim, target)
+
+
+# 6. tabular MLP with BatchNorm at batch 1024, SGD Nesterov + weight decay -----------------------------------
+def data_tabular8() -> tuple[Tensors, Tensors]:
+    from sklearn import datasets
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    x, y = datasets.make_classification(
+        n_samples=50_000,
+        n_features=40,
+        n_informative=20,
+        n_redundant=8,
+        n_classes=6,
+        n_clusters_per_class=3,
+        class_sep=1.0,
+        flip_y=0.02,
+        random_state=DATA_SEED_8,
+    )
+    xtr, xva, ytr, yva = train_test_split(x, y, test_size=5000, random_state=DATA_SEED_8)
+    sc = StandardScaler().fit(xtr)
+    return _float_long(sc.transform(xtr), ytr), _float_long(sc.transform(xva), yva)
+
+
+def build_tabular8() -> nn.Module:
+    return nn.Sequential(
+        nn.Linear(40, 128),
+        nn.BatchNorm1d(128),
+        nn.ReLU(),
+        nn.Linear(128, 128),
+        nn.BatchNorm1d(128),
+        nn.ReLU(),
+        nn.Linear(128, 6),
+    )
+
+
+# 7. matrix factorization with sparse embeddings on synthetic ratings, SparseAdam --------------------------
+MF_USERS, MF_ITEMS = 3000, 1500
+
+
+def data_ratings() -> tuple[Tensors, Tensors]:
+    """1-5 star ratings from a rank-6 taste model with user and item biases and noise, rounded; items drawn
+    by a Zipf-like popularity. The training mean is subtracted (the model has no global bias)."""
+    rng = np.random.default_rng(DATA_SEED_8)
+    n = 120_000 + 10_000
+    u_f = rng.standard_normal((MF_USERS, 6)) * 0.45
+    i_f = rng.standard_normal((MF_ITEMS, 6)) * 0.45
+    u_b = rng.standard_normal(MF_USERS) * 0.4
+    i_b = rng.standard_normal(MF_ITEMS) * 0.5
+    pop = 1.0 / np.arange(1, MF_ITEMS + 1) ** 0.8
+    users = rng.integers(0, MF_USERS, n)
+    items = rng.permutation(MF_ITEMS)[rng.choice(MF_ITEMS, n, p=pop / pop.sum())]
+    r = 3.5 + u_b[users] + i_b[items] + (u_f[users] * i_f[items]).sum(1) + 0.6 * rng.standard_normal(n)
+    r = np.clip(np.round(r), 1, 5)
+    r = r - r[:120_000].mean()
+    ui = np.stack([users, items], 1)
+    return (
+        _t(ui[:120_000], r[:120_000], dtypes=[torch.long, torch.float32]),
+        _t(ui[120_000:], r[120_000:], dtypes=[torch.long, torch.float32]),
+    )
+
+
+class SparseMF(nn.Module):
+    """Biased matrix factorization, dimension 32, every parameter a sparse embedding (init N(0, 0.1^2))."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.user = nn.Embedding(MF_USERS, 32, sparse=True)
+        self.item = nn.Embedding(MF_ITEMS, 32, sparse=True)
+        self.user_bias = nn.Embedding(MF_USERS, 1, sparse=True)
+        self.item_bias = nn.Embedding(MF_ITEMS, 1, sparse=True)
+        for emb in (self.user, self.item):
+            nn.init.normal_(emb.weight, std=0.1)
+        for emb in (self.user_bias, self.item_bias):
+            nn.init.zeros_(emb.weight)
+
+    def forward(self, ui: torch.Tensor) -> torch.Tensor:
+        u, i = ui[:, 0], ui[:, 1]
+        dot = (self.user(u) * self.item(i)).sum(-1)
+        return dot + self.user_bias(u).squeeze(-1) + self.item_bias(i).squeeze(-1)
+
+
+# 8. bias-free MLP (every parameter a matrix) on a tabular set, Muon --------------------------------------
+def data_tabular8_muon() -> tuple[Tensors, Tensors]:
+    from sklearn import datasets
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    x, y = datasets.make_classification(
+        n_samples=24_000,
+        n_features=30,
+        n_informative=15,
+        n_redundant=5,
+        n_classes=8,
+        n_clusters_per_class=2,
+        class_sep=1.2,
+        flip_y=0.01,
+        random_state=DATA_SEED_8 + 1,
+    )
+    xtr, xva, ytr, yva = train_test_split(x, y, test_size=4000, random_state=DATA_SEED_8)
+    sc = StandardScaler().fit(xtr)
+    return _float_long(sc.transform(xtr), ytr), _float_long(sc.transform(xva), yva)
+
+
+def build_muon_mlp() -> nn.Module:
+    return nn.Sequential(
+        nn.Linear(30, 128, bias=False),
+        nn.ReLU(),
+        nn.Linear(128, 128, bias=False),
+        nn.ReLU(),
+        nn.Linear(128, 128, bias=False),
+        nn.ReLU(),
+        nn.Linear(128, 8, bias=False),
+    )
+
+
 # === the tasks ========================================================================================
 
 _ce = _xy_loss(F.cross_entropy)
@@ -901,6 +1310,37 @@ def _sgd_l2(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
 
 def _rmsprop_m(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
     return torch.optim.RMSprop(p, lr=lr, momentum=0.9)
+
+
+def _adamw_gpt(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    """AdamW as a GPT is trained: betas (0.9, 0.95), weight decay 0.1 on the matrices and embeddings only
+    (the parameters of 2 or more dimensions), none on the biases and LayerNorm gains."""
+    params = list(p)
+    decay = [q for q in params if q.dim() >= 2]
+    no_decay = [q for q in params if q.dim() < 2]
+    groups = [{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}]
+    return torch.optim.AdamW(groups, lr=lr, betas=(0.9, 0.95))
+
+
+def _adam_wd(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return torch.optim.Adam(p, lr=lr, weight_decay=5e-4)
+
+
+def _adafactor(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return torch.optim.Adafactor(p, lr=lr)
+
+
+def _nesterov_wd(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return torch.optim.SGD(p, lr=lr, momentum=0.9, nesterov=True, weight_decay=1e-4)
+
+
+def _sparse_adam(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return torch.optim.SparseAdam(list(p), lr=lr)
+
+
+def _muon(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    # torch's defaults: momentum 0.95 (Nesterov), decoupled weight decay 0.1, the LR scaled by the matrix shape
+    return torch.optim.Muon(p, lr=lr)
 
 
 TASKS: tuple[Task, ...] = (
@@ -1178,6 +1618,113 @@ TASKS: tuple[Task, ...] = (
         _mse,
         data_series,
         20_000,
+    ),
+    # round 8 (written blind in a clone, budgets 400 to 1000 steps)
+    Task(
+        "gpt_causal_adamw",
+        8,
+        "decoder-only Transformer LM: 2 pre-LN causal blocks (d 48, 4 heads, GELU), tied embedding, sparse "
+        "Markov token text with copied spans, 32-token windows, CE; AdamW betas (0.9, 0.95) wd 0.1 on matrices, "
+        "batch 32 (no grad clipping: the Task has none)",
+        400,
+        32,
+        _adamw_gpt,
+        TinyGPT,
+        loss_token_lm,
+        data_tokens,
+        30_000,
+    ),
+    Task(
+        "mpnn_graphs_adam",
+        8,
+        "message-passing net (3 mean-aggregation layers, 64, mean+max readout), 16-node random graphs from 3 "
+        "generators of similar density, CE; Adam wd 5e-4, batch 64",
+        500,
+        64,
+        _adam_wd,
+        MPNN,
+        _ce,
+        data_graphs,
+        30_000,
+    ),
+    Task(
+        "mdn_inverse_adam",
+        8,
+        "mixture density network MLP 1-64-64 tanh -> 5 Gaussians, Bishop's inverse sine problem (multimodal), "
+        "NLL (can go negative); Adam, batch 128",
+        800,
+        128,
+        _adam,
+        MDN,
+        loss_mdn,
+        data_mdn,
+        30_000,
+        floor=_mdn_floor(),
+    ),
+    Task(
+        "seq2seq_sort_adafactor",
+        8,
+        "GRU encoder-decoder (64) with general attention, sorting 10-digit strings, teacher forcing, CE; "
+        "Adafactor, batch 64",
+        500,
+        64,
+        _adafactor,
+        Seq2SeqAttn,
+        loss_seq2seq,
+        data_sort,
+        30_000,
+    ),
+    Task(
+        "infonce_digits_sgdm",
+        8,
+        "contrastive conv encoder (16/32 ch, BN) + projection 32-64-32 (BN), digits with shift/dropout/noise views, NT-Xent "
+        "(InfoNCE) at temperature 0.2; SGD m=0.9 wd 5e-4, batch 128",
+        400,
+        128,
+        _sgd_m_wd,
+        ContrastiveNet,
+        loss_infonce,
+        data_digits8_img,
+        30_000,
+    ),
+    Task(
+        "tabular_bn_nesterov_b1024",
+        8,
+        "MLP 40-128-128-6 with BatchNorm, make_classification 45k rows, 6 classes, CE; SGD Nesterov m=0.9 "
+        "wd 1e-4, batch 1024",
+        300,
+        1024,
+        _nesterov_wd,
+        build_tabular8,
+        _ce,
+        data_tabular8,
+        30_000,
+    ),
+    Task(
+        "mf_sparse_adam",
+        8,
+        "biased matrix factorization (dim 32, sparse embeddings), 120k synthetic 1-5 star ratings, 3000 users "
+        "x 1500 items, MSE; SparseAdam, batch 512",
+        800,
+        512,
+        _sparse_adam,
+        SparseMF,
+        _mse,
+        data_ratings,
+        30_000,
+    ),
+    Task(
+        "muon_mlp",
+        8,
+        "bias-free MLP 30-128-128-128-8 (every parameter a matrix), make_classification 20k rows, 8 classes, "
+        "CE; Muon (torch's defaults), batch 256",
+        500,
+        256,
+        _muon,
+        build_muon_mlp,
+        _ce,
+        data_tabular8_muon,
+        30_000,
     ),
 )
 
