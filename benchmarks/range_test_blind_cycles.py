@@ -1,8 +1,10 @@
-"""The range test's 1cycle peak and cyclic bounds on the 22 blind tasks: out of sample, judged only.
+"""The range test's 1cycle peak and cyclic bounds on the blind tasks: out of sample, judged only.
 
 ``range_test_blind.py`` judges the constant-LR answer (``suggestion()``) on the blind tasks
 (``benchmarks/blind_tasks.py``); this script judges the two schedule answers of the same range tests,
 ``one_cycle_max_lr()`` and ``cyclic_bounds()``, against a grid of 1cycle trainings. Nothing is chosen on it.
+Its dump (``benchmarks/results/blind_cycles.json``) holds the 22 tasks of rounds 5 to 7; round 8's 8 are not
+in it yet (``--resume`` adds them).
 
 - ground truth: torch's ``OneCycleLR`` with max_lr 10^(k/3) from 1e-5 up, over the task's budget T
   (``total_steps=T``, torch's defaults otherwise, the momentum cycled where the optimizer has one: as
@@ -20,7 +22,8 @@
 - ``cyclic_bounds()``: the ratio of its max_lr to the grid-best 1cycle max_lr (no training: the suggestion
   benchmark judges the cyclic top against the 1cycle grid too).
 
-    python benchmarks/range_test_blind_cycles.py --dump benchmarks/results/blind_cycles.json   # all 22
+    python benchmarks/range_test_blind_cycles.py --dump benchmarks/results/blind_cycles.json   # all 30
+    python benchmarks/range_test_blind_cycles.py --resume F --dump F                          # add the tasks F lacks
     python benchmarks/range_test_blind_cycles.py --from benchmarks/results/blind_cycles.json   # seconds
     python benchmarks/range_test_blind_cycles.py --tasks huber_heavytail --seeds 1             # a smoke run
 """
