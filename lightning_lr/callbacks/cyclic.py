@@ -273,7 +273,8 @@ class Cyclic(ScheduleCallback):
             their ratio to it. A list gives one value per group (None leaves a group alone).
         step_size: half a cycle (the rise): an int (optimizer steps), :class:`Epochs` or
             :class:`Fraction`. Smith suggests 2 to 10 epochs.
-        step_size_down: the fall, if different from ``step_size``.
+        step_size_down: the fall, if different from ``step_size``; 0 is a sawtooth (each cycle starts again
+            from ``base_lr``), as torch's ``CyclicLR(step_size_down=0)``.
         mode: ``"triangular"`` (constant amplitude), ``"triangular2"`` (halved every cycle) or
             ``"exp_range"`` (multiplied by ``gamma ** step``).
         gamma: the per-step factor of ``"exp_range"``, in (0, 1].
@@ -330,7 +331,9 @@ class Cyclic(ScheduleCallback):
             self.max_lr = lr_spec("max_lr", max_lr)
             self.step_size = check_duration("step_size", step_size)
             self.step_size_down = (
-                None if step_size_down is None else check_duration("step_size_down", step_size_down)
+                None
+                if step_size_down is None
+                else check_duration("step_size_down", step_size_down, minimum=0)
             )
             self.cycle_momentum = V.optional(V.boolean, "cycle_momentum", cycle_momentum)
             if (
@@ -364,7 +367,7 @@ class Cyclic(ScheduleCallback):
     def durations(self) -> dict[str, tuple[Any, int]]:
         out: dict[str, tuple[Any, int]] = {"step_size": (self.step_size, 1)}
         if self.step_size_down is not None:
-            out["step_size_down"] = (self.step_size_down, 1)
+            out["step_size_down"] = (self.step_size_down, 0)  # 0: a sawtooth, as torch's CyclicLR
         return out
 
     def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:

@@ -87,6 +87,20 @@ def test_a_cyclic_may_start_from_zero_as_its_schedule_and_torchs(tmp_path) -> No
         Cyclic(base_lr=-0.1)
 
 
+@pytest.mark.parametrize("down", [0, Epochs(0)])
+def test_a_cyclic_without_a_way_down_is_a_sawtooth_as_torchs(tmp_path, down: Any) -> None:
+    # the CyclicLR drop-in and schedules.Cyclic take step_size_down=0 (torch's sawtooth); the callback refused it
+    rec = fit(
+        tmp_path,
+        Tiny(optim=sgd_nesterov),
+        [Cyclic(base_lr=0.01, max_lr=0.2, step_size=4, step_size_down=down)],
+    )
+    expected = S.Cyclic(0.01, 0.2, step_size=4, step_size_down=0)
+    assert_trace(rec.lr(), expected.values(N))
+    assert rec.lr()[:6] == pytest.approx([0.01, 0.0575, 0.105, 0.1525, 0.01, 0.0575])
+    assert_trace(rec.momentum(), expected.momentum(0.85, 0.95).values(N))
+
+
 @pytest.mark.parametrize("preset", ["one_cycle", "cyclic"])
 def test_momentum_bounds_per_param_group_as_torchs_lists(tmp_path, preset) -> None:
     # review 57: the callbacks refused the per-group lists torch's OneCycleLR and CyclicLR (and our drop-ins)
