@@ -13,7 +13,8 @@ Two parts, and an eager step pays for one C call (a few hundredths of a microsec
   dynamo does not inline it into a graph but calls it between graphs;
 - there, dynamo's frame callback is still set (it would compile the frames the step calls), which
   :func:`frame_callback` tells; the step then goes through :func:`step_eagerly`, which dynamo runs with its
-  callback off, so the step runs as in eager code, once. In eager code the callback is None.
+  callback off, so the step runs as in eager code, once. In eager code the callback is None, and in dynamo's
+  "run only" mode False (:data:`EAGER`): nothing new is compiled there, so the step runs in place.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any, TypeVar
 
 import torch
 
-__all__ = ["frame_callback", "step_eagerly", "untraced"]
+__all__ = ["EAGER", "frame_callback", "step_eagerly", "untraced"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,6 +39,10 @@ frame_callback: Callable[[], Any] = getattr(
 )
 if _disable is None:
     frame_callback = lambda: None  # noqa: E731
+#: the callbacks under which no frame is compiled: None (eager code) and False (dynamo's "run only" mode, which
+#: runs compiled code but compiles nothing new: ``set_stance("eager_on_recompile")`` sets it, also inside
+#: :func:`step_eagerly`, so a step under it runs in place; review 126: rerouted again, it recursed)
+EAGER = (None, False)
 
 
 def untraced(step: F) -> F:
@@ -53,5 +58,6 @@ def _step(scheduler: Any, epoch: Any) -> None:
     scheduler.step() if epoch is None else scheduler.step(epoch)
 
 
-#: ``scheduler.step(epoch)`` outside any graph, with dynamo's callback off (so :func:`frame_callback` is None in it)
+#: ``scheduler.step(epoch)`` outside any graph, with dynamo's callback off (so :func:`frame_callback` is in
+#: :data:`EAGER` in it)
 step_eagerly = _step if _disable is None else _disable(_step)

@@ -27,7 +27,7 @@ from ._restored import (
     restored_state,
     taken_on,
 )
-from ._untraced import frame_callback, step_eagerly, untraced
+from ._untraced import EAGER, frame_callback, step_eagerly, untraced
 from .param_groups import SAFE_LR, momentum_key, raw_momentum, unusable_lr, zero_momentum, zero_momentum_name
 
 __all__ = ["ScheduleLR", "check_resume", "momentum_key"]
@@ -784,7 +784,7 @@ class ScheduleLR(LRScheduler):
         Args:
             epoch: if given, the step to jump to (exact, since the value is a pure function of the step).
         """
-        if frame_callback() is not None:  # run by torch.compile: stepped as in eager code (``_untraced``)
+        if frame_callback() not in EAGER:  # run by torch.compile: stepped as in eager code (``_untraced``)
             step_eagerly(self, epoch)
             return
         # checked before anything changes: a refused epoch leaves the scheduler as it was

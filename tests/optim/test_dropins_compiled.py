@@ -99,3 +99,21 @@ def test_schedule_lr_with_a_momentum_schedule_steps_outside_the_graph() -> None:
     assert float(opt.param_groups[0]["lr"]) == pytest.approx(S.CosineDecay(0.01, total=10)(4))
     assert opt.param_groups[0]["betas"][0] == pytest.approx(S.CosineDecay(0.95, total=10, final=0.85)(4))
     opt.step()
+
+
+@pytest.mark.skipif(
+    not hasattr(torch.compiler, "set_stance"), reason="torch.compiler.set_stance is torch >= 2.6"
+)
+@pytest.mark.parametrize("stance", ["eager_on_recompile", "force_eager"])
+@pytest.mark.parametrize("case", ["OneCycleLR-adam", "CosineAnnealingWarmRestarts-adam", "StepLR-sgd"])
+def test_a_compiled_step_under_a_stance_runs_as_torchs(case: str, stance: str) -> None:
+    # review 126: under "eager_on_recompile" dynamo's frame callback is False ("run only") also where the step is
+    # rerouted to run eagerly, so it was rerouted again, until a RecursionError
+    torch.compiler.set_stance(stance)
+    try:
+        ours, group, _ = _run(case, ours=True)
+        theirs, torch_group, _ = _run(case, ours=False)
+    finally:
+        torch.compiler.set_stance("default")
+    assert ours == pytest.approx(theirs, rel=1e-6)
+    assert group.get("capturable") == torch_group.get("capturable")

@@ -44,7 +44,7 @@ from ..._validate import counted, same
 from ...schedules._base import check_step, subclasses
 from .. import param_groups as pg
 from .._restored import copied, give_back, give_back_held, number, put
-from .._untraced import frame_callback, step_eagerly, untraced
+from .._untraced import EAGER, frame_callback, step_eagerly, untraced
 from ..schedule_lr import BLOCK, ScheduleLR, ScheduleSpec, check_optimizer, check_position
 from ._args import in_torch_names, one_element
 
@@ -364,7 +364,7 @@ class DropIn(ScheduleLR):
                 the current LR by ``lr_lambda(epoch)`` once; here it jumps to the product of the factors
                 for steps 1 to ``epoch`` (docs/differences_from_torch.md).
         """
-        if frame_callback() is not None:  # run by torch.compile: stepped as in eager code (``_untraced``)
+        if frame_callback() not in EAGER:  # run by torch.compile: stepped as in eager code (``_untraced``)
             step_eagerly(self, epoch)
             return
         count = self._step_count

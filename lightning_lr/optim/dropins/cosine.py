@@ -13,7 +13,7 @@ from torch.optim import Optimizer
 from ..._validate import non_negative
 from ...schedules import Constant, CosineDecay, CosineRestarts, Schedule
 from ...schedules._math import SCALAR
-from .._untraced import frame_callback, step_eagerly, untraced
+from .._untraced import EAGER, frame_callback, step_eagerly, untraced
 from ..schedule_lr import ScheduleLR, ScheduleSpec, check_optimizer, check_resume
 from ._args import base_lrs, item, one_element, torch_names, torch_refuses, whole
 from ._base import AbsoluteDropIn, DropIn, check_epoch_below_max
@@ -241,7 +241,7 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
                 and ``last_epoch`` its whole part (an integer exactly); a number >= 0 below ``2**62``, as
                 every drop-in's ``step(epoch)`` (the steps are counted in 64-bit integers).
         """
-        if frame_callback() is not None:  # run by torch.compile: stepped as in eager code (``_untraced``)
+        if frame_callback() not in EAGER:  # run by torch.compile: stepped as in eager code (``_untraced``)
             step_eagerly(self, epoch)
             return
         given = None if epoch is None else one_element(epoch, bools=False)  # torch takes a one-element tensor
