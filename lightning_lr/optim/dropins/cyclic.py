@@ -528,8 +528,8 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
         max_lr: peak LR, one number or one per param group.
         total_steps: steps in the cycle; or give ``epochs`` and ``steps_per_epoch``. Given with both, it is
             the one used, as in torch, with a warning if they disagree; given with either, that one is said to be
-            unused. Where torch ignores them, ``epochs`` and ``steps_per_epoch`` must still be None or an integer
-            (any: Lightning's ``max_epochs`` is -1 when only ``max_steps`` is set); ``'x'`` is a TypeError.
+            unused, whatever it is, as torch ignores it there (``len(loader) / accum``, Lightning's
+            ``max_epochs=-1``, an untyped ``'10'``: torch's working code runs).
         epochs: with ``steps_per_epoch``, ``total_steps = epochs * steps_per_epoch``.
         steps_per_epoch: see ``epochs``.
         pct_start: fraction of the cycle spent increasing the LR, in [0, 1].
@@ -618,19 +618,7 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
             ("anneal_strategy", anneal_strategy, lambda v: v not in ["cos", "linear"]),
         )
         total: Any = total_steps
-        if total_steps is not None:
-            # torch ignores epochs and steps_per_epoch here, whatever they are; a value that is no integer ('x',
-            # 0.5) is a mistake all the same (review 125), but any integer is taken, said to be unused below, as
-            # torch's working code may pass one: Lightning's max_epochs is -1 when only max_steps is set
-            for name, value in (("epochs", epochs), ("steps_per_epoch", steps_per_epoch)):
-                if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Integral)):
-                    fail(
-                        name,
-                        "an integer or None (with total_steps given it is not used, as in torch, whatever its value)",
-                        value,
-                        TypeError,
-                    )
-        else:  # torch's other way to give the length
+        if total_steps is None:  # torch's other way to give the length; given beside it, they are not used
             if epochs is None or steps_per_epoch is None:
                 fail(
                     "total_steps",
