@@ -295,9 +295,11 @@ class ScheduleCallback(RunPlanning, Callback):
     def _tell_ratios(
         self, arg: str, spec: Any, info: OptimizerInfo, lrs: Sequence[float], frozen: Sequence[int]
     ) -> None:
-        """Say once a fit, when one number ``spec`` was given for param groups at different LRs, which group it is
-        the value of and what the others get: torch's schedulers (``OneCycleLR(max_lr=0.1)``) give every
-        group the number itself, so a user who moved from them would read the groups' LRs as a mistake."""
+        """Say once (per optimizer, in a Trainer's fits, as the other info lines), when one number ``spec`` leads
+        param groups at different LRs, which group it is the value of and what the others get: torch's
+        ``OneCycleLR(max_lr=0.1)`` and ``CyclicLR`` give every group the number itself, so a user who moved from
+        them would read the groups' LRs as a mistake. Other LR arguments given as one number (``base_lr``)
+        keep the ratios too."""
         if not isinstance(spec, float) or spec == 0 or f"ratio-{info.index}" in self._warned:
             return
         live = [i for i, b in enumerate(info.base_lrs) if i not in frozen]
@@ -306,10 +308,17 @@ class ScheduleCallback(RunPlanning, Callback):
         self._warned.add(f"ratio-{info.index}")
         top = max(live, key=lambda i: info.base_lrs[i])
         each = ", ".join(f"group {i}: {lrs[i]:.4g}" for i in live)
+        filled = getattr(self, arg, None) is None  # the value an LR range test filled in
+        torch_does = (
+            f", where torch's OneCycleLR and CyclicLR give every group {arg}"
+            if arg == "max_lr" and not filled
+            else ""
+        )
         rank_zero_info(
-            f"{self.name}: {arg}={spec:g} is the value of param group {top} of {info.label}, the one with the "
-            f"largest LR; the other groups keep their ratio to it ({each}), where torch's schedulers give every "
-            f"group {spec:g}. Give {arg} as a list for a value per group"
+            f"{self.name}: {arg}={spec:g}{', from the LR range test,' if filled else ''} is the value of param "
+            f"group {top} of {info.label}, the one with the largest LR; the other groups keep their ratio to it "
+            f"({each}){torch_does}, and so does any other LR argument given as one number. Give {arg} as a list "
+            f"for a value per group"
         )
 
     def check_left_alone(self, leads: Sequence[float | None], lead: str, **others: LRSpec) -> None:

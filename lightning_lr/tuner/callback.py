@@ -294,7 +294,7 @@ class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
             outlier batch's spike that the loss comes back from), or None. As for
             :meth:`~lightning_lr.Tuner.lr_range_test`.
         val_loss: record the validation loss on ``val_batches`` fixed batches at each LR (Smith's mode; the
-            same optimizer steps, about ``1 + val_batches / 3`` times the wall time).
+            same optimizer steps, at least ``1 + val_batches / 3`` times the wall time).
         val_batches: how many validation batches, >= 1 (with ``val_loss=True`` only: otherwise an error);
             fewer when the Trainer's ``limit_val_batches`` leaves fewer. Of each validation dataloader: with
             several, the loss is the mean of their means, and ``validation_step`` gets each one's

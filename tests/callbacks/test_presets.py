@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import torch
 
+from lightning_lr import LRRangeTest
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import (
     CosineDecay,
@@ -486,9 +487,34 @@ def test_one_number_for_groups_at_different_lrs_says_what_each_group_gets(tmp_pa
     said = [r.getMessage() for r in caplog.records if "keep their ratio" in r.getMessage()]
     assert said == [
         "OneCycle: max_lr=0.5 is the value of param group 0 of optimizer 0 (SGD), the one with the largest LR; the "
-        "other groups keep their ratio to it (group 0: 0.5, group 1: 0.05), where torch's schedulers give every "
-        "group 0.5. Give max_lr as a list for a value per group"
+        "other groups keep their ratio to it (group 0: 0.5, group 1: 0.05), where torch's OneCycleLR and CyclicLR "
+        "give every group max_lr, and so does any other LR argument given as one number. Give max_lr as a list for "
+        "a value per group"
     ]
+
+
+def test_the_ratio_line_names_torch_only_for_a_peak_given_and_says_a_range_test_filled_it(
+    tmp_path, caplog
+) -> None:
+    # review 126: CosineDecay(initial=...) was compared with torch's schedulers, which take no initial LR, and a
+    # value the range test filled was said as if given
+    with caplog.at_level(logging.INFO):
+        fit(tmp_path, Tiny(groups=2, ratio=0.1), [CosineDecay(initial=0.05)])
+    (said,) = [r.getMessage() for r in caplog.records if "keep their ratio" in r.getMessage()]
+    assert said.startswith("CosineDecay: initial=0.05 is the value of param group 0") and "torch" not in said
+    caplog.clear()
+    torch.manual_seed(0)
+    test = LRRangeTest(num_steps=20, confirm=False)
+    with caplog.at_level(logging.INFO):
+        fit(tmp_path / "tested", Tiny(groups=2, ratio=0.1), [test, OneCycle()])
+    assert test.result is not None
+    peak = test.result.one_cycle_max_lr()
+    assert peak is not None
+    (said,) = [r.getMessage() for r in caplog.records if "keep their ratio" in r.getMessage()]
+    assert said.startswith(
+        f"OneCycle: max_lr={peak:g}, from the LR range test, is the value of param group 0"
+    )
+    assert "torch" not in said
 
 
 @pytest.mark.parametrize(
