@@ -42,7 +42,7 @@ if _disable is None:
 #: the callbacks under which no frame is compiled: None (eager code) and False (dynamo's "run only" mode, which
 #: runs compiled code but compiles nothing new: ``set_stance("eager_on_recompile")`` sets it, also inside
 #: :func:`step_eagerly`, so a step under it runs in place; review 126: rerouted again, it recursed)
-EAGER = (None, False)
+EAGER: list[Any] = [None, False]
 
 
 def untraced(step: F) -> F:
@@ -55,6 +55,12 @@ def untraced(step: F) -> F:
 
 
 def _step(scheduler: Any, epoch: Any) -> None:
+    callback = frame_callback()
+    if callback not in EAGER:
+        # a callback this module does not know (a torch to come) is still set where dynamo is off: steps under
+        # it run in place from now on, as before this module, rather than being rerouted again and again
+        # (review 126: a RecursionError)
+        EAGER.append(callback)
     scheduler.step() if epoch is None else scheduler.step(epoch)
 
 

@@ -117,3 +117,25 @@ def test_a_compiled_step_under_a_stance_runs_as_torchs(case: str, stance: str) -
         torch.compiler.set_stance("default")
     assert ours == pytest.approx(theirs, rel=1e-6)
     assert group.get("capturable") == torch_group.get("capturable")
+
+
+def test_a_callback_still_set_where_dynamo_is_off_is_stepped_in_place_not_rerouted_again(monkeypatch) -> None:
+    # review 126: a dynamo mode whose callback was not None where the step was rerouted to run eagerly recursed
+    # until a RecursionError; a callback this module does not know (a torch to come) must not do so either
+    from lightning_lr.optim import _untraced
+    from lightning_lr.optim.dropins import _base
+
+    unknown = object()
+    monkeypatch.setattr(_base, "frame_callback", lambda: unknown)
+    monkeypatch.setattr(_untraced, "frame_callback", lambda: unknown)
+    monkeypatch.setattr(_base, "step_eagerly", _untraced._step)  # as if torch's disable left it set
+    opt = torch.optim.SGD(torch.nn.Linear(2, 1).parameters(), lr=0.1)
+    sched = O.StepLR(opt, step_size=1, gamma=0.5)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (no optimizer step before the scheduler's)
+            sched.step()
+            sched.step()
+        assert sched.get_last_lr() == [0.025]  # each step taken once
+    finally:
+        _untraced.EAGER.remove(unknown)

@@ -40,7 +40,7 @@ from torch.optim import Optimizer
 from torch.optim import lr_scheduler as L
 from torch.optim.lr_scheduler import EPOCH_DEPRECATION_WARNING
 
-from ..._validate import counted, same
+from ..._validate import counted, is_number, same
 from ...schedules._base import check_step, subclasses
 from .. import param_groups as pg
 from .._restored import copied, give_back, give_back_held, number, put
@@ -836,13 +836,6 @@ class DropIn(ScheduleLR):
             pg.set_lr(g, x)
 
 
-def _is_lr(x: Any) -> bool:
-    """Whether ``x`` is an LR as a state holds it: a real number (numpy's too) or a one-element tensor."""
-    if isinstance(x, torch.Tensor):
-        return x.numel() == 1 and not x.is_complex() and x.dtype != torch.bool
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
-
-
 def _check_lrs(state_dict: dict[str, Any]) -> None:
     """Refuse a state whose ``base_lrs`` or ``_last_lr`` is not a list of LRs (numbers, one per param group) with a
     ValueError naming the key and the value, before anything changes (review 125: ``['a', 'b']`` failed with a bare
@@ -852,7 +845,7 @@ def _check_lrs(state_dict: dict[str, Any]) -> None:
         if key not in state_dict or (key == "_last_lr" and state_dict[key] is None):
             continue
         value = state_dict[key]
-        if not isinstance(value, (list, tuple)) or not all(_is_lr(x) for x in value):
+        if not isinstance(value, (list, tuple)) or not all(is_number(x) for x in value):
             raise ValueError(
                 f"state_dict[{key!r}] must be a list of LRs (numbers or one-element tensors, one per param group), "
                 f"got {value!r}"
