@@ -3,8 +3,8 @@
 ``range_test_blind.py`` judges the constant-LR answer (``suggestion()``) on the blind tasks
 (``benchmarks/blind_tasks.py``); this script judges the two schedule answers of the same range tests,
 ``one_cycle_max_lr()`` and ``cyclic_bounds()``, against a grid of 1cycle trainings. Nothing is chosen on it.
-Its dump (``benchmarks/results/blind_cycles.json``) holds the 22 tasks of rounds 5 to 7; round 8's 8 are not
-in it yet (``--resume`` adds them).
+Its dump (``benchmarks/results/blind_cycles.json``) holds all 30 tasks: rounds 5 to 7's 22 from one ``--dump``,
+round 8's 8 added by ``--resume``.
 
 - ground truth: torch's ``OneCycleLR`` with max_lr 10^(k/3) from 1e-5 up, over the task's budget T
   (``total_steps=T``, torch's defaults otherwise, the momentum cycled where the optimizer has one: as
@@ -17,8 +17,8 @@ in it yet (``--resume`` adds them).
   sweep seeds 100, 101, 102, run exactly as ``range_test_blind.py`` runs it; from each result
   ``suggestion()``, ``one_cycle_max_lr()`` and ``cyclic_bounds()`` (ratio 4) at their defaults.
 - ``one_cycle_max_lr()``: its ratio to the grid-best 1cycle max_lr, and its regret: the mean final loss of the
-  1cycle trained at it on the grid seeds over the grid-best's (gauss_nll: the excesses over its Bayes floor,
-  as ``range_test_blind.py`` scores it).
+  1cycle trained at it on the grid seeds over the grid-best's (gauss_nll and mdn_inverse_adam: the excesses
+  over their Bayes floors, as ``range_test_blind.py`` scores them).
 - ``cyclic_bounds()``: the ratio of its max_lr to the grid-best 1cycle max_lr (no training: the suggestion
   benchmark judges the cyclic top against the 1cycle grid too).
 
