@@ -183,3 +183,44 @@ def test_the_blind_cycles_benchmark_rescores_a_dump_without_training(tmp_path, c
         "| round 7 (1) | cyclic_bounds max_lr | 1 | 1 | 1 | 0 | 0 | - | - |",
     ]:
         assert line in out
+
+
+def test_the_choice_replay_rules_choose_what_they_say() -> None:
+    """benchmarks/range_test_choice.py: each replayed rule on hand-made candidates (anchor 0.1, half a decade
+    apart), and the lattice point an answer needs read, trained nowhere, as an interpolation between the grid's
+    points."""
+    import math
+
+    import range_test_choice as choice
+    from quality.store import Store
+
+    from lightning_lr.tuner._confirm import Candidate, Confirmation
+
+    def cand(lr: float, score: float) -> Candidate:
+        return Candidate(lr, tuple([score] * 80), score)
+
+    # the best (0.1) sits right below a cliff (0.316 scores 3x worse); 0.0316 is nearly as good
+    lrs, scores = (0.01, 0.0316, 0.1, 0.316), (2.0, 1.05, 1.0, 3.0)
+    conf = Confirmation(tuple(cand(lr, s) for lr, s in zip(lrs, scores, strict=True)), 80, 0.1, 2.5, 2)
+    task = choice.TASKS[0]
+    assert choice.vertex(conf, task) == conf.lr and conf.lr < 0.1  # the steep side pulls the vertex down
+    assert choice.winner(conf, task) == 0.1
+    assert choice.never_up(conf, task) == conf.lr
+    assert choice.cap_at_anchor(Confirmation(conf.candidates, 80, 0.05, 2.5, 2), task) == 0.05
+    assert choice.safety_margin(conf, task) == 0.0316  # max(1.05, 1.0) beats max(1.0, 3.0)
+    assert math.isclose(choice.shift(0.25)(conf, task), conf.lr * (task.steps / 80) ** -0.25)
+    # noise-free losses: only equal scores are alike, so the tie spans 0.0316..0.1 when they are equal
+    tied = Confirmation(
+        tuple(cand(lr, s) for lr, s in zip(lrs, (2.0, 1.0, 1.0, 3.0), strict=True)), 80, 0.1, 2.5, 1
+    )
+    assert math.isclose(choice.tied_centre(tied, task), math.sqrt(0.0316 * 0.1))
+
+    store = Store(offline=True)
+    for k, loss in ((-12, 0.4), (-8, 0.1)):  # a grid of two points, 4 seeds each
+        for s in range(4):
+            store.trainings[f"{task.name}|constant|{k}|{s}"] = [loss, loss, 2.0, 1.0, 100.0]
+    losses = choice.Losses(store, {}, train_missing=False)
+    losses.grids[task.name] = Grid(train={-12: 0.4, -8: 0.1})
+    assert losses.at(task, 10 ** (-8 / 12)) == (0.1, False)
+    got, approx = losses.at(task, 10 ** (-10 / 12))  # halfway between them in log LR: the geometric mean
+    assert approx and math.isclose(got, 0.2)
