@@ -183,7 +183,7 @@ def run_range_test(
                 results[i] = dataclasses.replace(second[i], first_try=tried[answer_index(tried, configured)])
     finally:
         L.set_callbacks(trainer, callbacks)
-        batches.close()
+        batches.release()
         snapshot.restore()
     if isinstance(options, LROptions) and options.method is not None:  # it answers with what is applied
         results = [

@@ -1,7 +1,10 @@
 """The range test's data: training batches on device, cycling as epochs would, and the fixed validation batches.
 
 The sweep iterates its own copies of the trainer's loaders (a persistent-worker loader's shared iterator is
-never advanced), so the fit loop's data fetcher and its position in the epoch are untouched.
+never advanced), so the fit loop's data fetcher and its position in the epoch are untouched. Every sweep and
+candidate starts the loaders over (:meth:`Batches.close`), so that they see the same batches; a loader that
+does not start over (a stream that goes on where it was) is noticed at the first batch after a restart, and
+its batches are then kept and replayed (:class:`Batches`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import lightning.pytorch as pl
 import torch
 from lightning.pytorch.utilities.combined_loader import CombinedLoader
 from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
+from lightning_utilities.core.apply_func import apply_to_collection
 from torch.utils.data import DataLoader
 
 from .. import _lightning_compat as L
@@ -84,7 +88,17 @@ def held_generators(holders: Sequence[Any]) -> list[torch.Generator]:
 class Batches:
     """Training batches for the sweep, on device, cycling through the training data as epochs would
     (``limit_train_batches`` respected), and how many make one optimizer step (``accumulate``: read when the
-    callbacks are still on the trainer, a ``GradientAccumulationScheduler`` among them)."""
+    callbacks are still on the trainer, a ``GradientAccumulationScheduler`` among them).
+
+    After :meth:`close` the batches start over, so every sweep and candidate sees the same ones (the candidates'
+    comparison is paired by step). A loader that does not start over when iterated again (an
+    ``IterableDataset`` whose ``__iter__`` goes on with one stream, review 127: each candidate trained on other
+    data, silently) shows at the first batch after a restart, which differs from the first batch drawn. From
+    then on the batches drawn are kept (as the loader gave them, before the transfer to the device, in host
+    memory) and every later restart replays them, drawing more from the stream only past their end; so the
+    candidates, and the sweeps of other weight decays, see the same batches as each other, though not those of
+    the first sweep. :meth:`release` drops them.
+    """
 
     def __init__(self, trainer: pl.Trainer) -> None:
         self.trainer = trainer
@@ -107,11 +121,44 @@ class Batches:
         #: after its last: a sweep records those it let through as an outlier's (``_early_stop``), and the
         #: candidates pass over those of the sweep they confirm
         self.outliers: dict[int, int] = {}
+        #: the first batch drawn (a copy, as the loader gave it): a restart that draws another one does not start over
+        self._first: Any = None
+        self._checked = False
+        #: the batches drawn since the loader showed it does not start over, with their places in their epochs:
+        #: what every later restart replays (None while the loader starts over)
+        self.kept: list[tuple[Any, int]] | None = None
 
     def generators(self) -> list[torch.Generator]:
         return [g for dl in self.combined.flattened for g in _generators(dl)]
 
     def next(self) -> tuple[Any, int]:
+        if self.kept is not None and self.position < len(self.kept):
+            raw, index = self.kept[self.position]
+            self.position += 1
+            self.in_epoch = index + 1
+            return L.to_device(self.trainer, _copy(raw)), index  # (a step that changes its batch leaves it)
+        raw, index = self._draw()
+        if self.position == 1 and not self._checked:
+            if self._first is None:
+                self._first = _copy(raw)
+            else:
+                self._checked = True
+                if not _same(self._first, raw):
+                    self.kept = []
+                    rank_zero_info(
+                        "the range test's training data did not start over when iterated again (its first batch "
+                        "differed: a stream that goes on where it was, such as an IterableDataset whose __iter__ "
+                        "returns one shared iterator, or random augmentation that the restored RNG states do not "
+                        "govern). The batches drawn from here on are kept in memory and replayed, so that the "
+                        "candidates train on the same batches as each other (not the sweep's first ones); a "
+                        "loader that starts over at each iter() needs no copies"
+                    )
+        if self.kept is not None:
+            self.kept.append((_copy(raw), index))
+        return L.to_device(self.trainer, raw), index
+
+    def _draw(self) -> tuple[Any, int]:
+        """The loader's next batch, as it gave it, and its place in its epoch."""
         for _ in range(3):
             if self.iterator is None:
                 self.iterator = iter(self.combined)
@@ -125,7 +172,7 @@ class Batches:
                     self.in_epoch += 1
                     self.position += 1
                     # its place in the epoch, as the loop's batch_idx (review 66: a running count was passed)
-                    return L.to_device(self.trainer, batch), self.in_epoch - 1
+                    return batch, self.in_epoch - 1
             if self.in_epoch == 0:
                 break
             self.iterator = None
@@ -148,9 +195,44 @@ class Batches:
         return True
 
     def close(self) -> None:
-        self.iterator = None
+        """Start over: the next batch is the first again (replayed from :attr:`kept` when the loader does not
+        start over; the stream then stays where it was, to give the batches past them)."""
         self.position = 0
-        self.combined.reset()
+        if self.kept is None:
+            self.iterator = None
+            self.combined.reset()
+
+    def release(self) -> None:
+        """Drop the kept batches and the first batch's copy, and close the loaders (the range test is over)."""
+        self.kept, self._first = None, None
+        self.close()
+
+
+def _copy(batch: Any) -> Any:
+    """A copy of a batch's tensors (a training step may change its batch in place); anything else as it is."""
+    return apply_to_collection(batch, torch.Tensor, lambda t: t.detach().clone())
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two batches hold equal values: tensors by shape, dtype and value, containers item by item; other
+    objects by ``==``, and as equal where that says nothing (a comparison that fails or is not a bool)."""
+    if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
+        return (
+            isinstance(a, torch.Tensor)
+            and isinstance(b, torch.Tensor)
+            and a.shape == b.shape
+            and a.dtype == b.dtype
+            and bool(torch.equal(a.cpu(), b.cpu()))
+        )
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    try:
+        equal = a == b
+    except Exception:  # a batch item that cannot be compared says nothing
+        return True
+    return equal if isinstance(equal, bool) else True
 
 
 _NO_VAL = (

@@ -91,6 +91,68 @@ def test_default_confirms_five_candidates_on_the_same_batches_and_applies_the_wi
     )
 
 
+class _Stream(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
+    """An endless stream of TinyModel's data whose ``__iter__`` goes on where it was (one shared iterator), as a
+    real stream does: iterating it again does not start it over."""
+
+    def __init__(self) -> None:
+        def gen() -> Any:
+            g = torch.Generator().manual_seed(0)
+            while True:
+                x = torch.randn(8, generator=g)
+                yield x, int(x[:3].sum() > 0) + int(x[3:5].sum() > 0)
+
+        self.it = gen()
+
+    def __iter__(self) -> Any:
+        return self.it
+
+
+class _InPlace(Recorder):
+    """Changes its batch in place after reading it (a replayed batch must not carry the change)."""
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        x, _ = batch
+        self.steps.append((float(self.optimizers().param_groups[0]["lr"]), batch_idx, float(x.sum())))
+        x.mul_(-1.0)
+        return TinyModel.training_step(self, batch, batch_idx)
+
+
+@pytest.mark.parametrize("model_class", [Recorder, _InPlace])
+def test_a_stream_that_does_not_start_over_is_replayed_to_every_candidate(
+    tmp_path: Any, caplog: Any, model_class: type
+) -> None:
+    """Review 127: with a stream that goes on where it was, each candidate trained on other data (ids 496..640,
+    656..800, ...), silently, where the docs promise the same batches. The first batch after the restart differs
+    from the first drawn: the batches from there on are kept and replayed, and an info line says so."""
+    seed_all(0)
+    model = model_class()
+    with caplog.at_level("INFO", logger="lightning_lr"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            model, DataLoader(_Stream(), batch_size=16), num_steps=30, confirm_steps=10, retry=False
+        )
+    conf = result.confirmation
+    assert conf is not None and len(conf.candidates) == 5
+    sweep, rest = model.steps[: len(result)], model.steps[len(result) :]
+    assert len(rest) == 50
+    runs = [[(b, x) for _, b, x in rest[10 * i : 10 * (i + 1)]] for i in range(5)]
+    assert all(r == runs[0] for r in runs[1:])  # the same batches and indices for every candidate
+    assert runs[0] != [(b, x) for _, b, x in sweep[:10]]  # the stream went on past the sweep's
+    said = [r.getMessage() for r in caplog.records if "did not start over" in r.getMessage()]
+    assert len(said) == 1 and "kept in memory and replayed" in said[0]
+
+
+def test_a_loader_that_starts_over_is_not_copied(tmp_path: Any, caplog: Any) -> None:
+    seed_all(0)
+    model = Recorder()
+    with caplog.at_level("INFO", logger="lightning_lr"):
+        run(tmp_path, model, num_steps=30, confirm_steps=10, retry=False)
+    assert not [r for r in caplog.records if "did not start over" in r.getMessage()]
+    sweep, rest = model.steps[:30], model.steps[30:]
+    assert [(b, x) for _, b, x in rest[:10]] == [(b, x) for _, b, x in sweep[:10]]
+
+
 def test_everything_is_restored_bitwise_after_the_candidates(tmp_path: Any) -> None:
     from lightning.pytorch.callbacks import Callback
 

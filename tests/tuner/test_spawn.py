@@ -327,3 +327,60 @@ def test_every_rank_holds_a_blow_up_the_sweep_stopped_at_alike(tmp_path: Any) ->
     found = candidates_on_every_rank(tmp_path, RankSpike(range(68, 72), 1e5))
     assert len(found["losses"]) == 69, found
     assert all(n == 72 and score == "inf" for _, n, score, _ in found["candidates"]), found
+
+
+class _RankStream(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
+    """An endless stream of TinyModel's data, other on each rank, whose ``__iter__`` goes on where it was."""
+
+    def __init__(self) -> None:
+        self.it: Any = None
+
+    def __iter__(self) -> Any:
+        if self.it is None:
+            rank = int(os.environ.get("LOCAL_RANK", "0"))
+
+            def gen() -> Any:
+                g = torch.Generator().manual_seed(rank)
+                while True:
+                    x = torch.randn(8, generator=g)
+                    yield x, int(x[:3].sum() > 0) + int(x[3:5].sum() > 0)
+
+            self.it = gen()
+        return self.it
+
+
+class _Fingerprints(TinyModel):
+    """Each rank writes the fingerprint of every batch its training steps saw, and its range test's candidates."""
+
+    def __init__(self, out: str) -> None:
+        super().__init__()
+        self.out, self.seen = out, []
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        self.seen.append(float(batch[0].sum()))
+        return super().training_step(batch, batch_idx)
+
+    def on_fit_end(self) -> None:
+        test = next(cb for cb in self.trainer.callbacks if isinstance(cb, LRRangeTest))
+        (result,) = test.results.values()
+        data = {"seen": self.seen, "sweep": len(result.losses), "lrs": list(result.confirmation.lrs)}
+        with open(os.path.join(self.out, f"rank{self.trainer.global_rank}.json"), "w") as f:
+            json.dump(data, f)
+
+
+def test_every_rank_replays_its_own_stream_to_every_candidate(tmp_path: Any) -> None:
+    """Review 127 under DDP: each rank's stream goes on where it was; each rank keeps its own batches and replays
+    them to every candidate, and every rank trains the same candidates (the scores are means over ranks)."""
+    seed_all(0)
+    test = LRRangeTest(num_steps=30, confirm_steps=10, retry=False, apply=False)
+    t = trainer(tmp_path, devices=2, strategy=DDP, callbacks=[test], max_steps=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(_Fingerprints(str(tmp_path)), train_dataloaders=torch.utils.data.DataLoader(_RankStream(), 16))
+    ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
+    assert ranks[0]["lrs"] == ranks[1]["lrs"] and len(ranks[0]["lrs"]) == 5
+    for got in ranks:
+        cands = got["seen"][got["sweep"] : got["sweep"] + 50]
+        runs = [cands[10 * i : 10 * (i + 1)] for i in range(5)]
+        assert all(r == runs[0] for r in runs[1:]) and runs[0] != got["seen"][:10], got
+    assert ranks[0]["seen"][:10] != ranks[1]["seen"][:10]  # each rank's own data
