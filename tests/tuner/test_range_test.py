@@ -539,6 +539,40 @@ def test_tests_at_several_epochs_log_under_tags_of_their_own(tmp_path: Any) -> N
         assert f"lr_range_test/epoch={epoch}/figure" in events.Tags()["images"]
 
 
+def test_a_second_tuner_test_on_the_same_trainer_logs_under_tags_of_its_own(
+    tmp_path: Any, caplog: Any
+) -> None:
+    """Review 128: a second Tuner test on the same Trainer (a higher max_lr, as a warning advises) wrote
+    lr_range_test/lr from step 0 again, one zigzag curve, and its suggestion beside the first's."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    seed_all(8)
+    logger = TensorBoardLogger(tmp_path, name="tb")
+    tuner = Tuner(trainer(tmp_path, logger=logger))
+    kwargs: dict[str, Any] = dict(num_steps=15, early_stop_threshold=None, confirm=False)
+    with caplog.at_level("INFO", logger="lightning_lr"):
+        first = tuner.lr_range_test(TinyModel(), loader(), max_lr=0.1, **kwargs)
+        quiet = Tuner(tuner._trainer).lr_range_test(TinyModel(), loader(), max_lr=1.0, log=False, **kwargs)
+        second = Tuner(tuner._trainer).lr_range_test(TinyModel(), loader(), max_lr=1.0, **kwargs)
+    assert first is not None and quiet is not None and second is not None
+    logger.experiment.flush()
+    events = EventAccumulator(logger.log_dir)
+    events.Reload()
+    for tag, result in (("lr_range_test", first), ("lr_range_test/test=2", second)):
+        lrs = events.Scalars(f"{tag}/lr")
+        assert [e.step for e in lrs] == list(range(15))
+        np.testing.assert_allclose([e.value for e in lrs], result.lrs, rtol=1e-6)
+        assert [e.value for e in events.Scalars(f"{tag}/suggestion")] == [
+            pytest.approx(result.suggestion(), rel=1e-6)
+        ]
+        assert f"{tag}/figure" in events.Tags()["images"]
+    said = [r.getMessage() for r in caplog.records if "earlier test" in r.getMessage()]
+    assert said == [
+        "LR range test: this Trainer's loggers hold 1 earlier test under lr_range_test/; this one logs under "
+        "lr_range_test/test=2/"
+    ]
+
+
 def test_val_loss_mode_uses_fixed_validation_batches(tmp_path: Any) -> None:
     calls: list[int] = []
 
