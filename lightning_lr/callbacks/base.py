@@ -65,7 +65,10 @@ class ScheduleCallback(RunPlanning, Callback):
       command line overrides the module's default; the replaced config's ``name`` is kept (a
       LearningRateMonitor's tags stay). Two lightning_lr schedules on one optimizer are an error.
     - **Several optimizers.** ``optimizer="all"`` (default) schedules every optimizer, an int targets one
-      by position, a string by class name (``"Adam"``; an error if it matches none or several).
+      by position, a string by class name (``"Adam"``; an error if it matches none or several). One number
+      for an LR argument is the value of each optimizer's group with the largest LR (their ratio is not kept
+      across optimizers, as torch's scheduler on each would not keep it; an info line says so at fit start):
+      one callback per optimizer gives each its own.
     - **Manual optimization.** Lightning does not step schedulers then: call ``.step()`` on the
       schedulers from ``self.lr_schedulers()`` after each ``opt.step()``, as for any scheduler (those
       lightning_lr adds come after the module's own, in the order of their optimizers). Durations
@@ -258,6 +261,8 @@ class ScheduleCallback(RunPlanning, Callback):
                 f"{self.name}: {arg}={spec:g} is scaled by each param group's LR relative to the largest, "
                 f"but every group of {info.label} has lr=0; give {arg} as a list with one value per group"
             )
+        # what the number was for this optimizer, for _tell_across_optimizers once every optimizer is built
+        self._one_number.setdefault(arg, {})[info.index] = (info.label, top, spec)
         return [spec * b / top for b in info.base_lrs]
 
     def lead_lrs(self, arg: str, info: OptimizerInfo) -> list[float | None]:
@@ -320,6 +325,41 @@ class ScheduleCallback(RunPlanning, Callback):
             f"({each}){torch_does}, and so does any other LR argument given as one number. Give {arg} as a list "
             f"for a value per group"
         )
+
+    def _tell_across_optimizers(self) -> None:
+        """Say once a fit, when one number for an LR argument went to several optimizers whose largest LRs
+        differ, that it is each optimizer's own (as :meth:`per_group` scales it within one optimizer only), so
+        their ratio is not kept: one callback over a generator at 0.01 and a discriminator at 0.001 with
+        ``max_lr=0.1`` peaks both at 0.1, as torch's ``OneCycleLR(opt, max_lr=0.1)`` on each would, where the
+        README's "the other groups keep their ratio" read across optimizers promised 0.01 (review 127). The
+        rule stays per optimizer (a resume of a run planned under it keeps its LRs); this line says it."""
+        for arg, seen in self._one_number.items():
+            if (
+                len(seen) < 2
+                or len({top for _, top, _ in seen.values()}) < 2
+                or f"across-{arg}" in self._warned
+            ):
+                continue
+            self._warned.add(f"across-{arg}")
+            spec = next(iter(seen.values()))[2]
+            filled = getattr(self, arg, None) is None  # the value an LR range test filled in
+            each = "; ".join(
+                f"{label}, whose largest LR is {top:.4g}, gets {spec:.4g}"
+                for _, (label, top, _) in sorted(seen.items())
+            )
+            own = ", ".join(f"optimizer={i}" for i in sorted(seen))
+            ratio = (
+                ", or final_ratio for a final LR in proportion to each group's start"
+                if arg == "final" and hasattr(self, "final_ratio")
+                else ""
+            )
+            rank_zero_info(
+                f"{self.name}: {arg}={spec:g}{', from the LR range test,' if filled else ''} is the value of each "
+                f"optimizer's own param group with the largest LR, so the optimizers' LRs do not keep their ratio "
+                f"({each}), as torch's schedulers give each optimizer the number given to it. For a schedule per "
+                f"optimizer, or to keep their ratio, give each optimizer its own callback ({own}) with its own "
+                f"{arg}{ratio}"
+            )
 
     def check_left_alone(self, leads: Sequence[float | None], lead: str, **others: LRSpec) -> None:
         """Refuse a value that a list in ``others`` (``final``, ``base_lr``) gives a param group that
@@ -402,6 +442,8 @@ class ScheduleCallback(RunPlanning, Callback):
         self._trainer: pl.Trainer | None = None
         self._module: pl.LightningModule | None = None
         self._injected: list[Injected] = []
+        # each LR argument given as one number: per optimizer index, its label, largest LR and the number
+        self._one_number: dict[str, dict[int, tuple[str, float, float]]] = {}
         self._init_plan()
         self._logging: StepLogging | None = None
         self._stops: Stops | None = None  # what may cut the schedule short: a time limit, an early stop
@@ -511,6 +553,7 @@ class ScheduleCallback(RunPlanning, Callback):
             self._take_left_result(trainer, self._module)
         self._plan_run(trainer)
         self._injected = []
+        self._one_number = {}
         for index in _inject.select(self.name, self.optimizer, conf.optimizers):
             optimizer = conf.optimizers[index]
             info = _inject.optimizer_info(self.name, index, optimizer)
@@ -538,6 +581,7 @@ class ScheduleCallback(RunPlanning, Callback):
             )
             _inject.add(self.name, conf, position, scheduler, name)
             self._injected.append(Injected(info, optimizer, scheduler))
+        self._tell_across_optimizers()
         automatic = self._module is None or self._module.automatic_optimization
         if (automatic and self._checkpoint.reshaped is None) or (not automatic and self._settled):
             # (after the schedules are built: a plan they refuse, a warm-up into total, is said by its error
@@ -674,6 +718,7 @@ class ScheduleCallback(RunPlanning, Callback):
                     f"{ref} of {entry.info.label} goes from its LR {before:.4g} to {pg.lr(group):.4g} at this "
                     f"step and follows the new schedule from here"
                 )
+        self._tell_across_optimizers()  # (a range test's value, one number for every optimizer)
         self._plan.snapshot(self._injected, self._tags())
         self._plan.replanned()  # changed during the run (a range test at a later epoch): draw the new plan
 

@@ -3,6 +3,7 @@ optimizers under manual optimization, tensor LRs, and leaving the module as it w
 
 from __future__ import annotations
 
+import logging
 import re
 import warnings
 from typing import Any
@@ -254,6 +255,63 @@ def test_two_callbacks_on_two_optimizers(tmp_path) -> None:
     rec = fit(tmp_path, model, [OneCycle(optimizer=0), CosineDecay(optimizer=1, final=0.001)])
     assert_trace(_trace(rec, 0)[0], S.OneCycle(0.1, total_steps=N).values(N))
     assert_trace(_trace(rec, 1)[0], S.CosineDecay(0.01, total=N, final=0.001).values(N))
+
+
+ACROSS = "is the value of each optimizer's own param group with the largest LR"
+
+
+class SameLRs(TwoOptimizers):
+    """:class:`TwoOptimizers` with both optimizers at lr=0.1."""
+
+    def configure_optimizers(self) -> Any:
+        return [
+            torch.optim.SGD(self.layer.parameters(), lr=0.1, momentum=0.9),
+            torch.optim.Adam(self.other.parameters(), lr=0.1),
+        ]
+
+
+def test_one_number_over_optimizers_at_different_lrs_says_it_is_each_optimizers_own(tmp_path, caplog) -> None:
+    # review 127: OneCycle(max_lr=0.1) over a G at 0.01 and a D at 0.001 peaked both at 0.1 without a word, where
+    # the README's "the other groups keep their ratio to it" read across optimizers promised D 0.01. It stays per
+    # optimizer (as torch's OneCycleLR on each; a resume keeps its LRs), and an info line says so
+    with caplog.at_level(logging.INFO):
+        rec = fit(tmp_path, TwoOptimizers(), [OneCycle(max_lr=0.1)])
+    assert_trace(_trace(rec, 0)[0], ONE_CYCLE.values(N))
+    assert_trace(_trace(rec, 1)[0], ONE_CYCLE.values(N))  # the Adam at 0.01 peaks at 0.1 too
+    said = [r.getMessage() for r in caplog.records if ACROSS in r.getMessage()]
+    assert said == [
+        "OneCycle: max_lr=0.1 is the value of each optimizer's own param group with the largest LR, so the "
+        "optimizers' LRs do not keep their ratio (optimizer 0 (SGD), whose largest LR is 0.1, gets 0.1; optimizer 1 "
+        "(Adam), whose largest LR is 0.01, gets 0.1), as torch's schedulers give each optimizer the number given to "
+        "it. For a schedule per optimizer, or to keep their ratio, give each optimizer its own callback "
+        "(optimizer=0, optimizer=1) with its own max_lr"
+    ]
+
+
+def test_the_optimizers_line_comes_only_where_their_largest_lrs_differ(tmp_path, caplog) -> None:
+    # a final LR as one number too (CosineDecay(final=...)); not for one optimizer (the groups' line says what
+    # they get), optimizers at one LR (the number keeps their ratio), nor when no number is given
+    with caplog.at_level(logging.INFO):
+        rec = fit(tmp_path / "final", TwoOptimizers(second="sgd"), [CosineDecay(final=1e-4)])
+    assert_trace(_trace(rec, 0)[0], S.CosineDecay(0.1, total=N, final=1e-4).values(N))
+    assert_trace(_trace(rec, 1)[0], S.CosineDecay(0.01, total=N, final=1e-4).values(N))  # to 1e-4 too
+    (said,) = [r.getMessage() for r in caplog.records if ACROSS in r.getMessage()]
+    assert said.startswith("CosineDecay: final=0.0001 is the value of each optimizer's own param group")
+    assert "optimizer 1 (SGD), whose largest LR is 0.01, gets 0.0001" in said
+    assert said.endswith(
+        "with its own final, or final_ratio for a final LR in proportion to each group's start"
+    )
+    for name, model, callback in [
+        ("one", Tiny(groups=2, ratio=0.1), OneCycle(max_lr=0.5)),
+        ("same", SameLRs(), OneCycle(max_lr=0.5)),
+        ("same-final", SameLRs(), CosineDecay(final=1e-4)),
+        ("given-none", TwoOptimizers(), OneCycle()),
+        ("one-of-two", TwoOptimizers(), OneCycle(max_lr=0.5, optimizer=1)),
+    ]:
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            fit(tmp_path / name, model, [callback])
+        assert not [r for r in caplog.records if ACROSS in r.getMessage()], name
 
 
 def test_bad_targets_are_errors_that_list_the_optimizers(tmp_path) -> None:
