@@ -112,6 +112,7 @@ def warn_stopped_early(
     reduces: bool,
     warn_once: Callable[[str, str], None],
     unstopped: str | None = None,
+    limits: tuple[int | None, int | None] = (None, None),
 ) -> None:
     """At the end of a fit that ``trainer.should_stop`` ended (``timed_out``: the time limit did, though its
     pace said the run would fit, as when validation takes the time): say once if a schedule of
@@ -121,7 +122,10 @@ def warn_stopped_early(
     length was unknown at its start (``"unknown"``: a train dataloader without a length), so the start could
     not say that the schedule outlasts it (review 54), or the run ended before the steps it was planned for
     (``"short"``: its last epoch took fewer steps than its loader's ``len()``, or a limit changed in it;
-    review 72). ``reduces``: a ReduceOnPlateau already lowers
+    review 72), or did so with a train dataloader without a length (``"unsized"``: the run was planned for
+    ``max_steps``, and ``max_epochs``, each epoch ending where the data ran out, ended it first; review 127:
+    it was said as a ``len()`` that was wrong). ``limits``: the Trainer's ``(max_steps, max_epochs)``, which
+    the ``"unsized"`` warning names. ``reduces``: a ReduceOnPlateau already lowers
     the LR when the metric stalls (not advised again). The LR is read from the optimizer; the end's is
     that LR times the schedule's change to its end (a plateau's reductions are a factor on both)."""
     arg, last = end
@@ -138,7 +142,25 @@ def warn_stopped_early(
         lr = pg.lr(groups[index])  # the scheduler's value for step ``step``, which did not run
         label = f"param group {index} of {entry.info.label}" if len(groups) > 1 else entry.info.label
         target = "0" if then == 0.0 else f"about {lr * then / now:.3g}"
-        if unstopped == "short":
+        if unstopped == "unsized":
+            max_steps, max_epochs = limits
+            if max_epochs is not None and max_epochs > 0:
+                cause = (
+                    f"the run ended there, before the steps it was planned for: its train dataloader has no len(), "
+                    f"so the run was planned for max_steps={max_steps}, and max_epochs={max_epochs}, each epoch "
+                    f"ending where the data ran out, ended it first, at step {step}"
+                )
+                advice = (
+                    f"to the run: set max_steps to the steps the data gives ({step} in max_epochs={max_epochs}), "
+                    f"or max_epochs=-1 so that max_steps ends the run"
+                )
+            else:  # (max_epochs=-1: a limit changed within the run ended it)
+                cause = (
+                    f"the run ended there, before the steps it was planned for: its train dataloader has no len(), "
+                    f"so the run was planned for max_steps={max_steps}, and max_epochs or max_steps changed within it"
+                )
+                advice = "to the run: plan it for the steps the run takes (the max_steps it ends at)"
+        elif unstopped == "short":
             cause = (
                 "the run ended there, before the steps it was planned for: its last epoch took fewer steps than "
                 "its train dataloader's len() said, or max_epochs or max_steps changed within it"
@@ -210,9 +232,11 @@ class Stops:
         end: tuple[str, int, bool] | None,
         unknown_length: bool = False,
         short: bool = False,
+        unsized: bool = False,
     ) -> None:
         """At the fit's end: warn if ``trainer.should_stop`` ended it, or, in a run whose length was unknown at
-        its start (``unknown_length``) or that ended before the steps it was planned for (``short``), its end
+        its start (``unknown_length``) or that ended before the steps it was planned for (``short``; ``unsized``:
+        its train dataloader has no length, so it was planned for ``max_steps``), its end
         came before the ``end`` of a schedule among ``injected`` that still drives its optimizer
         (:func:`warn_stopped_early`)."""
         stopped = bool(trainer.should_stop)
@@ -227,5 +251,6 @@ class Stops:
         timed_out = remaining is not None and remaining <= 0
         live = _others.driving(trainer.lr_scheduler_configs, injected)
         reduces = any(_inject.scale_owner(e.scheduler) is not None for e in live)
-        why = None if stopped else "unknown" if unknown_length else "short"
-        warn_stopped_early(self.owner, live, end[:2], timed_out, reduces, self._warn, why)
+        why = None if stopped else "unknown" if unknown_length else "unsized" if unsized else "short"
+        limits = (getattr(trainer, "max_steps", None), getattr(trainer, "max_epochs", None))
+        warn_stopped_early(self.owner, live, end[:2], timed_out, reduces, self._warn, why, limits)

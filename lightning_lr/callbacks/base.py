@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+import math
 import numbers
 import pickle
 import warnings
@@ -805,7 +806,11 @@ class ScheduleCallback(RunPlanning, Callback):
                 and self.run.total_steps is not None
                 and trainer.global_step < self.run.total_steps
             )
-            self._stops.at_end(trainer, self._injected, self._end(), unknown_length=unknown, short=short)
+            # ... planned for max_steps, a train dataloader without a len() (review 127: said as a wrong len())
+            unsized = not math.isfinite(trainer.num_training_batches)
+            self._stops.at_end(
+                trainer, self._injected, self._end(), unknown_length=unknown, short=short, unsized=unsized
+            )
             self._warn_if_ran_past(trainer, pl_module.automatic_optimization)
 
     def planned(self, n: int | None = None, points: int = 2000) -> dict[str, Any]:

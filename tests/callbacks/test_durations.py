@@ -278,6 +278,37 @@ def test_a_run_of_unknown_length_that_ends_before_its_schedule_says_so_at_its_en
         fit(tmp_path / "spans", StreamModel(), [CosineDecay(total=24)], max_epochs=2)
 
 
+@pytest.mark.parametrize("make", [OneCycle, lambda: CosineDecay(warmup=Fraction(0.1))])
+def test_a_stream_planned_for_max_steps_that_max_epochs_ends_first_says_so(tmp_path, make) -> None:
+    # review 127: a stream of 12 batches, max_steps=100, max_epochs=2: planned for 100 steps, ended at 24 with the
+    # LR never annealed, and the warning blamed a last epoch shorter than its len() (there is none) or a limit
+    # changed within the run (none was), and advised max_steps (given) or a len() that is right
+    callback = make()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit(tmp_path, StreamModel(), [callback], max_steps=100, max_epochs=2)
+    assert callback.run is not None and callback.run.total_steps == 100
+    (said,) = [str(w.message) for w in caught if "the fit stopped" in str(w.message)]
+    name = type(callback).__name__
+    assert said.startswith(
+        f"{name}: the fit stopped at step 24, before its schedule's end at step 100 (total) (the run ended there, "
+        "before the steps it was planned for: its train dataloader has no len(), so the run was planned for "
+        "max_steps=100, and max_epochs=2, each epoch ending where the data ran out, ended it first, at step 24)"
+    )
+    assert said.endswith(
+        "A schedule with a planned end does not shrink to the run: set max_steps to the steps the data gives "
+        "(24 in max_epochs=2), or max_epochs=-1 so that max_steps ends the run."
+    )
+    for wrong in ("len() said", "a len() that is right", "changed within it", "give max_steps"):
+        assert wrong not in said
+    # with max_epochs=-1, max_steps ends the run, and the schedule with it: nothing to say
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rec = fit(tmp_path / "ends", StreamModel(), [make()], max_steps=30, max_epochs=-1)
+    assert len(rec.rows) == 30
+    assert not [w for w in caught if "the fit stopped" in str(w.message)]
+
+
 @pytest.mark.parametrize(
     "make", [OneCycle, lambda: Cyclic(step_size=Epochs(2)), lambda: CosineDecay(warmup=Fraction(0.1))]
 )
