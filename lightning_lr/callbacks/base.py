@@ -247,10 +247,18 @@ class ScheduleCallback(RunPlanning, Callback):
             return list(default)
         if isinstance(spec, (list, tuple)):
             if len(spec) != n:
+                several = self._targets
+                per_optimizer = (
+                    f" (a list is one value per param group of each of the {several} optimizers this callback "
+                    f"schedules, not one per optimizer: for a value per optimizer, give each its own callback, "
+                    f"optimizer=<index>)"
+                    if several > 1 and len(spec) == several
+                    else ""
+                )
                 raise ValueError(
                     f"{self.name}: {arg} has {V.counted(len(spec), 'value')} but {info.label} has "
                     f"{V.counted(n, 'param group')}; "
-                    f"give one per group (None to leave a group alone) or a single number"
+                    f"give one per group (None to leave a group alone) or a single number{per_optimizer}"
                 )
             return list(spec)
         assert isinstance(spec, float)
@@ -445,6 +453,7 @@ class ScheduleCallback(RunPlanning, Callback):
         self._injected: list[Injected] = []
         # each LR argument given as one number: per optimizer index, its label, largest LR and the number
         self._one_number: dict[str, dict[int, tuple[str, float, float]]] = {}
+        self._targets = 1  # how many optimizers the fit's callback schedules (a list's length is per group)
         self._init_plan()
         self._logging: StepLogging | None = None
         self._stops: Stops | None = None  # what may cut the schedule short: a time limit, an early stop
@@ -555,7 +564,9 @@ class ScheduleCallback(RunPlanning, Callback):
         self._plan_run(trainer)
         self._injected = []
         self._one_number = {}
-        for index in _inject.select(self.name, self.optimizer, conf.optimizers):
+        targets = _inject.select(self.name, self.optimizer, conf.optimizers)
+        self._targets = len(targets)
+        for index in targets:
             optimizer = conf.optimizers[index]
             info = _inject.optimizer_info(self.name, index, optimizer)
             try:

@@ -314,6 +314,21 @@ def test_the_optimizers_line_comes_only_where_their_largest_lrs_differ(tmp_path,
         assert not [r for r in caplog.records if ACROSS in r.getMessage()], name
 
 
+def test_a_list_as_long_as_the_optimizers_is_said_to_be_per_param_group(tmp_path) -> None:
+    # review 127: max_lr=[0.1, 0.05] over two one-group optimizers was refused with "optimizer 0 (SGD) has 1 param
+    # group", which did not say that a list is per param group, nor how to give a value per optimizer
+    with pytest.raises(ValueError) as err:
+        fit(tmp_path, TwoOptimizers(), [OneCycle(max_lr=[0.1, 0.05])])
+    assert str(err.value).endswith(
+        "max_lr has 2 values but optimizer 0 (SGD) has 1 param group; give one per group (None to leave a group "
+        "alone) or a single number (a list is one value per param group of each of the 2 optimizers this callback "
+        "schedules, not one per optimizer: for a value per optimizer, give each its own callback, optimizer=<index>)"
+    )
+    with pytest.raises(ValueError) as err:  # one optimizer scheduled: no such hint
+        fit(tmp_path / "one", TwoOptimizers(), [OneCycle(max_lr=[0.1, 0.05], optimizer=0)])
+    assert str(err.value).endswith("or a single number")
+
+
 def test_bad_targets_are_errors_that_list_the_optimizers(tmp_path) -> None:
     with pytest.raises(
         IndexError,
