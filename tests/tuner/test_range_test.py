@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import warnings
 from typing import Any
 
@@ -212,6 +213,32 @@ def test_a_spike_let_through_is_said(tmp_path: Any, caplog: pytest.LogCaptureFix
     assert (
         said[0].startswith("LR range test: the loss at steps 30..31 (1000; lr=") and "is back (1)" in said[0]
     )
+    assert "diverging already" not in said[0]  # a flat loss before it: no doubt to tell
+
+
+def test_a_spike_let_through_after_the_loss_rose_past_its_start_is_said_to_be_in_doubt(
+    tmp_path: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Review 129: a CNN on clean digits rose past its start (2.3) to 2.2-8.1, spiked to 1921 and was back at 4.07:
+    the sweep went on as past an outlier batch, which is what the early stop can tell, and the info line said it
+    was one without a doubt. It now says that the losses before it had risen past the start."""
+    rng = np.random.default_rng(0)
+    script = [2.3 + 0.01 * rng.standard_normal() for _ in range(40)]  # flat at the start
+    script += list(np.linspace(2.2, 1.5, 30))  # the descent
+    script += list(np.linspace(1.6, 3.0, 22) + 0.05 * rng.standard_normal(22))  # risen past the start
+    script += [1e3, 2.7, 2.8, 2.9, 2.8, 2.9, 2.8, 2.9]
+    with caplog.at_level("INFO"):
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            ScriptedLoss(script), loader(), num_steps=100, confirm=False, apply=False, retry=False
+        )
+    (said,) = [r.getMessage() for r in caplog.records if "outlier batch's" in r.getMessage()]
+    assert (len(result), result.stop_reason) == (100, "completed")  # what the early stop decides is unchanged
+    assert said.startswith("LR range test: the loss at step 92 (1000; lr=")
+    assert re.search(
+        r"But the losses of the tenth before it \(median 2\.\d+\) lay above the sweep's start \(2\.3\d*\): the "
+        r"model may have been diverging already, the spike the LR's; the curve past lr=\S+ shows which$",
+        said,
+    ), said
 
 
 def test_a_nan_after_a_spike_let_through_is_said(tmp_path: Any) -> None:
