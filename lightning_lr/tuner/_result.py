@@ -493,8 +493,9 @@ class RangeTestResult(SweepResult):
         value = top = None
         why = ""
         if suggest:
-            value = self.suggestion(method)
-            why = self._pick(method)[1] if value is None else ""
+            # (the figure writes why there is no answer: no warning again, review 129)
+            value, why = self._pick(method)
+            why = why if value is None else ""
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 top = self.one_cycle_max_lr(method)

@@ -415,6 +415,15 @@ class Tuner(_LightningTuner):
                 f"started by the launcher (ddp_spawn, ddp_fork, ddp_notebook): the result would stay in those "
                 f"processes. Add the LRRangeTest callback to the Trainer instead, or use strategy='ddp'"
             )
+        loaders = {"train_dataloaders": train_dataloaders, "val_dataloaders": val_dataloaders}
+        if datamodule is not None and (given := [k for k, v in loaders.items() if v is not None]):
+            # review 129: Lightning's fit said "You cannot pass train_dataloader or val_dataloaders to
+            # trainer.fit(datamodule=...)", naming a call the user did not make
+            raise ValueError(
+                f"{options.title}: datamodule= gives the data, so {' and '.join(given)} cannot be given beside it "
+                f"(got {', '.join(f'{k}={type(loaders[k]).__name__}' for k in given)}, "
+                f"datamodule={type(datamodule).__name__}); pass one or the other"
+            )
         if val_dataloaders is not None and not options.val_loss:
             warnings.warn(
                 f"{options.title}: val_dataloaders are not used: the test reads the training loss "

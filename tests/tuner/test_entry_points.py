@@ -265,6 +265,21 @@ def test_a_result_the_test_set_on_the_datamodule_follows_the_datamodules_lr(
     assert "it is 0.001 now, so its result is not taken" in caplog.text
 
 
+@pytest.mark.parametrize("given", ["train_dataloaders", "val_dataloaders"])
+def test_loaders_beside_a_datamodule_are_refused_in_the_tests_own_words(tmp_path: Any, given: str) -> None:
+    # review 129: Lightning's fit said "You cannot pass train_dataloader or val_dataloaders to
+    # trainer.fit(datamodule=...)", a call the user did not make; nothing ran
+    model = TinyModel()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    with pytest.raises(ValueError) as err:
+        Tuner(trainer(tmp_path)).lr_range_test(model, datamodule=DataWithLR(), **{given: loader()})
+    assert str(err.value) == (
+        f"LR range test: datamodule= gives the data, so {given} cannot be given beside it (got "
+        f"{given}=DataLoader, datamodule=DataWithLR); pass one or the other"
+    )
+    assert all(torch.equal(v, before[k]) for k, v in model.state_dict().items())
+
+
 def test_a_test_at_a_later_epoch_without_an_answer_leaves_the_running_schedule_alone(tmp_path: Any) -> None:
     # review 39: a carried peak was dropped when a test at epoch 1 had no answer, so the running LR halved
     # mid-run (0.0258 -> 0.0124) and the message read "rebuilt ... with  from the range test"
