@@ -214,16 +214,18 @@ def _copy(batch: Any) -> Any:
 
 
 def _same(a: Any, b: Any) -> bool:
-    """Whether two batches hold equal values: tensors by shape, dtype and value, containers item by item; other
-    objects by ``==``, and as equal where that says nothing (a comparison that fails or is not a bool)."""
+    """Whether two batches hold equal values: tensors by shape, dtype and value (NaN equal to NaN: data with
+    missing values), containers item by item; other objects by ``==``, and as equal where that says nothing (a
+    comparison that fails or is not a bool)."""
     if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
-        return (
-            isinstance(a, torch.Tensor)
-            and isinstance(b, torch.Tensor)
-            and a.shape == b.shape
-            and a.dtype == b.dtype
-            and bool(torch.equal(a.cpu(), b.cpu()))
-        )
+        if not (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor)):
+            return False
+        if a.shape != b.shape or a.dtype != b.dtype:
+            return False
+        a, b = a.detach().cpu(), b.detach().cpu()
+        if a.is_floating_point() or a.is_complex():
+            return bool(torch.all((a == b) | (torch.isnan(a) & torch.isnan(b))))
+        return bool(torch.equal(a, b))
     if isinstance(a, Mapping) and isinstance(b, Mapping):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
