@@ -168,6 +168,7 @@ def run_range_test(
                 # from the snapshot's (review 89: the first sweep shuffled otherwise, so its candidates trained
                 # on other batches, and weight decays were compared on different data)
                 snapshot.restore()
+            batches.probe(snapshot.restore)  # whether the loaders start over (a stream: its batches are kept)
             results = attempt(options, fixed_val, first=True)
             if isinstance(options, LROptions) and (why := _retry_reason(options, results, configured)):
                 again = options.retried()

@@ -3,18 +3,20 @@
 The sweep iterates its own copies of the trainer's loaders (a persistent-worker loader's shared iterator is
 never advanced), so the fit loop's data fetcher and its position in the epoch are untouched. Every sweep and
 candidate starts the loaders over (:meth:`Batches.close`), so that they see the same batches; a loader that
-does not start over (a stream that goes on where it was) is noticed at the first batch after a restart, and
-its batches are then kept and replayed (:class:`Batches`).
+does not start over (a stream that goes on where it was) is found before the first sweep (:meth:`Batches.probe`),
+and its batches are then kept and replayed (:class:`Batches`).
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import lightning.pytorch as pl
+import numpy as np
 import torch
 from lightning.pytorch.utilities.combined_loader import CombinedLoader
 from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
@@ -91,13 +93,14 @@ class Batches:
     callbacks are still on the trainer, a ``GradientAccumulationScheduler`` among them).
 
     After :meth:`close` the batches start over, so every sweep and candidate sees the same ones (the candidates'
-    comparison is paired by step). A loader that does not start over when iterated again (an
-    ``IterableDataset`` whose ``__iter__`` goes on with one stream, review 127: each candidate trained on other
-    data, silently) shows at the first batch after a restart, which differs from the first batch drawn. From
-    then on the batches drawn are kept (as the loader gave them, before the transfer to the device, in host
-    memory) and every later restart replays them, drawing more from the stream only past their end; so the
-    candidates, and the sweeps of other weight decays, see the same batches as each other, though not those of
-    the first sweep. :meth:`release` drops them.
+    comparison is paired by step, the sweeps of several weight decays are compared on the same data, and the
+    candidates pass over the sweep's outlier batches by their place). A loader that does not start over when
+    iterated again (an ``IterableDataset`` whose ``__iter__`` goes on with one stream, review 127: each candidate
+    trained on other data, silently) is found by :meth:`probe` before the first sweep. Every batch drawn from
+    then on is kept, as the loader gave it, and every restart replays them in their order, drawing more only
+    past their end; the loader is still opened at each restart, as a run that draws from it opens it (a
+    DataLoader's iterator takes its base seed from torch's RNG, which the dropout masks then follow: review 130).
+    :meth:`release` drops them.
     """
 
     def __init__(self, trainer: pl.Trainer) -> None:
@@ -121,38 +124,44 @@ class Batches:
         #: after its last: a sweep records those it let through as an outlier's (``_early_stop``), and the
         #: candidates pass over those of the sweep they confirm
         self.outliers: dict[int, int] = {}
-        #: the first batch drawn (a copy, as the loader gave it): a restart that draws another one does not start over
-        self._first: Any = None
-        self._checked = False
-        #: the batches drawn since the loader showed it does not start over, with their places in their epochs:
-        #: what every later restart replays (None while the loader starts over)
+        #: when the loader does not start over (:meth:`probe`): every batch drawn since, with its place in its
+        #: epoch, which every restart replays (None while the loader starts over)
         self.kept: list[tuple[Any, int]] | None = None
 
     def generators(self) -> list[torch.Generator]:
         return [g for dl in self.combined.flattened for g in _generators(dl)]
 
+    def probe(self, restore: Callable[[], None]) -> None:
+        """Find whether the loaders start over: draw the first batch, start over from the restored state
+        (``restore``: the snapshot's RNG states and generators), draw it again, and start over once more. When the
+        two differ, the batches are kept and replayed from here on (an info line says so). A loader that starts
+        over costs one batch drawn twice."""
+        first = _copy(self._draw()[0])
+        self.close()
+        restore()
+        again = self._draw()[0]
+        self.close()
+        restore()
+        if _same(first, again):
+            return
+        self.kept = []
+        rank_zero_info(
+            "the range test's training data does not start over when iterated again (its first batch came out "
+            "different: a stream that goes on where it was, such as an IterableDataset whose __iter__ returns one "
+            "shared iterator, or random augmentation that the restored RNG states do not govern). The batches the "
+            "test draws are kept in memory, as the loader gives them, and replayed, so that every sweep and "
+            "candidate sees the same batches; a loader that starts over at each iter() needs no copies"
+        )
+
     def next(self) -> tuple[Any, int]:
         if self.kept is not None and self.position < len(self.kept):
+            if self.iterator is None:  # opened as a run that draws opens it: the same draws from torch's RNG
+                self.iterator = iter(self.combined)
             raw, index = self.kept[self.position]
             self.position += 1
             self.in_epoch = index + 1
             return L.to_device(self.trainer, _copy(raw)), index  # (a step that changes its batch leaves it)
         raw, index = self._draw()
-        if self.position == 1 and not self._checked:
-            if self._first is None:
-                self._first = _copy(raw)
-            else:
-                self._checked = True
-                if not _same(self._first, raw):
-                    self.kept = []
-                    rank_zero_info(
-                        "the range test's training data did not start over when iterated again (its first batch "
-                        "differed: a stream that goes on where it was, such as an IterableDataset whose __iter__ "
-                        "returns one shared iterator, or random augmentation that the restored RNG states do not "
-                        "govern). The batches drawn from here on are kept in memory and replayed, so that the "
-                        "candidates train on the same batches as each other (not the sweep's first ones); a "
-                        "loader that starts over at each iter() needs no copies"
-                    )
         if self.kept is not None:
             self.kept.append((_copy(raw), index))
         return L.to_device(self.trainer, raw), index
@@ -196,21 +205,25 @@ class Batches:
 
     def close(self) -> None:
         """Start over: the next batch is the first again (replayed from :attr:`kept` when the loader does not
-        start over; the stream then stays where it was, to give the batches past them)."""
+        start over)."""
+        self.iterator = None
         self.position = 0
-        if self.kept is None:
-            self.iterator = None
-            self.combined.reset()
+        self.combined.reset()
 
     def release(self) -> None:
-        """Drop the kept batches and the first batch's copy, and close the loaders (the range test is over)."""
-        self.kept, self._first = None, None
+        """Drop the kept batches and close the loaders (the range test is over)."""
+        self.kept = None
         self.close()
 
 
 def _copy(batch: Any) -> Any:
-    """A copy of a batch's tensors (a training step may change its batch in place); anything else as it is."""
-    return apply_to_collection(batch, torch.Tensor, lambda t: t.detach().clone())
+    """A copy of a batch (a training step may change its batch in place, review 130: a batch class's attribute
+    doubled at every replay): a deep copy, or, where that fails (an object that cannot be copied), a copy of its
+    tensors in the containers Lightning looks into."""
+    try:
+        return copy.deepcopy(batch)
+    except Exception:  # (an item that refuses to be copied: the tensors are what a step changes)
+        return apply_to_collection(batch, torch.Tensor, lambda t: t.detach().clone())
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -226,10 +239,25 @@ def _same(a: Any, b: Any) -> bool:
         if a.is_floating_point() or a.is_complex():
             return bool(torch.all((a == b) | (torch.isnan(a) & torch.isnan(b))))
         return bool(torch.equal(a, b))
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):  # (== gives an array: review 130)
+        if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)) or a.shape != b.shape:
+            return False
+        try:
+            return bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc" and b.dtype.kind in "fc"))
+        except TypeError:  # (object arrays)
+            return all(_same(x, y) for x, y in zip(a.ravel().tolist(), b.ravel().tolist(), strict=True))
     if isinstance(a, Mapping) and isinstance(b, Mapping):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if type(a) is not type(b):
+        return False
+    if dataclasses.is_dataclass(a) or type(a).__eq__ is object.__eq__:
+        # fields, or the attributes of a class without an equality of its own, whose == is identity (review 130:
+        # a graph library's batch class was never "the same")
+        if hasattr(a, "__dict__") and hasattr(b, "__dict__"):
+            return _same(vars(a), vars(b))
+        return True  # (nothing to look into: cannot tell)
     try:
         equal = a == b
     except Exception:  # a batch item that cannot be compared says nothing

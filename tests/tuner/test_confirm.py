@@ -123,8 +123,9 @@ def test_a_stream_that_does_not_start_over_is_replayed_to_every_candidate(
     tmp_path: Any, caplog: Any, model_class: type
 ) -> None:
     """Review 127: with a stream that goes on where it was, each candidate trained on other data (ids 496..640,
-    656..800, ...), silently, where the docs promise the same batches. The first batch after the restart differs
-    from the first drawn: the batches from there on are kept and replayed, and an info line says so."""
+    656..800, ...), silently, where the docs promise the same batches. The test draws the first batch twice before
+    the sweep, finds that the stream does not start over, keeps the batches and replays them: every candidate
+    trains on the sweep's first batches, and an info line says so."""
     seed_all(0)
     model = model_class()
     with caplog.at_level("INFO", logger="lightning_lr"), warnings.catch_warnings():
@@ -137,10 +138,95 @@ def test_a_stream_that_does_not_start_over_is_replayed_to_every_candidate(
     sweep, rest = model.steps[: len(result)], model.steps[len(result) :]
     assert len(rest) == 50
     runs = [[(b, x) for _, b, x in rest[10 * i : 10 * (i + 1)]] for i in range(5)]
-    assert all(r == runs[0] for r in runs[1:])  # the same batches and indices for every candidate
-    assert runs[0] != [(b, x) for _, b, x in sweep[:10]]  # the stream went on past the sweep's
-    said = [r.getMessage() for r in caplog.records if "did not start over" in r.getMessage()]
-    assert len(said) == 1 and "kept in memory and replayed" in said[0]
+    assert all(
+        r == [(b, x) for _, b, x in sweep[:10]] for r in runs
+    )  # the sweep's batches, for every candidate
+    said = [r.getMessage() for r in caplog.records if "does not start over" in r.getMessage()]
+    assert len(said) == 1 and "kept in memory, as the loader gives them, and replayed" in said[0]
+
+
+class _Graph:
+    """A batch class of a graph library's kind: attributes and ``to()``, no equality of its own."""
+
+    def __init__(self, x: torch.Tensor, y: torch.Tensor) -> None:
+        self.x, self.y = x, y
+
+    def to(self, device: Any) -> _Graph:
+        self.x, self.y = self.x.to(device), self.y.to(device)
+        return self
+
+
+def _graphs(items: Any) -> _Graph:
+    return _Graph(torch.stack([x for x, _ in items]), torch.stack([torch.as_tensor(y) for _, y in items]))
+
+
+def _arrays(items: Any) -> Any:
+    return np.stack([x.numpy() for x, _ in items]), np.array([int(y) for _, y in items])
+
+
+class _Rebinds(Recorder):
+    """Reads a :class:`_Graph` or numpy batch, and rebinds the batch's attribute (a graph class's batch)."""
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        if isinstance(batch, _Graph):
+            x, y = batch.x, batch.y
+            batch.x = batch.x * 2.0  # (review 130: the kept batch doubled at every replay)
+        else:
+            x, y = (torch.as_tensor(b) for b in batch)
+        return super().training_step((x, y), batch_idx)
+
+
+@pytest.mark.parametrize(("kind", "stream"), [("graph", False), ("graph", True), ("numpy", True)])
+def test_batches_of_other_kinds_are_told_apart_and_kept_as_they_were(
+    tmp_path: Any, caplog: Any, kind: str, stream: bool
+) -> None:
+    """Review 130: a batch class without an equality of its own was never "the same" (a shuffled map-style loader
+    was taken for a stream, and its batches, not copied, doubled at every replay); numpy batches were always
+    "the same" (a stream of them went unnoticed, its candidates on other data). Every candidate now trains on the
+    sweep's first batches, as they were, and only the stream is said not to start over."""
+    seed_all(0)
+    model = _Rebinds()
+    collate = _graphs if kind == "graph" else _arrays
+    data = _Stream() if stream else loader(n=512).dataset
+    with caplog.at_level("INFO", logger="lightning_lr"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            model,
+            DataLoader(data, batch_size=16, shuffle=not stream, collate_fn=collate),
+            num_steps=30,
+            confirm_steps=10,
+            retry=False,
+        )
+    sweep, rest = model.steps[: len(result)], model.steps[len(result) :]
+    assert len(rest) == 50
+    assert all(
+        [x for _, _, x in rest[10 * i : 10 * (i + 1)]] == [x for _, _, x in sweep[:10]] for i in range(5)
+    )
+    said = [r.getMessage() for r in caplog.records if "does not start over" in r.getMessage()]
+    assert len(said) == int(stream)
+
+
+def test_weight_decays_on_a_stream_are_compared_on_the_same_batches(tmp_path: Any) -> None:
+    """Review 130: with a stream, the first weight decay's sweep trained on other batches than the others (and, the
+    loader opened once less, with other dropout masks): weight decays alike in effect (0, 1e-12, 2e-12) got
+    lowest losses 1.074, 1.124, 1.124 and a best of 0, applied. Every sweep replays the same batches now."""
+    seed_all(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            TinyModel(dropout=0.1),
+            DataLoader(_Stream(), batch_size=16),
+            num_steps=40,
+            confirm_steps=10,
+            retry=False,
+            apply=False,
+            weight_decays=[0.0, 1e-12, 2e-12],
+            early_stop_threshold=None,
+        )
+    assert isinstance(result, WeightDecayResult)
+    first = result.results[0].losses
+    assert all(np.array_equal(r.losses, first) for r in result.results[1:])
+    assert result.best_weight_decay is None
 
 
 class _WithMissing(Recorder):
@@ -174,7 +260,7 @@ def test_a_loader_that_starts_over_is_not_copied(tmp_path: Any, caplog: Any, mis
     with caplog.at_level("INFO", logger="lightning_lr"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         Tuner(trainer(tmp_path)).lr_range_test(model, data, num_steps=30, confirm_steps=10, retry=False)
-    assert not [r for r in caplog.records if "did not start over" in r.getMessage()]
+    assert not [r for r in caplog.records if "does not start over" in r.getMessage()]
     sweep, rest = model.steps[:30], model.steps[30:]
     assert [(b, x) for _, b, x in rest[:10]] == [(b, x) for _, b, x in sweep[:10]]
 
