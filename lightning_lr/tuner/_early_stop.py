@@ -39,9 +39,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from ._confirm import DATA_RUN, EARLY_FRACTION, NOISE_SE
+from ._confirm import DATA_RUN, EARLY_FRACTION
 from ._rules import search_start
 
 __all__ = ["EarlyStop"]
@@ -166,29 +164,6 @@ class EarlyStop:
         if t + 1 == self.warm:
             self._start = sum(self._losses) / self.warm
         return None
-
-    def risen_before(self, step: int) -> tuple[float, float] | None:
-        """``(level, start)`` when the losses of the tenth of the sweep before ``step`` (those below the bar) lie
-        clearly above the start level, the first tenth's: their medians differ by more than ``NOISE_SE``
-        standard errors (each side's robust spread, MAD, over its count); else None. A spike let through after
-        such a rise may be the LR's rather than the data's (review 129: a CNN on clean digits had risen past its
-        start, 2.3, to 2.2-8.1 when a loss of 1921 came back to 4.07; the sweep went on as past an outlier
-        batch, which is what the rule can tell, and the info line said so without a doubt)."""
-        bar = self._bar()
-        before = np.array(
-            [x for x in self._losses[max(0, step - self._tenth) : step] if bar is None or x <= bar]
-        )
-        first = np.array(self._losses[: self.warm])
-        if len(before) < 2 or len(first) < 2:
-            return None
-
-        def robust(x: np.ndarray) -> tuple[float, float]:
-            mid = float(np.median(x))
-            return mid, 1.4826 * float(np.median(np.abs(x - mid)))
-
-        (level, spread), (start, noise) = robust(before), robust(first)
-        se = math.sqrt(spread**2 / len(before) + noise**2 / len(first))
-        return (level, start) if level - start > NOISE_SE * se else None
 
     def _bar(self) -> float | None:
         if self.threshold is None or not math.isfinite(self._best):

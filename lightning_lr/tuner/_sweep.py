@@ -247,19 +247,11 @@ def sweep(
                 # the candidates pass over the run's outlier batches, and train on the others (review 95)
                 spikes = [s for s in range(first, last + 1) if s in stop.spikes]
                 batches.outliers.update({places[s]: places[s + 1] for s in spikes})
-                risen = stop.risen_before(first)
-                doubt = (
-                    ""
-                    if risen is None
-                    else f". But the losses of the tenth before it (median {risen[0]:.4g}) lay above the sweep's "
-                    f"start ({risen[1]:.4g}): the model may have been diverging already, the spike the LR's; the "
-                    f"curve past lr={curve.lrs[first]:.3g} shows which"
-                )
                 rank_zero_info(
                     f"{name}: the loss at step{'s' if last > first else ''} {first}"
                     f"{f'..{last}' if last > first else ''} ({max(curve.losses[first : last + 1]):.4g}; lr="
                     f"{curve.lrs[first]:.3g}) was taken for an outlier batch's, not a divergence: the loss is back "
-                    f"({value_t:.4g}), and the sweep goes on{doubt}"
+                    f"({value_t:.4g}), and the sweep goes on"
                 )
         else:
             if (held := stop.end()) is not None:  # the sweep ended within a run: it cannot tell, diverged

@@ -213,15 +213,15 @@ def test_a_spike_let_through_is_said(tmp_path: Any, caplog: pytest.LogCaptureFix
     assert (
         said[0].startswith("LR range test: the loss at steps 30..31 (1000; lr=") and "is back (1)" in said[0]
     )
-    assert "diverging already" not in said[0]  # a flat loss before it: no doubt to tell
 
 
-def test_a_spike_let_through_after_the_loss_rose_past_its_start_is_said_to_be_in_doubt(
+def test_a_spike_let_through_is_said_to_be_taken_for_an_outlier(
     tmp_path: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Review 129: a CNN on clean digits rose past its start (2.3) to 2.2-8.1, spiked to 1921 and was back at 4.07:
-    the sweep went on as past an outlier batch, which is what the early stop can tell, and the info line said it
-    was one without a doubt. It now says that the losses before it had risen past the start."""
+    """Review 129: a CNN on clean digits had risen past its start (2.3) to 2.2-8.1 when a loss of 1921 came back to
+    4.07, and the info line said it "was an outlier batch's, not a divergence". The early stop cannot tell those
+    apart (a test of the losses before it against the start, tried, doubted one pure outlier in 8 after a flat
+    noisy loss: review 130), so the line says what the sweep took it for."""
     rng = np.random.default_rng(0)
     script = [2.3 + 0.01 * rng.standard_normal() for _ in range(40)]  # flat at the start
     script += list(np.linspace(2.2, 1.5, 30))  # the descent
@@ -232,11 +232,10 @@ def test_a_spike_let_through_after_the_loss_rose_past_its_start_is_said_to_be_in
             ScriptedLoss(script), loader(), num_steps=100, confirm=False, apply=False, retry=False
         )
     (said,) = [r.getMessage() for r in caplog.records if "outlier batch's" in r.getMessage()]
-    assert (len(result), result.stop_reason) == (100, "completed")  # what the early stop decides is unchanged
-    assert said.startswith("LR range test: the loss at step 92 (1000; lr=")
-    assert re.search(
-        r"But the losses of the tenth before it \(median 2\.\d+\) lay above the sweep's start \(2\.3\d*\): the "
-        r"model may have been diverging already, the spike the LR's; the curve past lr=\S+ shows which$",
+    assert (len(result), result.stop_reason) == (100, "completed")
+    assert re.fullmatch(
+        r"LR range test: the loss at step 92 \(1000; lr=\S+\) was taken for an outlier batch's, not a divergence: "
+        r"the loss is back \(2\.7\), and the sweep goes on",
         said,
     ), said
 
