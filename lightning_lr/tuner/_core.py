@@ -13,14 +13,16 @@ import dataclasses
 import importlib.util
 import math
 import warnings
+import weakref
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import lightning.pytorch as pl
 import torch
 from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 
 from .. import _lightning_compat as L
+from .. import _validate as V
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
 from . import _rules
@@ -46,6 +48,32 @@ Result = SweepResult | WeightDecayResult
 STEP_HOOKS = ("on_before_backward", "on_after_backward", "on_before_optimizer_step", "on_before_zero_grad")
 #: the packages whose callbacks' step hooks only look (Lightning's own define none; ours log)
 _LOOK_ONLY = ("lightning.", "pytorch_lightning.", "lightning_lr.")
+
+
+_O = TypeVar("_O", bound=SweepOptions)
+
+#: per logger, how many tests of each kind (their tag prefix) wrote its tags at the top level: a later one logs
+#: under ``<prefix>/test=<n>/``
+_LOGGED: weakref.WeakKeyDictionary[Any, dict[str, int]] = weakref.WeakKeyDictionary()
+
+
+def _own_tags(trainer: pl.Trainer, options: _O) -> tuple[_O, int | None]:
+    """``options`` logging under ``<prefix>/test=<n>/`` when the trainer's loggers already hold ``n - 1`` tests'
+    tags under ``<prefix>/`` itself, and how many they hold (None: this test writes no top-level tags: it does not
+    log, or logs under a scope of its own, ``epoch=<e>``). Review 128: a second Tuner test on one Trainer (a
+    higher max_lr, as a warning advises) wrote the same tags from step 0 again, one zigzag curve, with the replaced
+    suggestion beside the applied one; review 130: also a new Trainer on the same logger, and an ``LRRangeTest``
+    in a fit after a Tuner test."""
+    if not options.log or not trainer.loggers or options.root != options.prefix:
+        return options, None
+    earlier = max(_LOGGED.get(logger, {}).get(options.prefix, 0) for logger in trainer.loggers)
+    if earlier:
+        options = options.scoped(f"test={earlier + 1}")
+        rank_zero_info(
+            f"{options.title}: the loggers hold {V.counted(earlier, 'earlier test')} under {options.prefix}/; this "
+            f"one logs under {options.root}/"
+        )
+    return options, earlier
 
 
 def _tell_step_hooks(title: str, callbacks: Sequence[Any]) -> None:
@@ -88,6 +116,7 @@ def run_range_test(
     the schedule callbacks (the Tuner's next ``fit`` builds its optimizer from those). ``scheduled``: a
     test of an epoch the run lists (see :func:`~._apply.apply_result`).
     """
+    options, earlier = _own_tags(trainer, options)
     L.same_on_every_rank(trainer, options.title, "options", options.compared())
     try:
         optimizer = _check_ready(trainer, module, options)
@@ -198,6 +227,9 @@ def run_range_test(
         _tell_weight_decay(result, options)
     if options.log and trainer.is_global_zero:
         _log_summary(trainer, result, options, base_step)
+    if earlier is not None:
+        for logger in trainer.loggers:
+            _LOGGED.setdefault(logger, {})[options.prefix] = earlier + 1
     if isinstance(options, LROptions) and options.apply:
         lr_result = result if isinstance(result, WeightDecayResult) else _lr_results([result])[0]
         logged = L.logged_hparams(trainer)  # what the loggers got at fit start

@@ -330,18 +330,18 @@ class WeightDecayResult:
         losses: dict[str, Any] = {}
         for r in self.results:
             label = f"weight_decay={r.weight_decay:g}" + (f" ({tag})" if r is top else "")
-            if suggest:
-                value = r.suggestion(method)
+            if suggest:  # (no warning: the figure writes why there is no answer, review 130)
+                value = r._pick(method)[0]
                 label += f": suggestion {value:.3g}" if value is not None else ": no suggestion"
                 label += f" (rule: {r._rule_name(method)})"
                 marks[label] = value
             curves[label] = (r.lrs, r.smoothed)
             losses[label] = r.losses
         conf = top.confirmation if suggest else None
-        value = top.suggestion(method) if suggest else None
+        value = top._pick(method)[0] if suggest else None
         best_label = next(label for label, r in zip(curves, self.results, strict=True) if r is top)
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # (the no-answer warning: said by suggestion() above)
+            warnings.simplefilter("ignore")  # (its no-answer warning: the figure writes the reason)
             peak = top.one_cycle_max_lr(method) if suggest else None
         return weight_decay_figure(
             curves,

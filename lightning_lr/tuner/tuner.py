@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import functools
 import warnings
-import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, overload
 
 import lightning.pytorch as pl
 from lightning.pytorch.tuner import Tuner as _LightningTuner
-from lightning.pytorch.utilities.rank_zero import rank_zero_info
 
 from .. import _lightning_compat as L
 from .. import _validate as V
@@ -415,14 +413,19 @@ class Tuner(_LightningTuner):
                 f"started by the launcher (ddp_spawn, ddp_fork, ddp_notebook): the result would stay in those "
                 f"processes. Add the LRRangeTest callback to the Trainer instead, or use strategy='ddp'"
             )
+        # (a datamodule given as train_dataloaders is the fit's datamodule: review 59)
+        as_loader = isinstance(train_dataloaders, pl.LightningDataModule)
+        dm = train_dataloaders if as_loader and datamodule is None else datamodule
         loaders = {"train_dataloaders": train_dataloaders, "val_dataloaders": val_dataloaders}
-        if datamodule is not None and (given := [k for k, v in loaders.items() if v is not None]):
+        if dm is not None and (given := [k for k, v in loaders.items() if v is not None and v is not dm]):
             # review 129: Lightning's fit said "You cannot pass train_dataloader or val_dataloaders to
-            # trainer.fit(datamodule=...)", naming a call the user did not make
+            # trainer.fit(datamodule=...)", naming a call the user did not make (review 130: also for a
+            # datamodule given as train_dataloaders)
+            which = "datamodule=" if dm is datamodule else "the datamodule given as train_dataloaders"
             raise ValueError(
-                f"{options.title}: datamodule= gives the data, so {' and '.join(given)} cannot be given beside it "
+                f"{options.title}: {which} gives the data, so {' and '.join(given)} cannot be given beside it "
                 f"(got {', '.join(f'{k}={type(loaders[k]).__name__}' for k in given)}, "
-                f"datamodule={type(datamodule).__name__}); pass one or the other"
+                f"datamodule={type(dm).__name__}); pass one or the other"
             )
         if val_dataloaders is not None and not options.val_loss:
             warnings.warn(
@@ -432,16 +435,6 @@ class Tuner(_LightningTuner):
                 UserWarning,
                 stacklevel=4,
             )
-        logs = options.log and bool(trainer.loggers)
-        earlier = _LOGGED.setdefault(trainer, {}).get(options.prefix, 0) if logs else 0
-        if earlier:
-            # review 128: a second test (a higher max_lr, as a warning advises) wrote the same tags from step 0
-            # again, one zigzag curve, and its suggestion beside the first's, which was no longer applied
-            options = options.scoped(f"test={earlier + 1}")
-            rank_zero_info(
-                f"{options.title}: this Trainer's loggers hold {V.counted(earlier, 'earlier test')} under "
-                f"{options.prefix}/; this one logs under {options.root}/"
-            )
         callback: _RangeTestCallback[Result] = _RangeTestCallback(options)
         callback._tuner_exit = True
         # (a datamodule given as train_dataloaders is the fit's datamodule too: review 59)
@@ -450,8 +443,6 @@ class Tuner(_LightningTuner):
             trainer.fit(model, train_dataloaders, val_dataloaders, datamodule)
         if options.log and callback.result is not None:
             L.relog_hparams(trainer, None)
-        if logs and callback.result is not None:
-            _LOGGED[trainer][options.prefix] = earlier + 1
         if callback.result is None:
             if trainer.limit_train_batches == 0:
                 why = "limit_train_batches=0 leaves no training batch"
@@ -466,11 +457,6 @@ class Tuner(_LightningTuner):
         if isinstance(options, LROptions) and options.apply:
             _warn_if_tested_again(trainer, options.title)
         return callback.result
-
-
-#: per Trainer, how many Tuner tests of each kind (their tag prefix) logged to its loggers: a later one logs under
-#: ``<prefix>/test=<n>/``
-_LOGGED: weakref.WeakKeyDictionary[pl.Trainer, dict[str, int]] = weakref.WeakKeyDictionary()
 
 
 def _warn_if_tested_again(trainer: pl.Trainer, title: str) -> None:

@@ -280,6 +280,19 @@ def test_loaders_beside_a_datamodule_are_refused_in_the_tests_own_words(tmp_path
     assert all(torch.equal(v, before[k]) for k, v in model.state_dict().items())
 
 
+def test_validation_loaders_beside_a_datamodule_given_as_train_dataloaders_are_refused(tmp_path: Any) -> None:
+    # review 130: a datamodule passed as train_dataloaders (the fit's datamodule) beside val_dataloaders= still got
+    # Lightning's message about trainer.fit(datamodule=...)
+    with pytest.raises(ValueError) as err:
+        Tuner(trainer(tmp_path)).lr_range_test(
+            TinyModel(), DataWithLR(), val_dataloaders=loader(), val_loss=True
+        )
+    assert str(err.value) == (
+        "LR range test: the datamodule given as train_dataloaders gives the data, so val_dataloaders cannot be given "
+        "beside it (got val_dataloaders=DataLoader, datamodule=DataWithLR); pass one or the other"
+    )
+
+
 def test_a_test_at_a_later_epoch_without_an_answer_leaves_the_running_schedule_alone(tmp_path: Any) -> None:
     # review 39: a carried peak was dropped when a test at epoch 1 had no answer, so the running LR halved
     # mid-run (0.0258 -> 0.0124) and the message read "rebuilt ... with  from the range test"

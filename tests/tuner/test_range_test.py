@@ -594,9 +594,36 @@ def test_a_second_tuner_test_on_the_same_trainer_logs_under_tags_of_its_own(
         assert f"{tag}/figure" in events.Tags()["images"]
     said = [r.getMessage() for r in caplog.records if "earlier test" in r.getMessage()]
     assert said == [
-        "LR range test: this Trainer's loggers hold 1 earlier test under lr_range_test/; this one logs under "
+        "LR range test: the loggers hold 1 earlier test under lr_range_test/; this one logs under "
         "lr_range_test/test=2/"
     ]
+
+
+def test_a_later_test_on_the_same_logger_logs_under_tags_of_its_own(tmp_path: Any) -> None:
+    """Review 130: the count was the Trainer's, so a new Trainer on the same logger, or an LRRangeTest in the fit
+    after a Tuner test, wrote lr_range_test/ from step 0 again."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    seed_all(8)
+    logger = TensorBoardLogger(tmp_path, name="tb")
+    kwargs: dict[str, Any] = dict(num_steps=15, early_stop_threshold=None, confirm=False)
+    first = Tuner(trainer(tmp_path, logger=logger)).lr_range_test(TinyModel(), loader(), max_lr=0.1, **kwargs)
+    second = Tuner(trainer(tmp_path, logger=logger)).lr_range_test(
+        TinyModel(), loader(), max_lr=1.0, **kwargs
+    )
+    test = LRRangeTest(max_lr=0.3, apply=False, **kwargs)
+    trainer(tmp_path, [test], logger=logger, max_steps=2).fit(TinyModel(), loader())
+    logger.experiment.flush()
+    events = EventAccumulator(logger.log_dir)
+    events.Reload()
+    for tag, result in (
+        ("lr_range_test", first),
+        ("lr_range_test/test=2", second),
+        ("lr_range_test/test=3", test.result),
+    ):
+        lrs = events.Scalars(f"{tag}/lr")
+        assert [e.step for e in lrs] == list(range(15)), tag
+        np.testing.assert_allclose([e.value for e in lrs], result.lrs, rtol=1e-6)
 
 
 def test_val_loss_mode_uses_fixed_validation_batches(tmp_path: Any) -> None:

@@ -252,3 +252,20 @@ def test_a_second_try_answers_for_the_sweep_at_your_weight_decay(tmp_path: Any) 
     assert [r for r in result.results if r.first_try is not None] == [mine]
     assert result.reason == mine.reason != "" and model.hparams.weight_decay == 1e-2
     assert [m for m in told if "running it once more" in m]
+
+
+@pytest.mark.parametrize("combined", [False, True])
+def test_plotting_a_result_without_an_answer_writes_the_reason_and_does_not_warn_it(combined: bool) -> None:
+    """Review 129 (RangeTestResult) and 130 (WeightDecayResult, three times): plot(suggest=True) warned the
+    no-answer again, where the figure writes the reason on its axes."""
+    lrs = np.logspace(-4, 0, 60)
+    flat = [RangeTestResult(lrs, 3.0 + 0.0 * lrs + d, [None] * 60, weight_decay=d) for d in (0.0, 1e-3)]
+    result: Any = WeightDecayResult(tuple(flat), 0.0) if combined else flat[0]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig = result.plot(suggest=True)
+    assert not [w for w in caught if "no lr suggestion" in str(w.message)]
+    written = " ".join(t.get_text() for ax in fig.axes for t in ax.texts)
+    assert "no suggestion: the loss was 3 at every step of the sweep" in written
+    with pytest.warns(UserWarning, match="no lr suggestion"):  # asked for, the answer still says why not
+        assert result.suggestion() is None
