@@ -168,6 +168,8 @@ class MomentumRangeTestResult(SweepResult):
         from ..plotting import range_test_figure
 
         self._check_plot(suggest, method, ax, raw)
+        # (why there is no answer is written on the figure, as the LR test's figure writes it, not warned)
+        value, why = self._pick(method) if suggest else (None, "")
         return range_test_figure(
             self.momentums,
             self.losses,
@@ -176,7 +178,8 @@ class MomentumRangeTestResult(SweepResult):
             log_x=False,
             x_label="momentum",
             y_label=self._y_label(),
-            suggestion=self.suggestion(method) if suggest else None,
+            suggestion=value,
+            no_answer=(why or None) if value is None else None,
             rule=RULE,
             title=self._title("momentum range test"),
             ax=ax,

@@ -420,6 +420,15 @@ def test_momentum_result_rules() -> None:
         r.suggestion(3)  # type: ignore[arg-type]
     assert r.plot().axes[0].get_xlabel() == "momentum"
     assert not hasattr(r, "one_cycle_max_lr") and not hasattr(r, "cyclic_bounds")
+    # without an answer (its lowest loss at the end of the sweep) the figure writes why, and does not warn it again
+    # (review 130: it warned, and wrote nothing)
+    falling = MomentumRangeTestResult(moms, 2.0 - moms, [1e-2] * 20, smoothing=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ax = falling.plot().axes[0]
+    assert not [w for w in caught if "no momentum suggestion" in str(w.message)]
+    (text,) = [t.get_text().replace("\n", " ") for t in ax.texts]
+    assert text.startswith("no suggestion: the lowest loss is at the end of the sweep (momentum 0.99)")
     with pytest.raises(TypeError, match=r"momentums\[1\] must be a number, got None"):
         MomentumRangeTestResult([0.9, None], [1.0, 1.0], [0.1, 0.1])
 
