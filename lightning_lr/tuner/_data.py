@@ -9,10 +9,11 @@ and its batches are then kept and replayed (:class:`Batches`).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import lightning.pytorch as pl
@@ -20,7 +21,6 @@ import numpy as np
 import torch
 from lightning.pytorch.utilities.combined_loader import CombinedLoader
 from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
-from lightning_utilities.core.apply_func import apply_to_collection
 from torch.utils.data import DataLoader
 
 from .. import _lightning_compat as L
@@ -142,15 +142,22 @@ class Batches:
         again = self._draw()[0]
         self.close()
         restore()
-        if _same(first, again):
+        same = _same(first, again)
+        if same:
             return
         self.kept = []
+        why = (
+            "does not start over when iterated again (its first batch came out different: a stream that goes on "
+            "where it was, such as an IterableDataset whose __iter__ returns one shared iterator, or random "
+            "augmentation that the restored RNG states do not govern)"
+            if same is False
+            else f"may not start over when iterated again: its first batch holds {_kinds(first)}, which the test "
+            f"cannot compare, so it cannot tell"
+        )
         rank_zero_info(
-            "the range test's training data does not start over when iterated again (its first batch came out "
-            "different: a stream that goes on where it was, such as an IterableDataset whose __iter__ returns one "
-            "shared iterator, or random augmentation that the restored RNG states do not govern). The batches the "
-            "test draws are kept in memory, as the loader gives them, and replayed, so that every sweep and "
-            "candidate sees the same batches; a loader that starts over at each iter() needs no copies"
+            f"the range test's training data {why}. The batches the test draws are kept in memory, copied, and "
+            f"replayed, so that every sweep and candidate sees the same batches; a loader that starts over at each "
+            f"iter() needs no copies"
         )
 
     def next(self) -> tuple[Any, int]:
@@ -217,19 +224,82 @@ class Batches:
 
 
 def _copy(batch: Any) -> Any:
-    """A copy of a batch (a training step may change its batch in place, review 130: a batch class's attribute
-    doubled at every replay): a deep copy, or, where that fails (an object that cannot be copied), a copy of its
-    tensors in the containers Lightning looks into."""
+    """A copy of a batch's own data (a training step may change its batch in place, review 130: a batch class's
+    attribute doubled at every replay): tensors and arrays cloned (a slice of a larger buffer copies the slice
+    alone, review 131: a deep copy copied the whole buffer for every batch), containers, dataclasses and the
+    attributes of other objects copied item by item, anything else as it is."""
+    if isinstance(batch, torch.Tensor):
+        return batch.detach().clone()
+    if isinstance(batch, np.ndarray):
+        return batch.copy()
+    if isinstance(batch, (str, bytes, int, float, complex, bool, type(None))):
+        return batch
+    if isinstance(batch, Mapping):
+        items = {k: _copy(v) for k, v in batch.items()}
+        try:
+            return type(batch)(items)  # type: ignore[call-arg]
+        except Exception:  # (a mapping type that takes no dict)
+            return items
+    if isinstance(batch, tuple) and hasattr(batch, "_fields"):  # a namedtuple
+        return type(batch)(*(_copy(x) for x in batch))
+    if isinstance(batch, (list, tuple)):
+        return type(batch)(_copy(x) for x in batch)
     try:
-        return copy.deepcopy(batch)
-    except Exception:  # (an item that refuses to be copied: the tensors are what a step changes)
-        return apply_to_collection(batch, torch.Tensor, lambda t: t.detach().clone())
+        twin = copy.copy(
+            batch
+        )  # (shallow: an attribute that refuses a deep copy, a lock, a handle, stays shared)
+    except Exception:  # an object that refuses to be copied: it is what the loader gave
+        return batch
+    for name, value in _attributes(batch).items():
+        with contextlib.suppress(AttributeError, TypeError):  # (a read-only attribute: shared)
+            object.__setattr__(twin, name, _copy(value))
+    return twin
 
 
-def _same(a: Any, b: Any) -> bool:
-    """Whether two batches hold equal values: tensors by shape, dtype and value (NaN equal to NaN: data with
-    missing values), containers item by item; other objects by ``==``, and as equal where that says nothing (a
-    comparison that fails or is not a bool)."""
+def _kinds(batch: Any) -> str:
+    """The type names of a batch's items that are neither tensors, arrays nor plain containers (for a message)."""
+    if isinstance(batch, Mapping):
+        inner = list(batch.values())
+    elif isinstance(batch, (list, tuple)):
+        inner = list(batch)
+    else:
+        return type(batch).__name__
+    names = sorted(
+        {_kinds(x) for x in inner if not isinstance(x, (torch.Tensor, np.ndarray, str, int, float))}
+    )
+    return ", ".join(names) or type(batch).__name__
+
+
+def _attributes(obj: Any) -> dict[str, Any]:
+    """An object's attributes: its ``__dict__`` and the ``__slots__`` of its classes that are set."""
+    found = dict(vars(obj)) if hasattr(obj, "__dict__") else {}
+    for cls in type(obj).__mro__:
+        slots = getattr(cls, "__slots__", ())
+        for name in (slots,) if isinstance(slots, str) else slots:
+            if name not in ("__dict__", "__weakref__") and hasattr(obj, name):
+                found[name] = getattr(obj, name)
+    return found
+
+
+def _both(results: Iterable[bool | None]) -> bool | None:
+    """All items the same: True; one differs: False; else (one cannot be told) None."""
+    out: bool | None = True
+    for r in results:
+        if r is False:
+            return False
+        if r is None:
+            out = None
+    return out
+
+
+def _same(a: Any, b: Any) -> bool | None:
+    """Whether two batches hold equal values (None: it cannot tell): tensors and arrays by shape, dtype and value
+    (NaN equal to NaN: data with missing values), containers item by item, dataclasses and objects without an
+    equality of their own by their attributes (``__dict__`` and ``__slots__``), other objects by ``==`` (an
+    element-wise answer read as all equal or not); a comparison that fails, or an object with nothing to compare,
+    cannot be told."""
+    if a is b:
+        return True
     if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
         if not (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor)):
             return False
@@ -245,24 +315,27 @@ def _same(a: Any, b: Any) -> bool:
         try:
             return bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc" and b.dtype.kind in "fc"))
         except TypeError:  # (object arrays)
-            return all(_same(x, y) for x, y in zip(a.ravel().tolist(), b.ravel().tolist(), strict=True))
+            return _both(_same(x, y) for x, y in zip(a.ravel().tolist(), b.ravel().tolist(), strict=True))
     if isinstance(a, Mapping) and isinstance(b, Mapping):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+        return False if a.keys() != b.keys() else _both(_same(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+        return False if len(a) != len(b) else _both(_same(x, y) for x, y in zip(a, b, strict=True))
     if type(a) is not type(b):
         return False
     if dataclasses.is_dataclass(a) or type(a).__eq__ is object.__eq__:
         # fields, or the attributes of a class without an equality of its own, whose == is identity (review 130:
-        # a graph library's batch class was never "the same")
-        if hasattr(a, "__dict__") and hasattr(b, "__dict__"):
-            return _same(vars(a), vars(b))
-        return True  # (nothing to look into: cannot tell)
+        # a graph library's batch class was never "the same"; review 131: one with __slots__ always was)
+        mine, theirs = _attributes(a), _attributes(b)
+        if not mine and not theirs:
+            return None
+        return False if mine.keys() != theirs.keys() else _both(_same(mine[k], theirs[k]) for k in mine)
     try:
         equal = a == b
-    except Exception:  # a batch item that cannot be compared says nothing
-        return True
-    return equal if isinstance(equal, bool) else True
+        if isinstance(equal, bool):
+            return equal
+        return bool(np.all(np.asarray(equal)))  # an element-wise answer (a frame of bools: review 131)
+    except Exception:  # a batch item that cannot be compared
+        return None
 
 
 _NO_VAL = (
