@@ -134,8 +134,9 @@ class Batches:
     def probe(self, restore: Callable[[], None]) -> None:
         """Find whether the loaders start over: draw the first batch, start over from the restored state
         (``restore``: the snapshot's RNG states and generators), draw it again, and start over once more. When the
-        two differ, the batches are kept and replayed from here on (an info line says so). A loader that starts
-        over costs one batch drawn twice."""
+        two differ, or cannot be compared, the batches are kept and replayed from here on (an info line says so). A
+        loader that starts over costs two more ``iter()`` calls and its first batch drawn twice (more with workers,
+        which prefetch)."""
         first = _copy(self._draw()[0])
         self.close()
         restore()
