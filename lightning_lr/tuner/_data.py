@@ -25,6 +25,7 @@ from torch.utils.data import DataLoader
 
 from .. import _lightning_compat as L
 from ._options import SweepOptions
+from ._state import clone_tree
 
 __all__ = ["Batches", "held_generators", "loader_generators", "val_batches"]
 
@@ -226,32 +227,24 @@ class Batches:
 
 def _copy(batch: Any) -> Any:
     """A copy of a batch's own data (a training step may change its batch in place, review 130: a batch class's
-    attribute doubled at every replay): tensors and arrays cloned (a slice of a larger buffer copies the slice
-    alone, review 131: a deep copy copied the whole buffer for every batch), containers, dataclasses and the
-    attributes of other objects copied item by item, anything else as it is."""
-    if isinstance(batch, torch.Tensor):
-        return batch.detach().clone()
-    if isinstance(batch, np.ndarray):
-        return batch.copy()
-    if isinstance(batch, (str, bytes, int, float, complex, bool, type(None))):
-        return batch
-    if isinstance(batch, Mapping):
-        items = {k: _copy(v) for k, v in batch.items()}
-        try:
-            return type(batch)(items)  # type: ignore[call-arg]
-        except Exception:  # (a mapping type that takes no dict)
-            return items
-    if isinstance(batch, tuple) and hasattr(batch, "_fields"):  # a namedtuple
-        return type(batch)(*(_copy(x) for x in batch))
-    if isinstance(batch, (list, tuple)):
-        return type(batch)(_copy(x) for x in batch)
+    attribute doubled at every replay): :func:`~._state.clone_tree`, whose tensors copy a slice of a larger buffer
+    alone (review 131: a deep copy copied the whole buffer for every batch), with :func:`_copy_item` for the rest."""
+    return clone_tree(batch, _copy_item)
+
+
+def _copy_item(item: Any) -> Any:
+    """A batch item that is no tensor or container: an array copied (its slice alone), an object shallowly, with
+    its attributes copied as batches are (an attribute that refuses a copy, a lock or a handle, stays shared),
+    anything else as it is."""
+    if isinstance(item, np.ndarray):
+        return item.copy()
+    if isinstance(item, (str, bytes, int, float, complex, bool, type(None))):
+        return item
     try:
-        twin = copy.copy(
-            batch
-        )  # (shallow: an attribute that refuses a deep copy, a lock, a handle, stays shared)
+        twin = copy.copy(item)
     except Exception:  # an object that refuses to be copied: it is what the loader gave
-        return batch
-    for name, value in _attributes(batch).items():
+        return item
+    for name, value in _attributes(item).items():
         with contextlib.suppress(AttributeError, TypeError):  # (a read-only attribute: shared)
             object.__setattr__(twin, name, _copy(value))
     return twin

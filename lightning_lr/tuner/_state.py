@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -19,22 +19,41 @@ from torch import nn
 
 from ._place import choose, cuda_devices, device_bytes, stash, synchronize, tensors_of, unstash
 
-__all__ = ["RNGState", "Snapshot"]
+__all__ = ["RNGState", "Snapshot", "clone_tree"]
 
 _MISSING = object()
 
 
-def _clone(value: Any) -> Any:
-    """A deep copy whose tensors are detached clones (on the same device)."""
+def clone_tree(value: Any, leaf: Callable[[Any], Any] = copy.deepcopy) -> Any:
+    """A copy whose tensors are detached clones on their device (a slice copies itself alone), through tuples, lists
+    and mappings, each rebuilt as its own type where that takes its items back (a namedtuple, an ``OrderedDict``, a
+    ``UserDict`` batch; else a plain one); anything else is ``leaf(value)``. The snapshot's copies, and the range
+    test's kept batches (``_data``, with a leaf of its own)."""
     if isinstance(value, torch.Tensor):
         return value.detach().clone()
-    if isinstance(value, tuple):
-        return tuple(_clone(v) for v in value)
-    if isinstance(value, list):
-        return [_clone(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _clone(v) for k, v in value.items()}
-    return copy.deepcopy(value)
+    if isinstance(value, Mapping):
+        return _rebuilt(value, {k: clone_tree(v, leaf) for k, v in value.items()})
+    if isinstance(value, (tuple, list)):
+        items = [clone_tree(v, leaf) for v in value]
+        if isinstance(value, tuple) and hasattr(value, "_fields"):  # a namedtuple
+            return type(value)(*items)
+        return _rebuilt(value, items if isinstance(value, list) else tuple(items))
+    return leaf(value)
+
+
+def _rebuilt(original: Any, items: Any) -> Any:
+    """``items`` as ``original``'s type when that takes them back, else as they are (a dict, list or tuple)."""
+    if type(original) in (dict, list, tuple):
+        return items
+    try:
+        return type(original)(items)
+    except Exception:  # (a type that takes no such argument: a defaultdict, a class of its own)
+        return items
+
+
+def _clone(value: Any) -> Any:
+    """A deep copy whose tensors are detached clones (on the same device)."""
+    return clone_tree(value)
 
 
 def _restore_value(current: Any, original: Any, saved: Any) -> Any:
