@@ -98,9 +98,11 @@ class Batches:
     candidates pass over the sweep's outlier batches by their place). A loader that does not start over when
     iterated again (an ``IterableDataset`` whose ``__iter__`` goes on with one stream, review 127: each candidate
     trained on other data, silently) is found by :meth:`probe` before the first sweep. Every batch drawn from
-    then on is kept, as the loader gave it, and every restart replays them in their order, drawing more only
-    past their end; the loader is still opened at each restart, as a run that draws from it opens it (a
-    DataLoader's iterator takes its base seed from torch's RNG, which the dropout masks then follow: review 130).
+    then on is kept, as the loader gave it, and every restart replays them in their order; past their end the
+    batches go on from the iterator that drew the last of them (review 131: a map-style loader taken for a stream,
+    its augmentation's RNG out of the snapshot's reach, started a new permutation there, mid-epoch). The loader
+    is still opened at each restart, as a run that draws from it opens it (a DataLoader's iterator takes its base
+    seed from torch's RNG, which the dropout masks then follow: review 130), and that iterator is dropped.
     :meth:`release` drops them.
     """
 
@@ -126,8 +128,11 @@ class Batches:
         #: candidates pass over those of the sweep they confirm
         self.outliers: dict[int, int] = {}
         #: when the loader does not start over (:meth:`probe`): every batch drawn since, with its place in its
-        #: epoch, which every restart replays (None while the loader starts over)
+        #: epoch, which every restart replays (None while the loader starts over); :attr:`iterator` is then the
+        #: one that drew the last of them, kept open across restarts
         self.kept: list[tuple[Any, int]] | None = None
+        #: whether this restart has opened the loader yet (while it replays kept batches)
+        self.opened = False
 
     def generators(self) -> list[torch.Generator]:
         return [g for dl in self.combined.flattened for g in _generators(dl)]
@@ -164,14 +169,22 @@ class Batches:
 
     def next(self) -> tuple[Any, int]:
         if self.kept is not None and self.position < len(self.kept):
-            if self.iterator is None:  # opened as a run that draws opens it: the same draws from torch's RNG
-                self.iterator = iter(self.combined)
+            if (
+                not self.opened
+            ):  # opened as a run that draws opens it (the same draws from torch's RNG), and dropped
+                self.opened = True
+                twin = CombinedLoader(list(self.combined.flattened), "max_size_cycle")
+                iter(twin)
+                twin.reset()
             raw, index = self.kept[self.position]
             self.position += 1
             self.in_epoch = index + 1
             return L.to_device(self.trainer, _copy(raw)), index  # (a step that changes its batch leaves it)
+        if self.kept is not None and self.kept:  # past the kept batches: on from the iterator that drew them
+            self.in_epoch = self.kept[-1][1] + 1
         raw, index = self._draw()
         if self.kept is not None:
+            self.opened = True
             self.kept.append((_copy(raw), index))
         return L.to_device(self.trainer, raw), index
 
@@ -214,10 +227,12 @@ class Batches:
 
     def close(self) -> None:
         """Start over: the next batch is the first again (replayed from :attr:`kept` when the loader does not
-        start over)."""
-        self.iterator = None
+        start over; the iterator that drew them stays open, for the batches past them)."""
         self.position = 0
-        self.combined.reset()
+        self.opened = False
+        if self.kept is None:
+            self.iterator = None
+            self.combined.reset()
 
     def release(self) -> None:
         """Drop the kept batches and close the loaders (the range test is over)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import random
 import re
 import threading
 import warnings
@@ -24,7 +25,7 @@ from lightning_lr.callbacks import OneCycle
 from lightning_lr.tuner import METHODS, WeightDecayResult, _confirm
 from lightning_lr.tuner._bounds import one_cycle_mean
 
-from support.models import LateStart, ScriptedLoss, TinyModel, loader
+from support.models import LateStart, ScriptedLoss, TinyModel, classification_dataset, loader
 from support.state import equal_tree, full_state, seed_all
 from support.trainers import trainer
 
@@ -145,6 +146,63 @@ def test_a_stream_that_does_not_start_over_is_replayed_to_every_candidate(
     )  # the sweep's batches, for every candidate
     said = [r.getMessage() for r in caplog.records if "does not start over" in r.getMessage()]
     assert len(said) == 1 and "kept in memory, copied, and replayed" in said[0]
+
+
+class _Augmented(torch.utils.data.Dataset):  # type: ignore[type-arg]
+    """A map-style dataset whose augmentation draws from its own ``random.Random``, which the snapshot cannot
+    restore: the test takes it for a stream. Each item also gives its index."""
+
+    def __init__(self) -> None:
+        self.data = classification_dataset(64, seed=0)
+        self.rng = random.Random(0)
+
+    def __len__(self) -> int:
+        return 64
+
+    def __getitem__(self, i: int) -> Any:
+        x, y = self.data[i]
+        return x + 0.01 * self.rng.random(), y, i
+
+
+class _Ids(TinyModel):
+    """Records every training step's batch index and sample ids."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[tuple[int, tuple[int, ...]]] = []
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        x, y, ids = batch
+        self.ids.append((batch_idx, tuple(int(i) for i in ids)))
+        return super().training_step((x, y), batch_idx)
+
+
+def test_past_the_kept_batches_the_loader_goes_on_from_where_it_drew_them(tmp_path: Any) -> None:
+    """Review 131: past the kept batches, the test drew from an iterator opened at the restart, which started a
+    new permutation in the middle of an epoch (513 samples of 2048 seen twice in one epoch, 513 never). The
+    candidates here are longer than the sweep, so the first goes past its 30 kept batches, in the second epoch of
+    16: that epoch must hold every sample once, and every later candidate must replay the same batches."""
+    seed_all(0)
+    model = _Ids()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            model,
+            DataLoader(_Augmented(), batch_size=4, shuffle=True),
+            num_steps=30,
+            confirm_steps=40,
+            retry=False,
+        )
+    conf = result.confirmation
+    assert conf is not None and conf.candidates and len(result) == 30
+    runs = [model.ids[30 + 40 * i : 30 + 40 * (i + 1)] for i in range(len(conf.candidates))]
+    first = runs[0]
+    assert [b for b, _ in first] == [*range(16), *range(16), *range(8)]
+    for epoch in (first[:16], first[16:32]):
+        ids = [i for _, batch in epoch for i in batch]
+        assert sorted(ids) == list(range(64))  # one permutation: every sample once
+    assert first[:30] == model.ids[:30]  # the sweep's kept batches
+    assert all(run == first for run in runs[1:])
 
 
 class _Graph:
