@@ -1,9 +1,14 @@
 """Reading and writing a param group's lr, momentum (``momentum`` or ``betas[0]``) and weight_decay.
 
 Optimizers keep these as Python floats or as tensors (``torch.optim.Adam(lr=torch.tensor(0.01))``,
-capturable and compiled optimizers). Writes keep a tensor the same object, filled in place, so a
-compiled graph or a CUDA graph that captured it sees the new value; a float is replaced. Momentum is
-``group["momentum"]`` (SGD, RMSprop) or ``group["betas"][0]`` (Adam, AdamW, NAdam, ...).
+capturable and compiled optimizers). Writes of an LR keep a tensor the same object, filled in place, so a
+compiled graph or a CUDA graph that captured it sees the new value, as torch's schedulers do; a float is
+replaced. Momentum is ``group["momentum"]`` (SGD, RMSprop) or ``group["betas"][0]`` (Adam, AdamW, NAdam, ...).
+A tensor momentum is the user's and may be shared (every group without its own holds the optimizer's default,
+and two optimizers may be built from one ``betas`` tuple), where torch's schedulers put a new value in the
+group: its first write puts a tensor of the project's own in the group (same dtype and device), which later
+writes fill in place (review 132: a fill of the shared one gave every group, and an unscheduled optimizer,
+the last value written).
 
 Every layer above reads and writes param groups through these functions only. (The per-step hot path
 of :class:`~lightning_lr.optim.ScheduleLR` inlines :func:`assign` for speed.)
@@ -23,6 +28,7 @@ Example:
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -46,6 +52,7 @@ __all__ = [
     "trainable",
     "unusable_lr",
     "weight_decay",
+    "write_momentum",
     "zero_momentum",
     "zero_momentum_name",
 ]
@@ -269,14 +276,48 @@ def zero_momentum_name(keys: Sequence[str | None]) -> str:
 def set_momentum(group: Group, value: float) -> None:
     """Set the group's momentum, or ``betas[0]`` (a group with neither is left alone)."""
     key = momentum_key(group)
+    if key is not None:
+        write_momentum(group, key, value)
+
+
+#: the momentum tensors this module put in a group, by id (a weak reference tells a reused id apart); a tensor's
+#: ``==`` is element-wise, so no weak set
+_OWN: dict[int, weakref.ref[torch.Tensor]] = {}
+
+
+def _own(t: torch.Tensor) -> bool:
+    ref = _OWN.get(id(t))
+    return ref is not None and ref() is t
+
+
+def _own_tensor(like: torch.Tensor, value: float) -> torch.Tensor:
+    t = torch.full_like(like, value, requires_grad=False)
+    key = id(t)
+    _OWN[key] = weakref.ref(t, lambda _: _OWN.pop(key, None))
+    return t
+
+
+def write_momentum(group: Group, key: str, value: float) -> None:
+    """Set ``group["momentum"]`` (``key="momentum"``) or ``betas[0]`` (``key="betas"``) to ``value``: a float is
+    replaced, a tensor of this module's filled in place, and the user's tensor replaced by one of this module's
+    (see the module's docstring)."""
     if key == "momentum":
-        assign(group, "momentum", value)
-    elif key == "betas":
-        betas = group["betas"]
-        if isinstance(betas[0], torch.Tensor):
-            betas[0].fill_(value)
+        cur = group["momentum"]
+        if type(cur) is float or not isinstance(cur, torch.Tensor):
+            group["momentum"] = value
+        elif _own(cur):
+            cur.fill_(value)
         else:
-            group["betas"] = (value, *betas[1:])
+            group["momentum"] = _own_tensor(cur, value)
+        return
+    betas = group["betas"]
+    cur = betas[0]
+    if type(cur) is float or not isinstance(cur, torch.Tensor):
+        group["betas"] = (value, *betas[1:])
+    elif _own(cur):
+        cur.fill_(value)
+    else:
+        group["betas"] = (_own_tensor(cur, value), *betas[1:])
 
 
 def weight_decay(group: Group) -> float | None:

@@ -28,7 +28,15 @@ from ._restored import (
     taken_on,
 )
 from ._untraced import EAGER, frame_callback, step_eagerly, untraced
-from .param_groups import SAFE_LR, momentum_key, raw_momentum, unusable_lr, zero_momentum, zero_momentum_name
+from .param_groups import (
+    SAFE_LR,
+    momentum_key,
+    raw_momentum,
+    unusable_lr,
+    write_momentum,
+    zero_momentum,
+    zero_momentum_name,
+)
 
 __all__ = ["ScheduleLR", "check_resume", "momentum_key"]
 
@@ -218,15 +226,10 @@ class _Scaled:
 
 
 def _set_momentum(group: dict[str, Any], key: str, value: float) -> None:
-    """Set a group's ``momentum``, or with ``key="betas"`` its beta1, in place when it is a tensor (a
-    capturable optimizer's). (:meth:`ScheduleLR._apply` inlines the same for speed.)"""
-    cur = group[key] if key == "momentum" else group[key][0]
-    if isinstance(cur, torch.Tensor):
-        cur.fill_(value)
-    elif key == "momentum":
-        group[key] = value
-    else:
-        group[key] = (value, *group[key][1:])
+    """Set a group's ``momentum``, or with ``key="betas"`` its beta1 (:func:`~.param_groups.write_momentum`; a
+    tensor is the user's until its first write puts one of the project's own in the group). (:meth:`ScheduleLR._apply`
+    inlines the float case for speed.)"""
+    write_momentum(group, key, value)
 
 
 def _bad_momentum(scheduler: Any, group: int, key: str, t: int, value: float) -> None:
@@ -749,14 +752,14 @@ class ScheduleLR(LRScheduler):
             if type(cur) is float or not isinstance(cur, torch.Tensor):
                 group["momentum"] = row[k]
             else:
-                cur.fill_(row[k])
+                write_momentum(group, "momentum", row[k])
         for i, row in self._beta_jobs:
             group = groups[i]
             betas = group["betas"]
             if type(betas[0]) is float or not isinstance(betas[0], torch.Tensor):
                 group["betas"] = (row[k], *betas[1:])
             else:
-                betas[0].fill_(row[k])
+                write_momentum(group, "betas", row[k])
 
     def _check_lrs(self, t: int, k: int) -> None:
         """Refuse an LR of step ``t`` (position ``k`` of the block) that its group cannot take

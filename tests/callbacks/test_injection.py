@@ -171,7 +171,7 @@ def test_fitting_twice_injects_again(tmp_path) -> None:
 # --- tensor LRs -------------------------------------------------------------------------------------
 
 
-def test_tensor_lrs_and_betas_stay_the_same_tensors(tmp_path) -> None:
+def test_a_tensor_lr_stays_the_same_tensor_and_a_tensor_beta1_gets_one_of_its_own(tmp_path) -> None:
     tensors: dict[str, torch.Tensor] = {}
 
     def adam(model: Tiny) -> torch.optim.Optimizer:
@@ -183,7 +183,12 @@ def test_tensor_lrs_and_betas_stay_the_same_tensors(tmp_path) -> None:
     model = Tiny(optim=adam)
     rec = fit(tmp_path, model, [OneCycle()])
     group = model.trainer.optimizers[0].param_groups[0]
-    assert group["lr"] is tensors["lr"] and group["betas"][0] is tensors["beta1"]
+    assert group["lr"] is tensors["lr"]  # filled in place, as torch's schedulers do
+    own = group["betas"][
+        0
+    ]  # the user's beta1 may be shared (review 132): one of the project's own, in its dtype
+    assert own is not tensors["beta1"] and isinstance(own, torch.Tensor) and own.dtype == torch.float64
+    assert tensors["beta1"].item() == 0.9
     assert_trace(rec.lr(), ONE_CYCLE.values(N))
     assert_trace(rec.momentum(), ONE_CYCLE.momentum().values(N))
 

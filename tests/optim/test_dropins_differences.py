@@ -414,3 +414,58 @@ def test_tensor_milestones_fire_where_torchs_never_do() -> None:
     mine = ours.MultiStepLR(opt := sgd(1.0), milestones=torch.tensor([2, 4]), gamma=0.1)
     assert mine.milestones == {2: 1, 4: 1}
     assert [lr for lr, _ in run(mine, opt, 5)] == pytest.approx([1.0, 0.1, 0.1, 0.01, 0.01])
+
+
+@pytest.mark.parametrize("cls", ["OneCycleLR", "CyclicLR"])
+def test_a_shared_tensor_momentum_is_never_written_so_each_group_and_optimizer_keeps_its_own(
+    cls: str,
+) -> None:
+    """Review 132: a tensor beta1 or momentum was filled in place, and it is shared by every group that has none of
+    its own (the optimizer's default) and by optimizers built from one ``betas`` tuple: per-group momentum bounds
+    gave every group the last value written, and an unscheduled optimizer's beta1 moved. torch puts a new value
+    in each group; so do ours, as a tensor of their own."""
+
+    def args(m: Any) -> dict[str, Any]:
+        bounds = dict(base_momentum=[0.8, 0.5], max_momentum=[0.95, 0.6])
+        if cls == "OneCycleLR":
+            return dict(max_lr=[0.1, 0.03], total_steps=20, **bounds)
+        return dict(base_lr=0.01, max_lr=0.1, step_size_up=5, **bounds)
+
+    seen = {}
+    for m in (torch.optim.lr_scheduler, ours):
+        for kind in ("adam", "sgd"):
+            a, b, d = (torch.nn.Parameter(torch.zeros(2)) for _ in range(3))
+            groups = [{"params": [a]}, {"params": [b], "lr": 0.03}]
+            if kind == "adam":
+                shared = (torch.tensor(0.5), torch.tensor(0.999))
+                opt = torch.optim.Adam(groups, lr=0.1, betas=shared)
+                other = torch.optim.Adam(
+                    [d], lr=0.1, betas=shared
+                )  # the GAN's other optimizer, not scheduled
+            else:
+                shared = (torch.tensor(0.7),)
+                opt = torch.optim.SGD(groups, lr=0.1, momentum=shared[0])
+                other = torch.optim.SGD([d], lr=0.1, momentum=shared[0])
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                sched = getattr(m, cls)(opt, **args(m))
+            trace = []
+            for _ in range(8):
+                a.grad, b.grad = torch.ones(2), torch.ones(2)
+                opt.step()
+                sched.step()
+                trace.append(
+                    [float(g["betas"][0] if kind == "adam" else g["momentum"]) for g in opt.param_groups]
+                )
+            first = float(shared[0])
+            untouched = float(
+                other.param_groups[0]["betas"][0] if kind == "adam" else other.param_groups[0]["momentum"]
+            )
+            seen[m is ours, kind] = (trace, first, untouched)
+    for kind in ("adam", "sgd"):
+        trace, first, untouched = seen[True, kind]
+        assert np.allclose(trace, seen[False, kind][0], rtol=0, atol=1e-6)  # torch's, group by group
+        assert all(x[0] != x[1] for x in trace)  # the groups have their own values
+        assert (
+            first == untouched == float(torch.tensor(0.5 if kind == "adam" else 0.7))
+        )  # the user's, never written

@@ -80,7 +80,9 @@ def test_applies_the_schedule_from_step_zero() -> None:
         sched.step()
 
 
-def test_tensor_lr_momentum_and_betas_are_updated_in_place() -> None:
+def test_a_tensor_lr_is_filled_in_place_and_a_tensor_momentum_gets_a_tensor_of_its_own_once() -> None:
+    # the LR tensor is filled in place, as torch's schedulers do; the user's momentum tensor is left alone (it
+    # may be shared, review 132): the first write puts one of the project's own in the group, filled from then on
     lr = torch.tensor(0.1, dtype=torch.float64)
     mom = torch.tensor(0.9, dtype=torch.float64)
     opt = sgd(lr, momentum=mom)
@@ -90,13 +92,18 @@ def test_tensor_lr_momentum_and_betas_are_updated_in_place() -> None:
     opt_a = adam(torch.tensor(0.1, dtype=torch.float64), betas=(beta1, beta2))
     lr_a = opt_a.param_groups[0]["lr"]
     sched_a = ScheduleLR(opt_a, lr=ONE, momentum=ONE.momentum())
+    own_mom, own_beta1 = opt.param_groups[0]["momentum"], opt_a.param_groups[0]["betas"][0]
+    for own in (own_mom, own_beta1):
+        assert isinstance(own, torch.Tensor) and own.dtype == torch.float64 and own.device == mom.device
+    assert own_mom is not mom and own_beta1 is not beta1
     for t in range(1, 2100):
         sched.step()
         sched_a.step()
         g, ga = opt.param_groups[0], opt_a.param_groups[0]
-        assert g["lr"] is lr and g["momentum"] is mom and ga["lr"] is lr_a and ga["betas"][0] is beta1
-        assert lr.item() == ONE(t) and mom.item() == ONE.momentum()(t)
-        assert lr_a.item() == ONE(t) and beta1.item() == ONE.momentum()(t) and ga["betas"][1] is beta2
+        assert g["lr"] is lr and g["momentum"] is own_mom and ga["lr"] is lr_a and ga["betas"][0] is own_beta1
+        assert lr.item() == ONE(t) and own_mom.item() == ONE.momentum()(t)
+        assert lr_a.item() == ONE(t) and own_beta1.item() == ONE.momentum()(t) and ga["betas"][1] is beta2
+    assert mom.item() == 0.9 and beta1.item() == 0.9  # the user's tensors
     assert isinstance(sched.get_last_lr()[0], torch.Tensor)
     assert sched.get_last_lr()[0] is not lr  # a copy, as in torch
     assert sched.get_last_momentum() == [ONE.momentum()(2099)]
