@@ -224,7 +224,7 @@ def _grows(name: str, setting: str, growth: str, decay: str) -> None:
 
 def _check_order(milestones: Sequence[Any]) -> None:
     """Milestones of one kind (steps, Epochs or Fraction) must be non-decreasing; the order of mixed kinds
-    is known only once they are resolved at fit start, and is checked there."""
+    is known only once they are resolved at fit start, where they are taken in the run's order."""
     last: dict[type, tuple[int, Any]] = {}
     for i, m in enumerate(milestones):
         key = size(m)
@@ -243,8 +243,10 @@ class MultiStepDecay(_Decay):
 
     Args:
         milestones: positions in the run (counted from the start of training, warm-up included), each an
-            int (optimizer steps), :class:`Epochs` or :class:`Fraction`; non-decreasing once resolved (a
-            repeat compounds, as in torch). A milestone inside the warm-up takes effect when it ends (with
+            int (optimizer steps), :class:`Epochs` or :class:`Fraction`; those of one kind non-decreasing (a
+            repeat compounds, as in torch). Milestones of mixed kinds are taken in the order they fall in the
+            run, which may depend on its length (``[Epochs(30), Fraction(0.9)]``: 30 epochs come first in a
+            run of more than 33). A milestone inside the warm-up takes effect when it ends (with
             a warning).
         gamma: the factor applied at each milestone, > 0.
         initial: the initial LR; None, one number or a list per param group, as in :class:`TimeDecay`.
@@ -313,7 +315,10 @@ class MultiStepDecay(_Decay):
                 f"when the warm-up ends (milestones count from the start of training)",
             )
         with quiet_growth():  # said when the callback was made
-            return S.MultiStepDecay(peak, milestones=[max(0, m - warm) for m in ms], gamma=self.gamma)
+            # in the run's order: milestones of mixed kinds resolve in an order that depends on the run's length
+            # (review 134: [Epochs(30), Fraction(0.9)] in a run of 33 epochs), and a decay by the same gamma at
+            # each is the same whatever order they were given in
+            return S.MultiStepDecay(peak, milestones=sorted(max(0, m - warm) for m in ms), gamma=self.gamma)
 
 
 class ExponentialDecay(_Decay):

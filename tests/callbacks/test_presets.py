@@ -359,21 +359,22 @@ def test_milestone_inside_the_warmup_takes_effect_when_it_ends(tmp_path) -> None
     assert_trace(rec.lr(), S.warmup(S.MultiStepDecay(0.1, [0, 4]), steps=6).values(N))
 
 
-def test_decreasing_milestones_are_an_error_at_fit_start(tmp_path) -> None:
-    with pytest.raises(
-        ValueError, match=r"MultiStepDecay on optimizer 0 \(SGD\): milestones must be non-decreasing"
-    ):
-        fit(tmp_path, Tiny(), [MultiStepDecay([Epochs(1), 3])])
+@pytest.mark.parametrize("milestones", [[Epochs(1), 3], [13, Epochs(1)], [Fraction(0.9), Epochs(1), 3]])
+def test_milestones_of_mixed_kinds_are_taken_in_the_order_they_fall_in_the_run(tmp_path, milestones) -> None:
+    # review 134: the README's [Epochs(30), Fraction(0.9)] stopped every run shorter than 34 epochs, "milestones
+    # must be non-decreasing": the order of mixed kinds depends on the run's length, and one gamma at each
+    # milestone means the same in any order (an Epochs here is 12 steps, the run 24)
+    steps = sorted({Epochs(1): 12, Fraction(0.9): 22}.get(m, m) for m in milestones)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        rec = fit(tmp_path, Tiny(), [MultiStepDecay(milestones)])
+    assert not [w for w in seen if "milestones" in str(w.message)]
+    assert_trace(rec.lr(), S.MultiStepDecay(0.1, steps).values(N))
 
 
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (
-            lambda: MultiStepDecay([13, Epochs(1)]),
-            "MultiStepDecay on optimizer 0 (SGD): milestones must be non-decreasing (a repeat compounds), got "
-            "[13, 12]; given as milestones[1]=Epochs(1) (step 12)",
-        ),
         (
             lambda: WarmupStableDecay(total=Epochs(1), warmup=Epochs(1)),
             "WarmupStableDecay on optimizer 0 (SGD): warmup must be <= total - decay steps = 12 - 5 = 7 (the warm-up "
