@@ -43,6 +43,7 @@ __all__ = [
     "resolve",
     "run_info",
     "steps",
+    "trains_no_step",
     "warn_if_changed",
     "warn_if_ends_early",
     "warn_if_off_the_run",
@@ -79,6 +80,23 @@ def resolve(
         return run, steps(owner, durations, run)
     except UnknownLengthError as exc:  # review 72: the error said why in general terms, not for this trainer
         raise UnknownLengthError(f"{exc}. Here {_unknown_because(trainer)}") from None
+
+
+def trains_no_step(trainer: pl.Trainer) -> str | None:
+    """Why ``trainer``'s fit trains no optimizer step (``max_steps=0``, ``max_epochs=0``,
+    ``limit_train_batches=0``, a train dataloader without a batch), which Lightning runs (review 133: the
+    durations of such a fit, resolved for a run of no length, failed with a false cause, "the train dataloader
+    has no len()"); None when it trains some, or may."""
+    if trainer.max_steps == 0:
+        return "max_steps=0"
+    if trainer.max_epochs == 0:
+        return "max_epochs=0"
+    limit = trainer.limit_train_batches
+    if isinstance(limit, (int, float)) and limit == 0:
+        return f"limit_train_batches={limit!r}"
+    if trainer.estimated_stepping_batches == 0:
+        return "the train dataloader has no batch"
+    return None
 
 
 def _unknown_because(trainer: pl.Trainer) -> str:

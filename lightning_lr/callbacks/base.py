@@ -561,8 +561,10 @@ class ScheduleCallback(RunPlanning, Callback):
             and self._module is not None
         ):
             self._take_left_result(trainer, self._module)
-        self._plan_run(trainer)
         self._injected = []
+        if self._trains_no_step(trainer):
+            return
+        self._plan_run(trainer)
         self._one_number = {}
         targets = _inject.select(self.name, self.optimizer, conf.optimizers)
         self._targets = len(targets)
@@ -601,6 +603,20 @@ class ScheduleCallback(RunPlanning, Callback):
             # how often they step, or (a checkpoint at another size) the run is planned as it takes place, at
             # train start
             self._check_durations(trainer)
+
+    def _trains_no_step(self, trainer: pl.Trainer) -> bool:
+        """Whether this fit trains no optimizer step (:func:`~._resolve.trains_no_step`), said in one info line:
+        a schedule over no step has nothing to do, so no scheduler is added, and the fit runs as Lightning
+        runs it alone (review 133: OneCycle and StepDecay(every=Epochs(1)) failed there with a false cause, "the
+        train dataloader has no len()", "nothing bounds the run", where CosineDecay passed)."""
+        why = _resolve.trains_no_step(trainer)
+        if why is None:
+            return False
+        rank_zero_info(
+            f"{self.name}: this fit trains no optimizer step ({why}), so the schedule has nothing to do: no "
+            f"scheduler is added, and the LR stays as configure_optimizers sets it"
+        )
+        return True
 
     def _relative(self) -> bool:
         return False

@@ -261,8 +261,10 @@ class ReduceOnPlateau(ScheduleCallback):
         trainer = self._trainer
         assert trainer is not None, "setup() installs the wrapper and sets the trainer"
         self._say_outside_dropped()
-        self.run, self.steps = _resolve.resolve(trainer, self.name, {})
         self._injected, self._attached = [], []
+        if self._trains_no_step(trainer):
+            return
+        self.run, self.steps = _resolve.resolve(trainer, self.name, {})
         for index in _inject.select(self.name, self.optimizer, conf.optimizers):
             optimizer = conf.optimizers[index]
             info = _inject.optimizer_info(self.name, index, optimizer)

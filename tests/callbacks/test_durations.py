@@ -4,6 +4,7 @@ trainer, so the schedule keeps its shape whatever the batch size, devices or gra
 from __future__ import annotations
 
 import fractions
+import logging
 import math
 import pickle
 import re
@@ -1063,3 +1064,39 @@ def test_a_resume_of_a_run_whose_epochs_change_size_is_the_uninterrupted_run(tmp
         assert "it reloads that loader every epoch, so the plan is checked" in first
         for old in (tmp_path / "ckpt").glob("*.ckpt"):
             old.unlink()
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [dict(limit_train_batches=0), dict(max_steps=0), dict(max_epochs=0)],
+    ids=lambda v: ", ".join(f"{k}={v!r}" for k, v in v.items()),
+)
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: OneCycle(max_lr=0.1),
+        lambda: StepDecay(every=Epochs(1), drop=0.5),
+        lambda: CosineDecay(warmup=10, total=100),
+        lambda: ReduceOnPlateau(monitor="train_loss"),
+    ],
+    ids=["OneCycle", "StepDecay", "CosineDecay", "ReduceOnPlateau"],
+)
+def test_a_fit_that_trains_no_step_runs_as_in_lightning_and_says_the_schedule_has_nothing_to_do(
+    tmp_path, caplog, make, limits
+) -> None:
+    # review 133: limit_train_batches=0 and max_steps=0, which Lightning alone runs, failed with OneCycle and
+    # StepDecay(every=Epochs(1)), saying "the train dataloader has no len()" or "nothing bounds the run", where
+    # CosineDecay passed
+    callback = make()
+    model = Tiny()
+    with caplog.at_level(logging.INFO):
+        rec = fit(tmp_path, model, [callback], **limits)
+    assert rec.rows == [] and model.trainer.global_step == 0
+    assert model.trainer.lr_scheduler_configs == []
+    (why,) = limits.items()
+    said = [r.getMessage() for r in caplog.records if "trains no optimizer step" in r.getMessage()]
+    assert said == [
+        f"{callback.name}: this fit trains no optimizer step ({why[0]}={why[1]!r}), so the schedule has nothing "
+        f"to do: no scheduler is added, and the LR stays as configure_optimizers sets it"
+    ]
+    assert model.trainer.optimizers[0].param_groups[0]["lr"] == 0.1
