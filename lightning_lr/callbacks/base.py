@@ -18,7 +18,7 @@ import numbers
 import pickle
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import lightning.pytorch as pl
 from lightning.pytorch.utilities import rank_zero_info, rank_zero_warn
@@ -270,9 +270,11 @@ class ScheduleCallback(RunPlanning, Callback):
                 f"{self.name}: {arg}={spec:g} is scaled by each param group's LR relative to the largest, "
                 f"but every group of {info.label} has lr=0; give {arg} as a list with one value per group"
             )
-        # what the number was for this optimizer, for _tell_across_optimizers once every optimizer is built
-        self._one_number.setdefault(arg, {})[info.index] = (info.label, top, spec)
-        return [spec * b / top for b in info.base_lrs]
+        scaled = [spec * b / top for b in info.base_lrs]
+        # what the number was for this optimizer and what each group got: said once the optimizer is built
+        # (_tell_ratios) and once every optimizer is (_tell_across_optimizers)
+        self._one_number.setdefault(arg, {})[info.index] = OneNumber(info.label, top, spec, scaled)
+        return scaled
 
     def lead_lrs(self, arg: str, info: OptimizerInfo) -> list[float | None]:
         """The argument ``arg`` that decides each param group's LR (a peak, a start, a bound), by
@@ -297,7 +299,6 @@ class ScheduleCallback(RunPlanning, Callback):
                 f"its own)",
             )
         frozen = [i for i, b in enumerate(info.base_lrs) if b == 0]
-        self._tell_ratios(arg, spec, info, lrs, frozen)
         if frozen and f"frozen-{info.index}" not in self._warned:
             self._warned.add(f"frozen-{info.index}")
             rank_zero_info(
@@ -306,33 +307,61 @@ class ScheduleCallback(RunPlanning, Callback):
             )
         return [None if i in frozen else lr for i, lr in enumerate(lrs)]
 
-    def _tell_ratios(
-        self, arg: str, spec: Any, info: OptimizerInfo, lrs: Sequence[float], frozen: Sequence[int]
-    ) -> None:
-        """Say once (per optimizer, in a Trainer's fits, as the other info lines), when one number ``spec`` leads
-        param groups at different LRs, which group it is the value of and what the others get: torch's
-        ``OneCycleLR(max_lr=0.1)`` and ``CyclicLR`` give every group the number itself, so a user who moved from
-        them would read the groups' LRs as a mistake. Other LR arguments given as one number (``base_lr``)
-        keep the ratios too."""
-        if not isinstance(spec, float) or spec == 0 or f"ratio-{info.index}" in self._warned:
-            return
+    #: for an LR argument given as one number, what torch's scheduler that takes it does instead (every param
+    #: group gets the number itself), said in the line of :meth:`_tell_ratios` to a user who moved from it
+    torch_one_number: Mapping[str, str] = {
+        "max_lr": "torch's OneCycleLR and CyclicLR give every group max_lr",
+        "base_lr": "torch's CyclicLR gives every group base_lr",
+    }
+
+    def _tell_ratios(self, info: OptimizerInfo) -> None:
+        """Say once (per optimizer and argument, in a Trainer's fits, as the other info lines), when LR arguments
+        given as one number (:meth:`per_group`: a peak, a start, a ``final``, a ``base_lr``) lead param groups at
+        different LRs, which group each is the value of and what the others get, in one line for every such
+        argument of ``info``'s optimizer: torch's ``OneCycleLR(max_lr=0.1)``, ``CyclicLR(base_lr=...)`` and
+        ``CosineAnnealingLR(eta_min=...)`` give every group the number itself, so a user who moved from them
+        would read the groups' LRs as a mistake (review 133: ``final`` and ``base_lr`` were scaled without a
+        word, unless a peak given as one number said it)."""
+        frozen = {i for i, b in enumerate(info.base_lrs) if b == 0}
         live = [i for i, b in enumerate(info.base_lrs) if i not in frozen]
         if len({info.base_lrs[i] for i in live}) < 2:
             return
-        self._warned.add(f"ratio-{info.index}")
+        said = []
+        for arg, seen in self._one_number.items():
+            entry = seen.get(info.index)
+            if entry is not None and f"ratio-{info.index}-{arg}" not in self._warned:
+                self._warned.add(f"ratio-{info.index}-{arg}")
+                said.append((arg, entry))
+        if not said:
+            return
         top = max(live, key=lambda i: info.base_lrs[i])
-        each = ", ".join(f"group {i}: {lrs[i]:.4g}" for i in live)
-        filled = getattr(self, arg, None) is None  # the value an LR range test filled in
-        torch_does = (
-            f", where torch's OneCycleLR and CyclicLR give every group {arg}"
-            if arg == "max_lr" and not filled
-            else ""
+
+        def each(values: Sequence[float]) -> str:
+            return ", ".join(f"group {i}: {values[i]:.4g}" for i in live)
+
+        def named(arg: str, spec: float) -> str:
+            filled = getattr(self, arg, None) is None  # the value an LR range test filled in
+            return f"{arg}={spec:g}{', from the LR range test,' if filled else ''}"
+
+        torch_does = " and ".join(
+            self.torch_one_number[arg]
+            for arg, _ in said
+            if arg in self.torch_one_number and getattr(self, arg, None) is not None
         )
+        torch_does = f", where {torch_does}" if torch_does else ""
+        args = " and ".join(arg for arg, _ in said)
+        if len(said) == 1:
+            arg, entry = said[0]
+            what = f"{named(arg, entry.spec)} is the value"
+            values, lists = each(entry.scaled), f"{arg} as a list for a value"
+        else:
+            what = f"{' and '.join(named(arg, entry.spec) for arg, entry in said)} are the values"
+            values = "; ".join(f"{arg}: {each(entry.scaled)}" for arg, entry in said)
+            lists = f"{args} as lists for values"
         rank_zero_info(
-            f"{self.name}: {arg}={spec:g}{', from the LR range test,' if filled else ''} is the value of param "
-            f"group {top} of {info.label}, the one with the largest LR; the other groups keep their ratio to it "
-            f"({each}){torch_does}, and so does any other LR argument given as one number. Give {arg} as a list "
-            f"for a value per group"
+            f"{self.name}: {what} of param group {top} of {info.label}, the one with the largest LR; the other "
+            f"groups keep their ratio to it ({values}){torch_does}, and so does any other LR argument given as one "
+            f"number. Give {lists} per group"
         )
 
     def _tell_across_optimizers(self) -> None:
@@ -345,16 +374,16 @@ class ScheduleCallback(RunPlanning, Callback):
         for arg, seen in self._one_number.items():
             if (
                 len(seen) < 2
-                or len({top for _, top, _ in seen.values()}) < 2
+                or len({entry.top for entry in seen.values()}) < 2
                 or f"across-{arg}" in self._warned
             ):
                 continue
             self._warned.add(f"across-{arg}")
-            spec = next(iter(seen.values()))[2]
+            spec = next(iter(seen.values())).spec
             filled = getattr(self, arg, None) is None  # the value an LR range test filled in
             each = "; ".join(
-                f"{label}, whose largest LR is {top:.4g}, gets {spec:.4g}"
-                for _, (label, top, _) in sorted(seen.items())
+                f"{entry.label}, whose largest LR is {entry.top:.4g}, gets {spec:.4g}"
+                for _, entry in sorted(seen.items())
             )
             own = ", ".join(f"optimizer={i}" for i in sorted(seen))
             ratio = (
@@ -452,7 +481,7 @@ class ScheduleCallback(RunPlanning, Callback):
         self._module: pl.LightningModule | None = None
         self._injected: list[Injected] = []
         # each LR argument given as one number: per optimizer index, its label, largest LR and the number
-        self._one_number: dict[str, dict[int, tuple[str, float, float]]] = {}
+        self._one_number: dict[str, dict[int, OneNumber]] = {}
         self._targets = 1  # how many optimizers the fit's callback schedules (a list's length is per group)
         self._init_plan()
         self._logging: StepLogging | None = None
@@ -655,6 +684,7 @@ class ScheduleCallback(RunPlanning, Callback):
                 f"{self!r} leaves every param group of {info.label} alone, so it would schedule nothing; give "
                 f"a value for at least one group (None leaves that group alone), or remove the callback"
             )
+        self._tell_ratios(info)
         return lr, momentum
 
     def _building(
@@ -1108,6 +1138,16 @@ class ScheduleCallback(RunPlanning, Callback):
 
     def __repr__(self) -> str:
         return _hparams.call_repr(self, self.name)
+
+
+class OneNumber(NamedTuple):
+    """An LR argument given as one number, for one optimizer (:meth:`ScheduleCallback.per_group`): the
+    optimizer's label, its largest LR (the group the number is for), the number, and what each group got."""
+
+    label: str
+    top: float
+    spec: float
+    scaled: list[float]
 
 
 def _keeping_plain(init: Any, deep: bool) -> Any:

@@ -507,6 +507,8 @@ class CosineDecay(_ToFinal):
         CosineDecay(final=1e-05, warmup=Fraction(0.05))
     """
 
+    torch_one_number = {"final": "torch's CosineAnnealingLR gives every group its eta_min"}
+
     @V.known_as(peers.COSINE)
     def __init__(
         self,

@@ -519,6 +519,46 @@ def test_the_ratio_line_names_torch_only_for_a_peak_given_and_says_a_range_test_
 
 
 @pytest.mark.parametrize(
+    "callback, torch_does",
+    [
+        (CosineDecay(final=1e-3), ", where torch's CosineAnnealingLR gives every group its eta_min"),
+        (PolynomialDecay(final=1e-3), ""),
+        (WarmupStableDecay(warmup=1, final=1e-3), ""),
+        (Cyclic(base_lr=1e-3, step_size=2), ", where torch's CyclicLR gives every group base_lr"),
+    ],
+    ids=lambda v: repr(v),
+)
+def test_every_lr_argument_given_as_one_number_says_what_each_group_gets(
+    tmp_path, caplog, callback, torch_does
+) -> None:
+    # review 133: final= and Cyclic's base_lr= were scaled by each group's ratio without a word (torch's
+    # CosineAnnealingLR(eta_min=x) and CyclicLR(base_lr=x) give every group x), where max_lr, initial and peak
+    # given as one number said it
+    arg = "final" if hasattr(callback, "final") else "base_lr"
+    with caplog.at_level(logging.INFO):
+        fit(tmp_path, Tiny(groups=2, ratio=0.1), [callback])
+    said = [r.getMessage() for r in caplog.records if "keep their ratio" in r.getMessage()]
+    assert said == [
+        f"{callback.name}: {arg}=0.001 is the value of param group 0 of optimizer 0 (SGD), the one with the largest "
+        f"LR; the other groups keep their ratio to it (group 0: 0.001, group 1: 0.0001){torch_does}, and so does "
+        f"any other LR argument given as one number. Give {arg} as a list for a value per group"
+    ]
+
+
+def test_several_lr_arguments_given_as_one_number_are_said_in_one_line(tmp_path, caplog) -> None:
+    with caplog.at_level(logging.INFO):
+        fit(tmp_path, Tiny(groups=2, ratio=0.1), [CosineDecay(initial=0.2, final=1e-3)])
+    said = [r.getMessage() for r in caplog.records if "keep their ratio" in r.getMessage()]
+    assert said == [
+        "CosineDecay: initial=0.2 and final=0.001 are the values of param group 0 of optimizer 0 (SGD), the one "
+        "with the largest LR; the other groups keep their ratio to it (initial: group 0: 0.2, group 1: 0.02; "
+        "final: group 0: 0.001, group 1: 0.0001), where torch's CosineAnnealingLR gives every group its eta_min, "
+        "and so does any other LR argument given as one number. Give initial and final as lists for values per "
+        "group"
+    ]
+
+
+@pytest.mark.parametrize(
     "callback, groups, ratio",
     [
         (OneCycle(max_lr=0.5), 1, 0.1),  # one group
