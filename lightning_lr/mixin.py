@@ -57,7 +57,8 @@ class LRScheduleMixin:
 
     A declaration of None (``self.lr_schedule = None``, a class attribute None, or ``lr_schedule()``
     returning None; LightningCLI's ``model.lr_schedule: null``) adds no schedule: the LR stays as
-    ``configure_optimizers`` sets it, and the fit says so in its log. A module that declares nothing at
+    ``configure_optimizers`` sets it, unless a schedule callback of the Trainer drives it (a
+    ``--trainer.callbacks`` one beside ``--model.lr_schedule=null``), and the fit's log says which. A module that declares nothing at
     all is an error.
 
     Overriding ``configure_callbacks`` is fine: the declared schedule is added to what it returns. Whatever
@@ -137,7 +138,10 @@ def _adding_schedule(own: Any) -> Any:
             return _with_schedule(self, own(self))
         _RUNNING[self] = _declared(self)
         try:
-            return _with_schedule(self, own(self))
+            out = _with_schedule(self, own(self))
+            if _RUNNING[self] is None:
+                _say_no_schedule(self, out)
+            return out
         finally:
             del _RUNNING[self]
 
@@ -266,13 +270,37 @@ def _declared(module: Any) -> ScheduleCallback | None:
     fitting = trainer is not None and trainer.state.fn == "fit" and trainer.state.status == "running"
     schedule = _declared_callback(module, fresh=fitting)  # (fn stays "fit" after the fit: review 119)
     _warn_schedule_in_hparams(module)
-    if schedule is None:
-        rank_zero_info(
-            f"{type(module).__name__} declares lr_schedule=None: no schedule callback is added, the LR stays as "
-            f"configure_optimizers sets it (a schedule lost by load_from_checkpoint is passed again with "
-            f"load_from_checkpoint(path, lr_schedule=...))"
-        )
     return schedule
+
+
+def _say_no_schedule(module: Any, callbacks: list[Callback]) -> None:
+    """For a declaration of None: say that the module adds no schedule, and what sets the LR then: the
+    schedule callbacks of the Trainer (those ``callbacks``, what ``configure_callbacks`` returns, do not
+    replace) and of ``callbacks`` (review 133: the line said the LR stays as ``configure_optimizers`` sets it
+    beside the Trainer's schedule the README pairs with ``--model.lr_schedule=null``, which drove it)."""
+    trainer = getattr(module, "_trainer", None)
+    theirs = [] if trainer is None else L.callbacks(trainer)
+    # Lightning drops a Trainer callback whose class a returned callback's is, or derives from
+    kept = [cb for cb in theirs if not any(issubclass(type(m), type(cb)) for m in callbacks)]
+    driving = [f"the Trainer's {cb!r}" for cb in kept if isinstance(cb, ScheduleCallback)]
+    driving += [
+        f"{cb!r} from configure_callbacks"
+        for cb in callbacks
+        if isinstance(cb, ScheduleCallback) and not any(cb is t for t in theirs)
+    ]
+    name = type(module).__name__
+    if driving:
+        rank_zero_info(
+            f"{name} declares lr_schedule=None: it adds no schedule callback, and the LR follows "
+            f"{' and '.join(driving)} (an optimizer {'that callback does' if len(driving) == 1 else 'those callbacks do'} "
+            f"not schedule keeps the LR configure_optimizers sets)"
+        )
+        return
+    rank_zero_info(
+        f"{name} declares lr_schedule=None: no schedule callback is added, the LR stays as configure_optimizers "
+        f"sets it (a schedule lost by load_from_checkpoint is passed again with load_from_checkpoint(path, "
+        f"lr_schedule=...))"
+    )
 
 
 def _refuse_late_declaration(module: Any) -> None:

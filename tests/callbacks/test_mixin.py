@@ -19,7 +19,14 @@ from lightning.pytorch.loggers import TensorBoardLogger
 
 from lightning_lr import LRScheduleMixin
 from lightning_lr import schedules as S
-from lightning_lr.callbacks import CosineDecay, Epochs, OneCycle, ReduceOnPlateau, ScheduleCallback
+from lightning_lr.callbacks import (
+    CosineDecay,
+    Epochs,
+    OneCycle,
+    ReduceOnPlateau,
+    ScheduleCallback,
+    StepDecay,
+)
 
 from support.fakes import ApplyAt, FakeRangeTest
 from support.models import Tiny
@@ -242,6 +249,35 @@ def test_a_declaration_of_none_adds_no_schedule_and_says_so(tmp_path, model, cap
     assert module.lr_schedule_callback() is None
     assert f"{model.__name__} declares lr_schedule=None: no schedule callback is added" in caplog.text
     assert "lightning_lr" not in module.hparams
+
+
+class NoneReturningItsOwn(NoneArgument):
+    def configure_callbacks(self) -> Any:
+        return [StepDecay(every=4)]
+
+
+@pytest.mark.parametrize(
+    ("model", "trainer_callbacks", "follows"),
+    [
+        (NoneArgument, [CosineDecay(warmup=2)], "the Trainer's CosineDecay(warmup=2)"),
+        (NoneReturningItsOwn, [], "StepDecay(every=4) from configure_callbacks"),
+        # Lightning drops the Trainer's callback of the class configure_callbacks returns
+        (NoneReturningItsOwn, [StepDecay(every=2)], "StepDecay(every=4) from configure_callbacks"),
+    ],
+    ids=["trainer", "configure_callbacks", "replaced"],
+)
+def test_a_declaration_of_none_beside_a_schedule_callback_names_it_as_what_the_lr_follows(
+    tmp_path, caplog, model, trainer_callbacks, follows
+) -> None:
+    # review 133: beside the Trainer's schedule callback the README pairs with --model.lr_schedule=null, the line
+    # said "the LR stays as configure_optimizers sets it" while that callback drove it
+    with caplog.at_level("INFO"):
+        fit(tmp_path, model(), trainer_callbacks, max_steps=4)
+    said = [r.getMessage() for r in caplog.records if "declares lr_schedule=None" in r.getMessage()]
+    assert said == [
+        f"{model.__name__} declares lr_schedule=None: it adds no schedule callback, and the LR follows {follows} "
+        f"(an optimizer that callback does not schedule keeps the LR configure_optimizers sets)"
+    ]
 
 
 def test_none_set_on_an_instance_after_its_class_attribute_served_a_fit_is_no_schedule(tmp_path) -> None:
