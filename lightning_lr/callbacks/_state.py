@@ -168,6 +168,7 @@ def catch_up(
         if entry.scheduler.last_epoch != 0:
             continue
         foreign = entry.scheduler.foreign_state
+        momentum = ""
         if refit:
             lost = (
                 f"{owner}: fit was called again on this Trainer, which continues at its step {step}, and "
@@ -176,12 +177,20 @@ def catch_up(
             )
         elif foreign is not None:
             name = state_class(foreign)
+            counted = foreign.get("last_epoch")
+            # (a count at the trainer's step is of optimizer steps: a scheduler at interval "step", review 133)
+            epochs = (
+                " (that scheduler's own state: at Lightning's default interval its count is of epochs, not of "
+                "this schedule's optimizer steps)"
+                if isinstance(counted, int) and counted != step
+                else ""
+            )
             lost = (
                 f"{owner}: the checkpoint has no state for the scheduler of {entry.info.label} (it was written "
                 f"without this callback): the state in its place was written by {name or 'another scheduler'}, "
-                f"not lightning_lr, and is not loaded (that scheduler's own state: at Lightning's default interval its "
-                f"count is of epochs, not of this schedule's optimizer steps)"
+                f"not lightning_lr, and is not loaded{epochs}"
             )
+            momentum = _momentum_given_back(entry, name)
         else:
             lost = (
                 f"{owner}: the checkpoint has no state for the scheduler of {entry.info.label} (it was written "
@@ -190,16 +199,31 @@ def catch_up(
         if shared > 1:
             rank_zero_warn(
                 f"{lost}, and under manual optimization the trainer's step ({step}) counts the steps of all "
-                f"{shared} optimizers, so the schedule starts at 0",
+                f"{shared} optimizers, so the schedule starts at 0{momentum}",
                 category=UserWarning,
             )
             continue
         plan = " planned for this fit's run" if refit else ""
         rank_zero_warn(
-            f"{lost}, so the schedule{plan} starts at the trainer's step {step} instead of 0",
+            f"{lost}, so the schedule{plan} starts at the trainer's step {step} instead of 0{momentum}",
             category=UserWarning,
         )
         entry.scheduler.step(step)
+
+
+def _momentum_given_back(entry: Injected, name: str | None) -> str:
+    """For a resume whose checkpoint's scheduler was another class's that cycled the momentum (torch's
+    ``OneCycleLR``): which groups' momentum the scheduler put back to the value it was configured with, as a
+    resume from lightning_lr's own ``OneCycle`` into a schedule that leaves momentum alone does
+    (:attr:`~lightning_lr.optim.ScheduleLR.momentum_given_back`); "" for none."""
+    given = entry.scheduler.momentum_given_back
+    if not given:
+        return ""
+    each = ", ".join(f"param group {i}: {was:.4g} -> {now:g}" for i, was, now in given)
+    return (
+        f". {name or 'That scheduler'} cycled the momentum, which this schedule leaves alone: the momentum the "
+        f"checkpoint holds, that cycle's last value, goes back to the value it was configured with ({each})"
+    )
 
 
 def _key_arguments(key: str, kind: str) -> dict[str, Any] | None:

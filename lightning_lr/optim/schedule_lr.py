@@ -371,6 +371,10 @@ class ScheduleLR(LRScheduler):
     #: the last state :meth:`load_state_dict` was given, while linked (:meth:`link`), that lightning_lr did not
     #: write (another class's: the torch scheduler a schedule callback replaced), which it did not load; None
     foreign_state: Mapping[str, Any] | None = None
+    #: the momentums (or beta1s) the last load put back to the value they were configured with, as
+    #: ``(group, the checkpoint's value, the configured one)``: groups whose momentum the checkpoint's scheduler
+    #: cycled and this one's schedules leave alone (:meth:`_unschedule_momentum`)
+    momentum_given_back: tuple[tuple[int, float, float], ...] = ()
     #: whether an LR the optimizer cannot take is refused (:meth:`_check_lrs`); the torch drop-ins write what
     #: torch's schedulers write
     checks_lrs: ClassVar[bool] = True
@@ -955,10 +959,12 @@ class ScheduleLR(LRScheduler):
             linked.restore()
             if foreign:
                 self.foreign_state = dict(state_dict)
+                self._unschedule_momentum(state_dict)
             return
         if foreign:
             self.foreign_state = dict(state_dict)
             self.refresh()  # its own values, over the LRs the optimizer's state brought back
+            self._unschedule_momentum(state_dict)
             return
         if linked is not None and any(state_dict is state for state in linked.loaded):
             return  # one of those states, given again: each is loaded into its own scheduler already
@@ -1006,19 +1012,32 @@ class ScheduleLR(LRScheduler):
             forget_left(self.optimizer, written)  # what it wrote is no drop-in's to give back
 
     def _unschedule_momentum(self, state_dict: Mapping[str, Any]) -> None:
-        """Put back the configured momentum of the groups whose momentum the checkpoint's schedules set and
-        this scheduler's leave alone (a resume from OneCycle into CosineDecay): the optimizer's state came
-        back with the last momentum the old schedule wrote, which nothing moves any more (review 48: 0.866
-        to the end, where the new run alone trains at the configured 0.9)."""
+        """Put back the configured momentum of the groups whose momentum the checkpoint's scheduler set and
+        this scheduler's schedules leave alone (a resume from OneCycle into CosineDecay): the optimizer's state
+        came back with the last momentum the old schedule wrote, which nothing moves any more (review 48: 0.866
+        to the end, where the new run alone trains at the configured 0.9). The checkpoint's scheduler is this
+        class (its ``momentum_schedules``), or another that says it cycled every group's momentum
+        (``cycle_momentum``: torch's ``OneCycleLR`` and ``CyclicLR``, and their drop-ins; review 133: a
+        resume from torch's OneCycleLR kept its 0.8755 to the end). What is put back is kept in
+        :attr:`momentum_given_back`."""
+        self.momentum_given_back = ()
         saved = state_dict.get("momentum_schedules")
-        if not isinstance(saved, list):
+        if isinstance(saved, list):
+            cycled = [s is not None for s in saved]
+        elif "lr_schedules" not in state_dict and state_dict.get("cycle_momentum") is True:
+            cycled = [True] * len(state_dict.get("base_lrs") or self._configured_momentum)
+        else:
             return
         groups = self.optimizer.param_groups
         own = len(self.lr_schedules) - len(self._added)
-        for i in range(min(own, len(saved), len(self._configured_momentum))):
+        given = []
+        for i in range(min(own, len(cycled), len(self._configured_momentum))):
             value, key = self._configured_momentum[i], momentum_key(groups[i])
-            if saved[i] is not None and self.momentum_schedules[i] is None and value is not None and key:
+            if cycled[i] and self.momentum_schedules[i] is None and value is not None and key:
+                was = raw_momentum(groups[i])
                 _set_momentum(groups[i], key, value)
+                given.append((i, float(was), value))
+        self.momentum_given_back = tuple(given)
 
     # --- schedulers restored together ----------------------------------------------------------------
     @staticmethod

@@ -414,6 +414,50 @@ def test_a_callback_added_on_resume_takes_no_step_from_the_torch_schedulers_stat
     assert_trace(resumed.lr(), uninterrupted.lr()[14:])
 
 
+def _torch_one_cycle_each_step(make_optimizer: Any) -> Any:
+    """``make_optimizer(model)`` with torch's OneCycleLR over the 24 steps, stepped at interval "step"."""
+
+    def optim(model: Tiny) -> dict[str, Any]:
+        opt = make_optimizer(model)
+        cycle = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=model.lr, total_steps=24)
+        return {"optimizer": opt, "lr_scheduler": {"scheduler": cycle, "interval": "step"}}
+
+    return optim
+
+
+def _sgd(model: Tiny) -> torch.optim.Optimizer:
+    return torch.optim.SGD(model.parameters(), lr=model.lr, momentum=0.9)
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
+@pytest.mark.usefixtures("exact_mid_epoch_resume")
+@pytest.mark.parametrize("optim", [_sgd, adam], ids=["SGD", "Adam"])
+def test_a_resume_from_torchs_one_cycle_gives_the_momentum_it_cycled_back(tmp_path, optim) -> None:
+    # review 133: a checkpoint written with torch's OneCycleLR (interval "step"), resumed with CosineDecay, which
+    # leaves momentum alone, kept the momentum at the cycle's value at the checkpoint (0.8755) for the rest of
+    # the run, where a resume from lightning_lr's own OneCycle gives the configured 0.9 back and says so; and
+    # the warning said the torch scheduler's count was of epochs, which at interval "step" it is not
+    _, ckpts = checkpointed_run(tmp_path, Tiny(optim=_torch_one_cycle_each_step(optim)), [], every=14)
+    uninterrupted = fit(tmp_path, Tiny(optim=optim), [CosineDecay()])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        resumed = fit(tmp_path, Tiny(optim=optim), [CosineDecay()], ckpt_path=path_at(ckpts, 14))
+    said = [str(w.message) for w in caught if "has no state for the scheduler" in str(w.message)]
+    name = type(optim(Tiny())).__name__
+    (line,) = said
+    assert re.fullmatch(
+        rf"CosineDecay: the checkpoint has no state for the scheduler of optimizer 0 \({name}\) \(it was written "
+        r"without this callback\): the state in its place was written by OneCycleLR, not lightning_lr, and is not "
+        r"loaded, so the schedule starts at the trainer's step 14 instead of 0\. OneCycleLR cycled the momentum, "
+        r"which this schedule leaves alone: the momentum the checkpoint holds, that cycle's last value, goes back "
+        r"to the value it was configured with \(param group 0: 0\.8\d+ -> 0\.9\)",
+        line,
+    )
+    assert resumed.steps() == list(range(14, 24))
+    assert_trace(resumed.lr(), uninterrupted.lr()[14:])
+    assert_trace(resumed.momentum(), [0.9] * 10)
+
+
 class _WarmupWithGamma(torch.optim.lr_scheduler.LRScheduler):
     """A user's own scheduler with a ``gamma`` attribute (no ExponentialLR)."""
 
