@@ -41,7 +41,7 @@ from ._planning import RunPlanning
 from ._preview import Preview
 from ._state import CheckpointState
 from ._time_limit import Stops
-from .durations import Epochs, RunInfo
+from .durations import Duration, Epochs, RunInfo
 
 __all__ = ["HPARAMS_KEY", "OptimizerInfo", "ScheduleCallback"]
 
@@ -652,6 +652,7 @@ class ScheduleCallback(RunPlanning, Callback):
 
     def _build_checked(self, info: OptimizerInfo) -> tuple[Any, Any]:
         assert self.run is not None
+        _inject.with_context(self.name, info, self._check_fits, self.run)
         clock = self._epoch_clock()
         try:
             if clock is None:
@@ -686,6 +687,28 @@ class ScheduleCallback(RunPlanning, Callback):
             )
         self._tell_ratios(info)
         return lr, momentum
+
+    def _check_fits(self, run: RunInfo) -> None:
+        """Refuse a duration given as :class:`Epochs` or :class:`Fraction` (which follows the run) whose
+        minimum steps (a 1cycle's 2: a step up and a step down) the whole run is shorter than: no length it
+        resolves to fits in the run. A short run may be a real one, so it gets the error, as a warm-up that does
+        not fit does; under ``fast_dev_run`` the optimizer keeps its own LR, with an info line (review 133: a
+        OneCycle over a one-step run planned 2 steps and warned that ``total=Fraction(1.0)`` was longer than
+        the run, advising the ``Fraction(1.0)`` already given, and under ``fast_dev_run=True`` it said nothing).
+        A duration given in steps is the user's own length: it is cut off where the run ends, with a warning."""
+        total = run.total_steps
+        if total is None:
+            return
+        for arg, (value, minimum) in self.durations().items():
+            listed = isinstance(value, (list, tuple))
+            for i, given in enumerate(value if listed else [value]):
+                name = f"{arg}[{i}]" if listed else arg
+                if isinstance(given, Duration) and not given.is_zero() and minimum > total:
+                    raise ValueError(
+                        f"{name}={given!r} takes at least {V.counted(minimum, 'optimizer step')}, and the run has "
+                        f"{V.counted(total, 'optimizer step')}, so the schedule does not fit in it; give the run at "
+                        f"least {minimum} steps"
+                    )
 
     def _building(
         self,

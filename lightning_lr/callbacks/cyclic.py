@@ -146,7 +146,9 @@ class OneCycle(ScheduleCallback):
             the largest LR; the other groups keep their ratio to it. A list gives one peak per group
             (None leaves a group alone).
         total: the cycle's length: an int (optimizer steps), :class:`Epochs` or :class:`Fraction` of the
-            run. Default: the whole run. After it, the final LR holds.
+            run. Default: the whole run. After it, the final LR holds. A cycle takes at least 2 steps: an
+            ``Epochs`` or ``Fraction`` in a run of one step is an error at fit start (under ``fast_dev_run``
+            the optimizer keeps its own LR, with an info line).
         pct_start: the fraction of the cycle spent warming up, in [0, 1] (0: no warm-up, the cycle starts at
             its peak; 1: only the warm-up, the LR ends at and holds ``max_lr``).
         anneal: ``"cos"`` or ``"linear"``.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pytest
@@ -69,9 +70,31 @@ def test_cosine_final_above_its_start_warns(tmp_path) -> None:
         fit(tmp_path, Tiny(lr=0.1), [CosineDecay(final=0.5)], max_epochs=1)
 
 
-def test_a_one_step_run_gets_a_two_step_cycle(tmp_path) -> None:
-    callback = OneCycle()
-    fit(tmp_path, Tiny(), [callback], max_steps=1)
+def test_a_cycle_that_follows_the_run_does_not_fit_a_one_step_run(tmp_path, caplog) -> None:
+    # review 133: a one-step run planned a 2-step cycle and warned that total=Fraction(1.0) was longer than the
+    # run, advising "Fraction(1.0) for the whole run", the total already given; under fast_dev_run=True it
+    # trained on the 2-step plan without a word, where the other presets keep their own LR with an info line
+    refused = (
+        "OneCycle on optimizer 0 (SGD): total=Fraction(1.0) takes at least 2 optimizer steps, and the run has 1 "
+        "optimizer step, so the schedule does not fit in it; give the run at least 2 steps"
+    )
+    with pytest.raises(ValueError, match=f"^{re.escape(refused)}$"):
+        fit(tmp_path, Tiny(), [OneCycle()], max_steps=1)
+    with caplog.at_level(logging.INFO):
+        rec = fit(tmp_path, Tiny(), [OneCycle()], fast_dev_run=True)
+    assert rec.lr().tolist() == [0.1]
+    said = [r.getMessage() for r in caplog.records if "does not fit the smoke test" in r.getMessage()]
+    assert said == [
+        f"OneCycle: fast_dev_run: the schedule does not fit the smoke test's 1 step ({refused}); optimizer 0 "
+        f"(SGD) keeps its own LR for it"
+    ]
+
+
+def test_a_cycle_given_in_steps_is_the_users_length_in_a_one_step_run(tmp_path) -> None:
+    # a length in steps is the user's own: cut off where the run ends, with a warning
+    callback = OneCycle(total=2)
+    with pytest.warns(UserWarning, match=r"OneCycle: total=2 \(2 optimizer steps\) is longer than the run"):
+        fit(tmp_path, Tiny(), [callback], max_steps=1)
     assert callback.steps["total"] == 2
 
 
