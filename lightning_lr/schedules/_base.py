@@ -517,13 +517,16 @@ def _returned_by(exc: _E, fn: Any) -> _E:
 
 
 def checked_output(owner: str, fn: Callable[..., Any], arg: Any, value: Any, hi: float = math.inf) -> float:
-    """The number a user function returned, checked to be finite and in ``[0, hi]``. The error (``"<owner>:
-    <function name>(<arg>) returned ..."``) has ``fn`` as its ``function`` attribute."""
+    """The number a user function returned, checked to be finite and in ``[0, hi]``; a one-element numpy array
+    (``np.interp([t], xs, ys)``) is its number, as a one-element tensor is (``float()`` takes those). The error
+    (``"<owner>: <function name>(<arg>) returned ..."``) has ``fn`` as its ``function`` attribute."""
     name = function_name(fn)
+    # (review 132: float() refuses an array of one dimension, where torch's LambdaLR runs on it)
+    number = value.item() if isinstance(value, np.ndarray) and value.size == 1 else value
     try:
-        if isinstance(value, (str, bytes, bool, np.bool_)):  # float("0.1") and float(True) would pass
+        if isinstance(number, (str, bytes, bool, np.bool_)):  # float("0.1") and float(True) would pass
             raise TypeError
-        v = float(value)
+        v = float(number)
     except (TypeError, ValueError):
         raise _returned_by(
             TypeError(f"{owner}: {name}({arg!r}) returned {value!r}, not a number"), fn

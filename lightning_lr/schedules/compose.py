@@ -30,9 +30,10 @@ class Lambda(Schedule):
     """Any function of the step: ``fn(t)``.
 
     ``fn`` is called once per evaluated step (``values(n)`` calls it ``n`` times), with an ``int``, and must
-    return a finite number >= 0. To pickle the schedule (checkpoints of the schedule itself,
-    ``ddp_spawn``), ``fn`` must be a named module-level function or an instance of a module-level class;
-    a lambda or a local function works until it is pickled, which then raises an error saying so.
+    return a finite number >= 0 (a one-element tensor or numpy array is the number it holds). To pickle the
+    schedule (checkpoints of the schedule itself, ``ddp_spawn``), ``fn`` must be a named module-level
+    function or an instance of a module-level class; a lambda or a local function works until it is
+    pickled, which then raises an error saying so.
 
     Args:
         fn: the function of the step.

@@ -683,6 +683,30 @@ def test_what_a_users_function_returned_is_said_of_its_argument(
     assert str(info.value) == message
 
 
+def test_an_lr_lambda_returning_a_one_element_array_is_its_number_as_torch_runs_it() -> None:
+    # review 132: np.interp([e], ...) was refused ("returned array([1.]), not a number") where a one-element
+    # tensor was taken and torch runs both
+    def interp(e: int) -> Any:
+        return np.interp([e], [0, 10], [1.0, 0.1])
+
+    def lrs(module: Any) -> list[float]:
+        opt = sgd()
+        sched = module.LambdaLR(opt, lr_lambda=interp)
+        out = []
+        for _ in range(12):
+            out.append(float(np.asarray(opt.param_groups[0]["lr"]).item()))
+            opt.step()
+            sched.step()
+        return out
+
+    np.testing.assert_allclose(lrs(ours), lrs(torch.optim.lr_scheduler), rtol=1e-12)
+    # more than one element is no number, and a boolean one is refused as True is
+    with pytest.raises(TypeError, match=r"^lr_lambda\(0\) returned array\(\[1\., 1\.\]\), not a number"):
+        ours.LambdaLR(sgd(), lr_lambda=lambda e: np.ones(2))
+    with pytest.raises(TypeError, match=r"^lr_lambda\(0\) returned array\(\[ True\]\), not a number"):
+        ours.LambdaLR(sgd(), lr_lambda=lambda e: np.array([True]))
+
+
 def test_what_a_users_function_returned_at_a_loaded_step_is_said_of_its_argument() -> None:
     opt = sgd()
     sched = ours.LambdaLR(opt, lr_lambda=negative_from_5)

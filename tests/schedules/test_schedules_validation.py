@@ -764,6 +764,16 @@ def test_user_functions_must_return_a_learning_rate(
         s.values(step + 1)
 
 
+def test_a_user_function_returning_a_one_element_array_gives_its_number() -> None:
+    # review 132: float() refuses an array of one dimension (np.interp([t], ...)); a one-element tensor passed
+    s = Lambda(lambda t: np.interp([t], [0, 10], [1.0, 0.0]))
+    assert s(5) == 0.5
+    assert list(s.values(3)) == [1.0, 0.9, 0.8]
+    assert Lambda(lambda t: np.array([[0.5]]))(0) == 0.5  # any shape of one element
+    with pytest.raises(TypeError, match=r"returned array\(\[0\.5, 0\.5\]\), not a number$"):
+        Lambda(lambda t: np.array([0.5, 0.5]))(0)
+
+
 def test_flags_accept_numpy_bools() -> None:
     assert OneCycle(0.1, 100, three_phase=np.bool_(True)).three_phase is True
 

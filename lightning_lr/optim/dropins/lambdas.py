@@ -70,7 +70,8 @@ class LambdaLR(_Functions, AbsoluteDropIn):
     come from the constructor when a checkpoint is loaded.
 
     Differences from torch: ``lr_lambda`` must be callable (TypeError at construction, not at the first
-    step) and return a finite number >= 0 (a negative LR is an error).
+    step) and return a finite number >= 0 (a negative LR is an error; a one-element tensor or numpy array is
+    the number it holds, as torch computes with it).
 
     Example:
         >>> import torch
