@@ -521,6 +521,52 @@ def test_a_state_whose_lrs_are_no_numbers_is_refused_naming_the_key(name: str, b
     assert (dict(sched.__dict__), [dict(g) for g in opt.param_groups]) == before
 
 
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -0.1])
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_state_whose_base_lrs_are_no_lrs_is_refused_by_every_class(name: str, bad: float) -> None:
+    # review 132: StepLR, ExponentialLR, ... loaded base_lrs [nan] without a word, and every later LR was nan (torch's
+    # recursion never reads them); the cosine classes and CyclicLR refused it, naming a param group's initial LR
+    opt = sgd()
+    sched = make(ours, name, opt, CASES[name][0])
+    go(opt, sched, 3)
+    state = roundtrip({**sched.state_dict(), "base_lrs": [0.05, bad]})
+    before = (dict(sched.__dict__), [dict(g) for g in opt.param_groups])
+    with pytest.raises(
+        ValueError,
+        match=r"^state_dict\['base_lrs'\] must be a list of finite LRs >= 0 \(the LR each param group started from: "
+        rf"numbers or one-element tensors\), got \[0\.05, {re.escape(repr(bad))}\]$",
+    ):
+        sched.load_state_dict(state)
+    assert (dict(sched.__dict__), [dict(g) for g in opt.param_groups]) == before
+
+
+@pytest.mark.parametrize(
+    "name", ["StepLR", "MultiStepLR", "ExponentialLR", "LinearLR", "PolynomialLR", "LambdaLR"]
+)
+def test_a_scheduler_on_a_nan_lr_is_refused_when_built_as_its_state_would_be_at_load(name: str) -> None:
+    # (torch's SGD takes lr=nan; the state of a scheduler built on it would be refused at load)
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=math.nan)
+    with pytest.raises(
+        ValueError, match=r"^the initial LR of param group 0 must be a finite number >= 0, got nan$"
+    ):
+        make(ours, name, opt, CASES[name][0])
+    assert "initial_lr" not in opt.param_groups[0]  # refused before the groups are written to
+
+
+def test_a_nan_base_lr_assigned_mid_run_is_refused_at_the_next_step() -> None:
+    opt = sgd()
+    sched = ours.LambdaLR(opt, lr_lambda=halve_every_5)
+    go(opt, sched, 2)
+    sched.base_lrs = [0.05, math.nan]
+    with pytest.raises(
+        ValueError, match=r"^base_lrs must be a list of finite LRs >= 0 .*, got \[0\.05, nan\]$"
+    ):
+        go(opt, sched, 1)
+    sched.base_lrs = [0.05, 0.01]  # mended: it goes on
+    go(opt, sched, 1)
+    assert sched.last_epoch == 3
+
+
 @pytest.mark.parametrize("name", list(LR_LIST_CASES))
 def test_a_state_whose_last_lrs_lack_a_group_is_refused(name: str) -> None:
     # review 125: a StepLR at LR 0.1 loaded a _last_lr of [0.5] without a word and stepped to [0.5, 0.01]

@@ -40,12 +40,13 @@ from torch.optim import Optimizer
 from torch.optim import lr_scheduler as L
 from torch.optim.lr_scheduler import EPOCH_DEPRECATION_WARNING
 
-from ..._validate import counted, is_number, same
+from ..._validate import counted, fail, is_number, same
 from ...schedules._base import check_step, subclasses
 from .. import param_groups as pg
 from .._restored import copied, give_back, give_back_held, number, put
 from .._untraced import EAGER, frame_callback, step_eagerly, untraced
 from ..schedule_lr import BLOCK, ScheduleLR, ScheduleSpec, check_optimizer, check_position
+from ._args import base_lrs as initial_lrs
 from ._args import in_torch_names, one_element
 
 __all__ = [
@@ -243,7 +244,14 @@ class DropIn(ScheduleLR):
         relative: bool = False,
         last_epoch: int = -1,
     ) -> None:
-        n = len(check_optimizer(optimizer))
+        groups = check_optimizer(optimizer)
+        n = len(groups)
+        if relative:
+            # the LRs the schedules scale (torch's base_lrs): a nan or inf one would make every LR nan, and a
+            # state holding one is refused at load (review 132); checked before the groups are written to
+            for i, b in enumerate(initial_lrs(groups, last_epoch)):
+                if not (math.isfinite(b) and b >= 0):
+                    fail(f"the initial LR of param group {i}", "a finite number >= 0", b)
         #: the step whose closed-form values ``_vals`` holds; None when unknown (after a load)
         self._at: int | None = None
         self._vals: list[float] = []
@@ -313,6 +321,8 @@ class DropIn(ScheduleLR):
         A change inside a list or Counter in place (``sched.milestones[60] = 1``) is not seen: assign it."""
         if not self._changed:
             return False
+        # (base_lrs: what every class's schedules are built from or scaled by; review 132)
+        _check_base_lrs("base_lrs", self.base_lrs)
         self._configure(*self._build())
         self._changed = False  # (_build normalises the settings: 30.0 -> 30)
         self._invalidate()
@@ -840,7 +850,9 @@ def _check_lrs(state_dict: dict[str, Any]) -> None:
     """Refuse a state whose ``base_lrs`` or ``_last_lr`` is not a list of LRs (numbers, one per param group) with a
     ValueError naming the key and the value, before anything changes (review 125: ``['a', 'b']`` failed with a bare
     "could not convert string to float: 'a'"). A ``_last_lr`` of None is an earlier version's state (the step
-    alone)."""
+    alone). ``base_lrs``, the LRs the groups started from, which every class's schedules are built from or scaled
+    by, must be finite and >= 0, as the constructor asks of them (review 132: a nan one made StepLR's every later LR
+    nan, without a word); a ``_last_lr`` is what the scheduler wrote (an ExponentialLR that grew to inf too)."""
     for key in ("base_lrs", "_last_lr"):
         if key not in state_dict or (key == "_last_lr" and state_dict[key] is None):
             continue
@@ -850,6 +862,22 @@ def _check_lrs(state_dict: dict[str, Any]) -> None:
                 f"state_dict[{key!r}] must be a list of LRs (numbers or one-element tensors, one per param group), "
                 f"got {value!r}"
             )
+        if key == "base_lrs":
+            _check_base_lrs("state_dict['base_lrs']", value)
+
+
+def _check_base_lrs(name: str, value: Any) -> None:
+    """Refuse ``base_lrs`` that is not a list of LRs, or holds one that is not finite or is below 0, naming it
+    ``name``."""
+    if not (
+        isinstance(value, (list, tuple))
+        and all(is_number(x) for x in value)
+        and all(math.isfinite(b) and b >= 0 for b in (float(one_element(x)) for x in value))
+    ):
+        allowed = (
+            "a list of finite LRs >= 0 (the LR each param group started from: numbers or one-element tensors)"
+        )
+        fail(name, allowed, value)
 
 
 class AbsoluteDropIn(DropIn):
