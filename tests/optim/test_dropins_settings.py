@@ -8,6 +8,7 @@ the uninterrupted one; a subclass's own ``get_lr()`` was silently never called; 
 
 from __future__ import annotations
 
+import copy
 import io
 import warnings
 from collections import Counter
@@ -64,6 +65,15 @@ CHANGES: dict[str, tuple[Callable[[Any, Any], Any], Callable[[Any], None]]] = {
     "CosineAnnealingLR.eta_min": (
         lambda m, o: m.CosineAnnealingLR(o, 25),
         lambda s: setattr(s, "eta_min", 0.01),
+    ),
+    # review 132: torch's recursion reads base_lrs at the bottom of the cosine and climbs back to them
+    "CosineAnnealingLR.base_lrs": (
+        lambda m, o: m.CosineAnnealingLR(o, 10),
+        lambda s: setattr(s, "base_lrs", [0.5, 0.02]),
+    ),
+    "CosineAnnealingLR.base_lrs-eta_min": (
+        lambda m, o: m.CosineAnnealingLR(o, 8, eta_min=0.001),
+        lambda s: setattr(s, "base_lrs", [0.5, 0.02]),
     ),
     "CosineAnnealingWarmRestarts.eta_min": (
         lambda m, o: m.CosineAnnealingWarmRestarts(o, 10),
@@ -133,6 +143,34 @@ def test_a_resume_after_a_mid_run_change_continues_as_the_run_did() -> None:
         return lrs
 
     np.testing.assert_allclose(run(AT + 5), run(None), rtol=1e-12)
+
+
+@pytest.mark.parametrize("resume_at", [AT + 2, AT + 5])  # before the cosine's bottom (20), after it
+def test_a_resume_after_base_lrs_assigned_continues_as_the_run_did_and_torchs(resume_at: int) -> None:
+    # review 132: the assignment was ignored (the cosine climbed back to 0.1) while the state held it, so a resume
+    # climbed to 0.5: 5x the uninterrupted run's LR
+    def run(module: Any, resume_at: int | None) -> list[float]:
+        opt = sgd()
+        sched = module.CosineAnnealingLR(opt, T_max=10)
+        lrs = []
+        for t in range(STEPS):
+            if t == AT:
+                sched.base_lrs = [0.5, 0.02]
+            if t == resume_at:
+                saved = (copy.deepcopy(opt.state_dict()), copy.deepcopy(sched.state_dict()))
+                opt = sgd()
+                sched = module.CosineAnnealingLR(opt, T_max=10)
+                opt.load_state_dict(saved[0])
+                sched.load_state_dict(saved[1])
+            lrs.append(float(opt.param_groups[0]["lr"]))
+            opt.step()
+            sched.step()
+        return lrs
+
+    theirs = run(torch.optim.lr_scheduler, None)
+    assert max(theirs[AT:]) > 0.4  # torch climbs to the new base
+    np.testing.assert_allclose(run(ours, None), theirs, rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(run(ours, resume_at), run(ours, None), rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.parametrize("module", [torch.optim.lr_scheduler, ours], ids=["torch", "ours"])

@@ -75,6 +75,9 @@ class CosineAnnealingLR(DropIn):
 
     settings_keys = ("T_max", "eta_min")
     built_from_base_lrs = True
+    # torch's recursion reads base_lrs at the bottom of the cosine, where it climbs back towards them (review 132:
+    # an assignment was ignored, and a resume, whose state holds it, followed it)
+    watched_keys = ("T_max", "eta_min", "base_lrs")
 
     def __init__(
         self,
