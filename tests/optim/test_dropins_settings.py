@@ -173,6 +173,45 @@ def test_a_resume_after_base_lrs_assigned_continues_as_the_run_did_and_torchs(re
     np.testing.assert_allclose(run(ours, resume_at), run(ours, None), rtol=1e-12, atol=1e-15)
 
 
+def test_one_cycle_total_steps_raised_mid_run_is_said_not_to_lengthen_the_cycle() -> None:
+    # review 132: torch's users raise total_steps to step on past the cycle ("Tried to step 31 times"): torch's cycle
+    # stays its phases' (then runs the last phase on beyond its end), and the drop-in holds its final values there
+    def run(module: Any) -> list[float]:
+        opt = sgd()
+        sched = module.OneCycleLR(opt, 0.1, total_steps=30)
+        lrs = []
+        for t in range(40):
+            if t == 10:
+                sched.total_steps = 60
+            lrs.append(float(opt.param_groups[0]["lr"]))
+            opt.step()
+            if t == 10 and module is ours:
+                with pytest.warns(
+                    UserWarning, match=r"^OneCycleLR: total_steps = 60 does not lengthen the cycle"
+                ):
+                    sched.step()
+            else:
+                sched.step()
+        return lrs
+
+    theirs, mine = run(torch.optim.lr_scheduler), run(ours)
+    np.testing.assert_allclose(mine[:30], theirs[:30], rtol=1e-12)
+    assert mine[30:] == [mine[29]] * 10  # held at the end of the cycle
+    # one below the cycle's length would end torch's run inside it: refused until mended
+    opt = sgd()
+    sched = ours.OneCycleLR(opt, 0.1, total_steps=30)
+    opt.step()
+    sched.step()
+    sched.total_steps = 20
+    with pytest.raises(
+        ValueError, match=r"^total_steps must be at least the length of the cycle, 30 .*got 20"
+    ):
+        sched.step()
+    sched.total_steps = 30
+    sched.step()
+    assert sched.last_epoch == 2
+
+
 @pytest.mark.parametrize("module", [torch.optim.lr_scheduler, ours], ids=["torch", "ours"])
 def test_a_setting_assigned_before_its_checkpoint_is_loaded_is_followed(module: Any) -> None:
     # review 55: a LightningModule sets sched.T_max in on_fit_start, after configure_optimizers and before

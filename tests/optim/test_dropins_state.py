@@ -587,9 +587,13 @@ def test_a_state_whose_last_lrs_lack_a_group_is_refused(name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("edit", "named"),
+    ("edit", "message"),
     [
-        (lambda s: {**s, "total_steps": 5}, "its total_steps differs from this scheduler's (20)"),
+        (
+            lambda s: {**s, "total_steps": 5},
+            r"^state_dict\['total_steps'\] must be at least the length of the cycle, 20 \(its _schedule_phases end at "
+            r"step 19\), got 5: torch's step raises 'Tried to step 6 times' past it",
+        ),
         (
             lambda s: {
                 **s,
@@ -598,24 +602,72 @@ def test_a_state_whose_last_lrs_lack_a_group_is_refused(name: str) -> None:
                     {**s["_schedule_phases"][-1], "end_step": 4},
                 ],
             },
-            "its _schedule_phases differ from this scheduler's (ending at step 19)",
+            r"^state_dict\['_schedule_phases'\] must be a OneCycleLR's phases \(two or three, each with its end_step, "
+            r"the last at a whole step >= 1, the first's from -1 to the last's\), got ",
+        ),
+        (
+            lambda s: {
+                **s,
+                # a middle phase no three-phase cycle has (its warm-up's end sets where it ends, 10.0)
+                "_schedule_phases": [
+                    s["_schedule_phases"][0],
+                    {**s["_schedule_phases"][0], "end_step": 12.0},
+                    s["_schedule_phases"][-1],
+                ],
+            },
+            r"^state_dict\['_schedule_phases'\] must be the phases of a OneCycleLR's cycle \(a cycle of 20 steps whose "
+            r"warm-up ends at step 5\.0 has its phases end at steps \[5\.0, 10\.0, 19\.0\]\), got \[5\.0, 12\.0, 19\]$",
         ),
     ],
 )
-def test_a_one_cycle_state_with_total_steps_and_phases_that_disagree_names_the_key_changed(
-    edit: Any, named: str
+def test_a_one_cycle_state_whose_cycle_cannot_be_run_is_refused_naming_the_key(
+    edit: Any, message: str
 ) -> None:
     # review 125: total_steps alone edited to 5 failed as "pct_start must be in [0, 1], got 1.2", an argument the
-    # state does not hold
+    # state does not hold. Review 132: a total_steps above the phases' length, which torch's users assign to step on
+    # past the cycle, is taken (the next test); one below would end torch's run inside its cycle
     opt = _groups(2)
     sched = ours.OneCycleLR(opt, max_lr=0.1, total_steps=20)
     before = (dict(sched.__dict__), [dict(g) for g in opt.param_groups])
-    with pytest.raises(
-        ValueError, match=r"^OneCycleLR: the state's total_steps \(\d+\) and _schedule_phases"
-    ) as info:
+    with pytest.raises(ValueError, match=message):
         sched.load_state_dict(edit(sched.state_dict()))
-    assert named in str(info.value)
     assert (dict(sched.__dict__), [dict(g) for g in opt.param_groups]) == before
+
+
+@pytest.mark.parametrize("built_with", [30, 60])
+@pytest.mark.parametrize("source", [L, ours], ids=["torch's state", "ours"])
+def test_a_one_cycle_state_whose_total_steps_was_raised_mid_run_loads_and_continues(
+    source: Any, built_with: int
+) -> None:
+    # review 132: sched.total_steps = 60 on a 30-step cycle (torch's users' way past "Tried to step 31 times") was
+    # ignored without a word, then the drop-in refused its own state and torch's ("as no OneCycleLR's do")
+    def opt_() -> torch.optim.SGD:
+        return torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1, momentum=0.9)
+
+    opt = opt_()
+    sched = source.OneCycleLR(opt, 0.1, total_steps=30)
+    go(opt, sched, 10)
+    sched.total_steps = 60
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        go(opt, sched, 5)
+    states = roundtrip(opt.state_dict()), roundtrip(sched.state_dict())
+    assert (states[1]["total_steps"], states[1]["_schedule_phases"][-1]["end_step"]) == (60, 29)
+    # the uninterrupted run: torch's cycle of 30 steps, the final values held past it (ours)
+    full = ours.OneCycleLR(opt_(), 0.1, total_steps=30)
+    expected = go(full.optimizer, full, 41)[15:]  # after steps 16 to 41
+    opt = opt_()
+    resumed = ours.OneCycleLR(opt, 0.1, total_steps=built_with)
+    opt.load_state_dict(states[0])
+    with pytest.warns(
+        UserWarning, match=r"^OneCycleLR: state_dict\['total_steps'\] = 60 does not lengthen the cycle"
+    ):
+        resumed.load_state_dict(states[1])
+    assert resumed.total_steps == 60
+    assert_close(go(opt, resumed, 26), expected, rel=1e-12)
+    assert resumed.state_dict()["_schedule_phases"] == full.state_dict()["_schedule_phases"]
+    # and torch's scheduler loads ours
+    L.OneCycleLR(opt_(), 0.1, total_steps=built_with).load_state_dict(roundtrip(resumed.state_dict()))
 
 
 def test_a_state_whose_added_group_is_missing_loads_the_others_with_a_warning() -> None:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import sys
 import warnings
 from collections.abc import Callable
 from typing import Any, ClassVar, NoReturn
@@ -56,6 +57,7 @@ __all__ = [
     "check_epoch_below_max",
     "restore_default",
     "state_class",
+    "user_stacklevel",
     "warn_order",
 ]
 
@@ -85,6 +87,18 @@ def restore_default(obj: Any, state: Any) -> None:
         obj.__dict__.update(attributes)
     for k, v in (slots or {}).items():
         setattr(obj, k, v)
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` for a ``warnings.warn`` made by the caller of this function that points at the first
+    frame outside lightning_lr: the user's line that stepped or loaded the scheduler, however deep in the package
+    the warning is made (a setting followed at the next step, a state's settings rebuilt at load)."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith("lightning_lr."):
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 def warn_order(optimizer: Optimizer) -> None:

@@ -20,7 +20,7 @@ from .. import param_groups as pg
 from .._restored import number, restored_state
 from ..schedule_lr import ScheduleSpec, check_optimizer, check_resume
 from ._args import item, one_element, per_group, torch_names, torch_refuses, whole
-from ._base import AbsoluteDropIn, restore_default
+from ._base import AbsoluteDropIn, restore_default, user_stacklevel
 
 __all__ = ["CyclicLR", "OneCycleLR"]
 
@@ -551,6 +551,11 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
         - At ``t == total_steps`` torch extrapolates past the end of the last phase: with linear annealing
           the LR goes below the final LR, negative for the default factors. We hold the final value: the
           LR never goes below ``max_lr / div_factor / final_div_factor``.
+        - ``total_steps`` assigned during the run (``sched.total_steps = 60``, torch's users' way past "Tried to
+          step"): the cycle stays its ``_schedule_phases``, as in torch, whose step reads ``total_steps`` only for
+          that error (and runs the last phase on beyond its end until then); here the final values hold, and a
+          UserWarning says the cycle is not lengthened. One below the cycle's length is a ValueError at the next
+          step. A state holding a raised ``total_steps`` (ours or torch's) loads.
         - ``pct_start * total_steps == 1`` makes the warm-up phase zero steps long; torch divides by zero
           (``ZeroDivisionError``) at construction, we treat the phase as done (the LR starts at
           ``max_lr``).
@@ -584,8 +589,9 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
     # what every state holds (torch's before 2.4 has anneal_func in place of _anneal_func_type)
     settings_keys = ("total_steps", "_schedule_phases", "cycle_momentum")
 
-    # torch's step reads the cycle's LRs from the param groups (max_lr, initial_lr, min_lr): not followed
-    watched_keys = ()
+    # what torch's step reads afresh from the scheduler (total_steps only bounds the steps); the cycle's LRs, which it
+    # reads from the param groups (max_lr, initial_lr, min_lr), are not followed
+    watched_keys = ("total_steps", "_schedule_phases", "_anneal_func_type")
 
     def __init__(
         self,
@@ -670,31 +676,78 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
         return {k: getattr(self, k) for k in keys + (["use_beta1"] if self.cycle_momentum else [])}
 
     def _check_state(self, state_dict: dict[str, Any]) -> None:
-        """Also: the state's ``total_steps`` and ``_schedule_phases`` agree, as every OneCycleLR's do (its last phase
-        ends at ``total_steps - 1``). A state edited in one of them is refused naming the one that differs from this
-        scheduler's (review 125: ``total_steps`` alone set to 5 failed as "pct_start must be in [0, 1], got 1.2",
-        an argument the state does not hold)."""
+        """Also: the state's ``_schedule_phases`` are a cycle's, and its ``total_steps`` is not below the cycle's
+        length (:func:`_cycle_length`). A ``total_steps`` above it is taken (review 132: torch's users raise it to
+        step on past the cycle without torch's "Tried to step" error; refused, the drop-in could not load its
+        own state after that)."""
         super()._check_state(state_dict)
-        total: Any = state_dict.get("total_steps")
-        phases: Any = state_dict.get("_schedule_phases")
-        try:
-            end = phases[-1]["end_step"]
-            agree = bool(end == total - 1)
-        except (TypeError, KeyError, IndexError):
-            return  # (not a state of this form: its settings are checked where they are built)
-        if agree:
-            return
-        mine = self._schedule_phases[-1]["end_step"]
-        if not same(total, self.total_steps):
-            which = f"its total_steps differs from this scheduler's ({self.total_steps!r}) without its _schedule_phases"
-        else:
-            which = f"its _schedule_phases differ from this scheduler's (ending at step {mine!r}) without its total_steps"
-        raise ValueError(
-            f"OneCycleLR: the state's total_steps ({total!r}) and _schedule_phases (whose last phase ends at step "
-            f"{end!r}, where a cycle of {total!r} steps ends at {total - 1!r}) disagree, as no OneCycleLR's do: "
-            f"{which}. Load the state the scheduler wrote, or build the scheduler with the cycle wanted. The "
-            f"scheduler is unchanged"
+        if "total_steps" in state_dict and "_schedule_phases" in state_dict:
+            _cycle_length(state_dict["total_steps"], state_dict["_schedule_phases"], "state_dict")
+
+    def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
+        """The cycle of the settings torch's step reads afresh, assigned during the run (``sched.total_steps = 60``):
+        the phases and the anneal, with this scheduler's own LRs and momentum bounds."""
+        values = [self._group_values(i) for i in range(self._own_groups())]
+        lrs, momentum = self._cycle(
+            self.total_steps, self._schedule_phases, self._anneal_func_type, self.cycle_momentum, values, ""
         )
+        self._schedule_phases = _phases(lrs[0])
+        return lrs, momentum
+
+    def _cycle(
+        self,
+        total: Any,
+        phases: Any,
+        anneal: Any,
+        cycle_momentum: bool,
+        values: list[dict[str, float]],
+        where: str,
+    ) -> tuple[list[OneCycle], list[Schedule | None] | None]:
+        """The LR and momentum schedules of every group for a cycle of these settings (a state's, ``where`` is
+        ``"state_dict"``, or the scheduler's own, ``""``), each group's LRs and momentum bounds from ``values``
+        (:meth:`_group_values`; a group without momentum bounds is left alone). The cycle is the phases', as
+        torch's step runs them; ``total_steps`` only bounds the steps torch takes, and one above the cycle's length
+        is said not to lengthen it."""
+        length = _cycle_length(total, phases, where)
+        ends = [float(p["end_step"]) for p in phases]
+        pct_start = (ends[0] + 1) / length
+        what = f"{where}['_schedule_phases']" if where else "_schedule_phases"
+        lrs = []
+        for i, v in enumerate(values):
+            top, low, end = v["max_lr"], v["initial_lr"], v["min_lr"]
+            names = {
+                "max_lr": f"param group {i}'s max_lr",
+                "anneal": f"{where}['_anneal_func_type']" if where else "_anneal_func_type",
+                "pct_start": f"the warm-up's share of the cycle of {what}",
+            }
+            with torch_names(names):
+                lrs.append(OneCycle(top, length, pct_start, anneal, top / low, low / end, len(phases) == 3))
+        built = lrs[0]._ends()
+        if not all(math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9) for a, b in zip(ends, built, strict=True)):
+            fail(
+                what,
+                f"the phases of a OneCycleLR's cycle (a cycle of {length} steps whose warm-up ends at step "
+                f"{ends[0]!r} has its phases end at steps {built})",
+                [p["end_step"] for p in phases],
+            )
+        if number(total) > length:
+            given = f"{where}['total_steps']" if where else "total_steps"
+            warnings.warn(
+                f"OneCycleLR: {given} = {total!r} does not lengthen the cycle, in torch as here: the cycle is its "
+                f"_schedule_phases, which end at step {length - 1} ({length} steps). torch's step reads total_steps "
+                f"only to raise 'Tried to step ...' past it, and after step {length - 1} it runs the last phase on "
+                f"beyond its end (under 'cos' the LR turns back up); this OneCycleLR holds the final LR and momentum "
+                f"after the cycle, at any step, so total_steps need not be raised. For a longer cycle, build a new "
+                f"OneCycleLR(total_steps={total!r})",
+                UserWarning,
+                stacklevel=user_stacklevel(),
+            )
+        momentum = None
+        if cycle_momentum:
+            base = [v.get("base_momentum", 0.85) for v in values]
+            top_m = [v.get("max_momentum", 0.95) for v in values]
+            momentum, _, _ = cycled_momentum("OneCycleLR", self.optimizer, lrs, base, top_m, 0, warn=False)
+        return lrs, momentum
 
     def _load_settings(self, state_dict: dict[str, Any], base_lrs: list[Any]) -> None:
         """torch keeps max_lr, initial_lr, min_lr and the momentums in the param groups (the optimizer's
@@ -714,19 +767,15 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
         if all(same(v, getattr(self, k)) for k, v in given.items()) and theirs == mine:
             return
         total = given.get("total_steps", self.total_steps)
-        phases = given.get("_schedule_phases", self._schedule_phases)
         anneal = given.get("_anneal_func_type", self._anneal_func_type)
-        pct_start = (float(phases[0]["end_step"]) + 1) / total
-        lrs = []
-        for i, v in enumerate(theirs):
-            top, low, end = v["max_lr"], v["initial_lr"], v["min_lr"]
-            with torch_names({"max_lr": f"param group {i}'s max_lr", "anneal": "_anneal_func_type"}):
-                lrs.append(OneCycle(top, total, pct_start, anneal, top / low, low / end, len(phases) == 3))
-        momentum = None
-        if cycle_momentum:
-            base = [v.get("base_momentum", 0.85) for v in theirs]
-            top_m = [v.get("max_momentum", 0.95) for v in theirs]
-            momentum, _, _ = cycled_momentum("OneCycleLR", self.optimizer, lrs, base, top_m, 0, warn=False)
+        lrs, momentum = self._cycle(
+            total,
+            given.get("_schedule_phases", self._schedule_phases),
+            anneal,
+            cycle_momentum,
+            theirs,
+            "state_dict",
+        )
         self._configure(lrs, momentum)
         self.total_steps, self._schedule_phases, self._anneal_func_type = total, _phases(lrs[0]), anneal
         self.cycle_momentum = cycle_momentum
@@ -745,6 +794,43 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
 
 #: the LR settings of its cycle torch's OneCycleLR keeps in each param group
 _LR_KEYS = ("initial_lr", "max_lr", "min_lr")
+
+
+def _cycle_length(total: Any, phases: Any, where: str) -> int:
+    """The length of the cycle ``phases`` (torch's ``_schedule_phases``: two or three, each with the step it ends
+    at, the last one's ``total_steps - 1`` as OneCycleLR makes them), checked with ``total`` (``total_steps``),
+    which torch's step reads only to raise 'Tried to step ...' past it: a whole number of steps, not below the
+    cycle's length (torch's would end the run inside its cycle; review 132: one above is torch's users' way to
+    step on past the cycle). ``where``: ``"state_dict"`` for a state's keys, ``""`` for the scheduler's own."""
+    name = (lambda k: f"{where}[{k!r}]") if where else (lambda k: k)
+    try:
+        ends = [p["end_step"] for p in phases]
+        well_formed = (
+            len(ends) in (2, 3)
+            and all(_is_real(e) for e in ends)
+            and -1 <= ends[0] <= ends[-1]
+            and float(ends[-1]).is_integer()
+            and ends[-1] >= 1
+        )
+    except (TypeError, KeyError, IndexError):
+        well_formed = False
+    if not well_formed:
+        fail(
+            name("_schedule_phases"),
+            "a OneCycleLR's phases (two or three, each with its end_step, the last at a whole step >= 1, the first's "
+            "from -1 to the last's)",
+            phases,
+        )
+    length = int(ends[-1]) + 1
+    steps = positive_int(name("total_steps"), whole(total))
+    if steps < length:
+        raise ValueError(
+            f"{name('total_steps')} must be at least the length of the cycle, {length} (its _schedule_phases end at "
+            f"step {length - 1}), got {total!r}: torch's step raises 'Tried to step {steps + 1} times' past it, inside "
+            f"the cycle, and the cycle is not shortened. For a cycle of {steps} steps, build a new "
+            f"OneCycleLR(total_steps={steps})"
+        )
+    return length
 
 
 def _phases(cycle: OneCycle) -> list[dict[str, Any]]:
