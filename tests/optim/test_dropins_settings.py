@@ -103,6 +103,15 @@ CHANGES: dict[str, tuple[Callable[[Any, Any], Any], Callable[[Any], None]]] = {
         lambda m, o: m.CosineAnnealingWarmRestarts(o, 10),
         lambda s: setattr(s, "base_lrs", [0.001, 0.002]),
     ),
+    # review 132: torch's step reads cycle_momentum afresh and leaves the momentum where it is; ours kept cycling
+    "CyclicLR.cycle_momentum": (
+        lambda m, o: m.CyclicLR(o, 0.01, 0.1, 5),
+        lambda s: setattr(s, "cycle_momentum", False),
+    ),
+    "OneCycleLR.cycle_momentum": (
+        lambda m, o: m.OneCycleLR(o, [0.1, 0.05], total_steps=STEPS),
+        lambda s: setattr(s, "cycle_momentum", False),
+    ),
     "MultiplicativeLR.lr_lambdas": (
         lambda m, o: m.MultiplicativeLR(o, lambda t: 0.99),
         lambda s: setattr(s, "lr_lambdas", [lambda t: 0.9, lambda t: 0.9]),
@@ -171,6 +180,89 @@ def test_a_resume_after_base_lrs_assigned_continues_as_the_run_did_and_torchs(re
     assert max(theirs[AT:]) > 0.4  # torch climbs to the new base
     np.testing.assert_allclose(run(ours, None), theirs, rtol=1e-9, atol=1e-15)
     np.testing.assert_allclose(run(ours, resume_at), run(ours, None), rtol=1e-12, atol=1e-15)
+
+
+CYCLES = {
+    "CyclicLR": lambda m, o: m.CyclicLR(o, 0.01, 0.1, 5),
+    "OneCycleLR": lambda m, o: m.OneCycleLR(o, [0.1, 0.05], total_steps=STEPS),
+}
+
+
+@pytest.mark.parametrize("name", list(CYCLES))
+def test_momentum_cycling_switched_off_and_on_again_mid_run_is_torchs(name: str) -> None:
+    def change(s: Any) -> None:
+        s.cycle_momentum = False
+
+    def again(s: Any) -> None:  # (trace applies its change once: the second one from a step's hook)
+        s.cycle_momentum = False
+        step = s.step
+
+        def stepped(*args: Any) -> None:
+            step(*args)
+            if s.last_epoch == AT + 6:
+                s.cycle_momentum = True
+
+        s.step = stepped
+
+    for how in (change, again):
+        theirs = trace(CYCLES[name], how, torch.optim.lr_scheduler)
+        np.testing.assert_allclose(trace(CYCLES[name], how, ours), theirs, rtol=1e-12, atol=1e-15)
+    assert len(set(theirs[AT : AT + 7, -1])) == 1  # held, then cycling again
+    assert len(set(theirs[AT + 7 :, -1])) > 3
+
+
+@pytest.mark.parametrize("optimizer_first", [False, True], ids=["scheduler built first", "optimizer first"])
+@pytest.mark.parametrize("name", list(CYCLES))
+def test_a_resume_after_momentum_cycling_was_switched_off_holds_it_as_the_run_did(
+    name: str, optimizer_first: bool
+) -> None:
+    # review 132: the run kept cycling while its state said cycle_momentum=False, so the resumed run held the
+    # momentum where the uninterrupted one cycled it
+    def run(resume_at: int | None) -> np.ndarray:
+        opt = sgd()
+        sched = CYCLES[name](ours, opt)
+        rows = []
+        for t in range(STEPS):
+            if t == AT:
+                sched.cycle_momentum = False
+            if t == resume_at:
+                saved = (copy.deepcopy(opt.state_dict()), copy.deepcopy(sched.state_dict()))
+                opt = sgd()
+                if optimizer_first:
+                    opt.load_state_dict(saved[0])
+                sched = CYCLES[name](ours, opt)
+                if not optimizer_first:
+                    opt.load_state_dict(saved[0])
+                sched.load_state_dict(saved[1])
+            rows.append([float(g["lr"]) for g in opt.param_groups] + [opt.param_groups[0]["momentum"]])
+            opt.step()
+            sched.step()
+        return np.array(rows)
+
+    np.testing.assert_allclose(run(AT + 5), run(None), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", list(CYCLES))
+def test_momentum_cycling_switched_on_where_it_was_built_off_is_refused_at_the_next_step(name: str) -> None:
+    # torch's fails at its step too (AttributeError, KeyError), naming no setting
+    opt = sgd()
+    args: dict[str, Any] = (
+        {"base_lr": 0.01, "max_lr": 0.1} if name == "CyclicLR" else {"max_lr": 0.1, "total_steps": STEPS}
+    )
+    sched = getattr(ours, name)(opt, **args, cycle_momentum=False)
+    opt.step()
+    sched.step()
+    sched.cycle_momentum = True
+    with pytest.raises(
+        ValueError, match=rf"^{name}: cycle_momentum=True, but .* built with cycle_momentum=False"
+    ):
+        sched.step()
+    sched.cycle_momentum = "yes"
+    with pytest.raises(TypeError, match=r"^cycle_momentum must be True or False, got 'yes'$"):
+        sched.step()
+    sched.cycle_momentum = False  # mended: it goes on
+    sched.step()
+    assert sched.last_epoch == 2
 
 
 def test_one_cycle_total_steps_raised_mid_run_is_said_not_to_lengthen_the_cycle() -> None:

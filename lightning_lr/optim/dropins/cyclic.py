@@ -280,7 +280,9 @@ class CyclicLR(AbsoluteDropIn, _CycleWriter):
             (the step). Not used without a ``scale_fn``, as in torch, but checked all the same, and
             ``"iterations"`` with a mode that scales by cycle is said to be unused (a UserWarning).
         cycle_momentum: cycle momentum (or Adam's beta1) inversely to the LR; True or False (numpy bools
-            too: a string or None is a TypeError, torch reads it by its truth value).
+            too: a string or None is a TypeError, torch reads it by its truth value). Assigned during the run
+            (``sched.cycle_momentum = False``), it takes effect at the next step, as torch's: the momentum is left
+            where it is, and cycles again when set back to True.
         base_momentum: momentum at the LR peak, one number or one per group.
         max_momentum: momentum at ``base_lr``, one number or one per group.
         last_epoch: the step already taken, -1 for a fresh start.
@@ -330,6 +332,7 @@ class CyclicLR(AbsoluteDropIn, _CycleWriter):
         "total_size",
         "step_ratio",
         "scale_mode",
+        "cycle_momentum",
         "base_momentums",
         "max_momentums",
     )
@@ -445,10 +448,23 @@ class CyclicLR(AbsoluteDropIn, _CycleWriter):
             ),
         )
         momentum = None
-        if self.cycle_momentum:
+        # torch's step reads cycle_momentum afresh: set to False mid-run, the momentum is left where it is
+        # (review 132: it kept cycling); set to True, it cycles between base_momentums and max_momentums
+        self.cycle_momentum = cycle_momentum = boolean("cycle_momentum", self.cycle_momentum)
+        if cycle_momentum:
+            missing = [k for k in ("base_momentums", "max_momentums") if k not in self.__dict__]
+            if missing:
+                raise ValueError(
+                    f"CyclicLR: cycle_momentum=True, but the scheduler has no {' nor '.join(missing)} (it was built "
+                    f"with cycle_momentum=False; torch's fails at its step with an AttributeError). Build it with "
+                    f"cycle_momentum=True and assign cycle_momentum = False until the momentum should cycle, or assign "
+                    f"base_momentums and max_momentums (one per param group) first"
+                )
             momentum, self.base_momentums, self.max_momentums = cycled_momentum(
                 "CyclicLR", self.optimizer, lrs, self.base_momentums, self.max_momentums, 0, warn=False
             )
+            if "use_beta1" not in self.__dict__:  # (torch's, which state_dict() holds then)
+                self.use_beta1 = "betas" in self.optimizer.defaults
         return lrs, momentum
 
     def _settings(self) -> dict[str, Any]:
@@ -535,7 +551,8 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
         pct_start: fraction of the cycle spent increasing the LR, in [0, 1].
         anneal_strategy: ``"cos"`` or ``"linear"``.
         cycle_momentum: cycle momentum (or Adam's beta1) inversely to the LR; True or False (a TypeError
-            for a string, which torch reads by its truth value).
+            for a string, which torch reads by its truth value). Assigned during the run, as for
+            :class:`CyclicLR`.
         base_momentum: momentum at the LR peak, one number or one per group.
         max_momentum: momentum at the start and the end, one number or one per group.
         div_factor: the cycle starts at ``max_lr / div_factor``.
@@ -591,7 +608,7 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
 
     # what torch's step reads afresh from the scheduler (total_steps only bounds the steps); the cycle's LRs, which it
     # reads from the param groups (max_lr, initial_lr, min_lr), are not followed
-    watched_keys = ("total_steps", "_schedule_phases", "_anneal_func_type")
+    watched_keys = ("total_steps", "_schedule_phases", "_anneal_func_type", "cycle_momentum")
 
     def __init__(
         self,
@@ -685,13 +702,38 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
             _cycle_length(state_dict["total_steps"], state_dict["_schedule_phases"], "state_dict")
 
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
-        """The cycle of the settings torch's step reads afresh, assigned during the run (``sched.total_steps = 60``):
-        the phases and the anneal, with this scheduler's own LRs and momentum bounds."""
+        """The cycle of the settings torch's step reads afresh, assigned during the run (``sched.cycle_momentum =
+        False``, ``sched.total_steps = 60``): the phases, the anneal and whether the momentum cycles, with this
+        scheduler's own LRs and momentum bounds. A momentum cycle switched back on takes its bounds where torch's
+        step reads them, in the param groups."""
+        cycle_momentum = boolean("cycle_momentum", self.cycle_momentum)
         values = [self._group_values(i) for i in range(self._own_groups())]
+        if cycle_momentum and not any(isinstance(m, OneCycleMomentum) for m in self.momentum_schedules):
+            groups = self.optimizer.param_groups
+            missing = []
+            for i, v in enumerate(values):
+                g = groups[i]
+                if "max_momentum" in g and "base_momentum" in g:
+                    v["max_momentum"], v["base_momentum"] = (
+                        number(g["max_momentum"]),
+                        number(g["base_momentum"]),
+                    )
+                elif pg.momentum_key(g) is not None and not pg.zero_momentum(g):  # (one at 0 is left at 0)
+                    missing.append(i)
+            if missing:
+                raise ValueError(
+                    f"OneCycleLR: cycle_momentum=True, but param group(s) {missing} hold no max_momentum and "
+                    f"base_momentum, which torch's step reads there (it fails with a KeyError): the scheduler was built "
+                    f"with cycle_momentum=False. Build it with cycle_momentum=True and assign cycle_momentum = False "
+                    f"until the momentum should cycle"
+                )
         lrs, momentum = self._cycle(
-            self.total_steps, self._schedule_phases, self._anneal_func_type, self.cycle_momentum, values, ""
+            self.total_steps, self._schedule_phases, self._anneal_func_type, cycle_momentum, values, ""
         )
+        self.cycle_momentum = cycle_momentum
         self._schedule_phases = _phases(lrs[0])
+        if cycle_momentum and "use_beta1" not in self.__dict__:  # (torch's, which state_dict() holds then)
+            self.use_beta1 = "betas" in self.optimizer.defaults
         return lrs, momentum
 
     def _cycle(
