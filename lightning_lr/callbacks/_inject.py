@@ -39,7 +39,7 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
 from .. import _validate as V
-from ..optim import ScheduleLR
+from ..optim import ScheduleLR, _cycles
 from ..optim import param_groups as pg
 from ..optim.schedule_lr import KEEP_IN_RANGE
 
@@ -51,6 +51,7 @@ __all__ = [
     "add",
     "bare",
     "claim_scale",
+    "given_back",
     "install",
     "link",
     "optimizer_info",
@@ -298,14 +299,18 @@ def select(owner: str, target: int | str, optimizers: list[Any]) -> list[int]:
     return hits
 
 
-def optimizer_info(owner: str, index: int, optimizer: Any) -> OptimizerInfo:
-    """Describe a targeted optimizer from its param groups (a torch Optimizer, or an error)."""
+def optimizer_info(
+    owner: str, index: int, optimizer: Any, conf: OptimizerConfig | None = None
+) -> OptimizerInfo:
+    """Describe a targeted optimizer from its param groups (a torch Optimizer, or an error). With ``conf``, as
+    :func:`take_over` leaves them: where it replaces a torch ``OneCycleLR`` or ``CyclicLR``, which wrote their
+    cycle's start over the LR and momentum configured, the values it puts back (:func:`given_back`)."""
     if not isinstance(optimizer, Optimizer):
         raise TypeError(
             f"{owner}: optimizer {index} returned by configure_optimizers is a "
             f"{type(optimizer).__name__}, not a torch.optim.Optimizer, so it cannot be scheduled"
         )
-    groups = optimizer.param_groups
+    groups = _cycles.view(optimizer.param_groups, None if conf is None else given_back(conf, optimizer))
     return OptimizerInfo(
         index=index,
         name=type(optimizer).__name__,
@@ -316,6 +321,19 @@ def optimizer_info(owner: str, index: int, optimizer: Any) -> OptimizerInfo:
     )
 
 
+def given_back(conf: OptimizerConfig, optimizer: Optimizer) -> _cycles.GivenBack | None:
+    """The LR and momentum each param group of ``optimizer`` starts from once :func:`take_over` replaced the
+    schedulers ``conf`` has on it, where one is torch's ``OneCycleLR`` or ``CyclicLR`` (or a drop-in of them),
+    whose constructor wrote its cycle's start over the values configured (review 133: ``CosineDecay`` ran from
+    ``OneCycleLR``'s 0.004 at momentum 0.95 over ``SGD(lr=0.1, momentum=0.9)``): the cycle's peak and the
+    optimizer's momentum (:mod:`lightning_lr.optim._cycles` says why those); None for other schedulers, which
+    leave the values configured (``initial_lr``). One answer for :func:`optimizer_info`, which reads it before
+    the scheduler is replaced (a schedule that does not fit a ``fast_dev_run`` leaves it), and for
+    :func:`take_over`, which puts it in the groups."""
+    found = conf.entries_for(optimizer)
+    return _cycles.given_back([conf.scheduler_of(conf.schedulers[i]) for i in found], optimizer)
+
+
 def take_over(
     owner: str, conf: OptimizerConfig, optimizer: Optimizer, index: int, plateau: bool = False
 ) -> tuple[int, str | None]:
@@ -324,8 +342,12 @@ def take_over(
     in the order of their optimizers (whatever the order of the callbacks: Lightning restores the states
     by position). Also the ``"name"`` the first of them had in its config (LearningRateMonitor's and our
     logging's tag), which ours keeps; None without one. ``plateau``: ours reduces on a plateau itself (no
-    advice to add one where it replaces torch's)."""
+    advice to add one where it replaces torch's). A torch ``OneCycleLR`` or ``CyclicLR`` replaced wrote its cycle's
+    start over the param groups' LR and momentum: the values :func:`given_back` names go back in them, and its
+    ``initial_lr`` goes (before the callback builds its scheduler on them, which records them as configured), and
+    its warning says so."""
     found = conf.entries_for(optimizer)
+    back = given_back(conf, optimizer)
     named = next((i for i in found if _config_name(conf.schedulers[i]) is not None), None)
     name = None if named is None else _config_name(conf.schedulers[named])
     for i in reversed(found):
@@ -352,13 +374,21 @@ def take_over(
             if isinstance(scheduler, ReduceLROnPlateau) and not plateau
             else ""
         )
+        start = (
+            back.describe(owner)
+            if back is not None and any(s is back.source for s in _cycles.flat([scheduler]))
+            else ""
+        )
         rank_zero_warn(
             f"{owner} replaces the {type(scheduler).__name__} that configure_optimizers returned for "
-            f"optimizer {index} ({type(optimizer).__name__}); the LR of that optimizer follows {owner}.{kept} "
-            f"Remove the scheduler from configure_optimizers to silence this warning.{advice}",
+            f"optimizer {index} ({type(optimizer).__name__}); the LR of that optimizer follows {owner}.{kept}"
+            f"{start} Remove the scheduler from configure_optimizers to silence this warning.{advice}",
             category=UserWarning,
         )
         del conf.schedulers[i]
+    if back is not None:
+        for i, group in enumerate(optimizer.param_groups[: len(back.lrs)]):
+            _cycles.put_back(group, back, i)
     if found:
         conf.returned -= len(found) - 1  # ours takes the place of the first
         return found[0], name

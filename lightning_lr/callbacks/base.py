@@ -599,7 +599,7 @@ class ScheduleCallback(RunPlanning, Callback):
         self._targets = len(targets)
         for index in targets:
             optimizer = conf.optimizers[index]
-            info = _inject.optimizer_info(self.name, index, optimizer)
+            info = _inject.optimizer_info(self.name, index, optimizer, conf)
             try:
                 lr, momentum = self._build_checked(info)
             except ValueError as exc:

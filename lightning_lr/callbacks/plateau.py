@@ -267,7 +267,7 @@ class ReduceOnPlateau(ScheduleCallback):
         self.run, self.steps = _resolve.resolve(trainer, self.name, {})
         for index in _inject.select(self.name, self.optimizer, conf.optimizers):
             optimizer = conf.optimizers[index]
-            info = _inject.optimizer_info(self.name, index, optimizer)
+            info = _inject.optimizer_info(self.name, index, optimizer, conf)
             found = _inject.owned_scheduler(conf, optimizer)
             if found is None:  # alone: hold the optimizer's LR
                 position, name = _inject.take_over(self.name, conf, optimizer, index, plateau=True)

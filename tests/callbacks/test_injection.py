@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 from lightning.pytorch.callbacks import ModelCheckpoint
-from torch.optim.lr_scheduler import LinearLR, ReduceLROnPlateau, StepLR
+from torch.optim.lr_scheduler import CyclicLR, LinearLR, OneCycleLR, ReduceLROnPlateau, StepLR
 
 from lightning_lr import LRRangeTest
 from lightning_lr import schedules as S
@@ -108,6 +108,82 @@ def test_the_replaced_scheduler_does_not_change_the_base_lr(tmp_path) -> None:
     with pytest.warns(UserWarning, match="OneCycle replaces the LinearLR"):
         rec = fit(tmp_path, model, [OneCycle()])
     assert_trace(rec.lr(), ONE_CYCLE.values(N))
+
+
+def _cycle(make_optimizer: Any, make_cycle: Any) -> Any:
+    """``make_optimizer(model)`` with ``make_cycle(optimizer)`` stepped every optimizer step."""
+
+    def optim(model: Tiny) -> dict[str, Any]:
+        opt = make_optimizer(model)
+        return {"optimizer": opt, "lr_scheduler": {"scheduler": make_cycle(opt), "interval": "step"}}
+
+    return optim
+
+
+def _one_cycle(opt: torch.optim.Optimizer) -> OneCycleLR:
+    return OneCycleLR(opt, max_lr=[0.1, 0.02], total_steps=N)
+
+
+def _cyclic(opt: torch.optim.Optimizer) -> CyclicLR:
+    return CyclicLR(opt, base_lr=0.001, max_lr=[0.1, 0.02], step_size_up=4)
+
+
+@pytest.mark.parametrize(
+    ("optim", "cycle", "said"),
+    [
+        (
+            sgd,
+            _one_cycle,
+            r"OneCycleLR had set the param groups' LR and momentum to its cycle's start when it was built "
+            r"\(LR 0\.004 in param group 0, 0\.0008 in param group 1, momentum 0\.95\): CosineDecay starts from the "
+            r"LR and momentum configured, which it takes to be OneCycleLR's max_lr \(0\.1 in param group 0, 0\.02 in "
+            r"param group 1\) and the optimizer's momentum \(0\.9\), put back in the groups\.",
+        ),
+        (adam, _one_cycle, r"OneCycleLR had set .*momentum 0\.95\): .*the optimizer's momentum \(0\.9\)"),
+        (
+            sgd,
+            _cyclic,
+            r"CyclicLR had set the param groups' LR and momentum to its cycle's start when it was built "
+            r"\(LR 0\.001, momentum 0\.9\): CosineDecay starts from the LR and momentum configured, which it takes "
+            r"to be CyclicLR's max_lr \(0\.1 in param group 0, 0\.02 in param group 1\) and the optimizer's momentum "
+            r"\(0\.9\), put back in the groups\.",
+        ),
+    ],
+    ids=["OneCycleLR-SGD", "OneCycleLR-Adam", "CyclicLR-SGD"],
+)
+def test_a_replaced_cycle_leaves_the_lr_and_momentum_configured_not_its_start(
+    tmp_path, optim, cycle, said
+) -> None:
+    # review 133: torch's OneCycleLR and CyclicLR write their cycle's start into the param groups when they are
+    # built (OneCycleLR: lr and initial_lr max_lr/25, momentum 0.95), which a CosineDecay replacing them took as the
+    # LR and momentum configured: it ran from 0.004 at momentum 0.95. Now each group starts from the cycle's peak
+    # (max_lr, per group: the groups' ratio kept) at the optimizer's own momentum (Adam's beta1), as the fit of an
+    # optimizer configured at those LRs does, and the warning says so
+    model = Tiny(groups=2, optim=_cycle(optim, cycle))
+    with pytest.warns(UserWarning, match=said):
+        rec = fit(tmp_path, model, [CosineDecay()])
+    expected = fit(tmp_path, Tiny(groups=2, ratio=0.2, optim=optim), [CosineDecay()])
+    for group in (0, 1):
+        assert_trace(rec.lr(group), expected.lr(group))
+        assert_trace(rec.momentum(group), expected.momentum(group))
+    assert rec.rows[0][1:] == ([0.1, 0.02], [0.9, 0.9])
+    groups = model.trainer.optimizers[0].param_groups
+    assert [g["initial_lr"] for g in groups] == [
+        0.1,
+        0.02,
+    ]  # the LR configured, as the scheduler built records it
+    if optim is adam:
+        assert [g["betas"] for g in groups] == [(0.9, 0.999)] * 2  # beta2 untouched
+
+
+def test_a_cycle_kept_in_a_fast_dev_run_keeps_its_start(tmp_path) -> None:
+    # the values a replaced cycle gives back are read before it is replaced, and put in the groups only where it is:
+    # a schedule that does not fit fast_dev_run's step leaves the module its own scheduler, as it wrote the groups
+    make = _cycle(sgd, lambda o: OneCycleLR(o, max_lr=0.1, total_steps=N))
+    rec = fit(tmp_path, Tiny(optim=make), [CosineDecay(warmup=Epochs(1))], fast_dev_run=2)
+    alone = fit(tmp_path, Tiny(optim=make), [], fast_dev_run=2)
+    assert rec.rows == alone.rows
+    assert rec.rows[0][1:] == ([pytest.approx(0.004)], [0.95])
 
 
 def test_two_lightning_lr_schedules_on_one_optimizer_are_an_error(tmp_path) -> None:

@@ -373,6 +373,25 @@ def test_alone_a_range_test_sets_its_lr(tmp_path) -> None:
     assert_trace(rec.lr(1), composed(S.Constant(0.005), steps, 0.5, 0.0, 24))  # the ratio is kept
 
 
+def test_alone_over_a_replaced_one_cycle_it_holds_the_lr_and_momentum_configured(tmp_path) -> None:
+    # review 133: alone, the callback holds the optimizer's LR; over a replaced torch OneCycleLR it held the LR and
+    # momentum that scheduler's constructor wrote into the groups (its cycle's start: 0.004, momentum 0.95), where
+    # the LR configured is lost: now the cycle's peak (max_lr) at the optimizer's own momentum
+    def with_one_cycle(model):
+        opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        cycle = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.05, total_steps=2 * STEPS_PER_EPOCH)
+        return {"optimizer": opt, "lr_scheduler": {"scheduler": cycle, "interval": "step"}}
+
+    with pytest.warns(
+        UserWarning,
+        match=r"ReduceOnPlateau starts from the LR and momentum configured, which it takes to be OneCycleLR's max_lr "
+        r"\(0\.05\) and the optimizer's momentum \(0\.9\)",
+    ):
+        rec = fit(tmp_path, Scripted(FLAT, optim=with_one_cycle), [ReduceOnPlateau("val", patience=100)])
+    assert_trace(rec.lr(), np.full(2 * STEPS_PER_EPOCH, 0.05))
+    assert_trace(rec.momentum(), np.full(2 * STEPS_PER_EPOCH, 0.9))
+
+
 def test_it_replaces_a_torch_scheduler_and_refuses_a_second_plateau(tmp_path) -> None:
     def with_step_lr(model):
         opt = torch.optim.SGD(model.parameters(), lr=0.1)
