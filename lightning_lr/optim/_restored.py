@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,8 @@ from .._validate import same
 __all__ = [
     "Restored",
     "copied",
+    "cycled_state",
+    "forget_cycle",
     "forget_left",
     "give_back",
     "give_back_held",
@@ -193,3 +195,23 @@ def put(group: dict[str, Any], key: str, value: Any) -> None:
 
 def number(x: Any) -> float:
     return x.item() if isinstance(x, torch.Tensor) else float(x)
+
+
+def cycled_state(state_dict: Mapping[str, Any]) -> bool:
+    """Whether ``state_dict`` is the state of a cycle scheduler that writes over the param groups when it is built
+    (torch's ``OneCycleLR`` or ``CyclicLR``, or a drop-in of them): an optimizer state saved beside it holds that
+    cycle's start as each group's ``initial_lr``."""
+    return ("total_steps" in state_dict and "_schedule_phases" in state_dict) or (
+        "max_lrs" in state_dict and "total_size" in state_dict
+    )
+
+
+def forget_cycle(groups: Sequence[dict[str, Any]], initial_lrs: Sequence[Any]) -> None:
+    """Give ``groups``, loaded from an optimizer state saved beside a cycle scheduler (:func:`cycled_state`) that a
+    schedule callback's scheduler replaces, the ``initial_lr`` that scheduler recorded at its build (``initial_lrs``:
+    its ``base_lrs``, the LRs configured as :func:`~._cycles.put_back` left them): the cycle's start would be read
+    as the LR configured (a relative schedule's factor; review 133: ``LRSchedule(relative=True)`` resumed at 1/25
+    of the uninterrupted run's LR)."""
+    for group, initial in zip(groups, initial_lrs, strict=False):
+        if "initial_lr" in group:
+            put(group, "initial_lr", copied(initial))

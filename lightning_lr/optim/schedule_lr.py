@@ -20,6 +20,8 @@ from ..schedules._math import ARRAY, SCALAR
 from . import _scale
 from ._restored import (
     Restored,
+    cycled_state,
+    forget_cycle,
     forget_left,
     give_back,
     give_back_held,
@@ -953,6 +955,10 @@ class ScheduleLR(LRScheduler):
         foreign = linked is not None and "lr_schedules" not in state_dict
         if not foreign:  # (another class's may have no step count: ReduceLROnPlateau's has no _step_count)
             check_position(state_dict)
+        elif cycled_state(state_dict):
+            # the optimizer's state came back with the replaced cycle's start as each group's initial_lr (read as
+            # the LR configured in relative mode): this scheduler's own, as the callback left it at its build
+            forget_cycle(self.optimizer.param_groups[: self._own_groups()], self.base_lrs)
         if linked is not None and linked.saved is not None:
             # the states the whole list holds are known (link's ``saved``): every scheduler loads its own, by
             # key, whatever it is given here (Lightning gives them by position, to as many as the list has)

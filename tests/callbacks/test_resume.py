@@ -458,6 +458,63 @@ def test_a_resume_from_torchs_one_cycle_gives_the_momentum_it_cycled_back(tmp_pa
     assert_trace(resumed.momentum(), [0.9] * 10)
 
 
+@pytest.mark.filterwarnings(RESUMABLE)
+@pytest.mark.usefixtures("exact_mid_epoch_resume")
+@pytest.mark.parametrize("optim", [_sgd, adam], ids=["SGD", "Adam"])
+def test_a_module_that_still_returns_torchs_one_cycle_resumes_at_the_momentum_configured(
+    tmp_path, optim
+) -> None:
+    # review 133: the resume above, with a module that still returns torch's OneCycleLR (CosineDecay replaces it):
+    # the momentum put back was what OneCycleLR's constructor had written into the groups (0.95), not the 0.9
+    # configured; and the uninterrupted fit ran from the cycle's start (0.004) where max_lr (0.1) is the LR asked for
+    cycle = _torch_one_cycle_each_step(optim)
+    _, ckpts = checkpointed_run(tmp_path, Tiny(optim=cycle), [], every=14)
+    uninterrupted = fit(tmp_path, Tiny(optim=cycle), [CosineDecay()])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        resumed = fit(tmp_path, Tiny(optim=cycle), [CosineDecay()], ckpt_path=path_at(ckpts, 14))
+    (line,) = [str(w.message) for w in caught if "has no state for the scheduler" in str(w.message)]
+    assert re.search(
+        r"goes back to the value it was configured with \(param group 0: 0\.8\d+ -> 0\.9\)$", line
+    )
+    assert_trace(uninterrupted.lr(), S.CosineDecay(0.1, total=24).values(24))
+    assert_trace(uninterrupted.momentum(), [0.9] * 24)
+    assert resumed.steps() == list(range(14, 24))
+    assert_trace(resumed.lr(), uninterrupted.lr()[14:])
+    assert_trace(resumed.momentum(), [0.9] * 10)
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
+@pytest.mark.usefixtures("exact_mid_epoch_resume")
+def test_a_relative_schedule_resumed_over_torchs_one_cycle_keeps_the_lr_configured(tmp_path) -> None:
+    # review 133: the optimizer's state written beside torch's OneCycleLR holds its cycle's start (0.004) as each
+    # group's initial_lr, which a relative schedule resumed in its place multiplied (0.5 * 0.004), where the fit
+    # it replaces multiplies the LR configured (0.5 * 0.1)
+    cycle = _torch_one_cycle_each_step(_sgd)
+    _, ckpts = checkpointed_run(tmp_path, Tiny(optim=cycle), [], every=14)
+    half = LRSchedule(S.Constant(0.5), relative=True)
+    resumed = fit(tmp_path, Tiny(optim=cycle), [half], ckpt_path=path_at(ckpts, 14))
+    assert resumed.steps() == list(range(14, 24))
+    assert_trace(resumed.lr(), [0.05] * 10)
+    assert_trace(resumed.momentum(), [0.9] * 10)
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
+@pytest.mark.usefixtures("exact_mid_epoch_resume")
+def test_torchs_one_cycle_resumed_from_the_schedule_that_replaced_it_finds_its_settings(tmp_path) -> None:
+    # the schedule that replaces torch's OneCycleLR takes its initial_lr out of the groups (the LR configured goes
+    # back), but leaves the cycle's settings there: a checkpoint of that fit, resumed with the callback removed,
+    # has torch's OneCycleLR read them at its next step (without them: KeyError 'max_lr')
+    cycle = _torch_one_cycle_each_step(_sgd)
+    _, ckpts = checkpointed_run(tmp_path, Tiny(optim=cycle), [CosineDecay()], every=14)
+    alone = fit(tmp_path, Tiny(optim=cycle), [])
+    resumed = fit(tmp_path, Tiny(optim=cycle), [], ckpt_path=path_at(ckpts, 14))
+    assert resumed.steps() == list(range(14, 24))
+    # (its step 14 takes the LR the checkpoint's optimizer holds, CosineDecay's; then the cycle's own)
+    assert_trace(resumed.lr()[1:], alone.lr()[15:])
+    assert_trace(resumed.momentum()[1:], alone.momentum()[15:])
+
+
 class _WarmupWithGamma(torch.optim.lr_scheduler.LRScheduler):
     """A user's own scheduler with a ``gamma`` attribute (no ExponentialLR)."""
 
