@@ -270,7 +270,8 @@ class ScheduleCallback(RunPlanning, Callback):
                 f"{self.name}: {arg}={spec:g} is scaled by each param group's LR relative to the largest, "
                 f"but every group of {info.label} has lr=0; give {arg} as a list with one value per group"
             )
-        scaled = [spec * b / top for b in info.base_lrs]
+        # (the ratio first: the largest group gets spec itself, not 0.1 * 0.1 / 0.1 = 0.10000000000000002, review 133)
+        scaled = [spec * (b / top) for b in info.base_lrs]
         # what the number was for this optimizer and what each group got: said once the optimizer is built
         # (_tell_ratios) and once every optimizer is (_tell_across_optimizers)
         self._one_number.setdefault(arg, {})[info.index] = OneNumber(info.label, top, spec, scaled)

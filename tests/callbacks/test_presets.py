@@ -1216,3 +1216,20 @@ def test_momentum_bounds_at_their_defaults_are_taken_with_cycle_momentum_false()
     # review 68: a list of the default values, one per group, was refused as an unused value
     assert OneCycle(cycle_momentum=False, base_momentum=[0.85, 0.85]).cycle_momentum is False
     assert Cyclic(cycle_momentum=False, max_momentum=np.array([0.95])).cycle_momentum is False
+
+
+@pytest.mark.parametrize("groups", [1, 2])
+def test_one_number_is_the_largest_groups_lr_exactly_without_float_noise(tmp_path, groups) -> None:
+    # review 133: OneCycle(max_lr=0.1) on an optimizer at 0.1 built OneCycle(max_lr=0.10000000000000002) (0.1 *
+    # 0.1 / 0.1), which the resume warnings print
+    model = Tiny(groups=groups, ratio=0.3) if groups == 2 else Tiny()
+    fit(
+        tmp_path,
+        model,
+        [
+            OneCycle(max_lr=0.1),
+        ],
+    )
+    scheduler = model.trainer.lr_scheduler_configs[0].scheduler
+    assert scheduler.lr_schedules[0].max_lr == 0.1
+    assert "max_lr=0.1," in repr(scheduler.lr_schedules[0])
