@@ -256,6 +256,14 @@ def _as_callback(owner: str, declared: Any, where: str) -> ScheduleCallback | No
             "__init__ argument as `lr_schedule: ScheduleCallback | None = None` (from lightning_lr.callbacks "
             "import ScheduleCallback)"
         )
+    elif isinstance(declared, (list, tuple)) and any(isinstance(d, ScheduleCallback) for d in declared):
+        # review 133: two optimizers (a GAN) each with its own schedule; the message said what the value must be,
+        # not how to do that
+        unbuilt = (
+            "; one declaration schedules every optimizer it targets: for one schedule per optimizer, declare one "
+            "of them and return the others from an overridden configure_callbacks (super().configure_callbacks() "
+            "+ [...]), or give them to the Trainer's callbacks"
+        )
     raise TypeError(
         f"{owner}: {where} must be a schedule callback from lightning_lr.callbacks (OneCycle, Cyclic, "
         f"CosineDecay, LRSchedule, ...) or a lightning_lr.schedules.Schedule, got {declared!r}{unbuilt}"

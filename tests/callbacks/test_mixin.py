@@ -349,6 +349,22 @@ class ClassNotInstance(LRScheduleMixin, Tiny):
     lr_schedule = OneCycle
 
 
+class TwoDeclared(LRScheduleMixin, Tiny):
+    def lr_schedule(self) -> Any:
+        return [OneCycle(max_lr=0.1, optimizer=0), CosineDecay(optimizer=0)]
+
+
+def test_a_list_of_schedules_is_told_how_to_schedule_each_optimizer(tmp_path) -> None:
+    # review 133: a GAN declared one schedule per optimizer as a list; the error said what the value must be,
+    # not how to do that
+    with pytest.raises(
+        TypeError,
+        match=r"got \[OneCycle\(.*\)\]; one declaration schedules every optimizer it targets: for one schedule "
+        r"per optimizer, declare one of them and return the others from an overridden configure_callbacks",
+    ):
+        fit(tmp_path, TwoDeclared(), [])
+
+
 @pytest.mark.parametrize("model", [PropertyModel, StaticModel], ids=lambda m: m.__name__)
 def test_a_property_or_a_staticmethod_declares_as_the_method_form(tmp_path, model: type) -> None:
     # review 122: a property was "got <property object at 0x...>", a staticmethod was called with the module
