@@ -29,6 +29,7 @@ from typing import Any
 
 from lightning.pytorch.utilities import rank_zero_warn
 
+from ..optim._restored import cycled_momentum
 from ..optim.dropins import state_class
 from . import _others, _resolve
 from ._inject import Injected
@@ -190,7 +191,7 @@ def catch_up(
                 f"without this callback): the state in its place was written by {name or 'another scheduler'}, "
                 f"not lightning_lr, and is not loaded{epochs}"
             )
-            momentum = _momentum_given_back(entry, name)
+            momentum = _momentum_given_back(entry, foreign, name)
         else:
             lost = (
                 f"{owner}: the checkpoint has no state for the scheduler of {entry.info.label} (it was written "
@@ -211,17 +212,22 @@ def catch_up(
         entry.scheduler.step(step)
 
 
-def _momentum_given_back(entry: Injected, name: str | None) -> str:
-    """For a resume whose checkpoint's scheduler was another class's that cycled the momentum (torch's
-    ``OneCycleLR``): which groups' momentum the scheduler put back to the value it was configured with, as a
-    resume from lightning_lr's own ``OneCycle`` into a schedule that leaves momentum alone does
-    (:attr:`~lightning_lr.optim.ScheduleLR.momentum_given_back`); "" for none."""
+def _momentum_given_back(entry: Injected, foreign: Mapping[str, Any], name: str | None) -> str:
+    """For a resume whose checkpoint's scheduler (``foreign``, of class ``name``) was another class's that cycled
+    the momentum (torch's ``OneCycleLR``, or one inside a ``SequentialLR``: review 135): which groups' momentum the
+    scheduler put back to the value it was configured with, as a resume from lightning_lr's own ``OneCycle`` into
+    a schedule that leaves momentum alone does (:attr:`~lightning_lr.optim.ScheduleLR.momentum_given_back`); ""
+    for none."""
     given = entry.scheduler.momentum_given_back
     if not given:
         return ""
+    cycle = cycled_momentum(foreign)
+    who = name or "That scheduler"
+    if cycle is not None and cycle is not foreign:
+        who = f"The {state_class(cycle) or 'scheduler'} inside its {name or 'scheduler'}"
     each = ", ".join(f"param group {i}: {was:.4g} -> {now:g}" for i, was, now in given)
     return (
-        f". {name or 'That scheduler'} cycled the momentum, which this schedule leaves alone: the momentum the "
+        f". {who} cycled the momentum, which this schedule leaves alone: the momentum the "
         f"checkpoint holds, that cycle's last value, goes back to the value it was configured with ({each})"
     )
 

@@ -74,8 +74,9 @@ class GivenBack:
         )
         what = "LR and momentum" if moms else "LR"
         return (
-            f" {self.scheduler} had set the param groups' {what} to its cycle's start when it was built ({before}): "
-            f"{owner} starts from the {what} configured, which it takes to be {after}, put back in the groups."
+            f" {self.scheduler} wrote its cycle's start over the param groups' {what} when it was built (they held "
+            f"{before}): {owner} starts from the {what} configured, which it takes to be {after}, put back in the "
+            f"groups."
         )
 
 

@@ -21,6 +21,7 @@ from .._validate import same
 __all__ = [
     "Restored",
     "copied",
+    "cycled_momentum",
     "cycled_state",
     "forget_cycle",
     "forget_left",
@@ -30,6 +31,7 @@ __all__ = [
     "number",
     "put",
     "restored_state",
+    "states",
     "taken_on",
 ]
 
@@ -197,13 +199,34 @@ def number(x: Any) -> float:
     return x.item() if isinstance(x, torch.Tensor) else float(x)
 
 
-def cycled_state(state_dict: Mapping[str, Any]) -> bool:
-    """Whether ``state_dict`` is the state of a cycle scheduler that writes over the param groups when it is built
-    (torch's ``OneCycleLR`` or ``CyclicLR``, or a drop-in of them): an optimizer state saved beside it holds that
-    cycle's start as each group's ``initial_lr``."""
-    return ("total_steps" in state_dict and "_schedule_phases" in state_dict) or (
-        "max_lrs" in state_dict and "total_size" in state_dict
+def states(state_dict: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """``state_dict`` and the states of the schedulers inside it (a ``SequentialLR``'s or ``ChainedScheduler``'s
+    ``_schedulers``), in their order: a cycle scheduler's state may be one of those (review 135)."""
+    out = [state_dict]
+    for inner in state_dict.get("_schedulers") or ():
+        if isinstance(inner, Mapping):
+            out.extend(states(inner))
+    return out
+
+
+def _cycle(state: Mapping[str, Any]) -> bool:
+    return ("total_steps" in state and "_schedule_phases" in state) or (
+        "max_lrs" in state and "total_size" in state
     )
+
+
+def cycled_state(state_dict: Mapping[str, Any]) -> bool:
+    """Whether ``state_dict`` is, or holds (:func:`states`), the state of a cycle scheduler that writes over the
+    param groups when it is built (torch's ``OneCycleLR`` or ``CyclicLR``, or a drop-in of them): an optimizer
+    state saved beside it holds that cycle's start as each group's ``initial_lr``."""
+    return any(_cycle(s) for s in states(state_dict))
+
+
+def cycled_momentum(state_dict: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The state, in ``state_dict`` or inside it (:func:`states`), of a scheduler of another class that says it
+    cycled every group's momentum (``cycle_momentum``: torch's ``OneCycleLR`` and ``CyclicLR`` and their
+    drop-ins); None where none is."""
+    return next((s for s in states(state_dict) if s.get("cycle_momentum") is True), None)
 
 
 def forget_cycle(groups: Sequence[dict[str, Any]], initial_lrs: Sequence[Any]) -> None:

@@ -20,6 +20,7 @@ from ..schedules._math import ARRAY, SCALAR
 from . import _scale
 from ._restored import (
     Restored,
+    cycled_momentum,
     cycled_state,
     forget_cycle,
     forget_left,
@@ -1030,8 +1031,8 @@ class ScheduleLR(LRScheduler):
         saved = state_dict.get("momentum_schedules")
         if isinstance(saved, list):
             cycled = [s is not None for s in saved]
-        elif "lr_schedules" not in state_dict and state_dict.get("cycle_momentum") is True:
-            cycled = [True] * len(state_dict.get("base_lrs") or self._configured_momentum)
+        elif "lr_schedules" not in state_dict and (cycle := cycled_momentum(state_dict)) is not None:
+            cycled = [True] * len(cycle.get("base_lrs") or self._configured_momentum)
         else:
             return
         groups = self.optimizer.param_groups

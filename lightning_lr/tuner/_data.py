@@ -102,7 +102,10 @@ class Batches:
     batches go on from the iterator that drew the last of them (review 131: a map-style loader taken for a stream,
     its augmentation's RNG out of the snapshot's reach, started a new permutation there, mid-epoch). The loader
     is still opened at each restart, as a run that draws from it opens it (a DataLoader's iterator takes its base
-    seed from torch's RNG, which the dropout masks then follow: review 130), and that iterator is dropped.
+    seed from torch's RNG, which the dropout masks then follow: review 130), and that iterator is dropped. Every
+    replay draws the same from torch's RNG, so the candidates see the same dropout masks. The first sweep may see
+    others: a shuffling sampler without a generator of its own takes its seed from torch's RNG at an epoch's first
+    batch, which a replay does not draw (drawing it would take a batch from a real stream; review 135).
     :meth:`release` drops them.
     """
 
@@ -169,9 +172,8 @@ class Batches:
 
     def next(self) -> tuple[Any, int]:
         if self.kept is not None and self.position < len(self.kept):
-            if (
-                not self.opened
-            ):  # opened as a run that draws opens it (the same draws from torch's RNG), and dropped
+            if not self.opened:
+                # opened as a run that draws opens it (its base seed from torch's RNG), and dropped
                 self.opened = True
                 twin = CombinedLoader(list(self.combined.flattened), "max_size_cycle")
                 iter(twin)

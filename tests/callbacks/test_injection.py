@@ -134,17 +134,21 @@ def _cyclic(opt: torch.optim.Optimizer) -> CyclicLR:
         (
             sgd,
             _one_cycle,
-            r"OneCycleLR had set the param groups' LR and momentum to its cycle's start when it was built "
-            r"\(LR 0\.004 in param group 0, 0\.0008 in param group 1, momentum 0\.95\): CosineDecay starts from the "
+            r"OneCycleLR wrote its cycle's start over the param groups' LR and momentum when it was built "
+            r"\(they held LR 0\.004 in param group 0, 0\.0008 in param group 1, momentum 0\.95\): CosineDecay starts from the "
             r"LR and momentum configured, which it takes to be OneCycleLR's max_lr \(0\.1 in param group 0, 0\.02 in "
             r"param group 1\) and the optimizer's momentum \(0\.9\), put back in the groups\.",
         ),
-        (adam, _one_cycle, r"OneCycleLR had set .*momentum 0\.95\): .*the optimizer's momentum \(0\.9\)"),
+        (
+            adam,
+            _one_cycle,
+            r"OneCycleLR wrote its cycle's start .*momentum 0\.95\): .*the optimizer's momentum \(0\.9\)",
+        ),
         (
             sgd,
             _cyclic,
-            r"CyclicLR had set the param groups' LR and momentum to its cycle's start when it was built "
-            r"\(LR 0\.001, momentum 0\.9\): CosineDecay starts from the LR and momentum configured, which it takes "
+            r"CyclicLR wrote its cycle's start over the param groups' LR and momentum when it was built "
+            r"\(they held LR 0\.001, momentum 0\.9\): CosineDecay starts from the LR and momentum configured, which it takes "
             r"to be CyclicLR's max_lr \(0\.1 in param group 0, 0\.02 in param group 1\) and the optimizer's momentum "
             r"\(0\.9\), put back in the groups\.",
         ),

@@ -499,6 +499,41 @@ def test_a_relative_schedule_resumed_over_torchs_one_cycle_keeps_the_lr_configur
     assert_trace(resumed.momentum(), [0.9] * 10)
 
 
+def _nested_one_cycle_each_step(model: Tiny) -> dict[str, Any]:
+    """SGD with torch's OneCycleLR inside a SequentialLR (after a one-step LinearLR), at interval "step"."""
+    opt = _sgd(model)
+    warm = torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.5, total_iters=1)
+    cycle = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=model.lr, total_steps=24)
+    both = torch.optim.lr_scheduler.SequentialLR(opt, [warm, cycle], milestones=[1])
+    return {"optimizer": opt, "lr_scheduler": {"scheduler": both, "interval": "step"}}
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
+@pytest.mark.usefixtures("exact_mid_epoch_resume")
+def test_a_resume_over_a_one_cycle_inside_a_sequential_lr_gives_back_its_momentum_and_lr(tmp_path) -> None:
+    # review 135: the resumes above looked at the checkpoint's top-level state only, where a SequentialLR keeps its
+    # OneCycleLR's under _schedulers: the momentum stayed at the cycle's 0.8869, and a relative schedule resumed
+    # at 0.5 * the cycle's start (0.002) where the fit runs at 0.05
+    _, ckpts = checkpointed_run(tmp_path, Tiny(optim=_nested_one_cycle_each_step), [], every=14)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        resumed = fit(
+            tmp_path, Tiny(optim=_nested_one_cycle_each_step), [CosineDecay()], ckpt_path=path_at(ckpts, 14)
+        )
+    (line,) = [str(w.message) for w in caught if "has no state for the scheduler" in str(w.message)]
+    assert re.search(
+        r"written by SequentialLR, .*\. The OneCycleLR inside its SequentialLR cycled the momentum, .* goes back "
+        r"to the value it was configured with \(param group 0: 0\.8\d+ -> 0\.9\)$",
+        line,
+    )
+    assert_trace(resumed.momentum(), [0.9] * 10)
+    half = LRSchedule(S.Constant(0.5), relative=True)
+    resumed = fit(tmp_path, Tiny(optim=_nested_one_cycle_each_step), [half], ckpt_path=path_at(ckpts, 14))
+    assert resumed.steps() == list(range(14, 24))
+    assert_trace(resumed.lr(), [0.05] * 10)
+    assert_trace(resumed.momentum(), [0.9] * 10)
+
+
 @pytest.mark.filterwarnings(RESUMABLE)
 @pytest.mark.usefixtures("exact_mid_epoch_resume")
 def test_torchs_one_cycle_resumed_from_the_schedule_that_replaced_it_finds_its_settings(tmp_path) -> None:
