@@ -433,3 +433,24 @@ def test_every_rank_plans_again_from_an_epoch_that_took_other_steps_than_its_len
     rank0, rank1 = _one_cycle_on_two_ranks(tmp_path, _LyingPerRank(), use_distributed_sampler=False)
     assert rank0 == rank1 and [row[0] for row in rank0] == list(range(18))
     assert_trace([row[1][0] for row in rank0][6:], S.OneCycle(0.1, total_steps=18).values(18)[6:])
+
+
+def _sgd_with_torchs_one_cycle(model: Tiny) -> dict[str, Any]:
+    opt = torch.optim.SGD(model.parameters(), lr=model.lr, momentum=0.9)
+    cycle = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=model.lr, total_steps=12)
+    return {"optimizer": opt, "lr_scheduler": {"scheduler": cycle, "interval": "step"}}
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_every_rank_starts_a_replaced_torch_cycle_from_its_peak_and_the_optimizers_momentum(tmp_path) -> None:
+    # review 133: CosineDecay over a replaced torch OneCycleLR started from the cycle's start (LR 0.004 at
+    # momentum 0.95), which its constructor had written into the groups; every rank puts the same values back
+    out = tmp_path / "ranks"
+    out.mkdir()
+    model = Tiny(optim=_sgd_with_torchs_one_cycle)
+    fit(tmp_path, model, [CosineDecay(), DumpPerRank(str(out))], strategy=DDP, devices=2)
+    rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
+    assert rank0 == rank1
+    assert_trace([row[1][0] for row in rank0], S.CosineDecay(0.1, total=12).values(12))
+    assert_trace([row[2][0] for row in rank0], [0.9] * 12)
