@@ -339,6 +339,18 @@ def test_a_setting_assigned_before_its_checkpoint_is_loaded_is_followed(module: 
     np.testing.assert_allclose(run(resume=True), run(resume=False), rtol=1e-12)
 
 
+def test_cyclic_bounds_assigned_mid_run_are_refused_under_the_attributes_names() -> None:
+    # review 132: base_lrs = [0.5] (above max_lr) assigned mid-run was refused as "base_lr[0]", the constructor's
+    # argument, which the user did not give there
+    opt = sgd()
+    sched = ours.CyclicLR(opt, base_lr=0.01, max_lr=0.1, step_size_up=5)
+    opt.step()
+    sched.step()
+    sched.base_lrs = [0.5] * len(opt.param_groups)
+    with pytest.raises(ValueError, match=r"^base_lrs\[0\] must be <= max_lrs\[0\] \(0\.1\), got 0\.5"):
+        sched.step()
+
+
 def test_a_setting_the_schedule_refuses_raises_at_the_next_step_under_torchs_name() -> None:
     opt = sgd()
     sched = ours.StepLR(opt, step_size=5, gamma=0.5)

@@ -397,9 +397,10 @@ class CyclicLR(AbsoluteDropIn, _CycleWriter):
         gamma: Any,
         scale_mode: Any,
         sizes: tuple[str, str] = ("step_size_up", "step_size_down"),
+        bounds: tuple[str, str] = ("base_lr", "max_lr"),
     ) -> list[Cyclic]:
-        """One Cyclic per group (torch's names in messages, ``sizes`` those of ``up`` and ``down``); keeps the
-        first for :meth:`scale_fn`."""
+        """One Cyclic per group (torch's names in messages, ``sizes`` those of ``up`` and ``down``, ``bounds``
+        those of ``base_lr`` and ``max_lr``); keeps the first for :meth:`scale_fn`."""
         n = self._own_groups()
         # As torch: a scale_fn replaces mode (and its scale_mode), and only exp_range uses gamma. Each is checked
         # all the same: a wrong one is a mistake, with or without a scale_fn (review 97: gamma='x' or nan, and
@@ -422,7 +423,7 @@ class CyclicLR(AbsoluteDropIn, _CycleWriter):
         )
         lrs = []
         for (bname, b), (mname, m) in zip(
-            per_group("base_lr", base_lr, n), per_group("max_lr", max_lr, n), strict=True
+            per_group(bounds[0], base_lr, n), per_group(bounds[1], max_lr, n), strict=True
         ):
             names = {"base_lr": bname, "max_lr": mname, "step_size": sizes[0], "step_size_down": sizes[1]}
             with torch_names(names, refused):
@@ -446,6 +447,8 @@ class CyclicLR(AbsoluteDropIn, _CycleWriter):
                 f"total_size * step_ratio = {self.total_size!r} * {self.step_ratio!r}",
                 f"total_size * (1 - step_ratio) = {self.total_size!r} * (1 - {self.step_ratio!r})",
             ),
+            # the attributes they come from (review 132: base_lrs = [0.5] assigned was refused as base_lr[0])
+            ("base_lrs", "max_lrs"),
         )
         momentum = None
         # torch's step reads cycle_momentum afresh: set to False mid-run, the momentum is left where it is
