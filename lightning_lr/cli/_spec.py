@@ -69,8 +69,11 @@ def resolve_name(name: str) -> str:
             return canonical
     if wanted in _ALIASES:
         return _ALIASES[wanted]
-    close = difflib.get_close_matches(name, list(_FACTORIES), n=1, cutoff=0.5)
-    hint = f" (did you mean {close[0]}?)" if close else ""
+    # matched as names are (case, ``_`` and ``-`` ignored: review 136, "cosine" was told "join", "Cosine"
+    # "CosineDecay")
+    normed = {_norm(canonical): canonical for canonical in _FACTORIES}
+    close = difflib.get_close_matches(wanted, list(normed), n=1, cutoff=0.5)
+    hint = f" (did you mean {normed[close[0]]}?)" if close else ""
     raise SpecError(f"unknown schedule {name!r}{hint}; choose from {', '.join(_FACTORIES)}")
 
 
@@ -80,7 +83,7 @@ def resolve_name(name: str) -> str:
 # ---------------------------------------------------------------------------------------------
 _MATH = {
     name: getattr(math, name)
-    for name in ("pi", "e", "inf", "exp", "log", "log10", "sqrt", "cos", "sin", "floor", "ceil")
+    for name in ("pi", "e", "inf", "nan", "exp", "log", "log10", "sqrt", "cos", "sin", "floor", "ceil")
 }
 _BUILTINS = {"range": range, "list": list, "min": min, "max": max, "abs": abs, "round": round}
 _CONSTANTS = {"true": True, "false": False, "none": None, "True": True, "False": False, "None": None}

@@ -299,6 +299,13 @@ def test_schedule_help_lists_arguments(capsys: pytest.CaptureFixture[str]) -> No
         (["plot"], "give a schedule to draw"),
         (["plot", "Foo"], "unknown schedule 'Foo'"),
         (["plot", "OneCycel", "0.1", "10"], "did you mean OneCycle?"),
+        # review 136: the hint read the name with its case, which matching ignores ("join" for "cosine")
+        (["plot", "cosine", "0.1"], "did you mean CosineDecay?"),
+        # review 136: "cannot read 'nan' (name 'nan' is not defined)", where inf reached the schedule's check
+        (
+            ["plot", "OneCycle", "--max-lr", "nan", "--total-steps", "10"],
+            "max_lr must be a finite number > 0, got nan",
+        ),
         (["plot", "OneCycle", "--max-lr", "0", "--total-steps", "10"], "OneCycle: max_lr must be > 0, got 0"),
         (["plot", "OneCycle", "--max-lr", "0.1"], "OneCycle needs total_steps or give --steps/--epochs"),
         (["plot", "OneCycle", "max_lr=abc", "total_steps=10"], "max_lr: cannot read 'abc'"),
