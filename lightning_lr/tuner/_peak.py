@@ -13,6 +13,7 @@ import lightning.pytorch as pl
 from lightning.pytorch.utilities.parsing import lightning_getattr
 
 from .. import _lightning_compat as L
+from ..optim._cycles import flat
 from ._hook import built_with
 from ._result import RangeTestResult
 
@@ -36,15 +37,6 @@ class Peak:
     now: float
     target: float
     instead: str  # where the user reads it
-
-
-def flat(schedulers: Iterable[Any]) -> list[Any]:
-    """The schedulers and those inside them (SequentialLR, ChainedScheduler)."""
-    out = []
-    for s in schedulers:
-        out.append(s)
-        out.extend(flat(getattr(s, "_schedulers", None) or ()))
-    return out
 
 
 def peak_of(optimizers: list[Any], schedulers: Iterable[Any], result: RangeTestResult) -> Peak | None:
