@@ -137,6 +137,21 @@ def lr_refused(owner: str, step: int, group: int, label: str, value: float, what
     )
 
 
+def shared_runs(values: np.ndarray) -> list[float]:
+    """``values.tolist()``, with each run of equal values one float object: a step whose value is the very
+    object written the step before has nothing to write (the drop-ins' ``_advance``), which a step, multi-step
+    or constant schedule is on most steps. Rows that change at every step are listed as they are."""
+    changes = np.flatnonzero(values[1:] != values[:-1]) + 1
+    if len(values) == 0 or 2 * len(changes) > len(values):
+        return values.tolist()
+    out: list[float] = []
+    start = 0
+    for end in [*changes.tolist(), len(values)]:
+        out += [float(values[start])] * (end - start)
+        start = end
+    return out
+
+
 def _safe_until(jobs: Sequence[tuple[int, Any]]) -> int:
     """The first position of a block at which an LR of ``jobs`` leaves [-SAFE_LR, SAFE_LR] (or is nan), from
     which on each step's values are checked against their groups' types (:meth:`ScheduleLR._check_lrs`); 0 when
@@ -704,7 +719,7 @@ class ScheduleLR(LRScheduler):
                 if isinstance(r, _Lazy):
                     scaled[key] = r if f == 1.0 else _Scaled(r, f)
                 else:
-                    scaled[key] = (r if f == 1.0 else r * f).tolist()
+                    scaled[key] = shared_runs(r if f == 1.0 else r * f)
             return scaled[key]
 
         self._lr_jobs = [(i, row_for(j, factors[i])) for i, j in enumerate(self._lr_index) if j >= 0]

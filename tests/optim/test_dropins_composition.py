@@ -119,6 +119,28 @@ def test_two_side_by_side_compound_as_in_torch(first: str, second: str) -> None:
     check(lambda m, o: steps_all(CHAINABLE[first](m, o), CHAINABLE[second](m, o)), steps=30)
 
 
+@pytest.mark.parametrize("name", ["step", "multistep"])
+def test_an_lr_set_by_hand_within_a_run_of_equal_values_compounds_as_in_torch(name: str) -> None:
+    """A step schedule holds one value for many steps, and the drop-in then writes nothing; an LR set by hand in
+    such a run (another value, or the same value as a new float) is still seen and scaled, as torch's are."""
+
+    def by_hand(m: Any, o: torch.optim.Optimizer) -> Stepper:
+        scheduler = CHAINABLE[name](m, o)
+        sets = {4: (0, 0.2), 7: (1, None), 10: (0, 0.03)}
+
+        def step(epoch: int) -> None:
+            scheduler.step()
+            if epoch in sets:
+                i, value = sets[epoch]
+                group = o.param_groups[i]
+                group["lr"] = float(group["lr"]) + 0.0 if value is None else value
+
+        return step
+
+    got = check(by_hand, steps=20)
+    assert got[5][0] == pytest.approx(0.2) and got[11][0] == pytest.approx(0.03)
+
+
 @pytest.mark.parametrize(("first", "second"), PAIRS)
 def test_chained_scheduler_compounds_as_in_torch(first: str, second: str) -> None:
     def chained(m: Any, o: torch.optim.Optimizer) -> Stepper:

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lightning_lr.optim import ScheduleLR, momentum_key
-from lightning_lr.optim.schedule_lr import BLOCK
+from lightning_lr.optim.schedule_lr import BLOCK, shared_runs
 from lightning_lr.schedules import (
     Constant,
     CosineDecay,
@@ -858,3 +858,15 @@ def test_relative_must_be_a_bool(relative: Any) -> None:
     opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
     with pytest.raises(TypeError, match=rf"^relative must be True or False, got {relative!r}$"):
         ScheduleLR(opt, lr=Constant(0.1), relative=relative)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[0.1] * 5 + [0.05] * 3 + [0.025], [0.1, 0.2, 0.3, 0.4], [0.5], [], [1.0, 1.0, 2.0, 2.0, 1.0]],
+)
+def test_shared_runs_lists_the_values_with_each_run_one_object(values: list[float]) -> None:
+    got = shared_runs(np.asarray(values, dtype=float))
+    assert got == values and all(type(x) is float for x in got)
+    runs = sum(1 for i, x in enumerate(values) if i == 0 or x != values[i - 1])
+    if 2 * (runs - 1) <= len(values):  # few changes: every run is one object
+        assert len({id(x) for x in got}) == runs
