@@ -264,7 +264,7 @@ class DropIn(ScheduleLR):
             # the LRs the schedules scale (torch's base_lrs): a nan or inf one would make every LR nan, and a
             # state holding one is refused at load (review 132); checked before the groups are written to
             for i, b in enumerate(initial_lrs(groups, last_epoch)):
-                if not (math.isfinite(b) and b >= 0):
+                if not _a_base_lr(b):
                     fail(f"the initial LR of param group {i}", "a finite number >= 0", b)
         #: the step whose closed-form values ``_vals`` holds; None when unknown (after a load)
         self._at: int | None = None
@@ -887,13 +887,19 @@ def _check_lrs(state_dict: dict[str, Any]) -> None:
             _check_base_lrs("state_dict['base_lrs']", value)
 
 
+def _a_base_lr(b: float) -> bool:
+    """Whether ``b`` may be an LR a schedule scales (torch's ``base_lrs``): finite and >= 0. The one rule for a
+    group's initial LR at construction and for ``base_lrs`` at load (:func:`_check_base_lrs`)."""
+    return math.isfinite(b) and b >= 0
+
+
 def _check_base_lrs(name: str, value: Any) -> None:
     """Refuse ``base_lrs`` that is not a list of LRs, or holds one that is not finite or is below 0, naming it
     ``name``."""
     if not (
         isinstance(value, (list, tuple))
         and all(is_number(x) for x in value)
-        and all(math.isfinite(b) and b >= 0 for b in (float(one_element(x)) for x in value))
+        and all(_a_base_lr(float(one_element(x))) for x in value)
     ):
         allowed = (
             "a list of finite LRs >= 0 (the LR each param group started from: numbers or one-element tensors)"
