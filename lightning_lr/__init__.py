@@ -7,14 +7,14 @@ parts are imported on first use, so ``import lightning_lr.schedules`` stays free
 
 from __future__ import annotations
 
-import importlib
+import importlib as _importlib
 from typing import TYPE_CHECKING, Any
 
 from . import schedules
 
 if TYPE_CHECKING:  # what the lazy names are, for type checkers (imported on first use at run time)
     from .mixin import LRScheduleMixin
-    from .tuner import LRRangeTest, MomentumRangeTestResult, RangeTestResult, Tuner
+    from .tuner import LRRangeTest, MomentumRangeTestResult, RangeTestResult, Tuner, WeightDecayResult
 
 __version__ = "0.1.0.dev0"
 
@@ -24,6 +24,7 @@ _LAZY = {
     "Tuner": "lightning_lr.tuner",
     "RangeTestResult": "lightning_lr.tuner",
     "MomentumRangeTestResult": "lightning_lr.tuner",
+    "WeightDecayResult": "lightning_lr.tuner",
 }
 
 __all__ = [
@@ -32,21 +33,23 @@ __all__ = [
     "MomentumRangeTestResult",
     "RangeTestResult",
     "Tuner",
-    "__version__",
+    "WeightDecayResult",
     "schedules",
 ]
+# (``__version__`` is not in ``__all__``: a star import would replace the importing module's own; review 137)
 
 
-#: the subpackages an attribute access imports (``lightning_lr.callbacks.OneCycle`` after ``import
-#: lightning_lr``, as ``schedules`` is imported with the package; review 70: an AttributeError)
-_SUBPACKAGES = ("callbacks", "optim", "tuner", "plotting")
+#: the subpackages and modules an attribute access imports (``lightning_lr.callbacks.OneCycle`` after ``import
+#: lightning_lr``, as ``schedules`` is imported with the package; review 70: an AttributeError; review 137:
+#: ``mixin`` and ``cli`` too)
+_SUBPACKAGES = ("callbacks", "cli", "mixin", "optim", "tuner", "plotting")
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        return getattr(_importlib.import_module(_LAZY[name]), name)
     if name in _SUBPACKAGES:
-        return importlib.import_module(f"lightning_lr.{name}")
+        return _importlib.import_module(f"lightning_lr.{name}")
     raise AttributeError(f"module 'lightning_lr' has no attribute {name!r}")
 
 

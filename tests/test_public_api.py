@@ -71,7 +71,7 @@ def test_the_subpackages_are_attributes_of_the_package() -> None:
     code = (
         "import lightning_lr as llr\n"
         "print(llr.callbacks.OneCycle.__name__, llr.optim.OneCycleLR.__name__, llr.tuner.Tuner.__name__,\n"
-        "      callable(llr.plotting.range_test_figure))\n"
+        "      callable(llr.plotting.range_test_figure), llr.mixin.LRScheduleMixin.__name__, callable(llr.cli.main))\n"
         "try:\n"
         "    llr.callback\n"
         "except AttributeError as exc:\n"
@@ -80,15 +80,28 @@ def test_the_subpackages_are_attributes_of_the_package() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.splitlines() == [
-        "OneCycle OneCycleLR Tuner True",
+        "OneCycle OneCycleLR Tuner True LRScheduleMixin True",
         "module 'lightning_lr' has no attribute 'callback'",
-        "callbacks optim plotting schedules tuner",  # review 83: a shell's completion lists them
+        "callbacks cli mixin optim plotting schedules tuner",  # review 83: a shell's completion lists them
     ]
 
 
 USER_SCRIPT = """
-from lightning_lr import LRRangeTest, RangeTestResult, Tuner
-from lightning_lr.tuner import WeightDecayResult
+import numpy as np
+
+from lightning_lr import LRRangeTest, RangeTestResult, Tuner, WeightDecayResult
+from lightning_lr.callbacks import CosineDecay, Cyclic, OneCycle, WarmupStableDecay
+from lightning_lr.tuner import Candidate, Confirmation
+
+# review 137: one value per param group, computed into variables (a list is invariant: list[float | None]
+# refused a list[float]), a tuple or a numpy array
+peaks: list[float] = [1e-4, 1e-3]
+callbacks = [
+    OneCycle(max_lr=peaks, base_momentum=(0.85, 0.9), max_momentum=[0.95, 0.95]),
+    Cyclic(base_lr=(1e-5, 1e-4), max_lr=peaks),
+    CosineDecay(initial=np.array(peaks), final=[p / 100 for p in peaks]),
+    WarmupStableDecay(peak=peaks, final=0.0),
+]
 
 test = LRRangeTest(num_steps=10)
 result = test.result
@@ -99,6 +112,10 @@ if result is not None and not isinstance(result, WeightDecayResult):
 for epoch, each in test.results.items():
     print(epoch, each.best_weight_decay if isinstance(each, WeightDecayResult) else each.suggestion())
 later: RangeTestResult | WeightDecayResult | None = test.result
+if isinstance(later, RangeTestResult) and later.confirmation is not None:
+    stage: Confirmation = later.confirmation
+    tried: tuple[Candidate, ...] = stage.candidates
+    print(stage.lr, [c.score for c in tried])
 """
 
 

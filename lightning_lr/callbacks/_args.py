@@ -22,12 +22,18 @@ import numbers
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from .._validate import fail, in_range, listed, number
 
-__all__ = ["LRSpec", "final_ratio_arg", "lr_spec"]
+__all__ = ["LRSpec", "LRValues", "final_ratio_arg", "lr_spec"]
 
+#: LR values a user gives: one number, or one per param group (a list, a tuple or a numpy array; None in it
+#: leaves that group alone). A ``Sequence`` so a ``list[float]`` variable type-checks (review 137: annotated
+#: ``list[float | None]``, mypy refused it, lists being invariant)
+LRValues = float | Sequence[float | None] | np.ndarray
 #: an LR-valued argument: None (from the optimizer or a range test), one number, or one per param group
-LRSpec = float | Sequence[float | None] | None
+LRSpec = LRValues | None
 
 
 def _number(name: str, value: Any, bound: str, allow_zero: bool, what: str) -> float:

@@ -5,7 +5,7 @@ Both with inverse momentum cycling (Smith 2018, Smith 2017)."""
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from lightning.pytorch.utilities.rank_zero import rank_zero_warn
@@ -188,7 +188,7 @@ class OneCycle(ScheduleCallback):
     @V.known_as(peers.ONE_CYCLE)
     def __init__(
         self,
-        max_lr: float | list[float | None] | None = None,
+        max_lr: LRSpec = None,
         total: int | Duration = WHOLE_RUN,
         pct_start: float = 0.3,
         anneal: str = "cos",
@@ -196,8 +196,8 @@ class OneCycle(ScheduleCallback):
         final_div_factor: float = 1e4,
         three_phase: bool = False,
         cycle_momentum: bool | None = None,
-        base_momentum: float | list[float] = 0.85,
-        max_momentum: float | list[float] = 0.95,
+        base_momentum: float | Sequence[float] = 0.85,
+        max_momentum: float | Sequence[float] = 0.95,
         *,
         optimizer: int | str = "all",
         log_lr: bool = True,
@@ -310,8 +310,8 @@ class Cyclic(ScheduleCallback):
     @V.known_as(peers.CYCLIC)
     def __init__(
         self,
-        base_lr: float | list[float | None] | None = None,
-        max_lr: float | list[float | None] | None = None,
+        base_lr: LRSpec = None,
+        max_lr: LRSpec = None,
         step_size: int | Duration = TWO_EPOCHS,
         step_size_down: int | Duration | None = None,
         mode: str = "triangular",
@@ -319,8 +319,8 @@ class Cyclic(ScheduleCallback):
         scale_fn: Callable[[float], float] | None = None,
         scale_mode: str | None = None,
         cycle_momentum: bool | None = None,
-        base_momentum: float | list[float] = 0.85,
-        max_momentum: float | list[float] = 0.95,
+        base_momentum: float | Sequence[float] = 0.85,
+        max_momentum: float | Sequence[float] = 0.95,
         *,
         optimizer: int | str = "all",
         log_lr: bool = True,

@@ -24,7 +24,7 @@ from ..schedules.compose import Retimed, retimed_clock
 from ..schedules.decay import exponential_rate
 from . import _peers as peers
 from . import _resolve
-from ._args import LRSpec, final_ratio_arg, lr_spec
+from ._args import LRSpec, LRValues, final_ratio_arg, lr_spec
 from .base import OptimizerInfo, ScheduleCallback
 from .durations import WHOLE_RUN, Duration, Epochs, RunInfo, check_duration, exact_steps, same_unit, size
 
@@ -129,7 +129,7 @@ class TimeDecay(_Decay):
     def __init__(
         self,
         decay: float,
-        initial: float | list[float | None] | None = None,
+        initial: LRSpec = None,
         every: int | Duration = 1,
         staircase: bool = False,
         warmup: int | Duration = 0,
@@ -183,7 +183,7 @@ class StepDecay(_Decay):
         self,
         every: int | Duration,
         drop: float = 0.5,
-        initial: float | list[float | None] | None = None,
+        initial: LRSpec = None,
         warmup: int | Duration = 0,
         *,
         optimizer: int | str = "all",
@@ -269,7 +269,7 @@ class MultiStepDecay(_Decay):
         self,
         milestones: Sequence[int | Duration],
         gamma: float = 0.1,
-        initial: float | list[float | None] | None = None,
+        initial: LRSpec = None,
         warmup: int | Duration = 0,
         *,
         optimizer: int | str = "all",
@@ -351,7 +351,7 @@ class ExponentialDecay(_Decay):
         self,
         gamma: float | None = None,
         rate: float | None = None,
-        initial: float | list[float | None] | None = None,
+        initial: LRSpec = None,
         every: int | Duration = 1,
         staircase: bool = False,
         warmup: int | Duration = 0,
@@ -400,8 +400,8 @@ class _ToFinal(_Decay):
     def __init__(
         self,
         total: int | Duration,
-        final: float | list[float | None],
-        initial: float | list[float | None] | None,
+        final: LRValues,
+        initial: LRSpec,
         warmup: int | Duration,
         *,
         final_ratio: float | None,
@@ -513,8 +513,8 @@ class CosineDecay(_ToFinal):
     def __init__(
         self,
         total: int | Duration = WHOLE_RUN,
-        final: float | list[float | None] = 0.0,
-        initial: float | list[float | None] | None = None,
+        final: LRValues = 0.0,
+        initial: LRSpec = None,
         warmup: int | Duration = 0,
         *,
         final_ratio: float | None = None,
@@ -583,8 +583,8 @@ class PolynomialDecay(_ToFinal):
         self,
         power: float = 1.0,
         total: int | Duration = WHOLE_RUN,
-        final: float | list[float | None] = 0.0,
-        initial: float | list[float | None] | None = None,
+        final: LRValues = 0.0,
+        initial: LRSpec = None,
         warmup: int | Duration = 0,
         *,
         final_ratio: float | None = None,

@@ -45,7 +45,7 @@ class InverseSqrt(ScheduleCallback):
     @V.known_as(peers.INVERSE_SQRT)
     def __init__(
         self,
-        peak: float | list[float | None] | None = None,
+        peak: LRSpec = None,
         *,
         warmup: int | Duration,
         optimizer: int | str = "all",

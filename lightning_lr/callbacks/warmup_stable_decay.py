@@ -9,7 +9,7 @@ from .. import _validate as V
 from .. import schedules as S
 from ..schedules import long_run
 from . import _peers as peers
-from ._args import LRSpec, final_ratio_arg, lr_spec
+from ._args import LRSpec, LRValues, final_ratio_arg, lr_spec
 from .base import OptimizerInfo, ScheduleCallback
 from .durations import (
     FIFTH_OF_RUN,
@@ -67,12 +67,12 @@ class WarmupStableDecay(ScheduleCallback):
     @V.known_as(peers.WSD)
     def __init__(
         self,
-        peak: float | list[float | None] | None = None,
+        peak: LRSpec = None,
         total: int | Duration = WHOLE_RUN,
         warmup: int | Duration = 0,
         decay: int | Duration = FIFTH_OF_RUN,
         shape: str = "1-sqrt",
-        final: float | list[float | None] = 0.0,
+        final: LRValues = 0.0,
         *,
         final_ratio: float | None = None,
         optimizer: int | str = "all",

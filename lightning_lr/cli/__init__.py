@@ -115,12 +115,12 @@ def _missing(command: str, needs: dict[str, str], extra: str) -> str | None:
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    """The running code's version (review 137: read from the installed package's metadata, it named another
+    copy's under PYTHONPATH, and "unknown" in a source tree; the package's ``__version__`` is the one source
+    its metadata is built from)."""
+    from .. import __version__
 
-    try:
-        return version("lightning_lr")
-    except PackageNotFoundError:  # running from a source tree that was not installed
-        return "unknown (not installed)"
+    return __version__
 
 
 # ---------------------------------------------------------------------------------------------

@@ -136,6 +136,11 @@ class Candidate:
     batches the sweep let through as an outlier's (``_early_stop``): it took no step on them (its loss there
     is NaN), as every candidate did, so that one batch's update does not decide between the LRs (its
     shock, larger the higher the LR, just before the scored steps: ``benchmarks/results/outliers.md``).
+
+    Example:
+        >>> c = Candidate(0.01, (2.3, 1.9, 1.7), 1.7)
+        >>> c.lr, c.cost, Candidate.from_dict(c.to_dict()) == c
+        (0.01, 3, True)
     """
 
     lr: float

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+import lightning_lr
 from lightning_lr.cli import main
 
 
@@ -32,7 +33,18 @@ def _without(monkeypatch: pytest.MonkeyPatch, *absent: str) -> None:
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["--version"], capsys)
     assert code == 0
-    assert out.strip() == f"lightning-lr {version('lightning_lr')}"
+    assert (
+        out.strip() == f"lightning-lr {version('lightning_lr')}" == f"lightning-lr {lightning_lr.__version__}"
+    )
+
+
+def test_version_is_the_running_codes(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # review 137: a source tree on PYTHONPATH beside an installed copy printed the installed copy's version
+    monkeypatch.setattr(lightning_lr, "__version__", "9.9.9")
+    code, out, _ = run(["--version"], capsys)
+    assert (code, out.strip()) == (0, "lightning-lr 9.9.9")
 
 
 def test_demo_without_scikit_learn_says_what_to_install(
