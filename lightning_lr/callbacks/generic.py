@@ -80,8 +80,8 @@ class LRSchedule(ScheduleCallback):
     Args:
         lr: the LR schedule: one :class:`~lightning_lr.schedules.Schedule` for every param group (a group
             at lr=0 in the optimizer, frozen, is left at 0 with an info line, as the presets leave it; groups
-            configured at different LRs all get its values, with a warning: ``relative=True`` keeps their
-            ratios), a list with one per group (None leaves a group alone), or a function ``f(run) -> Schedule or list``
+            configured at different LRs, in one optimizer or across several, all get its values, with a
+            warning: ``relative=True`` keeps their ratios), a list with one per group (None leaves a group alone), or a function ``f(run) -> Schedule or list``
             called at fit start with a :class:`RunInfo`, for schedules whose lengths depend on the run
             (``run.steps(Epochs(2))``, ``run.total_steps``). The function must be defined at module level
             so the callback pickles (``ddp_spawn``). A function of the optimizer step, as torch's ``LambdaLR``
@@ -126,6 +126,8 @@ class LRSchedule(ScheduleCallback):
     ) -> None:
         super().__init__(optimizer=optimizer, log_lr=log_lr, preview=preview)
         self._lr_end: int | None = None  # where the built LR schedules stop changing (``_end``)
+        #: per optimizer index, whether its last build gave it one absolute schedule for every group
+        self._one_schedule: dict[int, bool] = {}
         self.lr = _check_spec(self.name, "lr", lr, allow_none=False)
         self.momentum = _check_spec(self.name, "momentum", momentum, allow_none=True)
         # a function of the run reads it; schedules given as they are do not (nor does this class's build)
@@ -235,10 +237,30 @@ class LRSchedule(ScheduleCallback):
 
     def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
         lr = self._evaluate("lr", self.lr, run)
-        if isinstance(lr, Schedule) and not self.relative:
+        self._one_schedule[info.index] = isinstance(lr, Schedule) and not self.relative
+        if self._one_schedule[info.index]:
             lr = self._for_each_group(lr, info)
         self._lr_end = _last_change(lr, run.total_steps)
         return lr, self._evaluate("momentum", self.momentum, run)
+
+    def _tell_across_optimizers(self) -> None:
+        """Warn once when one absolute LR schedule went to several optimizers configured at different LRs: each
+        gets its values, so their ratio is lost (a GAN's generator at 2e-4 and discriminator at 1e-3 both at
+        the schedule's 1e-3), as it is within one optimizer (:meth:`_for_each_group`)."""
+        super()._tell_across_optimizers()
+        given = [e.info for e in self._injected if self._one_schedule.get(e.info.index)]
+        tops = {info.index: max(info.base_lrs) for info in given}
+        if len(set(tops.values())) < 2:
+            return
+        each = ", ".join(f"{info.label} at lr {tops[info.index]:g}" for info in given)
+        own = ", ".join(f"optimizer={info.index}" for info in given)
+        self.warn_once(
+            "one-for-all-optimizers",
+            f"{self.name}: lr={self.lr!r} is one absolute schedule, so the optimizers it schedules, configured at "
+            f"different LRs ({each}), all get its values and their ratio is not kept. To keep it, pass "
+            f"relative=True with the schedule as a factor of each group's LR (e.g. CosineDecay(1.0, total=...)), "
+            f"or give each optimizer its own LRSchedule ({own}).",
+        )
 
     def _for_each_group(self, lr: Schedule, info: OptimizerInfo) -> Schedule | list[Schedule | None]:
         """One absolute LR schedule for an optimizer with several param groups, as the presets take one number

@@ -399,6 +399,39 @@ def test_the_optimizers_line_comes_only_where_their_largest_lrs_differ(tmp_path,
         assert not [r for r in caplog.records if ACROSS in r.getMessage()], name
 
 
+def test_one_absolute_lr_schedule_over_optimizers_at_different_lrs_is_warned(tmp_path) -> None:
+    # a GAN's generator at 0.1 and discriminator at 0.01 under LRSchedule(CosineDecay(0.1)) both ran at the
+    # schedule's values without a word, where one optimizer's groups at different LRs get a warning
+    schedule = S.CosineDecay(0.1, total=N)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        rec = fit(tmp_path / "one", TwoOptimizers(), [LRSchedule(schedule)])
+    assert_trace(_trace(rec, 0)[0], schedule.values(N))
+    assert_trace(_trace(rec, 1)[0], schedule.values(N))  # the documented meaning: its values for every group
+    said = [str(x.message) for x in w if "absolute schedule" in str(x.message)]
+    assert said == [
+        "LRSchedule: lr=CosineDecay(initial=0.1, total=24, final=0) is one absolute schedule, so the optimizers it "
+        "schedules, configured at different LRs (optimizer 0 (SGD) at lr 0.1, optimizer 1 (Adam) at lr 0.01), all "
+        "get its values and their ratio is not kept. To keep it, pass relative=True with the schedule as a factor "
+        "of each group's LR (e.g. CosineDecay(1.0, total=...)), or give each optimizer its own LRSchedule "
+        "(optimizer=0, optimizer=1)."
+    ]
+    # what it says to do keeps each optimizer's LR, without the warning; so do optimizers at one LR
+    shape = S.CosineDecay(1.0, total=N)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        rec = fit(tmp_path / "relative", TwoOptimizers(), [LRSchedule(shape, relative=True)])
+        assert_trace(_trace(rec, 1)[0], 0.01 * shape.values(N))
+        rec = fit(
+            tmp_path / "own",
+            TwoOptimizers(),
+            [LRSchedule(schedule, optimizer=0), LRSchedule(S.CosineDecay(0.01, total=N), optimizer=1)],
+        )
+        assert_trace(_trace(rec, 1)[0], S.CosineDecay(0.01, total=N).values(N))
+        fit(tmp_path / "same", SameLRs(), [LRSchedule(schedule)])
+    assert [str(x.message) for x in w if "absolute schedule" in str(x.message)] == []
+
+
 def test_a_list_as_long_as_the_optimizers_is_said_to_be_per_param_group(tmp_path) -> None:
     # review 127: max_lr=[0.1, 0.05] over two one-group optimizers was refused with "optimizer 0 (SGD) has 1 param
     # group", which did not say that a list is per param group, nor how to give a value per optimizer
