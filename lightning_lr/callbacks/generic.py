@@ -81,8 +81,9 @@ class LRSchedule(ScheduleCallback):
         lr: the LR schedule: one :class:`~lightning_lr.schedules.Schedule` for every param group (a group
             at lr=0 in the optimizer, frozen, is left at 0 with an info line, as the presets leave it; groups
             configured at different LRs, in one optimizer or across several, all get its values, with a
-            warning: ``relative=True`` keeps their ratios), a list with one per group (None leaves a group alone), or a function ``f(run) -> Schedule or list``
-            called at fit start with a :class:`RunInfo`, for schedules whose lengths depend on the run
+            warning: ``relative=True`` keeps their ratios), a list with one per group (None leaves a group
+            alone), or a function ``f(run) -> Schedule or list`` called at fit start with a
+            :class:`RunInfo`, for schedules whose lengths depend on the run
             (``run.steps(Epochs(2))``, ``run.total_steps``). The function must be defined at module level
             so the callback pickles (``ddp_spawn``). A function of the optimizer step, as torch's ``LambdaLR``
             takes, is a schedule: ``lr=Lambda(fn)`` (:class:`~lightning_lr.schedules.Lambda`), with

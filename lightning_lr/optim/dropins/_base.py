@@ -470,8 +470,9 @@ class DropIn(ScheduleLR):
         # The hot path. `cur != p` is one float comparison: alone, the group always holds v(t - 1), and the
         # value written is the closed form. Before it, `cur is p` tells the float object written last step
         # without comparing; a step, multi-step or constant schedule keeps one object over a run of equal
-        # values (`shared_runs`), so on most of its steps nothing is written (10 groups: 1.7 -> 1.3 us). A tensor LR is recognized by identity and version (in-place
-        # writes bump it) instead of being read (.item() costs several times a step).
+        # values (`shared_runs`), so on most of its steps nothing is written (10 groups: 1.7 -> 1.3 us). A
+        # tensor LR is recognized by identity and version (in-place writes bump it) instead of being read
+        # (.item() costs several times a step).
         k = t - self._block_start
         if self._at != t - 1 or not 0 <= k < BLOCK:
             if getattr(self, "_is_initial", False) and t > 0:  # (a torch without the flag: review 74)
