@@ -1,6 +1,6 @@
-"""The 30 blind tasks of ``range_test_blind.py``: four out-of-sample checks.
+"""The 38 blind tasks of ``range_test_blind.py``: five out-of-sample checks.
 
-All four sets were written by people who had not read the suggestion benchmark's tasks
+All five sets were written by people who had not read the suggestion benchmark's tasks
 (``benchmarks/quality/tasks.py``) or any of its results. They only judge: nothing is chosen on them.
 
 - Round 5 (6 tasks): a GRU on the adding problem with Adam, a tiny Transformer encoder counting tokens with
@@ -32,6 +32,18 @@ All four sets were written by people who had not read the suggestion benchmark's
   1024 with SGD Nesterov + weight decay, a matrix factorization with sparse embeddings with SparseAdam, a
   bias-free MLP with Muon. Written in this file; the data are generated or scikit-learn's (embedded digits,
   make_classification); the data order's generator is seeded with 30000 + the seed.
+- Round 9 (8 tasks): written blind in a clone of the repo, as rounds 7 and 8 were, by another helper that had not
+  read the suggestion benchmark, its results or the tuner's code, with families and optimizers the first 30
+  lack (budgets 300 to 800 steps, batch 4 to 256): a MobileNet-like depthwise-separable CNN on digits with
+  NAdam + decoupled weight decay, a small U-Net segmenting synthetic shapes per pixel with RAdam + decoupled
+  weight decay, a top-2 mixture-of-experts regressor with a load-balancing loss and centered RMSprop, a RealNVP
+  normalizing flow on a ring of Gaussians (NLL with a Bayes floor: its regret is the excess over it) with AdamW
+  (amsgrad), a weight-tied word-level LSTM language model with ASGD and gradient-norm clipping (inside the
+  optimizer, so both loops clip), a triplet-loss (batch-all, soft margin) digit embedder with SGD momentum +
+  dampening, a DeepSurv-style Cox partial-likelihood survival net on censored times with Adagrad + lr_decay, an
+  ordinal (cumulative logit) regression on diabetes at batch 4 with Adam + L2. Written in this file; the data
+  are generated or scikit-learn's (embedded digits, diabetes); the data order's generator is seeded with
+  40000 + the seed.
 
 Rounds 5 and 6 are ported as written (``/work/round5/tasks.py``, ``/work/round6/tasks.py``): the same data,
 networks (built in the same order from ``torch.manual_seed(seed)``, so the same initial weights), losses,
@@ -65,7 +77,7 @@ DATA_SEED = 1234
 @dataclass(frozen=True)
 class Task:
     name: str
-    #: 5 to 8: the blind round the task was written in
+    #: 5 to 9: the blind round the task was written in
     round: int
     recipe: str
     #: the budget: optimizer steps of one training
@@ -76,7 +88,7 @@ class Task:
     loss: Callable[[nn.Module, Batch], torch.Tensor]
     data: Callable[[], tuple[Tensors, Tensors]]
     #: added to the seed to seed the data order's generator (round 5: 0, round 6: 10000, round 7: 20000,
-    #: round 8: 30000)
+    #: round 8: 30000, round 9: 40000)
     loader_offset: int
     #: a known lower bound of the loss (a task whose loss can be negative); regrets are excesses over it
     floor: float | None = None
@@ -1230,6 +1242,434 @@ def build_muon_mlp() -> nn.Module:
     )
 
 
+# === round 9 ==========================================================================================
+# Written blind in a clone of the repo by a helper that had not read the suggestion benchmark, its results
+# or the tuner's code. Families and optimizers the first 30 lack: a depthwise-separable CNN, a U-Net-style
+# per-pixel segmenter, a mixture-of-experts layer, a normalizing flow, a weight-tied word-level LSTM LM with
+# gradient clipping, a triplet-loss embedding, a Cox proportional-hazards survival net, an ordinal
+# (cumulative logit) regression at batch 4; NAdam and RAdam with decoupled weight decay, centered RMSprop,
+# AdamW with amsgrad, ASGD, SGD with dampening, Adagrad with lr_decay, Adam + L2 at batch 4. Each task's data
+# are generated or embedded (fixed data seed below); the data order's generator is seeded with 40000 + the
+# seed.
+
+#: round 9's data seed
+DATA_SEED_9 = 9009
+
+
+# 1. MobileNet-like depthwise-separable CNN (BN, ReLU6) on digits, NAdam with decoupled weight decay ----------
+def data_digits9_img() -> tuple[Tensors, Tensors]:
+    from sklearn import datasets
+    from sklearn.model_selection import train_test_split
+
+    d = datasets.load_digits()
+    x = (d.data.astype(np.float32) / 16.0).reshape(-1, 1, 8, 8)
+    xtr, xva, ytr, yva = train_test_split(
+        x, d.target, test_size=297, random_state=DATA_SEED_9, stratify=d.target
+    )
+    return _float_long(xtr, ytr), _float_long(xva, yva)
+
+
+def _dw_separable(cin: int, cout: int, stride: int) -> nn.Module:
+    """A depthwise 3x3 conv (one filter per channel) then a pointwise 1x1 conv, each with BN and ReLU6."""
+    return nn.Sequential(
+        nn.Conv2d(cin, cin, 3, stride=stride, padding=1, groups=cin, bias=False),
+        nn.BatchNorm2d(cin),
+        nn.ReLU6(),
+        nn.Conv2d(cin, cout, 1, bias=False),
+        nn.BatchNorm2d(cout),
+        nn.ReLU6(),
+    )
+
+
+def build_mobilenet() -> nn.Module:
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 3, padding=1, bias=False),
+        nn.BatchNorm2d(16),
+        nn.ReLU6(),
+        _dw_separable(16, 32, 1),
+        _dw_separable(32, 64, 2),  # 8x8 -> 4x4
+        _dw_separable(64, 64, 1),
+        _dw_separable(64, 128, 2),  # 4x4 -> 2x2
+        nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(),
+        nn.Linear(128, 10),
+    )
+
+
+# 2. small U-Net segmenting synthetic shapes per pixel (background / disk / square), RAdam + decoupled wd ----
+SEG_SIZE = 16
+
+
+def data_shapes() -> tuple[Tensors, Tensors]:
+    """16x16 images of 1 to 3 shapes (disks of radius 2 to 4, squares of side 3 to 7, the same brightness
+    0.6 to 1.4, a later shape over an earlier one) on Gaussian noise of std 0.35; the label of each pixel is its
+    class (0 background, 1 disk, 2 square): the shape, not the brightness, tells them apart."""
+    rng = np.random.default_rng(DATA_SEED_9)
+    n = 2500 + 500
+    yy, xx = np.mgrid[0:SEG_SIZE, 0:SEG_SIZE]
+    imgs = np.zeros((n, SEG_SIZE, SEG_SIZE), dtype=np.float32)
+    labels = np.zeros((n, SEG_SIZE, SEG_SIZE), dtype=np.int64)
+    for i in range(n):
+        for _ in range(int(rng.integers(1, 4))):
+            value = rng.uniform(0.6, 1.4)
+            if rng.random() < 0.5:
+                r = rng.uniform(2.0, 4.0)
+                cy, cx = rng.uniform(r, SEG_SIZE - r, 2)
+                inside = (yy - cy) ** 2 + (xx - cx) ** 2 <= r**2
+                kind = 1
+            else:
+                side = int(rng.integers(3, 8))
+                top, left = rng.integers(0, SEG_SIZE - side + 1, 2)
+                inside = (yy >= top) & (yy < top + side) & (xx >= left) & (xx < left + side)
+                kind = 2
+            imgs[i][inside] = value
+            labels[i][inside] = kind
+    imgs += 0.35 * rng.standard_normal(imgs.shape).astype(np.float32)
+    x = imgs[:, None]
+    return _long_y(x[:2500], labels[:2500]), _long_y(x[2500:], labels[2500:])
+
+
+def _long_y(x: np.ndarray, y: np.ndarray) -> Tensors:
+    return _t(x, y, dtypes=[torch.float32, torch.long])
+
+
+def _conv_bn(cin: int, cout: int) -> nn.Module:
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU())
+
+
+class TinyUNet(nn.Module):
+    """Two down levels (16 and 32 channels, two conv-BN-ReLU each, max-pooled), a 64-channel bottleneck at 4x4,
+    transposed-conv upsampling with the skip connections concatenated, a 1x1 conv to the 3 classes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down1 = nn.Sequential(_conv_bn(1, 16), _conv_bn(16, 16))
+        self.down2 = nn.Sequential(_conv_bn(16, 32), _conv_bn(32, 32))
+        self.mid = nn.Sequential(_conv_bn(32, 64), _conv_bn(64, 64))
+        self.up2 = nn.ConvTranspose2d(64, 32, 2, stride=2)
+        self.dec2 = nn.Sequential(_conv_bn(64, 32), _conv_bn(32, 32))
+        self.up1 = nn.ConvTranspose2d(32, 16, 2, stride=2)
+        self.dec1 = nn.Sequential(_conv_bn(32, 16), _conv_bn(16, 16))
+        self.out = nn.Conv2d(16, 3, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        d1 = self.down1(x)  # 16x16
+        d2 = self.down2(F.max_pool2d(d1, 2))  # 8x8
+        m = self.mid(F.max_pool2d(d2, 2))  # 4x4
+        u2 = self.dec2(torch.cat([self.up2(m), d2], 1))
+        u1 = self.dec1(torch.cat([self.up1(u2), d1], 1))
+        return self.out(u1)
+
+
+# 3. mixture-of-experts regression (top-2 gating, load-balancing loss), centered RMSprop ---------------------
+MOE_EXPERTS = 8
+
+
+def data_moe() -> tuple[Tensors, Tensors]:
+    """x uniform on [-2, 2]^8; the signs of x0 and x1 pick one of four regimes, each a different function of
+    the other features, plus noise of std 0.1; the target is standardized on the training rows."""
+    rng = np.random.default_rng(DATA_SEED_9)
+    n = 8000 + 1000
+    x = rng.uniform(-2, 2, (n, 8))
+    regime = (x[:, 0] > 0).astype(int) * 2 + (x[:, 1] > 0).astype(int)
+    f = np.stack(
+        [
+            np.sin(2 * x[:, 2]) + x[:, 3],
+            x[:, 2] * x[:, 3] - 0.5 * x[:, 4],
+            np.abs(x[:, 4]) - x[:, 5] + 0.5 * np.cos(3 * x[:, 6]),
+            2 * np.tanh(x[:, 6] * x[:, 7]) + 0.3 * x[:, 2] ** 2,
+        ]
+    )[regime, np.arange(n)]
+    y = f + 0.1 * rng.standard_normal(n)
+    mean, std = y[:8000].mean(), y[:8000].std()
+    y = (y - mean) / std
+    return _t(x[:8000], y[:8000]), _t(x[8000:], y[8000:])
+
+
+class MoERegressor(nn.Module):
+    """A linear gate over 8 expert MLPs (8-32-1, GELU); each row is sent to its top-2 experts, weighted by the
+    renormalized gate softmax (the experts are computed densely, as small ones are). ``aux`` holds the
+    Switch Transformer's load-balancing loss of the last forward: E * sum_e (share routed to e first) *
+    (mean gate probability of e)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = nn.Linear(8, MOE_EXPERTS)
+        self.w1 = nn.Parameter(torch.randn(MOE_EXPERTS, 8, 32) / math.sqrt(8))
+        self.b1 = nn.Parameter(torch.zeros(MOE_EXPERTS, 32))
+        self.w2 = nn.Parameter(torch.randn(MOE_EXPERTS, 32, 1) / math.sqrt(32))
+        self.b2 = nn.Parameter(torch.zeros(MOE_EXPERTS, 1))
+        self.aux = torch.zeros(())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        probs = torch.softmax(self.gate(x), -1)
+        top_p, top_i = probs.topk(2, -1)
+        weights = torch.zeros_like(probs).scatter(-1, top_i, top_p / top_p.sum(-1, keepdim=True))
+        h = F.gelu(torch.einsum("bi,eih->beh", x, self.w1) + self.b1)
+        out = (torch.einsum("beh,eho->beo", h, self.w2) + self.b2).squeeze(-1)  # (batch, experts)
+        share = F.one_hot(top_i[:, 0], MOE_EXPERTS).float().mean(0)
+        self.aux = MOE_EXPERTS * (share * probs.mean(0)).sum()
+        return (weights * out).sum(-1)
+
+
+def loss_moe(model: nn.Module, batch: Batch) -> torch.Tensor:
+    x, y = batch
+    pred = model(x)
+    assert isinstance(model, MoERegressor)
+    return F.mse_loss(pred, y) + 0.01 * model.aux
+
+
+# 4. RealNVP normalizing flow on a ring of 8 Gaussians (NLL, with a Bayes floor), AdamW with amsgrad ---------
+FLOW_MODES, FLOW_RADIUS, FLOW_SIGMA = 8, 1.5, 0.15
+
+
+def _flow_data(n: int = 8192 + 1024, seed: int = DATA_SEED_9) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    k = rng.integers(0, FLOW_MODES, n)
+    angle = 2 * np.pi * k / FLOW_MODES
+    centers = FLOW_RADIUS * np.stack([np.cos(angle), np.sin(angle)], 1)
+    return centers + FLOW_SIGMA * rng.standard_normal((n, 2))
+
+
+def data_flow() -> tuple[Tensors, Tensors]:
+    x = _flow_data()
+    return _t(x[:8192]), _t(x[8192:])
+
+
+def _flow_floor() -> float:
+    """The true density's NLL of the training sample (nats per point): the flow's loss cannot go below it in
+    expectation; its regret is the excess over it."""
+    x = _flow_data()[:8192]
+    angle = 2 * np.pi * np.arange(FLOW_MODES) / FLOW_MODES
+    centers = FLOW_RADIUS * np.stack([np.cos(angle), np.sin(angle)], 1)
+    sq = ((x[:, None, :] - centers[None]) ** 2).sum(-1)
+    log_comp = -sq / (2 * FLOW_SIGMA**2) - np.log(2 * np.pi * FLOW_SIGMA**2) - np.log(FLOW_MODES)
+    top = log_comp.max(1, keepdims=True)
+    log_p = top[:, 0] + np.log(np.exp(log_comp - top).sum(1))
+    return float(-log_p.mean())
+
+
+class Coupling(nn.Module):
+    """An affine coupling layer: the coordinate ``keep`` conditions a scale (tanh-bounded) and a shift of the
+    other."""
+
+    def __init__(self, keep: int) -> None:
+        super().__init__()
+        self.keep = keep
+        self.net = nn.Sequential(nn.Linear(1, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 2))
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Data to latent: (z, log|det dz/dx|)."""
+        a, b = x[:, self.keep], x[:, 1 - self.keep]
+        s, t = self.net(a[:, None]).unbind(-1)
+        s = torch.tanh(s)
+        b = (b - t) * torch.exp(-s)
+        z = torch.stack([a, b], 1) if self.keep == 0 else torch.stack([b, a], 1)
+        return z, -s
+
+
+class RealNVP(nn.Module):
+    """8 affine couplings, alternating the conditioning coordinate, to a standard normal base."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.layers = nn.ModuleList(Coupling(i % 2) for i in range(8))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The log-density of each point."""
+        logdet = torch.zeros(x.shape[0])
+        for layer in self.layers:
+            x, ld = layer(x)
+            logdet = logdet + ld
+        return -0.5 * (x**2).sum(1) - math.log(2 * math.pi) + logdet
+
+
+def loss_flow(model: nn.Module, batch: Batch) -> torch.Tensor:
+    (x,) = batch
+    return -model(x).mean()
+
+
+# 5. weight-tied word-level LSTM LM with dropout, ASGD + gradient-norm clipping (AWD-LSTM style) -------------
+WORD_CTX = 24
+
+
+def _words() -> list[str]:
+    words = sorted({*_NOUNS, *_VERBS, *_ADJS, *_DETS, "that", "and", ",", "."})
+    return words
+
+
+def data_words() -> tuple[Tensors, Tensors]:
+    """Round 7's synthetic grammar, here at the word level (commas and full stops as words), drawn anew from
+    round 9's data seed, in windows of 24 words."""
+    rng = np.random.default_rng(DATA_SEED_9)
+    vocab = {w: i for i, w in enumerate(_words())}
+    ids: list[int] = []
+    while len(ids) < 3600 * (WORD_CTX + 1):
+        for w in _sentence(rng):
+            if w.endswith(","):
+                ids += [vocab[w[:-1]], vocab[","]]
+            else:
+                ids.append(vocab[w])
+        ids.append(vocab["."])
+    chunks = np.array(ids[: 3600 * (WORD_CTX + 1)], dtype=np.int64).reshape(3600, WORD_CTX + 1)
+    chunks = chunks[rng.permutation(3600)]
+    tr, va = chunks[:3000], chunks[3000:]
+    return _long(tr[:, :-1], tr[:, 1:]), _long(va[:, :-1], va[:, 1:])
+
+
+class TiedLSTM(nn.Module):
+    """Embedding 64, one LSTM layer of 64, dropout 0.2 on the embeddings and the outputs, the decoder tied to
+    the embedding (with its own bias)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        v = len(_words())
+        self.emb = nn.Embedding(v, 64)
+        self.rnn = nn.LSTM(64, 64, batch_first=True)
+        self.drop = nn.Dropout(0.2)
+        self.dec = nn.Linear(64, v)
+        self.dec.weight = self.emb.weight
+        nn.init.uniform_(self.emb.weight, -0.1, 0.1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out, _ = self.rnn(self.drop(self.emb(x)))
+        return self.dec(self.drop(out))
+
+
+def loss_word_lm(model: nn.Module, batch: Batch) -> torch.Tensor:
+    x, y = batch
+    logits = model(x)
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+
+
+class ClippedASGD(torch.optim.ASGD):
+    """ASGD as AWD-LSTM switches to it (t0 = 0, lambd = 0: averaging from the start, no decay of the step;
+    weight decay 1.2e-6), the gradients clipped to norm 0.25 before each step (the clipping lives in the
+    optimizer, so the plain loop and the Trainer clip alike)."""
+
+    CLIP = 0.25
+
+    def __init__(self, params: Iterable[nn.Parameter], lr: float) -> None:
+        super().__init__(params, lr=lr, t0=0, lambd=0.0, weight_decay=1.2e-6)
+
+    def step(self, closure: Callable[[], torch.Tensor] | None = None) -> torch.Tensor | None:  # type: ignore[override]
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        params = [p for g in self.param_groups for p in g["params"] if p.grad is not None]
+        nn.utils.clip_grad_norm_(params, self.CLIP)
+        super().step()
+        return loss
+
+
+# 6. triplet embedding of noisy digits (batch-all, soft margin), SGD momentum with dampening ------------------
+def data_digits9_flat() -> tuple[Tensors, Tensors]:
+    (xtr, ytr), (xva, yva) = data_digits9_img()
+    return (xtr.reshape(-1, 64), ytr), (xva.reshape(-1, 64), yva)
+
+
+def build_embedder() -> nn.Module:
+    return nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 32))
+
+
+def loss_triplet(model: nn.Module, batch: Batch) -> torch.Tensor:
+    """The batch-all triplet loss with a soft margin: softplus(d(a, p) - d(a, n)) averaged over every (anchor,
+    positive, negative) of the batch (Euclidean distances of the unnormalized embeddings), on views with
+    Gaussian noise 0.15 and 10% of the pixels dropped (drawn from torch's global generator). Written first with
+    batch-hard mining (Hermans et al. 2017), which collapsed every embedding to one point (loss log 2) at every
+    LR tried before any range test ran."""
+    x, y = batch
+    x = x * (torch.rand_like(x) > 0.1).float() + 0.15 * torch.randn_like(x)
+    z = model(x)
+    sq = (z[:, None, :] - z[None, :, :]).pow(2).sum(-1)
+    dist = sq.clamp(min=1e-12).sqrt()
+    same = y[:, None] == y[None, :]
+    pos = same & ~torch.eye(len(y), dtype=torch.bool)
+    valid = pos[:, :, None] & ~same[:, None, :]  # [anchor, positive, negative]
+    return F.softplus((dist[:, :, None] - dist[:, None, :])[valid]).mean()
+
+
+# 7. Cox proportional-hazards survival net (DeepSurv-style, SELU), censored times, Adagrad with lr_decay -----
+def data_survival() -> tuple[Tensors, Tensors]:
+    """12 standard normal covariates; a nonlinear log-hazard; exponential event times, exponential censoring
+    (about a third of the rows censored) and a cut at time 5. Rows: (x, time, event)."""
+    rng = np.random.default_rng(DATA_SEED_9)
+    n = 8000 + 1000
+    x = rng.standard_normal((n, 12))
+    log_hazard = (
+        0.8 * x[:, 0]
+        - 0.6 * x[:, 1]
+        + 0.5 * x[:, 2] ** 2
+        + 0.7 * np.sin(2 * x[:, 3]) * x[:, 4]
+        + 0.4 * x[:, 5] * x[:, 6]
+        - 0.5
+    )
+    event_time = rng.exponential(1.0 / np.exp(log_hazard))
+    censor_time = np.minimum(rng.exponential(2.0, n), 5.0)
+    time = np.minimum(event_time, censor_time)
+    event = (event_time <= censor_time).astype(np.float32)
+    dt = [torch.float32, torch.float32, torch.float32]
+    return _t(x[:8000], time[:8000], event[:8000], dtypes=dt), _t(
+        x[8000:], time[8000:], event[8000:], dtypes=dt
+    )
+
+
+def build_deepsurv() -> nn.Module:
+    return nn.Sequential(nn.Linear(12, 64), nn.SELU(), nn.Linear(64, 64), nn.SELU(), nn.Linear(64, 1))
+
+
+def loss_cox(model: nn.Module, batch: Batch) -> torch.Tensor:
+    """The negative Cox partial log-likelihood of the batch (Breslow; each event's risk set: the batch's rows
+    still at risk at its time), averaged over the batch's events."""
+    x, time, event = batch
+    risk = model(x).squeeze(-1)
+    order = torch.argsort(time, descending=True)
+    risk, event = risk[order], event[order]
+    log_risk_set = torch.logcumsumexp(risk, 0)
+    return -((risk - log_risk_set) * event).sum() / event.sum().clamp(min=1.0)
+
+
+# 8. ordinal regression (cumulative logit, learned ordered cut-points) on diabetes in 5 levels, batch 4 --------
+ORD_LEVELS = 5
+
+
+def data_ordinal() -> tuple[Tensors, Tensors]:
+    """Diabetes' features standardized, its target cut at its quintiles into 5 ordered levels."""
+    from sklearn import datasets
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    x, y = datasets.load_diabetes(return_X_y=True)
+    levels = np.searchsorted(np.quantile(y, [0.2, 0.4, 0.6, 0.8]), y, side="right")
+    xtr, xva, ytr, yva = train_test_split(x, levels, test_size=90, random_state=DATA_SEED_9, stratify=levels)
+    sc = StandardScaler().fit(xtr)
+    return _float_long(sc.transform(xtr), ytr), _float_long(sc.transform(xva), yva)
+
+
+class OrdinalNet(nn.Module):
+    """An MLP 10-32-1 score f and 4 ordered cut-points (the first free, then softplus increments):
+    P(level <= k) = sigmoid(cut_k - f)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.score = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 1))
+        self.first = nn.Parameter(torch.tensor(-1.5))
+        self.gaps = nn.Parameter(torch.zeros(ORD_LEVELS - 2))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The log-probability of each level, (batch, levels)."""
+        cuts = torch.cat([self.first[None], self.first + torch.cumsum(F.softplus(self.gaps) + 0.1, 0)])
+        cdf = torch.sigmoid(cuts[None, :] - self.score(x))
+        cdf = torch.cat([torch.zeros(len(x), 1), cdf, torch.ones(len(x), 1)], 1)
+        return torch.log((cdf[:, 1:] - cdf[:, :-1]).clamp(min=1e-9))
+
+
+def loss_ordinal(model: nn.Module, batch: Batch) -> torch.Tensor:
+    x, y = batch
+    return F.nll_loss(model(x), y)
+
+
 # === the tasks ========================================================================================
 
 _ce = _xy_loss(F.cross_entropy)
@@ -1341,6 +1781,40 @@ def _sparse_adam(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
 def _muon(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
     # torch's defaults: momentum 0.95 (Nesterov), decoupled weight decay 0.1, the LR scaled by the matrix shape
     return torch.optim.Muon(p, lr=lr)
+
+
+def _nadamw(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return torch.optim.NAdam(p, lr=lr, weight_decay=1e-2, decoupled_weight_decay=True)
+
+
+def _radamw(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return torch.optim.RAdam(p, lr=lr, weight_decay=1e-2, decoupled_weight_decay=True)
+
+
+def _rmsprop_centered(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return torch.optim.RMSprop(p, lr=lr, centered=True)
+
+
+def _adamw_amsgrad(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return torch.optim.AdamW(p, lr=lr, amsgrad=True)  # weight decay 0.01 (AdamW's default)
+
+
+def _asgd_clip(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return ClippedASGD(p, lr)
+
+
+def _sgd_dampened(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    # dampening = momentum: the buffer is an average of the gradients, not their sum (a step of lr, not lr / 0.1)
+    return torch.optim.SGD(p, lr=lr, momentum=0.9, dampening=0.9, weight_decay=5e-4)
+
+
+def _adagrad_decay(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    # the step is lr / (1 + 0.01 * (step - 1)): 1/5 of lr by step 400
+    return torch.optim.Adagrad(p, lr=lr, lr_decay=0.01)
+
+
+def _adam_l2_small(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return torch.optim.Adam(p, lr=lr, weight_decay=1e-4)  # L2 in the gradient, amsgrad off
 
 
 TASKS: tuple[Task, ...] = (
@@ -1725,6 +2199,113 @@ TASKS: tuple[Task, ...] = (
         _ce,
         data_tabular8_muon,
         30_000,
+    ),
+    # round 9 (written blind in a clone, budgets 300 to 800 steps, batch 4 to 256)
+    Task(
+        "mobilenet_digits_nadamw",
+        9,
+        "MobileNet-like CNN: stem + 4 depthwise-separable blocks (BN, ReLU6, 16-128 ch, two strided), GAP, digits, "
+        "CE; NAdam with decoupled weight decay 0.01, batch 48",
+        400,
+        48,
+        _nadamw,
+        build_mobilenet,
+        _ce,
+        data_digits9_img,
+        40_000,
+    ),
+    Task(
+        "unet_shapes_radamw",
+        9,
+        "small U-Net (2 levels, 16/32/64 ch, BN, transposed-conv upsampling, skip concat), per-pixel "
+        "segmentation of synthetic 16x16 disks/squares on noise, CE; RAdam with decoupled weight decay 0.01, "
+        "batch 16",
+        300,
+        16,
+        _radamw,
+        TinyUNet,
+        _ce,
+        data_shapes,
+        40_000,
+    ),
+    Task(
+        "moe_regression_rmsprop_c",
+        9,
+        "mixture of 8 experts (MLP 8-32-1 GELU, linear gate, top-2 routing) + 0.01 x load-balancing loss, "
+        "piecewise regression in 4 regimes, MSE; RMSprop centered, batch 128",
+        800,
+        128,
+        _rmsprop_centered,
+        MoERegressor,
+        loss_moe,
+        data_moe,
+        40_000,
+    ),
+    Task(
+        "realnvp_ring_adamw_ams",
+        9,
+        "RealNVP flow, 8 affine couplings (MLP 1-64-64-2, tanh scale), 2-D ring of 8 Gaussians, NLL (Bayes "
+        "floor); AdamW amsgrad wd 0.01, batch 256",
+        800,
+        256,
+        _adamw_amsgrad,
+        RealNVP,
+        loss_flow,
+        data_flow,
+        40_000,
+        floor=_flow_floor(),
+    ),
+    Task(
+        "lstm_tied_asgd_clip",
+        9,
+        "word-level LSTM LM (emb 64 tied to the decoder, LSTM 64, dropout 0.2), synthetic grammar, 24-word "
+        "windows, CE; ASGD (t0 0, lambd 0, wd 1.2e-6) with grad-norm clipping 0.25, batch 20",
+        600,
+        20,
+        _asgd_clip,
+        TiedLSTM,
+        loss_word_lm,
+        data_words,
+        40_000,
+    ),
+    Task(
+        "triplet_digits_sgd_damp",
+        9,
+        "MLP embedder 64-128-128-32, noisy digit views, batch-all soft-margin triplet loss; SGD m=0.9 "
+        "dampening 0.9 wd 5e-4, batch 64",
+        500,
+        64,
+        _sgd_dampened,
+        build_embedder,
+        loss_triplet,
+        data_digits9_flat,
+        40_000,
+    ),
+    Task(
+        "cox_survival_adagrad_decay",
+        9,
+        "DeepSurv-style MLP 12-64-64-1 SELU, synthetic censored survival times (nonlinear log-hazard), negative "
+        "Cox partial likelihood over the batch; Adagrad lr_decay 0.01, batch 256",
+        400,
+        256,
+        _adagrad_decay,
+        build_deepsurv,
+        loss_cox,
+        data_survival,
+        40_000,
+    ),
+    Task(
+        "ordinal_diabetes_adam_b4",
+        9,
+        "ordinal regression: MLP 10-32-1 score + 4 ordered cut-points (cumulative logit), diabetes target in 5 "
+        "quintile levels, NLL; Adam L2 1e-4, batch 4",
+        600,
+        4,
+        _adam_l2_small,
+        OrdinalNet,
+        loss_ordinal,
+        data_ordinal,
+        40_000,
     ),
 )
 
