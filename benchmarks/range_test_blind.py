@@ -1,6 +1,6 @@
-"""The range test's default answer on 30 blind tasks: four out-of-sample checks, judged only.
+"""The range test's default answer on 38 blind tasks: five out-of-sample checks, judged only.
 
-The tasks (``benchmarks/blind_tasks.py``) were written, for four out-of-sample checks, by people who had not
+The tasks (``benchmarks/blind_tasks.py``) were written, for five out-of-sample checks, by people who had not
 read the suggestion benchmark's tasks or results. Rounds 5 and 6 were written outside the repo: a GRU, a tiny
 Transformer, BatchNorm, Gaussian NLL, label noise at batch 8, Huber on Student-t targets; an EmbeddingBag,
 a conv autoencoder, multi-label BCE with dropout, pinball loss, a 7-layer plain MLP with plain SGD, dropout at
@@ -14,10 +14,15 @@ same way by another helper, with families and optimizers the first 22 lack (300 
 1024): a causal decoder-only Transformer LM with AdamW, a message-passing net on random graphs with Adam + L2,
 a mixture density network (NLL with a Bayes floor), a GRU seq2seq with attention and Adafactor, a contrastive
 (NT-Xent) conv encoder with SGD-momentum, a BatchNorm MLP at batch 1024 with SGD Nesterov, a sparse-embedding
-matrix factorization with SparseAdam, a bias-free MLP with Muon. Nothing is chosen on them: they judge later
-changes too.
+matrix factorization with SparseAdam, a bias-free MLP with Muon. Round 9 was written the same way by a third
+helper, with families and optimizers the first 30 lack (300 to 800 steps, batch 4 to 256): a MobileNet-like
+depthwise-separable CNN with NAdam + decoupled weight decay, a small U-Net segmenting shapes per pixel with
+RAdam + decoupled weight decay, a top-2 mixture of experts with centered RMSprop, a RealNVP flow (NLL with a Bayes
+floor) with AdamW (amsgrad), a weight-tied word-level LSTM LM with ASGD and gradient clipping, a triplet-loss
+embedder with SGD momentum + dampening, a Cox survival net with Adagrad + lr_decay, an ordinal regression at
+batch 4 with Adam + L2. Nothing is chosen on them: they judge later changes too.
 
-One protocol for all 30 (round 6's, which rounds 7 and 8 kept):
+One protocol for all 38 (round 6's, which rounds 7 to 9 kept):
 
 - ground truth: constant LRs 10^(k/3) from 1e-5 up, each trained for the task's budget T in a plain loop on
   the grid seeds 0, 1, 2 (the seed sets the initial weights and the data order), scored by the final training
@@ -29,7 +34,8 @@ One protocol for all 30 (round 6's, which rounds 7 and 8 kept):
   fresh network and data order per seed, not the grid's), each on a fresh ``Trainer(max_steps=T)``.
 - regret: the mean final loss of training at the answer on the grid seeds, over the grid-best's. gauss_nll's
   and mdn_inverse_adam's losses can be negative: their regret is the ratio of the excesses over their Bayes
-  floors (-0.770 and -1.221), as round 5 did.
+  floors (-0.770 and -1.221), as round 5 did; realnvp_ring_adamw_ams's too (its floor, 1.129, is the true
+  density's NLL of its training sample).
 
 Round 5 differed (its numbers are not this script's): its grid had 2 seeds (0, 1), ran to 10 at most and
 ended at the first LR where both seeds ended at or above their first loss or were not finite (a finite loss
@@ -37,13 +43,14 @@ above 1e8 did not end a run); its range tests ran on the grid's seeds 0, 1, 2 (t
 data order as the grid's seeds 0 and 1) on a Trainer of ceil(600 / batches per epoch) epochs, and had no
 ``confirm=False`` runs; its regrets were over the 2 grid seeds. Round 6's protocol is the one kept here: 3
 grid seeds, separate sweep seeds, both modes. The data order's generator keeps each round's seeding (round 5:
-the seed, round 6: 10000 + the seed, round 7: 20000 + the seed, round 8: 30000 + the seed), so each
-task's grid is the one its round computed.
+the seed, round 6: 10000 + the seed, round 7: 20000 + the seed, round 8: 30000 + the seed, round 9:
+40000 + the seed), so each task's grid is the one its round computed.
 
 ``--resume FILE`` loads FILE and computes only the tasks it lacks (FILE's tasks are kept as they are; its
-seeds must be this run's): round 7 was added to the 14 tasks' dump this way, round 8 to the 22 tasks'.
+seeds must be this run's): round 7 was added to the 14 tasks' dump this way, round 8 to the 22 tasks', round 9
+to the 30 tasks'.
 
-    python benchmarks/range_test_blind.py --dump benchmarks/results/blind.json   # all 30: 60-75 min, 1 core
+    python benchmarks/range_test_blind.py --dump benchmarks/results/blind.json   # all 38: 80-100 min, 1 core
     python benchmarks/range_test_blind.py --resume F --dump F                    # add the tasks F lacks
     python benchmarks/range_test_blind.py --from benchmarks/results/blind.json   # seconds
     python benchmarks/range_test_blind.py --tasks huber_heavytail --seeds 1      # a smoke run
@@ -227,7 +234,7 @@ def record(task: Task, rows: list[dict[str, Any]], runs: Any, start: float) -> d
 
 
 def regret(task: dict[str, Any], final: Sequence[float | None], best_loss: float) -> float:
-    """The mean final loss of ``final`` over the grid-best's (gauss_nll: the excesses over its floor)."""
+    """The mean final loss of ``final`` over the grid-best's (a task with a floor: the excesses over it)."""
     floor = task["floor"] or 0.0
     return (_mean(final) - floor) / (best_loss - floor)
 
@@ -362,8 +369,8 @@ def report(data: dict[str, Any]) -> str:
         [
             f"lightning_lr {data.get('lightning_lr', '?')}; grid seeds {data['grid_seeds']}, sweep seeds "
             f"{data['sweep_seeds']}; final training loss (mean of the last 10% of the steps); ratio = answer / "
-            f"grid-best LR; regret = loss of training at the answer (grid seeds) / grid-best loss (gauss_nll: "
-            f"excesses over its floor)",
+            f"grid-best LR; regret = loss of training at the answer (grid seeds) / grid-best loss (a task with "
+            f"a floor: the excesses over it)",
             "",
             task_table(tasks, scores),
             "",
