@@ -3,8 +3,8 @@
 ``range_test_blind.py`` judges the constant-LR answer (``suggestion()``) on the blind tasks
 (``benchmarks/blind_tasks.py``); this script judges the two schedule answers of the same range tests,
 ``one_cycle_max_lr()`` and ``cyclic_bounds()``, against a grid of 1cycle trainings. Nothing is chosen on it.
-Its dump (``benchmarks/results/blind_cycles.json``) holds all 30 tasks: rounds 5 to 7's 22 from one ``--dump``,
-round 8's 8 added by ``--resume``.
+Its dump (``benchmarks/results/blind_cycles.json``) holds all 38 tasks: rounds 5 to 7's 22 from one ``--dump``,
+round 8's 8 and round 9's 8 each added by ``--resume``.
 
 - ground truth: torch's ``OneCycleLR`` with max_lr 10^(k/3) from 1e-5 up, over the task's budget T
   (``total_steps=T``, torch's defaults otherwise, the momentum cycled where the optimizer has one: as
@@ -17,12 +17,12 @@ round 8's 8 added by ``--resume``.
   sweep seeds 100, 101, 102, run exactly as ``range_test_blind.py`` runs it; from each result
   ``suggestion()``, ``one_cycle_max_lr()`` and ``cyclic_bounds()`` (ratio 4) at their defaults.
 - ``one_cycle_max_lr()``: its ratio to the grid-best 1cycle max_lr, and its regret: the mean final loss of the
-  1cycle trained at it on the grid seeds over the grid-best's (gauss_nll and mdn_inverse_adam: the excesses
-  over their Bayes floors, as ``range_test_blind.py`` scores them).
+  1cycle trained at it on the grid seeds over the grid-best's (gauss_nll, mdn_inverse_adam and
+  realnvp_ring_adamw_ams: the excesses over their Bayes floors, as ``range_test_blind.py`` scores them).
 - ``cyclic_bounds()``: the ratio of its max_lr to the grid-best 1cycle max_lr (no training: the suggestion
   benchmark judges the cyclic top against the 1cycle grid too).
 
-    python benchmarks/range_test_blind_cycles.py --dump benchmarks/results/blind_cycles.json   # all 30
+    python benchmarks/range_test_blind_cycles.py --dump benchmarks/results/blind_cycles.json   # all 38
     python benchmarks/range_test_blind_cycles.py --resume F --dump F                          # add the tasks F lacks
     python benchmarks/range_test_blind_cycles.py --from benchmarks/results/blind_cycles.json   # seconds
     python benchmarks/range_test_blind_cycles.py --tasks huber_heavytail --seeds 1             # a smoke run
@@ -154,7 +154,7 @@ def report(data: dict[str, Any]) -> str:
             f"{data['sweep_seeds']}; ground truth: torch OneCycleLR (total_steps = T, torch's defaults) at max_lr "
             f"10^(k/3), final training loss (mean of the last 10% of the steps); ratio = answer / grid-best "
             f"1cycle max_lr; regret = loss of the 1cycle trained at one_cycle_max_lr() (grid seeds) / grid-best "
-            f"loss (gauss_nll: excesses over its floor); cyclic_bounds at ratio {CYCLIC_RATIO:g}, its max_lr "
+            f"loss (a task with a floor: the excesses over it); cyclic_bounds at ratio {CYCLIC_RATIO:g}, its max_lr "
             f"judged against the 1cycle grid (not trained)",
             "",
             task_table(tasks, scores),
