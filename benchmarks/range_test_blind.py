@@ -362,6 +362,32 @@ def totals_table(
     return "\n".join(lines)
 
 
+#: the budgets the by-budget table groups tasks by: (label, lowest T, highest T)
+BUDGETS = (("T <= 300", 0, 300), ("300 < T <= 600", 301, 600), ("T > 600", 601, 10**9))
+
+
+def budget_table(tasks: list[dict[str, Any]], scores: list[dict[str, Any]], mode: str = "default") -> str:
+    """``mode``'s answers grouped by the task's budget T (the candidates train 80 steps, and the best constant LR
+    of a longer run may lie lower): runs, within 3x, above 3x, below 1/3x, no answer, median ratio and regret."""
+    lines = [
+        f"| budget ({mode}) | tasks | runs | within 3x | above 3x | below 1/3x | None | median ratio | median regret |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for label, lo, hi in BUDGETS:
+        picked = [s for t, s in zip(tasks, scores, strict=True) if lo <= t["steps"] <= hi]
+        runs = [r for s in picked for r in s[mode]]
+        ratios = [q for _, q, _, _ in runs if q is not None]
+        regrets = [g for _, q, g, _ in runs if q is not None and g is not None]
+        median = f"{statistics.median(ratios):.2f}" if ratios else "-"
+        med_regret = f"{statistics.median(regrets):.3f}" if regrets else "-"
+        lines.append(
+            f"| {label} | {len(picked)} | {len(runs)} | {sum(1 / 3 <= q <= 3 for q in ratios)} | "
+            f"{sum(q > 3 for q in ratios)} | {sum(q < 1 / 3 for q in ratios)} | {len(runs) - len(ratios)} | "
+            f"{median} | {med_regret} |"
+        )
+    return "\n".join(lines)
+
+
 def report(data: dict[str, Any]) -> str:
     tasks = data["tasks"]
     scores = [score(t) for t in tasks]
@@ -375,6 +401,8 @@ def report(data: dict[str, Any]) -> str:
             task_table(tasks, scores),
             "",
             totals_table(tasks, scores),
+            "",
+            budget_table(tasks, scores),
         ]
     )
 
