@@ -7,6 +7,8 @@ The rules, in order (after every piece of state has been restored):
    first factor; where it builds a 1cycle, the value that gives its peak the 1cycle max_lr: :func:`attr_value`),
    and ``weight_decay`` to the best weight decay of a weight-decay sweep, when the model has one; a saved
    hyperparameter of that name (``save_hyperparameters``) too, so a logger records the value that trains.
+   An attribute ``configure_optimizers`` does not build the LR from (``attr_name="momentum"``, a hard-coded LR)
+   is left as it was, with a warning that says what the hook builds from it instead (review 138).
    Without one a running fit's param groups still get it (rule 3's groups), with a warning; a Tuner's warns.
    Where the optimizer that trains is what ``configure_optimizers`` builds with it (the next fit's, this fit's
    rebuilt), a group whose LR does not follow the attribute (an absolute ``backbone_lr``) is named in a
@@ -130,7 +132,14 @@ def restore_attrs(
             if attr is None or lr is None
             else values.get(attr) or attr_value(module, attr, lr, best).value
         )
-    if attr is not None and value is not None:
+    now = lightning_getattr(module, attr) if attr is not None else None
+    if (
+        attr is not None
+        and value is not None
+        # an attribute configure_optimizers does not build the LR from was left as it was (review 138): rank 0
+        # holds it as it was; on a resume the hook is asked again
+        and (values[attr] != now if attr in values else _reads(module, attr, value, _lr_signature, now))
+    ):
         _set(module, attr, value)
         # as the run that tested left it (a resume, ddp_spawn)
         leave(module, LeftResult(best, attr, value, _where(module, attr)))
@@ -186,10 +195,17 @@ def apply_result(
     if wd is not None:
         _apply_weight_decay(trainer, module, wd, live)
     old = lightning_getattr(module, attr) if attr is not None else None
-    value, warned = lr, False
+    value, warned, unread = lr, False, False
     if attr is not None:
         mapped = attr_value(module, attr, lr, best)
         value, peak, warned = mapped.value, mapped.peak, mapped.warned
+        # review 138: an attribute configure_optimizers does not build the LR from (attr_name="momentum", read
+        # as the momentum) got the LR written into it, and the next fit trained at momentum 0.38: such an
+        # attribute is left as it was (a hook that reads it, but not in proportion, was said by attr_value)
+        unread = not warned and not _reads(module, attr, value, _lr_signature, old)
+    if attr is not None and unread:
+        _tell_unread(module, attr, old, value, live=live, takers=takers)
+    elif attr is not None:
         _set(module, attr, value)
         if peak is not None:
             ratio = peak.target / value
@@ -214,12 +230,6 @@ def apply_result(
             _warn_unfollowed(tested, _readings(*mapped.built), attr, value)
     if takers:
         return
-
-    def ignored(attr: str) -> bool:
-        # configure_optimizers builds the same LRs with the answer as without it, not said yet (review 98: two
-        # warnings of the one fault); a hook that reads attr, but not for the largest group, was said
-        return not warned and not _reads(module, attr, value, _lr_signature, old)
-
     if not live:
         if attr is None:
             rank_zero_warn(
@@ -227,27 +237,14 @@ def apply_result(
                 f"{' or '.join(map(repr, LR_ATTRS))} and no callback takes the result: nothing was set. Use "
                 f"result.suggestion(), or name the attribute with attr_name="
             )
-        elif ignored(attr):
-            rank_zero_warn(
-                f"LR range test: set {_where(module, attr)} = {value:.4g}, but configure_optimizers() "
-                f"does not read self.{attr} (or self.hparams.{attr}): the optimizers it builds have the same LRs "
-                f"for {attr}={value:.4g} as for {attr}={old!r} or a thousandth of it, so the next fit trains with "
-                f"its own LRs. Pass lr=self.{attr} to the optimizer, or use result.suggestion()"
-            )
         return
-    if attr is not None and (warned or ignored(attr)):
+    if attr is not None and (warned or unread):
         # nothing configure_optimizers builds trains at the answer: this fit is scaled to it, the next is not
         # (review 100: with a clamp, the fit trained at the clamp, and the warning spoke of the next fit only)
         if warned:
             rank_zero_info(
                 "LR range test: configure_optimizers cannot give the largest param group the suggestion (the "
                 "warning above), so this fit's LRs are scaled to it; the next fit trains at its own"
-            )
-        else:
-            rank_zero_warn(
-                f"LR range test: set {_where(module, attr)} = {value:.4g}, but configure_optimizers() does not read "
-                f"self.{attr} (or self.hparams.{attr}): this fit's LRs are scaled to the suggestion, and the next "
-                f"fit trains with its own LRs. Pass lr=self.{attr} to the optimizer"
             )
         _scale_live(trainer, lr, best)
         return
@@ -280,6 +277,79 @@ def apply_result(
             f"has the old LRs, so they are scaled to the suggestion instead"
         )
     _scale_live(trainer, lr, best)
+
+
+def _tell_unread(
+    module: pl.LightningModule, attr: str, old: Any, value: float, *, live: bool, takers: list[Any]
+) -> None:
+    """Say that ``attr`` is left at ``old``, not set to the answer ``value``: ``configure_optimizers`` builds
+    the same LRs whatever it holds (review 138: the warning said the hook "does not read self.momentum", which
+    it read as the momentum, and the momentum was set to the LR). What it builds from ``attr`` instead (a
+    param-group setting) is named. A callback that took the answer owns the LR: an info line then."""
+    where = _where(module, attr)
+    other = _built_from(module, attr, value, old)
+    found = (
+        f"configure_optimizers() reads self.{attr} (or self.hparams.{attr}) for the param groups' {other}, not for "
+        f"their LR"
+        if other
+        else f"configure_optimizers() does not read self.{attr} (or self.hparams.{attr})"
+    ) + (
+        f": the optimizers it builds have the same LRs for {attr}={value:.4g} as for {attr}={old!r} or a "
+        f"thousandth of it"
+    )
+    are = "are" if " and " in where else "is"
+    left = f"LR range test: {where} {are} left at {old!r}, not set to the suggestion {value:.4g}: {found}"
+    if takers:
+        names = ", ".join(type(cb).__name__ for cb in takers)
+        rank_zero_info(f"{left}; {names} took the answer")
+        return
+    then = (
+        "this fit's LRs are scaled to the suggestion, and the next fit trains with its own LRs"
+        if live
+        else "the next fit trains with its own LRs"
+    )
+    advice = (
+        f"name the attribute that holds the LR with attr_name= (None finds {' or '.join(map(repr, LR_ATTRS))})"
+        if other
+        else f"pass lr=self.{attr} to the optimizer"
+    )
+    rank_zero_warn(
+        f"{left}. So {then}. {'For the next fit to train at it' if live else 'To train at the answer'}, {advice}"
+        + ("" if live else ", or use result.suggestion()")
+    )
+
+
+def _built_from(module: pl.LightningModule, attr: str, value: float, old: Any) -> str:
+    """The param-group settings other than the LR (``'momentum'``, ``'betas'``, ``'weight_decay'``) that
+    ``configure_optimizers`` builds differently with ``attr`` at ``value`` than at ``old`` (or, without a number
+    there, at a thousandth of ``value``), quoted and joined; "" for none, or when it cannot tell."""
+    number = isinstance(old, (int, float)) and not isinstance(old, bool)
+    probe = old if number and old != value else value / 1000
+    try:
+        before, after = built_with(module, attr, probe), built_with(module, attr, value)
+    except Exception:  # the hook's own business: nothing to name
+        return ""
+    keys: list[str] = []
+    for a, b in zip(before, after, strict=False):
+        for ga, gb in zip(a.param_groups, b.param_groups, strict=False):
+            for key in ga:
+                if key in ("params", "lr", "initial_lr") or key in keys or key not in gb:
+                    continue
+                if not _same_setting(ga[key], gb[key]):
+                    keys.append(key)
+    return ", ".join(map(repr, keys))
+
+
+def _same_setting(a: Any, b: Any) -> bool:
+    """Whether two values of a param-group setting are equal (tensors by value; what cannot be compared is)."""
+    try:
+        if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
+            return bool(torch.equal(torch.as_tensor(a), torch.as_tensor(b)))
+        if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+            return len(a) == len(b) and all(_same_setting(x, y) for x, y in zip(a, b, strict=True))
+        return bool(a == b)
+    except Exception:  # an object without a usable equality
+        return True
 
 
 #: the hook tables of a torch optimizer (``register_step_pre_hook`` and the others)

@@ -201,7 +201,8 @@ class Tuner(_LightningTuner):
         when the sweep diverges or ``training_step`` raises (a schedule callback keeps the plan of the Tuner's
         fit, which the next fit makes again for its own length). Then the result is
         applied: the model's ``lr``/``learning_rate`` attribute or hparam is set to the suggestion (the next
-        ``fit`` builds its optimizer with it) and callbacks with ``apply_range_test`` (lightning_lr's
+        ``fit`` builds its optimizer with it; one ``configure_optimizers`` does not build the LR from is left as
+        it was, with a warning) and callbacks with ``apply_range_test`` (lightning_lr's
         ``OneCycle`` and ``Cyclic``) take their bounds from it (``RangeTestResult.one_cycle_max_lr()`` and
         ``cyclic_bounds()``: the schedule whose mean LR is the suggestion, or a higher peak up to the
         highest candidate that trained as well as the best).

@@ -395,14 +395,16 @@ def test_tuner_warns_when_configure_optimizers_ignores_the_attribute_it_set(tmp_
         warnings.simplefilter("always")
         result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=30, max_lr=3.0)
     s = result.suggestion()
-    assert s is not None and model.hparams.lr == s  # set, as documented
+    # review 138: an attribute that does not set the LR is left as it was (it was set to the suggestion)
+    assert s is not None and s != 0.05 and model.hparams.lr == 0.05
     (message,) = _says_it_is_not_read(caught)
     assert (
         f"the optimizers it builds have the same LRs for lr={s:.4g} as for lr=0.05 or a thousandth of it"
         in message
     )
     assert message.startswith(
-        f"LR range test: set HardCodedLR.hparams.lr = {s:.4g}"
+        f"LR range test: HardCodedLR.hparams.lr is left at 0.05, not set to the suggestion {s:.4g}: "
+        f"configure_optimizers() does not read self.lr"
     )  # review 98: "HardCodedLR.lr"
     # review 98: a second warning of the same fault ("a LR not in proportion to self.lr")
     assert not [w for w in caught if "not in proportion" in str(w.message)]
@@ -475,18 +477,111 @@ class ReadOnlyLearningRate(TinyModel):
 
 def test_an_attribute_that_cannot_be_set_is_not_chosen(tmp_path: Any) -> None:
     """Review 121: a property without a setter failed its probe, which counted as read, and the test raised
-    "has no setter" after the whole sweep; it sets ``lr`` and says the hook does not read it, as before."""
+    "has no setter" after the whole sweep; it chooses ``lr`` and says the hook does not read it (and, since review
+    138, leaves it as it was)."""
     seed_all(5)
     model = ReadOnlyLearningRate()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=30, max_lr=3.0)
     s = result.suggestion()
-    assert s is not None and model.lr == s
+    # (not read: left as it was, review 138; Lightning reads the hparam of the two, and sets both)
+    assert s is not None and model.hparams.lr == 0.05
     (said,) = _says_it_is_not_read(caught)
     assert said.startswith(
-        "LR range test: set ReadOnlyLearningRate.lr and ReadOnlyLearningRate.hparams.lr = "
+        "LR range test: ReadOnlyLearningRate.lr and ReadOnlyLearningRate.hparams.lr are left at 0.05"
     )
+
+
+class MomentumAt(Callback):
+    """The LR and momentum of the first param group at each batch of a fit."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[float, float]] = []
+
+    def on_train_batch_start(self, trainer: Any, pl_module: Any, batch: Any, batch_idx: int) -> None:
+        g = trainer.optimizers[0].param_groups[0]
+        self.seen.append((float(g["lr"]), float(g["momentum"])))
+
+
+_LEFT_MOMENTUM = (
+    "TinyModel.hparams.momentum is left at 0.9, not set to the suggestion {s:.4g}: configure_optimizers() reads "
+    "self.momentum (or self.hparams.momentum) for the param groups' 'momentum', not for their LR"
+)
+
+
+def test_an_attr_name_that_does_not_set_the_lr_is_left_as_it_was_by_the_tuner(tmp_path: Any) -> None:
+    """Review 138: attr_name="momentum" (read as the momentum) got the suggested LR written into it, the warning
+    said configure_optimizers "does not read self.momentum", and the next fit trained at momentum 0.38."""
+    seed_all(5)
+    model, probe = TinyModel(), MomentumAt()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            model, loader(), attr_name="momentum", num_steps=30, max_lr=3.0, confirm=False
+        )
+    s = result.suggestion()
+    assert s is not None and model.hparams.momentum == 0.9 and model.hparams.lr == 0.05
+    assert model.hparams_initial["momentum"] == 0.9
+    (said,) = [str(w.message) for w in caught if "left at" in str(w.message)]
+    assert said.startswith("LR range test: " + _LEFT_MOMENTUM.format(s=s)), said
+    assert "So the next fit trains with its own LRs" in said and "attr_name=" in said
+    assert not [w for w in caught if "does not read self.momentum" in str(w.message)]
+    trainer(tmp_path, callbacks=[probe], max_steps=1).fit(model, loader())
+    assert probe.seen == [(0.05, 0.9)]
+
+
+def test_an_attr_name_that_does_not_set_the_lr_is_left_as_it_was_by_the_callback(tmp_path: Any) -> None:
+    """Review 138: with the callback the fit kept momentum 0.9, but hparams.momentum (logged, checkpointed, read
+    by any later fit) held the LR."""
+    seed_all(5)
+    model, probe = TinyModel(), MomentumAt()
+    test = LRRangeTest(attr_name="momentum", num_steps=30, max_lr=3.0, confirm=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer(tmp_path, callbacks=[test, probe], max_steps=2).fit(model, loader())
+    s = test.result.suggestion()
+    assert s is not None and model.hparams.momentum == 0.9 and model.hparams_initial["momentum"] == 0.9
+    (said,) = [str(w.message) for w in caught if "left at" in str(w.message)]
+    assert _LEFT_MOMENTUM.format(s=s) in said
+    assert "this fit's LRs are scaled to the suggestion, and the next fit trains with its own LRs" in said
+    # this fit trains at the answer, at its own momentum
+    assert [lr for lr, _ in probe.seen] == pytest.approx([s, s], rel=1e-12)
+    assert [m for _, m in probe.seen] == [0.9, 0.9]
+
+
+def test_an_attr_name_that_does_not_set_the_lr_is_left_beside_a_schedule_callback(
+    tmp_path: Any, caplog: Any
+) -> None:
+    """Review 138: a callback that takes the answer owns the LR; the attribute was set all the same."""
+    seed_all(2)
+    owner, model = StandInOneCycle(), TinyModel()
+    with caplog.at_level("INFO"):
+        result = Tuner(trainer(tmp_path, callbacks=[owner])).lr_range_test(
+            model, loader(), attr_name="momentum", num_steps=30, max_lr=3.0
+        )
+    assert owner.received == [result] and model.hparams.momentum == 0.9
+    assert "StandInOneCycle took the answer" in caplog.text and "left at 0.9" in caplog.text
+
+
+def test_a_resume_leaves_an_attr_name_that_does_not_set_the_lr(tmp_path: Any) -> None:
+    """Review 138: a resume that does not test again sets the model's attribute as the run did; the run left
+    one that does not set the LR as it was, and so does the resume."""
+    seed_all(5)
+    test = LRRangeTest(attr_name="momentum", num_steps=30, max_lr=3.0, confirm=False)
+    first = trainer(tmp_path, callbacks=[test], max_steps=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        first.fit(TinyModel(), loader())
+    assert test.result is not None and test.result.suggestion() is not None
+    first.save_checkpoint(tmp_path / "one.ckpt")
+    again, model = LRRangeTest(attr_name="momentum", num_steps=30, max_lr=3.0, confirm=False), TinyModel()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        trainer(tmp_path, callbacks=[again], max_steps=2).fit(
+            model, loader(), ckpt_path=tmp_path / "one.ckpt"
+        )
+    assert again.result == test.result and model.hparams.momentum == 0.9
 
 
 class ClampedLR(TinyModel):
@@ -547,7 +642,9 @@ def test_a_test_inside_the_fit_warns_that_the_next_fit_ignores_the_attribute(tmp
         trainer(tmp_path, callbacks=[test], max_epochs=2).fit(HardCodedLR(), loader())
     s = test.results[1].suggestion("valley")
     (message,) = _says_it_is_not_read(caught)
-    assert s is not None and message.startswith(f"LR range test: set HardCodedLR.hparams.lr = {s:.4g}")
+    assert s is not None and message.startswith(
+        f"LR range test: HardCodedLR.hparams.lr is left at 0.05, not set to the suggestion {s:.4g}"
+    )
     assert "this fit's LRs are scaled to the suggestion, and the next fit trains with its own LRs" in message
 
 
@@ -1057,10 +1154,12 @@ def test_the_next_fit_logs_the_lr_the_tuner_applied(tmp_path: Any) -> None:
 def test_the_callback_scales_an_optimizer_that_ignores_the_attribute_it_set(tmp_path: Any) -> None:
     seed_all(6)
     test, probe = LRRangeTest(num_steps=30, max_lr=3.0), LRAtBatch()
+    model = HardCodedLR()
     with pytest.warns(UserWarning, match=r"configure_optimizers\(\) does not read self.lr .* scaled to the"):
-        trainer(tmp_path, callbacks=[test, probe], max_steps=2).fit(HardCodedLR(), loader())
+        trainer(tmp_path, callbacks=[test, probe], max_steps=2).fit(model, loader())
     s = test.result.suggestion()
     assert probe.lrs == pytest.approx([s, s], rel=1e-12)  # the fit trains with the suggestion anyway
+    assert model.hparams.lr == 0.05  # (review 138: the attribute that does not set the LR is left as it was)
 
 
 @pytest.mark.parametrize(
