@@ -57,15 +57,15 @@ def callbacks(trainer: pl.Trainer) -> list[Any]:
     return trainer.callbacks  # type: ignore[attr-defined]
 
 
-def accumulate_grad_batches(trainer: pl.Trainer) -> int:
-    """The micro-batches of one optimizer step in the current epoch: the Trainer's
-    ``accumulate_grad_batches``, or the value a ``GradientAccumulationScheduler`` on it gives this epoch. The
+def accumulate_grad_batches(trainer: pl.Trainer, epoch: int | None = None) -> int:
+    """The micro-batches of one optimizer step in the current epoch (or in ``epoch``): the Trainer's
+    ``accumulate_grad_batches``, or the value a ``GradientAccumulationScheduler`` on it gives the epoch. The
     scheduler sets the Trainer's value only at the epoch's start, after a range test at the fit's start has
     run (review 66: that test swept one micro-batch per step where the fit trained with four)."""
     scheduler = resolve(trainer, "callbacks", "GradientAccumulationScheduler")
     for cb in callbacks(trainer):
         if isinstance(cb, scheduler):
-            return int(cb.get_accumulate_grad_batches(trainer.current_epoch))
+            return int(cb.get_accumulate_grad_batches(trainer.current_epoch if epoch is None else epoch))
     return int(trainer.accumulate_grad_batches)
 
 

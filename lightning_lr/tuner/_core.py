@@ -31,7 +31,7 @@ from ._candidates import answer_index, confirm_results
 from ._confirm import CONFIRMED, verdict
 from ._curve import SweepResult
 from ._cycle_momentum import hold_cycle_momentum
-from ._data import Batches, val_batches
+from ._data import Batches, val_batches, val_loaders
 from ._decay_split import Split, set_weight_decay, split
 from ._options import LROptions, SweepOptions
 from ._result import RangeTestResult
@@ -39,7 +39,7 @@ from ._state import Snapshot
 from ._sweep import prefix, sweep
 from ._weight_decay import WeightDecayResult
 
-__all__ = ["Result", "check_no_finder", "check_strategy", "run_range_test"]
+__all__ = ["Result", "check_before_training", "check_no_finder", "check_strategy", "run_range_test"]
 
 Result = SweepResult | WeightDecayResult
 
@@ -371,9 +371,27 @@ def check_not_maximizing(optimizer: torch.optim.Optimizer) -> None:
         )
 
 
-def _check_ready(
-    trainer: pl.Trainer, module: pl.LightningModule, options: SweepOptions
-) -> torch.optim.Optimizer:
+def check_before_training(trainer: pl.Trainer, module: pl.LightningModule, options: SweepOptions) -> None:
+    """The test's checks that need no training: made at train start for a test at the start of a later epoch
+    (``LRRangeTest(epochs=[k])``), which would otherwise refuse its setup only when epoch ``k`` starts, after
+    ``k`` epochs of training (review 89: a maximizing optimizer; review 138: two optimizers, ``val_loss=True``
+    without validation data or with ``limit_val_batches=0``, an ``attr_name`` the module does not have). What
+    needs the model or the data as they are when the test runs (lazy parameters, trainable ones, an LR of 0,
+    what ``validation_step`` logs) is checked then. Every error names the test, as its own do."""
+    try:
+        _check_setup(trainer, module, options)
+        if options.val_loss:
+            val_loaders(trainer)
+    except (ValueError, RuntimeError, NotImplementedError) as exc:  # said of the test, as its options are
+        raise type(exc)(f"{options.title}: {exc}") from None
+    if isinstance(options, LROptions) and options.apply and options.attr_name is not None:
+        check_attr(module, options)  # (its errors name the test)
+
+
+def _check_setup(trainer: pl.Trainer, module: pl.LightningModule, options: SweepOptions) -> None:
+    """The checks of :func:`_check_ready` that hold for the whole fit: the strategy, one optimizer that
+    minimizes, the settings the test sweeps in every param group, ``training_step``'s signature and a
+    ``validation_step`` for ``val_loss``."""
     check_strategy(trainer.strategy)
     optimizers = trainer.optimizers
     if len(optimizers) != 1:
@@ -385,6 +403,38 @@ def _check_ready(
             f"other's LR; test a part alone, in a module that trains it with one optimizer"
         )
     optimizer = optimizers[0]
+    groups = optimizer.param_groups
+    check_not_maximizing(optimizer)
+    if options.momentum_schedule() is not None:
+        for i, g in enumerate(groups):
+            if pg.momentum_key(g) is None:
+                raise ValueError(
+                    f"it sweeps the momentum (SGD, RMSprop) or beta1 (the Adam family) of every param group, but "
+                    f"param group {i} of {type(optimizer).__name__} has neither"
+                )
+    if options.decays() is not None:
+        for i, g in enumerate(groups):
+            if pg.weight_decay(g) is None:
+                raise ValueError(
+                    f"weight_decays needs param groups with a 'weight_decay', but group {i} of "
+                    f"{type(optimizer).__name__} has none"
+                )
+    if L.takes_dataloader_iter(module):
+        raise NotImplementedError(
+            "the range test calls training_step(batch, batch_idx); a training_step(dataloader_iter) is not "
+            "supported"
+        )
+    if options.val_loss and not L.overrides(module, "validation_step"):
+        raise ValueError(
+            "val_loss=True needs a validation_step on the model; define one or pass val_loss=False"
+        )
+
+
+def _check_ready(
+    trainer: pl.Trainer, module: pl.LightningModule, options: SweepOptions
+) -> torch.optim.Optimizer:
+    _check_setup(trainer, module, options)
+    optimizer = trainer.optimizers[0]
     lazy = [
         name
         for name, p in module.named_parameters()
@@ -412,7 +462,6 @@ def _check_ready(
             f"the range test needs something to train"
         )
     groups = optimizer.param_groups
-    check_not_maximizing(optimizer)
     if options.needs_optimizer_lr() and pg.lr_ratios(groups) is None:
         # a CyclicLR (torch's or the drop-in) sets every group to its base_lr when it is built: the user wrote
         # another LR, so the error names it (review 79: an optimizer built with LR 0 blamed a StepLR, and the
@@ -434,29 +483,6 @@ def _check_ready(
             f"every param group of {type(optimizer).__name__} has lr=0 (and was configured with "
             f"{configured}); the sweep's LR is the largest group's and the other groups keep "
             f"their ratio to it, so one group needs an LR > 0"
-        )
-    if options.momentum_schedule() is not None:
-        for i, g in enumerate(groups):
-            if pg.momentum_key(g) is None:
-                raise ValueError(
-                    f"it sweeps the momentum (SGD, RMSprop) or beta1 (the Adam family) of every param group, but "
-                    f"param group {i} of {type(optimizer).__name__} has neither"
-                )
-    if options.decays() is not None:
-        for i, g in enumerate(groups):
-            if pg.weight_decay(g) is None:
-                raise ValueError(
-                    f"weight_decays needs param groups with a 'weight_decay', but group {i} of "
-                    f"{type(optimizer).__name__} has none"
-                )
-    if L.takes_dataloader_iter(module):
-        raise NotImplementedError(
-            "the range test calls training_step(batch, batch_idx); a training_step(dataloader_iter) is not "
-            "supported"
-        )
-    if options.val_loss and not L.overrides(module, "validation_step"):
-        raise ValueError(
-            "val_loss=True needs a validation_step on the model; define one or pass val_loss=False"
         )
     return optimizer
 

@@ -27,7 +27,7 @@ from .. import _lightning_compat as L
 from ._options import SweepOptions
 from ._state import clone_tree
 
-__all__ = ["Batches", "held_generators", "loader_generators", "val_batches"]
+__all__ = ["Batches", "held_generators", "loader_generators", "val_batches", "val_loaders"]
 
 
 def _single_use(dl: Any) -> Any:
@@ -362,10 +362,10 @@ class ValBatches(list[list[Any]]):
     said = False
 
 
-def val_batches(trainer: pl.Trainer, options: SweepOptions) -> list[list[Any]]:
-    """The fixed validation batches the val-loss mode reads at every point: up to ``options.val_batches`` of
-    each validation dataloader (review 66: of several, the first alone was read, and a ``validation_step``
-    that takes the ``dataloader_idx`` Lightning passes for several failed)."""
+def val_loaders(trainer: pl.Trainer) -> list[Any]:
+    """The fit's validation dataloaders (its val loop's, set up here if the loop has not yet), or an error that
+    says why there are none: ``limit_val_batches=0``, or no validation data. Asked by the val-loss mode when it
+    runs, and at train start for a test at a later epoch (review 138)."""
     limit = trainer.limit_val_batches
     if limit == 0:  # review 66: the message said to pass validation data, which was passed
         raise ValueError(
@@ -385,6 +385,15 @@ def val_batches(trainer: pl.Trainer, options: SweepOptions) -> list[list[Any]]:
         loaders = [] if loaders is None else [loaders]
     if not loaders:
         raise ValueError(_NO_VAL)
+    return loaders
+
+
+def val_batches(trainer: pl.Trainer, options: SweepOptions) -> list[list[Any]]:
+    """The fixed validation batches the val-loss mode reads at every point: up to ``options.val_batches`` of
+    each validation dataloader (review 66: of several, the first alone was read, and a ``validation_step``
+    that takes the ``dataloader_idx`` Lightning passes for several failed)."""
+    loaders = val_loaders(trainer)
+    limit = trainer.limit_val_batches
     # a limit_val_batches the user set holds too (the number of batches it leaves each loader; one the loader
     # itself falls short of is said below)
     limited = isinstance(limit, int) or (isinstance(limit, float) and limit < 1.0)

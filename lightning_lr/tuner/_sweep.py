@@ -492,6 +492,14 @@ def _val_loss(trainer: pl.Trainer, val_batches: list[list[Any]], key: str) -> to
     return torch.stack(means).mean()
 
 
+def returned_loss(output: Any, key: str) -> torch.Tensor | None:
+    """The loss a ``validation_step`` returned (the tensor itself, or a mapping's ``key`` or ``"loss"``), or
+    None: the val-loss mode then reads what it logged as ``key``."""
+    if isinstance(output, Mapping):
+        output = output.get(key, output.get("loss"))
+    return output if isinstance(output, torch.Tensor) else None
+
+
 def _loader_loss(
     trainer: pl.Trainer, batches: list[Any], key: str, index: int | None
 ) -> tuple[torch.Tensor | None, list[str]]:
@@ -503,13 +511,9 @@ def _loader_loss(
     for j, batch in enumerate(batches):
         L.prime_val_results(collections, batch)
         args = (batch, j) if index is None else (batch, j, index)
-        output = L.call_strategy(trainer, "validation_step", *args)
-        if isinstance(output, torch.Tensor):
+        output = returned_loss(L.call_strategy(trainer, "validation_step", *args), key)
+        if output is not None:
             returned.append(output.detach().float().mean())
-        elif isinstance(output, Mapping):
-            v = output.get(key, output.get("loss"))
-            if isinstance(v, torch.Tensor):
-                returned.append(v.detach().float().mean())
     if len(returned) == len(batches):
         return torch.stack(returned).mean(), []
     value, names = L.logged_value(collections, key)

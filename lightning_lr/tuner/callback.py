@@ -14,13 +14,14 @@ from .. import _lightning_compat as L
 from .. import _validate as V
 from .._lightning_compat import Callback
 from ._apply import restore_attrs
-from ._core import Result, check_no_finder, check_not_maximizing, check_strategy, run_range_test
+from ._core import Result, check_before_training, check_no_finder, check_strategy, run_range_test
 from ._curve import SweepResult
 from ._data import held_generators
 from ._handover import hand_over, receive
 from ._options import CALLBACK_PEERS_NAMES, LROptions, SweepOptions
 from ._result import RangeTestResult
 from ._state import RNGState
+from ._sweep import returned_loss
 from ._weight_decay import WeightDecayResult
 
 __all__ = ["LRRangeTest", "skipped_for_fast_dev_run"]
@@ -69,24 +70,66 @@ def _epochs(value: Any) -> tuple[int, ...] | None:
     return tuple(sorted(out))
 
 
-def _check_epochs(epochs: tuple[int, ...] | None, max_epochs: int | None) -> None:
+def _check_epochs(epochs: tuple[int, ...] | None, max_epochs: int | None) -> list[int]:
     """Say at fit start which listed epochs this fit never reaches (epochs count from 0); an error when
-    none of them can run."""
+    none of them can run. The epochs said."""
     if epochs is None or max_epochs is None or max_epochs < 0:
-        return
+        return []
     never = [e for e in epochs if e >= max_epochs]
     if not never:
-        return
+        return []
     what = f"epochs={list(epochs)}, but the fit runs epochs 0 to {max_epochs - 1} (max_epochs={max_epochs})"
     if len(never) == len(epochs):
         raise ValueError(
             f"LRRangeTest: {what}, so the range test would never run; list epochs < {max_epochs}"
         )
+    _say_never(what, never)
+    return never
+
+
+def _say_never(what: str, never: list[int]) -> None:
     rank_zero_warn(
         f"LRRangeTest: {what}, so the test of epoch{'s' if len(never) > 1 else ''} "
         f"{', '.join(map(str, never))} will never run",
         category=UserWarning,
     )
+
+
+def _check_steps(trainer: pl.Trainer, epochs: tuple[int, ...], skip: Iterable[int]) -> list[int]:
+    """At train start, where the epochs' length is known: the listed epochs not in ``skip`` (tested, or said
+    already) that ``max_steps`` ends the fit before (review 138: ``max_steps=30`` with 44 batches an epoch and
+    ``epochs=[1]`` ended without a test, unsaid), said as :func:`_check_epochs` says them (an error when no
+    test of this fit can run). Epoch ``e`` starts after the optimizer steps of the epochs before it (an epoch of
+    ``n`` batches steps ``ceil(n / accumulate_grad_batches)`` times); in a resumed fit the steps left in the
+    current epoch are not counted, so only the epochs certainly out of reach are said. Nothing when it cannot
+    be known: no ``max_steps``, an epoch without a length, manual optimization (a batch may step any number of
+    times); the fit's end says those (:meth:`_RangeTestCallback.on_fit_end`)."""
+    max_steps, n, current = trainer.max_steps, trainer.num_training_batches, trainer.current_epoch
+    later = [e for e in epochs if e > current and e not in skip]
+    if max_steps is None or max_steps < 0 or not later or not math.isfinite(n):
+        return []
+    if not trainer.lightning_module.automatic_optimization:
+        return []
+    fresh = trainer.global_step == 0 and current == 0
+
+    def start(epoch: int) -> int:  # the global step epoch ``epoch`` starts at (at least)
+        before = range(epoch) if fresh else range(current + 1, epoch)
+        return trainer.global_step + sum(math.ceil(n / L.accumulate_grad_batches(trainer, j)) for j in before)
+
+    never = [e for e in later if start(e) >= max_steps]
+    if not never:
+        return []
+    what = f"epochs={list(epochs)}, but max_steps={max_steps} ends the fit before epoch {never[0]} starts"
+    if fresh:
+        per = math.ceil(n / L.accumulate_grad_batches(trainer, 0))
+        what += f" (at step {start(never[0])}; {V.counted(per, 'optimizer step')} an epoch)"
+    runs = [e for e in epochs if e not in never and e not in skip]
+    if not runs and not any(e in skip for e in epochs):
+        raise ValueError(
+            f"LRRangeTest: {what}, so the range test would never run; raise max_steps or list earlier epochs"
+        )
+    _say_never(what, never)
+    return never
 
 
 def _check_even_epochs(trainer: pl.Trainer, epochs: tuple[int, ...], tested: Iterable[int]) -> None:
@@ -129,6 +172,11 @@ class _RangeTestCallback(Callback, Generic[R]):
         self._tuner_exit = False
         self.held_at_start: RNGState | None = None  # (the Tuner's fit: see on_fit_start)
         self._resumed = False
+        self._sanity_loss = (
+            False  # a validation_step of the sanity check returned a loss (on_sanity_check_end)
+        )
+        self._unreached: list[int] = []  # the listed epochs said at the fit's start to be out of its reach
+        self._first_epoch = 0  # the epoch this fit started training in (a resumed fit's is later)
         L.install_spawn_hand_over()  # so a ddp_spawn fit brings the results back (see _handover)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -160,20 +208,53 @@ class _RangeTestCallback(Callback, Generic[R]):
             # the generators a datamodule or the module keep once their setup has run (a loader made in
             # setup), before the fit's data fetcher draws from them: the Tuner puts them back (review 75)
             self.held_at_start = RNGState(held_generators([getattr(trainer, "datamodule", None), pl_module]))
+        self._unreached = []
         if self._tuner_exit or not skipped_for_fast_dev_run(trainer, self.options.title):
-            _check_epochs(self.epochs, trainer.max_epochs)
+            self._unreached = _check_epochs(self.epochs, trainer.max_epochs)
+
+    def on_validation_batch_end(
+        self,
+        trainer: pl.Trainer,
+        pl_module: pl.LightningModule,
+        outputs: Any,
+        batch: Any,
+        batch_idx: int,
+        dataloader_idx: int = 0,
+    ) -> None:
+        if trainer.sanity_checking and returned_loss(outputs, self.options.val_key) is not None:
+            self._sanity_loss = True
+
+    def on_sanity_check_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        """Say after Lightning's sanity check, before training, when its ``validation_step`` neither returned a
+        loss nor logged ``val_key``, where a ``val_loss`` test at a later epoch reads it (review 138: refused
+        only when that epoch started). A warning, not an error: a ``validation_step`` may log otherwise outside
+        the sanity check; the test refuses it when it runs, if it still finds nothing."""
+        returned, self._sanity_loss = getattr(self, "_sanity_loss", False), False
+        later = [e for e in self.epochs or () if e > trainer.current_epoch and e not in self.results]
+        if not self.options.val_loss or not later or returned:
+            return
+        key = self.options.val_key
+        names = sorted(trainer.callback_metrics)
+        if any(n == key or n.startswith(f"{key}/dataloader_idx_") for n in names):
+            return
+        rank_zero_warn(
+            f"{self.options.title}: in Lightning's sanity check, validation_step neither returned a loss nor logged "
+            f"{key!r} (it logged {names or 'nothing'}); the val_loss test at the start of epoch {later[0]} reads the "
+            f"validation loss so, and refuses the run where it finds none. Log the validation loss as {key!r} or "
+            f"pass val_key=<its name>",
+            category=UserWarning,
+        )
 
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self._first_epoch = trainer.current_epoch
         if self.epochs is not None:
             _check_even_epochs(trainer, self.epochs, self.results)
             to_test = any(e not in self.results for e in self.epochs) and not getattr(
                 trainer, "fast_dev_run", 0
             )
-            if to_test and len(trainer.optimizers) == 1:  # (more are refused when the test runs, with why)
-                try:  # before the fit trains the epochs before it
-                    check_not_maximizing(trainer.optimizers[0])
-                except ValueError as exc:
-                    raise ValueError(f"{self.options.title}: {exc}") from None
+            if to_test:  # what can be refused before the fit trains the epochs before the test (review 138)
+                check_before_training(trainer, pl_module, self.options)
+                self._unreached += _check_steps(trainer, self.epochs, [*self.results, *self._unreached])
         resumed, self._resumed = self._resumed, False
         if resumed:
             # The checkpoint holds this run's results: the test is not repeated (a new sweep would find other
@@ -206,6 +287,28 @@ class _RangeTestCallback(Callback, Generic[R]):
         # written at the last step of the epoch before, so that epoch's test would never run: it runs here,
         # before the epoch's first step of the resumed fit. (A no-op when on_train_epoch_start tested.)
         self.on_train_epoch_start(trainer, pl_module)
+
+    def on_fit_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        """Say the listed epochs the fit ended before, whose test never ran, where its start could not tell
+        (review 138: an epoch without a length, manual optimization; or a callback stopped the fit early)."""
+        if self.epochs is None or getattr(trainer, "fast_dev_run", False) or self._tuner_exit:
+            return
+        said, first = getattr(self, "_unreached", []), getattr(self, "_first_epoch", 0)
+        # (a listed epoch before the one a resumed fit started in is not this fit's)
+        never = [e for e in self.epochs if e >= first and e not in self.results and e not in said]
+        if not never:
+            return
+        why = ""
+        if trainer.max_steps is not None and 0 <= trainer.max_steps <= trainer.global_step:
+            why = f" (max_steps={trainer.max_steps})"
+        elif trainer.should_stop:
+            why = " (a callback or the module stopped it: trainer.should_stop)"
+        rank_zero_warn(
+            f"LRRangeTest: epochs={list(self.epochs)}, but the fit ended at step {trainer.global_step}{why} before "
+            f"epoch{'s' if len(never) > 1 else ''} {', '.join(map(str, never))} started, so "
+            f"{'their tests' if len(never) > 1 else 'its test'} never ran",
+            category=UserWarning,
+        )
 
     def teardown(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         self._resumed = False  # a fit that ended before training started
@@ -310,8 +413,11 @@ class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
             The module's ``weight_decay`` attribute or hparam is set as for the Tuner; without one, this fit's
             param groups are set to the best as they were swept, with a warning (the module does not hold it).
         epochs: None: at the start of fit; an epoch index or a list (counted from 0): at the start of those
-            epochs. At fit start a warning names the listed epochs the fit never reaches (``max_epochs``);
-            a ValueError is raised when it reaches none of them.
+            epochs. Before training, a warning names the listed epochs the fit never reaches (``max_epochs``,
+            and ``max_steps`` where the epochs' steps are known); a ValueError is raised when it reaches none
+            of them; the fit's end names those it ended before otherwise. The test's setup is checked at
+            train start, before the epochs before it train (see the docs' "The LRRangeTest callback"). One
+            callback per Trainer: list every epoch in it.
         apply: apply the result (False: only record it in :attr:`result`).
         attr_name: the model attribute holding the LR (None: ``lr`` or ``learning_rate`` if present, the one
             ``configure_optimizers`` reads when there are both; with ``apply=True`` only).
@@ -334,7 +440,9 @@ class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
         RuntimeError: when fit sets up under a sharded strategy (FSDP, DeepSpeed), before anything runs; under
             manual optimization, when ``training_step`` ran 1000 times without stepping the optimizer
             (everything restored first).
-        ValueError: at fit start, when the fit reaches none of ``epochs``.
+        ValueError: before training, when the fit reaches none of ``epochs``, or (with ``epochs``) when the
+            test's setup is one it refuses (two optimizers, ``val_loss=True`` without validation data, ...).
+        AttributeError: with ``epochs``, at train start, when ``attr_name`` names no attribute or hparam.
 
     Attributes:
         result: the last result (:class:`~lightning_lr.RangeTestResult`, or a

@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -258,3 +260,191 @@ def test_a_test_at_a_later_epoch_refuses_maximize_before_the_fit_trains(tmp_path
     # review 90: a fast_dev_run skips the test, so it refuses nothing
     trainer(tmp_path, callbacks=[LRRangeTest(epochs=[1])], fast_dev_run=True).fit(Counted(), loader())
     assert calls == [0]
+
+
+class TwoOptimizers(TinyModel):
+    """Two optimizers stepped by hand (manual optimization), one per part of the model."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.automatic_optimization = False
+
+    def training_step(self, batch: Any, batch_idx: int) -> Any:
+        self.seen_losses.append(float(batch_idx))
+        for opt in self.optimizers():
+            opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(self(batch[0]), batch[1])
+        self.manual_backward(loss)
+        for opt in self.optimizers():
+            opt.step()
+
+    def configure_optimizers(self) -> Any:
+        return [
+            torch.optim.SGD(self.net[0].parameters(), lr=0.05),
+            torch.optim.SGD(self.net[-1].parameters(), lr=0.05),
+        ]
+
+
+class LogsOtherKey(TinyModel):
+    def validation_step(self, batch: Any, batch_idx: int) -> None:
+        self.log("valid/loss", torch.nn.functional.cross_entropy(self(batch[0]), batch[1]))
+
+
+@pytest.mark.parametrize(
+    ("case", "match"),
+    [
+        (
+            "two optimizers",
+            r"^LR range test: the range test sweeps one optimizer, but configure_optimizers returned 2",
+        ),
+        ("no validation data", r"^LR range test: val_loss=True needs validation data"),
+        (
+            "limit_val_batches=0",
+            r"^LR range test: val_loss=True needs validation batches, but .*limit_val_batches=0",
+        ),
+        ("no such attr_name", r"^LR range test: attr_name='learn_rate' is neither an attribute of TinyModel"),
+        ("no validation_step", r"^LR range test: val_loss=True needs a validation_step on the model"),
+    ],
+)
+def test_a_test_at_a_later_epoch_refuses_its_setup_before_the_fit_trains(
+    tmp_path: Any, case: str, match: str
+) -> None:
+    """Review 138: LRRangeTest(epochs=[k]) refused these only when epoch k started, after k epochs of training
+    (as review 89 found for maximize=True)."""
+    seed_all(3)
+    options: dict[str, Any] = {"num_steps": 10, "confirm": False}
+    model: TinyModel = TinyModel()
+    fit: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {}
+    if case == "two optimizers":
+        model = TwoOptimizers()
+    elif case == "no validation data":
+        options["val_loss"] = True
+    elif case == "limit_val_batches=0":
+        options["val_loss"] = True
+        fit["val_dataloaders"], kwargs["limit_val_batches"] = loader(n=64), 0
+    elif case == "no such attr_name":
+        options["attr_name"] = "learn_rate"
+    else:
+
+        class NoValidation(TinyModel):
+            validation_step = None  # type: ignore[assignment]
+
+        model = NoValidation()
+        options["val_loss"] = True
+    t = trainer(tmp_path, max_epochs=3, callbacks=[LRRangeTest(epochs=[1], **options)], **kwargs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (Lightning's on skipped validation)
+        with pytest.raises((ValueError, AttributeError), match=match):
+            t.fit(model, loader(), **fit)
+    assert model.seen_losses == [] and t.global_step == 0
+
+
+def test_a_val_loss_test_at_a_later_epoch_says_after_the_sanity_check_that_no_val_key_was_logged(
+    tmp_path: Any,
+) -> None:
+    """Review 138: a validation_step that logs another key than val_key was refused only when epoch 1 started; it
+    needs a validation run to know, and Lightning's sanity check is one, before training: it is said there."""
+    seed_all(3)
+    test = LRRangeTest(epochs=[1], num_steps=10, confirm=False, val_loss=True)
+    t = trainer(tmp_path, max_epochs=2, num_sanity_val_steps=1, callbacks=[test])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ValueError, match="neither returned a loss nor logged 'val_loss'"):
+            t.fit(LogsOtherKey(), loader(), val_dataloaders=loader(n=64))
+    (said,) = [str(w.message) for w in caught if "sanity check" in str(w.message)]
+    assert said.startswith(
+        "LR range test: in Lightning's sanity check, validation_step neither returned a loss nor logged 'val_loss' "
+        "(it logged ['valid/loss']); the val_loss test at the start of epoch 1"
+    )
+    # nothing said where it logs the key, where it logs under val_key, or where the test comes first
+    for model, kwargs, epochs in [
+        (TinyModel(), {}, [1]),
+        (LogsOtherKey(), {"val_key": "valid/loss"}, [1]),
+        (LogsOtherKey(), {}, [0]),
+    ]:
+        test = LRRangeTest(epochs=epochs, num_steps=10, confirm=False, val_loss=True, **kwargs)
+        t = trainer(tmp_path, max_epochs=2, num_sanity_val_steps=1, callbacks=[test], limit_train_batches=2)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            # (the test of epoch 0 refuses the key when it runs)
+            with contextlib.suppress(ValueError):
+                t.fit(model, loader(), val_dataloaders=loader(n=64))
+        assert not [w for w in caught if "sanity check" in str(w.message)]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "said"),
+    [
+        (
+            {"max_epochs": -1, "max_steps": 6},
+            "max_steps=6 ends the fit before epoch 1 starts (at step 8; 8 optimizer",
+        ),
+        (
+            {"max_epochs": 5, "max_steps": 7, "accumulate_grad_batches": 3},
+            "max_steps=7 ends the fit before epoch 3 starts (at step 9; 3 optimizer steps an epoch)",
+        ),
+    ],
+)
+def test_epochs_that_max_steps_ends_the_fit_before_are_an_error_before_training(
+    tmp_path: Any, kwargs: dict[str, Any], said: str
+) -> None:
+    """Review 138: with max_steps ending the fit in epoch 0, LRRangeTest(epochs=[1]) never tested, unsaid
+    (max_epochs=1 was already refused)."""
+    model = TinyModel()
+    epochs = [3] if "accumulate_grad_batches" in kwargs else [1]
+    with pytest.raises(ValueError, match=re.escape(said) + r".*so the range test would never run"):
+        trainer(tmp_path, callbacks=[LRRangeTest(epochs=epochs)], **kwargs).fit(model, loader())
+    assert model.seen_losses == []
+
+
+def test_epochs_that_max_steps_ends_the_fit_before_are_named_when_others_run(tmp_path: Any) -> None:
+    seed_all(8)
+    test = LRRangeTest(num_steps=5, epochs=[1, 2], apply=False, confirm=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer(tmp_path, max_epochs=4, max_steps=12, callbacks=[test]).fit(TinyModel(), loader())
+    assert list(test.results) == [1]
+    said = [str(w.message) for w in caught if "LRRangeTest" in str(w.message)]
+    assert said == [
+        "LRRangeTest: epochs=[1, 2], but max_steps=12 ends the fit before epoch 2 starts (at step 16; 8 optimizer "
+        "steps an epoch), so the test of epoch 2 will never run"
+    ]
+
+
+class Stream(IterableDataset):  # type: ignore[type-arg]
+    """Batches of 32 without a length: the epoch's end is known only when it comes."""
+
+    def __init__(self, n: int) -> None:
+        self.data = classification_dataset(32 * n, seed=0)
+        self.n = n
+
+    def __iter__(self) -> Iterator[Any]:
+        for i in range(self.n):
+            yield self.data[32 * i : 32 * (i + 1)]
+
+
+def test_epochs_a_fit_of_unknown_length_ended_before_are_said_at_its_end(tmp_path: Any) -> None:
+    """Review 138: where the epochs' length is not known at the start (no len()), the fit's end says that the
+    listed epoch was never reached."""
+    seed_all(8)
+    test = LRRangeTest(num_steps=5, epochs=[1], apply=False, confirm=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer(tmp_path, max_epochs=-1, max_steps=6, callbacks=[test]).fit(
+            TinyModel(), DataLoader(Stream(8), batch_size=None)
+        )
+    assert test.results == {}
+    (said,) = [str(w.message) for w in caught if "LRRangeTest" in str(w.message)]
+    assert said == (
+        "LRRangeTest: epochs=[1], but the fit ended at step 6 (max_steps=6) before epoch 1 started, so its test "
+        "never ran"
+    )
+    # a fit that reaches it says nothing
+    test = LRRangeTest(num_steps=5, epochs=[1], apply=False, confirm=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer(tmp_path, max_epochs=2, callbacks=[test]).fit(
+            TinyModel(), DataLoader(Stream(4), batch_size=None)
+        )
+    assert list(test.results) == [1] and not [w for w in caught if "LRRangeTest" in str(w.message)]
