@@ -32,7 +32,7 @@ from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 from .. import _lightning_compat as L
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
-from ._confirm import NAN_NOT_LR
+from ._confirm import NAN_NOT_LR, moved_from_start
 from ._curve import SweepResult
 from ._data import Batches
 from ._early_stop import EarlyStop
@@ -227,7 +227,8 @@ def sweep(
                 before, hint = "", ""
                 if t > 0:
                     before = f"; the smoothed loss before it was {before_t:.4g} ({curve.losses[0]:.4g} at the first step)"
-                    if before_t <= curve.losses[0]:  # no rise came before it
+                    # no rise beyond the sweep's noise came before it (review 138: 2.329 to 2.331 was a rise)
+                    if moved_from_start(curve.lrs, curve.losses)[0] in ("flat", "fell"):
                         hint = f": {NAN_NOT_LR}"
                 # said here: the reason a sweep gives no answer may be another (its noise), and a cut sweep's
                 # answer is read from the steps before it (review 52)

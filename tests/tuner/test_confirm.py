@@ -604,18 +604,71 @@ def test_a_test_run_with_a_sweep_rule_applies_nothing_where_the_sweep_gives_no_s
     assert model.hparams.lr == 0.05 and cycle._filled.values.get("max_lr") is None
 
 
-@pytest.mark.parametrize("rise", [False, True], ids=["flat, then NaN", "rising, then NaN"])
-def test_a_nan_that_no_rise_comes_before_is_not_put_down_to_the_lr_alone(tmp_path: Any, rise: bool) -> None:
-    """Review 88: one bad batch gave a NaN at step 15 of 100 (lr 2e-6): the reason said the sweep started
-    too high, and nothing else. It still says so, and, when the loss did not rise before the NaN, that such a
-    NaN is seldom the LR."""
-    before = [1.0 + 0.5 * i for i in range(5)] if rise else [1.0] * 5
+#: the losses before a corrupt sample's NaN at step 13 (lr 8.3e-07) of review 138's sweep on digits: they end
+#: 0.046 above their start, which the old test (the last loss above the start) took for a rise
+_CORRUPT_SAMPLE = [
+    2.3291,
+    2.2898,
+    2.2868,
+    2.3131,
+    2.3165,
+    2.3466,
+    2.3172,
+    2.3209,
+    2.3108,
+    2.3564,
+    2.3822,
+    2.3672,
+]
+_CORRUPT_SAMPLE += [2.3439]
+
+
+@pytest.mark.parametrize("move", ["flat", "noisy", "falling", "rising"])
+def test_a_nan_that_no_rise_comes_before_is_not_put_down_to_the_lr(tmp_path: Any, move: str) -> None:
+    """Review 88: one bad batch gave a NaN at step 15 of 100 (lr 2e-6): the reason said the sweep started too
+    high, and nothing else. Review 138: a loss that moved up within its noise (a corrupt sample at lr 8.3e-7)
+    was still a rise, and a NaN with no rise was put down to min_lr first. A loss that has not moved beyond its
+    noise is the data's or the model's; one that fell may have been stepped too far (both are said); one that
+    rose is the LR's."""
+    before = {
+        "flat": [1.0] * 15,
+        "noisy": _CORRUPT_SAMPLE,
+        "falling": [1.0] * 10 + [0.9, 0.8, 0.7, 0.6, 0.5],
+        "rising": [1.0] * 10 + [1.0 + 0.5 * i for i in range(5)],
+    }[move]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            ScriptedLoss([*before, math.nan]), loader(), apply=False, retry=False
+        )
+    assert result.suggestion() is None and len(result) == len(before) + 1  # the NaN is its last point
+    reason = result.reason
+    assert "in the first quarter of the sweep" in reason
+    assert ("the sweep started too high (lower min_lr)" in reason) is (move in ("falling", "rising"))
+    assert ("had not moved beyond the noise of its start" in reason) is (move in ("flat", "noisy"))
+    assert ("a NaN/inf that no rise comes before is seldom the LR" in reason) is (move != "rising")
+    (said,) = [str(w.message) for w in caught if "so the sweep stops there" in str(w.message)]
+    assert ("seldom the LR" in said) is (move != "rising")
+    if move == "noisy":
+        assert "(2.356 over its last steps, 2.309 at the start)" in reason
+        assert "a sweep from a lower min_lr reaches the same batch at the same step" in reason
+
+
+def test_a_nan_after_a_loss_that_never_moved_is_not_put_down_to_the_lr(tmp_path: Any) -> None:
+    """Review 138: past the sweep's first quarter too, a NaN after a loss that never moved was "lower min_lr, or
+    the model does not train at these settings"."""
     result = Tuner(trainer(tmp_path)).lr_range_test(
-        ScriptedLoss([1.0] * 10 + before + [math.nan]), loader(), apply=False, retry=False
+        ScriptedLoss([1.0 + 0.01 * (-1) ** i * (i % 3) for i in range(40)] + [math.nan]),
+        loader(),
+        apply=False,
+        retry=False,
     )
-    assert result.suggestion() is None and len(result) == 16  # the NaN is its last point
-    assert "in the first quarter of the sweep" in result.reason and "lower min_lr" in result.reason
-    assert ("a NaN/inf that no rise comes before is seldom the LR" in result.reason) is not rise
+    assert result.suggestion() is None and result.stop_reason == "non-finite loss"
+    assert "the loss never fell below its starting level" in result.reason
+    assert (
+        "had not moved beyond the noise of its start" in result.reason
+        and "lower min_lr," not in result.reason
+    )
 
 
 def test_a_linear_sweep_that_blows_up_early_is_told_to_lower_max_lr(tmp_path: Any) -> None:
