@@ -248,6 +248,14 @@ def _tell_weight_decay(result: WeightDecayResult, options: LROptions) -> None:
     if result.best_weight_decay is not None:
         if edge := result._decision.edge:
             rank_zero_warn(f"{options.title}: {edge}", category=UserWarning)
+        elif len(result.results) == 1:
+            # review 138: one weight decay is the weight decay asked for, applied unsaid where the docs spoke only
+            # of one told apart from the others; an info line, not a warning: it is what was asked
+            what = "applied with the LR answer" if options.apply else "result.best_weight_decay"
+            rank_zero_info(
+                f"{options.title}: weight_decays holds one weight decay, {result.best_weight_decay:g}: the sweep ran "
+                f"at it, and it is {what} as asked, compared with no other (list more to compare them)"
+            )
         return
     mine, at = result.configured_weight_decay, result.best.weight_decay
     kept = "" if mine is None else f" (weight_decay={mine:g})"

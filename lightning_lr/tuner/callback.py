@@ -408,7 +408,8 @@ class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
             ``"confirmed"``, or a sweep rule ``"valley"``, ``"steepest"``, ``"minimum"``, ``"slide"``; the
             result answers ``suggestion()`` with it (its ``rule``).
         weight_decays: one sweep per weight decay (Smith 2018); the best is applied when the sweeps tell it
-            apart from the others (as for the Tuner: else none is, with a warning). Each is the weight
+            apart from the others (as for the Tuner: else none is, with a warning; a single one is applied,
+            compared with nothing, with an info line). Each is the weight
             decay of the param group with the largest one; the other groups that decay keep their ratio to it.
             The module's ``weight_decay`` attribute or hparam is set as for the Tuner; without one, this fit's
             param groups are set to the best as they were swept, with a warning (the module does not hold it).

@@ -250,7 +250,8 @@ class Tuner(_LightningTuner):
                 :class:`~lightning_lr.tuner.WeightDecayResult`; the best weight decay is applied when the
                 sweeps tell it apart from the others (its lowest loss clearly below theirs, given their noise;
                 else none is suggested or applied, with a warning, and the LR answer is that of the sweep at
-                the weight decay the optimizer has, when it was swept). Each is
+                the weight decay the optimizer has, when it was swept; a single weight decay is compared with
+                nothing: it is applied, with an info line). Each is
                 the weight decay of the param group with the largest one, and the other groups that decay
                 keep their ratio to it, as the LR's groups do (the model's ``weight_decay`` is set to what
                 gives that group the best, through ``configure_optimizers``; a module without one gets a

@@ -269,3 +269,27 @@ def test_plotting_a_result_without_an_answer_writes_the_reason_and_does_not_warn
     assert "no suggestion: the loss was 3 at every step of the sweep" in written
     with pytest.warns(UserWarning, match="no lr suggestion"):  # asked for, the answer still says why not
         assert result.suggestion() is None
+
+
+@pytest.mark.parametrize("apply", [True, False])
+def test_a_single_weight_decay_is_applied_as_asked_with_an_info_line(
+    tmp_path: Any, caplog: Any, apply: bool
+) -> None:
+    """Review 138: weight_decays=[w] was "suggested" and applied, compared with nothing, unsaid (the docs spoke
+    only of a weight decay told apart from others, and of a bound at the grid's edge, with a warning)."""
+    seed_all(6)
+    model = TinyModel(optimizer="adamw", weight_decay=0.01)
+    with caplog.at_level("INFO"):
+        result, said = _tune(tmp_path, model, [0.001], num_steps=20, confirm=False, max_lr=3.0, apply=apply)
+    assert result.best_weight_decay == 0.001 and result.suggestion() is not None
+    assert model.hparams.weight_decay == (0.001 if apply else 0.01)
+    what = "applied with the LR answer" if apply else "result.best_weight_decay"
+    assert (
+        f"LR range test: weight_decays holds one weight decay, 0.001: the sweep ran at it, and it is {what} as "
+        f"asked, compared with no other (list more to compare them)"
+    ) in caplog.text
+    assert not [s for s in said if "weight decay" in s and "bound" in s]  # (no edge warning: an info line)
+    caplog.clear()
+    with caplog.at_level("INFO"):
+        _tune(tmp_path, TinyModel(optimizer="adamw"), APART, num_steps=20, confirm=False, max_lr=3.0)
+    assert "holds one weight decay" not in caplog.text
