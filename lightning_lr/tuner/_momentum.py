@@ -115,6 +115,23 @@ class MomentumRangeTestResult(SweepResult):
             )
         return value, ""
 
+    @property
+    def reason(self) -> str:
+        """Why :meth:`suggestion` is None, and what to do; "" when there is an answer. The warning of
+        :meth:`suggestion` and the figure say the same. Read from the curve, as
+        :attr:`RangeTestResult.reason <lightning_lr.RangeTestResult.reason>` is, so a result loaded from JSON
+        (one written before it existed too) has it (review 138: the docs promised None "with the reason", and
+        ``result.reason`` raised AttributeError).
+
+        Example:
+            >>> import numpy as np
+            >>> moms = np.linspace(0.8, 0.99, 20)
+            >>> MomentumRangeTestResult(moms, 2.0 - moms, [1e-2] * 20, smoothing=0).reason[:40]
+            'the lowest loss is at the end of the swe'
+        """
+        value, why = self._pick(None)
+        return "" if value is not None else why
+
     def suggestion(self, method: str | None = None) -> float | None:
         """The momentum of lowest smoothed loss (the one rule, ``method="minimum"``), or None with a warning
         when no finite loss was recorded or the sweep stopped within its first tenth of steps, after which it

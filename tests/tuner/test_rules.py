@@ -1016,3 +1016,21 @@ def test_shape_arguments_the_minimum_rules_peak_ignores_are_named_once() -> None
     with warnings.catch_warnings():
         warnings.simplefilter("error", UnusedArgumentWarning)
         assert cycle.range_test_values(r) == {"max_lr": peak}
+
+
+def test_a_momentum_result_holds_the_reason_it_has_no_answer(tmp_path: Any) -> None:
+    """Review 138: the docs say the momentum test's suggestion is None "with the reason", but only the warning
+    and the figure held it: ``result.reason`` raised AttributeError (a RangeTestResult has one)."""
+    moms = np.linspace(0.8, 0.99, 20)
+    top = MomentumRangeTestResult(moms, 2.0 - moms, [1e-2] * 20, smoothing=0)  # lowest at the last momentum
+    with pytest.warns(UserWarning, match="no momentum suggestion") as caught:
+        assert top.suggestion() is None
+    assert top.reason.startswith("the lowest loss is at the end of the sweep (momentum 0.99)")
+    assert str(caught[0].message) == f"no momentum suggestion (method='minimum'): {top.reason}"
+    assert MomentumRangeTestResult(moms, (moms - 0.9) ** 2 + 1.0, [1e-2] * 20, smoothing=0).reason == ""
+    # read from the curve: a file written before it existed has it too
+    data = top.to_dict()
+    assert "reason" not in data
+    top.save(tmp_path / "m.json")
+    assert MomentumRangeTestResult.load(tmp_path / "m.json").reason == top.reason
+    assert MomentumRangeTestResult.from_dict(json.loads(json.dumps(data))).reason == top.reason
