@@ -6,6 +6,10 @@ from (the range test, or the checkpoint of a resumed run), takes new suggestions
 explicitly and values restored from a checkpoint, with one warning that names them) and restores the
 values a checkpoint holds.
 
+A range test on the fit's own Trainer runs after ``configure_optimizers`` has built the schedules: a callback
+with a ``fills_lr_at(trainer)`` method (:class:`~lightning_lr.LRRangeTest`, the Tuner's own test) says at which
+epoch it will fill them (:func:`awaited_test`), which an error that names such an argument says.
+
 Example:
     >>> from lightning_lr.callbacks._filled import FilledValues
     >>> filled = FilledValues()
@@ -27,9 +31,10 @@ from typing import Any
 from lightning.pytorch.utilities import rank_zero_warn
 from lightning.pytorch.utilities.parsing import lightning_getattr
 
+from .. import _lightning_compat as L
 from ._hparams import fmt_value
 
-__all__ = ["EARLIER", "MODULE_RESULT", "FilledValues", "LeftResult", "leave"]
+__all__ = ["EARLIER", "MODULE_RESULT", "FilledValues", "LeftResult", "awaited_test", "leave"]
 
 #: the source of a value filled in an earlier Trainer's run (see :meth:`FilledValues.from_earlier_run`)
 EARLIER = "earlier run"
@@ -62,6 +67,19 @@ class LeftResult:
             with contextlib.suppress(AttributeError, RuntimeError):
                 held.append(lightning_getattr(module, self.attr))
         return next((v for v in held if v != self.lr), None)
+
+
+def awaited_test(trainer: Any) -> int | None:
+    """The epoch at whose start an LR range test of ``trainer``'s fit fills the schedule callbacks' arguments left
+    as None: the earliest a callback with a ``fills_lr_at(trainer)`` method names (one duck-typed protocol, as
+    ``apply_range_test`` is: this layer does not know the range test's classes); None when none will."""
+    epochs = []
+    for cb in L.callbacks(trainer):
+        ask = getattr(cb, "fills_lr_at", None)
+        epoch = ask(trainer) if callable(ask) else None
+        if isinstance(epoch, int) and not isinstance(epoch, bool):
+            epochs.append(epoch)
+    return min(epochs, default=None)
 
 
 def leave(module: Any, left: LeftResult | None) -> None:

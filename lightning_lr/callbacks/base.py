@@ -16,6 +16,7 @@ import inspect
 import math
 import numbers
 import pickle
+import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
@@ -286,6 +287,8 @@ class ScheduleCallback(RunPlanning, Callback):
         spec = self.value(arg)
         if isinstance(spec, (list, tuple)):
             return self.per_group(arg, spec, info, default=info.base_lrs)
+        if spec is None:
+            self._from_optimizer.add(arg)  # (said beside an error that names it: _sources_note)
         if max(info.base_lrs) <= 0:
             given = "" if spec is None else f"={spec:g}"
             raise ValueError(
@@ -492,6 +495,8 @@ class ScheduleCallback(RunPlanning, Callback):
         self._respelled: list[tuple[dict[str, Any], str, Mapping[str, Any]]] = []
         # the checkpoint's scheduler states, for the schedulers to take theirs by key (ScheduleLR.link)
         self._saved_schedulers: list[Any] | None = None
+        # the LR arguments left as None that took the optimizer's LRs (lead_lrs), for a message (_sources_note)
+        self._from_optimizer: set[str] = set()
 
     def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         if stage != "fit":
@@ -652,6 +657,50 @@ class ScheduleCallback(RunPlanning, Callback):
         return False
 
     def _build_checked(self, info: OptimizerInfo) -> tuple[Any, Any]:
+        """The schedules for ``info``'s optimizer, checked (:meth:`_build_now`). An error that names an LR argument
+        left as None says where its value came from (:meth:`_sources_note`): a message that calls the optimizer's
+        LR ``max_lr`` or ``peak`` says so."""
+        try:
+            return self._build_now(info)
+        except (TypeError, ValueError) as exc:
+            note = self._sources_note(str(exc))
+            if not note or type(exc) not in (TypeError, ValueError):  # (a subclass may take other arguments)
+                raise
+            raise type(exc)(f"{exc}{note}") from None
+
+    def _sources_note(self, message: str) -> str:
+        """Where the value came from of each LR argument left as None that ``message`` (an error of a build) names:
+        a range test (``max_lr=0.4624 from the LR range test``) or the optimizer's LR, which a range test at a later
+        epoch (``LRRangeTest(epochs=[1])``) replaces only then; "" for none."""
+        parts = []
+        trainer = self._trainer
+        for arg in self.range_test_args:
+            if getattr(self, arg, None) is not None or not re.search(rf"\b{re.escape(arg)}\b", message):
+                continue
+            filled = self._filled.values.get(arg)
+            if filled is not None:
+                source = self._filled.sources.get(arg)
+                where = {
+                    "checkpoint": "the LR range test of the checkpoint's run",
+                    _filled.EARLIER: "an LR range test of an earlier fit",
+                }.get(source or "", "the LR range test")
+                parts.append(f"{arg}={filled:.4g} from {where}")
+                continue
+            if arg not in self._from_optimizer:  # (Cyclic's base_lr: max_lr / 4, of the max_lr it names)
+                continue
+            epoch = None if trainer is None else _filled.awaited_test(trainer)
+            if trainer is not None and epoch is not None and epoch > trainer.current_epoch:
+                before = "epoch 0" if epoch == 1 else f"epochs 0 to {epoch - 1}"
+                parts.append(
+                    f"{arg}, left as None, is the optimizer's LR until the LR range test at the start of epoch "
+                    f"{epoch} fills it, and {before} train{'s' if epoch == 1 else ''} with it; give {arg}, or run the "
+                    f"test at the start of fit: LRRangeTest(epochs=None)"
+                )
+            else:
+                parts.append(f"{arg} left as None: the optimizer's LR")
+        return f" ({'; '.join(parts)})" if parts else ""
+
+    def _build_now(self, info: OptimizerInfo) -> tuple[Any, Any]:
         assert self.run is not None
         _inject.with_context(self.name, info, self._check_fits, self.run)
         clock = self._epoch_clock()

@@ -471,8 +471,8 @@ class _ToFinal(_Decay):
         """``final`` above the LR that param group ``group`` starts from: an error, unless the shape
         takes it (the cosine rises along it, with a warning)."""
         raise ValueError(
-            f"final={final:g} is above the LR it starts from ({peak:g}) for param group {group}; give a final "
-            f"at most the start LR (or a list with one per group)"
+            f"final={final:g} is above initial, the LR it starts from ({peak:g}), for param group {group}; give a "
+            f"final at most the start LR (or a list with one per group)"
         )
 
     def _shape(self, peak: float, length: int, final: float) -> S.Schedule:
@@ -534,12 +534,12 @@ class CosineDecay(_ToFinal):
         )
 
     def _final_above(self, group: int, final: float, peak: float, info: OptimizerInfo) -> None:
-        self.warn_once(
-            f"final-above-{info.index}-{group}",
-            f"{self.name}: final={final:g} is above the LR it starts from ({peak:g}) for param group {group} "
-            f"of {info.label}, so the LR rises along the cosine instead of decaying; give a final below "
-            f"the start LR",
+        said = (
+            f"{self.name}: final={final:g} is above initial, the LR it starts from ({peak:g}), for param group "
+            f"{group} of {info.label}, so the LR rises along the cosine instead of decaying; give a final below "
+            f"the start LR"
         )
+        self.warn_once(f"final-above-{info.index}-{group}", f"{said}{self._sources_note(said)}")
 
     def _shape(self, peak: float, length: int, final: float) -> S.Schedule:
         return S.CosineDecay(peak, total=length, final=final)

@@ -203,6 +203,23 @@ class _RangeTestCallback(Callback, Generic[R]):
                 # from a checkpoint gets the checkpoint's, which are read after setup
                 self.result, self.results = None, {}
 
+    def fills_lr_at(self, trainer: pl.Trainer) -> int | None:
+        """The epoch (counted from 0) at whose start the next LR range test of this fit applies its answer to the
+        schedule callbacks' arguments left as None (``apply_range_test``); None when no test of this fit will (a
+        momentum test, ``apply=False``, ``fast_dev_run``, a resumed fit that keeps its results, listed epochs all
+        tested). A test at the start of fit answers with the fit's first epoch. The schedule callbacks ask it when
+        ``configure_optimizers`` builds their schedules, before the test: what it will fill is not known then
+        (:mod:`lightning_lr.callbacks._filled`)."""
+        if not isinstance(self.options, LROptions) or not self.options.apply:
+            return None
+        if getattr(trainer, "fast_dev_run", False) and not self._tuner_exit:
+            return None
+        if self.epochs is None:
+            return None if self._resumed else trainer.current_epoch
+        return min(
+            (e for e in self.epochs if e >= trainer.current_epoch and e not in self.results), default=None
+        )
+
     def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         if self._tuner_exit:
             # the generators a datamodule or the module keep once their setup has run (a loader made in

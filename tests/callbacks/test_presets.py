@@ -1157,8 +1157,9 @@ def test_polynomial_decay_with_a_warmup_is_transformers_linear_schedule(tmp_path
 def test_polynomial_decay_refuses_a_final_above_the_start(tmp_path) -> None:
     with pytest.raises(
         ValueError,
-        match=r"^PolynomialDecay on optimizer 0 \(SGD\): final=0.2 is above the LR it starts from \(0.1\) for "
-        r"param group 0; give a final at most the start LR",
+        match=r"^PolynomialDecay on optimizer 0 \(SGD\): final=0.2 is above initial, the LR it starts from \(0.1\), "
+        r"for param group 0; give a final at most the start LR \(or a list with one per group\) \(initial left as "
+        r"None: the optimizer's LR\)$",
     ):
         fit(tmp_path, Tiny(), [PolynomialDecay(final=0.2)])
 

@@ -26,9 +26,9 @@ from lightning_lr.callbacks import (
     WarmupStableDecay,
 )
 
-from support.fakes import ApplyAt, FakeRangeTest
+from support.fakes import AnnouncedApplyAt, ApplyAt, FakeRangeTest
 from support.models import Tiny
-from support.recording import assert_trace
+from support.recording import Recorder, assert_trace
 from support.trainers import fit, trainer
 
 N = 24
@@ -318,3 +318,29 @@ def test_a_callback_reused_for_another_module_drops_what_a_test_of_the_first_fil
         r"earlier fit, is dropped: Tiny of this fit takes only its own test's values",
         caplog.text,
     )
+
+
+# --- review 138: an LR range test of the fit fills an LR that other arguments are compared with ----------------
+
+
+def test_a_test_at_a_later_epoch_refuses_at_fit_start_what_the_epochs_before_it_would_train(tmp_path) -> None:
+    # LRRangeTest(epochs=[1]): epoch 0 trains with the optimizer's LR as max_lr, below base_lr: refused before
+    # it trains, saying so, not after an epoch
+    rec = Recorder()
+    with pytest.raises(
+        ValueError,
+        match=r"^Cyclic on optimizer 0 \(SGD\): param group 0: base_lr must be <= max_lr \(0.1\), got 0.2 \(max_lr, left "
+        r"as None, is the optimizer's LR until the LR range test at the start of epoch 1 fills it, and epoch 0 "
+        r"trains with it; give max_lr, or run the test at the start of fit: LRRangeTest\(epochs=None\)\)$",
+    ):
+        fit(tmp_path, Tiny(lr=0.1), [Cyclic(base_lr=0.2), AnnouncedApplyAt(FakeRangeTest(), epoch=1), rec])
+    assert rec.rows == []
+    # one that fits the epochs before the test is rebuilt by it, from its first step on
+    rec = fit(
+        tmp_path,
+        Tiny(lr=0.1),
+        [Cyclic(base_lr=0.02, step_size=4), AnnouncedApplyAt(FakeRangeTest(bounds=(0.05, 0.5)), epoch=1)],
+    )
+    half = N // 2
+    assert_trace(rec.lr()[:half], S.Cyclic(0.02, 0.1, 4).values(half))
+    assert_trace(rec.lr()[half:], S.Cyclic(0.02, 0.5, 4).values(N)[half:])

@@ -66,7 +66,9 @@ def test_multistep_milestones_of_different_kinds_may_come_in_any_order() -> None
 
 
 def test_cosine_final_above_its_start_warns(tmp_path) -> None:
-    with pytest.warns(UserWarning, match=r"CosineDecay: final=0.5 is above the LR it starts from \(0.1\)"):
+    with pytest.warns(
+        UserWarning, match=r"CosineDecay: final=0.5 is above initial, the LR it starts from \(0.1\)"
+    ):
         fit(tmp_path, Tiny(lr=0.1), [CosineDecay(final=0.5)], max_epochs=1)
 
 

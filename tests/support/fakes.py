@@ -50,3 +50,24 @@ class ApplyAt(Callback):
     def on_train_batch_end(self, trainer: pl.Trainer, pl_module: Any, *args: Any) -> None:
         if self.at_batch is not None and trainer.global_step == self.at_batch + 1:
             self._apply(trainer)
+
+
+class AnnouncedApplyAt(ApplyAt):
+    """:class:`ApplyAt` that also says, as LRRangeTest does (``fills_lr_at``), at which epoch's start it fills
+    the schedule callbacks' arguments: ``epoch`` (0: before the first step). ``applies=False``: it says so but
+    never applies anything (a test that did not run)."""
+
+    def __init__(self, result: Any, epoch: int = 0, applies: bool = True) -> None:
+        super().__init__(result)
+        self.epoch, self.applies = epoch, applies
+
+    def fills_lr_at(self, trainer: pl.Trainer) -> int | None:
+        return self.epoch
+
+    def on_fit_start(self, trainer: pl.Trainer, pl_module: Any) -> None:
+        if self.applies and self.epoch == 0:
+            self._apply(trainer)
+
+    def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: Any) -> None:
+        if self.applies and self.epoch > 0 and trainer.current_epoch == self.epoch:
+            self._apply(trainer)

@@ -15,7 +15,7 @@ from lightning.pytorch.callbacks import Callback, LambdaCallback, LearningRateMo
 from lightning.pytorch.loggers import TensorBoardLogger
 
 from lightning_lr import LRRangeTest, MomentumRangeTestResult, RangeTestResult, Tuner
-from lightning_lr.callbacks import OneCycle
+from lightning_lr.callbacks import Cyclic, OneCycle
 from lightning_lr.tuner import WeightDecayResult
 from lightning_lr.tuner._options import LROptions
 
@@ -1272,3 +1272,34 @@ def test_a_callbacks_step_hooks_do_not_run_in_the_sweep_and_it_says_so(tmp_path:
     assert "LambdaCallback (on_after_backward, on_before_optimizer_step)" in messages[0]
     assert "CountBatches" not in messages[0] and "OneCycle" not in messages[0]
     assert said([CountBatches(), LearningRateMonitor(), OneCycle(), LambdaCallback()]) == []
+
+
+# --- review 138: schedule arguments compared with the LR the test of the same fit fills -------------------------
+
+#: a loss still falling at the sweep's max_lr (1.0): the test's cycle is (0.25, 1.0)
+FALLING = [2.0 - i / 100 for i in range(100)]
+
+
+def _fit_with_test(tmp_path: Any, schedule: Any, **kwargs: Any) -> tuple[LRRangeTest, LRProbe, list[str]]:
+    test, probe = LRRangeTest(num_steps=20, max_lr=1.0, confirm=False, **kwargs), LRProbe()
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        trainer(tmp_path, callbacks=[test, schedule, probe], max_epochs=1).fit(
+            ScriptedLoss(FALLING), loader()
+        )
+    return test, probe, [str(w.message) for w in seen]
+
+
+def test_a_test_at_a_later_epoch_refuses_at_fit_start_a_base_lr_above_the_lr_epoch_0_trains_with(
+    tmp_path: Any,
+) -> None:
+    test, probe = LRRangeTest(num_steps=20, max_lr=1.0, confirm=False, epochs=[1]), LRProbe()
+    with pytest.raises(
+        ValueError,
+        match=r"got 0.2 \(max_lr, left as None, is the optimizer's LR until the LR range "
+        r"test at the start of epoch 1 fills it, and epoch 0 trains with it; give max_lr",
+    ):
+        trainer(tmp_path, callbacks=[test, Cyclic(base_lr=0.2), probe], max_epochs=2).fit(
+            ScriptedLoss(FALLING), loader()
+        )
+    assert test.result is None and probe.lrs == []
