@@ -8,7 +8,10 @@ values a checkpoint holds.
 
 A range test on the fit's own Trainer runs after ``configure_optimizers`` has built the schedules: a callback
 with a ``fills_lr_at(trainer)`` method (:class:`~lightning_lr.LRRangeTest`, the Tuner's own test) says at which
-epoch it will fill them (:func:`awaited_test`), which an error that names such an argument says.
+epoch it will fill them (:func:`awaited_test`). One due before the fit's first step makes the schedules built
+before it stand-ins (:meth:`ScheduleCallback._build_checked
+<lightning_lr.callbacks.base.ScheduleCallback._build_checked>`): what compares another argument with an LR it
+fills is checked, and said, once it has filled it.
 
 Example:
     >>> from lightning_lr.callbacks._filled import FilledValues

@@ -107,7 +107,10 @@ class ScheduleCallback(RunPlanning, Callback):
       LR tag of its optimizer: ``lr_schedule/OneCycle/lr-SGD``); when a range test changes the schedule during the run, the new plan is
       added at that step. :meth:`planned` returns the same curves as arrays.
     - **Range test.** :meth:`apply_range_test` fills the arguments in :attr:`range_test_args` that were
-      left as None (see there).
+      left as None (see there). A range test on the fit's own Trainer that fills them before the first step
+      (``LRRangeTest()`` at fit start, the Tuner's) runs after ``configure_optimizers``: the schedules built
+      there stand in until it has, and what compares another argument with an LR it fills is checked, and
+      said, with its value (:meth:`_build_checked`).
     - **An LR the optimizer cannot take.** An LR its schedule would put into a param group that is no finite
       number, or beyond the largest value of the group's parameters' type (float16's 65504, float32's 3.4e38:
       torch converts the LR to it and its step would fail naming nothing), raises a ValueError naming this
@@ -233,7 +236,10 @@ class ScheduleCallback(RunPlanning, Callback):
         return type(self).__name__
 
     def value(self, arg: str) -> Any:
-        """The argument as the user gave it, or the value a range test filled in when it was None."""
+        """The argument as the user gave it, or the value a range test filled in when it was None (in a stand-in
+        schedule, built before a range test of the fit fills it: None, as given; :meth:`_build_checked`)."""
+        if self._stand_in_factor is not None and arg in self.range_test_args:
+            return getattr(self, arg)
         return self._filled.value(arg, getattr(self, arg))
 
     def per_group(self, arg: str, spec: LRSpec, info: OptimizerInfo, default: Sequence[float | None]) -> list:
@@ -287,15 +293,18 @@ class ScheduleCallback(RunPlanning, Callback):
         spec = self.value(arg)
         if isinstance(spec, (list, tuple)):
             return self.per_group(arg, spec, info, default=info.base_lrs)
+        default = list(info.base_lrs)
         if spec is None:
             self._from_optimizer.add(arg)  # (said beside an error that names it: _sources_note)
+            if self._stand_in_factor is not None:  # a stand-in for the range test's value (_build_stand_in)
+                default = [b * self._stand_in_factor for b in default]
         if max(info.base_lrs) <= 0:
             given = "" if spec is None else f"={spec:g}"
             raise ValueError(
                 f"{self.name}: {arg}{given} is scaled by each param group's LR relative to the largest, but every "
                 f"group of {info.label} has lr=0; give {arg} as a list with one value per group"
             )
-        lrs = self.per_group(arg, spec, info, default=info.base_lrs)
+        lrs = self.per_group(arg, spec, info, default=default)
         if spec is not None and info.frozen_reference:
             self.warn_once(
                 f"frozen-ref-{info.index}",
@@ -474,6 +483,8 @@ class ScheduleCallback(RunPlanning, Callback):
         return [k is not None and i not in off for i, k in enumerate(keys)]
 
     def warn_once(self, key: str, message: str) -> None:
+        if self._stand_in_factor is not None:  # of a stand-in: said, if it holds, by the build after the test
+            return
         if key not in self._warned:
             self._warned.add(key)
             rank_zero_warn(message, category=UserWarning)
@@ -495,6 +506,11 @@ class ScheduleCallback(RunPlanning, Callback):
         self._respelled: list[tuple[dict[str, Any], str, Mapping[str, Any]]] = []
         # the checkpoint's scheduler states, for the schedulers to take theirs by key (ScheduleLR.link)
         self._saved_schedulers: list[Any] | None = None
+        # whether the schedules in place are stand-ins, built before an LR range test of this fit fills the LR
+        # arguments left as None (None: not decided yet; the fit's first build decides: _build_checked)
+        self._stand_in: bool | None = None
+        # while a stand-in is built: the factor on the optimizer's LRs that stands in for the test's values
+        self._stand_in_factor: float | None = None
         # the LR arguments left as None that took the optimizer's LRs (lead_lrs), for a message (_sources_note)
         self._from_optimizer: set[str] = set()
 
@@ -657,9 +673,20 @@ class ScheduleCallback(RunPlanning, Callback):
         return False
 
     def _build_checked(self, info: OptimizerInfo) -> tuple[Any, Any]:
-        """The schedules for ``info``'s optimizer, checked (:meth:`_build_now`). An error that names an LR argument
-        left as None says where its value came from (:meth:`_sources_note`): a message that calls the optimizer's
-        LR ``max_lr`` or ``peak`` says so."""
+        """The schedules for ``info``'s optimizer, checked (:meth:`_build_now`).
+
+        Before an LR range test of this fit that fills the LR arguments left as None before the fit's first step
+        (a fresh fit with ``LRRangeTest()`` at its start, or the Tuner's test, on the same Trainer), the schedules
+        ``configure_optimizers`` gets are stand-ins (:meth:`_build_stand_in`): no step trains with them, and what
+        compares another argument with the LR the test fills (``Cyclic(base_lr=0.2)`` beside ``max_lr`` left to
+        it, a ``final`` above the start LR) is checked and said by the build after the test
+        (:meth:`apply_range_test`), with the test's values, as a fit after the Tuner's test checks it (review 138:
+        the fit stopped before the test with "base_lr must be <= max_lr (0.05)", the optimizer's LR). An error
+        that names such an argument says where its value came from (:meth:`_sources_note`)."""
+        if self._stand_in is None:
+            self._stand_in = self._awaits_test()
+        if self._stand_in:
+            return self._build_stand_in(info)
         try:
             return self._build_now(info)
         except (TypeError, ValueError) as exc:
@@ -667,6 +694,44 @@ class ScheduleCallback(RunPlanning, Callback):
             if not note or type(exc) not in (TypeError, ValueError):  # (a subclass may take other arguments)
                 raise
             raise type(exc)(f"{exc}{note}") from None
+
+    def _awaits_test(self) -> bool:
+        """Whether an LR range test of this fit fills an LR argument left as None before the fit's first step: a
+        fresh fit (a resumed one has its checkpoint's values) whose range test is due at its first epoch
+        (:func:`~._filled.awaited_test`)."""
+        trainer = self._trainer
+        if trainer is None or trainer.global_step != 0 or trainer.ckpt_path:
+            return False
+        if all(getattr(self, arg, None) is not None for arg in self.range_test_args):
+            return False
+        return _filled.awaited_test(trainer) == trainer.current_epoch
+
+    #: the factors on the optimizer's LRs that stand in for what a range test fills, in the order tried
+    _STAND_IN_FACTORS = (1.0, 10.0, 100.0, 1e3, 1e4, 1e6)
+
+    def _build_stand_in(self, info: OptimizerInfo) -> tuple[Any, Any]:
+        """Schedules for ``info``'s optimizer that stand in until a range test fills the LR arguments left as None
+        (:meth:`_build_checked`): built from the optimizer's LRs as without a test, or, where another argument
+        lies above them (``Cyclic(base_lr=0.2)`` on an optimizer at 0.05), from a multiple of them (10x, 100x,
+        ...) that lies below none of them. Nothing trains with them: the test reads their shape (the momentum a
+        cycle holds in the sweep is its mean: ``tuner._cycle_momentum``) and the ratios of the param groups'
+        LRs, which the multiple keeps. Their warnings are not said (the build after the test says those that
+        hold). A failure at every multiple is not the test's LR: its error is raised."""
+        failed: Exception | None = None
+        for factor in self._STAND_IN_FACTORS:
+            self._stand_in_factor = factor
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    return self._build_now(info)
+            except (TypeError, ValueError) as exc:
+                # (the last: a check the LR passes at a larger multiple, ordered before one it never passes,
+                # is not the one to fix)
+                failed = exc
+            finally:
+                self._stand_in_factor = None
+        assert failed is not None
+        raise failed
 
     def _sources_note(self, message: str) -> str:
         """Where the value came from of each LR argument left as None that ``message`` (an error of a build) names:
@@ -735,7 +800,8 @@ class ScheduleCallback(RunPlanning, Callback):
                 f"{self!r} leaves every param group of {info.label} alone, so it would schedule nothing; give "
                 f"a value for at least one group (None leaves that group alone), or remove the callback"
             )
-        self._tell_ratios(info)
+        if self._stand_in_factor is None:  # (a stand-in's values are not the fit's)
+            self._tell_ratios(info)
         return lr, momentum
 
     def _check_fits(self, run: RunInfo) -> None:
@@ -874,6 +940,9 @@ class ScheduleCallback(RunPlanning, Callback):
     def on_train_batch_start(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, batch: Any, batch_idx: int
     ) -> None:
+        if self._stand_in:  # the test that was to fill them applied nothing: no step trains with a stand-in
+            self._stand_in = False
+            self._refresh()
         self._plan.draw_if_due(trainer, self.name, self.run)
         if self._logging is None:
             return
@@ -966,6 +1035,9 @@ class ScheduleCallback(RunPlanning, Callback):
         self._check_lr_result(result)
         if not self.range_test_args:
             return
+        # the schedules in place stood in for this test's values (_build_checked): built now in any case, so that
+        # what they leave unchecked and unsaid is checked and said, with the values that train
+        stood_in, self._stand_in = bool(self._stand_in), False
         self._tested_on(self._module, self._trainer)  # outside a fit, a spawned fit's receiver says it after
         running = self._trainer is not None and self._trainer.global_step > 0
         values = self.range_test_values(result)
@@ -977,8 +1049,8 @@ class ScheduleCallback(RunPlanning, Callback):
                     f"{self.name}: {self._filled.listed()}, from the LR range test{self._fill_note()}"
                 )
             self._write_hparams()
-            if self._injected:
-                self._refresh(announce=True)
+        if (changed or stood_in) and self._injected:
+            self._refresh(announce=True)
 
     def _fill_note(self) -> str:
         """What to add where the values just filled from a range test do not reach this fit ("" here)."""

@@ -22,9 +22,11 @@ from lightning_lr.callbacks import (
     LRSchedule,
     MultiStepDecay,
     OneCycle,
+    PolynomialDecay,
     StepDecay,
     WarmupStableDecay,
 )
+from lightning_lr.schedules.long_run import WarmupStableDecay as LongRunWSD
 
 from support.fakes import AnnouncedApplyAt, ApplyAt, FakeRangeTest
 from support.models import Tiny
@@ -321,6 +323,142 @@ def test_a_callback_reused_for_another_module_drops_what_a_test_of_the_first_fil
 
 
 # --- review 138: an LR range test of the fit fills an LR that other arguments are compared with ----------------
+
+
+@pytest.mark.parametrize(
+    ("make", "result", "expected"),
+    [
+        # base_lr above the optimizer's LR (0.1), below the test's cycle top
+        (
+            lambda: Cyclic(base_lr=0.2, step_size=4),
+            FakeRangeTest(bounds=(0.05, 0.5)),
+            S.Cyclic(0.2, 0.5, 4),
+        ),
+        (
+            lambda: PolynomialDecay(final=0.2),
+            FakeRangeTest(suggestion=0.4),
+            S.PolynomialDecay(0.4, total=N, final=0.2),
+        ),
+        (
+            lambda: WarmupStableDecay(final=0.2, decay=8),
+            FakeRangeTest(suggestion=0.4),
+            LongRunWSD(0.4, total=N, warmup=0, decay=8, final=0.2),
+        ),
+        (
+            lambda: CosineDecay(final=0.2),
+            FakeRangeTest(suggestion=0.4),
+            S.CosineDecay(0.4, total=N, final=0.2),
+        ),
+    ],
+    ids=["Cyclic", "PolynomialDecay", "WarmupStableDecay", "CosineDecay"],
+)
+def test_an_argument_compared_with_the_lr_a_test_of_the_fit_fills_is_checked_against_its_value(
+    tmp_path, make, result, expected
+) -> None:
+    # review 138: the fit stopped before the test ("base_lr must be <= max_lr (0.05)", the optimizer's LR), and
+    # CosineDecay warned that the LR rises along the cosine, where it decays from the test's LR
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        rec = fit(tmp_path, Tiny(lr=0.1), [make(), AnnouncedApplyAt(result)])
+    assert_trace(rec.lr(), expected.values(N))
+    said = [str(w.message) for w in seen]
+    assert not [m for m in said if "above" in m or "rises" in m], said
+
+
+def test_the_stand_in_before_the_test_keeps_the_cycles_momentum(tmp_path) -> None:
+    # the test holds a cycling momentum at its mean (tuner._cycle_momentum), read from the schedule in place
+    class Momentum(AnnouncedApplyAt):
+        def on_fit_start(self, trainer: Any, pl_module: Any) -> None:
+            self.held = [s for s in trainer.lr_scheduler_configs[0].scheduler.momentum_schedules]
+            super().on_fit_start(trainer, pl_module)
+
+    seen = []
+    for cycle in (Cyclic(step_size=4), Cyclic(base_lr=0.2, step_size=4)):
+        fake = Momentum(FakeRangeTest(bounds=(0.05, 0.5)))
+        fit(tmp_path, Tiny(lr=0.1), [cycle, fake])
+        seen.append([m.values(N) for m in fake.held])
+    np.testing.assert_allclose(seen[1], seen[0], rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("make", "result", "message"),
+    [
+        (
+            lambda: Cyclic(base_lr=0.9, step_size=4),
+            FakeRangeTest(bounds=(0.05, 0.5)),
+            r"^Cyclic on optimizer 0 \(SGD\): param group 0: base_lr must be <= max_lr \(0.5\), got 0.9 \(max_lr=0.5 "
+            r"from the LR range test\)$",
+        ),
+        (
+            lambda: PolynomialDecay(final=0.5),
+            FakeRangeTest(suggestion=0.4),
+            r"^PolynomialDecay on optimizer 0 \(SGD\): final=0.5 is above initial, the LR it starts from \(0.4\), for "
+            r"param group 0; give a final at most the start LR \(or a list with one per group\) \(initial=0.4 from the "
+            r"LR range test\)$",
+        ),
+        (
+            lambda: WarmupStableDecay(final=0.5),
+            FakeRangeTest(suggestion=0.4),
+            r"^WarmupStableDecay on optimizer 0 \(SGD\): final must be <= peak \(0.4\), got 0.5 \(peak=0.4 from the LR "
+            r"range test\)$",
+        ),
+    ],
+    ids=["Cyclic", "PolynomialDecay", "WarmupStableDecay"],
+)
+def test_a_real_contradiction_is_refused_after_the_test_with_its_value(
+    tmp_path, make, result, message
+) -> None:
+    rec = Recorder()
+    with pytest.raises(ValueError, match=message):
+        fit(tmp_path, Tiny(lr=0.1), [make(), AnnouncedApplyAt(result), rec])
+    assert rec.rows == []  # before the first step
+
+
+def test_a_cosine_above_the_tests_lr_warns_with_its_value(tmp_path) -> None:
+    with pytest.warns(UserWarning) as seen:
+        fit(tmp_path, Tiny(lr=0.1), [CosineDecay(final=0.5), AnnouncedApplyAt(FakeRangeTest(suggestion=0.4))])
+    rises = [str(w.message) for w in seen if "rises" in str(w.message)]
+    assert rises == [
+        "CosineDecay: final=0.5 is above initial, the LR it starts from (0.4), for param group 0 of optimizer 0 "
+        "(SGD), so the LR rises along the cosine instead of decaying; give a final below the start LR "
+        "(initial=0.4 from the LR range test)"
+    ]
+
+
+def test_a_test_without_an_answer_leaves_the_optimizers_lr_checked_before_the_first_step(tmp_path) -> None:
+    rec = Recorder()
+    with (
+        pytest.warns(UserWarning, match=r"Cyclic: the LR range test gave no suggestion"),
+        pytest.raises(
+            ValueError,
+            match=r"base_lr must be <= max_lr \(0.1\), got 0.2 \(max_lr left as None: the optimizer's LR\)$",
+        ),
+    ):
+        fit(tmp_path, Tiny(lr=0.1), [Cyclic(base_lr=0.2), AnnouncedApplyAt(FakeRangeTest(bounds=None)), rec])
+    assert rec.rows == []
+
+
+@pytest.mark.parametrize("final", [0.05, 0.5])
+def test_a_test_that_never_applies_leaves_no_stand_in_for_the_first_step(tmp_path, final) -> None:
+    # a callback that says it fills the LR and does not: the schedule the first step takes is the real one, with
+    # its warnings
+    fake = AnnouncedApplyAt(FakeRangeTest(suggestion=0.4), applies=False)
+    if final > 0.1:
+        with pytest.warns(
+            UserWarning, match=r"final=0.5 is above initial.*\(initial left as None: the optimizer's LR\)"
+        ):
+            rec = fit(tmp_path, Tiny(lr=0.1), [CosineDecay(final=final), fake])
+    else:
+        rec = fit(tmp_path, Tiny(lr=0.1), [CosineDecay(final=final), fake])
+    assert_trace(rec.lr(), S.CosineDecay(0.1, total=N, final=final).values(N))
+    rec = Recorder()
+    with pytest.raises(ValueError, match=r"base_lr must be <= max_lr \(0.1\), got 0.2 \(max_lr left as None"):
+        fit(
+            tmp_path,
+            Tiny(lr=0.1),
+            [Cyclic(base_lr=0.2), AnnouncedApplyAt(FakeRangeTest(), applies=False), rec],
+        )
+    assert rec.rows == []
 
 
 def test_a_test_at_a_later_epoch_refuses_at_fit_start_what_the_epochs_before_it_would_train(tmp_path) -> None:

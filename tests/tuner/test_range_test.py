@@ -15,7 +15,8 @@ from lightning.pytorch.callbacks import Callback, LambdaCallback, LearningRateMo
 from lightning.pytorch.loggers import TensorBoardLogger
 
 from lightning_lr import LRRangeTest, MomentumRangeTestResult, RangeTestResult, Tuner
-from lightning_lr.callbacks import Cyclic, OneCycle
+from lightning_lr import schedules as S
+from lightning_lr.callbacks import CosineDecay, Cyclic, OneCycle
 from lightning_lr.tuner import WeightDecayResult
 from lightning_lr.tuner._options import LROptions
 
@@ -1288,6 +1289,51 @@ def _fit_with_test(tmp_path: Any, schedule: Any, **kwargs: Any) -> tuple[LRRange
             ScriptedLoss(FALLING), loader()
         )
     return test, probe, [str(w.message) for w in seen]
+
+
+def test_a_base_lr_above_the_optimizers_lr_takes_the_cycle_top_the_test_fills(tmp_path: Any) -> None:
+    # the fit stopped before the test: "base_lr must be <= max_lr (0.05)", the optimizer's LR
+    test, probe, _ = _fit_with_test(tmp_path, Cyclic(base_lr=0.2, step_size=4))
+    assert test.result is not None and test.result.cyclic_bounds() == pytest.approx((0.25, 1.0))
+    np.testing.assert_allclose([g[0] for g in probe.lrs], S.Cyclic(0.2, 1.0, 4).values(8), rtol=1e-12)
+    # the sweep held the cycle's mean momentum, as with the bounds left to the test
+    other, _, _ = _fit_with_test(tmp_path, Cyclic(step_size=4))
+    assert other.result is not None and test.result.momentums == other.result.momentums
+    assert set(test.result.momentums) != {0.9}  # (the optimizer's own)
+
+
+def test_a_final_above_the_optimizers_lr_decays_from_the_lr_the_test_fills(tmp_path: Any) -> None:
+    # final=0.07 lies above the optimizer's LR (0.05), below the test's
+    test, probe, said = _fit_with_test(tmp_path, CosineDecay(final=0.07))
+    s = test.result.suggestion() if test.result is not None else None
+    assert s is not None and s > 0.07
+    np.testing.assert_allclose(
+        [g[0] for g in probe.lrs], S.CosineDecay(s, total=8, final=0.07).values(8), rtol=1e-12
+    )
+    assert not [m for m in said if "rises along the cosine" in m]  # it decays, from s to 0.07
+
+
+def test_a_base_lr_above_the_cycle_top_the_test_fills_is_refused_with_it(tmp_path: Any) -> None:
+    probe = LRProbe()
+    with pytest.raises(
+        ValueError,
+        match=r"^Cyclic on optimizer 0 \(SGD\): param group 0: base_lr must be <= max_lr \(1\), got 2.0 "
+        r"\(max_lr=1 from the LR range test\)$",
+    ):
+        trainer(
+            tmp_path,
+            callbacks=[LRRangeTest(num_steps=20, max_lr=1.0, confirm=False), Cyclic(base_lr=2.0), probe],
+            max_epochs=1,
+        ).fit(ScriptedLoss(FALLING), loader())
+    assert probe.lrs == []
+
+
+def test_the_tuners_test_fills_what_a_schedule_on_its_trainer_compares_with(tmp_path: Any) -> None:
+    cycle = Cyclic(base_lr=0.2, step_size=4)
+    Tuner(trainer(tmp_path, callbacks=[cycle])).lr_range_test(
+        ScriptedLoss(FALLING), loader(), num_steps=20, max_lr=1.0, confirm=False
+    )
+    assert (cycle.value("base_lr"), cycle.value("max_lr")) == pytest.approx((0.2, 1.0))
 
 
 def test_a_test_at_a_later_epoch_refuses_at_fit_start_a_base_lr_above_the_lr_epoch_0_trains_with(
