@@ -41,6 +41,7 @@ from ._confirm import (
     floor_stop,
     next_lr,
     outlier_stop,
+    rose_before,
     score,
     untold_blowup,
     verdict,
@@ -252,10 +253,11 @@ class _Runner:
                         if t and last
                         else ""
                     )
+                    why = "its loss rose before it: the LR's" if rose_before(last) else NAN_NOT_LR
                     rank_zero_warn(
                         f"{options.name}: candidate lr={lr:.3g} had a NaN/inf loss at step {t} of "
                         f"{options.confirm_steps}{nonfinite_ranks(trainer, loss)}{before}; it counts as diverged, "
-                        f"so the answer lies below it; {NAN_NOT_LR}",
+                        f"so the answer lies below it; {why}",
                         category=UserWarning,
                     )
                 bar.update(options.confirm_steps - t - 1)

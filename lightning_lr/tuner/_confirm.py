@@ -551,6 +551,25 @@ def moved_from_start(lrs: Sequence[float], losses: Sequence[float]) -> tuple[str
     return ("rose" if last > first + bar else "fell" if last < first - bar else "flat"), last, first
 
 
+def rose_before(losses: Sequence[float]) -> bool:
+    """Whether a candidate's finite losses before its NaN/inf rose from their start: the mean of their last fifth
+    (at least one) lies ``HINT_SE`` standard errors above the mean of their first, the per-step noise measured
+    from successive differences (a constant LR has no curve to measure it around, as :func:`moved_from_start`
+    does for a sweep). A NaN after such a rise is the LR's; after none it is seldom the LR (``NAN_NOT_LR``;
+    review 139: a candidate whose loss rose from 2.3 to 5.9 before its NaN was told it was seldom the LR).
+
+    Example:
+        >>> rose_before([2.3, 2.5, 3.1, 4.0, 5.9]), rose_before([2.3, 2.2, 2.35, 2.25, 2.3])
+        (True, False)
+    """
+    x = np.asarray([v for v in losses if math.isfinite(v)], dtype=np.float64)
+    if len(x) < 2:
+        return False
+    k = max(1, len(x) // 5)
+    sigma = float(np.std(np.diff(x), ddof=1) / math.sqrt(2.0)) if len(x) > 2 else 0.0
+    return float(x[-k:].mean()) > float(x[:k].mean()) + HINT_SE * sigma * math.sqrt(2.0 / k)
+
+
 def _noise(
     x: np.ndarray, raw: np.ndarray, i_min: int, k: int, needed: float = NOISE_SE
 ) -> tuple[bool, float, float, float]:

@@ -251,10 +251,17 @@ def _tell_weight_decay(result: WeightDecayResult, options: LROptions) -> None:
         elif len(result.results) == 1:
             # review 138: one weight decay is the weight decay asked for, applied unsaid where the docs spoke only
             # of one told apart from the others; an info line, not a warning: it is what was asked
-            what = "applied with the LR answer" if options.apply else "result.best_weight_decay"
+            if result.reason:  # no LR answer: nothing is applied, the weight decay neither (review 139)
+                what = "result.best_weight_decay, not applied: there is no LR answer (above)"
+            else:
+                what = (
+                    "applied with the LR answer as asked"
+                    if options.apply
+                    else "result.best_weight_decay as asked"
+                )
             rank_zero_info(
                 f"{options.title}: weight_decays holds one weight decay, {result.best_weight_decay:g}: the sweep ran "
-                f"at it, and it is {what} as asked, compared with no other (list more to compare them)"
+                f"at it, and it is {what}, compared with no other (list more to compare them)"
             )
         return
     mine, at = result.configured_weight_decay, result.best.weight_decay

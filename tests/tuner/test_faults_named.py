@@ -15,11 +15,13 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
+import lightning.pytorch as pl
 import pytest
 import torch
-from torch.utils.data import DataLoader, IterableDataset
+from torch.utils.data import DataLoader, IterableDataset, TensorDataset
 
 from lightning_lr import LRRangeTest, Tuner
+from lightning_lr.tuner._confirm import NAN_NOT_LR, rose_before
 
 from support.models import TinyModel, classification_dataset, loader
 from support.recording import WarningsPerRank
@@ -114,6 +116,45 @@ def test_a_nan_in_a_candidate_is_said_at_any_step(tmp_path: Any, call: int, step
             else ";"
         )
     )
+    # a NaN that no rise came before is seldom the LR; after a rise it is the LR's (review 139: the candidates
+    # said the first after any losses; tuner._confirm.rose_before)
+    rose = rose_before(first.losses[:-1])
+    assert said.endswith("its loss rose before it: the LR's" if rose else NAN_NOT_LR)
+    assert not rose or step  # (a NaN at the first step has nothing before it)
+
+
+class NaiveSoftmax(pl.LightningModule):
+    """Cross-entropy written as exp / sum: inf / inf = NaN once a logit passes 88, which a high LR's steps make."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lr = 0.1
+        self.net = torch.nn.Sequential(torch.nn.Linear(64, 64), torch.nn.ReLU(), torch.nn.Linear(64, 10))
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        x, y = batch
+        p = torch.exp(self.net(x))
+        p = p / p.sum(1, keepdim=True)
+        return -torch.log(p[torch.arange(len(y)), y]).mean()
+
+    def configure_optimizers(self) -> Any:
+        return torch.optim.SGD(self.parameters(), lr=self.lr)
+
+
+def test_a_candidates_nan_after_its_loss_rose_is_said_to_be_the_lrs(tmp_path: Any) -> None:
+    # review 139: a candidate whose loss rose from 2.3 to 5.9 before an overflow's NaN was told "a NaN/inf that no
+    # rise comes before is seldom the LR"
+    seed_all(0)
+    x = torch.rand(512, 64)
+    data = TensorDataset(x, (x[:, :10] * torch.arange(1.0, 11.0)).argmax(1))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Tuner(trainer(tmp_path)).lr_range_test(
+            NaiveSoftmax(), DataLoader(data, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(0)),
+            min_lr=1e-7, max_lr=1e4, num_steps=20, early_stop_threshold=None, apply=False,
+        )  # fmt: skip
+    said = _messages(caught, "had a NaN/inf")
+    assert said and all(m.endswith("its loss rose before it: the LR's") for m in said), said
 
 
 class RankLengths(TinyModel):

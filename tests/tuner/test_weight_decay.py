@@ -15,7 +15,7 @@ from lightning_lr import LRRangeTest, RangeTestResult, Tuner
 from lightning_lr.tuner import WeightDecayResult
 from lightning_lr.tuner._confirm import NOISE_SE
 
-from support.models import TinyModel, loader
+from support.models import ScriptedLoss, TinyModel, loader
 from support.state import seed_all
 from support.trainers import trainer
 
@@ -293,3 +293,17 @@ def test_a_single_weight_decay_is_applied_as_asked_with_an_info_line(
     with caplog.at_level("INFO"):
         _tune(tmp_path, TinyModel(optimizer="adamw"), APART, num_steps=20, confirm=False, max_lr=3.0)
     assert "holds one weight decay" not in caplog.text
+
+
+def test_a_single_weight_decay_without_an_lr_answer_is_said_not_applied(tmp_path: Any, caplog: Any) -> None:
+    """Review 139: with no LR answer (a flat loss) the weight decay is not applied either (review 89), but the info
+    line said it was "applied with the LR answer as asked"."""
+    model = ScriptedLoss([3.0] * 200)
+    model.hparams.weight_decay = 0.01
+    with caplog.at_level("INFO"):
+        result, _ = _tune(tmp_path, model, [0.001], num_steps=20, confirm=False, max_lr=3.0)
+    assert result.reason and model.hparams.weight_decay == 0.01
+    assert (
+        "LR range test: weight_decays holds one weight decay, 0.001: the sweep ran at it, and it is "
+        "result.best_weight_decay, not applied: there is no LR answer (above), compared with no other"
+    ) in caplog.text
