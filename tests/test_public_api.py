@@ -90,17 +90,19 @@ USER_SCRIPT = """
 import numpy as np
 
 from lightning_lr import LRRangeTest, RangeTestResult, Tuner, WeightDecayResult
-from lightning_lr.callbacks import CosineDecay, Cyclic, OneCycle, WarmupStableDecay
+from lightning_lr.callbacks import CosineDecay, Cyclic, OneCycle, ReduceOnPlateau, WarmupStableDecay
 from lightning_lr.tuner import Candidate, Confirmation
 
 # review 137: one value per param group, computed into variables (a list is invariant: list[float | None]
-# refused a list[float]), a tuple or a numpy array
+# refused a list[float]) or a tuple
 peaks: list[float] = [1e-4, 1e-3]
 callbacks = [
     OneCycle(max_lr=peaks, base_momentum=(0.85, 0.9), max_momentum=[0.95, 0.95]),
     Cyclic(base_lr=(1e-5, 1e-4), max_lr=peaks),
-    CosineDecay(initial=np.array(peaks), final=[p / 100 for p in peaks]),
+    CosineDecay(initial=tuple(np.array(peaks).tolist()), final=[p / 100 for p in peaks]),
     WarmupStableDecay(peak=peaks, final=0.0),
+    ReduceOnPlateau("val_loss", min_lr=(1e-6, 1e-5)),
+    LRRangeTest(weight_decays=(0.0, 1e-4)),
 ]
 
 test = LRRangeTest(num_steps=10)

@@ -22,16 +22,15 @@ import numbers
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 from .._validate import fail, in_range, listed, number
 
 __all__ = ["LRSpec", "LRValues", "final_ratio_arg", "lr_spec"]
 
-#: LR values a user gives: one number, or one per param group (a list, a tuple or a numpy array; None in it
-#: leaves that group alone). A ``Sequence`` so a ``list[float]`` variable type-checks (review 137: annotated
-#: ``list[float | None]``, mypy refused it, lists being invariant)
-LRValues = float | Sequence[float | None] | np.ndarray
+#: LR values a user gives: one number, or one per param group (a list or a tuple; None in it leaves that group
+#: alone; a numpy array runs too). A ``Sequence`` so a ``list[float]`` variable type-checks (review 137: annotated
+#: ``list[float | None]``, mypy refused it, lists being invariant); no ``np.ndarray`` in it, which LightningCLI
+#: offered as a class to give (review 139)
+LRValues = float | Sequence[float | None]
 #: an LR-valued argument: None (from the optimizer or a range test), one number, or one per param group
 LRSpec = LRValues | None
 

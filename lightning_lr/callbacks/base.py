@@ -706,8 +706,10 @@ class ScheduleCallback(RunPlanning, Callback):
             return False
         return _filled.awaited_test(trainer) == trainer.current_epoch
 
-    #: the factors on the optimizer's LRs that stand in for what a range test fills, in the order tried
-    _STAND_IN_FACTORS = (1.0, 10.0, 100.0, 1e3, 1e4, 1e6)
+    #: the factors on the optimizer's LRs that stand in for what a range test fills, in the order tried (the test
+    #: sweeps from its min_lr whatever the optimizer's LR: review 139, an optimizer at 1e-9 beside
+    #: Cyclic(base_lr=0.01) was refused before the test with the last factor's 0.001 as max_lr)
+    _STAND_IN_FACTORS = tuple(10.0**k for k in range(13))
 
     def _build_stand_in(self, info: OptimizerInfo) -> tuple[Any, Any]:
         """Schedules for ``info``'s optimizer that stand in until a range test fills the LR arguments left as None
@@ -716,8 +718,9 @@ class ScheduleCallback(RunPlanning, Callback):
         ...) that lies below none of them. Nothing trains with them: the test reads their shape (the momentum a
         cycle holds in the sweep is its mean: ``tuner._cycle_momentum``) and the ratios of the param groups'
         LRs, which the multiple keeps. Their warnings are not said (the build after the test says those that
-        hold). A failure at every multiple is not the test's LR: its error is raised."""
-        failed: Exception | None = None
+        hold). A failure at every multiple is not the test's LR: the error at the optimizer's own LRs is raised,
+        saying the test has not run."""
+        first: Exception | None = None
         for factor in self._STAND_IN_FACTORS:
             self._stand_in_factor = factor
             try:
@@ -725,13 +728,18 @@ class ScheduleCallback(RunPlanning, Callback):
                     warnings.simplefilter("ignore")
                     return self._build_now(info)
             except (TypeError, ValueError) as exc:
-                # (the last: a check the LR passes at a larger multiple, ordered before one it never passes,
-                # is not the one to fix)
-                failed = exc
+                first = first or exc
             finally:
                 self._stand_in_factor = None
-        assert failed is not None
-        raise failed
+        assert first is not None
+        if type(first) not in (TypeError, ValueError):  # (a subclass may take other arguments than a message)
+            raise first
+        waiting = ", ".join(a for a in self.range_test_args if getattr(self, a, None) is None)
+        raise type(first)(
+            f"{first} (checked with {info.label}'s LRs in place of {waiting}, which the LR range test of this fit "
+            f"fills after configure_optimizers, and with up to {self._STAND_IN_FACTORS[-1]:g} times them: no LR "
+            f"it can fill passes)"
+        ) from None
 
     def _sources_note(self, message: str) -> str:
         """Where the value came from of each LR argument left as None that ``message`` (an error of a build) names:

@@ -249,7 +249,13 @@ class LRSchedule(ScheduleCallback):
         gets its values, so their ratio is lost (a GAN's generator at 2e-4 and discriminator at 1e-3 both at
         the schedule's 1e-3), as it is within one optimizer (:meth:`_for_each_group`)."""
         super()._tell_across_optimizers()
-        given = [e.info for e in self._injected if self._one_schedule.get(e.info.index)]
+        # (an optimizer configured at lr 0 has no LR to keep: the schedule gives it its values, as it does groups
+        # all at 0 within one; review 139)
+        given = [
+            e.info
+            for e in self._injected
+            if self._one_schedule.get(e.info.index) and max(e.info.base_lrs) > 0
+        ]
         tops = {info.index: max(info.base_lrs) for info in given}
         if len(set(tops.values())) < 2:
             return

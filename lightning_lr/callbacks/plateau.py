@@ -151,7 +151,7 @@ class ReduceOnPlateau(ScheduleCallback):
         threshold: float = 1e-4,
         threshold_mode: str = "rel",
         cooldown: int = 0,
-        min_lr: float | list[float] = 0.0,
+        min_lr: float | Sequence[float] = 0.0,
         eps: float = 1e-8,
         *,
         optimizer: int | str = "all",

@@ -411,7 +411,7 @@ def _check_setup(trainer: pl.Trainer, module: pl.LightningModule, options: Sweep
     optimizers = trainer.optimizers
     if len(optimizers) != 1:
         raise ValueError(
-            f"the range test sweeps one optimizer, but configure_optimizers returned {len(optimizers)}. Parts "
+            f"it sweeps one optimizer, but configure_optimizers returned {len(optimizers)}. Parts "
             f"of the model that train one loss: return a single optimizer with a param group per part (the "
             f"groups keep their LRs' ratios). Models whose optimizers train different losses (a GAN's "
             f"generator and discriminator): no one sweep measures them, as each loss also moves with the "

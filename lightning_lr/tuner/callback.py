@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Generic, TypeVar, cast
 
 import lightning.pytorch as pl
@@ -491,7 +491,7 @@ class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
         val_batches: int = 5,
         val_key: str = "val_loss",
         method: str | None = None,
-        weight_decays: list[float] | None = None,
+        weight_decays: Sequence[float] | None = None,
         epochs: int | list[int] | None = None,
         apply: bool = True,
         attr_name: str | None = None,

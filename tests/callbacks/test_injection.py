@@ -429,7 +429,20 @@ def test_one_absolute_lr_schedule_over_optimizers_at_different_lrs_is_warned(tmp
         )
         assert_trace(_trace(rec, 1)[0], S.CosineDecay(0.01, total=N).values(N))
         fit(tmp_path / "same", SameLRs(), [LRSchedule(schedule)])
+        # an optimizer at lr 0 has no LR to keep (review 139): it gets the schedule's values, as groups all at 0 do
+        rec = fit(tmp_path / "zero", AtZero(), [LRSchedule(schedule)])
+        assert_trace(_trace(rec, 1)[0], schedule.values(N))
     assert [str(x.message) for x in w if "absolute schedule" in str(x.message)] == []
+
+
+class AtZero(TwoOptimizers):
+    """:class:`TwoOptimizers` with the second optimizer at lr=0, for a schedule to set."""
+
+    def configure_optimizers(self) -> Any:
+        return [
+            torch.optim.SGD(self.layer.parameters(), lr=0.1, momentum=0.9),
+            torch.optim.Adam(self.other.parameters(), lr=0.0),
+        ]
 
 
 def test_a_list_as_long_as_the_optimizers_is_said_to_be_per_param_group(tmp_path) -> None:

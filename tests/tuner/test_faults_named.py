@@ -336,7 +336,7 @@ class LogsOtherKey(TinyModel):
     [
         (
             "two optimizers",
-            r"^LR range test: the range test sweeps one optimizer, but configure_optimizers returned 2",
+            r"^LR range test: it sweeps one optimizer, but configure_optimizers returned 2",
         ),
         ("no validation data", r"^LR range test: val_loss=True needs validation data"),
         (

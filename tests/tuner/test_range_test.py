@@ -1281,13 +1281,16 @@ def test_a_callbacks_step_hooks_do_not_run_in_the_sweep_and_it_says_so(tmp_path:
 FALLING = [2.0 - i / 100 for i in range(100)]
 
 
-def _fit_with_test(tmp_path: Any, schedule: Any, **kwargs: Any) -> tuple[LRRangeTest, LRProbe, list[str]]:
+def _fit_with_test(
+    tmp_path: Any, schedule: Any, lr: float | None = None, **kwargs: Any
+) -> tuple[LRRangeTest, LRProbe, list[str]]:
     test, probe = LRRangeTest(num_steps=20, max_lr=1.0, confirm=False, **kwargs), LRProbe()
+    model = ScriptedLoss(FALLING)
+    if lr is not None:
+        model.hparams.lr = lr
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
-        trainer(tmp_path, callbacks=[test, schedule, probe], max_epochs=1).fit(
-            ScriptedLoss(FALLING), loader()
-        )
+        trainer(tmp_path, callbacks=[test, schedule, probe], max_epochs=1).fit(model, loader())
     return test, probe, [str(w.message) for w in seen]
 
 
@@ -1300,6 +1303,14 @@ def test_a_base_lr_above_the_optimizers_lr_takes_the_cycle_top_the_test_fills(tm
     other, _, _ = _fit_with_test(tmp_path, Cyclic(step_size=4))
     assert other.result is not None and test.result.momentums == other.result.momentums
     assert set(test.result.momentums) != {0.9}  # (the optimizer's own)
+
+
+def test_an_optimizer_lr_far_below_another_argument_does_not_stop_the_test(tmp_path: Any) -> None:
+    # review 139: at 1e-9 beside base_lr=0.2 no stand-in up to 1e6 times the optimizer's LR passed, and the fit
+    # stopped before the test with "base_lr must be <= max_lr (0.001)", a number of no one's
+    test, probe, _ = _fit_with_test(tmp_path, Cyclic(base_lr=0.2, step_size=4), lr=1e-9)
+    assert test.result is not None and test.result.cyclic_bounds() == pytest.approx((0.25, 1.0))
+    np.testing.assert_allclose([g[0] for g in probe.lrs], S.Cyclic(0.2, 1.0, 4).values(8), rtol=1e-12)
 
 
 def test_a_final_above_the_optimizers_lr_decays_from_the_lr_the_test_fills(tmp_path: Any) -> None:
