@@ -172,9 +172,8 @@ class _RangeTestCallback(Callback, Generic[R]):
         self._tuner_exit = False
         self.held_at_start: RNGState | None = None  # (the Tuner's fit: see on_fit_start)
         self._resumed = False
-        self._sanity_loss = (
-            False  # a validation_step of the sanity check returned a loss (on_sanity_check_end)
-        )
+        # whether a validation_step of the sanity check returned a loss (on_sanity_check_end)
+        self._sanity_loss = False
         self._unreached: list[int] = []  # the listed epochs said at the fit's start to be out of its reach
         self._first_epoch = 0  # the epoch this fit started training in (a resumed fit's is later)
         L.install_spawn_hand_over()  # so a ddp_spawn fit brings the results back (see _handover)
