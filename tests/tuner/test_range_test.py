@@ -1313,6 +1313,21 @@ def test_an_optimizer_lr_far_below_another_argument_does_not_stop_the_test(tmp_p
     np.testing.assert_allclose([g[0] for g in probe.lrs], S.Cyclic(0.2, 1.0, 4).values(8), rtol=1e-12)
 
 
+def test_a_test_without_an_answer_says_why_once_beside_a_schedule(tmp_path: Any) -> None:
+    # review 139: with CosineDecay, whose LR the test was to fill, "no lr suggestion" was warned twice: by the
+    # test, and again when the callback read the answer
+    test, probe = LRRangeTest(num_steps=20, max_lr=1.0, confirm=False), LRProbe()
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        trainer(tmp_path, callbacks=[test, CosineDecay(), probe], max_epochs=1).fit(
+            ScriptedLoss([1.0] * 100), loader()
+        )
+    said = [str(w.message) for w in seen]
+    assert test.result is not None and test.result.reason
+    assert len([m for m in said if m.startswith("no lr suggestion")]) == 1, said
+    assert [m for m in said if "the LR range test gave no suggestion" in m]  # and what the callback keeps
+
+
 def test_a_final_above_the_optimizers_lr_decays_from_the_lr_the_test_fills(tmp_path: Any) -> None:
     # final=0.07 lies above the optimizer's LR (0.05), below the test's
     test, probe, said = _fit_with_test(tmp_path, CosineDecay(final=0.07))
