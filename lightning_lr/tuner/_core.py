@@ -14,7 +14,7 @@ import importlib.util
 import math
 import warnings
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
 import lightning.pytorch as pl
@@ -108,13 +108,15 @@ def run_range_test(
     *,
     live: bool,
     scheduled: bool = False,
+    keep: Callable[[Result], None] | None = None,
 ) -> Result:
     """Run the range test inside a running ``fit`` (at train start or an epoch start).
 
     Everything it changes is restored before it returns or raises. With ``live=True`` the result is then
     applied to the running fit (its optimizer and schedulers); otherwise only to the model's attribute and
     the schedule callbacks (the Tuner's next ``fit`` builds its optimizer from those). ``scheduled``: a
-    test of an epoch the run lists (see :func:`~._apply.apply_result`).
+    test of an epoch the run lists (see :func:`~._apply.apply_result`). ``keep`` gets the result before it is
+    applied, so that an error applying it (a schedule argument the answer makes invalid) does not lose it.
     """
     options, earlier = _own_tags(trainer, options)
     L.same_on_every_rank(trainer, options.title, "options", options.compared())
@@ -230,6 +232,8 @@ def run_range_test(
     if earlier is not None:
         for logger in trainer.loggers:
             _LOGGED.setdefault(logger, {})[options.prefix] = earlier + 1
+    if keep is not None:
+        keep(result)
     if isinstance(options, LROptions) and options.apply:
         lr_result = result if isinstance(result, WeightDecayResult) else _lr_results([result])[0]
         logged = L.logged_hparams(trainer)  # what the loggers got at fit start

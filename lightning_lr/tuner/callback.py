@@ -339,11 +339,15 @@ class _RangeTestCallback(Callback, Generic[R]):
         options = self.options
         if self.epochs is not None and len(self.epochs) > 1:  # each test its own tags (and steps)
             options = options.scoped(f"epoch={trainer.current_epoch}")
-        result = cast(
-            R, run_range_test(trainer, pl_module, options, live=not self._tuner_exit, scheduled=scheduled)
-        )
-        self.result = result
-        self.results[trainer.current_epoch] = result
+        epoch = trainer.current_epoch
+
+        def keep(
+            result: Result,
+        ) -> None:  # before it is applied: an error applying it keeps what the test found
+            self.result = cast(R, result)
+            self.results[epoch] = self.result
+
+        run_range_test(trainer, pl_module, options, live=not self._tuner_exit, scheduled=scheduled, keep=keep)
         if self._tuner_exit:
             raise L.tuner_exit(trainer)
 
