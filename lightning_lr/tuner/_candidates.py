@@ -214,7 +214,7 @@ class _Runner:
             loss, steps = step(trainer, self.module, self.optimizer, self.batches, f"at step {t} of {name}")
             taken += steps
             if self.val_batches is not None:
-                loss = _val_loss(trainer, self.val_batches, options.val_key)
+                loss = _val_loss(trainer, self.val_batches, options.val_key, options.title)
             value = step_loss(trainer, loss)
             losses.append(value)
             for lg in loggers:

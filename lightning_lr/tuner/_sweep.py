@@ -189,7 +189,7 @@ def sweep(
             loss, steps = step(trainer, module, optimizer, batches, f"at step {t} of the sweep of the {name}")
             curve.steps += steps
             if val_batches is not None:
-                loss = _val_loss(trainer, val_batches, options.val_key)
+                loss = _val_loss(trainer, val_batches, options.val_key, options.title)
             value_t = step_loss(trainer, loss)
             curve.lrs.append(lr_t)
             curve.losses.append(value_t)
@@ -451,7 +451,7 @@ def _hold(groups: list[dict[str, Any]], held: list[tuple[float, float | None]]) 
             pg.set_momentum(g, momentum)
 
 
-def _val_loss(trainer: pl.Trainer, val_batches: list[list[Any]], key: str) -> torch.Tensor:
+def _val_loss(trainer: pl.Trainer, val_batches: list[list[Any]], key: str, title: str) -> torch.Tensor:
     """Mean validation loss over the fixed validation batches of each validation dataloader, in eval mode
     without gradients (schedule-free optimizers in eval mode too); with several dataloaders the mean of
     their means, ``validation_step`` given each one's ``dataloader_idx`` as Lightning gives it."""
@@ -478,7 +478,7 @@ def _val_loss(trainer: pl.Trainer, val_batches: list[list[Any]], key: str) -> to
             for i, (_, names) in enumerate(found)
         )
         raise ValueError(
-            f"val_loss=True: validation_step neither returned a loss nor logged {key!r} (it logged {logged}); "
+            f"{title}: val_loss=True, but validation_step neither returned a loss nor logged {key!r} (it logged {logged}); "
             f"log the validation loss as {key!r} or pass val_key=<its name>"
         )
     skipped = [i for i, (value, _) in enumerate(found) if value is None]
