@@ -726,7 +726,7 @@ def test_val_loss_needs_what_validation_step_logs(tmp_path: Any) -> None:
     # said of the test, as its other refusals are (it lacked the prefix: review 138's left item)
     with pytest.raises(
         ValueError,
-        match="^LR range test: val_loss=True, but validation_step neither returned a loss nor logged 'loss_val'",
+        match=r"^LR range test: val_loss=True, but validation_step neither returned a loss nor logged 'loss_val'",
     ):
         Tuner(trainer(tmp_path)).lr_range_test(
             TinyModel(), loader(), val_dataloaders=loader(), num_steps=5, val_loss=True, val_key="loss_val"
