@@ -15,6 +15,12 @@ and kept in ``--dump``. The default's runs (``confirm_steps=80``) are read from 
 dump, where they were measured with the same loader, so its rows are that benchmark's. Nothing here is
 chosen: it reports, per set, both halves and the later sets.
 
+Where ``range_test_horizon.py``'s dumps of longer trainings are at hand (``--horizons``; by default its
+files at 2x and 4x each task's budget in ``benchmarks/results/``), a second table judges the same answers
+against the best constant LR of those longer runs (2 seeds, 3 LRs per decade; within 3x and the median
+ratio only: a regret read between grid points 2 seeds apart says too little): whether longer candidates
+follow a longer run's best.
+
     python benchmarks/range_test_confirm_steps.py --steps 80,160 --dump benchmarks/results/confirm_steps.json
     python benchmarks/range_test_confirm_steps.py --from benchmarks/results/confirm_steps.json --per-task
 """
@@ -46,6 +52,11 @@ from quality.sweeps import our_confirmed, quiet
 from quality.tasks import HALVES, SPLIT, TASKS, Task
 
 SUGGESTION = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "suggestion.json")
+#: range_test_horizon.py's dumps: every task's constant-LR grid at 2x and 4x its budget
+HORIZONS = tuple(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", f)
+    for f in ("horizon_x2.json", "horizon.json")
+)
 FORMAT = "range_test_confirm_steps/1"
 SEEDS = (0, 1, 2)
 #: the default's runs in the suggestion benchmark's dump (100 steps over 1e-7..10, confirm_steps 80)
@@ -94,6 +105,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--suggestion", default=SUGGESTION, help="the suggestion benchmark's dump (the grids)"
     )
     parser.add_argument("--per-task", action="store_true", help="also print every run's ratio and regret")
+    parser.add_argument(
+        "--horizons",
+        default=",".join(HORIZONS),
+        help="comma-separated dumps of range_test_horizon.py to judge the answers against too (default: its "
+        "2x and 4x files; '' for none)",
+    )
     cli.add_dump_options(
         parser, dump="write the runs and the trainings this script adds to FILE", resume=True
     )
@@ -133,6 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     tasks = cli.pick(parser, TASKS, wanted=args.tasks, half=args.half, split=SPLIT)
 
     rows: dict[str, dict[int, list[tuple[float | None, float, int]]]] = {}  # task -> steps -> per seed
+    best_ks: dict[str, int] = {}  # task -> the lattice index of the grid-best constant LR at its budget
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="range_test_confirm_steps_") as root:
         for t in tasks:
@@ -140,6 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not g.train:
                 continue  # not in the suggestion dump
             best_lr, best_loss = lattice_lr(g.best_k), g.train[g.best_k]
+            best_ks[t.name] = g.best_k
             for n in steps:
                 per = rows.setdefault(t.name, {}).setdefault(n, [])
                 for seed in SEEDS:
@@ -196,6 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"| {_fmt(median) if regrets else '-'} / {_fmt(max(regrets)) if regrets else '-'} "
                 f"| {float(np.median(costs)):.0f} / {float(np.mean(costs)):.0f} |"
             )
+    _longer(parser, args.horizons, tasks, steps, rows, best_ks)
     if args.per_task:
         print("\n## Per task: ratio / regret per seed\n")
         print("| set | task | " + " | ".join(f"confirm_steps={n}" for n in steps) + " |")
@@ -211,6 +231,68 @@ def main(argv: Sequence[str] | None = None) -> int:
             ]
             print(f"| {SPLIT[t.name]} | {t.name} | " + " | ".join(cells) + " |")
     return 0
+
+
+def _longer(
+    parser: argparse.ArgumentParser,
+    horizons: str,
+    tasks: Sequence[Task],
+    steps: Sequence[int],
+    rows: dict[str, dict[int, list[tuple[float | None, float, int]]]],
+    best_ks: dict[str, int],
+) -> None:
+    """The table of the answers against the best constant LR of the longer trainings in ``horizons``."""
+    from range_test_horizon import FORMAT as LONG_FORMAT
+    from range_test_horizon import long_grid
+
+    dumps = []
+    for path in (p for p in horizons.split(",") if p.strip()):
+        cli.existing(parser, "--horizons", path)
+        with open(path) as f:
+            d = json.load(f)
+        if d.get("format") != LONG_FORMAT:
+            parser.error(
+                f"--horizons: {path} is not a dump of range_test_horizon.py (format {LONG_FORMAT!r})"
+            )
+        dumps.append((int(d["factor"]), {k: float(v) for k, v in d["trainings"].items()}))
+    if not dumps:
+        return
+    print(
+        "\n## Against the best constant LR of a longer run\n\n"
+        "The same answers, judged against the grid-best constant LR at a multiple of each task's budget "
+        "(`range_test_horizon.py`'s trainings: 3 LRs per decade, 2 seeds). The candidates' length is the "
+        "horizon the answer is measured at; this asks whether longer candidates follow a longer run's best.\n"
+    )
+    print("| set | run length | confirm_steps | runs | within 3x | no answer | median ratio |")
+    print("|---|---|---|---|---|---|---|")
+    for half in HALVES:
+        for factor, memo in sorted(dumps):
+            best_long: dict[str, float] = {}
+            for t in tasks:
+                if SPLIT[t.name] != half or t.name not in best_ks:
+                    continue
+                lg = long_grid(t, factor, best_ks[t.name], memo, offline=True)
+                if lg:  # the task's best there, as a multiple of its best at the budget
+                    best_long[t.name] = lattice_lr(min(lg, key=lambda k: (lg[k], k))) / lattice_lr(
+                        best_ks[t.name]
+                    )
+            if not best_long:
+                continue
+            for n in steps:
+                runs = [r for name, m in best_long.items() for r, _, _ in rows[name].get(n, [])]
+                ratios = [
+                    r / m
+                    for name, m in best_long.items()
+                    for r, _, _ in rows[name].get(n, [])
+                    if r is not None
+                ]
+                if not runs:
+                    continue
+                print(
+                    f"| {half} ({len(best_long)} tasks) | {factor}x budget | {n} | {len(runs)} "
+                    f"| {sum(within(r) for r in ratios)} | {len(runs) - len(ratios)} "
+                    f"| {_fmt(float(np.median(ratios))) if ratios else '-'} |"
+                )
 
 
 if __name__ == "__main__":

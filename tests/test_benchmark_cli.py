@@ -127,6 +127,15 @@ def test_the_confirm_steps_benchmark_names_a_wrong_steps_list(tmp_path, capsys) 
         bench.main(["--from", str(dump), "--steps", "80,250", "--suggestion", str(grids)])
     assert stop.value.code == 2
     assert f"--steps 80,250: {dump} holds confirm_steps [80, 160], not [250]" in capsys.readouterr().err
+    # the longer runs' grids: a file that is not range_test_horizon.py's dump, or none there
+    for horizons, said in [
+        (str(grids), f"--horizons: {grids} is not a dump of range_test_horizon.py"),
+        (str(tmp_path / "none.json"), "none.json"),
+    ]:
+        with pytest.raises(SystemExit) as stop:
+            bench.main(["--from", str(dump), "--suggestion", str(grids), "--horizons", horizons])
+        assert stop.value.code == 2
+        assert said in capsys.readouterr().err
 
 
 def test_a_dump_that_is_not_the_scripts_is_a_usage_error_naming_the_option(tmp_path, capsys) -> None:
