@@ -16,6 +16,12 @@ LR-peak momentum (0.85) on 23/30 (1.05) and its start (0.95) on 22/30 (1.14); on
 instead (its ``low`` policy) answers 2.6x the grid-best on SGD-momentum and Nesterov (median, tuning;
 12/15 within 3x, median regret 2.00 against the mean's 1.00); Adam's beta1 barely moves the answer.
 
+torch's own ``OneCycleLR`` and ``CyclicLR`` (``cycle_momentum=True``) set the momentum to their cycle's start
+when built too (review 141: the sweep ran at 0.95 under torch's ``OneCycleLR``, and the peak the test applied
+was half the one it applied under the drop-in, from the same model and seeds). Their momentum is no schedule
+object to average, so it is read from the scheduler itself: its own ``get_lr`` evaluated at each step of the
+run on copies of the groups (both classes write the step's momentum into the groups there), and averaged.
+
 Each group whose momentum a schedule drives is held at the mean of its own schedule over the run's steps
 (per-group ``base_momentum``/``max_momentum`` lists give each group its own); a group the schedule leaves
 alone (frozen at LR 0, or left at momentum 0 by the callback) keeps its own momentum, as in the fit. The
@@ -24,9 +30,12 @@ snapshot restores the cycle's own momentum afterwards.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
+import warnings
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import lightning.pytorch as pl
@@ -40,6 +49,9 @@ __all__ = ["HeldMomentum", "cycle_mean_momentum", "hold_cycle_momentum"]
 
 #: the longest cycle whose mean is computed step by step (longer ones are sampled)
 _MAX_POINTS = 1_000_000
+#: the most steps of a torch scheduler's cycle evaluated one by one (its ``get_lr`` is Python per step; a longer
+#: run is sampled at this many evenly spaced steps)
+_MAX_TORCH_POINTS = 10_001
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,19 +95,60 @@ def _mean(schedule: Any, run: int | None) -> float | None:
     return float(np.mean([schedule(int(t)) for t in np.linspace(0, n - 1, 10_001)]))
 
 
+def _torch_cycle_mean(
+    scheduler: Any, optimizer: torch.optim.Optimizer, run: int | None
+) -> tuple[float, ...] | None:
+    """Each group's mean momentum (beta1 with ``use_beta1``) over the run of a torch ``OneCycleLR`` or
+    ``CyclicLR`` that cycles it (``cycle_momentum=True``), or None for another scheduler.
+
+    Read from the scheduler itself: a shallow copy of it evaluates its own ``get_lr`` at each step
+    (``last_epoch``) on copies of the groups, which both classes write the step's momentum into; the optimizer
+    and the scheduler are left as they were. The run is ``run`` steps (the cycle's own length, ``total_steps``
+    or one cycle of ``CyclicLR``, when unknown); a ``OneCycleLR`` ends at its ``total_steps``, past which it
+    refuses to step."""
+    if not getattr(scheduler, "cycle_momentum", False) or not callable(getattr(scheduler, "get_lr", None)):
+        return None
+    beta1 = bool(getattr(scheduler, "use_beta1", False))
+    total = getattr(scheduler, "total_steps", None) or getattr(scheduler, "total_size", None)
+    if not isinstance(total, (int, float)) or not total > 0:
+        return None
+    n = int(total) if run is None else run
+    if getattr(scheduler, "total_steps", None):
+        n = min(n, int(scheduler.total_steps))
+    groups = [dict(g) for g in optimizer.param_groups]  # (the params' lists shared, never written)
+    proxy = copy.copy(scheduler)
+    proxy.optimizer = SimpleNamespace(param_groups=groups)
+    steps = (
+        range(n) if n <= _MAX_TORCH_POINTS else np.linspace(0, n - 1, _MAX_TORCH_POINTS).round().astype(int)
+    )
+    sums = np.zeros(len(groups))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (torch's "get_lr() called outside step()")
+        for t in steps:
+            proxy.last_epoch = int(t)
+            proxy.get_lr()
+            sums += [float(g["betas"][0] if beta1 else g["momentum"]) for g in groups]
+    return tuple(float(x) for x in sums / len(steps))
+
+
 def cycle_mean_momentum(
     trainer: pl.Trainer, optimizer: torch.optim.Optimizer
 ) -> tuple[float | None, ...] | None:
     """Each param group's mean over the run of the momentum schedule that drives it (its own bounds: a
-    callback's per-group ``base_momentum`` lists), or None when no schedule drives any group's momentum. A
+    callback's per-group ``base_momentum`` lists; torch's ``OneCycleLR`` and ``CyclicLR`` too), or None when no schedule drives any group's momentum. A
     group the schedule leaves alone, frozen (LR 0) or training (a callback leaves a group configured with
     momentum 0 at 0), keeps its own momentum: None in the tuple. Review 57: a frozen group put the sweep at
     the cycle's start, 0.95; review 63: so did a group left at momentum 0, which the fit trains at 0 while
     the others cycle."""
     for cfg in trainer.lr_scheduler_configs:
         scheduler = cfg.scheduler
-        if not isinstance(scheduler, ScheduleLR) or scheduler.optimizer is not optimizer:
+        if getattr(scheduler, "optimizer", None) is not optimizer:
             continue
+        if not isinstance(scheduler, ScheduleLR):  # torch's own cycles (review 141)
+            torch_means = _torch_cycle_mean(scheduler, optimizer, _run_length(trainer, cfg))
+            if torch_means is None:
+                continue
+            return torch_means
         groups = optimizer.param_groups
         # a group added since the scheduler last stepped (BaseFinetuning at an epoch start, before the test)
         # takes its reference's schedules now, as the next batch would have it (review 63: it trained

@@ -1637,6 +1637,76 @@ def test_with_a_cycling_momentum_the_test_runs_at_the_cycles_mean_momentum(tmp_p
     assert plain.momentums == (0.8,) * len(plain)
 
 
+class _TorchCycle(TinyModel):
+    """Two param groups under torch's own ``OneCycleLR`` (SGD, per-group momentum bounds) or ``CyclicLR`` (Adam,
+    beta1 cycled); every group's momentum (beta1) at each training_step in ``seen``."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind, self.seen = kind, []  # type: ignore[var-annotated]
+
+    def configure_optimizers(self) -> Any:
+        groups = [
+            {"params": self.net[0].parameters()},
+            {"params": [p for m in list(self.net)[1:] for p in m.parameters()]},
+        ]
+        sched: Any
+        if self.kind == "onecycle":
+            opt: Any = torch.optim.SGD(groups, lr=self.hparams.lr, momentum=0.9)
+            sched = torch.optim.lr_scheduler.OneCycleLR(
+                opt,
+                max_lr=self.hparams.lr,
+                total_steps=16,
+                base_momentum=[0.8, 0.7],
+                max_momentum=[0.95, 0.9],
+            )
+        else:
+            opt = torch.optim.Adam(groups, lr=self.hparams.lr)
+            sched = torch.optim.lr_scheduler.CyclicLR(
+                opt,
+                base_lr=self.hparams.lr / 4,
+                max_lr=self.hparams.lr,
+                step_size_up=3,
+                base_momentum=0.8,
+                max_momentum=0.95,
+            )
+        return {"optimizer": opt, "lr_scheduler": {"scheduler": sched, "interval": "step"}}
+
+    def momenta(self) -> list[float]:
+        groups = self.optimizers().param_groups
+        return [float(g["betas"][0] if self.kind == "cyclic" else g["momentum"]) for g in groups]
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        self.seen.append(self.momenta())
+        return super().training_step(batch, batch_idx)
+
+
+@pytest.mark.parametrize("kind", ["onecycle", "cyclic"])
+def test_under_torchs_own_cycle_the_test_runs_at_its_mean_momentum(tmp_path: Any, kind: str) -> None:
+    # review 141: torch's OneCycleLR (and CyclicLR) set the momentum to the cycle's start (0.95) when built,
+    # and the sweep ran there, where the drop-in's sweep ran at the cycle's mean: the peak applied was half
+    model = _TorchCycle(kind)
+    # the oracle: the same scheduler stepped through the run's 16 steps by torch itself
+    opt, sched = (lambda c: (c["optimizer"], c["lr_scheduler"]["scheduler"]))(
+        _TorchCycle(kind).configure_optimizers()
+    )
+    stepped = []
+    for _ in range(16):
+        stepped.append(
+            [float(g["betas"][0] if kind == "cyclic" else g["momentum"]) for g in opt.param_groups]
+        )
+        opt.step()
+        sched.step()
+    mean = np.mean(stepped, axis=0)
+    assert not np.allclose(mean, stepped[0])  # (the start is not the mean)
+    t = trainer(tmp_path, callbacks=[LRRangeTest(num_steps=10, confirm=False, apply=False)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(model, loader())
+    assert model.seen[:10] == [pytest.approx(list(mean), rel=1e-12)] * 10
+    assert model.seen[10] == pytest.approx(stepped[0], rel=1e-12)  # the fit then starts at the cycle's start
+
+
 class _SeenMomentum(TinyModel):
     """Every group's momentum at each training_step; a frozen (lr=0) first layer with ``frozen``, a first
     layer without momentum with ``plain``."""
