@@ -146,8 +146,9 @@ class OneCycle(ScheduleCallback):
             the largest LR; the other groups keep their ratio to it. A list gives one peak per group
             (None leaves a group alone).
         total: the cycle's length: an int (optimizer steps), :class:`Epochs` or :class:`Fraction` of the
-            run. Default: the whole run. After it, the final LR holds. A cycle takes at least 2 steps: an
-            ``Epochs`` or ``Fraction`` in a run of one step is an error at fit start (under ``fast_dev_run``
+            run. Default: the whole run. After it, the final LR holds. A cycle takes at least 2 steps: an int
+            below 2 is an error when the callback is made, an ``Epochs`` or ``Fraction`` in a run of one step
+            at fit start (under ``fast_dev_run``
             the optimizer keeps its own LR, with an info line).
         pct_start: the fraction of the cycle spent warming up, in [0, 1] (0: no warm-up, the cycle starts at
             its peak; 1: only the warm-up, the LR ends at and holds ``max_lr``).
@@ -206,7 +207,9 @@ class OneCycle(ScheduleCallback):
         super().__init__(optimizer=optimizer, log_lr=log_lr, preview=preview)
         with V.context(self.name):
             self.max_lr = lr_spec("max_lr", max_lr)
-            self.total = check_duration("total", total)
+            # a cycle takes a step up and a step down: refused here as the fit start would (review 141: total=1
+            # passed construction and failed at fit start with ">= 2", total=0 said ">= 1")
+            self.total = check_duration("total", total, minimum=2)
             self.three_phase = V.boolean("three_phase", three_phase)
             self.cycle_momentum = V.optional(V.boolean, "cycle_momentum", cycle_momentum)
             _check_one_cycle(pct_start, anneal, div_factor, final_div_factor, self.three_phase)

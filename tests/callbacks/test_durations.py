@@ -50,7 +50,13 @@ from support.trainers import fit
         (lambda: Epochs(True), TypeError, r"epochs must be a finite number >= 0, got True"),
         (lambda: Fraction(-0.5), ValueError, r"Fraction: fraction must be >= 0, got -0.5"),
         (lambda: Fraction(None), TypeError, r"fraction must be a finite number >= 0, got None"),
-        (lambda: OneCycle(total=0), ValueError, r"OneCycle: total must be an int >= 1 \(optimizer steps\)"),
+        (lambda: OneCycle(total=0), ValueError, r"OneCycle: total must be an int >= 2 \(optimizer steps\)"),
+        # review 141: 1 passed construction and failed at fit start, with another minimum than 0's
+        (
+            lambda: OneCycle(total=1),
+            ValueError,
+            r"OneCycle: total must be an int >= 2 \(optimizer steps\).*got 1$",
+        ),
         (
             lambda: OneCycle(total=2.5),
             TypeError,
@@ -74,10 +80,10 @@ from support.trainers import fit
         (
             lambda: OneCycle(total=-0.5),
             TypeError,
-            r"total must be an int >= 1 \(optimizer steps\), Epochs\(n\) or "
+            r"total must be an int >= 2 \(optimizer steps\), Epochs\(n\) or "
             r"Fraction\(f\), got -0.5$",
         ),
-        (lambda: OneCycle(total="all"), TypeError, r"OneCycle: total must be an int >= 1 .*got 'all'"),
+        (lambda: OneCycle(total="all"), TypeError, r"OneCycle: total must be an int >= 2 .*got 'all'"),
         (lambda: StepDecay(every=True), TypeError, r"StepDecay: every must be an int >= 1.*got True"),
         (lambda: CosineDecay(warmup=-1), ValueError, r"CosineDecay: warmup must be an int >= 0.*got -1"),
         (lambda: MultiStepDecay(milestones=[1, 0.5]), TypeError, r"milestones\[1\] must be an int >= 0"),

@@ -796,7 +796,7 @@ def test_a_subclass_that_takes_any_keyword_reads_the_hinted_names_itself() -> No
         (
             lambda: OneCycle(total=2**60),
             ValueError,
-            r"OneCycle: total must be an int >= 1 \(optimizer steps\), Epochs\(n\) or Fraction\(f\), at most 2\*\*53",
+            r"OneCycle: total must be an int >= 2 \(optimizer steps\), Epochs\(n\) or Fraction\(f\), at most 2\*\*53",
         ),
         (
             lambda: OneCycle(anneal="cosine"),

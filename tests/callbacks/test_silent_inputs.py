@@ -149,7 +149,7 @@ def test_a_warm_up_of_zero_in_any_spelling_is_no_warm_up(tmp_path, zero) -> None
         ),
         (
             lambda: OneCycle(total=Epochs(0)),
-            r"OneCycle: total must be an int >= 1 .*, not zero, got Epochs\(0\)",
+            r"OneCycle: total must be an int >= 2 .*, not zero, got Epochs\(0\)",
         ),
     ],
 )
