@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .. import _validate as V
+from ..callbacks import _peers as callback_peers
 from . import _bounds, _rules
 from ._confirm import CONFIRMED, Confirmation, tail_length, too_high, verdict
 from ._curve import SweepResult, fmt, short
@@ -22,6 +23,22 @@ from ._rules import DEFAULT_METHOD, METHODS
 _NUMBER = re.compile(r"[-+]?\d[\d.]*(?:e[-+]?\d+)?")
 
 __all__ = ["RangeTestResult"]
+
+
+#: other libraries' names for :meth:`RangeTestResult.one_cycle_max_lr`'s shape arguments, with the hints the
+#: OneCycle callback gives them (review 141: ``anneal_strategy="cos"`` was a plain TypeError here)
+_ONE_CYCLE_PEERS = {
+    **{k: callback_peers.ONE_CYCLE[k] for k in ("anneal_strategy", "div", "div_final")},
+    **{
+        name: f"nothing: the peak follows the cycle's shape, not its length ({source})"
+        for name, source in (
+            ("total_steps", "torch's total_steps"),
+            ("total", "the OneCycle callback's total"),
+            ("epochs", "torch's epochs"),
+            ("steps_per_epoch", "torch's steps_per_epoch"),
+        )
+    },
+}
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -287,6 +304,7 @@ class RangeTestResult(SweepResult):
         out.update({m: self._pick(m)[0] for m in METHODS})
         return out
 
+    @V.known_as(_ONE_CYCLE_PEERS)
     def one_cycle_max_lr(
         self,
         method: str | None = None,
@@ -337,14 +355,19 @@ class RangeTestResult(SweepResult):
             "final_div_factor": final_div_factor,
             "three_phase": three_phase,
         }
-        mean = _bounds.one_cycle_mean(**shape)  # type: ignore[arg-type]
+        try:
+            mean = _bounds.one_cycle_mean(**shape)  # type: ignore[arg-type]
+        except (TypeError, ValueError) as exc:
+            # the schedule's checks, said of this method (review 141: "OneCycle: pct_start must be in [0, 1]")
+            raise type(exc)(f"one_cycle_max_lr: {V.without_owner(str(exc))}") from None
+        # (stack: the caller, past known_as's wrapper)
         self._say_unused_shape(method, shape)
-        peak, reason = self._peak(method, mean, "one_cycle_max_lr")
+        peak, reason = self._peak(method, mean, "one_cycle_max_lr", stack=4)
         if peak is None:
             warnings.warn(
                 f"no one_cycle_max_lr (method={self._rule_name(method)!r}): {reason}",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
         return peak
 
@@ -370,12 +393,13 @@ class RangeTestResult(SweepResult):
             f"the lowest loss itself (Smith 2018), whatever the cycle's shape, so {they} ignored. Leave {them} "
             f"out, or read a rule whose peak follows the shape (method={rules})",
             V.UnusedArgumentWarning,
-            stacklevel=3,
+            stacklevel=4,  # the caller of one_cycle_max_lr, past known_as's wrapper
         )
 
-    def _peak(self, method: str | None, mean: float, what: str) -> tuple[float | None, str]:
+    def _peak(self, method: str | None, mean: float, what: str, stack: int = 3) -> tuple[float | None, str]:
         """The top of a schedule whose mean LR is ``mean`` of its top, for the answer ``method`` (see
-        :meth:`one_cycle_max_lr`), or None and the reason."""
+        :meth:`one_cycle_max_lr`), or None and the reason (``stack``: the warning's stacklevel, the public
+        method's caller)."""
         value, reason = self._pick(method)
         if value is None:
             return None, reason
@@ -405,7 +429,7 @@ class RangeTestResult(SweepResult):
                 f"{what}: the top ({peak:.3g}) would lie above the highest LR the range test trained at, "
                 f"{top:.3g}, {why}; it is capped at {top:.3g}",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=stack,
             )
             peak = top
         return peak, ""

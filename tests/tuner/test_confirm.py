@@ -1299,8 +1299,9 @@ def test_the_peak_never_lies_above_the_highest_lr_the_range_test_trained_at() ->
         UserWarning,
         match=r"one_cycle_max_lr: the top \(.*\) would lie above the highest LR the range test trained at, "
         r"0.0012, the sweep's max_lr; raise max_lr",
-    ):
+    ) as said:
         assert short.one_cycle_max_lr() == pytest.approx(1.2 * s)
+    assert said[0].filename == __file__  # said where the call is
     with pytest.warns(UserWarning, match=r"cyclic_bounds: the top .* would lie above the highest LR"):
         assert short.cyclic_bounds() == pytest.approx((0.3 * s, 1.2 * s))
     # review 102: the base of a top near min_lr was applied below the swept range (4e-8 for min_lr=1e-7)

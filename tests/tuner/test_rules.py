@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import json
 import math
 import os
@@ -982,6 +983,32 @@ def test_bounds_from_numpy_scalars_are_plain_floats_equal_to_the_python_numbers_
     ):
         peak = r.one_cycle_max_lr(method, **shape)
         assert type(peak) is float and peak == r.one_cycle_max_lr(method, **plain), (shape, peak)
+
+
+def test_one_cycle_max_lr_names_itself_in_its_errors_and_hints_torchs_names() -> None:
+    # review 141: a shape refused was said of "OneCycle" (a schedule the caller never named), and torch's
+    # anneal_strategy was a plain unexpected-keyword TypeError, where the callbacks hint anneal=
+    r = sample(smoothing=0.0)
+    with pytest.raises(ValueError, match=r"^one_cycle_max_lr: pct_start must be in \[0, 1\], got 2$"):
+        r.one_cycle_max_lr("valley", pct_start=2)
+    with pytest.raises(ValueError, match=r"^one_cycle_max_lr: pct_start must be < 0.5 with three_phase=True"):
+        r.one_cycle_max_lr("valley", pct_start=0.6, three_phase=True)
+    with pytest.raises(ValueError, match=r"^one_cycle_max_lr: div_factor must be >= 1"):
+        r.one_cycle_max_lr(div_factor=0.5)
+    with pytest.raises(
+        TypeError,
+        match=r"^RangeTestResult.one_cycle_max_lr\(\) got an unexpected keyword argument 'anneal_strategy': "
+        r"pass anneal=\"cos\" or \"linear\" \(torch's anneal_strategy\)$",
+    ):
+        r.one_cycle_max_lr("valley", anneal_strategy="cos")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=r"'total_steps': pass nothing: the peak follows the cycle's shape"):
+        r.one_cycle_max_lr(total_steps=100)  # type: ignore[call-arg]
+    # the signature and the warnings are the method's own, past the wrapper that gives the hints
+    assert "pct_start" in inspect.signature(RangeTestResult.one_cycle_max_lr).parameters
+    still = RangeTestResult(LRS[:20], np.full(20, 1.5), [None] * 20)
+    with pytest.warns(UserWarning, match="no one_cycle_max_lr") as said:
+        assert still.one_cycle_max_lr("valley") is None
+    assert said[-1].filename == __file__
 
 
 def test_shape_arguments_the_minimum_rules_peak_ignores_are_named_once() -> None:
