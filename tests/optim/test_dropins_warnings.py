@@ -259,3 +259,59 @@ def test_cyclic_says_a_valid_setting_it_does_not_use_is_not_used(
 )
 def test_cyclic_says_nothing_of_the_settings_it_uses_or_of_defaults(kwargs: dict[str, Any]) -> None:
     assert caught(lambda: ours.CyclicLR(sgd(), 0.01, 0.1, step_size_up=4, **kwargs)) == []
+
+
+def _stepped_past(sched: Any, opt: torch.optim.Optimizer, steps: int) -> list[warnings.WarningMessage]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(steps):
+            opt.step()
+            sched.step()
+    return [w for w in caught if "past total_steps" in str(w.message)]
+
+
+def test_one_cycle_stepped_past_total_steps_warns_once_where_torch_raises() -> None:
+    # review 141: 100 steps of a 10-step cycle held the final LR for 90 steps without a word (torch raises
+    # "Tried to step 11 times"); the hold is kept, and said once at the step torch raises at
+    opt = sgd()
+    sched = ours.OneCycleLR(opt, max_lr=0.1, total_steps=10)
+    assert _stepped_past(sched, opt, 10) == []  # step 10 (after the last planned step): torch takes it too
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        opt.step()
+        sched.step()  # the 11th: torch's "Tried to step 11 times"
+    said = [w for w in caught if "past total_steps" in str(w.message)]
+    assert len(said) == 1 and said[0].filename == __file__  # at the caller's line
+    assert str(said[0].message).startswith(
+        "OneCycleLR: stepped 11 times, past total_steps=10 (torch raises 'Tried to step 11 times. The specified "
+        "number of total steps is 10' here): the cycle is over, and its final LR (4e-07 for param group 0)"
+    )
+    assert _stepped_past(sched, opt, 89) == []  # once
+    assert opt.param_groups[0]["lr"] == pytest.approx(4e-7) and opt.param_groups[0]["momentum"] == 0.95
+    # with torch's: the same step raises
+    opt = sgd()
+    theirs = L.OneCycleLR(opt, max_lr=0.1, total_steps=10)
+    _stepped_past(theirs, opt, 10)
+    with pytest.raises(ValueError, match="Tried to step 11 times"):
+        theirs.step()
+
+
+def test_one_cycle_past_a_raised_or_loaded_total_steps_warns_there() -> None:
+    opt = sgd()
+    sched = ours.OneCycleLR(opt, max_lr=0.1, total_steps=10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (that total_steps = 20 does not lengthen the cycle: said elsewhere)
+        sched.total_steps = 20  # torch's users' way past "Tried to step 11 times": its error moves to 21
+        assert _stepped_past(sched, opt, 20) == []
+    assert len(_stepped_past(sched, opt, 1)) == 1
+    # a state stepped to its end, loaded into a scheduler built for a longer cycle: the state's bound holds
+    opt = sgd()
+    short = ours.OneCycleLR(opt, max_lr=0.1, total_steps=10)
+    _stepped_past(short, opt, 10)
+    state = short.state_dict()
+    opt = sgd()
+    longer = ours.OneCycleLR(opt, max_lr=0.1, total_steps=100)
+    assert _stepped_past(longer, opt, 1) == []
+    longer.load_state_dict(state)
+    said = _stepped_past(longer, opt, 1)
+    assert len(said) == 1 and "stepped 11 times, past total_steps=10" in str(said[0].message)

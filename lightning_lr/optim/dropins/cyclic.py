@@ -567,7 +567,10 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
     Differences from torch, on purpose:
         - Stepping past ``total_steps`` holds the final LR and momentum (torch raises
           ``ValueError: Tried to step ...``), so a run that takes a few more steps than planned (an extra
-          batch, a resumed run) does not crash. With ``pct_start=1.0`` (only a warm-up) the peak holds.
+          batch, a resumed run) does not crash. With ``pct_start=1.0`` (only a warm-up) the peak holds. The
+          first step past it (where torch raises) warns once, naming ``total_steps`` and the step: a
+          ``total_steps`` counted short (``len(loader)`` for a run of several epochs) would otherwise hold the
+          final LR for the rest of the run unsaid.
         - At ``t == total_steps`` torch extrapolates past the end of the last phase: with linear annealing
           the LR goes below the final LR, negative for the default factors. We hold the final value: the
           LR never goes below ``max_lr / div_factor / final_div_factor``.
@@ -605,7 +608,9 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
         (4e-06, 0.95)
     """
 
-    __slots__ = ("_cycle_keys", "_written_over")
+    # _past_end: the step past which a step warns that it is past total_steps (-1: read total_steps at the next
+    # step; inf: said)
+    __slots__ = ("_cycle_keys", "_past_end", "_written_over")
     # what every state holds (torch's before 2.4 has anneal_func in place of _anneal_func_type)
     settings_keys = ("total_steps", "_schedule_phases", "cycle_momentum")
 
@@ -677,6 +682,7 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
                 stacklevel=2,
             )
         momentum = None
+        self._past_end: float = -1
         restored_state(optimizer, last_epoch)  # the record, taken before the groups are written to
         if self.cycle_momentum:
             self.use_beta1 = "betas" in optimizer.defaults
@@ -690,6 +696,44 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
                 g["initial_lr"], g["max_lr"], g["min_lr"] = s.initial_lr, s.max_lr, s.min_lr
             wrote_cycle(self, optimizer, [(i, k) for i in range(len(groups)) for k in _LR_KEYS])
         super().__init__(optimizer, lr=lrs, momentum=momentum, last_epoch=last_epoch)
+
+    # --- past total_steps: held, said once ---------------------------------------------------------------
+    def _advance(self, t: int) -> None:
+        super()._advance(t)
+        if t > self._past_end:
+            self._passed_end(t)
+
+    def _apply(self, t: int) -> None:
+        super()._apply(t)
+        if t > self._past_end:  # (step(epoch), and a scheduler made with last_epoch past the end)
+            self._passed_end(t)
+
+    def _passed_end(self, t: int) -> None:
+        """Step ``t`` is past the bound last read: read ``total_steps`` again (it may have been raised during the
+        run), and say once that the scheduler is stepped past it, where torch raises (review 141: after 100 steps
+        of a 10-step cycle the LR sat at its final value for 90 steps without a word, the classic
+        ``total_steps=len(loader)`` mistake, which torch catches)."""
+        total = number(self.total_steps)
+        if t <= total:
+            self._past_end = total
+            return
+        self._past_end = math.inf
+        held = number(self.optimizer.param_groups[0]["lr"])
+        warnings.warn(
+            f"OneCycleLR: stepped {t} times, past total_steps={self.total_steps!r} (torch raises 'Tried to step {t} "
+            f"times. The specified number of total steps is {self.total_steps!r}' here): the cycle is over, and its "
+            f"final LR ({held:.4g} for param group 0) and momentum hold from here, which is said once. Stepped once "
+            f"per optimizer step, total_steps is the run's optimizer steps (epochs * steps_per_epoch, batches per "
+            f"epoch divided by the gradient accumulation), not one epoch's; to hold the end on purpose, filter this "
+            f"warning",
+            UserWarning,
+            stacklevel=user_stacklevel(),
+        )
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        super().load_state_dict(state_dict)
+        if self._past_end != math.inf:  # the state's total_steps bounds the steps from here
+            self._past_end = -1
 
     def _settings(self) -> dict[str, Any]:
         keys = ["total_steps", "_schedule_phases", "_anneal_func_type", "cycle_momentum"]
