@@ -340,8 +340,9 @@ class Tuner(_LightningTuner):
             val_dataloaders: validation data (used with ``val_loss=True``).
             datamodule: a LightningDataModule instead of dataloaders.
             lr: the fixed LR of the param group with the largest LR (others keep their ratio); None keeps
-                the LRs the optimizer has when the test runs: with a schedule callback attached (``OneCycle``), its first step's
-                (``max_lr / 25``), not the LR ``configure_optimizers`` gave; give ``lr`` to sweep at another.
+                the LRs the optimizer has when the test runs: with a schedule callback attached, its first step's
+                (``OneCycle``: ``max_lr / div_factor``; ``Cyclic``: ``base_lr``), not the LR ``configure_optimizers``
+                gave; give ``lr`` to sweep at another.
             min_momentum: first momentum, in [0, 1).
             max_momentum: last momentum, in (min_momentum, 1).
             num_steps: optimizer steps, >= 5 (under manual optimization as for :meth:`lr_range_test`).

@@ -6,6 +6,7 @@ import itertools
 import math
 import re
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -1380,3 +1381,27 @@ def test_a_test_at_a_later_epoch_refuses_at_fit_start_a_base_lr_above_the_lr_epo
             ScriptedLoss(FALLING), loader()
         )
     assert test.result is None and probe.lrs == []
+
+
+@pytest.mark.parametrize(
+    ("callback", "held"),
+    [(OneCycle(), 0.05 / 25), (OneCycle(div_factor=10.0), 0.05 / 10), (Cyclic(), 0.05 / 4)],
+    ids=["OneCycle", "OneCycle-div10", "Cyclic"],
+)
+def test_momentum_range_test_holds_a_schedule_callbacks_first_lr_unless_lr_is_given(
+    tmp_path: Any, callback: Any, held: float
+) -> None:
+    # review 141: with OneCycle() attached the test held max_lr / div_factor (the cycle's start), which
+    # docs/range_test.md did not say ("else the optimizer's"); lr= holds the LR given
+    seed_all(12)
+    result = Tuner(trainer(tmp_path, callbacks=[callback])).momentum_range_test(
+        TinyModel(), loader(), num_steps=5, early_stop_threshold=None
+    )
+    assert result is not None and result.lrs == pytest.approx((held,) * 5, rel=1e-12)
+    given = Tuner(trainer(tmp_path, callbacks=[callback])).momentum_range_test(
+        TinyModel(), loader(), num_steps=5, early_stop_threshold=None, lr=0.02
+    )
+    assert given is not None and given.lrs == pytest.approx((0.02,) * 5, rel=1e-12)
+    page = (Path(__file__).parents[2] / "docs" / "range_test.md").read_text()
+    section = page.split("## The momentum range test", 1)[1].split("\n## ", 1)[0]
+    assert "`max_lr / div_factor`" in section and "`base_lr`" in section and "lr=0.01" in section
