@@ -4,6 +4,7 @@ Both with inverse momentum cycling (Smith 2018, Smith 2017)."""
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -132,6 +133,72 @@ def _check_one_cycle(
         )
 
 
+def _round_up(x: float, digits: int = 3) -> float:
+    """``x`` rounded up to ``digits`` significant digits (a bound that, printed, still holds)."""
+    scale = 10.0 ** (math.floor(math.log10(x)) - digits + 1)
+    return math.ceil(x / scale) * scale
+
+
+def skipped_peak(
+    total: int, pct_start: Any, anneal: str, div_factor: Any, final_div_factor: Any, given: str = ""
+) -> str | None:
+    """Why a three-phase 1cycle of ``total`` steps skips its peak, or None: decided by the planned curve
+    (:attr:`lightning_lr.schedules.OneCycle.peak_reached`), not by a tuned bound (review 141: ``pct_start=0``,
+    or a warm-up of 0.5 or 1.5 steps, trained at ``max_lr / div_factor`` at most, momentum at ``max_momentum``
+    throughout, unsaid).
+
+    A three-phase cycle skips its peak when its steps never reach ``max_lr`` and no step lies between its start
+    and its peak (a warm-up of ``pct_start * total`` below 2 steps, the peak at step ``pct_start * total - 1``):
+    the cool-down is as short as the warm-up, so the steps next to the peak are the start and a step at or past
+    the cool-down's end. A longer warm-up rises through its steps (a fractional one reaches less than ``max_lr``:
+    76% with 2.5 steps, 99.9% with 17.4); a two-phase cycle's step after the peak is on its long anneal, within
+    one step of ``max_lr`` (it "starts at or just past the peak"), so it is never said to skip it.
+    ``given``: how the caller gave ``total``, said beside its steps."""
+    cycle = S.OneCycle(
+        1.0,
+        total,
+        pct_start=pct_start,
+        anneal=anneal,
+        div_factor=div_factor,
+        final_div_factor=final_div_factor,
+        three_phase=True,
+    )
+    top, warmup = cycle.peak_reached, float(pct_start) * total
+    # (within float rounding: pct_start=2/58 is 2 steps, whatever its last bit)
+    if math.isclose(top, 1.0, rel_tol=1e-9) or warmup >= 2.0 or math.isclose(warmup, 2.0, rel_tol=1e-9):
+        return None
+    peak = warmup - 1.0
+    where = (
+        f"whose peak (step {peak:.4g}) falls before the first step"
+        if peak < 0
+        else f"whose peak falls at step {peak:.4g}, between steps 0 and 1"
+    )
+    if top <= cycle.initial_lr * (1 + 1e-9):
+        reached = (
+            f"{100 * top:.3g}% of max_lr, no more than its start max_lr / div_factor: it never rises, max_lr is "
+            f"never applied, and a cycled momentum never leaves max_momentum"
+        )
+    else:
+        reached = f"{100 * top:.3g}% of max_lr, and a cycled momentum stops as far short of base_momentum"
+    least = _round_up(2.0 / total)
+    if least < 0.5:
+        advice = (
+            f"Give pct_start >= {least:g} (a warm-up of 2 steps or more: 2 / {total} steps; a whole number of steps "
+            f"puts a step at the peak, max_lr itself), or three_phase=False"
+        )
+    else:
+        advice = (
+            f"A cycle of {total} steps has no room for a warm-up step in three phases (pct_start must stay below "
+            f"0.5): give "
+            f"three_phase=False, or a longer cycle"
+        )
+    return (
+        f"pct_start={pct_start!r} with three_phase=True gives the cycle of {total} steps{given} a warm-up of "
+        f"pct_start * total = {warmup:.4g} steps, {where}: no step lies between the start and the peak, and the "
+        f"cool-down back to the start is as short as the warm-up, so the highest LR of the cycle is {reached}. {advice}"
+    )
+
+
 class OneCycle(ScheduleCallback):
     """The 1cycle policy (Smith 2018) for the whole run, with inverse momentum cycling.
 
@@ -151,7 +218,12 @@ class OneCycle(ScheduleCallback):
             at fit start (under ``fast_dev_run``
             the optimizer keeps its own LR, with an info line).
         pct_start: the fraction of the cycle spent warming up, in [0, 1] (0: no warm-up, the cycle starts at
-            its peak; 1: only the warm-up, the LR ends at and holds ``max_lr``).
+            its peak; 1: only the warm-up, the LR ends at and holds ``max_lr``). With ``three_phase=True`` a
+            warm-up (``pct_start * total``) under 2 steps skips the peak, ``pct_start=0`` included: no step lies
+            between the start and the peak, and the cool-down is as short (with 0.5 or 1.5 steps the LR never
+            leaves ``max_lr / div_factor``). Where the cycle's steps then never reach ``max_lr``, an int
+            ``total`` is refused when the callback is made, and a cycle that follows the run is warned of when
+            it is planned.
         anneal: ``"cos"`` or ``"linear"``.
         div_factor: ``max_lr / div_factor`` is the starting LR.
         final_div_factor: the final LR is the starting LR divided by this.
@@ -213,6 +285,10 @@ class OneCycle(ScheduleCallback):
             self.three_phase = V.boolean("three_phase", three_phase)
             self.cycle_momentum = V.optional(V.boolean, "cycle_momentum", cycle_momentum)
             _check_one_cycle(pct_start, anneal, div_factor, final_div_factor, self.three_phase)
+            if self.three_phase and isinstance(self.total, int):  # the cycle is known: its steps are planned
+                skipped = skipped_peak(self.total, pct_start, anneal, div_factor, final_div_factor)
+                if skipped is not None:
+                    raise ValueError(skipped)
             _check_momentum(base_momentum, max_momentum)
             _check_used(self.cycle_momentum, base_momentum, max_momentum)
         self.pct_start = pct_start
@@ -239,6 +315,18 @@ class OneCycle(ScheduleCallback):
     def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
         peaks = self.lead_lrs("max_lr", info)
         lrs = [None if p is None else self._schedule(p, steps["total"]) for p in peaks]
+        if self.three_phase and not isinstance(self.total, int):  # (an int total was checked when made)
+            total = steps["total"]
+            skipped = skipped_peak(
+                total,
+                self.pct_start,
+                self.anneal,
+                self.div_factor,
+                self.final_div_factor,
+                given=f" (total={self.total!r}, in a run of {run.total_steps} steps)",
+            )
+            if skipped is not None:  # a short run may be a real one (a smoke test): said, not refused
+                self.warn_once("skipped-peak", f"{self.name}: {skipped}")
         cycled = self.cycled_momentum(self.cycle_momentum, info)
         if not any(cycled):
             return lrs, None

@@ -3,6 +3,7 @@ inverse momentum schedule."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -309,6 +310,12 @@ class OneCycle(Schedule):
     run starts at (or just past) the peak; ``pct_start=0`` anneals from the first step. ``pct_start=1`` only
     warms up: the run ends at the peak, and the peak (LR and momentum) holds after it.
 
+    With ``three_phase=True`` and a warm-up of ``pct_start * total_steps`` below 2 steps (other than exactly
+    1), no step lies between the start and the peak and the cool-down is as short as the warm-up, so the
+    steps skip the peak: with ``pct_start=0`` or a warm-up of 0.5 or 1.5 steps the LR never leaves
+    ``max_lr / div_factor`` (as in torch). :attr:`peak_reached` is the highest LR the steps take; the
+    :class:`~lightning_lr.callbacks.OneCycle` callback refuses or warns of such a cycle.
+
     Args:
         max_lr: the peak, > 0.
         total_steps: the length of the run in optimizer steps, a positive integer.
@@ -386,6 +393,24 @@ class OneCycle(Schedule):
     def peak_step(self) -> float:
         """The (possibly fractional) step at which the LR reaches ``max_lr``."""
         return max(self._ends()[0], 0.0)
+
+    @property
+    def peak_reached(self) -> float:
+        """The highest LR the cycle's steps ``0 .. total_steps - 1`` take: ``max_lr`` when a step lies at the
+        peak, less when the peak falls between two steps (or before the first).
+
+        Each phase is monotonic, so the highest value is at a step next to the peak, or at the first step.
+
+        Example:
+            >>> OneCycle(1.0, total_steps=100).peak_reached  # the peak at step 29
+            1.0
+            >>> OneCycle(1.0, total_steps=100, pct_start=0.015, three_phase=True).peak_reached  # at step 0.5
+            0.04
+        """
+        peak = self._ends()[0]
+        last = self.total_steps - 1
+        steps = {0, min(max(math.floor(peak), 0), last), min(max(math.ceil(peak), 0), last)}
+        return max(float(self(t)) for t in steps)
 
     def momentum(self, base_momentum: float = 0.85, max_momentum: float = 0.95) -> OneCycleMomentum:
         """The inverse momentum schedule: ``max_momentum`` at the start, ``base_momentum`` at the LR peak,

@@ -189,3 +189,66 @@ def test_a_duration_of_half_a_step_or_more_rounds_without_a_warning(tmp_path) ->
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         fit(tmp_path, Tiny(), [CosineDecay(warmup=Fraction(0.021))])  # 0.504 steps: one step of warm-up
+
+
+@pytest.mark.parametrize("warmup", [0.0, 0.5, 1.2, 1.5, 1.8])
+def test_a_three_phase_cycle_whose_steps_skip_the_peak_is_refused_for_an_int_total(warmup: float) -> None:
+    # review 141: three_phase=True with pct_start=0, or a warm-up of 0.5 or 1.5 steps, trained at
+    # max_lr / div_factor at most and momentum 0.95 throughout, without a word
+    pct = warmup / 58
+    with pytest.raises(ValueError) as raised:
+        OneCycle(max_lr=0.1, total=58, pct_start=pct, three_phase=True)
+    message = str(raised.value)
+    assert message.startswith(
+        f"OneCycle: pct_start={pct!r} with three_phase=True gives the cycle of 58 steps a warm-up of "
+        f"pct_start * total = {warmup:g} steps, "
+    )
+    assert "no step lies between the start and the peak" in message
+    assert message.endswith(
+        "Give pct_start >= 0.0345 (a warm-up of 2 steps or more: 2 / 58 steps; a whole number of steps puts a "
+        "step at the peak, max_lr itself), or three_phase=False"
+    )
+    # what it says of the curve is the curve's: max_lr never applied where the highest LR is the start's
+    from lightning_lr import schedules as S
+
+    curve = S.OneCycle(0.1, 58, pct_start=pct, three_phase=True).values(58)
+    assert f"the highest LR of the cycle is {100 * curve.max() / 0.1:.3g}% of max_lr" in message
+    assert ("max_lr is never applied" in message) == (curve.max() <= 0.1 / 25 * (1 + 1e-9))
+
+
+@pytest.mark.parametrize("warmup", [1.0, 2.0, 2.5, 3.5, 17.4])
+def test_a_three_phase_cycle_with_a_step_at_or_up_to_the_peak_is_taken(warmup: float) -> None:
+    OneCycle(max_lr=0.1, total=58, pct_start=warmup / 58, three_phase=True)
+    OneCycle(max_lr=0.1, total=58, pct_start=2 / 58, three_phase=True)  # 2 steps, whatever the last bit
+
+
+def test_a_short_cycle_has_no_room_for_three_phases_with_a_warm_up_step() -> None:
+    with pytest.raises(
+        ValueError, match=r"A cycle of 4 steps has no room for a warm-up step in three phases"
+    ):
+        OneCycle(total=4, pct_start=0.1, three_phase=True)
+
+
+def test_a_three_phase_cycle_that_follows_the_run_warns_when_planned_where_its_steps_skip_the_peak(
+    tmp_path,
+) -> None:
+    import warnings
+
+    def said(callback: OneCycle) -> list[str]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fit(tmp_path, Tiny(), [callback])  # 24 steps
+        return [str(w.message) for w in caught if "no step lies between" in str(w.message)]
+
+    (message,) = said(OneCycle(max_lr=0.1, pct_start=1.5 / 24, three_phase=True))  # a short run: said
+    assert message.startswith(
+        "OneCycle: pct_start=0.0625 with three_phase=True gives the cycle of 24 steps (total=Fraction(1.0), in a "
+        "run of 24 steps) a warm-up of pct_start * total = 1.5 steps, whose peak falls at step 0.5, between steps "
+        "0 and 1"
+    )
+    assert "Give pct_start >= 0.0834" in message
+    assert said(OneCycle(max_lr=0.1, pct_start=0.0, three_phase=True, total=Epochs(1)))  # 12 steps
+    # a two-phase cycle's step after the peak is on its long anneal: a fractional warm-up is no skipped peak
+    for pct in (0.0, 0.5 / 24, 1.5 / 24, 0.3):
+        assert said(OneCycle(max_lr=0.1, pct_start=pct)) == [], pct
+    assert said(OneCycle(max_lr=0.1, pct_start=0.3, three_phase=True)) == []  # 7.2 steps: reaches 99.8%

@@ -764,3 +764,21 @@ def test_a_subclass_property_that_reads_a_missing_attribute_names_that_one() -> 
         _ = Mine(0.1).half
     with pytest.raises(AttributeError, match=r"^'Mine' object has no attribute 'nope'$"):
         _ = Mine(0.1).nope  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("three_phase", [False, True])
+@pytest.mark.parametrize("warmup", [0.0, 0.5, 1.0, 1.2, 1.5, 1.8, 2.0, 2.5, 7.3, 17.4])
+@pytest.mark.parametrize("total", [5, 58, 1000])
+def test_one_cycle_peak_reached_is_the_highest_lr_its_steps_take(
+    total: int, warmup: float, three_phase: bool
+) -> None:
+    # review 141: a three-phase cycle whose peak falls between steps near the start never takes max_lr
+    pct = warmup / total
+    if pct > 1 or (three_phase and pct >= 0.5):
+        return
+    s = OneCycle(0.1, total, pct_start=pct, three_phase=three_phase)
+    assert s.peak_reached == s.values(total).max()
+    if three_phase:  # max_lr itself where a step lies at the peak: a whole warm-up of a step or more
+        assert (s.peak_reached == 0.1) == (warmup in (1.0, 2.0))
+        if warmup in (0.0, 0.5, 1.2, 1.5):  # its steps skip the peak: never above the start
+            assert s.peak_reached <= s.initial_lr
