@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import lightning.pytorch as pl
 
@@ -28,7 +28,17 @@ from ._log import StepLogging
 from ._state import CheckpointState
 from .durations import RunInfo, epoch_start, round_steps
 
-__all__ = ["RunPlanning"]
+__all__ = ["Jump", "RunPlanning"]
+
+
+class Jump(NamedTuple):
+    """What rebuilding the schedules did to the LR at the step it was done (the first optimizer's whose LR
+    changed): the step, the param group (``"param group 0 of optimizer 0 (SGD)"``), its LR before and after."""
+
+    step: int
+    group: str
+    before: float
+    after: float
 
 
 class RunPlanning:
@@ -43,6 +53,9 @@ class RunPlanning:
     _checkpoint: CheckpointState
     _logging: StepLogging | None
     _module: pl.LightningModule | None
+    _warned: set[str]
+    # what the last rebuild did to the LR at its step (ScheduleCallback._refresh), for a re-plan's warning
+    _jump: Jump | None
     # under manual optimization: the rate at which the scheduled optimizers step, told in the first epoch
     # (settled: True once told over a whole window; a checkpoint from before that tells it again)
     _per_batch: _resolve.Rate
@@ -87,6 +100,7 @@ class RunPlanning:
         self._provisional = False  # built on a checkpoint's plan until a resume at another size is planned
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
         self._saved_window: dict[str, Any] | None = None  # the open window of the checkpoint resumed, if any
+        self._jump = None
 
     def _plan_epoch_start(self, trainer: pl.Trainer, automatic: bool, batch_idx: int) -> None:
         """At an epoch's first batch (and a resumed fit's first, which may be within one), after every
@@ -263,15 +277,46 @@ class RunPlanning:
             self._guess is not None
         ):  # a resumed epoch's end, expected by the plan this one replaces (review 69)
             self._guess = round_steps(epoch_start(told, trainer.current_epoch + 1))
-        self.warn_once(
+        self._say_replanned(
             "epoch-size",
             f"{self.name}: epoch {trainer.current_epoch} takes {V.counted(steps, 'optimizer step')} where the plan had "
             f"{had} ({' and '.join(why)}, as reload_dataloaders_every_n_epochs or a "
             f"GradientAccumulationScheduler may do), so the run is planned again from step {at} with its epochs at {V.counted(steps, 'step')}: {V.counted(told.total_steps, 'optimizer step')}"
             f"{_resolve.changes(before, self.steps)}. The schedule follows that plan from here, and is planned "
             f"again at each epoch of another size.",
+            f"epoch {trainer.current_epoch} takes {V.counted(steps, 'optimizer step')} where the plan had {had}",
         )
         self._check_durations(trainer)
+
+    def _say_replanned(self, key: str, message: str, why: str) -> None:
+        """Say once (``key``) that the run is planned again, with the jump the new plan made in the LR at that step
+        (review 141: a ``OneCycle()`` over epochs of 10, 20 and 5 batches went from 0.0611 to 0.00643 in one step
+        and warmed up to a second peak, and the warning said only that the run is planned again). A later plan
+        that makes the LR jump is said once more (``why``: what changed), where its first warning was said."""
+        jump = self._jump_said()
+        if key not in self._warned or not jump:
+            self.warn_once(key, message + jump)
+            return
+        self.warn_once(
+            "replan-jump",
+            f"{self.name}: {why}, so the run is planned again.{jump} (Said for this jump only: at each plan made "
+            f"again the LR may jump.)",
+        )
+
+    def _jump_said(self) -> str:
+        """The jump the last rebuild made in the LR at its step (:attr:`_jump`), said for a re-plan's warning; ``""``
+        when the LR went on as it was (a period in Epochs keeps to the epochs)."""
+        jump = self._jump
+        if jump is None:
+            return ""
+        return (
+            f" The LR jumps at step {jump.step}: {jump.group} goes from {jump.before:.4g} (the plan before) to "
+            f"{jump.after:.4g} (the new plan). A schedule over the run is read at this step of the new plan, not "
+            f"stretched from where it was, so it does not keep its shape: a 1cycle may warm up to its peak again "
+            f"when the epochs grow, or drop to near its end at once when they shrink. For one that keeps its shape, "
+            f"give the run's length in optimizer steps: the Trainer's max_steps with max_epochs=-1, or the "
+            f"schedule's length as an int (docs/callbacks.md, 'Epochs that change size')."
+        )
 
     def _step_now(self, trainer: pl.Trainer, automatic: bool) -> int:
         """The step the schedules are at: Lightning's ``global_step``, or under manual optimization the
@@ -325,7 +370,7 @@ class RunPlanning:
             if isinstance(limit, int) and limit == batches
             else f"its train dataloader's len() gives {V.counted(batches, 'batch', 'batches')}"
         )
-        self.warn_once(
+        self._say_replanned(
             "epoch-taken",
             f"{self.name}: epoch {trainer.current_epoch} took {V.counted(taken, 'optimizer step')} where the plan had "
             f"{run.steps_per_epoch} ({counted}; a len() that is not what the loader yields, a CombinedLoader "
@@ -333,6 +378,8 @@ class RunPlanning:
             f"end does this), so the run is planned again from step {now} with its epochs at {V.counted(taken, 'step')}: "
             f"{V.counted(told.total_steps, 'optimizer step')}{_resolve.changes(before, self.steps)}. The schedule follows "
             f"that plan from here, and is planned again after each epoch that takes other steps.",
+            f"epoch {trainer.current_epoch} took {V.counted(taken, 'optimizer step')} where the plan had "
+            f"{run.steps_per_epoch}",
         )
         self._check_durations(trainer)
 
@@ -385,11 +432,12 @@ class RunPlanning:
             for name, a, b in zip(("max_epochs", "max_steps"), then, limits, strict=True)
             if a != b
         ]
-        self.warn_once(
+        self._say_replanned(
             "limits",
             f"{self.name}: the Trainer's {' and '.join(changed)} changed since the run was planned, so it is "
             f"planned again from step {now}: {V.counted(told.total_steps, 'optimizer step')} where it had "
             f"{run.total_steps}{_resolve.changes(before, self.steps)}. The schedule follows that plan from here.",
+            f"the Trainer's {' and '.join(changed)} changed",
         )
         self._check_durations(trainer)
 
@@ -400,6 +448,7 @@ class RunPlanning:
         as ``base`` (the plan so far, or the checkpoint's run at its own size) has it, so a fit that resumed
         within that epoch does not spread the epochs before evenly up to ``at``."""
         assert self.run is not None
+        self._jump = None  # (set again by the rebuild below, if there is one and it moves the LR)
         before = self.run
         base = base if base is not None else before
         points = base.resumed_at

@@ -38,7 +38,7 @@ from ._filled import FilledValues
 from ._hparams import HPARAMS_KEY
 from ._inject import Injected, OptimizerConfig, OptimizerInfo
 from ._log import StepLogging
-from ._planning import RunPlanning
+from ._planning import Jump, RunPlanning
 from ._preview import Preview
 from ._state import CheckpointState
 from ._time_limit import Stops
@@ -908,6 +908,7 @@ class ScheduleCallback(RunPlanning, Callback):
     def _refresh(self, announce: bool = False) -> None:
         """Rebuild the schedules and apply them to the live schedulers from the next step on. ``announce``
         (a range test's values): said when steps were taken, since the LR then changes mid-run."""
+        self._jump = None
         for entry in self._injected:
             lr, momentum = self._build_checked(entry.info)
             groups = entry.scheduler.optimizer.param_groups
@@ -916,11 +917,15 @@ class ScheduleCallback(RunPlanning, Callback):
             before = pg.lr(group)
             _inject.with_context(self.name, entry.info, entry.scheduler.set_schedule, lr, momentum)
             step = entry.scheduler.last_epoch
-            if announce and step > 0 and pg.lr(group) != before:
+            after = pg.lr(group)
+            if self._jump is None and step > 0 and not math.isclose(before, after, rel_tol=1e-9, abs_tol=0.0):
+                # (what a plan made again mid-run did to the LR, which its warning says: _planning)
+                self._jump = Jump(step, f"param group {ref} of {entry.info.label}", before, after)
+            if announce and step > 0 and after != before:
                 rank_zero_info(
                     f"{self.name}: rebuilt at optimizer step {step} with {self._filled.listed()} from the range "
                     f"test: param group "
-                    f"{ref} of {entry.info.label} goes from its LR {before:.4g} to {pg.lr(group):.4g} at this "
+                    f"{ref} of {entry.info.label} goes from its LR {before:.4g} to {after:.4g} at this "
                     f"step and follows the new schedule from here"
                 )
         self._tell_across_optimizers()  # (a range test's value, one number for every optimizer)

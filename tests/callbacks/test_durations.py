@@ -731,6 +731,18 @@ def test_a_momentum_schedule_cut_off_by_the_run_warns_and_names_momentum(tmp_pat
     assert _ends_early(tmp_path, Tiny(), fitting) == []
 
 
+def _jump(step: int, before: float, after: float, group: str = "param group 0 of optimizer 0 (SGD)") -> str:
+    """What a warning of a plan made again says of the jump it made in the LR (review 141)."""
+    return (
+        f" The LR jumps at step {step}: {group} goes from {before:.4g} (the plan before) to {after:.4g} (the new "
+        f"plan). A schedule over the run is read at this step of the new plan, not stretched from where it was, so "
+        f"it does not keep its shape: a 1cycle may warm up to its peak again when the epochs grow, or drop to near "
+        f"its end at once when they shrink. For one that keeps its shape, give the run's length in optimizer "
+        f"steps: the Trainer's max_steps with max_epochs=-1, or the schedule's length as an int (docs/callbacks.md, "
+        f"'Epochs that change size')."
+    )
+
+
 class _Growing(Tiny):
     """A train dataloader reloaded each epoch with one batch more: 2, 3, 4, 5 batches in epochs 0 to 3."""
 
@@ -748,6 +760,46 @@ def test_an_epoch_of_another_size_plans_the_run_again(tmp_path: Any) -> None:
     assert cycle.run is not None and cycle.run.total_steps == 14  # told at each epoch's start
     # the last epoch follows the cycle over the whole run; before it, the run ends at its last step
     assert_trace(rec.lr()[9:], S.OneCycle(0.1, total_steps=14).values(14)[9:])
+
+
+class _Resized(Tiny):
+    """A train dataloader reloaded each epoch at 10, 20 and 5 batches (review 141's)."""
+
+    def train_dataloader(self) -> DataLoader:
+        batches = (10, 20, 5)[min(self.current_epoch, 2)]
+        return DataLoader(dataset(self.batch_size * batches), batch_size=self.batch_size)
+
+
+def test_a_plan_made_again_says_the_jump_it_makes_in_the_lr(tmp_path: Any) -> None:
+    # review 141: OneCycle() over epochs of 10, 20 and 5 batches went from 0.0611 to 0.00643 in one step and
+    # warmed up to a second peak, and the one warning said only that the run "is planned again"
+    def run(callback: Any, **kwargs: Any) -> tuple[np.ndarray, list[str]]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            rec = fit(tmp_path, _Resized(), [callback], reload_dataloaders_every_n_epochs=1, **kwargs)
+        return np.asarray(rec.lr()), [str(w.message) for w in caught if "planned again" in str(w.message)]
+
+    lrs, said = run(OneCycle(max_lr=0.1), max_epochs=3)
+    first, second = S.OneCycle(0.1, total_steps=30), S.OneCycle(0.1, total_steps=50)
+    assert lrs[10] == second(10) and lrs[30] == S.OneCycle(0.1, total_steps=35)(30)  # the new plans' values
+    assert said == [
+        "OneCycle: epoch 1 takes 20 optimizer steps where the plan had 10 (the train dataloader has 20 batches "
+        "where it had 10, as reload_dataloaders_every_n_epochs or a GradientAccumulationScheduler may do), so the "
+        "run is planned again from step 10 with its epochs at 20 steps: 50 optimizer steps (total 30 -> 50 "
+        "steps). The schedule follows that plan from here, and is planned again at each epoch of another size."
+        + _jump(10, first(10), second(10)),
+        "OneCycle: epoch 2 takes 5 optimizer steps where the plan had 20, so the run is planned again."
+        + _jump(30, second(30), lrs[30])
+        + " (Said for this jump only: at each plan made again the LR may jump.)",
+    ]
+    assert "from 0.05671 (the plan before) to 0.006434 (the new plan)" in said[1]
+    # a period in Epochs keeps to the epochs: planned again, no jump to say
+    lrs, said = run(Cyclic(0.001, 0.1, step_size=Epochs(1)), max_epochs=3)
+    assert len(said) == 1 and "The LR jumps" not in said[0] and lrs[10] == 0.1 and lrs[30] == 0.001
+    # the run's length known from the start (max_steps, max_epochs=-1): torch's cycle, nothing planned again
+    lrs, said = run(OneCycle(max_lr=0.1), max_epochs=-1, max_steps=35)
+    assert said == []
+    assert_trace(lrs, S.OneCycle(0.1, total_steps=35).values(35))
 
 
 class _ManualGrowing(_Growing):
@@ -800,7 +852,13 @@ def test_an_epoch_of_another_size_plans_the_run_again_under_manual_optimization(
         "where it had 2, as reload_dataloaders_every_n_epochs or a GradientAccumulationScheduler may do), so "
         "the run is planned again from step 4 with its epochs at 6 steps: 22 optimizer steps (total 16 -> 22 "
         "steps). The schedule follows that plan from here, and is planned again at each epoch of another size."
+        + _jump(4, S.OneCycle(0.1, total_steps=16)(4), S.OneCycle(0.1, total_steps=22)(4)),
+        # the next plan that makes the LR jump is said once more (review 141)
+        "OneCycle: epoch 2 takes 8 optimizer steps where the plan had 6, so the run is planned again."
+        + _jump(10, S.OneCycle(0.1, total_steps=22)(10), S.OneCycle(0.1, total_steps=26)(10))
+        + " (Said for this jump only: at each plan made again the LR may jump.)",
     ]
+    assert model.lrs[4] == S.OneCycle(0.1, total_steps=22)(4)
     assert len(model.lrs) == 28 and cycle.run is not None and cycle.run.total_steps == 28
     # the last epoch (from step 18) follows the cycle over the whole run, to its floor at the last step
     assert_trace(model.lrs[18:], S.OneCycle(0.1, total_steps=28).values(28)[18:])
@@ -846,6 +904,7 @@ def test_an_epoch_that_takes_other_steps_than_its_len_plans_the_run_again(tmp_pa
         "another loader's end, or an optimizer stepped by hand at the epoch's end does this), so the run is "
         "planned again from step 12 with its epochs at 12 steps: 36 optimizer steps (total 45 -> 36 steps). The "
         "schedule follows that plan from here, and is planned again after each epoch that takes other steps."
+        + _jump(12, S.OneCycle(0.1, total_steps=45)(12), S.OneCycle(0.1, total_steps=36)(12))
     ]
     assert [row[0] for row in rec.rows] == list(range(36)) and cycle.run is not None
     assert_trace(rec.lr()[12:], S.OneCycle(0.1, total_steps=36).values(36)[12:])  # to its floor at the end
@@ -853,7 +912,12 @@ def test_an_epoch_that_takes_other_steps_than_its_len_plans_the_run_again(tmp_pa
     cycle = OneCycle(max_lr=0.1)
     rec, said = _lying_fit(tmp_path, _Lying(short=(0,)), [cycle], max_epochs=3)
     assert [row[0] for row in rec.rows] == list(range(42)) and cycle.run is not None
-    assert cycle.run.total_steps == 42 and len(said) == 1  # planned again twice, said once
+    # planned again twice: said once, and the second plan's jump once more (review 141)
+    assert cycle.run.total_steps == 42 and len(said) == 2
+    assert said[1].startswith(
+        "OneCycle: epoch 1 took 15 optimizer steps where the plan had 12, so the run is planned again. The LR "
+        "jumps at step 27: param group 0 of optimizer 0 (SGD) goes from "
+    )
     assert_trace(rec.lr()[27:], S.OneCycle(0.1, total_steps=42).values(42)[27:])
     # a last epoch that takes fewer steps than its len() cannot be planned for: the end says the schedule did
     # not finish
@@ -942,6 +1006,7 @@ def test_max_epochs_changed_during_the_fit_plans_the_run_again(tmp_path: Any, th
             f"{type(callback).__name__}: the Trainer's max_epochs ({then} -> {now}) changed since the run was "
             f"planned, so it is planned again from step 12: {12 * now} optimizer steps where it had {12 * then} "
             f"(total {12 * then} -> {12 * now} steps). The schedule follows that plan from here."
+            + _jump(12, pure(12 * then)(12), pure(12 * now)(12))
         ]
         assert [row[0] for row in rec.rows] == list(range(12 * now))
         assert_trace(rec.lr()[12:], pure(12 * now).values(12 * now)[12:])
