@@ -43,6 +43,7 @@ import numpy as np
 import torch
 
 from ..optim import ScheduleLR
+from ..optim._cycles import flat
 from ._options import LROptions, SweepOptions
 
 __all__ = ["HeldMomentum", "cycle_mean_momentum", "hold_cycle_momentum"]
@@ -131,37 +132,49 @@ def _torch_cycle_mean(
     return tuple(float(x) for x in sums / len(steps))
 
 
+def _schedule_lr_mean(
+    scheduler: ScheduleLR, optimizer: torch.optim.Optimizer, run: int | None
+) -> tuple[float | None, ...] | None:
+    """Each group's mean over ``run`` steps of the momentum schedule a ``ScheduleLR`` drives it with (None in the
+    tuple: a group it leaves alone), or None when it drives no group's momentum."""
+    # a group added since the scheduler last stepped (BaseFinetuning at an epoch start, before the test) takes its
+    # reference's schedules now, as the next batch would have it (review 63: it trained through the test at its
+    # own momentum)
+    scheduler.adopt_added()
+    schedules = list(scheduler.momentum_schedules)
+    if len(schedules) != len(optimizer.param_groups) or all(m is None for m in schedules):
+        return None
+    means = tuple(None if m is None else _mean(m, run) for m in schedules)
+    if any(mean is None for mean, m in zip(means, schedules, strict=True) if m is not None):
+        return None
+    return means
+
+
 def cycle_mean_momentum(
     trainer: pl.Trainer, optimizer: torch.optim.Optimizer
 ) -> tuple[float | None, ...] | None:
     """Each param group's mean over the run of the momentum schedule that drives it (its own bounds: a
-    callback's per-group ``base_momentum`` lists; torch's ``OneCycleLR`` and ``CyclicLR`` too), or None when no schedule drives any group's momentum. A
-    group the schedule leaves alone, frozen (LR 0) or training (a callback leaves a group configured with
-    momentum 0 at 0), keeps its own momentum: None in the tuple. Review 57: a frozen group put the sweep at
-    the cycle's start, 0.95; review 63: so did a group left at momentum 0, which the fit trains at 0 while
-    the others cycle."""
+    callback's per-group ``base_momentum`` lists; torch's ``OneCycleLR`` and ``CyclicLR`` too), or None when no
+    schedule drives any group's momentum. A group the schedule leaves alone, frozen (LR 0) or training (a
+    callback leaves a group configured with momentum 0 at 0), keeps its own momentum: None in the tuple. Review
+    57: a frozen group put the sweep at the cycle's start, 0.95; review 63: so did a group left at momentum 0,
+    which the fit trains at 0 while the others cycle.
+
+    A cycle inside a ``SequentialLR`` or ``ChainedScheduler`` (:func:`~lightning_lr.optim._cycles.flat`) is
+    held at its mean over the run's steps from its own start (a ``SequentialLR`` phase before it is not counted:
+    the cycle's mean, as the docs say) (review 142: behind a ``LinearLR`` that changed nothing, the sweep ran at
+    the cycle's start, 0.95, and the answer was a third)."""
     for cfg in trainer.lr_scheduler_configs:
-        scheduler = cfg.scheduler
-        if getattr(scheduler, "optimizer", None) is not optimizer:
-            continue
-        if not isinstance(scheduler, ScheduleLR):  # torch's own cycles (review 141)
-            torch_means = _torch_cycle_mean(scheduler, optimizer, _run_length(trainer, cfg))
-            if torch_means is None:
-                continue
-            return torch_means
-        groups = optimizer.param_groups
-        # a group added since the scheduler last stepped (BaseFinetuning at an epoch start, before the test)
-        # takes its reference's schedules now, as the next batch would have it (review 63: it trained
-        # through the test at its own momentum)
-        scheduler.adopt_added()
-        schedules = list(scheduler.momentum_schedules)
-        if len(schedules) != len(groups) or all(m is None for m in schedules):
-            return None
         run = _run_length(trainer, cfg)
-        means = tuple(None if m is None else _mean(m, run) for m in schedules)
-        if any(mean is None for mean, m in zip(means, schedules, strict=True) if m is not None):
-            return None
-        return means
+        for scheduler in flat([cfg.scheduler]):
+            if getattr(scheduler, "optimizer", None) is not optimizer:
+                continue
+            if isinstance(scheduler, ScheduleLR):
+                means = _schedule_lr_mean(scheduler, optimizer, run)
+            else:  # torch's own cycles (review 141)
+                means = _torch_cycle_mean(scheduler, optimizer, run)
+            if means is not None:
+                return means
     return None
 
 

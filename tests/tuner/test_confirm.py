@@ -1642,9 +1642,9 @@ class _TorchCycle(TinyModel):
     """Two param groups under torch's own ``OneCycleLR`` (SGD, per-group momentum bounds) or ``CyclicLR`` (Adam,
     beta1 cycled); every group's momentum (beta1) at each training_step in ``seen``."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, wrap: str | None = None) -> None:
         super().__init__()
-        self.kind, self.seen = kind, []  # type: ignore[var-annotated]
+        self.kind, self.wrap, self.seen = kind, wrap, []  # type: ignore[var-annotated]
 
     def configure_optimizers(self) -> Any:
         groups = [
@@ -1671,6 +1671,13 @@ class _TorchCycle(TinyModel):
                 base_momentum=0.8,
                 max_momentum=0.95,
             )
+        if self.wrap == "sequential":  # behind a phase that changes nothing (review 142)
+            first = torch.optim.lr_scheduler.LinearLR(opt, 1.0, 1.0, total_iters=1)
+            sched = torch.optim.lr_scheduler.SequentialLR(opt, [first, sched], milestones=[1])
+        elif self.wrap == "chained":
+            sched = torch.optim.lr_scheduler.ChainedScheduler(
+                [sched, torch.optim.lr_scheduler.ExponentialLR(opt, 1.0)]
+            )
         return {"optimizer": opt, "lr_scheduler": {"scheduler": sched, "interval": "step"}}
 
     def momenta(self) -> list[float]:
@@ -1682,11 +1689,17 @@ class _TorchCycle(TinyModel):
         return super().training_step(batch, batch_idx)
 
 
-@pytest.mark.parametrize("kind", ["onecycle", "cyclic"])
-def test_under_torchs_own_cycle_the_test_runs_at_its_mean_momentum(tmp_path: Any, kind: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "wrap"),
+    [("onecycle", None), ("cyclic", None), ("onecycle", "sequential"), ("cyclic", "chained")],
+)
+def test_under_torchs_own_cycle_the_test_runs_at_its_mean_momentum(
+    tmp_path: Any, kind: str, wrap: str | None
+) -> None:
     # review 141: torch's OneCycleLR (and CyclicLR) set the momentum to the cycle's start (0.95) when built,
-    # and the sweep ran there, where the drop-in's sweep ran at the cycle's mean: the peak applied was half
-    model = _TorchCycle(kind)
+    # and the sweep ran there, where the drop-in's sweep ran at the cycle's mean: the peak applied was half;
+    # review 142: so did a cycle inside a SequentialLR or ChainedScheduler (held: the cycle's own mean)
+    model = _TorchCycle(kind, wrap)
     # the oracle: the same scheduler stepped through the run's 16 steps by torch itself
     opt, sched = (lambda c: (c["optimizer"], c["lr_scheduler"]["scheduler"]))(
         _TorchCycle(kind).configure_optimizers()
@@ -1705,7 +1718,10 @@ def test_under_torchs_own_cycle_the_test_runs_at_its_mean_momentum(tmp_path: Any
         warnings.simplefilter("ignore")
         t.fit(model, loader())
     assert model.seen[:10] == [pytest.approx(list(mean), rel=1e-12)] * 10
-    assert model.seen[10] == pytest.approx(stepped[0], rel=1e-12)  # the fit then starts at the cycle's start
+    if wrap is None:
+        assert model.seen[10] == pytest.approx(
+            stepped[0], rel=1e-12
+        )  # the fit then starts at the cycle's start
 
 
 class _SeenMomentum(TinyModel):
