@@ -147,12 +147,14 @@ def skipped_peak(
     or a warm-up of 0.5 or 1.5 steps, trained at ``max_lr / div_factor`` at most, momentum at ``max_momentum``
     throughout, unsaid).
 
-    A three-phase cycle skips its peak when its steps never reach ``max_lr`` and no step lies between its start
-    and its peak (a warm-up of ``pct_start * total`` below 2 steps, the peak at step ``pct_start * total - 1``):
-    the cool-down is as short as the warm-up, so the steps next to the peak are the start and a step at or past
-    the cool-down's end. A longer warm-up rises through its steps (a fractional one reaches less than ``max_lr``:
-    76% with 2.5 steps, 99.9% with 17.4); a two-phase cycle's step after the peak is on its long anneal, within
-    one step of ``max_lr`` (it "starts at or just past the peak"), so it is never said to skip it.
+    A three-phase cycle skips its peak when no step rises above its start, ``max_lr / div_factor``: its warm-up
+    (``pct_start * total``) is under 2 steps, no step lies between the start and the peak (at step
+    ``pct_start * total - 1``), and the cool-down is as short, so the steps next to the peak are the start and a
+    step at or past the cool-down's end (``pct_start=0``, or 0.5, 1.2 or 1.5 steps). A cycle whose steps rise at
+    all is taken, though a fractional warm-up reaches less than ``max_lr`` (86% with 1.8 steps, 76% with 2.5,
+    99.9% with 17.4): its LR and momentum do cycle, only not to the very top (review 142: refusing 1.9 steps,
+    97% of ``max_lr``, beside 2.5 steps, taken at 76%, told the reach by no measure). A two-phase cycle's step
+    after the peak is on its long anneal, within one step of ``max_lr``, so it is never said to skip it.
     ``given``: how the caller gave ``total``, said beside its steps."""
     cycle = S.OneCycle(
         1.0,
@@ -164,8 +166,7 @@ def skipped_peak(
         three_phase=True,
     )
     top, warmup = cycle.peak_reached, float(pct_start) * total
-    # (within float rounding: pct_start=2/58 is 2 steps, whatever its last bit)
-    if math.isclose(top, 1.0, rel_tol=1e-9) or warmup >= 2.0 or math.isclose(warmup, 2.0, rel_tol=1e-9):
+    if top > cycle.initial_lr * (1 + 1e-9):  # it rises: the LR and momentum cycle
         return None
     peak = warmup - 1.0
     where = (
@@ -173,13 +174,10 @@ def skipped_peak(
         if peak < 0
         else f"whose peak falls at step {peak:.4g}, between steps 0 and 1"
     )
-    if top <= cycle.initial_lr * (1 + 1e-9):
-        reached = (
-            f"{100 * top:.3g}% of max_lr, no more than its start max_lr / div_factor: it never rises, max_lr is "
-            f"never applied, and a cycled momentum never leaves max_momentum"
-        )
-    else:
-        reached = f"{100 * top:.3g}% of max_lr, and a cycled momentum stops as far short of base_momentum"
+    reached = (
+        f"{100 * top:.3g}% of max_lr, no more than its start max_lr / div_factor: it never rises, max_lr is "
+        f"never applied, and a cycled momentum never leaves max_momentum"
+    )
     least = _round_up(2.0 / total)
     if least < 0.5:
         advice = (
@@ -219,11 +217,11 @@ class OneCycle(ScheduleCallback):
             the optimizer keeps its own LR, with an info line).
         pct_start: the fraction of the cycle spent warming up, in [0, 1] (0: no warm-up, the cycle starts at
             its peak; 1: only the warm-up, the LR ends at and holds ``max_lr``). With ``three_phase=True`` a
-            warm-up (``pct_start * total``) under 2 steps skips the peak, ``pct_start=0`` included: no step lies
-            between the start and the peak, and the cool-down is as short (with 0.5 or 1.5 steps the LR never
-            leaves ``max_lr / div_factor``). Where the cycle's steps then never reach ``max_lr``, an int
-            ``total`` is refused when the callback is made, and a cycle that follows the run is warned of when
-            it is planned.
+            warm-up (``pct_start * total``) under 2 steps may skip the peak, ``pct_start=0`` included: no step
+            lies between the start and the peak, and the cool-down is as short (with 0, 0.5 or 1.5 steps the LR
+            never leaves ``max_lr / div_factor``; with 1.8 it reaches 86% of ``max_lr``). Where no step rises
+            above the start, an int ``total`` is refused when the callback is made, and a cycle that follows
+            the run is warned of when it is planned.
         anneal: ``"cos"`` or ``"linear"``.
         div_factor: ``max_lr / div_factor`` is the starting LR.
         final_div_factor: the final LR is the starting LR divided by this.
@@ -323,7 +321,11 @@ class OneCycle(ScheduleCallback):
                 self.anneal,
                 self.div_factor,
                 self.final_div_factor,
-                given=f" (total={self.total!r}, in a run of {run.total_steps} steps)",
+                given=(
+                    " (the whole run)"
+                    if self.total == WHOLE_RUN
+                    else f" (total={self.total!r}, in a run of {run.total_steps} steps)"
+                ),
             )
             if skipped is not None:  # a short run may be a real one (a smoke test): said, not refused
                 self.warn_once("skipped-peak", f"{self.name}: {skipped}")

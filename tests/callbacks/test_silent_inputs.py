@@ -191,7 +191,7 @@ def test_a_duration_of_half_a_step_or_more_rounds_without_a_warning(tmp_path) ->
         fit(tmp_path, Tiny(), [CosineDecay(warmup=Fraction(0.021))])  # 0.504 steps: one step of warm-up
 
 
-@pytest.mark.parametrize("warmup", [0.0, 0.5, 1.2, 1.5, 1.8])
+@pytest.mark.parametrize("warmup", [0.0, 0.5, 1.2, 1.5])
 def test_a_three_phase_cycle_whose_steps_skip_the_peak_is_refused_for_an_int_total(warmup: float) -> None:
     # review 141: three_phase=True with pct_start=0, or a warm-up of 0.5 or 1.5 steps, trained at
     # max_lr / div_factor at most and momentum 0.95 throughout, without a word
@@ -213,10 +213,12 @@ def test_a_three_phase_cycle_whose_steps_skip_the_peak_is_refused_for_an_int_tot
 
     curve = S.OneCycle(0.1, 58, pct_start=pct, three_phase=True).values(58)
     assert f"the highest LR of the cycle is {100 * curve.max() / 0.1:.3g}% of max_lr" in message
-    assert ("max_lr is never applied" in message) == (curve.max() <= 0.1 / 25 * (1 + 1e-9))
+    assert "max_lr is never applied" in message and curve.max() <= 0.1 / 25 * (1 + 1e-9)
 
 
-@pytest.mark.parametrize("warmup", [1.0, 2.0, 2.5, 3.5, 17.4])
+# review 142: a warm-up that rises at all cycles the LR and the momentum, short of the top or not (1.8 and 1.9
+# steps reach 86% and 97% of max_lr, 2.5 steps 76%): refusing 1.9 and taking 2.5 measured the reach by nothing
+@pytest.mark.parametrize("warmup", [1.0, 1.8, 1.9, 2.0, 2.5, 3.5, 17.4])
 def test_a_three_phase_cycle_with_a_step_at_or_up_to_the_peak_is_taken(warmup: float) -> None:
     OneCycle(max_lr=0.1, total=58, pct_start=warmup / 58, three_phase=True)
     OneCycle(max_lr=0.1, total=58, pct_start=2 / 58, three_phase=True)  # 2 steps, whatever the last bit
@@ -242,8 +244,7 @@ def test_a_three_phase_cycle_that_follows_the_run_warns_when_planned_where_its_s
 
     (message,) = said(OneCycle(max_lr=0.1, pct_start=1.5 / 24, three_phase=True))  # a short run: said
     assert message.startswith(
-        "OneCycle: pct_start=0.0625 with three_phase=True gives the cycle of 24 steps (total=Fraction(1.0), in a "
-        "run of 24 steps) a warm-up of pct_start * total = 1.5 steps, whose peak falls at step 0.5, between steps "
+        "OneCycle: pct_start=0.0625 with three_phase=True gives the cycle of 24 steps (the whole run) a warm-up of pct_start * total = 1.5 steps, whose peak falls at step 0.5, between steps "
         "0 and 1"
     )
     assert "Give pct_start >= 0.0834" in message
