@@ -315,3 +315,28 @@ def test_one_cycle_past_a_raised_or_loaded_total_steps_warns_there() -> None:
     longer.load_state_dict(state)
     said = _stepped_past(longer, opt, 1)
     assert len(said) == 1 and "stepped 11 times, past total_steps=10" in str(said[0].message)
+
+
+def test_one_cycle_past_total_steps_names_the_lr_it_holds_and_a_raised_end_again() -> None:
+    # review 142: after a jump (step(50) from step 3) the warning named the group's LR before the step was
+    # written (0.095, mid-cycle), not the final LR it holds; and once said, a total_steps raised afterwards and
+    # passed again was not said
+    opt = sgd()
+    sched = ours.OneCycleLR(opt, max_lr=0.1, total_steps=10)
+    _stepped_past(sched, opt, 3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sched.step(50)
+    (said,) = [str(w.message) for w in caught if "past total_steps" in str(w.message)]
+    assert "stepped 50 times, past total_steps=10" in said and "final LR (4e-07 for param group 0)" in said
+    assert opt.param_groups[0]["lr"] == pytest.approx(4e-7)
+    opt = sgd()
+    sched = ours.OneCycleLR(opt, max_lr=0.1, total_steps=10)
+    assert len(_stepped_past(sched, opt, 11)) == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sched.total_steps = 30
+        assert _stepped_past(sched, opt, 19) == []  # step 30: the new end
+    again = _stepped_past(sched, opt, 1)
+    assert len(again) == 1 and "stepped 31 times, past total_steps=30" in str(again[0].message)
+    assert _stepped_past(sched, opt, 5) == []  # once for that total_steps

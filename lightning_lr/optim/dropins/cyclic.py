@@ -608,8 +608,8 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
         (4e-06, 0.95)
     """
 
-    # _said_end: a step past total_steps was said; _block_safe: the block's own _lr_safe (see _fill)
-    __slots__ = ("_block_safe", "_cycle_keys", "_said_end", "_written_over")
+    # _said_at: the total_steps a step past which was said (-1: none); _block_safe: the block's own _lr_safe
+    __slots__ = ("_block_safe", "_cycle_keys", "_said_at", "_written_over")
     # what every state holds (torch's before 2.4 has anneal_func in place of _anneal_func_type)
     settings_keys = ("total_steps", "_schedule_phases", "cycle_momentum")
 
@@ -681,7 +681,7 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
                 stacklevel=2,
             )
         momentum = None
-        self._said_end = False
+        self._said_at = -1.0
         restored_state(optimizer, last_epoch)  # the record, taken before the groups are written to
         if self.cycle_momentum:
             self.use_beta1 = "betas" in optimizer.defaults
@@ -704,27 +704,34 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
     def _fill(self, t: int) -> None:
         super()._fill(t)
         self._block_safe = self._lr_safe
-        if not self._said_end:
-            self._lr_safe = min(self._lr_safe, max(0, int(number(self.total_steps)) + 1 - self._block_start))
+        total = number(self.total_steps)
+        if total != self._said_at:
+            self._lr_safe = min(self._lr_safe, max(0, int(total) + 1 - self._block_start))
 
     def _check_lrs(self, t: int, k: int) -> None:
-        if not self._said_end and t > number(self.total_steps):
-            self._passed_end(t)
+        total = number(self.total_steps)
+        if t > total and total != self._said_at:
+            self._passed_end(t, k, total)
             self._lr_safe = self._block_safe
             if k < self._lr_safe:
                 return
         super()._check_lrs(t, k)
 
-    def _passed_end(self, t: int) -> None:
-        """Say once that step ``t`` is past ``total_steps``, where torch raises (review 141: after 100 steps of a
-        10-step cycle the LR sat at its final value for 90 steps without a word, the classic
-        ``total_steps=len(loader)`` mistake, which torch catches)."""
-        self._said_end = True
-        held = number(self.optimizer.param_groups[0]["lr"])
+    def _passed_end(self, t: int, k: int, total: float) -> None:
+        """Say once per ``total_steps`` (a raised one is said again when passed: review 142) that step ``t``
+        (position ``k`` of the block) is past it, where torch raises (review 141: after 100 steps of a 10-step
+        cycle the LR sat at its final value for 90 steps without a word, the classic ``total_steps=len(loader)``
+        mistake, which torch catches). The LR named is the one step ``t`` writes (review 142: after a jump,
+        ``step(50)``, the group still held the LR of the step before)."""
+        self._said_at = total
+        held = next(
+            (float(row[k]) for i, row in self._lr_jobs if i == 0),
+            number(self.optimizer.param_groups[0]["lr"]),
+        )
         warnings.warn(
             f"OneCycleLR: stepped {t} times, past total_steps={self.total_steps!r} (torch raises 'Tried to step {t} "
             f"times. The specified number of total steps is {self.total_steps!r}' here): the cycle is over, and its "
-            f"final LR ({held:.4g} for param group 0) and momentum hold from here, which is said once. Stepped once "
+            f"final LR ({held:.4g} for param group 0) and momentum hold from here (said once for this total_steps). Stepped once "
             f"per optimizer step, total_steps is the run's optimizer steps (epochs * steps_per_epoch, batches per "
             f"epoch divided by the gradient accumulation), not one epoch's; to hold the end on purpose, filter this "
             f"warning",
