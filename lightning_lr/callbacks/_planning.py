@@ -1,6 +1,7 @@
 """How a schedule callback's plan follows the run: the durations resolved from the Trainer at the fit's start
 (:meth:`RunPlanning._plan_run`), and planned again as the run takes place, from here on and with one warning
-each time: a fit resumed at another size (:meth:`~RunPlanning._plan_resumed`), an epoch of another size
+each time: a fit resumed at another size (:meth:`~RunPlanning._plan_resumed`) or at an epoch that begins at another
+step than planned (a checkpoint of a fit stopped within an epoch: :meth:`~RunPlanning._plan_resumed_epoch`), an epoch of another size
 (:meth:`~RunPlanning._plan_epoch_size`), one that took other steps than its loader counts
 (:meth:`~RunPlanning._plan_epoch_taken`), the Trainer's limits changed mid-fit (:meth:`~RunPlanning._plan_limits`),
 and under manual optimization the rate at which the scheduled optimizers step
@@ -197,10 +198,53 @@ class RunPlanning:
             if self._provisional:  # built on the checkpoint's plan until this one was known
                 self._provisional = False
                 self._refresh()
+        elif not within and pl_module.automatic_optimization:
+            self._plan_resumed_epoch(trainer)
         self._guess = None
         if self.run is not None and self.run.resumed_at and self.run.steps_per_epoch is not None:
             # where the plan has the epoch it resumes in end (a guess, or a checkpoint's): its end tells
             self._guess = round_steps(epoch_start(self.run, trainer.current_epoch + 1))
+
+    def _plan_resumed_epoch(self, trainer: pl.Trainer) -> None:
+        """At train start of a fit resumed at an epoch's start with the checkpoint's steps per epoch: an epoch
+        that begins at another step than the plan has it begin plans the run again from there, as a resume at
+        another size is (:meth:`_anchor`: the steps taken, then the epochs left), with one warning that says
+        the LR's jump. A fit stopped within an epoch (``trainer.should_stop``: EarlyStopping, ``max_time``, a
+        signal handler; or ``max_steps``) writes a checkpoint that Lightning resumes at the next epoch, so the
+        stopped epoch's rest is never taken (review 140: a ``OneCycle`` stopped at step 20 of 128 and resumed
+        ran 116 steps on a plan of 128, never annealed, and the end's warning blamed the loader's len())."""
+        run = self.run
+        if run is None or run.steps_per_epoch is None:
+            return
+        epoch, now = trainer.current_epoch, trainer.global_step
+        planned = round_steps(epoch_start(run, epoch))
+        if now == planned:
+            return
+        before = dict(self.steps)
+        told = self._anchor(trainer, (epoch, now))
+        if now < planned:
+            why = (
+                f"the checkpoint's epoch {epoch - 1} ended early (a fit stopped within it by trainer.should_stop: "
+                f"EarlyStopping, max_time or a signal handler; or by max_steps), and Lightning resumes it at the "
+                f"next epoch without taking that epoch's rest"
+            )
+        else:
+            why = "the epochs before it took more steps than the plan counted"
+        total = (
+            "its length is unknown"
+            if told.total_steps is None
+            else f"{V.counted(told.total_steps, 'optimizer step')}"
+            + ("" if run.total_steps is None else f" where it had {run.total_steps}")
+        )
+        self._say_replanned(
+            "resumed-epoch",
+            f"{self.name}: this fit resumes at epoch {epoch}, which begins at step {now} where the plan had it "
+            f"begin at step {planned}: {why}. The run is planned again from step {now}, the steps taken and then "
+            f"the epochs left: {total}{_resolve.changes(before, self.steps)}. The schedule follows that plan from "
+            f"here.",
+            f"epoch {epoch} begins at step {now} where the plan had it begin at step {planned}",
+        )
+        self._check_durations(trainer)
 
     def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         guess, self._guess = self._guess, None
@@ -313,7 +357,7 @@ class RunPlanning:
             f" The LR jumps at step {jump.step}: {jump.group} goes from {jump.before:.4g} (the plan before) to "
             f"{jump.after:.4g} (the new plan). A schedule over the run is read at this step of the new plan, not "
             f"stretched from where it was, so it does not keep its shape: a 1cycle may warm up to its peak again "
-            f"when the epochs grow, or drop to near its end at once when they shrink. For one that keeps its shape, "
+            f"when the run grows, or drop to near its end at once when it shrinks. For one that keeps its shape, "
             f"give the run's length in optimizer steps: the Trainer's max_steps with max_epochs=-1, or the "
             f"schedule's length as an int (docs/callbacks.md, 'Epochs that change size')."
         )

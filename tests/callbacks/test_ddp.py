@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,7 @@ from lightning_lr import LRScheduleMixin
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import CosineDecay, Epochs, OneCycle, ReduceOnPlateau, StepDecay
 
+from support.fakes import StopAt
 from support.models import LyingSampler, Tiny, adam, dataset
 from support.plateau import Scripted, as_logged, reduction_checks, scripted, torch_lrs
 from support.recording import DumpPerRank, WarningsPerRank, assert_trace
@@ -454,3 +456,26 @@ def test_every_rank_starts_a_replaced_torch_cycle_from_its_peak_and_the_optimize
     assert rank0 == rank1
     assert_trace([row[1][0] for row in rank0], S.CosineDecay(0.1, total=12).values(12))
     assert_trace([row[2][0] for row in rank0], [0.9] * 12)
+
+
+@pytest.mark.ddp
+def test_every_rank_plans_a_fit_stopped_within_an_epoch_and_resumed_for_the_steps_it_takes(tmp_path) -> None:
+    # review 140: 6 steps an epoch on each of 2 ranks, stopped by trainer.should_stop at step 8 (in epoch 1) and
+    # resumed from last.ckpt with the same settings: Lightning goes on at epoch 2, 8 + 6 = 14 steps. Before: the
+    # plan kept 18 and the 1cycle ended far from its floor
+    ckpt = ModelCheckpoint(tmp_path / "ckpt", save_last=True)
+    kwargs: dict[str, Any] = dict(strategy=DDP, devices=2, max_epochs=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit(tmp_path, Tiny(), [OneCycle(max_lr=0.1), ckpt, StopAt(8)], enable_checkpointing=True, **kwargs)
+    out = tmp_path / "ranks"
+    out.mkdir()
+    callbacks = [OneCycle(max_lr=0.1), DumpPerRank(str(out)), WarningsPerRank(str(out))]
+    fit(tmp_path, Tiny(), callbacks, ckpt_path=str(tmp_path / "ckpt" / "last.ckpt"), **kwargs)
+    ranks = [json.loads((out / f"rank{r}.json").read_text()) for r in (0, 1)]
+    assert ranks[0]["rows"] == ranks[1]["rows"] and [row[0] for row in ranks[0]["rows"]] == list(range(8, 14))
+    assert [r["total_steps"] for r in ranks] == [14, 14]
+    assert_trace([row[1][0] for row in ranks[0]["rows"]], S.OneCycle(0.1, total_steps=14).values(14)[8:])
+    said = [json.loads((out / f"warnings{r}.json").read_text()) for r in (0, 1)]
+    replanned = [[m for m in s if "this fit resumes at epoch 2, which begins at step 8" in m] for s in said]
+    assert [len(s) for s in replanned] == [1, 0]  # said by rank 0

@@ -736,8 +736,8 @@ def _jump(step: int, before: float, after: float, group: str = "param group 0 of
     return (
         f" The LR jumps at step {step}: {group} goes from {before:.4g} (the plan before) to {after:.4g} (the new "
         f"plan). A schedule over the run is read at this step of the new plan, not stretched from where it was, so "
-        f"it does not keep its shape: a 1cycle may warm up to its peak again when the epochs grow, or drop to near "
-        f"its end at once when they shrink. For one that keeps its shape, give the run's length in optimizer "
+        f"it does not keep its shape: a 1cycle may warm up to its peak again when the run grows, or drop to near "
+        f"its end at once when it shrinks. For one that keeps its shape, give the run's length in optimizer "
         f"steps: the Trainer's max_steps with max_epochs=-1, or the schedule's length as an int (docs/callbacks.md, "
         f"'Epochs that change size')."
     )

@@ -30,7 +30,7 @@ from lightning_lr.callbacks import (
     _state,
 )
 
-from support.fakes import ApplyAt, FakeRangeTest
+from support.fakes import ApplyAt, FakeRangeTest, StopAt
 from support.models import Tiny, adam
 from support.recording import Recorder, assert_trace
 from support.trainers import fit
@@ -928,3 +928,36 @@ def test_a_checkpoint_with_the_flat_resumed_at_of_an_earlier_version_loads(tmp_p
     saved = MultiStepDecay(milestones=[Epochs(1)]).state_dict()
     state.load("MultiStepDecay", {**saved, "resumed_at": flat})
     assert state.carried() == (() if flat == [0, 0] else ((1, 6),))
+
+
+def test_a_fit_stopped_within_an_epoch_and_resumed_plans_the_steps_the_run_takes(tmp_path) -> None:
+    # review 140: stopped at step 5 of epoch 0 (12 steps an epoch, 3 epochs), last.ckpt resumed with the same
+    # settings: Lightning counts epoch 0 as done and takes 5 + 2 * 12 = 29 steps. Before: the plan kept 36, the
+    # 1cycle never annealed (last LR 0.04 of max_lr 0.5), nothing was said at the resume, and the end's warning
+    # blamed a short len() or changed limits
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", save_last=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit(
+            tmp_path, Tiny(), [OneCycle(max_lr=0.5), ckpt, StopAt(5)], max_epochs=3, enable_checkpointing=True
+        )
+    cycle = OneCycle(max_lr=0.5)
+    old, new = S.OneCycle(0.5, total_steps=36), S.OneCycle(0.5, total_steps=29)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        resumed = fit(tmp_path, Tiny(), [cycle], max_epochs=3, ckpt_path=str(tmp_path / "ckpt" / "last.ckpt"))
+    said = [str(w.message) for w in caught if str(w.message).startswith("OneCycle")]
+    assert len(said) == 1, said
+    assert said[0].startswith(
+        "OneCycle: this fit resumes at epoch 1, which begins at step 5 where the plan had it begin at step 12: "
+        "the checkpoint's epoch 0 ended early (a fit stopped within it by trainer.should_stop"
+    )
+    assert (
+        "the steps taken and then the epochs left: 29 optimizer steps where it had 36 (total 36 -> 29 steps)"
+        in (said[0])
+    )
+    assert f"The LR jumps at step 5: param group 0 of optimizer 0 (SGD) goes from {old(5):.4g}" in said[0]
+    assert f"to {new(5):.4g} (the new plan)" in said[0]
+    assert resumed.steps() == list(range(5, 29))
+    assert cycle.run == RunInfo(total_steps=29, steps_per_epoch=12, resumed_at=((1, 5),))
+    assert_trace(resumed.lr(), new.values(29)[5:])

@@ -71,3 +71,17 @@ class AnnouncedApplyAt(ApplyAt):
     def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: Any) -> None:
         if self.applies and self.epoch > 0 and trainer.current_epoch == self.epoch:
             self._apply(trainer)
+
+
+class StopAt(Callback):
+    """Sets ``trainer.should_stop`` after the optimizer step that brings the trainer to ``step``, as EarlyStopping,
+    ``max_time`` or a signal handler stops a fit within an epoch."""
+
+    def __init__(self, step: int) -> None:
+        self.step = step
+
+    def on_train_batch_end(
+        self, trainer: pl.Trainer, pl_module: Any, outputs: Any, batch: Any, batch_idx: int
+    ) -> None:
+        if trainer.global_step == self.step:
+            trainer.should_stop = True
