@@ -23,6 +23,7 @@ import lightning.pytorch as pl
 
 from .. import _lightning_compat as L
 from .. import _validate as V
+from ..optim import param_groups as pg
 from . import _resolve, _state
 from ._inject import Injected
 from ._log import StepLogging
@@ -102,6 +103,29 @@ class RunPlanning:
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
         self._saved_window: dict[str, Any] | None = None  # the open window of the checkpoint resumed, if any
         self._jump = None
+        # each optimizer's param groups' LRs in the checkpoint this fit resumes (what its run takes at the step it
+        # resumes at), for the jump a resume planned otherwise makes (:meth:`_jump_from_checkpoint`)
+        self._checkpoint_lrs: list[list[float] | None] | None = None
+
+    def _jump_from_checkpoint(self, step: int) -> Jump | None:
+        """The jump in the LR at ``step``, where a resumed fit begins, from the LR the checkpoint's optimizer holds
+        (the one its run takes at that step) to the LR the plan gives now, of the first optimizer whose LR
+        differs; None when none does, or the checkpoint holds no LRs (review 140: a 1cycle resumed on half the
+        devices went from 0.193 to 0.127, unsaid)."""
+        saved = self._checkpoint_lrs
+        if saved is None or step <= 0:
+            return None
+        for entry in self._injected:
+            index = entry.info.index
+            lrs = saved[index] if 0 <= index < len(saved) else None
+            groups = entry.scheduler.optimizer.param_groups
+            ref = pg.reference(groups) or 0
+            if lrs is None or ref >= len(lrs):
+                continue
+            before, after = lrs[ref], pg.lr(groups[ref])
+            if not math.isclose(before, after, rel_tol=1e-9, abs_tol=0.0):
+                return Jump(step, f"param group {ref} of {entry.info.label}", before, after)
+        return None
 
     def _plan_epoch_start(self, trainer: pl.Trainer, automatic: bool, batch_idx: int) -> None:
         """At an epoch's first batch (and a resumed fit's first, which may be within one), after every
@@ -181,6 +205,12 @@ class RunPlanning:
                 at = (trainer.current_epoch, trainer.global_step)
             # the epochs before this fit took the checkpoint's steps per epoch (and its points)
             anchored = self._anchor(trainer, at, _state.saved_run(saved))
+            if self._provisional:  # built on the checkpoint's plan until this one was known
+                self._provisional = False
+                self._refresh()
+            # (the schedules were built on Lightning's estimate, which no step trained at: the jump is from the
+            # LR the checkpoint's run takes at this step)
+            self._jump = self._jump_from_checkpoint(trainer.global_step)
             estimate = _resolve.run_info(trainer, needs_epochs=False).total_steps
             relative = bool(_resolve.relative(self.durations()))
             _resolve.warn_reshaped(
@@ -193,11 +223,9 @@ class RunPlanning:
                 within,
                 relative,
                 reloads=int(getattr(trainer, "reload_dataloaders_every_n_epochs", 0) or 0),
+                jump=self._jump_said(),
             )
             self._check_durations(trainer)
-            if self._provisional:  # built on the checkpoint's plan until this one was known
-                self._provisional = False
-                self._refresh()
         elif not within and pl_module.automatic_optimization:
             self._plan_resumed_epoch(trainer)
         self._guess = None
@@ -222,6 +250,8 @@ class RunPlanning:
             return
         before = dict(self.steps)
         told = self._anchor(trainer, (epoch, now))
+        if self._checkpoint_lrs is not None:
+            self._jump = self._jump_from_checkpoint(now)
         if now < planned:
             why = (
                 f"the checkpoint's epoch {epoch - 1} ended early (a fit stopped within it by trainer.should_stop: "
@@ -270,7 +300,7 @@ class RunPlanning:
             return  # max_steps cut the epoch short: the fit ends here, not the epoch
         before = dict(self.steps)
         told = self._anchor(trainer, (trainer.current_epoch + 1, trainer.global_step))
-        _resolve.warn_told(self.name, told, guess, self.steps, before)
+        _resolve.warn_told(self.name, told, guess, self.steps, before, self._jump_said())
         self._check_durations(trainer)
 
     def _plan_epoch_size(self, trainer: pl.Trainer, automatic: bool = True) -> None:

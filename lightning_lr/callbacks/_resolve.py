@@ -637,6 +637,7 @@ def warn_reshaped(
     within_epoch: bool = False,
     relative: bool = True,
     reloads: int = 0,
+    jump: str = "",
 ) -> None:
     """Say how a fit resumed from a checkpoint ``saved`` with another number of steps per epoch is planned:
     for ``run`` (the last point of :attr:`RunInfo.resumed_at`), where Lightning's ``estimate`` would count
@@ -644,7 +645,9 @@ def warn_reshaped(
     an epoch, whose end tells. ``relative``: the schedule has durations given as Epochs or Fraction.
     ``reloads``: the fit's ``reload_dataloaders_every_n_epochs``; when > 0 the steps per epoch are Lightning's
     count of the loader it built before the restore, and the epoch's first batch checks them (review 69: the
-    warning stated that count as the resumed epoch's)."""
+    warning stated that count as the resumed epoch's). ``jump``: what the new plan did to the LR at ``now``
+    (``RunPlanning._jump_said``; review 140: a 1cycle resumed on half the devices went from 0.193 to 0.127 and
+    peaked again, unsaid)."""
     epoch, step = run.resumed_at[-1]
     told = (
         f" The checkpoint was written within an epoch: Lightning is expected to end it at step {step}; its end "
@@ -668,21 +671,27 @@ def warn_reshaped(
             if relative
             else "the schedule's durations are in steps and stay as they are."
         )
-        + told,
+        + told
+        + jump,
         category=UserWarning,
     )
 
 
 def warn_told(
-    owner: str, run: RunInfo, guess: int, resolved: Mapping[str, Any], before: Mapping[str, Any]
+    owner: str,
+    run: RunInfo,
+    guess: int,
+    resolved: Mapping[str, Any],
+    before: Mapping[str, Any],
+    jump: str = "",
 ) -> None:
     """Say that the epoch a fit resumed in ended at another step than expected (``guess``), and how the run
-    (``run``, its last point just told) is planned from there."""
+    (``run``, its last point just told) is planned from there, with the ``jump`` that made in the LR."""
     epoch, step = run.resumed_at[-1]
     rank_zero_warn(
         f"{owner}: the epoch this fit resumed in ended at step {step}, not at step {guess} as expected, so epoch "
         f"{epoch} begins there and the run takes {V.counted(run.total_steps, 'optimizer step')}{changes(before, resolved)}. "
-        f"The schedule follows that plan from step {step} on.",
+        f"The schedule follows that plan from step {step} on.{jump}",
         category=UserWarning,
     )
 

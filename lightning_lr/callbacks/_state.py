@@ -40,6 +40,7 @@ __all__ = [
     "STATE_VERSION",
     "CheckpointState",
     "catch_up",
+    "optimizer_lrs",
     "other_spellings",
     "resumed",
     "saved_run",
@@ -134,6 +135,19 @@ def saved_run(state: Mapping[str, Any]) -> RunInfo:
     if len(points) == 2 and all(isinstance(v, int) for v in points):
         points = [points] if points[1] else []
     return RunInfo(state["total_steps"], state["steps_per_epoch"], resumed_at=points)
+
+
+def optimizer_lrs(checkpoint: Mapping[str, Any]) -> list[list[float] | None]:
+    """Each optimizer's param groups' LRs in a Lightning ``checkpoint`` (its ``optimizer_states``, in the
+    trainer's order of optimizers), None for one whose state has none: the LRs its run takes at the step it
+    was written at (the schedulers stepped before it was written)."""
+    out: list[list[float] | None] = []
+    for state in checkpoint.get("optimizer_states") or []:
+        try:
+            out.append([float(group["lr"]) for group in state["param_groups"]])
+        except (KeyError, TypeError, ValueError):
+            out.append(None)
+    return out
 
 
 def resumed(owner: str, entries: Sequence[Injected], trainer: Any, module: Any) -> None:

@@ -1153,6 +1153,7 @@ class ScheduleCallback(RunPlanning, Callback):
                 stage = trainer.state.fn
                 self._outside_load = (str(getattr(stage, "value", stage)), self._load_view())
             return
+        self._checkpoint_lrs = _state.optimizer_lrs(checkpoint)
         claimed = {cb.state_key for cb in L.callbacks(trainer) if cb is not self}
         self._respelled = _state.other_spellings(
             self, checkpoint.get("callbacks") or {}, claimed, self._free_key_arguments

@@ -2,8 +2,9 @@
 
 A plain ``int`` is a number of **optimizer steps** (with ``accumulate_grad_batches=k`` one step is ``k``
 batches). Epochs and fractions are spelled explicitly, as :class:`Epochs` and :class:`Fraction`, and are
-turned into steps at fit start from ``trainer.estimated_stepping_batches``, so a run on more devices, with
-another batch size or another ``accumulate_grad_batches`` keeps the schedule's shape.
+turned into steps at fit start from ``trainer.estimated_stepping_batches``, so a fit on more devices, with
+another batch size or another ``accumulate_grad_batches`` has the same schedule's shape (a fit *resumed* at
+another size is planned for the steps it takes, and a schedule over the run jumps there: see below).
 
 Resolution rule: ``Epochs(e)`` is ``e * steps_per_epoch`` and ``Fraction(f)`` is ``f * total_steps``, rounded
 half up to a whole number of steps. Arguments that are lengths (``total``, ``every``, ``step_size``, ...)
@@ -25,7 +26,9 @@ size, though the epochs before the checkpoint took other numbers of steps. The s
 run as it takes place (:attr:`RunInfo.resumed_at`): the steps taken, then the epochs left at the new size,
 and ``Epochs(e)`` is where epoch ``e`` begins in it; a period given as ``Epochs`` (a step decay's ``every``, a
 cycle's ``step_size``) keeps to the epochs as they took place, one period an epoch of whatever size it had
-(:class:`~lightning_lr.schedules.compose.Retimed`). An epoch whose train dataloader changes size in a fit
+(:class:`~lightning_lr.schedules.compose.Retimed`). A schedule over the run (a ``Fraction`` of it) is read at
+the resume step from the new plan, not stretched from where it was: its LR jumps there (a 1cycle may warm up
+to a second peak), and the warning gives the LR before (the checkpoint's) and after. An epoch whose train dataloader changes size in a fit
 (``reload_dataloaders_every_n_epochs``) plans the run again the same way at its first batch, with one
 warning (under manual optimization too, its steps counted at the rate the first epoch told). From a checkpoint written at an epoch's end that is
 known at fit start; from one within an epoch, the epoch is expected to run to its last batch, as Lightning

@@ -241,10 +241,21 @@ def test_a_two_process_checkpoint_resumed_on_one_process_ends_the_schedule_with_
     fit(tmp_path, Tiny(), callbacks, strategy=DDP, devices=2, max_epochs=3, enable_checkpointing=True)
     (path,) = (tmp_path / "ckpt").glob("*-step=6.ckpt")
     cycle = OneCycle(max_lr=0.05)
-    resumed = fit(tmp_path, Tiny(), [cycle], max_epochs=3, ckpt_path=str(path))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        resumed = fit(tmp_path, Tiny(), [cycle], max_epochs=3, ckpt_path=str(path))
     assert resumed.steps() == list(range(6, 30))
     assert cycle.run is not None and cycle.run.total_steps == 30
     assert_trace(resumed.lr(), S.OneCycle(0.05, total_steps=30).values(30)[6:])
+    # review 140: the warning gives the LR's jump, from the two-process run's at step 6 to the new plan's
+    (said,) = [
+        str(w.message) for w in caught if "this fit resumes a checkpoint written with" in str(w.message)
+    ]
+    before, after = S.OneCycle(0.05, total_steps=18)(6), S.OneCycle(0.05, total_steps=30)(6)
+    assert (
+        f"The LR jumps at step 6: param group 0 of optimizer 0 (SGD) goes from {before:.4g} (the plan" in said
+    )
+    assert f"to {after:.4g} (the new plan)" in said
 
 
 @pytest.mark.ddp

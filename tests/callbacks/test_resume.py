@@ -650,6 +650,32 @@ def test_resuming_with_other_steps_per_epoch_plans_the_steps_the_run_takes(tmp_p
     assert_trace(resumed.lr(), S.OneCycle(0.5, total_steps=30).values(30)[6:])
 
 
+def test_a_resume_at_another_size_says_the_jump_from_the_checkpoints_lr(tmp_path) -> None:
+    # review 140: a 1cycle resumed at another size is read at the resume step from the new plan (18 -> 30
+    # steps), so its LR jumps there and it peaks again; the warning said the new total only. It now gives the
+    # LR the checkpoint holds (its run's, at step 6) and the new plan's (not the one built on Lightning's
+    # estimate of 36 steps before the resume was planned, which no step trained at)
+    _reshaped_checkpoint(tmp_path, lambda: OneCycle(max_lr=0.5))
+    before, after = S.OneCycle(0.5, total_steps=18)(6), S.OneCycle(0.5, total_steps=30)(6)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit(
+            tmp_path,
+            Tiny(batch_size=4),
+            [OneCycle(max_lr=0.5)],
+            max_epochs=3,
+            ckpt_path=path_at(tmp_path / "a", 6),
+        )
+    (said,) = [
+        str(w.message) for w in caught if "this fit resumes a checkpoint written with" in str(w.message)
+    ]
+    assert (
+        f"The LR jumps at step 6: param group 0 of optimizer 0 (SGD) goes from {before:.4g} (the plan before) to "
+        f"{after:.4g} (the new plan)." in said
+    )
+    assert "a 1cycle may warm up to its peak again" in said
+
+
 def test_epochs_count_the_epochs_of_a_run_resumed_at_another_size(tmp_path) -> None:
     # epoch 1 began at step 6, epoch 2 at 18: a warm-up of one epoch is over (before: it was 12 steps, so the
     # LR fell back from 0.1 to 0.05 and warmed up again), and the milestones fall at 6 and 18 (were 12 and 24)
