@@ -27,6 +27,7 @@ __all__ = [
     "call_strategy",
     "callbacks",
     "can_rebuild_optimizers",
+    "gathered",
     "isolated_logging",
     "logged_in_this_run",
     "logged_value",
@@ -114,6 +115,18 @@ def per_rank(trainer: pl.Trainer, value: float) -> list[float]:
     return [float(x) for x in torch.as_tensor(trainer.strategy.all_gather(mine)).reshape(-1).tolist()]
 
 
+def gathered(trainer: pl.Trainer, value: Any) -> list[Any] | None:
+    """Under DDP, ``value`` (a picklable object) of every rank, in rank order: a collective, every rank must call
+    it. None without a torch.distributed group (one process, or a strategy whose processes share none: XLA's)."""
+    if trainer.world_size <= 1 or not (
+        torch.distributed.is_available() and torch.distributed.is_initialized()
+    ):
+        return None
+    values: list[Any] = [None] * torch.distributed.get_world_size()
+    torch.distributed.all_gather_object(values, value)
+    return values
+
+
 def same_on_every_rank(trainer: pl.Trainer, owner: str, what: str, given: str) -> None:
     """Under DDP, an error on every rank unless every rank was ``given`` what rank 0 was (a text: a repr of
     options or arguments; object addresses, which differ per process, are left out), naming what each rank
@@ -121,13 +134,9 @@ def same_on_every_rank(trainer: pl.Trainer, owner: str, what: str, given: str) -
     their own LRs, their model copies apart, or waited on each other forever when their steps differed
     (review 118: ``LRRangeTest(num_steps=10)`` on one rank and 15 on the other hung without a word)."""
     # a strategy whose processes share no torch.distributed group (XLA's) is not checked
-    if trainer.world_size <= 1 or not (
-        torch.distributed.is_available() and torch.distributed.is_initialized()
-    ):
+    texts = gathered(trainer, re.sub(r" at 0x[0-9a-fA-F]+", "", given))
+    if texts is None:
         return
-    mine = re.sub(r" at 0x[0-9a-fA-F]+", "", given)
-    texts: list[Any] = [None] * torch.distributed.get_world_size()
-    torch.distributed.all_gather_object(texts, mine)
     first = texts[0]
     others = [f"rank {i} was given {t}" for i, t in enumerate(texts) if t != first]
     if others:

@@ -251,6 +251,8 @@ class ScheduleCallback(RunPlanning, Callback):
         """
         n = len(info.base_lrs)
         if spec is None:
+            # (taken from the optimizer, which configure_optimizers may set per rank: _check_resolved_alike)
+            self._resolved[(info.index, arg)] = (info.label, None, list(default))
             return list(default)
         if isinstance(spec, (list, tuple)):
             if len(spec) != n:
@@ -279,6 +281,7 @@ class ScheduleCallback(RunPlanning, Callback):
             )
         # (the ratio first: the largest group gets spec itself, not 0.1 * 0.1 / 0.1 = 0.10000000000000002, review 133)
         scaled = [spec * (b / top) for b in info.base_lrs]
+        self._resolved[(info.index, arg)] = (info.label, spec, list(scaled))
         # what the number was for this optimizer and what each group got: said once the optimizer is built
         # (_tell_ratios) and once every optimizer is (_tell_across_optimizers)
         self._one_number.setdefault(arg, {})[info.index] = OneNumber(info.label, top, spec, scaled)
@@ -497,6 +500,9 @@ class ScheduleCallback(RunPlanning, Callback):
         self._injected: list[Injected] = []
         # each LR argument given as one number: per optimizer index, its label, largest LR and the number
         self._one_number: dict[str, dict[int, OneNumber]] = {}
+        # what each LR argument left as None or given as one number resolved to from an optimizer's LRs, by
+        # (optimizer index, argument): its label, the number (None: the optimizer's LRs) and each group's value
+        self._resolved: dict[tuple[int, str], tuple[str, float | None, list[float | None]]] = {}
         self._targets = 1  # how many optimizers the fit's callback schedules (a list's length is per group)
         self._init_plan()
         self._logging: StepLogging | None = None
@@ -616,7 +622,7 @@ class ScheduleCallback(RunPlanning, Callback):
         if self._trains_no_step(trainer):
             return
         self._plan_run(trainer)
-        self._one_number = {}
+        self._one_number, self._resolved = {}, {}
         targets = _inject.select(self.name, self.optimizer, conf.optimizers)
         self._targets = len(targets)
         for index in targets:
@@ -646,6 +652,8 @@ class ScheduleCallback(RunPlanning, Callback):
             )
             _inject.add(self.name, conf, position, scheduler, name)
             self._injected.append(Injected(info, optimizer, scheduler))
+        if not self._stand_in:  # (a stand-in's values, from the optimizer's LRs, train no step)
+            self._check_resolved_alike(trainer)
         self._tell_across_optimizers()
         automatic = self._module is None or self._module.automatic_optimization
         if (automatic and self._checkpoint.reshaped is None) or (not automatic and self._settled):
@@ -654,6 +662,60 @@ class ScheduleCallback(RunPlanning, Callback):
             # how often they step, or (a checkpoint at another size) the run is planned as it takes place, at
             # train start
             self._check_durations(trainer)
+
+    def _check_resolved_alike(self, trainer: pl.Trainer) -> None:
+        """Under DDP, an error on every rank unless every rank resolved its LR arguments to the same values from
+        its optimizers' LRs: one left as None takes them (``OneCycle()``'s peak, ``CosineDecay()``'s start), and
+        one number is scaled by the param groups' ratios. The arguments given are compared before the plan
+        (:meth:`_plan_run`); these come from ``configure_optimizers``, which may set an LR from the rank (review
+        140: ``lr=0.05 * (rank + 1)`` with ``OneCycle()`` trained each rank at its own LR and the model copies
+        drifted apart, without a word). An error, not rank 0's values: the schedule would follow rank 0's, but
+        a param group it leaves alone, or the optimizer's own state, would still differ per rank, and no rank's
+        LR is more right than another's. Compared parameter by parameter (by its name in the module): ranks whose
+        optimizers split the same LRs into other param groups train alike. A collective: every rank builds its
+        schedules in ``configure_optimizers``."""
+        names = {} if self._module is None else {id(p): n for n, p in self._module.named_parameters()}
+        optimizers = {entry.info.index: entry.optimizer for entry in self._injected}
+        mine: dict[
+            tuple[int, str], tuple[str, float | None, list[float | None], dict[str, float | None]]
+        ] = {}
+        for (index, arg), (label, spec, values) in self._resolved.items():
+            optimizer = optimizers.get(index)
+            if optimizer is None:  # (not scheduled: a fast_dev_run the schedule does not fit)
+                continue
+            each = {
+                names.get(id(p), f"param {j} of group {i}"): value
+                for i, (group, value) in enumerate(zip(optimizer.param_groups, values, strict=False))
+                for j, p in enumerate(group["params"])
+            }
+            mine[(index, arg)] = (label, spec, values, each)
+        ranks = L.gathered(trainer, mine)
+        if ranks is None:
+            return
+        differ = []
+        for key in sorted({k for r in ranks for k in r}):
+            seen = [r.get(key) for r in ranks]
+            if all((s is None) == (seen[0] is None) and (s is None or s[3] == seen[0][3]) for s in seen):
+                continue
+            label, spec = next((s[0], s[1]) for s in seen if s is not None)
+            arg = key[1]
+            what = (
+                f"{arg} (left as None: the optimizer's LR)"
+                if spec is None
+                else f"{arg}={spec:g} (scaled by each param group's LR relative to the largest)"
+            )
+            per_rank = ", ".join(
+                f"{'nothing' if s is None else _values(s[2])} on rank {i}" for i, s in enumerate(seen)
+            )
+            differ.append(f"{what} of {label} is {per_rank}")
+        if not differ:
+            return
+        raise ValueError(
+            f"{self.name}: the ranks resolved different LRs from their optimizers: {'; '.join(differ)}. Every rank "
+            f"must train at the same LRs, or their model copies drift apart: configure_optimizers must give every "
+            f"rank's optimizers the same LRs (set them from the same config, not from the rank or an unseeded "
+            f"random number)"
+        )
 
     def _trains_no_step(self, trainer: pl.Trainer) -> bool:
         """Whether this fit trains no optimizer step (:func:`~._resolve.trains_no_step`), said in one info line:
@@ -1301,6 +1363,12 @@ class ScheduleCallback(RunPlanning, Callback):
 
     def __repr__(self) -> str:
         return _hparams.call_repr(self, self.name)
+
+
+def _values(values: Sequence[float | None]) -> str:
+    """Each param group's value, for a message: the number alone for one group."""
+    shown = ["None" if v is None else f"{v:.6g}" for v in values]
+    return shown[0] if len(shown) == 1 else f"[{', '.join(shown)}]"
 
 
 class OneNumber(NamedTuple):

@@ -490,3 +490,47 @@ def test_every_rank_plans_a_fit_stopped_within_an_epoch_and_resumed_for_the_step
     said = [json.loads((out / f"warnings{r}.json").read_text()) for r in (0, 1)]
     replanned = [[m for m in s if "this fit resumes at epoch 2, which begins at step 8" in m] for s in said]
     assert [len(s) for s in replanned] == [1, 0]  # said by rank 0
+
+
+class _LrPerRank(Tiny):
+    """configure_optimizers sets the LR from the rank: 0.05 on rank 0, 0.1 on rank 1."""
+
+    def configure_optimizers(self) -> Any:
+        return torch.optim.SGD(self.parameters(), lr=0.05 * (self.global_rank + 1), momentum=0.9)
+
+
+class _GroupsPerRank(Tiny):
+    """Rank 0's optimizer has one param group, rank 1's two, every parameter at the same LR."""
+
+    def configure_optimizers(self) -> Any:
+        if self.global_rank == 0:
+            return torch.optim.SGD(self.parameters(), lr=0.05, momentum=0.9)
+        groups = [{"params": [self.layer.weight]}, {"params": [self.layer.bias]}]
+        return torch.optim.SGD(groups, lr=0.05, momentum=0.9)
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_peak_taken_from_optimizers_whose_lr_differs_per_rank_is_refused_on_every_rank(tmp_path) -> None:
+    # review 140: OneCycle() took each rank's own optimizer LR as its peak, and the ranks trained 0.05 and 0.1,
+    # their model copies apart, without a word (arguments given were compared, values resolved were not)
+    with pytest.raises(
+        Exception,
+        match=r"OneCycle: the ranks resolved different LRs from their optimizers: max_lr \(left as None: the "
+        r"optimizer's LR\) of optimizer 0 \(SGD\) is 0\.05 on rank 0, 0\.1 on rank 1\. Every rank must train at "
+        r"the same LRs",
+    ):
+        fit(tmp_path, _LrPerRank(), [OneCycle()], strategy=DDP, devices=2)
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_ranks_whose_optimizers_group_the_same_lrs_otherwise_train_alike(tmp_path) -> None:
+    # compared parameter by parameter: one group on rank 0 and two on rank 1, every parameter at 0.05, is the
+    # same training
+    out = tmp_path / "ranks"
+    out.mkdir()
+    fit(tmp_path, _GroupsPerRank(), [OneCycle(), DumpPerRank(str(out))], strategy=DDP, devices=2)
+    rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
+    assert [row[1][0] for row in rank0] == [row[1][0] for row in rank1]
+    assert_trace([row[1][0] for row in rank0], S.OneCycle(0.05, total_steps=12).values(12))
