@@ -127,12 +127,15 @@ def gathered(trainer: pl.Trainer, value: Any) -> list[Any] | None:
     return values
 
 
-def same_on_every_rank(trainer: pl.Trainer, owner: str, what: str, given: str) -> None:
+def same_on_every_rank(
+    trainer: pl.Trainer, owner: str, what: str, given: str, advice: str | None = None
+) -> None:
     """Under DDP, an error on every rank unless every rank was ``given`` what rank 0 was (a text: a repr of
     options or arguments; object addresses, which differ per process, are left out), naming what each rank
     that differs was given. A collective: every rank must call it. Ranks given other settings trained at
     their own LRs, their model copies apart, or waited on each other forever when their steps differed
-    (review 118: ``LRRangeTest(num_steps=10)`` on one rank and 15 on the other hung without a word)."""
+    (review 118: ``LRRangeTest(num_steps=10)`` on one rank and 15 on the other hung without a word).
+    ``advice``: what the error says to do, in place of setting them from the same config."""
     # a strategy whose processes share no torch.distributed group (XLA's) is not checked
     texts = gathered(trainer, re.sub(r" at 0x[0-9a-fA-F]+", "", given))
     if texts is None:
@@ -142,8 +145,11 @@ def same_on_every_rank(trainer: pl.Trainer, owner: str, what: str, given: str) -
     if others:
         raise ValueError(
             f"{owner}: the ranks were given different {what}: rank 0 was given {first}, {', '.join(others)}. "
-            f"Every rank must be given the same (set them from the same config, not from the rank or an "
-            f"unseeded random number)"
+            + (
+                advice
+                or "Every rank must be given the same (set them from the same config, not from the rank or an "
+                "unseeded random number)"
+            )
         )
 
 

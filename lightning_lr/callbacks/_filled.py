@@ -11,7 +11,8 @@ with a ``fills_lr_at(trainer)`` method (:class:`~lightning_lr.LRRangeTest`, the 
 epoch it will fill them (:func:`awaited_test`). One due before the fit's first step makes the schedules built
 before it stand-ins (:meth:`ScheduleCallback._build_checked
 <lightning_lr.callbacks.base.ScheduleCallback._build_checked>`): what compares another argument with an LR it
-fills is checked, and said, once it has filled it.
+fills is checked, and said, once it has filled it. Under DDP the schedule callbacks compare the range tests
+each rank's fit holds (named by their ``test_label``), so a test on some ranks only is an error, not a hang.
 
 Example:
     >>> from lightning_lr.callbacks._filled import FilledValues

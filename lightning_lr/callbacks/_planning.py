@@ -178,6 +178,26 @@ class RunPlanning:
         shared = {k: v for k, v in self.arguments().items() if k not in ("log_lr", "preview")}
         given = ", ".join(f"{k}={v!r}" for k, v in shared.items())
         L.same_on_every_rank(trainer, self.name, "arguments", f"{type(self).__name__}({given})")
+        # an LR range test on some ranks only (a callback added under `if rank == 0`, the Tuner called under `if
+        # trainer.is_global_zero`) waits forever at its start for the ranks that do not run it, where no signal
+        # reaches it (review 140): its callbacks (the duck-typed protocol of _filled.awaited_test) are compared
+        # here, where every rank comes
+        tests = [
+            str(getattr(cb, "test_label", type(cb).__name__))
+            for cb in L.callbacks(trainer)
+            if hasattr(cb, "fills_lr_at")
+        ]
+        L.same_on_every_rank(
+            trainer,
+            self.name,
+            "LR range tests in this fit",
+            ", ".join(tests) or "none",
+            advice=(
+                "An LR range test trains in steps every rank must take together, so it runs on every rank or on "
+                "none: give every rank the same callbacks, and call Tuner(trainer).lr_range_test on every rank, "
+                "not under `if trainer.is_global_zero`"
+            ),
+        )
         self.run, self.steps = _resolve.agreed(trainer, self.name, run, steps)
         self._limits = (trainer.max_epochs, trainer.max_steps)
         self._checkpoint.check_run(self.name, run, steps, self.reads_run)

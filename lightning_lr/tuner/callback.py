@@ -166,6 +166,9 @@ class _RangeTestCallback(Callback, Generic[R]):
     is the kind of result its options give (review 74: an LR test's was typed as a momentum test's too, so a
     user's ``result.one_cycle_max_lr()`` failed ``mypy --strict``)."""
 
+    #: how the schedule callbacks name this test when the ranks do not all run it (``ScheduleCallback._plan_run``)
+    test_label = "the Tuner's range test"
+
     def __init__(self, options: SweepOptions, epochs: Any = None) -> None:
         self.options = options
         self.epochs = _epochs(epochs)
@@ -482,6 +485,8 @@ class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
         ...
         ValueError: LRRangeTest: min_lr must be < max_lr, got min_lr=1.0 and max_lr=0.1
     """
+
+    test_label = "LRRangeTest"
 
     @V.known_as(CALLBACK_PEERS_NAMES)
     def __init__(

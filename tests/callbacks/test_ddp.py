@@ -12,7 +12,7 @@ import pytest
 import torch
 from lightning.pytorch.callbacks import ModelCheckpoint
 
-from lightning_lr import LRScheduleMixin
+from lightning_lr import LRRangeTest, LRScheduleMixin
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import CosineDecay, Epochs, OneCycle, ReduceOnPlateau, StepDecay
 
@@ -534,3 +534,25 @@ def test_ranks_whose_optimizers_group_the_same_lrs_otherwise_train_alike(tmp_pat
     rank0, rank1 = (json.loads((out / f"rank{r}.json").read_text())["rows"] for r in (0, 1))
     assert [row[1][0] for row in rank0] == [row[1][0] for row in rank1]
     assert_trace([row[1][0] for row in rank0], S.OneCycle(0.05, total_steps=12).values(12))
+
+
+class _RangeTestOnRankZero(OneCycle):
+    """A OneCycle that adds an LRRangeTest to rank 0's fit only, as a callback list built under `if rank == 0`."""
+
+    def setup(self, trainer: Any, pl_module: Any, stage: str) -> None:
+        if trainer.global_rank == 0 and not any(isinstance(cb, LRRangeTest) for cb in trainer.callbacks):
+            trainer.callbacks.insert(0, LRRangeTest(num_steps=5))
+        super().setup(trainer, pl_module, stage)
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_range_test_on_some_ranks_only_is_refused_on_every_rank(tmp_path) -> None:
+    # review 140: rank 0 waited forever at the test's start for rank 1, which trained, and SIGTERM did not end
+    # it; the schedule callback's agreement, where every rank comes first, now compares the ranks' range tests
+    with pytest.raises(
+        Exception,
+        match=r"_RangeTestOnRankZero: the ranks were given different LR range tests in this fit: rank 0 was given "
+        r"LRRangeTest, rank 1 was given none\. An LR range test trains in steps every rank must take together",
+    ):
+        fit(tmp_path, Tiny(), [_RangeTestOnRankZero()], strategy=DDP, devices=2)
