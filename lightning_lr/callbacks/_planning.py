@@ -382,12 +382,13 @@ class RunPlanning:
         )
         self._check_durations(trainer)
 
-    def _say_replanned(self, key: str, message: str, why: str) -> None:
+    def _say_replanned(self, key: str, message: str, why: str, limits: bool = False) -> None:
         """Say once (``key``) that the run is planned again, with the jump the new plan made in the LR at that step
         (review 141: a ``OneCycle()`` over epochs of 10, 20 and 5 batches went from 0.0611 to 0.00643 in one step
         and warmed up to a second peak, and the warning said only that the run is planned again). A later plan
-        that makes the LR jump is said once more (``why``: what changed), where its first warning was said."""
-        jump = self._jump_said()
+        that makes the LR jump is said once more (``why``: what changed), where its first warning was said.
+        ``limits``: the Trainer's own limits changed (:meth:`_jump_said`)."""
+        jump = self._jump_said(limits)
         if key not in self._warned or not jump:
             self.warn_once(key, message + jump)
             return
@@ -397,19 +398,26 @@ class RunPlanning:
             f"again the LR may jump.)",
         )
 
-    def _jump_said(self) -> str:
+    def _jump_said(self, limits: bool = False) -> str:
         """The jump the last rebuild made in the LR at its step (:attr:`_jump`), said for a re-plan's warning; ``""``
-        when the LR went on as it was (a period in Epochs keeps to the epochs)."""
+        when the LR went on as it was (a period in Epochs keeps to the epochs). ``limits``: the Trainer's
+        max_epochs or max_steps changed, so the advice to give the run's length as max_steps would be no help
+        (review 142: it was given to a run whose max_steps a callback had raised)."""
         jump = self._jump
         if jump is None:
             return ""
+        keep = (
+            "give the schedule's length as an int (optimizer steps): the run's own length changed"
+            if limits
+            else "give the run's length in optimizer steps: the Trainer's max_steps with max_epochs=-1, or the "
+            "schedule's length as an int (docs/callbacks.md, 'Epochs that change size')"
+        )
         return (
             f" The LR jumps at step {jump.step}: {jump.group} goes from {jump.before:.4g} (the plan before) to "
             f"{jump.after:.4g} (the new plan). A schedule over the run is read at this step of the new plan, not "
             f"stretched from where it was, so it does not keep its shape: a 1cycle may warm up to its peak again "
             f"when the run grows, or drop to near its end at once when it shrinks. For one that keeps its shape, "
-            f"give the run's length in optimizer steps: the Trainer's max_steps with max_epochs=-1, or the "
-            f"schedule's length as an int (docs/callbacks.md, 'Epochs that change size')."
+            f"{keep}."
         )
 
     def _step_now(self, trainer: pl.Trainer, automatic: bool) -> int:
@@ -532,6 +540,7 @@ class RunPlanning:
             f"planned again from step {now}: {V.counted(told.total_steps, 'optimizer step')} where it had "
             f"{run.total_steps}{_resolve.changes(before, self.steps)}. The schedule follows that plan from here.",
             f"the Trainer's {' and '.join(changed)} changed",
+            limits=True,
         )
         self._check_durations(trainer)
 

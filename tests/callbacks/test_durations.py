@@ -731,15 +731,26 @@ def test_a_momentum_schedule_cut_off_by_the_run_warns_and_names_momentum(tmp_pat
     assert _ends_early(tmp_path, Tiny(), fitting) == []
 
 
-def _jump(step: int, before: float, after: float, group: str = "param group 0 of optimizer 0 (SGD)") -> str:
-    """What a warning of a plan made again says of the jump it made in the LR (review 141)."""
+def _jump(
+    step: int,
+    before: float,
+    after: float,
+    group: str = "param group 0 of optimizer 0 (SGD)",
+    limits: bool = False,
+) -> str:
+    """What a warning of a plan made again says of the jump it made in the LR (review 141); ``limits``: where the
+    Trainer's limits changed, the advice is not to give max_steps (review 142)."""
+    keep = (
+        "give the schedule's length as an int (optimizer steps): the run's own length changed"
+        if limits
+        else "give the run's length in optimizer steps: the Trainer's max_steps with max_epochs=-1, or the "
+        "schedule's length as an int (docs/callbacks.md, 'Epochs that change size')"
+    )
     return (
         f" The LR jumps at step {step}: {group} goes from {before:.4g} (the plan before) to {after:.4g} (the new "
         f"plan). A schedule over the run is read at this step of the new plan, not stretched from where it was, so "
         f"it does not keep its shape: a 1cycle may warm up to its peak again when the run grows, or drop to near "
-        f"its end at once when it shrinks. For one that keeps its shape, give the run's length in optimizer "
-        f"steps: the Trainer's max_steps with max_epochs=-1, or the schedule's length as an int (docs/callbacks.md, "
-        f"'Epochs that change size')."
+        f"its end at once when it shrinks. For one that keeps its shape, {keep}."
     )
 
 
@@ -1006,7 +1017,7 @@ def test_max_epochs_changed_during_the_fit_plans_the_run_again(tmp_path: Any, th
             f"{type(callback).__name__}: the Trainer's max_epochs ({then} -> {now}) changed since the run was "
             f"planned, so it is planned again from step 12: {12 * now} optimizer steps where it had {12 * then} "
             f"(total {12 * then} -> {12 * now} steps). The schedule follows that plan from here."
-            + _jump(12, pure(12 * then)(12), pure(12 * now)(12))
+            + _jump(12, pure(12 * then)(12), pure(12 * now)(12), limits=True)
         ]
         assert [row[0] for row in rec.rows] == list(range(12 * now))
         assert_trace(rec.lr()[12:], pure(12 * now).values(12 * now)[12:])
