@@ -1018,6 +1018,7 @@ class ScheduleCallback(RunPlanning, Callback):
         if self._stand_in:  # the test that was to fill them applied nothing: no step trains with a stand-in
             self._stand_in = False
             self._refresh()
+            self._check_resolved_alike(trainer)  # (the stand-ins' were not: review 143)
         self._plan.draw_if_due(trainer, self.name, self.run)
         if self._logging is None:
             return
@@ -1130,6 +1131,11 @@ class ScheduleCallback(RunPlanning, Callback):
             self._write_hparams()
         if (changed or stood_in) and self._injected:
             self._refresh(announce=True)
+            if stood_in and self._trainer is not None:
+                # the values that train, from each rank's optimizer where the test left one (no answer, or a
+                # ratio of its groups): compared as a fit without the test compares them (review 143: they were
+                # not, and the ranks trained 0.04 and 0.08)
+                self._check_resolved_alike(self._trainer)
 
     def _fill_note(self) -> str:
         """What to add where the values just filled from a range test do not reach this fit ("" here)."""

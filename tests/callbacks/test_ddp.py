@@ -536,6 +536,37 @@ def test_ranks_whose_optimizers_group_the_same_lrs_otherwise_train_alike(tmp_pat
     assert_trace([row[1][0] for row in rank0], S.OneCycle(0.05, total_steps=12).values(12))
 
 
+class _RatioPerRank(Tiny):
+    """The bias's param group at 0.1x the weight's LR on rank 0, 0.5x on rank 1."""
+
+    def configure_optimizers(self) -> Any:
+        groups = [
+            {"params": [self.layer.weight]},
+            {"params": [self.layer.bias], "lr": 0.05 * (0.1 if self.global_rank == 0 else 0.5)},
+        ]
+        return torch.optim.SGD(groups, lr=0.05, momentum=0.9)
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_lrs_that_differ_per_rank_are_refused_also_where_a_range_test_fills_the_peak(tmp_path) -> None:
+    # review 143: with an LRRangeTest in the fit, configure_optimizers got stand-ins, which were not compared, and
+    # the schedules built after the test were not compared either: each rank scaled the test's peak by its own
+    # group ratio (the bias trained 0.05 on rank 0, 0.25 on rank 1)
+    with pytest.raises(
+        Exception,
+        match=r"OneCycle: the ranks resolved different LRs from their optimizers: max_lr=[0-9.e-]+ \(scaled by each "
+        r"param group's LR relative to the largest\) of optimizer 0 \(SGD\) is \[",
+    ):
+        fit(
+            tmp_path,
+            _RatioPerRank(),
+            [LRRangeTest(num_steps=10, confirm=False), OneCycle()],
+            strategy=DDP,
+            devices=2,
+        )
+
+
 class _RangeTestOnRankZero(OneCycle):
     """A OneCycle that adds an LRRangeTest to rank 0's fit only, as a callback list built under `if rank == 0`."""
 
