@@ -28,7 +28,7 @@ from . import _resolve, _state
 from ._inject import Injected
 from ._log import StepLogging
 from ._state import CheckpointState
-from .durations import RunInfo, epoch_start, round_steps
+from .durations import Epochs, RunInfo, epoch_start, round_steps
 
 __all__ = ["Jump", "RunPlanning"]
 
@@ -406,6 +406,18 @@ class RunPlanning:
         jump = self._jump
         if jump is None:
             return ""
+        said = (
+            f" The LR jumps at step {jump.step}: {jump.group} goes from {jump.before:.4g} (the plan before) to "
+            f"{jump.after:.4g} (the new plan)"
+        )
+        lengths = [d for d, _ in self.durations().values()]
+        if lengths and all(isinstance(d, (int, Epochs)) for d in lengths):
+            # every period in epochs or steps: the shape is kept, and the jump is the new plan's epochs beginning
+            # at other steps (review 143: a StepDecay(every=Epochs(1)) resumed after a stop within epoch 1 halves
+            # where epoch 2 now begins, which the advice for a schedule over the run called a lost shape)
+            return (
+                f"{said}: its periods are in epochs or steps, and the new plan's epochs begin at other steps."
+            )
         keep = (
             "give the schedule's length as an int (optimizer steps): the run's own length changed"
             if limits
@@ -413,8 +425,7 @@ class RunPlanning:
             "schedule's length as an int (docs/callbacks.md, 'Epochs that change size')"
         )
         return (
-            f" The LR jumps at step {jump.step}: {jump.group} goes from {jump.before:.4g} (the plan before) to "
-            f"{jump.after:.4g} (the new plan). A schedule over the run is read at this step of the new plan, not "
+            f"{said}. A schedule over the run is read at this step of the new plan, not "
             f"stretched from where it was, so it does not keep its shape: a 1cycle may warm up to its peak again "
             f"when the run grows, or drop to near its end at once when it shrinks. For one that keeps its shape, "
             f"{keep}."

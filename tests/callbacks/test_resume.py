@@ -987,3 +987,36 @@ def test_a_fit_stopped_within_an_epoch_and_resumed_plans_the_steps_the_run_takes
     assert resumed.steps() == list(range(5, 29))
     assert cycle.run == RunInfo(total_steps=29, steps_per_epoch=12, resumed_at=((1, 5),))
     assert_trace(resumed.lr(), new.values(29)[5:])
+
+
+def test_a_stopped_fit_resumed_under_a_schedule_in_epochs_says_its_epochs_begin_elsewhere(tmp_path) -> None:
+    # review 143: a StepDecay every epoch, stopped at step 5 of epoch 0 and resumed, halves at step 5, where epoch 1
+    # now begins, as documented; the warning called that a lost shape and advised max_steps, as for a 1cycle
+    from lightning_lr.callbacks import Epochs, StepDecay
+
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", save_last=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit(
+            tmp_path,
+            Tiny(),
+            [StepDecay(every=Epochs(1), drop=0.5), ckpt, StopAt(5)],
+            max_epochs=3,
+            enable_checkpointing=True,
+        )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        resumed = fit(
+            tmp_path,
+            Tiny(),
+            [StepDecay(every=Epochs(1), drop=0.5)],
+            max_epochs=3,
+            ckpt_path=str(tmp_path / "ckpt" / "last.ckpt"),
+        )
+    (said,) = [str(w.message) for w in caught if str(w.message).startswith("StepDecay")]
+    assert said.endswith(
+        "The LR jumps at step 5: param group 0 of optimizer 0 (SGD) goes from 0.1 (the plan before) to 0.05 (the "
+        "new plan): its periods are in epochs or steps, and the new plan's epochs begin at other steps."
+    )
+    assert "keeps its shape" not in said
+    assert resumed.lr()[[0, 11, 12]] == pytest.approx([0.05, 0.05, 0.025])  # epoch 1 at step 5, epoch 2 at 17
