@@ -312,9 +312,10 @@ class OneCycle(Schedule):
 
     With ``three_phase=True`` and a warm-up of ``pct_start * total_steps`` below 2 steps (other than exactly
     1), no step lies between the start and the peak and the cool-down is as short as the warm-up, so the
-    steps skip the peak: with ``pct_start=0`` or a warm-up of 0.5 or 1.5 steps the LR never leaves
-    ``max_lr / div_factor`` (as in torch). :attr:`peak_reached` is the highest LR the steps take; the
-    :class:`~lightning_lr.callbacks.OneCycle` callback refuses or warns of such a cycle.
+    steps skip the peak: with ``pct_start=0`` or a warm-up of 0.5, 1.2 or 1.5 steps the LR never leaves
+    ``max_lr / div_factor`` (as in torch); with 1.8 it reaches 86% of ``max_lr``. :attr:`peak_reached` is the
+    highest LR the steps take; the :class:`~lightning_lr.callbacks.OneCycle` callback refuses or warns of a
+    cycle whose steps never rise above its start.
 
     Args:
         max_lr: the peak, > 0.
