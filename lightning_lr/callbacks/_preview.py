@@ -58,6 +58,9 @@ class Preview:
         """See :meth:`ScheduleCallback.planned <lightning_lr.callbacks.ScheduleCallback.planned>`."""
         import numpy as np
 
+        with V.context(f"{owner}.planned"):  # (review 146: n=0 said "pass n", n=nan or "3" crashed inside)
+            n = V.optional(V.positive_int, "n", n)
+            points = V.positive_int("points", points)
         if not self.plans:
             raise ValueError(
                 f"{owner}: no fit has planned its schedule in this process (under ddp_spawn, the plan comes "
@@ -67,8 +70,8 @@ class Preview:
         total = n if n is not None else (run.total_steps if run else None)
         if not total:
             raise ValueError(
-                f"{owner}: the run's length is unknown (max_steps and max_epochs are -1, or the dataloader has "
-                f"no length); pass n"
+                f"{owner}.planned: the run's length is unknown (max_steps and max_epochs are -1, or the dataloader "
+                f"has no length); pass n, a positive integer"
             )
         steps = np.unique(np.linspace(0, total - 1, min(points, total)).round().astype(np.int64))
         lrs: dict[str, Any] = {}

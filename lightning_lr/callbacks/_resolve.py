@@ -391,7 +391,8 @@ def warn_if_off_the_run(
     - an Epochs or Fraction that rounds to no step at all in this run: it is then raised to the least its
       argument takes (one step; none for a warm-up, which is then left out), which the run would not say
       (review 117: ``Cyclic(step_size=Epochs(0.1))`` cycled every step, ``StepDecay(every=Fraction(0.01))``
-      decayed at every step, without a word)."""
+      decayed at every step, without a word);
+    - one that rounds to fewer steps than its argument takes (a 1cycle's two), also raised to them."""
     n = run.total_steps
     for arg, (value, _) in durations.items():
         kind = kinds.get(arg, SPAN)
@@ -443,6 +444,19 @@ def warn_if_off_the_run(
                 f"below-a-step-{arg}",
                 f"{owner}: {', '.join(short)}: less than one step of this run rounds to none; give it in "
                 f"optimizer steps (an int), or a longer Epochs or Fraction",
+            )
+        # one that rounds to steps, but fewer than its argument takes, raised to them (review 146: OneCycle(total=
+        # Epochs(0.5)) of a 2-step epoch ran a 2-step cycle, where total=1 is refused)
+        raised = [
+            f"{name}={v!r} is {V.counted(round_steps(v.resolve(run)), 'optimizer step')}, taken as {s}"
+            for name, v, s in items
+            if isinstance(v, Duration) and 0 < round_steps(v.resolve(run)) < s
+        ]
+        if raised:
+            warn_once(
+                f"raised-{arg}",
+                f"{owner}: {', '.join(raised)}, the fewest steps {arg} takes; give a longer Epochs or "
+                f"Fraction, or the steps in an int",
             )
 
 

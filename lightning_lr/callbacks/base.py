@@ -173,13 +173,10 @@ class ScheduleCallback(RunPlanning, Callback):
     @V.known_as(peers.MONITOR)
     def __init__(self, *, optimizer: int | str = "all", log_lr: bool = True, preview: bool = True) -> None:
         with V.context(self.name):
+            allowed = "'all', an optimizer index (int) or an optimizer class name (str)"
+            optimizer = V.number("optimizer", optimizer, allowed)  # a 0-d tensor as its index (review 146)
             if isinstance(optimizer, bool) or not isinstance(optimizer, (numbers.Integral, str)):
-                V.fail(
-                    "optimizer",
-                    "'all', an optimizer index (int) or an optimizer class name (str)",
-                    optimizer,
-                    TypeError,
-                )
+                V.fail("optimizer", allowed, optimizer, TypeError)
             # numpy's integers too (review 117: refused, where step counts took them)
             if not isinstance(optimizer, str):
                 optimizer = int(optimizer)

@@ -21,7 +21,7 @@ from .. import _validate as V
 from .. import schedules as S
 from ..schedules._base import quiet_growth
 from ..schedules.compose import Retimed, retimed_clock
-from ..schedules.decay import exponential_rate
+from ..schedules.decay import exponential_rate, staircase_arg
 from . import _peers as peers
 from . import _resolve
 from ._args import LRSpec, LRValues, final_ratio_arg, lr_spec
@@ -99,6 +99,12 @@ class _Decay(ScheduleCallback):
         return {}
 
 
+def _staircase(staircase: Any, every: Any) -> bool:
+    """``staircase``, refused with ``every=1`` steps (:func:`~lightning_lr.schedules.decay.staircase_arg`); an
+    ``every`` in epochs or a fraction of the run that comes to one step stays a staircase of one step."""
+    return staircase_arg(staircase, every if isinstance(every, int) else 0)
+
+
 class TimeDecay(_Decay):
     """Time-based ("1/t") decay: ``initial / (1 + decay * t / every)``, ``t`` counted from the end of the
     warm-up (Keras' ``InverseTimeDecay``; the seeds' ``lr0 / (1 + k t)``).
@@ -141,7 +147,7 @@ class TimeDecay(_Decay):
         super().__init__(initial, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
         with V.context(self.name):
             self.every = check_duration("every", every)
-            self.staircase = V.boolean("staircase", staircase)
+            self.staircase = _staircase(staircase, self.every)
             V.non_negative("decay", decay)  # the rule of schedules.TimeDecay
         self.decay = decay
 
@@ -154,7 +160,9 @@ class TimeDecay(_Decay):
     def _decay_schedule(
         self, group: int, peak: float, info: OptimizerInfo, steps: Mapping[str, Any]
     ) -> S.Schedule:
-        return S.TimeDecay(peak, self.decay, every=steps["every"], staircase=self.staircase)
+        return S.TimeDecay(
+            peak, self.decay, every=steps["every"], staircase=self.staircase and steps["every"] > 1
+        )
 
 
 class StepDecay(_Decay):
@@ -363,7 +371,7 @@ class ExponentialDecay(_Decay):
         super().__init__(initial, warmup, optimizer=optimizer, log_lr=log_lr, preview=preview)
         with V.context(self.name):
             self.every = check_duration("every", every)
-            self.staircase = V.boolean("staircase", staircase)
+            self.staircase = _staircase(staircase, self.every)
             exponential_rate(gamma, rate)  # the schedule's own rule
         self.gamma = gamma
         self.rate = rate
@@ -386,7 +394,11 @@ class ExponentialDecay(_Decay):
         self, group: int, peak: float, info: OptimizerInfo, steps: Mapping[str, Any]
     ) -> S.Schedule:
         return S.ExponentialDecay(
-            peak, gamma=self.gamma, rate=self.rate, every=steps["every"], staircase=self.staircase
+            peak,
+            gamma=self.gamma,
+            rate=self.rate,
+            every=steps["every"],
+            staircase=self.staircase and steps["every"] > 1,
         )
 
 

@@ -13,7 +13,7 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from .._validate import boolean, counted
+from .._validate import boolean, counted, number
 from ..schedules import Schedule
 from ..schedules._base import check_step, subclasses
 from ..schedules._math import ARRAY, SCALAR
@@ -54,10 +54,12 @@ def check_optimizer(optimizer: Any) -> list[dict[str, Any]]:
 
 
 def _at_least(name: str, value: Any, minimum: int) -> int:
-    # numpy integers too: torch's step(e) over np.arange writes np.int64 into its state
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
+    # numpy integers too: torch's step(e) over np.arange writes np.int64 into its state; a 0-d tensor as its number,
+    # as everywhere else (review 146: last_epoch=torch.tensor(-1), which torch takes, "must be an integer >= -1")
+    read = number(name, value, f"an integer >= {minimum}")
+    if not isinstance(read, (int, np.integer)) or isinstance(read, bool) or read < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
+    return int(read)
 
 
 def check_last_epoch(last_epoch: Any) -> int:

@@ -509,17 +509,22 @@ def function_name(fn: Any) -> str:
 _E = TypeVar("_E", bound=Exception)
 
 
-def _returned_by(exc: _E, fn: Any) -> _E:
-    """``exc``, about what ``fn`` returned, with ``fn`` as its ``function``: a caller that knows the argument
-    ``fn`` was given as names it by that (the torch drop-ins: ``lr_lambda``, ``scale_fn``)."""
+def _returned_by(exc: _E, fn: Any, said: str) -> _E:
+    """``exc``, about what ``fn`` returned, with ``fn`` as its ``function`` and the message's part after the
+    argument's name as its ``said``: a caller that knows the argument ``fn`` was given as names it by that (the
+    torch drop-ins: ``lr_lambda``, ``scale_fn``)."""
     exc.function = fn  # type: ignore[attr-defined]
+    exc.said = said  # type: ignore[attr-defined]
     return exc
 
 
-def checked_output(owner: str, fn: Callable[..., Any], arg: Any, value: Any, hi: float = math.inf) -> float:
+def checked_output(
+    owner: str, fn: Callable[..., Any], arg: Any, value: Any, hi: float = math.inf, *, argument: str
+) -> float:
     """The number a user function returned, checked to be finite and in ``[0, hi]``; a one-element numpy array
     (``np.interp([t], xs, ys)``) is its number, as a one-element tensor is (``float()`` takes those). The error
-    (``"<owner>: <function name>(<arg>) returned ..."``) has ``fn`` as its ``function`` attribute."""
+    (``"<owner>: <argument>(<arg>) returned ... (<argument> is <function name>)"``, review 146: it named the
+    function only, ``<lambda>.<locals>.<lambda>(0)``) has ``fn`` as its ``function`` attribute."""
     name = function_name(fn)
     # (review 132: float() refuses an array of one dimension, where torch's LambdaLR runs on it)
     number = value.item() if isinstance(value, np.ndarray) and value.size == 1 else value
@@ -528,14 +533,12 @@ def checked_output(owner: str, fn: Callable[..., Any], arg: Any, value: Any, hi:
             raise TypeError
         v = float(number)
     except (TypeError, ValueError):
-        raise _returned_by(
-            TypeError(f"{owner}: {name}({arg!r}) returned {value!r}, not a number"), fn
-        ) from None
+        said = f"({arg!r}) returned {value!r}, not a number"
+        raise _returned_by(TypeError(f"{owner}: {argument}{said} ({argument} is {name})"), fn, said) from None
     if not (math.isfinite(v) and 0.0 <= v <= hi):
         allowed = ">= 0" if hi == math.inf else f"in [0, {hi:g}]"
-        raise _returned_by(
-            ValueError(f"{owner}: {name}({arg!r}) returned {v!r}; values must be finite and {allowed}"), fn
-        )
+        said = f"({arg!r}) returned {v!r}; values must be finite and {allowed}"
+        raise _returned_by(ValueError(f"{owner}: {argument}{said} ({argument} is {name})"), fn, said)
     return v
 
 

@@ -57,7 +57,7 @@ class Lambda(Schedule):
         return self._one(t)
 
     def _one(self, t: int) -> float:
-        return checked_output("Lambda", self.fn, t, self.fn(t))
+        return checked_output("Lambda", self.fn, t, self.fn(t), argument="fn")
 
 
 #: the spacing of :class:`Multiplicative`'s kept products, and how many it keeps
@@ -116,7 +116,7 @@ class Multiplicative(Schedule):
             i, v = 0, self.initial
         while i < t:
             i += 1
-            v = v * checked_output("Multiplicative", self.factor, i, self.factor(i))
+            v = v * checked_output("Multiplicative", self.factor, i, self.factor(i), argument="factor")
             if i % _MARK == 0 and len(marks) < _MAX_MARKS:
                 marks[i] = v
         slots[k] = (i, v)

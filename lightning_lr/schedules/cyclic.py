@@ -155,7 +155,7 @@ class Cyclic(Schedule):
 
     def _user_scale(self, x: int) -> float:
         assert self.scale_fn is not None
-        return checked_output("Cyclic", self.scale_fn, x, self.scale_fn(x), hi=1.0)
+        return checked_output("Cyclic", self.scale_fn, x, self.scale_fn(x), hi=1.0, argument="scale_fn")
 
     def _scale(self, x: Any, xp: Any) -> Any:
         """The amplitude scale at ``x``: the cycle number (from 1, as torch counts) with

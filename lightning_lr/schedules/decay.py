@@ -98,7 +98,7 @@ class TimeDecay(Schedule):
         self.initial = positive("initial", initial)
         self.decay = non_negative("decay", decay)
         self.every = positive_int("every", every)
-        self.staircase = boolean("staircase", staircase)
+        self.staircase = staircase_arg(staircase, self.every)
 
     def _eval(self, t: Any, xp: Any) -> Any:
         p = t // self.every if self.staircase else t / self.every
@@ -205,6 +205,20 @@ def exponential_rate(gamma: Any, rate: Any) -> tuple[float | None, float | None]
     )
 
 
+def staircase_arg(staircase: Any, every: int) -> bool:
+    """``staircase``, a bool, and not True with ``every=1``: a step is already a whole unit there, so the
+    floor changes nothing (review 146: ``ExponentialDecay(gamma=0.5, staircase=True)`` decayed every step,
+    without a word)."""
+    staircase = boolean("staircase", staircase)
+    if staircase and every == 1:
+        fail(
+            "staircase",
+            "False with every=1 (a step is a whole unit of every already, so it changes nothing; give every > 1 for a staircase)",
+            staircase,
+        )
+    return staircase
+
+
 class ExponentialDecay(Schedule):
     """Exponential decay, by factor (``initial * gamma ** (t / every)``) or by rate
     (``initial * exp(-rate * t / every)``).
@@ -241,7 +255,7 @@ class ExponentialDecay(Schedule):
         self.initial = positive("initial", initial)
         self.gamma, self.rate = exponential_rate(gamma, rate)
         self.every = positive_int("every", every)
-        self.staircase = boolean("staircase", staircase)
+        self.staircase = staircase_arg(staircase, self.every)
 
     def _eval(self, t: Any, xp: Any) -> Any:
         # integer exponents when they are whole (t / 1 would be a float): exact powers on the array path

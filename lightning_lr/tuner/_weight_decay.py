@@ -277,9 +277,26 @@ class WeightDecayResult:
         """
         return sum(r.cost for r in self.results)
 
-    def one_cycle_max_lr(self, method: str | None = None, **shape: Any) -> float | None:
-        """``best.one_cycle_max_lr(method, **shape)``."""
-        return self.best.one_cycle_max_lr(method, **shape)
+    def one_cycle_max_lr(
+        self,
+        method: str | None = None,
+        *,
+        pct_start: float = 0.3,
+        anneal: str = "cos",
+        div_factor: float = 25.0,
+        final_div_factor: float = 1e4,
+        three_phase: bool = False,
+    ) -> float | None:
+        """``best.one_cycle_max_lr(method, ...)`` (its own arguments, so that a misspelt one is refused here, not
+        by :meth:`RangeTestResult.one_cycle_max_lr`: review 146)."""
+        return self.best.one_cycle_max_lr(
+            method,
+            pct_start=pct_start,
+            anneal=anneal,
+            div_factor=div_factor,
+            final_div_factor=final_div_factor,
+            three_phase=three_phase,
+        )
 
     def cyclic_bounds(self, ratio: float = 4.0, method: str | None = None) -> tuple[float, float] | None:
         """``best.cyclic_bounds(ratio, method)``."""

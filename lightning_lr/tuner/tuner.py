@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, overload
 
 import lightning.pytorch as pl
@@ -430,6 +430,19 @@ class Tuner(_LightningTuner):
                 f"(got {', '.join(f'{k}={type(loaders[k]).__name__}' for k in given)}, "
                 f"datamodule={type(dm).__name__}); pass one or the other"
             )
+        for name, value in loaders.items():
+            # review 146: Lightning's message named Trainer.fit(train_dataloaders=...), a call the user did not make,
+            # and not what is taken
+            if (
+                value is not None
+                and value is not dm
+                and not isinstance(value, (Iterable, pl.LightningDataModule))
+            ):
+                raise TypeError(
+                    f"{options.title}: {name} must be a DataLoader (or another iterable of batches, or a list or dict "
+                    f"of them, as Trainer.fit takes), a LightningDataModule or None, got {type(value).__name__} "
+                    f"{value!r:.80}"
+                )
         if val_dataloaders is not None and not options.val_loss:
             warnings.warn(
                 f"{options.title}: val_dataloaders are not used: the test reads the training loss "

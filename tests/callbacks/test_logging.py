@@ -217,7 +217,7 @@ def test_planned_needs_a_fit_in_this_process_and_a_length(tmp_path) -> None:
     cycle = OneCycle(total=20)
     fit(tmp_path, Tiny(), [cycle], max_epochs=-1, max_steps=-1, max_time={"seconds": 0.5})
     with pytest.raises(
-        ValueError, match=r"OneCycle: the run's length is unknown \(max_steps and max_epochs are"
+        ValueError, match=r"OneCycle.planned: the run's length is unknown \(max_steps and max_epochs are"
     ):
         cycle.planned()
     assert cycle.planned(10)["lr"]["lr-SGD"].shape == (10,)

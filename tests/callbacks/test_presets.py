@@ -898,6 +898,11 @@ def test_a_subclass_that_takes_any_keyword_reads_the_hinted_names_itself() -> No
             ValueError,
             r"OneCycle: optimizer must be a non-negative index, got -1",
         ),
+        (  # a 0-d tensor is its number, as everywhere (review 146: refused, where np.int64 was taken)
+            lambda: OneCycle(optimizer=torch.tensor(-1)),
+            ValueError,
+            r"OneCycle: optimizer must be a non-negative index, got -1",
+        ),
         (
             lambda: OneCycle(optimizer=True),
             TypeError,

@@ -10,11 +10,13 @@ import pytest
 from lightning_lr.callbacks import (
     CosineDecay,
     Epochs,
+    ExponentialDecay,
     Fraction,
     InverseSqrt,
     MultiStepDecay,
     OneCycle,
     StepDecay,
+    TimeDecay,
 )
 
 from support.models import Tiny
@@ -253,3 +255,60 @@ def test_a_three_phase_cycle_that_follows_the_run_warns_when_planned_where_its_s
     for pct in (0.0, 0.5 / 24, 1.5 / 24, 0.3):
         assert said(OneCycle(max_lr=0.1, pct_start=pct)) == [], pct
     assert said(OneCycle(max_lr=0.1, pct_start=0.3, three_phase=True)) == []  # 7.2 steps: reaches 99.8%
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: ExponentialDecay(gamma=0.5, staircase=True),
+        lambda: TimeDecay(decay=0.5, staircase=True),
+    ],
+    ids=["exponential", "time"],
+)
+def test_a_staircase_over_every_one_step_is_refused_by_name(make) -> None:
+    # review 146: floor(t / 1) is t, so ExponentialDecay(gamma=0.5, staircase=True) decayed every step, without a word
+    with pytest.raises(
+        ValueError, match=r"(ExponentialDecay|TimeDecay): staircase must be False with every=1 "
+    ):
+        make()
+
+
+def test_a_staircase_whose_duration_comes_to_one_step_decays_every_step(tmp_path) -> None:
+    # an epoch's or a fraction's staircase that this run makes one step long is still the user's staircase: taken
+    recorder = fit(
+        tmp_path, Tiny(), [ExponentialDecay(gamma=0.5, initial=0.1, every=Fraction(1 / 24), staircase=True)]
+    )
+    assert [row[1][0] for row in recorder.rows[:4]] == pytest.approx([0.1, 0.05, 0.025, 0.0125])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "said"),
+    [
+        ({"n": 0}, ValueError, r"n must be a positive integer or None, got 0"),
+        ({"n": float("nan")}, TypeError, r"n must be a positive integer or None, got nan"),
+        ({"n": "3"}, TypeError, r"n must be a positive integer or None, got '3'"),
+        ({"n": True}, TypeError, r"n must be a positive integer or None, got True"),
+        ({"points": 0}, ValueError, r"points must be a positive integer, got 0"),
+        ({"points": None}, TypeError, r"points must be a positive integer, got None"),
+    ],
+)
+def test_planned_refuses_its_arguments_by_name(tmp_path, kwargs, error, said) -> None:
+    # review 146: n=0 said the run's length was unknown and to pass n; n=nan, "3" or points=None failed inside
+    cycle = OneCycle(max_lr=0.1)
+    fit(tmp_path, Tiny(), [cycle])
+    with pytest.raises(error, match=r"^OneCycle\.planned: " + said + "$"):
+        cycle.planned(**kwargs)
+    assert list(cycle.planned(n=3, points=2)["steps"]) == [0, 2]
+
+
+def test_a_duration_that_rounds_to_fewer_steps_than_its_argument_takes_warns(tmp_path) -> None:
+    # review 146: OneCycle(total=Epochs(0.5)) of a 2-step epoch ran a 2-step cycle without a word, where total=1
+    # is refused (24 steps, 12 an epoch: Epochs(1 / 12) is 1 step)
+    with pytest.warns(
+        UserWarning,
+        match=r"OneCycle: total=Epochs\(0\.0833+\d*\) is 1 optimizer step, taken as 2, the fewest steps total takes",
+    ):
+        recorder = fit(tmp_path, Tiny(), [OneCycle(max_lr=0.1, total=Epochs(1 / 12))])
+    from lightning_lr import schedules as S
+
+    assert [row[1][0] for row in recorder.rows[:2]] == pytest.approx(S.OneCycle(0.1, total_steps=2).values(2))

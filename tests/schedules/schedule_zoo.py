@@ -154,8 +154,12 @@ def decays(draw: st.DrawFn) -> Schedule:
     final = draw(st.floats(min_value=0.0, max_value=1.0)) * initial
     kind = draw(st.sampled_from(["time", "step", "multistep", "exp_gamma", "exp_rate", "poly", "cos", "lin"]))
     if kind == "time":
+        every = draw(sizes)  # (a staircase over one step is refused: it would change nothing)
         return TimeDecay(
-            initial, decay=draw(st.floats(0.0, 10.0)), every=draw(sizes), staircase=draw(st.booleans())
+            initial,
+            decay=draw(st.floats(0.0, 10.0)),
+            every=every,
+            staircase=every > 1 and draw(st.booleans()),
         )
     if kind == "step":
         return StepDecay(initial, every=draw(sizes), drop=draw(st.floats(0.01, 1.0)))
@@ -163,8 +167,9 @@ def decays(draw: st.DrawFn) -> Schedule:
         ms = sorted(draw(st.lists(st.integers(0, 200), min_size=1, max_size=6)))
         return MultiStepDecay(initial, ms, gamma=draw(st.floats(0.01, 1.0)))
     if kind == "exp_gamma":
+        every = draw(sizes)
         return ExponentialDecay(
-            initial, gamma=draw(st.floats(0.5, 1.0)), every=draw(sizes), staircase=draw(st.booleans())
+            initial, gamma=draw(st.floats(0.5, 1.0)), every=every, staircase=every > 1 and draw(st.booleans())
         )
     if kind == "exp_rate":
         return ExponentialDecay(initial, rate=draw(st.floats(0.0, 2.0)))

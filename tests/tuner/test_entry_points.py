@@ -1391,6 +1391,18 @@ def test_a_forgotten_model_is_named(tmp_path: Any, test: str, title: str) -> Non
     assert getattr(Tuner(trainer(tmp_path)), test)(compiled, loader(), num_steps=8) is not None
 
 
+@pytest.mark.parametrize(("test", "title"), [("lr_range_test", "LR"), ("momentum_range_test", "Momentum")])
+@pytest.mark.parametrize("which", ["train_dataloaders", "val_dataloaders"])
+def test_data_that_is_no_loader_is_named_by_the_test(
+    tmp_path: Any, test: str, title: str, which: str
+) -> None:
+    # review 146: Lightning's message named Trainer.fit(train_dataloaders=...), a call the user did not make
+    run = getattr(Tuner(trainer(tmp_path)), test)
+    data = {"train_dataloaders": loader(), which: 3}
+    with pytest.raises(TypeError, match=rf"^{title} range test: {which} must be a DataLoader .* got int 3$"):
+        run(TinyModel(), **data)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [

@@ -1061,3 +1061,18 @@ def test_a_momentum_result_holds_the_reason_it_has_no_answer(tmp_path: Any) -> N
     top.save(tmp_path / "m.json")
     assert MomentumRangeTestResult.load(tmp_path / "m.json").reason == top.reason
     assert MomentumRangeTestResult.from_dict(json.loads(json.dumps(data))).reason == top.reason
+
+
+def test_a_weight_decay_sweeps_one_cycle_max_lr_takes_the_same_arguments_and_names_itself() -> None:
+    import inspect
+
+    # review 146: it took **shape, so a misspelt one was refused as "RangeTestResult.one_cycle_max_lr() got an
+    # unexpected keyword argument"
+    ours = list(inspect.signature(WeightDecayResult.one_cycle_max_lr).parameters.values())
+    assert ours == list(inspect.signature(RangeTestResult.one_cycle_max_lr).parameters.values())
+    sweep = WeightDecayResult([sample(weight_decay=0.0), sample(weight_decay=1e-4)])
+    with pytest.raises(
+        TypeError, match=r"^WeightDecayResult\.one_cycle_max_lr\(\) got an unexpected keyword"
+    ):
+        sweep.one_cycle_max_lr(pct_startt=0.2)  # type: ignore[call-arg]
+    assert sweep.one_cycle_max_lr(pct_start=0.2) == sweep.best.one_cycle_max_lr(pct_start=0.2)

@@ -107,13 +107,12 @@ def in_torch_names(
 def _returned(exc: Exception, message: str, functions: Iterable[tuple[Any, str]]) -> str | None:
     """The message of ``exc`` about what one of ``functions`` returned (checked_output's) with torch's name of
     the argument in place of the function's; None for another error."""
-    fn = getattr(exc, "function", None)
-    if fn is None:
+    fn, said = getattr(exc, "function", None), getattr(exc, "said", None)
+    if fn is None or said is None:
         return None
-    shown = function_name(fn)
     for f, name in functions:
-        if f is fn and message.startswith(f"{shown}("):
-            return f"{name}{message[len(shown) :]} ({name} is {shown})"
+        if f is fn:
+            return f"{name}{said} ({name} is {function_name(fn)})"
     return None
 
 

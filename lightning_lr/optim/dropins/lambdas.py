@@ -164,7 +164,7 @@ class MultiplicativeLR(_Functions, DropIn):
 
     def _factor(self, i: int, t: int) -> float:
         f = self.lr_lambdas[i]
-        return checked_output("MultiplicativeLR", f, t, f(t))
+        return checked_output("MultiplicativeLR", f, t, f(t), argument="lr_lambda")
 
     def _combine(self, cur: float, p: float, v: float, i: int, t: int) -> float:
         # torch multiplies by lr_lambda(t); v / p is the same number unless the product has reached 0
