@@ -89,7 +89,7 @@ def in_torch_names(
     original = str(exc)
     # without the schedule's name ("CosineRestarts: T_0 must be ..."): the drop-in speaks torch's
     message = without_owner(original)
-    said = _returned(exc, message, functions)
+    said = _returned(exc, functions)
     if said is not None:
         return type(exc)(said)
     if names is None:
@@ -104,9 +104,9 @@ def in_torch_names(
     return kind(head + got + value)
 
 
-def _returned(exc: Exception, message: str, functions: Iterable[tuple[Any, str]]) -> str | None:
+def _returned(exc: Exception, functions: Iterable[tuple[Any, str]]) -> str | None:
     """The message of ``exc`` about what one of ``functions`` returned (checked_output's) with torch's name of
-    the argument in place of the function's; None for another error."""
+    the argument in place of the schedule's; None for another error."""
     fn, said = getattr(exc, "function", None), getattr(exc, "said", None)
     if fn is None or said is None:
         return None
