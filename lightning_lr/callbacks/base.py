@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+import logging
 import math
 import numbers
 import pickle
@@ -630,12 +631,15 @@ class ScheduleCallback(RunPlanning, Callback):
             except ValueError as exc:
                 if not getattr(trainer, "fast_dev_run", False):
                     raise
-                # a smoke test of a step or a few: durations planned for the real run need not fit in it
+                # a smoke test of a step or a few: durations planned for the real run need not fit in it. Said
+                # short: the error's advice is for a real run (review 147: 300 to 480 characters telling a smoke
+                # test to give a shorter warm-up or a longer run); the error itself at debug level
+                steps = V.counted(self.run.total_steps, "step") if self.run else "unknown steps"
                 rank_zero_info(
-                    f"{self.name}: fast_dev_run: the schedule does not fit the smoke test's "
-                    f"{V.counted(self.run.total_steps, 'step') if self.run else 'unknown steps'} ({exc}); {info.label} keeps its own "
-                    f"LR for it"
+                    f"{self.name}: not applied in this fast_dev_run ({steps}, too few for the schedule); "
+                    f"{info.label} keeps its own LR"
                 )
+                logging.getLogger(__name__).debug("%s: in the fast_dev_run, %s", self.name, exc)
                 continue
             position, name = _inject.take_over(self.name, conf, optimizer, index)
             scheduler = _inject.scheduler(

@@ -480,7 +480,7 @@ class ReduceOnPlateau(ScheduleCallback):
                     )
                 rank_zero_warn(
                     f"{self.name}(monitor={self.monitor!r}): {self.monitor!r} {why}, which is no new check: no "
-                    f"decision is made until it is logged again (said once).",
+                    f"decision is made until it is logged again.",
                     category=UserWarning,
                 )
             return
@@ -507,7 +507,7 @@ class ReduceOnPlateau(ScheduleCallback):
                         rank_zero_info(
                             f"{self.name}: the check at step {trainer.global_step} ({self.monitor}={value:.6g}) is "
                             f"not counted, nor any other before the LR schedule it multiplies stops rising (a "
-                            f"warm-up): the LR is raised there on purpose (said once)"
+                            f"warm-up): the LR is raised there on purpose"
                         )
                     return True
         self._rise_over = stepped

@@ -108,10 +108,9 @@ class MomentumRangeTestResult(SweepResult):
             # than 0.9), and a higher max_momentum would only move the answer up. Review 123: an answer the
             # warning said the sweep could not tell was still an answer; it is none now, as the LR test's
             return None, (
-                f"the lowest loss is at the end of the sweep (momentum {value:.4g}); the sweep holds the LR, so "
-                f"the model trains through it and its loss falls with the steps whatever the momentum: this "
-                f"sweep cannot tell the best momentum. Keep the optimizer's (0.9 is the usual), or compare a few "
-                f"momentums in short fits from the same start"
+                f"the lowest loss is at the end of the sweep (momentum {value:.4g}): at the held LR the loss falls "
+                f"with the steps whatever the momentum, so the sweep cannot tell. Keep the optimizer's (0.9 is the "
+                f"usual), or compare a few in short fits"
             )
         return value, ""
 
@@ -133,15 +132,21 @@ class MomentumRangeTestResult(SweepResult):
         return "" if value is not None else why
 
     def suggestion(self, method: str | None = None) -> float | None:
-        """The momentum of lowest smoothed loss (the one rule, ``method="minimum"``), or None with a warning
-        when no finite loss was recorded or the sweep stopped within its first tenth of steps, after which it
+        """The momentum of lowest smoothed loss (the one rule, ``method="minimum"``), or None with a warning (at
+        the first call of this result; :attr:`reason` says it at any time) when no finite loss was recorded or the sweep stopped within its first tenth of steps, after which it
         is searched (a stopped sweep's last point, where it blew up, is not), or when that is the last momentum
         of a completed sweep, which the sweep cannot tell: the model trains through it at the held LR, so its
         loss falls with the steps whatever the momentum. When it is the first momentum searched, a warning says
         the best may lie below it (the answer is a bound) and how to search there."""
         value, reason = self._pick(method)
         if value is None:
-            warnings.warn(f"no momentum suggestion (method={RULE!r}): {reason}", UserWarning, stacklevel=2)
+            # once per result: no answer is this test's usual outcome (review 147: each call, print(r.suggestion())
+            # then m = r.suggestion(), said 358 characters again); :attr:`reason` keeps it
+            if not getattr(self, "_said_none", False):
+                object.__setattr__(self, "_said_none", True)
+                warnings.warn(
+                    f"no momentum suggestion (method={RULE!r}): {reason}", UserWarning, stacklevel=2
+                )
             return value
         if self._edge(value):  # the bottom: the top has no answer (``_pick``)
             bottom = self.momentums[0]

@@ -94,10 +94,8 @@ def _decide(results: Sequence[RangeTestResult], configured: float | None) -> _De
             None,
             f"the sweeps cannot tell the weight decays apart: the lowest loss, {at.level:.4g} at "
             f"weight_decay={wds[low]:g} (lr={lr:.3g}), lies within the noise of that of weight_decay={them}: "
-            f"{span} standard errors below, {NOISE_SE:g} needed (each sweep's lowest loss is the mean of its raw "
-            f"losses within {ZERO_LAG_DECADES:g} decades of its LR, its standard error the sweep's per-step noise "
-            f"over the root of their number). Keep your weight decay, or take more steps (num_steps) or a larger "
-            f"batch, which measure each sweep's lowest loss more precisely, or sweep weight decays further apart",
+            f"{span} standard errors below, {NOISE_SE:g} needed. Keep your weight decay, or take more steps "
+            f"(num_steps) or a larger batch, or sweep weight decays further apart",
         )
     return _Decision(low, low, wds[low], edge=_edge(wds, low))
 

@@ -34,9 +34,8 @@ def skipped_for_fast_dev_run(trainer: pl.Trainer, title: str) -> bool:
     runs = getattr(trainer, "fast_dev_run", False)
     if not runs:
         return False
-    rank_zero_warn(
-        f"{title}: skipped, because fast_dev_run={runs!r} (a smoke test of the fit); the model's LR and the "
-        f"schedule callbacks' values stay as they are. Run without fast_dev_run to test",
+    rank_zero_warn(  # (a warning, as Lightning's LearningRateFinder gives; short: review 147)
+        f"{title}: skipped under fast_dev_run={runs!r}; the LR and the schedule callbacks' values stay as they are",
         category=UserWarning,
     )
     return True
@@ -287,10 +286,16 @@ class _RangeTestCallback(Callback, Generic[R]):
                 restore_attrs(pl_module, self.result, self.options)
             # review 48: only Lightning's restore lines were seen, also with other test arguments than the run's
             tested = ", ".join(str(e) for e in sorted(self.results))
+            # (review 147: the clause about later tests was said where the run lists none)
+            later = [e for e in self.epochs or () if e not in self.results]
             rank_zero_info(
                 f"{self.options.title}: resumed from a run that tested at epoch {tested}: its result is kept and "
-                f"not tested again (the values it set come back with the checkpoint); this callback's arguments "
-                f"apply to the tests of epochs not run yet"
+                f"not tested again (the values it set come back with the checkpoint)"
+                + (
+                    f"; this callback's arguments apply to the tests of epoch {', '.join(map(str, later))}"
+                    if later
+                    else ""
+                )
             )
             return
         if self.epochs is None:

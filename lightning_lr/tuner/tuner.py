@@ -446,8 +446,8 @@ class Tuner(_LightningTuner):
         if val_dataloaders is not None and not options.val_loss:
             warnings.warn(
                 f"{options.title}: val_dataloaders are not used: the test reads the training loss "
-                f"(val_loss=False). Pass val_loss=True to read the validation loss of val_batches of their "
-                f"batches at each point, or leave them out",
+                f"(val_loss=False). Pass val_loss=True to read, at each point, the mean loss over val_batches of "
+                f"their batches, or leave them out",
                 UserWarning,
                 stacklevel=4,
             )

@@ -938,7 +938,7 @@ def test_checks_in_the_first_rise_of_the_schedule_are_not_counted_as_timms_warmu
     said = [r.getMessage() for r in caplog.records if "not counted" in r.getMessage()]
     assert said == [
         "ReduceOnPlateau: the check at step 2 (val=0.5) is not counted, nor any other before the LR schedule it "
-        "multiplies stops rising (a warm-up): the LR is raised there on purpose (said once)"
+        "multiplies stops rising (a warm-up): the LR is raised there on purpose"
     ]
 
 

@@ -74,6 +74,10 @@ def test_resume_is_bitwise_identical(tmp_path, epochs, schedule, at, caplog) -> 
     before = sorted(e for e in (epochs or [0]) if e * STEPS_PER_EPOCH < at)  # tested before the checkpoint
     kept = f"LR range test: resumed from a run that tested at epoch {', '.join(map(str, before))}: its result is kept"
     assert (kept in caplog.text) == bool(before), caplog.text[-2000:]
+    # the later tests are said where the run lists some (review 147: said of a run that lists none)
+    later = [e for e in (epochs or []) if e not in before]
+    said = f"this callback's arguments apply to the tests of epoch {', '.join(map(str, later))}"
+    assert (said in caplog.text) == bool(before and later), caplog.text[-2000:]
     ours = [str(w.message) for w in caught if "lightning_lr" in w.filename or "OneCycle" in str(w.message)]
     assert ours == []  # nothing kept "instead of a suggestion": there was no new suggestion
     assert resumed.steps() == list(range(at, N))
