@@ -52,7 +52,9 @@ class LRScheduleMixin:
       fit warns);
     - a class attribute: ``lr_schedule = CosineDecay(warmup=100)`` (each instance gets its own copy);
     - a method: ``def lr_schedule(self): return OneCycle(pct_start=self.hparams.warmup)``, called at every
-      fit. Leave out what a range test fills (``max_lr``): ``OneCycle(max_lr=self.hparams.lr)`` after a
+      fit. A callback equal to the last fit's (the same class and arguments) is not taken: the last fit's goes
+      on, with what it holds (a range test's values, a ``ReduceOnPlateau``'s reductions), as the attribute
+      form's does when ``fit`` is called again on the same Trainer. Leave out what a range test fills (``max_lr``): ``OneCycle(max_lr=self.hparams.lr)`` after a
       ``Tuner`` run would read the constant LR the test set on the module as the peak.
 
     A declaration of None (``self.lr_schedule = None``, a class attribute None, or ``lr_schedule()``
@@ -194,7 +196,13 @@ def _declared_callback(module: Any, *, fresh: bool) -> ScheduleCallback | None:
             )
             callback = _as_callback(owner, value, where)
             if cached is not None and cached[1] is not None and callback is not None:
-                _carry_filled_values(cached[1], callback)
+                if _same_declaration(cached[1], callback):
+                    # the last fit's callback goes on, with what it holds (a range test's values, a
+                    # ReduceOnPlateau's reductions and checks), as the attribute form's does (review 144: a
+                    # re-fit took a new plateau, and the LR went back to its un-reduced value)
+                    callback = cached[1]
+                else:
+                    _say_redeclared(module, cached[1], callback)
         else:
             callback = _as_callback(
                 owner,
@@ -210,15 +218,60 @@ def _declared_callback(module: Any, *, fresh: bool) -> ScheduleCallback | None:
     return callback
 
 
-def _carry_filled_values(old: ScheduleCallback, new: ScheduleCallback) -> None:
-    """The method form builds a new callback at every fit. Values an LR range test filled into the previous
-    one (e.g. ``Tuner.lr_range_test`` before this fit) carry over when the declaration is the same, so the
-    method form behaves as the attribute form does."""
-    if type(old) is not type(new) or not old._filled.values:
+def _same_declaration(old: ScheduleCallback, new: ScheduleCallback) -> bool:
+    """Whether the method form's ``new`` callback declares what the last fit's ``old`` did: the same class and
+    equal constructor arguments (a value that cannot be compared, a lambda built anew, counts as another)."""
+    if type(old) is not type(new):
+        return False
+    params = inspect.signature(type(new).__init__).parameters
+    for name, param in params.items():
+        if name == "self":
+            continue
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            return False
+        a, b = getattr(old, name, _MISSING), getattr(new, name, _MISSING)
+        if a is _MISSING or b is _MISSING or not _equal(a, b):
+            return False
+    return True
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    try:
+        return bool(a == b)
+    except Exception:  # (an array's elementwise comparison)
+        return False
+
+
+def _say_redeclared(module: Any, old: ScheduleCallback, new: ScheduleCallback) -> None:
+    """A fit called again on a Trainer that goes on at its step, whose ``lr_schedule()`` declares another
+    schedule than the last fit's: the new callback starts afresh, and a warning says what the old one's state
+    held that does not carry over (a ``ReduceOnPlateau``'s reductions, a range test's values)."""
+    trainer = getattr(module, "_trainer", None)
+    if trainer is None or trainer.global_step <= 0:
         return
-    names = [n for n in inspect.signature(type(new).__init__).parameters if n != "self"]
-    if all(repr(getattr(old, n, None)) == repr(getattr(new, n, None)) for n in names):
-        new._filled.carry_over(old._filled)
+    held = []
+    reductions = getattr(old, "reductions", None)
+    made = (
+        0
+        if not isinstance(reductions, Mapping)
+        else max((len(steps) for groups in reductions.values() for steps in groups), default=0)
+    )
+    if made:
+        held.append(f"its {made} reduction{'' if made == 1 else 's'} of the LR and its checks")
+    if old._filled.values:
+        held.append(f"{old._filled.listed()} from an LR range test")
+    if not held:
+        return
+    rank_zero_warn(
+        f"{type(module).__name__}: lr_schedule() returned {new!r} for this fit, not the last fit's {old!r}, so "
+        f"the new callback starts afresh at the trainer's step {trainer.global_step}: {' and '.join(held)} do "
+        f"not carry over (the same declaration keeps the last fit's callback and what it holds)",
+        category=UserWarning,
+    )
 
 
 class _Missing:

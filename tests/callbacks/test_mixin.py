@@ -31,8 +31,9 @@ from lightning_lr.callbacks import (
 from support.fakes import ApplyAt, FakeRangeTest
 from support.models import Tiny
 from support.plateau import FLAT, STEPS_PER_EPOCH, Scripted, as_logged, torch_lrs
-from support.recording import assert_trace
+from support.recording import Recorder, assert_trace
 from support.trainers import fit
+from support.trainers import trainer as make_trainer
 
 N = 24
 
@@ -106,8 +107,10 @@ def test_the_method_form_keeps_the_fits_callback_through_validate_and_test(tmp_p
     module.configure_callbacks()
     assert module.lr_schedule_callback() is fitted
     assert list(fitted.planned()["lr"]) == planned
-    fit(tmp_path, module, [])  # the next fit builds it anew, from lr_schedule()
-    assert module.lr_schedule_callback() is not fitted
+    fit(
+        tmp_path, module, []
+    )  # the next fit calls lr_schedule(), which declares the same: the callback goes on
+    assert module.lr_schedule_callback() is fitted
 
 
 def test_class_attributes_are_copied_per_instance() -> None:
@@ -595,6 +598,54 @@ def test_a_declared_plateau_alone_gives_torchs_lrs(tmp_path) -> None:
     assert_trace(rec.lr(), expected)
     assert model.hparams["lightning_lr"]["schedule"] == "ReduceOnPlateau"
     assert model.hparams["lightning_lr"]["monitor"] == "val"
+
+
+class HalvingPlateauModel(LRScheduleMixin, Scripted):
+    def __init__(self) -> None:
+        super().__init__(FLAT)
+        self.factor = 0.5
+
+    def lr_schedule(self) -> ScheduleCallback:
+        return ReduceOnPlateau("val", factor=self.factor, patience=0)
+
+
+@pytest.mark.filterwarnings("ignore:.*fit was called again on this Trainer")
+def test_fit_called_again_keeps_the_method_forms_reductions(tmp_path) -> None:
+    # review 144: lr_schedule() built a new ReduceOnPlateau at the second fit on the same Trainer, and the LR went
+    # back to its un-reduced value (the Trainer's callback and the attribute form kept the reductions)
+    full = fit(tmp_path, Scripted(FLAT), [ReduceOnPlateau("val", factor=0.5, patience=0)], max_epochs=5)
+    first, second = Recorder(), Recorder()
+    t = make_trainer(tmp_path, [first], max_epochs=4)
+    model = HalvingPlateauModel()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(model)
+        made = model.lr_schedule_callback()
+        t.fit_loop.max_epochs = 5
+        t.callbacks.remove(first)
+        t.callbacks.append(second)
+        t.fit(model)
+    assert model.lr_schedule_callback() is made
+    assert [r[1][0] for r in first.rows + second.rows] == [r[1][0] for r in full.rows]
+    assert made.reductions == {0: [[6, 8, 10]]}
+    assert second.rows[0][1][0] == pytest.approx(0.025)  # fit 1's two reductions hold at step 8
+
+
+def test_another_declaration_at_a_refit_says_what_it_drops(tmp_path) -> None:
+    t = make_trainer(tmp_path, [], max_epochs=4)
+    model = HalvingPlateauModel()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(model)
+    model.factor = 0.25
+    t.fit_loop.max_epochs = 5
+    with pytest.warns(
+        UserWarning,
+        match=r"HalvingPlateauModel: lr_schedule\(\) returned ReduceOnPlateau\(monitor='val', factor=0\.25, "
+        r"patience=0\) for this fit, not the last fit's ReduceOnPlateau\(monitor='val', factor=0\.5, patience=0\), so the new "
+        r"callback starts afresh at the trainer's step 8: its 2 reductions of the LR and its checks do not carry",
+    ):
+        t.fit(model)
 
 
 def test_a_trainer_plateau_composes_with_the_declared_schedule(tmp_path) -> None:
