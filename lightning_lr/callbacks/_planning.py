@@ -574,7 +574,9 @@ class RunPlanning:
         self.run = _resolve.anchored(trainer, before, _resolve.with_point(points, at), self._per_batch)
         steps = _resolve.steps(self.name, self.durations(), self.run)
         changed, self.steps = steps != self.steps, steps
-        if changed or self.run.total_steps != before.total_steps:  # (a schedule function may read the run)
+        # (a schedule function may read the run; a period in Epochs reads where the epochs began, resumed_at: review
+        # 144, a StepDecay(every=Epochs(1)) kept the old epochs' steps when only they moved)
+        if changed or self.run != before:
             self._refresh()
         return self.run
 

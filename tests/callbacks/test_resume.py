@@ -1020,3 +1020,28 @@ def test_a_stopped_fit_resumed_under_a_schedule_in_epochs_says_its_epochs_begin_
     )
     assert "keeps its shape" not in said
     assert resumed.lr()[[0, 11, 12]] == pytest.approx([0.05, 0.05, 0.025])  # epoch 1 at step 5, epoch 2 at 17
+
+
+@pytest.mark.parametrize("max_epochs", [-1, 10])
+def test_a_stopped_fit_called_again_under_max_steps_keeps_a_period_in_epochs_to_the_epochs(
+    tmp_path, max_epochs
+) -> None:
+    # review 144: stopped at step 17 of epoch 1 (12 steps an epoch), fit called again on the same Trainer with
+    # max_steps ending the run: Lightning begins epoch 2 at step 17 and epoch 3 at 29, the run stays 40 steps, and
+    # only where the epochs begin changed; the plan was not rebuilt for that, so the LR still halved at 24 and 36
+    from lightning_lr.callbacks import Epochs, StepDecay
+
+    from support.trainers import trainer as make_trainer
+
+    decay, first, second = StepDecay(every=Epochs(1), drop=0.5), Recorder(), Recorder()
+    t = make_trainer(tmp_path, [decay, StopAt(17), first], max_steps=40, max_epochs=max_epochs)
+    model = Tiny()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(model)
+        t.callbacks.remove(first)
+        t.callbacks.append(second)
+        t.fit(model)
+    assert first.steps() == list(range(17)) and second.steps() == list(range(17, 40))
+    # epoch 2 (x 0.25) from step 17, epoch 3 (x 0.125) from step 29
+    assert second.lr()[[0, 6, 7, 11, 12, 22]] == pytest.approx([0.025] * 4 + [0.0125] * 2)
