@@ -16,6 +16,7 @@ plan is of (its durations, its name, its injected schedulers) and rebuilds the s
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -30,17 +31,33 @@ from ._log import StepLogging
 from ._state import CheckpointState
 from .durations import Epochs, RunInfo, epoch_start, round_steps
 
-__all__ = ["Jump", "RunPlanning"]
+__all__ = ["Jump", "LastFit", "RunPlanning"]
 
 
 class Jump(NamedTuple):
     """What rebuilding the schedules did to the LR at the step it was done (the first optimizer's whose LR
-    changed): the step, the param group (``"param group 0 of optimizer 0 (SGD)"``), its LR before and after."""
+    changed): the step, the param group (``"param group 0 of optimizer 0 (SGD)"``), its LR before and after,
+    and what the LR before is, for the warning."""
 
     step: int
     group: str
     before: float
     after: float
+    source: str = "the plan before"
+
+
+class LastFit(NamedTuple):
+    """What a fit left for the next one called on the same Trainer (:meth:`RunPlanning._plan_refit`): the
+    Trainer (its token), the step it ended at, its plan (run and durations in steps), the limits it counted
+    (max_epochs, max_steps), and per optimizer index the LR of its reference group the optimizer holds (its
+    plan's for that step, which no step ran) and the LR its last step trained at (None if unseen)."""
+
+    trainer: str
+    step: int
+    run: RunInfo | None
+    steps: dict[str, Any]
+    limits: tuple[Any, Any]
+    lrs: dict[int, tuple[float, float | None]]
 
 
 class RunPlanning:
@@ -62,6 +79,8 @@ class RunPlanning:
     # (settled: True once told over a whole window; a checkpoint from before that tells it again)
     _per_batch: _resolve.Rate
     _settled: bool | None
+    # what the last fit left, for fit called again on the same Trainer (kept from one fit to the next)
+    _last_fit: LastFit | None = None
 
     if TYPE_CHECKING:
 
@@ -106,6 +125,54 @@ class RunPlanning:
         # each optimizer's param groups' LRs in the checkpoint this fit resumes (what its run takes at the step it
         # resumes at), for the jump a resume planned otherwise makes (:meth:`_jump_from_checkpoint`)
         self._checkpoint_lrs: list[list[float] | None] | None = None
+        # per optimizer index: the LR of its reference param group at its last optimizer step in this fit
+        self._trained: dict[int, float] = {}
+
+    def _note_trained(self, optimizer: Any) -> None:
+        """Before an optimizer step: the LR it trains at, if it is one this callback schedules (for the next
+        fit on the same Trainer: :attr:`LastFit.lrs`)."""
+        optimizer = getattr(optimizer, "_optimizer", optimizer)
+        for entry in self._injected:
+            if entry.optimizer is optimizer:
+                groups = optimizer.param_groups
+                self._trained[entry.info.index] = pg.lr(groups[pg.reference(groups) or 0])
+
+    def _remember_fit(self, trainer: pl.Trainer) -> None:
+        """At the end of a fit's training: what it leaves for the next fit on this Trainer (:class:`LastFit`)."""
+        lrs = {}
+        for entry in self._injected:
+            groups = entry.scheduler.optimizer.param_groups
+            held = pg.lr(groups[pg.reference(groups) or 0])
+            lrs[entry.info.index] = (held, self._trained.get(entry.info.index))
+        self._last_fit = LastFit(
+            L.trainer_token(trainer),
+            trainer.global_step,
+            self.run,
+            dict(self.steps),
+            (trainer.max_epochs, trainer.max_steps),
+            lrs,
+        )
+
+    def _jump_from_last_fit(self, last: LastFit | None, step: int) -> Jump | None:
+        """For fit called again on the same Trainer: the jump in the LR at ``step``, where this fit begins, from
+        the LR the last fit left in its optimizer (its plan's for this step) to the LR this fit's plan gives, of
+        the first optimizer whose LR differs; None when none does, or nothing is known of the last fit."""
+        if last is None:
+            return None
+        for entry in self._injected:
+            kept = last.lrs.get(entry.info.index)
+            if kept is None:
+                continue
+            groups = entry.scheduler.optimizer.param_groups
+            ref = pg.reference(groups) or 0
+            (held, trained), after = kept, pg.lr(groups[ref])
+            if math.isclose(held, after, rel_tol=1e-9, abs_tol=0.0):
+                continue
+            source = "where the last fit left it"
+            if trained is not None and not math.isclose(trained, held, rel_tol=1e-9, abs_tol=0.0):
+                source += f"; its last step, {step - 1}, trained at {trained:.4g}"
+            return Jump(step, f"param group {ref} of {entry.info.label}", held, after, source)
+        return None
 
     def _jump_from_checkpoint(self, step: int) -> Jump | None:
         """The jump in the LR at ``step``, where a resumed fit begins, from the LR the checkpoint's optimizer holds
@@ -202,7 +269,9 @@ class RunPlanning:
         self._limits = (trainer.max_epochs, trainer.max_steps)
         self._checkpoint.check_run(self.name, run, steps, self.reads_run)
 
-    def _plan_resumed(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+    def _plan_resumed(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, refit: Sequence[str] = ()
+    ) -> None:
         """At train start of a resumed fit (Lightning's loops restored): a checkpoint written with other steps
         per epoch plans the run as it takes place, from here (at an epoch's end) or from the end of the epoch
         it resumes in, expected now (:func:`~._resolve.epoch_end_guess`). In every fit whose plan has such
@@ -248,10 +317,72 @@ class RunPlanning:
             self._check_durations(trainer)
         elif not within and pl_module.automatic_optimization:
             self._plan_resumed_epoch(trainer)
+        if refit:
+            self._plan_refit(trainer, refit)
         self._guess = None
         if self.run is not None and self.run.resumed_at and self.run.steps_per_epoch is not None:
             # where the plan has the epoch it resumes in end (a guess, or a checkpoint's): its end tells
             self._guess = round_steps(epoch_start(self.run, trainer.current_epoch + 1))
+
+    def _plan_refit(self, trainer: pl.Trainer, labels: Sequence[str]) -> None:
+        """At train start of ``fit`` called again on this Trainer, without a checkpoint: the Trainer goes on at
+        its step, and ``configure_optimizers`` built new optimizers and schedulers (``labels``: their
+        optimizers), which start at that step of this fit's plan. One warning says so, and, when the plan is
+        not the last fit's (the Trainer's limits raised, review 144), how it changed and the jump it makes in the
+        LR: from where the last fit left it (its plan's LR for this step) to this plan's."""
+        now = trainer.global_step
+        last = self._last_fit
+        if last is None or last.trainer != L.trainer_token(trainer) or last.step != now:
+            last = None  # (the callback did not take part in the last fit on this Trainer)
+        self._jump = self._jump_from_last_fit(last, now)
+        message = (
+            f"{self.name}: fit was called again on this Trainer, which continues at its step {now}, and "
+            f"configure_optimizers built a new scheduler for {' and '.join(labels)} (and a new optimizer: its "
+            f"state, momentum buffers included, starts afresh), so the schedule planned for this fit's run starts "
+            f"at the trainer's step {now} instead of 0"
+        )
+        run, had = self.run, None if last is None else last.run
+        limits = (trainer.max_epochs, trainer.max_steps)
+        changed = (
+            []
+            if last is None
+            else [
+                f"{name} ({a} -> {b})"
+                for name, a, b in zip(("max_epochs", "max_steps"), last.limits, limits, strict=True)
+                if a != b
+            ]
+        )
+        replanned = (
+            last is not None
+            and had is not None
+            and run is not None
+            and (run.total_steps != had.total_steps or self.steps != last.steps)
+        )
+        if not (replanned or self._jump) or run is None or last is None:
+            self.warn_once(f"refit-{now}", message + ".")
+            return
+        why = (
+            f"the Trainer's {' and '.join(changed)} changed since the last fit"
+            if changed
+            else "this fit's run is not the last fit's"
+        )
+        total = (
+            "its length is unknown"
+            if run.total_steps is None
+            else V.counted(run.total_steps, "optimizer step")
+            + (
+                ""
+                if had is None or had.total_steps is None
+                else f" where the last fit's plan had {had.total_steps}"
+            )
+        )
+        self._say_replanned(
+            f"refit-{now}",
+            f"{message}. {why[0].upper()}{why[1:]}, so the run is planned again from step {now}: {total}"
+            f"{_resolve.changes(last.steps, self.steps)}. The schedule follows that plan from here.",
+            f"fit was called again at step {now}",
+            limits=bool(changed),
+        )
 
     def _plan_resumed_epoch(self, trainer: pl.Trainer) -> None:
         """At train start of a fit resumed at an epoch's start with the checkpoint's steps per epoch: an epoch
@@ -407,7 +538,7 @@ class RunPlanning:
         if jump is None:
             return ""
         said = (
-            f" The LR jumps at step {jump.step}: {jump.group} goes from {jump.before:.4g} (the plan before) to "
+            f" The LR jumps at step {jump.step}: {jump.group} goes from {jump.before:.4g} ({jump.source}) to "
             f"{jump.after:.4g} (the new plan)"
         )
         lengths = [d for d, _ in self.durations().values()]

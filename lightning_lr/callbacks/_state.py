@@ -150,10 +150,14 @@ def optimizer_lrs(checkpoint: Mapping[str, Any]) -> list[list[float] | None]:
     return out
 
 
-def resumed(owner: str, entries: Sequence[Injected], trainer: Any, module: Any) -> None:
+def resumed(
+    owner: str, entries: Sequence[Injected], trainer: Any, module: Any, defer_refit: bool = False
+) -> list[str]:
     """At the start of training, once Lightning has restored what it restores: every scheduler has its own
     state from the checkpoint, if it has one (:meth:`~lightning_lr.optim.ScheduleLR.load_saved`), and one it
-    has none for starts at the trainer's step where that step counts its optimizer's steps (:func:`catch_up`)."""
+    has none for starts at the trainer's step where that step counts its optimizer's steps (:func:`catch_up`).
+    Returns the labels of the optimizers whose warning of ``fit`` called again :func:`catch_up` left to the
+    caller (``defer_refit``)."""
     for entry in entries:
         entry.scheduler.load_saved()
     if trainer.global_step > 0:
@@ -161,14 +165,25 @@ def resumed(owner: str, entries: Sequence[Injected], trainer: Any, module: Any) 
         refit = getattr(trainer, "ckpt_path", None) is None
         # a scheduler another callback took out of the trainer's (StochasticWeightAveraging resuming in its
         # phase) no longer drives its optimizer: the LR the checkpoint restored stays (see ``displaced``)
-        catch_up(
-            owner, _others.driving(trainer.lr_scheduler_configs, entries), trainer.global_step, shared, refit
+        return catch_up(
+            owner,
+            _others.driving(trainer.lr_scheduler_configs, entries),
+            trainer.global_step,
+            shared,
+            refit,
+            defer_refit,
         )
+    return []
 
 
 def catch_up(
-    owner: str, entries: Sequence[Injected], step: int, shared: int = 0, refit: bool = False
-) -> None:
+    owner: str,
+    entries: Sequence[Injected],
+    step: int,
+    shared: int = 0,
+    refit: bool = False,
+    defer_refit: bool = False,
+) -> list[str]:
     """A fit that starts past step 0 with a scheduler at step 0 would restart the schedule: start it at the
     trainer's step instead, with a warning. That is a resumed run whose checkpoint has no state for the
     scheduler (written without this callback), or, with ``refit``, ``fit`` called again on the same Trainer
@@ -178,7 +193,9 @@ def catch_up(
 
     A checkpoint whose state in the scheduler's place is another class's (the torch scheduler this callback
     replaced: the scheduler did not load it, :attr:`~lightning_lr.optim.ScheduleLR.foreign_state`) is one
-    without a state for it; the warning names that class when its keys tell it."""
+    without a state for it; the warning names that class when its keys tell it. With ``defer_refit``, the
+    warning of ``fit`` called again is the caller's: the labels of those optimizers are returned."""
+    deferred: list[str] = []
     for entry in entries:
         if entry.scheduler.last_epoch != 0:
             continue
@@ -218,12 +235,16 @@ def catch_up(
                 category=UserWarning,
             )
             continue
-        plan = " planned for this fit's run" if refit else ""
-        rank_zero_warn(
-            f"{lost}, so the schedule{plan} starts at the trainer's step {step} instead of 0{momentum}",
-            category=UserWarning,
-        )
+        if refit and defer_refit:
+            deferred.append(entry.info.label)
+        else:
+            plan = " planned for this fit's run" if refit else ""
+            rank_zero_warn(
+                f"{lost}, so the schedule{plan} starts at the trainer's step {step} instead of 0{momentum}",
+                category=UserWarning,
+            )
         entry.scheduler.step(step)
+    return deferred
 
 
 def _momentum_given_back(entry: Injected, foreign: Mapping[str, Any], name: str | None) -> str:

@@ -1003,8 +1003,8 @@ class ScheduleCallback(RunPlanning, Callback):
         if not self._injected:
             return
         self._logging = StepLogging(self.name, self.log_lr, trainer, pl_module, self._injected)
-        _state.resumed(self.name, self._injected, trainer, pl_module)
-        self._plan_resumed(trainer, pl_module)
+        refit = _state.resumed(self.name, self._injected, trainer, pl_module, defer_refit=True)
+        self._plan_resumed(trainer, pl_module, refit)
         _others.warn_overwritten(self.name, trainer, self._injected, self.warn_once)
         _others.warn_backbone_finetuning(self.name, trainer, self.warn_once)
         self._plan.snapshot(self._injected, self._tags())
@@ -1038,6 +1038,7 @@ class ScheduleCallback(RunPlanning, Callback):
     def on_before_optimizer_step(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, optimizer: Optimizer
     ) -> None:
+        self._note_trained(optimizer)
         if self._logging is not None:
             self._logging.before_optimizer_step(trainer, pl_module, optimizer)
 
@@ -1073,6 +1074,8 @@ class ScheduleCallback(RunPlanning, Callback):
                 self._count_in_optimizer_steps(trainer, batch_idx)
 
     def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        if self._injected:
+            self._remember_fit(trainer)
         if self._stops is not None:
             unknown = self.run is not None and self.run.total_steps is None
             # ended before its plan, unstopped: a last epoch shorter than its len(), limits changed within it

@@ -926,6 +926,63 @@ def test_fit_called_again_on_the_same_trainer_says_so(tmp_path) -> None:
         t.fit(model)
 
 
+@pytest.mark.parametrize("limit", ["max_epochs", "max_steps"])
+def test_fit_called_again_after_a_limit_was_raised_says_the_jump(tmp_path, limit) -> None:
+    # review 144: fit 1 ran its 1cycle to the end (12 steps); the limit raised to 24 and fit called again, the LR
+    # went from 2e-06 to the new cycle's value at step 12 near its peak, and the one warning did not say so (the
+    # same change made during a fit did)
+    from support.trainers import trainer as make_trainer
+
+    cycle, model, second = OneCycle(max_lr=0.5), Tiny(), Recorder()
+    bound = {"max_epochs": 1} if limit == "max_epochs" else {"max_steps": 12, "max_epochs": -1}
+    t = make_trainer(tmp_path, [cycle], **bound)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(model)
+    if limit == "max_epochs":
+        t.fit_loop.max_epochs = 2
+    else:
+        t.fit_loop.epoch_loop.max_steps = 24
+    t.callbacks.append(second)
+    old, new = S.OneCycle(0.5, total_steps=12), S.OneCycle(0.5, total_steps=24)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        t.fit(model)
+    said = [str(w.message) for w in caught if str(w.message).startswith("OneCycle")]
+    assert len(said) == 1, said
+    before = "1 -> 2" if limit == "max_epochs" else "12 -> 24"
+    assert (
+        f"instead of 0. The Trainer's {limit} ({before}) changed since the last fit, so the run is planned again "
+        f"from step 12: 24 optimizer steps where the last fit's plan had 12 (total 12 -> 24 steps). The schedule "
+        f"follows that plan from here. The LR jumps at step 12: param group 0 of optimizer 0 (SGD) goes from "
+        f"{old(12):.4g} (where the last fit left it) to {new(12):.4g} (the new plan)." in said[0]
+    )
+    assert "give the schedule's length as an int (optimizer steps): the run's own length changed" in said[0]
+    assert_trace(second.lr(), new.values(24)[12:])
+
+
+def test_fit_called_again_with_the_same_plan_says_no_jump(tmp_path) -> None:
+    # a StepDecay in steps: raising max_epochs lengthens the run, and the LR goes on as it was (no jump to say)
+    from lightning_lr.callbacks import StepDecay
+
+    from support.trainers import trainer as make_trainer
+
+    decay, model = StepDecay(every=5, drop=0.5), Tiny()
+    t = make_trainer(tmp_path, [decay], max_epochs=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(model)
+    t.fit_loop.max_epochs = 2
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        t.fit(model)
+    (said,) = [str(w.message) for w in caught if str(w.message).startswith("StepDecay")]
+    assert said.endswith(
+        "24 optimizer steps where the last fit's plan had 12. The schedule follows that plan from here."
+    )
+    assert "jumps" not in said
+
+
 @pytest.mark.filterwarnings(RESUMABLE)
 def test_a_resume_within_an_epoch_keeps_where_that_epoch_began(tmp_path) -> None:
     # A at 6 steps an epoch, its checkpoint 3 batches into epoch 2 (which began at step 12), resumed at 12 an
