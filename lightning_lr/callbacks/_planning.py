@@ -315,57 +315,79 @@ class RunPlanning:
                 jump=self._jump_said(),
             )
             self._check_durations(trainer)
+        elif refit:  # fit called again on this Trainer, without a checkpoint
+            self._plan_refit(trainer, refit, epochs=not within and pl_module.automatic_optimization)
         elif not within and pl_module.automatic_optimization:
             self._plan_resumed_epoch(trainer)
-        if refit:
-            self._plan_refit(trainer, refit)
         self._guess = None
         if self.run is not None and self.run.resumed_at and self.run.steps_per_epoch is not None:
             # where the plan has the epoch it resumes in end (a guess, or a checkpoint's): its end tells
             self._guess = round_steps(epoch_start(self.run, trainer.current_epoch + 1))
 
-    def _plan_refit(self, trainer: pl.Trainer, labels: Sequence[str]) -> None:
+    def _plan_refit(self, trainer: pl.Trainer, labels: Sequence[str], epochs: bool) -> None:
         """At train start of ``fit`` called again on this Trainer, without a checkpoint: the Trainer goes on at
         its step, and ``configure_optimizers`` built new optimizers and schedulers (``labels``: their
         optimizers), which start at that step of this fit's plan. One warning says so, and, when the plan is
-        not the last fit's (the Trainer's limits raised, review 144), how it changed and the jump it makes in the
-        LR: from where the last fit left it (its plan's LR for this step) to this plan's."""
+        not the last fit's, why (the Trainer's limits raised; the last fit stopped within an epoch, so Lightning
+        begins the next one here: ``epochs``, planned as :meth:`_plan_resumed_epoch` plans a checkpoint's), the
+        new plan and the jump it makes in the LR, from where the last fit left it (its plan's LR for this step)
+        to this plan's (review 144: the jump of a raised limit was not said, and a stop within an epoch got a
+        second warning that spoke of a checkpoint and quoted an LR of a plan no step ran)."""
         now = trainer.global_step
         last = self._last_fit
         if last is None or last.trainer != L.trainer_token(trainer) or last.step != now:
             last = None  # (the callback did not take part in the last fit on this Trainer)
-        self._jump = self._jump_from_last_fit(last, now)
+        run, had = self.run, None if last is None else last.run
         message = (
             f"{self.name}: fit was called again on this Trainer, which continues at its step {now}, and "
             f"configure_optimizers built a new scheduler for {' and '.join(labels)} (and a new optimizer: its "
             f"state, momentum buffers included, starts afresh), so the schedule planned for this fit's run starts "
             f"at the trainer's step {now} instead of 0"
         )
-        run, had = self.run, None if last is None else last.run
-        limits = (trainer.max_epochs, trainer.max_steps)
-        changed = (
-            []
-            if last is None
-            else [
+        if run is None:
+            self.warn_once(f"refit-{now}", message + ".")
+            return
+        why = []
+        if last is not None:
+            limits = (trainer.max_epochs, trainer.max_steps)
+            changed = [
                 f"{name} ({a} -> {b})"
                 for name, a, b in zip(("max_epochs", "max_steps"), last.limits, limits, strict=True)
                 if a != b
             ]
-        )
-        replanned = (
-            last is not None
-            and had is not None
-            and run is not None
+            if changed:
+                why.append(f"the Trainer's {' and '.join(changed)} changed since the last fit")
+        limits_changed = bool(why)
+        anchored = False
+        if epochs and run.steps_per_epoch is not None:
+            # the epochs before began where the last fit's plan has them (at this fit's size)
+            base = had if had is not None and had.steps_per_epoch == run.steps_per_epoch else run
+            epoch = trainer.current_epoch
+            planned = round_steps(epoch_start(base, epoch))
+            if now != planned:
+                run, anchored = self._anchor(trainer, (epoch, now), base=base), True
+                if now < planned:
+                    why.append(
+                        f"the last fit stopped within epoch {epoch - 1} (trainer.should_stop: EarlyStopping, "
+                        f"max_time or a signal handler; or max_steps), and Lightning begins epoch {epoch} here, at "
+                        f"step {now}, where the plan had it begin at step {planned}"
+                    )
+                else:
+                    why.append(
+                        f"epoch {epoch} begins at step {now}, where the plan had it begin at step {planned} (the "
+                        f"epochs before took more steps than the plan counted)"
+                    )
+        self._jump = self._jump_from_last_fit(last, now)
+        moved = (
+            had is not None
+            and last is not None
             and (run.total_steps != had.total_steps or self.steps != last.steps)
         )
-        if not (replanned or self._jump) or run is None or last is None:
+        if not (moved or self._jump or (anchored and last is None)):
+            # the plan is the last fit's, or as good as it (the LR goes on as it would have)
             self.warn_once(f"refit-{now}", message + ".")
             return
-        why = (
-            f"the Trainer's {' and '.join(changed)} changed since the last fit"
-            if changed
-            else "this fit's run is not the last fit's"
-        )
+        said = ", and ".join(why) if why else "this fit's run is not the last fit's"
         total = (
             "its length is unknown"
             if run.total_steps is None
@@ -373,16 +395,22 @@ class RunPlanning:
             + (
                 ""
                 if had is None or had.total_steps is None
+                else ", as the last fit's plan had"
+                if had.total_steps == run.total_steps
                 else f" where the last fit's plan had {had.total_steps}"
             )
         )
+        taken = ", the steps taken and then the epochs left" if anchored else ""
+        steps_changed = "" if last is None else _resolve.changes(last.steps, self.steps)
         self._say_replanned(
             f"refit-{now}",
-            f"{message}. {why[0].upper()}{why[1:]}, so the run is planned again from step {now}: {total}"
-            f"{_resolve.changes(last.steps, self.steps)}. The schedule follows that plan from here.",
+            f"{message}. {said[0].upper()}{said[1:]}{':' if anchored else ', so'} the run is planned again from "
+            f"step {now}{taken}: {total}"
+            f"{steps_changed}. The schedule follows that plan from here.",
             f"fit was called again at step {now}",
-            limits=bool(changed),
+            limits=limits_changed,
         )
+        self._check_durations(trainer)
 
     def _plan_resumed_epoch(self, trainer: pl.Trainer) -> None:
         """At train start of a fit resumed at an epoch's start with the checkpoint's steps per epoch: an epoch

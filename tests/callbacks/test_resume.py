@@ -983,6 +983,45 @@ def test_fit_called_again_with_the_same_plan_says_no_jump(tmp_path) -> None:
     assert "jumps" not in said
 
 
+@pytest.mark.parametrize("bound", ["max_epochs", "max_steps"])
+def test_fit_called_again_after_a_stop_within_an_epoch_says_it_once(tmp_path, bound) -> None:
+    # review 144: stopped at step 5 of epoch 0 (12 steps an epoch) and fit called again, without a checkpoint. Under
+    # max_epochs=3 Lightning begins epoch 1 at step 5 and the run is 29 steps: two warnings came, the second spoke of
+    # "the checkpoint's epoch" and quoted the LR at step 5 of this fit's first plan, which no step ran. Under
+    # max_steps=36 the 1cycle's plan is the last fit's, and a warning said "36 where it had 36"
+    from support.trainers import trainer as make_trainer
+
+    limits = {"max_epochs": 3} if bound == "max_epochs" else {"max_steps": 36, "max_epochs": -1}
+    cycle, model, stop, second = OneCycle(max_lr=0.5), Tiny(), StopAt(5), Recorder()
+    t = make_trainer(tmp_path, [cycle, stop], **limits)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(model)
+    t.callbacks.remove(stop)
+    t.callbacks.append(second)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        t.fit(model)
+    said = [str(w.message) for w in caught if str(w.message).startswith("OneCycle")]
+    assert len(said) == 1, said
+    assert "checkpoint" not in said[0]
+    old = S.OneCycle(0.5, total_steps=36)
+    if bound == "max_steps":
+        assert said[0].endswith("starts at the trainer's step 5 instead of 0.")
+        assert_trace(second.lr(), old.values(36)[5:])
+        return
+    new = S.OneCycle(0.5, total_steps=29)
+    assert (
+        "instead of 0. The last fit stopped within epoch 0 (trainer.should_stop: EarlyStopping, max_time or a "
+        "signal handler; or max_steps), and Lightning begins epoch 1 here, at step 5, where the plan had it begin at "
+        "step 12: the run is planned again from step 5, the steps taken and then the epochs left: 29 optimizer "
+        "steps where the last fit's plan had 36 (total 36 -> 29 steps). The schedule follows that plan from here. "
+        f"The LR jumps at step 5: param group 0 of optimizer 0 (SGD) goes from {old(5):.4g} (where the last fit "
+        f"left it; its last step, 4, trained at {old(4):.4g}) to {new(5):.4g} (the new plan)." in said[0]
+    )
+    assert_trace(second.lr(), new.values(29)[5:])
+
+
 @pytest.mark.filterwarnings(RESUMABLE)
 def test_a_resume_within_an_epoch_keeps_where_that_epoch_began(tmp_path) -> None:
     # A at 6 steps an epoch, its checkpoint 3 batches into epoch 2 (which began at step 12), resumed at 12 an
