@@ -191,7 +191,9 @@ class RunPlanning:
                 continue
             before, after = lrs[ref], pg.lr(groups[ref])
             if not math.isclose(before, after, rel_tol=1e-9, abs_tol=0.0):
-                return Jump(step, f"param group {ref} of {entry.info.label}", before, after)
+                return Jump(
+                    step, f"param group {ref} of {entry.info.label}", before, after, "the checkpoint's"
+                )
         return None
 
     def _plan_epoch_start(self, trainer: pl.Trainer, automatic: bool, batch_idx: int) -> None:
@@ -277,9 +279,12 @@ class RunPlanning:
         it resumes in, expected now (:func:`~._resolve.epoch_end_guess`). In every fit whose plan has such
         points, the end of its first epoch tells where the next begins, and corrects the plan if it must."""
         saved, run = self._checkpoint.reshaped, self.run
+        # a checkpoint at this run's size, compared with the run here (CheckpointState.check_run)
+        compared, self._checkpoint.compared = self._checkpoint.compared, None
         if run is None or trainer.global_step == 0:
-            if saved is not None and run is not None:
-                _resolve.warn_if_changed(self.name, saved, run, self.steps, self.reads_run)
+            for state in (saved, compared):
+                if state is not None and run is not None:
+                    _resolve.warn_if_changed(self.name, state, run, self.steps, self.reads_run)
             return
         within = L.resumes_within_epoch(trainer)
         self._resumed_within = within
@@ -317,8 +322,10 @@ class RunPlanning:
             self._check_durations(trainer)
         elif refit:  # fit called again on this Trainer, without a checkpoint
             self._plan_refit(trainer, refit, epochs=not within and pl_module.automatic_optimization)
-        elif not within and pl_module.automatic_optimization:
-            self._plan_resumed_epoch(trainer)
+        elif not within and pl_module.automatic_optimization and self._plan_resumed_epoch(trainer, compared):
+            pass  # (its warning compared the run with the checkpoint's)
+        elif compared is not None:
+            self._warn_resumed_otherwise(trainer, compared)
         self._guess = None
         if self.run is not None and self.run.resumed_at and self.run.steps_per_epoch is not None:
             # where the plan has the epoch it resumes in end (a guess, or a checkpoint's): its end tells
@@ -412,26 +419,39 @@ class RunPlanning:
         )
         self._check_durations(trainer)
 
-    def _plan_resumed_epoch(self, trainer: pl.Trainer) -> None:
+    def _plan_resumed_epoch(self, trainer: pl.Trainer, compared: dict[str, Any] | None = None) -> bool:
         """At train start of a fit resumed at an epoch's start with the checkpoint's steps per epoch: an epoch
         that begins at another step than the plan has it begin plans the run again from there, as a resume at
         another size is (:meth:`_anchor`: the steps taken, then the epochs left), with one warning that says
         the LR's jump. A fit stopped within an epoch (``trainer.should_stop``: EarlyStopping, ``max_time``, a
         signal handler; or ``max_steps``) writes a checkpoint that Lightning resumes at the next epoch, so the
         stopped epoch's rest is never taken (review 140: a ``OneCycle`` stopped at step 20 of 128 and resumed
-        ran 116 steps on a plan of 128, never annealed, and the end's warning blamed the loader's len())."""
+        ran 116 steps on a plan of 128, never annealed, and the end's warning blamed the loader's len()).
+        ``compared``: the checkpoint's state, whose plan the new one is said against (review 144: a run ended
+        by ``max_steps=20`` and resumed without it was told "total 20 -> 64", Lightning's estimate, which no step
+        followed, then "52 where it had 64"). True when it planned the run again (and said so)."""
         run = self.run
         if run is None or run.steps_per_epoch is None:
-            return
+            return False
         epoch, now = trainer.current_epoch, trainer.global_step
         planned = round_steps(epoch_start(run, epoch))
         if now == planned:
-            return
-        before = dict(self.steps)
+            return False
+        # what the new plan is said against: the checkpoint's plan (else this fit's first, Lightning's estimate)
+        before = dict(self.steps) if compared is None else dict(compared["durations"])
+        had = run.total_steps if compared is None else compared["total_steps"]
+        # the run's own length differs from the checkpoint's (its max_steps dropped, max_epochs raised)
+        lengthened = compared is not None and had != run.total_steps
         told = self._anchor(trainer, (epoch, now))
         if self._checkpoint_lrs is not None:
             self._jump = self._jump_from_checkpoint(now)
-        if now < planned:
+        if compared is not None and had == now:
+            why = (
+                f"the checkpoint's run was planned for {V.counted(now, 'optimizer step')} and ended there, within "
+                f"epoch {epoch - 1} (max_steps), and this fit goes on: Lightning resumes at the next epoch without "
+                f"taking that epoch's rest"
+            )
+        elif now < planned:
             why = (
                 f"the checkpoint's epoch {epoch - 1} ended early (a fit stopped within it by trainer.should_stop: "
                 f"EarlyStopping, max_time or a signal handler; or by max_steps), and Lightning resumes it at the "
@@ -439,11 +459,18 @@ class RunPlanning:
             )
         else:
             why = "the epochs before it took more steps than the plan counted"
+        whose = "it" if compared is None else "the checkpoint's plan"
         total = (
             "its length is unknown"
             if told.total_steps is None
             else f"{V.counted(told.total_steps, 'optimizer step')}"
-            + ("" if run.total_steps is None else f" where it had {run.total_steps}")
+            + (
+                ""
+                if had is None
+                else f", as {whose} had"
+                if had == told.total_steps
+                else f" where {whose} had {had}"
+            )
         )
         self._say_replanned(
             "resumed-epoch",
@@ -452,8 +479,16 @@ class RunPlanning:
             f"the epochs left: {total}{_resolve.changes(before, self.steps)}. The schedule follows that plan from "
             f"here.",
             f"epoch {epoch} begins at step {now} where the plan had it begin at step {planned}",
+            limits=lengthened,
         )
         self._check_durations(trainer)
+        return True
+
+    def _warn_resumed_otherwise(self, trainer: pl.Trainer, compared: dict[str, Any]) -> None:
+        """At train start of a fit resumed at the checkpoint's steps per epoch, which goes on where the plan has
+        it: warn if the run differs from the checkpoint's (:func:`~._resolve.warn_if_changed`)."""
+        assert self.run is not None
+        _resolve.warn_if_changed(self.name, compared, self.run, self.steps, self.reads_run)
 
     def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         guess, self._guess = self._guess, None

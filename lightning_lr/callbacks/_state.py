@@ -31,7 +31,7 @@ from lightning.pytorch.utilities import rank_zero_warn
 
 from ..optim._restored import cycled_momentum
 from ..optim.dropins import state_class
-from . import _others, _resolve
+from . import _others
 from ._inject import Injected
 from .durations import RunInfo
 
@@ -59,6 +59,10 @@ class CheckpointState:
         #: the checkpoint's state when the resumed run has another number of steps per epoch (check_run):
         #: the run is compared with it once it is known, at train start or at the end of the first epoch
         self.reshaped: dict[str, Any] | None = None
+        #: the checkpoint's state when the resumed run has its steps per epoch (check_run): compared with the
+        #: run at train start, once Lightning's loops say where the fit goes on (a fit that trains no step, its
+        #: max_steps below the checkpoint's step, says nothing: review 144)
+        self.compared: dict[str, Any] | None = None
 
     @staticmethod
     def state_dict(
@@ -113,11 +117,14 @@ class CheckpointState:
     def check_run(
         self, owner: str, run: RunInfo | None, steps: Mapping[str, Any], reads_run: bool = True
     ) -> None:
-        """Once the resumed run's durations are resolved: warn if they differ from the checkpoint's (the
-        comparison is made once). When the steps per epoch differ, the run is not known yet: the state is
-        kept in :attr:`reshaped` for :func:`~._resolve.warn_reshaped`, once it is."""
+        """Once the resumed run's durations are resolved: keep the checkpoint's state to compare the run with at
+        train start (the comparison is made once), when the fit goes on from the checkpoint's step: in
+        :attr:`compared`, or in :attr:`reshaped` when the steps per epoch differ (the run is not known yet:
+        :func:`~._resolve.warn_reshaped`, once it is). A fit that trains no step never gets there, and says
+        nothing (review 144: a resume whose max_steps lies below the checkpoint's step was told the LR may
+        jump)."""
         restored = self.restored
-        self.reshaped = None
+        self.reshaped = self.compared = None
         if restored is None or run is None or restored["durations"] is None:
             return
         self.restored = None
@@ -125,7 +132,7 @@ class CheckpointState:
         if None not in (saved, run.steps_per_epoch) and saved != run.steps_per_epoch:
             self.reshaped = restored
             return
-        _resolve.warn_if_changed(owner, restored, run, steps, reads_run)
+        self.compared = restored
 
 
 def saved_run(state: Mapping[str, Any]) -> RunInfo:

@@ -253,7 +253,8 @@ def test_a_two_process_checkpoint_resumed_on_one_process_ends_the_schedule_with_
     ]
     before, after = S.OneCycle(0.05, total_steps=18)(6), S.OneCycle(0.05, total_steps=30)(6)
     assert (
-        f"The LR jumps at step 6: param group 0 of optimizer 0 (SGD) goes from {before:.4g} (the plan" in said
+        f"The LR jumps at step 6: param group 0 of optimizer 0 (SGD) goes from {before:.4g} (the checkpoint's)"
+        in said
     )
     assert f"to {after:.4g} (the new plan)" in said
 

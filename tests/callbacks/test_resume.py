@@ -670,7 +670,7 @@ def test_a_resume_at_another_size_says_the_jump_from_the_checkpoints_lr(tmp_path
         str(w.message) for w in caught if "this fit resumes a checkpoint written with" in str(w.message)
     ]
     assert (
-        f"The LR jumps at step 6: param group 0 of optimizer 0 (SGD) goes from {before:.4g} (the plan before) to "
+        f"The LR jumps at step 6: param group 0 of optimizer 0 (SGD) goes from {before:.4g} (the checkpoint's) to "
         f"{after:.4g} (the new plan)." in said
     )
     assert "a 1cycle may warm up to its peak again" in said
@@ -1075,14 +1075,54 @@ def test_a_fit_stopped_within_an_epoch_and_resumed_plans_the_steps_the_run_takes
         "the checkpoint's epoch 0 ended early (a fit stopped within it by trainer.should_stop"
     )
     assert (
-        "the steps taken and then the epochs left: 29 optimizer steps where it had 36 (total 36 -> 29 steps)"
-        in (said[0])
+        "the steps taken and then the epochs left: 29 optimizer steps where the checkpoint's plan had 36 (total 36 -> "
+        "29 steps)" in (said[0])
     )
     assert f"The LR jumps at step 5: param group 0 of optimizer 0 (SGD) goes from {old(5):.4g}" in said[0]
     assert f"to {new(5):.4g} (the new plan)" in said[0]
     assert resumed.steps() == list(range(5, 29))
     assert cycle.run == RunInfo(total_steps=29, steps_per_epoch=12, resumed_at=((1, 5),))
     assert_trace(resumed.lr(), new.values(29)[5:])
+
+
+@pytest.mark.filterwarnings(RESUMABLE)
+def test_a_run_ended_by_max_steps_resumed_without_it_says_one_plan(tmp_path) -> None:
+    # review 144: max_steps=15 ended the run within epoch 1 (12 steps an epoch); resumed from last.ckpt with only
+    # max_epochs=3, Lightning goes on at epoch 2 and the run is 15 + 12 = 27 steps. Two warnings disagreed: "total
+    # 15 -> 36 ... the LR may jump" (Lightning's estimate, which no step followed), then "27 where it had 36", with
+    # the checkpoint's LR called "the plan before"
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", save_last=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit(
+            tmp_path,
+            Tiny(),
+            [OneCycle(max_lr=0.5), ckpt],
+            max_epochs=3,
+            max_steps=15,
+            enable_checkpointing=True,
+        )
+    cycle = OneCycle(max_lr=0.5)
+    old, new = S.OneCycle(0.5, total_steps=15), S.OneCycle(0.5, total_steps=27)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        resumed = fit(tmp_path, Tiny(), [cycle], max_epochs=3, ckpt_path=str(tmp_path / "ckpt" / "last.ckpt"))
+    said = [str(w.message) for w in caught if str(w.message).startswith("OneCycle")]
+    assert len(said) == 1, said
+    assert said[0].startswith(
+        "OneCycle: this fit resumes at epoch 2, which begins at step 15 where the plan had it begin at step 24: the "
+        "checkpoint's run was planned for 15 optimizer steps and ended there, within epoch 1 (max_steps), and this "
+        "fit goes on: Lightning resumes at the next epoch without taking that epoch's rest. The run is planned "
+        "again from step 15, the steps taken and then the epochs left: 27 optimizer steps where the checkpoint's "
+        "plan had 15 (total 15 -> 27 steps)."
+    )
+    assert (
+        f"The LR jumps at step 15: param group 0 of optimizer 0 (SGD) goes from {old(15):.4g} (the checkpoint's) "
+        f"to {new(15):.4g} (the new plan)." in said[0]
+    )
+    assert "give the schedule's length as an int (optimizer steps): the run's own length changed" in said[0]
+    assert resumed.steps() == list(range(15, 27))
+    assert_trace(resumed.lr(), new.values(27)[15:])
 
 
 def test_a_stopped_fit_resumed_under_a_schedule_in_epochs_says_its_epochs_begin_elsewhere(tmp_path) -> None:
@@ -1111,7 +1151,7 @@ def test_a_stopped_fit_resumed_under_a_schedule_in_epochs_says_its_epochs_begin_
         )
     (said,) = [str(w.message) for w in caught if str(w.message).startswith("StepDecay")]
     assert said.endswith(
-        "The LR jumps at step 5: param group 0 of optimizer 0 (SGD) goes from 0.1 (the plan before) to 0.05 (the "
+        "The LR jumps at step 5: param group 0 of optimizer 0 (SGD) goes from 0.1 (the checkpoint's) to 0.05 (the "
         "new plan): its periods are in epochs or steps, and the new plan's epochs begin at other steps."
     )
     assert "keeps its shape" not in said
