@@ -486,9 +486,15 @@ class RunPlanning:
 
     def _warn_resumed_otherwise(self, trainer: pl.Trainer, compared: dict[str, Any]) -> None:
         """At train start of a fit resumed at the checkpoint's steps per epoch, which goes on where the plan has
-        it: warn if the run differs from the checkpoint's (:func:`~._resolve.warn_if_changed`)."""
+        it: warn if the run differs from the checkpoint's (:func:`~._resolve.warn_if_changed`), with the jump
+        that made in the LR at the step it resumes at, from the LR the checkpoint holds (review 144)."""
         assert self.run is not None
-        _resolve.warn_if_changed(self.name, compared, self.run, self.steps, self.reads_run)
+        now = trainer.global_step
+        self._jump = self._jump_from_checkpoint(now)
+        # the run's own length changed (a longer max_steps): the advice that fits is an int length
+        lengthened = compared["total_steps"] != self.run.total_steps
+        jump = None if self._checkpoint_lrs is None else self._jump_said(lengthened)
+        _resolve.warn_if_changed(self.name, compared, self.run, self.steps, self.reads_run, jump)
 
     def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         guess, self._guess = self._guess, None

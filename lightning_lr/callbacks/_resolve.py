@@ -607,12 +607,19 @@ def _needs_epochs(durations: Durations) -> bool:
 
 
 def warn_if_changed(
-    owner: str, saved: Mapping[str, Any], run: RunInfo, resolved: Mapping[str, Any], reads_run: bool = True
+    owner: str,
+    saved: Mapping[str, Any],
+    run: RunInfo,
+    resolved: Mapping[str, Any],
+    reads_run: bool = True,
+    jump: str | None = None,
 ) -> None:
     """Warn once, listing what differs, if the durations ``resolved`` for ``run`` differ from those a
     checkpoint ``saved``, or (``reads_run``: the schedule is built from the run itself) the run does (its
     ``total_steps``, ``steps_per_epoch``). A longer run whose durations resolve as before (given in steps,
-    an InverseSqrt's warm-up) changes nothing, and says nothing."""
+    an InverseSqrt's warm-up) changes nothing, and says nothing. ``jump``: what that did to the LR at the step
+    the fit resumes at (``RunPlanning._jump_said``; ``""``: it did not move), None where that is not known
+    (review 144: "the LR may jump there" was all it said where the LR went from 4e-07 to 0.0389)."""
     changes = list(_duration_changes(saved["durations"], resolved))
     if changes or reads_run:
         changes = [
@@ -624,7 +631,14 @@ def warn_if_changed(
         rank_zero_warn(
             f"{owner}: the run differs from the checkpoint's ({'; '.join(changes)}). Durations given "
             f"as Epochs or Fraction follow the new run: the schedule continues from the checkpoint's step "
-            f"as if it had been planned for this run, so the LR may jump there.",
+            f"as if it had been planned for this run"
+            + (
+                ", so the LR may jump there."
+                if jump is None
+                else jump.replace(" The LR jumps", ", and the LR jumps", 1)
+                if jump
+                else ", and the LR goes on there as the checkpoint left it."
+            ),
             category=UserWarning,
         )
 

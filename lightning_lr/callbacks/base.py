@@ -90,7 +90,8 @@ class ScheduleCallback(RunPlanning, Callback):
       they are the same and the LR/momentum trace continues bitwise identically; with a longer run
       (larger ``max_epochs``), ``Epochs``/``Fraction`` durations follow the new run (the schedule continues
       from the checkpoint's step as if it had been planned for the new length, so the LR may jump), with
-      one warning listing what changed. Values filled by a range test are restored, not searched again.
+      one warning at train start listing what changed and the LR's jump there, from the checkpoint's LR (a
+      fit that trains no step says nothing). Values filled by a range test are restored, not searched again.
       A checkpoint written without this callback starts the schedule at the trainer's step (warned). A
       checkpoint written with ``optimizer`` spelled otherwise (``"all"``, an index, a class name) is this
       callback's when it picks the same optimizers: its state is taken, with one warning. The order of the

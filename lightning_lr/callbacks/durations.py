@@ -16,7 +16,7 @@ an epoch, which Lightning resumes at the next epoch, is planned as the run takes
 epochs left, with one warning that gives the LR's jump); with a longer run (a larger
 ``max_epochs``) ``Epochs`` and ``Fraction`` durations follow the new run: from the checkpoint's step the
 schedule is the one planned for the new length (so the LR may jump there), with one warning that lists
-what changed. Nothing raises, unless the plan for the new length breaks a rule that a fresh fit of that
+what changed and gives the jump, from the LR the checkpoint holds to the new plan's. Nothing raises, unless the plan for the new length breaks a rule that a fresh fit of that
 length refuses too: a warm-up given as a Fraction that now reaches a ``total`` given in steps (or
 WarmupStableDecay's cooldown) is the same error as at the start of a fit.
 

@@ -98,7 +98,8 @@ def test_a_longer_run_on_resume_grows_the_stable_phase_and_moves_the_cooldown_to
     assert ours == [
         "WarmupStableDecay: the run differs from the checkpoint's (total_steps 24 -> 48; total 24 -> 48 steps; "
         "decay 5 -> 10 steps). Durations given as Epochs or Fraction follow the new run: the schedule continues "
-        "from the checkpoint's step as if it had been planned for this run, so the LR may jump there."
+        "from the checkpoint's step as if it had been planned for this run, and the LR goes on there as the "
+        "checkpoint left it."
     ]
     expected = L.WarmupStableDecay(0.1, total=48, warmup=2, decay=10).values(48)
     assert_trace(resumed.lr(), expected[7:])

@@ -83,6 +83,43 @@ def test_resuming_into_a_longer_run_re_resolves_fractions_and_warns(tmp_path) ->
     assert_trace(resumed.momentum(), S.OneCycle(0.5, total_steps=48).momentum().values(48)[7:])
 
 
+@pytest.mark.filterwarnings(RESUMABLE)
+@pytest.mark.parametrize("max_steps", [20, 10])
+def test_a_resume_into_another_max_steps_gives_the_jump_or_says_nothing(tmp_path, max_steps) -> None:
+    # review 144: a run ended by max_steps=15, resumed by a new Trainer with max_steps=20, was told only "the LR may
+    # jump", where it went from the 1cycle's floor to a value near its peak; with max_steps=10, below the
+    # checkpoint's step, the fit trains no step, and was told the same
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", save_last=True)
+    bounds = {"max_epochs": -1, "enable_checkpointing": True}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit(tmp_path, Tiny(), [OneCycle(max_lr=0.5), ckpt], max_steps=15, **bounds)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        resumed = fit(
+            tmp_path,
+            Tiny(),
+            [OneCycle(max_lr=0.5)],
+            max_steps=max_steps,
+            ckpt_path=str(tmp_path / "ckpt" / "last.ckpt"),
+            **bounds,
+        )
+    said = [str(w.message) for w in caught if str(w.message).startswith("OneCycle")]
+    if max_steps == 10:
+        assert said == [] and resumed.steps() == []
+        return
+    old, new = S.OneCycle(0.5, total_steps=15), S.OneCycle(0.5, total_steps=20)
+    assert len(said) == 1, said
+    assert said[0].startswith(
+        "OneCycle: the run differs from the checkpoint's (total_steps 15 -> 20; total 15 -> 20 steps). Durations "
+        "given as Epochs or Fraction follow the new run: the schedule continues from the checkpoint's step as if it "
+        f"had been planned for this run, and the LR jumps at step 15: param group 0 of optimizer 0 (SGD) goes from "
+        f"{old(15):.4g} (the checkpoint's) to {new(15):.4g} (the new plan)."
+    )
+    assert "may jump" not in said[0]
+    assert_trace(resumed.lr(), new.values(20)[15:])
+
+
 def _cosine_over(run: RunInfo) -> S.Schedule:
     return S.CosineDecay(0.1, total=run.total_steps)
 
