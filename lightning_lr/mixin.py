@@ -138,10 +138,14 @@ def _adding_schedule(own: Any) -> Any:
     def configure_callbacks(self: Any) -> Any:
         if self in _RUNNING:  # an outer configure_callbacks of this module: its schedule is this call's
             return _with_schedule(self, own(self))
-        _RUNNING[self] = _declared(self)
+        # in validate, test or predict nothing trains: no schedule is added, and nothing is said (review
+        # 147: the fit's callback, handed back, made Lightning log that it "will override existing callbacks passed
+        # to Trainer"; a test-only run was told of lr_schedule=None); the Trainer keeps the fit's callback
+        evaluating = _evaluating(self)
+        _RUNNING[self] = None if evaluating else _declared(self)
         try:
             out = _with_schedule(self, own(self))
-            if _RUNNING[self] is None:
+            if _RUNNING[self] is None and not evaluating:
                 _say_no_schedule(self, out)
             return out
         finally:
@@ -324,14 +328,25 @@ def _as_callback(owner: str, declared: Any, where: str) -> ScheduleCallback | No
 
 
 def _declared(module: Any) -> ScheduleCallback | None:
-    """The schedule callback of one ``configure_callbacks`` call, with what is said once per call. A method-form
-    declaration is built anew for a fit only: ``trainer.validate/test/predict`` after a fit, or a call of one's
-    own, keep the last fit's callback and its plan (review 105 left: they replaced it with an unplanned one)."""
-    trainer = getattr(module, "_trainer", None)
-    fitting = trainer is not None and trainer.state.fn == "fit" and trainer.state.status == "running"
-    schedule = _declared_callback(module, fresh=fitting)  # (fn stays "fit" after the fit: review 119)
+    """The schedule callback of one ``configure_callbacks`` call of a fit or of one's own, with what is said once
+    per call. A method-form declaration is built anew for a fit only: a call of one's own keeps the last fit's
+    callback and its plan (review 105 left: ``trainer.validate/test/predict`` replaced it with an unplanned one;
+    they add no schedule now, and the Trainer keeps the fit's)."""
+    schedule = _declared_callback(module, fresh=_fitting(module))
     _warn_schedule_in_hparams(module)
     return schedule
+
+
+def _fitting(module: Any) -> bool:
+    """Whether ``module``'s Trainer runs a fit (its state's ``fn`` stays "fit" after the fit: review 119)."""
+    trainer = getattr(module, "_trainer", None)
+    return trainer is not None and trainer.state.fn == "fit" and trainer.state.status == "running"
+
+
+def _evaluating(module: Any) -> bool:
+    """Whether ``module``'s Trainer runs ``validate``, ``test`` or ``predict``, where nothing trains."""
+    trainer = getattr(module, "_trainer", None)
+    return trainer is not None and trainer.state.fn not in (None, "fit") and trainer.state.status == "running"
 
 
 def _say_no_schedule(module: Any, callbacks: list[Callback]) -> None:

@@ -227,16 +227,6 @@ class FilledValues:
             self.values[arg] = float(value)
             self.sources[arg] = "checkpoint"
 
-    def carry_over(self, previous: FilledValues) -> None:
-        """Take the values of ``previous`` (another callback for the same declaration) not filled here."""
-        for arg, value in previous.values.items():
-            self.values.setdefault(arg, value)
-            self.sources.setdefault(arg, previous.sources.get(arg, "range_test"))
-        if self.trainer is None:
-            self.trainer = previous.trainer
-        if self.module is None:
-            self.module = previous.module
-
 
 def _usable(owner: str, arg: str, suggested: Any) -> float:
     if isinstance(suggested, bool) or not isinstance(suggested, numbers.Real):

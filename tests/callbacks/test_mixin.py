@@ -85,7 +85,7 @@ def test_declared_schedules_are_injected(tmp_path, model, expected) -> None:
     assert "configure_optimizers" not in vars(module)
 
 
-def test_the_method_form_keeps_the_fits_callback_through_validate_and_test(tmp_path) -> None:
+def test_the_method_form_keeps_the_fits_callback_through_validate_and_test(tmp_path, caplog) -> None:
     # review 105 left: after a fit, trainer.validate/test/predict (or a configure_callbacks() call of one's own)
     # built a fresh callback from lr_schedule(), so lr_schedule_callback() lost the plan of the fit it had run
     class Evaluated(MethodModel):
@@ -102,8 +102,13 @@ def test_the_method_form_keeps_the_fits_callback_through_validate_and_test(tmp_p
     planned = list(fitted.planned()["lr"])
     module.configure_callbacks()  # right after the fit, whose trainer.state.fn is still "fit" (review 119)
     assert module.lr_schedule_callback() is fitted
-    module.trainer.validate(module, verbose=False)
-    module.trainer.test(module, verbose=False)
+    with caplog.at_level("INFO"):
+        module.trainer.validate(module, verbose=False)
+        module.trainer.test(module, verbose=False)
+    # nothing trains there: no schedule is handed back, so Lightning says nothing of it overriding the Trainer's
+    # callback (review 147), and the Trainer keeps the fit's
+    assert "will override existing callbacks" not in caplog.text
+    assert [c for c in module.trainer.callbacks if isinstance(c, ScheduleCallback)] == [fitted]
     module.configure_callbacks()
     assert module.lr_schedule_callback() is fitted
     assert list(fitted.planned()["lr"]) == planned
@@ -252,6 +257,13 @@ def test_a_declaration_of_none_adds_no_schedule_and_says_so(tmp_path, model, cap
     assert module.lr_schedule_callback() is None
     assert f"{model.__name__} declares lr_schedule=None: no schedule callback is added" in caplog.text
     assert "lightning_lr" not in module.hparams
+    # a run that trains nothing is told nothing of a schedule (review 147: a test-only run after
+    # load_from_checkpoint was told of lr_schedule=None)
+    caplog.clear()
+    module.validation_step = lambda batch, batch_idx: None  # (a step to validate with)
+    with caplog.at_level("INFO"):
+        module.trainer.validate(module, dataloaders=module.train_dataloader(), verbose=False)
+    assert "declares lr_schedule=None" not in caplog.text
 
 
 class NoneReturningItsOwn(NoneArgument):
