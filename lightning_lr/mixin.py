@@ -54,8 +54,9 @@ class LRScheduleMixin:
     - a method: ``def lr_schedule(self): return OneCycle(pct_start=self.hparams.warmup)``, called at every
       fit. A callback equal to the last fit's (the same class and arguments) is not taken: the last fit's goes
       on, with what it holds (a range test's values, a ``ReduceOnPlateau``'s reductions), as the attribute
-      form's does when ``fit`` is called again on the same Trainer. Leave out what a range test fills (``max_lr``): ``OneCycle(max_lr=self.hparams.lr)`` after a
-      ``Tuner`` run would read the constant LR the test set on the module as the peak.
+      form's does when ``fit`` is called again on the same Trainer. Leave out what a range test fills
+      (``max_lr``): ``OneCycle(max_lr=self.hparams.lr)`` after a ``Tuner`` run would read the constant LR the
+      test set on the module as the peak.
 
     A declaration of None (``self.lr_schedule = None``, a class attribute None, or ``lr_schedule()``
     returning None; LightningCLI's ``model.lr_schedule: null``) adds no schedule: the LR stays as

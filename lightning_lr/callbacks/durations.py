@@ -13,11 +13,11 @@ are at least one step; a warm-up may round to zero steps (no warm-up).
 Resume rule: durations are resolved again at every fit start, also on ``fit(ckpt_path=...)``. With the
 same trainer settings they come out the same and the resumed run is exact (a checkpoint of a fit stopped within
 an epoch, which Lightning resumes at the next epoch, is planned as the run takes place: the steps taken, then the
-epochs left, with one warning that gives the LR's jump); with a longer run (a larger
-``max_epochs``) ``Epochs`` and ``Fraction`` durations follow the new run: from the checkpoint's step the
-schedule is the one planned for the new length (so the LR may jump there), with one warning that lists
-what changed and gives the jump, from the LR the checkpoint holds to the new plan's. Nothing raises, unless the plan for the new length breaks a rule that a fresh fit of that
-length refuses too: a warm-up given as a Fraction that now reaches a ``total`` given in steps (or
+epochs left, with one warning that gives the LR's jump); with a longer run (a larger ``max_epochs``)
+``Epochs`` and ``Fraction`` durations follow the new run: from the checkpoint's step the schedule is the one
+planned for the new length (so the LR may jump there), with one warning that lists what changed and gives
+the jump, from the LR the checkpoint holds to the new plan's. Nothing raises, unless the plan for the new
+length breaks a rule that a fresh fit of that length refuses too: a warm-up given as a Fraction that now reaches a ``total`` given in steps (or
 WarmupStableDecay's cooldown) is the same error as at the start of a fit.
 
 A checkpoint written with another number of steps per epoch (other devices, batch size or accumulation,

@@ -213,7 +213,8 @@ def staircase_arg(staircase: Any, every: int) -> bool:
     if staircase and every == 1:
         fail(
             "staircase",
-            "False with every=1 (a step is a whole unit of every already, so it changes nothing; give every > 1 for a staircase)",
+            "False with every=1 (a step is a whole unit of every already, so it changes nothing; give "
+            "every > 1 for a staircase)",
             staircase,
         )
     return staircase

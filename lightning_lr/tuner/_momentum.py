@@ -133,8 +133,8 @@ class MomentumRangeTestResult(SweepResult):
 
     def suggestion(self, method: str | None = None) -> float | None:
         """The momentum of lowest smoothed loss (the one rule, ``method="minimum"``), or None with a warning (at
-        the first call of this result; :attr:`reason` says it at any time) when no finite loss was recorded or the sweep stopped within its first tenth of steps, after which it
-        is searched (a stopped sweep's last point, where it blew up, is not), or when that is the last momentum
+        the first call of this result; :attr:`reason` says it at any time) when no finite loss was recorded or
+        the sweep stopped within its first tenth of steps, after which it is searched (a stopped sweep's last point, where it blew up, is not), or when that is the last momentum
         of a completed sweep, which the sweep cannot tell: the model trains through it at the held LR, so its
         loss falls with the steps whatever the momentum. When it is the first momentum searched, a warning says
         the best may lie below it (the answer is a bound) and how to search there."""
