@@ -219,8 +219,21 @@ def _declared_callback(module: Any, *, fresh: bool) -> ScheduleCallback | None:
             )
     if callback is not None:
         callback._record_hparams = True
+    if cached is not None and cached[1] is not None and cached[1] is not callback:
+        _retire(module, cached[1])
     module.__dict__[_CACHE] = (declared, callback)
     return callback
+
+
+def _retire(module: Any, old: ScheduleCallback) -> None:
+    """Take the last fit's callback, which another declaration replaces, out of the module's Trainer: Lightning
+    keeps the callbacks ``configure_callbacks`` added to the last fit and replaces only those of the class it
+    returns now (review 149: a method form that declared CosineDecay after OneCycle was refused as two schedules
+    of optimizer 0, and a declaration of None left the last fit's schedule running)."""
+    trainer = getattr(module, "_trainer", None)
+    callbacks = getattr(trainer, "callbacks", None)
+    if isinstance(callbacks, list):
+        callbacks[:] = [c for c in callbacks if c is not old]
 
 
 def _same_declaration(old: ScheduleCallback, new: ScheduleCallback) -> bool:

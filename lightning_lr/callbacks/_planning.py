@@ -367,13 +367,21 @@ class RunPlanning:
         limits_changed = bool(why)
         anchored = False
         if epochs and run.steps_per_epoch is not None:
-            # the epochs before began where the last fit's plan has them (at this fit's size)
-            base = had if had is not None and had.steps_per_epoch == run.steps_per_epoch else run
+            # the epochs before began where the last fit's plan has them, at its own size (review 149: spread at
+            # this fit's size, a loader halved between the fits put epoch 1's start at step 6 where it began at
+            # 12, and the warning blamed a stop that had not happened)
+            base = had if had is not None and had.steps_per_epoch is not None else run
+            resized = had is not None and base is had and had.steps_per_epoch != run.steps_per_epoch
             epoch = trainer.current_epoch
             planned = round_steps(epoch_start(base, epoch))
-            if now != planned:
+            if now != planned or resized:
                 run, anchored = self._anchor(trainer, (epoch, now), base=base), True
-                if now < planned:
+                if now == planned:
+                    why.append(
+                        f"its epochs take {V.counted(run.steps_per_epoch, 'optimizer step')} where the last fit's "
+                        f"took {base.steps_per_epoch} (another dataset, batch size, accumulation or devices)"
+                    )
+                elif now < planned:
                     why.append(
                         f"the last fit stopped within epoch {epoch - 1} (trainer.should_stop: EarlyStopping, "
                         f"max_time or a signal handler; or max_steps), and Lightning begins epoch {epoch} here, at "

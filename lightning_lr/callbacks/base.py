@@ -48,6 +48,11 @@ from .durations import Duration, Epochs, RunInfo
 __all__ = ["HPARAMS_KEY", "OptimizerInfo", "ScheduleCallback"]
 
 
+#: the runs a schedule that a ``fast_dev_run`` refused is built for, to tell a run too short for it from a
+#: configuration no run takes (:meth:`ScheduleCallback._builds_on_longer_runs`): (steps an epoch, epochs)
+_PROBED_RUNS = tuple((spe, epochs) for spe in (1, 10, 100, 1_000, 10_000) for epochs in (1, 10, 100, 1_000))
+
+
 class ScheduleCallback(RunPlanning, Callback):
     """Base class of the schedule callbacks: puts a :class:`~lightning_lr.optim.ScheduleLR` into what
     ``configure_optimizers`` returns, so Lightning steps it, checkpoints it and restores it.
@@ -630,11 +635,13 @@ class ScheduleCallback(RunPlanning, Callback):
             try:
                 lr, momentum = self._build_checked(info)
             except ValueError as exc:
-                if not getattr(trainer, "fast_dev_run", False):
+                # a smoke test of a step or a few: durations planned for the real run need not fit in it; an
+                # error a longer run does not make is the configuration's, which the smoke test is for (review
+                # 149: Cyclic(base_lr=0.5) above max_lr passed fast_dev_run as "too few for the schedule")
+                if not getattr(trainer, "fast_dev_run", False) or not self._builds_on_longer_runs(info):
                     raise
-                # a smoke test of a step or a few: durations planned for the real run need not fit in it. Said
-                # short: the error's advice is for a real run (review 147: 300 to 480 characters telling a smoke
-                # test to give a shorter warm-up or a longer run); the error itself at debug level
+                # said short: the error's advice is for a real run (review 147: 300 to 480 characters telling a
+                # smoke test to give a shorter warm-up or a longer run); the error itself at debug level
                 steps = V.counted(self.run.total_steps, "step") if self.run else "unknown steps"
                 rank_zero_info(
                     f"{self.name}: not applied in this fast_dev_run ({steps}, too few for the schedule); "
@@ -734,6 +741,25 @@ class ScheduleCallback(RunPlanning, Callback):
         return True
 
     def _relative(self) -> bool:
+        return False
+
+    def _builds_on_longer_runs(self, info: OptimizerInfo) -> bool:
+        """Whether ``info``'s schedules, which a ``fast_dev_run`` refused, build for a longer run: one of
+        ``_PROBED_RUNS`` (1 to 10,000 steps an epoch, times 1 to 1,000 epochs), where the durations given in
+        steps, Epochs and Fraction take their places relative to each other as a real run may have them. The
+        probes say nothing (their warnings are dropped) and change nothing of the plan."""
+        for spe, epochs in _PROBED_RUNS:
+            probe = RunInfo(total_steps=spe * epochs, steps_per_epoch=spe)
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    steps = _resolve.steps(self.name, self.durations(), probe)
+                    self._check_fits(probe)
+                    lr, momentum = self.build(probe, steps, info)
+            except (TypeError, ValueError):
+                continue
+            if not (_alone(lr) and _alone(momentum)):
+                return True
         return False
 
     def _build_checked(self, info: OptimizerInfo) -> tuple[Any, Any]:

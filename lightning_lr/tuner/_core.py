@@ -518,9 +518,9 @@ def _log_summary(trainer: pl.Trainer, result: Result, options: SweepOptions, bas
     runs = result.results if isinstance(result, WeightDecayResult) else (result,)
     for r in runs:
         tags = prefix(options, r._weight_decay())
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            value = r.suggestion(options.rule())
+        # the answer, read without its warnings: a momentum result says its no-answer once, at the user's first
+        # call of suggestion(), which this read must not take (review 149: under the default logger it did)
+        value = r._pick(options.rule())[0]
         if value is not None:
             for lg in loggers:
                 lg.log_metrics({f"{tags}/suggestion": value}, step=base + max(len(r) - 1, 0))

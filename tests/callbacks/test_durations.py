@@ -28,6 +28,7 @@ from lightning_lr.callbacks import (
     LRSchedule,
     MultiStepDecay,
     OneCycle,
+    PolynomialDecay,
     ReduceOnPlateau,
     RunInfo,
     StepDecay,
@@ -340,6 +341,30 @@ def test_a_schedule_that_cannot_be_planned_in_a_fast_dev_run_leaves_the_smoke_te
     )
     with pytest.raises(ValueError, match=r"WarmupStableDecay on optimizer 0 \(SGD\): warmup must be <="):
         fit(tmp_path, Tiny(), [WarmupStableDecay(0.5, warmup=100)], max_steps=20)  # a real run: an error
+
+
+@pytest.mark.parametrize(
+    ("make", "error"),
+    [
+        (lambda: Cyclic(base_lr=0.5), r"base_lr must be <= max_lr \(0.1\), got 0.5"),
+        (lambda: PolynomialDecay(final=0.5), r"final"),
+        # an int warm-up beside a total of two epochs: a run too short for it, not a wrong one
+        (lambda: CosineDecay(warmup=100, total=Epochs(2)), None),
+    ],
+)
+def test_a_fast_dev_run_raises_what_no_run_takes_and_passes_what_a_longer_run_takes(
+    tmp_path, caplog, make, error
+) -> None:
+    # review 149: every ValueError of the build passed the smoke test as "too few for the schedule", a base_lr above
+    # max_lr too, which the real fit then raised: what no longer run builds is the configuration's error
+    if error is not None:
+        with pytest.raises(ValueError, match=error):
+            fit(tmp_path, Tiny(), [make()], fast_dev_run=True)
+        return
+    with caplog.at_level("INFO"):
+        rec = fit(tmp_path, Tiny(), [make()], fast_dev_run=True)
+    assert len(rec.rows) == 1 and rec.lr() == [0.1]
+    assert "not applied in this fast_dev_run (1 step, too few for the schedule)" in caplog.text
 
 
 def _told(counts_after_each_batch: list[list[int]], epoch: int = 100) -> object:

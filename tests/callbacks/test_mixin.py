@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import pickle
 import re
 import subprocess
@@ -11,6 +12,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import torch
 import yaml
@@ -658,6 +660,47 @@ def test_another_declaration_at_a_refit_says_what_it_drops(tmp_path) -> None:
         r"callback starts afresh at the trainer's step 8: its 2 reductions of the LR and its checks do not carry",
     ):
         t.fit(model)
+
+
+class SwitchingModel(LRScheduleMixin, Tiny):
+    def __init__(self) -> None:
+        super().__init__()
+        self.kind = "cycle"
+
+    def lr_schedule(self) -> ScheduleCallback | None:
+        return {"cycle": OneCycle(max_lr=0.1), "cosine": CosineDecay(), "none": None}[self.kind]
+
+
+@pytest.mark.parametrize("then", ["cosine", "none"])
+@pytest.mark.filterwarnings("ignore:.*fit was called again on this Trainer")
+def test_another_declaration_at_a_refit_takes_the_last_ones_callback_out_of_the_trainer(
+    tmp_path, then
+) -> None:
+    # review 149: Lightning keeps what configure_callbacks added to the last fit and replaces only the callbacks of
+    # the class returned now: CosineDecay after OneCycle was refused as two schedules of optimizer 0, and None left
+    # the OneCycle scheduling the second fit
+    model, second = SwitchingModel(), Recorder()
+    t = make_trainer(tmp_path, [], max_epochs=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(model)
+    steps = t.global_step
+    model.kind = then
+    t.fit_loop.max_epochs = 4
+    t.callbacks.append(second)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(model)
+    held = [type(c).__name__ for c in t.callbacks if isinstance(c, ScheduleCallback)]
+    lrs = second.lr()
+    if then == "none":
+        assert held == [] and model.lr_schedule_callback() is None
+        np.testing.assert_allclose(lrs, 0.1)  # the optimizer's own LR, unscheduled
+        return
+    assert held == ["CosineDecay"]
+    total = t.global_step
+    expected = [0.05 * (1 + math.cos(math.pi * k / total)) for k in range(steps, total)]
+    assert_trace(lrs, expected)
 
 
 def test_a_trainer_plateau_composes_with_the_declared_schedule(tmp_path) -> None:

@@ -1020,6 +1020,37 @@ def test_fit_called_again_with_the_same_plan_says_no_jump(tmp_path) -> None:
     assert "jumps" not in said
 
 
+def test_fit_called_again_with_epochs_of_another_size_keeps_where_the_epochs_began(tmp_path) -> None:
+    # review 149: two whole epochs of 12 steps, then fit again with a loader of half the size and max_epochs=4.
+    # The epochs before were spread at the new size (epoch 1 "began" at step 6), the warm-up of Epochs(1) became 6
+    # steps, and the warning blamed a stop within epoch 1 that never happened. A resume from the checkpoint of the
+    # same point plans epoch 1 at step 12 and a warm-up of 12, and so must the re-fit: 0.1 at the warm-up's end,
+    # then a cosine over steps 12..36, half of it at step 24
+    from lightning_lr.callbacks import CosineDecay
+
+    from support.trainers import trainer as make_trainer
+
+    decay, model, second = CosineDecay(warmup=Epochs(1)), Tiny(n=48), Recorder()
+    t = make_trainer(tmp_path, [decay], max_epochs=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(model)
+    assert t.global_step == 24
+    model.n = 24
+    t.fit_loop.max_epochs = 4
+    t.callbacks.append(second)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        t.fit(model)
+    (said,) = [str(w.message) for w in caught if str(w.message).startswith("CosineDecay")]
+    assert "stopped within" not in said
+    assert "its epochs take 6 optimizer steps where the last fit's took 12" in said
+    assert decay.run.resumed_at == ((1, 12), (2, 24))
+    assert decay.steps["warmup"] == 12
+    expected = [0.05 * (1 + math.cos(math.pi * (k - 12) / 24)) for k in range(24, 36)]
+    assert_trace(second.lr(), expected)
+
+
 @pytest.mark.parametrize("bound", ["max_epochs", "max_steps"])
 def test_fit_called_again_after_a_stop_within_an_epoch_says_it_once(tmp_path, bound) -> None:
     # review 144: stopped at step 5 of epoch 0 (12 steps an epoch) and fit called again, without a checkpoint. Under

@@ -759,6 +759,27 @@ def test_momentum_range_test_sweeps_momentum_at_fixed_lr(tmp_path: Any) -> None:
     assert not hasattr(result, "one_cycle_max_lr")  # an LR sweep's bound
 
 
+def test_a_momentum_tests_no_answer_is_said_at_the_users_first_call_also_under_a_logger(
+    tmp_path: Any,
+) -> None:
+    # review 149: the no-answer warning is said once per result, and the read that logs the suggestion to the
+    # Trainer's loggers (the default setup has one) took that once, with the warnings ignored: the user's call
+    # returned None without a word
+    from lightning.pytorch.loggers import CSVLogger
+
+    from support.models import Tiny
+
+    seed_all(3)
+    t = trainer(tmp_path, logger=CSVLogger(tmp_path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(t).momentum_range_test(Tiny(n=400), num_steps=60, lr=0.05)
+    assert result.reason  # a sweep that cannot tell (its lowest loss at its end)
+    with pytest.warns(UserWarning, match="no momentum suggestion") as caught:
+        assert result.suggestion() is None
+    assert len(caught) == 1
+
+
 def test_weight_decays_one_sweep_each_from_the_same_state(tmp_path: Any) -> None:
     seed_all(11)
     model = TinyModel(weight_decay=1e-4)
