@@ -48,6 +48,23 @@ from .durations import Duration, Epochs, RunInfo
 __all__ = ["HPARAMS_KEY", "OptimizerInfo", "ScheduleCallback"]
 
 
+def _sampled(spec: Any, steps: Sequence[int], groups: int) -> list[str]:
+    """Per param group, the values of a built LR or momentum ``spec`` (a Schedule for every group, a list with
+    one Schedule or None per group, or None) at ``steps``, as text to compare across ranks; a schedule that
+    raises there is its error's class."""
+    items = spec if isinstance(spec, (list, tuple)) else [spec] * groups
+    out = []
+    for schedule in items:
+        if schedule is None:
+            out.append("left alone")
+            continue
+        try:
+            out.append("[" + ", ".join(f"{float(schedule(t)):.9g}" for t in steps) + "]")
+        except Exception as exc:  # (the step that raises does so on every rank alike, or the text differs)
+            out.append(type(exc).__name__)
+    return out + ["left alone"] * (groups - len(out))
+
+
 #: the runs a schedule that a ``fast_dev_run`` refused is built for, to tell a run too short for it from a
 #: configuration no run takes (:meth:`ScheduleCallback._builds_on_longer_runs`): (steps an epoch, epochs)
 _PROBED_RUNS = tuple((spe, epochs) for spe in (1, 10, 100, 1_000, 10_000) for epochs in (1, 10, 100, 1_000))
@@ -629,6 +646,8 @@ class ScheduleCallback(RunPlanning, Callback):
         self._one_number, self._resolved = {}, {}
         targets = _inject.select(self.name, self.optimizer, conf.optimizers)
         self._targets = len(targets)
+        # (label, optimizer, lr, momentum) as built, for the ranks' comparison
+        built: list[tuple[str, Any, Any, Any]] = []
         for index in targets:
             optimizer = conf.optimizers[index]
             info = _inject.optimizer_info(self.name, index, optimizer, conf)
@@ -661,8 +680,10 @@ class ScheduleCallback(RunPlanning, Callback):
             )
             _inject.add(self.name, conf, position, scheduler, name)
             self._injected.append(Injected(info, optimizer, scheduler))
+            built.append((info.label, optimizer, lr, momentum))
         if not self._stand_in:  # (a stand-in's values, from the optimizer's LRs, train no step)
             self._check_resolved_alike(trainer)
+            self._check_scheduled_alike(trainer, built)
         self._tell_across_optimizers()
         automatic = self._module is None or self._module.automatic_optimization
         if (automatic and self._checkpoint.reshaped is None) or (not automatic and self._settled):
@@ -671,6 +692,50 @@ class ScheduleCallback(RunPlanning, Callback):
             # how often they step, or (a checkpoint at another size) the run is planned as it takes place, at
             # train start
             self._check_durations(trainer)
+
+    def _check_scheduled_alike(self, trainer: pl.Trainer, built: Sequence[tuple[str, Any, Any, Any]]) -> None:
+        """Under DDP, an error on every rank unless every rank's schedules give each parameter the same LRs and
+        momentums at a few steps of the run (its first two, its quarters, its last; of 1000 steps when its
+        length is unknown): what trains, whatever it was built from. The arguments given are compared before the
+        plan, the LRs resolved from the optimizers after the build (:meth:`_check_resolved_alike`); a subclass
+        may build from what neither holds (review 150: one that kept its argument as ``self._peak``, given
+        ``0.1 * (rank + 1)``, trained each rank at its own LR, its model copies apart, without a word: its
+        arguments read back as none). Compared parameter by parameter, as the resolved LRs are. A collective:
+        every rank builds its schedules in ``configure_optimizers``."""
+        if trainer.world_size <= 1:
+            return
+        n = self.run.total_steps if self.run is not None and self.run.total_steps else 1000
+        at = sorted({0, min(1, n - 1), n // 4, n // 2, (3 * n) // 4, n - 1})
+        names = {} if self._module is None else {id(p): k for k, p in self._module.named_parameters()}
+        mine: dict[str, tuple[str, str]] = {}
+        for label, optimizer, lr, momentum in built:
+            groups = optimizer.param_groups
+            lrs, moms = _sampled(lr, at, len(groups)), _sampled(momentum, at, len(groups))
+            for i, group in enumerate(groups):
+                for j, p in enumerate(group["params"]):
+                    mine[f"{names.get(id(p), f'param {j} of group {i}')} in {label}"] = (lrs[i], moms[i])
+        ranks = L.gathered(trainer, mine)
+        if ranks is None:
+            return
+        for key in sorted({k for r in ranks for k in r}):
+            seen = [r.get(key) for r in ranks]
+            if all(s == seen[0] for s in seen):
+                continue
+            what = (
+                "LRs"
+                if seen[0] is None or any(s is None or s[0] != seen[0][0] for s in seen)
+                else "momentums"
+            )
+            k = 0 if what == "LRs" else 1
+            per_rank = ", ".join(
+                f"{'nothing' if s is None else s[k]} on rank {i}" for i, s in enumerate(seen)
+            )
+            raise ValueError(
+                f"{self.name}: the ranks' schedules give different {what}: at steps {', '.join(map(str, at))}, "
+                f"{key} gets {per_rank}. Every rank must train at the same LRs and momentums, or their model copies "
+                f"drift apart: build the schedules from the same config, not from the rank or an unseeded random "
+                f"number"
+            )
 
     def _check_resolved_alike(self, trainer: pl.Trainer) -> None:
         """Under DDP, an error on every rank unless every rank resolved its LR arguments to the same values from
@@ -1027,6 +1092,13 @@ class ScheduleCallback(RunPlanning, Callback):
 
     # --- hooks: logging, resume, preview -------------------------------------------------------
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        if self._trainer is not trainer:
+            # review 150: a subclass's setup() without super().setup(...) trained at the optimizer's LR, without a
+            # word: this setup wraps configure_optimizers, which adds the schedule
+            raise TypeError(
+                f"{self.name}: ScheduleCallback.setup did not run in this fit, so no schedule was added: "
+                f"{type(self).__name__}.setup must call super().setup(trainer, pl_module, stage)"
+            )
         if not self._injected:
             return
         self._logging = StepLogging(self.name, self.log_lr, trainer, pl_module, self._injected)

@@ -14,7 +14,7 @@ from lightning.pytorch.callbacks import ModelCheckpoint
 
 from lightning_lr import LRRangeTest, LRScheduleMixin
 from lightning_lr import schedules as S
-from lightning_lr.callbacks import CosineDecay, Epochs, OneCycle, ReduceOnPlateau, StepDecay
+from lightning_lr.callbacks import CosineDecay, Epochs, OneCycle, ReduceOnPlateau, ScheduleCallback, StepDecay
 
 from support.fakes import StopAt
 from support.models import LyingSampler, Tiny, adam, dataset
@@ -522,6 +522,36 @@ def test_a_peak_taken_from_optimizers_whose_lr_differs_per_rank_is_refused_on_ev
         r"the same LRs",
     ):
         fit(tmp_path, _LrPerRank(), [OneCycle()], strategy=DDP, devices=2)
+
+
+class _PeakPerRank(ScheduleCallback):
+    """A subclass that keeps its argument under another name and builds its peak from the rank: its arguments
+    read back as none, and its optimizers' LRs are alike."""
+
+    def __init__(self, peak: float = 0.1) -> None:
+        super().__init__()
+        self._peak = peak
+
+    def build(self, run: Any, steps: Any, info: Any) -> Any:
+        rank = torch.distributed.get_rank() if torch.distributed.is_initialized() else 0
+        return S.Linear(self._peak * (rank + 1), 0.0, total=run.total_steps), None
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_schedules_that_give_other_lrs_per_rank_are_refused_on_every_rank(tmp_path) -> None:
+    # review 150: each rank trained at its own LR without a word, its model copy apart; the arguments compared
+    # (none readable) and the LRs resolved from the optimizers (alike) could not tell
+    with pytest.raises(
+        Exception,
+        match=r"_PeakPerRank: the ranks' schedules give different LRs: at steps 0, 1, [0-9, ]+, layer\.bias in "
+        r"optimizer 0 \(SGD\) gets \[0\.1, [0-9.e-]+, .*\] on rank 0, \[0\.2, .*\] on rank 1\. Every rank "
+        r"must train at the same LRs and momentums",
+    ):
+        fit(tmp_path, Tiny(), [_PeakPerRank()], strategy=DDP, devices=2)
+    # one process: nothing to compare
+    rec = fit(tmp_path, Tiny(), [_PeakPerRank()])
+    assert rec.lr()[0] == pytest.approx(0.1)
 
 
 @pytest.mark.ddp

@@ -317,3 +317,29 @@ def test_a_duration_that_rounds_to_fewer_steps_than_its_argument_takes_warns(tmp
     from lightning_lr import schedules as S
 
     assert [row[1][0] for row in recorder.rows[:2]] == pytest.approx(S.OneCycle(0.1, total_steps=2).values(2))
+
+
+def test_a_subclass_whose_setup_skips_the_base_class_is_refused_at_train_start(tmp_path) -> None:
+    # review 150: a subclass's setup() without super().setup(...) trained at the optimizer's own LR without a word
+    from lightning_lr import schedules as S
+    from lightning_lr.callbacks import ScheduleCallback
+
+    class OwnSetup(ScheduleCallback):
+        def build(self, run, steps, info):
+            return S.Constant(0.05), None
+
+        def setup(self, trainer, pl_module, stage):  # no super().setup(...)
+            self.stage = stage
+
+    with pytest.raises(
+        TypeError,
+        match=r"OwnSetup: ScheduleCallback\.setup did not run in this fit, so no schedule was added: "
+        r"OwnSetup\.setup must call super\(\)\.setup\(trainer, pl_module, stage\)",
+    ):
+        fit(tmp_path, Tiny(), [OwnSetup()], max_steps=3)
+
+    class CallsSuper(OwnSetup):
+        def setup(self, trainer, pl_module, stage):
+            super(OwnSetup, self).setup(trainer, pl_module, stage)
+
+    assert fit(tmp_path, Tiny(), [CallsSuper()], max_steps=3).lr() == pytest.approx([0.05] * 3)
