@@ -87,9 +87,9 @@ class RunPlanning:
         @property
         def name(self) -> str: ...
 
-        def durations(self) -> dict[str, tuple[Any, int]]: ...
+        def _durations(self) -> dict[str, tuple[Any, int]]: ...
 
-        def duration_kinds(self) -> dict[str, str]: ...
+        def _duration_kinds(self) -> dict[str, str]: ...
 
         def arguments(self) -> dict[str, Any]: ...
 
@@ -224,7 +224,7 @@ class RunPlanning:
         """Resolve the durations for this fit, and compare them with the checkpoint's being resumed. A
         checkpoint of a run resumed at another size before, resumed again at that size, brings the run's
         ``resumed_at`` (under automatic optimization)."""
-        run, steps = _resolve.resolve(trainer, self.name, self.durations(), self._per_batch)
+        run, steps = _resolve.resolve(trainer, self.name, self._durations(), self._per_batch)
         points = self._checkpoint.carried()
         automatic = self._module is not None and self._module.automatic_optimization
         # a checkpoint of a run whose epochs took other steps than its loader's count, resumed with a loader
@@ -237,7 +237,7 @@ class RunPlanning:
         # planned as that run was (a checkpoint at another size is planned at train start)
         if points and automatic and self._checkpoint.same_size(run):
             run = _resolve.anchored(trainer, run, points)
-            steps = _resolve.steps(self.name, self.durations(), run)
+            steps = _resolve.steps(self.name, self._durations(), run)
         # the epochs this rank's plan counts (before the ranks agree on rank 0's): a first epoch of another size
         # (a resumed fit whose reloaded loader, or accumulation, differs from the estimate's) plans again
         batches = trainer.num_training_batches
@@ -306,7 +306,7 @@ class RunPlanning:
             # LR the checkpoint's run takes at this step)
             self._jump = self._jump_from_checkpoint(trainer.global_step)
             estimate = _resolve.run_info(trainer, needs_epochs=False).total_steps
-            relative = bool(_resolve.relative(self.durations()))
+            relative = bool(_resolve.relative(self._durations()))
             _resolve.warn_reshaped(
                 self.name,
                 saved,
@@ -618,7 +618,7 @@ class RunPlanning:
             f" The LR jumps at step {jump.step}: {jump.group} goes from {jump.before:.4g} ({jump.source}) to "
             f"{jump.after:.4g} (the new plan)"
         )
-        lengths = [d for d, _ in self.durations().values()]
+        lengths = [d for d, _ in self._durations().values()]
         if lengths and all(isinstance(d, (int, Epochs)) for d in lengths):
             # every period in epochs or steps: the shape is kept, and the jump is the new plan's epochs beginning
             # at other steps (review 143: a StepDecay(every=Epochs(1)) resumed after a stop within epoch 1 halves
@@ -780,7 +780,7 @@ class RunPlanning:
             if 0 < start < at[1] and (not points or start > points[-1][1]):
                 points = _resolve.with_point(points, (epoch, start))
         self.run = _resolve.anchored(trainer, before, _resolve.with_point(points, at), self._per_batch)
-        steps = _resolve.steps(self.name, self.durations(), self.run)
+        steps = _resolve.steps(self.name, self._durations(), self.run)
         changed, self.steps = steps != self.steps, steps
         # (a schedule function may read the run; a period in Epochs reads where the epochs began, resumed_at: review
         # 144, a StepDecay(every=Epochs(1)) kept the old epochs' steps when only they moved)
@@ -797,8 +797,10 @@ class RunPlanning:
             _resolve.warn_if_ends_early(
                 self.name, end, self.run, self.warn_once, self._span_advice(known=True)
             )
-        kinds = self.duration_kinds()
-        _resolve.warn_if_off_the_run(self.name, self.durations(), self.steps, self.run, kinds, self.warn_once)
+        kinds = self._duration_kinds()
+        _resolve.warn_if_off_the_run(
+            self.name, self._durations(), self.steps, self.run, kinds, self.warn_once
+        )
 
     def _count_in_optimizer_steps(self, trainer: pl.Trainer, batch_idx: int) -> None:
         """Under manual optimization an optimizer may step several times per batch (a critic), or once every
@@ -855,12 +857,12 @@ class RunPlanning:
     def _needs_rate(self) -> bool:
         """Whether the plan depends on how often the optimizers step under manual optimization: durations to
         count in their steps, or a schedule built from the run (``reads_run``: its ``total_steps``)."""
-        return bool(self.durations()) or self.reads_run
+        return bool(self._durations()) or self.reads_run
 
     def _counted(self, plural: str, singular: str) -> str:
         """What the step rate counts, with its verb, for messages: its durations, or (without any) the run a
         function of the run builds the schedule from."""
-        return f"its durations {plural}" if self.durations() else f"the run it is built from {singular}"
+        return f"its durations {plural}" if self._durations() else f"the run it is built from {singular}"
 
     def _warn_differ(
         self, counts: list[int], batches: int, trainer: pl.Trainer, in_batches: _resolve.Rate
@@ -916,7 +918,7 @@ class RunPlanning:
             return
         before = (self.run, dict(self.steps))
         self._per_batch = rate
-        self.run, self.steps = _resolve.resolve(trainer, self.name, self.durations(), rate)
+        self.run, self.steps = _resolve.resolve(trainer, self.name, self._durations(), rate)
         if (self.run, self.steps) == before:
             return
         self._refresh()
@@ -935,13 +937,13 @@ class RunPlanning:
             )
             if bounded:
                 said += f" (max_steps counts every optimizer's: {overall})"
-        if not self.durations():  # a schedule built from the run (a function of it), or given as it is
+        if not self._durations():  # a schedule built from the run (a function of it), or given as it is
             if self.reads_run:
                 self.warn_once(key, f"{self.name}: {said}: the run is {self.run.total_steps} {unit}.")
             return
         taken = self._injected[0].scheduler.last_epoch if self._injected else 0
         early = ""
-        if key == "steps-per-batch" and taken > 0 and _resolve.relative(self.durations()):
+        if key == "steps-per-batch" and taken > 0 and _resolve.relative(self._durations()):
             # review 54: a critic's first steps ran at up to 2x the planned warm-up LR, unsaid
             early = (
                 f" Its first {taken} step{'' if taken == 1 else 's'}, taken before the rate could be told, followed "
@@ -964,7 +966,7 @@ class RunPlanning:
         if arg is None or self.run is None or not counts:
             return None
         total = self.run.total_steps
-        relative = bool(_resolve.relative({arg: self.durations()[arg]}))
+        relative = bool(_resolve.relative({arg: self._durations()[arg]}))
         return arg, max(counts) if total is None else min(max(counts), total), relative
 
     def _runs_out(self) -> int | None:

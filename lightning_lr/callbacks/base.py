@@ -32,7 +32,7 @@ from .. import schedules as S
 from .._lightning_compat import Callback
 from ..optim import param_groups as pg
 from ..schedules.compose import Retimed, retimed_clock
-from . import _filled, _hparams, _inject, _others, _resolve, _state
+from . import _filled, _hparams, _inject, _others, _resolve, _state, _subclass
 from . import _peers as peers
 from ._args import LRSpec
 from ._filled import FilledValues
@@ -68,6 +68,10 @@ def _sampled(spec: Any, steps: Sequence[int], groups: int) -> list[str]:
 #: the runs a schedule that a ``fast_dev_run`` refused is built for, to tell a run too short for it from a
 #: configuration no run takes (:meth:`ScheduleCallback._builds_on_longer_runs`): (steps an epoch, epochs)
 _PROBED_RUNS = tuple((spe, epochs) for spe in (1, 10, 100, 1_000, 10_000) for epochs in (1, 10, 100, 1_000))
+
+
+#: what :meth:`ScheduleCallback.duration_kinds` gives every class (a preset adds its own)
+_DEFAULT_KINDS = {"milestones": _resolve.EVENT, "every": _resolve.EVENT}
 
 
 class ScheduleCallback(RunPlanning, Callback):
@@ -232,24 +236,45 @@ class ScheduleCallback(RunPlanning, Callback):
 
     # --- to implement --------------------------------------------------------------------------
     def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
-        """The schedules for one optimizer: ``(lr, momentum)``, each a Schedule, a list with one per
-        param group (None leaves a group alone) or None. ``steps`` holds :meth:`durations` resolved to
-        optimizer steps."""
+        """The schedules for one optimizer: the pair ``(lr, momentum)``, each a Schedule, a list with one per
+        param group (None leaves a group alone) or None (every group's LR, or momentum, left alone; not both).
+        ``steps`` holds :meth:`durations` resolved to optimizer steps. Anything else is a TypeError naming the
+        class and what it returned."""
         raise NotImplementedError
 
     def durations(self) -> dict[str, tuple[Any, int]]:
-        """The duration arguments to resolve: ``{name: (value, minimum steps)}``; a value may be a list."""
+        """The duration arguments to resolve: ``{name: (value, minimum steps)}``, the value an int (optimizer
+        steps), :class:`Epochs`, :class:`Fraction` or a list of them, the minimum an int >= 0."""
         return {}
 
     def duration_kinds(self) -> dict[str, str]:
         """What each duration argument times, to warn when it does not fit in the run: ``milestones`` and
-        ``every`` are steps at which something happens (``_resolve.EVENT``), the others lengths
-        (``_resolve.SPAN``); a continuous decay's ``every`` is a unit of time (``_resolve.UNIT``)."""
-        return {"milestones": _resolve.EVENT, "every": _resolve.EVENT}
+        ``every`` are steps at which something happens (``"event"``, ``_resolve.EVENT``), the others lengths
+        (``"span"``, ``_resolve.SPAN``); a continuous decay's ``every`` is a unit of time (``"unit"``,
+        ``_resolve.UNIT``). A key must be one of :meth:`durations`' (or ``milestones``, ``every``), a kind one of
+        those three."""
+        return dict(_DEFAULT_KINDS)
 
     def range_test_values(self, result: Any) -> dict[str, float | None]:
-        """What a range test suggests for each of :attr:`range_test_args`."""
+        """What a range test suggests for each of :attr:`range_test_args`: a dict whose keys are among them."""
         return {}
+
+    # what the methods above return, checked where it is read (_subclass)
+    def _built(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
+        """:meth:`build`'s pair, checked; an LR part of None is ``[None]`` per param group."""
+        return _subclass.built(self.name, self.build(run, steps, info), len(info.base_lrs))
+
+    def _durations(self) -> dict[str, tuple[Any, int]]:
+        """:meth:`durations`, checked."""
+        return _subclass.durations(self.name, self.durations())
+
+    def _duration_kinds(self) -> dict[str, str]:
+        """:meth:`duration_kinds`, checked."""
+        return _subclass.kinds(self.name, self.duration_kinds(), self._durations(), _DEFAULT_KINDS)
+
+    def _range_test_values(self, result: Any) -> Mapping[str, Any]:
+        """:meth:`range_test_values`, checked."""
+        return _subclass.range_test_values(self.name, self.range_test_values(result), self.range_test_args)
 
     # --- helpers for subclasses ----------------------------------------------------------------
     @property
@@ -599,7 +624,7 @@ class ScheduleCallback(RunPlanning, Callback):
             return
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the result's own warnings (a capped peak) came when it ran
-            values = self.range_test_values(left.result)
+            values = self._range_test_values(left.result)
         self._tested_on(pl_module, trainer)
         self._filled.take(self.name, values, self._given(), quiet=True)
         self._filled.from_earlier_run()
@@ -818,9 +843,9 @@ class ScheduleCallback(RunPlanning, Callback):
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    steps = _resolve.steps(self.name, self.durations(), probe)
+                    steps = _resolve.steps(self.name, self._durations(), probe)
                     self._check_fits(probe)
-                    lr, momentum = self.build(probe, steps, info)
+                    lr, momentum = self._built(probe, steps, info)
             except (TypeError, ValueError):
                 continue
             if not (_alone(lr) and _alone(momentum)):
@@ -883,6 +908,9 @@ class ScheduleCallback(RunPlanning, Callback):
                     warnings.simplefilter("ignore")
                     return self._build_now(info)
             except (TypeError, ValueError) as exc:
+                # (a build that returns no pair of schedules: no LR the test fills changes the class's code)
+                if isinstance(exc, _subclass.BuildReturnError):
+                    raise
                 first = first or exc
             finally:
                 self._stand_in_factor = None
@@ -935,7 +963,7 @@ class ScheduleCallback(RunPlanning, Callback):
         try:
             if clock is None:
                 lr, momentum = self._building(
-                    info, lambda: self.steps, self.build, self.run, self.steps, info
+                    info, lambda: self.steps, self._built, self.run, self.steps, info
                 )
             else:  # planned at the run's present size, read at the step where each epoch would begin at it
                 on_clock = clock
@@ -952,7 +980,7 @@ class ScheduleCallback(RunPlanning, Callback):
             lr, momentum = self._building(
                 info,
                 lambda: saved["durations"],
-                self.build,
+                self._built,
                 _state.saved_run(saved),
                 saved["durations"],
                 info,
@@ -978,7 +1006,7 @@ class ScheduleCallback(RunPlanning, Callback):
         total = run.total_steps
         if total is None:
             return
-        for arg, (value, minimum) in self.durations().items():
+        for arg, (value, minimum) in self._durations().items():
             listed = isinstance(value, (list, tuple))
             for i, given in enumerate(value if listed else [value]):
                 name = f"{arg}[{i}]" if listed else arg
@@ -1002,7 +1030,7 @@ class ScheduleCallback(RunPlanning, Callback):
         try:
             return _inject.with_context(self.name, info, make, *args)
         except (TypeError, ValueError) as exc:
-            message = _resolve.as_given(str(exc), self.durations(), steps(), self.duration_kinds())
+            message = _resolve.as_given(str(exc), self._durations(), steps(), self._duration_kinds())
             plain = type(exc) in (TypeError, ValueError)  # a subclass may take other arguments than a message
             if message == str(exc) or not plain:
                 raise
@@ -1017,7 +1045,7 @@ class ScheduleCallback(RunPlanning, Callback):
         run = self.run
         if run is None or not run.resumed_at or run.steps_per_epoch is None:
             return None
-        given = [self.durations().get(name, (None, 0))[0] for name in self.periods]
+        given = [self._durations().get(name, (None, 0))[0] for name in self.periods]
         if not any(isinstance(v, Epochs) for v in given):
             return None
         size = run.steps_per_epoch
@@ -1034,7 +1062,7 @@ class ScheduleCallback(RunPlanning, Callback):
         """:meth:`build` on the clock of ``points`` (:meth:`_epoch_clock`), read through it
         (:class:`~lightning_lr.schedules.compose.Retimed`). A preset whose schedule has a part that is no
         period (a warm-up) builds that part on the run's steps instead."""
-        lr, momentum = self.build(run, self._on_clock(run, points), info)
+        lr, momentum = self._built(run, self._on_clock(run, points), info)
         return _retimed(lr, points), _retimed(momentum, points)
 
     def _on_clock(self, run: RunInfo, points: list[tuple[int, int]]) -> dict[str, Any]:
@@ -1043,9 +1071,9 @@ class ScheduleCallback(RunPlanning, Callback):
         steps, at the clock step of that step, so that it still falls there (review 68: a warm-up of 10 steps
         beside ``every=Epochs(1)`` ended at step 6 after a resume at twice the size), unless it is a period
         (:attr:`periods`), a length that keeps its steps."""
-        on_clock = _resolve.steps(self.name, self.durations(), run)
+        on_clock = _resolve.steps(self.name, self._durations(), run)
         out: dict[str, Any] = {}
-        for arg, (value, _) in self.durations().items():
+        for arg, (value, _) in self._durations().items():
             given, real, clocked = value, self.steps[arg], on_clock[arg]
             if arg in self.periods and not isinstance(given, Epochs):
                 # a length in steps, not a position (review 69: step_size_down=4 beside step_size=Epochs(1)
@@ -1223,7 +1251,7 @@ class ScheduleCallback(RunPlanning, Callback):
             # the test warned why it has no answer when it ran; the callback's own line below says what it keeps
             # (review 139: "no lr suggestion" was warned twice, the answer read again here)
             warnings.filterwarnings("ignore", message="no lr suggestion", category=UserWarning)
-            values = self.range_test_values(result)
+            values = self._range_test_values(result)
         changed = self._filled.take(self.name, values, self._given(), scheduled=scheduled, running=running)
         if changed:
             if self._filled.values:  # (else an earlier value was dropped, which take() said)

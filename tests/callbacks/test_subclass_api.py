@@ -1,0 +1,168 @@
+"""The subclass API of ScheduleCallback: what a subclass gets wrong is refused naming the class, the method, what it
+gave and what is allowed, at construction or in configure_optimizers (review 150)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from lightning_lr import RangeTestResult
+from lightning_lr import schedules as S
+from lightning_lr.callbacks import Epochs, Fraction, ScheduleCallback
+
+from support.models import Tiny
+from support.trainers import fit
+
+LIN = S.Linear(0.1, 0.0, total=5)
+
+
+def _user(**methods: Any) -> ScheduleCallback:
+    """A subclass named User with ``methods`` (each a function of the callback, or a value for an attribute)."""
+    body: dict[str, Any] = {"build": lambda self, run, steps, info: (LIN, None)}
+    body.update(methods)
+    return type("User", (ScheduleCallback,), body)()
+
+
+@pytest.mark.parametrize(
+    ("returned", "said"),
+    [
+        (None, r"returned None"),
+        (LIN, r"returned a single Schedule, Linear\(.*\)"),
+        ((LIN,), r"returned a tuple of 1"),
+        ((LIN, None, None), r"returned a tuple of 3"),
+    ],
+)
+def test_build_that_returns_no_pair_is_refused_naming_it(tmp_path, returned: Any, said: str) -> None:
+    cb = _user(build=lambda self, run, steps, info: returned)
+    with pytest.raises(
+        TypeError, match=rf"^User\.build\(run, steps, info\) {said}; it must return a pair \(lr, momentum\)"
+    ):
+        fit(tmp_path, Tiny(), [cb], max_steps=3)
+
+
+@pytest.mark.parametrize(
+    ("returned", "said"),
+    [
+        ((0.05, None), r"returned lr=0\.05 \(item 0 of its pair\).*schedules\.Constant\(0\.05\)"),
+        (([0.05], None), r"returned lr\[0\]=0\.05 \(item 0 of its pair\)"),
+        ((lambda t: 0.1, None), r"returned lr=<function .*schedules\.Lambda\(fn\)"),
+        ((LIN, "0.9"), r"returned momentum='0\.9' \(item 1 of its pair\)"),
+    ],
+)
+def test_build_whose_parts_are_no_schedules_is_refused_naming_the_part(
+    tmp_path, returned: Any, said: str
+) -> None:
+    cb = _user(build=lambda self, run, steps, info: returned)
+    with pytest.raises(TypeError, match=rf"^User\.build\(run, steps, info\) {said}"):
+        fit(tmp_path, Tiny(), [cb], max_steps=3)
+
+
+def test_build_with_none_for_the_lr_schedules_the_momentum_alone(tmp_path) -> None:
+    # the docstring said the LR part may be None; ScheduleLR refused it ("lr must be a Schedule ..., got None")
+    cb = _user(build=lambda self, run, steps, info: (None, S.Linear(0.9, 0.5, total=4)))
+    rec = fit(tmp_path, Tiny(), [cb], max_steps=4)
+    assert np.allclose(rec.lr(), 0.1)
+    assert np.allclose(rec.momentum(), [0.9, 0.8, 0.7, 0.6])
+
+
+def _durations(entries: Any) -> ScheduleCallback:
+    return _user(
+        build=lambda self, run, steps, info: (S.Linear(0.1, 0.0, total=steps.get("total", 5)), None),
+        durations=lambda self: entries,
+    )
+
+
+@pytest.mark.parametrize(
+    ("entries", "error", "said"),
+    [
+        (None, TypeError, r"returned None; it must return a dict \{name: \(value, minimum steps\)\}"),
+        ([("total", Fraction(1.0), 1)], TypeError, r"returned \[.*\]; it must return a dict"),
+        (
+            {"total": Fraction(1.0)},
+            TypeError,
+            r"returned 'total': Fraction\(1\.0\); each entry must be a pair",
+        ),
+        ({"total": (Fraction(1.0), 1, 2)}, TypeError, r"returned 'total': \(.*\); each entry must be a pair"),
+        (
+            {"total": (1, Fraction(1.0))},
+            TypeError,
+            r"returned 'total': \(1, Fraction\(1\.0\)\); its minimum \(the second item\) must be an int >= 0.*got Fraction\(1\.0\).*other way",
+        ),
+        (
+            {"total": (Fraction(1.0), Epochs(1))},
+            TypeError,
+            r"returned 'total': \(.*\); its minimum .* must be an int >= 0.*got Epochs\(1\)",
+        ),
+        (
+            {"total": (Fraction(1.0), -1)},
+            ValueError,
+            r"returned 'total': \(.*\); its minimum .* must be an int >= 0.*got -1$",
+        ),
+    ],
+)
+def test_durations_that_are_no_pairs_are_refused_naming_the_entry(
+    tmp_path, entries: Any, error: type, said: str
+) -> None:
+    with pytest.raises(error, match=rf"^User\.durations\(\) {said}"):
+        fit(tmp_path, Tiny(), [_durations(entries)], max_steps=3)
+
+
+@pytest.mark.parametrize(
+    ("kinds", "error", "said"),
+    [
+        (["span"], TypeError, r"returned \['span'\]; it must return a dict"),
+        (
+            {"total": "events"},
+            ValueError,
+            r"returned 'total': 'events'; a kind is one of 'span', 'event', 'unit'",
+        ),
+        ({"total": 42}, TypeError, r"returned 'total': 42; a kind is one of"),
+        (
+            {"totl": "span"},
+            ValueError,
+            r"returned a kind for 'totl', which is no duration argument of User; .*'total'",
+        ),
+    ],
+)
+def test_duration_kinds_outside_the_kinds_are_refused(tmp_path, kinds: Any, error: type, said: str) -> None:
+    # a typo ("events") dropped the warning of a step past the run without a word
+    cb = _user(
+        build=lambda self, run, steps, info: (S.Linear(0.1, 0.0, total=steps["total"]), None),
+        durations=lambda self: {"total": (Fraction(1.0), 1)},
+        duration_kinds=lambda self: kinds,
+    )
+    with pytest.raises(error, match=rf"^User\.duration_kinds\(\) {said}"):
+        fit(tmp_path, Tiny(), [cb], max_steps=3)
+
+
+class Peak(ScheduleCallback):
+    range_test_args = ("peak",)
+
+    def __init__(self, peak: float | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.peak = peak
+
+    def build(self, run, steps, info):
+        return [S.Constant(p) for p in self.lead_lrs("peak", info)], None
+
+
+def _result() -> RangeTestResult:
+    lrs = list(np.geomspace(1e-4, 1.0, 30))
+    return RangeTestResult(lrs, [2 - np.exp(-((np.log10(x) + 2) ** 2)) for x in lrs], [0.9] * 30)
+
+
+@pytest.mark.parametrize(
+    ("values", "error", "said"),
+    [
+        ({"max_lr": 0.01}, ValueError, r"returned 'max_lr', not in User\.range_test_args \('peak',\)"),
+        (0.01, TypeError, r"returned 0\.01; it must return a dict"),
+        (None, TypeError, r"returned None; it must return a dict"),
+    ],
+)
+def test_range_test_values_outside_range_test_args_are_refused(values: Any, error: type, said: str) -> None:
+    # a key not in range_test_args was blamed on the test ("gave no suggestion"); a float failed with AttributeError
+    cb = type("User", (Peak,), {"range_test_values": lambda self, result: values})()
+    with pytest.raises(error, match=rf"^User\.range_test_values\(result\) {said}"):
+        cb.apply_range_test(_result())
