@@ -1,15 +1,17 @@
-"""The checks of what a subclass of :class:`~lightning_lr.callbacks.ScheduleCallback` supplies: the output of
-each method it implements, checked where the base class reads it (:func:`built`, :func:`durations`,
-:func:`kinds`, :func:`range_test_values`).
+"""The checks of what a subclass of :class:`~lightning_lr.callbacks.ScheduleCallback` supplies: its constructor
+(:func:`constructed`, :func:`parameters`), and the output of each method it implements, checked where the base
+class reads it (:func:`built`, :func:`durations`, :func:`kinds`, :func:`range_test_values`).
 
 Each error names the subclass, the method, what it gave and what is allowed (review 150: a ``build`` that
 returned None failed with "cannot unpack non-iterable NoneType object", a ``durations()`` entry without its
 minimum with "cannot unpack non-iterable Fraction object", a ``duration_kinds()`` typo dropped a warning without
-a word, and a ``range_test_values`` key not in ``range_test_args`` was blamed on the test).
+a word, a ``range_test_values`` key not in ``range_test_args`` was blamed on the test, and ``range_test_args =
+"peak"`` failed with AttributeError 'p' after the whole range test ran).
 """
 
 from __future__ import annotations
 
+import inspect
 import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -22,8 +24,10 @@ __all__ = [
     "KINDS",
     "BuildReturnError",
     "built",
+    "constructed",
     "durations",
     "kinds",
+    "parameters",
     "range_test_values",
 ]
 
@@ -42,10 +46,98 @@ _BUILD_RETURNS = (
     "alone) or None (every group's LR, or momentum, left alone)"
 )
 
+#: the attributes a subclass's constructor parameter may not be named after, beside the methods and attributes
+#: of the class itself, with who sets them
+_SET_LATER = {
+    "run": "ScheduleCallback sets self.run to each fit's RunInfo",
+    "steps": "ScheduleCallback sets self.steps to each fit's durations in optimizer steps",
+    "log": "Lightning sets callback.log to the module's log method at each fit",
+}
+
 
 def _shown(value: Any, limit: int = 120) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def parameters(cls: type, base: type) -> None:
+    """Refuse a constructor parameter of ``cls`` (or of a class between it and ``base``, ScheduleCallback) named
+    after an attribute the callback has for another purpose: ``run`` and ``steps`` (the base class sets them at
+    each fit), ``log`` (Lightning sets it), or a method or attribute of ``base`` (``name``, ``value``, ...). The
+    value stored under such a name is overwritten, or overwrites what the class needs, and the repr and hparams,
+    which read each parameter back from the attribute of its name, show the other value (review 150:
+    ``steps=100`` became ``{}`` at the first fit)."""
+    own = set(
+        inspect.signature(vars(base)["__init__"]).parameters
+    )  # optimizer, log_lr, preview: passed on to it
+    reserved = {n for n in dir(base) if not n.startswith("_")} | set(_SET_LATER)
+    for klass in cls.__mro__:
+        if klass is base or not issubclass(klass, base) or "__init__" not in vars(klass):
+            continue
+        for name in inspect.signature(vars(klass)["__init__"]).parameters:
+            if name in reserved and name not in own:
+                why = _SET_LATER.get(name) or f"{base.__name__}.{name} is {_what(getattr(base, name))}"
+                where = (
+                    f"{cls.__name__}.__init__"
+                    if klass is cls
+                    else f"{cls.__name__}: {klass.__name__}.__init__"
+                )
+                raise TypeError(
+                    f"{where} takes a parameter named {name!r}, a name the callback "
+                    f"uses for something else ({why}), so the value given would be lost or break it, and repr and "
+                    f"hparams, which read each parameter back from its attribute, would show the other value; rename "
+                    f"the parameter (e.g. {name}_ or my_{name}). Reserved: run, steps, log, and the methods and "
+                    f"attributes of {base.__name__} (name, value, build, durations, planned, state_dict, ...)"
+                )
+
+
+def _what(attribute: Any) -> str:
+    if isinstance(attribute, property):
+        return "a property"
+    return "a method" if callable(attribute) else "a class attribute"
+
+
+def constructed(callback: Any, base: type) -> None:
+    """After a subclass's constructor ran: refuse one that did not call ``super().__init__()`` (what every callback
+    needs is missing: Lightning's ``Trainer(callbacks=...)`` failed with AttributeError 'optimizer'), one without
+    ``build``, one that set ``run`` or ``steps`` (:func:`parameters`) and ``range_test_args`` that are no tuple of
+    the names of attributes it set."""
+    name = type(callback).__name__
+    if "_filled" not in vars(callback):
+        raise TypeError(
+            f"{name}.__init__ did not call super().__init__(): {base.__name__}.__init__ sets what every schedule "
+            f"callback needs (optimizer, log_lr, preview and its state); call super().__init__(**kwargs) in "
+            f"{name}.__init__, passing on optimizer=, log_lr= and preview= if it takes them"
+        )
+    if type(callback).build is vars(base)["build"]:
+        raise TypeError(
+            f"{name} does not implement build(run, steps, info), which every {base.__name__} subclass must: it "
+            f"returns {_BUILD_RETURNS} for one optimizer"
+        )
+    for attr in ("run", "steps"):
+        if getattr(callback, attr) != ({} if attr == "steps" else None):
+            raise TypeError(
+                f"{name}.__init__ set self.{attr} = {_shown(getattr(callback, attr))}: {_SET_LATER[attr]}, which "
+                f"would overwrite it; store it under another name"
+            )
+    args = type(callback).range_test_args
+    if (
+        isinstance(args, str)
+        or not isinstance(args, (tuple, list))
+        or not all(isinstance(a, str) for a in args)
+    ):
+        hint = f" (for one name, write ({args!r},) with the comma)" if isinstance(args, str) else ""
+        raise TypeError(
+            f"{name}.range_test_args must be a tuple of the names of the LR arguments an LR range test may fill, "
+            f"got {args!r}{hint}"
+        )
+    missing = [a for a in args if not hasattr(callback, a) or inspect.ismethod(getattr(callback, a))]
+    if missing:
+        raise TypeError(
+            f"{name}.range_test_args names {', '.join(map(repr, missing))}, which {name}.__init__ does not set as "
+            f"an attribute; range_test_args lists the LR arguments (stored as self.<name>, None for the range test "
+            f"to fill) that the range test may fill: {args!r}"
+        )
 
 
 def built(owner: str, output: Any, groups: int) -> tuple[Any, Any]:

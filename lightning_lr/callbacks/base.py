@@ -196,7 +196,7 @@ class ScheduleCallback(RunPlanning, Callback):
             cls.reads_run = True
         if "__init__" in vars(cls):  # LearningRateMonitor's argument names get a hint, as the peers' do
             init = _keeping_plain(vars(cls)["__init__"], deep=cls.__module__.startswith("lightning_lr."))
-            cls.__init__ = V.known_as(peers.MONITOR)(init)  # type: ignore[method-assign]
+            cls.__init__ = _checked(V.known_as(peers.MONITOR)(init))  # type: ignore[method-assign]
 
     @V.known_as(peers.MONITOR)
     def __init__(self, *, optimizer: int | str = "all", log_lr: bool = True, preview: bool = True) -> None:
@@ -233,6 +233,8 @@ class ScheduleCallback(RunPlanning, Callback):
         L.install_spawn_hand_over()  # a ddp_spawn fit brings its plan back (_spawn_hand_over)
         self._forget_rate()
         self._init_runtime()
+        if type(self).__init__ is ScheduleCallback.__init__:  # a subclass without a constructor of its own
+            _subclass.constructed(self, ScheduleCallback)
 
     # --- to implement --------------------------------------------------------------------------
     def build(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
@@ -240,7 +242,7 @@ class ScheduleCallback(RunPlanning, Callback):
         param group (None leaves a group alone) or None (every group's LR, or momentum, left alone; not both).
         ``steps`` holds :meth:`durations` resolved to optimizer steps. Anything else is a TypeError naming the
         class and what it returned."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{self.name} does not implement build(run, steps, info)")
 
     def durations(self) -> dict[str, tuple[Any, int]]:
         """The duration arguments to resolve: ``{name: (value, minimum steps)}``, the value an int (optimizer
@@ -1516,6 +1518,24 @@ class OneNumber(NamedTuple):
     top: float
     spec: float
     scaled: list[float]
+
+
+def _checked(init: Any) -> Any:
+    """A subclass's constructor ``init`` that, where it is the one the class was called with (not a base's, called
+    by ``super().__init__()``), refuses parameters named after the callback's own attributes before it runs, and
+    after it a constructor that did not call ``super().__init__()``, a class without ``build`` and wrong
+    ``range_test_args`` (:mod:`._subclass`): at construction, not in ``Trainer(...)`` or after a range test ran."""
+
+    @functools.wraps(init)
+    def construct(self: ScheduleCallback, *args: Any, **kwargs: Any) -> None:
+        outermost = type(self).__init__ is construct
+        if outermost:
+            _subclass.parameters(type(self), ScheduleCallback)
+        init(self, *args, **kwargs)
+        if outermost:
+            _subclass.constructed(self, ScheduleCallback)
+
+    return construct
 
 
 def _keeping_plain(init: Any, deep: bool) -> Any:

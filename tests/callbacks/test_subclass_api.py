@@ -13,7 +13,7 @@ from lightning_lr import schedules as S
 from lightning_lr.callbacks import Epochs, Fraction, ScheduleCallback
 
 from support.models import Tiny
-from support.trainers import fit
+from support.trainers import fit, trainer
 
 LIN = S.Linear(0.1, 0.0, total=5)
 
@@ -166,3 +166,100 @@ def test_range_test_values_outside_range_test_args_are_refused(values: Any, erro
     cb = type("User", (Peak,), {"range_test_values": lambda self, result: values})()
     with pytest.raises(error, match=rf"^User\.range_test_values\(result\) {said}"):
         cb.apply_range_test(_result())
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            "peak",
+            r"range_test_args must be a tuple of the names .* got 'peak' \(for one name, write \('peak',\)",
+        ),
+        (
+            ("peak", "floor"),
+            r"range_test_args names 'floor', which User\.__init__ does not set as an attribute",
+        ),
+        ((1,), r"range_test_args must be a tuple of the names .* got \(1,\)"),
+    ],
+)
+def test_range_test_args_are_checked_at_construction(args: Any, said: str) -> None:
+    # review 150: found with AttributeError 'p' or 'floor' after the whole range test ran
+    user = type("User", (Peak,), {"range_test_args": args})
+    with pytest.raises(TypeError, match=rf"^User\.{said}"):
+        user()
+
+
+def test_a_constructor_without_super_init_is_refused_at_construction() -> None:
+    class NoSuper(ScheduleCallback):
+        def __init__(self, peak: float = 0.1) -> None:
+            self.peak = peak
+
+        def build(self, run, steps, info):
+            return S.Constant(self.peak), None
+
+    # was AttributeError 'optimizer' from state_key inside pl.Trainer(...)
+    with pytest.raises(TypeError, match=r"^NoSuper\.__init__ did not call super\(\)\.__init__\(\)"):
+        NoSuper()
+
+
+def test_a_subclass_without_build_is_refused_at_construction() -> None:
+    class NoBuild(ScheduleCallback):
+        pass
+
+    with pytest.raises(TypeError, match=r"^NoBuild does not implement build\(run, steps, info\)"):
+        NoBuild()
+
+
+def test_a_subclass_of_a_subclass_is_checked_once_constructed(tmp_path) -> None:
+    # the intermediate class's constructor returns before the outer one sets what range_test_args names
+    class Two(Peak):
+        range_test_args = ("peak", "floor")
+
+        def __init__(self, floor: float | None = None, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.floor = floor
+
+        def build(self, run, steps, info):
+            return S.Constant(0.1), None
+
+    assert Two(floor=0.01).floor == 0.01
+    trainer(tmp_path, [Two()])  # Lightning reads state_key
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("steps", r"ScheduleCallback sets self\.steps"),
+        ("run", r"ScheduleCallback sets self\.run"),
+        ("log", r"Lightning sets callback\.log"),
+        ("name", r"ScheduleCallback\.name is a property"),
+        ("value", r"ScheduleCallback\.value is a method"),
+    ],
+)
+def test_a_parameter_named_after_the_callbacks_attributes_is_refused(name: str, why: str) -> None:
+    # review 150: steps=100 became {} at the first fit, and the repr showed the base's RunInfo
+    namespace: dict[str, Any] = {}
+    exec(
+        f"def __init__(self, {name}=1, **kwargs):\n    super(type(self), self).__init__(**kwargs)\n",
+        namespace,
+    )
+    user = type("User", (ScheduleCallback,), {"__init__": namespace["__init__"], "build": Peak.build})
+    with pytest.raises(
+        TypeError, match=rf"^User\.__init__ takes a parameter named '{name}'.*\({why}.*\).*Reserved: run"
+    ):
+        user()
+
+
+def test_a_constructor_that_sets_steps_is_refused() -> None:
+    class Sets(ScheduleCallback):
+        def __init__(self, n: int = 100) -> None:
+            super().__init__()
+            self.steps = {"n": n}
+
+        def build(self, run, steps, info):
+            return S.Constant(0.1), None
+
+    with pytest.raises(
+        TypeError, match=r"^Sets\.__init__ set self\.steps = \{'n': 100\}: ScheduleCallback sets"
+    ):
+        Sets()
