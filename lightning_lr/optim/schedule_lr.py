@@ -117,6 +117,15 @@ def _per_group(name: str, spec: ScheduleSpec, n_groups: int) -> list[Schedule | 
     return list(spec)
 
 
+def _raises(schedule: Schedule, t: int) -> bool:
+    """Whether ``schedule`` raises at step ``t`` (for an error's message)."""
+    try:
+        schedule(t)
+    except (TypeError, ValueError):
+        return True
+    return False
+
+
 BLOCK = 1024
 #: ``_block_start`` before the first fill: no step ``t >= 0`` falls into the block it describes.
 _NO_BLOCK = -2 * BLOCK
@@ -824,7 +833,37 @@ class ScheduleLR(LRScheduler):
             self.last_epoch = t = self.last_epoch + 1
         else:
             self.last_epoch = t = epoch
-        self._apply(t)
+        try:  # (free unless it raises)
+            self._apply(t)
+        except (TypeError, ValueError) as exc:
+            # (at construction the callback that builds it names itself: _inject.with_context)
+            if (
+                self._lr_owner is None
+                or type(exc) not in (TypeError, ValueError)
+                or "_built_steps" not in vars(self)
+            ):
+                raise
+            raise type(exc)(self._owned_error(str(exc), t)) from exc
+
+    def _owned_error(self, message: str, t: int) -> str:
+        """``message``, of an error a schedule raised at step ``t`` (a :class:`~lightning_lr.schedules.Lambda`
+        whose function returned nan), naming the schedule callback that made this scheduler, its optimizer and the
+        param group whose schedule raised it (review 150: "Lambda: fn(3) returned nan" named none of them)."""
+        assert self._lr_owner is not None
+        owner, label, _ = self._lr_owner()
+        if message.startswith(owner):  # (a refused LR names them: _check_lrs)
+            return message
+        group = next(
+            (
+                f"the {what} schedule of param group {i}"
+                for what, schedules in (("LR", self.lr_schedules), ("momentum", self.momentum_schedules))
+                for i, schedule in enumerate(schedules)
+                if schedule is not None and _raises(schedule, t)
+            ),
+            None,
+        )
+        where = "" if group is None else f" at optimizer step {t}, {group}"  # (else the message says where)
+        return f"{owner} on {label}{where}: {message}"
 
     def refresh(self) -> None:
         """Apply the values at the current step again, re-reading what they are computed from (the groups'

@@ -263,3 +263,15 @@ def test_a_constructor_that_sets_steps_is_refused() -> None:
         TypeError, match=r"^Sets\.__init__ set self\.steps = \{'n': 100\}: ScheduleCallback sets"
     ):
         Sets()
+
+
+def test_a_schedule_that_fails_mid_run_names_the_callback_the_optimizer_and_the_group(tmp_path) -> None:
+    # review 150: "Lambda: fn(3) returned nan" named neither the callback nor the param group
+    fn = S.Lambda(lambda t: float("nan") if t >= 3 else 0.1)
+    cb = _user(build=lambda self, run, steps, info: ([None, fn], None))
+    with pytest.raises(
+        ValueError,
+        match=r"^User\(\) on optimizer 0 \(SGD\) at optimizer step 3, the LR schedule of param group 1: "
+        r"Lambda: fn\(3\) returned nan",
+    ):
+        fit(tmp_path, Tiny(groups=2), [cb], max_steps=6)
