@@ -127,6 +127,36 @@ def gathered(trainer: pl.Trainer, value: Any) -> list[Any] | None:
     return values
 
 
+def _settings(text: str) -> dict[str, str] | None:
+    """``name=value`` settings of a text ``"a=1, b=[2, 3]"`` or ``"Name(a=1, b=2)"``, by name; None when it is
+    not such a list."""
+    inner = re.fullmatch(r"\w+\((.*)\)", text, flags=re.S)
+    parts = re.split(r", (?=\w+=)", inner.group(1) if inner else text)
+    pairs = [p.split("=", 1) for p in parts]
+    if not all(len(p) == 2 and re.fullmatch(r"\w+", p[0]) for p in pairs):
+        return None
+    return {k: v for k, v in pairs}
+
+
+def _differing(texts: list[str]) -> str:
+    """`` (max_lr: 10.0 on rank 0, 2.0 on rank 1)``: the settings whose values differ between the ranks'
+    ``texts``, when each is a list of ``name=value`` settings of the same names; "" otherwise (review 150: the
+    error printed every option of both ranks and left finding the one that differs to the reader)."""
+    read = [_settings(t) for t in texts]
+    if any(r is None for r in read) or any(set(r or ()) != set(read[0] or ()) for r in read):
+        return ""
+    named = [r for r in read if r is not None]
+    keys = [k for k in named[0] if any(r[k] != named[0][k] for r in named)]
+    if not keys:
+        return ""
+    said = "; ".join(
+        f"{k}: "
+        + ", ".join(f"{r[k]} on rank {i}" for i, r in enumerate(named) if i == 0 or r[k] != named[0][k])
+        for k in keys
+    )
+    return f" ({said})"
+
+
 def same_on_every_rank(
     trainer: pl.Trainer, owner: str, what: str, given: str, advice: str | None = None
 ) -> None:
@@ -144,7 +174,8 @@ def same_on_every_rank(
     others = [f"rank {i} was given {t}" for i, t in enumerate(texts) if t != first]
     if others:
         raise ValueError(
-            f"{owner}: the ranks were given different {what}: rank 0 was given {first}, {', '.join(others)}. "
+            f"{owner}: the ranks were given different {what}{_differing(texts)}: rank 0 was given {first}, "
+            f"{', '.join(others)}. "
             + (
                 advice
                 or "Every rank must be given the same (set them from the same config, not from the rank or an "

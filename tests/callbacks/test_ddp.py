@@ -207,7 +207,8 @@ def test_ranks_given_other_arguments_are_told_on_every_rank(tmp_path) -> None:
     # without a word (and arguments that change the number of steps hung)
     with pytest.raises(
         Exception,
-        match=r"PeakPerRank: the ranks were given different arguments: rank 0 was given PeakPerRank\(max_lr=0\.05, .*"
+        match=r"PeakPerRank: the ranks were given different arguments \(max_lr: 0\.05 on rank 0, 0\.1 on rank 1\): "
+        r"rank 0 was given PeakPerRank\(max_lr=0\.05, .*"
         r"\), rank 1 was given PeakPerRank\(max_lr=0\.1, .*\)\. Every rank must be given the same",
     ):
         fit(tmp_path, Tiny(optim=adam), [PeakPerRank(max_lr=0.05)], strategy=DDP, devices=2)

@@ -1598,7 +1598,8 @@ def test_ranks_given_other_options_are_told_on_every_rank(tmp_path: Any) -> None
     t = trainer(tmp_path, devices=2, strategy=DDP, callbacks=[OtherRangeOnRank1(num_steps=12)], max_steps=1)
     with pytest.raises(
         Exception,
-        match=r"LR range test: the ranks were given different options: rank 0 was given num_steps=12, .*max_lr=10\.0, "
+        match=r"LR range test: the ranks were given different options \(max_lr: 10\.0 on rank 0, 2\.0 on rank 1\): "
+        r"rank 0 was given num_steps=12, .*max_lr=10\.0, "
         r".*, rank 1 was given num_steps=12, .*max_lr=2\.0, ",
     ):
         t.fit(TinyModel(), loader(n=192))
