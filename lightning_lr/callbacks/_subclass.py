@@ -152,8 +152,15 @@ def built(owner: str, output: Any, groups: int) -> tuple[Any, Any]:
             if isinstance(output, S.Schedule)
             else _shown(output)
         )
+        # (a list is not taken as the pair, as unpacking would: [a, b] may as well be one LR schedule per param
+        # group, whose second would have become the momentum's)
+        listed = (
+            "; a list reads as one schedule per param group: return the pair as a tuple, (lr, momentum)"
+            if isinstance(output, list)
+            else ""
+        )
         raise BuildReturnError(
-            f"{owner}.build(run, steps, info) returned {what}; it must return {_BUILD_RETURNS}"
+            f"{owner}.build(run, steps, info) returned {what}; it must return {_BUILD_RETURNS}{listed}"
         )
     lr, momentum = output
     for part, value in (("lr", lr), ("momentum", momentum)):
@@ -205,6 +212,10 @@ def durations(owner: str, output: Any) -> dict[str, tuple[Any, int]]:
                 f"steps), e.g. {name!r}: (self.{name}, 1)"
             )
         value, minimum = entry
+        if (
+            isinstance(minimum, float) and minimum.is_integer()
+        ):  # (1.0: a whole number, as the old code took it)
+            minimum = int(minimum)
         if isinstance(minimum, bool) or not isinstance(minimum, numbers.Integral) or minimum < 0:
             swapped = (
                 "; the pair is (value, minimum): given the other way round?"
@@ -225,8 +236,10 @@ def durations(owner: str, output: Any) -> dict[str, tuple[Any, int]]:
 
 
 def kinds(owner: str, output: Any, names: Iterable[str], defaults: Iterable[str]) -> dict[str, str]:
-    """What ``duration_kinds()`` returned: ``{name: kind}`` for duration arguments of ``names`` (or the base
-    class's ``defaults``, which it names for every class), each kind one of :data:`KINDS`."""
+    """What ``duration_kinds()`` returned: ``{name: kind}`` for duration arguments of ``names`` (those
+    ``durations()`` gives, and the constructor's parameters: a preset gives some durations only when they are
+    set, ``Cyclic``'s ``step_size_down``; or the base class's ``defaults``, which it names for every class), each
+    kind one of :data:`KINDS`."""
     allowed = ", ".join(repr(k) for k in KINDS)
     if not isinstance(output, Mapping):
         raise TypeError(
@@ -243,7 +256,7 @@ def kinds(owner: str, output: Any, names: Iterable[str], defaults: Iterable[str]
         if name not in known and name not in defaults:
             raise ValueError(
                 f"{owner}.duration_kinds() returned a kind for {name!r}, which is no duration argument of {owner}; "
-                f"durations() gives {', '.join(map(repr, sorted(known))) or 'none'}"
+                f"its durations() and constructor name {', '.join(map(repr, sorted(known))) or 'none'}"
             )
     return dict(output)
 

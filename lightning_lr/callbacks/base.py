@@ -66,7 +66,7 @@ def _sampled(spec: Any, steps: Sequence[int], groups: int) -> list[str]:
 
 
 #: the runs a schedule that a ``fast_dev_run`` refused is built for, to tell a run too short for it from a
-#: configuration no run takes (:meth:`ScheduleCallback._builds_on_longer_runs`): (steps an epoch, epochs)
+#: configuration no run takes (:meth:`ScheduleCallback._longer_runs_refuse`): (steps an epoch, epochs)
 _PROBED_RUNS = tuple((spe, epochs) for spe in (1, 10, 100, 1_000, 10_000) for epochs in (1, 10, 100, 1_000))
 
 
@@ -272,7 +272,9 @@ class ScheduleCallback(RunPlanning, Callback):
 
     def _duration_kinds(self) -> dict[str, str]:
         """:meth:`duration_kinds`, checked."""
-        return _subclass.kinds(self.name, self.duration_kinds(), self._durations(), _DEFAULT_KINDS)
+        params = inspect.signature(type(self).__init__).parameters
+        names = {*self._durations(), *(p for p in params if p != "self")}
+        return _subclass.kinds(self.name, self.duration_kinds(), names, _DEFAULT_KINDS)
 
     def _range_test_values(self, result: Any) -> Mapping[str, Any]:
         """:meth:`range_test_values`, checked."""
@@ -684,8 +686,13 @@ class ScheduleCallback(RunPlanning, Callback):
                 # a smoke test of a step or a few: durations planned for the real run need not fit in it; an
                 # error a longer run does not make is the configuration's, which the smoke test is for (review
                 # 149: Cyclic(base_lr=0.5) above max_lr passed fast_dev_run as "too few for the schedule")
-                if not getattr(trainer, "fast_dev_run", False) or not self._builds_on_longer_runs(info):
+                if not getattr(trainer, "fast_dev_run", False):
                     raise
+                refused = self._longer_runs_refuse(info)
+                if (
+                    refused is not None
+                ):  # (the error longer runs make, not the smoke test's length: review 151)
+                    raise refused from None
                 # said short: the error's advice is for a real run (review 147: 300 to 480 characters telling a
                 # smoke test to give a shorter warm-up or a longer run); the error itself at debug level
                 steps = V.counted(self.run.total_steps, "step") if self.run else "unknown steps"
@@ -835,11 +842,14 @@ class ScheduleCallback(RunPlanning, Callback):
     def _relative(self) -> bool:
         return False
 
-    def _builds_on_longer_runs(self, info: OptimizerInfo) -> bool:
-        """Whether ``info``'s schedules, which a ``fast_dev_run`` refused, build for a longer run: one of
-        ``_PROBED_RUNS`` (1 to 10,000 steps an epoch, times 1 to 1,000 epochs), where the durations given in
-        steps, Epochs and Fraction take their places relative to each other as a real run may have them. The
+    def _longer_runs_refuse(self, info: OptimizerInfo) -> Exception | None:
+        """For ``info``'s schedules, which a ``fast_dev_run`` refused: None when they build for a longer run, one
+        of ``_PROBED_RUNS`` (1 to 10,000 steps an epoch, times 1 to 1,000 epochs), where the durations given in
+        steps, Epochs and Fraction take their places relative to each other as a real run may have them; else
+        the error most of those runs make (the configuration's, where the smoke test's own may be its length's:
+        review 151, ``OneCycle(max_lr=[0.1, 0.01])`` for one param group was told to give the run 2 steps). The
         probes say nothing (their warnings are dropped) and change nothing of the plan."""
+        errors: dict[str, list[Exception]] = {}
         for spe, epochs in _PROBED_RUNS:
             probe = RunInfo(total_steps=spe * epochs, steps_per_epoch=spe)
             try:
@@ -848,11 +858,17 @@ class ScheduleCallback(RunPlanning, Callback):
                     steps = _resolve.steps(self.name, self._durations(), probe)
                     self._check_fits(probe)
                     lr, momentum = self._built(probe, steps, info)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError) as exc:
+                errors.setdefault(re.sub(r"\d+(\.\d+)?", "#", str(exc)), []).append(exc)
                 continue
             if not (_alone(lr) and _alone(momentum)):
-                return True
-        return False
+                return None
+            errors.setdefault("alone", []).append(
+                ValueError(
+                    f"{self!r} leaves every param group of {info.label} alone, so it would schedule nothing"
+                )
+            )
+        return max(errors.values(), key=len)[0]
 
     def _build_checked(self, info: OptimizerInfo) -> tuple[Any, Any]:
         """The schedules for ``info``'s optimizer, checked (:meth:`_build_now`).

@@ -348,6 +348,11 @@ def test_a_schedule_that_cannot_be_planned_in_a_fast_dev_run_leaves_the_smoke_te
     [
         (lambda: Cyclic(base_lr=0.5), r"base_lr must be <= max_lr \(0.1\), got 0.5"),
         (lambda: PolynomialDecay(final=0.5), r"final"),
+        # the error of the configuration, not the smoke test's length (review 151: "give the run at least 2 steps")
+        (
+            lambda: OneCycle(max_lr=[0.1, 0.01]),
+            r"max_lr has 2 values but optimizer 0 \(SGD\) has 1 param group",
+        ),
         # an int warm-up beside a total of two epochs: a run too short for it, not a wrong one
         (lambda: CosineDecay(warmup=100, total=Epochs(2)), None),
     ],

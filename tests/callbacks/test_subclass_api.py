@@ -275,3 +275,32 @@ def test_a_schedule_that_fails_mid_run_names_the_callback_the_optimizer_and_the_
         r"Lambda: fn\(3\) returned nan",
     ):
         fit(tmp_path, Tiny(groups=2), [cb], max_steps=6)
+
+
+def test_a_pair_returned_as_a_list_is_refused_saying_why(tmp_path) -> None:
+    # review 151: Python's unpacking took [lr, momentum]; it is refused, since [a, b] reads as one LR schedule per
+    # param group too (whose second became the momentum's), and the error says to return a tuple
+    cb = _user(build=lambda self, run, steps, info: [LIN, None])
+    with pytest.raises(
+        TypeError, match=r"a list reads as one schedule per param group: return the pair as a tuple"
+    ):
+        fit(tmp_path, Tiny(), [cb], max_steps=3)
+
+
+def test_a_whole_float_minimum_and_a_kind_for_a_duration_given_only_when_set_are_taken(tmp_path) -> None:
+    # review 151: durations() with a minimum of 1.0, and a Cyclic subclass that gives step_size_down a kind, which
+    # Cyclic's durations() holds only when it is set, were refused; the old code trained with both
+    from lightning_lr.callbacks import Cyclic
+
+    cb = _user(
+        build=lambda self, run, steps, info: (S.Linear(0.1, 0.0, total=steps["total"]), None),
+        durations=lambda self: {"total": (Fraction(1.0), 1.0)},
+    )
+    assert fit(tmp_path, Tiny(), [cb], max_steps=3).lr()[0] == pytest.approx(0.1)
+
+    class MyCyclic(Cyclic):
+        def duration_kinds(self) -> dict[str, str]:
+            return {**super().duration_kinds(), "step_size_down": "span"}
+
+    rec = fit(tmp_path, Tiny(), [MyCyclic(base_lr=0.01, max_lr=0.1, step_size=4)], max_steps=3)
+    assert rec.lr()[0] == pytest.approx(0.01)
