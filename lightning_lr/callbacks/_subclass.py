@@ -23,6 +23,7 @@ from .durations import Duration
 __all__ = [
     "KINDS",
     "BuildReturnError",
+    "Steps",
     "built",
     "constructed",
     "durations",
@@ -53,6 +54,22 @@ _SET_LATER = {
     "steps": "ScheduleCallback sets self.steps to each fit's durations in optimizer steps",
     "log": "Lightning sets callback.log to the module's log method at each fit",
 }
+
+
+class Steps(dict[str, Any]):
+    """The durations in optimizer steps that ``build`` reads: a name ``durations()`` does not give is a KeyError
+    that says so (review 151: ``steps["total"]`` was a bare ``KeyError: 'total'``)."""
+
+    def __init__(self, owner: str, steps: Mapping[str, Any]) -> None:
+        super().__init__(steps)
+        self.owner = owner
+
+    def __missing__(self, key: Any) -> Any:
+        given = ", ".join(map(repr, self)) or "none"
+        raise KeyError(
+            f"{self.owner}.build read steps[{key!r}], which its durations() does not give (it gives {given}); add "
+            f"{key!r}: (value, minimum steps) to durations()"
+        )
 
 
 def _shown(value: Any, limit: int = 120) -> str:

@@ -263,8 +263,10 @@ class ScheduleCallback(RunPlanning, Callback):
 
     # what the methods above return, checked where it is read (_subclass)
     def _built(self, run: RunInfo, steps: Mapping[str, Any], info: OptimizerInfo) -> tuple[Any, Any]:
-        """:meth:`build`'s pair, checked; an LR part of None is ``[None]`` per param group."""
-        return _subclass.built(self.name, self.build(run, steps, info), len(info.base_lrs))
+        """:meth:`build`'s pair, checked; an LR part of None is ``[None]`` per param group. ``steps`` as build reads
+        it: a duration :meth:`durations` does not give is a KeyError that says so."""
+        read = _subclass.Steps(self.name, steps)
+        return _subclass.built(self.name, self.build(run, read, info), len(info.base_lrs))
 
     def _durations(self) -> dict[str, tuple[Any, int]]:
         """:meth:`durations`, checked."""

@@ -304,3 +304,14 @@ def test_a_whole_float_minimum_and_a_kind_for_a_duration_given_only_when_set_are
 
     rec = fit(tmp_path, Tiny(), [MyCyclic(base_lr=0.01, max_lr=0.1, step_size=4)], max_steps=3)
     assert rec.lr()[0] == pytest.approx(0.01)
+
+
+def test_build_reading_a_duration_durations_does_not_give_is_told_so(tmp_path) -> None:
+    # review 151: steps["total"] without "total" in durations() was a bare KeyError: 'total'
+    cb = _user(build=lambda self, run, steps, info: (S.Linear(0.1, 0.0, total=steps["total"]), None))
+    with pytest.raises(
+        KeyError,
+        match=r"User\.build read steps\['total'\], which its durations\(\) does not give \(it gives none\); add "
+        r"'total': \(value, minimum steps\) to durations\(\)",
+    ):
+        fit(tmp_path, Tiny(), [cb], max_steps=3)
