@@ -8,9 +8,13 @@ for the list and the Lightning versions checked.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import importlib
+import itertools
+import os
 import re
 import uuid
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -115,13 +119,62 @@ def per_rank(trainer: pl.Trainer, value: float) -> list[float]:
     return [float(x) for x in torch.as_tensor(trainer.strategy.all_gather(mine)).reshape(-1).tolist()]
 
 
-def gathered(trainer: pl.Trainer, value: Any) -> list[Any] | None:
+#: seconds a rank waits at a comparison of the ranks (:func:`gathered`) before it says which ranks have not come
+#: (``LIGHTNING_LR_RANK_PATIENCE`` sets it); it then goes on waiting, as torch.distributed does
+RANK_PATIENCE = float(os.environ.get("LIGHTNING_LR_RANK_PATIENCE", "60"))
+_arrivals = itertools.count()  # this process's comparisons, numbered alike on every rank
+
+
+def _default_store() -> Any:
+    """The default process group's key-value store, or None where torch does not expose it."""
+    try:
+        return torch.distributed.distributed_c10d._get_default_store()
+    except Exception:  # (a private function: another torch, another group)
+        return None
+
+
+def await_ranks(what: str) -> None:
+    """Before a comparison of the ranks (``what``, for the warning): wait for every rank to reach it through the
+    default group's store, and after :data:`RANK_PATIENCE` seconds warn once, naming the ranks that have not come,
+    then go on (into the collective, which waits as long as torch.distributed lets it). A rank not given what this
+    one runs (a schedule callback or range test added on some ranks only) never comes: the fit hung without a
+    word until torch.distributed's timeout, 30 minutes by default (review 150). A rank slow in its setup comes
+    later, and nothing else changes."""
+    store = _default_store()
+    if store is None:
+        return
+    n, rank, world = next(_arrivals), torch.distributed.get_rank(), torch.distributed.get_world_size()
+    keys = [f"lightning_lr/arrival/{n}/{r}" for r in range(world)]
+    store.set(keys[rank], what)
+    try:
+        store.wait(keys, datetime.timedelta(seconds=RANK_PATIENCE))
+        return
+    except Exception:  # (DistStoreError: the patience ran out)
+        pass
+    missing = [r for r in range(world) if not store.check([keys[r]])]
+    if not missing:
+        return
+    ranks = ", ".join(map(str, missing))
+    warnings.warn(
+        f"{what}: rank {rank} has waited {RANK_PATIENCE:g} s for rank{'s' if len(missing) > 1 else ''} {ranks} to "
+        f"reach it. A rank not given it (a schedule callback or LR range test added on some ranks only: under `if "
+        f"trainer.is_global_zero`, or from a per-rank config) never does, and the fit waits until torch.distributed's "
+        f"timeout: every rank must be given the same schedule callbacks and range tests. A rank slow in its setup "
+        f"comes later, and the fit goes on",
+        UserWarning,
+        stacklevel=2,
+    )
+
+
+def gathered(trainer: pl.Trainer, value: Any, what: str = "lightning_lr") -> list[Any] | None:
     """Under DDP, ``value`` (a picklable object) of every rank, in rank order: a collective, every rank must call
-    it. None without a torch.distributed group (one process, or a strategy whose processes share none: XLA's)."""
+    it (``what`` names it in the warning of :func:`await_ranks`). None without a torch.distributed group (one
+    process, or a strategy whose processes share none: XLA's)."""
     if trainer.world_size <= 1 or not (
         torch.distributed.is_available() and torch.distributed.is_initialized()
     ):
         return None
+    await_ranks(what)
     values: list[Any] = [None] * torch.distributed.get_world_size()
     torch.distributed.all_gather_object(values, value)
     return values
@@ -167,7 +220,9 @@ def same_on_every_rank(
     (review 118: ``LRRangeTest(num_steps=10)`` on one rank and 15 on the other hung without a word).
     ``advice``: what the error says to do, in place of setting them from the same config."""
     # a strategy whose processes share no torch.distributed group (XLA's) is not checked
-    texts = gathered(trainer, re.sub(r" at 0x[0-9a-fA-F]+", "", given))
+    texts = gathered(
+        trainer, re.sub(r" at 0x[0-9a-fA-F]+", "", given), f"{owner}: the ranks' comparison of {what}"
+    )
     if texts is None:
         return
     first = texts[0]

@@ -750,7 +750,7 @@ class ScheduleCallback(RunPlanning, Callback):
             for i, group in enumerate(groups):
                 for j, p in enumerate(group["params"]):
                     mine[f"{names.get(id(p), f'param {j} of group {i}')} in {label}"] = (lrs[i], moms[i])
-        ranks = L.gathered(trainer, mine)
+        ranks = L.gathered(trainer, mine, f"{self.name}: the ranks' comparison of their schedules")
         if ranks is None:
             return
         for key in sorted({k for r in ranks for k in r}):
@@ -799,7 +799,7 @@ class ScheduleCallback(RunPlanning, Callback):
                 for j, p in enumerate(group["params"])
             }
             mine[(index, arg)] = (label, spec, values, each)
-        ranks = L.gathered(trainer, mine)
+        ranks = L.gathered(trainer, mine, f"{self.name}: the ranks' comparison of the LRs they resolved")
         if ranks is None:
             return
         differ = []

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import json
+import time
 import warnings
 from typing import Any
 
+import lightning.pytorch as pl
 import numpy as np
 import pytest
 import torch
@@ -553,6 +555,45 @@ def test_schedules_that_give_other_lrs_per_rank_are_refused_on_every_rank(tmp_pa
     # one process: nothing to compare
     rec = fit(tmp_path, Tiny(), [_PeakPerRank()])
     assert rec.lr()[0] == pytest.approx(0.1)
+
+
+class _LateComparison(pl.Callback):
+    """At train start, a comparison of the ranks (``L.gathered``) that rank 1 reaches 2 s after rank 0."""
+
+    def on_train_start(self, trainer: Any, pl_module: Any) -> None:
+        from lightning_lr._lightning_compat import _trainer
+
+        if trainer.global_rank == 1:
+            time.sleep(2.0)
+        assert _trainer.gathered(trainer, trainer.global_rank, "the probe") == [0, 1]
+
+
+@pytest.mark.ddp
+def test_a_rank_that_keeps_the_others_waiting_at_a_comparison_is_named_and_the_fit_goes_on(
+    tmp_path, monkeypatch
+) -> None:
+    # review 150: a schedule callback on rank 0 only waited at its comparison of the ranks' arguments for a rank
+    # that never came, without a word, until torch.distributed's timeout (30 minutes); after the patience a rank
+    # names the ranks it waits for. Here rank 1 comes late, and the fit goes on
+    from lightning_lr._lightning_compat import _trainer
+
+    monkeypatch.setattr(_trainer, "RANK_PATIENCE", 0.5)
+    out = tmp_path / "out"
+    out.mkdir()
+    fit(  # (the comparison's assert, on both ranks, says the fit went on with the values of both)
+        tmp_path,
+        Tiny(),
+        [CosineDecay(total=8), WarningsPerRank(str(out)), _LateComparison()],
+        strategy=DDP,
+        devices=2,
+        max_steps=8,
+    )
+    said = json.loads((out / "warnings0.json").read_text())
+    assert any(
+        m.startswith("the probe: rank 0 has waited 0.5 s for rank 1 to reach it. A rank not given")
+        for m in said
+    ), said
+    assert not any("has waited" in m for m in json.loads((out / "warnings1.json").read_text()))
 
 
 @pytest.mark.ddp
