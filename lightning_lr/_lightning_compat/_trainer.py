@@ -141,7 +141,7 @@ def await_ranks(what: str) -> None:
     word until torch.distributed's timeout, 30 minutes by default (review 150). A rank slow in its setup comes
     later, and nothing else changes."""
     store = _default_store()
-    if store is None:
+    if store is None or not 0 < RANK_PATIENCE < 1e9:  # (0 or inf: no warning, the collective waits alone)
         return
     n, rank, world = next(_arrivals), torch.distributed.get_rank(), torch.distributed.get_world_size()
     keys = [f"lightning_lr/arrival/{n}/{r}" for r in range(world)]
@@ -151,7 +151,10 @@ def await_ranks(what: str) -> None:
         return
     except Exception:  # (DistStoreError: the patience ran out)
         pass
-    missing = [r for r in range(world) if not store.check([keys[r]])]
+    try:
+        missing = [r for r in range(world) if not store.check([keys[r]])]
+    except Exception:  # (a store of the user's without check: the ranks are not named)
+        missing = [r for r in range(world) if r != rank]
     if not missing:
         return
     ranks = ", ".join(map(str, missing))
@@ -180,12 +183,36 @@ def gathered(trainer: pl.Trainer, value: Any, what: str = "lightning_lr") -> lis
     return values
 
 
+def _top_level(text: str) -> list[str]:
+    """``text`` split at the commas outside brackets and quotes (``"a=[1, 2], b='x, y'"``: two parts)."""
+    parts, depth, quote, start, i = [], 0, "", 0, 0
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "'\"":
+            quote = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif c == "," and depth == 0:
+            parts.append(text[start:i].strip())
+            start = i + 1
+        i += 1
+    parts.append(text[start:].strip())
+    return parts
+
+
 def _settings(text: str) -> dict[str, str] | None:
-    """``name=value`` settings of a text ``"a=1, b=[2, 3]"`` or ``"Name(a=1, b=2)"``, by name; None when it is
-    not such a list."""
+    """``name=value`` settings of a text ``"a=1, b=[2, 3]"`` or ``"Name(a=1, b=2)"``, by name, split outside
+    brackets and quotes (review 152: ``lr=Linear(0.1, 0, total=100)`` was read as a setting ``total``); None when
+    it is not such a list."""
     inner = re.fullmatch(r"\w+\((.*)\)", text, flags=re.S)
-    parts = re.split(r", (?=\w+=)", inner.group(1) if inner else text)
-    pairs = [p.split("=", 1) for p in parts]
+    pairs = [p.split("=", 1) for p in _top_level(inner.group(1) if inner else text)]
     if not all(len(p) == 2 and re.fullmatch(r"\w+", p[0]) for p in pairs):
         return None
     return {k: v for k, v in pairs}

@@ -64,6 +64,9 @@ class Steps(dict[str, Any]):
         super().__init__(steps)
         self.owner = owner
 
+    def __reduce__(self) -> Any:  # a plain dict where it is kept (review 152: in a checkpoint, torch's
+        return (dict, (dict(self),))  # weights_only load refused the class)
+
     def __missing__(self, key: Any) -> Any:
         given = ", ".join(map(repr, self)) or "none"
         raise KeyError(
@@ -273,7 +276,8 @@ def kinds(owner: str, output: Any, names: Iterable[str], defaults: Iterable[str]
         if name not in known and name not in defaults:
             raise ValueError(
                 f"{owner}.duration_kinds() returned a kind for {name!r}, which is no duration argument of {owner}; "
-                f"its durations() and constructor name {', '.join(map(repr, sorted(known))) or 'none'}"
+                f"its durations are {', '.join(map(repr, sorted(known))) or 'none'} (those durations() gives, and those "
+                f"left as None)"
             )
     return dict(output)
 

@@ -65,10 +65,17 @@ def _sampled(spec: Any, steps: Sequence[int], groups: int) -> list[str]:
     return out + ["left alone"] * (groups - len(out))
 
 
+def _masked(message: str) -> str:
+    """``message`` with its numbers masked: errors alike but for the run's numbers compare equal."""
+    return re.sub(r"\d+(\.\d+)?", "#", message)
+
+
 #: the runs a schedule that a ``fast_dev_run`` refused is built for, to tell a run too short for it from a
 #: configuration no run takes (:meth:`ScheduleCallback._longer_runs_refuse`): (steps an epoch, epochs)
 _PROBED_RUNS = tuple((spe, epochs) for spe in (1, 10, 100, 1_000, 10_000) for epochs in (1, 10, 100, 1_000))
 
+
+_UNSET = object()  # (an attribute a callback does not have)
 
 #: what :meth:`ScheduleCallback.duration_kinds` gives every class (a preset adds its own)
 _DEFAULT_KINDS = {"milestones": _resolve.EVENT, "every": _resolve.EVENT}
@@ -274,8 +281,17 @@ class ScheduleCallback(RunPlanning, Callback):
 
     def _duration_kinds(self) -> dict[str, str]:
         """:meth:`duration_kinds`, checked."""
-        params = inspect.signature(type(self).__init__).parameters
-        names = {*self._durations(), *(p for p in params if p != "self")}
+        # the durations given, and those left unset (None), which durations() leaves out (Cyclic's step_size_down):
+        # the constructors' parameters along the classes whose attribute of that name is None (review 152: every
+        # parameter let a kind keyed by a parameter's name, not its duration's, drop a warning again)
+        unset = {
+            p
+            for klass in type(self).__mro__
+            if isinstance(klass, type) and issubclass(klass, ScheduleCallback) and "__init__" in vars(klass)
+            for p in inspect.signature(vars(klass)["__init__"]).parameters
+            if p != "self" and getattr(self, p, _UNSET) is None
+        }
+        names = {*self._durations(), *unset}
         return _subclass.kinds(self.name, self.duration_kinds(), names, _DEFAULT_KINDS)
 
     def _range_test_values(self, result: Any) -> Mapping[str, Any]:
@@ -690,7 +706,9 @@ class ScheduleCallback(RunPlanning, Callback):
                 # 149: Cyclic(base_lr=0.5) above max_lr passed fast_dev_run as "too few for the schedule")
                 if not getattr(trainer, "fast_dev_run", False):
                     raise
-                refused = self._longer_runs_refuse(info)
+                refused = self._longer_runs_refuse(info, exc)
+                if refused is exc:
+                    raise
                 if (
                     refused is not None
                 ):  # (the error longer runs make, not the smoke test's length: review 151)
@@ -844,14 +862,16 @@ class ScheduleCallback(RunPlanning, Callback):
     def _relative(self) -> bool:
         return False
 
-    def _longer_runs_refuse(self, info: OptimizerInfo) -> Exception | None:
-        """For ``info``'s schedules, which a ``fast_dev_run`` refused: None when they build for a longer run, one
-        of ``_PROBED_RUNS`` (1 to 10,000 steps an epoch, times 1 to 1,000 epochs), where the durations given in
-        steps, Epochs and Fraction take their places relative to each other as a real run may have them; else
-        the error most of those runs make (the configuration's, where the smoke test's own may be its length's:
-        review 151, ``OneCycle(max_lr=[0.1, 0.01])`` for one param group was told to give the run 2 steps). The
-        probes say nothing (their warnings are dropped) and change nothing of the plan."""
-        errors: dict[str, list[Exception]] = {}
+    def _longer_runs_refuse(self, info: OptimizerInfo, own: Exception) -> Exception | None:
+        """For ``info``'s schedules, which a ``fast_dev_run`` refused with ``own``: None when they build for a
+        longer run, one of ``_PROBED_RUNS`` (1 to 10,000 steps an epoch, times 1 to 1,000 epochs), where the
+        durations given in steps, Epochs and Fraction take their places relative to each other as a real run may
+        have them; else the error most of those runs make (the configuration's, where the smoke test's own may be
+        its length's: review 151, ``OneCycle(max_lr=[0.1, 0.01])`` for one param group was told to give the run
+        2 steps): ``own`` itself when it is that error, else that error as a fit of such a run says it, with the
+        run it was found in (review 152: it lost the callback's and the optimizer's names, and quoted a run no
+        one planned). The probes say nothing (their warnings are dropped) and change nothing of the plan."""
+        found: dict[str, list[tuple[Exception, RunInfo]]] = {}
         for spe, epochs in _PROBED_RUNS:
             probe = RunInfo(total_steps=spe * epochs, steps_per_epoch=spe)
             try:
@@ -859,18 +879,29 @@ class ScheduleCallback(RunPlanning, Callback):
                     warnings.simplefilter("ignore")
                     steps = _resolve.steps(self.name, self._durations(), probe)
                     self._check_fits(probe)
-                    lr, momentum = self._built(probe, steps, info)
+                    lr, momentum = self._building(
+                        info, functools.partial(dict, steps), self._built, probe, steps, info
+                    )
             except (TypeError, ValueError) as exc:
-                errors.setdefault(re.sub(r"\d+(\.\d+)?", "#", str(exc)), []).append(exc)
+                found.setdefault(_masked(str(exc)), []).append((exc, probe))
                 continue
             if not (_alone(lr) and _alone(momentum)):
                 return None
-            errors.setdefault("alone", []).append(
-                ValueError(
-                    f"{self!r} leaves every param group of {info.label} alone, so it would schedule nothing"
-                )
+            alone = ValueError(
+                f"{self!r} leaves every param group of {info.label} alone, so it would schedule nothing"
             )
-        return max(errors.values(), key=len)[0]
+            found.setdefault(_masked(str(alone)), []).append((alone, probe))
+        key, errors = max(found.items(), key=lambda kv: len(kv[1]))
+        if key == _masked(str(own)):
+            return own
+        error, run = errors[0]
+        if type(error) not in (TypeError, ValueError, _subclass.BuildReturnError):
+            return error
+        return type(error)(
+            f"{error}{self._sources_note(str(error))} (found by planning the schedule for longer runs, as a "
+            f"fast_dev_run's are too short for it: this one of {V.counted(run.total_steps, 'step')}, "
+            f"{run.steps_per_epoch} an epoch)"
+        )
 
     def _build_checked(self, info: OptimizerInfo) -> tuple[Any, Any]:
         """The schedules for ``info``'s optimizer, checked (:meth:`_build_now`).

@@ -568,6 +568,20 @@ class _LateComparison(pl.Callback):
         assert _trainer.gathered(trainer, trainer.global_rank, "the probe") == [0, 1]
 
 
+def test_the_settings_that_differ_are_read_outside_brackets_and_quotes() -> None:
+    # review 152: LRSchedule(lr=Linear(0.1, 0, total=100)) named a setting "total" with the value "100)"
+    from lightning_lr._lightning_compat._trainer import _differing
+
+    texts = [
+        "LRSchedule(lr=Linear(0.1, 0, total=100), note='a, b=1')",
+        "LRSchedule(lr=Linear(0.1, 0, total=200), note='a, b=1')",
+    ]
+    assert (
+        _differing(texts) == " (lr: Linear(0.1, 0, total=100) on rank 0, Linear(0.1, 0, total=200) on rank 1)"
+    )
+    assert _differing(["OneCycle()", "OneCycle()"]) == _differing(["a b", "c"]) == ""
+
+
 @pytest.mark.ddp
 def test_a_rank_that_keeps_the_others_waiting_at_a_comparison_is_named_and_the_fit_goes_on(
     tmp_path, monkeypatch

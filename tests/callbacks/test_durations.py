@@ -347,7 +347,8 @@ def test_a_schedule_that_cannot_be_planned_in_a_fast_dev_run_leaves_the_smoke_te
     ("make", "error"),
     [
         (lambda: Cyclic(base_lr=0.5), r"base_lr must be <= max_lr \(0.1\), got 0.5"),
-        (lambda: PolynomialDecay(final=0.5), r"final"),
+        # with its callback and optimizer named, as a real fit says it (review 152: the bare error of the probe)
+        (lambda: PolynomialDecay(final=0.5), r"^PolynomialDecay on optimizer 0 \(SGD\): final=0\.5 is above"),
         # the error of the configuration, not the smoke test's length (review 151: "give the run at least 2 steps")
         (
             lambda: OneCycle(max_lr=[0.1, 0.01]),

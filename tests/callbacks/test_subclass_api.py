@@ -315,3 +315,44 @@ def test_build_reading_a_duration_durations_does_not_give_is_told_so(tmp_path) -
         r"'total': \(value, minimum steps\) to durations\(\)",
     ):
         fit(tmp_path, Tiny(), [cb], max_steps=3)
+
+
+def test_a_kind_keyed_by_a_parameter_not_its_duration_is_refused(tmp_path) -> None:
+    # review 152: taking every constructor parameter as a key let a kind keyed by the parameter's name (decay_every)
+    # where durations() gives the duration as "every" drop the warning the kind is for; a duration left as None
+    # (Cyclic's step_size_down), which durations() leaves out, is still taken
+    class Halve(ScheduleCallback):
+        def __init__(self, decay_every: Any = 5, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.decay_every = decay_every
+
+        def durations(self) -> dict[str, tuple[Any, int]]:
+            return {"every": (self.decay_every, 1)}
+
+        def duration_kinds(self) -> dict[str, str]:
+            return {"decay_every": "unit"}
+
+        def build(self, run, steps, info):
+            return S.StepDecay(0.1, every=steps["every"]), None
+
+    with pytest.raises(ValueError, match=r"returned a kind for 'decay_every', which is no duration argument"):
+        fit(tmp_path, Tiny(), [Halve()], max_steps=3)
+
+
+def test_the_steps_build_reads_are_kept_as_a_plain_dict(tmp_path) -> None:
+    # review 152: a subclass that kept the steps build read in its state put the checking class into the
+    # checkpoint, and torch's weights_only load refused it at the resume
+    import pickle
+
+    seen: list[Any] = []
+    cb = _user(
+        build=lambda self, run, steps, info: (
+            seen.append(steps),
+            (S.Linear(0.1, 0.0, total=steps["total"]), None),
+        )[1],
+        durations=lambda self: {"total": (Fraction(1.0), 1)},
+    )
+    fit(tmp_path, Tiny(), [cb], max_steps=3)
+    assert type(pickle.loads(pickle.dumps(seen[-1]))) is dict and pickle.loads(pickle.dumps(seen[-1])) == {
+        "total": 3
+    }
