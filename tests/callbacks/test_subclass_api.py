@@ -356,3 +356,26 @@ def test_the_steps_build_reads_are_kept_as_a_plain_dict(tmp_path) -> None:
     assert type(pickle.loads(pickle.dumps(seen[-1]))) is dict and pickle.loads(pickle.dumps(seen[-1])) == {
         "total": 3
     }
+
+
+def test_the_docs_example_of_a_callback_of_ones_own_trains_and_takes_a_range_test(tmp_path) -> None:
+    # the example in docs/callbacks.md ("Writing your own"), run as written: it cannot drift from the code
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "callbacks.md").read_text()
+    section = text[text.index("## Writing your own") :]
+    (code,) = re.findall(r"```python\n(.*?)```", section, flags=re.S)[:1]
+    space: dict[str, Any] = {}
+    exec(compile(code, "docs/callbacks.md", "exec"), space)
+    cb = space["LinearToZero"](total=8)
+    assert repr(cb) == "LinearToZero(total=8)"
+    lrs = fit(tmp_path, Tiny(), [cb], max_steps=8).lr()
+    np.testing.assert_allclose(lrs, [0.1 * (1 - k / 8) for k in range(8)])
+    lrs = fit(tmp_path, Tiny(), [space["LinearToZero"](start=0.05, total=Epochs(1))], max_epochs=1).lr()
+    assert lrs[0] == pytest.approx(0.05) and lrs[-1] < lrs[0]
+    cb = space["LinearToZero"](total=8)
+    cb.apply_range_test(_result())
+    assert cb.start is None and fit(tmp_path, Tiny(), [cb], max_steps=2).lr()[0] == pytest.approx(
+        _result().suggestion()
+    )
