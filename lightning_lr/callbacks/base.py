@@ -760,14 +760,12 @@ class ScheduleCallback(RunPlanning, Callback):
             return
         n = self.run.total_steps if self.run is not None and self.run.total_steps else 1000
         at = sorted({0, min(1, n - 1), n // 4, n // 2, (3 * n) // 4, n - 1})
-        names = {} if self._module is None else {id(p): k for k, p in self._module.named_parameters()}
         mine: dict[str, tuple[str, str]] = {}
         for label, optimizer, lr, momentum in built:
-            groups = optimizer.param_groups
-            lrs, moms = _sampled(lr, at, len(groups)), _sampled(momentum, at, len(groups))
-            for i, group in enumerate(groups):
-                for j, p in enumerate(group["params"]):
-                    mine[f"{names.get(id(p), f'param {j} of group {i}')} in {label}"] = (lrs[i], moms[i])
+            groups = len(optimizer.param_groups)
+            sampled = list(zip(_sampled(lr, at, groups), _sampled(momentum, at, groups), strict=True))
+            for name, values in self._by_parameter(optimizer, sampled).items():
+                mine[f"{name} in {label}"] = values
         ranks = L.gathered(trainer, mine, f"{self.name}: the ranks' comparison of their schedules")
         if ranks is None:
             return
@@ -791,6 +789,16 @@ class ScheduleCallback(RunPlanning, Callback):
                 f"number"
             )
 
+    def _by_parameter(self, optimizer: Any, per_group: Sequence[Any]) -> dict[str, Any]:
+        """``per_group`` (a value per param group of ``optimizer``) per parameter, by its name in the module: what
+        the ranks compare, so that ranks whose optimizers group the same parameters otherwise compare alike."""
+        names = {} if self._module is None else {id(p): n for n, p in self._module.named_parameters()}
+        return {
+            names.get(id(p), f"param {j} of group {i}"): value
+            for i, (group, value) in enumerate(zip(optimizer.param_groups, per_group, strict=False))
+            for j, p in enumerate(group["params"])
+        }
+
     def _check_resolved_alike(self, trainer: pl.Trainer) -> None:
         """Under DDP, an error on every rank unless every rank resolved its LR arguments to the same values from
         its optimizers' LRs: one left as None takes them (``OneCycle()``'s peak, ``CosineDecay()``'s start), and
@@ -802,7 +810,6 @@ class ScheduleCallback(RunPlanning, Callback):
         LR is more right than another's. Compared parameter by parameter (by its name in the module): ranks whose
         optimizers split the same LRs into other param groups train alike. A collective: every rank builds its
         schedules in ``configure_optimizers``."""
-        names = {} if self._module is None else {id(p): n for n, p in self._module.named_parameters()}
         optimizers = {entry.info.index: entry.optimizer for entry in self._injected}
         mine: dict[
             tuple[int, str], tuple[str, float | None, list[float | None], dict[str, float | None]]
@@ -811,12 +818,7 @@ class ScheduleCallback(RunPlanning, Callback):
             optimizer = optimizers.get(index)
             if optimizer is None:  # (not scheduled: a fast_dev_run the schedule does not fit)
                 continue
-            each = {
-                names.get(id(p), f"param {j} of group {i}"): value
-                for i, (group, value) in enumerate(zip(optimizer.param_groups, values, strict=False))
-                for j, p in enumerate(group["params"])
-            }
-            mine[(index, arg)] = (label, spec, values, each)
+            mine[(index, arg)] = (label, spec, values, self._by_parameter(optimizer, values))
         ranks = L.gathered(trainer, mine, f"{self.name}: the ranks' comparison of the LRs they resolved")
         if ranks is None:
             return
