@@ -27,6 +27,7 @@ __all__ = [
     "built",
     "constructed",
     "durations",
+    "kept",
     "kinds",
     "parameters",
     "range_test_values",
@@ -115,6 +116,53 @@ def _what(attribute: Any) -> str:
     if isinstance(attribute, property):
         return "a property"
     return "a method" if callable(attribute) else "a class attribute"
+
+
+def kept(callback: Any, before: Mapping[str, Any], by: type) -> None:
+    """After ``by.__init__`` ran inside a subclass's constructor: refuse an attribute the subclass set before its
+    ``super().__init__()`` call (``before``: the instance's attributes when ``by.__init__`` began) that
+    ``by.__init__`` then set to another value. The value set first was lost without a word: ``self.optimizer =
+    1`` before ``super().__init__()`` scheduled every optimizer, ``self.total = 50`` before a ``CosineDecay``'s
+    was back to the whole run. A value set equal to it (a subclass that stored its argument and passed it on)
+    is kept."""
+    held = vars(callback)
+    for attr, first in before.items():
+        if attr not in held or held[attr] is first or _equal(held[attr], first):
+            continue
+        takes = attr in inspect.signature(vars(by)["__init__"]).parameters
+        # the class the user knows (CosineDecay), not a private one between it and ScheduleCallback (_ToFinal)
+        known = next(
+            (
+                k
+                for k in type(callback).__mro__
+                if issubclass(k, by) and k.__module__.startswith("lightning_lr.")
+            ),
+            by,
+        )
+        setter = known.__name__
+        head = (
+            f"{type(callback).__name__}.__init__ set self.{attr} = {_shown(first)} before calling "
+            f"super().__init__(), and {setter}.__init__ then set self.{attr}"
+        )
+        if attr.startswith("_"):
+            raise TypeError(
+                f"{head} for its own state: the value set first was lost, and would break {setter} if set after; "
+                f"store it under another name"
+            )
+        raise TypeError(
+            f"{head} = {_shown(held[attr])}: the value set first was lost. "
+            + (f"Pass it on as super().__init__({attr}=...)" if takes else "Store it under another name")
+            + ", or set it after super().__init__()"
+        )
+
+
+def _equal(a: Any, b: Any) -> bool:
+    """``a == b`` as one bool; True where the comparison gives no plain truth value (an array, a tensor): only a
+    value provably replaced is refused."""
+    try:
+        return bool(a == b)
+    except Exception:  # an array's or a tensor's ambiguous truth value
+        return True
 
 
 def constructed(callback: Any, base: type) -> None:

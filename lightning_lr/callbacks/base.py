@@ -203,10 +203,11 @@ class ScheduleCallback(RunPlanning, Callback):
             cls.reads_run = True
         if "__init__" in vars(cls):  # LearningRateMonitor's argument names get a hint, as the peers' do
             init = _keeping_plain(vars(cls)["__init__"], deep=cls.__module__.startswith("lightning_lr."))
-            cls.__init__ = _checked(V.known_as(peers.MONITOR)(init))  # type: ignore[method-assign]
+            cls.__init__ = _checked(V.known_as(peers.MONITOR)(init), cls)  # type: ignore[method-assign]
 
     @V.known_as(peers.MONITOR)
     def __init__(self, *, optimizer: int | str = "all", log_lr: bool = True, preview: bool = True) -> None:
+        before = dict(vars(self))  # what a subclass set before its super().__init__() call (_subclass.kept)
         with V.context(self.name):
             allowed = "'all', an optimizer index (int) or an optimizer class name (str)"
             optimizer = V.number("optimizer", optimizer, allowed)  # a 0-d tensor as its index (review 146)
@@ -240,6 +241,7 @@ class ScheduleCallback(RunPlanning, Callback):
         L.install_spawn_hand_over()  # a ddp_spawn fit brings its plan back (_spawn_hand_over)
         self._forget_rate()
         self._init_runtime()
+        _subclass.kept(self, before, ScheduleCallback)
         if type(self).__init__ is ScheduleCallback.__init__:  # a subclass without a constructor of its own
             _subclass.constructed(self, ScheduleCallback)
 
@@ -1571,18 +1573,22 @@ class OneNumber(NamedTuple):
     scaled: list[float]
 
 
-def _checked(init: Any) -> Any:
+def _checked(init: Any, owner: type) -> Any:
     """A subclass's constructor ``init`` that, where it is the one the class was called with (not a base's, called
     by ``super().__init__()``), refuses parameters named after the callback's own attributes before it runs, and
     after it a constructor that did not call ``super().__init__()``, a class without ``build`` and wrong
-    ``range_test_args`` (:mod:`._subclass`): at construction, not in ``Trainer(...)`` or after a range test ran."""
+    ``range_test_args`` (:mod:`._subclass`): at construction, not in ``Trainer(...)`` or after a range test ran. At
+    every level, ``owner``'s constructor may not replace what a subclass set before calling it
+    (:func:`._subclass.kept`)."""
 
     @functools.wraps(init)
     def construct(self: ScheduleCallback, *args: Any, **kwargs: Any) -> None:
         outermost = type(self).__init__ is construct
         if outermost:
             _subclass.parameters(type(self), ScheduleCallback)
+        before = dict(vars(self))  # what a subclass set before its super().__init__() call reached this one
         init(self, *args, **kwargs)
+        _subclass.kept(self, before, owner)
         if outermost:
             _subclass.constructed(self, ScheduleCallback)
 

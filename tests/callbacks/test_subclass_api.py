@@ -10,7 +10,7 @@ import pytest
 
 from lightning_lr import RangeTestResult
 from lightning_lr import schedules as S
-from lightning_lr.callbacks import Epochs, Fraction, ScheduleCallback
+from lightning_lr.callbacks import CosineDecay, Epochs, Fraction, OneCycle, ScheduleCallback
 
 from support.models import Tiny
 from support.trainers import fit, trainer
@@ -263,6 +263,59 @@ def test_a_constructor_that_sets_steps_is_refused() -> None:
         TypeError, match=r"^Sets\.__init__ set self\.steps = \{'n': 100\}: ScheduleCallback sets"
     ):
         Sets()
+
+
+def test_an_attribute_set_before_super_init_and_replaced_by_it_is_refused() -> None:
+    # was lost without a word: every optimizer scheduled, the cosine back to the whole run
+    class Second(ScheduleCallback):
+        def __init__(self) -> None:
+            self.optimizer = 1
+            super().__init__()
+
+        def build(self, run, steps, info):
+            return S.Constant(0.1), None
+
+    with pytest.raises(
+        TypeError,
+        match=r"^Second\.__init__ set self\.optimizer = 1 before calling super\(\)\.__init__\(\), and "
+        r"ScheduleCallback\.__init__ then set self\.optimizer = 'all': the value set first was lost\. Pass it on "
+        r"as super\(\)\.__init__\(optimizer=\.\.\.\)",
+    ):
+        Second()
+
+    class Half(CosineDecay):  # the preset's constructor, through the private class that sets total
+        def __init__(self) -> None:
+            self.total = Fraction(0.5)
+            super().__init__()
+
+    with pytest.raises(
+        TypeError, match=r"^Half\.__init__ set self\.total = .* and CosineDecay\.__init__ then set"
+    ):
+        Half()
+
+    class Own(ScheduleCallback):
+        def __init__(self) -> None:
+            self._plan = "mine"
+            super().__init__()
+
+        def build(self, run, steps, info):
+            return S.Constant(0.1), None
+
+    with pytest.raises(
+        TypeError, match=r"then set self\._plan for its own state: .*store it under another name$"
+    ):
+        Own()
+
+
+def test_an_argument_stored_before_super_init_and_passed_on_is_kept() -> None:
+    class Stores(OneCycle):
+        def __init__(self, max_lr: Any = 0.2, **kwargs: Any) -> None:
+            self.max_lr = max_lr  # the same value the preset stores, as a float
+            self.mine = [1, 2]  # a name the bases do not set
+            super().__init__(max_lr=max_lr, **kwargs)
+
+    made = Stores(np.float64(0.2), optimizer=0)
+    assert (made.max_lr, made.mine, made.optimizer) == (0.2, [1, 2], 0)
 
 
 def test_a_schedule_that_fails_mid_run_names_the_callback_the_optimizer_and_the_group(tmp_path) -> None:
