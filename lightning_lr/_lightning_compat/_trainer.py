@@ -46,6 +46,7 @@ __all__ = [
     "set_callbacks",
     "setup_train_data",
     "sharded_strategy",
+    "stops_before_training",
     "takes_dataloader_iter",
     "time_remaining",
     "to_device",
@@ -100,6 +101,15 @@ def time_remaining(trainer: pl.Trainer) -> float | None:
     timer = resolve(trainer, "callbacks", "Timer")
     left = [cb.time_remaining() for cb in callbacks(trainer) if isinstance(cb, timer)]
     return min((x for x in left if x is not None), default=None)
+
+
+def stops_before_training(trainer: pl.Trainer) -> bool:
+    """Whether the fit starting now ends before its first step because ``trainer.should_stop`` is already set:
+    Lightning before 2.5.1 keeps an ``EarlyStopping`` stop on the Trainer for its next ``fit``, which then trains
+    nothing (2.5.1 resets it in ``Trainer.fit``), unless ``min_epochs``/``min_steps`` still hold the fit."""
+    if not trainer.should_stop:
+        return False
+    return bool(getattr(trainer.fit_loop, "_can_stop_early", True))
 
 
 def set_callbacks(trainer: pl.Trainer, value: list[Any]) -> None:

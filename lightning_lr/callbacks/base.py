@@ -612,6 +612,14 @@ class ScheduleCallback(RunPlanning, Callback):
         # said once a fit: a callback reused in another Trainer says again what applies to its run
         if self._warned_in != L.trainer_token(trainer):
             self._warned, self._warned_in = set(), L.trainer_token(trainer)
+        if L.stops_before_training(trainer):  # said, not refused: the fit is Lightning's to run
+            rank_zero_warn(
+                f"{self.name}: trainer.should_stop is already True as this fit starts (Lightning before 2.5.1, here "
+                f"{pl.__version__}, keeps the last fit's stop, by EarlyStopping or another callback, for the next "
+                f"fit on the same Trainer), so the fit ends before its first step and the schedule does not run; "
+                f"set trainer.should_stop = False before trainer.fit(...), or fit with a new Trainer",
+                category=UserWarning,
+            )
         # what an earlier stage's checkpoint left (trainer.validate(ckpt_path=...)) is not this fit's: the
         # checkpoint this fit resumes, if any, is read after setup
         self._respelled, self._saved_schedulers = [], None

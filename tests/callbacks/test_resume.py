@@ -1253,3 +1253,64 @@ def test_a_stopped_fit_called_again_under_max_steps_keeps_a_period_in_epochs_to_
     assert first.steps() == list(range(17)) and second.steps() == list(range(17, 40))
     # epoch 2 (x 0.25) from step 17, epoch 3 (x 0.125) from step 29
     assert second.lr()[[0, 6, 7, 11, 12, 22]] == pytest.approx([0.025] * 4 + [0.0125] * 2)
+
+
+def test_a_fit_that_a_kept_stop_ends_before_its_first_step_is_warned_of(tmp_path) -> None:
+    # Lightning before 2.5.1 keeps EarlyStopping's stop for the next fit on the same Trainer, which then trains
+    # nothing while the schedule callback said nothing; 2.5.1 resets it in Trainer.fit and trains on
+    from lightning.pytorch import __version__
+    from packaging.version import Version
+
+    from support.trainers import trainer as make_trainer
+
+    keeps = Version(__version__) < Version("2.5.1")
+    first, second = Recorder(), Recorder()
+    t = make_trainer(tmp_path, [CosineDecay(), StopAt(5), first], max_steps=20, max_epochs=-1)
+    model = Tiny()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(model)
+    t.callbacks.remove(first)
+    t.callbacks.append(second)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        t.fit(model)
+    said = [str(w.message) for w in caught if "should_stop is already True" in str(w.message)]
+    assert first.steps() == list(range(5))
+    if keeps:
+        assert second.steps() == [] and len(said) == 1
+        assert said[0].startswith(
+            "CosineDecay: trainer.should_stop is already True as this fit starts (Lightning before 2.5.1, here "
+        )
+        assert said[0].endswith(
+            "set trainer.should_stop = False before trainer.fit(...), or fit with a new Trainer"
+        )
+    else:
+        assert second.steps() == list(range(5, 20)) and said == []
+
+
+def test_a_stop_set_before_the_fit_trains_is_warned_of_on_every_lightning(tmp_path) -> None:
+    # what a kept stop does, made by a callback that stops in its setup: the fit trains no step
+    from lightning.pytorch.callbacks import Callback
+
+    from support.trainers import trainer as make_trainer
+
+    class Stops(Callback):
+        def setup(self, trainer, pl_module, stage):
+            trainer.should_stop = True
+
+    seen = Recorder()
+    t = make_trainer(tmp_path, [Stops(), CosineDecay(), seen], max_steps=20)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        t.fit(Tiny())
+    said = [str(w.message) for w in caught if "should_stop is already True" in str(w.message)]
+    assert seen.steps() == [] and len(said) == 1
+    # min_steps holds such a fit: it trains, and nothing is said
+    seen = Recorder()
+    t = make_trainer(tmp_path, [Stops(), CosineDecay(), seen], max_steps=20, min_steps=4)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        t.fit(Tiny())
+    assert seen.steps()[:4] == [0, 1, 2, 3]
+    assert not any("should_stop is already True" in str(w.message) for w in caught)
