@@ -41,7 +41,7 @@ from .param_groups import (
     zero_momentum_name,
 )
 
-__all__ = ["ScheduleLR", "check_resume", "momentum_key"]
+__all__ = ["MAX_STEP", "ScheduleLR", "check_resume", "momentum_key"]
 
 ScheduleSpec = Schedule | Sequence[Schedule | None] | None
 
@@ -53,12 +53,18 @@ def check_optimizer(optimizer: Any) -> list[dict[str, Any]]:
     return optimizer.param_groups
 
 
+#: the steps a scheduler counts are below this: the schedules count them in 64-bit integers (a ``last_epoch`` of
+#: 2**63, in a constructor or a loaded state, failed with a bare OverflowError, r153)
+MAX_STEP = 2**62
+
+
 def _at_least(name: str, value: Any, minimum: int) -> int:
     # numpy integers too: torch's step(e) over np.arange writes np.int64 into its state; a 0-d tensor as its number,
     # as everywhere else (review 146: last_epoch=torch.tensor(-1), which torch takes, "must be an integer >= -1")
-    read = number(name, value, f"an integer >= {minimum}")
-    if not isinstance(read, (int, np.integer)) or isinstance(read, bool) or read < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    allowed = f"an integer >= {minimum} and below 2**62"
+    read = number(name, value, allowed)
+    if not isinstance(read, (int, np.integer)) or isinstance(read, bool) or not minimum <= read < MAX_STEP:
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
     return int(read)
 
 

@@ -906,6 +906,10 @@ class _Both:
         ("last_epoch", True, ">= -1"),
         ("_step_count", -1, ">= 0"),
         ("_step_count", 4.5, ">= 0"),
+        # r153: 2**63 failed with a bare OverflowError after last_epoch was taken, and every later step raised it
+        ("last_epoch", 2**63, ">= -1"),
+        ("last_epoch", 2**62, ">= -1"),
+        ("_step_count", 2**64, ">= 0"),
     ],
 )
 def test_a_states_wrong_step_is_refused_and_the_scheduler_is_unchanged(
@@ -918,7 +922,7 @@ def test_a_states_wrong_step_is_refused_and_the_scheduler_is_unchanged(
     go(opt, sched, 3)
     state = {**sched.state_dict(), key: value}
     before = (dict(sched.__dict__), [dict(g) for g in opt.param_groups])
-    expected = f"state_dict['{key}'] must be an integer {allowed}, got {value!r}"
+    expected = f"state_dict['{key}'] must be an integer {allowed} and below 2**62, got {value!r}"
     with pytest.raises(ValueError, match=f"^{re.escape(expected)}$"):
         sched.load_state_dict(state)
     assert (dict(sched.__dict__), [dict(g) for g in opt.param_groups]) == before
@@ -1386,3 +1390,21 @@ def test_state_class_names_no_class_for_a_state_of_other_keys(make_state: Any) -
     # review 99: a user's scheduler with a gamma was said to be written by ExponentialLR, one with step_size and
     # gamma by StepLR, in the resume warning
     assert state_class(make_state()) is None
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_state_whose_last_lrs_hold_nan_is_refused_and_the_scheduler_is_unchanged(name: str) -> None:
+    # r153: loaded without the optimizer's state, the groups took the checkpoint's last LRs, nan, and every later LR
+    # was nan; inf stays (an ExponentialLR that grew past the floats writes it)
+    opt = sgd()
+    sched = make(ours, name, opt, CASES[name][0])
+    go(opt, sched, 3)
+    state = roundtrip({**sched.state_dict(), "_last_lr": [0.05, math.nan]})
+    before = (dict(sched.__dict__), [dict(g) for g in opt.param_groups])
+    with pytest.raises(
+        ValueError,
+        match=r"^state_dict\['_last_lr'\] must be a list of LRs that are not nan \(the LR each param group had at "
+        r"the checkpoint\), got \[0\.05, nan\]$",
+    ):
+        sched.load_state_dict(state)
+    assert (dict(sched.__dict__), [dict(g) for g in opt.param_groups]) == before

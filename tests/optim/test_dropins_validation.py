@@ -734,7 +734,7 @@ REQUIRED: dict[str, dict[str, Any]] = {
 def test_optimizer_and_last_epoch_are_checked(name: str) -> None:
     with pytest.raises(TypeError, match=r"optimizer must be a torch\.optim\.Optimizer, got str"):
         getattr(ours, name)("sgd", **REQUIRED[name])
-    with pytest.raises(ValueError, match="last_epoch must be an integer >= -1, got -2"):
+    with pytest.raises(ValueError, match="last_epoch must be an integer >= -1 and below 2\\*\\*62, got -2"):
         getattr(ours, name)(sgd(), **REQUIRED[name], last_epoch=-2)
     # a 0-d tensor is its number, as torch's own take it (review 146: "must be an integer >= -1, got tensor(-1)")
     assert getattr(ours, name)(sgd(), **REQUIRED[name], last_epoch=torch.tensor(-1)).last_epoch == 0

@@ -196,8 +196,16 @@ def test_multiplicative_keeps_its_running_product() -> None:
             r"lr\[1\] must be a Schedule \(or None to leave the group alone\), got 0.2",
         ),
         (dict(lr=Constant(0.1), momentum=0.9), TypeError, "momentum must be a Schedule or a list"),
-        (dict(lr=Constant(0.1), last_epoch=-2), ValueError, "last_epoch must be an integer >= -1, got -2"),
-        (dict(lr=Constant(0.1), last_epoch=1.5), ValueError, "last_epoch must be an integer >= -1, got 1.5"),
+        (
+            dict(lr=Constant(0.1), last_epoch=-2),
+            ValueError,
+            "last_epoch must be an integer >= -1 and below 2\\*\\*62, got -2",
+        ),
+        (
+            dict(lr=Constant(0.1), last_epoch=1.5),
+            ValueError,
+            "last_epoch must be an integer >= -1 and below 2\\*\\*62, got 1.5",
+        ),
     ],
 )
 def test_wrong_arguments(kwargs: dict[str, Any], exc: type[Exception], match: str) -> None:
@@ -521,7 +529,9 @@ def test_load_state_dict_refuses_a_wrong_step_and_changes_nothing(key: str, valu
     for _ in range(3):
         sched.step()
     state = {**sched.state_dict(), key: value}
-    message = f"^{re.escape(f'state_dict[{key!r}] must be an integer {allowed}, got {value!r}')}$"
+    message = (
+        f"^{re.escape(f'state_dict[{key!r}] must be an integer {allowed} and below 2**62, got {value!r}')}$"
+    )
     with pytest.raises(ValueError, match=message):
         sched.load_state_dict(state)
     assert (sched.last_epoch, sched._step_count, lrs_of(opt)) == (3, 4, [ONE(3)])

@@ -46,7 +46,7 @@ from ...schedules._base import check_step, subclasses
 from .. import param_groups as pg
 from .._restored import copied, give_back, give_back_held, number, put
 from .._untraced import EAGER, frame_callback, step_eagerly, untraced
-from ..schedule_lr import BLOCK, ScheduleLR, ScheduleSpec, check_optimizer, check_position
+from ..schedule_lr import BLOCK, MAX_STEP, ScheduleLR, ScheduleSpec, check_optimizer, check_position
 from ._args import base_lrs as initial_lrs
 from ._args import in_torch_names, one_element
 
@@ -111,7 +111,7 @@ def warn_order(optimizer: Optimizer) -> None:
 
 
 #: the steps ``step(epoch)`` takes are below this (the schedules count steps in 64-bit integers)
-_MAX_EPOCH = 2**62
+_MAX_EPOCH = MAX_STEP
 
 
 def check_epoch_below_max(epoch: Any) -> None:
@@ -466,7 +466,34 @@ class DropIn(ScheduleLR):
         """Write the values at step ``t`` (torch's closed form; MultiplicativeLR, which has none, scales)."""
         self._apply(t)
 
+    #: whether torch's class, stepped to step 0 outside its constructor's initial step, scales the LR by a
+    #: factor of its own (:meth:`_at_zero`) where its closed form has none: torch's ExponentialLR, PolynomialLR,
+    #: CosineAnnealingLR and MultiplicativeLR leave the LR alone at step 0 only in the initial step
+    #: (``_is_initial``), so in a ChainedScheduler that a SequentialLR starts, or after ``last_epoch = -1`` set by
+    #: hand, their first step scales it
+    _scales_at_zero = False
+
+    def _at_zero(self, i: int, cur: float) -> float:
+        """Group ``i``'s LR after torch's class steps from ``cur`` to step 0 outside its initial step."""
+        return cur
+
+    def _step_to_zero(self) -> None:
+        """Step to 0 outside the initial step as torch's class does (:attr:`_scales_at_zero`): each scheduled
+        group's LR by :meth:`_at_zero` (never below 0), the next steps scaling it by the closed form's change."""
+        groups = self.optimizer.param_groups
+        cur = [number(g["lr"]) for g in groups]
+        self._record(0)
+        values = list(cur)
+        for i, _row in self._lr_jobs:
+            values[i] = max(0.0, self._at_zero(i, cur[i]))
+        self._write(values)
+        self._wrote = values
+        self._refs = [None] * len(groups)
+
     def _advance(self, t: int) -> None:
+        if t == 0 and self._scales_at_zero and not getattr(self, "_is_initial", True):
+            self._step_to_zero()  # (a torch without the flag leaves the LR alone at step 0: review 74)
+            return
         # The hot path. `cur != p` is one float comparison: alone, the group always holds v(t - 1), and the
         # value written is the closed form. Before it, `cur is p` tells the float object written last step
         # without comparing; a step, multi-step or constant schedule keeps one object over a run of equal
@@ -874,7 +901,7 @@ def _check_lrs(state_dict: dict[str, Any]) -> None:
     "could not convert string to float: 'a'"). A ``_last_lr`` of None is an earlier version's state (the step
     alone). ``base_lrs``, the LRs the groups started from, which every class's schedules are built from or scaled
     by, must be finite and >= 0, as the constructor asks of them (review 132: a nan one made StepLR's every later LR
-    nan, without a word); a ``_last_lr`` is what the scheduler wrote (an ExponentialLR that grew to inf too)."""
+    nan, without a word); a ``_last_lr`` is what the scheduler wrote (an ExponentialLR that grew to inf too), never nan."""
     for key in ("base_lrs", "_last_lr"):
         if key not in state_dict or (key == "_last_lr" and state_dict[key] is None):
             continue
@@ -886,6 +913,13 @@ def _check_lrs(state_dict: dict[str, Any]) -> None:
             )
         if key == "base_lrs":
             _check_base_lrs("state_dict['base_lrs']", value)
+        elif any(math.isnan(float(one_element(x))) for x in value):
+            # r153: loaded without the optimizer's state, the groups take these, and every later LR was nan
+            fail(
+                "state_dict['_last_lr']",
+                "a list of LRs that are not nan (the LR each param group had at the checkpoint)",
+                value,
+            )
 
 
 def _a_base_lr(b: float) -> bool:

@@ -119,6 +119,15 @@ class CosineAnnealingLR(DropIn):
             return 0.0 if new < 0.0 else new
         return super()._combine(cur, p, v, i, t)
 
+    _scales_at_zero = True
+
+    def _at_zero(self, i: int, cur: float) -> float:
+        # torch's recursion at step 0: its bottom's rule when T_max is 1, else the cosine's ratio at 0 and -1
+        c, n = self._pivot, self.T_max
+        if n == 1:
+            return cur + (float(self.base_lrs[i]) - c)
+        return c + (cur - c) * 2 / (1 + math.cos(math.pi / n))
+
 
 class CosineAnnealingWarmRestarts(AbsoluteDropIn):
     """Cosine annealing with warm restarts (SGDR); a drop-in for

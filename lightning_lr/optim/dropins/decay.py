@@ -201,6 +201,11 @@ class ExponentialLR(DropIn):
         self.gamma = shape.gamma
         return shape, None
 
+    _scales_at_zero = True
+
+    def _at_zero(self, i: int, cur: float) -> float:
+        return cur * float(self.gamma)
+
 
 class LinearLR(DropIn):
     """Scale each group's LR by a factor that moves linearly from ``start_factor`` to ``end_factor`` over
@@ -316,3 +321,10 @@ class PolynomialLR(DropIn):
             )  # (torch takes a one-element tensor for power, as for gamma)
         self.total_iters, self.power = shape.total, shape.power
         return shape, None
+
+    _scales_at_zero = True
+
+    def _at_zero(self, i: int, cur: float) -> float:
+        # torch's recursive factor at step 0: ((1 - 0 / n) / (1 - (0 - 1) / n)) ** power
+        n = self.total_iters
+        return cur * (n / (n + 1)) ** float(self.power)

@@ -166,6 +166,11 @@ class MultiplicativeLR(_Functions, DropIn):
         f = self.lr_lambdas[i]
         return checked_output("MultiplicativeLR", f, t, f(t), argument="lr_lambda")
 
+    _scales_at_zero = True
+
+    def _at_zero(self, i: int, cur: float) -> float:
+        return cur * self._factor(i, 0)
+
     def _combine(self, cur: float, p: float, v: float, i: int, t: int) -> float:
         # torch multiplies by lr_lambda(t); v / p is the same number unless the product has reached 0
         return cur * self._factor(i, t) if p == 0.0 else super()._combine(cur, p, v, i, t)
