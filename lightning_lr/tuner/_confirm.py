@@ -96,6 +96,9 @@ DATA_RUN = 3
 NAN_NOT_LR = (
     "a NaN/inf that no rise comes before is seldom the LR: a bad batch or an overflow (16-bit precision)"
 )
+#: the fewest finite losses whose noise :func:`moved_from_start` measures: the spread of fewer around a curve drawn
+#: through them is next to nothing, so any batch-to-batch difference "rose" (the docstring's 5 to 24 points)
+MEASURED = 5
 #: a sweep that stopped (NaN/inf or diverged) before this fraction of its steps gives no scale
 EARLY_FRACTION = 0.25
 #: the lowest point must lie this many standard errors below the start level (see :func:`verdict`)
@@ -507,6 +510,16 @@ def _nan_unrisen(lrs: Sequence[float], losses: Sequence[float], lower: str) -> s
     and the other likely causes are both said (review 88)."""
     moved, last, first = moved_from_start(lrs, losses)
     levels = f"{last:.4g} over its last steps, {first:.4g} at the start"
+    if moved == "" and math.isfinite(first):
+        # r154: a NaN in the data at the sweep's third batch was put down to min_lr (1.133 to 1.192 "rose"), and a
+        # lower min_lr reached the same NaN at the same step
+        n = sum(1 for v in losses[: len(lrs)] if math.isfinite(v))
+        return (
+            f"{lower}, or a bad batch: with {V.counted(n, 'step')} before it, too few to measure the loss's noise "
+            f"by, a blow-up cannot be told from a NaN/inf in the data or the model (a log or a division of 0, a "
+            f"16-bit overflow). If a sweep from a lower min_lr stops at the same step, check the batch of that step "
+            f"and the model"
+        )
     if moved == "flat":
         return (
             f"the loss had not moved beyond the noise of its start before it ({levels}), and {NAN_NOT_LR}. Check "
@@ -520,15 +533,15 @@ def _nan_unrisen(lrs: Sequence[float], losses: Sequence[float], lower: str) -> s
 
 def moved_from_start(lrs: Sequence[float], losses: Sequence[float]) -> tuple[str, float, float]:
     """How the raw losses before the first NaN/inf moved from their start: ``"rose"`` or ``"fell"`` by more than
-    the sweep's noise, ``"flat"`` within it, "" when it cannot tell (fewer than two points); and the two levels
+    the sweep's noise, ``"flat"`` within it, "" when it cannot tell (fewer than :data:`MEASURED` points, too few
+    to measure the noise by: r154, 1.133 to 1.192 over 3 points "rose"); and the two levels
     compared: the mean of the last ``k`` of them against the mean of the first ``k`` (the start level's points,
     :func:`~._rules.search_start`), ``HINT_SE`` standard errors apart, the per-step noise that of
     :func:`_window_noise` (the robust spread of the raw losses around the zero-lag curve). ``HINT_SE``, not
     ``NOISE_SE``: the spread around a curve drawn through a dozen points is smaller than the batches' own, and
     at ``NOISE_SE`` pure noise "rose" in 12% to 27% of 5 to 24 points (review 138: 2.309 to 2.356 at lr 8e-7,
     2.6 of these standard errors, put a corrupt sample down to min_lr); a divergence's rise to the NaN is many
-    times it (a rise of 2 sigma a step over the last 4 steps: found in 98% of them). Without noise to measure
-    (two points) any move counts.
+    times it (a rise of 2 sigma a step over the last 4 steps: found in 98% of them).
 
     Example:
         >>> import numpy as np
@@ -542,8 +555,8 @@ def moved_from_start(lrs: Sequence[float], losses: Sequence[float]) -> tuple[str
     x, _, _ = _rules._prepare(lrs, losses)
     n = len(x)
     raw = np.asarray(losses, dtype=np.float64)[:n]
-    if n < 2:
-        return "", math.nan, math.nan
+    if n < MEASURED:
+        return "", (float(np.mean(raw)) if n else math.nan), (float(raw[0]) if n else math.nan)
     k = max(1, _rules.search_start(n))
     first, last = float(np.mean(raw[:k])), float(np.mean(raw[n - k :]))
     sigma, _ = _window_noise(x / math.log(10.0), raw, n - 1)

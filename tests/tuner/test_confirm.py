@@ -654,6 +654,25 @@ def test_a_nan_that_no_rise_comes_before_is_not_put_down_to_the_lr(tmp_path: Any
         assert "a sweep from a lower min_lr reaches the same batch at the same step" in reason
 
 
+@pytest.mark.parametrize("before", [[1.133], [1.133, 1.192], [1.133, 1.192, 1.15, 1.21]])
+def test_a_nan_after_too_few_steps_to_measure_the_noise_says_both_causes(
+    tmp_path: Any, before: list[float]
+) -> None:
+    """r154: one NaN sample in the sweep's third batch: 1.133 to 1.192 over two steps counted as a rise, the reason
+    said "lower min_lr" alone, and a sweep from 1e-12 stopped at the same step with the same advice."""
+    result = Tuner(trainer(tmp_path)).lr_range_test(
+        ScriptedLoss([*before, math.nan]), loader(), apply=False, retry=False
+    )
+    assert result.suggestion() is None
+    n = len(before)
+    assert result.reason.endswith(
+        f"the sweep started too high (lower min_lr), or a bad batch: with {n} step{'s' * (n > 1)} before it, too "
+        f"few to measure the loss's noise by, a blow-up cannot be told from a NaN/inf in the data or the model (a "
+        f"log or a division of 0, a 16-bit overflow). If a sweep from a lower min_lr stops at the same step, check "
+        f"the batch of that step and the model"
+    )
+
+
 def test_a_nan_after_a_loss_that_never_moved_is_not_put_down_to_the_lr(tmp_path: Any) -> None:
     """Review 138: past the sweep's first quarter too, a NaN after a loss that never moved was "lower min_lr, or
     the model does not train at these settings"."""
