@@ -192,7 +192,7 @@ def run_range_test(
     try:
         L.set_callbacks(trainer, [])  # the sweep is invisible to other callbacks (they keep their state)
         with L.isolated_logging(trainer):
-            fixed_val = val_batches(trainer, options) if options.val_loss else None
+            fixed_val = _val_batches(trainer, options) if options.val_loss else None
             if fixed_val is not None:
                 # drawing them moved the RNGs (a shuffled loader's seed): every sweep, and the candidates, start
                 # from the snapshot's (review 89: the first sweep shuffled otherwise, so its candidates trained
@@ -387,6 +387,17 @@ def check_not_maximizing(optimizer: torch.optim.Optimizer) -> None:
             f"suggest the LR that wrecks the model. Return the negated objective from training_step and build "
             f"the optimizer with maximize=False for the test"
         )
+
+
+def _val_batches(trainer: pl.Trainer, options: SweepOptions) -> list[list[Any]]:
+    """:func:`val_batches`, its errors said of the test as :func:`check_before_training`'s are (r154: the
+    Tuner's and a test at fit start raised "val_loss=True needs validation data" without naming the test)."""
+    try:
+        return val_batches(trainer, options)
+    except ValueError as exc:
+        if str(exc).startswith(f"{options.title}: "):  # (one of its own that names the test)
+            raise
+        raise ValueError(f"{options.title}: {exc}") from None
 
 
 def check_before_training(trainer: pl.Trainer, module: pl.LightningModule, options: SweepOptions) -> None:

@@ -350,8 +350,9 @@ def _same(a: Any, b: Any) -> bool | None:
 
 
 _NO_VAL = (
-    "val_loss=True needs validation data: pass val_dataloaders or a datamodule with val_dataloader(), "
-    "and keep limit_val_batches > 0"
+    "val_loss=True needs validation data: pass val_dataloaders (to lr_range_test, or to trainer.fit for the "
+    "LRRangeTest callback), a datamodule with val_dataloader(), or define the module's val_dataloader(); and keep "
+    "limit_val_batches > 0"
 )
 
 
@@ -375,7 +376,10 @@ def val_loaders(trainer: pl.Trainer) -> list[Any]:
     try:
         L.val_loop_setup(trainer)
     except L.misconfiguration_errors() as exc:
-        raise ValueError(f"{_NO_VAL} ({exc})") from exc
+        # Lightning's own text where it says more than that there is none (r154: "`val_dataloader` must be
+        # implemented to be used with the Lightning Trainer" read as if passing loaders would not do)
+        said = "" if "must be implemented" in str(exc) else f" ({exc})"
+        raise ValueError(f"{_NO_VAL}{said}") from exc
     loaders = trainer.val_dataloaders
     if isinstance(loaders, Mapping):
         loaders = list(loaders.values())

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, overload
 
 import lightning.pytorch as pl
+import torch
 from lightning.pytorch.tuner import Tuner as _LightningTuner
 
 from .. import _lightning_compat as L
@@ -440,8 +441,7 @@ class Tuner(_LightningTuner):
             ):
                 raise TypeError(
                     f"{options.title}: {name} must be a DataLoader (or another iterable of batches, or a list or dict "
-                    f"of them, as Trainer.fit takes), a LightningDataModule or None, got {type(value).__name__} "
-                    f"{value!r:.80}"
+                    f"of them, as Trainer.fit takes), a LightningDataModule or None, got {_shown(value)}"
                 )
         if val_dataloaders is not None and not options.val_loss:
             warnings.warn(
@@ -465,14 +465,48 @@ class Tuner(_LightningTuner):
             elif trainer.num_training_batches == 0:
                 why = "the training data has no batch (an empty training dataloader)"
             else:
-                why = (
-                    f"max_epochs or max_steps was already reached at global_step={trainer.global_step}; use a "
-                    f"new Trainer"
-                )
-            raise RuntimeError(f"the range test did not run: fit ended before training started: {why}")
+                why = _limit_reached(trainer)
+            raise RuntimeError(
+                f"{options.title}: it did not run, as the fit ended before training started: {why}"
+            )
         if isinstance(options, LROptions) and options.apply:
             _warn_if_tested_again(trainer, options.title)
         return callback.result
+
+
+def _shown(value: Any) -> str:
+    """A wrong argument as an error shows it: its type, and its repr where that is one short line (r154: a
+    module's repr, every layer, cut at 80 characters mid-line; review 121)."""
+    text = repr(value)
+    brief = f"{type(value).__name__} {text}" if "\n" not in text and len(text) <= 80 else type(value).__name__
+    if isinstance(value, torch.nn.Module):
+        brief += " (a model: the model is the first argument)"
+    return brief
+
+
+def _limit_reached(trainer: pl.Trainer) -> str:
+    """Which of the Trainer's limits ended the Tuner's fit before it trained, and what to change (r154: "max_epochs or
+    max_steps was already reached ...; use a new Trainer" named neither, and a new Trainer with the same
+    ``max_epochs=0`` failed alike)."""
+    step, epoch = trainer.global_step, trainer.current_epoch
+    reached = [
+        f"{name}={limit}"
+        for name, limit, at in (
+            ("max_steps", trainer.max_steps, step),
+            ("max_epochs", trainer.max_epochs, epoch),
+        )
+        if limit is not None and 0 <= limit <= at
+    ]
+    said = " and ".join(reached) or "max_epochs or max_steps"
+    if step == 0 and epoch == 0:
+        return (
+            f"the Trainer's {said} lets the fit train no step. The test runs as the fit starts, so any limit above 0 "
+            f"lets it run: give the Trainer a {said.split('=')[0]} above 0"
+        )
+    return (
+        f"{said} was already reached at global_step={step} (this Trainer has fitted before); use a "
+        f"new Trainer, or raise the limit"
+    )
 
 
 def _warn_if_tested_again(trainer: pl.Trainer, title: str) -> None:

@@ -1505,15 +1505,42 @@ def test_tuner_refuses_spawned_processes(tmp_path: Any) -> None:
 
 
 def test_tuner_says_when_nothing_ran(tmp_path: Any) -> None:
-    with pytest.raises(RuntimeError, match=r"did not run: .* limit_train_batches=0 leaves no training batch"):
+    ended = r"^LR range test: it did not run, as the fit ended before training started: "
+    with pytest.raises(RuntimeError, match=ended + r"limit_train_batches=0 leaves no training batch"):
         Tuner(trainer(tmp_path, limit_train_batches=0)).lr_range_test(TinyModel(), loader())
     empty = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.zeros(0, 8), torch.zeros(0)))
-    with pytest.raises(RuntimeError, match=r"did not run: .* the training data has no batch"):
+    with pytest.raises(RuntimeError, match=ended + r"the training data has no batch"):
         Tuner(trainer(tmp_path)).lr_range_test(TinyModel(), empty)
     done = trainer(tmp_path, max_steps=2)
     done.fit(TinyModel(), loader())
-    with pytest.raises(RuntimeError, match=r"did not run: .* max_steps was already reached at global_step=2"):
+    with pytest.raises(
+        RuntimeError,
+        match=ended + r"max_steps=2 was already reached at global_step=2 \(this Trainer has fitted "
+        r"before\); use a new Trainer, or raise the limit$",
+    ):
         Tuner(done).lr_range_test(TinyModel(), loader())
+    # r154: a new Trainer with the same max_epochs=0 fails alike, where the message said to use one
+    for limit in ("max_epochs", "max_steps"):
+        with pytest.raises(
+            RuntimeError,
+            match=ended
+            + rf"the Trainer's {limit}=0 lets the fit train no step\. The test runs as the fit starts, so "
+            rf"any limit above 0 lets it run: give the Trainer a {limit} above 0$",
+        ):
+            Tuner(trainer(tmp_path, **{limit: 0})).lr_range_test(TinyModel(), loader())
+    result = Tuner(trainer(tmp_path, max_steps=1)).lr_range_test(
+        TinyModel(), loader(), num_steps=10, confirm=False
+    )
+    assert len(result) == 10
+
+
+def test_a_model_given_as_the_training_data_is_named_by_its_type(tmp_path: Any) -> None:
+    # r154: its repr, every layer, was cut at 80 characters mid-line
+    with pytest.raises(
+        TypeError,
+        match=r"train_dataloaders must be a DataLoader .*, got TinyModel \(a model: the model is the first argument\)$",
+    ):
+        Tuner(trainer(tmp_path)).lr_range_test(TinyModel(), train_dataloaders=TinyModel())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -489,3 +489,22 @@ def test_epochs_a_fit_of_unknown_length_ended_before_are_said_at_its_end(tmp_pat
             TinyModel(), DataLoader(Stream(4), batch_size=None)
         )
     assert list(test.results) == [1] and not [w for w in caught if "LRRangeTest" in str(w.message)]
+
+
+def test_val_loss_without_validation_data_is_said_of_the_test_at_every_entry(tmp_path: Any) -> None:
+    """r154: the Tuner's and a test at fit start raised it without naming the test (a test at a later epoch named
+    it), with Lightning's "`val_dataloader` must be implemented" text after it."""
+    said = (
+        "LR range test: val_loss=True needs validation data: pass val_dataloaders (to lr_range_test, or to "
+        "trainer.fit for the LRRangeTest callback), a datamodule with val_dataloader(), or define the module's "
+        "val_dataloader(); and keep limit_val_batches > 0"
+    )
+    options: dict[str, Any] = {"num_steps": 10, "confirm": False, "val_loss": True}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (Lightning's on skipped validation)
+        with pytest.raises(ValueError, match=f"^{re.escape(said)}$"):
+            Tuner(trainer(tmp_path)).lr_range_test(TinyModel(), loader(), **options)
+        for epochs in (None, [1]):
+            t = trainer(tmp_path, max_epochs=3, callbacks=[LRRangeTest(epochs=epochs, **options)])
+            with pytest.raises(ValueError, match=f"^{re.escape(said)}$"):
+                t.fit(TinyModel(), loader())
