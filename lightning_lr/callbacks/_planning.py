@@ -574,7 +574,11 @@ class RunPlanning:
             why.append(f"the batches accumulate by {accumulate} where they did by {last[2]}")
         before = dict(self.steps)
         self.run = RunInfo(run.total_steps, steps, run.resumed_at)
-        told = self._anchor(trainer, (trainer.current_epoch, at), base=run)
+        # the epoch begins where the plan has it begin, when it has (a fit resumed within it, at a step past its
+        # start: r155, epochs of 10, 20, 5 batches resumed at step 16 of epoch 1, which began at step 10, were
+        # planned from step 16 and the LR jumped from the run's 0.0945 back to the peak)
+        start = dict((e, s) for e, s in run.resumed_at or ()).get(trainer.current_epoch, at)
+        told = self._anchor(trainer, (trainer.current_epoch, min(start, at)), base=run)
         if (
             self._guess is not None
         ):  # a resumed epoch's end, expected by the plan this one replaces (review 69)

@@ -813,6 +813,39 @@ class _Resized(Tiny):
         return DataLoader(dataset(self.batch_size * batches), batch_size=self.batch_size)
 
 
+@pytest.mark.parametrize("make", [lambda: CosineDecay(warmup=Epochs(1)), lambda: OneCycle(max_lr=0.1)])
+def test_a_fit_resumed_within_an_epoch_of_another_size_takes_the_uninterrupted_lrs(
+    tmp_path: Any, make: Any
+) -> None:
+    # r155: epochs of 10, 20 and 5 batches, resumed at step 16 of epoch 1 (which began at step 10): the epoch was
+    # planned to begin at step 16, the cosine's warm-up moved there, and the LR jumped from 0.0945 back to the peak
+    from lightning.pytorch.callbacks import ModelCheckpoint
+
+    saving = ModelCheckpoint(dirpath=tmp_path, every_n_train_steps=4, save_top_k=-1, filename="{step}")
+    whole = fit(
+        tmp_path,
+        _Resized(),
+        [make(), saving],
+        max_epochs=3,
+        reload_dataloaders_every_n_epochs=1,
+        enable_checkpointing=True,
+    )
+    assert [row[0] for row in whole.rows] == list(range(35))
+    for step in (12, 16, 28, 32):  # within epoch 1 (steps 10 to 29) and within epoch 2 (30 to 34)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (the plans made again are said)
+            resumed = fit(
+                tmp_path,
+                _Resized(),
+                [make()],
+                ckpt_path=str(tmp_path / f"step={step}.ckpt"),
+                max_epochs=3,
+                reload_dataloaders_every_n_epochs=1,
+            )
+        assert [row[0] for row in resumed.rows] == list(range(step, 35))
+        assert_trace(resumed.lr(), whole.lr()[step:])
+
+
 def test_a_plan_made_again_says_the_jump_it_makes_in_the_lr(tmp_path: Any) -> None:
     # review 141: OneCycle() over epochs of 10, 20 and 5 batches went from 0.0611 to 0.00643 in one step and
     # warmed up to a second peak, and the one warning said only that the run "is planned again"
