@@ -118,6 +118,7 @@ class RunPlanning:
         self._resumed_within = (
             False  # this fit resumed within an epoch (Lightning 2.4.0 takes a step more then)
         )
+        self._rate_marks: tuple[list[int], int] | None = None  # (see _open_rate_window)
         self._provisional = False  # built on a checkpoint's plan until a resume at another size is planned
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
         self._saved_window: dict[str, Any] | None = None  # the open window of the checkpoint resumed, if any
@@ -219,6 +220,8 @@ class RunPlanning:
             restored = _resolve.StepRate.from_state(saved, trainer.global_step, seen)
         self._rate = restored or _resolve.StepRate(trainer.global_step, seen, whole)
         self._settled = False
+        # where each scheduler was as the window opened in this fit: its schedule's pace (_warn_differ)
+        self._rate_marks = ([e.scheduler.last_epoch for e in self._injected], self._rate.batches)
 
     def _plan_run(self, trainer: pl.Trainer) -> None:
         """Resolve the durations for this fit, and compare them with the checkpoint's being resumed. A
@@ -878,11 +881,18 @@ class RunPlanning:
         run, _ = _resolve.resolve(trainer, self.name, {}, in_batches)  # (its length only)
         total = run.total_steps
         said = []
-        for entry, count in zip(self._injected, counts, strict=False):
+        marks, opened = self._rate_marks or ([], batches)
+        for i, (entry, count) in enumerate(zip(self._injected, counts, strict=False)):
             pace = Fraction(count, batches)
+            # a schedule goes at its scheduler's pace: a critic stepping twice a batch whose scheduler the module
+            # steps once a batch keeps to a plan in batches (r155: it was said to go 2 times as fast); a scheduler
+            # that has not moved in the window yet (stepped at an epoch's end) is read by its optimizer's pace
+            moved = entry.scheduler.last_epoch - marks[i] if i < len(marks) else 0
+            label = entry.info.label
+            if moved > 0 and batches > opened:
+                pace, label = Fraction(moved, batches - opened), f"{label}'s scheduler"
             if pace == 1:
                 continue
-            label = entry.info.label
             if pace == 0:
                 said.append(f"{label} did not step in them, so its schedule stayed where it was")
             elif total is None:
@@ -904,12 +914,14 @@ class RunPlanning:
                     f"the planned pace: at the run's end (batch {total}) it is at about step {at} of the plan's "
                     f"{total}"
                 )
+        if not said:
+            return
         length = "" if total is None else f" ({total} in the run)"
         self.warn_once(
             "steps-differ",
             f"{self.name}: the optimizers it schedules stepped {counts} times in "
             f"{V.counted(batches, 'batch', 'batches')}; {self._counted('are', 'is')} counted in batches{length}, "
-            f"but each schedule advances with its own optimizer's steps: {'; '.join(said)}. Schedule each with "
+            f"but each schedule advances with its own scheduler's steps: {'; '.join(said)}. Schedule each with "
             f"its own callback (optimizer=<index>) to count each in its own steps.",
         )
 

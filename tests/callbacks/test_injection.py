@@ -743,8 +743,8 @@ def test_one_callback_on_optimizers_that_step_at_different_rates_says_so(tmp_pat
     _, said = _manual_fit(tmp_path, _LateSecond(), [callback])
     assert said == [
         "OneCycle: the optimizers it schedules stepped [12, 2] times in 12 batches; its durations are counted in "
-        "batches (24 in the run), but each schedule advances with its own optimizer's steps: optimizer 1 (Adam) "
-        "steps once every 6 batches, so its schedule goes at 0.17 of the planned pace: at the run's end (batch "
+        "batches (24 in the run), but each schedule advances with its own scheduler's steps: optimizer 1 (Adam)'s "
+        "scheduler steps once every 6 batches, so its schedule goes at 0.17 of the planned pace: at the run's end (batch "
         "24) it is at about step 4 of the plan's 24. Schedule each with its own callback (optimizer=<index>) to "
         "count each in its own steps."
     ]
@@ -781,8 +781,8 @@ def test_optimizers_stepping_at_different_rates_are_planned_in_batches_within_ma
     assert callback.run is not None and callback.run.total_steps == 10
     assert said == [
         "OneCycle: the optimizers it schedules stepped [1, 2] times in 1 batch; its durations are counted in "
-        "batches (10 in the run), but each schedule advances with its own optimizer's steps: optimizer 1 (Adam) "
-        "steps 2 times per batch, so its schedule goes 2 times as fast as planned: it reaches the plan's end "
+        "batches (10 in the run), but each schedule advances with its own scheduler's steps: optimizer 1 (Adam)'s "
+        "scheduler steps 2 times per batch, so its schedule goes 2 times as fast as planned: it reaches the plan's end "
         "(batch 10) at about batch 5, and runs the last 5 batches past it (a schedule that ends there holds its "
         "final value). Schedule each with its own callback (optimizer=<index>) to count each in its own steps.",
         "OneCycle: its durations are counted in batches, and max_steps counts every optimizer's steps (3 times "
@@ -792,14 +792,43 @@ def test_optimizers_stepping_at_different_rates_are_planned_in_batches_within_ma
     assert _ends_its_cycle(lrs, 10)
 
 
+class _CriticStepsTwiceItsSchedulerOnce(TwoOptimizers):
+    """The critic (the second optimizer) steps twice per batch, the generator once; the module steps each scheduler
+    once per batch, as Lightning's docs on manual optimization show."""
+
+    def training_step(self, batch: Any, batch_idx: int) -> None:
+        x, y = batch
+        for opt, layer, times in zip(self.optimizers(), (self.layer, self.other), (1, 2), strict=True):
+            for _ in range(times):
+                opt.zero_grad()
+                self.manual_backward(torch.nn.functional.mse_loss(layer(x), y))
+                opt.step()
+        for scheduler in self.lr_schedulers():
+            scheduler.step()
+
+
+def test_a_critic_whose_scheduler_steps_once_per_batch_keeps_to_the_plan_unsaid(tmp_path: Any) -> None:
+    # r155: its schedule ended at the run's end, but a warning said it went 2 times as fast as planned and reached
+    # its end at batch 12 of 24 (the optimizer's steps were counted, where the schedule goes at its scheduler's)
+    rec, said = _manual_fit(tmp_path, _CriticStepsTwiceItsSchedulerOnce(), [OneCycle()])
+    assert not [m for m in said if "as fast as planned" in m or "advances with its own" in m]
+    # each schedule once per batch: both end their cycle at the run's last batch (the critic's LR read at each of
+    # its two steps per batch)
+    assert _ends_its_cycle(_trace(rec, 0)[0], N)
+    critic = _trace(rec, 1)[0]
+    assert critic[::2] == critic[1::2] and len(critic) == 2 * N
+    assert critic[-1] == pytest.approx(S.OneCycle(0.01, total_steps=N).values(N)[-1])
+    assert critic[N] > 10 * critic[-1]  # halfway through, far from the floor
+
+
 def test_one_callback_on_a_critic_says_where_its_schedule_ends(tmp_path: Any) -> None:
     # review 101: a critic stepping twice per batch ran its whole 1cycle in the first half of the run and sat at
     # the floor for the rest, while the warning said only that the durations were counted in batches
     rec, said = _manual_fit(tmp_path, _CriticStepsItsScheduler(), [OneCycle()])
     assert said[0] == (
         "OneCycle: the optimizers it schedules stepped [1, 2] times in 1 batch; its durations are counted in "
-        "batches (24 in the run), but each schedule advances with its own optimizer's steps: optimizer 1 (Adam) "
-        "steps 2 times per batch, so its schedule goes 2 times as fast as planned: it reaches the plan's end "
+        "batches (24 in the run), but each schedule advances with its own scheduler's steps: optimizer 1 (Adam)'s "
+        "scheduler steps 2 times per batch, so its schedule goes 2 times as fast as planned: it reaches the plan's end "
         "(batch 24) at about batch 12, and runs the last 12 batches past it (a schedule that ends there holds its "
         "final value). Schedule each with its own callback (optimizer=<index>) to count each in its own steps."
     )
