@@ -246,6 +246,14 @@ class RunPlanning:
         batches = trainer.num_training_batches
         if run.steps_per_epoch is not None and isinstance(batches, int):
             self._epoch_steps = (run.steps_per_epoch, batches, int(trainer.accumulate_grad_batches))
+        self._compare_ranks(trainer)
+        self.run, self.steps = _resolve.agreed(trainer, self.name, run, steps)
+        self._limits = (trainer.max_epochs, trainer.max_steps)
+        self._checkpoint.check_run(self.name, run, steps, self.reads_run)
+
+    def _compare_ranks(self, trainer: pl.Trainer) -> None:
+        """Under DDP, an error on every rank where the ranks were given other arguments, or an LR range test runs
+        on some of them only (collectives: every rank's callback calls this as it plans its run)."""
         # what each rank shows (log_lr, preview) may differ; what it schedules may not
         shared = {k: v for k, v in self.arguments().items() if k not in ("log_lr", "preview")}
         given = ", ".join(f"{k}={v!r}" for k, v in shared.items())
@@ -270,9 +278,6 @@ class RunPlanning:
                 "not under `if trainer.is_global_zero`"
             ),
         )
-        self.run, self.steps = _resolve.agreed(trainer, self.name, run, steps)
-        self._limits = (trainer.max_epochs, trainer.max_steps)
-        self._checkpoint.check_run(self.name, run, steps, self.reads_run)
 
     def _plan_resumed(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, refit: Sequence[str] = ()

@@ -264,6 +264,8 @@ class ReduceOnPlateau(ScheduleCallback):
         self._injected, self._attached = [], []
         if self._trains_no_step(trainer):
             return
+        # r156: ranks given another factor or patience cut their LRs apart, without a word
+        self._compare_ranks(trainer)
         self.run, self.steps = _resolve.resolve(trainer, self.name, {})
         for index in _inject.select(self.name, self.optimizer, conf.optimizers):
             optimizer = conf.optimizers[index]

@@ -166,7 +166,10 @@ class _RangeTestCallback(Callback, Generic[R]):
     user's ``result.one_cycle_max_lr()`` failed ``mypy --strict``)."""
 
     #: how the schedule callbacks name this test when the ranks do not all run it (``ScheduleCallback._plan_run``)
-    test_label = "the Tuner's range test"
+    @property
+    def test_label(self) -> str:
+        """What the schedule callbacks compare across ranks as they plan (``_compare_ranks``)."""
+        return "the Tuner's range test"
 
     def __init__(self, options: SweepOptions, epochs: Any = None) -> None:
         self.options = options
@@ -267,6 +270,16 @@ class _RangeTestCallback(Callback, Generic[R]):
 
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         self._first_epoch = trainer.current_epoch
+        # under DDP, the epochs a test runs at must be every rank's: a test at epoch 0 on rank 0 and at 1 on rank
+        # 1 met the other rank's training in its collectives (r156: a hang, or gloo aborting the fit); its other
+        # options are compared when it runs
+        if not self._tuner_exit:
+            L.same_on_every_rank(
+                trainer,
+                self.options.title,
+                "epochs to test at",
+                f"epochs={None if self.epochs is None else list(self.epochs)}",
+            )
         if self.epochs is not None:
             _check_even_epochs(trainer, self.epochs, self.results)
             to_test = any(e not in self.results for e in self.epochs) and not getattr(
@@ -491,7 +504,12 @@ class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
         ValueError: LRRangeTest: min_lr must be < max_lr, got min_lr=1.0 and max_lr=0.1
     """
 
-    test_label = "LRRangeTest"
+    @property
+    def test_label(self) -> str:
+        """What the schedule callbacks compare across ranks as they plan (``_compare_ranks``): the class and the
+        epochs it tests at, which decide when each rank's test runs (r156: a test at epoch 0 on rank 0 and at 1 on
+        rank 1 with a ``OneCycle`` hung, the two ranks in different collectives)."""
+        return f"LRRangeTest(epochs={None if self.epochs is None else list(self.epochs)})"
 
     @V.known_as(CALLBACK_PEERS_NAMES)
     def __init__(

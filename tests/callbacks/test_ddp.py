@@ -216,6 +216,56 @@ def test_ranks_given_other_arguments_are_told_on_every_rank(tmp_path) -> None:
         fit(tmp_path, Tiny(optim=adam), [PeakPerRank(max_lr=0.05)], strategy=DDP, devices=2)
 
 
+class FactorPerRank(ReduceOnPlateau):
+    def setup(self, trainer: Any, pl_module: Any, stage: str) -> None:
+        super().setup(trainer, pl_module, stage)
+        if trainer.global_rank == 1:
+            self.factor = 0.2
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_ranks_given_another_plateau_factor_are_told_on_every_rank(tmp_path) -> None:
+    # r156: ReduceOnPlateau planned its run without the ranks' comparison: factor 0.1 on rank 0 and 0.2 on rank 1
+    # cut the LRs at the same steps to 5e-05 and 0.0004, the model copies apart, without a word
+    with pytest.raises(
+        Exception,
+        match=r"FactorPerRank: the ranks were given different arguments \(factor: 0\.1 on rank 0, 0\.2 on rank 1\)",
+    ):
+        fit(
+            tmp_path,
+            scripted([1.0, 1.0]),
+            [FactorPerRank(monitor="val", factor=0.1)],
+            strategy=DDP,
+            devices=2,
+        )
+
+
+class EpochsPerRank(LRRangeTest):
+    def setup(self, trainer: Any, pl_module: Any, stage: str) -> None:
+        super().setup(trainer, pl_module, stage)
+        if trainer.global_rank == 1:
+            self.epochs = (1,)
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("scheduled", [False, True], ids=["alone", "with a OneCycle"])
+def test_ranks_given_other_epochs_to_test_at_are_told_on_every_rank(tmp_path, scheduled: bool) -> None:
+    # r156: a test at epoch 0 on rank 0 and at 1 on rank 1 met the other rank's training in its collectives:
+    # gloo aborted the fit alone, and with a OneCycle it hung until torch.distributed's timeout
+    test = EpochsPerRank(num_steps=10, confirm=False, epochs=[0])
+    said = (
+        r"OneCycle: the ranks were given different LR range tests in this fit \(epochs: \[0\] on rank 0, \[1\] on "
+        r"rank 1\): rank 0 was given LRRangeTest\(epochs=\[0\]\), rank 1 was given LRRangeTest\(epochs=\[1\]\)"
+        if scheduled
+        else r"LR range test: the ranks were given different epochs to test at \(epochs: \[0\] on rank 0, \[1\] on "
+        r"rank 1\): rank 0 was given epochs=\[0\], rank 1 was given epochs=\[1\]"
+    )
+    with pytest.raises(Exception, match=said):
+        fit(tmp_path, Tiny(), [test, *([OneCycle()] if scheduled else [])], strategy=DDP, devices=2)
+
+
 class DeclaresNone(LRScheduleMixin, Tiny):
     def __init__(self) -> None:
         super().__init__(optim=adam)
@@ -671,6 +721,6 @@ def test_a_range_test_on_some_ranks_only_is_refused_on_every_rank(tmp_path) -> N
     with pytest.raises(
         Exception,
         match=r"_RangeTestOnRankZero: the ranks were given different LR range tests in this fit: rank 0 was given "
-        r"LRRangeTest, rank 1 was given none\. An LR range test trains in steps every rank must take together",
+        r"LRRangeTest\(epochs=None\), rank 1 was given none\. An LR range test trains in steps every rank must take together",
     ):
         fit(tmp_path, Tiny(), [_RangeTestOnRankZero()], strategy=DDP, devices=2)
