@@ -118,7 +118,7 @@ class RunPlanning:
         self._resumed_within = (
             False  # this fit resumed within an epoch (Lightning 2.4.0 takes a step more then)
         )
-        self._rate_marks: tuple[list[int], int] | None = None  # (see _open_rate_window)
+        self._paces: SchedulerPaces | None = None  # the schedulers' own steps in the rate's window
         self._provisional = False  # built on a checkpoint's plan until a resume at another size is planned
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
         self._saved_window: dict[str, Any] | None = None  # the open window of the checkpoint resumed, if any
@@ -220,8 +220,7 @@ class RunPlanning:
             restored = _resolve.StepRate.from_state(saved, trainer.global_step, seen)
         self._rate = restored or _resolve.StepRate(trainer.global_step, seen, whole)
         self._settled = False
-        # where each scheduler was as the window opened in this fit: its schedule's pace (_warn_differ)
-        self._rate_marks = ([e.scheduler.last_epoch for e in self._injected], self._rate.batches)
+        self._paces = SchedulerPaces(self._scheduler_steps())
 
     def _plan_run(self, trainer: pl.Trainer) -> None:
         """Resolve the durations for this fit, and compare them with the checkpoint's being resumed. A
@@ -723,6 +722,15 @@ class RunPlanning:
             return -(-batches // L.accumulate_grad_batches(trainer))
         return max(1, math.floor(batches * self._per_batch.ours))
 
+    def _scheduler_steps(self) -> list[int]:
+        return [entry.scheduler.last_epoch for entry in self._injected]
+
+    def _pace_batch(self, start: bool) -> None:
+        """At a batch's start or end under manual optimization, while the rate's window is open: where each
+        scheduler is (:class:`SchedulerPaces`)."""
+        if self._paces is not None and self._rate is not None:
+            (self._paces.batch_start if start else self._paces.batch_end)(self._scheduler_steps())
+
     def _mixed_rates(self) -> bool:
         """Under manual optimization, whether the optimizers this callback schedules stepped to different
         counts: its durations are counted in batches then, on no scheduler's own step (review 73: a plan made
@@ -824,7 +832,7 @@ class RunPlanning:
         told = self._rate.observe(batches, counts, trainer.global_step)
         if told == _resolve.StepRate.DIFFER:
             in_batches = self._rate.in_batches(batches, trainer.global_step)
-            self._warn_differ(counts, batches, trainer, in_batches)
+            self._warn_differ(counts, batches, trainer, in_batches, final=False)
             self._use_rate(trainer, in_batches, "steps-differ-max", "", in_batches=True)
         elif isinstance(told, _resolve.Rate):
             self._use_rate(trainer, told, "steps-per-batch", "")
@@ -854,7 +862,7 @@ class RunPlanning:
             )
         elif settled == _resolve.StepRate.DIFFER:
             in_batches = window.in_batches(batches, trainer.global_step)
-            self._warn_differ(counts, batches, trainer, in_batches)
+            self._warn_differ(counts, batches, trainer, in_batches, final=True)
             self._use_rate(trainer, in_batches, "steps-differ-settled", "", in_batches=True)
         elif isinstance(settled, _resolve.Rate):
             steps = settled.ours * batches
@@ -877,7 +885,7 @@ class RunPlanning:
         return f"its durations {plural}" if self._durations() else f"the run it is built from {singular}"
 
     def _warn_differ(
-        self, counts: list[int], batches: int, trainer: pl.Trainer, in_batches: _resolve.Rate
+        self, counts: list[int], batches: int, trainer: pl.Trainer, in_batches: _resolve.Rate, final: bool
     ) -> None:
         """Say once that the optimizers it schedules step at different rates (``counts`` in ``batches``), so the
         plan is counted in batches (``in_batches``), while each scheduler steps with its own optimizer: what
@@ -886,16 +894,20 @@ class RunPlanning:
         run, _ = _resolve.resolve(trainer, self.name, {}, in_batches)  # (its length only)
         total = run.total_steps
         said = []
-        marks, opened = self._rate_marks or ([], batches)
-        for i, (entry, count) in enumerate(zip(self._injected, counts, strict=False)):
-            pace = Fraction(count, batches)
-            # a schedule goes at its scheduler's pace: a critic stepping twice a batch whose scheduler the module
-            # steps once a batch keeps to a plan in batches (r155: it was said to go 2 times as fast); a scheduler
-            # that has not moved in the window yet (stepped at an epoch's end) is read by its optimizer's pace
-            moved = entry.scheduler.last_epoch - marks[i] if i < len(marks) else 0
+        # a schedule goes at its scheduler's pace: a critic stepping twice a batch whose scheduler the module steps
+        # once a batch keeps to a plan in batches (r155: it was said to go 2 times as fast). A scheduler whose pace
+        # cannot be told yet waits for the window's end (not ``final``); there, one that never moved in it (stepped
+        # at an epoch's end) is read by its optimizer's pace
+        paces = self._paces.now(self._scheduler_steps()) if self._paces else None
+        if paces is None or (None in paces and not final):
+            if not final:
+                return
+            paces = [None] * len(self._injected)
+        for entry, count, own in zip(self._injected, counts, paces, strict=False):
             label = entry.info.label
-            if moved > 0 and batches > opened:
-                pace, label = Fraction(moved, batches - opened), f"{label}'s scheduler"
+            pace = Fraction(count, batches)
+            if own is not None:
+                pace, label = own, f"{label}'s scheduler"
             if pace == 1:
                 continue
             if pace == 0:
@@ -1045,3 +1057,38 @@ class RunPlanning:
             f"len() after shorter ones, or an optimizer stepped by hand at the epoch's last batch). Give max_steps "
             f"to plan the run for the steps it takes.",
         )
+
+
+class SchedulerPaces:
+    """Under manual optimization, how often each scheduler a callback injected steps per batch in the rate's window
+    (:meth:`RunPlanning._warn_differ`): the module steps it in ``training_step`` (seen at the batch's end) or in a
+    hook after the batch (``on_train_batch_end``: seen at the next batch's start). ``marks``: each scheduler's step
+    as the window opened in this fit."""
+
+    def __init__(self, marks: list[int]) -> None:
+        self.marks = marks
+        self.started: list[int] = list(marks)  # at this batch's start
+        self.ended: list[int] | None = None  # at the last batch's end (the callback's hook)
+        self.after = [False] * len(marks)  # stepped between a batch's end and the next one's start
+        self.complete = 0  # the window's batches in this fit before this one
+
+    def batch_start(self, steps: list[int]) -> None:
+        if self.ended is not None:
+            self.after = [a or s != e for a, s, e in zip(self.after, steps, self.ended, strict=True)]
+            self.complete += 1
+        self.started = list(steps)
+
+    def batch_end(self, steps: list[int]) -> None:
+        self.ended = list(steps)
+
+    def now(self, steps: list[int]) -> list[Fraction | None]:
+        """Each scheduler's steps per batch so far (None: not told yet): stepped after the batches, over the
+        complete ones; else over these and this one."""
+        out: list[Fraction | None] = []
+        for i, step in enumerate(steps):
+            if self.after[i]:
+                moved, batches = self.started[i] - self.marks[i], self.complete
+            else:
+                moved, batches = step - self.marks[i], self.complete + 1
+            out.append(Fraction(moved, batches) if moved > 0 and batches > 0 else None)
+        return out

@@ -157,8 +157,11 @@ def kept(callback: Any, before: Mapping[str, Any], by: type) -> None:
 
 
 def _equal(a: Any, b: Any) -> bool:
-    """``a == b`` as one bool; True where the comparison gives no plain truth value (an array, a tensor): only a
-    value provably replaced is refused."""
+    """``a == b`` as one bool, a tuple and a list of equal items equal (a preset stores ``max_lr=(0.1, 0.01)`` as a
+    list: r157); True where the comparison gives no plain truth value (an array, a tensor): only a value provably
+    replaced is refused."""
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True))
     try:
         return bool(a == b)
     except Exception:  # an array's or a tensor's ambiguous truth value

@@ -1224,6 +1224,7 @@ class ScheduleCallback(RunPlanning, Callback):
         self._logging.in_batch = True
         if not pl_module.automatic_optimization:
             self._open_rate_window(trainer, batch_idx, self._logging.steps_seen())
+            self._pace_batch(start=True)
 
     def on_before_optimizer_step(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, optimizer: Optimizer
@@ -1261,6 +1262,7 @@ class ScheduleCallback(RunPlanning, Callback):
         if not pl_module.automatic_optimization and self._logging is not None:
             self._logging.check_manual(self.warn_once)
             if self._rate is not None:
+                self._pace_batch(start=False)
                 self._count_in_optimizer_steps(trainer, batch_idx)
 
     def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:

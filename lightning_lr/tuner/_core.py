@@ -395,7 +395,9 @@ def _val_batches(trainer: pl.Trainer, options: SweepOptions) -> list[list[Any]]:
     try:
         return val_batches(trainer, options)
     except ValueError as exc:
-        if str(exc).startswith(f"{options.title}: "):  # (one of its own that names the test)
+        # its own errors only ("val_loss=True needs ..."): one the user's dataset or collate_fn raised while its
+        # batches were drawn keeps its class and traceback (r157: a JSONDecodeError became a plain ValueError)
+        if type(exc) is not ValueError or not str(exc).startswith("val_loss=True"):
             raise
         raise ValueError(f"{options.title}: {exc}") from None
 

@@ -350,7 +350,7 @@ def _same(a: Any, b: Any) -> bool | None:
 
 
 _NO_VAL = (
-    "val_loss=True needs validation data: pass val_dataloaders (to lr_range_test, or to trainer.fit for the "
+    "val_loss=True needs validation data: pass val_dataloaders (to the Tuner's test, or to trainer.fit for the "
     "LRRangeTest callback), a datamodule with val_dataloader(), or define the module's val_dataloader(); and keep "
     "limit_val_batches > 0"
 )

@@ -485,27 +485,36 @@ def _shown(value: Any) -> str:
 
 
 def _limit_reached(trainer: pl.Trainer) -> str:
-    """Which of the Trainer's limits ended the Tuner's fit before it trained, and what to change (r154: "max_epochs or
-    max_steps was already reached ...; use a new Trainer" named neither, and a new Trainer with the same
-    ``max_epochs=0`` failed alike)."""
+    """Why the Tuner's fit ended before it trained, and what to change (r154: "max_epochs or max_steps was already
+    reached ...; use a new Trainer" named neither, and a new Trainer with the same ``max_epochs=0`` failed alike;
+    r157: a stop left set, by a callback or an ``EarlyStopping`` of an earlier fit, is no limit)."""
     step, epoch = trainer.global_step, trainer.current_epoch
     reached = [
-        f"{name}={limit}"
+        (name, limit)
         for name, limit, at in (
             ("max_steps", trainer.max_steps, step),
             ("max_epochs", trainer.max_epochs, epoch),
         )
         if limit is not None and 0 <= limit <= at
     ]
-    said = " and ".join(reached) or "max_epochs or max_steps"
+    if not reached:
+        if trainer.should_stop:
+            return (
+                "trainer.should_stop was set before the first step (by a callback, or left by an earlier fit's "
+                "EarlyStopping: Lightning before 2.5.1 keeps it for the next fit); set trainer.should_stop = False "
+                "before the test, or use a new Trainer"
+            )
+        return f"no limit was reached at global_step={step}, epoch {epoch}, and the fit trained no step"
+    said = " and ".join(f"{name}={limit}" for name, limit in reached)
     if step == 0 and epoch == 0:
+        above = " and ".join(f"{name} above 0" for name, _ in reached)
         return (
-            f"the Trainer's {said} lets the fit train no step. The test runs as the fit starts, so any limit above 0 "
-            f"lets it run: give the Trainer a {said.split('=')[0]} above 0"
+            f"the Trainer's {said} {'lets' if len(reached) == 1 else 'let'} the fit train no step. The test runs as "
+            f"the fit starts, so limits above 0 let it run: give the Trainer {above}"
         )
     return (
-        f"{said} was already reached at global_step={step} (this Trainer has fitted before); use a "
-        f"new Trainer, or raise the limit"
+        f"{said} {'was' if len(reached) == 1 else 'were'} already reached at global_step={step} (this Trainer has "
+        f"fitted before); use a new Trainer, or raise the limit"
     )
 
 

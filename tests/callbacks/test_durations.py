@@ -39,7 +39,7 @@ from lightning_lr.callbacks import (
 
 from support.models import STEPS_PER_EPOCH, LyingSampler, Tiny, dataset
 from support.recording import assert_trace
-from support.trainers import fit
+from support.trainers import fit, lightning_before
 
 
 @pytest.mark.parametrize(
@@ -842,6 +842,13 @@ def test_a_fit_resumed_within_an_epoch_of_another_size_takes_the_uninterrupted_l
                 max_epochs=3,
                 reload_dataloaders_every_n_epochs=1,
             )
+        if lightning_before((2, 5)):
+            # Lightning 2.4 takes a step more in an epoch it resumes within, which moves the epochs after it: the
+            # resumed epoch's own steps are the uninterrupted run's
+            n = (30 if step < 30 else 35) - step
+            assert [row[0] for row in resumed.rows] == list(range(step, 36))
+            assert_trace(resumed.lr()[:n], whole.lr()[step : step + n])
+            continue
         assert [row[0] for row in resumed.rows] == list(range(step, 35))
         assert_trace(resumed.lr(), whole.lr()[step:])
 

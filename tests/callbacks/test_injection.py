@@ -807,10 +807,35 @@ class _CriticStepsTwiceItsSchedulerOnce(TwoOptimizers):
             scheduler.step()
 
 
-def test_a_critic_whose_scheduler_steps_once_per_batch_keeps_to_the_plan_unsaid(tmp_path: Any) -> None:
+class _SchedulersSteppedAfterTheBatch(_CriticStepsTwiceItsSchedulerOnce):
+    """As its base, the schedulers stepped in the module's ``on_train_batch_end``, which Lightning calls after the
+    callbacks'."""
+
+    def training_step(self, batch: Any, batch_idx: int) -> None:
+        x, y = batch
+        for opt, layer, times in zip(self.optimizers(), (self.layer, self.other), (1, 2), strict=True):
+            for _ in range(times):
+                opt.zero_grad()
+                self.manual_backward(torch.nn.functional.mse_loss(layer(x), y))
+                opt.step()
+
+    def on_train_batch_end(self, outputs: Any, batch: Any, batch_idx: int) -> None:
+        for scheduler in self.lr_schedulers():
+            scheduler.step()
+
+
+@pytest.mark.parametrize(
+    "model",
+    [_CriticStepsTwiceItsSchedulerOnce, _SchedulersSteppedAfterTheBatch],
+    ids=["in the step", "after it"],
+)
+def test_a_critic_whose_scheduler_steps_once_per_batch_keeps_to_the_plan_unsaid(
+    tmp_path: Any, model: Any
+) -> None:
     # r155: its schedule ended at the run's end, but a warning said it went 2 times as fast as planned and reached
-    # its end at batch 12 of 24 (the optimizer's steps were counted, where the schedule goes at its scheduler's)
-    rec, said = _manual_fit(tmp_path, _CriticStepsTwiceItsSchedulerOnce(), [OneCycle()])
+    # its end at batch 12 of 24 (the optimizer's steps were counted, where the schedule goes at its scheduler's);
+    # r157: so it still did for schedulers stepped in the module's on_train_batch_end, after the callback's
+    rec, said = _manual_fit(tmp_path, model(), [OneCycle()])
     assert not [m for m in said if "as fast as planned" in m or "advances with its own" in m]
     # each schedule once per batch: both end their cycle at the run's last batch (the critic's LR read at each of
     # its two steps per batch)

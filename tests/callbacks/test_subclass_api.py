@@ -316,6 +316,8 @@ def test_an_argument_stored_before_super_init_and_passed_on_is_kept() -> None:
 
     made = Stores(np.float64(0.2), optimizer=0)
     assert (made.max_lr, made.mine, made.optimizer) == (0.2, [1, 2], 0)
+    # r157: a tuple the preset stores as a list is the same value (it was refused, the advice what it did)
+    assert Stores((0.1, 0.01)).max_lr == [0.1, 0.01]
 
 
 def test_a_schedule_that_fails_mid_run_names_the_callback_the_optimizer_and_the_group(tmp_path) -> None:

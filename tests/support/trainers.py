@@ -70,3 +70,10 @@ def fit(
             warnings.filterwarnings("ignore", message=spec.split(":", 1)[1])
         t.fit(model, ckpt_path=ckpt_path)
     return recorder
+
+
+def lightning_before(version: tuple[int, int]) -> bool:
+    """Whether the installed Lightning is older than ``version`` (major, minor): `make test-lowest` runs 2.4."""
+    import lightning
+
+    return tuple(int(x) for x in lightning.__version__.split(".")[:2]) < version

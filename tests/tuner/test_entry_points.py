@@ -1525,13 +1525,28 @@ def test_tuner_says_when_nothing_ran(tmp_path: Any) -> None:
             RuntimeError,
             match=ended
             + rf"the Trainer's {limit}=0 lets the fit train no step\. The test runs as the fit starts, so "
-            rf"any limit above 0 lets it run: give the Trainer a {limit} above 0$",
+            rf"limits above 0 let it run: give the Trainer {limit} above 0$",
         ):
             Tuner(trainer(tmp_path, **{limit: 0})).lr_range_test(TinyModel(), loader())
     result = Tuner(trainer(tmp_path, max_steps=1)).lr_range_test(
         TinyModel(), loader(), num_steps=10, confirm=False
     )
     assert len(result) == 10
+    # r157: both limits at 0 are both named; a stop set before the first step is no limit
+    with pytest.raises(
+        RuntimeError,
+        match=ended
+        + r"the Trainer's max_steps=0 and max_epochs=0 let the fit train no step\. .*: give the Trainer "
+        r"max_steps above 0 and max_epochs above 0$",
+    ):
+        Tuner(trainer(tmp_path, max_steps=0, max_epochs=0)).lr_range_test(TinyModel(), loader())
+
+    class Stops(pl.Callback):
+        def setup(self, trainer: Any, pl_module: Any, stage: str) -> None:
+            trainer.should_stop = True
+
+    with pytest.raises(RuntimeError, match=ended + r"trainer\.should_stop was set before the first step"):
+        Tuner(trainer(tmp_path, callbacks=[Stops()])).lr_range_test(TinyModel(), loader())
 
 
 def test_a_model_given_as_the_training_data_is_named_by_its_type(tmp_path: Any) -> None:

@@ -495,7 +495,7 @@ def test_val_loss_without_validation_data_is_said_of_the_test_at_every_entry(tmp
     """r154: the Tuner's and a test at fit start raised it without naming the test (a test at a later epoch named
     it), with Lightning's "`val_dataloader` must be implemented" text after it."""
     said = (
-        "LR range test: val_loss=True needs validation data: pass val_dataloaders (to lr_range_test, or to "
+        "LR range test: val_loss=True needs validation data: pass val_dataloaders (to the Tuner's test, or to "
         "trainer.fit for the LRRangeTest callback), a datamodule with val_dataloader(), or define the module's "
         "val_dataloader(); and keep limit_val_batches > 0"
     )
@@ -508,3 +508,21 @@ def test_val_loss_without_validation_data_is_said_of_the_test_at_every_entry(tmp
             t = trainer(tmp_path, max_epochs=3, callbacks=[LRRangeTest(epochs=epochs, **options)])
             with pytest.raises(ValueError, match=f"^{re.escape(said)}$"):
                 t.fit(TinyModel(), loader())
+
+
+def test_an_error_of_the_users_validation_data_keeps_its_class_and_traceback(tmp_path: Any) -> None:
+    """r157: a ValueError subclass the validation dataset raised while its batches were drawn became a plain
+    ValueError said of the test, its traceback into the user's code cut."""
+
+    class Broken(torch.utils.data.Dataset):
+        def __len__(self) -> int:
+            return 8
+
+        def __getitem__(self, i: int) -> Any:
+            json.loads("{bad")
+
+    with pytest.raises(json.JSONDecodeError) as caught:
+        Tuner(trainer(tmp_path)).lr_range_test(
+            TinyModel(), loader(), val_dataloaders=torch.utils.data.DataLoader(Broken()), val_loss=True
+        )
+    assert any(entry.name == "__getitem__" for entry in caught.traceback)
