@@ -119,6 +119,8 @@ class RunPlanning:
             False  # this fit resumed within an epoch (Lightning 2.4.0 takes a step more then)
         )
         self._paces: SchedulerPaces | None = None  # the schedulers' own steps in the rate's window
+        # a warning that the optimizers step at different rates, waiting for the schedulers' paces (_warn_differ)
+        self._pending_differ: tuple[list[int], int, _resolve.Rate] | None = None
         self._provisional = False  # built on a checkpoint's plan until a resume at another size is planned
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
         self._saved_window: dict[str, Any] | None = None  # the open window of the checkpoint resumed, if any
@@ -725,11 +727,15 @@ class RunPlanning:
     def _scheduler_steps(self) -> list[int]:
         return [entry.scheduler.last_epoch for entry in self._injected]
 
-    def _pace_batch(self, start: bool) -> None:
-        """At a batch's start or end under manual optimization, while the rate's window is open: where each
-        scheduler is (:class:`SchedulerPaces`)."""
-        if self._paces is not None and self._rate is not None:
-            (self._paces.batch_start if start else self._paces.batch_end)(self._scheduler_steps())
+    def _pace_batch(self, trainer: pl.Trainer, start: bool) -> None:
+        """At a batch's start or end under manual optimization, while the rate's window is open or a warning waits
+        for the schedulers' paces: where each scheduler is (:class:`SchedulerPaces`); at the start, the waiting
+        warning is said, or not, now that a scheduler stepped after the last batch shows it."""
+        if self._paces is None or (self._rate is None and self._pending_differ is None):
+            return
+        (self._paces.batch_start if start else self._paces.batch_end)(self._scheduler_steps())
+        if start and self._pending_differ is not None:
+            self._warn_differ(*self._pending_differ[:2], trainer, self._pending_differ[2], final=True)
 
     def _mixed_rates(self) -> bool:
         """Under manual optimization, whether the optimizers this callback schedules stepped to different
@@ -895,24 +901,22 @@ class RunPlanning:
         total = run.total_steps
         said = []
         # a schedule goes at its scheduler's pace: a critic stepping twice a batch whose scheduler the module steps
-        # once a batch keeps to a plan in batches (r155: it was said to go 2 times as fast). A scheduler whose pace
-        # cannot be told yet waits for the window's end (not ``final``); there, one that never moved in it (stepped
-        # at an epoch's end) is read by its optimizer's pace
-        paces = self._paces.now(self._scheduler_steps()) if self._paces else None
-        if paces is None or (None in paces and not final):
-            if not final:
-                return
-            paces = [None] * len(self._injected)
-        for entry, count, own in zip(self._injected, counts, paces, strict=False):
-            label = entry.info.label
-            pace = Fraction(count, batches)
-            if own is not None:
-                pace, label = own, f"{label}'s scheduler"
+        # once a batch keeps to a plan in batches (r155: it was said to go 2 times as fast). A pace not told yet
+        # (a scheduler stepped after the batch is seen at the next one's start) is told at the next batch's start
+        # (``final``: then or never); a scheduler that has not moved by then (stepped at an epoch's end, or never:
+        # its own warning says so) is left out, its pace unknown (r158: it was said to go at its optimizer's)
+        paces = self._paces.now(self._scheduler_steps()) if self._paces else [None] * len(self._injected)
+        if None in paces and not final:
+            self._pending_differ = (counts, batches, in_batches)
+            return
+        self._pending_differ = None
+        for entry, own in zip(self._injected, paces, strict=False):
+            if own is None:
+                continue
+            label, pace = f"{entry.info.label}'s scheduler", own
             if pace == 1:
                 continue
-            if pace == 0:
-                said.append(f"{label} did not step in them, so its schedule stayed where it was")
-            elif total is None:
+            if total is None:
                 how = "faster" if pace > 1 else "slower"
                 said.append(
                     f"{label} steps {_resolve.describe_rate(pace)}, so its schedule goes {how} than planned"

@@ -160,12 +160,24 @@ def _equal(a: Any, b: Any) -> bool:
     """``a == b`` as one bool, a tuple and a list of equal items equal (a preset stores ``max_lr=(0.1, 0.01)`` as a
     list: r157); True where the comparison gives no plain truth value (an array, a tensor): only a value provably
     replaced is refused."""
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True))
+    items = _items(a), _items(b)
+    if items[0] is not None and items[1] is not None:  # a range, an array or a 1-d tensor too (r158)
+        return len(items[0]) == len(items[1]) and all(
+            x is y or _equal(x, y) for x, y in zip(items[0], items[1], strict=True)
+        )
     try:
         return bool(a == b)
     except Exception:  # an array's or a tensor's ambiguous truth value
         return True
+
+
+def _items(value: Any) -> list[Any] | None:
+    """The items of a list, tuple, range, or an array or tensor of one dimension or more; None for anything else."""
+    if isinstance(value, (list, tuple, range)):
+        return list(value)
+    if getattr(value, "ndim", 0) >= 1 and hasattr(value, "tolist"):
+        return list(value.tolist())
+    return None
 
 
 def constructed(callback: Any, base: type) -> None:

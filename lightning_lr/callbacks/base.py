@@ -1221,10 +1221,14 @@ class ScheduleCallback(RunPlanning, Callback):
             self._first_batch = False
             _others.warn_displaced(self.name, trainer, self._injected, self.warn_once)
             self._plan_epoch_start(trainer, pl_module.automatic_optimization, batch_idx)
+        if not pl_module.automatic_optimization:
+            # the batch before is done, its hooks too: a scheduler the module steps in its on_train_batch_end, which
+            # Lightning calls after the callbacks', has moved by now (r158: it was said to have not)
+            self._logging.check_manual(self.warn_once)
         self._logging.in_batch = True
         if not pl_module.automatic_optimization:
             self._open_rate_window(trainer, batch_idx, self._logging.steps_seen())
-            self._pace_batch(start=True)
+            self._pace_batch(trainer, start=True)
 
     def on_before_optimizer_step(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, optimizer: Optimizer
@@ -1260,12 +1264,15 @@ class ScheduleCallback(RunPlanning, Callback):
             epoch_end = batch_idx + 1 >= trainer.num_training_batches
             self._stops.after_batch(trainer, self._injected[0].scheduler.last_epoch, self._end(), epoch_end)
         if not pl_module.automatic_optimization and self._logging is not None:
-            self._logging.check_manual(self.warn_once)
+            self._pace_batch(trainer, start=False)
             if self._rate is not None:
-                self._pace_batch(start=False)
                 self._count_in_optimizer_steps(trainer, batch_idx)
 
     def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        if not pl_module.automatic_optimization and self._logging is not None:
+            self._logging.check_manual(
+                self.warn_once
+            )  # (the last batch's, as each batch's at the next's start)
         if self._injected:
             self._remember_fit(trainer)
         if self._stops is not None:

@@ -9,12 +9,13 @@ optimizer sweeps in train mode (the only mode it steps in) and gets back the mod
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib.util
 import math
 import warnings
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar, cast
 
 import lightning.pytorch as pl
@@ -390,13 +391,20 @@ def check_not_maximizing(optimizer: torch.optim.Optimizer) -> None:
 
 
 def _val_batches(trainer: pl.Trainer, options: SweepOptions) -> list[list[Any]]:
-    """:func:`val_batches`, its errors said of the test as :func:`check_before_training`'s are (r154: the
-    Tuner's and a test at fit start raised "val_loss=True needs validation data" without naming the test)."""
-    try:
+    """:func:`val_batches`, its errors said of the test (:func:`_said_of_test`)."""
+    with _said_of_test(options):
         return val_batches(trainer, options)
+
+
+@contextlib.contextmanager
+def _said_of_test(options: SweepOptions) -> Iterator[None]:
+    """The validation data's own errors ("val_loss=True needs ...") said of the test, as its other refusals are (r154:
+    the Tuner's and a test at fit start raised them without naming the test); one the user's ``val_dataloader()``,
+    dataset or collate_fn raised keeps its class and traceback (r157, r158: a JSONDecodeError became a plain
+    ValueError, or a TypeError where its class takes other arguments)."""
+    try:
+        yield
     except ValueError as exc:
-        # its own errors only ("val_loss=True needs ..."): one the user's dataset or collate_fn raised while its
-        # batches were drawn keeps its class and traceback (r157: a JSONDecodeError became a plain ValueError)
         if type(exc) is not ValueError or not str(exc).startswith("val_loss=True"):
             raise
         raise ValueError(f"{options.title}: {exc}") from None
@@ -411,10 +419,11 @@ def check_before_training(trainer: pl.Trainer, module: pl.LightningModule, optio
     what ``validation_step`` logs) is checked then. Every error names the test, as its own do."""
     try:
         _check_setup(trainer, module, options)
-        if options.val_loss:
-            val_loaders(trainer)
     except (ValueError, RuntimeError, NotImplementedError) as exc:  # said of the test, as its options are
         raise type(exc)(f"{options.title}: {exc}") from None
+    if options.val_loss:
+        with _said_of_test(options):
+            val_loaders(trainer)
     if isinstance(options, LROptions) and options.apply and options.attr_name is not None:
         check_attr(module, options)  # (its errors name the test)
 

@@ -794,7 +794,10 @@ def test_optimizers_stepping_at_different_rates_are_planned_in_batches_within_ma
 
 class _CriticStepsTwiceItsSchedulerOnce(TwoOptimizers):
     """The critic (the second optimizer) steps twice per batch, the generator once; the module steps each scheduler
-    once per batch, as Lightning's docs on manual optimization show."""
+    once per batch, as Lightning's docs on manual optimization show: in ``training_step``, or (``in_step=False``)
+    in its ``on_train_batch_end``, which Lightning calls after the callbacks'."""
+
+    in_step = True
 
     def training_step(self, batch: Any, batch_idx: int) -> None:
         x, y = batch
@@ -803,25 +806,20 @@ class _CriticStepsTwiceItsSchedulerOnce(TwoOptimizers):
                 opt.zero_grad()
                 self.manual_backward(torch.nn.functional.mse_loss(layer(x), y))
                 opt.step()
+        if self.in_step:
+            self._step_schedulers()
+
+    def on_train_batch_end(self, outputs: Any, batch: Any, batch_idx: int) -> None:
+        if not self.in_step:
+            self._step_schedulers()
+
+    def _step_schedulers(self) -> None:
         for scheduler in self.lr_schedulers():
             scheduler.step()
 
 
 class _SchedulersSteppedAfterTheBatch(_CriticStepsTwiceItsSchedulerOnce):
-    """As its base, the schedulers stepped in the module's ``on_train_batch_end``, which Lightning calls after the
-    callbacks'."""
-
-    def training_step(self, batch: Any, batch_idx: int) -> None:
-        x, y = batch
-        for opt, layer, times in zip(self.optimizers(), (self.layer, self.other), (1, 2), strict=True):
-            for _ in range(times):
-                opt.zero_grad()
-                self.manual_backward(torch.nn.functional.mse_loss(layer(x), y))
-                opt.step()
-
-    def on_train_batch_end(self, outputs: Any, batch: Any, batch_idx: int) -> None:
-        for scheduler in self.lr_schedulers():
-            scheduler.step()
+    in_step = False
 
 
 @pytest.mark.parametrize(
@@ -836,7 +834,8 @@ def test_a_critic_whose_scheduler_steps_once_per_batch_keeps_to_the_plan_unsaid(
     # its end at batch 12 of 24 (the optimizer's steps were counted, where the schedule goes at its scheduler's);
     # r157: so it still did for schedulers stepped in the module's on_train_batch_end, after the callback's
     rec, said = _manual_fit(tmp_path, model(), [OneCycle()])
-    assert not [m for m in said if "as fast as planned" in m or "advances with its own" in m]
+    # (r158: stepped after the batch, it was also said to have not moved)
+    assert not [m for m in said if re.search("as fast as planned|advances with its own|has not moved", m)]
     # each schedule once per batch: both end their cycle at the run's last batch (the critic's LR read at each of
     # its two steps per batch)
     assert _ends_its_cycle(_trace(rec, 0)[0], N)
@@ -844,6 +843,26 @@ def test_a_critic_whose_scheduler_steps_once_per_batch_keeps_to_the_plan_unsaid(
     assert critic[::2] == critic[1::2] and len(critic) == 2 * N
     assert critic[-1] == pytest.approx(S.OneCycle(0.01, total_steps=N).values(N)[-1])
     assert critic[N] > 10 * critic[-1]  # halfway through, far from the floor
+
+
+class _SchedulersNeverStepped(_CriticStepsTwiceItsSchedulerOnce):
+    def _step_schedulers(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("batches", [12, 1])
+def test_a_critic_whose_scheduler_never_steps_is_not_said_to_go_at_its_optimizers_pace(
+    tmp_path: Any, batches: int
+) -> None:
+    # r158: a scheduler that never moved was said to go 2 times as fast (its optimizer's pace), beside the warning
+    # that it has not moved; so was one stepped after the batch in epochs of 1 batch
+    _, said = _manual_fit(tmp_path, _SchedulersNeverStepped(), [OneCycle()], limit_train_batches=batches)
+    assert not [m for m in said if "as fast as planned" in m]
+    assert any("optimizer 1 (Adam) has stepped 2 times but its schedule has not moved" in m for m in said)
+    _, said = _manual_fit(
+        tmp_path, _SchedulersSteppedAfterTheBatch(), [OneCycle()], limit_train_batches=batches
+    )
+    assert not [m for m in said if re.search("as fast as planned|has not moved", m)]
 
 
 def test_one_callback_on_a_critic_says_where_its_schedule_ends(tmp_path: Any) -> None:

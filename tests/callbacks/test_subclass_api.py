@@ -7,10 +7,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+import torch
 
 from lightning_lr import RangeTestResult
 from lightning_lr import schedules as S
-from lightning_lr.callbacks import CosineDecay, Epochs, Fraction, OneCycle, ScheduleCallback
+from lightning_lr.callbacks import CosineDecay, Epochs, Fraction, MultiStepDecay, OneCycle, ScheduleCallback
 
 from support.models import Tiny
 from support.trainers import fit, trainer
@@ -316,8 +317,26 @@ def test_an_argument_stored_before_super_init_and_passed_on_is_kept() -> None:
 
     made = Stores(np.float64(0.2), optimizer=0)
     assert (made.max_lr, made.mine, made.optimizer) == (0.2, [1, 2], 0)
-    # r157: a tuple the preset stores as a list is the same value (it was refused, the advice what it did)
+    # r157: a tuple the preset stores as a list is the same value (it was refused, the advice what it did); r158: so
+    # is a 1-d tensor, an array or a range
     assert Stores((0.1, 0.01)).max_lr == [0.1, 0.01]
+    assert Stores(torch.tensor([0.5, 0.25])).max_lr == [0.5, 0.25]
+    assert Stores(np.array([0.1, 0.01])).max_lr == [0.1, 0.01]
+
+    class Steps(MultiStepDecay):
+        def __init__(self, milestones: Any) -> None:
+            self.milestones = milestones
+            super().__init__(milestones=milestones)
+
+    assert Steps(range(10, 30, 10)).milestones == [10, 20]
+    with pytest.raises(TypeError, match=r"set self\.max_lr = array\(\[0\.1 *, 0\.02\]\) before calling"):
+
+        class Other(OneCycle):
+            def __init__(self) -> None:
+                self.max_lr = np.array([0.1, 0.02])
+                super().__init__(max_lr=(0.1, 0.01))
+
+        Other()
 
 
 def test_a_schedule_that_fails_mid_run_names_the_callback_the_optimizer_and_the_group(tmp_path) -> None:

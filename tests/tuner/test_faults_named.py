@@ -526,3 +526,28 @@ def test_an_error_of_the_users_validation_data_keeps_its_class_and_traceback(tmp
             TinyModel(), loader(), val_dataloaders=torch.utils.data.DataLoader(Broken()), val_loss=True
         )
     assert any(entry.name == "__getitem__" for entry in caught.traceback)
+
+
+def test_an_error_of_the_users_val_dataloader_at_train_start_keeps_its_class_and_traceback(
+    tmp_path: Any,
+) -> None:
+    """r158: a test at a later epoch in a fit that does not validate in epoch 0 calls val_dataloader() first, at
+    train start: a JSONDecodeError there became a TypeError (its class takes other arguments), a RuntimeError lost
+    the user's frame."""
+
+    class BadVal(TinyModel):
+        def val_dataloader(self) -> Any:
+            raise json.JSONDecodeError("bad", "{bad", 1)
+
+    t = trainer(
+        tmp_path,
+        max_epochs=3,
+        limit_train_batches=3,
+        check_val_every_n_epoch=2,
+        callbacks=[LRRangeTest(epochs=[1], num_steps=5, val_loss=True, val_batches=1)],
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(json.JSONDecodeError) as caught:
+            t.fit(BadVal(), loader())
+    assert any(entry.name == "val_dataloader" for entry in caught.traceback)
