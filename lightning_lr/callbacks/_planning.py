@@ -735,7 +735,8 @@ class RunPlanning:
             return
         (self._paces.batch_start if start else self._paces.batch_end)(self._scheduler_steps())
         if start and self._pending_differ is not None:
-            self._warn_differ(*self._pending_differ[:2], trainer, self._pending_differ[2], final=True)
+            counts, batches, in_batches = self._pending_differ
+            self._warn_differ(counts, batches, trainer, in_batches, final=True, at_start=True)
 
     def _mixed_rates(self) -> bool:
         """Under manual optimization, whether the optimizers this callback schedules stepped to different
@@ -891,7 +892,13 @@ class RunPlanning:
         return f"its durations {plural}" if self._durations() else f"the run it is built from {singular}"
 
     def _warn_differ(
-        self, counts: list[int], batches: int, trainer: pl.Trainer, in_batches: _resolve.Rate, final: bool
+        self,
+        counts: list[int],
+        batches: int,
+        trainer: pl.Trainer,
+        in_batches: _resolve.Rate,
+        final: bool,
+        at_start: bool = False,
     ) -> None:
         """Say once that the optimizers it schedules step at different rates (``counts`` in ``batches``), so the
         plan is counted in batches (``in_batches``), while each scheduler steps with its own optimizer: what
@@ -905,7 +912,8 @@ class RunPlanning:
         # (a scheduler stepped after the batch is seen at the next one's start) is told at the next batch's start
         # (``final``: then or never); a scheduler that has not moved by then (stepped at an epoch's end, or never:
         # its own warning says so) is left out, its pace unknown (r158: it was said to go at its optimizer's)
-        paces = self._paces.now(self._scheduler_steps()) if self._paces else [None] * len(self._injected)
+        steps = self._scheduler_steps()
+        paces = self._paces.now(steps, at_start) if self._paces else [None] * len(self._injected)
         if None in paces and not final:
             self._pending_differ = (counts, batches, in_batches)
             return
@@ -1085,12 +1093,12 @@ class SchedulerPaces:
     def batch_end(self, steps: list[int]) -> None:
         self.ended = list(steps)
 
-    def now(self, steps: list[int]) -> list[Fraction | None]:
-        """Each scheduler's steps per batch so far (None: not told yet): stepped after the batches, over the
-        complete ones; else over these and this one."""
+    def now(self, steps: list[int], at_start: bool = False) -> list[Fraction | None]:
+        """Each scheduler's steps per batch so far (None: not told yet): at a batch's start (``at_start``), or for
+        one stepped after the batches, over the complete batches; else over these and this one."""
         out: list[Fraction | None] = []
         for i, step in enumerate(steps):
-            if self.after[i]:
+            if self.after[i] or at_start:
                 moved, batches = self.started[i] - self.marks[i], self.complete
             else:
                 moved, batches = step - self.marks[i], self.complete + 1

@@ -165,10 +165,10 @@ class _RangeTestCallback(Callback, Generic[R]):
     is the kind of result its options give (review 74: an LR test's was typed as a momentum test's too, so a
     user's ``result.one_cycle_max_lr()`` failed ``mypy --strict``)."""
 
-    #: how the schedule callbacks name this test when the ranks do not all run it (``ScheduleCallback._plan_run``)
     @property
     def test_label(self) -> str:
-        """What the schedule callbacks compare across ranks as they plan (``_compare_ranks``)."""
+        """How the schedule callbacks name this test when they compare the ranks' tests as they plan
+        (``ScheduleCallback._compare_ranks``): a test the ranks do not all run is an error on every rank."""
         return "the Tuner's range test"
 
     def __init__(self, options: SweepOptions, epochs: Any = None) -> None:
