@@ -526,16 +526,37 @@ def test_a_state_whose_lrs_are_no_numbers_is_refused_naming_the_key(name: str, b
 def test_a_state_whose_base_lrs_are_no_lrs_is_refused_by_every_class(name: str, bad: float) -> None:
     # review 132: StepLR, ExponentialLR, ... loaded base_lrs [nan] without a word, and every later LR was nan (torch's
     # recursion never reads them); the cosine classes and CyclicLR refused it, naming a param group's initial LR
+    _refused_unchanged(
+        name,
+        "base_lrs",
+        [0.05, bad],
+        r"^state_dict\['base_lrs'\] must be a list of finite LRs >= 0 \(the LR each param group started from: "
+        rf"numbers or one-element tensors\), got \[0\.05, {re.escape(repr(bad))}\]$",
+    )
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_state_whose_last_lrs_hold_nan_is_refused_and_the_scheduler_is_unchanged(name: str) -> None:
+    # r153: loaded without the optimizer's state, the groups took the checkpoint's last LRs, nan, and every later LR
+    # was nan; inf stays (an ExponentialLR that grew past the floats writes it)
+    _refused_unchanged(
+        name,
+        "_last_lr",
+        [0.05, math.nan],
+        r"^state_dict\['_last_lr'\] must be a list of LRs that are not nan \(the LR each param group had at "
+        r"the checkpoint\), got \[0\.05, nan\]$",
+    )
+
+
+def _refused_unchanged(name: str, key: str, value: Any, message: str) -> None:
+    """A state of ``name`` three steps in, with ``key`` set to ``value``, is refused with ``message`` and leaves the
+    scheduler and the optimizer's groups as they were."""
     opt = sgd()
     sched = make(ours, name, opt, CASES[name][0])
     go(opt, sched, 3)
-    state = roundtrip({**sched.state_dict(), "base_lrs": [0.05, bad]})
+    state = roundtrip({**sched.state_dict(), key: value})
     before = (dict(sched.__dict__), [dict(g) for g in opt.param_groups])
-    with pytest.raises(
-        ValueError,
-        match=r"^state_dict\['base_lrs'\] must be a list of finite LRs >= 0 \(the LR each param group started from: "
-        rf"numbers or one-element tensors\), got \[0\.05, {re.escape(repr(bad))}\]$",
-    ):
+    with pytest.raises(ValueError, match=message):
         sched.load_state_dict(state)
     assert (dict(sched.__dict__), [dict(g) for g in opt.param_groups]) == before
 
@@ -1390,21 +1411,3 @@ def test_state_class_names_no_class_for_a_state_of_other_keys(make_state: Any) -
     # review 99: a user's scheduler with a gamma was said to be written by ExponentialLR, one with step_size and
     # gamma by StepLR, in the resume warning
     assert state_class(make_state()) is None
-
-
-@pytest.mark.parametrize("name", list(CASES))
-def test_a_state_whose_last_lrs_hold_nan_is_refused_and_the_scheduler_is_unchanged(name: str) -> None:
-    # r153: loaded without the optimizer's state, the groups took the checkpoint's last LRs, nan, and every later LR
-    # was nan; inf stays (an ExponentialLR that grew past the floats writes it)
-    opt = sgd()
-    sched = make(ours, name, opt, CASES[name][0])
-    go(opt, sched, 3)
-    state = roundtrip({**sched.state_dict(), "_last_lr": [0.05, math.nan]})
-    before = (dict(sched.__dict__), [dict(g) for g in opt.param_groups])
-    with pytest.raises(
-        ValueError,
-        match=r"^state_dict\['_last_lr'\] must be a list of LRs that are not nan \(the LR each param group had at "
-        r"the checkpoint\), got \[0\.05, nan\]$",
-    ):
-        sched.load_state_dict(state)
-    assert (dict(sched.__dict__), [dict(g) for g in opt.param_groups]) == before
