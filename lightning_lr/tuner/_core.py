@@ -193,7 +193,10 @@ def run_range_test(
     try:
         L.set_callbacks(trainer, [])  # the sweep is invisible to other callbacks (they keep their state)
         with L.isolated_logging(trainer):
-            fixed_val = _val_batches(trainer, options) if options.val_loss else None
+            fixed_val = None
+            if options.val_loss:
+                with _said_of_test(options):
+                    fixed_val = val_batches(trainer, options)
             if fixed_val is not None:
                 # drawing them moved the RNGs (a shuffled loader's seed): every sweep, and the candidates, start
                 # from the snapshot's (review 89: the first sweep shuffled otherwise, so its candidates trained
@@ -388,12 +391,6 @@ def check_not_maximizing(optimizer: torch.optim.Optimizer) -> None:
             f"suggest the LR that wrecks the model. Return the negated objective from training_step and build "
             f"the optimizer with maximize=False for the test"
         )
-
-
-def _val_batches(trainer: pl.Trainer, options: SweepOptions) -> list[list[Any]]:
-    """:func:`val_batches`, its errors said of the test (:func:`_said_of_test`)."""
-    with _said_of_test(options):
-        return val_batches(trainer, options)
 
 
 @contextlib.contextmanager

@@ -498,7 +498,7 @@ def _limit_reached(trainer: pl.Trainer) -> str:
         if limit is not None and 0 <= limit <= at
     ]
     if not reached:
-        if trainer.should_stop:
+        if L.stops_before_training(trainer):
             return (
                 "trainer.should_stop was set before the first step (by a callback, or left by an earlier fit's "
                 "EarlyStopping: Lightning before 2.5.1 keeps it for the next fit); set trainer.should_stop = False "
