@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import numbers
 import textwrap
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -100,6 +101,98 @@ def subplots(**kwargs: Any) -> tuple[Any, Any]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Inputs: a leaf has no access to lightning_lr._validate, so its few checks live here
+# ---------------------------------------------------------------------------------------------
+
+
+def _said(value: Any) -> str:
+    """A value as an error shows it: its type and a repr cut to 60 characters."""
+    text = repr(value)
+    return f"{type(value).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
+
+
+def _mapping(name: str, value: Any, what: str) -> Mapping[Any, Any]:
+    """``value`` if it is a mapping, else a TypeError naming ``name`` and what it must map."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a mapping {what}, got {_said(value)}")
+    return value
+
+
+def _length(name: str, value: Any) -> int:
+    """How many values ``value`` holds, or a TypeError naming ``name`` (a number or a string is not a curve)."""
+    if isinstance(value, str | bytes) or not hasattr(value, "__len__"):
+        raise TypeError(f"{name} must be a sequence or array of numbers, got {_said(value)}")
+    return len(value)
+
+
+def _curve(name: str, values: Any, xs_name: str, n: int) -> None:
+    """A TypeError or ValueError unless ``values`` holds ``n`` values, one per entry of ``xs_name``."""
+    got = _length(name, values)
+    if got != n:
+        raise ValueError(
+            f"{name} holds {got} value{'' if got == 1 else 's'}, {xs_name} {n}: give one value per entry of {xs_name}"
+        )
+
+
+def _optional(name: str, value: Any, kinds: tuple[type, ...], allowed: str) -> None:
+    """A TypeError unless ``value`` is None or of ``kinds`` (a bool is not a number here)."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, kinds)):
+        raise TypeError(f"{name} must be {allowed} or None, got {_said(value)}")
+
+
+def _axes(ax: Any) -> None:
+    """A TypeError unless ``ax`` is None or looks like a matplotlib Axes."""
+    if ax is not None and not (hasattr(ax, "figure") and hasattr(ax, "plot")):
+        raise TypeError(f"ax must be a matplotlib Axes (None: a new figure), got {_said(ax)}")
+
+
+def _pairs(candidates: Any) -> None:
+    """A TypeError unless ``candidates`` is None or a sequence of ``(lr, score)`` pairs of numbers."""
+    if candidates is None:
+        return
+    _length("candidates", candidates)
+    for i, pair in enumerate(candidates):
+        if isinstance(pair, str | bytes) or not hasattr(pair, "__len__") or len(pair) != 2:
+            raise TypeError(f"candidates[{i}] must be an (lr, score) pair, got {_said(pair)}")
+        for part in pair:
+            _optional(f"candidates[{i}]", part, (numbers.Real,), "a pair of numbers")
+
+
+def _schedule_inputs(
+    steps: Any, lrs: Any, momentums: Any, title: Any, marker: Any, marker_label: Any
+) -> None:
+    n = _length("steps", steps)
+    for name, curves in (("lrs", lrs), ("momentums", momentums)):
+        if curves is None and name == "momentums":
+            continue
+        for label, values in _mapping(name, curves, "{label: values}").items():
+            _curve(f"{name}[{label!r}]", values, "steps", n)
+    _optional("title", title, (str,), "a string")
+    _optional("marker", marker, (numbers.Real,), "a step (a number)")
+    _optional("marker_label", marker_label, (str,), "a string")
+
+
+def _sweep_inputs(x: Any, curves: Mapping[str, Any], options: Mapping[str, Any]) -> None:
+    """The checks of the range-test figures: every curve one value per swept value, the candidates pairs,
+    the marks numbers, the step counts ints, the texts strings, ``ax`` an Axes."""
+    n = _length("x", x)
+    for name, values in curves.items():
+        if values is not None:
+            _curve(name, values, "x", n)
+    for name, value in options.items():
+        if name == "candidates":
+            _pairs(value)
+        elif name == "ax":
+            _axes(value)
+        elif name in ("candidate_steps", "candidate_tail"):
+            _optional(name, value, (numbers.Integral,), "an int")
+        elif name in ("suggestion", "max_lr", "smoothing"):
+            _optional(name, value, (numbers.Real,), "a number")
+        else:  # the texts
+            _optional(name, value, (str,), "a string")
+
+
+# ---------------------------------------------------------------------------------------------
 # Schedule figures (LR and momentum previews)
 # ---------------------------------------------------------------------------------------------
 
@@ -138,6 +231,7 @@ def schedule_figure(
     """
     import numpy as np
 
+    _schedule_inputs(steps, lrs, momentums, title, marker, marker_label)
     if not lrs:
         raise ValueError("lrs must hold at least one curve, got none")
     x = np.asarray(steps)
@@ -274,6 +368,24 @@ def range_test_figure(
         >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][1:]
         ['smoothed', 'candidates: mean loss of the last 16 of 80 steps', 'diverged candidate', 'suggestion 0.01 (rule: confirmed)']
     """
+    _sweep_inputs(
+        x,
+        {"losses": losses, "smoothed": smoothed, "centred": centred},
+        {
+            "candidates": candidates,
+            "suggestion": suggestion,
+            "max_lr": max_lr,
+            "smoothing": smoothing,
+            "candidate_steps": candidate_steps,
+            "candidate_tail": candidate_tail,
+            "title": title,
+            "x_label": x_label,
+            "y_label": y_label,
+            "rule": rule,
+            "no_answer": no_answer,
+            "ax": ax,
+        },
+    )
     new = ax is None
     # the legend beside the axes: the candidates fill the lower part of the plot (review 47: a no-answer text
     # on the axes covered the legend; it now goes under them)
@@ -500,6 +612,24 @@ def weight_decay_figure(
         >>> len(fig.axes[0].get_lines())
         2
     """
+    _weight_decay_inputs(curves, suggestions, raw, suggestion_y)
+    _sweep_inputs(
+        (),
+        {},
+        {
+            "candidates": candidates,
+            "max_lr": max_lr,
+            "candidate_steps": candidate_steps,
+            "candidate_tail": candidate_tail,
+            "title": title,
+            "x_label": x_label,
+            "y_label": y_label,
+            "no_answer": no_answer,
+            "confirmed": confirmed,
+            "no_weight_decay": no_weight_decay,
+            "ax": ax,
+        },
+    )
     new = ax is None
     beside = bool(candidates or no_answer or no_weight_decay)
     fig, ax = subplots(figsize=(8.6 if beside else 6.4, 4.2)) if ax is None else (ax.figure, ax)
@@ -550,3 +680,21 @@ def weight_decay_figure(
     else:
         ax.legend(loc="best", fontsize="small")
     return fig
+
+
+def _weight_decay_inputs(curves: Any, suggestions: Any, raw: Any, suggestion_y: Any) -> None:
+    """The checks of :func:`weight_decay_figure`'s per-curve mappings: each curve an ``(x, smoothed)`` pair
+    of one length, its raw losses as many, its marks numbers, and no mark for a label without a curve."""
+    for label, pair in _mapping("curves", curves, "{label: (x, smoothed)}").items():
+        if isinstance(pair, str | bytes) or not hasattr(pair, "__len__") or len(pair) != 2:
+            raise TypeError(f"curves[{label!r}] must be an (x, smoothed) pair, got {_said(pair)}")
+        n = _length(f"curves[{label!r}][0]", pair[0])
+        _curve(f"curves[{label!r}][1]", pair[1], f"curves[{label!r}][0]", n)
+        if raw is not None and label in _mapping("raw", raw, "{label: losses}"):
+            _curve(f"raw[{label!r}]", raw[label], f"curves[{label!r}][0]", n)
+    for name, marks in (("suggestions", suggestions), ("suggestion_y", suggestion_y), ("raw", raw)):
+        for label, value in ({} if marks is None else _mapping(name, marks, "{label: value}")).items():
+            if label not in curves:
+                raise ValueError(f"{name} has {label!r}, which curves has not (it has {list(curves)})")
+            if name != "raw":
+                _optional(f"{name}[{label!r}]", value, (numbers.Real,), "a number")
