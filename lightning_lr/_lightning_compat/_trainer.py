@@ -11,6 +11,7 @@ import contextlib
 import datetime
 import importlib
 import itertools
+import math
 import os
 import re
 import uuid
@@ -26,11 +27,13 @@ from ._namespaces import namespace, resolve
 __all__ = [
     "SHARDED",
     "accumulate_grad_batches",
+    "accumulation_changes",
     "batches_done_in_epoch",
     "call_module",
     "call_strategy",
     "callbacks",
     "can_rebuild_optimizers",
+    "epoch_steps",
     "gathered",
     "isolated_logging",
     "logged_in_this_run",
@@ -41,6 +44,7 @@ __all__ = [
     "prime_val_results",
     "rebuild_optimizers",
     "resumes_within_epoch",
+    "run_steps",
     "runs_in_spawned_processes",
     "same_on_every_rank",
     "set_callbacks",
@@ -68,11 +72,48 @@ def accumulate_grad_batches(trainer: pl.Trainer, epoch: int | None = None) -> in
     ``accumulate_grad_batches``, or the value a ``GradientAccumulationScheduler`` on it gives the epoch. The
     scheduler sets the Trainer's value only at the epoch's start, after a range test at the fit's start has
     run (review 66: that test swept one micro-batch per step where the fit trained with four)."""
-    scheduler = resolve(trainer, "callbacks", "GradientAccumulationScheduler")
-    for cb in callbacks(trainer):
-        if isinstance(cb, scheduler):
-            return int(cb.get_accumulate_grad_batches(trainer.current_epoch if epoch is None else epoch))
+    scheduler = _accumulation_scheduler(trainer)
+    if scheduler is not None:
+        return int(scheduler.get_accumulate_grad_batches(trainer.current_epoch if epoch is None else epoch))
     return int(trainer.accumulate_grad_batches)
+
+
+def _accumulation_scheduler(trainer: pl.Trainer) -> Any:
+    """The ``GradientAccumulationScheduler`` on ``trainer``, or None."""
+    scheduler = resolve(trainer, "callbacks", "GradientAccumulationScheduler")
+    return next((cb for cb in callbacks(trainer) if isinstance(cb, scheduler)), None)
+
+
+def epoch_steps(trainer: pl.Trainer, batches: int, epoch: int | None = None) -> int:
+    """The optimizer steps of an epoch of ``batches`` batches, the current one or ``epoch``, as Lightning
+    takes them: ``ceil(batches / accumulate_grad_batches)``, the accumulation of that epoch
+    (:func:`accumulate_grad_batches`)."""
+    return math.ceil(batches / accumulate_grad_batches(trainer, epoch))
+
+
+def accumulation_changes(trainer: pl.Trainer, epochs: int | None = None) -> tuple[int, ...]:
+    """The epochs after the first, and before ``epochs`` (None: any), at which a ``GradientAccumulationScheduler``
+    on ``trainer`` gives another accumulation than the epoch before; () without one."""
+    scheduler = _accumulation_scheduler(trainer)
+    keys = sorted(
+        int(e) for e in getattr(scheduler, "epochs", ()) if e > 0 and (epochs is None or e < epochs)
+    )
+    return tuple(
+        e for e in keys if accumulate_grad_batches(trainer, e) != accumulate_grad_batches(trainer, e - 1)
+    )
+
+
+def run_steps(trainer: pl.Trainer, batches: int, epochs: int) -> int:
+    """The optimizer steps of ``epochs`` epochs of ``batches`` batches from epoch 0, each at its own
+    accumulation: Lightning's ``estimated_stepping_batches`` counts each at the Trainer's value, which a
+    ``GradientAccumulationScheduler`` sets only at each epoch's start (``{0: 4}`` on 8 batches, 3 epochs: 24
+    steps estimated at setup, 6 taken)."""
+    changes = accumulation_changes(trainer, epochs)
+    starts = [0, *changes]
+    ends = [*changes, epochs]
+    return sum(
+        (end - start) * epoch_steps(trainer, batches, start) for start, end in zip(starts, ends, strict=True)
+    )
 
 
 def trainer_token(trainer: pl.Trainer) -> str:

@@ -246,7 +246,7 @@ class RunPlanning:
         # (a resumed fit whose reloaded loader, or accumulation, differs from the estimate's) plans again
         batches = trainer.num_training_batches
         if run.steps_per_epoch is not None and isinstance(batches, int):
-            self._epoch_steps = (run.steps_per_epoch, batches, int(trainer.accumulate_grad_batches))
+            self._epoch_steps = (run.steps_per_epoch, batches, L.accumulate_grad_batches(trainer))
         self._compare_ranks(trainer)
         self.run, self.steps = _resolve.agreed(trainer, self.name, run, steps)
         self._limits = (trainer.max_epochs, trainer.max_steps)
@@ -570,8 +570,8 @@ class RunPlanning:
                 f"epoch {trainer.current_epoch} has {V.counted(batches, 'batch', 'batches')} where it had {last[1]}",
             )
             return
-        if steps == run.steps_per_epoch:
-            return
+        if steps == run.steps_per_epoch or (batches == last[1] and steps == self._planned_size(trainer)):
+            return  # (the plan has its epochs at this size, or counted this accumulation: run_info)
         had = run.steps_per_epoch
         at = self._step_now(trainer, automatic)
         why = []
@@ -602,6 +602,15 @@ class RunPlanning:
             f"epoch {trainer.current_epoch} takes {V.counted(steps, 'optimizer step')} where the plan had {had}",
         )
         self._check_durations(trainer)
+
+    def _planned_size(self, trainer: pl.Trainer) -> int | None:
+        """The steps the plan has the current epoch take, where a ``GradientAccumulationScheduler`` changes the
+        accumulation at it (the plan counted those epochs at their own sizes: :func:`_resolve.run_info`); None
+        elsewhere."""
+        run, epoch = self.run, trainer.current_epoch
+        if run is None or run.steps_per_epoch is None or epoch not in L.accumulation_changes(trainer):
+            return None
+        return round_steps(epoch_start(run, epoch + 1)) - round_steps(epoch_start(run, epoch))
 
     def _say_replanned(self, key: str, message: str, why: str, limits: bool = False) -> None:
         """Say once (``key``) that the run is planned again, with the jump the new plan made in the LR at that step

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction as Ratio
-from typing import Any
+from typing import Any, cast
 
 import lightning.pytorch as pl
 import torch
@@ -531,15 +531,26 @@ def run_info(trainer: pl.Trainer, needs_epochs: bool) -> RunInfo:
     """The run's total optimizer steps and steps per epoch, as Lightning counts them (None if unknown).
     With ``needs_epochs``, the train dataloader is set up if it is not yet, to know its length."""
     total = trainer.estimated_stepping_batches
-    total_steps = int(total) if math.isfinite(total) and total > 0 else None
     batches = trainer.num_training_batches
     if needs_epochs and not math.isfinite(batches) and trainer.train_dataloader is None:
         _compat.setup_train_data(trainer)  # what estimated_stepping_batches does when max_epochs is set
         batches = trainer.num_training_batches
-    steps_per_epoch = None
+    steps_per_epoch, points = None, cast(tuple[tuple[int, int], ...], ())
     if math.isfinite(batches) and batches > 0:
-        steps_per_epoch = math.ceil(batches / trainer.accumulate_grad_batches)
-    return RunInfo(total_steps=total_steps, steps_per_epoch=steps_per_epoch)
+        # at the accumulation a GradientAccumulationScheduler gives each epoch (it sets the Trainer's only at each
+        # epoch's start, after this: {0: 4} crashed at the first batch, the plan's epoch of 8 steps taking 2, and
+        # Lightning's estimate counted the run's 6 steps as 24): the epochs where it changes begin where they do,
+        # and the epochs from the last of them take its steps
+        max_epochs = trainer.max_epochs
+        ends = max(max_epochs, 1) if max_epochs is not None and max_epochs >= 0 else None
+        changes = _compat.accumulation_changes(trainer, ends)
+        points = tuple((e, _compat.run_steps(trainer, int(batches), e)) for e in changes)
+        steps_per_epoch = _compat.epoch_steps(trainer, int(batches), changes[-1] if changes else 0)
+        if math.isfinite(total) and ends is not None:
+            counted = _compat.run_steps(trainer, int(batches), ends)
+            total = counted if trainer.max_steps < 0 else min(counted, trainer.max_steps)
+    total_steps = int(total) if math.isfinite(total) and total > 0 else None
+    return RunInfo(total_steps=total_steps, steps_per_epoch=steps_per_epoch, resumed_at=points)
 
 
 def _max_steps_bound(trainer: pl.Trainer, rate: Rate) -> int | None:
@@ -569,13 +580,27 @@ def anchored(
         bounds = []
         if run.steps_per_epoch is not None and max_epochs is not None and max_epochs >= 0:
             epoch, step = points[-1]
-            bounds.append(step + max(0, max_epochs - epoch) * run.steps_per_epoch)
+            bounds.append(step + _epochs_left(trainer, run.steps_per_epoch, epoch, max_epochs))
         bound = _max_steps_bound(trainer, rate)
         if bound is not None:
             bounds.append(bound)
         if bounds:
             total = min(bounds)
     return RunInfo(total_steps=total, steps_per_epoch=run.steps_per_epoch, resumed_at=points)
+
+
+def _epochs_left(trainer: pl.Trainer, steps_per_epoch: int, epoch: int, max_epochs: int) -> int:
+    """The steps of epochs ``epoch`` to ``max_epochs`` of ``steps_per_epoch`` steps each, the ones where a
+    ``GradientAccumulationScheduler`` changes the accumulation on at the loader's count and their own."""
+    changes = [e for e in _compat.accumulation_changes(trainer, max_epochs) if e > epoch]
+    if not changes or not isinstance(trainer.num_training_batches, int):
+        return max(0, max_epochs - epoch) * steps_per_epoch
+    batches = trainer.num_training_batches
+    ends = [*changes, max_epochs]
+    return (changes[0] - epoch) * steps_per_epoch + sum(
+        (end - start) * _compat.epoch_steps(trainer, batches, start)
+        for start, end in zip(changes, ends[1:], strict=True)
+    )
 
 
 def with_point(points: tuple[tuple[int, int], ...], at: tuple[int, int]) -> tuple[tuple[int, int], ...]:

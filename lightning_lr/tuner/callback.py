@@ -111,19 +111,16 @@ def _check_steps(trainer: pl.Trainer, epochs: tuple[int, ...], skip: Iterable[in
         return []
     fresh = trainer.global_step == 0 and current == 0
 
-    def steps_of(epoch: int) -> int:  # the optimizer steps of epoch ``epoch`` (its accumulation's)
-        return math.ceil(n / L.accumulate_grad_batches(trainer, epoch))
-
     def start(epoch: int) -> int:  # the global step epoch ``epoch`` starts at (at least)
         before = range(epoch) if fresh else range(current + 1, epoch)
-        return trainer.global_step + sum(steps_of(j) for j in before)
+        return trainer.global_step + sum(L.epoch_steps(trainer, int(n), j) for j in before)
 
     never = [e for e in later if start(e) >= max_steps]
     if not never:
         return []
     what = f"epochs={list(epochs)}, but max_steps={max_steps} ends the fit before epoch {never[0]} starts"
     if fresh:
-        what += f" (at step {start(never[0])}; {V.counted(steps_of(0), 'optimizer step')} an epoch)"
+        what += f" (at step {start(never[0])}; {V.counted(L.epoch_steps(trainer, int(n), 0), 'optimizer step')} an epoch)"
     runs = [e for e in epochs if e not in never and e not in skip]
     if not runs and not any(e in skip for e in epochs):
         raise ValueError(

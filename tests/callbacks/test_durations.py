@@ -1156,22 +1156,68 @@ def test_an_optimizer_stepped_by_hand_at_the_epochs_end_is_planned_by_what_epoch
     ]
 
 
-def test_an_accumulation_that_changes_plans_the_run_again(tmp_path: Any) -> None:
-    # a GradientAccumulationScheduler halves the steps of epochs 1 and 2 (Lightning estimates 36 from epoch
-    # 0's 12): the 1cycle over the run now ends with it, at its 24th step
+def test_a_gradient_accumulation_scheduler_is_planned_from_the_start(tmp_path: Any) -> None:
+    # a GradientAccumulationScheduler sets the Trainer's accumulation only at each epoch's start, after the plan:
+    # {0: 1, 1: 2} was planned at epoch 0's 12 steps an epoch (Lightning's estimate, 36) and planned again at
+    # epoch 1, and {0: 4} crashed at the first batch ("resumed_at must be pairs ... got ((0, 0),)"). The plan
+    # now counts each epoch at its own accumulation, so the schedule is the one over the run's real steps, and
+    # a duration in Epochs is where that epoch begins
     from lightning.pytorch.callbacks import GradientAccumulationScheduler
 
-    cycle = OneCycle(max_lr=0.1)
-    with pytest.warns(UserWarning, match=r"the batches accumulate by 2 where they did by 1"):
-        rec = fit(
-            tmp_path,
-            Tiny(n=48, batch_size=4),
-            [GradientAccumulationScheduler({0: 1, 1: 2}), cycle],
-            max_epochs=3,
-        )
-    assert [row[0] for row in rec.rows] == list(range(24)) and cycle.run is not None
-    assert cycle.run.total_steps == 24
-    assert_trace(rec.lr()[12:], S.OneCycle(0.1, total_steps=24).values(24)[12:])
+    cases = [
+        ({0: 1, 1: 2}, lambda: OneCycle(max_lr=0.1), [12, 6, 6], lambda: S.OneCycle(0.1, total_steps=24)),
+        ({0: 4}, lambda: OneCycle(max_lr=0.1), [3, 3, 3], lambda: S.OneCycle(0.1, total_steps=9)),
+        (
+            {0: 4, 1: 2, 2: 1},
+            lambda: StepDecay(every=Epochs(1), drop=0.5),
+            [3, 6, 12],
+            lambda: S.MultiStepDecay(0.1, milestones=[3, 9], gamma=0.5),
+        ),
+    ]
+    for scheduling, make, sizes, expected in cases:
+        cycle = make()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            rec = fit(
+                tmp_path,
+                Tiny(n=48, batch_size=4),
+                [GradientAccumulationScheduler(scheduling), cycle],
+                max_epochs=3,
+            )
+        total = sum(sizes)
+        assert [row[0] for row in rec.rows] == list(range(total)), scheduling
+        assert cycle.run is not None and cycle.run.total_steps == total, (scheduling, cycle.run)
+        assert not [str(w.message) for w in caught if "planned again" in str(w.message)], scheduling
+        assert_trace(rec.lr(), expected().values(total))
+
+
+def test_a_resume_under_a_gradient_accumulation_scheduler_is_the_uninterrupted_run(tmp_path: Any) -> None:
+    # the checkpoint's plan and the resumed fit's count the epochs at their own accumulations alike: resumed at
+    # each epoch's end, the LRs go on as in the uninterrupted run, with no warning of a plan made again
+    from lightning.pytorch.callbacks import GradientAccumulationScheduler, ModelCheckpoint
+
+    def run(ckpt: ModelCheckpoint | None, path: str | None = None) -> tuple[Any, list[str]]:
+        callbacks = [GradientAccumulationScheduler({0: 4, 1: 2, 2: 1}), OneCycle(max_lr=0.1)]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            rec = fit(
+                tmp_path,
+                Tiny(n=48, batch_size=4),
+                [*callbacks, *([ckpt] if ckpt else [])],
+                ckpt_path=path,
+                max_epochs=4,
+                enable_checkpointing=ckpt is not None,
+            )
+        return rec, [str(w.message) for w in caught if "OneCycle" in str(w.message)]
+
+    saving = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1, filename="{step}")
+    whole, said = run(saving)
+    assert [row[0] for row in whole.rows] == list(range(33)) and said == []  # 3 + 6 + 12 + 12 steps
+    for step in (3, 9, 21):
+        resumed, said = run(None, str(tmp_path / "ckpt" / f"step={step}.ckpt"))
+        assert [row[0] for row in resumed.rows] == list(range(step, 33)), step
+        assert said == [], (step, said)
+        assert_trace(resumed.lr(), whole.lr()[step:])
 
 
 def test_a_resume_of_a_run_whose_epochs_change_size_is_the_uninterrupted_run(tmp_path: Any) -> None:
