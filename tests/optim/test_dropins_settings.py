@@ -112,6 +112,15 @@ CHANGES: dict[str, tuple[Callable[[Any, Any], Any], Callable[[Any], None]]] = {
         lambda m, o: m.OneCycleLR(o, [0.1, 0.05], total_steps=STEPS),
         lambda s: setattr(s, "cycle_momentum", False),
     ),
+    # r160: an assigned scale_fn was ignored (torch's step calls the instance's scale_fn)
+    "CyclicLR.scale_fn": (
+        lambda m, o: m.CyclicLR(o, 0.01, 0.1, 5, scale_fn=lambda x: 1.0),
+        lambda s: setattr(s, "scale_fn", lambda x: 0.5),
+    ),
+    "CyclicLR.scale_fn-over-mode": (
+        lambda m, o: m.CyclicLR(o, 0.01, 0.1, 5, mode="triangular2"),
+        lambda s: setattr(s, "scale_fn", lambda x: 1.0),
+    ),
     "MultiplicativeLR.lr_lambdas": (
         lambda m, o: m.MultiplicativeLR(o, lambda t: 0.99),
         lambda s: setattr(s, "lr_lambdas", [lambda t: 0.9, lambda t: 0.9]),
@@ -349,6 +358,105 @@ def test_cyclic_bounds_assigned_mid_run_are_refused_under_the_attributes_names()
     sched.base_lrs = [0.5] * len(opt.param_groups)
     with pytest.raises(ValueError, match=r"^base_lrs\[0\] must be <= max_lrs\[0\] \(0\.1\), got 0\.5"):
         sched.step()
+
+
+WRONG_FUNCTIONS: list[tuple[str, Callable[[Any], Any], str, Any, type[Exception], str]] = [
+    # r160: an assigned function the schedule refuses was said of the schedule's own names ("Lambda: fn must be
+    # callable", "lr has 2 schedules"), not of the attribute the user assigned
+    (
+        "lambda not callable",
+        lambda o: ours.LambdaLR(o, lambda t: 1.0),
+        "lr_lambdas",
+        [5, 5],
+        TypeError,
+        r"^lr_lambdas\[0\] must be callable, got 5$",
+    ),
+    (
+        "lambda negative",
+        lambda o: ours.LambdaLR(o, lambda t: 1.0),
+        "lr_lambdas",
+        [lambda t: 1.0, lambda t: -2.0],
+        ValueError,
+        r"^lr_lambdas\[1\]\(2\) returned -2\.0; .*\(lr_lambdas\[1\] is <lambda>\)$",
+    ),
+    (
+        "lambdas too many",
+        lambda o: ours.LambdaLR(o, lambda t: 1.0),
+        "lr_lambdas",
+        [lambda t: 1.0] * 3,
+        ValueError,
+        r"^lr_lambdas must be a list of 2 functions, one per param group, got list of 3$",
+    ),
+    (
+        "lambdas not a list",
+        lambda o: ours.MultiplicativeLR(o, lambda t: 0.9),
+        "lr_lambdas",
+        lambda t: 0.9,
+        TypeError,
+        r"^lr_lambdas must be a list of 2 functions, one per param group, got <function",
+    ),
+    (
+        "factor not callable",
+        lambda o: ours.MultiplicativeLR(o, lambda t: 0.9),
+        "lr_lambdas",
+        ["x", "x"],
+        TypeError,
+        r"^lr_lambdas\[0\] must be callable, got 'x'$",
+    ),
+    (
+        "scale_fn not callable",
+        lambda o: ours.CyclicLR(o, 0.01, 0.1, 5),
+        "scale_fn",
+        7,
+        TypeError,
+        r"^scale_fn must be callable, got 7$",
+    ),
+    (
+        "T_cur nan",
+        lambda o: ours.CosineAnnealingWarmRestarts(o, 5),
+        "T_cur",
+        float("nan"),
+        ValueError,
+        r"^T_cur must be a finite number >= -1 .*got nan$",
+    ),
+    (
+        "T_i negative",
+        lambda o: ours.CosineAnnealingWarmRestarts(o, 5),
+        "T_i",
+        -3,
+        ValueError,
+        r"^T_i must be a positive integer .*got -3$",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "make", "name", "value", "error", "message"),
+    WRONG_FUNCTIONS,
+    ids=[w[0] for w in WRONG_FUNCTIONS],
+)
+def test_a_wrong_function_or_position_assigned_mid_run_is_refused_at_the_next_step_by_its_name(
+    case: str, make: Callable[[Any], Any], name: str, value: Any, error: type[Exception], message: str
+) -> None:
+    opt = sgd()
+    sched = make(opt)
+    opt.step()
+    sched.step()
+    before = [g["lr"] for g in opt.param_groups]
+    setattr(sched, name, value)
+    with pytest.raises(error, match=message):
+        sched.step()
+    assert [g["lr"] for g in opt.param_groups] == before  # nothing written
+
+
+def test_a_wrong_position_in_a_loaded_state_is_refused_with_the_scheduler_unchanged() -> None:
+    opt = sgd()
+    sched = ours.CosineAnnealingWarmRestarts(opt, 5)
+    state = sched.state_dict()
+    for key, value in (("T_cur", float("nan")), ("T_i", 0)):
+        with pytest.raises(ValueError, match=rf"^the state_dict's {key} must be"):
+            sched.load_state_dict({**state, key: value})
+        assert sched.state_dict() == state
 
 
 def test_a_setting_the_schedule_refuses_raises_at_the_next_step_under_torchs_name() -> None:

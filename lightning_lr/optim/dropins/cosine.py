@@ -239,6 +239,12 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
             "T_cur": self.T_cur,
         }
 
+    def _check_state(self, state_dict: dict[str, Any]) -> None:
+        super()._check_state(state_dict)
+        _check_position(
+            state_dict.get("T_cur", self.T_cur), state_dict.get("T_i", self.T_i), "the state_dict's "
+        )
+
     def _load_position(self, state_dict: dict[str, Any]) -> None:
         self.T_cur = state_dict.get("T_cur", self.T_cur)
         self.T_i = state_dict.get("T_i", self.T_i)
@@ -268,6 +274,8 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
         if given is None and self.last_epoch < 0:
             given = 0
         if given is None:
+            # (the position, assigned by hand: nan was written to the optimizer, T_i = -3 taken: r160)
+            _check_position(self.T_cur, self.T_i)
             t, cur, period = self.last_epoch + 1, self.T_cur + 1, self.T_i
             if cur >= period:
                 cur, period = cur % period, period * self.T_mult
@@ -333,3 +341,22 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
         if self._grid is None and self._wrote is not None:
             return list(self._wrote)
         return out
+
+
+def _check_position(cur: Any, period: Any, whose: str = "") -> None:
+    """Refuse a position torch's cosine cannot take, before anything changes: ``T_i`` (the current period) a
+    positive integer, ``T_cur`` (the steps since the last restart, fractional after ``step(epoch + i / n)``) a
+    finite number from -1 (before the first step); torch's own state may hold one past ``T_i`` (its constructor
+    given ``last_epoch`` past a period). torch's step writes nan for ``T_cur = nan`` and runs on with
+    ``T_i = -3``."""
+    if isinstance(period, bool) or not isinstance(period, numbers.Integral) or period < 1:
+        raise ValueError(f"{whose}T_i must be a positive integer (the current period), got {period!r}")
+    if (
+        isinstance(cur, bool)
+        or not isinstance(cur, numbers.Real)
+        or not math.isfinite(float(cur))
+        or cur < -1
+    ):
+        raise ValueError(
+            f"{whose}T_cur must be a finite number >= -1 (the steps since the last restart), got {cur!r}"
+        )

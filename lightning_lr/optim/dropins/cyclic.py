@@ -506,9 +506,24 @@ class CyclicLR(AbsoluteDropIn, _CycleWriter):
         if self.cycle_momentum and "use_beta1" not in self.__dict__:  # (built without momentum cycling)
             self.use_beta1 = "betas" in self.optimizer.defaults
 
-    def scale_fn(self, x: float) -> float:
+    @property
+    def scale_fn(self) -> Callable[[float], float]:
         """The amplitude scale at ``x`` (the cycle number or the step, per :attr:`scale_mode`), as torch's
-        ``CyclicLR.scale_fn``."""
+        ``CyclicLR.scale_fn``; a function assigned to it (``sched.scale_fn = f``) replaces it from the next step,
+        as torch's step calls the instance's ``scale_fn`` (r160: it was ignored; ``scale_fn = 7`` passed without a
+        word where torch's step fails). A wrong one is refused there, naming ``scale_fn``."""
+        assigned = self.__dict__.get("_assigned_scale_fn")
+        return assigned if assigned is not None else self._scale_at
+
+    @scale_fn.setter
+    def scale_fn(self, fn: Any) -> None:
+        self.__dict__["_assigned_scale_fn"] = fn
+        self._scale_fn_custom = fn
+        self._functions = [(fn, "scale_fn")]
+        if getattr(self, "_ready", False):
+            self._changed = True  # built again at the next step (DropIn._follow_settings)
+
+    def _scale_at(self, x: float) -> float:
         return float(self._shape._scale(x, SCALAR))
 
 

@@ -38,6 +38,26 @@ class _Functions:
             ]
         }
 
+    def _built(self, make: Callable[[Any], Any], token: str) -> list[Any]:
+        """The schedules of :attr:`lr_lambdas` as they are now (assigned during the run, ``sched.lr_lambdas =
+        [...]``, torch's step reads them afresh), built by ``make``: a wrong one is said of ``lr_lambdas[i]``
+        (``token``: the schedule's name of its function) where the constructor's keep its argument's name
+        (r160: ``lr_lambdas = [5]`` was said of ``Lambda: fn``, two functions for one group of ``lr``)."""
+        fns, n = self.lr_lambdas, self._own_groups()  # type: ignore[attr-defined]
+        if not isinstance(fns, list | tuple) or len(fns) != n:
+            shown = f"{type(fns).__name__} of {len(fns)}" if isinstance(fns, list | tuple) else repr(fns)
+            raise (ValueError if isinstance(fns, list | tuple) else TypeError)(
+                f"lr_lambdas must be a list of {n} function{'' if n == 1 else 's'}, one per param group, got {shown}"
+            )
+        known = {id(f): name for f, name in self._functions}  # type: ignore[has-type]
+        named = [(f, known.get(id(f), f"lr_lambdas[{i}]")) for i, f in enumerate(fns)]
+        built = []
+        for f, name in named:
+            with torch_names({token: name}):
+                built.append(make(f))
+        self._functions = named
+        return built
+
     def _load_settings(self, state_dict: dict[str, Any], base_lrs: list[Any]) -> None:
         saved = state_dict.get("lr_lambdas") or []
         changed = False
@@ -46,7 +66,7 @@ class _Functions:
         # review 81: trimmed only for functions with a state)
         own = self._own_groups()  # type: ignore[attr-defined]
         self.lr_lambdas = self.lr_lambdas[:own]
-        self._functions = self._functions[:own]  # type: ignore[has-type]
+        self._functions = self._functions[:own]
         for f, attrs in zip(self.lr_lambdas, saved, strict=False):
             if attrs is not None:
                 f.__dict__.update(attrs)
@@ -107,7 +127,7 @@ class LambdaLR(_Functions, AbsoluteDropIn):
         super().__init__(optimizer, lr=lambdas, relative=True, last_epoch=last_epoch)
 
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
-        return [Lambda(f) for f in self.lr_lambdas], None
+        return self._built(Lambda, "fn"), None
 
 
 class MultiplicativeLR(_Functions, DropIn):
@@ -160,7 +180,7 @@ class MultiplicativeLR(_Functions, DropIn):
         super().__init__(optimizer, lr=products, relative=True, last_epoch=last_epoch)
 
     def _build(self) -> tuple[ScheduleSpec, ScheduleSpec]:
-        return [Multiplicative(1.0, f) for f in self.lr_lambdas], None
+        return self._built(lambda f: Multiplicative(1.0, f), "factor"), None
 
     def _factor(self, i: int, t: int) -> float:
         f = self.lr_lambdas[i]
