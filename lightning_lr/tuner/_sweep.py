@@ -471,17 +471,18 @@ def _val_loss(trainer: pl.Trainer, val_batches: list[list[Any]], key: str, title
             m.training = training
         for o in free:
             o.train()
-    means = [value for value, _ in found if value is not None]
+    means = [value for value, _, _ in found if value is not None]
     if not means:
         logged = "; ".join(
             f"{'' if not several else f'dataloader {i}: '}{sorted(set(names)) or 'nothing'}"
-            for i, (_, names) in enumerate(found)
+            + "".join(f", and returned {o}" for o in other)
+            for i, (_, names, other) in enumerate(found)
         )
         raise ValueError(
             f"{title}: val_loss=True, but validation_step neither returned a loss nor logged {key!r} (it logged {logged}); "
             f"log the validation loss as {key!r} or pass val_key=<its name>"
         )
-    skipped = [i for i, (value, _) in enumerate(found) if value is None]
+    skipped = [i for i, (value, _, _) in enumerate(found) if value is None]
     if skipped and not getattr(val_batches, "said", True):
         # review 68: a second loader that logs only a probe metric is ordinary Lightning use; it was refused
         rank_zero_info(
@@ -495,29 +496,50 @@ def _val_loss(trainer: pl.Trainer, val_batches: list[list[Any]], key: str, title
 
 def returned_loss(output: Any, key: str) -> torch.Tensor | None:
     """The loss a ``validation_step`` returned (the tensor itself, or a mapping's ``key`` or ``"loss"``), or
-    None: the val-loss mode then reads what it logged as ``key``."""
-    if isinstance(output, Mapping):
-        output = output.get(key, output.get("loss"))
-    return output if isinstance(output, torch.Tensor) else None
+    None: the val-loss mode then reads what it logged as ``key``. Only a one-element tensor is a loss: a
+    ``validation_step`` that logs ``val_loss`` and returns its predictions (r159: an (8, 1) tensor) had the
+    predictions' mean taken for the loss, negative values and all, and the LR chosen on it applied."""
+    output = _returned(output, key)
+    return output if isinstance(output, torch.Tensor) and output.numel() == 1 else None
+
+
+def _returned(output: Any, key: str) -> Any:
+    """What a ``validation_step`` returned as its loss, if anything: the output, or a mapping's ``key`` or
+    ``"loss"``."""
+    return output.get(key, output.get("loss")) if isinstance(output, Mapping) else output
+
+
+def _not_a_loss(output: Any, key: str) -> str | None:
+    """What ``validation_step`` returned that is a tensor but no loss (more than one element), for the error
+    that finds no loss; None otherwise."""
+    output = _returned(output, key)
+    if isinstance(output, torch.Tensor) and output.numel() != 1:
+        return f"a tensor of shape {tuple(output.shape)}, not a one-element loss"
+    return None
 
 
 def _loader_loss(
     trainer: pl.Trainer, batches: list[Any], key: str, index: int | None
-) -> tuple[torch.Tensor | None, list[str]]:
+) -> tuple[torch.Tensor | None, list[str], list[str]]:
     """The mean validation loss over one dataloader's ``batches``: what ``validation_step`` returns, else what
-    it logs as ``key`` (None when it does neither), and the names it logged; ``index``: the
-    ``dataloader_idx`` to pass (None: one dataloader, none passed)."""
+    it logs as ``key`` (None when it does neither), the names it logged, and (without a loss) what it returned
+    that is no loss (:func:`_not_a_loss`); ``index``: the ``dataloader_idx`` to pass (None: one dataloader,
+    none passed)."""
     returned: list[torch.Tensor] = []
+    other: list[str] = []
     collections = L.new_val_results(trainer, batches[0])
     for j, batch in enumerate(batches):
         L.prime_val_results(collections, batch)
         args = (batch, j) if index is None else (batch, j, index)
-        output = returned_loss(L.call_strategy(trainer, "validation_step", *args), key)
+        given = L.call_strategy(trainer, "validation_step", *args)
+        output = returned_loss(given, key)
         if output is not None:
-            returned.append(output.detach().float().mean())
+            returned.append(output.detach().float().reshape(()))
+        elif (said := _not_a_loss(given, key)) is not None:
+            other.append(said)
     if len(returned) == len(batches):
-        return torch.stack(returned).mean(), []
+        return torch.stack(returned).mean(), [], []
     value, names = L.logged_value(collections, key)
     if value is None:  # none from this dataloader (the others may give one)
-        return None, names
-    return torch.as_tensor(value).detach().float().reshape(()), names
+        return None, names, other[:1]
+    return torch.as_tensor(value).detach().float().reshape(()), names, []

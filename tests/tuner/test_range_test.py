@@ -734,6 +734,46 @@ def test_val_loss_needs_what_validation_step_logs(tmp_path: Any) -> None:
         )
 
 
+def test_val_loss_reads_the_logged_loss_where_validation_step_returns_predictions(tmp_path: Any) -> None:
+    # r159: a validation_step that logs val_loss and returns its predictions (a common pattern) had the mean of
+    # the predictions taken for the loss, negative values and all, and the LR chosen on them applied
+    losses: list[float] = []
+
+    class Predicts(TinyModel):
+        def __init__(self, logs: bool) -> None:
+            super().__init__()
+            self.logs = logs
+
+        def validation_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            x, y = batch
+            logits = self(x)
+            if self.logs:
+                loss = torch.nn.functional.cross_entropy(logits, y)
+                losses.append(float(loss))
+                self.log("val_loss", loss)
+            return logits - 100.0  # predictions: far below any loss
+
+    seed_all(9)
+    options = {"num_steps": 5, "val_loss": True, "val_batches": 2, "confirm": False, "retry": False}
+    result = Tuner(trainer(tmp_path)).lr_range_test(
+        Predicts(logs=True),
+        loader(),
+        val_dataloaders=loader(seed=1, shuffle=False),
+        early_stop_threshold=None,
+        **options,
+    )
+    np.testing.assert_allclose(result.losses, np.asarray(losses).reshape(-1, 2).mean(axis=1), rtol=1e-5)
+    assert min(result.losses) > 0
+    with pytest.raises(
+        ValueError,
+        match=r"neither returned a loss nor logged 'val_loss' \(it logged nothing, and returned a tensor of shape "
+        r"\(32, 3\), not a one-element loss\)",
+    ):
+        Tuner(trainer(tmp_path)).lr_range_test(
+            Predicts(logs=False), loader(), val_dataloaders=loader(seed=1, shuffle=False), **options
+        )
+
+
 def test_val_loss_with_limit_val_batches_0_names_it(tmp_path: Any) -> None:
     # review 66: the error told to pass validation data, which was passed
     with pytest.raises(
