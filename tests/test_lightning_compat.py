@@ -116,3 +116,27 @@ def test_importing_the_package_leaves_lightnings_logging_as_the_user_sets_it(lev
     out = subprocess.run([sys.executable, "-c", _SILENCED, level], capture_output=True, text=True, check=True)
     shown = "GPU available" in out.stdout + out.stderr
     assert shown == (level == "default")
+
+
+@pytest.mark.parametrize(
+    ("version", "taken"),
+    [("1.9.5", False), ("2.3.3", False), ("2.4.0", True), ("2.10.1", True), ("3.0.0rc1", True)],
+)
+def test_a_standalone_pytorch_lightning_older_than_supported_is_no_namespace(
+    monkeypatch: pytest.MonkeyPatch, version: str, taken: bool
+) -> None:
+    # r161: pytorch-lightning 1.9.5, kept by pip beside lightning 2.6.6 (nobody requires it), was taken for a
+    # namespace, and every callback failed at its Trainer on its 1.9 internals, for lightning.pytorch users too
+    import importlib.metadata
+
+    from lightning_lr._lightning_compat import _namespaces
+
+    seen: list[str] = []
+
+    def installed(name: str) -> str:
+        seen.append(name)
+        return version
+
+    monkeypatch.setattr(importlib.metadata, "version", installed)
+    assert _namespaces._supported("pytorch-lightning") is taken
+    assert seen == ["pytorch-lightning"]

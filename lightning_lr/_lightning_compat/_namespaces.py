@@ -23,6 +23,8 @@ Example:
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
+import re
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -55,9 +57,26 @@ def _importable(name: str) -> bool:
     return True
 
 
+#: the oldest Lightning release supported (pyproject.toml's ``lightning>=2.4``)
+OLDEST = (2, 4)
+
+
+def _supported(distribution: str) -> bool:
+    """Whether the installed ``distribution`` is a supported release (:data:`OLDEST` or later). The standalone
+    ``pytorch-lightning`` is nobody's requirement here, so pip keeps an old one beside ``lightning`` (r161: 1.9.5
+    beside 2.6.6, and every callback failed at its Trainer with an AttributeError of its 1.9 internals, for users
+    of ``lightning.pytorch`` alone); such a one is not taken for a namespace, and is not imported."""
+    try:
+        version = importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return True  # (a source checkout, no metadata: whatever imports)
+    parts = re.match(r"(\d+)\.(\d+)", version)
+    return parts is None or (int(parts[1]), int(parts[2])) >= OLDEST
+
+
 #: the Lightning namespaces installed, ``lightning.pytorch`` first
 NAMESPACES: tuple[str, ...] = ("lightning.pytorch",) + (
-    ("pytorch_lightning",) if _importable("pytorch_lightning") else ()
+    ("pytorch_lightning",) if _supported("pytorch-lightning") and _importable("pytorch_lightning") else ()
 )
 
 

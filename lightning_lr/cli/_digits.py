@@ -81,7 +81,9 @@ class DigitsCNN(pl.LightningModule):
             nn.ReLU(),
             nn.Linear(64, 10),
         )
-        self.val_acc = MulticlassAccuracy(num_classes=10)
+        self.val_acc = MulticlassAccuracy(
+            num_classes=10, average="micro"
+        )  # the share right (its default is macro)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x)

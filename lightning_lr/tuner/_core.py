@@ -561,7 +561,9 @@ def _log_summary(trainer: pl.Trainer, result: Result, options: SweepOptions, bas
     if not writers:
         return
     if importlib.util.find_spec("matplotlib") is None:  # pragma: no cover - depends on the environment
-        rank_zero_warn(
+        # an info line, as the schedule preview's (r161: a plain install, TensorBoard without matplotlib, warned
+        # at every test of a figure nobody asked for)
+        rank_zero_info(
             "the range-test figure needs matplotlib (pip install 'lightning_lr[plot]'); only scalars were logged"
         )
         return
