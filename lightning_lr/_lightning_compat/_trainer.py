@@ -14,6 +14,7 @@ import itertools
 import math
 import os
 import re
+import time
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
@@ -40,6 +41,7 @@ __all__ = [
     "logged_value",
     "new_val_results",
     "no_sync",
+    "off_the_clock",
     "overrides",
     "prime_val_results",
     "rebuild_optimizers",
@@ -142,6 +144,26 @@ def time_remaining(trainer: pl.Trainer) -> float | None:
     timer = resolve(trainer, "callbacks", "Timer")
     left = [cb.time_remaining() for cb in callbacks(trainer) if isinstance(cb, timer)]
     return min((x for x in left if x is not None), default=None)
+
+
+@contextlib.contextmanager
+def off_the_clock(trainer: pl.Trainer) -> Iterator[None]:
+    """What runs inside is not counted against a ``Timer`` (``Trainer(max_time=...)``) that has started: its
+    training start moves later by the time taken, so a range test at a later epoch leaves the fit its time
+    budget as the test at the fit's start does, which runs before the Timer starts (r159: ``max_time`` of 1 s
+    spent on an epoch-1 test stopped the fit after 1 of that epoch's 8 steps). A Timer of another shape (a
+    Lightning release whose private ``_start_time`` differs) is left as it is."""
+    timer = resolve(trainer, "callbacks", "Timer")
+    stage = resolve(trainer, "trainer.states", "RunningStage").TRAINING
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        taken = time.monotonic() - started
+        for cb in callbacks(trainer):
+            starts = getattr(cb, "_start_time", None) if isinstance(cb, timer) else None
+            if isinstance(starts, dict) and isinstance(starts.get(stage), float):
+                starts[stage] += taken
 
 
 def stops_before_training(trainer: pl.Trainer) -> bool:

@@ -492,7 +492,9 @@ def verdict(
             None,
             start,
             f"the lowest point of the loss ({_where(lrs, i_min)}) lies {drop:.3g} below the start, within the "
-            f"noise of the flat start ({drop / se if se > 0 else 0:.1f} standard errors, {NOISE_SE:g} needed): the "
+            # (rounded down: 1.49 printed as "1.5 standard errors, 1.5 needed" read as a refusal without cause, r159)
+            f"noise of the flat start ({math.floor(100 * drop / se) / 100 if se > 0 else 0:.2f} standard errors, "
+            f"{NOISE_SE:g} needed): the "
             f"sweep shows no clear descent; {cure}",
             k,
             sigma,

@@ -365,7 +365,12 @@ class _RangeTestCallback(Callback, Generic[R]):
             self.result = cast(R, result)
             self.results[epoch] = self.result
 
-        run_range_test(trainer, pl_module, options, live=not self._tuner_exit, scheduled=scheduled, keep=keep)
+        with L.off_the_clock(
+            trainer
+        ):  # the test's time is not the fit's (a Timer started before a later epoch's)
+            run_range_test(
+                trainer, pl_module, options, live=not self._tuner_exit, scheduled=scheduled, keep=keep
+            )
         if self._tuner_exit:
             raise L.tuner_exit(trainer)
 
