@@ -77,6 +77,9 @@ class StepLogging:
         names = lr_monitor_names(trainer.lr_scheduler_configs, trainer.optimizers)
         self.tracked = [_Tracked(entry, names.get(id(entry.optimizer))) for entry in entries]
         self.tracked += [_Tracked(entry, names.get(id(entry.optimizer)), own=False) for entry in attached]
+        if enabled and trainer.loggers:
+            for t in self.tracked:
+                _check_distinct(owner, t)
         # a LearningRateMonitor (at any interval) owns the LR tags; the momentum ones if it logs momentum
         monitors = [cb for cb in getattr(trainer, "callbacks", []) if isinstance(cb, LearningRateMonitor)]
         self.log_lr = enabled and not monitors
@@ -168,6 +171,23 @@ class StepLogging:
         for t in self.tracked:
             if t.hook is not None:
                 t.hook.remove()
+
+
+def _check_distinct(owner: str, tracked: _Tracked) -> None:
+    """Refuse param groups of one optimizer whose tags are the same (two groups named ``"x"``; a group named
+    ``"pg2"`` beside an unnamed second group): one tag would hold the values of both, the last written (r162:
+    group 0's LR was never logged, without a word). LearningRateMonitor refuses the first case too."""
+    tags = tracked.tags or []
+    same = sorted({tag for tag in tags if tags.count(tag) > 1})
+    if not same:
+        return
+    groups = {tag: [i for i, t in enumerate(tags) if t == tag] for tag in same}
+    said = "; ".join(f"{tag!r}: param groups {g}" for tag, g in groups.items())
+    raise ValueError(
+        f"{owner}: {tracked.entry.info.label}'s param groups would be logged under the same tag ({said}), so one "
+        f"would hide the other's LR: give them distinct 'name's in configure_optimizers (a group without one is "
+        f"logged as pg<its number from 1>), or pass log_lr=False"
+    )
 
 
 def _counter(tracked: _Tracked, logging: StepLogging) -> Any:

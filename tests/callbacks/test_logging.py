@@ -115,6 +115,27 @@ def test_no_duplicates_with_a_learning_rate_monitor(tmp_path, monitor) -> None:
     assert momentum_steps == list(range(N))
 
 
+@pytest.mark.parametrize("names", [("x", "x"), ("pg2", None)], ids=["named alike", "a name of another's tag"])
+def test_param_groups_logged_under_one_tag_are_refused(tmp_path, names) -> None:
+    # r162: two groups named "x" (or "pg2" beside an unnamed second group) were logged under one tag, the
+    # last written: group 0's LR never reached the logger, without a word
+    def optim(model: Tiny) -> torch.optim.Optimizer:
+        groups = [{"params": [model.layer.weight]}, {"params": [model.layer.bias]}]
+        for group, name in zip(groups, names, strict=True):
+            if name is not None:
+                group["name"] = name
+        return torch.optim.SGD(groups, lr=0.1, momentum=0.9)
+
+    tag = f"lr-SGD/{names[0]}"
+    with pytest.raises(
+        ValueError, match=rf"under the same tag \('{tag}': param groups \[0, 1\]\).*log_lr=False"
+    ):
+        fit(tmp_path, Tiny(optim=optim), [OneCycle()], logger=CSVLogger(tmp_path))
+    # without a logger, or with log_lr=False, nothing is logged and nothing refused
+    fit(tmp_path, Tiny(optim=optim), [OneCycle()], logger=False)
+    fit(tmp_path, Tiny(optim=optim), [OneCycle(log_lr=False)], logger=CSVLogger(tmp_path))
+
+
 def test_log_false_logs_nothing(tmp_path) -> None:
     logger = CSVLogger(tmp_path)
     fit(tmp_path, Tiny(), [OneCycle(log_lr=False)], logger=logger, log_every_n_steps=1)
