@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import difflib
 import functools
 import inspect
 import math
@@ -158,18 +159,32 @@ def known_as(names: Mapping[str, str]) -> Callable[[F], F]:
         params = inspect.signature(fn).parameters
         if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
             return fn  # it takes any keyword itself (review 79: a subclass that reads one of the names)
-        foreign = {k: v for k, v in names.items() if k not in params}
+        # (with the names of the decorators under this one: the first to see an unknown name says all it knows)
+        foreign = {k: v for k, v in {**getattr(fn, "_known_as", {}), **names}.items() if k not in params}
+        keywords = [
+            k for k, p in params.items() if k != "self" and p.kind is not inspect.Parameter.POSITIONAL_ONLY
+        ]
 
         @functools.wraps(fn)
         def call(*args: Any, **kwargs: Any) -> Any:
-            for key in kwargs:
+            for key, value in kwargs.items():
+                if key in params and key in keywords:
+                    continue
+                head = (
+                    f"{fn.__qualname__.replace('.__init__', '')}() got an unexpected keyword argument {key!r}"
+                )
                 if key in foreign:
-                    raise TypeError(
-                        f"{fn.__qualname__.replace('.__init__', '')}() got an unexpected keyword argument "
-                        f"{key!r}: pass {foreign[key]}"
-                    )
+                    raise TypeError(f"{head}: pass {foreign[key]}")
+                # a misspelt name (r162: OneCycle(maxlr=0.1) got Python's bare error, no value, no name to use)
+                close = difflib.get_close_matches(key, keywords, n=1, cutoff=0.6)
+                shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+                raise TypeError(
+                    f"{head} (given {shown})"
+                    + (f": did you mean {close[0]}?" if close else f"; it takes {', '.join(keywords)}")
+                )
             return fn(*args, **kwargs)
 
+        call._known_as = foreign  # type: ignore[attr-defined]
         return call  # type: ignore[return-value]
 
     return decorate

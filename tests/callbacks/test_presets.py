@@ -1239,3 +1239,34 @@ def test_one_number_is_the_largest_groups_lr_exactly_without_float_noise(tmp_pat
     scheduler = model.trainer.lr_scheduler_configs[0].scheduler
     assert scheduler.lr_schedules[0].max_lr == 0.1
     assert "max_lr=0.1," in repr(scheduler.lr_schedules[0])
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda: OneCycle(maxlr=0.1),
+            r"^OneCycle\(\) got an unexpected keyword argument 'maxlr' \(given 0\.1\): did you mean max_lr\?$",
+        ),
+        (
+            lambda: CosineDecay(warm_up=10),
+            r"^CosineDecay\(\) got an unexpected keyword argument 'warm_up' \(given 10\): did you mean warmup\?$",
+        ),
+        (
+            lambda: ReduceOnPlateau(monitr="val_loss"),
+            r"^ReduceOnPlateau\(\) got an unexpected keyword argument 'monitr' \(given 'val_loss'\): did you mean monitor\?$",
+        ),
+        (
+            lambda: OneCycle(pct=0.3),
+            r"^OneCycle\(\) got an unexpected keyword argument 'pct' \(given 0\.3\); it takes max_lr, total, pct_start, ",
+        ),
+        (
+            lambda: LRRangeTest(num_stepz=50),
+            r"^LRRangeTest\(\) got an unexpected keyword argument 'num_stepz' \(given 50\): did you mean num_steps\?$",
+        ),
+    ],
+)
+def test_a_misspelt_keyword_is_named_with_its_value_and_the_name_to_use(make: Any, message: str) -> None:
+    # r162: a misspelt keyword got Python's bare TypeError: no value, no name to use instead
+    with pytest.raises(TypeError, match=message):
+        make()
