@@ -142,7 +142,9 @@ def test_a_standalone_pytorch_lightning_older_than_supported_is_no_namespace(
     assert seen == ["pytorch-lightning"]
 
 
-def test_time_off_the_clock_is_not_counted_against_a_started_timer(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_time_set_aside_from_the_fit_is_not_counted_against_a_started_timer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # r159: a range test at a later epoch ran while the Timer counted, and max_time=1 s stopped the fit after 1 of
     # that epoch's 8 steps; the test at the fit's start runs before the Timer starts
     from lightning.pytorch.callbacks import Timer
@@ -154,10 +156,10 @@ def test_time_off_the_clock_is_not_counted_against_a_started_timer(monkeypatch: 
     (timer,) = [cb for cb in trainer.callbacks if isinstance(cb, Timer)]
     clock = iter([100.0, 130.0, 200.0, 260.0])
     monkeypatch.setattr(_trainer.time, "monotonic", lambda: next(clock))
-    with L.off_the_clock(trainer):  # not started yet: nothing to move
+    with L.aside_from_fit(trainer):  # not started yet: nothing to move
         pass
     assert timer._start_time[RunningStage.TRAINING] is None
     timer._start_time[RunningStage.TRAINING] = 5.0
-    with L.off_the_clock(trainer):  # 60 s taken
-        pass
-    assert timer._start_time[RunningStage.TRAINING] == 65.0
+    with L.aside_from_fit(trainer):  # 60 s taken
+        assert L.set_aside(trainer)
+    assert timer._start_time[RunningStage.TRAINING] == 65.0 and not L.set_aside(trainer)

@@ -29,6 +29,7 @@ __all__ = [
     "SHARDED",
     "accumulate_grad_batches",
     "accumulation_changes",
+    "aside_from_fit",
     "batches_done_in_epoch",
     "call_module",
     "call_strategy",
@@ -41,7 +42,6 @@ __all__ = [
     "logged_value",
     "new_val_results",
     "no_sync",
-    "off_the_clock",
     "overrides",
     "prime_val_results",
     "rebuild_optimizers",
@@ -49,6 +49,7 @@ __all__ = [
     "run_steps",
     "runs_in_spawned_processes",
     "same_on_every_rank",
+    "set_aside",
     "set_callbacks",
     "setup_train_data",
     "sharded_strategy",
@@ -147,23 +148,32 @@ def time_remaining(trainer: pl.Trainer) -> float | None:
 
 
 @contextlib.contextmanager
-def off_the_clock(trainer: pl.Trainer) -> Iterator[None]:
-    """What runs inside is not counted against a ``Timer`` (``Trainer(max_time=...)``) that has started: its
-    training start moves later by the time taken, so a range test at a later epoch leaves the fit its time
-    budget as the test at the fit's start does, which runs before the Timer starts (r159: ``max_time`` of 1 s
-    spent on an epoch-1 test stopped the fit after 1 of that epoch's 8 steps). A Timer of another shape (a
-    Lightning release whose private ``_start_time`` differs) is left as it is."""
+def aside_from_fit(trainer: pl.Trainer) -> Iterator[None]:
+    """What runs inside (a range test within a fit) is not the fit's: its time is not counted against a ``Timer``
+    (``Trainer(max_time=...)``) that has started, whose training start moves later by the time taken, so a test
+    at a later epoch leaves the fit its budget as the test at the fit's start does, which runs before the Timer
+    starts (r159: ``max_time`` of 1 s spent on an epoch-1 test stopped the fit after 1 of that epoch's 8 steps);
+    and its optimizer steps are not the run's (:func:`set_aside`). A Timer of another shape (a Lightning release
+    whose private ``_start_time`` differs) is left as it is."""
     timer = resolve(trainer, "callbacks", "Timer")
     stage = resolve(trainer, "trainer.states", "RunningStage").TRAINING
     started = time.monotonic()
+    depth = trainer.__dict__.get("_lightning_lr_aside", 0)
+    trainer.__dict__["_lightning_lr_aside"] = depth + 1
     try:
         yield
     finally:
+        trainer.__dict__["_lightning_lr_aside"] = depth
         taken = time.monotonic() - started
         for cb in callbacks(trainer):
             starts = getattr(cb, "_start_time", None) if isinstance(cb, timer) else None
             if isinstance(starts, dict) and isinstance(starts.get(stage), float):
                 starts[stage] += taken
+
+
+def set_aside(trainer: pl.Trainer) -> bool:
+    """Whether what runs now is set aside from ``trainer``'s fit (:func:`aside_from_fit`)."""
+    return bool(trainer.__dict__.get("_lightning_lr_aside", 0))
 
 
 def stops_before_training(trainer: pl.Trainer) -> bool:

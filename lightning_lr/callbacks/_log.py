@@ -26,6 +26,7 @@ import lightning.pytorch as pl
 import torch
 from torch.optim import Optimizer
 
+from .. import _lightning_compat as L
 from .. import _validate as V
 from .._lightning_compat import LearningRateMonitor
 from ..optim import param_groups as pg
@@ -44,7 +45,8 @@ class _Tracked:
     entry: Injected
     tags: list[str] | None
     own: bool = True  # the callback's own scheduler: its LR and momentum are logged here
-    steps_seen: int = 0  # optimizer steps counted under manual optimization
+    steps_seen: int = 0  # optimizer steps counted under manual optimization, in the fit's training batches
+    steps_outside: int = 0  # ... outside them (not a range test's): the module's on_train_epoch_end, say
     hook: Any = None
 
 
@@ -87,6 +89,7 @@ class StepLogging:
         # the steps counted are those of the fit's own batches: a range test's sweep in on_train_start or at
         # an epoch's start steps the same optimizer, and is not the run's rate
         self.in_batch = False
+        self.trainer = trainer
         if not pl_module.automatic_optimization:
             for t in self.tracked:
                 if t.own:
@@ -154,10 +157,28 @@ class StepLogging:
             out.update(self.extra(tracked.entry, tags))
         return out
 
+    def stepped_outside(self) -> bool:
+        """Whether a scheduled optimizer stepped outside the fit's training batches (:meth:`check_manual`)."""
+        return any(t.steps_outside for t in self.tracked if t.own)
+
     def check_manual(self, warn_once: Callable[[str, str], None]) -> None:
-        """Under manual optimization: warn once per optimizer that stepped while its schedule did not."""
+        """Under manual optimization: warn once per optimizer that stepped while its schedule did not, and once
+        per optimizer that stepped outside the training batches, whose steps the plan does not count."""
         for t in self.tracked:
             entry = t.entry
+            if t.own and t.steps_outside:
+                # r162: a full-batch fit stepping in on_train_epoch_end was told it "did not step in 8 batches",
+                # planned in batches (32 steps for 4), and its LRs were never logged
+                warn_once(
+                    f"manual-outside-{entry.info.index}",
+                    f"{self.owner}: {entry.info.label} has stepped outside the fit's training batches "
+                    f"({V.counted(t.steps_outside, 'time')} so far: in the module's on_train_batch_end or on_train_epoch_end, which Lightning "
+                    f"calls after the callbacks' hooks). Under manual optimization the schedule tells how often the "
+                    f"optimizer steps from the steps taken within the batches (training_step and the hooks before "
+                    f"it), and logs the LR of those only: step the optimizer in training_step, or give every "
+                    f"duration in optimizer steps (an int; total=... for a schedule over the run) so that the plan "
+                    f"does not depend on it.",
+                )
             if t.own and t.steps_seen > 0 and entry.scheduler.last_epoch == 0:
                 warn_once(
                     f"manual-{entry.info.index}",
@@ -194,6 +215,8 @@ def _counter(tracked: _Tracked, logging: StepLogging) -> Any:
     def count(optimizer: Any, args: Any, kwargs: Any) -> None:
         if logging.in_batch:
             tracked.steps_seen += 1
+        elif not L.set_aside(logging.trainer):  # (a range test's sweep is not the run's)
+            tracked.steps_outside += 1
 
     return count
 

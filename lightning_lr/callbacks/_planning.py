@@ -123,6 +123,7 @@ class RunPlanning:
         self._pending_differ: tuple[list[int], int, _resolve.Rate] | None = None
         self._provisional = False  # built on a checkpoint's plan until a resume at another size is planned
         self._rate: _resolve.StepRate | None = None  # telling the steps per batch, in the first epoch
+        self._no_steps_in: int | None = None  # the rate's window had no step in its batches: said later
         self._saved_window: dict[str, Any] | None = None  # the open window of the checkpoint resumed, if any
         self._jump = None
         # each optimizer's param groups' LRs in the checkpoint this fit resumes (what its run takes at the step it
@@ -869,13 +870,9 @@ class RunPlanning:
         settled = window.settle(batches, counts, trainer.global_step)
         self._rate, self._settled = None, True
         if settled == _resolve.StepRate.NONE:
-            self.warn_once(
-                "no-steps",
-                f"{self.name}: the optimizer(s) it schedules did not step in {V.counted(batches, 'batch', 'batches')} (to the end of "
-                f"the epoch), so it cannot tell how often they step: {self._counted('stay', 'stays')} counted in batches "
-                f"({V.counted(self.run.total_steps, 'step') if self.run else 'an unknown number of steps'}). Give durations in optimizer steps "
-                f"(an int) to plan them in steps.",
-            )
+            # said at the next batch's start or the fit's end, after the module's epoch-end hooks: unless the
+            # optimizers stepped there, which its own warning says (r162)
+            self._no_steps_in = batches
         elif settled == _resolve.StepRate.DIFFER:
             in_batches = window.in_batches(batches, trainer.global_step)
             self._warn_differ(counts, batches, trainer, in_batches, final=True)
@@ -889,6 +886,21 @@ class RunPlanning:
                 f" ({V.counted(steps, 'step')} in the epoch's {V.counted(batches, 'batch', 'batches')})",
             )
         self._check_durations(trainer)
+
+    def _say_no_steps(self) -> None:
+        """Say that the scheduled optimizers did not step in the rate's window (:meth:`_count_in_optimizer_steps`)
+        where they did not step outside the batches either (the module's ``on_train_epoch_end``: its own
+        warning, :meth:`StepLogging.check_manual`)."""
+        batches, self._no_steps_in = self._no_steps_in, None
+        if batches is None or (self._logging is not None and self._logging.stepped_outside()):
+            return
+        self.warn_once(
+            "no-steps",
+            f"{self.name}: the optimizer(s) it schedules did not step in {V.counted(batches, 'batch', 'batches')} (to the end of "
+            f"the epoch), so it cannot tell how often they step: {self._counted('stay', 'stays')} counted in batches "
+            f"({V.counted(self.run.total_steps, 'step') if self.run else 'an unknown number of steps'}). Give durations in optimizer steps "
+            f"(an int) to plan them in steps.",
+        )
 
     def _needs_rate(self) -> bool:
         """Whether the plan depends on how often the optimizers step under manual optimization: durations to

@@ -1225,6 +1225,7 @@ class ScheduleCallback(RunPlanning, Callback):
             # the batch before is done, its hooks too: a scheduler the module steps in its on_train_batch_end, which
             # Lightning calls after the callbacks', has moved by now (r158: it was said to have not)
             self._logging.check_manual(self.warn_once)
+            self._say_no_steps()
         self._logging.in_batch = True
         if not pl_module.automatic_optimization:
             self._open_rate_window(trainer, batch_idx, self._logging.steps_seen())
@@ -1273,6 +1274,7 @@ class ScheduleCallback(RunPlanning, Callback):
             self._logging.check_manual(
                 self.warn_once
             )  # (the last batch's, as each batch's at the next's start)
+            self._say_no_steps()
         if self._injected:
             self._remember_fit(trainer)
         if self._stops is not None:

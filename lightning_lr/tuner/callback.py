@@ -365,9 +365,8 @@ class _RangeTestCallback(Callback, Generic[R]):
             self.result = cast(R, result)
             self.results[epoch] = self.result
 
-        with L.off_the_clock(
-            trainer
-        ):  # the test's time is not the fit's (a Timer started before a later epoch's)
+        # not the fit's time (a Timer started before a later epoch's test), nor its optimizer steps
+        with L.aside_from_fit(trainer):
             run_range_test(
                 trainer, pl_module, options, live=not self._tuner_exit, scheduled=scheduled, keep=keep
             )

@@ -954,6 +954,48 @@ def test_no_step_in_the_first_epoch_says_the_durations_stay_in_batches(tmp_path:
     ]
 
 
+class _FullBatch(Tiny):
+    """Manual optimization that accumulates the whole epoch and steps once, in the module's on_train_epoch_end
+    (which Lightning calls after the callbacks')."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.automatic_optimization = False
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        x, y = batch
+        loss = torch.nn.functional.mse_loss(self.layer(x), y)
+        self.manual_backward(loss)
+        return loss
+
+    def on_train_epoch_end(self) -> None:
+        self.optimizers().step()
+        self.optimizers().zero_grad()
+        self.lr_schedulers().step()
+
+
+def test_steps_outside_the_training_batches_are_said_not_counted(tmp_path: Any) -> None:
+    # r162: a fit stepping once per epoch in on_train_epoch_end was told its optimizer "did not step in 12
+    # batches", and planned in batches, without a word of the steps it took; a range test's sweep at an epoch's
+    # start, outside the batches too, is not the run's and is not said
+    _, said = _manual_fit(
+        tmp_path,
+        Accumulating(every=1),
+        [OneCycle(), LRRangeTest(epochs=[1], num_steps=6, confirm=False, progress_bar=False, log=False)],
+        max_epochs=2,
+    )
+    assert not [m for m in said if "outside" in m], said
+    _, said = _manual_fit(tmp_path, _FullBatch(), [OneCycle()], max_epochs=3)
+    assert said == [
+        "OneCycle: optimizer 0 (SGD) has stepped outside the fit's training batches (1 time so far: in the module's "
+        "on_train_batch_end or on_train_epoch_end, which Lightning calls after the callbacks' hooks). Under manual "
+        "optimization the schedule tells how often the optimizer steps from the steps taken within the batches "
+        "(training_step and the hooks before it), and logs the LR of those only: step the optimizer in "
+        "training_step, or give every duration in optimizer steps (an int; total=... for a schedule over the run) "
+        "so that the plan does not depend on it."
+    ]
+
+
 class _TwiceEverySecond(Tiny):
     """Manual optimization: the optimizer steps twice at every second batch (a critic that accumulates)."""
 
