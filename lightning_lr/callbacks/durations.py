@@ -67,6 +67,16 @@ class Duration:
 
     __slots__ = ()
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> Duration:
+        # r164: LightningCLI lists Duration among a total's classes, and Duration() crashed its error formatting
+        # with the bare NotImplementedError of a length it does not have
+        if cls is Duration:
+            raise TypeError(
+                "Duration is the base of Epochs and Fraction and has no length of its own: give Epochs(n) for "
+                "epochs, Fraction(f) for a fraction of the run, or an int for optimizer steps"
+            )
+        return super().__new__(cls)
+
     def resolve(self, run: RunInfo) -> float:
         """The duration in (possibly fractional) optimizer steps for ``run``, before rounding."""
         raise NotImplementedError

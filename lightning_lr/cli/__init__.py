@@ -47,6 +47,14 @@ _FIGURE_SUFFIXES = (".png", ".pdf", ".svg", ".svgz", ".jpg", ".jpeg", ".webp", "
 # ---------------------------------------------------------------------------------------------
 # Argument types: each raises ArgumentTypeError, which argparse turns into usage + exit 2.
 # ---------------------------------------------------------------------------------------------
+def _folder(text: str) -> Path:
+    """A folder argument: not empty (r164: ``--output-dir ''`` wrote the demo into the current folder, as
+    ``Path('')`` is ``.``, without a word)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is empty; give a folder ('.' for the current one)")
+    return Path(text)
+
+
 def _int_in(lo: int, hi: int | None = None) -> argparse._ActionType:
     def parse(text: str) -> int:
         try:
@@ -170,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--output-dir",
-        type=Path,
+        type=_folder,
         default=Path("lightning_lr_demo"),
         help="where logs and figures go (default ./lightning_lr_demo)",
     )
@@ -248,13 +256,29 @@ def _given_options(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
 
 
 def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
-    from ._plot import MAX_STEPS, Curve, Horizon, describe, draw, evaluate, natural_length
+    from ._plot import (
+        MAX_STEPS,
+        Curve,
+        Horizon,
+        changes_after,
+        describe,
+        draw,
+        evaluate,
+        last_change,
+        natural_length,
+    )
     from ._spec import SpecError, build_schedule, resolve_name, schedule_help
 
     parser: argparse.ArgumentParser = args.parser
     if args.help:
         if args.schedule is None:
             parser.print_help()
+        elif "(" in args.schedule:  # an expression (r164: said to be an unknown schedule): plot's own help
+            parser.print_help()
+            print(
+                f"\n{args.schedule!r} is a schedule expression; --help after a schedule's name lists that "
+                f"schedule's arguments (lightning-lr plot OneCycle --help)"
+            )
         else:
             try:
                 print(schedule_help(args.schedule, _given_options(parser, args)))
@@ -308,12 +332,15 @@ def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
     # in the schedule's unit: optimizer steps, or epochs with --interval epoch
     end, until = schedule.ends_at(), schedule.scheduled_until()
     per = (spe or 1) if args.interval == "epoch" else 1
+    last = None if until is None else last_change(schedule, until)
     horizon = Horizon(
         steps=steps,
         steps_per_epoch=args.steps_per_epoch,  # None: one point per epoch under --interval epoch
         interval=args.interval,
         end=None if end is None else end * per,
         until=None if until is None else until * per,
+        last=None if last is None else last * per,  # (an epoch's change takes effect at its first step)
+        goes_on=until is not None and end is None and changes_after(schedule, until),
     )
 
     # The momentum that goes with the schedule (Cyclic and OneCycle have one).
@@ -348,6 +375,12 @@ def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
     if out.is_dir():
         parser.error(
             f"-o/--output: {str(out)!r} is a directory; give a file name such as {out / 'schedule.png'}"
+        )
+    # r164: -o afile/x.png, under a regular file, was refused as "File exists"
+    blocking = next((d for d in out.parents if d.exists() and not d.is_dir()), None)
+    if blocking is not None:
+        parser.error(
+            f"-o/--output: {str(blocking)!r} is a file, not a directory, so {str(out)!r} cannot be written"
         )
 
     try:

@@ -11,7 +11,16 @@ import numpy as np
 from .._validate import counted
 from ..schedules import Schedule
 
-__all__ = ["Curve", "Horizon", "describe", "draw", "evaluate", "natural_length"]
+__all__ = [
+    "Curve",
+    "Horizon",
+    "changes_after",
+    "describe",
+    "draw",
+    "evaluate",
+    "last_change",
+    "natural_length",
+]
 
 MAX_STEPS = 10_000_000
 DEFAULT_STEPS = 1000
@@ -24,6 +33,23 @@ def natural_length(schedule: Schedule) -> int:
     return DEFAULT_STEPS if n is None else n
 
 
+def last_change(schedule: Schedule, until: int) -> int:
+    """The step of the schedule's last change up to ``until`` (its
+    :meth:`~lightning_lr.schedules.Schedule.scheduled_until`), read from its values: a warm-up reaches its peak at
+    step ``until`` itself, a milestone's jump at ``until - 1`` (r164: "the last change is at step 99" of a
+    warm-up whose peak is at step 100)."""
+    v = schedule.values(min(until, MAX_STEPS) + 1)
+    changed = np.flatnonzero(v[1:] != v[:-1])
+    return int(changed[-1]) + 1 if len(changed) else 0
+
+
+def changes_after(schedule: Schedule, until: int) -> bool:
+    """Whether the schedule changes after ``until``, the last change it was told to make (a decay that goes
+    on after its warm-up: ``InverseSqrt``, ``warmup(ExponentialDecay(...))``)."""
+    at = float(schedule(until))
+    return any(float(schedule(until + k)) != at for k in (1, 10, 1000))
+
+
 @dataclass(frozen=True)
 class Horizon:
     """How far to draw: ``steps`` optimizer steps; with ``steps_per_epoch`` the x axis is in epochs;
@@ -31,13 +57,16 @@ class Horizon:
     ``steps_per_epoch`` one point per epoch, and the x axis counts epochs). ``end``: the optimizer step from
     which the schedule holds its final value (its :meth:`~lightning_lr.schedules.Schedule.ends_at`), or None;
     ``until``: the optimizer steps it needs for its last change
-    (:meth:`~lightning_lr.schedules.Schedule.scheduled_until`), or None."""
+    (:meth:`~lightning_lr.schedules.Schedule.scheduled_until`), or None; ``last``: the optimizer step of that
+    change (:func:`last_change`); ``goes_on``: it changes after that too (:func:`changes_after`)."""
 
     steps: int
     steps_per_epoch: int | None = None
     interval: str = "step"
     end: int | None = None
     until: int | None = None
+    last: int | None = None
+    goes_on: bool = False
 
     @property
     def epochs(self) -> float | None:
@@ -50,8 +79,13 @@ class Horizon:
         return "epoch" if self.interval == "epoch" and self.steps_per_epoch is None else "step"
 
     def cut_short(self) -> bool:
-        """The schedule makes changes after the last point drawn."""
-        return self.until is not None and self.until > self.steps
+        """The schedule makes changes after the last point drawn (the last it was told to make: a warm-up's peak
+        at step 100 is past a drawing of 100 steps)."""
+        if self.until is None:
+            return False
+        if self.until == self.end or self.last is None:
+            return self.until > self.steps
+        return self.last >= self.steps
 
     def ends_within(self) -> bool:
         """The schedule ends before the last point drawn, which holds its final value from :attr:`end`."""
@@ -130,15 +164,22 @@ def describe(lr: Curve, momentum: Curve | None, horizon: Horizon) -> list[str]:
         # review 101: a horizon shorter than the schedule (--epochs 2 --steps-per-epoch 30 of a 100-step
         # 1cycle) drew part of it, unsaid
         until = horizon.until or 0
-        what = (
-            f"the schedule's length is {until} {unit}s"
-            if until == horizon.end
-            else f"the schedule's last change is at {unit} {until - 1}"
-        )
+        # (the step of the change itself, from the values: r164 found a warm-up's peak said one step early)
+        final = until - 1 if until == horizon.end or horizon.last is None else horizon.last
+        if until == horizon.end:
+            what = f"the schedule's length is {until} {unit}s"
+        elif horizon.goes_on:
+            what = f"the last change the schedule was told to make (a warm-up's end, a milestone) is at {unit} {final}"
+        else:
+            what = f"the schedule's last change is at {unit} {final}"
+        whole = "to see it" if horizon.goes_on else "to see it all"
         advice = (
-            f"draw {until} {unit}s to see it all" if until <= MAX_STEPS else f"plot draws at most {MAX_STEPS}"
+            f"draw {final + 1} {unit}s {whole}" if final < MAX_STEPS else f"plot draws at most {MAX_STEPS}"
         )
-        lines.append(f"  {what}: {unit}s {horizon.steps} to {until - 1} are not drawn ({advice})")
+        left = f"{unit} {final} is" if final == horizon.steps else f"{unit}s {horizon.steps} to {final} are"
+        lines.append(f"  {what}: {left} not drawn ({advice})")
+        if horizon.goes_on:
+            lines.append("  it goes on changing after that (a decay without an end)")
     return lines
 
 

@@ -1300,3 +1300,13 @@ def test_a_fit_that_trains_no_step_runs_as_in_lightning_and_says_the_schedule_ha
         f"to do: no scheduler is added, and the LR stays as configure_optimizers sets it"
     ]
     assert model.trainer.optimizers[0].param_groups[0]["lr"] == 0.1
+
+
+def test_the_duration_base_has_no_length_and_says_what_to_give() -> None:
+    # r164: LightningCLI lists Duration among a total's classes; Duration() was built and then crashed with a
+    # bare NotImplementedError, whose empty message broke jsonargparse's error formatting (an IndexError)
+    from lightning_lr.callbacks import Duration
+
+    with pytest.raises(TypeError, match=r"^Duration is the base of Epochs and Fraction .* give Epochs\(n\)"):
+        Duration()
+    assert isinstance(Epochs(2), Duration) and pickle.loads(pickle.dumps(Fraction(0.5))) == Fraction(0.5)

@@ -192,3 +192,15 @@ def test_a_run_folder_holding_a_users_file_is_refused_before_anything_is_removed
     )
     assert (out_dir / "summary" / "notes.txt").read_text() == "mine"
     assert (out_dir / "one_cycle" / "events.out.tfevents.1.host.1.0").exists()  # nothing removed
+
+
+def test_an_accuracy_shown_as_the_target_counts_as_reaching_it() -> None:
+    # r164: 342/360 logged as float32 (0.949999988) was shown as 95.0% and counted as "never" reaching 95%
+    import numpy as np
+
+    assert TARGET == 0.95
+    assert (
+        RunResult("constant", "Constant(0.1)", val_acc=[0.9, float(np.float32(342 / 360))]).epochs_to_target
+        == 2
+    )
+    assert RunResult("constant", "Constant(0.1)", val_acc=[0.9, 0.9494]).epochs_to_target is None

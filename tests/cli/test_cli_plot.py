@@ -167,6 +167,23 @@ def test_a_horizon_shorter_than_the_schedule_says_what_is_not_drawn(
     for enough in (["--steps", "100"], []):  # all of it: nothing said
         code, out, err = run([*one_cycle, *enough], capsys)
         assert code == 0 and "not drawn" not in out, err
+    # r164: a warm-up's peak, at step 100, was said "at step 99" of a schedule that goes on changing after it
+    # (InverseSqrt), and a milestone at epoch 4 of 5 steps "at step 24"
+    code, out, err = run(["plot", "InverseSqrt", "0.1", "100", "--steps", "50", "-o", png], capsys)
+    assert (
+        "  the last change the schedule was told to make (a warm-up's end, a milestone) is at step 100: steps 50 to "
+        "100 are not drawn (draw 101 steps to see it)\n  it goes on changing after that (a decay without an end)"
+    ) in out, err
+    code, out, err = run(["plot", "warmup(Constant(0.1), steps=100)", "--steps", "100", "-o", png], capsys)
+    assert (
+        "the schedule's last change is at step 100: step 100 is not drawn (draw 101 steps to see it all)"
+        in out
+    )
+    code, out, err = run(["plot", "warmup(Constant(0.1), steps=100)", "--steps", "101", "-o", png], capsys)
+    assert code == 0 and "not drawn" not in out, err
+    epochs = ["--epochs", "3", "--steps-per-epoch", "5", "--interval", "epoch", "-o", png]
+    code, out, err = run(["plot", "MultiStepDecay", "0.1", "milestones=[2,4]", *epochs], capsys)
+    assert "the schedule's last change is at step 20: steps 15 to 20 are not drawn (draw 21 steps" in out, err
 
 
 def test_missing_output_directories_are_made_and_said(
@@ -565,3 +582,19 @@ def test_a_slip_near_a_schedule_argument_named_like_plots_option_asks_for_name_e
     )
     assert code == 2
     assert "unknown argument '--stps' (did you mean steps=...? --steps is plot's own option)" in err
+
+
+def test_an_output_under_a_file_an_expressions_help_and_an_empty_demo_folder_are_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # r164: -o afile/x.png was refused as "File exists"; an expression's --help was an "unknown schedule"; and
+    # demo --output-dir '' wrote into the current folder (Path('') is '.') without a word
+    (tmp_path / "afile").write_text("")
+    code, out, err = run(
+        ["plot", "Constant", "0.1", "--steps", "5", "-o", str(tmp_path / "afile" / "x.png")], capsys
+    )
+    assert code == 2 and "is a file, not a directory, so" in err and not out, (out, err)
+    code, out, err = run(["plot", "warmup(Constant(0.1), steps=5)", "--help"], capsys)
+    assert code == 0 and "is a schedule expression; --help after a schedule's name lists" in out, err
+    code, out, err = run(["demo", "--output-dir", ""], capsys)
+    assert code == 2 and "argument --output-dir: '' is empty; give a folder" in err, err
