@@ -53,6 +53,25 @@ def test_every_rank_applies_the_same_lr_and_momentum(tmp_path) -> None:
 
 @pytest.mark.ddp
 @pytest.mark.filterwarnings("ignore::UserWarning")
+def test_every_rank_plans_a_gradient_accumulation_scheduler_from_the_start(tmp_path) -> None:
+    # each rank counts its epochs at the accumulation the scheduler gives them (6 batches a rank: 3, 2 and 6
+    # steps), so the 1cycle over the run ends with it on both ({0: 2} crashed every rank at the first batch)
+    from lightning.pytorch.callbacks import GradientAccumulationScheduler
+
+    out = tmp_path / "ranks"
+    out.mkdir()
+    cycle = OneCycle(max_lr=0.05)
+    scheduler = GradientAccumulationScheduler({0: 2, 1: 3, 2: 1})
+    fit(tmp_path, Tiny(), [scheduler, cycle, DumpPerRank(str(out))], strategy=DDP, devices=2, max_epochs=3)
+    ranks = [json.loads((out / f"rank{r}.json").read_text()) for r in (0, 1)]
+    rank0, rank1 = (r["rows"] for r in ranks)
+    assert [row[0] for row in rank0] == list(range(11)) and rank0 == rank1
+    assert_trace([row[1][0] for row in rank0], S.OneCycle(0.05, total_steps=11).values(11))
+    assert cycle.run is not None and cycle.run.total_steps == 11
+
+
+@pytest.mark.ddp
+@pytest.mark.filterwarnings("ignore::UserWarning")
 @pytest.mark.parametrize(("where", "monitor"), [("val", "val"), ("epoch_end", "train_metric")])
 def test_every_rank_reduces_on_a_plateau_at_the_same_step_from_the_mean_value(
     tmp_path, where, monitor
