@@ -495,24 +495,20 @@ def _val_loss(trainer: pl.Trainer, val_batches: list[list[Any]], key: str, title
 
 
 def returned_loss(output: Any, key: str) -> torch.Tensor | None:
-    """The loss a ``validation_step`` returned (the tensor itself, or a mapping's ``key`` or ``"loss"``), or
-    None: the val-loss mode then reads what it logged as ``key``. Only a one-element tensor is a loss: a
-    ``validation_step`` that logs ``val_loss`` and returns its predictions (r159: an (8, 1) tensor) had the
-    predictions' mean taken for the loss, negative values and all, and the LR chosen on it applied."""
-    output = _returned(output, key)
+    """The loss a ``validation_step`` returned, or None: a one-element tensor returned, or a tensor of any size
+    under a mapping's ``key`` or ``"loss"`` (a per-sample loss, averaged). A bare tensor of more elements is its
+    predictions, not a loss (r159: an (8, 1) tensor's mean was taken for the loss, negative values and all, and the
+    LR chosen on it applied). The val-loss mode reads what ``validation_step`` logged as ``key`` first
+    (:func:`_loader_loss`)."""
+    if isinstance(output, Mapping):
+        named = output.get(key, output.get("loss"))
+        return named if isinstance(named, torch.Tensor) and named.numel() > 0 else None
     return output if isinstance(output, torch.Tensor) and output.numel() == 1 else None
 
 
-def _returned(output: Any, key: str) -> Any:
-    """What a ``validation_step`` returned as its loss, if anything: the output, or a mapping's ``key`` or
-    ``"loss"``."""
-    return output.get(key, output.get("loss")) if isinstance(output, Mapping) else output
-
-
-def _not_a_loss(output: Any, key: str) -> str | None:
-    """What ``validation_step`` returned that is a tensor but no loss (more than one element), for the error
-    that finds no loss; None otherwise."""
-    output = _returned(output, key)
+def _not_a_loss(output: Any) -> str | None:
+    """What ``validation_step`` returned that is a tensor but no loss (predictions: more than one element, not
+    under a loss's key), for the error that finds no loss; None otherwise."""
     if isinstance(output, torch.Tensor) and output.numel() != 1:
         return f"a tensor of shape {tuple(output.shape)}, not a one-element loss"
     return None
@@ -521,10 +517,10 @@ def _not_a_loss(output: Any, key: str) -> str | None:
 def _loader_loss(
     trainer: pl.Trainer, batches: list[Any], key: str, index: int | None
 ) -> tuple[torch.Tensor | None, list[str], list[str]]:
-    """The mean validation loss over one dataloader's ``batches``: what ``validation_step`` returns, else what
-    it logs as ``key`` (None when it does neither), the names it logged, and (without a loss) what it returned
-    that is no loss (:func:`_not_a_loss`); ``index``: the ``dataloader_idx`` to pass (None: one dataloader,
-    none passed)."""
+    """The mean validation loss over one dataloader's ``batches``: what ``validation_step`` logs as ``key``, else
+    what it returns as its loss (:func:`returned_loss`; None when it does neither), the names it logged, and
+    (without a loss) what it returned that is no loss (:func:`_not_a_loss`); ``index``: the ``dataloader_idx`` to
+    pass (None: one dataloader, none passed)."""
     returned: list[torch.Tensor] = []
     other: list[str] = []
     collections = L.new_val_results(trainer, batches[0])
@@ -534,12 +530,14 @@ def _loader_loss(
         given = L.call_strategy(trainer, "validation_step", *args)
         output = returned_loss(given, key)
         if output is not None:
-            returned.append(output.detach().float().reshape(()))
-        elif (said := _not_a_loss(given, key)) is not None:
+            returned.append(output.detach().float().mean())
+        elif (said := _not_a_loss(given)) is not None:
             other.append(said)
+    # what it logged as key is the validation loss, also where it returns something too (r165: one-element
+    # predictions, at a validation batch of 1, were taken for the loss beside a logged val_loss)
+    value, names = L.logged_value(collections, key)
+    if value is not None:
+        return torch.as_tensor(value).detach().float().reshape(()), names, []
     if len(returned) == len(batches):
         return torch.stack(returned).mean(), [], []
-    value, names = L.logged_value(collections, key)
-    if value is None:  # none from this dataloader (the others may give one)
-        return None, names, other[:1]
-    return torch.as_tensor(value).detach().float().reshape(()), names, []
+    return None, names, other[:1]  # none from this dataloader (the others may give one)

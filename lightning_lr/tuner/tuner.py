@@ -241,8 +241,9 @@ class Tuner(_LightningTuner):
                 fewer when the Trainer's ``limit_val_batches`` leaves fewer. Of each validation dataloader:
                 with several, the loss is the mean of their means, and ``validation_step`` gets each one's
                 ``dataloader_idx``, as in Lightning's validation.
-            val_key: the name ``validation_step`` logs its loss under (when it does not return it; with
-                ``val_loss=True`` only).
+            val_key: the name ``validation_step`` logs its loss under, read first (without it, the loss it
+                returns: a one-element tensor, or a tensor under ``val_key`` or ``"loss"`` of a dict, averaged;
+                other tensors it returns are predictions); with ``val_loss=True`` only.
             method: what is applied: None (the default answer: the confirmed LR, or with ``confirm=False``
                 the ``"minimum"`` rule read from a sweep that shows a clear descent), ``"confirmed"``, or a
                 sweep rule: ``"minimum"``, ``"valley"``, ``"steepest"`` or ``"slide"``. The result answers

@@ -751,7 +751,7 @@ def test_val_loss_reads_the_logged_loss_where_validation_step_returns_prediction
                 loss = torch.nn.functional.cross_entropy(logits, y)
                 losses.append(float(loss))
                 self.log("val_loss", loss)
-            return logits - 100.0  # predictions: far below any loss
+            return logits[:, :1] - 100.0  # predictions: far below any loss (one element at a batch of 1)
 
     seed_all(9)
     options = {"num_steps": 5, "val_loss": True, "val_batches": 2, "confirm": False, "retry": False}
@@ -764,14 +764,52 @@ def test_val_loss_reads_the_logged_loss_where_validation_step_returns_prediction
     )
     np.testing.assert_allclose(result.losses, np.asarray(losses).reshape(-1, 2).mean(axis=1), rtol=1e-5)
     assert min(result.losses) > 0
+    # r165: one-element predictions (a validation batch of 1) beside a logged val_loss are no loss either: what
+    # validation_step logs as val_key is read first
+    losses.clear()
+    seed_all(9)
+    result = Tuner(trainer(tmp_path)).lr_range_test(
+        Predicts(logs=True),
+        loader(),
+        val_dataloaders=loader(seed=1, shuffle=False, batch_size=1),
+        early_stop_threshold=None,
+        **options,
+    )
+    np.testing.assert_allclose(result.losses, np.asarray(losses).reshape(-1, 2).mean(axis=1), rtol=1e-5)
     with pytest.raises(
         ValueError,
         match=r"neither returned a loss nor logged 'val_loss' \(it logged nothing, and returned a tensor of shape "
-        r"\(32, 3\), not a one-element loss\)",
+        r"\(32, 1\), not a one-element loss\)",
     ):
         Tuner(trainer(tmp_path)).lr_range_test(
             Predicts(logs=False), loader(), val_dataloaders=loader(seed=1, shuffle=False), **options
         )
+
+
+def test_val_loss_averages_a_per_sample_loss_returned_under_its_key(tmp_path: Any) -> None:
+    # r165: {"loss": per-sample losses} was averaged before the predictions' fix, then refused by it
+    losses: list[float] = []
+
+    class PerSample(TinyModel):
+        def validation_step(self, batch: Any, batch_idx: int) -> dict[str, torch.Tensor]:
+            x, y = batch
+            each = torch.nn.functional.cross_entropy(self(x), y, reduction="none")
+            losses.append(float(each.mean()))
+            return {"loss": each}
+
+    seed_all(9)
+    result = Tuner(trainer(tmp_path)).lr_range_test(
+        PerSample(),
+        loader(),
+        val_dataloaders=loader(seed=1, shuffle=False),
+        num_steps=5,
+        val_loss=True,
+        val_batches=2,
+        confirm=False,
+        retry=False,
+        early_stop_threshold=None,
+    )
+    np.testing.assert_allclose(result.losses, np.asarray(losses).reshape(-1, 2).mean(axis=1), rtol=1e-5)
 
 
 def test_val_loss_with_limit_val_batches_0_names_it(tmp_path: Any) -> None:
