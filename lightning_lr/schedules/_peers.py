@@ -16,6 +16,7 @@ __all__ = [
     "MULTISTEP",
     "ONE_CYCLE",
     "POLYNOMIAL",
+    "RESTARTS",
     "STEP",
     "TIME",
     "WSD",
@@ -45,6 +46,15 @@ COSINE = {
     **_TOTAL,
     "T_max": "total (torch's CosineAnnealingLR T_max)",
     "eta_min": "final (torch's CosineAnnealingLR eta_min)",
+}
+RESTARTS = {
+    **_NO_WARMUP,
+    "T_0": "period (torch's CosineAnnealingWarmRestarts T_0)",
+    "T_mult": "period_mult (torch's CosineAnnealingWarmRestarts T_mult)",
+    "eta_min": "final (torch's CosineAnnealingWarmRestarts eta_min)",
+    "cycle_mul": "period_mult (timm's cycle_mul)",
+    "cycle_decay": "decay (timm's cycle_decay)",
+    "lr_min": "final (timm's lr_min)",
 }
 POLYNOMIAL = {**_NO_WARMUP, **_TOTAL, "total_iters": "total (torch's PolynomialLR total_iters)"}
 LINEAR = {**_TOTAL, "total_iters": "total (torch's LinearLR total_iters)"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -13,13 +14,14 @@ from .._validate import (
     counted,
     fail,
     function,
+    known_as,
     non_negative,
     non_negative_int,
     positive,
     positive_int,
     sequence,
 )
-from ._base import FrozenList, Schedule, checked_output
+from ._base import FrozenList, Schedule, checked_output, function_name
 from ._math import segments
 from .decay import Linear
 
@@ -48,6 +50,7 @@ class Lambda(Schedule):
     vectorized = False
     _functions = ("fn",)
 
+    @known_as({})
     def __init__(self, fn: Callable[[int], float]) -> None:
         self.fn = function("fn", fn)
 
@@ -91,6 +94,7 @@ class Multiplicative(Schedule):
     vectorized = False
     _functions = ("factor",)
 
+    @known_as({})
     def __init__(self, initial: float, factor: Callable[[int], float]) -> None:
         self.initial = positive("initial", initial)
         self.factor = function("factor", factor)
@@ -116,7 +120,14 @@ class Multiplicative(Schedule):
             i, v = 0, self.initial
         while i < t:
             i += 1
+            before = v
             v = v * checked_output("Multiplicative", self.factor, i, self.factor(i), argument="factor")
+            if not math.isfinite(v):
+                # each factor is finite, their product may not be (r163: 1e200 twice gave inf, then 0 gave nan)
+                raise ValueError(
+                    f"Multiplicative: the product of the factors overflows at step {i}: {before!r} * factor({i}) is "
+                    f"{v!r}; the factors must keep the value finite (factor is {function_name(self.factor)})"
+                )
             if i % _MARK == 0 and len(marks) < _MAX_MARKS:
                 marks[i] = v
         slots[k] = (i, v)
@@ -147,6 +158,7 @@ class Join(Schedule):
 
     _step_fields = frozenset({"boundaries"})
 
+    @known_as({})
     def __init__(self, schedules: Sequence[Schedule], boundaries: Sequence[int]) -> None:
         if isinstance(schedules, Schedule) or not isinstance(schedules, Sequence) or not schedules:
             fail("schedules", "a non-empty sequence of Schedule", schedules, TypeError)
@@ -245,6 +257,7 @@ class Join(Schedule):
 _SCAN_STEPS = 100_000
 
 
+@known_as({})
 def join(schedules: Sequence[Schedule], boundaries: Sequence[int]) -> Join:
     """Run ``schedules`` one after another, switching at the steps in ``boundaries``.
 
@@ -267,6 +280,12 @@ def join(schedules: Sequence[Schedule], boundaries: Sequence[int]) -> Join:
     return Join(schedules, boundaries)
 
 
+@known_as(
+    {
+        "warmup_steps": "steps (Keras' and optax's warmup_steps)",
+        "num_warmup_steps": "steps (transformers' num_warmup_steps)",
+    }
+)
 def warmup(schedule: Schedule, steps: int, start: float = 0.0) -> Join:
     """Linear warm-up from ``start`` to ``schedule(0)`` over ``steps`` steps, then ``schedule``.
 

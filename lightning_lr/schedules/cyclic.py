@@ -192,6 +192,7 @@ class Cyclic(Schedule):
         factor, amp = self._phase(t, xp)
         return lerp(self.base_lr, self.max_lr, factor * amp, xp)  # torch's base + (max - base) * g
 
+    @known_as({"min_momentum": "base_momentum (the lowest momentum, at the LR's peak)"})
     def momentum(self, base_momentum: float = 0.85, max_momentum: float = 0.95) -> CyclicMomentum:
         """The inverse momentum cycle: ``max_momentum`` where the LR is at ``base_lr``, ``base_momentum``
         at the LR peak.
@@ -229,6 +230,7 @@ class CyclicMomentum(Schedule):
         [0.9, 0.85, 0.8, 0.85, 0.9]
     """
 
+    @known_as({"min_momentum": "base_momentum (the lowest momentum, at the LR's peak)"})
     def __init__(self, lr: Cyclic, base_momentum: float = 0.85, max_momentum: float = 0.95) -> None:
         if not isinstance(lr, Cyclic):
             fail("lr", "a Cyclic schedule", lr, TypeError)
@@ -413,6 +415,7 @@ class OneCycle(Schedule):
         steps = {0, min(max(math.floor(peak), 0), last), min(max(math.ceil(peak), 0), last)}
         return max(float(self(t)) for t in steps)
 
+    @known_as({"min_momentum": "base_momentum (the lowest momentum, at the LR's peak)"})
     def momentum(self, base_momentum: float = 0.85, max_momentum: float = 0.95) -> OneCycleMomentum:
         """The inverse momentum schedule: ``max_momentum`` at the start, ``base_momentum`` at the LR peak,
         back to ``max_momentum`` at the end.
@@ -450,6 +453,7 @@ class OneCycleMomentum(Schedule):
         (0.9, 0.8, 0.9)
     """
 
+    @known_as({"min_momentum": "base_momentum (the lowest momentum, at the LR's peak)"})
     def __init__(self, lr: OneCycle, base_momentum: float = 0.85, max_momentum: float = 0.95) -> None:
         if not isinstance(lr, OneCycle):
             fail("lr", "a OneCycle schedule", lr, TypeError)

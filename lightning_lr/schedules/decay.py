@@ -64,6 +64,7 @@ class Constant(Schedule):
         0.01
     """
 
+    @known_as({})  # (a misspelt name: the closest one)
     def __init__(self, value: float) -> None:
         self.value = non_negative("value", value)
 
@@ -451,6 +452,7 @@ class CosineRestarts(Schedule):
 
     _step_fields = frozenset({"period"})
 
+    @known_as(peers.RESTARTS)
     def __init__(
         self,
         initial: float,

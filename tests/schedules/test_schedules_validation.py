@@ -856,7 +856,9 @@ def test_an_unknown_keyword_is_named_once() -> None:
     # review 50: "CosineRestarts: CosineRestarts.__init__() got an unexpected keyword argument 'cycle_mul'"
     with pytest.raises(TypeError) as info:
         CosineRestarts(1.0, period=10, cycle_mul=2)  # type: ignore[call-arg]
-    assert str(info.value) == "CosineRestarts.__init__() got an unexpected keyword argument 'cycle_mul'"
+    assert str(info.value) == (
+        "CosineRestarts() got an unexpected keyword argument 'cycle_mul': pass period_mult (timm's cycle_mul)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -936,3 +938,45 @@ def test_a_final_ratio_is_taken_while_its_final_is_a_number() -> None:
     assert CosineDecay(0.1, 10, final_ratio=2.0)(10) == pytest.approx(0.2)
     largest = CosineDecay(10.0, 10, final_ratio=1.79769e307)
     assert np.isfinite(largest.values(12)).all()
+
+
+def test_a_multiplicative_product_that_overflows_is_named_not_inf_or_nan() -> None:
+    # r163: each factor is checked finite, their product was not: 1e200 twice gave inf, then a factor 0 gave nan
+    from lightning_lr.schedules import Multiplicative
+
+    def factor(i: int) -> float:
+        return 1e200 if i <= 2 else 0.0
+
+    s = Multiplicative(1.0, factor)
+    assert s(1) == 1e200
+    for call in (lambda: s(2), lambda: s(3), lambda: s.values(4)):
+        with pytest.raises(
+            ValueError, match=r"^Multiplicative: the product of the factors overflows at step 2: "
+        ):
+            call()
+    assert s(1) == 1e200  # what was computed before stays
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        ("CosineRestarts(0.1, T_0=10)", r"'T_0': pass period \(torch's CosineAnnealingWarmRestarts T_0\)$"),
+        ("CosineRestarts(0.1, 10, perid_mult=2)", r"'perid_mult' \(given 2\): did you mean period_mult\?$"),
+        ("Constant(valu=0.1)", r"'valu' \(given 0\.1\): did you mean value\?$"),
+        (
+            "warmup(Constant(0.1), warmup_steps=5)",
+            r"'warmup_steps': pass steps \(Keras' and optax's warmup_steps\)$",
+        ),
+        (
+            "join([Constant(0.1)], milestones=[])",
+            r"'milestones' \(given \[\]\); it takes schedules, boundaries$",
+        ),
+        ("OneCycle(0.1, 100).momentum(min_momentum=0.8)", r"'min_momentum': pass base_momentum "),
+    ],
+)
+def test_every_schedule_names_a_misspelt_or_foreign_keyword(make: str, message: str) -> None:
+    # r163: these got Python's bare TypeError (torch's T_0 on CosineRestarts too), where their siblings hinted
+    from lightning_lr import schedules
+
+    with pytest.raises(TypeError, match=r"got an unexpected keyword argument " + message):
+        eval(make, vars(schedules))
