@@ -549,3 +549,40 @@ def test_multistep_takes_whole_float_milestones_as_torch_fires_them() -> None:
     mine = ours.MultiStepLR(sgd(), [3], 0.1)
     mine.load_state_dict(theirs.state_dict())
     assert mine.milestones == Counter([5, 8])
+
+
+def half(x: float) -> float:
+    return 0.5**x
+
+
+@pytest.mark.parametrize(("writer", "reader"), [("torch", "ours"), ("ours", "ours"), ("ours", "torch")])
+def test_a_scale_fn_assigned_mid_run_is_in_the_state_and_followed_after_a_load(
+    writer: str, reader: str
+) -> None:
+    # r165: torch's state holds the instance's scale_fn assigned during the run; the drop-in skipped it, and the
+    # loaded run went on with the constructor's (0.04, 0.01, 0.04, ... where torch gives 0.0175, 0.01, ...)
+    classes = {"torch": torch.optim.lr_scheduler.CyclicLR, "ours": ours.CyclicLR}
+
+    def go_on(s: Any, o: torch.optim.Optimizer) -> list[float]:
+        out = []
+        for _ in range(6):
+            o.step()
+            s.step()
+            out.append(o.param_groups[0]["lr"])
+        return out
+
+    opt = sgd()
+    sched = classes[writer](opt, 0.01, 0.1, step_size_up=3)
+    go_on(sched, opt)
+    sched.scale_fn = half
+    go_on(sched, opt)
+    state, opt_state = sched.state_dict(), copy.deepcopy(opt.state_dict())
+    assert state["scale_fn"] is half
+    expected = go_on(sched, opt)
+    opt2 = sgd()
+    loaded = classes[reader](opt2, 0.01, 0.1, step_size_up=3)
+    opt2.load_state_dict(opt_state)
+    loaded.load_state_dict(dict(state))
+    np.testing.assert_allclose(go_on(loaded, opt2), expected, rtol=1e-12)
+    unchanged = go_on(classes[writer](sgd(), 0.01, 0.1, step_size_up=3), sgd())
+    assert not np.allclose(expected, unchanged[:6])  # the scale_fn matters

@@ -479,6 +479,9 @@ class CyclicLR(AbsoluteDropIn, _CycleWriter):
         state["_scale_fn_custom"] = (
             None if fn is None or isinstance(fn, types.FunctionType) else dict(fn.__dict__)
         )
+        assigned = self.__dict__.get("_assigned_scale_fn")
+        if assigned is not None:  # as torch's state holds the instance's scale_fn assigned during the run
+            state["scale_fn"] = assigned
         return state
 
     def _load_settings(self, state_dict: dict[str, Any], base_lrs: list[Any]) -> None:
@@ -490,12 +493,19 @@ class CyclicLR(AbsoluteDropIn, _CycleWriter):
         given = {k: state_dict[k] for k in keys if k in state_dict}
         if "use_beta1" in state_dict:
             given["use_beta1"] = state_dict["use_beta1"]
-        changed = attrs is not None or not same(list(base_lrs), list(self.base_lrs))
+        # a scale_fn assigned during the run, which torch's state holds as the instance's (r165: skipped, the
+        # loaded run went on with the constructor's)
+        assigned = state_dict.get("scale_fn")
+        changed = attrs is not None or assigned is not None or not same(list(base_lrs), list(self.base_lrs))
         changed = changed or any(not same(v, getattr(self, k, None)) for k, v in given.items())
         if not changed:
             return
         kept = dict(self.__dict__)
         self.__dict__.update(given)
+        if assigned is not None:
+            self.__dict__["_assigned_scale_fn"] = assigned
+            self._scale_fn_custom = assigned
+            self._functions = [(assigned, "scale_fn")]
         self.base_lrs = list(base_lrs)
         try:
             self._configure(*self._build())
