@@ -298,6 +298,8 @@ class RunPlanning:
             return
         within = L.resumes_within_epoch(trainer)
         self._resumed_within = within
+        if within:
+            self._warn_accumulation_skipped(trainer)
         if saved is not None:
             if not pl_module.automatic_optimization or run.steps_per_epoch is None:
                 _resolve.warn_if_changed(self.name, saved, run, self.steps, self.reads_run)
@@ -603,6 +605,25 @@ class RunPlanning:
             f"epoch {trainer.current_epoch} takes {V.counted(steps, 'optimizer step')} where the plan had {had}",
         )
         self._check_durations(trainer)
+
+    def _warn_accumulation_skipped(self, trainer: pl.Trainer) -> None:
+        """A fit resumed within an epoch: Lightning does not call ``on_train_epoch_start`` for that epoch, so a
+        ``GradientAccumulationScheduler`` does not set its accumulation, and the rest of the epoch accumulates by
+        the Trainer's own value (r165: ``{0: 2}`` resumed at step 4 took 16 steps where the run takes 14, and the
+        1cycle sat at its floor for the last 2, unsaid). Said once; the plan counts the epoch as the scheduler
+        has it, and its end tells what it took."""
+        scheduled, own = L.accumulate_grad_batches(trainer), int(trainer.accumulate_grad_batches)
+        if scheduled == own:
+            return
+        self.warn_once(
+            "accumulation-skipped",
+            f"{self.name}: this fit resumes within epoch {trainer.current_epoch}, where Lightning does not call "
+            f"the GradientAccumulationScheduler's on_train_epoch_start: the rest of the epoch accumulates by "
+            f"{own} (the Trainer's accumulate_grad_batches), not by the {scheduled} the scheduler gives it, so it "
+            f"takes more optimizer steps than the uninterrupted run, and the schedule runs ahead of it. Resume from "
+            f"a checkpoint written at an epoch's end (ModelCheckpoint(every_n_epochs=1, save_on_train_epoch_end="
+            f"True)) to take the uninterrupted run's steps.",
+        )
 
     def _planned_size(self, trainer: pl.Trainer) -> int | None:
         """The steps the plan has the current epoch take, where a ``GradientAccumulationScheduler`` changes the

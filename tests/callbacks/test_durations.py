@@ -1220,6 +1220,40 @@ def test_a_resume_under_a_gradient_accumulation_scheduler_is_the_uninterrupted_r
         assert_trace(resumed.lr(), whole.lr()[step:])
 
 
+def test_a_resume_within_an_epoch_under_a_gradient_accumulation_scheduler_says_lightning_skips_it(
+    tmp_path: Any,
+) -> None:
+    # r165: Lightning does not call on_train_epoch_start for the epoch a fit resumes within, so the scheduler does
+    # not set its accumulation and the rest of the epoch steps at every batch: more steps than the run takes,
+    # the 1cycle at its floor for the last ones, without a word
+    from lightning.pytorch.callbacks import GradientAccumulationScheduler, ModelCheckpoint
+
+    saving = ModelCheckpoint(
+        dirpath=tmp_path / "ckpt", every_n_train_steps=2, save_top_k=-1, filename="{step}"
+    )
+    callbacks = [GradientAccumulationScheduler({0: 2}), OneCycle(max_lr=0.1)]
+    fit(tmp_path, Tiny(n=48, batch_size=4), [*callbacks, saving], max_epochs=2, enable_checkpointing=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit(
+            tmp_path,
+            Tiny(n=48, batch_size=4),
+            [GradientAccumulationScheduler({0: 2}), OneCycle(max_lr=0.1)],
+            ckpt_path=str(tmp_path / "ckpt" / "step=2.ckpt"),
+            max_epochs=2,
+        )
+    said = [
+        str(w.message) for w in caught if "does not call the GradientAccumulationScheduler" in str(w.message)
+    ]
+    assert said == [
+        "OneCycle: this fit resumes within epoch 0, where Lightning does not call the GradientAccumulationScheduler's "
+        "on_train_epoch_start: the rest of the epoch accumulates by 1 (the Trainer's accumulate_grad_batches), not "
+        "by the 2 the scheduler gives it, so it takes more optimizer steps than the uninterrupted run, and the "
+        "schedule runs ahead of it. Resume from a checkpoint written at an epoch's end (ModelCheckpoint("
+        "every_n_epochs=1, save_on_train_epoch_end=True)) to take the uninterrupted run's steps."
+    ]
+
+
 def test_a_resume_of_a_run_whose_epochs_change_size_is_the_uninterrupted_run(tmp_path: Any) -> None:
     # review 68: the resumed fit's first epoch, of another size than the estimate at its start (epoch 0's
     # loader), was not planned again: the step decay halved mid-epoch and the 1cycle fell to its floor mid-run
