@@ -34,13 +34,14 @@ def natural_length(schedule: Schedule) -> int:
 
 
 def last_change(schedule: Schedule, until: int) -> int:
-    """The step of the schedule's last change up to ``until`` (its
-    :meth:`~lightning_lr.schedules.Schedule.scheduled_until`), read from its values: a warm-up reaches its peak at
-    step ``until`` itself, a milestone's jump at ``until - 1`` (r164: "the last change is at step 99" of a
+    """The step of the schedule's last change, read from its values at ``until`` (its
+    :meth:`~lightning_lr.schedules.Schedule.scheduled_until`) and the step before: a warm-up reaches its peak at
+    step ``until`` itself, a milestone's jump is at ``until - 1`` (r164: "the last change is at step 99" of a
     warm-up whose peak is at step 100)."""
-    v = schedule.values(min(until, MAX_STEPS) + 1)
-    changed = np.flatnonzero(v[1:] != v[:-1])
-    return int(changed[-1]) + 1 if len(changed) else 0
+    if until < 1:
+        return 0
+    # (the two steps it can be, not every step up to it: a milestone at 10**7 drawn over 1000 steps)
+    return until if float(schedule(until)) != float(schedule(until - 1)) else until - 1
 
 
 def changes_after(schedule: Schedule, until: int) -> bool:
