@@ -106,17 +106,15 @@ def accumulation_changes(trainer: pl.Trainer, epochs: int | None = None) -> tupl
     )
 
 
-def run_steps(trainer: pl.Trainer, batches: int, epochs: int) -> int:
-    """The optimizer steps of ``epochs`` epochs of ``batches`` batches from epoch 0, each at its own
+def run_steps(trainer: pl.Trainer, batches: int, epochs: int, start: int = 0) -> int:
+    """The optimizer steps of epochs ``start`` to ``epochs`` (not included) of ``batches`` batches, each at its own
     accumulation: Lightning's ``estimated_stepping_batches`` counts each at the Trainer's value, which a
     ``GradientAccumulationScheduler`` sets only at each epoch's start (``{0: 4}`` on 8 batches, 3 epochs: 24
     steps estimated at setup, 6 taken)."""
-    changes = accumulation_changes(trainer, epochs)
-    starts = [0, *changes]
-    ends = [*changes, epochs]
-    return sum(
-        (end - start) * epoch_steps(trainer, batches, start) for start, end in zip(starts, ends, strict=True)
-    )
+    changes = [e for e in accumulation_changes(trainer, epochs) if e > start]
+    starts = [start, *changes]
+    ends = [*changes, max(epochs, start)]
+    return sum((end - s) * epoch_steps(trainer, batches, s) for s, end in zip(starts, ends, strict=True))
 
 
 def trainer_token(trainer: pl.Trainer) -> str:

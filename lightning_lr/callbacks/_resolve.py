@@ -596,10 +596,8 @@ def _epochs_left(trainer: pl.Trainer, steps_per_epoch: int, epoch: int, max_epoc
     if not changes or not isinstance(trainer.num_training_batches, int):
         return max(0, max_epochs - epoch) * steps_per_epoch
     batches = trainer.num_training_batches
-    ends = [*changes, max_epochs]
-    return (changes[0] - epoch) * steps_per_epoch + sum(
-        (end - start) * _compat.epoch_steps(trainer, batches, start)
-        for start, end in zip(changes, ends[1:], strict=True)
+    return (changes[0] - epoch) * steps_per_epoch + _compat.run_steps(
+        trainer, batches, max_epochs, changes[0]
     )
 
 

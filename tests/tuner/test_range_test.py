@@ -690,6 +690,27 @@ def test_val_loss_reads_every_validation_dataloader(tmp_path: Any, logged: bool,
     np.testing.assert_allclose(result.losses, expected, rtol=1e-5)
 
 
+_VAL_OPTIONS: dict[str, Any] = {
+    "num_steps": 5,
+    "val_loss": True,
+    "val_batches": 2,
+    "confirm": False,
+    "retry": False,
+}
+
+
+def _val_sweep(tmp_path: Any, model: Any, val_dataloaders: Any, losses: list[float]) -> Any:
+    """A 5-step val_loss sweep over 2 validation batches (seed 9), whose losses must be the means, per step, of
+    the 2 batch losses ``model`` recorded in ``losses`` (cleared first)."""
+    losses.clear()
+    seed_all(9)
+    result = Tuner(trainer(tmp_path)).lr_range_test(
+        model, loader(), val_dataloaders=val_dataloaders, early_stop_threshold=None, **_VAL_OPTIONS
+    )
+    np.testing.assert_allclose(result.losses, np.asarray(losses).reshape(-1, 2).mean(axis=1), rtol=1e-5)
+    return result
+
+
 def test_val_loss_leaves_out_a_validation_dataloader_that_gives_no_loss(tmp_path: Any, caplog: Any) -> None:
     # review 68: a second loader that logs only a probe metric (ordinary Lightning use) made the test refuse
     # the model, with advice (val_key) that applies to every loader
@@ -705,20 +726,8 @@ def test_val_loss_leaves_out_a_validation_dataloader_that_gives_no_loss(tmp_path
             losses.append(float(loss))
             self.log("val_loss", loss)
 
-    seed_all(9)
     with caplog.at_level("INFO"):
-        result = Tuner(trainer(tmp_path)).lr_range_test(
-            Probe(),
-            loader(),
-            val_dataloaders=[loader(seed=1, shuffle=False), loader(seed=2, shuffle=False)],
-            num_steps=5,
-            val_loss=True,
-            val_batches=2,
-            confirm=False,
-            retry=False,
-            early_stop_threshold=None,
-        )
-    np.testing.assert_allclose(result.losses, np.asarray(losses).reshape(-1, 2).mean(axis=1), rtol=1e-5)
+        _val_sweep(tmp_path, Probe(), [loader(seed=1, shuffle=False), loader(seed=2, shuffle=False)], losses)
     said = [r for r in caplog.messages if "validation dataloader 1 neither returned a loss nor logged" in r]
     assert len(said) == 1  # once per test
 
@@ -753,36 +762,18 @@ def test_val_loss_reads_the_logged_loss_where_validation_step_returns_prediction
                 self.log("val_loss", loss)
             return logits[:, :1] - 100.0  # predictions: far below any loss (one element at a batch of 1)
 
-    seed_all(9)
-    options = {"num_steps": 5, "val_loss": True, "val_batches": 2, "confirm": False, "retry": False}
-    result = Tuner(trainer(tmp_path)).lr_range_test(
-        Predicts(logs=True),
-        loader(),
-        val_dataloaders=loader(seed=1, shuffle=False),
-        early_stop_threshold=None,
-        **options,
-    )
-    np.testing.assert_allclose(result.losses, np.asarray(losses).reshape(-1, 2).mean(axis=1), rtol=1e-5)
+    result = _val_sweep(tmp_path, Predicts(logs=True), loader(seed=1, shuffle=False), losses)
     assert min(result.losses) > 0
     # r165: one-element predictions (a validation batch of 1) beside a logged val_loss are no loss either: what
     # validation_step logs as val_key is read first
-    losses.clear()
-    seed_all(9)
-    result = Tuner(trainer(tmp_path)).lr_range_test(
-        Predicts(logs=True),
-        loader(),
-        val_dataloaders=loader(seed=1, shuffle=False, batch_size=1),
-        early_stop_threshold=None,
-        **options,
-    )
-    np.testing.assert_allclose(result.losses, np.asarray(losses).reshape(-1, 2).mean(axis=1), rtol=1e-5)
+    _val_sweep(tmp_path, Predicts(logs=True), loader(seed=1, shuffle=False, batch_size=1), losses)
     with pytest.raises(
         ValueError,
         match=r"neither returned a loss nor logged 'val_loss' \(it logged nothing, and returned a tensor of shape "
         r"\(32, 1\), not a one-element loss\)",
     ):
         Tuner(trainer(tmp_path)).lr_range_test(
-            Predicts(logs=False), loader(), val_dataloaders=loader(seed=1, shuffle=False), **options
+            Predicts(logs=False), loader(), val_dataloaders=loader(seed=1, shuffle=False), **_VAL_OPTIONS
         )
 
 
@@ -797,19 +788,7 @@ def test_val_loss_averages_a_per_sample_loss_returned_under_its_key(tmp_path: An
             losses.append(float(each.mean()))
             return {"loss": each}
 
-    seed_all(9)
-    result = Tuner(trainer(tmp_path)).lr_range_test(
-        PerSample(),
-        loader(),
-        val_dataloaders=loader(seed=1, shuffle=False),
-        num_steps=5,
-        val_loss=True,
-        val_batches=2,
-        confirm=False,
-        retry=False,
-        early_stop_threshold=None,
-    )
-    np.testing.assert_allclose(result.losses, np.asarray(losses).reshape(-1, 2).mean(axis=1), rtol=1e-5)
+    _val_sweep(tmp_path, PerSample(), loader(seed=1, shuffle=False), losses)
 
 
 def test_val_loss_with_limit_val_batches_0_names_it(tmp_path: Any) -> None:
