@@ -509,6 +509,7 @@ class ScheduleLR(LRScheduler):
         self._lr_jobs: list[tuple[int, Row]] = []
         self._momentum_jobs: list[tuple[int, Row]] = []
         self._beta_jobs: list[tuple[int, Row]] = []
+        self._lazy_rows: tuple[Row, ...] = ()
 
     def set_schedule(self, lr: ScheduleSpec, momentum: ScheduleSpec = None) -> None:
         """Replace the schedules and apply them at the current step (used to apply a range test's result
@@ -763,6 +764,8 @@ class ScheduleLR(LRScheduler):
                 row = row_for(j, 1.0)
             (self._momentum_jobs if key == "momentum" else self._beta_jobs).append((i, row))
         self._block_start = start
+        jobs = (*self._lr_jobs, *self._momentum_jobs, *self._beta_jobs)
+        self._lazy_rows = tuple(row for _, row in jobs if not isinstance(row, list))
 
     def _apply(self, t: int) -> None:
         # The hot path: a list lookup per group, then a plain assignment (or an in-place fill for a tensor).
@@ -777,6 +780,8 @@ class ScheduleLR(LRScheduler):
             k >= self._lr_safe
         ):  # (an LR beyond float16's largest, or nan, in this block: checked before written)
             self._check_lrs(t, k)
+        if self._lazy_rows:
+            self._read_ahead(k)
         groups = self.optimizer.param_groups
         for i, row in self._lr_jobs:
             group = groups[i]
@@ -799,6 +804,14 @@ class ScheduleLR(LRScheduler):
                 group["betas"] = (row[k], *betas[1:])
             else:
                 write_momentum(group, "betas", row[k])
+
+    def _read_ahead(self, k: int) -> None:
+        """Compute the values at position ``k`` of the block that are computed per step (a user's function),
+        before any is written: one that raises (a ``LambdaLR`` function returning a negative factor) then leaves
+        every group as it was, not the groups before it written and the rest not (each row keeps the value it
+        computed, so the writes that follow read it again for free)."""
+        for row in self._lazy_rows:
+            row[k]
 
     def _check_lrs(self, t: int, k: int) -> None:
         """Refuse an LR of step ``t`` (position ``k`` of the block) that its group cannot take
@@ -834,6 +847,7 @@ class ScheduleLR(LRScheduler):
             epoch = check_step(epoch, "epoch")
         self._sync_groups()
         self._follow_added()
+        count, last = self._step_count, self.last_epoch
         self._step_count += 1
         if epoch is None:
             self.last_epoch = t = self.last_epoch + 1
@@ -841,7 +855,10 @@ class ScheduleLR(LRScheduler):
             self.last_epoch = t = epoch
         try:  # (free unless it raises)
             self._apply(t)
-        except (TypeError, ValueError) as exc:
+        except Exception as exc:
+            # nothing was written (:meth:`_check_lrs`, :meth:`_read_ahead`): the step is not counted either, so
+            # the scheduler stays where the optimizer is
+            self._step_count, self.last_epoch = count, last
             # (at construction the callback that builds it names itself: _inject.with_context)
             if (
                 self._lr_owner is None

@@ -683,6 +683,97 @@ def test_what_a_users_function_returned_is_said_of_its_argument(
     assert str(info.value) == message
 
 
+class Failing:
+    """A factor ``0.8 ** t`` that returns -1 at step ``at`` while ``on``: a step that fails once."""
+
+    def __init__(self, at: int) -> None:
+        self.at, self.on = at, False
+
+    def __call__(self, t: int) -> float:
+        return -1.0 if self.on and t == self.at else 0.8**t
+
+
+def state_of(sched: Any) -> tuple[Any, ...]:
+    groups = sched.optimizer.param_groups
+    return (
+        sched.last_epoch,
+        sched._step_count,
+        sched.get_last_lr(),
+        [(g["lr"], g["momentum"]) for g in groups],
+    )
+
+
+# (name, scheduler on a two-group SGD whose second group's function fails at step 3 when told, epoch form)
+FAILED_STEPS: list[tuple[str, Callable[[torch.optim.Optimizer, Failing], Any], bool]] = [
+    ("LambdaLR", lambda opt, f: ours.LambdaLR(opt, [lambda t: 0.5**t, f]), False),
+    ("LambdaLR-epoch", lambda opt, f: ours.LambdaLR(opt, [lambda t: 0.5**t, f]), True),
+    ("MultiplicativeLR", lambda opt, f: ours.MultiplicativeLR(opt, [lambda t: 0.9, f]), False),
+    (
+        "CyclicLR",
+        lambda opt, f: ours.CyclicLR(
+            opt,
+            0.01,
+            0.1,
+            step_size_up=2,
+            scale_fn=lambda x: 1.0 if f(3) >= 0 else 2.0,
+            scale_mode="iterations",
+        ),
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("make", "by_epoch"), [c[1:] for c in FAILED_STEPS], ids=[c[0] for c in FAILED_STEPS]
+)
+def test_a_refused_step_leaves_the_scheduler_and_every_group_as_they_were(
+    make: Callable[[torch.optim.Optimizer, Failing], Any], by_epoch: bool
+) -> None:
+    # before: the first group was written with its step-3 LR, the second (whose function failed) was not, and
+    # last_epoch counted the step; get_last_lr() disagreed with the groups, and a step again went on to step 4
+    def run(fail: bool) -> list[Any]:
+        f = Failing(at=3)
+        opt = sgd(0.1, 0.2)
+        sched = make(opt, f)
+        out = [state_of(sched)]
+        for t in range(1, 7):
+            opt.step()
+            if fail and t == 3:
+                f.on = True
+                before = state_of(sched)
+                for _ in range(2):  # a second try meets the same error: the step was not counted
+                    with pytest.raises(ValueError, match=r"returned"), warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        sched.step(t) if by_epoch else sched.step()
+                    assert state_of(sched) == before
+                f.on = False
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                sched.step(t) if by_epoch else sched.step()
+            out.append(state_of(sched))
+        return out
+
+    assert run(fail=True) == run(fail=False)
+
+
+def test_a_refused_step_of_a_schedule_lr_is_not_counted() -> None:
+    from lightning_lr.schedules import Lambda
+
+    f = Failing(at=2)
+    opt = sgd(0.1, 0.2)
+    sched = ours.ScheduleLR(opt, lr=[Lambda(lambda t: 0.1 * 0.5**t), Lambda(lambda t: 0.2 * f(t))])
+    opt.step()
+    sched.step()
+    f.on = True
+    before = state_of(sched)
+    with pytest.raises(ValueError, match=r"^Lambda: fn\(2\) returned -0\.2"):
+        sched.step()
+    assert state_of(sched) == before == (1, 2, [0.05, 0.2 * 0.8], [(0.05, 0.9), (0.2 * 0.8, 0.9)])
+    f.on = False
+    sched.step()
+    assert state_of(sched)[:3] == (2, 3, [0.025, 0.2 * 0.8**2])
+
+
 def test_an_lr_lambda_returning_a_one_element_array_is_its_number_as_torch_runs_it() -> None:
     # review 132: np.interp([e], ...) was refused ("returned array([1.]), not a number") where a one-element
     # tensor was taken and torch runs both

@@ -205,6 +205,7 @@ class DropIn(ScheduleLR):
         "_configured_momentum",
         "_functions",
         "_groups",
+        "_lazy_rows",
         "_lr_index",
         "_lr_jobs",
         "_lr_safe",
@@ -403,13 +404,15 @@ class DropIn(ScheduleLR):
             # between two steps, by get_last_lr(), takes the general path too). Each attribute in
             # the instance's __dict__ is read once: once the __dict__ is materialized (a watched setting,
             # vars(self) in state_dict), every access to it costs several times a slot's.
+            last = self.last_epoch
             self._step_count = count + 1
-            self.last_epoch = t = self.last_epoch + 1
+            self.last_epoch = t = last + 1
             try:
                 self._advance(t)
-            except (TypeError, ValueError) as exc:
-                self._raise_in_torch_names(exc)
+            except Exception as exc:
+                self._failed_step(exc, count, last)
             return
+        last = self.last_epoch
         try:
             # checked before anything changes: a refused epoch leaves the scheduler as it was
             if epoch is not None:
@@ -427,12 +430,23 @@ class DropIn(ScheduleLR):
                 self.last_epoch = t = epoch
                 self._apply(t)
             self._stepped_groups = len(self.optimizer.param_groups)
-        except (TypeError, ValueError) as exc:
+        except Exception as exc:
+            self._failed_step(exc, count, last)
+
+    def _failed_step(self, exc: Exception, count: int, last: int) -> NoReturn:
+        """Raise ``exc`` (being handled), of a step that failed, with the step count and ``last_epoch`` put back
+        to ``count`` and ``last``: nothing was written (a user's function is called before any group is:
+        :meth:`_read_ahead`), so the scheduler stays where the optimizer is, and a step again meets the same
+        error, as torch's state would not (its step counts before it computes)."""
+        self._step_count, self.last_epoch = count, last
+        if isinstance(exc, (TypeError, ValueError)):
             self._raise_in_torch_names(exc)
+        raise exc
 
     def _update_lr(self, epoch: int | None = None) -> None:
         """What torch's SequentialLR calls: ``epoch=0`` at a milestone (the value at step 0, written as
         torch's closed form does), None for a plain step (neither counts nor warns, as torch's)."""
+        count, last = self._step_count, self.last_epoch
         try:
             if epoch is not None:
                 epoch = check_epoch(epoch)
@@ -445,8 +459,8 @@ class DropIn(ScheduleLR):
                 self.last_epoch = t = epoch
                 self._jump(t)
             self._stepped_groups = len(self.optimizer.param_groups)
-        except (TypeError, ValueError) as exc:
-            self._raise_in_torch_names(exc)
+        except Exception as exc:
+            self._failed_step(exc, count, last)
 
     def _raise_in_torch_names(self, exc: TypeError | ValueError) -> NoReturn:
         """Raise ``exc`` (being handled) in torch's names (:meth:`_in_torch_names`)."""
@@ -507,6 +521,8 @@ class DropIn(ScheduleLR):
                 self._apply(t)
                 return
             k = self._prepare(t)
+        if self._lazy_rows:  # (a user's function: what raises does so before any group is written)
+            self._read_ahead(k)
         vals, wrote, refs, jobs = self._vals, self._wrote, self._refs, self._lr_jobs
         assert wrote is not None
         groups = self.optimizer.param_groups
