@@ -30,6 +30,7 @@ from .. import _lightning_compat as L
 from .. import _validate as V
 from .._lightning_compat import LearningRateMonitor
 from ..optim import param_groups as pg
+from ..optim._hooks import runs_step_hooks
 from ._inject import Injected
 from ._names import lr_monitor_names
 
@@ -93,6 +94,8 @@ class StepLogging:
         if not pl_module.automatic_optimization:
             for t in self.tracked:
                 if t.own:
+                    # (a wrapper optimizer whose step torch has not wrapped yet is, as its zero_grad would)
+                    runs_step_hooks(t.entry.optimizer)
                     t.hook = t.entry.optimizer.register_step_post_hook(_counter(t, self))
 
     def steps_seen(self) -> list[int]:

@@ -32,6 +32,7 @@ from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 from .. import _lightning_compat as L
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
+from ..optim._hooks import runs_step_hooks
 from ._confirm import NAN_NOT_LR, moved_from_start
 from ._curve import SweepResult
 from ._data import Batches
@@ -414,6 +415,8 @@ def _until_stepped(
     were all skipped (``training_step`` returned None; its loss None) is no step: the optimizer had no
     gradients (review 66: such a model could not be tested). After ``MAX_CALLS_PER_STEP`` tries without a
     step, a RuntimeError with ``refusal(tries)``."""
+    if not runs_step_hooks(optimizer):
+        raise RuntimeError(_unhooked(optimizer))
     groups = optimizer.param_groups
     held = [(pg.lr(g), pg.momentum(g)) for g in groups]
     stepped = 0
@@ -440,6 +443,21 @@ def _until_stepped(
     finally:
         handle.remove()
     return Step(torch.stack(losses).mean(), stepped)
+
+
+def _unhooked(optimizer: torch.optim.Optimizer) -> str:
+    """Why the range test cannot count the steps of ``optimizer``: its ``step`` runs no step hooks, and it lacks
+    the tables torch's ``Optimizer.__init__`` sets for them (:func:`~lightning_lr.optim._hooks.runs_step_hooks`).
+    Said before the first try: no hook would fire, and the test would train ``MAX_CALLS_PER_STEP`` times before
+    saying that no step was taken (review 168)."""
+    name = type(optimizer).__name__
+    return (
+        f"the LR range test counts optimizer steps by torch's step hooks, and {name}.step cannot run them: "
+        f"{name} was not built by torch.optim.Optimizer.__init__, which sets them up (a wrapper that takes "
+        f"another optimizer's param_groups and state without calling it). Call "
+        f"torch.optim.Optimizer.__init__(self, inner.param_groups, inner.defaults) in {name}.__init__ (then set "
+        f"self.state = inner.state), or run the range test on the optimizer it wraps"
+    )
 
 
 def _hold(groups: list[dict[str, Any]], held: list[tuple[float, float | None]]) -> None:

@@ -3,6 +3,7 @@ stops early or diverges, when training_step raises; and nothing is written to di
 
 from __future__ import annotations
 
+import collections
 import os
 import re
 from typing import Any
@@ -262,7 +263,7 @@ class RunCore(Callback):
         except BaseException as exc:
             self.raised = exc
         self.after = full_state(trainer, pl_module)
-        self.step_hooks = len(trainer.optimizers[0]._optimizer_step_post_hooks)
+        self.step_hooks = len(getattr(trainer.optimizers[0], "_optimizer_step_post_hooks", ()))
         trainer.should_stop = True
 
 
@@ -328,6 +329,76 @@ def test_manual_training_step_that_never_steps_is_a_clear_error_and_restored(
     assert f"ran {MAX_CALLS_PER_STEP} times" in (Tuner.lr_range_test.__doc__ or "")  # the documented bound
     assert_same(probe.before, probe.after)
     assert probe.step_hooks == 0
+
+
+class Unhooked(torch.optim.Optimizer):
+    """A Lookahead-like wrapper that shares an SGD's param groups and state without torch's
+    ``Optimizer.__init__``, and has its own ``zero_grad``: torch wraps its step to run step hooks at neither
+    (``tables``: it sets the step's hook tables, which torch's wrapped step reads, as such wrappers do)."""
+
+    def __init__(self, inner: torch.optim.Optimizer, tables: bool) -> None:
+        self.inner, self.defaults = inner, inner.defaults
+        for kind in ("step", "state_dict", "load_state_dict"):
+            if tables or kind != "step":  # (a fit saves and loads the optimizer's state)
+                for when in ("pre", "post"):
+                    setattr(self, f"_optimizer_{kind}_{when}_hooks", collections.OrderedDict())
+
+    def step(self, closure: Any = None) -> Any:
+        return self.inner.step(closure)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        self.inner.zero_grad(set_to_none)
+
+    @property  # type: ignore[override]
+    def param_groups(self) -> list[dict[str, Any]]:
+        return self.inner.param_groups
+
+    @property  # type: ignore[override]
+    def state(self) -> Any:
+        return self.inner.state
+
+    def state_dict(self) -> dict[str, Any]:
+        return self.inner.state_dict()
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        self.inner.load_state_dict(state_dict)
+
+
+@pytest.mark.parametrize("tables", [True, False])
+def test_an_optimizer_whose_step_runs_no_hooks_is_tested_or_said_before_any_training(
+    tmp_path: Any, tables: bool
+) -> None:
+    # review 168: the range test trained MAX_CALLS_PER_STEP times, then said no step had been taken, where
+    # each call had stepped the optimizer; the hook it counts by never ran. With the hook tables its step is
+    # now wrapped as torch's zero_grad would wrap it; without them it is said before any training
+    class Counted(TinyModel):
+        calls = 0
+
+        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            self.calls += 1
+            return super().training_step(batch, batch_idx)
+
+        def configure_optimizers(self) -> Any:
+            # a class of its own per test: torch's wrap of a class's step lasts as long as the class
+            wrapper = type("Unhooked", (Unhooked,), {})
+            return wrapper(torch.optim.SGD(self.parameters(), lr=0.01), tables)
+
+    seed_all(8)
+    model = Counted()
+    probe = RunCore(num_steps=12, retry=False, confirm=False, apply=False)
+    trainer(tmp_path, callbacks=[probe], max_steps=1).fit(model, loader())
+    assert_same(probe.before, probe.after)
+    if tables:
+        assert probe.raised is None
+        assert model.calls == 12  # one call per step of the sweep
+        assert probe.step_hooks == 0
+        return
+    assert isinstance(probe.raised, RuntimeError)
+    assert str(probe.raised).startswith(
+        "the LR range test counts optimizer steps by torch's step hooks, and Unhooked.step cannot run them: "
+        "Unhooked was not built by torch.optim.Optimizer.__init__"
+    ), str(probe.raised)
+    assert model.calls == 0
 
 
 def test_torchmetrics_state_is_restored(tmp_path: Any) -> None:
