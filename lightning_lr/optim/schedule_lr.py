@@ -91,15 +91,20 @@ def check_resume(groups: Sequence[Mapping[str, Any]], last_epoch: Any) -> int:
     return last_epoch
 
 
-def check_position(state_dict: Mapping[str, Any]) -> tuple[int, int]:
+def check_position(state_dict: Mapping[str, Any], lowest: int = -1) -> tuple[int, int]:
     """A state_dict's ``last_epoch`` and ``_step_count``, checked as the constructor checks ``last_epoch``
     (an integer >= -1; ``_step_count`` an integer >= 0), before a scheduler takes anything of it: a
-    refused state leaves the scheduler as it was."""
+    refused state leaves the scheduler as it was.
+
+    ``lowest``: the lowest ``last_epoch`` allowed, if below -1: the loading scheduler's own, when a composition
+    moved it there. torch's ``SequentialLR`` moves a phase's back by one for every ``SequentialLR`` it lies in,
+    so the second phase of one nested in another holds -2 until it starts, in the run and in its rebuild for a
+    resume (review 167: a resume at that point refused the scheduler's own state)."""
     missing = {"last_epoch", "_step_count"} - set(state_dict)
     if missing:
         raise KeyError(f"state_dict is missing {sorted(missing)}; keys present: {sorted(state_dict)}")
     return (
-        _at_least("state_dict['last_epoch']", state_dict["last_epoch"], -1),
+        _at_least("state_dict['last_epoch']", state_dict["last_epoch"], min(lowest, -1)),
         _at_least("state_dict['_step_count']", state_dict["_step_count"], 0),
     )
 
@@ -1034,7 +1039,7 @@ class ScheduleLR(LRScheduler):
         linked = self._linked
         foreign = linked is not None and "lr_schedules" not in state_dict
         if not foreign:  # (another class's may have no step count: ReduceLROnPlateau's has no _step_count)
-            check_position(state_dict)
+            check_position(state_dict, self.last_epoch)
         elif cycled_state(state_dict):
             # the optimizer's state came back with the replaced cycle's start as each group's initial_lr (read as
             # the LR configured in relative mode): this scheduler's own, as the callback left it at its build
@@ -1060,12 +1065,23 @@ class ScheduleLR(LRScheduler):
         if owner is not self:
             self.refresh()  # another scheduler's state: the optimizer holds the LRs restored with it
 
+    def _taken_at_build(self) -> Restored | None:
+        """What the groups held when this scheduler was built on a loaded optimizer state (:attr:`_built_on_state`),
+        for the load of its state that follows: while it has not stepped since, or while the optimizer has not
+        (nor been loaded again: :func:`~._restored.taken_on`). A step of the scheduler alone writes no
+        optimizer step: a ``SequentialLR`` whose first phase is a composition steps that phase's schedulers
+        once more at its build (review 167: a resume then took a finished phase's last LR). After a step of
+        both the record is long gone (review 59: a rewind six steps later wrote it back). Taken once."""
+        restored, self._built_on_state = self._built_on_state, None
+        if restored is None or self._step_count == self._built_steps or taken_on(self.optimizer, restored):
+            return restored
+        return None
+
     def _load(self, state_dict: dict[str, Any]) -> None:
-        last_epoch, step_count = check_position(state_dict)
+        last_epoch, step_count = check_position(state_dict, self.last_epoch)
         # what the groups held when this scheduler was built on a loaded optimizer state, for a load before any
         # step: after a step it is long gone (:attr:`_built_on_state`)
-        restored = self._built_on_state if self._step_count == self._built_steps else None
-        self._built_on_state = None
+        restored = self._taken_at_build()
         if bool(state_dict.get("relative", self.relative)) != self.relative:
             _warn(
                 f"the checkpoint was written with relative={state_dict['relative']}, this scheduler has "

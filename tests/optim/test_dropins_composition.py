@@ -588,6 +588,28 @@ STACKED: dict[str, Callable[[torch.optim.Optimizer], list[Any]]] = {
         ours.OneCycleLR(o, 0.1, total_steps=40),
         ScheduleLR(o, [CosineDecay(0.1, total=40), None]),
     ],
+    # review 167: a SequentialLR steps the schedulers of a first phase that is a composition once more at its
+    # build, which was taken for a step after the load's record, and the resume wrote a finished phase's last LR
+    "a SequentialLR whose first phase is a SequentialLR": lambda o: [
+        L.SequentialLR(
+            o,
+            [
+                L.SequentialLR(o, [ours.LinearLR(o, 0.5, 1.0, 3), ours.ExponentialLR(o, 0.9)], [3]),
+                ours.StepLR(o, 2, 0.5),
+            ],
+            [8],
+        )
+    ],
+    "a SequentialLR whose first phase is a ChainedScheduler": lambda o: [
+        L.SequentialLR(
+            o,
+            [
+                L.ChainedScheduler([ours.ExponentialLR(o, 0.9), ours.StepLR(o, 2, 0.5)]),
+                ours.ExponentialLR(o, 0.8),
+            ],
+            [10],
+        )
+    ],
 }
 
 

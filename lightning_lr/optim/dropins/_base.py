@@ -733,7 +733,7 @@ class DropIn(ScheduleLR):
             self._raise_in_torch_names(exc)
 
     def _load_state(self, state_dict: dict[str, Any]) -> None:
-        last_epoch, step_count = check_position(state_dict)  # before anything changes
+        last_epoch, step_count = check_position(state_dict, self.last_epoch)  # before anything changes
         self._check_class(state_dict)
         self._check_state(state_dict)
         saved, added = state_dict.get("base_lrs"), self._added_from(state_dict)
@@ -765,8 +765,7 @@ class DropIn(ScheduleLR):
         # added in training are adopted, which rewrites their LRs (review 80)
         untouched = self._untouched()
         still_written = self._momentums_still_written()
-        restored = self._built_on_state if self._step_count == self._built_steps else None
-        self._built_on_state = None
+        restored = self._taken_at_build()
         kept = None if restored is None else restored.lrs
         if restored is not None:
             # the LRs, cycle settings and momentums the constructors wrote over, where they still hold it, before
