@@ -241,7 +241,7 @@ class RunPlanning:
             run = RunInfo(run.total_steps, taken[1], run.resumed_at)
         # planned as that run was (a checkpoint at another size is planned at train start)
         if points and automatic and self._checkpoint.same_size(run):
-            run = _resolve.anchored(trainer, run, points)
+            run = _resolve.anchored(trainer, run, points, measured=self._taken is not None)
             steps = _resolve.steps(self.name, self._durations(), run)
         # the epochs this rank's plan counts (before the ranks agree on rank 0's): a first epoch of another size
         # (a resumed fit whose reloaded loader, or accumulation, differs from the estimate's) plans again
@@ -323,6 +323,7 @@ class RunPlanning:
                 self.name,
                 saved,
                 anchored,
+                at,
                 self.steps,
                 estimate,
                 trainer.global_step,
@@ -573,9 +574,9 @@ class RunPlanning:
                 f"epoch {trainer.current_epoch} has {V.counted(batches, 'batch', 'batches')} where it had {last[1]}",
             )
             return
-        if steps == run.steps_per_epoch or (batches == last[1] and steps == self._planned_size(trainer)):
-            return  # (the plan has its epochs at this size, or counted this accumulation: run_info)
-        had = run.steps_per_epoch
+        had = self._planned_size(trainer)
+        if steps == run.steps_per_epoch or (batches == last[1] and steps == had):
+            return  # (the plan has its epochs at this size, or this epoch: a GradientAccumulationScheduler's)
         at = self._step_now(trainer, automatic)
         why = []
         if batches != last[1]:
@@ -626,11 +627,12 @@ class RunPlanning:
         )
 
     def _planned_size(self, trainer: pl.Trainer) -> int | None:
-        """The steps the plan has the current epoch take, where a ``GradientAccumulationScheduler`` changes the
-        accumulation at it (the plan counted those epochs at their own sizes: :func:`_resolve.run_info`); None
-        elsewhere."""
+        """The steps the plan has the current epoch take (:func:`epoch_start`: a ``GradientAccumulationScheduler``'s
+        epochs at their own sizes, :func:`_resolve.run_info`; a resumed run's by its points), which a re-plan's
+        warning says it had (r165: "where the plan had 6" for an epoch planned at 3); None without a plan in
+        epochs."""
         run, epoch = self.run, trainer.current_epoch
-        if run is None or run.steps_per_epoch is None or epoch not in L.accumulation_changes(trainer):
+        if run is None or run.steps_per_epoch is None:
             return None
         return round_steps(epoch_start(run, epoch + 1)) - round_steps(epoch_start(run, epoch))
 
@@ -837,7 +839,13 @@ class RunPlanning:
             start = round_steps(epoch_start(base, epoch))
             if 0 < start < at[1] and (not points or start > points[-1][1]):
                 points = _resolve.with_point(points, (epoch, start))
-        self.run = _resolve.anchored(trainer, before, _resolve.with_point(points, at), self._per_batch)
+        self.run = _resolve.anchored(
+            trainer,
+            before,
+            _resolve.with_point(points, at),
+            self._per_batch,
+            measured=self._taken is not None,
+        )
         steps = _resolve.steps(self.name, self._durations(), self.run)
         changed, self.steps = steps != self.steps, steps
         # (a schedule function may read the run; a period in Epochs reads where the epochs began, resumed_at: review

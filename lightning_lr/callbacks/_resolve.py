@@ -568,37 +568,60 @@ def _max_steps_bound(trainer: pl.Trainer, rate: Rate) -> int | None:
 
 
 def anchored(
-    trainer: pl.Trainer, run: RunInfo, points: tuple[tuple[int, int], ...], rate: Rate = ONE
+    trainer: pl.Trainer,
+    run: RunInfo,
+    points: tuple[tuple[int, int], ...],
+    rate: Rate = ONE,
+    measured: bool = False,
 ) -> RunInfo:
     """``run`` resumed at other sizes (:attr:`RunInfo.resumed_at` ``points``): from the last point's epoch
     and step, the epochs take ``run.steps_per_epoch`` steps, so the total is that step plus the epochs left
     to ``max_epochs`` (at most ``max_steps``, for an optimizer stepping at ``rate``: manual optimization);
-    Lightning's estimate counts every epoch at this fit's size."""
-    total = run.total_steps
+    Lightning's estimate counts every epoch at this fit's size. Where a ``GradientAccumulationScheduler``
+    changes the accumulation after the last point, each such epoch is a point too, counted as :func:`run_info`
+    counts a fresh run's (:func:`_ahead`). ``measured``: ``run.steps_per_epoch`` is what an epoch took, not its
+    loader's count."""
+    total, steps_per_epoch = run.total_steps, run.steps_per_epoch
     max_epochs = trainer.max_epochs
+    if points and steps_per_epoch is not None and max_epochs is not None and max_epochs >= 0:
+        more, steps_per_epoch = _ahead(trainer, steps_per_epoch, points[-1], max_epochs, measured)
+        points = (*points, *more)
     if points and total is not None:
         bounds = []
-        if run.steps_per_epoch is not None and max_epochs is not None and max_epochs >= 0:
+        if steps_per_epoch is not None and max_epochs is not None and max_epochs >= 0:
             epoch, step = points[-1]
-            bounds.append(step + _epochs_left(trainer, run.steps_per_epoch, epoch, max_epochs))
+            bounds.append(step + max(0, max_epochs - epoch) * steps_per_epoch)
         bound = _max_steps_bound(trainer, rate)
         if bound is not None:
             bounds.append(bound)
         if bounds:
             total = min(bounds)
-    return RunInfo(total_steps=total, steps_per_epoch=run.steps_per_epoch, resumed_at=points)
+    return RunInfo(total_steps=total, steps_per_epoch=steps_per_epoch, resumed_at=points)
 
 
-def _epochs_left(trainer: pl.Trainer, steps_per_epoch: int, epoch: int, max_epochs: int) -> int:
-    """The steps of epochs ``epoch`` to ``max_epochs`` of ``steps_per_epoch`` steps each, the ones where a
-    ``GradientAccumulationScheduler`` changes the accumulation on at the loader's count and their own."""
+def _ahead(
+    trainer: pl.Trainer, steps_per_epoch: int, at: tuple[int, int], max_epochs: int, measured: bool
+) -> tuple[tuple[tuple[int, int], ...], int]:
+    """Where each epoch after ``at`` (epoch ``at[0]`` begins at step ``at[1]``) at which a
+    ``GradientAccumulationScheduler`` changes the accumulation begins, and the steps of an epoch from the last
+    of them on; none and ``steps_per_epoch`` without such a change. The epochs take their own accumulation's
+    steps over the loader's count (r165: a resume at another size at epoch 1 of ``{0: 4, 1: 2, 2: 1}`` counted
+    epoch 1 at epoch 2's size, said 75 steps where the run takes 63, and was planned again at once), and those
+    up to the first change ``steps_per_epoch`` where it was ``measured`` (an epoch took other steps than its
+    loader's count)."""
+    epoch, step = at
     changes = [e for e in _compat.accumulation_changes(trainer, max_epochs) if e > epoch]
-    if not changes or not isinstance(trainer.num_training_batches, int):
-        return max(0, max_epochs - epoch) * steps_per_epoch
     batches = trainer.num_training_batches
-    return (changes[0] - epoch) * steps_per_epoch + _compat.run_steps(
-        trainer, batches, max_epochs, changes[0]
-    )
+    if not changes or not isinstance(batches, int):
+        return (), steps_per_epoch
+    more = []
+    for start, end in zip([epoch, *changes], changes, strict=False):
+        if measured and start == epoch:
+            step += (end - start) * steps_per_epoch
+        else:
+            step += _compat.run_steps(trainer, batches, end, start)
+        more.append((end, step))
+    return tuple(more), _compat.epoch_steps(trainer, batches, changes[-1])
 
 
 def with_point(points: tuple[tuple[int, int], ...], at: tuple[int, int]) -> tuple[tuple[int, int], ...]:
@@ -682,6 +705,7 @@ def warn_reshaped(
     owner: str,
     saved: Mapping[str, Any],
     run: RunInfo,
+    at: tuple[int, int],
     resolved: Mapping[str, Any],
     estimate: int | None,
     now: int,
@@ -691,7 +715,8 @@ def warn_reshaped(
     jump: str = "",
 ) -> None:
     """Say how a fit resumed from a checkpoint ``saved`` with another number of steps per epoch is planned:
-    for ``run`` (the last point of :attr:`RunInfo.resumed_at`), where Lightning's ``estimate`` would count
+    for ``run``, whose epoch ``at[0]`` begins at step ``at[1]`` (a point of :attr:`RunInfo.resumed_at`; the
+    points after it are a GradientAccumulationScheduler's), where Lightning's ``estimate`` would count
     every epoch at this fit's size; from step ``now`` on. ``within_epoch``: the checkpoint was written within
     an epoch, whose end tells. ``relative``: the schedule has durations given as Epochs or Fraction.
     ``reloads``: the fit's ``reload_dataloaders_every_n_epochs``; when > 0 the steps per epoch are Lightning's
@@ -699,7 +724,7 @@ def warn_reshaped(
     warning stated that count as the resumed epoch's). ``jump``: what the new plan did to the LR at ``now``
     (``RunPlanning._jump_said``; review 140: a 1cycle resumed on half the devices went from 0.193 to 0.127 and
     peaked again, unsaid)."""
-    epoch, step = run.resumed_at[-1]
+    epoch, step = at
     told = (
         f" The checkpoint was written within an epoch: Lightning is expected to end it at step {step}; its end "
         f"tells, and the plan follows it."

@@ -1254,6 +1254,68 @@ def test_a_resume_within_an_epoch_under_a_gradient_accumulation_scheduler_says_l
     ]
 
 
+def test_a_resume_at_another_size_under_a_gradient_accumulation_scheduler_is_planned_once(
+    tmp_path: Any,
+) -> None:
+    # r165: resumed at epoch 1 with twice the data, the plan counted epoch 1 at the last accumulation's size:
+    # "the run takes 75 optimizer steps" where it takes 63, then at epoch 1 "takes 12 optimizer steps where the
+    # plan had 24" and planned again. Each epoch is now counted at its own accumulation from the resume on
+    from lightning.pytorch.callbacks import GradientAccumulationScheduler, ModelCheckpoint
+
+    def callbacks() -> list[Any]:
+        return [GradientAccumulationScheduler({0: 4, 1: 2, 2: 1}), OneCycle(max_lr=0.1)]
+
+    saving = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_epochs=1, save_top_k=-1, filename="{step}")
+    fit(tmp_path, Tiny(n=48, batch_size=4), [*callbacks(), saving], max_epochs=4, enable_checkpointing=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rec = fit(
+            tmp_path,
+            Tiny(n=96, batch_size=4),
+            callbacks(),
+            ckpt_path=str(tmp_path / "ckpt" / "step=3.ckpt"),
+            max_epochs=4,
+        )
+    said = [str(w.message) for w in caught if str(w.message).startswith("OneCycle:")]
+    assert len(said) == 1 and "planned again" not in said[0], said
+    assert said[0].startswith(
+        "OneCycle: this fit resumes a checkpoint written with 12 steps per epoch at 24. Epoch 1 begins at step 3, "
+        "so the run takes 63 optimizer steps (Lightning estimates 66)"
+    ), said[0]
+    assert [row[0] for row in rec.rows] == list(range(3, 63))  # 3 + 12 + 24 + 24 steps
+    assert_trace(rec.lr(), S.OneCycle(0.1, total_steps=63).values(63)[3:])
+
+
+class _Shrinking(Tiny):
+    """A train dataloader reloaded each epoch at 12, 6, 12 and 24 batches of 4."""
+
+    def train_dataloader(self) -> DataLoader:
+        sizes = [48, 24, 48, 96]
+        return DataLoader(dataset(sizes[min(self.current_epoch, 3)]), batch_size=4)
+
+
+def test_a_replan_under_a_gradient_accumulation_scheduler_says_what_the_plan_had(tmp_path: Any) -> None:
+    # r165: {0: 4, 2: 2} plans epoch 1 at 3 steps (12 batches by 4); its loader reloaded at 6 batches takes 2,
+    # and the warning said "where the plan had 6", the size of the epochs after the change
+    from lightning.pytorch.callbacks import GradientAccumulationScheduler
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rec = fit(
+            tmp_path,
+            _Shrinking(batch_size=4),
+            [GradientAccumulationScheduler({0: 4, 2: 2}), OneCycle(max_lr=0.1)],
+            max_epochs=4,
+            reload_dataloaders_every_n_epochs=1,
+        )
+    said = [str(w.message) for w in caught if str(w.message).startswith("OneCycle: epoch")]
+    assert [m.split(" (")[0].split(", so")[0] for m in said] == [
+        "OneCycle: epoch 1 takes 2 optimizer steps where the plan had 3",
+        "OneCycle: epoch 2 takes 6 optimizer steps where the plan had 3",
+    ], said
+    assert [row[0] for row in rec.rows] == list(range(3 + 2 + 6 + 12))
+
+
 def test_a_resume_of_a_run_whose_epochs_change_size_is_the_uninterrupted_run(tmp_path: Any) -> None:
     # review 68: the resumed fit's first epoch, of another size than the estimate at its start (epoch 0's
     # loader), was not planned again: the step decay halved mid-epoch and the 1cycle fell to its floor mid-run
