@@ -457,8 +457,9 @@ def _warn_schedule_in_hparams(module: Any) -> None:
 def _holds_package_object(value: Any, depth: int = 0) -> bool:
     """Whether ``value`` is, or holds in a list, tuple, set or dict (a few levels deep), an object of one of
     this package's classes: a callback, a schedule, a duration (``Epochs(1)``), which torch's weights_only
-    loading refuses (review 103: a schedule in a dict, and a duration, were not said)."""
-    if type(value).__module__.split(".")[0] == "lightning_lr":
+    loading refuses (review 103: a schedule in a dict, and a duration, were not said), or of a subclass of one
+    (review 170: a user's ``class MyCosine(CosineDecay)`` was not said, and the checkpoint failed to load)."""
+    if any(c.__module__.split(".")[0] == "lightning_lr" for c in type(value).__mro__):
         return True
     if depth >= 4:
         return False
@@ -470,7 +471,7 @@ def _holds_package_object(value: Any, depth: int = 0) -> bool:
 
 
 def _refuse_replaced(module: Any, schedule: ScheduleCallback) -> None:
-    """Lightning replaces a Trainer callback with one of the same class from ``configure_callbacks``: refuse
+    """Lightning replaces a Trainer callback with one of its class (or a subclass) from ``configure_callbacks``: refuse
     a Trainer's schedule callback that the declared one would drop, naming both (review 70: a discriminator's
     ``OneCycle(optimizer=1)`` on the Trainer was dropped for the module's ``OneCycle(optimizer=0)``, and a
     LightningCLI ``--trainer.callbacks`` one lost its ``max_lr``, with no word from lightning_lr). A
@@ -479,10 +480,17 @@ def _refuse_replaced(module: Any, schedule: ScheduleCallback) -> None:
     if trainer is None:
         return
     for cb in L.callbacks(trainer):
-        if type(cb) is type(schedule) and cb is not schedule and not cb._record_hparams:
+        # (Lightning's rule: a Trainer callback whose class is the declared one's, or a base class of it; review
+        # 170: a declared subclass of CosineDecay dropped the Trainer's CosineDecay(optimizer=1) unsaid)
+        if isinstance(schedule, type(cb)) and cb is not schedule and not cb._record_hparams:
+            same = (
+                "same class"
+                if type(cb) is type(schedule)
+                else f"class {type(schedule).__name__} derives from"
+            )
             raise ValueError(
                 f"{type(module).__name__} declares lr_schedule {schedule!r}, and the Trainer has {cb!r} of the "
-                f"same class: Lightning replaces a Trainer callback with one of its class from "
+                f"{same}: Lightning replaces a Trainer callback with one of its class (or a subclass) from "
                 f"configure_callbacks, so the Trainer's would be dropped. Keep one: remove it from the Trainer "
                 f"(or give it as the module's lr_schedule), or declare lr_schedule=None; to schedule two "
                 f"optimizers, return both callbacks from an overridden configure_callbacks"

@@ -227,9 +227,31 @@ def test_a_trainer_callback_the_declared_schedule_would_drop_is_refused(tmp_path
     with pytest.raises(
         ValueError,
         match=rf"AttributeModel declares lr_schedule OneCycle\(.*\), and the Trainer has {re.escape(repr(on_trainer))} "
-        r"of the same class: Lightning replaces a Trainer callback with one of its class from configure_callbacks",
+        r"of the same class: Lightning replaces a Trainer callback with one of its class \(or a subclass\) from "
+        r"configure_callbacks",
     ):
         fit(tmp_path, AttributeModel(), [on_trainer])
+
+
+class MyOneCycle(OneCycle):
+    """A user's subclass of a schedule callback (module level: checkpoints pickle what hparams hold)."""
+
+
+class SubclassModel(LRScheduleMixin, Tiny):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lr_schedule = MyOneCycle(max_lr=0.3, total=Epochs(1))
+
+
+def test_a_trainer_callback_a_declared_subclass_would_drop_is_refused(tmp_path) -> None:
+    # review 170: Lightning drops a Trainer callback whose class the declared one's derives from too; a module's
+    # subclass of OneCycle dropped the Trainer's OneCycle(optimizer=1), and its optimizer trained at a constant LR
+    with pytest.raises(
+        ValueError,
+        match=r"SubclassModel declares lr_schedule MyOneCycle\(.*\), and the Trainer has OneCycle\(max_lr=0\.05, "
+        r"optimizer=1\) of the class MyOneCycle derives from: Lightning replaces",
+    ):
+        fit(tmp_path, SubclassModel(), [OneCycle(max_lr=0.05, optimizer=1)])
 
 
 class NoneArgument(LRScheduleMixin, Tiny):
@@ -538,11 +560,13 @@ def test_a_copy_taken_in_the_hook_gets_its_schedule_too() -> None:
 
 
 @pytest.mark.parametrize(
-    "value", [{"lr": OneCycle()}, Epochs(1), [S.Constant(0.05)]], ids=["in a dict", "a duration", "in a list"]
+    "value",
+    [{"lr": OneCycle()}, Epochs(1), [S.Constant(0.05)], MyOneCycle()],
+    ids=["in a dict", "a duration", "in a list", "a subclass of one"],
 )
 def test_a_package_object_held_anywhere_in_hparams_is_warned_of(tmp_path, value: Any) -> None:
     # review 103: a schedule inside a dict, and a duration (warmup=Epochs(1)), were not said, and the resume
-    # failed on them all the same
+    # failed on them all the same; review 170: nor was a user's subclass of a schedule callback
     model = ArgumentModel(lr_schedule=CosineDecay(), ignore=True, extra=value)
     said = _schedule_in_hparams_warnings(tmp_path, model, fits=1)
     assert len(said) == 1 and said[0].startswith(
