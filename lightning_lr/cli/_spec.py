@@ -272,7 +272,13 @@ def _unknown(
         if flag.startswith("--") and flag[2:].replace("-", "_") not in mine
     }
     close = difflib.get_close_matches(name, [*mine, *theirs], n=1)
-    if not close:
+    if name == "warmup" and not close:
+        # (review 169: the schedule callbacks take warmup=, the pure schedules are wrapped in warmup())
+        hint = (
+            ' (a warm-up wraps the schedule: plot "warmup(CosineDecay(0.1, total=100), steps=10)"; its steps '
+            "come before the schedule's, where a callback's warmup= counts within its total)"
+        )
+    elif not close:
         hint = ""
     elif close[0] in theirs:
         hint = f" (did you mean plot's {theirs[close[0]]}?)"

@@ -584,6 +584,39 @@ def test_a_slip_near_a_schedule_argument_named_like_plots_option_asks_for_name_e
     assert "unknown argument '--stps' (did you mean steps=...? --steps is plot's own option)" in err
 
 
+def test_a_warmup_option_on_a_schedule_says_how_a_warmup_is_plotted(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # review 169: the callbacks take warmup=, so users try --warmup on plot; the error named only the schedule's
+    # own arguments, not the form that draws a warm-up
+    code, _, err = run(
+        [
+            "plot",
+            "CosineDecay",
+            "--initial",
+            "0.1",
+            "--total",
+            "100",
+            "--warmup",
+            "10",
+            "-o",
+            str(tmp_path / "c.png"),
+        ],
+        capsys,
+    )
+    assert code == 2 and not (tmp_path / "c.png").exists()
+    assert (
+        "unknown argument '--warmup' (a warm-up wraps the schedule: plot \"warmup(CosineDecay(0.1, total=100), "
+        "steps=10)\"; its steps come before the schedule's, where a callback's warmup= counts within its total); "
+        "this schedule takes initial, total, final, periodic, final_ratio"
+    ) in err
+    # the form it names draws
+    code, out, _ = run(
+        ["plot", "warmup(CosineDecay(0.1, total=100), steps=10)", "-o", str(tmp_path / "w.png")], capsys
+    )
+    assert code == 0 and (tmp_path / "w.png").exists() and "peak 0.1 at step 10" in out
+
+
 def test_an_output_under_a_file_an_expressions_help_and_an_empty_demo_folder_are_said(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
