@@ -13,7 +13,7 @@ from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
 from .. import _validate as V
 from .. import schedules as S
-from ..schedules.cyclic import cyclic_shape
+from ..schedules.cyclic import cyclic_shape, flat_exp_range
 from . import _peers as peers
 from ._args import LRSpec, lr_spec
 from .base import OptimizerInfo, ScheduleCallback
@@ -438,6 +438,9 @@ class Cyclic(ScheduleCallback):
             ):
                 V.fail("base_lr", f"<= max_lr ({self.max_lr:g})", base_lr)
             cyclic_shape(mode, gamma, scale_fn, scale_mode)  # the schedule's own rules
+            flat = flat_exp_range(mode, gamma, scale_fn)
+            if flat is not None:
+                rank_zero_warn(f"{self.name}: {flat}", category=UserWarning)
             _check_momentum(base_momentum, max_momentum)
             _check_used(self.cycle_momentum, base_momentum, max_momentum)
         self.mode = mode

@@ -40,6 +40,18 @@ def _check_momentum_bounds(base_momentum: float, max_momentum: float) -> tuple[f
     return base, top
 
 
+def flat_exp_range(mode: Any, gamma: Any, scale_fn: Any) -> str | None:
+    """What to say of ``mode='exp_range'`` with ``gamma`` 1 (the default, in torch too) and no ``scale_fn``: the cycle
+    is ``'triangular'``'s, its amplitude never shrinks (review 169: ``Cyclic(mode="exp_range")`` was taken without a
+    word). None otherwise. Said by the Cyclic callback and the CyclicLR drop-in, where a user picks the mode."""
+    if mode != "exp_range" or scale_fn is not None or gamma is None or float(gamma) != 1.0:
+        return None
+    return (
+        "mode='exp_range' with gamma=1 scales the cycle by 1 ** step: it is mode='triangular', whose amplitude "
+        "never shrinks. Give gamma < 1, the amplitude's factor per step (0.999 halves it every 693 steps)"
+    )
+
+
 def cyclic_shape(
     mode: Any, gamma: Any, scale_fn: Any, scale_mode: Any
 ) -> tuple[str, float, Callable[[int], float] | None, str]:

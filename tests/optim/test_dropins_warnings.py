@@ -252,13 +252,30 @@ def test_cyclic_says_a_valid_setting_it_does_not_use_is_not_used(
     [
         dict(),
         dict(mode="exp_range", gamma=0.99),
-        dict(mode="exp_range", scale_mode="iterations"),
+        dict(mode="exp_range", gamma=0.99, scale_mode="iterations"),
         dict(mode="triangular2", gamma=1),
         dict(scale_fn=_one, scale_mode="iterations"),
     ],
 )
 def test_cyclic_says_nothing_of_the_settings_it_uses_or_of_defaults(kwargs: dict[str, Any]) -> None:
     assert caught(lambda: ours.CyclicLR(sgd(), 0.01, 0.1, step_size_up=4, **kwargs)) == []
+
+
+@pytest.mark.parametrize("gamma", [None, 1, 1.0], ids=["default", "1", "1.0"])
+def test_exp_range_whose_gamma_is_1_says_it_is_triangular(gamma: Any) -> None:
+    # review 169: mode='exp_range' without gamma (torch's default 1.0) is 'triangular', its amplitude never
+    # shrinking, and was taken without a word, by the drop-in and by the Cyclic callback
+    from lightning_lr.callbacks import Cyclic
+
+    given = {} if gamma is None else {"gamma": gamma}
+    said = (
+        "mode='exp_range' with gamma=1 scales the cycle by 1 ** step: it is mode='triangular', whose amplitude never "
+        "shrinks. Give gamma < 1, the amplitude's factor per step (0.999 halves it every 693 steps)"
+    )
+    dropin = caught(lambda: ours.CyclicLR(sgd(), 0.01, 0.1, mode="exp_range", **given))
+    assert [w[1] for w in dropin] == [f"CyclicLR: {said} (torch's CyclicLR takes it without a word)"]
+    callback = caught(lambda: Cyclic(mode="exp_range", **given))
+    assert [w[1] for w in callback] == [f"Cyclic: {said}"]
 
 
 def _stepped_past(sched: Any, opt: torch.optim.Optimizer, steps: int) -> list[warnings.WarningMessage]:

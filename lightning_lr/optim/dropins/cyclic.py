@@ -15,7 +15,7 @@ from torch.optim import Optimizer
 from ..._validate import _is_real, boolean, fail, one_of, positive_int, same
 from ...schedules import Cyclic, OneCycle, Schedule
 from ...schedules._math import SCALAR
-from ...schedules.cyclic import OneCycleMomentum
+from ...schedules.cyclic import OneCycleMomentum, flat_exp_range
 from .. import param_groups as pg
 from .._restored import number, restored_state
 from ..schedule_lr import ScheduleSpec, check_optimizer, check_resume
@@ -249,6 +249,9 @@ def _warn_unused_shape(mode: Any, gamma: Any, scale_fn: Any, scale_mode: Any) ->
                 f"cycle by the cycle number (torch ignores it too). Give a scale_fn to choose what it receives, or "
                 f"leave scale_mode out"
             )
+    flat = flat_exp_range(mode, None if gamma is None else float(one_element(gamma)), scale_fn)
+    if flat is not None:
+        said.append(f"CyclicLR: {flat} (torch's CyclicLR takes it without a word)")
     for message in said:
         warnings.warn(message, UserWarning, stacklevel=3)
 
