@@ -55,7 +55,7 @@ from ._peak import Peak, flat, peak_of, peak_value
 from ._result import RangeTestResult
 from ._weight_decay import WeightDecayResult
 
-__all__ = ["apply_result", "check_attr", "owners", "restore_attrs"]
+__all__ = ["apply_result", "check_attr", "last_applied", "owners", "restore_attrs"]
 
 LR_ATTRS = ("lr", "learning_rate")
 
@@ -102,6 +102,24 @@ def _reads_now(module: pl.LightningModule, attr: str) -> bool:
 
 #: :func:`restore_attrs`' ``attr`` when it is to be found here (:func:`check_attr`)
 FIND = "<find>"
+
+
+def last_applied(
+    results: Mapping[int, RangeTestResult | WeightDecayResult], options: LROptions
+) -> RangeTestResult | WeightDecayResult | None:
+    """The result of the latest test (by epoch) that had a suggestion, which is what the run's module attribute
+    holds: a later test without one applied nothing (review 166: with ``epochs=[0, 1]`` and no answer at epoch 1,
+    a resume and a ``ddp_spawn`` fit's main process put back the pre-test LR, where the run kept epoch 0's
+    suggestion). The latest result when none had one."""
+    answered = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (the run said why a test had no answer)
+        for epoch in sorted(results):
+            result = results[epoch]
+            best = result.best if isinstance(result, WeightDecayResult) else result
+            if best.suggestion(options.method) is not None:
+                answered = result
+    return answered if answered is not None else (results[max(results)] if results else None)
 
 
 def restore_attrs(

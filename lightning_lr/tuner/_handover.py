@@ -20,7 +20,7 @@ import lightning.pytorch as pl
 from lightning.pytorch.utilities.parsing import lightning_getattr, lightning_hasattr
 
 from .. import _lightning_compat as L
-from ._apply import FIND, check_attr, owners, restore_attrs
+from ._apply import FIND, check_attr, last_applied, owners, restore_attrs
 from ._options import LROptions
 from ._result import RangeTestResult
 from ._weight_decay import WeightDecayResult
@@ -77,9 +77,10 @@ def receive(trainer: pl.Trainer, callback: Any, data: dict[str, Any]) -> None:
     """In the main process: take the results and set what the fit set, then warn about what stays behind."""
     callback.load_state_dict({"results": data["results"]})
     callback._resumed = False  # the results came from this fit, not a checkpoint to resume
-    options, result = callback.options, callback.result
+    options = callback.options
     if not (isinstance(options, LROptions) and options.apply):
         return
+    result = last_applied(callback.results, options)  # (a later test without an answer applied nothing)
     if not isinstance(result, (RangeTestResult, WeightDecayResult)):
         return
     module = trainer.lightning_module

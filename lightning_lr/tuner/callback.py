@@ -13,7 +13,7 @@ from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 from .. import _lightning_compat as L
 from .. import _validate as V
 from .._lightning_compat import Callback
-from ._apply import restore_attrs
+from ._apply import last_applied, restore_attrs
 from ._core import Result, check_before_training, check_no_finder, check_strategy, run_range_test
 from ._curve import SweepResult
 from ._data import held_generators
@@ -293,7 +293,10 @@ class _RangeTestCallback(Callback, Generic[R]):
             if isinstance(self.options, LROptions) and isinstance(
                 self.result, (RangeTestResult, WeightDecayResult)
             ):
-                restore_attrs(pl_module, self.result, self.options)
+                # the latest result that answered: a later test without an answer applied nothing (review 166)
+                applied = last_applied(cast(dict[int, Any], self.results), self.options)
+                if applied is not None:
+                    restore_attrs(pl_module, applied, self.options)
             # review 48: only Lightning's restore lines were seen, also with other test arguments than the run's
             tested = ", ".join(str(e) for e in sorted(self.results))
             # (review 147: the clause about later tests was said where the run lists none)

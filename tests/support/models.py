@@ -271,3 +271,12 @@ class LateStart(TinyModel):
         return (
             loss * 0.0 + 1.0 + self.drift * self.calls + (self.noise * torch.randn(()) if self.noise else 0.0)
         )
+
+
+class FlatFromEpoch1(TinyModel):
+    """A TinyModel in epoch 0; from epoch 1 on its loss is the constant 1 (no gradient), so a range test there
+    has no answer."""
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        loss = super().training_step(batch, batch_idx)
+        return loss if self.current_epoch == 0 else loss * 0.0 + 1.0

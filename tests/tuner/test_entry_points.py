@@ -22,7 +22,7 @@ from lightning_lr.optim import ScheduleLR
 from lightning_lr.schedules import Constant
 from lightning_lr.tuner._options import LROptions, MomentumOptions
 
-from support.models import SplitDecay, TinyModel, loader
+from support.models import FlatFromEpoch1, SplitDecay, TinyModel, loader
 from support.state import seed_all
 from support.trainers import DDP, trainer
 
@@ -582,6 +582,31 @@ def test_a_resume_leaves_an_attr_name_that_does_not_set_the_lr(tmp_path: Any) ->
             model, loader(), ckpt_path=tmp_path / "one.ckpt"
         )
     assert again.result == test.result and model.hparams.momentum == 0.9
+
+
+def test_a_resume_keeps_the_lr_of_the_last_test_that_answered(tmp_path: Any) -> None:
+    """Review 166: with epochs=[0, 1] and no answer at epoch 1, the run kept epoch 0's suggestion, and a resume
+    put the attribute back to its value before the tests (the last result had no suggestion)."""
+    seed_all(5)
+    test = LRRangeTest(num_steps=20, max_lr=3.0, confirm=False, epochs=[0, 1])
+    first = trainer(tmp_path, callbacks=[test], max_epochs=2)
+    model = FlatFromEpoch1(lr=0.01)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        first.fit(model, loader())
+    answered = test.results[0].suggestion()
+    assert answered is not None and test.results[1].suggestion() is None and model.hparams.lr == answered
+    first.save_checkpoint(tmp_path / "two.ckpt")
+    again, resumed = (
+        LRRangeTest(num_steps=20, max_lr=3.0, confirm=False, epochs=[0, 1]),
+        FlatFromEpoch1(lr=0.01),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        trainer(tmp_path, callbacks=[again], max_epochs=3).fit(
+            resumed, loader(), ckpt_path=tmp_path / "two.ckpt"
+        )
+    assert resumed.hparams.lr == answered
 
 
 class ClampedLR(TinyModel):

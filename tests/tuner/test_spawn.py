@@ -19,7 +19,7 @@ from lightning.pytorch.callbacks import Callback
 from lightning_lr import LRRangeTest
 from lightning_lr.callbacks import Cyclic, OneCycle
 
-from support.models import SplitDecay, TinyModel, loader
+from support.models import FlatFromEpoch1, SplitDecay, TinyModel, loader
 from support.state import seed_all
 from support.trainers import DDP, trainer
 
@@ -86,6 +86,20 @@ def test_results_and_applied_values_reach_the_main_process(
     later = OneCycle()
     trainer(tmp_path, callbacks=[later], max_steps=4).fit(model, loader())
     assert later.value("max_lr") == test.result.one_cycle_max_lr()
+
+
+def test_the_main_process_keeps_the_lr_of_the_last_test_that_answered(tmp_path: Any) -> None:
+    # review 166: with epochs=[0, 1] and no answer at epoch 1, the ranks kept epoch 0's suggestion, and the main
+    # process of a ddp_spawn fit put the attribute back to its value before the tests
+    seed_all(33)
+    model = FlatFromEpoch1(lr=0.01, dropout=0.0)
+    test = LRRangeTest(num_steps=20, max_lr=3.0, early_stop_threshold=None, confirm=False, epochs=[0, 1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _fit(tmp_path, model, [test, RankZero(str(tmp_path))])
+    rank0 = json.loads((tmp_path / "rank0.json").read_text())
+    assert sorted(test.results) == [0, 1] and test.results[1].suggestion() is None
+    assert model.hparams.lr == rank0["lr"] == test.results[0].suggestion() != 0.01
 
 
 def test_the_main_process_gets_the_weight_decay_the_ranks_trained_with(tmp_path: Any) -> None:
