@@ -482,7 +482,13 @@ def _refuse_replaced(module: Any, schedule: ScheduleCallback) -> None:
     for cb in L.callbacks(trainer):
         # (Lightning's rule: a Trainer callback whose class is the declared one's, or a base class of it; review
         # 170: a declared subclass of CosineDecay dropped the Trainer's CosineDecay(optimizer=1) unsaid)
-        if isinstance(schedule, type(cb)) and cb is not schedule and not cb._record_hparams:
+        # (only the schedule callbacks: a bare Callback, which Lightning's rule leaves out, is every one's base)
+        if (
+            isinstance(cb, ScheduleCallback)
+            and isinstance(schedule, type(cb))
+            and cb is not schedule
+            and not cb._record_hparams
+        ):
             same = (
                 "same class"
                 if type(cb) is type(schedule)

@@ -259,8 +259,17 @@ def _hints(factory: Callable[..., Any]) -> dict[str, Any]:
     return typing.get_type_hints(target)
 
 
+#: what a warm-up's length is called by the schedule callbacks, transformers and others, given to plot
+_WARMUP_NAMES = frozenset({"warmup", "warmup_steps", "num_warmup_steps", "warmup_iters", "warmup_epochs"})
+
+
 def _unknown(
-    name: str, spelled: str, params: list[inspect.Parameter], plot_options: Collection[str]
+    name: str,
+    spelled: str,
+    params: list[inspect.Parameter],
+    plot_options: Collection[str],
+    schedule: str = "SCHEDULE",
+    value: str | None = None,
 ) -> SpecError:
     """The error for a word that names none of the schedule's arguments, with the closest of them or of plot's
     own options (review 118: ``--out`` and ``--logy`` were blamed on the schedule alone)."""
@@ -272,11 +281,13 @@ def _unknown(
         if flag.startswith("--") and flag[2:].replace("-", "_") not in mine
     }
     close = difflib.get_close_matches(name, [*mine, *theirs], n=1)
-    if name == "warmup" and not close:
-        # (review 169: the schedule callbacks take warmup=, the pure schedules are wrapped in warmup())
+    if name in _WARMUP_NAMES:  # (before a close name: --warmup-steps is no --total-steps)
+        # (review 169: the schedule callbacks take warmup=, a pure schedule is wrapped in warmup(); r171: the
+        # hint is of this schedule and this value, and of the other libraries' names too)
         hint = (
-            ' (a warm-up wraps the schedule: plot "warmup(CosineDecay(0.1, total=100), steps=10)"; its steps '
-            "come before the schedule's, where a callback's warmup= counts within its total)"
+            f' (a warm-up wraps the schedule: plot "warmup({schedule}(...), steps={value or "N"})" with its '
+            f"arguments in the parentheses; its steps come before the schedule's, where a callback's warmup= "
+            f"counts within its total)"
         )
     elif not close:
         hint = ""
@@ -298,6 +309,7 @@ def _split_words(
     params: list[inspect.Parameter],
     hints: dict[str, Any],
     plot_options: Collection[str] = (),
+    schedule: str = "SCHEDULE",
 ) -> tuple[dict[str, str], list[str]]:
     """``--opt value``, ``--flag``, ``--no-flag``, ``key=value`` and positional values -> {name: text}, and
     the names given by position, in order.
@@ -309,7 +321,7 @@ def _split_words(
 
     def put(name: str, text: str, spelled: str) -> None:
         if name not in by_name:
-            raise _unknown(name, spelled, params, plot_options)
+            raise _unknown(name, spelled, params, plot_options, schedule, text)
         if name in given:
             raise SpecError(f"{name} is given twice")
         given[name] = text
@@ -340,7 +352,8 @@ def _split_words(
                 put(name, "true", word)
             else:
                 if name not in by_name:  # before "needs a value", which would say that it exists
-                    raise _unknown(name, word, params, plot_options)
+                    after = words[i + 1] if i + 1 < len(words) else None
+                    raise _unknown(name, word, params, plot_options, schedule, after)
                 if i + 1 == len(words):
                     raise SpecError(f"{word} needs a value")
                 put(name, words[i + 1], word)
@@ -432,7 +445,7 @@ def build_schedule(
     name = resolve_name(name_or_expression)
     factory = _FACTORIES[name]
     params, hints = _parameters(factory), _hints(factory)
-    texts, by_position = _split_words(words, params, hints, plot_options or {})
+    texts, by_position = _split_words(words, params, hints, plot_options or {}, name)
     kwargs = {k: convert(k, hints.get(k, Any), v) for k, v in texts.items()}
     filled = {
         p.name: length

@@ -16,15 +16,20 @@ def runs_step_hooks(optimizer: Optimizer) -> bool:
 
     torch wraps an optimizer class's ``step`` to run them in ``Optimizer.__init__``, and also at the first
     ``zero_grad`` and when an optimizer is unpickled. A wrapper that takes another optimizer's
-    ``param_groups`` and ``state`` without calling ``Optimizer.__init__`` (a Lookahead) runs none until its
-    first ``zero_grad``, and never when it overrides ``zero_grad``. Such a class is wrapped here as torch's
-    ``zero_grad`` does it, when it holds the hook tables the wrapped ``step`` reads. Without them a hook could
-    not be registered either, and the answer is False.
+    ``param_groups`` and ``state`` without calling ``Optimizer.__init__``, and sets the hook tables on itself
+    (a Lookahead), runs none until its first ``zero_grad``, and never when it overrides ``zero_grad``: such a
+    class is wrapped here as torch's ``zero_grad`` does it. A wrapper that reaches the hook tables of the
+    optimizer it wraps (``__getattr__`` delegation) registers its hooks there, where that optimizer's own step
+    runs them: it is left as it is (r171: wrapped too, its hooks ran twice a step). False without hook tables,
+    where no hook can be registered.
     """
     if getattr(type(optimizer).step, "hooked", False):
         return True
-    patch = getattr(optimizer, "_patch_step_function", None)
-    if patch is None or not all(hasattr(optimizer, table) for table in _TABLES):
+    own = getattr(optimizer, "__dict__", {})
+    if not all(table in own for table in _TABLES):
+        return all(hasattr(optimizer, table) for table in _TABLES)
+    patch = getattr(type(optimizer), "_patch_step_function", None)
+    if patch is None:
         return False
-    patch()
+    patch(optimizer)
     return bool(getattr(type(optimizer).step, "hooked", False))

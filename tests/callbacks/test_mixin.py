@@ -252,6 +252,10 @@ def test_a_trainer_callback_a_declared_subclass_would_drop_is_refused(tmp_path) 
         r"optimizer=1\) of the class MyOneCycle derives from: Lightning replaces",
     ):
         fit(tmp_path, SubclassModel(), [OneCycle(max_lr=0.05, optimizer=1)])
+    # every callback derives from Callback, which Lightning's rule leaves out: a bare one on the Trainer is kept
+    # (r171: it was taken for a schedule the declaration would drop, and the fit crashed on its attributes)
+    kept = Callback()
+    fit(tmp_path, SubclassModel(), [kept])
 
 
 class NoneArgument(LRScheduleMixin, Tiny):

@@ -584,33 +584,36 @@ def test_a_slip_near_a_schedule_argument_named_like_plots_option_asks_for_name_e
     assert "unknown argument '--stps' (did you mean steps=...? --steps is plot's own option)" in err
 
 
+@pytest.mark.parametrize(
+    ("words", "said"),
+    [
+        (
+            ["CosineDecay", "--initial", "0.1", "--total", "100", "--warmup", "10"],
+            ("--warmup", "CosineDecay", "10"),
+        ),
+        (["StepDecay", "--initial", "0.1", "--every", "30", "--warmup", "5"], ("--warmup", "StepDecay", "5")),
+        (["OneCycle", "0.1", "100", "--warmup-steps", "7"], ("--warmup-steps", "OneCycle", "7")),
+        (["OneCycle", "0.1", "100", "num_warmup_steps=8"], ("num_warmup_steps=8", "OneCycle", "8")),
+    ],
+    ids=["CosineDecay", "StepDecay", "warmup-steps", "num_warmup_steps"],
+)
 def test_a_warmup_option_on_a_schedule_says_how_a_warmup_is_plotted(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, words: list[str], said: tuple[str, str, str]
 ) -> None:
     # review 169: the callbacks take warmup=, so users try --warmup on plot; the error named only the schedule's
-    # own arguments, not the form that draws a warm-up
-    code, _, err = run(
-        [
-            "plot",
-            "CosineDecay",
-            "--initial",
-            "0.1",
-            "--total",
-            "100",
-            "--warmup",
-            "10",
-            "-o",
-            str(tmp_path / "c.png"),
-        ],
-        capsys,
-    )
+    # own arguments, not the form that draws a warm-up. r171: the hint is of the schedule and the value given,
+    # and of the other libraries' names (--warmup-steps was asked "did you mean --total-steps?")
+    spelled, schedule, value = said
+    code, _, err = run(["plot", *words, "-o", str(tmp_path / "c.png")], capsys)
     assert code == 2 and not (tmp_path / "c.png").exists()
     assert (
-        "unknown argument '--warmup' (a warm-up wraps the schedule: plot \"warmup(CosineDecay(0.1, total=100), "
-        "steps=10)\"; its steps come before the schedule's, where a callback's warmup= counts within its total); "
-        "this schedule takes initial, total, final, periodic, final_ratio"
+        f'unknown argument {spelled!r} (a warm-up wraps the schedule: plot "warmup({schedule}(...), steps={value})" '
+        "with its arguments in the parentheses; its steps come before the schedule's, where a callback's warmup= "
+        "counts within its total); this schedule takes "
     ) in err
-    # the form it names draws
+
+
+def test_the_warmup_form_a_hint_names_draws(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, _ = run(
         ["plot", "warmup(CosineDecay(0.1, total=100), steps=10)", "-o", str(tmp_path / "w.png")], capsys
     )

@@ -255,11 +255,12 @@ class RunCore(Callback):
         self.after: Any = None
         self.raised: BaseException | None = None
         self.step_hooks: int | None = None
+        self.result: Any = None
 
     def on_train_start(self, trainer: Any, pl_module: Any) -> None:
         self.before = full_state(trainer, pl_module)
         try:
-            run_range_test(trainer, pl_module, self.options, live=True)
+            self.result = run_range_test(trainer, pl_module, self.options, live=True)
         except BaseException as exc:
             self.raised = exc
         self.after = full_state(trainer, pl_module)
@@ -362,6 +363,44 @@ class Unhooked(torch.optim.Optimizer):
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         self.inner.load_state_dict(state_dict)
+
+
+class Delegating(torch.optim.Optimizer):
+    """A wrapper that reaches every attribute of the SGD it wraps through ``__getattr__`` (its hook tables too),
+    without torch's ``Optimizer.__init__``: a hook registered on it is the SGD's, which the SGD's step runs."""
+
+    def __init__(self, inner: torch.optim.Optimizer) -> None:
+        self.__dict__["inner"] = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.__dict__["inner"], name)
+
+    def step(self, closure: Any = None) -> Any:
+        return self.inner.step(closure)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        self.inner.zero_grad(set_to_none)
+
+
+def test_a_wrapper_that_delegates_its_hooks_counts_each_step_once(tmp_path: Any) -> None:
+    # r171: its class's step was wrapped too, so each step ran the hooks twice, once in the wrapper and once in
+    # the SGD: the sweep of 12 points recorded 24 steps taken
+    class Counted(TinyModel):
+        calls = 0
+
+        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            self.calls += 1
+            return super().training_step(batch, batch_idx)
+
+        def configure_optimizers(self) -> Any:
+            return type("Delegating", (Delegating,), {})(torch.optim.SGD(self.parameters(), lr=0.01))
+
+    seed_all(8)
+    model = Counted()
+    probe = RunCore(num_steps=12, retry=False, confirm=False, apply=False)
+    trainer(tmp_path, callbacks=[probe], max_steps=1).fit(model, loader())
+    assert probe.raised is None and model.calls == 12
+    assert probe.result is not None and probe.result.steps_taken is None  # one step per point
 
 
 @pytest.mark.parametrize("tables", [True, False])

@@ -292,14 +292,8 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
             if e != t:
                 cur = cur + (e - t)
             on_grid = e == t
-        was = self.last_epoch, self.T_cur, self.T_i
         self.last_epoch, self.T_cur, self.T_i = t, cur, period
-        try:
-            self._write_position(on_grid)
-        except Exception:
-            # nothing was written (:meth:`_read_ahead`): the position stays where the optimizer is
-            self.last_epoch, self.T_cur, self.T_i = was
-            raise
+        self._write_position(on_grid)  # (no user function: nothing here refuses a value)
 
     def _update_lr(self, epoch: int | None = None) -> None:
         # torch's SequentialLR at a milestone: last_epoch = epoch, the LR of the current T_cur and T_i
