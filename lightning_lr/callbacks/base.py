@@ -1161,6 +1161,7 @@ class ScheduleCallback(RunPlanning, Callback):
             ref = pg.reference(groups) or 0  # the group one number for an LR stands for
             group = groups[ref]
             before = pg.lr(group)
+            note = self._retested(entry) if announce else ""
             _inject.with_context(self.name, entry.info, entry.scheduler.set_schedule, lr, momentum)
             step = entry.scheduler.last_epoch
             after = pg.lr(group)
@@ -1172,11 +1173,16 @@ class ScheduleCallback(RunPlanning, Callback):
                     f"{self.name}: rebuilt at optimizer step {step} with {self._filled.listed()} from the range "
                     f"test: param group "
                     f"{ref} of {entry.info.label} goes from its LR {before:.4g} to {after:.4g} at this "
-                    f"step and follows the new schedule from here"
+                    f"step and follows the new schedule from here{note}"
                 )
         self._tell_across_optimizers()  # (a range test's value, one number for every optimizer)
         self._plan.snapshot(self._injected, self._tags())
         self._plan.replanned()  # changed during the run (a range test at a later epoch): draw the new plan
+
+    def _retested(self, entry: Injected) -> str:
+        """A range test's values are applied to ``entry``'s schedule (:meth:`_refresh`): what this callback changes
+        beside them, said in the line that announces the new LR (``""``: nothing)."""
+        return ""
 
     def _tags(self) -> list[list[str] | None]:
         return self._logging.tags() if self._logging is not None else [None] * len(self._injected)

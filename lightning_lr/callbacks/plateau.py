@@ -106,7 +106,7 @@ class ReduceOnPlateau(ScheduleCallback):
     ``<lr tag>-plateau_factor`` (``lr-SGD-plateau_factor``) gets the current factor of every param group (the reductions' own: an LR held at ``min_lr`` is above
     the schedule times it), and each reduction is announced (step, metric value, checks since the best, new
     factor, and the groups it leaves at ``min_lr``). Alone on an optimizer, an LR range test's suggestion becomes its LR (the largest
-    group's; the others keep their ratio).
+    group's; the others keep their ratio); a test at a later epoch ends the reductions made before it.
 
     Args:
         monitor: the name of the logged metric (as in ``self.log(name, ...)``).
@@ -329,6 +329,18 @@ class ReduceOnPlateau(ScheduleCallback):
             floor = own[0] if a is None else own[a[0]]
             own.append(floor if a is None or floor is None else floor * a[1])
         return own
+
+    def _retested(self, entry: Injected) -> str:
+        """A range test at a later epoch: the LR it found is the one to train at, so the reductions made before
+        it end here (review 172: with two made, the optimizer trained at a quarter of the suggestion, where the
+        docs say the suggestion becomes a plateau's LR). The watch of the metric goes on (its best, the checks
+        since it)."""
+        made = self.reductions.get(entry.info.index, [])
+        count = len({step for steps in made for step in steps})
+        if not count:
+            return ""
+        self._set_reductions(entry, [[] for _ in entry.optimizer.param_groups])
+        return f" (the {V.counted(count, 'reduction')} made before the test end here: the test's LR is the one to train at)"
 
     def _set_reductions(self, entry: Injected, steps: Sequence[Sequence[int]]) -> None:
         """Record ``steps`` (per param group) as the reductions of ``entry``'s optimizer and apply them."""

@@ -373,6 +373,34 @@ def test_alone_a_range_test_sets_its_lr(tmp_path) -> None:
     assert_trace(rec.lr(1), composed(S.Constant(0.005), steps, 0.5, 0.0, 24))  # the ratio is kept
 
 
+def test_alone_a_range_test_at_a_later_step_ends_the_reductions_made_before_it(tmp_path, caplog) -> None:
+    # review 172: the docs say a range test's suggestion becomes a plateau's LR when it is alone on the optimizer;
+    # a test at a later epoch kept the reductions made before it, and the optimizer trained at a quarter of it
+    def run(retest: bool) -> tuple[Any, ReduceOnPlateau]:
+        plateau = ReduceOnPlateau("val", factor=0.5, patience=1)
+        extra = [ApplyAt(FakeRangeTest(suggestion=0.03), at_batch=13)] if retest else []
+        with caplog.at_level(logging.INFO, logger="lightning.pytorch"):
+            rec = fit(tmp_path, Scripted(FLAT), [plateau, *extra], max_epochs=len(FLAT))
+        return rec, plateau
+
+    _, without = run(retest=False)
+    ((every,),) = without.reductions.values()
+    earlier = [s for s in every if s < 14]
+    assert earlier, every  # (reductions were made before the test)
+    rec, plateau = run(retest=True)
+    ((steps,),) = plateau.reductions.values()
+    assert steps == [s for s in every if s >= 14]  # the watch goes on: later ones as without the test
+    n = len(FLAT) * STEPS_PER_EPOCH
+    before = composed(S.Constant(0.1), earlier, 0.5, 0.0, n)
+    after = composed(S.Constant(0.03), steps, 0.5, 0.0, n)
+    assert_trace(rec.lr(), np.concatenate([before[:14], after[14:]]))
+    said = [r.getMessage() for r in caplog.records if "rebuilt at optimizer step" in r.getMessage()]
+    assert len(said) == 1 and said[0].endswith(
+        f"(the {len(earlier)} reduction{'s' * (len(earlier) > 1)} made before the test end here: the test's LR "
+        "is the one to train at)"
+    ), said
+
+
 def test_alone_over_a_replaced_one_cycle_it_holds_the_lr_and_momentum_configured(tmp_path) -> None:
     # review 133: alone, the callback holds the optimizer's LR; over a replaced torch OneCycleLR it held the LR and
     # momentum that scheduler's constructor wrote into the groups (its cycle's start: 0.004, momentum 0.95), where
