@@ -21,8 +21,10 @@ __all__ = ["ScheduleFree", "is_schedule_free"]
 
 
 def is_schedule_free(optimizer: Any) -> bool:
-    """Whether ``optimizer`` is schedule-free (the ``schedulefree`` package's optimizers and wrappers): it
-    has ``train()``/``eval()`` methods and keeps ``train_mode`` in its param groups."""
+    """Whether ``optimizer`` is schedule-free (the ``schedulefree`` package's optimizers, ``AdamWScheduleFree`` and
+    its kin): it has ``train()``/``eval()`` methods and keeps ``train_mode`` in its param groups. Its
+    ``ScheduleFreeWrapper``, which keeps ``train_mode`` on itself, is not one (Lightning refuses it in
+    ``configure_optimizers`` before any callback sees it; review 172)."""
     optimizer = getattr(optimizer, "optimizer", optimizer)  # Lightning's LightningOptimizer wraps it
     return (
         callable(getattr(optimizer, "train", None))
