@@ -1070,10 +1070,11 @@ class ScheduleLR(LRScheduler):
     def _taken_at_build(self) -> Restored | None:
         """What the groups held when this scheduler was built on a loaded optimizer state (:attr:`_built_on_state`),
         for the load of its state that follows: while it has not stepped since, or while the optimizer has not
-        (nor been loaded again: :func:`~._restored.taken_on`). A step of the scheduler alone writes no
-        optimizer step: a ``SequentialLR`` whose first phase is a composition steps that phase's schedulers
-        once more at its build (review 167: a resume then took a finished phase's last LR). After a step of
-        both the record is long gone (review 59: a rewind six steps later wrote it back). Taken once."""
+        (nor been loaded again: :func:`~._restored.taken_on`). A step of the scheduler without one of the
+        optimizer leaves what the groups held at the load standing: a ``SequentialLR`` whose first phase is a
+        composition steps that phase's schedulers once more at its build (review 167: a resume then took a
+        finished phase's last LR). Once the optimizer has stepped too, the record is long gone (review 59: a
+        rewind six steps later wrote it back). Taken once."""
         restored, self._built_on_state = self._built_on_state, None
         if restored is None or self._step_count == self._built_steps or taken_on(self.optimizer, restored):
             return restored
