@@ -1179,6 +1179,11 @@ class ScheduleCallback(RunPlanning, Callback):
         self._plan.snapshot(self._injected, self._tags())
         self._plan.replanned()  # changed during the run (a range test at a later epoch): draw the new plan
 
+    def _moves_when_retested(self) -> bool:
+        """Whether a range test during the run changes this callback's schedule even where its values are the ones
+        it filled before (:meth:`_retested`): then the schedule is rebuilt all the same."""
+        return False
+
     def _retested(self, entry: Injected) -> str:
         """A range test's values are applied to ``entry``'s schedule (:meth:`_refresh`): what this callback changes
         beside them, said in the line that announces the new LR (``""``: nothing)."""
@@ -1340,7 +1345,7 @@ class ScheduleCallback(RunPlanning, Callback):
                     f"{self.name}: {self._filled.listed()}, from the LR range test{self._fill_note()}"
                 )
             self._write_hparams()
-        if (changed or stood_in) and self._injected:
+        if (changed or stood_in or (running and self._moves_when_retested())) and self._injected:
             self._refresh(announce=True)
             if stood_in and self._trainer is not None:
                 # the values that train, from each rank's optimizer where the test left one (no answer, or a

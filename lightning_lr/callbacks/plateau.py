@@ -330,6 +330,11 @@ class ReduceOnPlateau(ScheduleCallback):
             own.append(floor if a is None or floor is None else floor * a[1])
         return own
 
+    def _moves_when_retested(self) -> bool:
+        # a test that finds the LR it found before ends the reductions all the same (r173: it kept them, and one
+        # 1e-9 apart ended them)
+        return any(any(self.reductions.get(entry.info.index, [])) for entry in self._injected)
+
     def _retested(self, entry: Injected) -> str:
         """A range test at a later epoch: the LR it found is the one to train at, so the reductions made before
         it end here (review 172: with two made, the optimizer trained at a quarter of the suggestion, where the

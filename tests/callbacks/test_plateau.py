@@ -373,12 +373,19 @@ def test_alone_a_range_test_sets_its_lr(tmp_path) -> None:
     assert_trace(rec.lr(1), composed(S.Constant(0.005), steps, 0.5, 0.0, 24))  # the ratio is kept
 
 
-def test_alone_a_range_test_at_a_later_step_ends_the_reductions_made_before_it(tmp_path, caplog) -> None:
+@pytest.mark.parametrize("first", [None, 0.03], ids=["no test before", "a test before with the same answer"])
+def test_alone_a_range_test_at_a_later_step_ends_the_reductions_made_before_it(
+    tmp_path, caplog, first
+) -> None:
     # review 172: the docs say a range test's suggestion becomes a plateau's LR when it is alone on the optimizer;
-    # a test at a later epoch kept the reductions made before it, and the optimizer trained at a quarter of it
+    # a test at a later epoch kept the reductions made before it, and the optimizer trained at a quarter of it.
+    # r173: so did one whose answer was the earlier test's (a value 1e-9 apart ended them)
+    start = [ApplyAt(FakeRangeTest(suggestion=first))] if first is not None else []
+    base = 0.1 if first is None else first
+
     def run(retest: bool) -> tuple[Any, ReduceOnPlateau]:
         plateau = ReduceOnPlateau("val", factor=0.5, patience=1)
-        extra = [ApplyAt(FakeRangeTest(suggestion=0.03), at_batch=13)] if retest else []
+        extra = [*start, *([ApplyAt(FakeRangeTest(suggestion=0.03), at_batch=13)] if retest else [])]
         with caplog.at_level(logging.INFO, logger="lightning.pytorch"):
             rec = fit(tmp_path, Scripted(FLAT), [plateau, *extra], max_epochs=len(FLAT))
         return rec, plateau
@@ -391,7 +398,7 @@ def test_alone_a_range_test_at_a_later_step_ends_the_reductions_made_before_it(t
     ((steps,),) = plateau.reductions.values()
     assert steps == [s for s in every if s >= 14]  # the watch goes on: later ones as without the test
     n = len(FLAT) * STEPS_PER_EPOCH
-    before = composed(S.Constant(0.1), earlier, 0.5, 0.0, n)
+    before = composed(S.Constant(base), earlier, 0.5, 0.0, n)
     after = composed(S.Constant(0.03), steps, 0.5, 0.0, n)
     assert_trace(rec.lr(), np.concatenate([before[:14], after[14:]]))
     said = [r.getMessage() for r in caplog.records if "rebuilt at optimizer step" in r.getMessage()]

@@ -382,9 +382,11 @@ class Delegating(torch.optim.Optimizer):
         self.inner.zero_grad(set_to_none)
 
 
-def test_a_wrapper_that_delegates_its_hooks_counts_each_step_once(tmp_path: Any) -> None:
+@pytest.mark.parametrize("around", ["an SGD", "an unhooked wrapper"])
+def test_a_wrapper_that_delegates_its_hooks_counts_each_step_once(tmp_path: Any, around: str) -> None:
     # r171: its class's step was wrapped too, so each step ran the hooks twice, once in the wrapper and once in
-    # the SGD: the sweep of 12 points recorded 24 steps taken
+    # the SGD: the sweep of 12 points recorded 24 steps taken. r173: around a wrapper whose step runs no hooks
+    # (its own tables, no Optimizer.__init__), it was trusted, and the test trained 1000 times at its first step
     class Counted(TinyModel):
         calls = 0
 
@@ -393,7 +395,10 @@ def test_a_wrapper_that_delegates_its_hooks_counts_each_step_once(tmp_path: Any)
             return super().training_step(batch, batch_idx)
 
         def configure_optimizers(self) -> Any:
-            return type("Delegating", (Delegating,), {})(torch.optim.SGD(self.parameters(), lr=0.01))
+            inner: Any = torch.optim.SGD(self.parameters(), lr=0.01)
+            if around == "an unhooked wrapper":
+                inner = type("Unhooked", (Unhooked,), {})(inner, True)
+            return type("Delegating", (Delegating,), {})(inner)
 
     seed_all(8)
     model = Counted()
