@@ -297,7 +297,9 @@ class Tuner(_LightningTuner):
             RuntimeError: under a strategy that runs ``fit`` in spawned processes (``ddp_spawn``), whose
                 result cannot come back (use the :class:`~lightning_lr.LRRangeTest` callback or ``ddp``), or
                 under a sharded strategy (FSDP, DeepSpeed), before anything runs; under manual
-                optimization, when ``training_step`` ran 1000 times without stepping the optimizer.
+                optimization, when ``training_step`` ran 1000 times without stepping the optimizer; before the
+                first step, for an optimizer whose ``step`` cannot run torch's step hooks, which the test counts
+                steps by (a wrapper built without ``torch.optim.Optimizer.__init__`` or the hook tables it sets).
         """
         with V.context("Tuner.lr_range_test"):  # errors name the entry point, as LRRangeTest's do
             options = LROptions.of(locals())
