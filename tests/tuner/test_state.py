@@ -6,6 +6,7 @@ from __future__ import annotations
 import collections
 import os
 import re
+from collections.abc import Callable
 from typing import Any
 
 import lightning.pytorch as pl
@@ -332,6 +333,21 @@ def test_manual_training_step_that_never_steps_is_a_clear_error_and_restored(
     assert probe.step_hooks == 0
 
 
+class CountsCalls(TinyModel):
+    """A TinyModel that counts its training_step calls, on the optimizer ``optimizer(model)`` builds."""
+
+    def __init__(self, optimizer: Callable[[TinyModel], Any]) -> None:
+        super().__init__()
+        self.make_optimizer, self.calls = optimizer, 0
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        self.calls += 1
+        return super().training_step(batch, batch_idx)
+
+    def configure_optimizers(self) -> Any:
+        return self.make_optimizer(self)
+
+
 class Unhooked(torch.optim.Optimizer):
     """A Lookahead-like wrapper that shares an SGD's param groups and state without torch's
     ``Optimizer.__init__``, and has its own ``zero_grad``: torch wraps its step to run step hooks at neither
@@ -387,21 +403,14 @@ def test_a_wrapper_that_delegates_its_hooks_counts_each_step_once(tmp_path: Any,
     # r171: its class's step was wrapped too, so each step ran the hooks twice, once in the wrapper and once in
     # the SGD: the sweep of 12 points recorded 24 steps taken. r173: around a wrapper whose step runs no hooks
     # (its own tables, no Optimizer.__init__), it was trusted, and the test trained 1000 times at its first step
-    class Counted(TinyModel):
-        calls = 0
-
-        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
-            self.calls += 1
-            return super().training_step(batch, batch_idx)
-
-        def configure_optimizers(self) -> Any:
-            inner: Any = torch.optim.SGD(self.parameters(), lr=0.01)
-            if around == "an unhooked wrapper":
-                inner = type("Unhooked", (Unhooked,), {})(inner, True)
-            return type("Delegating", (Delegating,), {})(inner)
+    def optimizer(model: TinyModel) -> Any:
+        inner: Any = torch.optim.SGD(model.parameters(), lr=0.01)
+        if around == "an unhooked wrapper":
+            inner = type("Unhooked", (Unhooked,), {})(inner, True)
+        return type("Delegating", (Delegating,), {})(inner)
 
     seed_all(8)
-    model = Counted()
+    model = CountsCalls(optimizer)
     probe = RunCore(num_steps=12, retry=False, confirm=False, apply=False)
     trainer(tmp_path, callbacks=[probe], max_steps=1).fit(model, loader())
     assert probe.raised is None and model.calls == 12
@@ -415,20 +424,12 @@ def test_an_optimizer_whose_step_runs_no_hooks_is_tested_or_said_before_any_trai
     # review 168: the range test trained MAX_CALLS_PER_STEP times, then said no step had been taken, where
     # each call had stepped the optimizer; the hook it counts by never ran. With the hook tables its step is
     # now wrapped as torch's zero_grad would wrap it; without them it is said before any training
-    class Counted(TinyModel):
-        calls = 0
-
-        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
-            self.calls += 1
-            return super().training_step(batch, batch_idx)
-
-        def configure_optimizers(self) -> Any:
-            # a class of its own per test: torch's wrap of a class's step lasts as long as the class
-            wrapper = type("Unhooked", (Unhooked,), {})
-            return wrapper(torch.optim.SGD(self.parameters(), lr=0.01), tables)
+    def optimizer(model: TinyModel) -> Any:
+        # a class of its own per test: torch's wrap of a class's step lasts as long as the class
+        return type("Unhooked", (Unhooked,), {})(torch.optim.SGD(model.parameters(), lr=0.01), tables)
 
     seed_all(8)
-    model = Counted()
+    model = CountsCalls(optimizer)
     probe = RunCore(num_steps=12, retry=False, confirm=False, apply=False)
     trainer(tmp_path, callbacks=[probe], max_steps=1).fit(model, loader())
     assert_same(probe.before, probe.after)
