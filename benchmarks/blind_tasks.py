@@ -1,6 +1,6 @@
-"""The 38 blind tasks of ``range_test_blind.py``: five out-of-sample checks.
+"""The 42 blind tasks of ``range_test_blind.py``: six out-of-sample checks.
 
-All five sets were written by people who had not read the suggestion benchmark's tasks
+All six sets were written by people who had not read the suggestion benchmark's tasks
 (``benchmarks/quality/tasks.py``) or any of its results. They only judge: nothing is chosen on them.
 
 - Round 5 (6 tasks): a GRU on the adding problem with Adam, a tiny Transformer encoder counting tokens with
@@ -44,6 +44,15 @@ All five sets were written by people who had not read the suggestion benchmark's
   ordinal (cumulative logit) regression on diabetes at batch 4 with Adam + L2. Written in this file; the data
   are generated or scikit-learn's (embedded digits, diabetes); the data order's generator is seeded with
   40000 + the seed.
+- Round 10 (4 tasks): written blind in a clone of the repo, as rounds 7 to 9 were, by another helper that had
+  not read the suggestion benchmark, its results or the tuner's code, with families and optimizers the first 38
+  lack (budgets 300 to 400 steps, batch 32 to 128), the four optimizers written in this file as the packages
+  users take them from write them (none is in torch): a squeeze-and-excitation CNN with GroupNorm and SiLU on
+  digits with Lion (weight decay 0.1), a graph attention network labelling the nodes of stochastic-block-model
+  graphs with Ranger (RAdam + Lookahead), a CRNN (conv + bidirectional GRU) reading strings of 3 to 5 digits
+  with a CTC loss and AdaBelief, a BERT-like masked-token model (pre-LN, tied head, static 80/10/10 masking)
+  with LAMB at batch 128. Written in this file; the data are generated or scikit-learn's (embedded digits);
+  the data order's generator is seeded with 50000 + the seed.
 
 Rounds 5 and 6 are ported as written (``/work/round5/tasks.py``, ``/work/round6/tasks.py``): the same data,
 networks (built in the same order from ``torch.manual_seed(seed)``, so the same initial weights), losses,
@@ -77,7 +86,7 @@ DATA_SEED = 1234
 @dataclass(frozen=True)
 class Task:
     name: str
-    #: 5 to 9: the blind round the task was written in
+    #: 5 to 10: the blind round the task was written in
     round: int
     recipe: str
     #: the budget: optimizer steps of one training
@@ -88,7 +97,7 @@ class Task:
     loss: Callable[[nn.Module, Batch], torch.Tensor]
     data: Callable[[], tuple[Tensors, Tensors]]
     #: added to the seed to seed the data order's generator (round 5: 0, round 6: 10000, round 7: 20000,
-    #: round 8: 30000, round 9: 40000)
+    #: round 8: 30000, round 9: 40000, round 10: 50000)
     loader_offset: int
     #: a known lower bound of the loss (a task whose loss can be negative); regrets are excesses over it
     floor: float | None = None
@@ -1670,6 +1679,407 @@ def loss_ordinal(model: nn.Module, batch: Batch) -> torch.Tensor:
     return F.nll_loss(model(x), y)
 
 
+# === round 10 =========================================================================================
+# Written blind in a clone of the repo by a helper that had not read the suggestion benchmark, its results
+# or the tuner's code. Families and optimizers the first 38 lack: a squeeze-and-excitation CNN with
+# GroupNorm, a graph attention network labelling nodes, a CRNN reading digit strings with a CTC loss, a
+# BERT-like masked-token model; Lion, Ranger (RAdam + Lookahead), AdaBelief and LAMB, each written here as
+# the packages users take them from write them (none is in torch). Each task's data are generated or
+# embedded (fixed data seed below); the data order's generator is seeded with 50000 + the seed.
+
+#: round 10's data seed
+DATA_SEED_10 = 10010
+
+
+# 1. squeeze-and-excitation CNN with GroupNorm and SiLU on digits, Lion ------------------------------------------
+def data_digits10_img() -> tuple[Tensors, Tensors]:
+    from sklearn import datasets
+    from sklearn.model_selection import train_test_split
+
+    d = datasets.load_digits()
+    x = (d.data.astype(np.float32) / 16.0).reshape(-1, 1, 8, 8)
+    xtr, xva, ytr, yva = train_test_split(
+        x, d.target, test_size=297, random_state=DATA_SEED_10, stratify=d.target
+    )
+    return _float_long(xtr, ytr), _float_long(xva, yva)
+
+
+class SEBlock(nn.Module):
+    """conv3x3 - GroupNorm(4) - SiLU, then squeeze-and-excitation: each channel scaled by a sigmoid gate from
+    the global average (reduction 4); a residual connection when the shape allows one."""
+
+    def __init__(self, cin: int, cout: int, stride: int) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False)
+        self.norm = nn.GroupNorm(4, cout)
+        self.squeeze = nn.Sequential(
+            nn.Linear(cout, cout // 4), nn.SiLU(), nn.Linear(cout // 4, cout), nn.Sigmoid()
+        )
+        self.residual = cin == cout and stride == 1
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = F.silu(self.norm(self.conv(x)))
+        h = h * self.squeeze(h.mean((2, 3)))[:, :, None, None]
+        return x + h if self.residual else h
+
+
+def build_se_cnn() -> nn.Module:
+    return nn.Sequential(
+        SEBlock(1, 16, 1),
+        SEBlock(16, 16, 1),
+        SEBlock(16, 32, 2),  # 8x8 -> 4x4
+        SEBlock(32, 32, 1),
+        nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(),
+        nn.Linear(32, 10),
+    )
+
+
+class Lion(torch.optim.Optimizer):
+    """Lion (Chen et al. 2023) as lion-pytorch writes it: the step is lr * sign(beta1 m + (1 - beta1) g), the
+    momentum m then updated with beta2; decoupled weight decay p *= 1 - lr * wd."""
+
+    def __init__(
+        self,
+        params: Iterable[nn.Parameter],
+        lr: float = 1e-4,
+        betas: tuple[float, float] = (0.9, 0.99),
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, {"lr": lr, "betas": betas, "weight_decay": weight_decay})
+
+    @torch.no_grad()
+    def step(self, closure: Callable[[], torch.Tensor] | None = None) -> torch.Tensor | None:  # type: ignore[override]
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            lr, (b1, b2), wd = group["lr"], group["betas"], group["weight_decay"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if not state:
+                    state["exp_avg"] = torch.zeros_like(p)
+                m = state["exp_avg"]
+                p.mul_(1 - lr * wd)
+                p.add_(torch.sign(m * b1 + p.grad * (1 - b1)), alpha=-lr)
+                m.mul_(b2).add_(p.grad, alpha=1 - b2)
+        return loss
+
+
+# 2. graph attention network labelling the nodes of stochastic-block-model graphs, Ranger ----------------------
+GAT_NODES, GAT_CLASSES, GAT_FEATURES = 20, 3, 8
+
+
+def data_sbm_nodes() -> tuple[Tensors, Tensors]:
+    """Graphs of 20 nodes in 3 communities (each node's community uniform), edges within a community with
+    probability 0.4, across 0.05; each node's features are its community's prototype (fixed, unit norm, 8-d)
+    plus Gaussian noise of std 1.2, so a node's own features say little and its neighbours' say more. Rows:
+    (features, adjacency with self-loops, community of each node)."""
+    rng = np.random.default_rng(DATA_SEED_10)
+    n = 2000 + 300
+    protos = rng.standard_normal((GAT_CLASSES, GAT_FEATURES))
+    protos /= np.linalg.norm(protos, axis=1, keepdims=True)
+    y = rng.integers(0, GAT_CLASSES, (n, GAT_NODES))
+    same = y[:, :, None] == y[:, None, :]
+    upper = rng.random((n, GAT_NODES, GAT_NODES)) < np.where(same, 0.4, 0.05)
+    upper = np.triu(upper, 1)
+    adj = (upper | upper.transpose(0, 2, 1) | np.eye(GAT_NODES, dtype=bool)[None]).astype(np.float32)
+    x = (protos[y] + 1.2 * rng.standard_normal((n, GAT_NODES, GAT_FEATURES))).astype(np.float32)
+    dt = [torch.float32, torch.float32, torch.long]
+    return _t(x[:2000], adj[:2000], y[:2000], dtypes=dt), _t(x[2000:], adj[2000:], y[2000:], dtypes=dt)
+
+
+class GATLayer(nn.Module):
+    """A dense graph attention layer (Velickovic et al.): per head, e_ij = LeakyReLU(a_src . W h_i +
+    a_dst . W h_j) over the edges (self-loops included), softmax over each node's neighbours."""
+
+    def __init__(self, fin: int, fout: int, heads: int) -> None:
+        super().__init__()
+        self.heads, self.fout = heads, fout
+        self.proj = nn.Linear(fin, heads * fout, bias=False)
+        self.a_src = nn.Parameter(torch.randn(heads, fout) * 0.1)
+        self.a_dst = nn.Parameter(torch.randn(heads, fout) * 0.1)
+        self.bias = nn.Parameter(torch.zeros(heads * fout))
+
+    def forward(self, h: torch.Tensor, adj: torch.Tensor) -> torch.Tensor:
+        b, n, _ = h.shape
+        wh = self.proj(h).view(b, n, self.heads, self.fout)
+        src = (wh * self.a_src).sum(-1)  # (b, n, heads)
+        dst = (wh * self.a_dst).sum(-1)
+        e = F.leaky_relu(src[:, :, None, :] + dst[:, None, :, :], 0.2)  # (b, i, j, heads)
+        e = e.masked_fill(adj[..., None] == 0, float("-inf"))
+        att = torch.softmax(e, dim=2)
+        out = torch.einsum("bijh,bjhf->bihf", att, wh).reshape(b, n, self.heads * self.fout)
+        return out + self.bias
+
+
+class GAT(nn.Module):
+    """Two 4-head attention layers (16 features per head, concatenated, ELU), a 1-head output layer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.l1 = GATLayer(GAT_FEATURES, 16, 4)
+        self.l2 = GATLayer(64, 16, 4)
+        self.out = GATLayer(64, GAT_CLASSES, 1)
+
+    def forward(self, x: torch.Tensor, adj: torch.Tensor) -> torch.Tensor:
+        h = F.elu(self.l1(x, adj))
+        h = F.elu(self.l2(h, adj))
+        return self.out(h, adj)
+
+
+def loss_gat(model: nn.Module, batch: Batch) -> torch.Tensor:
+    x, adj, y = batch
+    return F.cross_entropy(model(x, adj).reshape(-1, GAT_CLASSES), y.reshape(-1))
+
+
+class Ranger(torch.optim.RAdam):
+    """Ranger as its users build it: RAdam's step, then Lookahead (Zhang et al. 2019): every k = 6 steps the
+    slow weights move alpha = 0.5 of the way to the fast ones and the fast ones are reset to them."""
+
+    K, ALPHA = 6, 0.5
+
+    def __init__(self, params: Iterable[nn.Parameter], lr: float) -> None:
+        super().__init__(params, lr=lr)
+
+    @torch.no_grad()
+    def step(self, closure: Callable[[], torch.Tensor] | None = None) -> torch.Tensor | None:  # type: ignore[override]
+        """RAdam's step, then Lookahead's; its slow weights and step count live in the parameter's state (made
+        after RAdam's first step, as Ranger makes them), so they go where the optimizer's state goes."""
+        loss = super().step(closure)
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if "slow" not in state:
+                    state["slow"] = p.detach().clone()  # the weights after the first fast step
+                    state["lookahead_step"] = 0
+                state["lookahead_step"] += 1
+                if state["lookahead_step"] % self.K == 0:
+                    slow = state["slow"]
+                    slow.add_(p - slow, alpha=self.ALPHA)
+                    p.copy_(slow)
+        return loss
+
+
+# 3. CRNN reading strings of 3 to 5 digits with a CTC loss, AdaBelief ----------------------------------------
+CTC_WIDTH, CTC_MAX_LEN, CTC_BLANK = 48, 5, 10
+
+
+def data_digit_strings() -> tuple[Tensors, Tensors]:
+    """8x48 images of 3 to 5 digits (sklearn's, grey levels / 16) placed left to right, 0 to 2 pixels apart,
+    from a random start; the training strings use the training digits only. Rows: (image, labels
+    padded with the blank, number of labels)."""
+    (xtr, ytr), (xva, yva) = data_digits10_img()
+    rng = np.random.default_rng(DATA_SEED_10)
+
+    def make(imgs: torch.Tensor, labels: torch.Tensor, n: int) -> Tensors:
+        out = np.zeros((n, 1, 8, CTC_WIDTH), dtype=np.float32)
+        lab = np.full((n, CTC_MAX_LEN), CTC_BLANK, dtype=np.int64)
+        lengths = rng.integers(3, CTC_MAX_LEN + 1, n)
+        for i in range(n):
+            gaps = rng.integers(0, 3, lengths[i])
+            gaps[0] = 0
+            col = int(rng.integers(0, CTC_WIDTH - 8 * lengths[i] - gaps.sum() + 1))
+            for k in range(lengths[i]):
+                j = int(rng.integers(0, len(labels)))
+                col += int(gaps[k])
+                out[i, 0, :, col : col + 8] = imgs[j, 0].numpy()
+                lab[i, k] = int(labels[j])
+                col += 8
+        return _t(out, lab, lengths, dtypes=[torch.float32, torch.long, torch.long])
+
+    return make(xtr, ytr, 3000), make(xva, yva, 300)
+
+
+class CRNN(nn.Module):
+    """Two conv-ReLU layers (16, 32 ch) pooled to height 2 and 24 columns, a bidirectional GRU (32 per
+    direction) over the columns, a linear layer to 10 digits + blank: per column log-probabilities (T, B, C)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Sequential(
+            nn.Conv2d(1, 16, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),  # 8x48 -> 4x24
+            nn.Conv2d(16, 32, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d((2, 1)),  # -> 2x24
+        )
+        self.rnn = nn.GRU(64, 32, batch_first=True, bidirectional=True)
+        self.head = nn.Linear(64, CTC_BLANK + 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        f = self.conv(x)  # (B, 32, 2, 24)
+        f = f.permute(0, 3, 1, 2).flatten(2)  # (B, 24, 64)
+        h, _ = self.rnn(f)
+        return F.log_softmax(self.head(h), -1).transpose(0, 1)
+
+
+def loss_ctc(model: nn.Module, batch: Batch) -> torch.Tensor:
+    x, labels, lengths = batch
+    log_probs = model(x)
+    steps = torch.full((x.shape[0],), log_probs.shape[0], dtype=torch.long)
+    return F.ctc_loss(log_probs, labels, steps, lengths, blank=CTC_BLANK, zero_infinity=True)
+
+
+class AdaBelief(torch.optim.Optimizer):
+    """AdaBelief (Zhuang et al. 2020) as adabelief-pytorch 0.2 defaults it, without its rectification: Adam
+    with the second moment of (g - m) instead of g, eps 1e-16 (added inside the moment too), decoupled weight
+    decay."""
+
+    def __init__(
+        self,
+        params: Iterable[nn.Parameter],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-16,
+        weight_decay: float = 1e-4,
+    ) -> None:
+        super().__init__(params, {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay})
+
+    @torch.no_grad()
+    def step(self, closure: Callable[[], torch.Tensor] | None = None) -> torch.Tensor | None:  # type: ignore[override]
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            lr, (b1, b2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                g = p.grad
+                state = self.state[p]
+                if not state:
+                    state["step"] = 0
+                    state["exp_avg"] = torch.zeros_like(p)
+                    state["exp_avg_var"] = torch.zeros_like(p)
+                state["step"] += 1
+                m, s = state["exp_avg"], state["exp_avg_var"]
+                p.mul_(1 - lr * wd)
+                m.mul_(b1).add_(g, alpha=1 - b1)
+                s.mul_(b2).addcmul_(g - m, g - m, value=1 - b2).add_(eps)
+                c1, c2 = 1 - b1 ** state["step"], 1 - b2 ** state["step"]
+                denom = (s / c2).sqrt().add_(eps)
+                p.addcdiv_(m, denom, value=-lr / c1)
+        return loss
+
+
+# 4. BERT-like masked-token model (pre-LN encoder, tied head) on synthetic token text, LAMB at batch 128 --------
+MLM_VOCAB, MLM_LEN = 40, 16
+MLM_MASK = MLM_VOCAB  # the [MASK] token's id
+
+
+def data_masked_tokens() -> tuple[Tensors, Tensors]:
+    """Sequences of 16 tokens: the first 8 from a hidden Markov chain (6 states, each emitting 8 of the 40
+    tokens), the last 8 the first 8 mapped through a fixed permutation of the tokens. Static masking as the
+    first BERT did: 15% of the positions picked, 80% of those replaced by [MASK], 10% by a random token, 10%
+    kept; the targets are the picked positions' tokens (-100 elsewhere)."""
+    rng = np.random.default_rng(DATA_SEED_10)
+    n = 8192 + 512
+    trans = rng.dirichlet(np.full(6, 0.3), 6)
+    emit_tokens = np.stack([rng.choice(MLM_VOCAB, 8, replace=False) for _ in range(6)])
+    perm = rng.permutation(MLM_VOCAB)
+    half = MLM_LEN // 2
+    seqs = np.zeros((n, MLM_LEN), dtype=np.int64)
+    for i in range(n):
+        state = int(rng.integers(0, 6))
+        for t in range(half):
+            seqs[i, t] = emit_tokens[state, rng.integers(0, 8)]
+            state = int(rng.choice(6, p=trans[state]))
+    seqs[:, half:] = perm[seqs[:, :half]]
+    picked = rng.random((n, MLM_LEN)) < 0.15
+    picked[np.arange(n), rng.integers(0, MLM_LEN, n)] = True  # at least one target per sequence
+    targets = np.where(picked, seqs, -100)
+    r = rng.random((n, MLM_LEN))
+    inputs = seqs.copy()
+    inputs[picked & (r < 0.8)] = MLM_MASK
+    random_tok = picked & (r >= 0.8) & (r < 0.9)
+    inputs[random_tok] = rng.integers(0, MLM_VOCAB, random_tok.sum())
+    return _long(inputs[:8192], targets[:8192]), _long(inputs[8192:], targets[8192:])
+
+
+class TinyBERT(nn.Module):
+    """Token + learned position embeddings, 2 pre-LN bidirectional encoder blocks (d 32, 4 heads, GELU MLP 64),
+    a final LayerNorm, a head tied to the token embedding (the [MASK] row is never predicted)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        d = 32
+        self.tok = nn.Embedding(MLM_VOCAB + 1, d)
+        self.pos = nn.Embedding(MLM_LEN, d)
+        layer = nn.TransformerEncoderLayer(
+            d,
+            nhead=4,
+            dim_feedforward=2 * d,
+            dropout=0.0,
+            activation="gelu",
+            batch_first=True,
+            norm_first=True,
+        )
+        self.blocks = nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
+        self.norm = nn.LayerNorm(d)
+        nn.init.normal_(self.tok.weight, std=0.02)
+        nn.init.normal_(self.pos.weight, std=0.02)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.blocks(self.tok(x) + self.pos(torch.arange(x.shape[1])))
+        return self.norm(h) @ self.tok.weight[:MLM_VOCAB].T
+
+
+def loss_mlm(model: nn.Module, batch: Batch) -> torch.Tensor:
+    x, y = batch
+    return F.cross_entropy(model(x).reshape(-1, MLM_VOCAB), y.reshape(-1), ignore_index=-100)
+
+
+class LAMB(torch.optim.Optimizer):
+    """LAMB (You et al. 2020) as the common PyTorch ports write it: Adam's bias-corrected update plus decoupled
+    weight decay, scaled per parameter tensor by the trust ratio ||p|| / ||update|| (1 where either is 0)."""
+
+    def __init__(
+        self,
+        params: Iterable[nn.Parameter],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-6,
+        weight_decay: float = 0.01,
+    ) -> None:
+        super().__init__(params, {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay})
+
+    @torch.no_grad()
+    def step(self, closure: Callable[[], torch.Tensor] | None = None) -> torch.Tensor | None:  # type: ignore[override]
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            lr, (b1, b2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                g = p.grad
+                state = self.state[p]
+                if not state:
+                    state["step"] = 0
+                    state["exp_avg"] = torch.zeros_like(p)
+                    state["exp_avg_sq"] = torch.zeros_like(p)
+                state["step"] += 1
+                m, v = state["exp_avg"], state["exp_avg_sq"]
+                m.mul_(b1).add_(g, alpha=1 - b1)
+                v.mul_(b2).addcmul_(g, g, value=1 - b2)
+                c1, c2 = 1 - b1 ** state["step"], 1 - b2 ** state["step"]
+                update = (m / c1) / ((v / c2).sqrt() + eps) + wd * p
+                w_norm, u_norm = p.norm(), update.norm()
+                trust = (w_norm / u_norm) if w_norm > 0 and u_norm > 0 else torch.ones(())
+                p.add_(update, alpha=-lr * float(trust))
+        return loss
+
+
 # === the tasks ========================================================================================
 
 _ce = _xy_loss(F.cross_entropy)
@@ -1815,6 +2225,23 @@ def _adagrad_decay(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimize
 
 def _adam_l2_small(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
     return torch.optim.Adam(p, lr=lr, weight_decay=1e-4)  # L2 in the gradient, amsgrad off
+
+
+def _lion(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    # betas (0.9, 0.99); the decay scaled by the LR, as lion-pytorch does
+    return Lion(p, lr=lr, weight_decay=0.1)
+
+
+def _ranger(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return Ranger(p, lr)
+
+
+def _adabelief(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return AdaBelief(p, lr=lr)  # eps 1e-16, decoupled weight decay 1e-4
+
+
+def _lamb(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return LAMB(p, lr=lr)  # betas (0.9, 0.999), eps 1e-6, weight decay 0.01 inside the trust-ratio update
 
 
 TASKS: tuple[Task, ...] = (
@@ -2306,6 +2733,61 @@ TASKS: tuple[Task, ...] = (
         loss_ordinal,
         data_ordinal,
         40_000,
+    ),
+    # round 10 (written blind in a clone, budgets 300 to 400 steps, batch 32 to 128)
+    Task(
+        "se_gn_cnn_digits_lion",
+        10,
+        "squeeze-and-excitation CNN: 4 conv3x3 blocks (GroupNorm 4, SiLU, SE gate reduction 4, residual where "
+        "shapes match, 16/32 ch, one strided), GAP, digits, CE; Lion betas (0.9, 0.99) wd 0.1, batch 64",
+        400,
+        64,
+        _lion,
+        build_se_cnn,
+        _ce,
+        data_digits10_img,
+        50_000,
+    ),
+    Task(
+        "gat_sbm_nodes_ranger",
+        10,
+        "graph attention network (2 layers x 4 heads x 16, ELU, 1-head output), node labels of 20-node "
+        "stochastic-block-model graphs (3 communities, noisy prototype features), CE per node; Ranger (RAdam + "
+        "Lookahead k 6, alpha 0.5), batch 32",
+        400,
+        32,
+        _ranger,
+        GAT,
+        loss_gat,
+        data_sbm_nodes,
+        50_000,
+    ),
+    Task(
+        "crnn_ctc_digits_adabelief",
+        10,
+        "CRNN (2 conv-ReLU 16/32 ch pooled to 24 columns, BiGRU 32, linear), reading strings of 3-5 digits "
+        "in 8x48 images, CTC loss; AdaBelief eps 1e-16 decoupled wd 1e-4 (no rectification), batch 32",
+        300,
+        32,
+        _adabelief,
+        CRNN,
+        loss_ctc,
+        data_digit_strings,
+        50_000,
+    ),
+    Task(
+        "bert_mlm_lamb_b128",
+        10,
+        "BERT-like masked-token model: 2 pre-LN encoder blocks (d 32, 4 heads, GELU), tied head, synthetic HMM "
+        "text whose second half is a permuted copy of the first, 16-token sequences, static 15% masking "
+        "(80/10/10), CE on the masked tokens; LAMB wd 0.01, batch 128",
+        300,
+        128,
+        _lamb,
+        TinyBERT,
+        loss_mlm,
+        data_masked_tokens,
+        50_000,
     ),
 )
 
