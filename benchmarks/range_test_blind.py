@@ -54,7 +54,7 @@ the seed, round 6: 10000 + the seed, round 7: 20000 + the seed, round 8: 30000 +
 seeds must be this run's): round 7 was added to the 14 tasks' dump this way, round 8 to the 22 tasks', round 9
 to the 30 tasks', round 10 to the 38 tasks'.
 
-    python benchmarks/range_test_blind.py --dump benchmarks/results/blind.json   # all 42: about 130 min, 1 core
+    python benchmarks/range_test_blind.py --dump benchmarks/results/blind.json   # all 42: about 2 hours, 1 core
     python benchmarks/range_test_blind.py --resume F --dump F                    # add the tasks F lacks
     python benchmarks/range_test_blind.py --from benchmarks/results/blind.json   # seconds
     python benchmarks/range_test_blind.py --tasks huber_heavytail --seeds 1      # a smoke run
