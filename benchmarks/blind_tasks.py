@@ -67,6 +67,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import torch
@@ -603,6 +604,15 @@ class TinyResNet(nn.Module):
 
 
 # 2. ViT-like patch Transformer on digits, AdamW wd 0.05 --------------------------------------------------
+def _pre_ln_blocks(d: int, ffn: int) -> nn.TransformerEncoder:
+    """2 pre-LN Transformer blocks of width ``d`` (4 heads, GELU MLP of ``ffn``, no dropout): round 7's
+    ViT, round 8's causal LM and round 10's masked-token model."""
+    layer = nn.TransformerEncoderLayer(
+        d, nhead=4, dim_feedforward=ffn, dropout=0.0, activation="gelu", batch_first=True, norm_first=True
+    )
+    return nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
+
+
 class PatchViT(nn.Module):
     """2x2 patches of the 8x8 digit (16 tokens of 4 pixels), a class token, 2 pre-LN encoder layers."""
 
@@ -612,10 +622,7 @@ class PatchViT(nn.Module):
         self.embed = nn.Linear(4, d)
         self.cls = nn.Parameter(torch.zeros(1, 1, d))
         self.pos = nn.Parameter(torch.randn(1, 17, d) * 0.02)
-        layer = nn.TransformerEncoderLayer(
-            d, nhead=4, dim_feedforward=64, dropout=0.0, activation="gelu", batch_first=True, norm_first=True
-        )
-        self.enc = nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
+        self.enc = _pre_ln_blocks(d, 64)
         self.norm = nn.LayerNorm(d)
         self.head = nn.Linear(d, 10)
 
@@ -902,16 +909,7 @@ class TinyGPT(nn.Module):
         d = 48
         self.tok = nn.Embedding(LM_VOCAB, d)
         self.pos = nn.Embedding(LM_CTX, d)
-        layer = nn.TransformerEncoderLayer(
-            d,
-            nhead=4,
-            dim_feedforward=4 * d,
-            dropout=0.0,
-            activation="gelu",
-            batch_first=True,
-            norm_first=True,
-        )
-        self.blocks = nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
+        self.blocks = _pre_ln_blocks(d, 4 * d)
         self.norm = nn.LayerNorm(d)
         self.head = nn.Linear(d, LM_VOCAB, bias=False)
         self.head.weight = self.tok.weight
@@ -1267,14 +1265,18 @@ DATA_SEED_9 = 9009
 
 # 1. MobileNet-like depthwise-separable CNN (BN, ReLU6) on digits, NAdam with decoupled weight decay ----------
 def data_digits9_img() -> tuple[Tensors, Tensors]:
+    return _digits_img_stratified(DATA_SEED_9)
+
+
+def _digits_img_stratified(seed: int) -> tuple[Tensors, Tensors]:
+    """sklearn's digits (grey levels / 16) as 1x8x8 images with their labels, 297 held out, stratified, split by
+    ``seed`` (rounds 9 and 10)."""
     from sklearn import datasets
     from sklearn.model_selection import train_test_split
 
     d = datasets.load_digits()
     x = (d.data.astype(np.float32) / 16.0).reshape(-1, 1, 8, 8)
-    xtr, xva, ytr, yva = train_test_split(
-        x, d.target, test_size=297, random_state=DATA_SEED_9, stratify=d.target
-    )
+    xtr, xva, ytr, yva = train_test_split(x, d.target, test_size=297, random_state=seed, stratify=d.target)
     return _float_long(xtr, ytr), _float_long(xva, yva)
 
 
@@ -1693,15 +1695,7 @@ DATA_SEED_10 = 10010
 
 # 1. squeeze-and-excitation CNN with GroupNorm and SiLU on digits, Lion ------------------------------------------
 def data_digits10_img() -> tuple[Tensors, Tensors]:
-    from sklearn import datasets
-    from sklearn.model_selection import train_test_split
-
-    d = datasets.load_digits()
-    x = (d.data.astype(np.float32) / 16.0).reshape(-1, 1, 8, 8)
-    xtr, xva, ytr, yva = train_test_split(
-        x, d.target, test_size=297, random_state=DATA_SEED_10, stratify=d.target
-    )
-    return _float_long(xtr, ytr), _float_long(xva, yva)
+    return _digits_img_stratified(DATA_SEED_10)
 
 
 class SEBlock(nn.Module):
@@ -1735,18 +1729,18 @@ def build_se_cnn() -> nn.Module:
     )
 
 
-class Lion(torch.optim.Optimizer):
-    """Lion (Chen et al. 2023) as lion-pytorch writes it: the step is lr * sign(beta1 m + (1 - beta1) g), the
-    momentum m then updated with beta2; decoupled weight decay p *= 1 - lr * wd."""
+class _PerTensor(torch.optim.Optimizer):
+    """An optimizer whose step updates each parameter with a gradient on its own (:meth:`_update`), with the
+    settings of :attr:`DEFAULTS` that the call does not give: round 10's Lion, AdaBelief and LAMB, written out
+    since torch has none of them."""
 
-    def __init__(
-        self,
-        params: Iterable[nn.Parameter],
-        lr: float = 1e-4,
-        betas: tuple[float, float] = (0.9, 0.99),
-        weight_decay: float = 0.0,
-    ) -> None:
-        super().__init__(params, {"lr": lr, "betas": betas, "weight_decay": weight_decay})
+    DEFAULTS: dict[str, Any] = {}
+
+    def __init__(self, params: Iterable[nn.Parameter], **given: Any) -> None:
+        unknown = sorted(set(given) - set(self.DEFAULTS))
+        if unknown:
+            raise TypeError(f"{type(self).__name__} takes {sorted(self.DEFAULTS)}, got {unknown}")
+        super().__init__(params, {**self.DEFAULTS, **given})
 
     @torch.no_grad()
     def step(self, closure: Callable[[], torch.Tensor] | None = None) -> torch.Tensor | None:  # type: ignore[override]
@@ -1755,18 +1749,42 @@ class Lion(torch.optim.Optimizer):
             with torch.enable_grad():
                 loss = closure()
         for group in self.param_groups:
-            lr, (b1, b2), wd = group["lr"], group["betas"], group["weight_decay"]
             for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["exp_avg"] = torch.zeros_like(p)
-                m = state["exp_avg"]
-                p.mul_(1 - lr * wd)
-                p.add_(torch.sign(m * b1 + p.grad * (1 - b1)), alpha=-lr)
-                m.mul_(b2).add_(p.grad, alpha=1 - b2)
+                if p.grad is not None:
+                    self._update(p, p.grad, group, self.state[p])
         return loss
+
+    def _update(self, p: torch.Tensor, g: torch.Tensor, group: dict[str, Any], state: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+
+def _moments(
+    p: torch.Tensor, state: dict[str, Any], second: str, b1: float, b2: float
+) -> tuple[torch.Tensor, torch.Tensor, float, float]:
+    """Adam's first moment and the second one named ``second`` of ``p`` (zeros at its first step), with the bias
+    corrections of this step, the step counted."""
+    if not state:
+        state["step"] = 0
+        state["exp_avg"] = torch.zeros_like(p)
+        state[second] = torch.zeros_like(p)
+    state["step"] += 1
+    return state["exp_avg"], state[second], 1 - b1 ** state["step"], 1 - b2 ** state["step"]
+
+
+class Lion(_PerTensor):
+    """Lion (Chen et al. 2023) as lion-pytorch writes it: the step is lr * sign(beta1 m + (1 - beta1) g), the
+    momentum m then updated with beta2; decoupled weight decay p *= 1 - lr * wd."""
+
+    DEFAULTS = {"lr": 1e-4, "betas": (0.9, 0.99), "weight_decay": 0.0}
+
+    def _update(self, p: torch.Tensor, g: torch.Tensor, group: dict[str, Any], state: dict[str, Any]) -> None:
+        lr, (b1, b2), wd = group["lr"], group["betas"], group["weight_decay"]
+        if not state:
+            state["exp_avg"] = torch.zeros_like(p)
+        m = state["exp_avg"]
+        p.mul_(1 - lr * wd)
+        p.add_(torch.sign(m * b1 + g * (1 - b1)), alpha=-lr)
+        m.mul_(b2).add_(g, alpha=1 - b2)
 
 
 # 2. graph attention network labelling the nodes of stochastic-block-model graphs, Ranger ----------------------
@@ -1927,47 +1945,21 @@ def loss_ctc(model: nn.Module, batch: Batch) -> torch.Tensor:
     return F.ctc_loss(log_probs, labels, steps, lengths, blank=CTC_BLANK, zero_infinity=True)
 
 
-class AdaBelief(torch.optim.Optimizer):
+class AdaBelief(_PerTensor):
     """AdaBelief (Zhuang et al. 2020) as adabelief-pytorch 0.2 defaults it, without its rectification: Adam
     with the second moment of (g - m) instead of g, eps 1e-16 (added inside the moment too), decoupled weight
     decay."""
 
-    def __init__(
-        self,
-        params: Iterable[nn.Parameter],
-        lr: float = 1e-3,
-        betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-16,
-        weight_decay: float = 1e-4,
-    ) -> None:
-        super().__init__(params, {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay})
+    DEFAULTS = {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-16, "weight_decay": 1e-4}
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], torch.Tensor] | None = None) -> torch.Tensor | None:  # type: ignore[override]
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            lr, (b1, b2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                g = p.grad
-                state = self.state[p]
-                if not state:
-                    state["step"] = 0
-                    state["exp_avg"] = torch.zeros_like(p)
-                    state["exp_avg_var"] = torch.zeros_like(p)
-                state["step"] += 1
-                m, s = state["exp_avg"], state["exp_avg_var"]
-                p.mul_(1 - lr * wd)
-                m.mul_(b1).add_(g, alpha=1 - b1)
-                s.mul_(b2).addcmul_(g - m, g - m, value=1 - b2).add_(eps)
-                c1, c2 = 1 - b1 ** state["step"], 1 - b2 ** state["step"]
-                denom = (s / c2).sqrt().add_(eps)
-                p.addcdiv_(m, denom, value=-lr / c1)
-        return loss
+    def _update(self, p: torch.Tensor, g: torch.Tensor, group: dict[str, Any], state: dict[str, Any]) -> None:
+        lr, (b1, b2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]
+        m, s, c1, c2 = _moments(p, state, "exp_avg_var", b1, b2)
+        p.mul_(1 - lr * wd)
+        m.mul_(b1).add_(g, alpha=1 - b1)
+        s.mul_(b2).addcmul_(g - m, g - m, value=1 - b2).add_(eps)
+        denom = (s / c2).sqrt().add_(eps)
+        p.addcdiv_(m, denom, value=-lr / c1)
 
 
 # 4. BERT-like masked-token model (pre-LN encoder, tied head) on synthetic token text, LAMB at batch 128 --------
@@ -2013,16 +2005,7 @@ class TinyBERT(nn.Module):
         d = 32
         self.tok = nn.Embedding(MLM_VOCAB + 1, d)
         self.pos = nn.Embedding(MLM_LEN, d)
-        layer = nn.TransformerEncoderLayer(
-            d,
-            nhead=4,
-            dim_feedforward=2 * d,
-            dropout=0.0,
-            activation="gelu",
-            batch_first=True,
-            norm_first=True,
-        )
-        self.blocks = nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
+        self.blocks = _pre_ln_blocks(d, 2 * d)
         self.norm = nn.LayerNorm(d)
         nn.init.normal_(self.tok.weight, std=0.02)
         nn.init.normal_(self.pos.weight, std=0.02)
@@ -2037,47 +2020,21 @@ def loss_mlm(model: nn.Module, batch: Batch) -> torch.Tensor:
     return F.cross_entropy(model(x).reshape(-1, MLM_VOCAB), y.reshape(-1), ignore_index=-100)
 
 
-class LAMB(torch.optim.Optimizer):
+class LAMB(_PerTensor):
     """LAMB (You et al. 2020) as the common PyTorch ports write it: Adam's bias-corrected update plus decoupled
     weight decay, scaled per parameter tensor by the trust ratio ||p|| / ||update|| (1 where either is 0)."""
 
-    def __init__(
-        self,
-        params: Iterable[nn.Parameter],
-        lr: float = 1e-3,
-        betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-6,
-        weight_decay: float = 0.01,
-    ) -> None:
-        super().__init__(params, {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay})
+    DEFAULTS = {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-6, "weight_decay": 0.01}
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], torch.Tensor] | None = None) -> torch.Tensor | None:  # type: ignore[override]
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            lr, (b1, b2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                g = p.grad
-                state = self.state[p]
-                if not state:
-                    state["step"] = 0
-                    state["exp_avg"] = torch.zeros_like(p)
-                    state["exp_avg_sq"] = torch.zeros_like(p)
-                state["step"] += 1
-                m, v = state["exp_avg"], state["exp_avg_sq"]
-                m.mul_(b1).add_(g, alpha=1 - b1)
-                v.mul_(b2).addcmul_(g, g, value=1 - b2)
-                c1, c2 = 1 - b1 ** state["step"], 1 - b2 ** state["step"]
-                update = (m / c1) / ((v / c2).sqrt() + eps) + wd * p
-                w_norm, u_norm = p.norm(), update.norm()
-                trust = (w_norm / u_norm) if w_norm > 0 and u_norm > 0 else torch.ones(())
-                p.add_(update, alpha=-lr * float(trust))
-        return loss
+    def _update(self, p: torch.Tensor, g: torch.Tensor, group: dict[str, Any], state: dict[str, Any]) -> None:
+        lr, (b1, b2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]
+        m, v, c1, c2 = _moments(p, state, "exp_avg_sq", b1, b2)
+        m.mul_(b1).add_(g, alpha=1 - b1)
+        v.mul_(b2).addcmul_(g, g, value=1 - b2)
+        update = (m / c1) / ((v / c2).sqrt() + eps) + wd * p
+        w_norm, u_norm = p.norm(), update.norm()
+        trust = (w_norm / u_norm) if w_norm > 0 and u_norm > 0 else torch.ones(())
+        p.add_(update, alpha=-lr * float(trust))
 
 
 # === the tasks ========================================================================================
