@@ -392,6 +392,34 @@ def budget_table(tasks: list[dict[str, Any]], scores: list[dict[str, Any]], mode
     return "\n".join(lines)
 
 
+#: exponents of the run-length scaling the length table judges: the answer times ``(T / 80) ** -p``
+LENGTH_EXPONENTS = (0.0625, 0.125, 0.25)
+
+
+def length_table(tasks: list[dict[str, Any]], scores: list[dict[str, Any]], mode: str = "default") -> str:
+    """``mode``'s answers scaled by ``(T / 80) ** -p`` (the candidates train 80 steps; a longer run's best LR may lie
+    lower), judged by their ratio to the grid-best LR alone: no training at the scaled LRs, so no regret. The
+    suggestion benchmark's tuning half, where designs are chosen, does not take this scaling
+    (``range_test_choice.py``); this says what the blind tasks would say of it."""
+    lines = [
+        f"| answer ({mode}) | runs | within 3x | above 3x | below 1/3x | None | median ratio |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for p in (0.0, *LENGTH_EXPONENTS):
+        ratios: list[float] = []
+        runs = 0
+        for t, s in zip(tasks, scores, strict=True):
+            runs += len(s[mode])
+            ratios += [q * (t["steps"] / 80) ** -p for _, q, _, _ in s[mode] if q is not None]
+        label = "as given" if p == 0 else f"x (T / 80) ** -{p:g}"
+        lines.append(
+            f"| {label} | {runs} | {sum(1 / 3 <= q <= 3 for q in ratios)} | {sum(q > 3 for q in ratios)} | "
+            f"{sum(q < 1 / 3 for q in ratios)} | {runs - len(ratios)} | "
+            f"{statistics.median(ratios) if ratios else math.nan:.2f} |"
+        )
+    return "\n".join(lines)
+
+
 def report(data: dict[str, Any]) -> str:
     tasks = data["tasks"]
     scores = [score(t) for t in tasks]
@@ -407,6 +435,8 @@ def report(data: dict[str, Any]) -> str:
             totals_table(tasks, scores),
             "",
             budget_table(tasks, scores),
+            "",
+            length_table(tasks, scores),
         ]
     )
 

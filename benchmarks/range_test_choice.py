@@ -18,7 +18,9 @@ replays several, each for a reason:
 - ``extrapolated``: each candidate's loss carried on to the task's budget T by the power law through the mean
   of its steps 24-40 and its score (steps 64-80), then the vertex of those: the candidates judged at the
   run's length instead of at 80 steps;
-- ``shift p``: the vertex times ``(T / 80) ** -p`` (a longer run wants a lower LR in the noise regime).
+- ``shift p``: the vertex times ``(T / 80) ** -p`` (a longer run wants a lower LR in the noise regime), at
+  p = 1/16, 1/8, 3/16 and 1/4; a second table judges these against the best constant LR of runs 2x and 4x as
+  long (``range_test_horizon.py``'s grids), the shift taken at that length.
 
 The last two read the task's budget T, which the range test does not know (a Trainer made only for the test
 runs 1000 epochs by default). Ratios are to the grid-best constant LR (training loss, 4 grid seeds); the regret
@@ -135,11 +137,17 @@ def extrapolated(conf: Confirmation, task: Task) -> float:
     return refine(conf.lrs, preds, best)[0] if min(preds) > 0 else conf.lrs[best]
 
 
-def shift(p: float) -> Rule:
+def shift(p: float, factor: int = 1) -> Rule:
+    """The vertex times ``(T / 80) ** -p`` for a run of ``factor`` times the task's budget T."""
+
     def rule(conf: Confirmation, task: Task) -> float:
-        return vertex(conf, task) * (task.steps / STEPS) ** -p
+        return vertex(conf, task) * (factor * task.steps / STEPS) ** -p
 
     return rule
+
+
+#: the exponents of the run-length shift judged against the longer runs too
+SHIFTS = (0.0625, 0.125, 0.1875, 0.25)
 
 
 RULES: dict[str, Rule] = {
@@ -150,8 +158,7 @@ RULES: dict[str, Rule] = {
     "safety margin": safety_margin,
     "tied centre": tied_centre,
     "extrapolated to T": extrapolated,
-    "shift p=0.125": shift(0.125),
-    "shift p=0.25": shift(0.25),
+    **{f"shift p={p:g}": shift(p) for p in SHIFTS},
 }
 
 
@@ -229,6 +236,74 @@ def score(
     return out
 
 
+#: range_test_horizon.py's dumps: (factor, file) of every task's constant-LR grid at a multiple of its budget
+HORIZONS = (
+    (2, os.path.join(HERE, "results", "horizon_x2.json")),
+    (4, os.path.join(HERE, "results", "horizon.json")),
+)
+
+
+def _log_interpolated(g: dict[int, float], x: float) -> float:
+    """The loss at lattice position ``x`` (12 per decade) between the points of ``g``, log-linearly."""
+    lo = max((k for k in g if k <= x), default=None)
+    hi = min((k for k in g if k >= x), default=None)
+    if lo is None or hi is None:
+        return math.inf
+    a, b = g[lo], g[hi]
+    if lo == hi or not (math.isfinite(a) and math.isfinite(b)):
+        return a if x - lo <= hi - x else b
+    w = (x - lo) / (hi - lo)
+    if a > 0 and b > 0:
+        return float(math.exp((1 - w) * math.log(a) + w * math.log(b)))
+    return (1 - w) * a + w * b
+
+
+def longer(store: Store, losses: Losses, tasks: Sequence[Task]) -> str:
+    """The default and the run-length shifts against the grid-best constant LR of runs 2x and 4x each task's budget
+    (``range_test_horizon.py``'s grids: 3 LRs per decade, 2 seeds; regrets interpolated between their points), the
+    shift taken at that longer length: does the shift follow a longer run's best?"""
+    from range_test_horizon import FORMAT as LONG_FORMAT
+    from range_test_horizon import long_grid
+
+    lines: list[str] = []
+    for factor, path in HORIZONS:
+        if not os.path.exists(path):
+            continue
+        with open(path) as f:
+            d = json.load(f)
+        if d.get("format") != LONG_FORMAT or int(d["factor"]) != factor:
+            continue
+        memo = {k: float(v) for k, v in d["trainings"].items()}
+        rules: dict[str, Rule] = {"vertex (the default)": vertex}
+        rules.update({f"shift p={p:g}": shift(p, factor) for p in SHIFTS})
+        table: dict[str, dict[str, list[tuple[str, int, float | None, float | None, bool]]]] = {}
+        for t, s, conf in runs(store, tasks):
+            g = long_grid(t, factor, losses.grid(t).best_k, memo, offline=True)
+            if not g:
+                continue
+            best_k = min(g, key=lambda k: (g[k], k))
+            for name, rule in rules.items():
+                row: tuple[str, int, float | None, float | None, bool] = (t.name, s, None, None, True)
+                if conf is not None and conf.chosen is not None:
+                    lr = rule(conf, t)
+                    loss, best = _log_interpolated(g, math.log10(lr) * 12), g[best_k]
+                    row = (t.name, s, lr / lattice_lr(best_k), loss / best if best > 0 else loss - best, True)
+                table.setdefault(name, {}).setdefault(SPLIT[t.name], []).append(row)
+        halves = [h for h in HALVES if any(h in v for v in table.values())]
+        lines += [f"\n### Runs {factor}x the budget\n", "| rule | " + " | ".join(halves) + " |"]
+        lines.append("|---|" + "---|" * len(halves))
+        for name, per in table.items():
+            lines.append(f"| {name} | " + " | ".join(cell(per.get(h, []))[0] for h in halves) + " |")
+    if not lines:
+        return ""
+    return (
+        "\n## The run-length shift against longer runs\n\n"
+        "The default's answers and the shift `(T / 80) ** -p` taken at 2x and 4x each task's budget T, judged against "
+        "the grid-best constant LR of runs that long (`range_test_horizon.py`'s grids: 3 LRs per decade, 2 seeds; "
+        "every regret interpolated between their points).\n" + "\n".join(lines)
+    )
+
+
 def cell(rows: Sequence[tuple[str, int, float | None, float | None, bool]]) -> tuple[str, int, int, float]:
     hit = sum(r[2] is not None and within(r[2]) for r in rows)
     regrets = [r[3] for r in rows if r[3] is not None]
@@ -296,6 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             else f"DIFFERS from the suggestion benchmark's figures {REPORTED}: the dump and the rules disagree."
         )
     )
+    print(longer(store, losses, tasks))
     if args.per_run:
         print(f"\n## Every run of the {args.per_run} set: ratio / regret\n")
         print("| task | seed | " + " | ".join(tables) + " |")

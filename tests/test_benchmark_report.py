@@ -83,6 +83,42 @@ def test_the_blind_benchmark_rescores_a_dump_without_training(tmp_path, capsys) 
     assert "| all 1 | confirm=False | 2 | 0 | 1 | 0 | inf | inf |" in out
 
 
+def test_the_blind_length_table_scales_each_answer_by_its_tasks_length() -> None:
+    """benchmarks/range_test_blind.py's last table: each answer times (T / 80) ** -p, judged by its ratio alone; a
+    task 16x the candidates' length halves its answers at p = 1/4, one at 80 steps keeps them."""
+    import range_test_blind as blind
+
+    def task(name: str, steps: int, answers: list[float | None]) -> dict:
+        runs = [
+            {"seed": 100 + i, "answer": a, "reason": None if a else "no answer"}
+            for i, a in enumerate(answers)
+        ]
+        for r in runs:
+            r.update(final=[1.0], val=[1.0])
+        grid = [{"lr": 0.1, "final": [1.0], "val": [1.0]}, {"lr": 1.0, "final": [2.0], "val": [2.0]}]
+        return {
+            "name": name,
+            "round": 10,
+            "steps": steps,
+            "floor": None,
+            "grid": grid,
+            "runs": {"default": runs},
+        }
+
+    tasks = [task("long", 1280, [0.4, 0.02, None]), task("short", 80, [0.5])]
+    table = blind.length_table(tasks, [blind.score(t) for t in tasks])
+    rows = {
+        r.split("|")[1].strip(): [c.strip() for c in r.strip("|").split("|")[1:]]
+        for r in table.splitlines()[2:]
+    }
+    # ratios as given: 4.0, 0.2 (long) and 5.0 (short)
+    assert rows["as given"] == ["4", "0", "2", "1", "1", "4.00"]
+    # 16 ** -0.0625 = 0.84: 3.36, 0.17 and 5.0
+    assert rows["x (T / 80) ** -0.0625"] == ["4", "0", "2", "1", "1", "3.36"]
+    # 16 ** -0.25 = 0.5: 2.0 within, 0.1 below, 5.0 above
+    assert rows["x (T / 80) ** -0.25"] == ["4", "1", "1", "1", "1", "2.00"]
+
+
 def test_the_blind_cycles_benchmark_rescores_a_dump_without_training(tmp_path, capsys) -> None:
     """benchmarks/range_test_blind_cycles.py --from: from a tiny hand-made dump (two tasks of two rounds), each
     one_cycle_max_lr's ratio to the grid-best 1cycle max_lr and regret (over the floor; inf where its training
@@ -209,6 +245,7 @@ def test_the_choice_replay_rules_choose_what_they_say() -> None:
     assert choice.cap_at_anchor(Confirmation(conf.candidates, 80, 0.05, 2.5, 2), task) == 0.05
     assert choice.safety_margin(conf, task) == 0.0316  # max(1.05, 1.0) beats max(1.0, 3.0)
     assert math.isclose(choice.shift(0.25)(conf, task), conf.lr * (task.steps / 80) ** -0.25)
+    assert math.isclose(choice.shift(0.25, 4)(conf, task), conf.lr * (4 * task.steps / 80) ** -0.25)
     # noise-free losses: only equal scores are alike, so the tie spans 0.0316..0.1 when they are equal
     tied = Confirmation(
         tuple(cand(lr, s) for lr, s in zip(lrs, (2.0, 1.0, 1.0, 3.0), strict=True)), 80, 0.1, 2.5, 1
