@@ -152,7 +152,7 @@ def known_as(names: Mapping[str, str]) -> Callable[[F], F]:
         >>> sweep(end_lr=1.0)
         Traceback (most recent call last):
         ...
-        TypeError: sweep() got an unexpected keyword argument 'end_lr': pass max_lr (torch-lr-finder's end_lr)
+        TypeError: sweep() got an unexpected keyword argument 'end_lr': pass max_lr (torch-lr-finder's end_lr); given end_lr=1.0
     """
 
     def decorate(fn: F) -> F:
@@ -173,11 +173,12 @@ def known_as(names: Mapping[str, str]) -> Callable[[F], F]:
                 head = (
                     f"{fn.__qualname__.replace('.__init__', '')}() got an unexpected keyword argument {key!r}"
                 )
+                shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
                 if key in foreign:
-                    raise TypeError(f"{head}: pass {foreign[key]}")
+                    # (review 177: the value given was left out, where a misspelt name's is said)
+                    raise TypeError(f"{head}: pass {foreign[key]}; given {key}={shown}")
                 # a misspelt name (r162: OneCycle(maxlr=0.1) got Python's bare error, no value, no name to use)
                 close = difflib.get_close_matches(key, keywords, n=1, cutoff=0.6)
-                shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
                 raise TypeError(
                     f"{head} (given {shown})"
                     + (f": did you mean {close[0]}?" if close else f"; it takes {', '.join(keywords)}")
@@ -398,7 +399,13 @@ def one_of(name: str, value: Any, allowed: Iterable[T]) -> T:
     if isinstance(value, (str, int, float, type(None))) and not isinstance(value, bool) and value in choices:
         return value
     wrong_type = not isinstance(value, str) and all(isinstance(c, str) for c in choices)
-    fail(name, f"one of {', '.join(map(repr, choices))}", value, TypeError if wrong_type else ValueError)
+    allowed_text = f"one of {', '.join(map(repr, choices))}"
+    if isinstance(value, str):
+        # (review 177: Lightning's LearningRateFinder lower-cases mode="Linear"; the names here are exact)
+        same = [c for c in choices if isinstance(c, str) and c.lower() == value.lower()]
+        if same:
+            raise ValueError(f"{name} must be {allowed_text}, got {value!r}: did you mean {same[0]!r}?")
+    fail(name, allowed_text, value, TypeError if wrong_type else ValueError)
 
 
 def boolean(name: str, value: Any) -> bool:

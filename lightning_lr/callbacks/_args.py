@@ -51,6 +51,14 @@ def lr_spec(name: str, value: Any, *, allow_zero: bool = False) -> LRSpec:
     bound = ">= 0" if allow_zero else "> 0"
     if value is None:
         return None
+    if isinstance(value, slice):  # (review 177: fastai's max_lr=slice(lo, hi))
+        fail(
+            name,
+            f"a number {bound}, a list with one per param group, or None (fastai's slice(lo, hi) spreads the LRs "
+            "of its layer groups from lo to hi: give the list of their LRs, one per param group)",
+            value,
+            TypeError,
+        )
     # a 1-d array (as milestones take one: review 117) or tensor as its list
     value = listed(name, value, f"a number {bound}, a list with one per param group, or None")
     if isinstance(value, (list, tuple)):

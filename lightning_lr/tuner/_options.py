@@ -77,6 +77,11 @@ TUNER_PEERS_NAMES = {
     **PEERS_NAMES,
     "train_loader": "train_dataloaders (torch-lr-finder's train_loader)",
     "val_loader": "val_dataloaders with val_loss=True (torch-lr-finder's val_loader)",
+    # (review 177: it was taken for a misspelt val_dataloaders)
+    "dataloaders": (
+        "train_dataloaders, the data the test trains on (Lightning's lr_find takes dataloaders= only for the "
+        "validate, test and predict stages, which it refuses)"
+    ),
 }
 #: ``LRRangeTest``'s: its data is the fit's, and Lightning's own callback spells the length otherwise
 CALLBACK_PEERS_NAMES = {
@@ -337,6 +342,13 @@ class LROptions(SweepOptions):
         self._set("min_lr", lo)
         self._set("max_lr", hi)
         super().__post_init__()
+        if self.method == "fit":  # (review 177: Lightning's lr_find(method="fit") names the stage it runs)
+            V.fail(
+                "method",
+                f"one of {', '.join(map(repr, (CONFIRMED, *METHODS)))} or None, the rule that reads the answer "
+                "(Lightning's lr_find method='fit' names the stage, which a range test always runs: leave it out)",
+                self.method,
+            )
         self._set("method", V.optional(V.one_of, "method", self.method, (CONFIRMED, *METHODS)))
         confirm = V.optional(V.boolean, "confirm", self.confirm)
         self._set("confirm", self.method in (None, CONFIRMED) if confirm is None else confirm)
@@ -355,7 +367,9 @@ class LROptions(SweepOptions):
                 V.fail("weight_decays", "distinct numbers >= 0", list(wds))
             self._set("weight_decays", tuple(wds))
         self._set("apply", V.boolean("apply", self.apply))
-        self._set("attr_name", V.optional(V.text, "attr_name", self.attr_name))
+        # (review 177: Lightning's lr_find takes attr_name="" for "look it up", which None is here)
+        what = "a non-empty string (None looks the attribute up, as Lightning's attr_name='' does)"
+        self._set("attr_name", V.optional(V.text, "attr_name", self.attr_name, what))
         if not self.confirm:
             auto = f" (with method={self.method!r}, a sweep rule)" if confirm is None else ""
             _unused(self, ("confirm_steps",), f"confirm=False{auto}: only the confirmation stage uses it")

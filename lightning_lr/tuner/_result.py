@@ -40,6 +40,31 @@ _ONE_CYCLE_PEERS = {
     },
 }
 
+#: other libraries' names for what :meth:`RangeTestResult.suggestion` reads (review 177: a bare TypeError)
+_SUGGESTION_PEERS = {
+    name: (
+        "nothing: the rules read the sweep's whole descent themselves (Lightning's lr_find suggestion "
+        f"{name} trims the curve before its steepest-gradient rule); to leave the start of the sweep out, raise "
+        "min_lr"
+    )
+    for name in ("skip_begin", "skip_end")
+}
+#: the peers' names for a range test's result attributes, and what to read here instead: an AttributeError
+#: says it (review 177: every notebook of theirs starts with one of these)
+PEER_ATTRIBUTES = {
+    "results": "lrs and losses, or to_dict() (Lightning's lr_find results['lr'] and results['loss'])",
+    "history": "lrs and losses, or to_dict() (torch-lr-finder's history['lr'] and history['loss'])",
+    **{
+        name: f"suggestion({rule!r}) (fastai's SuggestedLRs.{name}; suggestions() lists every rule)"
+        for name, rule in (
+            ("valley", "valley"),
+            ("minimum", "minimum"),
+            ("steep", "steepest"),
+            ("slide", "slide"),
+        )
+    },
+}
+
 
 @dataclass(frozen=True, eq=False, repr=False)
 class RangeTestResult(SweepResult):
@@ -252,6 +277,15 @@ class RangeTestResult(SweepResult):
         value, why = self._pick(None)
         return "" if value is not None else why
 
+    def __getattr__(self, name: str) -> Any:
+        # (only for a name the class does not have: the peers' result attributes get what to read here)
+        hint = PEER_ATTRIBUTES.get(name)
+        where = f": read {hint}" if hint is not None else ""
+        raise AttributeError(
+            f"{type(self).__name__!r} object has no attribute {name!r}{where}", name=name, obj=self
+        )
+
+    @V.known_as(_SUGGESTION_PEERS)
     def suggestion(self, method: str | None = None) -> float | None:
         """The suggested learning rate, or None (with a warning that says why and what to change).
 
@@ -285,7 +319,9 @@ class RangeTestResult(SweepResult):
         value, reason = self._pick(method)
         if value is None:
             warnings.warn(
-                f"no lr suggestion (method={self._rule_name(method)!r}): {reason}", UserWarning, stacklevel=2
+                f"no lr suggestion (method={self._rule_name(method)!r}): {reason}",
+                UserWarning,
+                stacklevel=3,  # the caller of suggestion, past known_as's wrapper
             )
         return value
 

@@ -123,6 +123,17 @@ def test_a_1d_array_of_lrs_is_a_list_with_one_per_param_group() -> None:
         OneCycle(max_lr=np.array([[0.1, 0.01]]))
 
 
+def test_fastais_slice_of_lrs_is_refused_with_the_list_to_give() -> None:
+    # review 177: fit_one_cycle(max_lr=slice(1e-4, 1e-2)) carried over got the generic error
+    with pytest.raises(TypeError) as caught:
+        OneCycle(max_lr=slice(1e-4, 1e-2))
+    assert str(caught.value) == (
+        "OneCycle: max_lr must be a number > 0, a list with one per param group, or None (fastai's slice(lo, hi) "
+        "spreads the LRs of its layer groups from lo to hi: give the list of their LRs, one per param group), got "
+        "slice(0.0001, 0.01, None)"
+    )
+
+
 def test_a_1d_tensor_is_a_list_as_a_1d_array_is() -> None:
     # review 122: a 1-d array was a list with one value per param group, a tensor was refused
     assert OneCycle(max_lr=torch.tensor([0.5, 0.25])).max_lr == [0.5, 0.25]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import inspect
 import json
 import os
+import pickle
 import re
 import warnings
 from typing import Any
@@ -1254,7 +1256,7 @@ def test_the_callback_scales_an_optimizer_that_ignores_the_attribute_it_set(tmp_
         ({"weight_decays": 0.1}, TypeError, r"weight_decays must be a list of numbers >= 0 or None, got 0.1"),
         ({"apply": "yes"}, TypeError, r"apply must be True or False, got 'yes'"),
         ({"progress_bar": 1}, TypeError, r"progress_bar must be True or False or None, got 1"),
-        ({"attr_name": ""}, ValueError, r"attr_name must be a non-empty string or None"),
+        ({"attr_name": ""}, ValueError, r"attr_name must be a non-empty string \(None looks the attribute up"),
         ({"val_key": None}, TypeError, r"val_key must be a non-empty string"),
         (
             {"snapshot": "gpu"},
@@ -1765,6 +1767,88 @@ def test_a_peers_name_for_a_range_test_argument_is_refused_with_ours(
         TypeError, match=rf"^LRRangeTest\(\) got an unexpected keyword argument '{name}': {hint}"
     ):
         LRRangeTest(**{name: 1})
+
+
+def test_a_peers_name_is_refused_with_the_value_given(tmp_path: Any) -> None:
+    # review 177: the error for a peer's name left out the value, which a misspelt name's says
+    with pytest.raises(TypeError) as caught:
+        Tuner(trainer(tmp_path)).lr_range_test(TinyModel(), loader(), smooth_f=0.05)
+    assert str(caught.value).endswith("; given smooth_f=0.05")
+    # Lightning's dataloaders= (its validate, test and predict data) was taken for a misspelt val_dataloaders
+    with pytest.raises(
+        TypeError, match=r"'dataloaders': pass train_dataloaders, the data the test trains on"
+    ):
+        Tuner(trainer(tmp_path)).lr_range_test(TinyModel(), dataloaders=loader())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        # Lightning's lr_find(method="fit") names its stage; here method is the rule that reads the answer
+        (
+            dict(method="fit"),
+            ValueError,
+            "method must be one of 'confirmed', 'valley', 'steepest', 'minimum', 'slide' or None, the rule that "
+            "reads the answer (Lightning's lr_find method='fit' names the stage",
+        ),
+        # Lightning's LearningRateFinder lower-cases its mode
+        (
+            dict(mode="Linear"),
+            ValueError,
+            "mode must be one of 'exponential', 'linear', got 'Linear': did you mean 'linear'?",
+        ),
+        # Lightning's attr_name="" looks the attribute up, as None does here
+        (
+            dict(attr_name=""),
+            ValueError,
+            "attr_name must be a non-empty string (None looks the attribute up, as Lightning's",
+        ),
+    ],
+)
+def test_a_lightning_habit_gets_an_error_that_says_what_it_means_here(
+    kwargs: dict, error: type, message: str
+) -> None:
+    with pytest.raises(error) as caught:
+        LRRangeTest(**kwargs)
+    assert str(caught.value).startswith(f"LRRangeTest: {message}")
+
+
+def test_the_peers_result_attributes_say_what_to_read_here() -> None:
+    # review 177: result.results (Lightning), .history (torch-lr-finder), .valley (fastai) and the callback's
+    # optimal_lr (Lightning's LearningRateFinder) were bare AttributeErrors, suggestion(skip_begin=...) a bare
+    # TypeError
+    result = RangeTestResult([1e-3, 1e-2, 1e-1], [2.0, 1.0, 3.0], [None] * 3)
+    for name, read in [
+        ("results", "lrs and losses, or to_dict() (Lightning's lr_find results['lr']"),
+        ("history", "lrs and losses, or to_dict() (torch-lr-finder's history['lr']"),
+        ("valley", "suggestion('valley') (fastai's SuggestedLRs.valley"),
+        ("steep", "suggestion('steepest') (fastai's SuggestedLRs.steep"),
+    ]:
+        with pytest.raises(AttributeError) as caught:
+            getattr(result, name)
+        assert str(caught.value).startswith(
+            f"'RangeTestResult' object has no attribute '{name}': read {read}"
+        )
+        assert not hasattr(result, name)
+    with pytest.raises(AttributeError, match=r"^'RangeTestResult' object has no attribute 'nope'$"):
+        result.nope  # noqa: B018
+    assert copy.deepcopy(result).lrs == result.lrs and pickle.loads(pickle.dumps(result)).lrs == result.lrs
+    with pytest.raises(
+        TypeError, match=r"got an unexpected keyword argument 'skip_begin': pass nothing: the rules"
+    ):
+        result.suggestion(skip_begin=10)
+    with pytest.warns(
+        UserWarning, match="no lr suggestion"
+    ) as said:  # said where the call is, past the hint's wrapper
+        RangeTestResult([1e-3, 1e-2, 1e-1], [2.0, 2.0, 2.0], [None] * 3).suggestion()
+    assert said[0].filename == __file__
+    cb = LRRangeTest()
+    with pytest.raises(
+        AttributeError, match=r"no attribute 'optimal_lr': read result, the last test's RangeTestResult"
+    ):
+        cb.optimal_lr  # noqa: B018
+    assert cb.result is None and cb.results == {} and not hasattr(cb, "nope")
+    assert copy.deepcopy(cb).epochs == cb.epochs
 
 
 @pytest.mark.parametrize(
