@@ -185,7 +185,7 @@ def warn_stopped_early(
         warn_once(
             "stopped-early",
             f"{owner}: the fit stopped at step {step}, before its schedule's end at step {last} ({arg}) "
-            f"({cause}), so the LR of {label} was left at {lr:.3g} and never reached {target}. A schedule with a "
+            f"({cause}), so the LR of {label} was left at {lr:.3g} for its next step and never reached {target}. A schedule with a "
             f"planned end does not shrink {advice}.",
         )
         return

@@ -91,6 +91,15 @@ def check_resume(groups: Sequence[Mapping[str, Any]], last_epoch: Any) -> int:
     return last_epoch
 
 
+def state_mapping(state_dict: Any, owner: str = "") -> None:
+    """A TypeError for a ``state_dict`` that is not a dict, said of ``owner``'s ``load_state_dict`` when given
+    (review 178: ``load_state_dict(None)`` failed with Python's "'NoneType' object is not iterable")."""
+    if not isinstance(state_dict, Mapping):
+        shown = repr(state_dict) if len(repr(state_dict)) <= 60 else repr(state_dict)[:57] + "..."
+        head = f"{owner}.load_state_dict: " if owner else ""
+        raise TypeError(f"{head}state_dict must be a dict, a scheduler's state_dict(), got {shown}")
+
+
 def check_position(state_dict: Mapping[str, Any], lowest: int = -1) -> tuple[int, int]:
     """A state_dict's ``last_epoch`` and ``_step_count``, checked as the constructor checks ``last_epoch``
     (an integer >= -1; ``_step_count`` an integer >= 0), before a scheduler takes anything of it: a
@@ -100,6 +109,7 @@ def check_position(state_dict: Mapping[str, Any], lowest: int = -1) -> tuple[int
     moved it there. torch's ``SequentialLR`` moves a phase's back by one for every ``SequentialLR`` it lies in,
     so the second phase of one nested in another holds -2 until it starts, in the run and in its rebuild for a
     resume (review 167: a resume at that point refused the scheduler's own state)."""
+    state_mapping(state_dict)
     missing = {"last_epoch", "_step_count"} - set(state_dict)
     if missing:
         raise KeyError(f"state_dict is missing {sorted(missing)}; keys present: {sorted(state_dict)}")
@@ -1038,6 +1048,7 @@ class ScheduleLR(LRScheduler):
             ValueError: they are not what the constructor allows (an integer >= -1; >= 0). The scheduler is
                 unchanged.
         """
+        state_mapping(state_dict, type(self).__name__)
         linked = self._linked
         foreign = linked is not None and "lr_schedules" not in state_dict
         if not foreign:  # (another class's may have no step count: ReduceLROnPlateau's has no _step_count)

@@ -37,6 +37,7 @@ trained by :mod:`._candidates`.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -317,20 +318,28 @@ class Confirmation:
         reason = data.get("reason", "")
         if not isinstance(reason, str):
             V.fail("reason", "a string", reason, TypeError)
+        candidates = tuple(
+            V.sequence(
+                "candidates",
+                data.get("candidates", []),
+                lambda _, c: Candidate.from_dict(c),
+                what="Candidate dicts",
+                non_empty=False,
+            )
+        )
+        lrs = [c.lr for c in candidates]
+        if any(a >= b for a, b in itertools.pairwise(lrs)):
+            raise ValueError(f"candidates must be Candidate dicts by increasing lr, got lrs {lrs}")
+        chosen = V.optional(V.non_negative_int, "chosen", data.get("chosen"))
+        if chosen is not None and chosen >= len(candidates):
+            # (review 178: chosen 2 of no candidates loaded, and suggestion() raised a bare IndexError)
+            V.fail("chosen", f"None or the index of one of the {len(candidates)} candidates", chosen)
         return cls(
-            candidates=tuple(
-                V.sequence(
-                    "candidates",
-                    data.get("candidates", []),
-                    lambda _, c: Candidate.from_dict(c),
-                    what="Candidate dicts",
-                    non_empty=False,
-                )
-            ),
+            candidates=candidates,
             steps=V.integer("steps", data["steps"], 1),
             anchor=V.optional(V.positive, "anchor", data.get("anchor")),
             start=None if start is None else _float("start", start),
-            chosen=V.optional(V.non_negative_int, "chosen", data.get("chosen")),
+            chosen=chosen,
             reason=reason,
             retry=V.boolean("retry", data.get("retry", False)),
         )

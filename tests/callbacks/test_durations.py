@@ -520,7 +520,7 @@ def test_an_early_stop_before_the_schedule_ends_warns_at_the_end(tmp_path) -> No
     assert message == (
         f"OneCycle: the fit stopped at step 24, before its schedule's end at step 120 (total) "
         f"(trainer.should_stop: EarlyStopping or another callback stopped it), so the LR of optimizer 0 (SGD) "
-        f"was left at {plan(24):.3g} and never reached about {plan(120):.3g}. A schedule "
+        f"was left at {plan(24):.3g} for its next step and never reached about {plan(120):.3g}. A schedule "
         f"with a planned end does not shrink to an early stop: plan it for the steps the run will take, or "
         f"lower the LR when the metric stalls with ReduceOnPlateau."
     )
@@ -534,7 +534,7 @@ def test_an_early_stop_before_the_schedule_ends_warns_at_the_end(tmp_path) -> No
     # add one
     (message,) = _stop_warnings(tmp_path, CosineDecay(), ReduceOnPlateau(monitor="stalled", patience=0))
     cosine = S.CosineDecay(0.1, total=120)
-    assert f"was left at {cosine(24) * 0.1:.3g} and never reached" in message
+    assert f"was left at {cosine(24) * 0.1:.3g} for its next step and never reached" in message
     assert message.endswith("plan it for the steps the run will take.")
     # a schedule with no planned end, one with nothing left to change, and a fit that ran its course say
     # nothing

@@ -24,6 +24,7 @@ import torch
 from torch.optim import lr_scheduler as L
 
 import lightning_lr.optim as ours
+from lightning_lr import schedules as S
 from lightning_lr.optim.dropins import state_class
 
 RTOL = 1e-9
@@ -455,6 +456,20 @@ def test_a_checkpoint_of_an_earlier_version_loads() -> None:
 def test_a_state_dict_without_the_step_is_refused() -> None:
     with pytest.raises(KeyError, match=r"state_dict is missing \['_step_count', 'last_epoch'\]"):
         ours.StepLR(sgd(), step_size=2).load_state_dict({"gamma": 0.5})
+
+
+@pytest.mark.parametrize("bad", [None, [("last_epoch", 3)], "state"])
+def test_a_state_dict_that_is_no_dict_is_refused_naming_the_scheduler(bad: Any) -> None:
+    # review 178: load_state_dict(None) failed with Python's "'NoneType' object is not iterable"
+    for sched in (ours.StepLR(sgd(), step_size=2), ours.ScheduleLR(sgd(), lr=S.Constant(1.0), relative=True)):
+        before = sched.state_dict()
+        with pytest.raises(TypeError) as caught:
+            sched.load_state_dict(bad)
+        assert str(caught.value) == (
+            f"{type(sched).__name__}.load_state_dict: state_dict must be a dict, a scheduler's state_dict(), "
+            f"got {bad!r}"
+        )
+        assert sched.state_dict() == before
 
 
 def test_a_checkpoints_invalid_setting_is_refused_and_the_scheduler_is_unchanged() -> None:

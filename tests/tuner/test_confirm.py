@@ -2314,6 +2314,22 @@ def test_a_candidate_passed_over_steps_it_did_not_train() -> None:
         _confirm.Candidate(0.01, c.losses, 1.0, steps_taken=3, passed=(2,))  # fewer steps than losses trained
     conf = _confirm.Confirmation((c,), 5, 0.01, 2.0, 0)
     assert _confirm.Confirmation.from_dict(conf.to_dict()) == conf and conf.cost == 4
+    # review 178: a file whose chosen candidate is not among its candidates loaded, and suggestion() raised a bare
+    # IndexError; candidates out of order were taken as neighbours
+    for chosen in (1, 5):
+        with pytest.raises(
+            ValueError, match=rf"^chosen must be None or the index of one of the 1 candidates, got {chosen}$"
+        ):
+            _confirm.Confirmation.from_dict({**conf.to_dict(), "chosen": chosen})
+    with pytest.raises(
+        ValueError, match=r"^chosen must be None or the index of one of the 0 candidates, got 0$"
+    ):
+        _confirm.Confirmation.from_dict({**conf.to_dict(), "candidates": []})
+    two = {**conf.to_dict(), "candidates": [c.to_dict(), {**c.to_dict(), "lr": 0.001}]}
+    with pytest.raises(
+        ValueError, match=r"^candidates must be Candidate dicts by increasing lr, got lrs \[0\.01, 0\.001\]$"
+    ):
+        _confirm.Confirmation.from_dict(two)
     # review 95: a malformed record changed the cost
     for wrong in ((99,), (2, 2), (-1,), (1,)):  # outside the losses, twice, a step with a loss
         with pytest.raises(

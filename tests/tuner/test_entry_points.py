@@ -1256,7 +1256,11 @@ def test_the_callback_scales_an_optimizer_that_ignores_the_attribute_it_set(tmp_
         ({"weight_decays": 0.1}, TypeError, r"weight_decays must be a list of numbers >= 0 or None, got 0.1"),
         ({"apply": "yes"}, TypeError, r"apply must be True or False, got 'yes'"),
         ({"progress_bar": 1}, TypeError, r"progress_bar must be True or False or None, got 1"),
-        ({"attr_name": ""}, ValueError, r"attr_name must be a non-empty string \(None looks the attribute up"),
+        (
+            {"attr_name": ""},
+            ValueError,
+            r"attr_name must be a non-empty string \(None looks the attribute up",
+        ),
         ({"val_key": None}, TypeError, r"val_key must be a non-empty string"),
         (
             {"snapshot": "gpu"},

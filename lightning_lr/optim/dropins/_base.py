@@ -46,7 +46,15 @@ from ...schedules._base import check_step, subclasses
 from .. import param_groups as pg
 from .._restored import copied, give_back, give_back_held, number, put
 from .._untraced import EAGER, frame_callback, step_eagerly, untraced
-from ..schedule_lr import BLOCK, MAX_STEP, ScheduleLR, ScheduleSpec, check_optimizer, check_position
+from ..schedule_lr import (
+    BLOCK,
+    MAX_STEP,
+    ScheduleLR,
+    ScheduleSpec,
+    check_optimizer,
+    check_position,
+    state_mapping,
+)
 from ._args import base_lrs as initial_lrs
 from ._args import in_torch_names, one_element
 
@@ -718,6 +726,7 @@ class DropIn(ScheduleLR):
                 another scheduler class's (:meth:`_check_class`), or of another number of param groups. A
                 refused state leaves the scheduler as it was.
         """
+        state_mapping(state_dict, type(self).__name__)
         groups = self.optimizer.param_groups
         before = [{k: copied(v) for k, v in g.items() if k != "params"} for g in groups]
         built = self._built_on_state
