@@ -9,7 +9,7 @@ import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import _validate as V
 from ..callbacks import _peers as callback_peers
@@ -277,13 +277,15 @@ class RangeTestResult(SweepResult):
         value, why = self._pick(None)
         return "" if value is not None else why
 
-    def __getattr__(self, name: str) -> Any:
-        # (only for a name the class does not have: the peers' result attributes get what to read here)
-        hint = PEER_ATTRIBUTES.get(name)
-        where = f": read {hint}" if hint is not None else ""
-        raise AttributeError(
-            f"{type(self).__name__!r} object has no attribute {name!r}{where}", name=name, obj=self
-        )
+    if not TYPE_CHECKING:  # (a type checker would take every attribute for one that exists)
+
+        def __getattr__(self, name: str) -> Any:
+            # (only for a name the class does not have: the peers' result attributes get what to read here)
+            hint = PEER_ATTRIBUTES.get(name)
+            where = f": read {hint}" if hint is not None else ""
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}{where}", name=name, obj=self
+            )
 
     @V.known_as(_SUGGESTION_PEERS)
     def suggestion(self, method: str | None = None) -> float | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Sequence
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import lightning.pytorch as pl
 from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
@@ -515,18 +515,20 @@ class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
         rank 1 with a ``OneCycle`` hung, the two ranks in different collectives)."""
         return f"LRRangeTest(epochs={None if self.epochs is None else list(self.epochs)})"
 
-    def __getattr__(self, name: str) -> Any:
-        # (only for a name the class does not have; review 177: Lightning's LearningRateFinder keeps its test in
-        # optimal_lr, a bare AttributeError here)
-        where = ""
-        if name == "optimal_lr":
-            where = (
-                ": read result, the last test's RangeTestResult (results: each tested epoch's), where Lightning's "
-                "LearningRateFinder keeps optimal_lr"
+    if not TYPE_CHECKING:  # (a type checker would take every attribute for one that exists)
+
+        def __getattr__(self, name: str) -> Any:
+            # (only for a name the class does not have; review 177: Lightning's LearningRateFinder keeps its test in
+            # optimal_lr, a bare AttributeError here)
+            where = ""
+            if name == "optimal_lr":
+                where = (
+                    ": read result, the last test's RangeTestResult (results: each tested epoch's), where Lightning's "
+                    "LearningRateFinder keeps optimal_lr"
+                )
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}{where}", name=name, obj=self
             )
-        raise AttributeError(
-            f"{type(self).__name__!r} object has no attribute {name!r}{where}", name=name, obj=self
-        )
 
     @V.known_as(CALLBACK_PEERS_NAMES)
     def __init__(
