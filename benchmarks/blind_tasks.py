@@ -1,6 +1,6 @@
-"""The 42 blind tasks of ``range_test_blind.py``: six out-of-sample checks.
+"""The 46 blind tasks of ``range_test_blind.py``: seven out-of-sample checks.
 
-All six sets were written by people who had not read the suggestion benchmark's tasks
+All seven sets were written by people who had not read the suggestion benchmark's tasks
 (``benchmarks/quality/tasks.py``) or any of its results. They only judge: nothing is chosen on them.
 
 - Round 5 (6 tasks): a GRU on the adding problem with Adam, a tiny Transformer encoder counting tokens with
@@ -53,6 +53,18 @@ All six sets were written by people who had not read the suggestion benchmark's 
   with a CTC loss and AdaBelief, a BERT-like masked-token model (pre-LN, tied head, static 80/10/10 masking)
   with LAMB at batch 128. Written in this file; the data are generated or scikit-learn's (embedded digits);
   the data order's generator is seeded with 50000 + the seed.
+- Round 11 (4 tasks): written blind in a clone of the repo, as rounds 7 to 10 were, by another helper that had
+  not read the suggestion benchmark, its results or the tuner's code, on a situation the first 42 lack:
+  fine-tuning from pretrained weights (budgets 300 to 1000 steps, batch 32 to 64). Each build first pretrains
+  the network on a related source task (Adam at 1e-3, 200 to 500 steps, from the RNG state the seed leaves;
+  run once per seed and process and then copied), then the target task trains it at the LR judged: full
+  fine-tuning of a BatchNorm CNN pretrained on digits 0-4 with a new head on shifted, noisy digits 5-9 with
+  SGD-momentum + weight decay, a frozen 1-D CNN pretrained on waveform shape x frequency with a new MLP head
+  on shape x modulation with AdamW, a GRU forecaster pretrained on one regime of seasonal series adapted whole
+  to a shifted regime with Adam, an MLP regressor pretrained on one function of 8 inputs fine-tuned on a
+  related one with an L2-SP penalty (towards the pretrained weights) and NAdam for 1000 steps. Written in this
+  file; the data are generated or scikit-learn's (embedded digits); the data order's generator is seeded with
+  60000 + the seed.
 
 Rounds 5 and 6 are ported as written (``/work/round5/tasks.py``, ``/work/round6/tasks.py``): the same data,
 networks (built in the same order from ``torch.manual_seed(seed)``, so the same initial weights), losses,
@@ -63,6 +75,7 @@ regret is the excess over it).
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -87,7 +100,7 @@ DATA_SEED = 1234
 @dataclass(frozen=True)
 class Task:
     name: str
-    #: 5 to 10: the blind round the task was written in
+    #: 5 to 11: the blind round the task was written in
     round: int
     recipe: str
     #: the budget: optimizer steps of one training
@@ -98,7 +111,7 @@ class Task:
     loss: Callable[[nn.Module, Batch], torch.Tensor]
     data: Callable[[], tuple[Tensors, Tensors]]
     #: added to the seed to seed the data order's generator (round 5: 0, round 6: 10000, round 7: 20000,
-    #: round 8: 30000, round 9: 40000, round 10: 50000)
+    #: round 8: 30000, round 9: 40000, round 10: 50000, round 11: 60000)
     loader_offset: int
     #: a known lower bound of the loss (a task whose loss can be negative); regrets are excesses over it
     floor: float | None = None
@@ -2037,6 +2050,375 @@ class LAMB(_PerTensor):
         p.add_(update, alpha=-lr * float(trust))
 
 
+# === round 11 =========================================================================================
+# Written blind in a clone of the repo by a helper that had not read the suggestion benchmark, its results or
+# the tuner's code. The theme: fine-tuning from pretrained weights. Each task's build() first pretrains its
+# network on a related source task (Adam at 1e-3 for a few hundred steps, the initial weights and the source
+# batches drawn from the RNG state torch.manual_seed(seed) leaves), then adds what the target task needs (a
+# new head, a frozen backbone, anchors), and the network is trained on the target task at the LR judged. A
+# pretraining is run once per task and RNG state in a process (:func:`_pretrained`). The situations: full
+# fine-tuning of a BatchNorm CNN with a new head on new classes under a domain shift, a frozen pretrained 1-D
+# CNN with a new MLP head, a GRU forecaster adapted to a shifted regime, an MLP regressor fine-tuned to a
+# related function with an L2-SP penalty (towards the pretrained weights) for 1000 steps. The data are
+# generated or embedded (fixed data seed below); the data order's generator is seeded with 60000 + the seed.
+
+#: round 11's data seed
+DATA_SEED_11 = 10011
+
+#: round 11's pretrained networks: (task, initial seed, RNG state at the build's start) -> (the built network,
+#: the RNG state after it)
+_PRETRAINED: dict[tuple[str, int, bytes], tuple[nn.Module, torch.Tensor]] = {}
+
+
+def _pretrained(name: str, make: Callable[[], nn.Module]) -> nn.Module:
+    """``make()`` (pretraining a network from the global RNG, then adding the target task's new parts) run
+    once per task and RNG state: a later build from the same state gets a deep copy of the first build's
+    network and the RNG state the first build left, so it is bit for bit the same network and the draws after
+    it are the same."""
+    key = (name, torch.initial_seed(), bytes(torch.get_rng_state().numpy()))
+    if key not in _PRETRAINED:
+        with torch.enable_grad():
+            net = make()
+        _PRETRAINED[key] = (net, torch.get_rng_state())
+    net, state = _PRETRAINED[key]
+    torch.set_rng_state(state)
+    return copy.deepcopy(net)
+
+
+def _pretrain(
+    net: nn.Module,
+    loss: Callable[[nn.Module, Batch], torch.Tensor],
+    data: Tensors,
+    steps: int,
+    batch: int,
+    lr: float = 1e-3,
+) -> None:
+    """``steps`` steps of Adam at ``lr`` on the source ``data``, each batch ``batch`` rows drawn with
+    replacement from the global RNG; the gradients cleared after."""
+    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    n = len(data[0])
+    net.train()
+    for _ in range(steps):
+        idx = torch.randint(0, n, (batch,))
+        value = loss(net, tuple(t[idx] for t in data))
+        opt.zero_grad(set_to_none=True)
+        value.backward()
+        opt.step()
+    net.zero_grad(set_to_none=True)
+
+
+# 1. BN CNN pretrained on digits 0-4, fine-tuned whole with a new head on shifted noisy digits 5-9, SGD-m ---
+def _digits_by_class() -> tuple[np.ndarray, np.ndarray]:
+    from sklearn import datasets
+
+    d = datasets.load_digits()
+    return (d.data.astype(np.float32) / 16.0).reshape(-1, 1, 8, 8), d.target
+
+
+@cache
+def _source_digits04() -> Tensors:
+    """The pretraining data: every digit 0-4 of sklearn's digits as it is (901 images)."""
+    x, y = _digits_by_class()
+    keep = y < 5
+    return _float_long(x[keep], y[keep])
+
+
+def data_digits59_shifted() -> tuple[Tensors, Tensors]:
+    """The target: the digits 5-9 (labels 0-4), each moved by a random shift of -1, 0 or 1 pixel in each
+    direction (zeros filled in) plus Gaussian noise of std 0.1; 180 held out, stratified."""
+    from sklearn.model_selection import train_test_split
+
+    x, y = _digits_by_class()
+    keep = y >= 5
+    x, y = x[keep].copy(), y[keep] - 5
+    rng = np.random.default_rng(DATA_SEED_11)
+    shifted = np.zeros_like(x)
+    for i, (dy, dx) in enumerate(rng.integers(-1, 2, (len(x), 2))):
+        src = x[i, 0, max(0, -dy) : 8 - max(0, dy), max(0, -dx) : 8 - max(0, dx)]
+        shifted[i, 0, max(0, dy) : 8 - max(0, -dy), max(0, dx) : 8 - max(0, -dx)] = src
+    shifted += rng.normal(0.0, 0.1, shifted.shape).astype(np.float32)
+    xtr, xva, ytr, yva = train_test_split(shifted, y, test_size=180, random_state=DATA_SEED_11, stratify=y)
+    return _float_long(xtr, ytr), _float_long(xva, yva)
+
+
+class DigitsBackboneCNN(nn.Module):
+    """3 conv3x3-BN-ReLU layers (8, 16, 32 channels, a max-pool after the second), global average pooling, a
+    linear head over 5 classes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 8, 3, padding=1, bias=False),
+            nn.BatchNorm2d(8),
+            nn.ReLU(),
+            nn.Conv2d(8, 16, 3, padding=1, bias=False),
+            nn.BatchNorm2d(16),
+            nn.ReLU(),
+            nn.MaxPool2d(2),  # 8x8 -> 4x4
+            nn.Conv2d(16, 32, 3, padding=1, bias=False),
+            nn.BatchNorm2d(32),
+            nn.ReLU(),
+        )
+        self.head = nn.Linear(32, 5)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x).mean((2, 3)))
+
+
+def _make_finetune_cnn() -> nn.Module:
+    net = DigitsBackboneCNN()
+    _pretrain(net, _xy_loss(F.cross_entropy), _source_digits04(), steps=200, batch=64)
+    net.head = nn.Linear(32, 5)  # the new head for the digits 5-9
+    return net
+
+
+def build_finetune_cnn() -> nn.Module:
+    return _pretrained("finetune_cnn", _make_finetune_cnn)
+
+
+# 2. frozen 1-D CNN pretrained on waveform shape x frequency band, new MLP head on shape x modulation, AdamW -
+WAVE_LEN = 64
+
+
+def _waves(
+    rng: np.random.Generator, n: int, f_lo: float, f_hi: float, noise: float, am: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``n`` waveforms of WAVE_LEN samples: a sine, square, sawtooth or triangle wave (uniform) of f_lo..f_hi
+    cycles per window, random phase, amplitude 0.5-1.5, amplitude-modulated where ``am`` (a slow sine
+    envelope, depth 0.7, 0.5-1.5 cycles), plus white noise of std ``noise``: (waves, shapes, frequencies)."""
+    t = np.arange(WAVE_LEN) / WAVE_LEN
+    shape = rng.integers(0, 4, n)
+    freq = rng.uniform(f_lo, f_hi, n)
+    phase = 2 * np.pi * freq[:, None] * t + rng.uniform(0, 2 * np.pi, (n, 1))
+    saw = 2 * ((phase / (2 * np.pi)) % 1.0) - 1
+    waves = np.stack([np.sin(phase), np.sign(np.sin(phase)), saw, 2 * np.abs(saw) - 1], 1)[
+        np.arange(n), shape
+    ]
+    envelope = 1 + 0.7 * np.sin(
+        2 * np.pi * rng.uniform(0.5, 1.5, (n, 1)) * t + rng.uniform(0, 2 * np.pi, (n, 1))
+    )
+    waves = waves * np.where(am[:, None], envelope, 1.0) * rng.uniform(0.5, 1.5, (n, 1))
+    waves = waves + noise * rng.standard_normal((n, WAVE_LEN))
+    return waves[:, None, :].astype(np.float32), shape, freq
+
+
+@cache
+def _source_waves() -> Tensors:
+    """The pretraining data: 6000 waveforms of 1-10 cycles, noise 0.2, none modulated, labelled by shape x
+    frequency band (1-3, 3-6, 6-10 cycles): 12 classes."""
+    rng = np.random.default_rng(DATA_SEED_11 + 1)
+    n = 6000
+    x, shape, freq = _waves(rng, n, 1.0, 10.0, 0.2, np.zeros(n, dtype=bool))
+    band = np.digitize(freq, [3.0, 6.0])
+    return _float_long(x, shape * 3 + band)
+
+
+def data_waves_modulated() -> tuple[Tensors, Tensors]:
+    """The target: waveforms of 1-10 cycles with more noise (0.3), half of them amplitude-modulated, labelled
+    by shape x modulated: 8 classes; 2000 to train on, 400 held out."""
+    rng = np.random.default_rng(DATA_SEED_11 + 2)
+    n = 2400
+    am = rng.random(n) < 0.5
+    x, shape, _ = _waves(rng, n, 1.0, 10.0, 0.3, am)
+    y = shape * 2 + am
+    return _float_long(x[:2000], y[:2000]), _float_long(x[2000:], y[2000:])
+
+
+class WaveCNN(nn.Module):
+    """A 1-D CNN backbone (conv7-ReLU-pool2, conv5-ReLU-pool2, conv3-ReLU; 16, 32, 64 channels; global average
+    and max pooling concatenated: 128 features) and a head."""
+
+    def __init__(self, head: nn.Module) -> None:
+        super().__init__()
+        self.backbone = nn.Sequential(
+            nn.Conv1d(1, 16, 7, padding=3),
+            nn.ReLU(),
+            nn.MaxPool1d(2),
+            nn.Conv1d(16, 32, 5, padding=2),
+            nn.ReLU(),
+            nn.MaxPool1d(2),
+            nn.Conv1d(32, 64, 3, padding=1),
+            nn.ReLU(),
+        )
+        self.head = head
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.backbone(x)
+        return self.head(torch.cat([h.mean(2), h.amax(2)], 1))
+
+
+def _make_frozen_wave_cnn() -> nn.Module:
+    net = WaveCNN(nn.Linear(128, 12))
+    _pretrain(net, _xy_loss(F.cross_entropy), _source_waves(), steps=300, batch=64)
+    net.backbone.requires_grad_(False)  # frozen: only the new head trains
+    net.head = nn.Sequential(nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 8))
+    return net
+
+
+def build_frozen_wave_cnn() -> nn.Module:
+    return _pretrained("frozen_wave_cnn", _make_frozen_wave_cnn)
+
+
+# 3. GRU forecaster pretrained on one regime of seasonal series, adapted to a shifted regime, Adam ----------
+SERIES_LEN = 24
+
+
+def _series(
+    rng: np.random.Generator,
+    n: int,
+    periods: tuple[float, float],
+    amp: tuple[float, float],
+    noise: float,
+    trend: float,
+    level: float,
+    components: int,
+) -> np.ndarray:
+    """``n`` series of SERIES_LEN + 1 values: ``components`` sines of periods and amplitudes drawn from the
+    given ranges (random phases), a linear trend of slope in +-``trend``, a level in +-``level`` and AR(1)
+    noise (coefficient 0.8, innovations of std ``noise``)."""
+    t = np.arange(SERIES_LEN + 1)
+    x = np.zeros((n, SERIES_LEN + 1))
+    for _ in range(components):
+        p = rng.uniform(*periods, (n, 1))
+        x += rng.uniform(*amp, (n, 1)) * np.sin(2 * np.pi * t / p + rng.uniform(0, 2 * np.pi, (n, 1)))
+    x += rng.uniform(-trend, trend, (n, 1)) * t + rng.uniform(-level, level, (n, 1))
+    eps = noise * rng.standard_normal((n, SERIES_LEN + 1))
+    ar = np.zeros_like(eps)
+    for i in range(SERIES_LEN + 1):
+        ar[:, i] = eps[:, i] + (0.8 * ar[:, i - 1] if i else 0.0)
+    return (x + ar).astype(np.float32)
+
+
+def _next_value(s: np.ndarray) -> Tensors:
+    return _t(s[:, :-1, None], s[:, 1:])
+
+
+@cache
+def _source_series() -> Tensors:
+    """The pretraining data: 4000 series of 2 sines (periods 8-16, amplitudes 0.5-1.5), no trend or level, AR
+    noise 0.1."""
+    rng = np.random.default_rng(DATA_SEED_11 + 3)
+    return _next_value(_series(rng, 4000, (8.0, 16.0), (0.5, 1.5), 0.1, 0.0, 0.0, 2))
+
+
+def data_series_shifted() -> tuple[Tensors, Tensors]:
+    """The target: series of 3 sines of shorter periods (5-12) and amplitudes 0.3-1.2, slopes up to +-0.03,
+    levels up to +-1, AR noise 0.15; 1500 to train on, 300 held out."""
+    rng = np.random.default_rng(DATA_SEED_11 + 4)
+    s = _series(rng, 1800, (5.0, 12.0), (0.3, 1.2), 0.15, 0.03, 1.0, 3)
+    return _next_value(s[:1500]), _next_value(s[1500:])
+
+
+class GRUForecaster(nn.Module):
+    """A GRU (1 -> 32) over the series and a linear read-out of the next value at every step."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rnn = nn.GRU(1, 32, batch_first=True)
+        self.head = nn.Linear(32, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out, _ = self.rnn(x)
+        return self.head(out).squeeze(-1)
+
+
+def _make_gru_forecaster() -> nn.Module:
+    net = GRUForecaster()
+    _pretrain(net, _xy_loss(F.mse_loss), _source_series(), steps=300, batch=32)
+    return net
+
+
+def build_gru_forecaster() -> nn.Module:
+    return _pretrained("gru_forecaster", _make_gru_forecaster)
+
+
+# 4. MLP regressor pretrained on one function of 8 inputs, fine-tuned on a related one with L2-SP, NAdam ---
+def _regression_inputs(rng: np.random.Generator, n: int) -> np.ndarray:
+    return rng.standard_normal((n, 8))
+
+
+def _f_source(x: np.ndarray) -> np.ndarray:
+    return np.sin(2 * x[:, 0]) * np.cos(x[:, 1]) + 0.5 * x[:, 2] ** 2 - x[:, 3] * x[:, 4] + 0.3 * x[:, 5]
+
+
+def _f_target(x: np.ndarray) -> np.ndarray:
+    return (
+        np.sin(2 * x[:, 0] + 0.5) * np.cos(x[:, 1])
+        + 0.5 * x[:, 2] ** 2
+        - 1.5 * x[:, 3] * x[:, 4]
+        + 0.3 * x[:, 5]
+        + 0.4 * x[:, 6] * x[:, 7]
+    )
+
+
+@cache
+def _source_regression() -> Tensors:
+    """The pretraining data: 8000 standard normal inputs, the source function (noise 0.05)."""
+    rng = np.random.default_rng(DATA_SEED_11 + 5)
+    x = _regression_inputs(rng, 8000)
+    return _t(x, _f_source(x) + 0.05 * rng.standard_normal(len(x)))
+
+
+def data_regression_target() -> tuple[Tensors, Tensors]:
+    """The target: the source function with its first sine's phase moved, its x3 x4 term 1.5 times as strong
+    and a new x6 x7 term, noise 0.1; 1000 to train on, 300 held out."""
+    rng = np.random.default_rng(DATA_SEED_11 + 6)
+    x = _regression_inputs(rng, 1300)
+    y = _f_target(x) + 0.1 * rng.standard_normal(len(x))
+    return _t(x[:1000], y[:1000]), _t(x[1000:], y[1000:])
+
+
+class AnchoredMLP(nn.Module):
+    """An MLP 8-64-64-64-1 with GELU; :meth:`anchor` keeps a copy of its weights (a flat buffer) that
+    :meth:`drift` measures the squared distance to."""
+
+    anchored: torch.Tensor
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Linear(8, 64),
+            nn.GELU(),
+            nn.Linear(64, 64),
+            nn.GELU(),
+            nn.Linear(64, 64),
+            nn.GELU(),
+            nn.Linear(64, 1),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x).squeeze(-1)
+
+    def _flat(self) -> torch.Tensor:
+        return torch.cat([p.reshape(-1) for p in self.net.parameters()])
+
+    def anchor(self) -> None:
+        self.register_buffer("anchored", self._flat().detach().clone())
+
+    def drift(self) -> torch.Tensor:
+        return (self._flat() - self.anchored).square().sum()
+
+
+L2SP_ALPHA = 0.01
+
+
+def loss_l2sp(model: nn.Module, batch: Batch) -> torch.Tensor:
+    x, y = batch
+    assert isinstance(model, AnchoredMLP)
+    return F.mse_loss(model(x), y) + L2SP_ALPHA * model.drift()
+
+
+def _make_anchored_mlp() -> nn.Module:
+    net = AnchoredMLP()
+    _pretrain(net, _xy_loss(F.mse_loss), _source_regression(), steps=500, batch=64)
+    net.anchor()  # the L2-SP penalty pulls towards the pretrained weights
+    return net
+
+
+def build_anchored_mlp() -> nn.Module:
+    return _pretrained("anchored_mlp", _make_anchored_mlp)
+
+
 # === the tasks ========================================================================================
 
 _ce = _xy_loss(F.cross_entropy)
@@ -2745,6 +3127,64 @@ TASKS: tuple[Task, ...] = (
         loss_mlm,
         data_masked_tokens,
         50_000,
+    ),
+    # round 11 (written blind in a clone: fine-tuning from pretrained weights, budgets 300 to 1000 steps)
+    Task(
+        "finetune_bn_cnn_digits59_sgdm",
+        11,
+        "full fine-tuning: BN CNN (3 conv3x3-BN-ReLU, 8/16/32 ch, GAP) pretrained on digits 0-4 (Adam 1e-3, "
+        "200 steps, batch 64), new linear head, target digits 5-9 moved +-1 px with noise 0.1, CE; SGD m=0.9 "
+        "wd 5e-4, batch 32",
+        300,
+        32,
+        _sgd_m_wd,
+        build_finetune_cnn,
+        _ce,
+        data_digits59_shifted,
+        60_000,
+    ),
+    Task(
+        "frozen_wave_cnn_head_adamw",
+        11,
+        "frozen backbone: 1-D CNN (conv7/5/3, 16/32/64 ch, avg+max pool) pretrained on waveform shape x "
+        "frequency band (12 classes; Adam 1e-3, 300 steps, batch 64), frozen; new head MLP 128-64-8 on "
+        "shape x amplitude modulation of noisier waves, CE; AdamW wd 0.05, batch 64",
+        300,
+        64,
+        _adamw_005,
+        build_frozen_wave_cnn,
+        _ce,
+        data_waves_modulated,
+        60_000,
+    ),
+    Task(
+        "gru_forecaster_shift_adam",
+        11,
+        "domain adaptation: GRU(1->32)+linear next-value forecaster pretrained on series of 2 sines (periods "
+        "8-16) + AR(1) noise 0.1 (Adam 1e-3, 300 steps, batch 32), fine-tuned whole (no new parts) on a "
+        "shifted regime (3 sines of periods 5-12, trend, level, AR noise 0.15), MSE over 24 steps; Adam, "
+        "batch 32",
+        300,
+        32,
+        _adam,
+        build_gru_forecaster,
+        _mse,
+        data_series_shifted,
+        60_000,
+    ),
+    Task(
+        "l2sp_mlp_regression_nadam",
+        11,
+        "MLP 8-64-64-64-1 GELU pretrained on a function of 8 normal inputs (Adam 1e-3, 500 steps, batch 64), "
+        "fine-tuned on a related function (moved phase, stronger and new interactions, 1000 rows), MSE + "
+        "L2-SP 0.01 x squared distance to the pretrained weights; NAdam, batch 32",
+        1000,
+        32,
+        _nadam,
+        build_anchored_mlp,
+        loss_l2sp,
+        data_regression_target,
+        60_000,
     ),
 )
 
