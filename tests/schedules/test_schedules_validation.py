@@ -857,7 +857,8 @@ def test_an_unknown_keyword_is_named_once() -> None:
     with pytest.raises(TypeError) as info:
         CosineRestarts(1.0, period=10, cycle_mul=2)  # type: ignore[call-arg]
     assert str(info.value) == (
-        "CosineRestarts() got an unexpected keyword argument 'cycle_mul': pass period_mult (timm's cycle_mul)"
+        "CosineRestarts() got an unexpected keyword argument 'cycle_mul': pass period_mult (timm's cycle_mul); "
+        "given cycle_mul=2"
     )
 
 
@@ -960,12 +961,15 @@ def test_a_multiplicative_product_that_overflows_is_named_not_inf_or_nan() -> No
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        ("CosineRestarts(0.1, T_0=10)", r"'T_0': pass period \(torch's CosineAnnealingWarmRestarts T_0\)$"),
+        (
+            "CosineRestarts(0.1, T_0=10)",
+            r"'T_0': pass period \(torch's CosineAnnealingWarmRestarts T_0\); given T_0=10$",
+        ),
         ("CosineRestarts(0.1, 10, perid_mult=2)", r"'perid_mult' \(given 2\): did you mean period_mult\?$"),
         ("Constant(valu=0.1)", r"'valu' \(given 0\.1\): did you mean value\?$"),
         (
             "warmup(Constant(0.1), warmup_steps=5)",
-            r"'warmup_steps': pass steps \(Keras' and optax's warmup_steps\)$",
+            r"'warmup_steps': pass steps \(Keras' and optax's warmup_steps\); given warmup_steps=5$",
         ),
         (
             "join([Constant(0.1)], milestones=[])",

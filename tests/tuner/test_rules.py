@@ -998,7 +998,7 @@ def test_one_cycle_max_lr_names_itself_in_its_errors_and_hints_torchs_names() ->
     with pytest.raises(
         TypeError,
         match=r"^RangeTestResult.one_cycle_max_lr\(\) got an unexpected keyword argument 'anneal_strategy': "
-        r"pass anneal=\"cos\" or \"linear\" \(torch's anneal_strategy\)$",
+        r"pass anneal=\"cos\" or \"linear\" \(torch's anneal_strategy\); given anneal_strategy='cos'$",
     ):
         r.one_cycle_max_lr("valley", anneal_strategy="cos")  # type: ignore[call-arg]
     with pytest.raises(TypeError, match=r"'total_steps': pass nothing: the peak follows the cycle's shape"):
