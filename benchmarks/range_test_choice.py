@@ -192,18 +192,7 @@ class Losses:
         return self.interpolated(task, math.log10(lr) * 12), True
 
     def interpolated(self, task: Task, x: float) -> float:
-        g = self.grid(task).train
-        lo = max((k for k in g if k <= x), default=None)
-        hi = min((k for k in g if k >= x), default=None)
-        if lo is None or hi is None:
-            return math.inf
-        a, b = g[lo], g[hi]
-        if lo == hi or not (math.isfinite(a) and math.isfinite(b)):
-            return a if x - lo <= hi - x else b
-        w = (x - lo) / (hi - lo)
-        if a > 0 and b > 0:
-            return float(math.exp((1 - w) * math.log(a) + w * math.log(b)))
-        return (1 - w) * a + w * b
+        return _log_interpolated(self.grid(task).train, x)
 
 
 def runs(store: Store, tasks: Sequence[Task]) -> Iterator[tuple[Task, int, Confirmation | None]]:
