@@ -1,7 +1,7 @@
 """Seed 000's lecture, run: cyclical learning rates and the 1cycle policy, with the LR range test
 choosing the bounds.
 
-On scikit-learn's digits (10 classes, a small CNN, SGD with momentum 0.9), after one LR range test:
+On scikit-learn's digits (10 classes, a small CNN, SGD with momentum 0.9), each after its own LR range test:
 
 - ``triangular``: the LR goes linearly between base_lr and max_lr, a half cycle of 4 epochs (the seed's
   ``step_size = 4 * len(train_loader)``);
@@ -13,7 +13,10 @@ On scikit-learn's digits (10 classes, a small CNN, SGD with momentum 0.9), after
 - ``constant``: the range test's suggested LR, held, for reference.
 
 The cyclic and 1cycle callbacks are created without LRs: ``Tuner(trainer).lr_range_test`` fills them
-(``Cyclic``: ``result.cyclic_bounds()``, ``OneCycle``: ``result.one_cycle_max_lr()``) before the fit.
+(``Cyclic``: ``result.cyclic_bounds()``, ``OneCycle``: ``result.one_cycle_max_lr()``) before the fit. Each
+run's test sweeps at the mean momentum its schedule trains at (the optimizer's 0.9 without one; a cycle's
+mean, which is higher where the cycle's amplitude decays, triangular2 and exp_range), so each mode gets the
+bounds of its own test, printed before its run.
 Run: ``python examples/cyclical_and_one_cycle.py [--epochs 24]``.
 """
 
@@ -70,19 +73,17 @@ def main(argv: list[str] | None = None) -> str:
         with quiet():
             run = trainer(args.epochs, [*callbacks, history])
             train_dl, val_dl = loaders(train, val, BATCH)
-            # One range test per run (deterministic, so the same curve each time): it sets model.lr to
-            # the suggestion and fills the LRs the callbacks were created without.
+            # One range test per run: it sets model.lr to the suggestion and fills the LRs the callbacks
+            # were created without. With a cyclic or 1cycle callback attached the sweep runs at the mean
+            # momentum of the run's cycle, not the 0.95 it starts at; without one at the optimizer's 0.9.
             result = Tuner(run).lr_range_test(model, train_dataloaders=train_dl, min_lr=1e-5, max_lr=10.0)
-            if name in ("triangular", "constant"):
-                # (With a cyclic callback attached the sweep runs at the cycle's mean momentum, about 0.90,
-                # not the 0.95 the cycle starts at; without one at the optimizer's 0.9.)
-                bounds = result.cyclic_bounds()
-                print(
-                    f"range test at momentum {result.momentums[0]:g}: suggestion {result.suggestion():.3g}, "
-                    f"cyclic bounds {bounds[0]:.3g} .. {bounds[1]:.3g}, 1cycle max_lr {result.one_cycle_max_lr():.3g}"
-                    if bounds
-                    else "range test: no bounds"
-                )
+            bounds = result.cyclic_bounds()
+            print(
+                f"{name}: range test at momentum {result.momentums[0]:.3g}: suggestion {result.suggestion():.3g}, "
+                f"cyclic bounds {bounds[0]:.3g} .. {bounds[1]:.3g}, 1cycle max_lr {result.one_cycle_max_lr():.3g}"
+                if bounds
+                else f"{name}: range test: no bounds"
+            )
             run.fit(model, train_dl, val_dl)
         seconds = time.perf_counter() - start
         described = _describe(callbacks, model.lr)
