@@ -34,7 +34,8 @@ schedule arguments, three spellings (checked by the schedule itself):
   lightning-lr plot Multiplicative initial=0.12 factor="0.5 if t % 5 == 0 and t <= 20 else 1.0"
   lightning-lr plot "warmup(CosineDecay(0.1, total=900), steps=100)"
 `lightning-lr plot NAME --help` lists NAME's arguments. Numbers may be arithmetic (decay=0.1/50); lists are
-4,8,10 or [4,8,10] or range(4,26,2); functions are an expression in t or package.module:function. When a
+4,8,10 or [4,8,10] or range(4,26,2); functions are an expression in t (x and i name it too) or
+package.module:function. When a
 schedule argument has the name of an option of plot itself (warmup's steps), write it as name=value.
 
 schedules: {names}
@@ -122,6 +123,29 @@ def _missing(command: str, needs: dict[str, str], extra: str) -> str | None:
     )
 
 
+class _Once(argparse._StoreAction):
+    """An option's value, refused when the option is given a second time: argparse keeps the last without a
+    word (review 182: ``-o a.png -o b.png`` wrote b.png only), where a schedule argument given twice is an
+    error."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        seen: dict[str, tuple[str, Any]] = vars(namespace).setdefault("_given_once", {})
+        if option_string is not None:
+            if self.dest in seen:
+                flag, first = seen[self.dest]
+                parser.error(
+                    f"{option_string} is given twice ({flag} {first} and {option_string} {values}): give it once"
+                )
+            seen[self.dest] = (option_string, values)
+        super().__call__(parser, namespace, values, option_string)
+
+
 def _version() -> str:
     """The running code's version (review 137: read from the installed package's metadata, it named another
     copy's under PYTHONPATH, and "unknown" in a source tree; the package's ``__version__`` is the one source
@@ -163,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         allow_abbrev=False,
     )
+    demo.register("action", None, _Once)
     demo.add_argument(
         "--accelerator", type=_accelerator, default="cpu", help="cpu (default), gpu, mps, auto, ..."
     )
@@ -195,6 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_help=False,
         allow_abbrev=False,
     )
+    plot.register("action", None, _Once)
     plot.add_argument("schedule", nargs="?", help="a schedule name (see below) or a schedule expression")
     plot.add_argument(
         "-h", "--help", action="store_true", help="show this help (or SCHEDULE's arguments) and exit"
@@ -347,6 +373,10 @@ def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
     momentum = None
     has_momentum = callable(getattr(schedule, "momentum", None))
     wants = args.base_momentum is not None or args.max_momentum is not None
+    if (
+        args.no_momentum and not has_momentum
+    ):  # (review 182: taken without a word, where --base-momentum is refused)
+        parser.error(f"--no-momentum: {type(schedule).__name__} has no momentum schedule to leave out")
     if wants and (args.no_momentum or not has_momentum):
         why = (
             "--no-momentum was given"
@@ -395,6 +425,17 @@ def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
         )
     for line in describe(lr_curve, mom_curve, horizon):
         print(line)
+    if (
+        not given and end is None
+    ):  # (review 182: StepDecay was drawn over 50 steps, Multiplicative 1000, unsaid)
+        print(f"  ({steps} {horizon.unit}s drawn: the schedule has no end of its own; --steps N draws N)")
+    peak = _first_peak(schedule)
+    if peak is not None and steps <= peak[0] * per:
+        # (review 182: Cyclic(step_size=500) over 100 steps drew a "peak" of 0.0278 where max_lr is 0.1)
+        print(
+            f"  its first peak, {peak[1]:.4g}, is at {horizon.unit} {peak[0] * per}: not drawn (draw "
+            f"{peak[0] * per + 1} {horizon.unit}s to see it)"
+        )
     # directories -o names that do not exist are made, and said (review 101: made without a word)
     absent = [d for d in (out.parent, *out.parent.parents) if not d.exists()][::-1]
     try:
@@ -410,6 +451,13 @@ def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
     )
     print(f"wrote {out}{made}")
     return 0
+
+
+def _first_peak(schedule: Any) -> tuple[int, float] | None:
+    """A cyclic schedule's first peak (the step and its LR), None for another: a horizon before it draws none."""
+    if not (hasattr(schedule, "cycle_length") and hasattr(schedule, "step_size")):
+        return None
+    return int(schedule.step_size), float(schedule(int(schedule.step_size)))
 
 
 def _run_demo(args: argparse.Namespace, words: list[str]) -> int:

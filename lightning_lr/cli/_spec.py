@@ -186,7 +186,7 @@ def _function(name: str, raw: str) -> Callable[..., Any]:
         tree = ast.parse(raw.strip(), mode="eval")
     except SyntaxError:
         raise SpecError(
-            f"{name}: {raw!r} is not an expression in t (e.g. '0.5 if t % 10 == 0 else 1.0') nor an "
+            f"{name}: {raw!r} is not an expression in t (x and i name it too; e.g. '0.5 if t % 10 == 0 else 1.0') nor an "
             f"import path (package.module:function)"
         ) from None
     code = compile(tree, "<argument>", "eval")
@@ -199,7 +199,11 @@ def _function(name: str, raw: str) -> Callable[..., Any]:
 
 
 def _number(name: str, raw: str, integral: bool) -> Any:
-    value = _evaluate(raw, name)
+    try:
+        value = _evaluate(raw, name)
+    except SpecError as exc:  # (review 182: "cannot read 'abc' (name 'abc' is not defined)" said no number)
+        why = str(exc).removeprefix(f"{name}: ")
+        raise SpecError(f"{name} must be a number (or arithmetic, 0.1/50), got {raw!r}: {why}") from None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise SpecError(f"{name} must be a number, got {raw!r}")
     if integral and isinstance(value, float) and value.is_integer():

@@ -78,6 +78,11 @@ def test_demo_devices_forms(text: str, expected: object) -> None:
         (["demo", "--bogus"], "unrecognized arguments: --bogus"),
         (["demo", "extra"], "unrecognized arguments: extra"),
         (["demo", "--epochs"], "expected one argument"),
+        # review 182: argparse kept the last of a repeated option without a word
+        (
+            ["demo", "--seed", "1", "--seed", "2"],
+            "--seed is given twice (--seed 1 and --seed 2): give it once",
+        ),
     ],
 )
 def test_demo_bad_arguments(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -325,7 +325,10 @@ def test_schedule_help_lists_arguments(capsys: pytest.CaptureFixture[str]) -> No
         ),
         (["plot", "OneCycle", "--max-lr", "0", "--total-steps", "10"], "OneCycle: max_lr must be > 0, got 0"),
         (["plot", "OneCycle", "--max-lr", "0.1"], "OneCycle needs total_steps or give --steps/--epochs"),
-        (["plot", "OneCycle", "max_lr=abc", "total_steps=10"], "max_lr: cannot read 'abc'"),
+        (
+            ["plot", "OneCycle", "max_lr=abc", "total_steps=10"],
+            "max_lr must be a number (or arithmetic, 0.1/50), got 'abc': cannot read 'abc'",
+        ),
         (["plot", "OneCycle", "0.1", "10", "--frob", "3"], "unknown argument '--frob'"),
         (["plot", "OneCycle", "0.1", "10", "1", "2", "3", "4", "5", "6"], "too many values"),
         (["plot", "OneCycle", "0.1", "max_lr=0.2", "total_steps=5"], "max_lr is given twice"),
@@ -373,6 +376,24 @@ def test_schedule_help_lists_arguments(capsys: pytest.CaptureFixture[str]) -> No
         (
             ["plot", "StepDecay", "0.1", "10", "--epochs", "100000", "--steps-per-epoch", "1000"],
             "(--epochs x --steps-per-epoch) is more than plot draws (10000000); lower --epochs or --steps-per-epoch",
+        ),
+        # review 182: the last of a repeated option was taken without a word; --no-momentum beside a schedule
+        # without one too; a word for a number did not say a number was wanted
+        (
+            ["plot", "CosineDecay", "0.1", "100", "-o", "a.png", "--output", "b.png"],
+            "error: --output is given twice (-o a.png and --output b.png): give it once",
+        ),
+        (
+            ["plot", "CosineDecay", "0.1", "100", "--interval", "step", "--interval", "epoch"],
+            "error: --interval is given twice (--interval step and --interval epoch): give it once",
+        ),
+        (
+            ["plot", "CosineDecay", "0.1", "100", "--no-momentum"],
+            "error: --no-momentum: CosineDecay has no momentum schedule to leave out",
+        ),
+        (
+            ["plot", "OneCycle", "--max-lr", "abc", "--total-steps", "100"],
+            "error: max_lr must be a number (or arithmetic, 0.1/50), got 'abc': cannot read 'abc'",
         ),
     ],
 )
@@ -468,10 +489,11 @@ def test_lambda_returning_a_bad_value_is_a_usage_error(
     assert "values must be finite and >= 0" in err
 
 
-def test_python_m_entry_point_reports_errors_without_traceback(tmp_path: Path) -> None:
+@pytest.mark.parametrize("module", ["lightning_lr", "lightning_lr.cli"])  # review 182: .cli had no __main__
+def test_python_m_entry_point_reports_errors_without_traceback(tmp_path: Path, module: str) -> None:
     root = Path(__file__).resolve().parents[2]
     proc = subprocess.run(
-        [sys.executable, "-m", "lightning_lr", "plot", "NoSuchSchedule"],
+        [sys.executable, "-m", module, "plot", "NoSuchSchedule"],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -481,6 +503,22 @@ def test_python_m_entry_point_reports_errors_without_traceback(tmp_path: Path) -
     assert proc.returncode == 2
     assert "unknown schedule 'NoSuchSchedule'" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_what_plot_chose_or_left_out_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # review 182: a length chosen for a schedule without an end, and a cycle's first peak past the drawn steps,
+    # were unsaid (the summary called 0.0278 the peak of a cycle up to 0.1)
+    code, out, _ = run(["plot", "StepDecay", "0.1", "10", "-o", str(tmp_path / "s.png")], capsys)
+    assert code == 0 and "(50 steps drawn: the schedule has no end of its own; --steps N draws N)" in out
+    code, out, _ = run(["plot", "CosineDecay", "0.1", "100", "-o", str(tmp_path / "c.png")], capsys)
+    assert code == 0 and "drawn: the schedule has no end" not in out  # it has one
+    argv = ["plot", "Cyclic", "0.01", "0.1", "step_size=500", "-o", str(tmp_path / "y.png")]
+    code, out, _ = run([*argv, "--steps", "100"], capsys)
+    assert code == 0 and "  its first peak, 0.1, is at step 500: not drawn (draw 501 steps to see it)" in out
+    code, out, _ = run([*argv, "--steps", "501"], capsys)
+    assert code == 0 and "first peak" not in out
+    code, out, _ = run([*argv, "--steps", "100", "--steps-per-epoch", "10"], capsys)
+    assert code == 0 and "not drawn (draw 501 steps to see it)" in out
 
 
 def test_a_value_read_by_position_after_a_list_is_said_and_warnings_are_one_line(tmp_path: Path) -> None:
