@@ -111,6 +111,11 @@ def trainer(max_epochs: int, callbacks: Sequence[pl.Callback] = (), **kwargs: An
     return pl.Trainer(callbacks=list(callbacks), **options)
 
 
+def summary(doc: str | None) -> str:
+    """An example's first paragraph, for its ``--help`` (its first line alone stopped mid-sentence)."""
+    return " ".join((doc or "").strip().split("\n\n")[0].split())
+
+
 def table(header: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[bool] | None = None) -> str:
     """A plain-text table; ``right`` marks the right-aligned (numeric) columns."""
     cells = [[str(c) for c in row] for row in rows]

@@ -32,7 +32,7 @@ import lightning.pytorch as pl
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _shared import DigitsCNN, History, digits, loaders, quiet, table, trainer
+from _shared import DigitsCNN, History, digits, loaders, quiet, summary, table, trainer
 
 from lightning_lr import Tuner
 from lightning_lr.callbacks import Cyclic, Epochs, OneCycle
@@ -42,7 +42,7 @@ HALF_CYCLE_EPOCHS = 4
 
 
 def main(argv: list[str] | None = None) -> str:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=summary(__doc__))
     parser.add_argument("--epochs", type=int, default=24, help="epochs per run (default 24: three cycles)")
     args = parser.parse_args(argv)
     if args.epochs < 1:

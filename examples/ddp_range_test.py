@@ -27,7 +27,7 @@ from torch import nn
 from torchmetrics.classification import MulticlassAccuracy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _shared import digits, loaders, quiet, table, trainer
+from _shared import digits, loaders, quiet, summary, table, trainer
 
 from lightning_lr import LRRangeTest, RangeTestResult
 from lightning_lr.callbacks import OneCycle
@@ -83,7 +83,7 @@ class SaveEachRank(pl.Callback):
 
 
 def main(argv: list[str] | None = None) -> str:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=summary(__doc__))
     parser.add_argument("--devices", type=int, default=2, help="processes (default 2)")
     parser.add_argument(
         "--epochs", type=int, default=3, help="epochs of 1cycle training after the test (default 3)"

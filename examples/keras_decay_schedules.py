@@ -38,7 +38,7 @@ from torch import nn
 from torchmetrics.classification import BinaryAccuracy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _shared import History, digits, loaders, quiet, table, trainer
+from _shared import History, digits, loaders, quiet, summary, table, trainer
 
 from lightning_lr.callbacks import Epochs, ExponentialDecay, StepDecay, TimeDecay
 
@@ -98,7 +98,7 @@ def plans(epochs: int) -> list[tuple[str, float, float, Callable[[], list[pl.Cal
 
 
 def main(argv: list[str] | None = None) -> str:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=summary(__doc__))
     parser.add_argument("--epochs", type=int, default=50, help="epochs per run (the seed: 50)")
     parser.add_argument("--seeds", type=int, default=3, help="runs per schedule, averaged (default 3)")
     parser.add_argument("--batch-size", type=int, default=64, help="the seed's batch size: 64")

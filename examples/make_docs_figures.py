@@ -16,7 +16,7 @@ from lightning_lr.plotting import pyplot, schedule_figure
 
 
 def main(argv: list[str] | None = None) -> list[Path]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs"), help="where the PNGs go (default docs/)")
     parser.add_argument("--epochs", type=int, default=12, help="the demo's epochs (default 12, as the demo)")
     args = parser.parse_args(argv)

@@ -38,7 +38,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _shared import quiet, table, trainer
+from _shared import quiet, summary, table, trainer
 
 from lightning_lr import Tuner
 from lightning_lr.callbacks import LRSchedule, MultiStepDecay
@@ -129,7 +129,7 @@ def fit(
 
 
 def main(argv: list[str] | None = None) -> str:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=summary(__doc__))
     parser.add_argument("--epochs", type=int, default=100, help="epochs per run (the seed: 100)")
     args = parser.parse_args(argv)
     if args.epochs < 1:

@@ -30,7 +30,7 @@ import lightning.pytorch as pl
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _shared import DigitsCNN, History, digits, loaders, quiet, table, trainer
+from _shared import DigitsCNN, History, digits, loaders, quiet, summary, table, trainer
 
 from lightning_lr import Tuner
 from lightning_lr.callbacks import Epochs, OneCycle, ReduceOnPlateau, StepDecay
@@ -40,7 +40,7 @@ TARGET = 0.95
 
 
 def main(argv: list[str] | None = None) -> str:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=summary(__doc__))
     parser.add_argument("--epochs", type=int, default=16, help="epochs per run (default 16)")
     parser.add_argument("--factor", type=float, default=0.5, help="plateau: factor of each reduction (0.5)")
     parser.add_argument("--patience", type=int, default=1, help="plateau: epochs without improvement (1)")

@@ -40,7 +40,7 @@ from torch import nn
 from torchmetrics.classification import MulticlassAccuracy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _shared import History, digits, loaders, quiet, table, trainer
+from _shared import History, digits, loaders, quiet, summary, table, trainer
 
 from lightning_lr.callbacks import CosineDecay, Epochs, LRSchedule, RunInfo, ScheduleFree
 from lightning_lr.schedules import Constant, Schedule, warmup
@@ -98,7 +98,7 @@ def warm_then_hold(run: RunInfo) -> Schedule:
 
 
 def main(argv: list[str] | None = None) -> str:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=summary(__doc__))
     parser.add_argument("--epochs", type=int, default=12, help="epochs per run (default 12)")
     parser.add_argument("--lr", type=float, default=3e-3, help="the peak LR of every run (default 0.003)")
     parser.add_argument(

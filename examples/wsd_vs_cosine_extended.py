@@ -35,7 +35,7 @@ from lightning.pytorch.callbacks import ModelCheckpoint
 from torch.utils.data import DataLoader, TensorDataset
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _shared import DigitsCNN, History, digits, loaders, quiet, table, trainer
+from _shared import DigitsCNN, History, digits, loaders, quiet, summary, table, trainer
 
 from lightning_lr.callbacks import CosineDecay, Epochs, Fraction, WarmupStableDecay
 
@@ -108,7 +108,7 @@ def extended(
 
 
 def main(argv: list[str] | None = None) -> str:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=summary(__doc__))
     parser.add_argument("--epochs", type=int, default=8, help="N, the planned epochs (even; default 8)")
     parser.add_argument("--lr", type=float, default=0.05, help="the peak LR (default 0.05)")
     args = parser.parse_args(argv)
