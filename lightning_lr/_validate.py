@@ -191,6 +191,25 @@ def known_as(names: Mapping[str, str]) -> Callable[[F], F]:
     return decorate
 
 
+_ABSENT = object()
+
+
+def missing_attribute(obj: Any, name: str, hints: Mapping[str, str]) -> Any:
+    """What a class's ``__getattr__`` does with ``name``, an attribute not found on ``obj``: the AttributeError
+    Python raises, with what to read instead where ``hints`` names it (another library's name for it).
+
+    A class attribute whose own code raised AttributeError (a property reading something missing) comes here
+    too; it is evaluated again, so that its own error is the one raised (review 183: it was said to be
+    missing itself, the cause lost)."""
+    if inspect.getattr_static(type(obj), name, _ABSENT) is not _ABSENT:
+        return object.__getattribute__(obj, name)
+    hint = hints.get(name)
+    where = f": read {hint}" if hint is not None else ""
+    raise AttributeError(
+        f"{type(obj).__name__!r} object has no attribute {name!r}{where}", name=name, obj=obj
+    )
+
+
 def is_array(value: Any) -> bool:
     """Whether ``value`` is a numpy array or a torch tensor (torch is not imported for it: a tensor exists only
     once its user imported torch)."""

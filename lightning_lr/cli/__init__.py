@@ -41,6 +41,8 @@ schedule argument has the name of an option of plot itself (warmup's steps), wri
 schedules: {names}
 """
 
+#: the longest cycle whose first peak plot looks for
+MAX_CYCLE = 1_000_000
 _ACCELERATORS = ("auto", "cpu", "gpu", "cuda", "mps", "tpu", "hpu")
 _FIGURE_SUFFIXES = (".png", ".pdf", ".svg", ".svgz", ".jpg", ".jpeg", ".webp", ".eps", ".ps", ".tif", ".tiff")
 
@@ -454,10 +456,15 @@ def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
 
 
 def _first_peak(schedule: Any) -> tuple[int, float] | None:
-    """A cyclic schedule's first peak (the step and its LR), None for another: a horizon before it draws none."""
-    if not (hasattr(schedule, "cycle_length") and hasattr(schedule, "step_size")):
+    """A cyclic schedule's first peak (the step and its LR): the highest value of its first cycle (review 183:
+    read at ``step_size``, a sawtooth's ``step_size_down=0`` had restarted there, at ``base_lr``). None for
+    another schedule, or a cycle longer than plot draws."""
+    length = getattr(schedule, "cycle_length", None)
+    if not isinstance(length, int) or length > MAX_CYCLE:
         return None
-    return int(schedule.step_size), float(schedule(int(schedule.step_size)))
+    values = schedule.values(length + 1)
+    top = int(values.argmax())
+    return top, float(values[top])
 
 
 def _run_demo(args: argparse.Namespace, words: list[str]) -> int:

@@ -238,6 +238,18 @@ class Confirmation:
     reason: str = ""
     retry: bool = False
 
+    def __post_init__(self) -> None:
+        # (review 178: a file whose chosen candidate was not among its candidates loaded, and suggestion() raised a
+        # bare IndexError; review 183: the constructor took it, and one out of order, which then saved and did not
+        # load)
+        lrs = [c.lr for c in self.candidates]
+        if any(a >= b for a, b in itertools.pairwise(lrs)):
+            raise ValueError(f"candidates must be by increasing lr, got lrs {lrs}")
+        if self.chosen is not None and not 0 <= self.chosen < len(self.candidates):
+            V.fail(
+                "chosen", f"None or the index of one of the {len(self.candidates)} candidates", self.chosen
+            )
+
     @property
     def winner(self) -> float | None:
         """The LR of the candidate with the lowest score (None: no answer, see :attr:`reason`)."""
@@ -327,14 +339,8 @@ class Confirmation:
                 non_empty=False,
             )
         )
-        lrs = [c.lr for c in candidates]
-        if any(a >= b for a, b in itertools.pairwise(lrs)):
-            raise ValueError(f"candidates must be Candidate dicts by increasing lr, got lrs {lrs}")
         chosen = V.optional(V.non_negative_int, "chosen", data.get("chosen"))
-        if chosen is not None and chosen >= len(candidates):
-            # (review 178: chosen 2 of no candidates loaded, and suggestion() raised a bare IndexError)
-            V.fail("chosen", f"None or the index of one of the {len(candidates)} candidates", chosen)
-        return cls(
+        return cls(  # (the constructor checks their order and the chosen one)
             candidates=candidates,
             steps=V.integer("steps", data["steps"], 1),
             anchor=V.optional(V.positive, "anchor", data.get("anchor")),

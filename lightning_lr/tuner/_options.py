@@ -342,7 +342,9 @@ class LROptions(SweepOptions):
         self._set("min_lr", lo)
         self._set("max_lr", hi)
         super().__post_init__()
-        if self.method == "fit":  # (review 177: Lightning's lr_find(method="fit") names the stage it runs)
+        # (review 177: Lightning's lr_find(method="fit") names the stage it runs; review 183: compared as a string
+        # only, an array gave numpy's "truth value ... is ambiguous")
+        if isinstance(self.method, str) and self.method.lower() == "fit":
             V.fail(
                 "method",
                 f"one of {', '.join(map(repr, (CONFIRMED, *METHODS)))} or None, the rule that reads the answer "

@@ -41,7 +41,7 @@ _ONE_CYCLE_PEERS = {
 }
 
 #: other libraries' names for what :meth:`RangeTestResult.suggestion` reads (review 177: a bare TypeError)
-_SUGGESTION_PEERS = {
+SUGGESTION_PEERS = {
     name: (
         "nothing: the rules read the sweep's whole descent themselves (Lightning's lr_find suggestion "
         f"{name} trims the curve before its steepest-gradient rule); to leave the start of the sweep out, raise "
@@ -281,13 +281,9 @@ class RangeTestResult(SweepResult):
 
         def __getattr__(self, name: str) -> Any:
             # (only for a name the class does not have: the peers' result attributes get what to read here)
-            hint = PEER_ATTRIBUTES.get(name)
-            where = f": read {hint}" if hint is not None else ""
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}{where}", name=name, obj=self
-            )
+            return V.missing_attribute(self, name, PEER_ATTRIBUTES)
 
-    @V.known_as(_SUGGESTION_PEERS)
+    @V.known_as(SUGGESTION_PEERS)
     def suggestion(self, method: str | None = None) -> float | None:
         """The suggested learning rate, or None (with a warning that says why and what to change).
 
@@ -318,12 +314,17 @@ class RangeTestResult(SweepResult):
             >>> "never fell" in str(caught[0].message)
             True
         """
+        return self.suggest(method, stacklevel=4)  # the caller of suggestion, past known_as's wrapper
+
+    def suggest(self, method: str | None, stacklevel: int) -> float | None:
+        """:meth:`suggestion`, its warning said ``stacklevel`` frames up from here (a result that holds this one
+        answers with it: :class:`~._weight_decay.WeightDecayResult`)."""
         value, reason = self._pick(method)
         if value is None:
             warnings.warn(
                 f"no lr suggestion (method={self._rule_name(method)!r}): {reason}",
                 UserWarning,
-                stacklevel=3,  # the caller of suggestion, past known_as's wrapper
+                stacklevel=stacklevel,
             )
         return value
 

@@ -9,12 +9,12 @@ import os
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import _validate as V
 from ._confirm import NOISE_SE, Lowest, lowest_point, tail_length
 from ._curve import FORMAT, check_format, check_kind, fmt, load_json, save_json, short
-from ._result import RangeTestResult
+from ._result import PEER_ATTRIBUTES, SUGGESTION_PEERS, RangeTestResult
 from ._rules import MIN_POINTS, ZERO_LAG_DECADES
 
 __all__ = ["WeightDecayResult"]
@@ -237,9 +237,17 @@ class WeightDecayResult:
         """Why :attr:`best_weight_decay` is None and what to change ("" when there is one)."""
         return self._decision.reason
 
+    if not TYPE_CHECKING:  # (a type checker would take every attribute for one that exists)
+
+        def __getattr__(self, name: str) -> Any:
+            # (review 183: the peers' result attributes got a bare AttributeError here, as on the result it holds)
+            return V.missing_attribute(self, name, PEER_ATTRIBUTES)
+
+    @V.known_as(SUGGESTION_PEERS)
     def suggestion(self, method: str | None = None) -> float | None:
         """``best.suggestion(method)``."""
-        return self.best.suggestion(method)
+        # (its warning said where the caller is: it pointed into this file)
+        return self.best.suggest(method, stacklevel=4)
 
     def suggestions(self) -> dict[str, float | None]:
         """``best.suggestions()``: every answer for the best sweep, without warnings.

@@ -392,6 +392,15 @@ class _RangeTestCallback(Callback, Generic[R]):
         self._resumed = bool(loaded)
 
 
+#: Lightning's name for the callback's result, and what to read here instead
+_CALLBACK_PEER_ATTRIBUTES = {
+    "optimal_lr": (
+        "result, the last test's RangeTestResult (results: each tested epoch's), where Lightning's "
+        "LearningRateFinder keeps optimal_lr"
+    )
+}
+
+
 class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
     """The LR range test as a callback: at the start of ``fit`` or at the start of the listed epochs, then
     training continues from the restored state with the result applied.
@@ -518,17 +527,9 @@ class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
     if not TYPE_CHECKING:  # (a type checker would take every attribute for one that exists)
 
         def __getattr__(self, name: str) -> Any:
-            # (only for a name the class does not have; review 177: Lightning's LearningRateFinder keeps its test in
-            # optimal_lr, a bare AttributeError here)
-            where = ""
-            if name == "optimal_lr":
-                where = (
-                    ": read result, the last test's RangeTestResult (results: each tested epoch's), where Lightning's "
-                    "LearningRateFinder keeps optimal_lr"
-                )
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}{where}", name=name, obj=self
-            )
+            # (only for a name the class does not have; review 177: Lightning's LearningRateFinder keeps its test
+            # in optimal_lr, a bare AttributeError here)
+            return V.missing_attribute(self, name, _CALLBACK_PEER_ATTRIBUTES)
 
     @V.known_as(CALLBACK_PEERS_NAMES)
     def __init__(

@@ -519,6 +519,10 @@ def test_what_plot_chose_or_left_out_is_said(tmp_path: Path, capsys: pytest.Capt
     assert code == 0 and "first peak" not in out
     code, out, _ = run([*argv, "--steps", "100", "--steps-per-epoch", "10"], capsys)
     assert code == 0 and "not drawn (draw 501 steps to see it)" in out
+    # review 183: a sawtooth (step_size_down=0) peaks the step before its cycle restarts, not at step_size
+    saw = ["plot", "Cyclic", "0.01", "0.1", "step_size=50", "step_size_down=0", "-o", str(tmp_path / "z.png")]
+    code, out, _ = run([*saw, "--steps", "40"], capsys)
+    assert code == 0 and "  its first peak, 0.0982, is at step 49: not drawn (draw 50 steps to see it)" in out
 
 
 def test_a_value_read_by_position_after_a_list_is_said_and_warnings_are_one_line(tmp_path: Path) -> None:

@@ -2325,10 +2325,15 @@ def test_a_candidate_passed_over_steps_it_did_not_train() -> None:
         ValueError, match=r"^chosen must be None or the index of one of the 0 candidates, got 0$"
     ):
         _confirm.Confirmation.from_dict({**conf.to_dict(), "candidates": []})
-    two = {**conf.to_dict(), "candidates": [c.to_dict(), {**c.to_dict(), "lr": 0.001}]}
+    # review 183: the constructor took both, and the result saved and then did not load
     with pytest.raises(
-        ValueError, match=r"^candidates must be Candidate dicts by increasing lr, got lrs \[0\.01, 0\.001\]$"
+        ValueError, match=r"^chosen must be None or the index of one of the 1 candidates, got 3$"
     ):
+        _confirm.Confirmation((c,), 5, 0.01, 2.0, 3)
+    with pytest.raises(ValueError, match=r"^candidates must be by increasing lr, got lrs \[0\.01, 0\.001\]$"):
+        _confirm.Confirmation((c, _confirm.Candidate(0.001, c.losses, 1.0, passed=(2,))), 5, 0.01, 2.0, 0)
+    two = {**conf.to_dict(), "candidates": [c.to_dict(), {**c.to_dict(), "lr": 0.001}]}
+    with pytest.raises(ValueError, match=r"^candidates must be by increasing lr, got lrs \[0\.01, 0\.001\]$"):
         _confirm.Confirmation.from_dict(two)
     # review 95: a malformed record changed the cost
     for wrong in ((99,), (2, 2), (-1,), (1,)):  # outside the losses, twice, a step with a loss

@@ -22,6 +22,7 @@ from lightning_lr import LRRangeTest, RangeTestResult, Tuner
 from lightning_lr import schedules as S
 from lightning_lr.optim import ScheduleLR
 from lightning_lr.schedules import Constant
+from lightning_lr.tuner import WeightDecayResult
 from lightning_lr.tuner._options import LROptions, MomentumOptions
 
 from support.models import FlatFromEpoch1, SplitDecay, TinyModel, loader
@@ -1853,6 +1854,50 @@ def test_the_peers_result_attributes_say_what_to_read_here() -> None:
         cb.optimal_lr  # noqa: B018
     assert cb.result is None and cb.results == {} and not hasattr(cb, "nope")
     assert copy.deepcopy(cb).epochs == cb.epochs
+    # review 183: a WeightDecayResult (what weight_decays= returns) answered with bare errors, and its warning
+    # pointed into the library
+    wd = WeightDecayResult(
+        [RangeTestResult([1e-3, 1e-2, 1e-1], [2.0, 2.0, 2.0], [None] * 3, weight_decay=0.0)]
+    )
+    with pytest.raises(
+        AttributeError, match=r"^'WeightDecayResult' object has no attribute 'valley': read suggestion"
+    ):
+        wd.valley  # noqa: B018
+    with pytest.raises(
+        TypeError, match=r"'skip_begin': pass nothing: the rules read the sweep's whole descent"
+    ):
+        wd.suggestion(skip_begin=10)
+    with pytest.warns(UserWarning, match="no lr suggestion") as said:
+        assert wd.suggestion() is None
+    assert said[0].filename == __file__
+
+
+def test_an_attribute_error_inside_a_property_is_the_one_raised() -> None:
+    # review 183: the peers' hints (__getattr__) took a property whose code raised AttributeError for a missing
+    # property, and the cause was lost
+    class Sub(RangeTestResult):
+        @property
+        def extra(self) -> float:
+            return self.first_try.lrs[0]  # type: ignore[union-attr]  # first_try is None: the cause
+
+    class SubCB(LRRangeTest):
+        @property
+        def first(self) -> float:
+            return self.result.lrs[0]  # type: ignore[union-attr]
+
+    for obj, name in ((Sub([1e-3, 1e-2, 1e-1], [2.0, 1.0, 3.0], [None] * 3), "extra"), (SubCB(), "first")):
+        with pytest.raises(AttributeError, match=r"^'NoneType' object has no attribute 'lrs'$"):
+            getattr(obj, name)
+
+
+def test_a_method_that_is_no_string_is_refused_by_type() -> None:
+    # review 183: the check for Lightning's method="fit" compared an array, whose truth value numpy refuses
+    with pytest.raises(
+        TypeError, match=r"^LRRangeTest: method must be one of 'confirmed', .* or None, got array"
+    ):
+        LRRangeTest(method=np.array(["valley", "minimum"]))
+    with pytest.raises(ValueError, match=r"Lightning's lr_find method='fit' names the stage"):
+        LRRangeTest(method="Fit")
 
 
 @pytest.mark.parametrize(
