@@ -2442,3 +2442,36 @@ def test_a_sweep_that_stopped_in_its_first_tenth_is_no_best_weight_decay() -> No
         ),
     ]
     assert WeightDecayResult(decays).best_weight_decay == 0.0
+
+
+def test_refine_of_equal_scores_is_the_winner() -> None:
+    # review 184 (a mutation survived): a flat parabola (a = 0) must give the winner, not a vertex at infinity
+    assert _confirm.refine([1e-3, 1e-2, 1e-1], [1.0, 1.0, 1.0], 1) == (0.01, 1.0)
+
+
+def test_clearly_below_the_start_takes_the_margin_below_it() -> None:
+    """The best candidate must end below the start by NOISE_SE standard errors of the start level and of its own
+    tail (review 184: the margin's sign and its tail term could change without a unit test failing)."""
+    cand = _confirm.Candidate
+    # 1.9 lies below the start (2.0) but within 1.5 x 0.2 x sqrt(1/10 + 1/5) = 0.16 of it: no answer, another try
+    near = _confirm.decide(
+        [cand(0.01, (1.9,) * 5, 1.9), cand(0.1, (2.6,) * 5, 2.6)], 5, 0.1, start=2.0, points=10, noise=0.2
+    )
+    assert near.chosen is None and near.retry and "not clearly below the loss at the start" in near.reason
+    # the tail's own noise counts: 1.5 x 0.1 x sqrt(1/100 + 1/5) = 0.069 > 0.05, though the start's alone is 0.015
+    tail = _confirm.decide(
+        [cand(0.01, (1.95,) * 5, 1.95), cand(0.1, (3.0,) * 5, 3.0)], 5, 0.1, start=2.0, points=100, noise=0.1
+    )
+    assert tail.chosen is None
+    # clearly below: answered
+    far = _confirm.decide(
+        [cand(0.01, (1.5,) * 5, 1.5), cand(0.1, (2.6,) * 5, 2.6)], 5, 0.1, start=2.0, points=10, noise=0.2
+    )
+    assert far.chosen == 0
+
+
+def test_equal_scores_choose_the_lower_lr() -> None:
+    # review 184: the docstring's "ties go to the lower LR" had no test
+    cand = _confirm.Candidate
+    cands = [cand(0.01, (1.0,) * 5, 1.0), cand(0.1, (1.0,) * 5, 1.0), cand(1.0, (3.0,) * 5, 3.0)]
+    assert _confirm.decide(cands, 5, 0.1, start=5.0).chosen == 0

@@ -1080,3 +1080,17 @@ def test_a_weight_decay_sweeps_one_cycle_max_lr_takes_the_same_arguments_and_nam
     ):
         sweep.one_cycle_max_lr(pct_startt=0.2)  # type: ignore[call-arg]
     assert sweep.one_cycle_max_lr(pct_start=0.2) == sweep.best.one_cycle_max_lr(pct_start=0.2)
+
+
+def test_steepest_needs_a_falling_stretch_a_flat_gradient_is_none() -> None:
+    # review 184 (a mutation survived): a one-point dip between equal neighbours has a zero gradient, no descent
+    assert _rules.steepest(10.0 ** np.arange(10), [2, 2, 2, 2, 2, 1, 2, 2, 2, 2.0]) == _rules.Pick(
+        None, "the loss has no descending stretch"
+    )
+
+
+def test_slide_stops_where_the_loss_flattens_within_its_threshold() -> None:
+    # review 184: the slide doctest only bounded the index (20..40); a threshold four times larger moved it to 35
+    lrs = np.logspace(-6, 1, 50)
+    y = np.r_[np.full(20, 2.0), np.linspace(2.0, 0.5, 20), np.geomspace(0.5, 8.0, 10)]
+    assert _rules.slide(lrs, y).index == 31
