@@ -375,9 +375,8 @@ def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
     momentum = None
     has_momentum = callable(getattr(schedule, "momentum", None))
     wants = args.base_momentum is not None or args.max_momentum is not None
-    if (
-        args.no_momentum and not has_momentum
-    ):  # (review 182: taken without a word, where --base-momentum is refused)
+    # (review 182: --no-momentum was taken without a word where --base-momentum is refused)
+    if args.no_momentum and not has_momentum:
         parser.error(f"--no-momentum: {type(schedule).__name__} has no momentum schedule to leave out")
     if wants and (args.no_momentum or not has_momentum):
         why = (
@@ -427,9 +426,8 @@ def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
         )
     for line in describe(lr_curve, mom_curve, horizon):
         print(line)
-    if (
-        not given and end is None
-    ):  # (review 182: StepDecay was drawn over 50 steps, Multiplicative 1000, unsaid)
+    # (review 182: StepDecay was drawn over 50 steps, Multiplicative 1000, unsaid)
+    if not given and end is None:
         print(f"  ({steps} {horizon.unit}s drawn: the schedule has no end of its own; --steps N draws N)")
     peak = _first_peak(schedule)
     if peak is not None and steps <= peak[0] * per:

@@ -314,9 +314,9 @@ class RangeTestResult(SweepResult):
             >>> "never fell" in str(caught[0].message)
             True
         """
-        return self.suggest(method, stacklevel=4)  # the caller of suggestion, past known_as's wrapper
+        return self._suggest(method, stacklevel=4)  # the caller of suggestion, past known_as's wrapper
 
-    def suggest(self, method: str | None, stacklevel: int) -> float | None:
+    def _suggest(self, method: str | None, stacklevel: int) -> float | None:
         """:meth:`suggestion`, its warning said ``stacklevel`` frames up from here (a result that holds this one
         answers with it: :class:`~._weight_decay.WeightDecayResult`)."""
         value, reason = self._pick(method)

@@ -247,7 +247,7 @@ class WeightDecayResult:
     def suggestion(self, method: str | None = None) -> float | None:
         """``best.suggestion(method)``."""
         # (its warning said where the caller is: it pointed into this file)
-        return self.best.suggest(method, stacklevel=4)
+        return self.best._suggest(method, stacklevel=4)
 
     def suggestions(self) -> dict[str, float | None]:
         """``best.suggestions()``: every answer for the best sweep, without warnings.
