@@ -110,6 +110,12 @@ def counted(n: object, noun: str, plural: str | None = None, *, shown: str | Non
     return f"{n if shown is None else shown} {noun if n == 1 else (plural or noun + 's')}"
 
 
+def shown(value: Any, width: int = 60) -> str:
+    """``repr(value)`` for an error message, cut to ``width`` characters."""
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 def fail(name: str, allowed: str, value: Any, error: type[Exception] = ValueError) -> NoReturn:
     """Raise ``error("<name> must be <allowed>, got <value!r>")``: the one message format."""
     raise error(f"{name} must be {allowed}, got {value!r}")
@@ -173,14 +179,14 @@ def known_as(names: Mapping[str, str]) -> Callable[[F], F]:
                 head = (
                     f"{fn.__qualname__.replace('.__init__', '')}() got an unexpected keyword argument {key!r}"
                 )
-                shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+                given = shown(value)
                 if key in foreign:
                     # (review 177: the value given was left out, where a misspelt name's is said)
-                    raise TypeError(f"{head}: pass {foreign[key]}; given {key}={shown}")
+                    raise TypeError(f"{head}: pass {foreign[key]}; given {key}={given}")
                 # a misspelt name (r162: OneCycle(maxlr=0.1) got Python's bare error, no value, no name to use)
                 close = difflib.get_close_matches(key, keywords, n=1, cutoff=0.6)
                 raise TypeError(
-                    f"{head} (given {shown})"
+                    f"{head} (given {given})"
                     + (f": did you mean {close[0]}?" if close else f"; it takes {', '.join(keywords)}")
                 )
             return fn(*args, **kwargs)

@@ -41,8 +41,6 @@ schedule argument has the name of an option of plot itself (warmup's steps), wri
 schedules: {names}
 """
 
-#: the longest cycle whose first peak plot looks for
-MAX_CYCLE = 1_000_000
 _ACCELERATORS = ("auto", "cpu", "gpu", "cuda", "mps", "tpu", "hpu")
 _FIGURE_SUFFIXES = (".png", ".pdf", ".svg", ".svgz", ".jpg", ".jpeg", ".webp", ".eps", ".ps", ".tif", ".tiff")
 
@@ -292,6 +290,7 @@ def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
         describe,
         draw,
         evaluate,
+        first_peak,
         last_change,
         natural_length,
     )
@@ -429,7 +428,7 @@ def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
     # (review 182: StepDecay was drawn over 50 steps, Multiplicative 1000, unsaid)
     if not given and end is None:
         print(f"  ({steps} {horizon.unit}s drawn: the schedule has no end of its own; --steps N draws N)")
-    peak = _first_peak(schedule)
+    peak = first_peak(schedule)
     if peak is not None and steps <= peak[0] * per:
         # (review 182: Cyclic(step_size=500) over 100 steps drew a "peak" of 0.0278 where max_lr is 0.1)
         print(
@@ -451,18 +450,6 @@ def _run_plot(args: argparse.Namespace, words: list[str]) -> int:
     )
     print(f"wrote {out}{made}")
     return 0
-
-
-def _first_peak(schedule: Any) -> tuple[int, float] | None:
-    """A cyclic schedule's first peak (the step and its LR): the highest value of its first cycle (review 183:
-    read at ``step_size``, a sawtooth's ``step_size_down=0`` had restarted there, at ``base_lr``). None for
-    another schedule, or a cycle longer than plot draws."""
-    length = getattr(schedule, "cycle_length", None)
-    if not isinstance(length, int) or length > MAX_CYCLE:
-        return None
-    values = schedule.values(length + 1)
-    top = int(values.argmax())
-    return top, float(values[top])
 
 
 def _run_demo(args: argparse.Namespace, words: list[str]) -> int:

@@ -18,12 +18,15 @@ __all__ = [
     "describe",
     "draw",
     "evaluate",
+    "first_peak",
     "last_change",
     "natural_length",
 ]
 
 MAX_STEPS = 10_000_000
 DEFAULT_STEPS = 1000
+#: the longest cycle whose first peak plot looks for
+MAX_CYCLE = 1_000_000
 
 
 def natural_length(schedule: Schedule) -> int:
@@ -42,6 +45,18 @@ def last_change(schedule: Schedule, until: int) -> int:
         return 0
     # (the two steps it can be, not every step up to it: a milestone at 10**7 drawn over 1000 steps)
     return until if float(schedule(until)) != float(schedule(until - 1)) else until - 1
+
+
+def first_peak(schedule: Schedule) -> tuple[int, float] | None:
+    """A cyclic schedule's first peak (the step and its value): the highest value of its first cycle (review 183:
+    read at ``step_size``, a sawtooth's ``step_size_down=0`` had restarted there, at ``base_lr``). None for
+    another schedule, or a cycle longer than :data:`MAX_CYCLE`."""
+    length = getattr(schedule, "cycle_length", None)
+    if not isinstance(length, int) or length > MAX_CYCLE:
+        return None
+    values = schedule.values(length + 1)
+    top = int(values.argmax())
+    return top, float(values[top])
 
 
 def changes_after(schedule: Schedule, until: int) -> bool:

@@ -103,8 +103,7 @@ def fmt(v: float | None) -> str:
 
 def short(data: Any) -> str:
     """``repr(data)``, cut to 80 characters for an error message."""
-    text = repr(data)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return V.shown(data, 80)
 
 
 #: the results a JSON file of this project can hold, by its ``kind``
