@@ -31,6 +31,7 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/mypy benchmarks
+	$(BIN)/mypy examples
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 $(LOWEST_STAMP): pyproject.toml constraints.txt

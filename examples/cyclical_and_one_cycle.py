@@ -77,6 +77,7 @@ def main(argv: list[str] | None = None) -> str:
             # were created without. With a cyclic or 1cycle callback attached the sweep runs at the mean
             # momentum of the run's cycle, not the 0.95 it starts at; without one at the optimizer's 0.9.
             result = Tuner(run).lr_range_test(model, train_dataloaders=train_dl, min_lr=1e-5, max_lr=10.0)
+            assert result is not None  # None only under fast_dev_run
             bounds = result.cyclic_bounds()
             print(
                 f"{name}: range test at momentum {result.momentums[0]:.3g}: suggestion {result.suggestion():.3g}, "

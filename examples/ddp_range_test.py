@@ -69,8 +69,9 @@ class SaveEachRank(pl.Callback):
     ) -> None:
         if trainer.global_step or i:
             return
-        test = next(cb for cb in trainer.callbacks if isinstance(cb, LRRangeTest))
-        cycle = next(cb for cb in trainer.callbacks if isinstance(cb, OneCycle))
+        callbacks = trainer.callbacks  # type: ignore[attr-defined]  # Lightning sets it without declaring it
+        test = next(cb for cb in callbacks if isinstance(cb, LRRangeTest))
+        cycle = next(cb for cb in callbacks if isinstance(cb, OneCycle))
         assert test.result is not None
         rank = trainer.global_rank
         test.result.save(Path(self.folder) / f"rank{rank}_result.json")

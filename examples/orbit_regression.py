@@ -114,6 +114,7 @@ def fit(
             result = Tuner(run).lr_range_test(
                 model, train_dataloaders=loader, min_lr=1e-5, max_lr=10.0, num_steps=100
             )
+            assert result is not None  # None only under fast_dev_run
             suggestion = result.suggestion()
         run.fit(model, loader)
     x, y = data.tensors

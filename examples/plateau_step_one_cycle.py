@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> str:
             max_lr=10.0,
             apply=False,
         )
+    assert result is not None  # None only under fast_dev_run
     max_lr = result.one_cycle_max_lr()
     if max_lr is None:
         raise RuntimeError("the range test found no LR at which the loss falls (see its warning)")
