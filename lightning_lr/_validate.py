@@ -116,6 +116,17 @@ def shown(value: Any, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
+def state_mapping(state_dict: Any, owner: str = "") -> None:
+    """A TypeError for a ``state_dict`` that is not a dict, said of ``owner``'s ``load_state_dict`` when given
+    (review 178: a scheduler's ``load_state_dict(None)`` failed with Python's "'NoneType' object is not
+    iterable"; the callbacks' too)."""
+    if not isinstance(state_dict, Mapping):
+        head = f"{owner}.load_state_dict: " if owner else ""
+        raise TypeError(
+            f"{head}state_dict must be a dict (what state_dict() returns), got {shown(state_dict)}"
+        )
+
+
 def fail(name: str, allowed: str, value: Any, error: type[Exception] = ValueError) -> NoReturn:
     """Raise ``error("<name> must be <allowed>, got <value!r>")``: the one message format."""
     raise error(f"{name} must be {allowed}, got {value!r}")

@@ -1411,6 +1411,7 @@ class ScheduleCallback(RunPlanning, Callback):
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        V.state_mapping(state_dict, self.name)
         filled = self._checkpoint.load(self.name, state_dict)
         self._outside_dropped = None  # this fit resumes a checkpoint: its values are taken
         self._per_batch, self._settled = _resolve.rate_from_state(state_dict)

@@ -723,6 +723,7 @@ class ReduceOnPlateau(ScheduleCallback):
         }
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        V.state_mapping(state_dict, self.name)
         missing = [k for k in _KEYS if k not in state_dict]
         if missing:
             raise KeyError(

@@ -13,7 +13,7 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from .._validate import boolean, counted, number, shown
+from .._validate import boolean, counted, number, state_mapping
 from ..schedules import Schedule
 from ..schedules._base import check_step, subclasses
 from ..schedules._math import ARRAY, SCALAR
@@ -89,16 +89,6 @@ def check_resume(groups: Sequence[Mapping[str, Any]], last_epoch: Any) -> int:
                     f"scheduler's state_dict"
                 )
     return last_epoch
-
-
-def state_mapping(state_dict: Any, owner: str = "") -> None:
-    """A TypeError for a ``state_dict`` that is not a dict, said of ``owner``'s ``load_state_dict`` when given
-    (review 178: ``load_state_dict(None)`` failed with Python's "'NoneType' object is not iterable")."""
-    if not isinstance(state_dict, Mapping):
-        head = f"{owner}.load_state_dict: " if owner else ""
-        raise TypeError(
-            f"{head}state_dict must be a dict, a scheduler's state_dict(), got {shown(state_dict)}"
-        )
 
 
 def check_position(state_dict: Mapping[str, Any], lowest: int = -1) -> tuple[int, int]:

@@ -381,6 +381,7 @@ class _RangeTestCallback(Callback, Generic[R]):
         return {"results": {str(e): r.to_dict() for e, r in self.results.items()}}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        V.state_mapping(state_dict, type(self).__name__)
         loaded: dict[int, R] = {}
         for epoch, data in state_dict.get("results", {}).items():
             kind = data.get("kind") if isinstance(data, dict) else None

@@ -119,3 +119,28 @@ def test_a_function_of_the_run_that_fails_inside_or_returns_a_class_gets_no_lamb
         r"with one Schedule \(or None\) per param group; build one: CosineDecay\(\.\.\.\)$",
     ):
         fit(tmp_path, Tiny(), [LRSchedule(_a_class)])
+
+
+@pytest.mark.parametrize("bad", [None, [("step", 3)], "state"])
+def test_a_callback_state_that_is_no_dict_is_refused_naming_the_callback(bad: Any) -> None:
+    # Lightning passes the dict it saved; a hand-made call with something else used to fail deep inside
+    # ("'NoneType' object is not iterable", "argument of type 'NoneType' is not iterable")
+    from lightning_lr import LRRangeTest
+    from lightning_lr.callbacks import Cyclic, OneCycle, ReduceOnPlateau, StepDecay
+
+    callbacks = [
+        OneCycle(max_lr=0.1),
+        Cyclic(base_lr=0.01, max_lr=0.1, step_size=4),
+        StepDecay(every=3),
+        ReduceOnPlateau(monitor="val_loss"),
+        LRRangeTest(),
+    ]
+    for callback in callbacks:
+        before = callback.state_dict()
+        with pytest.raises(TypeError) as caught:
+            callback.load_state_dict(bad)
+        assert str(caught.value) == (
+            f"{type(callback).__name__}.load_state_dict: state_dict must be a dict (what state_dict() returns), "
+            f"got {bad!r}"
+        )
+        assert callback.state_dict() == before

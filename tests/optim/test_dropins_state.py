@@ -466,7 +466,7 @@ def test_a_state_dict_that_is_no_dict_is_refused_naming_the_scheduler(bad: Any) 
         with pytest.raises(TypeError) as caught:
             sched.load_state_dict(bad)
         assert str(caught.value) == (
-            f"{type(sched).__name__}.load_state_dict: state_dict must be a dict, a scheduler's state_dict(), "
+            f"{type(sched).__name__}.load_state_dict: state_dict must be a dict (what state_dict() returns), "
             f"got {bad!r}"
         )
         assert sched.state_dict() == before

@@ -41,7 +41,7 @@ from torch.optim import Optimizer
 from torch.optim import lr_scheduler as L
 from torch.optim.lr_scheduler import EPOCH_DEPRECATION_WARNING
 
-from ..._validate import counted, fail, is_number, same
+from ..._validate import counted, fail, is_number, same, state_mapping
 from ...schedules._base import check_step, subclasses
 from .. import param_groups as pg
 from .._restored import copied, give_back, give_back_held, number, put
@@ -53,7 +53,6 @@ from ..schedule_lr import (
     ScheduleSpec,
     check_optimizer,
     check_position,
-    state_mapping,
 )
 from ._args import base_lrs as initial_lrs
 from ._args import in_torch_names, one_element
