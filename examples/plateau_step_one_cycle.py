@@ -112,6 +112,12 @@ def main(argv: list[str] | None = None) -> str:
         steps_per_epoch = len(loaders(train, val, BATCH)[0])
         epochs = ", ".join(str(s // steps_per_epoch) for s in plateau.reductions[0][0])
         print(f"plateau reductions after epochs {epochs}")
+    else:  # say why the plateau run equals the constant one, rather than leave a 0 in the table to puzzle over
+        print(
+            f"plateau: no reduction: val_loss never went {args.patience + 1} "
+            f"epoch{'s' if args.patience else ''} in a row without improving "
+            f"(by ReduceOnPlateau's threshold); a lower --patience or more --epochs gives it the chance"
+        )
     text = table(
         (
             "schedule",

@@ -78,7 +78,11 @@ def test_plateau_step_one_cycle_start_from_the_range_test_max_lr(capsys: pytest.
     r = rows(load("plateau_step_one_cycle").main(["--epochs", "2", "--every", "1", "--patience", "0"]))
     assert list(r) == ["plateau", "step", "1cycle", "constant"]
     max_lr = float(r["1cycle"][1].split()[1].rstrip(","))  # "max_lr 0.0756, momentum ..."
-    assert f"range test: max_lr {max_lr:.3g}" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"range test: max_lr {max_lr:.3g}" in out
+    # a run without a reduction says why, rather than leave a 0 in the table to puzzle over
+    said = "plateau: no reduction: val_loss never went 1 epoch in a row without improving"
+    assert (said in out) == (r["plateau"][6] == "0"), out
     final_lr = {name: float(cells[5]) for name, cells in r.items()}
     assert final_lr["constant"] == pytest.approx(max_lr, rel=1e-2)
     assert final_lr["step"] == pytest.approx(max_lr * 0.5, rel=1e-2)  # halved once, after epoch 1
