@@ -3190,13 +3190,10 @@ TASKS: tuple[Task, ...] = (
 
 
 @cache
-def _data(name: str) -> tuple[Tensors, Tensors]:
-    return next(t for t in TASKS if t.name == name).data()
-
-
 def get_data(task: Task) -> tuple[Tensors, Tensors]:
-    """The task's (train, validation) tensors, made once per process."""
-    return _data(task.name)
+    """The task's (train, validation) tensors, made once per process (a task of another set too:
+    ``length_tasks.py``'s)."""
+    return task.data()
 
 
 def make_loader(task: Task, seed: int) -> DataLoader:

@@ -454,13 +454,16 @@ def run(
     fmt: str,
     collect: Callable[[Task, Sequence[int], Sequence[int], str], dict[str, Any]],
     report: Callable[[dict[str, Any]], str],
+    tasks: Sequence[Task] = TASKS,
 ) -> int:
-    """The command line of a benchmark on the blind tasks (this one's, and ``range_test_blind_cycles.py``'s):
-    ``--tasks``, ``--seeds`` and the dump options; ``collect(task, grid_seeds, sweep_seeds, root)`` computes a
-    task's entry in a dump of format ``fmt``, ``report(dump)`` prints it."""
+    """The command line of a benchmark on the blind tasks (this one's, and ``range_test_blind_cycles.py``'s) or
+    on another set of ``tasks`` (``range_test_length.py``'s): ``--tasks``, ``--seeds`` and the dump options;
+    ``collect(task, grid_seeds, sweep_seeds, root)`` computes a task's entry in a dump of format ``fmt``,
+    ``report(dump)`` prints it."""
+    every = tasks
     parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
     parser.add_argument(
-        "--tasks", help=f"comma-separated task names (default: all {len(TASKS)}; a wrong one lists them)"
+        "--tasks", help=f"comma-separated task names (default: all {len(every)}; a wrong one lists them)"
     )
     parser.add_argument(
         "--seeds",
@@ -477,7 +480,7 @@ def run(
         assert dumped is not None
         print(report(dumped))
         return 0
-    tasks = cli.pick(parser, TASKS, wanted=args.tasks, half="all", split={}, every=("all",))
+    tasks = cli.pick(parser, every, wanted=args.tasks, half="all", split={}, every=("all",))
     n = args.seeds or len(GRID_SEEDS)
     data: dict[str, Any] = {
         "format": fmt,
@@ -510,7 +513,7 @@ def run(
     logging.getLogger("pytorch_lightning").setLevel(logging.ERROR)
     torch.set_num_threads(1)
 
-    order = {t.name: i for i, t in enumerate(TASKS)}
+    order = {t.name: i for i, t in enumerate(every)}
 
     def write(path: str) -> None:
         data["tasks"].sort(key=lambda t: order.get(t["name"], len(order)))
