@@ -172,7 +172,8 @@ def report(data: dict[str, Any]) -> str:
         p = choose(tuning)
         lines += [
             "",
-            f"chosen on the tuning half ({len(tuning)} tasks): p = {p:g}" + (" (no shift)" if p == 0 else ""),
+            f"chosen on the tuning half ({len(tuning)} task{'s' if len(tuning) > 1 else ''}): p = {p:g}"
+            + (" (no shift)" if p == 0 else ""),
         ]
     return "\n".join(lines)
 

@@ -261,3 +261,51 @@ def test_the_choice_replay_rules_choose_what_they_say() -> None:
     assert losses.at(task, 10 ** (-8 / 12)) == (0.1, False)
     got, approx = losses.at(task, 10 ** (-10 / 12))  # halfway between them in log LR: the geometric mean
     assert approx and math.isclose(got, 0.2)
+
+
+def test_the_length_benchmark_scores_each_shift_by_its_own_training_and_chooses_on_the_tuning_half(
+    tmp_path, capsys
+) -> None:
+    """benchmarks/range_test_length.py --from: each answer's shifts are judged by the trainings at them (no
+    interpolation), per half; p is chosen on the tuning half alone, by runs within 3x, then the worst regret."""
+    import json
+
+    import range_test_length as length
+
+    def task(name: str, half: str, finals: dict[float, list[float | None] | None]) -> dict:
+        # one run; the trainings at each shift of its answer (0.8 at T = 1280: 16x the candidates' 80 steps)
+        shifted = {
+            repr(p): {"lr": length.shifted(0.8, 1280, p), "final": f, "val": f}
+            for p, f in finals.items()
+            if f is not None
+        }
+        return {
+            "name": name,
+            "half": half,
+            "round": 12,
+            "recipe": "r",
+            "steps": 1280,
+            "batch": 8,
+            "floor": None,
+            "grid": [{"lr": 0.1, "final": [1.0], "val": [1.0]}, {"lr": 1.0, "final": [4.0], "val": [4.0]}],
+            "runs": {"default": [{"seed": 100, "answer": 0.8, "reason": None, "shifted": shifted}]},
+        }
+
+    # ratios: 8.0 at p = 0, 16 ** -1/16 * 8 = 6.73, 5.66, 4.76, 4.0 at p = 1/4: none within 3x on the tuning
+    # task, so the tie goes to the lower worst regret: p = 1/8 (1.2) over p = 1/4 (1.5)
+    p = length.EXPONENTS
+    tuning = task("t", "tuning", {p[0]: [3.0], p[1]: [2.0], p[2]: [1.2], p[3]: [1.6], p[4]: [1.5]})
+    # the validation half does not vote: its best is p = 0
+    validation = task("v", "validation", {p[0]: [1.0], p[1]: [5.0], p[2]: [5.0], p[3]: [5.0], p[4]: [5.0]})
+    dump = tmp_path / "length.json"
+    data = {"format": length.FORMAT, "grid_seeds": [0], "sweep_seeds": [100], "tasks": [tuning, validation]}
+    dump.write_text(json.dumps(data))
+    assert length.main(["--from", str(dump)]) == 0
+    out = capsys.readouterr().out
+    assert "| tuning | x (T / 80) ** -0.125 | 1 | 0 | 1 | 1 | 0 | 5.66 | 1.200 | 1.200 |" in out
+    assert "| validation | as given | 1 | 0 | 1 | 1 | 0 | 8.00 | 1.000 | 1.000 |" in out
+    assert out.rstrip().endswith("chosen on the tuning half (1 task): p = 0.125")
+    # a run without an answer counts as None, in every row
+    none = task("n", "tuning", {q: None for q in p})
+    none["runs"]["default"][0]["answer"] = None
+    assert length.totals([length.score(none)], 0.25)["None"] == 1
