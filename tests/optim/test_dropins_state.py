@@ -1426,3 +1426,21 @@ def test_state_class_names_no_class_for_a_state_of_other_keys(make_state: Any) -
     # review 99: a user's scheduler with a gamma was said to be written by ExponentialLR, one with step_size and
     # gamma by StepLR, in the resume warning
     assert state_class(make_state()) is None
+
+
+@pytest.mark.parametrize("tensor_lr", [False, True], ids=["float", "tensor"])
+def test_a_state_dict_is_a_copy_of_the_base_lrs(tensor_lr: bool) -> None:
+    # state_dict() writes base_lrs as a list of its own, tensor LRs cloned: a checkpoint edited in place (or kept
+    # in memory and changed) leaves the scheduler that made it alone (a state holding the scheduler's own list and
+    # tensors, as the public-attribute fallback would give, changed it)
+    lr = torch.tensor(0.05) if tensor_lr else 0.05
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    sched = ours.StepLR(opt, step_size=2, gamma=0.5)
+    state = sched.state_dict()
+    if tensor_lr:
+        state["base_lrs"][0].fill_(0.5)
+    else:
+        state["base_lrs"][0] = 0.5
+    start = float(lr)  # (a float32 tensor's 0.05)
+    assert [float(b) for b in sched.state_dict()["base_lrs"]] == [start]
+    assert [float(b) for b in sched.base_lrs] == [start]

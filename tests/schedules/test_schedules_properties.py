@@ -328,3 +328,17 @@ def test_a_periodic_cosine_keeps_its_phase_at_any_step() -> None:
     for far in (10**8, 10**11, 10**17, 2**64 * 100):
         assert s(far + 25) == s(25) == 0.5
         assert s.values(1)[0] == s(far) == 1.0
+
+
+@pytest.mark.parametrize("gamma", [0.3, 0.9, 0.999])
+def test_exponential_decay_per_step_values_keep_the_documented_precision(gamma: float) -> None:
+    # values() promises a relative difference below 1e-14 from the calls wherever the value is above 1e-40;
+    # with every=1 the exponents are whole steps, raised exactly in integers (an exponent of t / 1, a float,
+    # went through exp(t * log(gamma)) and drifted to 1.3e-14 for gamma=0.3)
+    from lightning_lr.schedules import ExponentialDecay
+
+    s = ExponentialDecay(1.0, gamma=gamma)
+    n = int(math.log(1e-40) / math.log(gamma))
+    calls = np.array([s(t) for t in range(n)])
+    assert calls[-1] > 1e-40
+    assert np.max(np.abs(s.values(n) / calls - 1.0)) <= 1e-14
