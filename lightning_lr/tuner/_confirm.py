@@ -476,6 +476,22 @@ def verdict(
             else:
                 how = "diverged (the early stop)"
                 noisy = ", the early stop fired on a noisy loss (raise early_stop_threshold or smoothing)"
+                half = n // 2
+                if moved_from_start(lrs[:half], losses[:half])[0] != "rose":
+                    # it had not risen from its start by the sweep's middle: not a sweep that started too high,
+                    # but one whose loss stayed there until it blew up. No LR below the blow-up trained the
+                    # model in the steps the sweep spent there, which more steps can change, as for a sweep
+                    # that ended before any descent (a GRU recalling a token 10 steps back: None over 1e-7..10
+                    # at 100 steps and no second try; 1.1x the best LR at 300; the same curve stopped short
+                    # of its blow-up by max_lr=1 got the second try)
+                    return Verdict(
+                        None,
+                        start,
+                        f"{never}: it stayed there over the first half of the sweep (to {_where(lrs, half - 1)}) "
+                        f"and then {how}: no LR below the blow-up trained the model in the steps the sweep spent "
+                        f"at it; take more steps (num_steps){noisy}, or check that the model trains at all",
+                        retry=True,
+                    )
             return Verdict(
                 None,
                 start,

@@ -773,6 +773,30 @@ def test_a_loss_that_rises_until_it_blows_up_is_not_retried_and_says_to_lower_mi
     assert result.stop_reason == "diverged" and len(result) > 25
 
 
+def test_a_loss_flat_until_it_blows_up_is_retried_with_more_steps(tmp_path: Any) -> None:
+    # no descent, and the early stop only after 70 flat steps: the sweep did not start too high, no LR below
+    # the blow-up trained the model in the steps it spent there, so more steps may (a GRU recalling a token 10
+    # steps back had no answer and no second try at 100 steps, and 1.1x the best LR at 300; the same curve
+    # stopped short of its blow-up by max_lr got the second try)
+    flat = [2.0 + 0.01 * (-1) ** i for i in range(70)] + [1e3] * 60
+    result = assert_no_answer(
+        tmp_path,
+        ScriptedLoss(flat),
+        "and then diverged (the early stop): no LR below the blow-up trained the model in the steps the sweep "
+        "spent at it; take more steps (num_steps)",
+        retryable=True,
+        num_steps=100,
+    )
+    first = result.first_try
+    assert first is not None and first.stop_reason == "diverged" and len(first) > 60
+    reason = first.confirmation.reason  # type: ignore[union-attr]
+    assert "the sweep started too high" not in reason
+    assert (
+        f"it stayed there over the first half of the sweep (to lr={first.lrs[len(first) // 2 - 1]:.3g}, "
+        in reason
+    )
+
+
 class Unstable(TinyModel):
     """Trains normally while the LR keeps changing (the sweep), but fails after ``after`` steps at one constant
     LR (the candidates): with NaN (``nan=True``) or a loss far above the start."""
