@@ -15,7 +15,7 @@ on the sweep seeds 100, 101, 102, each on a fresh ``Trainer(max_steps=T)``. Each
 measured, none interpolated.
 
 The choice, fixed before the run: on the tuning half, the p with the most runs within 3x of the grid-best
-LR; a tie goes to the lower worst regret, then the lower median regret, then the smaller p. It picked 1/4,
+LR; a tie goes to the lower worst regret, then the lower median regret, then the smaller p. It picked 1/8,
 which the validation half does not take (``benchmarks/results/length.md``; docs/range_test.md, "The
 training's length"): no shift is applied.
 
