@@ -477,7 +477,8 @@ def verdict(
                 how = "diverged (the early stop)"
                 noisy = ", the early stop fired on a noisy loss (raise early_stop_threshold or smoothing)"
                 half = n // 2
-                if moved_from_start(lrs[:half], losses[:half])[0] != "rose":
+                # ("" is too few points to tell: a short sweep keeps the old reading, as _nan_unrisen does)
+                if moved_from_start(lrs[:half], losses[:half])[0] in ("flat", "fell"):
                     # it had not risen from its start by the sweep's middle: not a sweep that started too high,
                     # but one whose loss stayed there until it blew up. No LR below the blow-up trained the
                     # model in the steps the sweep spent there, which more steps can change, as for a sweep
@@ -489,7 +490,8 @@ def verdict(
                         start,
                         f"{never}: it stayed there over the first half of the sweep (to {_where(lrs, half - 1)}) "
                         f"and then {how}: no LR below the blow-up trained the model in the steps the sweep spent "
-                        f"at it; take more steps (num_steps){noisy}, or check that the model trains at all",
+                        f"at it; take more steps (num_steps), check that the model trains at all, or, if the early "
+                        f"stop fired on a noisy loss, raise early_stop_threshold or smoothing",
                         retry=True,
                     )
             return Verdict(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import lightning.pytorch as pl
@@ -381,12 +381,32 @@ class _RangeTestCallback(Callback, Generic[R]):
         return {"results": {str(e): r.to_dict() for e, r in self.results.items()}}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        owner = f"{type(self).__name__}.load_state_dict"
         V.state_mapping(state_dict, type(self).__name__)
+        results = state_dict.get("results", {})
+        if not isinstance(
+            results, Mapping
+        ):  # (review 188: AttributeError "'NoneType' object has no attribute")
+            raise TypeError(
+                f"{owner}: state_dict['results'] must be a dict of epoch -> result dict (what state_dict() "
+                f"returns), got {V.shown(results)}"
+            )
         loaded: dict[int, R] = {}
-        for epoch, data in state_dict.get("results", {}).items():
+        for epoch, data in results.items():
+            at = V.shown(epoch)
+            try:
+                number = int(epoch)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"{owner}: state_dict['results'] keys must be epoch numbers, got {at}"
+                ) from None
             kind = data.get("kind") if isinstance(data, dict) else None
             read = WeightDecayResult.from_dict if kind == "WeightDecayResult" else SweepResult.from_dict
-            loaded[int(epoch)] = cast(R, read(data))
+            try:
+                loaded[number] = cast(R, read(data))
+            except (TypeError, ValueError) as exc:
+                error = TypeError if isinstance(exc, TypeError) else ValueError
+                raise error(f"{owner}: state_dict['results'][{at}]: {exc}") from exc
         self.results = loaded
         if loaded:
             self.result = loaded[max(loaded)]

@@ -144,3 +144,34 @@ def test_a_callback_state_that_is_no_dict_is_refused_naming_the_callback(bad: An
             f"got {bad!r}"
         )
         assert callback.state_dict() == before
+
+
+@pytest.mark.parametrize(
+    ("results", "error", "said"),
+    [
+        (
+            None,
+            TypeError,
+            "state_dict['results'] must be a dict of epoch -> result dict (what state_dict() returns), got None",
+        ),
+        (
+            ["x"],
+            TypeError,
+            "state_dict['results'] must be a dict of epoch -> result dict (what state_dict() returns), got ['x']",
+        ),
+        ({"a": {}}, ValueError, "state_dict['results'] keys must be epoch numbers, got 'a'"),
+        ({"0": "x"}, ValueError, "state_dict['results']['0']: not a SweepResult dict"),
+    ],
+)
+def test_a_range_test_callback_state_whose_results_are_wrong_is_refused_by_name(
+    results: Any, error: type, said: str
+) -> None:
+    # review 188: {"results": None} failed with "'NoneType' object has no attribute 'items'", a key that is no
+    # epoch with int()'s own message; the callback keeps what it held
+    from lightning_lr import LRRangeTest
+
+    callback = LRRangeTest()
+    with pytest.raises(error) as caught:
+        callback.load_state_dict({"results": results})
+    assert str(caught.value).startswith(f"LRRangeTest.load_state_dict: {said}"), str(caught.value)
+    assert callback.results == {} and callback.state_dict() == {"results": {}}

@@ -797,6 +797,29 @@ def test_a_loss_flat_until_it_blows_up_is_retried_with_more_steps(tmp_path: Any)
     )
 
 
+@pytest.mark.parametrize(
+    ("losses", "retried"),
+    [
+        # 6 points, too few to measure a rise over the first half by: read as before, a range that started too
+        # high (review 188: the short sweep's clear rise, 2.0 to 3.9, was called flat and retried)
+        ([2.0, 2.3, 2.7, 3.2, 3.9, 1e3], False),
+        # rising clearly (0.5 a step against noise of 0.01) over the first half of 60 points: too high
+        ([2.0 + 0.05 * i + 0.01 * (-1) ** i for i in range(59)] + [1e3], False),
+        # flat over the first half, then rising to the blow-up: more steps
+        ([2.0 + 0.01 * (-1) ** i for i in range(40)] + [2.0 + 0.5 * i for i in range(19)] + [1e3], True),
+    ],
+    ids=["short", "rising", "flat-then-rising"],
+)
+def test_a_sweep_that_never_fell_and_diverged_is_retried_only_where_its_first_half_was_flat(
+    losses: list[float], retried: bool
+) -> None:
+    lrs = np.logspace(-7, 1, 100)[: len(losses)]
+    v = _confirm.verdict(lrs, losses, num_steps=100 if len(losses) > 10 else 20, stop_reason="diverged")
+    assert v.anchor is None and v.retry is retried, v.reason
+    assert ("it stayed there over the first half of the sweep" in v.reason) is retried
+    assert ("the sweep started too high (lower min_lr)" in v.reason) is not retried
+
+
 class Unstable(TinyModel):
     """Trains normally while the LR keeps changing (the sweep), but fails after ``after`` steps at one constant
     LR (the candidates): with NaN (``nan=True``) or a loss far above the start."""
