@@ -116,7 +116,8 @@ def main(argv: list[str] | None = None) -> str:
         print(
             f"plateau: no reduction: val_loss never went {args.patience + 1} "
             f"epoch{'s' if args.patience else ''} in a row without improving "
-            f"(by ReduceOnPlateau's threshold); a lower --patience or more --epochs gives it the chance"
+            f"(by ReduceOnPlateau's threshold); {'a lower --patience or ' if args.patience else ''}more --epochs "
+            f"would give it the chance"
         )
     text = table(
         (

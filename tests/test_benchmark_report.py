@@ -272,7 +272,7 @@ def test_the_length_benchmark_scores_each_shift_by_its_own_training_and_chooses_
 
     import range_test_length as length
 
-    def task(name: str, half: str, finals: dict[float, list[float | None] | None]) -> dict:
+    def task(name: str, half: str, finals: dict[float, list[float | None] | None], best: float = 0.1) -> dict:
         # one run; the trainings at each shift of its answer (0.8 at T = 1280: 16x the candidates' 80 steps)
         shifted = {
             repr(p): {"lr": length.shifted(0.8, 1280, p), "final": f, "val": f}
@@ -287,7 +287,10 @@ def test_the_length_benchmark_scores_each_shift_by_its_own_training_and_chooses_
             "steps": 1280,
             "batch": 8,
             "floor": None,
-            "grid": [{"lr": 0.1, "final": [1.0], "val": [1.0]}, {"lr": 1.0, "final": [4.0], "val": [4.0]}],
+            "grid": [
+                {"lr": best, "final": [1.0], "val": [1.0]},
+                {"lr": 10 * best, "final": [4.0], "val": [4.0]},
+            ],
             "runs": {"default": [{"seed": 100, "answer": 0.8, "reason": None, "shifted": shifted}]},
         }
 
@@ -305,6 +308,14 @@ def test_the_length_benchmark_scores_each_shift_by_its_own_training_and_chooses_
     assert "| tuning | x (T / 80) ** -0.125 | 1 | 0 | 1 | 1 | 0 | 5.66 | 1.200 | 1.200 |" in out
     assert "| validation | as given | 1 | 0 | 1 | 1 | 0 | 8.00 | 1.000 | 1.000 |" in out
     assert out.rstrip().endswith("chosen on the tuning half (1 task): p = 0.125")
+    # the runs within 3x come first: with a task whose best LR is 0.2 (ratios 4.0, 3.36, 2.83, 2.38, 2.0), p = 1/8
+    # and above bring one run within 3x, and of those 1/8 has the lowest worst regret (1.2), though p = 1/16 has a
+    # lower one still (1.1) with none within 3x
+    first = task("t", "tuning", {p[0]: [3.0], p[1]: [1.1], p[2]: [1.2], p[3]: [1.6], p[4]: [1.5]})
+    within = task("w", "tuning", {q: [1.0] for q in p}, best=0.2)
+    scores = [length.score(first), length.score(within)]
+    assert [length.totals(scores, q)["within 3x"] for q in p] == [0, 0, 1, 1, 1]
+    assert length.choose(scores) == 0.125
     # a run without an answer counts as None, in every row
     none = task("n", "tuning", {q: None for q in p})
     none["runs"]["default"][0]["answer"] = None
