@@ -384,9 +384,8 @@ class _RangeTestCallback(Callback, Generic[R]):
         owner = f"{type(self).__name__}.load_state_dict"
         V.state_mapping(state_dict, type(self).__name__)
         results = state_dict.get("results", {})
-        if not isinstance(
-            results, Mapping
-        ):  # (review 188: AttributeError "'NoneType' object has no attribute")
+        # (review 188: {"results": None} raised "'NoneType' object has no attribute 'items'")
+        if not isinstance(results, Mapping):
             raise TypeError(
                 f"{owner}: state_dict['results'] must be a dict of epoch -> result dict (what state_dict() "
                 f"returns), got {V.shown(results)}"
