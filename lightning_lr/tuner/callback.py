@@ -393,12 +393,11 @@ class _RangeTestCallback(Callback, Generic[R]):
         loaded: dict[int, R] = {}
         for epoch, data in results.items():
             at = V.shown(epoch)
-            try:
-                number = int(epoch)
-            except (TypeError, ValueError):
-                raise ValueError(
-                    f"{owner}: state_dict['results'] keys must be epoch numbers, got {at}"
-                ) from None
+            # an epoch as state_dict() writes it ("3") or as an int; int() would also take 1.5 as epoch 1
+            whole = isinstance(epoch, int) and not isinstance(epoch, bool)
+            if not (whole or (isinstance(epoch, str) and epoch.isdigit())) or int(epoch) < 0:
+                raise ValueError(f"{owner}: state_dict['results'] keys must be epoch numbers, got {at}")
+            number = int(epoch)
             kind = data.get("kind") if isinstance(data, dict) else None
             read = WeightDecayResult.from_dict if kind == "WeightDecayResult" else SweepResult.from_dict
             try:

@@ -160,6 +160,8 @@ def test_a_callback_state_that_is_no_dict_is_refused_naming_the_callback(bad: An
             "state_dict['results'] must be a dict of epoch -> result dict (what state_dict() returns), got ['x']",
         ),
         ({"a": {}}, ValueError, "state_dict['results'] keys must be epoch numbers, got 'a'"),
+        ({1.5: {}}, ValueError, "state_dict['results'] keys must be epoch numbers, got 1.5"),
+        ({-1: {}}, ValueError, "state_dict['results'] keys must be epoch numbers, got -1"),
         ({"0": "x"}, ValueError, "state_dict['results']['0']: not a SweepResult dict"),
     ],
 )
