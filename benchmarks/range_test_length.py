@@ -52,8 +52,15 @@ def shifted(answer: float, steps: int, p: float) -> float:
     return answer * (steps / CANDIDATE_STEPS) ** -p
 
 
-def collect(task: Task, grid_seeds: Sequence[int], sweep_seeds: Sequence[int], root: str) -> dict[str, Any]:
-    """One task's entry: the grid, the default answers, and the trainings at each shift of each answer."""
+def collect(
+    task: Task,
+    grid_seeds: Sequence[int],
+    sweep_seeds: Sequence[int],
+    root: str,
+    exponents: Sequence[float] = EXPONENTS,
+) -> dict[str, Any]:
+    """One task's entry: the grid, the default answers, and the trainings at each shift (each p of
+    ``exponents``) of each answer."""
     start = time.perf_counter()
     rows = grid(task, grid_seeds)
     print(f"[{task.name}: grid of {len(rows)} LRs, {time.perf_counter() - start:.0f} s]", file=sys.stderr)
@@ -63,7 +70,7 @@ def collect(task: Task, grid_seeds: Sequence[int], sweep_seeds: Sequence[int], r
         one = range_test(task, seed, None, root)
         one["shifted"] = {}
         if one["answer"] is not None:
-            for p in EXPONENTS:
+            for p in exponents:
                 lr = shifted(one["answer"], task.steps, p)
                 one["shifted"][repr(p)] = {"lr": lr, **train_at(task, lr, grid_seeds, trained)}
         runs.append(one)
@@ -75,13 +82,13 @@ def collect(task: Task, grid_seeds: Sequence[int], sweep_seeds: Sequence[int], r
 # --- the report: from the dump alone ------------------------------------------------------------------
 
 
-def score(task: dict[str, Any]) -> dict[str, Any]:
+def score(task: dict[str, Any], exponents: Sequence[float] = EXPONENTS) -> dict[str, Any]:
     """The grid-best LR and loss, and under ``"at"`` per exponent each run's (ratio to the grid-best LR, regret);
     None for both where the test gave no answer."""
     best = min(task["grid"], key=lambda r: _mean(r["final"]))
     best_loss = _mean(best["final"])
     out: dict[str, Any] = {"best_lr": best["lr"], "best": best_loss, "at": {}}
-    for p in EXPONENTS:
+    for p in exponents:
         cells: list[tuple[float | None, float | None]] = []
         for r in task["runs"]["default"]:
             at = r["shifted"].get(repr(p))
@@ -110,28 +117,31 @@ def totals(scores: Sequence[dict[str, Any]], p: float) -> dict[str, Any]:
     }
 
 
-def choose(scores: Sequence[dict[str, Any]]) -> float:
-    """The exponent the rule in the module's docstring picks on ``scores`` (the tuning half's)."""
+def choose(scores: Sequence[dict[str, Any]], exponents: Sequence[float] = EXPONENTS) -> float:
+    """The exponent of ``exponents`` the rule in the module's docstring picks on ``scores`` (the tuning
+    half's)."""
 
     def key(p: float) -> tuple[float, float, float, float]:
         t = totals(scores, p)
         inf = float("inf")
         return (-t["within 3x"], t["worst regret"] or inf, t["median regret"] or inf, p)
 
-    return min(EXPONENTS, key=key)
+    return min(exponents, key=key)
 
 
 def _num(x: float | None, fmt: str) -> str:
     return "-" if x is None else format(x, fmt)
 
 
-def task_table(tasks: list[dict[str, Any]], scores: list[dict[str, Any]]) -> str:
+def task_table(
+    tasks: list[dict[str, Any]], scores: list[dict[str, Any]], exponents: Sequence[float] = EXPONENTS
+) -> str:
     head = ["task", "half", "recipe", "T", "grid-best LR (loss)"]
-    head += [f"p={p:g}: ratio; regret" for p in EXPONENTS]
+    head += [f"p={p:g}: ratio; regret" for p in exponents]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for t, s in zip(tasks, scores, strict=True):
         cells = [t["name"], t["half"], t["recipe"], str(t["steps"]), f"{s['best_lr']:.3g} ({s['best']:.4g})"]
-        for p in EXPONENTS:
+        for p in exponents:
             cells.append(
                 ", ".join("None" if q is None else f"{q:.2f}" for q, _ in s["at"][p])
                 + "; "
