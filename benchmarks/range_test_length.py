@@ -30,7 +30,7 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -58,9 +58,10 @@ def collect(
     sweep_seeds: Sequence[int],
     root: str,
     exponents: Sequence[float] = EXPONENTS,
+    split: Mapping[str, str] = SPLIT,
 ) -> dict[str, Any]:
     """One task's entry: the grid, the default answers, and the trainings at each shift (each p of
-    ``exponents``) of each answer."""
+    ``exponents``) of each answer; its half from ``split``."""
     start = time.perf_counter()
     rows = grid(task, grid_seeds)
     print(f"[{task.name}: grid of {len(rows)} LRs, {time.perf_counter() - start:.0f} s]", file=sys.stderr)
@@ -75,7 +76,7 @@ def collect(
                 one["shifted"][repr(p)] = {"lr": lr, **train_at(task, lr, grid_seeds, trained)}
         runs.append(one)
     entry = record(task, rows, {"default": runs}, start)
-    entry["half"] = SPLIT[task.name]
+    entry["half"] = split[task.name]
     return entry
 
 

@@ -78,8 +78,7 @@ def family(task: Task) -> str:
 
 
 def collect(task: Task, grid_seeds: Sequence[int], sweep_seeds: Sequence[int], root: str) -> dict[str, Any]:
-    entry = range_test_length.collect(task, grid_seeds, sweep_seeds, root, EXPONENTS)
-    entry["half"] = SPLIT[task.name]
+    entry = range_test_length.collect(task, grid_seeds, sweep_seeds, root, EXPONENTS, SPLIT)
     entry["family"] = family(task)
     return entry
 
