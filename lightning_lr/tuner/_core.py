@@ -26,7 +26,7 @@ from .. import _lightning_compat as L
 from .. import _validate as V
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
-from . import _rules
+from . import _rules, _run_length
 from ._apply import apply_result, check_attr
 from ._candidates import answer_index, confirm_results
 from ._confirm import CONFIRMED, verdict
@@ -134,6 +134,10 @@ def run_range_test(
         options, trainer, optimizer
     )  # a cycling momentum: its mean (_cycle_momentum)
     attr = check_attr(module, options) if isinstance(options, LROptions) and options.apply else None
+    # the run the answer is for, read before anything runs (``_run_length``): "auto" is the fit's steps to go
+    asked = options.run_steps if isinstance(options, LROptions) else None
+    run_steps = _run_length.from_trainer(trainer, options.title) if asked == _run_length.AUTO else asked
+    assert run_steps is None or isinstance(run_steps, int)
     show_bar = options.progress_bar
     if show_bar is None:
         show_bar = trainer.progress_bar_callback is not None
@@ -223,6 +227,11 @@ def run_range_test(
     if isinstance(options, LROptions) and options.method is not None:  # it answers with what is applied
         results = [
             dataclasses.replace(r, rule=options.method) if isinstance(r, RangeTestResult) else r
+            for r in results
+        ]
+    if run_steps is not None:  # it answers for the run it was told of
+        results = [
+            dataclasses.replace(r, run_steps=run_steps) if isinstance(r, RangeTestResult) else r
             for r in results
         ]
     if isinstance(options, LROptions) and not options.confirm:
@@ -539,7 +548,7 @@ def _log_summary(trainer: pl.Trainer, result: Result, options: SweepOptions, bas
         tags = prefix(options, r._weight_decay())
         # the answer, read without its warnings: a momentum result says its no-answer once, at the user's first
         # call of suggestion(), which this read must not take (review 149: under the default logger it did)
-        value = r._pick(options.rule())[0]
+        value = r._answer(options.rule())[0] if isinstance(r, RangeTestResult) else r._pick(options.rule())[0]
         if value is not None:
             for lg in loggers:
                 lg.log_metrics({f"{tags}/suggestion": value}, step=base + max(len(r) - 1, 0))

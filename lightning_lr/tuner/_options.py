@@ -28,6 +28,8 @@ from .. import _validate as V
 from ..schedules import Constant, ExponentialDecay, Join, Linear, Schedule
 from ._confirm import CONFIRMED
 from ._rules import METHODS, MIN_POINTS
+from ._run_length import AUTO as AUTO_RUN
+from ._run_length import check_run_steps
 
 __all__ = [
     "CALLBACK_PEERS_NAMES",
@@ -113,6 +115,7 @@ MOMENTUM_PEERS_NAMES = {
     "confirm": "nothing: the momentum range test has no confirmation stage (lr_range_test's confirm)",
     "confirm_steps": "nothing: the momentum range test has no confirmation stage (lr_range_test's confirm_steps)",
     "retry": "nothing: the momentum range test has no second try (lr_range_test's retry)",
+    "run_steps": "nothing: the momentum range test's answer has no run length (lr_range_test's run_steps)",
     "attr_name": "nothing: the momentum range test applies nothing (lr_range_test's attr_name)",
     "weight_decays": "nothing: the momentum range test sweeps no weight decay (lr_range_test's weight_decays)",
 }
@@ -328,6 +331,7 @@ class LROptions(SweepOptions):
     weight_decays: Sequence[float] | None = None
     apply: bool = True
     attr_name: str | None = None
+    run_steps: int | str | None = None
 
     prefix: ClassVar[str] = "lr_range_test"
     title: ClassVar[str] = "LR range test"
@@ -372,9 +376,20 @@ class LROptions(SweepOptions):
         # (review 177: Lightning's lr_find takes attr_name="" for "look it up", which None is here)
         what = "a non-empty string (None looks the attribute up, as Lightning's attr_name='' does)"
         self._set("attr_name", V.optional(V.text, "attr_name", self.attr_name, what))
+        if not (isinstance(self.run_steps, str) and self.run_steps == AUTO_RUN):
+            self._set(
+                "run_steps", check_run_steps(self.run_steps, f" or {AUTO_RUN!r} (the Trainer's length)")
+            )
         if not self.confirm:
             auto = f" (with method={self.method!r}, a sweep rule)" if confirm is None else ""
             _unused(self, ("confirm_steps",), f"confirm=False{auto}: only the confirmation stage uses it")
+            _unused(self, ("run_steps",), f"confirm=False{auto}: it scales the confirmed answer")
+        elif self.method not in (None, CONFIRMED):
+            _unused(
+                self,
+                ("run_steps",),
+                f"method={self.method!r}: it scales the confirmed answer, not a sweep rule's",
+            )
         if not self.apply:
             _unused(self, ("attr_name",), "apply=False: only applying the suggestion sets it")
         if self.retry:  # the second try's sweep too, before anything runs

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import _validate as V
 from ..callbacks import _peers as callback_peers
-from . import _bounds, _rules
+from . import _bounds, _rules, _run_length
 from ._confirm import CONFIRMED, Confirmation, tail_length, too_high, verdict
 from ._curve import SweepResult, fmt, short
 from ._options import LROptions
@@ -107,6 +107,12 @@ class RangeTestResult(SweepResult):
             confirmed LR when there is a ``confirmation``, else ``"minimum"``), or ``"confirmed"`` or a
             sweep rule. A range test run with ``method=...`` records it here, so its result answers with
             the LR it applied.
+        optimizer: the torch optimizer class the test ran with (``"torch.optim.AdamW"``; a class of another
+            library by its own qualified name), which :meth:`suggestion`'s ``run_steps`` reads; None for a
+            result built by hand.
+        run_steps: the optimizer steps of the constant-LR run the answer is for, as the range test was told
+            (its ``run_steps``; ``"auto"`` recorded as the steps the Trainer's fit had left): :meth:`suggestion`
+            scales the confirmed LR for it. None: the answer as the candidates found it.
 
     Example:
         >>> import numpy as np
@@ -135,10 +141,19 @@ class RangeTestResult(SweepResult):
     first_try: RangeTestResult | None = None
     steps_taken: int | None = None
     rule: str | None = None
+    optimizer: str | None = None
+    run_steps: int | None = None
     smoothed: tuple[float, ...] = field(init=False)
 
     param: ClassVar[str] = "lr"
-    _more_keys: ClassVar[tuple[str, ...]] = ("confirmation", "first_try", "steps_taken", "rule")
+    _more_keys: ClassVar[tuple[str, ...]] = (
+        "confirmation",
+        "first_try",
+        "steps_taken",
+        "rule",
+        "optimizer",
+        "run_steps",
+    )
 
     def __post_init__(self) -> None:
         self._check()
@@ -158,6 +173,8 @@ class RangeTestResult(SweepResult):
         steps = V.optional(V.integer, "steps_taken", self.steps_taken, len(self), " (one per point)")
         object.__setattr__(self, "steps_taken", None if steps == len(self) else steps)
         object.__setattr__(self, "rule", V.optional(V.one_of, "rule", self.rule, (CONFIRMED, *METHODS)))
+        V.optional(V.text, "optimizer", self.optimizer, "a class's qualified name")
+        _run_length.check_run_steps(self.run_steps)
 
     def _weight_decay(self) -> float | None:
         return self.weight_decay
@@ -182,6 +199,8 @@ class RangeTestResult(SweepResult):
             else RangeTestResult._first_try(data["first_try"]),
             steps_taken=data.get("steps_taken"),
             rule=data.get("rule"),
+            optimizer=data.get("optimizer"),
+            run_steps=data.get("run_steps"),
         )
 
     @classmethod
@@ -192,7 +211,7 @@ class RangeTestResult(SweepResult):
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (see :meth:`SweepResult.to_dict`), with the ``confirmation``, the ``first_try``,
-        ``steps_taken`` and the ``rule`` when there are."""
+        ``steps_taken``, the ``rule``, the ``optimizer`` and ``run_steps`` when there are."""
         data = super().to_dict()
         if self.steps_taken is not None:
             data["steps_taken"] = self.steps_taken
@@ -202,6 +221,10 @@ class RangeTestResult(SweepResult):
             data["first_try"] = self.first_try.to_dict()
         if self.rule is not None:
             data["rule"] = self.rule
+        if self.optimizer is not None:
+            data["optimizer"] = self.optimizer
+        if self.run_steps is not None:
+            data["run_steps"] = self.run_steps
         return data
 
     @property
@@ -284,7 +307,7 @@ class RangeTestResult(SweepResult):
             return V.missing_attribute(self, name, PEER_ATTRIBUTES)
 
     @V.known_as(SUGGESTION_PEERS)
-    def suggestion(self, method: str | None = None) -> float | None:
+    def suggestion(self, method: str | None = None, *, run_steps: int | None = None) -> float | None:
         """The suggested learning rate, or None (with a warning that says why and what to change).
 
         Without a ``method`` it is the default answer: the confirmed LR when the range test trained
@@ -304,6 +327,17 @@ class RangeTestResult(SweepResult):
         - ``"minimum"``: a tenth of the LR of lowest loss (None when that lies below the first LR).
         - ``"slide"``: fastai's sliding window, made independent of the loss's scale.
 
+        ``run_steps``: the optimizer steps of the constant-LR run the answer is for (None: the result's own
+        :attr:`run_steps`, which the range test's ``run_steps`` sets; when that is None too, a run about as
+        long as the candidates trained, ``confirm_steps``, 80 by default). With an Adam-family optimizer (Adam,
+        AdamW, NAdam, RAdam, Adamax; :attr:`optimizer`) the confirmed LR is then scaled by ``(run_steps /
+        confirm_steps) ** -1/4``, held at ``25 ** -1/4`` (0.447) for a run longer than 25 candidate lengths,
+        the longest measured: such an optimizer's best constant LR falls with the run's length
+        (``benchmarks/range_test_length_fam.py``: on its validation half, 9 of 12 runs within 3x of the
+        grid-best instead of 1). For other optimizers, and for a sweep rule's answer, the answer is left as it
+        is, with a warning that says so. A schedule's bounds (:meth:`one_cycle_max_lr`, :meth:`cyclic_bounds`)
+        take no ``run_steps``: a schedule that anneals does not pay a high LR's noise to the end.
+
         Example:
             >>> r = RangeTestResult([1e-4, 1e-3, 1e-2, 1e-1, 1.0], [3.0, 3.0, 3.1, 3.2, 3.4], [None] * 5)
             >>> import warnings
@@ -314,19 +348,48 @@ class RangeTestResult(SweepResult):
             >>> "never fell" in str(caught[0].message)
             True
         """
-        return self._suggest(method, stacklevel=4)  # the caller of suggestion, past known_as's wrapper
+        # the caller of suggestion, past known_as's wrapper
+        return self._suggest(method, stacklevel=4, run_steps=run_steps)
 
-    def _suggest(self, method: str | None, stacklevel: int) -> float | None:
+    def _suggest(self, method: str | None, stacklevel: int, run_steps: int | None = None) -> float | None:
         """:meth:`suggestion`, its warning said ``stacklevel`` frames up from here (a result that holds this one
         answers with it: :class:`~._weight_decay.WeightDecayResult`)."""
-        value, reason = self._pick(method)
+        value, reason, note = self._answer(method, run_steps)
         if value is None:
             warnings.warn(
                 f"no lr suggestion (method={self._rule_name(method)!r}): {reason}",
                 UserWarning,
                 stacklevel=stacklevel,
             )
+        elif note:
+            warnings.warn(note, UserWarning, stacklevel=stacklevel)
         return value
+
+    def _answer(self, method: str | None, run_steps: int | None = None) -> tuple[float | None, str, str]:
+        """The answer of :meth:`suggestion` without its warnings: ``(value, why there is none, what the run's
+        length did not change)``."""
+        run_steps = _run_length.check_run_steps(run_steps)
+        value, reason = self._pick(method)
+        run_steps = self.run_steps if run_steps is None else run_steps
+        if value is None or run_steps is None:
+            return value, reason, ""
+        name = self._rule_name(method)
+        if name != CONFIRMED or self.confirmation is None:
+            scale, note = (
+                1.0,
+                (
+                    f"run_steps={run_steps} leaves the {name!r} rule's answer as it is: the run-length scale was "
+                    f"measured for the confirmed answer (the candidates' length is the horizon it scales from)"
+                ),
+            )
+        else:
+            scale, note = _run_length.factor(run_steps, self.confirmation.steps, self.optimizer)
+        if value * scale < self.lrs[0]:  # never below the range the sweep saw
+            scale = self.lrs[0] / value
+            note += (
+                "; " if note else ""
+            ) + f"the scaled answer is held at the sweep's first LR, {self.lrs[0]:.3g}"
+        return value * scale, "", note
 
     def suggestions(self) -> dict[str, float | None]:
         """Every answer without warnings (None where there is none): ``"confirmed"`` first when the result
@@ -556,8 +619,9 @@ class RangeTestResult(SweepResult):
         value = top = None
         why = ""
         if suggest:
-            # (the figure writes why there is no answer: no warning again, review 129)
-            value, why = self._pick(method)
+            # (the figure writes why there is no answer: no warning again, review 129); the answer as
+            # suggestion() gives it, scaled for the run_steps the result holds
+            value, why, _ = self._answer(method)
             why = why if value is None else ""
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -574,7 +638,8 @@ class RangeTestResult(SweepResult):
             x_label="learning rate",
             y_label=self._y_label(),
             suggestion=value,
-            rule=self._rule_name(method),
+            rule=self._rule_name(method)
+            + ("" if self.run_steps is None or value is None else f", for run_steps={self.run_steps}"),
             max_lr=top,
             title=self._title(
                 "LR range test"
@@ -595,7 +660,9 @@ class RangeTestResult(SweepResult):
 
     def __repr__(self) -> str:
         parts = self._repr_parts(self.lrs)
-        parts.append(f"suggestion({self._rule_name(None)})={fmt(self._pick(None)[0])}")
+        if self.run_steps is not None:
+            parts.append(f"run_steps={self.run_steps}")
+        parts.append(f"suggestion({self._rule_name(None)})={fmt(self._answer(None)[0])}")
         if self.cost != len(self):  # review 123: the candidates' steps, 4x the sweep's, went unsaid
             parts.append(f"cost {V.counted(self.cost, 'optimizer step')}")
         return f"RangeTestResult({', '.join(parts)})"

@@ -33,6 +33,7 @@ from .. import _lightning_compat as L
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
 from ..optim._hooks import runs_step_hooks
+from . import _run_length
 from ._confirm import NAN_NOT_LR, moved_from_start
 from ._curve import SweepResult
 from ._data import Batches
@@ -260,10 +261,12 @@ def sweep(
                 diverged_at(held)
     finally:
         progress.close()
-    return _result(options, curve, weight_decay)
+    return _result(options, curve, weight_decay, optimizer)
 
 
-def _result(options: SweepOptions, curve: _Curve, weight_decay: float | None) -> SweepResult:
+def _result(
+    options: SweepOptions, curve: _Curve, weight_decay: float | None, optimizer: torch.optim.Optimizer
+) -> SweepResult:
     common: dict[str, Any] = {
         "lrs": tuple(curve.lrs),
         "losses": tuple(curve.losses),
@@ -278,7 +281,11 @@ def _result(options: SweepOptions, curve: _Curve, weight_decay: float | None) ->
         momentums = cast("tuple[float, ...]", tuple(curve.momentums))
         return MomentumRangeTestResult(momentums=momentums, **common)
     return RangeTestResult(
-        momentums=tuple(curve.momentums), weight_decay=weight_decay, steps_taken=curve.steps, **common
+        momentums=tuple(curve.momentums),
+        weight_decay=weight_decay,
+        steps_taken=curve.steps,
+        optimizer=_run_length.optimizer_name(optimizer),
+        **common,
     )
 
 

@@ -511,6 +511,10 @@ class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
             only).
         retry: when the answer (the default one, or the rule ``method``'s) is None for a reason more steps can
             fix, run the test once more with 3x ``num_steps`` (False: no second try).
+        run_steps: the optimizer steps of the constant-LR run the answer is for: ``"auto"`` (the steps the fit
+            has left when the test runs), a whole number >= 1, or None (the answer as the candidates find it);
+            the applied LR is scaled for it with an Adam-family optimizer, see
+            :meth:`Tuner.lr_range_test <lightning_lr.Tuner.lr_range_test>`.
 
     Raises:
         RuntimeError: when fit sets up under a sharded strategy (FSDP, DeepSpeed), before anything runs; under
@@ -573,6 +577,7 @@ class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
         confirm: bool | None = None,
         confirm_steps: int = 80,
         retry: bool = True,
+        run_steps: int | str | None = None,
     ) -> None:
         with V.context("LRRangeTest"):  # a config may hold several callbacks with a max_lr or a mode
             options = LROptions.of(locals())

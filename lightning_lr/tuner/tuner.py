@@ -95,6 +95,7 @@ class Tuner(_LightningTuner):
         confirm: bool | None = ...,
         confirm_steps: int = ...,
         retry: bool = ...,
+        run_steps: int | str | None = ...,
     ) -> RangeTestResult | None: ...
 
     @overload
@@ -125,6 +126,7 @@ class Tuner(_LightningTuner):
         confirm: bool | None = ...,
         confirm_steps: int = ...,
         retry: bool = ...,
+        run_steps: int | str | None = ...,
     ) -> WeightDecayResult | None: ...
 
     @V.known_as(TUNER_PEERS_NAMES)
@@ -154,6 +156,7 @@ class Tuner(_LightningTuner):
         confirm: bool | None = None,
         confirm_steps: int = 80,
         retry: bool = True,
+        run_steps: int | str | None = None,
     ) -> RangeTestResult | WeightDecayResult | None:
         """The LR range test (Smith 2015): train ``num_steps`` optimizer steps while the LR grows from
         ``min_lr`` to ``max_lr``, record the loss of each, then confirm: train five candidate LRs
@@ -285,6 +288,15 @@ class Tuner(_LightningTuner):
                 their last fifth); under manual optimization counted as for ``num_steps``.
             retry: when the answer (the default one, or the rule ``method``'s) is None for a reason more steps
                 can fix, run the test once more with 3x ``num_steps`` (False: answer None at once).
+            run_steps: the optimizer steps of the constant-LR run the answer is for: ``"auto"`` (the steps the
+                Trainer's fit plans, ``estimated_stepping_batches``; a ValueError before anything runs when it
+                has no end), a whole number >= 1, or None (the default: the answer for a run about as long as the
+                candidates, ``confirm_steps``). Recorded in the result (:attr:`RangeTestResult.run_steps`), whose
+                :meth:`~lightning_lr.RangeTestResult.suggestion` then scales the confirmed LR for it: by
+                ``(run_steps / confirm_steps) ** -1/4`` with an Adam-family optimizer (Adam, AdamW, NAdam, RAdam,
+                Adamax), never up, and at most as for 25 candidate lengths (0.447, with a warning); other
+                optimizers keep the answer, with a warning. What is applied is that scaled LR; schedules' bounds
+                (``OneCycle``, ``Cyclic``) are not scaled. With ``confirm=True`` and the confirmed answer only.
 
         Returns:
             The :class:`~lightning_lr.RangeTestResult` (a :class:`~lightning_lr.tuner.WeightDecayResult`

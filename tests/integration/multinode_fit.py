@@ -2,7 +2,7 @@
 ``test_multinode.py``: ``python multinode_fit.py OUT`` with ``NODE_RANK``, ``MASTER_ADDR`` and
 ``MASTER_PORT`` set. The node runs ``Tuner.lr_range_test`` (sweep and confirmation) and writes what its
 rank holds to ``OUT/tuner<r>.json``, with a weight-decay sweep's, a momentum range test's and a retried
-test's results; then a fit whose LRRangeTest callback fills a OneCycle, and every rank
+test's results and a test told the run's length (``run_steps="auto"``); then a fit whose LRRangeTest callback fills a OneCycle, and every rank
 writes what it used to ``OUT/rank<r>.json`` (:class:`~support.recording.DumpPerRank`)."""
 
 from __future__ import annotations
@@ -58,6 +58,13 @@ def main(out: str) -> None:
         late, loader(n=128), num_steps=12, max_lr=3.0, confirm_steps=10
     )
     held["retry"] = {"result": retried.to_dict(), "lr": float(late.hparams.lr), "calls": late.calls}
+    # run_steps="auto" with AdamW: each node reads the fit's length (40 epochs of 2 batches a rank) and applies
+    # the answer scaled for it
+    adam = TinyModel(dropout=0.0, optimizer="adamw")
+    for_run = Tuner(trainer(out, max_epochs=40, **ddp)).lr_range_test(
+        adam, loader(n=128), num_steps=12, max_lr=3.0, confirm_steps=10, run_steps="auto"
+    )
+    held["run_steps"] = {"result": for_run.to_dict(), "lr": float(adam.hparams.lr)}
     with open(os.path.join(out, f"tuner{tuner.global_rank}.json"), "w") as f:
         json.dump(held, f)
 

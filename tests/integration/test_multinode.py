@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 import lightning_lr
+from lightning_lr import RangeTestResult
 
 SCRIPT = Path(__file__).with_name("multinode_fit.py")
 
@@ -78,6 +79,13 @@ def test_two_nodes_agree_on_the_range_test_and_the_schedule_it_fills(tmp_path: A
     assert retried["first_try"]["num_steps"] == 12 and first["retry"] and "never fell" in first["reason"]
     assert retried["num_steps"] == 36 and retried["confirmation"]["chosen"] is not None
     assert tuner[0]["retry"]["lr"] != 0.05
+    # run_steps="auto": both nodes read the same length (80 steps, 8 candidate lengths) and apply the same scaled LR
+    assert tuner[0]["run_steps"] == tuner[1]["run_steps"]
+    for_run = tuner[0]["run_steps"]["result"]
+    assert for_run["run_steps"] == 80 and for_run["optimizer"] == "torch.optim.AdamW"
+    confirmed = RangeTestResult.from_dict(for_run).confirmation
+    assert confirmed is not None and confirmed.lr is not None
+    assert tuner[0]["run_steps"]["lr"] == pytest.approx(confirmed.lr * 8**-0.25, rel=1e-12)
     # the LRRangeTest callback in a fit
     assert [r["rank"] for r in (rank0, rank1)] == [0, 1]
     assert [r["world_size"] for r in (rank0, rank1)] == [2, 2]

@@ -732,7 +732,8 @@ def test_from_dict_checks_every_field_and_key_as_the_constructor_does() -> None:
         ValueError,
         match=r"^RangeTestResult dict keys must be 'format', 'kind', 'param', 'mode', 'smoothing', 'num_steps', "
         r"'stop_reason', 'lrs', 'losses', 'momentums', and optionally 'val_loss', 'weight_decay', 'smoothed', "
-        r"'confirmation', 'first_try', 'steps_taken', 'rule', got the unknown key 'weight_decy'$",
+        r"'confirmation', 'first_try', 'steps_taken', 'rule', 'optimizer', 'run_steps', got the unknown key "
+        r"'weight_decy'$",
     ):
         RangeTestResult.from_dict({**d, "weight_decy": 0.1})
     with pytest.raises(

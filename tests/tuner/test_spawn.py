@@ -16,7 +16,7 @@ import pytest
 import torch
 from lightning.pytorch.callbacks import Callback
 
-from lightning_lr import LRRangeTest
+from lightning_lr import LRRangeTest, RangeTestResult
 from lightning_lr.callbacks import Cyclic, OneCycle
 
 from support.models import FlatFromEpoch1, SplitDecay, TinyModel, loader
@@ -80,6 +80,8 @@ def test_results_and_applied_values_reach_the_main_process(
     assert model.hparams.lr == rank0["lr"] == test.result.suggestion() != 0.05
     assert cycle.value("max_lr") == rank0["max_lr"] == test.result.one_cycle_max_lr()
     assert test.result.rule == method and (test.result.confirmation is None) == (method is not None)
+    # the optimizer the ranks tested with (what suggestion(run_steps=...) reads) reached the main process
+    assert test.result.optimizer == rank0["results"]["1"]["optimizer"] == "torch.optim.SGD"
     assert not lost
     # the main process's module carries the result as a fit in one process leaves it (review 39: it got the
     # LR back, not the result): a later fit's fresh OneCycle() in another Trainer takes the same peak
@@ -398,3 +400,43 @@ def test_every_rank_replays_its_own_stream_to_every_candidate(tmp_path: Any) -> 
         runs = [cands[10 * i : 10 * (i + 1)] for i in range(5)]
         assert all(r == got["seen"][:10] for r in runs), got  # the sweep's first batches, replayed
     assert ranks[0]["seen"][:10] != ranks[1]["seen"][:10]  # each rank's own data
+
+
+@pytest.mark.parametrize("strategy", ["ddp_spawn", DDP])
+def test_every_rank_applies_the_answer_for_the_fits_length_and_the_main_process_gets_it(
+    tmp_path: Any, strategy: str
+) -> None:
+    # run_steps="auto": each rank reads the fit's length (64 examples a rank, 2 batches an epoch, 60 epochs)
+    seed_all(5)
+    model = TinyModel(dropout=0.0, optimizer="adamw")
+    test = LRRangeTest(num_steps=12, max_lr=3.0, early_stop_threshold=None, run_steps="auto")
+    callbacks = [test, RankZero(str(tmp_path)), EachRankLR(str(tmp_path))]
+    t = trainer(tmp_path, devices=2, strategy=strategy, callbacks=callbacks, max_epochs=60)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t.fit(model, train_dataloaders=loader(n=128))
+    rank0 = json.loads((tmp_path / "rank0.json").read_text())
+    lrs = [json.loads((tmp_path / f"lr{rank}.json").read_text()) for rank in (0, 1)]
+    r = test.result
+    assert isinstance(r, RangeTestResult) and r.run_steps == rank0["results"]["0"]["run_steps"] == 120
+    assert r.optimizer == "torch.optim.AdamW" and r.confirmation is not None and r.confirmation.lr is not None
+    scaled = r.confirmation.lr * (120 / 80) ** -0.25
+    assert (
+        model.hparams.lr
+        == rank0["lr"]
+        == lrs[0]
+        == lrs[1]
+        == r.suggestion()
+        == pytest.approx(scaled, rel=1e-12)
+    )
+
+
+class EachRankLR(Callback):
+    """Writes each rank's model LR (its hparam ``lr``) after fit to ``lr<rank>.json``."""
+
+    def __init__(self, out: str) -> None:
+        self.out = out
+
+    def on_fit_end(self, trainer: Any, pl_module: Any) -> None:
+        with open(os.path.join(self.out, f"lr{trainer.global_rank}.json"), "w") as f:
+            json.dump(pl_module.hparams.lr, f)

@@ -1,0 +1,91 @@
+"""The confirmed answer for a constant-LR run longer than the candidates trained: :func:`factor`.
+
+The candidates train ``confirm_steps`` steps (80 by default), so the confirmed LR is the best for a run of
+about that length. With an Adam-family optimizer the best constant LR of a longer run lies lower: its step
+has the size of the LR whatever the gradient's (the first moment over the root of the second), so a constant
+LR cannot settle closer than that to a minimum, and the longer the run, the more that floor costs against
+the speed a higher LR buys early. Measured on 16 tasks of 800 to 2000 steps written for it
+(``benchmarks/range_test_length_fam.py``): scaling the answer by ``(run_steps / confirm_steps) ** -1/4``,
+chosen on the tuning half's 4 Adam-family tasks, brings the validation half's 4 from 1 to 9 of 12 runs
+within 3x of the grid-best constant LR. The same shift did not hold for SGD and made RMSprop, Adagrad and
+Adadelta worse, so they keep the answer.
+"""
+
+from __future__ import annotations
+
+import math
+
+import lightning.pytorch as pl
+import torch
+
+from .. import _validate as V
+
+#: the torch optimizers whose best constant LR falls with the run's length by :data:`EXPONENT`
+ADAM_FAMILY = (
+    "torch.optim.Adam",
+    "torch.optim.AdamW",
+    "torch.optim.NAdam",
+    "torch.optim.RAdam",
+    "torch.optim.Adamax",
+)
+#: p of the scale ``(run_steps / confirm_steps) ** -p``, chosen on the tuning half of the length benchmark
+EXPONENT = 0.25
+#: the longest run measured, in candidate lengths (2000 steps / 80): a longer run is scaled as this long
+MAX_RATIO = 25.0
+
+
+def optimizer_name(optimizer: torch.optim.Optimizer) -> str:
+    """The torch optimizer class ``optimizer`` is or derives from, as ``"torch.optim.AdamW"``; the class's own
+    qualified name when it derives from none of torch's (``Optimizer`` itself aside)."""
+    for cls in type(optimizer).__mro__:
+        if cls is not torch.optim.Optimizer and getattr(torch.optim, cls.__name__, None) is cls:
+            return f"torch.optim.{cls.__name__}"
+    kind = type(optimizer)
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
+#: ``run_steps`` of the range test that reads the run's length from the Trainer (:func:`from_trainer`)
+AUTO = "auto"
+
+
+def check_run_steps(run_steps: object, more: str = "") -> int | None:
+    """``run_steps`` if it is None or a whole number >= 1, else a ValueError (a TypeError for a non-number)
+    that names it; ``more`` names what else the caller takes."""
+    why = f" (the optimizer steps of the run at the answer){more}"
+    return V.optional(V.integer, "run_steps", run_steps, 1, why, capped=False)
+
+
+def from_trainer(trainer: pl.Trainer, title: str) -> int:
+    """``run_steps="auto"``: the optimizer steps the fit has left to take from here (its
+    ``estimated_stepping_batches`` less the steps taken), or a ValueError when the fit has no known end."""
+    total = trainer.estimated_stepping_batches
+    if not math.isfinite(total):
+        raise ValueError(
+            f"{title}: run_steps='auto' reads the run's length from the Trainer, which has none (max_steps="
+            f"{trainer.max_steps}, max_epochs={trainer.max_epochs}, and an epoch of unknown length); pass "
+            f"run_steps=N, the optimizer steps you will train at the answer"
+        )
+    return max(int(total) - trainer.global_step, 1)
+
+
+def factor(run_steps: int, confirm_steps: int, optimizer: str | None) -> tuple[float, str]:
+    """The scale of the confirmed LR for a constant-LR run of ``run_steps`` optimizer steps, after candidates of
+    ``confirm_steps`` steps, with the optimizer ``optimizer`` (:func:`optimizer_name`): ``(scale, note)``, the
+    note saying why the scale is 1 or held ("" when the measured scale applies as it is)."""
+    if optimizer not in ADAM_FAMILY:
+        which = "an unrecorded optimizer" if optimizer is None else optimizer
+        return 1.0, (
+            f"run_steps={run_steps} leaves the answer as it is for {which}: the best constant LR was measured to "
+            f"fall with the run's length for the Adam family only ({', '.join(n.split('.')[-1] for n in ADAM_FAMILY)}); "
+            f"for SGD, RMSprop, Adagrad and Adadelta no shift held"
+        )
+    ratio = run_steps / confirm_steps
+    if ratio <= 1.0:
+        return 1.0, ""  # the candidates trained as long as the run: their best is the run's
+    if ratio > MAX_RATIO:
+        return MAX_RATIO**-EXPONENT, (
+            f"run_steps={run_steps} is {ratio:.0f} candidate lengths ({confirm_steps} steps); the shift was "
+            f"measured up to {MAX_RATIO:.0f}, and is held there (x{MAX_RATIO**-EXPONENT:.3g}): the best LR of a "
+            f"longer run may lie lower still"
+        )
+    return ratio**-EXPONENT, ""

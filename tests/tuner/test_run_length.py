@@ -1,0 +1,316 @@
+"""``RangeTestResult.suggestion(run_steps=...)``: the confirmed LR for a constant-LR run longer than the
+candidates trained, scaled for the Adam family only, and the optimizer the result records for it."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+
+from lightning_lr import LRRangeTest, RangeTestResult, Tuner
+from lightning_lr.tuner import WeightDecayResult
+from lightning_lr.tuner._confirm import Candidate, Confirmation
+from lightning_lr.tuner._run_length import ADAM_FAMILY, EXPONENT, MAX_RATIO, optimizer_name
+
+from support.models import TinyModel, loader
+from support.trainers import trainer
+
+LRS = list(np.logspace(-5, 0, 30))
+LOSSES = [2.0 - 1.5 / (1 + np.exp(-(np.log10(lr) + 2.5) * 4)) + np.exp(np.log10(lr) * 3) for lr in LRS]
+
+
+def result(optimizer: str | None = "torch.optim.Adam", steps: int = 80, **kwargs: Any) -> RangeTestResult:
+    """A result whose candidates (``steps`` steps each) confirm about 0.044, by ``optimizer``."""
+    conf = Confirmation(
+        (Candidate(0.01, (2.0, 1.0), 1.0), Candidate(0.03, (2.0, 0.4), 0.4), Candidate(0.1, (2.0, 0.5), 0.5)),
+        steps,
+        0.03,
+        2.0,
+        1,
+    )
+    return RangeTestResult(
+        LRS, LOSSES, [None] * 30, smoothing=0.0, confirmation=conf, optimizer=optimizer, **kwargs
+    )
+
+
+def answer(r: RangeTestResult | WeightDecayResult, **kwargs: Any) -> tuple[float | None, list[str]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = r.suggestion(**kwargs)
+    return value, [str(w.message) for w in caught]
+
+
+@pytest.mark.parametrize("optimizer", ADAM_FAMILY)
+@pytest.mark.parametrize(
+    ("run_steps", "steps", "scale"), [(1280, 80, 0.5), (160, 10, 0.5), (1250, 50, 25**-0.25)]
+)
+def test_an_adam_family_answer_falls_as_the_fourth_root_of_the_run_in_candidate_lengths(
+    optimizer: str, run_steps: int, steps: int, scale: float
+) -> None:
+    r = result(optimizer, steps)
+    base, said = answer(r)
+    assert base is not None and not said
+    value, said = answer(r, run_steps=run_steps)
+    assert value == pytest.approx(base * scale, rel=1e-12) and not said
+    assert (run_steps / steps) ** -EXPONENT == pytest.approx(scale)
+
+
+@pytest.mark.parametrize("run_steps", [1, 40, 80])
+def test_a_run_no_longer_than_the_candidates_keeps_the_answer(run_steps: int) -> None:
+    r = result()
+    assert answer(r, run_steps=run_steps) == (r.suggestion(), [])
+
+
+def test_a_run_past_the_longest_measured_is_scaled_as_that_long_and_says_so() -> None:
+    r = result()
+    base = r.suggestion()
+    assert base is not None
+    held, said = answer(r, run_steps=10**6)
+    assert held == pytest.approx(base * MAX_RATIO**-EXPONENT) == answer(r, run_steps=2000)[0]
+    assert len(said) == 1 and "run_steps=1000000" in said[0] and "held there" in said[0]
+    assert answer(r, run_steps=2000)[1] == []  # 25 candidate lengths: the longest measured, as it is
+
+
+@pytest.mark.parametrize("optimizer", ["torch.optim.SGD", "torch.optim.RMSprop", "torch.optim.Adagrad", None])
+def test_other_optimizers_keep_the_answer_and_are_told(optimizer: str | None) -> None:
+    r = result(optimizer)
+    value, said = answer(r, run_steps=1500)
+    assert value == r.suggestion()
+    assert len(said) == 1 and "run_steps=1500 leaves the answer as it is" in said[0]
+    assert (optimizer or "an unrecorded optimizer") in said[0]
+
+
+def test_a_sweep_rule_keeps_its_answer_and_is_told() -> None:
+    r = result()
+    value, said = answer(r, method="valley", run_steps=1500)
+    assert value == r.suggestion("valley") is not None
+    assert len(said) == 1 and "'valley' rule's answer as it is" in said[0]
+
+
+def test_the_scaled_answer_is_held_at_the_sweeps_first_lr() -> None:
+    # a confirmed LR just above the sweep's first LR: the scale would take it below the range swept
+    conf = Confirmation(
+        (Candidate(1.2e-5, (2.0, 1.0), 1.0), Candidate(2e-5, (2.0, 0.5), 0.5)), 80, 2e-5, 2.0, 1
+    )
+    r = RangeTestResult(
+        LRS, LOSSES, [None] * 30, smoothing=0.0, confirmation=conf, optimizer="torch.optim.Adam"
+    )
+    value, said = answer(r, run_steps=2000)
+    assert value == LRS[0] and len(said) == 1 and "held at the sweep's first LR" in said[0]
+
+
+def test_no_answer_stays_no_answer() -> None:
+    r = RangeTestResult(
+        [1e-4, 1e-3, 1e-2, 1e-1, 1.0], [3.0, 3.0, 3.1, 3.2, 3.4], [None] * 5, optimizer="torch.optim.Adam"
+    )
+    value, said = answer(r, run_steps=1500)
+    assert value is None and len(said) == 1 and "never fell" in said[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        (0, ValueError),
+        (-5, ValueError),
+        (1.5, TypeError),
+        (True, TypeError),
+        ("1500", TypeError),
+        (math.inf, TypeError),
+    ],
+)
+def test_a_wrong_run_steps_is_named(value: Any, error: type[Exception]) -> None:
+    with pytest.raises(error, match=r"run_steps must be an integer >= 1 .* or None, got"):
+        result().suggestion(run_steps=value)
+
+
+def test_a_weight_decay_result_passes_run_steps_to_its_best_sweep() -> None:
+    a, b = result(weight_decay=0.0), result(weight_decay=0.1)
+    both = WeightDecayResult([a, b])
+    assert (
+        both.suggestion(run_steps=1280)
+        == both.best.suggestion(run_steps=1280)
+        == pytest.approx(both.best.suggestion() / 2)
+    )
+
+
+def test_the_optimizer_is_saved_and_loaded_and_checked() -> None:
+    r = result("torch.optim.AdamW")
+    assert r.to_dict()["optimizer"] == "torch.optim.AdamW"
+    assert RangeTestResult.from_dict(r.to_dict()) == r
+    assert "optimizer" not in result(None).to_dict()
+    with pytest.raises(TypeError, match="optimizer must be a class's qualified name or None, got 3"):
+        result(3)  # type: ignore[arg-type]
+
+
+class MyAdamW(torch.optim.AdamW):
+    pass
+
+
+class Custom(torch.optim.Optimizer):
+    def __init__(self, params: Any) -> None:
+        super().__init__(params, {"lr": 0.1})
+
+
+def test_the_optimizer_is_named_by_the_torch_class_it_derives_from() -> None:
+    p = [torch.nn.Parameter(torch.zeros(1))]
+    assert optimizer_name(torch.optim.NAdam(p)) == "torch.optim.NAdam"
+    assert optimizer_name(MyAdamW(p)) == "torch.optim.AdamW"  # (AdamW derives from Adam: the nearest class)
+    assert optimizer_name(torch.optim.SGD(p, lr=0.1)) == "torch.optim.SGD"
+    assert optimizer_name(Custom(p)) == f"{__name__}.Custom"
+
+
+@pytest.mark.parametrize(("kind", "name"), [("adamw", "torch.optim.AdamW"), ("sgd", "torch.optim.SGD")])
+def test_the_tuner_records_the_optimizer_and_the_trainers_length_gives_the_run(
+    tmp_path: Any, kind: str, name: str
+) -> None:
+    t = trainer(tmp_path, max_epochs=30)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = Tuner(t).lr_range_test(TinyModel(optimizer=kind), loader(n=256), num_steps=30, apply=False)
+    assert isinstance(r, RangeTestResult) and r.optimizer == name
+    run = t.estimated_stepping_batches  # the fit's length, known after the test's fit
+    assert run == 30 * len(loader(n=256))
+    base, said = answer(r)
+    assert base is not None and not said
+    value, said = answer(r, run_steps=int(run))
+    assert r.confirmation is not None
+    if kind == "adamw":
+        assert value == pytest.approx(base * (run / r.confirmation.steps) ** -EXPONENT) and not said
+    else:
+        assert value == base and len(said) == 1
+
+
+# --- the range test's run_steps: recorded in the result, and the scaled LR applied -----------------------------
+
+
+def tuned(tmp_path: Any, model: TinyModel, t: Any = None, **kwargs: Any) -> tuple[RangeTestResult, list[str]]:
+    t = t or trainer(tmp_path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = Tuner(t).lr_range_test(model, loader(n=256), num_steps=30, **kwargs)
+    assert isinstance(r, RangeTestResult)
+    return r, [str(w.message) for w in caught]
+
+
+def test_the_tuner_applies_the_answer_scaled_for_the_run_it_is_told_of(tmp_path: Any) -> None:
+    model = TinyModel(optimizer="adamw")
+    r, _ = tuned(tmp_path, model, run_steps=1280)
+    assert r.run_steps == 1280 and r.confirmation is not None and r.confirmation.lr is not None
+    assert model.hparams.lr == r.suggestion() == pytest.approx(r.confirmation.lr / 2, rel=1e-12)
+    assert r.suggestion(run_steps=80) == r.confirmation.lr  # the candidates' own length: the answer as found
+    assert RangeTestResult.from_dict(r.to_dict()) == r and r.to_dict()["run_steps"] == 1280
+    # a schedule's bounds are not scaled: they read the confirmed LR as a run without run_steps does
+    plain = dataclasses.replace(r, run_steps=None)
+    assert r.one_cycle_max_lr() == plain.one_cycle_max_lr() and r.cyclic_bounds() == plain.cyclic_bounds()
+
+
+@pytest.mark.parametrize(("limits", "steps"), [({"max_steps": 700}, 700), ({"max_epochs": 30}, 30 * 8)])
+def test_auto_reads_the_fits_length(tmp_path: Any, limits: dict[str, int], steps: int) -> None:
+    model = TinyModel(optimizer="adamw")
+    r, _ = tuned(tmp_path, model, trainer(tmp_path, **{"max_epochs": -1, **limits}), run_steps="auto")
+    assert r.run_steps == steps  # loader(n=256): 8 batches an epoch
+    assert r.confirmation is not None and r.confirmation.lr is not None
+    assert model.hparams.lr == pytest.approx(r.confirmation.lr * (steps / 80) ** -EXPONENT, rel=1e-12)
+
+
+def test_auto_without_an_end_is_refused_before_anything_runs(tmp_path: Any) -> None:
+    class Endless(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
+        def __iter__(self) -> Any:
+            while True:
+                yield torch.randn(8), torch.randint(0, 3, ())
+
+    model = TinyModel(optimizer="adamw")
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    t = trainer(tmp_path, max_epochs=-1, max_steps=-1)
+    with (
+        warnings.catch_warnings(),
+        pytest.raises(ValueError, match=r"run_steps='auto' .* has none \(max_steps=-1"),
+    ):
+        warnings.simplefilter("ignore")
+        Tuner(t).lr_range_test(model, torch.utils.data.DataLoader(Endless(), batch_size=16), run_steps="auto")
+    assert all(torch.equal(v, model.state_dict()[k]) for k, v in before.items()) and model.hparams.lr == 0.05
+
+
+def test_an_sgd_run_applies_the_answer_as_found_and_says_so(tmp_path: Any) -> None:
+    model = TinyModel(optimizer="sgd")
+    r, said = tuned(tmp_path, model, run_steps=1500)
+    assert r.confirmation is not None and model.hparams.lr == r.confirmation.lr == r.suggestion(run_steps=80)
+    assert any("run_steps=1500 leaves the answer as it is for torch.optim.SGD" in m for m in said)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"run_steps": 0}, r"run_steps must be an integer >= 1 .* or 'auto' .* or None, got 0"),
+        ({"run_steps": "all"}, r"run_steps must be an integer >= 1 .* or 'auto' .* or None, got 'all'"),
+        ({"run_steps": 500, "confirm": False}, r"run_steps must be None \(the default\) with confirm=False"),
+        (
+            {"run_steps": 500, "method": "valley", "confirm": True},
+            r"run_steps must be None .* with method='valley'",
+        ),
+    ],
+)
+def test_a_run_steps_the_test_cannot_use_is_named_before_it_runs(
+    tmp_path: Any, kwargs: dict[str, Any], match: str
+) -> None:
+    with pytest.raises((ValueError, TypeError), match=match):
+        Tuner(trainer(tmp_path)).lr_range_test(TinyModel(), loader(), **kwargs)
+    with pytest.raises((ValueError, TypeError), match=match):
+        LRRangeTest(**kwargs)
+
+
+def test_the_momentum_test_names_what_run_steps_is_for(tmp_path: Any) -> None:
+    with pytest.raises(TypeError, match=r"got an unexpected keyword argument 'run_steps': pass nothing"):
+        Tuner(trainer(tmp_path)).momentum_range_test(TinyModel(), loader(), run_steps=500)  # type: ignore[call-arg]
+
+
+def test_the_callback_at_a_later_epoch_answers_for_the_steps_the_fit_has_left(tmp_path: Any) -> None:
+    model = TinyModel(optimizer="adamw")
+    test = LRRangeTest(num_steps=30, epochs=[1], run_steps="auto")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        trainer(tmp_path, callbacks=[test], max_epochs=20).fit(model, loader(n=256))
+    r = test.results[1]
+    assert isinstance(r, RangeTestResult) and r.run_steps == 19 * 8  # epoch 1's start: 8 of 160 steps taken
+    assert r.confirmation is not None and r.confirmation.lr is not None
+    assert model.hparams.lr == r.suggestion() == pytest.approx(r.confirmation.lr * (152 / 80) ** -EXPONENT)
+
+
+def test_the_figure_and_the_repr_show_the_answer_for_the_run() -> None:
+    pytest.importorskip("matplotlib")
+    r = dataclasses.replace(result(), run_steps=1280)
+    value = r.suggestion()
+    assert value is not None and value == pytest.approx(result().suggestion() / 2)  # type: ignore[operator]
+    ax = r.plot().axes[0]
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(t.startswith(f"suggestion {value:.3g} (rule: confirmed, for run_steps=1280") for t in texts), (
+        texts
+    )
+    assert "run_steps=1280" in repr(r) and f"suggestion(confirmed)={value:.3g}" in repr(r)
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def test_tensorboard_gets_the_answer_that_is_applied(tmp_path: Any) -> None:
+    from lightning.pytorch.loggers import TensorBoardLogger
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    logger = TensorBoardLogger(tmp_path, name="tb")
+    model = TinyModel(optimizer="adamw")
+    r, _ = tuned(tmp_path, model, trainer(tmp_path, logger=logger), run_steps=1280)
+    logger.experiment.flush()
+    events = EventAccumulator(logger.log_dir)
+    events.Reload()
+    (logged,) = events.Scalars("lr_range_test/suggestion")
+    assert r.confirmation is not None and r.confirmation.lr is not None
+    assert (
+        logged.value
+        == pytest.approx(model.hparams.lr, rel=1e-6)
+        == pytest.approx(r.confirmation.lr / 2, rel=1e-6)
+    )
