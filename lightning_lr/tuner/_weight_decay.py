@@ -354,14 +354,15 @@ class WeightDecayResult:
         for r in self.results:
             label = f"weight_decay={r.weight_decay:g}" + (f" ({tag})" if r is top else "")
             if suggest:  # (no warning: the figure writes why there is no answer, review 130)
-                value = r._pick(method)[0]
+                value = r._answer(method)[0]  # as suggestion() gives it: scaled for the result's run_steps
                 label += f": suggestion {value:.3g}" if value is not None else ": no suggestion"
-                label += f" (rule: {r._rule_name(method)})"
+                runs = "" if r.run_steps is None or value is None else f", for run_steps={r.run_steps}"
+                label += f" (rule: {r._rule_name(method)}{runs})"
                 marks[label] = value
             curves[label] = (r.lrs, r.smoothed)
             losses[label] = r.losses
         conf = top.confirmation if suggest else None
-        value = top._pick(method)[0] if suggest else None
+        value = top._answer(method)[0] if suggest else None
         best_label = next(label for label, r in zip(curves, self.results, strict=True) if r is top)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # (its no-answer warning: the figure writes the reason)
@@ -436,5 +437,5 @@ class WeightDecayResult:
         wds = ", ".join(f"{w:g}" for w in self.weight_decays)
         return (
             f"WeightDecayResult(weight_decays=[{wds}], best={fmt(self.best_weight_decay)}, "
-            f"suggestion({self.best._rule_name(None)})={fmt(self.best._pick(None)[0])})"
+            f"suggestion({self.best._rule_name(None)})={fmt(self.best._answer(None)[0])})"
         )

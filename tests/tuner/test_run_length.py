@@ -314,3 +314,21 @@ def test_tensorboard_gets_the_answer_that_is_applied(tmp_path: Any) -> None:
         == pytest.approx(model.hparams.lr, rel=1e-6)
         == pytest.approx(r.confirmation.lr / 2, rel=1e-6)
     )
+
+
+def test_a_weight_decay_results_figure_and_repr_show_the_answer_it_applies() -> None:
+    # review 190: WeightDecayResult's plot() and repr read the unscaled answer while suggestion() (what is applied,
+    # logged as a scalar and drawn for a single sweep) is scaled for the sweeps' run_steps
+    pytest.importorskip("matplotlib")
+    both = WeightDecayResult(
+        [result(weight_decay=0.0, run_steps=1280), result(weight_decay=0.1, run_steps=1280)]
+    )
+    value = both.suggestion()
+    assert value is not None and value == pytest.approx(result().suggestion() / 2)  # type: ignore[operator]
+    assert f"suggestion(confirmed)={value:.3g})" in repr(both)
+    texts = [t.get_text() for t in both.plot().axes[0].get_legend().get_texts()]
+    assert sum(f"suggestion {value:.3g}" in t for t in texts) == 2, texts
+    assert sum("for run_steps=1280" in t for t in texts) == 2, texts
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
