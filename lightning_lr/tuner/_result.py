@@ -174,7 +174,8 @@ class RangeTestResult(SweepResult):
         object.__setattr__(self, "steps_taken", None if steps == len(self) else steps)
         object.__setattr__(self, "rule", V.optional(V.one_of, "rule", self.rule, (CONFIRMED, *METHODS)))
         V.optional(V.text, "optimizer", self.optimizer, "a class's qualified name")
-        _run_length.check_run_steps(self.run_steps)
+        # (kept as the int it checked: a numpy int was kept as given, and save() could not write it)
+        object.__setattr__(self, "run_steps", _run_length.check_run_steps(self.run_steps))
 
     def _weight_decay(self) -> float | None:
         return self.weight_decay

@@ -52,7 +52,8 @@ def check_run_steps(run_steps: object, more: str = "") -> int | None:
     """``run_steps`` if it is None or a whole number >= 1, else a ValueError (a TypeError for a non-number)
     that names it; ``more`` names what else the caller takes."""
     why = f" (the optimizer steps of the run at the answer){more}"
-    return V.optional(V.integer, "run_steps", run_steps, 1, why, capped=False)
+    # (at most 2**53 as every count of steps: a larger one overflowed the ratio's float, an OverflowError)
+    return V.optional(V.integer, "run_steps", run_steps, 1, why)
 
 
 def from_trainer(trainer: pl.Trainer, title: str) -> int:

@@ -332,3 +332,28 @@ def test_a_weight_decay_results_figure_and_repr_show_the_answer_it_applies() -> 
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+@pytest.mark.parametrize(
+    ("value", "error"), [("auto", TypeError), (0, ValueError), (1500.0, TypeError), (True, TypeError)]
+)
+def test_a_result_file_with_a_wrong_run_steps_is_named(value: Any, error: type[Exception]) -> None:
+    # review 190: the constructor's check was not tested (dropping it passed every test)
+    with pytest.raises(error, match=r"^run_steps must be an integer >= 1 .* or None, got"):
+        RangeTestResult.from_dict({**result().to_dict(), "run_steps": value})
+
+
+def test_a_numpy_run_steps_is_kept_as_an_int_and_saved(tmp_path: Any) -> None:
+    # review 190: it was kept as np.int64, and save() failed (not JSON serializable)
+    r = dataclasses.replace(result(), run_steps=np.int64(1280))
+    assert type(r.run_steps) is int and r.run_steps == 1280
+    r.save(tmp_path / "r.json")
+    assert RangeTestResult.load(tmp_path / "r.json") == r
+
+
+def test_a_run_steps_past_any_count_of_steps_is_named() -> None:
+    # review 190: 10**400 gave a bare OverflowError from the ratio's float division
+    with pytest.raises(ValueError, match=r"run_steps must be an integer >= 1 .* at most 2\*\*53"):
+        result().suggestion(run_steps=10**400)
+    with pytest.raises(ValueError, match=r"LRRangeTest: run_steps must be .* at most 2\*\*53"):
+        LRRangeTest(run_steps=2**53 + 1)
