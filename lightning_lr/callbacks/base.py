@@ -1336,6 +1336,10 @@ class ScheduleCallback(RunPlanning, Callback):
             # the test warned why it has no answer when it ran; the callback's own line below says what it keeps
             # (review 139: "no lr suggestion" was warned twice, the answer read again here)
             warnings.filterwarnings("ignore", message="no lr suggestion", category=UserWarning)
+            # nor what the run's length did to the answer (review 190: said by the test, then again here)
+            warnings.filterwarnings(
+                "ignore", message=r"run_steps=\d+ |the scaled answer is held", category=UserWarning
+            )
             values = self._range_test_values(result)
         changed = self._filled.take(self.name, values, self._given(), scheduled=scheduled, running=running)
         if changed:

@@ -357,3 +357,20 @@ def test_a_run_steps_past_any_count_of_steps_is_named() -> None:
         result().suggestion(run_steps=10**400)
     with pytest.raises(ValueError, match=r"LRRangeTest: run_steps must be .* at most 2\*\*53"):
         LRRangeTest(run_steps=2**53 + 1)
+
+
+@pytest.mark.parametrize(
+    ("kind", "run_steps", "said"), [("sgd", 1500, "leaves the answer"), ("adamw", 10**6, "held")]
+)
+def test_a_decay_callback_that_takes_the_answer_does_not_say_the_run_length_note_again(
+    tmp_path: Any, kind: str, run_steps: int, said: str
+) -> None:
+    # review 190: the note was warned by the test's apply, then again by CosineDecay's read of suggestion()
+    from lightning_lr.callbacks import CosineDecay
+
+    decay = CosineDecay()
+    t = trainer(tmp_path, callbacks=[decay])
+    r, caught = tuned(tmp_path, TinyModel(optimizer=kind), t, run_steps=run_steps)
+    notes = [m for m in caught if m.startswith(f"run_steps={run_steps} ")]
+    assert len(notes) == 1 and said in notes[0], notes
+    assert decay.value("initial") == r.suggestion()
