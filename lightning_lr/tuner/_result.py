@@ -640,7 +640,10 @@ class RangeTestResult(SweepResult):
             y_label=self._y_label(),
             suggestion=value,
             rule=self._rule_name(method)
-            + ("" if self.run_steps is None or value is None else f", for run_steps={self.run_steps}"),
+            # (said only where the run's length moved it: review 190, an SGD answer was labelled so, unscaled)
+            + (
+                "" if value is None or value == self._pick(method)[0] else f", for run_steps={self.run_steps}"
+            ),
             max_lr=top,
             title=self._title(
                 "LR range test"

@@ -356,7 +356,10 @@ class WeightDecayResult:
             if suggest:  # (no warning: the figure writes why there is no answer, review 130)
                 value = r._answer(method)[0]  # as suggestion() gives it: scaled for the result's run_steps
                 label += f": suggestion {value:.3g}" if value is not None else ": no suggestion"
-                runs = "" if r.run_steps is None or value is None else f", for run_steps={r.run_steps}"
+                moved = (
+                    value is not None and value != r._pick(method)[0]
+                )  # (only where the run's length moved it)
+                runs = f", for run_steps={r.run_steps}" if moved else ""
                 label += f" (rule: {r._rule_name(method)}{runs})"
                 marks[label] = value
             curves[label] = (r.lrs, r.smoothed)
