@@ -17,7 +17,9 @@ import math
 
 import lightning.pytorch as pl
 import torch
+from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
+from .. import _lightning_compat as L
 from .. import _validate as V
 
 #: the torch optimizers whose best constant LR falls with the run's length by :data:`EXPONENT`
@@ -58,7 +60,9 @@ def check_run_steps(run_steps: object, more: str = "") -> int | None:
 
 def from_trainer(trainer: pl.Trainer, title: str) -> int:
     """``run_steps="auto"``: the optimizer steps the fit has left to take from here (its
-    ``estimated_stepping_batches`` less the steps taken), or a ValueError when the fit has no known end."""
+    ``estimated_stepping_batches`` less the steps taken), or a ValueError when the fit has no known end. A
+    callback that can end the fit sooner (``EarlyStopping``; the ``Timer`` of ``max_time``) is warned of: the
+    length read is the most the run can take."""
     total = trainer.estimated_stepping_batches
     if not math.isfinite(total):
         raise ValueError(
@@ -66,7 +70,21 @@ def from_trainer(trainer: pl.Trainer, title: str) -> int:
             f"{trainer.max_steps}, max_epochs={trainer.max_epochs}, and an epoch of unknown length); pass "
             f"run_steps=N, the optimizer steps you will train at the answer"
         )
-    return max(int(total) - trainer.global_step, 1)
+    steps = max(int(total) - trainer.global_step, 1)
+    sooner = [
+        type(cb).__name__
+        for cb in L.callbacks(trainer)
+        if isinstance(
+            cb, (L.resolve(trainer, "callbacks", "EarlyStopping"), L.resolve(trainer, "callbacks", "Timer"))
+        )
+    ]
+    if sooner:
+        rank_zero_warn(
+            f"{title}: run_steps='auto' reads {steps} steps, the most this fit can take; {' and '.join(sooner)} may "
+            f"end it sooner, and the answer is for {steps} (pass run_steps=N for the run you expect)",
+            category=UserWarning,
+        )
+    return steps
 
 
 def factor(run_steps: int, confirm_steps: int, optimizer: str | None) -> tuple[float, str]:

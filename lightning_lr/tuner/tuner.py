@@ -290,7 +290,7 @@ class Tuner(_LightningTuner):
                 can fix, run the test once more with 3x ``num_steps`` (False: answer None at once).
             run_steps: the optimizer steps of the constant-LR run the answer is for: ``"auto"`` (the steps the
                 Trainer's fit plans, ``estimated_stepping_batches``; a ValueError before anything runs when it
-                has no end), a whole number >= 1, or None (the default: the answer for a run about as long as the
+                has no end, a warning with ``EarlyStopping`` or ``max_time``), a whole number >= 1, or None (the default: the answer for a run about as long as the
                 candidates, ``confirm_steps``). Recorded in the result (:attr:`RangeTestResult.run_steps`), whose
                 :meth:`~lightning_lr.RangeTestResult.suggestion` then scales the confirmed LR for it: by
                 ``(run_steps / confirm_steps) ** -1/4`` with an Adam-family optimizer (Adam, AdamW, NAdam, RAdam,

@@ -403,3 +403,27 @@ def test_the_figure_says_for_run_steps_only_where_the_answer_moved() -> None:
             labels = [t.get_text() for t in both.plot().axes[0].get_legend().get_texts()]
         assert not any("run_steps" in t for t in labels), labels
     plt.close("all")
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [({"callbacks": ["early"]}, "EarlyStopping"), ({"max_time": {"hours": 1}}, "Timer"), ({}, None)],
+)
+def test_auto_says_when_a_callback_can_end_the_fit_sooner(
+    tmp_path: Any, extra: dict[str, Any], named: str | None
+) -> None:
+    from lightning.pytorch.callbacks import EarlyStopping
+
+    kwargs = {k: v for k, v in extra.items() if k != "callbacks"}
+    callbacks = [EarlyStopping(monitor="train_loss")] if "callbacks" in extra else None
+    t = trainer(tmp_path, callbacks=callbacks, max_epochs=30, **kwargs)
+    r, said = tuned(tmp_path, TinyModel(optimizer="adamw"), t, run_steps="auto")
+    assert r.run_steps == 240
+    sooner = [m for m in said if "may end it sooner" in m]
+    if named is None:
+        assert not sooner
+    else:
+        assert (
+            len(sooner) == 1
+            and f"run_steps='auto' reads 240 steps, the most this fit can take; {named}" in sooner[0]
+        )
