@@ -82,7 +82,20 @@ from collections.abc import Iterable
 import numpy as np
 import torch
 import torch.nn.functional as F
-from blind_tasks import Batch, Task, Tensors, _adagrad, _adam, _adamax, _nadam, _radam, _sgd
+from blind_tasks import (
+    Batch,
+    Task,
+    Tensors,
+    _adagrad,
+    _adam,
+    _adamax,
+    _nadam,
+    _radam,
+    _rmsprop,
+    _rmsprop_m,
+    _sgd,
+)
+from length_tasks import _ce, _mse, _split
 from torch import nn
 
 __all__ = ["SPLIT", "TASKS"]
@@ -91,22 +104,6 @@ __all__ = ["SPLIT", "TASKS"]
 DATA_SEED = 1313
 #: added to the seed to seed the data order's generator
 LOADER_OFFSET = 80_000
-
-
-def _ce(model: nn.Module, batch: Batch) -> torch.Tensor:
-    """Cross-entropy over the last dimension (one label per example or per position)."""
-    x, y = batch
-    out = model(x)
-    return F.cross_entropy(out.reshape(-1, out.shape[-1]), y.reshape(-1))
-
-
-def _mse(model: nn.Module, batch: Batch) -> torch.Tensor:
-    x, y = batch
-    return F.mse_loss(model(x), y)
-
-
-def _split(n_train: int, *arrays: torch.Tensor) -> tuple[Tensors, Tensors]:
-    return tuple(a[:n_train] for a in arrays), tuple(a[n_train:] for a in arrays)
 
 
 def _f32(a: np.ndarray) -> torch.Tensor:
@@ -295,10 +292,6 @@ def data_ar() -> tuple[Tensors, Tensors]:
     x = x[:, burn:] / x[:, burn:].std()
     x = x * rng.uniform(0.5, 2.0, (n, 1)) + 0.3 * rng.standard_normal((n, AR_LEN))
     return _split(n_train, _f32(x).unsqueeze(-1), _i64(label))
-
-
-def _rmsprop(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
-    return torch.optim.RMSprop(p, lr=lr)
 
 
 # 6. embeddings + MLP on synthetic click data, Adagrad --------------------------------------------------
@@ -509,10 +502,6 @@ def data_noisy_digits() -> tuple[Tensors, Tensors]:
     blank = np.argsort(rng.random(x.shape), 1)[:, :10]
     np.put_along_axis(x, blank, 0.0, 1)
     return _split(4 * 1297, _f32(x), _i64(y))
-
-
-def _rmsprop_m(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
-    return torch.optim.RMSprop(p, lr=lr, momentum=0.9)
 
 
 # 14. LSTM tagging each step with the token 3 steps back, Adadelta --------------------------------------
