@@ -3,7 +3,7 @@
 Written blind in a clone of the repo, as rounds 7 to 12 were, by a helper that had not read the suggestion
 benchmark, the range test's benchmarks or results, the tuner's code, or the other long-budget sets beyond
 ``length_tasks.py``'s format. Each training is long (budgets 1000 to 2000 optimizer steps) and each
-optimizer step cheap (at most about 1.5 ms on one CPU thread), so a whole training takes a few seconds.
+optimizer step cheap (0.6 to 3.0 ms on one CPU thread; see below), so a whole training takes 1 to 6 s.
 Every optimizer is Adam-family, and each model family differs from those of the earlier rounds' tasks:
 
 1. ``cnn1d_motif_adam_b98``: a 1-D CNN (two convolutions, the second dilated, global max-pool) telling which
