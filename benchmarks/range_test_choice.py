@@ -20,7 +20,9 @@ replays several, each for a reason:
   run's length instead of at 80 steps;
 - ``shift p``: the vertex times ``(T / 80) ** -p`` (a longer run wants a lower LR in the noise regime), at
   p = 1/16, 1/8, 3/16 and 1/4; a second table judges these against the best constant LR of runs 2x and 4x as
-  long (``range_test_horizon.py``'s grids), the shift taken at that length.
+  long (``range_test_horizon.py``'s grids), the shift taken at that length;
+- ``run_steps=T``: what ``suggestion(run_steps=T)`` answers (``_run_length.factor``): the shift at p = 1/4 for the
+  Adam family alone, the answer as given for the other optimizers; the option's regret at the budget, trained.
 
 The last two read the task's budget T, which the range test does not know (a Trainer made only for the test
 runs 1000 epochs by default). Ratios are to the grid-best constant LR (training loss, 4 grid seeds); the regret
@@ -55,7 +57,7 @@ from quality.collect import GRID_SEEDS, Grid, grid
 from quality.report import within
 from quality.store import Store, lattice_index, lattice_lr
 from quality.sweeps import quiet
-from quality.tasks import HALVES, SPLIT, TASKS, Task
+from quality.tasks import HALVES, SPLIT, TASKS, Task, make_optimizer
 from quality.train import train
 
 from lightning_lr.tuner._confirm import Confirmation, _alike, refine, tail_length
@@ -150,6 +152,28 @@ def shift(p: float, factor: int = 1) -> Rule:
 SHIFTS = (0.0625, 0.125, 0.1875, 0.25)
 
 
+def optimizer_of(task: Task) -> str:
+    """The torch class the task's optimizer is, as the range test records it (``_run_length.optimizer_name``)."""
+    from lightning_lr.tuner._run_length import optimizer_name
+
+    return optimizer_name(make_optimizer(task, [torch.nn.Parameter(torch.zeros(1))], 1e-3))
+
+
+def run_steps(factor: int = 1) -> Rule:
+    """What ``suggestion(run_steps=factor * T)`` answers: the vertex scaled by ``_run_length.factor``, which
+    moves the Adam family's answers alone (x ``(run / 80) ** -1/4``) and leaves the others'."""
+    from lightning_lr.tuner._run_length import factor as scale
+
+    def rule(conf: Confirmation, task: Task) -> float:
+        return vertex(conf, task) * scale(factor * task.steps, conf.steps, optimizer_of(task))[0]
+
+    return rule
+
+
+#: the row of ``run_steps``, the option the length benchmarks chose (``range_test_length_fam.py``)
+RUN_STEPS = "run_steps=T (Adam family only)"
+
+
 RULES: dict[str, Rule] = {
     "vertex (the default)": vertex,
     "winner": winner,
@@ -159,6 +183,7 @@ RULES: dict[str, Rule] = {
     "tied centre": tied_centre,
     "extrapolated to T": extrapolated,
     **{f"shift p={p:g}": shift(p) for p in SHIFTS},
+    RUN_STEPS: run_steps(),
 }
 
 
@@ -265,6 +290,7 @@ def longer(store: Store, losses: Losses, tasks: Sequence[Task]) -> str:
         memo = {k: float(v) for k, v in d["trainings"].items()}
         rules: dict[str, Rule] = {"vertex (the default)": vertex}
         rules.update({f"shift p={p:g}": shift(p, factor) for p in SHIFTS})
+        rules[RUN_STEPS] = run_steps(factor)
         table: dict[str, dict[str, list[tuple[str, int, float | None, float | None, bool]]]] = {}
         for t, s, conf in runs(store, tasks):
             g = long_grid(t, factor, losses.grid(t).best_k, memo, offline=True)

@@ -262,6 +262,41 @@ def test_the_choice_replay_rules_choose_what_they_say() -> None:
     got, approx = losses.at(task, 10 ** (-10 / 12))  # halfway between them in log LR: the geometric mean
     assert approx and math.isclose(got, 0.2)
 
+    # run_steps=T: what suggestion(run_steps=T) answers, the Adam family scaled by 1/4, SGD left as it is
+    sgd, adamw = (next(t for t in choice.TASKS if t.optimizer == o) for o in ("sgd-momentum", "adamw"))
+    assert choice.optimizer_of(adamw) == "torch.optim.AdamW"
+    assert choice.run_steps()(conf, sgd) == conf.lr
+    assert math.isclose(choice.run_steps()(conf, adamw), conf.lr * (adamw.steps / 80) ** -0.25)
+    assert math.isclose(choice.run_steps(2)(conf, adamw), conf.lr * (2 * adamw.steps / 80) ** -0.25)
+
+
+def test_the_answer_trend_reads_the_best_candidates_drift_between_horizons() -> None:
+    """benchmarks/range_test_answer_trend.py: the answer re-read at a shorter horizon from the candidates' stored
+    losses, and the drift from 40 to 80 steps taken as the shift for the budget, never up, at most 1/2."""
+    import math
+
+    import range_test_answer_trend as trend
+
+    from lightning_lr.tuner._confirm import Candidate, Confirmation, score
+
+    def conf_of(curves: list[list[float]]) -> Confirmation:
+        lrs = (0.01, 0.0316, 0.1, 0.316)
+        cands = tuple(Candidate(lr, tuple(c), score(c, 80)) for lr, c in zip(lrs, curves, strict=True))
+        best = min(range(4), key=lambda i: cands[i].score)
+        return Confirmation(cands, 80, 0.1, 2.5, best)
+
+    # 0.1 leads at 40 steps, 0.0316 at 80: the best falls with the horizon
+    falls = conf_of([[2.0] * 80, [1.5] * 40 + [0.8] * 40, [1.0] * 40 + [1.2] * 40, [3.0] * 80])
+    a40, a80 = trend.answer_at(falls, 40), trend.answer_at(falls, 80)
+    assert a80 == falls.lr and a40 > 0.0316 and a80 < 0.1
+    assert a40 / a80 > 2**0.5  # more than 1/2 a doubling: held at p = 1/2
+    assert math.isclose(trend.drift_pair(falls, 320), a80 * 4**-0.5)
+    # the other way round: the best rises with the horizon, and the answer is never raised
+    rises = conf_of([[2.0] * 80, [1.0] * 40 + [1.2] * 40, [1.5] * 40 + [0.8] * 40, [3.0] * 80])
+    assert trend.answer_at(rises, 40) < trend.answer_at(rises, 80)
+    assert trend.drift_pair(rises, 320) == rises.lr
+    assert trend.RULES["as given"](rises, 320) == rises.lr
+
 
 def test_the_length_benchmark_scores_each_shift_by_its_own_training_and_chooses_on_the_tuning_half(
     tmp_path, capsys
