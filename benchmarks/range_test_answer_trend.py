@@ -44,10 +44,10 @@ from quality import cli
 from quality.collect import grid
 from quality.store import Store, lattice_lr
 from quality.tasks import HALVES, SPLIT, TASKS
+from range_test_choice import runs
 
 from lightning_lr.tuner._confirm import Confirmation, refine, score
 
-SEEDS = (0, 1, 2)
 #: the horizons the drift's slope is fitted over, and the two of the two-point drift
 HORIZONS = (20, 40, 60, 80)
 PAIR = (40, 80)
@@ -96,20 +96,13 @@ RULES: dict[str, Rule] = {
 def ratios(store: Store) -> dict[tuple[str, str], list[float]]:
     """Per (half, rule), each (task, seed) run's answer over the grid-best LR at T (NaN: no answer)."""
     out: dict[tuple[str, str], list[float]] = {}
-    for task in TASKS:
-        g = grid(store, task, "constant")
-        if not g.train:
-            continue
-        best = lattice_lr(g.best_k)
-        for seed in SEEDS:
-            stored = store.sweeps.get(f"{task.name}|confirm|100|1e-07|10|{seed}")
-            if stored is None:
-                continue
-            data = stored["result"].get("confirmation")
-            conf = None if data is None else Confirmation.from_dict(data)
-            for name, rule in RULES.items():
-                r = math.nan if conf is None or conf.chosen is None else rule(conf, task.steps) / best
-                out.setdefault((SPLIT[task.name], name), []).append(r)
+    for task, _, conf in runs(
+        store, TASKS
+    ):  # the default's stored runs, as range_test_choice.py replays them
+        best = lattice_lr(grid(store, task, "constant").best_k)
+        for name, rule in RULES.items():
+            r = math.nan if conf is None or conf.chosen is None else rule(conf, task.steps) / best
+            out.setdefault((SPLIT[task.name], name), []).append(r)
     return out
 
 
