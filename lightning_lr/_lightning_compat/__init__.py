@@ -54,6 +54,7 @@ from ._namespaces import (
     misconfiguration_errors,
     namespace,
     resolve,
+    user_stacklevel,
 )
 from ._spawn import HAND_OVER, RECEIVE
 from ._spawn import install as install_spawn_hand_over
@@ -154,6 +155,7 @@ __all__ = [
     "to_device",
     "trainer_token",
     "tuner_exit",
+    "user_stacklevel",
     "val_loop_setup",
     "validating",
     "wrap_checkpoint_dump",

@@ -37,6 +37,7 @@ __all__ = [
     "misconfiguration_errors",
     "namespace",
     "resolve",
+    "user_stacklevel",
 ]
 
 
@@ -96,6 +97,23 @@ def namespace(obj: Any) -> str:
 def resolve(obj: Any, module: str, name: str) -> Any:
     """``<namespace of obj>.<module>.<name>``, e.g. ``resolve(trainer, "strategies", "ParallelStrategy")``."""
     return getattr(importlib.import_module(f"{namespace(obj)}.{module}"), name)
+
+
+#: the packages whose frames lie between a user's call (``Tuner.lr_range_test``, ``trainer.fit``) and a warning
+#: the range test makes: lightning_lr's own and Lightning's (either namespace), whose loops call its hooks
+_LIBRARY = ("lightning_lr", "lightning", "pytorch_lightning", "lightning_fabric", "lightning_utilities")
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` for a ``warnings.warn`` made by the caller of this function that points at the first
+    frame outside lightning_lr and Lightning: the user's line that called the Tuner or ``trainer.fit``, however
+    deep in the fit's hooks the warning is made."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").split(".")[0] in _LIBRARY:
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 def _everywhere(module: str, name: str) -> tuple[type, ...]:

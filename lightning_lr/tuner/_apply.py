@@ -193,7 +193,8 @@ def apply_result(
     (``LRRangeTest(epochs=...)``), which an uninterrupted run makes too: a callback that takes a
     ``scheduled`` keyword (lightning_lr's) then replaces values it restored from a checkpoint with it."""
     best = result.best if isinstance(result, WeightDecayResult) else result
-    lr = best.suggestion(options.method)
+    # its warning (a run_steps note, no answer) said at the user's call, past the fit's hooks (r192: it pointed here)
+    lr = best._suggest(options.method, stacklevel=L.user_stacklevel() + 1)
     # each group's LRs as the test ran them, before a taker moves this fit's (:func:`_warn_unfollowed`)
     tested = _readings(trainer.optimizers, [c.scheduler for c in trainer.lr_scheduler_configs])
     takers = owners(L.callbacks(trainer))

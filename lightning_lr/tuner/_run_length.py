@@ -16,10 +16,10 @@ task whose answer already lay below the best: it moves an answer down, right or 
 from __future__ import annotations
 
 import math
+import warnings
 
 import lightning.pytorch as pl
 import torch
-from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
 from .. import _lightning_compat as L
 from .. import _validate as V
@@ -80,11 +80,12 @@ def from_trainer(trainer: pl.Trainer, title: str) -> int:
             cb, (L.resolve(trainer, "callbacks", "EarlyStopping"), L.resolve(trainer, "callbacks", "Timer"))
         )
     ]
-    if sooner:
-        rank_zero_warn(
+    if sooner and trainer.is_global_zero:  # said at the user's call (r192: it pointed here)
+        warnings.warn(
             f"{title}: run_steps='auto' reads {steps} steps, the most this fit can take; {' and '.join(sooner)} may "
             f"end it sooner, and the answer is for {steps} (pass run_steps=N for the run you expect)",
-            category=UserWarning,
+            UserWarning,
+            stacklevel=L.user_stacklevel(),
         )
     return steps
 

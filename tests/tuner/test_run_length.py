@@ -427,3 +427,37 @@ def test_auto_says_when_a_callback_can_end_the_fit_sooner(
             len(sooner) == 1
             and f"run_steps='auto' reads 240 steps, the most this fit can take; {named}" in sooner[0]
         )
+
+
+@pytest.mark.parametrize(
+    ("kind", "run_steps", "said"), [("sgd", 1500, "leaves the answer"), ("adamw", 10**6, "held")]
+)
+def test_the_run_length_note_points_at_the_users_call(
+    tmp_path: Any, kind: str, run_steps: int, said: str
+) -> None:
+    # r192: the Tuner's and the callback's note pointed inside lightning_lr (tuner/_apply.py), not at the call
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Tuner(trainer(tmp_path)).lr_range_test(
+            TinyModel(optimizer=kind), loader(n=256), num_steps=30, run_steps=run_steps
+        )
+    notes = [w for w in caught if str(w.message).startswith(f"run_steps={run_steps} ")]
+    assert [w.filename for w in notes] == [__file__] and said in str(notes[0].message)
+    test = LRRangeTest(num_steps=30, run_steps=run_steps)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer(tmp_path, callbacks=[test], max_epochs=1).fit(TinyModel(optimizer=kind), loader(n=256))
+    notes = [w for w in caught if str(w.message).startswith(f"run_steps={run_steps} ")]
+    assert [w.filename for w in notes] == [__file__] and said in str(notes[0].message)
+
+
+def test_auto_says_where_the_call_is_when_a_callback_can_end_the_fit_sooner(tmp_path: Any) -> None:
+    # r192: the warning pointed inside lightning_lr (tuner/_run_length.py)
+    from lightning.pytorch.callbacks import EarlyStopping
+
+    t = trainer(tmp_path, callbacks=[EarlyStopping(monitor="train_loss")], max_epochs=30)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Tuner(t).lr_range_test(TinyModel(optimizer="adamw"), loader(n=256), num_steps=30, run_steps="auto")
+    sooner = [w for w in caught if "may end it sooner" in str(w.message)]
+    assert [w.filename for w in sooner] == [__file__]
