@@ -393,8 +393,9 @@ class RangeTestResult(SweepResult):
         return value * scale, "", note
 
     def suggestions(self) -> dict[str, float | None]:
-        """Every answer without warnings (None where there is none): ``"confirmed"`` first when the result
-        has a confirmation, then every sweep rule.
+        """Every answer without warnings (None where there is none), as :meth:`suggestion` gives it (the confirmed
+        one scaled for :attr:`run_steps`): ``"confirmed"`` first when the result has a confirmation, then every
+        sweep rule.
 
         Example:
             >>> r = RangeTestResult([1e-3, 1e-2, 1e-1, 1.0, 10.0], [2.0, 1.5, 1.0, 1.2, 5.0], [None] * 5, smoothing=0)
@@ -403,7 +404,8 @@ class RangeTestResult(SweepResult):
         """
         out: dict[str, float | None] = {}
         if self.confirmation is not None:
-            out[CONFIRMED] = self.confirmation.lr
+            # as suggestion("confirmed") gives it, scaled for the result's run_steps (r192: it was not)
+            out[CONFIRMED] = self._answer(CONFIRMED)[0]
         out.update({m: self._pick(m)[0] for m in METHODS})
         return out
 

@@ -461,3 +461,20 @@ def test_auto_says_where_the_call_is_when_a_callback_can_end_the_fit_sooner(tmp_
         Tuner(t).lr_range_test(TinyModel(optimizer="adamw"), loader(n=256), num_steps=30, run_steps="auto")
     sooner = [w for w in caught if "may end it sooner" in str(w.message)]
     assert [w.filename for w in sooner] == [__file__]
+
+
+def test_suggestions_lists_the_confirmed_answer_suggestion_gives() -> None:
+    # r192: suggestions()["confirmed"] was the unscaled 0.044 while suggestion() (applied, logged, drawn, in the
+    # repr) was 0.022 for the run_steps=1280 the result holds
+    r = dataclasses.replace(result(), run_steps=1280)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # without warnings, as documented
+        listed = r.suggestions()
+        both = WeightDecayResult(
+            [dataclasses.replace(r, weight_decay=0.0), dataclasses.replace(r, weight_decay=0.1)]
+        ).suggestions()
+    assert listed["confirmed"] == r.suggestion() == r.suggestion("confirmed") == both["confirmed"]
+    assert r.confirmation is not None and listed["confirmed"] == pytest.approx(r.confirmation.lr / 2)
+    assert {k: v for k, v in listed.items() if k != "confirmed"} == {
+        m: r._pick(m)[0] for m in listed if m != "confirmed"
+    }
