@@ -60,19 +60,31 @@ def check_run_steps(run_steps: object, more: str = "") -> int | None:
     return V.optional(V.integer, "run_steps", run_steps, 1, why)
 
 
+def planned(trainer: pl.Trainer, title: str) -> int:
+    """The optimizer steps the Trainer plans for the whole fit (``estimated_stepping_batches``), or the
+    ValueError of ``run_steps="auto"`` when it has no known end: checked at train start too, for a test at a
+    later epoch (r192: refused only when that epoch started, after the epochs before it had trained)."""
+    total = trainer.estimated_stepping_batches
+    # (for data without a len Lightning gives max_steps, -1 without one: r192 recorded run_steps=1 for 5 epochs)
+    if not math.isfinite(total) or total < 0:
+        why = (
+            "max_epochs=-1"
+            if trainer.max_epochs == -1
+            else "an epoch of unknown length: the data has no len"  # (estimated_stepping_batches set it up)
+        )
+        raise ValueError(
+            f"{title}: run_steps='auto' reads the run's length from the Trainer, which has none (max_steps="
+            f"{trainer.max_steps} and {why}); pass run_steps=N, the optimizer steps you will train at the answer"
+        )
+    return int(total)
+
+
 def from_trainer(trainer: pl.Trainer, title: str) -> int:
     """``run_steps="auto"``: the optimizer steps the fit has left to take from here (its
     ``estimated_stepping_batches`` less the steps taken), or a ValueError when the fit has no known end. A
     callback that can end the fit sooner (``EarlyStopping``; the ``Timer`` of ``max_time``) is warned of: the
     length read is the most the run can take."""
-    total = trainer.estimated_stepping_batches
-    if not math.isfinite(total):
-        raise ValueError(
-            f"{title}: run_steps='auto' reads the run's length from the Trainer, which has none (max_steps="
-            f"{trainer.max_steps}, max_epochs={trainer.max_epochs}, and an epoch of unknown length); pass "
-            f"run_steps=N, the optimizer steps you will train at the answer"
-        )
-    steps = max(int(total) - trainer.global_step, 1)
+    steps = max(planned(trainer, title) - trainer.global_step, 1)
     sooner = [
         type(cb).__name__
         for cb in L.callbacks(trainer)

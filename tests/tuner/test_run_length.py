@@ -478,3 +478,38 @@ def test_suggestions_lists_the_confirmed_answer_suggestion_gives() -> None:
     assert {k: v for k, v in listed.items() if k != "confirmed"} == {
         m: r._pick(m)[0] for m in listed if m != "confirmed"
     }
+
+
+class _Stream(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
+    """16 batches of 16 with no len: an epoch of unknown length."""
+
+    def __iter__(self) -> Any:
+        gen = torch.Generator().manual_seed(0)
+        for _ in range(16):
+            yield torch.randn(16, 8, generator=gen), torch.randint(0, 3, (16,), generator=gen)
+
+
+@pytest.mark.parametrize(
+    ("limits", "data", "said"),
+    [
+        # r192: Lightning's estimated_stepping_batches is max_steps (-1) for data without a len, and 'auto'
+        # recorded run_steps=1 for a 5-epoch fit, without a word
+        (
+            {"max_epochs": 5},
+            "stream",
+            r"\(max_steps=-1 and an epoch of unknown length: the data has no len\)",
+        ),
+        # r192: the message said "an epoch of unknown length" of data with a len
+        ({"max_epochs": -1}, "sized", r"\(max_steps=-1 and max_epochs=-1\);"),
+        ({"max_epochs": -1}, "stream", r"\(max_steps=-1 and max_epochs=-1\);"),
+    ],
+)
+def test_auto_refuses_a_fit_of_no_known_length_and_says_why(
+    tmp_path: Any, limits: dict[str, int], data: str, said: str
+) -> None:
+    model = TinyModel(optimizer="adamw")
+    data_ = torch.utils.data.DataLoader(_Stream(), batch_size=None) if data == "stream" else loader(n=256)
+    with warnings.catch_warnings(), pytest.raises(ValueError, match=r"run_steps='auto' .* has none " + said):
+        warnings.simplefilter("ignore")
+        Tuner(trainer(tmp_path, **limits)).lr_range_test(model, data_, num_steps=30, run_steps="auto")
+    assert model.hparams.lr == 0.05  # refused before anything ran
