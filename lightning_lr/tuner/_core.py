@@ -432,6 +432,8 @@ def check_before_training(trainer: pl.Trainer, module: pl.LightningModule, optio
             val_loaders(trainer)
     if isinstance(options, LROptions) and options.apply and options.attr_name is not None:
         check_attr(module, options)  # (its errors name the test)
+    if isinstance(options, LROptions) and options.run_steps == _run_length.AUTO:
+        _run_length.planned(trainer, options.title)  # a fit of no known end (its error names the test)
 
 
 def _check_setup(trainer: pl.Trainer, module: pl.LightningModule, options: SweepOptions) -> None:

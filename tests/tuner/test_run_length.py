@@ -513,3 +513,19 @@ def test_auto_refuses_a_fit_of_no_known_length_and_says_why(
         warnings.simplefilter("ignore")
         Tuner(trainer(tmp_path, **limits)).lr_range_test(model, data_, num_steps=30, run_steps="auto")
     assert model.hparams.lr == 0.05  # refused before anything ran
+
+
+@pytest.mark.parametrize(("limits", "data"), [({"max_epochs": -1}, "sized"), ({"max_epochs": 5}, "stream")])
+def test_a_later_epochs_auto_without_a_known_end_is_refused_before_training(
+    tmp_path: Any, limits: dict[str, int], data: str
+) -> None:
+    # r192: LRRangeTest(epochs=[1], run_steps="auto") trained epoch 0 whole before it was refused at epoch 1
+    data_ = torch.utils.data.DataLoader(_Stream(), batch_size=None) if data == "stream" else loader(n=256)
+    t = trainer(tmp_path, callbacks=[LRRangeTest(num_steps=30, epochs=[1], run_steps="auto")], **limits)
+    with (
+        warnings.catch_warnings(),
+        pytest.raises(ValueError, match=r"run_steps='auto' .* has none \(max_steps"),
+    ):
+        warnings.simplefilter("ignore")
+        t.fit(TinyModel(optimizer="adamw"), data_)
+    assert t.global_step == 0
