@@ -529,3 +529,15 @@ def test_a_later_epochs_auto_without_a_known_end_is_refused_before_training(
         warnings.simplefilter("ignore")
         t.fit(TinyModel(optimizer="adamw"), data_)
     assert t.global_step == 0
+
+
+@pytest.mark.parametrize("optimizer", ["torch.optim.SGD", "torch.optim.RMSprop", None])
+@pytest.mark.parametrize("run_steps", [1, 80])
+def test_a_run_no_longer_than_the_candidates_is_not_warned_of_for_other_optimizers(
+    optimizer: str | None, run_steps: int
+) -> None:
+    # r192: suggestion(run_steps=80), which the docs give for the answer as the candidates found it, warned for an
+    # SGD result that run_steps left the answer as it is for SGD, "measured to fall ... for the Adam family only":
+    # no optimizer's answer moves for a run no longer than the candidates
+    r = dataclasses.replace(result(optimizer), run_steps=1500)
+    assert answer(r, run_steps=run_steps) == (result(optimizer).suggestion(), [])
