@@ -67,8 +67,15 @@ def planned(trainer: pl.Trainer, title: str) -> int:
     total = trainer.estimated_stepping_batches
     # (for data without a len Lightning gives max_steps, -1 without one: r192 recorded run_steps=1 for 5 epochs)
     if not math.isfinite(total) or total < 0:
+        timed = any(isinstance(cb, L.resolve(trainer, "callbacks", "Timer")) for cb in L.callbacks(trainer))
         why = (
+            # (r192: max_time alone was refused for a max_epochs=-1 the user never wrote)
             "max_epochs=-1"
+            + (
+                ", which Lightning sets for max_time without max_epochs; a time limit is no count of steps"
+                if timed
+                else ""
+            )
             if trainer.max_epochs == -1
             else "an epoch of unknown length: the data has no len"  # (estimated_stepping_batches set it up)
         )

@@ -541,3 +541,17 @@ def test_a_run_no_longer_than_the_candidates_is_not_warned_of_for_other_optimize
     # no optimizer's answer moves for a run no longer than the candidates
     r = dataclasses.replace(result(optimizer), run_steps=1500)
     assert answer(r, run_steps=run_steps) == (result(optimizer).suggestion(), [])
+
+
+def test_auto_with_max_time_alone_says_the_time_is_no_length(tmp_path: Any) -> None:
+    # r192: Trainer(max_time=...) was refused as having "max_epochs=-1", which the user never wrote (Lightning sets
+    # it when max_time is given without max_epochs)
+    t = trainer(tmp_path, max_epochs=None, max_time={"minutes": 10})
+    with (
+        warnings.catch_warnings(),
+        pytest.raises(
+            ValueError, match=r"has none \(max_steps=-1 and max_epochs=-1, which Lightning sets for max_time"
+        ),
+    ):
+        warnings.simplefilter("ignore")
+        Tuner(t).lr_range_test(TinyModel(optimizer="adamw"), loader(n=256), num_steps=30, run_steps="auto")
