@@ -24,7 +24,7 @@ before the halves were printed together: a drift rule is worth training for only
 it puts more runs within 3x than the answer as given. (The drift 40->80 and 20..80 rules were first tried
 on the tuning half alone, where they lose; this script prints every half.)
 
-    python benchmarks/range_test_answer_trend.py --from benchmarks/results/suggestion.json   # about 20 s
+    python benchmarks/range_test_answer_trend.py --from benchmarks/results/suggestion.json   # about 6 s
 """
 
 from __future__ import annotations
@@ -96,9 +96,8 @@ RULES: dict[str, Rule] = {
 def ratios(store: Store) -> dict[tuple[str, str], list[float]]:
     """Per (half, rule), each (task, seed) run's answer over the grid-best LR at T (NaN: no answer)."""
     out: dict[tuple[str, str], list[float]] = {}
-    for task, _, conf in runs(
-        store, TASKS
-    ):  # the default's stored runs, as range_test_choice.py replays them
+    # the default's stored runs, as range_test_choice.py replays them
+    for task, _, conf in runs(store, TASKS):
         best = lattice_lr(grid(store, task, "constant").best_k)
         for name, rule in RULES.items():
             r = math.nan if conf is None or conf.chosen is None else rule(conf, task.steps) / best
