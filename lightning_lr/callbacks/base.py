@@ -312,6 +312,10 @@ class ScheduleCallback(RunPlanning, Callback):
             return getattr(self, arg)
         return self._filled.value(arg, getattr(self, arg))
 
+    def _list_hint(self, arg: str, spec: Sequence[float | None]) -> str:
+        """What else a list given for ``arg`` that does not match the param groups may have meant ("": nothing)."""
+        return ""
+
     def per_group(self, arg: str, spec: LRSpec, info: OptimizerInfo, default: Sequence[float | None]) -> list:
         """An LR-valued argument for every param group of ``info``'s optimizer.
 
@@ -338,6 +342,7 @@ class ScheduleCallback(RunPlanning, Callback):
                     f"{self.name}: {arg} has {V.counted(len(spec), 'value')} but {info.label} has "
                     f"{V.counted(n, 'param group')}; "
                     f"give one per group (None to leave a group alone) or a single number{per_optimizer}"
+                    f"{self._list_hint(arg, spec)}"
                 )
             return list(spec)
         assert isinstance(spec, float)

@@ -450,6 +450,16 @@ class Cyclic(ScheduleCallback):
         self.base_momentum: Momentum = _held(base_momentum)
         self.max_momentum: Momentum = _held(max_momentum)
 
+    def _list_hint(self, arg: str, spec: Sequence[float | None]) -> str:
+        # (r192: Cyclic(result.cyclic_bounds()) took the pair as one base_lr per param group, refused at fit with
+        # no word of the pair it was)
+        if arg == "base_lr" and self.max_lr is None and len(spec) == 2:
+            return (
+                "; a pair (base_lr, max_lr), as result.cyclic_bounds() gives, is two arguments: "
+                "Cyclic(*bounds) or Cyclic(base_lr=..., max_lr=...)"
+            )
+        return ""
+
     def _schedule(self, base: float, top: float, up: int, down: int) -> S.Cyclic:
         return S.Cyclic(
             base,

@@ -376,6 +376,16 @@ class LROptions(SweepOptions):
         # (review 177: Lightning's lr_find takes attr_name="" for "look it up", which None is here)
         what = "a non-empty string (None looks the attribute up, as Lightning's attr_name='' does)"
         self._set("attr_name", V.optional(V.text, "attr_name", self.attr_name, what))
+        if (
+            isinstance(self.run_steps, str)
+            and self.run_steps != AUTO_RUN
+            and self.run_steps.strip().lower() == AUTO_RUN
+        ):
+            # (r192: "Auto" was refused as no integer, with no word of the spelling)
+            raise ValueError(
+                f"run_steps must be an integer >= 1 or {AUTO_RUN!r} (the Trainer's length) or None, got "
+                f"{self.run_steps!r}: did you mean {AUTO_RUN!r}?"
+            )
         if not (isinstance(self.run_steps, str) and self.run_steps == AUTO_RUN):
             self._set(
                 "run_steps", check_run_steps(self.run_steps, f" or {AUTO_RUN!r} (the Trainer's length)")

@@ -562,6 +562,13 @@ class RangeTestResult(SweepResult):
             >>> [round(v, 6) for v in r.cyclic_bounds(ratio=4, method="valley")]
             [0.004, 0.016]
         """
+        if isinstance(ratio, str) and ratio in (CONFIRMED, *METHODS):
+            # (r192: cyclic_bounds("valley"), the argument order of one_cycle_max_lr(method), said only that ratio
+            # must be a number)
+            raise TypeError(
+                f"cyclic_bounds(ratio=4.0, method=None): ratio must be a number > 1 (max_lr / base_lr), got "
+                f"{ratio!r}, a method's name: did you mean cyclic_bounds(method={ratio!r})?"
+            )
         ratio = _bounds.check_ratio(ratio)
         _, top = _bounds.cyclic_bounds(1.0, ratio)  # the triangle of mean 1
         peak, reason = self._peak(method, 1.0 / top, "cyclic_bounds")

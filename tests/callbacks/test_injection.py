@@ -18,6 +18,7 @@ from lightning_lr import LRRangeTest
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import (
     CosineDecay,
+    Cyclic,
     Epochs,
     ExponentialDecay,
     Fraction,
@@ -1205,3 +1206,22 @@ def test_a_momentum_schedule_outside_0_1_stops_the_fit_at_its_start(tmp_path, op
     ):
         fit(tmp_path, model, [LRSchedule(S.Constant(0.01), momentum=S.Constant(1.5))])
     assert model.global_step == 0
+
+
+def test_a_pair_given_to_cyclic_as_its_base_lr_is_said_to_be_two_arguments(tmp_path) -> None:
+    # r192: Cyclic(result.cyclic_bounds()) took the (base_lr, max_lr) pair as one base_lr per param group, and the
+    # fit's refusal said nothing of the pair it was
+    with pytest.raises(ValueError) as err:
+        fit(tmp_path, Tiny(), [Cyclic((0.01, 0.04))])
+    assert (
+        "a pair (base_lr, max_lr), as result.cyclic_bounds() gives, is two arguments: Cyclic(*bounds)"
+        in str(err.value)
+    )
+    # a list per group that does not match, with max_lr given or of another length: no word of a pair
+    for callback in (Cyclic([0.01, 0.02], max_lr=0.1), Cyclic([0.01, 0.02, 0.03])):
+        with pytest.raises(ValueError) as err:
+            fit(tmp_path / "other", Tiny(), [callback])
+        assert "param group" in str(err.value) and "pair" not in str(err.value)
+    # two param groups: a per-group base_lr, as before
+    rec = fit(tmp_path / "two", Tiny(groups=2), [Cyclic((0.01, 0.001))])
+    assert rec.lr(0)[0] == pytest.approx(0.01) and rec.lr(1)[0] == pytest.approx(0.001)

@@ -555,3 +555,28 @@ def test_auto_with_max_time_alone_says_the_time_is_no_length(tmp_path: Any) -> N
     ):
         warnings.simplefilter("ignore")
         Tuner(t).lr_range_test(TinyModel(optimizer="adamw"), loader(n=256), num_steps=30, run_steps="auto")
+
+
+@pytest.mark.parametrize("spelling", ["Auto", "AUTO", " auto"])
+def test_auto_misspelt_is_named_with_the_spelling_it_takes(tmp_path: Any, spelling: str) -> None:
+    # r192: "Auto" was refused as no integer, with no word of the spelling
+    said = rf"run_steps must be .*got {spelling!r}: did you mean 'auto'\?"
+    with pytest.raises(ValueError, match=said):
+        LRRangeTest(run_steps=spelling)
+    model = TinyModel(optimizer="adamw")
+    with pytest.raises(ValueError, match=said):
+        Tuner(trainer(tmp_path)).lr_range_test(model, loader(n=64), run_steps=spelling)
+    assert model.hparams.lr == 0.05  # refused before anything ran
+    with pytest.raises(TypeError, match=r"run_steps must be .*got 'autp'$"):  # no such hint for another word
+        LRRangeTest(run_steps="autp")
+
+
+def test_cyclic_bounds_given_a_method_as_its_ratio_says_which_argument_it_is() -> None:
+    # r192: cyclic_bounds("valley") (one_cycle_max_lr takes the method first) said only that ratio must be a number
+    r = result()
+    with pytest.raises(
+        TypeError, match=r"got 'valley', a method's name: did you mean cyclic_bounds\(method='valley'\)"
+    ):
+        r.cyclic_bounds("valley")
+    with pytest.raises(TypeError, match=r"ratio must be a number > 1 \(max_lr / base_lr\), got 'x'$"):
+        r.cyclic_bounds("x")
