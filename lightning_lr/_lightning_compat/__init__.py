@@ -55,6 +55,7 @@ from ._namespaces import (
     namespace,
     resolve,
     user_stacklevel,
+    warn_at_user,
 )
 from ._spawn import HAND_OVER, RECEIVE
 from ._spawn import install as install_spawn_hand_over
@@ -158,5 +159,6 @@ __all__ = [
     "user_stacklevel",
     "val_loop_setup",
     "validating",
+    "warn_at_user",
     "wrap_checkpoint_dump",
 ]

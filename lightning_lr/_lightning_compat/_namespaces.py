@@ -26,6 +26,7 @@ import importlib
 import importlib.metadata
 import re
 import sys
+import warnings
 from typing import TYPE_CHECKING, Any
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "namespace",
     "resolve",
     "user_stacklevel",
+    "warn_at_user",
 ]
 
 
@@ -114,6 +116,16 @@ def user_stacklevel() -> int:
         frame = frame.f_back
         level += 1
     return level
+
+
+def warn_at_user(message: str, category: type[Warning] = UserWarning) -> None:
+    """``rank_zero_warn`` said at the user's line (:func:`user_stacklevel`): the warnings a range test makes from
+    inside the Tuner's or the user's fit, which ``rank_zero_warn``'s own ``stacklevel`` left pointing inside
+    lightning_lr (r193)."""
+    from lightning.pytorch.utilities.rank_zero import rank_zero_only
+
+    if getattr(rank_zero_only, "rank", 0) == 0:
+        warnings.warn(message, category, stacklevel=user_stacklevel())
 
 
 def _everywhere(module: str, name: str) -> tuple[type, ...]:

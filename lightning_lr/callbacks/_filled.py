@@ -32,7 +32,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lightning.pytorch.utilities import rank_zero_warn
 from lightning.pytorch.utilities.parsing import lightning_getattr
 
 from .. import _lightning_compat as L
@@ -192,18 +191,18 @@ class FilledValues:
                 if dropped
                 else ""
             )
-            rank_zero_warn(
+            L.warn_at_user(
                 f"{owner}: the LR range test gave no suggestion (see its warnings for why), so "
                 f"{', '.join(missing)} is kept{earlier}",
                 category=UserWarning,
             )
         if kept:
-            rank_zero_warn(
+            L.warn_at_user(
                 f"{owner} keeps {'; '.join(kept)}. Leave an argument as None to take the range test's value.",
                 category=UserWarning,
             )
         if restored:
-            rank_zero_warn(
+            L.warn_at_user(
                 f"{owner} keeps {'; '.join(restored)}, restored from the checkpoint: a range test that runs "
                 f"again in a resumed fit does not move what the checkpoint's run filled (a test of an epoch "
                 f"listed in LRRangeTest(epochs=...) does, as in the uninterrupted run)",
@@ -218,7 +217,7 @@ class FilledValues:
             if arg not in given:
                 raise KeyError(f"{owner}: the checkpoint fills {arg!r}, which is not an argument of {owner}")
             if given[arg] is not None:
-                rank_zero_warn(
+                L.warn_at_user(
                     f"{owner}: {arg}={fmt_value(given[arg])} given explicitly is used instead of "
                     f"{arg}={value:g} that a range test filled in the checkpoint's run",
                     category=UserWarning,

@@ -11,6 +11,7 @@ from typing import Any
 
 from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
+from .. import _lightning_compat as L
 from .. import _validate as V
 from .. import schedules as S
 from ..schedules.cyclic import cyclic_shape, flat_exp_range
@@ -500,7 +501,7 @@ class Cyclic(ScheduleCallback):
             if self.base_lr is None and b > t:
                 # review 64: a range test filled base_lr from its own cycle top, above a max_lr given
                 # explicitly (kept, with a warning), and the fit crashed: the cycle keeps to the given top
-                rank_zero_warn(
+                L.warn_at_user(
                     f"{self.name}: the range test's base_lr {b:.4g} lies above max_lr {t:g} (given explicitly) for "
                     f"param group {i}, so its cycle starts at max_lr / 4 = {t / 4:.4g}, as without a test; give "
                     f"base_lr to choose it",

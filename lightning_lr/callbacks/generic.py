@@ -7,8 +7,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from lightning.pytorch.utilities import rank_zero_info, rank_zero_warn
+from lightning.pytorch.utilities import rank_zero_info
 
+from .. import _lightning_compat as L
 from .. import _validate as V
 from ..schedules import Schedule
 from ..schedules._base import check_picklable_function
@@ -304,7 +305,7 @@ class LRSchedule(ScheduleCallback):
         self._check_lr_result(result)
         suggestion = result.suggestion()
         shown = "no suggestion" if suggestion is None else f"suggested lr {suggestion:g}"
-        rank_zero_warn(
+        L.warn_at_user(
             f"{self.name} keeps lr={self.lr!r} (given explicitly; the range test {shown}). Use a preset with "
             f"its LR left as None (OneCycle, Cyclic, CosineDecay, ...) to take the range test's value.",
             category=UserWarning,

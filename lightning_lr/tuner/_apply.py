@@ -40,7 +40,7 @@ from typing import Any, NamedTuple
 import lightning.pytorch as pl
 import torch
 from lightning.pytorch.utilities.parsing import lightning_getattr, lightning_hasattr, lightning_setattr
-from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
+from lightning.pytorch.utilities.rank_zero import rank_zero_info
 
 from .. import _lightning_compat as L
 from .. import _validate as V
@@ -194,7 +194,7 @@ def apply_result(
     ``scheduled`` keyword (lightning_lr's) then replaces values it restored from a checkpoint with it."""
     best = result.best if isinstance(result, WeightDecayResult) else result
     # its warning (a run_steps note, no answer) said at the user's call, past the fit's hooks (r192: it pointed here)
-    lr = best._suggest(options.method, stacklevel=L.user_stacklevel() + 1)
+    lr = best._suggest(options.method)
     # each group's LRs as the test ran them, before a taker moves this fit's (:func:`_warn_unfollowed`)
     tested = _readings(trainer.optimizers, [c.scheduler for c in trainer.lr_scheduler_configs])
     takers = owners(L.callbacks(trainer))
@@ -251,7 +251,7 @@ def apply_result(
         return
     if not live:
         if attr is None:
-            rank_zero_warn(
+            L.warn_at_user(
                 f"the LR range test suggests {lr:.4g}, but {type(module).__name__} has no attribute or hparam "
                 f"{' or '.join(map(repr, LR_ATTRS))} and no callback takes the result: nothing was set. Use "
                 f"result.suggestion(), or name the attribute with attr_name="
@@ -291,7 +291,7 @@ def apply_result(
             _set_live_weight_decay(trainer, module, wd)
         if _lr_signature(trainer.optimizers) != before or old == value:
             return
-        rank_zero_warn(
+        L.warn_at_user(
             f"configure_optimizers() does not read self.{attr} (or self.hparams.{attr}): the rebuilt optimizer "
             f"has the old LRs, so they are scaled to the suggestion instead"
         )
@@ -332,7 +332,7 @@ def _tell_unread(
         if other
         else f"pass lr=self.{attr} to the optimizer"
     )
-    rank_zero_warn(
+    L.warn_at_user(
         f"{left}. So {then}. {'For the next fit to train at it' if live else 'To train at the answer'}, {advice}"
         + ("" if live else ", or use result.suggestion()")
     )
@@ -415,7 +415,7 @@ def _apply_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: flo
             "" if not lightning_hasattr(module, "weight_decay") else " that can be set (a read-only property)"
         )
         if not live:
-            rank_zero_warn(
+            L.warn_at_user(
                 f"the weight-decay sweep's best weight decay is {wd:g}, but {name} has no attribute or hparam "
                 f"'weight_decay'{what}: nothing was set, and the next fit trains with the weight decay its "
                 f"configure_optimizers() gives. Use result.best_weight_decay, or give the module a "
@@ -424,7 +424,7 @@ def _apply_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: flo
         else:
             # review 114: the callback set the running optimizer's groups without a word, and the module, its
             # hparams and the logger knew nothing of the weight decay the fit trained with
-            rank_zero_warn(
+            L.warn_at_user(
                 f"the weight-decay sweep's best weight decay is {wd:g}, but {name} has no attribute or hparam "
                 f"'weight_decay'{what}: this fit's param groups are set to it (split as the sweep split it), "
                 f"but the module and its hparams do not hold it, so the logged hyperparameters do not show it "
@@ -449,7 +449,7 @@ def _apply_weight_decay(trainer: pl.Trainer, module: pl.LightningModule, wd: flo
         )
         if not reads:
             # (live: review 114, this fit's groups are set to the best, silently where the Tuner warned)
-            rank_zero_warn(
+            L.warn_at_user(
                 f"LR range test: set {name}.weight_decay = {value:g}, but configure_optimizers() does not read "
                 f"self.weight_decay (or self.hparams.weight_decay): the optimizers it builds have the same "
                 f"weight decays for weight_decay={value:g} as for weight_decay={old!r} or a thousandth of it, so "
@@ -605,7 +605,7 @@ def _warn_unfollowed(tested: _Readings | None, built: _Readings | None, attr: st
     how = ", ".join(
         f"{tested.labels[i]}: {ratio:.4g} * self.{attr}" for i, (_, ratio, *_) in sorted(off.items())
     )
-    rank_zero_warn(
+    L.warn_at_user(
         f"LR range test: configure_optimizers does not derive every param group's LR from self.{attr}. The test "
         f"scaled the groups together, at the ratios they had when it began, but with {attr}={value:.4g} it builds "
         f"{said}. So the fit trains those groups at LRs the test did not measure ({attr} is set all the same, as "
@@ -639,7 +639,7 @@ def attr_value(
             again = None
         if again is not None and math.isclose(again.now, peak.target, rel_tol=1e-6):
             return Mapped(value, peak, False, (optimizers, schedulers))
-        rank_zero_warn(
+        L.warn_at_user(
             f"LR range test: configure_optimizers builds a schedule whose {peak.kind} is not in proportion to "
             f"self.{attr} ({peak.now:.4g} for {attr}={now:.4g}), so no value of {attr} gives it the test's "
             f"{peak.target:.4g}: {attr} is set as for a constant LR. Build its {peak.kind} from self.{attr}, or "
@@ -704,7 +704,7 @@ def _proportional(
         # the hook ignores attr: the caller says so, in those words (review 98: two warnings of the one fault;
         # review 99: a clamp, min(self.lr, 0.01), reads it below the clamp, and is said here)
         return target, False, None
-    rank_zero_warn(
+    L.warn_at_user(
         f"LR range test: {said}, but configure_optimizers gives that group a {what} not in proportion to "
         f"self.{attr} ({found.first:.4g} for {attr}={found.first_setting:.4g}, and no {attr} tried from there "
         f"gives it {target:.4g}), so no value of {attr} gives it {goal}: {attr} is set to {goal}, and the next "
@@ -785,7 +785,7 @@ def _scale_live(trainer: pl.Trainer, lr: float, best: RangeTestResult) -> None:
     if fixed:
         # review 75: a drop-in OneCycleLR sets the LR from its own arguments at its next step: scaling the
         # groups gave one step at up to 10x the schedule's LR, and the warning named a class the user never wrote
-        rank_zero_warn(
+        L.warn_at_user(
             f"LR range test: the suggestion cannot reach this fit's {type(fixed[0]).__name__}: it sets the LR from "
             f"the values it was built with, so the LRs are left as they are. Build it from self.lr in "
             f"configure_optimizers (a test at a fresh start builds it again with the answer), or use a lightning_lr "

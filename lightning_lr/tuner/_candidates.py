@@ -22,8 +22,9 @@ from typing import Any, cast
 
 import lightning.pytorch as pl
 import torch
-from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
+from lightning.pytorch.utilities.rank_zero import rank_zero_info
 
+from .. import _lightning_compat as L
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
 from ._confirm import (
@@ -147,7 +148,7 @@ def confirm_results(
                 f"decide between them"
             )
         if edge := edge_warning(conf, options.min_lr, options.max_lr):
-            rank_zero_warn(f"{options.name}: {edge}", category=UserWarning)  # every rank decided the same
+            L.warn_at_user(f"{options.name}: {edge}", category=UserWarning)  # every rank decided the same
     out = list(results)
     out[i] = dataclasses.replace(target, confirmation=conf)
     return out
@@ -254,7 +255,7 @@ class _Runner:
                         else ""
                     )
                     why = "its loss rose before it: the LR's" if rose_before(last) else NAN_NOT_LR
-                    rank_zero_warn(
+                    L.warn_at_user(
                         f"{options.name}: candidate lr={lr:.3g} had a NaN/inf loss at step {t} of "
                         f"{options.confirm_steps}{nonfinite_ranks(trainer, loss)}{before}; it counts as diverged, "
                         f"so the answer lies below it; {why}",

@@ -20,7 +20,7 @@ from typing import Any, TypeVar, cast
 
 import lightning.pytorch as pl
 import torch
-from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
+from lightning.pytorch.utilities.rank_zero import rank_zero_info
 
 from .. import _lightning_compat as L
 from .. import _validate as V
@@ -127,7 +127,7 @@ def run_range_test(
     if isinstance(options, LROptions) and (
         frozen := pg.frozen_reference(optimizer.param_groups, pg.reference(optimizer.param_groups))
     ):
-        rank_zero_warn(
+        L.warn_at_user(
             f"{options.title}: the sweep's LR and the answer are one number for the optimizer: {frozen}"
         )
     options = hold_cycle_momentum(
@@ -210,7 +210,7 @@ def run_range_test(
             results = attempt(options, fixed_val, first=True)
             if isinstance(options, LROptions) and (why := _retry_reason(options, results, configured)):
                 again = options.retried()
-                rank_zero_warn(  # every rank retries; one says so
+                L.warn_at_user(  # every rank retries; one says so
                     f"{options.title}: no answer from {options.num_steps} steps ({why}); running it once more "
                     f"with {again.num_steps} steps (retry=False skips the second try)",
                     category=UserWarning,
@@ -263,7 +263,7 @@ def _tell_weight_decay(result: WeightDecayResult, options: LROptions) -> None:
     largest swept or the smallest above 0 (a bound, as a confirmed LR at the candidates' edge is)."""
     if result.best_weight_decay is not None:
         if edge := result._decision.edge:
-            rank_zero_warn(f"{options.title}: {edge}", category=UserWarning)
+            L.warn_at_user(f"{options.title}: {edge}", category=UserWarning)
         elif len(result.results) == 1:
             # review 138: one weight decay is the weight decay asked for, applied unsaid where the docs spoke only
             # of one told apart from the others; an info line, not a warning: it is what was asked
@@ -296,7 +296,7 @@ def _tell_weight_decay(result: WeightDecayResult, options: LROptions) -> None:
         if options.apply
         else f"result.best_weight_decay is None; {lr}"
     )
-    rank_zero_warn(
+    L.warn_at_user(
         f"{options.title}: no weight decay suggested: {result.weight_decay_reason}. So {applied}",
         category=UserWarning,
     )
@@ -312,7 +312,7 @@ def _warn_if_still_falling(options: LROptions, results: Sequence[RangeTestResult
             continue
         low = _rules.minimum(r.lrs, r.losses).index
         if low is not None and low >= n - max(2, math.ceil(0.05 * n)):
-            rank_zero_warn(
+            L.warn_at_user(
                 f"{options.title}: the loss was still falling where the sweep ended, at max_lr={options.max_lr:g}: "
                 f"the LRs above it were not tried, so the best LR may lie higher, and the top of a 1cycle or a "
                 f"cycle read from the sweep (one_cycle_max_lr(), cyclic_bounds(), OneCycle, Cyclic) is max_lr "

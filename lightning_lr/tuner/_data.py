@@ -20,7 +20,7 @@ import lightning.pytorch as pl
 import numpy as np
 import torch
 from lightning.pytorch.utilities.combined_loader import CombinedLoader
-from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
+from lightning.pytorch.utilities.rank_zero import rank_zero_info
 from torch.utils.data import DataLoader
 
 from .. import _lightning_compat as L
@@ -451,5 +451,5 @@ def _loader_batches(
         ):  # the default, not the user's ask: said (review 98)
             rank_zero_info(message)
         else:
-            rank_zero_warn(message, category=UserWarning)
+            L.warn_at_user(message, category=UserWarning)
     return out

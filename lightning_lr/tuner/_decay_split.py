@@ -17,8 +17,8 @@ from typing import Any
 
 import lightning.pytorch as pl
 from lightning.pytorch.utilities.parsing import lightning_hasattr
-from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
+from .. import _lightning_compat as L
 from .. import _validate as V
 from ..optim import param_groups as pg
 from ._hook import setting_for
@@ -59,7 +59,7 @@ def split(
         built, why = _built(module, groups, value)
         if built is not None:
             return built
-        rank_zero_warn(
+        L.warn_at_user(
             f"LR range test: every param group's weight decay is 0 when the test runs, and the split of a weight "
             f"decay > 0 among them cannot be read from configure_optimizers ({why}): the sweeps give the "
             f"groups that hold a matrix or a kernel the swept value and the others 0"
@@ -69,7 +69,7 @@ def split(
         )
     elif decayed and not quiet:
         name = type(module).__name__ if module is not None else "the module"
-        rank_zero_warn(
+        L.warn_at_user(
             f"LR range test: every param group's weight decay is 0 when the test runs and {name} has no "
             f"'weight_decay' attribute or hparam for configure_optimizers to split one by, so the sweeps give "
             f"the swept weight decay to the groups that hold a matrix or a kernel (2 or more dimensions), or to "

@@ -114,5 +114,5 @@ def receive(trainer: pl.Trainer, callback: Any, data: dict[str, Any]) -> None:
             f"process, but {', '.join(lost)} got the result in the spawned processes only and keep their "
             f"values here. Pass those callbacks to the Trainer (or use strategy='ddp') to have them here too.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=L.user_stacklevel(),
         )

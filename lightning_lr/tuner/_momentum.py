@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from .. import _lightning_compat as L
 from . import _rules
 from ._curve import SweepResult, fmt, short
 from ._options import MomentumOptions
@@ -145,7 +146,9 @@ class MomentumRangeTestResult(SweepResult):
             if not getattr(self, "_said_none", False):
                 object.__setattr__(self, "_said_none", True)
                 warnings.warn(
-                    f"no momentum suggestion (method={RULE!r}): {reason}", UserWarning, stacklevel=2
+                    f"no momentum suggestion (method={RULE!r}): {reason}",
+                    UserWarning,
+                    stacklevel=L.user_stacklevel(),
                 )
             return value
         if self._edge(value):  # the bottom: the top has no answer (``_pick``)
@@ -156,7 +159,7 @@ class MomentumRangeTestResult(SweepResult):
                 f"batches), so the best momentum may lie below it and the suggestion is a bound; to search there, "
                 f"run it again with a lower min_momentum",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=L.user_stacklevel(),
             )
         return value
 

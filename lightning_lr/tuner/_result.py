@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from .. import _lightning_compat as L
 from .. import _validate as V
 from ..callbacks import _peers as callback_peers
 from . import _bounds, _rules, _run_length
@@ -349,21 +350,21 @@ class RangeTestResult(SweepResult):
             >>> "never fell" in str(caught[0].message)
             True
         """
-        # the caller of suggestion, past known_as's wrapper
-        return self._suggest(method, stacklevel=4, run_steps=run_steps)
+        return self._suggest(method, run_steps=run_steps)
 
-    def _suggest(self, method: str | None, stacklevel: int, run_steps: int | None = None) -> float | None:
-        """:meth:`suggestion`, its warning said ``stacklevel`` frames up from here (a result that holds this one
-        answers with it: :class:`~._weight_decay.WeightDecayResult`)."""
+    def _suggest(self, method: str | None, run_steps: int | None = None) -> float | None:
+        """:meth:`suggestion`, its warning said at the user's line (``user_stacklevel``: the call of this result's
+        method, or the Tuner call or fit that applied it; a result that holds this one answers with it:
+        :class:`~._weight_decay.WeightDecayResult`)."""
         value, reason, note = self._answer(method, run_steps)
         if value is None:
             warnings.warn(
                 f"no lr suggestion (method={self._rule_name(method)!r}): {reason}",
                 UserWarning,
-                stacklevel=stacklevel,
+                stacklevel=L.user_stacklevel(),
             )
         elif note:
-            warnings.warn(note, UserWarning, stacklevel=stacklevel)
+            warnings.warn(note, UserWarning, stacklevel=L.user_stacklevel())
         return value
 
     def _answer(self, method: str | None, run_steps: int | None = None) -> tuple[float | None, str, str]:
@@ -465,14 +466,13 @@ class RangeTestResult(SweepResult):
         except (TypeError, ValueError) as exc:
             # the schedule's checks, said of this method (review 141: "OneCycle: pct_start must be in [0, 1]")
             raise type(exc)(f"one_cycle_max_lr: {V.without_owner(str(exc))}") from None
-        # (stack: the caller, past known_as's wrapper)
         self._say_unused_shape(method, shape)
-        peak, reason = self._peak(method, mean, "one_cycle_max_lr", stack=4)
+        peak, reason = self._peak(method, mean, "one_cycle_max_lr")
         if peak is None:
             warnings.warn(
                 f"no one_cycle_max_lr (method={self._rule_name(method)!r}): {reason}",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=L.user_stacklevel(),
             )
         return peak
 
@@ -498,13 +498,12 @@ class RangeTestResult(SweepResult):
             f"the lowest loss itself (Smith 2018), whatever the cycle's shape, so {they} ignored. Leave {them} "
             f"out, or read a rule whose peak follows the shape (method={rules})",
             V.UnusedArgumentWarning,
-            stacklevel=4,  # the caller of one_cycle_max_lr, past known_as's wrapper
+            stacklevel=L.user_stacklevel(),
         )
 
-    def _peak(self, method: str | None, mean: float, what: str, stack: int = 3) -> tuple[float | None, str]:
+    def _peak(self, method: str | None, mean: float, what: str) -> tuple[float | None, str]:
         """The top of a schedule whose mean LR is ``mean`` of its top, for the answer ``method`` (see
-        :meth:`one_cycle_max_lr`), or None and the reason (``stack``: the warning's stacklevel, the public
-        method's caller)."""
+        :meth:`one_cycle_max_lr`), or None and the reason."""
         value, reason = self._pick(method)
         if value is None:
             return None, reason
@@ -534,7 +533,7 @@ class RangeTestResult(SweepResult):
                 f"{what}: the top ({peak:.3g}) would lie above the highest LR the range test trained at, "
                 f"{top:.3g}, {why}; it is capped at {top:.3g}",
                 UserWarning,
-                stacklevel=stack,
+                stacklevel=L.user_stacklevel(),
             )
             peak = top
         return peak, ""
@@ -574,7 +573,9 @@ class RangeTestResult(SweepResult):
         peak, reason = self._peak(method, 1.0 / top, "cyclic_bounds")
         if peak is None:
             warnings.warn(
-                f"no cyclic_bounds (method={self._rule_name(method)!r}): {reason}", UserWarning, stacklevel=2
+                f"no cyclic_bounds (method={self._rule_name(method)!r}): {reason}",
+                UserWarning,
+                stacklevel=L.user_stacklevel(),
             )
             return None
         base, low = peak / ratio, min(self.lrs)
@@ -584,7 +585,7 @@ class RangeTestResult(SweepResult):
                 f"lowest LR the range test swept, {low:.3g}; it is raised to it, so the cycle's max_lr / base_lr "
                 f"is {peak / low:.3g}. Lower min_lr to let the test see below it",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=L.user_stacklevel(),
             )
             base = low
         return base, peak

@@ -27,7 +27,7 @@ from typing import Any, NamedTuple, cast
 import lightning.pytorch as pl
 import torch
 from lightning.pytorch.utilities.exceptions import SIGTERMException
-from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
+from lightning.pytorch.utilities.rank_zero import rank_zero_info
 
 from .. import _lightning_compat as L
 from ..callbacks.schedule_free import is_schedule_free
@@ -214,7 +214,7 @@ def sweep(
                 progress.set_postfix(lr=f"{lr_t:.2e}", loss=f"{smoothed:.4g}", refresh=False)
             if not math.isfinite(value_t) and (held := stop.nonfinite()) is not None:
                 if stop.held is None:  # after a run let through: said (review 96: the NaN went unsaid)
-                    rank_zero_warn(
+                    L.warn_at_user(
                         f"{name}: the loss was NaN/inf at step {t} of {options.num_steps} (lr={lr_t:.3g})"
                         f"{nonfinite_ranks(trainer, loss)}, within a tenth of the sweep after the loss at step "
                         f"{held} was let through as an outlier batch's: that was the LR's divergence, and the "
@@ -234,7 +234,7 @@ def sweep(
                         hint = f": {NAN_NOT_LR}"
                 # said here: the reason a sweep gives no answer may be another (its noise), and a cut sweep's
                 # answer is read from the steps before it (review 52)
-                rank_zero_warn(
+                L.warn_at_user(
                     f"{name}: the loss was NaN/inf at step {t} of {options.num_steps} (lr={lr_t:.3g}){where}, so "
                     f"the sweep stops there, as at a divergence{before}{hint}",
                     category=UserWarning,

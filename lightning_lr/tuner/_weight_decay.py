@@ -246,8 +246,7 @@ class WeightDecayResult:
     @V.known_as(SUGGESTION_PEERS)
     def suggestion(self, method: str | None = None, *, run_steps: int | None = None) -> float | None:
         """``best.suggestion(method, run_steps=run_steps)``."""
-        # (its warning said where the caller is: it pointed into this file)
-        return self.best._suggest(method, stacklevel=4, run_steps=run_steps)
+        return self.best._suggest(method, run_steps=run_steps)  # (its warning said at the user's line)
 
     def suggestions(self) -> dict[str, float | None]:
         """``best.suggestions()``: every answer for the best sweep, without warnings.

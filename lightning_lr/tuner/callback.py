@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import lightning.pytorch as pl
-from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
+from lightning.pytorch.utilities.rank_zero import rank_zero_info
 
 from .. import _lightning_compat as L
 from .. import _validate as V
@@ -34,7 +34,7 @@ def skipped_for_fast_dev_run(trainer: pl.Trainer, title: str) -> bool:
     runs = getattr(trainer, "fast_dev_run", False)
     if not runs:
         return False
-    rank_zero_warn(  # (a warning, as Lightning's LearningRateFinder gives; short: review 147)
+    L.warn_at_user(  # (a warning, as Lightning's LearningRateFinder gives; short: review 147)
         f"{title}: skipped under fast_dev_run={runs!r}; the LR and the schedule callbacks' values stay as they are",
         category=UserWarning,
     )
@@ -87,7 +87,7 @@ def _check_epochs(epochs: tuple[int, ...] | None, max_epochs: int | None) -> lis
 
 
 def _say_never(what: str, never: list[int]) -> None:
-    rank_zero_warn(
+    L.warn_at_user(
         f"LRRangeTest: {what}, so the test of epoch{'s' if len(never) > 1 else ''} "
         f"{', '.join(map(str, never))} will never run",
         category=UserWarning,
@@ -257,7 +257,7 @@ class _RangeTestCallback(Callback, Generic[R]):
         names = sorted(trainer.callback_metrics)
         if any(n == key or n.startswith(f"{key}/dataloader_idx_") for n in names):
             return
-        rank_zero_warn(
+        L.warn_at_user(
             f"{self.options.title}: in Lightning's sanity check, validation_step neither returned a loss nor logged "
             f"{key!r} (it logged {names or 'nothing'}); the val_loss test at the start of epoch {later[0]} reads the "
             f"validation loss so, and refuses the run where it finds none. Log the validation loss as {key!r} or "
@@ -342,7 +342,7 @@ class _RangeTestCallback(Callback, Generic[R]):
             why = f" (max_steps={trainer.max_steps})"
         elif trainer.should_stop:
             why = " (a callback or the module stopped it: trainer.should_stop)"
-        rank_zero_warn(
+        L.warn_at_user(
             f"LRRangeTest: epochs={list(self.epochs)}, but the fit ended at step {trainer.global_step}{why} before "
             f"epoch{'s' if len(never) > 1 else ''} {', '.join(map(str, never))} started, so "
             f"{'their tests' if len(never) > 1 else 'its test'} never ran",

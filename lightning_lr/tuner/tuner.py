@@ -464,7 +464,7 @@ class Tuner(_LightningTuner):
                 f"(val_loss=False). Pass val_loss=True to read, at each point, the mean loss over val_batches of "
                 f"their batches, or leave them out",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=L.user_stacklevel(),
             )
         callback: _RangeTestCallback[Result] = _RangeTestCallback(options)
         callback._tuner_exit = True
@@ -557,5 +557,5 @@ def _warn_if_tested_again(trainer: pl.Trainer, title: str) -> None:
         f"answer over the one just applied; remove it from the Trainer to train at this answer, or drop this "
         f"Tuner call and let the callback test",
         UserWarning,
-        stacklevel=5,
+        stacklevel=L.user_stacklevel(),
     )
