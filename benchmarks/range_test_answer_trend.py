@@ -29,7 +29,6 @@ on the tuning half alone, where they lose; this script prints every half.)
 
 from __future__ import annotations
 
-import argparse
 import math
 import os
 import sys
@@ -123,14 +122,9 @@ def report(got: dict[tuple[str, str], list[float]]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument(
-        "--from", dest="source", metavar="FILE", required=True, help="the suggestion benchmark's dump"
-    )
-    args = p.parse_args(argv)
-    cli.existing(p, "--from", args.source)
+    source = cli.dump_path(__doc__.split("\n")[0], argv)
     store = Store(offline=True)
-    store.load(args.source)
+    store.load(source)
     print(report(ratios(store)))
     return 0
 

@@ -23,7 +23,6 @@ winner of each score puts within 3x of the grid-best constant LR at T.
 
 from __future__ import annotations
 
-import argparse
 import math
 import os
 import sys
@@ -85,14 +84,9 @@ def scores(horizon: int) -> dict[str, Callable[[Sequence[float]], float]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument(
-        "--from", dest="source", metavar="FILE", required=True, help="the suggestion benchmark's dump"
-    )
-    args = p.parse_args(argv)
-    cli.existing(p, "--from", args.source)
+    source = cli.dump_path(__doc__.split("\n")[0], argv)
     store = Store(offline=True)
-    store.load(args.source)
+    store.load(source)
     names = [*scores(1), TIED]
     ratios: dict[tuple[str, str], list[float]] = {}
     missing = 0

@@ -36,6 +36,17 @@ def existing(parser: argparse.ArgumentParser, option: str, path: str | None) -> 
         parser.error(f"{option} {path}: no such file")
 
 
+def dump_path(description: str, argv: Sequence[str] | None) -> str:
+    """The command line of a script that only reads the suggestion benchmark's dump: its ``--from FILE``, checked."""
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument(
+        "--from", dest="source", metavar="FILE", required=True, help="the suggestion benchmark's dump"
+    )
+    args = p.parse_args(argv)
+    existing(p, "--from", args.source)
+    return str(args.source)
+
+
 def only_with_training(parser: argparse.ArgumentParser, from_: str | None, **given: object) -> None:
     """Stop if ``--from`` (re-score without training) comes with an option only a training run uses (given:
     not None and not False)."""
