@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 import warnings
 from pathlib import Path
@@ -252,7 +253,7 @@ def test_values_filled_by_a_range_test_survive_a_resume(tmp_path) -> None:
     # a range test that runs again on resume does not move the restored value
     with pytest.warns(
         UserWarning, match=r"OneCycle keeps max_lr=0.05 \(suggested 0.07\), restored from the checkpoint"
-    ):
+    ) as said:
         resumed = fit(
             tmp_path,
             Tiny(),
@@ -265,9 +266,16 @@ def test_values_filled_by_a_range_test_survive_a_resume(tmp_path) -> None:
     # an explicit value given on resume wins, and says so
     with pytest.warns(
         UserWarning, match=r"OneCycle: max_lr=0.2 given explicitly is used instead of max_lr=0.05"
-    ):
+    ) as given:
         resumed = fit(tmp_path, Tiny(), [OneCycle(max_lr=0.2)], max_epochs=2, ckpt_path=path_at(ckpts, 7))
     assert_trace(resumed.lr(), S.OneCycle(0.2, total_steps=24).values(24)[7:])
+    # both said outside lightning_lr (r193): the first where the (stand-in) range test applies its answer, the
+    # second at the line that called trainer.fit (here the fit helper's)
+    for caught, text, origin in (
+        (said, "restored from the checkpoint", "fakes.py"),
+        (given, "given explicitly", "trainers.py"),
+    ):
+        assert {os.path.basename(w.filename) for w in caught if text in str(w.message)} == {origin}
 
 
 @pytest.mark.filterwarnings(RESUMABLE)
