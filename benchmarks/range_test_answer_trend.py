@@ -41,6 +41,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from quality import cli
 from quality.collect import grid
+from quality.report import ratio_counts
 from quality.store import Store, lattice_lr
 from quality.tasks import HALVES, SPLIT, TASKS
 from range_test_choice import runs
@@ -112,12 +113,8 @@ def report(got: dict[tuple[str, str], list[float]]) -> str:
     for half in HALVES:
         for name in RULES:
             rs = got.get((half, name), [])
-            answered = [r for r in rs if not math.isnan(r)]
-            within = sum(1 / 3 <= r <= 3 for r in answered)
-            median = float(np.median(answered)) if answered else math.nan
-            lines.append(
-                f"| {half} | {name} | {len(rs)} | {within}/{len(rs)} | {len(rs) - len(answered)} | {median:.2f} |"
-            )
+            within, missing, median = ratio_counts(rs)
+            lines.append(f"| {half} | {name} | {len(rs)} | {within}/{len(rs)} | {missing} | {median:.2f} |")
     return "\n".join(lines)
 
 

@@ -36,6 +36,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from quality import cli
 from quality.collect import grid
 from quality.confirm import anchor_of
+from quality.report import ratio_counts
 from quality.store import Store, lattice_index, lattice_lr
 from quality.tasks import HALVES, SPLIT, TASKS
 
@@ -122,9 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for half in HALVES:
         for name in names:
             rs = ratios.get((half, name), [])
-            answered = [r for r in rs if not math.isnan(r)]
-            within = sum(1 / 3 <= r <= 3 for r in answered)
-            median = float(np.median(answered)) if answered else math.nan
+            within, _, median = ratio_counts(rs)
             print(f"| {half} | {name} | {len(rs)} | {within}/{len(rs)} | {median:.2f} |")
     if missing:
         print(f"\n{missing} runs skipped: a candidate's curve is not in the dump")

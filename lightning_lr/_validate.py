@@ -127,6 +127,19 @@ def state_mapping(state_dict: Any, owner: str = "") -> None:
         )
 
 
+def user_stacklevel(packages: tuple[str, ...] = ("lightning_lr",)) -> int:
+    """The ``stacklevel`` for a ``warnings.warn`` made by the caller of this function that points at the first
+    frame outside ``packages`` (top-level names): the user's line, however deep in them the warning is made. The
+    drop-ins skip lightning_lr's frames (the line that stepped or loaded the scheduler); the range test skips
+    Lightning's too (``_lightning_compat.user_stacklevel``: the Tuner call or fit whose hooks run it)."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").split(".")[0] in packages:
+        frame = frame.f_back
+        level += 1
+    return level
+
+
 def fail(name: str, allowed: str, value: Any, error: type[Exception] = ValueError) -> NoReturn:
     """Raise ``error("<name> must be <allowed>, got <value!r>")``: the one message format."""
     raise error(f"{name} must be {allowed}, got {value!r}")

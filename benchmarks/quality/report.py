@@ -47,6 +47,14 @@ def within(ratio: float, factor: float = 3.0) -> bool:
     return 1 / factor <= ratio <= factor
 
 
+def ratio_counts(ratios: Sequence[float]) -> tuple[int, int, float]:
+    """Of runs' ratios to the grid-best (NaN: no answer): how many lie within 3x, how many have no answer, and
+    the median of the answered ones."""
+    answered = [r for r in ratios if not math.isnan(r)]
+    median = float(np.median(answered)) if answered else math.nan
+    return sum(within(r) for r in answered), len(ratios) - len(answered), median
+
+
 def _loss(store: Store, data: TaskData, schedule: str, lr: float) -> tuple[float, float] | None:
     return seed_mean(store, data.task, schedule, lattice_index(lr))
 

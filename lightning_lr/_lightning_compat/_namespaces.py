@@ -22,12 +22,15 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.metadata
 import re
 import sys
 import warnings
 from typing import TYPE_CHECKING, Any
+
+from .. import _validate as V
 
 __all__ = [
     "NAMESPACES",
@@ -106,16 +109,9 @@ def resolve(obj: Any, module: str, name: str) -> Any:
 _LIBRARY = ("lightning_lr", "lightning", "pytorch_lightning", "lightning_fabric", "lightning_utilities")
 
 
-def user_stacklevel() -> int:
-    """The ``stacklevel`` for a ``warnings.warn`` made by the caller of this function that points at the first
-    frame outside lightning_lr and Lightning: the user's line that called the Tuner or ``trainer.fit``, however
-    deep in the fit's hooks the warning is made."""
-    frame = sys._getframe(1)
-    level = 1
-    while frame.f_back is not None and frame.f_globals.get("__name__", "").split(".")[0] in _LIBRARY:
-        frame = frame.f_back
-        level += 1
-    return level
+#: :func:`~lightning_lr._validate.user_stacklevel` past lightning_lr's and Lightning's frames (a partial adds no
+#: frame of its own, so the level is the caller's)
+user_stacklevel = functools.partial(V.user_stacklevel, _LIBRARY)
 
 
 def warn_at_user(message: str, category: type[Warning] = UserWarning) -> None:

@@ -31,7 +31,6 @@ from __future__ import annotations
 import functools
 import math
 import numbers
-import sys
 import warnings
 from collections.abc import Callable
 from typing import Any, ClassVar, NoReturn
@@ -41,7 +40,7 @@ from torch.optim import Optimizer
 from torch.optim import lr_scheduler as L
 from torch.optim.lr_scheduler import EPOCH_DEPRECATION_WARNING
 
-from ..._validate import counted, fail, is_number, same, state_mapping
+from ..._validate import counted, fail, is_number, same, state_mapping, user_stacklevel
 from ...schedules._base import check_step, subclasses
 from .. import param_groups as pg
 from .._restored import copied, give_back, give_back_held, number, put
@@ -94,18 +93,6 @@ def restore_default(obj: Any, state: Any) -> None:
         obj.__dict__.update(attributes)
     for k, v in (slots or {}).items():
         setattr(obj, k, v)
-
-
-def user_stacklevel() -> int:
-    """The ``stacklevel`` for a ``warnings.warn`` made by the caller of this function that points at the first
-    frame outside lightning_lr: the user's line that stepped or loaded the scheduler, however deep in the package
-    the warning is made (a setting followed at the next step, a state's settings rebuilt at load)."""
-    frame = sys._getframe(1)
-    level = 1
-    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith("lightning_lr."):
-        frame = frame.f_back
-        level += 1
-    return level
 
 
 def warn_order(optimizer: Optimizer) -> None:
