@@ -127,14 +127,19 @@ def state_mapping(state_dict: Any, owner: str = "") -> None:
         )
 
 
-def user_stacklevel(packages: tuple[str, ...] = ("lightning_lr",)) -> int:
+#: the packages whose frames :func:`user_stacklevel` skips: lightning_lr's and Lightning's (named, not imported)
+LIBRARY = ("lightning_lr", "lightning", "pytorch_lightning", "lightning_fabric", "lightning_utilities")
+
+
+def user_stacklevel() -> int:
     """The ``stacklevel`` for a ``warnings.warn`` made by the caller of this function that points at the first
-    frame outside ``packages`` (top-level names): the user's line, however deep in them the warning is made. The
-    drop-ins skip lightning_lr's frames (the line that stepped or loaded the scheduler); the range test skips
-    Lightning's too (``_lightning_compat.user_stacklevel``: the Tuner call or fit whose hooks run it)."""
+    frame outside lightning_lr and Lightning (:data:`LIBRARY`): the user's line, however deep in them the warning
+    is made. A scheduler stepped or loaded by hand: that call; one that Lightning steps or restores, or a range
+    test: the ``trainer.fit`` or Tuner call (a warning at a line inside Lightning tells the user nothing of
+    theirs)."""
     frame = sys._getframe(1)
     level = 1
-    while frame.f_back is not None and frame.f_globals.get("__name__", "").split(".")[0] in packages:
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").split(".")[0] in LIBRARY:
         frame = frame.f_back
         level += 1
     return level

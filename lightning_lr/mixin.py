@@ -9,7 +9,7 @@ import weakref
 from collections.abc import Mapping
 from typing import Any
 
-from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
+from lightning.pytorch.utilities.rank_zero import rank_zero_info
 
 from . import _lightning_compat as L
 from ._lightning_compat import Callback
@@ -284,7 +284,7 @@ def _say_redeclared(module: Any, old: ScheduleCallback, new: ScheduleCallback) -
         held.append(f"{old._filled.listed()} from an LR range test")
     if not held:
         return
-    rank_zero_warn(
+    L.warn_at_user(
         f"{type(module).__name__}: lr_schedule() returned {new!r} for this fit, not the last fit's {old!r}, so "
         f"the new callback starts afresh at the trainer's step {trainer.global_step}: {' and '.join(held)} do "
         f"not carry over (the same declaration keeps the last fit's callback and what it holds)",
@@ -442,7 +442,7 @@ def _warn_schedule_in_hparams(module: Any) -> None:
         return
     module.__dict__[_WARNED_PICKLED] = True
     listed = ", ".join(f"{key}={saved[key]!r}" for key in keys)
-    rank_zero_warn(
+    L.warn_at_user(
         f"{type(module).__name__}: its hparams hold lightning_lr objects in {listed} (save_hyperparameters() "
         f"saves the __init__ arguments), which checkpoints pickle into hyper_parameters: they will not load "
         f"with torch's weights_only=True, the default of fit(ckpt_path=...) and load_from_checkpoint (an "

@@ -22,7 +22,6 @@ Example:
 
 from __future__ import annotations
 
-import functools
 import importlib
 import importlib.metadata
 import re
@@ -104,20 +103,15 @@ def resolve(obj: Any, module: str, name: str) -> Any:
     return getattr(importlib.import_module(f"{namespace(obj)}.{module}"), name)
 
 
-#: the packages whose frames lie between a user's call (``Tuner.lr_range_test``, ``trainer.fit``) and a warning
-#: the range test makes: lightning_lr's own and Lightning's (either namespace), whose loops call its hooks
-_LIBRARY = ("lightning_lr", "lightning", "pytorch_lightning", "lightning_fabric", "lightning_utilities")
-
-
-#: :func:`~lightning_lr._validate.user_stacklevel` past lightning_lr's and Lightning's frames (a partial adds no
-#: frame of its own, so the level is the caller's)
-user_stacklevel = functools.partial(V.user_stacklevel, _LIBRARY)
+#: the walk past lightning_lr's and Lightning's frames to the user's call (``Tuner.lr_range_test``,
+#: ``trainer.fit``), one for every layer: :func:`lightning_lr._validate.user_stacklevel`
+user_stacklevel = V.user_stacklevel
 
 
 def warn_at_user(message: str, category: type[Warning] = UserWarning) -> None:
-    """``rank_zero_warn`` said at the user's line (:func:`user_stacklevel`): the warnings a range test makes from
-    inside the Tuner's or the user's fit, which ``rank_zero_warn``'s own ``stacklevel`` left pointing inside
-    lightning_lr (r193)."""
+    """``rank_zero_warn`` said at the user's line (:func:`user_stacklevel`): the warnings a range test or a
+    schedule callback makes from inside the Tuner's or the user's fit, which ``rank_zero_warn``'s own
+    ``stacklevel`` left pointing inside lightning_lr (r193)."""
     from lightning.pytorch.utilities.rank_zero import rank_zero_only
 
     if getattr(rank_zero_only, "rank", 0) == 0:

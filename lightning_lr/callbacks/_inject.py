@@ -34,11 +34,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from lightning.pytorch.utilities import rank_zero_warn
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
 from .. import _validate as V
+from .._lightning_compat import warn_at_user
 from ..optim import ScheduleLR, _cycles
 from ..optim import param_groups as pg
 from ..optim.schedule_lr import KEEP_IN_RANGE
@@ -379,7 +379,7 @@ def take_over(
             if back is not None and any(s is back.source for s in _cycles.flat([scheduler]))
             else ""
         )
-        rank_zero_warn(
+        warn_at_user(
             f"{owner} replaces the {type(scheduler).__name__} that configure_optimizers returned for "
             f"optimizer {index} ({type(optimizer).__name__}); the LR of that optimizer follows {owner}.{kept}"
             f"{start} Remove the scheduler from configure_optimizers to silence this warning.{advice}",

@@ -27,8 +27,7 @@ import ast
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from lightning.pytorch.utilities import rank_zero_warn
-
+from .._lightning_compat import warn_at_user
 from ..optim._restored import cycled_momentum
 from ..optim.dropins import state_class
 from . import _others
@@ -236,7 +235,7 @@ def catch_up(
                 f"without this callback)"
             )
         if shared > 1:
-            rank_zero_warn(
+            warn_at_user(
                 f"{lost}, and under manual optimization the trainer's step ({step}) counts the steps of all "
                 f"{shared} optimizers, so the schedule starts at 0{momentum}",
                 category=UserWarning,
@@ -246,7 +245,7 @@ def catch_up(
             deferred.append(entry.info.label)
         else:
             plan = " planned for this fit's run" if refit else ""
-            rank_zero_warn(
+            warn_at_user(
                 f"{lost}, so the schedule{plan} starts at the trainer's step {step} instead of 0{momentum}",
                 category=UserWarning,
             )

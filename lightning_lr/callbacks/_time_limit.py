@@ -23,7 +23,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import lightning.pytorch as pl
-from lightning.pytorch.utilities import rank_zero_warn
 
 from .. import _lightning_compat as L
 from .. import _validate as V
@@ -214,7 +213,7 @@ class Stops:
     def _warn(self, key: str, message: str) -> None:
         if not self.said:
             self.said = True
-            rank_zero_warn(message, category=UserWarning)
+            L.warn_at_user(message, category=UserWarning)
 
     def after_batch(
         self, trainer: pl.Trainer, step: int, end: tuple[str, int, bool] | None, epoch_end: bool

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import lightning.pytorch as pl
-from lightning.pytorch.utilities import rank_zero_info, rank_zero_warn
+from lightning.pytorch.utilities import rank_zero_info
 from torch.optim import Optimizer
 
 from .. import _lightning_compat as L
@@ -565,7 +565,7 @@ class ScheduleCallback(RunPlanning, Callback):
             return
         if key not in self._warned:
             self._warned.add(key)
-            rank_zero_warn(message, category=UserWarning)
+            L.warn_at_user(message, category=UserWarning)
 
     # --- hooks: injection ----------------------------------------------------------------------
     def _init_runtime(self) -> None:
@@ -618,7 +618,7 @@ class ScheduleCallback(RunPlanning, Callback):
         if self._warned_in != L.trainer_token(trainer):
             self._warned, self._warned_in = set(), L.trainer_token(trainer)
         if L.stops_before_training(trainer):  # said, not refused: the fit is Lightning's to run
-            rank_zero_warn(
+            L.warn_at_user(
                 f"{self.name}: trainer.should_stop is already True as this fit starts (Lightning before 2.5.1, here "
                 f"{pl.__version__}, keeps the last fit's stop, by EarlyStopping or another callback, for the next "
                 f"fit on the same Trainer), so the fit ends before its first step and the schedule does not run; "
@@ -1522,7 +1522,7 @@ class ScheduleCallback(RunPlanning, Callback):
         arguments, key, state = same[0]
         self.load_state_dict(dict(state))
         names = ", ".join(f"{i}: {type(optimizers[i]).__name__}" for i in mine)
-        rank_zero_warn(
+        L.warn_at_user(
             f"{self.name}(optimizer={self.optimizer!r}): resumed from the checkpoint's state for {key}, which "
             f"schedules the same optimizer(s) ({names}){self._adopted(arguments)} (Lightning's warning that "
             f"this callback is missing does not apply to it)",

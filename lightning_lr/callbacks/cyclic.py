@@ -9,8 +9,6 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from lightning.pytorch.utilities.rank_zero import rank_zero_warn
-
 from .. import _lightning_compat as L
 from .. import _validate as V
 from .. import schedules as S
@@ -441,7 +439,7 @@ class Cyclic(ScheduleCallback):
             cyclic_shape(mode, gamma, scale_fn, scale_mode)  # the schedule's own rules
             flat = flat_exp_range(mode, gamma, scale_fn)
             if flat is not None:
-                rank_zero_warn(f"{self.name}: {flat}", category=UserWarning)
+                L.warn_at_user(f"{self.name}: {flat}", category=UserWarning)
             _check_momentum(base_momentum, max_momentum)
             _check_used(self.cycle_momentum, base_momentum, max_momentum)
         self.mode = mode

@@ -15,10 +15,9 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from lightning.pytorch.utilities import rank_zero_warn
-
 from .. import _validate as V
 from .. import schedules as S
+from .._lightning_compat import warn_at_user
 from ..schedules._base import quiet_growth
 from ..schedules.compose import Retimed, retimed_clock
 from ..schedules.decay import exponential_rate, staircase_arg
@@ -225,7 +224,7 @@ def _period(every: Any) -> str:
 def _grows(name: str, setting: str, growth: str, decay: str) -> None:
     """Say once, when the callback is made, that its decay grows (a :class:`~lightning_lr.schedules.GrowthWarning`:
     it still does what it says)."""
-    rank_zero_warn(
+    warn_at_user(
         f"{name}: {setting} makes the LR grow {growth}; a decay needs {decay}", category=S.GrowthWarning
     )
 

@@ -11,7 +11,7 @@ import lightning.pytorch as pl
 import numpy as np
 import torch
 from lightning.pytorch.trainer.states import TrainerFn
-from lightning.pytorch.utilities import rank_zero_info, rank_zero_warn
+from lightning.pytorch.utilities import rank_zero_info
 
 from .. import _lightning_compat as L
 from .. import _validate as V
@@ -413,7 +413,7 @@ class ReduceOnPlateau(ScheduleCallback):
         if self._fitting(trainer) and self._source is None and self._epochs > 0:
             # still waiting for a first validation run that this fit never made
             every = trainer.check_val_every_n_epoch
-            rank_zero_warn(
+            L.warn_at_user(
                 f"{self.name}(monitor={self.monitor!r}): the fit ended without a decision: {self.monitor!r} was "
                 f"never logged in training, and validation never ran in its {self._epochs} epoch"
                 f"{'' if self._epochs == 1 else 's'} (check_val_every_n_epoch={every!r}). Validate within the "
@@ -497,7 +497,7 @@ class ReduceOnPlateau(ScheduleCallback):
                         f"was not logged in this {where} (step {trainer.global_step}); "
                         f"trainer.callback_metrics still holds an earlier value, {float(raw):.6g}"
                     )
-                rank_zero_warn(
+                L.warn_at_user(
                     f"{self.name}(monitor={self.monitor!r}): {self.monitor!r} {why}, which is no new check: no "
                     f"decision is made until it is logged again.",
                     category=UserWarning,
@@ -686,7 +686,7 @@ class ReduceOnPlateau(ScheduleCallback):
                 )
             )
             if differ:
-                rank_zero_warn(
+                L.warn_at_user(
                     f"{said}; its settings differ from this callback's ({', '.join(differ)}), which decides from here",
                     category=UserWarning,
                 )

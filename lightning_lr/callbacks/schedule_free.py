@@ -10,10 +10,9 @@ import lightning.pytorch as pl
 import numpy as np
 import torch
 from lightning.pytorch.trainer.states import TrainerFn
-from lightning.pytorch.utilities import rank_zero_warn
 
 from .. import _validate as V
-from .._lightning_compat import Callback, wrap_checkpoint_dump
+from .._lightning_compat import Callback, warn_at_user, wrap_checkpoint_dump
 from ..optim import ScheduleLR
 from . import _bn_stats, _inject
 
@@ -263,7 +262,7 @@ class ScheduleFree(Callback):
                     if s is not None and bool(np.any(np.diff(s.values(horizon)) > 0))
                 ]
                 if own > 0 and rising:  # (review 78: the two ramps multiply, a quadratic ramp, unsaid)
-                    rank_zero_warn(
+                    warn_at_user(
                         f"ScheduleFree: the schedule-free {name} warms up over its own warmup_steps={own} and "
                         f"{', '.join(rising)} warms it up too: the two multiply (a slower, quadratic ramp). Use one: "
                         f"warmup_steps=0 on the optimizer, or a schedule without a warm-up. Pass "
@@ -284,7 +283,7 @@ class ScheduleFree(Callback):
 
 
 def _warn_decay(what: str) -> None:
-    rank_zero_warn(
+    warn_at_user(
         f"ScheduleFree: {what}. Schedule-free optimizers replace the decay; use at most a warm-up (their own "
         f"warmup_steps, or a non-decreasing schedule). Pass ScheduleFree(warn_on_schedule=False) to silence "
         f"this warning.",

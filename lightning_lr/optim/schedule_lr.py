@@ -13,7 +13,7 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from .._validate import boolean, counted, number, state_mapping
+from .._validate import boolean, counted, number, state_mapping, user_stacklevel
 from ..schedules import Schedule
 from ..schedules._base import check_step, subclasses
 from ..schedules._math import ARRAY, SCALAR
@@ -189,13 +189,15 @@ def _safe_until(jobs: Sequence[tuple[int, Any]]) -> int:
     return first
 
 
-def _warn(message: str, category: type[Warning] = UserWarning, stacklevel: int = 1) -> None:
-    """``warnings.warn``, said by one process: under ``torch.distributed`` every rank restores and steps
-    the same schedule, so only rank 0 speaks."""
+def _warn(message: str, category: type[Warning] = UserWarning) -> None:
+    """``warnings.warn`` at the user's line (the first frame outside lightning_lr, as the drop-ins' warnings:
+    the ``load_state_dict`` or ``step`` that made it, however deep the linked schedulers' loading goes), said
+    by one process: under ``torch.distributed`` every rank restores and steps the same schedule, so only rank
+    0 speaks."""
     dist = torch.distributed
     if dist.is_available() and dist.is_initialized() and dist.get_rank() != 0:
         return
-    warnings.warn(message, category, stacklevel=stacklevel + 1)
+    warnings.warn(message, category, stacklevel=user_stacklevel())
 
 
 class _Plan:
@@ -317,7 +319,7 @@ class _Linked:
     def warn_once(self, message: str) -> None:
         if not self.warned:
             self.warned = True
-            _warn(message, UserWarning, stacklevel=4)
+            _warn(message, UserWarning)
 
     def restore(self) -> None:
         """Load every member's own saved state (a member the list has none for applies its own values over
@@ -345,7 +347,6 @@ class _Linked:
                 f"schedulers restored with it ({', '.join(self.members)}) drives now; it is not loaded, and each "
                 f"of those continues from its own state",
                 UserWarning,
-                stacklevel=4,
             )
 
 
@@ -634,7 +635,6 @@ class ScheduleLR(LRScheduler):
                 f"{sorted(i for i in saved if i >= len(groups))}, added to the optimizer during training, which "
                 f"{type(self.optimizer).__name__} does not have now; add them again before loading the state "
                 f"(as Lightning's BaseFinetuning does) to resume them",
-                stacklevel=3,
             )
         self._extend(n)
 
@@ -696,7 +696,6 @@ class ScheduleLR(LRScheduler):
                 f"{type(self).__name__}: param group {i} was added to {type(self.optimizer).__name__} at step "
                 f"{max(self.last_epoch, 0)} with LR {lr:g}; {why} then, so there is no schedule to scale "
                 f"it to, and it keeps its LR",
-                stacklevel=4,
             )
             return None
         if self.momentum_schedules[ref] is not None and self._keeps_zero_momentum(i, ref):
@@ -706,7 +705,6 @@ class ScheduleLR(LRScheduler):
                 f"momentum is left at 0 while param group {ref}'s, which it follows, is scheduled (scheduling it "
                 f"would switch momentum on); give the group a momentum (add_param_group({{..., 'momentum': 0.9}}) "
                 f"or betas=(0.9, ...)) to have it scheduled",
-                stacklevel=4,
             )
         return ref, lr / at
 
@@ -1091,7 +1089,6 @@ class ScheduleLR(LRScheduler):
             _warn(
                 f"the checkpoint was written with relative={state_dict['relative']}, this scheduler has "
                 f"relative={self.relative}; continuing with relative={self.relative}",
-                stacklevel=3,
             )
         self._warn_if_other_schedules(state_dict)
         self.last_epoch, self._step_count = last_epoch, step_count
@@ -1223,7 +1220,6 @@ class ScheduleLR(LRScheduler):
                     f"which none of the schedulers restored with it is ({', '.join(linked.members)}); it is not "
                     f"loaded, and this scheduler continues from its own step ({max(self.last_epoch, 0)})",
                     UserWarning,
-                    stacklevel=3,
                 )
             return owner
         if len(linked.members) < 2:
@@ -1289,7 +1285,6 @@ class ScheduleLR(LRScheduler):
             f"{'; '.join(changed)}. The values follow the new schedules from step "
             f"{int(state_dict['last_epoch'])} on, so they may jump there",
             UserWarning,
-            stacklevel=4,
         )
 
     def _same_as_saved(self, state_dict: Mapping[str, Any]) -> bool:

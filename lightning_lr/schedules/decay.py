@@ -25,6 +25,7 @@ from .._validate import (
     positive,
     positive_int,
     sequence,
+    user_stacklevel,
 )
 from . import _peers as peers
 from ._base import FrozenList, GrowthWarning, Schedule
@@ -49,7 +50,7 @@ def _grows(name: str, arg: str, factor: float, when: str) -> None:
     warnings.warn(
         f"{name}: {arg}={factor:g} > 1 makes the value grow {factor:g}x {when}; a decay needs {arg} < 1",
         GrowthWarning,
-        stacklevel=5,  # _grows, __init__, known_as's wrapper, _freezing's, the line that built it
+        stacklevel=user_stacklevel(),  # the line that built it (or the callback's build, its caller's)
     )
 
 
