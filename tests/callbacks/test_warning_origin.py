@@ -9,24 +9,20 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 import torch
 from lightning.pytorch.callbacks import ModelCheckpoint
 
-import lightning_lr
 from lightning_lr.callbacks import CosineDecay, ExponentialDecay, OneCycle
 from lightning_lr.optim import OneCycleLR, ScheduleLR
 from lightning_lr.schedules import CosineDecay as CosineSchedule
 
 from support.fakes import StopAt
 from support.models import Tiny
+from support.origin import assert_said_at
 from support.trainers import QUIET, trainer
-
-#: lightning_lr's folder: a warning whose file lies in it points inside the package
-PACKAGE = str(Path(lightning_lr.__file__).parent)
 
 
 def _fit(tmp_path: Any, model: Any, callbacks: list[Any], ckpt_path: str | None = None, **kwargs: Any) -> Any:
@@ -125,12 +121,4 @@ CASES: dict[str, tuple[Callable[[Any], None], str]] = {
 @pytest.mark.parametrize("case", list(CASES))
 def test_a_schedule_warning_points_at_the_users_line(tmp_path: Any, case: str) -> None:
     run, said = CASES[case]
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        run(tmp_path)
-    messages = [str(w.message)[:80] for w in caught]
-    assert [w for w in caught if said in str(w.message)], messages  # the case gives the warning it is for
-    # every warning lightning_lr gave on the way points here too
-    ours = [w for w in caught if w.filename.startswith(PACKAGE) or w.filename == __file__]
-    assert [(str(w.message)[:60], w.filename, w.lineno) for w in ours if w.filename != __file__] == []
-    assert all(w.filename == __file__ for w in caught if said in str(w.message))
+    assert_said_at(__file__, lambda: run(tmp_path), said)

@@ -4,7 +4,6 @@ it fills) points at the user's line that called the Tuner or the fit, never at a
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,17 +12,14 @@ import pytest
 import torch
 from torch.utils.data import DataLoader, IterableDataset
 
-import lightning_lr
 from lightning_lr import LRRangeTest, Tuner
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import Cyclic, LRSchedule, OneCycle
 
 from support.models import ScriptedLoss, TinyModel, classification_dataset, loader
+from support.origin import assert_said_at
 from support.state import seed_all
 from support.trainers import trainer
-
-#: lightning_lr's folder: a warning whose file lies in it points inside the package
-PACKAGE = str(Path(lightning_lr.__file__).parent)
 
 
 class _NaNAt(TinyModel):
@@ -333,12 +329,4 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
 def test_a_range_test_warning_points_at_the_users_line(tmp_path: Any, case: str) -> None:
     run, said = CASES[case]
     seed_all(4)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        run(tmp_path)
-    messages = [str(w.message) for w in caught]
-    assert [w for w in caught if said in str(w.message)], messages  # the case gives the warning it is for
-    # every warning lightning_lr gave (the case's, and any other it gave on the way) points here
-    ours = [w for w in caught if w.filename == __file__ or w.filename.startswith(PACKAGE)]
-    assert [(str(w.message)[:60], w.filename, w.lineno) for w in ours if w.filename != __file__] == []
-    assert all(w.filename == __file__ for w in caught if said in str(w.message))
+    assert_said_at(__file__, lambda: run(tmp_path), said)
