@@ -86,6 +86,25 @@ def planned(trainer: pl.Trainer, title: str) -> int:
     return int(total)
 
 
+def check_length_set(trainer: pl.Trainer, title: str) -> None:
+    """The ValueError of ``run_steps="auto"`` for a Tuner whose Trainer was given neither ``max_epochs`` nor
+    ``max_steps`` (nor ``max_time``): Lightning's fit then plans 1000 epochs, a length the user never chose, and
+    the answer would be scaled for it (a 16-batch epoch read 16000 steps, 200 candidate lengths, and the answer
+    was held at x0.447 without a word of where the length came from). Checked before the Tuner's fit, the only
+    time the Trainer's unset ``max_epochs`` (None) can be told from ``max_epochs=1000``: the fit replaces it (so a
+    Trainer that has fitted once, a Tuner's test included, holds 1000 and is not refused)."""
+    if trainer.fit_loop.max_epochs is not None or trainer.max_steps != -1:
+        return
+    if any(isinstance(cb, L.resolve(trainer, "callbacks", "Timer")) for cb in L.callbacks(trainer)):
+        return  # (max_time alone: Lightning sets max_epochs=-1, and :func:`planned` says why that has no end)
+    raise ValueError(
+        f"{title}: run_steps='auto' reads the run's length from the Trainer, which was given neither max_epochs nor "
+        f"max_steps: Lightning's fit then runs 1000 epochs, a default, not a plan. Give the Trainer the length you "
+        f"will train (max_epochs=N or max_steps=N), or pass run_steps=N, the optimizer steps you will train at the "
+        f"answer"
+    )
+
+
 def from_trainer(trainer: pl.Trainer, title: str) -> int:
     """``run_steps="auto"``: the optimizer steps the fit has left to take from here (its
     ``estimated_stepping_batches`` less the steps taken), or a ValueError when the fit has no known end. A

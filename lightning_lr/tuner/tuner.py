@@ -13,6 +13,7 @@ from lightning.pytorch.tuner import Tuner as _LightningTuner
 
 from .. import _lightning_compat as L
 from .. import _validate as V
+from . import _run_length
 from ._core import Result, check_no_finder, check_strategy
 from ._momentum import MomentumRangeTestResult
 from ._options import MOMENTUM_PEERS_NAMES, TUNER_PEERS_NAMES, LROptions, MomentumOptions, SweepOptions
@@ -466,6 +467,8 @@ class Tuner(_LightningTuner):
                 UserWarning,
                 stacklevel=L.user_stacklevel(),
             )
+        if isinstance(options, LROptions) and options.run_steps == _run_length.AUTO:
+            _run_length.check_length_set(trainer, options.title)
         callback: _RangeTestCallback[Result] = _RangeTestCallback(options)
         callback._tuner_exit = True
         # (a datamodule given as train_dataloaders is the fit's datamodule too: review 59)

@@ -240,6 +240,32 @@ def test_auto_without_an_end_is_refused_before_anything_runs(tmp_path: Any) -> N
     assert all(torch.equal(v, model.state_dict()[k]) for k, v in before.items()) and model.hparams.lr == 0.05
 
 
+def test_auto_with_a_trainer_given_no_length_is_refused_before_anything_runs(tmp_path: Any) -> None:
+    # Trainer() without max_epochs or max_steps: Lightning's fit plans 1000 epochs, and "auto" read them (8000
+    # steps here) and held the answer at x0.447, saying only that 8000 steps lay past the longest measured
+    model = TinyModel(optimizer="adamw")
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    t = trainer(tmp_path, max_epochs=None)
+    with pytest.raises(
+        ValueError,
+        match=r"^LR range test: run_steps='auto' reads the run's length from the Trainer, which was given neither "
+        r"max_epochs nor max_steps: Lightning's fit then runs 1000 epochs, a default, not a plan. Give the Trainer "
+        r"the length you will train \(max_epochs=N or max_steps=N\), or pass run_steps=N",
+    ):
+        Tuner(t).lr_range_test(model, loader(n=256), run_steps="auto")
+    assert all(torch.equal(v, model.state_dict()[k]) for k, v in before.items()) and t.global_step == 0
+    # either limit is a plan, as run_steps=N is
+    r, _ = tuned(
+        tmp_path,
+        TinyModel(optimizer="adamw"),
+        trainer(tmp_path, max_epochs=None, max_steps=300),
+        run_steps="auto",
+    )
+    assert r.run_steps == 300
+    r, _ = tuned(tmp_path, TinyModel(optimizer="adamw"), trainer(tmp_path, max_epochs=None), run_steps=500)
+    assert r.run_steps == 500
+
+
 def test_an_sgd_run_applies_the_answer_as_found_and_says_so(tmp_path: Any) -> None:
     model = TinyModel(optimizer="sgd")
     r, said = tuned(tmp_path, model, run_steps=1500)
