@@ -23,7 +23,6 @@ import torch
 
 from .. import _lightning_compat as _compat
 from .. import _validate as V
-from .._lightning_compat import warn_at_user
 from .durations import Duration, Epochs, Fraction, RunInfo, UnknownLengthError, round_steps
 
 __all__ = [
@@ -508,7 +507,7 @@ def agreed(
     theirs = trainer.strategy.broadcast((run, dict(steps)), src=0)
     differs = torch.tensor([float(theirs != (run, dict(steps)))], device=trainer.strategy.root_device)
     if float(trainer.strategy.reduce(differs, reduce_op="max")) > 0:
-        warn_at_user(
+        _compat.warn_at_user(
             f"{owner}: the ranks planned the run differently from their own train dataloaders (on rank 0: "
             f"{_plan_text(theirs[0], theirs[1])}); their lengths differ (samplers of their own, or "
             f"use_distributed_sampler=False), so every rank follows rank 0's plan and takes the same LR. Their "
@@ -674,7 +673,7 @@ def warn_if_changed(
             if saved[key] is not None and saved[key] != new
         ] + changes
     if changes:
-        warn_at_user(
+        _compat.warn_at_user(
             f"{owner}: the run differs from the checkpoint's ({'; '.join(changes)}). Durations given "
             f"as Epochs or Fraction follow the new run: the schedule continues from the checkpoint's step "
             f"as if it had been planned for this run"
@@ -737,7 +736,7 @@ def warn_reshaped(
         if reloads > 0
         else ""
     )
-    warn_at_user(
+    _compat.warn_at_user(
         f"{owner}: this fit resumes a checkpoint written with {V.counted(saved['steps_per_epoch'], 'step')} per epoch at "
         f"{run.steps_per_epoch}{counted}. Epoch {epoch} begins at step {step}, so the run takes "
         f"{V.counted(run.total_steps, 'optimizer step')} (Lightning estimates {estimate}); "
@@ -764,7 +763,7 @@ def warn_told(
     """Say that the epoch a fit resumed in ended at another step than expected (``guess``), and how the run
     (``run``, its last point just told) is planned from there, with the ``jump`` that made in the LR."""
     epoch, step = run.resumed_at[-1]
-    warn_at_user(
+    _compat.warn_at_user(
         f"{owner}: the epoch this fit resumed in ended at step {step}, not at step {guess} as expected, so epoch "
         f"{epoch} begins there and the run takes {V.counted(run.total_steps, 'optimizer step')}{changes(before, resolved)}. "
         f"The schedule follows that plan from step {step} on.{jump}",
