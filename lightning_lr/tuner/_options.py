@@ -45,6 +45,9 @@ __all__ = [
 ]
 
 MODES = ("exponential", "linear")
+#: ``val_key``'s default: with it, a ``validation_step`` that logs no ``"val_loss"`` is read by the loss it returns;
+#: a name given otherwise must be found, logged or under the returned dict's key (r194: a typo was read so)
+DEFAULT_VAL_KEY = "val_loss"
 #: ``retry``: the second test sweeps this many times ``num_steps``. A longer sweep averages more losses in
 #: each window of LR (the noise of a drop shrinks as the square root of its points) and trains the model
 #: longer at each LR before it moves on; three times is what the suggestion benchmark stores besides the
@@ -155,7 +158,7 @@ class SweepOptions:
     early_stop_threshold: float | None = 4.0
     val_loss: bool = False
     val_batches: int = 5
-    val_key: str = "val_loss"
+    val_key: str = DEFAULT_VAL_KEY
     progress_bar: bool | None = None
     log: bool = True
     snapshot: str = "auto"

@@ -39,7 +39,7 @@ from ._curve import SweepResult
 from ._data import Batches
 from ._early_stop import EarlyStop
 from ._momentum import MomentumRangeTestResult
-from ._options import MomentumOptions, SweepOptions
+from ._options import DEFAULT_VAL_KEY, MomentumOptions, SweepOptions
 from ._result import RangeTestResult
 
 __all__ = ["MAX_CALLS_PER_STEP", "Step", "describe", "prefix", "step_loss", "sweep"]
@@ -503,9 +503,16 @@ def _val_loss(trainer: pl.Trainer, val_batches: list[list[Any]], key: str, title
             + "".join(f", and returned {o}" for o in other)
             for i, (_, names, other) in enumerate(found)
         )
+        if key == DEFAULT_VAL_KEY:
+            raise ValueError(
+                f"{title}: val_loss=True, but validation_step neither returned a loss nor logged {key!r} (it logged "
+                f"{logged}); log the validation loss as {key!r} or pass val_key=<its name>"
+            )
+        returns = any("only the default val_key reads" in o for _, _, other in found for o in other)
         raise ValueError(
-            f"{title}: val_loss=True, but validation_step neither returned a loss nor logged {key!r} (it logged {logged}); "
-            f"log the validation loss as {key!r} or pass val_key=<its name>"
+            f"{title}: val_key={key!r}, but validation_step neither logged {key!r} nor returned a dict with it (it "
+            f"logged {logged}); pass val_key=<the name it logs the validation loss under>"
+            + (", or leave val_key out to read the loss it returns" if returns else f", or log it as {key!r}")
         )
     skipped = [i for i, (value, _, _) in enumerate(found) if value is None]
     if skipped and not getattr(val_batches, "said", True):
@@ -519,16 +526,20 @@ def _val_loss(trainer: pl.Trainer, val_batches: list[list[Any]], key: str, title
     return torch.stack(means).mean()
 
 
-def returned_loss(output: Any, key: str) -> torch.Tensor | None:
+def returned_loss(output: Any, key: str, fallback: bool | None = None) -> torch.Tensor | None:
     """The loss a ``validation_step`` returned, or None: a one-element tensor returned, or a tensor of any size
     under a mapping's ``key`` or ``"loss"`` (a per-sample loss, averaged). A bare tensor of more elements is its
     predictions, not a loss (r159: an (8, 1) tensor's mean was taken for the loss, negative values and all, and the
     LR chosen on it applied). The val-loss mode reads what ``validation_step`` logged as ``key`` first
-    (:func:`_loader_loss`)."""
+    (:func:`_loader_loss`). ``fallback``: whether a loss not named ``key`` (a bare tensor, a mapping's
+    ``"loss"``) is read; None: only for the default ``key`` (:data:`DEFAULT_VAL_KEY`), since a name the user
+    gave is the one they mean (r194: ``val_key="valid_loss"``, never logged, read the returned loss unsaid)."""
+    if fallback is None:
+        fallback = key == DEFAULT_VAL_KEY
     if isinstance(output, Mapping):
-        named = output.get(key, output.get("loss"))
+        named = output.get(key, output.get("loss") if fallback else None)
         return named if isinstance(named, torch.Tensor) and named.numel() > 0 else None
-    return output if isinstance(output, torch.Tensor) and output.numel() == 1 else None
+    return output if fallback and isinstance(output, torch.Tensor) and output.numel() == 1 else None
 
 
 def _not_a_loss(output: Any) -> str | None:
@@ -556,6 +567,8 @@ def _loader_loss(
         output = returned_loss(given, key)
         if output is not None:
             returned.append(output.detach().float().mean())
+        elif returned_loss(given, key, fallback=True) is not None:  # a loss, not the one val_key names
+            other.append(f"a loss not named {key!r}, which only the default val_key reads")
         elif (said := _not_a_loss(given)) is not None:
             other.append(said)
     # what it logged as key is the validation loss, also where it returns something too (r165: one-element

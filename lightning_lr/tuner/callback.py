@@ -18,7 +18,7 @@ from ._core import Result, check_before_training, check_no_finder, check_strateg
 from ._curve import SweepResult
 from ._data import held_generators
 from ._handover import hand_over, receive
-from ._options import CALLBACK_PEERS_NAMES, LROptions, SweepOptions
+from ._options import CALLBACK_PEERS_NAMES, DEFAULT_VAL_KEY, LROptions, SweepOptions
 from ._result import RangeTestResult
 from ._state import RNGState
 from ._sweep import returned_loss
@@ -257,11 +257,16 @@ class _RangeTestCallback(Callback, Generic[R]):
         names = sorted(trainer.callback_metrics)
         if any(n == key or n.startswith(f"{key}/dataloader_idx_") for n in names):
             return
+        found = (
+            "returned a loss nor logged"
+            if key == DEFAULT_VAL_KEY
+            else "logged nor returned a dict with"  # (a name given is read so only: returned_loss)
+        )
         L.warn_at_user(
-            f"{self.options.title}: in Lightning's sanity check, validation_step neither returned a loss nor logged "
-            f"{key!r} (it logged {names or 'nothing'}); the val_loss test at the start of epoch {later[0]} reads the "
-            f"validation loss so, and refuses the run where it finds none. Log the validation loss as {key!r} or "
-            f"pass val_key=<its name>",
+            f"{self.options.title}: in Lightning's sanity check, validation_step neither {found} {key!r} (it logged "
+            f"{names or 'nothing'}); the val_loss test at the start of epoch {later[0]} reads the validation loss "
+            f"so, and refuses the run where it finds none. Log the validation loss as {key!r} or pass "
+            f"val_key=<its name>",
             category=UserWarning,
         )
 
@@ -477,8 +482,9 @@ class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
             fewer when the Trainer's ``limit_val_batches`` leaves fewer. Of each validation dataloader: with
             several, the loss is the mean of their means, and ``validation_step`` gets each one's
             ``dataloader_idx``, as in Lightning's validation.
-        val_key: the name ``validation_step`` logs the loss under (used when it returns nothing; with
-            ``val_loss=True`` only).
+        val_key: the name ``validation_step`` logs the loss under, read first (without it, the loss it returns;
+            a name other than the default ``"val_loss"`` is read by that name only, logged or a returned dict's
+            key); with ``val_loss=True`` only.
         method: what is applied: None (the confirmed LR; with ``confirm=False`` the ``"minimum"`` rule),
             ``"confirmed"``, or a sweep rule ``"valley"``, ``"steepest"``, ``"minimum"``, ``"slide"``; the
             result answers ``suggestion()`` with it (its ``rule``).

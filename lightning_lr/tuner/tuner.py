@@ -247,7 +247,9 @@ class Tuner(_LightningTuner):
                 ``dataloader_idx``, as in Lightning's validation.
             val_key: the name ``validation_step`` logs its loss under, read first (without it, the loss it
                 returns: a one-element tensor, or a tensor under ``val_key`` or ``"loss"`` of a dict, averaged;
-                other tensors it returns are predictions); with ``val_loss=True`` only.
+                other tensors it returns are predictions); with ``val_loss=True`` only. A name given other than
+                the default ``"val_loss"`` is read by that name only, logged or a returned dict's key: a
+                returned loss under no such name is refused, as a misspelt name would be read so.
             method: what is applied: None (the default answer: the confirmed LR, or with ``confirm=False``
                 the ``"minimum"`` rule read from a sweep that shows a clear descent), ``"confirmed"``, or a
                 sweep rule: ``"minimum"``, ``"valley"``, ``"steepest"`` or ``"slide"``. The result answers

@@ -736,11 +736,69 @@ def test_val_loss_needs_what_validation_step_logs(tmp_path: Any) -> None:
     # said of the test, as its other refusals are (it lacked the prefix: review 138's left item)
     with pytest.raises(
         ValueError,
-        match=r"^LR range test: val_loss=True, but validation_step neither returned a loss nor logged 'loss_val'",
+        match=r"^LR range test: val_key='loss_val', but validation_step neither logged 'loss_val' nor returned a "
+        r"dict with it \(it logged \['val_loss'\]\); pass val_key=<the name it logs the validation loss under>, or "
+        r"log it as 'loss_val'$",
     ):
         Tuner(trainer(tmp_path)).lr_range_test(
             TinyModel(), loader(), val_dataloaders=loader(), num_steps=5, val_loss=True, val_key="loss_val"
         )
+
+
+class _LogsAndReturns(TinyModel):
+    """A validation_step that logs ``val_loss`` and returns the loss (``returns``: as a tensor, or a dict)."""
+
+    def __init__(self, returns: str) -> None:
+        super().__init__()
+        self.returns = returns
+
+    def validation_step(self, batch: Any, batch_idx: int) -> Any:
+        x, y = batch
+        loss = torch.nn.functional.cross_entropy(self(x), y)
+        self.log("val_loss", loss)
+        return loss if self.returns == "tensor" else {self.returns: loss}
+
+
+@pytest.mark.parametrize("returns", ["tensor", "loss"])
+def test_a_val_key_given_is_read_by_that_name_only(tmp_path: Any, returns: str) -> None:
+    # r194: val_key="valid_loss" (a typo of the logged "val_loss") read the loss validation_step returns, unsaid;
+    # where it returned nothing the typo was refused. A name given is the one meant: the returned loss is read
+    # only under the default val_key
+    model = _LogsAndReturns(returns)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    with pytest.raises(
+        ValueError,
+        match=r"^LR range test: val_key='valid_loss', but validation_step neither logged 'valid_loss' nor returned "
+        r"a dict with it \(it logged \['val_loss'\], and returned a loss not named 'valid_loss', which only the "
+        r"default val_key reads\); pass val_key=<the name it logs the validation loss under>, or leave val_key out "
+        r"to read the loss it returns$",
+    ):
+        Tuner(trainer(tmp_path)).lr_range_test(
+            model, loader(), val_dataloaders=loader(), num_steps=5, val_loss=True, val_key="valid_loss"
+        )
+    assert all(torch.equal(v, model.state_dict()[k]) for k, v in before.items())  # restored, nothing applied
+    # the default reads the logged val_loss; a dict returned under the name given is read by it
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = Tuner(trainer(tmp_path)).lr_range_test(
+            _LogsAndReturns(returns),
+            loader(),
+            val_dataloaders=loader(),
+            num_steps=5,
+            val_loss=True,
+            confirm=False,
+        )
+        assert r is not None and len(r.losses) == 5
+        r = Tuner(trainer(tmp_path)).lr_range_test(
+            _LogsAndReturns("valid_loss"),
+            loader(),
+            val_dataloaders=loader(),
+            num_steps=5,
+            val_loss=True,
+            val_key="valid_loss",
+            confirm=False,
+        )
+        assert r is not None and len(r.losses) == 5
 
 
 def test_val_loss_reads_the_logged_loss_where_validation_step_returns_predictions(tmp_path: Any) -> None:
