@@ -455,10 +455,16 @@ def one_of(name: str, value: Any, allowed: Iterable[T]) -> T:
     wrong_type = not isinstance(value, str) and all(isinstance(c, str) for c in choices)
     allowed_text = f"one of {', '.join(map(repr, choices))}"
     if isinstance(value, str):
-        # (review 177: Lightning's LearningRateFinder lower-cases mode="Linear"; the names here are exact)
-        same = [c for c in choices if isinstance(c, str) and c.lower() == value.lower()]
-        if same:
-            raise ValueError(f"{name} must be {allowed_text}, got {value!r}: did you mean {same[0]!r}?")
+        # (review 177: Lightning's LearningRateFinder lower-cases mode="Linear"; the names here are exact. r194:
+        # a misspelling or a peer's short name, "vally" or fastai's "steep", got the list alone)
+        names = [c for c in choices if isinstance(c, str)]
+        same = [c for c in names if c.lower() == value.lower()]
+        start = [c for c in names if len(value) >= 3 and c.lower().startswith(value.lower())]  # "exp"
+        near = (
+            same or start[:1] * (len(start) == 1) or difflib.get_close_matches(value.lower(), names, 1, 0.6)
+        )
+        if near:
+            raise ValueError(f"{name} must be {allowed_text}, got {value!r}: did you mean {near[0]!r}?")
     fail(name, allowed_text, value, TypeError if wrong_type else ValueError)
 
 

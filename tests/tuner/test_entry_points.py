@@ -1242,6 +1242,24 @@ def test_the_callback_scales_an_optimizer_that_ignores_the_attribute_it_set(tmp_
             ValueError,
             r"method must be one of 'confirmed', 'valley', 'steepest', 'minimum', 'slide' or None, got 'best'",
         ),
+        # a misspelling or a peer's short name is asked about (r194: the list alone)
+        (
+            {"method": "steep"},
+            ValueError,
+            r"method must be one of 'confirmed', 'valley', 'steepest', 'minimum', 'slide' or None, got 'steep': did "
+            r"you mean 'steepest'\?$",
+        ),
+        (
+            {"method": "vally"},
+            ValueError,
+            r"method must be .* or None, got 'vally': did you mean 'valley'\?$",
+        ),
+        (
+            {"mode": "exp"},
+            ValueError,
+            r"mode must be one of 'exponential', 'linear', got 'exp': did you mean 'exponential'\?$",
+        ),
+        ({"mode": "cos"}, ValueError, r"mode must be one of 'exponential', 'linear', got 'cos'$"),
         ({"val_batches": 0}, ValueError, r"val_batches must be an integer >= 1, got 0"),
         (
             {"weight_decays": []},
