@@ -499,6 +499,16 @@ def verdict(
                 start,
                 f"{never}, and then {how}: {lower}{noisy}, or the model does not train at these settings",
             )
+        if reason.startswith(_rules.ROSE_FIRST) and mode == "linear":
+            # r194: a linear sweep over 1e-7..10 steps by 0.101, past the best LR of many models at its second
+            # point; "lower min_lr" cannot help it, and neither can a second try 3x longer over the same range
+            # (it rose from its first LRs on again after 300 more steps)
+            return Verdict(
+                None,
+                start,
+                f"{_rules.ROSE_FIRST} (lr {lrs[0]:.3g}..{lrs[n - 1]:.3g}): {too_high(lrs, mode)}; or check that "
+                f"the model trains at all",
+            )
         if reason:  # it never went below its start: the rules' reason says how it moved (review 102: "raise
             # max_lr" for a loss that rose at the sweep's end, where the rules had said so since review 99)
             return Verdict(None, start, f"{reason} (lr {lrs[0]:.3g}..{lrs[n - 1]:.3g})", retry=True)

@@ -52,6 +52,8 @@ MIN_POINTS = 5
 #: 8 decades, 12.4 points per decade) and 19 at 300 steps
 ZERO_LAG_DECADES = 0.25
 #: why no rule answers when the first loss is NaN/inf: it comes before any optimizer step at a swept LR
+#: the reason of a sweep whose loss rose from its first LRs (it started too high: :func:`_descent`)
+ROSE_FIRST = "the loss never fell below its starting level: it rose from the first LRs on"
 FIRST_NOT_FINITE = (
     "the loss was NaN/inf at the first step of the sweep, computed before any optimizer step at a swept LR: "
     "the model or the data give it whatever the LR (check the inputs, the targets and the loss, or the "
@@ -204,10 +206,7 @@ def _descent(y: np.ndarray) -> tuple[int, int, float, str]:
             rise = float(np.max(y)) - start
             first = int(np.argmax(y > start + 0.1 * rise))
             if first < n / 4:
-                why = (
-                    "the loss never fell below its starting level: it rose from the first LRs on; lower min_lr, "
-                    "or check that the model trains at all"
-                )
+                why = f"{ROSE_FIRST}; lower min_lr, or check that the model trains at all"
             else:
                 why = (
                     "the loss never fell below its starting level: it stayed there, then rose: no LR of the sweep "

@@ -717,6 +717,47 @@ def test_a_linear_sweep_that_blows_up_early_is_told_to_lower_max_lr(tmp_path: An
     assert "the sweep started too high (lower min_lr)" in early.confirmation.reason
 
 
+def test_a_linear_sweep_whose_loss_rises_from_its_first_lrs_is_told_to_lower_max_lr(tmp_path: Any) -> None:
+    # r194: mode="linear" over the default 1e-7..10 puts its second LR at 0.101, past the best of many models; the
+    # loss rose from there on, and the test said "lower min_lr" (already 1e-7) and swept 300 steps more over the
+    # same range, which rose from its first LRs again
+    class RisesWithLR(TinyModel):
+        """Past its best LR from the sweep's second point on: a loss that rises evenly over the sweep's points (with
+        the LR, or its log for an exponential sweep), bounded (no early stop)."""
+
+        def __init__(self, log: bool = False) -> None:
+            super().__init__()
+            self.log_lr = log
+
+        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            lr = self.optimizers().param_groups[0]["lr"]
+            rise = 2.0 + math.log10(lr) if self.log_lr else 1.0 + lr
+            return super().training_step(batch, batch_idx) * 0.0 + rise
+
+    seed_all(7)
+    result = assert_no_answer(
+        tmp_path,
+        RisesWithLR(),
+        "it rose from the first LRs on (lr 1e-07..10): a linear sweep's LR grows by the same 0.101 at each step, "
+        "so lower max_lr (min_lr changes little), or sweep with mode='exponential'",
+        mode="linear",
+        early_stop_threshold=None,
+        retryable=False,
+    )
+    assert "lower min_lr," not in result.confirmation.reason
+    # the exponential sweep's reading of a rise from its first LRs is as it was: lower min_lr, and a second try
+    seed_all(7)
+    early = assert_no_answer(
+        tmp_path,
+        RisesWithLR(log=True),
+        "it rose from the first LRs on; lower min_lr",
+        min_lr=0.1,
+        early_stop_threshold=None,
+        retryable=True,
+    )
+    assert early.first_try is not None
+
+
 def test_a_loss_that_is_nan_before_any_step_is_no_lr_problem(tmp_path: Any) -> None:
     # review 38: NaN features gave "the sweep started too high; lower min_lr", and a lower min_lr the same:
     # the first loss comes before any optimizer step at a swept LR
