@@ -146,8 +146,30 @@ def user_stacklevel() -> int:
 
 
 def fail(name: str, allowed: str, value: Any, error: type[Exception] = ValueError) -> NoReturn:
-    """Raise ``error("<name> must be <allowed>, got <value!r>")``: the one message format."""
-    raise error(f"{name} must be {allowed}, got {value!r}")
+    """Raise ``error("<name> must be <allowed>, got <value!r>")``: the one message format, with what to pass
+    where the value is a range test's result or one of its methods, uncalled (:func:`_result_hint`)."""
+    raise error(f"{name} must be {allowed}, got {value!r}{_result_hint(value)}")
+
+
+def _is_result(value: Any) -> bool:
+    """Whether ``value`` is a range test's result (known by its answers: this layer imports no tuner)."""
+    kind = type(value)
+    return callable(getattr(kind, "suggestion", None)) and callable(getattr(kind, "one_cycle_max_lr", None))
+
+
+def _result_hint(value: Any) -> str:
+    """What to pass for a number where a range test's result, or its method not called, was given (r194:
+    ``OneCycle(max_lr=result)`` and ``OneCycle(max_lr=result.suggestion)`` were told only what is allowed)."""
+    owner = getattr(value, "__self__", None)
+    if callable(value) and owner is not None and _is_result(owner):
+        return f" (a method of the result, not called: pass result.{value.__name__}())"
+    if _is_result(value):
+        return (
+            " (the range test's result, not a number: pass result.suggestion() for the LR, "
+            "result.one_cycle_max_lr() for a 1cycle peak, or the pair of result.cyclic_bounds() as a cycle's "
+            "base_lr and max_lr)"
+        )
+    return ""
 
 
 @contextlib.contextmanager

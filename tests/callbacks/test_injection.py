@@ -14,7 +14,7 @@ import torch
 from lightning.pytorch.callbacks import ModelCheckpoint
 from torch.optim.lr_scheduler import CyclicLR, LinearLR, OneCycleLR, ReduceLROnPlateau, StepLR
 
-from lightning_lr import LRRangeTest
+from lightning_lr import LRRangeTest, RangeTestResult
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import (
     CosineDecay,
@@ -1225,3 +1225,33 @@ def test_a_pair_given_to_cyclic_as_its_base_lr_is_said_to_be_two_arguments(tmp_p
     # two param groups: a per-group base_lr, as before
     rec = fit(tmp_path / "two", Tiny(groups=2), [Cyclic((0.01, 0.001))])
     assert rec.lr(0)[0] == pytest.approx(0.01) and rec.lr(1)[0] == pytest.approx(0.001)
+
+
+def test_a_range_test_result_given_for_a_number_says_what_to_pass() -> None:
+    # r194: OneCycle(max_lr=result) and OneCycle(max_lr=result.suggestion) (the call forgotten) were told only
+    # what is allowed; every number of the callbacks, the schedules and the test now names what to pass
+    result = RangeTestResult(list(np.logspace(-5, 0, 20)), list(np.linspace(3.0, 1.0, 20)), [None] * 20)
+    whole = (
+        "(the range test's result, not a number: pass result.suggestion() for the LR, result.one_cycle_max_lr() "
+        "for a 1cycle peak, or the pair of result.cyclic_bounds() as a cycle's base_lr and max_lr)"
+    )
+    for build in (
+        lambda: OneCycle(max_lr=result),
+        lambda: Cyclic(base_lr=result),
+        lambda: CosineDecay(final=result),
+        lambda: LRRangeTest(max_lr=result),
+        lambda: S.OneCycle(result, total_steps=10),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(TypeError) as err:
+            build()
+        assert str(err.value).endswith(f"got {result!r} {whole}")
+    for method in (result.suggestion, result.one_cycle_max_lr):
+        with pytest.raises(TypeError) as err:
+            OneCycle(max_lr=method)  # type: ignore[arg-type]
+        assert str(err.value).endswith(
+            f" (a method of the result, not called: pass result.{method.__name__}())"
+        )
+    # another wrong value is told only what is allowed, as before
+    with pytest.raises(TypeError) as err:
+        OneCycle(max_lr="0.1")  # type: ignore[arg-type]
+    assert str(err.value).endswith("got '0.1'")
