@@ -1303,11 +1303,13 @@ def decide(
     tail = tail_length(steps)
     margin = NOISE_SE * noise * math.sqrt(1.0 / max(points, 1) + 1.0 / tail)
     if start is not None and math.isfinite(start) and not cands[best].score < start - margin:
+        # (r194: a test at epoch 1 of a model at 94% validation accuracy was told only to check the model)
         return none(
             f"the best candidate (lr={cands[best].lr:.3g}) ends at loss {cands[best].score:.4g}, not clearly "
             f"below the loss at the start ({start:.4g}: it must end below {start - margin:.4g}, {NOISE_SE:g} "
             f"standard errors of the losses' noise lower): none of "
-            f"{span} trains in {steps} steps; check the model, or take more confirm_steps",
+            f"{span} trains in {steps} steps; check the model, or take more confirm_steps (a model already near "
+            f"its best, as at a test after some epochs of training, has little left to gain in so few)",
             retry=True,
         )
     if len(cands) > 1 and all(math.isfinite(c.score) for c in cands):

@@ -2546,6 +2546,11 @@ def test_clearly_below_the_start_takes_the_margin_below_it() -> None:
         [cand(0.01, (1.9,) * 5, 1.9), cand(0.1, (2.6,) * 5, 2.6)], 5, 0.1, start=2.0, points=10, noise=0.2
     )
     assert near.chosen is None and near.retry and "not clearly below the loss at the start" in near.reason
+    # r194: a model at 94% validation accuracy, tested at epoch 1, was told only to check the model
+    assert near.reason.endswith(
+        "none of lr 0.01..0.1 trains in 5 steps; check the model, or take more confirm_steps (a model already near "
+        "its best, as at a test after some epochs of training, has little left to gain in so few)"
+    )
     # the tail's own noise counts: 1.5 x 0.1 x sqrt(1/100 + 1/5) = 0.069 > 0.05, though the start's alone is 0.015
     tail = _confirm.decide(
         [cand(0.01, (1.95,) * 5, 1.95), cand(0.1, (3.0,) * 5, 3.0)], 5, 0.1, start=2.0, points=100, noise=0.1
