@@ -508,7 +508,7 @@ def _val_loss(trainer: pl.Trainer, val_batches: list[list[Any]], key: str, title
                 f"{title}: val_loss=True, but validation_step neither returned a loss nor logged {key!r} (it logged "
                 f"{logged}); log the validation loss as {key!r} or pass val_key=<its name>"
             )
-        returns = any("only the default val_key reads" in o for _, _, other in found for o in other)
+        returns = any(o.endswith(_UNNAMED) for _, _, other in found for o in other)
         raise ValueError(
             f"{title}: val_key={key!r}, but validation_step neither logged {key!r} nor returned a dict with it (it "
             f"logged {logged}); pass val_key=<the name it logs the validation loss under>"
@@ -524,6 +524,10 @@ def _val_loss(trainer: pl.Trainer, val_batches: list[list[Any]], key: str, title
         )
         cast(Any, val_batches).said = True
     return torch.stack(means).mean()
+
+
+#: what a ``validation_step`` returned that a ``val_key`` given does not read (:func:`returned_loss`)
+_UNNAMED = ", which only the default val_key reads"
 
 
 def returned_loss(output: Any, key: str, fallback: bool | None = None) -> torch.Tensor | None:
@@ -568,7 +572,7 @@ def _loader_loss(
         if output is not None:
             returned.append(output.detach().float().mean())
         elif returned_loss(given, key, fallback=True) is not None:  # a loss, not the one val_key names
-            other.append(f"a loss not named {key!r}, which only the default val_key reads")
+            other.append(f"a loss not named {key!r}{_UNNAMED}")
         elif (said := _not_a_loss(given)) is not None:
             other.append(said)
     # what it logged as key is the validation loss, also where it returns something too (r165: one-element
