@@ -28,7 +28,7 @@ import numbers
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar, cast
 
 import numpy as np
 
@@ -183,6 +183,22 @@ def context(owner: str) -> Iterator[None]:
             raise
         new = type(exc)(f"{owner}: {message}")
         raise new.with_traceback(exc.__traceback__) from None
+
+
+def said_of(owner: str) -> Callable[[F], F]:
+    """Decorate a method so that a TypeError/ValueError raised inside is said of ``owner`` (:func:`context`). A
+    wrapper of this module, not ``context`` used as a decorator: that adds a frame of ``contextlib``, where
+    :func:`user_stacklevel`'s walk would stop and put the method's warnings."""
+
+    def wrap(function: F) -> F:
+        @functools.wraps(function)
+        def said(*args: Any, **kwargs: Any) -> Any:
+            with context(owner):
+                return function(*args, **kwargs)
+
+        return cast(F, said)
+
+    return wrap
 
 
 _OWNER = re.compile(r"^[A-Z]\w*: ")

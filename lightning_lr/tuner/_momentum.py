@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .. import _lightning_compat as L
+from .. import _validate as V
 from . import _rules
 from ._curve import SweepResult, fmt, short
 from ._options import MomentumOptions
@@ -132,6 +133,7 @@ class MomentumRangeTestResult(SweepResult):
         value, why = self._pick(None)
         return "" if value is not None else why
 
+    @V.said_of("suggestion")
     def suggestion(self, method: str | None = None) -> float | None:
         """The momentum of lowest smoothed loss (the one rule, ``method="minimum"``), or None with a warning (at
         the first call of this result; :attr:`reason` says it at any time) when no finite loss was recorded or
@@ -178,6 +180,7 @@ class MomentumRangeTestResult(SweepResult):
         """The one rule's suggestion, without warnings: ``{"minimum": value}``."""
         return {RULE: self._pick(None)[0]}
 
+    @V.said_of("plot")
     def plot(self, suggest: bool = True, method: str | None = None, ax: Any = None, raw: bool = True) -> Any:
         """The loss against the momentum (linear x axis), the suggestion marked.
 

@@ -309,6 +309,7 @@ class RangeTestResult(SweepResult):
             return V.missing_attribute(self, name, PEER_ATTRIBUTES)
 
     @V.known_as(SUGGESTION_PEERS)
+    @V.said_of("suggestion")  # (r194: its errors did not name it, where one_cycle_max_lr's did)
     def suggestion(self, method: str | None = None, *, run_steps: int | None = None) -> float | None:
         """The suggested learning rate, or None (with a warning that says why and what to change).
 
@@ -411,6 +412,7 @@ class RangeTestResult(SweepResult):
         return out
 
     @V.known_as(_ONE_CYCLE_PEERS)
+    @V.said_of("one_cycle_max_lr")  # (r194: its shape's errors named it, its method's did not)
     def one_cycle_max_lr(
         self,
         method: str | None = None,
@@ -538,6 +540,7 @@ class RangeTestResult(SweepResult):
             peak = top
         return peak, ""
 
+    @V.said_of("cyclic_bounds")  # (r194: its errors did not name it, where one_cycle_max_lr's did)
     def cyclic_bounds(self, ratio: float = 4.0, method: str | None = None) -> tuple[float, float] | None:
         """``(base_lr, max_lr)`` of a triangular cycle with ``max_lr / base_lr = ratio`` for :meth:`suggestion`
         (``method``), or None.
@@ -602,6 +605,7 @@ class RangeTestResult(SweepResult):
             "log_lr": "nothing: an exponential sweep is drawn on a log axis (torch-lr-finder's log_lr)",
         }
     )
+    @V.said_of("plot")  # (r194: its errors did not name it, where one_cycle_max_lr's did)
     def plot(self, suggest: bool = True, method: str | None = None, ax: Any = None, raw: bool = True) -> Any:
         """The loss against the LR (log x axis in exponential mode): the centred average the rules read
         (``_rules.zero_lag``) over the raw losses, the EMA ``smoothed`` dashed beside it, the suggestion and

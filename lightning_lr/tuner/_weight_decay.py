@@ -244,6 +244,7 @@ class WeightDecayResult:
             return V.missing_attribute(self, name, PEER_ATTRIBUTES)
 
     @V.known_as(SUGGESTION_PEERS)
+    @V.said_of("suggestion")  # (as RangeTestResult's: it answers with its best sweep's _suggest)
     def suggestion(self, method: str | None = None, *, run_steps: int | None = None) -> float | None:
         """``best.suggestion(method, run_steps=run_steps)``."""
         return self.best._suggest(method, run_steps=run_steps)  # (its warning said at the user's line)
@@ -307,6 +308,7 @@ class WeightDecayResult:
         """``best.cyclic_bounds(ratio, method)``."""
         return self.best.cyclic_bounds(ratio, method)
 
+    @V.said_of("plot")
     def plot(self, suggest: bool = True, method: str | None = None, ax: Any = None, raw: bool = False) -> Any:
         """All sweeps' smoothed curves overlaid in one figure (log x axis), each suggestion marked; with
         ``suggest``, the confirmation of :attr:`best` (its candidates in its curve's colour, the answer at its

@@ -387,20 +387,21 @@ def test_a_one_point_sweep_is_drawn_at_its_lr() -> None:
         (
             {"method": "minimum", "suggest": False},
             ValueError,
-            r"^method='minimum' is given with suggest=False, which marks no answer; pass suggest=True",
+            r"^plot: method='minimum' is given with suggest=False, which marks no answer; pass suggest=True",
         ),
     ],
 )
 def test_plot_names_a_wrong_argument(kwargs: dict[str, Any], error: type[Exception], match: str) -> None:
     # before: "no" counted as True, None as False, a method was not read with suggest=False, and ax="x" gave
-    # "AttributeError: 'str' object has no attribute 'figure'"
+    # "AttributeError: 'str' object has no attribute 'figure'"; every error is said of plot (r194)
     moms = np.linspace(0.8, 0.99, 20)
     momentum = MomentumRangeTestResult(moms, (moms - 0.9) ** 2 + 1.0, [1e-2] * 20, smoothing=0)
     runs = [dataclasses.replace(sample(), weight_decay=w) for w in (0.0, 1e-4)]
     for result in (sample(), momentum, WeightDecayResult(runs)):
         own = "a momentum sweep has one rule" if isinstance(result, MomentumRangeTestResult) else None
-        with pytest.raises(error, match=own if own and kwargs.get("method") == "lowest" else match):
+        with pytest.raises(error, match=own if own and kwargs.get("method") == "lowest" else match) as err:
             result.plot(**kwargs)
+        assert str(err.value).startswith("plot: ")
 
 
 def test_a_result_needs_increasing_lrs() -> None:
