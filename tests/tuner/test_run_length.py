@@ -18,16 +18,7 @@ from lightning_lr.tuner._confirm import Candidate, Confirmation
 from lightning_lr.tuner._run_length import EXPONENT, MAX_RATIO, optimizer_name
 
 from support.models import TinyModel, loader
-from support.state import seed_all
 from support.trainers import trainer
-
-
-@pytest.fixture(autouse=True)
-def _seeded() -> None:
-    """Every test from the same weights and batches: the fits' answers here depended on what the xdist worker ran
-    before them (make test: the later-epoch test's candidates found no LR that trains after another test)."""
-    seed_all(0)
-
 
 LRS = list(np.logspace(-5, 0, 30))
 LOSSES = [2.0 - 1.5 / (1 + np.exp(-(np.log10(lr) + 2.5) * 4)) + np.exp(np.log10(lr) * 3) for lr in LRS]
