@@ -213,6 +213,19 @@ class TinyModel(pl.LightningModule):
         return opt
 
 
+class NoWeightDecayAttribute(TinyModel):
+    """AdamW at the weight decay ``decay``, written into configure_optimizers: no ``weight_decay`` attribute or
+    hparam for a weight-decay sweep to set."""
+
+    def __init__(self, decay: float = 0.3) -> None:
+        super().__init__(optimizer="adamw")
+        del self.hparams["weight_decay"]
+        self.decay = decay
+
+    def configure_optimizers(self) -> Any:
+        return torch.optim.AdamW(self.parameters(), lr=self.hparams.lr, weight_decay=self.decay)
+
+
 class ScriptedLoss(TinyModel):
     """Reports the loss ``script[i]`` at its ``i``-th training step (the gradient is the model's, scaled to 0)."""
 

@@ -25,7 +25,7 @@ from lightning_lr.schedules import Constant
 from lightning_lr.tuner import WeightDecayResult
 from lightning_lr.tuner._options import LROptions, MomentumOptions
 
-from support.models import FlatFromEpoch1, SplitDecay, TinyModel, loader
+from support.models import FlatFromEpoch1, NoWeightDecayAttribute, SplitDecay, TinyModel, loader
 from support.state import seed_all
 from support.trainers import DDP, trainer
 
@@ -674,17 +674,6 @@ def test_a_test_inside_the_fit_warns_that_the_next_fit_ignores_the_attribute(tmp
         f"LR range test: HardCodedLR.hparams.lr is left at 0.05, not set to the suggestion {s:.4g}"
     )
     assert "this fit's LRs are scaled to the suggestion, and the next fit trains with its own LRs" in message
-
-
-class NoWeightDecayAttribute(TinyModel):
-    """An AdamW whose weight decay is written into configure_optimizers; no ``weight_decay`` attribute."""
-
-    def __init__(self) -> None:
-        super().__init__(optimizer="adamw")
-        del self.hparams["weight_decay"]
-
-    def configure_optimizers(self) -> Any:
-        return torch.optim.AdamW(self.parameters(), lr=self.hparams.lr, weight_decay=0.3)
 
 
 class HardCodedWeightDecay(TinyModel):

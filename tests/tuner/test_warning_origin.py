@@ -16,7 +16,7 @@ from lightning_lr import LRRangeTest, Tuner
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import Cyclic, LRSchedule, OneCycle
 
-from support.models import ScriptedLoss, TinyModel, classification_dataset, loader
+from support.models import NoWeightDecayAttribute, ScriptedLoss, TinyModel, classification_dataset, loader
 from support.origin import assert_said_at
 from support.state import seed_all
 from support.trainers import trainer
@@ -33,17 +33,6 @@ class _NaNAt(TinyModel):
         self.calls += 1
         loss = super().training_step(batch, batch_idx)
         return loss * math.nan if self.calls == self.call else loss
-
-
-class _NoWeightDecay(TinyModel):
-    """AdamW at weight decay 0 over all its parameters, and no ``weight_decay`` attribute or hparam."""
-
-    def __init__(self) -> None:
-        super().__init__(optimizer="adamw")
-        del self.hparams["weight_decay"]
-
-    def configure_optimizers(self) -> Any:
-        return torch.optim.AdamW(self.parameters(), lr=self.hparams.lr, weight_decay=0.0)
 
 
 class _NoLR(TinyModel):
@@ -161,7 +150,7 @@ def _highest_candidate(tmp: Path) -> None:
 
 def _decay_split(tmp: Path) -> None:
     Tuner(trainer(tmp)).lr_range_test(
-        _NoWeightDecay(), loader(), weight_decays=[0.0, 1e-2], num_steps=20, confirm=False
+        NoWeightDecayAttribute(0.0), loader(), weight_decays=[0.0, 1e-2], num_steps=20, confirm=False
     )
 
 
