@@ -56,12 +56,12 @@ from ._state import Snapshot
 from ._sweep import (
     _automatic_step,
     _manual_step,
-    _val_loss,
     describe,
     nonfinite_ranks,
     prefix,
     step_loss,
 )
+from ._val import val_loss
 from ._weight_decay import WeightDecayResult
 
 if importlib.util.find_spec("ipywidgets") is not None:  # pragma: no cover - notebook only
@@ -215,7 +215,7 @@ class _Runner:
             loss, steps = step(trainer, self.module, self.optimizer, self.batches, f"at step {t} of {name}")
             taken += steps
             if self.val_batches is not None:
-                loss = _val_loss(trainer, self.val_batches, options.val_key, options.title)
+                loss = val_loss(trainer, self.val_batches, options.val_key, options.title)
             value = step_loss(trainer, loss)
             losses.append(value)
             for lg in loggers:

@@ -21,7 +21,7 @@ from ._handover import hand_over, receive
 from ._options import CALLBACK_PEERS_NAMES, DEFAULT_VAL_KEY, LROptions, SweepOptions
 from ._result import RangeTestResult
 from ._state import RNGState
-from ._sweep import returned_loss
+from ._val import returned_loss
 from ._weight_decay import WeightDecayResult
 
 __all__ = ["LRRangeTest", "skipped_for_fast_dev_run"]

@@ -1,0 +1,127 @@
+"""The validation loss the range test reads with ``val_loss=True``: what ``validation_step`` logs as ``val_key``
+(or returns as its loss), in eval mode without gradients, over fixed validation batches; and whether what it read
+moves as a loss does."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+import lightning.pytorch as pl
+import torch
+from lightning.pytorch.utilities.rank_zero import rank_zero_info
+
+from .. import _lightning_compat as L
+from ..callbacks.schedule_free import is_schedule_free
+from ._options import DEFAULT_VAL_KEY
+
+__all__ = ["returned_loss", "val_loss"]
+
+
+def val_loss(trainer: pl.Trainer, val_batches: list[list[Any]], key: str, title: str) -> torch.Tensor:
+    """Mean validation loss over the fixed validation batches of each validation dataloader, in eval mode
+    without gradients (schedule-free optimizers in eval mode too); with several dataloaders the mean of
+    their means, ``validation_step`` given each one's ``dataloader_idx`` as Lightning gives it."""
+    module = trainer.lightning_module
+    modes = [(m, m.training) for m in module.modules()]
+    free: list[Any] = [o for o in trainer.optimizers if is_schedule_free(o)]
+    several = len(val_batches) > 1
+    means: list[torch.Tensor] = []
+    try:
+        module.eval()
+        for o in free:
+            o.eval()  # the evaluation weights, as validation sees them
+        with torch.no_grad(), L.validating(trainer):
+            found = [_loader_loss(trainer, b, key, i if several else None) for i, b in enumerate(val_batches)]
+    finally:
+        for m, training in modes:
+            m.training = training
+        for o in free:
+            o.train()
+    means = [value for value, _, _ in found if value is not None]
+    if not means:
+        logged = "; ".join(
+            f"{'' if not several else f'dataloader {i}: '}{sorted(set(names)) or 'nothing'}"
+            + "".join(f", and returned {o}" for o in other)
+            for i, (_, names, other) in enumerate(found)
+        )
+        if key == DEFAULT_VAL_KEY:
+            raise ValueError(
+                f"{title}: val_loss=True, but validation_step neither returned a loss nor logged {key!r} (it logged "
+                f"{logged}); log the validation loss as {key!r} or pass val_key=<its name>"
+            )
+        returns = any(o.endswith(_UNNAMED) for _, _, other in found for o in other)
+        raise ValueError(
+            f"{title}: val_key={key!r}, but validation_step neither logged {key!r} nor returned a dict with it (it "
+            f"logged {logged}); pass val_key=<the name it logs the validation loss under>"
+            + (", or leave val_key out to read the loss it returns" if returns else f", or log it as {key!r}")
+        )
+    skipped = [i for i, (value, _, _) in enumerate(found) if value is None]
+    if skipped and not getattr(val_batches, "said", True):
+        # review 68: a second loader that logs only a probe metric is ordinary Lightning use; it was refused
+        rank_zero_info(
+            f"val_loss=True: validation dataloader{'s' if len(skipped) > 1 else ''} "
+            f"{', '.join(map(str, skipped))} neither returned a loss nor logged {key!r}: the validation loss is "
+            f"the mean over the other{'s' if len(means) > 1 else ''}"
+        )
+        cast(Any, val_batches).said = True
+    return torch.stack(means).mean()
+
+
+#: what a ``validation_step`` returned that a ``val_key`` given does not read (:func:`returned_loss`)
+_UNNAMED = ", which only the default val_key reads"
+
+
+def returned_loss(output: Any, key: str, fallback: bool | None = None) -> torch.Tensor | None:
+    """The loss a ``validation_step`` returned, or None: a one-element tensor returned, or a tensor of any size
+    under a mapping's ``key`` or ``"loss"`` (a per-sample loss, averaged). A bare tensor of more elements is its
+    predictions, not a loss (r159: an (8, 1) tensor's mean was taken for the loss, negative values and all, and the
+    LR chosen on it applied). The val-loss mode reads what ``validation_step`` logged as ``key`` first
+    (:func:`_loader_loss`). ``fallback``: whether a loss not named ``key`` (a bare tensor, a mapping's
+    ``"loss"``) is read; None: only for the default ``key`` (:data:`DEFAULT_VAL_KEY`), since a name the user
+    gave is the one they mean (r194: ``val_key="valid_loss"``, never logged, read the returned loss unsaid)."""
+    if fallback is None:
+        fallback = key == DEFAULT_VAL_KEY
+    if isinstance(output, Mapping):
+        named = output.get(key, output.get("loss") if fallback else None)
+        return named if isinstance(named, torch.Tensor) and named.numel() > 0 else None
+    return output if fallback and isinstance(output, torch.Tensor) and output.numel() == 1 else None
+
+
+def _not_a_loss(output: Any) -> str | None:
+    """What ``validation_step`` returned that is a tensor but no loss (predictions: more than one element, not
+    under a loss's key), for the error that finds no loss; None otherwise."""
+    if isinstance(output, torch.Tensor) and output.numel() != 1:
+        return f"a tensor of shape {tuple(output.shape)}, not a one-element loss"
+    return None
+
+
+def _loader_loss(
+    trainer: pl.Trainer, batches: list[Any], key: str, index: int | None
+) -> tuple[torch.Tensor | None, list[str], list[str]]:
+    """The mean validation loss over one dataloader's ``batches``: what ``validation_step`` logs as ``key``, else
+    what it returns as its loss (:func:`returned_loss`; None when it does neither), the names it logged, and
+    (without a loss) what it returned that is no loss (:func:`_not_a_loss`); ``index``: the ``dataloader_idx`` to
+    pass (None: one dataloader, none passed)."""
+    returned: list[torch.Tensor] = []
+    other: list[str] = []
+    collections = L.new_val_results(trainer, batches[0])
+    for j, batch in enumerate(batches):
+        L.prime_val_results(collections, batch)
+        args = (batch, j) if index is None else (batch, j, index)
+        given = L.call_strategy(trainer, "validation_step", *args)
+        output = returned_loss(given, key)
+        if output is not None:
+            returned.append(output.detach().float().mean())
+        elif returned_loss(given, key, fallback=True) is not None:  # a loss, not the one val_key names
+            other.append(f"a loss not named {key!r}{_UNNAMED}")
+        elif (said := _not_a_loss(given)) is not None:
+            other.append(said)
+    # what it logged as key is the validation loss, also where it returns something too (r165: one-element
+    # predictions, at a validation batch of 1, were taken for the loss beside a logged val_loss)
+    value, names = L.logged_value(collections, key)
+    if value is not None:
+        return torch.as_tensor(value).detach().float().reshape(()), names, []
+    if len(returned) == len(batches):
+        return torch.stack(returned).mean(), [], []
+    return None, names, other[:1]  # none from this dataloader (the others may give one)
