@@ -85,6 +85,14 @@ def awaited_test(trainer: Any) -> int | None:
     return min(epochs, default=None)
 
 
+def test_fit(trainer: Any) -> bool:
+    """Whether ``trainer``'s fit is a range test's own (the Tuner's: it ends after the test, and the fit that
+    follows builds the schedules again): a callback whose ``ends_fit_after_test`` is True (duck-typed, as
+    :func:`awaited_test`). What a schedule callback says of the fit's schedulers is said by that later fit, not
+    twice (r194: "OneCycle replaces the StepLR" was said at the Tuner's call and at trainer.fit)."""
+    return any(getattr(cb, "ends_fit_after_test", False) is True for cb in L.callbacks(trainer))
+
+
 def leave(module: Any, left: LeftResult | None) -> None:
     """Leave ``left`` on ``module`` for a later fit's schedule callbacks (None: remove what an earlier test
     left)."""

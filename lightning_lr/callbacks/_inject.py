@@ -335,14 +335,20 @@ def given_back(conf: OptimizerConfig, optimizer: Optimizer) -> _cycles.GivenBack
 
 
 def take_over(
-    owner: str, conf: OptimizerConfig, optimizer: Optimizer, index: int, plateau: bool = False
+    owner: str,
+    conf: OptimizerConfig,
+    optimizer: Optimizer,
+    index: int,
+    plateau: bool = False,
+    quiet: bool = False,
 ) -> tuple[int, str | None]:
     """Remove the schedulers already driving ``optimizer`` (one warning each); where ours goes: the place of
     the first of them, else after the schedulers ``configure_optimizers`` returned, among lightning_lr's
     in the order of their optimizers (whatever the order of the callbacks: Lightning restores the states
     by position). Also the ``"name"`` the first of them had in its config (LearningRateMonitor's and our
     logging's tag), which ours keeps; None without one. ``plateau``: ours reduces on a plateau itself (no
-    advice to add one where it replaces torch's). A torch ``OneCycleLR`` or ``CyclicLR`` replaced wrote its cycle's
+    advice to add one where it replaces torch's); ``quiet``: no warning (a range test's own fit, whose next fit
+    says it: :func:`~._filled.test_fit`). A torch ``OneCycleLR`` or ``CyclicLR`` replaced wrote its cycle's
     start over the param groups' LR and momentum: the values :func:`given_back` names go back in them, and its
     ``initial_lr`` goes (before the callback builds its scheduler on them, which records them as configured), and
     its warning says so."""
@@ -379,12 +385,13 @@ def take_over(
             if back is not None and any(s is back.source for s in _cycles.flat([scheduler]))
             else ""
         )
-        warn_at_user(
-            f"{owner} replaces the {type(scheduler).__name__} that configure_optimizers returned for "
-            f"optimizer {index} ({type(optimizer).__name__}); the LR of that optimizer follows {owner}.{kept}"
-            f"{start} Remove the scheduler from configure_optimizers to silence this warning.{advice}",
-            category=UserWarning,
-        )
+        if not quiet:
+            warn_at_user(
+                f"{owner} replaces the {type(scheduler).__name__} that configure_optimizers returned for "
+                f"optimizer {index} ({type(optimizer).__name__}); the LR of that optimizer follows {owner}.{kept}"
+                f"{start} Remove the scheduler from configure_optimizers to silence this warning.{advice}",
+                category=UserWarning,
+            )
         del conf.schedulers[i]
     if back is not None:
         for i, group in enumerate(optimizer.param_groups[: len(back.lrs)]):

@@ -737,7 +737,8 @@ class ScheduleCallback(RunPlanning, Callback):
                 )
                 logging.getLogger(__name__).debug("%s: in the fast_dev_run, %s", self.name, exc)
                 continue
-            position, name = _inject.take_over(self.name, conf, optimizer, index)
+            quiet = _filled.test_fit(trainer)
+            position, name = _inject.take_over(self.name, conf, optimizer, index, quiet=quiet)
             scheduler = _inject.scheduler(
                 self.name,
                 info,

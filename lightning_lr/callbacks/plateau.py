@@ -18,7 +18,7 @@ from .. import _validate as V
 from .. import schedules as S
 from ..optim import param_groups as pg
 from ..optim.dropins import state_class
-from . import _inject, _resolve, _state
+from . import _filled, _inject, _resolve, _state
 from . import _peers as peers
 from ._inject import Injected, OptimizerConfig
 from ._log import StepLogging
@@ -272,7 +272,9 @@ class ReduceOnPlateau(ScheduleCallback):
             info = _inject.optimizer_info(self.name, index, optimizer, conf)
             found = _inject.owned_scheduler(conf, optimizer)
             if found is None:  # alone: hold the optimizer's LR
-                position, name = _inject.take_over(self.name, conf, optimizer, index, plateau=True)
+                position, name = _inject.take_over(
+                    self.name, conf, optimizer, index, plateau=True, quiet=_filled.test_fit(trainer)
+                )
                 lr, _ = self._build_checked(info)
                 scheduler = _inject.scheduler(self.name, info, self._described, optimizer, lr=lr)
                 _inject.add(self.name, conf, position, scheduler, name)

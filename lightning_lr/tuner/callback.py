@@ -206,6 +206,12 @@ class _RangeTestCallback(Callback, Generic[R]):
                 # from a checkpoint gets the checkpoint's, which are read after setup
                 self.result, self.results = None, {}
 
+    @property
+    def ends_fit_after_test(self) -> bool:
+        """Whether this test's fit ends after it (the Tuner's own fit): the schedule callbacks then leave what
+        they say of the fit's schedulers to the fit that follows (:func:`lightning_lr.callbacks._filled.test_fit`)."""
+        return self._tuner_exit
+
     def fills_lr_at(self, trainer: pl.Trainer) -> int | None:
         """The epoch (counted from 0) at whose start the next LR range test of this fit applies its answer to the
         schedule callbacks' arguments left as None (``apply_range_test``); None when no test of this fit will (a

@@ -148,6 +148,25 @@ def loader(
     return DataLoader(classification_dataset(n, seed=seed), batch_size=batch_size, shuffle=shuffle, **kwargs)
 
 
+def held_out(n: int = 256, seed: int = 1, of: int = 256, dim: int = 8, classes: int = 3) -> TensorDataset:
+    """``n`` new samples, drawn with ``seed``, of the task of ``classification_dataset(of)`` (its rule ``w``, which
+    depends on the size drawn): validation data for training data of ``of`` samples. (A dataset of another seed or
+    size draws another rule: a validation loss on it rises as the model learns, which the range test refuses to
+    minimise.)"""
+    g = torch.Generator().manual_seed(0)  # the training data's draws: its inputs, then its rule
+    torch.randn(of, dim, generator=g)
+    w = torch.randn(dim, classes, generator=g)
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, dim, generator=g)
+    y = (x @ w + 0.3 * torch.randn(n, classes, generator=g)).argmax(1)
+    return TensorDataset(x, y)
+
+
+def val_loader(n: int = 256, batch_size: int = 32, seed: int = 1, of: int = 256, **kwargs: Any) -> DataLoader:
+    """Batches of :func:`held_out`, in order: validation data for :class:`TinyModel` trained on ``loader(of)``."""
+    return DataLoader(held_out(n, seed, of), batch_size=batch_size, shuffle=False, **kwargs)
+
+
 class TinyModel(pl.LightningModule):
     """An MLP classifier whose LR is the hparam ``lr``; ``optimizer`` picks SGD (momentum) or AdamW;
     ``groups=True`` gives the last layer its own param group at 10x the LR; ``scheduler`` adds torch's

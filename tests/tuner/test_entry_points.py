@@ -25,7 +25,7 @@ from lightning_lr.schedules import Constant
 from lightning_lr.tuner import WeightDecayResult
 from lightning_lr.tuner._options import LROptions, MomentumOptions
 
-from support.models import FlatFromEpoch1, NoWeightDecayAttribute, SplitDecay, TinyModel, loader
+from support.models import FlatFromEpoch1, NoWeightDecayAttribute, SplitDecay, TinyModel, loader, val_loader
 from support.state import seed_all
 from support.trainers import DDP, trainer
 
@@ -1038,7 +1038,7 @@ def test_tuner_says_val_dataloaders_are_not_read_without_val_loss(tmp_path: Any)
         UserWarning, match=r"val_dataloaders are not used: the test reads the training loss"
     ) as said:
         Tuner(trainer(tmp_path)).lr_range_test(
-            TinyModel(), loader(), val_dataloaders=loader(seed=1), num_steps=10, confirm=False
+            TinyModel(), loader(), val_dataloaders=val_loader(), num_steps=10, confirm=False
         )
     # it points at the call (it pointed inside lightning_lr, at the keyword check's wrapper)
     assert [w.filename for w in said if "val_dataloaders" in str(w.message)] == [__file__]
@@ -1082,7 +1082,7 @@ def test_val_batches_beyond_the_validation_data_are_said(tmp_path: Any) -> None:
         result = Tuner(trainer(tmp_path)).lr_range_test(
             TinyModel(),
             loader(),
-            val_dataloaders=loader(n=64, seed=1),
+            val_dataloaders=val_loader(n=64),
             num_steps=10,
             confirm=False,
             val_loss=True,
@@ -1102,7 +1102,7 @@ def test_the_default_val_batches_beyond_the_validation_data_are_said_without_a_w
         Tuner(trainer(tmp_path)).lr_range_test(
             TinyModel(),
             loader(),
-            val_dataloaders=loader(n=64, seed=1),
+            val_dataloaders=val_loader(n=64),
             num_steps=10,
             confirm=False,
             val_loss=True,
@@ -1122,7 +1122,7 @@ def test_val_loss_reads_no_more_batches_than_limit_val_batches_leaves(tmp_path: 
         result = Tuner(trainer(tmp_path, limit_val_batches=2)).lr_range_test(
             model,
             loader(),
-            val_dataloaders=loader(n=128, seed=1),
+            val_dataloaders=val_loader(n=128),
             num_steps=10,
             max_lr=1e-2,
             confirm=False,
@@ -2445,3 +2445,28 @@ def test_a_plateau_beside_another_schedule_says_the_lr_it_takes_is_not_used(
         ).fit(TinyModel(), loader())
     (said,) = [line for line in caplog.text.splitlines() if "ReduceOnPlateau: lr=" in line]
     assert said.endswith("from the LR range test")
+
+
+@pytest.mark.parametrize("callback", ["OneCycle", "ReduceOnPlateau"])
+def test_a_scheduler_replaced_is_said_by_the_fit_not_by_the_tuners_test_before_it(
+    tmp_path: Any, callback: str
+) -> None:
+    # r194: "OneCycle replaces the StepLR that configure_optimizers returned" was said at the Tuner's call, whose
+    # fit ends after the test, and again at trainer.fit
+    from lightning_lr.callbacks import OneCycle, ReduceOnPlateau
+
+    seed_all(0)
+    schedule = OneCycle(max_lr=0.1) if callback == "OneCycle" else ReduceOnPlateau(monitor="train_loss")
+    t = trainer(tmp_path, max_epochs=1, callbacks=[schedule])
+    model = TinyModel(scheduler="step")
+    with warnings.catch_warnings(record=True) as tuned:
+        warnings.simplefilter("always")
+        Tuner(t).lr_range_test(model, loader(), num_steps=20, confirm=False)
+    with warnings.catch_warnings(record=True) as fitted:
+        warnings.simplefilter("always")
+        t.fit(model, loader())
+    replaced = [
+        [str(w.message) for w in said if "replaces the StepLR" in str(w.message)] for said in (tuned, fitted)
+    ]
+    assert replaced[0] == []
+    assert len(replaced[1]) == 1 and replaced[1][0].startswith(f"{callback} replaces the StepLR")
