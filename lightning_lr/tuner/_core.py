@@ -29,7 +29,7 @@ from ..optim import param_groups as pg
 from . import _rules, _run_length
 from ._apply import apply_result, check_attr
 from ._candidates import answer_index, confirm_results
-from ._confirm import CONFIRMED, verdict
+from ._confirm import CONFIRMED, OFFSETS, verdict
 from ._curve import SweepResult
 from ._cycle_momentum import hold_cycle_momentum
 from ._data import Batches, val_batches, val_loaders
@@ -138,6 +138,12 @@ def run_range_test(
     asked = options.run_steps if isinstance(options, LROptions) else None
     run_steps = _run_length.from_trainer(trainer, options.title) if asked == _run_length.AUTO else asked
     assert run_steps is None or isinstance(run_steps, int)
+    if (
+        isinstance(options, LROptions) and options.confirm and asked is None
+    ):  # (a run_steps given names the run)
+        _run_length.say_if_fit_is_shorter(
+            trainer, options.title, options.num_steps, options.confirm_steps, len(OFFSETS)
+        )
     show_bar = options.progress_bar
     if show_bar is None:
         show_bar = trainer.progress_bar_callback is not None

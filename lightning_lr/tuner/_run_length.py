@@ -23,6 +23,7 @@ import torch
 
 from .. import _lightning_compat as L
 from .. import _validate as V
+from ._rules import MIN_POINTS
 
 #: the torch optimizers whose best constant LR falls with the run's length by :data:`EXPONENT`
 ADAM_FAMILY = (
@@ -151,3 +152,31 @@ def factor(run_steps: int, confirm_steps: int, optimizer: str | None) -> tuple[f
             f"longer run may lie lower still"
         )
     return ratio**-EXPONENT, ""
+
+
+def say_if_fit_is_shorter(
+    trainer: pl.Trainer, title: str, num_steps: int, confirm_steps: int, candidates: int
+) -> None:
+    """Warn when the fit has fewer optimizer steps left than one candidate trains (``confirm_steps``): the
+    confirmed answer is the best constant LR of a run about that long, not of this fit, and the test's own steps
+    (a sweep of ``num_steps``, up to ``candidates`` candidates) outnumber the fit's (r194: ``Trainer(max_steps=5)``
+    ran a 500-step test and applied its answer, unsaid). Not said for a fit of unknown length."""
+    total = trainer.estimated_stepping_batches
+    if not math.isfinite(total) or total < 0:
+        return
+    left = int(total) - trainer.global_step
+    if left >= confirm_steps:
+        return
+    limit = (
+        f"max_steps={trainer.max_steps}"
+        if trainer.max_steps != -1 and trainer.max_steps <= total
+        else f"max_epochs={trainer.max_epochs}"
+    )
+    L.warn_at_user(
+        f"{title}: this fit has {V.counted(left, 'optimizer step')} left to train ({limit}), fewer than the "
+        f"{confirm_steps} each candidate trains (confirm_steps): the answer is the best constant LR of a run of "
+        f"about {confirm_steps} steps, not of this one, and the test takes about "
+        f"{num_steps + candidates * confirm_steps} optimizer steps of its own (the fit does not count them: its "
+        f"state is restored after the test). For a run this short pass confirm_steps={max(left, MIN_POINTS)}, or "
+        f"confirm=False for the sweep alone ({num_steps} steps)"
+    )

@@ -606,3 +606,36 @@ def test_cyclic_bounds_given_a_method_as_its_ratio_says_which_argument_it_is() -
         r.cyclic_bounds("valley")
     with pytest.raises(TypeError, match=r"ratio must be a number > 1 \(max_lr / base_lr\), got 'x'$"):
         r.cyclic_bounds("x")
+
+
+def _short_fit_said(tmp_path: Any, entry: str, **kwargs: Any) -> list[str]:
+    """The short-fit warnings of a 20-step test with 10-step candidates, by the Tuner or the callback in a fit
+    (``kwargs``: the Trainer's length, and the test's options)."""
+    length = {k: kwargs.pop(k) for k in ("max_steps", "max_epochs") if k in kwargs}
+    options = {"num_steps": 20, **({} if kwargs.get("confirm") is False else {"confirm_steps": 10}), **kwargs}
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        if entry == "tuner":
+            Tuner(trainer(tmp_path, **length)).lr_range_test(TinyModel(), loader(), **options)
+        else:
+            trainer(tmp_path, callbacks=[LRRangeTest(**options)], **length).fit(TinyModel(), loader())
+    return [str(w.message) for w in said if "left to train" in str(w.message)]
+
+
+@pytest.mark.parametrize("entry", ["tuner", "callback"])
+def test_a_fit_shorter_than_a_candidate_is_said_with_what_to_pass(tmp_path: Any, entry: str) -> None:
+    # r194: Trainer(max_steps=5) ran a 500-step test and applied an answer for 80-step runs, unsaid
+    (message,) = _short_fit_said(tmp_path, entry, max_steps=5)
+    assert message.startswith(
+        "LR range test: this fit has 5 optimizer steps left to train (max_steps=5), fewer"
+    )
+    assert "than the 10 each candidate trains (confirm_steps)" in message
+    assert "the test takes about 70 optimizer steps of its own" in message  # 20 + 5 candidates of 10
+    assert message.endswith("pass confirm_steps=5, or confirm=False for the sweep alone (20 steps)")
+    # an epoch of 8 batches: the fit's length is its epochs'
+    (message,) = _short_fit_said(tmp_path, entry, max_epochs=1)
+    assert "this fit has 8 optimizer steps left to train (max_epochs=1)" in message
+    # as long as a candidate, a run the test was told of, or no candidates: nothing to say
+    assert _short_fit_said(tmp_path, entry, max_steps=10) == []
+    assert _short_fit_said(tmp_path, entry, max_steps=5, run_steps=5) == []
+    assert _short_fit_said(tmp_path, entry, max_steps=5, confirm=False) == []
