@@ -40,7 +40,7 @@ from ._early_stop import EarlyStop
 from ._momentum import MomentumRangeTestResult
 from ._options import MomentumOptions, SweepOptions
 from ._result import RangeTestResult
-from ._val import val_loss
+from ._val import check_moves_as_a_loss, val_loss
 
 __all__ = ["MAX_CALLS_PER_STEP", "Step", "describe", "prefix", "step_loss", "sweep"]
 
@@ -163,6 +163,7 @@ def sweep(
     before_t = math.nan  # the smoothed loss of the step before
     places: list[int] = []  # the place of each step's first batch in the batch order (``Batches.position``)
     batches.outliers = {}  # the steps this sweep lets through as an outlier's (the candidates pass over them)
+    trained: list[float] = []  # with val_loss=True, the training loss of each step
 
     def diverged_at(at: int) -> None:
         curve.diverged_at(at)
@@ -191,6 +192,7 @@ def sweep(
             loss, steps = step(trainer, module, optimizer, batches, f"at step {t} of the sweep of the {name}")
             curve.steps += steps
             if val_batches is not None:
+                trained.append(step_loss(trainer, loss))  # to check that the value read moves as a loss
                 loss = val_loss(trainer, val_batches, options.val_key, options.title)
             value_t = step_loss(trainer, loss)
             curve.lrs.append(lr_t)
@@ -261,6 +263,8 @@ def sweep(
                 diverged_at(held)
     finally:
         progress.close()
+    if val_batches is not None:
+        check_moves_as_a_loss(curve.lrs, trained, curve.losses, options.val_key, options.title)
     return _result(options, curve, weight_decay, optimizer)
 
 

@@ -4,18 +4,21 @@ moves as a loss does."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 import lightning.pytorch as pl
+import numpy as np
 import torch
 from lightning.pytorch.utilities.rank_zero import rank_zero_info
 
 from .. import _lightning_compat as L
 from ..callbacks.schedule_free import is_schedule_free
+from . import _rules
 from ._options import DEFAULT_VAL_KEY
 
-__all__ = ["returned_loss", "val_loss"]
+__all__ = ["check_moves_as_a_loss", "returned_loss", "val_loss"]
 
 
 def val_loss(trainer: pl.Trainer, val_batches: list[list[Any]], key: str, title: str) -> torch.Tensor:
@@ -125,3 +128,86 @@ def _loader_loss(
     if len(returned) == len(batches):
         return torch.stack(returned).mean(), [], []
     return None, names, other[:1]  # none from this dataloader (the others may give one)
+
+
+#: how many standard errors the value ``val_key`` names must rise by between the first and the last tenth of the
+#: sweep's descent, while the training loss falls, for it to be refused as no loss (:func:`check_moves_as_a_loss`):
+#: a validation loss falls where the training loss falls, a score (accuracy) rises. A value of pure noise rises
+#: by 3 standard errors about once in 740 tries (one-sided normal tail).
+CLEAR_SE = 3.0
+#: how many standard errors the training loss must fall by over the same descent: only that it fell, since a
+#: training loss of one batch per step is noisier than a value read on fixed validation batches (a score that
+#: rose by 12 to 29 standard errors beside a training loss that fell by 2.5 or less, in the benchmark); a value
+#: that rises while the training loss does not fall is no score's sign (normalization statistics that drift in
+#: eval mode raise a validation loss so)
+FELL_SE = 1.0
+#: the fewest steps of the descent (up to the training loss's lowest point) that the check reads
+MIN_POINTS = 10
+
+
+def check_moves_as_a_loss(
+    lrs: Sequence[float],
+    train: Sequence[float],
+    values: Sequence[float],
+    key: str,
+    title: str,
+) -> None:
+    """Raise when the value ``val_key`` names rose while the training loss fell, over the sweep's descent (up to
+    the lowest point of the training loss's zero-lag curve, as the rules read a curve): the range test minimises
+    that value as a loss, and a score such as accuracy, minimised, gives the LR that trains worst (r194:
+    ``val_key="val_acc"`` applied lr=2.6 to Adam, unsaid). Between the first and the last tenth of the descent
+    the training loss must fall (by :data:`FELL_SE` standard errors) and the value rise (by :data:`CLEAR_SE`):
+    :func:`shift`.
+    The value read after step ``t`` is set beside the training loss of step ``t + 1``: both see the weights
+    step ``t`` left (the training loss of step ``t`` is taken before its update; unpaired so, a real validation
+    loss of a 10-step sweep, a decade per step, had already diverged where the training loss had not).
+    ``train`` and ``values``: per step, each the mean over ranks, so every rank decides alike."""
+    pairs = zip(train, values, strict=False)  # (the curve ends at a divergence; the training losses go on)
+    n = next(
+        (i for i, (a, b) in enumerate(pairs) if not (math.isfinite(a) and math.isfinite(b))), len(values)
+    )
+    if n < MIN_POINTS:
+        return
+    low = int(np.argmin(_rules.zero_lag(lrs[:n], train[:n]))) + 1  # the descent's steps
+    if low <= MIN_POINTS:
+        return
+    t = np.asarray(train[1:low], dtype=np.float64)  # the training loss after each step of the descent ...
+    v = np.asarray(values[: low - 1], dtype=np.float64)  # ... beside the value read after it
+    if shift(t) > -FELL_SE or shift(v) < CLEAR_SE:
+        return
+    k = _window(len(t))
+    named = f"val_key={key!r}" if key != DEFAULT_VAL_KEY else f"the validation loss (val_key={key!r})"
+    raise ValueError(
+        f"{title}: {named} rose from {np.mean(v[:k]):.4g} to {np.mean(v[-k:]):.4g} while the training loss fell "
+        f"from {np.mean(t[:k]):.4g} to {np.mean(t[-k:]):.4g} (lr {lrs[0]:.3g} to {lrs[low - 1]:.3g}): the range "
+        f"test minimises it as a loss, and a validation loss falls as the model learns. If {key!r} is a score "
+        f"(higher is better, as accuracy), pass val_key=<the name validation_step logs its loss under>; if it is "
+        f"a loss, it rose as the model trained (overfitting, or normalization statistics that differ in eval "
+        f"mode) and no LR lowers it: pass val_loss=False to read the training loss"
+    )
+
+
+def _window(n: int) -> int:
+    """The points of a descent of ``n`` at either end that :func:`shift` compares: a tenth, at least 3."""
+    return max(3, n // 10)
+
+
+def shift(x: np.ndarray) -> float:
+    """How far the mean of the last tenth of ``x`` (:func:`_window`) lies from that of the first, in standard
+    errors of the difference (Welch's): +inf or -inf where both ends are constant and differ (an accuracy that
+    moved from one value to another), 0 where they are equal.
+
+    Example:
+        >>> import numpy as np
+        >>> round(shift(np.array([1.0, 1.1, 0.9, 1.0, 0.5, 0.6, 0.4])), 2)
+        -6.12
+        >>> shift(np.array([0.1, 0.1, 0.1, 0.5, 0.5, 0.5]))
+        inf
+    """
+    k = _window(len(x))
+    a, b = x[:k], x[-k:]
+    d = float(np.mean(b) - np.mean(a))
+    se = math.sqrt(sum(float(np.var(e, ddof=1)) / len(e) for e in (a, b) if np.ptp(e) > 0))
+    if se == 0.0:
+        return math.copysign(math.inf, d) if d else 0.0
+    return d / se

@@ -25,7 +25,7 @@ from lightning_lr.callbacks import OneCycle
 from lightning_lr.tuner import METHODS, WeightDecayResult, _confirm
 from lightning_lr.tuner._bounds import one_cycle_mean
 
-from support.models import LateStart, ScriptedLoss, TinyModel, classification_dataset, loader
+from support.models import LateStart, ScriptedLoss, TinyModel, classification_dataset, loader, val_loader
 from support.state import equal_tree, full_state, seed_all
 from support.trainers import trainer
 
@@ -411,7 +411,7 @@ def test_val_loss_scores_the_candidates_by_the_validation_loss(tmp_path: Any) ->
 
     seed_all(3)
     result = Tuner(trainer(tmp_path)).lr_range_test(
-        Val(), loader(), loader(seed=1, shuffle=False), min_lr=1e-4, max_lr=10.0, num_steps=30, val_loss=True,
+        Val(), loader(), val_loader(), min_lr=1e-4, max_lr=10.0, num_steps=30, val_loss=True,
         val_batches=2, confirm_steps=10,
     )  # fmt: skip
     conf = result.confirmation

@@ -23,7 +23,7 @@ from torch.utils.data import DataLoader, IterableDataset, TensorDataset
 from lightning_lr import LRRangeTest, Tuner
 from lightning_lr.tuner._confirm import NAN_NOT_LR, rose_before
 
-from support.models import TinyModel, classification_dataset, loader
+from support.models import TinyModel, classification_dataset, held_out, loader, val_loader
 from support.recording import WarningsPerRank
 from support.state import seed_all
 from support.trainers import DDP, trainer
@@ -193,7 +193,7 @@ class RankVal(TinyModel):
 
     def val_dataloader(self) -> DataLoader:
         n = self.counts[self.global_rank]
-        return DataLoader(classification_dataset(16 * n, seed=5 + self.global_rank), batch_size=16)
+        return DataLoader(held_out(16 * n, seed=5 + self.global_rank, of=128), batch_size=16)
 
 
 @pytest.mark.ddp
@@ -392,7 +392,7 @@ def test_a_val_loss_test_at_a_later_epoch_says_after_the_sanity_check_that_no_va
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with pytest.raises(ValueError, match="neither returned a loss nor logged 'val_loss'"):
-            t.fit(LogsOtherKey(), loader(), val_dataloaders=loader(n=64))
+            t.fit(LogsOtherKey(), loader(), val_dataloaders=val_loader(n=64))
     (said,) = [str(w.message) for w in caught if "sanity check" in str(w.message)]
     assert said.startswith(
         "LR range test: in Lightning's sanity check, validation_step neither returned a loss nor logged 'val_loss' "
@@ -410,7 +410,7 @@ def test_a_val_loss_test_at_a_later_epoch_says_after_the_sanity_check_that_no_va
             warnings.simplefilter("always")
             # (the test of epoch 0 refuses the key when it runs)
             with contextlib.suppress(ValueError):
-                t.fit(model, loader(), val_dataloaders=loader(n=64))
+                t.fit(model, loader(), val_dataloaders=val_loader(n=64))
         assert not [w for w in caught if "sanity check" in str(w.message)]
 
 
@@ -551,3 +551,29 @@ def test_an_error_of_the_users_val_dataloader_at_train_start_keeps_its_class_and
         with pytest.raises(json.JSONDecodeError) as caught:
             t.fit(BadVal(), loader())
     assert any(entry.name == "val_dataloader" for entry in caught.traceback)
+
+
+class RankScores(TinyModel):
+    """Validation data of its own per rank (no distributed sampler), its accuracy logged as ``val_acc``."""
+
+    def val_dataloader(self) -> DataLoader:
+        return DataLoader(held_out(64, seed=5 + self.global_rank, of=128), batch_size=32)
+
+    def validation_step(self, batch: Any, batch_idx: int) -> None:
+        x, y = batch
+        self.log("val_acc", (self(x).argmax(1) == y).float().mean())
+
+
+@pytest.mark.ddp
+def test_a_score_given_as_val_key_is_refused_on_every_rank_from_the_ranks_mean(tmp_path: Any) -> None:
+    # the check reads each step's value and training loss as the means over the ranks, so every rank decides
+    # alike (one rank raising alone would leave the other in the candidates' collectives)
+    seed_all(7)
+    test = LRRangeTest(num_steps=40, max_lr=1.0, val_loss=True, val_key="val_acc", val_batches=2)
+    t = trainer(
+        tmp_path, devices=2, strategy=DDP, use_distributed_sampler=False, max_epochs=1, callbacks=[test]
+    )
+    with pytest.raises(
+        Exception, match=r"val_key='val_acc' rose from 0\.\d+ to 0\.\d+ while the training loss fell"
+    ):
+        t.fit(RankScores(), train_dataloaders=loader(n=128))

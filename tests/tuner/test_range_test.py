@@ -21,7 +21,7 @@ from lightning_lr.callbacks import CosineDecay, Cyclic, OneCycle
 from lightning_lr.tuner import WeightDecayResult
 from lightning_lr.tuner._options import LROptions
 
-from support.models import ScriptedLoss, TinyModel, loader
+from support.models import ScriptedLoss, TinyModel, loader, val_loader
 from support.state import seed_all
 from support.trainers import trainer
 
@@ -642,7 +642,7 @@ def test_val_loss_mode_uses_fixed_validation_batches(tmp_path: Any) -> None:
     result = Tuner(trainer(tmp_path)).lr_range_test(
         model,
         loader(),
-        val_dataloaders=loader(seed=1, shuffle=False),
+        val_dataloaders=val_loader(),
         num_steps=6,
         val_loss=True,
         val_batches=2,
@@ -672,7 +672,7 @@ def test_val_loss_reads_every_validation_dataloader(tmp_path: Any, logged: bool,
             return loss
 
     seed_all(9)
-    loaders = [loader(seed=1, shuffle=False), loader(n=128, seed=2, shuffle=False)]
+    loaders = [val_loader(), val_loader(n=128, seed=2)]
     result = Tuner(trainer(tmp_path)).lr_range_test(
         Two(),
         loader(),
@@ -727,7 +727,7 @@ def test_val_loss_leaves_out_a_validation_dataloader_that_gives_no_loss(tmp_path
             self.log("val_loss", loss)
 
     with caplog.at_level("INFO"):
-        _val_sweep(tmp_path, Probe(), [loader(seed=1, shuffle=False), loader(seed=2, shuffle=False)], losses)
+        _val_sweep(tmp_path, Probe(), [val_loader(), val_loader(seed=2)], losses)
     said = [r for r in caplog.messages if "validation dataloader 1 neither returned a loss nor logged" in r]
     assert len(said) == 1  # once per test
 
@@ -820,18 +820,18 @@ def test_val_loss_reads_the_logged_loss_where_validation_step_returns_prediction
                 self.log("val_loss", loss)
             return logits[:, :1] - 100.0  # predictions: far below any loss (one element at a batch of 1)
 
-    result = _val_sweep(tmp_path, Predicts(logs=True), loader(seed=1, shuffle=False), losses)
+    result = _val_sweep(tmp_path, Predicts(logs=True), val_loader(), losses)
     assert min(result.losses) > 0
     # r165: one-element predictions (a validation batch of 1) beside a logged val_loss are no loss either: what
     # validation_step logs as val_key is read first
-    _val_sweep(tmp_path, Predicts(logs=True), loader(seed=1, shuffle=False, batch_size=1), losses)
+    _val_sweep(tmp_path, Predicts(logs=True), val_loader(batch_size=1), losses)
     with pytest.raises(
         ValueError,
         match=r"neither returned a loss nor logged 'val_loss' \(it logged nothing, and returned a tensor of shape "
         r"\(32, 1\), not a one-element loss\)",
     ):
         Tuner(trainer(tmp_path)).lr_range_test(
-            Predicts(logs=False), loader(), val_dataloaders=loader(seed=1, shuffle=False), **_VAL_OPTIONS
+            Predicts(logs=False), loader(), val_dataloaders=val_loader(), **_VAL_OPTIONS
         )
 
 
@@ -846,7 +846,7 @@ def test_val_loss_averages_a_per_sample_loss_returned_under_its_key(tmp_path: An
             losses.append(float(each.mean()))
             return {"loss": each}
 
-    _val_sweep(tmp_path, PerSample(), loader(seed=1, shuffle=False), losses)
+    _val_sweep(tmp_path, PerSample(), val_loader(), losses)
 
 
 def test_val_loss_with_limit_val_batches_0_names_it(tmp_path: Any) -> None:
@@ -1541,3 +1541,52 @@ def test_momentum_range_test_holds_a_schedule_callbacks_first_lr_unless_lr_is_gi
     page = (Path(__file__).parents[2] / "docs" / "range_test.md").read_text()
     section = page.split("## The momentum range test", 1)[1].split("\n## ", 1)[0]
     assert "`max_lr / div_factor`" in section and "`base_lr`" in section and "lr=0.01" in section
+
+
+class ScoresToo(TinyModel):
+    """Logs its validation loss as ``val_loss`` and its accuracy as ``val_acc``."""
+
+    def validation_step(self, batch: Any, batch_idx: int) -> None:
+        x, y = batch
+        out = self(x)
+        self.log("val_loss", torch.nn.functional.cross_entropy(out, y))
+        self.log("val_acc", (out.argmax(1) == y).float().mean())
+
+
+def test_val_key_naming_a_score_is_refused_and_nothing_is_applied(tmp_path: Any) -> None:
+    # r194: val_key="val_acc" was minimised as a loss, and the LR that trained worst applied, unsaid
+    seed_all(0)
+    model = ScoresToo(lr=0.05)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    with pytest.raises(
+        ValueError, match=r"val_key='val_acc' rose from 0\.\d+ to 0\.\d+ while the training loss fell"
+    ):
+        Tuner(trainer(tmp_path)).lr_range_test(
+            model, loader(), val_dataloaders=val_loader(), val_loss=True, val_key="val_acc", num_steps=40
+        )
+    assert model.hparams.lr == 0.05  # nothing applied
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())  # the weights restored
+    seed_all(0)  # the same model and data, its loss named: an answer
+    result = Tuner(trainer(tmp_path)).lr_range_test(
+        ScoresToo(lr=0.05), loader(), val_dataloaders=val_loader(), val_loss=True, num_steps=40
+    )
+    assert result.suggestion() is not None
+
+
+def test_the_value_read_after_a_step_is_set_beside_the_training_loss_after_it() -> None:
+    from lightning_lr.tuner._val import check_moves_as_a_loss
+
+    lrs = np.logspace(-7, 1, 12).tolist()
+    train = [1.2, 1.2, 1.19, 1.17, 1.1, 1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 5.0]  # its lowest point at step 10
+    # a validation loss read after each step: it sees the update the training loss of the next step sees, so
+    # at step 10, a decade above step 9, it has already diverged where the training loss (before the update) had not
+    loss = [*train[1:11], 6.0, 7.0]
+    check_moves_as_a_loss(lrs, train, loss, "val_loss", "t")  # moves with it: read
+    score = [1.0 - v / 2 for v in loss]  # an accuracy-like value of the same steps
+    with pytest.raises(ValueError, match=r"val_key='val_score' rose from 0\.4\d* to 0\.7\d*"):
+        check_moves_as_a_loss(lrs, train, score, "val_score", "t")
+    with pytest.raises(ValueError, match=r"^t: the validation loss \(val_key='val_loss'\) rose"):
+        check_moves_as_a_loss(lrs, train, score, "val_loss", "t")  # the default key, said as the loss
+    check_moves_as_a_loss(lrs[:9], train[:9], score[:9], "val_score", "t")  # too few steps to tell: read
+    flat = [1.2] * 12  # a training loss that did not fall: nothing to compare with
+    check_moves_as_a_loss(lrs, flat, score, "val_score", "t")

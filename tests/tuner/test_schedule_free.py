@@ -12,7 +12,7 @@ from lightning.pytorch.callbacks import Callback
 from lightning_lr import LRRangeTest, Tuner
 from lightning_lr.callbacks import ScheduleFree
 
-from support.models import TinyModel, loader
+from support.models import TinyModel, loader, val_loader
 from support.state import clone_tree, equal_tree, seed_all
 from support.trainers import trainer
 
@@ -63,7 +63,7 @@ def test_a_fresh_optimizer_in_eval_mode_sweeps_in_train_mode_and_gets_eval_mode_
     before, after = Probe(None), Probe(None)
     test = LRRangeTest(num_steps=12, val_loss=True, val_batches=2, early_stop_threshold=None, apply=False)
     t = trainer(tmp_path, callbacks=[before, test, after, ScheduleFree()], max_steps=2)
-    t.fit(FreeModel(optimizer="free"), loader(), loader(n=64, shuffle=False))
+    t.fit(FreeModel(optimizer="free"), loader(), val_loader(n=64))
     assert before.state is not None and before.state["train_mode"] is False
     assert _same(before.state, after.state)
     assert test.result is not None and len(test.result) == 12

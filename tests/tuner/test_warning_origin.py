@@ -16,7 +16,14 @@ from lightning_lr import LRRangeTest, Tuner
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import Cyclic, LRSchedule, OneCycle
 
-from support.models import NoWeightDecayAttribute, ScriptedLoss, TinyModel, classification_dataset, loader
+from support.models import (
+    NoWeightDecayAttribute,
+    ScriptedLoss,
+    TinyModel,
+    classification_dataset,
+    loader,
+    val_loader,
+)
 from support.origin import assert_said_at
 from support.state import seed_all
 from support.trainers import trainer
@@ -191,14 +198,14 @@ def _nan_stops_the_momentum_sweep(tmp: Path) -> None:
 
 def _fewer_val_batches(tmp: Path) -> None:
     Tuner(trainer(tmp)).lr_range_test(
-        TinyModel(), loader(), val_dataloaders=loader(n=64), val_loss=True, val_batches=10, num_steps=10,
+        TinyModel(), loader(), val_dataloaders=val_loader(n=64), val_loss=True, val_batches=10, num_steps=10,
         confirm=False,
     )  # fmt: skip
 
 
 def _val_dataloaders_unused(tmp: Path) -> None:
     Tuner(trainer(tmp)).lr_range_test(
-        TinyModel(), loader(), val_dataloaders=loader(n=64), num_steps=10, confirm=False
+        TinyModel(), loader(), val_dataloaders=val_loader(n=64), num_steps=10, confirm=False
     )
 
 
@@ -232,7 +239,7 @@ def _sanity_check(tmp: Path) -> None:
     test = LRRangeTest(epochs=[1], num_steps=10, confirm=False, val_loss=True)
     with pytest.raises(ValueError, match="neither returned a loss nor logged 'val_loss'"):
         trainer(tmp, max_epochs=2, num_sanity_val_steps=1, callbacks=[test]).fit(
-            _LogsOtherKey(), loader(), val_dataloaders=loader(n=64)
+            _LogsOtherKey(), loader(), val_dataloaders=val_loader(n=64)
         )
 
 
