@@ -153,7 +153,8 @@ def check_moves_as_a_loss(
     title: str,
 ) -> None:
     """Raise when the value ``val_key`` names rose while the training loss fell, over the sweep's descent (up to
-    the lowest point of the training loss's zero-lag curve, as the rules read a curve): the range test minimises
+    the lowest point of the training loss's zero-lag curve, as the rules read a curve; the whole curve of a
+    momentum sweep, at a fixed LR): the range test minimises
     that value as a loss, and a score such as accuracy, minimised, gives the LR that trains worst (r194:
     ``val_key="val_acc"`` applied lr=2.6 to Adam, unsaid). Between the first and the last tenth of the descent
     the training loss must fall (by :data:`FELL_SE` standard errors) and the value rise (by :data:`CLEAR_SE`):
@@ -168,7 +169,9 @@ def check_moves_as_a_loss(
     )
     if n < MIN_POINTS:
         return
-    low = int(np.argmin(_rules.zero_lag(lrs[:n], train[:n]))) + 1  # the descent's steps
+    # the descent's steps: to the lowest point of an LR sweep; a sweep at a fixed LR (of the momentum) trains
+    # at it throughout, and is read whole
+    low = int(np.argmin(_rules.zero_lag(lrs[:n], train[:n]))) + 1 if np.ptp(lrs[:n]) > 0 else n
     if low <= MIN_POINTS:
         return
     t = np.asarray(train[1:low], dtype=np.float64)  # the training loss after each step of the descent ...

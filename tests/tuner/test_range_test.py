@@ -1590,3 +1590,24 @@ def test_the_value_read_after_a_step_is_set_beside_the_training_loss_after_it() 
     check_moves_as_a_loss(lrs[:9], train[:9], score[:9], "val_score", "t")  # too few steps to tell: read
     flat = [1.2] * 12  # a training loss that did not fall: nothing to compare with
     check_moves_as_a_loss(lrs, flat, score, "val_score", "t")
+
+
+def test_a_momentum_sweep_refuses_a_score_too_reading_its_whole_curve(tmp_path: Any) -> None:
+    # a momentum sweep trains at one LR throughout: its LRs do not move, so there is no LR descent to cut it at
+    seed_all(0)
+    with pytest.raises(
+        ValueError, match=r"val_key='val_acc' rose from 0\.\d+ to 0\.\d+ while the training loss fell"
+    ):
+        Tuner(trainer(tmp_path)).momentum_range_test(
+            ScoresToo(lr=0.05),
+            loader(),
+            val_dataloaders=val_loader(),
+            val_loss=True,
+            val_key="val_acc",
+            num_steps=40,
+        )
+    seed_all(0)
+    result = Tuner(trainer(tmp_path)).momentum_range_test(
+        ScoresToo(lr=0.05), loader(), val_dataloaders=val_loader(), val_loss=True, num_steps=40
+    )
+    assert len(result) == 40  # its validation loss is read
