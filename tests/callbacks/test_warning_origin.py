@@ -12,16 +12,25 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import schedulefree
 import torch
 from lightning.pytorch.callbacks import ModelCheckpoint
 
-from lightning_lr.callbacks import CosineDecay, ExponentialDecay, OneCycle
+from lightning_lr.callbacks import (
+    CosineDecay,
+    Cyclic,
+    ExponentialDecay,
+    OneCycle,
+    ReduceOnPlateau,
+    ScheduleFree,
+)
 from lightning_lr.optim import OneCycleLR, ScheduleLR
 from lightning_lr.schedules import CosineDecay as CosineSchedule
 
 from support.fakes import StopAt
 from support.models import Tiny
 from support.origin import assert_said_at
+from support.plateau import FLAT, Scripted
 from support.trainers import QUIET, trainer
 
 
@@ -102,7 +111,29 @@ def _drop_in_stepped_by_lightning(tmp_path: Any) -> None:
     _fit(tmp_path, Tiny(optim=short_cycle), [], max_epochs=1)
 
 
+def _flat_exp_range(tmp_path: Any) -> None:
+    Cyclic(base_lr=0.01, max_lr=0.1, mode="exp_range")  # built here: gamma=1, the warning is of this line
+
+
+def _plateau_never_monitored(tmp_path: Any) -> None:
+    # validation every 3 epochs in a fit of 2: it never ran
+    _fit(tmp_path, Scripted(FLAT), [ReduceOnPlateau("val")], max_epochs=2, check_val_every_n_epoch=3)
+
+
+def _schedule_free_decayed(tmp_path: Any) -> None:
+    def free(model: Tiny) -> Any:
+        return schedulefree.SGDScheduleFree(model.parameters(), lr=0.1, warmup_steps=0)
+
+    _fit(tmp_path, Tiny(optim=free), [ScheduleFree(), CosineDecay()], max_epochs=1)
+
+
 CASES: dict[str, tuple[Callable[[Any], None], str]] = {
+    "a cyclic exp_range that never shrinks (built)": (_flat_exp_range, "whose amplitude never shrinks"),
+    "a plateau never monitored": (_plateau_never_monitored, "the fit ended without a decision"),
+    "a schedule-free optimizer decayed": (
+        _schedule_free_decayed,
+        "Schedule-free optimizers replace the decay",
+    ),
     "a decay that grows (built)": (_growth, "makes the LR grow"),
     "a schedule shorter than the run": (_ends_before_the_run, "but the run has"),
     "configure_optimizers' scheduler replaced": (_replaces_a_scheduler, "replaces the OneCycleLR"),
