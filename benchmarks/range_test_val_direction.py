@@ -6,8 +6,9 @@ where the training loss falls (``lightning_lr.tuner._val.check_moves_as_a_loss``
 last tenth of the descent, the training loss falling by ``FELL_SE`` = 1 standard error and the value rising by
 ``CLEAR_SE`` = 3) and raises otherwise.
 
-Every task of the suggestion benchmark (``quality.tasks``), on ``--seeds`` fresh networks and at each
-``--steps`` sweep length over 1e-7..10, runs ``Tuner.lr_range_test(val_loss=True, confirm=False)`` twice:
+The same check runs on the candidate whose training loss ended lowest (``_candidates``). Every task of the
+suggestion benchmark (``quality.tasks``), on ``--seeds`` fresh networks and at each ``--steps`` sweep length over
+1e-7..10, runs ``Tuner.lr_range_test(val_loss=True)`` (the sweep alone, or with ``--confirm`` the default test) twice:
 once reading the validation loss, once a score of the same validation batches (accuracy for a
 classification task, R^2 for a regression); the curves are kept (``--dump``) and the package's check is run on
 them (``--from`` re-runs it without training). A run is right when the loss is read and the score refused.
@@ -21,7 +22,8 @@ Spearman's or Pearson's; the training loss falling by 0 to 3 standard errors and
 the tuning half the thresholds 1 and 3 read 77 of 78 losses and refuse 51 of 78 scores; 0 and 2 refuse 57 but
 also 2 losses, 3 and 3 (both clear) only 40. The other halves were read after the choice.
 
-    python benchmarks/range_test_val_direction.py --dump v.json     # about 12 minutes, 1 core
+    python benchmarks/range_test_val_direction.py --dump v.json     # about 10 minutes, 1 core
+    python benchmarks/range_test_val_direction.py --steps 100 --confirm --dump v.json   # about 6 minutes
     python benchmarks/range_test_val_direction.py --from benchmarks/results/val_direction.json  # seconds
 """
 
@@ -47,7 +49,8 @@ from quality.sweeps import Module, _loader, _trainer
 from quality.tasks import HALVES, SPLIT, TASKS, Task, data
 
 from lightning_lr import RangeTestResult, Tuner
-from lightning_lr.tuner import _rules, _sweep, _val
+from lightning_lr.tuner import _candidates, _rules, _sweep, _val
+from lightning_lr.tuner._options import RETRY_FACTOR
 
 
 class Scored(Module):
@@ -71,57 +74,76 @@ def _val_loader(task: Task) -> torch.utils.data.DataLoader:
     return torch.utils.data.DataLoader(torch.utils.data.TensorDataset(xv[:n], yv[:n]), batch_size=n)
 
 
-def _curves(task: Task, seed: int, steps: int, key: str, root: str) -> dict[str, Any]:
-    """One val-loss sweep's curves as the check receives them: lrs, training losses, values read."""
-    seen: dict[str, Any] = {}
+def _curves(task: Task, seed: int, steps: int, key: str, root: str, confirm: bool) -> dict[str, Any]:
+    """One val-loss range test's curves as the check receives them (lrs, training losses, values read): each
+    sweep's (a second try's too) and, with ``confirm``, the candidate's the check reads."""
+    calls: list[dict[str, Any]] = []
 
     def spy(lrs: Sequence[float], train: Sequence[float], values: Sequence[float], *_: Any) -> None:
-        seen.update(lrs=list(lrs), train=list(train), values=list(values))
+        curves = {"lrs": lrs, "train": train, "values": values}
+        calls.append({k: [float(f"{x:.6g}") for x in v] for k, v in curves.items()})
 
-    check = _sweep.check_moves_as_a_loss
-    _sweep.check_moves_as_a_loss = spy  # type: ignore[assignment]
+    checks = (_sweep.check_moves_as_a_loss, _candidates.check_moves_as_a_loss)
+    _sweep.check_moves_as_a_loss = _candidates.check_moves_as_a_loss = spy  # type: ignore[assignment]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             Tuner(_trainer(root)).lr_range_test(
                 Scored(task, seed),
-                train_dataloaders=_loader(task, seed, steps),
+                train_dataloaders=_loader(task, seed, RETRY_FACTOR * steps),  # (a second try reads 3x)
                 val_dataloaders=_val_loader(task),
                 val_loss=True,
                 val_key=key,
                 num_steps=steps,
-                confirm=False,
+                confirm=confirm,
                 apply=False,
             )
     finally:
-        _sweep.check_moves_as_a_loss = check
-    curves = {k: [float(f"{x:.6g}") for x in v] for k, v in seen.items()}
-    return {"task": task.name, "half": SPLIT[task.name], "seed": seed, "steps": steps, "key": key, **curves}
+        _sweep.check_moves_as_a_loss, _candidates.check_moves_as_a_loss = checks
+    sweeps = [c for c in calls if len(set(c["lrs"])) > 1]
+    candidates = [c for c in calls if len(set(c["lrs"])) <= 1]
+    return {
+        "task": task.name,
+        "half": SPLIT[task.name],
+        "seed": seed,
+        "steps": steps,
+        "key": key,
+        "confirm": confirm,
+        "sweeps": sweeps,
+        "candidate": candidates[0] if candidates else None,
+    }
 
 
 def _answered(run: dict[str, Any]) -> bool:
-    """Whether the sweep's curve of the values read gives an LR (its ``minimum`` rule, no candidates): a score
-    read as a loss that gets one is applied."""
-    n = len(run["values"])
-    result = RangeTestResult(run["lrs"][:n], run["values"], (None,) * n, num_steps=max(n, run["steps"]))
+    """Whether the last sweep's curve of the values read gives an LR (its ``minimum`` rule, no candidates): a
+    score read as a loss that gets one is applied."""
+    last = run["sweeps"][-1]
+    n = len(last["values"])
+    result = RangeTestResult(last["lrs"][:n], last["values"], (None,) * n, num_steps=max(n, run["steps"]))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return result.suggestion("minimum") is not None
 
 
-def _refuses(run: dict[str, Any]) -> bool:
-    """Whether the package's check refuses this run's curves."""
-    try:
-        _val.check_moves_as_a_loss(run["lrs"], run["train"], run["values"], run["key"], "t")
-    except ValueError:
-        return True
+def _refuses(run: dict[str, Any], stage: str = "any") -> bool:
+    """Whether the package's check refuses this run: a sweep's curves (``stage="sweep"``), the candidate's
+    (``"candidate"``) or either (``"any"``)."""
+    calls = [*run["sweeps"]] if stage != "candidate" else []
+    if stage != "sweep" and run["candidate"] is not None:
+        calls.append(run["candidate"])
+    for c in calls:
+        try:
+            _val.check_moves_as_a_loss(c["lrs"], c["train"], c["values"], run["key"], "t")
+        except ValueError:
+            return True
     return False
 
 
 def _shifts(run: dict[str, Any]) -> tuple[float, float] | None:
-    """The training loss's and the value's shift over the descent, in standard errors, as the check reads them
-    (None where it reads none: too few steps)."""
-    lrs, train, values = run["lrs"], run["train"], run["values"]
+    """The training loss's and the value's shift over the last sweep's descent, in standard errors, as the check
+    reads them (None where it reads none: too few steps)."""
+    last = run["sweeps"][-1]
+    lrs, train, values = last["lrs"], last["train"], last["values"]
     n = min(len(train), len(values))
     n = next((i for i in range(n) if not (np.isfinite(train[i]) and np.isfinite(values[i]))), n)
     if n < _val.MIN_POINTS:
@@ -136,10 +158,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=cli.at_least_one, default=None, help="fresh networks per task (2)")
     parser.add_argument("--steps", type=int, nargs="+", default=None, help="sweep lengths (30 100)")
+    parser.add_argument(
+        "--confirm",
+        action="store_true",
+        help="run the default test (the candidates too), not the sweep alone",
+    )
     cli.add_dump_options(parser, dump="write every sweep's curves to FILE")
     args = parser.parse_args(argv)
-    cli.check_dump_options(parser, args, seeds=args.seeds, steps=args.steps)
-    loaded = cli.read_dump(parser, args, "val_direction/1", ("runs",))
+    cli.check_dump_options(parser, args, seeds=args.seeds, steps=args.steps, confirm=args.confirm)
+    loaded = cli.read_dump(parser, args, "val_direction/2", ("runs",))
     if loaded is not None:
         runs = loaded["runs"]
     else:
@@ -149,16 +176,17 @@ def main(argv: Sequence[str] | None = None) -> None:
                 for steps in args.steps or [30, 100]:
                     for seed in range(args.seeds or 2):
                         for key in ("val_loss", "val_score"):
-                            runs.append(_curves(task, seed, steps, key, root))
+                            runs.append(_curves(task, seed, steps, key, root, args.confirm))
                 print(f"{task.name}: done", file=sys.stderr, flush=True)
         if args.dump:
             with open(args.dump, "w") as f:
-                json.dump({"format": "val_direction/1", "runs": runs}, f)
+                json.dump({"format": "val_direction/2", "runs": runs}, f)
     print(
         "| half | steps | val_key | runs | right | runs whose training loss fell by 3 SE: right | "
-        "value's shift in SE (min / median / max) | scores read that the sweep answers |"
+        "value's shift in SE (min / median / max) | scores read that the sweep answers | refused by the sweep / "
+        "by the candidate |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     misses: list[str] = []
     for half in HALVES:
         for steps in sorted({r["steps"] for r in runs}):
@@ -183,7 +211,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 spread = f"{zs.min():.1f} / {np.median(zs):.1f} / {zs.max():.1f}" if len(zs) else "-"
                 print(
                     f"| {half} | {steps} | {key} | {len(got)} | {right}/{len(got)} | {learned_right}/{learned} | "
-                    f"{spread} | {answered if key == 'val_score' else '-'} |"
+                    f"{spread} | {answered if key == 'val_score' else '-'} | "
+                    f"{sum(map(lambda r: _refuses(r, 'sweep'), got))} / {sum(map(lambda r: _refuses(r, 'candidate'), got))} |"
                 )
     print()
     print("Wrong (a loss refused, or a score read):", "none" if not misses else "")

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 import lightning.pytorch as pl
+import numpy as np
 import torch
 from lightning.pytorch.utilities.rank_zero import rank_zero_info
 
@@ -61,7 +62,7 @@ from ._sweep import (
     prefix,
     step_loss,
 )
-from ._val import val_loss
+from ._val import check_moves_as_a_loss, val_loss
 from ._weight_decay import WeightDecayResult
 
 if importlib.util.find_spec("ipywidgets") is not None:  # pragma: no cover - notebook only
@@ -136,6 +137,8 @@ def confirm_results(
                 cands.append(run(lr, bar))
         finally:
             bar.close()
+        if run.trained:
+            _check_scores_a_loss(run.trained, cands, options)
         conf = decide_after(cands, options.confirm_steps, anchor, found, target.lrs, target.losses)
         if target.stop_reason == "diverged":  # on a batch the candidates came back from: no scale above it
             conf = outlier_stop(conf, len(target.losses) - 1, target.lrs[-1])
@@ -152,6 +155,33 @@ def confirm_results(
     out = list(results)
     out[i] = dataclasses.replace(target, confirmation=conf)
     return out
+
+
+def _check_scores_a_loss(
+    trained: Mapping[float, list[float]], cands: Sequence[Candidate], options: LROptions
+) -> None:
+    """With ``val_loss=True``, the check of the sweep (:func:`~._val.check_moves_as_a_loss`) on the candidate whose
+    training loss ended lowest, the one that learned most: its validation value must not have risen as its
+    training loss fell. A score the sweep moved too little to tell (a descent of few steps, or at LRs that barely
+    train) rises there, over 80 steps at a good LR; the chosen candidate, of the lowest score, is the one that
+    trained least, and tells nothing."""
+    # each candidate's steps with both values (a step passed over as an outlier's has neither)
+    pairs = {
+        c.lr: [
+            (a, b)
+            for a, b in zip(trained[c.lr], c.losses, strict=True)
+            if math.isfinite(a) and math.isfinite(b)
+        ]
+        for c in cands
+        if c.lr in trained and math.isfinite(c.score)
+    }
+    ends = {lr: float(np.mean([a for a, _ in p[-max(1, len(p) // 5) :]])) for lr, p in pairs.items() if p}
+    if not ends:
+        return
+    lr = min(ends, key=lambda k: ends[k])
+    train, values = zip(*pairs[lr], strict=True)
+    what = "the candidate whose training loss ended lowest"
+    check_moves_as_a_loss([lr] * len(values), train, values, options.val_key, options.title, what)
 
 
 @dataclasses.dataclass
@@ -175,6 +205,8 @@ class _Runner:
     stop_reason: str
     #: the candidates trained so far
     count: int = 0
+    #: with ``val_batches``, each candidate's training losses by its LR (beside the validation values it scores)
+    trained: dict[float, list[float]] = dataclasses.field(default_factory=dict)
 
     def __call__(self, lr: float, bar: Any) -> Candidate:
         trainer, options, groups = self.trainer, self.options, self.optimizer.param_groups
@@ -204,6 +236,8 @@ class _Runner:
             if self.batches.pass_over():
                 passed.append(t)
                 losses.append(math.nan)
+                if self.val_batches is not None:
+                    self.trained.setdefault(lr, []).append(math.nan)
                 bar.update(1)
                 continue
             # the sweep's held momentum (``_cycle_momentum``), if any
@@ -215,6 +249,7 @@ class _Runner:
             loss, steps = step(trainer, self.module, self.optimizer, self.batches, f"at step {t} of {name}")
             taken += steps
             if self.val_batches is not None:
+                self.trained.setdefault(lr, []).append(step_loss(trainer, loss))
                 loss = val_loss(trainer, self.val_batches, options.val_key, options.title)
             value = step_loss(trainer, loss)
             losses.append(value)

@@ -151,6 +151,7 @@ def check_moves_as_a_loss(
     values: Sequence[float],
     key: str,
     title: str,
+    what: str = "the sweep",
 ) -> None:
     """Raise when the value ``val_key`` names rose while the training loss fell, over the sweep's descent (up to
     the lowest point of the training loss's zero-lag curve, as the rules read a curve; the whole curve of a
@@ -162,7 +163,8 @@ def check_moves_as_a_loss(
     The value read after step ``t`` is set beside the training loss of step ``t + 1``: both see the weights
     step ``t`` left (the training loss of step ``t`` is taken before its update; unpaired so, a real validation
     loss of a 10-step sweep, a decade per step, had already diverged where the training loss had not).
-    ``train`` and ``values``: per step, each the mean over ranks, so every rank decides alike."""
+    ``train`` and ``values``: per step, each the mean over ranks, so every rank decides alike; ``what``: what
+    trained (the sweep, a candidate), for the error."""
     pairs = zip(train, values, strict=False)  # (the curve ends at a divergence; the training losses go on)
     n = next(
         (i for i, (a, b) in enumerate(pairs) if not (math.isfinite(a) and math.isfinite(b))), len(values)
@@ -179,10 +181,15 @@ def check_moves_as_a_loss(
     if shift(t) > -FELL_SE or shift(v) < CLEAR_SE:
         return
     k = _window(len(t))
+    span = (
+        f"lr {lrs[0]:.3g} to {lrs[low - 1]:.3g}"
+        if lrs[0] != lrs[low - 1]
+        else f"{low} steps at lr {lrs[0]:.3g}"
+    )
     named = f"val_key={key!r}" if key != DEFAULT_VAL_KEY else f"the validation loss (val_key={key!r})"
     raise ValueError(
         f"{title}: {named} rose from {np.mean(v[:k]):.4g} to {np.mean(v[-k:]):.4g} while the training loss fell "
-        f"from {np.mean(t[:k]):.4g} to {np.mean(t[-k:]):.4g} (lr {lrs[0]:.3g} to {lrs[low - 1]:.3g}): the range "
+        f"from {np.mean(t[:k]):.4g} to {np.mean(t[-k:]):.4g} ({what}, {span}): the range "
         f"test minimises it as a loss, and a validation loss falls as the model learns. If {key!r} is a score "
         f"(higher is better, as accuracy), pass val_key=<the name validation_step logs its loss under>; if it is "
         f"a loss, it rose as the model trained (overfitting, or normalization statistics that differ in eval "

@@ -2569,3 +2569,31 @@ def test_equal_scores_choose_the_lower_lr() -> None:
     cand = _confirm.Candidate
     cands = [cand(0.01, (1.0,) * 5, 1.0), cand(0.1, (1.0,) * 5, 1.0), cand(1.0, (3.0,) * 5, 3.0)]
     assert _confirm.decide(cands, 5, 0.1, start=5.0).chosen == 0
+
+
+def test_the_candidate_that_trained_most_must_not_raise_the_value_read() -> None:
+    # a score the sweep moved too little to tell rises over the candidate that trains best; the chosen one, of
+    # the lowest score, is the one that trained least and tells nothing
+    from lightning_lr.tuner._candidates import _check_scores_a_loss
+    from lightning_lr.tuner._confirm import Candidate
+    from lightning_lr.tuner._options import LROptions
+
+    steps = np.arange(20)
+    falls = (2.0 - 0.05 * steps).tolist()  # the training loss of the candidate at 0.01
+    flat = [2.0 + 0.01 * (-1) ** i for i in range(20)]  # at 1e-4: it barely trains
+    rises = (0.1 + 0.03 * steps).tolist()  # its accuracy
+    trained = {1e-4: flat, 0.01: [*falls[:5], math.nan, *falls[6:]]}  # one step passed over as an outlier's
+    cands = [
+        Candidate(1e-4, tuple([0.1] * 20), 0.1),
+        Candidate(0.01, tuple([*rises[:5], math.nan, *rises[6:]]), 0.6),
+    ]
+    options = LROptions(val_loss=True, val_key="val_acc", confirm_steps=20)
+    with pytest.raises(
+        ValueError,
+        match=r"^LR range test: val_key='val_acc' rose from 0\.13 to 0\.61 while the training loss fell from 1\.9 to "
+        r"1\.1 \(the candidate whose training loss ended lowest, 19 steps at lr 0\.01\): ",
+    ):
+        _check_scores_a_loss(trained, cands, options)
+    # a loss that falls with it: read
+    cands[1] = Candidate(0.01, tuple(x / 2 for x in trained[0.01]), 0.5)
+    _check_scores_a_loss(trained, cands, options)
