@@ -292,6 +292,14 @@ class OneCycle(ScheduleCallback):
         self.anneal = anneal
         self.div_factor = div_factor
         self.final_div_factor = final_div_factor
+        if final_div_factor < 1.0:  # allowed, as torch allows it; an anneal that ends above its start (r195)
+            L.warn_at_user(
+                f"{self.name}: final_div_factor={final_div_factor:g} < 1 ends the anneal at max_lr / "
+                f"{div_factor * final_div_factor:g}, {1 / final_div_factor:.3g}x above where the cycle starts "
+                f"(max_lr / {div_factor:g}); 1cycle anneals below its start (torch's default 1e4). Pass "
+                f"final_div_factor >= 1",
+                category=UserWarning,
+            )
         self.base_momentum: Momentum = _held(base_momentum)
         self.max_momentum: Momentum = _held(max_momentum)
 
@@ -440,6 +448,15 @@ class Cyclic(ScheduleCallback):
             flat = flat_exp_range(mode, gamma, scale_fn)
             if flat is not None:
                 L.warn_at_user(f"{self.name}: {flat}", category=UserWarning)
+            if (
+                isinstance(self.base_lr, float) and self.base_lr == self.max_lr
+            ):  # (r195: taken without a word)
+                L.warn_at_user(
+                    f"{self.name}: base_lr = max_lr = {self.base_lr:g}: the cycle has no amplitude, and the LR stays "
+                    f"at {self.base_lr:g} for the whole run; give base_lr < max_lr (or leave the callback out for a "
+                    f"constant LR)",
+                    category=UserWarning,
+                )
             _check_momentum(base_momentum, max_momentum)
             _check_used(self.cycle_momentum, base_momentum, max_momentum)
         self.mode = mode

@@ -149,6 +149,8 @@ class TimeDecay(_Decay):
             self.staircase = _staircase(staircase, self.every)
             V.non_negative("decay", decay)  # the rule of schedules.TimeDecay
         self.decay = decay
+        if decay == 0:  # the schedule allows a constant; a decay callback that keeps it is a slip (r195)
+            _flat(self.name, "decay=0", "decay > 0")
 
     def durations(self) -> dict[str, tuple[Any, int]]:
         return {**super().durations(), "every": (self.every, 1)}
@@ -204,6 +206,8 @@ class StepDecay(_Decay):
         self.drop = drop
         if drop > 1:  # said here once: the schedule of each param group, built at every fit, keeps quiet
             _grows(self.name, f"drop={drop:g} > 1", f"{drop:g}x every {_period(self.every)}", "drop < 1")
+        elif drop == 1:
+            _flat(self.name, "drop=1", "drop < 1")
 
     def durations(self) -> dict[str, tuple[Any, int]]:
         return {**super().durations(), "every": (self.every, 1)}
@@ -226,6 +230,16 @@ def _grows(name: str, setting: str, growth: str, decay: str) -> None:
     it still does what it says)."""
     warn_at_user(
         f"{name}: {setting} makes the LR grow {growth}; a decay needs {decay}", category=S.GrowthWarning
+    )
+
+
+def _flat(name: str, setting: str, decay: str) -> None:
+    """Say once, when the callback is made, that its decay keeps the LR where it starts (r195: ``StepDecay(drop=1)``
+    and ``TimeDecay(decay=0)`` were taken without a word, while ``drop=1.5`` was said to grow)."""
+    warn_at_user(
+        f"{name}: {setting} keeps the LR constant at its initial value (after any warm-up); a decay needs {decay} "
+        f"(for a constant LR, leave the callback out)",
+        category=UserWarning,
     )
 
 
@@ -305,6 +319,8 @@ class MultiStepDecay(_Decay):
         self.gamma = gamma
         if gamma > 1:  # said here once, as StepDecay's drop > 1
             _grows(self.name, f"gamma={gamma:g} > 1", f"{gamma:g}x at each milestone", "gamma < 1")
+        elif gamma == 1:
+            _flat(self.name, "gamma=1", "gamma < 1")
 
     def durations(self) -> dict[str, tuple[Any, int]]:
         return {**super().durations(), "milestones": (self.milestones, 0)}
@@ -382,6 +398,8 @@ class ExponentialDecay(_Decay):
             _grows(
                 self.name, f"rate={rate:g} < 0", f"{math.exp(-rate):.3g}x every {_period(every)}", "rate > 0"
             )
+        elif gamma == 1 or rate == 0:
+            _flat(self.name, "gamma=1" if gamma == 1 else "rate=0", "gamma < 1" if gamma == 1 else "rate > 0")
 
     def durations(self) -> dict[str, tuple[Any, int]]:
         return {**super().durations(), "every": (self.every, 1)}

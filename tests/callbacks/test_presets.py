@@ -275,7 +275,39 @@ def test_a_growing_exponential_decay_callback_warns(tmp_path, kwargs: dict, said
     assert rec.lr()[-1] > rec.lr()[0]  # it still grows
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        ExponentialDecay(gamma=0.5), ExponentialDecay(rate=0.0), ExponentialDecay(gamma=1.0)
+        ExponentialDecay(gamma=0.5), ExponentialDecay(rate=0.5)  # (gamma=1 or rate=0: a constant, said below)
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda: StepDecay(every=4, drop=1.0), "StepDecay: drop=1 keeps the LR constant"),
+        (lambda: MultiStepDecay([4], gamma=1.0), "MultiStepDecay: gamma=1 keeps the LR constant"),
+        (lambda: ExponentialDecay(gamma=1.0), "ExponentialDecay: gamma=1 keeps the LR constant"),
+        (lambda: ExponentialDecay(rate=0.0), "ExponentialDecay: rate=0 keeps the LR constant"),
+        (lambda: TimeDecay(decay=0.0), "TimeDecay: decay=0 keeps the LR constant"),
+        (
+            lambda: Cyclic(base_lr=0.01, max_lr=0.01),
+            "Cyclic: base_lr = max_lr = 0.01: the cycle has no amplitude",
+        ),
+        (
+            lambda: OneCycle(max_lr=0.1, final_div_factor=0.5),
+            "OneCycle: final_div_factor=0.5 < 1 ends the anneal at max_lr / 12.5, 2x above where the cycle starts",
+        ),
+    ],
+)
+def test_a_schedule_callback_that_cannot_decay_or_cycle_says_so_once(tmp_path, make: Any, said: str) -> None:
+    # r195: these were taken without a word (drop=1.5 was said to grow; drop=1 was not said to stay put)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        callback = make()
+        rec = fit(tmp_path, Tiny(), [callback])
+    assert [str(w.message) for w in caught if str(w.message).startswith(said)] != []
+    assert (
+        len([w for w in caught if said.split(":")[0] + ":" in str(w.message)]) == 1
+    )  # once, at construction
+    if not isinstance(callback, OneCycle):
+        assert np.ptp(rec.lr()) == 0.0  # what it said: the LR never moved
 
 
 @pytest.mark.parametrize(
