@@ -138,9 +138,8 @@ def run_range_test(
     asked = options.run_steps if isinstance(options, LROptions) else None
     run_steps = _run_length.from_trainer(trainer, options.title) if asked == _run_length.AUTO else asked
     assert run_steps is None or isinstance(run_steps, int)
-    if (
-        isinstance(options, LROptions) and options.confirm and asked is None
-    ):  # (a run_steps given names the run)
+    # (a number of run_steps names a run other than this fit; "auto" names this one)
+    if isinstance(options, LROptions) and options.confirm and asked in (None, _run_length.AUTO):
         _run_length.say_if_fit_is_shorter(
             trainer, options.title, options.num_steps, options.confirm_steps, len(OFFSETS)
         )

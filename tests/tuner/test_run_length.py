@@ -637,5 +637,6 @@ def test_a_fit_shorter_than_a_candidate_is_said_with_what_to_pass(tmp_path: Any,
     assert "this fit has 8 optimizer steps left to train (max_epochs=1)" in message
     # as long as a candidate, a run the test was told of, or no candidates: nothing to say
     assert _short_fit_said(tmp_path, entry, max_steps=10) == []
-    assert _short_fit_said(tmp_path, entry, max_steps=5, run_steps=5) == []
+    assert _short_fit_said(tmp_path, entry, max_steps=5, run_steps=5000) == []  # the run, not this fit
+    assert len(_short_fit_said(tmp_path, entry, max_steps=5, run_steps="auto")) == 1  # this fit
     assert _short_fit_said(tmp_path, entry, max_steps=5, confirm=False) == []
