@@ -85,6 +85,8 @@ def test_resume_is_bitwise_identical(tmp_path, epochs, schedule, at, caplog) -> 
         for w in caught
         if "lightning_lr" in w.filename or w.filename == trainers.__file__ or "OneCycle" in str(w.message)
     ]
+    # (a test at epoch 1 of these 36-step fits has 24 steps left, fewer than a candidate's 80: said, rightly)
+    ours = [m for m in ours if "left to train" not in m]
     assert ours == []  # nothing kept "instead of a suggestion": there was no new suggestion
     assert resumed.steps() == list(range(at, N))
     assert resumed.rows == full.rows[at:]  # step, LR and momentum: exactly equal floats
