@@ -17,6 +17,7 @@ from lightning_lr.tuner import WeightDecayResult
 from lightning_lr.tuner._confirm import Candidate, Confirmation
 from lightning_lr.tuner._run_length import EXPONENT, MAX_RATIO, optimizer_name
 
+from support.fakes import StopAt
 from support.models import TinyModel, loader
 from support.trainers import trainer
 
@@ -640,3 +641,28 @@ def test_a_fit_shorter_than_a_candidate_is_said_with_what_to_pass(tmp_path: Any,
     assert _short_fit_said(tmp_path, entry, max_steps=5, run_steps=5000) == []  # the run, not this fit
     assert len(_short_fit_said(tmp_path, entry, max_steps=5, run_steps="auto")) == 1  # this fit
     assert _short_fit_said(tmp_path, entry, max_steps=5, confirm=False) == []
+
+
+def test_the_callbacks_auto_says_where_a_length_of_1000_epochs_may_be_lightnings_default(
+    tmp_path: Any,
+) -> None:
+    # r196: LRRangeTest(run_steps="auto") in a Trainer given no length read Lightning's default 1000 epochs as the
+    # plan (20000 steps) and held the answer at x0.447; the fit replaces the unset max_epochs before any hook
+    test = LRRangeTest(run_steps="auto", num_steps=20, confirm_steps=10)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer(tmp_path, max_epochs=None, max_steps=-1, callbacks=[test, StopAt(2)]).fit(
+            TinyModel(optimizer="adamw"), loader()
+        )
+    said = [str(w.message) for w in caught if "also what Lightning sets" in str(w.message)]
+    assert said == [
+        "LR range test: run_steps='auto' reads 8000 steps from max_epochs=1000, which is also what Lightning sets "
+        "for a Trainer given neither max_epochs nor max_steps; if you did not set it, give the Trainer the length "
+        "you will train, or pass run_steps=N"
+    ]
+    with warnings.catch_warnings(record=True) as caught:  # a length given: nothing to say
+        warnings.simplefilter("always")
+        trainer(
+            tmp_path, max_epochs=3, callbacks=[LRRangeTest(run_steps="auto", num_steps=20, confirm_steps=10)]
+        ).fit(TinyModel(optimizer="adamw"), loader())
+    assert not [w for w in caught if "also what Lightning sets" in str(w.message)]
