@@ -127,8 +127,17 @@ def state_mapping(state_dict: Any, owner: str = "") -> None:
         )
 
 
-#: the packages whose frames :func:`user_stacklevel` skips: lightning_lr's and Lightning's (named, not imported)
-LIBRARY = ("lightning_lr", "lightning", "pytorch_lightning", "lightning_fabric", "lightning_utilities")
+#: the packages whose frames :func:`user_stacklevel` skips: lightning_lr's, Lightning's and jsonargparse's, through
+#: which LightningCLI builds the callbacks of a config (r196: their warnings pointed into jsonargparse); named, not
+#: imported
+LIBRARY = (
+    "lightning_lr",
+    "lightning",
+    "pytorch_lightning",
+    "lightning_fabric",
+    "lightning_utilities",
+    "jsonargparse",
+)
 
 
 def user_stacklevel() -> int:

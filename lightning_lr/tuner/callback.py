@@ -235,6 +235,7 @@ class _RangeTestCallback(Callback, Generic[R]):
             # setup), before the fit's data fetcher draws from them: the Tuner puts them back (review 75)
             self.held_at_start = RNGState(held_generators([getattr(trainer, "datamodule", None), pl_module]))
         self._unreached = []
+        self._trained = False  # whether this fit's training started (``on_train_start``)
         if self._tuner_exit or not skipped_for_fast_dev_run(trainer, self.options.title):
             self._unreached = _check_epochs(self.epochs, trainer.max_epochs)
 
@@ -277,6 +278,7 @@ class _RangeTestCallback(Callback, Generic[R]):
         )
 
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self._trained = True
         self._first_epoch = trainer.current_epoch
         # under DDP, the epochs a test runs at must be every rank's: a test at epoch 0 on rank 0 and at 1 on rank
         # 1 met the other rank's training in its collectives (r156: a hang, or gloo aborting the fit); its other
@@ -341,7 +343,22 @@ class _RangeTestCallback(Callback, Generic[R]):
     def on_fit_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         """Say the listed epochs the fit ended before, whose test never ran, where its start could not tell
         (review 138: an epoch without a length, manual optimization; or a callback stopped the fit early)."""
-        if self.epochs is None or getattr(trainer, "fast_dev_run", False) or self._tuner_exit:
+        if getattr(trainer, "fast_dev_run", False) or self._tuner_exit:
+            return
+        if self.epochs is None:
+            if not getattr(self, "_trained", True) and self.result is None:
+                # r196: Trainer(max_steps=0) ended the fit before training, and result was None, unsaid
+                limits = {
+                    "max_steps": trainer.max_steps,
+                    "max_epochs": trainer.max_epochs,
+                    "limit_train_batches": trainer.limit_train_batches,
+                }
+                why = next((f"{k}=0" for k, v in limits.items() if v == 0), "no training batch")
+                L.warn_at_user(
+                    f"LRRangeTest: the fit ended before training started ({why}), so its test never ran and "
+                    f"LRRangeTest.result is None",
+                    category=UserWarning,
+                )
             return
         said, first = getattr(self, "_unreached", []), getattr(self, "_first_epoch", 0)
         # (a listed epoch before the one a resumed fit started in is not this fit's)

@@ -23,6 +23,7 @@ from lightning_lr.callbacks import (
     OneCycle,
     ReduceOnPlateau,
     ScheduleFree,
+    StepDecay,
 )
 from lightning_lr.optim import OneCycleLR, ScheduleLR
 from lightning_lr.schedules import CosineDecay as CosineSchedule
@@ -127,7 +128,20 @@ def _schedule_free_decayed(tmp_path: Any) -> None:
     _fit(tmp_path, Tiny(optim=free), [ScheduleFree(), CosineDecay()], max_epochs=1)
 
 
+def _built_from_a_config(tmp_path: Any) -> None:
+    # as LightningCLI builds a callback of a config: through jsonargparse (r196: the warning pointed inside it)
+    from jsonargparse import ArgumentParser
+
+    parser = ArgumentParser()
+    parser.add_class_arguments(StepDecay, "callback")
+    config = parser.parse_args(["--callback.every=4", "--callback.drop=2.0"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # (jsonargparse's own, of its API)
+        parser.instantiate_classes(config)  # the user's line
+
+
 CASES: dict[str, tuple[Callable[[Any], None], str]] = {
+    "a decay that grows, built from a config": (_built_from_a_config, "makes the LR grow"),
     "a cyclic exp_range that never shrinks (built)": (_flat_exp_range, "whose amplitude never shrinks"),
     "a plateau never monitored": (_plateau_never_monitored, "the fit ended without a decision"),
     "a schedule-free optimizer decayed": (

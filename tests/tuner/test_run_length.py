@@ -666,3 +666,18 @@ def test_the_callbacks_auto_says_where_a_length_of_1000_epochs_may_be_lightnings
             tmp_path, max_epochs=3, callbacks=[LRRangeTest(run_steps="auto", num_steps=20, confirm_steps=10)]
         ).fit(TinyModel(optimizer="adamw"), loader())
     assert not [w for w in caught if "also what Lightning sets" in str(w.message)]
+
+
+@pytest.mark.parametrize("limit", ["max_steps", "max_epochs", "limit_train_batches"])
+def test_a_fit_that_never_trains_says_its_test_never_ran(tmp_path: Any, limit: str) -> None:
+    # r196: Trainer(max_steps=0) left LRRangeTest.result None, unsaid
+    test = LRRangeTest(num_steps=20)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer(tmp_path, callbacks=[test], **{limit: 0}).fit(TinyModel(), loader())
+    said = [str(w.message) for w in caught if str(w.message).startswith("LRRangeTest: the fit ended")]
+    assert said == [
+        f"LRRangeTest: the fit ended before training started ({limit}=0), so its test never ran and "
+        f"LRRangeTest.result is None"
+    ]
+    assert test.result is None
