@@ -314,9 +314,11 @@ class _RangeTestCallback(Callback, Generic[R]):
             tested = ", ".join(str(e) for e in sorted(self.results))
             # (review 147: the clause about later tests was said where the run lists none)
             later = [e for e in self.epochs or () if e not in self.results]
+            differ = _differs(self.options, self.results.values())
             rank_zero_info(
                 f"{self.options.title}: resumed from a run that tested at epoch {tested}: its result is kept and "
                 f"not tested again (the values it set come back with the checkpoint)"
+                + (f"; it ran with {differ}, not this callback's arguments" if differ else "")
                 + (
                     f"; this callback's arguments apply to the tests of epoch {', '.join(map(str, later))}"
                     if later
@@ -619,3 +621,24 @@ class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
             f"LRRangeTest(min_lr={o.min_lr:g}, max_lr={o.max_lr:g}, num_steps={o.num_steps}, mode={o.mode!r}, "
             f"method={o.method!r}, confirm={o.confirm}, epochs={None if self.epochs is None else list(self.epochs)})"
         )
+
+
+def _differs(options: SweepOptions, results: Iterable[Any]) -> str:
+    """The settings, as a kept result records them, in which the tests of a resumed run differ from ``options``
+    (r196: a callback resumed with num_steps=50 was told only that the checkpoint's result, of 30, is kept); ""
+    where none does."""
+    said: list[str] = []
+    for result in results:
+        if not isinstance(result, SweepResult):
+            continue  # (a weight-decay test's results record their sweeps, each of which would repeat it)
+        first = getattr(result, "first_try", None) or result  # (a second try sweeps more steps than asked)
+        recorded = {
+            "num_steps": first.num_steps,
+            "mode": result.mode,
+            "smoothing": result.smoothing,
+            "val_loss": result.val_loss,
+        }
+        said += [
+            f"{k}={v!r}" for k, v in recorded.items() if v != getattr(options, k) and f"{k}={v!r}" not in said
+        ]
+    return ", ".join(said)

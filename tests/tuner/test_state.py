@@ -504,3 +504,28 @@ def test_the_tuner_puts_back_the_callers_flags_and_gradients(tmp_path: Any) -> N
     Tuner(t).lr_range_test(model, loader(), num_steps=10, confirm=False, apply=False)
     assert all(p.requires_grad for p in model.parameters())
     assert all(p.grad is not None and torch.equal(p.grad, grads[n]) for n, p in model.named_parameters())
+
+
+def test_a_resumed_test_says_the_settings_its_kept_result_ran_with_where_they_differ(
+    tmp_path: Any, caplog: Any
+) -> None:
+    # r196: a callback resumed with num_steps=50 was told only that the checkpoint's result (of 30) is kept
+    seed_all(4)
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", save_last=True)
+    test = LRRangeTest(num_steps=20, confirm=False)
+    trainer(tmp_path, max_epochs=1, callbacks=[test, ckpt], enable_checkpointing=True).fit(
+        TinyModel(), loader()
+    )
+    assert test.result is not None
+    last = str(tmp_path / "ckpt" / "last.ckpt")
+
+    def resumed(again: LRRangeTest) -> str:
+        caplog.clear()
+        with caplog.at_level("INFO"):
+            trainer(tmp_path, max_epochs=2, callbacks=[again]).fit(TinyModel(), loader(), ckpt_path=last)
+        (line,) = [r.getMessage() for r in caplog.records if "its result is kept" in r.getMessage()]
+        return line
+
+    line = resumed(LRRangeTest(num_steps=30, mode="linear", confirm=False))
+    assert "; it ran with num_steps=20, mode='exponential', not this callback's arguments" in line
+    assert "it ran with" not in resumed(LRRangeTest(num_steps=20, confirm=False))
