@@ -672,6 +672,31 @@ class ScheduleCallback(RunPlanning, Callback):
                 f"fit (it set {left.places or left.attr} = {left.lr:.4g})"
             )
 
+    def _take_kept_result(self, trainer: pl.Trainer) -> None:
+        """In a fit resumed from a run that tested, where this callback holds no value a test filled (it was not
+        in that run: a schedule changed on resume): take the result the run keeps from its checkpoint, as the
+        test's callback restores it (the duck-typed ``kept_result``; r196: ``OneCycle()`` added on resume peaked
+        at the pre-test LR 0.05, not the kept result's 0.72, and only the resume warning said the schedule had
+        changed). Arguments given explicitly are kept without a warning."""
+        if not self.range_test_args:
+            return
+        kept = next(
+            (r for cb in L.callbacks(trainer) if (r := getattr(cb, "kept_result", None)) is not None), None
+        )
+        if kept is None:
+            return
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the result's own warnings (a capped peak) came when it ran
+            values = self._range_test_values(kept)
+        self._tested_on(self._module, trainer)
+        self._filled.take(self.name, values, self._given(), quiet=True)
+        self._write_hparams()
+        if self._filled.values:
+            rank_zero_info(
+                f"{self.name}: takes {self._filled.listed()} from the LR range test this resumed run keeps from "
+                f"its checkpoint ({self.name} was not in the run that tested)"
+            )
+
     def teardown(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         if stage == "fit":
             self._leave(pl_module)
@@ -701,6 +726,8 @@ class ScheduleCallback(RunPlanning, Callback):
             and self._module is not None
         ):
             self._take_left_result(trainer, self._module)
+        elif trainer.ckpt_path and not self._filled.values:
+            self._take_kept_result(trainer)
         self._injected = []
         if self._trains_no_step(trainer):
             return

@@ -207,6 +207,18 @@ class _RangeTestCallback(Callback, Generic[R]):
                 self.result, self.results = None, {}
 
     @property
+    def kept_result(self) -> RangeTestResult | None:
+        """In a fit resumed from a run that tested (before the test's ``on_train_start``): the result that run
+        applied, which the checkpoint keeps, for a schedule callback that was not part of that run (r196:
+        ``OneCycle()`` added on resume peaked at the LR from before the test); None otherwise. Duck-typed, as
+        :meth:`fills_lr_at`."""
+        if not self._resumed or not isinstance(self.options, LROptions) or not self.options.apply:
+            return None
+        applied = last_applied(cast(dict[int, Any], self.results), self.options)
+        best = applied.best if isinstance(applied, WeightDecayResult) else applied
+        return best if isinstance(best, RangeTestResult) else None
+
+    @property
     def ends_fit_after_test(self) -> bool:
         """Whether this test's fit ends after it (the Tuner's own fit): the schedule callbacks then leave what
         they say of the fit's schedulers to the fit that follows (:func:`lightning_lr.callbacks._filled.test_fit`)."""

@@ -529,3 +529,31 @@ def test_a_resumed_test_says_the_settings_its_kept_result_ran_with_where_they_di
     line = resumed(LRRangeTest(num_steps=30, mode="linear", confirm=False))
     assert "; it ran with num_steps=20, mode='exponential', not this callback's arguments" in line
     assert "it ran with" not in resumed(LRRangeTest(num_steps=20, confirm=False))
+
+
+def test_a_schedule_callback_added_on_resume_takes_the_kept_result(tmp_path: Any, caplog: Any) -> None:
+    # r196: a run tested with CosineDecay() and was resumed with OneCycle() in its place: the 1cycle peaked at the
+    # LR from before the test (0.05), not at the kept result's one_cycle_max_lr
+    from lightning_lr.callbacks import CosineDecay, OneCycle
+
+    seed_all(4)
+    ckpt = ModelCheckpoint(dirpath=tmp_path / "ckpt", save_last=True)
+    test = LRRangeTest(num_steps=20, confirm=False)
+    trainer(tmp_path, max_epochs=1, callbacks=[test, CosineDecay(), ckpt], enable_checkpointing=True).fit(
+        TinyModel(lr=0.05), loader()
+    )
+    assert test.result is not None and test.result.suggestion() is not None
+    peak = test.result.one_cycle_max_lr()
+    one_cycle = OneCycle()
+    with caplog.at_level("INFO"):
+        trainer(tmp_path, max_epochs=2, callbacks=[LRRangeTest(num_steps=20, confirm=False), one_cycle]).fit(
+            TinyModel(lr=0.05), loader(), ckpt_path=str(tmp_path / "ckpt" / "last.ckpt")
+        )
+    assert one_cycle.value("max_lr") == peak != 0.05
+    assert f"OneCycle: takes max_lr={peak:.4g} from the LR range test this resumed run keeps" in caplog.text
+    # a callback given its value keeps it
+    explicit = OneCycle(max_lr=0.2)
+    trainer(tmp_path, max_epochs=2, callbacks=[LRRangeTest(num_steps=20, confirm=False), explicit]).fit(
+        TinyModel(lr=0.05), loader(), ckpt_path=str(tmp_path / "ckpt" / "last.ckpt")
+    )
+    assert explicit.value("max_lr") == 0.2
