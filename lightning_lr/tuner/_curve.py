@@ -467,6 +467,9 @@ class SweepResult:
                 or math.isclose(got, own, rel_tol=SMOOTHED_TOLERANCE, abs_tol=SMOOTHED_TOLERANCE * scale)
             ):
                 where = f"step {i}: {got!r} where the losses give {own!r}"
+                bad = next((k for k, x in enumerate(self.losses[: i + 1]) if not math.isfinite(x)), None)
+                if math.isnan(own) and bad is not None:  # (r196: said as a mismatch of smoothed alone)
+                    where += f", as losses[{bad}] is {self.losses[bad]!r} and the EMA is NaN from there on"
         if where:
             raise ValueError(
                 f"smoothed must be the EMA of losses with smoothing={self.smoothing!r} ({where}; from_dict "

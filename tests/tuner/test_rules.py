@@ -749,6 +749,14 @@ def test_from_dict_checks_every_field_and_key_as_the_constructor_does() -> None:
         ValueError, match=r"^smoothed must be .* \(step 3: [\d.]+ where the losses give [\d.]+;"
     ):
         RangeTestResult.from_dict({**d, "smoothed": edited})
+    # r196: a loss edited to NaN was said as a mismatch of smoothed alone
+    nan_at_3 = [*d["losses"][:3], float("nan"), *d["losses"][4:]]
+    with pytest.raises(
+        ValueError,
+        match=r"^smoothed must be .* \(step 3: [\d.]+ where the losses give nan, as losses\[3\] is nan and the EMA "
+        r"is NaN from there on;",
+    ):
+        RangeTestResult.from_dict({**d, "losses": nan_at_3})
     with pytest.raises(TypeError, match=r"^smoothed\[0\] must be a number, got 'a'$"):
         RangeTestResult.from_dict({**d, "smoothed": ["a"] * 100})
     # the optional keys stay optional (older files), and a store that keeps 6 digits (the benchmarks') still loads
