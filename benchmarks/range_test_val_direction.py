@@ -49,7 +49,7 @@ from quality.sweeps import Module, _loader, _trainer
 from quality.tasks import HALVES, SPLIT, TASKS, Task, data
 
 from lightning_lr import RangeTestResult, Tuner
-from lightning_lr.tuner import _candidates, _rules, _sweep, _val
+from lightning_lr.tuner import _candidates, _sweep, _val
 from lightning_lr.tuner._options import RETRY_FACTOR
 
 
@@ -141,17 +141,10 @@ def _refuses(run: dict[str, Any], stage: str = "any") -> bool:
 
 def _shifts(run: dict[str, Any]) -> tuple[float, float] | None:
     """The training loss's and the value's shift over the last sweep's descent, in standard errors, as the check
-    reads them (None where it reads none: too few steps)."""
+    reads them (``_val.descent``; None where it reads none: too few steps)."""
     last = run["sweeps"][-1]
-    lrs, train, values = last["lrs"], last["train"], last["values"]
-    n = min(len(train), len(values))
-    n = next((i for i in range(n) if not (np.isfinite(train[i]) and np.isfinite(values[i]))), n)
-    if n < _val.MIN_POINTS:
-        return None
-    low = int(np.argmin(_rules.zero_lag(lrs[:n], train[:n]))) + 1
-    if low <= _val.MIN_POINTS:
-        return None
-    return _val.shift(np.asarray(train[1:low])), _val.shift(np.asarray(values[: low - 1]))
+    found = _val.descent(last["lrs"], last["train"], last["values"])
+    return None if found is None else (_val.shift(found[0]), _val.shift(found[1]))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

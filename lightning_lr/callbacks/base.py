@@ -659,11 +659,7 @@ class ScheduleCallback(RunPlanning, Callback):
             if dropped:
                 self._write_hparams()
             return
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the result's own warnings (a capped peak) came when it ran
-            values = self._range_test_values(left.result)
-        self._tested_on(pl_module, trainer)
-        self._filled.take(self.name, values, self._given(), quiet=True)
+        self._take_quietly(left.result, pl_module, trainer)
         self._filled.from_earlier_run()
         self._write_hparams()
         if self._filled.values:
@@ -685,17 +681,23 @@ class ScheduleCallback(RunPlanning, Callback):
         )
         if kept is None:
             return
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the result's own warnings (a capped peak) came when it ran
-            values = self._range_test_values(kept)
-        self._tested_on(self._module, trainer)
-        self._filled.take(self.name, values, self._given(), quiet=True)
+        self._take_quietly(kept, self._module, trainer)
         self._write_hparams()
         if self._filled.values:
             rank_zero_info(
                 f"{self.name}: takes {self._filled.listed()} from the LR range test this resumed run keeps from "
                 f"its checkpoint ({self.name} was not in the run that tested)"
             )
+
+    def _take_quietly(self, result: Any, module: Any, trainer: pl.Trainer) -> None:
+        """Fill the arguments left as None from ``result``, a test that ran before this fit (on the module, by
+        another Trainer, or in the run a checkpoint resumes), keeping those given explicitly without a warning:
+        the test warned when it ran, and so did its result (a capped peak)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            values = self._range_test_values(result)
+        self._tested_on(module, trainer)
+        self._filled.take(self.name, values, self._given(), quiet=True)
 
     def teardown(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         if stage == "fit":

@@ -45,6 +45,7 @@ from ._confirm import (
     outlier_stop,
     rose_before,
     score,
+    tail_length,
     untold_blowup,
     verdict,
 )
@@ -175,7 +176,8 @@ def _check_scores_a_loss(
         for c in cands
         if c.lr in trained and math.isfinite(c.score)
     }
-    ends = {lr: float(np.mean([a for a, _ in p[-max(1, len(p) // 5) :]])) for lr, p in pairs.items() if p}
+    # (over the steps the candidates' scores average)
+    ends = {lr: float(np.mean([a for a, _ in p[-tail_length(len(p)) :]])) for lr, p in pairs.items() if p}
     if not ends:
         return
     lr = min(ends, key=lambda k: ends[k])

@@ -51,9 +51,9 @@ MIN_POINTS = 5
 #: the 3x (0.48 decade) a suggestion may be off, and averages 7 points at the default sweep (100 steps over
 #: 8 decades, 12.4 points per decade) and 19 at 300 steps
 ZERO_LAG_DECADES = 0.25
-#: why no rule answers when the first loss is NaN/inf: it comes before any optimizer step at a swept LR
 #: the reason of a sweep whose loss rose from its first LRs (it started too high: :func:`_descent`)
 ROSE_FIRST = "the loss never fell below its starting level: it rose from the first LRs on"
+#: why no rule answers when the first loss is NaN/inf: it comes before any optimizer step at a swept LR
 FIRST_NOT_FINITE = (
     "the loss was NaN/inf at the first step of the sweep, computed before any optimizer step at a swept LR: "
     "the model or the data give it whatever the LR (check the inputs, the targets and the loss, or the "

@@ -115,15 +115,13 @@ def from_trainer(trainer: pl.Trainer, title: str) -> int:
     callback that can end the fit sooner (``EarlyStopping``; the ``Timer`` of ``max_time``) is warned of: the
     length read is the most the run can take."""
     steps = max(planned(trainer, title) - trainer.global_step, 1)
-    if trainer.is_global_zero and trainer.max_steps == -1 and trainer.max_epochs == LIGHTNING_DEFAULT_EPOCHS:
+    if trainer.max_steps == -1 and trainer.max_epochs == LIGHTNING_DEFAULT_EPOCHS:
         # (r196: the callback read Lightning's default as the plan, 20000 steps, and held the answer at x0.447; a
         # fit replaces the unset max_epochs before any hook, so the default cannot be told from one given)
-        warnings.warn(
+        L.warn_at_user(
             f"{title}: run_steps='auto' reads {steps} steps from max_epochs={LIGHTNING_DEFAULT_EPOCHS}, which is "
             f"also what Lightning sets for a Trainer given neither max_epochs nor max_steps; if you did not set "
-            f"it, give the Trainer the length you will train, or pass run_steps=N",
-            UserWarning,
-            stacklevel=L.user_stacklevel(),
+            f"it, give the Trainer the length you will train, or pass run_steps=N"
         )
     sooner = [
         type(cb).__name__

@@ -18,7 +18,7 @@ from ..callbacks.schedule_free import is_schedule_free
 from . import _rules
 from ._options import DEFAULT_VAL_KEY
 
-__all__ = ["check_moves_as_a_loss", "returned_loss", "val_loss"]
+__all__ = ["check_moves_as_a_loss", "descent", "returned_loss", "shift", "val_loss"]
 
 
 def val_loss(trainer: pl.Trainer, val_batches: list[list[Any]], key: str, title: str) -> torch.Tensor:
@@ -153,31 +153,18 @@ def check_moves_as_a_loss(
     title: str,
     what: str = "the sweep",
 ) -> None:
-    """Raise when the value ``val_key`` names rose while the training loss fell, over the sweep's descent (up to
-    the lowest point of the training loss's zero-lag curve, as the rules read a curve; the whole curve of a
-    momentum sweep, at a fixed LR): the range test minimises
-    that value as a loss, and a score such as accuracy, minimised, gives the LR that trains worst (r194:
-    ``val_key="val_acc"`` applied lr=2.6 to Adam, unsaid). Between the first and the last tenth of the descent
-    the training loss must fall (by :data:`FELL_SE` standard errors) and the value rise (by :data:`CLEAR_SE`):
-    :func:`shift`.
-    The value read after step ``t`` is set beside the training loss of step ``t + 1``: both see the weights
-    step ``t`` left (the training loss of step ``t`` is taken before its update; unpaired so, a real validation
-    loss of a 10-step sweep, a decade per step, had already diverged where the training loss had not).
+    """Raise when the value ``val_key`` names rose while the training loss fell, over the sweep's descent
+    (:func:`descent`): the range test minimises that value as a loss, and a score such as accuracy, minimised,
+    gives the LR that trains worst (r194: ``val_key="val_acc"`` applied lr=2.6 to Adam, unsaid). Between the first
+    and the last tenth of the descent the training loss must fall (by :data:`FELL_SE` standard errors) and the
+    value rise (by :data:`CLEAR_SE`): :func:`shift`. Unpaired as :func:`descent` pairs them, a real validation
+    loss of a 10-step sweep, a decade per step, had already diverged where the training loss had not.
     ``train`` and ``values``: per step, each the mean over ranks, so every rank decides alike; ``what``: what
     trained (the sweep, a candidate), for the error."""
-    pairs = zip(train, values, strict=False)  # (the curve ends at a divergence; the training losses go on)
-    n = next(
-        (i for i, (a, b) in enumerate(pairs) if not (math.isfinite(a) and math.isfinite(b))), len(values)
-    )
-    if n < MIN_POINTS:
+    found = descent(lrs, train, values)
+    if found is None:
         return
-    # the descent's steps: to the lowest point of an LR sweep; a sweep at a fixed LR (of the momentum) trains
-    # at it throughout, and is read whole
-    low = int(np.argmin(_rules.zero_lag(lrs[:n], train[:n]))) + 1 if np.ptp(lrs[:n]) > 0 else n
-    if low <= MIN_POINTS:
-        return
-    t = np.asarray(train[1:low], dtype=np.float64)  # the training loss after each step of the descent ...
-    v = np.asarray(values[: low - 1], dtype=np.float64)  # ... beside the value read after it
+    t, v, low = found
     if shift(t) > -FELL_SE or shift(v) < CLEAR_SE:
         return
     k = _window(len(t))
@@ -195,6 +182,28 @@ def check_moves_as_a_loss(
         f"a loss, it rose as the model trained (overfitting, or normalization statistics that differ in eval "
         f"mode) and no LR lowers it: pass val_loss=False to read the training loss"
     )
+
+
+def descent(
+    lrs: Sequence[float], train: Sequence[float], values: Sequence[float]
+) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """What :func:`check_moves_as_a_loss` compares: the training losses after each step of the descent, the values
+    read beside them, and the descent's steps; None where it has :data:`MIN_POINTS` or fewer. The descent ends at
+    the lowest point of the training loss's zero-lag curve in an LR sweep; a sweep at a fixed LR (of the momentum)
+    trains at it throughout and is read whole. The value read after step ``t`` is set beside the training loss of
+    step ``t + 1``, which sees the same weights."""
+    pairs = zip(train, values, strict=False)  # (the curve ends at a divergence; the training losses go on)
+    n = next(
+        (i for i, (a, b) in enumerate(pairs) if not (math.isfinite(a) and math.isfinite(b))), len(values)
+    )
+    if n < MIN_POINTS:
+        return None
+    low = int(np.argmin(_rules.zero_lag(lrs[:n], train[:n]))) + 1 if np.ptp(lrs[:n]) > 0 else n
+    if low <= MIN_POINTS:
+        return None
+    t = np.asarray(train[1:low], dtype=np.float64)  # the training loss after each step of the descent ...
+    v = np.asarray(values[: low - 1], dtype=np.float64)  # ... beside the value read after it
+    return t, v, low
 
 
 def _window(n: int) -> int:
