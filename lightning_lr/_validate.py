@@ -462,6 +462,10 @@ def in_range(name: str, value: Any, lo: float, hi: float, *, lo_open: bool, hi_o
 #: and int64; a larger count overflowed deep in the arithmetic (``OverflowError`` naming no argument) or
 #: lost the schedule to rounding
 MAX_COUNT = 2**53
+#: how far a value a file holds and a loader recomputes (a result's ``smoothed``, a candidate's score) may lie
+#: from the recomputed one, relative to it or to the largest value it is made of: a store that keeps fewer
+#: digits rounds it (the benchmarks' dumps keep 6)
+WRITTEN_TOLERANCE = 1e-4
 
 
 def _count(name: str, value: Any, allowed: str, minimum: int, capped: bool = True) -> int:

@@ -223,7 +223,7 @@ class Confirmation:
             The range test then runs once more with more steps (``retry=True``).
 
     Example:
-        >>> c = Confirmation((Candidate(0.01, (2.0, 1.0), 1.0), Candidate(0.1, (2.0, 0.5), 0.5)), 2, 0.1, 2.0, 1)
+        >>> c = Confirmation((Candidate(0.01, (2.0, 1.0), 1.5), Candidate(0.1, (2.0, 0.5), 1.25)), 2, 0.1, 2.0, 1)
         >>> c.lr, c.lrs, c.cost, c.top
         (0.1, (0.01, 0.1), 4, 0.1)
         >>> Confirmation.from_dict(c.to_dict()) == c
@@ -340,7 +340,7 @@ class Confirmation:
             )
         )
         chosen = V.optional(V.non_negative_int, "chosen", data.get("chosen"))
-        return cls(  # (the constructor checks their order and the chosen one)
+        conf = cls(  # (the constructor checks their order and the chosen one)
             candidates=candidates,
             steps=V.integer("steps", data["steps"], 1),
             anchor=V.optional(V.positive, "anchor", data.get("anchor")),
@@ -349,6 +349,53 @@ class Confirmation:
             reason=reason,
             retry=V.boolean("retry", data.get("retry", False)),
         )
+        conf._check_written()
+        return conf
+
+    def _check_written(self) -> None:
+        """An error unless the written fields agree with one another as the range test wrote them: each finite
+        score is the :func:`score` of its candidate's losses (up to a store's rounding), the chosen candidate is
+        the one of lowest score, and a reason is given exactly when none is chosen. A file edited by hand (r196:
+        a changed score, ``steps`` or ``chosen`` loaded and changed the answer, unsaid) is refused; an edit these
+        cannot see (another ``reason``, a removed ``confirmation``) still loads."""
+        edited = "the file was edited, or written for other losses; keep it as to_dict wrote it"
+        for i, c in enumerate(self.candidates):
+            if len(c.losses) > self.steps:
+                raise ValueError(
+                    f"confirmation.candidates[{i}] (lr={c.lr:.3g}) has {len(c.losses)} losses, more than the "
+                    f"{self.steps} steps each candidate trains (confirmation.steps): {edited}"
+                )
+            if not math.isfinite(c.score):
+                continue  # (a blow-up read against the sweep's start level: not recomputed from the losses)
+            own = score(c.losses, self.steps, c.left_out)
+            scale = max((abs(x) for x in c.losses if math.isfinite(x)), default=0.0)
+            if not math.isclose(
+                c.score, own, rel_tol=V.WRITTEN_TOLERANCE, abs_tol=V.WRITTEN_TOLERANCE * scale
+            ):
+                raise ValueError(
+                    f"confirmation.candidates[{i}].score={c.score!r} (lr={c.lr:.3g}) is not the score of its "
+                    f"losses over confirmation.steps={self.steps} ({own!r}: the mean of the last "
+                    f"{tail_length(self.steps)} but for the steps left out): {edited}"
+                )
+        if self.chosen is None:
+            if not self.reason:
+                raise ValueError(
+                    f"confirmation.chosen is None and its reason is empty: a confirmation without an answer says "
+                    f"why; {edited}"
+                )
+            return
+        best = min(range(len(self.candidates)), key=lambda i: (self.candidates[i].score, i))
+        if best != self.chosen:
+            raise ValueError(
+                f"confirmation.chosen={self.chosen} (lr={self.candidates[self.chosen].lr:.3g}, score "
+                f"{self.candidates[self.chosen].score:.4g}) is not the candidate of lowest score ({best}: lr="
+                f"{self.candidates[best].lr:.3g}, score {self.candidates[best].score:.4g}): {edited}"
+            )
+        if self.reason:
+            raise ValueError(
+                f"confirmation.reason={V.shown(self.reason, 80)} is given with chosen={self.chosen}: a reason "
+                f"says why there is no answer; {edited}"
+            )
 
 
 @dataclass(frozen=True)

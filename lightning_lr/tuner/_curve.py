@@ -56,8 +56,6 @@ _KEYS = (
 #: the keys it also writes that a dict may leave out: ``val_loss`` and ``weight_decay`` (files written before
 #: they were) take their defaults, ``smoothed`` is recomputed from the losses (and, when given, checked)
 _OPTIONAL_KEYS = ("val_loss", "weight_decay", "smoothed")
-#: how far a written ``smoothed`` may lie from the recomputed one, relative to it or to the largest loss
-SMOOTHED_TOLERANCE = 1e-4
 STOPS = ("completed", "diverged", "non-finite loss")
 _JSON_CONSTANTS = ("NaN", "Infinity", "-Infinity")
 
@@ -430,7 +428,11 @@ class SweepResult:
         """The result written by :meth:`to_dict`, of the type its ``param`` names; an error if that is not this
         class. Every field gets the constructor's checks; a key :meth:`to_dict` does not write is refused, by
         name (``val_loss``, ``weight_decay`` and ``smoothed`` may be left out; ``smoothed`` is recomputed from
-        the raw losses and, when given, must match it)."""
+        the raw losses and, when given, must match it). A range test's ``confirmation`` must agree with itself
+        as the test wrote it (each finite score the score of its candidate's losses, the chosen candidate the
+        one of lowest score, a reason exactly when none is chosen): a file edited there is refused. An edit
+        nothing else in the file can check (another ``reason`` or ``optimizer``, a removed ``confirmation``)
+        loads as written."""
         check_kind(data, "RangeTestResult", cls.__name__)
         check_format(data, "RangeTestResult")
         if "param" not in data:
@@ -464,7 +466,7 @@ class SweepResult:
             if not (
                 where
                 or alike
-                or math.isclose(got, own, rel_tol=SMOOTHED_TOLERANCE, abs_tol=SMOOTHED_TOLERANCE * scale)
+                or math.isclose(got, own, rel_tol=V.WRITTEN_TOLERANCE, abs_tol=V.WRITTEN_TOLERANCE * scale)
             ):
                 where = f"step {i}: {got!r} where the losses give {own!r}"
                 bad = next((k for k, x in enumerate(self.losses[: i + 1]) if not math.isfinite(x)), None)

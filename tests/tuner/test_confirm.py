@@ -1337,8 +1337,7 @@ def confirmed_result() -> RangeTestResult:
     lrs = np.logspace(-5, 0, 40)
     losses = 2.0 - 1.5 / (1 + np.exp(-(np.log10(lrs) + 2.5) * 4)) + np.exp(np.log10(lrs) * 3)
     cands = tuple(
-        _confirm.Candidate(lr, tuple(np.linspace(2.0, sc, 10)), sc) if math.isfinite(sc) else
-        _confirm.Candidate(lr, (2.0, float("nan")), sc)
+        flat_tail(lr, sc) if math.isfinite(sc) else _confirm.Candidate(lr, (2.0, float("nan")), sc)
         for lr, sc in zip((1e-4, 3e-4, 1e-3, 3e-3, 1e-2), (1.2, 0.9, 0.7, 0.8, math.inf), strict=True)
     )  # fmt: skip
     conf = _confirm.Confirmation(cands, 10, 3e-3, 2.0, 2)
@@ -1356,6 +1355,42 @@ def test_json_round_trips_the_candidates_and_old_files_still_load(tmp_path: Any)
     old = r.to_dict()
     del old["confirmation"]
     assert RangeTestResult.from_dict(old).confirmation is None
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda c: c["candidates"][1].update(score=0.5),
+            r"candidates\[1\]\.score=0\.5 \(lr=0\.0003\) is not the score",
+        ),
+        (lambda c: c.update(steps=20), r"candidates\[0\]\.score=1\.2 .* over confirmation\.steps=20 \(inf"),
+        (lambda c: c.update(steps=5), r"candidates\[0\] \(lr=0\.0001\) has 10 losses, more than the 5 steps"),
+        (
+            lambda c: c.update(chosen=3),
+            r"chosen=3 \(lr=0\.003, score 0\.8\) is not the candidate of lowest score \(2",
+        ),
+        (lambda c: c.update(chosen=None), r"chosen is None and its reason is empty"),
+        (lambda c: c.update(reason="none trained"), r"reason='none trained' is given with chosen=2"),
+    ],
+)
+def test_a_confirmation_edited_by_hand_is_refused_by_name(edit: Any, message: str) -> None:
+    """r196: a file whose score, steps or chosen candidate was changed by hand loaded, and changed the answer
+    unsaid; each field a loader can recompute from the others is checked against them."""
+    data = confirmed_result().to_dict()
+    assert RangeTestResult.from_dict(data).suggestion() is not None  # as written, it loads and answers
+    edit(data["confirmation"])
+    with pytest.raises(ValueError, match=message) as caught:
+        RangeTestResult.from_dict(data)
+    assert "the file was edited, or written for other losses" in str(caught.value)
+
+
+def test_a_score_rounded_by_a_store_that_keeps_six_digits_still_loads() -> None:
+    data = confirmed_result().to_dict()
+    for c in data["confirmation"]["candidates"]:
+        c["losses"] = [float(f"{x:.6g}") if isinstance(x, float) else x for x in c["losses"]]
+        c["score"] = float(f"{c['score'] * (1 + 3e-6):.6g}") if isinstance(c["score"], float) else c["score"]
+    assert RangeTestResult.from_dict(data).confirmation.chosen == 2  # type: ignore[union-attr]
 
 
 def flat_tail(lr: float, score: float, noise: float = 0.0, steps: int = 10) -> _confirm.Candidate:

@@ -779,7 +779,9 @@ def test_from_dict_checks_every_field_and_key_as_the_constructor_does() -> None:
     ):
         MomentumRangeTestResult.from_dict({**m, "rule": "minimum"})
     # the confirmation, its candidates, the first try and a weight-decay sweep's dict alike
-    conf = Confirmation((Candidate(1e-3, (2.0, 1.0), 1.0), Candidate(1e-2, (2.0, 0.5), 0.5)), 2, 1e-2, 2.0, 1)
+    conf = Confirmation(
+        (Candidate(1e-3, (2.0, 1.0), 1.5), Candidate(1e-2, (2.0, 0.5), 1.25)), 2, 1e-2, 2.0, 1
+    )
     c = sample(confirmation=conf).to_dict()
     with pytest.raises(
         ValueError,

@@ -14,7 +14,7 @@ import torch
 
 from lightning_lr import LRRangeTest, RangeTestResult, Tuner
 from lightning_lr.tuner import WeightDecayResult
-from lightning_lr.tuner._confirm import Candidate, Confirmation
+from lightning_lr.tuner._confirm import Candidate, Confirmation, tail_length
 from lightning_lr.tuner._run_length import EXPONENT, MAX_RATIO, optimizer_name
 
 from support.fakes import StopAt
@@ -25,10 +25,17 @@ LRS = list(np.logspace(-5, 0, 30))
 LOSSES = [2.0 - 1.5 / (1 + np.exp(-(np.log10(lr) + 2.5) * 4)) + np.exp(np.log10(lr) * 3) for lr in LRS]
 
 
+def trained(lr: float, score: float, steps: int) -> Candidate:
+    """A candidate that trained ``steps`` steps and ends at ``score`` over the steps its score averages (a file
+    saved with it loads)."""
+    n = tail_length(steps)
+    return Candidate(lr, (2.0,) * (steps - n) + (score,) * n, score)
+
+
 def result(optimizer: str | None = "torch.optim.Adam", steps: int = 80, **kwargs: Any) -> RangeTestResult:
     """A result whose candidates (``steps`` steps each) confirm about 0.044, by ``optimizer``."""
     conf = Confirmation(
-        (Candidate(0.01, (2.0, 1.0), 1.0), Candidate(0.03, (2.0, 0.4), 0.4), Candidate(0.1, (2.0, 0.5), 0.5)),
+        (trained(0.01, 1.0, steps), trained(0.03, 0.4, steps), trained(0.1, 0.5, steps)),
         steps,
         0.03,
         2.0,
