@@ -1058,24 +1058,33 @@ def refine(lrs: Sequence[float], scores: Sequence[float], best: int) -> tuple[fl
     parabola's score there (see below for a neighbour that diverged).
 
     The parabola is fitted to log score over log LR when every score is positive (losses that span
-    decades compare as ratios), to the scores themselves otherwise; its vertex is kept between the two
-    neighbours. A neighbour that diverged (a score that is not finite) is the limit of a score that grows
-    without bound: the parabola's vertex then tends to the midpoint (in log LR) between the winner and its
-    other neighbour, whatever their scores and spacing, so that midpoint is the answer, with the mean of
-    their scores (the mean of their logs when positive; the parabola's own value there falls without
-    bound, so it says nothing). Any finite score puts the vertex between that midpoint and the winner. The
-    answer lies on the side of the winner that trained: the stability limit is somewhere between the winner
-    and the diverged candidate, and a whole training at the winner would run close to it. The winner itself
-    when it is the lowest or the highest candidate, both neighbours diverged, or the three points do not
-    open upwards.
+    decades compare as ratios), to the scores themselves otherwise. A neighbour that diverged (a score that is
+    not finite) is the limit of a score that grows without bound: the parabola's vertex then tends to the
+    midpoint (in log LR) between the winner and its other neighbour, whatever their scores, so that midpoint
+    is the answer, with the mean of their scores (the mean of their logs when positive; the parabola's own
+    value there falls without bound, so it says nothing). Any finite score puts the vertex between that
+    midpoint and the winner. The answer lies on the side of the winner that trained: the stability limit is
+    somewhere between the winner and the diverged candidate, and a whole training at the winner would run close
+    to it. The winner itself when it is the lowest or the highest candidate, both neighbours diverged, or the
+    three points do not open upwards.
+
+    The answer stays within half the set's spacing (``SPACING / 2``, a quarter decade) of the winner: with
+    neighbours that spacing away the vertex lies there anyway (between the midpoints to each neighbour), and a
+    neighbour the line search placed further away (its steps down double) leaves the LRs between it and the
+    winner unmeasured. There the answer is that reach, with the score on the line between the two scores
+    (r197: LBFGS, a winner whose upper neighbour diverged and whose lower one lay 2 decades down, where the
+    model did not train, answered the midpoint a decade below the winner, where it did not train either).
 
     Example:
         >>> lr, sc = refine([0.001, 0.01, 0.1], [2.0, 1.0, 1.5], 1)
         >>> 0.01 < lr < 0.1, round(sc, 3)  # 0.1 scored better than 0.001: the vertex lies above the winner
         (True, 0.991)
-        >>> lr, sc = refine([0.001, 0.01, 0.1], [2.0, 1.0, float("inf")], 1)  # 0.1 diverged
-        >>> round(lr, 6), round(sc, 3)  # halfway (in log LR) from the winner to 0.001
-        (0.003162, 1.414)
+        >>> lr, sc = refine([0.00316, 0.01, 0.0316], [2.0, 1.0, float("inf")], 1)  # 0.0316 diverged
+        >>> round(lr, 5), round(sc, 3)  # halfway (in log LR) from the winner to 0.00316
+        (0.00562, 1.414)
+        >>> lr, sc = refine([0.0001, 0.01, 0.0316], [2.0, 1.0, float("inf")], 1)  # the other 2 decades down
+        >>> round(lr, 5), round(sc, 3)  # a quarter decade below the winner, not the midpoint 0.001
+        (0.00562, 1.091)
     """
     lr, sc = float(lrs[best]), float(scores[best])
     if not 0 < best < len(lrs) - 1:
@@ -1086,15 +1095,29 @@ def refine(lrs: Sequence[float], scores: Sequence[float], best: int) -> tuple[fl
     finite = np.isfinite(y)
     if not finite[1] or not (finite[0] or finite[2]):
         return lr, sc
+    # the farthest the answer moves from the winner: half the set's spacing, where the vertex lies anyway when
+    # the neighbours are that spacing away; a neighbour the line search placed further (its steps that double)
+    # leaves the LRs between it and the winner unmeasured (r197: 2 decades below a winner whose other neighbour
+    # diverged, the midpoint was 1 decade below, at an LR where the model did not train)
+    low, high = x[1] - SPACING / 2.0, x[1] + SPACING / 2.0
     if not np.all(finite):  # one neighbour diverged: the limit of its score growing without bound
         other = 0 if finite[0] else 2
         pair = y[[other, 1]]
         mid = float(np.mean(np.log(pair)) if positive else np.mean(pair))
-        return float(10.0 ** ((x[other] + x[1]) / 2.0)), float(math.exp(mid) if positive else mid)
+        halfway = (x[other] + x[1]) / 2.0
+        if low - 1e-9 <= halfway <= high + 1e-9:
+            return float(10.0**halfway), float(math.exp(mid) if positive else mid)
+        # (the limit's score at the reach: its parabola is unbounded, so the line between the pair's logs)
+        reach = min(max(halfway, low), high)
+        t = (reach - x[1]) / (x[other] - x[1])
+        at = float(
+            (1 - t) * (np.log(y[1]) if positive else y[1]) + t * (np.log(y[other]) if positive else y[other])
+        )
+        return float(10.0**reach), float(math.exp(at) if positive else at)
     a, b, c = np.polyfit(x, np.log(y) if positive else y, 2)
     if not a > 0:
         return lr, sc
-    v = float(min(max(-b / (2.0 * a), x[0]), x[2]))
+    v = float(min(max(-b / (2.0 * a), x[0], low), x[2], high))
     fit = float(a * v * v + b * v + c)
     if v in (x[0], x[2]):  # at a neighbour: its LR itself (10 ** log10 rounds, past max_lr at the top)
         return float(lrs[best - 1 if v == x[0] else best + 1]), float(math.exp(fit) if positive else fit)

@@ -1584,16 +1584,42 @@ def test_refine_at_a_neighbour_is_that_neighbours_lr_exactly() -> None:
     scores = [1.0, 0.6, 0.5000001]
     lr, _ = _confirm.refine(lrs, scores, 1)
     assert lr == 1.0
-    lr, _ = _confirm.refine([1e-3, 0.01, 0.1], scores[::-1], 1)  # past the lower one
-    assert lr == 1e-3
+    lr, _ = _confirm.refine([10**-2.25, 0.01, 10**-1.75], scores[::-1], 1)  # past the lower one
+    assert lr == 10**-2.25
 
 
 def test_refine_fits_scores_that_are_not_positive() -> None:
     # a loss may be negative: the parabola of the scores themselves
     lr, sc = _confirm.refine([1e-3, 1e-2, 1e-1], [-1.0, -2.0, -1.0], 1)
     assert lr == pytest.approx(1e-2) and sc == pytest.approx(-2.0)
+    lr, sc = _confirm.refine([10**-2.5, 1e-2, 10**-1.5], [-1.0, -2.0, math.inf], 1)
+    assert lr == pytest.approx(10**-2.25) and sc == pytest.approx(-1.5)
+    # a decade away, the reach (a quarter decade), its score on the line between the two
     lr, sc = _confirm.refine([1e-3, 1e-2, 1e-1], [-1.0, -2.0, math.inf], 1)
-    assert lr == pytest.approx(10**-2.5) and sc == pytest.approx(-1.5)
+    assert lr == pytest.approx(10**-2.25) and sc == pytest.approx(-1.75)
+
+
+@pytest.mark.parametrize("side", [1, -1])
+def test_refine_moves_no_further_than_a_quarter_decade_from_the_winner(side: int) -> None:
+    """r197: a winner whose upper neighbour diverged and whose lower one lay 2 decades down (the line search's
+    steps down double), where the model did not train, answered the midpoint, a decade below the winner, where
+    it did not train either. The answer stays within half the set's spacing of the winner, where it lies anyway
+    with neighbours half a decade apart."""
+    reach = _confirm.SPACING / 2
+    far = 2.0 * side  # the finite neighbour, in decades from the winner at 1e-3
+    lrs = sorted([1e-3 * 10**far, 1e-3, 1e-3 * 10 ** (-0.5 * side)])
+    scores = {lrs.index(1e-3 * 10**far): 2.3, lrs.index(1e-3): 0.5}
+    full = [scores.get(i, math.inf) for i in range(3)]
+    lr, sc = _confirm.refine(lrs, full, 1)
+    assert math.log10(lr / 1e-3) == pytest.approx(reach * side)
+    assert 0.5 < sc < 2.3 and math.log(sc / 0.5) == pytest.approx(math.log(2.3 / 0.5) * reach / 2.0)
+    # and a parabola whose vertex lies far between wide neighbours
+    lrs = [1e-5, 1e-3, 1e-1]
+    lr, _ = _confirm.refine(lrs, [2.3, 0.5, 0.6], 1)
+    assert math.log10(lr / 1e-3) == pytest.approx(reach)
+    # neighbours half a decade apart: as before, the vertex, or halfway next to a diverged one
+    lr, _ = _confirm.refine([10**-3.5, 1e-3, 10**-2.5], [2.3, 0.5, math.inf], 1)
+    assert lr == pytest.approx(10**-3.25)
 
 
 def test_figure_names_the_rule_and_draws_the_candidates() -> None:
