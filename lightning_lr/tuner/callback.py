@@ -23,6 +23,7 @@ from ._result import RangeTestResult
 from ._state import RNGState
 from ._val import returned_loss
 from ._weight_decay import WeightDecayResult
+from ._what_trains import Trained, say_if_changed, say_module_train_start
 
 __all__ = ["LRRangeTest", "skipped_for_fast_dev_run"]
 
@@ -174,6 +175,9 @@ class _RangeTestCallback(Callback, Generic[R]):
         self.result: R | None = None
         self.results: dict[int, R] = {}
         self._tuner_exit = False
+        self._swept: Trained | None = (
+            None  # what the test of this fit swept, until the next batch compares it
+        )
         self.held_at_start: RNGState | None = None  # (the Tuner's fit: see on_fit_start)
         self._resumed = False
         # whether a validation_step of the sanity check returned a loss (on_sanity_check_end)
@@ -247,6 +251,7 @@ class _RangeTestCallback(Callback, Generic[R]):
             # setup), before the fit's data fetcher draws from them: the Tuner puts them back (review 75)
             self.held_at_start = RNGState(held_generators([getattr(trainer, "datamodule", None), pl_module]))
         self._unreached = []
+        self._swept = None  # (a fit that ended before the batch that compares it: not this fit's)
         self._trained = False  # whether this fit's training started (``on_train_start``)
         if self._tuner_exit or not skipped_for_fast_dev_run(trainer, self.options.title):
             self._unreached = _check_epochs(self.epochs, trainer.max_epochs)
@@ -352,6 +357,9 @@ class _RangeTestCallback(Callback, Generic[R]):
         # Lightning skips on_train_epoch_start for the epoch a fit resumes into, also when the checkpoint was
         # written at the last step of the epoch before, so that epoch's test would never run: it runs here,
         # before the epoch's first step of the resumed fit. (A no-op when on_train_epoch_start tested.)
+        swept, self._swept = self._swept, None
+        if swept is not None:
+            say_if_changed(swept, trainer, pl_module, self.options.title, type(self).__name__)
         self.on_train_epoch_start(trainer, pl_module)
 
     def on_fit_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
@@ -403,6 +411,10 @@ class _RangeTestCallback(Callback, Generic[R]):
         if self.epochs is not None and len(self.epochs) > 1:  # each test its own tags (and steps)
             options = options.scoped(f"epoch={trainer.current_epoch}")
         epoch = trainer.current_epoch
+        if self._tuner_exit:
+            say_module_train_start(pl_module, options.title)
+        else:  # what the fit then trains is compared with it at its next batch (:mod:`._what_trains`)
+            self._swept = Trained.of(trainer, pl_module, epoch, scheduled)
 
         def keep(
             result: Result,

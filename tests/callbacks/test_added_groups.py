@@ -17,7 +17,7 @@ from torch.utils.data import DataLoader, TensorDataset
 from lightning_lr.callbacks import CosineDecay, OneCycle, ReduceOnPlateau
 
 from support.recording import DumpPerRank, Recorder
-from support.trainers import DDP, fit
+from support.trainers import DDP, fit, trainer
 
 
 class Backbone(pl.LightningModule):
@@ -412,3 +412,129 @@ def test_backbone_finetunings_own_lr_writes_are_said_once(tmp_path: Any) -> None
         rec = fit(tmp_path / "once", Backbone(), [once, OneCycle(max_lr=0.1)], max_epochs=3)
     assert not [w for w in caught if "sets the LR of the backbone" in str(w.message)]
     assert {round(lrs[1] / lrs[0], 12) for _, lrs, _ in rec.rows[4:]} == {0.1}
+
+
+class _CountsGroups(Backbone):
+    """Records, at every training_step call (the range test's too), the epoch and its optimizer's group count."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[int, int]] = []
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        self.seen.append((self.trainer.current_epoch, len(self.trainer.optimizers[0].param_groups)))
+        return super().training_step(batch, batch_idx)
+
+
+@pytest.mark.parametrize("listed_first", [True, False])
+def test_a_finetuning_callback_that_changes_the_model_after_the_epochs_test_is_said(
+    tmp_path: Any, listed_first: bool
+) -> None:
+    """r197: an ``LRRangeTest(epochs=[1])`` listed before the BaseFinetuning that unfreezes the backbone at
+    epoch 1 ran before it, swept the head alone, and the fit then trained both groups at that answer (to
+    chance accuracy), unsaid. Listed after it, the test sweeps both groups; listed before, the fit's next batch
+    finds the group the test did not sweep, and says so."""
+    from lightning_lr import LRRangeTest
+
+    test = LRRangeTest(min_lr=1e-4, max_lr=1.0, num_steps=8, epochs=[1], confirm=False)
+    unfreeze, model = Unfreeze(1), _CountsGroups()
+    fitted = trainer(tmp_path, [test, unfreeze] if listed_first else [unfreeze, test], max_epochs=2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", ".*does not have many workers.*")
+        fitted.fit(model)
+    said = [str(w.message) for w in caught if "is not the one the test" in str(w.message)]
+    assert len(test.results) == 1
+    # epoch 0: 4 batches of the head alone; epoch 1: the sweep's 8 steps, then the epoch's 4 with both groups
+    assert model.seen == [(0, 1)] * 4 + [(1, 1 if listed_first else 2)] * 8 + [(1, 2)] * 4
+    if listed_first:
+        assert said == [
+            "LR range test: the model this fit trains is not the one the test at the start of epoch 1 swept: the "
+            "optimizer has 2 param groups where the test swept 1; 2 parameters now train (backbone.bias, "
+            "backbone.weight). That changed in a hook that runs after the test: the on_train_epoch_start of a "
+            "callback listed after LRRangeTest (list LRRangeTest after it), or the module's own "
+            "on_train_epoch_start (Lightning calls it after every callback's: make the change in setup or "
+            "configure_optimizers instead). The answer was applied as found"
+        ]
+        assert caught[[str(w.message) for w in caught].index(said[0])].filename == __file__
+    else:
+        assert said == []
+
+
+class _BnEvalAtTrainStart(Backbone):
+    def on_train_start(self) -> None:
+        self.backbone.eval()
+
+
+def test_a_module_hook_that_changes_the_model_after_the_test_is_said(tmp_path: Any, caplog: Any) -> None:
+    """r197: a module that put a layer in eval mode in ``on_train_start`` (Lightning calls it after the
+    callbacks', so after the callback's test) was swept in train mode and trained in eval mode, unsaid. The
+    callback's test finds it at the fit's first batch; the Tuner's, whose fit ends in on_train_start, says
+    that the module's hook runs in the fit after it. A module without the hook hears neither."""
+    from lightning_lr import LRRangeTest, Tuner
+
+    for model, changes in ((_BnEvalAtTrainStart(), True), (Backbone(), False)):
+        test = LRRangeTest(min_lr=1e-4, max_lr=1.0, num_steps=8, confirm=False)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fit(tmp_path, model, [test], max_epochs=1)
+        said = [str(w.message) for w in caught if "is not the one the test" in str(w.message)]
+        assert len(said) == changes
+        if changes:
+            assert (
+                "the test at the fit's start swept: 1 submodules are now in eval mode (backbone (Linear))"
+                in said[0]
+            )
+            assert "or the module's own on_train_start" in said[0] and "pass epochs=[0]" in said[0]
+        caplog.clear()
+        with caplog.at_level("INFO"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            Tuner(trainer(tmp_path)).lr_range_test(model, min_lr=1e-4, max_lr=1.0, num_steps=8, confirm=False)
+        lines = [
+            r.getMessage()
+            for r in caplog.records
+            if "runs in the fit after the Tuner's test" in r.getMessage()
+        ]
+        assert len(lines) == changes
+        if changes:
+            assert lines[0].startswith(
+                "LR range test: _BnEvalAtTrainStart.on_train_start runs in the fit after"
+            )
+
+
+class _WarningsPerRank(pl.Callback):
+    """Writes, at the end of training, the warnings its rank's process gave during the fit and the groups the
+    model's training_step calls saw, to ``<directory>/rank<r>.json`` (a forked rank keeps its objects)."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+
+    def on_fit_start(self, trainer: pl.Trainer, pl_module: Any) -> None:
+        self._held = warnings.catch_warnings(record=True)
+        self._caught = self._held.__enter__()
+        warnings.simplefilter("always")
+
+    def on_train_end(self, trainer: pl.Trainer, pl_module: Any) -> None:
+        self._held.__exit__(None, None, None)
+        data = {"warnings": [str(w.message) for w in self._caught], "seen": pl_module.seen}
+        with open(f"{self.directory}/rank{trainer.global_rank}.json", "w") as f:
+            json.dump(data, f)
+
+
+@pytest.mark.ddp
+def test_under_ddp_the_change_after_the_test_is_said_once_and_every_rank_trains_on(tmp_path: Any) -> None:
+    """The comparison is each rank's own (no collective: every rank runs the same hooks); rank 0 says it."""
+    from lightning_lr import LRRangeTest
+
+    test = LRRangeTest(min_lr=1e-4, max_lr=1.0, num_steps=8, epochs=[1], confirm=False)
+    callbacks = [test, Unfreeze(1), _WarningsPerRank(str(tmp_path))]
+    fitted = trainer(tmp_path, callbacks, max_epochs=2, strategy=DDP, devices=2)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", ".*does not have many workers.*")
+        fitted.fit(_CountsGroups())
+    ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in range(2)]
+    for r, data in enumerate(ranks):
+        # 32 samples over 2 ranks: 2 batches an epoch each; the sweep's 8 steps saw the head alone
+        assert data["seen"] == [[0, 1]] * 2 + [[1, 1]] * 8 + [[1, 2]] * 2
+        said = [w for w in data["warnings"] if "is not the one the test at the start of epoch 1" in w]
+        assert len(said) == (1 if r == 0 else 0)
