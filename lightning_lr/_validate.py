@@ -62,6 +62,13 @@ T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class CappedWarning(UserWarning):
+    """A value a result gives was capped at the highest LR the range test trained at (the 1cycle peak or the
+    cycle's top of a shape that wants it higher): the value itself is not what the answer means, so a schedule
+    callback that takes it from a result computed before its fit says it again (r197: the Tuner without a
+    ``OneCycle`` never asked for the peak, and ``OneCycle()`` in the next fit took the capped 10 unsaid)."""
+
+
 class UnusedArgumentWarning(UserWarning):
     """An argument was given (checked, and not its default) that cannot change the answer of the call, which
     says so instead of ignoring it without a word; a caller that passes it on purpose (a callback handing over

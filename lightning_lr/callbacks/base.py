@@ -692,10 +692,14 @@ class ScheduleCallback(RunPlanning, Callback):
     def _take_quietly(self, result: Any, module: Any, trainer: pl.Trainer) -> None:
         """Fill the arguments left as None from ``result``, a test that ran before this fit (on the module, by
         another Trainer, or in the run a checkpoint resumes), keeping those given explicitly without a warning:
-        the test warned when it ran, and so did its result (a capped peak)."""
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        the test warned when it ran. A value capped for this callback's own shape (:class:`V.CappedWarning`) is
+        said again: the test said it only if a callback of that shape was in its fit (r197: not by a Tuner run
+        without one)."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             values = self._range_test_values(result)
+        for said in dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, V.CappedWarning)):
+            L.warn_at_user(f"{self.name}: from the range test run before this fit, {said}", V.CappedWarning)
         self._tested_on(module, trainer)
         self._filled.take(self.name, values, self._given(), quiet=True)
 

@@ -534,7 +534,7 @@ class RangeTestResult(SweepResult):
             warnings.warn(
                 f"{what}: the top ({peak:.3g}) would lie above the highest LR the range test trained at, "
                 f"{top:.3g}, {why}; it is capped at {top:.3g}",
-                UserWarning,
+                V.CappedWarning,
                 stacklevel=L.user_stacklevel(),
             )
             peak = top

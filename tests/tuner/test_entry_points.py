@@ -2470,3 +2470,30 @@ def test_a_scheduler_replaced_is_said_by_the_fit_not_by_the_tuners_test_before_i
     ]
     assert replaced[0] == []
     assert len(replaced[1]) == 1 and replaced[1][0].startswith(f"{callback} replaces the StepLR")
+
+
+def test_a_peak_capped_for_a_later_fits_one_cycle_is_said_there(tmp_path: Any) -> None:
+    """r197: a Tuner run without a OneCycle never asks for the 1cycle peak; ``OneCycle()`` in the next fit took a
+    peak capped at the range's max_lr from the module's result, and nothing said it was capped (the result's own
+    ``one_cycle_max_lr()`` does). It is said there, once, at the user's fit."""
+    from lightning_lr.callbacks import OneCycle
+
+    seed_all(4)
+    model = TinyModel()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (the answer at the range's top is a bound: said by the test)
+        result = Tuner(trainer(tmp_path)).lr_range_test(model, loader(), num_steps=30, max_lr=1e-2)
+    with warnings.catch_warnings(record=True) as own:
+        warnings.simplefilter("always")
+        top = result.one_cycle_max_lr()
+    assert (
+        top == pytest.approx(1e-2) and len(own) == 1 and str(own[0].message).endswith("it is capped at 0.01")
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer(tmp_path, callbacks=[OneCycle()], max_steps=4).fit(model, loader())
+    said = [w for w in caught if "capped" in str(w.message)]
+    assert [str(w.message) for w in said] == [
+        f"OneCycle: from the range test run before this fit, {own[0].message}"
+    ]
+    assert said[0].filename == __file__
