@@ -252,10 +252,13 @@ def sweep(
                 # the candidates pass over the run's outlier batches, and train on the others (review 95)
                 spikes = [s for s in range(first, last + 1) if s in stop.spikes]
                 batches.outliers.update({places[s]: places[s + 1] for s in spikes})
+                # the highest loss with its own LR (r197: 5512 was said with the run's first LR, 4.75, where it
+                # came a step later, at 5.72)
+                peak = max(range(first, last + 1), key=lambda s: curve.losses[s])
                 rank_zero_info(
                     f"{name}: the loss at step{'s' if last > first else ''} {first}"
-                    f"{f'..{last}' if last > first else ''} ({max(curve.losses[first : last + 1]):.4g}; lr="
-                    f"{curve.lrs[first]:.3g}) was taken for an outlier batch's, not a divergence: the loss is back "
+                    f"{f'..{last}' if last > first else ''} (up to {curve.losses[peak]:.4g}, at step {peak}, lr="
+                    f"{curve.lrs[peak]:.3g}) was taken for an outlier batch's, not a divergence: the loss is back "
                     f"({value_t:.4g}), and the sweep goes on"
                 )
         else:

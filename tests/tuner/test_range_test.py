@@ -205,16 +205,18 @@ def test_an_outlier_among_noisy_losses_does_not_stop_the_sweep(tmp_path: Any, ou
 def test_a_spike_let_through_is_said(tmp_path: Any, caplog: pytest.LogCaptureFixture) -> None:
     """Review 94: nothing told the user that the sweep went on past an outlier batch."""
     script = [1.0] * 100
-    script[30] = script[31] = 1e3
+    script[30], script[31] = 500.0, 1e3
     with caplog.at_level("INFO"):
         result = Tuner(trainer(tmp_path)).lr_range_test(
             ScriptedLoss(script), loader(), num_steps=100, confirm=False, apply=False, retry=False
         )
     said = [r.getMessage() for r in caplog.records if "outlier batch's" in r.getMessage()]
     assert len(result) == 100 and len(said) == 1, said
-    assert (
-        said[0].startswith("LR range test: the loss at steps 30..31 (1000; lr=") and "is back (1)" in said[0]
+    # the highest loss with its own step's LR (r197: said with the run's first LR)
+    assert said[0].startswith(
+        f"LR range test: the loss at steps 30..31 (up to 1000, at step 31, lr={result.lrs[31]:.3g}) was taken"
     )
+    assert "is back (1)" in said[0]
 
 
 def test_a_spike_let_through_is_said_to_be_taken_for_an_outlier(
@@ -236,7 +238,8 @@ def test_a_spike_let_through_is_said_to_be_taken_for_an_outlier(
     (said,) = [r.getMessage() for r in caplog.records if "outlier batch's" in r.getMessage()]
     assert (len(result), result.stop_reason) == (100, "completed")
     assert re.fullmatch(
-        r"LR range test: the loss at step 92 \(1000; lr=\S+\) was taken for an outlier batch's, not a divergence: "
+        r"LR range test: the loss at step 92 \(up to 1000, at step 92, lr=\S+\) was taken for an outlier batch's, "
+        r"not a divergence: "
         r"the loss is back \(2\.7\), and the sweep goes on",
         said,
     ), said
