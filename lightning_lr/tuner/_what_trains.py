@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import lightning.pytorch as pl
+import torch
 from lightning.pytorch.utilities.rank_zero import rank_zero_info
 
 from .. import _lightning_compat as L
@@ -56,13 +57,15 @@ def _listed(names: list[str]) -> str:
     return shown + (f" and {len(names) - _SHOWN} more" if len(names) > _SHOWN else "")
 
 
-def _changes(swept: Trained, now: Trained, pl_module: pl.LightningModule) -> list[str]:
+def _changes(swept: Trained, now: Trained, pl_module: torch.nn.Module) -> list[str]:
     names = {id(p): n for n, p in pl_module.named_parameters()}
     said = []
     for i, (was, is_) in enumerate(zip(swept.groups, now.groups, strict=False)):
+        which = "the optimizer" if len(now.groups) == 1 else f"optimizer {i}"
         if len(was) != len(is_):
-            which = "the optimizer" if len(now.groups) == 1 else f"optimizer {i}"
             said.append(f"{which} has {len(is_)} param groups where the test swept {len(was)}")
+        elif [set(g) for g in was] != [set(g) for g in is_]:
+            said.append(f"{which}'s param groups hold other parameters than the test swept")
     if len(swept.groups) != len(now.groups):
         said.append(f"the fit has {len(now.groups)} optimizers where the test swept {len(swept.groups)}")
     for verb, ids in (
@@ -72,7 +75,7 @@ def _changes(swept: Trained, now: Trained, pl_module: pl.LightningModule) -> lis
         if ids:
             params = sorted(names.get(k, "?") for k in ids)
             said.append(f"{len(ids)} parameters {verb} ({_listed(params)})")
-    kinds = dict((name, type(m).__name__) for name, m in pl_module.named_modules())
+    kinds = {name: type(m).__name__ for name, m in pl_module.named_modules()}
     for mode, found in (("eval", swept.training - now.training), ("train", now.training - swept.training)):
         if found:
             modules = [f"{n or 'the module'} ({kinds.get(n, '?')})" for n in sorted(found)]
