@@ -175,9 +175,8 @@ class _RangeTestCallback(Callback, Generic[R]):
         self.result: R | None = None
         self.results: dict[int, R] = {}
         self._tuner_exit = False
-        self._swept: Trained | None = (
-            None  # what the test of this fit swept, until the next batch compares it
-        )
+        # what the test of this fit swept, until the fit's next batch compares it with what trains
+        self._swept: Trained | None = None
         self.held_at_start: RNGState | None = None  # (the Tuner's fit: see on_fit_start)
         self._resumed = False
         # whether a validation_step of the sanity check returned a loss (on_sanity_check_end)
@@ -354,12 +353,13 @@ class _RangeTestCallback(Callback, Generic[R]):
     def on_train_batch_start(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, batch: Any, batch_idx: int
     ) -> None:
-        # Lightning skips on_train_epoch_start for the epoch a fit resumes into, also when the checkpoint was
-        # written at the last step of the epoch before, so that epoch's test would never run: it runs here,
-        # before the epoch's first step of the resumed fit. (A no-op when on_train_epoch_start tested.)
+        # the first batch after a test: every hook that runs after the test has run (:mod:`._what_trains`)
         swept, self._swept = self._swept, None
         if swept is not None:
             say_if_changed(swept, trainer, pl_module, self.options.title, type(self).__name__)
+        # Lightning skips on_train_epoch_start for the epoch a fit resumes into, also when the checkpoint was
+        # written at the last step of the epoch before, so that epoch's test would never run: it runs here,
+        # before the epoch's first step of the resumed fit. (A no-op when on_train_epoch_start tested.)
         self.on_train_epoch_start(trainer, pl_module)
 
     def on_fit_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
