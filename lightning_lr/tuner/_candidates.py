@@ -29,7 +29,6 @@ from .. import _lightning_compat as L
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
 from ._confirm import (
-    DATA_RUN,
     NAN_NOT_LR,
     OFFSETS,
     Candidate,
@@ -44,6 +43,7 @@ from ._confirm import (
     next_lr,
     outlier_stop,
     rose_before,
+    run_lasts,
     score,
     tail_length,
     untold_blowup,
@@ -268,7 +268,9 @@ class _Runner:
                 if math.isfinite(value) and value <= line:  # back below: the batch's, excused
                     excused.extend(range(held, t))
                     held = None
-                elif not math.isfinite(value) or t - held >= DATA_RUN:  # it lasts: diverged where it began
+                elif run_lasts(
+                    losses[held], value, t - held, options.early_stop_threshold
+                ):  # it lasts or grows: diverged where it began
                     blown = True
                     bar.update(options.confirm_steps - t - 1)
                     break

@@ -19,7 +19,9 @@ when all of these hold:
 - no other spike, and no other run let through, lies in the tenth of the sweep before it: spikes that come
   back as the LR grows (RMSprop's, Adam's at a high LR) are the LR's;
 - within ``DATA_RUN`` steps from it, a loss is back among the losses of the tenth of the sweep before it (no
-  higher than the highest of those below the bar): a network the spike left worse is the LR's.
+  higher than the highest of those below the bar): a network the spike left worse is the LR's;
+- and no loss before that climbs ``threshold`` times over the spike's: a run that climbs is the LR's, back or
+  not (r197: 54, 425, 5512, then 4.29 on a 3-batch dataset; :func:`~._confirm.run_lasts`).
 
 The sweep then goes on, and the run's losses leave the average (they are replaced by the average before the
 run): otherwise the lifted average held the stop's smoothed test true for a hundred steps after it, and an
@@ -39,7 +41,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ._confirm import DATA_RUN, EARLY_FRACTION
+from ._confirm import DATA_RUN, EARLY_FRACTION, run_lasts
 from ._rules import search_start
 
 __all__ = ["EarlyStop"]
@@ -135,7 +137,9 @@ class EarlyStop:
                 self._ema[due:] = self._replayed(due, t)  # the run from the spike leaves the average
                 self.outliers.append((due, t - 1))
                 self.held = None
-            elif t - due >= DATA_RUN:
+            elif run_lasts(
+                self._losses[due], loss, t - due, self.threshold
+            ):  # it lasts or grows: the LR's divergence
                 return due
         elif (
             bar is not None

@@ -2313,14 +2313,15 @@ def test_a_blow_up_on_the_batch_the_sweep_stopped_at_is_told_by_the_candidates(
         ({t: 1e5 for t in range(68, 72)}, 68, 72),
         ({68: 1e5, 69: math.nan}, 68, 70),  # a NaN while held (review 96)
         ({t: 1e5 for t in range(78, 82)}, 78, 80),  # still held at the candidates' last step (review 96)
+        ({68: 1e5, 69: 1e6}, 68, 70),  # it grows, and is back a step later: the LR's all the same (r197)
     ],
-    ids=["it lasts", "a NaN", "held to the end"],
+    ids=["it lasts", "a NaN", "held to the end", "it grows"],
 )
 def test_a_blow_up_that_lasts_on_the_batches_the_sweep_stopped_at_is_a_divergence(
     tmp_path: Any, spikes: dict[int, float], at: int, length: int
 ) -> None:
     """The candidate tells only what comes back: a blow-up it keeps for 3 more steps, or a NaN after it, or one
-    it still has at its last step, is its divergence, where it began."""
+    it still has at its last step, or one that grows before it is back, is its divergence, where it began."""
     result = spiked_answer(tmp_path, spikes)
     conf = result.confirmation
     assert len(result) == at + 1 and conf is not None and conf.candidates, result

@@ -147,6 +147,12 @@ def test_a_loss_near_0_still_below_its_start_has_not_diverged(tmp_path: Any) -> 
         ({30: 1e3, 45: 1e3}, 100, "completed", 100),  # two outliers further apart
         ({30: 1e3} | {t: 3.0 for t in range(31, 100)}, 31, "diverged", 34),  # a spike that left it worse
         ({t: 1e3 for t in range(60, 100)}, 61, "diverged", 64),  # a blow-up that lasts
+        # a run that climbs the early stop's threshold (4x) over its first loss is the LR's, back or not:
+        # diverged at its first step, told at once (r197: 54, 425, 5512, then 4.29 on a 3-batch dataset passed
+        # for an outlier batch's); outlier batches in a row differ by less
+        ({30: 1e3, 31: 5e3}, 31, "diverged", 32),
+        ({30: 1e3, 31: 2e3}, 100, "completed", 100),
+        ({58: 9.0, 59: 54.0, 60: 425.0, 61: 5512.0}, 61, "diverged", 62),
         ({98: 1e3, 99: 1e3}, 99, "diverged", 100),  # a run the sweep ends within: it cannot tell, as before
         ({60: 1e3, 61: math.nan}, 61, "diverged", 62),  # a NaN within the run: the divergence held at step 60
         # review 93: the outlier held the smoothed loss over the bar for ~100 steps, and then losses of 10 (which
