@@ -310,6 +310,7 @@ def optimizer_info(
             f"{owner}: optimizer {index} returned by configure_optimizers is a "
             f"{type(optimizer).__name__}, not a torch.optim.Optimizer, so it cannot be scheduled"
         )
+    pg.require_lr(optimizer, f"{owner}: optimizer {index} returned by configure_optimizers")
     groups = _cycles.view(optimizer.param_groups, None if conf is None else given_back(conf, optimizer))
     return OptimizerInfo(
         index=index,

@@ -35,6 +35,7 @@ from .param_groups import (
     SAFE_LR,
     momentum_key,
     raw_momentum,
+    require_lr,
     unusable_lr,
     write_momentum,
     zero_momentum,
@@ -47,9 +48,11 @@ ScheduleSpec = Schedule | Sequence[Schedule | None] | None
 
 
 def check_optimizer(optimizer: Any) -> list[dict[str, Any]]:
-    """The optimizer's param groups, or a TypeError if ``optimizer`` is not a torch optimizer."""
+    """The optimizer's param groups: a TypeError if ``optimizer`` is not a torch optimizer, a KeyError if a group
+    has no ``'lr'`` (:func:`~.param_groups.require_lr`)."""
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
+    require_lr(optimizer)
     return optimizer.param_groups
 
 

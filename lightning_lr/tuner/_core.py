@@ -514,6 +514,7 @@ def _check_ready(
             f"the optimizer ({type(optimizer).__name__}) holds no trainable parameters; "
             f"the range test needs something to train"
         )
+    pg.require_lr(optimizer, options.title)
     groups = optimizer.param_groups
     if options.needs_optimizer_lr() and pg.lr_ratios(groups) is None:
         # a CyclicLR (torch's or the drop-in) sets every group to its base_lr when it is built: the user wrote

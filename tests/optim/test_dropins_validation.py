@@ -863,6 +863,39 @@ def test_resuming_by_last_epoch_without_initial_lr_is_a_key_error_in_the_package
         torch.optim.lr_scheduler.StepLR(sgd(), 3, last_epoch=last_epoch)
 
 
+class NoLR(torch.optim.Optimizer):
+    """A custom optimizer whose defaults have no ``lr``."""
+
+    def __init__(self, params: Any) -> None:
+        super().__init__(params, {"foo": 1})
+
+    def step(self, closure: Any = None) -> None:
+        pass
+
+
+@pytest.mark.parametrize("name", [*REQUIRED, "ScheduleLR", "OneCycleLR", "CyclicLR"])
+def test_an_optimizer_without_lr_is_named_in_a_key_error(name: str) -> None:
+    # r198: torch's bare "KeyError: 'lr'" from inside lr_scheduler.py; still a KeyError, as torch's
+    opt = NoLR(
+        [
+            {"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.1},
+            {"params": [torch.nn.Parameter(torch.zeros(1))]},
+        ]
+    )
+    del opt.param_groups[0]["lr"]
+    kwargs = {
+        "OneCycleLR": dict(max_lr=0.1, total_steps=10, cycle_momentum=False),
+        "CyclicLR": dict(base_lr=0.01, max_lr=0.1, cycle_momentum=False),
+    }.get(name, REQUIRED.get(name))
+    with pytest.raises(KeyError) as info:
+        if name == "ScheduleLR":
+            ours.ScheduleLR(opt, PolynomialDecay(0.1, total=10))
+        else:
+            getattr(ours, name)(opt, **kwargs)
+    assert info.value.args[0].startswith("NoLR has no 'lr' in param groups 0, 1, which this reads and sets")
+    assert "a custom optimizer puts lr in the defaults" in info.value.args[0]
+
+
 @pytest.mark.parametrize(
     ("name", "kwargs"),
     [("StepLR", dict(step_size=2, gamma=1.5)), ("MultiStepLR", dict(milestones=[2], gamma=2.0)),
