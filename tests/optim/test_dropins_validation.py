@@ -154,7 +154,7 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         "OneCycleLR",
         dict(max_lr=0.1),
         ValueError,
-        "total_steps must be a positive integer, or None with both epochs and steps_per_epoch given "
+        "total_steps must be an integer >= 2, or None with both epochs and steps_per_epoch given "
         "(epochs=None, steps_per_epoch=None), got None",
     ),
     (

@@ -680,7 +680,7 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
             if epochs is None or steps_per_epoch is None:
                 fail(
                     "total_steps",
-                    f"a positive integer, or None with both epochs and steps_per_epoch given (epochs={epochs!r}, "
+                    f"an integer >= 2, or None with both epochs and steps_per_epoch given (epochs={epochs!r}, "
                     f"steps_per_epoch={steps_per_epoch!r})",
                     total_steps,
                 )
