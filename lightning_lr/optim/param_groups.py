@@ -91,14 +91,13 @@ def assign(group: Group, key: str, value: float) -> None:
 
 
 def require_lr(optimizer: Any, owner: str = "") -> None:
-    """A KeyError (as torch's own, a bare ``KeyError: 'lr'`` from deep inside; r198) naming the optimizer and its
-    groups without an ``'lr'``, which every scheduler and range test sets; ``owner`` starts the message."""
-    groups = optimizer.param_groups
-    missing = [str(i) for i, g in enumerate(groups) if "lr" not in g]
+    """A KeyError (as torch's own, a bare ``KeyError: 'lr'`` from deep inside) naming the optimizer and its
+    groups without an ``'lr'``, where the LR is read and set; ``owner`` starts the message."""
+    missing = [str(i) for i, g in enumerate(optimizer.param_groups) if "lr" not in g]
     if missing:
         raise KeyError(
             f"{owner + ': ' if owner else ''}{type(optimizer).__name__} has no 'lr' in param "
-            f"group{'s' if len(missing) > 1 else ''} {', '.join(missing)}, which this reads and sets: every "
+            f"group{'s' if len(missing) > 1 else ''} {', '.join(missing)}, where the LR is read and set: every "
             f"torch optimizer has one; a custom optimizer puts lr in the defaults it passes to "
             f"torch.optim.Optimizer"
         )

@@ -47,12 +47,12 @@ __all__ = ["MAX_STEP", "ScheduleLR", "check_resume", "momentum_key"]
 ScheduleSpec = Schedule | Sequence[Schedule | None] | None
 
 
-def check_optimizer(optimizer: Any) -> list[dict[str, Any]]:
+def check_optimizer(optimizer: Any, owner: str = "") -> list[dict[str, Any]]:
     """The optimizer's param groups: a TypeError if ``optimizer`` is not a torch optimizer, a KeyError if a group
-    has no ``'lr'`` (:func:`~.param_groups.require_lr`)."""
+    has no ``'lr'`` (:func:`~.param_groups.require_lr`; ``owner``, the scheduler's name, starts it)."""
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
-    require_lr(optimizer)
+    require_lr(optimizer, owner)
     return optimizer.param_groups
 
 
@@ -435,7 +435,7 @@ class ScheduleLR(LRScheduler):
         relative: bool = False,
         last_epoch: int = -1,
     ) -> None:
-        check_resume(check_optimizer(optimizer), last_epoch)
+        check_resume(check_optimizer(optimizer, type(self).__name__), last_epoch)
         #: built on an optimizer whose state was loaded first (its groups hold ``initial_lr`` at
         #: ``last_epoch=-1``): what they held, the checkpoint's LRs, cycle settings and momentums, which a
         #: later load of this scheduler's state gives back (another scheduler's change, a plateau's cut, is in
@@ -611,6 +611,7 @@ class ScheduleLR(LRScheduler):
         groups = self.optimizer.param_groups
         if len(groups) == len(self._lr_index) and not saved:
             return
+        require_lr(self.optimizer, type(self).__name__)  # (a group added without one: r199)
         # the reference, and its value in this scheduler now (read while the plan still matches ``_added``)
         ref = next((j for j, k in enumerate(self._lr_index) if k >= 0), None)
         at = None if ref is None else self._own_lrs()[ref]

@@ -43,7 +43,6 @@ from ._confirm import (
     next_lr,
     outlier_stop,
     rose_before,
-    run_lasts,
     score,
     tail_length,
     untold_blowup,
@@ -52,6 +51,7 @@ from ._confirm import (
 from ._curve import SweepResult
 from ._data import Batches
 from ._decay_split import Split, set_weight_decay
+from ._early_stop import run_lasts
 from ._options import LROptions
 from ._result import RangeTestResult
 from ._state import Snapshot

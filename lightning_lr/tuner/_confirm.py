@@ -68,7 +68,6 @@ __all__ = [
     "outlier_stop",
     "plateau_top",
     "refine",
-    "run_lasts",
     "score",
     "tail_length",
     "untold_blowup",
@@ -990,30 +989,6 @@ def untold_blowup(sweep: Sequence[float], stop_reason: str, losses: Sequence[flo
     """
     t = len(losses) - 1
     return stop_reason == "diverged" and 0 < t == len(sweep) - 1 and losses[t - 1] <= line
-
-
-def run_lasts(first: float, loss: float, since: int, threshold: float | None) -> bool:
-    """Whether a blow-up held while the next steps tell an outlier batch from a divergence (the sweep's early
-    stop; a candidate's at the batch the sweep stopped on) is the LR's by the step ``since`` steps after it,
-    whose loss is ``loss``, ``first`` the held step's:
-
-    - a NaN/inf;
-    - ``DATA_RUN`` steps without coming back;
-    - a loss the early stop's ``threshold`` times ``first`` (as its bar is over its best; none with the early
-      stop off): the run climbs as a divergence does, where the batches after an outlier's are ordinary ones
-      its update left higher, which fall back. r197: 54, 425, 5512, then 4.29 on a 3-batch dataset passed
-      for an outlier batch's. A loss only a little above ``first`` is none (several outlier batches in a row
-      differ by their noise).
-
-    Example:
-        >>> run_lasts(425.0, 5512.0, 1, 4.0), run_lasts(1e3, 1e3 + 7, 1, 4.0), run_lasts(1e3, 40.0, DATA_RUN, 4.0)
-        (True, False, True)
-        >>> run_lasts(1e3, float("nan"), 1, 4.0), run_lasts(425.0, 5512.0, 1, None)
-        (True, False)
-    """
-    if not math.isfinite(loss) or since >= DATA_RUN:
-        return True
-    return threshold is not None and loss > first + (threshold - 1.0) * abs(first)
 
 
 def outlier_stop(conf: Confirmation, end: int, lr: float) -> Confirmation:

@@ -21,7 +21,8 @@ when all of these hold:
 - within ``DATA_RUN`` steps from it, a loss is back among the losses of the tenth of the sweep before it (no
   higher than the highest of those below the bar): a network the spike left worse is the LR's;
 - and no loss before that climbs ``threshold`` times over the spike's: a run that climbs is the LR's, back or
-  not (r197: 54, 425, 5512, then 4.29 on a 3-batch dataset; :func:`~._confirm.run_lasts`).
+  not (r197: 54, 425, 5512, then 4.29 on a 3-batch dataset; :func:`run_lasts`). Two outlier batches in a row
+  are let through when the second's loss is below ``threshold`` times the first's.
 
 The sweep then goes on, and the run's losses leave the average (they are replaced by the average before the
 run): otherwise the lifted average held the stop's smoothed test true for a hundred steps after it, and an
@@ -41,10 +42,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ._confirm import DATA_RUN, EARLY_FRACTION, run_lasts
+from ._confirm import DATA_RUN, EARLY_FRACTION
 from ._rules import search_start
 
-__all__ = ["EarlyStop"]
+__all__ = ["EarlyStop", "run_lasts"]
 
 
 @dataclass
@@ -184,6 +185,30 @@ class EarlyStop:
             state = _step(state, level if j < end else self._losses[j], self.smoothing)
             out.append(state)
         return out
+
+
+def run_lasts(first: float, loss: float, since: int, threshold: float | None) -> bool:
+    """Whether a blow-up held while the next steps tell an outlier batch from a divergence (the sweep's early
+    stop; a candidate's at the batch the sweep stopped on, ``_candidates``) is the LR's by its step ``since``
+    steps after the held one, whose loss ``loss`` is not back (the caller tests that first), ``first`` the
+    held step's loss:
+
+    - a NaN/inf;
+    - ``DATA_RUN`` steps without coming back;
+    - a loss above ``threshold`` times ``first`` (as the early stop's bar is over its best; none with the
+      early stop off): the run climbs as a divergence does, where the batches after an outlier's are
+      ordinary ones its update left higher, which fall back. Outlier batches in a row differ by their noise,
+      less than that.
+
+    Example:
+        >>> run_lasts(425.0, 5512.0, 1, 4.0), run_lasts(1e3, 1e3 + 7, 1, 4.0), run_lasts(1e3, 1e3, DATA_RUN, 4.0)
+        (True, False, True)
+        >>> run_lasts(1e3, float("nan"), 1, 4.0), run_lasts(425.0, 5512.0, 1, None), run_lasts(10.0, 40.0, 1, 4.0)
+        (True, False, False)
+    """
+    if not math.isfinite(loss) or since >= DATA_RUN:
+        return True
+    return threshold is not None and loss > first + (threshold - 1.0) * abs(first)
 
 
 def _step(state: tuple[float, float], loss: float, beta: float) -> tuple[float, float]:

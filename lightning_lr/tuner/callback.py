@@ -523,7 +523,8 @@ class LRRangeTest(_RangeTestCallback[RangeTestResult | WeightDecayResult]):
         early_stop_threshold: stop when the smoothed loss exceeds this many times its best (> 1; the best
             counted once the smoothed loss has averaged the first tenth of the steps; in the first quarter of
             the sweep only once it is also above its start level; the loss itself above it too, and not an
-            outlier batch's spike that the loss comes back from), or None. As for
+            outlier batch's spike that the loss comes back from without climbing this many times over it), or
+            None. As for
             :meth:`~lightning_lr.Tuner.lr_range_test`.
         val_loss: record the validation loss on ``val_batches`` fixed batches at each LR (Smith's mode; the
             same optimizer steps, at least ``1 + val_batches / 3`` times the wall time).

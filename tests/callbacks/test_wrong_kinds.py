@@ -6,12 +6,12 @@ import re
 from typing import Any
 
 import pytest
-import torch
 
 from lightning_lr import LRRangeTest, Tuner
 from lightning_lr import schedules as S
 from lightning_lr.callbacks import CosineDecay, OneCycle
 
+from support.fakes import NoLR
 from support.models import Tiny
 from support.trainers import fit, trainer
 
@@ -182,16 +182,6 @@ def test_a_range_test_callback_state_whose_results_are_wrong_is_refused_by_name(
     assert callback.results == {} and callback.state_dict() == {"results": {}}
 
 
-class _NoLR(torch.optim.Optimizer):
-    """A custom optimizer whose defaults have no ``lr``."""
-
-    def __init__(self, params: Any) -> None:
-        super().__init__(params, {"foo": 1})
-
-    def step(self, closure: Any = None) -> Any:
-        return None if closure is None else closure()
-
-
 @pytest.mark.parametrize(
     ("make", "owner"),
     [
@@ -206,13 +196,13 @@ def test_an_optimizer_without_lr_is_named_by_the_callback_or_test(
     tmp_path: Any, make: Any, owner: str
 ) -> None:
     # r198: a bare "KeyError: 'lr'" from inside the package, at fit
-    model = Tiny(optim=lambda m: _NoLR(m.parameters()))
+    model = Tiny(optim=lambda m: NoLR(m.parameters()))
     with pytest.raises(KeyError) as info:
         if make is None:
             Tuner(trainer(tmp_path)).lr_range_test(model, model.train_dataloader())
         else:
             fit(tmp_path, model, [make()])
     assert info.value.args[0] == (
-        f"{owner}_NoLR has no 'lr' in param group 0, which this reads and sets: every torch optimizer has one; a "
+        f"{owner}NoLR has no 'lr' in param group 0, where the LR is read and set: every torch optimizer has one; a "
         f"custom optimizer puts lr in the defaults it passes to torch.optim.Optimizer"
     )

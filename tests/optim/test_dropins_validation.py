@@ -22,6 +22,8 @@ import torch
 import lightning_lr.optim as ours
 from lightning_lr.schedules import Cyclic, MultiStepDecay, OneCycle, PolynomialDecay, StepDecay
 
+from support.fakes import NoLR
+
 #: the one message format of lightning_lr._validate: "<argument> must be <what is allowed>, got <value!r>"
 ONE_FORMAT = re.compile(r"(?P<argument>.+?) must be (?P<allowed>.+), got (?P<value>.+)", re.DOTALL)
 #: a message that starts with a class's name ("ExponentialDecay: "): the schedule's, not the drop-in's
@@ -863,37 +865,36 @@ def test_resuming_by_last_epoch_without_initial_lr_is_a_key_error_in_the_package
         torch.optim.lr_scheduler.StepLR(sgd(), 3, last_epoch=last_epoch)
 
 
-class NoLR(torch.optim.Optimizer):
-    """A custom optimizer whose defaults have no ``lr``."""
-
-    def __init__(self, params: Any) -> None:
-        super().__init__(params, {"foo": 1})
-
-    def step(self, closure: Any = None) -> None:
-        pass
-
-
-@pytest.mark.parametrize("name", [*REQUIRED, "ScheduleLR", "OneCycleLR", "CyclicLR"])
+@pytest.mark.parametrize("name", [*REQUIRED, "ScheduleLR"])
 def test_an_optimizer_without_lr_is_named_in_a_key_error(name: str) -> None:
     # r198: torch's bare "KeyError: 'lr'" from inside lr_scheduler.py; still a KeyError, as torch's
-    opt = NoLR(
-        [
-            {"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.1},
-            {"params": [torch.nn.Parameter(torch.zeros(1))]},
-        ]
-    )
-    del opt.param_groups[0]["lr"]
-    kwargs = {
-        "OneCycleLR": dict(max_lr=0.1, total_steps=10, cycle_momentum=False),
-        "CyclicLR": dict(base_lr=0.01, max_lr=0.1, cycle_momentum=False),
-    }.get(name, REQUIRED.get(name))
-    with pytest.raises(KeyError) as info:
+    def build(opt: torch.optim.Optimizer) -> Any:
         if name == "ScheduleLR":
-            ours.ScheduleLR(opt, PolynomialDecay(0.1, total=10))
-        else:
-            getattr(ours, name)(opt, **kwargs)
-    assert info.value.args[0].startswith("NoLR has no 'lr' in param groups 0, 1, which this reads and sets")
-    assert "a custom optimizer puts lr in the defaults" in info.value.args[0]
+            return ours.ScheduleLR(opt, PolynomialDecay(0.1, total=10))
+        kwargs = {
+            "OneCycleLR": dict(max_lr=0.1, total_steps=10, cycle_momentum=False),
+            "CyclicLR": dict(base_lr=0.01, max_lr=0.1, cycle_momentum=False),
+        }.get(name, REQUIRED[name])
+        return getattr(ours, name)(opt, **kwargs)
+
+    def param() -> torch.nn.Parameter:
+        return torch.nn.Parameter(torch.zeros(1))
+
+    opt = NoLR([{"params": [param()], "lr": 0.1}, {"params": [param()]}])
+    del opt.param_groups[0]["lr"]
+    with pytest.raises(KeyError) as info:
+        build(opt)
+    assert info.value.args[0] == (
+        f"{name}: NoLR has no 'lr' in param groups 0, 1, where the LR is read and set: every torch optimizer has "
+        f"one; a custom optimizer puts lr in the defaults it passes to torch.optim.Optimizer"
+    )
+    # a group added later without one (r199): named at the next step, where torch's step raises the bare one
+    opt = NoLR([{"params": [param()], "lr": 0.1}])
+    scheduler = build(opt)
+    opt.add_param_group({"params": [param()]})
+    with pytest.raises(KeyError) as info:
+        scheduler.step()
+    assert info.value.args[0].startswith(f"{name}: NoLR has no 'lr' in param group 1, where the LR is read")
 
 
 @pytest.mark.parametrize(

@@ -401,3 +401,29 @@ def test_a_callback_given_a_transformers_or_timm_name_says_which_argument_is_our
     # review 50: only Python's "unexpected keyword argument", naming nothing to pass instead
     with pytest.raises(TypeError, match=r"^\w+\(\) got an unexpected keyword argument " + re.escape(hint)):
         make()
+
+
+def test_what_the_doc_writes_for_two_inputs_it_refuses_gives_transformers_values_over_the_run() -> None:
+    # the doc's "A warm-up as long as the run, or no decay" (r198, r199)
+    def hf_linear_all_warmup(t: int) -> float:  # get_linear_schedule_with_warmup(opt, N, N)
+        return t / N if t < N else max(0.0, (N - t) / max(1, N - N))
+
+    ours = warmup(Constant(1.0), N)
+    assert [float(ours(t)) for t in range(N)] == pytest.approx([hf_linear_all_warmup(t) for t in range(N)])
+    assert (hf_linear_all_warmup(N), float(ours(N))) == (0.0, 1.0)  # past the end: 0 there, held here
+    for ratio in (
+        0.0,
+        0.1,
+    ):  # get_wsd_schedule(opt, W, num_decay_steps=0, num_training_steps=N, min_lr_ratio=...)
+        doc: Schedule = (
+            warmup(Constant(1.0), W) if ratio == 0.0 else join([Linear(ratio, 1.0, W), Constant(1.0)], [W])
+        )
+        reference = [hf_wsd(t, 0, min_lr_ratio=ratio) for t in range(N)]
+        assert [float(doc(t)) for t in range(N)] == pytest.approx(reference, rel=1e-12, abs=1e-15)
+    # the lightning_lr schedules that would write them directly refuse them by name
+    with pytest.raises(ValueError, match="warmup must be < total"):
+        CB.CosineDecay(warmup=N, total=N)
+    with pytest.raises(
+        ValueError, match=r"^WarmupStableDecay: decay must be an int number of steps \(1 .. total\)"
+    ):
+        WarmupStableDecay(1.0, total=N, decay=0)

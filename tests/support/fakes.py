@@ -1,10 +1,12 @@
-"""Stand-ins for the range test as schedule callbacks see it: a fixed result, handed over when chosen."""
+"""Stand-ins: the range test as schedule callbacks see it (a fixed result, handed over when chosen), and an
+optimizer whose param groups have no ``lr``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import lightning.pytorch as pl
+import torch
 from lightning.pytorch.callbacks import Callback
 
 
@@ -85,3 +87,13 @@ class StopAt(Callback):
     ) -> None:
         if trainer.global_step == self.step:
             trainer.should_stop = True
+
+
+class NoLR(torch.optim.Optimizer):
+    """A custom optimizer whose defaults have no ``lr``, so neither have its param groups unless given one."""
+
+    def __init__(self, params: Any) -> None:
+        super().__init__(params, {"foo": 1})
+
+    def step(self, closure: Any = None) -> Any:
+        return None if closure is None else closure()

@@ -253,7 +253,7 @@ class DropIn(ScheduleLR):
         relative: bool = False,
         last_epoch: int = -1,
     ) -> None:
-        groups = check_optimizer(optimizer)
+        groups = check_optimizer(optimizer, type(self).__name__)
         n = len(groups)
         if relative:
             # the LRs the schedules scale (torch's base_lrs): a nan or inf one would make every LR nan, and a

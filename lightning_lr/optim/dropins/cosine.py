@@ -86,7 +86,7 @@ class CosineAnnealingLR(DropIn):
         eta_min: float = 0.0,
         last_epoch: int = -1,
     ) -> None:
-        groups = check_optimizer(optimizer)
+        groups = check_optimizer(optimizer, type(self).__name__)
         check_resume(groups, last_epoch)
         self.T_max, self.eta_min = T_max, eta_min
         self.base_lrs = base_lrs(groups, last_epoch)  # type: ignore[assignment]
@@ -183,7 +183,7 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
         eta_min: float = 0.0,
         last_epoch: int = -1,
     ) -> None:
-        groups = check_optimizer(optimizer)
+        groups = check_optimizer(optimizer, type(self).__name__)
         check_resume(groups, last_epoch)
         self.T_0, self.T_mult, self.eta_min = T_0, T_mult, eta_min
         self.base_lrs = base_lrs(groups, last_epoch)  # type: ignore[assignment]

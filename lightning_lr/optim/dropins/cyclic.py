@@ -356,7 +356,7 @@ class CyclicLR(AbsoluteDropIn, _CycleWriter):
         max_momentum: float = 0.9,
         last_epoch: int = -1,
     ) -> None:
-        groups = check_optimizer(optimizer)
+        groups = check_optimizer(optimizer, type(self).__name__)
         check_resume(groups, last_epoch)
         cycle_momentum = boolean("cycle_momentum", cycle_momentum)  # None is no False
         self.optimizer = optimizer
@@ -662,7 +662,7 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
         three_phase: bool = False,
         last_epoch: int = -1,
     ) -> None:
-        groups = check_optimizer(optimizer)
+        groups = check_optimizer(optimizer, type(self).__name__)
         check_resume(groups, last_epoch)
         refused = torch_refuses(  # by torch's own checks, in its order (its class is ValueError)
             ("total_steps", total_steps, lambda v: v is not None and (v <= 0 or not isinstance(v, int))),

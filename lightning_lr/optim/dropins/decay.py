@@ -58,7 +58,7 @@ class StepLR(DropIn):
         gamma: float = 0.1,
         last_epoch: int = -1,
     ) -> None:
-        check_optimizer(optimizer)
+        check_optimizer(optimizer, type(self).__name__)
         self.step_size, self.gamma = step_size, gamma
         lr, _ = self._build()
         super().__init__(optimizer, lr=lr, relative=True, last_epoch=last_epoch)
@@ -117,7 +117,7 @@ class MultiStepLR(DropIn):
         gamma: float = 0.1,
         last_epoch: int = -1,
     ) -> None:
-        check_optimizer(optimizer)
+        check_optimizer(optimizer, type(self).__name__)
         _check_milestones(milestones)
         if isinstance(milestones, Mapping):
             # a Counter (another MultiStepLR's .milestones) or a dict: each milestone as many times as its
@@ -185,7 +185,7 @@ class ExponentialLR(DropIn):
         gamma: float,
         last_epoch: int = -1,
     ) -> None:
-        check_optimizer(optimizer)
+        check_optimizer(optimizer, type(self).__name__)
         self.gamma = gamma
         lr, _ = self._build()
         super().__init__(optimizer, lr=lr, relative=True, last_epoch=last_epoch)
@@ -249,7 +249,7 @@ class LinearLR(DropIn):
         total_iters: int = 5,
         last_epoch: int = -1,
     ) -> None:
-        check_optimizer(optimizer)
+        check_optimizer(optimizer, type(self).__name__)
         self.start_factor, self.end_factor, self.total_iters = start_factor, end_factor, total_iters
         lr, _ = self._build()
         super().__init__(optimizer, lr=lr, relative=True, last_epoch=last_epoch)
@@ -309,7 +309,7 @@ class PolynomialLR(DropIn):
         power: float = 1.0,
         last_epoch: int = -1,
     ) -> None:
-        check_optimizer(optimizer)
+        check_optimizer(optimizer, type(self).__name__)
         self.total_iters, self.power = total_iters, power
         lr, _ = self._build()
         super().__init__(optimizer, lr=lr, relative=True, last_epoch=last_epoch)

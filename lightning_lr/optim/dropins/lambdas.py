@@ -116,7 +116,7 @@ class LambdaLR(_Functions, AbsoluteDropIn):
         lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
         last_epoch: int = -1,
     ) -> None:
-        groups = check_optimizer(optimizer)
+        groups = check_optimizer(optimizer, type(self).__name__)
         lambdas = []
         given = _given(lr_lambda, len(groups))
         for name, f in given:
@@ -169,7 +169,7 @@ class MultiplicativeLR(_Functions, DropIn):
         lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
         last_epoch: int = -1,
     ) -> None:
-        groups = check_optimizer(optimizer)
+        groups = check_optimizer(optimizer, type(self).__name__)
         products = []
         given = _given(lr_lambda, len(groups))
         for name, f in given:
