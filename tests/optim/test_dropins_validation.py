@@ -9,6 +9,7 @@ steps_per_epoch``) is checked by the drop-in itself.
 from __future__ import annotations
 
 import copy
+import inspect
 import pickle
 import re
 import warnings
@@ -20,6 +21,7 @@ import pytest
 import torch
 
 import lightning_lr.optim as ours
+from lightning_lr.optim.dropins import _peers
 from lightning_lr.schedules import Cyclic, MultiStepDecay, OneCycle, PolynomialDecay, StepDecay
 
 from support.fakes import NoLR
@@ -1266,3 +1268,54 @@ def test_a_tensor_base_lr_of_cyclic_lr_is_the_number_it_holds() -> None:
     floats = lrs(torch.optim.lr_scheduler, 0.01)
     assert lrs(ours, torch.tensor(0.01)) == pytest.approx(floats, rel=1e-6)
     assert lrs(torch.optim.lr_scheduler, torch.tensor(0.01))[1] == pytest.approx(0.0352, rel=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "said"),
+    [
+        (
+            "OneCycleLR",
+            dict(max_lr=0.1, num_training_steps=100),
+            "pass total_steps (transformers' num_training_steps)",
+        ),
+        ("CosineAnnealingLR", dict(num_training_steps=100), "pass T_max (transformers' num_training_steps)"),
+        (
+            "CosineAnnealingLR",
+            dict(T_max=10, num_warmup_steps=5),
+            "put a LinearLR before it in a SequentialLR",
+        ),
+        ("LinearLR", dict(num_training_steps=10), "pass total_iters (transformers' num_training_steps)"),
+        ("PolynomialLR", dict(lr_end=1e-7), "PolynomialDecay takes a final LR (transformers' lr_end)"),
+        ("CosineAnnealingWarmRestarts", dict(T_0=10, cycle_mul=2), "pass T_mult (timm's cycle_mul)"),
+        ("StepLR", dict(step_size=3, gama=0.5), "did you mean gamma?"),
+        ("LambdaLR", dict(lr_lamda=abs), "did you mean lr_lambda?"),
+    ],
+)
+def test_another_librarys_name_or_a_misspelt_one_is_answered_with_the_torch_name(
+    name: str, kwargs: dict[str, Any], said: str
+) -> None:
+    # r198: OneCycleLR(num_training_steps=100) got Python's bare TypeError, where the callbacks and the pure
+    # schedules name what to pass; still a TypeError, as torch's own class raises
+    with pytest.raises(TypeError, match=rf"^{name}\(\) got an unexpected keyword argument ") as info:
+        getattr(ours, name)(sgd(), **kwargs)
+    assert said in str(info.value)
+
+
+def test_every_torch_name_a_drop_in_hint_names_is_an_argument_of_that_drop_in() -> None:
+    tables = {
+        "CosineAnnealingLR": _peers.COSINE,
+        "CosineAnnealingWarmRestarts": _peers.RESTARTS,
+        "OneCycleLR": _peers.ONE_CYCLE,
+        "CyclicLR": _peers.CYCLIC,
+        "LinearLR": _peers.LINEAR,
+        "PolynomialLR": _peers.POLYNOMIAL,
+        "StepLR": _peers.STEP,
+        "MultiStepLR": _peers.MULTISTEP,
+        "ExponentialLR": _peers.EXPONENTIAL,
+    }
+    for name, table in tables.items():
+        params = inspect.signature(getattr(ours, name).__init__).parameters
+        for foreign, hint in table.items():
+            assert foreign not in params, (name, foreign)  # (a name it takes is never intercepted)
+            target = hint.split(" ")[0].rstrip(",")
+            assert target == "nothing:" or target in params, (name, foreign, hint)

@@ -10,11 +10,12 @@ from typing import Any
 import torch
 from torch.optim import Optimizer
 
-from ..._validate import non_negative
+from ..._validate import known_as, non_negative
 from ...schedules import Constant, CosineDecay, CosineRestarts, Schedule
 from ...schedules._math import SCALAR
 from .._untraced import EAGER, frame_callback, step_eagerly, untraced
 from ..schedule_lr import ScheduleLR, ScheduleSpec, check_optimizer, check_resume
+from . import _peers as peers
 from ._args import base_lrs, item, one_element, torch_names, torch_refuses, whole
 from ._base import AbsoluteDropIn, DropIn, check_epoch_below_max
 
@@ -79,6 +80,7 @@ class CosineAnnealingLR(DropIn):
     # an assignment was ignored, and a resume, whose state holds it, followed it)
     watched_keys = ("T_max", "eta_min", "base_lrs")
 
+    @known_as(peers.COSINE)
     def __init__(
         self,
         optimizer: Optimizer,
@@ -175,6 +177,7 @@ class CosineAnnealingWarmRestarts(AbsoluteDropIn):
     # T_cur and T_i are the position, taken as they are; torch reads base_lrs at every step
     watched_keys = ("T_0", "T_mult", "eta_min", "base_lrs")
 
+    @known_as(peers.RESTARTS)
     def __init__(
         self,
         optimizer: Optimizer,

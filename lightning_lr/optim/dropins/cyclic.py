@@ -12,13 +12,14 @@ from typing import Any, Literal
 
 from torch.optim import Optimizer
 
-from ..._validate import _is_real, boolean, fail, one_of, positive_int, same
+from ..._validate import _is_real, boolean, fail, known_as, one_of, positive_int, same
 from ...schedules import Cyclic, OneCycle, Schedule
 from ...schedules._math import SCALAR
 from ...schedules.cyclic import OneCycleMomentum, flat_exp_range
 from .. import param_groups as pg
 from .._restored import number, restored_state
 from ..schedule_lr import ScheduleSpec, check_optimizer, check_resume
+from . import _peers as peers
 from ._args import item, one_element, per_group, torch_names, torch_refuses, whole
 from ._base import AbsoluteDropIn, restore_default, user_stacklevel
 
@@ -130,7 +131,7 @@ def cycled_momentum(
             f"cycle_momentum=False to silence this warning, or give {opt_name} a momentum (for example "
             f"momentum=0.9, or betas=(0.9, ...)) to have it cycled.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
     out: list[Schedule | None] = []
     for i, (g, m) in enumerate(zip(groups, momenta, strict=True)):
@@ -176,7 +177,7 @@ def unused_momentum(
             f"{owner}: {' and '.join(given)} given with cycle_momentum=False, which leaves the momentum alone: "
             f"{'they are' if len(given) > 1 else 'it is'} not used. Pass cycle_momentum=True to cycle it",
             UserWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
 
 
@@ -253,7 +254,7 @@ def _warn_unused_shape(mode: Any, gamma: Any, scale_fn: Any, scale_mode: Any) ->
     if flat is not None:
         said.append(f"CyclicLR: {flat} (torch's CyclicLR takes it without a word)")
     for message in said:
-        warnings.warn(message, UserWarning, stacklevel=3)
+        warnings.warn(message, UserWarning, stacklevel=user_stacklevel())
 
 
 class CyclicLR(AbsoluteDropIn, _CycleWriter):
@@ -340,6 +341,7 @@ class CyclicLR(AbsoluteDropIn, _CycleWriter):
         "max_momentums",
     )
 
+    @known_as(peers.CYCLIC)
     def __init__(
         self,
         optimizer: Optimizer,
@@ -553,7 +555,7 @@ def _warn_if_other_length(total_steps: Any, epochs: Any, steps_per_epoch: Any) -
         f"{steps_per_epoch!r}{said} disagree; the cycle is total_steps={total_steps!r} steps long, as torch's "
         f"(which ignores epochs and steps_per_epoch when total_steps is given). Give one or the other",
         UserWarning,
-        stacklevel=3,
+        stacklevel=user_stacklevel(),
     )
 
 
@@ -645,6 +647,7 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
     # reads from the param groups (max_lr, initial_lr, min_lr), are not followed
     watched_keys = ("total_steps", "_schedule_phases", "_anneal_func_type", "cycle_momentum")
 
+    @known_as(peers.ONE_CYCLE)
     def __init__(
         self,
         optimizer: Optimizer,
@@ -706,7 +709,7 @@ class OneCycleLR(AbsoluteDropIn, _CycleWriter):
                 f"OneCycleLR: {one} given with total_steps={total_steps!r} is not used: the cycle is total_steps "
                 f"steps long, as torch's. Give total_steps, or epochs and steps_per_epoch",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=user_stacklevel(),
             )
         momentum = None
         self._said_at = -1.0

@@ -11,10 +11,11 @@ import torch
 from torch.optim import Optimizer
 
 from ... import _validate as V
-from ..._validate import fail, in_range
+from ..._validate import fail, in_range, known_as
 from ...schedules import ExponentialDecay, Linear, MultiStepDecay, PolynomialDecay, StepDecay
 from ...schedules._base import quiet_growth  # torch takes a gamma above 1 without a word
 from ..schedule_lr import ScheduleSpec, check_optimizer
+from . import _peers as peers
 from ._args import item, torch_names, torch_refuses, whole
 from ._base import DropIn
 
@@ -51,6 +52,7 @@ class StepLR(DropIn):
 
     settings_keys = ("step_size", "gamma")
 
+    @known_as(peers.STEP)
     def __init__(
         self,
         optimizer: Optimizer,
@@ -110,6 +112,7 @@ class MultiStepLR(DropIn):
 
     settings_keys = ("milestones", "gamma")
 
+    @known_as(peers.MULTISTEP)
     def __init__(
         self,
         optimizer: Optimizer,
@@ -179,6 +182,7 @@ class ExponentialLR(DropIn):
 
     settings_keys = ("gamma",)
 
+    @known_as(peers.EXPONENTIAL)
     def __init__(
         self,
         optimizer: Optimizer,
@@ -241,6 +245,7 @@ class LinearLR(DropIn):
 
     settings_keys = ("start_factor", "end_factor", "total_iters")
 
+    @known_as(peers.LINEAR)
     def __init__(
         self,
         optimizer: Optimizer,
@@ -302,6 +307,7 @@ class PolynomialLR(DropIn):
 
     settings_keys = ("total_iters", "power")
 
+    @known_as(peers.POLYNOMIAL)
     def __init__(
         self,
         optimizer: Optimizer,

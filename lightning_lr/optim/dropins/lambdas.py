@@ -8,9 +8,11 @@ from typing import Any, ClassVar
 
 from torch.optim import Optimizer
 
+from ..._validate import known_as
 from ...schedules import Lambda, Multiplicative
 from ...schedules._base import checked_output
 from ..schedule_lr import ScheduleSpec, check_optimizer
+from . import _peers as peers
 from ._args import per_group, torch_names
 from ._base import AbsoluteDropIn, DropIn
 
@@ -110,6 +112,7 @@ class LambdaLR(_Functions, AbsoluteDropIn):
 
     watched_keys = ("lr_lambdas", "base_lrs")  # torch reads both at every step
 
+    @known_as(peers.LAMBDA)
     def __init__(
         self,
         optimizer: Optimizer,
@@ -163,6 +166,7 @@ class MultiplicativeLR(_Functions, DropIn):
         0.125
     """
 
+    @known_as(peers.LAMBDA)
     def __init__(
         self,
         optimizer: Optimizer,
