@@ -38,7 +38,7 @@ COSINE = {
     "num_training_steps": "T_max (transformers' num_training_steps)",
     "total": "T_max (lightning_lr.schedules.CosineDecay's total)",
     "final": "eta_min (lightning_lr.schedules.CosineDecay's final)",
-    "min_lr": "eta_min (timm's and transformers' min_lr)",
+    "min_lr": "eta_min (transformers' min_lr)",
     "lr_min": "eta_min (timm's lr_min)",
 }
 RESTARTS = {
@@ -47,22 +47,15 @@ RESTARTS = {
     "period_mult": "T_mult (lightning_lr.schedules.CosineRestarts' period_mult)",
     "cycle_mul": "T_mult (timm's cycle_mul)",
     "final": "eta_min (lightning_lr.schedules.CosineRestarts' final)",
-    "min_lr": "eta_min (timm's and transformers' min_lr)",
     "lr_min": "eta_min (timm's lr_min)",
 }
 ONE_CYCLE = {
     "num_training_steps": "total_steps (transformers' num_training_steps)",
-    "total": "total_steps (lightning_lr.schedules.OneCycle's total)",
+    "total": "total_steps (the total of lightning_lr's decay schedules)",
     "num_warmup_steps": "pct_start, the warm-up's share of total_steps (transformers' num_warmup_steps)",
     "warmup": "pct_start, the warm-up's share of total_steps (lightning_lr's callbacks' warmup)",
-    "peak": "max_lr (the peak LR)",
 }
-CYCLIC = {
-    "step_size": "step_size_up (and step_size_down, torch's CyclicLR's names)",
-    "min_lr": "base_lr (the cycle's bottom)",
-    "low": "base_lr (lightning_lr.schedules.Cyclic's low)",
-    "high": "max_lr (lightning_lr.schedules.Cyclic's high)",
-}
+CYCLIC = {"step_size": "step_size_up (lightning_lr.schedules.Cyclic's step_size; and step_size_down)"}
 LINEAR = {
     "num_training_steps": "total_iters (transformers' num_training_steps)",
     "total": "total_iters (lightning_lr.schedules.Linear's total)",
@@ -81,7 +74,7 @@ STEP = {
     "every": "step_size (lightning_lr.schedules.StepDecay's every)",
     "drop": "gamma (lightning_lr.schedules.StepDecay's drop)",
 }
-MULTISTEP = {**_no_warmup("MultiStepLR"), "drop": "gamma (lightning_lr.schedules.MultiStepDecay's drop)"}
+MULTISTEP = {**_no_warmup("MultiStepLR"), "drop": "gamma (lightning_lr.schedules.StepDecay's drop)"}
 EXPONENTIAL = {
     **_no_warmup("ExponentialLR"),
     "decay_rate": "gamma, the factor per step (Keras' decay_rate is per decay_steps)",
