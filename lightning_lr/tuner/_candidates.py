@@ -268,10 +268,8 @@ class _Runner:
                 if math.isfinite(value) and value <= line:  # back below: the batch's, excused
                     excused.extend(range(held, t))
                     held = None
-                elif run_lasts(
-                    losses[held], value, t - held, options.early_stop_threshold
-                ):  # it lasts or grows: diverged where it began
-                    blown = True
+                elif run_lasts(losses[held], value, t - held, options.early_stop_threshold):
+                    blown = True  # it lasts or climbs: diverged where it began
                     bar.update(options.confirm_steps - t - 1)
                     break
                 continue

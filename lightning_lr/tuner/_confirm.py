@@ -969,8 +969,9 @@ def untold_blowup(sweep: Sequence[float], stop_reason: str, losses: Sequence[flo
     (``sweep``) end at step ``t``, where its early stop was due, so it stopped on the same batch, and the
     candidate was below the line at the step before. The candidate then tells itself: back below the line
     within ``DATA_RUN`` steps, the blow-up was the batch's (an outlier whose update, at the sweep's LR there,
-    threw the sweep off; at the candidate's lower LR it does not); above it for ``DATA_RUN`` more steps, or a
-    NaN, the candidate diverged there. Only there: past the sweep's end no blow-up is held (review 96: an
+    threw the sweep off; at the candidate's lower LR it does not); above it for ``DATA_RUN`` more steps, a
+    NaN, or a climb of ``early_stop_threshold`` times over it (:func:`~._early_stop.run_lasts`), the candidate
+    diverged there. Only there: past the sweep's end no blow-up is held (review 96: an
     oscillating divergence would be excused again and again).
 
     Example:

@@ -138,10 +138,8 @@ class EarlyStop:
                 self._ema[due:] = self._replayed(due, t)  # the run from the spike leaves the average
                 self.outliers.append((due, t - 1))
                 self.held = None
-            elif run_lasts(
-                self._losses[due], loss, t - due, self.threshold
-            ):  # it lasts or grows: the LR's divergence
-                return due
+            elif run_lasts(self._losses[due], loss, t - due, self.threshold):
+                return due  # it lasts or climbs: the LR's divergence
         elif (
             bar is not None
             and t >= self.warm

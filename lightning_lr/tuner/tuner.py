@@ -234,8 +234,9 @@ class Tuner(_LightningTuner):
                 alone lifted the smoothed loss over the bar (30x to 150x its best), with no other such spike in
                 the tenth of the sweep before it, after which, within 3 steps, a loss is back among that tenth's
                 ordinary losses, with none before that above ``threshold`` times the spike (a climb is the
-                LR's), is the data's: the sweep goes on, and the spike leaves the smoothed loss the stop reads. Otherwise the sweep ends where the stop was due, or at a spike let through within a
-                tenth before (the up to 3 steps taken to tell count in ``result.cost``, not in the curve).
+                LR's), is the data's: the sweep goes on, and the spike leaves the smoothed loss the stop reads.
+                Otherwise the sweep ends where the stop was due, or at a spike let through within a tenth before
+                (the up to 3 steps taken to tell count in ``result.cost``, not in the curve).
                 A NaN/inf loss always stops the sweep.
             val_loss: record the validation loss of ``val_batches`` fixed validation batches at each LR
                 instead of the training loss (Smith's mode; less noisy, and slower: each step also runs
