@@ -936,6 +936,36 @@ def test_candidates_whose_losses_ignore_the_lr_are_seldom_answered() -> None:
     assert _confirm._lr_free(alike, 80)
 
 
+def test_candidates_that_keep_their_order_at_every_step_differ_though_a_few_steps_hold_their_means() -> None:
+    # r200 (a task the project never saw): logistic regression at batch size 16, whose losses are near 0 but
+    # on a few hard batches. The spread of the means stood within the shuffled spreads (the lr=10 candidate's
+    # two spikes, moved to any candidate, spread them as widely), and there was no answer, though at nearly
+    # every step the loss falls from lr=0.316 to 1 to 3.16; the ranks see that order
+    tails = {
+        0.3162: (0.08, 0.0603, 0.0937, 0.033, 0.029, 0.1196, 0.0991, 0.0331, 0.0182, 0.0512, 0.0055, 0.0597,
+                 0.0722, 0.1294, 0.1155, 0.0317),
+        1.0: (0.0479, 0.0461, 0.0639, 0.0115, 0.0078, 0.0955, 0.0912, 0.0203, 0.0077, 0.046, 0.0012, 0.0245,
+              0.046, 0.088, 0.079, 0.0107),
+        3.1623: (0.0135, 0.04, 0.0341, 0.0012, 0.0004, 0.0636, 0.1086, 0.0175, 0.0017, 0.0352, 0.0001, 0.026,
+                 0.0081, 0.0775, 0.0374, 0.0012),
+        10.0: (0.0004, 0.0154, 0.0017, 0.0, 0.0, 0.0108, 0.1689, 0.0379, 0.0001, 0.0016, 0.0, 1.1422, 0.0001,
+               0.3715, 0.0005, 0.009),
+    }  # fmt: skip
+    cands = [
+        _confirm.Candidate(lr, (0.7,) * 64 + tail, _confirm.score((0.7,) * 64 + tail, 80))
+        for lr, tail in tails.items()
+    ]
+    assert not _confirm._lr_free(cands, 80)
+    assert _confirm.decide(cands, 80, 1.0, start=0.7).winner == 3.1623
+    # the same losses with the candidates' labels shuffled at every step keep no order: alike
+    rng = np.random.default_rng(0)
+    shuffled = np.array([c.losses for c in cands])
+    for j in range(64, 80):
+        shuffled[:, j] = rng.permutation(shuffled[:, j])
+    mixed = [dataclasses.replace(c, losses=tuple(row)) for c, row in zip(cands, shuffled, strict=True)]
+    assert _confirm._lr_free(mixed, 80)
+
+
 @pytest.mark.parametrize("steps", [10, 20])
 def test_two_candidates_far_apart_over_a_short_tail_answer(steps: int) -> None:
     # review 104: two candidates 10x apart over a 2- or 4-step tail have so few relabellings that even their
