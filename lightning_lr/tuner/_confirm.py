@@ -1182,7 +1182,7 @@ def _lr_free(cands: Sequence[Candidate], steps: int) -> bool:
     - the spread of the candidates' mean ranks, ranked step by step: how consistently one candidate's loss
       lies below another's. Where a few steps hold most of the loss (separable data, whose losses are 0 but
       on a few hard batches, at a small batch size), those steps' shuffles spread the means as widely as
-      the LR does, and only the ranks see that the candidates keep their order at nearly every step (r199:
+      the LR does, and only the ranks see that the candidates keep their order at nearly every step (r200:
       a logistic regression's candidates scored 0.064, 0.043, 0.029 and 0.11 and were "alike").
 
     The two are combined by their smaller p-value (the share of relabellings that spread at least as
