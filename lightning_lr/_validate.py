@@ -478,12 +478,15 @@ WRITTEN_TOLERANCE = 1e-4
 def _count(name: str, value: Any, allowed: str, minimum: int, capped: bool = True) -> int:
     """``value`` as an int >= ``minimum`` (a 0-d tensor or array as its number: :func:`number`)."""
     read = number(name, value, allowed)
+    cap = f"{allowed}, at most 2**53 = {MAX_COUNT} (steps are computed in float64)"
+    if capped and isinstance(read, float) and read.is_integer() and read > MAX_COUNT:
+        fail(name, cap, value)  # (a whole 1e308 is past the cap, not "no integer": r202)
     if not _is_int(read):
         fail(name, allowed, value, TypeError)
     if read < minimum:
         fail(name, allowed, value)
     if capped and read > MAX_COUNT:
-        fail(name, f"{allowed}, at most 2**53 = {MAX_COUNT} (steps are computed in float64)", value)
+        fail(name, cap, value)
     return int(read)
 
 

@@ -70,7 +70,30 @@ class _Decay(ScheduleCallback):
                 continue
             schedule = self._decay_schedule(i, peak, info, steps)
             out.append(S.warmup(schedule, warm) if warm > 0 else schedule)
+        first = next((d for d in out if d is not None), None)
+        if first is not None and self.duration_kinds().get("every") == _resolve.UNIT:
+            self._warn_if_next_to_nothing(run, steps, first)
         return out, None
+
+    def _warn_if_next_to_nothing(self, run: RunInfo, steps: Mapping[str, Any], schedule: S.Schedule) -> None:
+        """Say once when a continuous decay (``every`` a unit of time) whose ``every`` is longer than the run
+        lowers the LR by less than 1% over it: most often an ``every`` given in the wrong unit (r202: ``ExponentialDecay(
+        gamma=0.9, every=Epochs(1000000))`` on an 8-step fit kept the LR at 0.1, unsaid, where a ``StepDecay``
+        whose ``every`` lies past the run is named). A decay that is flat by its own setting was said when the
+        callback was made."""
+        n, warm, every = run.total_steps, steps["warmup"], steps["every"]
+        if n is None or n - 1 <= warm:
+            return
+        start = schedule(warm)
+        left = schedule(n - 1) / start
+        if every > n and left > 0.99 and schedule(warm + every) / start < 1:
+            self.warn_once(
+                "decays-next-to-nothing",
+                f"{self.name}: over this run ({V.counted(n, 'optimizer step')}) the LR falls by only "
+                f"{100 * (1 - left):.2g}%: every={self.durations()['every'][0]!r} is {V.counted(every, 'optimizer step')}, "
+                f"{every / n:.3g} times the run. If every was meant in another unit, give it so (an int is "
+                f"optimizer steps; Epochs(n); Fraction(1.0) is the whole run)",
+            )
 
     def range_test_values(self, result: Any) -> dict[str, float | None]:
         return {"initial": result.suggestion()}

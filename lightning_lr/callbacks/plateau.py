@@ -122,7 +122,9 @@ class ReduceOnPlateau(ScheduleCallback):
         min_lr: the LR reductions never go below: one number, or a list with one per param group. One at or
             above a group's LR when the rule first fires (so that no reduction can lower it) is said with a
             warning.
-        eps: a reduction that would change a group's LR by this much or less is not made.
+        eps: a reduction that would change a group's LR by this much or less is not made (the smallest change
+            worth making, not an optimizer's epsilon). One that keeps a group's first reduction from being made
+            is said with a warning.
         optimizer: which optimizers: ``"all"``, an index or a class name.
         log_lr: log the LR (when it holds it) and the factor at the optimizer steps Lightning logs
             (``log_every_n_steps``).
@@ -537,6 +539,7 @@ class ReduceOnPlateau(ScheduleCallback):
     def _reduce(self, value: float) -> None:
         """Add a reduction at the current step to every param group whose LR it lowers by more than eps."""
         floored: list[str] = []
+        swallowed: list[str] = []  # a first reduction eps kept from being made
         for entry in self._entries():
             t = max(entry.scheduler.last_epoch, 0)
             groups = entry.optimizer.param_groups
@@ -551,6 +554,11 @@ class ReduceOnPlateau(ScheduleCallback):
                     entry, [trial[i] if i in reduced else before[i] for i in range(len(groups))]
                 )
             floored += self._floor_above(entry, before, old, reduced)
+            swallowed += [
+                f"param group {i} of {entry.info.label} ({old[i]:g} to {new[i]:g})"
+                for i in range(len(groups))
+                if i not in reduced and old[i] - new[i] > 0 and not (before[i] if i < len(before) else [])
+            ]
             if reduced:
                 factors = sorted({_factor(entry, i, t) for i in reduced})
                 shown = f"{factors[0]:g}" if len(factors) == 1 else "/".join(f"{f:g}" for f in factors)
@@ -569,6 +577,14 @@ class ReduceOnPlateau(ScheduleCallback):
                     f"{self._plateau.best:.6g} for {at_least}{n} check{'' if n == 1 else 's'}: the LR factor of "
                     f"{entry.info.label}{which} is now {shown}{at_floor}"
                 )
+        if swallowed:  # (r202: eps=1.0 on an LR of 0.1 kept every reduction from being made, unsaid)
+            self.warn_once(
+                "eps-above",
+                f"{self.name}: the plateau rule fired, but eps={self.eps:g} kept it from lowering "
+                f"{'; '.join(swallowed)}: a reduction that changes the LR by eps or less is not made (as in torch's "
+                f"ReduceLROnPlateau, which says nothing). eps is the smallest change of the LR worth making, not an "
+                f"optimizer's epsilon; give an eps below the LR's changes (the default is 1e-8)",
+            )
         if floored:  # (every optimizer's, in one warning: review 111)
             self.warn_once(
                 "min-lr-above",

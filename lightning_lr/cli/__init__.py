@@ -56,6 +56,14 @@ def _folder(text: str) -> Path:
     return Path(text)
 
 
+def _file(text: str) -> Path:
+    """A file argument: not empty (r202: ``-o ''`` was refused as ``'.'``, a name the user never typed, as
+    ``Path('')`` is ``.``)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is empty; give a file name (schedule.png)")
+    return Path(text)
+
+
 def _int_in(lo: int, hi: int | None = None) -> argparse._ActionType:
     def parse(text: str) -> int:
         try:
@@ -228,7 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     plot.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=_file,
         default=None,
         help="the figure file (default: <schedule>.png, in lower case: cosinedecay.png)",
     )

@@ -66,6 +66,9 @@ class Lambda(Schedule):
 #: the spacing of :class:`Multiplicative`'s kept products, and how many it keeps
 _MARK = 1024
 _MAX_MARKS = 4096
+#: the most ``factor`` calls one evaluation of :class:`Multiplicative` makes (about a minute of Python calls):
+#: a step farther from every product known is refused, not computed for hours (r202: step 10**20 ran on)
+_MAX_CALLS = 10**8
 
 
 class Multiplicative(Schedule):
@@ -77,7 +80,8 @@ class Multiplicative(Schedule):
     kept, for the first ~4 million steps), so at most 1024 calls there (review 58: from step 0, a quadratic
     cost for two readers of one schedule). The product is always taken in the same order, so the value at a
     step does not depend on the order of evaluation. Evaluating a far step costs one call per step before
-    it: this schedule is not closed form, the one exception to "any step costs what step 0 costs".
+    it: this schedule is not closed form, the one exception to "any step costs what step 0 costs". A step more
+    than ``10**8`` steps past the nearest product known (about a minute of calls) is refused with an error.
 
     Args:
         initial: the value at step 0, > 0.
@@ -118,6 +122,14 @@ class Multiplicative(Schedule):
             i, v = mark, marks[mark]
         elif i < 0:
             i, v = 0, self.initial
+        if t - i > _MAX_CALLS:
+            raise ValueError(
+                f"Multiplicative: step {t} is the product of factor(i) for every step i up to it, with no closed "
+                f"form, and the nearest product known is at step {i}: {t - i} calls of factor, more than the "
+                f"{_MAX_CALLS:.0e} one evaluation makes (about a minute). Reach such a step in order (a scheduler "
+                f"does, one call per step), or use a schedule with a closed form (ExponentialDecay for a constant "
+                f"factor; a Schedule subclass whose __call__ computes the step directly)"
+            )
         while i < t:
             i += 1
             before = v

@@ -538,7 +538,28 @@ def _check_ready(
             f"{configured}); the sweep's LR is the largest group's and the other groups keep "
             f"their ratio to it, so one group needs an LR > 0"
         )
+    _check_highest_lr(groups, options)
     return optimizer
+
+
+def _check_highest_lr(groups: list[dict[str, Any]], options: SweepOptions) -> None:
+    """Refuse a highest LR of the test (``max_lr``, the momentum test's ``lr``) that a param group's parameters
+    cannot take (beyond float32's 3.4e38 for float32 ones), before anything runs: torch converts the LR to
+    their type, and the step would fail with "value cannot be converted to type float without overflow",
+    naming no argument (r202: ``momentum_range_test(lr=1e39)``)."""
+    highest = options.highest_lr()
+    ratios = pg.lr_ratios(groups)
+    if highest is None or ratios is None:
+        return
+    name, value = highest
+    for i, (g, r) in enumerate(zip(groups, ratios, strict=True)):
+        why = pg.unusable_lr(g, value * r)
+        if why is not None:
+            at = "" if r == 1 else f" (its ratio {r:g} to the largest group's LR)"
+            raise ValueError(
+                f"{name}={value!r} would set the LR of param group {i} to {value * r:g}{at}, {why}; give a "
+                f"smaller {name}"
+            )
 
 
 # ---------------------------------------------------------------------------------------------

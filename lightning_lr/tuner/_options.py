@@ -260,6 +260,11 @@ class SweepOptions:
         """The LR of the largest param group at each sweep step (None: the optimizer's own)."""
         return None
 
+    def highest_lr(self) -> tuple[str, float] | None:
+        """The argument and value of the highest LR the test gives the largest param group (None: the
+        optimizer's own)."""
+        return None
+
     def momentum_schedule(self) -> Schedule | None:
         """The momentum of every param group at each sweep step (None: the optimizer's own)."""
         return None
@@ -416,6 +421,9 @@ class LROptions(SweepOptions):
     def lr_schedule(self) -> Schedule:
         return self._span(self.min_lr, self.max_lr)
 
+    def highest_lr(self) -> tuple[str, float] | None:
+        return "max_lr", self.max_lr
+
     def decays(self) -> tuple[float, ...] | None:
         return None if self.weight_decays is None else tuple(self.weight_decays)
 
@@ -468,6 +476,9 @@ class MomentumOptions(SweepOptions):
 
     def lr_schedule(self) -> Schedule | None:
         return None if self.lr is None else Constant(self.lr)
+
+    def highest_lr(self) -> tuple[str, float] | None:
+        return None if self.lr is None else ("lr", self.lr)
 
     def momentum_schedule(self) -> Schedule:
         return self._span(self.min_momentum, self.max_momentum)

@@ -1126,6 +1126,51 @@ def test_durations_that_fit_in_the_run_do_not_warn(tmp_path, callback) -> None:
     assert _run_warnings(tmp_path, Tiny(), callback()) == []
 
 
+def _next_to_nothing(tmp_path: Any, callback: Any) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit(tmp_path, Tiny(), [callback])
+    return [str(w.message) for w in caught if "falls by only" in str(w.message)]
+
+
+@pytest.mark.parametrize(
+    ("callback", "said"),
+    [
+        (
+            lambda: ExponentialDecay(gamma=0.9, every=Epochs(1000000)),
+            "ExponentialDecay: over this run (24 optimizer steps) the LR falls by only 2e-05%: "
+            "every=Epochs(1000000) is 12000000 optimizer steps, 5e+05 times the run. If every was meant in another "
+            "unit, give it so (an int is optimizer steps; Epochs(n); Fraction(1.0) is the whole run)",
+        ),
+        (
+            lambda: TimeDecay(decay=0.1, every=100000, warmup=4),
+            "TimeDecay: over this run (24 optimizer steps) the LR falls by only 0.0019%: every=100000 is 100000 "
+            "optimizer steps, 4.17e+03 times the run. If every was meant in another unit, give it so (an int is "
+            "optimizer steps; Epochs(n); Fraction(1.0) is the whole run)",
+        ),
+    ],
+)
+def test_a_continuous_decay_whose_every_makes_it_next_to_nothing_warns(tmp_path, callback, said: str) -> None:
+    # r202: ExponentialDecay(gamma=0.9, every=Epochs(1000000)) and TimeDecay(every=...) kept the LR flat over the
+    # run, unsaid, where a StepDecay whose every lies past the run is named
+    assert _next_to_nothing(tmp_path, callback()) == [said]
+
+
+@pytest.mark.parametrize(
+    "callback",
+    [
+        lambda: ExponentialDecay(gamma=0.999),  # a mild decay per step: every is no longer than the run
+        lambda: ExponentialDecay(gamma=0.5, every=48),  # longer than the run, and it decays by 28%
+        lambda: TimeDecay(decay=10.0, every=Fraction(2.0)),
+        lambda: ExponentialDecay(gamma=0.9, every=Epochs(1000000), staircase=True),  # said as an event
+    ],
+)
+def test_a_continuous_decay_that_decays_or_is_a_staircase_does_not_say_next_to_nothing(
+    tmp_path, callback
+) -> None:
+    assert _next_to_nothing(tmp_path, callback()) == []
+
+
 def test_a_fast_dev_run_does_not_warn_about_durations(tmp_path) -> None:
     assert _run_warnings(tmp_path, Tiny(), OneCycle(total=1000), fast_dev_run=True) == []
 

@@ -1038,6 +1038,39 @@ def test_a_min_lr_below_the_lr_somewhere_in_the_run_is_not_said(tmp_path) -> Non
     )
 
 
+def _eps_warnings(tmp_path: Path, model: Any, callbacks: list[Any]) -> tuple[list[str], Recorder]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rec = fit(tmp_path, model, callbacks, max_epochs=4)
+    return [str(w.message) for w in caught if "kept it from lowering" in str(w.message)], rec
+
+
+@pytest.mark.parametrize("eps", [1.0, 1e308])
+def test_an_eps_that_keeps_the_first_reduction_from_being_made_is_said(tmp_path, eps: float) -> None:
+    # r202: eps=1.0 on an LR of 0.1 kept every reduction (0.1 to 0.01, a change of 0.09) from being made, and
+    # nothing said so (torch's ReduceLROnPlateau is silent too); min_lr's like case was said
+    said, rec = _eps_warnings(tmp_path, Scripted(FLAT), [ReduceOnPlateau("val", patience=0, eps=eps)])
+    assert said == [
+        f"ReduceOnPlateau: the plateau rule fired, but eps={eps:g} kept it from lowering param group 0 of "
+        f"optimizer 0 (SGD) (0.1 to 0.01): a reduction that changes the LR by eps or less is not made (as in "
+        f"torch's ReduceLROnPlateau, which says nothing). eps is the smallest change of the LR worth making, not "
+        f"an optimizer's epsilon; give an eps below the LR's changes (the default is 1e-8)"
+    ]
+    assert set(rec.lr(0).tolist()) == {0.1}
+
+
+def test_an_eps_that_stops_reductions_after_some_were_made_is_not_said(tmp_path) -> None:
+    # reductions down to where a change is eps or less is what eps is for: no warning once the LR was reduced
+    said, rec = _eps_warnings(tmp_path, Scripted(FLAT), [ReduceOnPlateau("val", patience=0, eps=0.05)])
+    assert said == []
+    assert rec.lr(0)[-1] == pytest.approx(0.01)  # 0.1 to 0.01 (a change of 0.09); 0.01 to 0.001 not made
+    # of two groups, the one eps holds at its first reduction is named alone
+    said, _ = _eps_warnings(
+        tmp_path, Scripted(FLAT, groups=2), [ReduceOnPlateau("val", patience=0, eps=0.05)]
+    )
+    assert len(said) == 1 and "lowering param group 1 of optimizer 0 (SGD) (0.01 to 0.001)" in said[0]
+
+
 @pytest.mark.filterwarnings("ignore:.*resuming from a checkpoint that ended before the epoch ended")
 def test_a_group_its_reductions_brought_to_min_lr_is_not_said_on_resume(tmp_path) -> None:
     # the floor reached by the rule's own reductions is where it is meant to stop: a resume there is no

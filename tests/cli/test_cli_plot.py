@@ -360,6 +360,13 @@ def test_schedule_help_lists_arguments(capsys: pytest.CaptureFixture[str]) -> No
         ),
         (["plot", "StepDecay", "0.1", "10", "--steps", "0"], "argument --steps: must be an integer"),
         (["plot", "StepDecay", "0.1", "10", "-o", "out.txt"], "needs a figure suffix"),
+        # r202: -o '' was refused as "'.' needs a figure suffix", a name never typed; 9**9**9 computed for minutes
+        (["plot", "StepDecay", "0.1", "10", "-o", ""], "argument -o/--output: '' is empty; give a file name"),
+        (
+            ["plot", "OneCycle", "max_lr=9**9**9", "total_steps=100"],
+            "max_lr must be a number (or arithmetic, 0.1/50), got '9**9**9': cannot evaluate '9**9**9' "
+            "(OverflowError: math range error)",
+        ),
         (["plot", "StepDecay", "0.1", "10", "--base-momentum", "0.8"], "StepDecay has no momentum schedule"),
         (
             ["plot", "OneCycle", "0.1", "10", "--base-momentum", "0.99"],
@@ -676,3 +683,20 @@ def test_an_output_under_a_file_an_expressions_help_and_an_empty_demo_folder_are
     assert code == 0 and "is a schedule expression; --help after a schedule's name lists" in out, err
     code, out, err = run(["demo", "--output-dir", ""], capsys)
     assert code == 2 and "argument --output-dir: '' is empty; give a folder" in err, err
+
+
+def test_powers_in_arguments_are_python_powers_until_they_overflow_a_float() -> None:
+    # r202: 9**9**9 was computed as an integer of 370 million digits; a power of ints past 1024 bits now
+    # overflows as a float does, and every other power is Python's own
+    import numpy as np
+
+    from lightning_lr.cli._spec import _power
+
+    assert _power(10, 2) == 100 and isinstance(_power(10, 2), int)
+    assert _power(2, 1000) == 2**1000  # (1000 bits: still an int)
+    assert (
+        _power(0.5, 3) == 0.125 and _power(10, -1) == 0.1 and _power(-2, 3) == -8 and _power(1, 10**12) == 1
+    )
+    assert np.array_equal(_power(np.array([1.0, 2.0]), 2), np.array([1.0, 4.0]))
+    with pytest.raises(OverflowError):
+        _power(9, 9**9)

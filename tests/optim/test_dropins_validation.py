@@ -210,6 +210,19 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         "T_0 must be a positive integer, at most 2**53 = 9007199254740992 (steps are computed in float64), "
         "got 9223372036854775808",
     ),
+    (  # r202: a whole float past the cap is quoted as given, not as its 309 digits
+        "CosineAnnealingLR",
+        dict(T_max=1e308),
+        ValueError,
+        "T_max must be a positive integer, at most 2**53 = 9007199254740992 (steps are computed in float64), "
+        "got 1e+308",
+    ),
+    (
+        "StepLR",
+        dict(step_size=np.float32(3.5)),
+        TypeError,
+        "step_size must be a positive integer, got 3.5",
+    ),
     (
         "OneCycleLR",
         dict(max_lr=1.0, total_steps=10**20),
@@ -1090,6 +1103,35 @@ def test_a_milestones_count_that_is_a_whole_number_of_any_float_type_is_taken() 
     from collections import Counter
 
     assert ours.MultiStepLR(sgd(), {3: np.float32(2.0), 5: 1.0}).milestones == Counter({3: 2, 5: 1})
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("StepLR", dict(step_size=np.float32(3.0))),
+        ("MultiStepLR", dict(milestones=[np.float32(2.0), 4])),
+        ("LinearLR", dict(total_iters=np.float32(4.0))),
+        ("PolynomialLR", dict(total_iters=np.float32(4.0))),
+        ("CosineAnnealingLR", dict(T_max=np.float32(5.0))),
+        (
+            "CyclicLR",
+            dict(base_lr=0.01, max_lr=0.1, step_size_up=np.float32(4.0), step_size_down=np.float32(2.0)),
+        ),
+    ],
+)
+def test_a_count_that_is_a_whole_float32_is_taken_as_torch_takes_it(
+    name: str, kwargs: dict[str, Any]
+) -> None:
+    # r202: np.float32(3.0) is no Python float (np.float64 is), and was refused where 3.0 and torch took it
+    runs = []
+    for module in (torch.optim.lr_scheduler, ours):
+        opt = sgd(0.1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sched = getattr(module, name)(opt, **kwargs)
+            runs.append([(opt.step(), sched.step(), opt.param_groups[0]["lr"])[2] for _ in range(10)])
+    # (torch's arithmetic with the float32 count is in float32: its LRs differ from ours in the 8th digit)
+    assert runs[1] == pytest.approx(runs[0], rel=1e-6)
 
 
 def _one(x: float) -> float:

@@ -559,6 +559,26 @@ def test_multiplicative_going_far_back_restarts_from_a_kept_product() -> None:
     assert s(5000) == want
 
 
+def test_multiplicative_refuses_a_step_too_far_from_every_product_known(monkeypatch) -> None:
+    # r202: Multiplicative(0.1, f)(10**20) and the drop-in's step(2**40) ran on, one factor call per step
+    f = CountingFactor()
+    s = Multiplicative(1.0, f)
+    with pytest.raises(
+        ValueError, match=r"^Multiplicative: step 100000000000000000000 is the product of factor"
+    ):
+        s(10**20)
+    assert f.calls == 0  # refused before any call
+    from lightning_lr.schedules import compose
+
+    monkeypatch.setattr(compose, "_MAX_CALLS", 1000)
+    s(1000)  # 1000 calls: the most one evaluation makes
+    with pytest.raises(ValueError, match=r"nearest product known is at step 1000: 1001 calls of factor"):
+        s(2001)
+    assert s(2000) == pytest.approx(
+        0.999**2000, rel=1e-12
+    )  # in order, as a scheduler goes, every step is reached
+
+
 def test_multiplicative_values_costs_n_calls() -> None:
     f = CountingFactor()
     s = Multiplicative(1.0, f)

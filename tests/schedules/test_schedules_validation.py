@@ -240,6 +240,13 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         "period must be a positive integer, at most 2**53 = 9007199254740992 (steps are computed in float64), "
         "got 9223372036854775808",
     ),
+    (  # r202: a whole float past the cap was "no positive integer", or quoted as its 309 digits
+        "total-huge-float",
+        lambda: CosineDecay(0.1, total=1e308),
+        ValueError,
+        "total must be a positive integer, at most 2**53 = 9007199254740992 (steps are computed in float64), "
+        "got 1e+308",
+    ),
     (
         "milestone-huge",
         lambda: MultiStepDecay(0.1, milestones=[10, 2**53 + 1]),

@@ -283,6 +283,51 @@ def test_an_optimizer_that_maximizes_is_refused_by_name(tmp_path: Any) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("call", "said"),
+    [
+        (
+            lambda tuner, model: tuner.momentum_range_test(model, loader(), lr=1e39),
+            "Momentum range test: lr=1e+39 would set the LR of param group 0 to 1e+39, more than its float32 "
+            "parameters can take",
+        ),
+        (
+            lambda tuner, model: tuner.lr_range_test(model, loader(), max_lr=1e40),
+            "LR range test: max_lr=1e+40 would set the LR of param group 0 to 1e+40, more than its float32",
+        ),
+    ],
+)
+def test_a_highest_lr_the_parameters_cannot_take_is_refused_by_name(
+    tmp_path: Any, call: Any, said: str
+) -> None:
+    """r202: momentum_range_test(lr=1e39) failed in SGD's step with torch's "value cannot be converted to type
+    float without overflow", naming no argument; the schedule callbacks refuse such an LR by name."""
+    model = TinyModel()
+    before = [p.detach().clone() for p in model.parameters()]
+    with pytest.raises(ValueError) as raised:
+        call(Tuner(trainer(tmp_path)), model)
+    assert str(raised.value).startswith(said) and str(raised.value).endswith(
+        "; give a smaller " + ("lr" if "Momentum" in said else "max_lr")
+    )
+    assert model.hparams.lr == 0.05 and all(
+        torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True)
+    )
+
+
+def test_a_highest_lr_float64_parameters_take_is_not_refused(tmp_path: Any) -> None:
+    # the bound is the parameters' type's: a float64 model takes an LR past float32's largest value
+    model = TinyModel().double()
+    batches = DataLoader(
+        TensorDataset(torch.randn(64, 8, dtype=torch.float64), torch.randint(0, 3, (64,))), 16
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Tuner(trainer(tmp_path)).lr_range_test(
+            model, batches, max_lr=1e40, num_steps=30, confirm=False
+        )
+    assert result is not None and result.lrs[0] == pytest.approx(1e-7)
+
+
 def test_a_test_at_a_later_epoch_refuses_maximize_before_the_fit_trains(tmp_path: Any) -> None:
     """Review 89: LRRangeTest(epochs=[1]) refused maximize=True only at epoch 1, after the fit had trained a
     whole epoch on the user's data."""

@@ -183,11 +183,15 @@ def per_group(name: str, value: Any, n: int, what: str = "value") -> list[tuple[
 
 
 def whole(value: Any) -> Any:
-    """An integral float (``100.0``) as an int, as torch accepts it for a number of steps (a one-element
-    array or tensor as its number first); anything else unchanged, for the schedule to check. A negative one
-    stays a float, so that the schedule's refusal quotes the value given (``got -1.0``, not ``got -1``)."""
+    """An integral float (``100.0``, a numpy ``float32(100.0)`` too) as an int, as torch accepts it for a
+    number of steps (a one-element array or tensor as its number first); anything else unchanged, for the
+    schedule to check. A negative one, and one past the 2**53 steps the schedules count, stays a float, so that
+    the schedule's refusal quotes the value given (``got -1.0``, not ``got -1``; ``got 1e+308``, not its 309
+    digits: r202)."""
     value = one_element(value)
-    if isinstance(value, float) and value.is_integer() and value >= 0:
+    if isinstance(value, np.floating):  # (np.float64 is a float; np.float32 is not: r202)
+        value = float(value)
+    if isinstance(value, float) and value.is_integer() and 0 <= value <= 2**53:
         return int(value)
     return value
 
