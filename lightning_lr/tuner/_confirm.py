@@ -559,6 +559,22 @@ def verdict(
         if reason:  # it never went below its start: the rules' reason says how it moved (review 102: "raise
             # max_lr" for a loss that rose at the sweep's end, where the rules had said so since review 99)
             return Verdict(None, start, f"{reason} (lr {lrs[0]:.3g}..{lrs[n - 1]:.3g})", retry=True)
+        rise = float(np.mean(raw[n - k :]) - np.mean(raw[:k]))
+        if rise > MIN_DROP * abs(level) and rise > NOISE_SE * _noise(x, raw, i_min, k)[1] * math.sqrt(
+            2.0 / k
+        ):
+            # r201: a deep tanh MLP flat from 1e-7 and blown up in the sweep's last steps (1.4 to 94), too late
+            # for the lagging early stop, was told to raise max_lr; the LRs that make it worse lay within the
+            # range. Risen as it would have fallen: by MIN_DROP of its start level, clear of the noise
+            return Verdict(
+                None,
+                start,
+                f"{never}: it rose at the sweep's end (to {raw[n - 1]:.4g} at {_where(lrs, n - 1)}) without "
+                f"falling first: the LRs there make it worse, and none below them trained the model in the steps "
+                f"the sweep spent at it; take more steps (num_steps: the model trains longer at each LR), or check "
+                f"that the model trains",
+                retry=True,
+            )
         return Verdict(
             None,
             start,

@@ -785,6 +785,124 @@ def test_a_loss_that_is_nan_before_any_step_is_no_lr_problem(tmp_path: Any) -> N
                 assert result.suggestion(method) is None
 
 
+#: r201's deep tanh MLP (plain SGD), its sweep over 1e-7..10 in 100 steps: flat until it blew up in the last
+#: steps, too late for the lagging early stop (the sweep completed)
+FLAT_THEN_BLOWN = [
+    1.377,
+    1.373,
+    1.393,
+    1.395,
+    1.381,
+    1.383,
+    1.366,
+    1.374,
+    1.376,
+    1.388,
+    1.387,
+    1.396,
+    1.39,
+    1.392,
+    1.382,
+    1.395,
+    1.4,
+    1.374,
+    1.386,
+    1.401,
+    1.396,
+    1.382,
+    1.403,
+    1.401,
+    1.393,
+    1.366,
+    1.386,
+    1.403,
+    1.391,
+    1.395,
+    1.382,
+    1.387,
+    1.394,
+    1.386,
+    1.391,
+    1.405,
+    1.379,
+    1.38,
+    1.394,
+    1.401,
+    1.39,
+    1.393,
+    1.4,
+    1.377,
+    1.391,
+    1.385,
+    1.402,
+    1.377,
+    1.355,
+    1.378,
+    1.391,
+    1.384,
+    1.396,
+    1.387,
+    1.373,
+    1.398,
+    1.393,
+    1.403,
+    1.388,
+    1.387,
+    1.401,
+    1.384,
+    1.371,
+    1.395,
+    1.383,
+    1.392,
+    1.396,
+    1.393,
+    1.379,
+    1.397,
+    1.391,
+    1.391,
+    1.387,
+    1.385,
+    1.385,
+    1.371,
+    1.385,
+    1.383,
+    1.39,
+    1.387,
+    1.369,
+    1.393,
+    1.403,
+    1.393,
+    1.398,
+    1.384,
+    1.418,
+    1.384,
+    1.397,
+    1.403,
+    1.431,
+    1.342,
+    1.557,
+    1.465,
+    1.45,
+    1.445,
+    1.792,
+    1.371,
+    10.281,
+    93.777,
+]
+
+
+def test_a_completed_sweep_flat_until_it_rose_at_its_end_is_not_told_to_raise_max_lr() -> None:
+    # r201: the sweep above completed and its reason said "raise max_lr", where the LRs that blow the model up
+    # lay within the range (its best LR, 0.46, too); 1000 steps found it
+    lrs = np.logspace(-7, 1, 100)
+    told = _confirm.verdict(lrs, FLAT_THEN_BLOWN, 100, "completed")
+    assert told.anchor is None and told.retry
+    assert "it rose at the sweep's end (to 93.78 at lr=10, step 99) without falling first" in told.reason
+    assert "raise max_lr" not in told.reason and "take more steps (num_steps" in told.reason
+    # the same sweep without its last 12 steps ends flat, short of the LRs that move the model: raise max_lr
+    assert "raise max_lr" in _confirm.verdict(lrs[:88], FLAT_THEN_BLOWN[:88], 88, "completed").reason
+
+
 def test_no_answer_when_the_sweep_ended_before_any_descent(tmp_path: Any) -> None:
     seed_all(8)  # one fixed batch, no dropout: a loss without noise, that barely moves at these LRs
     one_batch = loader(n=32, shuffle=False)
