@@ -1,6 +1,6 @@
-"""The 54 blind tasks of ``range_test_blind.py``: eight out-of-sample checks.
+"""The 62 blind tasks of ``range_test_blind.py``: nine out-of-sample checks.
 
-All eight sets were written by people who had not read the suggestion benchmark's tasks
+All nine sets were written by people who had not read the suggestion benchmark's tasks
 (``benchmarks/quality/tasks.py``) or any of its results. They only judge: nothing is chosen on them.
 
 - Round 5 (6 tasks): a GRU on the adding problem with Adam, a tiny Transformer encoder counting tokens with
@@ -73,6 +73,12 @@ All eight sets were written by people who had not read the suggestion benchmark'
   an LSTM locating a motif in noisy series with NAdam, a softmax-gated mixture of experts on Friedman #1 with
   RAdam at batch 512, a wine autoencoder with dropout and Adam at batch 4. Its trial led to two changes before
   the port, so it is not out of sample for those. The data order's generator is seeded with 70000 + the seed.
+- Round 13 (8 tasks): written the same way by another helper after round 12's changes (r203; 200 to 400 steps,
+  batch 2 to 64) and ported with a validation fifth: a dilated causal TCN forecaster with Adam, a causal
+  Transformer decoder on Dyck-2 brackets with AdamW, a factorization machine with Adagrad, a residual MLP on
+  diabetes with SGD Nesterov + weight decay, a multi-label MLP with RMSprop, a quantile regression with plain
+  SGD, an Elman RNN language model on a Markov chain with SGD-momentum, a wide MLP on iris at batch 2 with Adamax
+  and label smoothing. Nothing was changed on it. The data order's generator is seeded with 80000 + the seed.
 
 Rounds 5 and 6 are ported as written (``/work/round5/tasks.py``, ``/work/round6/tasks.py``): the same data,
 networks (built in the same order from ``torch.manual_seed(seed)``, so the same initial weights), losses,
@@ -119,7 +125,7 @@ class Task:
     loss: Callable[[nn.Module, Batch], torch.Tensor]
     data: Callable[[], tuple[Tensors, Tensors]]
     #: added to the seed to seed the data order's generator (round 5: 0, round 6: 10000, round 7: 20000,
-    #: round 8: 30000, round 9: 40000, round 10: 50000, round 11: 60000, round 12: 70000)
+    #: round 8: 30000, round 9: 40000, round 10: 50000, round 11: 60000, round 12: 70000, round 13: 80000)
     loader_offset: int
     #: a known lower bound of the loss (a task whose loss can be negative); regrets are excesses over it
     floor: float | None = None
@@ -2622,6 +2628,230 @@ def build_r12_wine_ae() -> nn.Module:
     )  # fmt: skip
 
 
+# === round 13 =========================================================================================
+# Written blind outside the repo by a helper that had read neither the benchmarks nor the tuner's code (r203),
+# as its own trial of the range test after round 12's changes, and ported here with a validation fifth. Nothing
+# was changed on it.
+
+
+@cache
+def data_r13_series() -> tuple[Tensors, Tensors]:
+    """Windows of 48 values of two sines plus an AR(2) process (standardized), and the next value."""
+    rng = np.random.default_rng(DATA_SEED)
+    n = 2600
+    t = np.arange(n)
+    ar, e = np.zeros(n), rng.normal(0, 0.3, n)
+    for i in range(2, n):
+        ar[i] = 0.6 * ar[i - 1] - 0.3 * ar[i - 2] + e[i]
+    s = np.sin(2 * np.pi * t / 37) + 0.5 * np.sin(2 * np.pi * t / 11 + 1.0) + ar
+    s = (s - s.mean()) / s.std()
+    w = 48
+    x = np.stack([s[i : i + w] for i in range(n - w - 1)])
+    return _fifth(
+        torch.tensor(x, dtype=torch.float32)[:, None, :], torch.tensor(s[w : n - 1], dtype=torch.float32)
+    )
+
+
+class _CausalConv(nn.Module):
+    def __init__(self, cin: int, cout: int, k: int, dilation: int) -> None:
+        super().__init__()
+        self.pad = (k - 1) * dilation
+        self.conv = nn.Conv1d(cin, cout, k, dilation=dilation)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.conv(F.pad(x, (self.pad, 0)))
+
+
+class DilatedTCN(nn.Module):
+    """4 causal convolutions (16 channels, dilation 1 to 8), the last step's features to one value."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        layers: list[nn.Module] = []
+        c = 1
+        for d in (1, 2, 4, 8):
+            layers += [_CausalConv(c, 16, 3, d), nn.ReLU()]
+            c = 16
+        self.body = nn.Sequential(*layers)
+        self.head = nn.Linear(16, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.body(x)[:, :, -1]).squeeze(-1)
+
+
+@cache
+def data_r13_dyck() -> tuple[Tensors, Tensors]:
+    """Dyck-2 bracket sequences of 25 tokens (0 ( 1 ) 2 [ 3 ]); each prefix's next token."""
+    rng = np.random.default_rng(DATA_SEED)
+    length, n = 25, 2000
+    seqs = []
+    for _ in range(n):
+        stack: list[int] = []
+        out: list[int] = []
+        for i in range(length):
+            must_close = len(stack) >= length - i
+            if must_close or (stack and rng.random() < 0.45):
+                out.append(stack.pop() * 2 + 1)
+            else:
+                kind = int(rng.integers(2))
+                stack.append(kind)
+                out.append(kind * 2)
+        seqs.append(out)
+    tokens = torch.tensor(seqs, dtype=torch.long)
+    return _fifth(tokens[:, :-1], tokens[:, 1:])
+
+
+class CausalDecoder(nn.Module):
+    """One post-LN Transformer layer (d 32, 2 heads) under a causal mask, the next token's logits."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.emb = nn.Embedding(4, 32)
+        self.pos = nn.Parameter(torch.randn(24, 32) * 0.1)
+        self.layer = nn.TransformerEncoderLayer(32, 2, 64, dropout=0.0, batch_first=True)
+        self.out = nn.Linear(32, 4)
+        self.register_buffer("mask", nn.Transformer.generate_square_subsequent_mask(24), persistent=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.out(self.layer(self.emb(x) + self.pos, src_mask=self.mask, is_causal=True))
+
+
+R13_FIELDS, R13_VALUES = 6, 20
+
+
+@cache
+def data_r13_fields() -> tuple[Tensors, Tensors]:
+    """6 categorical fields of 20 values; the label drawn from a logit with pairwise interactions."""
+    rng = np.random.default_rng(DATA_SEED)
+    n, features = 4000, R13_FIELDS * R13_VALUES
+    idx = rng.integers(0, R13_VALUES, (n, R13_FIELDS)) + np.arange(R13_FIELDS) * R13_VALUES
+    w, v = rng.normal(0, 0.5, features), rng.normal(0, 0.5, (features, 4))
+    pairs = 0.5 * ((v[idx].sum(1) ** 2) - (v[idx] ** 2).sum(1)).sum(1)
+    logit = w[idx].sum(1) + pairs
+    logit = (logit - logit.mean()) / logit.std() * 2.0
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(np.float32)
+    return _fifth(torch.tensor(idx, dtype=torch.long), torch.tensor(y))
+
+
+class FactorizationMachine(nn.Module):
+    """A bias, a weight per value and pairwise interactions of 8-dimensional factors: the logit."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        features = R13_FIELDS * R13_VALUES
+        self.w0 = nn.Parameter(torch.zeros(1))
+        self.w = nn.Embedding(features, 1)
+        self.v = nn.Embedding(features, 8)
+        nn.init.zeros_(self.w.weight)
+        nn.init.normal_(self.v.weight, 0, 0.1)
+
+    def forward(self, idx: torch.Tensor) -> torch.Tensor:
+        v = self.v(idx)
+        pairs = 0.5 * ((v.sum(1) ** 2) - (v**2).sum(1)).sum(1)
+        return self.w0 + self.w(idx).squeeze(-1).sum(1) + pairs
+
+
+@cache
+def data_r13_diabetes() -> tuple[Tensors, Tensors]:
+    from sklearn.datasets import load_diabetes
+
+    x, y = load_diabetes(return_X_y=True)
+    x, y = (x - x.mean(0)) / x.std(0), (y - y.mean()) / y.std()
+    return _fifth(torch.tensor(x, dtype=torch.float32), torch.tensor(y, dtype=torch.float32))
+
+
+class _ResidualBlock(nn.Module):
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        self.a, self.b = nn.Linear(width, width), nn.Linear(width, width)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.b(F.relu(self.a(x)))
+
+
+def build_r13_resmlp() -> nn.Module:
+    return nn.Sequential(
+        nn.Linear(10, 64), *[_ResidualBlock(64) for _ in range(3)], nn.ReLU(), nn.Linear(64, 1), nn.Flatten(0)
+    )
+
+
+@cache
+def data_r13_multilabel() -> tuple[Tensors, Tensors]:
+    from sklearn.datasets import make_multilabel_classification
+
+    x, y = make_multilabel_classification(
+        n_samples=3000, n_features=40, n_classes=10, n_labels=3, random_state=DATA_SEED
+    )
+    x = (x - x.mean(0)) / (x.std(0) + 1e-8)
+    return _fifth(torch.tensor(x, dtype=torch.float32), torch.tensor(y, dtype=torch.float32))
+
+
+def build_r13_multilabel() -> nn.Module:
+    return nn.Sequential(nn.Linear(40, 128), nn.ReLU(), nn.Linear(128, 10))
+
+
+@cache
+def data_r13_heteroscedastic() -> tuple[Tensors, Tensors]:
+    rng = np.random.default_rng(DATA_SEED)
+    x = rng.uniform(-3, 3, (3000, 2))
+    y = np.sin(x[:, 0]) + 0.5 * x[:, 1] + (0.2 + 0.3 * np.abs(x[:, 0])) * rng.normal(size=3000)
+    return _fifth(torch.tensor(x, dtype=torch.float32), torch.tensor(y, dtype=torch.float32))
+
+
+def build_r13_quantile() -> nn.Module:
+    return nn.Sequential(nn.Linear(2, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 3))
+
+
+R13_SYMBOLS = 10
+
+
+@cache
+def data_r13_markov() -> tuple[Tensors, Tensors]:
+    """Sequences of 31 symbols from an order-2 Markov chain (3 successors per context); the next symbol."""
+    rng = np.random.default_rng(DATA_SEED)
+    p = np.zeros((R13_SYMBOLS,) * 3)
+    for a in range(R13_SYMBOLS):
+        for b in range(R13_SYMBOLS):
+            p[a, b, rng.choice(R13_SYMBOLS, 3, replace=False)] = rng.dirichlet(np.ones(3))
+    n, length = 1500, 31
+    seq = np.zeros((n, length), dtype=np.int64)
+    seq[:, :2] = rng.integers(0, R13_SYMBOLS, (n, 2))
+    for i in range(2, length):
+        for k in range(n):
+            seq[k, i] = rng.choice(R13_SYMBOLS, p=p[seq[k, i - 2], seq[k, i - 1]])
+    tokens = torch.tensor(seq)
+    return _fifth(tokens[:, :-1], tokens[:, 1:])
+
+
+class ElmanLM(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.emb = nn.Embedding(R13_SYMBOLS, 16)
+        self.rnn = nn.RNN(16, 64, batch_first=True, nonlinearity="tanh")
+        self.out = nn.Linear(64, R13_SYMBOLS)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.out(self.rnn(self.emb(x))[0])
+
+
+@cache
+def data_r13_iris() -> tuple[Tensors, Tensors]:
+    from sklearn.datasets import load_iris
+
+    x, y = load_iris(return_X_y=True)
+    return _fifth(
+        torch.tensor((x - x.mean(0)) / x.std(0), dtype=torch.float32), torch.tensor(y, dtype=torch.long)
+    )
+
+
+def build_r13_wide_iris() -> nn.Module:
+    return nn.Sequential(nn.Linear(4, 512), nn.ReLU(), nn.Linear(512, 3))
+
+
+def _ce_smoothed(pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    return F.cross_entropy(pred, y, label_smoothing=0.1)
+
+
 # === the tasks ========================================================================================
 
 _ce = _xy_loss(F.cross_entropy)
@@ -2724,6 +2954,10 @@ def _adafactor(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
 
 def _nesterov_wd(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
     return torch.optim.SGD(p, lr=lr, momentum=0.9, nesterov=True, weight_decay=1e-4)
+
+
+def _nesterov_wd3(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    return torch.optim.SGD(p, lr=lr, momentum=0.9, nesterov=True, weight_decay=1e-3)
 
 
 def _sparse_adam(p: Iterable[nn.Parameter], lr: float) -> torch.optim.Optimizer:
@@ -3490,6 +3724,104 @@ TASKS: tuple[Task, ...] = (
         _mse,
         data_r12_wine,
         70_000,
+    ),
+    # round 13 (r203: written blind outside the repo after round 12's changes, ported; nothing changed on it)
+    Task(
+        "tcn_ar_adam",
+        13,
+        "dilated causal TCN (4 conv, 16 ch, dilation 1-8), next value of two sines + AR(2), MSE; Adam, batch 32",
+        300,
+        32,
+        _adam,
+        DilatedTCN,
+        _mse,
+        data_r13_series,
+        80_000,
+    ),
+    Task(
+        "dyck_tf_adamw",
+        13,
+        "1-layer post-LN causal Transformer decoder (d 32, 2 heads), next token of Dyck-2 sequences, CE; AdamW "
+        "wd 0.05, batch 32",
+        300,
+        32,
+        _adamw_005,
+        CausalDecoder,
+        loss_tokens,
+        data_r13_dyck,
+        80_000,
+    ),
+    Task(
+        "fm_adagrad",
+        13,
+        "factorization machine (factors 8) on 6 categorical fields of 20 values, BCE; Adagrad, batch 64",
+        250,
+        64,
+        _adagrad,
+        FactorizationMachine,
+        loss_bce,
+        data_r13_fields,
+        80_000,
+    ),
+    Task(
+        "resmlp_diabetes_nesterov",
+        13,
+        "residual MLP (3 blocks, width 64), diabetes (standardized), MSE; SGD Nesterov m=0.9 wd 1e-3, batch 32",
+        300,
+        32,
+        _nesterov_wd3,
+        build_r13_resmlp,
+        _mse,
+        data_r13_diabetes,
+        80_000,
+    ),
+    Task(
+        "multilabel_mlp128_rmsprop",
+        13,
+        "MLP 40-128-10, make_multilabel_classification (10 labels), BCE; RMSprop, batch 64",
+        200,
+        64,
+        _rmsprop,
+        build_r13_multilabel,
+        loss_bce,
+        data_r13_multilabel,
+        80_000,
+    ),
+    Task(
+        "quantile_sgd",
+        13,
+        "MLP 2-64-64-3, pinball loss q=.1/.5/.9 on heteroscedastic synthetic data; plain SGD, batch 32",
+        400,
+        32,
+        _sgd,
+        build_r13_quantile,
+        loss_pinball,
+        data_r13_heteroscedastic,
+        80_000,
+    ),
+    Task(
+        "elman_markov_sgdm",
+        13,
+        "Elman RNN (64) language model on an order-2 Markov chain of 10 symbols, CE; SGD m=0.9, batch 32",
+        300,
+        32,
+        _momentum,
+        ElmanLM,
+        loss_tokens,
+        data_r13_markov,
+        80_000,
+    ),
+    Task(
+        "iris_wide_bs2_adamax",
+        13,
+        "wide MLP 4-512-3, iris (standardized), CE with label smoothing 0.1; Adamax, batch 2",
+        300,
+        2,
+        _adamax,
+        build_r13_wide_iris,
+        _xy_loss(_ce_smoothed),
+        data_r13_iris,
+        80_000,
     ),
 )
 
