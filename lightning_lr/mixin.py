@@ -9,10 +9,8 @@ import weakref
 from collections.abc import Mapping
 from typing import Any
 
-from lightning.pytorch.utilities.rank_zero import rank_zero_info
-
 from . import _lightning_compat as L
-from ._lightning_compat import Callback
+from ._lightning_compat import Callback, rank_zero_info
 from .callbacks import LRSchedule, ScheduleCallback
 from .callbacks._hparams import HPARAMS_KEY
 from .schedules import Schedule

@@ -118,6 +118,51 @@ def test_importing_the_package_leaves_lightnings_logging_as_the_user_sets_it(lev
     assert shown == (level == "default")
 
 
+_OWN_LOGGER = """
+import logging, sys, warnings
+import torch
+import lightning.pytorch as pl
+from lightning_lr import Tuner
+warnings.simplefilter("ignore")
+if "quiet-lightning" in sys.argv:
+    logging.getLogger("lightning.pytorch").setLevel(logging.WARNING)
+if "quiet-ours" in sys.argv:
+    logging.getLogger("lightning_lr").setLevel(logging.WARNING)
+
+class M(pl.LightningModule):
+    def __init__(self):
+        super().__init__()
+        self.lr = 0.01
+        self.net = torch.nn.Linear(4, 2)
+    def training_step(self, batch, i):
+        x, y = batch
+        return torch.nn.functional.cross_entropy(self.net(x), y)
+    def configure_optimizers(self):
+        return torch.optim.SGD(self.parameters(), lr=self.lr)
+
+g = torch.Generator().manual_seed(0)
+x = torch.randn(64, 4, generator=g)
+data = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, (x[:, 0] > 0).long()), batch_size=8)
+trainer = pl.Trainer(accelerator="cpu", logger=False, max_steps=40, enable_progress_bar=False)
+Tuner(trainer).lr_range_test(M(), data, num_steps=30, confirm=False)
+"""
+
+
+@pytest.mark.parametrize("quiet", [(), ("quiet-lightning",), ("quiet-ours",)])
+def test_the_packages_info_lines_have_a_logger_of_their_own(quiet: tuple[str, ...]) -> None:
+    # r203: the range test's info lines ("LR range test: set M.lr = ...") went through Lightning's rank-zero
+    # logger, so quieting Lightning's banners hid them too, and a handler on "lightning_lr" caught none
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", _OWN_LOGGER, *quiet], capture_output=True, text=True, check=True
+    )
+    said = out.stdout + out.stderr
+    assert ("GPU available" in said) == ("quiet-lightning" not in quiet)
+    assert ("LR range test: set M.lr = " in said) == ("quiet-ours" not in quiet)
+
+
 @pytest.mark.parametrize(
     ("version", "taken"),
     [("1.9.5", False), ("2.3.3", False), ("2.4.0", True), ("2.10.1", True), ("3.0.0rc1", True)],

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import logging
 import re
 import sys
 import warnings
@@ -39,6 +40,7 @@ __all__ = [
     "Trainer",
     "misconfiguration_errors",
     "namespace",
+    "rank_zero_info",
     "resolve",
     "user_stacklevel",
     "warn_at_user",
@@ -106,6 +108,26 @@ def resolve(obj: Any, module: str, name: str) -> Any:
 #: the walk past lightning_lr's and Lightning's frames to the user's call (``Tuner.lr_range_test``,
 #: ``trainer.fit``), one for every layer: :func:`lightning_lr._validate.user_stacklevel`
 user_stacklevel = V.user_stacklevel
+
+
+#: the logger of lightning_lr's own info lines ("LR range test: set M.lr = 0.0181"), apart from Lightning's, so
+#: that ``logging.getLogger("lightning.pytorch").setLevel(logging.WARNING)`` hides Lightning's banners and keeps
+#: them, and ``logging.getLogger("lightning_lr")`` controls them (r203: quieting Lightning hid every one of
+#: them, and a handler on "lightning_lr" caught none). Set up as Lightning sets up its own: INFO, and a handler
+#: of its own only where the root logger has none (else the record goes to the root's handlers).
+LOG = logging.getLogger("lightning_lr")
+LOG.setLevel(logging.INFO)
+if not logging.getLogger().hasHandlers():
+    LOG.addHandler(logging.StreamHandler())
+    LOG.propagate = False
+
+
+def rank_zero_info(message: str) -> None:
+    """An info line of lightning_lr's, on rank zero only, on its own logger (:data:`LOG`)."""
+    from lightning.pytorch.utilities.rank_zero import rank_zero_only
+
+    if getattr(rank_zero_only, "rank", 0) == 0:
+        LOG.info(message)
 
 
 def warn_at_user(message: str, category: type[Warning] = UserWarning) -> None:

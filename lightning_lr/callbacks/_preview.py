@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import lightning.pytorch as pl
-from lightning.pytorch.utilities import rank_zero_info
 
 from .. import _lightning_compat as L
 from .. import _validate as V
-from .._lightning_compat import TensorBoardLogger
+from .._lightning_compat import TensorBoardLogger, rank_zero_info
 from ..optim import param_groups as pg
 from ._inject import Injected
 from .durations import RunInfo

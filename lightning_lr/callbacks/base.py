@@ -23,13 +23,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import lightning.pytorch as pl
-from lightning.pytorch.utilities import rank_zero_info
 from torch.optim import Optimizer
 
 from .. import _lightning_compat as L
 from .. import _validate as V
 from .. import schedules as S
-from .._lightning_compat import Callback
+from .._lightning_compat import Callback, rank_zero_info
 from ..optim import param_groups as pg
 from ..schedules.compose import Retimed, retimed_clock
 from . import _filled, _hparams, _inject, _others, _resolve, _state, _subclass

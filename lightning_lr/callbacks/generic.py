@@ -7,10 +7,10 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from lightning.pytorch.utilities import rank_zero_info
 
 from .. import _lightning_compat as L
 from .. import _validate as V
+from .._lightning_compat import rank_zero_info
 from ..schedules import Schedule
 from ..schedules._base import check_picklable_function
 from . import _resolve

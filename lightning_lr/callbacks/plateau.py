@@ -11,11 +11,11 @@ import lightning.pytorch as pl
 import numpy as np
 import torch
 from lightning.pytorch.trainer.states import TrainerFn
-from lightning.pytorch.utilities import rank_zero_info
 
 from .. import _lightning_compat as L
 from .. import _validate as V
 from .. import schedules as S
+from .._lightning_compat import rank_zero_info
 from ..optim import param_groups as pg
 from ..optim.dropins import state_class
 from . import _filled, _inject, _resolve, _state

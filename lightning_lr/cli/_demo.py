@@ -97,7 +97,14 @@ class DemoResult:
 def _quiet() -> Iterator[None]:
     # review 118: with pytorch_lightning installed beside lightning, importing lightning_lr imports it, and
     # Lightning's messages then go to the standalone packages' loggers: quiet both namespaces
-    names = ("lightning.pytorch", "lightning.fabric", "lightning", "pytorch_lightning", "lightning_fabric")
+    names = (
+        "lightning.pytorch",
+        "lightning.fabric",
+        "lightning",
+        "pytorch_lightning",
+        "lightning_fabric",
+        "lightning_lr",
+    )
     loggers = [logging.getLogger(n) for n in names]
     levels = [lg.level for lg in loggers]
     with warnings.catch_warnings():

@@ -40,10 +40,10 @@ from typing import Any, NamedTuple
 import lightning.pytorch as pl
 import torch
 from lightning.pytorch.utilities.parsing import lightning_getattr, lightning_hasattr, lightning_setattr
-from lightning.pytorch.utilities.rank_zero import rank_zero_info
 
 from .. import _lightning_compat as L
 from .. import _validate as V
+from .._lightning_compat import rank_zero_info
 from ..callbacks._filled import LeftResult, leave
 from ..optim import ScheduleLR
 from ..optim import param_groups as pg

@@ -23,9 +23,9 @@ from typing import Any, cast
 import lightning.pytorch as pl
 import numpy as np
 import torch
-from lightning.pytorch.utilities.rank_zero import rank_zero_info
 
 from .. import _lightning_compat as L
+from .._lightning_compat import rank_zero_info
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
 from ._confirm import (

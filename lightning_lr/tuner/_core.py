@@ -20,10 +20,10 @@ from typing import Any, TypeVar, cast
 
 import lightning.pytorch as pl
 import torch
-from lightning.pytorch.utilities.rank_zero import rank_zero_info
 
 from .. import _lightning_compat as L
 from .. import _validate as V
+from .._lightning_compat import rank_zero_info
 from ..callbacks.schedule_free import is_schedule_free
 from ..optim import param_groups as pg
 from . import _rules, _run_length

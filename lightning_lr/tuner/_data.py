@@ -20,10 +20,10 @@ import lightning.pytorch as pl
 import numpy as np
 import torch
 from lightning.pytorch.utilities.combined_loader import CombinedLoader
-from lightning.pytorch.utilities.rank_zero import rank_zero_info
 from torch.utils.data import DataLoader
 
 from .. import _lightning_compat as L
+from .._lightning_compat import rank_zero_info
 from ._options import SweepOptions
 from ._state import clone_tree
 

@@ -27,9 +27,9 @@ from typing import Any, NamedTuple, cast
 import lightning.pytorch as pl
 import torch
 from lightning.pytorch.utilities.exceptions import SIGTERMException
-from lightning.pytorch.utilities.rank_zero import rank_zero_info
 
 from .. import _lightning_compat as L
+from .._lightning_compat import rank_zero_info
 from ..optim import param_groups as pg
 from ..optim._hooks import runs_step_hooks
 from . import _run_length

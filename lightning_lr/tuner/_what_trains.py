@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import lightning.pytorch as pl
 import torch
-from lightning.pytorch.utilities.rank_zero import rank_zero_info
 
 from .. import _lightning_compat as L
+from .._lightning_compat import rank_zero_info
 
 __all__ = ["Trained", "say_if_changed", "say_module_train_start"]
 

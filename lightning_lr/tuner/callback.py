@@ -8,11 +8,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import lightning.pytorch as pl
-from lightning.pytorch.utilities.rank_zero import rank_zero_info
 
 from .. import _lightning_compat as L
 from .. import _validate as V
-from .._lightning_compat import Callback
+from .._lightning_compat import Callback, rank_zero_info
 from ._apply import last_applied, restore_attrs
 from ._core import Result, check_before_training, check_no_finder, check_strategy, run_range_test
 from ._curve import SweepResult

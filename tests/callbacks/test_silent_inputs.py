@@ -84,7 +84,9 @@ def test_a_cycle_that_follows_the_run_does_not_fit_a_one_step_run(tmp_path, capl
     )
     with pytest.raises(ValueError, match=f"^{re.escape(refused)}$"):
         fit(tmp_path, Tiny(), [OneCycle()], max_steps=1)
-    with caplog.at_level(logging.DEBUG):
+    with caplog.at_level(
+        logging.DEBUG, logger="lightning_lr"
+    ):  # (the package's logger is at INFO, as Lightning's)
         rec = fit(tmp_path, Tiny(), [OneCycle()], fast_dev_run=True)
     assert rec.lr().tolist() == [0.1]
     said = [(r.levelno, r.getMessage()) for r in caplog.records if r.getMessage().startswith("OneCycle")]
