@@ -991,12 +991,13 @@ def test_the_checks_since_the_best_from_a_checkpoint_without_them_are_a_lower_bo
 
 
 def _plateau_warnings(
-    tmp_path: Path, model: Any, callbacks: list[Any], **kwargs: Any
+    tmp_path: Path, model: Any, callbacks: list[Any], said: str = "min_lr is at or above", **kwargs: Any
 ) -> tuple[list[str], Recorder]:
+    """The warnings of a 4-epoch fit that hold ``said``, and the fit's record."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         rec = fit(tmp_path, model, callbacks, **{"max_epochs": 4, **kwargs})
-    return [str(w.message) for w in caught if "min_lr is at or above" in str(w.message)], rec
+    return [str(w.message) for w in caught if said in str(w.message)], rec
 
 
 @pytest.mark.parametrize(
@@ -1039,10 +1040,7 @@ def test_a_min_lr_below_the_lr_somewhere_in_the_run_is_not_said(tmp_path) -> Non
 
 
 def _eps_warnings(tmp_path: Path, model: Any, callbacks: list[Any]) -> tuple[list[str], Recorder]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        rec = fit(tmp_path, model, callbacks, max_epochs=4)
-    return [str(w.message) for w in caught if "kept it from lowering" in str(w.message)], rec
+    return _plateau_warnings(tmp_path, model, callbacks, said="kept it from lowering")
 
 
 @pytest.mark.parametrize("eps", [1.0, 1e308])
