@@ -1220,11 +1220,12 @@ def _shuffled(cands: Sequence[Candidate], steps: int) -> str:
     noise (review 102); :func:`decide` takes the candidates as alike when this test says so, or the other
     where the best is an end of the candidates (this one alone let through, on the suggestion benchmark, a 1-D
     CNN's candidates that had all learned only the class prior, the best the highest LR, which the other
-    refuses; the other, unpaired, took an inner best under heavy batch noise for alike: r201). The tails are the last ``tail_length(steps)`` steps that no
-    candidate leaves out (``Candidate.left_out``). A spread of the means as wide as the widest any
-    relabelling gives is not "alike": it stands out, or, where more than ``1 - NormalDist().cdf(NOISE_SE)``
-    of the relabellings give it too, the test cannot tell (few steps where their losses differ, or two
-    candidates over a short tail: ``"untold"``), and the test of the worst against the best decides alone.
+    refuses; the other, unpaired, took an inner best under heavy batch noise for alike: r201). The tails are
+    the last ``tail_length(steps)`` steps that no candidate leaves out (``Candidate.left_out``). A spread of
+    the means as wide as the widest any relabelling gives is not "alike": it stands out (``"apart"``), or,
+    where more than ``1 - NormalDist().cdf(NOISE_SE)`` of the relabellings give it too, the test cannot tell
+    (few steps where their losses differ, or two candidates over a short tail: ``"untold"``), and the test of
+    the worst against the best decides alone.
     Deterministic (a seeded generator): every rank decides alike.
 
     Example:
@@ -1414,9 +1415,8 @@ def decide(
     "Do not depend on the LR": none diverged, and their scores spread no more than the same losses shuffled
     among the candidates step by step spread them (:func:`_lr_free`), or, where the best is the lowest or the
     highest LR (or the shuffles cannot tell: too short a tail), its score is not ``NOISE_SE`` standard errors
-    below the worst's (each score's standard error
-    measured from the spread of the losses it averages; positive scores compared as ratios, as the plateau
-    compares them: :func:`plateau_top`). That second test does not pair the candidates by batch, so under heavy
+    below the worst's (each score's standard error measured from the spread of the losses it averages;
+    positive scores compared as ratios, as the plateau compares them: :func:`plateau_top`). That second test does not pair the candidates by batch, so under heavy
     batch noise it takes clearly ordered candidates for alike (r201: a Huber regression's, at batch size 16,
     scored 1.09 to 0.96 and back to 1.00, no answer on two seeds of three); it is kept for a best at an end,
     the shape of candidates that all learned only a trivial solution, each higher LR a little further. The sweep
