@@ -40,6 +40,7 @@ __all__ = [
     "Trainer",
     "misconfiguration_errors",
     "namespace",
+    "on_rank_zero",
     "rank_zero_info",
     "resolve",
     "user_stacklevel",
@@ -122,11 +123,16 @@ if not logging.getLogger().hasHandlers():
     LOG.propagate = False
 
 
-def rank_zero_info(message: str) -> None:
-    """An info line of lightning_lr's, on rank zero only, on its own logger (:data:`LOG`)."""
+def on_rank_zero() -> bool:
+    """Whether this process is rank zero (Lightning's ``rank_zero_only.rank``; 0 before a strategy sets it)."""
     from lightning.pytorch.utilities.rank_zero import rank_zero_only
 
-    if getattr(rank_zero_only, "rank", 0) == 0:
+    return bool(getattr(rank_zero_only, "rank", 0) == 0)
+
+
+def rank_zero_info(message: str) -> None:
+    """An info line of lightning_lr's, on rank zero only, on its own logger (:data:`LOG`)."""
+    if on_rank_zero():
         LOG.info(message)
 
 
@@ -134,9 +140,7 @@ def warn_at_user(message: str, category: type[Warning] = UserWarning) -> None:
     """``rank_zero_warn`` said at the user's line (:func:`user_stacklevel`): the warnings a range test or a
     schedule callback makes from inside the Tuner's or the user's fit, which ``rank_zero_warn``'s own
     ``stacklevel`` left pointing inside lightning_lr (r193)."""
-    from lightning.pytorch.utilities.rank_zero import rank_zero_only
-
-    if getattr(rank_zero_only, "rank", 0) == 0:
+    if on_rank_zero():
         warnings.warn(message, category, stacklevel=user_stacklevel())
 
 

@@ -123,9 +123,9 @@ def _quiet() -> Iterator[None]:
 
 
 def _is_rank_zero() -> bool:
-    from lightning.pytorch.utilities import rank_zero_only
+    from .._lightning_compat import on_rank_zero  # (Lightning imported when the demo runs, not at import)
 
-    return getattr(rank_zero_only, "rank", 0) == 0
+    return on_rank_zero()
 
 
 #: the TensorBoard runs the demo writes, one folder each under the output directory
